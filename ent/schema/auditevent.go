@@ -1,0 +1,37 @@
+package schema
+
+import (
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+)
+
+// AuditEvent 审计记录 (append-only): who did what to which record, written in the same
+// transaction as the change. Never holds plaintext personal data: changed fields are listed by
+// name only.
+type AuditEvent struct{ ent.Schema }
+
+func (AuditEvent) Fields() []ent.Field {
+	return []ent.Field{
+		field.Time("at").SchemaType(instantColumn).Comment("When it happened 时间").Default(now).Immutable().Annotations(orderField("AT")),
+		field.Int("user_id").Optional().Nillable().Immutable().Comment("Acting user; empty for the system"),
+		field.String("username").MaxLen(48).Immutable().Comment("Acting user's name, or system:<job> 操作人"),
+		field.String("role").MaxLen(64).Immutable().Comment("Roles the actor held 角色"),
+		field.String("action").MaxLen(64).Immutable().Comment("What was done, e.g. household.update, login, revealSensitive 操作"),
+		field.String("entity").Optional().MaxLen(64).Immutable().Comment("Type of the record 对象类型"),
+		field.Int("entity_id").Optional().Nillable().Immutable().Comment("Raw ID of the record"),
+		field.Strings("changed_fields").Optional().Immutable().Comment("Names of the fields changed 变更字段"),
+		field.String("detail").Optional().MaxLen(1000).Immutable().Comment("Non-personal detail, e.g. the reason given for a reveal 说明").Annotations(noFilter),
+		field.String("request_id").Optional().MaxLen(64).Immutable().Comment("Request that caused it"),
+		field.String("client_address").Optional().MaxLen(64).Immutable(),
+		scopeField("township_id", "Township of the record, when it has one (scope)"),
+		scopeField("village_id", "Village of the record, when it has one (scope)"),
+	}
+}
+
+func (AuditEvent) Indexes() []ent.Index {
+	return []ent.Index{index.Fields("at"), index.Fields("entity", "entity_id"), index.Fields("user_id", "at"), index.Fields("township_id")}
+}
+
+func (AuditEvent) Annotations() []schema.Annotation { return listed(false) }

@@ -1,0 +1,49 @@
+package schema
+
+import (
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+)
+
+// Cadre 帮扶干部: a department official who pairs with needy households. Reference data (name,
+// title, department; the phone is masked like every personal value).
+type Cadre struct{ ent.Schema }
+
+func (Cadre) Mixin() []ent.Mixin { return base() }
+
+func (Cadre) Fields() []ent.Field {
+	fields := []ent.Field{
+		field.Int("department_id").Comment("Department the cadre works in 所在部门"),
+		nameField("Name 姓名"),
+		field.String("title").Optional().MaxLen(64).Comment("Job title 职务"),
+		field.Int("member_id").Optional().Nillable().Comment("The cadre's party membership record, when a party member 党员信息"),
+	}
+	return append(fields, sensitiveFields("phone", "Phone number 联系电话", true)...)
+}
+
+func (Cadre) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("department", Department.Type).Ref("cadres").Field("department_id").Unique().Required(),
+		edge.From("member", PartyMember.Type).Ref("cadre").Field("member_id").Unique().Comment("Party membership record 党员信息"),
+		edge.To("pairings", Pairing.Type).Annotations(connection...).Comment("Households the cadre is or was paired with 结对"),
+	}
+}
+
+func (Cadre) Indexes() []ent.Index {
+	return []ent.Index{index.Fields("department_id")}
+}
+
+func (Cadre) Hooks() []ent.Hook {
+	return []ent.Hook{
+		sealPersonalData(personal{phone: "phone"}),
+		refuseDeleteWhileUsed(
+			dependent{"pairings", "cadre_id", "pairings"},
+			dependent{"role_bindings", "cadre_id", "role bindings"},
+		),
+	}
+}
+
+func (Cadre) Annotations() []schema.Annotation { return listed(true) }

@@ -1,0 +1,80 @@
+package schema
+
+import (
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+
+	"github.com/nanpiao/sbqw/ent/schema/enum"
+)
+
+// PartyMember 党员. hasPost (有职/无职) is computed from posts valid today, never stored.
+type PartyMember struct{ ent.Schema }
+
+func (PartyMember) Mixin() []ent.Mixin {
+	return base(inheritScope(from("village_id", "villages", "township_id", "township_id")))
+}
+
+func (PartyMember) Fields() []ent.Field {
+	fields := []ent.Field{
+		nameField("Member's name 姓名"),
+		field.Enum("gender").GoType(enum.Gender("")).Annotations(enumType(enum.Gender(""))).Comment("Gender, from the ID number 性别").Annotations(notSettable),
+		field.Time("birth_date").SchemaType(dateColumn).Annotations(dateGQL).Comment("Birth date, from the ID number; shown only as age").Annotations(hidden),
+	}
+	fields = append(fields, sensitiveFields("id_number", "Resident ID number 身份证号码", false)...)
+	fields = append(fields, sensitiveFields("phone", "Phone number 联系电话", true)...)
+	return append(fields,
+		field.Enum("education").GoType(enum.Education("")).Annotations(enumType(enum.Education(""))).Comment("Education 学历"),
+		field.Enum("occupation").GoType(enum.Occupation("")).Annotations(enumType(enum.Occupation(""))).Comment("Occupation 职业"),
+		field.Strings("specialties").Optional().Comment("Specialties 特长 (e.g. 种植, 养殖, 电商)"),
+		field.Time("joined_on").SchemaType(dateColumn).Annotations(dateGQL).Comment("Date of joining the party 入党日期").Annotations(orderField("JOINED_ON")),
+		field.Enum("membership").GoType(enum.MembershipKind("")).Annotations(enumType(enum.MembershipKind(""))).Comment("Full or probationary 正式/预备党员").Default("FULL"),
+		field.Enum("category").GoType(enum.MemberCategory("")).Annotations(enumType(enum.MemberCategory(""))).Comment("Category for the ten-thousand-members project 党员分类"),
+		field.Enum("status").GoType(enum.MemberStatus("")).Annotations(enumType(enum.MemberStatus(""))).Comment("Membership status 党籍状态").Default("ACTIVE"),
+		field.String("location").Optional().MaxLen(64).Comment("Where the member currently lives or works (分布), e.g. a migrant member's city"),
+		field.Int("village_id").Immutable().Comment("Home village 所在村"),
+		field.Int("organization_id").Comment("Party organisation the member belongs to 所属党组织"),
+		scopeField("township_id", "Township of the home village (scope)"),
+	)
+}
+
+func (PartyMember) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("village", Village.Type).Ref("party_members").Field("village_id").Unique().Required().Immutable(),
+		edge.From("organization", PartyOrganization.Type).Ref("members").Field("organization_id").Unique().Required(),
+		edge.To("cadre", Cadre.Type).Unique().Annotations(notSettable).Comment("The member's cadre record, for members who are department cadres"),
+		edge.To("posts", Post.Type).Annotations(childList...).Comment("Posts held 任职"),
+		edge.To("team_memberships", TeamMembership.Type).Annotations(childList...).Comment("Posts in teams (一人多岗) 团队岗位"),
+		edge.To("contributions", Contribution.Type).Annotations(connection...).Comment("Recorded contributions 贡献"),
+		edge.To("enrollments", TrainingEnrollment.Type).Annotations(childList...).Comment("Training enrollments, as a village secretary 培训"),
+		edge.To("assessments", Assessment.Type).Annotations(childList...).Comment("Capability assessments, as a village secretary 五个增强考核"),
+	}
+}
+
+func (PartyMember) Indexes() []ent.Index {
+	return []ent.Index{
+		index.Fields("id_number_index", "delete_token").Unique(),
+		index.Fields("township_id"),
+		index.Fields("village_id", "name"),
+		index.Fields("organization_id"),
+	}
+}
+
+func (PartyMember) Hooks() []ent.Hook {
+	return []ent.Hook{
+		sealPersonalData(personal{idNumber: "id_number", phone: "phone", birthDate: "birth_date", gender: "gender"}),
+		refuseDeleteWhileUsed(
+			dependent{"posts", "member_id", "posts"},
+			dependent{"team_memberships", "member_id", "team posts"},
+			dependent{"training_enrollments", "secretary_id", "training enrollments"},
+			dependent{"assessments", "secretary_id", "assessments"},
+			dependent{"contributions", "member_id", "contributions"},
+			dependent{"teams", "leader_id", "teams led"},
+			dependent{"cadres", "member_id", "cadre records"},
+		),
+	}
+}
+
+func (PartyMember) Annotations() []schema.Annotation { return listed(true) }

@@ -1,0 +1,73 @@
+package schema
+
+import (
+	"context"
+	"fmt"
+	"sort"
+
+	"entgo.io/ent"
+	"github.com/99designs/gqlgen/graphql"
+
+	"github.com/nanpiao/sbqw/apperr"
+	"github.com/nanpiao/sbqw/authz"
+	gen "github.com/nanpiao/sbqw/ent"
+)
+
+// base is the mixin set every entity of the programme starts from: timestamps, soft deletion
+// and the check that every referenced ID exists — plus what the entity adds.
+func base(extra ...ent.Mixin) []ent.Mixin {
+	return append([]ent.Mixin{TimeMixin{}, SoftDeleteMixin{}, ReferenceMixin{}}, extra...)
+}
+
+// ReferenceMixin checks, on create and update, that every ID the mutation points an edge at
+// names a live row of the edge's target type that the caller can read (the lookup goes through
+// the target's privacy rules). Anything else is NOT_FOUND, naming the input field — the same
+// answer for an absent row, a row of another type and a row outside the caller's scope.
+type ReferenceMixin struct{ ent.Schema }
+
+func (ReferenceMixin) Hooks() []ent.Hook {
+	return []ent.Hook{
+		func(next ent.Mutator) ent.Mutator {
+			return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+				// System jobs (the demo loader's bulk inserts) rely on the foreign keys instead.
+				if m.Op().Is(ent.OpCreate|ent.OpUpdate|ent.OpUpdateOne) && !authz.IsSystem(ctx) {
+					if err := checkReferences(ctx, m); err != nil {
+						return nil, err
+					}
+				}
+				return next.Mutate(ctx, m)
+			})
+		},
+	}
+}
+
+func checkReferences(ctx context.Context, m ent.Mutation) error {
+	mc, ok := m.(sealerMutation)
+	if !ok {
+		return fmt.Errorf("references: unexpected mutation %T", m)
+	}
+	edges := m.AddedEdges()
+	sort.Strings(edges) // report the first bad field deterministically
+	client := mc.Client()
+	// Load the referenced rows as plain lookups, not as part of the GraphQL selection.
+	lookupCtx := graphql.WithFieldContext(ctx, nil)
+	for _, e := range edges {
+		table := gen.EdgeTargets[m.Type()][e]
+		for _, id := range m.AddedIDs(e) {
+			n, ok := id.(int)
+			if !ok {
+				return fmt.Errorf("references: unexpected ID type %T", id)
+			}
+			if _, err := client.Noder(lookupCtx, n, gen.WithFixedNodeType(table)); err != nil {
+				if gen.IsNotFound(err) {
+					return apperr.MissingReference(edgeInputName(e))
+				}
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// edgeInputName is the input field that sets an edge: village → villageID.
+func edgeInputName(edge string) string { return gqlName(edge + "_id") }

@@ -1,0 +1,53 @@
+package schema
+
+import (
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+
+	"github.com/nanpiao/sbqw/ent/schema/enum"
+)
+
+// RoleBinding 角色授权: a user holds a role at a unit (township, village, department or cadre;
+// none for DISTRICT and AUDITOR) between two dates. The only source of where a user stands.
+type RoleBinding struct{ ent.Schema }
+
+func (RoleBinding) Mixin() []ent.Mixin {
+	return base(inheritScope(
+		from("village_id", "villages", "township_id", "township_id"),
+		from("cadre_id", "cadres", "department_id", "department_id"),
+	))
+}
+
+func (RoleBinding) Fields() []ent.Field {
+	return []ent.Field{
+		field.Int("user_id").Immutable(),
+		field.Enum("role").GoType(enum.Role("")).Annotations(enumType(enum.Role(""))).Comment("Role 角色").Immutable(),
+		field.Int("township_id").Optional().Nillable().Immutable().Comment("Township, for TOWNSHIP (and the village's, for VILLAGE_SECRETARY)"),
+		field.Int("village_id").Optional().Nillable().Immutable().Comment("Village, for VILLAGE_SECRETARY"),
+		field.Int("department_id").Optional().Nillable().Immutable().Comment("Department, for DEPARTMENT (and the cadre's, for CADRE)"),
+		field.Int("cadre_id").Optional().Nillable().Immutable().Comment("Cadre, for CADRE"),
+		field.Time("valid_from").SchemaType(dateColumn).Annotations(dateGQL).Comment("First day the binding is in force 生效日期"),
+		field.Time("valid_to").SchemaType(dateColumn).Annotations(dateGQL).Comment("Last day the binding is in force; empty for open-ended 失效日期").Optional().Nillable(),
+	}
+}
+
+func (RoleBinding) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("user", User.Type).Ref("role_bindings").Field("user_id").Unique().Required().Immutable(),
+		edge.To("township", Township.Type).Field("township_id").Unique().Immutable(),
+		edge.To("village", Village.Type).Field("village_id").Unique().Immutable(),
+		edge.To("department", Department.Type).Field("department_id").Unique().Immutable(),
+		edge.To("cadre", Cadre.Type).Field("cadre_id").Unique().Immutable(),
+	}
+}
+
+func (RoleBinding) Indexes() []ent.Index {
+	return []ent.Index{index.Fields("user_id"), index.Fields("township_id"), index.Fields("department_id")}
+}
+
+func (RoleBinding) Hooks() []ent.Hook { return []ent.Hook{endNotBeforeStart("valid_from", "valid_to")} }
+
+func (RoleBinding) Annotations() []schema.Annotation { return nested(false) }

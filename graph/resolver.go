@@ -1,0 +1,15 @@
+// Package graph is the GraphQL layer: the hand-written schema files, thin resolvers and the
+// HTTP handler that serves them. Resolvers validate nothing themselves — ent schemas, hooks and
+// privacy rules own the rules — they call ent and return.
+package graph
+
+import (
+	"github.com/nanpiao/sbqw/ent"
+)
+
+//go:generate go run -mod=mod github.com/99designs/gqlgen generate
+
+// Resolver is the root resolver; one per server.
+type Resolver struct {
+	client *ent.Client
+}

@@ -1,0 +1,174 @@
+// Package storage opens the database named by a URL — embedded SQLite by default, MySQL or
+// MariaDB in production — and migrates the schema.
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"entgo.io/ent/dialect"
+	entsql "entgo.io/ent/dialect/sql"
+	"github.com/go-sql-driver/mysql"
+	_ "modernc.org/sqlite" // registers the pure-Go "sqlite" driver
+
+	"github.com/nanpiao/sbqw/ent"
+	"github.com/nanpiao/sbqw/pii"
+)
+
+// Pool tunes the connection pool (MySQL; SQLite keeps its own small pool).
+type Pool struct {
+	MaxOpen     int
+	MaxIdle     int
+	MaxLifetime time.Duration
+}
+
+// DefaultPool suits a single replica on a small machine.
+var DefaultPool = Pool{MaxOpen: 20, MaxIdle: 10, MaxLifetime: 30 * time.Minute}
+
+// DB is an open database: the ent client for everything, the raw handle for health checks and
+// pool metrics.
+type DB struct {
+	Client  *ent.Client
+	SQL     *sql.DB
+	Dialect string
+	// Path is the SQLite file, "" for MySQL.
+	Path string
+}
+
+// Close closes the client and the pool.
+func (d *DB) Close() error { return d.Client.Close() }
+
+// Ping checks that the database answers within the context's deadline.
+func (d *DB) Ping(ctx context.Context) error { return d.SQL.PingContext(ctx) }
+
+// Open parses a database URL — sqlite:<path> or mysql://user[:pass]@host:port/dbname — opens a
+// pool and checks that the database answers.
+func Open(ctx context.Context, rawURL string, sealer *pii.Sealer, pool Pool) (*DB, error) {
+	driver, dsn, path, err := ParseURL(rawURL)
+	if err != nil {
+		return nil, err
+	}
+	if path != "" {
+		if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+			return nil, fmt.Errorf("cannot create the directory for %s: %w", path, err)
+		}
+	}
+	db, err := sql.Open(driver, dsn)
+	if err != nil {
+		return nil, fmt.Errorf("cannot open database: %w", err)
+	}
+	dia := dialect.SQLite
+	if driver == "mysql" {
+		dia = dialect.MySQL
+		db.SetMaxOpenConns(pool.MaxOpen)
+		db.SetMaxIdleConns(pool.MaxIdle)
+		db.SetConnMaxLifetime(pool.MaxLifetime)
+	} else {
+		// WAL lets readers run beside the one writer; _txlock=immediate makes writers queue on
+		// busy_timeout instead of failing with SQLITE_BUSY half-way through a transaction.
+		db.SetMaxOpenConns(max(pool.MaxOpen, 4))
+		db.SetMaxIdleConns(max(pool.MaxIdle, 4))
+	}
+	pingCtx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if err := db.PingContext(pingCtx); err != nil {
+		_ = db.Close()
+		return nil, fmt.Errorf("database unreachable: %s", oneLine(err))
+	}
+	client := ent.NewClient(ent.Driver(entsql.OpenDB(dia, db)), ent.Sealer(sealer))
+	return &DB{Client: client, SQL: db, Dialect: dia, Path: path}, nil
+}
+
+// ParseURL turns a database URL into a driver name and DSN (and the file path for SQLite).
+func ParseURL(raw string) (driver, dsn, path string, err error) {
+	switch {
+	case strings.HasPrefix(raw, "sqlite:"):
+		path = strings.TrimPrefix(strings.TrimPrefix(raw, "sqlite:"), "//")
+		if path == "" {
+			return "", "", "", errors.New("database URL sqlite: needs a file path, e.g. sqlite:data/app.db")
+		}
+		return "sqlite", SQLiteDSN(path), path, nil
+	case strings.HasPrefix(raw, "mysql://"):
+		dsn, err := mysqlDSN(raw)
+		return "mysql", dsn, "", err
+	}
+	return "", "", "", fmt.Errorf("database URL must start with sqlite: or mysql:// (got %q)", redact(raw))
+}
+
+// SQLiteDSN is the modernc.org/sqlite DSN for a file (or ":memory:"-style name) with the pragmas
+// the platform needs: foreign keys on, WAL, a busy timeout, immediate write transactions and
+// times stored in a form that scans back.
+func SQLiteDSN(path string) string {
+	v := url.Values{}
+	v.Add("_pragma", "foreign_keys(1)")
+	v.Add("_pragma", "busy_timeout(10000)")
+	if !strings.HasPrefix(path, "file::memory:") {
+		v.Add("_pragma", "journal_mode(WAL)")
+		v.Add("_pragma", "synchronous(NORMAL)")
+	}
+	v.Set("_time_format", "sqlite")
+	v.Set("_txlock", "immediate")
+	sep := "?"
+	if strings.Contains(path, "?") {
+		sep = "&"
+	}
+	return "file:" + strings.TrimPrefix(path, "file:") + sep + v.Encode()
+}
+
+func mysqlDSN(raw string) (string, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "", fmt.Errorf("malformed database URL %q", redact(raw))
+	}
+	name := strings.TrimPrefix(u.Path, "/")
+	if u.Host == "" || name == "" || u.User == nil || u.User.Username() == "" {
+		return "", fmt.Errorf("database URL must look like mysql://user[:password]@host:port/dbname (got %q)", redact(raw))
+	}
+	cfg := mysql.NewConfig()
+	cfg.User = u.User.Username()
+	cfg.Passwd, _ = u.User.Password()
+	cfg.Net = "tcp"
+	cfg.Addr = u.Host
+	if u.Port() == "" {
+		cfg.Addr += ":3306"
+	}
+	cfg.DBName = name
+	cfg.ParseTime = true
+	cfg.Loc = time.UTC
+	cfg.Collation = "utf8mb4_general_ci"
+	cfg.Timeout = 5 * time.Second
+	cfg.Params = map[string]string{"time_zone": "'+00:00'"}
+	for k, vs := range u.Query() {
+		cfg.Params[k] = vs[0]
+	}
+	return cfg.FormatDSN(), nil
+}
+
+// redact hides a password in a URL for error messages.
+func redact(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.User == nil {
+		return raw
+	}
+	if _, ok := u.User.Password(); ok {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	return u.String()
+}
+
+func oneLine(err error) string { return strings.ReplaceAll(err.Error(), "\n", " ") }
+
+// Migrate creates or upgrades the schema.
+func (d *DB) Migrate(ctx context.Context) error {
+	if err := d.Client.Schema.Create(ctx); err != nil {
+		return fmt.Errorf("migrating the schema: %s", oneLine(err))
+	}
+	return nil
+}
