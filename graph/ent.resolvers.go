@@ -118,7 +118,17 @@ func (r *queryResolver) Visits(ctx context.Context, after *entgql.Cursor[int], f
 	return r.client.Visit.Query().Paginate(ctx, after, first, before, last, ent.WithVisitOrder(orderBy), ent.WithVisitFilter(where.Filter))
 }
 
+// PartyMember returns generated.PartyMemberResolver implementation.
+func (r *Resolver) PartyMember() generated.PartyMemberResolver { return &partyMemberResolver{r} }
+
 // Query returns generated.QueryResolver implementation.
 func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
 
-type queryResolver struct{ *Resolver }
+// Resident returns generated.ResidentResolver implementation.
+func (r *Resolver) Resident() generated.ResidentResolver { return &residentResolver{r} }
+
+type (
+	partyMemberResolver struct{ *Resolver }
+	queryResolver       struct{ *Resolver }
+	residentResolver    struct{ *Resolver }
+)

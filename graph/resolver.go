@@ -7,7 +7,6 @@ import (
 	"github.com/nanpiao/sbqw/ent"
 )
 
-//go:generate go run -mod=mod github.com/99designs/gqlgen generate
 
 // Resolver is the root resolver; one per server.
 type Resolver struct {

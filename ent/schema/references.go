@@ -50,7 +50,7 @@ func checkReferences(ctx context.Context, m ent.Mutation) error {
 	sort.Strings(edges) // report the first bad field deterministically
 	client := mc.Client()
 	// Load the referenced rows as plain lookups, not as part of the GraphQL selection.
-	lookupCtx := graphql.WithFieldContext(ctx, nil)
+	lookupCtx := withoutFieldContext{ctx}
 	for _, e := range edges {
 		table := gen.EdgeTargets[m.Type()][e]
 		for _, id := range m.AddedIDs(e) {
@@ -71,3 +71,15 @@ func checkReferences(ctx context.Context, m ent.Mutation) error {
 
 // edgeInputName is the input field that sets an edge: village → villageID.
 func edgeInputName(edge string) string { return gqlName(edge + "_id") }
+
+// withoutFieldContext hides the GraphQL field being resolved, so that a lookup made by a hook
+// does not eager-load what the client selected on the mutation's result.
+type withoutFieldContext struct{ context.Context }
+
+func (c withoutFieldContext) Value(key any) any {
+	v := c.Context.Value(key)
+	if _, ok := v.(*graphql.FieldContext); ok {
+		return nil
+	}
+	return v
+}

@@ -24,7 +24,9 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
 	Mutation() MutationResolver
+	PartyMember() PartyMemberResolver
 	Query() QueryResolver
+	Resident() ResidentResolver
 }
 
 type DirectiveRoot struct {
@@ -422,6 +424,7 @@ type ComplexityRoot struct {
 	}
 
 	PartyMember struct {
+		Age             func(childComplexity int) int
 		Assessments     func(childComplexity int) int
 		Cadre           func(childComplexity int) int
 		Category        func(childComplexity int) int
@@ -430,6 +433,7 @@ type ComplexityRoot struct {
 		Education       func(childComplexity int) int
 		Enrollments     func(childComplexity int) int
 		Gender          func(childComplexity int) int
+		HasPost         func(childComplexity int) int
 		ID              func(childComplexity int) int
 		IDNumber        func(childComplexity int) int
 		JoinedOn        func(childComplexity int) int
@@ -568,6 +572,7 @@ type ComplexityRoot struct {
 	}
 
 	Resident struct {
+		Age         func(childComplexity int) int
 		CreatedAt   func(childComplexity int) int
 		Education   func(childComplexity int) int
 		Gender      func(childComplexity int) int
@@ -2660,6 +2665,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PairingEdge.Node(childComplexity), true
 
+	case "PartyMember.age":
+		if e.ComplexityRoot.PartyMember.Age == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartyMember.Age(childComplexity), true
 	case "PartyMember.assessments":
 		if e.ComplexityRoot.PartyMember.Assessments == nil {
 			break
@@ -2713,6 +2724,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PartyMember.Gender(childComplexity), true
+	case "PartyMember.hasPost":
+		if e.ComplexityRoot.PartyMember.HasPost == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartyMember.HasPost(childComplexity), true
 	case "PartyMember.id":
 		if e.ComplexityRoot.PartyMember.ID == nil {
 			break
@@ -3414,6 +3431,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ReferenceMixin.ID(childComplexity), true
 
+	case "Resident.age":
+		if e.ComplexityRoot.Resident.Age == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Resident.Age(childComplexity), true
 	case "Resident.createdAt":
 		if e.ComplexityRoot.Resident.CreatedAt == nil {
 			break
@@ -4726,6 +4749,18 @@ func newExecutionContext(
 }
 
 var sources = []*ast.Source{
+	{Name: "../people.graphqls", Input: `extend type Resident {
+  "Age in whole years today, from the birth date in the ID number 年龄"
+  age: Int!
+}
+
+extend type PartyMember {
+  "Age in whole years today, from the birth date in the ID number 年龄"
+  age: Int!
+  "Whether the member holds a post valid today (有职/无职), from the member's posts"
+  hasPost: Boolean!
+}
+`, BuiltIn: false},
 	{Name: "../records.graphqls", Input: `# Create, update and delete for the plain records of the programme: the hierarchy, departments,
 # party organisations and members, households and their residents, cadres.
 #
@@ -14695,6 +14730,10 @@ func (ec *executionContext) childFields_PartyMember(ctx context.Context, field g
 		return ec.fieldContext_PartyMember_enrollments(ctx, field)
 	case "assessments":
 		return ec.fieldContext_PartyMember_assessments(ctx, field)
+	case "age":
+		return ec.fieldContext_PartyMember_age(ctx, field)
+	case "hasPost":
+		return ec.fieldContext_PartyMember_hasPost(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PartyMember", field.Name)
 }
@@ -14895,6 +14934,8 @@ func (ec *executionContext) childFields_Resident(ctx context.Context, field grap
 		return ec.fieldContext_Resident_education(ctx, field)
 	case "household":
 		return ec.fieldContext_Resident_household(ctx, field)
+	case "age":
+		return ec.fieldContext_Resident_age(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Resident", field.Name)
 }

@@ -2,7 +2,7 @@
 package scalar
 
 import (
-	"fmt"
+	"github.com/nanpiao/sbqw/apperr"
 	"io"
 	"strconv"
 	"time"
@@ -24,14 +24,14 @@ func MarshalDate(t time.Time) graphql.Marshaler {
 func UnmarshalDate(v any) (time.Time, error) {
 	s, ok := v.(string)
 	if !ok {
-		return time.Time{}, fmt.Errorf("Date must be a string like 2024-01-31, got %T", v)
+		return time.Time{}, apperr.Invalid("", "Date must be a string like 2024-01-31, got %T (日期格式错误)", v)
 	}
 	t, err := time.Parse(DateLayout, s)
 	if err != nil {
-		return time.Time{}, fmt.Errorf("Date must look like 2024-01-31, got %q", s)
+		return time.Time{}, apperr.Invalid("", "Date must look like 2024-01-31, got %q (日期格式错误)", s)
 	}
 	if t.Year() < 1900 || t.Year() > 2100 {
-		return time.Time{}, fmt.Errorf("Date %q is out of range (1900–2100)", s)
+		return time.Time{}, apperr.Invalid("", "Date %q is out of range 1900–2100 (日期超出范围)", s)
 	}
 	return t, nil
 }

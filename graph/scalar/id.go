@@ -2,7 +2,7 @@ package scalar
 
 import (
 	"encoding/base64"
-	"fmt"
+	"github.com/nanpiao/sbqw/apperr"
 	"io"
 	"strconv"
 	"strings"
@@ -23,11 +23,11 @@ func EncodeID(id int) string {
 func DecodeID(s string) (int, error) {
 	raw, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(s, "="))
 	if err != nil || !strings.HasPrefix(string(raw), idPrefix) {
-		return 0, fmt.Errorf("%q is not a valid ID", s)
+		return 0, invalidID(s)
 	}
 	n, err := strconv.Atoi(string(raw[len(idPrefix):]))
 	if err != nil || n <= 0 {
-		return 0, fmt.Errorf("%q is not a valid ID", s)
+		return 0, invalidID(s)
 	}
 	return n, nil
 }
@@ -41,7 +41,14 @@ func MarshalID(id int) graphql.Marshaler {
 func UnmarshalID(v any) (int, error) {
 	s, ok := v.(string)
 	if !ok {
-		return 0, fmt.Errorf("ID must be a string, got %T", v)
+		return 0, apperr.Invalid("", "ID must be a string, got %T (ID格式错误)", v)
 	}
 	return DecodeID(s)
+}
+
+func invalidID(s string) error {
+	if len(s) > 40 {
+		s = s[:40] + "…"
+	}
+	return apperr.Invalid("", "%q is not a valid ID (ID格式错误)", s)
 }

@@ -6,7 +6,7 @@
 package enum
 
 import (
-	"fmt"
+	"github.com/nanpiao/sbqw/apperr"
 	"io"
 	"sort"
 	"strconv"
@@ -60,7 +60,7 @@ func marshal[E ~string](w io.Writer, e E) { _, _ = io.WriteString(w, strconv.Quo
 func unmarshal[E ~string](v any, e *E, name string, values []string) error {
 	s, ok := v.(string)
 	if !ok {
-		return fmt.Errorf("%s must be a string, got %T", name, v)
+		return apperr.Invalid("", "%s must be a string, got %T", name, v)
 	}
 	if err := validate(name, values, s); err != nil {
 		return err
@@ -75,5 +75,5 @@ func validate(name string, values []string, s string) error {
 			return nil
 		}
 	}
-	return fmt.Errorf("%q is not a valid %s", s, name)
+	return apperr.Invalid("", "%q is not a valid %s", s, name)
 }

@@ -1,0 +1,134 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"strings"
+
+	"entgo.io/ent/privacy"
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/nanpiao/sbqw/apperr"
+	"github.com/nanpiao/sbqw/ent"
+)
+
+// presentError is the one place where an error becomes what a client sees: every error gets an
+// extensions.code from the contract's list; internal errors are logged with the request ID and
+// shown only as INTERNAL plus that ID.
+func presentError(ctx context.Context, err error) *gqlerror.Error {
+	gqlErr := graphql.DefaultErrorPresenter(ctx, err)
+	if gqlErr.Extensions == nil {
+		gqlErr.Extensions = map[string]any{}
+	}
+	if code, ok := gqlErr.Extensions["code"].(string); ok && code != "" {
+		// Errors from parsing and validation (gqlgen sets GRAPHQL_*), already client-safe, and
+		// entgql's node lookups, whose message would show the raw ID.
+		c := clientCodeFor(code)
+		gqlErr.Extensions["code"] = string(c)
+		if c == apperr.NotFound {
+			gqlErr.Message = "not found (记录不存在)"
+		}
+		return gqlErr
+	}
+	code, msg, field := classify(err)
+	gqlErr.Extensions["code"] = string(code)
+	if field != "" {
+		gqlErr.Extensions["field"] = field
+	}
+	if ae, ok := apperr.As(err); ok {
+		for k, v := range ae.Extra {
+			gqlErr.Extensions[k] = v
+		}
+	}
+	if code == apperr.Internal {
+		id := RequestID(ctx)
+		slog.ErrorContext(ctx, "internal error", "request_id", id, "path", gqlErr.Path.String(), "error", err.Error())
+		msg = "internal error (系统内部错误); quote request " + id + " when reporting it"
+		gqlErr.Extensions["requestId"] = id
+	}
+	gqlErr.Message = msg
+	return gqlErr
+}
+
+// clientCodeFor maps gqlgen's own codes (parse and validation failures) onto the contract's.
+func clientCodeFor(code string) apperr.Code {
+	switch code {
+	case "GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED", "BAD_USER_INPUT":
+		return apperr.BadUserInput
+	case "PERSISTED_QUERY_NOT_FOUND", "PERSISTED_QUERY_NOT_SUPPORTED":
+		return apperr.BadUserInput
+	}
+	if c := apperr.Code(code); isContractCode(c) {
+		return c
+	}
+	return apperr.BadUserInput
+}
+
+func isContractCode(c apperr.Code) bool {
+	switch c {
+	case apperr.Unauthenticated, apperr.Forbidden, apperr.NotFound, apperr.BadUserInput,
+		apperr.Conflict, apperr.RateLimited, apperr.TooComplex, apperr.Internal:
+		return true
+	}
+	return false
+}
+
+// classify decides the code, the message and the offending input field of an error.
+func classify(err error) (apperr.Code, string, string) {
+	if ae, ok := apperr.As(err); ok {
+		return ae.Code, ae.Message, ae.Field
+	}
+	var verr *ent.ValidationError
+	switch {
+	case errors.As(err, &verr):
+		return apperr.BadUserInput, validationMessage(verr), inputName(verr.Name)
+	case ent.IsNotFound(err):
+		return apperr.NotFound, "not found (记录不存在)", ""
+	case ent.IsConstraintError(err):
+		return constraintCode(err)
+	case errors.Is(err, privacy.Deny):
+		return apperr.Forbidden, "not allowed for your role (无权执行此操作)", ""
+	case errors.Is(err, context.DeadlineExceeded):
+		return apperr.Internal, "", ""
+	}
+	var gqlErr *gqlerror.Error
+	if errors.As(err, &gqlErr) && gqlErr.Unwrap() == nil {
+		// Written for the client by gqlgen or entgql (e.g. "`first` … cannot be less than zero").
+		return apperr.BadUserInput, gqlErr.Message, ""
+	}
+	return apperr.Internal, "", ""
+}
+
+// constraintCode: a unique index says the record already exists (CONFLICT); a foreign key
+// failing means a referenced record vanished concurrently (NOT_FOUND).
+func constraintCode(err error) (apperr.Code, string, string) {
+	s := strings.ToLower(err.Error())
+	if strings.Contains(s, "foreign key") {
+		return apperr.NotFound, "a referenced record does not exist (关联记录不存在)", ""
+	}
+	return apperr.Conflict, "a record with the same unique value already exists (记录重复)", ""
+}
+
+func validationMessage(verr *ent.ValidationError) string {
+	msg := verr.Unwrap().Error()
+	// ent says `validator failed for field "X": value out of range`; keep the reason only.
+	if i := strings.LastIndex(msg, ": "); i >= 0 {
+		msg = msg[i+2:]
+	}
+	return "invalid value: " + msg + " (输入值无效)"
+}
+
+// inputName turns an ent field name into the GraphQL input field: head_name → headName.
+func inputName(field string) string {
+	parts := strings.Split(field, "_")
+	for i := 1; i < len(parts); i++ {
+		if parts[i] == "id" {
+			parts[i] = "ID"
+		} else if parts[i] != "" {
+			parts[i] = strings.ToUpper(parts[i][:1]) + parts[i][1:]
+		}
+	}
+	return strings.Join(parts, "")
+}
