@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"time"
 
+	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/nanpiao/sbqw/ent/assessment"
@@ -21,6 +22,7 @@ type AssessmentCreate struct {
 	config
 	mutation *AssessmentMutation
 	hooks    []Hook
+	conflict []sql.ConflictOption
 }
 
 // SetCreatedAt sets the "created_at" field.
@@ -303,6 +305,7 @@ func (_c *AssessmentCreate) createSpec() (*Assessment, *sqlgraph.CreateSpec) {
 		_node = &Assessment{config: _c.config}
 		_spec = sqlgraph.NewCreateSpec(assessment.Table, sqlgraph.NewFieldSpec(assessment.FieldID, field.TypeInt))
 	)
+	_spec.OnConflict = _c.conflict
 	if value, ok := _c.mutation.CreatedAt(); ok {
 		_spec.SetField(assessment.FieldCreatedAt, field.TypeTime, value)
 		_node.CreatedAt = value
@@ -384,11 +387,486 @@ func (_c *AssessmentCreate) createSpec() (*Assessment, *sqlgraph.CreateSpec) {
 	return _node, _spec
 }
 
+// OnConflict allows configuring the `ON CONFLICT` / `ON DUPLICATE KEY` clause
+// of the `INSERT` statement. For example:
+//
+//	client.Assessment.Create().
+//		SetCreatedAt(v).
+//		OnConflict(
+//			// Update the row with the new values
+//			// the was proposed for insertion.
+//			sql.ResolveWithNewValues(),
+//		).
+//		// Override some of the fields with custom
+//		// update values.
+//		Update(func(u *ent.AssessmentUpsert) {
+//			SetCreatedAt(v+v).
+//		}).
+//		Exec(ctx)
+func (_c *AssessmentCreate) OnConflict(opts ...sql.ConflictOption) *AssessmentUpsertOne {
+	_c.conflict = opts
+	return &AssessmentUpsertOne{
+		create: _c,
+	}
+}
+
+// OnConflictColumns calls `OnConflict` and configures the columns
+// as conflict target. Using this option is equivalent to using:
+//
+//	client.Assessment.Create().
+//		OnConflict(sql.ConflictColumns(columns...)).
+//		Exec(ctx)
+func (_c *AssessmentCreate) OnConflictColumns(columns ...string) *AssessmentUpsertOne {
+	_c.conflict = append(_c.conflict, sql.ConflictColumns(columns...))
+	return &AssessmentUpsertOne{
+		create: _c,
+	}
+}
+
+type (
+	// AssessmentUpsertOne is the builder for "upsert"-ing
+	//  one Assessment node.
+	AssessmentUpsertOne struct {
+		create *AssessmentCreate
+	}
+
+	// AssessmentUpsert is the "OnConflict" setter.
+	AssessmentUpsert struct {
+		*sql.UpdateSet
+	}
+)
+
+// SetUpdatedAt sets the "updated_at" field.
+func (u *AssessmentUpsert) SetUpdatedAt(v time.Time) *AssessmentUpsert {
+	u.Set(assessment.FieldUpdatedAt, v)
+	return u
+}
+
+// UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
+func (u *AssessmentUpsert) UpdateUpdatedAt() *AssessmentUpsert {
+	u.SetExcluded(assessment.FieldUpdatedAt)
+	return u
+}
+
+// SetDeletedAt sets the "deleted_at" field.
+func (u *AssessmentUpsert) SetDeletedAt(v time.Time) *AssessmentUpsert {
+	u.Set(assessment.FieldDeletedAt, v)
+	return u
+}
+
+// UpdateDeletedAt sets the "deleted_at" field to the value that was provided on create.
+func (u *AssessmentUpsert) UpdateDeletedAt() *AssessmentUpsert {
+	u.SetExcluded(assessment.FieldDeletedAt)
+	return u
+}
+
+// ClearDeletedAt clears the value of the "deleted_at" field.
+func (u *AssessmentUpsert) ClearDeletedAt() *AssessmentUpsert {
+	u.SetNull(assessment.FieldDeletedAt)
+	return u
+}
+
+// SetDeleteToken sets the "delete_token" field.
+func (u *AssessmentUpsert) SetDeleteToken(v int64) *AssessmentUpsert {
+	u.Set(assessment.FieldDeleteToken, v)
+	return u
+}
+
+// UpdateDeleteToken sets the "delete_token" field to the value that was provided on create.
+func (u *AssessmentUpsert) UpdateDeleteToken() *AssessmentUpsert {
+	u.SetExcluded(assessment.FieldDeleteToken)
+	return u
+}
+
+// AddDeleteToken adds v to the "delete_token" field.
+func (u *AssessmentUpsert) AddDeleteToken(v int64) *AssessmentUpsert {
+	u.Add(assessment.FieldDeleteToken, v)
+	return u
+}
+
+// SetYear sets the "year" field.
+func (u *AssessmentUpsert) SetYear(v int) *AssessmentUpsert {
+	u.Set(assessment.FieldYear, v)
+	return u
+}
+
+// UpdateYear sets the "year" field to the value that was provided on create.
+func (u *AssessmentUpsert) UpdateYear() *AssessmentUpsert {
+	u.SetExcluded(assessment.FieldYear)
+	return u
+}
+
+// AddYear adds v to the "year" field.
+func (u *AssessmentUpsert) AddYear(v int) *AssessmentUpsert {
+	u.Add(assessment.FieldYear, v)
+	return u
+}
+
+// SetIndicator sets the "indicator" field.
+func (u *AssessmentUpsert) SetIndicator(v enum.Indicator) *AssessmentUpsert {
+	u.Set(assessment.FieldIndicator, v)
+	return u
+}
+
+// UpdateIndicator sets the "indicator" field to the value that was provided on create.
+func (u *AssessmentUpsert) UpdateIndicator() *AssessmentUpsert {
+	u.SetExcluded(assessment.FieldIndicator)
+	return u
+}
+
+// SetBaseline sets the "baseline" field.
+func (u *AssessmentUpsert) SetBaseline(v float64) *AssessmentUpsert {
+	u.Set(assessment.FieldBaseline, v)
+	return u
+}
+
+// UpdateBaseline sets the "baseline" field to the value that was provided on create.
+func (u *AssessmentUpsert) UpdateBaseline() *AssessmentUpsert {
+	u.SetExcluded(assessment.FieldBaseline)
+	return u
+}
+
+// AddBaseline adds v to the "baseline" field.
+func (u *AssessmentUpsert) AddBaseline(v float64) *AssessmentUpsert {
+	u.Add(assessment.FieldBaseline, v)
+	return u
+}
+
+// SetTarget sets the "target" field.
+func (u *AssessmentUpsert) SetTarget(v float64) *AssessmentUpsert {
+	u.Set(assessment.FieldTarget, v)
+	return u
+}
+
+// UpdateTarget sets the "target" field to the value that was provided on create.
+func (u *AssessmentUpsert) UpdateTarget() *AssessmentUpsert {
+	u.SetExcluded(assessment.FieldTarget)
+	return u
+}
+
+// AddTarget adds v to the "target" field.
+func (u *AssessmentUpsert) AddTarget(v float64) *AssessmentUpsert {
+	u.Add(assessment.FieldTarget, v)
+	return u
+}
+
+// SetActual sets the "actual" field.
+func (u *AssessmentUpsert) SetActual(v float64) *AssessmentUpsert {
+	u.Set(assessment.FieldActual, v)
+	return u
+}
+
+// UpdateActual sets the "actual" field to the value that was provided on create.
+func (u *AssessmentUpsert) UpdateActual() *AssessmentUpsert {
+	u.SetExcluded(assessment.FieldActual)
+	return u
+}
+
+// AddActual adds v to the "actual" field.
+func (u *AssessmentUpsert) AddActual(v float64) *AssessmentUpsert {
+	u.Add(assessment.FieldActual, v)
+	return u
+}
+
+// ClearActual clears the value of the "actual" field.
+func (u *AssessmentUpsert) ClearActual() *AssessmentUpsert {
+	u.SetNull(assessment.FieldActual)
+	return u
+}
+
+// SetRemarks sets the "remarks" field.
+func (u *AssessmentUpsert) SetRemarks(v string) *AssessmentUpsert {
+	u.Set(assessment.FieldRemarks, v)
+	return u
+}
+
+// UpdateRemarks sets the "remarks" field to the value that was provided on create.
+func (u *AssessmentUpsert) UpdateRemarks() *AssessmentUpsert {
+	u.SetExcluded(assessment.FieldRemarks)
+	return u
+}
+
+// ClearRemarks clears the value of the "remarks" field.
+func (u *AssessmentUpsert) ClearRemarks() *AssessmentUpsert {
+	u.SetNull(assessment.FieldRemarks)
+	return u
+}
+
+// UpdateNewValues updates the mutable fields using the new values that were set on create.
+// Using this option is equivalent to using:
+//
+//	client.Assessment.Create().
+//		OnConflict(
+//			sql.ResolveWithNewValues(),
+//		).
+//		Exec(ctx)
+func (u *AssessmentUpsertOne) UpdateNewValues() *AssessmentUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithNewValues())
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
+		if _, exists := u.create.mutation.CreatedAt(); exists {
+			s.SetIgnore(assessment.FieldCreatedAt)
+		}
+		if _, exists := u.create.mutation.VillageID(); exists {
+			s.SetIgnore(assessment.FieldVillageID)
+		}
+		if _, exists := u.create.mutation.SecretaryID(); exists {
+			s.SetIgnore(assessment.FieldSecretaryID)
+		}
+		if _, exists := u.create.mutation.TownshipID(); exists {
+			s.SetIgnore(assessment.FieldTownshipID)
+		}
+	}))
+	return u
+}
+
+// Ignore sets each column to itself in case of conflict.
+// Using this option is equivalent to using:
+//
+//	client.Assessment.Create().
+//	    OnConflict(sql.ResolveWithIgnore()).
+//	    Exec(ctx)
+func (u *AssessmentUpsertOne) Ignore() *AssessmentUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithIgnore())
+	return u
+}
+
+// DoNothing configures the conflict_action to `DO NOTHING`.
+// Supported only by SQLite and PostgreSQL.
+func (u *AssessmentUpsertOne) DoNothing() *AssessmentUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.DoNothing())
+	return u
+}
+
+// Update allows overriding fields `UPDATE` values. See the AssessmentCreate.OnConflict
+// documentation for more info.
+func (u *AssessmentUpsertOne) Update(set func(*AssessmentUpsert)) *AssessmentUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(update *sql.UpdateSet) {
+		set(&AssessmentUpsert{UpdateSet: update})
+	}))
+	return u
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (u *AssessmentUpsertOne) SetUpdatedAt(v time.Time) *AssessmentUpsertOne {
+	return u.Update(func(s *AssessmentUpsert) {
+		s.SetUpdatedAt(v)
+	})
+}
+
+// UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
+func (u *AssessmentUpsertOne) UpdateUpdatedAt() *AssessmentUpsertOne {
+	return u.Update(func(s *AssessmentUpsert) {
+		s.UpdateUpdatedAt()
+	})
+}
+
+// SetDeletedAt sets the "deleted_at" field.
+func (u *AssessmentUpsertOne) SetDeletedAt(v time.Time) *AssessmentUpsertOne {
+	return u.Update(func(s *AssessmentUpsert) {
+		s.SetDeletedAt(v)
+	})
+}
+
+// UpdateDeletedAt sets the "deleted_at" field to the value that was provided on create.
+func (u *AssessmentUpsertOne) UpdateDeletedAt() *AssessmentUpsertOne {
+	return u.Update(func(s *AssessmentUpsert) {
+		s.UpdateDeletedAt()
+	})
+}
+
+// ClearDeletedAt clears the value of the "deleted_at" field.
+func (u *AssessmentUpsertOne) ClearDeletedAt() *AssessmentUpsertOne {
+	return u.Update(func(s *AssessmentUpsert) {
+		s.ClearDeletedAt()
+	})
+}
+
+// SetDeleteToken sets the "delete_token" field.
+func (u *AssessmentUpsertOne) SetDeleteToken(v int64) *AssessmentUpsertOne {
+	return u.Update(func(s *AssessmentUpsert) {
+		s.SetDeleteToken(v)
+	})
+}
+
+// AddDeleteToken adds v to the "delete_token" field.
+func (u *AssessmentUpsertOne) AddDeleteToken(v int64) *AssessmentUpsertOne {
+	return u.Update(func(s *AssessmentUpsert) {
+		s.AddDeleteToken(v)
+	})
+}
+
+// UpdateDeleteToken sets the "delete_token" field to the value that was provided on create.
+func (u *AssessmentUpsertOne) UpdateDeleteToken() *AssessmentUpsertOne {
+	return u.Update(func(s *AssessmentUpsert) {
+		s.UpdateDeleteToken()
+	})
+}
+
+// SetYear sets the "year" field.
+func (u *AssessmentUpsertOne) SetYear(v int) *AssessmentUpsertOne {
+	return u.Update(func(s *AssessmentUpsert) {
+		s.SetYear(v)
+	})
+}
+
+// AddYear adds v to the "year" field.
+func (u *AssessmentUpsertOne) AddYear(v int) *AssessmentUpsertOne {
+	return u.Update(func(s *AssessmentUpsert) {
+		s.AddYear(v)
+	})
+}
+
+// UpdateYear sets the "year" field to the value that was provided on create.
+func (u *AssessmentUpsertOne) UpdateYear() *AssessmentUpsertOne {
+	return u.Update(func(s *AssessmentUpsert) {
+		s.UpdateYear()
+	})
+}
+
+// SetIndicator sets the "indicator" field.
+func (u *AssessmentUpsertOne) SetIndicator(v enum.Indicator) *AssessmentUpsertOne {
+	return u.Update(func(s *AssessmentUpsert) {
+		s.SetIndicator(v)
+	})
+}
+
+// UpdateIndicator sets the "indicator" field to the value that was provided on create.
+func (u *AssessmentUpsertOne) UpdateIndicator() *AssessmentUpsertOne {
+	return u.Update(func(s *AssessmentUpsert) {
+		s.UpdateIndicator()
+	})
+}
+
+// SetBaseline sets the "baseline" field.
+func (u *AssessmentUpsertOne) SetBaseline(v float64) *AssessmentUpsertOne {
+	return u.Update(func(s *AssessmentUpsert) {
+		s.SetBaseline(v)
+	})
+}
+
+// AddBaseline adds v to the "baseline" field.
+func (u *AssessmentUpsertOne) AddBaseline(v float64) *AssessmentUpsertOne {
+	return u.Update(func(s *AssessmentUpsert) {
+		s.AddBaseline(v)
+	})
+}
+
+// UpdateBaseline sets the "baseline" field to the value that was provided on create.
+func (u *AssessmentUpsertOne) UpdateBaseline() *AssessmentUpsertOne {
+	return u.Update(func(s *AssessmentUpsert) {
+		s.UpdateBaseline()
+	})
+}
+
+// SetTarget sets the "target" field.
+func (u *AssessmentUpsertOne) SetTarget(v float64) *AssessmentUpsertOne {
+	return u.Update(func(s *AssessmentUpsert) {
+		s.SetTarget(v)
+	})
+}
+
+// AddTarget adds v to the "target" field.
+func (u *AssessmentUpsertOne) AddTarget(v float64) *AssessmentUpsertOne {
+	return u.Update(func(s *AssessmentUpsert) {
+		s.AddTarget(v)
+	})
+}
+
+// UpdateTarget sets the "target" field to the value that was provided on create.
+func (u *AssessmentUpsertOne) UpdateTarget() *AssessmentUpsertOne {
+	return u.Update(func(s *AssessmentUpsert) {
+		s.UpdateTarget()
+	})
+}
+
+// SetActual sets the "actual" field.
+func (u *AssessmentUpsertOne) SetActual(v float64) *AssessmentUpsertOne {
+	return u.Update(func(s *AssessmentUpsert) {
+		s.SetActual(v)
+	})
+}
+
+// AddActual adds v to the "actual" field.
+func (u *AssessmentUpsertOne) AddActual(v float64) *AssessmentUpsertOne {
+	return u.Update(func(s *AssessmentUpsert) {
+		s.AddActual(v)
+	})
+}
+
+// UpdateActual sets the "actual" field to the value that was provided on create.
+func (u *AssessmentUpsertOne) UpdateActual() *AssessmentUpsertOne {
+	return u.Update(func(s *AssessmentUpsert) {
+		s.UpdateActual()
+	})
+}
+
+// ClearActual clears the value of the "actual" field.
+func (u *AssessmentUpsertOne) ClearActual() *AssessmentUpsertOne {
+	return u.Update(func(s *AssessmentUpsert) {
+		s.ClearActual()
+	})
+}
+
+// SetRemarks sets the "remarks" field.
+func (u *AssessmentUpsertOne) SetRemarks(v string) *AssessmentUpsertOne {
+	return u.Update(func(s *AssessmentUpsert) {
+		s.SetRemarks(v)
+	})
+}
+
+// UpdateRemarks sets the "remarks" field to the value that was provided on create.
+func (u *AssessmentUpsertOne) UpdateRemarks() *AssessmentUpsertOne {
+	return u.Update(func(s *AssessmentUpsert) {
+		s.UpdateRemarks()
+	})
+}
+
+// ClearRemarks clears the value of the "remarks" field.
+func (u *AssessmentUpsertOne) ClearRemarks() *AssessmentUpsertOne {
+	return u.Update(func(s *AssessmentUpsert) {
+		s.ClearRemarks()
+	})
+}
+
+// Exec executes the query.
+func (u *AssessmentUpsertOne) Exec(ctx context.Context) error {
+	if len(u.create.conflict) == 0 {
+		return errors.New("ent: missing options for AssessmentCreate.OnConflict")
+	}
+	return u.create.Exec(ctx)
+}
+
+// ExecX is like Exec, but panics if an error occurs.
+func (u *AssessmentUpsertOne) ExecX(ctx context.Context) {
+	if err := u.create.Exec(ctx); err != nil {
+		panic(err)
+	}
+}
+
+// Exec executes the UPSERT query and returns the inserted/updated ID.
+func (u *AssessmentUpsertOne) ID(ctx context.Context) (id int, err error) {
+	node, err := u.create.Save(ctx)
+	if err != nil {
+		return id, err
+	}
+	return node.ID, nil
+}
+
+// IDX is like ID, but panics if an error occurs.
+func (u *AssessmentUpsertOne) IDX(ctx context.Context) int {
+	id, err := u.ID(ctx)
+	if err != nil {
+		panic(err)
+	}
+	return id
+}
+
 // AssessmentCreateBulk is the builder for creating many Assessment entities in bulk.
 type AssessmentCreateBulk struct {
 	config
 	err      error
 	builders []*AssessmentCreate
+	conflict []sql.ConflictOption
 }
 
 // Save creates the Assessment entities in the database.
@@ -418,6 +896,7 @@ func (_c *AssessmentCreateBulk) Save(ctx context.Context) ([]*Assessment, error)
 					_, err = mutators[i+1].Mutate(root, _c.builders[i+1].mutation)
 				} else {
 					spec := &sqlgraph.BatchCreateSpec{Nodes: specs}
+					spec.OnConflict = _c.conflict
 					// Invoke the actual operation on the latest mutation in the chain.
 					if err = sqlgraph.BatchCreate(ctx, _c.driver, spec); err != nil {
 						if sqlgraph.IsConstraintError(err) {
@@ -468,6 +947,308 @@ func (_c *AssessmentCreateBulk) Exec(ctx context.Context) error {
 // ExecX is like Exec, but panics if an error occurs.
 func (_c *AssessmentCreateBulk) ExecX(ctx context.Context) {
 	if err := _c.Exec(ctx); err != nil {
+		panic(err)
+	}
+}
+
+// OnConflict allows configuring the `ON CONFLICT` / `ON DUPLICATE KEY` clause
+// of the `INSERT` statement. For example:
+//
+//	client.Assessment.CreateBulk(builders...).
+//		OnConflict(
+//			// Update the row with the new values
+//			// the was proposed for insertion.
+//			sql.ResolveWithNewValues(),
+//		).
+//		// Override some of the fields with custom
+//		// update values.
+//		Update(func(u *ent.AssessmentUpsert) {
+//			SetCreatedAt(v+v).
+//		}).
+//		Exec(ctx)
+func (_c *AssessmentCreateBulk) OnConflict(opts ...sql.ConflictOption) *AssessmentUpsertBulk {
+	_c.conflict = opts
+	return &AssessmentUpsertBulk{
+		create: _c,
+	}
+}
+
+// OnConflictColumns calls `OnConflict` and configures the columns
+// as conflict target. Using this option is equivalent to using:
+//
+//	client.Assessment.Create().
+//		OnConflict(sql.ConflictColumns(columns...)).
+//		Exec(ctx)
+func (_c *AssessmentCreateBulk) OnConflictColumns(columns ...string) *AssessmentUpsertBulk {
+	_c.conflict = append(_c.conflict, sql.ConflictColumns(columns...))
+	return &AssessmentUpsertBulk{
+		create: _c,
+	}
+}
+
+// AssessmentUpsertBulk is the builder for "upsert"-ing
+// a bulk of Assessment nodes.
+type AssessmentUpsertBulk struct {
+	create *AssessmentCreateBulk
+}
+
+// UpdateNewValues updates the mutable fields using the new values that
+// were set on create. Using this option is equivalent to using:
+//
+//	client.Assessment.Create().
+//		OnConflict(
+//			sql.ResolveWithNewValues(),
+//		).
+//		Exec(ctx)
+func (u *AssessmentUpsertBulk) UpdateNewValues() *AssessmentUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithNewValues())
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
+		for _, b := range u.create.builders {
+			if _, exists := b.mutation.CreatedAt(); exists {
+				s.SetIgnore(assessment.FieldCreatedAt)
+			}
+			if _, exists := b.mutation.VillageID(); exists {
+				s.SetIgnore(assessment.FieldVillageID)
+			}
+			if _, exists := b.mutation.SecretaryID(); exists {
+				s.SetIgnore(assessment.FieldSecretaryID)
+			}
+			if _, exists := b.mutation.TownshipID(); exists {
+				s.SetIgnore(assessment.FieldTownshipID)
+			}
+		}
+	}))
+	return u
+}
+
+// Ignore sets each column to itself in case of conflict.
+// Using this option is equivalent to using:
+//
+//	client.Assessment.Create().
+//		OnConflict(sql.ResolveWithIgnore()).
+//		Exec(ctx)
+func (u *AssessmentUpsertBulk) Ignore() *AssessmentUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithIgnore())
+	return u
+}
+
+// DoNothing configures the conflict_action to `DO NOTHING`.
+// Supported only by SQLite and PostgreSQL.
+func (u *AssessmentUpsertBulk) DoNothing() *AssessmentUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.DoNothing())
+	return u
+}
+
+// Update allows overriding fields `UPDATE` values. See the AssessmentCreateBulk.OnConflict
+// documentation for more info.
+func (u *AssessmentUpsertBulk) Update(set func(*AssessmentUpsert)) *AssessmentUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(update *sql.UpdateSet) {
+		set(&AssessmentUpsert{UpdateSet: update})
+	}))
+	return u
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (u *AssessmentUpsertBulk) SetUpdatedAt(v time.Time) *AssessmentUpsertBulk {
+	return u.Update(func(s *AssessmentUpsert) {
+		s.SetUpdatedAt(v)
+	})
+}
+
+// UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
+func (u *AssessmentUpsertBulk) UpdateUpdatedAt() *AssessmentUpsertBulk {
+	return u.Update(func(s *AssessmentUpsert) {
+		s.UpdateUpdatedAt()
+	})
+}
+
+// SetDeletedAt sets the "deleted_at" field.
+func (u *AssessmentUpsertBulk) SetDeletedAt(v time.Time) *AssessmentUpsertBulk {
+	return u.Update(func(s *AssessmentUpsert) {
+		s.SetDeletedAt(v)
+	})
+}
+
+// UpdateDeletedAt sets the "deleted_at" field to the value that was provided on create.
+func (u *AssessmentUpsertBulk) UpdateDeletedAt() *AssessmentUpsertBulk {
+	return u.Update(func(s *AssessmentUpsert) {
+		s.UpdateDeletedAt()
+	})
+}
+
+// ClearDeletedAt clears the value of the "deleted_at" field.
+func (u *AssessmentUpsertBulk) ClearDeletedAt() *AssessmentUpsertBulk {
+	return u.Update(func(s *AssessmentUpsert) {
+		s.ClearDeletedAt()
+	})
+}
+
+// SetDeleteToken sets the "delete_token" field.
+func (u *AssessmentUpsertBulk) SetDeleteToken(v int64) *AssessmentUpsertBulk {
+	return u.Update(func(s *AssessmentUpsert) {
+		s.SetDeleteToken(v)
+	})
+}
+
+// AddDeleteToken adds v to the "delete_token" field.
+func (u *AssessmentUpsertBulk) AddDeleteToken(v int64) *AssessmentUpsertBulk {
+	return u.Update(func(s *AssessmentUpsert) {
+		s.AddDeleteToken(v)
+	})
+}
+
+// UpdateDeleteToken sets the "delete_token" field to the value that was provided on create.
+func (u *AssessmentUpsertBulk) UpdateDeleteToken() *AssessmentUpsertBulk {
+	return u.Update(func(s *AssessmentUpsert) {
+		s.UpdateDeleteToken()
+	})
+}
+
+// SetYear sets the "year" field.
+func (u *AssessmentUpsertBulk) SetYear(v int) *AssessmentUpsertBulk {
+	return u.Update(func(s *AssessmentUpsert) {
+		s.SetYear(v)
+	})
+}
+
+// AddYear adds v to the "year" field.
+func (u *AssessmentUpsertBulk) AddYear(v int) *AssessmentUpsertBulk {
+	return u.Update(func(s *AssessmentUpsert) {
+		s.AddYear(v)
+	})
+}
+
+// UpdateYear sets the "year" field to the value that was provided on create.
+func (u *AssessmentUpsertBulk) UpdateYear() *AssessmentUpsertBulk {
+	return u.Update(func(s *AssessmentUpsert) {
+		s.UpdateYear()
+	})
+}
+
+// SetIndicator sets the "indicator" field.
+func (u *AssessmentUpsertBulk) SetIndicator(v enum.Indicator) *AssessmentUpsertBulk {
+	return u.Update(func(s *AssessmentUpsert) {
+		s.SetIndicator(v)
+	})
+}
+
+// UpdateIndicator sets the "indicator" field to the value that was provided on create.
+func (u *AssessmentUpsertBulk) UpdateIndicator() *AssessmentUpsertBulk {
+	return u.Update(func(s *AssessmentUpsert) {
+		s.UpdateIndicator()
+	})
+}
+
+// SetBaseline sets the "baseline" field.
+func (u *AssessmentUpsertBulk) SetBaseline(v float64) *AssessmentUpsertBulk {
+	return u.Update(func(s *AssessmentUpsert) {
+		s.SetBaseline(v)
+	})
+}
+
+// AddBaseline adds v to the "baseline" field.
+func (u *AssessmentUpsertBulk) AddBaseline(v float64) *AssessmentUpsertBulk {
+	return u.Update(func(s *AssessmentUpsert) {
+		s.AddBaseline(v)
+	})
+}
+
+// UpdateBaseline sets the "baseline" field to the value that was provided on create.
+func (u *AssessmentUpsertBulk) UpdateBaseline() *AssessmentUpsertBulk {
+	return u.Update(func(s *AssessmentUpsert) {
+		s.UpdateBaseline()
+	})
+}
+
+// SetTarget sets the "target" field.
+func (u *AssessmentUpsertBulk) SetTarget(v float64) *AssessmentUpsertBulk {
+	return u.Update(func(s *AssessmentUpsert) {
+		s.SetTarget(v)
+	})
+}
+
+// AddTarget adds v to the "target" field.
+func (u *AssessmentUpsertBulk) AddTarget(v float64) *AssessmentUpsertBulk {
+	return u.Update(func(s *AssessmentUpsert) {
+		s.AddTarget(v)
+	})
+}
+
+// UpdateTarget sets the "target" field to the value that was provided on create.
+func (u *AssessmentUpsertBulk) UpdateTarget() *AssessmentUpsertBulk {
+	return u.Update(func(s *AssessmentUpsert) {
+		s.UpdateTarget()
+	})
+}
+
+// SetActual sets the "actual" field.
+func (u *AssessmentUpsertBulk) SetActual(v float64) *AssessmentUpsertBulk {
+	return u.Update(func(s *AssessmentUpsert) {
+		s.SetActual(v)
+	})
+}
+
+// AddActual adds v to the "actual" field.
+func (u *AssessmentUpsertBulk) AddActual(v float64) *AssessmentUpsertBulk {
+	return u.Update(func(s *AssessmentUpsert) {
+		s.AddActual(v)
+	})
+}
+
+// UpdateActual sets the "actual" field to the value that was provided on create.
+func (u *AssessmentUpsertBulk) UpdateActual() *AssessmentUpsertBulk {
+	return u.Update(func(s *AssessmentUpsert) {
+		s.UpdateActual()
+	})
+}
+
+// ClearActual clears the value of the "actual" field.
+func (u *AssessmentUpsertBulk) ClearActual() *AssessmentUpsertBulk {
+	return u.Update(func(s *AssessmentUpsert) {
+		s.ClearActual()
+	})
+}
+
+// SetRemarks sets the "remarks" field.
+func (u *AssessmentUpsertBulk) SetRemarks(v string) *AssessmentUpsertBulk {
+	return u.Update(func(s *AssessmentUpsert) {
+		s.SetRemarks(v)
+	})
+}
+
+// UpdateRemarks sets the "remarks" field to the value that was provided on create.
+func (u *AssessmentUpsertBulk) UpdateRemarks() *AssessmentUpsertBulk {
+	return u.Update(func(s *AssessmentUpsert) {
+		s.UpdateRemarks()
+	})
+}
+
+// ClearRemarks clears the value of the "remarks" field.
+func (u *AssessmentUpsertBulk) ClearRemarks() *AssessmentUpsertBulk {
+	return u.Update(func(s *AssessmentUpsert) {
+		s.ClearRemarks()
+	})
+}
+
+// Exec executes the query.
+func (u *AssessmentUpsertBulk) Exec(ctx context.Context) error {
+	if u.create.err != nil {
+		return u.create.err
+	}
+	for i, b := range u.create.builders {
+		if len(b.conflict) != 0 {
+			return fmt.Errorf("ent: OnConflict was set for builder %d. Set it on the AssessmentCreateBulk instead", i)
+		}
+	}
+	if len(u.create.conflict) == 0 {
+		return errors.New("ent: missing options for AssessmentCreateBulk.OnConflict")
+	}
+	return u.create.Exec(ctx)
+}
+
+// ExecX is like Exec, but panics if an error occurs.
+func (u *AssessmentUpsertBulk) ExecX(ctx context.Context) {
+	if err := u.create.Exec(ctx); err != nil {
 		panic(err)
 	}
 }

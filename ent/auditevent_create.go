@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"time"
 
+	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/nanpiao/sbqw/ent/auditevent"
@@ -18,6 +19,7 @@ type AuditEventCreate struct {
 	config
 	mutation *AuditEventMutation
 	hooks    []Hook
+	conflict []sql.ConflictOption
 }
 
 // SetAt sets the "at" field.
@@ -177,7 +179,9 @@ func (_c *AuditEventCreate) Mutation() *AuditEventMutation {
 
 // Save creates the AuditEvent in the database.
 func (_c *AuditEventCreate) Save(ctx context.Context) (*AuditEvent, error) {
-	_c.defaults()
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -204,11 +208,15 @@ func (_c *AuditEventCreate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_c *AuditEventCreate) defaults() {
+func (_c *AuditEventCreate) defaults() error {
 	if _, ok := _c.mutation.At(); !ok {
+		if auditevent.DefaultAt == nil {
+			return fmt.Errorf("ent: uninitialized auditevent.DefaultAt (forgotten import ent/runtime?)")
+		}
 		v := auditevent.DefaultAt()
 		_c.mutation.SetAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -286,6 +294,7 @@ func (_c *AuditEventCreate) createSpec() (*AuditEvent, *sqlgraph.CreateSpec) {
 		_node = &AuditEvent{config: _c.config}
 		_spec = sqlgraph.NewCreateSpec(auditevent.Table, sqlgraph.NewFieldSpec(auditevent.FieldID, field.TypeInt))
 	)
+	_spec.OnConflict = _c.conflict
 	if value, ok := _c.mutation.At(); ok {
 		_spec.SetField(auditevent.FieldAt, field.TypeTime, value)
 		_node.At = value
@@ -341,11 +350,175 @@ func (_c *AuditEventCreate) createSpec() (*AuditEvent, *sqlgraph.CreateSpec) {
 	return _node, _spec
 }
 
+// OnConflict allows configuring the `ON CONFLICT` / `ON DUPLICATE KEY` clause
+// of the `INSERT` statement. For example:
+//
+//	client.AuditEvent.Create().
+//		SetAt(v).
+//		OnConflict(
+//			// Update the row with the new values
+//			// the was proposed for insertion.
+//			sql.ResolveWithNewValues(),
+//		).
+//		// Override some of the fields with custom
+//		// update values.
+//		Update(func(u *ent.AuditEventUpsert) {
+//			SetAt(v+v).
+//		}).
+//		Exec(ctx)
+func (_c *AuditEventCreate) OnConflict(opts ...sql.ConflictOption) *AuditEventUpsertOne {
+	_c.conflict = opts
+	return &AuditEventUpsertOne{
+		create: _c,
+	}
+}
+
+// OnConflictColumns calls `OnConflict` and configures the columns
+// as conflict target. Using this option is equivalent to using:
+//
+//	client.AuditEvent.Create().
+//		OnConflict(sql.ConflictColumns(columns...)).
+//		Exec(ctx)
+func (_c *AuditEventCreate) OnConflictColumns(columns ...string) *AuditEventUpsertOne {
+	_c.conflict = append(_c.conflict, sql.ConflictColumns(columns...))
+	return &AuditEventUpsertOne{
+		create: _c,
+	}
+}
+
+type (
+	// AuditEventUpsertOne is the builder for "upsert"-ing
+	//  one AuditEvent node.
+	AuditEventUpsertOne struct {
+		create *AuditEventCreate
+	}
+
+	// AuditEventUpsert is the "OnConflict" setter.
+	AuditEventUpsert struct {
+		*sql.UpdateSet
+	}
+)
+
+// UpdateNewValues updates the mutable fields using the new values that were set on create.
+// Using this option is equivalent to using:
+//
+//	client.AuditEvent.Create().
+//		OnConflict(
+//			sql.ResolveWithNewValues(),
+//		).
+//		Exec(ctx)
+func (u *AuditEventUpsertOne) UpdateNewValues() *AuditEventUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithNewValues())
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
+		if _, exists := u.create.mutation.At(); exists {
+			s.SetIgnore(auditevent.FieldAt)
+		}
+		if _, exists := u.create.mutation.UserID(); exists {
+			s.SetIgnore(auditevent.FieldUserID)
+		}
+		if _, exists := u.create.mutation.Username(); exists {
+			s.SetIgnore(auditevent.FieldUsername)
+		}
+		if _, exists := u.create.mutation.Role(); exists {
+			s.SetIgnore(auditevent.FieldRole)
+		}
+		if _, exists := u.create.mutation.Action(); exists {
+			s.SetIgnore(auditevent.FieldAction)
+		}
+		if _, exists := u.create.mutation.Entity(); exists {
+			s.SetIgnore(auditevent.FieldEntity)
+		}
+		if _, exists := u.create.mutation.EntityID(); exists {
+			s.SetIgnore(auditevent.FieldEntityID)
+		}
+		if _, exists := u.create.mutation.ChangedFields(); exists {
+			s.SetIgnore(auditevent.FieldChangedFields)
+		}
+		if _, exists := u.create.mutation.Detail(); exists {
+			s.SetIgnore(auditevent.FieldDetail)
+		}
+		if _, exists := u.create.mutation.RequestID(); exists {
+			s.SetIgnore(auditevent.FieldRequestID)
+		}
+		if _, exists := u.create.mutation.ClientAddress(); exists {
+			s.SetIgnore(auditevent.FieldClientAddress)
+		}
+		if _, exists := u.create.mutation.TownshipID(); exists {
+			s.SetIgnore(auditevent.FieldTownshipID)
+		}
+		if _, exists := u.create.mutation.VillageID(); exists {
+			s.SetIgnore(auditevent.FieldVillageID)
+		}
+	}))
+	return u
+}
+
+// Ignore sets each column to itself in case of conflict.
+// Using this option is equivalent to using:
+//
+//	client.AuditEvent.Create().
+//	    OnConflict(sql.ResolveWithIgnore()).
+//	    Exec(ctx)
+func (u *AuditEventUpsertOne) Ignore() *AuditEventUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithIgnore())
+	return u
+}
+
+// DoNothing configures the conflict_action to `DO NOTHING`.
+// Supported only by SQLite and PostgreSQL.
+func (u *AuditEventUpsertOne) DoNothing() *AuditEventUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.DoNothing())
+	return u
+}
+
+// Update allows overriding fields `UPDATE` values. See the AuditEventCreate.OnConflict
+// documentation for more info.
+func (u *AuditEventUpsertOne) Update(set func(*AuditEventUpsert)) *AuditEventUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(update *sql.UpdateSet) {
+		set(&AuditEventUpsert{UpdateSet: update})
+	}))
+	return u
+}
+
+// Exec executes the query.
+func (u *AuditEventUpsertOne) Exec(ctx context.Context) error {
+	if len(u.create.conflict) == 0 {
+		return errors.New("ent: missing options for AuditEventCreate.OnConflict")
+	}
+	return u.create.Exec(ctx)
+}
+
+// ExecX is like Exec, but panics if an error occurs.
+func (u *AuditEventUpsertOne) ExecX(ctx context.Context) {
+	if err := u.create.Exec(ctx); err != nil {
+		panic(err)
+	}
+}
+
+// Exec executes the UPSERT query and returns the inserted/updated ID.
+func (u *AuditEventUpsertOne) ID(ctx context.Context) (id int, err error) {
+	node, err := u.create.Save(ctx)
+	if err != nil {
+		return id, err
+	}
+	return node.ID, nil
+}
+
+// IDX is like ID, but panics if an error occurs.
+func (u *AuditEventUpsertOne) IDX(ctx context.Context) int {
+	id, err := u.ID(ctx)
+	if err != nil {
+		panic(err)
+	}
+	return id
+}
+
 // AuditEventCreateBulk is the builder for creating many AuditEvent entities in bulk.
 type AuditEventCreateBulk struct {
 	config
 	err      error
 	builders []*AuditEventCreate
+	conflict []sql.ConflictOption
 }
 
 // Save creates the AuditEvent entities in the database.
@@ -375,6 +548,7 @@ func (_c *AuditEventCreateBulk) Save(ctx context.Context) ([]*AuditEvent, error)
 					_, err = mutators[i+1].Mutate(root, _c.builders[i+1].mutation)
 				} else {
 					spec := &sqlgraph.BatchCreateSpec{Nodes: specs}
+					spec.OnConflict = _c.conflict
 					// Invoke the actual operation on the latest mutation in the chain.
 					if err = sqlgraph.BatchCreate(ctx, _c.driver, spec); err != nil {
 						if sqlgraph.IsConstraintError(err) {
@@ -425,6 +599,153 @@ func (_c *AuditEventCreateBulk) Exec(ctx context.Context) error {
 // ExecX is like Exec, but panics if an error occurs.
 func (_c *AuditEventCreateBulk) ExecX(ctx context.Context) {
 	if err := _c.Exec(ctx); err != nil {
+		panic(err)
+	}
+}
+
+// OnConflict allows configuring the `ON CONFLICT` / `ON DUPLICATE KEY` clause
+// of the `INSERT` statement. For example:
+//
+//	client.AuditEvent.CreateBulk(builders...).
+//		OnConflict(
+//			// Update the row with the new values
+//			// the was proposed for insertion.
+//			sql.ResolveWithNewValues(),
+//		).
+//		// Override some of the fields with custom
+//		// update values.
+//		Update(func(u *ent.AuditEventUpsert) {
+//			SetAt(v+v).
+//		}).
+//		Exec(ctx)
+func (_c *AuditEventCreateBulk) OnConflict(opts ...sql.ConflictOption) *AuditEventUpsertBulk {
+	_c.conflict = opts
+	return &AuditEventUpsertBulk{
+		create: _c,
+	}
+}
+
+// OnConflictColumns calls `OnConflict` and configures the columns
+// as conflict target. Using this option is equivalent to using:
+//
+//	client.AuditEvent.Create().
+//		OnConflict(sql.ConflictColumns(columns...)).
+//		Exec(ctx)
+func (_c *AuditEventCreateBulk) OnConflictColumns(columns ...string) *AuditEventUpsertBulk {
+	_c.conflict = append(_c.conflict, sql.ConflictColumns(columns...))
+	return &AuditEventUpsertBulk{
+		create: _c,
+	}
+}
+
+// AuditEventUpsertBulk is the builder for "upsert"-ing
+// a bulk of AuditEvent nodes.
+type AuditEventUpsertBulk struct {
+	create *AuditEventCreateBulk
+}
+
+// UpdateNewValues updates the mutable fields using the new values that
+// were set on create. Using this option is equivalent to using:
+//
+//	client.AuditEvent.Create().
+//		OnConflict(
+//			sql.ResolveWithNewValues(),
+//		).
+//		Exec(ctx)
+func (u *AuditEventUpsertBulk) UpdateNewValues() *AuditEventUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithNewValues())
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
+		for _, b := range u.create.builders {
+			if _, exists := b.mutation.At(); exists {
+				s.SetIgnore(auditevent.FieldAt)
+			}
+			if _, exists := b.mutation.UserID(); exists {
+				s.SetIgnore(auditevent.FieldUserID)
+			}
+			if _, exists := b.mutation.Username(); exists {
+				s.SetIgnore(auditevent.FieldUsername)
+			}
+			if _, exists := b.mutation.Role(); exists {
+				s.SetIgnore(auditevent.FieldRole)
+			}
+			if _, exists := b.mutation.Action(); exists {
+				s.SetIgnore(auditevent.FieldAction)
+			}
+			if _, exists := b.mutation.Entity(); exists {
+				s.SetIgnore(auditevent.FieldEntity)
+			}
+			if _, exists := b.mutation.EntityID(); exists {
+				s.SetIgnore(auditevent.FieldEntityID)
+			}
+			if _, exists := b.mutation.ChangedFields(); exists {
+				s.SetIgnore(auditevent.FieldChangedFields)
+			}
+			if _, exists := b.mutation.Detail(); exists {
+				s.SetIgnore(auditevent.FieldDetail)
+			}
+			if _, exists := b.mutation.RequestID(); exists {
+				s.SetIgnore(auditevent.FieldRequestID)
+			}
+			if _, exists := b.mutation.ClientAddress(); exists {
+				s.SetIgnore(auditevent.FieldClientAddress)
+			}
+			if _, exists := b.mutation.TownshipID(); exists {
+				s.SetIgnore(auditevent.FieldTownshipID)
+			}
+			if _, exists := b.mutation.VillageID(); exists {
+				s.SetIgnore(auditevent.FieldVillageID)
+			}
+		}
+	}))
+	return u
+}
+
+// Ignore sets each column to itself in case of conflict.
+// Using this option is equivalent to using:
+//
+//	client.AuditEvent.Create().
+//		OnConflict(sql.ResolveWithIgnore()).
+//		Exec(ctx)
+func (u *AuditEventUpsertBulk) Ignore() *AuditEventUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithIgnore())
+	return u
+}
+
+// DoNothing configures the conflict_action to `DO NOTHING`.
+// Supported only by SQLite and PostgreSQL.
+func (u *AuditEventUpsertBulk) DoNothing() *AuditEventUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.DoNothing())
+	return u
+}
+
+// Update allows overriding fields `UPDATE` values. See the AuditEventCreateBulk.OnConflict
+// documentation for more info.
+func (u *AuditEventUpsertBulk) Update(set func(*AuditEventUpsert)) *AuditEventUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(update *sql.UpdateSet) {
+		set(&AuditEventUpsert{UpdateSet: update})
+	}))
+	return u
+}
+
+// Exec executes the query.
+func (u *AuditEventUpsertBulk) Exec(ctx context.Context) error {
+	if u.create.err != nil {
+		return u.create.err
+	}
+	for i, b := range u.create.builders {
+		if len(b.conflict) != 0 {
+			return fmt.Errorf("ent: OnConflict was set for builder %d. Set it on the AuditEventCreateBulk instead", i)
+		}
+	}
+	if len(u.create.conflict) == 0 {
+		return errors.New("ent: missing options for AuditEventCreateBulk.OnConflict")
+	}
+	return u.create.Exec(ctx)
+}
+
+// ExecX is like Exec, but panics if an error occurs.
+func (u *AuditEventUpsertBulk) ExecX(ctx context.Context) {
+	if err := u.create.Exec(ctx); err != nil {
 		panic(err)
 	}
 }

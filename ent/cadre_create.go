@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"time"
 
+	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/nanpiao/sbqw/ent/cadre"
@@ -21,6 +22,7 @@ type CadreCreate struct {
 	config
 	mutation *CadreMutation
 	hooks    []Hook
+	conflict []sql.ConflictOption
 }
 
 // SetCreatedAt sets the "created_at" field.
@@ -315,6 +317,7 @@ func (_c *CadreCreate) createSpec() (*Cadre, *sqlgraph.CreateSpec) {
 		_node = &Cadre{config: _c.config}
 		_spec = sqlgraph.NewCreateSpec(cadre.Table, sqlgraph.NewFieldSpec(cadre.FieldID, field.TypeInt))
 	)
+	_spec.OnConflict = _c.conflict
 	if value, ok := _c.mutation.CreatedAt(); ok {
 		_spec.SetField(cadre.FieldCreatedAt, field.TypeTime, value)
 		_node.CreatedAt = value
@@ -404,11 +407,490 @@ func (_c *CadreCreate) createSpec() (*Cadre, *sqlgraph.CreateSpec) {
 	return _node, _spec
 }
 
+// OnConflict allows configuring the `ON CONFLICT` / `ON DUPLICATE KEY` clause
+// of the `INSERT` statement. For example:
+//
+//	client.Cadre.Create().
+//		SetCreatedAt(v).
+//		OnConflict(
+//			// Update the row with the new values
+//			// the was proposed for insertion.
+//			sql.ResolveWithNewValues(),
+//		).
+//		// Override some of the fields with custom
+//		// update values.
+//		Update(func(u *ent.CadreUpsert) {
+//			SetCreatedAt(v+v).
+//		}).
+//		Exec(ctx)
+func (_c *CadreCreate) OnConflict(opts ...sql.ConflictOption) *CadreUpsertOne {
+	_c.conflict = opts
+	return &CadreUpsertOne{
+		create: _c,
+	}
+}
+
+// OnConflictColumns calls `OnConflict` and configures the columns
+// as conflict target. Using this option is equivalent to using:
+//
+//	client.Cadre.Create().
+//		OnConflict(sql.ConflictColumns(columns...)).
+//		Exec(ctx)
+func (_c *CadreCreate) OnConflictColumns(columns ...string) *CadreUpsertOne {
+	_c.conflict = append(_c.conflict, sql.ConflictColumns(columns...))
+	return &CadreUpsertOne{
+		create: _c,
+	}
+}
+
+type (
+	// CadreUpsertOne is the builder for "upsert"-ing
+	//  one Cadre node.
+	CadreUpsertOne struct {
+		create *CadreCreate
+	}
+
+	// CadreUpsert is the "OnConflict" setter.
+	CadreUpsert struct {
+		*sql.UpdateSet
+	}
+)
+
+// SetUpdatedAt sets the "updated_at" field.
+func (u *CadreUpsert) SetUpdatedAt(v time.Time) *CadreUpsert {
+	u.Set(cadre.FieldUpdatedAt, v)
+	return u
+}
+
+// UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
+func (u *CadreUpsert) UpdateUpdatedAt() *CadreUpsert {
+	u.SetExcluded(cadre.FieldUpdatedAt)
+	return u
+}
+
+// SetDeletedAt sets the "deleted_at" field.
+func (u *CadreUpsert) SetDeletedAt(v time.Time) *CadreUpsert {
+	u.Set(cadre.FieldDeletedAt, v)
+	return u
+}
+
+// UpdateDeletedAt sets the "deleted_at" field to the value that was provided on create.
+func (u *CadreUpsert) UpdateDeletedAt() *CadreUpsert {
+	u.SetExcluded(cadre.FieldDeletedAt)
+	return u
+}
+
+// ClearDeletedAt clears the value of the "deleted_at" field.
+func (u *CadreUpsert) ClearDeletedAt() *CadreUpsert {
+	u.SetNull(cadre.FieldDeletedAt)
+	return u
+}
+
+// SetDeleteToken sets the "delete_token" field.
+func (u *CadreUpsert) SetDeleteToken(v int64) *CadreUpsert {
+	u.Set(cadre.FieldDeleteToken, v)
+	return u
+}
+
+// UpdateDeleteToken sets the "delete_token" field to the value that was provided on create.
+func (u *CadreUpsert) UpdateDeleteToken() *CadreUpsert {
+	u.SetExcluded(cadre.FieldDeleteToken)
+	return u
+}
+
+// AddDeleteToken adds v to the "delete_token" field.
+func (u *CadreUpsert) AddDeleteToken(v int64) *CadreUpsert {
+	u.Add(cadre.FieldDeleteToken, v)
+	return u
+}
+
+// SetDepartmentID sets the "department_id" field.
+func (u *CadreUpsert) SetDepartmentID(v int) *CadreUpsert {
+	u.Set(cadre.FieldDepartmentID, v)
+	return u
+}
+
+// UpdateDepartmentID sets the "department_id" field to the value that was provided on create.
+func (u *CadreUpsert) UpdateDepartmentID() *CadreUpsert {
+	u.SetExcluded(cadre.FieldDepartmentID)
+	return u
+}
+
+// SetName sets the "name" field.
+func (u *CadreUpsert) SetName(v string) *CadreUpsert {
+	u.Set(cadre.FieldName, v)
+	return u
+}
+
+// UpdateName sets the "name" field to the value that was provided on create.
+func (u *CadreUpsert) UpdateName() *CadreUpsert {
+	u.SetExcluded(cadre.FieldName)
+	return u
+}
+
+// SetTitle sets the "title" field.
+func (u *CadreUpsert) SetTitle(v string) *CadreUpsert {
+	u.Set(cadre.FieldTitle, v)
+	return u
+}
+
+// UpdateTitle sets the "title" field to the value that was provided on create.
+func (u *CadreUpsert) UpdateTitle() *CadreUpsert {
+	u.SetExcluded(cadre.FieldTitle)
+	return u
+}
+
+// ClearTitle clears the value of the "title" field.
+func (u *CadreUpsert) ClearTitle() *CadreUpsert {
+	u.SetNull(cadre.FieldTitle)
+	return u
+}
+
+// SetMemberID sets the "member_id" field.
+func (u *CadreUpsert) SetMemberID(v int) *CadreUpsert {
+	u.Set(cadre.FieldMemberID, v)
+	return u
+}
+
+// UpdateMemberID sets the "member_id" field to the value that was provided on create.
+func (u *CadreUpsert) UpdateMemberID() *CadreUpsert {
+	u.SetExcluded(cadre.FieldMemberID)
+	return u
+}
+
+// ClearMemberID clears the value of the "member_id" field.
+func (u *CadreUpsert) ClearMemberID() *CadreUpsert {
+	u.SetNull(cadre.FieldMemberID)
+	return u
+}
+
+// SetPhone sets the "phone" field.
+func (u *CadreUpsert) SetPhone(v string) *CadreUpsert {
+	u.Set(cadre.FieldPhone, v)
+	return u
+}
+
+// UpdatePhone sets the "phone" field to the value that was provided on create.
+func (u *CadreUpsert) UpdatePhone() *CadreUpsert {
+	u.SetExcluded(cadre.FieldPhone)
+	return u
+}
+
+// ClearPhone clears the value of the "phone" field.
+func (u *CadreUpsert) ClearPhone() *CadreUpsert {
+	u.SetNull(cadre.FieldPhone)
+	return u
+}
+
+// SetPhoneSealed sets the "phone_sealed" field.
+func (u *CadreUpsert) SetPhoneSealed(v string) *CadreUpsert {
+	u.Set(cadre.FieldPhoneSealed, v)
+	return u
+}
+
+// UpdatePhoneSealed sets the "phone_sealed" field to the value that was provided on create.
+func (u *CadreUpsert) UpdatePhoneSealed() *CadreUpsert {
+	u.SetExcluded(cadre.FieldPhoneSealed)
+	return u
+}
+
+// ClearPhoneSealed clears the value of the "phone_sealed" field.
+func (u *CadreUpsert) ClearPhoneSealed() *CadreUpsert {
+	u.SetNull(cadre.FieldPhoneSealed)
+	return u
+}
+
+// SetPhoneIndex sets the "phone_index" field.
+func (u *CadreUpsert) SetPhoneIndex(v string) *CadreUpsert {
+	u.Set(cadre.FieldPhoneIndex, v)
+	return u
+}
+
+// UpdatePhoneIndex sets the "phone_index" field to the value that was provided on create.
+func (u *CadreUpsert) UpdatePhoneIndex() *CadreUpsert {
+	u.SetExcluded(cadre.FieldPhoneIndex)
+	return u
+}
+
+// ClearPhoneIndex clears the value of the "phone_index" field.
+func (u *CadreUpsert) ClearPhoneIndex() *CadreUpsert {
+	u.SetNull(cadre.FieldPhoneIndex)
+	return u
+}
+
+// UpdateNewValues updates the mutable fields using the new values that were set on create.
+// Using this option is equivalent to using:
+//
+//	client.Cadre.Create().
+//		OnConflict(
+//			sql.ResolveWithNewValues(),
+//		).
+//		Exec(ctx)
+func (u *CadreUpsertOne) UpdateNewValues() *CadreUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithNewValues())
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
+		if _, exists := u.create.mutation.CreatedAt(); exists {
+			s.SetIgnore(cadre.FieldCreatedAt)
+		}
+	}))
+	return u
+}
+
+// Ignore sets each column to itself in case of conflict.
+// Using this option is equivalent to using:
+//
+//	client.Cadre.Create().
+//	    OnConflict(sql.ResolveWithIgnore()).
+//	    Exec(ctx)
+func (u *CadreUpsertOne) Ignore() *CadreUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithIgnore())
+	return u
+}
+
+// DoNothing configures the conflict_action to `DO NOTHING`.
+// Supported only by SQLite and PostgreSQL.
+func (u *CadreUpsertOne) DoNothing() *CadreUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.DoNothing())
+	return u
+}
+
+// Update allows overriding fields `UPDATE` values. See the CadreCreate.OnConflict
+// documentation for more info.
+func (u *CadreUpsertOne) Update(set func(*CadreUpsert)) *CadreUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(update *sql.UpdateSet) {
+		set(&CadreUpsert{UpdateSet: update})
+	}))
+	return u
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (u *CadreUpsertOne) SetUpdatedAt(v time.Time) *CadreUpsertOne {
+	return u.Update(func(s *CadreUpsert) {
+		s.SetUpdatedAt(v)
+	})
+}
+
+// UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
+func (u *CadreUpsertOne) UpdateUpdatedAt() *CadreUpsertOne {
+	return u.Update(func(s *CadreUpsert) {
+		s.UpdateUpdatedAt()
+	})
+}
+
+// SetDeletedAt sets the "deleted_at" field.
+func (u *CadreUpsertOne) SetDeletedAt(v time.Time) *CadreUpsertOne {
+	return u.Update(func(s *CadreUpsert) {
+		s.SetDeletedAt(v)
+	})
+}
+
+// UpdateDeletedAt sets the "deleted_at" field to the value that was provided on create.
+func (u *CadreUpsertOne) UpdateDeletedAt() *CadreUpsertOne {
+	return u.Update(func(s *CadreUpsert) {
+		s.UpdateDeletedAt()
+	})
+}
+
+// ClearDeletedAt clears the value of the "deleted_at" field.
+func (u *CadreUpsertOne) ClearDeletedAt() *CadreUpsertOne {
+	return u.Update(func(s *CadreUpsert) {
+		s.ClearDeletedAt()
+	})
+}
+
+// SetDeleteToken sets the "delete_token" field.
+func (u *CadreUpsertOne) SetDeleteToken(v int64) *CadreUpsertOne {
+	return u.Update(func(s *CadreUpsert) {
+		s.SetDeleteToken(v)
+	})
+}
+
+// AddDeleteToken adds v to the "delete_token" field.
+func (u *CadreUpsertOne) AddDeleteToken(v int64) *CadreUpsertOne {
+	return u.Update(func(s *CadreUpsert) {
+		s.AddDeleteToken(v)
+	})
+}
+
+// UpdateDeleteToken sets the "delete_token" field to the value that was provided on create.
+func (u *CadreUpsertOne) UpdateDeleteToken() *CadreUpsertOne {
+	return u.Update(func(s *CadreUpsert) {
+		s.UpdateDeleteToken()
+	})
+}
+
+// SetDepartmentID sets the "department_id" field.
+func (u *CadreUpsertOne) SetDepartmentID(v int) *CadreUpsertOne {
+	return u.Update(func(s *CadreUpsert) {
+		s.SetDepartmentID(v)
+	})
+}
+
+// UpdateDepartmentID sets the "department_id" field to the value that was provided on create.
+func (u *CadreUpsertOne) UpdateDepartmentID() *CadreUpsertOne {
+	return u.Update(func(s *CadreUpsert) {
+		s.UpdateDepartmentID()
+	})
+}
+
+// SetName sets the "name" field.
+func (u *CadreUpsertOne) SetName(v string) *CadreUpsertOne {
+	return u.Update(func(s *CadreUpsert) {
+		s.SetName(v)
+	})
+}
+
+// UpdateName sets the "name" field to the value that was provided on create.
+func (u *CadreUpsertOne) UpdateName() *CadreUpsertOne {
+	return u.Update(func(s *CadreUpsert) {
+		s.UpdateName()
+	})
+}
+
+// SetTitle sets the "title" field.
+func (u *CadreUpsertOne) SetTitle(v string) *CadreUpsertOne {
+	return u.Update(func(s *CadreUpsert) {
+		s.SetTitle(v)
+	})
+}
+
+// UpdateTitle sets the "title" field to the value that was provided on create.
+func (u *CadreUpsertOne) UpdateTitle() *CadreUpsertOne {
+	return u.Update(func(s *CadreUpsert) {
+		s.UpdateTitle()
+	})
+}
+
+// ClearTitle clears the value of the "title" field.
+func (u *CadreUpsertOne) ClearTitle() *CadreUpsertOne {
+	return u.Update(func(s *CadreUpsert) {
+		s.ClearTitle()
+	})
+}
+
+// SetMemberID sets the "member_id" field.
+func (u *CadreUpsertOne) SetMemberID(v int) *CadreUpsertOne {
+	return u.Update(func(s *CadreUpsert) {
+		s.SetMemberID(v)
+	})
+}
+
+// UpdateMemberID sets the "member_id" field to the value that was provided on create.
+func (u *CadreUpsertOne) UpdateMemberID() *CadreUpsertOne {
+	return u.Update(func(s *CadreUpsert) {
+		s.UpdateMemberID()
+	})
+}
+
+// ClearMemberID clears the value of the "member_id" field.
+func (u *CadreUpsertOne) ClearMemberID() *CadreUpsertOne {
+	return u.Update(func(s *CadreUpsert) {
+		s.ClearMemberID()
+	})
+}
+
+// SetPhone sets the "phone" field.
+func (u *CadreUpsertOne) SetPhone(v string) *CadreUpsertOne {
+	return u.Update(func(s *CadreUpsert) {
+		s.SetPhone(v)
+	})
+}
+
+// UpdatePhone sets the "phone" field to the value that was provided on create.
+func (u *CadreUpsertOne) UpdatePhone() *CadreUpsertOne {
+	return u.Update(func(s *CadreUpsert) {
+		s.UpdatePhone()
+	})
+}
+
+// ClearPhone clears the value of the "phone" field.
+func (u *CadreUpsertOne) ClearPhone() *CadreUpsertOne {
+	return u.Update(func(s *CadreUpsert) {
+		s.ClearPhone()
+	})
+}
+
+// SetPhoneSealed sets the "phone_sealed" field.
+func (u *CadreUpsertOne) SetPhoneSealed(v string) *CadreUpsertOne {
+	return u.Update(func(s *CadreUpsert) {
+		s.SetPhoneSealed(v)
+	})
+}
+
+// UpdatePhoneSealed sets the "phone_sealed" field to the value that was provided on create.
+func (u *CadreUpsertOne) UpdatePhoneSealed() *CadreUpsertOne {
+	return u.Update(func(s *CadreUpsert) {
+		s.UpdatePhoneSealed()
+	})
+}
+
+// ClearPhoneSealed clears the value of the "phone_sealed" field.
+func (u *CadreUpsertOne) ClearPhoneSealed() *CadreUpsertOne {
+	return u.Update(func(s *CadreUpsert) {
+		s.ClearPhoneSealed()
+	})
+}
+
+// SetPhoneIndex sets the "phone_index" field.
+func (u *CadreUpsertOne) SetPhoneIndex(v string) *CadreUpsertOne {
+	return u.Update(func(s *CadreUpsert) {
+		s.SetPhoneIndex(v)
+	})
+}
+
+// UpdatePhoneIndex sets the "phone_index" field to the value that was provided on create.
+func (u *CadreUpsertOne) UpdatePhoneIndex() *CadreUpsertOne {
+	return u.Update(func(s *CadreUpsert) {
+		s.UpdatePhoneIndex()
+	})
+}
+
+// ClearPhoneIndex clears the value of the "phone_index" field.
+func (u *CadreUpsertOne) ClearPhoneIndex() *CadreUpsertOne {
+	return u.Update(func(s *CadreUpsert) {
+		s.ClearPhoneIndex()
+	})
+}
+
+// Exec executes the query.
+func (u *CadreUpsertOne) Exec(ctx context.Context) error {
+	if len(u.create.conflict) == 0 {
+		return errors.New("ent: missing options for CadreCreate.OnConflict")
+	}
+	return u.create.Exec(ctx)
+}
+
+// ExecX is like Exec, but panics if an error occurs.
+func (u *CadreUpsertOne) ExecX(ctx context.Context) {
+	if err := u.create.Exec(ctx); err != nil {
+		panic(err)
+	}
+}
+
+// Exec executes the UPSERT query and returns the inserted/updated ID.
+func (u *CadreUpsertOne) ID(ctx context.Context) (id int, err error) {
+	node, err := u.create.Save(ctx)
+	if err != nil {
+		return id, err
+	}
+	return node.ID, nil
+}
+
+// IDX is like ID, but panics if an error occurs.
+func (u *CadreUpsertOne) IDX(ctx context.Context) int {
+	id, err := u.ID(ctx)
+	if err != nil {
+		panic(err)
+	}
+	return id
+}
+
 // CadreCreateBulk is the builder for creating many Cadre entities in bulk.
 type CadreCreateBulk struct {
 	config
 	err      error
 	builders []*CadreCreate
+	conflict []sql.ConflictOption
 }
 
 // Save creates the Cadre entities in the database.
@@ -438,6 +920,7 @@ func (_c *CadreCreateBulk) Save(ctx context.Context) ([]*Cadre, error) {
 					_, err = mutators[i+1].Mutate(root, _c.builders[i+1].mutation)
 				} else {
 					spec := &sqlgraph.BatchCreateSpec{Nodes: specs}
+					spec.OnConflict = _c.conflict
 					// Invoke the actual operation on the latest mutation in the chain.
 					if err = sqlgraph.BatchCreate(ctx, _c.driver, spec); err != nil {
 						if sqlgraph.IsConstraintError(err) {
@@ -488,6 +971,306 @@ func (_c *CadreCreateBulk) Exec(ctx context.Context) error {
 // ExecX is like Exec, but panics if an error occurs.
 func (_c *CadreCreateBulk) ExecX(ctx context.Context) {
 	if err := _c.Exec(ctx); err != nil {
+		panic(err)
+	}
+}
+
+// OnConflict allows configuring the `ON CONFLICT` / `ON DUPLICATE KEY` clause
+// of the `INSERT` statement. For example:
+//
+//	client.Cadre.CreateBulk(builders...).
+//		OnConflict(
+//			// Update the row with the new values
+//			// the was proposed for insertion.
+//			sql.ResolveWithNewValues(),
+//		).
+//		// Override some of the fields with custom
+//		// update values.
+//		Update(func(u *ent.CadreUpsert) {
+//			SetCreatedAt(v+v).
+//		}).
+//		Exec(ctx)
+func (_c *CadreCreateBulk) OnConflict(opts ...sql.ConflictOption) *CadreUpsertBulk {
+	_c.conflict = opts
+	return &CadreUpsertBulk{
+		create: _c,
+	}
+}
+
+// OnConflictColumns calls `OnConflict` and configures the columns
+// as conflict target. Using this option is equivalent to using:
+//
+//	client.Cadre.Create().
+//		OnConflict(sql.ConflictColumns(columns...)).
+//		Exec(ctx)
+func (_c *CadreCreateBulk) OnConflictColumns(columns ...string) *CadreUpsertBulk {
+	_c.conflict = append(_c.conflict, sql.ConflictColumns(columns...))
+	return &CadreUpsertBulk{
+		create: _c,
+	}
+}
+
+// CadreUpsertBulk is the builder for "upsert"-ing
+// a bulk of Cadre nodes.
+type CadreUpsertBulk struct {
+	create *CadreCreateBulk
+}
+
+// UpdateNewValues updates the mutable fields using the new values that
+// were set on create. Using this option is equivalent to using:
+//
+//	client.Cadre.Create().
+//		OnConflict(
+//			sql.ResolveWithNewValues(),
+//		).
+//		Exec(ctx)
+func (u *CadreUpsertBulk) UpdateNewValues() *CadreUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithNewValues())
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
+		for _, b := range u.create.builders {
+			if _, exists := b.mutation.CreatedAt(); exists {
+				s.SetIgnore(cadre.FieldCreatedAt)
+			}
+		}
+	}))
+	return u
+}
+
+// Ignore sets each column to itself in case of conflict.
+// Using this option is equivalent to using:
+//
+//	client.Cadre.Create().
+//		OnConflict(sql.ResolveWithIgnore()).
+//		Exec(ctx)
+func (u *CadreUpsertBulk) Ignore() *CadreUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithIgnore())
+	return u
+}
+
+// DoNothing configures the conflict_action to `DO NOTHING`.
+// Supported only by SQLite and PostgreSQL.
+func (u *CadreUpsertBulk) DoNothing() *CadreUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.DoNothing())
+	return u
+}
+
+// Update allows overriding fields `UPDATE` values. See the CadreCreateBulk.OnConflict
+// documentation for more info.
+func (u *CadreUpsertBulk) Update(set func(*CadreUpsert)) *CadreUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(update *sql.UpdateSet) {
+		set(&CadreUpsert{UpdateSet: update})
+	}))
+	return u
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (u *CadreUpsertBulk) SetUpdatedAt(v time.Time) *CadreUpsertBulk {
+	return u.Update(func(s *CadreUpsert) {
+		s.SetUpdatedAt(v)
+	})
+}
+
+// UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
+func (u *CadreUpsertBulk) UpdateUpdatedAt() *CadreUpsertBulk {
+	return u.Update(func(s *CadreUpsert) {
+		s.UpdateUpdatedAt()
+	})
+}
+
+// SetDeletedAt sets the "deleted_at" field.
+func (u *CadreUpsertBulk) SetDeletedAt(v time.Time) *CadreUpsertBulk {
+	return u.Update(func(s *CadreUpsert) {
+		s.SetDeletedAt(v)
+	})
+}
+
+// UpdateDeletedAt sets the "deleted_at" field to the value that was provided on create.
+func (u *CadreUpsertBulk) UpdateDeletedAt() *CadreUpsertBulk {
+	return u.Update(func(s *CadreUpsert) {
+		s.UpdateDeletedAt()
+	})
+}
+
+// ClearDeletedAt clears the value of the "deleted_at" field.
+func (u *CadreUpsertBulk) ClearDeletedAt() *CadreUpsertBulk {
+	return u.Update(func(s *CadreUpsert) {
+		s.ClearDeletedAt()
+	})
+}
+
+// SetDeleteToken sets the "delete_token" field.
+func (u *CadreUpsertBulk) SetDeleteToken(v int64) *CadreUpsertBulk {
+	return u.Update(func(s *CadreUpsert) {
+		s.SetDeleteToken(v)
+	})
+}
+
+// AddDeleteToken adds v to the "delete_token" field.
+func (u *CadreUpsertBulk) AddDeleteToken(v int64) *CadreUpsertBulk {
+	return u.Update(func(s *CadreUpsert) {
+		s.AddDeleteToken(v)
+	})
+}
+
+// UpdateDeleteToken sets the "delete_token" field to the value that was provided on create.
+func (u *CadreUpsertBulk) UpdateDeleteToken() *CadreUpsertBulk {
+	return u.Update(func(s *CadreUpsert) {
+		s.UpdateDeleteToken()
+	})
+}
+
+// SetDepartmentID sets the "department_id" field.
+func (u *CadreUpsertBulk) SetDepartmentID(v int) *CadreUpsertBulk {
+	return u.Update(func(s *CadreUpsert) {
+		s.SetDepartmentID(v)
+	})
+}
+
+// UpdateDepartmentID sets the "department_id" field to the value that was provided on create.
+func (u *CadreUpsertBulk) UpdateDepartmentID() *CadreUpsertBulk {
+	return u.Update(func(s *CadreUpsert) {
+		s.UpdateDepartmentID()
+	})
+}
+
+// SetName sets the "name" field.
+func (u *CadreUpsertBulk) SetName(v string) *CadreUpsertBulk {
+	return u.Update(func(s *CadreUpsert) {
+		s.SetName(v)
+	})
+}
+
+// UpdateName sets the "name" field to the value that was provided on create.
+func (u *CadreUpsertBulk) UpdateName() *CadreUpsertBulk {
+	return u.Update(func(s *CadreUpsert) {
+		s.UpdateName()
+	})
+}
+
+// SetTitle sets the "title" field.
+func (u *CadreUpsertBulk) SetTitle(v string) *CadreUpsertBulk {
+	return u.Update(func(s *CadreUpsert) {
+		s.SetTitle(v)
+	})
+}
+
+// UpdateTitle sets the "title" field to the value that was provided on create.
+func (u *CadreUpsertBulk) UpdateTitle() *CadreUpsertBulk {
+	return u.Update(func(s *CadreUpsert) {
+		s.UpdateTitle()
+	})
+}
+
+// ClearTitle clears the value of the "title" field.
+func (u *CadreUpsertBulk) ClearTitle() *CadreUpsertBulk {
+	return u.Update(func(s *CadreUpsert) {
+		s.ClearTitle()
+	})
+}
+
+// SetMemberID sets the "member_id" field.
+func (u *CadreUpsertBulk) SetMemberID(v int) *CadreUpsertBulk {
+	return u.Update(func(s *CadreUpsert) {
+		s.SetMemberID(v)
+	})
+}
+
+// UpdateMemberID sets the "member_id" field to the value that was provided on create.
+func (u *CadreUpsertBulk) UpdateMemberID() *CadreUpsertBulk {
+	return u.Update(func(s *CadreUpsert) {
+		s.UpdateMemberID()
+	})
+}
+
+// ClearMemberID clears the value of the "member_id" field.
+func (u *CadreUpsertBulk) ClearMemberID() *CadreUpsertBulk {
+	return u.Update(func(s *CadreUpsert) {
+		s.ClearMemberID()
+	})
+}
+
+// SetPhone sets the "phone" field.
+func (u *CadreUpsertBulk) SetPhone(v string) *CadreUpsertBulk {
+	return u.Update(func(s *CadreUpsert) {
+		s.SetPhone(v)
+	})
+}
+
+// UpdatePhone sets the "phone" field to the value that was provided on create.
+func (u *CadreUpsertBulk) UpdatePhone() *CadreUpsertBulk {
+	return u.Update(func(s *CadreUpsert) {
+		s.UpdatePhone()
+	})
+}
+
+// ClearPhone clears the value of the "phone" field.
+func (u *CadreUpsertBulk) ClearPhone() *CadreUpsertBulk {
+	return u.Update(func(s *CadreUpsert) {
+		s.ClearPhone()
+	})
+}
+
+// SetPhoneSealed sets the "phone_sealed" field.
+func (u *CadreUpsertBulk) SetPhoneSealed(v string) *CadreUpsertBulk {
+	return u.Update(func(s *CadreUpsert) {
+		s.SetPhoneSealed(v)
+	})
+}
+
+// UpdatePhoneSealed sets the "phone_sealed" field to the value that was provided on create.
+func (u *CadreUpsertBulk) UpdatePhoneSealed() *CadreUpsertBulk {
+	return u.Update(func(s *CadreUpsert) {
+		s.UpdatePhoneSealed()
+	})
+}
+
+// ClearPhoneSealed clears the value of the "phone_sealed" field.
+func (u *CadreUpsertBulk) ClearPhoneSealed() *CadreUpsertBulk {
+	return u.Update(func(s *CadreUpsert) {
+		s.ClearPhoneSealed()
+	})
+}
+
+// SetPhoneIndex sets the "phone_index" field.
+func (u *CadreUpsertBulk) SetPhoneIndex(v string) *CadreUpsertBulk {
+	return u.Update(func(s *CadreUpsert) {
+		s.SetPhoneIndex(v)
+	})
+}
+
+// UpdatePhoneIndex sets the "phone_index" field to the value that was provided on create.
+func (u *CadreUpsertBulk) UpdatePhoneIndex() *CadreUpsertBulk {
+	return u.Update(func(s *CadreUpsert) {
+		s.UpdatePhoneIndex()
+	})
+}
+
+// ClearPhoneIndex clears the value of the "phone_index" field.
+func (u *CadreUpsertBulk) ClearPhoneIndex() *CadreUpsertBulk {
+	return u.Update(func(s *CadreUpsert) {
+		s.ClearPhoneIndex()
+	})
+}
+
+// Exec executes the query.
+func (u *CadreUpsertBulk) Exec(ctx context.Context) error {
+	if u.create.err != nil {
+		return u.create.err
+	}
+	for i, b := range u.create.builders {
+		if len(b.conflict) != 0 {
+			return fmt.Errorf("ent: OnConflict was set for builder %d. Set it on the CadreCreateBulk instead", i)
+		}
+	}
+	if len(u.create.conflict) == 0 {
+		return errors.New("ent: missing options for CadreCreateBulk.OnConflict")
+	}
+	return u.create.Exec(ctx)
+}
+
+// ExecX is like Exec, but panics if an error occurs.
+func (u *CadreUpsertBulk) ExecX(ctx context.Context) {
+	if err := u.create.Exec(ctx); err != nil {
 		panic(err)
 	}
 }

@@ -140,7 +140,9 @@ func (_u *CasbinRuleUpdate) Mutation() *CasbinRuleMutation {
 
 // Save executes the query and returns the number of nodes affected by the update operation.
 func (_u *CasbinRuleUpdate) Save(ctx context.Context) (int, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return 0, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -167,11 +169,15 @@ func (_u *CasbinRuleUpdate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *CasbinRuleUpdate) defaults() {
+func (_u *CasbinRuleUpdate) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if casbinrule.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized casbinrule.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := casbinrule.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -402,7 +408,9 @@ func (_u *CasbinRuleUpdateOne) Select(field string, fields ...string) *CasbinRul
 
 // Save executes the query and returns the updated CasbinRule entity.
 func (_u *CasbinRuleUpdateOne) Save(ctx context.Context) (*CasbinRule, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -429,11 +437,15 @@ func (_u *CasbinRuleUpdateOne) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *CasbinRuleUpdateOne) defaults() {
+func (_u *CasbinRuleUpdateOne) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if casbinrule.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized casbinrule.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := casbinrule.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

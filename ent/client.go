@@ -902,7 +902,8 @@ func (c *AuditEventClient) GetX(ctx context.Context, id int) *AuditEvent {
 
 // Hooks returns the client hooks.
 func (c *AuditEventClient) Hooks() []Hook {
-	return c.hooks.AuditEvent
+	hooks := c.hooks.AuditEvent
+	return append(hooks[:len(hooks):len(hooks)], auditevent.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -1218,7 +1219,8 @@ func (c *CasbinRuleClient) GetX(ctx context.Context, id int) *CasbinRule {
 
 // Hooks returns the client hooks.
 func (c *CasbinRuleClient) Hooks() []Hook {
-	return c.hooks.CasbinRule
+	hooks := c.hooks.CasbinRule
+	return append(hooks[:len(hooks):len(hooks)], casbinrule.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -4445,7 +4447,8 @@ func (c *SessionClient) QueryUser(_m *Session) *UserQuery {
 
 // Hooks returns the client hooks.
 func (c *SessionClient) Hooks() []Hook {
-	return c.hooks.Session
+	hooks := c.hooks.Session
+	return append(hooks[:len(hooks):len(hooks)], session.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -4578,7 +4581,8 @@ func (c *SettingClient) GetX(ctx context.Context, id int) *Setting {
 
 // Hooks returns the client hooks.
 func (c *SettingClient) Hooks() []Hook {
-	return c.hooks.Setting
+	hooks := c.hooks.Setting
+	return append(hooks[:len(hooks):len(hooks)], setting.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"time"
 
+	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/nanpiao/sbqw/ent/contribution"
@@ -20,6 +21,7 @@ type ContributionCreate struct {
 	config
 	mutation *ContributionMutation
 	hooks    []Hook
+	conflict []sql.ConflictOption
 }
 
 // SetCreatedAt sets the "created_at" field.
@@ -284,6 +286,7 @@ func (_c *ContributionCreate) createSpec() (*Contribution, *sqlgraph.CreateSpec)
 		_node = &Contribution{config: _c.config}
 		_spec = sqlgraph.NewCreateSpec(contribution.Table, sqlgraph.NewFieldSpec(contribution.FieldID, field.TypeInt))
 	)
+	_spec.OnConflict = _c.conflict
 	if value, ok := _c.mutation.CreatedAt(); ok {
 		_spec.SetField(contribution.FieldCreatedAt, field.TypeTime, value)
 		_node.CreatedAt = value
@@ -357,11 +360,346 @@ func (_c *ContributionCreate) createSpec() (*Contribution, *sqlgraph.CreateSpec)
 	return _node, _spec
 }
 
+// OnConflict allows configuring the `ON CONFLICT` / `ON DUPLICATE KEY` clause
+// of the `INSERT` statement. For example:
+//
+//	client.Contribution.Create().
+//		SetCreatedAt(v).
+//		OnConflict(
+//			// Update the row with the new values
+//			// the was proposed for insertion.
+//			sql.ResolveWithNewValues(),
+//		).
+//		// Override some of the fields with custom
+//		// update values.
+//		Update(func(u *ent.ContributionUpsert) {
+//			SetCreatedAt(v+v).
+//		}).
+//		Exec(ctx)
+func (_c *ContributionCreate) OnConflict(opts ...sql.ConflictOption) *ContributionUpsertOne {
+	_c.conflict = opts
+	return &ContributionUpsertOne{
+		create: _c,
+	}
+}
+
+// OnConflictColumns calls `OnConflict` and configures the columns
+// as conflict target. Using this option is equivalent to using:
+//
+//	client.Contribution.Create().
+//		OnConflict(sql.ConflictColumns(columns...)).
+//		Exec(ctx)
+func (_c *ContributionCreate) OnConflictColumns(columns ...string) *ContributionUpsertOne {
+	_c.conflict = append(_c.conflict, sql.ConflictColumns(columns...))
+	return &ContributionUpsertOne{
+		create: _c,
+	}
+}
+
+type (
+	// ContributionUpsertOne is the builder for "upsert"-ing
+	//  one Contribution node.
+	ContributionUpsertOne struct {
+		create *ContributionCreate
+	}
+
+	// ContributionUpsert is the "OnConflict" setter.
+	ContributionUpsert struct {
+		*sql.UpdateSet
+	}
+)
+
+// SetUpdatedAt sets the "updated_at" field.
+func (u *ContributionUpsert) SetUpdatedAt(v time.Time) *ContributionUpsert {
+	u.Set(contribution.FieldUpdatedAt, v)
+	return u
+}
+
+// UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
+func (u *ContributionUpsert) UpdateUpdatedAt() *ContributionUpsert {
+	u.SetExcluded(contribution.FieldUpdatedAt)
+	return u
+}
+
+// SetDeletedAt sets the "deleted_at" field.
+func (u *ContributionUpsert) SetDeletedAt(v time.Time) *ContributionUpsert {
+	u.Set(contribution.FieldDeletedAt, v)
+	return u
+}
+
+// UpdateDeletedAt sets the "deleted_at" field to the value that was provided on create.
+func (u *ContributionUpsert) UpdateDeletedAt() *ContributionUpsert {
+	u.SetExcluded(contribution.FieldDeletedAt)
+	return u
+}
+
+// ClearDeletedAt clears the value of the "deleted_at" field.
+func (u *ContributionUpsert) ClearDeletedAt() *ContributionUpsert {
+	u.SetNull(contribution.FieldDeletedAt)
+	return u
+}
+
+// SetDeleteToken sets the "delete_token" field.
+func (u *ContributionUpsert) SetDeleteToken(v int64) *ContributionUpsert {
+	u.Set(contribution.FieldDeleteToken, v)
+	return u
+}
+
+// UpdateDeleteToken sets the "delete_token" field to the value that was provided on create.
+func (u *ContributionUpsert) UpdateDeleteToken() *ContributionUpsert {
+	u.SetExcluded(contribution.FieldDeleteToken)
+	return u
+}
+
+// AddDeleteToken adds v to the "delete_token" field.
+func (u *ContributionUpsert) AddDeleteToken(v int64) *ContributionUpsert {
+	u.Add(contribution.FieldDeleteToken, v)
+	return u
+}
+
+// SetOn sets the "on" field.
+func (u *ContributionUpsert) SetOn(v time.Time) *ContributionUpsert {
+	u.Set(contribution.FieldOn, v)
+	return u
+}
+
+// UpdateOn sets the "on" field to the value that was provided on create.
+func (u *ContributionUpsert) UpdateOn() *ContributionUpsert {
+	u.SetExcluded(contribution.FieldOn)
+	return u
+}
+
+// SetDescription sets the "description" field.
+func (u *ContributionUpsert) SetDescription(v string) *ContributionUpsert {
+	u.Set(contribution.FieldDescription, v)
+	return u
+}
+
+// UpdateDescription sets the "description" field to the value that was provided on create.
+func (u *ContributionUpsert) UpdateDescription() *ContributionUpsert {
+	u.SetExcluded(contribution.FieldDescription)
+	return u
+}
+
+// SetHouseholdsHelped sets the "households_helped" field.
+func (u *ContributionUpsert) SetHouseholdsHelped(v int) *ContributionUpsert {
+	u.Set(contribution.FieldHouseholdsHelped, v)
+	return u
+}
+
+// UpdateHouseholdsHelped sets the "households_helped" field to the value that was provided on create.
+func (u *ContributionUpsert) UpdateHouseholdsHelped() *ContributionUpsert {
+	u.SetExcluded(contribution.FieldHouseholdsHelped)
+	return u
+}
+
+// AddHouseholdsHelped adds v to the "households_helped" field.
+func (u *ContributionUpsert) AddHouseholdsHelped(v int) *ContributionUpsert {
+	u.Add(contribution.FieldHouseholdsHelped, v)
+	return u
+}
+
+// UpdateNewValues updates the mutable fields using the new values that were set on create.
+// Using this option is equivalent to using:
+//
+//	client.Contribution.Create().
+//		OnConflict(
+//			sql.ResolveWithNewValues(),
+//		).
+//		Exec(ctx)
+func (u *ContributionUpsertOne) UpdateNewValues() *ContributionUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithNewValues())
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
+		if _, exists := u.create.mutation.CreatedAt(); exists {
+			s.SetIgnore(contribution.FieldCreatedAt)
+		}
+		if _, exists := u.create.mutation.MemberID(); exists {
+			s.SetIgnore(contribution.FieldMemberID)
+		}
+		if _, exists := u.create.mutation.TeamID(); exists {
+			s.SetIgnore(contribution.FieldTeamID)
+		}
+		if _, exists := u.create.mutation.TownshipID(); exists {
+			s.SetIgnore(contribution.FieldTownshipID)
+		}
+		if _, exists := u.create.mutation.VillageID(); exists {
+			s.SetIgnore(contribution.FieldVillageID)
+		}
+	}))
+	return u
+}
+
+// Ignore sets each column to itself in case of conflict.
+// Using this option is equivalent to using:
+//
+//	client.Contribution.Create().
+//	    OnConflict(sql.ResolveWithIgnore()).
+//	    Exec(ctx)
+func (u *ContributionUpsertOne) Ignore() *ContributionUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithIgnore())
+	return u
+}
+
+// DoNothing configures the conflict_action to `DO NOTHING`.
+// Supported only by SQLite and PostgreSQL.
+func (u *ContributionUpsertOne) DoNothing() *ContributionUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.DoNothing())
+	return u
+}
+
+// Update allows overriding fields `UPDATE` values. See the ContributionCreate.OnConflict
+// documentation for more info.
+func (u *ContributionUpsertOne) Update(set func(*ContributionUpsert)) *ContributionUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(update *sql.UpdateSet) {
+		set(&ContributionUpsert{UpdateSet: update})
+	}))
+	return u
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (u *ContributionUpsertOne) SetUpdatedAt(v time.Time) *ContributionUpsertOne {
+	return u.Update(func(s *ContributionUpsert) {
+		s.SetUpdatedAt(v)
+	})
+}
+
+// UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
+func (u *ContributionUpsertOne) UpdateUpdatedAt() *ContributionUpsertOne {
+	return u.Update(func(s *ContributionUpsert) {
+		s.UpdateUpdatedAt()
+	})
+}
+
+// SetDeletedAt sets the "deleted_at" field.
+func (u *ContributionUpsertOne) SetDeletedAt(v time.Time) *ContributionUpsertOne {
+	return u.Update(func(s *ContributionUpsert) {
+		s.SetDeletedAt(v)
+	})
+}
+
+// UpdateDeletedAt sets the "deleted_at" field to the value that was provided on create.
+func (u *ContributionUpsertOne) UpdateDeletedAt() *ContributionUpsertOne {
+	return u.Update(func(s *ContributionUpsert) {
+		s.UpdateDeletedAt()
+	})
+}
+
+// ClearDeletedAt clears the value of the "deleted_at" field.
+func (u *ContributionUpsertOne) ClearDeletedAt() *ContributionUpsertOne {
+	return u.Update(func(s *ContributionUpsert) {
+		s.ClearDeletedAt()
+	})
+}
+
+// SetDeleteToken sets the "delete_token" field.
+func (u *ContributionUpsertOne) SetDeleteToken(v int64) *ContributionUpsertOne {
+	return u.Update(func(s *ContributionUpsert) {
+		s.SetDeleteToken(v)
+	})
+}
+
+// AddDeleteToken adds v to the "delete_token" field.
+func (u *ContributionUpsertOne) AddDeleteToken(v int64) *ContributionUpsertOne {
+	return u.Update(func(s *ContributionUpsert) {
+		s.AddDeleteToken(v)
+	})
+}
+
+// UpdateDeleteToken sets the "delete_token" field to the value that was provided on create.
+func (u *ContributionUpsertOne) UpdateDeleteToken() *ContributionUpsertOne {
+	return u.Update(func(s *ContributionUpsert) {
+		s.UpdateDeleteToken()
+	})
+}
+
+// SetOn sets the "on" field.
+func (u *ContributionUpsertOne) SetOn(v time.Time) *ContributionUpsertOne {
+	return u.Update(func(s *ContributionUpsert) {
+		s.SetOn(v)
+	})
+}
+
+// UpdateOn sets the "on" field to the value that was provided on create.
+func (u *ContributionUpsertOne) UpdateOn() *ContributionUpsertOne {
+	return u.Update(func(s *ContributionUpsert) {
+		s.UpdateOn()
+	})
+}
+
+// SetDescription sets the "description" field.
+func (u *ContributionUpsertOne) SetDescription(v string) *ContributionUpsertOne {
+	return u.Update(func(s *ContributionUpsert) {
+		s.SetDescription(v)
+	})
+}
+
+// UpdateDescription sets the "description" field to the value that was provided on create.
+func (u *ContributionUpsertOne) UpdateDescription() *ContributionUpsertOne {
+	return u.Update(func(s *ContributionUpsert) {
+		s.UpdateDescription()
+	})
+}
+
+// SetHouseholdsHelped sets the "households_helped" field.
+func (u *ContributionUpsertOne) SetHouseholdsHelped(v int) *ContributionUpsertOne {
+	return u.Update(func(s *ContributionUpsert) {
+		s.SetHouseholdsHelped(v)
+	})
+}
+
+// AddHouseholdsHelped adds v to the "households_helped" field.
+func (u *ContributionUpsertOne) AddHouseholdsHelped(v int) *ContributionUpsertOne {
+	return u.Update(func(s *ContributionUpsert) {
+		s.AddHouseholdsHelped(v)
+	})
+}
+
+// UpdateHouseholdsHelped sets the "households_helped" field to the value that was provided on create.
+func (u *ContributionUpsertOne) UpdateHouseholdsHelped() *ContributionUpsertOne {
+	return u.Update(func(s *ContributionUpsert) {
+		s.UpdateHouseholdsHelped()
+	})
+}
+
+// Exec executes the query.
+func (u *ContributionUpsertOne) Exec(ctx context.Context) error {
+	if len(u.create.conflict) == 0 {
+		return errors.New("ent: missing options for ContributionCreate.OnConflict")
+	}
+	return u.create.Exec(ctx)
+}
+
+// ExecX is like Exec, but panics if an error occurs.
+func (u *ContributionUpsertOne) ExecX(ctx context.Context) {
+	if err := u.create.Exec(ctx); err != nil {
+		panic(err)
+	}
+}
+
+// Exec executes the UPSERT query and returns the inserted/updated ID.
+func (u *ContributionUpsertOne) ID(ctx context.Context) (id int, err error) {
+	node, err := u.create.Save(ctx)
+	if err != nil {
+		return id, err
+	}
+	return node.ID, nil
+}
+
+// IDX is like ID, but panics if an error occurs.
+func (u *ContributionUpsertOne) IDX(ctx context.Context) int {
+	id, err := u.ID(ctx)
+	if err != nil {
+		panic(err)
+	}
+	return id
+}
+
 // ContributionCreateBulk is the builder for creating many Contribution entities in bulk.
 type ContributionCreateBulk struct {
 	config
 	err      error
 	builders []*ContributionCreate
+	conflict []sql.ConflictOption
 }
 
 // Save creates the Contribution entities in the database.
@@ -391,6 +729,7 @@ func (_c *ContributionCreateBulk) Save(ctx context.Context) ([]*Contribution, er
 					_, err = mutators[i+1].Mutate(root, _c.builders[i+1].mutation)
 				} else {
 					spec := &sqlgraph.BatchCreateSpec{Nodes: specs}
+					spec.OnConflict = _c.conflict
 					// Invoke the actual operation on the latest mutation in the chain.
 					if err = sqlgraph.BatchCreate(ctx, _c.driver, spec); err != nil {
 						if sqlgraph.IsConstraintError(err) {
@@ -441,6 +780,234 @@ func (_c *ContributionCreateBulk) Exec(ctx context.Context) error {
 // ExecX is like Exec, but panics if an error occurs.
 func (_c *ContributionCreateBulk) ExecX(ctx context.Context) {
 	if err := _c.Exec(ctx); err != nil {
+		panic(err)
+	}
+}
+
+// OnConflict allows configuring the `ON CONFLICT` / `ON DUPLICATE KEY` clause
+// of the `INSERT` statement. For example:
+//
+//	client.Contribution.CreateBulk(builders...).
+//		OnConflict(
+//			// Update the row with the new values
+//			// the was proposed for insertion.
+//			sql.ResolveWithNewValues(),
+//		).
+//		// Override some of the fields with custom
+//		// update values.
+//		Update(func(u *ent.ContributionUpsert) {
+//			SetCreatedAt(v+v).
+//		}).
+//		Exec(ctx)
+func (_c *ContributionCreateBulk) OnConflict(opts ...sql.ConflictOption) *ContributionUpsertBulk {
+	_c.conflict = opts
+	return &ContributionUpsertBulk{
+		create: _c,
+	}
+}
+
+// OnConflictColumns calls `OnConflict` and configures the columns
+// as conflict target. Using this option is equivalent to using:
+//
+//	client.Contribution.Create().
+//		OnConflict(sql.ConflictColumns(columns...)).
+//		Exec(ctx)
+func (_c *ContributionCreateBulk) OnConflictColumns(columns ...string) *ContributionUpsertBulk {
+	_c.conflict = append(_c.conflict, sql.ConflictColumns(columns...))
+	return &ContributionUpsertBulk{
+		create: _c,
+	}
+}
+
+// ContributionUpsertBulk is the builder for "upsert"-ing
+// a bulk of Contribution nodes.
+type ContributionUpsertBulk struct {
+	create *ContributionCreateBulk
+}
+
+// UpdateNewValues updates the mutable fields using the new values that
+// were set on create. Using this option is equivalent to using:
+//
+//	client.Contribution.Create().
+//		OnConflict(
+//			sql.ResolveWithNewValues(),
+//		).
+//		Exec(ctx)
+func (u *ContributionUpsertBulk) UpdateNewValues() *ContributionUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithNewValues())
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
+		for _, b := range u.create.builders {
+			if _, exists := b.mutation.CreatedAt(); exists {
+				s.SetIgnore(contribution.FieldCreatedAt)
+			}
+			if _, exists := b.mutation.MemberID(); exists {
+				s.SetIgnore(contribution.FieldMemberID)
+			}
+			if _, exists := b.mutation.TeamID(); exists {
+				s.SetIgnore(contribution.FieldTeamID)
+			}
+			if _, exists := b.mutation.TownshipID(); exists {
+				s.SetIgnore(contribution.FieldTownshipID)
+			}
+			if _, exists := b.mutation.VillageID(); exists {
+				s.SetIgnore(contribution.FieldVillageID)
+			}
+		}
+	}))
+	return u
+}
+
+// Ignore sets each column to itself in case of conflict.
+// Using this option is equivalent to using:
+//
+//	client.Contribution.Create().
+//		OnConflict(sql.ResolveWithIgnore()).
+//		Exec(ctx)
+func (u *ContributionUpsertBulk) Ignore() *ContributionUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithIgnore())
+	return u
+}
+
+// DoNothing configures the conflict_action to `DO NOTHING`.
+// Supported only by SQLite and PostgreSQL.
+func (u *ContributionUpsertBulk) DoNothing() *ContributionUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.DoNothing())
+	return u
+}
+
+// Update allows overriding fields `UPDATE` values. See the ContributionCreateBulk.OnConflict
+// documentation for more info.
+func (u *ContributionUpsertBulk) Update(set func(*ContributionUpsert)) *ContributionUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(update *sql.UpdateSet) {
+		set(&ContributionUpsert{UpdateSet: update})
+	}))
+	return u
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (u *ContributionUpsertBulk) SetUpdatedAt(v time.Time) *ContributionUpsertBulk {
+	return u.Update(func(s *ContributionUpsert) {
+		s.SetUpdatedAt(v)
+	})
+}
+
+// UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
+func (u *ContributionUpsertBulk) UpdateUpdatedAt() *ContributionUpsertBulk {
+	return u.Update(func(s *ContributionUpsert) {
+		s.UpdateUpdatedAt()
+	})
+}
+
+// SetDeletedAt sets the "deleted_at" field.
+func (u *ContributionUpsertBulk) SetDeletedAt(v time.Time) *ContributionUpsertBulk {
+	return u.Update(func(s *ContributionUpsert) {
+		s.SetDeletedAt(v)
+	})
+}
+
+// UpdateDeletedAt sets the "deleted_at" field to the value that was provided on create.
+func (u *ContributionUpsertBulk) UpdateDeletedAt() *ContributionUpsertBulk {
+	return u.Update(func(s *ContributionUpsert) {
+		s.UpdateDeletedAt()
+	})
+}
+
+// ClearDeletedAt clears the value of the "deleted_at" field.
+func (u *ContributionUpsertBulk) ClearDeletedAt() *ContributionUpsertBulk {
+	return u.Update(func(s *ContributionUpsert) {
+		s.ClearDeletedAt()
+	})
+}
+
+// SetDeleteToken sets the "delete_token" field.
+func (u *ContributionUpsertBulk) SetDeleteToken(v int64) *ContributionUpsertBulk {
+	return u.Update(func(s *ContributionUpsert) {
+		s.SetDeleteToken(v)
+	})
+}
+
+// AddDeleteToken adds v to the "delete_token" field.
+func (u *ContributionUpsertBulk) AddDeleteToken(v int64) *ContributionUpsertBulk {
+	return u.Update(func(s *ContributionUpsert) {
+		s.AddDeleteToken(v)
+	})
+}
+
+// UpdateDeleteToken sets the "delete_token" field to the value that was provided on create.
+func (u *ContributionUpsertBulk) UpdateDeleteToken() *ContributionUpsertBulk {
+	return u.Update(func(s *ContributionUpsert) {
+		s.UpdateDeleteToken()
+	})
+}
+
+// SetOn sets the "on" field.
+func (u *ContributionUpsertBulk) SetOn(v time.Time) *ContributionUpsertBulk {
+	return u.Update(func(s *ContributionUpsert) {
+		s.SetOn(v)
+	})
+}
+
+// UpdateOn sets the "on" field to the value that was provided on create.
+func (u *ContributionUpsertBulk) UpdateOn() *ContributionUpsertBulk {
+	return u.Update(func(s *ContributionUpsert) {
+		s.UpdateOn()
+	})
+}
+
+// SetDescription sets the "description" field.
+func (u *ContributionUpsertBulk) SetDescription(v string) *ContributionUpsertBulk {
+	return u.Update(func(s *ContributionUpsert) {
+		s.SetDescription(v)
+	})
+}
+
+// UpdateDescription sets the "description" field to the value that was provided on create.
+func (u *ContributionUpsertBulk) UpdateDescription() *ContributionUpsertBulk {
+	return u.Update(func(s *ContributionUpsert) {
+		s.UpdateDescription()
+	})
+}
+
+// SetHouseholdsHelped sets the "households_helped" field.
+func (u *ContributionUpsertBulk) SetHouseholdsHelped(v int) *ContributionUpsertBulk {
+	return u.Update(func(s *ContributionUpsert) {
+		s.SetHouseholdsHelped(v)
+	})
+}
+
+// AddHouseholdsHelped adds v to the "households_helped" field.
+func (u *ContributionUpsertBulk) AddHouseholdsHelped(v int) *ContributionUpsertBulk {
+	return u.Update(func(s *ContributionUpsert) {
+		s.AddHouseholdsHelped(v)
+	})
+}
+
+// UpdateHouseholdsHelped sets the "households_helped" field to the value that was provided on create.
+func (u *ContributionUpsertBulk) UpdateHouseholdsHelped() *ContributionUpsertBulk {
+	return u.Update(func(s *ContributionUpsert) {
+		s.UpdateHouseholdsHelped()
+	})
+}
+
+// Exec executes the query.
+func (u *ContributionUpsertBulk) Exec(ctx context.Context) error {
+	if u.create.err != nil {
+		return u.create.err
+	}
+	for i, b := range u.create.builders {
+		if len(b.conflict) != 0 {
+			return fmt.Errorf("ent: OnConflict was set for builder %d. Set it on the ContributionCreateBulk instead", i)
+		}
+	}
+	if len(u.create.conflict) == 0 {
+		return errors.New("ent: missing options for ContributionCreateBulk.OnConflict")
+	}
+	return u.create.Exec(ctx)
+}
+
+// ExecX is like Exec, but panics if an error occurs.
+func (u *ContributionUpsertBulk) ExecX(ctx context.Context) {
+	if err := u.create.Exec(ctx); err != nil {
 		panic(err)
 	}
 }

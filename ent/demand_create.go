@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"time"
 
+	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/nanpiao/sbqw/ent/demand"
@@ -23,6 +24,7 @@ type DemandCreate struct {
 	config
 	mutation *DemandMutation
 	hooks    []Hook
+	conflict []sql.ConflictOption
 }
 
 // SetCreatedAt sets the "created_at" field.
@@ -408,6 +410,7 @@ func (_c *DemandCreate) createSpec() (*Demand, *sqlgraph.CreateSpec) {
 		_node = &Demand{config: _c.config}
 		_spec = sqlgraph.NewCreateSpec(demand.Table, sqlgraph.NewFieldSpec(demand.FieldID, field.TypeInt))
 	)
+	_spec.OnConflict = _c.conflict
 	if value, ok := _c.mutation.CreatedAt(); ok {
 		_spec.SetField(demand.FieldCreatedAt, field.TypeTime, value)
 		_node.CreatedAt = value
@@ -534,11 +537,580 @@ func (_c *DemandCreate) createSpec() (*Demand, *sqlgraph.CreateSpec) {
 	return _node, _spec
 }
 
+// OnConflict allows configuring the `ON CONFLICT` / `ON DUPLICATE KEY` clause
+// of the `INSERT` statement. For example:
+//
+//	client.Demand.Create().
+//		SetCreatedAt(v).
+//		OnConflict(
+//			// Update the row with the new values
+//			// the was proposed for insertion.
+//			sql.ResolveWithNewValues(),
+//		).
+//		// Override some of the fields with custom
+//		// update values.
+//		Update(func(u *ent.DemandUpsert) {
+//			SetCreatedAt(v+v).
+//		}).
+//		Exec(ctx)
+func (_c *DemandCreate) OnConflict(opts ...sql.ConflictOption) *DemandUpsertOne {
+	_c.conflict = opts
+	return &DemandUpsertOne{
+		create: _c,
+	}
+}
+
+// OnConflictColumns calls `OnConflict` and configures the columns
+// as conflict target. Using this option is equivalent to using:
+//
+//	client.Demand.Create().
+//		OnConflict(sql.ConflictColumns(columns...)).
+//		Exec(ctx)
+func (_c *DemandCreate) OnConflictColumns(columns ...string) *DemandUpsertOne {
+	_c.conflict = append(_c.conflict, sql.ConflictColumns(columns...))
+	return &DemandUpsertOne{
+		create: _c,
+	}
+}
+
+type (
+	// DemandUpsertOne is the builder for "upsert"-ing
+	//  one Demand node.
+	DemandUpsertOne struct {
+		create *DemandCreate
+	}
+
+	// DemandUpsert is the "OnConflict" setter.
+	DemandUpsert struct {
+		*sql.UpdateSet
+	}
+)
+
+// SetUpdatedAt sets the "updated_at" field.
+func (u *DemandUpsert) SetUpdatedAt(v time.Time) *DemandUpsert {
+	u.Set(demand.FieldUpdatedAt, v)
+	return u
+}
+
+// UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
+func (u *DemandUpsert) UpdateUpdatedAt() *DemandUpsert {
+	u.SetExcluded(demand.FieldUpdatedAt)
+	return u
+}
+
+// SetDeletedAt sets the "deleted_at" field.
+func (u *DemandUpsert) SetDeletedAt(v time.Time) *DemandUpsert {
+	u.Set(demand.FieldDeletedAt, v)
+	return u
+}
+
+// UpdateDeletedAt sets the "deleted_at" field to the value that was provided on create.
+func (u *DemandUpsert) UpdateDeletedAt() *DemandUpsert {
+	u.SetExcluded(demand.FieldDeletedAt)
+	return u
+}
+
+// ClearDeletedAt clears the value of the "deleted_at" field.
+func (u *DemandUpsert) ClearDeletedAt() *DemandUpsert {
+	u.SetNull(demand.FieldDeletedAt)
+	return u
+}
+
+// SetDeleteToken sets the "delete_token" field.
+func (u *DemandUpsert) SetDeleteToken(v int64) *DemandUpsert {
+	u.Set(demand.FieldDeleteToken, v)
+	return u
+}
+
+// UpdateDeleteToken sets the "delete_token" field to the value that was provided on create.
+func (u *DemandUpsert) UpdateDeleteToken() *DemandUpsert {
+	u.SetExcluded(demand.FieldDeleteToken)
+	return u
+}
+
+// AddDeleteToken adds v to the "delete_token" field.
+func (u *DemandUpsert) AddDeleteToken(v int64) *DemandUpsert {
+	u.Add(demand.FieldDeleteToken, v)
+	return u
+}
+
+// SetCategory sets the "category" field.
+func (u *DemandUpsert) SetCategory(v enum.DemandCategory) *DemandUpsert {
+	u.Set(demand.FieldCategory, v)
+	return u
+}
+
+// UpdateCategory sets the "category" field to the value that was provided on create.
+func (u *DemandUpsert) UpdateCategory() *DemandUpsert {
+	u.SetExcluded(demand.FieldCategory)
+	return u
+}
+
+// SetContent sets the "content" field.
+func (u *DemandUpsert) SetContent(v string) *DemandUpsert {
+	u.Set(demand.FieldContent, v)
+	return u
+}
+
+// UpdateContent sets the "content" field to the value that was provided on create.
+func (u *DemandUpsert) UpdateContent() *DemandUpsert {
+	u.SetExcluded(demand.FieldContent)
+	return u
+}
+
+// SetStatus sets the "status" field.
+func (u *DemandUpsert) SetStatus(v enum.DemandStatus) *DemandUpsert {
+	u.Set(demand.FieldStatus, v)
+	return u
+}
+
+// UpdateStatus sets the "status" field to the value that was provided on create.
+func (u *DemandUpsert) UpdateStatus() *DemandUpsert {
+	u.SetExcluded(demand.FieldStatus)
+	return u
+}
+
+// SetDueOn sets the "due_on" field.
+func (u *DemandUpsert) SetDueOn(v time.Time) *DemandUpsert {
+	u.Set(demand.FieldDueOn, v)
+	return u
+}
+
+// UpdateDueOn sets the "due_on" field to the value that was provided on create.
+func (u *DemandUpsert) UpdateDueOn() *DemandUpsert {
+	u.SetExcluded(demand.FieldDueOn)
+	return u
+}
+
+// ClearDueOn clears the value of the "due_on" field.
+func (u *DemandUpsert) ClearDueOn() *DemandUpsert {
+	u.SetNull(demand.FieldDueOn)
+	return u
+}
+
+// SetDepartmentID sets the "department_id" field.
+func (u *DemandUpsert) SetDepartmentID(v int) *DemandUpsert {
+	u.Set(demand.FieldDepartmentID, v)
+	return u
+}
+
+// UpdateDepartmentID sets the "department_id" field to the value that was provided on create.
+func (u *DemandUpsert) UpdateDepartmentID() *DemandUpsert {
+	u.SetExcluded(demand.FieldDepartmentID)
+	return u
+}
+
+// ClearDepartmentID clears the value of the "department_id" field.
+func (u *DemandUpsert) ClearDepartmentID() *DemandUpsert {
+	u.SetNull(demand.FieldDepartmentID)
+	return u
+}
+
+// SetSatisfaction sets the "satisfaction" field.
+func (u *DemandUpsert) SetSatisfaction(v enum.Satisfaction) *DemandUpsert {
+	u.Set(demand.FieldSatisfaction, v)
+	return u
+}
+
+// UpdateSatisfaction sets the "satisfaction" field to the value that was provided on create.
+func (u *DemandUpsert) UpdateSatisfaction() *DemandUpsert {
+	u.SetExcluded(demand.FieldSatisfaction)
+	return u
+}
+
+// ClearSatisfaction clears the value of the "satisfaction" field.
+func (u *DemandUpsert) ClearSatisfaction() *DemandUpsert {
+	u.SetNull(demand.FieldSatisfaction)
+	return u
+}
+
+// SetClosedAt sets the "closed_at" field.
+func (u *DemandUpsert) SetClosedAt(v time.Time) *DemandUpsert {
+	u.Set(demand.FieldClosedAt, v)
+	return u
+}
+
+// UpdateClosedAt sets the "closed_at" field to the value that was provided on create.
+func (u *DemandUpsert) UpdateClosedAt() *DemandUpsert {
+	u.SetExcluded(demand.FieldClosedAt)
+	return u
+}
+
+// ClearClosedAt clears the value of the "closed_at" field.
+func (u *DemandUpsert) ClearClosedAt() *DemandUpsert {
+	u.SetNull(demand.FieldClosedAt)
+	return u
+}
+
+// SetIdempotencyKey sets the "idempotency_key" field.
+func (u *DemandUpsert) SetIdempotencyKey(v string) *DemandUpsert {
+	u.Set(demand.FieldIdempotencyKey, v)
+	return u
+}
+
+// UpdateIdempotencyKey sets the "idempotency_key" field to the value that was provided on create.
+func (u *DemandUpsert) UpdateIdempotencyKey() *DemandUpsert {
+	u.SetExcluded(demand.FieldIdempotencyKey)
+	return u
+}
+
+// ClearIdempotencyKey clears the value of the "idempotency_key" field.
+func (u *DemandUpsert) ClearIdempotencyKey() *DemandUpsert {
+	u.SetNull(demand.FieldIdempotencyKey)
+	return u
+}
+
+// SetCreatedBy sets the "created_by" field.
+func (u *DemandUpsert) SetCreatedBy(v int) *DemandUpsert {
+	u.Set(demand.FieldCreatedBy, v)
+	return u
+}
+
+// UpdateCreatedBy sets the "created_by" field to the value that was provided on create.
+func (u *DemandUpsert) UpdateCreatedBy() *DemandUpsert {
+	u.SetExcluded(demand.FieldCreatedBy)
+	return u
+}
+
+// AddCreatedBy adds v to the "created_by" field.
+func (u *DemandUpsert) AddCreatedBy(v int) *DemandUpsert {
+	u.Add(demand.FieldCreatedBy, v)
+	return u
+}
+
+// ClearCreatedBy clears the value of the "created_by" field.
+func (u *DemandUpsert) ClearCreatedBy() *DemandUpsert {
+	u.SetNull(demand.FieldCreatedBy)
+	return u
+}
+
+// UpdateNewValues updates the mutable fields using the new values that were set on create.
+// Using this option is equivalent to using:
+//
+//	client.Demand.Create().
+//		OnConflict(
+//			sql.ResolveWithNewValues(),
+//		).
+//		Exec(ctx)
+func (u *DemandUpsertOne) UpdateNewValues() *DemandUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithNewValues())
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
+		if _, exists := u.create.mutation.CreatedAt(); exists {
+			s.SetIgnore(demand.FieldCreatedAt)
+		}
+		if _, exists := u.create.mutation.HouseholdID(); exists {
+			s.SetIgnore(demand.FieldHouseholdID)
+		}
+		if _, exists := u.create.mutation.VisitID(); exists {
+			s.SetIgnore(demand.FieldVisitID)
+		}
+		if _, exists := u.create.mutation.TownshipID(); exists {
+			s.SetIgnore(demand.FieldTownshipID)
+		}
+		if _, exists := u.create.mutation.VillageID(); exists {
+			s.SetIgnore(demand.FieldVillageID)
+		}
+	}))
+	return u
+}
+
+// Ignore sets each column to itself in case of conflict.
+// Using this option is equivalent to using:
+//
+//	client.Demand.Create().
+//	    OnConflict(sql.ResolveWithIgnore()).
+//	    Exec(ctx)
+func (u *DemandUpsertOne) Ignore() *DemandUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithIgnore())
+	return u
+}
+
+// DoNothing configures the conflict_action to `DO NOTHING`.
+// Supported only by SQLite and PostgreSQL.
+func (u *DemandUpsertOne) DoNothing() *DemandUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.DoNothing())
+	return u
+}
+
+// Update allows overriding fields `UPDATE` values. See the DemandCreate.OnConflict
+// documentation for more info.
+func (u *DemandUpsertOne) Update(set func(*DemandUpsert)) *DemandUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(update *sql.UpdateSet) {
+		set(&DemandUpsert{UpdateSet: update})
+	}))
+	return u
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (u *DemandUpsertOne) SetUpdatedAt(v time.Time) *DemandUpsertOne {
+	return u.Update(func(s *DemandUpsert) {
+		s.SetUpdatedAt(v)
+	})
+}
+
+// UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
+func (u *DemandUpsertOne) UpdateUpdatedAt() *DemandUpsertOne {
+	return u.Update(func(s *DemandUpsert) {
+		s.UpdateUpdatedAt()
+	})
+}
+
+// SetDeletedAt sets the "deleted_at" field.
+func (u *DemandUpsertOne) SetDeletedAt(v time.Time) *DemandUpsertOne {
+	return u.Update(func(s *DemandUpsert) {
+		s.SetDeletedAt(v)
+	})
+}
+
+// UpdateDeletedAt sets the "deleted_at" field to the value that was provided on create.
+func (u *DemandUpsertOne) UpdateDeletedAt() *DemandUpsertOne {
+	return u.Update(func(s *DemandUpsert) {
+		s.UpdateDeletedAt()
+	})
+}
+
+// ClearDeletedAt clears the value of the "deleted_at" field.
+func (u *DemandUpsertOne) ClearDeletedAt() *DemandUpsertOne {
+	return u.Update(func(s *DemandUpsert) {
+		s.ClearDeletedAt()
+	})
+}
+
+// SetDeleteToken sets the "delete_token" field.
+func (u *DemandUpsertOne) SetDeleteToken(v int64) *DemandUpsertOne {
+	return u.Update(func(s *DemandUpsert) {
+		s.SetDeleteToken(v)
+	})
+}
+
+// AddDeleteToken adds v to the "delete_token" field.
+func (u *DemandUpsertOne) AddDeleteToken(v int64) *DemandUpsertOne {
+	return u.Update(func(s *DemandUpsert) {
+		s.AddDeleteToken(v)
+	})
+}
+
+// UpdateDeleteToken sets the "delete_token" field to the value that was provided on create.
+func (u *DemandUpsertOne) UpdateDeleteToken() *DemandUpsertOne {
+	return u.Update(func(s *DemandUpsert) {
+		s.UpdateDeleteToken()
+	})
+}
+
+// SetCategory sets the "category" field.
+func (u *DemandUpsertOne) SetCategory(v enum.DemandCategory) *DemandUpsertOne {
+	return u.Update(func(s *DemandUpsert) {
+		s.SetCategory(v)
+	})
+}
+
+// UpdateCategory sets the "category" field to the value that was provided on create.
+func (u *DemandUpsertOne) UpdateCategory() *DemandUpsertOne {
+	return u.Update(func(s *DemandUpsert) {
+		s.UpdateCategory()
+	})
+}
+
+// SetContent sets the "content" field.
+func (u *DemandUpsertOne) SetContent(v string) *DemandUpsertOne {
+	return u.Update(func(s *DemandUpsert) {
+		s.SetContent(v)
+	})
+}
+
+// UpdateContent sets the "content" field to the value that was provided on create.
+func (u *DemandUpsertOne) UpdateContent() *DemandUpsertOne {
+	return u.Update(func(s *DemandUpsert) {
+		s.UpdateContent()
+	})
+}
+
+// SetStatus sets the "status" field.
+func (u *DemandUpsertOne) SetStatus(v enum.DemandStatus) *DemandUpsertOne {
+	return u.Update(func(s *DemandUpsert) {
+		s.SetStatus(v)
+	})
+}
+
+// UpdateStatus sets the "status" field to the value that was provided on create.
+func (u *DemandUpsertOne) UpdateStatus() *DemandUpsertOne {
+	return u.Update(func(s *DemandUpsert) {
+		s.UpdateStatus()
+	})
+}
+
+// SetDueOn sets the "due_on" field.
+func (u *DemandUpsertOne) SetDueOn(v time.Time) *DemandUpsertOne {
+	return u.Update(func(s *DemandUpsert) {
+		s.SetDueOn(v)
+	})
+}
+
+// UpdateDueOn sets the "due_on" field to the value that was provided on create.
+func (u *DemandUpsertOne) UpdateDueOn() *DemandUpsertOne {
+	return u.Update(func(s *DemandUpsert) {
+		s.UpdateDueOn()
+	})
+}
+
+// ClearDueOn clears the value of the "due_on" field.
+func (u *DemandUpsertOne) ClearDueOn() *DemandUpsertOne {
+	return u.Update(func(s *DemandUpsert) {
+		s.ClearDueOn()
+	})
+}
+
+// SetDepartmentID sets the "department_id" field.
+func (u *DemandUpsertOne) SetDepartmentID(v int) *DemandUpsertOne {
+	return u.Update(func(s *DemandUpsert) {
+		s.SetDepartmentID(v)
+	})
+}
+
+// UpdateDepartmentID sets the "department_id" field to the value that was provided on create.
+func (u *DemandUpsertOne) UpdateDepartmentID() *DemandUpsertOne {
+	return u.Update(func(s *DemandUpsert) {
+		s.UpdateDepartmentID()
+	})
+}
+
+// ClearDepartmentID clears the value of the "department_id" field.
+func (u *DemandUpsertOne) ClearDepartmentID() *DemandUpsertOne {
+	return u.Update(func(s *DemandUpsert) {
+		s.ClearDepartmentID()
+	})
+}
+
+// SetSatisfaction sets the "satisfaction" field.
+func (u *DemandUpsertOne) SetSatisfaction(v enum.Satisfaction) *DemandUpsertOne {
+	return u.Update(func(s *DemandUpsert) {
+		s.SetSatisfaction(v)
+	})
+}
+
+// UpdateSatisfaction sets the "satisfaction" field to the value that was provided on create.
+func (u *DemandUpsertOne) UpdateSatisfaction() *DemandUpsertOne {
+	return u.Update(func(s *DemandUpsert) {
+		s.UpdateSatisfaction()
+	})
+}
+
+// ClearSatisfaction clears the value of the "satisfaction" field.
+func (u *DemandUpsertOne) ClearSatisfaction() *DemandUpsertOne {
+	return u.Update(func(s *DemandUpsert) {
+		s.ClearSatisfaction()
+	})
+}
+
+// SetClosedAt sets the "closed_at" field.
+func (u *DemandUpsertOne) SetClosedAt(v time.Time) *DemandUpsertOne {
+	return u.Update(func(s *DemandUpsert) {
+		s.SetClosedAt(v)
+	})
+}
+
+// UpdateClosedAt sets the "closed_at" field to the value that was provided on create.
+func (u *DemandUpsertOne) UpdateClosedAt() *DemandUpsertOne {
+	return u.Update(func(s *DemandUpsert) {
+		s.UpdateClosedAt()
+	})
+}
+
+// ClearClosedAt clears the value of the "closed_at" field.
+func (u *DemandUpsertOne) ClearClosedAt() *DemandUpsertOne {
+	return u.Update(func(s *DemandUpsert) {
+		s.ClearClosedAt()
+	})
+}
+
+// SetIdempotencyKey sets the "idempotency_key" field.
+func (u *DemandUpsertOne) SetIdempotencyKey(v string) *DemandUpsertOne {
+	return u.Update(func(s *DemandUpsert) {
+		s.SetIdempotencyKey(v)
+	})
+}
+
+// UpdateIdempotencyKey sets the "idempotency_key" field to the value that was provided on create.
+func (u *DemandUpsertOne) UpdateIdempotencyKey() *DemandUpsertOne {
+	return u.Update(func(s *DemandUpsert) {
+		s.UpdateIdempotencyKey()
+	})
+}
+
+// ClearIdempotencyKey clears the value of the "idempotency_key" field.
+func (u *DemandUpsertOne) ClearIdempotencyKey() *DemandUpsertOne {
+	return u.Update(func(s *DemandUpsert) {
+		s.ClearIdempotencyKey()
+	})
+}
+
+// SetCreatedBy sets the "created_by" field.
+func (u *DemandUpsertOne) SetCreatedBy(v int) *DemandUpsertOne {
+	return u.Update(func(s *DemandUpsert) {
+		s.SetCreatedBy(v)
+	})
+}
+
+// AddCreatedBy adds v to the "created_by" field.
+func (u *DemandUpsertOne) AddCreatedBy(v int) *DemandUpsertOne {
+	return u.Update(func(s *DemandUpsert) {
+		s.AddCreatedBy(v)
+	})
+}
+
+// UpdateCreatedBy sets the "created_by" field to the value that was provided on create.
+func (u *DemandUpsertOne) UpdateCreatedBy() *DemandUpsertOne {
+	return u.Update(func(s *DemandUpsert) {
+		s.UpdateCreatedBy()
+	})
+}
+
+// ClearCreatedBy clears the value of the "created_by" field.
+func (u *DemandUpsertOne) ClearCreatedBy() *DemandUpsertOne {
+	return u.Update(func(s *DemandUpsert) {
+		s.ClearCreatedBy()
+	})
+}
+
+// Exec executes the query.
+func (u *DemandUpsertOne) Exec(ctx context.Context) error {
+	if len(u.create.conflict) == 0 {
+		return errors.New("ent: missing options for DemandCreate.OnConflict")
+	}
+	return u.create.Exec(ctx)
+}
+
+// ExecX is like Exec, but panics if an error occurs.
+func (u *DemandUpsertOne) ExecX(ctx context.Context) {
+	if err := u.create.Exec(ctx); err != nil {
+		panic(err)
+	}
+}
+
+// Exec executes the UPSERT query and returns the inserted/updated ID.
+func (u *DemandUpsertOne) ID(ctx context.Context) (id int, err error) {
+	node, err := u.create.Save(ctx)
+	if err != nil {
+		return id, err
+	}
+	return node.ID, nil
+}
+
+// IDX is like ID, but panics if an error occurs.
+func (u *DemandUpsertOne) IDX(ctx context.Context) int {
+	id, err := u.ID(ctx)
+	if err != nil {
+		panic(err)
+	}
+	return id
+}
+
 // DemandCreateBulk is the builder for creating many Demand entities in bulk.
 type DemandCreateBulk struct {
 	config
 	err      error
 	builders []*DemandCreate
+	conflict []sql.ConflictOption
 }
 
 // Save creates the Demand entities in the database.
@@ -568,6 +1140,7 @@ func (_c *DemandCreateBulk) Save(ctx context.Context) ([]*Demand, error) {
 					_, err = mutators[i+1].Mutate(root, _c.builders[i+1].mutation)
 				} else {
 					spec := &sqlgraph.BatchCreateSpec{Nodes: specs}
+					spec.OnConflict = _c.conflict
 					// Invoke the actual operation on the latest mutation in the chain.
 					if err = sqlgraph.BatchCreate(ctx, _c.driver, spec); err != nil {
 						if sqlgraph.IsConstraintError(err) {
@@ -618,6 +1191,360 @@ func (_c *DemandCreateBulk) Exec(ctx context.Context) error {
 // ExecX is like Exec, but panics if an error occurs.
 func (_c *DemandCreateBulk) ExecX(ctx context.Context) {
 	if err := _c.Exec(ctx); err != nil {
+		panic(err)
+	}
+}
+
+// OnConflict allows configuring the `ON CONFLICT` / `ON DUPLICATE KEY` clause
+// of the `INSERT` statement. For example:
+//
+//	client.Demand.CreateBulk(builders...).
+//		OnConflict(
+//			// Update the row with the new values
+//			// the was proposed for insertion.
+//			sql.ResolveWithNewValues(),
+//		).
+//		// Override some of the fields with custom
+//		// update values.
+//		Update(func(u *ent.DemandUpsert) {
+//			SetCreatedAt(v+v).
+//		}).
+//		Exec(ctx)
+func (_c *DemandCreateBulk) OnConflict(opts ...sql.ConflictOption) *DemandUpsertBulk {
+	_c.conflict = opts
+	return &DemandUpsertBulk{
+		create: _c,
+	}
+}
+
+// OnConflictColumns calls `OnConflict` and configures the columns
+// as conflict target. Using this option is equivalent to using:
+//
+//	client.Demand.Create().
+//		OnConflict(sql.ConflictColumns(columns...)).
+//		Exec(ctx)
+func (_c *DemandCreateBulk) OnConflictColumns(columns ...string) *DemandUpsertBulk {
+	_c.conflict = append(_c.conflict, sql.ConflictColumns(columns...))
+	return &DemandUpsertBulk{
+		create: _c,
+	}
+}
+
+// DemandUpsertBulk is the builder for "upsert"-ing
+// a bulk of Demand nodes.
+type DemandUpsertBulk struct {
+	create *DemandCreateBulk
+}
+
+// UpdateNewValues updates the mutable fields using the new values that
+// were set on create. Using this option is equivalent to using:
+//
+//	client.Demand.Create().
+//		OnConflict(
+//			sql.ResolveWithNewValues(),
+//		).
+//		Exec(ctx)
+func (u *DemandUpsertBulk) UpdateNewValues() *DemandUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithNewValues())
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
+		for _, b := range u.create.builders {
+			if _, exists := b.mutation.CreatedAt(); exists {
+				s.SetIgnore(demand.FieldCreatedAt)
+			}
+			if _, exists := b.mutation.HouseholdID(); exists {
+				s.SetIgnore(demand.FieldHouseholdID)
+			}
+			if _, exists := b.mutation.VisitID(); exists {
+				s.SetIgnore(demand.FieldVisitID)
+			}
+			if _, exists := b.mutation.TownshipID(); exists {
+				s.SetIgnore(demand.FieldTownshipID)
+			}
+			if _, exists := b.mutation.VillageID(); exists {
+				s.SetIgnore(demand.FieldVillageID)
+			}
+		}
+	}))
+	return u
+}
+
+// Ignore sets each column to itself in case of conflict.
+// Using this option is equivalent to using:
+//
+//	client.Demand.Create().
+//		OnConflict(sql.ResolveWithIgnore()).
+//		Exec(ctx)
+func (u *DemandUpsertBulk) Ignore() *DemandUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithIgnore())
+	return u
+}
+
+// DoNothing configures the conflict_action to `DO NOTHING`.
+// Supported only by SQLite and PostgreSQL.
+func (u *DemandUpsertBulk) DoNothing() *DemandUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.DoNothing())
+	return u
+}
+
+// Update allows overriding fields `UPDATE` values. See the DemandCreateBulk.OnConflict
+// documentation for more info.
+func (u *DemandUpsertBulk) Update(set func(*DemandUpsert)) *DemandUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(update *sql.UpdateSet) {
+		set(&DemandUpsert{UpdateSet: update})
+	}))
+	return u
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (u *DemandUpsertBulk) SetUpdatedAt(v time.Time) *DemandUpsertBulk {
+	return u.Update(func(s *DemandUpsert) {
+		s.SetUpdatedAt(v)
+	})
+}
+
+// UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
+func (u *DemandUpsertBulk) UpdateUpdatedAt() *DemandUpsertBulk {
+	return u.Update(func(s *DemandUpsert) {
+		s.UpdateUpdatedAt()
+	})
+}
+
+// SetDeletedAt sets the "deleted_at" field.
+func (u *DemandUpsertBulk) SetDeletedAt(v time.Time) *DemandUpsertBulk {
+	return u.Update(func(s *DemandUpsert) {
+		s.SetDeletedAt(v)
+	})
+}
+
+// UpdateDeletedAt sets the "deleted_at" field to the value that was provided on create.
+func (u *DemandUpsertBulk) UpdateDeletedAt() *DemandUpsertBulk {
+	return u.Update(func(s *DemandUpsert) {
+		s.UpdateDeletedAt()
+	})
+}
+
+// ClearDeletedAt clears the value of the "deleted_at" field.
+func (u *DemandUpsertBulk) ClearDeletedAt() *DemandUpsertBulk {
+	return u.Update(func(s *DemandUpsert) {
+		s.ClearDeletedAt()
+	})
+}
+
+// SetDeleteToken sets the "delete_token" field.
+func (u *DemandUpsertBulk) SetDeleteToken(v int64) *DemandUpsertBulk {
+	return u.Update(func(s *DemandUpsert) {
+		s.SetDeleteToken(v)
+	})
+}
+
+// AddDeleteToken adds v to the "delete_token" field.
+func (u *DemandUpsertBulk) AddDeleteToken(v int64) *DemandUpsertBulk {
+	return u.Update(func(s *DemandUpsert) {
+		s.AddDeleteToken(v)
+	})
+}
+
+// UpdateDeleteToken sets the "delete_token" field to the value that was provided on create.
+func (u *DemandUpsertBulk) UpdateDeleteToken() *DemandUpsertBulk {
+	return u.Update(func(s *DemandUpsert) {
+		s.UpdateDeleteToken()
+	})
+}
+
+// SetCategory sets the "category" field.
+func (u *DemandUpsertBulk) SetCategory(v enum.DemandCategory) *DemandUpsertBulk {
+	return u.Update(func(s *DemandUpsert) {
+		s.SetCategory(v)
+	})
+}
+
+// UpdateCategory sets the "category" field to the value that was provided on create.
+func (u *DemandUpsertBulk) UpdateCategory() *DemandUpsertBulk {
+	return u.Update(func(s *DemandUpsert) {
+		s.UpdateCategory()
+	})
+}
+
+// SetContent sets the "content" field.
+func (u *DemandUpsertBulk) SetContent(v string) *DemandUpsertBulk {
+	return u.Update(func(s *DemandUpsert) {
+		s.SetContent(v)
+	})
+}
+
+// UpdateContent sets the "content" field to the value that was provided on create.
+func (u *DemandUpsertBulk) UpdateContent() *DemandUpsertBulk {
+	return u.Update(func(s *DemandUpsert) {
+		s.UpdateContent()
+	})
+}
+
+// SetStatus sets the "status" field.
+func (u *DemandUpsertBulk) SetStatus(v enum.DemandStatus) *DemandUpsertBulk {
+	return u.Update(func(s *DemandUpsert) {
+		s.SetStatus(v)
+	})
+}
+
+// UpdateStatus sets the "status" field to the value that was provided on create.
+func (u *DemandUpsertBulk) UpdateStatus() *DemandUpsertBulk {
+	return u.Update(func(s *DemandUpsert) {
+		s.UpdateStatus()
+	})
+}
+
+// SetDueOn sets the "due_on" field.
+func (u *DemandUpsertBulk) SetDueOn(v time.Time) *DemandUpsertBulk {
+	return u.Update(func(s *DemandUpsert) {
+		s.SetDueOn(v)
+	})
+}
+
+// UpdateDueOn sets the "due_on" field to the value that was provided on create.
+func (u *DemandUpsertBulk) UpdateDueOn() *DemandUpsertBulk {
+	return u.Update(func(s *DemandUpsert) {
+		s.UpdateDueOn()
+	})
+}
+
+// ClearDueOn clears the value of the "due_on" field.
+func (u *DemandUpsertBulk) ClearDueOn() *DemandUpsertBulk {
+	return u.Update(func(s *DemandUpsert) {
+		s.ClearDueOn()
+	})
+}
+
+// SetDepartmentID sets the "department_id" field.
+func (u *DemandUpsertBulk) SetDepartmentID(v int) *DemandUpsertBulk {
+	return u.Update(func(s *DemandUpsert) {
+		s.SetDepartmentID(v)
+	})
+}
+
+// UpdateDepartmentID sets the "department_id" field to the value that was provided on create.
+func (u *DemandUpsertBulk) UpdateDepartmentID() *DemandUpsertBulk {
+	return u.Update(func(s *DemandUpsert) {
+		s.UpdateDepartmentID()
+	})
+}
+
+// ClearDepartmentID clears the value of the "department_id" field.
+func (u *DemandUpsertBulk) ClearDepartmentID() *DemandUpsertBulk {
+	return u.Update(func(s *DemandUpsert) {
+		s.ClearDepartmentID()
+	})
+}
+
+// SetSatisfaction sets the "satisfaction" field.
+func (u *DemandUpsertBulk) SetSatisfaction(v enum.Satisfaction) *DemandUpsertBulk {
+	return u.Update(func(s *DemandUpsert) {
+		s.SetSatisfaction(v)
+	})
+}
+
+// UpdateSatisfaction sets the "satisfaction" field to the value that was provided on create.
+func (u *DemandUpsertBulk) UpdateSatisfaction() *DemandUpsertBulk {
+	return u.Update(func(s *DemandUpsert) {
+		s.UpdateSatisfaction()
+	})
+}
+
+// ClearSatisfaction clears the value of the "satisfaction" field.
+func (u *DemandUpsertBulk) ClearSatisfaction() *DemandUpsertBulk {
+	return u.Update(func(s *DemandUpsert) {
+		s.ClearSatisfaction()
+	})
+}
+
+// SetClosedAt sets the "closed_at" field.
+func (u *DemandUpsertBulk) SetClosedAt(v time.Time) *DemandUpsertBulk {
+	return u.Update(func(s *DemandUpsert) {
+		s.SetClosedAt(v)
+	})
+}
+
+// UpdateClosedAt sets the "closed_at" field to the value that was provided on create.
+func (u *DemandUpsertBulk) UpdateClosedAt() *DemandUpsertBulk {
+	return u.Update(func(s *DemandUpsert) {
+		s.UpdateClosedAt()
+	})
+}
+
+// ClearClosedAt clears the value of the "closed_at" field.
+func (u *DemandUpsertBulk) ClearClosedAt() *DemandUpsertBulk {
+	return u.Update(func(s *DemandUpsert) {
+		s.ClearClosedAt()
+	})
+}
+
+// SetIdempotencyKey sets the "idempotency_key" field.
+func (u *DemandUpsertBulk) SetIdempotencyKey(v string) *DemandUpsertBulk {
+	return u.Update(func(s *DemandUpsert) {
+		s.SetIdempotencyKey(v)
+	})
+}
+
+// UpdateIdempotencyKey sets the "idempotency_key" field to the value that was provided on create.
+func (u *DemandUpsertBulk) UpdateIdempotencyKey() *DemandUpsertBulk {
+	return u.Update(func(s *DemandUpsert) {
+		s.UpdateIdempotencyKey()
+	})
+}
+
+// ClearIdempotencyKey clears the value of the "idempotency_key" field.
+func (u *DemandUpsertBulk) ClearIdempotencyKey() *DemandUpsertBulk {
+	return u.Update(func(s *DemandUpsert) {
+		s.ClearIdempotencyKey()
+	})
+}
+
+// SetCreatedBy sets the "created_by" field.
+func (u *DemandUpsertBulk) SetCreatedBy(v int) *DemandUpsertBulk {
+	return u.Update(func(s *DemandUpsert) {
+		s.SetCreatedBy(v)
+	})
+}
+
+// AddCreatedBy adds v to the "created_by" field.
+func (u *DemandUpsertBulk) AddCreatedBy(v int) *DemandUpsertBulk {
+	return u.Update(func(s *DemandUpsert) {
+		s.AddCreatedBy(v)
+	})
+}
+
+// UpdateCreatedBy sets the "created_by" field to the value that was provided on create.
+func (u *DemandUpsertBulk) UpdateCreatedBy() *DemandUpsertBulk {
+	return u.Update(func(s *DemandUpsert) {
+		s.UpdateCreatedBy()
+	})
+}
+
+// ClearCreatedBy clears the value of the "created_by" field.
+func (u *DemandUpsertBulk) ClearCreatedBy() *DemandUpsertBulk {
+	return u.Update(func(s *DemandUpsert) {
+		s.ClearCreatedBy()
+	})
+}
+
+// Exec executes the query.
+func (u *DemandUpsertBulk) Exec(ctx context.Context) error {
+	if u.create.err != nil {
+		return u.create.err
+	}
+	for i, b := range u.create.builders {
+		if len(b.conflict) != 0 {
+			return fmt.Errorf("ent: OnConflict was set for builder %d. Set it on the DemandCreateBulk instead", i)
+		}
+	}
+	if len(u.create.conflict) == 0 {
+		return errors.New("ent: missing options for DemandCreateBulk.OnConflict")
+	}
+	return u.create.Exec(ctx)
+}
+
+// ExecX is like Exec, but panics if an error occurs.
+func (u *DemandUpsertBulk) ExecX(ctx context.Context) {
+	if err := u.create.Exec(ctx); err != nil {
 		panic(err)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"time"
 
+	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/nanpiao/sbqw/ent/demand"
@@ -20,6 +21,7 @@ type DemandEventCreate struct {
 	config
 	mutation *DemandEventMutation
 	hooks    []Hook
+	conflict []sql.ConflictOption
 }
 
 // SetCreatedAt sets the "created_at" field.
@@ -331,6 +333,7 @@ func (_c *DemandEventCreate) createSpec() (*DemandEvent, *sqlgraph.CreateSpec) {
 		_node = &DemandEvent{config: _c.config}
 		_spec = sqlgraph.NewCreateSpec(demandevent.Table, sqlgraph.NewFieldSpec(demandevent.FieldID, field.TypeInt))
 	)
+	_spec.OnConflict = _c.conflict
 	if value, ok := _c.mutation.CreatedAt(); ok {
 		_spec.SetField(demandevent.FieldCreatedAt, field.TypeTime, value)
 		_node.CreatedAt = value
@@ -403,11 +406,273 @@ func (_c *DemandEventCreate) createSpec() (*DemandEvent, *sqlgraph.CreateSpec) {
 	return _node, _spec
 }
 
+// OnConflict allows configuring the `ON CONFLICT` / `ON DUPLICATE KEY` clause
+// of the `INSERT` statement. For example:
+//
+//	client.DemandEvent.Create().
+//		SetCreatedAt(v).
+//		OnConflict(
+//			// Update the row with the new values
+//			// the was proposed for insertion.
+//			sql.ResolveWithNewValues(),
+//		).
+//		// Override some of the fields with custom
+//		// update values.
+//		Update(func(u *ent.DemandEventUpsert) {
+//			SetCreatedAt(v+v).
+//		}).
+//		Exec(ctx)
+func (_c *DemandEventCreate) OnConflict(opts ...sql.ConflictOption) *DemandEventUpsertOne {
+	_c.conflict = opts
+	return &DemandEventUpsertOne{
+		create: _c,
+	}
+}
+
+// OnConflictColumns calls `OnConflict` and configures the columns
+// as conflict target. Using this option is equivalent to using:
+//
+//	client.DemandEvent.Create().
+//		OnConflict(sql.ConflictColumns(columns...)).
+//		Exec(ctx)
+func (_c *DemandEventCreate) OnConflictColumns(columns ...string) *DemandEventUpsertOne {
+	_c.conflict = append(_c.conflict, sql.ConflictColumns(columns...))
+	return &DemandEventUpsertOne{
+		create: _c,
+	}
+}
+
+type (
+	// DemandEventUpsertOne is the builder for "upsert"-ing
+	//  one DemandEvent node.
+	DemandEventUpsertOne struct {
+		create *DemandEventCreate
+	}
+
+	// DemandEventUpsert is the "OnConflict" setter.
+	DemandEventUpsert struct {
+		*sql.UpdateSet
+	}
+)
+
+// SetUpdatedAt sets the "updated_at" field.
+func (u *DemandEventUpsert) SetUpdatedAt(v time.Time) *DemandEventUpsert {
+	u.Set(demandevent.FieldUpdatedAt, v)
+	return u
+}
+
+// UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
+func (u *DemandEventUpsert) UpdateUpdatedAt() *DemandEventUpsert {
+	u.SetExcluded(demandevent.FieldUpdatedAt)
+	return u
+}
+
+// SetDeletedAt sets the "deleted_at" field.
+func (u *DemandEventUpsert) SetDeletedAt(v time.Time) *DemandEventUpsert {
+	u.Set(demandevent.FieldDeletedAt, v)
+	return u
+}
+
+// UpdateDeletedAt sets the "deleted_at" field to the value that was provided on create.
+func (u *DemandEventUpsert) UpdateDeletedAt() *DemandEventUpsert {
+	u.SetExcluded(demandevent.FieldDeletedAt)
+	return u
+}
+
+// ClearDeletedAt clears the value of the "deleted_at" field.
+func (u *DemandEventUpsert) ClearDeletedAt() *DemandEventUpsert {
+	u.SetNull(demandevent.FieldDeletedAt)
+	return u
+}
+
+// SetDeleteToken sets the "delete_token" field.
+func (u *DemandEventUpsert) SetDeleteToken(v int64) *DemandEventUpsert {
+	u.Set(demandevent.FieldDeleteToken, v)
+	return u
+}
+
+// UpdateDeleteToken sets the "delete_token" field to the value that was provided on create.
+func (u *DemandEventUpsert) UpdateDeleteToken() *DemandEventUpsert {
+	u.SetExcluded(demandevent.FieldDeleteToken)
+	return u
+}
+
+// AddDeleteToken adds v to the "delete_token" field.
+func (u *DemandEventUpsert) AddDeleteToken(v int64) *DemandEventUpsert {
+	u.Add(demandevent.FieldDeleteToken, v)
+	return u
+}
+
+// UpdateNewValues updates the mutable fields using the new values that were set on create.
+// Using this option is equivalent to using:
+//
+//	client.DemandEvent.Create().
+//		OnConflict(
+//			sql.ResolveWithNewValues(),
+//		).
+//		Exec(ctx)
+func (u *DemandEventUpsertOne) UpdateNewValues() *DemandEventUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithNewValues())
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
+		if _, exists := u.create.mutation.CreatedAt(); exists {
+			s.SetIgnore(demandevent.FieldCreatedAt)
+		}
+		if _, exists := u.create.mutation.DemandID(); exists {
+			s.SetIgnore(demandevent.FieldDemandID)
+		}
+		if _, exists := u.create.mutation.FromStatus(); exists {
+			s.SetIgnore(demandevent.FieldFromStatus)
+		}
+		if _, exists := u.create.mutation.ToStatus(); exists {
+			s.SetIgnore(demandevent.FieldToStatus)
+		}
+		if _, exists := u.create.mutation.Note(); exists {
+			s.SetIgnore(demandevent.FieldNote)
+		}
+		if _, exists := u.create.mutation.DepartmentID(); exists {
+			s.SetIgnore(demandevent.FieldDepartmentID)
+		}
+		if _, exists := u.create.mutation.ActorID(); exists {
+			s.SetIgnore(demandevent.FieldActorID)
+		}
+		if _, exists := u.create.mutation.ActorName(); exists {
+			s.SetIgnore(demandevent.FieldActorName)
+		}
+		if _, exists := u.create.mutation.TownshipID(); exists {
+			s.SetIgnore(demandevent.FieldTownshipID)
+		}
+		if _, exists := u.create.mutation.VillageID(); exists {
+			s.SetIgnore(demandevent.FieldVillageID)
+		}
+		if _, exists := u.create.mutation.HouseholdID(); exists {
+			s.SetIgnore(demandevent.FieldHouseholdID)
+		}
+	}))
+	return u
+}
+
+// Ignore sets each column to itself in case of conflict.
+// Using this option is equivalent to using:
+//
+//	client.DemandEvent.Create().
+//	    OnConflict(sql.ResolveWithIgnore()).
+//	    Exec(ctx)
+func (u *DemandEventUpsertOne) Ignore() *DemandEventUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithIgnore())
+	return u
+}
+
+// DoNothing configures the conflict_action to `DO NOTHING`.
+// Supported only by SQLite and PostgreSQL.
+func (u *DemandEventUpsertOne) DoNothing() *DemandEventUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.DoNothing())
+	return u
+}
+
+// Update allows overriding fields `UPDATE` values. See the DemandEventCreate.OnConflict
+// documentation for more info.
+func (u *DemandEventUpsertOne) Update(set func(*DemandEventUpsert)) *DemandEventUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(update *sql.UpdateSet) {
+		set(&DemandEventUpsert{UpdateSet: update})
+	}))
+	return u
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (u *DemandEventUpsertOne) SetUpdatedAt(v time.Time) *DemandEventUpsertOne {
+	return u.Update(func(s *DemandEventUpsert) {
+		s.SetUpdatedAt(v)
+	})
+}
+
+// UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
+func (u *DemandEventUpsertOne) UpdateUpdatedAt() *DemandEventUpsertOne {
+	return u.Update(func(s *DemandEventUpsert) {
+		s.UpdateUpdatedAt()
+	})
+}
+
+// SetDeletedAt sets the "deleted_at" field.
+func (u *DemandEventUpsertOne) SetDeletedAt(v time.Time) *DemandEventUpsertOne {
+	return u.Update(func(s *DemandEventUpsert) {
+		s.SetDeletedAt(v)
+	})
+}
+
+// UpdateDeletedAt sets the "deleted_at" field to the value that was provided on create.
+func (u *DemandEventUpsertOne) UpdateDeletedAt() *DemandEventUpsertOne {
+	return u.Update(func(s *DemandEventUpsert) {
+		s.UpdateDeletedAt()
+	})
+}
+
+// ClearDeletedAt clears the value of the "deleted_at" field.
+func (u *DemandEventUpsertOne) ClearDeletedAt() *DemandEventUpsertOne {
+	return u.Update(func(s *DemandEventUpsert) {
+		s.ClearDeletedAt()
+	})
+}
+
+// SetDeleteToken sets the "delete_token" field.
+func (u *DemandEventUpsertOne) SetDeleteToken(v int64) *DemandEventUpsertOne {
+	return u.Update(func(s *DemandEventUpsert) {
+		s.SetDeleteToken(v)
+	})
+}
+
+// AddDeleteToken adds v to the "delete_token" field.
+func (u *DemandEventUpsertOne) AddDeleteToken(v int64) *DemandEventUpsertOne {
+	return u.Update(func(s *DemandEventUpsert) {
+		s.AddDeleteToken(v)
+	})
+}
+
+// UpdateDeleteToken sets the "delete_token" field to the value that was provided on create.
+func (u *DemandEventUpsertOne) UpdateDeleteToken() *DemandEventUpsertOne {
+	return u.Update(func(s *DemandEventUpsert) {
+		s.UpdateDeleteToken()
+	})
+}
+
+// Exec executes the query.
+func (u *DemandEventUpsertOne) Exec(ctx context.Context) error {
+	if len(u.create.conflict) == 0 {
+		return errors.New("ent: missing options for DemandEventCreate.OnConflict")
+	}
+	return u.create.Exec(ctx)
+}
+
+// ExecX is like Exec, but panics if an error occurs.
+func (u *DemandEventUpsertOne) ExecX(ctx context.Context) {
+	if err := u.create.Exec(ctx); err != nil {
+		panic(err)
+	}
+}
+
+// Exec executes the UPSERT query and returns the inserted/updated ID.
+func (u *DemandEventUpsertOne) ID(ctx context.Context) (id int, err error) {
+	node, err := u.create.Save(ctx)
+	if err != nil {
+		return id, err
+	}
+	return node.ID, nil
+}
+
+// IDX is like ID, but panics if an error occurs.
+func (u *DemandEventUpsertOne) IDX(ctx context.Context) int {
+	id, err := u.ID(ctx)
+	if err != nil {
+		panic(err)
+	}
+	return id
+}
+
 // DemandEventCreateBulk is the builder for creating many DemandEvent entities in bulk.
 type DemandEventCreateBulk struct {
 	config
 	err      error
 	builders []*DemandEventCreate
+	conflict []sql.ConflictOption
 }
 
 // Save creates the DemandEvent entities in the database.
@@ -437,6 +702,7 @@ func (_c *DemandEventCreateBulk) Save(ctx context.Context) ([]*DemandEvent, erro
 					_, err = mutators[i+1].Mutate(root, _c.builders[i+1].mutation)
 				} else {
 					spec := &sqlgraph.BatchCreateSpec{Nodes: specs}
+					spec.OnConflict = _c.conflict
 					// Invoke the actual operation on the latest mutation in the chain.
 					if err = sqlgraph.BatchCreate(ctx, _c.driver, spec); err != nil {
 						if sqlgraph.IsConstraintError(err) {
@@ -487,6 +753,203 @@ func (_c *DemandEventCreateBulk) Exec(ctx context.Context) error {
 // ExecX is like Exec, but panics if an error occurs.
 func (_c *DemandEventCreateBulk) ExecX(ctx context.Context) {
 	if err := _c.Exec(ctx); err != nil {
+		panic(err)
+	}
+}
+
+// OnConflict allows configuring the `ON CONFLICT` / `ON DUPLICATE KEY` clause
+// of the `INSERT` statement. For example:
+//
+//	client.DemandEvent.CreateBulk(builders...).
+//		OnConflict(
+//			// Update the row with the new values
+//			// the was proposed for insertion.
+//			sql.ResolveWithNewValues(),
+//		).
+//		// Override some of the fields with custom
+//		// update values.
+//		Update(func(u *ent.DemandEventUpsert) {
+//			SetCreatedAt(v+v).
+//		}).
+//		Exec(ctx)
+func (_c *DemandEventCreateBulk) OnConflict(opts ...sql.ConflictOption) *DemandEventUpsertBulk {
+	_c.conflict = opts
+	return &DemandEventUpsertBulk{
+		create: _c,
+	}
+}
+
+// OnConflictColumns calls `OnConflict` and configures the columns
+// as conflict target. Using this option is equivalent to using:
+//
+//	client.DemandEvent.Create().
+//		OnConflict(sql.ConflictColumns(columns...)).
+//		Exec(ctx)
+func (_c *DemandEventCreateBulk) OnConflictColumns(columns ...string) *DemandEventUpsertBulk {
+	_c.conflict = append(_c.conflict, sql.ConflictColumns(columns...))
+	return &DemandEventUpsertBulk{
+		create: _c,
+	}
+}
+
+// DemandEventUpsertBulk is the builder for "upsert"-ing
+// a bulk of DemandEvent nodes.
+type DemandEventUpsertBulk struct {
+	create *DemandEventCreateBulk
+}
+
+// UpdateNewValues updates the mutable fields using the new values that
+// were set on create. Using this option is equivalent to using:
+//
+//	client.DemandEvent.Create().
+//		OnConflict(
+//			sql.ResolveWithNewValues(),
+//		).
+//		Exec(ctx)
+func (u *DemandEventUpsertBulk) UpdateNewValues() *DemandEventUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithNewValues())
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
+		for _, b := range u.create.builders {
+			if _, exists := b.mutation.CreatedAt(); exists {
+				s.SetIgnore(demandevent.FieldCreatedAt)
+			}
+			if _, exists := b.mutation.DemandID(); exists {
+				s.SetIgnore(demandevent.FieldDemandID)
+			}
+			if _, exists := b.mutation.FromStatus(); exists {
+				s.SetIgnore(demandevent.FieldFromStatus)
+			}
+			if _, exists := b.mutation.ToStatus(); exists {
+				s.SetIgnore(demandevent.FieldToStatus)
+			}
+			if _, exists := b.mutation.Note(); exists {
+				s.SetIgnore(demandevent.FieldNote)
+			}
+			if _, exists := b.mutation.DepartmentID(); exists {
+				s.SetIgnore(demandevent.FieldDepartmentID)
+			}
+			if _, exists := b.mutation.ActorID(); exists {
+				s.SetIgnore(demandevent.FieldActorID)
+			}
+			if _, exists := b.mutation.ActorName(); exists {
+				s.SetIgnore(demandevent.FieldActorName)
+			}
+			if _, exists := b.mutation.TownshipID(); exists {
+				s.SetIgnore(demandevent.FieldTownshipID)
+			}
+			if _, exists := b.mutation.VillageID(); exists {
+				s.SetIgnore(demandevent.FieldVillageID)
+			}
+			if _, exists := b.mutation.HouseholdID(); exists {
+				s.SetIgnore(demandevent.FieldHouseholdID)
+			}
+		}
+	}))
+	return u
+}
+
+// Ignore sets each column to itself in case of conflict.
+// Using this option is equivalent to using:
+//
+//	client.DemandEvent.Create().
+//		OnConflict(sql.ResolveWithIgnore()).
+//		Exec(ctx)
+func (u *DemandEventUpsertBulk) Ignore() *DemandEventUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithIgnore())
+	return u
+}
+
+// DoNothing configures the conflict_action to `DO NOTHING`.
+// Supported only by SQLite and PostgreSQL.
+func (u *DemandEventUpsertBulk) DoNothing() *DemandEventUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.DoNothing())
+	return u
+}
+
+// Update allows overriding fields `UPDATE` values. See the DemandEventCreateBulk.OnConflict
+// documentation for more info.
+func (u *DemandEventUpsertBulk) Update(set func(*DemandEventUpsert)) *DemandEventUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(update *sql.UpdateSet) {
+		set(&DemandEventUpsert{UpdateSet: update})
+	}))
+	return u
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (u *DemandEventUpsertBulk) SetUpdatedAt(v time.Time) *DemandEventUpsertBulk {
+	return u.Update(func(s *DemandEventUpsert) {
+		s.SetUpdatedAt(v)
+	})
+}
+
+// UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
+func (u *DemandEventUpsertBulk) UpdateUpdatedAt() *DemandEventUpsertBulk {
+	return u.Update(func(s *DemandEventUpsert) {
+		s.UpdateUpdatedAt()
+	})
+}
+
+// SetDeletedAt sets the "deleted_at" field.
+func (u *DemandEventUpsertBulk) SetDeletedAt(v time.Time) *DemandEventUpsertBulk {
+	return u.Update(func(s *DemandEventUpsert) {
+		s.SetDeletedAt(v)
+	})
+}
+
+// UpdateDeletedAt sets the "deleted_at" field to the value that was provided on create.
+func (u *DemandEventUpsertBulk) UpdateDeletedAt() *DemandEventUpsertBulk {
+	return u.Update(func(s *DemandEventUpsert) {
+		s.UpdateDeletedAt()
+	})
+}
+
+// ClearDeletedAt clears the value of the "deleted_at" field.
+func (u *DemandEventUpsertBulk) ClearDeletedAt() *DemandEventUpsertBulk {
+	return u.Update(func(s *DemandEventUpsert) {
+		s.ClearDeletedAt()
+	})
+}
+
+// SetDeleteToken sets the "delete_token" field.
+func (u *DemandEventUpsertBulk) SetDeleteToken(v int64) *DemandEventUpsertBulk {
+	return u.Update(func(s *DemandEventUpsert) {
+		s.SetDeleteToken(v)
+	})
+}
+
+// AddDeleteToken adds v to the "delete_token" field.
+func (u *DemandEventUpsertBulk) AddDeleteToken(v int64) *DemandEventUpsertBulk {
+	return u.Update(func(s *DemandEventUpsert) {
+		s.AddDeleteToken(v)
+	})
+}
+
+// UpdateDeleteToken sets the "delete_token" field to the value that was provided on create.
+func (u *DemandEventUpsertBulk) UpdateDeleteToken() *DemandEventUpsertBulk {
+	return u.Update(func(s *DemandEventUpsert) {
+		s.UpdateDeleteToken()
+	})
+}
+
+// Exec executes the query.
+func (u *DemandEventUpsertBulk) Exec(ctx context.Context) error {
+	if u.create.err != nil {
+		return u.create.err
+	}
+	for i, b := range u.create.builders {
+		if len(b.conflict) != 0 {
+			return fmt.Errorf("ent: OnConflict was set for builder %d. Set it on the DemandEventCreateBulk instead", i)
+		}
+	}
+	if len(u.create.conflict) == 0 {
+		return errors.New("ent: missing options for DemandEventCreateBulk.OnConflict")
+	}
+	return u.create.Exec(ctx)
+}
+
+// ExecX is like Exec, but panics if an error occurs.
+func (u *DemandEventUpsertBulk) ExecX(ctx context.Context) {
+	if err := u.create.Exec(ctx); err != nil {
 		panic(err)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"time"
 
+	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/nanpiao/sbqw/ent/demoproject"
@@ -22,6 +23,7 @@ type DemoProjectCreate struct {
 	config
 	mutation *DemoProjectMutation
 	hooks    []Hook
+	conflict []sql.ConflictOption
 }
 
 // SetCreatedAt sets the "created_at" field.
@@ -359,6 +361,7 @@ func (_c *DemoProjectCreate) createSpec() (*DemoProject, *sqlgraph.CreateSpec) {
 		_node = &DemoProject{config: _c.config}
 		_spec = sqlgraph.NewCreateSpec(demoproject.Table, sqlgraph.NewFieldSpec(demoproject.FieldID, field.TypeInt))
 	)
+	_spec.OnConflict = _c.conflict
 	if value, ok := _c.mutation.CreatedAt(); ok {
 		_spec.SetField(demoproject.FieldCreatedAt, field.TypeTime, value)
 		_node.CreatedAt = value
@@ -464,11 +467,509 @@ func (_c *DemoProjectCreate) createSpec() (*DemoProject, *sqlgraph.CreateSpec) {
 	return _node, _spec
 }
 
+// OnConflict allows configuring the `ON CONFLICT` / `ON DUPLICATE KEY` clause
+// of the `INSERT` statement. For example:
+//
+//	client.DemoProject.Create().
+//		SetCreatedAt(v).
+//		OnConflict(
+//			// Update the row with the new values
+//			// the was proposed for insertion.
+//			sql.ResolveWithNewValues(),
+//		).
+//		// Override some of the fields with custom
+//		// update values.
+//		Update(func(u *ent.DemoProjectUpsert) {
+//			SetCreatedAt(v+v).
+//		}).
+//		Exec(ctx)
+func (_c *DemoProjectCreate) OnConflict(opts ...sql.ConflictOption) *DemoProjectUpsertOne {
+	_c.conflict = opts
+	return &DemoProjectUpsertOne{
+		create: _c,
+	}
+}
+
+// OnConflictColumns calls `OnConflict` and configures the columns
+// as conflict target. Using this option is equivalent to using:
+//
+//	client.DemoProject.Create().
+//		OnConflict(sql.ConflictColumns(columns...)).
+//		Exec(ctx)
+func (_c *DemoProjectCreate) OnConflictColumns(columns ...string) *DemoProjectUpsertOne {
+	_c.conflict = append(_c.conflict, sql.ConflictColumns(columns...))
+	return &DemoProjectUpsertOne{
+		create: _c,
+	}
+}
+
+type (
+	// DemoProjectUpsertOne is the builder for "upsert"-ing
+	//  one DemoProject node.
+	DemoProjectUpsertOne struct {
+		create *DemoProjectCreate
+	}
+
+	// DemoProjectUpsert is the "OnConflict" setter.
+	DemoProjectUpsert struct {
+		*sql.UpdateSet
+	}
+)
+
+// SetUpdatedAt sets the "updated_at" field.
+func (u *DemoProjectUpsert) SetUpdatedAt(v time.Time) *DemoProjectUpsert {
+	u.Set(demoproject.FieldUpdatedAt, v)
+	return u
+}
+
+// UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
+func (u *DemoProjectUpsert) UpdateUpdatedAt() *DemoProjectUpsert {
+	u.SetExcluded(demoproject.FieldUpdatedAt)
+	return u
+}
+
+// SetDeletedAt sets the "deleted_at" field.
+func (u *DemoProjectUpsert) SetDeletedAt(v time.Time) *DemoProjectUpsert {
+	u.Set(demoproject.FieldDeletedAt, v)
+	return u
+}
+
+// UpdateDeletedAt sets the "deleted_at" field to the value that was provided on create.
+func (u *DemoProjectUpsert) UpdateDeletedAt() *DemoProjectUpsert {
+	u.SetExcluded(demoproject.FieldDeletedAt)
+	return u
+}
+
+// ClearDeletedAt clears the value of the "deleted_at" field.
+func (u *DemoProjectUpsert) ClearDeletedAt() *DemoProjectUpsert {
+	u.SetNull(demoproject.FieldDeletedAt)
+	return u
+}
+
+// SetDeleteToken sets the "delete_token" field.
+func (u *DemoProjectUpsert) SetDeleteToken(v int64) *DemoProjectUpsert {
+	u.Set(demoproject.FieldDeleteToken, v)
+	return u
+}
+
+// UpdateDeleteToken sets the "delete_token" field to the value that was provided on create.
+func (u *DemoProjectUpsert) UpdateDeleteToken() *DemoProjectUpsert {
+	u.SetExcluded(demoproject.FieldDeleteToken)
+	return u
+}
+
+// AddDeleteToken adds v to the "delete_token" field.
+func (u *DemoProjectUpsert) AddDeleteToken(v int64) *DemoProjectUpsert {
+	u.Add(demoproject.FieldDeleteToken, v)
+	return u
+}
+
+// SetYear sets the "year" field.
+func (u *DemoProjectUpsert) SetYear(v int) *DemoProjectUpsert {
+	u.Set(demoproject.FieldYear, v)
+	return u
+}
+
+// UpdateYear sets the "year" field to the value that was provided on create.
+func (u *DemoProjectUpsert) UpdateYear() *DemoProjectUpsert {
+	u.SetExcluded(demoproject.FieldYear)
+	return u
+}
+
+// AddYear adds v to the "year" field.
+func (u *DemoProjectUpsert) AddYear(v int) *DemoProjectUpsert {
+	u.Add(demoproject.FieldYear, v)
+	return u
+}
+
+// SetName sets the "name" field.
+func (u *DemoProjectUpsert) SetName(v string) *DemoProjectUpsert {
+	u.Set(demoproject.FieldName, v)
+	return u
+}
+
+// UpdateName sets the "name" field to the value that was provided on create.
+func (u *DemoProjectUpsert) UpdateName() *DemoProjectUpsert {
+	u.SetExcluded(demoproject.FieldName)
+	return u
+}
+
+// SetSubjectKind sets the "subject_kind" field.
+func (u *DemoProjectUpsert) SetSubjectKind(v enum.SubjectKind) *DemoProjectUpsert {
+	u.Set(demoproject.FieldSubjectKind, v)
+	return u
+}
+
+// UpdateSubjectKind sets the "subject_kind" field to the value that was provided on create.
+func (u *DemoProjectUpsert) UpdateSubjectKind() *DemoProjectUpsert {
+	u.SetExcluded(demoproject.FieldSubjectKind)
+	return u
+}
+
+// SetSubjectName sets the "subject_name" field.
+func (u *DemoProjectUpsert) SetSubjectName(v string) *DemoProjectUpsert {
+	u.Set(demoproject.FieldSubjectName, v)
+	return u
+}
+
+// UpdateSubjectName sets the "subject_name" field to the value that was provided on create.
+func (u *DemoProjectUpsert) UpdateSubjectName() *DemoProjectUpsert {
+	u.SetExcluded(demoproject.FieldSubjectName)
+	return u
+}
+
+// SetIndustry sets the "industry" field.
+func (u *DemoProjectUpsert) SetIndustry(v enum.Industry) *DemoProjectUpsert {
+	u.Set(demoproject.FieldIndustry, v)
+	return u
+}
+
+// UpdateIndustry sets the "industry" field to the value that was provided on create.
+func (u *DemoProjectUpsert) UpdateIndustry() *DemoProjectUpsert {
+	u.SetExcluded(demoproject.FieldIndustry)
+	return u
+}
+
+// SetGoal sets the "goal" field.
+func (u *DemoProjectUpsert) SetGoal(v string) *DemoProjectUpsert {
+	u.Set(demoproject.FieldGoal, v)
+	return u
+}
+
+// UpdateGoal sets the "goal" field to the value that was provided on create.
+func (u *DemoProjectUpsert) UpdateGoal() *DemoProjectUpsert {
+	u.SetExcluded(demoproject.FieldGoal)
+	return u
+}
+
+// SetDeadline sets the "deadline" field.
+func (u *DemoProjectUpsert) SetDeadline(v time.Time) *DemoProjectUpsert {
+	u.Set(demoproject.FieldDeadline, v)
+	return u
+}
+
+// UpdateDeadline sets the "deadline" field to the value that was provided on create.
+func (u *DemoProjectUpsert) UpdateDeadline() *DemoProjectUpsert {
+	u.SetExcluded(demoproject.FieldDeadline)
+	return u
+}
+
+// SetStage sets the "stage" field.
+func (u *DemoProjectUpsert) SetStage(v enum.ProjectStage) *DemoProjectUpsert {
+	u.Set(demoproject.FieldStage, v)
+	return u
+}
+
+// UpdateStage sets the "stage" field to the value that was provided on create.
+func (u *DemoProjectUpsert) UpdateStage() *DemoProjectUpsert {
+	u.SetExcluded(demoproject.FieldStage)
+	return u
+}
+
+// SetStageDueOn sets the "stage_due_on" field.
+func (u *DemoProjectUpsert) SetStageDueOn(v time.Time) *DemoProjectUpsert {
+	u.Set(demoproject.FieldStageDueOn, v)
+	return u
+}
+
+// UpdateStageDueOn sets the "stage_due_on" field to the value that was provided on create.
+func (u *DemoProjectUpsert) UpdateStageDueOn() *DemoProjectUpsert {
+	u.SetExcluded(demoproject.FieldStageDueOn)
+	return u
+}
+
+// ClearStageDueOn clears the value of the "stage_due_on" field.
+func (u *DemoProjectUpsert) ClearStageDueOn() *DemoProjectUpsert {
+	u.SetNull(demoproject.FieldStageDueOn)
+	return u
+}
+
+// UpdateNewValues updates the mutable fields using the new values that were set on create.
+// Using this option is equivalent to using:
+//
+//	client.DemoProject.Create().
+//		OnConflict(
+//			sql.ResolveWithNewValues(),
+//		).
+//		Exec(ctx)
+func (u *DemoProjectUpsertOne) UpdateNewValues() *DemoProjectUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithNewValues())
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
+		if _, exists := u.create.mutation.CreatedAt(); exists {
+			s.SetIgnore(demoproject.FieldCreatedAt)
+		}
+		if _, exists := u.create.mutation.TownshipID(); exists {
+			s.SetIgnore(demoproject.FieldTownshipID)
+		}
+		if _, exists := u.create.mutation.VillageID(); exists {
+			s.SetIgnore(demoproject.FieldVillageID)
+		}
+	}))
+	return u
+}
+
+// Ignore sets each column to itself in case of conflict.
+// Using this option is equivalent to using:
+//
+//	client.DemoProject.Create().
+//	    OnConflict(sql.ResolveWithIgnore()).
+//	    Exec(ctx)
+func (u *DemoProjectUpsertOne) Ignore() *DemoProjectUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithIgnore())
+	return u
+}
+
+// DoNothing configures the conflict_action to `DO NOTHING`.
+// Supported only by SQLite and PostgreSQL.
+func (u *DemoProjectUpsertOne) DoNothing() *DemoProjectUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.DoNothing())
+	return u
+}
+
+// Update allows overriding fields `UPDATE` values. See the DemoProjectCreate.OnConflict
+// documentation for more info.
+func (u *DemoProjectUpsertOne) Update(set func(*DemoProjectUpsert)) *DemoProjectUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(update *sql.UpdateSet) {
+		set(&DemoProjectUpsert{UpdateSet: update})
+	}))
+	return u
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (u *DemoProjectUpsertOne) SetUpdatedAt(v time.Time) *DemoProjectUpsertOne {
+	return u.Update(func(s *DemoProjectUpsert) {
+		s.SetUpdatedAt(v)
+	})
+}
+
+// UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
+func (u *DemoProjectUpsertOne) UpdateUpdatedAt() *DemoProjectUpsertOne {
+	return u.Update(func(s *DemoProjectUpsert) {
+		s.UpdateUpdatedAt()
+	})
+}
+
+// SetDeletedAt sets the "deleted_at" field.
+func (u *DemoProjectUpsertOne) SetDeletedAt(v time.Time) *DemoProjectUpsertOne {
+	return u.Update(func(s *DemoProjectUpsert) {
+		s.SetDeletedAt(v)
+	})
+}
+
+// UpdateDeletedAt sets the "deleted_at" field to the value that was provided on create.
+func (u *DemoProjectUpsertOne) UpdateDeletedAt() *DemoProjectUpsertOne {
+	return u.Update(func(s *DemoProjectUpsert) {
+		s.UpdateDeletedAt()
+	})
+}
+
+// ClearDeletedAt clears the value of the "deleted_at" field.
+func (u *DemoProjectUpsertOne) ClearDeletedAt() *DemoProjectUpsertOne {
+	return u.Update(func(s *DemoProjectUpsert) {
+		s.ClearDeletedAt()
+	})
+}
+
+// SetDeleteToken sets the "delete_token" field.
+func (u *DemoProjectUpsertOne) SetDeleteToken(v int64) *DemoProjectUpsertOne {
+	return u.Update(func(s *DemoProjectUpsert) {
+		s.SetDeleteToken(v)
+	})
+}
+
+// AddDeleteToken adds v to the "delete_token" field.
+func (u *DemoProjectUpsertOne) AddDeleteToken(v int64) *DemoProjectUpsertOne {
+	return u.Update(func(s *DemoProjectUpsert) {
+		s.AddDeleteToken(v)
+	})
+}
+
+// UpdateDeleteToken sets the "delete_token" field to the value that was provided on create.
+func (u *DemoProjectUpsertOne) UpdateDeleteToken() *DemoProjectUpsertOne {
+	return u.Update(func(s *DemoProjectUpsert) {
+		s.UpdateDeleteToken()
+	})
+}
+
+// SetYear sets the "year" field.
+func (u *DemoProjectUpsertOne) SetYear(v int) *DemoProjectUpsertOne {
+	return u.Update(func(s *DemoProjectUpsert) {
+		s.SetYear(v)
+	})
+}
+
+// AddYear adds v to the "year" field.
+func (u *DemoProjectUpsertOne) AddYear(v int) *DemoProjectUpsertOne {
+	return u.Update(func(s *DemoProjectUpsert) {
+		s.AddYear(v)
+	})
+}
+
+// UpdateYear sets the "year" field to the value that was provided on create.
+func (u *DemoProjectUpsertOne) UpdateYear() *DemoProjectUpsertOne {
+	return u.Update(func(s *DemoProjectUpsert) {
+		s.UpdateYear()
+	})
+}
+
+// SetName sets the "name" field.
+func (u *DemoProjectUpsertOne) SetName(v string) *DemoProjectUpsertOne {
+	return u.Update(func(s *DemoProjectUpsert) {
+		s.SetName(v)
+	})
+}
+
+// UpdateName sets the "name" field to the value that was provided on create.
+func (u *DemoProjectUpsertOne) UpdateName() *DemoProjectUpsertOne {
+	return u.Update(func(s *DemoProjectUpsert) {
+		s.UpdateName()
+	})
+}
+
+// SetSubjectKind sets the "subject_kind" field.
+func (u *DemoProjectUpsertOne) SetSubjectKind(v enum.SubjectKind) *DemoProjectUpsertOne {
+	return u.Update(func(s *DemoProjectUpsert) {
+		s.SetSubjectKind(v)
+	})
+}
+
+// UpdateSubjectKind sets the "subject_kind" field to the value that was provided on create.
+func (u *DemoProjectUpsertOne) UpdateSubjectKind() *DemoProjectUpsertOne {
+	return u.Update(func(s *DemoProjectUpsert) {
+		s.UpdateSubjectKind()
+	})
+}
+
+// SetSubjectName sets the "subject_name" field.
+func (u *DemoProjectUpsertOne) SetSubjectName(v string) *DemoProjectUpsertOne {
+	return u.Update(func(s *DemoProjectUpsert) {
+		s.SetSubjectName(v)
+	})
+}
+
+// UpdateSubjectName sets the "subject_name" field to the value that was provided on create.
+func (u *DemoProjectUpsertOne) UpdateSubjectName() *DemoProjectUpsertOne {
+	return u.Update(func(s *DemoProjectUpsert) {
+		s.UpdateSubjectName()
+	})
+}
+
+// SetIndustry sets the "industry" field.
+func (u *DemoProjectUpsertOne) SetIndustry(v enum.Industry) *DemoProjectUpsertOne {
+	return u.Update(func(s *DemoProjectUpsert) {
+		s.SetIndustry(v)
+	})
+}
+
+// UpdateIndustry sets the "industry" field to the value that was provided on create.
+func (u *DemoProjectUpsertOne) UpdateIndustry() *DemoProjectUpsertOne {
+	return u.Update(func(s *DemoProjectUpsert) {
+		s.UpdateIndustry()
+	})
+}
+
+// SetGoal sets the "goal" field.
+func (u *DemoProjectUpsertOne) SetGoal(v string) *DemoProjectUpsertOne {
+	return u.Update(func(s *DemoProjectUpsert) {
+		s.SetGoal(v)
+	})
+}
+
+// UpdateGoal sets the "goal" field to the value that was provided on create.
+func (u *DemoProjectUpsertOne) UpdateGoal() *DemoProjectUpsertOne {
+	return u.Update(func(s *DemoProjectUpsert) {
+		s.UpdateGoal()
+	})
+}
+
+// SetDeadline sets the "deadline" field.
+func (u *DemoProjectUpsertOne) SetDeadline(v time.Time) *DemoProjectUpsertOne {
+	return u.Update(func(s *DemoProjectUpsert) {
+		s.SetDeadline(v)
+	})
+}
+
+// UpdateDeadline sets the "deadline" field to the value that was provided on create.
+func (u *DemoProjectUpsertOne) UpdateDeadline() *DemoProjectUpsertOne {
+	return u.Update(func(s *DemoProjectUpsert) {
+		s.UpdateDeadline()
+	})
+}
+
+// SetStage sets the "stage" field.
+func (u *DemoProjectUpsertOne) SetStage(v enum.ProjectStage) *DemoProjectUpsertOne {
+	return u.Update(func(s *DemoProjectUpsert) {
+		s.SetStage(v)
+	})
+}
+
+// UpdateStage sets the "stage" field to the value that was provided on create.
+func (u *DemoProjectUpsertOne) UpdateStage() *DemoProjectUpsertOne {
+	return u.Update(func(s *DemoProjectUpsert) {
+		s.UpdateStage()
+	})
+}
+
+// SetStageDueOn sets the "stage_due_on" field.
+func (u *DemoProjectUpsertOne) SetStageDueOn(v time.Time) *DemoProjectUpsertOne {
+	return u.Update(func(s *DemoProjectUpsert) {
+		s.SetStageDueOn(v)
+	})
+}
+
+// UpdateStageDueOn sets the "stage_due_on" field to the value that was provided on create.
+func (u *DemoProjectUpsertOne) UpdateStageDueOn() *DemoProjectUpsertOne {
+	return u.Update(func(s *DemoProjectUpsert) {
+		s.UpdateStageDueOn()
+	})
+}
+
+// ClearStageDueOn clears the value of the "stage_due_on" field.
+func (u *DemoProjectUpsertOne) ClearStageDueOn() *DemoProjectUpsertOne {
+	return u.Update(func(s *DemoProjectUpsert) {
+		s.ClearStageDueOn()
+	})
+}
+
+// Exec executes the query.
+func (u *DemoProjectUpsertOne) Exec(ctx context.Context) error {
+	if len(u.create.conflict) == 0 {
+		return errors.New("ent: missing options for DemoProjectCreate.OnConflict")
+	}
+	return u.create.Exec(ctx)
+}
+
+// ExecX is like Exec, but panics if an error occurs.
+func (u *DemoProjectUpsertOne) ExecX(ctx context.Context) {
+	if err := u.create.Exec(ctx); err != nil {
+		panic(err)
+	}
+}
+
+// Exec executes the UPSERT query and returns the inserted/updated ID.
+func (u *DemoProjectUpsertOne) ID(ctx context.Context) (id int, err error) {
+	node, err := u.create.Save(ctx)
+	if err != nil {
+		return id, err
+	}
+	return node.ID, nil
+}
+
+// IDX is like ID, but panics if an error occurs.
+func (u *DemoProjectUpsertOne) IDX(ctx context.Context) int {
+	id, err := u.ID(ctx)
+	if err != nil {
+		panic(err)
+	}
+	return id
+}
+
 // DemoProjectCreateBulk is the builder for creating many DemoProject entities in bulk.
 type DemoProjectCreateBulk struct {
 	config
 	err      error
 	builders []*DemoProjectCreate
+	conflict []sql.ConflictOption
 }
 
 // Save creates the DemoProject entities in the database.
@@ -498,6 +999,7 @@ func (_c *DemoProjectCreateBulk) Save(ctx context.Context) ([]*DemoProject, erro
 					_, err = mutators[i+1].Mutate(root, _c.builders[i+1].mutation)
 				} else {
 					spec := &sqlgraph.BatchCreateSpec{Nodes: specs}
+					spec.OnConflict = _c.conflict
 					// Invoke the actual operation on the latest mutation in the chain.
 					if err = sqlgraph.BatchCreate(ctx, _c.driver, spec); err != nil {
 						if sqlgraph.IsConstraintError(err) {
@@ -548,6 +1050,319 @@ func (_c *DemoProjectCreateBulk) Exec(ctx context.Context) error {
 // ExecX is like Exec, but panics if an error occurs.
 func (_c *DemoProjectCreateBulk) ExecX(ctx context.Context) {
 	if err := _c.Exec(ctx); err != nil {
+		panic(err)
+	}
+}
+
+// OnConflict allows configuring the `ON CONFLICT` / `ON DUPLICATE KEY` clause
+// of the `INSERT` statement. For example:
+//
+//	client.DemoProject.CreateBulk(builders...).
+//		OnConflict(
+//			// Update the row with the new values
+//			// the was proposed for insertion.
+//			sql.ResolveWithNewValues(),
+//		).
+//		// Override some of the fields with custom
+//		// update values.
+//		Update(func(u *ent.DemoProjectUpsert) {
+//			SetCreatedAt(v+v).
+//		}).
+//		Exec(ctx)
+func (_c *DemoProjectCreateBulk) OnConflict(opts ...sql.ConflictOption) *DemoProjectUpsertBulk {
+	_c.conflict = opts
+	return &DemoProjectUpsertBulk{
+		create: _c,
+	}
+}
+
+// OnConflictColumns calls `OnConflict` and configures the columns
+// as conflict target. Using this option is equivalent to using:
+//
+//	client.DemoProject.Create().
+//		OnConflict(sql.ConflictColumns(columns...)).
+//		Exec(ctx)
+func (_c *DemoProjectCreateBulk) OnConflictColumns(columns ...string) *DemoProjectUpsertBulk {
+	_c.conflict = append(_c.conflict, sql.ConflictColumns(columns...))
+	return &DemoProjectUpsertBulk{
+		create: _c,
+	}
+}
+
+// DemoProjectUpsertBulk is the builder for "upsert"-ing
+// a bulk of DemoProject nodes.
+type DemoProjectUpsertBulk struct {
+	create *DemoProjectCreateBulk
+}
+
+// UpdateNewValues updates the mutable fields using the new values that
+// were set on create. Using this option is equivalent to using:
+//
+//	client.DemoProject.Create().
+//		OnConflict(
+//			sql.ResolveWithNewValues(),
+//		).
+//		Exec(ctx)
+func (u *DemoProjectUpsertBulk) UpdateNewValues() *DemoProjectUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithNewValues())
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
+		for _, b := range u.create.builders {
+			if _, exists := b.mutation.CreatedAt(); exists {
+				s.SetIgnore(demoproject.FieldCreatedAt)
+			}
+			if _, exists := b.mutation.TownshipID(); exists {
+				s.SetIgnore(demoproject.FieldTownshipID)
+			}
+			if _, exists := b.mutation.VillageID(); exists {
+				s.SetIgnore(demoproject.FieldVillageID)
+			}
+		}
+	}))
+	return u
+}
+
+// Ignore sets each column to itself in case of conflict.
+// Using this option is equivalent to using:
+//
+//	client.DemoProject.Create().
+//		OnConflict(sql.ResolveWithIgnore()).
+//		Exec(ctx)
+func (u *DemoProjectUpsertBulk) Ignore() *DemoProjectUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithIgnore())
+	return u
+}
+
+// DoNothing configures the conflict_action to `DO NOTHING`.
+// Supported only by SQLite and PostgreSQL.
+func (u *DemoProjectUpsertBulk) DoNothing() *DemoProjectUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.DoNothing())
+	return u
+}
+
+// Update allows overriding fields `UPDATE` values. See the DemoProjectCreateBulk.OnConflict
+// documentation for more info.
+func (u *DemoProjectUpsertBulk) Update(set func(*DemoProjectUpsert)) *DemoProjectUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(update *sql.UpdateSet) {
+		set(&DemoProjectUpsert{UpdateSet: update})
+	}))
+	return u
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (u *DemoProjectUpsertBulk) SetUpdatedAt(v time.Time) *DemoProjectUpsertBulk {
+	return u.Update(func(s *DemoProjectUpsert) {
+		s.SetUpdatedAt(v)
+	})
+}
+
+// UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
+func (u *DemoProjectUpsertBulk) UpdateUpdatedAt() *DemoProjectUpsertBulk {
+	return u.Update(func(s *DemoProjectUpsert) {
+		s.UpdateUpdatedAt()
+	})
+}
+
+// SetDeletedAt sets the "deleted_at" field.
+func (u *DemoProjectUpsertBulk) SetDeletedAt(v time.Time) *DemoProjectUpsertBulk {
+	return u.Update(func(s *DemoProjectUpsert) {
+		s.SetDeletedAt(v)
+	})
+}
+
+// UpdateDeletedAt sets the "deleted_at" field to the value that was provided on create.
+func (u *DemoProjectUpsertBulk) UpdateDeletedAt() *DemoProjectUpsertBulk {
+	return u.Update(func(s *DemoProjectUpsert) {
+		s.UpdateDeletedAt()
+	})
+}
+
+// ClearDeletedAt clears the value of the "deleted_at" field.
+func (u *DemoProjectUpsertBulk) ClearDeletedAt() *DemoProjectUpsertBulk {
+	return u.Update(func(s *DemoProjectUpsert) {
+		s.ClearDeletedAt()
+	})
+}
+
+// SetDeleteToken sets the "delete_token" field.
+func (u *DemoProjectUpsertBulk) SetDeleteToken(v int64) *DemoProjectUpsertBulk {
+	return u.Update(func(s *DemoProjectUpsert) {
+		s.SetDeleteToken(v)
+	})
+}
+
+// AddDeleteToken adds v to the "delete_token" field.
+func (u *DemoProjectUpsertBulk) AddDeleteToken(v int64) *DemoProjectUpsertBulk {
+	return u.Update(func(s *DemoProjectUpsert) {
+		s.AddDeleteToken(v)
+	})
+}
+
+// UpdateDeleteToken sets the "delete_token" field to the value that was provided on create.
+func (u *DemoProjectUpsertBulk) UpdateDeleteToken() *DemoProjectUpsertBulk {
+	return u.Update(func(s *DemoProjectUpsert) {
+		s.UpdateDeleteToken()
+	})
+}
+
+// SetYear sets the "year" field.
+func (u *DemoProjectUpsertBulk) SetYear(v int) *DemoProjectUpsertBulk {
+	return u.Update(func(s *DemoProjectUpsert) {
+		s.SetYear(v)
+	})
+}
+
+// AddYear adds v to the "year" field.
+func (u *DemoProjectUpsertBulk) AddYear(v int) *DemoProjectUpsertBulk {
+	return u.Update(func(s *DemoProjectUpsert) {
+		s.AddYear(v)
+	})
+}
+
+// UpdateYear sets the "year" field to the value that was provided on create.
+func (u *DemoProjectUpsertBulk) UpdateYear() *DemoProjectUpsertBulk {
+	return u.Update(func(s *DemoProjectUpsert) {
+		s.UpdateYear()
+	})
+}
+
+// SetName sets the "name" field.
+func (u *DemoProjectUpsertBulk) SetName(v string) *DemoProjectUpsertBulk {
+	return u.Update(func(s *DemoProjectUpsert) {
+		s.SetName(v)
+	})
+}
+
+// UpdateName sets the "name" field to the value that was provided on create.
+func (u *DemoProjectUpsertBulk) UpdateName() *DemoProjectUpsertBulk {
+	return u.Update(func(s *DemoProjectUpsert) {
+		s.UpdateName()
+	})
+}
+
+// SetSubjectKind sets the "subject_kind" field.
+func (u *DemoProjectUpsertBulk) SetSubjectKind(v enum.SubjectKind) *DemoProjectUpsertBulk {
+	return u.Update(func(s *DemoProjectUpsert) {
+		s.SetSubjectKind(v)
+	})
+}
+
+// UpdateSubjectKind sets the "subject_kind" field to the value that was provided on create.
+func (u *DemoProjectUpsertBulk) UpdateSubjectKind() *DemoProjectUpsertBulk {
+	return u.Update(func(s *DemoProjectUpsert) {
+		s.UpdateSubjectKind()
+	})
+}
+
+// SetSubjectName sets the "subject_name" field.
+func (u *DemoProjectUpsertBulk) SetSubjectName(v string) *DemoProjectUpsertBulk {
+	return u.Update(func(s *DemoProjectUpsert) {
+		s.SetSubjectName(v)
+	})
+}
+
+// UpdateSubjectName sets the "subject_name" field to the value that was provided on create.
+func (u *DemoProjectUpsertBulk) UpdateSubjectName() *DemoProjectUpsertBulk {
+	return u.Update(func(s *DemoProjectUpsert) {
+		s.UpdateSubjectName()
+	})
+}
+
+// SetIndustry sets the "industry" field.
+func (u *DemoProjectUpsertBulk) SetIndustry(v enum.Industry) *DemoProjectUpsertBulk {
+	return u.Update(func(s *DemoProjectUpsert) {
+		s.SetIndustry(v)
+	})
+}
+
+// UpdateIndustry sets the "industry" field to the value that was provided on create.
+func (u *DemoProjectUpsertBulk) UpdateIndustry() *DemoProjectUpsertBulk {
+	return u.Update(func(s *DemoProjectUpsert) {
+		s.UpdateIndustry()
+	})
+}
+
+// SetGoal sets the "goal" field.
+func (u *DemoProjectUpsertBulk) SetGoal(v string) *DemoProjectUpsertBulk {
+	return u.Update(func(s *DemoProjectUpsert) {
+		s.SetGoal(v)
+	})
+}
+
+// UpdateGoal sets the "goal" field to the value that was provided on create.
+func (u *DemoProjectUpsertBulk) UpdateGoal() *DemoProjectUpsertBulk {
+	return u.Update(func(s *DemoProjectUpsert) {
+		s.UpdateGoal()
+	})
+}
+
+// SetDeadline sets the "deadline" field.
+func (u *DemoProjectUpsertBulk) SetDeadline(v time.Time) *DemoProjectUpsertBulk {
+	return u.Update(func(s *DemoProjectUpsert) {
+		s.SetDeadline(v)
+	})
+}
+
+// UpdateDeadline sets the "deadline" field to the value that was provided on create.
+func (u *DemoProjectUpsertBulk) UpdateDeadline() *DemoProjectUpsertBulk {
+	return u.Update(func(s *DemoProjectUpsert) {
+		s.UpdateDeadline()
+	})
+}
+
+// SetStage sets the "stage" field.
+func (u *DemoProjectUpsertBulk) SetStage(v enum.ProjectStage) *DemoProjectUpsertBulk {
+	return u.Update(func(s *DemoProjectUpsert) {
+		s.SetStage(v)
+	})
+}
+
+// UpdateStage sets the "stage" field to the value that was provided on create.
+func (u *DemoProjectUpsertBulk) UpdateStage() *DemoProjectUpsertBulk {
+	return u.Update(func(s *DemoProjectUpsert) {
+		s.UpdateStage()
+	})
+}
+
+// SetStageDueOn sets the "stage_due_on" field.
+func (u *DemoProjectUpsertBulk) SetStageDueOn(v time.Time) *DemoProjectUpsertBulk {
+	return u.Update(func(s *DemoProjectUpsert) {
+		s.SetStageDueOn(v)
+	})
+}
+
+// UpdateStageDueOn sets the "stage_due_on" field to the value that was provided on create.
+func (u *DemoProjectUpsertBulk) UpdateStageDueOn() *DemoProjectUpsertBulk {
+	return u.Update(func(s *DemoProjectUpsert) {
+		s.UpdateStageDueOn()
+	})
+}
+
+// ClearStageDueOn clears the value of the "stage_due_on" field.
+func (u *DemoProjectUpsertBulk) ClearStageDueOn() *DemoProjectUpsertBulk {
+	return u.Update(func(s *DemoProjectUpsert) {
+		s.ClearStageDueOn()
+	})
+}
+
+// Exec executes the query.
+func (u *DemoProjectUpsertBulk) Exec(ctx context.Context) error {
+	if u.create.err != nil {
+		return u.create.err
+	}
+	for i, b := range u.create.builders {
+		if len(b.conflict) != 0 {
+			return fmt.Errorf("ent: OnConflict was set for builder %d. Set it on the DemoProjectCreateBulk instead", i)
+		}
+	}
+	if len(u.create.conflict) == 0 {
+		return errors.New("ent: missing options for DemoProjectCreateBulk.OnConflict")
+	}
+	return u.create.Exec(ctx)
+}
+
+// ExecX is like Exec, but panics if an error occurs.
+func (u *DemoProjectUpsertBulk) ExecX(ctx context.Context) {
+	if err := u.create.Exec(ctx); err != nil {
 		panic(err)
 	}
 }

@@ -5,6 +5,7 @@ package ent
 import (
 	"context"
 	"database/sql/driver"
+	"errors"
 	"fmt"
 	"math"
 
@@ -440,6 +441,12 @@ func (_q *DemoProjectQuery) prepareQuery(ctx context.Context) error {
 			return err
 		}
 		_q.sql = prev
+	}
+	if demoproject.Policy == nil {
+		return errors.New("ent: uninitialized demoproject.Policy (forgotten import ent/runtime?)")
+	}
+	if err := demoproject.Policy.EvalQuery(ctx, _q); err != nil {
+		return err
 	}
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"time"
 
+	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/nanpiao/sbqw/ent/demoproject"
@@ -20,6 +21,7 @@ type DemoProjectStageCreate struct {
 	config
 	mutation *DemoProjectStageMutation
 	hooks    []Hook
+	conflict []sql.ConflictOption
 }
 
 // SetCreatedAt sets the "created_at" field.
@@ -312,6 +314,7 @@ func (_c *DemoProjectStageCreate) createSpec() (*DemoProjectStage, *sqlgraph.Cre
 		_node = &DemoProjectStage{config: _c.config}
 		_spec = sqlgraph.NewCreateSpec(demoprojectstage.Table, sqlgraph.NewFieldSpec(demoprojectstage.FieldID, field.TypeInt))
 	)
+	_spec.OnConflict = _c.conflict
 	if value, ok := _c.mutation.CreatedAt(); ok {
 		_spec.SetField(demoprojectstage.FieldCreatedAt, field.TypeTime, value)
 		_node.CreatedAt = value
@@ -380,11 +383,270 @@ func (_c *DemoProjectStageCreate) createSpec() (*DemoProjectStage, *sqlgraph.Cre
 	return _node, _spec
 }
 
+// OnConflict allows configuring the `ON CONFLICT` / `ON DUPLICATE KEY` clause
+// of the `INSERT` statement. For example:
+//
+//	client.DemoProjectStage.Create().
+//		SetCreatedAt(v).
+//		OnConflict(
+//			// Update the row with the new values
+//			// the was proposed for insertion.
+//			sql.ResolveWithNewValues(),
+//		).
+//		// Override some of the fields with custom
+//		// update values.
+//		Update(func(u *ent.DemoProjectStageUpsert) {
+//			SetCreatedAt(v+v).
+//		}).
+//		Exec(ctx)
+func (_c *DemoProjectStageCreate) OnConflict(opts ...sql.ConflictOption) *DemoProjectStageUpsertOne {
+	_c.conflict = opts
+	return &DemoProjectStageUpsertOne{
+		create: _c,
+	}
+}
+
+// OnConflictColumns calls `OnConflict` and configures the columns
+// as conflict target. Using this option is equivalent to using:
+//
+//	client.DemoProjectStage.Create().
+//		OnConflict(sql.ConflictColumns(columns...)).
+//		Exec(ctx)
+func (_c *DemoProjectStageCreate) OnConflictColumns(columns ...string) *DemoProjectStageUpsertOne {
+	_c.conflict = append(_c.conflict, sql.ConflictColumns(columns...))
+	return &DemoProjectStageUpsertOne{
+		create: _c,
+	}
+}
+
+type (
+	// DemoProjectStageUpsertOne is the builder for "upsert"-ing
+	//  one DemoProjectStage node.
+	DemoProjectStageUpsertOne struct {
+		create *DemoProjectStageCreate
+	}
+
+	// DemoProjectStageUpsert is the "OnConflict" setter.
+	DemoProjectStageUpsert struct {
+		*sql.UpdateSet
+	}
+)
+
+// SetUpdatedAt sets the "updated_at" field.
+func (u *DemoProjectStageUpsert) SetUpdatedAt(v time.Time) *DemoProjectStageUpsert {
+	u.Set(demoprojectstage.FieldUpdatedAt, v)
+	return u
+}
+
+// UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
+func (u *DemoProjectStageUpsert) UpdateUpdatedAt() *DemoProjectStageUpsert {
+	u.SetExcluded(demoprojectstage.FieldUpdatedAt)
+	return u
+}
+
+// SetDeletedAt sets the "deleted_at" field.
+func (u *DemoProjectStageUpsert) SetDeletedAt(v time.Time) *DemoProjectStageUpsert {
+	u.Set(demoprojectstage.FieldDeletedAt, v)
+	return u
+}
+
+// UpdateDeletedAt sets the "deleted_at" field to the value that was provided on create.
+func (u *DemoProjectStageUpsert) UpdateDeletedAt() *DemoProjectStageUpsert {
+	u.SetExcluded(demoprojectstage.FieldDeletedAt)
+	return u
+}
+
+// ClearDeletedAt clears the value of the "deleted_at" field.
+func (u *DemoProjectStageUpsert) ClearDeletedAt() *DemoProjectStageUpsert {
+	u.SetNull(demoprojectstage.FieldDeletedAt)
+	return u
+}
+
+// SetDeleteToken sets the "delete_token" field.
+func (u *DemoProjectStageUpsert) SetDeleteToken(v int64) *DemoProjectStageUpsert {
+	u.Set(demoprojectstage.FieldDeleteToken, v)
+	return u
+}
+
+// UpdateDeleteToken sets the "delete_token" field to the value that was provided on create.
+func (u *DemoProjectStageUpsert) UpdateDeleteToken() *DemoProjectStageUpsert {
+	u.SetExcluded(demoprojectstage.FieldDeleteToken)
+	return u
+}
+
+// AddDeleteToken adds v to the "delete_token" field.
+func (u *DemoProjectStageUpsert) AddDeleteToken(v int64) *DemoProjectStageUpsert {
+	u.Add(demoprojectstage.FieldDeleteToken, v)
+	return u
+}
+
+// UpdateNewValues updates the mutable fields using the new values that were set on create.
+// Using this option is equivalent to using:
+//
+//	client.DemoProjectStage.Create().
+//		OnConflict(
+//			sql.ResolveWithNewValues(),
+//		).
+//		Exec(ctx)
+func (u *DemoProjectStageUpsertOne) UpdateNewValues() *DemoProjectStageUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithNewValues())
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
+		if _, exists := u.create.mutation.CreatedAt(); exists {
+			s.SetIgnore(demoprojectstage.FieldCreatedAt)
+		}
+		if _, exists := u.create.mutation.ProjectID(); exists {
+			s.SetIgnore(demoprojectstage.FieldProjectID)
+		}
+		if _, exists := u.create.mutation.Stage(); exists {
+			s.SetIgnore(demoprojectstage.FieldStage)
+		}
+		if _, exists := u.create.mutation.Result(); exists {
+			s.SetIgnore(demoprojectstage.FieldResult)
+		}
+		if _, exists := u.create.mutation.Remarks(); exists {
+			s.SetIgnore(demoprojectstage.FieldRemarks)
+		}
+		if _, exists := u.create.mutation.DueOn(); exists {
+			s.SetIgnore(demoprojectstage.FieldDueOn)
+		}
+		if _, exists := u.create.mutation.ActorID(); exists {
+			s.SetIgnore(demoprojectstage.FieldActorID)
+		}
+		if _, exists := u.create.mutation.ActorName(); exists {
+			s.SetIgnore(demoprojectstage.FieldActorName)
+		}
+		if _, exists := u.create.mutation.TownshipID(); exists {
+			s.SetIgnore(demoprojectstage.FieldTownshipID)
+		}
+		if _, exists := u.create.mutation.VillageID(); exists {
+			s.SetIgnore(demoprojectstage.FieldVillageID)
+		}
+	}))
+	return u
+}
+
+// Ignore sets each column to itself in case of conflict.
+// Using this option is equivalent to using:
+//
+//	client.DemoProjectStage.Create().
+//	    OnConflict(sql.ResolveWithIgnore()).
+//	    Exec(ctx)
+func (u *DemoProjectStageUpsertOne) Ignore() *DemoProjectStageUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithIgnore())
+	return u
+}
+
+// DoNothing configures the conflict_action to `DO NOTHING`.
+// Supported only by SQLite and PostgreSQL.
+func (u *DemoProjectStageUpsertOne) DoNothing() *DemoProjectStageUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.DoNothing())
+	return u
+}
+
+// Update allows overriding fields `UPDATE` values. See the DemoProjectStageCreate.OnConflict
+// documentation for more info.
+func (u *DemoProjectStageUpsertOne) Update(set func(*DemoProjectStageUpsert)) *DemoProjectStageUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(update *sql.UpdateSet) {
+		set(&DemoProjectStageUpsert{UpdateSet: update})
+	}))
+	return u
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (u *DemoProjectStageUpsertOne) SetUpdatedAt(v time.Time) *DemoProjectStageUpsertOne {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.SetUpdatedAt(v)
+	})
+}
+
+// UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
+func (u *DemoProjectStageUpsertOne) UpdateUpdatedAt() *DemoProjectStageUpsertOne {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.UpdateUpdatedAt()
+	})
+}
+
+// SetDeletedAt sets the "deleted_at" field.
+func (u *DemoProjectStageUpsertOne) SetDeletedAt(v time.Time) *DemoProjectStageUpsertOne {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.SetDeletedAt(v)
+	})
+}
+
+// UpdateDeletedAt sets the "deleted_at" field to the value that was provided on create.
+func (u *DemoProjectStageUpsertOne) UpdateDeletedAt() *DemoProjectStageUpsertOne {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.UpdateDeletedAt()
+	})
+}
+
+// ClearDeletedAt clears the value of the "deleted_at" field.
+func (u *DemoProjectStageUpsertOne) ClearDeletedAt() *DemoProjectStageUpsertOne {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.ClearDeletedAt()
+	})
+}
+
+// SetDeleteToken sets the "delete_token" field.
+func (u *DemoProjectStageUpsertOne) SetDeleteToken(v int64) *DemoProjectStageUpsertOne {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.SetDeleteToken(v)
+	})
+}
+
+// AddDeleteToken adds v to the "delete_token" field.
+func (u *DemoProjectStageUpsertOne) AddDeleteToken(v int64) *DemoProjectStageUpsertOne {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.AddDeleteToken(v)
+	})
+}
+
+// UpdateDeleteToken sets the "delete_token" field to the value that was provided on create.
+func (u *DemoProjectStageUpsertOne) UpdateDeleteToken() *DemoProjectStageUpsertOne {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.UpdateDeleteToken()
+	})
+}
+
+// Exec executes the query.
+func (u *DemoProjectStageUpsertOne) Exec(ctx context.Context) error {
+	if len(u.create.conflict) == 0 {
+		return errors.New("ent: missing options for DemoProjectStageCreate.OnConflict")
+	}
+	return u.create.Exec(ctx)
+}
+
+// ExecX is like Exec, but panics if an error occurs.
+func (u *DemoProjectStageUpsertOne) ExecX(ctx context.Context) {
+	if err := u.create.Exec(ctx); err != nil {
+		panic(err)
+	}
+}
+
+// Exec executes the UPSERT query and returns the inserted/updated ID.
+func (u *DemoProjectStageUpsertOne) ID(ctx context.Context) (id int, err error) {
+	node, err := u.create.Save(ctx)
+	if err != nil {
+		return id, err
+	}
+	return node.ID, nil
+}
+
+// IDX is like ID, but panics if an error occurs.
+func (u *DemoProjectStageUpsertOne) IDX(ctx context.Context) int {
+	id, err := u.ID(ctx)
+	if err != nil {
+		panic(err)
+	}
+	return id
+}
+
 // DemoProjectStageCreateBulk is the builder for creating many DemoProjectStage entities in bulk.
 type DemoProjectStageCreateBulk struct {
 	config
 	err      error
 	builders []*DemoProjectStageCreate
+	conflict []sql.ConflictOption
 }
 
 // Save creates the DemoProjectStage entities in the database.
@@ -414,6 +676,7 @@ func (_c *DemoProjectStageCreateBulk) Save(ctx context.Context) ([]*DemoProjectS
 					_, err = mutators[i+1].Mutate(root, _c.builders[i+1].mutation)
 				} else {
 					spec := &sqlgraph.BatchCreateSpec{Nodes: specs}
+					spec.OnConflict = _c.conflict
 					// Invoke the actual operation on the latest mutation in the chain.
 					if err = sqlgraph.BatchCreate(ctx, _c.driver, spec); err != nil {
 						if sqlgraph.IsConstraintError(err) {
@@ -464,6 +727,200 @@ func (_c *DemoProjectStageCreateBulk) Exec(ctx context.Context) error {
 // ExecX is like Exec, but panics if an error occurs.
 func (_c *DemoProjectStageCreateBulk) ExecX(ctx context.Context) {
 	if err := _c.Exec(ctx); err != nil {
+		panic(err)
+	}
+}
+
+// OnConflict allows configuring the `ON CONFLICT` / `ON DUPLICATE KEY` clause
+// of the `INSERT` statement. For example:
+//
+//	client.DemoProjectStage.CreateBulk(builders...).
+//		OnConflict(
+//			// Update the row with the new values
+//			// the was proposed for insertion.
+//			sql.ResolveWithNewValues(),
+//		).
+//		// Override some of the fields with custom
+//		// update values.
+//		Update(func(u *ent.DemoProjectStageUpsert) {
+//			SetCreatedAt(v+v).
+//		}).
+//		Exec(ctx)
+func (_c *DemoProjectStageCreateBulk) OnConflict(opts ...sql.ConflictOption) *DemoProjectStageUpsertBulk {
+	_c.conflict = opts
+	return &DemoProjectStageUpsertBulk{
+		create: _c,
+	}
+}
+
+// OnConflictColumns calls `OnConflict` and configures the columns
+// as conflict target. Using this option is equivalent to using:
+//
+//	client.DemoProjectStage.Create().
+//		OnConflict(sql.ConflictColumns(columns...)).
+//		Exec(ctx)
+func (_c *DemoProjectStageCreateBulk) OnConflictColumns(columns ...string) *DemoProjectStageUpsertBulk {
+	_c.conflict = append(_c.conflict, sql.ConflictColumns(columns...))
+	return &DemoProjectStageUpsertBulk{
+		create: _c,
+	}
+}
+
+// DemoProjectStageUpsertBulk is the builder for "upsert"-ing
+// a bulk of DemoProjectStage nodes.
+type DemoProjectStageUpsertBulk struct {
+	create *DemoProjectStageCreateBulk
+}
+
+// UpdateNewValues updates the mutable fields using the new values that
+// were set on create. Using this option is equivalent to using:
+//
+//	client.DemoProjectStage.Create().
+//		OnConflict(
+//			sql.ResolveWithNewValues(),
+//		).
+//		Exec(ctx)
+func (u *DemoProjectStageUpsertBulk) UpdateNewValues() *DemoProjectStageUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithNewValues())
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
+		for _, b := range u.create.builders {
+			if _, exists := b.mutation.CreatedAt(); exists {
+				s.SetIgnore(demoprojectstage.FieldCreatedAt)
+			}
+			if _, exists := b.mutation.ProjectID(); exists {
+				s.SetIgnore(demoprojectstage.FieldProjectID)
+			}
+			if _, exists := b.mutation.Stage(); exists {
+				s.SetIgnore(demoprojectstage.FieldStage)
+			}
+			if _, exists := b.mutation.Result(); exists {
+				s.SetIgnore(demoprojectstage.FieldResult)
+			}
+			if _, exists := b.mutation.Remarks(); exists {
+				s.SetIgnore(demoprojectstage.FieldRemarks)
+			}
+			if _, exists := b.mutation.DueOn(); exists {
+				s.SetIgnore(demoprojectstage.FieldDueOn)
+			}
+			if _, exists := b.mutation.ActorID(); exists {
+				s.SetIgnore(demoprojectstage.FieldActorID)
+			}
+			if _, exists := b.mutation.ActorName(); exists {
+				s.SetIgnore(demoprojectstage.FieldActorName)
+			}
+			if _, exists := b.mutation.TownshipID(); exists {
+				s.SetIgnore(demoprojectstage.FieldTownshipID)
+			}
+			if _, exists := b.mutation.VillageID(); exists {
+				s.SetIgnore(demoprojectstage.FieldVillageID)
+			}
+		}
+	}))
+	return u
+}
+
+// Ignore sets each column to itself in case of conflict.
+// Using this option is equivalent to using:
+//
+//	client.DemoProjectStage.Create().
+//		OnConflict(sql.ResolveWithIgnore()).
+//		Exec(ctx)
+func (u *DemoProjectStageUpsertBulk) Ignore() *DemoProjectStageUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithIgnore())
+	return u
+}
+
+// DoNothing configures the conflict_action to `DO NOTHING`.
+// Supported only by SQLite and PostgreSQL.
+func (u *DemoProjectStageUpsertBulk) DoNothing() *DemoProjectStageUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.DoNothing())
+	return u
+}
+
+// Update allows overriding fields `UPDATE` values. See the DemoProjectStageCreateBulk.OnConflict
+// documentation for more info.
+func (u *DemoProjectStageUpsertBulk) Update(set func(*DemoProjectStageUpsert)) *DemoProjectStageUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(update *sql.UpdateSet) {
+		set(&DemoProjectStageUpsert{UpdateSet: update})
+	}))
+	return u
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (u *DemoProjectStageUpsertBulk) SetUpdatedAt(v time.Time) *DemoProjectStageUpsertBulk {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.SetUpdatedAt(v)
+	})
+}
+
+// UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
+func (u *DemoProjectStageUpsertBulk) UpdateUpdatedAt() *DemoProjectStageUpsertBulk {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.UpdateUpdatedAt()
+	})
+}
+
+// SetDeletedAt sets the "deleted_at" field.
+func (u *DemoProjectStageUpsertBulk) SetDeletedAt(v time.Time) *DemoProjectStageUpsertBulk {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.SetDeletedAt(v)
+	})
+}
+
+// UpdateDeletedAt sets the "deleted_at" field to the value that was provided on create.
+func (u *DemoProjectStageUpsertBulk) UpdateDeletedAt() *DemoProjectStageUpsertBulk {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.UpdateDeletedAt()
+	})
+}
+
+// ClearDeletedAt clears the value of the "deleted_at" field.
+func (u *DemoProjectStageUpsertBulk) ClearDeletedAt() *DemoProjectStageUpsertBulk {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.ClearDeletedAt()
+	})
+}
+
+// SetDeleteToken sets the "delete_token" field.
+func (u *DemoProjectStageUpsertBulk) SetDeleteToken(v int64) *DemoProjectStageUpsertBulk {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.SetDeleteToken(v)
+	})
+}
+
+// AddDeleteToken adds v to the "delete_token" field.
+func (u *DemoProjectStageUpsertBulk) AddDeleteToken(v int64) *DemoProjectStageUpsertBulk {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.AddDeleteToken(v)
+	})
+}
+
+// UpdateDeleteToken sets the "delete_token" field to the value that was provided on create.
+func (u *DemoProjectStageUpsertBulk) UpdateDeleteToken() *DemoProjectStageUpsertBulk {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.UpdateDeleteToken()
+	})
+}
+
+// Exec executes the query.
+func (u *DemoProjectStageUpsertBulk) Exec(ctx context.Context) error {
+	if u.create.err != nil {
+		return u.create.err
+	}
+	for i, b := range u.create.builders {
+		if len(b.conflict) != 0 {
+			return fmt.Errorf("ent: OnConflict was set for builder %d. Set it on the DemoProjectStageCreateBulk instead", i)
+		}
+	}
+	if len(u.create.conflict) == 0 {
+		return errors.New("ent: missing options for DemoProjectStageCreateBulk.OnConflict")
+	}
+	return u.create.Exec(ctx)
+}
+
+// ExecX is like Exec, but panics if an error occurs.
+func (u *DemoProjectStageUpsertBulk) ExecX(ctx context.Context) {
+	if err := u.create.Exec(ctx); err != nil {
 		panic(err)
 	}
 }

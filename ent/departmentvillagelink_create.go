@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"time"
 
+	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/nanpiao/sbqw/ent/department"
@@ -20,6 +21,7 @@ type DepartmentVillageLinkCreate struct {
 	config
 	mutation *DepartmentVillageLinkMutation
 	hooks    []Hook
+	conflict []sql.ConflictOption
 }
 
 // SetCreatedAt sets the "created_at" field.
@@ -235,6 +237,7 @@ func (_c *DepartmentVillageLinkCreate) createSpec() (*DepartmentVillageLink, *sq
 		_node = &DepartmentVillageLink{config: _c.config}
 		_spec = sqlgraph.NewCreateSpec(departmentvillagelink.Table, sqlgraph.NewFieldSpec(departmentvillagelink.FieldID, field.TypeInt))
 	)
+	_spec.OnConflict = _c.conflict
 	if value, ok := _c.mutation.CreatedAt(); ok {
 		_spec.SetField(departmentvillagelink.FieldCreatedAt, field.TypeTime, value)
 		_node.CreatedAt = value
@@ -296,11 +299,291 @@ func (_c *DepartmentVillageLinkCreate) createSpec() (*DepartmentVillageLink, *sq
 	return _node, _spec
 }
 
+// OnConflict allows configuring the `ON CONFLICT` / `ON DUPLICATE KEY` clause
+// of the `INSERT` statement. For example:
+//
+//	client.DepartmentVillageLink.Create().
+//		SetCreatedAt(v).
+//		OnConflict(
+//			// Update the row with the new values
+//			// the was proposed for insertion.
+//			sql.ResolveWithNewValues(),
+//		).
+//		// Override some of the fields with custom
+//		// update values.
+//		Update(func(u *ent.DepartmentVillageLinkUpsert) {
+//			SetCreatedAt(v+v).
+//		}).
+//		Exec(ctx)
+func (_c *DepartmentVillageLinkCreate) OnConflict(opts ...sql.ConflictOption) *DepartmentVillageLinkUpsertOne {
+	_c.conflict = opts
+	return &DepartmentVillageLinkUpsertOne{
+		create: _c,
+	}
+}
+
+// OnConflictColumns calls `OnConflict` and configures the columns
+// as conflict target. Using this option is equivalent to using:
+//
+//	client.DepartmentVillageLink.Create().
+//		OnConflict(sql.ConflictColumns(columns...)).
+//		Exec(ctx)
+func (_c *DepartmentVillageLinkCreate) OnConflictColumns(columns ...string) *DepartmentVillageLinkUpsertOne {
+	_c.conflict = append(_c.conflict, sql.ConflictColumns(columns...))
+	return &DepartmentVillageLinkUpsertOne{
+		create: _c,
+	}
+}
+
+type (
+	// DepartmentVillageLinkUpsertOne is the builder for "upsert"-ing
+	//  one DepartmentVillageLink node.
+	DepartmentVillageLinkUpsertOne struct {
+		create *DepartmentVillageLinkCreate
+	}
+
+	// DepartmentVillageLinkUpsert is the "OnConflict" setter.
+	DepartmentVillageLinkUpsert struct {
+		*sql.UpdateSet
+	}
+)
+
+// SetUpdatedAt sets the "updated_at" field.
+func (u *DepartmentVillageLinkUpsert) SetUpdatedAt(v time.Time) *DepartmentVillageLinkUpsert {
+	u.Set(departmentvillagelink.FieldUpdatedAt, v)
+	return u
+}
+
+// UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
+func (u *DepartmentVillageLinkUpsert) UpdateUpdatedAt() *DepartmentVillageLinkUpsert {
+	u.SetExcluded(departmentvillagelink.FieldUpdatedAt)
+	return u
+}
+
+// SetDeletedAt sets the "deleted_at" field.
+func (u *DepartmentVillageLinkUpsert) SetDeletedAt(v time.Time) *DepartmentVillageLinkUpsert {
+	u.Set(departmentvillagelink.FieldDeletedAt, v)
+	return u
+}
+
+// UpdateDeletedAt sets the "deleted_at" field to the value that was provided on create.
+func (u *DepartmentVillageLinkUpsert) UpdateDeletedAt() *DepartmentVillageLinkUpsert {
+	u.SetExcluded(departmentvillagelink.FieldDeletedAt)
+	return u
+}
+
+// ClearDeletedAt clears the value of the "deleted_at" field.
+func (u *DepartmentVillageLinkUpsert) ClearDeletedAt() *DepartmentVillageLinkUpsert {
+	u.SetNull(departmentvillagelink.FieldDeletedAt)
+	return u
+}
+
+// SetDeleteToken sets the "delete_token" field.
+func (u *DepartmentVillageLinkUpsert) SetDeleteToken(v int64) *DepartmentVillageLinkUpsert {
+	u.Set(departmentvillagelink.FieldDeleteToken, v)
+	return u
+}
+
+// UpdateDeleteToken sets the "delete_token" field to the value that was provided on create.
+func (u *DepartmentVillageLinkUpsert) UpdateDeleteToken() *DepartmentVillageLinkUpsert {
+	u.SetExcluded(departmentvillagelink.FieldDeleteToken)
+	return u
+}
+
+// AddDeleteToken adds v to the "delete_token" field.
+func (u *DepartmentVillageLinkUpsert) AddDeleteToken(v int64) *DepartmentVillageLinkUpsert {
+	u.Add(departmentvillagelink.FieldDeleteToken, v)
+	return u
+}
+
+// SetYear sets the "year" field.
+func (u *DepartmentVillageLinkUpsert) SetYear(v int) *DepartmentVillageLinkUpsert {
+	u.Set(departmentvillagelink.FieldYear, v)
+	return u
+}
+
+// UpdateYear sets the "year" field to the value that was provided on create.
+func (u *DepartmentVillageLinkUpsert) UpdateYear() *DepartmentVillageLinkUpsert {
+	u.SetExcluded(departmentvillagelink.FieldYear)
+	return u
+}
+
+// AddYear adds v to the "year" field.
+func (u *DepartmentVillageLinkUpsert) AddYear(v int) *DepartmentVillageLinkUpsert {
+	u.Add(departmentvillagelink.FieldYear, v)
+	return u
+}
+
+// UpdateNewValues updates the mutable fields using the new values that were set on create.
+// Using this option is equivalent to using:
+//
+//	client.DepartmentVillageLink.Create().
+//		OnConflict(
+//			sql.ResolveWithNewValues(),
+//		).
+//		Exec(ctx)
+func (u *DepartmentVillageLinkUpsertOne) UpdateNewValues() *DepartmentVillageLinkUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithNewValues())
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
+		if _, exists := u.create.mutation.CreatedAt(); exists {
+			s.SetIgnore(departmentvillagelink.FieldCreatedAt)
+		}
+		if _, exists := u.create.mutation.DepartmentID(); exists {
+			s.SetIgnore(departmentvillagelink.FieldDepartmentID)
+		}
+		if _, exists := u.create.mutation.VillageID(); exists {
+			s.SetIgnore(departmentvillagelink.FieldVillageID)
+		}
+		if _, exists := u.create.mutation.TownshipID(); exists {
+			s.SetIgnore(departmentvillagelink.FieldTownshipID)
+		}
+	}))
+	return u
+}
+
+// Ignore sets each column to itself in case of conflict.
+// Using this option is equivalent to using:
+//
+//	client.DepartmentVillageLink.Create().
+//	    OnConflict(sql.ResolveWithIgnore()).
+//	    Exec(ctx)
+func (u *DepartmentVillageLinkUpsertOne) Ignore() *DepartmentVillageLinkUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithIgnore())
+	return u
+}
+
+// DoNothing configures the conflict_action to `DO NOTHING`.
+// Supported only by SQLite and PostgreSQL.
+func (u *DepartmentVillageLinkUpsertOne) DoNothing() *DepartmentVillageLinkUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.DoNothing())
+	return u
+}
+
+// Update allows overriding fields `UPDATE` values. See the DepartmentVillageLinkCreate.OnConflict
+// documentation for more info.
+func (u *DepartmentVillageLinkUpsertOne) Update(set func(*DepartmentVillageLinkUpsert)) *DepartmentVillageLinkUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(update *sql.UpdateSet) {
+		set(&DepartmentVillageLinkUpsert{UpdateSet: update})
+	}))
+	return u
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (u *DepartmentVillageLinkUpsertOne) SetUpdatedAt(v time.Time) *DepartmentVillageLinkUpsertOne {
+	return u.Update(func(s *DepartmentVillageLinkUpsert) {
+		s.SetUpdatedAt(v)
+	})
+}
+
+// UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
+func (u *DepartmentVillageLinkUpsertOne) UpdateUpdatedAt() *DepartmentVillageLinkUpsertOne {
+	return u.Update(func(s *DepartmentVillageLinkUpsert) {
+		s.UpdateUpdatedAt()
+	})
+}
+
+// SetDeletedAt sets the "deleted_at" field.
+func (u *DepartmentVillageLinkUpsertOne) SetDeletedAt(v time.Time) *DepartmentVillageLinkUpsertOne {
+	return u.Update(func(s *DepartmentVillageLinkUpsert) {
+		s.SetDeletedAt(v)
+	})
+}
+
+// UpdateDeletedAt sets the "deleted_at" field to the value that was provided on create.
+func (u *DepartmentVillageLinkUpsertOne) UpdateDeletedAt() *DepartmentVillageLinkUpsertOne {
+	return u.Update(func(s *DepartmentVillageLinkUpsert) {
+		s.UpdateDeletedAt()
+	})
+}
+
+// ClearDeletedAt clears the value of the "deleted_at" field.
+func (u *DepartmentVillageLinkUpsertOne) ClearDeletedAt() *DepartmentVillageLinkUpsertOne {
+	return u.Update(func(s *DepartmentVillageLinkUpsert) {
+		s.ClearDeletedAt()
+	})
+}
+
+// SetDeleteToken sets the "delete_token" field.
+func (u *DepartmentVillageLinkUpsertOne) SetDeleteToken(v int64) *DepartmentVillageLinkUpsertOne {
+	return u.Update(func(s *DepartmentVillageLinkUpsert) {
+		s.SetDeleteToken(v)
+	})
+}
+
+// AddDeleteToken adds v to the "delete_token" field.
+func (u *DepartmentVillageLinkUpsertOne) AddDeleteToken(v int64) *DepartmentVillageLinkUpsertOne {
+	return u.Update(func(s *DepartmentVillageLinkUpsert) {
+		s.AddDeleteToken(v)
+	})
+}
+
+// UpdateDeleteToken sets the "delete_token" field to the value that was provided on create.
+func (u *DepartmentVillageLinkUpsertOne) UpdateDeleteToken() *DepartmentVillageLinkUpsertOne {
+	return u.Update(func(s *DepartmentVillageLinkUpsert) {
+		s.UpdateDeleteToken()
+	})
+}
+
+// SetYear sets the "year" field.
+func (u *DepartmentVillageLinkUpsertOne) SetYear(v int) *DepartmentVillageLinkUpsertOne {
+	return u.Update(func(s *DepartmentVillageLinkUpsert) {
+		s.SetYear(v)
+	})
+}
+
+// AddYear adds v to the "year" field.
+func (u *DepartmentVillageLinkUpsertOne) AddYear(v int) *DepartmentVillageLinkUpsertOne {
+	return u.Update(func(s *DepartmentVillageLinkUpsert) {
+		s.AddYear(v)
+	})
+}
+
+// UpdateYear sets the "year" field to the value that was provided on create.
+func (u *DepartmentVillageLinkUpsertOne) UpdateYear() *DepartmentVillageLinkUpsertOne {
+	return u.Update(func(s *DepartmentVillageLinkUpsert) {
+		s.UpdateYear()
+	})
+}
+
+// Exec executes the query.
+func (u *DepartmentVillageLinkUpsertOne) Exec(ctx context.Context) error {
+	if len(u.create.conflict) == 0 {
+		return errors.New("ent: missing options for DepartmentVillageLinkCreate.OnConflict")
+	}
+	return u.create.Exec(ctx)
+}
+
+// ExecX is like Exec, but panics if an error occurs.
+func (u *DepartmentVillageLinkUpsertOne) ExecX(ctx context.Context) {
+	if err := u.create.Exec(ctx); err != nil {
+		panic(err)
+	}
+}
+
+// Exec executes the UPSERT query and returns the inserted/updated ID.
+func (u *DepartmentVillageLinkUpsertOne) ID(ctx context.Context) (id int, err error) {
+	node, err := u.create.Save(ctx)
+	if err != nil {
+		return id, err
+	}
+	return node.ID, nil
+}
+
+// IDX is like ID, but panics if an error occurs.
+func (u *DepartmentVillageLinkUpsertOne) IDX(ctx context.Context) int {
+	id, err := u.ID(ctx)
+	if err != nil {
+		panic(err)
+	}
+	return id
+}
+
 // DepartmentVillageLinkCreateBulk is the builder for creating many DepartmentVillageLink entities in bulk.
 type DepartmentVillageLinkCreateBulk struct {
 	config
 	err      error
 	builders []*DepartmentVillageLinkCreate
+	conflict []sql.ConflictOption
 }
 
 // Save creates the DepartmentVillageLink entities in the database.
@@ -330,6 +613,7 @@ func (_c *DepartmentVillageLinkCreateBulk) Save(ctx context.Context) ([]*Departm
 					_, err = mutators[i+1].Mutate(root, _c.builders[i+1].mutation)
 				} else {
 					spec := &sqlgraph.BatchCreateSpec{Nodes: specs}
+					spec.OnConflict = _c.conflict
 					// Invoke the actual operation on the latest mutation in the chain.
 					if err = sqlgraph.BatchCreate(ctx, _c.driver, spec); err != nil {
 						if sqlgraph.IsConstraintError(err) {
@@ -380,6 +664,203 @@ func (_c *DepartmentVillageLinkCreateBulk) Exec(ctx context.Context) error {
 // ExecX is like Exec, but panics if an error occurs.
 func (_c *DepartmentVillageLinkCreateBulk) ExecX(ctx context.Context) {
 	if err := _c.Exec(ctx); err != nil {
+		panic(err)
+	}
+}
+
+// OnConflict allows configuring the `ON CONFLICT` / `ON DUPLICATE KEY` clause
+// of the `INSERT` statement. For example:
+//
+//	client.DepartmentVillageLink.CreateBulk(builders...).
+//		OnConflict(
+//			// Update the row with the new values
+//			// the was proposed for insertion.
+//			sql.ResolveWithNewValues(),
+//		).
+//		// Override some of the fields with custom
+//		// update values.
+//		Update(func(u *ent.DepartmentVillageLinkUpsert) {
+//			SetCreatedAt(v+v).
+//		}).
+//		Exec(ctx)
+func (_c *DepartmentVillageLinkCreateBulk) OnConflict(opts ...sql.ConflictOption) *DepartmentVillageLinkUpsertBulk {
+	_c.conflict = opts
+	return &DepartmentVillageLinkUpsertBulk{
+		create: _c,
+	}
+}
+
+// OnConflictColumns calls `OnConflict` and configures the columns
+// as conflict target. Using this option is equivalent to using:
+//
+//	client.DepartmentVillageLink.Create().
+//		OnConflict(sql.ConflictColumns(columns...)).
+//		Exec(ctx)
+func (_c *DepartmentVillageLinkCreateBulk) OnConflictColumns(columns ...string) *DepartmentVillageLinkUpsertBulk {
+	_c.conflict = append(_c.conflict, sql.ConflictColumns(columns...))
+	return &DepartmentVillageLinkUpsertBulk{
+		create: _c,
+	}
+}
+
+// DepartmentVillageLinkUpsertBulk is the builder for "upsert"-ing
+// a bulk of DepartmentVillageLink nodes.
+type DepartmentVillageLinkUpsertBulk struct {
+	create *DepartmentVillageLinkCreateBulk
+}
+
+// UpdateNewValues updates the mutable fields using the new values that
+// were set on create. Using this option is equivalent to using:
+//
+//	client.DepartmentVillageLink.Create().
+//		OnConflict(
+//			sql.ResolveWithNewValues(),
+//		).
+//		Exec(ctx)
+func (u *DepartmentVillageLinkUpsertBulk) UpdateNewValues() *DepartmentVillageLinkUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithNewValues())
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
+		for _, b := range u.create.builders {
+			if _, exists := b.mutation.CreatedAt(); exists {
+				s.SetIgnore(departmentvillagelink.FieldCreatedAt)
+			}
+			if _, exists := b.mutation.DepartmentID(); exists {
+				s.SetIgnore(departmentvillagelink.FieldDepartmentID)
+			}
+			if _, exists := b.mutation.VillageID(); exists {
+				s.SetIgnore(departmentvillagelink.FieldVillageID)
+			}
+			if _, exists := b.mutation.TownshipID(); exists {
+				s.SetIgnore(departmentvillagelink.FieldTownshipID)
+			}
+		}
+	}))
+	return u
+}
+
+// Ignore sets each column to itself in case of conflict.
+// Using this option is equivalent to using:
+//
+//	client.DepartmentVillageLink.Create().
+//		OnConflict(sql.ResolveWithIgnore()).
+//		Exec(ctx)
+func (u *DepartmentVillageLinkUpsertBulk) Ignore() *DepartmentVillageLinkUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithIgnore())
+	return u
+}
+
+// DoNothing configures the conflict_action to `DO NOTHING`.
+// Supported only by SQLite and PostgreSQL.
+func (u *DepartmentVillageLinkUpsertBulk) DoNothing() *DepartmentVillageLinkUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.DoNothing())
+	return u
+}
+
+// Update allows overriding fields `UPDATE` values. See the DepartmentVillageLinkCreateBulk.OnConflict
+// documentation for more info.
+func (u *DepartmentVillageLinkUpsertBulk) Update(set func(*DepartmentVillageLinkUpsert)) *DepartmentVillageLinkUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(update *sql.UpdateSet) {
+		set(&DepartmentVillageLinkUpsert{UpdateSet: update})
+	}))
+	return u
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (u *DepartmentVillageLinkUpsertBulk) SetUpdatedAt(v time.Time) *DepartmentVillageLinkUpsertBulk {
+	return u.Update(func(s *DepartmentVillageLinkUpsert) {
+		s.SetUpdatedAt(v)
+	})
+}
+
+// UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
+func (u *DepartmentVillageLinkUpsertBulk) UpdateUpdatedAt() *DepartmentVillageLinkUpsertBulk {
+	return u.Update(func(s *DepartmentVillageLinkUpsert) {
+		s.UpdateUpdatedAt()
+	})
+}
+
+// SetDeletedAt sets the "deleted_at" field.
+func (u *DepartmentVillageLinkUpsertBulk) SetDeletedAt(v time.Time) *DepartmentVillageLinkUpsertBulk {
+	return u.Update(func(s *DepartmentVillageLinkUpsert) {
+		s.SetDeletedAt(v)
+	})
+}
+
+// UpdateDeletedAt sets the "deleted_at" field to the value that was provided on create.
+func (u *DepartmentVillageLinkUpsertBulk) UpdateDeletedAt() *DepartmentVillageLinkUpsertBulk {
+	return u.Update(func(s *DepartmentVillageLinkUpsert) {
+		s.UpdateDeletedAt()
+	})
+}
+
+// ClearDeletedAt clears the value of the "deleted_at" field.
+func (u *DepartmentVillageLinkUpsertBulk) ClearDeletedAt() *DepartmentVillageLinkUpsertBulk {
+	return u.Update(func(s *DepartmentVillageLinkUpsert) {
+		s.ClearDeletedAt()
+	})
+}
+
+// SetDeleteToken sets the "delete_token" field.
+func (u *DepartmentVillageLinkUpsertBulk) SetDeleteToken(v int64) *DepartmentVillageLinkUpsertBulk {
+	return u.Update(func(s *DepartmentVillageLinkUpsert) {
+		s.SetDeleteToken(v)
+	})
+}
+
+// AddDeleteToken adds v to the "delete_token" field.
+func (u *DepartmentVillageLinkUpsertBulk) AddDeleteToken(v int64) *DepartmentVillageLinkUpsertBulk {
+	return u.Update(func(s *DepartmentVillageLinkUpsert) {
+		s.AddDeleteToken(v)
+	})
+}
+
+// UpdateDeleteToken sets the "delete_token" field to the value that was provided on create.
+func (u *DepartmentVillageLinkUpsertBulk) UpdateDeleteToken() *DepartmentVillageLinkUpsertBulk {
+	return u.Update(func(s *DepartmentVillageLinkUpsert) {
+		s.UpdateDeleteToken()
+	})
+}
+
+// SetYear sets the "year" field.
+func (u *DepartmentVillageLinkUpsertBulk) SetYear(v int) *DepartmentVillageLinkUpsertBulk {
+	return u.Update(func(s *DepartmentVillageLinkUpsert) {
+		s.SetYear(v)
+	})
+}
+
+// AddYear adds v to the "year" field.
+func (u *DepartmentVillageLinkUpsertBulk) AddYear(v int) *DepartmentVillageLinkUpsertBulk {
+	return u.Update(func(s *DepartmentVillageLinkUpsert) {
+		s.AddYear(v)
+	})
+}
+
+// UpdateYear sets the "year" field to the value that was provided on create.
+func (u *DepartmentVillageLinkUpsertBulk) UpdateYear() *DepartmentVillageLinkUpsertBulk {
+	return u.Update(func(s *DepartmentVillageLinkUpsert) {
+		s.UpdateYear()
+	})
+}
+
+// Exec executes the query.
+func (u *DepartmentVillageLinkUpsertBulk) Exec(ctx context.Context) error {
+	if u.create.err != nil {
+		return u.create.err
+	}
+	for i, b := range u.create.builders {
+		if len(b.conflict) != 0 {
+			return fmt.Errorf("ent: OnConflict was set for builder %d. Set it on the DepartmentVillageLinkCreateBulk instead", i)
+		}
+	}
+	if len(u.create.conflict) == 0 {
+		return errors.New("ent: missing options for DepartmentVillageLinkCreateBulk.OnConflict")
+	}
+	return u.create.Exec(ctx)
+}
+
+// ExecX is like Exec, but panics if an error occurs.
+func (u *DepartmentVillageLinkUpsertBulk) ExecX(ctx context.Context) {
+	if err := u.create.Exec(ctx); err != nil {
 		panic(err)
 	}
 }

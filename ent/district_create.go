@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"time"
 
+	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/nanpiao/sbqw/ent/district"
@@ -19,6 +20,7 @@ type DistrictCreate struct {
 	config
 	mutation *DistrictMutation
 	hooks    []Hook
+	conflict []sql.ConflictOption
 }
 
 // SetCreatedAt sets the "created_at" field.
@@ -215,6 +217,7 @@ func (_c *DistrictCreate) createSpec() (*District, *sqlgraph.CreateSpec) {
 		_node = &District{config: _c.config}
 		_spec = sqlgraph.NewCreateSpec(district.Table, sqlgraph.NewFieldSpec(district.FieldID, field.TypeInt))
 	)
+	_spec.OnConflict = _c.conflict
 	if value, ok := _c.mutation.CreatedAt(); ok {
 		_spec.SetField(district.FieldCreatedAt, field.TypeTime, value)
 		_node.CreatedAt = value
@@ -258,11 +261,295 @@ func (_c *DistrictCreate) createSpec() (*District, *sqlgraph.CreateSpec) {
 	return _node, _spec
 }
 
+// OnConflict allows configuring the `ON CONFLICT` / `ON DUPLICATE KEY` clause
+// of the `INSERT` statement. For example:
+//
+//	client.District.Create().
+//		SetCreatedAt(v).
+//		OnConflict(
+//			// Update the row with the new values
+//			// the was proposed for insertion.
+//			sql.ResolveWithNewValues(),
+//		).
+//		// Override some of the fields with custom
+//		// update values.
+//		Update(func(u *ent.DistrictUpsert) {
+//			SetCreatedAt(v+v).
+//		}).
+//		Exec(ctx)
+func (_c *DistrictCreate) OnConflict(opts ...sql.ConflictOption) *DistrictUpsertOne {
+	_c.conflict = opts
+	return &DistrictUpsertOne{
+		create: _c,
+	}
+}
+
+// OnConflictColumns calls `OnConflict` and configures the columns
+// as conflict target. Using this option is equivalent to using:
+//
+//	client.District.Create().
+//		OnConflict(sql.ConflictColumns(columns...)).
+//		Exec(ctx)
+func (_c *DistrictCreate) OnConflictColumns(columns ...string) *DistrictUpsertOne {
+	_c.conflict = append(_c.conflict, sql.ConflictColumns(columns...))
+	return &DistrictUpsertOne{
+		create: _c,
+	}
+}
+
+type (
+	// DistrictUpsertOne is the builder for "upsert"-ing
+	//  one District node.
+	DistrictUpsertOne struct {
+		create *DistrictCreate
+	}
+
+	// DistrictUpsert is the "OnConflict" setter.
+	DistrictUpsert struct {
+		*sql.UpdateSet
+	}
+)
+
+// SetUpdatedAt sets the "updated_at" field.
+func (u *DistrictUpsert) SetUpdatedAt(v time.Time) *DistrictUpsert {
+	u.Set(district.FieldUpdatedAt, v)
+	return u
+}
+
+// UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
+func (u *DistrictUpsert) UpdateUpdatedAt() *DistrictUpsert {
+	u.SetExcluded(district.FieldUpdatedAt)
+	return u
+}
+
+// SetDeletedAt sets the "deleted_at" field.
+func (u *DistrictUpsert) SetDeletedAt(v time.Time) *DistrictUpsert {
+	u.Set(district.FieldDeletedAt, v)
+	return u
+}
+
+// UpdateDeletedAt sets the "deleted_at" field to the value that was provided on create.
+func (u *DistrictUpsert) UpdateDeletedAt() *DistrictUpsert {
+	u.SetExcluded(district.FieldDeletedAt)
+	return u
+}
+
+// ClearDeletedAt clears the value of the "deleted_at" field.
+func (u *DistrictUpsert) ClearDeletedAt() *DistrictUpsert {
+	u.SetNull(district.FieldDeletedAt)
+	return u
+}
+
+// SetDeleteToken sets the "delete_token" field.
+func (u *DistrictUpsert) SetDeleteToken(v int64) *DistrictUpsert {
+	u.Set(district.FieldDeleteToken, v)
+	return u
+}
+
+// UpdateDeleteToken sets the "delete_token" field to the value that was provided on create.
+func (u *DistrictUpsert) UpdateDeleteToken() *DistrictUpsert {
+	u.SetExcluded(district.FieldDeleteToken)
+	return u
+}
+
+// AddDeleteToken adds v to the "delete_token" field.
+func (u *DistrictUpsert) AddDeleteToken(v int64) *DistrictUpsert {
+	u.Add(district.FieldDeleteToken, v)
+	return u
+}
+
+// SetCode sets the "code" field.
+func (u *DistrictUpsert) SetCode(v string) *DistrictUpsert {
+	u.Set(district.FieldCode, v)
+	return u
+}
+
+// UpdateCode sets the "code" field to the value that was provided on create.
+func (u *DistrictUpsert) UpdateCode() *DistrictUpsert {
+	u.SetExcluded(district.FieldCode)
+	return u
+}
+
+// SetName sets the "name" field.
+func (u *DistrictUpsert) SetName(v string) *DistrictUpsert {
+	u.Set(district.FieldName, v)
+	return u
+}
+
+// UpdateName sets the "name" field to the value that was provided on create.
+func (u *DistrictUpsert) UpdateName() *DistrictUpsert {
+	u.SetExcluded(district.FieldName)
+	return u
+}
+
+// UpdateNewValues updates the mutable fields using the new values that were set on create.
+// Using this option is equivalent to using:
+//
+//	client.District.Create().
+//		OnConflict(
+//			sql.ResolveWithNewValues(),
+//		).
+//		Exec(ctx)
+func (u *DistrictUpsertOne) UpdateNewValues() *DistrictUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithNewValues())
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
+		if _, exists := u.create.mutation.CreatedAt(); exists {
+			s.SetIgnore(district.FieldCreatedAt)
+		}
+	}))
+	return u
+}
+
+// Ignore sets each column to itself in case of conflict.
+// Using this option is equivalent to using:
+//
+//	client.District.Create().
+//	    OnConflict(sql.ResolveWithIgnore()).
+//	    Exec(ctx)
+func (u *DistrictUpsertOne) Ignore() *DistrictUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithIgnore())
+	return u
+}
+
+// DoNothing configures the conflict_action to `DO NOTHING`.
+// Supported only by SQLite and PostgreSQL.
+func (u *DistrictUpsertOne) DoNothing() *DistrictUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.DoNothing())
+	return u
+}
+
+// Update allows overriding fields `UPDATE` values. See the DistrictCreate.OnConflict
+// documentation for more info.
+func (u *DistrictUpsertOne) Update(set func(*DistrictUpsert)) *DistrictUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(update *sql.UpdateSet) {
+		set(&DistrictUpsert{UpdateSet: update})
+	}))
+	return u
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (u *DistrictUpsertOne) SetUpdatedAt(v time.Time) *DistrictUpsertOne {
+	return u.Update(func(s *DistrictUpsert) {
+		s.SetUpdatedAt(v)
+	})
+}
+
+// UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
+func (u *DistrictUpsertOne) UpdateUpdatedAt() *DistrictUpsertOne {
+	return u.Update(func(s *DistrictUpsert) {
+		s.UpdateUpdatedAt()
+	})
+}
+
+// SetDeletedAt sets the "deleted_at" field.
+func (u *DistrictUpsertOne) SetDeletedAt(v time.Time) *DistrictUpsertOne {
+	return u.Update(func(s *DistrictUpsert) {
+		s.SetDeletedAt(v)
+	})
+}
+
+// UpdateDeletedAt sets the "deleted_at" field to the value that was provided on create.
+func (u *DistrictUpsertOne) UpdateDeletedAt() *DistrictUpsertOne {
+	return u.Update(func(s *DistrictUpsert) {
+		s.UpdateDeletedAt()
+	})
+}
+
+// ClearDeletedAt clears the value of the "deleted_at" field.
+func (u *DistrictUpsertOne) ClearDeletedAt() *DistrictUpsertOne {
+	return u.Update(func(s *DistrictUpsert) {
+		s.ClearDeletedAt()
+	})
+}
+
+// SetDeleteToken sets the "delete_token" field.
+func (u *DistrictUpsertOne) SetDeleteToken(v int64) *DistrictUpsertOne {
+	return u.Update(func(s *DistrictUpsert) {
+		s.SetDeleteToken(v)
+	})
+}
+
+// AddDeleteToken adds v to the "delete_token" field.
+func (u *DistrictUpsertOne) AddDeleteToken(v int64) *DistrictUpsertOne {
+	return u.Update(func(s *DistrictUpsert) {
+		s.AddDeleteToken(v)
+	})
+}
+
+// UpdateDeleteToken sets the "delete_token" field to the value that was provided on create.
+func (u *DistrictUpsertOne) UpdateDeleteToken() *DistrictUpsertOne {
+	return u.Update(func(s *DistrictUpsert) {
+		s.UpdateDeleteToken()
+	})
+}
+
+// SetCode sets the "code" field.
+func (u *DistrictUpsertOne) SetCode(v string) *DistrictUpsertOne {
+	return u.Update(func(s *DistrictUpsert) {
+		s.SetCode(v)
+	})
+}
+
+// UpdateCode sets the "code" field to the value that was provided on create.
+func (u *DistrictUpsertOne) UpdateCode() *DistrictUpsertOne {
+	return u.Update(func(s *DistrictUpsert) {
+		s.UpdateCode()
+	})
+}
+
+// SetName sets the "name" field.
+func (u *DistrictUpsertOne) SetName(v string) *DistrictUpsertOne {
+	return u.Update(func(s *DistrictUpsert) {
+		s.SetName(v)
+	})
+}
+
+// UpdateName sets the "name" field to the value that was provided on create.
+func (u *DistrictUpsertOne) UpdateName() *DistrictUpsertOne {
+	return u.Update(func(s *DistrictUpsert) {
+		s.UpdateName()
+	})
+}
+
+// Exec executes the query.
+func (u *DistrictUpsertOne) Exec(ctx context.Context) error {
+	if len(u.create.conflict) == 0 {
+		return errors.New("ent: missing options for DistrictCreate.OnConflict")
+	}
+	return u.create.Exec(ctx)
+}
+
+// ExecX is like Exec, but panics if an error occurs.
+func (u *DistrictUpsertOne) ExecX(ctx context.Context) {
+	if err := u.create.Exec(ctx); err != nil {
+		panic(err)
+	}
+}
+
+// Exec executes the UPSERT query and returns the inserted/updated ID.
+func (u *DistrictUpsertOne) ID(ctx context.Context) (id int, err error) {
+	node, err := u.create.Save(ctx)
+	if err != nil {
+		return id, err
+	}
+	return node.ID, nil
+}
+
+// IDX is like ID, but panics if an error occurs.
+func (u *DistrictUpsertOne) IDX(ctx context.Context) int {
+	id, err := u.ID(ctx)
+	if err != nil {
+		panic(err)
+	}
+	return id
+}
+
 // DistrictCreateBulk is the builder for creating many District entities in bulk.
 type DistrictCreateBulk struct {
 	config
 	err      error
 	builders []*DistrictCreate
+	conflict []sql.ConflictOption
 }
 
 // Save creates the District entities in the database.
@@ -292,6 +579,7 @@ func (_c *DistrictCreateBulk) Save(ctx context.Context) ([]*District, error) {
 					_, err = mutators[i+1].Mutate(root, _c.builders[i+1].mutation)
 				} else {
 					spec := &sqlgraph.BatchCreateSpec{Nodes: specs}
+					spec.OnConflict = _c.conflict
 					// Invoke the actual operation on the latest mutation in the chain.
 					if err = sqlgraph.BatchCreate(ctx, _c.driver, spec); err != nil {
 						if sqlgraph.IsConstraintError(err) {
@@ -342,6 +630,201 @@ func (_c *DistrictCreateBulk) Exec(ctx context.Context) error {
 // ExecX is like Exec, but panics if an error occurs.
 func (_c *DistrictCreateBulk) ExecX(ctx context.Context) {
 	if err := _c.Exec(ctx); err != nil {
+		panic(err)
+	}
+}
+
+// OnConflict allows configuring the `ON CONFLICT` / `ON DUPLICATE KEY` clause
+// of the `INSERT` statement. For example:
+//
+//	client.District.CreateBulk(builders...).
+//		OnConflict(
+//			// Update the row with the new values
+//			// the was proposed for insertion.
+//			sql.ResolveWithNewValues(),
+//		).
+//		// Override some of the fields with custom
+//		// update values.
+//		Update(func(u *ent.DistrictUpsert) {
+//			SetCreatedAt(v+v).
+//		}).
+//		Exec(ctx)
+func (_c *DistrictCreateBulk) OnConflict(opts ...sql.ConflictOption) *DistrictUpsertBulk {
+	_c.conflict = opts
+	return &DistrictUpsertBulk{
+		create: _c,
+	}
+}
+
+// OnConflictColumns calls `OnConflict` and configures the columns
+// as conflict target. Using this option is equivalent to using:
+//
+//	client.District.Create().
+//		OnConflict(sql.ConflictColumns(columns...)).
+//		Exec(ctx)
+func (_c *DistrictCreateBulk) OnConflictColumns(columns ...string) *DistrictUpsertBulk {
+	_c.conflict = append(_c.conflict, sql.ConflictColumns(columns...))
+	return &DistrictUpsertBulk{
+		create: _c,
+	}
+}
+
+// DistrictUpsertBulk is the builder for "upsert"-ing
+// a bulk of District nodes.
+type DistrictUpsertBulk struct {
+	create *DistrictCreateBulk
+}
+
+// UpdateNewValues updates the mutable fields using the new values that
+// were set on create. Using this option is equivalent to using:
+//
+//	client.District.Create().
+//		OnConflict(
+//			sql.ResolveWithNewValues(),
+//		).
+//		Exec(ctx)
+func (u *DistrictUpsertBulk) UpdateNewValues() *DistrictUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithNewValues())
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
+		for _, b := range u.create.builders {
+			if _, exists := b.mutation.CreatedAt(); exists {
+				s.SetIgnore(district.FieldCreatedAt)
+			}
+		}
+	}))
+	return u
+}
+
+// Ignore sets each column to itself in case of conflict.
+// Using this option is equivalent to using:
+//
+//	client.District.Create().
+//		OnConflict(sql.ResolveWithIgnore()).
+//		Exec(ctx)
+func (u *DistrictUpsertBulk) Ignore() *DistrictUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithIgnore())
+	return u
+}
+
+// DoNothing configures the conflict_action to `DO NOTHING`.
+// Supported only by SQLite and PostgreSQL.
+func (u *DistrictUpsertBulk) DoNothing() *DistrictUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.DoNothing())
+	return u
+}
+
+// Update allows overriding fields `UPDATE` values. See the DistrictCreateBulk.OnConflict
+// documentation for more info.
+func (u *DistrictUpsertBulk) Update(set func(*DistrictUpsert)) *DistrictUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(update *sql.UpdateSet) {
+		set(&DistrictUpsert{UpdateSet: update})
+	}))
+	return u
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (u *DistrictUpsertBulk) SetUpdatedAt(v time.Time) *DistrictUpsertBulk {
+	return u.Update(func(s *DistrictUpsert) {
+		s.SetUpdatedAt(v)
+	})
+}
+
+// UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
+func (u *DistrictUpsertBulk) UpdateUpdatedAt() *DistrictUpsertBulk {
+	return u.Update(func(s *DistrictUpsert) {
+		s.UpdateUpdatedAt()
+	})
+}
+
+// SetDeletedAt sets the "deleted_at" field.
+func (u *DistrictUpsertBulk) SetDeletedAt(v time.Time) *DistrictUpsertBulk {
+	return u.Update(func(s *DistrictUpsert) {
+		s.SetDeletedAt(v)
+	})
+}
+
+// UpdateDeletedAt sets the "deleted_at" field to the value that was provided on create.
+func (u *DistrictUpsertBulk) UpdateDeletedAt() *DistrictUpsertBulk {
+	return u.Update(func(s *DistrictUpsert) {
+		s.UpdateDeletedAt()
+	})
+}
+
+// ClearDeletedAt clears the value of the "deleted_at" field.
+func (u *DistrictUpsertBulk) ClearDeletedAt() *DistrictUpsertBulk {
+	return u.Update(func(s *DistrictUpsert) {
+		s.ClearDeletedAt()
+	})
+}
+
+// SetDeleteToken sets the "delete_token" field.
+func (u *DistrictUpsertBulk) SetDeleteToken(v int64) *DistrictUpsertBulk {
+	return u.Update(func(s *DistrictUpsert) {
+		s.SetDeleteToken(v)
+	})
+}
+
+// AddDeleteToken adds v to the "delete_token" field.
+func (u *DistrictUpsertBulk) AddDeleteToken(v int64) *DistrictUpsertBulk {
+	return u.Update(func(s *DistrictUpsert) {
+		s.AddDeleteToken(v)
+	})
+}
+
+// UpdateDeleteToken sets the "delete_token" field to the value that was provided on create.
+func (u *DistrictUpsertBulk) UpdateDeleteToken() *DistrictUpsertBulk {
+	return u.Update(func(s *DistrictUpsert) {
+		s.UpdateDeleteToken()
+	})
+}
+
+// SetCode sets the "code" field.
+func (u *DistrictUpsertBulk) SetCode(v string) *DistrictUpsertBulk {
+	return u.Update(func(s *DistrictUpsert) {
+		s.SetCode(v)
+	})
+}
+
+// UpdateCode sets the "code" field to the value that was provided on create.
+func (u *DistrictUpsertBulk) UpdateCode() *DistrictUpsertBulk {
+	return u.Update(func(s *DistrictUpsert) {
+		s.UpdateCode()
+	})
+}
+
+// SetName sets the "name" field.
+func (u *DistrictUpsertBulk) SetName(v string) *DistrictUpsertBulk {
+	return u.Update(func(s *DistrictUpsert) {
+		s.SetName(v)
+	})
+}
+
+// UpdateName sets the "name" field to the value that was provided on create.
+func (u *DistrictUpsertBulk) UpdateName() *DistrictUpsertBulk {
+	return u.Update(func(s *DistrictUpsert) {
+		s.UpdateName()
+	})
+}
+
+// Exec executes the query.
+func (u *DistrictUpsertBulk) Exec(ctx context.Context) error {
+	if u.create.err != nil {
+		return u.create.err
+	}
+	for i, b := range u.create.builders {
+		if len(b.conflict) != 0 {
+			return fmt.Errorf("ent: OnConflict was set for builder %d. Set it on the DistrictCreateBulk instead", i)
+		}
+	}
+	if len(u.create.conflict) == 0 {
+		return errors.New("ent: missing options for DistrictCreateBulk.OnConflict")
+	}
+	return u.create.Exec(ctx)
+}
+
+// ExecX is like Exec, but panics if an error occurs.
+func (u *DistrictUpsertBulk) ExecX(ctx context.Context) {
+	if err := u.create.Exec(ctx); err != nil {
 		panic(err)
 	}
 }

@@ -7,6 +7,7 @@ package main
 import (
 	"fmt"
 	"log"
+	"strings"
 
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent/entc"
@@ -23,7 +24,7 @@ func main() {
 		entgql.WithSchemaGenerator(),
 		entgql.WithSchemaPath("./graph/ent.graphql"),
 		entgql.WithWhereInputs(true),
-		entgql.WithSchemaHook(describeEnumValues),
+		entgql.WithSchemaHook(describeEnumValues, scopeEdgeFilters),
 	)
 	if err != nil {
 		log.Fatalf("creating entgql extension: %v", err)
@@ -40,6 +41,7 @@ func main() {
 			gen.FeatureModifier,
 			gen.FeatureExecQuery,
 			gen.FeatureLock,
+			gen.FeatureUpsert,
 		},
 	},
 		entc.Extensions(ex),
@@ -89,6 +91,33 @@ func describeEnumValues(_ *gen.Graph, s *ast.Schema) error {
 			v.Description = d
 		}
 		def.Description = name + " — values are English; each value's description gives the Chinese term."
+	}
+	return nil
+}
+
+// scopeEdgeFilters makes filters on related rows (`villages(where: {hasHouseholdsWith: …})`)
+// apply the related type's scope: each has…With field gets the @scoped directive, whose
+// implementation adds the caller's read filter to the nested filter. ent builds those
+// sub-queries without privacy rules, so without it a filter would tell a caller whether rows
+// it cannot see exist. The bare has… booleans are dropped: `has…With: [{}]` says the same and
+// is scoped.
+func scopeEdgeFilters(_ *gen.Graph, s *ast.Schema) error {
+	for name, def := range s.Types {
+		if def.Kind != ast.InputObject || !strings.HasSuffix(name, "WhereInput") {
+			continue
+		}
+		kept := def.Fields[:0]
+		for _, f := range def.Fields {
+			if !strings.HasPrefix(f.Name, "has") || f.Name == "has" {
+				kept = append(kept, f)
+				continue
+			}
+			if strings.HasSuffix(f.Name, "With") {
+				f.Directives = append(f.Directives, &ast.Directive{Name: "scoped"})
+				kept = append(kept, f)
+			}
+		}
+		def.Fields = kept
 	}
 	return nil
 }

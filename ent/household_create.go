@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"time"
 
+	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/nanpiao/sbqw/ent/demand"
@@ -23,6 +24,7 @@ type HouseholdCreate struct {
 	config
 	mutation *HouseholdMutation
 	hooks    []Hook
+	conflict []sql.ConflictOption
 }
 
 // SetCreatedAt sets the "created_at" field.
@@ -435,6 +437,7 @@ func (_c *HouseholdCreate) createSpec() (*Household, *sqlgraph.CreateSpec) {
 		_node = &Household{config: _c.config}
 		_spec = sqlgraph.NewCreateSpec(household.Table, sqlgraph.NewFieldSpec(household.FieldID, field.TypeInt))
 	)
+	_spec.OnConflict = _c.conflict
 	if value, ok := _c.mutation.CreatedAt(); ok {
 		_spec.SetField(household.FieldCreatedAt, field.TypeTime, value)
 		_node.CreatedAt = value
@@ -563,11 +566,613 @@ func (_c *HouseholdCreate) createSpec() (*Household, *sqlgraph.CreateSpec) {
 	return _node, _spec
 }
 
+// OnConflict allows configuring the `ON CONFLICT` / `ON DUPLICATE KEY` clause
+// of the `INSERT` statement. For example:
+//
+//	client.Household.Create().
+//		SetCreatedAt(v).
+//		OnConflict(
+//			// Update the row with the new values
+//			// the was proposed for insertion.
+//			sql.ResolveWithNewValues(),
+//		).
+//		// Override some of the fields with custom
+//		// update values.
+//		Update(func(u *ent.HouseholdUpsert) {
+//			SetCreatedAt(v+v).
+//		}).
+//		Exec(ctx)
+func (_c *HouseholdCreate) OnConflict(opts ...sql.ConflictOption) *HouseholdUpsertOne {
+	_c.conflict = opts
+	return &HouseholdUpsertOne{
+		create: _c,
+	}
+}
+
+// OnConflictColumns calls `OnConflict` and configures the columns
+// as conflict target. Using this option is equivalent to using:
+//
+//	client.Household.Create().
+//		OnConflict(sql.ConflictColumns(columns...)).
+//		Exec(ctx)
+func (_c *HouseholdCreate) OnConflictColumns(columns ...string) *HouseholdUpsertOne {
+	_c.conflict = append(_c.conflict, sql.ConflictColumns(columns...))
+	return &HouseholdUpsertOne{
+		create: _c,
+	}
+}
+
+type (
+	// HouseholdUpsertOne is the builder for "upsert"-ing
+	//  one Household node.
+	HouseholdUpsertOne struct {
+		create *HouseholdCreate
+	}
+
+	// HouseholdUpsert is the "OnConflict" setter.
+	HouseholdUpsert struct {
+		*sql.UpdateSet
+	}
+)
+
+// SetUpdatedAt sets the "updated_at" field.
+func (u *HouseholdUpsert) SetUpdatedAt(v time.Time) *HouseholdUpsert {
+	u.Set(household.FieldUpdatedAt, v)
+	return u
+}
+
+// UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
+func (u *HouseholdUpsert) UpdateUpdatedAt() *HouseholdUpsert {
+	u.SetExcluded(household.FieldUpdatedAt)
+	return u
+}
+
+// SetDeletedAt sets the "deleted_at" field.
+func (u *HouseholdUpsert) SetDeletedAt(v time.Time) *HouseholdUpsert {
+	u.Set(household.FieldDeletedAt, v)
+	return u
+}
+
+// UpdateDeletedAt sets the "deleted_at" field to the value that was provided on create.
+func (u *HouseholdUpsert) UpdateDeletedAt() *HouseholdUpsert {
+	u.SetExcluded(household.FieldDeletedAt)
+	return u
+}
+
+// ClearDeletedAt clears the value of the "deleted_at" field.
+func (u *HouseholdUpsert) ClearDeletedAt() *HouseholdUpsert {
+	u.SetNull(household.FieldDeletedAt)
+	return u
+}
+
+// SetDeleteToken sets the "delete_token" field.
+func (u *HouseholdUpsert) SetDeleteToken(v int64) *HouseholdUpsert {
+	u.Set(household.FieldDeleteToken, v)
+	return u
+}
+
+// UpdateDeleteToken sets the "delete_token" field to the value that was provided on create.
+func (u *HouseholdUpsert) UpdateDeleteToken() *HouseholdUpsert {
+	u.SetExcluded(household.FieldDeleteToken)
+	return u
+}
+
+// AddDeleteToken adds v to the "delete_token" field.
+func (u *HouseholdUpsert) AddDeleteToken(v int64) *HouseholdUpsert {
+	u.Add(household.FieldDeleteToken, v)
+	return u
+}
+
+// SetNumber sets the "number" field.
+func (u *HouseholdUpsert) SetNumber(v string) *HouseholdUpsert {
+	u.Set(household.FieldNumber, v)
+	return u
+}
+
+// UpdateNumber sets the "number" field to the value that was provided on create.
+func (u *HouseholdUpsert) UpdateNumber() *HouseholdUpsert {
+	u.SetExcluded(household.FieldNumber)
+	return u
+}
+
+// SetHeadName sets the "head_name" field.
+func (u *HouseholdUpsert) SetHeadName(v string) *HouseholdUpsert {
+	u.Set(household.FieldHeadName, v)
+	return u
+}
+
+// UpdateHeadName sets the "head_name" field to the value that was provided on create.
+func (u *HouseholdUpsert) UpdateHeadName() *HouseholdUpsert {
+	u.SetExcluded(household.FieldHeadName)
+	return u
+}
+
+// SetAddress sets the "address" field.
+func (u *HouseholdUpsert) SetAddress(v string) *HouseholdUpsert {
+	u.Set(household.FieldAddress, v)
+	return u
+}
+
+// UpdateAddress sets the "address" field to the value that was provided on create.
+func (u *HouseholdUpsert) UpdateAddress() *HouseholdUpsert {
+	u.SetExcluded(household.FieldAddress)
+	return u
+}
+
+// ClearAddress clears the value of the "address" field.
+func (u *HouseholdUpsert) ClearAddress() *HouseholdUpsert {
+	u.SetNull(household.FieldAddress)
+	return u
+}
+
+// SetCategory sets the "category" field.
+func (u *HouseholdUpsert) SetCategory(v enum.HouseholdCategory) *HouseholdUpsert {
+	u.Set(household.FieldCategory, v)
+	return u
+}
+
+// UpdateCategory sets the "category" field to the value that was provided on create.
+func (u *HouseholdUpsert) UpdateCategory() *HouseholdUpsert {
+	u.SetExcluded(household.FieldCategory)
+	return u
+}
+
+// SetPovertyStatus sets the "poverty_status" field.
+func (u *HouseholdUpsert) SetPovertyStatus(v enum.PovertyStatus) *HouseholdUpsert {
+	u.Set(household.FieldPovertyStatus, v)
+	return u
+}
+
+// UpdatePovertyStatus sets the "poverty_status" field to the value that was provided on create.
+func (u *HouseholdUpsert) UpdatePovertyStatus() *HouseholdUpsert {
+	u.SetExcluded(household.FieldPovertyStatus)
+	return u
+}
+
+// SetCauses sets the "causes" field.
+func (u *HouseholdUpsert) SetCauses(v []enum.PovertyCause) *HouseholdUpsert {
+	u.Set(household.FieldCauses, v)
+	return u
+}
+
+// UpdateCauses sets the "causes" field to the value that was provided on create.
+func (u *HouseholdUpsert) UpdateCauses() *HouseholdUpsert {
+	u.SetExcluded(household.FieldCauses)
+	return u
+}
+
+// ClearCauses clears the value of the "causes" field.
+func (u *HouseholdUpsert) ClearCauses() *HouseholdUpsert {
+	u.SetNull(household.FieldCauses)
+	return u
+}
+
+// SetIdentifiedYear sets the "identified_year" field.
+func (u *HouseholdUpsert) SetIdentifiedYear(v int) *HouseholdUpsert {
+	u.Set(household.FieldIdentifiedYear, v)
+	return u
+}
+
+// UpdateIdentifiedYear sets the "identified_year" field to the value that was provided on create.
+func (u *HouseholdUpsert) UpdateIdentifiedYear() *HouseholdUpsert {
+	u.SetExcluded(household.FieldIdentifiedYear)
+	return u
+}
+
+// AddIdentifiedYear adds v to the "identified_year" field.
+func (u *HouseholdUpsert) AddIdentifiedYear(v int) *HouseholdUpsert {
+	u.Add(household.FieldIdentifiedYear, v)
+	return u
+}
+
+// ClearIdentifiedYear clears the value of the "identified_year" field.
+func (u *HouseholdUpsert) ClearIdentifiedYear() *HouseholdUpsert {
+	u.SetNull(household.FieldIdentifiedYear)
+	return u
+}
+
+// SetExitYear sets the "exit_year" field.
+func (u *HouseholdUpsert) SetExitYear(v int) *HouseholdUpsert {
+	u.Set(household.FieldExitYear, v)
+	return u
+}
+
+// UpdateExitYear sets the "exit_year" field to the value that was provided on create.
+func (u *HouseholdUpsert) UpdateExitYear() *HouseholdUpsert {
+	u.SetExcluded(household.FieldExitYear)
+	return u
+}
+
+// AddExitYear adds v to the "exit_year" field.
+func (u *HouseholdUpsert) AddExitYear(v int) *HouseholdUpsert {
+	u.Add(household.FieldExitYear, v)
+	return u
+}
+
+// ClearExitYear clears the value of the "exit_year" field.
+func (u *HouseholdUpsert) ClearExitYear() *HouseholdUpsert {
+	u.SetNull(household.FieldExitYear)
+	return u
+}
+
+// SetNeedy sets the "needy" field.
+func (u *HouseholdUpsert) SetNeedy(v bool) *HouseholdUpsert {
+	u.Set(household.FieldNeedy, v)
+	return u
+}
+
+// UpdateNeedy sets the "needy" field to the value that was provided on create.
+func (u *HouseholdUpsert) UpdateNeedy() *HouseholdUpsert {
+	u.SetExcluded(household.FieldNeedy)
+	return u
+}
+
+// SetIncomePerCapita sets the "income_per_capita" field.
+func (u *HouseholdUpsert) SetIncomePerCapita(v float64) *HouseholdUpsert {
+	u.Set(household.FieldIncomePerCapita, v)
+	return u
+}
+
+// UpdateIncomePerCapita sets the "income_per_capita" field to the value that was provided on create.
+func (u *HouseholdUpsert) UpdateIncomePerCapita() *HouseholdUpsert {
+	u.SetExcluded(household.FieldIncomePerCapita)
+	return u
+}
+
+// AddIncomePerCapita adds v to the "income_per_capita" field.
+func (u *HouseholdUpsert) AddIncomePerCapita(v float64) *HouseholdUpsert {
+	u.Add(household.FieldIncomePerCapita, v)
+	return u
+}
+
+// ClearIncomePerCapita clears the value of the "income_per_capita" field.
+func (u *HouseholdUpsert) ClearIncomePerCapita() *HouseholdUpsert {
+	u.SetNull(household.FieldIncomePerCapita)
+	return u
+}
+
+// UpdateNewValues updates the mutable fields using the new values that were set on create.
+// Using this option is equivalent to using:
+//
+//	client.Household.Create().
+//		OnConflict(
+//			sql.ResolveWithNewValues(),
+//		).
+//		Exec(ctx)
+func (u *HouseholdUpsertOne) UpdateNewValues() *HouseholdUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithNewValues())
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
+		if _, exists := u.create.mutation.CreatedAt(); exists {
+			s.SetIgnore(household.FieldCreatedAt)
+		}
+		if _, exists := u.create.mutation.VillageID(); exists {
+			s.SetIgnore(household.FieldVillageID)
+		}
+		if _, exists := u.create.mutation.TownshipID(); exists {
+			s.SetIgnore(household.FieldTownshipID)
+		}
+	}))
+	return u
+}
+
+// Ignore sets each column to itself in case of conflict.
+// Using this option is equivalent to using:
+//
+//	client.Household.Create().
+//	    OnConflict(sql.ResolveWithIgnore()).
+//	    Exec(ctx)
+func (u *HouseholdUpsertOne) Ignore() *HouseholdUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithIgnore())
+	return u
+}
+
+// DoNothing configures the conflict_action to `DO NOTHING`.
+// Supported only by SQLite and PostgreSQL.
+func (u *HouseholdUpsertOne) DoNothing() *HouseholdUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.DoNothing())
+	return u
+}
+
+// Update allows overriding fields `UPDATE` values. See the HouseholdCreate.OnConflict
+// documentation for more info.
+func (u *HouseholdUpsertOne) Update(set func(*HouseholdUpsert)) *HouseholdUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(update *sql.UpdateSet) {
+		set(&HouseholdUpsert{UpdateSet: update})
+	}))
+	return u
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (u *HouseholdUpsertOne) SetUpdatedAt(v time.Time) *HouseholdUpsertOne {
+	return u.Update(func(s *HouseholdUpsert) {
+		s.SetUpdatedAt(v)
+	})
+}
+
+// UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
+func (u *HouseholdUpsertOne) UpdateUpdatedAt() *HouseholdUpsertOne {
+	return u.Update(func(s *HouseholdUpsert) {
+		s.UpdateUpdatedAt()
+	})
+}
+
+// SetDeletedAt sets the "deleted_at" field.
+func (u *HouseholdUpsertOne) SetDeletedAt(v time.Time) *HouseholdUpsertOne {
+	return u.Update(func(s *HouseholdUpsert) {
+		s.SetDeletedAt(v)
+	})
+}
+
+// UpdateDeletedAt sets the "deleted_at" field to the value that was provided on create.
+func (u *HouseholdUpsertOne) UpdateDeletedAt() *HouseholdUpsertOne {
+	return u.Update(func(s *HouseholdUpsert) {
+		s.UpdateDeletedAt()
+	})
+}
+
+// ClearDeletedAt clears the value of the "deleted_at" field.
+func (u *HouseholdUpsertOne) ClearDeletedAt() *HouseholdUpsertOne {
+	return u.Update(func(s *HouseholdUpsert) {
+		s.ClearDeletedAt()
+	})
+}
+
+// SetDeleteToken sets the "delete_token" field.
+func (u *HouseholdUpsertOne) SetDeleteToken(v int64) *HouseholdUpsertOne {
+	return u.Update(func(s *HouseholdUpsert) {
+		s.SetDeleteToken(v)
+	})
+}
+
+// AddDeleteToken adds v to the "delete_token" field.
+func (u *HouseholdUpsertOne) AddDeleteToken(v int64) *HouseholdUpsertOne {
+	return u.Update(func(s *HouseholdUpsert) {
+		s.AddDeleteToken(v)
+	})
+}
+
+// UpdateDeleteToken sets the "delete_token" field to the value that was provided on create.
+func (u *HouseholdUpsertOne) UpdateDeleteToken() *HouseholdUpsertOne {
+	return u.Update(func(s *HouseholdUpsert) {
+		s.UpdateDeleteToken()
+	})
+}
+
+// SetNumber sets the "number" field.
+func (u *HouseholdUpsertOne) SetNumber(v string) *HouseholdUpsertOne {
+	return u.Update(func(s *HouseholdUpsert) {
+		s.SetNumber(v)
+	})
+}
+
+// UpdateNumber sets the "number" field to the value that was provided on create.
+func (u *HouseholdUpsertOne) UpdateNumber() *HouseholdUpsertOne {
+	return u.Update(func(s *HouseholdUpsert) {
+		s.UpdateNumber()
+	})
+}
+
+// SetHeadName sets the "head_name" field.
+func (u *HouseholdUpsertOne) SetHeadName(v string) *HouseholdUpsertOne {
+	return u.Update(func(s *HouseholdUpsert) {
+		s.SetHeadName(v)
+	})
+}
+
+// UpdateHeadName sets the "head_name" field to the value that was provided on create.
+func (u *HouseholdUpsertOne) UpdateHeadName() *HouseholdUpsertOne {
+	return u.Update(func(s *HouseholdUpsert) {
+		s.UpdateHeadName()
+	})
+}
+
+// SetAddress sets the "address" field.
+func (u *HouseholdUpsertOne) SetAddress(v string) *HouseholdUpsertOne {
+	return u.Update(func(s *HouseholdUpsert) {
+		s.SetAddress(v)
+	})
+}
+
+// UpdateAddress sets the "address" field to the value that was provided on create.
+func (u *HouseholdUpsertOne) UpdateAddress() *HouseholdUpsertOne {
+	return u.Update(func(s *HouseholdUpsert) {
+		s.UpdateAddress()
+	})
+}
+
+// ClearAddress clears the value of the "address" field.
+func (u *HouseholdUpsertOne) ClearAddress() *HouseholdUpsertOne {
+	return u.Update(func(s *HouseholdUpsert) {
+		s.ClearAddress()
+	})
+}
+
+// SetCategory sets the "category" field.
+func (u *HouseholdUpsertOne) SetCategory(v enum.HouseholdCategory) *HouseholdUpsertOne {
+	return u.Update(func(s *HouseholdUpsert) {
+		s.SetCategory(v)
+	})
+}
+
+// UpdateCategory sets the "category" field to the value that was provided on create.
+func (u *HouseholdUpsertOne) UpdateCategory() *HouseholdUpsertOne {
+	return u.Update(func(s *HouseholdUpsert) {
+		s.UpdateCategory()
+	})
+}
+
+// SetPovertyStatus sets the "poverty_status" field.
+func (u *HouseholdUpsertOne) SetPovertyStatus(v enum.PovertyStatus) *HouseholdUpsertOne {
+	return u.Update(func(s *HouseholdUpsert) {
+		s.SetPovertyStatus(v)
+	})
+}
+
+// UpdatePovertyStatus sets the "poverty_status" field to the value that was provided on create.
+func (u *HouseholdUpsertOne) UpdatePovertyStatus() *HouseholdUpsertOne {
+	return u.Update(func(s *HouseholdUpsert) {
+		s.UpdatePovertyStatus()
+	})
+}
+
+// SetCauses sets the "causes" field.
+func (u *HouseholdUpsertOne) SetCauses(v []enum.PovertyCause) *HouseholdUpsertOne {
+	return u.Update(func(s *HouseholdUpsert) {
+		s.SetCauses(v)
+	})
+}
+
+// UpdateCauses sets the "causes" field to the value that was provided on create.
+func (u *HouseholdUpsertOne) UpdateCauses() *HouseholdUpsertOne {
+	return u.Update(func(s *HouseholdUpsert) {
+		s.UpdateCauses()
+	})
+}
+
+// ClearCauses clears the value of the "causes" field.
+func (u *HouseholdUpsertOne) ClearCauses() *HouseholdUpsertOne {
+	return u.Update(func(s *HouseholdUpsert) {
+		s.ClearCauses()
+	})
+}
+
+// SetIdentifiedYear sets the "identified_year" field.
+func (u *HouseholdUpsertOne) SetIdentifiedYear(v int) *HouseholdUpsertOne {
+	return u.Update(func(s *HouseholdUpsert) {
+		s.SetIdentifiedYear(v)
+	})
+}
+
+// AddIdentifiedYear adds v to the "identified_year" field.
+func (u *HouseholdUpsertOne) AddIdentifiedYear(v int) *HouseholdUpsertOne {
+	return u.Update(func(s *HouseholdUpsert) {
+		s.AddIdentifiedYear(v)
+	})
+}
+
+// UpdateIdentifiedYear sets the "identified_year" field to the value that was provided on create.
+func (u *HouseholdUpsertOne) UpdateIdentifiedYear() *HouseholdUpsertOne {
+	return u.Update(func(s *HouseholdUpsert) {
+		s.UpdateIdentifiedYear()
+	})
+}
+
+// ClearIdentifiedYear clears the value of the "identified_year" field.
+func (u *HouseholdUpsertOne) ClearIdentifiedYear() *HouseholdUpsertOne {
+	return u.Update(func(s *HouseholdUpsert) {
+		s.ClearIdentifiedYear()
+	})
+}
+
+// SetExitYear sets the "exit_year" field.
+func (u *HouseholdUpsertOne) SetExitYear(v int) *HouseholdUpsertOne {
+	return u.Update(func(s *HouseholdUpsert) {
+		s.SetExitYear(v)
+	})
+}
+
+// AddExitYear adds v to the "exit_year" field.
+func (u *HouseholdUpsertOne) AddExitYear(v int) *HouseholdUpsertOne {
+	return u.Update(func(s *HouseholdUpsert) {
+		s.AddExitYear(v)
+	})
+}
+
+// UpdateExitYear sets the "exit_year" field to the value that was provided on create.
+func (u *HouseholdUpsertOne) UpdateExitYear() *HouseholdUpsertOne {
+	return u.Update(func(s *HouseholdUpsert) {
+		s.UpdateExitYear()
+	})
+}
+
+// ClearExitYear clears the value of the "exit_year" field.
+func (u *HouseholdUpsertOne) ClearExitYear() *HouseholdUpsertOne {
+	return u.Update(func(s *HouseholdUpsert) {
+		s.ClearExitYear()
+	})
+}
+
+// SetNeedy sets the "needy" field.
+func (u *HouseholdUpsertOne) SetNeedy(v bool) *HouseholdUpsertOne {
+	return u.Update(func(s *HouseholdUpsert) {
+		s.SetNeedy(v)
+	})
+}
+
+// UpdateNeedy sets the "needy" field to the value that was provided on create.
+func (u *HouseholdUpsertOne) UpdateNeedy() *HouseholdUpsertOne {
+	return u.Update(func(s *HouseholdUpsert) {
+		s.UpdateNeedy()
+	})
+}
+
+// SetIncomePerCapita sets the "income_per_capita" field.
+func (u *HouseholdUpsertOne) SetIncomePerCapita(v float64) *HouseholdUpsertOne {
+	return u.Update(func(s *HouseholdUpsert) {
+		s.SetIncomePerCapita(v)
+	})
+}
+
+// AddIncomePerCapita adds v to the "income_per_capita" field.
+func (u *HouseholdUpsertOne) AddIncomePerCapita(v float64) *HouseholdUpsertOne {
+	return u.Update(func(s *HouseholdUpsert) {
+		s.AddIncomePerCapita(v)
+	})
+}
+
+// UpdateIncomePerCapita sets the "income_per_capita" field to the value that was provided on create.
+func (u *HouseholdUpsertOne) UpdateIncomePerCapita() *HouseholdUpsertOne {
+	return u.Update(func(s *HouseholdUpsert) {
+		s.UpdateIncomePerCapita()
+	})
+}
+
+// ClearIncomePerCapita clears the value of the "income_per_capita" field.
+func (u *HouseholdUpsertOne) ClearIncomePerCapita() *HouseholdUpsertOne {
+	return u.Update(func(s *HouseholdUpsert) {
+		s.ClearIncomePerCapita()
+	})
+}
+
+// Exec executes the query.
+func (u *HouseholdUpsertOne) Exec(ctx context.Context) error {
+	if len(u.create.conflict) == 0 {
+		return errors.New("ent: missing options for HouseholdCreate.OnConflict")
+	}
+	return u.create.Exec(ctx)
+}
+
+// ExecX is like Exec, but panics if an error occurs.
+func (u *HouseholdUpsertOne) ExecX(ctx context.Context) {
+	if err := u.create.Exec(ctx); err != nil {
+		panic(err)
+	}
+}
+
+// Exec executes the UPSERT query and returns the inserted/updated ID.
+func (u *HouseholdUpsertOne) ID(ctx context.Context) (id int, err error) {
+	node, err := u.create.Save(ctx)
+	if err != nil {
+		return id, err
+	}
+	return node.ID, nil
+}
+
+// IDX is like ID, but panics if an error occurs.
+func (u *HouseholdUpsertOne) IDX(ctx context.Context) int {
+	id, err := u.ID(ctx)
+	if err != nil {
+		panic(err)
+	}
+	return id
+}
+
 // HouseholdCreateBulk is the builder for creating many Household entities in bulk.
 type HouseholdCreateBulk struct {
 	config
 	err      error
 	builders []*HouseholdCreate
+	conflict []sql.ConflictOption
 }
 
 // Save creates the Household entities in the database.
@@ -597,6 +1202,7 @@ func (_c *HouseholdCreateBulk) Save(ctx context.Context) ([]*Household, error) {
 					_, err = mutators[i+1].Mutate(root, _c.builders[i+1].mutation)
 				} else {
 					spec := &sqlgraph.BatchCreateSpec{Nodes: specs}
+					spec.OnConflict = _c.conflict
 					// Invoke the actual operation on the latest mutation in the chain.
 					if err = sqlgraph.BatchCreate(ctx, _c.driver, spec); err != nil {
 						if sqlgraph.IsConstraintError(err) {
@@ -647,6 +1253,375 @@ func (_c *HouseholdCreateBulk) Exec(ctx context.Context) error {
 // ExecX is like Exec, but panics if an error occurs.
 func (_c *HouseholdCreateBulk) ExecX(ctx context.Context) {
 	if err := _c.Exec(ctx); err != nil {
+		panic(err)
+	}
+}
+
+// OnConflict allows configuring the `ON CONFLICT` / `ON DUPLICATE KEY` clause
+// of the `INSERT` statement. For example:
+//
+//	client.Household.CreateBulk(builders...).
+//		OnConflict(
+//			// Update the row with the new values
+//			// the was proposed for insertion.
+//			sql.ResolveWithNewValues(),
+//		).
+//		// Override some of the fields with custom
+//		// update values.
+//		Update(func(u *ent.HouseholdUpsert) {
+//			SetCreatedAt(v+v).
+//		}).
+//		Exec(ctx)
+func (_c *HouseholdCreateBulk) OnConflict(opts ...sql.ConflictOption) *HouseholdUpsertBulk {
+	_c.conflict = opts
+	return &HouseholdUpsertBulk{
+		create: _c,
+	}
+}
+
+// OnConflictColumns calls `OnConflict` and configures the columns
+// as conflict target. Using this option is equivalent to using:
+//
+//	client.Household.Create().
+//		OnConflict(sql.ConflictColumns(columns...)).
+//		Exec(ctx)
+func (_c *HouseholdCreateBulk) OnConflictColumns(columns ...string) *HouseholdUpsertBulk {
+	_c.conflict = append(_c.conflict, sql.ConflictColumns(columns...))
+	return &HouseholdUpsertBulk{
+		create: _c,
+	}
+}
+
+// HouseholdUpsertBulk is the builder for "upsert"-ing
+// a bulk of Household nodes.
+type HouseholdUpsertBulk struct {
+	create *HouseholdCreateBulk
+}
+
+// UpdateNewValues updates the mutable fields using the new values that
+// were set on create. Using this option is equivalent to using:
+//
+//	client.Household.Create().
+//		OnConflict(
+//			sql.ResolveWithNewValues(),
+//		).
+//		Exec(ctx)
+func (u *HouseholdUpsertBulk) UpdateNewValues() *HouseholdUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithNewValues())
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
+		for _, b := range u.create.builders {
+			if _, exists := b.mutation.CreatedAt(); exists {
+				s.SetIgnore(household.FieldCreatedAt)
+			}
+			if _, exists := b.mutation.VillageID(); exists {
+				s.SetIgnore(household.FieldVillageID)
+			}
+			if _, exists := b.mutation.TownshipID(); exists {
+				s.SetIgnore(household.FieldTownshipID)
+			}
+		}
+	}))
+	return u
+}
+
+// Ignore sets each column to itself in case of conflict.
+// Using this option is equivalent to using:
+//
+//	client.Household.Create().
+//		OnConflict(sql.ResolveWithIgnore()).
+//		Exec(ctx)
+func (u *HouseholdUpsertBulk) Ignore() *HouseholdUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithIgnore())
+	return u
+}
+
+// DoNothing configures the conflict_action to `DO NOTHING`.
+// Supported only by SQLite and PostgreSQL.
+func (u *HouseholdUpsertBulk) DoNothing() *HouseholdUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.DoNothing())
+	return u
+}
+
+// Update allows overriding fields `UPDATE` values. See the HouseholdCreateBulk.OnConflict
+// documentation for more info.
+func (u *HouseholdUpsertBulk) Update(set func(*HouseholdUpsert)) *HouseholdUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(update *sql.UpdateSet) {
+		set(&HouseholdUpsert{UpdateSet: update})
+	}))
+	return u
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (u *HouseholdUpsertBulk) SetUpdatedAt(v time.Time) *HouseholdUpsertBulk {
+	return u.Update(func(s *HouseholdUpsert) {
+		s.SetUpdatedAt(v)
+	})
+}
+
+// UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
+func (u *HouseholdUpsertBulk) UpdateUpdatedAt() *HouseholdUpsertBulk {
+	return u.Update(func(s *HouseholdUpsert) {
+		s.UpdateUpdatedAt()
+	})
+}
+
+// SetDeletedAt sets the "deleted_at" field.
+func (u *HouseholdUpsertBulk) SetDeletedAt(v time.Time) *HouseholdUpsertBulk {
+	return u.Update(func(s *HouseholdUpsert) {
+		s.SetDeletedAt(v)
+	})
+}
+
+// UpdateDeletedAt sets the "deleted_at" field to the value that was provided on create.
+func (u *HouseholdUpsertBulk) UpdateDeletedAt() *HouseholdUpsertBulk {
+	return u.Update(func(s *HouseholdUpsert) {
+		s.UpdateDeletedAt()
+	})
+}
+
+// ClearDeletedAt clears the value of the "deleted_at" field.
+func (u *HouseholdUpsertBulk) ClearDeletedAt() *HouseholdUpsertBulk {
+	return u.Update(func(s *HouseholdUpsert) {
+		s.ClearDeletedAt()
+	})
+}
+
+// SetDeleteToken sets the "delete_token" field.
+func (u *HouseholdUpsertBulk) SetDeleteToken(v int64) *HouseholdUpsertBulk {
+	return u.Update(func(s *HouseholdUpsert) {
+		s.SetDeleteToken(v)
+	})
+}
+
+// AddDeleteToken adds v to the "delete_token" field.
+func (u *HouseholdUpsertBulk) AddDeleteToken(v int64) *HouseholdUpsertBulk {
+	return u.Update(func(s *HouseholdUpsert) {
+		s.AddDeleteToken(v)
+	})
+}
+
+// UpdateDeleteToken sets the "delete_token" field to the value that was provided on create.
+func (u *HouseholdUpsertBulk) UpdateDeleteToken() *HouseholdUpsertBulk {
+	return u.Update(func(s *HouseholdUpsert) {
+		s.UpdateDeleteToken()
+	})
+}
+
+// SetNumber sets the "number" field.
+func (u *HouseholdUpsertBulk) SetNumber(v string) *HouseholdUpsertBulk {
+	return u.Update(func(s *HouseholdUpsert) {
+		s.SetNumber(v)
+	})
+}
+
+// UpdateNumber sets the "number" field to the value that was provided on create.
+func (u *HouseholdUpsertBulk) UpdateNumber() *HouseholdUpsertBulk {
+	return u.Update(func(s *HouseholdUpsert) {
+		s.UpdateNumber()
+	})
+}
+
+// SetHeadName sets the "head_name" field.
+func (u *HouseholdUpsertBulk) SetHeadName(v string) *HouseholdUpsertBulk {
+	return u.Update(func(s *HouseholdUpsert) {
+		s.SetHeadName(v)
+	})
+}
+
+// UpdateHeadName sets the "head_name" field to the value that was provided on create.
+func (u *HouseholdUpsertBulk) UpdateHeadName() *HouseholdUpsertBulk {
+	return u.Update(func(s *HouseholdUpsert) {
+		s.UpdateHeadName()
+	})
+}
+
+// SetAddress sets the "address" field.
+func (u *HouseholdUpsertBulk) SetAddress(v string) *HouseholdUpsertBulk {
+	return u.Update(func(s *HouseholdUpsert) {
+		s.SetAddress(v)
+	})
+}
+
+// UpdateAddress sets the "address" field to the value that was provided on create.
+func (u *HouseholdUpsertBulk) UpdateAddress() *HouseholdUpsertBulk {
+	return u.Update(func(s *HouseholdUpsert) {
+		s.UpdateAddress()
+	})
+}
+
+// ClearAddress clears the value of the "address" field.
+func (u *HouseholdUpsertBulk) ClearAddress() *HouseholdUpsertBulk {
+	return u.Update(func(s *HouseholdUpsert) {
+		s.ClearAddress()
+	})
+}
+
+// SetCategory sets the "category" field.
+func (u *HouseholdUpsertBulk) SetCategory(v enum.HouseholdCategory) *HouseholdUpsertBulk {
+	return u.Update(func(s *HouseholdUpsert) {
+		s.SetCategory(v)
+	})
+}
+
+// UpdateCategory sets the "category" field to the value that was provided on create.
+func (u *HouseholdUpsertBulk) UpdateCategory() *HouseholdUpsertBulk {
+	return u.Update(func(s *HouseholdUpsert) {
+		s.UpdateCategory()
+	})
+}
+
+// SetPovertyStatus sets the "poverty_status" field.
+func (u *HouseholdUpsertBulk) SetPovertyStatus(v enum.PovertyStatus) *HouseholdUpsertBulk {
+	return u.Update(func(s *HouseholdUpsert) {
+		s.SetPovertyStatus(v)
+	})
+}
+
+// UpdatePovertyStatus sets the "poverty_status" field to the value that was provided on create.
+func (u *HouseholdUpsertBulk) UpdatePovertyStatus() *HouseholdUpsertBulk {
+	return u.Update(func(s *HouseholdUpsert) {
+		s.UpdatePovertyStatus()
+	})
+}
+
+// SetCauses sets the "causes" field.
+func (u *HouseholdUpsertBulk) SetCauses(v []enum.PovertyCause) *HouseholdUpsertBulk {
+	return u.Update(func(s *HouseholdUpsert) {
+		s.SetCauses(v)
+	})
+}
+
+// UpdateCauses sets the "causes" field to the value that was provided on create.
+func (u *HouseholdUpsertBulk) UpdateCauses() *HouseholdUpsertBulk {
+	return u.Update(func(s *HouseholdUpsert) {
+		s.UpdateCauses()
+	})
+}
+
+// ClearCauses clears the value of the "causes" field.
+func (u *HouseholdUpsertBulk) ClearCauses() *HouseholdUpsertBulk {
+	return u.Update(func(s *HouseholdUpsert) {
+		s.ClearCauses()
+	})
+}
+
+// SetIdentifiedYear sets the "identified_year" field.
+func (u *HouseholdUpsertBulk) SetIdentifiedYear(v int) *HouseholdUpsertBulk {
+	return u.Update(func(s *HouseholdUpsert) {
+		s.SetIdentifiedYear(v)
+	})
+}
+
+// AddIdentifiedYear adds v to the "identified_year" field.
+func (u *HouseholdUpsertBulk) AddIdentifiedYear(v int) *HouseholdUpsertBulk {
+	return u.Update(func(s *HouseholdUpsert) {
+		s.AddIdentifiedYear(v)
+	})
+}
+
+// UpdateIdentifiedYear sets the "identified_year" field to the value that was provided on create.
+func (u *HouseholdUpsertBulk) UpdateIdentifiedYear() *HouseholdUpsertBulk {
+	return u.Update(func(s *HouseholdUpsert) {
+		s.UpdateIdentifiedYear()
+	})
+}
+
+// ClearIdentifiedYear clears the value of the "identified_year" field.
+func (u *HouseholdUpsertBulk) ClearIdentifiedYear() *HouseholdUpsertBulk {
+	return u.Update(func(s *HouseholdUpsert) {
+		s.ClearIdentifiedYear()
+	})
+}
+
+// SetExitYear sets the "exit_year" field.
+func (u *HouseholdUpsertBulk) SetExitYear(v int) *HouseholdUpsertBulk {
+	return u.Update(func(s *HouseholdUpsert) {
+		s.SetExitYear(v)
+	})
+}
+
+// AddExitYear adds v to the "exit_year" field.
+func (u *HouseholdUpsertBulk) AddExitYear(v int) *HouseholdUpsertBulk {
+	return u.Update(func(s *HouseholdUpsert) {
+		s.AddExitYear(v)
+	})
+}
+
+// UpdateExitYear sets the "exit_year" field to the value that was provided on create.
+func (u *HouseholdUpsertBulk) UpdateExitYear() *HouseholdUpsertBulk {
+	return u.Update(func(s *HouseholdUpsert) {
+		s.UpdateExitYear()
+	})
+}
+
+// ClearExitYear clears the value of the "exit_year" field.
+func (u *HouseholdUpsertBulk) ClearExitYear() *HouseholdUpsertBulk {
+	return u.Update(func(s *HouseholdUpsert) {
+		s.ClearExitYear()
+	})
+}
+
+// SetNeedy sets the "needy" field.
+func (u *HouseholdUpsertBulk) SetNeedy(v bool) *HouseholdUpsertBulk {
+	return u.Update(func(s *HouseholdUpsert) {
+		s.SetNeedy(v)
+	})
+}
+
+// UpdateNeedy sets the "needy" field to the value that was provided on create.
+func (u *HouseholdUpsertBulk) UpdateNeedy() *HouseholdUpsertBulk {
+	return u.Update(func(s *HouseholdUpsert) {
+		s.UpdateNeedy()
+	})
+}
+
+// SetIncomePerCapita sets the "income_per_capita" field.
+func (u *HouseholdUpsertBulk) SetIncomePerCapita(v float64) *HouseholdUpsertBulk {
+	return u.Update(func(s *HouseholdUpsert) {
+		s.SetIncomePerCapita(v)
+	})
+}
+
+// AddIncomePerCapita adds v to the "income_per_capita" field.
+func (u *HouseholdUpsertBulk) AddIncomePerCapita(v float64) *HouseholdUpsertBulk {
+	return u.Update(func(s *HouseholdUpsert) {
+		s.AddIncomePerCapita(v)
+	})
+}
+
+// UpdateIncomePerCapita sets the "income_per_capita" field to the value that was provided on create.
+func (u *HouseholdUpsertBulk) UpdateIncomePerCapita() *HouseholdUpsertBulk {
+	return u.Update(func(s *HouseholdUpsert) {
+		s.UpdateIncomePerCapita()
+	})
+}
+
+// ClearIncomePerCapita clears the value of the "income_per_capita" field.
+func (u *HouseholdUpsertBulk) ClearIncomePerCapita() *HouseholdUpsertBulk {
+	return u.Update(func(s *HouseholdUpsert) {
+		s.ClearIncomePerCapita()
+	})
+}
+
+// Exec executes the query.
+func (u *HouseholdUpsertBulk) Exec(ctx context.Context) error {
+	if u.create.err != nil {
+		return u.create.err
+	}
+	for i, b := range u.create.builders {
+		if len(b.conflict) != 0 {
+			return fmt.Errorf("ent: OnConflict was set for builder %d. Set it on the HouseholdCreateBulk instead", i)
+		}
+	}
+	if len(u.create.conflict) == 0 {
+		return errors.New("ent: missing options for HouseholdCreateBulk.OnConflict")
+	}
+	return u.create.Exec(ctx)
+}
+
+// ExecX is like Exec, but panics if an error occurs.
+func (u *HouseholdUpsertBulk) ExecX(ctx context.Context) {
+	if err := u.create.Exec(ctx); err != nil {
 		panic(err)
 	}
 }

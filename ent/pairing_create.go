@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"time"
 
+	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/nanpiao/sbqw/ent/cadre"
@@ -21,6 +22,7 @@ type PairingCreate struct {
 	config
 	mutation *PairingMutation
 	hooks    []Hook
+	conflict []sql.ConflictOption
 }
 
 // SetCreatedAt sets the "created_at" field.
@@ -328,6 +330,7 @@ func (_c *PairingCreate) createSpec() (*Pairing, *sqlgraph.CreateSpec) {
 		_node = &Pairing{config: _c.config}
 		_spec = sqlgraph.NewCreateSpec(pairing.Table, sqlgraph.NewFieldSpec(pairing.FieldID, field.TypeInt))
 	)
+	_spec.OnConflict = _c.conflict
 	if value, ok := _c.mutation.CreatedAt(); ok {
 		_spec.SetField(pairing.FieldCreatedAt, field.TypeTime, value)
 		_node.CreatedAt = value
@@ -425,11 +428,388 @@ func (_c *PairingCreate) createSpec() (*Pairing, *sqlgraph.CreateSpec) {
 	return _node, _spec
 }
 
+// OnConflict allows configuring the `ON CONFLICT` / `ON DUPLICATE KEY` clause
+// of the `INSERT` statement. For example:
+//
+//	client.Pairing.Create().
+//		SetCreatedAt(v).
+//		OnConflict(
+//			// Update the row with the new values
+//			// the was proposed for insertion.
+//			sql.ResolveWithNewValues(),
+//		).
+//		// Override some of the fields with custom
+//		// update values.
+//		Update(func(u *ent.PairingUpsert) {
+//			SetCreatedAt(v+v).
+//		}).
+//		Exec(ctx)
+func (_c *PairingCreate) OnConflict(opts ...sql.ConflictOption) *PairingUpsertOne {
+	_c.conflict = opts
+	return &PairingUpsertOne{
+		create: _c,
+	}
+}
+
+// OnConflictColumns calls `OnConflict` and configures the columns
+// as conflict target. Using this option is equivalent to using:
+//
+//	client.Pairing.Create().
+//		OnConflict(sql.ConflictColumns(columns...)).
+//		Exec(ctx)
+func (_c *PairingCreate) OnConflictColumns(columns ...string) *PairingUpsertOne {
+	_c.conflict = append(_c.conflict, sql.ConflictColumns(columns...))
+	return &PairingUpsertOne{
+		create: _c,
+	}
+}
+
+type (
+	// PairingUpsertOne is the builder for "upsert"-ing
+	//  one Pairing node.
+	PairingUpsertOne struct {
+		create *PairingCreate
+	}
+
+	// PairingUpsert is the "OnConflict" setter.
+	PairingUpsert struct {
+		*sql.UpdateSet
+	}
+)
+
+// SetUpdatedAt sets the "updated_at" field.
+func (u *PairingUpsert) SetUpdatedAt(v time.Time) *PairingUpsert {
+	u.Set(pairing.FieldUpdatedAt, v)
+	return u
+}
+
+// UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
+func (u *PairingUpsert) UpdateUpdatedAt() *PairingUpsert {
+	u.SetExcluded(pairing.FieldUpdatedAt)
+	return u
+}
+
+// SetDeletedAt sets the "deleted_at" field.
+func (u *PairingUpsert) SetDeletedAt(v time.Time) *PairingUpsert {
+	u.Set(pairing.FieldDeletedAt, v)
+	return u
+}
+
+// UpdateDeletedAt sets the "deleted_at" field to the value that was provided on create.
+func (u *PairingUpsert) UpdateDeletedAt() *PairingUpsert {
+	u.SetExcluded(pairing.FieldDeletedAt)
+	return u
+}
+
+// ClearDeletedAt clears the value of the "deleted_at" field.
+func (u *PairingUpsert) ClearDeletedAt() *PairingUpsert {
+	u.SetNull(pairing.FieldDeletedAt)
+	return u
+}
+
+// SetDeleteToken sets the "delete_token" field.
+func (u *PairingUpsert) SetDeleteToken(v int64) *PairingUpsert {
+	u.Set(pairing.FieldDeleteToken, v)
+	return u
+}
+
+// UpdateDeleteToken sets the "delete_token" field to the value that was provided on create.
+func (u *PairingUpsert) UpdateDeleteToken() *PairingUpsert {
+	u.SetExcluded(pairing.FieldDeleteToken)
+	return u
+}
+
+// AddDeleteToken adds v to the "delete_token" field.
+func (u *PairingUpsert) AddDeleteToken(v int64) *PairingUpsert {
+	u.Add(pairing.FieldDeleteToken, v)
+	return u
+}
+
+// SetStartOn sets the "start_on" field.
+func (u *PairingUpsert) SetStartOn(v time.Time) *PairingUpsert {
+	u.Set(pairing.FieldStartOn, v)
+	return u
+}
+
+// UpdateStartOn sets the "start_on" field to the value that was provided on create.
+func (u *PairingUpsert) UpdateStartOn() *PairingUpsert {
+	u.SetExcluded(pairing.FieldStartOn)
+	return u
+}
+
+// SetEndOn sets the "end_on" field.
+func (u *PairingUpsert) SetEndOn(v time.Time) *PairingUpsert {
+	u.Set(pairing.FieldEndOn, v)
+	return u
+}
+
+// UpdateEndOn sets the "end_on" field to the value that was provided on create.
+func (u *PairingUpsert) UpdateEndOn() *PairingUpsert {
+	u.SetExcluded(pairing.FieldEndOn)
+	return u
+}
+
+// ClearEndOn clears the value of the "end_on" field.
+func (u *PairingUpsert) ClearEndOn() *PairingUpsert {
+	u.SetNull(pairing.FieldEndOn)
+	return u
+}
+
+// SetActive sets the "active" field.
+func (u *PairingUpsert) SetActive(v bool) *PairingUpsert {
+	u.Set(pairing.FieldActive, v)
+	return u
+}
+
+// UpdateActive sets the "active" field to the value that was provided on create.
+func (u *PairingUpsert) UpdateActive() *PairingUpsert {
+	u.SetExcluded(pairing.FieldActive)
+	return u
+}
+
+// SetReleaseReason sets the "release_reason" field.
+func (u *PairingUpsert) SetReleaseReason(v string) *PairingUpsert {
+	u.Set(pairing.FieldReleaseReason, v)
+	return u
+}
+
+// UpdateReleaseReason sets the "release_reason" field to the value that was provided on create.
+func (u *PairingUpsert) UpdateReleaseReason() *PairingUpsert {
+	u.SetExcluded(pairing.FieldReleaseReason)
+	return u
+}
+
+// ClearReleaseReason clears the value of the "release_reason" field.
+func (u *PairingUpsert) ClearReleaseReason() *PairingUpsert {
+	u.SetNull(pairing.FieldReleaseReason)
+	return u
+}
+
+// UpdateNewValues updates the mutable fields using the new values that were set on create.
+// Using this option is equivalent to using:
+//
+//	client.Pairing.Create().
+//		OnConflict(
+//			sql.ResolveWithNewValues(),
+//		).
+//		Exec(ctx)
+func (u *PairingUpsertOne) UpdateNewValues() *PairingUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithNewValues())
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
+		if _, exists := u.create.mutation.CreatedAt(); exists {
+			s.SetIgnore(pairing.FieldCreatedAt)
+		}
+		if _, exists := u.create.mutation.CadreID(); exists {
+			s.SetIgnore(pairing.FieldCadreID)
+		}
+		if _, exists := u.create.mutation.HouseholdID(); exists {
+			s.SetIgnore(pairing.FieldHouseholdID)
+		}
+		if _, exists := u.create.mutation.TownshipID(); exists {
+			s.SetIgnore(pairing.FieldTownshipID)
+		}
+		if _, exists := u.create.mutation.VillageID(); exists {
+			s.SetIgnore(pairing.FieldVillageID)
+		}
+		if _, exists := u.create.mutation.DepartmentID(); exists {
+			s.SetIgnore(pairing.FieldDepartmentID)
+		}
+	}))
+	return u
+}
+
+// Ignore sets each column to itself in case of conflict.
+// Using this option is equivalent to using:
+//
+//	client.Pairing.Create().
+//	    OnConflict(sql.ResolveWithIgnore()).
+//	    Exec(ctx)
+func (u *PairingUpsertOne) Ignore() *PairingUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithIgnore())
+	return u
+}
+
+// DoNothing configures the conflict_action to `DO NOTHING`.
+// Supported only by SQLite and PostgreSQL.
+func (u *PairingUpsertOne) DoNothing() *PairingUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.DoNothing())
+	return u
+}
+
+// Update allows overriding fields `UPDATE` values. See the PairingCreate.OnConflict
+// documentation for more info.
+func (u *PairingUpsertOne) Update(set func(*PairingUpsert)) *PairingUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(update *sql.UpdateSet) {
+		set(&PairingUpsert{UpdateSet: update})
+	}))
+	return u
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (u *PairingUpsertOne) SetUpdatedAt(v time.Time) *PairingUpsertOne {
+	return u.Update(func(s *PairingUpsert) {
+		s.SetUpdatedAt(v)
+	})
+}
+
+// UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
+func (u *PairingUpsertOne) UpdateUpdatedAt() *PairingUpsertOne {
+	return u.Update(func(s *PairingUpsert) {
+		s.UpdateUpdatedAt()
+	})
+}
+
+// SetDeletedAt sets the "deleted_at" field.
+func (u *PairingUpsertOne) SetDeletedAt(v time.Time) *PairingUpsertOne {
+	return u.Update(func(s *PairingUpsert) {
+		s.SetDeletedAt(v)
+	})
+}
+
+// UpdateDeletedAt sets the "deleted_at" field to the value that was provided on create.
+func (u *PairingUpsertOne) UpdateDeletedAt() *PairingUpsertOne {
+	return u.Update(func(s *PairingUpsert) {
+		s.UpdateDeletedAt()
+	})
+}
+
+// ClearDeletedAt clears the value of the "deleted_at" field.
+func (u *PairingUpsertOne) ClearDeletedAt() *PairingUpsertOne {
+	return u.Update(func(s *PairingUpsert) {
+		s.ClearDeletedAt()
+	})
+}
+
+// SetDeleteToken sets the "delete_token" field.
+func (u *PairingUpsertOne) SetDeleteToken(v int64) *PairingUpsertOne {
+	return u.Update(func(s *PairingUpsert) {
+		s.SetDeleteToken(v)
+	})
+}
+
+// AddDeleteToken adds v to the "delete_token" field.
+func (u *PairingUpsertOne) AddDeleteToken(v int64) *PairingUpsertOne {
+	return u.Update(func(s *PairingUpsert) {
+		s.AddDeleteToken(v)
+	})
+}
+
+// UpdateDeleteToken sets the "delete_token" field to the value that was provided on create.
+func (u *PairingUpsertOne) UpdateDeleteToken() *PairingUpsertOne {
+	return u.Update(func(s *PairingUpsert) {
+		s.UpdateDeleteToken()
+	})
+}
+
+// SetStartOn sets the "start_on" field.
+func (u *PairingUpsertOne) SetStartOn(v time.Time) *PairingUpsertOne {
+	return u.Update(func(s *PairingUpsert) {
+		s.SetStartOn(v)
+	})
+}
+
+// UpdateStartOn sets the "start_on" field to the value that was provided on create.
+func (u *PairingUpsertOne) UpdateStartOn() *PairingUpsertOne {
+	return u.Update(func(s *PairingUpsert) {
+		s.UpdateStartOn()
+	})
+}
+
+// SetEndOn sets the "end_on" field.
+func (u *PairingUpsertOne) SetEndOn(v time.Time) *PairingUpsertOne {
+	return u.Update(func(s *PairingUpsert) {
+		s.SetEndOn(v)
+	})
+}
+
+// UpdateEndOn sets the "end_on" field to the value that was provided on create.
+func (u *PairingUpsertOne) UpdateEndOn() *PairingUpsertOne {
+	return u.Update(func(s *PairingUpsert) {
+		s.UpdateEndOn()
+	})
+}
+
+// ClearEndOn clears the value of the "end_on" field.
+func (u *PairingUpsertOne) ClearEndOn() *PairingUpsertOne {
+	return u.Update(func(s *PairingUpsert) {
+		s.ClearEndOn()
+	})
+}
+
+// SetActive sets the "active" field.
+func (u *PairingUpsertOne) SetActive(v bool) *PairingUpsertOne {
+	return u.Update(func(s *PairingUpsert) {
+		s.SetActive(v)
+	})
+}
+
+// UpdateActive sets the "active" field to the value that was provided on create.
+func (u *PairingUpsertOne) UpdateActive() *PairingUpsertOne {
+	return u.Update(func(s *PairingUpsert) {
+		s.UpdateActive()
+	})
+}
+
+// SetReleaseReason sets the "release_reason" field.
+func (u *PairingUpsertOne) SetReleaseReason(v string) *PairingUpsertOne {
+	return u.Update(func(s *PairingUpsert) {
+		s.SetReleaseReason(v)
+	})
+}
+
+// UpdateReleaseReason sets the "release_reason" field to the value that was provided on create.
+func (u *PairingUpsertOne) UpdateReleaseReason() *PairingUpsertOne {
+	return u.Update(func(s *PairingUpsert) {
+		s.UpdateReleaseReason()
+	})
+}
+
+// ClearReleaseReason clears the value of the "release_reason" field.
+func (u *PairingUpsertOne) ClearReleaseReason() *PairingUpsertOne {
+	return u.Update(func(s *PairingUpsert) {
+		s.ClearReleaseReason()
+	})
+}
+
+// Exec executes the query.
+func (u *PairingUpsertOne) Exec(ctx context.Context) error {
+	if len(u.create.conflict) == 0 {
+		return errors.New("ent: missing options for PairingCreate.OnConflict")
+	}
+	return u.create.Exec(ctx)
+}
+
+// ExecX is like Exec, but panics if an error occurs.
+func (u *PairingUpsertOne) ExecX(ctx context.Context) {
+	if err := u.create.Exec(ctx); err != nil {
+		panic(err)
+	}
+}
+
+// Exec executes the UPSERT query and returns the inserted/updated ID.
+func (u *PairingUpsertOne) ID(ctx context.Context) (id int, err error) {
+	node, err := u.create.Save(ctx)
+	if err != nil {
+		return id, err
+	}
+	return node.ID, nil
+}
+
+// IDX is like ID, but panics if an error occurs.
+func (u *PairingUpsertOne) IDX(ctx context.Context) int {
+	id, err := u.ID(ctx)
+	if err != nil {
+		panic(err)
+	}
+	return id
+}
+
 // PairingCreateBulk is the builder for creating many Pairing entities in bulk.
 type PairingCreateBulk struct {
 	config
 	err      error
 	builders []*PairingCreate
+	conflict []sql.ConflictOption
 }
 
 // Save creates the Pairing entities in the database.
@@ -459,6 +839,7 @@ func (_c *PairingCreateBulk) Save(ctx context.Context) ([]*Pairing, error) {
 					_, err = mutators[i+1].Mutate(root, _c.builders[i+1].mutation)
 				} else {
 					spec := &sqlgraph.BatchCreateSpec{Nodes: specs}
+					spec.OnConflict = _c.conflict
 					// Invoke the actual operation on the latest mutation in the chain.
 					if err = sqlgraph.BatchCreate(ctx, _c.driver, spec); err != nil {
 						if sqlgraph.IsConstraintError(err) {
@@ -509,6 +890,258 @@ func (_c *PairingCreateBulk) Exec(ctx context.Context) error {
 // ExecX is like Exec, but panics if an error occurs.
 func (_c *PairingCreateBulk) ExecX(ctx context.Context) {
 	if err := _c.Exec(ctx); err != nil {
+		panic(err)
+	}
+}
+
+// OnConflict allows configuring the `ON CONFLICT` / `ON DUPLICATE KEY` clause
+// of the `INSERT` statement. For example:
+//
+//	client.Pairing.CreateBulk(builders...).
+//		OnConflict(
+//			// Update the row with the new values
+//			// the was proposed for insertion.
+//			sql.ResolveWithNewValues(),
+//		).
+//		// Override some of the fields with custom
+//		// update values.
+//		Update(func(u *ent.PairingUpsert) {
+//			SetCreatedAt(v+v).
+//		}).
+//		Exec(ctx)
+func (_c *PairingCreateBulk) OnConflict(opts ...sql.ConflictOption) *PairingUpsertBulk {
+	_c.conflict = opts
+	return &PairingUpsertBulk{
+		create: _c,
+	}
+}
+
+// OnConflictColumns calls `OnConflict` and configures the columns
+// as conflict target. Using this option is equivalent to using:
+//
+//	client.Pairing.Create().
+//		OnConflict(sql.ConflictColumns(columns...)).
+//		Exec(ctx)
+func (_c *PairingCreateBulk) OnConflictColumns(columns ...string) *PairingUpsertBulk {
+	_c.conflict = append(_c.conflict, sql.ConflictColumns(columns...))
+	return &PairingUpsertBulk{
+		create: _c,
+	}
+}
+
+// PairingUpsertBulk is the builder for "upsert"-ing
+// a bulk of Pairing nodes.
+type PairingUpsertBulk struct {
+	create *PairingCreateBulk
+}
+
+// UpdateNewValues updates the mutable fields using the new values that
+// were set on create. Using this option is equivalent to using:
+//
+//	client.Pairing.Create().
+//		OnConflict(
+//			sql.ResolveWithNewValues(),
+//		).
+//		Exec(ctx)
+func (u *PairingUpsertBulk) UpdateNewValues() *PairingUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithNewValues())
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
+		for _, b := range u.create.builders {
+			if _, exists := b.mutation.CreatedAt(); exists {
+				s.SetIgnore(pairing.FieldCreatedAt)
+			}
+			if _, exists := b.mutation.CadreID(); exists {
+				s.SetIgnore(pairing.FieldCadreID)
+			}
+			if _, exists := b.mutation.HouseholdID(); exists {
+				s.SetIgnore(pairing.FieldHouseholdID)
+			}
+			if _, exists := b.mutation.TownshipID(); exists {
+				s.SetIgnore(pairing.FieldTownshipID)
+			}
+			if _, exists := b.mutation.VillageID(); exists {
+				s.SetIgnore(pairing.FieldVillageID)
+			}
+			if _, exists := b.mutation.DepartmentID(); exists {
+				s.SetIgnore(pairing.FieldDepartmentID)
+			}
+		}
+	}))
+	return u
+}
+
+// Ignore sets each column to itself in case of conflict.
+// Using this option is equivalent to using:
+//
+//	client.Pairing.Create().
+//		OnConflict(sql.ResolveWithIgnore()).
+//		Exec(ctx)
+func (u *PairingUpsertBulk) Ignore() *PairingUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithIgnore())
+	return u
+}
+
+// DoNothing configures the conflict_action to `DO NOTHING`.
+// Supported only by SQLite and PostgreSQL.
+func (u *PairingUpsertBulk) DoNothing() *PairingUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.DoNothing())
+	return u
+}
+
+// Update allows overriding fields `UPDATE` values. See the PairingCreateBulk.OnConflict
+// documentation for more info.
+func (u *PairingUpsertBulk) Update(set func(*PairingUpsert)) *PairingUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(update *sql.UpdateSet) {
+		set(&PairingUpsert{UpdateSet: update})
+	}))
+	return u
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (u *PairingUpsertBulk) SetUpdatedAt(v time.Time) *PairingUpsertBulk {
+	return u.Update(func(s *PairingUpsert) {
+		s.SetUpdatedAt(v)
+	})
+}
+
+// UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
+func (u *PairingUpsertBulk) UpdateUpdatedAt() *PairingUpsertBulk {
+	return u.Update(func(s *PairingUpsert) {
+		s.UpdateUpdatedAt()
+	})
+}
+
+// SetDeletedAt sets the "deleted_at" field.
+func (u *PairingUpsertBulk) SetDeletedAt(v time.Time) *PairingUpsertBulk {
+	return u.Update(func(s *PairingUpsert) {
+		s.SetDeletedAt(v)
+	})
+}
+
+// UpdateDeletedAt sets the "deleted_at" field to the value that was provided on create.
+func (u *PairingUpsertBulk) UpdateDeletedAt() *PairingUpsertBulk {
+	return u.Update(func(s *PairingUpsert) {
+		s.UpdateDeletedAt()
+	})
+}
+
+// ClearDeletedAt clears the value of the "deleted_at" field.
+func (u *PairingUpsertBulk) ClearDeletedAt() *PairingUpsertBulk {
+	return u.Update(func(s *PairingUpsert) {
+		s.ClearDeletedAt()
+	})
+}
+
+// SetDeleteToken sets the "delete_token" field.
+func (u *PairingUpsertBulk) SetDeleteToken(v int64) *PairingUpsertBulk {
+	return u.Update(func(s *PairingUpsert) {
+		s.SetDeleteToken(v)
+	})
+}
+
+// AddDeleteToken adds v to the "delete_token" field.
+func (u *PairingUpsertBulk) AddDeleteToken(v int64) *PairingUpsertBulk {
+	return u.Update(func(s *PairingUpsert) {
+		s.AddDeleteToken(v)
+	})
+}
+
+// UpdateDeleteToken sets the "delete_token" field to the value that was provided on create.
+func (u *PairingUpsertBulk) UpdateDeleteToken() *PairingUpsertBulk {
+	return u.Update(func(s *PairingUpsert) {
+		s.UpdateDeleteToken()
+	})
+}
+
+// SetStartOn sets the "start_on" field.
+func (u *PairingUpsertBulk) SetStartOn(v time.Time) *PairingUpsertBulk {
+	return u.Update(func(s *PairingUpsert) {
+		s.SetStartOn(v)
+	})
+}
+
+// UpdateStartOn sets the "start_on" field to the value that was provided on create.
+func (u *PairingUpsertBulk) UpdateStartOn() *PairingUpsertBulk {
+	return u.Update(func(s *PairingUpsert) {
+		s.UpdateStartOn()
+	})
+}
+
+// SetEndOn sets the "end_on" field.
+func (u *PairingUpsertBulk) SetEndOn(v time.Time) *PairingUpsertBulk {
+	return u.Update(func(s *PairingUpsert) {
+		s.SetEndOn(v)
+	})
+}
+
+// UpdateEndOn sets the "end_on" field to the value that was provided on create.
+func (u *PairingUpsertBulk) UpdateEndOn() *PairingUpsertBulk {
+	return u.Update(func(s *PairingUpsert) {
+		s.UpdateEndOn()
+	})
+}
+
+// ClearEndOn clears the value of the "end_on" field.
+func (u *PairingUpsertBulk) ClearEndOn() *PairingUpsertBulk {
+	return u.Update(func(s *PairingUpsert) {
+		s.ClearEndOn()
+	})
+}
+
+// SetActive sets the "active" field.
+func (u *PairingUpsertBulk) SetActive(v bool) *PairingUpsertBulk {
+	return u.Update(func(s *PairingUpsert) {
+		s.SetActive(v)
+	})
+}
+
+// UpdateActive sets the "active" field to the value that was provided on create.
+func (u *PairingUpsertBulk) UpdateActive() *PairingUpsertBulk {
+	return u.Update(func(s *PairingUpsert) {
+		s.UpdateActive()
+	})
+}
+
+// SetReleaseReason sets the "release_reason" field.
+func (u *PairingUpsertBulk) SetReleaseReason(v string) *PairingUpsertBulk {
+	return u.Update(func(s *PairingUpsert) {
+		s.SetReleaseReason(v)
+	})
+}
+
+// UpdateReleaseReason sets the "release_reason" field to the value that was provided on create.
+func (u *PairingUpsertBulk) UpdateReleaseReason() *PairingUpsertBulk {
+	return u.Update(func(s *PairingUpsert) {
+		s.UpdateReleaseReason()
+	})
+}
+
+// ClearReleaseReason clears the value of the "release_reason" field.
+func (u *PairingUpsertBulk) ClearReleaseReason() *PairingUpsertBulk {
+	return u.Update(func(s *PairingUpsert) {
+		s.ClearReleaseReason()
+	})
+}
+
+// Exec executes the query.
+func (u *PairingUpsertBulk) Exec(ctx context.Context) error {
+	if u.create.err != nil {
+		return u.create.err
+	}
+	for i, b := range u.create.builders {
+		if len(b.conflict) != 0 {
+			return fmt.Errorf("ent: OnConflict was set for builder %d. Set it on the PairingCreateBulk instead", i)
+		}
+	}
+	if len(u.create.conflict) == 0 {
+		return errors.New("ent: missing options for PairingCreateBulk.OnConflict")
+	}
+	return u.create.Exec(ctx)
+}
+
+// ExecX is like Exec, but panics if an error occurs.
+func (u *PairingUpsertBulk) ExecX(ctx context.Context) {
+	if err := u.create.Exec(ctx); err != nil {
 		panic(err)
 	}
 }

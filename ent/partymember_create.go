@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"time"
 
+	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/nanpiao/sbqw/ent/assessment"
@@ -27,6 +28,7 @@ type PartyMemberCreate struct {
 	config
 	mutation *PartyMemberMutation
 	hooks    []Hook
+	conflict []sql.ConflictOption
 }
 
 // SetCreatedAt sets the "created_at" field.
@@ -586,6 +588,7 @@ func (_c *PartyMemberCreate) createSpec() (*PartyMember, *sqlgraph.CreateSpec) {
 		_node = &PartyMember{config: _c.config}
 		_spec = sqlgraph.NewCreateSpec(partymember.Table, sqlgraph.NewFieldSpec(partymember.FieldID, field.TypeInt))
 	)
+	_spec.OnConflict = _c.conflict
 	if value, ok := _c.mutation.CreatedAt(); ok {
 		_spec.SetField(partymember.FieldCreatedAt, field.TypeTime, value)
 		_node.CreatedAt = value
@@ -807,11 +810,782 @@ func (_c *PartyMemberCreate) createSpec() (*PartyMember, *sqlgraph.CreateSpec) {
 	return _node, _spec
 }
 
+// OnConflict allows configuring the `ON CONFLICT` / `ON DUPLICATE KEY` clause
+// of the `INSERT` statement. For example:
+//
+//	client.PartyMember.Create().
+//		SetCreatedAt(v).
+//		OnConflict(
+//			// Update the row with the new values
+//			// the was proposed for insertion.
+//			sql.ResolveWithNewValues(),
+//		).
+//		// Override some of the fields with custom
+//		// update values.
+//		Update(func(u *ent.PartyMemberUpsert) {
+//			SetCreatedAt(v+v).
+//		}).
+//		Exec(ctx)
+func (_c *PartyMemberCreate) OnConflict(opts ...sql.ConflictOption) *PartyMemberUpsertOne {
+	_c.conflict = opts
+	return &PartyMemberUpsertOne{
+		create: _c,
+	}
+}
+
+// OnConflictColumns calls `OnConflict` and configures the columns
+// as conflict target. Using this option is equivalent to using:
+//
+//	client.PartyMember.Create().
+//		OnConflict(sql.ConflictColumns(columns...)).
+//		Exec(ctx)
+func (_c *PartyMemberCreate) OnConflictColumns(columns ...string) *PartyMemberUpsertOne {
+	_c.conflict = append(_c.conflict, sql.ConflictColumns(columns...))
+	return &PartyMemberUpsertOne{
+		create: _c,
+	}
+}
+
+type (
+	// PartyMemberUpsertOne is the builder for "upsert"-ing
+	//  one PartyMember node.
+	PartyMemberUpsertOne struct {
+		create *PartyMemberCreate
+	}
+
+	// PartyMemberUpsert is the "OnConflict" setter.
+	PartyMemberUpsert struct {
+		*sql.UpdateSet
+	}
+)
+
+// SetUpdatedAt sets the "updated_at" field.
+func (u *PartyMemberUpsert) SetUpdatedAt(v time.Time) *PartyMemberUpsert {
+	u.Set(partymember.FieldUpdatedAt, v)
+	return u
+}
+
+// UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
+func (u *PartyMemberUpsert) UpdateUpdatedAt() *PartyMemberUpsert {
+	u.SetExcluded(partymember.FieldUpdatedAt)
+	return u
+}
+
+// SetDeletedAt sets the "deleted_at" field.
+func (u *PartyMemberUpsert) SetDeletedAt(v time.Time) *PartyMemberUpsert {
+	u.Set(partymember.FieldDeletedAt, v)
+	return u
+}
+
+// UpdateDeletedAt sets the "deleted_at" field to the value that was provided on create.
+func (u *PartyMemberUpsert) UpdateDeletedAt() *PartyMemberUpsert {
+	u.SetExcluded(partymember.FieldDeletedAt)
+	return u
+}
+
+// ClearDeletedAt clears the value of the "deleted_at" field.
+func (u *PartyMemberUpsert) ClearDeletedAt() *PartyMemberUpsert {
+	u.SetNull(partymember.FieldDeletedAt)
+	return u
+}
+
+// SetDeleteToken sets the "delete_token" field.
+func (u *PartyMemberUpsert) SetDeleteToken(v int64) *PartyMemberUpsert {
+	u.Set(partymember.FieldDeleteToken, v)
+	return u
+}
+
+// UpdateDeleteToken sets the "delete_token" field to the value that was provided on create.
+func (u *PartyMemberUpsert) UpdateDeleteToken() *PartyMemberUpsert {
+	u.SetExcluded(partymember.FieldDeleteToken)
+	return u
+}
+
+// AddDeleteToken adds v to the "delete_token" field.
+func (u *PartyMemberUpsert) AddDeleteToken(v int64) *PartyMemberUpsert {
+	u.Add(partymember.FieldDeleteToken, v)
+	return u
+}
+
+// SetName sets the "name" field.
+func (u *PartyMemberUpsert) SetName(v string) *PartyMemberUpsert {
+	u.Set(partymember.FieldName, v)
+	return u
+}
+
+// UpdateName sets the "name" field to the value that was provided on create.
+func (u *PartyMemberUpsert) UpdateName() *PartyMemberUpsert {
+	u.SetExcluded(partymember.FieldName)
+	return u
+}
+
+// SetGender sets the "gender" field.
+func (u *PartyMemberUpsert) SetGender(v enum.Gender) *PartyMemberUpsert {
+	u.Set(partymember.FieldGender, v)
+	return u
+}
+
+// UpdateGender sets the "gender" field to the value that was provided on create.
+func (u *PartyMemberUpsert) UpdateGender() *PartyMemberUpsert {
+	u.SetExcluded(partymember.FieldGender)
+	return u
+}
+
+// SetBirthDate sets the "birth_date" field.
+func (u *PartyMemberUpsert) SetBirthDate(v time.Time) *PartyMemberUpsert {
+	u.Set(partymember.FieldBirthDate, v)
+	return u
+}
+
+// UpdateBirthDate sets the "birth_date" field to the value that was provided on create.
+func (u *PartyMemberUpsert) UpdateBirthDate() *PartyMemberUpsert {
+	u.SetExcluded(partymember.FieldBirthDate)
+	return u
+}
+
+// SetIDNumber sets the "id_number" field.
+func (u *PartyMemberUpsert) SetIDNumber(v string) *PartyMemberUpsert {
+	u.Set(partymember.FieldIDNumber, v)
+	return u
+}
+
+// UpdateIDNumber sets the "id_number" field to the value that was provided on create.
+func (u *PartyMemberUpsert) UpdateIDNumber() *PartyMemberUpsert {
+	u.SetExcluded(partymember.FieldIDNumber)
+	return u
+}
+
+// SetIDNumberSealed sets the "id_number_sealed" field.
+func (u *PartyMemberUpsert) SetIDNumberSealed(v string) *PartyMemberUpsert {
+	u.Set(partymember.FieldIDNumberSealed, v)
+	return u
+}
+
+// UpdateIDNumberSealed sets the "id_number_sealed" field to the value that was provided on create.
+func (u *PartyMemberUpsert) UpdateIDNumberSealed() *PartyMemberUpsert {
+	u.SetExcluded(partymember.FieldIDNumberSealed)
+	return u
+}
+
+// SetIDNumberIndex sets the "id_number_index" field.
+func (u *PartyMemberUpsert) SetIDNumberIndex(v string) *PartyMemberUpsert {
+	u.Set(partymember.FieldIDNumberIndex, v)
+	return u
+}
+
+// UpdateIDNumberIndex sets the "id_number_index" field to the value that was provided on create.
+func (u *PartyMemberUpsert) UpdateIDNumberIndex() *PartyMemberUpsert {
+	u.SetExcluded(partymember.FieldIDNumberIndex)
+	return u
+}
+
+// SetPhone sets the "phone" field.
+func (u *PartyMemberUpsert) SetPhone(v string) *PartyMemberUpsert {
+	u.Set(partymember.FieldPhone, v)
+	return u
+}
+
+// UpdatePhone sets the "phone" field to the value that was provided on create.
+func (u *PartyMemberUpsert) UpdatePhone() *PartyMemberUpsert {
+	u.SetExcluded(partymember.FieldPhone)
+	return u
+}
+
+// ClearPhone clears the value of the "phone" field.
+func (u *PartyMemberUpsert) ClearPhone() *PartyMemberUpsert {
+	u.SetNull(partymember.FieldPhone)
+	return u
+}
+
+// SetPhoneSealed sets the "phone_sealed" field.
+func (u *PartyMemberUpsert) SetPhoneSealed(v string) *PartyMemberUpsert {
+	u.Set(partymember.FieldPhoneSealed, v)
+	return u
+}
+
+// UpdatePhoneSealed sets the "phone_sealed" field to the value that was provided on create.
+func (u *PartyMemberUpsert) UpdatePhoneSealed() *PartyMemberUpsert {
+	u.SetExcluded(partymember.FieldPhoneSealed)
+	return u
+}
+
+// ClearPhoneSealed clears the value of the "phone_sealed" field.
+func (u *PartyMemberUpsert) ClearPhoneSealed() *PartyMemberUpsert {
+	u.SetNull(partymember.FieldPhoneSealed)
+	return u
+}
+
+// SetPhoneIndex sets the "phone_index" field.
+func (u *PartyMemberUpsert) SetPhoneIndex(v string) *PartyMemberUpsert {
+	u.Set(partymember.FieldPhoneIndex, v)
+	return u
+}
+
+// UpdatePhoneIndex sets the "phone_index" field to the value that was provided on create.
+func (u *PartyMemberUpsert) UpdatePhoneIndex() *PartyMemberUpsert {
+	u.SetExcluded(partymember.FieldPhoneIndex)
+	return u
+}
+
+// ClearPhoneIndex clears the value of the "phone_index" field.
+func (u *PartyMemberUpsert) ClearPhoneIndex() *PartyMemberUpsert {
+	u.SetNull(partymember.FieldPhoneIndex)
+	return u
+}
+
+// SetEducation sets the "education" field.
+func (u *PartyMemberUpsert) SetEducation(v enum.Education) *PartyMemberUpsert {
+	u.Set(partymember.FieldEducation, v)
+	return u
+}
+
+// UpdateEducation sets the "education" field to the value that was provided on create.
+func (u *PartyMemberUpsert) UpdateEducation() *PartyMemberUpsert {
+	u.SetExcluded(partymember.FieldEducation)
+	return u
+}
+
+// SetOccupation sets the "occupation" field.
+func (u *PartyMemberUpsert) SetOccupation(v enum.Occupation) *PartyMemberUpsert {
+	u.Set(partymember.FieldOccupation, v)
+	return u
+}
+
+// UpdateOccupation sets the "occupation" field to the value that was provided on create.
+func (u *PartyMemberUpsert) UpdateOccupation() *PartyMemberUpsert {
+	u.SetExcluded(partymember.FieldOccupation)
+	return u
+}
+
+// SetSpecialties sets the "specialties" field.
+func (u *PartyMemberUpsert) SetSpecialties(v []string) *PartyMemberUpsert {
+	u.Set(partymember.FieldSpecialties, v)
+	return u
+}
+
+// UpdateSpecialties sets the "specialties" field to the value that was provided on create.
+func (u *PartyMemberUpsert) UpdateSpecialties() *PartyMemberUpsert {
+	u.SetExcluded(partymember.FieldSpecialties)
+	return u
+}
+
+// ClearSpecialties clears the value of the "specialties" field.
+func (u *PartyMemberUpsert) ClearSpecialties() *PartyMemberUpsert {
+	u.SetNull(partymember.FieldSpecialties)
+	return u
+}
+
+// SetJoinedOn sets the "joined_on" field.
+func (u *PartyMemberUpsert) SetJoinedOn(v time.Time) *PartyMemberUpsert {
+	u.Set(partymember.FieldJoinedOn, v)
+	return u
+}
+
+// UpdateJoinedOn sets the "joined_on" field to the value that was provided on create.
+func (u *PartyMemberUpsert) UpdateJoinedOn() *PartyMemberUpsert {
+	u.SetExcluded(partymember.FieldJoinedOn)
+	return u
+}
+
+// SetMembership sets the "membership" field.
+func (u *PartyMemberUpsert) SetMembership(v enum.MembershipKind) *PartyMemberUpsert {
+	u.Set(partymember.FieldMembership, v)
+	return u
+}
+
+// UpdateMembership sets the "membership" field to the value that was provided on create.
+func (u *PartyMemberUpsert) UpdateMembership() *PartyMemberUpsert {
+	u.SetExcluded(partymember.FieldMembership)
+	return u
+}
+
+// SetCategory sets the "category" field.
+func (u *PartyMemberUpsert) SetCategory(v enum.MemberCategory) *PartyMemberUpsert {
+	u.Set(partymember.FieldCategory, v)
+	return u
+}
+
+// UpdateCategory sets the "category" field to the value that was provided on create.
+func (u *PartyMemberUpsert) UpdateCategory() *PartyMemberUpsert {
+	u.SetExcluded(partymember.FieldCategory)
+	return u
+}
+
+// SetStatus sets the "status" field.
+func (u *PartyMemberUpsert) SetStatus(v enum.MemberStatus) *PartyMemberUpsert {
+	u.Set(partymember.FieldStatus, v)
+	return u
+}
+
+// UpdateStatus sets the "status" field to the value that was provided on create.
+func (u *PartyMemberUpsert) UpdateStatus() *PartyMemberUpsert {
+	u.SetExcluded(partymember.FieldStatus)
+	return u
+}
+
+// SetLocation sets the "location" field.
+func (u *PartyMemberUpsert) SetLocation(v string) *PartyMemberUpsert {
+	u.Set(partymember.FieldLocation, v)
+	return u
+}
+
+// UpdateLocation sets the "location" field to the value that was provided on create.
+func (u *PartyMemberUpsert) UpdateLocation() *PartyMemberUpsert {
+	u.SetExcluded(partymember.FieldLocation)
+	return u
+}
+
+// ClearLocation clears the value of the "location" field.
+func (u *PartyMemberUpsert) ClearLocation() *PartyMemberUpsert {
+	u.SetNull(partymember.FieldLocation)
+	return u
+}
+
+// SetOrganizationID sets the "organization_id" field.
+func (u *PartyMemberUpsert) SetOrganizationID(v int) *PartyMemberUpsert {
+	u.Set(partymember.FieldOrganizationID, v)
+	return u
+}
+
+// UpdateOrganizationID sets the "organization_id" field to the value that was provided on create.
+func (u *PartyMemberUpsert) UpdateOrganizationID() *PartyMemberUpsert {
+	u.SetExcluded(partymember.FieldOrganizationID)
+	return u
+}
+
+// UpdateNewValues updates the mutable fields using the new values that were set on create.
+// Using this option is equivalent to using:
+//
+//	client.PartyMember.Create().
+//		OnConflict(
+//			sql.ResolveWithNewValues(),
+//		).
+//		Exec(ctx)
+func (u *PartyMemberUpsertOne) UpdateNewValues() *PartyMemberUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithNewValues())
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
+		if _, exists := u.create.mutation.CreatedAt(); exists {
+			s.SetIgnore(partymember.FieldCreatedAt)
+		}
+		if _, exists := u.create.mutation.VillageID(); exists {
+			s.SetIgnore(partymember.FieldVillageID)
+		}
+		if _, exists := u.create.mutation.TownshipID(); exists {
+			s.SetIgnore(partymember.FieldTownshipID)
+		}
+	}))
+	return u
+}
+
+// Ignore sets each column to itself in case of conflict.
+// Using this option is equivalent to using:
+//
+//	client.PartyMember.Create().
+//	    OnConflict(sql.ResolveWithIgnore()).
+//	    Exec(ctx)
+func (u *PartyMemberUpsertOne) Ignore() *PartyMemberUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithIgnore())
+	return u
+}
+
+// DoNothing configures the conflict_action to `DO NOTHING`.
+// Supported only by SQLite and PostgreSQL.
+func (u *PartyMemberUpsertOne) DoNothing() *PartyMemberUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.DoNothing())
+	return u
+}
+
+// Update allows overriding fields `UPDATE` values. See the PartyMemberCreate.OnConflict
+// documentation for more info.
+func (u *PartyMemberUpsertOne) Update(set func(*PartyMemberUpsert)) *PartyMemberUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(update *sql.UpdateSet) {
+		set(&PartyMemberUpsert{UpdateSet: update})
+	}))
+	return u
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (u *PartyMemberUpsertOne) SetUpdatedAt(v time.Time) *PartyMemberUpsertOne {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.SetUpdatedAt(v)
+	})
+}
+
+// UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
+func (u *PartyMemberUpsertOne) UpdateUpdatedAt() *PartyMemberUpsertOne {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.UpdateUpdatedAt()
+	})
+}
+
+// SetDeletedAt sets the "deleted_at" field.
+func (u *PartyMemberUpsertOne) SetDeletedAt(v time.Time) *PartyMemberUpsertOne {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.SetDeletedAt(v)
+	})
+}
+
+// UpdateDeletedAt sets the "deleted_at" field to the value that was provided on create.
+func (u *PartyMemberUpsertOne) UpdateDeletedAt() *PartyMemberUpsertOne {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.UpdateDeletedAt()
+	})
+}
+
+// ClearDeletedAt clears the value of the "deleted_at" field.
+func (u *PartyMemberUpsertOne) ClearDeletedAt() *PartyMemberUpsertOne {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.ClearDeletedAt()
+	})
+}
+
+// SetDeleteToken sets the "delete_token" field.
+func (u *PartyMemberUpsertOne) SetDeleteToken(v int64) *PartyMemberUpsertOne {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.SetDeleteToken(v)
+	})
+}
+
+// AddDeleteToken adds v to the "delete_token" field.
+func (u *PartyMemberUpsertOne) AddDeleteToken(v int64) *PartyMemberUpsertOne {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.AddDeleteToken(v)
+	})
+}
+
+// UpdateDeleteToken sets the "delete_token" field to the value that was provided on create.
+func (u *PartyMemberUpsertOne) UpdateDeleteToken() *PartyMemberUpsertOne {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.UpdateDeleteToken()
+	})
+}
+
+// SetName sets the "name" field.
+func (u *PartyMemberUpsertOne) SetName(v string) *PartyMemberUpsertOne {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.SetName(v)
+	})
+}
+
+// UpdateName sets the "name" field to the value that was provided on create.
+func (u *PartyMemberUpsertOne) UpdateName() *PartyMemberUpsertOne {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.UpdateName()
+	})
+}
+
+// SetGender sets the "gender" field.
+func (u *PartyMemberUpsertOne) SetGender(v enum.Gender) *PartyMemberUpsertOne {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.SetGender(v)
+	})
+}
+
+// UpdateGender sets the "gender" field to the value that was provided on create.
+func (u *PartyMemberUpsertOne) UpdateGender() *PartyMemberUpsertOne {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.UpdateGender()
+	})
+}
+
+// SetBirthDate sets the "birth_date" field.
+func (u *PartyMemberUpsertOne) SetBirthDate(v time.Time) *PartyMemberUpsertOne {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.SetBirthDate(v)
+	})
+}
+
+// UpdateBirthDate sets the "birth_date" field to the value that was provided on create.
+func (u *PartyMemberUpsertOne) UpdateBirthDate() *PartyMemberUpsertOne {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.UpdateBirthDate()
+	})
+}
+
+// SetIDNumber sets the "id_number" field.
+func (u *PartyMemberUpsertOne) SetIDNumber(v string) *PartyMemberUpsertOne {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.SetIDNumber(v)
+	})
+}
+
+// UpdateIDNumber sets the "id_number" field to the value that was provided on create.
+func (u *PartyMemberUpsertOne) UpdateIDNumber() *PartyMemberUpsertOne {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.UpdateIDNumber()
+	})
+}
+
+// SetIDNumberSealed sets the "id_number_sealed" field.
+func (u *PartyMemberUpsertOne) SetIDNumberSealed(v string) *PartyMemberUpsertOne {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.SetIDNumberSealed(v)
+	})
+}
+
+// UpdateIDNumberSealed sets the "id_number_sealed" field to the value that was provided on create.
+func (u *PartyMemberUpsertOne) UpdateIDNumberSealed() *PartyMemberUpsertOne {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.UpdateIDNumberSealed()
+	})
+}
+
+// SetIDNumberIndex sets the "id_number_index" field.
+func (u *PartyMemberUpsertOne) SetIDNumberIndex(v string) *PartyMemberUpsertOne {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.SetIDNumberIndex(v)
+	})
+}
+
+// UpdateIDNumberIndex sets the "id_number_index" field to the value that was provided on create.
+func (u *PartyMemberUpsertOne) UpdateIDNumberIndex() *PartyMemberUpsertOne {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.UpdateIDNumberIndex()
+	})
+}
+
+// SetPhone sets the "phone" field.
+func (u *PartyMemberUpsertOne) SetPhone(v string) *PartyMemberUpsertOne {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.SetPhone(v)
+	})
+}
+
+// UpdatePhone sets the "phone" field to the value that was provided on create.
+func (u *PartyMemberUpsertOne) UpdatePhone() *PartyMemberUpsertOne {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.UpdatePhone()
+	})
+}
+
+// ClearPhone clears the value of the "phone" field.
+func (u *PartyMemberUpsertOne) ClearPhone() *PartyMemberUpsertOne {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.ClearPhone()
+	})
+}
+
+// SetPhoneSealed sets the "phone_sealed" field.
+func (u *PartyMemberUpsertOne) SetPhoneSealed(v string) *PartyMemberUpsertOne {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.SetPhoneSealed(v)
+	})
+}
+
+// UpdatePhoneSealed sets the "phone_sealed" field to the value that was provided on create.
+func (u *PartyMemberUpsertOne) UpdatePhoneSealed() *PartyMemberUpsertOne {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.UpdatePhoneSealed()
+	})
+}
+
+// ClearPhoneSealed clears the value of the "phone_sealed" field.
+func (u *PartyMemberUpsertOne) ClearPhoneSealed() *PartyMemberUpsertOne {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.ClearPhoneSealed()
+	})
+}
+
+// SetPhoneIndex sets the "phone_index" field.
+func (u *PartyMemberUpsertOne) SetPhoneIndex(v string) *PartyMemberUpsertOne {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.SetPhoneIndex(v)
+	})
+}
+
+// UpdatePhoneIndex sets the "phone_index" field to the value that was provided on create.
+func (u *PartyMemberUpsertOne) UpdatePhoneIndex() *PartyMemberUpsertOne {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.UpdatePhoneIndex()
+	})
+}
+
+// ClearPhoneIndex clears the value of the "phone_index" field.
+func (u *PartyMemberUpsertOne) ClearPhoneIndex() *PartyMemberUpsertOne {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.ClearPhoneIndex()
+	})
+}
+
+// SetEducation sets the "education" field.
+func (u *PartyMemberUpsertOne) SetEducation(v enum.Education) *PartyMemberUpsertOne {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.SetEducation(v)
+	})
+}
+
+// UpdateEducation sets the "education" field to the value that was provided on create.
+func (u *PartyMemberUpsertOne) UpdateEducation() *PartyMemberUpsertOne {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.UpdateEducation()
+	})
+}
+
+// SetOccupation sets the "occupation" field.
+func (u *PartyMemberUpsertOne) SetOccupation(v enum.Occupation) *PartyMemberUpsertOne {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.SetOccupation(v)
+	})
+}
+
+// UpdateOccupation sets the "occupation" field to the value that was provided on create.
+func (u *PartyMemberUpsertOne) UpdateOccupation() *PartyMemberUpsertOne {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.UpdateOccupation()
+	})
+}
+
+// SetSpecialties sets the "specialties" field.
+func (u *PartyMemberUpsertOne) SetSpecialties(v []string) *PartyMemberUpsertOne {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.SetSpecialties(v)
+	})
+}
+
+// UpdateSpecialties sets the "specialties" field to the value that was provided on create.
+func (u *PartyMemberUpsertOne) UpdateSpecialties() *PartyMemberUpsertOne {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.UpdateSpecialties()
+	})
+}
+
+// ClearSpecialties clears the value of the "specialties" field.
+func (u *PartyMemberUpsertOne) ClearSpecialties() *PartyMemberUpsertOne {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.ClearSpecialties()
+	})
+}
+
+// SetJoinedOn sets the "joined_on" field.
+func (u *PartyMemberUpsertOne) SetJoinedOn(v time.Time) *PartyMemberUpsertOne {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.SetJoinedOn(v)
+	})
+}
+
+// UpdateJoinedOn sets the "joined_on" field to the value that was provided on create.
+func (u *PartyMemberUpsertOne) UpdateJoinedOn() *PartyMemberUpsertOne {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.UpdateJoinedOn()
+	})
+}
+
+// SetMembership sets the "membership" field.
+func (u *PartyMemberUpsertOne) SetMembership(v enum.MembershipKind) *PartyMemberUpsertOne {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.SetMembership(v)
+	})
+}
+
+// UpdateMembership sets the "membership" field to the value that was provided on create.
+func (u *PartyMemberUpsertOne) UpdateMembership() *PartyMemberUpsertOne {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.UpdateMembership()
+	})
+}
+
+// SetCategory sets the "category" field.
+func (u *PartyMemberUpsertOne) SetCategory(v enum.MemberCategory) *PartyMemberUpsertOne {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.SetCategory(v)
+	})
+}
+
+// UpdateCategory sets the "category" field to the value that was provided on create.
+func (u *PartyMemberUpsertOne) UpdateCategory() *PartyMemberUpsertOne {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.UpdateCategory()
+	})
+}
+
+// SetStatus sets the "status" field.
+func (u *PartyMemberUpsertOne) SetStatus(v enum.MemberStatus) *PartyMemberUpsertOne {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.SetStatus(v)
+	})
+}
+
+// UpdateStatus sets the "status" field to the value that was provided on create.
+func (u *PartyMemberUpsertOne) UpdateStatus() *PartyMemberUpsertOne {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.UpdateStatus()
+	})
+}
+
+// SetLocation sets the "location" field.
+func (u *PartyMemberUpsertOne) SetLocation(v string) *PartyMemberUpsertOne {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.SetLocation(v)
+	})
+}
+
+// UpdateLocation sets the "location" field to the value that was provided on create.
+func (u *PartyMemberUpsertOne) UpdateLocation() *PartyMemberUpsertOne {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.UpdateLocation()
+	})
+}
+
+// ClearLocation clears the value of the "location" field.
+func (u *PartyMemberUpsertOne) ClearLocation() *PartyMemberUpsertOne {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.ClearLocation()
+	})
+}
+
+// SetOrganizationID sets the "organization_id" field.
+func (u *PartyMemberUpsertOne) SetOrganizationID(v int) *PartyMemberUpsertOne {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.SetOrganizationID(v)
+	})
+}
+
+// UpdateOrganizationID sets the "organization_id" field to the value that was provided on create.
+func (u *PartyMemberUpsertOne) UpdateOrganizationID() *PartyMemberUpsertOne {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.UpdateOrganizationID()
+	})
+}
+
+// Exec executes the query.
+func (u *PartyMemberUpsertOne) Exec(ctx context.Context) error {
+	if len(u.create.conflict) == 0 {
+		return errors.New("ent: missing options for PartyMemberCreate.OnConflict")
+	}
+	return u.create.Exec(ctx)
+}
+
+// ExecX is like Exec, but panics if an error occurs.
+func (u *PartyMemberUpsertOne) ExecX(ctx context.Context) {
+	if err := u.create.Exec(ctx); err != nil {
+		panic(err)
+	}
+}
+
+// Exec executes the UPSERT query and returns the inserted/updated ID.
+func (u *PartyMemberUpsertOne) ID(ctx context.Context) (id int, err error) {
+	node, err := u.create.Save(ctx)
+	if err != nil {
+		return id, err
+	}
+	return node.ID, nil
+}
+
+// IDX is like ID, but panics if an error occurs.
+func (u *PartyMemberUpsertOne) IDX(ctx context.Context) int {
+	id, err := u.ID(ctx)
+	if err != nil {
+		panic(err)
+	}
+	return id
+}
+
 // PartyMemberCreateBulk is the builder for creating many PartyMember entities in bulk.
 type PartyMemberCreateBulk struct {
 	config
 	err      error
 	builders []*PartyMemberCreate
+	conflict []sql.ConflictOption
 }
 
 // Save creates the PartyMember entities in the database.
@@ -841,6 +1615,7 @@ func (_c *PartyMemberCreateBulk) Save(ctx context.Context) ([]*PartyMember, erro
 					_, err = mutators[i+1].Mutate(root, _c.builders[i+1].mutation)
 				} else {
 					spec := &sqlgraph.BatchCreateSpec{Nodes: specs}
+					spec.OnConflict = _c.conflict
 					// Invoke the actual operation on the latest mutation in the chain.
 					if err = sqlgraph.BatchCreate(ctx, _c.driver, spec); err != nil {
 						if sqlgraph.IsConstraintError(err) {
@@ -891,6 +1666,466 @@ func (_c *PartyMemberCreateBulk) Exec(ctx context.Context) error {
 // ExecX is like Exec, but panics if an error occurs.
 func (_c *PartyMemberCreateBulk) ExecX(ctx context.Context) {
 	if err := _c.Exec(ctx); err != nil {
+		panic(err)
+	}
+}
+
+// OnConflict allows configuring the `ON CONFLICT` / `ON DUPLICATE KEY` clause
+// of the `INSERT` statement. For example:
+//
+//	client.PartyMember.CreateBulk(builders...).
+//		OnConflict(
+//			// Update the row with the new values
+//			// the was proposed for insertion.
+//			sql.ResolveWithNewValues(),
+//		).
+//		// Override some of the fields with custom
+//		// update values.
+//		Update(func(u *ent.PartyMemberUpsert) {
+//			SetCreatedAt(v+v).
+//		}).
+//		Exec(ctx)
+func (_c *PartyMemberCreateBulk) OnConflict(opts ...sql.ConflictOption) *PartyMemberUpsertBulk {
+	_c.conflict = opts
+	return &PartyMemberUpsertBulk{
+		create: _c,
+	}
+}
+
+// OnConflictColumns calls `OnConflict` and configures the columns
+// as conflict target. Using this option is equivalent to using:
+//
+//	client.PartyMember.Create().
+//		OnConflict(sql.ConflictColumns(columns...)).
+//		Exec(ctx)
+func (_c *PartyMemberCreateBulk) OnConflictColumns(columns ...string) *PartyMemberUpsertBulk {
+	_c.conflict = append(_c.conflict, sql.ConflictColumns(columns...))
+	return &PartyMemberUpsertBulk{
+		create: _c,
+	}
+}
+
+// PartyMemberUpsertBulk is the builder for "upsert"-ing
+// a bulk of PartyMember nodes.
+type PartyMemberUpsertBulk struct {
+	create *PartyMemberCreateBulk
+}
+
+// UpdateNewValues updates the mutable fields using the new values that
+// were set on create. Using this option is equivalent to using:
+//
+//	client.PartyMember.Create().
+//		OnConflict(
+//			sql.ResolveWithNewValues(),
+//		).
+//		Exec(ctx)
+func (u *PartyMemberUpsertBulk) UpdateNewValues() *PartyMemberUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithNewValues())
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
+		for _, b := range u.create.builders {
+			if _, exists := b.mutation.CreatedAt(); exists {
+				s.SetIgnore(partymember.FieldCreatedAt)
+			}
+			if _, exists := b.mutation.VillageID(); exists {
+				s.SetIgnore(partymember.FieldVillageID)
+			}
+			if _, exists := b.mutation.TownshipID(); exists {
+				s.SetIgnore(partymember.FieldTownshipID)
+			}
+		}
+	}))
+	return u
+}
+
+// Ignore sets each column to itself in case of conflict.
+// Using this option is equivalent to using:
+//
+//	client.PartyMember.Create().
+//		OnConflict(sql.ResolveWithIgnore()).
+//		Exec(ctx)
+func (u *PartyMemberUpsertBulk) Ignore() *PartyMemberUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithIgnore())
+	return u
+}
+
+// DoNothing configures the conflict_action to `DO NOTHING`.
+// Supported only by SQLite and PostgreSQL.
+func (u *PartyMemberUpsertBulk) DoNothing() *PartyMemberUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.DoNothing())
+	return u
+}
+
+// Update allows overriding fields `UPDATE` values. See the PartyMemberCreateBulk.OnConflict
+// documentation for more info.
+func (u *PartyMemberUpsertBulk) Update(set func(*PartyMemberUpsert)) *PartyMemberUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(update *sql.UpdateSet) {
+		set(&PartyMemberUpsert{UpdateSet: update})
+	}))
+	return u
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (u *PartyMemberUpsertBulk) SetUpdatedAt(v time.Time) *PartyMemberUpsertBulk {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.SetUpdatedAt(v)
+	})
+}
+
+// UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
+func (u *PartyMemberUpsertBulk) UpdateUpdatedAt() *PartyMemberUpsertBulk {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.UpdateUpdatedAt()
+	})
+}
+
+// SetDeletedAt sets the "deleted_at" field.
+func (u *PartyMemberUpsertBulk) SetDeletedAt(v time.Time) *PartyMemberUpsertBulk {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.SetDeletedAt(v)
+	})
+}
+
+// UpdateDeletedAt sets the "deleted_at" field to the value that was provided on create.
+func (u *PartyMemberUpsertBulk) UpdateDeletedAt() *PartyMemberUpsertBulk {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.UpdateDeletedAt()
+	})
+}
+
+// ClearDeletedAt clears the value of the "deleted_at" field.
+func (u *PartyMemberUpsertBulk) ClearDeletedAt() *PartyMemberUpsertBulk {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.ClearDeletedAt()
+	})
+}
+
+// SetDeleteToken sets the "delete_token" field.
+func (u *PartyMemberUpsertBulk) SetDeleteToken(v int64) *PartyMemberUpsertBulk {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.SetDeleteToken(v)
+	})
+}
+
+// AddDeleteToken adds v to the "delete_token" field.
+func (u *PartyMemberUpsertBulk) AddDeleteToken(v int64) *PartyMemberUpsertBulk {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.AddDeleteToken(v)
+	})
+}
+
+// UpdateDeleteToken sets the "delete_token" field to the value that was provided on create.
+func (u *PartyMemberUpsertBulk) UpdateDeleteToken() *PartyMemberUpsertBulk {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.UpdateDeleteToken()
+	})
+}
+
+// SetName sets the "name" field.
+func (u *PartyMemberUpsertBulk) SetName(v string) *PartyMemberUpsertBulk {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.SetName(v)
+	})
+}
+
+// UpdateName sets the "name" field to the value that was provided on create.
+func (u *PartyMemberUpsertBulk) UpdateName() *PartyMemberUpsertBulk {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.UpdateName()
+	})
+}
+
+// SetGender sets the "gender" field.
+func (u *PartyMemberUpsertBulk) SetGender(v enum.Gender) *PartyMemberUpsertBulk {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.SetGender(v)
+	})
+}
+
+// UpdateGender sets the "gender" field to the value that was provided on create.
+func (u *PartyMemberUpsertBulk) UpdateGender() *PartyMemberUpsertBulk {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.UpdateGender()
+	})
+}
+
+// SetBirthDate sets the "birth_date" field.
+func (u *PartyMemberUpsertBulk) SetBirthDate(v time.Time) *PartyMemberUpsertBulk {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.SetBirthDate(v)
+	})
+}
+
+// UpdateBirthDate sets the "birth_date" field to the value that was provided on create.
+func (u *PartyMemberUpsertBulk) UpdateBirthDate() *PartyMemberUpsertBulk {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.UpdateBirthDate()
+	})
+}
+
+// SetIDNumber sets the "id_number" field.
+func (u *PartyMemberUpsertBulk) SetIDNumber(v string) *PartyMemberUpsertBulk {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.SetIDNumber(v)
+	})
+}
+
+// UpdateIDNumber sets the "id_number" field to the value that was provided on create.
+func (u *PartyMemberUpsertBulk) UpdateIDNumber() *PartyMemberUpsertBulk {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.UpdateIDNumber()
+	})
+}
+
+// SetIDNumberSealed sets the "id_number_sealed" field.
+func (u *PartyMemberUpsertBulk) SetIDNumberSealed(v string) *PartyMemberUpsertBulk {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.SetIDNumberSealed(v)
+	})
+}
+
+// UpdateIDNumberSealed sets the "id_number_sealed" field to the value that was provided on create.
+func (u *PartyMemberUpsertBulk) UpdateIDNumberSealed() *PartyMemberUpsertBulk {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.UpdateIDNumberSealed()
+	})
+}
+
+// SetIDNumberIndex sets the "id_number_index" field.
+func (u *PartyMemberUpsertBulk) SetIDNumberIndex(v string) *PartyMemberUpsertBulk {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.SetIDNumberIndex(v)
+	})
+}
+
+// UpdateIDNumberIndex sets the "id_number_index" field to the value that was provided on create.
+func (u *PartyMemberUpsertBulk) UpdateIDNumberIndex() *PartyMemberUpsertBulk {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.UpdateIDNumberIndex()
+	})
+}
+
+// SetPhone sets the "phone" field.
+func (u *PartyMemberUpsertBulk) SetPhone(v string) *PartyMemberUpsertBulk {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.SetPhone(v)
+	})
+}
+
+// UpdatePhone sets the "phone" field to the value that was provided on create.
+func (u *PartyMemberUpsertBulk) UpdatePhone() *PartyMemberUpsertBulk {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.UpdatePhone()
+	})
+}
+
+// ClearPhone clears the value of the "phone" field.
+func (u *PartyMemberUpsertBulk) ClearPhone() *PartyMemberUpsertBulk {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.ClearPhone()
+	})
+}
+
+// SetPhoneSealed sets the "phone_sealed" field.
+func (u *PartyMemberUpsertBulk) SetPhoneSealed(v string) *PartyMemberUpsertBulk {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.SetPhoneSealed(v)
+	})
+}
+
+// UpdatePhoneSealed sets the "phone_sealed" field to the value that was provided on create.
+func (u *PartyMemberUpsertBulk) UpdatePhoneSealed() *PartyMemberUpsertBulk {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.UpdatePhoneSealed()
+	})
+}
+
+// ClearPhoneSealed clears the value of the "phone_sealed" field.
+func (u *PartyMemberUpsertBulk) ClearPhoneSealed() *PartyMemberUpsertBulk {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.ClearPhoneSealed()
+	})
+}
+
+// SetPhoneIndex sets the "phone_index" field.
+func (u *PartyMemberUpsertBulk) SetPhoneIndex(v string) *PartyMemberUpsertBulk {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.SetPhoneIndex(v)
+	})
+}
+
+// UpdatePhoneIndex sets the "phone_index" field to the value that was provided on create.
+func (u *PartyMemberUpsertBulk) UpdatePhoneIndex() *PartyMemberUpsertBulk {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.UpdatePhoneIndex()
+	})
+}
+
+// ClearPhoneIndex clears the value of the "phone_index" field.
+func (u *PartyMemberUpsertBulk) ClearPhoneIndex() *PartyMemberUpsertBulk {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.ClearPhoneIndex()
+	})
+}
+
+// SetEducation sets the "education" field.
+func (u *PartyMemberUpsertBulk) SetEducation(v enum.Education) *PartyMemberUpsertBulk {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.SetEducation(v)
+	})
+}
+
+// UpdateEducation sets the "education" field to the value that was provided on create.
+func (u *PartyMemberUpsertBulk) UpdateEducation() *PartyMemberUpsertBulk {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.UpdateEducation()
+	})
+}
+
+// SetOccupation sets the "occupation" field.
+func (u *PartyMemberUpsertBulk) SetOccupation(v enum.Occupation) *PartyMemberUpsertBulk {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.SetOccupation(v)
+	})
+}
+
+// UpdateOccupation sets the "occupation" field to the value that was provided on create.
+func (u *PartyMemberUpsertBulk) UpdateOccupation() *PartyMemberUpsertBulk {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.UpdateOccupation()
+	})
+}
+
+// SetSpecialties sets the "specialties" field.
+func (u *PartyMemberUpsertBulk) SetSpecialties(v []string) *PartyMemberUpsertBulk {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.SetSpecialties(v)
+	})
+}
+
+// UpdateSpecialties sets the "specialties" field to the value that was provided on create.
+func (u *PartyMemberUpsertBulk) UpdateSpecialties() *PartyMemberUpsertBulk {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.UpdateSpecialties()
+	})
+}
+
+// ClearSpecialties clears the value of the "specialties" field.
+func (u *PartyMemberUpsertBulk) ClearSpecialties() *PartyMemberUpsertBulk {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.ClearSpecialties()
+	})
+}
+
+// SetJoinedOn sets the "joined_on" field.
+func (u *PartyMemberUpsertBulk) SetJoinedOn(v time.Time) *PartyMemberUpsertBulk {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.SetJoinedOn(v)
+	})
+}
+
+// UpdateJoinedOn sets the "joined_on" field to the value that was provided on create.
+func (u *PartyMemberUpsertBulk) UpdateJoinedOn() *PartyMemberUpsertBulk {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.UpdateJoinedOn()
+	})
+}
+
+// SetMembership sets the "membership" field.
+func (u *PartyMemberUpsertBulk) SetMembership(v enum.MembershipKind) *PartyMemberUpsertBulk {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.SetMembership(v)
+	})
+}
+
+// UpdateMembership sets the "membership" field to the value that was provided on create.
+func (u *PartyMemberUpsertBulk) UpdateMembership() *PartyMemberUpsertBulk {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.UpdateMembership()
+	})
+}
+
+// SetCategory sets the "category" field.
+func (u *PartyMemberUpsertBulk) SetCategory(v enum.MemberCategory) *PartyMemberUpsertBulk {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.SetCategory(v)
+	})
+}
+
+// UpdateCategory sets the "category" field to the value that was provided on create.
+func (u *PartyMemberUpsertBulk) UpdateCategory() *PartyMemberUpsertBulk {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.UpdateCategory()
+	})
+}
+
+// SetStatus sets the "status" field.
+func (u *PartyMemberUpsertBulk) SetStatus(v enum.MemberStatus) *PartyMemberUpsertBulk {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.SetStatus(v)
+	})
+}
+
+// UpdateStatus sets the "status" field to the value that was provided on create.
+func (u *PartyMemberUpsertBulk) UpdateStatus() *PartyMemberUpsertBulk {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.UpdateStatus()
+	})
+}
+
+// SetLocation sets the "location" field.
+func (u *PartyMemberUpsertBulk) SetLocation(v string) *PartyMemberUpsertBulk {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.SetLocation(v)
+	})
+}
+
+// UpdateLocation sets the "location" field to the value that was provided on create.
+func (u *PartyMemberUpsertBulk) UpdateLocation() *PartyMemberUpsertBulk {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.UpdateLocation()
+	})
+}
+
+// ClearLocation clears the value of the "location" field.
+func (u *PartyMemberUpsertBulk) ClearLocation() *PartyMemberUpsertBulk {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.ClearLocation()
+	})
+}
+
+// SetOrganizationID sets the "organization_id" field.
+func (u *PartyMemberUpsertBulk) SetOrganizationID(v int) *PartyMemberUpsertBulk {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.SetOrganizationID(v)
+	})
+}
+
+// UpdateOrganizationID sets the "organization_id" field to the value that was provided on create.
+func (u *PartyMemberUpsertBulk) UpdateOrganizationID() *PartyMemberUpsertBulk {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.UpdateOrganizationID()
+	})
+}
+
+// Exec executes the query.
+func (u *PartyMemberUpsertBulk) Exec(ctx context.Context) error {
+	if u.create.err != nil {
+		return u.create.err
+	}
+	for i, b := range u.create.builders {
+		if len(b.conflict) != 0 {
+			return fmt.Errorf("ent: OnConflict was set for builder %d. Set it on the PartyMemberCreateBulk instead", i)
+		}
+	}
+	if len(u.create.conflict) == 0 {
+		return errors.New("ent: missing options for PartyMemberCreateBulk.OnConflict")
+	}
+	return u.create.Exec(ctx)
+}
+
+// ExecX is like Exec, but panics if an error occurs.
+func (u *PartyMemberUpsertBulk) ExecX(ctx context.Context) {
+	if err := u.create.Exec(ctx); err != nil {
 		panic(err)
 	}
 }

@@ -5,6 +5,7 @@ package ent
 import (
 	"context"
 	"database/sql/driver"
+	"errors"
 	"fmt"
 	"math"
 
@@ -624,6 +625,12 @@ func (_q *PartyMemberQuery) prepareQuery(ctx context.Context) error {
 			return err
 		}
 		_q.sql = prev
+	}
+	if partymember.Policy == nil {
+		return errors.New("ent: uninitialized partymember.Policy (forgotten import ent/runtime?)")
+	}
+	if err := partymember.Policy.EvalQuery(ctx, _q); err != nil {
+		return err
 	}
 	return nil
 }

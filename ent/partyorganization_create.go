@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"time"
 
+	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/nanpiao/sbqw/ent/department"
@@ -24,6 +25,7 @@ type PartyOrganizationCreate struct {
 	config
 	mutation *PartyOrganizationMutation
 	hooks    []Hook
+	conflict []sql.ConflictOption
 }
 
 // SetCreatedAt sets the "created_at" field.
@@ -292,6 +294,7 @@ func (_c *PartyOrganizationCreate) createSpec() (*PartyOrganization, *sqlgraph.C
 		_node = &PartyOrganization{config: _c.config}
 		_spec = sqlgraph.NewCreateSpec(partyorganization.Table, sqlgraph.NewFieldSpec(partyorganization.FieldID, field.TypeInt))
 	)
+	_spec.OnConflict = _c.conflict
 	if value, ok := _c.mutation.CreatedAt(); ok {
 		_spec.SetField(partyorganization.FieldCreatedAt, field.TypeTime, value)
 		_node.CreatedAt = value
@@ -402,11 +405,304 @@ func (_c *PartyOrganizationCreate) createSpec() (*PartyOrganization, *sqlgraph.C
 	return _node, _spec
 }
 
+// OnConflict allows configuring the `ON CONFLICT` / `ON DUPLICATE KEY` clause
+// of the `INSERT` statement. For example:
+//
+//	client.PartyOrganization.Create().
+//		SetCreatedAt(v).
+//		OnConflict(
+//			// Update the row with the new values
+//			// the was proposed for insertion.
+//			sql.ResolveWithNewValues(),
+//		).
+//		// Override some of the fields with custom
+//		// update values.
+//		Update(func(u *ent.PartyOrganizationUpsert) {
+//			SetCreatedAt(v+v).
+//		}).
+//		Exec(ctx)
+func (_c *PartyOrganizationCreate) OnConflict(opts ...sql.ConflictOption) *PartyOrganizationUpsertOne {
+	_c.conflict = opts
+	return &PartyOrganizationUpsertOne{
+		create: _c,
+	}
+}
+
+// OnConflictColumns calls `OnConflict` and configures the columns
+// as conflict target. Using this option is equivalent to using:
+//
+//	client.PartyOrganization.Create().
+//		OnConflict(sql.ConflictColumns(columns...)).
+//		Exec(ctx)
+func (_c *PartyOrganizationCreate) OnConflictColumns(columns ...string) *PartyOrganizationUpsertOne {
+	_c.conflict = append(_c.conflict, sql.ConflictColumns(columns...))
+	return &PartyOrganizationUpsertOne{
+		create: _c,
+	}
+}
+
+type (
+	// PartyOrganizationUpsertOne is the builder for "upsert"-ing
+	//  one PartyOrganization node.
+	PartyOrganizationUpsertOne struct {
+		create *PartyOrganizationCreate
+	}
+
+	// PartyOrganizationUpsert is the "OnConflict" setter.
+	PartyOrganizationUpsert struct {
+		*sql.UpdateSet
+	}
+)
+
+// SetUpdatedAt sets the "updated_at" field.
+func (u *PartyOrganizationUpsert) SetUpdatedAt(v time.Time) *PartyOrganizationUpsert {
+	u.Set(partyorganization.FieldUpdatedAt, v)
+	return u
+}
+
+// UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
+func (u *PartyOrganizationUpsert) UpdateUpdatedAt() *PartyOrganizationUpsert {
+	u.SetExcluded(partyorganization.FieldUpdatedAt)
+	return u
+}
+
+// SetDeletedAt sets the "deleted_at" field.
+func (u *PartyOrganizationUpsert) SetDeletedAt(v time.Time) *PartyOrganizationUpsert {
+	u.Set(partyorganization.FieldDeletedAt, v)
+	return u
+}
+
+// UpdateDeletedAt sets the "deleted_at" field to the value that was provided on create.
+func (u *PartyOrganizationUpsert) UpdateDeletedAt() *PartyOrganizationUpsert {
+	u.SetExcluded(partyorganization.FieldDeletedAt)
+	return u
+}
+
+// ClearDeletedAt clears the value of the "deleted_at" field.
+func (u *PartyOrganizationUpsert) ClearDeletedAt() *PartyOrganizationUpsert {
+	u.SetNull(partyorganization.FieldDeletedAt)
+	return u
+}
+
+// SetDeleteToken sets the "delete_token" field.
+func (u *PartyOrganizationUpsert) SetDeleteToken(v int64) *PartyOrganizationUpsert {
+	u.Set(partyorganization.FieldDeleteToken, v)
+	return u
+}
+
+// UpdateDeleteToken sets the "delete_token" field to the value that was provided on create.
+func (u *PartyOrganizationUpsert) UpdateDeleteToken() *PartyOrganizationUpsert {
+	u.SetExcluded(partyorganization.FieldDeleteToken)
+	return u
+}
+
+// AddDeleteToken adds v to the "delete_token" field.
+func (u *PartyOrganizationUpsert) AddDeleteToken(v int64) *PartyOrganizationUpsert {
+	u.Add(partyorganization.FieldDeleteToken, v)
+	return u
+}
+
+// SetName sets the "name" field.
+func (u *PartyOrganizationUpsert) SetName(v string) *PartyOrganizationUpsert {
+	u.Set(partyorganization.FieldName, v)
+	return u
+}
+
+// UpdateName sets the "name" field to the value that was provided on create.
+func (u *PartyOrganizationUpsert) UpdateName() *PartyOrganizationUpsert {
+	u.SetExcluded(partyorganization.FieldName)
+	return u
+}
+
+// SetKind sets the "kind" field.
+func (u *PartyOrganizationUpsert) SetKind(v enum.OrganizationKind) *PartyOrganizationUpsert {
+	u.Set(partyorganization.FieldKind, v)
+	return u
+}
+
+// UpdateKind sets the "kind" field to the value that was provided on create.
+func (u *PartyOrganizationUpsert) UpdateKind() *PartyOrganizationUpsert {
+	u.SetExcluded(partyorganization.FieldKind)
+	return u
+}
+
+// UpdateNewValues updates the mutable fields using the new values that were set on create.
+// Using this option is equivalent to using:
+//
+//	client.PartyOrganization.Create().
+//		OnConflict(
+//			sql.ResolveWithNewValues(),
+//		).
+//		Exec(ctx)
+func (u *PartyOrganizationUpsertOne) UpdateNewValues() *PartyOrganizationUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithNewValues())
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
+		if _, exists := u.create.mutation.CreatedAt(); exists {
+			s.SetIgnore(partyorganization.FieldCreatedAt)
+		}
+		if _, exists := u.create.mutation.TownshipID(); exists {
+			s.SetIgnore(partyorganization.FieldTownshipID)
+		}
+		if _, exists := u.create.mutation.VillageID(); exists {
+			s.SetIgnore(partyorganization.FieldVillageID)
+		}
+		if _, exists := u.create.mutation.DepartmentID(); exists {
+			s.SetIgnore(partyorganization.FieldDepartmentID)
+		}
+	}))
+	return u
+}
+
+// Ignore sets each column to itself in case of conflict.
+// Using this option is equivalent to using:
+//
+//	client.PartyOrganization.Create().
+//	    OnConflict(sql.ResolveWithIgnore()).
+//	    Exec(ctx)
+func (u *PartyOrganizationUpsertOne) Ignore() *PartyOrganizationUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithIgnore())
+	return u
+}
+
+// DoNothing configures the conflict_action to `DO NOTHING`.
+// Supported only by SQLite and PostgreSQL.
+func (u *PartyOrganizationUpsertOne) DoNothing() *PartyOrganizationUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.DoNothing())
+	return u
+}
+
+// Update allows overriding fields `UPDATE` values. See the PartyOrganizationCreate.OnConflict
+// documentation for more info.
+func (u *PartyOrganizationUpsertOne) Update(set func(*PartyOrganizationUpsert)) *PartyOrganizationUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(update *sql.UpdateSet) {
+		set(&PartyOrganizationUpsert{UpdateSet: update})
+	}))
+	return u
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (u *PartyOrganizationUpsertOne) SetUpdatedAt(v time.Time) *PartyOrganizationUpsertOne {
+	return u.Update(func(s *PartyOrganizationUpsert) {
+		s.SetUpdatedAt(v)
+	})
+}
+
+// UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
+func (u *PartyOrganizationUpsertOne) UpdateUpdatedAt() *PartyOrganizationUpsertOne {
+	return u.Update(func(s *PartyOrganizationUpsert) {
+		s.UpdateUpdatedAt()
+	})
+}
+
+// SetDeletedAt sets the "deleted_at" field.
+func (u *PartyOrganizationUpsertOne) SetDeletedAt(v time.Time) *PartyOrganizationUpsertOne {
+	return u.Update(func(s *PartyOrganizationUpsert) {
+		s.SetDeletedAt(v)
+	})
+}
+
+// UpdateDeletedAt sets the "deleted_at" field to the value that was provided on create.
+func (u *PartyOrganizationUpsertOne) UpdateDeletedAt() *PartyOrganizationUpsertOne {
+	return u.Update(func(s *PartyOrganizationUpsert) {
+		s.UpdateDeletedAt()
+	})
+}
+
+// ClearDeletedAt clears the value of the "deleted_at" field.
+func (u *PartyOrganizationUpsertOne) ClearDeletedAt() *PartyOrganizationUpsertOne {
+	return u.Update(func(s *PartyOrganizationUpsert) {
+		s.ClearDeletedAt()
+	})
+}
+
+// SetDeleteToken sets the "delete_token" field.
+func (u *PartyOrganizationUpsertOne) SetDeleteToken(v int64) *PartyOrganizationUpsertOne {
+	return u.Update(func(s *PartyOrganizationUpsert) {
+		s.SetDeleteToken(v)
+	})
+}
+
+// AddDeleteToken adds v to the "delete_token" field.
+func (u *PartyOrganizationUpsertOne) AddDeleteToken(v int64) *PartyOrganizationUpsertOne {
+	return u.Update(func(s *PartyOrganizationUpsert) {
+		s.AddDeleteToken(v)
+	})
+}
+
+// UpdateDeleteToken sets the "delete_token" field to the value that was provided on create.
+func (u *PartyOrganizationUpsertOne) UpdateDeleteToken() *PartyOrganizationUpsertOne {
+	return u.Update(func(s *PartyOrganizationUpsert) {
+		s.UpdateDeleteToken()
+	})
+}
+
+// SetName sets the "name" field.
+func (u *PartyOrganizationUpsertOne) SetName(v string) *PartyOrganizationUpsertOne {
+	return u.Update(func(s *PartyOrganizationUpsert) {
+		s.SetName(v)
+	})
+}
+
+// UpdateName sets the "name" field to the value that was provided on create.
+func (u *PartyOrganizationUpsertOne) UpdateName() *PartyOrganizationUpsertOne {
+	return u.Update(func(s *PartyOrganizationUpsert) {
+		s.UpdateName()
+	})
+}
+
+// SetKind sets the "kind" field.
+func (u *PartyOrganizationUpsertOne) SetKind(v enum.OrganizationKind) *PartyOrganizationUpsertOne {
+	return u.Update(func(s *PartyOrganizationUpsert) {
+		s.SetKind(v)
+	})
+}
+
+// UpdateKind sets the "kind" field to the value that was provided on create.
+func (u *PartyOrganizationUpsertOne) UpdateKind() *PartyOrganizationUpsertOne {
+	return u.Update(func(s *PartyOrganizationUpsert) {
+		s.UpdateKind()
+	})
+}
+
+// Exec executes the query.
+func (u *PartyOrganizationUpsertOne) Exec(ctx context.Context) error {
+	if len(u.create.conflict) == 0 {
+		return errors.New("ent: missing options for PartyOrganizationCreate.OnConflict")
+	}
+	return u.create.Exec(ctx)
+}
+
+// ExecX is like Exec, but panics if an error occurs.
+func (u *PartyOrganizationUpsertOne) ExecX(ctx context.Context) {
+	if err := u.create.Exec(ctx); err != nil {
+		panic(err)
+	}
+}
+
+// Exec executes the UPSERT query and returns the inserted/updated ID.
+func (u *PartyOrganizationUpsertOne) ID(ctx context.Context) (id int, err error) {
+	node, err := u.create.Save(ctx)
+	if err != nil {
+		return id, err
+	}
+	return node.ID, nil
+}
+
+// IDX is like ID, but panics if an error occurs.
+func (u *PartyOrganizationUpsertOne) IDX(ctx context.Context) int {
+	id, err := u.ID(ctx)
+	if err != nil {
+		panic(err)
+	}
+	return id
+}
+
 // PartyOrganizationCreateBulk is the builder for creating many PartyOrganization entities in bulk.
 type PartyOrganizationCreateBulk struct {
 	config
 	err      error
 	builders []*PartyOrganizationCreate
+	conflict []sql.ConflictOption
 }
 
 // Save creates the PartyOrganization entities in the database.
@@ -436,6 +732,7 @@ func (_c *PartyOrganizationCreateBulk) Save(ctx context.Context) ([]*PartyOrgani
 					_, err = mutators[i+1].Mutate(root, _c.builders[i+1].mutation)
 				} else {
 					spec := &sqlgraph.BatchCreateSpec{Nodes: specs}
+					spec.OnConflict = _c.conflict
 					// Invoke the actual operation on the latest mutation in the chain.
 					if err = sqlgraph.BatchCreate(ctx, _c.driver, spec); err != nil {
 						if sqlgraph.IsConstraintError(err) {
@@ -486,6 +783,210 @@ func (_c *PartyOrganizationCreateBulk) Exec(ctx context.Context) error {
 // ExecX is like Exec, but panics if an error occurs.
 func (_c *PartyOrganizationCreateBulk) ExecX(ctx context.Context) {
 	if err := _c.Exec(ctx); err != nil {
+		panic(err)
+	}
+}
+
+// OnConflict allows configuring the `ON CONFLICT` / `ON DUPLICATE KEY` clause
+// of the `INSERT` statement. For example:
+//
+//	client.PartyOrganization.CreateBulk(builders...).
+//		OnConflict(
+//			// Update the row with the new values
+//			// the was proposed for insertion.
+//			sql.ResolveWithNewValues(),
+//		).
+//		// Override some of the fields with custom
+//		// update values.
+//		Update(func(u *ent.PartyOrganizationUpsert) {
+//			SetCreatedAt(v+v).
+//		}).
+//		Exec(ctx)
+func (_c *PartyOrganizationCreateBulk) OnConflict(opts ...sql.ConflictOption) *PartyOrganizationUpsertBulk {
+	_c.conflict = opts
+	return &PartyOrganizationUpsertBulk{
+		create: _c,
+	}
+}
+
+// OnConflictColumns calls `OnConflict` and configures the columns
+// as conflict target. Using this option is equivalent to using:
+//
+//	client.PartyOrganization.Create().
+//		OnConflict(sql.ConflictColumns(columns...)).
+//		Exec(ctx)
+func (_c *PartyOrganizationCreateBulk) OnConflictColumns(columns ...string) *PartyOrganizationUpsertBulk {
+	_c.conflict = append(_c.conflict, sql.ConflictColumns(columns...))
+	return &PartyOrganizationUpsertBulk{
+		create: _c,
+	}
+}
+
+// PartyOrganizationUpsertBulk is the builder for "upsert"-ing
+// a bulk of PartyOrganization nodes.
+type PartyOrganizationUpsertBulk struct {
+	create *PartyOrganizationCreateBulk
+}
+
+// UpdateNewValues updates the mutable fields using the new values that
+// were set on create. Using this option is equivalent to using:
+//
+//	client.PartyOrganization.Create().
+//		OnConflict(
+//			sql.ResolveWithNewValues(),
+//		).
+//		Exec(ctx)
+func (u *PartyOrganizationUpsertBulk) UpdateNewValues() *PartyOrganizationUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithNewValues())
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
+		for _, b := range u.create.builders {
+			if _, exists := b.mutation.CreatedAt(); exists {
+				s.SetIgnore(partyorganization.FieldCreatedAt)
+			}
+			if _, exists := b.mutation.TownshipID(); exists {
+				s.SetIgnore(partyorganization.FieldTownshipID)
+			}
+			if _, exists := b.mutation.VillageID(); exists {
+				s.SetIgnore(partyorganization.FieldVillageID)
+			}
+			if _, exists := b.mutation.DepartmentID(); exists {
+				s.SetIgnore(partyorganization.FieldDepartmentID)
+			}
+		}
+	}))
+	return u
+}
+
+// Ignore sets each column to itself in case of conflict.
+// Using this option is equivalent to using:
+//
+//	client.PartyOrganization.Create().
+//		OnConflict(sql.ResolveWithIgnore()).
+//		Exec(ctx)
+func (u *PartyOrganizationUpsertBulk) Ignore() *PartyOrganizationUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithIgnore())
+	return u
+}
+
+// DoNothing configures the conflict_action to `DO NOTHING`.
+// Supported only by SQLite and PostgreSQL.
+func (u *PartyOrganizationUpsertBulk) DoNothing() *PartyOrganizationUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.DoNothing())
+	return u
+}
+
+// Update allows overriding fields `UPDATE` values. See the PartyOrganizationCreateBulk.OnConflict
+// documentation for more info.
+func (u *PartyOrganizationUpsertBulk) Update(set func(*PartyOrganizationUpsert)) *PartyOrganizationUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(update *sql.UpdateSet) {
+		set(&PartyOrganizationUpsert{UpdateSet: update})
+	}))
+	return u
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (u *PartyOrganizationUpsertBulk) SetUpdatedAt(v time.Time) *PartyOrganizationUpsertBulk {
+	return u.Update(func(s *PartyOrganizationUpsert) {
+		s.SetUpdatedAt(v)
+	})
+}
+
+// UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
+func (u *PartyOrganizationUpsertBulk) UpdateUpdatedAt() *PartyOrganizationUpsertBulk {
+	return u.Update(func(s *PartyOrganizationUpsert) {
+		s.UpdateUpdatedAt()
+	})
+}
+
+// SetDeletedAt sets the "deleted_at" field.
+func (u *PartyOrganizationUpsertBulk) SetDeletedAt(v time.Time) *PartyOrganizationUpsertBulk {
+	return u.Update(func(s *PartyOrganizationUpsert) {
+		s.SetDeletedAt(v)
+	})
+}
+
+// UpdateDeletedAt sets the "deleted_at" field to the value that was provided on create.
+func (u *PartyOrganizationUpsertBulk) UpdateDeletedAt() *PartyOrganizationUpsertBulk {
+	return u.Update(func(s *PartyOrganizationUpsert) {
+		s.UpdateDeletedAt()
+	})
+}
+
+// ClearDeletedAt clears the value of the "deleted_at" field.
+func (u *PartyOrganizationUpsertBulk) ClearDeletedAt() *PartyOrganizationUpsertBulk {
+	return u.Update(func(s *PartyOrganizationUpsert) {
+		s.ClearDeletedAt()
+	})
+}
+
+// SetDeleteToken sets the "delete_token" field.
+func (u *PartyOrganizationUpsertBulk) SetDeleteToken(v int64) *PartyOrganizationUpsertBulk {
+	return u.Update(func(s *PartyOrganizationUpsert) {
+		s.SetDeleteToken(v)
+	})
+}
+
+// AddDeleteToken adds v to the "delete_token" field.
+func (u *PartyOrganizationUpsertBulk) AddDeleteToken(v int64) *PartyOrganizationUpsertBulk {
+	return u.Update(func(s *PartyOrganizationUpsert) {
+		s.AddDeleteToken(v)
+	})
+}
+
+// UpdateDeleteToken sets the "delete_token" field to the value that was provided on create.
+func (u *PartyOrganizationUpsertBulk) UpdateDeleteToken() *PartyOrganizationUpsertBulk {
+	return u.Update(func(s *PartyOrganizationUpsert) {
+		s.UpdateDeleteToken()
+	})
+}
+
+// SetName sets the "name" field.
+func (u *PartyOrganizationUpsertBulk) SetName(v string) *PartyOrganizationUpsertBulk {
+	return u.Update(func(s *PartyOrganizationUpsert) {
+		s.SetName(v)
+	})
+}
+
+// UpdateName sets the "name" field to the value that was provided on create.
+func (u *PartyOrganizationUpsertBulk) UpdateName() *PartyOrganizationUpsertBulk {
+	return u.Update(func(s *PartyOrganizationUpsert) {
+		s.UpdateName()
+	})
+}
+
+// SetKind sets the "kind" field.
+func (u *PartyOrganizationUpsertBulk) SetKind(v enum.OrganizationKind) *PartyOrganizationUpsertBulk {
+	return u.Update(func(s *PartyOrganizationUpsert) {
+		s.SetKind(v)
+	})
+}
+
+// UpdateKind sets the "kind" field to the value that was provided on create.
+func (u *PartyOrganizationUpsertBulk) UpdateKind() *PartyOrganizationUpsertBulk {
+	return u.Update(func(s *PartyOrganizationUpsert) {
+		s.UpdateKind()
+	})
+}
+
+// Exec executes the query.
+func (u *PartyOrganizationUpsertBulk) Exec(ctx context.Context) error {
+	if u.create.err != nil {
+		return u.create.err
+	}
+	for i, b := range u.create.builders {
+		if len(b.conflict) != 0 {
+			return fmt.Errorf("ent: OnConflict was set for builder %d. Set it on the PartyOrganizationCreateBulk instead", i)
+		}
+	}
+	if len(u.create.conflict) == 0 {
+		return errors.New("ent: missing options for PartyOrganizationCreateBulk.OnConflict")
+	}
+	return u.create.Exec(ctx)
+}
+
+// ExecX is like Exec, but panics if an error occurs.
+func (u *PartyOrganizationUpsertBulk) ExecX(ctx context.Context) {
+	if err := u.create.Exec(ctx); err != nil {
 		panic(err)
 	}
 }

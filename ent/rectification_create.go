@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"time"
 
+	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/nanpiao/sbqw/ent/department"
@@ -21,6 +22,7 @@ type RectificationCreate struct {
 	config
 	mutation *RectificationMutation
 	hooks    []Hook
+	conflict []sql.ConflictOption
 }
 
 // SetCreatedAt sets the "created_at" field.
@@ -351,6 +353,7 @@ func (_c *RectificationCreate) createSpec() (*Rectification, *sqlgraph.CreateSpe
 		_node = &Rectification{config: _c.config}
 		_spec = sqlgraph.NewCreateSpec(rectification.Table, sqlgraph.NewFieldSpec(rectification.FieldID, field.TypeInt))
 	)
+	_spec.OnConflict = _c.conflict
 	if value, ok := _c.mutation.CreatedAt(); ok {
 		_spec.SetField(rectification.FieldCreatedAt, field.TypeTime, value)
 		_node.CreatedAt = value
@@ -436,11 +439,535 @@ func (_c *RectificationCreate) createSpec() (*Rectification, *sqlgraph.CreateSpe
 	return _node, _spec
 }
 
+// OnConflict allows configuring the `ON CONFLICT` / `ON DUPLICATE KEY` clause
+// of the `INSERT` statement. For example:
+//
+//	client.Rectification.Create().
+//		SetCreatedAt(v).
+//		OnConflict(
+//			// Update the row with the new values
+//			// the was proposed for insertion.
+//			sql.ResolveWithNewValues(),
+//		).
+//		// Override some of the fields with custom
+//		// update values.
+//		Update(func(u *ent.RectificationUpsert) {
+//			SetCreatedAt(v+v).
+//		}).
+//		Exec(ctx)
+func (_c *RectificationCreate) OnConflict(opts ...sql.ConflictOption) *RectificationUpsertOne {
+	_c.conflict = opts
+	return &RectificationUpsertOne{
+		create: _c,
+	}
+}
+
+// OnConflictColumns calls `OnConflict` and configures the columns
+// as conflict target. Using this option is equivalent to using:
+//
+//	client.Rectification.Create().
+//		OnConflict(sql.ConflictColumns(columns...)).
+//		Exec(ctx)
+func (_c *RectificationCreate) OnConflictColumns(columns ...string) *RectificationUpsertOne {
+	_c.conflict = append(_c.conflict, sql.ConflictColumns(columns...))
+	return &RectificationUpsertOne{
+		create: _c,
+	}
+}
+
+type (
+	// RectificationUpsertOne is the builder for "upsert"-ing
+	//  one Rectification node.
+	RectificationUpsertOne struct {
+		create *RectificationCreate
+	}
+
+	// RectificationUpsert is the "OnConflict" setter.
+	RectificationUpsert struct {
+		*sql.UpdateSet
+	}
+)
+
+// SetUpdatedAt sets the "updated_at" field.
+func (u *RectificationUpsert) SetUpdatedAt(v time.Time) *RectificationUpsert {
+	u.Set(rectification.FieldUpdatedAt, v)
+	return u
+}
+
+// UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
+func (u *RectificationUpsert) UpdateUpdatedAt() *RectificationUpsert {
+	u.SetExcluded(rectification.FieldUpdatedAt)
+	return u
+}
+
+// SetDeletedAt sets the "deleted_at" field.
+func (u *RectificationUpsert) SetDeletedAt(v time.Time) *RectificationUpsert {
+	u.Set(rectification.FieldDeletedAt, v)
+	return u
+}
+
+// UpdateDeletedAt sets the "deleted_at" field to the value that was provided on create.
+func (u *RectificationUpsert) UpdateDeletedAt() *RectificationUpsert {
+	u.SetExcluded(rectification.FieldDeletedAt)
+	return u
+}
+
+// ClearDeletedAt clears the value of the "deleted_at" field.
+func (u *RectificationUpsert) ClearDeletedAt() *RectificationUpsert {
+	u.SetNull(rectification.FieldDeletedAt)
+	return u
+}
+
+// SetDeleteToken sets the "delete_token" field.
+func (u *RectificationUpsert) SetDeleteToken(v int64) *RectificationUpsert {
+	u.Set(rectification.FieldDeleteToken, v)
+	return u
+}
+
+// UpdateDeleteToken sets the "delete_token" field to the value that was provided on create.
+func (u *RectificationUpsert) UpdateDeleteToken() *RectificationUpsert {
+	u.SetExcluded(rectification.FieldDeleteToken)
+	return u
+}
+
+// AddDeleteToken adds v to the "delete_token" field.
+func (u *RectificationUpsert) AddDeleteToken(v int64) *RectificationUpsert {
+	u.Add(rectification.FieldDeleteToken, v)
+	return u
+}
+
+// SetYear sets the "year" field.
+func (u *RectificationUpsert) SetYear(v int) *RectificationUpsert {
+	u.Set(rectification.FieldYear, v)
+	return u
+}
+
+// UpdateYear sets the "year" field to the value that was provided on create.
+func (u *RectificationUpsert) UpdateYear() *RectificationUpsert {
+	u.SetExcluded(rectification.FieldYear)
+	return u
+}
+
+// AddYear adds v to the "year" field.
+func (u *RectificationUpsert) AddYear(v int) *RectificationUpsert {
+	u.Add(rectification.FieldYear, v)
+	return u
+}
+
+// SetKind sets the "kind" field.
+func (u *RectificationUpsert) SetKind(v enum.RectificationKind) *RectificationUpsert {
+	u.Set(rectification.FieldKind, v)
+	return u
+}
+
+// UpdateKind sets the "kind" field to the value that was provided on create.
+func (u *RectificationUpsert) UpdateKind() *RectificationUpsert {
+	u.SetExcluded(rectification.FieldKind)
+	return u
+}
+
+// SetMeasures sets the "measures" field.
+func (u *RectificationUpsert) SetMeasures(v string) *RectificationUpsert {
+	u.Set(rectification.FieldMeasures, v)
+	return u
+}
+
+// UpdateMeasures sets the "measures" field to the value that was provided on create.
+func (u *RectificationUpsert) UpdateMeasures() *RectificationUpsert {
+	u.SetExcluded(rectification.FieldMeasures)
+	return u
+}
+
+// SetProgress sets the "progress" field.
+func (u *RectificationUpsert) SetProgress(v int) *RectificationUpsert {
+	u.Set(rectification.FieldProgress, v)
+	return u
+}
+
+// UpdateProgress sets the "progress" field to the value that was provided on create.
+func (u *RectificationUpsert) UpdateProgress() *RectificationUpsert {
+	u.SetExcluded(rectification.FieldProgress)
+	return u
+}
+
+// AddProgress adds v to the "progress" field.
+func (u *RectificationUpsert) AddProgress(v int) *RectificationUpsert {
+	u.Add(rectification.FieldProgress, v)
+	return u
+}
+
+// SetStatus sets the "status" field.
+func (u *RectificationUpsert) SetStatus(v enum.RectificationStatus) *RectificationUpsert {
+	u.Set(rectification.FieldStatus, v)
+	return u
+}
+
+// UpdateStatus sets the "status" field to the value that was provided on create.
+func (u *RectificationUpsert) UpdateStatus() *RectificationUpsert {
+	u.SetExcluded(rectification.FieldStatus)
+	return u
+}
+
+// SetAcceptanceScore sets the "acceptance_score" field.
+func (u *RectificationUpsert) SetAcceptanceScore(v int) *RectificationUpsert {
+	u.Set(rectification.FieldAcceptanceScore, v)
+	return u
+}
+
+// UpdateAcceptanceScore sets the "acceptance_score" field to the value that was provided on create.
+func (u *RectificationUpsert) UpdateAcceptanceScore() *RectificationUpsert {
+	u.SetExcluded(rectification.FieldAcceptanceScore)
+	return u
+}
+
+// AddAcceptanceScore adds v to the "acceptance_score" field.
+func (u *RectificationUpsert) AddAcceptanceScore(v int) *RectificationUpsert {
+	u.Add(rectification.FieldAcceptanceScore, v)
+	return u
+}
+
+// ClearAcceptanceScore clears the value of the "acceptance_score" field.
+func (u *RectificationUpsert) ClearAcceptanceScore() *RectificationUpsert {
+	u.SetNull(rectification.FieldAcceptanceScore)
+	return u
+}
+
+// SetDueOn sets the "due_on" field.
+func (u *RectificationUpsert) SetDueOn(v time.Time) *RectificationUpsert {
+	u.Set(rectification.FieldDueOn, v)
+	return u
+}
+
+// UpdateDueOn sets the "due_on" field to the value that was provided on create.
+func (u *RectificationUpsert) UpdateDueOn() *RectificationUpsert {
+	u.SetExcluded(rectification.FieldDueOn)
+	return u
+}
+
+// ClearDueOn clears the value of the "due_on" field.
+func (u *RectificationUpsert) ClearDueOn() *RectificationUpsert {
+	u.SetNull(rectification.FieldDueOn)
+	return u
+}
+
+// SetDepartmentID sets the "department_id" field.
+func (u *RectificationUpsert) SetDepartmentID(v int) *RectificationUpsert {
+	u.Set(rectification.FieldDepartmentID, v)
+	return u
+}
+
+// UpdateDepartmentID sets the "department_id" field to the value that was provided on create.
+func (u *RectificationUpsert) UpdateDepartmentID() *RectificationUpsert {
+	u.SetExcluded(rectification.FieldDepartmentID)
+	return u
+}
+
+// ClearDepartmentID clears the value of the "department_id" field.
+func (u *RectificationUpsert) ClearDepartmentID() *RectificationUpsert {
+	u.SetNull(rectification.FieldDepartmentID)
+	return u
+}
+
+// UpdateNewValues updates the mutable fields using the new values that were set on create.
+// Using this option is equivalent to using:
+//
+//	client.Rectification.Create().
+//		OnConflict(
+//			sql.ResolveWithNewValues(),
+//		).
+//		Exec(ctx)
+func (u *RectificationUpsertOne) UpdateNewValues() *RectificationUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithNewValues())
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
+		if _, exists := u.create.mutation.CreatedAt(); exists {
+			s.SetIgnore(rectification.FieldCreatedAt)
+		}
+		if _, exists := u.create.mutation.VillageID(); exists {
+			s.SetIgnore(rectification.FieldVillageID)
+		}
+		if _, exists := u.create.mutation.TownshipID(); exists {
+			s.SetIgnore(rectification.FieldTownshipID)
+		}
+	}))
+	return u
+}
+
+// Ignore sets each column to itself in case of conflict.
+// Using this option is equivalent to using:
+//
+//	client.Rectification.Create().
+//	    OnConflict(sql.ResolveWithIgnore()).
+//	    Exec(ctx)
+func (u *RectificationUpsertOne) Ignore() *RectificationUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithIgnore())
+	return u
+}
+
+// DoNothing configures the conflict_action to `DO NOTHING`.
+// Supported only by SQLite and PostgreSQL.
+func (u *RectificationUpsertOne) DoNothing() *RectificationUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.DoNothing())
+	return u
+}
+
+// Update allows overriding fields `UPDATE` values. See the RectificationCreate.OnConflict
+// documentation for more info.
+func (u *RectificationUpsertOne) Update(set func(*RectificationUpsert)) *RectificationUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(update *sql.UpdateSet) {
+		set(&RectificationUpsert{UpdateSet: update})
+	}))
+	return u
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (u *RectificationUpsertOne) SetUpdatedAt(v time.Time) *RectificationUpsertOne {
+	return u.Update(func(s *RectificationUpsert) {
+		s.SetUpdatedAt(v)
+	})
+}
+
+// UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
+func (u *RectificationUpsertOne) UpdateUpdatedAt() *RectificationUpsertOne {
+	return u.Update(func(s *RectificationUpsert) {
+		s.UpdateUpdatedAt()
+	})
+}
+
+// SetDeletedAt sets the "deleted_at" field.
+func (u *RectificationUpsertOne) SetDeletedAt(v time.Time) *RectificationUpsertOne {
+	return u.Update(func(s *RectificationUpsert) {
+		s.SetDeletedAt(v)
+	})
+}
+
+// UpdateDeletedAt sets the "deleted_at" field to the value that was provided on create.
+func (u *RectificationUpsertOne) UpdateDeletedAt() *RectificationUpsertOne {
+	return u.Update(func(s *RectificationUpsert) {
+		s.UpdateDeletedAt()
+	})
+}
+
+// ClearDeletedAt clears the value of the "deleted_at" field.
+func (u *RectificationUpsertOne) ClearDeletedAt() *RectificationUpsertOne {
+	return u.Update(func(s *RectificationUpsert) {
+		s.ClearDeletedAt()
+	})
+}
+
+// SetDeleteToken sets the "delete_token" field.
+func (u *RectificationUpsertOne) SetDeleteToken(v int64) *RectificationUpsertOne {
+	return u.Update(func(s *RectificationUpsert) {
+		s.SetDeleteToken(v)
+	})
+}
+
+// AddDeleteToken adds v to the "delete_token" field.
+func (u *RectificationUpsertOne) AddDeleteToken(v int64) *RectificationUpsertOne {
+	return u.Update(func(s *RectificationUpsert) {
+		s.AddDeleteToken(v)
+	})
+}
+
+// UpdateDeleteToken sets the "delete_token" field to the value that was provided on create.
+func (u *RectificationUpsertOne) UpdateDeleteToken() *RectificationUpsertOne {
+	return u.Update(func(s *RectificationUpsert) {
+		s.UpdateDeleteToken()
+	})
+}
+
+// SetYear sets the "year" field.
+func (u *RectificationUpsertOne) SetYear(v int) *RectificationUpsertOne {
+	return u.Update(func(s *RectificationUpsert) {
+		s.SetYear(v)
+	})
+}
+
+// AddYear adds v to the "year" field.
+func (u *RectificationUpsertOne) AddYear(v int) *RectificationUpsertOne {
+	return u.Update(func(s *RectificationUpsert) {
+		s.AddYear(v)
+	})
+}
+
+// UpdateYear sets the "year" field to the value that was provided on create.
+func (u *RectificationUpsertOne) UpdateYear() *RectificationUpsertOne {
+	return u.Update(func(s *RectificationUpsert) {
+		s.UpdateYear()
+	})
+}
+
+// SetKind sets the "kind" field.
+func (u *RectificationUpsertOne) SetKind(v enum.RectificationKind) *RectificationUpsertOne {
+	return u.Update(func(s *RectificationUpsert) {
+		s.SetKind(v)
+	})
+}
+
+// UpdateKind sets the "kind" field to the value that was provided on create.
+func (u *RectificationUpsertOne) UpdateKind() *RectificationUpsertOne {
+	return u.Update(func(s *RectificationUpsert) {
+		s.UpdateKind()
+	})
+}
+
+// SetMeasures sets the "measures" field.
+func (u *RectificationUpsertOne) SetMeasures(v string) *RectificationUpsertOne {
+	return u.Update(func(s *RectificationUpsert) {
+		s.SetMeasures(v)
+	})
+}
+
+// UpdateMeasures sets the "measures" field to the value that was provided on create.
+func (u *RectificationUpsertOne) UpdateMeasures() *RectificationUpsertOne {
+	return u.Update(func(s *RectificationUpsert) {
+		s.UpdateMeasures()
+	})
+}
+
+// SetProgress sets the "progress" field.
+func (u *RectificationUpsertOne) SetProgress(v int) *RectificationUpsertOne {
+	return u.Update(func(s *RectificationUpsert) {
+		s.SetProgress(v)
+	})
+}
+
+// AddProgress adds v to the "progress" field.
+func (u *RectificationUpsertOne) AddProgress(v int) *RectificationUpsertOne {
+	return u.Update(func(s *RectificationUpsert) {
+		s.AddProgress(v)
+	})
+}
+
+// UpdateProgress sets the "progress" field to the value that was provided on create.
+func (u *RectificationUpsertOne) UpdateProgress() *RectificationUpsertOne {
+	return u.Update(func(s *RectificationUpsert) {
+		s.UpdateProgress()
+	})
+}
+
+// SetStatus sets the "status" field.
+func (u *RectificationUpsertOne) SetStatus(v enum.RectificationStatus) *RectificationUpsertOne {
+	return u.Update(func(s *RectificationUpsert) {
+		s.SetStatus(v)
+	})
+}
+
+// UpdateStatus sets the "status" field to the value that was provided on create.
+func (u *RectificationUpsertOne) UpdateStatus() *RectificationUpsertOne {
+	return u.Update(func(s *RectificationUpsert) {
+		s.UpdateStatus()
+	})
+}
+
+// SetAcceptanceScore sets the "acceptance_score" field.
+func (u *RectificationUpsertOne) SetAcceptanceScore(v int) *RectificationUpsertOne {
+	return u.Update(func(s *RectificationUpsert) {
+		s.SetAcceptanceScore(v)
+	})
+}
+
+// AddAcceptanceScore adds v to the "acceptance_score" field.
+func (u *RectificationUpsertOne) AddAcceptanceScore(v int) *RectificationUpsertOne {
+	return u.Update(func(s *RectificationUpsert) {
+		s.AddAcceptanceScore(v)
+	})
+}
+
+// UpdateAcceptanceScore sets the "acceptance_score" field to the value that was provided on create.
+func (u *RectificationUpsertOne) UpdateAcceptanceScore() *RectificationUpsertOne {
+	return u.Update(func(s *RectificationUpsert) {
+		s.UpdateAcceptanceScore()
+	})
+}
+
+// ClearAcceptanceScore clears the value of the "acceptance_score" field.
+func (u *RectificationUpsertOne) ClearAcceptanceScore() *RectificationUpsertOne {
+	return u.Update(func(s *RectificationUpsert) {
+		s.ClearAcceptanceScore()
+	})
+}
+
+// SetDueOn sets the "due_on" field.
+func (u *RectificationUpsertOne) SetDueOn(v time.Time) *RectificationUpsertOne {
+	return u.Update(func(s *RectificationUpsert) {
+		s.SetDueOn(v)
+	})
+}
+
+// UpdateDueOn sets the "due_on" field to the value that was provided on create.
+func (u *RectificationUpsertOne) UpdateDueOn() *RectificationUpsertOne {
+	return u.Update(func(s *RectificationUpsert) {
+		s.UpdateDueOn()
+	})
+}
+
+// ClearDueOn clears the value of the "due_on" field.
+func (u *RectificationUpsertOne) ClearDueOn() *RectificationUpsertOne {
+	return u.Update(func(s *RectificationUpsert) {
+		s.ClearDueOn()
+	})
+}
+
+// SetDepartmentID sets the "department_id" field.
+func (u *RectificationUpsertOne) SetDepartmentID(v int) *RectificationUpsertOne {
+	return u.Update(func(s *RectificationUpsert) {
+		s.SetDepartmentID(v)
+	})
+}
+
+// UpdateDepartmentID sets the "department_id" field to the value that was provided on create.
+func (u *RectificationUpsertOne) UpdateDepartmentID() *RectificationUpsertOne {
+	return u.Update(func(s *RectificationUpsert) {
+		s.UpdateDepartmentID()
+	})
+}
+
+// ClearDepartmentID clears the value of the "department_id" field.
+func (u *RectificationUpsertOne) ClearDepartmentID() *RectificationUpsertOne {
+	return u.Update(func(s *RectificationUpsert) {
+		s.ClearDepartmentID()
+	})
+}
+
+// Exec executes the query.
+func (u *RectificationUpsertOne) Exec(ctx context.Context) error {
+	if len(u.create.conflict) == 0 {
+		return errors.New("ent: missing options for RectificationCreate.OnConflict")
+	}
+	return u.create.Exec(ctx)
+}
+
+// ExecX is like Exec, but panics if an error occurs.
+func (u *RectificationUpsertOne) ExecX(ctx context.Context) {
+	if err := u.create.Exec(ctx); err != nil {
+		panic(err)
+	}
+}
+
+// Exec executes the UPSERT query and returns the inserted/updated ID.
+func (u *RectificationUpsertOne) ID(ctx context.Context) (id int, err error) {
+	node, err := u.create.Save(ctx)
+	if err != nil {
+		return id, err
+	}
+	return node.ID, nil
+}
+
+// IDX is like ID, but panics if an error occurs.
+func (u *RectificationUpsertOne) IDX(ctx context.Context) int {
+	id, err := u.ID(ctx)
+	if err != nil {
+		panic(err)
+	}
+	return id
+}
+
 // RectificationCreateBulk is the builder for creating many Rectification entities in bulk.
 type RectificationCreateBulk struct {
 	config
 	err      error
 	builders []*RectificationCreate
+	conflict []sql.ConflictOption
 }
 
 // Save creates the Rectification entities in the database.
@@ -470,6 +997,7 @@ func (_c *RectificationCreateBulk) Save(ctx context.Context) ([]*Rectification, 
 					_, err = mutators[i+1].Mutate(root, _c.builders[i+1].mutation)
 				} else {
 					spec := &sqlgraph.BatchCreateSpec{Nodes: specs}
+					spec.OnConflict = _c.conflict
 					// Invoke the actual operation on the latest mutation in the chain.
 					if err = sqlgraph.BatchCreate(ctx, _c.driver, spec); err != nil {
 						if sqlgraph.IsConstraintError(err) {
@@ -520,6 +1048,333 @@ func (_c *RectificationCreateBulk) Exec(ctx context.Context) error {
 // ExecX is like Exec, but panics if an error occurs.
 func (_c *RectificationCreateBulk) ExecX(ctx context.Context) {
 	if err := _c.Exec(ctx); err != nil {
+		panic(err)
+	}
+}
+
+// OnConflict allows configuring the `ON CONFLICT` / `ON DUPLICATE KEY` clause
+// of the `INSERT` statement. For example:
+//
+//	client.Rectification.CreateBulk(builders...).
+//		OnConflict(
+//			// Update the row with the new values
+//			// the was proposed for insertion.
+//			sql.ResolveWithNewValues(),
+//		).
+//		// Override some of the fields with custom
+//		// update values.
+//		Update(func(u *ent.RectificationUpsert) {
+//			SetCreatedAt(v+v).
+//		}).
+//		Exec(ctx)
+func (_c *RectificationCreateBulk) OnConflict(opts ...sql.ConflictOption) *RectificationUpsertBulk {
+	_c.conflict = opts
+	return &RectificationUpsertBulk{
+		create: _c,
+	}
+}
+
+// OnConflictColumns calls `OnConflict` and configures the columns
+// as conflict target. Using this option is equivalent to using:
+//
+//	client.Rectification.Create().
+//		OnConflict(sql.ConflictColumns(columns...)).
+//		Exec(ctx)
+func (_c *RectificationCreateBulk) OnConflictColumns(columns ...string) *RectificationUpsertBulk {
+	_c.conflict = append(_c.conflict, sql.ConflictColumns(columns...))
+	return &RectificationUpsertBulk{
+		create: _c,
+	}
+}
+
+// RectificationUpsertBulk is the builder for "upsert"-ing
+// a bulk of Rectification nodes.
+type RectificationUpsertBulk struct {
+	create *RectificationCreateBulk
+}
+
+// UpdateNewValues updates the mutable fields using the new values that
+// were set on create. Using this option is equivalent to using:
+//
+//	client.Rectification.Create().
+//		OnConflict(
+//			sql.ResolveWithNewValues(),
+//		).
+//		Exec(ctx)
+func (u *RectificationUpsertBulk) UpdateNewValues() *RectificationUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithNewValues())
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
+		for _, b := range u.create.builders {
+			if _, exists := b.mutation.CreatedAt(); exists {
+				s.SetIgnore(rectification.FieldCreatedAt)
+			}
+			if _, exists := b.mutation.VillageID(); exists {
+				s.SetIgnore(rectification.FieldVillageID)
+			}
+			if _, exists := b.mutation.TownshipID(); exists {
+				s.SetIgnore(rectification.FieldTownshipID)
+			}
+		}
+	}))
+	return u
+}
+
+// Ignore sets each column to itself in case of conflict.
+// Using this option is equivalent to using:
+//
+//	client.Rectification.Create().
+//		OnConflict(sql.ResolveWithIgnore()).
+//		Exec(ctx)
+func (u *RectificationUpsertBulk) Ignore() *RectificationUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithIgnore())
+	return u
+}
+
+// DoNothing configures the conflict_action to `DO NOTHING`.
+// Supported only by SQLite and PostgreSQL.
+func (u *RectificationUpsertBulk) DoNothing() *RectificationUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.DoNothing())
+	return u
+}
+
+// Update allows overriding fields `UPDATE` values. See the RectificationCreateBulk.OnConflict
+// documentation for more info.
+func (u *RectificationUpsertBulk) Update(set func(*RectificationUpsert)) *RectificationUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(update *sql.UpdateSet) {
+		set(&RectificationUpsert{UpdateSet: update})
+	}))
+	return u
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (u *RectificationUpsertBulk) SetUpdatedAt(v time.Time) *RectificationUpsertBulk {
+	return u.Update(func(s *RectificationUpsert) {
+		s.SetUpdatedAt(v)
+	})
+}
+
+// UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
+func (u *RectificationUpsertBulk) UpdateUpdatedAt() *RectificationUpsertBulk {
+	return u.Update(func(s *RectificationUpsert) {
+		s.UpdateUpdatedAt()
+	})
+}
+
+// SetDeletedAt sets the "deleted_at" field.
+func (u *RectificationUpsertBulk) SetDeletedAt(v time.Time) *RectificationUpsertBulk {
+	return u.Update(func(s *RectificationUpsert) {
+		s.SetDeletedAt(v)
+	})
+}
+
+// UpdateDeletedAt sets the "deleted_at" field to the value that was provided on create.
+func (u *RectificationUpsertBulk) UpdateDeletedAt() *RectificationUpsertBulk {
+	return u.Update(func(s *RectificationUpsert) {
+		s.UpdateDeletedAt()
+	})
+}
+
+// ClearDeletedAt clears the value of the "deleted_at" field.
+func (u *RectificationUpsertBulk) ClearDeletedAt() *RectificationUpsertBulk {
+	return u.Update(func(s *RectificationUpsert) {
+		s.ClearDeletedAt()
+	})
+}
+
+// SetDeleteToken sets the "delete_token" field.
+func (u *RectificationUpsertBulk) SetDeleteToken(v int64) *RectificationUpsertBulk {
+	return u.Update(func(s *RectificationUpsert) {
+		s.SetDeleteToken(v)
+	})
+}
+
+// AddDeleteToken adds v to the "delete_token" field.
+func (u *RectificationUpsertBulk) AddDeleteToken(v int64) *RectificationUpsertBulk {
+	return u.Update(func(s *RectificationUpsert) {
+		s.AddDeleteToken(v)
+	})
+}
+
+// UpdateDeleteToken sets the "delete_token" field to the value that was provided on create.
+func (u *RectificationUpsertBulk) UpdateDeleteToken() *RectificationUpsertBulk {
+	return u.Update(func(s *RectificationUpsert) {
+		s.UpdateDeleteToken()
+	})
+}
+
+// SetYear sets the "year" field.
+func (u *RectificationUpsertBulk) SetYear(v int) *RectificationUpsertBulk {
+	return u.Update(func(s *RectificationUpsert) {
+		s.SetYear(v)
+	})
+}
+
+// AddYear adds v to the "year" field.
+func (u *RectificationUpsertBulk) AddYear(v int) *RectificationUpsertBulk {
+	return u.Update(func(s *RectificationUpsert) {
+		s.AddYear(v)
+	})
+}
+
+// UpdateYear sets the "year" field to the value that was provided on create.
+func (u *RectificationUpsertBulk) UpdateYear() *RectificationUpsertBulk {
+	return u.Update(func(s *RectificationUpsert) {
+		s.UpdateYear()
+	})
+}
+
+// SetKind sets the "kind" field.
+func (u *RectificationUpsertBulk) SetKind(v enum.RectificationKind) *RectificationUpsertBulk {
+	return u.Update(func(s *RectificationUpsert) {
+		s.SetKind(v)
+	})
+}
+
+// UpdateKind sets the "kind" field to the value that was provided on create.
+func (u *RectificationUpsertBulk) UpdateKind() *RectificationUpsertBulk {
+	return u.Update(func(s *RectificationUpsert) {
+		s.UpdateKind()
+	})
+}
+
+// SetMeasures sets the "measures" field.
+func (u *RectificationUpsertBulk) SetMeasures(v string) *RectificationUpsertBulk {
+	return u.Update(func(s *RectificationUpsert) {
+		s.SetMeasures(v)
+	})
+}
+
+// UpdateMeasures sets the "measures" field to the value that was provided on create.
+func (u *RectificationUpsertBulk) UpdateMeasures() *RectificationUpsertBulk {
+	return u.Update(func(s *RectificationUpsert) {
+		s.UpdateMeasures()
+	})
+}
+
+// SetProgress sets the "progress" field.
+func (u *RectificationUpsertBulk) SetProgress(v int) *RectificationUpsertBulk {
+	return u.Update(func(s *RectificationUpsert) {
+		s.SetProgress(v)
+	})
+}
+
+// AddProgress adds v to the "progress" field.
+func (u *RectificationUpsertBulk) AddProgress(v int) *RectificationUpsertBulk {
+	return u.Update(func(s *RectificationUpsert) {
+		s.AddProgress(v)
+	})
+}
+
+// UpdateProgress sets the "progress" field to the value that was provided on create.
+func (u *RectificationUpsertBulk) UpdateProgress() *RectificationUpsertBulk {
+	return u.Update(func(s *RectificationUpsert) {
+		s.UpdateProgress()
+	})
+}
+
+// SetStatus sets the "status" field.
+func (u *RectificationUpsertBulk) SetStatus(v enum.RectificationStatus) *RectificationUpsertBulk {
+	return u.Update(func(s *RectificationUpsert) {
+		s.SetStatus(v)
+	})
+}
+
+// UpdateStatus sets the "status" field to the value that was provided on create.
+func (u *RectificationUpsertBulk) UpdateStatus() *RectificationUpsertBulk {
+	return u.Update(func(s *RectificationUpsert) {
+		s.UpdateStatus()
+	})
+}
+
+// SetAcceptanceScore sets the "acceptance_score" field.
+func (u *RectificationUpsertBulk) SetAcceptanceScore(v int) *RectificationUpsertBulk {
+	return u.Update(func(s *RectificationUpsert) {
+		s.SetAcceptanceScore(v)
+	})
+}
+
+// AddAcceptanceScore adds v to the "acceptance_score" field.
+func (u *RectificationUpsertBulk) AddAcceptanceScore(v int) *RectificationUpsertBulk {
+	return u.Update(func(s *RectificationUpsert) {
+		s.AddAcceptanceScore(v)
+	})
+}
+
+// UpdateAcceptanceScore sets the "acceptance_score" field to the value that was provided on create.
+func (u *RectificationUpsertBulk) UpdateAcceptanceScore() *RectificationUpsertBulk {
+	return u.Update(func(s *RectificationUpsert) {
+		s.UpdateAcceptanceScore()
+	})
+}
+
+// ClearAcceptanceScore clears the value of the "acceptance_score" field.
+func (u *RectificationUpsertBulk) ClearAcceptanceScore() *RectificationUpsertBulk {
+	return u.Update(func(s *RectificationUpsert) {
+		s.ClearAcceptanceScore()
+	})
+}
+
+// SetDueOn sets the "due_on" field.
+func (u *RectificationUpsertBulk) SetDueOn(v time.Time) *RectificationUpsertBulk {
+	return u.Update(func(s *RectificationUpsert) {
+		s.SetDueOn(v)
+	})
+}
+
+// UpdateDueOn sets the "due_on" field to the value that was provided on create.
+func (u *RectificationUpsertBulk) UpdateDueOn() *RectificationUpsertBulk {
+	return u.Update(func(s *RectificationUpsert) {
+		s.UpdateDueOn()
+	})
+}
+
+// ClearDueOn clears the value of the "due_on" field.
+func (u *RectificationUpsertBulk) ClearDueOn() *RectificationUpsertBulk {
+	return u.Update(func(s *RectificationUpsert) {
+		s.ClearDueOn()
+	})
+}
+
+// SetDepartmentID sets the "department_id" field.
+func (u *RectificationUpsertBulk) SetDepartmentID(v int) *RectificationUpsertBulk {
+	return u.Update(func(s *RectificationUpsert) {
+		s.SetDepartmentID(v)
+	})
+}
+
+// UpdateDepartmentID sets the "department_id" field to the value that was provided on create.
+func (u *RectificationUpsertBulk) UpdateDepartmentID() *RectificationUpsertBulk {
+	return u.Update(func(s *RectificationUpsert) {
+		s.UpdateDepartmentID()
+	})
+}
+
+// ClearDepartmentID clears the value of the "department_id" field.
+func (u *RectificationUpsertBulk) ClearDepartmentID() *RectificationUpsertBulk {
+	return u.Update(func(s *RectificationUpsert) {
+		s.ClearDepartmentID()
+	})
+}
+
+// Exec executes the query.
+func (u *RectificationUpsertBulk) Exec(ctx context.Context) error {
+	if u.create.err != nil {
+		return u.create.err
+	}
+	for i, b := range u.create.builders {
+		if len(b.conflict) != 0 {
+			return fmt.Errorf("ent: OnConflict was set for builder %d. Set it on the RectificationCreateBulk instead", i)
+		}
+	}
+	if len(u.create.conflict) == 0 {
+		return errors.New("ent: missing options for RectificationCreateBulk.OnConflict")
+	}
+	return u.create.Exec(ctx)
+}
+
+// ExecX is like Exec, but panics if an error occurs.
+func (u *RectificationUpsertBulk) ExecX(ctx context.Context) {
+	if err := u.create.Exec(ctx); err != nil {
 		panic(err)
 	}
 }

@@ -4,8 +4,10 @@ package ent
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
+	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/nanpiao/sbqw/ent/referencemixin"
@@ -16,6 +18,7 @@ type ReferenceMixinCreate struct {
 	config
 	mutation *ReferenceMixinMutation
 	hooks    []Hook
+	conflict []sql.ConflictOption
 }
 
 // Mutation returns the ReferenceMixinMutation object of the builder.
@@ -78,7 +81,124 @@ func (_c *ReferenceMixinCreate) createSpec() (*ReferenceMixin, *sqlgraph.CreateS
 		_node = &ReferenceMixin{config: _c.config}
 		_spec = sqlgraph.NewCreateSpec(referencemixin.Table, sqlgraph.NewFieldSpec(referencemixin.FieldID, field.TypeInt))
 	)
+	_spec.OnConflict = _c.conflict
 	return _node, _spec
+}
+
+// OnConflict allows configuring the `ON CONFLICT` / `ON DUPLICATE KEY` clause
+// of the `INSERT` statement. For example:
+//
+//	client.ReferenceMixin.Create().
+//		OnConflict(
+//			// Update the row with the new values
+//			// the was proposed for insertion.
+//			sql.ResolveWithNewValues(),
+//		).
+//		Exec(ctx)
+func (_c *ReferenceMixinCreate) OnConflict(opts ...sql.ConflictOption) *ReferenceMixinUpsertOne {
+	_c.conflict = opts
+	return &ReferenceMixinUpsertOne{
+		create: _c,
+	}
+}
+
+// OnConflictColumns calls `OnConflict` and configures the columns
+// as conflict target. Using this option is equivalent to using:
+//
+//	client.ReferenceMixin.Create().
+//		OnConflict(sql.ConflictColumns(columns...)).
+//		Exec(ctx)
+func (_c *ReferenceMixinCreate) OnConflictColumns(columns ...string) *ReferenceMixinUpsertOne {
+	_c.conflict = append(_c.conflict, sql.ConflictColumns(columns...))
+	return &ReferenceMixinUpsertOne{
+		create: _c,
+	}
+}
+
+type (
+	// ReferenceMixinUpsertOne is the builder for "upsert"-ing
+	//  one ReferenceMixin node.
+	ReferenceMixinUpsertOne struct {
+		create *ReferenceMixinCreate
+	}
+
+	// ReferenceMixinUpsert is the "OnConflict" setter.
+	ReferenceMixinUpsert struct {
+		*sql.UpdateSet
+	}
+)
+
+// UpdateNewValues updates the mutable fields using the new values that were set on create.
+// Using this option is equivalent to using:
+//
+//	client.ReferenceMixin.Create().
+//		OnConflict(
+//			sql.ResolveWithNewValues(),
+//		).
+//		Exec(ctx)
+func (u *ReferenceMixinUpsertOne) UpdateNewValues() *ReferenceMixinUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithNewValues())
+	return u
+}
+
+// Ignore sets each column to itself in case of conflict.
+// Using this option is equivalent to using:
+//
+//	client.ReferenceMixin.Create().
+//	    OnConflict(sql.ResolveWithIgnore()).
+//	    Exec(ctx)
+func (u *ReferenceMixinUpsertOne) Ignore() *ReferenceMixinUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithIgnore())
+	return u
+}
+
+// DoNothing configures the conflict_action to `DO NOTHING`.
+// Supported only by SQLite and PostgreSQL.
+func (u *ReferenceMixinUpsertOne) DoNothing() *ReferenceMixinUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.DoNothing())
+	return u
+}
+
+// Update allows overriding fields `UPDATE` values. See the ReferenceMixinCreate.OnConflict
+// documentation for more info.
+func (u *ReferenceMixinUpsertOne) Update(set func(*ReferenceMixinUpsert)) *ReferenceMixinUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(update *sql.UpdateSet) {
+		set(&ReferenceMixinUpsert{UpdateSet: update})
+	}))
+	return u
+}
+
+// Exec executes the query.
+func (u *ReferenceMixinUpsertOne) Exec(ctx context.Context) error {
+	if len(u.create.conflict) == 0 {
+		return errors.New("ent: missing options for ReferenceMixinCreate.OnConflict")
+	}
+	return u.create.Exec(ctx)
+}
+
+// ExecX is like Exec, but panics if an error occurs.
+func (u *ReferenceMixinUpsertOne) ExecX(ctx context.Context) {
+	if err := u.create.Exec(ctx); err != nil {
+		panic(err)
+	}
+}
+
+// Exec executes the UPSERT query and returns the inserted/updated ID.
+func (u *ReferenceMixinUpsertOne) ID(ctx context.Context) (id int, err error) {
+	node, err := u.create.Save(ctx)
+	if err != nil {
+		return id, err
+	}
+	return node.ID, nil
+}
+
+// IDX is like ID, but panics if an error occurs.
+func (u *ReferenceMixinUpsertOne) IDX(ctx context.Context) int {
+	id, err := u.ID(ctx)
+	if err != nil {
+		panic(err)
+	}
+	return id
 }
 
 // ReferenceMixinCreateBulk is the builder for creating many ReferenceMixin entities in bulk.
@@ -86,6 +206,7 @@ type ReferenceMixinCreateBulk struct {
 	config
 	err      error
 	builders []*ReferenceMixinCreate
+	conflict []sql.ConflictOption
 }
 
 // Save creates the ReferenceMixin entities in the database.
@@ -114,6 +235,7 @@ func (_c *ReferenceMixinCreateBulk) Save(ctx context.Context) ([]*ReferenceMixin
 					_, err = mutators[i+1].Mutate(root, _c.builders[i+1].mutation)
 				} else {
 					spec := &sqlgraph.BatchCreateSpec{Nodes: specs}
+					spec.OnConflict = _c.conflict
 					// Invoke the actual operation on the latest mutation in the chain.
 					if err = sqlgraph.BatchCreate(ctx, _c.driver, spec); err != nil {
 						if sqlgraph.IsConstraintError(err) {
@@ -164,6 +286,105 @@ func (_c *ReferenceMixinCreateBulk) Exec(ctx context.Context) error {
 // ExecX is like Exec, but panics if an error occurs.
 func (_c *ReferenceMixinCreateBulk) ExecX(ctx context.Context) {
 	if err := _c.Exec(ctx); err != nil {
+		panic(err)
+	}
+}
+
+// OnConflict allows configuring the `ON CONFLICT` / `ON DUPLICATE KEY` clause
+// of the `INSERT` statement. For example:
+//
+//	client.ReferenceMixin.CreateBulk(builders...).
+//		OnConflict(
+//			// Update the row with the new values
+//			// the was proposed for insertion.
+//			sql.ResolveWithNewValues(),
+//		).
+//		Exec(ctx)
+func (_c *ReferenceMixinCreateBulk) OnConflict(opts ...sql.ConflictOption) *ReferenceMixinUpsertBulk {
+	_c.conflict = opts
+	return &ReferenceMixinUpsertBulk{
+		create: _c,
+	}
+}
+
+// OnConflictColumns calls `OnConflict` and configures the columns
+// as conflict target. Using this option is equivalent to using:
+//
+//	client.ReferenceMixin.Create().
+//		OnConflict(sql.ConflictColumns(columns...)).
+//		Exec(ctx)
+func (_c *ReferenceMixinCreateBulk) OnConflictColumns(columns ...string) *ReferenceMixinUpsertBulk {
+	_c.conflict = append(_c.conflict, sql.ConflictColumns(columns...))
+	return &ReferenceMixinUpsertBulk{
+		create: _c,
+	}
+}
+
+// ReferenceMixinUpsertBulk is the builder for "upsert"-ing
+// a bulk of ReferenceMixin nodes.
+type ReferenceMixinUpsertBulk struct {
+	create *ReferenceMixinCreateBulk
+}
+
+// UpdateNewValues updates the mutable fields using the new values that
+// were set on create. Using this option is equivalent to using:
+//
+//	client.ReferenceMixin.Create().
+//		OnConflict(
+//			sql.ResolveWithNewValues(),
+//		).
+//		Exec(ctx)
+func (u *ReferenceMixinUpsertBulk) UpdateNewValues() *ReferenceMixinUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithNewValues())
+	return u
+}
+
+// Ignore sets each column to itself in case of conflict.
+// Using this option is equivalent to using:
+//
+//	client.ReferenceMixin.Create().
+//		OnConflict(sql.ResolveWithIgnore()).
+//		Exec(ctx)
+func (u *ReferenceMixinUpsertBulk) Ignore() *ReferenceMixinUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithIgnore())
+	return u
+}
+
+// DoNothing configures the conflict_action to `DO NOTHING`.
+// Supported only by SQLite and PostgreSQL.
+func (u *ReferenceMixinUpsertBulk) DoNothing() *ReferenceMixinUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.DoNothing())
+	return u
+}
+
+// Update allows overriding fields `UPDATE` values. See the ReferenceMixinCreateBulk.OnConflict
+// documentation for more info.
+func (u *ReferenceMixinUpsertBulk) Update(set func(*ReferenceMixinUpsert)) *ReferenceMixinUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(update *sql.UpdateSet) {
+		set(&ReferenceMixinUpsert{UpdateSet: update})
+	}))
+	return u
+}
+
+// Exec executes the query.
+func (u *ReferenceMixinUpsertBulk) Exec(ctx context.Context) error {
+	if u.create.err != nil {
+		return u.create.err
+	}
+	for i, b := range u.create.builders {
+		if len(b.conflict) != 0 {
+			return fmt.Errorf("ent: OnConflict was set for builder %d. Set it on the ReferenceMixinCreateBulk instead", i)
+		}
+	}
+	if len(u.create.conflict) == 0 {
+		return errors.New("ent: missing options for ReferenceMixinCreateBulk.OnConflict")
+	}
+	return u.create.Exec(ctx)
+}
+
+// ExecX is like Exec, but panics if an error occurs.
+func (u *ReferenceMixinUpsertBulk) ExecX(ctx context.Context) {
+	if err := u.create.Exec(ctx); err != nil {
 		panic(err)
 	}
 }

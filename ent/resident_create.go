@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"time"
 
+	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/nanpiao/sbqw/ent/household"
@@ -20,6 +21,7 @@ type ResidentCreate struct {
 	config
 	mutation *ResidentMutation
 	hooks    []Hook
+	conflict []sql.ConflictOption
 }
 
 // SetCreatedAt sets the "created_at" field.
@@ -439,6 +441,7 @@ func (_c *ResidentCreate) createSpec() (*Resident, *sqlgraph.CreateSpec) {
 		_node = &Resident{config: _c.config}
 		_spec = sqlgraph.NewCreateSpec(resident.Table, sqlgraph.NewFieldSpec(resident.FieldID, field.TypeInt))
 	)
+	_spec.OnConflict = _c.conflict
 	if value, ok := _c.mutation.CreatedAt(); ok {
 		_spec.SetField(resident.FieldCreatedAt, field.TypeTime, value)
 		_node.CreatedAt = value
@@ -535,11 +538,642 @@ func (_c *ResidentCreate) createSpec() (*Resident, *sqlgraph.CreateSpec) {
 	return _node, _spec
 }
 
+// OnConflict allows configuring the `ON CONFLICT` / `ON DUPLICATE KEY` clause
+// of the `INSERT` statement. For example:
+//
+//	client.Resident.Create().
+//		SetCreatedAt(v).
+//		OnConflict(
+//			// Update the row with the new values
+//			// the was proposed for insertion.
+//			sql.ResolveWithNewValues(),
+//		).
+//		// Override some of the fields with custom
+//		// update values.
+//		Update(func(u *ent.ResidentUpsert) {
+//			SetCreatedAt(v+v).
+//		}).
+//		Exec(ctx)
+func (_c *ResidentCreate) OnConflict(opts ...sql.ConflictOption) *ResidentUpsertOne {
+	_c.conflict = opts
+	return &ResidentUpsertOne{
+		create: _c,
+	}
+}
+
+// OnConflictColumns calls `OnConflict` and configures the columns
+// as conflict target. Using this option is equivalent to using:
+//
+//	client.Resident.Create().
+//		OnConflict(sql.ConflictColumns(columns...)).
+//		Exec(ctx)
+func (_c *ResidentCreate) OnConflictColumns(columns ...string) *ResidentUpsertOne {
+	_c.conflict = append(_c.conflict, sql.ConflictColumns(columns...))
+	return &ResidentUpsertOne{
+		create: _c,
+	}
+}
+
+type (
+	// ResidentUpsertOne is the builder for "upsert"-ing
+	//  one Resident node.
+	ResidentUpsertOne struct {
+		create *ResidentCreate
+	}
+
+	// ResidentUpsert is the "OnConflict" setter.
+	ResidentUpsert struct {
+		*sql.UpdateSet
+	}
+)
+
+// SetUpdatedAt sets the "updated_at" field.
+func (u *ResidentUpsert) SetUpdatedAt(v time.Time) *ResidentUpsert {
+	u.Set(resident.FieldUpdatedAt, v)
+	return u
+}
+
+// UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
+func (u *ResidentUpsert) UpdateUpdatedAt() *ResidentUpsert {
+	u.SetExcluded(resident.FieldUpdatedAt)
+	return u
+}
+
+// SetDeletedAt sets the "deleted_at" field.
+func (u *ResidentUpsert) SetDeletedAt(v time.Time) *ResidentUpsert {
+	u.Set(resident.FieldDeletedAt, v)
+	return u
+}
+
+// UpdateDeletedAt sets the "deleted_at" field to the value that was provided on create.
+func (u *ResidentUpsert) UpdateDeletedAt() *ResidentUpsert {
+	u.SetExcluded(resident.FieldDeletedAt)
+	return u
+}
+
+// ClearDeletedAt clears the value of the "deleted_at" field.
+func (u *ResidentUpsert) ClearDeletedAt() *ResidentUpsert {
+	u.SetNull(resident.FieldDeletedAt)
+	return u
+}
+
+// SetDeleteToken sets the "delete_token" field.
+func (u *ResidentUpsert) SetDeleteToken(v int64) *ResidentUpsert {
+	u.Set(resident.FieldDeleteToken, v)
+	return u
+}
+
+// UpdateDeleteToken sets the "delete_token" field to the value that was provided on create.
+func (u *ResidentUpsert) UpdateDeleteToken() *ResidentUpsert {
+	u.SetExcluded(resident.FieldDeleteToken)
+	return u
+}
+
+// AddDeleteToken adds v to the "delete_token" field.
+func (u *ResidentUpsert) AddDeleteToken(v int64) *ResidentUpsert {
+	u.Add(resident.FieldDeleteToken, v)
+	return u
+}
+
+// SetName sets the "name" field.
+func (u *ResidentUpsert) SetName(v string) *ResidentUpsert {
+	u.Set(resident.FieldName, v)
+	return u
+}
+
+// UpdateName sets the "name" field to the value that was provided on create.
+func (u *ResidentUpsert) UpdateName() *ResidentUpsert {
+	u.SetExcluded(resident.FieldName)
+	return u
+}
+
+// SetRelation sets the "relation" field.
+func (u *ResidentUpsert) SetRelation(v enum.Relation) *ResidentUpsert {
+	u.Set(resident.FieldRelation, v)
+	return u
+}
+
+// UpdateRelation sets the "relation" field to the value that was provided on create.
+func (u *ResidentUpsert) UpdateRelation() *ResidentUpsert {
+	u.SetExcluded(resident.FieldRelation)
+	return u
+}
+
+// SetGender sets the "gender" field.
+func (u *ResidentUpsert) SetGender(v enum.Gender) *ResidentUpsert {
+	u.Set(resident.FieldGender, v)
+	return u
+}
+
+// UpdateGender sets the "gender" field to the value that was provided on create.
+func (u *ResidentUpsert) UpdateGender() *ResidentUpsert {
+	u.SetExcluded(resident.FieldGender)
+	return u
+}
+
+// SetBirthDate sets the "birth_date" field.
+func (u *ResidentUpsert) SetBirthDate(v time.Time) *ResidentUpsert {
+	u.Set(resident.FieldBirthDate, v)
+	return u
+}
+
+// UpdateBirthDate sets the "birth_date" field to the value that was provided on create.
+func (u *ResidentUpsert) UpdateBirthDate() *ResidentUpsert {
+	u.SetExcluded(resident.FieldBirthDate)
+	return u
+}
+
+// SetIDNumber sets the "id_number" field.
+func (u *ResidentUpsert) SetIDNumber(v string) *ResidentUpsert {
+	u.Set(resident.FieldIDNumber, v)
+	return u
+}
+
+// UpdateIDNumber sets the "id_number" field to the value that was provided on create.
+func (u *ResidentUpsert) UpdateIDNumber() *ResidentUpsert {
+	u.SetExcluded(resident.FieldIDNumber)
+	return u
+}
+
+// SetIDNumberSealed sets the "id_number_sealed" field.
+func (u *ResidentUpsert) SetIDNumberSealed(v string) *ResidentUpsert {
+	u.Set(resident.FieldIDNumberSealed, v)
+	return u
+}
+
+// UpdateIDNumberSealed sets the "id_number_sealed" field to the value that was provided on create.
+func (u *ResidentUpsert) UpdateIDNumberSealed() *ResidentUpsert {
+	u.SetExcluded(resident.FieldIDNumberSealed)
+	return u
+}
+
+// SetIDNumberIndex sets the "id_number_index" field.
+func (u *ResidentUpsert) SetIDNumberIndex(v string) *ResidentUpsert {
+	u.Set(resident.FieldIDNumberIndex, v)
+	return u
+}
+
+// UpdateIDNumberIndex sets the "id_number_index" field to the value that was provided on create.
+func (u *ResidentUpsert) UpdateIDNumberIndex() *ResidentUpsert {
+	u.SetExcluded(resident.FieldIDNumberIndex)
+	return u
+}
+
+// SetPhone sets the "phone" field.
+func (u *ResidentUpsert) SetPhone(v string) *ResidentUpsert {
+	u.Set(resident.FieldPhone, v)
+	return u
+}
+
+// UpdatePhone sets the "phone" field to the value that was provided on create.
+func (u *ResidentUpsert) UpdatePhone() *ResidentUpsert {
+	u.SetExcluded(resident.FieldPhone)
+	return u
+}
+
+// ClearPhone clears the value of the "phone" field.
+func (u *ResidentUpsert) ClearPhone() *ResidentUpsert {
+	u.SetNull(resident.FieldPhone)
+	return u
+}
+
+// SetPhoneSealed sets the "phone_sealed" field.
+func (u *ResidentUpsert) SetPhoneSealed(v string) *ResidentUpsert {
+	u.Set(resident.FieldPhoneSealed, v)
+	return u
+}
+
+// UpdatePhoneSealed sets the "phone_sealed" field to the value that was provided on create.
+func (u *ResidentUpsert) UpdatePhoneSealed() *ResidentUpsert {
+	u.SetExcluded(resident.FieldPhoneSealed)
+	return u
+}
+
+// ClearPhoneSealed clears the value of the "phone_sealed" field.
+func (u *ResidentUpsert) ClearPhoneSealed() *ResidentUpsert {
+	u.SetNull(resident.FieldPhoneSealed)
+	return u
+}
+
+// SetPhoneIndex sets the "phone_index" field.
+func (u *ResidentUpsert) SetPhoneIndex(v string) *ResidentUpsert {
+	u.Set(resident.FieldPhoneIndex, v)
+	return u
+}
+
+// UpdatePhoneIndex sets the "phone_index" field to the value that was provided on create.
+func (u *ResidentUpsert) UpdatePhoneIndex() *ResidentUpsert {
+	u.SetExcluded(resident.FieldPhoneIndex)
+	return u
+}
+
+// ClearPhoneIndex clears the value of the "phone_index" field.
+func (u *ResidentUpsert) ClearPhoneIndex() *ResidentUpsert {
+	u.SetNull(resident.FieldPhoneIndex)
+	return u
+}
+
+// SetHealth sets the "health" field.
+func (u *ResidentUpsert) SetHealth(v enum.HealthStatus) *ResidentUpsert {
+	u.Set(resident.FieldHealth, v)
+	return u
+}
+
+// UpdateHealth sets the "health" field to the value that was provided on create.
+func (u *ResidentUpsert) UpdateHealth() *ResidentUpsert {
+	u.SetExcluded(resident.FieldHealth)
+	return u
+}
+
+// SetLaborSkill sets the "labor_skill" field.
+func (u *ResidentUpsert) SetLaborSkill(v enum.LaborSkill) *ResidentUpsert {
+	u.Set(resident.FieldLaborSkill, v)
+	return u
+}
+
+// UpdateLaborSkill sets the "labor_skill" field to the value that was provided on create.
+func (u *ResidentUpsert) UpdateLaborSkill() *ResidentUpsert {
+	u.SetExcluded(resident.FieldLaborSkill)
+	return u
+}
+
+// SetEducation sets the "education" field.
+func (u *ResidentUpsert) SetEducation(v enum.Education) *ResidentUpsert {
+	u.Set(resident.FieldEducation, v)
+	return u
+}
+
+// UpdateEducation sets the "education" field to the value that was provided on create.
+func (u *ResidentUpsert) UpdateEducation() *ResidentUpsert {
+	u.SetExcluded(resident.FieldEducation)
+	return u
+}
+
+// ClearEducation clears the value of the "education" field.
+func (u *ResidentUpsert) ClearEducation() *ResidentUpsert {
+	u.SetNull(resident.FieldEducation)
+	return u
+}
+
+// UpdateNewValues updates the mutable fields using the new values that were set on create.
+// Using this option is equivalent to using:
+//
+//	client.Resident.Create().
+//		OnConflict(
+//			sql.ResolveWithNewValues(),
+//		).
+//		Exec(ctx)
+func (u *ResidentUpsertOne) UpdateNewValues() *ResidentUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithNewValues())
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
+		if _, exists := u.create.mutation.CreatedAt(); exists {
+			s.SetIgnore(resident.FieldCreatedAt)
+		}
+		if _, exists := u.create.mutation.HouseholdID(); exists {
+			s.SetIgnore(resident.FieldHouseholdID)
+		}
+		if _, exists := u.create.mutation.TownshipID(); exists {
+			s.SetIgnore(resident.FieldTownshipID)
+		}
+		if _, exists := u.create.mutation.VillageID(); exists {
+			s.SetIgnore(resident.FieldVillageID)
+		}
+	}))
+	return u
+}
+
+// Ignore sets each column to itself in case of conflict.
+// Using this option is equivalent to using:
+//
+//	client.Resident.Create().
+//	    OnConflict(sql.ResolveWithIgnore()).
+//	    Exec(ctx)
+func (u *ResidentUpsertOne) Ignore() *ResidentUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithIgnore())
+	return u
+}
+
+// DoNothing configures the conflict_action to `DO NOTHING`.
+// Supported only by SQLite and PostgreSQL.
+func (u *ResidentUpsertOne) DoNothing() *ResidentUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.DoNothing())
+	return u
+}
+
+// Update allows overriding fields `UPDATE` values. See the ResidentCreate.OnConflict
+// documentation for more info.
+func (u *ResidentUpsertOne) Update(set func(*ResidentUpsert)) *ResidentUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(update *sql.UpdateSet) {
+		set(&ResidentUpsert{UpdateSet: update})
+	}))
+	return u
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (u *ResidentUpsertOne) SetUpdatedAt(v time.Time) *ResidentUpsertOne {
+	return u.Update(func(s *ResidentUpsert) {
+		s.SetUpdatedAt(v)
+	})
+}
+
+// UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
+func (u *ResidentUpsertOne) UpdateUpdatedAt() *ResidentUpsertOne {
+	return u.Update(func(s *ResidentUpsert) {
+		s.UpdateUpdatedAt()
+	})
+}
+
+// SetDeletedAt sets the "deleted_at" field.
+func (u *ResidentUpsertOne) SetDeletedAt(v time.Time) *ResidentUpsertOne {
+	return u.Update(func(s *ResidentUpsert) {
+		s.SetDeletedAt(v)
+	})
+}
+
+// UpdateDeletedAt sets the "deleted_at" field to the value that was provided on create.
+func (u *ResidentUpsertOne) UpdateDeletedAt() *ResidentUpsertOne {
+	return u.Update(func(s *ResidentUpsert) {
+		s.UpdateDeletedAt()
+	})
+}
+
+// ClearDeletedAt clears the value of the "deleted_at" field.
+func (u *ResidentUpsertOne) ClearDeletedAt() *ResidentUpsertOne {
+	return u.Update(func(s *ResidentUpsert) {
+		s.ClearDeletedAt()
+	})
+}
+
+// SetDeleteToken sets the "delete_token" field.
+func (u *ResidentUpsertOne) SetDeleteToken(v int64) *ResidentUpsertOne {
+	return u.Update(func(s *ResidentUpsert) {
+		s.SetDeleteToken(v)
+	})
+}
+
+// AddDeleteToken adds v to the "delete_token" field.
+func (u *ResidentUpsertOne) AddDeleteToken(v int64) *ResidentUpsertOne {
+	return u.Update(func(s *ResidentUpsert) {
+		s.AddDeleteToken(v)
+	})
+}
+
+// UpdateDeleteToken sets the "delete_token" field to the value that was provided on create.
+func (u *ResidentUpsertOne) UpdateDeleteToken() *ResidentUpsertOne {
+	return u.Update(func(s *ResidentUpsert) {
+		s.UpdateDeleteToken()
+	})
+}
+
+// SetName sets the "name" field.
+func (u *ResidentUpsertOne) SetName(v string) *ResidentUpsertOne {
+	return u.Update(func(s *ResidentUpsert) {
+		s.SetName(v)
+	})
+}
+
+// UpdateName sets the "name" field to the value that was provided on create.
+func (u *ResidentUpsertOne) UpdateName() *ResidentUpsertOne {
+	return u.Update(func(s *ResidentUpsert) {
+		s.UpdateName()
+	})
+}
+
+// SetRelation sets the "relation" field.
+func (u *ResidentUpsertOne) SetRelation(v enum.Relation) *ResidentUpsertOne {
+	return u.Update(func(s *ResidentUpsert) {
+		s.SetRelation(v)
+	})
+}
+
+// UpdateRelation sets the "relation" field to the value that was provided on create.
+func (u *ResidentUpsertOne) UpdateRelation() *ResidentUpsertOne {
+	return u.Update(func(s *ResidentUpsert) {
+		s.UpdateRelation()
+	})
+}
+
+// SetGender sets the "gender" field.
+func (u *ResidentUpsertOne) SetGender(v enum.Gender) *ResidentUpsertOne {
+	return u.Update(func(s *ResidentUpsert) {
+		s.SetGender(v)
+	})
+}
+
+// UpdateGender sets the "gender" field to the value that was provided on create.
+func (u *ResidentUpsertOne) UpdateGender() *ResidentUpsertOne {
+	return u.Update(func(s *ResidentUpsert) {
+		s.UpdateGender()
+	})
+}
+
+// SetBirthDate sets the "birth_date" field.
+func (u *ResidentUpsertOne) SetBirthDate(v time.Time) *ResidentUpsertOne {
+	return u.Update(func(s *ResidentUpsert) {
+		s.SetBirthDate(v)
+	})
+}
+
+// UpdateBirthDate sets the "birth_date" field to the value that was provided on create.
+func (u *ResidentUpsertOne) UpdateBirthDate() *ResidentUpsertOne {
+	return u.Update(func(s *ResidentUpsert) {
+		s.UpdateBirthDate()
+	})
+}
+
+// SetIDNumber sets the "id_number" field.
+func (u *ResidentUpsertOne) SetIDNumber(v string) *ResidentUpsertOne {
+	return u.Update(func(s *ResidentUpsert) {
+		s.SetIDNumber(v)
+	})
+}
+
+// UpdateIDNumber sets the "id_number" field to the value that was provided on create.
+func (u *ResidentUpsertOne) UpdateIDNumber() *ResidentUpsertOne {
+	return u.Update(func(s *ResidentUpsert) {
+		s.UpdateIDNumber()
+	})
+}
+
+// SetIDNumberSealed sets the "id_number_sealed" field.
+func (u *ResidentUpsertOne) SetIDNumberSealed(v string) *ResidentUpsertOne {
+	return u.Update(func(s *ResidentUpsert) {
+		s.SetIDNumberSealed(v)
+	})
+}
+
+// UpdateIDNumberSealed sets the "id_number_sealed" field to the value that was provided on create.
+func (u *ResidentUpsertOne) UpdateIDNumberSealed() *ResidentUpsertOne {
+	return u.Update(func(s *ResidentUpsert) {
+		s.UpdateIDNumberSealed()
+	})
+}
+
+// SetIDNumberIndex sets the "id_number_index" field.
+func (u *ResidentUpsertOne) SetIDNumberIndex(v string) *ResidentUpsertOne {
+	return u.Update(func(s *ResidentUpsert) {
+		s.SetIDNumberIndex(v)
+	})
+}
+
+// UpdateIDNumberIndex sets the "id_number_index" field to the value that was provided on create.
+func (u *ResidentUpsertOne) UpdateIDNumberIndex() *ResidentUpsertOne {
+	return u.Update(func(s *ResidentUpsert) {
+		s.UpdateIDNumberIndex()
+	})
+}
+
+// SetPhone sets the "phone" field.
+func (u *ResidentUpsertOne) SetPhone(v string) *ResidentUpsertOne {
+	return u.Update(func(s *ResidentUpsert) {
+		s.SetPhone(v)
+	})
+}
+
+// UpdatePhone sets the "phone" field to the value that was provided on create.
+func (u *ResidentUpsertOne) UpdatePhone() *ResidentUpsertOne {
+	return u.Update(func(s *ResidentUpsert) {
+		s.UpdatePhone()
+	})
+}
+
+// ClearPhone clears the value of the "phone" field.
+func (u *ResidentUpsertOne) ClearPhone() *ResidentUpsertOne {
+	return u.Update(func(s *ResidentUpsert) {
+		s.ClearPhone()
+	})
+}
+
+// SetPhoneSealed sets the "phone_sealed" field.
+func (u *ResidentUpsertOne) SetPhoneSealed(v string) *ResidentUpsertOne {
+	return u.Update(func(s *ResidentUpsert) {
+		s.SetPhoneSealed(v)
+	})
+}
+
+// UpdatePhoneSealed sets the "phone_sealed" field to the value that was provided on create.
+func (u *ResidentUpsertOne) UpdatePhoneSealed() *ResidentUpsertOne {
+	return u.Update(func(s *ResidentUpsert) {
+		s.UpdatePhoneSealed()
+	})
+}
+
+// ClearPhoneSealed clears the value of the "phone_sealed" field.
+func (u *ResidentUpsertOne) ClearPhoneSealed() *ResidentUpsertOne {
+	return u.Update(func(s *ResidentUpsert) {
+		s.ClearPhoneSealed()
+	})
+}
+
+// SetPhoneIndex sets the "phone_index" field.
+func (u *ResidentUpsertOne) SetPhoneIndex(v string) *ResidentUpsertOne {
+	return u.Update(func(s *ResidentUpsert) {
+		s.SetPhoneIndex(v)
+	})
+}
+
+// UpdatePhoneIndex sets the "phone_index" field to the value that was provided on create.
+func (u *ResidentUpsertOne) UpdatePhoneIndex() *ResidentUpsertOne {
+	return u.Update(func(s *ResidentUpsert) {
+		s.UpdatePhoneIndex()
+	})
+}
+
+// ClearPhoneIndex clears the value of the "phone_index" field.
+func (u *ResidentUpsertOne) ClearPhoneIndex() *ResidentUpsertOne {
+	return u.Update(func(s *ResidentUpsert) {
+		s.ClearPhoneIndex()
+	})
+}
+
+// SetHealth sets the "health" field.
+func (u *ResidentUpsertOne) SetHealth(v enum.HealthStatus) *ResidentUpsertOne {
+	return u.Update(func(s *ResidentUpsert) {
+		s.SetHealth(v)
+	})
+}
+
+// UpdateHealth sets the "health" field to the value that was provided on create.
+func (u *ResidentUpsertOne) UpdateHealth() *ResidentUpsertOne {
+	return u.Update(func(s *ResidentUpsert) {
+		s.UpdateHealth()
+	})
+}
+
+// SetLaborSkill sets the "labor_skill" field.
+func (u *ResidentUpsertOne) SetLaborSkill(v enum.LaborSkill) *ResidentUpsertOne {
+	return u.Update(func(s *ResidentUpsert) {
+		s.SetLaborSkill(v)
+	})
+}
+
+// UpdateLaborSkill sets the "labor_skill" field to the value that was provided on create.
+func (u *ResidentUpsertOne) UpdateLaborSkill() *ResidentUpsertOne {
+	return u.Update(func(s *ResidentUpsert) {
+		s.UpdateLaborSkill()
+	})
+}
+
+// SetEducation sets the "education" field.
+func (u *ResidentUpsertOne) SetEducation(v enum.Education) *ResidentUpsertOne {
+	return u.Update(func(s *ResidentUpsert) {
+		s.SetEducation(v)
+	})
+}
+
+// UpdateEducation sets the "education" field to the value that was provided on create.
+func (u *ResidentUpsertOne) UpdateEducation() *ResidentUpsertOne {
+	return u.Update(func(s *ResidentUpsert) {
+		s.UpdateEducation()
+	})
+}
+
+// ClearEducation clears the value of the "education" field.
+func (u *ResidentUpsertOne) ClearEducation() *ResidentUpsertOne {
+	return u.Update(func(s *ResidentUpsert) {
+		s.ClearEducation()
+	})
+}
+
+// Exec executes the query.
+func (u *ResidentUpsertOne) Exec(ctx context.Context) error {
+	if len(u.create.conflict) == 0 {
+		return errors.New("ent: missing options for ResidentCreate.OnConflict")
+	}
+	return u.create.Exec(ctx)
+}
+
+// ExecX is like Exec, but panics if an error occurs.
+func (u *ResidentUpsertOne) ExecX(ctx context.Context) {
+	if err := u.create.Exec(ctx); err != nil {
+		panic(err)
+	}
+}
+
+// Exec executes the UPSERT query and returns the inserted/updated ID.
+func (u *ResidentUpsertOne) ID(ctx context.Context) (id int, err error) {
+	node, err := u.create.Save(ctx)
+	if err != nil {
+		return id, err
+	}
+	return node.ID, nil
+}
+
+// IDX is like ID, but panics if an error occurs.
+func (u *ResidentUpsertOne) IDX(ctx context.Context) int {
+	id, err := u.ID(ctx)
+	if err != nil {
+		panic(err)
+	}
+	return id
+}
+
 // ResidentCreateBulk is the builder for creating many Resident entities in bulk.
 type ResidentCreateBulk struct {
 	config
 	err      error
 	builders []*ResidentCreate
+	conflict []sql.ConflictOption
 }
 
 // Save creates the Resident entities in the database.
@@ -569,6 +1203,7 @@ func (_c *ResidentCreateBulk) Save(ctx context.Context) ([]*Resident, error) {
 					_, err = mutators[i+1].Mutate(root, _c.builders[i+1].mutation)
 				} else {
 					spec := &sqlgraph.BatchCreateSpec{Nodes: specs}
+					spec.OnConflict = _c.conflict
 					// Invoke the actual operation on the latest mutation in the chain.
 					if err = sqlgraph.BatchCreate(ctx, _c.driver, spec); err != nil {
 						if sqlgraph.IsConstraintError(err) {
@@ -619,6 +1254,392 @@ func (_c *ResidentCreateBulk) Exec(ctx context.Context) error {
 // ExecX is like Exec, but panics if an error occurs.
 func (_c *ResidentCreateBulk) ExecX(ctx context.Context) {
 	if err := _c.Exec(ctx); err != nil {
+		panic(err)
+	}
+}
+
+// OnConflict allows configuring the `ON CONFLICT` / `ON DUPLICATE KEY` clause
+// of the `INSERT` statement. For example:
+//
+//	client.Resident.CreateBulk(builders...).
+//		OnConflict(
+//			// Update the row with the new values
+//			// the was proposed for insertion.
+//			sql.ResolveWithNewValues(),
+//		).
+//		// Override some of the fields with custom
+//		// update values.
+//		Update(func(u *ent.ResidentUpsert) {
+//			SetCreatedAt(v+v).
+//		}).
+//		Exec(ctx)
+func (_c *ResidentCreateBulk) OnConflict(opts ...sql.ConflictOption) *ResidentUpsertBulk {
+	_c.conflict = opts
+	return &ResidentUpsertBulk{
+		create: _c,
+	}
+}
+
+// OnConflictColumns calls `OnConflict` and configures the columns
+// as conflict target. Using this option is equivalent to using:
+//
+//	client.Resident.Create().
+//		OnConflict(sql.ConflictColumns(columns...)).
+//		Exec(ctx)
+func (_c *ResidentCreateBulk) OnConflictColumns(columns ...string) *ResidentUpsertBulk {
+	_c.conflict = append(_c.conflict, sql.ConflictColumns(columns...))
+	return &ResidentUpsertBulk{
+		create: _c,
+	}
+}
+
+// ResidentUpsertBulk is the builder for "upsert"-ing
+// a bulk of Resident nodes.
+type ResidentUpsertBulk struct {
+	create *ResidentCreateBulk
+}
+
+// UpdateNewValues updates the mutable fields using the new values that
+// were set on create. Using this option is equivalent to using:
+//
+//	client.Resident.Create().
+//		OnConflict(
+//			sql.ResolveWithNewValues(),
+//		).
+//		Exec(ctx)
+func (u *ResidentUpsertBulk) UpdateNewValues() *ResidentUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithNewValues())
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
+		for _, b := range u.create.builders {
+			if _, exists := b.mutation.CreatedAt(); exists {
+				s.SetIgnore(resident.FieldCreatedAt)
+			}
+			if _, exists := b.mutation.HouseholdID(); exists {
+				s.SetIgnore(resident.FieldHouseholdID)
+			}
+			if _, exists := b.mutation.TownshipID(); exists {
+				s.SetIgnore(resident.FieldTownshipID)
+			}
+			if _, exists := b.mutation.VillageID(); exists {
+				s.SetIgnore(resident.FieldVillageID)
+			}
+		}
+	}))
+	return u
+}
+
+// Ignore sets each column to itself in case of conflict.
+// Using this option is equivalent to using:
+//
+//	client.Resident.Create().
+//		OnConflict(sql.ResolveWithIgnore()).
+//		Exec(ctx)
+func (u *ResidentUpsertBulk) Ignore() *ResidentUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithIgnore())
+	return u
+}
+
+// DoNothing configures the conflict_action to `DO NOTHING`.
+// Supported only by SQLite and PostgreSQL.
+func (u *ResidentUpsertBulk) DoNothing() *ResidentUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.DoNothing())
+	return u
+}
+
+// Update allows overriding fields `UPDATE` values. See the ResidentCreateBulk.OnConflict
+// documentation for more info.
+func (u *ResidentUpsertBulk) Update(set func(*ResidentUpsert)) *ResidentUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(update *sql.UpdateSet) {
+		set(&ResidentUpsert{UpdateSet: update})
+	}))
+	return u
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (u *ResidentUpsertBulk) SetUpdatedAt(v time.Time) *ResidentUpsertBulk {
+	return u.Update(func(s *ResidentUpsert) {
+		s.SetUpdatedAt(v)
+	})
+}
+
+// UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
+func (u *ResidentUpsertBulk) UpdateUpdatedAt() *ResidentUpsertBulk {
+	return u.Update(func(s *ResidentUpsert) {
+		s.UpdateUpdatedAt()
+	})
+}
+
+// SetDeletedAt sets the "deleted_at" field.
+func (u *ResidentUpsertBulk) SetDeletedAt(v time.Time) *ResidentUpsertBulk {
+	return u.Update(func(s *ResidentUpsert) {
+		s.SetDeletedAt(v)
+	})
+}
+
+// UpdateDeletedAt sets the "deleted_at" field to the value that was provided on create.
+func (u *ResidentUpsertBulk) UpdateDeletedAt() *ResidentUpsertBulk {
+	return u.Update(func(s *ResidentUpsert) {
+		s.UpdateDeletedAt()
+	})
+}
+
+// ClearDeletedAt clears the value of the "deleted_at" field.
+func (u *ResidentUpsertBulk) ClearDeletedAt() *ResidentUpsertBulk {
+	return u.Update(func(s *ResidentUpsert) {
+		s.ClearDeletedAt()
+	})
+}
+
+// SetDeleteToken sets the "delete_token" field.
+func (u *ResidentUpsertBulk) SetDeleteToken(v int64) *ResidentUpsertBulk {
+	return u.Update(func(s *ResidentUpsert) {
+		s.SetDeleteToken(v)
+	})
+}
+
+// AddDeleteToken adds v to the "delete_token" field.
+func (u *ResidentUpsertBulk) AddDeleteToken(v int64) *ResidentUpsertBulk {
+	return u.Update(func(s *ResidentUpsert) {
+		s.AddDeleteToken(v)
+	})
+}
+
+// UpdateDeleteToken sets the "delete_token" field to the value that was provided on create.
+func (u *ResidentUpsertBulk) UpdateDeleteToken() *ResidentUpsertBulk {
+	return u.Update(func(s *ResidentUpsert) {
+		s.UpdateDeleteToken()
+	})
+}
+
+// SetName sets the "name" field.
+func (u *ResidentUpsertBulk) SetName(v string) *ResidentUpsertBulk {
+	return u.Update(func(s *ResidentUpsert) {
+		s.SetName(v)
+	})
+}
+
+// UpdateName sets the "name" field to the value that was provided on create.
+func (u *ResidentUpsertBulk) UpdateName() *ResidentUpsertBulk {
+	return u.Update(func(s *ResidentUpsert) {
+		s.UpdateName()
+	})
+}
+
+// SetRelation sets the "relation" field.
+func (u *ResidentUpsertBulk) SetRelation(v enum.Relation) *ResidentUpsertBulk {
+	return u.Update(func(s *ResidentUpsert) {
+		s.SetRelation(v)
+	})
+}
+
+// UpdateRelation sets the "relation" field to the value that was provided on create.
+func (u *ResidentUpsertBulk) UpdateRelation() *ResidentUpsertBulk {
+	return u.Update(func(s *ResidentUpsert) {
+		s.UpdateRelation()
+	})
+}
+
+// SetGender sets the "gender" field.
+func (u *ResidentUpsertBulk) SetGender(v enum.Gender) *ResidentUpsertBulk {
+	return u.Update(func(s *ResidentUpsert) {
+		s.SetGender(v)
+	})
+}
+
+// UpdateGender sets the "gender" field to the value that was provided on create.
+func (u *ResidentUpsertBulk) UpdateGender() *ResidentUpsertBulk {
+	return u.Update(func(s *ResidentUpsert) {
+		s.UpdateGender()
+	})
+}
+
+// SetBirthDate sets the "birth_date" field.
+func (u *ResidentUpsertBulk) SetBirthDate(v time.Time) *ResidentUpsertBulk {
+	return u.Update(func(s *ResidentUpsert) {
+		s.SetBirthDate(v)
+	})
+}
+
+// UpdateBirthDate sets the "birth_date" field to the value that was provided on create.
+func (u *ResidentUpsertBulk) UpdateBirthDate() *ResidentUpsertBulk {
+	return u.Update(func(s *ResidentUpsert) {
+		s.UpdateBirthDate()
+	})
+}
+
+// SetIDNumber sets the "id_number" field.
+func (u *ResidentUpsertBulk) SetIDNumber(v string) *ResidentUpsertBulk {
+	return u.Update(func(s *ResidentUpsert) {
+		s.SetIDNumber(v)
+	})
+}
+
+// UpdateIDNumber sets the "id_number" field to the value that was provided on create.
+func (u *ResidentUpsertBulk) UpdateIDNumber() *ResidentUpsertBulk {
+	return u.Update(func(s *ResidentUpsert) {
+		s.UpdateIDNumber()
+	})
+}
+
+// SetIDNumberSealed sets the "id_number_sealed" field.
+func (u *ResidentUpsertBulk) SetIDNumberSealed(v string) *ResidentUpsertBulk {
+	return u.Update(func(s *ResidentUpsert) {
+		s.SetIDNumberSealed(v)
+	})
+}
+
+// UpdateIDNumberSealed sets the "id_number_sealed" field to the value that was provided on create.
+func (u *ResidentUpsertBulk) UpdateIDNumberSealed() *ResidentUpsertBulk {
+	return u.Update(func(s *ResidentUpsert) {
+		s.UpdateIDNumberSealed()
+	})
+}
+
+// SetIDNumberIndex sets the "id_number_index" field.
+func (u *ResidentUpsertBulk) SetIDNumberIndex(v string) *ResidentUpsertBulk {
+	return u.Update(func(s *ResidentUpsert) {
+		s.SetIDNumberIndex(v)
+	})
+}
+
+// UpdateIDNumberIndex sets the "id_number_index" field to the value that was provided on create.
+func (u *ResidentUpsertBulk) UpdateIDNumberIndex() *ResidentUpsertBulk {
+	return u.Update(func(s *ResidentUpsert) {
+		s.UpdateIDNumberIndex()
+	})
+}
+
+// SetPhone sets the "phone" field.
+func (u *ResidentUpsertBulk) SetPhone(v string) *ResidentUpsertBulk {
+	return u.Update(func(s *ResidentUpsert) {
+		s.SetPhone(v)
+	})
+}
+
+// UpdatePhone sets the "phone" field to the value that was provided on create.
+func (u *ResidentUpsertBulk) UpdatePhone() *ResidentUpsertBulk {
+	return u.Update(func(s *ResidentUpsert) {
+		s.UpdatePhone()
+	})
+}
+
+// ClearPhone clears the value of the "phone" field.
+func (u *ResidentUpsertBulk) ClearPhone() *ResidentUpsertBulk {
+	return u.Update(func(s *ResidentUpsert) {
+		s.ClearPhone()
+	})
+}
+
+// SetPhoneSealed sets the "phone_sealed" field.
+func (u *ResidentUpsertBulk) SetPhoneSealed(v string) *ResidentUpsertBulk {
+	return u.Update(func(s *ResidentUpsert) {
+		s.SetPhoneSealed(v)
+	})
+}
+
+// UpdatePhoneSealed sets the "phone_sealed" field to the value that was provided on create.
+func (u *ResidentUpsertBulk) UpdatePhoneSealed() *ResidentUpsertBulk {
+	return u.Update(func(s *ResidentUpsert) {
+		s.UpdatePhoneSealed()
+	})
+}
+
+// ClearPhoneSealed clears the value of the "phone_sealed" field.
+func (u *ResidentUpsertBulk) ClearPhoneSealed() *ResidentUpsertBulk {
+	return u.Update(func(s *ResidentUpsert) {
+		s.ClearPhoneSealed()
+	})
+}
+
+// SetPhoneIndex sets the "phone_index" field.
+func (u *ResidentUpsertBulk) SetPhoneIndex(v string) *ResidentUpsertBulk {
+	return u.Update(func(s *ResidentUpsert) {
+		s.SetPhoneIndex(v)
+	})
+}
+
+// UpdatePhoneIndex sets the "phone_index" field to the value that was provided on create.
+func (u *ResidentUpsertBulk) UpdatePhoneIndex() *ResidentUpsertBulk {
+	return u.Update(func(s *ResidentUpsert) {
+		s.UpdatePhoneIndex()
+	})
+}
+
+// ClearPhoneIndex clears the value of the "phone_index" field.
+func (u *ResidentUpsertBulk) ClearPhoneIndex() *ResidentUpsertBulk {
+	return u.Update(func(s *ResidentUpsert) {
+		s.ClearPhoneIndex()
+	})
+}
+
+// SetHealth sets the "health" field.
+func (u *ResidentUpsertBulk) SetHealth(v enum.HealthStatus) *ResidentUpsertBulk {
+	return u.Update(func(s *ResidentUpsert) {
+		s.SetHealth(v)
+	})
+}
+
+// UpdateHealth sets the "health" field to the value that was provided on create.
+func (u *ResidentUpsertBulk) UpdateHealth() *ResidentUpsertBulk {
+	return u.Update(func(s *ResidentUpsert) {
+		s.UpdateHealth()
+	})
+}
+
+// SetLaborSkill sets the "labor_skill" field.
+func (u *ResidentUpsertBulk) SetLaborSkill(v enum.LaborSkill) *ResidentUpsertBulk {
+	return u.Update(func(s *ResidentUpsert) {
+		s.SetLaborSkill(v)
+	})
+}
+
+// UpdateLaborSkill sets the "labor_skill" field to the value that was provided on create.
+func (u *ResidentUpsertBulk) UpdateLaborSkill() *ResidentUpsertBulk {
+	return u.Update(func(s *ResidentUpsert) {
+		s.UpdateLaborSkill()
+	})
+}
+
+// SetEducation sets the "education" field.
+func (u *ResidentUpsertBulk) SetEducation(v enum.Education) *ResidentUpsertBulk {
+	return u.Update(func(s *ResidentUpsert) {
+		s.SetEducation(v)
+	})
+}
+
+// UpdateEducation sets the "education" field to the value that was provided on create.
+func (u *ResidentUpsertBulk) UpdateEducation() *ResidentUpsertBulk {
+	return u.Update(func(s *ResidentUpsert) {
+		s.UpdateEducation()
+	})
+}
+
+// ClearEducation clears the value of the "education" field.
+func (u *ResidentUpsertBulk) ClearEducation() *ResidentUpsertBulk {
+	return u.Update(func(s *ResidentUpsert) {
+		s.ClearEducation()
+	})
+}
+
+// Exec executes the query.
+func (u *ResidentUpsertBulk) Exec(ctx context.Context) error {
+	if u.create.err != nil {
+		return u.create.err
+	}
+	for i, b := range u.create.builders {
+		if len(b.conflict) != 0 {
+			return fmt.Errorf("ent: OnConflict was set for builder %d. Set it on the ResidentCreateBulk instead", i)
+		}
+	}
+	if len(u.create.conflict) == 0 {
+		return errors.New("ent: missing options for ResidentCreateBulk.OnConflict")
+	}
+	return u.create.Exec(ctx)
+}
+
+// ExecX is like Exec, but panics if an error occurs.
+func (u *ResidentUpsertBulk) ExecX(ctx context.Context) {
+	if err := u.create.Exec(ctx); err != nil {
 		panic(err)
 	}
 }

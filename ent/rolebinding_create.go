@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"time"
 
+	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/nanpiao/sbqw/ent/cadre"
@@ -24,6 +25,7 @@ type RoleBindingCreate struct {
 	config
 	mutation *RoleBindingMutation
 	hooks    []Hook
+	conflict []sql.ConflictOption
 }
 
 // SetCreatedAt sets the "created_at" field.
@@ -307,6 +309,7 @@ func (_c *RoleBindingCreate) createSpec() (*RoleBinding, *sqlgraph.CreateSpec) {
 		_node = &RoleBinding{config: _c.config}
 		_spec = sqlgraph.NewCreateSpec(rolebinding.Table, sqlgraph.NewFieldSpec(rolebinding.FieldID, field.TypeInt))
 	)
+	_spec.OnConflict = _c.conflict
 	if value, ok := _c.mutation.CreatedAt(); ok {
 		_spec.SetField(rolebinding.FieldCreatedAt, field.TypeTime, value)
 		_node.CreatedAt = value
@@ -423,11 +426,326 @@ func (_c *RoleBindingCreate) createSpec() (*RoleBinding, *sqlgraph.CreateSpec) {
 	return _node, _spec
 }
 
+// OnConflict allows configuring the `ON CONFLICT` / `ON DUPLICATE KEY` clause
+// of the `INSERT` statement. For example:
+//
+//	client.RoleBinding.Create().
+//		SetCreatedAt(v).
+//		OnConflict(
+//			// Update the row with the new values
+//			// the was proposed for insertion.
+//			sql.ResolveWithNewValues(),
+//		).
+//		// Override some of the fields with custom
+//		// update values.
+//		Update(func(u *ent.RoleBindingUpsert) {
+//			SetCreatedAt(v+v).
+//		}).
+//		Exec(ctx)
+func (_c *RoleBindingCreate) OnConflict(opts ...sql.ConflictOption) *RoleBindingUpsertOne {
+	_c.conflict = opts
+	return &RoleBindingUpsertOne{
+		create: _c,
+	}
+}
+
+// OnConflictColumns calls `OnConflict` and configures the columns
+// as conflict target. Using this option is equivalent to using:
+//
+//	client.RoleBinding.Create().
+//		OnConflict(sql.ConflictColumns(columns...)).
+//		Exec(ctx)
+func (_c *RoleBindingCreate) OnConflictColumns(columns ...string) *RoleBindingUpsertOne {
+	_c.conflict = append(_c.conflict, sql.ConflictColumns(columns...))
+	return &RoleBindingUpsertOne{
+		create: _c,
+	}
+}
+
+type (
+	// RoleBindingUpsertOne is the builder for "upsert"-ing
+	//  one RoleBinding node.
+	RoleBindingUpsertOne struct {
+		create *RoleBindingCreate
+	}
+
+	// RoleBindingUpsert is the "OnConflict" setter.
+	RoleBindingUpsert struct {
+		*sql.UpdateSet
+	}
+)
+
+// SetUpdatedAt sets the "updated_at" field.
+func (u *RoleBindingUpsert) SetUpdatedAt(v time.Time) *RoleBindingUpsert {
+	u.Set(rolebinding.FieldUpdatedAt, v)
+	return u
+}
+
+// UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
+func (u *RoleBindingUpsert) UpdateUpdatedAt() *RoleBindingUpsert {
+	u.SetExcluded(rolebinding.FieldUpdatedAt)
+	return u
+}
+
+// SetDeletedAt sets the "deleted_at" field.
+func (u *RoleBindingUpsert) SetDeletedAt(v time.Time) *RoleBindingUpsert {
+	u.Set(rolebinding.FieldDeletedAt, v)
+	return u
+}
+
+// UpdateDeletedAt sets the "deleted_at" field to the value that was provided on create.
+func (u *RoleBindingUpsert) UpdateDeletedAt() *RoleBindingUpsert {
+	u.SetExcluded(rolebinding.FieldDeletedAt)
+	return u
+}
+
+// ClearDeletedAt clears the value of the "deleted_at" field.
+func (u *RoleBindingUpsert) ClearDeletedAt() *RoleBindingUpsert {
+	u.SetNull(rolebinding.FieldDeletedAt)
+	return u
+}
+
+// SetDeleteToken sets the "delete_token" field.
+func (u *RoleBindingUpsert) SetDeleteToken(v int64) *RoleBindingUpsert {
+	u.Set(rolebinding.FieldDeleteToken, v)
+	return u
+}
+
+// UpdateDeleteToken sets the "delete_token" field to the value that was provided on create.
+func (u *RoleBindingUpsert) UpdateDeleteToken() *RoleBindingUpsert {
+	u.SetExcluded(rolebinding.FieldDeleteToken)
+	return u
+}
+
+// AddDeleteToken adds v to the "delete_token" field.
+func (u *RoleBindingUpsert) AddDeleteToken(v int64) *RoleBindingUpsert {
+	u.Add(rolebinding.FieldDeleteToken, v)
+	return u
+}
+
+// SetValidFrom sets the "valid_from" field.
+func (u *RoleBindingUpsert) SetValidFrom(v time.Time) *RoleBindingUpsert {
+	u.Set(rolebinding.FieldValidFrom, v)
+	return u
+}
+
+// UpdateValidFrom sets the "valid_from" field to the value that was provided on create.
+func (u *RoleBindingUpsert) UpdateValidFrom() *RoleBindingUpsert {
+	u.SetExcluded(rolebinding.FieldValidFrom)
+	return u
+}
+
+// SetValidTo sets the "valid_to" field.
+func (u *RoleBindingUpsert) SetValidTo(v time.Time) *RoleBindingUpsert {
+	u.Set(rolebinding.FieldValidTo, v)
+	return u
+}
+
+// UpdateValidTo sets the "valid_to" field to the value that was provided on create.
+func (u *RoleBindingUpsert) UpdateValidTo() *RoleBindingUpsert {
+	u.SetExcluded(rolebinding.FieldValidTo)
+	return u
+}
+
+// ClearValidTo clears the value of the "valid_to" field.
+func (u *RoleBindingUpsert) ClearValidTo() *RoleBindingUpsert {
+	u.SetNull(rolebinding.FieldValidTo)
+	return u
+}
+
+// UpdateNewValues updates the mutable fields using the new values that were set on create.
+// Using this option is equivalent to using:
+//
+//	client.RoleBinding.Create().
+//		OnConflict(
+//			sql.ResolveWithNewValues(),
+//		).
+//		Exec(ctx)
+func (u *RoleBindingUpsertOne) UpdateNewValues() *RoleBindingUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithNewValues())
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
+		if _, exists := u.create.mutation.CreatedAt(); exists {
+			s.SetIgnore(rolebinding.FieldCreatedAt)
+		}
+		if _, exists := u.create.mutation.UserID(); exists {
+			s.SetIgnore(rolebinding.FieldUserID)
+		}
+		if _, exists := u.create.mutation.Role(); exists {
+			s.SetIgnore(rolebinding.FieldRole)
+		}
+		if _, exists := u.create.mutation.TownshipID(); exists {
+			s.SetIgnore(rolebinding.FieldTownshipID)
+		}
+		if _, exists := u.create.mutation.VillageID(); exists {
+			s.SetIgnore(rolebinding.FieldVillageID)
+		}
+		if _, exists := u.create.mutation.DepartmentID(); exists {
+			s.SetIgnore(rolebinding.FieldDepartmentID)
+		}
+		if _, exists := u.create.mutation.CadreID(); exists {
+			s.SetIgnore(rolebinding.FieldCadreID)
+		}
+	}))
+	return u
+}
+
+// Ignore sets each column to itself in case of conflict.
+// Using this option is equivalent to using:
+//
+//	client.RoleBinding.Create().
+//	    OnConflict(sql.ResolveWithIgnore()).
+//	    Exec(ctx)
+func (u *RoleBindingUpsertOne) Ignore() *RoleBindingUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithIgnore())
+	return u
+}
+
+// DoNothing configures the conflict_action to `DO NOTHING`.
+// Supported only by SQLite and PostgreSQL.
+func (u *RoleBindingUpsertOne) DoNothing() *RoleBindingUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.DoNothing())
+	return u
+}
+
+// Update allows overriding fields `UPDATE` values. See the RoleBindingCreate.OnConflict
+// documentation for more info.
+func (u *RoleBindingUpsertOne) Update(set func(*RoleBindingUpsert)) *RoleBindingUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(update *sql.UpdateSet) {
+		set(&RoleBindingUpsert{UpdateSet: update})
+	}))
+	return u
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (u *RoleBindingUpsertOne) SetUpdatedAt(v time.Time) *RoleBindingUpsertOne {
+	return u.Update(func(s *RoleBindingUpsert) {
+		s.SetUpdatedAt(v)
+	})
+}
+
+// UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
+func (u *RoleBindingUpsertOne) UpdateUpdatedAt() *RoleBindingUpsertOne {
+	return u.Update(func(s *RoleBindingUpsert) {
+		s.UpdateUpdatedAt()
+	})
+}
+
+// SetDeletedAt sets the "deleted_at" field.
+func (u *RoleBindingUpsertOne) SetDeletedAt(v time.Time) *RoleBindingUpsertOne {
+	return u.Update(func(s *RoleBindingUpsert) {
+		s.SetDeletedAt(v)
+	})
+}
+
+// UpdateDeletedAt sets the "deleted_at" field to the value that was provided on create.
+func (u *RoleBindingUpsertOne) UpdateDeletedAt() *RoleBindingUpsertOne {
+	return u.Update(func(s *RoleBindingUpsert) {
+		s.UpdateDeletedAt()
+	})
+}
+
+// ClearDeletedAt clears the value of the "deleted_at" field.
+func (u *RoleBindingUpsertOne) ClearDeletedAt() *RoleBindingUpsertOne {
+	return u.Update(func(s *RoleBindingUpsert) {
+		s.ClearDeletedAt()
+	})
+}
+
+// SetDeleteToken sets the "delete_token" field.
+func (u *RoleBindingUpsertOne) SetDeleteToken(v int64) *RoleBindingUpsertOne {
+	return u.Update(func(s *RoleBindingUpsert) {
+		s.SetDeleteToken(v)
+	})
+}
+
+// AddDeleteToken adds v to the "delete_token" field.
+func (u *RoleBindingUpsertOne) AddDeleteToken(v int64) *RoleBindingUpsertOne {
+	return u.Update(func(s *RoleBindingUpsert) {
+		s.AddDeleteToken(v)
+	})
+}
+
+// UpdateDeleteToken sets the "delete_token" field to the value that was provided on create.
+func (u *RoleBindingUpsertOne) UpdateDeleteToken() *RoleBindingUpsertOne {
+	return u.Update(func(s *RoleBindingUpsert) {
+		s.UpdateDeleteToken()
+	})
+}
+
+// SetValidFrom sets the "valid_from" field.
+func (u *RoleBindingUpsertOne) SetValidFrom(v time.Time) *RoleBindingUpsertOne {
+	return u.Update(func(s *RoleBindingUpsert) {
+		s.SetValidFrom(v)
+	})
+}
+
+// UpdateValidFrom sets the "valid_from" field to the value that was provided on create.
+func (u *RoleBindingUpsertOne) UpdateValidFrom() *RoleBindingUpsertOne {
+	return u.Update(func(s *RoleBindingUpsert) {
+		s.UpdateValidFrom()
+	})
+}
+
+// SetValidTo sets the "valid_to" field.
+func (u *RoleBindingUpsertOne) SetValidTo(v time.Time) *RoleBindingUpsertOne {
+	return u.Update(func(s *RoleBindingUpsert) {
+		s.SetValidTo(v)
+	})
+}
+
+// UpdateValidTo sets the "valid_to" field to the value that was provided on create.
+func (u *RoleBindingUpsertOne) UpdateValidTo() *RoleBindingUpsertOne {
+	return u.Update(func(s *RoleBindingUpsert) {
+		s.UpdateValidTo()
+	})
+}
+
+// ClearValidTo clears the value of the "valid_to" field.
+func (u *RoleBindingUpsertOne) ClearValidTo() *RoleBindingUpsertOne {
+	return u.Update(func(s *RoleBindingUpsert) {
+		s.ClearValidTo()
+	})
+}
+
+// Exec executes the query.
+func (u *RoleBindingUpsertOne) Exec(ctx context.Context) error {
+	if len(u.create.conflict) == 0 {
+		return errors.New("ent: missing options for RoleBindingCreate.OnConflict")
+	}
+	return u.create.Exec(ctx)
+}
+
+// ExecX is like Exec, but panics if an error occurs.
+func (u *RoleBindingUpsertOne) ExecX(ctx context.Context) {
+	if err := u.create.Exec(ctx); err != nil {
+		panic(err)
+	}
+}
+
+// Exec executes the UPSERT query and returns the inserted/updated ID.
+func (u *RoleBindingUpsertOne) ID(ctx context.Context) (id int, err error) {
+	node, err := u.create.Save(ctx)
+	if err != nil {
+		return id, err
+	}
+	return node.ID, nil
+}
+
+// IDX is like ID, but panics if an error occurs.
+func (u *RoleBindingUpsertOne) IDX(ctx context.Context) int {
+	id, err := u.ID(ctx)
+	if err != nil {
+		panic(err)
+	}
+	return id
+}
+
 // RoleBindingCreateBulk is the builder for creating many RoleBinding entities in bulk.
 type RoleBindingCreateBulk struct {
 	config
 	err      error
 	builders []*RoleBindingCreate
+	conflict []sql.ConflictOption
 }
 
 // Save creates the RoleBinding entities in the database.
@@ -457,6 +775,7 @@ func (_c *RoleBindingCreateBulk) Save(ctx context.Context) ([]*RoleBinding, erro
 					_, err = mutators[i+1].Mutate(root, _c.builders[i+1].mutation)
 				} else {
 					spec := &sqlgraph.BatchCreateSpec{Nodes: specs}
+					spec.OnConflict = _c.conflict
 					// Invoke the actual operation on the latest mutation in the chain.
 					if err = sqlgraph.BatchCreate(ctx, _c.driver, spec); err != nil {
 						if sqlgraph.IsConstraintError(err) {
@@ -507,6 +826,226 @@ func (_c *RoleBindingCreateBulk) Exec(ctx context.Context) error {
 // ExecX is like Exec, but panics if an error occurs.
 func (_c *RoleBindingCreateBulk) ExecX(ctx context.Context) {
 	if err := _c.Exec(ctx); err != nil {
+		panic(err)
+	}
+}
+
+// OnConflict allows configuring the `ON CONFLICT` / `ON DUPLICATE KEY` clause
+// of the `INSERT` statement. For example:
+//
+//	client.RoleBinding.CreateBulk(builders...).
+//		OnConflict(
+//			// Update the row with the new values
+//			// the was proposed for insertion.
+//			sql.ResolveWithNewValues(),
+//		).
+//		// Override some of the fields with custom
+//		// update values.
+//		Update(func(u *ent.RoleBindingUpsert) {
+//			SetCreatedAt(v+v).
+//		}).
+//		Exec(ctx)
+func (_c *RoleBindingCreateBulk) OnConflict(opts ...sql.ConflictOption) *RoleBindingUpsertBulk {
+	_c.conflict = opts
+	return &RoleBindingUpsertBulk{
+		create: _c,
+	}
+}
+
+// OnConflictColumns calls `OnConflict` and configures the columns
+// as conflict target. Using this option is equivalent to using:
+//
+//	client.RoleBinding.Create().
+//		OnConflict(sql.ConflictColumns(columns...)).
+//		Exec(ctx)
+func (_c *RoleBindingCreateBulk) OnConflictColumns(columns ...string) *RoleBindingUpsertBulk {
+	_c.conflict = append(_c.conflict, sql.ConflictColumns(columns...))
+	return &RoleBindingUpsertBulk{
+		create: _c,
+	}
+}
+
+// RoleBindingUpsertBulk is the builder for "upsert"-ing
+// a bulk of RoleBinding nodes.
+type RoleBindingUpsertBulk struct {
+	create *RoleBindingCreateBulk
+}
+
+// UpdateNewValues updates the mutable fields using the new values that
+// were set on create. Using this option is equivalent to using:
+//
+//	client.RoleBinding.Create().
+//		OnConflict(
+//			sql.ResolveWithNewValues(),
+//		).
+//		Exec(ctx)
+func (u *RoleBindingUpsertBulk) UpdateNewValues() *RoleBindingUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithNewValues())
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
+		for _, b := range u.create.builders {
+			if _, exists := b.mutation.CreatedAt(); exists {
+				s.SetIgnore(rolebinding.FieldCreatedAt)
+			}
+			if _, exists := b.mutation.UserID(); exists {
+				s.SetIgnore(rolebinding.FieldUserID)
+			}
+			if _, exists := b.mutation.Role(); exists {
+				s.SetIgnore(rolebinding.FieldRole)
+			}
+			if _, exists := b.mutation.TownshipID(); exists {
+				s.SetIgnore(rolebinding.FieldTownshipID)
+			}
+			if _, exists := b.mutation.VillageID(); exists {
+				s.SetIgnore(rolebinding.FieldVillageID)
+			}
+			if _, exists := b.mutation.DepartmentID(); exists {
+				s.SetIgnore(rolebinding.FieldDepartmentID)
+			}
+			if _, exists := b.mutation.CadreID(); exists {
+				s.SetIgnore(rolebinding.FieldCadreID)
+			}
+		}
+	}))
+	return u
+}
+
+// Ignore sets each column to itself in case of conflict.
+// Using this option is equivalent to using:
+//
+//	client.RoleBinding.Create().
+//		OnConflict(sql.ResolveWithIgnore()).
+//		Exec(ctx)
+func (u *RoleBindingUpsertBulk) Ignore() *RoleBindingUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithIgnore())
+	return u
+}
+
+// DoNothing configures the conflict_action to `DO NOTHING`.
+// Supported only by SQLite and PostgreSQL.
+func (u *RoleBindingUpsertBulk) DoNothing() *RoleBindingUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.DoNothing())
+	return u
+}
+
+// Update allows overriding fields `UPDATE` values. See the RoleBindingCreateBulk.OnConflict
+// documentation for more info.
+func (u *RoleBindingUpsertBulk) Update(set func(*RoleBindingUpsert)) *RoleBindingUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(update *sql.UpdateSet) {
+		set(&RoleBindingUpsert{UpdateSet: update})
+	}))
+	return u
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (u *RoleBindingUpsertBulk) SetUpdatedAt(v time.Time) *RoleBindingUpsertBulk {
+	return u.Update(func(s *RoleBindingUpsert) {
+		s.SetUpdatedAt(v)
+	})
+}
+
+// UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
+func (u *RoleBindingUpsertBulk) UpdateUpdatedAt() *RoleBindingUpsertBulk {
+	return u.Update(func(s *RoleBindingUpsert) {
+		s.UpdateUpdatedAt()
+	})
+}
+
+// SetDeletedAt sets the "deleted_at" field.
+func (u *RoleBindingUpsertBulk) SetDeletedAt(v time.Time) *RoleBindingUpsertBulk {
+	return u.Update(func(s *RoleBindingUpsert) {
+		s.SetDeletedAt(v)
+	})
+}
+
+// UpdateDeletedAt sets the "deleted_at" field to the value that was provided on create.
+func (u *RoleBindingUpsertBulk) UpdateDeletedAt() *RoleBindingUpsertBulk {
+	return u.Update(func(s *RoleBindingUpsert) {
+		s.UpdateDeletedAt()
+	})
+}
+
+// ClearDeletedAt clears the value of the "deleted_at" field.
+func (u *RoleBindingUpsertBulk) ClearDeletedAt() *RoleBindingUpsertBulk {
+	return u.Update(func(s *RoleBindingUpsert) {
+		s.ClearDeletedAt()
+	})
+}
+
+// SetDeleteToken sets the "delete_token" field.
+func (u *RoleBindingUpsertBulk) SetDeleteToken(v int64) *RoleBindingUpsertBulk {
+	return u.Update(func(s *RoleBindingUpsert) {
+		s.SetDeleteToken(v)
+	})
+}
+
+// AddDeleteToken adds v to the "delete_token" field.
+func (u *RoleBindingUpsertBulk) AddDeleteToken(v int64) *RoleBindingUpsertBulk {
+	return u.Update(func(s *RoleBindingUpsert) {
+		s.AddDeleteToken(v)
+	})
+}
+
+// UpdateDeleteToken sets the "delete_token" field to the value that was provided on create.
+func (u *RoleBindingUpsertBulk) UpdateDeleteToken() *RoleBindingUpsertBulk {
+	return u.Update(func(s *RoleBindingUpsert) {
+		s.UpdateDeleteToken()
+	})
+}
+
+// SetValidFrom sets the "valid_from" field.
+func (u *RoleBindingUpsertBulk) SetValidFrom(v time.Time) *RoleBindingUpsertBulk {
+	return u.Update(func(s *RoleBindingUpsert) {
+		s.SetValidFrom(v)
+	})
+}
+
+// UpdateValidFrom sets the "valid_from" field to the value that was provided on create.
+func (u *RoleBindingUpsertBulk) UpdateValidFrom() *RoleBindingUpsertBulk {
+	return u.Update(func(s *RoleBindingUpsert) {
+		s.UpdateValidFrom()
+	})
+}
+
+// SetValidTo sets the "valid_to" field.
+func (u *RoleBindingUpsertBulk) SetValidTo(v time.Time) *RoleBindingUpsertBulk {
+	return u.Update(func(s *RoleBindingUpsert) {
+		s.SetValidTo(v)
+	})
+}
+
+// UpdateValidTo sets the "valid_to" field to the value that was provided on create.
+func (u *RoleBindingUpsertBulk) UpdateValidTo() *RoleBindingUpsertBulk {
+	return u.Update(func(s *RoleBindingUpsert) {
+		s.UpdateValidTo()
+	})
+}
+
+// ClearValidTo clears the value of the "valid_to" field.
+func (u *RoleBindingUpsertBulk) ClearValidTo() *RoleBindingUpsertBulk {
+	return u.Update(func(s *RoleBindingUpsert) {
+		s.ClearValidTo()
+	})
+}
+
+// Exec executes the query.
+func (u *RoleBindingUpsertBulk) Exec(ctx context.Context) error {
+	if u.create.err != nil {
+		return u.create.err
+	}
+	for i, b := range u.create.builders {
+		if len(b.conflict) != 0 {
+			return fmt.Errorf("ent: OnConflict was set for builder %d. Set it on the RoleBindingCreateBulk instead", i)
+		}
+	}
+	if len(u.create.conflict) == 0 {
+		return errors.New("ent: missing options for RoleBindingCreateBulk.OnConflict")
+	}
+	return u.create.Exec(ctx)
+}
+
+// ExecX is like Exec, but panics if an error occurs.
+func (u *RoleBindingUpsertBulk) ExecX(ctx context.Context) {
+	if err := u.create.Exec(ctx); err != nil {
 		panic(err)
 	}
 }

@@ -4,6 +4,7 @@ package ent
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 
@@ -510,6 +511,12 @@ func (_q *RoleBindingQuery) prepareQuery(ctx context.Context) error {
 			return err
 		}
 		_q.sql = prev
+	}
+	if rolebinding.Policy == nil {
+		return errors.New("ent: uninitialized rolebinding.Policy (forgotten import ent/runtime?)")
+	}
+	if err := rolebinding.Policy.EvalQuery(ctx, _q); err != nil {
+		return err
 	}
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"time"
 
+	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/nanpiao/sbqw/ent/contribution"
@@ -24,6 +25,7 @@ type TeamCreate struct {
 	config
 	mutation *TeamMutation
 	hooks    []Hook
+	conflict []sql.ConflictOption
 }
 
 // SetCreatedAt sets the "created_at" field.
@@ -309,6 +311,7 @@ func (_c *TeamCreate) createSpec() (*Team, *sqlgraph.CreateSpec) {
 		_node = &Team{config: _c.config}
 		_spec = sqlgraph.NewCreateSpec(team.Table, sqlgraph.NewFieldSpec(team.FieldID, field.TypeInt))
 	)
+	_spec.OnConflict = _c.conflict
 	if value, ok := _c.mutation.CreatedAt(); ok {
 		_spec.SetField(team.FieldCreatedAt, field.TypeTime, value)
 		_node.CreatedAt = value
@@ -423,11 +426,379 @@ func (_c *TeamCreate) createSpec() (*Team, *sqlgraph.CreateSpec) {
 	return _node, _spec
 }
 
+// OnConflict allows configuring the `ON CONFLICT` / `ON DUPLICATE KEY` clause
+// of the `INSERT` statement. For example:
+//
+//	client.Team.Create().
+//		SetCreatedAt(v).
+//		OnConflict(
+//			// Update the row with the new values
+//			// the was proposed for insertion.
+//			sql.ResolveWithNewValues(),
+//		).
+//		// Override some of the fields with custom
+//		// update values.
+//		Update(func(u *ent.TeamUpsert) {
+//			SetCreatedAt(v+v).
+//		}).
+//		Exec(ctx)
+func (_c *TeamCreate) OnConflict(opts ...sql.ConflictOption) *TeamUpsertOne {
+	_c.conflict = opts
+	return &TeamUpsertOne{
+		create: _c,
+	}
+}
+
+// OnConflictColumns calls `OnConflict` and configures the columns
+// as conflict target. Using this option is equivalent to using:
+//
+//	client.Team.Create().
+//		OnConflict(sql.ConflictColumns(columns...)).
+//		Exec(ctx)
+func (_c *TeamCreate) OnConflictColumns(columns ...string) *TeamUpsertOne {
+	_c.conflict = append(_c.conflict, sql.ConflictColumns(columns...))
+	return &TeamUpsertOne{
+		create: _c,
+	}
+}
+
+type (
+	// TeamUpsertOne is the builder for "upsert"-ing
+	//  one Team node.
+	TeamUpsertOne struct {
+		create *TeamCreate
+	}
+
+	// TeamUpsert is the "OnConflict" setter.
+	TeamUpsert struct {
+		*sql.UpdateSet
+	}
+)
+
+// SetUpdatedAt sets the "updated_at" field.
+func (u *TeamUpsert) SetUpdatedAt(v time.Time) *TeamUpsert {
+	u.Set(team.FieldUpdatedAt, v)
+	return u
+}
+
+// UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
+func (u *TeamUpsert) UpdateUpdatedAt() *TeamUpsert {
+	u.SetExcluded(team.FieldUpdatedAt)
+	return u
+}
+
+// SetDeletedAt sets the "deleted_at" field.
+func (u *TeamUpsert) SetDeletedAt(v time.Time) *TeamUpsert {
+	u.Set(team.FieldDeletedAt, v)
+	return u
+}
+
+// UpdateDeletedAt sets the "deleted_at" field to the value that was provided on create.
+func (u *TeamUpsert) UpdateDeletedAt() *TeamUpsert {
+	u.SetExcluded(team.FieldDeletedAt)
+	return u
+}
+
+// ClearDeletedAt clears the value of the "deleted_at" field.
+func (u *TeamUpsert) ClearDeletedAt() *TeamUpsert {
+	u.SetNull(team.FieldDeletedAt)
+	return u
+}
+
+// SetDeleteToken sets the "delete_token" field.
+func (u *TeamUpsert) SetDeleteToken(v int64) *TeamUpsert {
+	u.Set(team.FieldDeleteToken, v)
+	return u
+}
+
+// UpdateDeleteToken sets the "delete_token" field to the value that was provided on create.
+func (u *TeamUpsert) UpdateDeleteToken() *TeamUpsert {
+	u.SetExcluded(team.FieldDeleteToken)
+	return u
+}
+
+// AddDeleteToken adds v to the "delete_token" field.
+func (u *TeamUpsert) AddDeleteToken(v int64) *TeamUpsert {
+	u.Add(team.FieldDeleteToken, v)
+	return u
+}
+
+// SetName sets the "name" field.
+func (u *TeamUpsert) SetName(v string) *TeamUpsert {
+	u.Set(team.FieldName, v)
+	return u
+}
+
+// UpdateName sets the "name" field to the value that was provided on create.
+func (u *TeamUpsert) UpdateName() *TeamUpsert {
+	u.SetExcluded(team.FieldName)
+	return u
+}
+
+// SetKind sets the "kind" field.
+func (u *TeamUpsert) SetKind(v enum.TeamKind) *TeamUpsert {
+	u.Set(team.FieldKind, v)
+	return u
+}
+
+// UpdateKind sets the "kind" field to the value that was provided on create.
+func (u *TeamUpsert) UpdateKind() *TeamUpsert {
+	u.SetExcluded(team.FieldKind)
+	return u
+}
+
+// SetLeaderID sets the "leader_id" field.
+func (u *TeamUpsert) SetLeaderID(v int) *TeamUpsert {
+	u.Set(team.FieldLeaderID, v)
+	return u
+}
+
+// UpdateLeaderID sets the "leader_id" field to the value that was provided on create.
+func (u *TeamUpsert) UpdateLeaderID() *TeamUpsert {
+	u.SetExcluded(team.FieldLeaderID)
+	return u
+}
+
+// ClearLeaderID clears the value of the "leader_id" field.
+func (u *TeamUpsert) ClearLeaderID() *TeamUpsert {
+	u.SetNull(team.FieldLeaderID)
+	return u
+}
+
+// SetTask sets the "task" field.
+func (u *TeamUpsert) SetTask(v string) *TeamUpsert {
+	u.Set(team.FieldTask, v)
+	return u
+}
+
+// UpdateTask sets the "task" field to the value that was provided on create.
+func (u *TeamUpsert) UpdateTask() *TeamUpsert {
+	u.SetExcluded(team.FieldTask)
+	return u
+}
+
+// ClearTask clears the value of the "task" field.
+func (u *TeamUpsert) ClearTask() *TeamUpsert {
+	u.SetNull(team.FieldTask)
+	return u
+}
+
+// UpdateNewValues updates the mutable fields using the new values that were set on create.
+// Using this option is equivalent to using:
+//
+//	client.Team.Create().
+//		OnConflict(
+//			sql.ResolveWithNewValues(),
+//		).
+//		Exec(ctx)
+func (u *TeamUpsertOne) UpdateNewValues() *TeamUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithNewValues())
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
+		if _, exists := u.create.mutation.CreatedAt(); exists {
+			s.SetIgnore(team.FieldCreatedAt)
+		}
+		if _, exists := u.create.mutation.TownshipID(); exists {
+			s.SetIgnore(team.FieldTownshipID)
+		}
+		if _, exists := u.create.mutation.VillageID(); exists {
+			s.SetIgnore(team.FieldVillageID)
+		}
+	}))
+	return u
+}
+
+// Ignore sets each column to itself in case of conflict.
+// Using this option is equivalent to using:
+//
+//	client.Team.Create().
+//	    OnConflict(sql.ResolveWithIgnore()).
+//	    Exec(ctx)
+func (u *TeamUpsertOne) Ignore() *TeamUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithIgnore())
+	return u
+}
+
+// DoNothing configures the conflict_action to `DO NOTHING`.
+// Supported only by SQLite and PostgreSQL.
+func (u *TeamUpsertOne) DoNothing() *TeamUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.DoNothing())
+	return u
+}
+
+// Update allows overriding fields `UPDATE` values. See the TeamCreate.OnConflict
+// documentation for more info.
+func (u *TeamUpsertOne) Update(set func(*TeamUpsert)) *TeamUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(update *sql.UpdateSet) {
+		set(&TeamUpsert{UpdateSet: update})
+	}))
+	return u
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (u *TeamUpsertOne) SetUpdatedAt(v time.Time) *TeamUpsertOne {
+	return u.Update(func(s *TeamUpsert) {
+		s.SetUpdatedAt(v)
+	})
+}
+
+// UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
+func (u *TeamUpsertOne) UpdateUpdatedAt() *TeamUpsertOne {
+	return u.Update(func(s *TeamUpsert) {
+		s.UpdateUpdatedAt()
+	})
+}
+
+// SetDeletedAt sets the "deleted_at" field.
+func (u *TeamUpsertOne) SetDeletedAt(v time.Time) *TeamUpsertOne {
+	return u.Update(func(s *TeamUpsert) {
+		s.SetDeletedAt(v)
+	})
+}
+
+// UpdateDeletedAt sets the "deleted_at" field to the value that was provided on create.
+func (u *TeamUpsertOne) UpdateDeletedAt() *TeamUpsertOne {
+	return u.Update(func(s *TeamUpsert) {
+		s.UpdateDeletedAt()
+	})
+}
+
+// ClearDeletedAt clears the value of the "deleted_at" field.
+func (u *TeamUpsertOne) ClearDeletedAt() *TeamUpsertOne {
+	return u.Update(func(s *TeamUpsert) {
+		s.ClearDeletedAt()
+	})
+}
+
+// SetDeleteToken sets the "delete_token" field.
+func (u *TeamUpsertOne) SetDeleteToken(v int64) *TeamUpsertOne {
+	return u.Update(func(s *TeamUpsert) {
+		s.SetDeleteToken(v)
+	})
+}
+
+// AddDeleteToken adds v to the "delete_token" field.
+func (u *TeamUpsertOne) AddDeleteToken(v int64) *TeamUpsertOne {
+	return u.Update(func(s *TeamUpsert) {
+		s.AddDeleteToken(v)
+	})
+}
+
+// UpdateDeleteToken sets the "delete_token" field to the value that was provided on create.
+func (u *TeamUpsertOne) UpdateDeleteToken() *TeamUpsertOne {
+	return u.Update(func(s *TeamUpsert) {
+		s.UpdateDeleteToken()
+	})
+}
+
+// SetName sets the "name" field.
+func (u *TeamUpsertOne) SetName(v string) *TeamUpsertOne {
+	return u.Update(func(s *TeamUpsert) {
+		s.SetName(v)
+	})
+}
+
+// UpdateName sets the "name" field to the value that was provided on create.
+func (u *TeamUpsertOne) UpdateName() *TeamUpsertOne {
+	return u.Update(func(s *TeamUpsert) {
+		s.UpdateName()
+	})
+}
+
+// SetKind sets the "kind" field.
+func (u *TeamUpsertOne) SetKind(v enum.TeamKind) *TeamUpsertOne {
+	return u.Update(func(s *TeamUpsert) {
+		s.SetKind(v)
+	})
+}
+
+// UpdateKind sets the "kind" field to the value that was provided on create.
+func (u *TeamUpsertOne) UpdateKind() *TeamUpsertOne {
+	return u.Update(func(s *TeamUpsert) {
+		s.UpdateKind()
+	})
+}
+
+// SetLeaderID sets the "leader_id" field.
+func (u *TeamUpsertOne) SetLeaderID(v int) *TeamUpsertOne {
+	return u.Update(func(s *TeamUpsert) {
+		s.SetLeaderID(v)
+	})
+}
+
+// UpdateLeaderID sets the "leader_id" field to the value that was provided on create.
+func (u *TeamUpsertOne) UpdateLeaderID() *TeamUpsertOne {
+	return u.Update(func(s *TeamUpsert) {
+		s.UpdateLeaderID()
+	})
+}
+
+// ClearLeaderID clears the value of the "leader_id" field.
+func (u *TeamUpsertOne) ClearLeaderID() *TeamUpsertOne {
+	return u.Update(func(s *TeamUpsert) {
+		s.ClearLeaderID()
+	})
+}
+
+// SetTask sets the "task" field.
+func (u *TeamUpsertOne) SetTask(v string) *TeamUpsertOne {
+	return u.Update(func(s *TeamUpsert) {
+		s.SetTask(v)
+	})
+}
+
+// UpdateTask sets the "task" field to the value that was provided on create.
+func (u *TeamUpsertOne) UpdateTask() *TeamUpsertOne {
+	return u.Update(func(s *TeamUpsert) {
+		s.UpdateTask()
+	})
+}
+
+// ClearTask clears the value of the "task" field.
+func (u *TeamUpsertOne) ClearTask() *TeamUpsertOne {
+	return u.Update(func(s *TeamUpsert) {
+		s.ClearTask()
+	})
+}
+
+// Exec executes the query.
+func (u *TeamUpsertOne) Exec(ctx context.Context) error {
+	if len(u.create.conflict) == 0 {
+		return errors.New("ent: missing options for TeamCreate.OnConflict")
+	}
+	return u.create.Exec(ctx)
+}
+
+// ExecX is like Exec, but panics if an error occurs.
+func (u *TeamUpsertOne) ExecX(ctx context.Context) {
+	if err := u.create.Exec(ctx); err != nil {
+		panic(err)
+	}
+}
+
+// Exec executes the UPSERT query and returns the inserted/updated ID.
+func (u *TeamUpsertOne) ID(ctx context.Context) (id int, err error) {
+	node, err := u.create.Save(ctx)
+	if err != nil {
+		return id, err
+	}
+	return node.ID, nil
+}
+
+// IDX is like ID, but panics if an error occurs.
+func (u *TeamUpsertOne) IDX(ctx context.Context) int {
+	id, err := u.ID(ctx)
+	if err != nil {
+		panic(err)
+	}
+	return id
+}
+
 // TeamCreateBulk is the builder for creating many Team entities in bulk.
 type TeamCreateBulk struct {
 	config
 	err      error
 	builders []*TeamCreate
+	conflict []sql.ConflictOption
 }
 
 // Save creates the Team entities in the database.
@@ -457,6 +828,7 @@ func (_c *TeamCreateBulk) Save(ctx context.Context) ([]*Team, error) {
 					_, err = mutators[i+1].Mutate(root, _c.builders[i+1].mutation)
 				} else {
 					spec := &sqlgraph.BatchCreateSpec{Nodes: specs}
+					spec.OnConflict = _c.conflict
 					// Invoke the actual operation on the latest mutation in the chain.
 					if err = sqlgraph.BatchCreate(ctx, _c.driver, spec); err != nil {
 						if sqlgraph.IsConstraintError(err) {
@@ -507,6 +879,249 @@ func (_c *TeamCreateBulk) Exec(ctx context.Context) error {
 // ExecX is like Exec, but panics if an error occurs.
 func (_c *TeamCreateBulk) ExecX(ctx context.Context) {
 	if err := _c.Exec(ctx); err != nil {
+		panic(err)
+	}
+}
+
+// OnConflict allows configuring the `ON CONFLICT` / `ON DUPLICATE KEY` clause
+// of the `INSERT` statement. For example:
+//
+//	client.Team.CreateBulk(builders...).
+//		OnConflict(
+//			// Update the row with the new values
+//			// the was proposed for insertion.
+//			sql.ResolveWithNewValues(),
+//		).
+//		// Override some of the fields with custom
+//		// update values.
+//		Update(func(u *ent.TeamUpsert) {
+//			SetCreatedAt(v+v).
+//		}).
+//		Exec(ctx)
+func (_c *TeamCreateBulk) OnConflict(opts ...sql.ConflictOption) *TeamUpsertBulk {
+	_c.conflict = opts
+	return &TeamUpsertBulk{
+		create: _c,
+	}
+}
+
+// OnConflictColumns calls `OnConflict` and configures the columns
+// as conflict target. Using this option is equivalent to using:
+//
+//	client.Team.Create().
+//		OnConflict(sql.ConflictColumns(columns...)).
+//		Exec(ctx)
+func (_c *TeamCreateBulk) OnConflictColumns(columns ...string) *TeamUpsertBulk {
+	_c.conflict = append(_c.conflict, sql.ConflictColumns(columns...))
+	return &TeamUpsertBulk{
+		create: _c,
+	}
+}
+
+// TeamUpsertBulk is the builder for "upsert"-ing
+// a bulk of Team nodes.
+type TeamUpsertBulk struct {
+	create *TeamCreateBulk
+}
+
+// UpdateNewValues updates the mutable fields using the new values that
+// were set on create. Using this option is equivalent to using:
+//
+//	client.Team.Create().
+//		OnConflict(
+//			sql.ResolveWithNewValues(),
+//		).
+//		Exec(ctx)
+func (u *TeamUpsertBulk) UpdateNewValues() *TeamUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithNewValues())
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
+		for _, b := range u.create.builders {
+			if _, exists := b.mutation.CreatedAt(); exists {
+				s.SetIgnore(team.FieldCreatedAt)
+			}
+			if _, exists := b.mutation.TownshipID(); exists {
+				s.SetIgnore(team.FieldTownshipID)
+			}
+			if _, exists := b.mutation.VillageID(); exists {
+				s.SetIgnore(team.FieldVillageID)
+			}
+		}
+	}))
+	return u
+}
+
+// Ignore sets each column to itself in case of conflict.
+// Using this option is equivalent to using:
+//
+//	client.Team.Create().
+//		OnConflict(sql.ResolveWithIgnore()).
+//		Exec(ctx)
+func (u *TeamUpsertBulk) Ignore() *TeamUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithIgnore())
+	return u
+}
+
+// DoNothing configures the conflict_action to `DO NOTHING`.
+// Supported only by SQLite and PostgreSQL.
+func (u *TeamUpsertBulk) DoNothing() *TeamUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.DoNothing())
+	return u
+}
+
+// Update allows overriding fields `UPDATE` values. See the TeamCreateBulk.OnConflict
+// documentation for more info.
+func (u *TeamUpsertBulk) Update(set func(*TeamUpsert)) *TeamUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(update *sql.UpdateSet) {
+		set(&TeamUpsert{UpdateSet: update})
+	}))
+	return u
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (u *TeamUpsertBulk) SetUpdatedAt(v time.Time) *TeamUpsertBulk {
+	return u.Update(func(s *TeamUpsert) {
+		s.SetUpdatedAt(v)
+	})
+}
+
+// UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
+func (u *TeamUpsertBulk) UpdateUpdatedAt() *TeamUpsertBulk {
+	return u.Update(func(s *TeamUpsert) {
+		s.UpdateUpdatedAt()
+	})
+}
+
+// SetDeletedAt sets the "deleted_at" field.
+func (u *TeamUpsertBulk) SetDeletedAt(v time.Time) *TeamUpsertBulk {
+	return u.Update(func(s *TeamUpsert) {
+		s.SetDeletedAt(v)
+	})
+}
+
+// UpdateDeletedAt sets the "deleted_at" field to the value that was provided on create.
+func (u *TeamUpsertBulk) UpdateDeletedAt() *TeamUpsertBulk {
+	return u.Update(func(s *TeamUpsert) {
+		s.UpdateDeletedAt()
+	})
+}
+
+// ClearDeletedAt clears the value of the "deleted_at" field.
+func (u *TeamUpsertBulk) ClearDeletedAt() *TeamUpsertBulk {
+	return u.Update(func(s *TeamUpsert) {
+		s.ClearDeletedAt()
+	})
+}
+
+// SetDeleteToken sets the "delete_token" field.
+func (u *TeamUpsertBulk) SetDeleteToken(v int64) *TeamUpsertBulk {
+	return u.Update(func(s *TeamUpsert) {
+		s.SetDeleteToken(v)
+	})
+}
+
+// AddDeleteToken adds v to the "delete_token" field.
+func (u *TeamUpsertBulk) AddDeleteToken(v int64) *TeamUpsertBulk {
+	return u.Update(func(s *TeamUpsert) {
+		s.AddDeleteToken(v)
+	})
+}
+
+// UpdateDeleteToken sets the "delete_token" field to the value that was provided on create.
+func (u *TeamUpsertBulk) UpdateDeleteToken() *TeamUpsertBulk {
+	return u.Update(func(s *TeamUpsert) {
+		s.UpdateDeleteToken()
+	})
+}
+
+// SetName sets the "name" field.
+func (u *TeamUpsertBulk) SetName(v string) *TeamUpsertBulk {
+	return u.Update(func(s *TeamUpsert) {
+		s.SetName(v)
+	})
+}
+
+// UpdateName sets the "name" field to the value that was provided on create.
+func (u *TeamUpsertBulk) UpdateName() *TeamUpsertBulk {
+	return u.Update(func(s *TeamUpsert) {
+		s.UpdateName()
+	})
+}
+
+// SetKind sets the "kind" field.
+func (u *TeamUpsertBulk) SetKind(v enum.TeamKind) *TeamUpsertBulk {
+	return u.Update(func(s *TeamUpsert) {
+		s.SetKind(v)
+	})
+}
+
+// UpdateKind sets the "kind" field to the value that was provided on create.
+func (u *TeamUpsertBulk) UpdateKind() *TeamUpsertBulk {
+	return u.Update(func(s *TeamUpsert) {
+		s.UpdateKind()
+	})
+}
+
+// SetLeaderID sets the "leader_id" field.
+func (u *TeamUpsertBulk) SetLeaderID(v int) *TeamUpsertBulk {
+	return u.Update(func(s *TeamUpsert) {
+		s.SetLeaderID(v)
+	})
+}
+
+// UpdateLeaderID sets the "leader_id" field to the value that was provided on create.
+func (u *TeamUpsertBulk) UpdateLeaderID() *TeamUpsertBulk {
+	return u.Update(func(s *TeamUpsert) {
+		s.UpdateLeaderID()
+	})
+}
+
+// ClearLeaderID clears the value of the "leader_id" field.
+func (u *TeamUpsertBulk) ClearLeaderID() *TeamUpsertBulk {
+	return u.Update(func(s *TeamUpsert) {
+		s.ClearLeaderID()
+	})
+}
+
+// SetTask sets the "task" field.
+func (u *TeamUpsertBulk) SetTask(v string) *TeamUpsertBulk {
+	return u.Update(func(s *TeamUpsert) {
+		s.SetTask(v)
+	})
+}
+
+// UpdateTask sets the "task" field to the value that was provided on create.
+func (u *TeamUpsertBulk) UpdateTask() *TeamUpsertBulk {
+	return u.Update(func(s *TeamUpsert) {
+		s.UpdateTask()
+	})
+}
+
+// ClearTask clears the value of the "task" field.
+func (u *TeamUpsertBulk) ClearTask() *TeamUpsertBulk {
+	return u.Update(func(s *TeamUpsert) {
+		s.ClearTask()
+	})
+}
+
+// Exec executes the query.
+func (u *TeamUpsertBulk) Exec(ctx context.Context) error {
+	if u.create.err != nil {
+		return u.create.err
+	}
+	for i, b := range u.create.builders {
+		if len(b.conflict) != 0 {
+			return fmt.Errorf("ent: OnConflict was set for builder %d. Set it on the TeamCreateBulk instead", i)
+		}
+	}
+	if len(u.create.conflict) == 0 {
+		return errors.New("ent: missing options for TeamCreateBulk.OnConflict")
+	}
+	return u.create.Exec(ctx)
+}
+
+// ExecX is like Exec, but panics if an error occurs.
+func (u *TeamUpsertBulk) ExecX(ctx context.Context) {
+	if err := u.create.Exec(ctx); err != nil {
 		panic(err)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"time"
 
+	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/nanpiao/sbqw/ent/partymember"
@@ -21,6 +22,7 @@ type TeamMembershipCreate struct {
 	config
 	mutation *TeamMembershipMutation
 	hooks    []Hook
+	conflict []sql.ConflictOption
 }
 
 // SetCreatedAt sets the "created_at" field.
@@ -271,6 +273,7 @@ func (_c *TeamMembershipCreate) createSpec() (*TeamMembership, *sqlgraph.CreateS
 		_node = &TeamMembership{config: _c.config}
 		_spec = sqlgraph.NewCreateSpec(teammembership.Table, sqlgraph.NewFieldSpec(teammembership.FieldID, field.TypeInt))
 	)
+	_spec.OnConflict = _c.conflict
 	if value, ok := _c.mutation.CreatedAt(); ok {
 		_spec.SetField(teammembership.FieldCreatedAt, field.TypeTime, value)
 		_node.CreatedAt = value
@@ -340,11 +343,307 @@ func (_c *TeamMembershipCreate) createSpec() (*TeamMembership, *sqlgraph.CreateS
 	return _node, _spec
 }
 
+// OnConflict allows configuring the `ON CONFLICT` / `ON DUPLICATE KEY` clause
+// of the `INSERT` statement. For example:
+//
+//	client.TeamMembership.Create().
+//		SetCreatedAt(v).
+//		OnConflict(
+//			// Update the row with the new values
+//			// the was proposed for insertion.
+//			sql.ResolveWithNewValues(),
+//		).
+//		// Override some of the fields with custom
+//		// update values.
+//		Update(func(u *ent.TeamMembershipUpsert) {
+//			SetCreatedAt(v+v).
+//		}).
+//		Exec(ctx)
+func (_c *TeamMembershipCreate) OnConflict(opts ...sql.ConflictOption) *TeamMembershipUpsertOne {
+	_c.conflict = opts
+	return &TeamMembershipUpsertOne{
+		create: _c,
+	}
+}
+
+// OnConflictColumns calls `OnConflict` and configures the columns
+// as conflict target. Using this option is equivalent to using:
+//
+//	client.TeamMembership.Create().
+//		OnConflict(sql.ConflictColumns(columns...)).
+//		Exec(ctx)
+func (_c *TeamMembershipCreate) OnConflictColumns(columns ...string) *TeamMembershipUpsertOne {
+	_c.conflict = append(_c.conflict, sql.ConflictColumns(columns...))
+	return &TeamMembershipUpsertOne{
+		create: _c,
+	}
+}
+
+type (
+	// TeamMembershipUpsertOne is the builder for "upsert"-ing
+	//  one TeamMembership node.
+	TeamMembershipUpsertOne struct {
+		create *TeamMembershipCreate
+	}
+
+	// TeamMembershipUpsert is the "OnConflict" setter.
+	TeamMembershipUpsert struct {
+		*sql.UpdateSet
+	}
+)
+
+// SetUpdatedAt sets the "updated_at" field.
+func (u *TeamMembershipUpsert) SetUpdatedAt(v time.Time) *TeamMembershipUpsert {
+	u.Set(teammembership.FieldUpdatedAt, v)
+	return u
+}
+
+// UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
+func (u *TeamMembershipUpsert) UpdateUpdatedAt() *TeamMembershipUpsert {
+	u.SetExcluded(teammembership.FieldUpdatedAt)
+	return u
+}
+
+// SetDeletedAt sets the "deleted_at" field.
+func (u *TeamMembershipUpsert) SetDeletedAt(v time.Time) *TeamMembershipUpsert {
+	u.Set(teammembership.FieldDeletedAt, v)
+	return u
+}
+
+// UpdateDeletedAt sets the "deleted_at" field to the value that was provided on create.
+func (u *TeamMembershipUpsert) UpdateDeletedAt() *TeamMembershipUpsert {
+	u.SetExcluded(teammembership.FieldDeletedAt)
+	return u
+}
+
+// ClearDeletedAt clears the value of the "deleted_at" field.
+func (u *TeamMembershipUpsert) ClearDeletedAt() *TeamMembershipUpsert {
+	u.SetNull(teammembership.FieldDeletedAt)
+	return u
+}
+
+// SetDeleteToken sets the "delete_token" field.
+func (u *TeamMembershipUpsert) SetDeleteToken(v int64) *TeamMembershipUpsert {
+	u.Set(teammembership.FieldDeleteToken, v)
+	return u
+}
+
+// UpdateDeleteToken sets the "delete_token" field to the value that was provided on create.
+func (u *TeamMembershipUpsert) UpdateDeleteToken() *TeamMembershipUpsert {
+	u.SetExcluded(teammembership.FieldDeleteToken)
+	return u
+}
+
+// AddDeleteToken adds v to the "delete_token" field.
+func (u *TeamMembershipUpsert) AddDeleteToken(v int64) *TeamMembershipUpsert {
+	u.Add(teammembership.FieldDeleteToken, v)
+	return u
+}
+
+// SetPost sets the "post" field.
+func (u *TeamMembershipUpsert) SetPost(v enum.TeamPost) *TeamMembershipUpsert {
+	u.Set(teammembership.FieldPost, v)
+	return u
+}
+
+// UpdatePost sets the "post" field to the value that was provided on create.
+func (u *TeamMembershipUpsert) UpdatePost() *TeamMembershipUpsert {
+	u.SetExcluded(teammembership.FieldPost)
+	return u
+}
+
+// SetJoinedOn sets the "joined_on" field.
+func (u *TeamMembershipUpsert) SetJoinedOn(v time.Time) *TeamMembershipUpsert {
+	u.Set(teammembership.FieldJoinedOn, v)
+	return u
+}
+
+// UpdateJoinedOn sets the "joined_on" field to the value that was provided on create.
+func (u *TeamMembershipUpsert) UpdateJoinedOn() *TeamMembershipUpsert {
+	u.SetExcluded(teammembership.FieldJoinedOn)
+	return u
+}
+
+// UpdateNewValues updates the mutable fields using the new values that were set on create.
+// Using this option is equivalent to using:
+//
+//	client.TeamMembership.Create().
+//		OnConflict(
+//			sql.ResolveWithNewValues(),
+//		).
+//		Exec(ctx)
+func (u *TeamMembershipUpsertOne) UpdateNewValues() *TeamMembershipUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithNewValues())
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
+		if _, exists := u.create.mutation.CreatedAt(); exists {
+			s.SetIgnore(teammembership.FieldCreatedAt)
+		}
+		if _, exists := u.create.mutation.TeamID(); exists {
+			s.SetIgnore(teammembership.FieldTeamID)
+		}
+		if _, exists := u.create.mutation.MemberID(); exists {
+			s.SetIgnore(teammembership.FieldMemberID)
+		}
+		if _, exists := u.create.mutation.TownshipID(); exists {
+			s.SetIgnore(teammembership.FieldTownshipID)
+		}
+		if _, exists := u.create.mutation.VillageID(); exists {
+			s.SetIgnore(teammembership.FieldVillageID)
+		}
+	}))
+	return u
+}
+
+// Ignore sets each column to itself in case of conflict.
+// Using this option is equivalent to using:
+//
+//	client.TeamMembership.Create().
+//	    OnConflict(sql.ResolveWithIgnore()).
+//	    Exec(ctx)
+func (u *TeamMembershipUpsertOne) Ignore() *TeamMembershipUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithIgnore())
+	return u
+}
+
+// DoNothing configures the conflict_action to `DO NOTHING`.
+// Supported only by SQLite and PostgreSQL.
+func (u *TeamMembershipUpsertOne) DoNothing() *TeamMembershipUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.DoNothing())
+	return u
+}
+
+// Update allows overriding fields `UPDATE` values. See the TeamMembershipCreate.OnConflict
+// documentation for more info.
+func (u *TeamMembershipUpsertOne) Update(set func(*TeamMembershipUpsert)) *TeamMembershipUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(update *sql.UpdateSet) {
+		set(&TeamMembershipUpsert{UpdateSet: update})
+	}))
+	return u
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (u *TeamMembershipUpsertOne) SetUpdatedAt(v time.Time) *TeamMembershipUpsertOne {
+	return u.Update(func(s *TeamMembershipUpsert) {
+		s.SetUpdatedAt(v)
+	})
+}
+
+// UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
+func (u *TeamMembershipUpsertOne) UpdateUpdatedAt() *TeamMembershipUpsertOne {
+	return u.Update(func(s *TeamMembershipUpsert) {
+		s.UpdateUpdatedAt()
+	})
+}
+
+// SetDeletedAt sets the "deleted_at" field.
+func (u *TeamMembershipUpsertOne) SetDeletedAt(v time.Time) *TeamMembershipUpsertOne {
+	return u.Update(func(s *TeamMembershipUpsert) {
+		s.SetDeletedAt(v)
+	})
+}
+
+// UpdateDeletedAt sets the "deleted_at" field to the value that was provided on create.
+func (u *TeamMembershipUpsertOne) UpdateDeletedAt() *TeamMembershipUpsertOne {
+	return u.Update(func(s *TeamMembershipUpsert) {
+		s.UpdateDeletedAt()
+	})
+}
+
+// ClearDeletedAt clears the value of the "deleted_at" field.
+func (u *TeamMembershipUpsertOne) ClearDeletedAt() *TeamMembershipUpsertOne {
+	return u.Update(func(s *TeamMembershipUpsert) {
+		s.ClearDeletedAt()
+	})
+}
+
+// SetDeleteToken sets the "delete_token" field.
+func (u *TeamMembershipUpsertOne) SetDeleteToken(v int64) *TeamMembershipUpsertOne {
+	return u.Update(func(s *TeamMembershipUpsert) {
+		s.SetDeleteToken(v)
+	})
+}
+
+// AddDeleteToken adds v to the "delete_token" field.
+func (u *TeamMembershipUpsertOne) AddDeleteToken(v int64) *TeamMembershipUpsertOne {
+	return u.Update(func(s *TeamMembershipUpsert) {
+		s.AddDeleteToken(v)
+	})
+}
+
+// UpdateDeleteToken sets the "delete_token" field to the value that was provided on create.
+func (u *TeamMembershipUpsertOne) UpdateDeleteToken() *TeamMembershipUpsertOne {
+	return u.Update(func(s *TeamMembershipUpsert) {
+		s.UpdateDeleteToken()
+	})
+}
+
+// SetPost sets the "post" field.
+func (u *TeamMembershipUpsertOne) SetPost(v enum.TeamPost) *TeamMembershipUpsertOne {
+	return u.Update(func(s *TeamMembershipUpsert) {
+		s.SetPost(v)
+	})
+}
+
+// UpdatePost sets the "post" field to the value that was provided on create.
+func (u *TeamMembershipUpsertOne) UpdatePost() *TeamMembershipUpsertOne {
+	return u.Update(func(s *TeamMembershipUpsert) {
+		s.UpdatePost()
+	})
+}
+
+// SetJoinedOn sets the "joined_on" field.
+func (u *TeamMembershipUpsertOne) SetJoinedOn(v time.Time) *TeamMembershipUpsertOne {
+	return u.Update(func(s *TeamMembershipUpsert) {
+		s.SetJoinedOn(v)
+	})
+}
+
+// UpdateJoinedOn sets the "joined_on" field to the value that was provided on create.
+func (u *TeamMembershipUpsertOne) UpdateJoinedOn() *TeamMembershipUpsertOne {
+	return u.Update(func(s *TeamMembershipUpsert) {
+		s.UpdateJoinedOn()
+	})
+}
+
+// Exec executes the query.
+func (u *TeamMembershipUpsertOne) Exec(ctx context.Context) error {
+	if len(u.create.conflict) == 0 {
+		return errors.New("ent: missing options for TeamMembershipCreate.OnConflict")
+	}
+	return u.create.Exec(ctx)
+}
+
+// ExecX is like Exec, but panics if an error occurs.
+func (u *TeamMembershipUpsertOne) ExecX(ctx context.Context) {
+	if err := u.create.Exec(ctx); err != nil {
+		panic(err)
+	}
+}
+
+// Exec executes the UPSERT query and returns the inserted/updated ID.
+func (u *TeamMembershipUpsertOne) ID(ctx context.Context) (id int, err error) {
+	node, err := u.create.Save(ctx)
+	if err != nil {
+		return id, err
+	}
+	return node.ID, nil
+}
+
+// IDX is like ID, but panics if an error occurs.
+func (u *TeamMembershipUpsertOne) IDX(ctx context.Context) int {
+	id, err := u.ID(ctx)
+	if err != nil {
+		panic(err)
+	}
+	return id
+}
+
 // TeamMembershipCreateBulk is the builder for creating many TeamMembership entities in bulk.
 type TeamMembershipCreateBulk struct {
 	config
 	err      error
 	builders []*TeamMembershipCreate
+	conflict []sql.ConflictOption
 }
 
 // Save creates the TeamMembership entities in the database.
@@ -374,6 +673,7 @@ func (_c *TeamMembershipCreateBulk) Save(ctx context.Context) ([]*TeamMembership
 					_, err = mutators[i+1].Mutate(root, _c.builders[i+1].mutation)
 				} else {
 					spec := &sqlgraph.BatchCreateSpec{Nodes: specs}
+					spec.OnConflict = _c.conflict
 					// Invoke the actual operation on the latest mutation in the chain.
 					if err = sqlgraph.BatchCreate(ctx, _c.driver, spec); err != nil {
 						if sqlgraph.IsConstraintError(err) {
@@ -424,6 +724,213 @@ func (_c *TeamMembershipCreateBulk) Exec(ctx context.Context) error {
 // ExecX is like Exec, but panics if an error occurs.
 func (_c *TeamMembershipCreateBulk) ExecX(ctx context.Context) {
 	if err := _c.Exec(ctx); err != nil {
+		panic(err)
+	}
+}
+
+// OnConflict allows configuring the `ON CONFLICT` / `ON DUPLICATE KEY` clause
+// of the `INSERT` statement. For example:
+//
+//	client.TeamMembership.CreateBulk(builders...).
+//		OnConflict(
+//			// Update the row with the new values
+//			// the was proposed for insertion.
+//			sql.ResolveWithNewValues(),
+//		).
+//		// Override some of the fields with custom
+//		// update values.
+//		Update(func(u *ent.TeamMembershipUpsert) {
+//			SetCreatedAt(v+v).
+//		}).
+//		Exec(ctx)
+func (_c *TeamMembershipCreateBulk) OnConflict(opts ...sql.ConflictOption) *TeamMembershipUpsertBulk {
+	_c.conflict = opts
+	return &TeamMembershipUpsertBulk{
+		create: _c,
+	}
+}
+
+// OnConflictColumns calls `OnConflict` and configures the columns
+// as conflict target. Using this option is equivalent to using:
+//
+//	client.TeamMembership.Create().
+//		OnConflict(sql.ConflictColumns(columns...)).
+//		Exec(ctx)
+func (_c *TeamMembershipCreateBulk) OnConflictColumns(columns ...string) *TeamMembershipUpsertBulk {
+	_c.conflict = append(_c.conflict, sql.ConflictColumns(columns...))
+	return &TeamMembershipUpsertBulk{
+		create: _c,
+	}
+}
+
+// TeamMembershipUpsertBulk is the builder for "upsert"-ing
+// a bulk of TeamMembership nodes.
+type TeamMembershipUpsertBulk struct {
+	create *TeamMembershipCreateBulk
+}
+
+// UpdateNewValues updates the mutable fields using the new values that
+// were set on create. Using this option is equivalent to using:
+//
+//	client.TeamMembership.Create().
+//		OnConflict(
+//			sql.ResolveWithNewValues(),
+//		).
+//		Exec(ctx)
+func (u *TeamMembershipUpsertBulk) UpdateNewValues() *TeamMembershipUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithNewValues())
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
+		for _, b := range u.create.builders {
+			if _, exists := b.mutation.CreatedAt(); exists {
+				s.SetIgnore(teammembership.FieldCreatedAt)
+			}
+			if _, exists := b.mutation.TeamID(); exists {
+				s.SetIgnore(teammembership.FieldTeamID)
+			}
+			if _, exists := b.mutation.MemberID(); exists {
+				s.SetIgnore(teammembership.FieldMemberID)
+			}
+			if _, exists := b.mutation.TownshipID(); exists {
+				s.SetIgnore(teammembership.FieldTownshipID)
+			}
+			if _, exists := b.mutation.VillageID(); exists {
+				s.SetIgnore(teammembership.FieldVillageID)
+			}
+		}
+	}))
+	return u
+}
+
+// Ignore sets each column to itself in case of conflict.
+// Using this option is equivalent to using:
+//
+//	client.TeamMembership.Create().
+//		OnConflict(sql.ResolveWithIgnore()).
+//		Exec(ctx)
+func (u *TeamMembershipUpsertBulk) Ignore() *TeamMembershipUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithIgnore())
+	return u
+}
+
+// DoNothing configures the conflict_action to `DO NOTHING`.
+// Supported only by SQLite and PostgreSQL.
+func (u *TeamMembershipUpsertBulk) DoNothing() *TeamMembershipUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.DoNothing())
+	return u
+}
+
+// Update allows overriding fields `UPDATE` values. See the TeamMembershipCreateBulk.OnConflict
+// documentation for more info.
+func (u *TeamMembershipUpsertBulk) Update(set func(*TeamMembershipUpsert)) *TeamMembershipUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(update *sql.UpdateSet) {
+		set(&TeamMembershipUpsert{UpdateSet: update})
+	}))
+	return u
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (u *TeamMembershipUpsertBulk) SetUpdatedAt(v time.Time) *TeamMembershipUpsertBulk {
+	return u.Update(func(s *TeamMembershipUpsert) {
+		s.SetUpdatedAt(v)
+	})
+}
+
+// UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
+func (u *TeamMembershipUpsertBulk) UpdateUpdatedAt() *TeamMembershipUpsertBulk {
+	return u.Update(func(s *TeamMembershipUpsert) {
+		s.UpdateUpdatedAt()
+	})
+}
+
+// SetDeletedAt sets the "deleted_at" field.
+func (u *TeamMembershipUpsertBulk) SetDeletedAt(v time.Time) *TeamMembershipUpsertBulk {
+	return u.Update(func(s *TeamMembershipUpsert) {
+		s.SetDeletedAt(v)
+	})
+}
+
+// UpdateDeletedAt sets the "deleted_at" field to the value that was provided on create.
+func (u *TeamMembershipUpsertBulk) UpdateDeletedAt() *TeamMembershipUpsertBulk {
+	return u.Update(func(s *TeamMembershipUpsert) {
+		s.UpdateDeletedAt()
+	})
+}
+
+// ClearDeletedAt clears the value of the "deleted_at" field.
+func (u *TeamMembershipUpsertBulk) ClearDeletedAt() *TeamMembershipUpsertBulk {
+	return u.Update(func(s *TeamMembershipUpsert) {
+		s.ClearDeletedAt()
+	})
+}
+
+// SetDeleteToken sets the "delete_token" field.
+func (u *TeamMembershipUpsertBulk) SetDeleteToken(v int64) *TeamMembershipUpsertBulk {
+	return u.Update(func(s *TeamMembershipUpsert) {
+		s.SetDeleteToken(v)
+	})
+}
+
+// AddDeleteToken adds v to the "delete_token" field.
+func (u *TeamMembershipUpsertBulk) AddDeleteToken(v int64) *TeamMembershipUpsertBulk {
+	return u.Update(func(s *TeamMembershipUpsert) {
+		s.AddDeleteToken(v)
+	})
+}
+
+// UpdateDeleteToken sets the "delete_token" field to the value that was provided on create.
+func (u *TeamMembershipUpsertBulk) UpdateDeleteToken() *TeamMembershipUpsertBulk {
+	return u.Update(func(s *TeamMembershipUpsert) {
+		s.UpdateDeleteToken()
+	})
+}
+
+// SetPost sets the "post" field.
+func (u *TeamMembershipUpsertBulk) SetPost(v enum.TeamPost) *TeamMembershipUpsertBulk {
+	return u.Update(func(s *TeamMembershipUpsert) {
+		s.SetPost(v)
+	})
+}
+
+// UpdatePost sets the "post" field to the value that was provided on create.
+func (u *TeamMembershipUpsertBulk) UpdatePost() *TeamMembershipUpsertBulk {
+	return u.Update(func(s *TeamMembershipUpsert) {
+		s.UpdatePost()
+	})
+}
+
+// SetJoinedOn sets the "joined_on" field.
+func (u *TeamMembershipUpsertBulk) SetJoinedOn(v time.Time) *TeamMembershipUpsertBulk {
+	return u.Update(func(s *TeamMembershipUpsert) {
+		s.SetJoinedOn(v)
+	})
+}
+
+// UpdateJoinedOn sets the "joined_on" field to the value that was provided on create.
+func (u *TeamMembershipUpsertBulk) UpdateJoinedOn() *TeamMembershipUpsertBulk {
+	return u.Update(func(s *TeamMembershipUpsert) {
+		s.UpdateJoinedOn()
+	})
+}
+
+// Exec executes the query.
+func (u *TeamMembershipUpsertBulk) Exec(ctx context.Context) error {
+	if u.create.err != nil {
+		return u.create.err
+	}
+	for i, b := range u.create.builders {
+		if len(b.conflict) != 0 {
+			return fmt.Errorf("ent: OnConflict was set for builder %d. Set it on the TeamMembershipCreateBulk instead", i)
+		}
+	}
+	if len(u.create.conflict) == 0 {
+		return errors.New("ent: missing options for TeamMembershipCreateBulk.OnConflict")
+	}
+	return u.create.Exec(ctx)
+}
+
+// ExecX is like Exec, but panics if an error occurs.
+func (u *TeamMembershipUpsertBulk) ExecX(ctx context.Context) {
+	if err := u.create.Exec(ctx); err != nil {
 		panic(err)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"time"
 
+	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/nanpiao/sbqw/ent/demoproject"
@@ -24,6 +25,7 @@ type TownshipCreate struct {
 	config
 	mutation *TownshipMutation
 	hooks    []Hook
+	conflict []sql.ConflictOption
 }
 
 // SetCreatedAt sets the "created_at" field.
@@ -308,6 +310,7 @@ func (_c *TownshipCreate) createSpec() (*Township, *sqlgraph.CreateSpec) {
 		_node = &Township{config: _c.config}
 		_spec = sqlgraph.NewCreateSpec(township.Table, sqlgraph.NewFieldSpec(township.FieldID, field.TypeInt))
 	)
+	_spec.OnConflict = _c.conflict
 	if value, ok := _c.mutation.CreatedAt(); ok {
 		_spec.SetField(township.FieldCreatedAt, field.TypeTime, value)
 		_node.CreatedAt = value
@@ -420,11 +423,324 @@ func (_c *TownshipCreate) createSpec() (*Township, *sqlgraph.CreateSpec) {
 	return _node, _spec
 }
 
+// OnConflict allows configuring the `ON CONFLICT` / `ON DUPLICATE KEY` clause
+// of the `INSERT` statement. For example:
+//
+//	client.Township.Create().
+//		SetCreatedAt(v).
+//		OnConflict(
+//			// Update the row with the new values
+//			// the was proposed for insertion.
+//			sql.ResolveWithNewValues(),
+//		).
+//		// Override some of the fields with custom
+//		// update values.
+//		Update(func(u *ent.TownshipUpsert) {
+//			SetCreatedAt(v+v).
+//		}).
+//		Exec(ctx)
+func (_c *TownshipCreate) OnConflict(opts ...sql.ConflictOption) *TownshipUpsertOne {
+	_c.conflict = opts
+	return &TownshipUpsertOne{
+		create: _c,
+	}
+}
+
+// OnConflictColumns calls `OnConflict` and configures the columns
+// as conflict target. Using this option is equivalent to using:
+//
+//	client.Township.Create().
+//		OnConflict(sql.ConflictColumns(columns...)).
+//		Exec(ctx)
+func (_c *TownshipCreate) OnConflictColumns(columns ...string) *TownshipUpsertOne {
+	_c.conflict = append(_c.conflict, sql.ConflictColumns(columns...))
+	return &TownshipUpsertOne{
+		create: _c,
+	}
+}
+
+type (
+	// TownshipUpsertOne is the builder for "upsert"-ing
+	//  one Township node.
+	TownshipUpsertOne struct {
+		create *TownshipCreate
+	}
+
+	// TownshipUpsert is the "OnConflict" setter.
+	TownshipUpsert struct {
+		*sql.UpdateSet
+	}
+)
+
+// SetUpdatedAt sets the "updated_at" field.
+func (u *TownshipUpsert) SetUpdatedAt(v time.Time) *TownshipUpsert {
+	u.Set(township.FieldUpdatedAt, v)
+	return u
+}
+
+// UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
+func (u *TownshipUpsert) UpdateUpdatedAt() *TownshipUpsert {
+	u.SetExcluded(township.FieldUpdatedAt)
+	return u
+}
+
+// SetDeletedAt sets the "deleted_at" field.
+func (u *TownshipUpsert) SetDeletedAt(v time.Time) *TownshipUpsert {
+	u.Set(township.FieldDeletedAt, v)
+	return u
+}
+
+// UpdateDeletedAt sets the "deleted_at" field to the value that was provided on create.
+func (u *TownshipUpsert) UpdateDeletedAt() *TownshipUpsert {
+	u.SetExcluded(township.FieldDeletedAt)
+	return u
+}
+
+// ClearDeletedAt clears the value of the "deleted_at" field.
+func (u *TownshipUpsert) ClearDeletedAt() *TownshipUpsert {
+	u.SetNull(township.FieldDeletedAt)
+	return u
+}
+
+// SetDeleteToken sets the "delete_token" field.
+func (u *TownshipUpsert) SetDeleteToken(v int64) *TownshipUpsert {
+	u.Set(township.FieldDeleteToken, v)
+	return u
+}
+
+// UpdateDeleteToken sets the "delete_token" field to the value that was provided on create.
+func (u *TownshipUpsert) UpdateDeleteToken() *TownshipUpsert {
+	u.SetExcluded(township.FieldDeleteToken)
+	return u
+}
+
+// AddDeleteToken adds v to the "delete_token" field.
+func (u *TownshipUpsert) AddDeleteToken(v int64) *TownshipUpsert {
+	u.Add(township.FieldDeleteToken, v)
+	return u
+}
+
+// SetCode sets the "code" field.
+func (u *TownshipUpsert) SetCode(v string) *TownshipUpsert {
+	u.Set(township.FieldCode, v)
+	return u
+}
+
+// UpdateCode sets the "code" field to the value that was provided on create.
+func (u *TownshipUpsert) UpdateCode() *TownshipUpsert {
+	u.SetExcluded(township.FieldCode)
+	return u
+}
+
+// SetName sets the "name" field.
+func (u *TownshipUpsert) SetName(v string) *TownshipUpsert {
+	u.Set(township.FieldName, v)
+	return u
+}
+
+// UpdateName sets the "name" field to the value that was provided on create.
+func (u *TownshipUpsert) UpdateName() *TownshipUpsert {
+	u.SetExcluded(township.FieldName)
+	return u
+}
+
+// SetKind sets the "kind" field.
+func (u *TownshipUpsert) SetKind(v enum.TownshipKind) *TownshipUpsert {
+	u.Set(township.FieldKind, v)
+	return u
+}
+
+// UpdateKind sets the "kind" field to the value that was provided on create.
+func (u *TownshipUpsert) UpdateKind() *TownshipUpsert {
+	u.SetExcluded(township.FieldKind)
+	return u
+}
+
+// UpdateNewValues updates the mutable fields using the new values that were set on create.
+// Using this option is equivalent to using:
+//
+//	client.Township.Create().
+//		OnConflict(
+//			sql.ResolveWithNewValues(),
+//		).
+//		Exec(ctx)
+func (u *TownshipUpsertOne) UpdateNewValues() *TownshipUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithNewValues())
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
+		if _, exists := u.create.mutation.CreatedAt(); exists {
+			s.SetIgnore(township.FieldCreatedAt)
+		}
+		if _, exists := u.create.mutation.DistrictID(); exists {
+			s.SetIgnore(township.FieldDistrictID)
+		}
+	}))
+	return u
+}
+
+// Ignore sets each column to itself in case of conflict.
+// Using this option is equivalent to using:
+//
+//	client.Township.Create().
+//	    OnConflict(sql.ResolveWithIgnore()).
+//	    Exec(ctx)
+func (u *TownshipUpsertOne) Ignore() *TownshipUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithIgnore())
+	return u
+}
+
+// DoNothing configures the conflict_action to `DO NOTHING`.
+// Supported only by SQLite and PostgreSQL.
+func (u *TownshipUpsertOne) DoNothing() *TownshipUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.DoNothing())
+	return u
+}
+
+// Update allows overriding fields `UPDATE` values. See the TownshipCreate.OnConflict
+// documentation for more info.
+func (u *TownshipUpsertOne) Update(set func(*TownshipUpsert)) *TownshipUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(update *sql.UpdateSet) {
+		set(&TownshipUpsert{UpdateSet: update})
+	}))
+	return u
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (u *TownshipUpsertOne) SetUpdatedAt(v time.Time) *TownshipUpsertOne {
+	return u.Update(func(s *TownshipUpsert) {
+		s.SetUpdatedAt(v)
+	})
+}
+
+// UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
+func (u *TownshipUpsertOne) UpdateUpdatedAt() *TownshipUpsertOne {
+	return u.Update(func(s *TownshipUpsert) {
+		s.UpdateUpdatedAt()
+	})
+}
+
+// SetDeletedAt sets the "deleted_at" field.
+func (u *TownshipUpsertOne) SetDeletedAt(v time.Time) *TownshipUpsertOne {
+	return u.Update(func(s *TownshipUpsert) {
+		s.SetDeletedAt(v)
+	})
+}
+
+// UpdateDeletedAt sets the "deleted_at" field to the value that was provided on create.
+func (u *TownshipUpsertOne) UpdateDeletedAt() *TownshipUpsertOne {
+	return u.Update(func(s *TownshipUpsert) {
+		s.UpdateDeletedAt()
+	})
+}
+
+// ClearDeletedAt clears the value of the "deleted_at" field.
+func (u *TownshipUpsertOne) ClearDeletedAt() *TownshipUpsertOne {
+	return u.Update(func(s *TownshipUpsert) {
+		s.ClearDeletedAt()
+	})
+}
+
+// SetDeleteToken sets the "delete_token" field.
+func (u *TownshipUpsertOne) SetDeleteToken(v int64) *TownshipUpsertOne {
+	return u.Update(func(s *TownshipUpsert) {
+		s.SetDeleteToken(v)
+	})
+}
+
+// AddDeleteToken adds v to the "delete_token" field.
+func (u *TownshipUpsertOne) AddDeleteToken(v int64) *TownshipUpsertOne {
+	return u.Update(func(s *TownshipUpsert) {
+		s.AddDeleteToken(v)
+	})
+}
+
+// UpdateDeleteToken sets the "delete_token" field to the value that was provided on create.
+func (u *TownshipUpsertOne) UpdateDeleteToken() *TownshipUpsertOne {
+	return u.Update(func(s *TownshipUpsert) {
+		s.UpdateDeleteToken()
+	})
+}
+
+// SetCode sets the "code" field.
+func (u *TownshipUpsertOne) SetCode(v string) *TownshipUpsertOne {
+	return u.Update(func(s *TownshipUpsert) {
+		s.SetCode(v)
+	})
+}
+
+// UpdateCode sets the "code" field to the value that was provided on create.
+func (u *TownshipUpsertOne) UpdateCode() *TownshipUpsertOne {
+	return u.Update(func(s *TownshipUpsert) {
+		s.UpdateCode()
+	})
+}
+
+// SetName sets the "name" field.
+func (u *TownshipUpsertOne) SetName(v string) *TownshipUpsertOne {
+	return u.Update(func(s *TownshipUpsert) {
+		s.SetName(v)
+	})
+}
+
+// UpdateName sets the "name" field to the value that was provided on create.
+func (u *TownshipUpsertOne) UpdateName() *TownshipUpsertOne {
+	return u.Update(func(s *TownshipUpsert) {
+		s.UpdateName()
+	})
+}
+
+// SetKind sets the "kind" field.
+func (u *TownshipUpsertOne) SetKind(v enum.TownshipKind) *TownshipUpsertOne {
+	return u.Update(func(s *TownshipUpsert) {
+		s.SetKind(v)
+	})
+}
+
+// UpdateKind sets the "kind" field to the value that was provided on create.
+func (u *TownshipUpsertOne) UpdateKind() *TownshipUpsertOne {
+	return u.Update(func(s *TownshipUpsert) {
+		s.UpdateKind()
+	})
+}
+
+// Exec executes the query.
+func (u *TownshipUpsertOne) Exec(ctx context.Context) error {
+	if len(u.create.conflict) == 0 {
+		return errors.New("ent: missing options for TownshipCreate.OnConflict")
+	}
+	return u.create.Exec(ctx)
+}
+
+// ExecX is like Exec, but panics if an error occurs.
+func (u *TownshipUpsertOne) ExecX(ctx context.Context) {
+	if err := u.create.Exec(ctx); err != nil {
+		panic(err)
+	}
+}
+
+// Exec executes the UPSERT query and returns the inserted/updated ID.
+func (u *TownshipUpsertOne) ID(ctx context.Context) (id int, err error) {
+	node, err := u.create.Save(ctx)
+	if err != nil {
+		return id, err
+	}
+	return node.ID, nil
+}
+
+// IDX is like ID, but panics if an error occurs.
+func (u *TownshipUpsertOne) IDX(ctx context.Context) int {
+	id, err := u.ID(ctx)
+	if err != nil {
+		panic(err)
+	}
+	return id
+}
+
 // TownshipCreateBulk is the builder for creating many Township entities in bulk.
 type TownshipCreateBulk struct {
 	config
 	err      error
 	builders []*TownshipCreate
+	conflict []sql.ConflictOption
 }
 
 // Save creates the Township entities in the database.
@@ -454,6 +770,7 @@ func (_c *TownshipCreateBulk) Save(ctx context.Context) ([]*Township, error) {
 					_, err = mutators[i+1].Mutate(root, _c.builders[i+1].mutation)
 				} else {
 					spec := &sqlgraph.BatchCreateSpec{Nodes: specs}
+					spec.OnConflict = _c.conflict
 					// Invoke the actual operation on the latest mutation in the chain.
 					if err = sqlgraph.BatchCreate(ctx, _c.driver, spec); err != nil {
 						if sqlgraph.IsConstraintError(err) {
@@ -504,6 +821,218 @@ func (_c *TownshipCreateBulk) Exec(ctx context.Context) error {
 // ExecX is like Exec, but panics if an error occurs.
 func (_c *TownshipCreateBulk) ExecX(ctx context.Context) {
 	if err := _c.Exec(ctx); err != nil {
+		panic(err)
+	}
+}
+
+// OnConflict allows configuring the `ON CONFLICT` / `ON DUPLICATE KEY` clause
+// of the `INSERT` statement. For example:
+//
+//	client.Township.CreateBulk(builders...).
+//		OnConflict(
+//			// Update the row with the new values
+//			// the was proposed for insertion.
+//			sql.ResolveWithNewValues(),
+//		).
+//		// Override some of the fields with custom
+//		// update values.
+//		Update(func(u *ent.TownshipUpsert) {
+//			SetCreatedAt(v+v).
+//		}).
+//		Exec(ctx)
+func (_c *TownshipCreateBulk) OnConflict(opts ...sql.ConflictOption) *TownshipUpsertBulk {
+	_c.conflict = opts
+	return &TownshipUpsertBulk{
+		create: _c,
+	}
+}
+
+// OnConflictColumns calls `OnConflict` and configures the columns
+// as conflict target. Using this option is equivalent to using:
+//
+//	client.Township.Create().
+//		OnConflict(sql.ConflictColumns(columns...)).
+//		Exec(ctx)
+func (_c *TownshipCreateBulk) OnConflictColumns(columns ...string) *TownshipUpsertBulk {
+	_c.conflict = append(_c.conflict, sql.ConflictColumns(columns...))
+	return &TownshipUpsertBulk{
+		create: _c,
+	}
+}
+
+// TownshipUpsertBulk is the builder for "upsert"-ing
+// a bulk of Township nodes.
+type TownshipUpsertBulk struct {
+	create *TownshipCreateBulk
+}
+
+// UpdateNewValues updates the mutable fields using the new values that
+// were set on create. Using this option is equivalent to using:
+//
+//	client.Township.Create().
+//		OnConflict(
+//			sql.ResolveWithNewValues(),
+//		).
+//		Exec(ctx)
+func (u *TownshipUpsertBulk) UpdateNewValues() *TownshipUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithNewValues())
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
+		for _, b := range u.create.builders {
+			if _, exists := b.mutation.CreatedAt(); exists {
+				s.SetIgnore(township.FieldCreatedAt)
+			}
+			if _, exists := b.mutation.DistrictID(); exists {
+				s.SetIgnore(township.FieldDistrictID)
+			}
+		}
+	}))
+	return u
+}
+
+// Ignore sets each column to itself in case of conflict.
+// Using this option is equivalent to using:
+//
+//	client.Township.Create().
+//		OnConflict(sql.ResolveWithIgnore()).
+//		Exec(ctx)
+func (u *TownshipUpsertBulk) Ignore() *TownshipUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithIgnore())
+	return u
+}
+
+// DoNothing configures the conflict_action to `DO NOTHING`.
+// Supported only by SQLite and PostgreSQL.
+func (u *TownshipUpsertBulk) DoNothing() *TownshipUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.DoNothing())
+	return u
+}
+
+// Update allows overriding fields `UPDATE` values. See the TownshipCreateBulk.OnConflict
+// documentation for more info.
+func (u *TownshipUpsertBulk) Update(set func(*TownshipUpsert)) *TownshipUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(update *sql.UpdateSet) {
+		set(&TownshipUpsert{UpdateSet: update})
+	}))
+	return u
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (u *TownshipUpsertBulk) SetUpdatedAt(v time.Time) *TownshipUpsertBulk {
+	return u.Update(func(s *TownshipUpsert) {
+		s.SetUpdatedAt(v)
+	})
+}
+
+// UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
+func (u *TownshipUpsertBulk) UpdateUpdatedAt() *TownshipUpsertBulk {
+	return u.Update(func(s *TownshipUpsert) {
+		s.UpdateUpdatedAt()
+	})
+}
+
+// SetDeletedAt sets the "deleted_at" field.
+func (u *TownshipUpsertBulk) SetDeletedAt(v time.Time) *TownshipUpsertBulk {
+	return u.Update(func(s *TownshipUpsert) {
+		s.SetDeletedAt(v)
+	})
+}
+
+// UpdateDeletedAt sets the "deleted_at" field to the value that was provided on create.
+func (u *TownshipUpsertBulk) UpdateDeletedAt() *TownshipUpsertBulk {
+	return u.Update(func(s *TownshipUpsert) {
+		s.UpdateDeletedAt()
+	})
+}
+
+// ClearDeletedAt clears the value of the "deleted_at" field.
+func (u *TownshipUpsertBulk) ClearDeletedAt() *TownshipUpsertBulk {
+	return u.Update(func(s *TownshipUpsert) {
+		s.ClearDeletedAt()
+	})
+}
+
+// SetDeleteToken sets the "delete_token" field.
+func (u *TownshipUpsertBulk) SetDeleteToken(v int64) *TownshipUpsertBulk {
+	return u.Update(func(s *TownshipUpsert) {
+		s.SetDeleteToken(v)
+	})
+}
+
+// AddDeleteToken adds v to the "delete_token" field.
+func (u *TownshipUpsertBulk) AddDeleteToken(v int64) *TownshipUpsertBulk {
+	return u.Update(func(s *TownshipUpsert) {
+		s.AddDeleteToken(v)
+	})
+}
+
+// UpdateDeleteToken sets the "delete_token" field to the value that was provided on create.
+func (u *TownshipUpsertBulk) UpdateDeleteToken() *TownshipUpsertBulk {
+	return u.Update(func(s *TownshipUpsert) {
+		s.UpdateDeleteToken()
+	})
+}
+
+// SetCode sets the "code" field.
+func (u *TownshipUpsertBulk) SetCode(v string) *TownshipUpsertBulk {
+	return u.Update(func(s *TownshipUpsert) {
+		s.SetCode(v)
+	})
+}
+
+// UpdateCode sets the "code" field to the value that was provided on create.
+func (u *TownshipUpsertBulk) UpdateCode() *TownshipUpsertBulk {
+	return u.Update(func(s *TownshipUpsert) {
+		s.UpdateCode()
+	})
+}
+
+// SetName sets the "name" field.
+func (u *TownshipUpsertBulk) SetName(v string) *TownshipUpsertBulk {
+	return u.Update(func(s *TownshipUpsert) {
+		s.SetName(v)
+	})
+}
+
+// UpdateName sets the "name" field to the value that was provided on create.
+func (u *TownshipUpsertBulk) UpdateName() *TownshipUpsertBulk {
+	return u.Update(func(s *TownshipUpsert) {
+		s.UpdateName()
+	})
+}
+
+// SetKind sets the "kind" field.
+func (u *TownshipUpsertBulk) SetKind(v enum.TownshipKind) *TownshipUpsertBulk {
+	return u.Update(func(s *TownshipUpsert) {
+		s.SetKind(v)
+	})
+}
+
+// UpdateKind sets the "kind" field to the value that was provided on create.
+func (u *TownshipUpsertBulk) UpdateKind() *TownshipUpsertBulk {
+	return u.Update(func(s *TownshipUpsert) {
+		s.UpdateKind()
+	})
+}
+
+// Exec executes the query.
+func (u *TownshipUpsertBulk) Exec(ctx context.Context) error {
+	if u.create.err != nil {
+		return u.create.err
+	}
+	for i, b := range u.create.builders {
+		if len(b.conflict) != 0 {
+			return fmt.Errorf("ent: OnConflict was set for builder %d. Set it on the TownshipCreateBulk instead", i)
+		}
+	}
+	if len(u.create.conflict) == 0 {
+		return errors.New("ent: missing options for TownshipCreateBulk.OnConflict")
+	}
+	return u.create.Exec(ctx)
+}
+
+// ExecX is like Exec, but panics if an error occurs.
+func (u *TownshipUpsertBulk) ExecX(ctx context.Context) {
+	if err := u.create.Exec(ctx); err != nil {
 		panic(err)
 	}
 }

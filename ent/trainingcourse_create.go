@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"time"
 
+	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/nanpiao/sbqw/ent/schema/enum"
@@ -20,6 +21,7 @@ type TrainingCourseCreate struct {
 	config
 	mutation *TrainingCourseMutation
 	hooks    []Hook
+	conflict []sql.ConflictOption
 }
 
 // SetCreatedAt sets the "created_at" field.
@@ -300,6 +302,7 @@ func (_c *TrainingCourseCreate) createSpec() (*TrainingCourse, *sqlgraph.CreateS
 		_node = &TrainingCourse{config: _c.config}
 		_spec = sqlgraph.NewCreateSpec(trainingcourse.Table, sqlgraph.NewFieldSpec(trainingcourse.FieldID, field.TypeInt))
 	)
+	_spec.OnConflict = _c.conflict
 	if value, ok := _c.mutation.CreatedAt(); ok {
 		_spec.SetField(trainingcourse.FieldCreatedAt, field.TypeTime, value)
 		_node.CreatedAt = value
@@ -367,11 +370,503 @@ func (_c *TrainingCourseCreate) createSpec() (*TrainingCourse, *sqlgraph.CreateS
 	return _node, _spec
 }
 
+// OnConflict allows configuring the `ON CONFLICT` / `ON DUPLICATE KEY` clause
+// of the `INSERT` statement. For example:
+//
+//	client.TrainingCourse.Create().
+//		SetCreatedAt(v).
+//		OnConflict(
+//			// Update the row with the new values
+//			// the was proposed for insertion.
+//			sql.ResolveWithNewValues(),
+//		).
+//		// Override some of the fields with custom
+//		// update values.
+//		Update(func(u *ent.TrainingCourseUpsert) {
+//			SetCreatedAt(v+v).
+//		}).
+//		Exec(ctx)
+func (_c *TrainingCourseCreate) OnConflict(opts ...sql.ConflictOption) *TrainingCourseUpsertOne {
+	_c.conflict = opts
+	return &TrainingCourseUpsertOne{
+		create: _c,
+	}
+}
+
+// OnConflictColumns calls `OnConflict` and configures the columns
+// as conflict target. Using this option is equivalent to using:
+//
+//	client.TrainingCourse.Create().
+//		OnConflict(sql.ConflictColumns(columns...)).
+//		Exec(ctx)
+func (_c *TrainingCourseCreate) OnConflictColumns(columns ...string) *TrainingCourseUpsertOne {
+	_c.conflict = append(_c.conflict, sql.ConflictColumns(columns...))
+	return &TrainingCourseUpsertOne{
+		create: _c,
+	}
+}
+
+type (
+	// TrainingCourseUpsertOne is the builder for "upsert"-ing
+	//  one TrainingCourse node.
+	TrainingCourseUpsertOne struct {
+		create *TrainingCourseCreate
+	}
+
+	// TrainingCourseUpsert is the "OnConflict" setter.
+	TrainingCourseUpsert struct {
+		*sql.UpdateSet
+	}
+)
+
+// SetUpdatedAt sets the "updated_at" field.
+func (u *TrainingCourseUpsert) SetUpdatedAt(v time.Time) *TrainingCourseUpsert {
+	u.Set(trainingcourse.FieldUpdatedAt, v)
+	return u
+}
+
+// UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
+func (u *TrainingCourseUpsert) UpdateUpdatedAt() *TrainingCourseUpsert {
+	u.SetExcluded(trainingcourse.FieldUpdatedAt)
+	return u
+}
+
+// SetDeletedAt sets the "deleted_at" field.
+func (u *TrainingCourseUpsert) SetDeletedAt(v time.Time) *TrainingCourseUpsert {
+	u.Set(trainingcourse.FieldDeletedAt, v)
+	return u
+}
+
+// UpdateDeletedAt sets the "deleted_at" field to the value that was provided on create.
+func (u *TrainingCourseUpsert) UpdateDeletedAt() *TrainingCourseUpsert {
+	u.SetExcluded(trainingcourse.FieldDeletedAt)
+	return u
+}
+
+// ClearDeletedAt clears the value of the "deleted_at" field.
+func (u *TrainingCourseUpsert) ClearDeletedAt() *TrainingCourseUpsert {
+	u.SetNull(trainingcourse.FieldDeletedAt)
+	return u
+}
+
+// SetDeleteToken sets the "delete_token" field.
+func (u *TrainingCourseUpsert) SetDeleteToken(v int64) *TrainingCourseUpsert {
+	u.Set(trainingcourse.FieldDeleteToken, v)
+	return u
+}
+
+// UpdateDeleteToken sets the "delete_token" field to the value that was provided on create.
+func (u *TrainingCourseUpsert) UpdateDeleteToken() *TrainingCourseUpsert {
+	u.SetExcluded(trainingcourse.FieldDeleteToken)
+	return u
+}
+
+// AddDeleteToken adds v to the "delete_token" field.
+func (u *TrainingCourseUpsert) AddDeleteToken(v int64) *TrainingCourseUpsert {
+	u.Add(trainingcourse.FieldDeleteToken, v)
+	return u
+}
+
+// SetName sets the "name" field.
+func (u *TrainingCourseUpsert) SetName(v string) *TrainingCourseUpsert {
+	u.Set(trainingcourse.FieldName, v)
+	return u
+}
+
+// UpdateName sets the "name" field to the value that was provided on create.
+func (u *TrainingCourseUpsert) UpdateName() *TrainingCourseUpsert {
+	u.SetExcluded(trainingcourse.FieldName)
+	return u
+}
+
+// SetKind sets the "kind" field.
+func (u *TrainingCourseUpsert) SetKind(v enum.CourseKind) *TrainingCourseUpsert {
+	u.Set(trainingcourse.FieldKind, v)
+	return u
+}
+
+// UpdateKind sets the "kind" field to the value that was provided on create.
+func (u *TrainingCourseUpsert) UpdateKind() *TrainingCourseUpsert {
+	u.SetExcluded(trainingcourse.FieldKind)
+	return u
+}
+
+// SetYear sets the "year" field.
+func (u *TrainingCourseUpsert) SetYear(v int) *TrainingCourseUpsert {
+	u.Set(trainingcourse.FieldYear, v)
+	return u
+}
+
+// UpdateYear sets the "year" field to the value that was provided on create.
+func (u *TrainingCourseUpsert) UpdateYear() *TrainingCourseUpsert {
+	u.SetExcluded(trainingcourse.FieldYear)
+	return u
+}
+
+// AddYear adds v to the "year" field.
+func (u *TrainingCourseUpsert) AddYear(v int) *TrainingCourseUpsert {
+	u.Add(trainingcourse.FieldYear, v)
+	return u
+}
+
+// SetHours sets the "hours" field.
+func (u *TrainingCourseUpsert) SetHours(v float64) *TrainingCourseUpsert {
+	u.Set(trainingcourse.FieldHours, v)
+	return u
+}
+
+// UpdateHours sets the "hours" field to the value that was provided on create.
+func (u *TrainingCourseUpsert) UpdateHours() *TrainingCourseUpsert {
+	u.SetExcluded(trainingcourse.FieldHours)
+	return u
+}
+
+// AddHours adds v to the "hours" field.
+func (u *TrainingCourseUpsert) AddHours(v float64) *TrainingCourseUpsert {
+	u.Add(trainingcourse.FieldHours, v)
+	return u
+}
+
+// SetStartOn sets the "start_on" field.
+func (u *TrainingCourseUpsert) SetStartOn(v time.Time) *TrainingCourseUpsert {
+	u.Set(trainingcourse.FieldStartOn, v)
+	return u
+}
+
+// UpdateStartOn sets the "start_on" field to the value that was provided on create.
+func (u *TrainingCourseUpsert) UpdateStartOn() *TrainingCourseUpsert {
+	u.SetExcluded(trainingcourse.FieldStartOn)
+	return u
+}
+
+// SetEndOn sets the "end_on" field.
+func (u *TrainingCourseUpsert) SetEndOn(v time.Time) *TrainingCourseUpsert {
+	u.Set(trainingcourse.FieldEndOn, v)
+	return u
+}
+
+// UpdateEndOn sets the "end_on" field to the value that was provided on create.
+func (u *TrainingCourseUpsert) UpdateEndOn() *TrainingCourseUpsert {
+	u.SetExcluded(trainingcourse.FieldEndOn)
+	return u
+}
+
+// SetLocation sets the "location" field.
+func (u *TrainingCourseUpsert) SetLocation(v string) *TrainingCourseUpsert {
+	u.Set(trainingcourse.FieldLocation, v)
+	return u
+}
+
+// UpdateLocation sets the "location" field to the value that was provided on create.
+func (u *TrainingCourseUpsert) UpdateLocation() *TrainingCourseUpsert {
+	u.SetExcluded(trainingcourse.FieldLocation)
+	return u
+}
+
+// ClearLocation clears the value of the "location" field.
+func (u *TrainingCourseUpsert) ClearLocation() *TrainingCourseUpsert {
+	u.SetNull(trainingcourse.FieldLocation)
+	return u
+}
+
+// SetTopic sets the "topic" field.
+func (u *TrainingCourseUpsert) SetTopic(v string) *TrainingCourseUpsert {
+	u.Set(trainingcourse.FieldTopic, v)
+	return u
+}
+
+// UpdateTopic sets the "topic" field to the value that was provided on create.
+func (u *TrainingCourseUpsert) UpdateTopic() *TrainingCourseUpsert {
+	u.SetExcluded(trainingcourse.FieldTopic)
+	return u
+}
+
+// ClearTopic clears the value of the "topic" field.
+func (u *TrainingCourseUpsert) ClearTopic() *TrainingCourseUpsert {
+	u.SetNull(trainingcourse.FieldTopic)
+	return u
+}
+
+// UpdateNewValues updates the mutable fields using the new values that were set on create.
+// Using this option is equivalent to using:
+//
+//	client.TrainingCourse.Create().
+//		OnConflict(
+//			sql.ResolveWithNewValues(),
+//		).
+//		Exec(ctx)
+func (u *TrainingCourseUpsertOne) UpdateNewValues() *TrainingCourseUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithNewValues())
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
+		if _, exists := u.create.mutation.CreatedAt(); exists {
+			s.SetIgnore(trainingcourse.FieldCreatedAt)
+		}
+	}))
+	return u
+}
+
+// Ignore sets each column to itself in case of conflict.
+// Using this option is equivalent to using:
+//
+//	client.TrainingCourse.Create().
+//	    OnConflict(sql.ResolveWithIgnore()).
+//	    Exec(ctx)
+func (u *TrainingCourseUpsertOne) Ignore() *TrainingCourseUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithIgnore())
+	return u
+}
+
+// DoNothing configures the conflict_action to `DO NOTHING`.
+// Supported only by SQLite and PostgreSQL.
+func (u *TrainingCourseUpsertOne) DoNothing() *TrainingCourseUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.DoNothing())
+	return u
+}
+
+// Update allows overriding fields `UPDATE` values. See the TrainingCourseCreate.OnConflict
+// documentation for more info.
+func (u *TrainingCourseUpsertOne) Update(set func(*TrainingCourseUpsert)) *TrainingCourseUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(update *sql.UpdateSet) {
+		set(&TrainingCourseUpsert{UpdateSet: update})
+	}))
+	return u
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (u *TrainingCourseUpsertOne) SetUpdatedAt(v time.Time) *TrainingCourseUpsertOne {
+	return u.Update(func(s *TrainingCourseUpsert) {
+		s.SetUpdatedAt(v)
+	})
+}
+
+// UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
+func (u *TrainingCourseUpsertOne) UpdateUpdatedAt() *TrainingCourseUpsertOne {
+	return u.Update(func(s *TrainingCourseUpsert) {
+		s.UpdateUpdatedAt()
+	})
+}
+
+// SetDeletedAt sets the "deleted_at" field.
+func (u *TrainingCourseUpsertOne) SetDeletedAt(v time.Time) *TrainingCourseUpsertOne {
+	return u.Update(func(s *TrainingCourseUpsert) {
+		s.SetDeletedAt(v)
+	})
+}
+
+// UpdateDeletedAt sets the "deleted_at" field to the value that was provided on create.
+func (u *TrainingCourseUpsertOne) UpdateDeletedAt() *TrainingCourseUpsertOne {
+	return u.Update(func(s *TrainingCourseUpsert) {
+		s.UpdateDeletedAt()
+	})
+}
+
+// ClearDeletedAt clears the value of the "deleted_at" field.
+func (u *TrainingCourseUpsertOne) ClearDeletedAt() *TrainingCourseUpsertOne {
+	return u.Update(func(s *TrainingCourseUpsert) {
+		s.ClearDeletedAt()
+	})
+}
+
+// SetDeleteToken sets the "delete_token" field.
+func (u *TrainingCourseUpsertOne) SetDeleteToken(v int64) *TrainingCourseUpsertOne {
+	return u.Update(func(s *TrainingCourseUpsert) {
+		s.SetDeleteToken(v)
+	})
+}
+
+// AddDeleteToken adds v to the "delete_token" field.
+func (u *TrainingCourseUpsertOne) AddDeleteToken(v int64) *TrainingCourseUpsertOne {
+	return u.Update(func(s *TrainingCourseUpsert) {
+		s.AddDeleteToken(v)
+	})
+}
+
+// UpdateDeleteToken sets the "delete_token" field to the value that was provided on create.
+func (u *TrainingCourseUpsertOne) UpdateDeleteToken() *TrainingCourseUpsertOne {
+	return u.Update(func(s *TrainingCourseUpsert) {
+		s.UpdateDeleteToken()
+	})
+}
+
+// SetName sets the "name" field.
+func (u *TrainingCourseUpsertOne) SetName(v string) *TrainingCourseUpsertOne {
+	return u.Update(func(s *TrainingCourseUpsert) {
+		s.SetName(v)
+	})
+}
+
+// UpdateName sets the "name" field to the value that was provided on create.
+func (u *TrainingCourseUpsertOne) UpdateName() *TrainingCourseUpsertOne {
+	return u.Update(func(s *TrainingCourseUpsert) {
+		s.UpdateName()
+	})
+}
+
+// SetKind sets the "kind" field.
+func (u *TrainingCourseUpsertOne) SetKind(v enum.CourseKind) *TrainingCourseUpsertOne {
+	return u.Update(func(s *TrainingCourseUpsert) {
+		s.SetKind(v)
+	})
+}
+
+// UpdateKind sets the "kind" field to the value that was provided on create.
+func (u *TrainingCourseUpsertOne) UpdateKind() *TrainingCourseUpsertOne {
+	return u.Update(func(s *TrainingCourseUpsert) {
+		s.UpdateKind()
+	})
+}
+
+// SetYear sets the "year" field.
+func (u *TrainingCourseUpsertOne) SetYear(v int) *TrainingCourseUpsertOne {
+	return u.Update(func(s *TrainingCourseUpsert) {
+		s.SetYear(v)
+	})
+}
+
+// AddYear adds v to the "year" field.
+func (u *TrainingCourseUpsertOne) AddYear(v int) *TrainingCourseUpsertOne {
+	return u.Update(func(s *TrainingCourseUpsert) {
+		s.AddYear(v)
+	})
+}
+
+// UpdateYear sets the "year" field to the value that was provided on create.
+func (u *TrainingCourseUpsertOne) UpdateYear() *TrainingCourseUpsertOne {
+	return u.Update(func(s *TrainingCourseUpsert) {
+		s.UpdateYear()
+	})
+}
+
+// SetHours sets the "hours" field.
+func (u *TrainingCourseUpsertOne) SetHours(v float64) *TrainingCourseUpsertOne {
+	return u.Update(func(s *TrainingCourseUpsert) {
+		s.SetHours(v)
+	})
+}
+
+// AddHours adds v to the "hours" field.
+func (u *TrainingCourseUpsertOne) AddHours(v float64) *TrainingCourseUpsertOne {
+	return u.Update(func(s *TrainingCourseUpsert) {
+		s.AddHours(v)
+	})
+}
+
+// UpdateHours sets the "hours" field to the value that was provided on create.
+func (u *TrainingCourseUpsertOne) UpdateHours() *TrainingCourseUpsertOne {
+	return u.Update(func(s *TrainingCourseUpsert) {
+		s.UpdateHours()
+	})
+}
+
+// SetStartOn sets the "start_on" field.
+func (u *TrainingCourseUpsertOne) SetStartOn(v time.Time) *TrainingCourseUpsertOne {
+	return u.Update(func(s *TrainingCourseUpsert) {
+		s.SetStartOn(v)
+	})
+}
+
+// UpdateStartOn sets the "start_on" field to the value that was provided on create.
+func (u *TrainingCourseUpsertOne) UpdateStartOn() *TrainingCourseUpsertOne {
+	return u.Update(func(s *TrainingCourseUpsert) {
+		s.UpdateStartOn()
+	})
+}
+
+// SetEndOn sets the "end_on" field.
+func (u *TrainingCourseUpsertOne) SetEndOn(v time.Time) *TrainingCourseUpsertOne {
+	return u.Update(func(s *TrainingCourseUpsert) {
+		s.SetEndOn(v)
+	})
+}
+
+// UpdateEndOn sets the "end_on" field to the value that was provided on create.
+func (u *TrainingCourseUpsertOne) UpdateEndOn() *TrainingCourseUpsertOne {
+	return u.Update(func(s *TrainingCourseUpsert) {
+		s.UpdateEndOn()
+	})
+}
+
+// SetLocation sets the "location" field.
+func (u *TrainingCourseUpsertOne) SetLocation(v string) *TrainingCourseUpsertOne {
+	return u.Update(func(s *TrainingCourseUpsert) {
+		s.SetLocation(v)
+	})
+}
+
+// UpdateLocation sets the "location" field to the value that was provided on create.
+func (u *TrainingCourseUpsertOne) UpdateLocation() *TrainingCourseUpsertOne {
+	return u.Update(func(s *TrainingCourseUpsert) {
+		s.UpdateLocation()
+	})
+}
+
+// ClearLocation clears the value of the "location" field.
+func (u *TrainingCourseUpsertOne) ClearLocation() *TrainingCourseUpsertOne {
+	return u.Update(func(s *TrainingCourseUpsert) {
+		s.ClearLocation()
+	})
+}
+
+// SetTopic sets the "topic" field.
+func (u *TrainingCourseUpsertOne) SetTopic(v string) *TrainingCourseUpsertOne {
+	return u.Update(func(s *TrainingCourseUpsert) {
+		s.SetTopic(v)
+	})
+}
+
+// UpdateTopic sets the "topic" field to the value that was provided on create.
+func (u *TrainingCourseUpsertOne) UpdateTopic() *TrainingCourseUpsertOne {
+	return u.Update(func(s *TrainingCourseUpsert) {
+		s.UpdateTopic()
+	})
+}
+
+// ClearTopic clears the value of the "topic" field.
+func (u *TrainingCourseUpsertOne) ClearTopic() *TrainingCourseUpsertOne {
+	return u.Update(func(s *TrainingCourseUpsert) {
+		s.ClearTopic()
+	})
+}
+
+// Exec executes the query.
+func (u *TrainingCourseUpsertOne) Exec(ctx context.Context) error {
+	if len(u.create.conflict) == 0 {
+		return errors.New("ent: missing options for TrainingCourseCreate.OnConflict")
+	}
+	return u.create.Exec(ctx)
+}
+
+// ExecX is like Exec, but panics if an error occurs.
+func (u *TrainingCourseUpsertOne) ExecX(ctx context.Context) {
+	if err := u.create.Exec(ctx); err != nil {
+		panic(err)
+	}
+}
+
+// Exec executes the UPSERT query and returns the inserted/updated ID.
+func (u *TrainingCourseUpsertOne) ID(ctx context.Context) (id int, err error) {
+	node, err := u.create.Save(ctx)
+	if err != nil {
+		return id, err
+	}
+	return node.ID, nil
+}
+
+// IDX is like ID, but panics if an error occurs.
+func (u *TrainingCourseUpsertOne) IDX(ctx context.Context) int {
+	id, err := u.ID(ctx)
+	if err != nil {
+		panic(err)
+	}
+	return id
+}
+
 // TrainingCourseCreateBulk is the builder for creating many TrainingCourse entities in bulk.
 type TrainingCourseCreateBulk struct {
 	config
 	err      error
 	builders []*TrainingCourseCreate
+	conflict []sql.ConflictOption
 }
 
 // Save creates the TrainingCourse entities in the database.
@@ -401,6 +896,7 @@ func (_c *TrainingCourseCreateBulk) Save(ctx context.Context) ([]*TrainingCourse
 					_, err = mutators[i+1].Mutate(root, _c.builders[i+1].mutation)
 				} else {
 					spec := &sqlgraph.BatchCreateSpec{Nodes: specs}
+					spec.OnConflict = _c.conflict
 					// Invoke the actual operation on the latest mutation in the chain.
 					if err = sqlgraph.BatchCreate(ctx, _c.driver, spec); err != nil {
 						if sqlgraph.IsConstraintError(err) {
@@ -451,6 +947,313 @@ func (_c *TrainingCourseCreateBulk) Exec(ctx context.Context) error {
 // ExecX is like Exec, but panics if an error occurs.
 func (_c *TrainingCourseCreateBulk) ExecX(ctx context.Context) {
 	if err := _c.Exec(ctx); err != nil {
+		panic(err)
+	}
+}
+
+// OnConflict allows configuring the `ON CONFLICT` / `ON DUPLICATE KEY` clause
+// of the `INSERT` statement. For example:
+//
+//	client.TrainingCourse.CreateBulk(builders...).
+//		OnConflict(
+//			// Update the row with the new values
+//			// the was proposed for insertion.
+//			sql.ResolveWithNewValues(),
+//		).
+//		// Override some of the fields with custom
+//		// update values.
+//		Update(func(u *ent.TrainingCourseUpsert) {
+//			SetCreatedAt(v+v).
+//		}).
+//		Exec(ctx)
+func (_c *TrainingCourseCreateBulk) OnConflict(opts ...sql.ConflictOption) *TrainingCourseUpsertBulk {
+	_c.conflict = opts
+	return &TrainingCourseUpsertBulk{
+		create: _c,
+	}
+}
+
+// OnConflictColumns calls `OnConflict` and configures the columns
+// as conflict target. Using this option is equivalent to using:
+//
+//	client.TrainingCourse.Create().
+//		OnConflict(sql.ConflictColumns(columns...)).
+//		Exec(ctx)
+func (_c *TrainingCourseCreateBulk) OnConflictColumns(columns ...string) *TrainingCourseUpsertBulk {
+	_c.conflict = append(_c.conflict, sql.ConflictColumns(columns...))
+	return &TrainingCourseUpsertBulk{
+		create: _c,
+	}
+}
+
+// TrainingCourseUpsertBulk is the builder for "upsert"-ing
+// a bulk of TrainingCourse nodes.
+type TrainingCourseUpsertBulk struct {
+	create *TrainingCourseCreateBulk
+}
+
+// UpdateNewValues updates the mutable fields using the new values that
+// were set on create. Using this option is equivalent to using:
+//
+//	client.TrainingCourse.Create().
+//		OnConflict(
+//			sql.ResolveWithNewValues(),
+//		).
+//		Exec(ctx)
+func (u *TrainingCourseUpsertBulk) UpdateNewValues() *TrainingCourseUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithNewValues())
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
+		for _, b := range u.create.builders {
+			if _, exists := b.mutation.CreatedAt(); exists {
+				s.SetIgnore(trainingcourse.FieldCreatedAt)
+			}
+		}
+	}))
+	return u
+}
+
+// Ignore sets each column to itself in case of conflict.
+// Using this option is equivalent to using:
+//
+//	client.TrainingCourse.Create().
+//		OnConflict(sql.ResolveWithIgnore()).
+//		Exec(ctx)
+func (u *TrainingCourseUpsertBulk) Ignore() *TrainingCourseUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithIgnore())
+	return u
+}
+
+// DoNothing configures the conflict_action to `DO NOTHING`.
+// Supported only by SQLite and PostgreSQL.
+func (u *TrainingCourseUpsertBulk) DoNothing() *TrainingCourseUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.DoNothing())
+	return u
+}
+
+// Update allows overriding fields `UPDATE` values. See the TrainingCourseCreateBulk.OnConflict
+// documentation for more info.
+func (u *TrainingCourseUpsertBulk) Update(set func(*TrainingCourseUpsert)) *TrainingCourseUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(update *sql.UpdateSet) {
+		set(&TrainingCourseUpsert{UpdateSet: update})
+	}))
+	return u
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (u *TrainingCourseUpsertBulk) SetUpdatedAt(v time.Time) *TrainingCourseUpsertBulk {
+	return u.Update(func(s *TrainingCourseUpsert) {
+		s.SetUpdatedAt(v)
+	})
+}
+
+// UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
+func (u *TrainingCourseUpsertBulk) UpdateUpdatedAt() *TrainingCourseUpsertBulk {
+	return u.Update(func(s *TrainingCourseUpsert) {
+		s.UpdateUpdatedAt()
+	})
+}
+
+// SetDeletedAt sets the "deleted_at" field.
+func (u *TrainingCourseUpsertBulk) SetDeletedAt(v time.Time) *TrainingCourseUpsertBulk {
+	return u.Update(func(s *TrainingCourseUpsert) {
+		s.SetDeletedAt(v)
+	})
+}
+
+// UpdateDeletedAt sets the "deleted_at" field to the value that was provided on create.
+func (u *TrainingCourseUpsertBulk) UpdateDeletedAt() *TrainingCourseUpsertBulk {
+	return u.Update(func(s *TrainingCourseUpsert) {
+		s.UpdateDeletedAt()
+	})
+}
+
+// ClearDeletedAt clears the value of the "deleted_at" field.
+func (u *TrainingCourseUpsertBulk) ClearDeletedAt() *TrainingCourseUpsertBulk {
+	return u.Update(func(s *TrainingCourseUpsert) {
+		s.ClearDeletedAt()
+	})
+}
+
+// SetDeleteToken sets the "delete_token" field.
+func (u *TrainingCourseUpsertBulk) SetDeleteToken(v int64) *TrainingCourseUpsertBulk {
+	return u.Update(func(s *TrainingCourseUpsert) {
+		s.SetDeleteToken(v)
+	})
+}
+
+// AddDeleteToken adds v to the "delete_token" field.
+func (u *TrainingCourseUpsertBulk) AddDeleteToken(v int64) *TrainingCourseUpsertBulk {
+	return u.Update(func(s *TrainingCourseUpsert) {
+		s.AddDeleteToken(v)
+	})
+}
+
+// UpdateDeleteToken sets the "delete_token" field to the value that was provided on create.
+func (u *TrainingCourseUpsertBulk) UpdateDeleteToken() *TrainingCourseUpsertBulk {
+	return u.Update(func(s *TrainingCourseUpsert) {
+		s.UpdateDeleteToken()
+	})
+}
+
+// SetName sets the "name" field.
+func (u *TrainingCourseUpsertBulk) SetName(v string) *TrainingCourseUpsertBulk {
+	return u.Update(func(s *TrainingCourseUpsert) {
+		s.SetName(v)
+	})
+}
+
+// UpdateName sets the "name" field to the value that was provided on create.
+func (u *TrainingCourseUpsertBulk) UpdateName() *TrainingCourseUpsertBulk {
+	return u.Update(func(s *TrainingCourseUpsert) {
+		s.UpdateName()
+	})
+}
+
+// SetKind sets the "kind" field.
+func (u *TrainingCourseUpsertBulk) SetKind(v enum.CourseKind) *TrainingCourseUpsertBulk {
+	return u.Update(func(s *TrainingCourseUpsert) {
+		s.SetKind(v)
+	})
+}
+
+// UpdateKind sets the "kind" field to the value that was provided on create.
+func (u *TrainingCourseUpsertBulk) UpdateKind() *TrainingCourseUpsertBulk {
+	return u.Update(func(s *TrainingCourseUpsert) {
+		s.UpdateKind()
+	})
+}
+
+// SetYear sets the "year" field.
+func (u *TrainingCourseUpsertBulk) SetYear(v int) *TrainingCourseUpsertBulk {
+	return u.Update(func(s *TrainingCourseUpsert) {
+		s.SetYear(v)
+	})
+}
+
+// AddYear adds v to the "year" field.
+func (u *TrainingCourseUpsertBulk) AddYear(v int) *TrainingCourseUpsertBulk {
+	return u.Update(func(s *TrainingCourseUpsert) {
+		s.AddYear(v)
+	})
+}
+
+// UpdateYear sets the "year" field to the value that was provided on create.
+func (u *TrainingCourseUpsertBulk) UpdateYear() *TrainingCourseUpsertBulk {
+	return u.Update(func(s *TrainingCourseUpsert) {
+		s.UpdateYear()
+	})
+}
+
+// SetHours sets the "hours" field.
+func (u *TrainingCourseUpsertBulk) SetHours(v float64) *TrainingCourseUpsertBulk {
+	return u.Update(func(s *TrainingCourseUpsert) {
+		s.SetHours(v)
+	})
+}
+
+// AddHours adds v to the "hours" field.
+func (u *TrainingCourseUpsertBulk) AddHours(v float64) *TrainingCourseUpsertBulk {
+	return u.Update(func(s *TrainingCourseUpsert) {
+		s.AddHours(v)
+	})
+}
+
+// UpdateHours sets the "hours" field to the value that was provided on create.
+func (u *TrainingCourseUpsertBulk) UpdateHours() *TrainingCourseUpsertBulk {
+	return u.Update(func(s *TrainingCourseUpsert) {
+		s.UpdateHours()
+	})
+}
+
+// SetStartOn sets the "start_on" field.
+func (u *TrainingCourseUpsertBulk) SetStartOn(v time.Time) *TrainingCourseUpsertBulk {
+	return u.Update(func(s *TrainingCourseUpsert) {
+		s.SetStartOn(v)
+	})
+}
+
+// UpdateStartOn sets the "start_on" field to the value that was provided on create.
+func (u *TrainingCourseUpsertBulk) UpdateStartOn() *TrainingCourseUpsertBulk {
+	return u.Update(func(s *TrainingCourseUpsert) {
+		s.UpdateStartOn()
+	})
+}
+
+// SetEndOn sets the "end_on" field.
+func (u *TrainingCourseUpsertBulk) SetEndOn(v time.Time) *TrainingCourseUpsertBulk {
+	return u.Update(func(s *TrainingCourseUpsert) {
+		s.SetEndOn(v)
+	})
+}
+
+// UpdateEndOn sets the "end_on" field to the value that was provided on create.
+func (u *TrainingCourseUpsertBulk) UpdateEndOn() *TrainingCourseUpsertBulk {
+	return u.Update(func(s *TrainingCourseUpsert) {
+		s.UpdateEndOn()
+	})
+}
+
+// SetLocation sets the "location" field.
+func (u *TrainingCourseUpsertBulk) SetLocation(v string) *TrainingCourseUpsertBulk {
+	return u.Update(func(s *TrainingCourseUpsert) {
+		s.SetLocation(v)
+	})
+}
+
+// UpdateLocation sets the "location" field to the value that was provided on create.
+func (u *TrainingCourseUpsertBulk) UpdateLocation() *TrainingCourseUpsertBulk {
+	return u.Update(func(s *TrainingCourseUpsert) {
+		s.UpdateLocation()
+	})
+}
+
+// ClearLocation clears the value of the "location" field.
+func (u *TrainingCourseUpsertBulk) ClearLocation() *TrainingCourseUpsertBulk {
+	return u.Update(func(s *TrainingCourseUpsert) {
+		s.ClearLocation()
+	})
+}
+
+// SetTopic sets the "topic" field.
+func (u *TrainingCourseUpsertBulk) SetTopic(v string) *TrainingCourseUpsertBulk {
+	return u.Update(func(s *TrainingCourseUpsert) {
+		s.SetTopic(v)
+	})
+}
+
+// UpdateTopic sets the "topic" field to the value that was provided on create.
+func (u *TrainingCourseUpsertBulk) UpdateTopic() *TrainingCourseUpsertBulk {
+	return u.Update(func(s *TrainingCourseUpsert) {
+		s.UpdateTopic()
+	})
+}
+
+// ClearTopic clears the value of the "topic" field.
+func (u *TrainingCourseUpsertBulk) ClearTopic() *TrainingCourseUpsertBulk {
+	return u.Update(func(s *TrainingCourseUpsert) {
+		s.ClearTopic()
+	})
+}
+
+// Exec executes the query.
+func (u *TrainingCourseUpsertBulk) Exec(ctx context.Context) error {
+	if u.create.err != nil {
+		return u.create.err
+	}
+	for i, b := range u.create.builders {
+		if len(b.conflict) != 0 {
+			return fmt.Errorf("ent: OnConflict was set for builder %d. Set it on the TrainingCourseCreateBulk instead", i)
+		}
+	}
+	if len(u.create.conflict) == 0 {
+		return errors.New("ent: missing options for TrainingCourseCreateBulk.OnConflict")
+	}
+	return u.create.Exec(ctx)
+}
+
+// ExecX is like Exec, but panics if an error occurs.
+func (u *TrainingCourseUpsertBulk) ExecX(ctx context.Context) {
+	if err := u.create.Exec(ctx); err != nil {
 		panic(err)
 	}
 }

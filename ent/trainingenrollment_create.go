@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"time"
 
+	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/nanpiao/sbqw/ent/partymember"
@@ -21,6 +22,7 @@ type TrainingEnrollmentCreate struct {
 	config
 	mutation *TrainingEnrollmentMutation
 	hooks    []Hook
+	conflict []sql.ConflictOption
 }
 
 // SetCreatedAt sets the "created_at" field.
@@ -307,6 +309,7 @@ func (_c *TrainingEnrollmentCreate) createSpec() (*TrainingEnrollment, *sqlgraph
 		_node = &TrainingEnrollment{config: _c.config}
 		_spec = sqlgraph.NewCreateSpec(trainingenrollment.Table, sqlgraph.NewFieldSpec(trainingenrollment.FieldID, field.TypeInt))
 	)
+	_spec.OnConflict = _c.conflict
 	if value, ok := _c.mutation.CreatedAt(); ok {
 		_spec.SetField(trainingenrollment.FieldCreatedAt, field.TypeTime, value)
 		_node.CreatedAt = value
@@ -380,11 +383,359 @@ func (_c *TrainingEnrollmentCreate) createSpec() (*TrainingEnrollment, *sqlgraph
 	return _node, _spec
 }
 
+// OnConflict allows configuring the `ON CONFLICT` / `ON DUPLICATE KEY` clause
+// of the `INSERT` statement. For example:
+//
+//	client.TrainingEnrollment.Create().
+//		SetCreatedAt(v).
+//		OnConflict(
+//			// Update the row with the new values
+//			// the was proposed for insertion.
+//			sql.ResolveWithNewValues(),
+//		).
+//		// Override some of the fields with custom
+//		// update values.
+//		Update(func(u *ent.TrainingEnrollmentUpsert) {
+//			SetCreatedAt(v+v).
+//		}).
+//		Exec(ctx)
+func (_c *TrainingEnrollmentCreate) OnConflict(opts ...sql.ConflictOption) *TrainingEnrollmentUpsertOne {
+	_c.conflict = opts
+	return &TrainingEnrollmentUpsertOne{
+		create: _c,
+	}
+}
+
+// OnConflictColumns calls `OnConflict` and configures the columns
+// as conflict target. Using this option is equivalent to using:
+//
+//	client.TrainingEnrollment.Create().
+//		OnConflict(sql.ConflictColumns(columns...)).
+//		Exec(ctx)
+func (_c *TrainingEnrollmentCreate) OnConflictColumns(columns ...string) *TrainingEnrollmentUpsertOne {
+	_c.conflict = append(_c.conflict, sql.ConflictColumns(columns...))
+	return &TrainingEnrollmentUpsertOne{
+		create: _c,
+	}
+}
+
+type (
+	// TrainingEnrollmentUpsertOne is the builder for "upsert"-ing
+	//  one TrainingEnrollment node.
+	TrainingEnrollmentUpsertOne struct {
+		create *TrainingEnrollmentCreate
+	}
+
+	// TrainingEnrollmentUpsert is the "OnConflict" setter.
+	TrainingEnrollmentUpsert struct {
+		*sql.UpdateSet
+	}
+)
+
+// SetUpdatedAt sets the "updated_at" field.
+func (u *TrainingEnrollmentUpsert) SetUpdatedAt(v time.Time) *TrainingEnrollmentUpsert {
+	u.Set(trainingenrollment.FieldUpdatedAt, v)
+	return u
+}
+
+// UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
+func (u *TrainingEnrollmentUpsert) UpdateUpdatedAt() *TrainingEnrollmentUpsert {
+	u.SetExcluded(trainingenrollment.FieldUpdatedAt)
+	return u
+}
+
+// SetDeletedAt sets the "deleted_at" field.
+func (u *TrainingEnrollmentUpsert) SetDeletedAt(v time.Time) *TrainingEnrollmentUpsert {
+	u.Set(trainingenrollment.FieldDeletedAt, v)
+	return u
+}
+
+// UpdateDeletedAt sets the "deleted_at" field to the value that was provided on create.
+func (u *TrainingEnrollmentUpsert) UpdateDeletedAt() *TrainingEnrollmentUpsert {
+	u.SetExcluded(trainingenrollment.FieldDeletedAt)
+	return u
+}
+
+// ClearDeletedAt clears the value of the "deleted_at" field.
+func (u *TrainingEnrollmentUpsert) ClearDeletedAt() *TrainingEnrollmentUpsert {
+	u.SetNull(trainingenrollment.FieldDeletedAt)
+	return u
+}
+
+// SetDeleteToken sets the "delete_token" field.
+func (u *TrainingEnrollmentUpsert) SetDeleteToken(v int64) *TrainingEnrollmentUpsert {
+	u.Set(trainingenrollment.FieldDeleteToken, v)
+	return u
+}
+
+// UpdateDeleteToken sets the "delete_token" field to the value that was provided on create.
+func (u *TrainingEnrollmentUpsert) UpdateDeleteToken() *TrainingEnrollmentUpsert {
+	u.SetExcluded(trainingenrollment.FieldDeleteToken)
+	return u
+}
+
+// AddDeleteToken adds v to the "delete_token" field.
+func (u *TrainingEnrollmentUpsert) AddDeleteToken(v int64) *TrainingEnrollmentUpsert {
+	u.Add(trainingenrollment.FieldDeleteToken, v)
+	return u
+}
+
+// SetAttendance sets the "attendance" field.
+func (u *TrainingEnrollmentUpsert) SetAttendance(v enum.Attendance) *TrainingEnrollmentUpsert {
+	u.Set(trainingenrollment.FieldAttendance, v)
+	return u
+}
+
+// UpdateAttendance sets the "attendance" field to the value that was provided on create.
+func (u *TrainingEnrollmentUpsert) UpdateAttendance() *TrainingEnrollmentUpsert {
+	u.SetExcluded(trainingenrollment.FieldAttendance)
+	return u
+}
+
+// SetHoursAttended sets the "hours_attended" field.
+func (u *TrainingEnrollmentUpsert) SetHoursAttended(v float64) *TrainingEnrollmentUpsert {
+	u.Set(trainingenrollment.FieldHoursAttended, v)
+	return u
+}
+
+// UpdateHoursAttended sets the "hours_attended" field to the value that was provided on create.
+func (u *TrainingEnrollmentUpsert) UpdateHoursAttended() *TrainingEnrollmentUpsert {
+	u.SetExcluded(trainingenrollment.FieldHoursAttended)
+	return u
+}
+
+// AddHoursAttended adds v to the "hours_attended" field.
+func (u *TrainingEnrollmentUpsert) AddHoursAttended(v float64) *TrainingEnrollmentUpsert {
+	u.Add(trainingenrollment.FieldHoursAttended, v)
+	return u
+}
+
+// SetGrade sets the "grade" field.
+func (u *TrainingEnrollmentUpsert) SetGrade(v enum.Grade) *TrainingEnrollmentUpsert {
+	u.Set(trainingenrollment.FieldGrade, v)
+	return u
+}
+
+// UpdateGrade sets the "grade" field to the value that was provided on create.
+func (u *TrainingEnrollmentUpsert) UpdateGrade() *TrainingEnrollmentUpsert {
+	u.SetExcluded(trainingenrollment.FieldGrade)
+	return u
+}
+
+// ClearGrade clears the value of the "grade" field.
+func (u *TrainingEnrollmentUpsert) ClearGrade() *TrainingEnrollmentUpsert {
+	u.SetNull(trainingenrollment.FieldGrade)
+	return u
+}
+
+// UpdateNewValues updates the mutable fields using the new values that were set on create.
+// Using this option is equivalent to using:
+//
+//	client.TrainingEnrollment.Create().
+//		OnConflict(
+//			sql.ResolveWithNewValues(),
+//		).
+//		Exec(ctx)
+func (u *TrainingEnrollmentUpsertOne) UpdateNewValues() *TrainingEnrollmentUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithNewValues())
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
+		if _, exists := u.create.mutation.CreatedAt(); exists {
+			s.SetIgnore(trainingenrollment.FieldCreatedAt)
+		}
+		if _, exists := u.create.mutation.CourseID(); exists {
+			s.SetIgnore(trainingenrollment.FieldCourseID)
+		}
+		if _, exists := u.create.mutation.SecretaryID(); exists {
+			s.SetIgnore(trainingenrollment.FieldSecretaryID)
+		}
+		if _, exists := u.create.mutation.TownshipID(); exists {
+			s.SetIgnore(trainingenrollment.FieldTownshipID)
+		}
+		if _, exists := u.create.mutation.VillageID(); exists {
+			s.SetIgnore(trainingenrollment.FieldVillageID)
+		}
+	}))
+	return u
+}
+
+// Ignore sets each column to itself in case of conflict.
+// Using this option is equivalent to using:
+//
+//	client.TrainingEnrollment.Create().
+//	    OnConflict(sql.ResolveWithIgnore()).
+//	    Exec(ctx)
+func (u *TrainingEnrollmentUpsertOne) Ignore() *TrainingEnrollmentUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithIgnore())
+	return u
+}
+
+// DoNothing configures the conflict_action to `DO NOTHING`.
+// Supported only by SQLite and PostgreSQL.
+func (u *TrainingEnrollmentUpsertOne) DoNothing() *TrainingEnrollmentUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.DoNothing())
+	return u
+}
+
+// Update allows overriding fields `UPDATE` values. See the TrainingEnrollmentCreate.OnConflict
+// documentation for more info.
+func (u *TrainingEnrollmentUpsertOne) Update(set func(*TrainingEnrollmentUpsert)) *TrainingEnrollmentUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(update *sql.UpdateSet) {
+		set(&TrainingEnrollmentUpsert{UpdateSet: update})
+	}))
+	return u
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (u *TrainingEnrollmentUpsertOne) SetUpdatedAt(v time.Time) *TrainingEnrollmentUpsertOne {
+	return u.Update(func(s *TrainingEnrollmentUpsert) {
+		s.SetUpdatedAt(v)
+	})
+}
+
+// UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
+func (u *TrainingEnrollmentUpsertOne) UpdateUpdatedAt() *TrainingEnrollmentUpsertOne {
+	return u.Update(func(s *TrainingEnrollmentUpsert) {
+		s.UpdateUpdatedAt()
+	})
+}
+
+// SetDeletedAt sets the "deleted_at" field.
+func (u *TrainingEnrollmentUpsertOne) SetDeletedAt(v time.Time) *TrainingEnrollmentUpsertOne {
+	return u.Update(func(s *TrainingEnrollmentUpsert) {
+		s.SetDeletedAt(v)
+	})
+}
+
+// UpdateDeletedAt sets the "deleted_at" field to the value that was provided on create.
+func (u *TrainingEnrollmentUpsertOne) UpdateDeletedAt() *TrainingEnrollmentUpsertOne {
+	return u.Update(func(s *TrainingEnrollmentUpsert) {
+		s.UpdateDeletedAt()
+	})
+}
+
+// ClearDeletedAt clears the value of the "deleted_at" field.
+func (u *TrainingEnrollmentUpsertOne) ClearDeletedAt() *TrainingEnrollmentUpsertOne {
+	return u.Update(func(s *TrainingEnrollmentUpsert) {
+		s.ClearDeletedAt()
+	})
+}
+
+// SetDeleteToken sets the "delete_token" field.
+func (u *TrainingEnrollmentUpsertOne) SetDeleteToken(v int64) *TrainingEnrollmentUpsertOne {
+	return u.Update(func(s *TrainingEnrollmentUpsert) {
+		s.SetDeleteToken(v)
+	})
+}
+
+// AddDeleteToken adds v to the "delete_token" field.
+func (u *TrainingEnrollmentUpsertOne) AddDeleteToken(v int64) *TrainingEnrollmentUpsertOne {
+	return u.Update(func(s *TrainingEnrollmentUpsert) {
+		s.AddDeleteToken(v)
+	})
+}
+
+// UpdateDeleteToken sets the "delete_token" field to the value that was provided on create.
+func (u *TrainingEnrollmentUpsertOne) UpdateDeleteToken() *TrainingEnrollmentUpsertOne {
+	return u.Update(func(s *TrainingEnrollmentUpsert) {
+		s.UpdateDeleteToken()
+	})
+}
+
+// SetAttendance sets the "attendance" field.
+func (u *TrainingEnrollmentUpsertOne) SetAttendance(v enum.Attendance) *TrainingEnrollmentUpsertOne {
+	return u.Update(func(s *TrainingEnrollmentUpsert) {
+		s.SetAttendance(v)
+	})
+}
+
+// UpdateAttendance sets the "attendance" field to the value that was provided on create.
+func (u *TrainingEnrollmentUpsertOne) UpdateAttendance() *TrainingEnrollmentUpsertOne {
+	return u.Update(func(s *TrainingEnrollmentUpsert) {
+		s.UpdateAttendance()
+	})
+}
+
+// SetHoursAttended sets the "hours_attended" field.
+func (u *TrainingEnrollmentUpsertOne) SetHoursAttended(v float64) *TrainingEnrollmentUpsertOne {
+	return u.Update(func(s *TrainingEnrollmentUpsert) {
+		s.SetHoursAttended(v)
+	})
+}
+
+// AddHoursAttended adds v to the "hours_attended" field.
+func (u *TrainingEnrollmentUpsertOne) AddHoursAttended(v float64) *TrainingEnrollmentUpsertOne {
+	return u.Update(func(s *TrainingEnrollmentUpsert) {
+		s.AddHoursAttended(v)
+	})
+}
+
+// UpdateHoursAttended sets the "hours_attended" field to the value that was provided on create.
+func (u *TrainingEnrollmentUpsertOne) UpdateHoursAttended() *TrainingEnrollmentUpsertOne {
+	return u.Update(func(s *TrainingEnrollmentUpsert) {
+		s.UpdateHoursAttended()
+	})
+}
+
+// SetGrade sets the "grade" field.
+func (u *TrainingEnrollmentUpsertOne) SetGrade(v enum.Grade) *TrainingEnrollmentUpsertOne {
+	return u.Update(func(s *TrainingEnrollmentUpsert) {
+		s.SetGrade(v)
+	})
+}
+
+// UpdateGrade sets the "grade" field to the value that was provided on create.
+func (u *TrainingEnrollmentUpsertOne) UpdateGrade() *TrainingEnrollmentUpsertOne {
+	return u.Update(func(s *TrainingEnrollmentUpsert) {
+		s.UpdateGrade()
+	})
+}
+
+// ClearGrade clears the value of the "grade" field.
+func (u *TrainingEnrollmentUpsertOne) ClearGrade() *TrainingEnrollmentUpsertOne {
+	return u.Update(func(s *TrainingEnrollmentUpsert) {
+		s.ClearGrade()
+	})
+}
+
+// Exec executes the query.
+func (u *TrainingEnrollmentUpsertOne) Exec(ctx context.Context) error {
+	if len(u.create.conflict) == 0 {
+		return errors.New("ent: missing options for TrainingEnrollmentCreate.OnConflict")
+	}
+	return u.create.Exec(ctx)
+}
+
+// ExecX is like Exec, but panics if an error occurs.
+func (u *TrainingEnrollmentUpsertOne) ExecX(ctx context.Context) {
+	if err := u.create.Exec(ctx); err != nil {
+		panic(err)
+	}
+}
+
+// Exec executes the UPSERT query and returns the inserted/updated ID.
+func (u *TrainingEnrollmentUpsertOne) ID(ctx context.Context) (id int, err error) {
+	node, err := u.create.Save(ctx)
+	if err != nil {
+		return id, err
+	}
+	return node.ID, nil
+}
+
+// IDX is like ID, but panics if an error occurs.
+func (u *TrainingEnrollmentUpsertOne) IDX(ctx context.Context) int {
+	id, err := u.ID(ctx)
+	if err != nil {
+		panic(err)
+	}
+	return id
+}
+
 // TrainingEnrollmentCreateBulk is the builder for creating many TrainingEnrollment entities in bulk.
 type TrainingEnrollmentCreateBulk struct {
 	config
 	err      error
 	builders []*TrainingEnrollmentCreate
+	conflict []sql.ConflictOption
 }
 
 // Save creates the TrainingEnrollment entities in the database.
@@ -414,6 +765,7 @@ func (_c *TrainingEnrollmentCreateBulk) Save(ctx context.Context) ([]*TrainingEn
 					_, err = mutators[i+1].Mutate(root, _c.builders[i+1].mutation)
 				} else {
 					spec := &sqlgraph.BatchCreateSpec{Nodes: specs}
+					spec.OnConflict = _c.conflict
 					// Invoke the actual operation on the latest mutation in the chain.
 					if err = sqlgraph.BatchCreate(ctx, _c.driver, spec); err != nil {
 						if sqlgraph.IsConstraintError(err) {
@@ -464,6 +816,241 @@ func (_c *TrainingEnrollmentCreateBulk) Exec(ctx context.Context) error {
 // ExecX is like Exec, but panics if an error occurs.
 func (_c *TrainingEnrollmentCreateBulk) ExecX(ctx context.Context) {
 	if err := _c.Exec(ctx); err != nil {
+		panic(err)
+	}
+}
+
+// OnConflict allows configuring the `ON CONFLICT` / `ON DUPLICATE KEY` clause
+// of the `INSERT` statement. For example:
+//
+//	client.TrainingEnrollment.CreateBulk(builders...).
+//		OnConflict(
+//			// Update the row with the new values
+//			// the was proposed for insertion.
+//			sql.ResolveWithNewValues(),
+//		).
+//		// Override some of the fields with custom
+//		// update values.
+//		Update(func(u *ent.TrainingEnrollmentUpsert) {
+//			SetCreatedAt(v+v).
+//		}).
+//		Exec(ctx)
+func (_c *TrainingEnrollmentCreateBulk) OnConflict(opts ...sql.ConflictOption) *TrainingEnrollmentUpsertBulk {
+	_c.conflict = opts
+	return &TrainingEnrollmentUpsertBulk{
+		create: _c,
+	}
+}
+
+// OnConflictColumns calls `OnConflict` and configures the columns
+// as conflict target. Using this option is equivalent to using:
+//
+//	client.TrainingEnrollment.Create().
+//		OnConflict(sql.ConflictColumns(columns...)).
+//		Exec(ctx)
+func (_c *TrainingEnrollmentCreateBulk) OnConflictColumns(columns ...string) *TrainingEnrollmentUpsertBulk {
+	_c.conflict = append(_c.conflict, sql.ConflictColumns(columns...))
+	return &TrainingEnrollmentUpsertBulk{
+		create: _c,
+	}
+}
+
+// TrainingEnrollmentUpsertBulk is the builder for "upsert"-ing
+// a bulk of TrainingEnrollment nodes.
+type TrainingEnrollmentUpsertBulk struct {
+	create *TrainingEnrollmentCreateBulk
+}
+
+// UpdateNewValues updates the mutable fields using the new values that
+// were set on create. Using this option is equivalent to using:
+//
+//	client.TrainingEnrollment.Create().
+//		OnConflict(
+//			sql.ResolveWithNewValues(),
+//		).
+//		Exec(ctx)
+func (u *TrainingEnrollmentUpsertBulk) UpdateNewValues() *TrainingEnrollmentUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithNewValues())
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
+		for _, b := range u.create.builders {
+			if _, exists := b.mutation.CreatedAt(); exists {
+				s.SetIgnore(trainingenrollment.FieldCreatedAt)
+			}
+			if _, exists := b.mutation.CourseID(); exists {
+				s.SetIgnore(trainingenrollment.FieldCourseID)
+			}
+			if _, exists := b.mutation.SecretaryID(); exists {
+				s.SetIgnore(trainingenrollment.FieldSecretaryID)
+			}
+			if _, exists := b.mutation.TownshipID(); exists {
+				s.SetIgnore(trainingenrollment.FieldTownshipID)
+			}
+			if _, exists := b.mutation.VillageID(); exists {
+				s.SetIgnore(trainingenrollment.FieldVillageID)
+			}
+		}
+	}))
+	return u
+}
+
+// Ignore sets each column to itself in case of conflict.
+// Using this option is equivalent to using:
+//
+//	client.TrainingEnrollment.Create().
+//		OnConflict(sql.ResolveWithIgnore()).
+//		Exec(ctx)
+func (u *TrainingEnrollmentUpsertBulk) Ignore() *TrainingEnrollmentUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithIgnore())
+	return u
+}
+
+// DoNothing configures the conflict_action to `DO NOTHING`.
+// Supported only by SQLite and PostgreSQL.
+func (u *TrainingEnrollmentUpsertBulk) DoNothing() *TrainingEnrollmentUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.DoNothing())
+	return u
+}
+
+// Update allows overriding fields `UPDATE` values. See the TrainingEnrollmentCreateBulk.OnConflict
+// documentation for more info.
+func (u *TrainingEnrollmentUpsertBulk) Update(set func(*TrainingEnrollmentUpsert)) *TrainingEnrollmentUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(update *sql.UpdateSet) {
+		set(&TrainingEnrollmentUpsert{UpdateSet: update})
+	}))
+	return u
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (u *TrainingEnrollmentUpsertBulk) SetUpdatedAt(v time.Time) *TrainingEnrollmentUpsertBulk {
+	return u.Update(func(s *TrainingEnrollmentUpsert) {
+		s.SetUpdatedAt(v)
+	})
+}
+
+// UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
+func (u *TrainingEnrollmentUpsertBulk) UpdateUpdatedAt() *TrainingEnrollmentUpsertBulk {
+	return u.Update(func(s *TrainingEnrollmentUpsert) {
+		s.UpdateUpdatedAt()
+	})
+}
+
+// SetDeletedAt sets the "deleted_at" field.
+func (u *TrainingEnrollmentUpsertBulk) SetDeletedAt(v time.Time) *TrainingEnrollmentUpsertBulk {
+	return u.Update(func(s *TrainingEnrollmentUpsert) {
+		s.SetDeletedAt(v)
+	})
+}
+
+// UpdateDeletedAt sets the "deleted_at" field to the value that was provided on create.
+func (u *TrainingEnrollmentUpsertBulk) UpdateDeletedAt() *TrainingEnrollmentUpsertBulk {
+	return u.Update(func(s *TrainingEnrollmentUpsert) {
+		s.UpdateDeletedAt()
+	})
+}
+
+// ClearDeletedAt clears the value of the "deleted_at" field.
+func (u *TrainingEnrollmentUpsertBulk) ClearDeletedAt() *TrainingEnrollmentUpsertBulk {
+	return u.Update(func(s *TrainingEnrollmentUpsert) {
+		s.ClearDeletedAt()
+	})
+}
+
+// SetDeleteToken sets the "delete_token" field.
+func (u *TrainingEnrollmentUpsertBulk) SetDeleteToken(v int64) *TrainingEnrollmentUpsertBulk {
+	return u.Update(func(s *TrainingEnrollmentUpsert) {
+		s.SetDeleteToken(v)
+	})
+}
+
+// AddDeleteToken adds v to the "delete_token" field.
+func (u *TrainingEnrollmentUpsertBulk) AddDeleteToken(v int64) *TrainingEnrollmentUpsertBulk {
+	return u.Update(func(s *TrainingEnrollmentUpsert) {
+		s.AddDeleteToken(v)
+	})
+}
+
+// UpdateDeleteToken sets the "delete_token" field to the value that was provided on create.
+func (u *TrainingEnrollmentUpsertBulk) UpdateDeleteToken() *TrainingEnrollmentUpsertBulk {
+	return u.Update(func(s *TrainingEnrollmentUpsert) {
+		s.UpdateDeleteToken()
+	})
+}
+
+// SetAttendance sets the "attendance" field.
+func (u *TrainingEnrollmentUpsertBulk) SetAttendance(v enum.Attendance) *TrainingEnrollmentUpsertBulk {
+	return u.Update(func(s *TrainingEnrollmentUpsert) {
+		s.SetAttendance(v)
+	})
+}
+
+// UpdateAttendance sets the "attendance" field to the value that was provided on create.
+func (u *TrainingEnrollmentUpsertBulk) UpdateAttendance() *TrainingEnrollmentUpsertBulk {
+	return u.Update(func(s *TrainingEnrollmentUpsert) {
+		s.UpdateAttendance()
+	})
+}
+
+// SetHoursAttended sets the "hours_attended" field.
+func (u *TrainingEnrollmentUpsertBulk) SetHoursAttended(v float64) *TrainingEnrollmentUpsertBulk {
+	return u.Update(func(s *TrainingEnrollmentUpsert) {
+		s.SetHoursAttended(v)
+	})
+}
+
+// AddHoursAttended adds v to the "hours_attended" field.
+func (u *TrainingEnrollmentUpsertBulk) AddHoursAttended(v float64) *TrainingEnrollmentUpsertBulk {
+	return u.Update(func(s *TrainingEnrollmentUpsert) {
+		s.AddHoursAttended(v)
+	})
+}
+
+// UpdateHoursAttended sets the "hours_attended" field to the value that was provided on create.
+func (u *TrainingEnrollmentUpsertBulk) UpdateHoursAttended() *TrainingEnrollmentUpsertBulk {
+	return u.Update(func(s *TrainingEnrollmentUpsert) {
+		s.UpdateHoursAttended()
+	})
+}
+
+// SetGrade sets the "grade" field.
+func (u *TrainingEnrollmentUpsertBulk) SetGrade(v enum.Grade) *TrainingEnrollmentUpsertBulk {
+	return u.Update(func(s *TrainingEnrollmentUpsert) {
+		s.SetGrade(v)
+	})
+}
+
+// UpdateGrade sets the "grade" field to the value that was provided on create.
+func (u *TrainingEnrollmentUpsertBulk) UpdateGrade() *TrainingEnrollmentUpsertBulk {
+	return u.Update(func(s *TrainingEnrollmentUpsert) {
+		s.UpdateGrade()
+	})
+}
+
+// ClearGrade clears the value of the "grade" field.
+func (u *TrainingEnrollmentUpsertBulk) ClearGrade() *TrainingEnrollmentUpsertBulk {
+	return u.Update(func(s *TrainingEnrollmentUpsert) {
+		s.ClearGrade()
+	})
+}
+
+// Exec executes the query.
+func (u *TrainingEnrollmentUpsertBulk) Exec(ctx context.Context) error {
+	if u.create.err != nil {
+		return u.create.err
+	}
+	for i, b := range u.create.builders {
+		if len(b.conflict) != 0 {
+			return fmt.Errorf("ent: OnConflict was set for builder %d. Set it on the TrainingEnrollmentCreateBulk instead", i)
+		}
+	}
+	if len(u.create.conflict) == 0 {
+		return errors.New("ent: missing options for TrainingEnrollmentCreateBulk.OnConflict")
+	}
+	return u.create.Exec(ctx)
+}
+
+// ExecX is like Exec, but panics if an error occurs.
+func (u *TrainingEnrollmentUpsertBulk) ExecX(ctx context.Context) {
+	if err := u.create.Exec(ctx); err != nil {
 		panic(err)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"time"
 
+	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/nanpiao/sbqw/ent/assessment"
@@ -27,6 +28,7 @@ type VillageCreate struct {
 	config
 	mutation *VillageMutation
 	hooks    []Hook
+	conflict []sql.ConflictOption
 }
 
 // SetCreatedAt sets the "created_at" field.
@@ -387,6 +389,7 @@ func (_c *VillageCreate) createSpec() (*Village, *sqlgraph.CreateSpec) {
 		_node = &Village{config: _c.config}
 		_spec = sqlgraph.NewCreateSpec(village.Table, sqlgraph.NewFieldSpec(village.FieldID, field.TypeInt))
 	)
+	_spec.OnConflict = _c.conflict
 	if value, ok := _c.mutation.CreatedAt(); ok {
 		_spec.SetField(village.FieldCreatedAt, field.TypeTime, value)
 		_node.CreatedAt = value
@@ -567,11 +570,350 @@ func (_c *VillageCreate) createSpec() (*Village, *sqlgraph.CreateSpec) {
 	return _node, _spec
 }
 
+// OnConflict allows configuring the `ON CONFLICT` / `ON DUPLICATE KEY` clause
+// of the `INSERT` statement. For example:
+//
+//	client.Village.Create().
+//		SetCreatedAt(v).
+//		OnConflict(
+//			// Update the row with the new values
+//			// the was proposed for insertion.
+//			sql.ResolveWithNewValues(),
+//		).
+//		// Override some of the fields with custom
+//		// update values.
+//		Update(func(u *ent.VillageUpsert) {
+//			SetCreatedAt(v+v).
+//		}).
+//		Exec(ctx)
+func (_c *VillageCreate) OnConflict(opts ...sql.ConflictOption) *VillageUpsertOne {
+	_c.conflict = opts
+	return &VillageUpsertOne{
+		create: _c,
+	}
+}
+
+// OnConflictColumns calls `OnConflict` and configures the columns
+// as conflict target. Using this option is equivalent to using:
+//
+//	client.Village.Create().
+//		OnConflict(sql.ConflictColumns(columns...)).
+//		Exec(ctx)
+func (_c *VillageCreate) OnConflictColumns(columns ...string) *VillageUpsertOne {
+	_c.conflict = append(_c.conflict, sql.ConflictColumns(columns...))
+	return &VillageUpsertOne{
+		create: _c,
+	}
+}
+
+type (
+	// VillageUpsertOne is the builder for "upsert"-ing
+	//  one Village node.
+	VillageUpsertOne struct {
+		create *VillageCreate
+	}
+
+	// VillageUpsert is the "OnConflict" setter.
+	VillageUpsert struct {
+		*sql.UpdateSet
+	}
+)
+
+// SetUpdatedAt sets the "updated_at" field.
+func (u *VillageUpsert) SetUpdatedAt(v time.Time) *VillageUpsert {
+	u.Set(village.FieldUpdatedAt, v)
+	return u
+}
+
+// UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
+func (u *VillageUpsert) UpdateUpdatedAt() *VillageUpsert {
+	u.SetExcluded(village.FieldUpdatedAt)
+	return u
+}
+
+// SetDeletedAt sets the "deleted_at" field.
+func (u *VillageUpsert) SetDeletedAt(v time.Time) *VillageUpsert {
+	u.Set(village.FieldDeletedAt, v)
+	return u
+}
+
+// UpdateDeletedAt sets the "deleted_at" field to the value that was provided on create.
+func (u *VillageUpsert) UpdateDeletedAt() *VillageUpsert {
+	u.SetExcluded(village.FieldDeletedAt)
+	return u
+}
+
+// ClearDeletedAt clears the value of the "deleted_at" field.
+func (u *VillageUpsert) ClearDeletedAt() *VillageUpsert {
+	u.SetNull(village.FieldDeletedAt)
+	return u
+}
+
+// SetDeleteToken sets the "delete_token" field.
+func (u *VillageUpsert) SetDeleteToken(v int64) *VillageUpsert {
+	u.Set(village.FieldDeleteToken, v)
+	return u
+}
+
+// UpdateDeleteToken sets the "delete_token" field to the value that was provided on create.
+func (u *VillageUpsert) UpdateDeleteToken() *VillageUpsert {
+	u.SetExcluded(village.FieldDeleteToken)
+	return u
+}
+
+// AddDeleteToken adds v to the "delete_token" field.
+func (u *VillageUpsert) AddDeleteToken(v int64) *VillageUpsert {
+	u.Add(village.FieldDeleteToken, v)
+	return u
+}
+
+// SetCode sets the "code" field.
+func (u *VillageUpsert) SetCode(v string) *VillageUpsert {
+	u.Set(village.FieldCode, v)
+	return u
+}
+
+// UpdateCode sets the "code" field to the value that was provided on create.
+func (u *VillageUpsert) UpdateCode() *VillageUpsert {
+	u.SetExcluded(village.FieldCode)
+	return u
+}
+
+// SetName sets the "name" field.
+func (u *VillageUpsert) SetName(v string) *VillageUpsert {
+	u.Set(village.FieldName, v)
+	return u
+}
+
+// UpdateName sets the "name" field to the value that was provided on create.
+func (u *VillageUpsert) UpdateName() *VillageUpsert {
+	u.SetExcluded(village.FieldName)
+	return u
+}
+
+// SetPoorVillage sets the "poor_village" field.
+func (u *VillageUpsert) SetPoorVillage(v bool) *VillageUpsert {
+	u.Set(village.FieldPoorVillage, v)
+	return u
+}
+
+// UpdatePoorVillage sets the "poor_village" field to the value that was provided on create.
+func (u *VillageUpsert) UpdatePoorVillage() *VillageUpsert {
+	u.SetExcluded(village.FieldPoorVillage)
+	return u
+}
+
+// SetWeakOrganization sets the "weak_organization" field.
+func (u *VillageUpsert) SetWeakOrganization(v bool) *VillageUpsert {
+	u.Set(village.FieldWeakOrganization, v)
+	return u
+}
+
+// UpdateWeakOrganization sets the "weak_organization" field to the value that was provided on create.
+func (u *VillageUpsert) UpdateWeakOrganization() *VillageUpsert {
+	u.SetExcluded(village.FieldWeakOrganization)
+	return u
+}
+
+// UpdateNewValues updates the mutable fields using the new values that were set on create.
+// Using this option is equivalent to using:
+//
+//	client.Village.Create().
+//		OnConflict(
+//			sql.ResolveWithNewValues(),
+//		).
+//		Exec(ctx)
+func (u *VillageUpsertOne) UpdateNewValues() *VillageUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithNewValues())
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
+		if _, exists := u.create.mutation.CreatedAt(); exists {
+			s.SetIgnore(village.FieldCreatedAt)
+		}
+		if _, exists := u.create.mutation.TownshipID(); exists {
+			s.SetIgnore(village.FieldTownshipID)
+		}
+	}))
+	return u
+}
+
+// Ignore sets each column to itself in case of conflict.
+// Using this option is equivalent to using:
+//
+//	client.Village.Create().
+//	    OnConflict(sql.ResolveWithIgnore()).
+//	    Exec(ctx)
+func (u *VillageUpsertOne) Ignore() *VillageUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithIgnore())
+	return u
+}
+
+// DoNothing configures the conflict_action to `DO NOTHING`.
+// Supported only by SQLite and PostgreSQL.
+func (u *VillageUpsertOne) DoNothing() *VillageUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.DoNothing())
+	return u
+}
+
+// Update allows overriding fields `UPDATE` values. See the VillageCreate.OnConflict
+// documentation for more info.
+func (u *VillageUpsertOne) Update(set func(*VillageUpsert)) *VillageUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(update *sql.UpdateSet) {
+		set(&VillageUpsert{UpdateSet: update})
+	}))
+	return u
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (u *VillageUpsertOne) SetUpdatedAt(v time.Time) *VillageUpsertOne {
+	return u.Update(func(s *VillageUpsert) {
+		s.SetUpdatedAt(v)
+	})
+}
+
+// UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
+func (u *VillageUpsertOne) UpdateUpdatedAt() *VillageUpsertOne {
+	return u.Update(func(s *VillageUpsert) {
+		s.UpdateUpdatedAt()
+	})
+}
+
+// SetDeletedAt sets the "deleted_at" field.
+func (u *VillageUpsertOne) SetDeletedAt(v time.Time) *VillageUpsertOne {
+	return u.Update(func(s *VillageUpsert) {
+		s.SetDeletedAt(v)
+	})
+}
+
+// UpdateDeletedAt sets the "deleted_at" field to the value that was provided on create.
+func (u *VillageUpsertOne) UpdateDeletedAt() *VillageUpsertOne {
+	return u.Update(func(s *VillageUpsert) {
+		s.UpdateDeletedAt()
+	})
+}
+
+// ClearDeletedAt clears the value of the "deleted_at" field.
+func (u *VillageUpsertOne) ClearDeletedAt() *VillageUpsertOne {
+	return u.Update(func(s *VillageUpsert) {
+		s.ClearDeletedAt()
+	})
+}
+
+// SetDeleteToken sets the "delete_token" field.
+func (u *VillageUpsertOne) SetDeleteToken(v int64) *VillageUpsertOne {
+	return u.Update(func(s *VillageUpsert) {
+		s.SetDeleteToken(v)
+	})
+}
+
+// AddDeleteToken adds v to the "delete_token" field.
+func (u *VillageUpsertOne) AddDeleteToken(v int64) *VillageUpsertOne {
+	return u.Update(func(s *VillageUpsert) {
+		s.AddDeleteToken(v)
+	})
+}
+
+// UpdateDeleteToken sets the "delete_token" field to the value that was provided on create.
+func (u *VillageUpsertOne) UpdateDeleteToken() *VillageUpsertOne {
+	return u.Update(func(s *VillageUpsert) {
+		s.UpdateDeleteToken()
+	})
+}
+
+// SetCode sets the "code" field.
+func (u *VillageUpsertOne) SetCode(v string) *VillageUpsertOne {
+	return u.Update(func(s *VillageUpsert) {
+		s.SetCode(v)
+	})
+}
+
+// UpdateCode sets the "code" field to the value that was provided on create.
+func (u *VillageUpsertOne) UpdateCode() *VillageUpsertOne {
+	return u.Update(func(s *VillageUpsert) {
+		s.UpdateCode()
+	})
+}
+
+// SetName sets the "name" field.
+func (u *VillageUpsertOne) SetName(v string) *VillageUpsertOne {
+	return u.Update(func(s *VillageUpsert) {
+		s.SetName(v)
+	})
+}
+
+// UpdateName sets the "name" field to the value that was provided on create.
+func (u *VillageUpsertOne) UpdateName() *VillageUpsertOne {
+	return u.Update(func(s *VillageUpsert) {
+		s.UpdateName()
+	})
+}
+
+// SetPoorVillage sets the "poor_village" field.
+func (u *VillageUpsertOne) SetPoorVillage(v bool) *VillageUpsertOne {
+	return u.Update(func(s *VillageUpsert) {
+		s.SetPoorVillage(v)
+	})
+}
+
+// UpdatePoorVillage sets the "poor_village" field to the value that was provided on create.
+func (u *VillageUpsertOne) UpdatePoorVillage() *VillageUpsertOne {
+	return u.Update(func(s *VillageUpsert) {
+		s.UpdatePoorVillage()
+	})
+}
+
+// SetWeakOrganization sets the "weak_organization" field.
+func (u *VillageUpsertOne) SetWeakOrganization(v bool) *VillageUpsertOne {
+	return u.Update(func(s *VillageUpsert) {
+		s.SetWeakOrganization(v)
+	})
+}
+
+// UpdateWeakOrganization sets the "weak_organization" field to the value that was provided on create.
+func (u *VillageUpsertOne) UpdateWeakOrganization() *VillageUpsertOne {
+	return u.Update(func(s *VillageUpsert) {
+		s.UpdateWeakOrganization()
+	})
+}
+
+// Exec executes the query.
+func (u *VillageUpsertOne) Exec(ctx context.Context) error {
+	if len(u.create.conflict) == 0 {
+		return errors.New("ent: missing options for VillageCreate.OnConflict")
+	}
+	return u.create.Exec(ctx)
+}
+
+// ExecX is like Exec, but panics if an error occurs.
+func (u *VillageUpsertOne) ExecX(ctx context.Context) {
+	if err := u.create.Exec(ctx); err != nil {
+		panic(err)
+	}
+}
+
+// Exec executes the UPSERT query and returns the inserted/updated ID.
+func (u *VillageUpsertOne) ID(ctx context.Context) (id int, err error) {
+	node, err := u.create.Save(ctx)
+	if err != nil {
+		return id, err
+	}
+	return node.ID, nil
+}
+
+// IDX is like ID, but panics if an error occurs.
+func (u *VillageUpsertOne) IDX(ctx context.Context) int {
+	id, err := u.ID(ctx)
+	if err != nil {
+		panic(err)
+	}
+	return id
+}
+
 // VillageCreateBulk is the builder for creating many Village entities in bulk.
 type VillageCreateBulk struct {
 	config
 	err      error
 	builders []*VillageCreate
+	conflict []sql.ConflictOption
 }
 
 // Save creates the Village entities in the database.
@@ -601,6 +943,7 @@ func (_c *VillageCreateBulk) Save(ctx context.Context) ([]*Village, error) {
 					_, err = mutators[i+1].Mutate(root, _c.builders[i+1].mutation)
 				} else {
 					spec := &sqlgraph.BatchCreateSpec{Nodes: specs}
+					spec.OnConflict = _c.conflict
 					// Invoke the actual operation on the latest mutation in the chain.
 					if err = sqlgraph.BatchCreate(ctx, _c.driver, spec); err != nil {
 						if sqlgraph.IsConstraintError(err) {
@@ -651,6 +994,232 @@ func (_c *VillageCreateBulk) Exec(ctx context.Context) error {
 // ExecX is like Exec, but panics if an error occurs.
 func (_c *VillageCreateBulk) ExecX(ctx context.Context) {
 	if err := _c.Exec(ctx); err != nil {
+		panic(err)
+	}
+}
+
+// OnConflict allows configuring the `ON CONFLICT` / `ON DUPLICATE KEY` clause
+// of the `INSERT` statement. For example:
+//
+//	client.Village.CreateBulk(builders...).
+//		OnConflict(
+//			// Update the row with the new values
+//			// the was proposed for insertion.
+//			sql.ResolveWithNewValues(),
+//		).
+//		// Override some of the fields with custom
+//		// update values.
+//		Update(func(u *ent.VillageUpsert) {
+//			SetCreatedAt(v+v).
+//		}).
+//		Exec(ctx)
+func (_c *VillageCreateBulk) OnConflict(opts ...sql.ConflictOption) *VillageUpsertBulk {
+	_c.conflict = opts
+	return &VillageUpsertBulk{
+		create: _c,
+	}
+}
+
+// OnConflictColumns calls `OnConflict` and configures the columns
+// as conflict target. Using this option is equivalent to using:
+//
+//	client.Village.Create().
+//		OnConflict(sql.ConflictColumns(columns...)).
+//		Exec(ctx)
+func (_c *VillageCreateBulk) OnConflictColumns(columns ...string) *VillageUpsertBulk {
+	_c.conflict = append(_c.conflict, sql.ConflictColumns(columns...))
+	return &VillageUpsertBulk{
+		create: _c,
+	}
+}
+
+// VillageUpsertBulk is the builder for "upsert"-ing
+// a bulk of Village nodes.
+type VillageUpsertBulk struct {
+	create *VillageCreateBulk
+}
+
+// UpdateNewValues updates the mutable fields using the new values that
+// were set on create. Using this option is equivalent to using:
+//
+//	client.Village.Create().
+//		OnConflict(
+//			sql.ResolveWithNewValues(),
+//		).
+//		Exec(ctx)
+func (u *VillageUpsertBulk) UpdateNewValues() *VillageUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithNewValues())
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
+		for _, b := range u.create.builders {
+			if _, exists := b.mutation.CreatedAt(); exists {
+				s.SetIgnore(village.FieldCreatedAt)
+			}
+			if _, exists := b.mutation.TownshipID(); exists {
+				s.SetIgnore(village.FieldTownshipID)
+			}
+		}
+	}))
+	return u
+}
+
+// Ignore sets each column to itself in case of conflict.
+// Using this option is equivalent to using:
+//
+//	client.Village.Create().
+//		OnConflict(sql.ResolveWithIgnore()).
+//		Exec(ctx)
+func (u *VillageUpsertBulk) Ignore() *VillageUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithIgnore())
+	return u
+}
+
+// DoNothing configures the conflict_action to `DO NOTHING`.
+// Supported only by SQLite and PostgreSQL.
+func (u *VillageUpsertBulk) DoNothing() *VillageUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.DoNothing())
+	return u
+}
+
+// Update allows overriding fields `UPDATE` values. See the VillageCreateBulk.OnConflict
+// documentation for more info.
+func (u *VillageUpsertBulk) Update(set func(*VillageUpsert)) *VillageUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(update *sql.UpdateSet) {
+		set(&VillageUpsert{UpdateSet: update})
+	}))
+	return u
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (u *VillageUpsertBulk) SetUpdatedAt(v time.Time) *VillageUpsertBulk {
+	return u.Update(func(s *VillageUpsert) {
+		s.SetUpdatedAt(v)
+	})
+}
+
+// UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
+func (u *VillageUpsertBulk) UpdateUpdatedAt() *VillageUpsertBulk {
+	return u.Update(func(s *VillageUpsert) {
+		s.UpdateUpdatedAt()
+	})
+}
+
+// SetDeletedAt sets the "deleted_at" field.
+func (u *VillageUpsertBulk) SetDeletedAt(v time.Time) *VillageUpsertBulk {
+	return u.Update(func(s *VillageUpsert) {
+		s.SetDeletedAt(v)
+	})
+}
+
+// UpdateDeletedAt sets the "deleted_at" field to the value that was provided on create.
+func (u *VillageUpsertBulk) UpdateDeletedAt() *VillageUpsertBulk {
+	return u.Update(func(s *VillageUpsert) {
+		s.UpdateDeletedAt()
+	})
+}
+
+// ClearDeletedAt clears the value of the "deleted_at" field.
+func (u *VillageUpsertBulk) ClearDeletedAt() *VillageUpsertBulk {
+	return u.Update(func(s *VillageUpsert) {
+		s.ClearDeletedAt()
+	})
+}
+
+// SetDeleteToken sets the "delete_token" field.
+func (u *VillageUpsertBulk) SetDeleteToken(v int64) *VillageUpsertBulk {
+	return u.Update(func(s *VillageUpsert) {
+		s.SetDeleteToken(v)
+	})
+}
+
+// AddDeleteToken adds v to the "delete_token" field.
+func (u *VillageUpsertBulk) AddDeleteToken(v int64) *VillageUpsertBulk {
+	return u.Update(func(s *VillageUpsert) {
+		s.AddDeleteToken(v)
+	})
+}
+
+// UpdateDeleteToken sets the "delete_token" field to the value that was provided on create.
+func (u *VillageUpsertBulk) UpdateDeleteToken() *VillageUpsertBulk {
+	return u.Update(func(s *VillageUpsert) {
+		s.UpdateDeleteToken()
+	})
+}
+
+// SetCode sets the "code" field.
+func (u *VillageUpsertBulk) SetCode(v string) *VillageUpsertBulk {
+	return u.Update(func(s *VillageUpsert) {
+		s.SetCode(v)
+	})
+}
+
+// UpdateCode sets the "code" field to the value that was provided on create.
+func (u *VillageUpsertBulk) UpdateCode() *VillageUpsertBulk {
+	return u.Update(func(s *VillageUpsert) {
+		s.UpdateCode()
+	})
+}
+
+// SetName sets the "name" field.
+func (u *VillageUpsertBulk) SetName(v string) *VillageUpsertBulk {
+	return u.Update(func(s *VillageUpsert) {
+		s.SetName(v)
+	})
+}
+
+// UpdateName sets the "name" field to the value that was provided on create.
+func (u *VillageUpsertBulk) UpdateName() *VillageUpsertBulk {
+	return u.Update(func(s *VillageUpsert) {
+		s.UpdateName()
+	})
+}
+
+// SetPoorVillage sets the "poor_village" field.
+func (u *VillageUpsertBulk) SetPoorVillage(v bool) *VillageUpsertBulk {
+	return u.Update(func(s *VillageUpsert) {
+		s.SetPoorVillage(v)
+	})
+}
+
+// UpdatePoorVillage sets the "poor_village" field to the value that was provided on create.
+func (u *VillageUpsertBulk) UpdatePoorVillage() *VillageUpsertBulk {
+	return u.Update(func(s *VillageUpsert) {
+		s.UpdatePoorVillage()
+	})
+}
+
+// SetWeakOrganization sets the "weak_organization" field.
+func (u *VillageUpsertBulk) SetWeakOrganization(v bool) *VillageUpsertBulk {
+	return u.Update(func(s *VillageUpsert) {
+		s.SetWeakOrganization(v)
+	})
+}
+
+// UpdateWeakOrganization sets the "weak_organization" field to the value that was provided on create.
+func (u *VillageUpsertBulk) UpdateWeakOrganization() *VillageUpsertBulk {
+	return u.Update(func(s *VillageUpsert) {
+		s.UpdateWeakOrganization()
+	})
+}
+
+// Exec executes the query.
+func (u *VillageUpsertBulk) Exec(ctx context.Context) error {
+	if u.create.err != nil {
+		return u.create.err
+	}
+	for i, b := range u.create.builders {
+		if len(b.conflict) != 0 {
+			return fmt.Errorf("ent: OnConflict was set for builder %d. Set it on the VillageCreateBulk instead", i)
+		}
+	}
+	if len(u.create.conflict) == 0 {
+		return errors.New("ent: missing options for VillageCreateBulk.OnConflict")
+	}
+	return u.create.Exec(ctx)
+}
+
+// ExecX is like Exec, but panics if an error occurs.
+func (u *VillageUpsertBulk) ExecX(ctx context.Context) {
+	if err := u.create.Exec(ctx); err != nil {
 		panic(err)
 	}
 }

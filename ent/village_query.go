@@ -5,6 +5,7 @@ package ent
 import (
 	"context"
 	"database/sql/driver"
+	"errors"
 	"fmt"
 	"math"
 
@@ -663,6 +664,12 @@ func (_q *VillageQuery) prepareQuery(ctx context.Context) error {
 			return err
 		}
 		_q.sql = prev
+	}
+	if village.Policy == nil {
+		return errors.New("ent: uninitialized village.Policy (forgotten import ent/runtime?)")
+	}
+	if err := village.Policy.EvalQuery(ctx, _q); err != nil {
+		return err
 	}
 	return nil
 }

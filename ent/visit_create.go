@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"time"
 
+	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/nanpiao/sbqw/ent/demand"
@@ -21,6 +22,7 @@ type VisitCreate struct {
 	config
 	mutation *VisitMutation
 	hooks    []Hook
+	conflict []sql.ConflictOption
 }
 
 // SetCreatedAt sets the "created_at" field.
@@ -394,6 +396,7 @@ func (_c *VisitCreate) createSpec() (*Visit, *sqlgraph.CreateSpec) {
 		_node = &Visit{config: _c.config}
 		_spec = sqlgraph.NewCreateSpec(visit.Table, sqlgraph.NewFieldSpec(visit.FieldID, field.TypeInt))
 	)
+	_spec.OnConflict = _c.conflict
 	if value, ok := _c.mutation.CreatedAt(); ok {
 		_spec.SetField(visit.FieldCreatedAt, field.TypeTime, value)
 		_node.CreatedAt = value
@@ -490,11 +493,456 @@ func (_c *VisitCreate) createSpec() (*Visit, *sqlgraph.CreateSpec) {
 	return _node, _spec
 }
 
+// OnConflict allows configuring the `ON CONFLICT` / `ON DUPLICATE KEY` clause
+// of the `INSERT` statement. For example:
+//
+//	client.Visit.Create().
+//		SetCreatedAt(v).
+//		OnConflict(
+//			// Update the row with the new values
+//			// the was proposed for insertion.
+//			sql.ResolveWithNewValues(),
+//		).
+//		// Override some of the fields with custom
+//		// update values.
+//		Update(func(u *ent.VisitUpsert) {
+//			SetCreatedAt(v+v).
+//		}).
+//		Exec(ctx)
+func (_c *VisitCreate) OnConflict(opts ...sql.ConflictOption) *VisitUpsertOne {
+	_c.conflict = opts
+	return &VisitUpsertOne{
+		create: _c,
+	}
+}
+
+// OnConflictColumns calls `OnConflict` and configures the columns
+// as conflict target. Using this option is equivalent to using:
+//
+//	client.Visit.Create().
+//		OnConflict(sql.ConflictColumns(columns...)).
+//		Exec(ctx)
+func (_c *VisitCreate) OnConflictColumns(columns ...string) *VisitUpsertOne {
+	_c.conflict = append(_c.conflict, sql.ConflictColumns(columns...))
+	return &VisitUpsertOne{
+		create: _c,
+	}
+}
+
+type (
+	// VisitUpsertOne is the builder for "upsert"-ing
+	//  one Visit node.
+	VisitUpsertOne struct {
+		create *VisitCreate
+	}
+
+	// VisitUpsert is the "OnConflict" setter.
+	VisitUpsert struct {
+		*sql.UpdateSet
+	}
+)
+
+// SetUpdatedAt sets the "updated_at" field.
+func (u *VisitUpsert) SetUpdatedAt(v time.Time) *VisitUpsert {
+	u.Set(visit.FieldUpdatedAt, v)
+	return u
+}
+
+// UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
+func (u *VisitUpsert) UpdateUpdatedAt() *VisitUpsert {
+	u.SetExcluded(visit.FieldUpdatedAt)
+	return u
+}
+
+// SetDeletedAt sets the "deleted_at" field.
+func (u *VisitUpsert) SetDeletedAt(v time.Time) *VisitUpsert {
+	u.Set(visit.FieldDeletedAt, v)
+	return u
+}
+
+// UpdateDeletedAt sets the "deleted_at" field to the value that was provided on create.
+func (u *VisitUpsert) UpdateDeletedAt() *VisitUpsert {
+	u.SetExcluded(visit.FieldDeletedAt)
+	return u
+}
+
+// ClearDeletedAt clears the value of the "deleted_at" field.
+func (u *VisitUpsert) ClearDeletedAt() *VisitUpsert {
+	u.SetNull(visit.FieldDeletedAt)
+	return u
+}
+
+// SetDeleteToken sets the "delete_token" field.
+func (u *VisitUpsert) SetDeleteToken(v int64) *VisitUpsert {
+	u.Set(visit.FieldDeleteToken, v)
+	return u
+}
+
+// UpdateDeleteToken sets the "delete_token" field to the value that was provided on create.
+func (u *VisitUpsert) UpdateDeleteToken() *VisitUpsert {
+	u.SetExcluded(visit.FieldDeleteToken)
+	return u
+}
+
+// AddDeleteToken adds v to the "delete_token" field.
+func (u *VisitUpsert) AddDeleteToken(v int64) *VisitUpsert {
+	u.Add(visit.FieldDeleteToken, v)
+	return u
+}
+
+// SetVisitedAt sets the "visited_at" field.
+func (u *VisitUpsert) SetVisitedAt(v time.Time) *VisitUpsert {
+	u.Set(visit.FieldVisitedAt, v)
+	return u
+}
+
+// UpdateVisitedAt sets the "visited_at" field to the value that was provided on create.
+func (u *VisitUpsert) UpdateVisitedAt() *VisitUpsert {
+	u.SetExcluded(visit.FieldVisitedAt)
+	return u
+}
+
+// SetOccasion sets the "occasion" field.
+func (u *VisitUpsert) SetOccasion(v enum.VisitOccasion) *VisitUpsert {
+	u.Set(visit.FieldOccasion, v)
+	return u
+}
+
+// UpdateOccasion sets the "occasion" field to the value that was provided on create.
+func (u *VisitUpsert) UpdateOccasion() *VisitUpsert {
+	u.SetExcluded(visit.FieldOccasion)
+	return u
+}
+
+// SetMode sets the "mode" field.
+func (u *VisitUpsert) SetMode(v enum.VisitMode) *VisitUpsert {
+	u.Set(visit.FieldMode, v)
+	return u
+}
+
+// UpdateMode sets the "mode" field to the value that was provided on create.
+func (u *VisitUpsert) UpdateMode() *VisitUpsert {
+	u.SetExcluded(visit.FieldMode)
+	return u
+}
+
+// SetNotes sets the "notes" field.
+func (u *VisitUpsert) SetNotes(v string) *VisitUpsert {
+	u.Set(visit.FieldNotes, v)
+	return u
+}
+
+// UpdateNotes sets the "notes" field to the value that was provided on create.
+func (u *VisitUpsert) UpdateNotes() *VisitUpsert {
+	u.SetExcluded(visit.FieldNotes)
+	return u
+}
+
+// ClearNotes clears the value of the "notes" field.
+func (u *VisitUpsert) ClearNotes() *VisitUpsert {
+	u.SetNull(visit.FieldNotes)
+	return u
+}
+
+// SetHeard sets the "heard" field.
+func (u *VisitUpsert) SetHeard(v string) *VisitUpsert {
+	u.Set(visit.FieldHeard, v)
+	return u
+}
+
+// UpdateHeard sets the "heard" field to the value that was provided on create.
+func (u *VisitUpsert) UpdateHeard() *VisitUpsert {
+	u.SetExcluded(visit.FieldHeard)
+	return u
+}
+
+// ClearHeard clears the value of the "heard" field.
+func (u *VisitUpsert) ClearHeard() *VisitUpsert {
+	u.SetNull(visit.FieldHeard)
+	return u
+}
+
+// SetIdempotencyKey sets the "idempotency_key" field.
+func (u *VisitUpsert) SetIdempotencyKey(v string) *VisitUpsert {
+	u.Set(visit.FieldIdempotencyKey, v)
+	return u
+}
+
+// UpdateIdempotencyKey sets the "idempotency_key" field to the value that was provided on create.
+func (u *VisitUpsert) UpdateIdempotencyKey() *VisitUpsert {
+	u.SetExcluded(visit.FieldIdempotencyKey)
+	return u
+}
+
+// ClearIdempotencyKey clears the value of the "idempotency_key" field.
+func (u *VisitUpsert) ClearIdempotencyKey() *VisitUpsert {
+	u.SetNull(visit.FieldIdempotencyKey)
+	return u
+}
+
+// UpdateNewValues updates the mutable fields using the new values that were set on create.
+// Using this option is equivalent to using:
+//
+//	client.Visit.Create().
+//		OnConflict(
+//			sql.ResolveWithNewValues(),
+//		).
+//		Exec(ctx)
+func (u *VisitUpsertOne) UpdateNewValues() *VisitUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithNewValues())
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
+		if _, exists := u.create.mutation.CreatedAt(); exists {
+			s.SetIgnore(visit.FieldCreatedAt)
+		}
+		if _, exists := u.create.mutation.PairingID(); exists {
+			s.SetIgnore(visit.FieldPairingID)
+		}
+		if _, exists := u.create.mutation.TownshipID(); exists {
+			s.SetIgnore(visit.FieldTownshipID)
+		}
+		if _, exists := u.create.mutation.VillageID(); exists {
+			s.SetIgnore(visit.FieldVillageID)
+		}
+		if _, exists := u.create.mutation.HouseholdID(); exists {
+			s.SetIgnore(visit.FieldHouseholdID)
+		}
+		if _, exists := u.create.mutation.CadreID(); exists {
+			s.SetIgnore(visit.FieldCadreID)
+		}
+		if _, exists := u.create.mutation.DepartmentID(); exists {
+			s.SetIgnore(visit.FieldDepartmentID)
+		}
+	}))
+	return u
+}
+
+// Ignore sets each column to itself in case of conflict.
+// Using this option is equivalent to using:
+//
+//	client.Visit.Create().
+//	    OnConflict(sql.ResolveWithIgnore()).
+//	    Exec(ctx)
+func (u *VisitUpsertOne) Ignore() *VisitUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithIgnore())
+	return u
+}
+
+// DoNothing configures the conflict_action to `DO NOTHING`.
+// Supported only by SQLite and PostgreSQL.
+func (u *VisitUpsertOne) DoNothing() *VisitUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.DoNothing())
+	return u
+}
+
+// Update allows overriding fields `UPDATE` values. See the VisitCreate.OnConflict
+// documentation for more info.
+func (u *VisitUpsertOne) Update(set func(*VisitUpsert)) *VisitUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(update *sql.UpdateSet) {
+		set(&VisitUpsert{UpdateSet: update})
+	}))
+	return u
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (u *VisitUpsertOne) SetUpdatedAt(v time.Time) *VisitUpsertOne {
+	return u.Update(func(s *VisitUpsert) {
+		s.SetUpdatedAt(v)
+	})
+}
+
+// UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
+func (u *VisitUpsertOne) UpdateUpdatedAt() *VisitUpsertOne {
+	return u.Update(func(s *VisitUpsert) {
+		s.UpdateUpdatedAt()
+	})
+}
+
+// SetDeletedAt sets the "deleted_at" field.
+func (u *VisitUpsertOne) SetDeletedAt(v time.Time) *VisitUpsertOne {
+	return u.Update(func(s *VisitUpsert) {
+		s.SetDeletedAt(v)
+	})
+}
+
+// UpdateDeletedAt sets the "deleted_at" field to the value that was provided on create.
+func (u *VisitUpsertOne) UpdateDeletedAt() *VisitUpsertOne {
+	return u.Update(func(s *VisitUpsert) {
+		s.UpdateDeletedAt()
+	})
+}
+
+// ClearDeletedAt clears the value of the "deleted_at" field.
+func (u *VisitUpsertOne) ClearDeletedAt() *VisitUpsertOne {
+	return u.Update(func(s *VisitUpsert) {
+		s.ClearDeletedAt()
+	})
+}
+
+// SetDeleteToken sets the "delete_token" field.
+func (u *VisitUpsertOne) SetDeleteToken(v int64) *VisitUpsertOne {
+	return u.Update(func(s *VisitUpsert) {
+		s.SetDeleteToken(v)
+	})
+}
+
+// AddDeleteToken adds v to the "delete_token" field.
+func (u *VisitUpsertOne) AddDeleteToken(v int64) *VisitUpsertOne {
+	return u.Update(func(s *VisitUpsert) {
+		s.AddDeleteToken(v)
+	})
+}
+
+// UpdateDeleteToken sets the "delete_token" field to the value that was provided on create.
+func (u *VisitUpsertOne) UpdateDeleteToken() *VisitUpsertOne {
+	return u.Update(func(s *VisitUpsert) {
+		s.UpdateDeleteToken()
+	})
+}
+
+// SetVisitedAt sets the "visited_at" field.
+func (u *VisitUpsertOne) SetVisitedAt(v time.Time) *VisitUpsertOne {
+	return u.Update(func(s *VisitUpsert) {
+		s.SetVisitedAt(v)
+	})
+}
+
+// UpdateVisitedAt sets the "visited_at" field to the value that was provided on create.
+func (u *VisitUpsertOne) UpdateVisitedAt() *VisitUpsertOne {
+	return u.Update(func(s *VisitUpsert) {
+		s.UpdateVisitedAt()
+	})
+}
+
+// SetOccasion sets the "occasion" field.
+func (u *VisitUpsertOne) SetOccasion(v enum.VisitOccasion) *VisitUpsertOne {
+	return u.Update(func(s *VisitUpsert) {
+		s.SetOccasion(v)
+	})
+}
+
+// UpdateOccasion sets the "occasion" field to the value that was provided on create.
+func (u *VisitUpsertOne) UpdateOccasion() *VisitUpsertOne {
+	return u.Update(func(s *VisitUpsert) {
+		s.UpdateOccasion()
+	})
+}
+
+// SetMode sets the "mode" field.
+func (u *VisitUpsertOne) SetMode(v enum.VisitMode) *VisitUpsertOne {
+	return u.Update(func(s *VisitUpsert) {
+		s.SetMode(v)
+	})
+}
+
+// UpdateMode sets the "mode" field to the value that was provided on create.
+func (u *VisitUpsertOne) UpdateMode() *VisitUpsertOne {
+	return u.Update(func(s *VisitUpsert) {
+		s.UpdateMode()
+	})
+}
+
+// SetNotes sets the "notes" field.
+func (u *VisitUpsertOne) SetNotes(v string) *VisitUpsertOne {
+	return u.Update(func(s *VisitUpsert) {
+		s.SetNotes(v)
+	})
+}
+
+// UpdateNotes sets the "notes" field to the value that was provided on create.
+func (u *VisitUpsertOne) UpdateNotes() *VisitUpsertOne {
+	return u.Update(func(s *VisitUpsert) {
+		s.UpdateNotes()
+	})
+}
+
+// ClearNotes clears the value of the "notes" field.
+func (u *VisitUpsertOne) ClearNotes() *VisitUpsertOne {
+	return u.Update(func(s *VisitUpsert) {
+		s.ClearNotes()
+	})
+}
+
+// SetHeard sets the "heard" field.
+func (u *VisitUpsertOne) SetHeard(v string) *VisitUpsertOne {
+	return u.Update(func(s *VisitUpsert) {
+		s.SetHeard(v)
+	})
+}
+
+// UpdateHeard sets the "heard" field to the value that was provided on create.
+func (u *VisitUpsertOne) UpdateHeard() *VisitUpsertOne {
+	return u.Update(func(s *VisitUpsert) {
+		s.UpdateHeard()
+	})
+}
+
+// ClearHeard clears the value of the "heard" field.
+func (u *VisitUpsertOne) ClearHeard() *VisitUpsertOne {
+	return u.Update(func(s *VisitUpsert) {
+		s.ClearHeard()
+	})
+}
+
+// SetIdempotencyKey sets the "idempotency_key" field.
+func (u *VisitUpsertOne) SetIdempotencyKey(v string) *VisitUpsertOne {
+	return u.Update(func(s *VisitUpsert) {
+		s.SetIdempotencyKey(v)
+	})
+}
+
+// UpdateIdempotencyKey sets the "idempotency_key" field to the value that was provided on create.
+func (u *VisitUpsertOne) UpdateIdempotencyKey() *VisitUpsertOne {
+	return u.Update(func(s *VisitUpsert) {
+		s.UpdateIdempotencyKey()
+	})
+}
+
+// ClearIdempotencyKey clears the value of the "idempotency_key" field.
+func (u *VisitUpsertOne) ClearIdempotencyKey() *VisitUpsertOne {
+	return u.Update(func(s *VisitUpsert) {
+		s.ClearIdempotencyKey()
+	})
+}
+
+// Exec executes the query.
+func (u *VisitUpsertOne) Exec(ctx context.Context) error {
+	if len(u.create.conflict) == 0 {
+		return errors.New("ent: missing options for VisitCreate.OnConflict")
+	}
+	return u.create.Exec(ctx)
+}
+
+// ExecX is like Exec, but panics if an error occurs.
+func (u *VisitUpsertOne) ExecX(ctx context.Context) {
+	if err := u.create.Exec(ctx); err != nil {
+		panic(err)
+	}
+}
+
+// Exec executes the UPSERT query and returns the inserted/updated ID.
+func (u *VisitUpsertOne) ID(ctx context.Context) (id int, err error) {
+	node, err := u.create.Save(ctx)
+	if err != nil {
+		return id, err
+	}
+	return node.ID, nil
+}
+
+// IDX is like ID, but panics if an error occurs.
+func (u *VisitUpsertOne) IDX(ctx context.Context) int {
+	id, err := u.ID(ctx)
+	if err != nil {
+		panic(err)
+	}
+	return id
+}
+
 // VisitCreateBulk is the builder for creating many Visit entities in bulk.
 type VisitCreateBulk struct {
 	config
 	err      error
 	builders []*VisitCreate
+	conflict []sql.ConflictOption
 }
 
 // Save creates the Visit entities in the database.
@@ -524,6 +972,7 @@ func (_c *VisitCreateBulk) Save(ctx context.Context) ([]*Visit, error) {
 					_, err = mutators[i+1].Mutate(root, _c.builders[i+1].mutation)
 				} else {
 					spec := &sqlgraph.BatchCreateSpec{Nodes: specs}
+					spec.OnConflict = _c.conflict
 					// Invoke the actual operation on the latest mutation in the chain.
 					if err = sqlgraph.BatchCreate(ctx, _c.driver, spec); err != nil {
 						if sqlgraph.IsConstraintError(err) {
@@ -574,6 +1023,296 @@ func (_c *VisitCreateBulk) Exec(ctx context.Context) error {
 // ExecX is like Exec, but panics if an error occurs.
 func (_c *VisitCreateBulk) ExecX(ctx context.Context) {
 	if err := _c.Exec(ctx); err != nil {
+		panic(err)
+	}
+}
+
+// OnConflict allows configuring the `ON CONFLICT` / `ON DUPLICATE KEY` clause
+// of the `INSERT` statement. For example:
+//
+//	client.Visit.CreateBulk(builders...).
+//		OnConflict(
+//			// Update the row with the new values
+//			// the was proposed for insertion.
+//			sql.ResolveWithNewValues(),
+//		).
+//		// Override some of the fields with custom
+//		// update values.
+//		Update(func(u *ent.VisitUpsert) {
+//			SetCreatedAt(v+v).
+//		}).
+//		Exec(ctx)
+func (_c *VisitCreateBulk) OnConflict(opts ...sql.ConflictOption) *VisitUpsertBulk {
+	_c.conflict = opts
+	return &VisitUpsertBulk{
+		create: _c,
+	}
+}
+
+// OnConflictColumns calls `OnConflict` and configures the columns
+// as conflict target. Using this option is equivalent to using:
+//
+//	client.Visit.Create().
+//		OnConflict(sql.ConflictColumns(columns...)).
+//		Exec(ctx)
+func (_c *VisitCreateBulk) OnConflictColumns(columns ...string) *VisitUpsertBulk {
+	_c.conflict = append(_c.conflict, sql.ConflictColumns(columns...))
+	return &VisitUpsertBulk{
+		create: _c,
+	}
+}
+
+// VisitUpsertBulk is the builder for "upsert"-ing
+// a bulk of Visit nodes.
+type VisitUpsertBulk struct {
+	create *VisitCreateBulk
+}
+
+// UpdateNewValues updates the mutable fields using the new values that
+// were set on create. Using this option is equivalent to using:
+//
+//	client.Visit.Create().
+//		OnConflict(
+//			sql.ResolveWithNewValues(),
+//		).
+//		Exec(ctx)
+func (u *VisitUpsertBulk) UpdateNewValues() *VisitUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithNewValues())
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
+		for _, b := range u.create.builders {
+			if _, exists := b.mutation.CreatedAt(); exists {
+				s.SetIgnore(visit.FieldCreatedAt)
+			}
+			if _, exists := b.mutation.PairingID(); exists {
+				s.SetIgnore(visit.FieldPairingID)
+			}
+			if _, exists := b.mutation.TownshipID(); exists {
+				s.SetIgnore(visit.FieldTownshipID)
+			}
+			if _, exists := b.mutation.VillageID(); exists {
+				s.SetIgnore(visit.FieldVillageID)
+			}
+			if _, exists := b.mutation.HouseholdID(); exists {
+				s.SetIgnore(visit.FieldHouseholdID)
+			}
+			if _, exists := b.mutation.CadreID(); exists {
+				s.SetIgnore(visit.FieldCadreID)
+			}
+			if _, exists := b.mutation.DepartmentID(); exists {
+				s.SetIgnore(visit.FieldDepartmentID)
+			}
+		}
+	}))
+	return u
+}
+
+// Ignore sets each column to itself in case of conflict.
+// Using this option is equivalent to using:
+//
+//	client.Visit.Create().
+//		OnConflict(sql.ResolveWithIgnore()).
+//		Exec(ctx)
+func (u *VisitUpsertBulk) Ignore() *VisitUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithIgnore())
+	return u
+}
+
+// DoNothing configures the conflict_action to `DO NOTHING`.
+// Supported only by SQLite and PostgreSQL.
+func (u *VisitUpsertBulk) DoNothing() *VisitUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.DoNothing())
+	return u
+}
+
+// Update allows overriding fields `UPDATE` values. See the VisitCreateBulk.OnConflict
+// documentation for more info.
+func (u *VisitUpsertBulk) Update(set func(*VisitUpsert)) *VisitUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(update *sql.UpdateSet) {
+		set(&VisitUpsert{UpdateSet: update})
+	}))
+	return u
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (u *VisitUpsertBulk) SetUpdatedAt(v time.Time) *VisitUpsertBulk {
+	return u.Update(func(s *VisitUpsert) {
+		s.SetUpdatedAt(v)
+	})
+}
+
+// UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
+func (u *VisitUpsertBulk) UpdateUpdatedAt() *VisitUpsertBulk {
+	return u.Update(func(s *VisitUpsert) {
+		s.UpdateUpdatedAt()
+	})
+}
+
+// SetDeletedAt sets the "deleted_at" field.
+func (u *VisitUpsertBulk) SetDeletedAt(v time.Time) *VisitUpsertBulk {
+	return u.Update(func(s *VisitUpsert) {
+		s.SetDeletedAt(v)
+	})
+}
+
+// UpdateDeletedAt sets the "deleted_at" field to the value that was provided on create.
+func (u *VisitUpsertBulk) UpdateDeletedAt() *VisitUpsertBulk {
+	return u.Update(func(s *VisitUpsert) {
+		s.UpdateDeletedAt()
+	})
+}
+
+// ClearDeletedAt clears the value of the "deleted_at" field.
+func (u *VisitUpsertBulk) ClearDeletedAt() *VisitUpsertBulk {
+	return u.Update(func(s *VisitUpsert) {
+		s.ClearDeletedAt()
+	})
+}
+
+// SetDeleteToken sets the "delete_token" field.
+func (u *VisitUpsertBulk) SetDeleteToken(v int64) *VisitUpsertBulk {
+	return u.Update(func(s *VisitUpsert) {
+		s.SetDeleteToken(v)
+	})
+}
+
+// AddDeleteToken adds v to the "delete_token" field.
+func (u *VisitUpsertBulk) AddDeleteToken(v int64) *VisitUpsertBulk {
+	return u.Update(func(s *VisitUpsert) {
+		s.AddDeleteToken(v)
+	})
+}
+
+// UpdateDeleteToken sets the "delete_token" field to the value that was provided on create.
+func (u *VisitUpsertBulk) UpdateDeleteToken() *VisitUpsertBulk {
+	return u.Update(func(s *VisitUpsert) {
+		s.UpdateDeleteToken()
+	})
+}
+
+// SetVisitedAt sets the "visited_at" field.
+func (u *VisitUpsertBulk) SetVisitedAt(v time.Time) *VisitUpsertBulk {
+	return u.Update(func(s *VisitUpsert) {
+		s.SetVisitedAt(v)
+	})
+}
+
+// UpdateVisitedAt sets the "visited_at" field to the value that was provided on create.
+func (u *VisitUpsertBulk) UpdateVisitedAt() *VisitUpsertBulk {
+	return u.Update(func(s *VisitUpsert) {
+		s.UpdateVisitedAt()
+	})
+}
+
+// SetOccasion sets the "occasion" field.
+func (u *VisitUpsertBulk) SetOccasion(v enum.VisitOccasion) *VisitUpsertBulk {
+	return u.Update(func(s *VisitUpsert) {
+		s.SetOccasion(v)
+	})
+}
+
+// UpdateOccasion sets the "occasion" field to the value that was provided on create.
+func (u *VisitUpsertBulk) UpdateOccasion() *VisitUpsertBulk {
+	return u.Update(func(s *VisitUpsert) {
+		s.UpdateOccasion()
+	})
+}
+
+// SetMode sets the "mode" field.
+func (u *VisitUpsertBulk) SetMode(v enum.VisitMode) *VisitUpsertBulk {
+	return u.Update(func(s *VisitUpsert) {
+		s.SetMode(v)
+	})
+}
+
+// UpdateMode sets the "mode" field to the value that was provided on create.
+func (u *VisitUpsertBulk) UpdateMode() *VisitUpsertBulk {
+	return u.Update(func(s *VisitUpsert) {
+		s.UpdateMode()
+	})
+}
+
+// SetNotes sets the "notes" field.
+func (u *VisitUpsertBulk) SetNotes(v string) *VisitUpsertBulk {
+	return u.Update(func(s *VisitUpsert) {
+		s.SetNotes(v)
+	})
+}
+
+// UpdateNotes sets the "notes" field to the value that was provided on create.
+func (u *VisitUpsertBulk) UpdateNotes() *VisitUpsertBulk {
+	return u.Update(func(s *VisitUpsert) {
+		s.UpdateNotes()
+	})
+}
+
+// ClearNotes clears the value of the "notes" field.
+func (u *VisitUpsertBulk) ClearNotes() *VisitUpsertBulk {
+	return u.Update(func(s *VisitUpsert) {
+		s.ClearNotes()
+	})
+}
+
+// SetHeard sets the "heard" field.
+func (u *VisitUpsertBulk) SetHeard(v string) *VisitUpsertBulk {
+	return u.Update(func(s *VisitUpsert) {
+		s.SetHeard(v)
+	})
+}
+
+// UpdateHeard sets the "heard" field to the value that was provided on create.
+func (u *VisitUpsertBulk) UpdateHeard() *VisitUpsertBulk {
+	return u.Update(func(s *VisitUpsert) {
+		s.UpdateHeard()
+	})
+}
+
+// ClearHeard clears the value of the "heard" field.
+func (u *VisitUpsertBulk) ClearHeard() *VisitUpsertBulk {
+	return u.Update(func(s *VisitUpsert) {
+		s.ClearHeard()
+	})
+}
+
+// SetIdempotencyKey sets the "idempotency_key" field.
+func (u *VisitUpsertBulk) SetIdempotencyKey(v string) *VisitUpsertBulk {
+	return u.Update(func(s *VisitUpsert) {
+		s.SetIdempotencyKey(v)
+	})
+}
+
+// UpdateIdempotencyKey sets the "idempotency_key" field to the value that was provided on create.
+func (u *VisitUpsertBulk) UpdateIdempotencyKey() *VisitUpsertBulk {
+	return u.Update(func(s *VisitUpsert) {
+		s.UpdateIdempotencyKey()
+	})
+}
+
+// ClearIdempotencyKey clears the value of the "idempotency_key" field.
+func (u *VisitUpsertBulk) ClearIdempotencyKey() *VisitUpsertBulk {
+	return u.Update(func(s *VisitUpsert) {
+		s.ClearIdempotencyKey()
+	})
+}
+
+// Exec executes the query.
+func (u *VisitUpsertBulk) Exec(ctx context.Context) error {
+	if u.create.err != nil {
+		return u.create.err
+	}
+	for i, b := range u.create.builders {
+		if len(b.conflict) != 0 {
+			return fmt.Errorf("ent: OnConflict was set for builder %d. Set it on the VisitCreateBulk instead", i)
+		}
+	}
+	if len(u.create.conflict) == 0 {
+		return errors.New("ent: missing options for VisitCreateBulk.OnConflict")
+	}
+	return u.create.Exec(ctx)
+}
+
+// ExecX is like Exec, but panics if an error occurs.
+func (u *VisitUpsertBulk) ExecX(ctx context.Context) {
+	if err := u.create.Exec(ctx); err != nil {
 		panic(err)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"regexp"
 	"runtime/debug"
@@ -21,6 +22,8 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/nanpiao/sbqw/apperr"
+	"github.com/nanpiao/sbqw/authn"
+	"github.com/nanpiao/sbqw/authz"
 	"github.com/nanpiao/sbqw/ent"
 	"github.com/nanpiao/sbqw/graph/generated"
 )
@@ -41,16 +44,30 @@ func (o Options) withDefaults() Options {
 	return o
 }
 
-// NewGraphQL builds the GraphQL-over-HTTP handler on an ent client: explicit transports,
-// a parsed-query cache, transactions around mutations, page limits and one error presenter.
-func NewGraphQL(client *ent.Client, opts Options) *handler.Server {
+// Deps are what the resolvers work with.
+type Deps struct {
+	Client   *ent.Client
+	Auth     *authn.Service
+	Policies *authz.Policies
+}
+
+// NewGraphQL builds the GraphQL-over-HTTP handler: explicit transports, a parsed-query cache,
+// sign-in required for everything but login, transactions around mutations, page limits and
+// one error presenter.
+func NewGraphQL(d Deps, opts Options) *handler.Server {
 	opts = opts.withDefaults()
-	srv := handler.New(generated.NewExecutableSchema(generated.Config{Resolvers: &Resolver{client: client}}))
+	client := d.Client
+	srv := handler.New(generated.NewExecutableSchema(generated.Config{
+		Resolvers:  &Resolver{client: client, auth: d.Auth, policies: d.Policies},
+		Directives: generated.DirectiveRoot{Scoped: scoped},
+	}))
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.Use(extension.Introspection{})
-	srv.Use(entgql.Transactioner{TxOpener: client})
+	srv.Use(RequireSignIn{})
+	// login manages its own transaction: a failed attempt must be audited, not rolled back.
+	srv.Use(entgql.Transactioner{TxOpener: client, SkipTxFunc: entgql.SkipIfHasFields("login")})
 	srv.Use(PageLimits{Default: opts.DefaultPageSize, Max: opts.MaxPageSize})
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		return next(withLoaders(ctx, client))
@@ -66,10 +83,11 @@ func recoverPanic(ctx context.Context, p any) error {
 	return &apperr.Error{Code: apperr.Internal, Message: "internal error"}
 }
 
-// Routes mounts the API: GraphQL at /graphql, GraphiQL at /, health and readiness probes.
-func Routes(gql http.Handler, ready func(context.Context) error) http.Handler {
+// Routes mounts the API: GraphQL at /graphql (behind authentication), GraphiQL at /, health
+// and readiness probes.
+func Routes(gql http.Handler, auth *authn.Service, ready func(context.Context) error) http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", gql)
+	mux.Handle("/graphql", Authenticate(auth, gql))
 	mux.Handle("GET /{$}", playground.Handler("南票区“十百千万”工程 GraphQL API", "/graphql"))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
@@ -89,7 +107,10 @@ func Routes(gql http.Handler, ready func(context.Context) error) http.Handler {
 	return WithRequestID(mux)
 }
 
-type requestIDKey struct{}
+type (
+	requestIDKey  struct{}
+	clientAddrKey struct{}
+)
 
 var safeRequestID = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
 
@@ -104,7 +125,9 @@ func WithRequestID(next http.Handler) http.Handler {
 			id = hex.EncodeToString(b)
 		}
 		w.Header().Set("X-Request-ID", id)
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), requestIDKey{}, id)))
+		ctx := context.WithValue(r.Context(), requestIDKey{}, id)
+		ctx = context.WithValue(ctx, clientAddrKey{}, clientAddr(r))
+		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
 
@@ -114,4 +137,18 @@ func RequestID(ctx context.Context) string {
 	return id
 }
 
-var _ graphql.HandlerExtension = PageLimits{}
+// ClientAddr returns the address the request came from.
+func ClientAddr(ctx context.Context) string {
+	a, _ := ctx.Value(clientAddrKey{}).(string)
+	return a
+}
+
+// clientAddr is the peer address; proxies' forwarding headers are not trusted, so a client
+// cannot choose the address its failed logins count against.
+func clientAddr(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}

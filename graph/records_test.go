@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/nanpiao/sbqw/authz"
-	"github.com/nanpiao/sbqw/graph"
+	"github.com/nanpiao/sbqw/ent/schema/enum"
 	"github.com/nanpiao/sbqw/graph/scalar"
 	"github.com/nanpiao/sbqw/internal/testkit"
 )
@@ -25,8 +25,9 @@ func newEnv(t *testing.T) *env {
 	t.Helper()
 	db := testkit.Open(t)
 	t.Cleanup(db.Close)
-	h := graph.Routes(graph.NewGraphQL(db.Client, graph.Options{}), db.Ping)
-	e := &env{db: db, api: testkit.Serve(t, h)}
+	srv := testkit.NewServer(t, db)
+	testkit.CreateUser(t, db.Client, "admin", testkit.Binding{Role: enum.RoleDistrict})
+	e := &env{db: db, api: srv.Login(t, "admin")}
 	ctx := authz.SystemContext(context.Background(), "test fixture")
 	d, err := db.Client.District.Create().SetCode("211404000000").SetName("南票区").Save(ctx)
 	if err != nil {

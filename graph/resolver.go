@@ -4,11 +4,14 @@
 package graph
 
 import (
+	"github.com/nanpiao/sbqw/authn"
+	"github.com/nanpiao/sbqw/authz"
 	"github.com/nanpiao/sbqw/ent"
 )
 
-
 // Resolver is the root resolver; one per server.
 type Resolver struct {
-	client *ent.Client
+	client   *ent.Client
+	auth     *authn.Service
+	policies *authz.Policies
 }

@@ -5,6 +5,7 @@ package auditevent
 import (
 	"time"
 
+	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 )
 
@@ -71,7 +72,14 @@ func ValidColumn(column string) bool {
 	return false
 }
 
+// Note that the variables below are initialized by the runtime
+// package on the initialization of the application. Therefore,
+// it should be imported in the main as follows:
+//
+//	import _ "github.com/nanpiao/sbqw/ent/runtime"
 var (
+	Hooks  [4]ent.Hook
+	Policy ent.Policy
 	// DefaultAt holds the default value on creation for the "at" field.
 	DefaultAt func() time.Time
 	// UsernameValidator is a validator for the "username" field. It is called by the builders before save.

@@ -3,6 +3,7 @@
 package runtime
 
 import (
+	"context"
 	"time"
 
 	"github.com/nanpiao/sbqw/ent/apikey"
@@ -38,6 +39,9 @@ import (
 	"github.com/nanpiao/sbqw/ent/user"
 	"github.com/nanpiao/sbqw/ent/village"
 	"github.com/nanpiao/sbqw/ent/visit"
+
+	"entgo.io/ent"
+	"entgo.io/ent/privacy"
 )
 
 // The init function reads all schema descriptors with runtime code
@@ -45,10 +49,26 @@ import (
 // to their package variables.
 func init() {
 	apikeyMixin := schema.ApiKey{}.Mixin()
+	apikey.Policy = privacy.NewPolicies(apikeyMixin[3], schema.ApiKey{})
+	apikey.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := apikey.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
 	apikeyMixinHooks1 := apikeyMixin[1].Hooks()
 	apikeyMixinHooks2 := apikeyMixin[2].Hooks()
-	apikey.Hooks[0] = apikeyMixinHooks1[0]
-	apikey.Hooks[1] = apikeyMixinHooks2[0]
+	apikeyMixinHooks3 := apikeyMixin[3].Hooks()
+
+	apikey.Hooks[1] = apikeyMixinHooks1[0]
+
+	apikey.Hooks[2] = apikeyMixinHooks2[0]
+
+	apikey.Hooks[3] = apikeyMixinHooks3[0]
+
+	apikey.Hooks[4] = apikeyMixinHooks3[1]
 	apikeyMixinInters1 := apikeyMixin[1].Interceptors()
 	apikey.Interceptors[0] = apikeyMixinInters1[0]
 	apikeyMixinFields0 := apikeyMixin[0].Fields()
@@ -98,12 +118,29 @@ func init() {
 	// apikey.DefaultTrustedDocumentsOnly holds the default value on creation for the trusted_documents_only field.
 	apikey.DefaultTrustedDocumentsOnly = apikeyDescTrustedDocumentsOnly.Default.(bool)
 	assessmentMixin := schema.Assessment{}.Mixin()
+	assessment.Policy = privacy.NewPolicies(assessmentMixin[4], schema.Assessment{})
+	assessment.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := assessment.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
 	assessmentMixinHooks1 := assessmentMixin[1].Hooks()
 	assessmentMixinHooks2 := assessmentMixin[2].Hooks()
 	assessmentMixinHooks3 := assessmentMixin[3].Hooks()
-	assessment.Hooks[0] = assessmentMixinHooks1[0]
-	assessment.Hooks[1] = assessmentMixinHooks2[0]
-	assessment.Hooks[2] = assessmentMixinHooks3[0]
+	assessmentMixinHooks4 := assessmentMixin[4].Hooks()
+
+	assessment.Hooks[1] = assessmentMixinHooks1[0]
+
+	assessment.Hooks[2] = assessmentMixinHooks2[0]
+
+	assessment.Hooks[3] = assessmentMixinHooks3[0]
+
+	assessment.Hooks[4] = assessmentMixinHooks4[0]
+
+	assessment.Hooks[5] = assessmentMixinHooks4[1]
 	assessmentMixinInters1 := assessmentMixin[1].Interceptors()
 	assessment.Interceptors[0] = assessmentMixinInters1[0]
 	assessmentMixinFields0 := assessmentMixin[0].Fields()
@@ -134,6 +171,24 @@ func init() {
 	assessmentDescRemarks := assessmentFields[7].Descriptor()
 	// assessment.RemarksValidator is a validator for the "remarks" field. It is called by the builders before save.
 	assessment.RemarksValidator = assessmentDescRemarks.Validators[0].(func(string) error)
+	auditeventMixin := schema.AuditEvent{}.Mixin()
+	auditevent.Policy = privacy.NewPolicies(auditeventMixin[0], schema.AuditEvent{})
+	auditevent.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := auditevent.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	auditeventMixinHooks0 := auditeventMixin[0].Hooks()
+	auditeventHooks := schema.AuditEvent{}.Hooks()
+
+	auditevent.Hooks[1] = auditeventMixinHooks0[0]
+
+	auditevent.Hooks[2] = auditeventMixinHooks0[1]
+
+	auditevent.Hooks[3] = auditeventHooks[0]
 	auditeventFields := schema.AuditEvent{}.Fields()
 	_ = auditeventFields
 	// auditeventDescAt is the schema descriptor for at field.
@@ -169,13 +224,31 @@ func init() {
 	// auditevent.ClientAddressValidator is a validator for the "client_address" field. It is called by the builders before save.
 	auditevent.ClientAddressValidator = auditeventDescClientAddress.Validators[0].(func(string) error)
 	cadreMixin := schema.Cadre{}.Mixin()
+	cadre.Policy = privacy.NewPolicies(cadreMixin[3], schema.Cadre{})
+	cadre.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := cadre.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
 	cadreMixinHooks1 := cadreMixin[1].Hooks()
 	cadreMixinHooks2 := cadreMixin[2].Hooks()
+	cadreMixinHooks3 := cadreMixin[3].Hooks()
 	cadreHooks := schema.Cadre{}.Hooks()
-	cadre.Hooks[0] = cadreMixinHooks1[0]
-	cadre.Hooks[1] = cadreMixinHooks2[0]
-	cadre.Hooks[2] = cadreHooks[0]
-	cadre.Hooks[3] = cadreHooks[1]
+
+	cadre.Hooks[1] = cadreMixinHooks1[0]
+
+	cadre.Hooks[2] = cadreMixinHooks2[0]
+
+	cadre.Hooks[3] = cadreMixinHooks3[0]
+
+	cadre.Hooks[4] = cadreMixinHooks3[1]
+
+	cadre.Hooks[5] = cadreHooks[0]
+
+	cadre.Hooks[6] = cadreHooks[1]
 	cadreMixinInters1 := cadreMixin[1].Interceptors()
 	cadre.Interceptors[0] = cadreMixinInters1[0]
 	cadreMixinFields0 := cadreMixin[0].Fields()
@@ -233,6 +306,20 @@ func init() {
 	// cadre.PhoneIndexValidator is a validator for the "phone_index" field. It is called by the builders before save.
 	cadre.PhoneIndexValidator = cadreDescPhoneIndex.Validators[0].(func(string) error)
 	casbinruleMixin := schema.CasbinRule{}.Mixin()
+	casbinrule.Policy = privacy.NewPolicies(casbinruleMixin[1], schema.CasbinRule{})
+	casbinrule.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := casbinrule.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	casbinruleMixinHooks1 := casbinruleMixin[1].Hooks()
+
+	casbinrule.Hooks[1] = casbinruleMixinHooks1[0]
+
+	casbinrule.Hooks[2] = casbinruleMixinHooks1[1]
 	casbinruleMixinFields0 := casbinruleMixin[0].Fields()
 	_ = casbinruleMixinFields0
 	casbinruleFields := schema.CasbinRule{}.Fields()
@@ -288,12 +375,29 @@ func init() {
 	// casbinrule.V5Validator is a validator for the "v5" field. It is called by the builders before save.
 	casbinrule.V5Validator = casbinruleDescV5.Validators[0].(func(string) error)
 	contributionMixin := schema.Contribution{}.Mixin()
+	contribution.Policy = privacy.NewPolicies(contributionMixin[4], schema.Contribution{})
+	contribution.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := contribution.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
 	contributionMixinHooks1 := contributionMixin[1].Hooks()
 	contributionMixinHooks2 := contributionMixin[2].Hooks()
 	contributionMixinHooks3 := contributionMixin[3].Hooks()
-	contribution.Hooks[0] = contributionMixinHooks1[0]
-	contribution.Hooks[1] = contributionMixinHooks2[0]
-	contribution.Hooks[2] = contributionMixinHooks3[0]
+	contributionMixinHooks4 := contributionMixin[4].Hooks()
+
+	contribution.Hooks[1] = contributionMixinHooks1[0]
+
+	contribution.Hooks[2] = contributionMixinHooks2[0]
+
+	contribution.Hooks[3] = contributionMixinHooks3[0]
+
+	contribution.Hooks[4] = contributionMixinHooks4[0]
+
+	contribution.Hooks[5] = contributionMixinHooks4[1]
 	contributionMixinInters1 := contributionMixin[1].Interceptors()
 	contribution.Interceptors[0] = contributionMixinInters1[0]
 	contributionMixinFields0 := contributionMixin[0].Fields()
@@ -341,12 +445,29 @@ func init() {
 	// contribution.HouseholdsHelpedValidator is a validator for the "households_helped" field. It is called by the builders before save.
 	contribution.HouseholdsHelpedValidator = contributionDescHouseholdsHelped.Validators[0].(func(int) error)
 	demandMixin := schema.Demand{}.Mixin()
+	demand.Policy = privacy.NewPolicies(demandMixin[4], schema.Demand{})
+	demand.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := demand.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
 	demandMixinHooks1 := demandMixin[1].Hooks()
 	demandMixinHooks2 := demandMixin[2].Hooks()
 	demandMixinHooks3 := demandMixin[3].Hooks()
-	demand.Hooks[0] = demandMixinHooks1[0]
-	demand.Hooks[1] = demandMixinHooks2[0]
-	demand.Hooks[2] = demandMixinHooks3[0]
+	demandMixinHooks4 := demandMixin[4].Hooks()
+
+	demand.Hooks[1] = demandMixinHooks1[0]
+
+	demand.Hooks[2] = demandMixinHooks2[0]
+
+	demand.Hooks[3] = demandMixinHooks3[0]
+
+	demand.Hooks[4] = demandMixinHooks4[0]
+
+	demand.Hooks[5] = demandMixinHooks4[1]
 	demandMixinInters1 := demandMixin[1].Interceptors()
 	demand.Interceptors[0] = demandMixinInters1[0]
 	demandMixinFields0 := demandMixin[0].Fields()
@@ -392,12 +513,29 @@ func init() {
 	// demand.IdempotencyKeyValidator is a validator for the "idempotency_key" field. It is called by the builders before save.
 	demand.IdempotencyKeyValidator = demandDescIdempotencyKey.Validators[0].(func(string) error)
 	demandeventMixin := schema.DemandEvent{}.Mixin()
+	demandevent.Policy = privacy.NewPolicies(demandeventMixin[4], schema.DemandEvent{})
+	demandevent.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := demandevent.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
 	demandeventMixinHooks1 := demandeventMixin[1].Hooks()
 	demandeventMixinHooks2 := demandeventMixin[2].Hooks()
 	demandeventMixinHooks3 := demandeventMixin[3].Hooks()
-	demandevent.Hooks[0] = demandeventMixinHooks1[0]
-	demandevent.Hooks[1] = demandeventMixinHooks2[0]
-	demandevent.Hooks[2] = demandeventMixinHooks3[0]
+	demandeventMixinHooks4 := demandeventMixin[4].Hooks()
+
+	demandevent.Hooks[1] = demandeventMixinHooks1[0]
+
+	demandevent.Hooks[2] = demandeventMixinHooks2[0]
+
+	demandevent.Hooks[3] = demandeventMixinHooks3[0]
+
+	demandevent.Hooks[4] = demandeventMixinHooks4[0]
+
+	demandevent.Hooks[5] = demandeventMixinHooks4[1]
 	demandeventMixinInters1 := demandeventMixin[1].Interceptors()
 	demandevent.Interceptors[0] = demandeventMixinInters1[0]
 	demandeventMixinFields0 := demandeventMixin[0].Fields()
@@ -429,12 +567,29 @@ func init() {
 	// demandevent.ActorNameValidator is a validator for the "actor_name" field. It is called by the builders before save.
 	demandevent.ActorNameValidator = demandeventDescActorName.Validators[0].(func(string) error)
 	demoprojectMixin := schema.DemoProject{}.Mixin()
+	demoproject.Policy = privacy.NewPolicies(demoprojectMixin[4], schema.DemoProject{})
+	demoproject.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := demoproject.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
 	demoprojectMixinHooks1 := demoprojectMixin[1].Hooks()
 	demoprojectMixinHooks2 := demoprojectMixin[2].Hooks()
 	demoprojectMixinHooks3 := demoprojectMixin[3].Hooks()
-	demoproject.Hooks[0] = demoprojectMixinHooks1[0]
-	demoproject.Hooks[1] = demoprojectMixinHooks2[0]
-	demoproject.Hooks[2] = demoprojectMixinHooks3[0]
+	demoprojectMixinHooks4 := demoprojectMixin[4].Hooks()
+
+	demoproject.Hooks[1] = demoprojectMixinHooks1[0]
+
+	demoproject.Hooks[2] = demoprojectMixinHooks2[0]
+
+	demoproject.Hooks[3] = demoprojectMixinHooks3[0]
+
+	demoproject.Hooks[4] = demoprojectMixinHooks4[0]
+
+	demoproject.Hooks[5] = demoprojectMixinHooks4[1]
 	demoprojectMixinInters1 := demoprojectMixin[1].Interceptors()
 	demoproject.Interceptors[0] = demoprojectMixinInters1[0]
 	demoprojectMixinFields0 := demoprojectMixin[0].Fields()
@@ -516,12 +671,29 @@ func init() {
 		}
 	}()
 	demoprojectstageMixin := schema.DemoProjectStage{}.Mixin()
+	demoprojectstage.Policy = privacy.NewPolicies(demoprojectstageMixin[4], schema.DemoProjectStage{})
+	demoprojectstage.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := demoprojectstage.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
 	demoprojectstageMixinHooks1 := demoprojectstageMixin[1].Hooks()
 	demoprojectstageMixinHooks2 := demoprojectstageMixin[2].Hooks()
 	demoprojectstageMixinHooks3 := demoprojectstageMixin[3].Hooks()
-	demoprojectstage.Hooks[0] = demoprojectstageMixinHooks1[0]
-	demoprojectstage.Hooks[1] = demoprojectstageMixinHooks2[0]
-	demoprojectstage.Hooks[2] = demoprojectstageMixinHooks3[0]
+	demoprojectstageMixinHooks4 := demoprojectstageMixin[4].Hooks()
+
+	demoprojectstage.Hooks[1] = demoprojectstageMixinHooks1[0]
+
+	demoprojectstage.Hooks[2] = demoprojectstageMixinHooks2[0]
+
+	demoprojectstage.Hooks[3] = demoprojectstageMixinHooks3[0]
+
+	demoprojectstage.Hooks[4] = demoprojectstageMixinHooks4[0]
+
+	demoprojectstage.Hooks[5] = demoprojectstageMixinHooks4[1]
 	demoprojectstageMixinInters1 := demoprojectstageMixin[1].Interceptors()
 	demoprojectstage.Interceptors[0] = demoprojectstageMixinInters1[0]
 	demoprojectstageMixinFields0 := demoprojectstageMixin[0].Fields()
@@ -553,12 +725,29 @@ func init() {
 	// demoprojectstage.ActorNameValidator is a validator for the "actor_name" field. It is called by the builders before save.
 	demoprojectstage.ActorNameValidator = demoprojectstageDescActorName.Validators[0].(func(string) error)
 	departmentMixin := schema.Department{}.Mixin()
+	department.Policy = privacy.NewPolicies(departmentMixin[3], schema.Department{})
+	department.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := department.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
 	departmentMixinHooks1 := departmentMixin[1].Hooks()
 	departmentMixinHooks2 := departmentMixin[2].Hooks()
+	departmentMixinHooks3 := departmentMixin[3].Hooks()
 	departmentHooks := schema.Department{}.Hooks()
-	department.Hooks[0] = departmentMixinHooks1[0]
-	department.Hooks[1] = departmentMixinHooks2[0]
-	department.Hooks[2] = departmentHooks[0]
+
+	department.Hooks[1] = departmentMixinHooks1[0]
+
+	department.Hooks[2] = departmentMixinHooks2[0]
+
+	department.Hooks[3] = departmentMixinHooks3[0]
+
+	department.Hooks[4] = departmentMixinHooks3[1]
+
+	department.Hooks[5] = departmentHooks[0]
 	departmentMixinInters1 := departmentMixin[1].Interceptors()
 	department.Interceptors[0] = departmentMixinInters1[0]
 	departmentMixinFields0 := departmentMixin[0].Fields()
@@ -618,12 +807,29 @@ func init() {
 		}
 	}()
 	departmentvillagelinkMixin := schema.DepartmentVillageLink{}.Mixin()
+	departmentvillagelink.Policy = privacy.NewPolicies(departmentvillagelinkMixin[4], schema.DepartmentVillageLink{})
+	departmentvillagelink.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := departmentvillagelink.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
 	departmentvillagelinkMixinHooks1 := departmentvillagelinkMixin[1].Hooks()
 	departmentvillagelinkMixinHooks2 := departmentvillagelinkMixin[2].Hooks()
 	departmentvillagelinkMixinHooks3 := departmentvillagelinkMixin[3].Hooks()
-	departmentvillagelink.Hooks[0] = departmentvillagelinkMixinHooks1[0]
-	departmentvillagelink.Hooks[1] = departmentvillagelinkMixinHooks2[0]
-	departmentvillagelink.Hooks[2] = departmentvillagelinkMixinHooks3[0]
+	departmentvillagelinkMixinHooks4 := departmentvillagelinkMixin[4].Hooks()
+
+	departmentvillagelink.Hooks[1] = departmentvillagelinkMixinHooks1[0]
+
+	departmentvillagelink.Hooks[2] = departmentvillagelinkMixinHooks2[0]
+
+	departmentvillagelink.Hooks[3] = departmentvillagelinkMixinHooks3[0]
+
+	departmentvillagelink.Hooks[4] = departmentvillagelinkMixinHooks4[0]
+
+	departmentvillagelink.Hooks[5] = departmentvillagelinkMixinHooks4[1]
 	departmentvillagelinkMixinInters1 := departmentvillagelinkMixin[1].Interceptors()
 	departmentvillagelink.Interceptors[0] = departmentvillagelinkMixinInters1[0]
 	departmentvillagelinkMixinFields0 := departmentvillagelinkMixin[0].Fields()
@@ -651,12 +857,29 @@ func init() {
 	// departmentvillagelink.YearValidator is a validator for the "year" field. It is called by the builders before save.
 	departmentvillagelink.YearValidator = departmentvillagelinkDescYear.Validators[0].(func(int) error)
 	districtMixin := schema.District{}.Mixin()
+	district.Policy = privacy.NewPolicies(districtMixin[3], schema.District{})
+	district.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := district.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
 	districtMixinHooks1 := districtMixin[1].Hooks()
 	districtMixinHooks2 := districtMixin[2].Hooks()
+	districtMixinHooks3 := districtMixin[3].Hooks()
 	districtHooks := schema.District{}.Hooks()
-	district.Hooks[0] = districtMixinHooks1[0]
-	district.Hooks[1] = districtMixinHooks2[0]
-	district.Hooks[2] = districtHooks[0]
+
+	district.Hooks[1] = districtMixinHooks1[0]
+
+	district.Hooks[2] = districtMixinHooks2[0]
+
+	district.Hooks[3] = districtMixinHooks3[0]
+
+	district.Hooks[4] = districtMixinHooks3[1]
+
+	district.Hooks[5] = districtHooks[0]
 	districtMixinInters1 := districtMixin[1].Interceptors()
 	district.Interceptors[0] = districtMixinInters1[0]
 	districtMixinFields0 := districtMixin[0].Fields()
@@ -716,16 +939,36 @@ func init() {
 		}
 	}()
 	householdMixin := schema.Household{}.Mixin()
+	household.Policy = privacy.NewPolicies(householdMixin[4], schema.Household{})
+	household.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := household.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
 	householdMixinHooks1 := householdMixin[1].Hooks()
 	householdMixinHooks2 := householdMixin[2].Hooks()
 	householdMixinHooks3 := householdMixin[3].Hooks()
+	householdMixinHooks4 := householdMixin[4].Hooks()
 	householdHooks := schema.Household{}.Hooks()
-	household.Hooks[0] = householdMixinHooks1[0]
-	household.Hooks[1] = householdMixinHooks2[0]
-	household.Hooks[2] = householdMixinHooks3[0]
-	household.Hooks[3] = householdHooks[0]
-	household.Hooks[4] = householdHooks[1]
-	household.Hooks[5] = householdHooks[2]
+
+	household.Hooks[1] = householdMixinHooks1[0]
+
+	household.Hooks[2] = householdMixinHooks2[0]
+
+	household.Hooks[3] = householdMixinHooks3[0]
+
+	household.Hooks[4] = householdMixinHooks4[0]
+
+	household.Hooks[5] = householdMixinHooks4[1]
+
+	household.Hooks[6] = householdHooks[0]
+
+	household.Hooks[7] = householdHooks[1]
+
+	household.Hooks[8] = householdHooks[2]
 	householdMixinInters1 := householdMixin[1].Interceptors()
 	household.Interceptors[0] = householdMixinInters1[0]
 	householdMixinFields0 := householdMixin[0].Fields()
@@ -805,14 +1048,32 @@ func init() {
 	// household.IncomePerCapitaValidator is a validator for the "income_per_capita" field. It is called by the builders before save.
 	household.IncomePerCapitaValidator = householdDescIncomePerCapita.Validators[0].(func(float64) error)
 	pairingMixin := schema.Pairing{}.Mixin()
+	pairing.Policy = privacy.NewPolicies(pairingMixin[4], schema.Pairing{})
+	pairing.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := pairing.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
 	pairingMixinHooks1 := pairingMixin[1].Hooks()
 	pairingMixinHooks2 := pairingMixin[2].Hooks()
 	pairingMixinHooks3 := pairingMixin[3].Hooks()
+	pairingMixinHooks4 := pairingMixin[4].Hooks()
 	pairingHooks := schema.Pairing{}.Hooks()
-	pairing.Hooks[0] = pairingMixinHooks1[0]
-	pairing.Hooks[1] = pairingMixinHooks2[0]
-	pairing.Hooks[2] = pairingMixinHooks3[0]
-	pairing.Hooks[3] = pairingHooks[0]
+
+	pairing.Hooks[1] = pairingMixinHooks1[0]
+
+	pairing.Hooks[2] = pairingMixinHooks2[0]
+
+	pairing.Hooks[3] = pairingMixinHooks3[0]
+
+	pairing.Hooks[4] = pairingMixinHooks4[0]
+
+	pairing.Hooks[5] = pairingMixinHooks4[1]
+
+	pairing.Hooks[6] = pairingHooks[0]
 	pairingMixinInters1 := pairingMixin[1].Interceptors()
 	pairing.Interceptors[0] = pairingMixinInters1[0]
 	pairingMixinFields0 := pairingMixin[0].Fields()
@@ -844,15 +1105,34 @@ func init() {
 	// pairing.ReleaseReasonValidator is a validator for the "release_reason" field. It is called by the builders before save.
 	pairing.ReleaseReasonValidator = pairingDescReleaseReason.Validators[0].(func(string) error)
 	partymemberMixin := schema.PartyMember{}.Mixin()
+	partymember.Policy = privacy.NewPolicies(partymemberMixin[4], schema.PartyMember{})
+	partymember.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := partymember.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
 	partymemberMixinHooks1 := partymemberMixin[1].Hooks()
 	partymemberMixinHooks2 := partymemberMixin[2].Hooks()
 	partymemberMixinHooks3 := partymemberMixin[3].Hooks()
+	partymemberMixinHooks4 := partymemberMixin[4].Hooks()
 	partymemberHooks := schema.PartyMember{}.Hooks()
-	partymember.Hooks[0] = partymemberMixinHooks1[0]
-	partymember.Hooks[1] = partymemberMixinHooks2[0]
-	partymember.Hooks[2] = partymemberMixinHooks3[0]
-	partymember.Hooks[3] = partymemberHooks[0]
-	partymember.Hooks[4] = partymemberHooks[1]
+
+	partymember.Hooks[1] = partymemberMixinHooks1[0]
+
+	partymember.Hooks[2] = partymemberMixinHooks2[0]
+
+	partymember.Hooks[3] = partymemberMixinHooks3[0]
+
+	partymember.Hooks[4] = partymemberMixinHooks4[0]
+
+	partymember.Hooks[5] = partymemberMixinHooks4[1]
+
+	partymember.Hooks[6] = partymemberHooks[0]
+
+	partymember.Hooks[7] = partymemberHooks[1]
 	partymemberMixinInters1 := partymemberMixin[1].Interceptors()
 	partymember.Interceptors[0] = partymemberMixinInters1[0]
 	partymemberMixinFields0 := partymemberMixin[0].Fields()
@@ -922,15 +1202,34 @@ func init() {
 	// partymember.LocationValidator is a validator for the "location" field. It is called by the builders before save.
 	partymember.LocationValidator = partymemberDescLocation.Validators[0].(func(string) error)
 	partyorganizationMixin := schema.PartyOrganization{}.Mixin()
+	partyorganization.Policy = privacy.NewPolicies(partyorganizationMixin[4], schema.PartyOrganization{})
+	partyorganization.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := partyorganization.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
 	partyorganizationMixinHooks1 := partyorganizationMixin[1].Hooks()
 	partyorganizationMixinHooks2 := partyorganizationMixin[2].Hooks()
 	partyorganizationMixinHooks3 := partyorganizationMixin[3].Hooks()
+	partyorganizationMixinHooks4 := partyorganizationMixin[4].Hooks()
 	partyorganizationHooks := schema.PartyOrganization{}.Hooks()
-	partyorganization.Hooks[0] = partyorganizationMixinHooks1[0]
-	partyorganization.Hooks[1] = partyorganizationMixinHooks2[0]
-	partyorganization.Hooks[2] = partyorganizationMixinHooks3[0]
-	partyorganization.Hooks[3] = partyorganizationHooks[0]
-	partyorganization.Hooks[4] = partyorganizationHooks[1]
+
+	partyorganization.Hooks[1] = partyorganizationMixinHooks1[0]
+
+	partyorganization.Hooks[2] = partyorganizationMixinHooks2[0]
+
+	partyorganization.Hooks[3] = partyorganizationMixinHooks3[0]
+
+	partyorganization.Hooks[4] = partyorganizationMixinHooks4[0]
+
+	partyorganization.Hooks[5] = partyorganizationMixinHooks4[1]
+
+	partyorganization.Hooks[6] = partyorganizationHooks[0]
+
+	partyorganization.Hooks[7] = partyorganizationHooks[1]
 	partyorganizationMixinInters1 := partyorganizationMixin[1].Interceptors()
 	partyorganization.Interceptors[0] = partyorganizationMixinInters1[0]
 	partyorganizationMixinFields0 := partyorganizationMixin[0].Fields()
@@ -972,14 +1271,32 @@ func init() {
 		}
 	}()
 	postMixin := schema.Post{}.Mixin()
+	post.Policy = privacy.NewPolicies(postMixin[4], schema.Post{})
+	post.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := post.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
 	postMixinHooks1 := postMixin[1].Hooks()
 	postMixinHooks2 := postMixin[2].Hooks()
 	postMixinHooks3 := postMixin[3].Hooks()
+	postMixinHooks4 := postMixin[4].Hooks()
 	postHooks := schema.Post{}.Hooks()
-	post.Hooks[0] = postMixinHooks1[0]
-	post.Hooks[1] = postMixinHooks2[0]
-	post.Hooks[2] = postMixinHooks3[0]
-	post.Hooks[3] = postHooks[0]
+
+	post.Hooks[1] = postMixinHooks1[0]
+
+	post.Hooks[2] = postMixinHooks2[0]
+
+	post.Hooks[3] = postMixinHooks3[0]
+
+	post.Hooks[4] = postMixinHooks4[0]
+
+	post.Hooks[5] = postMixinHooks4[1]
+
+	post.Hooks[6] = postHooks[0]
 	postMixinInters1 := postMixin[1].Interceptors()
 	post.Interceptors[0] = postMixinInters1[0]
 	postMixinFields0 := postMixin[0].Fields()
@@ -1003,12 +1320,29 @@ func init() {
 	// post.DefaultDeleteToken holds the default value on creation for the delete_token field.
 	post.DefaultDeleteToken = postDescDeleteToken.Default.(int64)
 	rectificationMixin := schema.Rectification{}.Mixin()
+	rectification.Policy = privacy.NewPolicies(rectificationMixin[4], schema.Rectification{})
+	rectification.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := rectification.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
 	rectificationMixinHooks1 := rectificationMixin[1].Hooks()
 	rectificationMixinHooks2 := rectificationMixin[2].Hooks()
 	rectificationMixinHooks3 := rectificationMixin[3].Hooks()
-	rectification.Hooks[0] = rectificationMixinHooks1[0]
-	rectification.Hooks[1] = rectificationMixinHooks2[0]
-	rectification.Hooks[2] = rectificationMixinHooks3[0]
+	rectificationMixinHooks4 := rectificationMixin[4].Hooks()
+
+	rectification.Hooks[1] = rectificationMixinHooks1[0]
+
+	rectification.Hooks[2] = rectificationMixinHooks2[0]
+
+	rectification.Hooks[3] = rectificationMixinHooks3[0]
+
+	rectification.Hooks[4] = rectificationMixinHooks4[0]
+
+	rectification.Hooks[5] = rectificationMixinHooks4[1]
 	rectificationMixinInters1 := rectificationMixin[1].Interceptors()
 	rectification.Interceptors[0] = rectificationMixinInters1[0]
 	rectificationMixinFields0 := rectificationMixin[0].Fields()
@@ -1066,14 +1400,32 @@ func init() {
 	referencemixinHooks := schema.ReferenceMixin{}.Hooks()
 	referencemixin.Hooks[0] = referencemixinHooks[0]
 	residentMixin := schema.Resident{}.Mixin()
+	resident.Policy = privacy.NewPolicies(residentMixin[4], schema.Resident{})
+	resident.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := resident.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
 	residentMixinHooks1 := residentMixin[1].Hooks()
 	residentMixinHooks2 := residentMixin[2].Hooks()
 	residentMixinHooks3 := residentMixin[3].Hooks()
+	residentMixinHooks4 := residentMixin[4].Hooks()
 	residentHooks := schema.Resident{}.Hooks()
-	resident.Hooks[0] = residentMixinHooks1[0]
-	resident.Hooks[1] = residentMixinHooks2[0]
-	resident.Hooks[2] = residentMixinHooks3[0]
-	resident.Hooks[3] = residentHooks[0]
+
+	resident.Hooks[1] = residentMixinHooks1[0]
+
+	resident.Hooks[2] = residentMixinHooks2[0]
+
+	resident.Hooks[3] = residentMixinHooks3[0]
+
+	resident.Hooks[4] = residentMixinHooks4[0]
+
+	resident.Hooks[5] = residentMixinHooks4[1]
+
+	resident.Hooks[6] = residentHooks[0]
 	residentMixinInters1 := residentMixin[1].Interceptors()
 	resident.Interceptors[0] = residentMixinInters1[0]
 	residentMixinFields0 := residentMixin[0].Fields()
@@ -1139,14 +1491,34 @@ func init() {
 	// resident.PhoneIndexValidator is a validator for the "phone_index" field. It is called by the builders before save.
 	resident.PhoneIndexValidator = residentDescPhoneIndex.Validators[0].(func(string) error)
 	rolebindingMixin := schema.RoleBinding{}.Mixin()
+	rolebinding.Policy = privacy.NewPolicies(rolebindingMixin[4], schema.RoleBinding{})
+	rolebinding.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := rolebinding.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
 	rolebindingMixinHooks1 := rolebindingMixin[1].Hooks()
 	rolebindingMixinHooks2 := rolebindingMixin[2].Hooks()
 	rolebindingMixinHooks3 := rolebindingMixin[3].Hooks()
+	rolebindingMixinHooks4 := rolebindingMixin[4].Hooks()
 	rolebindingHooks := schema.RoleBinding{}.Hooks()
-	rolebinding.Hooks[0] = rolebindingMixinHooks1[0]
-	rolebinding.Hooks[1] = rolebindingMixinHooks2[0]
-	rolebinding.Hooks[2] = rolebindingMixinHooks3[0]
-	rolebinding.Hooks[3] = rolebindingHooks[0]
+
+	rolebinding.Hooks[1] = rolebindingMixinHooks1[0]
+
+	rolebinding.Hooks[2] = rolebindingMixinHooks2[0]
+
+	rolebinding.Hooks[3] = rolebindingMixinHooks3[0]
+
+	rolebinding.Hooks[4] = rolebindingMixinHooks4[0]
+
+	rolebinding.Hooks[5] = rolebindingMixinHooks4[1]
+
+	rolebinding.Hooks[6] = rolebindingHooks[0]
+
+	rolebinding.Hooks[7] = rolebindingHooks[1]
 	rolebindingMixinInters1 := rolebindingMixin[1].Interceptors()
 	rolebinding.Interceptors[0] = rolebindingMixinInters1[0]
 	rolebindingMixinFields0 := rolebindingMixin[0].Fields()
@@ -1170,6 +1542,20 @@ func init() {
 	// rolebinding.DefaultDeleteToken holds the default value on creation for the delete_token field.
 	rolebinding.DefaultDeleteToken = rolebindingDescDeleteToken.Default.(int64)
 	sessionMixin := schema.Session{}.Mixin()
+	session.Policy = privacy.NewPolicies(sessionMixin[1], schema.Session{})
+	session.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := session.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	sessionMixinHooks1 := sessionMixin[1].Hooks()
+
+	session.Hooks[1] = sessionMixinHooks1[0]
+
+	session.Hooks[2] = sessionMixinHooks1[1]
 	sessionMixinFields0 := sessionMixin[0].Fields()
 	_ = sessionMixinFields0
 	sessionFields := schema.Session{}.Fields()
@@ -1193,6 +1579,20 @@ func init() {
 	// session.ClientAddressValidator is a validator for the "client_address" field. It is called by the builders before save.
 	session.ClientAddressValidator = sessionDescClientAddress.Validators[0].(func(string) error)
 	settingMixin := schema.Setting{}.Mixin()
+	setting.Policy = privacy.NewPolicies(settingMixin[1], schema.Setting{})
+	setting.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := setting.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	settingMixinHooks1 := settingMixin[1].Hooks()
+
+	setting.Hooks[1] = settingMixinHooks1[0]
+
+	setting.Hooks[2] = settingMixinHooks1[1]
 	settingMixinFields0 := settingMixin[0].Fields()
 	_ = settingMixinFields0
 	settingFields := schema.Setting{}.Fields()
@@ -1216,14 +1616,32 @@ func init() {
 	// setting.ValueValidator is a validator for the "value" field. It is called by the builders before save.
 	setting.ValueValidator = settingDescValue.Validators[0].(func(string) error)
 	teamMixin := schema.Team{}.Mixin()
+	team.Policy = privacy.NewPolicies(teamMixin[4], schema.Team{})
+	team.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := team.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
 	teamMixinHooks1 := teamMixin[1].Hooks()
 	teamMixinHooks2 := teamMixin[2].Hooks()
 	teamMixinHooks3 := teamMixin[3].Hooks()
+	teamMixinHooks4 := teamMixin[4].Hooks()
 	teamHooks := schema.Team{}.Hooks()
-	team.Hooks[0] = teamMixinHooks1[0]
-	team.Hooks[1] = teamMixinHooks2[0]
-	team.Hooks[2] = teamMixinHooks3[0]
-	team.Hooks[3] = teamHooks[0]
+
+	team.Hooks[1] = teamMixinHooks1[0]
+
+	team.Hooks[2] = teamMixinHooks2[0]
+
+	team.Hooks[3] = teamMixinHooks3[0]
+
+	team.Hooks[4] = teamMixinHooks4[0]
+
+	team.Hooks[5] = teamMixinHooks4[1]
+
+	team.Hooks[6] = teamHooks[0]
 	teamMixinInters1 := teamMixin[1].Interceptors()
 	team.Interceptors[0] = teamMixinInters1[0]
 	teamMixinFields0 := teamMixin[0].Fields()
@@ -1269,12 +1687,29 @@ func init() {
 	// team.TaskValidator is a validator for the "task" field. It is called by the builders before save.
 	team.TaskValidator = teamDescTask.Validators[0].(func(string) error)
 	teammembershipMixin := schema.TeamMembership{}.Mixin()
+	teammembership.Policy = privacy.NewPolicies(teammembershipMixin[4], schema.TeamMembership{})
+	teammembership.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := teammembership.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
 	teammembershipMixinHooks1 := teammembershipMixin[1].Hooks()
 	teammembershipMixinHooks2 := teammembershipMixin[2].Hooks()
 	teammembershipMixinHooks3 := teammembershipMixin[3].Hooks()
-	teammembership.Hooks[0] = teammembershipMixinHooks1[0]
-	teammembership.Hooks[1] = teammembershipMixinHooks2[0]
-	teammembership.Hooks[2] = teammembershipMixinHooks3[0]
+	teammembershipMixinHooks4 := teammembershipMixin[4].Hooks()
+
+	teammembership.Hooks[1] = teammembershipMixinHooks1[0]
+
+	teammembership.Hooks[2] = teammembershipMixinHooks2[0]
+
+	teammembership.Hooks[3] = teammembershipMixinHooks3[0]
+
+	teammembership.Hooks[4] = teammembershipMixinHooks4[0]
+
+	teammembership.Hooks[5] = teammembershipMixinHooks4[1]
 	teammembershipMixinInters1 := teammembershipMixin[1].Interceptors()
 	teammembership.Interceptors[0] = teammembershipMixinInters1[0]
 	teammembershipMixinFields0 := teammembershipMixin[0].Fields()
@@ -1298,12 +1733,29 @@ func init() {
 	// teammembership.DefaultDeleteToken holds the default value on creation for the delete_token field.
 	teammembership.DefaultDeleteToken = teammembershipDescDeleteToken.Default.(int64)
 	townshipMixin := schema.Township{}.Mixin()
+	township.Policy = privacy.NewPolicies(townshipMixin[3], schema.Township{})
+	township.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := township.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
 	townshipMixinHooks1 := townshipMixin[1].Hooks()
 	townshipMixinHooks2 := townshipMixin[2].Hooks()
+	townshipMixinHooks3 := townshipMixin[3].Hooks()
 	townshipHooks := schema.Township{}.Hooks()
-	township.Hooks[0] = townshipMixinHooks1[0]
-	township.Hooks[1] = townshipMixinHooks2[0]
-	township.Hooks[2] = townshipHooks[0]
+
+	township.Hooks[1] = townshipMixinHooks1[0]
+
+	township.Hooks[2] = townshipMixinHooks2[0]
+
+	township.Hooks[3] = townshipMixinHooks3[0]
+
+	township.Hooks[4] = townshipMixinHooks3[1]
+
+	township.Hooks[5] = townshipHooks[0]
 	townshipMixinInters1 := townshipMixin[1].Interceptors()
 	township.Interceptors[0] = townshipMixinInters1[0]
 	townshipMixinFields0 := townshipMixin[0].Fields()
@@ -1363,13 +1815,31 @@ func init() {
 		}
 	}()
 	trainingcourseMixin := schema.TrainingCourse{}.Mixin()
+	trainingcourse.Policy = privacy.NewPolicies(trainingcourseMixin[3], schema.TrainingCourse{})
+	trainingcourse.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := trainingcourse.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
 	trainingcourseMixinHooks1 := trainingcourseMixin[1].Hooks()
 	trainingcourseMixinHooks2 := trainingcourseMixin[2].Hooks()
+	trainingcourseMixinHooks3 := trainingcourseMixin[3].Hooks()
 	trainingcourseHooks := schema.TrainingCourse{}.Hooks()
-	trainingcourse.Hooks[0] = trainingcourseMixinHooks1[0]
-	trainingcourse.Hooks[1] = trainingcourseMixinHooks2[0]
-	trainingcourse.Hooks[2] = trainingcourseHooks[0]
-	trainingcourse.Hooks[3] = trainingcourseHooks[1]
+
+	trainingcourse.Hooks[1] = trainingcourseMixinHooks1[0]
+
+	trainingcourse.Hooks[2] = trainingcourseMixinHooks2[0]
+
+	trainingcourse.Hooks[3] = trainingcourseMixinHooks3[0]
+
+	trainingcourse.Hooks[4] = trainingcourseMixinHooks3[1]
+
+	trainingcourse.Hooks[5] = trainingcourseHooks[0]
+
+	trainingcourse.Hooks[6] = trainingcourseHooks[1]
 	trainingcourseMixinInters1 := trainingcourseMixin[1].Interceptors()
 	trainingcourse.Interceptors[0] = trainingcourseMixinInters1[0]
 	trainingcourseMixinFields0 := trainingcourseMixin[0].Fields()
@@ -1441,12 +1911,29 @@ func init() {
 	// trainingcourse.TopicValidator is a validator for the "topic" field. It is called by the builders before save.
 	trainingcourse.TopicValidator = trainingcourseDescTopic.Validators[0].(func(string) error)
 	trainingenrollmentMixin := schema.TrainingEnrollment{}.Mixin()
+	trainingenrollment.Policy = privacy.NewPolicies(trainingenrollmentMixin[4], schema.TrainingEnrollment{})
+	trainingenrollment.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := trainingenrollment.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
 	trainingenrollmentMixinHooks1 := trainingenrollmentMixin[1].Hooks()
 	trainingenrollmentMixinHooks2 := trainingenrollmentMixin[2].Hooks()
 	trainingenrollmentMixinHooks3 := trainingenrollmentMixin[3].Hooks()
-	trainingenrollment.Hooks[0] = trainingenrollmentMixinHooks1[0]
-	trainingenrollment.Hooks[1] = trainingenrollmentMixinHooks2[0]
-	trainingenrollment.Hooks[2] = trainingenrollmentMixinHooks3[0]
+	trainingenrollmentMixinHooks4 := trainingenrollmentMixin[4].Hooks()
+
+	trainingenrollment.Hooks[1] = trainingenrollmentMixinHooks1[0]
+
+	trainingenrollment.Hooks[2] = trainingenrollmentMixinHooks2[0]
+
+	trainingenrollment.Hooks[3] = trainingenrollmentMixinHooks3[0]
+
+	trainingenrollment.Hooks[4] = trainingenrollmentMixinHooks4[0]
+
+	trainingenrollment.Hooks[5] = trainingenrollmentMixinHooks4[1]
 	trainingenrollmentMixinInters1 := trainingenrollmentMixin[1].Interceptors()
 	trainingenrollment.Interceptors[0] = trainingenrollmentMixinInters1[0]
 	trainingenrollmentMixinFields0 := trainingenrollmentMixin[0].Fields()
@@ -1490,10 +1977,26 @@ func init() {
 		}
 	}()
 	userMixin := schema.User{}.Mixin()
+	user.Policy = privacy.NewPolicies(userMixin[3], schema.User{})
+	user.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := user.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
 	userMixinHooks1 := userMixin[1].Hooks()
 	userMixinHooks2 := userMixin[2].Hooks()
-	user.Hooks[0] = userMixinHooks1[0]
-	user.Hooks[1] = userMixinHooks2[0]
+	userMixinHooks3 := userMixin[3].Hooks()
+
+	user.Hooks[1] = userMixinHooks1[0]
+
+	user.Hooks[2] = userMixinHooks2[0]
+
+	user.Hooks[3] = userMixinHooks3[0]
+
+	user.Hooks[4] = userMixinHooks3[1]
 	userMixinInters1 := userMixin[1].Interceptors()
 	user.Interceptors[0] = userMixinInters1[0]
 	userMixinFields0 := userMixin[0].Fields()
@@ -1539,12 +2042,29 @@ func init() {
 	// user.DisplayNameValidator is a validator for the "display_name" field. It is called by the builders before save.
 	user.DisplayNameValidator = userDescDisplayName.Validators[0].(func(string) error)
 	villageMixin := schema.Village{}.Mixin()
+	village.Policy = privacy.NewPolicies(villageMixin[3], schema.Village{})
+	village.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := village.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
 	villageMixinHooks1 := villageMixin[1].Hooks()
 	villageMixinHooks2 := villageMixin[2].Hooks()
+	villageMixinHooks3 := villageMixin[3].Hooks()
 	villageHooks := schema.Village{}.Hooks()
-	village.Hooks[0] = villageMixinHooks1[0]
-	village.Hooks[1] = villageMixinHooks2[0]
-	village.Hooks[2] = villageHooks[0]
+
+	village.Hooks[1] = villageMixinHooks1[0]
+
+	village.Hooks[2] = villageMixinHooks2[0]
+
+	village.Hooks[3] = villageMixinHooks3[0]
+
+	village.Hooks[4] = villageMixinHooks3[1]
+
+	village.Hooks[5] = villageHooks[0]
 	villageMixinInters1 := villageMixin[1].Interceptors()
 	village.Interceptors[0] = villageMixinInters1[0]
 	villageMixinFields0 := villageMixin[0].Fields()
@@ -1612,14 +2132,32 @@ func init() {
 	// village.DefaultWeakOrganization holds the default value on creation for the weak_organization field.
 	village.DefaultWeakOrganization = villageDescWeakOrganization.Default.(bool)
 	visitMixin := schema.Visit{}.Mixin()
+	visit.Policy = privacy.NewPolicies(visitMixin[4], schema.Visit{})
+	visit.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := visit.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
 	visitMixinHooks1 := visitMixin[1].Hooks()
 	visitMixinHooks2 := visitMixin[2].Hooks()
 	visitMixinHooks3 := visitMixin[3].Hooks()
+	visitMixinHooks4 := visitMixin[4].Hooks()
 	visitHooks := schema.Visit{}.Hooks()
-	visit.Hooks[0] = visitMixinHooks1[0]
-	visit.Hooks[1] = visitMixinHooks2[0]
-	visit.Hooks[2] = visitMixinHooks3[0]
-	visit.Hooks[3] = visitHooks[0]
+
+	visit.Hooks[1] = visitMixinHooks1[0]
+
+	visit.Hooks[2] = visitMixinHooks2[0]
+
+	visit.Hooks[3] = visitMixinHooks3[0]
+
+	visit.Hooks[4] = visitMixinHooks4[0]
+
+	visit.Hooks[5] = visitMixinHooks4[1]
+
+	visit.Hooks[6] = visitHooks[0]
 	visitMixinInters1 := visitMixin[1].Interceptors()
 	visit.Interceptors[0] = visitMixinInters1[0]
 	visitMixinFields0 := visitMixin[0].Fields()

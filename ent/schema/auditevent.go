@@ -12,6 +12,12 @@ import (
 // name only.
 type AuditEvent struct{ ent.Schema }
 
+// AuditEvent has no timestamps mixin (`at` is its time) and no soft delete: it is never changed.
+func (AuditEvent) Mixin() []ent.Mixin { return []ent.Mixin{AuthzMixin{}} }
+
+// Hooks refuse every change to a written event, whoever asks.
+func (AuditEvent) Hooks() []ent.Hook { return []ent.Hook{appendOnly} }
+
 func (AuditEvent) Fields() []ent.Field {
 	return []ent.Field{
 		field.Time("at").SchemaType(instantColumn).Comment("When it happened 时间").Default(now).Immutable().Annotations(orderField("AT")),

@@ -11,7 +11,7 @@ import (
 // admins edit; the authz adapter reads and writes them.
 type CasbinRule struct{ ent.Schema }
 
-func (CasbinRule) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
+func (CasbinRule) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, AuthzMixin{}} }
 
 func (CasbinRule) Fields() []ent.Field {
 	f := []ent.Field{field.String("ptype").MaxLen(8)}

@@ -206,7 +206,7 @@ func (p inherit) apply(ctx context.Context, m ent.Mutation) error {
 		if err := rows.Err(); err != nil {
 			return err
 		}
-		return apperr.NotFoundf("%s not found (%s不存在)", gqlName(p.fk), p.parentTable)
+		return apperr.MissingReference(gqlName(p.fk))
 	}
 	vals := make([]sql.NullInt64, len(cols))
 	ptrs := make([]any, len(cols))

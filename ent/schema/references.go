@@ -6,17 +6,19 @@ import (
 	"sort"
 
 	"entgo.io/ent"
-	"github.com/99designs/gqlgen/graphql"
 
 	"github.com/nanpiao/sbqw/apperr"
 	"github.com/nanpiao/sbqw/authz"
 	gen "github.com/nanpiao/sbqw/ent"
 )
 
-// base is the mixin set every entity of the programme starts from: timestamps, soft deletion
-// and the check that every referenced ID exists — plus what the entity adds.
+// base is the mixin set every entity of the programme uses: timestamps, soft deletion, what
+// the entity adds (scope columns filled from its parents), the check that every referenced ID
+// exists and is visible, and authorization. Order matters: hooks run in this order, so the
+// authorization checks see the scope columns the scope mixin filled in.
 func base(extra ...ent.Mixin) []ent.Mixin {
-	return append([]ent.Mixin{TimeMixin{}, SoftDeleteMixin{}, ReferenceMixin{}}, extra...)
+	mixins := append([]ent.Mixin{TimeMixin{}, SoftDeleteMixin{}}, extra...)
+	return append(mixins, ReferenceMixin{}, AuthzMixin{})
 }
 
 // ReferenceMixin checks, on create and update, that every ID the mutation points an edge at
@@ -50,7 +52,7 @@ func checkReferences(ctx context.Context, m ent.Mutation) error {
 	sort.Strings(edges) // report the first bad field deterministically
 	client := mc.Client()
 	// Load the referenced rows as plain lookups, not as part of the GraphQL selection.
-	lookupCtx := withoutFieldContext{ctx}
+	lookupCtx := authz.LookupContext(ctx)
 	for _, e := range edges {
 		table := gen.EdgeTargets[m.Type()][e]
 		for _, id := range m.AddedIDs(e) {
@@ -71,15 +73,3 @@ func checkReferences(ctx context.Context, m ent.Mutation) error {
 
 // edgeInputName is the input field that sets an edge: village → villageID.
 func edgeInputName(edge string) string { return gqlName(edge + "_id") }
-
-// withoutFieldContext hides the GraphQL field being resolved, so that a lookup made by a hook
-// does not eager-load what the client selected on the mutation's result.
-type withoutFieldContext struct{ context.Context }
-
-func (c withoutFieldContext) Value(key any) any {
-	v := c.Context.Value(key)
-	if _, ok := v.(*graphql.FieldContext); ok {
-		return nil
-	}
-	return v
-}

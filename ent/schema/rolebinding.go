@@ -1,12 +1,15 @@
 package schema
 
 import (
+	"context"
+
 	"entgo.io/ent"
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
 
+	"github.com/nanpiao/sbqw/apperr"
 	"github.com/nanpiao/sbqw/ent/schema/enum"
 )
 
@@ -48,6 +51,39 @@ func (RoleBinding) Indexes() []ent.Index {
 	return []ent.Index{index.Fields("user_id"), index.Fields("township_id"), index.Fields("department_id")}
 }
 
-func (RoleBinding) Hooks() []ent.Hook { return []ent.Hook{endNotBeforeStart("valid_from", "valid_to")} }
+func (RoleBinding) Hooks() []ent.Hook {
+	return []ent.Hook{endNotBeforeStart("valid_from", "valid_to"), unitMatchesRole}
+}
+
+// units says, per role, which unit a binding must name and which it may carry besides (filled
+// from that unit: a village's township, a cadre's department).
+var units = map[enum.Role]struct{ required, allowed string }{
+	enum.RoleDistrict:         {},
+	enum.RoleAuditor:          {},
+	enum.RoleTownship:         {required: "township_id"},
+	enum.RoleVillageSecretary: {required: "village_id", allowed: "township_id"},
+	enum.RoleCadre:            {required: "cadre_id", allowed: "department_id"},
+	enum.RoleDepartment:       {required: "department_id"},
+}
+
+// unitMatchesRole: a binding names exactly the unit its role is bound to.
+var unitMatchesRole = onWrite(func(_ context.Context, m ent.Mutation) error {
+	if !m.Op().Is(ent.OpCreate) {
+		return nil
+	}
+	r, _ := m.Field("role")
+	role, _ := r.(enum.Role)
+	u := units[role]
+	for _, f := range []string{"township_id", "village_id", "department_id", "cadre_id"} {
+		_, set := m.Field(f)
+		switch {
+		case f == u.required && !set:
+			return apperr.Invalid(gqlName(f), "a %s binding needs %s (该角色须指定%s)", role, gqlName(f), gqlName(f))
+		case set && f != u.required && f != u.allowed:
+			return apperr.Invalid(gqlName(f), "a %s binding does not take %s (该角色不应指定%s)", role, gqlName(f), gqlName(f))
+		}
+	}
+	return nil
+})
 
 func (RoleBinding) Annotations() []schema.Annotation { return nested(false) }

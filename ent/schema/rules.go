@@ -320,3 +320,13 @@ func intsToAny(ids []int) []any {
 	}
 	return out
 }
+
+// appendOnly refuses updates and deletes: the audit trail is written once and kept.
+var appendOnly ent.Hook = func(next ent.Mutator) ent.Mutator {
+	return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+		if !m.Op().Is(ent.OpCreate) {
+			return nil, apperr.Forbiddenf("audit events cannot be changed or deleted (审计记录不可修改)")
+		}
+		return next.Mutate(ctx, m)
+	})
+}

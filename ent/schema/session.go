@@ -11,7 +11,7 @@ import (
 // Session 登录会话: one issued bearer token. Logging out or disabling the user revokes it.
 type Session struct{ ent.Schema }
 
-func (Session) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
+func (Session) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, AuthzMixin{}} }
 
 func (Session) Fields() []ent.Field {
 	return []ent.Field{

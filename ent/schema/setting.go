@@ -10,7 +10,7 @@ import (
 // district finished loading.
 type Setting struct{ ent.Schema }
 
-func (Setting) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
+func (Setting) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, AuthzMixin{}} }
 
 func (Setting) Fields() []ent.Field {
 	return []ent.Field{

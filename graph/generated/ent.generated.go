@@ -16,6 +16,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/introspection"
 	"github.com/nanpiao/sbqw/ent"
 	"github.com/nanpiao/sbqw/ent/schema/enum"
+	"github.com/nanpiao/sbqw/graph/model"
 	"github.com/nanpiao/sbqw/graph/scalar"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -48,6 +49,9 @@ type QueryResolver interface {
 	Users(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.UserOrder, where *ent.UserWhereInput) (*ent.UserConnection, error)
 	Villages(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.VillageOrder, where *ent.VillageWhereInput) (*ent.VillageConnection, error)
 	Visits(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.VisitOrder, where *ent.VisitWhereInput) (*ent.VisitConnection, error)
+	Me(ctx context.Context) (*ent.User, error)
+	Policies(ctx context.Context) ([]*model.PolicyRule, error)
+	ExplainAccess(ctx context.Context, userID int, nodeID int, action string) (*model.AccessExplanation, error)
 }
 type ResidentResolver interface {
 	Age(ctx context.Context, obj *ent.Resident) (int, error)
@@ -932,6 +936,36 @@ func (ec *executionContext) field_Query_departments_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_explainAccess_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "userID",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["userID"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "nodeID",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["nodeID"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "action",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["action"] = arg2
 	return args, nil
 }
 
@@ -11147,6 +11181,114 @@ func (ec *executionContext) fieldContext_Query_visits(ctx context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_me(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_me(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().Me(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.User) graphql.Marshaler {
+			return ec.marshalNUser2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐUser(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_me(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_policies(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_policies(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().Policies(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.PolicyRule) graphql.Marshaler {
+			return ec.marshalNPolicyRule2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋgraphᚋmodelᚐPolicyRuleᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_policies(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PolicyRule(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_explainAccess(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_explainAccess(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ExplainAccess(ctx, fc.Args["userID"].(int), fc.Args["nodeID"].(int), fc.Args["action"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AccessExplanation) graphql.Marshaler {
+			return ec.marshalNAccessExplanation2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋgraphᚋmodelᚐAccessExplanation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_explainAccess(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AccessExplanation(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_explainAccess_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -16498,7 +16640,7 @@ func (ec *executionContext) unmarshalInputApiKeyWhereInput(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "userID", "userIDNEQ", "userIDIn", "userIDNotIn", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "prefix", "prefixNEQ", "prefixIn", "prefixNotIn", "prefixGT", "prefixGTE", "prefixLT", "prefixLTE", "prefixContains", "prefixHasPrefix", "prefixHasSuffix", "prefixEqualFold", "prefixContainsFold", "expiresAt", "expiresAtNEQ", "expiresAtIn", "expiresAtNotIn", "expiresAtGT", "expiresAtGTE", "expiresAtLT", "expiresAtLTE", "expiresAtIsNil", "expiresAtNotNil", "revokedAt", "revokedAtNEQ", "revokedAtIn", "revokedAtNotIn", "revokedAtGT", "revokedAtGTE", "revokedAtLT", "revokedAtLTE", "revokedAtIsNil", "revokedAtNotNil", "lastUsedAt", "lastUsedAtNEQ", "lastUsedAtIn", "lastUsedAtNotIn", "lastUsedAtGT", "lastUsedAtGTE", "lastUsedAtLT", "lastUsedAtLTE", "lastUsedAtIsNil", "lastUsedAtNotNil", "trustedDocumentsOnly", "trustedDocumentsOnlyNEQ", "hasUser", "hasUserWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "userID", "userIDNEQ", "userIDIn", "userIDNotIn", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "prefix", "prefixNEQ", "prefixIn", "prefixNotIn", "prefixGT", "prefixGTE", "prefixLT", "prefixLTE", "prefixContains", "prefixHasPrefix", "prefixHasSuffix", "prefixEqualFold", "prefixContainsFold", "expiresAt", "expiresAtNEQ", "expiresAtIn", "expiresAtNotIn", "expiresAtGT", "expiresAtGTE", "expiresAtLT", "expiresAtLTE", "expiresAtIsNil", "expiresAtNotNil", "revokedAt", "revokedAtNEQ", "revokedAtIn", "revokedAtNotIn", "revokedAtGT", "revokedAtGTE", "revokedAtLT", "revokedAtLTE", "revokedAtIsNil", "revokedAtNotNil", "lastUsedAt", "lastUsedAtNEQ", "lastUsedAtIn", "lastUsedAtNotIn", "lastUsedAtGT", "lastUsedAtGTE", "lastUsedAtLT", "lastUsedAtLTE", "lastUsedAtIsNil", "lastUsedAtNotNil", "trustedDocumentsOnly", "trustedDocumentsOnlyNEQ", "hasUserWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -17128,20 +17270,32 @@ func (ec *executionContext) unmarshalInputApiKeyWhereInput(ctx context.Context, 
 				return it, err
 			}
 			it.TrustedDocumentsOnlyNEQ = data
-		case "hasUser":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasUser"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasUser = data
 		case "hasUserWith":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasUserWith"))
-			data, err := ec.unmarshalOUserWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐUserWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
+			directive0 := func(ctx context.Context) (any, error) {
+				return ec.unmarshalOUserWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐUserWhereInputᚄ(ctx, v)
 			}
-			it.HasUserWith = data
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Scoped == nil {
+					var zeroVal []*ent.UserWhereInput
+					return zeroVal, errors.New("directive scoped is not implemented")
+				}
+				return ec.Directives.Scoped(ctx, obj, directive0)
+			}
+
+			tmp, err := directive1(ctx)
+			if err != nil {
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
+			if data, ok := tmp.([]*ent.UserWhereInput); ok {
+				it.HasUserWith = data
+			} else if tmp == nil {
+				it.HasUserWith = nil
+			} else {
+				err := fmt.Errorf(`unexpected type %T from directive, should be []*github.com/nanpiao/sbqw/ent.UserWhereInput`, tmp)
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
 		}
 	}
 	return it, nil
@@ -17223,7 +17377,7 @@ func (ec *executionContext) unmarshalInputAssessmentWhereInput(ctx context.Conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "villageID", "villageIDNEQ", "villageIDIn", "villageIDNotIn", "secretaryID", "secretaryIDNEQ", "secretaryIDIn", "secretaryIDNotIn", "secretaryIDIsNil", "secretaryIDNotNil", "year", "yearNEQ", "yearIn", "yearNotIn", "yearGT", "yearGTE", "yearLT", "yearLTE", "indicator", "indicatorNEQ", "indicatorIn", "indicatorNotIn", "baseline", "baselineNEQ", "baselineIn", "baselineNotIn", "baselineGT", "baselineGTE", "baselineLT", "baselineLTE", "target", "targetNEQ", "targetIn", "targetNotIn", "targetGT", "targetGTE", "targetLT", "targetLTE", "actual", "actualNEQ", "actualIn", "actualNotIn", "actualGT", "actualGTE", "actualLT", "actualLTE", "actualIsNil", "actualNotNil", "hasVillage", "hasVillageWith", "hasSecretary", "hasSecretaryWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "villageID", "villageIDNEQ", "villageIDIn", "villageIDNotIn", "secretaryID", "secretaryIDNEQ", "secretaryIDIn", "secretaryIDNotIn", "secretaryIDIsNil", "secretaryIDNotNil", "year", "yearNEQ", "yearIn", "yearNotIn", "yearGT", "yearGTE", "yearLT", "yearLTE", "indicator", "indicatorNEQ", "indicatorIn", "indicatorNotIn", "baseline", "baselineNEQ", "baselineIn", "baselineNotIn", "baselineGT", "baselineGTE", "baselineLT", "baselineLTE", "target", "targetNEQ", "targetIn", "targetNotIn", "targetGT", "targetGTE", "targetLT", "targetLTE", "actual", "actualNEQ", "actualIn", "actualNotIn", "actualGT", "actualGTE", "actualLT", "actualLTE", "actualIsNil", "actualNotNil", "hasVillageWith", "hasSecretaryWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -17755,34 +17909,58 @@ func (ec *executionContext) unmarshalInputAssessmentWhereInput(ctx context.Conte
 				return it, err
 			}
 			it.ActualNotNil = data
-		case "hasVillage":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasVillage"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasVillage = data
 		case "hasVillageWith":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasVillageWith"))
-			data, err := ec.unmarshalOVillageWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐVillageWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
+			directive0 := func(ctx context.Context) (any, error) {
+				return ec.unmarshalOVillageWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐVillageWhereInputᚄ(ctx, v)
 			}
-			it.HasVillageWith = data
-		case "hasSecretary":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasSecretary"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Scoped == nil {
+					var zeroVal []*ent.VillageWhereInput
+					return zeroVal, errors.New("directive scoped is not implemented")
+				}
+				return ec.Directives.Scoped(ctx, obj, directive0)
 			}
-			it.HasSecretary = data
+
+			tmp, err := directive1(ctx)
+			if err != nil {
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
+			if data, ok := tmp.([]*ent.VillageWhereInput); ok {
+				it.HasVillageWith = data
+			} else if tmp == nil {
+				it.HasVillageWith = nil
+			} else {
+				err := fmt.Errorf(`unexpected type %T from directive, should be []*github.com/nanpiao/sbqw/ent.VillageWhereInput`, tmp)
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
 		case "hasSecretaryWith":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasSecretaryWith"))
-			data, err := ec.unmarshalOPartyMemberWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPartyMemberWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
+			directive0 := func(ctx context.Context) (any, error) {
+				return ec.unmarshalOPartyMemberWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPartyMemberWhereInputᚄ(ctx, v)
 			}
-			it.HasSecretaryWith = data
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Scoped == nil {
+					var zeroVal []*ent.PartyMemberWhereInput
+					return zeroVal, errors.New("directive scoped is not implemented")
+				}
+				return ec.Directives.Scoped(ctx, obj, directive0)
+			}
+
+			tmp, err := directive1(ctx)
+			if err != nil {
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
+			if data, ok := tmp.([]*ent.PartyMemberWhereInput); ok {
+				it.HasSecretaryWith = data
+			} else if tmp == nil {
+				it.HasSecretaryWith = nil
+			} else {
+				err := fmt.Errorf(`unexpected type %T from directive, should be []*github.com/nanpiao/sbqw/ent.PartyMemberWhereInput`, tmp)
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
 		}
 	}
 	return it, nil
@@ -18813,7 +18991,7 @@ func (ec *executionContext) unmarshalInputCadreWhereInput(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "departmentID", "departmentIDNEQ", "departmentIDIn", "departmentIDNotIn", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleIsNil", "titleNotNil", "titleEqualFold", "titleContainsFold", "memberID", "memberIDNEQ", "memberIDIn", "memberIDNotIn", "memberIDIsNil", "memberIDNotNil", "hasDepartment", "hasDepartmentWith", "hasMember", "hasMemberWith", "hasPairings", "hasPairingsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "departmentID", "departmentIDNEQ", "departmentIDIn", "departmentIDNotIn", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleIsNil", "titleNotNil", "titleEqualFold", "titleContainsFold", "memberID", "memberIDNEQ", "memberIDIn", "memberIDNotIn", "memberIDIsNil", "memberIDNotNil", "hasDepartmentWith", "hasMemberWith", "hasPairingsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -19275,48 +19453,84 @@ func (ec *executionContext) unmarshalInputCadreWhereInput(ctx context.Context, o
 				return it, err
 			}
 			it.MemberIDNotNil = data
-		case "hasDepartment":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasDepartment"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasDepartment = data
 		case "hasDepartmentWith":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasDepartmentWith"))
-			data, err := ec.unmarshalODepartmentWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDepartmentWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
+			directive0 := func(ctx context.Context) (any, error) {
+				return ec.unmarshalODepartmentWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDepartmentWhereInputᚄ(ctx, v)
 			}
-			it.HasDepartmentWith = data
-		case "hasMember":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasMember"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Scoped == nil {
+					var zeroVal []*ent.DepartmentWhereInput
+					return zeroVal, errors.New("directive scoped is not implemented")
+				}
+				return ec.Directives.Scoped(ctx, obj, directive0)
 			}
-			it.HasMember = data
+
+			tmp, err := directive1(ctx)
+			if err != nil {
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
+			if data, ok := tmp.([]*ent.DepartmentWhereInput); ok {
+				it.HasDepartmentWith = data
+			} else if tmp == nil {
+				it.HasDepartmentWith = nil
+			} else {
+				err := fmt.Errorf(`unexpected type %T from directive, should be []*github.com/nanpiao/sbqw/ent.DepartmentWhereInput`, tmp)
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
 		case "hasMemberWith":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasMemberWith"))
-			data, err := ec.unmarshalOPartyMemberWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPartyMemberWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
+			directive0 := func(ctx context.Context) (any, error) {
+				return ec.unmarshalOPartyMemberWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPartyMemberWhereInputᚄ(ctx, v)
 			}
-			it.HasMemberWith = data
-		case "hasPairings":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPairings"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Scoped == nil {
+					var zeroVal []*ent.PartyMemberWhereInput
+					return zeroVal, errors.New("directive scoped is not implemented")
+				}
+				return ec.Directives.Scoped(ctx, obj, directive0)
 			}
-			it.HasPairings = data
+
+			tmp, err := directive1(ctx)
+			if err != nil {
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
+			if data, ok := tmp.([]*ent.PartyMemberWhereInput); ok {
+				it.HasMemberWith = data
+			} else if tmp == nil {
+				it.HasMemberWith = nil
+			} else {
+				err := fmt.Errorf(`unexpected type %T from directive, should be []*github.com/nanpiao/sbqw/ent.PartyMemberWhereInput`, tmp)
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
 		case "hasPairingsWith":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPairingsWith"))
-			data, err := ec.unmarshalOPairingWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPairingWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
+			directive0 := func(ctx context.Context) (any, error) {
+				return ec.unmarshalOPairingWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPairingWhereInputᚄ(ctx, v)
 			}
-			it.HasPairingsWith = data
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Scoped == nil {
+					var zeroVal []*ent.PairingWhereInput
+					return zeroVal, errors.New("directive scoped is not implemented")
+				}
+				return ec.Directives.Scoped(ctx, obj, directive0)
+			}
+
+			tmp, err := directive1(ctx)
+			if err != nil {
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
+			if data, ok := tmp.([]*ent.PairingWhereInput); ok {
+				it.HasPairingsWith = data
+			} else if tmp == nil {
+				it.HasPairingsWith = nil
+			} else {
+				err := fmt.Errorf(`unexpected type %T from directive, should be []*github.com/nanpiao/sbqw/ent.PairingWhereInput`, tmp)
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
 		}
 	}
 	return it, nil
@@ -19398,7 +19612,7 @@ func (ec *executionContext) unmarshalInputContributionWhereInput(ctx context.Con
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "memberID", "memberIDNEQ", "memberIDIn", "memberIDNotIn", "teamID", "teamIDNEQ", "teamIDIn", "teamIDNotIn", "on", "onNEQ", "onIn", "onNotIn", "onGT", "onGTE", "onLT", "onLTE", "householdsHelped", "householdsHelpedNEQ", "householdsHelpedIn", "householdsHelpedNotIn", "householdsHelpedGT", "householdsHelpedGTE", "householdsHelpedLT", "householdsHelpedLTE", "hasMember", "hasMemberWith", "hasTeam", "hasTeamWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "memberID", "memberIDNEQ", "memberIDIn", "memberIDNotIn", "teamID", "teamIDNEQ", "teamIDIn", "teamIDNotIn", "on", "onNEQ", "onIn", "onNotIn", "onGT", "onGTE", "onLT", "onLTE", "householdsHelped", "householdsHelpedNEQ", "householdsHelpedIn", "householdsHelpedNotIn", "householdsHelpedGT", "householdsHelpedGTE", "householdsHelpedLT", "householdsHelpedLTE", "hasMemberWith", "hasTeamWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -19762,34 +19976,58 @@ func (ec *executionContext) unmarshalInputContributionWhereInput(ctx context.Con
 				return it, err
 			}
 			it.HouseholdsHelpedLTE = data
-		case "hasMember":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasMember"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasMember = data
 		case "hasMemberWith":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasMemberWith"))
-			data, err := ec.unmarshalOPartyMemberWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPartyMemberWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
+			directive0 := func(ctx context.Context) (any, error) {
+				return ec.unmarshalOPartyMemberWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPartyMemberWhereInputᚄ(ctx, v)
 			}
-			it.HasMemberWith = data
-		case "hasTeam":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasTeam"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Scoped == nil {
+					var zeroVal []*ent.PartyMemberWhereInput
+					return zeroVal, errors.New("directive scoped is not implemented")
+				}
+				return ec.Directives.Scoped(ctx, obj, directive0)
 			}
-			it.HasTeam = data
+
+			tmp, err := directive1(ctx)
+			if err != nil {
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
+			if data, ok := tmp.([]*ent.PartyMemberWhereInput); ok {
+				it.HasMemberWith = data
+			} else if tmp == nil {
+				it.HasMemberWith = nil
+			} else {
+				err := fmt.Errorf(`unexpected type %T from directive, should be []*github.com/nanpiao/sbqw/ent.PartyMemberWhereInput`, tmp)
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
 		case "hasTeamWith":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasTeamWith"))
-			data, err := ec.unmarshalOTeamWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTeamWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
+			directive0 := func(ctx context.Context) (any, error) {
+				return ec.unmarshalOTeamWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTeamWhereInputᚄ(ctx, v)
 			}
-			it.HasTeamWith = data
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Scoped == nil {
+					var zeroVal []*ent.TeamWhereInput
+					return zeroVal, errors.New("directive scoped is not implemented")
+				}
+				return ec.Directives.Scoped(ctx, obj, directive0)
+			}
+
+			tmp, err := directive1(ctx)
+			if err != nil {
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
+			if data, ok := tmp.([]*ent.TeamWhereInput); ok {
+				it.HasTeamWith = data
+			} else if tmp == nil {
+				it.HasTeamWith = nil
+			} else {
+				err := fmt.Errorf(`unexpected type %T from directive, should be []*github.com/nanpiao/sbqw/ent.TeamWhereInput`, tmp)
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
 		}
 	}
 	return it, nil
@@ -21509,7 +21747,7 @@ func (ec *executionContext) unmarshalInputDemandEventWhereInput(ctx context.Cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "demandID", "demandIDNEQ", "demandIDIn", "demandIDNotIn", "fromStatus", "fromStatusNEQ", "fromStatusIn", "fromStatusNotIn", "fromStatusIsNil", "fromStatusNotNil", "toStatus", "toStatusNEQ", "toStatusIn", "toStatusNotIn", "departmentID", "departmentIDNEQ", "departmentIDIn", "departmentIDNotIn", "departmentIDGT", "departmentIDGTE", "departmentIDLT", "departmentIDLTE", "departmentIDIsNil", "departmentIDNotNil", "actorName", "actorNameNEQ", "actorNameIn", "actorNameNotIn", "actorNameGT", "actorNameGTE", "actorNameLT", "actorNameLTE", "actorNameContains", "actorNameHasPrefix", "actorNameHasSuffix", "actorNameIsNil", "actorNameNotNil", "actorNameEqualFold", "actorNameContainsFold", "hasDemand", "hasDemandWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "demandID", "demandIDNEQ", "demandIDIn", "demandIDNotIn", "fromStatus", "fromStatusNEQ", "fromStatusIn", "fromStatusNotIn", "fromStatusIsNil", "fromStatusNotNil", "toStatus", "toStatusNEQ", "toStatusIn", "toStatusNotIn", "departmentID", "departmentIDNEQ", "departmentIDIn", "departmentIDNotIn", "departmentIDGT", "departmentIDGTE", "departmentIDLT", "departmentIDLTE", "departmentIDIsNil", "departmentIDNotNil", "actorName", "actorNameNEQ", "actorNameIn", "actorNameNotIn", "actorNameGT", "actorNameGTE", "actorNameLT", "actorNameLTE", "actorNameContains", "actorNameHasPrefix", "actorNameHasSuffix", "actorNameIsNil", "actorNameNotNil", "actorNameEqualFold", "actorNameContainsFold", "hasDemandWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -21978,20 +22216,32 @@ func (ec *executionContext) unmarshalInputDemandEventWhereInput(ctx context.Cont
 				return it, err
 			}
 			it.ActorNameContainsFold = data
-		case "hasDemand":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasDemand"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasDemand = data
 		case "hasDemandWith":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasDemandWith"))
-			data, err := ec.unmarshalODemandWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemandWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
+			directive0 := func(ctx context.Context) (any, error) {
+				return ec.unmarshalODemandWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemandWhereInputᚄ(ctx, v)
 			}
-			it.HasDemandWith = data
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Scoped == nil {
+					var zeroVal []*ent.DemandWhereInput
+					return zeroVal, errors.New("directive scoped is not implemented")
+				}
+				return ec.Directives.Scoped(ctx, obj, directive0)
+			}
+
+			tmp, err := directive1(ctx)
+			if err != nil {
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
+			if data, ok := tmp.([]*ent.DemandWhereInput); ok {
+				it.HasDemandWith = data
+			} else if tmp == nil {
+				it.HasDemandWith = nil
+			} else {
+				err := fmt.Errorf(`unexpected type %T from directive, should be []*github.com/nanpiao/sbqw/ent.DemandWhereInput`, tmp)
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
 		}
 	}
 	return it, nil
@@ -22073,7 +22323,7 @@ func (ec *executionContext) unmarshalInputDemandWhereInput(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "householdID", "householdIDNEQ", "householdIDIn", "householdIDNotIn", "visitID", "visitIDNEQ", "visitIDIn", "visitIDNotIn", "visitIDIsNil", "visitIDNotNil", "category", "categoryNEQ", "categoryIn", "categoryNotIn", "status", "statusNEQ", "statusIn", "statusNotIn", "dueOn", "dueOnNEQ", "dueOnIn", "dueOnNotIn", "dueOnGT", "dueOnGTE", "dueOnLT", "dueOnLTE", "dueOnIsNil", "dueOnNotNil", "departmentID", "departmentIDNEQ", "departmentIDIn", "departmentIDNotIn", "departmentIDIsNil", "departmentIDNotNil", "satisfaction", "satisfactionNEQ", "satisfactionIn", "satisfactionNotIn", "satisfactionIsNil", "satisfactionNotNil", "closedAt", "closedAtNEQ", "closedAtIn", "closedAtNotIn", "closedAtGT", "closedAtGTE", "closedAtLT", "closedAtLTE", "closedAtIsNil", "closedAtNotNil", "hasHousehold", "hasHouseholdWith", "hasVisit", "hasVisitWith", "hasDepartment", "hasDepartmentWith", "hasEvents", "hasEventsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "householdID", "householdIDNEQ", "householdIDIn", "householdIDNotIn", "visitID", "visitIDNEQ", "visitIDIn", "visitIDNotIn", "visitIDIsNil", "visitIDNotNil", "category", "categoryNEQ", "categoryIn", "categoryNotIn", "status", "statusNEQ", "statusIn", "statusNotIn", "dueOn", "dueOnNEQ", "dueOnIn", "dueOnNotIn", "dueOnGT", "dueOnGTE", "dueOnLT", "dueOnLTE", "dueOnIsNil", "dueOnNotNil", "departmentID", "departmentIDNEQ", "departmentIDIn", "departmentIDNotIn", "departmentIDIsNil", "departmentIDNotNil", "satisfaction", "satisfactionNEQ", "satisfactionIn", "satisfactionNotIn", "satisfactionIsNil", "satisfactionNotNil", "closedAt", "closedAtNEQ", "closedAtIn", "closedAtNotIn", "closedAtGT", "closedAtGTE", "closedAtLT", "closedAtLTE", "closedAtIsNil", "closedAtNotNil", "hasHouseholdWith", "hasVisitWith", "hasDepartmentWith", "hasEventsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -22619,62 +22869,110 @@ func (ec *executionContext) unmarshalInputDemandWhereInput(ctx context.Context, 
 				return it, err
 			}
 			it.ClosedAtNotNil = data
-		case "hasHousehold":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasHousehold"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasHousehold = data
 		case "hasHouseholdWith":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasHouseholdWith"))
-			data, err := ec.unmarshalOHouseholdWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐHouseholdWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
+			directive0 := func(ctx context.Context) (any, error) {
+				return ec.unmarshalOHouseholdWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐHouseholdWhereInputᚄ(ctx, v)
 			}
-			it.HasHouseholdWith = data
-		case "hasVisit":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasVisit"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Scoped == nil {
+					var zeroVal []*ent.HouseholdWhereInput
+					return zeroVal, errors.New("directive scoped is not implemented")
+				}
+				return ec.Directives.Scoped(ctx, obj, directive0)
 			}
-			it.HasVisit = data
+
+			tmp, err := directive1(ctx)
+			if err != nil {
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
+			if data, ok := tmp.([]*ent.HouseholdWhereInput); ok {
+				it.HasHouseholdWith = data
+			} else if tmp == nil {
+				it.HasHouseholdWith = nil
+			} else {
+				err := fmt.Errorf(`unexpected type %T from directive, should be []*github.com/nanpiao/sbqw/ent.HouseholdWhereInput`, tmp)
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
 		case "hasVisitWith":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasVisitWith"))
-			data, err := ec.unmarshalOVisitWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐVisitWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
+			directive0 := func(ctx context.Context) (any, error) {
+				return ec.unmarshalOVisitWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐVisitWhereInputᚄ(ctx, v)
 			}
-			it.HasVisitWith = data
-		case "hasDepartment":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasDepartment"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Scoped == nil {
+					var zeroVal []*ent.VisitWhereInput
+					return zeroVal, errors.New("directive scoped is not implemented")
+				}
+				return ec.Directives.Scoped(ctx, obj, directive0)
 			}
-			it.HasDepartment = data
+
+			tmp, err := directive1(ctx)
+			if err != nil {
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
+			if data, ok := tmp.([]*ent.VisitWhereInput); ok {
+				it.HasVisitWith = data
+			} else if tmp == nil {
+				it.HasVisitWith = nil
+			} else {
+				err := fmt.Errorf(`unexpected type %T from directive, should be []*github.com/nanpiao/sbqw/ent.VisitWhereInput`, tmp)
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
 		case "hasDepartmentWith":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasDepartmentWith"))
-			data, err := ec.unmarshalODepartmentWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDepartmentWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
+			directive0 := func(ctx context.Context) (any, error) {
+				return ec.unmarshalODepartmentWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDepartmentWhereInputᚄ(ctx, v)
 			}
-			it.HasDepartmentWith = data
-		case "hasEvents":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasEvents"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Scoped == nil {
+					var zeroVal []*ent.DepartmentWhereInput
+					return zeroVal, errors.New("directive scoped is not implemented")
+				}
+				return ec.Directives.Scoped(ctx, obj, directive0)
 			}
-			it.HasEvents = data
+
+			tmp, err := directive1(ctx)
+			if err != nil {
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
+			if data, ok := tmp.([]*ent.DepartmentWhereInput); ok {
+				it.HasDepartmentWith = data
+			} else if tmp == nil {
+				it.HasDepartmentWith = nil
+			} else {
+				err := fmt.Errorf(`unexpected type %T from directive, should be []*github.com/nanpiao/sbqw/ent.DepartmentWhereInput`, tmp)
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
 		case "hasEventsWith":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasEventsWith"))
-			data, err := ec.unmarshalODemandEventWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemandEventWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
+			directive0 := func(ctx context.Context) (any, error) {
+				return ec.unmarshalODemandEventWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemandEventWhereInputᚄ(ctx, v)
 			}
-			it.HasEventsWith = data
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Scoped == nil {
+					var zeroVal []*ent.DemandEventWhereInput
+					return zeroVal, errors.New("directive scoped is not implemented")
+				}
+				return ec.Directives.Scoped(ctx, obj, directive0)
+			}
+
+			tmp, err := directive1(ctx)
+			if err != nil {
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
+			if data, ok := tmp.([]*ent.DemandEventWhereInput); ok {
+				it.HasEventsWith = data
+			} else if tmp == nil {
+				it.HasEventsWith = nil
+			} else {
+				err := fmt.Errorf(`unexpected type %T from directive, should be []*github.com/nanpiao/sbqw/ent.DemandEventWhereInput`, tmp)
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
 		}
 	}
 	return it, nil
@@ -22809,7 +23107,7 @@ func (ec *executionContext) unmarshalInputDemoProjectStageWhereInput(ctx context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "projectID", "projectIDNEQ", "projectIDIn", "projectIDNotIn", "stage", "stageNEQ", "stageIn", "stageNotIn", "result", "resultNEQ", "resultIn", "resultNotIn", "dueOn", "dueOnNEQ", "dueOnIn", "dueOnNotIn", "dueOnGT", "dueOnGTE", "dueOnLT", "dueOnLTE", "dueOnIsNil", "dueOnNotNil", "actorName", "actorNameNEQ", "actorNameIn", "actorNameNotIn", "actorNameGT", "actorNameGTE", "actorNameLT", "actorNameLTE", "actorNameContains", "actorNameHasPrefix", "actorNameHasSuffix", "actorNameIsNil", "actorNameNotNil", "actorNameEqualFold", "actorNameContainsFold", "hasProject", "hasProjectWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "projectID", "projectIDNEQ", "projectIDIn", "projectIDNotIn", "stage", "stageNEQ", "stageIn", "stageNotIn", "result", "resultNEQ", "resultIn", "resultNotIn", "dueOn", "dueOnNEQ", "dueOnIn", "dueOnNotIn", "dueOnGT", "dueOnGTE", "dueOnLT", "dueOnLTE", "dueOnIsNil", "dueOnNotNil", "actorName", "actorNameNEQ", "actorNameIn", "actorNameNotIn", "actorNameGT", "actorNameGTE", "actorNameLT", "actorNameLTE", "actorNameContains", "actorNameHasPrefix", "actorNameHasSuffix", "actorNameIsNil", "actorNameNotNil", "actorNameEqualFold", "actorNameContainsFold", "hasProjectWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -23264,20 +23562,32 @@ func (ec *executionContext) unmarshalInputDemoProjectStageWhereInput(ctx context
 				return it, err
 			}
 			it.ActorNameContainsFold = data
-		case "hasProject":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasProject"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasProject = data
 		case "hasProjectWith":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasProjectWith"))
-			data, err := ec.unmarshalODemoProjectWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemoProjectWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
+			directive0 := func(ctx context.Context) (any, error) {
+				return ec.unmarshalODemoProjectWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemoProjectWhereInputᚄ(ctx, v)
 			}
-			it.HasProjectWith = data
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Scoped == nil {
+					var zeroVal []*ent.DemoProjectWhereInput
+					return zeroVal, errors.New("directive scoped is not implemented")
+				}
+				return ec.Directives.Scoped(ctx, obj, directive0)
+			}
+
+			tmp, err := directive1(ctx)
+			if err != nil {
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
+			if data, ok := tmp.([]*ent.DemoProjectWhereInput); ok {
+				it.HasProjectWith = data
+			} else if tmp == nil {
+				it.HasProjectWith = nil
+			} else {
+				err := fmt.Errorf(`unexpected type %T from directive, should be []*github.com/nanpiao/sbqw/ent.DemoProjectWhereInput`, tmp)
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
 		}
 	}
 	return it, nil
@@ -23306,7 +23616,7 @@ func (ec *executionContext) unmarshalInputDemoProjectWhereInput(ctx context.Cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "townshipID", "townshipIDNEQ", "townshipIDIn", "townshipIDNotIn", "year", "yearNEQ", "yearIn", "yearNotIn", "yearGT", "yearGTE", "yearLT", "yearLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "subjectKind", "subjectKindNEQ", "subjectKindIn", "subjectKindNotIn", "subjectName", "subjectNameNEQ", "subjectNameIn", "subjectNameNotIn", "subjectNameGT", "subjectNameGTE", "subjectNameLT", "subjectNameLTE", "subjectNameContains", "subjectNameHasPrefix", "subjectNameHasSuffix", "subjectNameEqualFold", "subjectNameContainsFold", "villageID", "villageIDNEQ", "villageIDIn", "villageIDNotIn", "villageIDIsNil", "villageIDNotNil", "industry", "industryNEQ", "industryIn", "industryNotIn", "deadline", "deadlineNEQ", "deadlineIn", "deadlineNotIn", "deadlineGT", "deadlineGTE", "deadlineLT", "deadlineLTE", "stage", "stageNEQ", "stageIn", "stageNotIn", "stageDueOn", "stageDueOnNEQ", "stageDueOnIn", "stageDueOnNotIn", "stageDueOnGT", "stageDueOnGTE", "stageDueOnLT", "stageDueOnLTE", "stageDueOnIsNil", "stageDueOnNotNil", "hasTownship", "hasTownshipWith", "hasVillage", "hasVillageWith", "hasStages", "hasStagesWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "townshipID", "townshipIDNEQ", "townshipIDIn", "townshipIDNotIn", "year", "yearNEQ", "yearIn", "yearNotIn", "yearGT", "yearGTE", "yearLT", "yearLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "subjectKind", "subjectKindNEQ", "subjectKindIn", "subjectKindNotIn", "subjectName", "subjectNameNEQ", "subjectNameIn", "subjectNameNotIn", "subjectNameGT", "subjectNameGTE", "subjectNameLT", "subjectNameLTE", "subjectNameContains", "subjectNameHasPrefix", "subjectNameHasSuffix", "subjectNameEqualFold", "subjectNameContainsFold", "villageID", "villageIDNEQ", "villageIDIn", "villageIDNotIn", "villageIDIsNil", "villageIDNotNil", "industry", "industryNEQ", "industryIn", "industryNotIn", "deadline", "deadlineNEQ", "deadlineIn", "deadlineNotIn", "deadlineGT", "deadlineGTE", "deadlineLT", "deadlineLTE", "stage", "stageNEQ", "stageIn", "stageNotIn", "stageDueOn", "stageDueOnNEQ", "stageDueOnIn", "stageDueOnNotIn", "stageDueOnGT", "stageDueOnGTE", "stageDueOnLT", "stageDueOnLTE", "stageDueOnIsNil", "stageDueOnNotNil", "hasTownshipWith", "hasVillageWith", "hasStagesWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -24020,48 +24330,84 @@ func (ec *executionContext) unmarshalInputDemoProjectWhereInput(ctx context.Cont
 				return it, err
 			}
 			it.StageDueOnNotNil = data
-		case "hasTownship":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasTownship"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasTownship = data
 		case "hasTownshipWith":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasTownshipWith"))
-			data, err := ec.unmarshalOTownshipWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTownshipWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
+			directive0 := func(ctx context.Context) (any, error) {
+				return ec.unmarshalOTownshipWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTownshipWhereInputᚄ(ctx, v)
 			}
-			it.HasTownshipWith = data
-		case "hasVillage":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasVillage"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Scoped == nil {
+					var zeroVal []*ent.TownshipWhereInput
+					return zeroVal, errors.New("directive scoped is not implemented")
+				}
+				return ec.Directives.Scoped(ctx, obj, directive0)
 			}
-			it.HasVillage = data
+
+			tmp, err := directive1(ctx)
+			if err != nil {
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
+			if data, ok := tmp.([]*ent.TownshipWhereInput); ok {
+				it.HasTownshipWith = data
+			} else if tmp == nil {
+				it.HasTownshipWith = nil
+			} else {
+				err := fmt.Errorf(`unexpected type %T from directive, should be []*github.com/nanpiao/sbqw/ent.TownshipWhereInput`, tmp)
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
 		case "hasVillageWith":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasVillageWith"))
-			data, err := ec.unmarshalOVillageWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐVillageWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
+			directive0 := func(ctx context.Context) (any, error) {
+				return ec.unmarshalOVillageWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐVillageWhereInputᚄ(ctx, v)
 			}
-			it.HasVillageWith = data
-		case "hasStages":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasStages"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Scoped == nil {
+					var zeroVal []*ent.VillageWhereInput
+					return zeroVal, errors.New("directive scoped is not implemented")
+				}
+				return ec.Directives.Scoped(ctx, obj, directive0)
 			}
-			it.HasStages = data
+
+			tmp, err := directive1(ctx)
+			if err != nil {
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
+			if data, ok := tmp.([]*ent.VillageWhereInput); ok {
+				it.HasVillageWith = data
+			} else if tmp == nil {
+				it.HasVillageWith = nil
+			} else {
+				err := fmt.Errorf(`unexpected type %T from directive, should be []*github.com/nanpiao/sbqw/ent.VillageWhereInput`, tmp)
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
 		case "hasStagesWith":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasStagesWith"))
-			data, err := ec.unmarshalODemoProjectStageWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemoProjectStageWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
+			directive0 := func(ctx context.Context) (any, error) {
+				return ec.unmarshalODemoProjectStageWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemoProjectStageWhereInputᚄ(ctx, v)
 			}
-			it.HasStagesWith = data
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Scoped == nil {
+					var zeroVal []*ent.DemoProjectStageWhereInput
+					return zeroVal, errors.New("directive scoped is not implemented")
+				}
+				return ec.Directives.Scoped(ctx, obj, directive0)
+			}
+
+			tmp, err := directive1(ctx)
+			if err != nil {
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
+			if data, ok := tmp.([]*ent.DemoProjectStageWhereInput); ok {
+				it.HasStagesWith = data
+			} else if tmp == nil {
+				it.HasStagesWith = nil
+			} else {
+				err := fmt.Errorf(`unexpected type %T from directive, should be []*github.com/nanpiao/sbqw/ent.DemoProjectStageWhereInput`, tmp)
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
 		}
 	}
 	return it, nil
@@ -24196,7 +24542,7 @@ func (ec *executionContext) unmarshalInputDepartmentVillageLinkWhereInput(ctx co
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "departmentID", "departmentIDNEQ", "departmentIDIn", "departmentIDNotIn", "villageID", "villageIDNEQ", "villageIDIn", "villageIDNotIn", "year", "yearNEQ", "yearIn", "yearNotIn", "yearGT", "yearGTE", "yearLT", "yearLTE", "hasDepartment", "hasDepartmentWith", "hasVillage", "hasVillageWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "departmentID", "departmentIDNEQ", "departmentIDIn", "departmentIDNotIn", "villageID", "villageIDNEQ", "villageIDIn", "villageIDNotIn", "year", "yearNEQ", "yearIn", "yearNotIn", "yearGT", "yearGTE", "yearLT", "yearLTE", "hasDepartmentWith", "hasVillageWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -24504,34 +24850,58 @@ func (ec *executionContext) unmarshalInputDepartmentVillageLinkWhereInput(ctx co
 				return it, err
 			}
 			it.YearLTE = data
-		case "hasDepartment":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasDepartment"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasDepartment = data
 		case "hasDepartmentWith":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasDepartmentWith"))
-			data, err := ec.unmarshalODepartmentWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDepartmentWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
+			directive0 := func(ctx context.Context) (any, error) {
+				return ec.unmarshalODepartmentWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDepartmentWhereInputᚄ(ctx, v)
 			}
-			it.HasDepartmentWith = data
-		case "hasVillage":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasVillage"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Scoped == nil {
+					var zeroVal []*ent.DepartmentWhereInput
+					return zeroVal, errors.New("directive scoped is not implemented")
+				}
+				return ec.Directives.Scoped(ctx, obj, directive0)
 			}
-			it.HasVillage = data
+
+			tmp, err := directive1(ctx)
+			if err != nil {
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
+			if data, ok := tmp.([]*ent.DepartmentWhereInput); ok {
+				it.HasDepartmentWith = data
+			} else if tmp == nil {
+				it.HasDepartmentWith = nil
+			} else {
+				err := fmt.Errorf(`unexpected type %T from directive, should be []*github.com/nanpiao/sbqw/ent.DepartmentWhereInput`, tmp)
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
 		case "hasVillageWith":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasVillageWith"))
-			data, err := ec.unmarshalOVillageWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐVillageWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
+			directive0 := func(ctx context.Context) (any, error) {
+				return ec.unmarshalOVillageWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐVillageWhereInputᚄ(ctx, v)
 			}
-			it.HasVillageWith = data
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Scoped == nil {
+					var zeroVal []*ent.VillageWhereInput
+					return zeroVal, errors.New("directive scoped is not implemented")
+				}
+				return ec.Directives.Scoped(ctx, obj, directive0)
+			}
+
+			tmp, err := directive1(ctx)
+			if err != nil {
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
+			if data, ok := tmp.([]*ent.VillageWhereInput); ok {
+				it.HasVillageWith = data
+			} else if tmp == nil {
+				it.HasVillageWith = nil
+			} else {
+				err := fmt.Errorf(`unexpected type %T from directive, should be []*github.com/nanpiao/sbqw/ent.VillageWhereInput`, tmp)
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
 		}
 	}
 	return it, nil
@@ -24560,7 +24930,7 @@ func (ec *executionContext) unmarshalInputDepartmentWhereInput(ctx context.Conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "code", "codeNEQ", "codeIn", "codeNotIn", "codeGT", "codeGTE", "codeLT", "codeLTE", "codeContains", "codeHasPrefix", "codeHasSuffix", "codeEqualFold", "codeContainsFold", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "kind", "kindNEQ", "kindIn", "kindNotIn", "hasVillageLinks", "hasVillageLinksWith", "hasCadres", "hasCadresWith", "hasPartyOrganizations", "hasPartyOrganizationsWith", "hasDemands", "hasDemandsWith", "hasRectifications", "hasRectificationsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "code", "codeNEQ", "codeIn", "codeNotIn", "codeGT", "codeGTE", "codeLT", "codeLTE", "codeContains", "codeHasPrefix", "codeHasSuffix", "codeEqualFold", "codeContainsFold", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "kind", "kindNEQ", "kindIn", "kindNotIn", "hasVillageLinksWith", "hasCadresWith", "hasPartyOrganizationsWith", "hasDemandsWith", "hasRectificationsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -24966,76 +25336,136 @@ func (ec *executionContext) unmarshalInputDepartmentWhereInput(ctx context.Conte
 				return it, err
 			}
 			it.KindNotIn = data
-		case "hasVillageLinks":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasVillageLinks"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasVillageLinks = data
 		case "hasVillageLinksWith":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasVillageLinksWith"))
-			data, err := ec.unmarshalODepartmentVillageLinkWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDepartmentVillageLinkWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
+			directive0 := func(ctx context.Context) (any, error) {
+				return ec.unmarshalODepartmentVillageLinkWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDepartmentVillageLinkWhereInputᚄ(ctx, v)
 			}
-			it.HasVillageLinksWith = data
-		case "hasCadres":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasCadres"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Scoped == nil {
+					var zeroVal []*ent.DepartmentVillageLinkWhereInput
+					return zeroVal, errors.New("directive scoped is not implemented")
+				}
+				return ec.Directives.Scoped(ctx, obj, directive0)
 			}
-			it.HasCadres = data
+
+			tmp, err := directive1(ctx)
+			if err != nil {
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
+			if data, ok := tmp.([]*ent.DepartmentVillageLinkWhereInput); ok {
+				it.HasVillageLinksWith = data
+			} else if tmp == nil {
+				it.HasVillageLinksWith = nil
+			} else {
+				err := fmt.Errorf(`unexpected type %T from directive, should be []*github.com/nanpiao/sbqw/ent.DepartmentVillageLinkWhereInput`, tmp)
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
 		case "hasCadresWith":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasCadresWith"))
-			data, err := ec.unmarshalOCadreWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐCadreWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
+			directive0 := func(ctx context.Context) (any, error) {
+				return ec.unmarshalOCadreWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐCadreWhereInputᚄ(ctx, v)
 			}
-			it.HasCadresWith = data
-		case "hasPartyOrganizations":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPartyOrganizations"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Scoped == nil {
+					var zeroVal []*ent.CadreWhereInput
+					return zeroVal, errors.New("directive scoped is not implemented")
+				}
+				return ec.Directives.Scoped(ctx, obj, directive0)
 			}
-			it.HasPartyOrganizations = data
+
+			tmp, err := directive1(ctx)
+			if err != nil {
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
+			if data, ok := tmp.([]*ent.CadreWhereInput); ok {
+				it.HasCadresWith = data
+			} else if tmp == nil {
+				it.HasCadresWith = nil
+			} else {
+				err := fmt.Errorf(`unexpected type %T from directive, should be []*github.com/nanpiao/sbqw/ent.CadreWhereInput`, tmp)
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
 		case "hasPartyOrganizationsWith":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPartyOrganizationsWith"))
-			data, err := ec.unmarshalOPartyOrganizationWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPartyOrganizationWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
+			directive0 := func(ctx context.Context) (any, error) {
+				return ec.unmarshalOPartyOrganizationWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPartyOrganizationWhereInputᚄ(ctx, v)
 			}
-			it.HasPartyOrganizationsWith = data
-		case "hasDemands":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasDemands"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Scoped == nil {
+					var zeroVal []*ent.PartyOrganizationWhereInput
+					return zeroVal, errors.New("directive scoped is not implemented")
+				}
+				return ec.Directives.Scoped(ctx, obj, directive0)
 			}
-			it.HasDemands = data
+
+			tmp, err := directive1(ctx)
+			if err != nil {
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
+			if data, ok := tmp.([]*ent.PartyOrganizationWhereInput); ok {
+				it.HasPartyOrganizationsWith = data
+			} else if tmp == nil {
+				it.HasPartyOrganizationsWith = nil
+			} else {
+				err := fmt.Errorf(`unexpected type %T from directive, should be []*github.com/nanpiao/sbqw/ent.PartyOrganizationWhereInput`, tmp)
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
 		case "hasDemandsWith":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasDemandsWith"))
-			data, err := ec.unmarshalODemandWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemandWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
+			directive0 := func(ctx context.Context) (any, error) {
+				return ec.unmarshalODemandWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemandWhereInputᚄ(ctx, v)
 			}
-			it.HasDemandsWith = data
-		case "hasRectifications":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasRectifications"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Scoped == nil {
+					var zeroVal []*ent.DemandWhereInput
+					return zeroVal, errors.New("directive scoped is not implemented")
+				}
+				return ec.Directives.Scoped(ctx, obj, directive0)
 			}
-			it.HasRectifications = data
+
+			tmp, err := directive1(ctx)
+			if err != nil {
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
+			if data, ok := tmp.([]*ent.DemandWhereInput); ok {
+				it.HasDemandsWith = data
+			} else if tmp == nil {
+				it.HasDemandsWith = nil
+			} else {
+				err := fmt.Errorf(`unexpected type %T from directive, should be []*github.com/nanpiao/sbqw/ent.DemandWhereInput`, tmp)
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
 		case "hasRectificationsWith":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasRectificationsWith"))
-			data, err := ec.unmarshalORectificationWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐRectificationWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
+			directive0 := func(ctx context.Context) (any, error) {
+				return ec.unmarshalORectificationWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐRectificationWhereInputᚄ(ctx, v)
 			}
-			it.HasRectificationsWith = data
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Scoped == nil {
+					var zeroVal []*ent.RectificationWhereInput
+					return zeroVal, errors.New("directive scoped is not implemented")
+				}
+				return ec.Directives.Scoped(ctx, obj, directive0)
+			}
+
+			tmp, err := directive1(ctx)
+			if err != nil {
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
+			if data, ok := tmp.([]*ent.RectificationWhereInput); ok {
+				it.HasRectificationsWith = data
+			} else if tmp == nil {
+				it.HasRectificationsWith = nil
+			} else {
+				err := fmt.Errorf(`unexpected type %T from directive, should be []*github.com/nanpiao/sbqw/ent.RectificationWhereInput`, tmp)
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
 		}
 	}
 	return it, nil
@@ -25117,7 +25547,7 @@ func (ec *executionContext) unmarshalInputDistrictWhereInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "code", "codeNEQ", "codeIn", "codeNotIn", "codeGT", "codeGTE", "codeLT", "codeLTE", "codeContains", "codeHasPrefix", "codeHasSuffix", "codeEqualFold", "codeContainsFold", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "hasTownships", "hasTownshipsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "code", "codeNEQ", "codeIn", "codeNotIn", "codeGT", "codeGTE", "codeLT", "codeLTE", "codeContains", "codeHasPrefix", "codeHasSuffix", "codeEqualFold", "codeContainsFold", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "hasTownshipsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -25495,20 +25925,32 @@ func (ec *executionContext) unmarshalInputDistrictWhereInput(ctx context.Context
 				return it, err
 			}
 			it.NameContainsFold = data
-		case "hasTownships":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasTownships"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasTownships = data
 		case "hasTownshipsWith":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasTownshipsWith"))
-			data, err := ec.unmarshalOTownshipWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTownshipWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
+			directive0 := func(ctx context.Context) (any, error) {
+				return ec.unmarshalOTownshipWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTownshipWhereInputᚄ(ctx, v)
 			}
-			it.HasTownshipsWith = data
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Scoped == nil {
+					var zeroVal []*ent.TownshipWhereInput
+					return zeroVal, errors.New("directive scoped is not implemented")
+				}
+				return ec.Directives.Scoped(ctx, obj, directive0)
+			}
+
+			tmp, err := directive1(ctx)
+			if err != nil {
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
+			if data, ok := tmp.([]*ent.TownshipWhereInput); ok {
+				it.HasTownshipsWith = data
+			} else if tmp == nil {
+				it.HasTownshipsWith = nil
+			} else {
+				err := fmt.Errorf(`unexpected type %T from directive, should be []*github.com/nanpiao/sbqw/ent.TownshipWhereInput`, tmp)
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
 		}
 	}
 	return it, nil
@@ -25590,7 +26032,7 @@ func (ec *executionContext) unmarshalInputHouseholdWhereInput(ctx context.Contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "villageID", "villageIDNEQ", "villageIDIn", "villageIDNotIn", "number", "numberNEQ", "numberIn", "numberNotIn", "numberGT", "numberGTE", "numberLT", "numberLTE", "numberContains", "numberHasPrefix", "numberHasSuffix", "numberEqualFold", "numberContainsFold", "headName", "headNameNEQ", "headNameIn", "headNameNotIn", "headNameGT", "headNameGTE", "headNameLT", "headNameLTE", "headNameContains", "headNameHasPrefix", "headNameHasSuffix", "headNameEqualFold", "headNameContainsFold", "address", "addressNEQ", "addressIn", "addressNotIn", "addressGT", "addressGTE", "addressLT", "addressLTE", "addressContains", "addressHasPrefix", "addressHasSuffix", "addressIsNil", "addressNotNil", "addressEqualFold", "addressContainsFold", "category", "categoryNEQ", "categoryIn", "categoryNotIn", "povertyStatus", "povertyStatusNEQ", "povertyStatusIn", "povertyStatusNotIn", "identifiedYear", "identifiedYearNEQ", "identifiedYearIn", "identifiedYearNotIn", "identifiedYearGT", "identifiedYearGTE", "identifiedYearLT", "identifiedYearLTE", "identifiedYearIsNil", "identifiedYearNotNil", "exitYear", "exitYearNEQ", "exitYearIn", "exitYearNotIn", "exitYearGT", "exitYearGTE", "exitYearLT", "exitYearLTE", "exitYearIsNil", "exitYearNotNil", "needy", "needyNEQ", "incomePerCapita", "incomePerCapitaNEQ", "incomePerCapitaIn", "incomePerCapitaNotIn", "incomePerCapitaGT", "incomePerCapitaGTE", "incomePerCapitaLT", "incomePerCapitaLTE", "incomePerCapitaIsNil", "incomePerCapitaNotNil", "hasVillage", "hasVillageWith", "hasResidents", "hasResidentsWith", "hasPairings", "hasPairingsWith", "hasDemands", "hasDemandsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "villageID", "villageIDNEQ", "villageIDIn", "villageIDNotIn", "number", "numberNEQ", "numberIn", "numberNotIn", "numberGT", "numberGTE", "numberLT", "numberLTE", "numberContains", "numberHasPrefix", "numberHasSuffix", "numberEqualFold", "numberContainsFold", "headName", "headNameNEQ", "headNameIn", "headNameNotIn", "headNameGT", "headNameGTE", "headNameLT", "headNameLTE", "headNameContains", "headNameHasPrefix", "headNameHasSuffix", "headNameEqualFold", "headNameContainsFold", "address", "addressNEQ", "addressIn", "addressNotIn", "addressGT", "addressGTE", "addressLT", "addressLTE", "addressContains", "addressHasPrefix", "addressHasSuffix", "addressIsNil", "addressNotNil", "addressEqualFold", "addressContainsFold", "category", "categoryNEQ", "categoryIn", "categoryNotIn", "povertyStatus", "povertyStatusNEQ", "povertyStatusIn", "povertyStatusNotIn", "identifiedYear", "identifiedYearNEQ", "identifiedYearIn", "identifiedYearNotIn", "identifiedYearGT", "identifiedYearGTE", "identifiedYearLT", "identifiedYearLTE", "identifiedYearIsNil", "identifiedYearNotNil", "exitYear", "exitYearNEQ", "exitYearIn", "exitYearNotIn", "exitYearGT", "exitYearGTE", "exitYearLT", "exitYearLTE", "exitYearIsNil", "exitYearNotNil", "needy", "needyNEQ", "incomePerCapita", "incomePerCapitaNEQ", "incomePerCapitaIn", "incomePerCapitaNotIn", "incomePerCapitaGT", "incomePerCapitaGTE", "incomePerCapitaLT", "incomePerCapitaLTE", "incomePerCapitaIsNil", "incomePerCapitaNotNil", "hasVillageWith", "hasResidentsWith", "hasPairingsWith", "hasDemandsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -26381,62 +26823,110 @@ func (ec *executionContext) unmarshalInputHouseholdWhereInput(ctx context.Contex
 				return it, err
 			}
 			it.IncomePerCapitaNotNil = data
-		case "hasVillage":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasVillage"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasVillage = data
 		case "hasVillageWith":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasVillageWith"))
-			data, err := ec.unmarshalOVillageWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐVillageWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
+			directive0 := func(ctx context.Context) (any, error) {
+				return ec.unmarshalOVillageWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐVillageWhereInputᚄ(ctx, v)
 			}
-			it.HasVillageWith = data
-		case "hasResidents":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasResidents"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Scoped == nil {
+					var zeroVal []*ent.VillageWhereInput
+					return zeroVal, errors.New("directive scoped is not implemented")
+				}
+				return ec.Directives.Scoped(ctx, obj, directive0)
 			}
-			it.HasResidents = data
+
+			tmp, err := directive1(ctx)
+			if err != nil {
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
+			if data, ok := tmp.([]*ent.VillageWhereInput); ok {
+				it.HasVillageWith = data
+			} else if tmp == nil {
+				it.HasVillageWith = nil
+			} else {
+				err := fmt.Errorf(`unexpected type %T from directive, should be []*github.com/nanpiao/sbqw/ent.VillageWhereInput`, tmp)
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
 		case "hasResidentsWith":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasResidentsWith"))
-			data, err := ec.unmarshalOResidentWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐResidentWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
+			directive0 := func(ctx context.Context) (any, error) {
+				return ec.unmarshalOResidentWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐResidentWhereInputᚄ(ctx, v)
 			}
-			it.HasResidentsWith = data
-		case "hasPairings":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPairings"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Scoped == nil {
+					var zeroVal []*ent.ResidentWhereInput
+					return zeroVal, errors.New("directive scoped is not implemented")
+				}
+				return ec.Directives.Scoped(ctx, obj, directive0)
 			}
-			it.HasPairings = data
+
+			tmp, err := directive1(ctx)
+			if err != nil {
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
+			if data, ok := tmp.([]*ent.ResidentWhereInput); ok {
+				it.HasResidentsWith = data
+			} else if tmp == nil {
+				it.HasResidentsWith = nil
+			} else {
+				err := fmt.Errorf(`unexpected type %T from directive, should be []*github.com/nanpiao/sbqw/ent.ResidentWhereInput`, tmp)
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
 		case "hasPairingsWith":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPairingsWith"))
-			data, err := ec.unmarshalOPairingWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPairingWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
+			directive0 := func(ctx context.Context) (any, error) {
+				return ec.unmarshalOPairingWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPairingWhereInputᚄ(ctx, v)
 			}
-			it.HasPairingsWith = data
-		case "hasDemands":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasDemands"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Scoped == nil {
+					var zeroVal []*ent.PairingWhereInput
+					return zeroVal, errors.New("directive scoped is not implemented")
+				}
+				return ec.Directives.Scoped(ctx, obj, directive0)
 			}
-			it.HasDemands = data
+
+			tmp, err := directive1(ctx)
+			if err != nil {
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
+			if data, ok := tmp.([]*ent.PairingWhereInput); ok {
+				it.HasPairingsWith = data
+			} else if tmp == nil {
+				it.HasPairingsWith = nil
+			} else {
+				err := fmt.Errorf(`unexpected type %T from directive, should be []*github.com/nanpiao/sbqw/ent.PairingWhereInput`, tmp)
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
 		case "hasDemandsWith":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasDemandsWith"))
-			data, err := ec.unmarshalODemandWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemandWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
+			directive0 := func(ctx context.Context) (any, error) {
+				return ec.unmarshalODemandWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemandWhereInputᚄ(ctx, v)
 			}
-			it.HasDemandsWith = data
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Scoped == nil {
+					var zeroVal []*ent.DemandWhereInput
+					return zeroVal, errors.New("directive scoped is not implemented")
+				}
+				return ec.Directives.Scoped(ctx, obj, directive0)
+			}
+
+			tmp, err := directive1(ctx)
+			if err != nil {
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
+			if data, ok := tmp.([]*ent.DemandWhereInput); ok {
+				it.HasDemandsWith = data
+			} else if tmp == nil {
+				it.HasDemandsWith = nil
+			} else {
+				err := fmt.Errorf(`unexpected type %T from directive, should be []*github.com/nanpiao/sbqw/ent.DemandWhereInput`, tmp)
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
 		}
 	}
 	return it, nil
@@ -26518,7 +27008,7 @@ func (ec *executionContext) unmarshalInputPairingWhereInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "cadreID", "cadreIDNEQ", "cadreIDIn", "cadreIDNotIn", "householdID", "householdIDNEQ", "householdIDIn", "householdIDNotIn", "startOn", "startOnNEQ", "startOnIn", "startOnNotIn", "startOnGT", "startOnGTE", "startOnLT", "startOnLTE", "endOn", "endOnNEQ", "endOnIn", "endOnNotIn", "endOnGT", "endOnGTE", "endOnLT", "endOnLTE", "endOnIsNil", "endOnNotNil", "active", "activeNEQ", "releaseReason", "releaseReasonNEQ", "releaseReasonIn", "releaseReasonNotIn", "releaseReasonGT", "releaseReasonGTE", "releaseReasonLT", "releaseReasonLTE", "releaseReasonContains", "releaseReasonHasPrefix", "releaseReasonHasSuffix", "releaseReasonIsNil", "releaseReasonNotNil", "releaseReasonEqualFold", "releaseReasonContainsFold", "hasCadre", "hasCadreWith", "hasHousehold", "hasHouseholdWith", "hasVisits", "hasVisitsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "cadreID", "cadreIDNEQ", "cadreIDIn", "cadreIDNotIn", "householdID", "householdIDNEQ", "householdIDIn", "householdIDNotIn", "startOn", "startOnNEQ", "startOnIn", "startOnNotIn", "startOnGT", "startOnGTE", "startOnLT", "startOnLTE", "endOn", "endOnNEQ", "endOnIn", "endOnNotIn", "endOnGT", "endOnGTE", "endOnLT", "endOnLTE", "endOnIsNil", "endOnNotNil", "active", "activeNEQ", "releaseReason", "releaseReasonNEQ", "releaseReasonIn", "releaseReasonNotIn", "releaseReasonGT", "releaseReasonGTE", "releaseReasonLT", "releaseReasonLTE", "releaseReasonContains", "releaseReasonHasPrefix", "releaseReasonHasSuffix", "releaseReasonIsNil", "releaseReasonNotNil", "releaseReasonEqualFold", "releaseReasonContainsFold", "hasCadreWith", "hasHouseholdWith", "hasVisitsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -27015,48 +27505,84 @@ func (ec *executionContext) unmarshalInputPairingWhereInput(ctx context.Context,
 				return it, err
 			}
 			it.ReleaseReasonContainsFold = data
-		case "hasCadre":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasCadre"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasCadre = data
 		case "hasCadreWith":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasCadreWith"))
-			data, err := ec.unmarshalOCadreWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐCadreWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
+			directive0 := func(ctx context.Context) (any, error) {
+				return ec.unmarshalOCadreWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐCadreWhereInputᚄ(ctx, v)
 			}
-			it.HasCadreWith = data
-		case "hasHousehold":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasHousehold"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Scoped == nil {
+					var zeroVal []*ent.CadreWhereInput
+					return zeroVal, errors.New("directive scoped is not implemented")
+				}
+				return ec.Directives.Scoped(ctx, obj, directive0)
 			}
-			it.HasHousehold = data
+
+			tmp, err := directive1(ctx)
+			if err != nil {
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
+			if data, ok := tmp.([]*ent.CadreWhereInput); ok {
+				it.HasCadreWith = data
+			} else if tmp == nil {
+				it.HasCadreWith = nil
+			} else {
+				err := fmt.Errorf(`unexpected type %T from directive, should be []*github.com/nanpiao/sbqw/ent.CadreWhereInput`, tmp)
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
 		case "hasHouseholdWith":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasHouseholdWith"))
-			data, err := ec.unmarshalOHouseholdWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐHouseholdWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
+			directive0 := func(ctx context.Context) (any, error) {
+				return ec.unmarshalOHouseholdWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐHouseholdWhereInputᚄ(ctx, v)
 			}
-			it.HasHouseholdWith = data
-		case "hasVisits":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasVisits"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Scoped == nil {
+					var zeroVal []*ent.HouseholdWhereInput
+					return zeroVal, errors.New("directive scoped is not implemented")
+				}
+				return ec.Directives.Scoped(ctx, obj, directive0)
 			}
-			it.HasVisits = data
+
+			tmp, err := directive1(ctx)
+			if err != nil {
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
+			if data, ok := tmp.([]*ent.HouseholdWhereInput); ok {
+				it.HasHouseholdWith = data
+			} else if tmp == nil {
+				it.HasHouseholdWith = nil
+			} else {
+				err := fmt.Errorf(`unexpected type %T from directive, should be []*github.com/nanpiao/sbqw/ent.HouseholdWhereInput`, tmp)
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
 		case "hasVisitsWith":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasVisitsWith"))
-			data, err := ec.unmarshalOVisitWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐVisitWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
+			directive0 := func(ctx context.Context) (any, error) {
+				return ec.unmarshalOVisitWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐVisitWhereInputᚄ(ctx, v)
 			}
-			it.HasVisitsWith = data
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Scoped == nil {
+					var zeroVal []*ent.VisitWhereInput
+					return zeroVal, errors.New("directive scoped is not implemented")
+				}
+				return ec.Directives.Scoped(ctx, obj, directive0)
+			}
+
+			tmp, err := directive1(ctx)
+			if err != nil {
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
+			if data, ok := tmp.([]*ent.VisitWhereInput); ok {
+				it.HasVisitsWith = data
+			} else if tmp == nil {
+				it.HasVisitsWith = nil
+			} else {
+				err := fmt.Errorf(`unexpected type %T from directive, should be []*github.com/nanpiao/sbqw/ent.VisitWhereInput`, tmp)
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
 		}
 	}
 	return it, nil
@@ -27138,7 +27664,7 @@ func (ec *executionContext) unmarshalInputPartyMemberWhereInput(ctx context.Cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "gender", "genderNEQ", "genderIn", "genderNotIn", "education", "educationNEQ", "educationIn", "educationNotIn", "occupation", "occupationNEQ", "occupationIn", "occupationNotIn", "joinedOn", "joinedOnNEQ", "joinedOnIn", "joinedOnNotIn", "joinedOnGT", "joinedOnGTE", "joinedOnLT", "joinedOnLTE", "membership", "membershipNEQ", "membershipIn", "membershipNotIn", "category", "categoryNEQ", "categoryIn", "categoryNotIn", "status", "statusNEQ", "statusIn", "statusNotIn", "location", "locationNEQ", "locationIn", "locationNotIn", "locationGT", "locationGTE", "locationLT", "locationLTE", "locationContains", "locationHasPrefix", "locationHasSuffix", "locationIsNil", "locationNotNil", "locationEqualFold", "locationContainsFold", "villageID", "villageIDNEQ", "villageIDIn", "villageIDNotIn", "organizationID", "organizationIDNEQ", "organizationIDIn", "organizationIDNotIn", "hasVillage", "hasVillageWith", "hasOrganization", "hasOrganizationWith", "hasCadre", "hasCadreWith", "hasPosts", "hasPostsWith", "hasTeamMemberships", "hasTeamMembershipsWith", "hasContributions", "hasContributionsWith", "hasEnrollments", "hasEnrollmentsWith", "hasAssessments", "hasAssessmentsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "gender", "genderNEQ", "genderIn", "genderNotIn", "education", "educationNEQ", "educationIn", "educationNotIn", "occupation", "occupationNEQ", "occupationIn", "occupationNotIn", "joinedOn", "joinedOnNEQ", "joinedOnIn", "joinedOnNotIn", "joinedOnGT", "joinedOnGTE", "joinedOnLT", "joinedOnLTE", "membership", "membershipNEQ", "membershipIn", "membershipNotIn", "category", "categoryNEQ", "categoryIn", "categoryNotIn", "status", "statusNEQ", "statusIn", "statusNotIn", "location", "locationNEQ", "locationIn", "locationNotIn", "locationGT", "locationGTE", "locationLT", "locationLTE", "locationContains", "locationHasPrefix", "locationHasSuffix", "locationIsNil", "locationNotNil", "locationEqualFold", "locationContainsFold", "villageID", "villageIDNEQ", "villageIDIn", "villageIDNotIn", "organizationID", "organizationIDNEQ", "organizationIDIn", "organizationIDNotIn", "hasVillageWith", "hasOrganizationWith", "hasCadreWith", "hasPostsWith", "hasTeamMembershipsWith", "hasContributionsWith", "hasEnrollmentsWith", "hasAssessmentsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -27810,118 +28336,214 @@ func (ec *executionContext) unmarshalInputPartyMemberWhereInput(ctx context.Cont
 				return it, err
 			}
 			it.OrganizationIDNotIn = data
-		case "hasVillage":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasVillage"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasVillage = data
 		case "hasVillageWith":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasVillageWith"))
-			data, err := ec.unmarshalOVillageWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐVillageWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
+			directive0 := func(ctx context.Context) (any, error) {
+				return ec.unmarshalOVillageWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐVillageWhereInputᚄ(ctx, v)
 			}
-			it.HasVillageWith = data
-		case "hasOrganization":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasOrganization"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Scoped == nil {
+					var zeroVal []*ent.VillageWhereInput
+					return zeroVal, errors.New("directive scoped is not implemented")
+				}
+				return ec.Directives.Scoped(ctx, obj, directive0)
 			}
-			it.HasOrganization = data
+
+			tmp, err := directive1(ctx)
+			if err != nil {
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
+			if data, ok := tmp.([]*ent.VillageWhereInput); ok {
+				it.HasVillageWith = data
+			} else if tmp == nil {
+				it.HasVillageWith = nil
+			} else {
+				err := fmt.Errorf(`unexpected type %T from directive, should be []*github.com/nanpiao/sbqw/ent.VillageWhereInput`, tmp)
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
 		case "hasOrganizationWith":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasOrganizationWith"))
-			data, err := ec.unmarshalOPartyOrganizationWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPartyOrganizationWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
+			directive0 := func(ctx context.Context) (any, error) {
+				return ec.unmarshalOPartyOrganizationWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPartyOrganizationWhereInputᚄ(ctx, v)
 			}
-			it.HasOrganizationWith = data
-		case "hasCadre":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasCadre"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Scoped == nil {
+					var zeroVal []*ent.PartyOrganizationWhereInput
+					return zeroVal, errors.New("directive scoped is not implemented")
+				}
+				return ec.Directives.Scoped(ctx, obj, directive0)
 			}
-			it.HasCadre = data
+
+			tmp, err := directive1(ctx)
+			if err != nil {
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
+			if data, ok := tmp.([]*ent.PartyOrganizationWhereInput); ok {
+				it.HasOrganizationWith = data
+			} else if tmp == nil {
+				it.HasOrganizationWith = nil
+			} else {
+				err := fmt.Errorf(`unexpected type %T from directive, should be []*github.com/nanpiao/sbqw/ent.PartyOrganizationWhereInput`, tmp)
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
 		case "hasCadreWith":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasCadreWith"))
-			data, err := ec.unmarshalOCadreWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐCadreWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
+			directive0 := func(ctx context.Context) (any, error) {
+				return ec.unmarshalOCadreWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐCadreWhereInputᚄ(ctx, v)
 			}
-			it.HasCadreWith = data
-		case "hasPosts":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPosts"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Scoped == nil {
+					var zeroVal []*ent.CadreWhereInput
+					return zeroVal, errors.New("directive scoped is not implemented")
+				}
+				return ec.Directives.Scoped(ctx, obj, directive0)
 			}
-			it.HasPosts = data
+
+			tmp, err := directive1(ctx)
+			if err != nil {
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
+			if data, ok := tmp.([]*ent.CadreWhereInput); ok {
+				it.HasCadreWith = data
+			} else if tmp == nil {
+				it.HasCadreWith = nil
+			} else {
+				err := fmt.Errorf(`unexpected type %T from directive, should be []*github.com/nanpiao/sbqw/ent.CadreWhereInput`, tmp)
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
 		case "hasPostsWith":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPostsWith"))
-			data, err := ec.unmarshalOPostWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPostWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
+			directive0 := func(ctx context.Context) (any, error) {
+				return ec.unmarshalOPostWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPostWhereInputᚄ(ctx, v)
 			}
-			it.HasPostsWith = data
-		case "hasTeamMemberships":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasTeamMemberships"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Scoped == nil {
+					var zeroVal []*ent.PostWhereInput
+					return zeroVal, errors.New("directive scoped is not implemented")
+				}
+				return ec.Directives.Scoped(ctx, obj, directive0)
 			}
-			it.HasTeamMemberships = data
+
+			tmp, err := directive1(ctx)
+			if err != nil {
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
+			if data, ok := tmp.([]*ent.PostWhereInput); ok {
+				it.HasPostsWith = data
+			} else if tmp == nil {
+				it.HasPostsWith = nil
+			} else {
+				err := fmt.Errorf(`unexpected type %T from directive, should be []*github.com/nanpiao/sbqw/ent.PostWhereInput`, tmp)
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
 		case "hasTeamMembershipsWith":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasTeamMembershipsWith"))
-			data, err := ec.unmarshalOTeamMembershipWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTeamMembershipWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
+			directive0 := func(ctx context.Context) (any, error) {
+				return ec.unmarshalOTeamMembershipWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTeamMembershipWhereInputᚄ(ctx, v)
 			}
-			it.HasTeamMembershipsWith = data
-		case "hasContributions":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasContributions"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Scoped == nil {
+					var zeroVal []*ent.TeamMembershipWhereInput
+					return zeroVal, errors.New("directive scoped is not implemented")
+				}
+				return ec.Directives.Scoped(ctx, obj, directive0)
 			}
-			it.HasContributions = data
+
+			tmp, err := directive1(ctx)
+			if err != nil {
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
+			if data, ok := tmp.([]*ent.TeamMembershipWhereInput); ok {
+				it.HasTeamMembershipsWith = data
+			} else if tmp == nil {
+				it.HasTeamMembershipsWith = nil
+			} else {
+				err := fmt.Errorf(`unexpected type %T from directive, should be []*github.com/nanpiao/sbqw/ent.TeamMembershipWhereInput`, tmp)
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
 		case "hasContributionsWith":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasContributionsWith"))
-			data, err := ec.unmarshalOContributionWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐContributionWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
+			directive0 := func(ctx context.Context) (any, error) {
+				return ec.unmarshalOContributionWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐContributionWhereInputᚄ(ctx, v)
 			}
-			it.HasContributionsWith = data
-		case "hasEnrollments":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasEnrollments"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Scoped == nil {
+					var zeroVal []*ent.ContributionWhereInput
+					return zeroVal, errors.New("directive scoped is not implemented")
+				}
+				return ec.Directives.Scoped(ctx, obj, directive0)
 			}
-			it.HasEnrollments = data
+
+			tmp, err := directive1(ctx)
+			if err != nil {
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
+			if data, ok := tmp.([]*ent.ContributionWhereInput); ok {
+				it.HasContributionsWith = data
+			} else if tmp == nil {
+				it.HasContributionsWith = nil
+			} else {
+				err := fmt.Errorf(`unexpected type %T from directive, should be []*github.com/nanpiao/sbqw/ent.ContributionWhereInput`, tmp)
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
 		case "hasEnrollmentsWith":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasEnrollmentsWith"))
-			data, err := ec.unmarshalOTrainingEnrollmentWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTrainingEnrollmentWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
+			directive0 := func(ctx context.Context) (any, error) {
+				return ec.unmarshalOTrainingEnrollmentWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTrainingEnrollmentWhereInputᚄ(ctx, v)
 			}
-			it.HasEnrollmentsWith = data
-		case "hasAssessments":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasAssessments"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Scoped == nil {
+					var zeroVal []*ent.TrainingEnrollmentWhereInput
+					return zeroVal, errors.New("directive scoped is not implemented")
+				}
+				return ec.Directives.Scoped(ctx, obj, directive0)
 			}
-			it.HasAssessments = data
+
+			tmp, err := directive1(ctx)
+			if err != nil {
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
+			if data, ok := tmp.([]*ent.TrainingEnrollmentWhereInput); ok {
+				it.HasEnrollmentsWith = data
+			} else if tmp == nil {
+				it.HasEnrollmentsWith = nil
+			} else {
+				err := fmt.Errorf(`unexpected type %T from directive, should be []*github.com/nanpiao/sbqw/ent.TrainingEnrollmentWhereInput`, tmp)
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
 		case "hasAssessmentsWith":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasAssessmentsWith"))
-			data, err := ec.unmarshalOAssessmentWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐAssessmentWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
+			directive0 := func(ctx context.Context) (any, error) {
+				return ec.unmarshalOAssessmentWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐAssessmentWhereInputᚄ(ctx, v)
 			}
-			it.HasAssessmentsWith = data
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Scoped == nil {
+					var zeroVal []*ent.AssessmentWhereInput
+					return zeroVal, errors.New("directive scoped is not implemented")
+				}
+				return ec.Directives.Scoped(ctx, obj, directive0)
+			}
+
+			tmp, err := directive1(ctx)
+			if err != nil {
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
+			if data, ok := tmp.([]*ent.AssessmentWhereInput); ok {
+				it.HasAssessmentsWith = data
+			} else if tmp == nil {
+				it.HasAssessmentsWith = nil
+			} else {
+				err := fmt.Errorf(`unexpected type %T from directive, should be []*github.com/nanpiao/sbqw/ent.AssessmentWhereInput`, tmp)
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
 		}
 	}
 	return it, nil
@@ -28003,7 +28625,7 @@ func (ec *executionContext) unmarshalInputPartyOrganizationWhereInput(ctx contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "kind", "kindNEQ", "kindIn", "kindNotIn", "townshipID", "townshipIDNEQ", "townshipIDIn", "townshipIDNotIn", "townshipIDIsNil", "townshipIDNotNil", "villageID", "villageIDNEQ", "villageIDIn", "villageIDNotIn", "villageIDIsNil", "villageIDNotNil", "departmentID", "departmentIDNEQ", "departmentIDIn", "departmentIDNotIn", "departmentIDIsNil", "departmentIDNotNil", "hasTownship", "hasTownshipWith", "hasVillage", "hasVillageWith", "hasDepartment", "hasDepartmentWith", "hasMembers", "hasMembersWith", "hasPosts", "hasPostsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "kind", "kindNEQ", "kindIn", "kindNotIn", "townshipID", "townshipIDNEQ", "townshipIDIn", "townshipIDNotIn", "townshipIDIsNil", "townshipIDNotNil", "villageID", "villageIDNEQ", "villageIDIn", "villageIDNotIn", "villageIDIsNil", "villageIDNotNil", "departmentID", "departmentIDNEQ", "departmentIDIn", "departmentIDNotIn", "departmentIDIsNil", "departmentIDNotNil", "hasTownshipWith", "hasVillageWith", "hasDepartmentWith", "hasMembersWith", "hasPostsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -28444,76 +29066,136 @@ func (ec *executionContext) unmarshalInputPartyOrganizationWhereInput(ctx contex
 				return it, err
 			}
 			it.DepartmentIDNotNil = data
-		case "hasTownship":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasTownship"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasTownship = data
 		case "hasTownshipWith":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasTownshipWith"))
-			data, err := ec.unmarshalOTownshipWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTownshipWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
+			directive0 := func(ctx context.Context) (any, error) {
+				return ec.unmarshalOTownshipWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTownshipWhereInputᚄ(ctx, v)
 			}
-			it.HasTownshipWith = data
-		case "hasVillage":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasVillage"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Scoped == nil {
+					var zeroVal []*ent.TownshipWhereInput
+					return zeroVal, errors.New("directive scoped is not implemented")
+				}
+				return ec.Directives.Scoped(ctx, obj, directive0)
 			}
-			it.HasVillage = data
+
+			tmp, err := directive1(ctx)
+			if err != nil {
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
+			if data, ok := tmp.([]*ent.TownshipWhereInput); ok {
+				it.HasTownshipWith = data
+			} else if tmp == nil {
+				it.HasTownshipWith = nil
+			} else {
+				err := fmt.Errorf(`unexpected type %T from directive, should be []*github.com/nanpiao/sbqw/ent.TownshipWhereInput`, tmp)
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
 		case "hasVillageWith":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasVillageWith"))
-			data, err := ec.unmarshalOVillageWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐVillageWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
+			directive0 := func(ctx context.Context) (any, error) {
+				return ec.unmarshalOVillageWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐVillageWhereInputᚄ(ctx, v)
 			}
-			it.HasVillageWith = data
-		case "hasDepartment":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasDepartment"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Scoped == nil {
+					var zeroVal []*ent.VillageWhereInput
+					return zeroVal, errors.New("directive scoped is not implemented")
+				}
+				return ec.Directives.Scoped(ctx, obj, directive0)
 			}
-			it.HasDepartment = data
+
+			tmp, err := directive1(ctx)
+			if err != nil {
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
+			if data, ok := tmp.([]*ent.VillageWhereInput); ok {
+				it.HasVillageWith = data
+			} else if tmp == nil {
+				it.HasVillageWith = nil
+			} else {
+				err := fmt.Errorf(`unexpected type %T from directive, should be []*github.com/nanpiao/sbqw/ent.VillageWhereInput`, tmp)
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
 		case "hasDepartmentWith":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasDepartmentWith"))
-			data, err := ec.unmarshalODepartmentWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDepartmentWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
+			directive0 := func(ctx context.Context) (any, error) {
+				return ec.unmarshalODepartmentWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDepartmentWhereInputᚄ(ctx, v)
 			}
-			it.HasDepartmentWith = data
-		case "hasMembers":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasMembers"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Scoped == nil {
+					var zeroVal []*ent.DepartmentWhereInput
+					return zeroVal, errors.New("directive scoped is not implemented")
+				}
+				return ec.Directives.Scoped(ctx, obj, directive0)
 			}
-			it.HasMembers = data
+
+			tmp, err := directive1(ctx)
+			if err != nil {
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
+			if data, ok := tmp.([]*ent.DepartmentWhereInput); ok {
+				it.HasDepartmentWith = data
+			} else if tmp == nil {
+				it.HasDepartmentWith = nil
+			} else {
+				err := fmt.Errorf(`unexpected type %T from directive, should be []*github.com/nanpiao/sbqw/ent.DepartmentWhereInput`, tmp)
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
 		case "hasMembersWith":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasMembersWith"))
-			data, err := ec.unmarshalOPartyMemberWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPartyMemberWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
+			directive0 := func(ctx context.Context) (any, error) {
+				return ec.unmarshalOPartyMemberWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPartyMemberWhereInputᚄ(ctx, v)
 			}
-			it.HasMembersWith = data
-		case "hasPosts":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPosts"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Scoped == nil {
+					var zeroVal []*ent.PartyMemberWhereInput
+					return zeroVal, errors.New("directive scoped is not implemented")
+				}
+				return ec.Directives.Scoped(ctx, obj, directive0)
 			}
-			it.HasPosts = data
+
+			tmp, err := directive1(ctx)
+			if err != nil {
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
+			if data, ok := tmp.([]*ent.PartyMemberWhereInput); ok {
+				it.HasMembersWith = data
+			} else if tmp == nil {
+				it.HasMembersWith = nil
+			} else {
+				err := fmt.Errorf(`unexpected type %T from directive, should be []*github.com/nanpiao/sbqw/ent.PartyMemberWhereInput`, tmp)
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
 		case "hasPostsWith":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPostsWith"))
-			data, err := ec.unmarshalOPostWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPostWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
+			directive0 := func(ctx context.Context) (any, error) {
+				return ec.unmarshalOPostWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPostWhereInputᚄ(ctx, v)
 			}
-			it.HasPostsWith = data
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Scoped == nil {
+					var zeroVal []*ent.PostWhereInput
+					return zeroVal, errors.New("directive scoped is not implemented")
+				}
+				return ec.Directives.Scoped(ctx, obj, directive0)
+			}
+
+			tmp, err := directive1(ctx)
+			if err != nil {
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
+			if data, ok := tmp.([]*ent.PostWhereInput); ok {
+				it.HasPostsWith = data
+			} else if tmp == nil {
+				it.HasPostsWith = nil
+			} else {
+				err := fmt.Errorf(`unexpected type %T from directive, should be []*github.com/nanpiao/sbqw/ent.PostWhereInput`, tmp)
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
 		}
 	}
 	return it, nil
@@ -28595,7 +29277,7 @@ func (ec *executionContext) unmarshalInputPostWhereInput(ctx context.Context, ob
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "memberID", "memberIDNEQ", "memberIDIn", "memberIDNotIn", "organizationID", "organizationIDNEQ", "organizationIDIn", "organizationIDNotIn", "title", "titleNEQ", "titleIn", "titleNotIn", "startOn", "startOnNEQ", "startOnIn", "startOnNotIn", "startOnGT", "startOnGTE", "startOnLT", "startOnLTE", "endOn", "endOnNEQ", "endOnIn", "endOnNotIn", "endOnGT", "endOnGTE", "endOnLT", "endOnLTE", "endOnIsNil", "endOnNotNil", "hasMember", "hasMemberWith", "hasOrganization", "hasOrganizationWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "memberID", "memberIDNEQ", "memberIDIn", "memberIDNotIn", "organizationID", "organizationIDNEQ", "organizationIDIn", "organizationIDNotIn", "title", "titleNEQ", "titleIn", "titleNotIn", "startOn", "startOnNEQ", "startOnIn", "startOnNotIn", "startOnGT", "startOnGTE", "startOnLT", "startOnLTE", "endOn", "endOnNEQ", "endOnIn", "endOnNotIn", "endOnGT", "endOnGTE", "endOnLT", "endOnLTE", "endOnIsNil", "endOnNotNil", "hasMemberWith", "hasOrganizationWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -29001,34 +29683,58 @@ func (ec *executionContext) unmarshalInputPostWhereInput(ctx context.Context, ob
 				return it, err
 			}
 			it.EndOnNotNil = data
-		case "hasMember":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasMember"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasMember = data
 		case "hasMemberWith":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasMemberWith"))
-			data, err := ec.unmarshalOPartyMemberWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPartyMemberWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
+			directive0 := func(ctx context.Context) (any, error) {
+				return ec.unmarshalOPartyMemberWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPartyMemberWhereInputᚄ(ctx, v)
 			}
-			it.HasMemberWith = data
-		case "hasOrganization":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasOrganization"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Scoped == nil {
+					var zeroVal []*ent.PartyMemberWhereInput
+					return zeroVal, errors.New("directive scoped is not implemented")
+				}
+				return ec.Directives.Scoped(ctx, obj, directive0)
 			}
-			it.HasOrganization = data
+
+			tmp, err := directive1(ctx)
+			if err != nil {
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
+			if data, ok := tmp.([]*ent.PartyMemberWhereInput); ok {
+				it.HasMemberWith = data
+			} else if tmp == nil {
+				it.HasMemberWith = nil
+			} else {
+				err := fmt.Errorf(`unexpected type %T from directive, should be []*github.com/nanpiao/sbqw/ent.PartyMemberWhereInput`, tmp)
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
 		case "hasOrganizationWith":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasOrganizationWith"))
-			data, err := ec.unmarshalOPartyOrganizationWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPartyOrganizationWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
+			directive0 := func(ctx context.Context) (any, error) {
+				return ec.unmarshalOPartyOrganizationWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPartyOrganizationWhereInputᚄ(ctx, v)
 			}
-			it.HasOrganizationWith = data
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Scoped == nil {
+					var zeroVal []*ent.PartyOrganizationWhereInput
+					return zeroVal, errors.New("directive scoped is not implemented")
+				}
+				return ec.Directives.Scoped(ctx, obj, directive0)
+			}
+
+			tmp, err := directive1(ctx)
+			if err != nil {
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
+			if data, ok := tmp.([]*ent.PartyOrganizationWhereInput); ok {
+				it.HasOrganizationWith = data
+			} else if tmp == nil {
+				it.HasOrganizationWith = nil
+			} else {
+				err := fmt.Errorf(`unexpected type %T from directive, should be []*github.com/nanpiao/sbqw/ent.PartyOrganizationWhereInput`, tmp)
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
 		}
 	}
 	return it, nil
@@ -29110,7 +29816,7 @@ func (ec *executionContext) unmarshalInputRectificationWhereInput(ctx context.Co
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "villageID", "villageIDNEQ", "villageIDIn", "villageIDNotIn", "year", "yearNEQ", "yearIn", "yearNotIn", "yearGT", "yearGTE", "yearLT", "yearLTE", "kind", "kindNEQ", "kindIn", "kindNotIn", "progress", "progressNEQ", "progressIn", "progressNotIn", "progressGT", "progressGTE", "progressLT", "progressLTE", "status", "statusNEQ", "statusIn", "statusNotIn", "acceptanceScore", "acceptanceScoreNEQ", "acceptanceScoreIn", "acceptanceScoreNotIn", "acceptanceScoreGT", "acceptanceScoreGTE", "acceptanceScoreLT", "acceptanceScoreLTE", "acceptanceScoreIsNil", "acceptanceScoreNotNil", "dueOn", "dueOnNEQ", "dueOnIn", "dueOnNotIn", "dueOnGT", "dueOnGTE", "dueOnLT", "dueOnLTE", "dueOnIsNil", "dueOnNotNil", "departmentID", "departmentIDNEQ", "departmentIDIn", "departmentIDNotIn", "departmentIDIsNil", "departmentIDNotNil", "hasVillage", "hasVillageWith", "hasDepartment", "hasDepartmentWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "villageID", "villageIDNEQ", "villageIDIn", "villageIDNotIn", "year", "yearNEQ", "yearIn", "yearNotIn", "yearGT", "yearGTE", "yearLT", "yearLTE", "kind", "kindNEQ", "kindIn", "kindNotIn", "progress", "progressNEQ", "progressIn", "progressNotIn", "progressGT", "progressGTE", "progressLT", "progressLTE", "status", "statusNEQ", "statusIn", "statusNotIn", "acceptanceScore", "acceptanceScoreNEQ", "acceptanceScoreIn", "acceptanceScoreNotIn", "acceptanceScoreGT", "acceptanceScoreGTE", "acceptanceScoreLT", "acceptanceScoreLTE", "acceptanceScoreIsNil", "acceptanceScoreNotNil", "dueOn", "dueOnNEQ", "dueOnIn", "dueOnNotIn", "dueOnGT", "dueOnGTE", "dueOnLT", "dueOnLTE", "dueOnIsNil", "dueOnNotNil", "departmentID", "departmentIDNEQ", "departmentIDIn", "departmentIDNotIn", "departmentIDIsNil", "departmentIDNotNil", "hasVillageWith", "hasDepartmentWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -29684,34 +30390,58 @@ func (ec *executionContext) unmarshalInputRectificationWhereInput(ctx context.Co
 				return it, err
 			}
 			it.DepartmentIDNotNil = data
-		case "hasVillage":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasVillage"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasVillage = data
 		case "hasVillageWith":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasVillageWith"))
-			data, err := ec.unmarshalOVillageWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐVillageWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
+			directive0 := func(ctx context.Context) (any, error) {
+				return ec.unmarshalOVillageWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐVillageWhereInputᚄ(ctx, v)
 			}
-			it.HasVillageWith = data
-		case "hasDepartment":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasDepartment"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Scoped == nil {
+					var zeroVal []*ent.VillageWhereInput
+					return zeroVal, errors.New("directive scoped is not implemented")
+				}
+				return ec.Directives.Scoped(ctx, obj, directive0)
 			}
-			it.HasDepartment = data
+
+			tmp, err := directive1(ctx)
+			if err != nil {
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
+			if data, ok := tmp.([]*ent.VillageWhereInput); ok {
+				it.HasVillageWith = data
+			} else if tmp == nil {
+				it.HasVillageWith = nil
+			} else {
+				err := fmt.Errorf(`unexpected type %T from directive, should be []*github.com/nanpiao/sbqw/ent.VillageWhereInput`, tmp)
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
 		case "hasDepartmentWith":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasDepartmentWith"))
-			data, err := ec.unmarshalODepartmentWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDepartmentWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
+			directive0 := func(ctx context.Context) (any, error) {
+				return ec.unmarshalODepartmentWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDepartmentWhereInputᚄ(ctx, v)
 			}
-			it.HasDepartmentWith = data
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Scoped == nil {
+					var zeroVal []*ent.DepartmentWhereInput
+					return zeroVal, errors.New("directive scoped is not implemented")
+				}
+				return ec.Directives.Scoped(ctx, obj, directive0)
+			}
+
+			tmp, err := directive1(ctx)
+			if err != nil {
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
+			if data, ok := tmp.([]*ent.DepartmentWhereInput); ok {
+				it.HasDepartmentWith = data
+			} else if tmp == nil {
+				it.HasDepartmentWith = nil
+			} else {
+				err := fmt.Errorf(`unexpected type %T from directive, should be []*github.com/nanpiao/sbqw/ent.DepartmentWhereInput`, tmp)
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
 		}
 	}
 	return it, nil
@@ -29905,7 +30635,7 @@ func (ec *executionContext) unmarshalInputResidentWhereInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "householdID", "householdIDNEQ", "householdIDIn", "householdIDNotIn", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "relation", "relationNEQ", "relationIn", "relationNotIn", "gender", "genderNEQ", "genderIn", "genderNotIn", "health", "healthNEQ", "healthIn", "healthNotIn", "laborSkill", "laborSkillNEQ", "laborSkillIn", "laborSkillNotIn", "education", "educationNEQ", "educationIn", "educationNotIn", "educationIsNil", "educationNotNil", "hasHousehold", "hasHouseholdWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "householdID", "householdIDNEQ", "householdIDIn", "householdIDNotIn", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "relation", "relationNEQ", "relationIn", "relationNotIn", "gender", "genderNEQ", "genderIn", "genderNotIn", "health", "healthNEQ", "healthIn", "healthNotIn", "laborSkill", "laborSkillNEQ", "laborSkillIn", "laborSkillNotIn", "education", "educationNEQ", "educationIn", "educationNotIn", "educationIsNil", "educationNotNil", "hasHouseholdWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -30374,20 +31104,32 @@ func (ec *executionContext) unmarshalInputResidentWhereInput(ctx context.Context
 				return it, err
 			}
 			it.EducationNotNil = data
-		case "hasHousehold":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasHousehold"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasHousehold = data
 		case "hasHouseholdWith":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasHouseholdWith"))
-			data, err := ec.unmarshalOHouseholdWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐHouseholdWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
+			directive0 := func(ctx context.Context) (any, error) {
+				return ec.unmarshalOHouseholdWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐHouseholdWhereInputᚄ(ctx, v)
 			}
-			it.HasHouseholdWith = data
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Scoped == nil {
+					var zeroVal []*ent.HouseholdWhereInput
+					return zeroVal, errors.New("directive scoped is not implemented")
+				}
+				return ec.Directives.Scoped(ctx, obj, directive0)
+			}
+
+			tmp, err := directive1(ctx)
+			if err != nil {
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
+			if data, ok := tmp.([]*ent.HouseholdWhereInput); ok {
+				it.HasHouseholdWith = data
+			} else if tmp == nil {
+				it.HasHouseholdWith = nil
+			} else {
+				err := fmt.Errorf(`unexpected type %T from directive, should be []*github.com/nanpiao/sbqw/ent.HouseholdWhereInput`, tmp)
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
 		}
 	}
 	return it, nil
@@ -30469,7 +31211,7 @@ func (ec *executionContext) unmarshalInputRoleBindingWhereInput(ctx context.Cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "userID", "userIDNEQ", "userIDIn", "userIDNotIn", "role", "roleNEQ", "roleIn", "roleNotIn", "townshipID", "townshipIDNEQ", "townshipIDIn", "townshipIDNotIn", "townshipIDIsNil", "townshipIDNotNil", "villageID", "villageIDNEQ", "villageIDIn", "villageIDNotIn", "villageIDIsNil", "villageIDNotNil", "departmentID", "departmentIDNEQ", "departmentIDIn", "departmentIDNotIn", "departmentIDIsNil", "departmentIDNotNil", "cadreID", "cadreIDNEQ", "cadreIDIn", "cadreIDNotIn", "cadreIDIsNil", "cadreIDNotNil", "validFrom", "validFromNEQ", "validFromIn", "validFromNotIn", "validFromGT", "validFromGTE", "validFromLT", "validFromLTE", "validTo", "validToNEQ", "validToIn", "validToNotIn", "validToGT", "validToGTE", "validToLT", "validToLTE", "validToIsNil", "validToNotNil", "hasUser", "hasUserWith", "hasTownship", "hasTownshipWith", "hasVillage", "hasVillageWith", "hasDepartment", "hasDepartmentWith", "hasCadre", "hasCadreWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "userID", "userIDNEQ", "userIDIn", "userIDNotIn", "role", "roleNEQ", "roleIn", "roleNotIn", "townshipID", "townshipIDNEQ", "townshipIDIn", "townshipIDNotIn", "townshipIDIsNil", "townshipIDNotNil", "villageID", "villageIDNEQ", "villageIDIn", "villageIDNotIn", "villageIDIsNil", "villageIDNotNil", "departmentID", "departmentIDNEQ", "departmentIDIn", "departmentIDNotIn", "departmentIDIsNil", "departmentIDNotNil", "cadreID", "cadreIDNEQ", "cadreIDIn", "cadreIDNotIn", "cadreIDIsNil", "cadreIDNotNil", "validFrom", "validFromNEQ", "validFromIn", "validFromNotIn", "validFromGT", "validFromGTE", "validFromLT", "validFromLTE", "validTo", "validToNEQ", "validToIn", "validToNotIn", "validToGT", "validToGTE", "validToLT", "validToLTE", "validToIsNil", "validToNotNil", "hasUserWith", "hasTownshipWith", "hasVillageWith", "hasDepartmentWith", "hasCadreWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -31015,76 +31757,136 @@ func (ec *executionContext) unmarshalInputRoleBindingWhereInput(ctx context.Cont
 				return it, err
 			}
 			it.ValidToNotNil = data
-		case "hasUser":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasUser"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasUser = data
 		case "hasUserWith":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasUserWith"))
-			data, err := ec.unmarshalOUserWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐUserWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
+			directive0 := func(ctx context.Context) (any, error) {
+				return ec.unmarshalOUserWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐUserWhereInputᚄ(ctx, v)
 			}
-			it.HasUserWith = data
-		case "hasTownship":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasTownship"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Scoped == nil {
+					var zeroVal []*ent.UserWhereInput
+					return zeroVal, errors.New("directive scoped is not implemented")
+				}
+				return ec.Directives.Scoped(ctx, obj, directive0)
 			}
-			it.HasTownship = data
+
+			tmp, err := directive1(ctx)
+			if err != nil {
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
+			if data, ok := tmp.([]*ent.UserWhereInput); ok {
+				it.HasUserWith = data
+			} else if tmp == nil {
+				it.HasUserWith = nil
+			} else {
+				err := fmt.Errorf(`unexpected type %T from directive, should be []*github.com/nanpiao/sbqw/ent.UserWhereInput`, tmp)
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
 		case "hasTownshipWith":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasTownshipWith"))
-			data, err := ec.unmarshalOTownshipWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTownshipWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
+			directive0 := func(ctx context.Context) (any, error) {
+				return ec.unmarshalOTownshipWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTownshipWhereInputᚄ(ctx, v)
 			}
-			it.HasTownshipWith = data
-		case "hasVillage":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasVillage"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Scoped == nil {
+					var zeroVal []*ent.TownshipWhereInput
+					return zeroVal, errors.New("directive scoped is not implemented")
+				}
+				return ec.Directives.Scoped(ctx, obj, directive0)
 			}
-			it.HasVillage = data
+
+			tmp, err := directive1(ctx)
+			if err != nil {
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
+			if data, ok := tmp.([]*ent.TownshipWhereInput); ok {
+				it.HasTownshipWith = data
+			} else if tmp == nil {
+				it.HasTownshipWith = nil
+			} else {
+				err := fmt.Errorf(`unexpected type %T from directive, should be []*github.com/nanpiao/sbqw/ent.TownshipWhereInput`, tmp)
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
 		case "hasVillageWith":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasVillageWith"))
-			data, err := ec.unmarshalOVillageWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐVillageWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
+			directive0 := func(ctx context.Context) (any, error) {
+				return ec.unmarshalOVillageWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐVillageWhereInputᚄ(ctx, v)
 			}
-			it.HasVillageWith = data
-		case "hasDepartment":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasDepartment"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Scoped == nil {
+					var zeroVal []*ent.VillageWhereInput
+					return zeroVal, errors.New("directive scoped is not implemented")
+				}
+				return ec.Directives.Scoped(ctx, obj, directive0)
 			}
-			it.HasDepartment = data
+
+			tmp, err := directive1(ctx)
+			if err != nil {
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
+			if data, ok := tmp.([]*ent.VillageWhereInput); ok {
+				it.HasVillageWith = data
+			} else if tmp == nil {
+				it.HasVillageWith = nil
+			} else {
+				err := fmt.Errorf(`unexpected type %T from directive, should be []*github.com/nanpiao/sbqw/ent.VillageWhereInput`, tmp)
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
 		case "hasDepartmentWith":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasDepartmentWith"))
-			data, err := ec.unmarshalODepartmentWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDepartmentWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
+			directive0 := func(ctx context.Context) (any, error) {
+				return ec.unmarshalODepartmentWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDepartmentWhereInputᚄ(ctx, v)
 			}
-			it.HasDepartmentWith = data
-		case "hasCadre":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasCadre"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Scoped == nil {
+					var zeroVal []*ent.DepartmentWhereInput
+					return zeroVal, errors.New("directive scoped is not implemented")
+				}
+				return ec.Directives.Scoped(ctx, obj, directive0)
 			}
-			it.HasCadre = data
+
+			tmp, err := directive1(ctx)
+			if err != nil {
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
+			if data, ok := tmp.([]*ent.DepartmentWhereInput); ok {
+				it.HasDepartmentWith = data
+			} else if tmp == nil {
+				it.HasDepartmentWith = nil
+			} else {
+				err := fmt.Errorf(`unexpected type %T from directive, should be []*github.com/nanpiao/sbqw/ent.DepartmentWhereInput`, tmp)
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
 		case "hasCadreWith":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasCadreWith"))
-			data, err := ec.unmarshalOCadreWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐCadreWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
+			directive0 := func(ctx context.Context) (any, error) {
+				return ec.unmarshalOCadreWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐCadreWhereInputᚄ(ctx, v)
 			}
-			it.HasCadreWith = data
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Scoped == nil {
+					var zeroVal []*ent.CadreWhereInput
+					return zeroVal, errors.New("directive scoped is not implemented")
+				}
+				return ec.Directives.Scoped(ctx, obj, directive0)
+			}
+
+			tmp, err := directive1(ctx)
+			if err != nil {
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
+			if data, ok := tmp.([]*ent.CadreWhereInput); ok {
+				it.HasCadreWith = data
+			} else if tmp == nil {
+				it.HasCadreWith = nil
+			} else {
+				err := fmt.Errorf(`unexpected type %T from directive, should be []*github.com/nanpiao/sbqw/ent.CadreWhereInput`, tmp)
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
 		}
 	}
 	return it, nil
@@ -31166,7 +31968,7 @@ func (ec *executionContext) unmarshalInputTeamMembershipWhereInput(ctx context.C
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "teamID", "teamIDNEQ", "teamIDIn", "teamIDNotIn", "memberID", "memberIDNEQ", "memberIDIn", "memberIDNotIn", "post", "postNEQ", "postIn", "postNotIn", "joinedOn", "joinedOnNEQ", "joinedOnIn", "joinedOnNotIn", "joinedOnGT", "joinedOnGTE", "joinedOnLT", "joinedOnLTE", "hasTeam", "hasTeamWith", "hasMember", "hasMemberWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "teamID", "teamIDNEQ", "teamIDIn", "teamIDNotIn", "memberID", "memberIDNEQ", "memberIDIn", "memberIDNotIn", "post", "postNEQ", "postIn", "postNotIn", "joinedOn", "joinedOnNEQ", "joinedOnIn", "joinedOnNotIn", "joinedOnGT", "joinedOnGTE", "joinedOnLT", "joinedOnLTE", "hasTeamWith", "hasMemberWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -31502,34 +32304,58 @@ func (ec *executionContext) unmarshalInputTeamMembershipWhereInput(ctx context.C
 				return it, err
 			}
 			it.JoinedOnLTE = data
-		case "hasTeam":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasTeam"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasTeam = data
 		case "hasTeamWith":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasTeamWith"))
-			data, err := ec.unmarshalOTeamWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTeamWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
+			directive0 := func(ctx context.Context) (any, error) {
+				return ec.unmarshalOTeamWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTeamWhereInputᚄ(ctx, v)
 			}
-			it.HasTeamWith = data
-		case "hasMember":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasMember"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Scoped == nil {
+					var zeroVal []*ent.TeamWhereInput
+					return zeroVal, errors.New("directive scoped is not implemented")
+				}
+				return ec.Directives.Scoped(ctx, obj, directive0)
 			}
-			it.HasMember = data
+
+			tmp, err := directive1(ctx)
+			if err != nil {
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
+			if data, ok := tmp.([]*ent.TeamWhereInput); ok {
+				it.HasTeamWith = data
+			} else if tmp == nil {
+				it.HasTeamWith = nil
+			} else {
+				err := fmt.Errorf(`unexpected type %T from directive, should be []*github.com/nanpiao/sbqw/ent.TeamWhereInput`, tmp)
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
 		case "hasMemberWith":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasMemberWith"))
-			data, err := ec.unmarshalOPartyMemberWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPartyMemberWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
+			directive0 := func(ctx context.Context) (any, error) {
+				return ec.unmarshalOPartyMemberWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPartyMemberWhereInputᚄ(ctx, v)
 			}
-			it.HasMemberWith = data
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Scoped == nil {
+					var zeroVal []*ent.PartyMemberWhereInput
+					return zeroVal, errors.New("directive scoped is not implemented")
+				}
+				return ec.Directives.Scoped(ctx, obj, directive0)
+			}
+
+			tmp, err := directive1(ctx)
+			if err != nil {
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
+			if data, ok := tmp.([]*ent.PartyMemberWhereInput); ok {
+				it.HasMemberWith = data
+			} else if tmp == nil {
+				it.HasMemberWith = nil
+			} else {
+				err := fmt.Errorf(`unexpected type %T from directive, should be []*github.com/nanpiao/sbqw/ent.PartyMemberWhereInput`, tmp)
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
 		}
 	}
 	return it, nil
@@ -31611,7 +32437,7 @@ func (ec *executionContext) unmarshalInputTeamWhereInput(ctx context.Context, ob
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "kind", "kindNEQ", "kindIn", "kindNotIn", "townshipID", "townshipIDNEQ", "townshipIDIn", "townshipIDNotIn", "villageID", "villageIDNEQ", "villageIDIn", "villageIDNotIn", "villageIDIsNil", "villageIDNotNil", "leaderID", "leaderIDNEQ", "leaderIDIn", "leaderIDNotIn", "leaderIDIsNil", "leaderIDNotNil", "hasTownship", "hasTownshipWith", "hasVillage", "hasVillageWith", "hasLeader", "hasLeaderWith", "hasMemberships", "hasMembershipsWith", "hasContributions", "hasContributionsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "kind", "kindNEQ", "kindIn", "kindNotIn", "townshipID", "townshipIDNEQ", "townshipIDIn", "townshipIDNotIn", "villageID", "villageIDNEQ", "villageIDIn", "villageIDNotIn", "villageIDIsNil", "villageIDNotNil", "leaderID", "leaderIDNEQ", "leaderIDIn", "leaderIDNotIn", "leaderIDIsNil", "leaderIDNotNil", "hasTownshipWith", "hasVillageWith", "hasLeaderWith", "hasMembershipsWith", "hasContributionsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -32038,76 +32864,136 @@ func (ec *executionContext) unmarshalInputTeamWhereInput(ctx context.Context, ob
 				return it, err
 			}
 			it.LeaderIDNotNil = data
-		case "hasTownship":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasTownship"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasTownship = data
 		case "hasTownshipWith":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasTownshipWith"))
-			data, err := ec.unmarshalOTownshipWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTownshipWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
+			directive0 := func(ctx context.Context) (any, error) {
+				return ec.unmarshalOTownshipWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTownshipWhereInputᚄ(ctx, v)
 			}
-			it.HasTownshipWith = data
-		case "hasVillage":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasVillage"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Scoped == nil {
+					var zeroVal []*ent.TownshipWhereInput
+					return zeroVal, errors.New("directive scoped is not implemented")
+				}
+				return ec.Directives.Scoped(ctx, obj, directive0)
 			}
-			it.HasVillage = data
+
+			tmp, err := directive1(ctx)
+			if err != nil {
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
+			if data, ok := tmp.([]*ent.TownshipWhereInput); ok {
+				it.HasTownshipWith = data
+			} else if tmp == nil {
+				it.HasTownshipWith = nil
+			} else {
+				err := fmt.Errorf(`unexpected type %T from directive, should be []*github.com/nanpiao/sbqw/ent.TownshipWhereInput`, tmp)
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
 		case "hasVillageWith":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasVillageWith"))
-			data, err := ec.unmarshalOVillageWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐVillageWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
+			directive0 := func(ctx context.Context) (any, error) {
+				return ec.unmarshalOVillageWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐVillageWhereInputᚄ(ctx, v)
 			}
-			it.HasVillageWith = data
-		case "hasLeader":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasLeader"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Scoped == nil {
+					var zeroVal []*ent.VillageWhereInput
+					return zeroVal, errors.New("directive scoped is not implemented")
+				}
+				return ec.Directives.Scoped(ctx, obj, directive0)
 			}
-			it.HasLeader = data
+
+			tmp, err := directive1(ctx)
+			if err != nil {
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
+			if data, ok := tmp.([]*ent.VillageWhereInput); ok {
+				it.HasVillageWith = data
+			} else if tmp == nil {
+				it.HasVillageWith = nil
+			} else {
+				err := fmt.Errorf(`unexpected type %T from directive, should be []*github.com/nanpiao/sbqw/ent.VillageWhereInput`, tmp)
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
 		case "hasLeaderWith":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasLeaderWith"))
-			data, err := ec.unmarshalOPartyMemberWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPartyMemberWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
+			directive0 := func(ctx context.Context) (any, error) {
+				return ec.unmarshalOPartyMemberWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPartyMemberWhereInputᚄ(ctx, v)
 			}
-			it.HasLeaderWith = data
-		case "hasMemberships":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasMemberships"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Scoped == nil {
+					var zeroVal []*ent.PartyMemberWhereInput
+					return zeroVal, errors.New("directive scoped is not implemented")
+				}
+				return ec.Directives.Scoped(ctx, obj, directive0)
 			}
-			it.HasMemberships = data
+
+			tmp, err := directive1(ctx)
+			if err != nil {
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
+			if data, ok := tmp.([]*ent.PartyMemberWhereInput); ok {
+				it.HasLeaderWith = data
+			} else if tmp == nil {
+				it.HasLeaderWith = nil
+			} else {
+				err := fmt.Errorf(`unexpected type %T from directive, should be []*github.com/nanpiao/sbqw/ent.PartyMemberWhereInput`, tmp)
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
 		case "hasMembershipsWith":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasMembershipsWith"))
-			data, err := ec.unmarshalOTeamMembershipWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTeamMembershipWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
+			directive0 := func(ctx context.Context) (any, error) {
+				return ec.unmarshalOTeamMembershipWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTeamMembershipWhereInputᚄ(ctx, v)
 			}
-			it.HasMembershipsWith = data
-		case "hasContributions":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasContributions"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Scoped == nil {
+					var zeroVal []*ent.TeamMembershipWhereInput
+					return zeroVal, errors.New("directive scoped is not implemented")
+				}
+				return ec.Directives.Scoped(ctx, obj, directive0)
 			}
-			it.HasContributions = data
+
+			tmp, err := directive1(ctx)
+			if err != nil {
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
+			if data, ok := tmp.([]*ent.TeamMembershipWhereInput); ok {
+				it.HasMembershipsWith = data
+			} else if tmp == nil {
+				it.HasMembershipsWith = nil
+			} else {
+				err := fmt.Errorf(`unexpected type %T from directive, should be []*github.com/nanpiao/sbqw/ent.TeamMembershipWhereInput`, tmp)
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
 		case "hasContributionsWith":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasContributionsWith"))
-			data, err := ec.unmarshalOContributionWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐContributionWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
+			directive0 := func(ctx context.Context) (any, error) {
+				return ec.unmarshalOContributionWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐContributionWhereInputᚄ(ctx, v)
 			}
-			it.HasContributionsWith = data
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Scoped == nil {
+					var zeroVal []*ent.ContributionWhereInput
+					return zeroVal, errors.New("directive scoped is not implemented")
+				}
+				return ec.Directives.Scoped(ctx, obj, directive0)
+			}
+
+			tmp, err := directive1(ctx)
+			if err != nil {
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
+			if data, ok := tmp.([]*ent.ContributionWhereInput); ok {
+				it.HasContributionsWith = data
+			} else if tmp == nil {
+				it.HasContributionsWith = nil
+			} else {
+				err := fmt.Errorf(`unexpected type %T from directive, should be []*github.com/nanpiao/sbqw/ent.ContributionWhereInput`, tmp)
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
 		}
 	}
 	return it, nil
@@ -32189,7 +33075,7 @@ func (ec *executionContext) unmarshalInputTownshipWhereInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "districtID", "districtIDNEQ", "districtIDIn", "districtIDNotIn", "code", "codeNEQ", "codeIn", "codeNotIn", "codeGT", "codeGTE", "codeLT", "codeLTE", "codeContains", "codeHasPrefix", "codeHasSuffix", "codeEqualFold", "codeContainsFold", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "kind", "kindNEQ", "kindIn", "kindNotIn", "hasDistrict", "hasDistrictWith", "hasVillages", "hasVillagesWith", "hasPartyOrganizations", "hasPartyOrganizationsWith", "hasDemoProjects", "hasDemoProjectsWith", "hasTeams", "hasTeamsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "districtID", "districtIDNEQ", "districtIDIn", "districtIDNotIn", "code", "codeNEQ", "codeIn", "codeNotIn", "codeGT", "codeGTE", "codeLT", "codeLTE", "codeContains", "codeHasPrefix", "codeHasSuffix", "codeEqualFold", "codeContainsFold", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "kind", "kindNEQ", "kindIn", "kindNotIn", "hasDistrictWith", "hasVillagesWith", "hasPartyOrganizationsWith", "hasDemoProjectsWith", "hasTeamsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -32623,76 +33509,136 @@ func (ec *executionContext) unmarshalInputTownshipWhereInput(ctx context.Context
 				return it, err
 			}
 			it.KindNotIn = data
-		case "hasDistrict":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasDistrict"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasDistrict = data
 		case "hasDistrictWith":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasDistrictWith"))
-			data, err := ec.unmarshalODistrictWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDistrictWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
+			directive0 := func(ctx context.Context) (any, error) {
+				return ec.unmarshalODistrictWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDistrictWhereInputᚄ(ctx, v)
 			}
-			it.HasDistrictWith = data
-		case "hasVillages":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasVillages"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Scoped == nil {
+					var zeroVal []*ent.DistrictWhereInput
+					return zeroVal, errors.New("directive scoped is not implemented")
+				}
+				return ec.Directives.Scoped(ctx, obj, directive0)
 			}
-			it.HasVillages = data
+
+			tmp, err := directive1(ctx)
+			if err != nil {
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
+			if data, ok := tmp.([]*ent.DistrictWhereInput); ok {
+				it.HasDistrictWith = data
+			} else if tmp == nil {
+				it.HasDistrictWith = nil
+			} else {
+				err := fmt.Errorf(`unexpected type %T from directive, should be []*github.com/nanpiao/sbqw/ent.DistrictWhereInput`, tmp)
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
 		case "hasVillagesWith":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasVillagesWith"))
-			data, err := ec.unmarshalOVillageWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐVillageWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
+			directive0 := func(ctx context.Context) (any, error) {
+				return ec.unmarshalOVillageWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐVillageWhereInputᚄ(ctx, v)
 			}
-			it.HasVillagesWith = data
-		case "hasPartyOrganizations":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPartyOrganizations"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Scoped == nil {
+					var zeroVal []*ent.VillageWhereInput
+					return zeroVal, errors.New("directive scoped is not implemented")
+				}
+				return ec.Directives.Scoped(ctx, obj, directive0)
 			}
-			it.HasPartyOrganizations = data
+
+			tmp, err := directive1(ctx)
+			if err != nil {
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
+			if data, ok := tmp.([]*ent.VillageWhereInput); ok {
+				it.HasVillagesWith = data
+			} else if tmp == nil {
+				it.HasVillagesWith = nil
+			} else {
+				err := fmt.Errorf(`unexpected type %T from directive, should be []*github.com/nanpiao/sbqw/ent.VillageWhereInput`, tmp)
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
 		case "hasPartyOrganizationsWith":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPartyOrganizationsWith"))
-			data, err := ec.unmarshalOPartyOrganizationWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPartyOrganizationWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
+			directive0 := func(ctx context.Context) (any, error) {
+				return ec.unmarshalOPartyOrganizationWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPartyOrganizationWhereInputᚄ(ctx, v)
 			}
-			it.HasPartyOrganizationsWith = data
-		case "hasDemoProjects":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasDemoProjects"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Scoped == nil {
+					var zeroVal []*ent.PartyOrganizationWhereInput
+					return zeroVal, errors.New("directive scoped is not implemented")
+				}
+				return ec.Directives.Scoped(ctx, obj, directive0)
 			}
-			it.HasDemoProjects = data
+
+			tmp, err := directive1(ctx)
+			if err != nil {
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
+			if data, ok := tmp.([]*ent.PartyOrganizationWhereInput); ok {
+				it.HasPartyOrganizationsWith = data
+			} else if tmp == nil {
+				it.HasPartyOrganizationsWith = nil
+			} else {
+				err := fmt.Errorf(`unexpected type %T from directive, should be []*github.com/nanpiao/sbqw/ent.PartyOrganizationWhereInput`, tmp)
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
 		case "hasDemoProjectsWith":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasDemoProjectsWith"))
-			data, err := ec.unmarshalODemoProjectWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemoProjectWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
+			directive0 := func(ctx context.Context) (any, error) {
+				return ec.unmarshalODemoProjectWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemoProjectWhereInputᚄ(ctx, v)
 			}
-			it.HasDemoProjectsWith = data
-		case "hasTeams":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasTeams"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Scoped == nil {
+					var zeroVal []*ent.DemoProjectWhereInput
+					return zeroVal, errors.New("directive scoped is not implemented")
+				}
+				return ec.Directives.Scoped(ctx, obj, directive0)
 			}
-			it.HasTeams = data
+
+			tmp, err := directive1(ctx)
+			if err != nil {
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
+			if data, ok := tmp.([]*ent.DemoProjectWhereInput); ok {
+				it.HasDemoProjectsWith = data
+			} else if tmp == nil {
+				it.HasDemoProjectsWith = nil
+			} else {
+				err := fmt.Errorf(`unexpected type %T from directive, should be []*github.com/nanpiao/sbqw/ent.DemoProjectWhereInput`, tmp)
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
 		case "hasTeamsWith":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasTeamsWith"))
-			data, err := ec.unmarshalOTeamWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTeamWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
+			directive0 := func(ctx context.Context) (any, error) {
+				return ec.unmarshalOTeamWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTeamWhereInputᚄ(ctx, v)
 			}
-			it.HasTeamsWith = data
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Scoped == nil {
+					var zeroVal []*ent.TeamWhereInput
+					return zeroVal, errors.New("directive scoped is not implemented")
+				}
+				return ec.Directives.Scoped(ctx, obj, directive0)
+			}
+
+			tmp, err := directive1(ctx)
+			if err != nil {
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
+			if data, ok := tmp.([]*ent.TeamWhereInput); ok {
+				it.HasTeamsWith = data
+			} else if tmp == nil {
+				it.HasTeamsWith = nil
+			} else {
+				err := fmt.Errorf(`unexpected type %T from directive, should be []*github.com/nanpiao/sbqw/ent.TeamWhereInput`, tmp)
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
 		}
 	}
 	return it, nil
@@ -32774,7 +33720,7 @@ func (ec *executionContext) unmarshalInputTrainingCourseWhereInput(ctx context.C
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "kind", "kindNEQ", "kindIn", "kindNotIn", "year", "yearNEQ", "yearIn", "yearNotIn", "yearGT", "yearGTE", "yearLT", "yearLTE", "hours", "hoursNEQ", "hoursIn", "hoursNotIn", "hoursGT", "hoursGTE", "hoursLT", "hoursLTE", "startOn", "startOnNEQ", "startOnIn", "startOnNotIn", "startOnGT", "startOnGTE", "startOnLT", "startOnLTE", "endOn", "endOnNEQ", "endOnIn", "endOnNotIn", "endOnGT", "endOnGTE", "endOnLT", "endOnLTE", "location", "locationNEQ", "locationIn", "locationNotIn", "locationGT", "locationGTE", "locationLT", "locationLTE", "locationContains", "locationHasPrefix", "locationHasSuffix", "locationIsNil", "locationNotNil", "locationEqualFold", "locationContainsFold", "topic", "topicNEQ", "topicIn", "topicNotIn", "topicGT", "topicGTE", "topicLT", "topicLTE", "topicContains", "topicHasPrefix", "topicHasSuffix", "topicIsNil", "topicNotNil", "topicEqualFold", "topicContainsFold", "hasEnrollments", "hasEnrollmentsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "kind", "kindNEQ", "kindIn", "kindNotIn", "year", "yearNEQ", "yearIn", "yearNotIn", "yearGT", "yearGTE", "yearLT", "yearLTE", "hours", "hoursNEQ", "hoursIn", "hoursNotIn", "hoursGT", "hoursGTE", "hoursLT", "hoursLTE", "startOn", "startOnNEQ", "startOnIn", "startOnNotIn", "startOnGT", "startOnGTE", "startOnLT", "startOnLTE", "endOn", "endOnNEQ", "endOnIn", "endOnNotIn", "endOnGT", "endOnGTE", "endOnLT", "endOnLTE", "location", "locationNEQ", "locationIn", "locationNotIn", "locationGT", "locationGTE", "locationLT", "locationLTE", "locationContains", "locationHasPrefix", "locationHasSuffix", "locationIsNil", "locationNotNil", "locationEqualFold", "locationContainsFold", "topic", "topicNEQ", "topicIn", "topicNotIn", "topicGT", "topicGTE", "topicLT", "topicLTE", "topicContains", "topicHasPrefix", "topicHasSuffix", "topicIsNil", "topicNotNil", "topicEqualFold", "topicContainsFold", "hasEnrollmentsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -33523,20 +34469,32 @@ func (ec *executionContext) unmarshalInputTrainingCourseWhereInput(ctx context.C
 				return it, err
 			}
 			it.TopicContainsFold = data
-		case "hasEnrollments":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasEnrollments"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasEnrollments = data
 		case "hasEnrollmentsWith":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasEnrollmentsWith"))
-			data, err := ec.unmarshalOTrainingEnrollmentWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTrainingEnrollmentWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
+			directive0 := func(ctx context.Context) (any, error) {
+				return ec.unmarshalOTrainingEnrollmentWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTrainingEnrollmentWhereInputᚄ(ctx, v)
 			}
-			it.HasEnrollmentsWith = data
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Scoped == nil {
+					var zeroVal []*ent.TrainingEnrollmentWhereInput
+					return zeroVal, errors.New("directive scoped is not implemented")
+				}
+				return ec.Directives.Scoped(ctx, obj, directive0)
+			}
+
+			tmp, err := directive1(ctx)
+			if err != nil {
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
+			if data, ok := tmp.([]*ent.TrainingEnrollmentWhereInput); ok {
+				it.HasEnrollmentsWith = data
+			} else if tmp == nil {
+				it.HasEnrollmentsWith = nil
+			} else {
+				err := fmt.Errorf(`unexpected type %T from directive, should be []*github.com/nanpiao/sbqw/ent.TrainingEnrollmentWhereInput`, tmp)
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
 		}
 	}
 	return it, nil
@@ -33618,7 +34576,7 @@ func (ec *executionContext) unmarshalInputTrainingEnrollmentWhereInput(ctx conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "courseID", "courseIDNEQ", "courseIDIn", "courseIDNotIn", "secretaryID", "secretaryIDNEQ", "secretaryIDIn", "secretaryIDNotIn", "attendance", "attendanceNEQ", "attendanceIn", "attendanceNotIn", "hoursAttended", "hoursAttendedNEQ", "hoursAttendedIn", "hoursAttendedNotIn", "hoursAttendedGT", "hoursAttendedGTE", "hoursAttendedLT", "hoursAttendedLTE", "grade", "gradeNEQ", "gradeIn", "gradeNotIn", "gradeIsNil", "gradeNotNil", "hasCourse", "hasCourseWith", "hasSecretary", "hasSecretaryWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "courseID", "courseIDNEQ", "courseIDIn", "courseIDNotIn", "secretaryID", "secretaryIDNEQ", "secretaryIDIn", "secretaryIDNotIn", "attendance", "attendanceNEQ", "attendanceIn", "attendanceNotIn", "hoursAttended", "hoursAttendedNEQ", "hoursAttendedIn", "hoursAttendedNotIn", "hoursAttendedGT", "hoursAttendedGTE", "hoursAttendedLT", "hoursAttendedLTE", "grade", "gradeNEQ", "gradeIn", "gradeNotIn", "gradeIsNil", "gradeNotNil", "hasCourseWith", "hasSecretaryWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -33996,34 +34954,58 @@ func (ec *executionContext) unmarshalInputTrainingEnrollmentWhereInput(ctx conte
 				return it, err
 			}
 			it.GradeNotNil = data
-		case "hasCourse":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasCourse"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasCourse = data
 		case "hasCourseWith":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasCourseWith"))
-			data, err := ec.unmarshalOTrainingCourseWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTrainingCourseWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
+			directive0 := func(ctx context.Context) (any, error) {
+				return ec.unmarshalOTrainingCourseWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTrainingCourseWhereInputᚄ(ctx, v)
 			}
-			it.HasCourseWith = data
-		case "hasSecretary":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasSecretary"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Scoped == nil {
+					var zeroVal []*ent.TrainingCourseWhereInput
+					return zeroVal, errors.New("directive scoped is not implemented")
+				}
+				return ec.Directives.Scoped(ctx, obj, directive0)
 			}
-			it.HasSecretary = data
+
+			tmp, err := directive1(ctx)
+			if err != nil {
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
+			if data, ok := tmp.([]*ent.TrainingCourseWhereInput); ok {
+				it.HasCourseWith = data
+			} else if tmp == nil {
+				it.HasCourseWith = nil
+			} else {
+				err := fmt.Errorf(`unexpected type %T from directive, should be []*github.com/nanpiao/sbqw/ent.TrainingCourseWhereInput`, tmp)
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
 		case "hasSecretaryWith":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasSecretaryWith"))
-			data, err := ec.unmarshalOPartyMemberWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPartyMemberWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
+			directive0 := func(ctx context.Context) (any, error) {
+				return ec.unmarshalOPartyMemberWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPartyMemberWhereInputᚄ(ctx, v)
 			}
-			it.HasSecretaryWith = data
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Scoped == nil {
+					var zeroVal []*ent.PartyMemberWhereInput
+					return zeroVal, errors.New("directive scoped is not implemented")
+				}
+				return ec.Directives.Scoped(ctx, obj, directive0)
+			}
+
+			tmp, err := directive1(ctx)
+			if err != nil {
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
+			if data, ok := tmp.([]*ent.PartyMemberWhereInput); ok {
+				it.HasSecretaryWith = data
+			} else if tmp == nil {
+				it.HasSecretaryWith = nil
+			} else {
+				err := fmt.Errorf(`unexpected type %T from directive, should be []*github.com/nanpiao/sbqw/ent.PartyMemberWhereInput`, tmp)
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
 		}
 	}
 	return it, nil
@@ -35785,7 +36767,7 @@ func (ec *executionContext) unmarshalInputUserWhereInput(ctx context.Context, ob
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "username", "usernameNEQ", "usernameIn", "usernameNotIn", "usernameGT", "usernameGTE", "usernameLT", "usernameLTE", "usernameContains", "usernameHasPrefix", "usernameHasSuffix", "usernameEqualFold", "usernameContainsFold", "displayName", "displayNameNEQ", "displayNameIn", "displayNameNotIn", "displayNameGT", "displayNameGTE", "displayNameLT", "displayNameLTE", "displayNameContains", "displayNameHasPrefix", "displayNameHasSuffix", "displayNameIsNil", "displayNameNotNil", "displayNameEqualFold", "displayNameContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "lastLoginAt", "lastLoginAtNEQ", "lastLoginAtIn", "lastLoginAtNotIn", "lastLoginAtGT", "lastLoginAtGTE", "lastLoginAtLT", "lastLoginAtLTE", "lastLoginAtIsNil", "lastLoginAtNotNil", "hasRoleBindings", "hasRoleBindingsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "username", "usernameNEQ", "usernameIn", "usernameNotIn", "usernameGT", "usernameGTE", "usernameLT", "usernameLTE", "usernameContains", "usernameHasPrefix", "usernameHasSuffix", "usernameEqualFold", "usernameContainsFold", "displayName", "displayNameNEQ", "displayNameIn", "displayNameNotIn", "displayNameGT", "displayNameGTE", "displayNameLT", "displayNameLTE", "displayNameContains", "displayNameHasPrefix", "displayNameHasSuffix", "displayNameIsNil", "displayNameNotNil", "displayNameEqualFold", "displayNameContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "lastLoginAt", "lastLoginAtNEQ", "lastLoginAtIn", "lastLoginAtNotIn", "lastLoginAtGT", "lastLoginAtGTE", "lastLoginAtLT", "lastLoginAtLTE", "lastLoginAtIsNil", "lastLoginAtNotNil", "hasRoleBindingsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -36275,20 +37257,32 @@ func (ec *executionContext) unmarshalInputUserWhereInput(ctx context.Context, ob
 				return it, err
 			}
 			it.LastLoginAtNotNil = data
-		case "hasRoleBindings":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasRoleBindings"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasRoleBindings = data
 		case "hasRoleBindingsWith":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasRoleBindingsWith"))
-			data, err := ec.unmarshalORoleBindingWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐRoleBindingWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
+			directive0 := func(ctx context.Context) (any, error) {
+				return ec.unmarshalORoleBindingWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐRoleBindingWhereInputᚄ(ctx, v)
 			}
-			it.HasRoleBindingsWith = data
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Scoped == nil {
+					var zeroVal []*ent.RoleBindingWhereInput
+					return zeroVal, errors.New("directive scoped is not implemented")
+				}
+				return ec.Directives.Scoped(ctx, obj, directive0)
+			}
+
+			tmp, err := directive1(ctx)
+			if err != nil {
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
+			if data, ok := tmp.([]*ent.RoleBindingWhereInput); ok {
+				it.HasRoleBindingsWith = data
+			} else if tmp == nil {
+				it.HasRoleBindingsWith = nil
+			} else {
+				err := fmt.Errorf(`unexpected type %T from directive, should be []*github.com/nanpiao/sbqw/ent.RoleBindingWhereInput`, tmp)
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
 		}
 	}
 	return it, nil
@@ -36370,7 +37364,7 @@ func (ec *executionContext) unmarshalInputVillageWhereInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "townshipID", "townshipIDNEQ", "townshipIDIn", "townshipIDNotIn", "code", "codeNEQ", "codeIn", "codeNotIn", "codeGT", "codeGTE", "codeLT", "codeLTE", "codeContains", "codeHasPrefix", "codeHasSuffix", "codeEqualFold", "codeContainsFold", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "poorVillage", "poorVillageNEQ", "weakOrganization", "weakOrganizationNEQ", "hasTownship", "hasTownshipWith", "hasHouseholds", "hasHouseholdsWith", "hasPartyMembers", "hasPartyMembersWith", "hasPartyOrganizations", "hasPartyOrganizationsWith", "hasDepartmentLinks", "hasDepartmentLinksWith", "hasRectifications", "hasRectificationsWith", "hasAssessments", "hasAssessmentsWith", "hasTeams", "hasTeamsWith", "hasDemoProjects", "hasDemoProjectsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "townshipID", "townshipIDNEQ", "townshipIDIn", "townshipIDNotIn", "code", "codeNEQ", "codeIn", "codeNotIn", "codeGT", "codeGTE", "codeLT", "codeLTE", "codeContains", "codeHasPrefix", "codeHasSuffix", "codeEqualFold", "codeContainsFold", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "poorVillage", "poorVillageNEQ", "weakOrganization", "weakOrganizationNEQ", "hasTownshipWith", "hasHouseholdsWith", "hasPartyMembersWith", "hasPartyOrganizationsWith", "hasDepartmentLinksWith", "hasRectificationsWith", "hasAssessmentsWith", "hasTeamsWith", "hasDemoProjectsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -36804,132 +37798,240 @@ func (ec *executionContext) unmarshalInputVillageWhereInput(ctx context.Context,
 				return it, err
 			}
 			it.WeakOrganizationNEQ = data
-		case "hasTownship":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasTownship"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasTownship = data
 		case "hasTownshipWith":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasTownshipWith"))
-			data, err := ec.unmarshalOTownshipWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTownshipWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
+			directive0 := func(ctx context.Context) (any, error) {
+				return ec.unmarshalOTownshipWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTownshipWhereInputᚄ(ctx, v)
 			}
-			it.HasTownshipWith = data
-		case "hasHouseholds":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasHouseholds"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Scoped == nil {
+					var zeroVal []*ent.TownshipWhereInput
+					return zeroVal, errors.New("directive scoped is not implemented")
+				}
+				return ec.Directives.Scoped(ctx, obj, directive0)
 			}
-			it.HasHouseholds = data
+
+			tmp, err := directive1(ctx)
+			if err != nil {
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
+			if data, ok := tmp.([]*ent.TownshipWhereInput); ok {
+				it.HasTownshipWith = data
+			} else if tmp == nil {
+				it.HasTownshipWith = nil
+			} else {
+				err := fmt.Errorf(`unexpected type %T from directive, should be []*github.com/nanpiao/sbqw/ent.TownshipWhereInput`, tmp)
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
 		case "hasHouseholdsWith":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasHouseholdsWith"))
-			data, err := ec.unmarshalOHouseholdWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐHouseholdWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
+			directive0 := func(ctx context.Context) (any, error) {
+				return ec.unmarshalOHouseholdWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐHouseholdWhereInputᚄ(ctx, v)
 			}
-			it.HasHouseholdsWith = data
-		case "hasPartyMembers":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPartyMembers"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Scoped == nil {
+					var zeroVal []*ent.HouseholdWhereInput
+					return zeroVal, errors.New("directive scoped is not implemented")
+				}
+				return ec.Directives.Scoped(ctx, obj, directive0)
 			}
-			it.HasPartyMembers = data
+
+			tmp, err := directive1(ctx)
+			if err != nil {
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
+			if data, ok := tmp.([]*ent.HouseholdWhereInput); ok {
+				it.HasHouseholdsWith = data
+			} else if tmp == nil {
+				it.HasHouseholdsWith = nil
+			} else {
+				err := fmt.Errorf(`unexpected type %T from directive, should be []*github.com/nanpiao/sbqw/ent.HouseholdWhereInput`, tmp)
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
 		case "hasPartyMembersWith":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPartyMembersWith"))
-			data, err := ec.unmarshalOPartyMemberWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPartyMemberWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
+			directive0 := func(ctx context.Context) (any, error) {
+				return ec.unmarshalOPartyMemberWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPartyMemberWhereInputᚄ(ctx, v)
 			}
-			it.HasPartyMembersWith = data
-		case "hasPartyOrganizations":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPartyOrganizations"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Scoped == nil {
+					var zeroVal []*ent.PartyMemberWhereInput
+					return zeroVal, errors.New("directive scoped is not implemented")
+				}
+				return ec.Directives.Scoped(ctx, obj, directive0)
 			}
-			it.HasPartyOrganizations = data
+
+			tmp, err := directive1(ctx)
+			if err != nil {
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
+			if data, ok := tmp.([]*ent.PartyMemberWhereInput); ok {
+				it.HasPartyMembersWith = data
+			} else if tmp == nil {
+				it.HasPartyMembersWith = nil
+			} else {
+				err := fmt.Errorf(`unexpected type %T from directive, should be []*github.com/nanpiao/sbqw/ent.PartyMemberWhereInput`, tmp)
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
 		case "hasPartyOrganizationsWith":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPartyOrganizationsWith"))
-			data, err := ec.unmarshalOPartyOrganizationWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPartyOrganizationWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
+			directive0 := func(ctx context.Context) (any, error) {
+				return ec.unmarshalOPartyOrganizationWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPartyOrganizationWhereInputᚄ(ctx, v)
 			}
-			it.HasPartyOrganizationsWith = data
-		case "hasDepartmentLinks":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasDepartmentLinks"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Scoped == nil {
+					var zeroVal []*ent.PartyOrganizationWhereInput
+					return zeroVal, errors.New("directive scoped is not implemented")
+				}
+				return ec.Directives.Scoped(ctx, obj, directive0)
 			}
-			it.HasDepartmentLinks = data
+
+			tmp, err := directive1(ctx)
+			if err != nil {
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
+			if data, ok := tmp.([]*ent.PartyOrganizationWhereInput); ok {
+				it.HasPartyOrganizationsWith = data
+			} else if tmp == nil {
+				it.HasPartyOrganizationsWith = nil
+			} else {
+				err := fmt.Errorf(`unexpected type %T from directive, should be []*github.com/nanpiao/sbqw/ent.PartyOrganizationWhereInput`, tmp)
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
 		case "hasDepartmentLinksWith":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasDepartmentLinksWith"))
-			data, err := ec.unmarshalODepartmentVillageLinkWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDepartmentVillageLinkWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
+			directive0 := func(ctx context.Context) (any, error) {
+				return ec.unmarshalODepartmentVillageLinkWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDepartmentVillageLinkWhereInputᚄ(ctx, v)
 			}
-			it.HasDepartmentLinksWith = data
-		case "hasRectifications":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasRectifications"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Scoped == nil {
+					var zeroVal []*ent.DepartmentVillageLinkWhereInput
+					return zeroVal, errors.New("directive scoped is not implemented")
+				}
+				return ec.Directives.Scoped(ctx, obj, directive0)
 			}
-			it.HasRectifications = data
+
+			tmp, err := directive1(ctx)
+			if err != nil {
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
+			if data, ok := tmp.([]*ent.DepartmentVillageLinkWhereInput); ok {
+				it.HasDepartmentLinksWith = data
+			} else if tmp == nil {
+				it.HasDepartmentLinksWith = nil
+			} else {
+				err := fmt.Errorf(`unexpected type %T from directive, should be []*github.com/nanpiao/sbqw/ent.DepartmentVillageLinkWhereInput`, tmp)
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
 		case "hasRectificationsWith":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasRectificationsWith"))
-			data, err := ec.unmarshalORectificationWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐRectificationWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
+			directive0 := func(ctx context.Context) (any, error) {
+				return ec.unmarshalORectificationWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐRectificationWhereInputᚄ(ctx, v)
 			}
-			it.HasRectificationsWith = data
-		case "hasAssessments":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasAssessments"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Scoped == nil {
+					var zeroVal []*ent.RectificationWhereInput
+					return zeroVal, errors.New("directive scoped is not implemented")
+				}
+				return ec.Directives.Scoped(ctx, obj, directive0)
 			}
-			it.HasAssessments = data
+
+			tmp, err := directive1(ctx)
+			if err != nil {
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
+			if data, ok := tmp.([]*ent.RectificationWhereInput); ok {
+				it.HasRectificationsWith = data
+			} else if tmp == nil {
+				it.HasRectificationsWith = nil
+			} else {
+				err := fmt.Errorf(`unexpected type %T from directive, should be []*github.com/nanpiao/sbqw/ent.RectificationWhereInput`, tmp)
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
 		case "hasAssessmentsWith":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasAssessmentsWith"))
-			data, err := ec.unmarshalOAssessmentWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐAssessmentWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
+			directive0 := func(ctx context.Context) (any, error) {
+				return ec.unmarshalOAssessmentWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐAssessmentWhereInputᚄ(ctx, v)
 			}
-			it.HasAssessmentsWith = data
-		case "hasTeams":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasTeams"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Scoped == nil {
+					var zeroVal []*ent.AssessmentWhereInput
+					return zeroVal, errors.New("directive scoped is not implemented")
+				}
+				return ec.Directives.Scoped(ctx, obj, directive0)
 			}
-			it.HasTeams = data
+
+			tmp, err := directive1(ctx)
+			if err != nil {
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
+			if data, ok := tmp.([]*ent.AssessmentWhereInput); ok {
+				it.HasAssessmentsWith = data
+			} else if tmp == nil {
+				it.HasAssessmentsWith = nil
+			} else {
+				err := fmt.Errorf(`unexpected type %T from directive, should be []*github.com/nanpiao/sbqw/ent.AssessmentWhereInput`, tmp)
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
 		case "hasTeamsWith":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasTeamsWith"))
-			data, err := ec.unmarshalOTeamWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTeamWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
+			directive0 := func(ctx context.Context) (any, error) {
+				return ec.unmarshalOTeamWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTeamWhereInputᚄ(ctx, v)
 			}
-			it.HasTeamsWith = data
-		case "hasDemoProjects":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasDemoProjects"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Scoped == nil {
+					var zeroVal []*ent.TeamWhereInput
+					return zeroVal, errors.New("directive scoped is not implemented")
+				}
+				return ec.Directives.Scoped(ctx, obj, directive0)
 			}
-			it.HasDemoProjects = data
+
+			tmp, err := directive1(ctx)
+			if err != nil {
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
+			if data, ok := tmp.([]*ent.TeamWhereInput); ok {
+				it.HasTeamsWith = data
+			} else if tmp == nil {
+				it.HasTeamsWith = nil
+			} else {
+				err := fmt.Errorf(`unexpected type %T from directive, should be []*github.com/nanpiao/sbqw/ent.TeamWhereInput`, tmp)
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
 		case "hasDemoProjectsWith":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasDemoProjectsWith"))
-			data, err := ec.unmarshalODemoProjectWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemoProjectWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
+			directive0 := func(ctx context.Context) (any, error) {
+				return ec.unmarshalODemoProjectWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemoProjectWhereInputᚄ(ctx, v)
 			}
-			it.HasDemoProjectsWith = data
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Scoped == nil {
+					var zeroVal []*ent.DemoProjectWhereInput
+					return zeroVal, errors.New("directive scoped is not implemented")
+				}
+				return ec.Directives.Scoped(ctx, obj, directive0)
+			}
+
+			tmp, err := directive1(ctx)
+			if err != nil {
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
+			if data, ok := tmp.([]*ent.DemoProjectWhereInput); ok {
+				it.HasDemoProjectsWith = data
+			} else if tmp == nil {
+				it.HasDemoProjectsWith = nil
+			} else {
+				err := fmt.Errorf(`unexpected type %T from directive, should be []*github.com/nanpiao/sbqw/ent.DemoProjectWhereInput`, tmp)
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
 		}
 	}
 	return it, nil
@@ -37011,7 +38113,7 @@ func (ec *executionContext) unmarshalInputVisitWhereInput(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "pairingID", "pairingIDNEQ", "pairingIDIn", "pairingIDNotIn", "visitedAt", "visitedAtNEQ", "visitedAtIn", "visitedAtNotIn", "visitedAtGT", "visitedAtGTE", "visitedAtLT", "visitedAtLTE", "occasion", "occasionNEQ", "occasionIn", "occasionNotIn", "mode", "modeNEQ", "modeIn", "modeNotIn", "hasPairing", "hasPairingWith", "hasDemands", "hasDemandsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "pairingID", "pairingIDNEQ", "pairingIDIn", "pairingIDNotIn", "visitedAt", "visitedAtNEQ", "visitedAtIn", "visitedAtNotIn", "visitedAtGT", "visitedAtGTE", "visitedAtLT", "visitedAtLTE", "occasion", "occasionNEQ", "occasionIn", "occasionNotIn", "mode", "modeNEQ", "modeIn", "modeNotIn", "hasPairingWith", "hasDemandsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -37347,34 +38449,58 @@ func (ec *executionContext) unmarshalInputVisitWhereInput(ctx context.Context, o
 				return it, err
 			}
 			it.ModeNotIn = data
-		case "hasPairing":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPairing"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasPairing = data
 		case "hasPairingWith":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPairingWith"))
-			data, err := ec.unmarshalOPairingWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPairingWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
+			directive0 := func(ctx context.Context) (any, error) {
+				return ec.unmarshalOPairingWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPairingWhereInputᚄ(ctx, v)
 			}
-			it.HasPairingWith = data
-		case "hasDemands":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasDemands"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Scoped == nil {
+					var zeroVal []*ent.PairingWhereInput
+					return zeroVal, errors.New("directive scoped is not implemented")
+				}
+				return ec.Directives.Scoped(ctx, obj, directive0)
 			}
-			it.HasDemands = data
+
+			tmp, err := directive1(ctx)
+			if err != nil {
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
+			if data, ok := tmp.([]*ent.PairingWhereInput); ok {
+				it.HasPairingWith = data
+			} else if tmp == nil {
+				it.HasPairingWith = nil
+			} else {
+				err := fmt.Errorf(`unexpected type %T from directive, should be []*github.com/nanpiao/sbqw/ent.PairingWhereInput`, tmp)
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
 		case "hasDemandsWith":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasDemandsWith"))
-			data, err := ec.unmarshalODemandWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemandWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
+			directive0 := func(ctx context.Context) (any, error) {
+				return ec.unmarshalODemandWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemandWhereInputᚄ(ctx, v)
 			}
-			it.HasDemandsWith = data
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Scoped == nil {
+					var zeroVal []*ent.DemandWhereInput
+					return zeroVal, errors.New("directive scoped is not implemented")
+				}
+				return ec.Directives.Scoped(ctx, obj, directive0)
+			}
+
+			tmp, err := directive1(ctx)
+			if err != nil {
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
+			if data, ok := tmp.([]*ent.DemandWhereInput); ok {
+				it.HasDemandsWith = data
+			} else if tmp == nil {
+				it.HasDemandsWith = nil
+			} else {
+				err := fmt.Errorf(`unexpected type %T from directive, should be []*github.com/nanpiao/sbqw/ent.DemandWhereInput`, tmp)
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
 		}
 	}
 	return it, nil
@@ -40647,6 +41773,24 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_visits(ctx, field)
 				})
+		case "me":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_me(ctx, field)
+				})
+		case "policies":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_policies(ctx, field)
+				})
+		case "explainAccess":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_explainAccess(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -42634,6 +43778,14 @@ func (ec *executionContext) _VisitEdge(ctx context.Context, sel ast.SelectionSet
 // endregion **************************** object.gotpl ****************************
 
 // region    ***************************** type.gotpl *****************************
+
+func (ec *executionContext) marshalNApiKey2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐApiKey(ctx context.Context, sel ast.SelectionSet, v *ent.ApiKey) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ApiKey!")
+		return graphql.Null
+	}
+	return ec._ApiKey(ctx, sel, v)
+}
 
 func (ec *executionContext) unmarshalNApiKeyOrderField2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐApiKeyOrderField(ctx context.Context, v any) (*ent.ApiKeyOrderField, error) {
 	var res = new(ent.ApiKeyOrderField)

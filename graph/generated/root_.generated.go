@@ -11,6 +11,7 @@ import (
 	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/nanpiao/sbqw/ent"
+	"github.com/nanpiao/sbqw/graph/model"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -30,9 +31,24 @@ type ResolverRoot interface {
 }
 
 type DirectiveRoot struct {
+	Scoped func(ctx context.Context, obj any, next graphql.Resolver) (res any, err error)
 }
 
 type ComplexityRoot struct {
+	AccessExplanation struct {
+		Action  func(childComplexity int) int
+		Allowed func(childComplexity int) int
+		Object  func(childComplexity int) int
+		Reasons func(childComplexity int) int
+	}
+
+	AccessReason struct {
+		Binding     func(childComplexity int) int
+		Explanation func(childComplexity int) int
+		Matched     func(childComplexity int) int
+		Scopes      func(childComplexity int) int
+	}
+
 	ApiKey struct {
 		CreatedAt            func(childComplexity int) int
 		ExpiresAt            func(childComplexity int) int
@@ -158,6 +174,11 @@ type ComplexityRoot struct {
 	ContributionEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	CreateApiKeyPayload struct {
+		APIKey func(childComplexity int) int
+		Key    func(childComplexity int) int
 	}
 
 	Demand struct {
@@ -357,7 +378,15 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	LoginPayload struct {
+		ExpiresAt func(childComplexity int) int
+		Token     func(childComplexity int) int
+		User      func(childComplexity int) int
+	}
+
 	Mutation struct {
+		ChangePassword              func(childComplexity int, currentPassword string, newPassword string) int
+		CreateAPIKey                func(childComplexity int, input model.CreateAPIKeyInput) int
 		CreateCadre                 func(childComplexity int, input ent.CreateCadreInput) int
 		CreateDepartment            func(childComplexity int, input ent.CreateDepartmentInput) int
 		CreateDepartmentVillageLink func(childComplexity int, input ent.CreateDepartmentVillageLinkInput) int
@@ -366,7 +395,9 @@ type ComplexityRoot struct {
 		CreatePartyOrganization     func(childComplexity int, input ent.CreatePartyOrganizationInput) int
 		CreatePost                  func(childComplexity int, input ent.CreatePostInput) int
 		CreateResident              func(childComplexity int, input ent.CreateResidentInput) int
+		CreateRoleBinding           func(childComplexity int, userID int, input model.RoleBindingInput) int
 		CreateTownship              func(childComplexity int, input ent.CreateTownshipInput) int
+		CreateUser                  func(childComplexity int, input model.CreateUserInput) int
 		CreateVillage               func(childComplexity int, input ent.CreateVillageInput) int
 		DeleteCadre                 func(childComplexity int, id int) int
 		DeleteDepartment            func(childComplexity int, id int) int
@@ -376,17 +407,25 @@ type ComplexityRoot struct {
 		DeletePartyOrganization     func(childComplexity int, id int) int
 		DeletePost                  func(childComplexity int, id int) int
 		DeleteResident              func(childComplexity int, id int) int
+		DeleteRoleBinding           func(childComplexity int, id int) int
 		DeleteTownship              func(childComplexity int, id int) int
 		DeleteVillage               func(childComplexity int, id int) int
+		Login                       func(childComplexity int, username string, password string) int
+		Logout                      func(childComplexity int) int
+		MoveHousehold               func(childComplexity int, id int, villageID int) int
+		RevealSensitive             func(childComplexity int, id int, fields []model.SensitiveField, reason string) int
+		RevokeAPIKey                func(childComplexity int, id int) int
 		UpdateCadre                 func(childComplexity int, id int, input ent.UpdateCadreInput) int
 		UpdateDepartment            func(childComplexity int, id int, input ent.UpdateDepartmentInput) int
 		UpdateDistrict              func(childComplexity int, id int, input ent.UpdateDistrictInput) int
 		UpdateHousehold             func(childComplexity int, id int, input ent.UpdateHouseholdInput) int
 		UpdatePartyMember           func(childComplexity int, id int, input ent.UpdatePartyMemberInput) int
 		UpdatePartyOrganization     func(childComplexity int, id int, input ent.UpdatePartyOrganizationInput) int
+		UpdatePolicies              func(childComplexity int, add []*model.PolicyRuleInput, remove []*model.PolicyRuleInput) int
 		UpdatePost                  func(childComplexity int, id int, input ent.UpdatePostInput) int
 		UpdateResident              func(childComplexity int, id int, input ent.UpdateResidentInput) int
 		UpdateTownship              func(childComplexity int, id int, input ent.UpdateTownshipInput) int
+		UpdateUser                  func(childComplexity int, id int, input model.UpdateUserInput) int
 		UpdateVillage               func(childComplexity int, id int, input ent.UpdateVillageInput) int
 	}
 
@@ -491,6 +530,13 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	PolicyRule struct {
+		Action func(childComplexity int) int
+		Object func(childComplexity int) int
+		Role   func(childComplexity int) int
+		Scope  func(childComplexity int) int
+	}
+
 	Post struct {
 		CreatedAt      func(childComplexity int) int
 		EndOn          func(childComplexity int) int
@@ -522,12 +568,15 @@ type ComplexityRoot struct {
 		Demands             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DemandOrder, where *ent.DemandWhereInput) int
 		DemoProjects        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DemoProjectOrder, where *ent.DemoProjectWhereInput) int
 		Departments         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DepartmentOrder, where *ent.DepartmentWhereInput) int
+		ExplainAccess       func(childComplexity int, userID int, nodeID int, action string) int
 		Households          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.HouseholdOrder, where *ent.HouseholdWhereInput) int
+		Me                  func(childComplexity int) int
 		Node                func(childComplexity int, id int) int
 		Nodes               func(childComplexity int, ids []int) int
 		Pairings            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PairingOrder, where *ent.PairingWhereInput) int
 		PartyMembers        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PartyMemberOrder, where *ent.PartyMemberWhereInput) int
 		PartyOrganizations  func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PartyOrganizationOrder, where *ent.PartyOrganizationWhereInput) int
+		Policies            func(childComplexity int) int
 		Rectifications      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.RectificationOrder, where *ent.RectificationWhereInput) int
 		Residents           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ResidentOrder, where *ent.ResidentWhereInput) int
 		Teams               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.TeamOrder, where *ent.TeamWhereInput) int
@@ -597,6 +646,11 @@ type ComplexityRoot struct {
 	ResidentEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	RevealPayload struct {
+		IDNumber func(childComplexity int) int
+		Phone    func(childComplexity int) int
 	}
 
 	RoleBinding struct {
@@ -848,6 +902,56 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	ec := newExecutionContext(nil, e, nil)
 	_ = ec
 	switch typeName + "." + field {
+
+	case "AccessExplanation.action":
+		if e.ComplexityRoot.AccessExplanation.Action == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessExplanation.Action(childComplexity), true
+	case "AccessExplanation.allowed":
+		if e.ComplexityRoot.AccessExplanation.Allowed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessExplanation.Allowed(childComplexity), true
+	case "AccessExplanation.object":
+		if e.ComplexityRoot.AccessExplanation.Object == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessExplanation.Object(childComplexity), true
+	case "AccessExplanation.reasons":
+		if e.ComplexityRoot.AccessExplanation.Reasons == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessExplanation.Reasons(childComplexity), true
+
+	case "AccessReason.binding":
+		if e.ComplexityRoot.AccessReason.Binding == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessReason.Binding(childComplexity), true
+	case "AccessReason.explanation":
+		if e.ComplexityRoot.AccessReason.Explanation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessReason.Explanation(childComplexity), true
+	case "AccessReason.matched":
+		if e.ComplexityRoot.AccessReason.Matched == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessReason.Matched(childComplexity), true
+	case "AccessReason.scopes":
+		if e.ComplexityRoot.AccessReason.Scopes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessReason.Scopes(childComplexity), true
 
 	case "ApiKey.createdAt":
 		if e.ComplexityRoot.ApiKey.CreatedAt == nil {
@@ -1360,6 +1464,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ContributionEdge.Node(childComplexity), true
+
+	case "CreateApiKeyPayload.apiKey":
+		if e.ComplexityRoot.CreateApiKeyPayload.APIKey == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateApiKeyPayload.APIKey(childComplexity), true
+	case "CreateApiKeyPayload.key":
+		if e.ComplexityRoot.CreateApiKeyPayload.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateApiKeyPayload.Key(childComplexity), true
 
 	case "Demand.category":
 		if e.ComplexityRoot.Demand.Category == nil {
@@ -2199,6 +2316,47 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.HouseholdEdge.Node(childComplexity), true
 
+	case "LoginPayload.expiresAt":
+		if e.ComplexityRoot.LoginPayload.ExpiresAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoginPayload.ExpiresAt(childComplexity), true
+	case "LoginPayload.token":
+		if e.ComplexityRoot.LoginPayload.Token == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoginPayload.Token(childComplexity), true
+	case "LoginPayload.user":
+		if e.ComplexityRoot.LoginPayload.User == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoginPayload.User(childComplexity), true
+
+	case "Mutation.changePassword":
+		if e.ComplexityRoot.Mutation.ChangePassword == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_changePassword_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ChangePassword(childComplexity, args["currentPassword"].(string), args["newPassword"].(string)), true
+	case "Mutation.createApiKey":
+		if e.ComplexityRoot.Mutation.CreateAPIKey == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createApiKey_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateAPIKey(childComplexity, args["input"].(model.CreateAPIKeyInput)), true
 	case "Mutation.createCadre":
 		if e.ComplexityRoot.Mutation.CreateCadre == nil {
 			break
@@ -2287,6 +2445,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateResident(childComplexity, args["input"].(ent.CreateResidentInput)), true
+	case "Mutation.createRoleBinding":
+		if e.ComplexityRoot.Mutation.CreateRoleBinding == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createRoleBinding_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateRoleBinding(childComplexity, args["userID"].(int), args["input"].(model.RoleBindingInput)), true
 	case "Mutation.createTownship":
 		if e.ComplexityRoot.Mutation.CreateTownship == nil {
 			break
@@ -2298,6 +2467,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateTownship(childComplexity, args["input"].(ent.CreateTownshipInput)), true
+	case "Mutation.createUser":
+		if e.ComplexityRoot.Mutation.CreateUser == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createUser_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateUser(childComplexity, args["input"].(model.CreateUserInput)), true
 	case "Mutation.createVillage":
 		if e.ComplexityRoot.Mutation.CreateVillage == nil {
 			break
@@ -2397,6 +2577,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteResident(childComplexity, args["id"].(int)), true
+	case "Mutation.deleteRoleBinding":
+		if e.ComplexityRoot.Mutation.DeleteRoleBinding == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteRoleBinding_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteRoleBinding(childComplexity, args["id"].(int)), true
 	case "Mutation.deleteTownship":
 		if e.ComplexityRoot.Mutation.DeleteTownship == nil {
 			break
@@ -2419,6 +2610,56 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteVillage(childComplexity, args["id"].(int)), true
+	case "Mutation.login":
+		if e.ComplexityRoot.Mutation.Login == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_login_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.Login(childComplexity, args["username"].(string), args["password"].(string)), true
+	case "Mutation.logout":
+		if e.ComplexityRoot.Mutation.Logout == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Mutation.Logout(childComplexity), true
+	case "Mutation.moveHousehold":
+		if e.ComplexityRoot.Mutation.MoveHousehold == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_moveHousehold_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.MoveHousehold(childComplexity, args["id"].(int), args["villageID"].(int)), true
+	case "Mutation.revealSensitive":
+		if e.ComplexityRoot.Mutation.RevealSensitive == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_revealSensitive_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RevealSensitive(childComplexity, args["id"].(int), args["fields"].([]model.SensitiveField), args["reason"].(string)), true
+	case "Mutation.revokeApiKey":
+		if e.ComplexityRoot.Mutation.RevokeAPIKey == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_revokeApiKey_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RevokeAPIKey(childComplexity, args["id"].(int)), true
 	case "Mutation.updateCadre":
 		if e.ComplexityRoot.Mutation.UpdateCadre == nil {
 			break
@@ -2485,6 +2726,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdatePartyOrganization(childComplexity, args["id"].(int), args["input"].(ent.UpdatePartyOrganizationInput)), true
+	case "Mutation.updatePolicies":
+		if e.ComplexityRoot.Mutation.UpdatePolicies == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updatePolicies_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdatePolicies(childComplexity, args["add"].([]*model.PolicyRuleInput), args["remove"].([]*model.PolicyRuleInput)), true
 	case "Mutation.updatePost":
 		if e.ComplexityRoot.Mutation.UpdatePost == nil {
 			break
@@ -2518,6 +2770,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateTownship(childComplexity, args["id"].(int), args["input"].(ent.UpdateTownshipInput)), true
+	case "Mutation.updateUser":
+		if e.ComplexityRoot.Mutation.UpdateUser == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateUser_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateUser(childComplexity, args["id"].(int), args["input"].(model.UpdateUserInput)), true
 	case "Mutation.updateVillage":
 		if e.ComplexityRoot.Mutation.UpdateVillage == nil {
 			break
@@ -2981,6 +3244,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PartyOrganizationEdge.Node(childComplexity), true
 
+	case "PolicyRule.action":
+		if e.ComplexityRoot.PolicyRule.Action == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PolicyRule.Action(childComplexity), true
+	case "PolicyRule.object":
+		if e.ComplexityRoot.PolicyRule.Object == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PolicyRule.Object(childComplexity), true
+	case "PolicyRule.role":
+		if e.ComplexityRoot.PolicyRule.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PolicyRule.Role(childComplexity), true
+	case "PolicyRule.scope":
+		if e.ComplexityRoot.PolicyRule.Scope == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PolicyRule.Scope(childComplexity), true
+
 	case "Post.createdAt":
 		if e.ComplexityRoot.Post.CreatedAt == nil {
 			break
@@ -3140,6 +3428,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Departments(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.DepartmentOrder), args["where"].(*ent.DepartmentWhereInput)), true
+	case "Query.explainAccess":
+		if e.ComplexityRoot.Query.ExplainAccess == nil {
+			break
+		}
+
+		args, err := ec.field_Query_explainAccess_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ExplainAccess(childComplexity, args["userID"].(int), args["nodeID"].(int), args["action"].(string)), true
 	case "Query.households":
 		if e.ComplexityRoot.Query.Households == nil {
 			break
@@ -3152,6 +3451,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.Households(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.HouseholdOrder), args["where"].(*ent.HouseholdWhereInput)), true
 
+	case "Query.me":
+		if e.ComplexityRoot.Query.Me == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.Me(childComplexity), true
 	case "Query.node":
 		if e.ComplexityRoot.Query.Node == nil {
 			break
@@ -3207,6 +3512,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.PartyOrganizations(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.PartyOrganizationOrder), args["where"].(*ent.PartyOrganizationWhereInput)), true
+	case "Query.policies":
+		if e.ComplexityRoot.Query.Policies == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.Policies(childComplexity), true
 	case "Query.rectifications":
 		if e.ComplexityRoot.Query.Rectifications == nil {
 			break
@@ -3547,6 +3858,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ResidentEdge.Node(childComplexity), true
+
+	case "RevealPayload.idNumber":
+		if e.ComplexityRoot.RevealPayload.IDNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevealPayload.IDNumber(childComplexity), true
+	case "RevealPayload.phone":
+		if e.ComplexityRoot.RevealPayload.Phone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevealPayload.Phone(childComplexity), true
 
 	case "RoleBinding.cadre":
 		if e.ComplexityRoot.RoleBinding.Cadre == nil {
@@ -4583,6 +4907,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CadreWhereInput", ec.unmarshalInputCadreWhereInput),
 			graphql.NewInputUnmarshaler("ContributionOrder", ec.unmarshalInputContributionOrder),
 			graphql.NewInputUnmarshaler("ContributionWhereInput", ec.unmarshalInputContributionWhereInput),
+			graphql.NewInputUnmarshaler("CreateApiKeyInput", ec.unmarshalInputCreateApiKeyInput),
 			graphql.NewInputUnmarshaler("CreateAssessmentInput", ec.unmarshalInputCreateAssessmentInput),
 			graphql.NewInputUnmarshaler("CreateCadreInput", ec.unmarshalInputCreateCadreInput),
 			graphql.NewInputUnmarshaler("CreateContributionInput", ec.unmarshalInputCreateContributionInput),
@@ -4602,6 +4927,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CreateTownshipInput", ec.unmarshalInputCreateTownshipInput),
 			graphql.NewInputUnmarshaler("CreateTrainingCourseInput", ec.unmarshalInputCreateTrainingCourseInput),
 			graphql.NewInputUnmarshaler("CreateTrainingEnrollmentInput", ec.unmarshalInputCreateTrainingEnrollmentInput),
+			graphql.NewInputUnmarshaler("CreateUserInput", ec.unmarshalInputCreateUserInput),
 			graphql.NewInputUnmarshaler("CreateVillageInput", ec.unmarshalInputCreateVillageInput),
 			graphql.NewInputUnmarshaler("CreateVisitInput", ec.unmarshalInputCreateVisitInput),
 			graphql.NewInputUnmarshaler("DemandEventOrder", ec.unmarshalInputDemandEventOrder),
@@ -4626,6 +4952,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("PartyMemberWhereInput", ec.unmarshalInputPartyMemberWhereInput),
 			graphql.NewInputUnmarshaler("PartyOrganizationOrder", ec.unmarshalInputPartyOrganizationOrder),
 			graphql.NewInputUnmarshaler("PartyOrganizationWhereInput", ec.unmarshalInputPartyOrganizationWhereInput),
+			graphql.NewInputUnmarshaler("PolicyRuleInput", ec.unmarshalInputPolicyRuleInput),
 			graphql.NewInputUnmarshaler("PostOrder", ec.unmarshalInputPostOrder),
 			graphql.NewInputUnmarshaler("PostWhereInput", ec.unmarshalInputPostWhereInput),
 			graphql.NewInputUnmarshaler("RectificationOrder", ec.unmarshalInputRectificationOrder),
@@ -4633,6 +4960,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ReferenceMixinWhereInput", ec.unmarshalInputReferenceMixinWhereInput),
 			graphql.NewInputUnmarshaler("ResidentOrder", ec.unmarshalInputResidentOrder),
 			graphql.NewInputUnmarshaler("ResidentWhereInput", ec.unmarshalInputResidentWhereInput),
+			graphql.NewInputUnmarshaler("RoleBindingInput", ec.unmarshalInputRoleBindingInput),
 			graphql.NewInputUnmarshaler("RoleBindingOrder", ec.unmarshalInputRoleBindingOrder),
 			graphql.NewInputUnmarshaler("RoleBindingWhereInput", ec.unmarshalInputRoleBindingWhereInput),
 			graphql.NewInputUnmarshaler("TeamMembershipOrder", ec.unmarshalInputTeamMembershipOrder),
@@ -4665,6 +4993,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("UpdateTownshipInput", ec.unmarshalInputUpdateTownshipInput),
 			graphql.NewInputUnmarshaler("UpdateTrainingCourseInput", ec.unmarshalInputUpdateTrainingCourseInput),
 			graphql.NewInputUnmarshaler("UpdateTrainingEnrollmentInput", ec.unmarshalInputUpdateTrainingEnrollmentInput),
+			graphql.NewInputUnmarshaler("UpdateUserInput", ec.unmarshalInputUpdateUserInput),
 			graphql.NewInputUnmarshaler("UpdateVillageInput", ec.unmarshalInputUpdateVillageInput),
 			graphql.NewInputUnmarshaler("UpdateVisitInput", ec.unmarshalInputUpdateVisitInput),
 			graphql.NewInputUnmarshaler("UserOrder", ec.unmarshalInputUserOrder),
@@ -4749,6 +5078,200 @@ func newExecutionContext(
 }
 
 var sources = []*ast.Source{
+	{Name: "../directives.graphqls", Input: `"""
+On a filter over related rows (has…With): the nested filter sees only the related rows the
+caller may read, so a filter is never a way to learn about rows outside one's scope.
+"""
+directive @scoped on INPUT_FIELD_DEFINITION
+`, BuiltIn: false},
+	{Name: "../identity.graphqls", Input: `# Identity, accounts, policies and sensitive data.
+
+"A signed-in session: send ` + "`" + `Authorization: Bearer <token>` + "`" + ` with every other request. 登录凭证"
+type LoginPayload {
+  "Bearer token; valid until expiresAt or logout"
+  token: String!
+  "When the token stops working"
+  expiresAt: Time!
+  "The signed-in user"
+  user: User!
+}
+
+"A new API key. The key is shown only here, once. 新建的API密钥"
+type CreateApiKeyPayload {
+  "The key, to send as ` + "`" + `Authorization: Bearer <key>` + "`" + `; it is not stored and cannot be shown again"
+  key: String!
+  "The key's record (name, prefix, expiry)"
+  apiKey: ApiKey!
+}
+
+"Which personal values revealSensitive returns. 敏感字段"
+enum SensitiveField {
+  "身份证号码 — resident ID number"
+  ID_NUMBER
+  "联系电话 — phone number"
+  PHONE
+}
+
+"Plaintext personal values, returned by revealSensitive. 明文信息（已审计）"
+type RevealPayload {
+  "The ID number in full, when asked for and allowed"
+  idNumber: String
+  "The phone number in full, when asked for and allowed"
+  phone: String
+}
+
+"How far a permission reaches from where the caller stands. 权限范围"
+enum ScopeKind {
+  "全区 — every record"
+  DISTRICT
+  "本乡镇 — records of the bound township"
+  TOWNSHIP
+  "本部门 — records tied to the bound department"
+  DEPARTMENT
+  "本村 — records of the bound village"
+  VILLAGE
+  "结对户 — records of the bound cadre's paired households"
+  PAIRED
+  "本人 — the caller's own account"
+  SELF
+}
+
+"One policy line: role may take action on object at a scope. 权限策略"
+type PolicyRule {
+  "A role, or * for every signed-in caller"
+  role: String!
+  "A kind of record, e.g. household, or *"
+  object: String!
+  "An action, e.g. read, update, advance, or *"
+  action: String!
+  "How far it reaches"
+  scope: ScopeKind!
+}
+
+"A policy line to add or remove. 权限策略"
+input PolicyRuleInput {
+  "A role (DISTRICT, TOWNSHIP, …) or *"
+  role: String!
+  "A kind of record, e.g. household, or *"
+  object: String!
+  "An action, e.g. read, update, advance, or *"
+  action: String!
+  "How far it reaches"
+  scope: ScopeKind!
+}
+
+"Why a user may or may not act on a record. 权限说明"
+type AccessExplanation {
+  "Whether the action is allowed"
+  allowed: Boolean!
+  "The record's kind, as policies name it"
+  object: String!
+  "The action asked about"
+  action: String!
+  "One entry per role binding of the user, in force today"
+  reasons: [AccessReason!]!
+}
+
+"What one role binding contributes to an access decision. 授权依据"
+type AccessReason {
+  "The binding"
+  binding: RoleBinding!
+  "Scope kinds the policy gives the binding's role for this object and action; empty when none"
+  scopes: [ScopeKind!]!
+  "Whether the record lies within the binding's reach"
+  matched: Boolean!
+  "A sentence saying why"
+  explanation: String!
+}
+
+"A role binding to give a user. 角色授权"
+input RoleBindingInput {
+  "The role"
+  role: Role!
+  "The township, for TOWNSHIP"
+  townshipID: ID
+  "The village, for VILLAGE_SECRETARY"
+  villageID: ID
+  "The department, for DEPARTMENT"
+  departmentID: ID
+  "The cadre, for CADRE"
+  cadreID: ID
+  "First day in force; today when omitted"
+  validFrom: Date
+  "Last day in force; open-ended when omitted"
+  validTo: Date
+}
+
+"A new account. 新建账号"
+input CreateUserInput {
+  "Sign-in name: 3–48 lower-case letters, digits, '.', '_' or '-'"
+  username: String!
+  "Name shown in the UI"
+  displayName: String
+  "Initial password: at least 10 characters, letters and digits"
+  password: String!
+  "Where the user stands; at least one"
+  roleBindings: [RoleBindingInput!]!
+}
+
+"Changes to an account. 修改账号"
+input UpdateUserInput {
+  "Name shown in the UI"
+  displayName: String
+  "ACTIVE or DISABLED; disabling ends the user's sessions at once"
+  status: UserStatus
+  "A new password set by an administrator; ends the user's sessions"
+  password: String
+}
+
+"A new API key for an integration. 新建API密钥"
+input CreateApiKeyInput {
+  "What the key is for"
+  name: String!
+  "The user the key acts as (its roles apply); the caller when omitted"
+  userID: ID
+  "When the key stops working; never when omitted"
+  expiresAt: Time
+  "Restrict the key to registered (persisted) operations"
+  trustedDocumentsOnly: Boolean
+}
+
+extend type Query {
+  "The signed-in user 当前用户"
+  me: User!
+  "The policy in force (DISTRICT, AUDITOR) 权限策略"
+  policies: [PolicyRule!]!
+  "Whether a user may take an action on a record, and why (DISTRICT) 权限说明"
+  explainAccess(userID: ID!, nodeID: ID!, action: String!): AccessExplanation!
+}
+
+extend type Mutation {
+  "Sign in with a username and password 登录"
+  login(username: String!, password: String!): LoginPayload!
+  "End the session of the token used for this request 退出登录"
+  logout: Boolean!
+  "Change the caller's password; ends its other sessions 修改密码"
+  changePassword(currentPassword: String!, newPassword: String!): Boolean!
+  "Create an account with its role bindings 新建账号"
+  createUser(input: CreateUserInput!): User!
+  "Change or disable an account 修改账号"
+  updateUser(id: ID!, input: UpdateUserInput!): User!
+  "Give a user a role binding 授予角色"
+  createRoleBinding(userID: ID!, input: RoleBindingInput!): RoleBinding!
+  "Take a role binding away 撤销角色"
+  deleteRoleBinding(id: ID!): ID!
+  "Create an API key for an integration; the key is returned once 新建API密钥"
+  createApiKey(input: CreateApiKeyInput!): CreateApiKeyPayload!
+  "Revoke an API key at once 吊销API密钥"
+  revokeApiKey(id: ID!): ApiKey!
+  "Add and remove policy lines; refused if DISTRICT would lose control of users or policies 修改权限策略"
+  updatePolicies(add: [PolicyRuleInput!], remove: [PolicyRuleInput!]): [PolicyRule!]!
+  "Show personal values in plaintext, for a stated reason; audited 查看敏感信息"
+  revealSensitive(id: ID!, fields: [SensitiveField!]!, reason: String!): RevealPayload!
+  "Move a household, with its residents, pairings, visits and demands, to another village (DISTRICT) 农户迁移"
+  moveHousehold(id: ID!, villageID: ID!): Household!
+}
+`, BuiltIn: false},
 	{Name: "../people.graphqls", Input: `extend type Resident {
   "Age in whole years today, from the birth date in the ID number 年龄"
   age: Int!
@@ -5060,11 +5583,7 @@ input ApiKeyWhereInput {
   """
   trustedDocumentsOnly: Boolean
   trustedDocumentsOnlyNEQ: Boolean
-  """
-  user edge predicates
-  """
-  hasUser: Boolean
-  hasUserWith: [UserWhereInput!]
+  hasUserWith: [UserWhereInput!] @scoped
 }
 type Assessment implements Node {
   id: ID!
@@ -5269,16 +5788,8 @@ input AssessmentWhereInput {
   actualLTE: Float
   actualIsNil: Boolean
   actualNotNil: Boolean
-  """
-  village edge predicates
-  """
-  hasVillage: Boolean
-  hasVillageWith: [VillageWhereInput!]
-  """
-  secretary edge predicates
-  """
-  hasSecretary: Boolean
-  hasSecretaryWith: [PartyMemberWhereInput!]
+  hasVillageWith: [VillageWhereInput!] @scoped
+  hasSecretaryWith: [PartyMemberWhereInput!] @scoped
 }
 """
 Attendance — values are English; each value's description gives the Chinese term.
@@ -5762,21 +6273,9 @@ input CadreWhereInput {
   memberIDNotIn: [ID!]
   memberIDIsNil: Boolean
   memberIDNotNil: Boolean
-  """
-  department edge predicates
-  """
-  hasDepartment: Boolean
-  hasDepartmentWith: [DepartmentWhereInput!]
-  """
-  member edge predicates
-  """
-  hasMember: Boolean
-  hasMemberWith: [PartyMemberWhereInput!]
-  """
-  pairings edge predicates
-  """
-  hasPairings: Boolean
-  hasPairingsWith: [PairingWhereInput!]
+  hasDepartmentWith: [DepartmentWhereInput!] @scoped
+  hasMemberWith: [PartyMemberWhereInput!] @scoped
+  hasPairingsWith: [PairingWhereInput!] @scoped
 }
 type Contribution implements Node {
   id: ID!
@@ -5933,16 +6432,8 @@ input ContributionWhereInput {
   householdsHelpedGTE: Int
   householdsHelpedLT: Int
   householdsHelpedLTE: Int
-  """
-  member edge predicates
-  """
-  hasMember: Boolean
-  hasMemberWith: [PartyMemberWhereInput!]
-  """
-  team edge predicates
-  """
-  hasTeam: Boolean
-  hasTeamWith: [TeamWhereInput!]
+  hasMemberWith: [PartyMemberWhereInput!] @scoped
+  hasTeamWith: [TeamWhereInput!] @scoped
 }
 """
 CourseKind — values are English; each value's description gives the Chinese term.
@@ -6811,11 +7302,7 @@ input DemandEventWhereInput {
   actorNameNotNil: Boolean
   actorNameEqualFold: String
   actorNameContainsFold: String
-  """
-  demand edge predicates
-  """
-  hasDemand: Boolean
-  hasDemandWith: [DemandWhereInput!]
+  hasDemandWith: [DemandWhereInput!] @scoped
 }
 """
 Ordering options for Demand connections
@@ -6988,26 +7475,10 @@ input DemandWhereInput {
   closedAtLTE: Time
   closedAtIsNil: Boolean
   closedAtNotNil: Boolean
-  """
-  household edge predicates
-  """
-  hasHousehold: Boolean
-  hasHouseholdWith: [HouseholdWhereInput!]
-  """
-  visit edge predicates
-  """
-  hasVisit: Boolean
-  hasVisitWith: [VisitWhereInput!]
-  """
-  department edge predicates
-  """
-  hasDepartment: Boolean
-  hasDepartmentWith: [DepartmentWhereInput!]
-  """
-  events edge predicates
-  """
-  hasEvents: Boolean
-  hasEventsWith: [DemandEventWhereInput!]
+  hasHouseholdWith: [HouseholdWhereInput!] @scoped
+  hasVisitWith: [VisitWhereInput!] @scoped
+  hasDepartmentWith: [DepartmentWhereInput!] @scoped
+  hasEventsWith: [DemandEventWhereInput!] @scoped
 }
 type DemoProject implements Node {
   id: ID!
@@ -7301,11 +7772,7 @@ input DemoProjectStageWhereInput {
   actorNameNotNil: Boolean
   actorNameEqualFold: String
   actorNameContainsFold: String
-  """
-  project edge predicates
-  """
-  hasProject: Boolean
-  hasProjectWith: [DemoProjectWhereInput!]
+  hasProjectWith: [DemoProjectWhereInput!] @scoped
 }
 """
 DemoProjectWhereInput is used for filtering DemoProject objects.
@@ -7452,21 +7919,9 @@ input DemoProjectWhereInput {
   stageDueOnLTE: Date
   stageDueOnIsNil: Boolean
   stageDueOnNotNil: Boolean
-  """
-  township edge predicates
-  """
-  hasTownship: Boolean
-  hasTownshipWith: [TownshipWhereInput!]
-  """
-  village edge predicates
-  """
-  hasVillage: Boolean
-  hasVillageWith: [VillageWhereInput!]
-  """
-  stages edge predicates
-  """
-  hasStages: Boolean
-  hasStagesWith: [DemoProjectStageWhereInput!]
+  hasTownshipWith: [TownshipWhereInput!] @scoped
+  hasVillageWith: [VillageWhereInput!] @scoped
+  hasStagesWith: [DemoProjectStageWhereInput!] @scoped
 }
 type Department implements Node {
   id: ID!
@@ -7801,16 +8256,8 @@ input DepartmentVillageLinkWhereInput {
   yearGTE: Int
   yearLT: Int
   yearLTE: Int
-  """
-  department edge predicates
-  """
-  hasDepartment: Boolean
-  hasDepartmentWith: [DepartmentWhereInput!]
-  """
-  village edge predicates
-  """
-  hasVillage: Boolean
-  hasVillageWith: [VillageWhereInput!]
+  hasDepartmentWith: [DepartmentWhereInput!] @scoped
+  hasVillageWith: [VillageWhereInput!] @scoped
 }
 """
 DepartmentWhereInput is used for filtering Department objects.
@@ -7892,31 +8339,11 @@ input DepartmentWhereInput {
   kindNEQ: DepartmentKind
   kindIn: [DepartmentKind!]
   kindNotIn: [DepartmentKind!]
-  """
-  village_links edge predicates
-  """
-  hasVillageLinks: Boolean
-  hasVillageLinksWith: [DepartmentVillageLinkWhereInput!]
-  """
-  cadres edge predicates
-  """
-  hasCadres: Boolean
-  hasCadresWith: [CadreWhereInput!]
-  """
-  party_organizations edge predicates
-  """
-  hasPartyOrganizations: Boolean
-  hasPartyOrganizationsWith: [PartyOrganizationWhereInput!]
-  """
-  demands edge predicates
-  """
-  hasDemands: Boolean
-  hasDemandsWith: [DemandWhereInput!]
-  """
-  rectifications edge predicates
-  """
-  hasRectifications: Boolean
-  hasRectificationsWith: [RectificationWhereInput!]
+  hasVillageLinksWith: [DepartmentVillageLinkWhereInput!] @scoped
+  hasCadresWith: [CadreWhereInput!] @scoped
+  hasPartyOrganizationsWith: [PartyOrganizationWhereInput!] @scoped
+  hasDemandsWith: [DemandWhereInput!] @scoped
+  hasRectificationsWith: [RectificationWhereInput!] @scoped
 }
 type District implements Node {
   id: ID!
@@ -8036,11 +8463,7 @@ input DistrictWhereInput {
   nameHasSuffix: String
   nameEqualFold: String
   nameContainsFold: String
-  """
-  townships edge predicates
-  """
-  hasTownships: Boolean
-  hasTownshipsWith: [TownshipWhereInput!]
+  hasTownshipsWith: [TownshipWhereInput!] @scoped
 }
 """
 Education — values are English; each value's description gives the Chinese term.
@@ -8505,26 +8928,10 @@ input HouseholdWhereInput {
   incomePerCapitaLTE: Float
   incomePerCapitaIsNil: Boolean
   incomePerCapitaNotNil: Boolean
-  """
-  village edge predicates
-  """
-  hasVillage: Boolean
-  hasVillageWith: [VillageWhereInput!]
-  """
-  residents edge predicates
-  """
-  hasResidents: Boolean
-  hasResidentsWith: [ResidentWhereInput!]
-  """
-  pairings edge predicates
-  """
-  hasPairings: Boolean
-  hasPairingsWith: [PairingWhereInput!]
-  """
-  demands edge predicates
-  """
-  hasDemands: Boolean
-  hasDemandsWith: [DemandWhereInput!]
+  hasVillageWith: [VillageWhereInput!] @scoped
+  hasResidentsWith: [ResidentWhereInput!] @scoped
+  hasPairingsWith: [PairingWhereInput!] @scoped
+  hasDemandsWith: [DemandWhereInput!] @scoped
 }
 """
 Indicator — values are English; each value's description gives the Chinese term.
@@ -8992,21 +9399,9 @@ input PairingWhereInput {
   releaseReasonNotNil: Boolean
   releaseReasonEqualFold: String
   releaseReasonContainsFold: String
-  """
-  cadre edge predicates
-  """
-  hasCadre: Boolean
-  hasCadreWith: [CadreWhereInput!]
-  """
-  household edge predicates
-  """
-  hasHousehold: Boolean
-  hasHouseholdWith: [HouseholdWhereInput!]
-  """
-  visits edge predicates
-  """
-  hasVisits: Boolean
-  hasVisitsWith: [VisitWhereInput!]
+  hasCadreWith: [CadreWhereInput!] @scoped
+  hasHouseholdWith: [HouseholdWhereInput!] @scoped
+  hasVisitsWith: [VisitWhereInput!] @scoped
 }
 type PartyMember implements Node {
   id: ID!
@@ -9322,46 +9717,14 @@ input PartyMemberWhereInput {
   organizationIDNEQ: ID
   organizationIDIn: [ID!]
   organizationIDNotIn: [ID!]
-  """
-  village edge predicates
-  """
-  hasVillage: Boolean
-  hasVillageWith: [VillageWhereInput!]
-  """
-  organization edge predicates
-  """
-  hasOrganization: Boolean
-  hasOrganizationWith: [PartyOrganizationWhereInput!]
-  """
-  cadre edge predicates
-  """
-  hasCadre: Boolean
-  hasCadreWith: [CadreWhereInput!]
-  """
-  posts edge predicates
-  """
-  hasPosts: Boolean
-  hasPostsWith: [PostWhereInput!]
-  """
-  team_memberships edge predicates
-  """
-  hasTeamMemberships: Boolean
-  hasTeamMembershipsWith: [TeamMembershipWhereInput!]
-  """
-  contributions edge predicates
-  """
-  hasContributions: Boolean
-  hasContributionsWith: [ContributionWhereInput!]
-  """
-  enrollments edge predicates
-  """
-  hasEnrollments: Boolean
-  hasEnrollmentsWith: [TrainingEnrollmentWhereInput!]
-  """
-  assessments edge predicates
-  """
-  hasAssessments: Boolean
-  hasAssessmentsWith: [AssessmentWhereInput!]
+  hasVillageWith: [VillageWhereInput!] @scoped
+  hasOrganizationWith: [PartyOrganizationWhereInput!] @scoped
+  hasCadreWith: [CadreWhereInput!] @scoped
+  hasPostsWith: [PostWhereInput!] @scoped
+  hasTeamMembershipsWith: [TeamMembershipWhereInput!] @scoped
+  hasContributionsWith: [ContributionWhereInput!] @scoped
+  hasEnrollmentsWith: [TrainingEnrollmentWhereInput!] @scoped
+  hasAssessmentsWith: [AssessmentWhereInput!] @scoped
 }
 type PartyOrganization implements Node {
   id: ID!
@@ -9574,31 +9937,11 @@ input PartyOrganizationWhereInput {
   departmentIDNotIn: [ID!]
   departmentIDIsNil: Boolean
   departmentIDNotNil: Boolean
-  """
-  township edge predicates
-  """
-  hasTownship: Boolean
-  hasTownshipWith: [TownshipWhereInput!]
-  """
-  village edge predicates
-  """
-  hasVillage: Boolean
-  hasVillageWith: [VillageWhereInput!]
-  """
-  department edge predicates
-  """
-  hasDepartment: Boolean
-  hasDepartmentWith: [DepartmentWhereInput!]
-  """
-  members edge predicates
-  """
-  hasMembers: Boolean
-  hasMembersWith: [PartyMemberWhereInput!]
-  """
-  posts edge predicates
-  """
-  hasPosts: Boolean
-  hasPostsWith: [PostWhereInput!]
+  hasTownshipWith: [TownshipWhereInput!] @scoped
+  hasVillageWith: [VillageWhereInput!] @scoped
+  hasDepartmentWith: [DepartmentWhereInput!] @scoped
+  hasMembersWith: [PartyMemberWhereInput!] @scoped
+  hasPostsWith: [PostWhereInput!] @scoped
 }
 type Post implements Node {
   id: ID!
@@ -9797,16 +10140,8 @@ input PostWhereInput {
   endOnLTE: Date
   endOnIsNil: Boolean
   endOnNotNil: Boolean
-  """
-  member edge predicates
-  """
-  hasMember: Boolean
-  hasMemberWith: [PartyMemberWhereInput!]
-  """
-  organization edge predicates
-  """
-  hasOrganization: Boolean
-  hasOrganizationWith: [PartyOrganizationWhereInput!]
+  hasMemberWith: [PartyMemberWhereInput!] @scoped
+  hasOrganizationWith: [PartyOrganizationWhereInput!] @scoped
 }
 """
 PovertyCause — values are English; each value's description gives the Chinese term.
@@ -10773,16 +11108,8 @@ input RectificationWhereInput {
   departmentIDNotIn: [ID!]
   departmentIDIsNil: Boolean
   departmentIDNotNil: Boolean
-  """
-  village edge predicates
-  """
-  hasVillage: Boolean
-  hasVillageWith: [VillageWhereInput!]
-  """
-  department edge predicates
-  """
-  hasDepartment: Boolean
-  hasDepartmentWith: [DepartmentWhereInput!]
+  hasVillageWith: [VillageWhereInput!] @scoped
+  hasDepartmentWith: [DepartmentWhereInput!] @scoped
 }
 type ReferenceMixin implements Node {
   id: ID!
@@ -11048,11 +11375,7 @@ input ResidentWhereInput {
   educationNotIn: [Education!]
   educationIsNil: Boolean
   educationNotNil: Boolean
-  """
-  household edge predicates
-  """
-  hasHousehold: Boolean
-  hasHouseholdWith: [HouseholdWhereInput!]
+  hasHouseholdWith: [HouseholdWhereInput!] @scoped
 }
 """
 Role — values are English; each value's description gives the Chinese term.
@@ -11293,31 +11616,11 @@ input RoleBindingWhereInput {
   validToLTE: Date
   validToIsNil: Boolean
   validToNotNil: Boolean
-  """
-  user edge predicates
-  """
-  hasUser: Boolean
-  hasUserWith: [UserWhereInput!]
-  """
-  township edge predicates
-  """
-  hasTownship: Boolean
-  hasTownshipWith: [TownshipWhereInput!]
-  """
-  village edge predicates
-  """
-  hasVillage: Boolean
-  hasVillageWith: [VillageWhereInput!]
-  """
-  department edge predicates
-  """
-  hasDepartment: Boolean
-  hasDepartmentWith: [DepartmentWhereInput!]
-  """
-  cadre edge predicates
-  """
-  hasCadre: Boolean
-  hasCadreWith: [CadreWhereInput!]
+  hasUserWith: [UserWhereInput!] @scoped
+  hasTownshipWith: [TownshipWhereInput!] @scoped
+  hasVillageWith: [VillageWhereInput!] @scoped
+  hasDepartmentWith: [DepartmentWhereInput!] @scoped
+  hasCadreWith: [CadreWhereInput!] @scoped
 }
 """
 Satisfaction — values are English; each value's description gives the Chinese term.
@@ -11647,16 +11950,8 @@ input TeamMembershipWhereInput {
   joinedOnGTE: Date
   joinedOnLT: Date
   joinedOnLTE: Date
-  """
-  team edge predicates
-  """
-  hasTeam: Boolean
-  hasTeamWith: [TeamWhereInput!]
-  """
-  member edge predicates
-  """
-  hasMember: Boolean
-  hasMemberWith: [PartyMemberWhereInput!]
+  hasTeamWith: [TeamWhereInput!] @scoped
+  hasMemberWith: [PartyMemberWhereInput!] @scoped
 }
 """
 Ordering options for Team connections
@@ -11789,31 +12084,11 @@ input TeamWhereInput {
   leaderIDNotIn: [ID!]
   leaderIDIsNil: Boolean
   leaderIDNotNil: Boolean
-  """
-  township edge predicates
-  """
-  hasTownship: Boolean
-  hasTownshipWith: [TownshipWhereInput!]
-  """
-  village edge predicates
-  """
-  hasVillage: Boolean
-  hasVillageWith: [VillageWhereInput!]
-  """
-  leader edge predicates
-  """
-  hasLeader: Boolean
-  hasLeaderWith: [PartyMemberWhereInput!]
-  """
-  memberships edge predicates
-  """
-  hasMemberships: Boolean
-  hasMembershipsWith: [TeamMembershipWhereInput!]
-  """
-  contributions edge predicates
-  """
-  hasContributions: Boolean
-  hasContributionsWith: [ContributionWhereInput!]
+  hasTownshipWith: [TownshipWhereInput!] @scoped
+  hasVillageWith: [VillageWhereInput!] @scoped
+  hasLeaderWith: [PartyMemberWhereInput!] @scoped
+  hasMembershipsWith: [TeamMembershipWhereInput!] @scoped
+  hasContributionsWith: [ContributionWhereInput!] @scoped
 }
 """
 The builtin Time type
@@ -12127,31 +12402,11 @@ input TownshipWhereInput {
   kindNEQ: TownshipKind
   kindIn: [TownshipKind!]
   kindNotIn: [TownshipKind!]
-  """
-  district edge predicates
-  """
-  hasDistrict: Boolean
-  hasDistrictWith: [DistrictWhereInput!]
-  """
-  villages edge predicates
-  """
-  hasVillages: Boolean
-  hasVillagesWith: [VillageWhereInput!]
-  """
-  party_organizations edge predicates
-  """
-  hasPartyOrganizations: Boolean
-  hasPartyOrganizationsWith: [PartyOrganizationWhereInput!]
-  """
-  demo_projects edge predicates
-  """
-  hasDemoProjects: Boolean
-  hasDemoProjectsWith: [DemoProjectWhereInput!]
-  """
-  teams edge predicates
-  """
-  hasTeams: Boolean
-  hasTeamsWith: [TeamWhereInput!]
+  hasDistrictWith: [DistrictWhereInput!] @scoped
+  hasVillagesWith: [VillageWhereInput!] @scoped
+  hasPartyOrganizationsWith: [PartyOrganizationWhereInput!] @scoped
+  hasDemoProjectsWith: [DemoProjectWhereInput!] @scoped
+  hasTeamsWith: [TeamWhereInput!] @scoped
 }
 type TrainingCourse implements Node {
   id: ID!
@@ -12424,11 +12679,7 @@ input TrainingCourseWhereInput {
   topicNotNil: Boolean
   topicEqualFold: String
   topicContainsFold: String
-  """
-  enrollments edge predicates
-  """
-  hasEnrollments: Boolean
-  hasEnrollmentsWith: [TrainingEnrollmentWhereInput!]
+  hasEnrollmentsWith: [TrainingEnrollmentWhereInput!] @scoped
 }
 type TrainingEnrollment implements Node {
   id: ID!
@@ -12592,16 +12843,8 @@ input TrainingEnrollmentWhereInput {
   gradeNotIn: [Grade!]
   gradeIsNil: Boolean
   gradeNotNil: Boolean
-  """
-  course edge predicates
-  """
-  hasCourse: Boolean
-  hasCourseWith: [TrainingCourseWhereInput!]
-  """
-  secretary edge predicates
-  """
-  hasSecretary: Boolean
-  hasSecretaryWith: [PartyMemberWhereInput!]
+  hasCourseWith: [TrainingCourseWhereInput!] @scoped
+  hasSecretaryWith: [PartyMemberWhereInput!] @scoped
 }
 """
 UpdateAssessmentInput is used for update Assessment object.
@@ -13340,11 +13583,7 @@ input UserWhereInput {
   lastLoginAtLTE: Time
   lastLoginAtIsNil: Boolean
   lastLoginAtNotNil: Boolean
-  """
-  role_bindings edge predicates
-  """
-  hasRoleBindings: Boolean
-  hasRoleBindingsWith: [RoleBindingWhereInput!]
+  hasRoleBindingsWith: [RoleBindingWhereInput!] @scoped
 }
 type Village implements Node {
   id: ID!
@@ -13741,51 +13980,15 @@ input VillageWhereInput {
   """
   weakOrganization: Boolean
   weakOrganizationNEQ: Boolean
-  """
-  township edge predicates
-  """
-  hasTownship: Boolean
-  hasTownshipWith: [TownshipWhereInput!]
-  """
-  households edge predicates
-  """
-  hasHouseholds: Boolean
-  hasHouseholdsWith: [HouseholdWhereInput!]
-  """
-  party_members edge predicates
-  """
-  hasPartyMembers: Boolean
-  hasPartyMembersWith: [PartyMemberWhereInput!]
-  """
-  party_organizations edge predicates
-  """
-  hasPartyOrganizations: Boolean
-  hasPartyOrganizationsWith: [PartyOrganizationWhereInput!]
-  """
-  department_links edge predicates
-  """
-  hasDepartmentLinks: Boolean
-  hasDepartmentLinksWith: [DepartmentVillageLinkWhereInput!]
-  """
-  rectifications edge predicates
-  """
-  hasRectifications: Boolean
-  hasRectificationsWith: [RectificationWhereInput!]
-  """
-  assessments edge predicates
-  """
-  hasAssessments: Boolean
-  hasAssessmentsWith: [AssessmentWhereInput!]
-  """
-  teams edge predicates
-  """
-  hasTeams: Boolean
-  hasTeamsWith: [TeamWhereInput!]
-  """
-  demo_projects edge predicates
-  """
-  hasDemoProjects: Boolean
-  hasDemoProjectsWith: [DemoProjectWhereInput!]
+  hasTownshipWith: [TownshipWhereInput!] @scoped
+  hasHouseholdsWith: [HouseholdWhereInput!] @scoped
+  hasPartyMembersWith: [PartyMemberWhereInput!] @scoped
+  hasPartyOrganizationsWith: [PartyOrganizationWhereInput!] @scoped
+  hasDepartmentLinksWith: [DepartmentVillageLinkWhereInput!] @scoped
+  hasRectificationsWith: [RectificationWhereInput!] @scoped
+  hasAssessmentsWith: [AssessmentWhereInput!] @scoped
+  hasTeamsWith: [TeamWhereInput!] @scoped
+  hasDemoProjectsWith: [DemoProjectWhereInput!] @scoped
 }
 type Visit implements Node {
   id: ID!
@@ -13993,16 +14196,8 @@ input VisitWhereInput {
   modeNEQ: VisitMode
   modeIn: [VisitMode!]
   modeNotIn: [VisitMode!]
-  """
-  pairing edge predicates
-  """
-  hasPairing: Boolean
-  hasPairingWith: [PairingWhereInput!]
-  """
-  demands edge predicates
-  """
-  hasDemands: Boolean
-  hasDemandsWith: [DemandWhereInput!]
+  hasPairingWith: [PairingWhereInput!] @scoped
+  hasDemandsWith: [DemandWhereInput!] @scoped
 }
 `, BuiltIn: false},
 }
@@ -14011,6 +14206,34 @@ var parsedSchema = gqlparser.MustLoadSchema(sources...)
 // childFields_* functions provide shared child field context lookups.
 // Each function is generated once per unique object type, deduplicating the
 // switch statements that were previously inlined in every fieldContext_* function.
+
+func (ec *executionContext) childFields_AccessExplanation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "allowed":
+		return ec.fieldContext_AccessExplanation_allowed(ctx, field)
+	case "object":
+		return ec.fieldContext_AccessExplanation_object(ctx, field)
+	case "action":
+		return ec.fieldContext_AccessExplanation_action(ctx, field)
+	case "reasons":
+		return ec.fieldContext_AccessExplanation_reasons(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AccessExplanation", field.Name)
+}
+
+func (ec *executionContext) childFields_AccessReason(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "binding":
+		return ec.fieldContext_AccessReason_binding(ctx, field)
+	case "scopes":
+		return ec.fieldContext_AccessReason_scopes(ctx, field)
+	case "matched":
+		return ec.fieldContext_AccessReason_matched(ctx, field)
+	case "explanation":
+		return ec.fieldContext_AccessReason_explanation(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AccessReason", field.Name)
+}
 
 func (ec *executionContext) childFields_ApiKey(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
@@ -14252,6 +14475,16 @@ func (ec *executionContext) childFields_ContributionEdge(ctx context.Context, fi
 		return ec.fieldContext_ContributionEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ContributionEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_CreateApiKeyPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "key":
+		return ec.fieldContext_CreateApiKeyPayload_key(ctx, field)
+	case "apiKey":
+		return ec.fieldContext_CreateApiKeyPayload_apiKey(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CreateApiKeyPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_Demand(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -14612,6 +14845,18 @@ func (ec *executionContext) childFields_HouseholdEdge(ctx context.Context, field
 	return nil, fmt.Errorf("no field named %q was found under type HouseholdEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_LoginPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "token":
+		return ec.fieldContext_LoginPayload_token(ctx, field)
+	case "expiresAt":
+		return ec.fieldContext_LoginPayload_expiresAt(ctx, field)
+	case "user":
+		return ec.fieldContext_LoginPayload_user(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LoginPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "hasNextPage":
@@ -14814,6 +15059,20 @@ func (ec *executionContext) childFields_PartyOrganizationEdge(ctx context.Contex
 	return nil, fmt.Errorf("no field named %q was found under type PartyOrganizationEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_PolicyRule(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "role":
+		return ec.fieldContext_PolicyRule_role(ctx, field)
+	case "object":
+		return ec.fieldContext_PolicyRule_object(ctx, field)
+	case "action":
+		return ec.fieldContext_PolicyRule_action(ctx, field)
+	case "scope":
+		return ec.fieldContext_PolicyRule_scope(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PolicyRule", field.Name)
+}
+
 func (ec *executionContext) childFields_Post(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -14960,6 +15219,16 @@ func (ec *executionContext) childFields_ResidentEdge(ctx context.Context, field 
 		return ec.fieldContext_ResidentEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ResidentEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_RevealPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "idNumber":
+		return ec.fieldContext_RevealPayload_idNumber(ctx, field)
+	case "phone":
+		return ec.fieldContext_RevealPayload_phone(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RevealPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_RoleBinding(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -1,0 +1,301 @@
+package authn
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/nanpiao/sbqw/apperr"
+	"github.com/nanpiao/sbqw/authz"
+	"github.com/nanpiao/sbqw/ent"
+	"github.com/nanpiao/sbqw/ent/apikey"
+	"github.com/nanpiao/sbqw/ent/rolebinding"
+	"github.com/nanpiao/sbqw/ent/schema/enum"
+	"github.com/nanpiao/sbqw/ent/session"
+	"github.com/nanpiao/sbqw/ent/user"
+)
+
+// Config tunes the service. Zero values take the defaults.
+type Config struct {
+	Secret          []byte        // signs bearer tokens (HS256)
+	TokenTTL        time.Duration // lifetime of a login token (12h)
+	AccountFailures int           // failed sign-ins allowed per account in Window (5)
+	AddressFailures int           // failed sign-ins allowed per client address in Window (20)
+	Window          time.Duration // sliding window of the limits (15m)
+	Now             func() time.Time
+}
+
+// Service signs callers in and out and turns a bearer credential into a Viewer.
+type Service struct {
+	client    *ent.Client
+	policies  *authz.Policies
+	cfg       Config
+	accounts  *failureLimiter
+	addresses *failureLimiter
+	keyUsed   sync.Map // API key ID → time last_used_at was written
+}
+
+// New returns the service.
+func New(client *ent.Client, policies *authz.Policies, cfg Config) *Service {
+	if cfg.TokenTTL == 0 {
+		cfg.TokenTTL = 12 * time.Hour
+	}
+	if cfg.AccountFailures == 0 {
+		cfg.AccountFailures = 5
+	}
+	if cfg.AddressFailures == 0 {
+		cfg.AddressFailures = 20
+	}
+	if cfg.Window == 0 {
+		cfg.Window = 15 * time.Minute
+	}
+	if cfg.Now == nil {
+		cfg.Now = func() time.Time { return time.Now().UTC() }
+	}
+	return &Service{client: client, policies: policies, cfg: cfg,
+		accounts: newFailureLimiter(cfg.AccountFailures, cfg.Window), addresses: newFailureLimiter(cfg.AddressFailures, cfg.Window)}
+}
+
+// ErrBadCredentials is the one answer to a wrong username or a wrong password.
+var ErrBadCredentials = &apperr.Error{Code: apperr.Unauthenticated, Message: "wrong username or password (用户名或密码错误)"}
+
+// ErrUnauthenticated is the answer to a missing, forged, expired or revoked credential.
+var ErrUnauthenticated = &apperr.Error{Code: apperr.Unauthenticated, Message: "sign in first: missing, invalid or expired credentials (请先登录)"}
+
+// Login checks a username and password and opens a session. Failed attempts are limited per
+// account and per client address; the answer is the same whether the user exists or not.
+func (s *Service) Login(ctx context.Context, username, password, clientAddr string) (token string, expires time.Time, u *ent.User, err error) {
+	now := s.cfg.Now()
+	username = strings.ToLower(strings.TrimSpace(username))
+	acct, addr := "account:"+username, "address:"+clientAddr
+	if wait := max(s.accounts.retryAfter(acct, now), s.addresses.retryAfter(addr, now)); wait > 0 {
+		secs := int(math.Ceil(wait.Seconds()))
+		return "", time.Time{}, nil, &apperr.Error{Code: apperr.RateLimited,
+			Message: fmt.Sprintf("too many failed sign-ins; try again in %d seconds (登录失败次数过多，请%d秒后再试)", secs, secs),
+			Extra:   map[string]any{"retryAfterSeconds": secs}}
+	}
+	sys := authz.SystemContext(ctx, "login")
+	u, err = s.client.User.Query().Where(user.Username(username), user.StatusEQ(enum.UserActive)).Only(sys)
+	hash := ""
+	if err == nil {
+		hash = u.PasswordHash
+	} else if !ent.IsNotFound(err) {
+		return "", time.Time{}, nil, err
+	}
+	if !VerifyPassword(hash, password) {
+		s.accounts.fail(acct, now)
+		s.addresses.fail(addr, now)
+		_ = authz.Record(sys, s.client, authz.Event{Action: "login.failed", Entity: "User", Username: username, Detail: "from " + clientAddr})
+		return "", time.Time{}, nil, ErrBadCredentials
+	}
+	s.accounts.reset(acct)
+
+	expires = now.Add(s.cfg.TokenTTL)
+	sid := randomString(24)
+	err = withTx(sys, s.client, func(tx *ent.Client) error {
+		if err := tx.Session.Create().SetUserID(u.ID).SetTokenID(sid).SetExpiresAt(expires).SetClientAddress(clientAddr).Exec(sys); err != nil {
+			return err
+		}
+		if err := tx.User.UpdateOneID(u.ID).SetLastLoginAt(now).Exec(sys); err != nil {
+			return err
+		}
+		id := u.ID
+		v := &authz.Viewer{UserID: u.ID, Username: u.Username, ClientAddr: clientAddr}
+		return authz.Record(authz.NewContext(ctx, v), tx, authz.Event{Action: "login", Entity: "User", EntityID: &id})
+	})
+	if err != nil {
+		return "", time.Time{}, nil, err
+	}
+	token, err = signToken(s.cfg.Secret, u.ID, sid, now, expires)
+	return token, expires, u, err
+}
+
+// Authenticate turns a bearer credential — a login token or an API key — into the Viewer of
+// the request, with its role bindings active today and the policy in force.
+func (s *Service) Authenticate(ctx context.Context, bearer string) (*authz.Viewer, error) {
+	now := s.cfg.Now()
+	sys := authz.SystemContext(ctx, "authenticate")
+	var (
+		v   *authz.Viewer
+		err error
+	)
+	if strings.HasPrefix(bearer, apiKeyScheme) {
+		v, err = s.fromAPIKey(sys, bearer, now)
+	} else {
+		v, err = s.fromToken(sys, bearer, now)
+	}
+	if err != nil {
+		return nil, err
+	}
+	policy, err := s.policies.Current(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return v.WithPolicy(policy), nil
+}
+
+func (s *Service) fromToken(ctx context.Context, token string, now time.Time) (*authz.Viewer, error) {
+	userID, sid, err := parseToken(s.cfg.Secret, token, now)
+	if err != nil {
+		return nil, ErrUnauthenticated
+	}
+	sess, err := s.client.Session.Query().Where(session.TokenID(sid), session.UserID(userID)).Only(ctx)
+	if ent.IsNotFound(err) {
+		return nil, ErrUnauthenticated
+	}
+	if err != nil {
+		return nil, err
+	}
+	if sess.RevokedAt != nil || !sess.ExpiresAt.After(now) {
+		return nil, ErrUnauthenticated
+	}
+	v, err := s.viewerOf(ctx, userID, now)
+	if err != nil {
+		return nil, err
+	}
+	v.SessionID = sid
+	return v, nil
+}
+
+func (s *Service) fromAPIKey(ctx context.Context, key string, now time.Time) (*authz.Viewer, error) {
+	prefix, ok := splitAPIKey(key)
+	if !ok {
+		return nil, ErrUnauthenticated
+	}
+	k, err := s.client.ApiKey.Query().Where(apikey.Prefix(prefix)).Only(ctx)
+	if ent.IsNotFound(err) {
+		return nil, ErrUnauthenticated
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !sameHash(k.SecretHash, hashAPIKey(key)) || k.RevokedAt != nil || (k.ExpiresAt != nil && !k.ExpiresAt.After(now)) {
+		return nil, ErrUnauthenticated
+	}
+	v, err := s.viewerOf(ctx, k.UserID, now)
+	if err != nil {
+		return nil, err
+	}
+	v.APIKeyID, v.TrustedDocumentsOnly = k.ID, k.TrustedDocumentsOnly
+	s.noteKeyUse(k.ID, now)
+	return v, nil
+}
+
+// noteKeyUse records when a key was last used, at most every five minutes per key and off the
+// request path (a write per request would serialise readers on SQLite).
+func (s *Service) noteKeyUse(id int, now time.Time) {
+	if last, ok := s.keyUsed.Load(id); ok && now.Sub(last.(time.Time)) < 5*time.Minute {
+		return
+	}
+	s.keyUsed.Store(id, now)
+	go func() {
+		ctx, cancel := context.WithTimeout(authz.SystemContext(context.Background(), "api key use"), 5*time.Second)
+		defer cancel()
+		_ = s.client.ApiKey.UpdateOneID(id).SetLastUsedAt(now).Exec(ctx)
+	}()
+}
+
+// viewerOf loads an active user and the role bindings in force on the day.
+func (s *Service) viewerOf(ctx context.Context, userID int, now time.Time) (*authz.Viewer, error) {
+	today := now.Truncate(24 * time.Hour)
+	u, err := s.client.User.Query().Where(user.ID(userID), user.StatusEQ(enum.UserActive)).
+		WithRoleBindings(func(q *ent.RoleBindingQuery) {
+			q.Where(rolebinding.ValidFromLTE(today), rolebinding.Or(rolebinding.ValidToIsNil(), rolebinding.ValidToGTE(today)))
+		}).Only(ctx)
+	if ent.IsNotFound(err) {
+		return nil, ErrUnauthenticated
+	}
+	if err != nil {
+		return nil, err
+	}
+	v := &authz.Viewer{UserID: u.ID, Username: u.Username}
+	for _, b := range u.Edges.RoleBindings {
+		v.Bindings = append(v.Bindings, authz.Binding{ID: b.ID, Role: b.Role,
+			TownshipID: deref(b.TownshipID), VillageID: deref(b.VillageID), DepartmentID: deref(b.DepartmentID), CadreID: deref(b.CadreID)})
+	}
+	return v, nil
+}
+
+// ViewerOf builds the viewer a user would be today (explainAccess asks about other users).
+func (s *Service) ViewerOf(ctx context.Context, userID int) (*authz.Viewer, error) {
+	v, err := s.viewerOf(authz.SystemContext(ctx, "explain access"), userID, s.cfg.Now())
+	if err != nil {
+		return nil, err
+	}
+	policy, err := s.policies.Current(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return v.WithPolicy(policy), nil
+}
+
+// Logout revokes the session of the token the caller used.
+func (s *Service) Logout(ctx context.Context, tx *ent.Client) error {
+	v := authz.FromContext(ctx)
+	if v == nil || v.SessionID == "" {
+		return apperr.Rule("only a login token can be logged out; revoke an API key with revokeApiKey")
+	}
+	sys := authz.SystemContext(ctx, "logout")
+	if err := tx.Session.Update().Where(session.TokenID(v.SessionID)).SetRevokedAt(s.cfg.Now()).Exec(sys); err != nil {
+		return err
+	}
+	return authz.Record(ctx, tx, authz.Event{Action: "logout", Entity: "User", EntityID: &v.UserID})
+}
+
+// ChangePassword sets a new password after checking the current one, and ends the caller's
+// other sessions.
+func (s *Service) ChangePassword(ctx context.Context, tx *ent.Client, current, next string) error {
+	v := authz.FromContext(ctx)
+	if v == nil {
+		return ErrUnauthenticated
+	}
+	sys := authz.SystemContext(ctx, "change password")
+	u, err := tx.User.Get(sys, v.UserID)
+	if err != nil {
+		return err
+	}
+	if !VerifyPassword(u.PasswordHash, current) {
+		return apperr.Invalid("currentPassword", "the current password is wrong (当前密码错误)")
+	}
+	if err := CheckPasswordStrength(next); err != nil {
+		return apperr.Invalid("newPassword", "%s", err.Error())
+	}
+	hash, err := HashPassword(next)
+	if err != nil {
+		return err
+	}
+	now := s.cfg.Now()
+	if err := tx.User.UpdateOneID(u.ID).SetPasswordHash(hash).SetPasswordChangedAt(now).Exec(sys); err != nil {
+		return err
+	}
+	others := tx.Session.Update().Where(session.UserID(u.ID), session.RevokedAtIsNil())
+	if v.SessionID != "" {
+		others.Where(session.TokenIDNEQ(v.SessionID))
+	}
+	if err := others.SetRevokedAt(now).Exec(sys); err != nil {
+		return err
+	}
+	return authz.Record(ctx, tx, authz.Event{Action: "user.change_password", Entity: "User", EntityID: &u.ID, Changed: []string{"password"}})
+}
+
+func withTx(ctx context.Context, client *ent.Client, fn func(*ent.Client) error) error {
+	tx, err := client.Tx(ctx)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx.Client()); err != nil {
+		return errors.Join(err, tx.Rollback())
+	}
+	return tx.Commit()
+}
+
+func deref(p *int) int {
+	if p == nil {
+		return 0
+	}
+	return *p
+}

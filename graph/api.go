@@ -1,0 +1,43 @@
+package graph
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/nanpiao/sbqw/authn"
+	"github.com/nanpiao/sbqw/authz"
+	"github.com/nanpiao/sbqw/ent"
+)
+
+// Config is what NewAPI needs besides the database.
+type Config struct {
+	JWTSecret []byte
+	Auth      authn.Config // JWTSecret is copied into it
+	Options   Options
+	// Ready reports whether the service may take traffic (database reachable, demo loaded).
+	Ready func(context.Context) error
+}
+
+// API is the wired application: the HTTP handler and the services behind it.
+type API struct {
+	Handler  http.Handler
+	Auth     *authn.Service
+	Policies *authz.Policies
+}
+
+// NewAPI wires the whole API on a migrated database: it loads (or seeds) the policy, builds
+// the authentication service and the GraphQL handler, and mounts the routes.
+func NewAPI(ctx context.Context, client *ent.Client, cfg Config) (*API, error) {
+	policies, err := authz.LoadPolicies(ctx, client)
+	if err != nil {
+		return nil, err
+	}
+	cfg.Auth.Secret = cfg.JWTSecret
+	auth := authn.New(client, policies, cfg.Auth)
+	gql := NewGraphQL(Deps{Client: client, Auth: auth, Policies: policies}, cfg.Options)
+	ready := cfg.Ready
+	if ready == nil {
+		ready = func(context.Context) error { return nil }
+	}
+	return &API{Handler: Routes(gql, auth, ready), Auth: auth, Policies: policies}, nil
+}

@@ -1,0 +1,82 @@
+package testkit
+
+import (
+	"context"
+	"sync"
+	"testing"
+
+	"github.com/nanpiao/sbqw/authn"
+	"github.com/nanpiao/sbqw/authz"
+	"github.com/nanpiao/sbqw/ent"
+	"github.com/nanpiao/sbqw/graph"
+)
+
+// Password is the password of every account tests create.
+const Password = "test-pass-2017"
+
+// JWTSecret signs the test server's tokens.
+var JWTSecret = []byte("test-secret-test-secret-test-secret!")
+
+var (
+	hashOnce sync.Once
+	hash     string
+)
+
+// PasswordHash is Password hashed once per test binary (argon2id is slow on purpose).
+func PasswordHash() string {
+	hashOnce.Do(func() {
+		var err error
+		if hash, err = authn.HashPassword(Password); err != nil {
+			panic(err)
+		}
+	})
+	return hash
+}
+
+// Server is the real API on a test database, served on loopback.
+type Server struct {
+	*API // anonymous
+	App  *graph.API
+	DB   *DB
+}
+
+// NewServer wires the API exactly as the server does and serves it for the test.
+func NewServer(tb testing.TB, db *DB) *Server {
+	tb.Helper()
+	app, err := graph.NewAPI(context.Background(), db.Client, graph.Config{JWTSecret: JWTSecret, Ready: db.Ping})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return &Server{API: Serve(tb, app.Handler), App: app, DB: db}
+}
+
+// Login signs in and returns an API that sends the token.
+func (s *Server) Login(tb testing.TB, username string) *API {
+	tb.Helper()
+	var out struct {
+		Login struct{ Token string }
+	}
+	s.API.Must(tb, `mutation($u: String!, $p: String!) { login(username: $u, password: $p) { token } }`,
+		map[string]any{"u": username, "p": Password}, &out)
+	return s.API.As(out.Login.Token)
+}
+
+// Binding describes a role binding for CreateUser; set the unit the role needs.
+type Binding = authn.BindingInput
+
+// CreateUser creates an account with the test password and the given bindings, directly in the
+// database (system context), and returns its ID.
+func CreateUser(tb testing.TB, client *ent.Client, username string, bindings ...Binding) int {
+	tb.Helper()
+	ctx := authz.SystemContext(context.Background(), "test fixture")
+	u, err := client.User.Create().SetUsername(username).SetPasswordHash(PasswordHash()).Save(ctx)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for _, b := range bindings {
+		if _, err := authn.CreateBinding(ctx, client, u.ID, b); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	return u.ID
+}
