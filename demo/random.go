@@ -99,7 +99,9 @@ func (r *rng) officeHours(d time.Time) time.Time {
 }
 
 // dateOf truncates an instant to its date.
-func dateOf(t time.Time) time.Time { return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC) }
+func dateOf(t time.Time) time.Time {
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+}
 
 // age in whole years on demoToday.
 func age(birth time.Time) int { return pii.Age(birth, demoToday) }

@@ -34,7 +34,6 @@ import (
 	"github.com/nanpiao/sbqw/ent/partyorganization"
 	"github.com/nanpiao/sbqw/ent/post"
 	"github.com/nanpiao/sbqw/ent/rectification"
-	"github.com/nanpiao/sbqw/ent/referencemixin"
 	"github.com/nanpiao/sbqw/ent/resident"
 	"github.com/nanpiao/sbqw/ent/rolebinding"
 	"github.com/nanpiao/sbqw/ent/session"
@@ -95,8 +94,6 @@ type Client struct {
 	Post *PostClient
 	// Rectification is the client for interacting with the Rectification builders.
 	Rectification *RectificationClient
-	// ReferenceMixin is the client for interacting with the ReferenceMixin builders.
-	ReferenceMixin *ReferenceMixinClient
 	// Resident is the client for interacting with the Resident builders.
 	Resident *ResidentClient
 	// RoleBinding is the client for interacting with the RoleBinding builders.
@@ -151,7 +148,6 @@ func (c *Client) init() {
 	c.PartyOrganization = NewPartyOrganizationClient(c.config)
 	c.Post = NewPostClient(c.config)
 	c.Rectification = NewRectificationClient(c.config)
-	c.ReferenceMixin = NewReferenceMixinClient(c.config)
 	c.Resident = NewResidentClient(c.config)
 	c.RoleBinding = NewRoleBindingClient(c.config)
 	c.Session = NewSessionClient(c.config)
@@ -283,7 +279,6 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		PartyOrganization:     NewPartyOrganizationClient(cfg),
 		Post:                  NewPostClient(cfg),
 		Rectification:         NewRectificationClient(cfg),
-		ReferenceMixin:        NewReferenceMixinClient(cfg),
 		Resident:              NewResidentClient(cfg),
 		RoleBinding:           NewRoleBindingClient(cfg),
 		Session:               NewSessionClient(cfg),
@@ -334,7 +329,6 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		PartyOrganization:     NewPartyOrganizationClient(cfg),
 		Post:                  NewPostClient(cfg),
 		Rectification:         NewRectificationClient(cfg),
-		ReferenceMixin:        NewReferenceMixinClient(cfg),
 		Resident:              NewResidentClient(cfg),
 		RoleBinding:           NewRoleBindingClient(cfg),
 		Session:               NewSessionClient(cfg),
@@ -379,9 +373,9 @@ func (c *Client) Use(hooks ...Hook) {
 		c.ApiKey, c.Assessment, c.AuditEvent, c.Cadre, c.CasbinRule, c.Contribution,
 		c.Demand, c.DemandEvent, c.DemoProject, c.DemoProjectStage, c.Department,
 		c.DepartmentVillageLink, c.District, c.Household, c.Pairing, c.PartyMember,
-		c.PartyOrganization, c.Post, c.Rectification, c.ReferenceMixin, c.Resident,
-		c.RoleBinding, c.Session, c.Setting, c.Team, c.TeamMembership, c.Township,
-		c.TrainingCourse, c.TrainingEnrollment, c.User, c.Village, c.Visit,
+		c.PartyOrganization, c.Post, c.Rectification, c.Resident, c.RoleBinding,
+		c.Session, c.Setting, c.Team, c.TeamMembership, c.Township, c.TrainingCourse,
+		c.TrainingEnrollment, c.User, c.Village, c.Visit,
 	} {
 		n.Use(hooks...)
 	}
@@ -394,9 +388,9 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 		c.ApiKey, c.Assessment, c.AuditEvent, c.Cadre, c.CasbinRule, c.Contribution,
 		c.Demand, c.DemandEvent, c.DemoProject, c.DemoProjectStage, c.Department,
 		c.DepartmentVillageLink, c.District, c.Household, c.Pairing, c.PartyMember,
-		c.PartyOrganization, c.Post, c.Rectification, c.ReferenceMixin, c.Resident,
-		c.RoleBinding, c.Session, c.Setting, c.Team, c.TeamMembership, c.Township,
-		c.TrainingCourse, c.TrainingEnrollment, c.User, c.Village, c.Visit,
+		c.PartyOrganization, c.Post, c.Rectification, c.Resident, c.RoleBinding,
+		c.Session, c.Setting, c.Team, c.TeamMembership, c.Township, c.TrainingCourse,
+		c.TrainingEnrollment, c.User, c.Village, c.Visit,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -443,8 +437,6 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Post.mutate(ctx, m)
 	case *RectificationMutation:
 		return c.Rectification.mutate(ctx, m)
-	case *ReferenceMixinMutation:
-		return c.ReferenceMixin.mutate(ctx, m)
 	case *ResidentMutation:
 		return c.Resident.mutate(ctx, m)
 	case *RoleBindingMutation:
@@ -3821,140 +3813,6 @@ func (c *RectificationClient) mutate(ctx context.Context, m *RectificationMutati
 	}
 }
 
-// ReferenceMixinClient is a client for the ReferenceMixin schema.
-type ReferenceMixinClient struct {
-	config
-}
-
-// NewReferenceMixinClient returns a client for the ReferenceMixin from the given config.
-func NewReferenceMixinClient(c config) *ReferenceMixinClient {
-	return &ReferenceMixinClient{config: c}
-}
-
-// Use adds a list of mutation hooks to the hooks stack.
-// A call to `Use(f, g, h)` equals to `referencemixin.Hooks(f(g(h())))`.
-func (c *ReferenceMixinClient) Use(hooks ...Hook) {
-	c.hooks.ReferenceMixin = append(c.hooks.ReferenceMixin, hooks...)
-}
-
-// Intercept adds a list of query interceptors to the interceptors stack.
-// A call to `Intercept(f, g, h)` equals to `referencemixin.Intercept(f(g(h())))`.
-func (c *ReferenceMixinClient) Intercept(interceptors ...Interceptor) {
-	c.inters.ReferenceMixin = append(c.inters.ReferenceMixin, interceptors...)
-}
-
-// Create returns a builder for creating a ReferenceMixin entity.
-func (c *ReferenceMixinClient) Create() *ReferenceMixinCreate {
-	mutation := newReferenceMixinMutation(c.config, OpCreate)
-	return &ReferenceMixinCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
-}
-
-// CreateBulk returns a builder for creating a bulk of ReferenceMixin entities.
-func (c *ReferenceMixinClient) CreateBulk(builders ...*ReferenceMixinCreate) *ReferenceMixinCreateBulk {
-	return &ReferenceMixinCreateBulk{config: c.config, builders: builders}
-}
-
-// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
-// a builder and applies setFunc on it.
-func (c *ReferenceMixinClient) MapCreateBulk(slice any, setFunc func(*ReferenceMixinCreate, int)) *ReferenceMixinCreateBulk {
-	rv := reflect.ValueOf(slice)
-	if rv.Kind() != reflect.Slice {
-		return &ReferenceMixinCreateBulk{err: fmt.Errorf("calling to ReferenceMixinClient.MapCreateBulk with wrong type %T, need slice", slice)}
-	}
-	builders := make([]*ReferenceMixinCreate, rv.Len())
-	for i := 0; i < rv.Len(); i++ {
-		builders[i] = c.Create()
-		setFunc(builders[i], i)
-	}
-	return &ReferenceMixinCreateBulk{config: c.config, builders: builders}
-}
-
-// Update returns an update builder for ReferenceMixin.
-func (c *ReferenceMixinClient) Update() *ReferenceMixinUpdate {
-	mutation := newReferenceMixinMutation(c.config, OpUpdate)
-	return &ReferenceMixinUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
-}
-
-// UpdateOne returns an update builder for the given entity.
-func (c *ReferenceMixinClient) UpdateOne(_m *ReferenceMixin) *ReferenceMixinUpdateOne {
-	mutation := newReferenceMixinMutation(c.config, OpUpdateOne, withReferenceMixin(_m))
-	return &ReferenceMixinUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
-}
-
-// UpdateOneID returns an update builder for the given id.
-func (c *ReferenceMixinClient) UpdateOneID(id int) *ReferenceMixinUpdateOne {
-	mutation := newReferenceMixinMutation(c.config, OpUpdateOne, withReferenceMixinID(id))
-	return &ReferenceMixinUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
-}
-
-// Delete returns a delete builder for ReferenceMixin.
-func (c *ReferenceMixinClient) Delete() *ReferenceMixinDelete {
-	mutation := newReferenceMixinMutation(c.config, OpDelete)
-	return &ReferenceMixinDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
-}
-
-// DeleteOne returns a builder for deleting the given entity.
-func (c *ReferenceMixinClient) DeleteOne(_m *ReferenceMixin) *ReferenceMixinDeleteOne {
-	return c.DeleteOneID(_m.ID)
-}
-
-// DeleteOneID returns a builder for deleting the given entity by its id.
-func (c *ReferenceMixinClient) DeleteOneID(id int) *ReferenceMixinDeleteOne {
-	builder := c.Delete().Where(referencemixin.ID(id))
-	builder.mutation.id = &id
-	builder.mutation.op = OpDeleteOne
-	return &ReferenceMixinDeleteOne{builder}
-}
-
-// Query returns a query builder for ReferenceMixin.
-func (c *ReferenceMixinClient) Query() *ReferenceMixinQuery {
-	return &ReferenceMixinQuery{
-		config: c.config,
-		ctx:    &QueryContext{Type: TypeReferenceMixin},
-		inters: c.Interceptors(),
-	}
-}
-
-// Get returns a ReferenceMixin entity by its id.
-func (c *ReferenceMixinClient) Get(ctx context.Context, id int) (*ReferenceMixin, error) {
-	return c.Query().Where(referencemixin.ID(id)).Only(ctx)
-}
-
-// GetX is like Get, but panics if an error occurs.
-func (c *ReferenceMixinClient) GetX(ctx context.Context, id int) *ReferenceMixin {
-	obj, err := c.Get(ctx, id)
-	if err != nil {
-		panic(err)
-	}
-	return obj
-}
-
-// Hooks returns the client hooks.
-func (c *ReferenceMixinClient) Hooks() []Hook {
-	hooks := c.hooks.ReferenceMixin
-	return append(hooks[:len(hooks):len(hooks)], referencemixin.Hooks[:]...)
-}
-
-// Interceptors returns the client interceptors.
-func (c *ReferenceMixinClient) Interceptors() []Interceptor {
-	return c.inters.ReferenceMixin
-}
-
-func (c *ReferenceMixinClient) mutate(ctx context.Context, m *ReferenceMixinMutation) (Value, error) {
-	switch m.Op() {
-	case OpCreate:
-		return (&ReferenceMixinCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
-	case OpUpdate:
-		return (&ReferenceMixinUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
-	case OpUpdateOne:
-		return (&ReferenceMixinUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
-	case OpDelete, OpDeleteOne:
-		return (&ReferenceMixinDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
-	default:
-		return nil, fmt.Errorf("ent: unknown ReferenceMixin mutation op: %q", m.Op())
-	}
-}
-
 // ResidentClient is a client for the Resident schema.
 type ResidentClient struct {
 	config
@@ -6155,16 +6013,15 @@ type (
 		ApiKey, Assessment, AuditEvent, Cadre, CasbinRule, Contribution, Demand,
 		DemandEvent, DemoProject, DemoProjectStage, Department, DepartmentVillageLink,
 		District, Household, Pairing, PartyMember, PartyOrganization, Post,
-		Rectification, ReferenceMixin, Resident, RoleBinding, Session, Setting, Team,
-		TeamMembership, Township, TrainingCourse, TrainingEnrollment, User, Village,
-		Visit []ent.Hook
+		Rectification, Resident, RoleBinding, Session, Setting, Team, TeamMembership,
+		Township, TrainingCourse, TrainingEnrollment, User, Village, Visit []ent.Hook
 	}
 	inters struct {
 		ApiKey, Assessment, AuditEvent, Cadre, CasbinRule, Contribution, Demand,
 		DemandEvent, DemoProject, DemoProjectStage, Department, DepartmentVillageLink,
 		District, Household, Pairing, PartyMember, PartyOrganization, Post,
-		Rectification, ReferenceMixin, Resident, RoleBinding, Session, Setting, Team,
-		TeamMembership, Township, TrainingCourse, TrainingEnrollment, User, Village,
+		Rectification, Resident, RoleBinding, Session, Setting, Team, TeamMembership,
+		Township, TrainingCourse, TrainingEnrollment, User, Village,
 		Visit []ent.Interceptor
 	}
 )

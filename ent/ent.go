@@ -31,7 +31,6 @@ import (
 	"github.com/nanpiao/sbqw/ent/partyorganization"
 	"github.com/nanpiao/sbqw/ent/post"
 	"github.com/nanpiao/sbqw/ent/rectification"
-	"github.com/nanpiao/sbqw/ent/referencemixin"
 	"github.com/nanpiao/sbqw/ent/resident"
 	"github.com/nanpiao/sbqw/ent/rolebinding"
 	"github.com/nanpiao/sbqw/ent/session"
@@ -123,7 +122,6 @@ func checkColumn(t, c string) error {
 			partyorganization.Table:     partyorganization.ValidColumn,
 			post.Table:                  post.ValidColumn,
 			rectification.Table:         rectification.ValidColumn,
-			referencemixin.Table:        referencemixin.ValidColumn,
 			resident.Table:              resident.ValidColumn,
 			rolebinding.Table:           rolebinding.ValidColumn,
 			session.Table:               session.ValidColumn,

@@ -3906,52 +3906,6 @@ func newRectificationPaginateArgs(rv map[string]any) *rectificationPaginateArgs 
 }
 
 // CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
-func (_q *ReferenceMixinQuery) CollectFields(ctx context.Context, satisfies ...string) (*ReferenceMixinQuery, error) {
-	fc := graphql.GetFieldContext(ctx)
-	if fc == nil {
-		return _q, nil
-	}
-	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
-		return nil, err
-	}
-	return _q, nil
-}
-
-func (_q *ReferenceMixinQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
-	path = append([]string(nil), path...)
-	return nil
-}
-
-type referencemixinPaginateArgs struct {
-	first, last   *int
-	after, before *Cursor
-	opts          []ReferenceMixinPaginateOption
-}
-
-func newReferenceMixinPaginateArgs(rv map[string]any) *referencemixinPaginateArgs {
-	args := &referencemixinPaginateArgs{}
-	if rv == nil {
-		return args
-	}
-	if v := rv[firstField]; v != nil {
-		args.first = v.(*int)
-	}
-	if v := rv[lastField]; v != nil {
-		args.last = v.(*int)
-	}
-	if v := rv[afterField]; v != nil {
-		args.after = v.(*Cursor)
-	}
-	if v := rv[beforeField]; v != nil {
-		args.before = v.(*Cursor)
-	}
-	if v, ok := rv[whereField].(*ReferenceMixinWhereInput); ok {
-		args.opts = append(args.opts, WithReferenceMixinFilter(v.Filter))
-	}
-	return args
-}
-
-// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
 func (_q *ResidentQuery) CollectFields(ctx context.Context, satisfies ...string) (*ResidentQuery, error) {
 	fc := graphql.GetFieldContext(ctx)
 	if fc == nil {

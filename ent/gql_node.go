@@ -29,7 +29,6 @@ import (
 	"github.com/nanpiao/sbqw/ent/partyorganization"
 	"github.com/nanpiao/sbqw/ent/post"
 	"github.com/nanpiao/sbqw/ent/rectification"
-	"github.com/nanpiao/sbqw/ent/referencemixin"
 	"github.com/nanpiao/sbqw/ent/resident"
 	"github.com/nanpiao/sbqw/ent/rolebinding"
 	"github.com/nanpiao/sbqw/ent/team"
@@ -136,11 +135,6 @@ var rectificationImplementors = []string{"Rectification", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*Rectification) IsNode() {}
-
-var referencemixinImplementors = []string{"ReferenceMixin", "Node"}
-
-// IsNode implements the Node interface check for GQLGen.
-func (*ReferenceMixin) IsNode() {}
 
 var residentImplementors = []string{"Resident", "Node"}
 
@@ -427,15 +421,6 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			Where(rectification.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, rectificationImplementors...); err != nil {
-				return nil, err
-			}
-		}
-		return query.Only(ctx)
-	case referencemixin.Table:
-		query := c.ReferenceMixin.Query().
-			Where(referencemixin.ID(id))
-		if fc := graphql.GetFieldContext(ctx); fc != nil {
-			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, referencemixinImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -879,22 +864,6 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		query := c.Rectification.Query().
 			Where(rectification.IDIn(ids...))
 		query, err := query.CollectFields(ctx, rectificationImplementors...)
-		if err != nil {
-			return nil, err
-		}
-		nodes, err := query.All(ctx)
-		if err != nil {
-			return nil, err
-		}
-		for _, node := range nodes {
-			for _, noder := range idmap[node.ID] {
-				*noder = node
-			}
-		}
-	case referencemixin.Table:
-		query := c.ReferenceMixin.Query().
-			Where(referencemixin.IDIn(ids...))
-		query, err := query.CollectFields(ctx, referencemixinImplementors...)
 		if err != nil {
 			return nil, err
 		}

@@ -26,7 +26,6 @@ import (
 	"github.com/nanpiao/sbqw/ent/post"
 	"github.com/nanpiao/sbqw/ent/predicate"
 	"github.com/nanpiao/sbqw/ent/rectification"
-	"github.com/nanpiao/sbqw/ent/referencemixin"
 	"github.com/nanpiao/sbqw/ent/resident"
 	"github.com/nanpiao/sbqw/ent/rolebinding"
 	"github.com/nanpiao/sbqw/ent/schema/enum"
@@ -8211,130 +8210,6 @@ func (i *RectificationWhereInput) P() (predicate.Rectification, error) {
 		return predicates[0], nil
 	default:
 		return rectification.And(predicates...), nil
-	}
-}
-
-// ReferenceMixinWhereInput represents a where input for filtering ReferenceMixin queries.
-type ReferenceMixinWhereInput struct {
-	Predicates []predicate.ReferenceMixin  `json:"-"`
-	Not        *ReferenceMixinWhereInput   `json:"not,omitempty"`
-	Or         []*ReferenceMixinWhereInput `json:"or,omitempty"`
-	And        []*ReferenceMixinWhereInput `json:"and,omitempty"`
-
-	// "id" field predicates.
-	ID      *int  `json:"id,omitempty"`
-	IDNEQ   *int  `json:"idNEQ,omitempty"`
-	IDIn    []int `json:"idIn,omitempty"`
-	IDNotIn []int `json:"idNotIn,omitempty"`
-	IDGT    *int  `json:"idGT,omitempty"`
-	IDGTE   *int  `json:"idGTE,omitempty"`
-	IDLT    *int  `json:"idLT,omitempty"`
-	IDLTE   *int  `json:"idLTE,omitempty"`
-}
-
-// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
-func (i *ReferenceMixinWhereInput) AddPredicates(predicates ...predicate.ReferenceMixin) {
-	i.Predicates = append(i.Predicates, predicates...)
-}
-
-// Filter applies the ReferenceMixinWhereInput filter on the ReferenceMixinQuery builder.
-func (i *ReferenceMixinWhereInput) Filter(q *ReferenceMixinQuery) (*ReferenceMixinQuery, error) {
-	if i == nil {
-		return q, nil
-	}
-	p, err := i.P()
-	if err != nil {
-		if err == ErrEmptyReferenceMixinWhereInput {
-			return q, nil
-		}
-		return nil, err
-	}
-	return q.Where(p), nil
-}
-
-// ErrEmptyReferenceMixinWhereInput is returned in case the ReferenceMixinWhereInput is empty.
-var ErrEmptyReferenceMixinWhereInput = errors.New("ent: empty predicate ReferenceMixinWhereInput")
-
-// P returns a predicate for filtering referencemixins.
-// An error is returned if the input is empty or invalid.
-func (i *ReferenceMixinWhereInput) P() (predicate.ReferenceMixin, error) {
-	var predicates []predicate.ReferenceMixin
-	if i.Not != nil {
-		p, err := i.Not.P()
-		if err != nil {
-			return nil, fmt.Errorf("%w: field 'not'", err)
-		}
-		predicates = append(predicates, referencemixin.Not(p))
-	}
-	switch n := len(i.Or); {
-	case n == 1:
-		p, err := i.Or[0].P()
-		if err != nil {
-			return nil, fmt.Errorf("%w: field 'or'", err)
-		}
-		predicates = append(predicates, p)
-	case n > 1:
-		or := make([]predicate.ReferenceMixin, 0, n)
-		for _, w := range i.Or {
-			p, err := w.P()
-			if err != nil {
-				return nil, fmt.Errorf("%w: field 'or'", err)
-			}
-			or = append(or, p)
-		}
-		predicates = append(predicates, referencemixin.Or(or...))
-	}
-	switch n := len(i.And); {
-	case n == 1:
-		p, err := i.And[0].P()
-		if err != nil {
-			return nil, fmt.Errorf("%w: field 'and'", err)
-		}
-		predicates = append(predicates, p)
-	case n > 1:
-		and := make([]predicate.ReferenceMixin, 0, n)
-		for _, w := range i.And {
-			p, err := w.P()
-			if err != nil {
-				return nil, fmt.Errorf("%w: field 'and'", err)
-			}
-			and = append(and, p)
-		}
-		predicates = append(predicates, referencemixin.And(and...))
-	}
-	predicates = append(predicates, i.Predicates...)
-	if i.ID != nil {
-		predicates = append(predicates, referencemixin.IDEQ(*i.ID))
-	}
-	if i.IDNEQ != nil {
-		predicates = append(predicates, referencemixin.IDNEQ(*i.IDNEQ))
-	}
-	if len(i.IDIn) > 0 {
-		predicates = append(predicates, referencemixin.IDIn(i.IDIn...))
-	}
-	if len(i.IDNotIn) > 0 {
-		predicates = append(predicates, referencemixin.IDNotIn(i.IDNotIn...))
-	}
-	if i.IDGT != nil {
-		predicates = append(predicates, referencemixin.IDGT(*i.IDGT))
-	}
-	if i.IDGTE != nil {
-		predicates = append(predicates, referencemixin.IDGTE(*i.IDGTE))
-	}
-	if i.IDLT != nil {
-		predicates = append(predicates, referencemixin.IDLT(*i.IDLT))
-	}
-	if i.IDLTE != nil {
-		predicates = append(predicates, referencemixin.IDLTE(*i.IDLTE))
-	}
-
-	switch len(predicates) {
-	case 0:
-		return nil, ErrEmptyReferenceMixinWhereInput
-	case 1:
-		return predicates[0], nil
-	default:
-		return referencemixin.And(predicates...), nil
 	}
 }
 

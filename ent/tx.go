@@ -52,8 +52,6 @@ type Tx struct {
 	Post *PostClient
 	// Rectification is the client for interacting with the Rectification builders.
 	Rectification *RectificationClient
-	// ReferenceMixin is the client for interacting with the ReferenceMixin builders.
-	ReferenceMixin *ReferenceMixinClient
 	// Resident is the client for interacting with the Resident builders.
 	Resident *ResidentClient
 	// RoleBinding is the client for interacting with the RoleBinding builders.
@@ -228,7 +226,6 @@ func (tx *Tx) init() {
 	tx.PartyOrganization = NewPartyOrganizationClient(tx.config)
 	tx.Post = NewPostClient(tx.config)
 	tx.Rectification = NewRectificationClient(tx.config)
-	tx.ReferenceMixin = NewReferenceMixinClient(tx.config)
 	tx.Resident = NewResidentClient(tx.config)
 	tx.RoleBinding = NewRoleBindingClient(tx.config)
 	tx.Session = NewSessionClient(tx.config)

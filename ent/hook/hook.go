@@ -237,18 +237,6 @@ func (f RectificationFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Valu
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.RectificationMutation", m)
 }
 
-// The ReferenceMixinFunc type is an adapter to allow the use of ordinary
-// function as ReferenceMixin mutator.
-type ReferenceMixinFunc func(context.Context, *ent.ReferenceMixinMutation) (ent.Value, error)
-
-// Mutate calls f(ctx, m).
-func (f ReferenceMixinFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
-	if mv, ok := m.(*ent.ReferenceMixinMutation); ok {
-		return f(ctx, mv)
-	}
-	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ReferenceMixinMutation", m)
-}
-
 // The ResidentFunc type is an adapter to allow the use of ordinary
 // function as Resident mutator.
 type ResidentFunc func(context.Context, *ent.ResidentMutation) (ent.Value, error)

@@ -28,7 +28,6 @@ import (
 	"github.com/nanpiao/sbqw/ent/post"
 	"github.com/nanpiao/sbqw/ent/predicate"
 	"github.com/nanpiao/sbqw/ent/rectification"
-	"github.com/nanpiao/sbqw/ent/referencemixin"
 	"github.com/nanpiao/sbqw/ent/resident"
 	"github.com/nanpiao/sbqw/ent/rolebinding"
 	"github.com/nanpiao/sbqw/ent/session"
@@ -612,33 +611,6 @@ func (f TraverseRectification) Traverse(ctx context.Context, q ent.Query) error 
 	return fmt.Errorf("unexpected query type %T. expect *ent.RectificationQuery", q)
 }
 
-// The ReferenceMixinFunc type is an adapter to allow the use of ordinary function as a Querier.
-type ReferenceMixinFunc func(context.Context, *ent.ReferenceMixinQuery) (ent.Value, error)
-
-// Query calls f(ctx, q).
-func (f ReferenceMixinFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
-	if q, ok := q.(*ent.ReferenceMixinQuery); ok {
-		return f(ctx, q)
-	}
-	return nil, fmt.Errorf("unexpected query type %T. expect *ent.ReferenceMixinQuery", q)
-}
-
-// The TraverseReferenceMixin type is an adapter to allow the use of ordinary function as Traverser.
-type TraverseReferenceMixin func(context.Context, *ent.ReferenceMixinQuery) error
-
-// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
-func (f TraverseReferenceMixin) Intercept(next ent.Querier) ent.Querier {
-	return next
-}
-
-// Traverse calls f(ctx, q).
-func (f TraverseReferenceMixin) Traverse(ctx context.Context, q ent.Query) error {
-	if q, ok := q.(*ent.ReferenceMixinQuery); ok {
-		return f(ctx, q)
-	}
-	return fmt.Errorf("unexpected query type %T. expect *ent.ReferenceMixinQuery", q)
-}
-
 // The ResidentFunc type is an adapter to allow the use of ordinary function as a Querier.
 type ResidentFunc func(context.Context, *ent.ResidentQuery) (ent.Value, error)
 
@@ -1004,8 +976,6 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.PostQuery, predicate.Post, post.OrderOption]{typ: ent.TypePost, tq: q}, nil
 	case *ent.RectificationQuery:
 		return &query[*ent.RectificationQuery, predicate.Rectification, rectification.OrderOption]{typ: ent.TypeRectification, tq: q}, nil
-	case *ent.ReferenceMixinQuery:
-		return &query[*ent.ReferenceMixinQuery, predicate.ReferenceMixin, referencemixin.OrderOption]{typ: ent.TypeReferenceMixin, tq: q}, nil
 	case *ent.ResidentQuery:
 		return &query[*ent.ResidentQuery, predicate.Resident, resident.OrderOption]{typ: ent.TypeResident, tq: q}, nil
 	case *ent.RoleBindingQuery:

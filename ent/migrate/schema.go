@@ -1036,16 +1036,6 @@ var (
 			},
 		},
 	}
-	// ReferenceMixinsColumns holds the columns for the "reference_mixins" table.
-	ReferenceMixinsColumns = []*schema.Column{
-		{Name: "id", Type: field.TypeInt, Increment: true},
-	}
-	// ReferenceMixinsTable holds the schema information for the "reference_mixins" table.
-	ReferenceMixinsTable = &schema.Table{
-		Name:       "reference_mixins",
-		Columns:    ReferenceMixinsColumns,
-		PrimaryKey: []*schema.Column{ReferenceMixinsColumns[0]},
-	}
 	// ResidentsColumns holds the columns for the "residents" table.
 	ResidentsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -1670,7 +1660,6 @@ var (
 		PartyOrganizationsTable,
 		PostsTable,
 		RectificationsTable,
-		ReferenceMixinsTable,
 		ResidentsTable,
 		RoleBindingsTable,
 		SessionsTable,
@@ -1771,9 +1760,6 @@ func init() {
 	RectificationsTable.ForeignKeys[1].RefTable = VillagesTable
 	RectificationsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(77309411328),
-	}
-	ReferenceMixinsTable.Annotation = &entsql.Annotation{
-		IncrementStart: func(i int) *int { return &i }(133143986176),
 	}
 	ResidentsTable.ForeignKeys[0].RefTable = HouseholdsTable
 	ResidentsTable.Annotation = &entsql.Annotation{

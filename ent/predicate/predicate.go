@@ -63,9 +63,6 @@ type Post func(*sql.Selector)
 // Rectification is the predicate function for rectification builders.
 type Rectification func(*sql.Selector)
 
-// ReferenceMixin is the predicate function for referencemixin builders.
-type ReferenceMixin func(*sql.Selector)
-
 // Resident is the predicate function for resident builders.
 type Resident func(*sql.Selector)
 

@@ -567,30 +567,6 @@ func (f RectificationMutationRuleFunc) EvalMutation(ctx context.Context, m ent.M
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.RectificationMutation", m)
 }
 
-// The ReferenceMixinQueryRuleFunc type is an adapter to allow the use of ordinary
-// functions as a query rule.
-type ReferenceMixinQueryRuleFunc func(context.Context, *ent.ReferenceMixinQuery) error
-
-// EvalQuery return f(ctx, q).
-func (f ReferenceMixinQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
-	if q, ok := q.(*ent.ReferenceMixinQuery); ok {
-		return f(ctx, q)
-	}
-	return Denyf("ent/privacy: unexpected query type %T, expect *ent.ReferenceMixinQuery", q)
-}
-
-// The ReferenceMixinMutationRuleFunc type is an adapter to allow the use of ordinary
-// functions as a mutation rule.
-type ReferenceMixinMutationRuleFunc func(context.Context, *ent.ReferenceMixinMutation) error
-
-// EvalMutation calls f(ctx, m).
-func (f ReferenceMixinMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
-	if m, ok := m.(*ent.ReferenceMixinMutation); ok {
-		return f(ctx, m)
-	}
-	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ReferenceMixinMutation", m)
-}
-
 // The ResidentQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type ResidentQueryRuleFunc func(context.Context, *ent.ResidentQuery) error
@@ -952,8 +928,6 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.RectificationQuery:
 		return q.Filter(), nil
-	case *ent.ReferenceMixinQuery:
-		return q.Filter(), nil
 	case *ent.ResidentQuery:
 		return q.Filter(), nil
 	case *ent.RoleBindingQuery:
@@ -1022,8 +996,6 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.PostMutation:
 		return m.Filter(), nil
 	case *ent.RectificationMutation:
-		return m.Filter(), nil
-	case *ent.ReferenceMixinMutation:
 		return m.Filter(), nil
 	case *ent.ResidentMutation:
 		return m.Filter(), nil

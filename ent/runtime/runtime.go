@@ -25,7 +25,6 @@ import (
 	"github.com/nanpiao/sbqw/ent/partyorganization"
 	"github.com/nanpiao/sbqw/ent/post"
 	"github.com/nanpiao/sbqw/ent/rectification"
-	"github.com/nanpiao/sbqw/ent/referencemixin"
 	"github.com/nanpiao/sbqw/ent/resident"
 	"github.com/nanpiao/sbqw/ent/rolebinding"
 	"github.com/nanpiao/sbqw/ent/schema"
@@ -1397,8 +1396,6 @@ func init() {
 	rectificationDescAcceptanceScore := rectificationFields[6].Descriptor()
 	// rectification.AcceptanceScoreValidator is a validator for the "acceptance_score" field. It is called by the builders before save.
 	rectification.AcceptanceScoreValidator = rectificationDescAcceptanceScore.Validators[0].(func(int) error)
-	referencemixinHooks := schema.ReferenceMixin{}.Hooks()
-	referencemixin.Hooks[0] = referencemixinHooks[0]
 	residentMixin := schema.Resident{}.Mixin()
 	resident.Policy = privacy.NewPolicies(residentMixin[4], schema.Resident{})
 	resident.Hooks[0] = func(next ent.Mutator) ent.Mutator {

@@ -230,3 +230,18 @@ func (p inherit) apply(ctx context.Context, m ent.Mutation) error {
 	}
 	return rows.Close()
 }
+
+// ScopeRule says that the child's columns are copied from the parent row its FK points at.
+type ScopeRule struct {
+	FK, ParentTable string
+	Columns         [][2]string // child column, parent column
+}
+
+// Rules lists what the mixin copies, for the test that checks every row against its parents.
+func (s ScopeMixin) Rules() []ScopeRule {
+	out := make([]ScopeRule, len(s.parents))
+	for i, p := range s.parents {
+		out[i] = ScopeRule{FK: p.fk, ParentTable: p.parentTable, Columns: p.columns}
+	}
+	return out
+}

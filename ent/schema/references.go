@@ -6,6 +6,7 @@ import (
 	"sort"
 
 	"entgo.io/ent"
+	"entgo.io/ent/schema/mixin"
 
 	"github.com/nanpiao/sbqw/apperr"
 	"github.com/nanpiao/sbqw/authz"
@@ -25,7 +26,7 @@ func base(extra ...ent.Mixin) []ent.Mixin {
 // names a live row of the edge's target type that the caller can read (the lookup goes through
 // the target's privacy rules). Anything else is NOT_FOUND, naming the input field — the same
 // answer for an absent row, a row of another type and a row outside the caller's scope.
-type ReferenceMixin struct{ ent.Schema }
+type ReferenceMixin struct{ mixin.Schema }
 
 func (ReferenceMixin) Hooks() []ent.Hook {
 	return []ent.Hook{

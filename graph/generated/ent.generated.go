@@ -11847,29 +11847,6 @@ func (ec *executionContext) fieldContext_RectificationEdge_cursor(_ context.Cont
 	return graphql.NewScalarFieldContext("RectificationEdge", field, false, false, "Cursor")
 }
 
-func (ec *executionContext) _ReferenceMixin_id(ctx context.Context, field graphql.CollectedField, obj *ent.ReferenceMixin) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ReferenceMixin_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNID2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_ReferenceMixin_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ReferenceMixin", field, false, false, "ID")
-}
-
 func (ec *executionContext) _Resident_id(ctx context.Context, field graphql.CollectedField, obj *ent.Resident) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -30459,118 +30436,6 @@ func UnmarshalRectificationWhereInput(ctx context.Context, raw any) (ent.Rectifi
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputReferenceMixinWhereInput(ctx context.Context, obj any) (ent.ReferenceMixinWhereInput, error) {
-	var it ent.ReferenceMixinWhereInput
-	if obj == nil {
-		return it, nil
-	}
-
-	asMap := map[string]any{}
-	for k, v := range obj.(map[string]any) {
-		asMap[k] = v
-	}
-
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE"}
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
-		switch k {
-		case "not":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
-			data, err := ec.unmarshalOReferenceMixinWhereInput2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐReferenceMixinWhereInput(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.Not = data
-		case "and":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
-			data, err := ec.unmarshalOReferenceMixinWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐReferenceMixinWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.And = data
-		case "or":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
-			data, err := ec.unmarshalOReferenceMixinWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐReferenceMixinWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.Or = data
-		case "id":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
-			data, err := ec.unmarshalOID2ᚖint(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ID = data
-		case "idNEQ":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
-			data, err := ec.unmarshalOID2ᚖint(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.IDNEQ = data
-		case "idIn":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.IDIn = data
-		case "idNotIn":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.IDNotIn = data
-		case "idGT":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
-			data, err := ec.unmarshalOID2ᚖint(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.IDGT = data
-		case "idGTE":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
-			data, err := ec.unmarshalOID2ᚖint(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.IDGTE = data
-		case "idLT":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
-			data, err := ec.unmarshalOID2ᚖint(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.IDLT = data
-		case "idLTE":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
-			data, err := ec.unmarshalOID2ᚖint(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.IDLTE = data
-		}
-	}
-	return it, nil
-}
-
-// UnmarshalReferenceMixinWhereInput unmarshals raw into the ReferenceMixinWhereInput input type, using the
-// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
-// object that was not passed as a field argument.
-//
-// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
-// and the returned error says so.
-func UnmarshalReferenceMixinWhereInput(ctx context.Context, raw any) (ent.ReferenceMixinWhereInput, error) {
-	var out ent.ReferenceMixinWhereInput
-	err := graphql.UnmarshalNamedInputFromContext(ctx, "ReferenceMixinWhereInput", raw, &out)
-	return out, err
-}
-
 func (ec *executionContext) unmarshalInputResidentOrder(ctx context.Context, obj any) (ent.ResidentOrder, error) {
 	var it ent.ResidentOrder
 	if obj == nil {
@@ -38576,11 +38441,6 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Resident(ctx, sel, obj)
-	case *ent.ReferenceMixin:
-		if obj == nil {
-			return graphql.Null
-		}
-		return ec._ReferenceMixin(ctx, sel, obj)
 	case *ent.Rectification:
 		if obj == nil {
 			return graphql.Null
@@ -42003,39 +41863,6 @@ func (ec *executionContext) _RectificationEdge(ctx context.Context, sel ast.Sele
 	return out
 }
 
-var referenceMixinImplementors = []string{"ReferenceMixin", "Node"}
-
-func (ec *executionContext) _ReferenceMixin(ctx context.Context, sel ast.SelectionSet, obj *ent.ReferenceMixin) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, referenceMixinImplementors)
-
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
-	for i, field := range fields {
-		switch field.Name {
-		case "__typename":
-			out.Values[i] = graphql.MarshalString("ReferenceMixin")
-		case "id":
-			out.Values[i] = ec._ReferenceMixin_id(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
-		default:
-			panic("unknown field " + strconv.Quote(field.Name))
-		}
-	}
-	out.Dispatch(ctx)
-	if out.Invalids > 0 {
-		return graphql.Null
-	}
-
-	if n := len(deferred.Defers); n > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
-	}
-
-	return out
-}
-
 var residentImplementors = []string{"Resident", "Node"}
 
 func (ec *executionContext) _Resident(ctx context.Context, sel ast.SelectionSet, obj *ent.Resident) graphql.Marshaler {
@@ -44722,11 +44549,6 @@ func (ec *executionContext) marshalNRectificationStatus2githubᚗcomᚋnanpiao�
 
 func (ec *executionContext) unmarshalNRectificationWhereInput2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐRectificationWhereInput(ctx context.Context, v any) (*ent.RectificationWhereInput, error) {
 	res, err := ec.unmarshalInputRectificationWhereInput(ctx, v)
-	return &res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) unmarshalNReferenceMixinWhereInput2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐReferenceMixinWhereInput(ctx context.Context, v any) (*ent.ReferenceMixinWhereInput, error) {
-	res, err := ec.unmarshalInputReferenceMixinWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -47780,31 +47602,6 @@ func (ec *executionContext) unmarshalORectificationWhereInput2ᚖgithubᚗcomᚋ
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputRectificationWhereInput(ctx, v)
-	return &res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) unmarshalOReferenceMixinWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐReferenceMixinWhereInputᚄ(ctx context.Context, v any) ([]*ent.ReferenceMixinWhereInput, error) {
-	if v == nil {
-		return nil, nil
-	}
-	vSlice := graphql.CoerceList(v)
-	var err error
-	res := make([]*ent.ReferenceMixinWhereInput, len(vSlice))
-	for i := range vSlice {
-		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNReferenceMixinWhereInput2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐReferenceMixinWhereInput(ctx, vSlice[i])
-		if err != nil {
-			return nil, err
-		}
-	}
-	return res, nil
-}
-
-func (ec *executionContext) unmarshalOReferenceMixinWhereInput2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐReferenceMixinWhereInput(ctx context.Context, v any) (*ent.ReferenceMixinWhereInput, error) {
-	if v == nil {
-		return nil, nil
-	}
-	res, err := ec.unmarshalInputReferenceMixinWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 

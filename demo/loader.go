@@ -1,0 +1,89 @@
+package demo
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/nanpiao/sbqw/ent"
+)
+
+// batchSize rows go into one INSERT. The widest demo rows have about 25 columns, so a batch
+// stays far below SQLite's 32,766 and MySQL's 65,535 placeholders per statement.
+const batchSize = 500
+
+// loader generates the district area by area and inserts it through one transaction. It keeps
+// what later areas need (IDs, names, who lives where) in small model structs.
+type loader struct {
+	tx     *ent.Tx
+	r      *rng
+	ids    *identities
+	hash   string
+	counts map[string]int
+
+	districtID  int
+	townships   []*township
+	villages    []*village
+	departments []*department
+	deptByCode  map[string]*department
+	members     []*member
+	cadres      []*cadre
+	households  []*household
+	pairings    []*pairing
+	demands     []*demandPlan
+}
+
+func newLoader(tx *ent.Tx, seed int64, hash string) *loader {
+	return &loader{
+		tx:         tx,
+		r:          newRNG(seed),
+		ids:        newIdentities(),
+		hash:       hash,
+		counts:     map[string]int{},
+		deptByCode: map[string]*department{},
+	}
+}
+
+// run loads every area in dependency order. The order is also the order in which the random
+// source is consumed, so it is part of what makes a seed reproducible.
+func (l *loader) run(ctx context.Context) error {
+	steps := []struct {
+		what string
+		load func(context.Context) error
+	}{
+		{"hierarchy", l.loadHierarchy},
+		{"party members and cadres", l.loadPeople},
+		{"posts", l.loadPosts},
+		{"households", l.loadHouseholds},
+		{"pairings and visits", l.loadPairings},
+		{"demands", l.loadDemands},
+		{"rectifications", l.loadRectifications},
+		{"demo projects", l.loadProjects},
+		{"training", l.loadTraining},
+		{"assessments", l.loadAssessments},
+		{"teams", l.loadTeams},
+		{"accounts", l.loadAccounts},
+	}
+	for _, s := range steps {
+		if err := s.load(ctx); err != nil {
+			return fmt.Errorf("demo: loading %s: %w", s.what, err)
+		}
+	}
+	return nil
+}
+
+// insert saves builders in batches with ent's CreateBulk and returns the created rows in the
+// builders' order, so callers wire children with the IDs ent hands back.
+func insert[C any, N any](ctx context.Context, l *loader, typeName string, builders []C,
+	save func(context.Context, []C) ([]N, error)) ([]N, error) {
+	out := make([]N, 0, len(builders))
+	for start := 0; start < len(builders); start += batchSize {
+		end := min(start+batchSize, len(builders))
+		rows, err := save(ctx, builders[start:end])
+		if err != nil {
+			return nil, fmt.Errorf("%s rows %d–%d: %w", typeName, start+1, end, err)
+		}
+		out = append(out, rows...)
+	}
+	l.counts[typeName] += len(builders)
+	return out, nil
+}
