@@ -36,8 +36,18 @@ func anyOf(rules ...scopeRule) scopeRule {
 		for i, r := range rules {
 			ps[i] = r(s, b, v)
 		}
-		return sql.Or(ps...)
+		return or(ps...)
 	}
+}
+
+// or joins predicates with OR. A one-element sql.Or renders its element without passing on
+// its nesting depth, so an OR nested in it loses its parentheses and binds wrongly against
+// the AND of the query's other conditions ("deleted_at IS NULL AND a OR b"): never build one.
+func or(ps ...*sql.Predicate) *sql.Predicate {
+	if len(ps) == 1 {
+		return ps[0]
+	}
+	return sql.Or(ps...)
 }
 
 func self(name string) scopeRule {
@@ -236,7 +246,7 @@ func (v *Viewer) predicate(entType, action string) (func(*sql.Selector), bool) {
 		for i, p := range parts {
 			ps[i] = p.rule(s, p.b, v)
 		}
-		s.Where(sql.Or(ps...))
+		s.Where(or(ps...))
 	}, true
 }
 

@@ -93,6 +93,9 @@ func classify(err error) (apperr.Code, string, string) {
 	case errors.Is(err, context.DeadlineExceeded):
 		return apperr.Internal, "", ""
 	}
+	if isDuplicateKey(err) { // from plain SQL writes, which ent does not classify
+		return apperr.Conflict, "a record with the same unique value already exists (记录重复)", ""
+	}
 	var gqlErr *gqlerror.Error
 	if errors.As(err, &gqlErr) && gqlErr.Unwrap() == nil {
 		// Written for the client by gqlgen or entgql (e.g. "`first` … cannot be less than zero").
@@ -131,4 +134,10 @@ func inputName(field string) string {
 		}
 	}
 	return strings.Join(parts, "")
+}
+
+// isDuplicateKey recognises a unique-index violation from SQLite or MySQL.
+func isDuplicateKey(err error) bool {
+	s := err.Error()
+	return strings.Contains(s, "UNIQUE constraint failed") || strings.Contains(s, "Error 1062")
 }

@@ -392,3 +392,5 @@ func decodeID(t *testing.T, s string) int {
 	}
 	return n
 }
+
+func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }

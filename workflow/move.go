@@ -11,6 +11,7 @@ import (
 	"github.com/nanpiao/sbqw/apperr"
 	"github.com/nanpiao/sbqw/authz"
 	"github.com/nanpiao/sbqw/ent"
+	"github.com/nanpiao/sbqw/ent/household"
 )
 
 // tablesUnderHousehold are the tables whose rows hang off a household and carry its scope.
@@ -36,6 +37,13 @@ func MoveHousehold(ctx context.Context, tx *ent.Client, id, villageID int) (*ent
 	}
 	if dest.ID == h.VillageID {
 		return nil, apperr.Invalid("villageID", "the household is already in this village (农户已在该村)")
+	}
+	taken, err := tx.Household.Query().Where(household.VillageID(dest.ID), household.Number(h.Number)).Exist(authz.SystemContext(ctx, "move household"))
+	if err != nil {
+		return nil, err
+	}
+	if taken {
+		return nil, apperr.Conflictf("village %s already has a household numbered %s; renumber one of them first (目标村已有相同户编号)", dest.Name, h.Number)
 	}
 	now := time.Now().UTC()
 	// Plain SQL on purpose: scope columns are immutable to every ent update; this is the one
