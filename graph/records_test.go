@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/nanpiao/sbqw/authz"
 	"github.com/nanpiao/sbqw/ent/schema/enum"
@@ -394,3 +395,5 @@ func decodeID(t *testing.T, s string) int {
 }
 
 func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
+
+func timeNow() time.Time { return time.Now() }

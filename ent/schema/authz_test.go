@@ -39,3 +39,19 @@ func TestEveryTypeDeniesACallerlessQuery(t *testing.T) {
 		})
 	}
 }
+
+func TestAuditEventsAreAppendOnly(t *testing.T) {
+	db := testkit.Open(t)
+	t.Cleanup(db.Close)
+	ctx := authz.SystemContext(context.Background(), "test")
+	e, err := db.Client.AuditEvent.Create().SetAction("x").SetUsername("system:test").SetRole("").Save(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Client.AuditEvent.UpdateOne(e).Exec(ctx); err == nil {
+		t.Fatal("an audit event was changed, even by system code")
+	}
+	if err := db.Client.AuditEvent.DeleteOne(e).Exec(ctx); err == nil {
+		t.Fatal("an audit event was deleted, even by system code")
+	}
+}
