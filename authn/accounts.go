@@ -60,6 +60,7 @@ func CreateUser(ctx context.Context, tx *ent.Client, username, displayName, pass
 
 // UserChanges are the changes an administrator may make to a user.
 type UserChanges struct {
+	Version     int // the version the changes were made from
 	DisplayName *string
 	Status      *enum.UserStatus
 	Password    *string // a reset by an administrator
@@ -67,7 +68,7 @@ type UserChanges struct {
 
 // UpdateUser applies changes; disabling a user or resetting its password ends its sessions.
 func UpdateUser(ctx context.Context, tx *ent.Client, id int, c UserChanges) (*ent.User, error) {
-	upd := tx.User.UpdateOneID(id).SetNillableDisplayName(c.DisplayName).SetNillableStatus(c.Status)
+	upd := tx.User.UpdateOneID(id).SetVersion(c.Version).SetNillableDisplayName(c.DisplayName).SetNillableStatus(c.Status)
 	endSessions := c.Status != nil && *c.Status == enum.UserDisabled
 	if c.Password != nil {
 		if err := CheckPasswordStrength(*c.Password); err != nil {
@@ -118,7 +119,8 @@ func CreateAPIKey(ctx context.Context, tx *ent.Client, in APIKeyInput) (string, 
 	return key, k, nil
 }
 
-// RevokeAPIKey stops a key from working, at once.
+// RevokeAPIKey stops a key from working, at once. Revoking twice is harmless, so it needs no
+// version.
 func RevokeAPIKey(ctx context.Context, tx *ent.Client, id int) (*ent.ApiKey, error) {
-	return tx.ApiKey.UpdateOneID(id).SetRevokedAt(time.Now().UTC()).Save(ctx)
+	return tx.ApiKey.UpdateOneID(id).SetRevokedAt(time.Now().UTC()).Save(authz.WithAction(ctx, "revoke"))
 }

@@ -264,3 +264,10 @@ var hasSoftDelete = func() map[string]bool {
 	}
 	return out
 }()
+
+// IsPlainUpdate reports whether m is an ordinary update made by a caller through the API — not
+// a workflow step, a soft delete or system work. Such updates must carry the version they were
+// made from.
+func IsPlainUpdate(ctx context.Context, m ent.Mutation) bool {
+	return !IsSystem(ctx) && FromContext(ctx) != nil && writeAction(ctx, m) == ActionUpdate
+}

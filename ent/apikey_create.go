@@ -79,6 +79,20 @@ func (_c *ApiKeyCreate) SetNillableDeleteToken(v *int64) *ApiKeyCreate {
 	return _c
 }
 
+// SetVersion sets the "version" field.
+func (_c *ApiKeyCreate) SetVersion(v int) *ApiKeyCreate {
+	_c.mutation.SetVersion(v)
+	return _c
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_c *ApiKeyCreate) SetNillableVersion(v *int) *ApiKeyCreate {
+	if v != nil {
+		_c.SetVersion(*v)
+	}
+	return _c
+}
+
 // SetUserID sets the "user_id" field.
 func (_c *ApiKeyCreate) SetUserID(v int) *ApiKeyCreate {
 	_c.mutation.SetUserID(v)
@@ -219,6 +233,10 @@ func (_c *ApiKeyCreate) defaults() error {
 		v := apikey.DefaultDeleteToken
 		_c.mutation.SetDeleteToken(v)
 	}
+	if _, ok := _c.mutation.Version(); !ok {
+		v := apikey.DefaultVersion
+		_c.mutation.SetVersion(v)
+	}
 	if _, ok := _c.mutation.TrustedDocumentsOnly(); !ok {
 		v := apikey.DefaultTrustedDocumentsOnly
 		_c.mutation.SetTrustedDocumentsOnly(v)
@@ -236,6 +254,14 @@ func (_c *ApiKeyCreate) check() error {
 	}
 	if _, ok := _c.mutation.DeleteToken(); !ok {
 		return &ValidationError{Name: "delete_token", err: errors.New(`ent: missing required field "ApiKey.delete_token"`)}
+	}
+	if _, ok := _c.mutation.Version(); !ok {
+		return &ValidationError{Name: "version", err: errors.New(`ent: missing required field "ApiKey.version"`)}
+	}
+	if v, ok := _c.mutation.Version(); ok {
+		if err := apikey.VersionValidator(v); err != nil {
+			return &ValidationError{Name: "version", err: fmt.Errorf(`ent: validator failed for field "ApiKey.version": %w`, err)}
+		}
 	}
 	if _, ok := _c.mutation.UserID(); !ok {
 		return &ValidationError{Name: "user_id", err: errors.New(`ent: missing required field "ApiKey.user_id"`)}
@@ -307,6 +333,10 @@ func (_c *ApiKeyCreate) createSpec() (*ApiKey, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.DeleteToken(); ok {
 		_spec.SetField(apikey.FieldDeleteToken, field.TypeInt64, value)
 		_node.DeleteToken = value
+	}
+	if value, ok := _c.mutation.Version(); ok {
+		_spec.SetField(apikey.FieldVersion, field.TypeInt, value)
+		_node.Version = value
 	}
 	if value, ok := _c.mutation.Name(); ok {
 		_spec.SetField(apikey.FieldName, field.TypeString, value)
@@ -450,6 +480,24 @@ func (u *ApiKeyUpsert) UpdateDeleteToken() *ApiKeyUpsert {
 // AddDeleteToken adds v to the "delete_token" field.
 func (u *ApiKeyUpsert) AddDeleteToken(v int64) *ApiKeyUpsert {
 	u.Add(apikey.FieldDeleteToken, v)
+	return u
+}
+
+// SetVersion sets the "version" field.
+func (u *ApiKeyUpsert) SetVersion(v int) *ApiKeyUpsert {
+	u.Set(apikey.FieldVersion, v)
+	return u
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *ApiKeyUpsert) UpdateVersion() *ApiKeyUpsert {
+	u.SetExcluded(apikey.FieldVersion)
+	return u
+}
+
+// AddVersion adds v to the "version" field.
+func (u *ApiKeyUpsert) AddVersion(v int) *ApiKeyUpsert {
+	u.Add(apikey.FieldVersion, v)
 	return u
 }
 
@@ -638,6 +686,27 @@ func (u *ApiKeyUpsertOne) AddDeleteToken(v int64) *ApiKeyUpsertOne {
 func (u *ApiKeyUpsertOne) UpdateDeleteToken() *ApiKeyUpsertOne {
 	return u.Update(func(s *ApiKeyUpsert) {
 		s.UpdateDeleteToken()
+	})
+}
+
+// SetVersion sets the "version" field.
+func (u *ApiKeyUpsertOne) SetVersion(v int) *ApiKeyUpsertOne {
+	return u.Update(func(s *ApiKeyUpsert) {
+		s.SetVersion(v)
+	})
+}
+
+// AddVersion adds v to the "version" field.
+func (u *ApiKeyUpsertOne) AddVersion(v int) *ApiKeyUpsertOne {
+	return u.Update(func(s *ApiKeyUpsert) {
+		s.AddVersion(v)
+	})
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *ApiKeyUpsertOne) UpdateVersion() *ApiKeyUpsertOne {
+	return u.Update(func(s *ApiKeyUpsert) {
+		s.UpdateVersion()
 	})
 }
 
@@ -1005,6 +1074,27 @@ func (u *ApiKeyUpsertBulk) AddDeleteToken(v int64) *ApiKeyUpsertBulk {
 func (u *ApiKeyUpsertBulk) UpdateDeleteToken() *ApiKeyUpsertBulk {
 	return u.Update(func(s *ApiKeyUpsert) {
 		s.UpdateDeleteToken()
+	})
+}
+
+// SetVersion sets the "version" field.
+func (u *ApiKeyUpsertBulk) SetVersion(v int) *ApiKeyUpsertBulk {
+	return u.Update(func(s *ApiKeyUpsert) {
+		s.SetVersion(v)
+	})
+}
+
+// AddVersion adds v to the "version" field.
+func (u *ApiKeyUpsertBulk) AddVersion(v int) *ApiKeyUpsertBulk {
+	return u.Update(func(s *ApiKeyUpsert) {
+		s.AddVersion(v)
+	})
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *ApiKeyUpsertBulk) UpdateVersion() *ApiKeyUpsertBulk {
+	return u.Update(func(s *ApiKeyUpsert) {
+		s.UpdateVersion()
 	})
 }
 

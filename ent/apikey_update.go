@@ -76,6 +76,27 @@ func (_u *ApiKeyUpdate) AddDeleteToken(v int64) *ApiKeyUpdate {
 	return _u
 }
 
+// SetVersion sets the "version" field.
+func (_u *ApiKeyUpdate) SetVersion(v int) *ApiKeyUpdate {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *ApiKeyUpdate) SetNillableVersion(v *int) *ApiKeyUpdate {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *ApiKeyUpdate) AddVersion(v int) *ApiKeyUpdate {
+	_u.mutation.AddVersion(v)
+	return _u
+}
+
 // SetName sets the "name" field.
 func (_u *ApiKeyUpdate) SetName(v string) *ApiKeyUpdate {
 	_u.mutation.SetName(v)
@@ -213,6 +234,11 @@ func (_u *ApiKeyUpdate) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *ApiKeyUpdate) check() error {
+	if v, ok := _u.mutation.Version(); ok {
+		if err := apikey.VersionValidator(v); err != nil {
+			return &ValidationError{Name: "version", err: fmt.Errorf(`ent: validator failed for field "ApiKey.version": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Name(); ok {
 		if err := apikey.NameValidator(v); err != nil {
 			return &ValidationError{Name: "name", err: fmt.Errorf(`ent: validator failed for field "ApiKey.name": %w`, err)}
@@ -256,6 +282,12 @@ func (_u *ApiKeyUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.AddedDeleteToken(); ok {
 		_spec.AddField(apikey.FieldDeleteToken, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(apikey.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(apikey.FieldVersion, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.Name(); ok {
 		_spec.SetField(apikey.FieldName, field.TypeString, value)
@@ -347,6 +379,27 @@ func (_u *ApiKeyUpdateOne) SetNillableDeleteToken(v *int64) *ApiKeyUpdateOne {
 // AddDeleteToken adds value to the "delete_token" field.
 func (_u *ApiKeyUpdateOne) AddDeleteToken(v int64) *ApiKeyUpdateOne {
 	_u.mutation.AddDeleteToken(v)
+	return _u
+}
+
+// SetVersion sets the "version" field.
+func (_u *ApiKeyUpdateOne) SetVersion(v int) *ApiKeyUpdateOne {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *ApiKeyUpdateOne) SetNillableVersion(v *int) *ApiKeyUpdateOne {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *ApiKeyUpdateOne) AddVersion(v int) *ApiKeyUpdateOne {
+	_u.mutation.AddVersion(v)
 	return _u
 }
 
@@ -500,6 +553,11 @@ func (_u *ApiKeyUpdateOne) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *ApiKeyUpdateOne) check() error {
+	if v, ok := _u.mutation.Version(); ok {
+		if err := apikey.VersionValidator(v); err != nil {
+			return &ValidationError{Name: "version", err: fmt.Errorf(`ent: validator failed for field "ApiKey.version": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Name(); ok {
 		if err := apikey.NameValidator(v); err != nil {
 			return &ValidationError{Name: "name", err: fmt.Errorf(`ent: validator failed for field "ApiKey.name": %w`, err)}
@@ -560,6 +618,12 @@ func (_u *ApiKeyUpdateOne) sqlSave(ctx context.Context) (_node *ApiKey, err erro
 	}
 	if value, ok := _u.mutation.AddedDeleteToken(); ok {
 		_spec.AddField(apikey.FieldDeleteToken, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(apikey.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(apikey.FieldVersion, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.Name(); ok {
 		_spec.SetField(apikey.FieldName, field.TypeString, value)

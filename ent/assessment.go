@@ -28,6 +28,8 @@ type Assessment struct {
 	DeletedAt *time.Time `json:"deleted_at,omitempty"`
 	// DeleteToken holds the value of the "delete_token" field.
 	DeleteToken int64 `json:"delete_token,omitempty"`
+	// Version of the record, incremented by every change. Send the version you read with every update; a stale one is refused with CONFLICT 版本号
+	Version int `json:"version,omitempty"`
 	// Village assessed, or the secretary's village 考核村
 	VillageID int `json:"village_id,omitempty"`
 	// The secretary, for a capability indicator 考核书记
@@ -94,7 +96,7 @@ func (*Assessment) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case assessment.FieldBaseline, assessment.FieldTarget, assessment.FieldActual:
 			values[i] = new(sql.NullFloat64)
-		case assessment.FieldID, assessment.FieldDeleteToken, assessment.FieldVillageID, assessment.FieldSecretaryID, assessment.FieldYear, assessment.FieldTownshipID:
+		case assessment.FieldID, assessment.FieldDeleteToken, assessment.FieldVersion, assessment.FieldVillageID, assessment.FieldSecretaryID, assessment.FieldYear, assessment.FieldTownshipID:
 			values[i] = new(sql.NullInt64)
 		case assessment.FieldIndicator, assessment.FieldRemarks:
 			values[i] = new(sql.NullString)
@@ -145,6 +147,12 @@ func (_m *Assessment) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field delete_token", values[i])
 			} else if value.Valid {
 				_m.DeleteToken = value.Int64
+			}
+		case assessment.FieldVersion:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field version", values[i])
+			} else if value.Valid {
+				_m.Version = int(value.Int64)
 			}
 		case assessment.FieldVillageID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -261,6 +269,9 @@ func (_m *Assessment) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("delete_token=")
 	builder.WriteString(fmt.Sprintf("%v", _m.DeleteToken))
+	builder.WriteString(", ")
+	builder.WriteString("version=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Version))
 	builder.WriteString(", ")
 	builder.WriteString("village_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.VillageID))

@@ -81,6 +81,20 @@ func (_c *AssessmentCreate) SetNillableDeleteToken(v *int64) *AssessmentCreate {
 	return _c
 }
 
+// SetVersion sets the "version" field.
+func (_c *AssessmentCreate) SetVersion(v int) *AssessmentCreate {
+	_c.mutation.SetVersion(v)
+	return _c
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_c *AssessmentCreate) SetNillableVersion(v *int) *AssessmentCreate {
+	if v != nil {
+		_c.SetVersion(*v)
+	}
+	return _c
+}
+
 // SetVillageID sets the "village_id" field.
 func (_c *AssessmentCreate) SetVillageID(v int) *AssessmentCreate {
 	_c.mutation.SetVillageID(v)
@@ -232,6 +246,10 @@ func (_c *AssessmentCreate) defaults() error {
 		v := assessment.DefaultDeleteToken
 		_c.mutation.SetDeleteToken(v)
 	}
+	if _, ok := _c.mutation.Version(); !ok {
+		v := assessment.DefaultVersion
+		_c.mutation.SetVersion(v)
+	}
 	return nil
 }
 
@@ -245,6 +263,14 @@ func (_c *AssessmentCreate) check() error {
 	}
 	if _, ok := _c.mutation.DeleteToken(); !ok {
 		return &ValidationError{Name: "delete_token", err: errors.New(`ent: missing required field "Assessment.delete_token"`)}
+	}
+	if _, ok := _c.mutation.Version(); !ok {
+		return &ValidationError{Name: "version", err: errors.New(`ent: missing required field "Assessment.version"`)}
+	}
+	if v, ok := _c.mutation.Version(); ok {
+		if err := assessment.VersionValidator(v); err != nil {
+			return &ValidationError{Name: "version", err: fmt.Errorf(`ent: validator failed for field "Assessment.version": %w`, err)}
+		}
 	}
 	if _, ok := _c.mutation.VillageID(); !ok {
 		return &ValidationError{Name: "village_id", err: errors.New(`ent: missing required field "Assessment.village_id"`)}
@@ -321,6 +347,10 @@ func (_c *AssessmentCreate) createSpec() (*Assessment, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.DeleteToken(); ok {
 		_spec.SetField(assessment.FieldDeleteToken, field.TypeInt64, value)
 		_node.DeleteToken = value
+	}
+	if value, ok := _c.mutation.Version(); ok {
+		_spec.SetField(assessment.FieldVersion, field.TypeInt, value)
+		_node.Version = value
 	}
 	if value, ok := _c.mutation.Year(); ok {
 		_spec.SetField(assessment.FieldYear, field.TypeInt, value)
@@ -481,6 +511,24 @@ func (u *AssessmentUpsert) UpdateDeleteToken() *AssessmentUpsert {
 // AddDeleteToken adds v to the "delete_token" field.
 func (u *AssessmentUpsert) AddDeleteToken(v int64) *AssessmentUpsert {
 	u.Add(assessment.FieldDeleteToken, v)
+	return u
+}
+
+// SetVersion sets the "version" field.
+func (u *AssessmentUpsert) SetVersion(v int) *AssessmentUpsert {
+	u.Set(assessment.FieldVersion, v)
+	return u
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *AssessmentUpsert) UpdateVersion() *AssessmentUpsert {
+	u.SetExcluded(assessment.FieldVersion)
+	return u
+}
+
+// AddVersion adds v to the "version" field.
+func (u *AssessmentUpsert) AddVersion(v int) *AssessmentUpsert {
+	u.Add(assessment.FieldVersion, v)
 	return u
 }
 
@@ -699,6 +747,27 @@ func (u *AssessmentUpsertOne) AddDeleteToken(v int64) *AssessmentUpsertOne {
 func (u *AssessmentUpsertOne) UpdateDeleteToken() *AssessmentUpsertOne {
 	return u.Update(func(s *AssessmentUpsert) {
 		s.UpdateDeleteToken()
+	})
+}
+
+// SetVersion sets the "version" field.
+func (u *AssessmentUpsertOne) SetVersion(v int) *AssessmentUpsertOne {
+	return u.Update(func(s *AssessmentUpsert) {
+		s.SetVersion(v)
+	})
+}
+
+// AddVersion adds v to the "version" field.
+func (u *AssessmentUpsertOne) AddVersion(v int) *AssessmentUpsertOne {
+	return u.Update(func(s *AssessmentUpsert) {
+		s.AddVersion(v)
+	})
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *AssessmentUpsertOne) UpdateVersion() *AssessmentUpsertOne {
+	return u.Update(func(s *AssessmentUpsert) {
+		s.UpdateVersion()
 	})
 }
 
@@ -1101,6 +1170,27 @@ func (u *AssessmentUpsertBulk) AddDeleteToken(v int64) *AssessmentUpsertBulk {
 func (u *AssessmentUpsertBulk) UpdateDeleteToken() *AssessmentUpsertBulk {
 	return u.Update(func(s *AssessmentUpsert) {
 		s.UpdateDeleteToken()
+	})
+}
+
+// SetVersion sets the "version" field.
+func (u *AssessmentUpsertBulk) SetVersion(v int) *AssessmentUpsertBulk {
+	return u.Update(func(s *AssessmentUpsert) {
+		s.SetVersion(v)
+	})
+}
+
+// AddVersion adds v to the "version" field.
+func (u *AssessmentUpsertBulk) AddVersion(v int) *AssessmentUpsertBulk {
+	return u.Update(func(s *AssessmentUpsert) {
+		s.AddVersion(v)
+	})
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *AssessmentUpsertBulk) UpdateVersion() *AssessmentUpsertBulk {
+	return u.Update(func(s *AssessmentUpsert) {
+		s.UpdateVersion()
 	})
 }
 

@@ -77,6 +77,27 @@ func (_u *AssessmentUpdate) AddDeleteToken(v int64) *AssessmentUpdate {
 	return _u
 }
 
+// SetVersion sets the "version" field.
+func (_u *AssessmentUpdate) SetVersion(v int) *AssessmentUpdate {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *AssessmentUpdate) SetNillableVersion(v *int) *AssessmentUpdate {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *AssessmentUpdate) AddVersion(v int) *AssessmentUpdate {
+	_u.mutation.AddVersion(v)
+	return _u
+}
+
 // SetYear sets the "year" field.
 func (_u *AssessmentUpdate) SetYear(v int) *AssessmentUpdate {
 	_u.mutation.ResetYear()
@@ -250,6 +271,11 @@ func (_u *AssessmentUpdate) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *AssessmentUpdate) check() error {
+	if v, ok := _u.mutation.Version(); ok {
+		if err := assessment.VersionValidator(v); err != nil {
+			return &ValidationError{Name: "version", err: fmt.Errorf(`ent: validator failed for field "Assessment.version": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Year(); ok {
 		if err := assessment.YearValidator(v); err != nil {
 			return &ValidationError{Name: "year", err: fmt.Errorf(`ent: validator failed for field "Assessment.year": %w`, err)}
@@ -303,6 +329,12 @@ func (_u *AssessmentUpdate) sqlSave(ctx context.Context) (_node int, err error) 
 	}
 	if value, ok := _u.mutation.AddedDeleteToken(); ok {
 		_spec.AddField(assessment.FieldDeleteToken, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(assessment.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(assessment.FieldVersion, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.Year(); ok {
 		_spec.SetField(assessment.FieldYear, field.TypeInt, value)
@@ -409,6 +441,27 @@ func (_u *AssessmentUpdateOne) SetNillableDeleteToken(v *int64) *AssessmentUpdat
 // AddDeleteToken adds value to the "delete_token" field.
 func (_u *AssessmentUpdateOne) AddDeleteToken(v int64) *AssessmentUpdateOne {
 	_u.mutation.AddDeleteToken(v)
+	return _u
+}
+
+// SetVersion sets the "version" field.
+func (_u *AssessmentUpdateOne) SetVersion(v int) *AssessmentUpdateOne {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *AssessmentUpdateOne) SetNillableVersion(v *int) *AssessmentUpdateOne {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *AssessmentUpdateOne) AddVersion(v int) *AssessmentUpdateOne {
+	_u.mutation.AddVersion(v)
 	return _u
 }
 
@@ -598,6 +651,11 @@ func (_u *AssessmentUpdateOne) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *AssessmentUpdateOne) check() error {
+	if v, ok := _u.mutation.Version(); ok {
+		if err := assessment.VersionValidator(v); err != nil {
+			return &ValidationError{Name: "version", err: fmt.Errorf(`ent: validator failed for field "Assessment.version": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Year(); ok {
 		if err := assessment.YearValidator(v); err != nil {
 			return &ValidationError{Name: "year", err: fmt.Errorf(`ent: validator failed for field "Assessment.year": %w`, err)}
@@ -668,6 +726,12 @@ func (_u *AssessmentUpdateOne) sqlSave(ctx context.Context) (_node *Assessment, 
 	}
 	if value, ok := _u.mutation.AddedDeleteToken(); ok {
 		_spec.AddField(assessment.FieldDeleteToken, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(assessment.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(assessment.FieldVersion, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.Year(); ok {
 		_spec.SetField(assessment.FieldYear, field.TypeInt, value)

@@ -27,6 +27,8 @@ type Cadre struct {
 	DeletedAt *time.Time `json:"deleted_at,omitempty"`
 	// DeleteToken holds the value of the "delete_token" field.
 	DeleteToken int64 `json:"delete_token,omitempty"`
+	// Version of the record, incremented by every change. Send the version you read with every update; a stale one is refused with CONFLICT 版本号
+	Version int `json:"version,omitempty"`
 	// Department the cadre works in 所在部门
 	DepartmentID int `json:"department_id,omitempty"`
 	// Name 姓名
@@ -100,7 +102,7 @@ func (*Cadre) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case cadre.FieldID, cadre.FieldDeleteToken, cadre.FieldDepartmentID, cadre.FieldMemberID:
+		case cadre.FieldID, cadre.FieldDeleteToken, cadre.FieldVersion, cadre.FieldDepartmentID, cadre.FieldMemberID:
 			values[i] = new(sql.NullInt64)
 		case cadre.FieldName, cadre.FieldTitle, cadre.FieldPhone, cadre.FieldPhoneSealed, cadre.FieldPhoneIndex:
 			values[i] = new(sql.NullString)
@@ -151,6 +153,12 @@ func (_m *Cadre) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field delete_token", values[i])
 			} else if value.Valid {
 				_m.DeleteToken = value.Int64
+			}
+		case cadre.FieldVersion:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field version", values[i])
+			} else if value.Valid {
+				_m.Version = int(value.Int64)
 			}
 		case cadre.FieldDepartmentID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -259,6 +267,9 @@ func (_m *Cadre) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("delete_token=")
 	builder.WriteString(fmt.Sprintf("%v", _m.DeleteToken))
+	builder.WriteString(", ")
+	builder.WriteString("version=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Version))
 	builder.WriteString(", ")
 	builder.WriteString("department_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.DepartmentID))

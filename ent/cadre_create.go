@@ -81,6 +81,20 @@ func (_c *CadreCreate) SetNillableDeleteToken(v *int64) *CadreCreate {
 	return _c
 }
 
+// SetVersion sets the "version" field.
+func (_c *CadreCreate) SetVersion(v int) *CadreCreate {
+	_c.mutation.SetVersion(v)
+	return _c
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_c *CadreCreate) SetNillableVersion(v *int) *CadreCreate {
+	if v != nil {
+		_c.SetVersion(*v)
+	}
+	return _c
+}
+
 // SetDepartmentID sets the "department_id" field.
 func (_c *CadreCreate) SetDepartmentID(v int) *CadreCreate {
 	_c.mutation.SetDepartmentID(v)
@@ -243,6 +257,10 @@ func (_c *CadreCreate) defaults() error {
 		v := cadre.DefaultDeleteToken
 		_c.mutation.SetDeleteToken(v)
 	}
+	if _, ok := _c.mutation.Version(); !ok {
+		v := cadre.DefaultVersion
+		_c.mutation.SetVersion(v)
+	}
 	return nil
 }
 
@@ -256,6 +274,14 @@ func (_c *CadreCreate) check() error {
 	}
 	if _, ok := _c.mutation.DeleteToken(); !ok {
 		return &ValidationError{Name: "delete_token", err: errors.New(`ent: missing required field "Cadre.delete_token"`)}
+	}
+	if _, ok := _c.mutation.Version(); !ok {
+		return &ValidationError{Name: "version", err: errors.New(`ent: missing required field "Cadre.version"`)}
+	}
+	if v, ok := _c.mutation.Version(); ok {
+		if err := cadre.VersionValidator(v); err != nil {
+			return &ValidationError{Name: "version", err: fmt.Errorf(`ent: validator failed for field "Cadre.version": %w`, err)}
+		}
 	}
 	if _, ok := _c.mutation.DepartmentID(); !ok {
 		return &ValidationError{Name: "department_id", err: errors.New(`ent: missing required field "Cadre.department_id"`)}
@@ -333,6 +359,10 @@ func (_c *CadreCreate) createSpec() (*Cadre, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.DeleteToken(); ok {
 		_spec.SetField(cadre.FieldDeleteToken, field.TypeInt64, value)
 		_node.DeleteToken = value
+	}
+	if value, ok := _c.mutation.Version(); ok {
+		_spec.SetField(cadre.FieldVersion, field.TypeInt, value)
+		_node.Version = value
 	}
 	if value, ok := _c.mutation.Name(); ok {
 		_spec.SetField(cadre.FieldName, field.TypeString, value)
@@ -501,6 +531,24 @@ func (u *CadreUpsert) UpdateDeleteToken() *CadreUpsert {
 // AddDeleteToken adds v to the "delete_token" field.
 func (u *CadreUpsert) AddDeleteToken(v int64) *CadreUpsert {
 	u.Add(cadre.FieldDeleteToken, v)
+	return u
+}
+
+// SetVersion sets the "version" field.
+func (u *CadreUpsert) SetVersion(v int) *CadreUpsert {
+	u.Set(cadre.FieldVersion, v)
+	return u
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *CadreUpsert) UpdateVersion() *CadreUpsert {
+	u.SetExcluded(cadre.FieldVersion)
+	return u
+}
+
+// AddVersion adds v to the "version" field.
+func (u *CadreUpsert) AddVersion(v int) *CadreUpsert {
+	u.Add(cadre.FieldVersion, v)
 	return u
 }
 
@@ -716,6 +764,27 @@ func (u *CadreUpsertOne) AddDeleteToken(v int64) *CadreUpsertOne {
 func (u *CadreUpsertOne) UpdateDeleteToken() *CadreUpsertOne {
 	return u.Update(func(s *CadreUpsert) {
 		s.UpdateDeleteToken()
+	})
+}
+
+// SetVersion sets the "version" field.
+func (u *CadreUpsertOne) SetVersion(v int) *CadreUpsertOne {
+	return u.Update(func(s *CadreUpsert) {
+		s.SetVersion(v)
+	})
+}
+
+// AddVersion adds v to the "version" field.
+func (u *CadreUpsertOne) AddVersion(v int) *CadreUpsertOne {
+	return u.Update(func(s *CadreUpsert) {
+		s.AddVersion(v)
+	})
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *CadreUpsertOne) UpdateVersion() *CadreUpsertOne {
+	return u.Update(func(s *CadreUpsert) {
+		s.UpdateVersion()
 	})
 }
 
@@ -1116,6 +1185,27 @@ func (u *CadreUpsertBulk) AddDeleteToken(v int64) *CadreUpsertBulk {
 func (u *CadreUpsertBulk) UpdateDeleteToken() *CadreUpsertBulk {
 	return u.Update(func(s *CadreUpsert) {
 		s.UpdateDeleteToken()
+	})
+}
+
+// SetVersion sets the "version" field.
+func (u *CadreUpsertBulk) SetVersion(v int) *CadreUpsertBulk {
+	return u.Update(func(s *CadreUpsert) {
+		s.SetVersion(v)
+	})
+}
+
+// AddVersion adds v to the "version" field.
+func (u *CadreUpsertBulk) AddVersion(v int) *CadreUpsertBulk {
+	return u.Update(func(s *CadreUpsert) {
+		s.AddVersion(v)
+	})
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *CadreUpsertBulk) UpdateVersion() *CadreUpsertBulk {
+	return u.Update(func(s *CadreUpsert) {
+		s.UpdateVersion()
 	})
 }
 

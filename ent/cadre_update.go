@@ -79,6 +79,27 @@ func (_u *CadreUpdate) AddDeleteToken(v int64) *CadreUpdate {
 	return _u
 }
 
+// SetVersion sets the "version" field.
+func (_u *CadreUpdate) SetVersion(v int) *CadreUpdate {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *CadreUpdate) SetNillableVersion(v *int) *CadreUpdate {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *CadreUpdate) AddVersion(v int) *CadreUpdate {
+	_u.mutation.AddVersion(v)
+	return _u
+}
+
 // SetDepartmentID sets the "department_id" field.
 func (_u *CadreUpdate) SetDepartmentID(v int) *CadreUpdate {
 	_u.mutation.SetDepartmentID(v)
@@ -314,6 +335,11 @@ func (_u *CadreUpdate) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *CadreUpdate) check() error {
+	if v, ok := _u.mutation.Version(); ok {
+		if err := cadre.VersionValidator(v); err != nil {
+			return &ValidationError{Name: "version", err: fmt.Errorf(`ent: validator failed for field "Cadre.version": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Name(); ok {
 		if err := cadre.NameValidator(v); err != nil {
 			return &ValidationError{Name: "name", err: fmt.Errorf(`ent: validator failed for field "Cadre.name": %w`, err)}
@@ -377,6 +403,12 @@ func (_u *CadreUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.AddedDeleteToken(); ok {
 		_spec.AddField(cadre.FieldDeleteToken, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(cadre.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(cadre.FieldVersion, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.Name(); ok {
 		_spec.SetField(cadre.FieldName, field.TypeString, value)
@@ -574,6 +606,27 @@ func (_u *CadreUpdateOne) SetNillableDeleteToken(v *int64) *CadreUpdateOne {
 // AddDeleteToken adds value to the "delete_token" field.
 func (_u *CadreUpdateOne) AddDeleteToken(v int64) *CadreUpdateOne {
 	_u.mutation.AddDeleteToken(v)
+	return _u
+}
+
+// SetVersion sets the "version" field.
+func (_u *CadreUpdateOne) SetVersion(v int) *CadreUpdateOne {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *CadreUpdateOne) SetNillableVersion(v *int) *CadreUpdateOne {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *CadreUpdateOne) AddVersion(v int) *CadreUpdateOne {
+	_u.mutation.AddVersion(v)
 	return _u
 }
 
@@ -825,6 +878,11 @@ func (_u *CadreUpdateOne) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *CadreUpdateOne) check() error {
+	if v, ok := _u.mutation.Version(); ok {
+		if err := cadre.VersionValidator(v); err != nil {
+			return &ValidationError{Name: "version", err: fmt.Errorf(`ent: validator failed for field "Cadre.version": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Name(); ok {
 		if err := cadre.NameValidator(v); err != nil {
 			return &ValidationError{Name: "name", err: fmt.Errorf(`ent: validator failed for field "Cadre.name": %w`, err)}
@@ -905,6 +963,12 @@ func (_u *CadreUpdateOne) sqlSave(ctx context.Context) (_node *Cadre, err error)
 	}
 	if value, ok := _u.mutation.AddedDeleteToken(); ok {
 		_spec.AddField(cadre.FieldDeleteToken, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(cadre.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(cadre.FieldVersion, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.Name(); ok {
 		_spec.SetField(cadre.FieldName, field.TypeString, value)

@@ -27,6 +27,8 @@ type Contribution struct {
 	DeletedAt *time.Time `json:"deleted_at,omitempty"`
 	// DeleteToken holds the value of the "delete_token" field.
 	DeleteToken int64 `json:"delete_token,omitempty"`
+	// Version of the record, incremented by every change. Send the version you read with every update; a stale one is refused with CONFLICT 版本号
+	Version int `json:"version,omitempty"`
 	// MemberID holds the value of the "member_id" field.
 	MemberID int `json:"member_id,omitempty"`
 	// TeamID holds the value of the "team_id" field.
@@ -87,7 +89,7 @@ func (*Contribution) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case contribution.FieldID, contribution.FieldDeleteToken, contribution.FieldMemberID, contribution.FieldTeamID, contribution.FieldHouseholdsHelped, contribution.FieldTownshipID, contribution.FieldVillageID:
+		case contribution.FieldID, contribution.FieldDeleteToken, contribution.FieldVersion, contribution.FieldMemberID, contribution.FieldTeamID, contribution.FieldHouseholdsHelped, contribution.FieldTownshipID, contribution.FieldVillageID:
 			values[i] = new(sql.NullInt64)
 		case contribution.FieldDescription:
 			values[i] = new(sql.NullString)
@@ -138,6 +140,12 @@ func (_m *Contribution) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field delete_token", values[i])
 			} else if value.Valid {
 				_m.DeleteToken = value.Int64
+			}
+		case contribution.FieldVersion:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field version", values[i])
+			} else if value.Valid {
+				_m.Version = int(value.Int64)
 			}
 		case contribution.FieldMemberID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -240,6 +248,9 @@ func (_m *Contribution) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("delete_token=")
 	builder.WriteString(fmt.Sprintf("%v", _m.DeleteToken))
+	builder.WriteString(", ")
+	builder.WriteString("version=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Version))
 	builder.WriteString(", ")
 	builder.WriteString("member_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.MemberID))

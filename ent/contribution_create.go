@@ -80,6 +80,20 @@ func (_c *ContributionCreate) SetNillableDeleteToken(v *int64) *ContributionCrea
 	return _c
 }
 
+// SetVersion sets the "version" field.
+func (_c *ContributionCreate) SetVersion(v int) *ContributionCreate {
+	_c.mutation.SetVersion(v)
+	return _c
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_c *ContributionCreate) SetNillableVersion(v *int) *ContributionCreate {
+	if v != nil {
+		_c.SetVersion(*v)
+	}
+	return _c
+}
+
 // SetMemberID sets the "member_id" field.
 func (_c *ContributionCreate) SetMemberID(v int) *ContributionCreate {
 	_c.mutation.SetMemberID(v)
@@ -211,6 +225,10 @@ func (_c *ContributionCreate) defaults() error {
 		v := contribution.DefaultDeleteToken
 		_c.mutation.SetDeleteToken(v)
 	}
+	if _, ok := _c.mutation.Version(); !ok {
+		v := contribution.DefaultVersion
+		_c.mutation.SetVersion(v)
+	}
 	if _, ok := _c.mutation.HouseholdsHelped(); !ok {
 		v := contribution.DefaultHouseholdsHelped
 		_c.mutation.SetHouseholdsHelped(v)
@@ -228,6 +246,14 @@ func (_c *ContributionCreate) check() error {
 	}
 	if _, ok := _c.mutation.DeleteToken(); !ok {
 		return &ValidationError{Name: "delete_token", err: errors.New(`ent: missing required field "Contribution.delete_token"`)}
+	}
+	if _, ok := _c.mutation.Version(); !ok {
+		return &ValidationError{Name: "version", err: errors.New(`ent: missing required field "Contribution.version"`)}
+	}
+	if v, ok := _c.mutation.Version(); ok {
+		if err := contribution.VersionValidator(v); err != nil {
+			return &ValidationError{Name: "version", err: fmt.Errorf(`ent: validator failed for field "Contribution.version": %w`, err)}
+		}
 	}
 	if _, ok := _c.mutation.MemberID(); !ok {
 		return &ValidationError{Name: "member_id", err: errors.New(`ent: missing required field "Contribution.member_id"`)}
@@ -302,6 +328,10 @@ func (_c *ContributionCreate) createSpec() (*Contribution, *sqlgraph.CreateSpec)
 	if value, ok := _c.mutation.DeleteToken(); ok {
 		_spec.SetField(contribution.FieldDeleteToken, field.TypeInt64, value)
 		_node.DeleteToken = value
+	}
+	if value, ok := _c.mutation.Version(); ok {
+		_spec.SetField(contribution.FieldVersion, field.TypeInt, value)
+		_node.Version = value
 	}
 	if value, ok := _c.mutation.On(); ok {
 		_spec.SetField(contribution.FieldOn, field.TypeTime, value)
@@ -457,6 +487,24 @@ func (u *ContributionUpsert) AddDeleteToken(v int64) *ContributionUpsert {
 	return u
 }
 
+// SetVersion sets the "version" field.
+func (u *ContributionUpsert) SetVersion(v int) *ContributionUpsert {
+	u.Set(contribution.FieldVersion, v)
+	return u
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *ContributionUpsert) UpdateVersion() *ContributionUpsert {
+	u.SetExcluded(contribution.FieldVersion)
+	return u
+}
+
+// AddVersion adds v to the "version" field.
+func (u *ContributionUpsert) AddVersion(v int) *ContributionUpsert {
+	u.Add(contribution.FieldVersion, v)
+	return u
+}
+
 // SetOn sets the "on" field.
 func (u *ContributionUpsert) SetOn(v time.Time) *ContributionUpsert {
 	u.Set(contribution.FieldOn, v)
@@ -609,6 +657,27 @@ func (u *ContributionUpsertOne) AddDeleteToken(v int64) *ContributionUpsertOne {
 func (u *ContributionUpsertOne) UpdateDeleteToken() *ContributionUpsertOne {
 	return u.Update(func(s *ContributionUpsert) {
 		s.UpdateDeleteToken()
+	})
+}
+
+// SetVersion sets the "version" field.
+func (u *ContributionUpsertOne) SetVersion(v int) *ContributionUpsertOne {
+	return u.Update(func(s *ContributionUpsert) {
+		s.SetVersion(v)
+	})
+}
+
+// AddVersion adds v to the "version" field.
+func (u *ContributionUpsertOne) AddVersion(v int) *ContributionUpsertOne {
+	return u.Update(func(s *ContributionUpsert) {
+		s.AddVersion(v)
+	})
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *ContributionUpsertOne) UpdateVersion() *ContributionUpsertOne {
+	return u.Update(func(s *ContributionUpsert) {
+		s.UpdateVersion()
 	})
 }
 
@@ -937,6 +1006,27 @@ func (u *ContributionUpsertBulk) AddDeleteToken(v int64) *ContributionUpsertBulk
 func (u *ContributionUpsertBulk) UpdateDeleteToken() *ContributionUpsertBulk {
 	return u.Update(func(s *ContributionUpsert) {
 		s.UpdateDeleteToken()
+	})
+}
+
+// SetVersion sets the "version" field.
+func (u *ContributionUpsertBulk) SetVersion(v int) *ContributionUpsertBulk {
+	return u.Update(func(s *ContributionUpsert) {
+		s.SetVersion(v)
+	})
+}
+
+// AddVersion adds v to the "version" field.
+func (u *ContributionUpsertBulk) AddVersion(v int) *ContributionUpsertBulk {
+	return u.Update(func(s *ContributionUpsert) {
+		s.AddVersion(v)
+	})
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *ContributionUpsertBulk) UpdateVersion() *ContributionUpsertBulk {
+	return u.Update(func(s *ContributionUpsert) {
+		s.UpdateVersion()
 	})
 }
 

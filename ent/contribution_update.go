@@ -76,6 +76,27 @@ func (_u *ContributionUpdate) AddDeleteToken(v int64) *ContributionUpdate {
 	return _u
 }
 
+// SetVersion sets the "version" field.
+func (_u *ContributionUpdate) SetVersion(v int) *ContributionUpdate {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *ContributionUpdate) SetNillableVersion(v *int) *ContributionUpdate {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *ContributionUpdate) AddVersion(v int) *ContributionUpdate {
+	_u.mutation.AddVersion(v)
+	return _u
+}
+
 // SetOn sets the "on" field.
 func (_u *ContributionUpdate) SetOn(v time.Time) *ContributionUpdate {
 	_u.mutation.SetOn(v)
@@ -174,6 +195,11 @@ func (_u *ContributionUpdate) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *ContributionUpdate) check() error {
+	if v, ok := _u.mutation.Version(); ok {
+		if err := contribution.VersionValidator(v); err != nil {
+			return &ValidationError{Name: "version", err: fmt.Errorf(`ent: validator failed for field "Contribution.version": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Description(); ok {
 		if err := contribution.DescriptionValidator(v); err != nil {
 			return &ValidationError{Name: "description", err: fmt.Errorf(`ent: validator failed for field "Contribution.description": %w`, err)}
@@ -225,6 +251,12 @@ func (_u *ContributionUpdate) sqlSave(ctx context.Context) (_node int, err error
 	}
 	if value, ok := _u.mutation.AddedDeleteToken(); ok {
 		_spec.AddField(contribution.FieldDeleteToken, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(contribution.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(contribution.FieldVersion, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.On(); ok {
 		_spec.SetField(contribution.FieldOn, field.TypeTime, value)
@@ -310,6 +342,27 @@ func (_u *ContributionUpdateOne) SetNillableDeleteToken(v *int64) *ContributionU
 // AddDeleteToken adds value to the "delete_token" field.
 func (_u *ContributionUpdateOne) AddDeleteToken(v int64) *ContributionUpdateOne {
 	_u.mutation.AddDeleteToken(v)
+	return _u
+}
+
+// SetVersion sets the "version" field.
+func (_u *ContributionUpdateOne) SetVersion(v int) *ContributionUpdateOne {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *ContributionUpdateOne) SetNillableVersion(v *int) *ContributionUpdateOne {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *ContributionUpdateOne) AddVersion(v int) *ContributionUpdateOne {
+	_u.mutation.AddVersion(v)
 	return _u
 }
 
@@ -424,6 +477,11 @@ func (_u *ContributionUpdateOne) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *ContributionUpdateOne) check() error {
+	if v, ok := _u.mutation.Version(); ok {
+		if err := contribution.VersionValidator(v); err != nil {
+			return &ValidationError{Name: "version", err: fmt.Errorf(`ent: validator failed for field "Contribution.version": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Description(); ok {
 		if err := contribution.DescriptionValidator(v); err != nil {
 			return &ValidationError{Name: "description", err: fmt.Errorf(`ent: validator failed for field "Contribution.description": %w`, err)}
@@ -492,6 +550,12 @@ func (_u *ContributionUpdateOne) sqlSave(ctx context.Context) (_node *Contributi
 	}
 	if value, ok := _u.mutation.AddedDeleteToken(); ok {
 		_spec.AddField(contribution.FieldDeleteToken, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(contribution.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(contribution.FieldVersion, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.On(); ok {
 		_spec.SetField(contribution.FieldOn, field.TypeTime, value)

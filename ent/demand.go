@@ -29,6 +29,8 @@ type Demand struct {
 	DeletedAt *time.Time `json:"deleted_at,omitempty"`
 	// DeleteToken holds the value of the "delete_token" field.
 	DeleteToken int64 `json:"delete_token,omitempty"`
+	// Version of the record, incremented by every change. Send the version you read with every update; a stale one is refused with CONFLICT 版本号
+	Version int `json:"version,omitempty"`
 	// Household that raised the demand 诉求农户
 	HouseholdID int `json:"household_id,omitempty"`
 	// Visit during which it was heard 走访
@@ -127,7 +129,7 @@ func (*Demand) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case demand.FieldID, demand.FieldDeleteToken, demand.FieldHouseholdID, demand.FieldVisitID, demand.FieldDepartmentID, demand.FieldCreatedBy, demand.FieldTownshipID, demand.FieldVillageID:
+		case demand.FieldID, demand.FieldDeleteToken, demand.FieldVersion, demand.FieldHouseholdID, demand.FieldVisitID, demand.FieldDepartmentID, demand.FieldCreatedBy, demand.FieldTownshipID, demand.FieldVillageID:
 			values[i] = new(sql.NullInt64)
 		case demand.FieldCategory, demand.FieldContent, demand.FieldStatus, demand.FieldSatisfaction, demand.FieldIdempotencyKey:
 			values[i] = new(sql.NullString)
@@ -178,6 +180,12 @@ func (_m *Demand) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field delete_token", values[i])
 			} else if value.Valid {
 				_m.DeleteToken = value.Int64
+			}
+		case demand.FieldVersion:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field version", values[i])
+			} else if value.Valid {
+				_m.Version = int(value.Int64)
 			}
 		case demand.FieldHouseholdID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -331,6 +339,9 @@ func (_m *Demand) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("delete_token=")
 	builder.WriteString(fmt.Sprintf("%v", _m.DeleteToken))
+	builder.WriteString(", ")
+	builder.WriteString("version=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Version))
 	builder.WriteString(", ")
 	builder.WriteString("household_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.HouseholdID))

@@ -83,6 +83,20 @@ func (_c *DemandCreate) SetNillableDeleteToken(v *int64) *DemandCreate {
 	return _c
 }
 
+// SetVersion sets the "version" field.
+func (_c *DemandCreate) SetVersion(v int) *DemandCreate {
+	_c.mutation.SetVersion(v)
+	return _c
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_c *DemandCreate) SetNillableVersion(v *int) *DemandCreate {
+	if v != nil {
+		_c.SetVersion(*v)
+	}
+	return _c
+}
+
 // SetHouseholdID sets the "household_id" field.
 func (_c *DemandCreate) SetHouseholdID(v int) *DemandCreate {
 	_c.mutation.SetHouseholdID(v)
@@ -326,6 +340,10 @@ func (_c *DemandCreate) defaults() error {
 		v := demand.DefaultDeleteToken
 		_c.mutation.SetDeleteToken(v)
 	}
+	if _, ok := _c.mutation.Version(); !ok {
+		v := demand.DefaultVersion
+		_c.mutation.SetVersion(v)
+	}
 	if _, ok := _c.mutation.Status(); !ok {
 		v := demand.DefaultStatus
 		_c.mutation.SetStatus(v)
@@ -343,6 +361,14 @@ func (_c *DemandCreate) check() error {
 	}
 	if _, ok := _c.mutation.DeleteToken(); !ok {
 		return &ValidationError{Name: "delete_token", err: errors.New(`ent: missing required field "Demand.delete_token"`)}
+	}
+	if _, ok := _c.mutation.Version(); !ok {
+		return &ValidationError{Name: "version", err: errors.New(`ent: missing required field "Demand.version"`)}
+	}
+	if v, ok := _c.mutation.Version(); ok {
+		if err := demand.VersionValidator(v); err != nil {
+			return &ValidationError{Name: "version", err: fmt.Errorf(`ent: validator failed for field "Demand.version": %w`, err)}
+		}
 	}
 	if _, ok := _c.mutation.HouseholdID(); !ok {
 		return &ValidationError{Name: "household_id", err: errors.New(`ent: missing required field "Demand.household_id"`)}
@@ -426,6 +452,10 @@ func (_c *DemandCreate) createSpec() (*Demand, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.DeleteToken(); ok {
 		_spec.SetField(demand.FieldDeleteToken, field.TypeInt64, value)
 		_node.DeleteToken = value
+	}
+	if value, ok := _c.mutation.Version(); ok {
+		_spec.SetField(demand.FieldVersion, field.TypeInt, value)
+		_node.Version = value
 	}
 	if value, ok := _c.mutation.Category(); ok {
 		_spec.SetField(demand.FieldCategory, field.TypeEnum, value)
@@ -631,6 +661,24 @@ func (u *DemandUpsert) UpdateDeleteToken() *DemandUpsert {
 // AddDeleteToken adds v to the "delete_token" field.
 func (u *DemandUpsert) AddDeleteToken(v int64) *DemandUpsert {
 	u.Add(demand.FieldDeleteToken, v)
+	return u
+}
+
+// SetVersion sets the "version" field.
+func (u *DemandUpsert) SetVersion(v int) *DemandUpsert {
+	u.Set(demand.FieldVersion, v)
+	return u
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *DemandUpsert) UpdateVersion() *DemandUpsert {
+	u.SetExcluded(demand.FieldVersion)
+	return u
+}
+
+// AddVersion adds v to the "version" field.
+func (u *DemandUpsert) AddVersion(v int) *DemandUpsert {
+	u.Add(demand.FieldVersion, v)
 	return u
 }
 
@@ -894,6 +942,27 @@ func (u *DemandUpsertOne) AddDeleteToken(v int64) *DemandUpsertOne {
 func (u *DemandUpsertOne) UpdateDeleteToken() *DemandUpsertOne {
 	return u.Update(func(s *DemandUpsert) {
 		s.UpdateDeleteToken()
+	})
+}
+
+// SetVersion sets the "version" field.
+func (u *DemandUpsertOne) SetVersion(v int) *DemandUpsertOne {
+	return u.Update(func(s *DemandUpsert) {
+		s.SetVersion(v)
+	})
+}
+
+// AddVersion adds v to the "version" field.
+func (u *DemandUpsertOne) AddVersion(v int) *DemandUpsertOne {
+	return u.Update(func(s *DemandUpsert) {
+		s.AddVersion(v)
+	})
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *DemandUpsertOne) UpdateVersion() *DemandUpsertOne {
+	return u.Update(func(s *DemandUpsert) {
+		s.UpdateVersion()
 	})
 }
 
@@ -1348,6 +1417,27 @@ func (u *DemandUpsertBulk) AddDeleteToken(v int64) *DemandUpsertBulk {
 func (u *DemandUpsertBulk) UpdateDeleteToken() *DemandUpsertBulk {
 	return u.Update(func(s *DemandUpsert) {
 		s.UpdateDeleteToken()
+	})
+}
+
+// SetVersion sets the "version" field.
+func (u *DemandUpsertBulk) SetVersion(v int) *DemandUpsertBulk {
+	return u.Update(func(s *DemandUpsert) {
+		s.SetVersion(v)
+	})
+}
+
+// AddVersion adds v to the "version" field.
+func (u *DemandUpsertBulk) AddVersion(v int) *DemandUpsertBulk {
+	return u.Update(func(s *DemandUpsert) {
+		s.AddVersion(v)
+	})
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *DemandUpsertBulk) UpdateVersion() *DemandUpsertBulk {
+	return u.Update(func(s *DemandUpsert) {
+		s.UpdateVersion()
 	})
 }
 

@@ -79,6 +79,27 @@ func (_u *DemandUpdate) AddDeleteToken(v int64) *DemandUpdate {
 	return _u
 }
 
+// SetVersion sets the "version" field.
+func (_u *DemandUpdate) SetVersion(v int) *DemandUpdate {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *DemandUpdate) SetNillableVersion(v *int) *DemandUpdate {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *DemandUpdate) AddVersion(v int) *DemandUpdate {
+	_u.mutation.AddVersion(v)
+	return _u
+}
+
 // SetCategory sets the "category" field.
 func (_u *DemandUpdate) SetCategory(v enum.DemandCategory) *DemandUpdate {
 	_u.mutation.SetCategory(v)
@@ -344,6 +365,11 @@ func (_u *DemandUpdate) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *DemandUpdate) check() error {
+	if v, ok := _u.mutation.Version(); ok {
+		if err := demand.VersionValidator(v); err != nil {
+			return &ValidationError{Name: "version", err: fmt.Errorf(`ent: validator failed for field "Demand.version": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Category(); ok {
 		if err := demand.CategoryValidator(v); err != nil {
 			return &ValidationError{Name: "category", err: fmt.Errorf(`ent: validator failed for field "Demand.category": %w`, err)}
@@ -407,6 +433,12 @@ func (_u *DemandUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.AddedDeleteToken(); ok {
 		_spec.AddField(demand.FieldDeleteToken, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(demand.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(demand.FieldVersion, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.Category(); ok {
 		_spec.SetField(demand.FieldCategory, field.TypeEnum, value)
@@ -596,6 +628,27 @@ func (_u *DemandUpdateOne) SetNillableDeleteToken(v *int64) *DemandUpdateOne {
 // AddDeleteToken adds value to the "delete_token" field.
 func (_u *DemandUpdateOne) AddDeleteToken(v int64) *DemandUpdateOne {
 	_u.mutation.AddDeleteToken(v)
+	return _u
+}
+
+// SetVersion sets the "version" field.
+func (_u *DemandUpdateOne) SetVersion(v int) *DemandUpdateOne {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *DemandUpdateOne) SetNillableVersion(v *int) *DemandUpdateOne {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *DemandUpdateOne) AddVersion(v int) *DemandUpdateOne {
+	_u.mutation.AddVersion(v)
 	return _u
 }
 
@@ -877,6 +930,11 @@ func (_u *DemandUpdateOne) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *DemandUpdateOne) check() error {
+	if v, ok := _u.mutation.Version(); ok {
+		if err := demand.VersionValidator(v); err != nil {
+			return &ValidationError{Name: "version", err: fmt.Errorf(`ent: validator failed for field "Demand.version": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Category(); ok {
 		if err := demand.CategoryValidator(v); err != nil {
 			return &ValidationError{Name: "category", err: fmt.Errorf(`ent: validator failed for field "Demand.category": %w`, err)}
@@ -957,6 +1015,12 @@ func (_u *DemandUpdateOne) sqlSave(ctx context.Context) (_node *Demand, err erro
 	}
 	if value, ok := _u.mutation.AddedDeleteToken(); ok {
 		_spec.AddField(demand.FieldDeleteToken, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(demand.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(demand.FieldVersion, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.Category(); ok {
 		_spec.SetField(demand.FieldCategory, field.TypeEnum, value)

@@ -27,6 +27,8 @@ type DemandEvent struct {
 	DeletedAt *time.Time `json:"deleted_at,omitempty"`
 	// DeleteToken holds the value of the "delete_token" field.
 	DeleteToken int64 `json:"delete_token,omitempty"`
+	// Version of the record, incremented by every change. Send the version you read with every update; a stale one is refused with CONFLICT 版本号
+	Version int `json:"version,omitempty"`
 	// DemandID holds the value of the "demand_id" field.
 	DemandID int `json:"demand_id,omitempty"`
 	// Status before the step
@@ -80,7 +82,7 @@ func (*DemandEvent) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case demandevent.FieldID, demandevent.FieldDeleteToken, demandevent.FieldDemandID, demandevent.FieldDepartmentID, demandevent.FieldActorID, demandevent.FieldTownshipID, demandevent.FieldVillageID, demandevent.FieldHouseholdID:
+		case demandevent.FieldID, demandevent.FieldDeleteToken, demandevent.FieldVersion, demandevent.FieldDemandID, demandevent.FieldDepartmentID, demandevent.FieldActorID, demandevent.FieldTownshipID, demandevent.FieldVillageID, demandevent.FieldHouseholdID:
 			values[i] = new(sql.NullInt64)
 		case demandevent.FieldFromStatus, demandevent.FieldToStatus, demandevent.FieldNote, demandevent.FieldActorName:
 			values[i] = new(sql.NullString)
@@ -131,6 +133,12 @@ func (_m *DemandEvent) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field delete_token", values[i])
 			} else if value.Valid {
 				_m.DeleteToken = value.Int64
+			}
+		case demandevent.FieldVersion:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field version", values[i])
+			} else if value.Valid {
+				_m.Version = int(value.Int64)
 			}
 		case demandevent.FieldDemandID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -249,6 +257,9 @@ func (_m *DemandEvent) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("delete_token=")
 	builder.WriteString(fmt.Sprintf("%v", _m.DeleteToken))
+	builder.WriteString(", ")
+	builder.WriteString("version=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Version))
 	builder.WriteString(", ")
 	builder.WriteString("demand_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.DemandID))

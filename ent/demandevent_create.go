@@ -80,6 +80,20 @@ func (_c *DemandEventCreate) SetNillableDeleteToken(v *int64) *DemandEventCreate
 	return _c
 }
 
+// SetVersion sets the "version" field.
+func (_c *DemandEventCreate) SetVersion(v int) *DemandEventCreate {
+	_c.mutation.SetVersion(v)
+	return _c
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_c *DemandEventCreate) SetNillableVersion(v *int) *DemandEventCreate {
+	if v != nil {
+		_c.SetVersion(*v)
+	}
+	return _c
+}
+
 // SetDemandID sets the "demand_id" field.
 func (_c *DemandEventCreate) SetDemandID(v int) *DemandEventCreate {
 	_c.mutation.SetDemandID(v)
@@ -264,6 +278,10 @@ func (_c *DemandEventCreate) defaults() error {
 		v := demandevent.DefaultDeleteToken
 		_c.mutation.SetDeleteToken(v)
 	}
+	if _, ok := _c.mutation.Version(); !ok {
+		v := demandevent.DefaultVersion
+		_c.mutation.SetVersion(v)
+	}
 	return nil
 }
 
@@ -277,6 +295,14 @@ func (_c *DemandEventCreate) check() error {
 	}
 	if _, ok := _c.mutation.DeleteToken(); !ok {
 		return &ValidationError{Name: "delete_token", err: errors.New(`ent: missing required field "DemandEvent.delete_token"`)}
+	}
+	if _, ok := _c.mutation.Version(); !ok {
+		return &ValidationError{Name: "version", err: errors.New(`ent: missing required field "DemandEvent.version"`)}
+	}
+	if v, ok := _c.mutation.Version(); ok {
+		if err := demandevent.VersionValidator(v); err != nil {
+			return &ValidationError{Name: "version", err: fmt.Errorf(`ent: validator failed for field "DemandEvent.version": %w`, err)}
+		}
 	}
 	if _, ok := _c.mutation.DemandID(); !ok {
 		return &ValidationError{Name: "demand_id", err: errors.New(`ent: missing required field "DemandEvent.demand_id"`)}
@@ -349,6 +375,10 @@ func (_c *DemandEventCreate) createSpec() (*DemandEvent, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.DeleteToken(); ok {
 		_spec.SetField(demandevent.FieldDeleteToken, field.TypeInt64, value)
 		_node.DeleteToken = value
+	}
+	if value, ok := _c.mutation.Version(); ok {
+		_spec.SetField(demandevent.FieldVersion, field.TypeInt, value)
+		_node.Version = value
 	}
 	if value, ok := _c.mutation.FromStatus(); ok {
 		_spec.SetField(demandevent.FieldFromStatus, field.TypeEnum, value)
@@ -503,6 +533,24 @@ func (u *DemandEventUpsert) AddDeleteToken(v int64) *DemandEventUpsert {
 	return u
 }
 
+// SetVersion sets the "version" field.
+func (u *DemandEventUpsert) SetVersion(v int) *DemandEventUpsert {
+	u.Set(demandevent.FieldVersion, v)
+	return u
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *DemandEventUpsert) UpdateVersion() *DemandEventUpsert {
+	u.SetExcluded(demandevent.FieldVersion)
+	return u
+}
+
+// AddVersion adds v to the "version" field.
+func (u *DemandEventUpsert) AddVersion(v int) *DemandEventUpsert {
+	u.Add(demandevent.FieldVersion, v)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -631,6 +679,27 @@ func (u *DemandEventUpsertOne) AddDeleteToken(v int64) *DemandEventUpsertOne {
 func (u *DemandEventUpsertOne) UpdateDeleteToken() *DemandEventUpsertOne {
 	return u.Update(func(s *DemandEventUpsert) {
 		s.UpdateDeleteToken()
+	})
+}
+
+// SetVersion sets the "version" field.
+func (u *DemandEventUpsertOne) SetVersion(v int) *DemandEventUpsertOne {
+	return u.Update(func(s *DemandEventUpsert) {
+		s.SetVersion(v)
+	})
+}
+
+// AddVersion adds v to the "version" field.
+func (u *DemandEventUpsertOne) AddVersion(v int) *DemandEventUpsertOne {
+	return u.Update(func(s *DemandEventUpsert) {
+		s.AddVersion(v)
+	})
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *DemandEventUpsertOne) UpdateVersion() *DemandEventUpsertOne {
+	return u.Update(func(s *DemandEventUpsert) {
+		s.UpdateVersion()
 	})
 }
 
@@ -928,6 +997,27 @@ func (u *DemandEventUpsertBulk) AddDeleteToken(v int64) *DemandEventUpsertBulk {
 func (u *DemandEventUpsertBulk) UpdateDeleteToken() *DemandEventUpsertBulk {
 	return u.Update(func(s *DemandEventUpsert) {
 		s.UpdateDeleteToken()
+	})
+}
+
+// SetVersion sets the "version" field.
+func (u *DemandEventUpsertBulk) SetVersion(v int) *DemandEventUpsertBulk {
+	return u.Update(func(s *DemandEventUpsert) {
+		s.SetVersion(v)
+	})
+}
+
+// AddVersion adds v to the "version" field.
+func (u *DemandEventUpsertBulk) AddVersion(v int) *DemandEventUpsertBulk {
+	return u.Update(func(s *DemandEventUpsert) {
+		s.AddVersion(v)
+	})
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *DemandEventUpsertBulk) UpdateVersion() *DemandEventUpsertBulk {
+	return u.Update(func(s *DemandEventUpsert) {
+		s.UpdateVersion()
 	})
 }
 

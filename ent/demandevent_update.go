@@ -76,6 +76,27 @@ func (_u *DemandEventUpdate) AddDeleteToken(v int64) *DemandEventUpdate {
 	return _u
 }
 
+// SetVersion sets the "version" field.
+func (_u *DemandEventUpdate) SetVersion(v int) *DemandEventUpdate {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *DemandEventUpdate) SetNillableVersion(v *int) *DemandEventUpdate {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *DemandEventUpdate) AddVersion(v int) *DemandEventUpdate {
+	_u.mutation.AddVersion(v)
+	return _u
+}
+
 // Mutation returns the DemandEventMutation object of the builder.
 func (_u *DemandEventUpdate) Mutation() *DemandEventMutation {
 	return _u.mutation
@@ -125,6 +146,11 @@ func (_u *DemandEventUpdate) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *DemandEventUpdate) check() error {
+	if v, ok := _u.mutation.Version(); ok {
+		if err := demandevent.VersionValidator(v); err != nil {
+			return &ValidationError{Name: "version", err: fmt.Errorf(`ent: validator failed for field "DemandEvent.version": %w`, err)}
+		}
+	}
 	if _u.mutation.DemandCleared() && len(_u.mutation.DemandIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "DemandEvent.demand"`)
 	}
@@ -163,6 +189,12 @@ func (_u *DemandEventUpdate) sqlSave(ctx context.Context) (_node int, err error)
 	}
 	if value, ok := _u.mutation.AddedDeleteToken(); ok {
 		_spec.AddField(demandevent.FieldDeleteToken, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(demandevent.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(demandevent.FieldVersion, field.TypeInt, value)
 	}
 	if _u.mutation.FromStatusCleared() {
 		_spec.ClearField(demandevent.FieldFromStatus, field.TypeEnum)
@@ -257,6 +289,27 @@ func (_u *DemandEventUpdateOne) AddDeleteToken(v int64) *DemandEventUpdateOne {
 	return _u
 }
 
+// SetVersion sets the "version" field.
+func (_u *DemandEventUpdateOne) SetVersion(v int) *DemandEventUpdateOne {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *DemandEventUpdateOne) SetNillableVersion(v *int) *DemandEventUpdateOne {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *DemandEventUpdateOne) AddVersion(v int) *DemandEventUpdateOne {
+	_u.mutation.AddVersion(v)
+	return _u
+}
+
 // Mutation returns the DemandEventMutation object of the builder.
 func (_u *DemandEventUpdateOne) Mutation() *DemandEventMutation {
 	return _u.mutation
@@ -319,6 +372,11 @@ func (_u *DemandEventUpdateOne) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *DemandEventUpdateOne) check() error {
+	if v, ok := _u.mutation.Version(); ok {
+		if err := demandevent.VersionValidator(v); err != nil {
+			return &ValidationError{Name: "version", err: fmt.Errorf(`ent: validator failed for field "DemandEvent.version": %w`, err)}
+		}
+	}
 	if _u.mutation.DemandCleared() && len(_u.mutation.DemandIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "DemandEvent.demand"`)
 	}
@@ -374,6 +432,12 @@ func (_u *DemandEventUpdateOne) sqlSave(ctx context.Context) (_node *DemandEvent
 	}
 	if value, ok := _u.mutation.AddedDeleteToken(); ok {
 		_spec.AddField(demandevent.FieldDeleteToken, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(demandevent.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(demandevent.FieldVersion, field.TypeInt, value)
 	}
 	if _u.mutation.FromStatusCleared() {
 		_spec.ClearField(demandevent.FieldFromStatus, field.TypeEnum)

@@ -28,6 +28,8 @@ type DemoProject struct {
 	DeletedAt *time.Time `json:"deleted_at,omitempty"`
 	// DeleteToken holds the value of the "delete_token" field.
 	DeleteToken int64 `json:"delete_token,omitempty"`
+	// Version of the record, incremented by every change. Send the version you read with every update; a stale one is refused with CONFLICT 版本号
+	Version int `json:"version,omitempty"`
 	// Township running the project 所属乡镇
 	TownshipID int `json:"township_id,omitempty"`
 	// Programme year 年度
@@ -109,7 +111,7 @@ func (*DemoProject) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case demoproject.FieldID, demoproject.FieldDeleteToken, demoproject.FieldTownshipID, demoproject.FieldYear, demoproject.FieldVillageID:
+		case demoproject.FieldID, demoproject.FieldDeleteToken, demoproject.FieldVersion, demoproject.FieldTownshipID, demoproject.FieldYear, demoproject.FieldVillageID:
 			values[i] = new(sql.NullInt64)
 		case demoproject.FieldName, demoproject.FieldSubjectKind, demoproject.FieldSubjectName, demoproject.FieldIndustry, demoproject.FieldGoal, demoproject.FieldStage:
 			values[i] = new(sql.NullString)
@@ -160,6 +162,12 @@ func (_m *DemoProject) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field delete_token", values[i])
 			} else if value.Valid {
 				_m.DeleteToken = value.Int64
+			}
+		case demoproject.FieldVersion:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field version", values[i])
+			} else if value.Valid {
+				_m.Version = int(value.Int64)
 			}
 		case demoproject.FieldTownshipID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -293,6 +301,9 @@ func (_m *DemoProject) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("delete_token=")
 	builder.WriteString(fmt.Sprintf("%v", _m.DeleteToken))
+	builder.WriteString(", ")
+	builder.WriteString("version=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Version))
 	builder.WriteString(", ")
 	builder.WriteString("township_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.TownshipID))

@@ -82,6 +82,20 @@ func (_c *DemoProjectCreate) SetNillableDeleteToken(v *int64) *DemoProjectCreate
 	return _c
 }
 
+// SetVersion sets the "version" field.
+func (_c *DemoProjectCreate) SetVersion(v int) *DemoProjectCreate {
+	_c.mutation.SetVersion(v)
+	return _c
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_c *DemoProjectCreate) SetNillableVersion(v *int) *DemoProjectCreate {
+	if v != nil {
+		_c.SetVersion(*v)
+	}
+	return _c
+}
+
 // SetTownshipID sets the "township_id" field.
 func (_c *DemoProjectCreate) SetTownshipID(v int) *DemoProjectCreate {
 	_c.mutation.SetTownshipID(v)
@@ -252,6 +266,10 @@ func (_c *DemoProjectCreate) defaults() error {
 		v := demoproject.DefaultDeleteToken
 		_c.mutation.SetDeleteToken(v)
 	}
+	if _, ok := _c.mutation.Version(); !ok {
+		v := demoproject.DefaultVersion
+		_c.mutation.SetVersion(v)
+	}
 	if _, ok := _c.mutation.Stage(); !ok {
 		v := demoproject.DefaultStage
 		_c.mutation.SetStage(v)
@@ -269,6 +287,14 @@ func (_c *DemoProjectCreate) check() error {
 	}
 	if _, ok := _c.mutation.DeleteToken(); !ok {
 		return &ValidationError{Name: "delete_token", err: errors.New(`ent: missing required field "DemoProject.delete_token"`)}
+	}
+	if _, ok := _c.mutation.Version(); !ok {
+		return &ValidationError{Name: "version", err: errors.New(`ent: missing required field "DemoProject.version"`)}
+	}
+	if v, ok := _c.mutation.Version(); ok {
+		if err := demoproject.VersionValidator(v); err != nil {
+			return &ValidationError{Name: "version", err: fmt.Errorf(`ent: validator failed for field "DemoProject.version": %w`, err)}
+		}
 	}
 	if _, ok := _c.mutation.TownshipID(); !ok {
 		return &ValidationError{Name: "township_id", err: errors.New(`ent: missing required field "DemoProject.township_id"`)}
@@ -377,6 +403,10 @@ func (_c *DemoProjectCreate) createSpec() (*DemoProject, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.DeleteToken(); ok {
 		_spec.SetField(demoproject.FieldDeleteToken, field.TypeInt64, value)
 		_node.DeleteToken = value
+	}
+	if value, ok := _c.mutation.Version(); ok {
+		_spec.SetField(demoproject.FieldVersion, field.TypeInt, value)
+		_node.Version = value
 	}
 	if value, ok := _c.mutation.Year(); ok {
 		_spec.SetField(demoproject.FieldYear, field.TypeInt, value)
@@ -561,6 +591,24 @@ func (u *DemoProjectUpsert) UpdateDeleteToken() *DemoProjectUpsert {
 // AddDeleteToken adds v to the "delete_token" field.
 func (u *DemoProjectUpsert) AddDeleteToken(v int64) *DemoProjectUpsert {
 	u.Add(demoproject.FieldDeleteToken, v)
+	return u
+}
+
+// SetVersion sets the "version" field.
+func (u *DemoProjectUpsert) SetVersion(v int) *DemoProjectUpsert {
+	u.Set(demoproject.FieldVersion, v)
+	return u
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *DemoProjectUpsert) UpdateVersion() *DemoProjectUpsert {
+	u.SetExcluded(demoproject.FieldVersion)
+	return u
+}
+
+// AddVersion adds v to the "version" field.
+func (u *DemoProjectUpsert) AddVersion(v int) *DemoProjectUpsert {
+	u.Add(demoproject.FieldVersion, v)
 	return u
 }
 
@@ -788,6 +836,27 @@ func (u *DemoProjectUpsertOne) AddDeleteToken(v int64) *DemoProjectUpsertOne {
 func (u *DemoProjectUpsertOne) UpdateDeleteToken() *DemoProjectUpsertOne {
 	return u.Update(func(s *DemoProjectUpsert) {
 		s.UpdateDeleteToken()
+	})
+}
+
+// SetVersion sets the "version" field.
+func (u *DemoProjectUpsertOne) SetVersion(v int) *DemoProjectUpsertOne {
+	return u.Update(func(s *DemoProjectUpsert) {
+		s.SetVersion(v)
+	})
+}
+
+// AddVersion adds v to the "version" field.
+func (u *DemoProjectUpsertOne) AddVersion(v int) *DemoProjectUpsertOne {
+	return u.Update(func(s *DemoProjectUpsert) {
+		s.AddVersion(v)
+	})
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *DemoProjectUpsertOne) UpdateVersion() *DemoProjectUpsertOne {
+	return u.Update(func(s *DemoProjectUpsert) {
+		s.UpdateVersion()
 	})
 }
 
@@ -1201,6 +1270,27 @@ func (u *DemoProjectUpsertBulk) AddDeleteToken(v int64) *DemoProjectUpsertBulk {
 func (u *DemoProjectUpsertBulk) UpdateDeleteToken() *DemoProjectUpsertBulk {
 	return u.Update(func(s *DemoProjectUpsert) {
 		s.UpdateDeleteToken()
+	})
+}
+
+// SetVersion sets the "version" field.
+func (u *DemoProjectUpsertBulk) SetVersion(v int) *DemoProjectUpsertBulk {
+	return u.Update(func(s *DemoProjectUpsert) {
+		s.SetVersion(v)
+	})
+}
+
+// AddVersion adds v to the "version" field.
+func (u *DemoProjectUpsertBulk) AddVersion(v int) *DemoProjectUpsertBulk {
+	return u.Update(func(s *DemoProjectUpsert) {
+		s.AddVersion(v)
+	})
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *DemoProjectUpsertBulk) UpdateVersion() *DemoProjectUpsertBulk {
+	return u.Update(func(s *DemoProjectUpsert) {
+		s.UpdateVersion()
 	})
 }
 

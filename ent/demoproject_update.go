@@ -78,6 +78,27 @@ func (_u *DemoProjectUpdate) AddDeleteToken(v int64) *DemoProjectUpdate {
 	return _u
 }
 
+// SetVersion sets the "version" field.
+func (_u *DemoProjectUpdate) SetVersion(v int) *DemoProjectUpdate {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *DemoProjectUpdate) SetNillableVersion(v *int) *DemoProjectUpdate {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *DemoProjectUpdate) AddVersion(v int) *DemoProjectUpdate {
+	_u.mutation.AddVersion(v)
+	return _u
+}
+
 // SetYear sets the "year" field.
 func (_u *DemoProjectUpdate) SetYear(v int) *DemoProjectUpdate {
 	_u.mutation.ResetYear()
@@ -302,6 +323,11 @@ func (_u *DemoProjectUpdate) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *DemoProjectUpdate) check() error {
+	if v, ok := _u.mutation.Version(); ok {
+		if err := demoproject.VersionValidator(v); err != nil {
+			return &ValidationError{Name: "version", err: fmt.Errorf(`ent: validator failed for field "DemoProject.version": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Year(); ok {
 		if err := demoproject.YearValidator(v); err != nil {
 			return &ValidationError{Name: "year", err: fmt.Errorf(`ent: validator failed for field "DemoProject.year": %w`, err)}
@@ -375,6 +401,12 @@ func (_u *DemoProjectUpdate) sqlSave(ctx context.Context) (_node int, err error)
 	}
 	if value, ok := _u.mutation.AddedDeleteToken(); ok {
 		_spec.AddField(demoproject.FieldDeleteToken, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(demoproject.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(demoproject.FieldVersion, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.Year(); ok {
 		_spec.SetField(demoproject.FieldYear, field.TypeInt, value)
@@ -520,6 +552,27 @@ func (_u *DemoProjectUpdateOne) SetNillableDeleteToken(v *int64) *DemoProjectUpd
 // AddDeleteToken adds value to the "delete_token" field.
 func (_u *DemoProjectUpdateOne) AddDeleteToken(v int64) *DemoProjectUpdateOne {
 	_u.mutation.AddDeleteToken(v)
+	return _u
+}
+
+// SetVersion sets the "version" field.
+func (_u *DemoProjectUpdateOne) SetVersion(v int) *DemoProjectUpdateOne {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *DemoProjectUpdateOne) SetNillableVersion(v *int) *DemoProjectUpdateOne {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *DemoProjectUpdateOne) AddVersion(v int) *DemoProjectUpdateOne {
+	_u.mutation.AddVersion(v)
 	return _u
 }
 
@@ -760,6 +813,11 @@ func (_u *DemoProjectUpdateOne) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *DemoProjectUpdateOne) check() error {
+	if v, ok := _u.mutation.Version(); ok {
+		if err := demoproject.VersionValidator(v); err != nil {
+			return &ValidationError{Name: "version", err: fmt.Errorf(`ent: validator failed for field "DemoProject.version": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Year(); ok {
 		if err := demoproject.YearValidator(v); err != nil {
 			return &ValidationError{Name: "year", err: fmt.Errorf(`ent: validator failed for field "DemoProject.year": %w`, err)}
@@ -850,6 +908,12 @@ func (_u *DemoProjectUpdateOne) sqlSave(ctx context.Context) (_node *DemoProject
 	}
 	if value, ok := _u.mutation.AddedDeleteToken(); ok {
 		_spec.AddField(demoproject.FieldDeleteToken, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(demoproject.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(demoproject.FieldVersion, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.Year(); ok {
 		_spec.SetField(demoproject.FieldYear, field.TypeInt, value)

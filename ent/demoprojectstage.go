@@ -27,6 +27,8 @@ type DemoProjectStage struct {
 	DeletedAt *time.Time `json:"deleted_at,omitempty"`
 	// DeleteToken holds the value of the "delete_token" field.
 	DeleteToken int64 `json:"delete_token,omitempty"`
+	// Version of the record, incremented by every change. Send the version you read with every update; a stale one is refused with CONFLICT 版本号
+	Version int `json:"version,omitempty"`
 	// ProjectID holds the value of the "project_id" field.
 	ProjectID int `json:"project_id,omitempty"`
 	// Stage entered 进入的步骤
@@ -78,7 +80,7 @@ func (*DemoProjectStage) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case demoprojectstage.FieldID, demoprojectstage.FieldDeleteToken, demoprojectstage.FieldProjectID, demoprojectstage.FieldActorID, demoprojectstage.FieldTownshipID, demoprojectstage.FieldVillageID:
+		case demoprojectstage.FieldID, demoprojectstage.FieldDeleteToken, demoprojectstage.FieldVersion, demoprojectstage.FieldProjectID, demoprojectstage.FieldActorID, demoprojectstage.FieldTownshipID, demoprojectstage.FieldVillageID:
 			values[i] = new(sql.NullInt64)
 		case demoprojectstage.FieldStage, demoprojectstage.FieldResult, demoprojectstage.FieldRemarks, demoprojectstage.FieldActorName:
 			values[i] = new(sql.NullString)
@@ -129,6 +131,12 @@ func (_m *DemoProjectStage) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field delete_token", values[i])
 			} else if value.Valid {
 				_m.DeleteToken = value.Int64
+			}
+		case demoprojectstage.FieldVersion:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field version", values[i])
+			} else if value.Valid {
+				_m.Version = int(value.Int64)
 			}
 		case demoprojectstage.FieldProjectID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -240,6 +248,9 @@ func (_m *DemoProjectStage) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("delete_token=")
 	builder.WriteString(fmt.Sprintf("%v", _m.DeleteToken))
+	builder.WriteString(", ")
+	builder.WriteString("version=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Version))
 	builder.WriteString(", ")
 	builder.WriteString("project_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.ProjectID))

@@ -80,6 +80,20 @@ func (_c *DemoProjectStageCreate) SetNillableDeleteToken(v *int64) *DemoProjectS
 	return _c
 }
 
+// SetVersion sets the "version" field.
+func (_c *DemoProjectStageCreate) SetVersion(v int) *DemoProjectStageCreate {
+	_c.mutation.SetVersion(v)
+	return _c
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_c *DemoProjectStageCreate) SetNillableVersion(v *int) *DemoProjectStageCreate {
+	if v != nil {
+		_c.SetVersion(*v)
+	}
+	return _c
+}
+
 // SetProjectID sets the "project_id" field.
 func (_c *DemoProjectStageCreate) SetProjectID(v int) *DemoProjectStageCreate {
 	_c.mutation.SetProjectID(v)
@@ -242,6 +256,10 @@ func (_c *DemoProjectStageCreate) defaults() error {
 		v := demoprojectstage.DefaultDeleteToken
 		_c.mutation.SetDeleteToken(v)
 	}
+	if _, ok := _c.mutation.Version(); !ok {
+		v := demoprojectstage.DefaultVersion
+		_c.mutation.SetVersion(v)
+	}
 	return nil
 }
 
@@ -255,6 +273,14 @@ func (_c *DemoProjectStageCreate) check() error {
 	}
 	if _, ok := _c.mutation.DeleteToken(); !ok {
 		return &ValidationError{Name: "delete_token", err: errors.New(`ent: missing required field "DemoProjectStage.delete_token"`)}
+	}
+	if _, ok := _c.mutation.Version(); !ok {
+		return &ValidationError{Name: "version", err: errors.New(`ent: missing required field "DemoProjectStage.version"`)}
+	}
+	if v, ok := _c.mutation.Version(); ok {
+		if err := demoprojectstage.VersionValidator(v); err != nil {
+			return &ValidationError{Name: "version", err: fmt.Errorf(`ent: validator failed for field "DemoProjectStage.version": %w`, err)}
+		}
 	}
 	if _, ok := _c.mutation.ProjectID(); !ok {
 		return &ValidationError{Name: "project_id", err: errors.New(`ent: missing required field "DemoProjectStage.project_id"`)}
@@ -330,6 +356,10 @@ func (_c *DemoProjectStageCreate) createSpec() (*DemoProjectStage, *sqlgraph.Cre
 	if value, ok := _c.mutation.DeleteToken(); ok {
 		_spec.SetField(demoprojectstage.FieldDeleteToken, field.TypeInt64, value)
 		_node.DeleteToken = value
+	}
+	if value, ok := _c.mutation.Version(); ok {
+		_spec.SetField(demoprojectstage.FieldVersion, field.TypeInt, value)
+		_node.Version = value
 	}
 	if value, ok := _c.mutation.Stage(); ok {
 		_spec.SetField(demoprojectstage.FieldStage, field.TypeEnum, value)
@@ -480,6 +510,24 @@ func (u *DemoProjectStageUpsert) AddDeleteToken(v int64) *DemoProjectStageUpsert
 	return u
 }
 
+// SetVersion sets the "version" field.
+func (u *DemoProjectStageUpsert) SetVersion(v int) *DemoProjectStageUpsert {
+	u.Set(demoprojectstage.FieldVersion, v)
+	return u
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *DemoProjectStageUpsert) UpdateVersion() *DemoProjectStageUpsert {
+	u.SetExcluded(demoprojectstage.FieldVersion)
+	return u
+}
+
+// AddVersion adds v to the "version" field.
+func (u *DemoProjectStageUpsert) AddVersion(v int) *DemoProjectStageUpsert {
+	u.Add(demoprojectstage.FieldVersion, v)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -605,6 +653,27 @@ func (u *DemoProjectStageUpsertOne) AddDeleteToken(v int64) *DemoProjectStageUps
 func (u *DemoProjectStageUpsertOne) UpdateDeleteToken() *DemoProjectStageUpsertOne {
 	return u.Update(func(s *DemoProjectStageUpsert) {
 		s.UpdateDeleteToken()
+	})
+}
+
+// SetVersion sets the "version" field.
+func (u *DemoProjectStageUpsertOne) SetVersion(v int) *DemoProjectStageUpsertOne {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.SetVersion(v)
+	})
+}
+
+// AddVersion adds v to the "version" field.
+func (u *DemoProjectStageUpsertOne) AddVersion(v int) *DemoProjectStageUpsertOne {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.AddVersion(v)
+	})
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *DemoProjectStageUpsertOne) UpdateVersion() *DemoProjectStageUpsertOne {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.UpdateVersion()
 	})
 }
 
@@ -899,6 +968,27 @@ func (u *DemoProjectStageUpsertBulk) AddDeleteToken(v int64) *DemoProjectStageUp
 func (u *DemoProjectStageUpsertBulk) UpdateDeleteToken() *DemoProjectStageUpsertBulk {
 	return u.Update(func(s *DemoProjectStageUpsert) {
 		s.UpdateDeleteToken()
+	})
+}
+
+// SetVersion sets the "version" field.
+func (u *DemoProjectStageUpsertBulk) SetVersion(v int) *DemoProjectStageUpsertBulk {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.SetVersion(v)
+	})
+}
+
+// AddVersion adds v to the "version" field.
+func (u *DemoProjectStageUpsertBulk) AddVersion(v int) *DemoProjectStageUpsertBulk {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.AddVersion(v)
+	})
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *DemoProjectStageUpsertBulk) UpdateVersion() *DemoProjectStageUpsertBulk {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.UpdateVersion()
 	})
 }
 

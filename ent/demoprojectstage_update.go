@@ -76,6 +76,27 @@ func (_u *DemoProjectStageUpdate) AddDeleteToken(v int64) *DemoProjectStageUpdat
 	return _u
 }
 
+// SetVersion sets the "version" field.
+func (_u *DemoProjectStageUpdate) SetVersion(v int) *DemoProjectStageUpdate {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *DemoProjectStageUpdate) SetNillableVersion(v *int) *DemoProjectStageUpdate {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *DemoProjectStageUpdate) AddVersion(v int) *DemoProjectStageUpdate {
+	_u.mutation.AddVersion(v)
+	return _u
+}
+
 // Mutation returns the DemoProjectStageMutation object of the builder.
 func (_u *DemoProjectStageUpdate) Mutation() *DemoProjectStageMutation {
 	return _u.mutation
@@ -125,6 +146,11 @@ func (_u *DemoProjectStageUpdate) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *DemoProjectStageUpdate) check() error {
+	if v, ok := _u.mutation.Version(); ok {
+		if err := demoprojectstage.VersionValidator(v); err != nil {
+			return &ValidationError{Name: "version", err: fmt.Errorf(`ent: validator failed for field "DemoProjectStage.version": %w`, err)}
+		}
+	}
 	if _u.mutation.ProjectCleared() && len(_u.mutation.ProjectIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "DemoProjectStage.project"`)
 	}
@@ -163,6 +189,12 @@ func (_u *DemoProjectStageUpdate) sqlSave(ctx context.Context) (_node int, err e
 	}
 	if value, ok := _u.mutation.AddedDeleteToken(); ok {
 		_spec.AddField(demoprojectstage.FieldDeleteToken, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(demoprojectstage.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(demoprojectstage.FieldVersion, field.TypeInt, value)
 	}
 	if _u.mutation.RemarksCleared() {
 		_spec.ClearField(demoprojectstage.FieldRemarks, field.TypeString)
@@ -251,6 +283,27 @@ func (_u *DemoProjectStageUpdateOne) AddDeleteToken(v int64) *DemoProjectStageUp
 	return _u
 }
 
+// SetVersion sets the "version" field.
+func (_u *DemoProjectStageUpdateOne) SetVersion(v int) *DemoProjectStageUpdateOne {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *DemoProjectStageUpdateOne) SetNillableVersion(v *int) *DemoProjectStageUpdateOne {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *DemoProjectStageUpdateOne) AddVersion(v int) *DemoProjectStageUpdateOne {
+	_u.mutation.AddVersion(v)
+	return _u
+}
+
 // Mutation returns the DemoProjectStageMutation object of the builder.
 func (_u *DemoProjectStageUpdateOne) Mutation() *DemoProjectStageMutation {
 	return _u.mutation
@@ -313,6 +366,11 @@ func (_u *DemoProjectStageUpdateOne) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *DemoProjectStageUpdateOne) check() error {
+	if v, ok := _u.mutation.Version(); ok {
+		if err := demoprojectstage.VersionValidator(v); err != nil {
+			return &ValidationError{Name: "version", err: fmt.Errorf(`ent: validator failed for field "DemoProjectStage.version": %w`, err)}
+		}
+	}
 	if _u.mutation.ProjectCleared() && len(_u.mutation.ProjectIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "DemoProjectStage.project"`)
 	}
@@ -368,6 +426,12 @@ func (_u *DemoProjectStageUpdateOne) sqlSave(ctx context.Context) (_node *DemoPr
 	}
 	if value, ok := _u.mutation.AddedDeleteToken(); ok {
 		_spec.AddField(demoprojectstage.FieldDeleteToken, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(demoprojectstage.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(demoprojectstage.FieldVersion, field.TypeInt, value)
 	}
 	if _u.mutation.RemarksCleared() {
 		_spec.ClearField(demoprojectstage.FieldRemarks, field.TypeString)

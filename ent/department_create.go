@@ -84,6 +84,20 @@ func (_c *DepartmentCreate) SetNillableDeleteToken(v *int64) *DepartmentCreate {
 	return _c
 }
 
+// SetVersion sets the "version" field.
+func (_c *DepartmentCreate) SetVersion(v int) *DepartmentCreate {
+	_c.mutation.SetVersion(v)
+	return _c
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_c *DepartmentCreate) SetNillableVersion(v *int) *DepartmentCreate {
+	if v != nil {
+		_c.SetVersion(*v)
+	}
+	return _c
+}
+
 // SetCode sets the "code" field.
 func (_c *DepartmentCreate) SetCode(v string) *DepartmentCreate {
 	_c.mutation.SetCode(v)
@@ -232,6 +246,10 @@ func (_c *DepartmentCreate) defaults() error {
 		v := department.DefaultDeleteToken
 		_c.mutation.SetDeleteToken(v)
 	}
+	if _, ok := _c.mutation.Version(); !ok {
+		v := department.DefaultVersion
+		_c.mutation.SetVersion(v)
+	}
 	return nil
 }
 
@@ -245,6 +263,14 @@ func (_c *DepartmentCreate) check() error {
 	}
 	if _, ok := _c.mutation.DeleteToken(); !ok {
 		return &ValidationError{Name: "delete_token", err: errors.New(`ent: missing required field "Department.delete_token"`)}
+	}
+	if _, ok := _c.mutation.Version(); !ok {
+		return &ValidationError{Name: "version", err: errors.New(`ent: missing required field "Department.version"`)}
+	}
+	if v, ok := _c.mutation.Version(); ok {
+		if err := department.VersionValidator(v); err != nil {
+			return &ValidationError{Name: "version", err: fmt.Errorf(`ent: validator failed for field "Department.version": %w`, err)}
+		}
 	}
 	if _, ok := _c.mutation.Code(); !ok {
 		return &ValidationError{Name: "code", err: errors.New(`ent: missing required field "Department.code"`)}
@@ -312,6 +338,10 @@ func (_c *DepartmentCreate) createSpec() (*Department, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.DeleteToken(); ok {
 		_spec.SetField(department.FieldDeleteToken, field.TypeInt64, value)
 		_node.DeleteToken = value
+	}
+	if value, ok := _c.mutation.Version(); ok {
+		_spec.SetField(department.FieldVersion, field.TypeInt, value)
+		_node.Version = value
 	}
 	if value, ok := _c.mutation.Code(); ok {
 		_spec.SetField(department.FieldCode, field.TypeString, value)
@@ -505,6 +535,24 @@ func (u *DepartmentUpsert) AddDeleteToken(v int64) *DepartmentUpsert {
 	return u
 }
 
+// SetVersion sets the "version" field.
+func (u *DepartmentUpsert) SetVersion(v int) *DepartmentUpsert {
+	u.Set(department.FieldVersion, v)
+	return u
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *DepartmentUpsert) UpdateVersion() *DepartmentUpsert {
+	u.SetExcluded(department.FieldVersion)
+	return u
+}
+
+// AddVersion adds v to the "version" field.
+func (u *DepartmentUpsert) AddVersion(v int) *DepartmentUpsert {
+	u.Add(department.FieldVersion, v)
+	return u
+}
+
 // SetCode sets the "code" field.
 func (u *DepartmentUpsert) SetCode(v string) *DepartmentUpsert {
 	u.Set(department.FieldCode, v)
@@ -639,6 +687,27 @@ func (u *DepartmentUpsertOne) AddDeleteToken(v int64) *DepartmentUpsertOne {
 func (u *DepartmentUpsertOne) UpdateDeleteToken() *DepartmentUpsertOne {
 	return u.Update(func(s *DepartmentUpsert) {
 		s.UpdateDeleteToken()
+	})
+}
+
+// SetVersion sets the "version" field.
+func (u *DepartmentUpsertOne) SetVersion(v int) *DepartmentUpsertOne {
+	return u.Update(func(s *DepartmentUpsert) {
+		s.SetVersion(v)
+	})
+}
+
+// AddVersion adds v to the "version" field.
+func (u *DepartmentUpsertOne) AddVersion(v int) *DepartmentUpsertOne {
+	return u.Update(func(s *DepartmentUpsert) {
+		s.AddVersion(v)
+	})
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *DepartmentUpsertOne) UpdateVersion() *DepartmentUpsertOne {
+	return u.Update(func(s *DepartmentUpsert) {
+		s.UpdateVersion()
 	})
 }
 
@@ -948,6 +1017,27 @@ func (u *DepartmentUpsertBulk) AddDeleteToken(v int64) *DepartmentUpsertBulk {
 func (u *DepartmentUpsertBulk) UpdateDeleteToken() *DepartmentUpsertBulk {
 	return u.Update(func(s *DepartmentUpsert) {
 		s.UpdateDeleteToken()
+	})
+}
+
+// SetVersion sets the "version" field.
+func (u *DepartmentUpsertBulk) SetVersion(v int) *DepartmentUpsertBulk {
+	return u.Update(func(s *DepartmentUpsert) {
+		s.SetVersion(v)
+	})
+}
+
+// AddVersion adds v to the "version" field.
+func (u *DepartmentUpsertBulk) AddVersion(v int) *DepartmentUpsertBulk {
+	return u.Update(func(s *DepartmentUpsert) {
+		s.AddVersion(v)
+	})
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *DepartmentUpsertBulk) UpdateVersion() *DepartmentUpsertBulk {
+	return u.Update(func(s *DepartmentUpsert) {
+		s.UpdateVersion()
 	})
 }
 

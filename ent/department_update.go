@@ -82,6 +82,27 @@ func (_u *DepartmentUpdate) AddDeleteToken(v int64) *DepartmentUpdate {
 	return _u
 }
 
+// SetVersion sets the "version" field.
+func (_u *DepartmentUpdate) SetVersion(v int) *DepartmentUpdate {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *DepartmentUpdate) SetNillableVersion(v *int) *DepartmentUpdate {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *DepartmentUpdate) AddVersion(v int) *DepartmentUpdate {
+	_u.mutation.AddVersion(v)
+	return _u
+}
+
 // SetCode sets the "code" field.
 func (_u *DepartmentUpdate) SetCode(v string) *DepartmentUpdate {
 	_u.mutation.SetCode(v)
@@ -353,6 +374,11 @@ func (_u *DepartmentUpdate) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *DepartmentUpdate) check() error {
+	if v, ok := _u.mutation.Version(); ok {
+		if err := department.VersionValidator(v); err != nil {
+			return &ValidationError{Name: "version", err: fmt.Errorf(`ent: validator failed for field "Department.version": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Code(); ok {
 		if err := department.CodeValidator(v); err != nil {
 			return &ValidationError{Name: "code", err: fmt.Errorf(`ent: validator failed for field "Department.code": %w`, err)}
@@ -403,6 +429,12 @@ func (_u *DepartmentUpdate) sqlSave(ctx context.Context) (_node int, err error) 
 	}
 	if value, ok := _u.mutation.AddedDeleteToken(); ok {
 		_spec.AddField(department.FieldDeleteToken, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(department.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(department.FieldVersion, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.Code(); ok {
 		_spec.SetField(department.FieldCode, field.TypeString, value)
@@ -707,6 +739,27 @@ func (_u *DepartmentUpdateOne) AddDeleteToken(v int64) *DepartmentUpdateOne {
 	return _u
 }
 
+// SetVersion sets the "version" field.
+func (_u *DepartmentUpdateOne) SetVersion(v int) *DepartmentUpdateOne {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *DepartmentUpdateOne) SetNillableVersion(v *int) *DepartmentUpdateOne {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *DepartmentUpdateOne) AddVersion(v int) *DepartmentUpdateOne {
+	_u.mutation.AddVersion(v)
+	return _u
+}
+
 // SetCode sets the "code" field.
 func (_u *DepartmentUpdateOne) SetCode(v string) *DepartmentUpdateOne {
 	_u.mutation.SetCode(v)
@@ -991,6 +1044,11 @@ func (_u *DepartmentUpdateOne) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *DepartmentUpdateOne) check() error {
+	if v, ok := _u.mutation.Version(); ok {
+		if err := department.VersionValidator(v); err != nil {
+			return &ValidationError{Name: "version", err: fmt.Errorf(`ent: validator failed for field "Department.version": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Code(); ok {
 		if err := department.CodeValidator(v); err != nil {
 			return &ValidationError{Name: "code", err: fmt.Errorf(`ent: validator failed for field "Department.code": %w`, err)}
@@ -1058,6 +1116,12 @@ func (_u *DepartmentUpdateOne) sqlSave(ctx context.Context) (_node *Department, 
 	}
 	if value, ok := _u.mutation.AddedDeleteToken(); ok {
 		_spec.AddField(department.FieldDeleteToken, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(department.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(department.FieldVersion, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.Code(); ok {
 		_spec.SetField(department.FieldCode, field.TypeString, value)

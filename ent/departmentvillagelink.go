@@ -27,6 +27,8 @@ type DepartmentVillageLink struct {
 	DeletedAt *time.Time `json:"deleted_at,omitempty"`
 	// DeleteToken holds the value of the "delete_token" field.
 	DeleteToken int64 `json:"delete_token,omitempty"`
+	// Version of the record, incremented by every change. Send the version you read with every update; a stale one is refused with CONFLICT 版本号
+	Version int `json:"version,omitempty"`
 	// DepartmentID holds the value of the "department_id" field.
 	DepartmentID int `json:"department_id,omitempty"`
 	// VillageID holds the value of the "village_id" field.
@@ -81,7 +83,7 @@ func (*DepartmentVillageLink) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case departmentvillagelink.FieldID, departmentvillagelink.FieldDeleteToken, departmentvillagelink.FieldDepartmentID, departmentvillagelink.FieldVillageID, departmentvillagelink.FieldYear, departmentvillagelink.FieldTownshipID:
+		case departmentvillagelink.FieldID, departmentvillagelink.FieldDeleteToken, departmentvillagelink.FieldVersion, departmentvillagelink.FieldDepartmentID, departmentvillagelink.FieldVillageID, departmentvillagelink.FieldYear, departmentvillagelink.FieldTownshipID:
 			values[i] = new(sql.NullInt64)
 		case departmentvillagelink.FieldCreatedAt, departmentvillagelink.FieldUpdatedAt, departmentvillagelink.FieldDeletedAt:
 			values[i] = new(sql.NullTime)
@@ -130,6 +132,12 @@ func (_m *DepartmentVillageLink) assignValues(columns []string, values []any) er
 				return fmt.Errorf("unexpected type %T for field delete_token", values[i])
 			} else if value.Valid {
 				_m.DeleteToken = value.Int64
+			}
+		case departmentvillagelink.FieldVersion:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field version", values[i])
+			} else if value.Valid {
+				_m.Version = int(value.Int64)
 			}
 		case departmentvillagelink.FieldDepartmentID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -214,6 +222,9 @@ func (_m *DepartmentVillageLink) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("delete_token=")
 	builder.WriteString(fmt.Sprintf("%v", _m.DeleteToken))
+	builder.WriteString(", ")
+	builder.WriteString("version=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Version))
 	builder.WriteString(", ")
 	builder.WriteString("department_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.DepartmentID))

@@ -80,6 +80,20 @@ func (_c *DepartmentVillageLinkCreate) SetNillableDeleteToken(v *int64) *Departm
 	return _c
 }
 
+// SetVersion sets the "version" field.
+func (_c *DepartmentVillageLinkCreate) SetVersion(v int) *DepartmentVillageLinkCreate {
+	_c.mutation.SetVersion(v)
+	return _c
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_c *DepartmentVillageLinkCreate) SetNillableVersion(v *int) *DepartmentVillageLinkCreate {
+	if v != nil {
+		_c.SetVersion(*v)
+	}
+	return _c
+}
+
 // SetDepartmentID sets the "department_id" field.
 func (_c *DepartmentVillageLinkCreate) SetDepartmentID(v int) *DepartmentVillageLinkCreate {
 	_c.mutation.SetDepartmentID(v)
@@ -177,6 +191,10 @@ func (_c *DepartmentVillageLinkCreate) defaults() error {
 		v := departmentvillagelink.DefaultDeleteToken
 		_c.mutation.SetDeleteToken(v)
 	}
+	if _, ok := _c.mutation.Version(); !ok {
+		v := departmentvillagelink.DefaultVersion
+		_c.mutation.SetVersion(v)
+	}
 	return nil
 }
 
@@ -190,6 +208,14 @@ func (_c *DepartmentVillageLinkCreate) check() error {
 	}
 	if _, ok := _c.mutation.DeleteToken(); !ok {
 		return &ValidationError{Name: "delete_token", err: errors.New(`ent: missing required field "DepartmentVillageLink.delete_token"`)}
+	}
+	if _, ok := _c.mutation.Version(); !ok {
+		return &ValidationError{Name: "version", err: errors.New(`ent: missing required field "DepartmentVillageLink.version"`)}
+	}
+	if v, ok := _c.mutation.Version(); ok {
+		if err := departmentvillagelink.VersionValidator(v); err != nil {
+			return &ValidationError{Name: "version", err: fmt.Errorf(`ent: validator failed for field "DepartmentVillageLink.version": %w`, err)}
+		}
 	}
 	if _, ok := _c.mutation.DepartmentID(); !ok {
 		return &ValidationError{Name: "department_id", err: errors.New(`ent: missing required field "DepartmentVillageLink.department_id"`)}
@@ -253,6 +279,10 @@ func (_c *DepartmentVillageLinkCreate) createSpec() (*DepartmentVillageLink, *sq
 	if value, ok := _c.mutation.DeleteToken(); ok {
 		_spec.SetField(departmentvillagelink.FieldDeleteToken, field.TypeInt64, value)
 		_node.DeleteToken = value
+	}
+	if value, ok := _c.mutation.Version(); ok {
+		_spec.SetField(departmentvillagelink.FieldVersion, field.TypeInt, value)
+		_node.Version = value
 	}
 	if value, ok := _c.mutation.Year(); ok {
 		_spec.SetField(departmentvillagelink.FieldYear, field.TypeInt, value)
@@ -396,6 +426,24 @@ func (u *DepartmentVillageLinkUpsert) AddDeleteToken(v int64) *DepartmentVillage
 	return u
 }
 
+// SetVersion sets the "version" field.
+func (u *DepartmentVillageLinkUpsert) SetVersion(v int) *DepartmentVillageLinkUpsert {
+	u.Set(departmentvillagelink.FieldVersion, v)
+	return u
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *DepartmentVillageLinkUpsert) UpdateVersion() *DepartmentVillageLinkUpsert {
+	u.SetExcluded(departmentvillagelink.FieldVersion)
+	return u
+}
+
+// AddVersion adds v to the "version" field.
+func (u *DepartmentVillageLinkUpsert) AddVersion(v int) *DepartmentVillageLinkUpsert {
+	u.Add(departmentvillagelink.FieldVersion, v)
+	return u
+}
+
 // SetYear sets the "year" field.
 func (u *DepartmentVillageLinkUpsert) SetYear(v int) *DepartmentVillageLinkUpsert {
 	u.Set(departmentvillagelink.FieldYear, v)
@@ -521,6 +569,27 @@ func (u *DepartmentVillageLinkUpsertOne) AddDeleteToken(v int64) *DepartmentVill
 func (u *DepartmentVillageLinkUpsertOne) UpdateDeleteToken() *DepartmentVillageLinkUpsertOne {
 	return u.Update(func(s *DepartmentVillageLinkUpsert) {
 		s.UpdateDeleteToken()
+	})
+}
+
+// SetVersion sets the "version" field.
+func (u *DepartmentVillageLinkUpsertOne) SetVersion(v int) *DepartmentVillageLinkUpsertOne {
+	return u.Update(func(s *DepartmentVillageLinkUpsert) {
+		s.SetVersion(v)
+	})
+}
+
+// AddVersion adds v to the "version" field.
+func (u *DepartmentVillageLinkUpsertOne) AddVersion(v int) *DepartmentVillageLinkUpsertOne {
+	return u.Update(func(s *DepartmentVillageLinkUpsert) {
+		s.AddVersion(v)
+	})
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *DepartmentVillageLinkUpsertOne) UpdateVersion() *DepartmentVillageLinkUpsertOne {
+	return u.Update(func(s *DepartmentVillageLinkUpsert) {
+		s.UpdateVersion()
 	})
 }
 
@@ -818,6 +887,27 @@ func (u *DepartmentVillageLinkUpsertBulk) AddDeleteToken(v int64) *DepartmentVil
 func (u *DepartmentVillageLinkUpsertBulk) UpdateDeleteToken() *DepartmentVillageLinkUpsertBulk {
 	return u.Update(func(s *DepartmentVillageLinkUpsert) {
 		s.UpdateDeleteToken()
+	})
+}
+
+// SetVersion sets the "version" field.
+func (u *DepartmentVillageLinkUpsertBulk) SetVersion(v int) *DepartmentVillageLinkUpsertBulk {
+	return u.Update(func(s *DepartmentVillageLinkUpsert) {
+		s.SetVersion(v)
+	})
+}
+
+// AddVersion adds v to the "version" field.
+func (u *DepartmentVillageLinkUpsertBulk) AddVersion(v int) *DepartmentVillageLinkUpsertBulk {
+	return u.Update(func(s *DepartmentVillageLinkUpsert) {
+		s.AddVersion(v)
+	})
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *DepartmentVillageLinkUpsertBulk) UpdateVersion() *DepartmentVillageLinkUpsertBulk {
+	return u.Update(func(s *DepartmentVillageLinkUpsert) {
+		s.UpdateVersion()
 	})
 }
 

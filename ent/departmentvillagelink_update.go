@@ -76,6 +76,27 @@ func (_u *DepartmentVillageLinkUpdate) AddDeleteToken(v int64) *DepartmentVillag
 	return _u
 }
 
+// SetVersion sets the "version" field.
+func (_u *DepartmentVillageLinkUpdate) SetVersion(v int) *DepartmentVillageLinkUpdate {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *DepartmentVillageLinkUpdate) SetNillableVersion(v *int) *DepartmentVillageLinkUpdate {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *DepartmentVillageLinkUpdate) AddVersion(v int) *DepartmentVillageLinkUpdate {
+	_u.mutation.AddVersion(v)
+	return _u
+}
+
 // SetYear sets the "year" field.
 func (_u *DepartmentVillageLinkUpdate) SetYear(v int) *DepartmentVillageLinkUpdate {
 	_u.mutation.ResetYear()
@@ -146,6 +167,11 @@ func (_u *DepartmentVillageLinkUpdate) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *DepartmentVillageLinkUpdate) check() error {
+	if v, ok := _u.mutation.Version(); ok {
+		if err := departmentvillagelink.VersionValidator(v); err != nil {
+			return &ValidationError{Name: "version", err: fmt.Errorf(`ent: validator failed for field "DepartmentVillageLink.version": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Year(); ok {
 		if err := departmentvillagelink.YearValidator(v); err != nil {
 			return &ValidationError{Name: "year", err: fmt.Errorf(`ent: validator failed for field "DepartmentVillageLink.year": %w`, err)}
@@ -192,6 +218,12 @@ func (_u *DepartmentVillageLinkUpdate) sqlSave(ctx context.Context) (_node int, 
 	}
 	if value, ok := _u.mutation.AddedDeleteToken(); ok {
 		_spec.AddField(departmentvillagelink.FieldDeleteToken, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(departmentvillagelink.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(departmentvillagelink.FieldVersion, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.Year(); ok {
 		_spec.SetField(departmentvillagelink.FieldYear, field.TypeInt, value)
@@ -268,6 +300,27 @@ func (_u *DepartmentVillageLinkUpdateOne) SetNillableDeleteToken(v *int64) *Depa
 // AddDeleteToken adds value to the "delete_token" field.
 func (_u *DepartmentVillageLinkUpdateOne) AddDeleteToken(v int64) *DepartmentVillageLinkUpdateOne {
 	_u.mutation.AddDeleteToken(v)
+	return _u
+}
+
+// SetVersion sets the "version" field.
+func (_u *DepartmentVillageLinkUpdateOne) SetVersion(v int) *DepartmentVillageLinkUpdateOne {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *DepartmentVillageLinkUpdateOne) SetNillableVersion(v *int) *DepartmentVillageLinkUpdateOne {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *DepartmentVillageLinkUpdateOne) AddVersion(v int) *DepartmentVillageLinkUpdateOne {
+	_u.mutation.AddVersion(v)
 	return _u
 }
 
@@ -354,6 +407,11 @@ func (_u *DepartmentVillageLinkUpdateOne) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *DepartmentVillageLinkUpdateOne) check() error {
+	if v, ok := _u.mutation.Version(); ok {
+		if err := departmentvillagelink.VersionValidator(v); err != nil {
+			return &ValidationError{Name: "version", err: fmt.Errorf(`ent: validator failed for field "DepartmentVillageLink.version": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Year(); ok {
 		if err := departmentvillagelink.YearValidator(v); err != nil {
 			return &ValidationError{Name: "year", err: fmt.Errorf(`ent: validator failed for field "DepartmentVillageLink.year": %w`, err)}
@@ -417,6 +475,12 @@ func (_u *DepartmentVillageLinkUpdateOne) sqlSave(ctx context.Context) (_node *D
 	}
 	if value, ok := _u.mutation.AddedDeleteToken(); ok {
 		_spec.AddField(departmentvillagelink.FieldDeleteToken, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(departmentvillagelink.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(departmentvillagelink.FieldVersion, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.Year(); ok {
 		_spec.SetField(departmentvillagelink.FieldYear, field.TypeInt, value)

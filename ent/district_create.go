@@ -79,6 +79,20 @@ func (_c *DistrictCreate) SetNillableDeleteToken(v *int64) *DistrictCreate {
 	return _c
 }
 
+// SetVersion sets the "version" field.
+func (_c *DistrictCreate) SetVersion(v int) *DistrictCreate {
+	_c.mutation.SetVersion(v)
+	return _c
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_c *DistrictCreate) SetNillableVersion(v *int) *DistrictCreate {
+	if v != nil {
+		_c.SetVersion(*v)
+	}
+	return _c
+}
+
 // SetCode sets the "code" field.
 func (_c *DistrictCreate) SetCode(v string) *DistrictCreate {
 	_c.mutation.SetCode(v)
@@ -161,6 +175,10 @@ func (_c *DistrictCreate) defaults() error {
 		v := district.DefaultDeleteToken
 		_c.mutation.SetDeleteToken(v)
 	}
+	if _, ok := _c.mutation.Version(); !ok {
+		v := district.DefaultVersion
+		_c.mutation.SetVersion(v)
+	}
 	return nil
 }
 
@@ -174,6 +192,14 @@ func (_c *DistrictCreate) check() error {
 	}
 	if _, ok := _c.mutation.DeleteToken(); !ok {
 		return &ValidationError{Name: "delete_token", err: errors.New(`ent: missing required field "District.delete_token"`)}
+	}
+	if _, ok := _c.mutation.Version(); !ok {
+		return &ValidationError{Name: "version", err: errors.New(`ent: missing required field "District.version"`)}
+	}
+	if v, ok := _c.mutation.Version(); ok {
+		if err := district.VersionValidator(v); err != nil {
+			return &ValidationError{Name: "version", err: fmt.Errorf(`ent: validator failed for field "District.version": %w`, err)}
+		}
 	}
 	if _, ok := _c.mutation.Code(); !ok {
 		return &ValidationError{Name: "code", err: errors.New(`ent: missing required field "District.code"`)}
@@ -233,6 +259,10 @@ func (_c *DistrictCreate) createSpec() (*District, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.DeleteToken(); ok {
 		_spec.SetField(district.FieldDeleteToken, field.TypeInt64, value)
 		_node.DeleteToken = value
+	}
+	if value, ok := _c.mutation.Version(); ok {
+		_spec.SetField(district.FieldVersion, field.TypeInt, value)
+		_node.Version = value
 	}
 	if value, ok := _c.mutation.Code(); ok {
 		_spec.SetField(district.FieldCode, field.TypeString, value)
@@ -358,6 +388,24 @@ func (u *DistrictUpsert) AddDeleteToken(v int64) *DistrictUpsert {
 	return u
 }
 
+// SetVersion sets the "version" field.
+func (u *DistrictUpsert) SetVersion(v int) *DistrictUpsert {
+	u.Set(district.FieldVersion, v)
+	return u
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *DistrictUpsert) UpdateVersion() *DistrictUpsert {
+	u.SetExcluded(district.FieldVersion)
+	return u
+}
+
+// AddVersion adds v to the "version" field.
+func (u *DistrictUpsert) AddVersion(v int) *DistrictUpsert {
+	u.Add(district.FieldVersion, v)
+	return u
+}
+
 // SetCode sets the "code" field.
 func (u *DistrictUpsert) SetCode(v string) *DistrictUpsert {
 	u.Set(district.FieldCode, v)
@@ -480,6 +528,27 @@ func (u *DistrictUpsertOne) AddDeleteToken(v int64) *DistrictUpsertOne {
 func (u *DistrictUpsertOne) UpdateDeleteToken() *DistrictUpsertOne {
 	return u.Update(func(s *DistrictUpsert) {
 		s.UpdateDeleteToken()
+	})
+}
+
+// SetVersion sets the "version" field.
+func (u *DistrictUpsertOne) SetVersion(v int) *DistrictUpsertOne {
+	return u.Update(func(s *DistrictUpsert) {
+		s.SetVersion(v)
+	})
+}
+
+// AddVersion adds v to the "version" field.
+func (u *DistrictUpsertOne) AddVersion(v int) *DistrictUpsertOne {
+	return u.Update(func(s *DistrictUpsert) {
+		s.AddVersion(v)
+	})
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *DistrictUpsertOne) UpdateVersion() *DistrictUpsertOne {
+	return u.Update(func(s *DistrictUpsert) {
+		s.UpdateVersion()
 	})
 }
 
@@ -775,6 +844,27 @@ func (u *DistrictUpsertBulk) AddDeleteToken(v int64) *DistrictUpsertBulk {
 func (u *DistrictUpsertBulk) UpdateDeleteToken() *DistrictUpsertBulk {
 	return u.Update(func(s *DistrictUpsert) {
 		s.UpdateDeleteToken()
+	})
+}
+
+// SetVersion sets the "version" field.
+func (u *DistrictUpsertBulk) SetVersion(v int) *DistrictUpsertBulk {
+	return u.Update(func(s *DistrictUpsert) {
+		s.SetVersion(v)
+	})
+}
+
+// AddVersion adds v to the "version" field.
+func (u *DistrictUpsertBulk) AddVersion(v int) *DistrictUpsertBulk {
+	return u.Update(func(s *DistrictUpsert) {
+		s.AddVersion(v)
+	})
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *DistrictUpsertBulk) UpdateVersion() *DistrictUpsertBulk {
+	return u.Update(func(s *DistrictUpsert) {
+		s.UpdateVersion()
 	})
 }
 

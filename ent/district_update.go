@@ -77,6 +77,27 @@ func (_u *DistrictUpdate) AddDeleteToken(v int64) *DistrictUpdate {
 	return _u
 }
 
+// SetVersion sets the "version" field.
+func (_u *DistrictUpdate) SetVersion(v int) *DistrictUpdate {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *DistrictUpdate) SetNillableVersion(v *int) *DistrictUpdate {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *DistrictUpdate) AddVersion(v int) *DistrictUpdate {
+	_u.mutation.AddVersion(v)
+	return _u
+}
+
 // SetCode sets the "code" field.
 func (_u *DistrictUpdate) SetCode(v string) *DistrictUpdate {
 	_u.mutation.SetCode(v)
@@ -190,6 +211,11 @@ func (_u *DistrictUpdate) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *DistrictUpdate) check() error {
+	if v, ok := _u.mutation.Version(); ok {
+		if err := district.VersionValidator(v); err != nil {
+			return &ValidationError{Name: "version", err: fmt.Errorf(`ent: validator failed for field "District.version": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Code(); ok {
 		if err := district.CodeValidator(v); err != nil {
 			return &ValidationError{Name: "code", err: fmt.Errorf(`ent: validator failed for field "District.code": %w`, err)}
@@ -235,6 +261,12 @@ func (_u *DistrictUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.AddedDeleteToken(); ok {
 		_spec.AddField(district.FieldDeleteToken, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(district.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(district.FieldVersion, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.Code(); ok {
 		_spec.SetField(district.FieldCode, field.TypeString, value)
@@ -353,6 +385,27 @@ func (_u *DistrictUpdateOne) SetNillableDeleteToken(v *int64) *DistrictUpdateOne
 // AddDeleteToken adds value to the "delete_token" field.
 func (_u *DistrictUpdateOne) AddDeleteToken(v int64) *DistrictUpdateOne {
 	_u.mutation.AddDeleteToken(v)
+	return _u
+}
+
+// SetVersion sets the "version" field.
+func (_u *DistrictUpdateOne) SetVersion(v int) *DistrictUpdateOne {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *DistrictUpdateOne) SetNillableVersion(v *int) *DistrictUpdateOne {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *DistrictUpdateOne) AddVersion(v int) *DistrictUpdateOne {
+	_u.mutation.AddVersion(v)
 	return _u
 }
 
@@ -482,6 +535,11 @@ func (_u *DistrictUpdateOne) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *DistrictUpdateOne) check() error {
+	if v, ok := _u.mutation.Version(); ok {
+		if err := district.VersionValidator(v); err != nil {
+			return &ValidationError{Name: "version", err: fmt.Errorf(`ent: validator failed for field "District.version": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Code(); ok {
 		if err := district.CodeValidator(v); err != nil {
 			return &ValidationError{Name: "code", err: fmt.Errorf(`ent: validator failed for field "District.code": %w`, err)}
@@ -544,6 +602,12 @@ func (_u *DistrictUpdateOne) sqlSave(ctx context.Context) (_node *District, err 
 	}
 	if value, ok := _u.mutation.AddedDeleteToken(); ok {
 		_spec.AddField(district.FieldDeleteToken, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(district.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(district.FieldVersion, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.Code(); ok {
 		_spec.SetField(district.FieldCode, field.TypeString, value)

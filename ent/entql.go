@@ -60,6 +60,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			apikey.FieldUpdatedAt:            {Type: field.TypeTime, Column: apikey.FieldUpdatedAt},
 			apikey.FieldDeletedAt:            {Type: field.TypeTime, Column: apikey.FieldDeletedAt},
 			apikey.FieldDeleteToken:          {Type: field.TypeInt64, Column: apikey.FieldDeleteToken},
+			apikey.FieldVersion:              {Type: field.TypeInt, Column: apikey.FieldVersion},
 			apikey.FieldUserID:               {Type: field.TypeInt, Column: apikey.FieldUserID},
 			apikey.FieldName:                 {Type: field.TypeString, Column: apikey.FieldName},
 			apikey.FieldPrefix:               {Type: field.TypeString, Column: apikey.FieldPrefix},
@@ -85,6 +86,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			assessment.FieldUpdatedAt:   {Type: field.TypeTime, Column: assessment.FieldUpdatedAt},
 			assessment.FieldDeletedAt:   {Type: field.TypeTime, Column: assessment.FieldDeletedAt},
 			assessment.FieldDeleteToken: {Type: field.TypeInt64, Column: assessment.FieldDeleteToken},
+			assessment.FieldVersion:     {Type: field.TypeInt, Column: assessment.FieldVersion},
 			assessment.FieldVillageID:   {Type: field.TypeInt, Column: assessment.FieldVillageID},
 			assessment.FieldSecretaryID: {Type: field.TypeInt, Column: assessment.FieldSecretaryID},
 			assessment.FieldYear:        {Type: field.TypeInt, Column: assessment.FieldYear},
@@ -137,6 +139,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			cadre.FieldUpdatedAt:    {Type: field.TypeTime, Column: cadre.FieldUpdatedAt},
 			cadre.FieldDeletedAt:    {Type: field.TypeTime, Column: cadre.FieldDeletedAt},
 			cadre.FieldDeleteToken:  {Type: field.TypeInt64, Column: cadre.FieldDeleteToken},
+			cadre.FieldVersion:      {Type: field.TypeInt, Column: cadre.FieldVersion},
 			cadre.FieldDepartmentID: {Type: field.TypeInt, Column: cadre.FieldDepartmentID},
 			cadre.FieldName:         {Type: field.TypeString, Column: cadre.FieldName},
 			cadre.FieldTitle:        {Type: field.TypeString, Column: cadre.FieldTitle},
@@ -183,6 +186,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			contribution.FieldUpdatedAt:        {Type: field.TypeTime, Column: contribution.FieldUpdatedAt},
 			contribution.FieldDeletedAt:        {Type: field.TypeTime, Column: contribution.FieldDeletedAt},
 			contribution.FieldDeleteToken:      {Type: field.TypeInt64, Column: contribution.FieldDeleteToken},
+			contribution.FieldVersion:          {Type: field.TypeInt, Column: contribution.FieldVersion},
 			contribution.FieldMemberID:         {Type: field.TypeInt, Column: contribution.FieldMemberID},
 			contribution.FieldTeamID:           {Type: field.TypeInt, Column: contribution.FieldTeamID},
 			contribution.FieldOn:               {Type: field.TypeTime, Column: contribution.FieldOn},
@@ -207,6 +211,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			demand.FieldUpdatedAt:      {Type: field.TypeTime, Column: demand.FieldUpdatedAt},
 			demand.FieldDeletedAt:      {Type: field.TypeTime, Column: demand.FieldDeletedAt},
 			demand.FieldDeleteToken:    {Type: field.TypeInt64, Column: demand.FieldDeleteToken},
+			demand.FieldVersion:        {Type: field.TypeInt, Column: demand.FieldVersion},
 			demand.FieldHouseholdID:    {Type: field.TypeInt, Column: demand.FieldHouseholdID},
 			demand.FieldVisitID:        {Type: field.TypeInt, Column: demand.FieldVisitID},
 			demand.FieldCategory:       {Type: field.TypeEnum, Column: demand.FieldCategory},
@@ -237,6 +242,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			demandevent.FieldUpdatedAt:    {Type: field.TypeTime, Column: demandevent.FieldUpdatedAt},
 			demandevent.FieldDeletedAt:    {Type: field.TypeTime, Column: demandevent.FieldDeletedAt},
 			demandevent.FieldDeleteToken:  {Type: field.TypeInt64, Column: demandevent.FieldDeleteToken},
+			demandevent.FieldVersion:      {Type: field.TypeInt, Column: demandevent.FieldVersion},
 			demandevent.FieldDemandID:     {Type: field.TypeInt, Column: demandevent.FieldDemandID},
 			demandevent.FieldFromStatus:   {Type: field.TypeEnum, Column: demandevent.FieldFromStatus},
 			demandevent.FieldToStatus:     {Type: field.TypeEnum, Column: demandevent.FieldToStatus},
@@ -264,6 +270,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			demoproject.FieldUpdatedAt:   {Type: field.TypeTime, Column: demoproject.FieldUpdatedAt},
 			demoproject.FieldDeletedAt:   {Type: field.TypeTime, Column: demoproject.FieldDeletedAt},
 			demoproject.FieldDeleteToken: {Type: field.TypeInt64, Column: demoproject.FieldDeleteToken},
+			demoproject.FieldVersion:     {Type: field.TypeInt, Column: demoproject.FieldVersion},
 			demoproject.FieldTownshipID:  {Type: field.TypeInt, Column: demoproject.FieldTownshipID},
 			demoproject.FieldYear:        {Type: field.TypeInt, Column: demoproject.FieldYear},
 			demoproject.FieldName:        {Type: field.TypeString, Column: demoproject.FieldName},
@@ -292,6 +299,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			demoprojectstage.FieldUpdatedAt:   {Type: field.TypeTime, Column: demoprojectstage.FieldUpdatedAt},
 			demoprojectstage.FieldDeletedAt:   {Type: field.TypeTime, Column: demoprojectstage.FieldDeletedAt},
 			demoprojectstage.FieldDeleteToken: {Type: field.TypeInt64, Column: demoprojectstage.FieldDeleteToken},
+			demoprojectstage.FieldVersion:     {Type: field.TypeInt, Column: demoprojectstage.FieldVersion},
 			demoprojectstage.FieldProjectID:   {Type: field.TypeInt, Column: demoprojectstage.FieldProjectID},
 			demoprojectstage.FieldStage:       {Type: field.TypeEnum, Column: demoprojectstage.FieldStage},
 			demoprojectstage.FieldResult:      {Type: field.TypeEnum, Column: demoprojectstage.FieldResult},
@@ -318,6 +326,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			department.FieldUpdatedAt:   {Type: field.TypeTime, Column: department.FieldUpdatedAt},
 			department.FieldDeletedAt:   {Type: field.TypeTime, Column: department.FieldDeletedAt},
 			department.FieldDeleteToken: {Type: field.TypeInt64, Column: department.FieldDeleteToken},
+			department.FieldVersion:     {Type: field.TypeInt, Column: department.FieldVersion},
 			department.FieldCode:        {Type: field.TypeString, Column: department.FieldCode},
 			department.FieldName:        {Type: field.TypeString, Column: department.FieldName},
 			department.FieldKind:        {Type: field.TypeEnum, Column: department.FieldKind},
@@ -338,6 +347,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			departmentvillagelink.FieldUpdatedAt:    {Type: field.TypeTime, Column: departmentvillagelink.FieldUpdatedAt},
 			departmentvillagelink.FieldDeletedAt:    {Type: field.TypeTime, Column: departmentvillagelink.FieldDeletedAt},
 			departmentvillagelink.FieldDeleteToken:  {Type: field.TypeInt64, Column: departmentvillagelink.FieldDeleteToken},
+			departmentvillagelink.FieldVersion:      {Type: field.TypeInt, Column: departmentvillagelink.FieldVersion},
 			departmentvillagelink.FieldDepartmentID: {Type: field.TypeInt, Column: departmentvillagelink.FieldDepartmentID},
 			departmentvillagelink.FieldVillageID:    {Type: field.TypeInt, Column: departmentvillagelink.FieldVillageID},
 			departmentvillagelink.FieldYear:         {Type: field.TypeInt, Column: departmentvillagelink.FieldYear},
@@ -359,6 +369,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			district.FieldUpdatedAt:   {Type: field.TypeTime, Column: district.FieldUpdatedAt},
 			district.FieldDeletedAt:   {Type: field.TypeTime, Column: district.FieldDeletedAt},
 			district.FieldDeleteToken: {Type: field.TypeInt64, Column: district.FieldDeleteToken},
+			district.FieldVersion:     {Type: field.TypeInt, Column: district.FieldVersion},
 			district.FieldCode:        {Type: field.TypeString, Column: district.FieldCode},
 			district.FieldName:        {Type: field.TypeString, Column: district.FieldName},
 		},
@@ -378,6 +389,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			household.FieldUpdatedAt:       {Type: field.TypeTime, Column: household.FieldUpdatedAt},
 			household.FieldDeletedAt:       {Type: field.TypeTime, Column: household.FieldDeletedAt},
 			household.FieldDeleteToken:     {Type: field.TypeInt64, Column: household.FieldDeleteToken},
+			household.FieldVersion:         {Type: field.TypeInt, Column: household.FieldVersion},
 			household.FieldVillageID:       {Type: field.TypeInt, Column: household.FieldVillageID},
 			household.FieldNumber:          {Type: field.TypeString, Column: household.FieldNumber},
 			household.FieldHeadName:        {Type: field.TypeString, Column: household.FieldHeadName},
@@ -407,6 +419,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			pairing.FieldUpdatedAt:     {Type: field.TypeTime, Column: pairing.FieldUpdatedAt},
 			pairing.FieldDeletedAt:     {Type: field.TypeTime, Column: pairing.FieldDeletedAt},
 			pairing.FieldDeleteToken:   {Type: field.TypeInt64, Column: pairing.FieldDeleteToken},
+			pairing.FieldVersion:       {Type: field.TypeInt, Column: pairing.FieldVersion},
 			pairing.FieldCadreID:       {Type: field.TypeInt, Column: pairing.FieldCadreID},
 			pairing.FieldHouseholdID:   {Type: field.TypeInt, Column: pairing.FieldHouseholdID},
 			pairing.FieldStartOn:       {Type: field.TypeTime, Column: pairing.FieldStartOn},
@@ -433,9 +446,11 @@ var schemaGraph = func() *sqlgraph.Schema {
 			partymember.FieldUpdatedAt:      {Type: field.TypeTime, Column: partymember.FieldUpdatedAt},
 			partymember.FieldDeletedAt:      {Type: field.TypeTime, Column: partymember.FieldDeletedAt},
 			partymember.FieldDeleteToken:    {Type: field.TypeInt64, Column: partymember.FieldDeleteToken},
+			partymember.FieldVersion:        {Type: field.TypeInt, Column: partymember.FieldVersion},
 			partymember.FieldName:           {Type: field.TypeString, Column: partymember.FieldName},
 			partymember.FieldGender:         {Type: field.TypeEnum, Column: partymember.FieldGender},
 			partymember.FieldBirthDate:      {Type: field.TypeTime, Column: partymember.FieldBirthDate},
+			partymember.FieldBirthYear:      {Type: field.TypeInt, Column: partymember.FieldBirthYear},
 			partymember.FieldIDNumber:       {Type: field.TypeString, Column: partymember.FieldIDNumber},
 			partymember.FieldIDNumberSealed: {Type: field.TypeString, Column: partymember.FieldIDNumberSealed},
 			partymember.FieldIDNumberIndex:  {Type: field.TypeString, Column: partymember.FieldIDNumberIndex},
@@ -470,6 +485,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			partyorganization.FieldUpdatedAt:    {Type: field.TypeTime, Column: partyorganization.FieldUpdatedAt},
 			partyorganization.FieldDeletedAt:    {Type: field.TypeTime, Column: partyorganization.FieldDeletedAt},
 			partyorganization.FieldDeleteToken:  {Type: field.TypeInt64, Column: partyorganization.FieldDeleteToken},
+			partyorganization.FieldVersion:      {Type: field.TypeInt, Column: partyorganization.FieldVersion},
 			partyorganization.FieldName:         {Type: field.TypeString, Column: partyorganization.FieldName},
 			partyorganization.FieldKind:         {Type: field.TypeEnum, Column: partyorganization.FieldKind},
 			partyorganization.FieldTownshipID:   {Type: field.TypeInt, Column: partyorganization.FieldTownshipID},
@@ -492,6 +508,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			post.FieldUpdatedAt:      {Type: field.TypeTime, Column: post.FieldUpdatedAt},
 			post.FieldDeletedAt:      {Type: field.TypeTime, Column: post.FieldDeletedAt},
 			post.FieldDeleteToken:    {Type: field.TypeInt64, Column: post.FieldDeleteToken},
+			post.FieldVersion:        {Type: field.TypeInt, Column: post.FieldVersion},
 			post.FieldMemberID:       {Type: field.TypeInt, Column: post.FieldMemberID},
 			post.FieldOrganizationID: {Type: field.TypeInt, Column: post.FieldOrganizationID},
 			post.FieldTitle:          {Type: field.TypeEnum, Column: post.FieldTitle},
@@ -516,6 +533,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			rectification.FieldUpdatedAt:       {Type: field.TypeTime, Column: rectification.FieldUpdatedAt},
 			rectification.FieldDeletedAt:       {Type: field.TypeTime, Column: rectification.FieldDeletedAt},
 			rectification.FieldDeleteToken:     {Type: field.TypeInt64, Column: rectification.FieldDeleteToken},
+			rectification.FieldVersion:         {Type: field.TypeInt, Column: rectification.FieldVersion},
 			rectification.FieldVillageID:       {Type: field.TypeInt, Column: rectification.FieldVillageID},
 			rectification.FieldYear:            {Type: field.TypeInt, Column: rectification.FieldYear},
 			rectification.FieldKind:            {Type: field.TypeEnum, Column: rectification.FieldKind},
@@ -543,11 +561,13 @@ var schemaGraph = func() *sqlgraph.Schema {
 			resident.FieldUpdatedAt:      {Type: field.TypeTime, Column: resident.FieldUpdatedAt},
 			resident.FieldDeletedAt:      {Type: field.TypeTime, Column: resident.FieldDeletedAt},
 			resident.FieldDeleteToken:    {Type: field.TypeInt64, Column: resident.FieldDeleteToken},
+			resident.FieldVersion:        {Type: field.TypeInt, Column: resident.FieldVersion},
 			resident.FieldHouseholdID:    {Type: field.TypeInt, Column: resident.FieldHouseholdID},
 			resident.FieldName:           {Type: field.TypeString, Column: resident.FieldName},
 			resident.FieldRelation:       {Type: field.TypeEnum, Column: resident.FieldRelation},
 			resident.FieldGender:         {Type: field.TypeEnum, Column: resident.FieldGender},
 			resident.FieldBirthDate:      {Type: field.TypeTime, Column: resident.FieldBirthDate},
+			resident.FieldBirthYear:      {Type: field.TypeInt, Column: resident.FieldBirthYear},
 			resident.FieldIDNumber:       {Type: field.TypeString, Column: resident.FieldIDNumber},
 			resident.FieldIDNumberSealed: {Type: field.TypeString, Column: resident.FieldIDNumberSealed},
 			resident.FieldIDNumberIndex:  {Type: field.TypeString, Column: resident.FieldIDNumberIndex},
@@ -576,6 +596,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			rolebinding.FieldUpdatedAt:    {Type: field.TypeTime, Column: rolebinding.FieldUpdatedAt},
 			rolebinding.FieldDeletedAt:    {Type: field.TypeTime, Column: rolebinding.FieldDeletedAt},
 			rolebinding.FieldDeleteToken:  {Type: field.TypeInt64, Column: rolebinding.FieldDeleteToken},
+			rolebinding.FieldVersion:      {Type: field.TypeInt, Column: rolebinding.FieldVersion},
 			rolebinding.FieldUserID:       {Type: field.TypeInt, Column: rolebinding.FieldUserID},
 			rolebinding.FieldRole:         {Type: field.TypeEnum, Column: rolebinding.FieldRole},
 			rolebinding.FieldTownshipID:   {Type: field.TypeInt, Column: rolebinding.FieldTownshipID},
@@ -638,6 +659,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			team.FieldUpdatedAt:   {Type: field.TypeTime, Column: team.FieldUpdatedAt},
 			team.FieldDeletedAt:   {Type: field.TypeTime, Column: team.FieldDeletedAt},
 			team.FieldDeleteToken: {Type: field.TypeInt64, Column: team.FieldDeleteToken},
+			team.FieldVersion:     {Type: field.TypeInt, Column: team.FieldVersion},
 			team.FieldName:        {Type: field.TypeString, Column: team.FieldName},
 			team.FieldKind:        {Type: field.TypeEnum, Column: team.FieldKind},
 			team.FieldTownshipID:  {Type: field.TypeInt, Column: team.FieldTownshipID},
@@ -661,6 +683,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			teammembership.FieldUpdatedAt:   {Type: field.TypeTime, Column: teammembership.FieldUpdatedAt},
 			teammembership.FieldDeletedAt:   {Type: field.TypeTime, Column: teammembership.FieldDeletedAt},
 			teammembership.FieldDeleteToken: {Type: field.TypeInt64, Column: teammembership.FieldDeleteToken},
+			teammembership.FieldVersion:     {Type: field.TypeInt, Column: teammembership.FieldVersion},
 			teammembership.FieldTeamID:      {Type: field.TypeInt, Column: teammembership.FieldTeamID},
 			teammembership.FieldMemberID:    {Type: field.TypeInt, Column: teammembership.FieldMemberID},
 			teammembership.FieldPost:        {Type: field.TypeEnum, Column: teammembership.FieldPost},
@@ -684,6 +707,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			township.FieldUpdatedAt:   {Type: field.TypeTime, Column: township.FieldUpdatedAt},
 			township.FieldDeletedAt:   {Type: field.TypeTime, Column: township.FieldDeletedAt},
 			township.FieldDeleteToken: {Type: field.TypeInt64, Column: township.FieldDeleteToken},
+			township.FieldVersion:     {Type: field.TypeInt, Column: township.FieldVersion},
 			township.FieldDistrictID:  {Type: field.TypeInt, Column: township.FieldDistrictID},
 			township.FieldCode:        {Type: field.TypeString, Column: township.FieldCode},
 			township.FieldName:        {Type: field.TypeString, Column: township.FieldName},
@@ -705,6 +729,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			trainingcourse.FieldUpdatedAt:   {Type: field.TypeTime, Column: trainingcourse.FieldUpdatedAt},
 			trainingcourse.FieldDeletedAt:   {Type: field.TypeTime, Column: trainingcourse.FieldDeletedAt},
 			trainingcourse.FieldDeleteToken: {Type: field.TypeInt64, Column: trainingcourse.FieldDeleteToken},
+			trainingcourse.FieldVersion:     {Type: field.TypeInt, Column: trainingcourse.FieldVersion},
 			trainingcourse.FieldName:        {Type: field.TypeString, Column: trainingcourse.FieldName},
 			trainingcourse.FieldKind:        {Type: field.TypeEnum, Column: trainingcourse.FieldKind},
 			trainingcourse.FieldYear:        {Type: field.TypeInt, Column: trainingcourse.FieldYear},
@@ -730,6 +755,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			trainingenrollment.FieldUpdatedAt:     {Type: field.TypeTime, Column: trainingenrollment.FieldUpdatedAt},
 			trainingenrollment.FieldDeletedAt:     {Type: field.TypeTime, Column: trainingenrollment.FieldDeletedAt},
 			trainingenrollment.FieldDeleteToken:   {Type: field.TypeInt64, Column: trainingenrollment.FieldDeleteToken},
+			trainingenrollment.FieldVersion:       {Type: field.TypeInt, Column: trainingenrollment.FieldVersion},
 			trainingenrollment.FieldCourseID:      {Type: field.TypeInt, Column: trainingenrollment.FieldCourseID},
 			trainingenrollment.FieldSecretaryID:   {Type: field.TypeInt, Column: trainingenrollment.FieldSecretaryID},
 			trainingenrollment.FieldAttendance:    {Type: field.TypeEnum, Column: trainingenrollment.FieldAttendance},
@@ -754,6 +780,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			user.FieldUpdatedAt:         {Type: field.TypeTime, Column: user.FieldUpdatedAt},
 			user.FieldDeletedAt:         {Type: field.TypeTime, Column: user.FieldDeletedAt},
 			user.FieldDeleteToken:       {Type: field.TypeInt64, Column: user.FieldDeleteToken},
+			user.FieldVersion:           {Type: field.TypeInt, Column: user.FieldVersion},
 			user.FieldUsername:          {Type: field.TypeString, Column: user.FieldUsername},
 			user.FieldDisplayName:       {Type: field.TypeString, Column: user.FieldDisplayName},
 			user.FieldPasswordHash:      {Type: field.TypeString, Column: user.FieldPasswordHash},
@@ -777,6 +804,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			village.FieldUpdatedAt:        {Type: field.TypeTime, Column: village.FieldUpdatedAt},
 			village.FieldDeletedAt:        {Type: field.TypeTime, Column: village.FieldDeletedAt},
 			village.FieldDeleteToken:      {Type: field.TypeInt64, Column: village.FieldDeleteToken},
+			village.FieldVersion:          {Type: field.TypeInt, Column: village.FieldVersion},
 			village.FieldTownshipID:       {Type: field.TypeInt, Column: village.FieldTownshipID},
 			village.FieldCode:             {Type: field.TypeString, Column: village.FieldCode},
 			village.FieldName:             {Type: field.TypeString, Column: village.FieldName},
@@ -799,6 +827,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			visit.FieldUpdatedAt:      {Type: field.TypeTime, Column: visit.FieldUpdatedAt},
 			visit.FieldDeletedAt:      {Type: field.TypeTime, Column: visit.FieldDeletedAt},
 			visit.FieldDeleteToken:    {Type: field.TypeInt64, Column: visit.FieldDeleteToken},
+			visit.FieldVersion:        {Type: field.TypeInt, Column: visit.FieldVersion},
 			visit.FieldPairingID:      {Type: field.TypeInt, Column: visit.FieldPairingID},
 			visit.FieldVisitedAt:      {Type: field.TypeTime, Column: visit.FieldVisitedAt},
 			visit.FieldOccasion:       {Type: field.TypeEnum, Column: visit.FieldOccasion},
@@ -1902,6 +1931,11 @@ func (f *ApiKeyFilter) WhereDeleteToken(p entql.Int64P) {
 	f.Where(p.Field(apikey.FieldDeleteToken))
 }
 
+// WhereVersion applies the entql int predicate on the version field.
+func (f *ApiKeyFilter) WhereVersion(p entql.IntP) {
+	f.Where(p.Field(apikey.FieldVersion))
+}
+
 // WhereUserID applies the entql int predicate on the user_id field.
 func (f *ApiKeyFilter) WhereUserID(p entql.IntP) {
 	f.Where(p.Field(apikey.FieldUserID))
@@ -2014,6 +2048,11 @@ func (f *AssessmentFilter) WhereDeletedAt(p entql.TimeP) {
 // WhereDeleteToken applies the entql int64 predicate on the delete_token field.
 func (f *AssessmentFilter) WhereDeleteToken(p entql.Int64P) {
 	f.Where(p.Field(assessment.FieldDeleteToken))
+}
+
+// WhereVersion applies the entql int predicate on the version field.
+func (f *AssessmentFilter) WhereVersion(p entql.IntP) {
+	f.Where(p.Field(assessment.FieldVersion))
 }
 
 // WhereVillageID applies the entql int predicate on the village_id field.
@@ -2254,6 +2293,11 @@ func (f *CadreFilter) WhereDeleteToken(p entql.Int64P) {
 	f.Where(p.Field(cadre.FieldDeleteToken))
 }
 
+// WhereVersion applies the entql int predicate on the version field.
+func (f *CadreFilter) WhereVersion(p entql.IntP) {
+	f.Where(p.Field(cadre.FieldVersion))
+}
+
 // WhereDepartmentID applies the entql int predicate on the department_id field.
 func (f *CadreFilter) WhereDepartmentID(p entql.IntP) {
 	f.Where(p.Field(cadre.FieldDepartmentID))
@@ -2476,6 +2520,11 @@ func (f *ContributionFilter) WhereDeleteToken(p entql.Int64P) {
 	f.Where(p.Field(contribution.FieldDeleteToken))
 }
 
+// WhereVersion applies the entql int predicate on the version field.
+func (f *ContributionFilter) WhereVersion(p entql.IntP) {
+	f.Where(p.Field(contribution.FieldVersion))
+}
+
 // WhereMemberID applies the entql int predicate on the member_id field.
 func (f *ContributionFilter) WhereMemberID(p entql.IntP) {
 	f.Where(p.Field(contribution.FieldMemberID))
@@ -2597,6 +2646,11 @@ func (f *DemandFilter) WhereDeletedAt(p entql.TimeP) {
 // WhereDeleteToken applies the entql int64 predicate on the delete_token field.
 func (f *DemandFilter) WhereDeleteToken(p entql.Int64P) {
 	f.Where(p.Field(demand.FieldDeleteToken))
+}
+
+// WhereVersion applies the entql int predicate on the version field.
+func (f *DemandFilter) WhereVersion(p entql.IntP) {
+	f.Where(p.Field(demand.FieldVersion))
 }
 
 // WhereHouseholdID applies the entql int predicate on the household_id field.
@@ -2780,6 +2834,11 @@ func (f *DemandEventFilter) WhereDeleteToken(p entql.Int64P) {
 	f.Where(p.Field(demandevent.FieldDeleteToken))
 }
 
+// WhereVersion applies the entql int predicate on the version field.
+func (f *DemandEventFilter) WhereVersion(p entql.IntP) {
+	f.Where(p.Field(demandevent.FieldVersion))
+}
+
 // WhereDemandID applies the entql int predicate on the demand_id field.
 func (f *DemandEventFilter) WhereDemandID(p entql.IntP) {
 	f.Where(p.Field(demandevent.FieldDemandID))
@@ -2902,6 +2961,11 @@ func (f *DemoProjectFilter) WhereDeletedAt(p entql.TimeP) {
 // WhereDeleteToken applies the entql int64 predicate on the delete_token field.
 func (f *DemoProjectFilter) WhereDeleteToken(p entql.Int64P) {
 	f.Where(p.Field(demoproject.FieldDeleteToken))
+}
+
+// WhereVersion applies the entql int predicate on the version field.
+func (f *DemoProjectFilter) WhereVersion(p entql.IntP) {
+	f.Where(p.Field(demoproject.FieldVersion))
 }
 
 // WhereTownshipID applies the entql int predicate on the township_id field.
@@ -3061,6 +3125,11 @@ func (f *DemoProjectStageFilter) WhereDeleteToken(p entql.Int64P) {
 	f.Where(p.Field(demoprojectstage.FieldDeleteToken))
 }
 
+// WhereVersion applies the entql int predicate on the version field.
+func (f *DemoProjectStageFilter) WhereVersion(p entql.IntP) {
+	f.Where(p.Field(demoprojectstage.FieldVersion))
+}
+
 // WhereProjectID applies the entql int predicate on the project_id field.
 func (f *DemoProjectStageFilter) WhereProjectID(p entql.IntP) {
 	f.Where(p.Field(demoprojectstage.FieldProjectID))
@@ -3178,6 +3247,11 @@ func (f *DepartmentFilter) WhereDeletedAt(p entql.TimeP) {
 // WhereDeleteToken applies the entql int64 predicate on the delete_token field.
 func (f *DepartmentFilter) WhereDeleteToken(p entql.Int64P) {
 	f.Where(p.Field(department.FieldDeleteToken))
+}
+
+// WhereVersion applies the entql int predicate on the version field.
+func (f *DepartmentFilter) WhereVersion(p entql.IntP) {
+	f.Where(p.Field(department.FieldVersion))
 }
 
 // WhereCode applies the entql string predicate on the code field.
@@ -3325,6 +3399,11 @@ func (f *DepartmentVillageLinkFilter) WhereDeleteToken(p entql.Int64P) {
 	f.Where(p.Field(departmentvillagelink.FieldDeleteToken))
 }
 
+// WhereVersion applies the entql int predicate on the version field.
+func (f *DepartmentVillageLinkFilter) WhereVersion(p entql.IntP) {
+	f.Where(p.Field(departmentvillagelink.FieldVersion))
+}
+
 // WhereDepartmentID applies the entql int predicate on the department_id field.
 func (f *DepartmentVillageLinkFilter) WhereDepartmentID(p entql.IntP) {
 	f.Where(p.Field(departmentvillagelink.FieldDepartmentID))
@@ -3433,6 +3512,11 @@ func (f *DistrictFilter) WhereDeleteToken(p entql.Int64P) {
 	f.Where(p.Field(district.FieldDeleteToken))
 }
 
+// WhereVersion applies the entql int predicate on the version field.
+func (f *DistrictFilter) WhereVersion(p entql.IntP) {
+	f.Where(p.Field(district.FieldVersion))
+}
+
 // WhereCode applies the entql string predicate on the code field.
 func (f *DistrictFilter) WhereCode(p entql.StringP) {
 	f.Where(p.Field(district.FieldCode))
@@ -3515,6 +3599,11 @@ func (f *HouseholdFilter) WhereDeletedAt(p entql.TimeP) {
 // WhereDeleteToken applies the entql int64 predicate on the delete_token field.
 func (f *HouseholdFilter) WhereDeleteToken(p entql.Int64P) {
 	f.Where(p.Field(household.FieldDeleteToken))
+}
+
+// WhereVersion applies the entql int predicate on the version field.
+func (f *HouseholdFilter) WhereVersion(p entql.IntP) {
+	f.Where(p.Field(household.FieldVersion))
 }
 
 // WhereVillageID applies the entql int predicate on the village_id field.
@@ -3693,6 +3782,11 @@ func (f *PairingFilter) WhereDeleteToken(p entql.Int64P) {
 	f.Where(p.Field(pairing.FieldDeleteToken))
 }
 
+// WhereVersion applies the entql int predicate on the version field.
+func (f *PairingFilter) WhereVersion(p entql.IntP) {
+	f.Where(p.Field(pairing.FieldVersion))
+}
+
 // WhereCadreID applies the entql int predicate on the cadre_id field.
 func (f *PairingFilter) WhereCadreID(p entql.IntP) {
 	f.Where(p.Field(pairing.FieldCadreID))
@@ -3840,6 +3934,11 @@ func (f *PartyMemberFilter) WhereDeleteToken(p entql.Int64P) {
 	f.Where(p.Field(partymember.FieldDeleteToken))
 }
 
+// WhereVersion applies the entql int predicate on the version field.
+func (f *PartyMemberFilter) WhereVersion(p entql.IntP) {
+	f.Where(p.Field(partymember.FieldVersion))
+}
+
 // WhereName applies the entql string predicate on the name field.
 func (f *PartyMemberFilter) WhereName(p entql.StringP) {
 	f.Where(p.Field(partymember.FieldName))
@@ -3853,6 +3952,11 @@ func (f *PartyMemberFilter) WhereGender(p entql.StringP) {
 // WhereBirthDate applies the entql time.Time predicate on the birth_date field.
 func (f *PartyMemberFilter) WhereBirthDate(p entql.TimeP) {
 	f.Where(p.Field(partymember.FieldBirthDate))
+}
+
+// WhereBirthYear applies the entql int predicate on the birth_year field.
+func (f *PartyMemberFilter) WhereBirthYear(p entql.IntP) {
+	f.Where(p.Field(partymember.FieldBirthYear))
 }
 
 // WhereIDNumber applies the entql string predicate on the id_number field.
@@ -4112,6 +4216,11 @@ func (f *PartyOrganizationFilter) WhereDeleteToken(p entql.Int64P) {
 	f.Where(p.Field(partyorganization.FieldDeleteToken))
 }
 
+// WhereVersion applies the entql int predicate on the version field.
+func (f *PartyOrganizationFilter) WhereVersion(p entql.IntP) {
+	f.Where(p.Field(partyorganization.FieldVersion))
+}
+
 // WhereName applies the entql string predicate on the name field.
 func (f *PartyOrganizationFilter) WhereName(p entql.StringP) {
 	f.Where(p.Field(partyorganization.FieldName))
@@ -4267,6 +4376,11 @@ func (f *PostFilter) WhereDeleteToken(p entql.Int64P) {
 	f.Where(p.Field(post.FieldDeleteToken))
 }
 
+// WhereVersion applies the entql int predicate on the version field.
+func (f *PostFilter) WhereVersion(p entql.IntP) {
+	f.Where(p.Field(post.FieldVersion))
+}
+
 // WhereMemberID applies the entql int predicate on the member_id field.
 func (f *PostFilter) WhereMemberID(p entql.IntP) {
 	f.Where(p.Field(post.FieldMemberID))
@@ -4388,6 +4502,11 @@ func (f *RectificationFilter) WhereDeletedAt(p entql.TimeP) {
 // WhereDeleteToken applies the entql int64 predicate on the delete_token field.
 func (f *RectificationFilter) WhereDeleteToken(p entql.Int64P) {
 	f.Where(p.Field(rectification.FieldDeleteToken))
+}
+
+// WhereVersion applies the entql int predicate on the version field.
+func (f *RectificationFilter) WhereVersion(p entql.IntP) {
+	f.Where(p.Field(rectification.FieldVersion))
 }
 
 // WhereVillageID applies the entql int predicate on the village_id field.
@@ -4528,6 +4647,11 @@ func (f *ResidentFilter) WhereDeleteToken(p entql.Int64P) {
 	f.Where(p.Field(resident.FieldDeleteToken))
 }
 
+// WhereVersion applies the entql int predicate on the version field.
+func (f *ResidentFilter) WhereVersion(p entql.IntP) {
+	f.Where(p.Field(resident.FieldVersion))
+}
+
 // WhereHouseholdID applies the entql int predicate on the household_id field.
 func (f *ResidentFilter) WhereHouseholdID(p entql.IntP) {
 	f.Where(p.Field(resident.FieldHouseholdID))
@@ -4551,6 +4675,11 @@ func (f *ResidentFilter) WhereGender(p entql.StringP) {
 // WhereBirthDate applies the entql time.Time predicate on the birth_date field.
 func (f *ResidentFilter) WhereBirthDate(p entql.TimeP) {
 	f.Where(p.Field(resident.FieldBirthDate))
+}
+
+// WhereBirthYear applies the entql int predicate on the birth_year field.
+func (f *ResidentFilter) WhereBirthYear(p entql.IntP) {
+	f.Where(p.Field(resident.FieldBirthYear))
 }
 
 // WhereIDNumber applies the entql string predicate on the id_number field.
@@ -4680,6 +4809,11 @@ func (f *RoleBindingFilter) WhereDeletedAt(p entql.TimeP) {
 // WhereDeleteToken applies the entql int64 predicate on the delete_token field.
 func (f *RoleBindingFilter) WhereDeleteToken(p entql.Int64P) {
 	f.Where(p.Field(rolebinding.FieldDeleteToken))
+}
+
+// WhereVersion applies the entql int predicate on the version field.
+func (f *RoleBindingFilter) WhereVersion(p entql.IntP) {
+	f.Where(p.Field(rolebinding.FieldVersion))
 }
 
 // WhereUserID applies the entql int predicate on the user_id field.
@@ -5001,6 +5135,11 @@ func (f *TeamFilter) WhereDeleteToken(p entql.Int64P) {
 	f.Where(p.Field(team.FieldDeleteToken))
 }
 
+// WhereVersion applies the entql int predicate on the version field.
+func (f *TeamFilter) WhereVersion(p entql.IntP) {
+	f.Where(p.Field(team.FieldVersion))
+}
+
 // WhereName applies the entql string predicate on the name field.
 func (f *TeamFilter) WhereName(p entql.StringP) {
 	f.Where(p.Field(team.FieldName))
@@ -5161,6 +5300,11 @@ func (f *TeamMembershipFilter) WhereDeleteToken(p entql.Int64P) {
 	f.Where(p.Field(teammembership.FieldDeleteToken))
 }
 
+// WhereVersion applies the entql int predicate on the version field.
+func (f *TeamMembershipFilter) WhereVersion(p entql.IntP) {
+	f.Where(p.Field(teammembership.FieldVersion))
+}
+
 // WhereTeamID applies the entql int predicate on the team_id field.
 func (f *TeamMembershipFilter) WhereTeamID(p entql.IntP) {
 	f.Where(p.Field(teammembership.FieldTeamID))
@@ -5277,6 +5421,11 @@ func (f *TownshipFilter) WhereDeletedAt(p entql.TimeP) {
 // WhereDeleteToken applies the entql int64 predicate on the delete_token field.
 func (f *TownshipFilter) WhereDeleteToken(p entql.Int64P) {
 	f.Where(p.Field(township.FieldDeleteToken))
+}
+
+// WhereVersion applies the entql int predicate on the version field.
+func (f *TownshipFilter) WhereVersion(p entql.IntP) {
+	f.Where(p.Field(township.FieldVersion))
 }
 
 // WhereDistrictID applies the entql int predicate on the district_id field.
@@ -5429,6 +5578,11 @@ func (f *TrainingCourseFilter) WhereDeleteToken(p entql.Int64P) {
 	f.Where(p.Field(trainingcourse.FieldDeleteToken))
 }
 
+// WhereVersion applies the entql int predicate on the version field.
+func (f *TrainingCourseFilter) WhereVersion(p entql.IntP) {
+	f.Where(p.Field(trainingcourse.FieldVersion))
+}
+
 // WhereName applies the entql string predicate on the name field.
 func (f *TrainingCourseFilter) WhereName(p entql.StringP) {
 	f.Where(p.Field(trainingcourse.FieldName))
@@ -5541,6 +5695,11 @@ func (f *TrainingEnrollmentFilter) WhereDeletedAt(p entql.TimeP) {
 // WhereDeleteToken applies the entql int64 predicate on the delete_token field.
 func (f *TrainingEnrollmentFilter) WhereDeleteToken(p entql.Int64P) {
 	f.Where(p.Field(trainingenrollment.FieldDeleteToken))
+}
+
+// WhereVersion applies the entql int predicate on the version field.
+func (f *TrainingEnrollmentFilter) WhereVersion(p entql.IntP) {
+	f.Where(p.Field(trainingenrollment.FieldVersion))
 }
 
 // WhereCourseID applies the entql int predicate on the course_id field.
@@ -5664,6 +5823,11 @@ func (f *UserFilter) WhereDeletedAt(p entql.TimeP) {
 // WhereDeleteToken applies the entql int64 predicate on the delete_token field.
 func (f *UserFilter) WhereDeleteToken(p entql.Int64P) {
 	f.Where(p.Field(user.FieldDeleteToken))
+}
+
+// WhereVersion applies the entql int predicate on the version field.
+func (f *UserFilter) WhereVersion(p entql.IntP) {
+	f.Where(p.Field(user.FieldVersion))
 }
 
 // WhereUsername applies the entql string predicate on the username field.
@@ -5796,6 +5960,11 @@ func (f *VillageFilter) WhereDeletedAt(p entql.TimeP) {
 // WhereDeleteToken applies the entql int64 predicate on the delete_token field.
 func (f *VillageFilter) WhereDeleteToken(p entql.Int64P) {
 	f.Where(p.Field(village.FieldDeleteToken))
+}
+
+// WhereVersion applies the entql int predicate on the version field.
+func (f *VillageFilter) WhereVersion(p entql.IntP) {
+	f.Where(p.Field(village.FieldVersion))
 }
 
 // WhereTownshipID applies the entql int predicate on the township_id field.
@@ -6007,6 +6176,11 @@ func (f *VisitFilter) WhereDeletedAt(p entql.TimeP) {
 // WhereDeleteToken applies the entql int64 predicate on the delete_token field.
 func (f *VisitFilter) WhereDeleteToken(p entql.Int64P) {
 	f.Where(p.Field(visit.FieldDeleteToken))
+}
+
+// WhereVersion applies the entql int predicate on the version field.
+func (f *VisitFilter) WhereVersion(p entql.IntP) {
+	f.Where(p.Field(visit.FieldVersion))
 }
 
 // WherePairingID applies the entql int predicate on the pairing_id field.

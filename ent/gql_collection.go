@@ -86,6 +86,11 @@ func (_q *ApiKeyQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 				selectedFields = append(selectedFields, apikey.FieldUpdatedAt)
 				fieldSeen[apikey.FieldUpdatedAt] = struct{}{}
 			}
+		case "version":
+			if _, ok := fieldSeen[apikey.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, apikey.FieldVersion)
+				fieldSeen[apikey.FieldVersion] = struct{}{}
+			}
 		case "userID":
 			if _, ok := fieldSeen[apikey.FieldUserID]; !ok {
 				selectedFields = append(selectedFields, apikey.FieldUserID)
@@ -250,6 +255,11 @@ func (_q *AssessmentQuery) collectField(ctx context.Context, oneNode bool, opCtx
 			if _, ok := fieldSeen[assessment.FieldUpdatedAt]; !ok {
 				selectedFields = append(selectedFields, assessment.FieldUpdatedAt)
 				fieldSeen[assessment.FieldUpdatedAt] = struct{}{}
+			}
+		case "version":
+			if _, ok := fieldSeen[assessment.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, assessment.FieldVersion)
+				fieldSeen[assessment.FieldVersion] = struct{}{}
 			}
 		case "villageID":
 			if _, ok := fieldSeen[assessment.FieldVillageID]; !ok {
@@ -655,6 +665,11 @@ func (_q *CadreQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 				selectedFields = append(selectedFields, cadre.FieldUpdatedAt)
 				fieldSeen[cadre.FieldUpdatedAt] = struct{}{}
 			}
+		case "version":
+			if _, ok := fieldSeen[cadre.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, cadre.FieldVersion)
+				fieldSeen[cadre.FieldVersion] = struct{}{}
+			}
 		case "departmentID":
 			if _, ok := fieldSeen[cadre.FieldDepartmentID]; !ok {
 				selectedFields = append(selectedFields, cadre.FieldDepartmentID)
@@ -809,6 +824,11 @@ func (_q *ContributionQuery) collectField(ctx context.Context, oneNode bool, opC
 			if _, ok := fieldSeen[contribution.FieldUpdatedAt]; !ok {
 				selectedFields = append(selectedFields, contribution.FieldUpdatedAt)
 				fieldSeen[contribution.FieldUpdatedAt] = struct{}{}
+			}
+		case "version":
+			if _, ok := fieldSeen[contribution.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, contribution.FieldVersion)
+				fieldSeen[contribution.FieldVersion] = struct{}{}
 			}
 		case "memberID":
 			if _, ok := fieldSeen[contribution.FieldMemberID]; !ok {
@@ -993,6 +1013,11 @@ func (_q *DemandQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 				selectedFields = append(selectedFields, demand.FieldUpdatedAt)
 				fieldSeen[demand.FieldUpdatedAt] = struct{}{}
 			}
+		case "version":
+			if _, ok := fieldSeen[demand.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, demand.FieldVersion)
+				fieldSeen[demand.FieldVersion] = struct{}{}
+			}
 		case "householdID":
 			if _, ok := fieldSeen[demand.FieldHouseholdID]; !ok {
 				selectedFields = append(selectedFields, demand.FieldHouseholdID)
@@ -1152,6 +1177,11 @@ func (_q *DemandEventQuery) collectField(ctx context.Context, oneNode bool, opCt
 			if _, ok := fieldSeen[demandevent.FieldUpdatedAt]; !ok {
 				selectedFields = append(selectedFields, demandevent.FieldUpdatedAt)
 				fieldSeen[demandevent.FieldUpdatedAt] = struct{}{}
+			}
+		case "version":
+			if _, ok := fieldSeen[demandevent.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, demandevent.FieldVersion)
+				fieldSeen[demandevent.FieldVersion] = struct{}{}
 			}
 		case "demandID":
 			if _, ok := fieldSeen[demandevent.FieldDemandID]; !ok {
@@ -1326,6 +1356,11 @@ func (_q *DemoProjectQuery) collectField(ctx context.Context, oneNode bool, opCt
 				selectedFields = append(selectedFields, demoproject.FieldUpdatedAt)
 				fieldSeen[demoproject.FieldUpdatedAt] = struct{}{}
 			}
+		case "version":
+			if _, ok := fieldSeen[demoproject.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, demoproject.FieldVersion)
+				fieldSeen[demoproject.FieldVersion] = struct{}{}
+			}
 		case "townshipID":
 			if _, ok := fieldSeen[demoproject.FieldTownshipID]; !ok {
 				selectedFields = append(selectedFields, demoproject.FieldTownshipID)
@@ -1495,6 +1530,11 @@ func (_q *DemoProjectStageQuery) collectField(ctx context.Context, oneNode bool,
 			if _, ok := fieldSeen[demoprojectstage.FieldUpdatedAt]; !ok {
 				selectedFields = append(selectedFields, demoprojectstage.FieldUpdatedAt)
 				fieldSeen[demoprojectstage.FieldUpdatedAt] = struct{}{}
+			}
+		case "version":
+			if _, ok := fieldSeen[demoprojectstage.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, demoprojectstage.FieldVersion)
+				fieldSeen[demoprojectstage.FieldVersion] = struct{}{}
 			}
 		case "projectID":
 			if _, ok := fieldSeen[demoprojectstage.FieldProjectID]; !ok {
@@ -1919,6 +1959,11 @@ func (_q *DepartmentQuery) collectField(ctx context.Context, oneNode bool, opCtx
 				selectedFields = append(selectedFields, department.FieldUpdatedAt)
 				fieldSeen[department.FieldUpdatedAt] = struct{}{}
 			}
+		case "version":
+			if _, ok := fieldSeen[department.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, department.FieldVersion)
+				fieldSeen[department.FieldVersion] = struct{}{}
+			}
 		case "code":
 			if _, ok := fieldSeen[department.FieldCode]; !ok {
 				selectedFields = append(selectedFields, department.FieldCode)
@@ -2064,6 +2109,11 @@ func (_q *DepartmentVillageLinkQuery) collectField(ctx context.Context, oneNode 
 				selectedFields = append(selectedFields, departmentvillagelink.FieldUpdatedAt)
 				fieldSeen[departmentvillagelink.FieldUpdatedAt] = struct{}{}
 			}
+		case "version":
+			if _, ok := fieldSeen[departmentvillagelink.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, departmentvillagelink.FieldVersion)
+				fieldSeen[departmentvillagelink.FieldVersion] = struct{}{}
+			}
 		case "departmentID":
 			if _, ok := fieldSeen[departmentvillagelink.FieldDepartmentID]; !ok {
 				selectedFields = append(selectedFields, departmentvillagelink.FieldDepartmentID)
@@ -2191,6 +2241,11 @@ func (_q *DistrictQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 			if _, ok := fieldSeen[district.FieldUpdatedAt]; !ok {
 				selectedFields = append(selectedFields, district.FieldUpdatedAt)
 				fieldSeen[district.FieldUpdatedAt] = struct{}{}
+			}
+		case "version":
+			if _, ok := fieldSeen[district.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, district.FieldVersion)
+				fieldSeen[district.FieldVersion] = struct{}{}
 			}
 		case "code":
 			if _, ok := fieldSeen[district.FieldCode]; !ok {
@@ -2578,6 +2633,11 @@ func (_q *HouseholdQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 				selectedFields = append(selectedFields, household.FieldUpdatedAt)
 				fieldSeen[household.FieldUpdatedAt] = struct{}{}
 			}
+		case "version":
+			if _, ok := fieldSeen[household.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, household.FieldVersion)
+				fieldSeen[household.FieldVersion] = struct{}{}
+			}
 		case "villageID":
 			if _, ok := fieldSeen[household.FieldVillageID]; !ok {
 				selectedFields = append(selectedFields, household.FieldVillageID)
@@ -2851,6 +2911,11 @@ func (_q *PairingQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 			if _, ok := fieldSeen[pairing.FieldUpdatedAt]; !ok {
 				selectedFields = append(selectedFields, pairing.FieldUpdatedAt)
 				fieldSeen[pairing.FieldUpdatedAt] = struct{}{}
+			}
+		case "version":
+			if _, ok := fieldSeen[pairing.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, pairing.FieldVersion)
+				fieldSeen[pairing.FieldVersion] = struct{}{}
 			}
 		case "cadreID":
 			if _, ok := fieldSeen[pairing.FieldCadreID]; !ok {
@@ -3164,6 +3229,11 @@ func (_q *PartyMemberQuery) collectField(ctx context.Context, oneNode bool, opCt
 				selectedFields = append(selectedFields, partymember.FieldUpdatedAt)
 				fieldSeen[partymember.FieldUpdatedAt] = struct{}{}
 			}
+		case "version":
+			if _, ok := fieldSeen[partymember.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, partymember.FieldVersion)
+				fieldSeen[partymember.FieldVersion] = struct{}{}
+			}
 		case "name":
 			if _, ok := fieldSeen[partymember.FieldName]; !ok {
 				selectedFields = append(selectedFields, partymember.FieldName)
@@ -3173,6 +3243,11 @@ func (_q *PartyMemberQuery) collectField(ctx context.Context, oneNode bool, opCt
 			if _, ok := fieldSeen[partymember.FieldGender]; !ok {
 				selectedFields = append(selectedFields, partymember.FieldGender)
 				fieldSeen[partymember.FieldGender] = struct{}{}
+			}
+		case "birthYear":
+			if _, ok := fieldSeen[partymember.FieldBirthYear]; !ok {
+				selectedFields = append(selectedFields, partymember.FieldBirthYear)
+				fieldSeen[partymember.FieldBirthYear] = struct{}{}
 			}
 		case "idNumber":
 			if _, ok := fieldSeen[partymember.FieldIDNumber]; !ok {
@@ -3481,6 +3556,11 @@ func (_q *PartyOrganizationQuery) collectField(ctx context.Context, oneNode bool
 				selectedFields = append(selectedFields, partyorganization.FieldUpdatedAt)
 				fieldSeen[partyorganization.FieldUpdatedAt] = struct{}{}
 			}
+		case "version":
+			if _, ok := fieldSeen[partyorganization.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, partyorganization.FieldVersion)
+				fieldSeen[partyorganization.FieldVersion] = struct{}{}
+			}
 		case "name":
 			if _, ok := fieldSeen[partyorganization.FieldName]; !ok {
 				selectedFields = append(selectedFields, partyorganization.FieldName)
@@ -3636,6 +3716,11 @@ func (_q *PostQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 				selectedFields = append(selectedFields, post.FieldUpdatedAt)
 				fieldSeen[post.FieldUpdatedAt] = struct{}{}
 			}
+		case "version":
+			if _, ok := fieldSeen[post.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, post.FieldVersion)
+				fieldSeen[post.FieldVersion] = struct{}{}
+			}
 		case "memberID":
 			if _, ok := fieldSeen[post.FieldMemberID]; !ok {
 				selectedFields = append(selectedFields, post.FieldMemberID)
@@ -3790,6 +3875,11 @@ func (_q *RectificationQuery) collectField(ctx context.Context, oneNode bool, op
 			if _, ok := fieldSeen[rectification.FieldUpdatedAt]; !ok {
 				selectedFields = append(selectedFields, rectification.FieldUpdatedAt)
 				fieldSeen[rectification.FieldUpdatedAt] = struct{}{}
+			}
+		case "version":
+			if _, ok := fieldSeen[rectification.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, rectification.FieldVersion)
+				fieldSeen[rectification.FieldVersion] = struct{}{}
 			}
 		case "villageID":
 			if _, ok := fieldSeen[rectification.FieldVillageID]; !ok {
@@ -3951,6 +4041,11 @@ func (_q *ResidentQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				selectedFields = append(selectedFields, resident.FieldUpdatedAt)
 				fieldSeen[resident.FieldUpdatedAt] = struct{}{}
 			}
+		case "version":
+			if _, ok := fieldSeen[resident.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, resident.FieldVersion)
+				fieldSeen[resident.FieldVersion] = struct{}{}
+			}
 		case "householdID":
 			if _, ok := fieldSeen[resident.FieldHouseholdID]; !ok {
 				selectedFields = append(selectedFields, resident.FieldHouseholdID)
@@ -3970,6 +4065,11 @@ func (_q *ResidentQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 			if _, ok := fieldSeen[resident.FieldGender]; !ok {
 				selectedFields = append(selectedFields, resident.FieldGender)
 				fieldSeen[resident.FieldGender] = struct{}{}
+			}
+		case "birthYear":
+			if _, ok := fieldSeen[resident.FieldBirthYear]; !ok {
+				selectedFields = append(selectedFields, resident.FieldBirthYear)
+				fieldSeen[resident.FieldBirthYear] = struct{}{}
 			}
 		case "idNumber":
 			if _, ok := fieldSeen[resident.FieldIDNumber]; !ok {
@@ -4170,6 +4270,11 @@ func (_q *RoleBindingQuery) collectField(ctx context.Context, oneNode bool, opCt
 			if _, ok := fieldSeen[rolebinding.FieldUpdatedAt]; !ok {
 				selectedFields = append(selectedFields, rolebinding.FieldUpdatedAt)
 				fieldSeen[rolebinding.FieldUpdatedAt] = struct{}{}
+			}
+		case "version":
+			if _, ok := fieldSeen[rolebinding.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, rolebinding.FieldVersion)
+				fieldSeen[rolebinding.FieldVersion] = struct{}{}
 			}
 		case "userID":
 			if _, ok := fieldSeen[rolebinding.FieldUserID]; !ok {
@@ -4458,6 +4563,11 @@ func (_q *TeamQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 				selectedFields = append(selectedFields, team.FieldUpdatedAt)
 				fieldSeen[team.FieldUpdatedAt] = struct{}{}
 			}
+		case "version":
+			if _, ok := fieldSeen[team.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, team.FieldVersion)
+				fieldSeen[team.FieldVersion] = struct{}{}
+			}
 		case "name":
 			if _, ok := fieldSeen[team.FieldName]; !ok {
 				selectedFields = append(selectedFields, team.FieldName)
@@ -4617,6 +4727,11 @@ func (_q *TeamMembershipQuery) collectField(ctx context.Context, oneNode bool, o
 			if _, ok := fieldSeen[teammembership.FieldUpdatedAt]; !ok {
 				selectedFields = append(selectedFields, teammembership.FieldUpdatedAt)
 				fieldSeen[teammembership.FieldUpdatedAt] = struct{}{}
+			}
+		case "version":
+			if _, ok := fieldSeen[teammembership.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, teammembership.FieldVersion)
+				fieldSeen[teammembership.FieldVersion] = struct{}{}
 			}
 		case "teamID":
 			if _, ok := fieldSeen[teammembership.FieldTeamID]; !ok {
@@ -5109,6 +5224,11 @@ func (_q *TownshipQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				selectedFields = append(selectedFields, township.FieldUpdatedAt)
 				fieldSeen[township.FieldUpdatedAt] = struct{}{}
 			}
+		case "version":
+			if _, ok := fieldSeen[township.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, township.FieldVersion)
+				fieldSeen[township.FieldVersion] = struct{}{}
+			}
 		case "districtID":
 			if _, ok := fieldSeen[township.FieldDistrictID]; !ok {
 				selectedFields = append(selectedFields, township.FieldDistrictID)
@@ -5318,6 +5438,11 @@ func (_q *TrainingCourseQuery) collectField(ctx context.Context, oneNode bool, o
 				selectedFields = append(selectedFields, trainingcourse.FieldUpdatedAt)
 				fieldSeen[trainingcourse.FieldUpdatedAt] = struct{}{}
 			}
+		case "version":
+			if _, ok := fieldSeen[trainingcourse.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, trainingcourse.FieldVersion)
+				fieldSeen[trainingcourse.FieldVersion] = struct{}{}
+			}
 		case "name":
 			if _, ok := fieldSeen[trainingcourse.FieldName]; !ok {
 				selectedFields = append(selectedFields, trainingcourse.FieldName)
@@ -5488,6 +5613,11 @@ func (_q *TrainingEnrollmentQuery) collectField(ctx context.Context, oneNode boo
 				selectedFields = append(selectedFields, trainingenrollment.FieldUpdatedAt)
 				fieldSeen[trainingenrollment.FieldUpdatedAt] = struct{}{}
 			}
+		case "version":
+			if _, ok := fieldSeen[trainingenrollment.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, trainingenrollment.FieldVersion)
+				fieldSeen[trainingenrollment.FieldVersion] = struct{}{}
+			}
 		case "courseID":
 			if _, ok := fieldSeen[trainingenrollment.FieldCourseID]; !ok {
 				selectedFields = append(selectedFields, trainingenrollment.FieldCourseID)
@@ -5625,6 +5755,11 @@ func (_q *UserQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 			if _, ok := fieldSeen[user.FieldUpdatedAt]; !ok {
 				selectedFields = append(selectedFields, user.FieldUpdatedAt)
 				fieldSeen[user.FieldUpdatedAt] = struct{}{}
+			}
+		case "version":
+			if _, ok := fieldSeen[user.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, user.FieldVersion)
+				fieldSeen[user.FieldVersion] = struct{}{}
 			}
 		case "username":
 			if _, ok := fieldSeen[user.FieldUsername]; !ok {
@@ -6397,6 +6532,11 @@ func (_q *VillageQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				selectedFields = append(selectedFields, village.FieldUpdatedAt)
 				fieldSeen[village.FieldUpdatedAt] = struct{}{}
 			}
+		case "version":
+			if _, ok := fieldSeen[village.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, village.FieldVersion)
+				fieldSeen[village.FieldVersion] = struct{}{}
+			}
 		case "townshipID":
 			if _, ok := fieldSeen[village.FieldTownshipID]; !ok {
 				selectedFields = append(selectedFields, village.FieldTownshipID)
@@ -6549,6 +6689,11 @@ func (_q *VisitQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 			if _, ok := fieldSeen[visit.FieldUpdatedAt]; !ok {
 				selectedFields = append(selectedFields, visit.FieldUpdatedAt)
 				fieldSeen[visit.FieldUpdatedAt] = struct{}{}
+			}
+		case "version":
+			if _, ok := fieldSeen[visit.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, visit.FieldVersion)
+				fieldSeen[visit.FieldVersion] = struct{}{}
 			}
 		case "pairingID":
 			if _, ok := fieldSeen[visit.FieldPairingID]; !ok {

@@ -46,6 +46,7 @@ func (c *AssessmentCreate) SetInput(i CreateAssessmentInput) *AssessmentCreate {
 
 // UpdateAssessmentInput represents a mutation input for updating assessments.
 type UpdateAssessmentInput struct {
+	Version      *int
 	Year         *int
 	Indicator    *enum.Indicator
 	Baseline     *float64
@@ -58,6 +59,9 @@ type UpdateAssessmentInput struct {
 
 // Mutate applies the UpdateAssessmentInput on the AssessmentMutation builder.
 func (i *UpdateAssessmentInput) Mutate(m *AssessmentMutation) {
+	if v := i.Version; v != nil {
+		m.SetVersion(*v)
+	}
 	if v := i.Year; v != nil {
 		m.SetYear(*v)
 	}
@@ -128,6 +132,7 @@ func (c *CadreCreate) SetInput(i CreateCadreInput) *CadreCreate {
 
 // UpdateCadreInput represents a mutation input for updating cadres.
 type UpdateCadreInput struct {
+	Version      *int
 	Name         *string
 	ClearTitle   bool
 	Title        *string
@@ -140,6 +145,9 @@ type UpdateCadreInput struct {
 
 // Mutate applies the UpdateCadreInput on the CadreMutation builder.
 func (i *UpdateCadreInput) Mutate(m *CadreMutation) {
+	if v := i.Version; v != nil {
+		m.SetVersion(*v)
+	}
 	if v := i.Name; v != nil {
 		m.SetName(*v)
 	}
@@ -206,6 +214,7 @@ func (c *ContributionCreate) SetInput(i CreateContributionInput) *ContributionCr
 
 // UpdateContributionInput represents a mutation input for updating contributions.
 type UpdateContributionInput struct {
+	Version          *int
 	On               *time.Time
 	Description      *string
 	HouseholdsHelped *int
@@ -213,6 +222,9 @@ type UpdateContributionInput struct {
 
 // Mutate applies the UpdateContributionInput on the ContributionMutation builder.
 func (i *UpdateContributionInput) Mutate(m *ContributionMutation) {
+	if v := i.Version; v != nil {
+		m.SetVersion(*v)
+	}
 	if v := i.On; v != nil {
 		m.SetOn(*v)
 	}
@@ -266,6 +278,7 @@ func (c *DemandCreate) SetInput(i CreateDemandInput) *DemandCreate {
 
 // UpdateDemandInput represents a mutation input for updating demands.
 type UpdateDemandInput struct {
+	Version    *int
 	Category   *enum.DemandCategory
 	Content    *string
 	ClearDueOn bool
@@ -274,6 +287,9 @@ type UpdateDemandInput struct {
 
 // Mutate applies the UpdateDemandInput on the DemandMutation builder.
 func (i *UpdateDemandInput) Mutate(m *DemandMutation) {
+	if v := i.Version; v != nil {
+		m.SetVersion(*v)
+	}
 	if v := i.Category; v != nil {
 		m.SetCategory(*v)
 	}
@@ -340,6 +356,7 @@ func (c *DemoProjectCreate) SetInput(i CreateDemoProjectInput) *DemoProjectCreat
 
 // UpdateDemoProjectInput represents a mutation input for updating demoprojects.
 type UpdateDemoProjectInput struct {
+	Version         *int
 	Year            *int
 	Name            *string
 	SubjectKind     *enum.SubjectKind
@@ -353,6 +370,9 @@ type UpdateDemoProjectInput struct {
 
 // Mutate applies the UpdateDemoProjectInput on the DemoProjectMutation builder.
 func (i *UpdateDemoProjectInput) Mutate(m *DemoProjectMutation) {
+	if v := i.Version; v != nil {
+		m.SetVersion(*v)
+	}
 	if v := i.Year; v != nil {
 		m.SetYear(*v)
 	}
@@ -416,13 +436,17 @@ func (c *DepartmentCreate) SetInput(i CreateDepartmentInput) *DepartmentCreate {
 
 // UpdateDepartmentInput represents a mutation input for updating departments.
 type UpdateDepartmentInput struct {
-	Code *string
-	Name *string
-	Kind *enum.DepartmentKind
+	Version *int
+	Code    *string
+	Name    *string
+	Kind    *enum.DepartmentKind
 }
 
 // Mutate applies the UpdateDepartmentInput on the DepartmentMutation builder.
 func (i *UpdateDepartmentInput) Mutate(m *DepartmentMutation) {
+	if v := i.Version; v != nil {
+		m.SetVersion(*v)
+	}
 	if v := i.Code; v != nil {
 		m.SetCode(*v)
 	}
@@ -468,11 +492,15 @@ func (c *DepartmentVillageLinkCreate) SetInput(i CreateDepartmentVillageLinkInpu
 
 // UpdateDepartmentVillageLinkInput represents a mutation input for updating departmentvillagelinks.
 type UpdateDepartmentVillageLinkInput struct {
-	Year *int
+	Version *int
+	Year    *int
 }
 
 // Mutate applies the UpdateDepartmentVillageLinkInput on the DepartmentVillageLinkMutation builder.
 func (i *UpdateDepartmentVillageLinkInput) Mutate(m *DepartmentVillageLinkMutation) {
+	if v := i.Version; v != nil {
+		m.SetVersion(*v)
+	}
 	if v := i.Year; v != nil {
 		m.SetYear(*v)
 	}
@@ -492,12 +520,16 @@ func (c *DepartmentVillageLinkUpdateOne) SetInput(i UpdateDepartmentVillageLinkI
 
 // UpdateDistrictInput represents a mutation input for updating districts.
 type UpdateDistrictInput struct {
-	Code *string
-	Name *string
+	Version *int
+	Code    *string
+	Name    *string
 }
 
 // Mutate applies the UpdateDistrictInput on the DistrictMutation builder.
 func (i *UpdateDistrictInput) Mutate(m *DistrictMutation) {
+	if v := i.Version; v != nil {
+		m.SetVersion(*v)
+	}
 	if v := i.Code; v != nil {
 		m.SetCode(*v)
 	}
@@ -572,6 +604,7 @@ func (c *HouseholdCreate) SetInput(i CreateHouseholdInput) *HouseholdCreate {
 
 // UpdateHouseholdInput represents a mutation input for updating households.
 type UpdateHouseholdInput struct {
+	Version              *int
 	Number               *string
 	HeadName             *string
 	ClearAddress         bool
@@ -592,6 +625,9 @@ type UpdateHouseholdInput struct {
 
 // Mutate applies the UpdateHouseholdInput on the HouseholdMutation builder.
 func (i *UpdateHouseholdInput) Mutate(m *HouseholdMutation) {
+	if v := i.Version; v != nil {
+		m.SetVersion(*v)
+	}
 	if v := i.Number; v != nil {
 		m.SetNumber(*v)
 	}
@@ -676,11 +712,15 @@ func (c *PairingCreate) SetInput(i CreatePairingInput) *PairingCreate {
 
 // UpdatePairingInput represents a mutation input for updating pairings.
 type UpdatePairingInput struct {
+	Version *int
 	StartOn *time.Time
 }
 
 // Mutate applies the UpdatePairingInput on the PairingMutation builder.
 func (i *UpdatePairingInput) Mutate(m *PairingMutation) {
+	if v := i.Version; v != nil {
+		m.SetVersion(*v)
+	}
 	if v := i.StartOn; v != nil {
 		m.SetStartOn(*v)
 	}
@@ -750,6 +790,7 @@ func (c *PartyMemberCreate) SetInput(i CreatePartyMemberInput) *PartyMemberCreat
 
 // UpdatePartyMemberInput represents a mutation input for updating partymembers.
 type UpdatePartyMemberInput struct {
+	Version           *int
 	Name              *string
 	IDNumber          *string
 	ClearPhone        bool
@@ -770,6 +811,9 @@ type UpdatePartyMemberInput struct {
 
 // Mutate applies the UpdatePartyMemberInput on the PartyMemberMutation builder.
 func (i *UpdatePartyMemberInput) Mutate(m *PartyMemberMutation) {
+	if v := i.Version; v != nil {
+		m.SetVersion(*v)
+	}
 	if v := i.Name; v != nil {
 		m.SetName(*v)
 	}
@@ -864,12 +908,16 @@ func (c *PartyOrganizationCreate) SetInput(i CreatePartyOrganizationInput) *Part
 
 // UpdatePartyOrganizationInput represents a mutation input for updating partyorganizations.
 type UpdatePartyOrganizationInput struct {
-	Name *string
-	Kind *enum.OrganizationKind
+	Version *int
+	Name    *string
+	Kind    *enum.OrganizationKind
 }
 
 // Mutate applies the UpdatePartyOrganizationInput on the PartyOrganizationMutation builder.
 func (i *UpdatePartyOrganizationInput) Mutate(m *PartyOrganizationMutation) {
+	if v := i.Version; v != nil {
+		m.SetVersion(*v)
+	}
 	if v := i.Name; v != nil {
 		m.SetName(*v)
 	}
@@ -918,6 +966,7 @@ func (c *PostCreate) SetInput(i CreatePostInput) *PostCreate {
 
 // UpdatePostInput represents a mutation input for updating posts.
 type UpdatePostInput struct {
+	Version    *int
 	Title      *enum.PostTitle
 	StartOn    *time.Time
 	ClearEndOn bool
@@ -926,6 +975,9 @@ type UpdatePostInput struct {
 
 // Mutate applies the UpdatePostInput on the PostMutation builder.
 func (i *UpdatePostInput) Mutate(m *PostMutation) {
+	if v := i.Version; v != nil {
+		m.SetVersion(*v)
+	}
 	if v := i.Title; v != nil {
 		m.SetTitle(*v)
 	}
@@ -988,6 +1040,7 @@ func (c *RectificationCreate) SetInput(i CreateRectificationInput) *Rectificatio
 
 // UpdateRectificationInput represents a mutation input for updating rectifications.
 type UpdateRectificationInput struct {
+	Version         *int
 	Year            *int
 	Kind            *enum.RectificationKind
 	Measures        *string
@@ -1000,6 +1053,9 @@ type UpdateRectificationInput struct {
 
 // Mutate applies the UpdateRectificationInput on the RectificationMutation builder.
 func (i *UpdateRectificationInput) Mutate(m *RectificationMutation) {
+	if v := i.Version; v != nil {
+		m.SetVersion(*v)
+	}
 	if v := i.Year; v != nil {
 		m.SetYear(*v)
 	}
@@ -1078,6 +1134,7 @@ func (c *ResidentCreate) SetInput(i CreateResidentInput) *ResidentCreate {
 
 // UpdateResidentInput represents a mutation input for updating residents.
 type UpdateResidentInput struct {
+	Version        *int
 	Name           *string
 	Relation       *enum.Relation
 	IDNumber       *string
@@ -1091,6 +1148,9 @@ type UpdateResidentInput struct {
 
 // Mutate applies the UpdateResidentInput on the ResidentMutation builder.
 func (i *UpdateResidentInput) Mutate(m *ResidentMutation) {
+	if v := i.Version; v != nil {
+		m.SetVersion(*v)
+	}
 	if v := i.Name; v != nil {
 		m.SetName(*v)
 	}
@@ -1166,6 +1226,7 @@ func (c *TeamCreate) SetInput(i CreateTeamInput) *TeamCreate {
 
 // UpdateTeamInput represents a mutation input for updating teams.
 type UpdateTeamInput struct {
+	Version     *int
 	Name        *string
 	Kind        *enum.TeamKind
 	ClearTask   bool
@@ -1176,6 +1237,9 @@ type UpdateTeamInput struct {
 
 // Mutate applies the UpdateTeamInput on the TeamMutation builder.
 func (i *UpdateTeamInput) Mutate(m *TeamMutation) {
+	if v := i.Version; v != nil {
+		m.SetVersion(*v)
+	}
 	if v := i.Name; v != nil {
 		m.SetName(*v)
 	}
@@ -1234,12 +1298,16 @@ func (c *TeamMembershipCreate) SetInput(i CreateTeamMembershipInput) *TeamMember
 
 // UpdateTeamMembershipInput represents a mutation input for updating teammemberships.
 type UpdateTeamMembershipInput struct {
+	Version  *int
 	Post     *enum.TeamPost
 	JoinedOn *time.Time
 }
 
 // Mutate applies the UpdateTeamMembershipInput on the TeamMembershipMutation builder.
 func (i *UpdateTeamMembershipInput) Mutate(m *TeamMembershipMutation) {
+	if v := i.Version; v != nil {
+		m.SetVersion(*v)
+	}
 	if v := i.Post; v != nil {
 		m.SetPost(*v)
 	}
@@ -1286,13 +1354,17 @@ func (c *TownshipCreate) SetInput(i CreateTownshipInput) *TownshipCreate {
 
 // UpdateTownshipInput represents a mutation input for updating townships.
 type UpdateTownshipInput struct {
-	Code *string
-	Name *string
-	Kind *enum.TownshipKind
+	Version *int
+	Code    *string
+	Name    *string
+	Kind    *enum.TownshipKind
 }
 
 // Mutate applies the UpdateTownshipInput on the TownshipMutation builder.
 func (i *UpdateTownshipInput) Mutate(m *TownshipMutation) {
+	if v := i.Version; v != nil {
+		m.SetVersion(*v)
+	}
 	if v := i.Code; v != nil {
 		m.SetCode(*v)
 	}
@@ -1352,6 +1424,7 @@ func (c *TrainingCourseCreate) SetInput(i CreateTrainingCourseInput) *TrainingCo
 
 // UpdateTrainingCourseInput represents a mutation input for updating trainingcourses.
 type UpdateTrainingCourseInput struct {
+	Version       *int
 	Name          *string
 	Kind          *enum.CourseKind
 	Year          *int
@@ -1366,6 +1439,9 @@ type UpdateTrainingCourseInput struct {
 
 // Mutate applies the UpdateTrainingCourseInput on the TrainingCourseMutation builder.
 func (i *UpdateTrainingCourseInput) Mutate(m *TrainingCourseMutation) {
+	if v := i.Version; v != nil {
+		m.SetVersion(*v)
+	}
 	if v := i.Name; v != nil {
 		m.SetName(*v)
 	}
@@ -1442,6 +1518,7 @@ func (c *TrainingEnrollmentCreate) SetInput(i CreateTrainingEnrollmentInput) *Tr
 
 // UpdateTrainingEnrollmentInput represents a mutation input for updating trainingenrollments.
 type UpdateTrainingEnrollmentInput struct {
+	Version       *int
 	Attendance    *enum.Attendance
 	HoursAttended *float64
 	ClearGrade    bool
@@ -1450,6 +1527,9 @@ type UpdateTrainingEnrollmentInput struct {
 
 // Mutate applies the UpdateTrainingEnrollmentInput on the TrainingEnrollmentMutation builder.
 func (i *UpdateTrainingEnrollmentInput) Mutate(m *TrainingEnrollmentMutation) {
+	if v := i.Version; v != nil {
+		m.SetVersion(*v)
+	}
 	if v := i.Attendance; v != nil {
 		m.SetAttendance(*v)
 	}
@@ -1506,6 +1586,7 @@ func (c *VillageCreate) SetInput(i CreateVillageInput) *VillageCreate {
 
 // UpdateVillageInput represents a mutation input for updating villages.
 type UpdateVillageInput struct {
+	Version          *int
 	Code             *string
 	Name             *string
 	PoorVillage      *bool
@@ -1514,6 +1595,9 @@ type UpdateVillageInput struct {
 
 // Mutate applies the UpdateVillageInput on the VillageMutation builder.
 func (i *UpdateVillageInput) Mutate(m *VillageMutation) {
+	if v := i.Version; v != nil {
+		m.SetVersion(*v)
+	}
 	if v := i.Code; v != nil {
 		m.SetCode(*v)
 	}
@@ -1576,6 +1660,7 @@ func (c *VisitCreate) SetInput(i CreateVisitInput) *VisitCreate {
 
 // UpdateVisitInput represents a mutation input for updating visits.
 type UpdateVisitInput struct {
+	Version    *int
 	VisitedAt  *time.Time
 	Occasion   *enum.VisitOccasion
 	Mode       *enum.VisitMode
@@ -1587,6 +1672,9 @@ type UpdateVisitInput struct {
 
 // Mutate applies the UpdateVisitInput on the VisitMutation builder.
 func (i *UpdateVisitInput) Mutate(m *VisitMutation) {
+	if v := i.Version; v != nil {
+		m.SetVersion(*v)
+	}
 	if v := i.VisitedAt; v != nil {
 		m.SetVisitedAt(*v)
 	}

@@ -6323,6 +6323,16 @@ type PartyMemberWhereInput struct {
 	GenderIn    []enum.Gender `json:"genderIn,omitempty"`
 	GenderNotIn []enum.Gender `json:"genderNotIn,omitempty"`
 
+	// "birth_year" field predicates.
+	BirthYear      *int  `json:"birthYear,omitempty"`
+	BirthYearNEQ   *int  `json:"birthYearNEQ,omitempty"`
+	BirthYearIn    []int `json:"birthYearIn,omitempty"`
+	BirthYearNotIn []int `json:"birthYearNotIn,omitempty"`
+	BirthYearGT    *int  `json:"birthYearGT,omitempty"`
+	BirthYearGTE   *int  `json:"birthYearGTE,omitempty"`
+	BirthYearLT    *int  `json:"birthYearLT,omitempty"`
+	BirthYearLTE   *int  `json:"birthYearLTE,omitempty"`
+
 	// "education" field predicates.
 	Education      *enum.Education  `json:"education,omitempty"`
 	EducationNEQ   *enum.Education  `json:"educationNEQ,omitempty"`
@@ -6618,6 +6628,30 @@ func (i *PartyMemberWhereInput) P() (predicate.PartyMember, error) {
 	}
 	if len(i.GenderNotIn) > 0 {
 		predicates = append(predicates, partymember.GenderNotIn(i.GenderNotIn...))
+	}
+	if i.BirthYear != nil {
+		predicates = append(predicates, partymember.BirthYearEQ(*i.BirthYear))
+	}
+	if i.BirthYearNEQ != nil {
+		predicates = append(predicates, partymember.BirthYearNEQ(*i.BirthYearNEQ))
+	}
+	if len(i.BirthYearIn) > 0 {
+		predicates = append(predicates, partymember.BirthYearIn(i.BirthYearIn...))
+	}
+	if len(i.BirthYearNotIn) > 0 {
+		predicates = append(predicates, partymember.BirthYearNotIn(i.BirthYearNotIn...))
+	}
+	if i.BirthYearGT != nil {
+		predicates = append(predicates, partymember.BirthYearGT(*i.BirthYearGT))
+	}
+	if i.BirthYearGTE != nil {
+		predicates = append(predicates, partymember.BirthYearGTE(*i.BirthYearGTE))
+	}
+	if i.BirthYearLT != nil {
+		predicates = append(predicates, partymember.BirthYearLT(*i.BirthYearLT))
+	}
+	if i.BirthYearLTE != nil {
+		predicates = append(predicates, partymember.BirthYearLTE(*i.BirthYearLTE))
 	}
 	if i.Education != nil {
 		predicates = append(predicates, partymember.EducationEQ(*i.Education))
@@ -8283,6 +8317,16 @@ type ResidentWhereInput struct {
 	GenderIn    []enum.Gender `json:"genderIn,omitempty"`
 	GenderNotIn []enum.Gender `json:"genderNotIn,omitempty"`
 
+	// "birth_year" field predicates.
+	BirthYear      *int  `json:"birthYear,omitempty"`
+	BirthYearNEQ   *int  `json:"birthYearNEQ,omitempty"`
+	BirthYearIn    []int `json:"birthYearIn,omitempty"`
+	BirthYearNotIn []int `json:"birthYearNotIn,omitempty"`
+	BirthYearGT    *int  `json:"birthYearGT,omitempty"`
+	BirthYearGTE   *int  `json:"birthYearGTE,omitempty"`
+	BirthYearLT    *int  `json:"birthYearLT,omitempty"`
+	BirthYearLTE   *int  `json:"birthYearLTE,omitempty"`
+
 	// "health" field predicates.
 	Health      *enum.HealthStatus  `json:"health,omitempty"`
 	HealthNEQ   *enum.HealthStatus  `json:"healthNEQ,omitempty"`
@@ -8525,6 +8569,30 @@ func (i *ResidentWhereInput) P() (predicate.Resident, error) {
 	}
 	if len(i.GenderNotIn) > 0 {
 		predicates = append(predicates, resident.GenderNotIn(i.GenderNotIn...))
+	}
+	if i.BirthYear != nil {
+		predicates = append(predicates, resident.BirthYearEQ(*i.BirthYear))
+	}
+	if i.BirthYearNEQ != nil {
+		predicates = append(predicates, resident.BirthYearNEQ(*i.BirthYearNEQ))
+	}
+	if len(i.BirthYearIn) > 0 {
+		predicates = append(predicates, resident.BirthYearIn(i.BirthYearIn...))
+	}
+	if len(i.BirthYearNotIn) > 0 {
+		predicates = append(predicates, resident.BirthYearNotIn(i.BirthYearNotIn...))
+	}
+	if i.BirthYearGT != nil {
+		predicates = append(predicates, resident.BirthYearGT(*i.BirthYearGT))
+	}
+	if i.BirthYearGTE != nil {
+		predicates = append(predicates, resident.BirthYearGTE(*i.BirthYearGTE))
+	}
+	if i.BirthYearLT != nil {
+		predicates = append(predicates, resident.BirthYearLT(*i.BirthYearLT))
+	}
+	if i.BirthYearLTE != nil {
+		predicates = append(predicates, resident.BirthYearLTE(*i.BirthYearLTE))
 	}
 	if i.Health != nil {
 		predicates = append(predicates, resident.HealthEQ(*i.Health))

@@ -28,6 +28,8 @@ type Household struct {
 	DeletedAt *time.Time `json:"deleted_at,omitempty"`
 	// DeleteToken holds the value of the "delete_token" field.
 	DeleteToken int64 `json:"delete_token,omitempty"`
+	// Version of the record, incremented by every change. Send the version you read with every update; a stale one is refused with CONFLICT 版本号
+	Version int `json:"version,omitempty"`
 	// Village of the household 所在村
 	VillageID int `json:"village_id,omitempty"`
 	// Household number, unique within the village 户编号
@@ -128,7 +130,7 @@ func (*Household) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullBool)
 		case household.FieldIncomePerCapita:
 			values[i] = new(sql.NullFloat64)
-		case household.FieldID, household.FieldDeleteToken, household.FieldVillageID, household.FieldIdentifiedYear, household.FieldExitYear, household.FieldTownshipID:
+		case household.FieldID, household.FieldDeleteToken, household.FieldVersion, household.FieldVillageID, household.FieldIdentifiedYear, household.FieldExitYear, household.FieldTownshipID:
 			values[i] = new(sql.NullInt64)
 		case household.FieldNumber, household.FieldHeadName, household.FieldAddress, household.FieldCategory, household.FieldPovertyStatus:
 			values[i] = new(sql.NullString)
@@ -179,6 +181,12 @@ func (_m *Household) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field delete_token", values[i])
 			} else if value.Valid {
 				_m.DeleteToken = value.Int64
+			}
+		case household.FieldVersion:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field version", values[i])
+			} else if value.Valid {
+				_m.Version = int(value.Int64)
 			}
 		case household.FieldVillageID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -326,6 +334,9 @@ func (_m *Household) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("delete_token=")
 	builder.WriteString(fmt.Sprintf("%v", _m.DeleteToken))
+	builder.WriteString(", ")
+	builder.WriteString("version=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Version))
 	builder.WriteString(", ")
 	builder.WriteString("village_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.VillageID))

@@ -83,6 +83,20 @@ func (_c *HouseholdCreate) SetNillableDeleteToken(v *int64) *HouseholdCreate {
 	return _c
 }
 
+// SetVersion sets the "version" field.
+func (_c *HouseholdCreate) SetVersion(v int) *HouseholdCreate {
+	_c.mutation.SetVersion(v)
+	return _c
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_c *HouseholdCreate) SetNillableVersion(v *int) *HouseholdCreate {
+	if v != nil {
+		_c.SetVersion(*v)
+	}
+	return _c
+}
+
 // SetVillageID sets the "village_id" field.
 func (_c *HouseholdCreate) SetVillageID(v int) *HouseholdCreate {
 	_c.mutation.SetVillageID(v)
@@ -324,6 +338,10 @@ func (_c *HouseholdCreate) defaults() error {
 		v := household.DefaultDeleteToken
 		_c.mutation.SetDeleteToken(v)
 	}
+	if _, ok := _c.mutation.Version(); !ok {
+		v := household.DefaultVersion
+		_c.mutation.SetVersion(v)
+	}
 	if _, ok := _c.mutation.Category(); !ok {
 		v := household.DefaultCategory
 		_c.mutation.SetCategory(v)
@@ -349,6 +367,14 @@ func (_c *HouseholdCreate) check() error {
 	}
 	if _, ok := _c.mutation.DeleteToken(); !ok {
 		return &ValidationError{Name: "delete_token", err: errors.New(`ent: missing required field "Household.delete_token"`)}
+	}
+	if _, ok := _c.mutation.Version(); !ok {
+		return &ValidationError{Name: "version", err: errors.New(`ent: missing required field "Household.version"`)}
+	}
+	if v, ok := _c.mutation.Version(); ok {
+		if err := household.VersionValidator(v); err != nil {
+			return &ValidationError{Name: "version", err: fmt.Errorf(`ent: validator failed for field "Household.version": %w`, err)}
+		}
 	}
 	if _, ok := _c.mutation.VillageID(); !ok {
 		return &ValidationError{Name: "village_id", err: errors.New(`ent: missing required field "Household.village_id"`)}
@@ -453,6 +479,10 @@ func (_c *HouseholdCreate) createSpec() (*Household, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.DeleteToken(); ok {
 		_spec.SetField(household.FieldDeleteToken, field.TypeInt64, value)
 		_node.DeleteToken = value
+	}
+	if value, ok := _c.mutation.Version(); ok {
+		_spec.SetField(household.FieldVersion, field.TypeInt, value)
+		_node.Version = value
 	}
 	if value, ok := _c.mutation.Number(); ok {
 		_spec.SetField(household.FieldNumber, field.TypeString, value)
@@ -660,6 +690,24 @@ func (u *HouseholdUpsert) UpdateDeleteToken() *HouseholdUpsert {
 // AddDeleteToken adds v to the "delete_token" field.
 func (u *HouseholdUpsert) AddDeleteToken(v int64) *HouseholdUpsert {
 	u.Add(household.FieldDeleteToken, v)
+	return u
+}
+
+// SetVersion sets the "version" field.
+func (u *HouseholdUpsert) SetVersion(v int) *HouseholdUpsert {
+	u.Set(household.FieldVersion, v)
+	return u
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *HouseholdUpsert) UpdateVersion() *HouseholdUpsert {
+	u.SetExcluded(household.FieldVersion)
+	return u
+}
+
+// AddVersion adds v to the "version" field.
+func (u *HouseholdUpsert) AddVersion(v int) *HouseholdUpsert {
+	u.Add(household.FieldVersion, v)
 	return u
 }
 
@@ -935,6 +983,27 @@ func (u *HouseholdUpsertOne) AddDeleteToken(v int64) *HouseholdUpsertOne {
 func (u *HouseholdUpsertOne) UpdateDeleteToken() *HouseholdUpsertOne {
 	return u.Update(func(s *HouseholdUpsert) {
 		s.UpdateDeleteToken()
+	})
+}
+
+// SetVersion sets the "version" field.
+func (u *HouseholdUpsertOne) SetVersion(v int) *HouseholdUpsertOne {
+	return u.Update(func(s *HouseholdUpsert) {
+		s.SetVersion(v)
+	})
+}
+
+// AddVersion adds v to the "version" field.
+func (u *HouseholdUpsertOne) AddVersion(v int) *HouseholdUpsertOne {
+	return u.Update(func(s *HouseholdUpsert) {
+		s.AddVersion(v)
+	})
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *HouseholdUpsertOne) UpdateVersion() *HouseholdUpsertOne {
+	return u.Update(func(s *HouseholdUpsert) {
+		s.UpdateVersion()
 	})
 }
 
@@ -1404,6 +1473,27 @@ func (u *HouseholdUpsertBulk) AddDeleteToken(v int64) *HouseholdUpsertBulk {
 func (u *HouseholdUpsertBulk) UpdateDeleteToken() *HouseholdUpsertBulk {
 	return u.Update(func(s *HouseholdUpsert) {
 		s.UpdateDeleteToken()
+	})
+}
+
+// SetVersion sets the "version" field.
+func (u *HouseholdUpsertBulk) SetVersion(v int) *HouseholdUpsertBulk {
+	return u.Update(func(s *HouseholdUpsert) {
+		s.SetVersion(v)
+	})
+}
+
+// AddVersion adds v to the "version" field.
+func (u *HouseholdUpsertBulk) AddVersion(v int) *HouseholdUpsertBulk {
+	return u.Update(func(s *HouseholdUpsert) {
+		s.AddVersion(v)
+	})
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *HouseholdUpsertBulk) UpdateVersion() *HouseholdUpsertBulk {
+	return u.Update(func(s *HouseholdUpsert) {
+		s.UpdateVersion()
 	})
 }
 

@@ -81,6 +81,27 @@ func (_u *HouseholdUpdate) AddDeleteToken(v int64) *HouseholdUpdate {
 	return _u
 }
 
+// SetVersion sets the "version" field.
+func (_u *HouseholdUpdate) SetVersion(v int) *HouseholdUpdate {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *HouseholdUpdate) SetNillableVersion(v *int) *HouseholdUpdate {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *HouseholdUpdate) AddVersion(v int) *HouseholdUpdate {
+	_u.mutation.AddVersion(v)
+	return _u
+}
+
 // SetNumber sets the "number" field.
 func (_u *HouseholdUpdate) SetNumber(v string) *HouseholdUpdate {
 	_u.mutation.SetNumber(v)
@@ -427,6 +448,11 @@ func (_u *HouseholdUpdate) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *HouseholdUpdate) check() error {
+	if v, ok := _u.mutation.Version(); ok {
+		if err := household.VersionValidator(v); err != nil {
+			return &ValidationError{Name: "version", err: fmt.Errorf(`ent: validator failed for field "Household.version": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Number(); ok {
 		if err := household.NumberValidator(v); err != nil {
 			return &ValidationError{Name: "number", err: fmt.Errorf(`ent: validator failed for field "Household.number": %w`, err)}
@@ -505,6 +531,12 @@ func (_u *HouseholdUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.AddedDeleteToken(); ok {
 		_spec.AddField(household.FieldDeleteToken, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(household.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(household.FieldVersion, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.Number(); ok {
 		_spec.SetField(household.FieldNumber, field.TypeString, value)
@@ -769,6 +801,27 @@ func (_u *HouseholdUpdateOne) SetNillableDeleteToken(v *int64) *HouseholdUpdateO
 // AddDeleteToken adds value to the "delete_token" field.
 func (_u *HouseholdUpdateOne) AddDeleteToken(v int64) *HouseholdUpdateOne {
 	_u.mutation.AddDeleteToken(v)
+	return _u
+}
+
+// SetVersion sets the "version" field.
+func (_u *HouseholdUpdateOne) SetVersion(v int) *HouseholdUpdateOne {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *HouseholdUpdateOne) SetNillableVersion(v *int) *HouseholdUpdateOne {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *HouseholdUpdateOne) AddVersion(v int) *HouseholdUpdateOne {
+	_u.mutation.AddVersion(v)
 	return _u
 }
 
@@ -1131,6 +1184,11 @@ func (_u *HouseholdUpdateOne) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *HouseholdUpdateOne) check() error {
+	if v, ok := _u.mutation.Version(); ok {
+		if err := household.VersionValidator(v); err != nil {
+			return &ValidationError{Name: "version", err: fmt.Errorf(`ent: validator failed for field "Household.version": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Number(); ok {
 		if err := household.NumberValidator(v); err != nil {
 			return &ValidationError{Name: "number", err: fmt.Errorf(`ent: validator failed for field "Household.number": %w`, err)}
@@ -1226,6 +1284,12 @@ func (_u *HouseholdUpdateOne) sqlSave(ctx context.Context) (_node *Household, er
 	}
 	if value, ok := _u.mutation.AddedDeleteToken(); ok {
 		_spec.AddField(household.FieldDeleteToken, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(household.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(household.FieldVersion, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.Number(); ok {
 		_spec.SetField(household.FieldNumber, field.TypeString, value)

@@ -99,6 +99,8 @@ type ApiKeyMutation struct {
 	deleted_at             *time.Time
 	delete_token           *int64
 	adddelete_token        *int64
+	version                *int
+	addversion             *int
 	name                   *string
 	prefix                 *string
 	secret_hash            *string
@@ -387,6 +389,62 @@ func (m *ApiKeyMutation) AddedDeleteToken() (r int64, exists bool) {
 func (m *ApiKeyMutation) ResetDeleteToken() {
 	m.delete_token = nil
 	m.adddelete_token = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *ApiKeyMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *ApiKeyMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the ApiKey entity.
+// If the ApiKey object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApiKeyMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *ApiKeyMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *ApiKeyMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *ApiKeyMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
 }
 
 // SetUserID sets the "user_id" field.
@@ -777,7 +835,7 @@ func (m *ApiKeyMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ApiKeyMutation) Fields() []string {
-	fields := make([]string, 0, 12)
+	fields := make([]string, 0, 13)
 	if m.created_at != nil {
 		fields = append(fields, apikey.FieldCreatedAt)
 	}
@@ -789,6 +847,9 @@ func (m *ApiKeyMutation) Fields() []string {
 	}
 	if m.delete_token != nil {
 		fields = append(fields, apikey.FieldDeleteToken)
+	}
+	if m.version != nil {
+		fields = append(fields, apikey.FieldVersion)
 	}
 	if m.user != nil {
 		fields = append(fields, apikey.FieldUserID)
@@ -830,6 +891,8 @@ func (m *ApiKeyMutation) Field(name string) (ent.Value, bool) {
 		return m.DeletedAt()
 	case apikey.FieldDeleteToken:
 		return m.DeleteToken()
+	case apikey.FieldVersion:
+		return m.Version()
 	case apikey.FieldUserID:
 		return m.UserID()
 	case apikey.FieldName:
@@ -863,6 +926,8 @@ func (m *ApiKeyMutation) OldField(ctx context.Context, name string) (ent.Value, 
 		return m.OldDeletedAt(ctx)
 	case apikey.FieldDeleteToken:
 		return m.OldDeleteToken(ctx)
+	case apikey.FieldVersion:
+		return m.OldVersion(ctx)
 	case apikey.FieldUserID:
 		return m.OldUserID(ctx)
 	case apikey.FieldName:
@@ -915,6 +980,13 @@ func (m *ApiKeyMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetDeleteToken(v)
+		return nil
+	case apikey.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
 		return nil
 	case apikey.FieldUserID:
 		v, ok := value.(int)
@@ -983,6 +1055,9 @@ func (m *ApiKeyMutation) AddedFields() []string {
 	if m.adddelete_token != nil {
 		fields = append(fields, apikey.FieldDeleteToken)
 	}
+	if m.addversion != nil {
+		fields = append(fields, apikey.FieldVersion)
+	}
 	return fields
 }
 
@@ -993,6 +1068,8 @@ func (m *ApiKeyMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
 	case apikey.FieldDeleteToken:
 		return m.AddedDeleteToken()
+	case apikey.FieldVersion:
+		return m.AddedVersion()
 	}
 	return nil, false
 }
@@ -1008,6 +1085,13 @@ func (m *ApiKeyMutation) AddField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.AddDeleteToken(v)
+		return nil
+	case apikey.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
 		return nil
 	}
 	return fmt.Errorf("unknown ApiKey numeric field %s", name)
@@ -1074,6 +1158,9 @@ func (m *ApiKeyMutation) ResetField(name string) error {
 		return nil
 	case apikey.FieldDeleteToken:
 		m.ResetDeleteToken()
+		return nil
+	case apikey.FieldVersion:
+		m.ResetVersion()
 		return nil
 	case apikey.FieldUserID:
 		m.ResetUserID()
@@ -1188,6 +1275,8 @@ type AssessmentMutation struct {
 	deleted_at       *time.Time
 	delete_token     *int64
 	adddelete_token  *int64
+	version          *int
+	addversion       *int
 	year             *int
 	addyear          *int
 	indicator        *enum.Indicator
@@ -1483,6 +1572,62 @@ func (m *AssessmentMutation) AddedDeleteToken() (r int64, exists bool) {
 func (m *AssessmentMutation) ResetDeleteToken() {
 	m.delete_token = nil
 	m.adddelete_token = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *AssessmentMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *AssessmentMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the Assessment entity.
+// If the Assessment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AssessmentMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *AssessmentMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *AssessmentMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *AssessmentMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
 }
 
 // SetVillageID sets the "village_id" field.
@@ -2051,7 +2196,7 @@ func (m *AssessmentMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *AssessmentMutation) Fields() []string {
-	fields := make([]string, 0, 13)
+	fields := make([]string, 0, 14)
 	if m.created_at != nil {
 		fields = append(fields, assessment.FieldCreatedAt)
 	}
@@ -2063,6 +2208,9 @@ func (m *AssessmentMutation) Fields() []string {
 	}
 	if m.delete_token != nil {
 		fields = append(fields, assessment.FieldDeleteToken)
+	}
+	if m.version != nil {
+		fields = append(fields, assessment.FieldVersion)
 	}
 	if m.village != nil {
 		fields = append(fields, assessment.FieldVillageID)
@@ -2107,6 +2255,8 @@ func (m *AssessmentMutation) Field(name string) (ent.Value, bool) {
 		return m.DeletedAt()
 	case assessment.FieldDeleteToken:
 		return m.DeleteToken()
+	case assessment.FieldVersion:
+		return m.Version()
 	case assessment.FieldVillageID:
 		return m.VillageID()
 	case assessment.FieldSecretaryID:
@@ -2142,6 +2292,8 @@ func (m *AssessmentMutation) OldField(ctx context.Context, name string) (ent.Val
 		return m.OldDeletedAt(ctx)
 	case assessment.FieldDeleteToken:
 		return m.OldDeleteToken(ctx)
+	case assessment.FieldVersion:
+		return m.OldVersion(ctx)
 	case assessment.FieldVillageID:
 		return m.OldVillageID(ctx)
 	case assessment.FieldSecretaryID:
@@ -2196,6 +2348,13 @@ func (m *AssessmentMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetDeleteToken(v)
+		return nil
+	case assessment.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
 		return nil
 	case assessment.FieldVillageID:
 		v, ok := value.(int)
@@ -2271,6 +2430,9 @@ func (m *AssessmentMutation) AddedFields() []string {
 	if m.adddelete_token != nil {
 		fields = append(fields, assessment.FieldDeleteToken)
 	}
+	if m.addversion != nil {
+		fields = append(fields, assessment.FieldVersion)
+	}
 	if m.addyear != nil {
 		fields = append(fields, assessment.FieldYear)
 	}
@@ -2296,6 +2458,8 @@ func (m *AssessmentMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
 	case assessment.FieldDeleteToken:
 		return m.AddedDeleteToken()
+	case assessment.FieldVersion:
+		return m.AddedVersion()
 	case assessment.FieldYear:
 		return m.AddedYear()
 	case assessment.FieldBaseline:
@@ -2321,6 +2485,13 @@ func (m *AssessmentMutation) AddField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.AddDeleteToken(v)
+		return nil
+	case assessment.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
 		return nil
 	case assessment.FieldYear:
 		v, ok := value.(int)
@@ -2428,6 +2599,9 @@ func (m *AssessmentMutation) ResetField(name string) error {
 		return nil
 	case assessment.FieldDeleteToken:
 		m.ResetDeleteToken()
+		return nil
+	case assessment.FieldVersion:
+		m.ResetVersion()
 		return nil
 	case assessment.FieldVillageID:
 		m.ResetVillageID()
@@ -3867,6 +4041,8 @@ type CadreMutation struct {
 	deleted_at        *time.Time
 	delete_token      *int64
 	adddelete_token   *int64
+	version           *int
+	addversion        *int
 	name              *string
 	title             *string
 	phone             *string
@@ -4158,6 +4334,62 @@ func (m *CadreMutation) AddedDeleteToken() (r int64, exists bool) {
 func (m *CadreMutation) ResetDeleteToken() {
 	m.delete_token = nil
 	m.adddelete_token = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *CadreMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *CadreMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the Cadre entity.
+// If the Cadre object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CadreMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *CadreMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *CadreMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *CadreMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
 }
 
 // SetDepartmentID sets the "department_id" field.
@@ -4619,7 +4851,7 @@ func (m *CadreMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *CadreMutation) Fields() []string {
-	fields := make([]string, 0, 11)
+	fields := make([]string, 0, 12)
 	if m.created_at != nil {
 		fields = append(fields, cadre.FieldCreatedAt)
 	}
@@ -4631,6 +4863,9 @@ func (m *CadreMutation) Fields() []string {
 	}
 	if m.delete_token != nil {
 		fields = append(fields, cadre.FieldDeleteToken)
+	}
+	if m.version != nil {
+		fields = append(fields, cadre.FieldVersion)
 	}
 	if m.department != nil {
 		fields = append(fields, cadre.FieldDepartmentID)
@@ -4669,6 +4904,8 @@ func (m *CadreMutation) Field(name string) (ent.Value, bool) {
 		return m.DeletedAt()
 	case cadre.FieldDeleteToken:
 		return m.DeleteToken()
+	case cadre.FieldVersion:
+		return m.Version()
 	case cadre.FieldDepartmentID:
 		return m.DepartmentID()
 	case cadre.FieldName:
@@ -4700,6 +4937,8 @@ func (m *CadreMutation) OldField(ctx context.Context, name string) (ent.Value, e
 		return m.OldDeletedAt(ctx)
 	case cadre.FieldDeleteToken:
 		return m.OldDeleteToken(ctx)
+	case cadre.FieldVersion:
+		return m.OldVersion(ctx)
 	case cadre.FieldDepartmentID:
 		return m.OldDepartmentID(ctx)
 	case cadre.FieldName:
@@ -4750,6 +4989,13 @@ func (m *CadreMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetDeleteToken(v)
+		return nil
+	case cadre.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
 		return nil
 	case cadre.FieldDepartmentID:
 		v, ok := value.(int)
@@ -4811,6 +5057,9 @@ func (m *CadreMutation) AddedFields() []string {
 	if m.adddelete_token != nil {
 		fields = append(fields, cadre.FieldDeleteToken)
 	}
+	if m.addversion != nil {
+		fields = append(fields, cadre.FieldVersion)
+	}
 	return fields
 }
 
@@ -4821,6 +5070,8 @@ func (m *CadreMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
 	case cadre.FieldDeleteToken:
 		return m.AddedDeleteToken()
+	case cadre.FieldVersion:
+		return m.AddedVersion()
 	}
 	return nil, false
 }
@@ -4836,6 +5087,13 @@ func (m *CadreMutation) AddField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.AddDeleteToken(v)
+		return nil
+	case cadre.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
 		return nil
 	}
 	return fmt.Errorf("unknown Cadre numeric field %s", name)
@@ -4914,6 +5172,9 @@ func (m *CadreMutation) ResetField(name string) error {
 		return nil
 	case cadre.FieldDeleteToken:
 		m.ResetDeleteToken()
+		return nil
+	case cadre.FieldVersion:
+		m.ResetVersion()
 		return nil
 	case cadre.FieldDepartmentID:
 		m.ResetDepartmentID()
@@ -5829,6 +6090,8 @@ type ContributionMutation struct {
 	deleted_at           *time.Time
 	delete_token         *int64
 	adddelete_token      *int64
+	version              *int
+	addversion           *int
 	on                   *time.Time
 	description          *string
 	households_helped    *int
@@ -6120,6 +6383,62 @@ func (m *ContributionMutation) AddedDeleteToken() (r int64, exists bool) {
 func (m *ContributionMutation) ResetDeleteToken() {
 	m.delete_token = nil
 	m.adddelete_token = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *ContributionMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *ContributionMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the Contribution entity.
+// If the Contribution object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ContributionMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *ContributionMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *ContributionMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *ContributionMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
 }
 
 // SetMemberID sets the "member_id" field.
@@ -6550,7 +6869,7 @@ func (m *ContributionMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ContributionMutation) Fields() []string {
-	fields := make([]string, 0, 11)
+	fields := make([]string, 0, 12)
 	if m.created_at != nil {
 		fields = append(fields, contribution.FieldCreatedAt)
 	}
@@ -6562,6 +6881,9 @@ func (m *ContributionMutation) Fields() []string {
 	}
 	if m.delete_token != nil {
 		fields = append(fields, contribution.FieldDeleteToken)
+	}
+	if m.version != nil {
+		fields = append(fields, contribution.FieldVersion)
 	}
 	if m.member != nil {
 		fields = append(fields, contribution.FieldMemberID)
@@ -6600,6 +6922,8 @@ func (m *ContributionMutation) Field(name string) (ent.Value, bool) {
 		return m.DeletedAt()
 	case contribution.FieldDeleteToken:
 		return m.DeleteToken()
+	case contribution.FieldVersion:
+		return m.Version()
 	case contribution.FieldMemberID:
 		return m.MemberID()
 	case contribution.FieldTeamID:
@@ -6631,6 +6955,8 @@ func (m *ContributionMutation) OldField(ctx context.Context, name string) (ent.V
 		return m.OldDeletedAt(ctx)
 	case contribution.FieldDeleteToken:
 		return m.OldDeleteToken(ctx)
+	case contribution.FieldVersion:
+		return m.OldVersion(ctx)
 	case contribution.FieldMemberID:
 		return m.OldMemberID(ctx)
 	case contribution.FieldTeamID:
@@ -6681,6 +7007,13 @@ func (m *ContributionMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetDeleteToken(v)
+		return nil
+	case contribution.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
 		return nil
 	case contribution.FieldMemberID:
 		v, ok := value.(int)
@@ -6742,6 +7075,9 @@ func (m *ContributionMutation) AddedFields() []string {
 	if m.adddelete_token != nil {
 		fields = append(fields, contribution.FieldDeleteToken)
 	}
+	if m.addversion != nil {
+		fields = append(fields, contribution.FieldVersion)
+	}
 	if m.addhouseholds_helped != nil {
 		fields = append(fields, contribution.FieldHouseholdsHelped)
 	}
@@ -6761,6 +7097,8 @@ func (m *ContributionMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
 	case contribution.FieldDeleteToken:
 		return m.AddedDeleteToken()
+	case contribution.FieldVersion:
+		return m.AddedVersion()
 	case contribution.FieldHouseholdsHelped:
 		return m.AddedHouseholdsHelped()
 	case contribution.FieldTownshipID:
@@ -6782,6 +7120,13 @@ func (m *ContributionMutation) AddField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.AddDeleteToken(v)
+		return nil
+	case contribution.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
 		return nil
 	case contribution.FieldHouseholdsHelped:
 		v, ok := value.(int)
@@ -6863,6 +7208,9 @@ func (m *ContributionMutation) ResetField(name string) error {
 		return nil
 	case contribution.FieldDeleteToken:
 		m.ResetDeleteToken()
+		return nil
+	case contribution.FieldVersion:
+		m.ResetVersion()
 		return nil
 	case contribution.FieldMemberID:
 		m.ResetMemberID()
@@ -6992,6 +7340,8 @@ type DemandMutation struct {
 	deleted_at        *time.Time
 	delete_token      *int64
 	adddelete_token   *int64
+	version           *int
+	addversion        *int
 	category          *enum.DemandCategory
 	content           *string
 	status            *enum.DemandStatus
@@ -7293,6 +7643,62 @@ func (m *DemandMutation) AddedDeleteToken() (r int64, exists bool) {
 func (m *DemandMutation) ResetDeleteToken() {
 	m.delete_token = nil
 	m.adddelete_token = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *DemandMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *DemandMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the Demand entity.
+// If the Demand object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DemandMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *DemandMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *DemandMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *DemandMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
 }
 
 // SetHouseholdID sets the "household_id" field.
@@ -8112,7 +8518,7 @@ func (m *DemandMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *DemandMutation) Fields() []string {
-	fields := make([]string, 0, 17)
+	fields := make([]string, 0, 18)
 	if m.created_at != nil {
 		fields = append(fields, demand.FieldCreatedAt)
 	}
@@ -8124,6 +8530,9 @@ func (m *DemandMutation) Fields() []string {
 	}
 	if m.delete_token != nil {
 		fields = append(fields, demand.FieldDeleteToken)
+	}
+	if m.version != nil {
+		fields = append(fields, demand.FieldVersion)
 	}
 	if m.household != nil {
 		fields = append(fields, demand.FieldHouseholdID)
@@ -8180,6 +8589,8 @@ func (m *DemandMutation) Field(name string) (ent.Value, bool) {
 		return m.DeletedAt()
 	case demand.FieldDeleteToken:
 		return m.DeleteToken()
+	case demand.FieldVersion:
+		return m.Version()
 	case demand.FieldHouseholdID:
 		return m.HouseholdID()
 	case demand.FieldVisitID:
@@ -8223,6 +8634,8 @@ func (m *DemandMutation) OldField(ctx context.Context, name string) (ent.Value, 
 		return m.OldDeletedAt(ctx)
 	case demand.FieldDeleteToken:
 		return m.OldDeleteToken(ctx)
+	case demand.FieldVersion:
+		return m.OldVersion(ctx)
 	case demand.FieldHouseholdID:
 		return m.OldHouseholdID(ctx)
 	case demand.FieldVisitID:
@@ -8285,6 +8698,13 @@ func (m *DemandMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetDeleteToken(v)
+		return nil
+	case demand.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
 		return nil
 	case demand.FieldHouseholdID:
 		v, ok := value.(int)
@@ -8388,6 +8808,9 @@ func (m *DemandMutation) AddedFields() []string {
 	if m.adddelete_token != nil {
 		fields = append(fields, demand.FieldDeleteToken)
 	}
+	if m.addversion != nil {
+		fields = append(fields, demand.FieldVersion)
+	}
 	if m.addcreated_by != nil {
 		fields = append(fields, demand.FieldCreatedBy)
 	}
@@ -8407,6 +8830,8 @@ func (m *DemandMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
 	case demand.FieldDeleteToken:
 		return m.AddedDeleteToken()
+	case demand.FieldVersion:
+		return m.AddedVersion()
 	case demand.FieldCreatedBy:
 		return m.AddedCreatedBy()
 	case demand.FieldTownshipID:
@@ -8428,6 +8853,13 @@ func (m *DemandMutation) AddField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.AddDeleteToken(v)
+		return nil
+	case demand.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
 		return nil
 	case demand.FieldCreatedBy:
 		v, ok := value.(int)
@@ -8551,6 +8983,9 @@ func (m *DemandMutation) ResetField(name string) error {
 		return nil
 	case demand.FieldDeleteToken:
 		m.ResetDeleteToken()
+		return nil
+	case demand.FieldVersion:
+		m.ResetVersion()
 		return nil
 	case demand.FieldHouseholdID:
 		m.ResetHouseholdID()
@@ -8744,6 +9179,8 @@ type DemandEventMutation struct {
 	deleted_at       *time.Time
 	delete_token     *int64
 	adddelete_token  *int64
+	version          *int
+	addversion       *int
 	from_status      *enum.DemandStatus
 	to_status        *enum.DemandStatus
 	note             *string
@@ -9039,6 +9476,62 @@ func (m *DemandEventMutation) AddedDeleteToken() (r int64, exists bool) {
 func (m *DemandEventMutation) ResetDeleteToken() {
 	m.delete_token = nil
 	m.adddelete_token = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *DemandEventMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *DemandEventMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the DemandEvent entity.
+// If the DemandEvent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DemandEventMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *DemandEventMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *DemandEventMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *DemandEventMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
 }
 
 // SetDemandID sets the "demand_id" field.
@@ -9671,7 +10164,7 @@ func (m *DemandEventMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *DemandEventMutation) Fields() []string {
-	fields := make([]string, 0, 14)
+	fields := make([]string, 0, 15)
 	if m.created_at != nil {
 		fields = append(fields, demandevent.FieldCreatedAt)
 	}
@@ -9683,6 +10176,9 @@ func (m *DemandEventMutation) Fields() []string {
 	}
 	if m.delete_token != nil {
 		fields = append(fields, demandevent.FieldDeleteToken)
+	}
+	if m.version != nil {
+		fields = append(fields, demandevent.FieldVersion)
 	}
 	if m.demand != nil {
 		fields = append(fields, demandevent.FieldDemandID)
@@ -9730,6 +10226,8 @@ func (m *DemandEventMutation) Field(name string) (ent.Value, bool) {
 		return m.DeletedAt()
 	case demandevent.FieldDeleteToken:
 		return m.DeleteToken()
+	case demandevent.FieldVersion:
+		return m.Version()
 	case demandevent.FieldDemandID:
 		return m.DemandID()
 	case demandevent.FieldFromStatus:
@@ -9767,6 +10265,8 @@ func (m *DemandEventMutation) OldField(ctx context.Context, name string) (ent.Va
 		return m.OldDeletedAt(ctx)
 	case demandevent.FieldDeleteToken:
 		return m.OldDeleteToken(ctx)
+	case demandevent.FieldVersion:
+		return m.OldVersion(ctx)
 	case demandevent.FieldDemandID:
 		return m.OldDemandID(ctx)
 	case demandevent.FieldFromStatus:
@@ -9823,6 +10323,13 @@ func (m *DemandEventMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetDeleteToken(v)
+		return nil
+	case demandevent.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
 		return nil
 	case demandevent.FieldDemandID:
 		v, ok := value.(int)
@@ -9905,6 +10412,9 @@ func (m *DemandEventMutation) AddedFields() []string {
 	if m.adddelete_token != nil {
 		fields = append(fields, demandevent.FieldDeleteToken)
 	}
+	if m.addversion != nil {
+		fields = append(fields, demandevent.FieldVersion)
+	}
 	if m.adddepartment_id != nil {
 		fields = append(fields, demandevent.FieldDepartmentID)
 	}
@@ -9930,6 +10440,8 @@ func (m *DemandEventMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
 	case demandevent.FieldDeleteToken:
 		return m.AddedDeleteToken()
+	case demandevent.FieldVersion:
+		return m.AddedVersion()
 	case demandevent.FieldDepartmentID:
 		return m.AddedDepartmentID()
 	case demandevent.FieldActorID:
@@ -9955,6 +10467,13 @@ func (m *DemandEventMutation) AddField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.AddDeleteToken(v)
+		return nil
+	case demandevent.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
 		return nil
 	case demandevent.FieldDepartmentID:
 		v, ok := value.(int)
@@ -10087,6 +10606,9 @@ func (m *DemandEventMutation) ResetField(name string) error {
 	case demandevent.FieldDeleteToken:
 		m.ResetDeleteToken()
 		return nil
+	case demandevent.FieldVersion:
+		m.ResetVersion()
+		return nil
 	case demandevent.FieldDemandID:
 		m.ResetDemandID()
 		return nil
@@ -10206,6 +10728,8 @@ type DemoProjectMutation struct {
 	deleted_at      *time.Time
 	delete_token    *int64
 	adddelete_token *int64
+	version         *int
+	addversion      *int
 	year            *int
 	addyear         *int
 	name            *string
@@ -10502,6 +11026,62 @@ func (m *DemoProjectMutation) AddedDeleteToken() (r int64, exists bool) {
 func (m *DemoProjectMutation) ResetDeleteToken() {
 	m.delete_token = nil
 	m.adddelete_token = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *DemoProjectMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *DemoProjectMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the DemoProject entity.
+// If the DemoProject object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DemoProjectMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *DemoProjectMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *DemoProjectMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *DemoProjectMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
 }
 
 // SetTownshipID sets the "township_id" field.
@@ -11088,7 +11668,7 @@ func (m *DemoProjectMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *DemoProjectMutation) Fields() []string {
-	fields := make([]string, 0, 15)
+	fields := make([]string, 0, 16)
 	if m.created_at != nil {
 		fields = append(fields, demoproject.FieldCreatedAt)
 	}
@@ -11100,6 +11680,9 @@ func (m *DemoProjectMutation) Fields() []string {
 	}
 	if m.delete_token != nil {
 		fields = append(fields, demoproject.FieldDeleteToken)
+	}
+	if m.version != nil {
+		fields = append(fields, demoproject.FieldVersion)
 	}
 	if m.township != nil {
 		fields = append(fields, demoproject.FieldTownshipID)
@@ -11150,6 +11733,8 @@ func (m *DemoProjectMutation) Field(name string) (ent.Value, bool) {
 		return m.DeletedAt()
 	case demoproject.FieldDeleteToken:
 		return m.DeleteToken()
+	case demoproject.FieldVersion:
+		return m.Version()
 	case demoproject.FieldTownshipID:
 		return m.TownshipID()
 	case demoproject.FieldYear:
@@ -11189,6 +11774,8 @@ func (m *DemoProjectMutation) OldField(ctx context.Context, name string) (ent.Va
 		return m.OldDeletedAt(ctx)
 	case demoproject.FieldDeleteToken:
 		return m.OldDeleteToken(ctx)
+	case demoproject.FieldVersion:
+		return m.OldVersion(ctx)
 	case demoproject.FieldTownshipID:
 		return m.OldTownshipID(ctx)
 	case demoproject.FieldYear:
@@ -11247,6 +11834,13 @@ func (m *DemoProjectMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetDeleteToken(v)
+		return nil
+	case demoproject.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
 		return nil
 	case demoproject.FieldTownshipID:
 		v, ok := value.(int)
@@ -11336,6 +11930,9 @@ func (m *DemoProjectMutation) AddedFields() []string {
 	if m.adddelete_token != nil {
 		fields = append(fields, demoproject.FieldDeleteToken)
 	}
+	if m.addversion != nil {
+		fields = append(fields, demoproject.FieldVersion)
+	}
 	if m.addyear != nil {
 		fields = append(fields, demoproject.FieldYear)
 	}
@@ -11349,6 +11946,8 @@ func (m *DemoProjectMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
 	case demoproject.FieldDeleteToken:
 		return m.AddedDeleteToken()
+	case demoproject.FieldVersion:
+		return m.AddedVersion()
 	case demoproject.FieldYear:
 		return m.AddedYear()
 	}
@@ -11366,6 +11965,13 @@ func (m *DemoProjectMutation) AddField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.AddDeleteToken(v)
+		return nil
+	case demoproject.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
 		return nil
 	case demoproject.FieldYear:
 		v, ok := value.(int)
@@ -11433,6 +12039,9 @@ func (m *DemoProjectMutation) ResetField(name string) error {
 		return nil
 	case demoproject.FieldDeleteToken:
 		m.ResetDeleteToken()
+		return nil
+	case demoproject.FieldVersion:
+		m.ResetVersion()
 		return nil
 	case demoproject.FieldTownshipID:
 		m.ResetTownshipID()
@@ -11602,6 +12211,8 @@ type DemoProjectStageMutation struct {
 	deleted_at      *time.Time
 	delete_token    *int64
 	adddelete_token *int64
+	version         *int
+	addversion      *int
 	stage           *enum.ProjectStage
 	result          *enum.StageResult
 	remarks         *string
@@ -11894,6 +12505,62 @@ func (m *DemoProjectStageMutation) AddedDeleteToken() (r int64, exists bool) {
 func (m *DemoProjectStageMutation) ResetDeleteToken() {
 	m.delete_token = nil
 	m.adddelete_token = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *DemoProjectStageMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *DemoProjectStageMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the DemoProjectStage entity.
+// If the DemoProjectStage object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DemoProjectStageMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *DemoProjectStageMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *DemoProjectStageMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *DemoProjectStageMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
 }
 
 // SetProjectID sets the "project_id" field.
@@ -12422,7 +13089,7 @@ func (m *DemoProjectStageMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *DemoProjectStageMutation) Fields() []string {
-	fields := make([]string, 0, 13)
+	fields := make([]string, 0, 14)
 	if m.created_at != nil {
 		fields = append(fields, demoprojectstage.FieldCreatedAt)
 	}
@@ -12434,6 +13101,9 @@ func (m *DemoProjectStageMutation) Fields() []string {
 	}
 	if m.delete_token != nil {
 		fields = append(fields, demoprojectstage.FieldDeleteToken)
+	}
+	if m.version != nil {
+		fields = append(fields, demoprojectstage.FieldVersion)
 	}
 	if m.project != nil {
 		fields = append(fields, demoprojectstage.FieldProjectID)
@@ -12478,6 +13148,8 @@ func (m *DemoProjectStageMutation) Field(name string) (ent.Value, bool) {
 		return m.DeletedAt()
 	case demoprojectstage.FieldDeleteToken:
 		return m.DeleteToken()
+	case demoprojectstage.FieldVersion:
+		return m.Version()
 	case demoprojectstage.FieldProjectID:
 		return m.ProjectID()
 	case demoprojectstage.FieldStage:
@@ -12513,6 +13185,8 @@ func (m *DemoProjectStageMutation) OldField(ctx context.Context, name string) (e
 		return m.OldDeletedAt(ctx)
 	case demoprojectstage.FieldDeleteToken:
 		return m.OldDeleteToken(ctx)
+	case demoprojectstage.FieldVersion:
+		return m.OldVersion(ctx)
 	case demoprojectstage.FieldProjectID:
 		return m.OldProjectID(ctx)
 	case demoprojectstage.FieldStage:
@@ -12567,6 +13241,13 @@ func (m *DemoProjectStageMutation) SetField(name string, value ent.Value) error 
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetDeleteToken(v)
+		return nil
+	case demoprojectstage.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
 		return nil
 	case demoprojectstage.FieldProjectID:
 		v, ok := value.(int)
@@ -12642,6 +13323,9 @@ func (m *DemoProjectStageMutation) AddedFields() []string {
 	if m.adddelete_token != nil {
 		fields = append(fields, demoprojectstage.FieldDeleteToken)
 	}
+	if m.addversion != nil {
+		fields = append(fields, demoprojectstage.FieldVersion)
+	}
 	if m.addactor_id != nil {
 		fields = append(fields, demoprojectstage.FieldActorID)
 	}
@@ -12661,6 +13345,8 @@ func (m *DemoProjectStageMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
 	case demoprojectstage.FieldDeleteToken:
 		return m.AddedDeleteToken()
+	case demoprojectstage.FieldVersion:
+		return m.AddedVersion()
 	case demoprojectstage.FieldActorID:
 		return m.AddedActorID()
 	case demoprojectstage.FieldTownshipID:
@@ -12682,6 +13368,13 @@ func (m *DemoProjectStageMutation) AddField(name string, value ent.Value) error 
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.AddDeleteToken(v)
+		return nil
+	case demoprojectstage.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
 		return nil
 	case demoprojectstage.FieldActorID:
 		v, ok := value.(int)
@@ -12787,6 +13480,9 @@ func (m *DemoProjectStageMutation) ResetField(name string) error {
 		return nil
 	case demoprojectstage.FieldDeleteToken:
 		m.ResetDeleteToken()
+		return nil
+	case demoprojectstage.FieldVersion:
+		m.ResetVersion()
 		return nil
 	case demoprojectstage.FieldProjectID:
 		m.ResetProjectID()
@@ -12904,6 +13600,8 @@ type DepartmentMutation struct {
 	deleted_at                 *time.Time
 	delete_token               *int64
 	adddelete_token            *int64
+	version                    *int
+	addversion                 *int
 	code                       *string
 	name                       *string
 	kind                       *enum.DepartmentKind
@@ -13201,6 +13899,62 @@ func (m *DepartmentMutation) AddedDeleteToken() (r int64, exists bool) {
 func (m *DepartmentMutation) ResetDeleteToken() {
 	m.delete_token = nil
 	m.adddelete_token = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *DepartmentMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *DepartmentMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the Department entity.
+// If the Department object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DepartmentMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *DepartmentMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *DepartmentMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *DepartmentMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
 }
 
 // SetCode sets the "code" field.
@@ -13615,7 +14369,7 @@ func (m *DepartmentMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *DepartmentMutation) Fields() []string {
-	fields := make([]string, 0, 7)
+	fields := make([]string, 0, 8)
 	if m.created_at != nil {
 		fields = append(fields, department.FieldCreatedAt)
 	}
@@ -13627,6 +14381,9 @@ func (m *DepartmentMutation) Fields() []string {
 	}
 	if m.delete_token != nil {
 		fields = append(fields, department.FieldDeleteToken)
+	}
+	if m.version != nil {
+		fields = append(fields, department.FieldVersion)
 	}
 	if m.code != nil {
 		fields = append(fields, department.FieldCode)
@@ -13653,6 +14410,8 @@ func (m *DepartmentMutation) Field(name string) (ent.Value, bool) {
 		return m.DeletedAt()
 	case department.FieldDeleteToken:
 		return m.DeleteToken()
+	case department.FieldVersion:
+		return m.Version()
 	case department.FieldCode:
 		return m.Code()
 	case department.FieldName:
@@ -13676,6 +14435,8 @@ func (m *DepartmentMutation) OldField(ctx context.Context, name string) (ent.Val
 		return m.OldDeletedAt(ctx)
 	case department.FieldDeleteToken:
 		return m.OldDeleteToken(ctx)
+	case department.FieldVersion:
+		return m.OldVersion(ctx)
 	case department.FieldCode:
 		return m.OldCode(ctx)
 	case department.FieldName:
@@ -13719,6 +14480,13 @@ func (m *DepartmentMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetDeleteToken(v)
 		return nil
+	case department.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
+		return nil
 	case department.FieldCode:
 		v, ok := value.(string)
 		if !ok {
@@ -13751,6 +14519,9 @@ func (m *DepartmentMutation) AddedFields() []string {
 	if m.adddelete_token != nil {
 		fields = append(fields, department.FieldDeleteToken)
 	}
+	if m.addversion != nil {
+		fields = append(fields, department.FieldVersion)
+	}
 	return fields
 }
 
@@ -13761,6 +14532,8 @@ func (m *DepartmentMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
 	case department.FieldDeleteToken:
 		return m.AddedDeleteToken()
+	case department.FieldVersion:
+		return m.AddedVersion()
 	}
 	return nil, false
 }
@@ -13776,6 +14549,13 @@ func (m *DepartmentMutation) AddField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.AddDeleteToken(v)
+		return nil
+	case department.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
 		return nil
 	}
 	return fmt.Errorf("unknown Department numeric field %s", name)
@@ -13824,6 +14604,9 @@ func (m *DepartmentMutation) ResetField(name string) error {
 		return nil
 	case department.FieldDeleteToken:
 		m.ResetDeleteToken()
+		return nil
+	case department.FieldVersion:
+		m.ResetVersion()
 		return nil
 	case department.FieldCode:
 		m.ResetCode()
@@ -14037,6 +14820,8 @@ type DepartmentVillageLinkMutation struct {
 	deleted_at        *time.Time
 	delete_token      *int64
 	adddelete_token   *int64
+	version           *int
+	addversion        *int
 	year              *int
 	addyear           *int
 	township_id       *int
@@ -14326,6 +15111,62 @@ func (m *DepartmentVillageLinkMutation) ResetDeleteToken() {
 	m.adddelete_token = nil
 }
 
+// SetVersion sets the "version" field.
+func (m *DepartmentVillageLinkMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *DepartmentVillageLinkMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the DepartmentVillageLink entity.
+// If the DepartmentVillageLink object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DepartmentVillageLinkMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *DepartmentVillageLinkMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *DepartmentVillageLinkMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *DepartmentVillageLinkMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
+}
+
 // SetDepartmentID sets the "department_id" field.
 func (m *DepartmentVillageLinkMutation) SetDepartmentID(i int) {
 	m.department = &i
@@ -14612,7 +15453,7 @@ func (m *DepartmentVillageLinkMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *DepartmentVillageLinkMutation) Fields() []string {
-	fields := make([]string, 0, 8)
+	fields := make([]string, 0, 9)
 	if m.created_at != nil {
 		fields = append(fields, departmentvillagelink.FieldCreatedAt)
 	}
@@ -14624,6 +15465,9 @@ func (m *DepartmentVillageLinkMutation) Fields() []string {
 	}
 	if m.delete_token != nil {
 		fields = append(fields, departmentvillagelink.FieldDeleteToken)
+	}
+	if m.version != nil {
+		fields = append(fields, departmentvillagelink.FieldVersion)
 	}
 	if m.department != nil {
 		fields = append(fields, departmentvillagelink.FieldDepartmentID)
@@ -14653,6 +15497,8 @@ func (m *DepartmentVillageLinkMutation) Field(name string) (ent.Value, bool) {
 		return m.DeletedAt()
 	case departmentvillagelink.FieldDeleteToken:
 		return m.DeleteToken()
+	case departmentvillagelink.FieldVersion:
+		return m.Version()
 	case departmentvillagelink.FieldDepartmentID:
 		return m.DepartmentID()
 	case departmentvillagelink.FieldVillageID:
@@ -14678,6 +15524,8 @@ func (m *DepartmentVillageLinkMutation) OldField(ctx context.Context, name strin
 		return m.OldDeletedAt(ctx)
 	case departmentvillagelink.FieldDeleteToken:
 		return m.OldDeleteToken(ctx)
+	case departmentvillagelink.FieldVersion:
+		return m.OldVersion(ctx)
 	case departmentvillagelink.FieldDepartmentID:
 		return m.OldDepartmentID(ctx)
 	case departmentvillagelink.FieldVillageID:
@@ -14723,6 +15571,13 @@ func (m *DepartmentVillageLinkMutation) SetField(name string, value ent.Value) e
 		}
 		m.SetDeleteToken(v)
 		return nil
+	case departmentvillagelink.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
+		return nil
 	case departmentvillagelink.FieldDepartmentID:
 		v, ok := value.(int)
 		if !ok {
@@ -14762,6 +15617,9 @@ func (m *DepartmentVillageLinkMutation) AddedFields() []string {
 	if m.adddelete_token != nil {
 		fields = append(fields, departmentvillagelink.FieldDeleteToken)
 	}
+	if m.addversion != nil {
+		fields = append(fields, departmentvillagelink.FieldVersion)
+	}
 	if m.addyear != nil {
 		fields = append(fields, departmentvillagelink.FieldYear)
 	}
@@ -14778,6 +15636,8 @@ func (m *DepartmentVillageLinkMutation) AddedField(name string) (ent.Value, bool
 	switch name {
 	case departmentvillagelink.FieldDeleteToken:
 		return m.AddedDeleteToken()
+	case departmentvillagelink.FieldVersion:
+		return m.AddedVersion()
 	case departmentvillagelink.FieldYear:
 		return m.AddedYear()
 	case departmentvillagelink.FieldTownshipID:
@@ -14797,6 +15657,13 @@ func (m *DepartmentVillageLinkMutation) AddField(name string, value ent.Value) e
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.AddDeleteToken(v)
+		return nil
+	case departmentvillagelink.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
 		return nil
 	case departmentvillagelink.FieldYear:
 		v, ok := value.(int)
@@ -14865,6 +15732,9 @@ func (m *DepartmentVillageLinkMutation) ResetField(name string) error {
 		return nil
 	case departmentvillagelink.FieldDeleteToken:
 		m.ResetDeleteToken()
+		return nil
+	case departmentvillagelink.FieldVersion:
+		m.ResetVersion()
 		return nil
 	case departmentvillagelink.FieldDepartmentID:
 		m.ResetDepartmentID()
@@ -14985,6 +15855,8 @@ type DistrictMutation struct {
 	deleted_at       *time.Time
 	delete_token     *int64
 	adddelete_token  *int64
+	version          *int
+	addversion       *int
 	code             *string
 	name             *string
 	clearedFields    map[string]struct{}
@@ -15271,6 +16143,62 @@ func (m *DistrictMutation) ResetDeleteToken() {
 	m.adddelete_token = nil
 }
 
+// SetVersion sets the "version" field.
+func (m *DistrictMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *DistrictMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the District entity.
+// If the District object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DistrictMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *DistrictMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *DistrictMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *DistrictMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
+}
+
 // SetCode sets the "code" field.
 func (m *DistrictMutation) SetCode(s string) {
 	m.code = &s
@@ -15431,7 +16359,7 @@ func (m *DistrictMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *DistrictMutation) Fields() []string {
-	fields := make([]string, 0, 6)
+	fields := make([]string, 0, 7)
 	if m.created_at != nil {
 		fields = append(fields, district.FieldCreatedAt)
 	}
@@ -15443,6 +16371,9 @@ func (m *DistrictMutation) Fields() []string {
 	}
 	if m.delete_token != nil {
 		fields = append(fields, district.FieldDeleteToken)
+	}
+	if m.version != nil {
+		fields = append(fields, district.FieldVersion)
 	}
 	if m.code != nil {
 		fields = append(fields, district.FieldCode)
@@ -15466,6 +16397,8 @@ func (m *DistrictMutation) Field(name string) (ent.Value, bool) {
 		return m.DeletedAt()
 	case district.FieldDeleteToken:
 		return m.DeleteToken()
+	case district.FieldVersion:
+		return m.Version()
 	case district.FieldCode:
 		return m.Code()
 	case district.FieldName:
@@ -15487,6 +16420,8 @@ func (m *DistrictMutation) OldField(ctx context.Context, name string) (ent.Value
 		return m.OldDeletedAt(ctx)
 	case district.FieldDeleteToken:
 		return m.OldDeleteToken(ctx)
+	case district.FieldVersion:
+		return m.OldVersion(ctx)
 	case district.FieldCode:
 		return m.OldCode(ctx)
 	case district.FieldName:
@@ -15528,6 +16463,13 @@ func (m *DistrictMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetDeleteToken(v)
 		return nil
+	case district.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
+		return nil
 	case district.FieldCode:
 		v, ok := value.(string)
 		if !ok {
@@ -15553,6 +16495,9 @@ func (m *DistrictMutation) AddedFields() []string {
 	if m.adddelete_token != nil {
 		fields = append(fields, district.FieldDeleteToken)
 	}
+	if m.addversion != nil {
+		fields = append(fields, district.FieldVersion)
+	}
 	return fields
 }
 
@@ -15563,6 +16508,8 @@ func (m *DistrictMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
 	case district.FieldDeleteToken:
 		return m.AddedDeleteToken()
+	case district.FieldVersion:
+		return m.AddedVersion()
 	}
 	return nil, false
 }
@@ -15578,6 +16525,13 @@ func (m *DistrictMutation) AddField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.AddDeleteToken(v)
+		return nil
+	case district.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
 		return nil
 	}
 	return fmt.Errorf("unknown District numeric field %s", name)
@@ -15626,6 +16580,9 @@ func (m *DistrictMutation) ResetField(name string) error {
 		return nil
 	case district.FieldDeleteToken:
 		m.ResetDeleteToken()
+		return nil
+	case district.FieldVersion:
+		m.ResetVersion()
 		return nil
 	case district.FieldCode:
 		m.ResetCode()
@@ -15732,6 +16689,8 @@ type HouseholdMutation struct {
 	deleted_at           *time.Time
 	delete_token         *int64
 	adddelete_token      *int64
+	version              *int
+	addversion           *int
 	number               *string
 	head_name            *string
 	address              *string
@@ -16038,6 +16997,62 @@ func (m *HouseholdMutation) AddedDeleteToken() (r int64, exists bool) {
 func (m *HouseholdMutation) ResetDeleteToken() {
 	m.delete_token = nil
 	m.adddelete_token = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *HouseholdMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *HouseholdMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the Household entity.
+// If the Household object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *HouseholdMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *HouseholdMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *HouseholdMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *HouseholdMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
 }
 
 // SetVillageID sets the "village_id" field.
@@ -16873,7 +17888,7 @@ func (m *HouseholdMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *HouseholdMutation) Fields() []string {
-	fields := make([]string, 0, 16)
+	fields := make([]string, 0, 17)
 	if m.created_at != nil {
 		fields = append(fields, household.FieldCreatedAt)
 	}
@@ -16885,6 +17900,9 @@ func (m *HouseholdMutation) Fields() []string {
 	}
 	if m.delete_token != nil {
 		fields = append(fields, household.FieldDeleteToken)
+	}
+	if m.version != nil {
+		fields = append(fields, household.FieldVersion)
 	}
 	if m.village != nil {
 		fields = append(fields, household.FieldVillageID)
@@ -16938,6 +17956,8 @@ func (m *HouseholdMutation) Field(name string) (ent.Value, bool) {
 		return m.DeletedAt()
 	case household.FieldDeleteToken:
 		return m.DeleteToken()
+	case household.FieldVersion:
+		return m.Version()
 	case household.FieldVillageID:
 		return m.VillageID()
 	case household.FieldNumber:
@@ -16979,6 +17999,8 @@ func (m *HouseholdMutation) OldField(ctx context.Context, name string) (ent.Valu
 		return m.OldDeletedAt(ctx)
 	case household.FieldDeleteToken:
 		return m.OldDeleteToken(ctx)
+	case household.FieldVersion:
+		return m.OldVersion(ctx)
 	case household.FieldVillageID:
 		return m.OldVillageID(ctx)
 	case household.FieldNumber:
@@ -17039,6 +18061,13 @@ func (m *HouseholdMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetDeleteToken(v)
+		return nil
+	case household.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
 		return nil
 	case household.FieldVillageID:
 		v, ok := value.(int)
@@ -17135,6 +18164,9 @@ func (m *HouseholdMutation) AddedFields() []string {
 	if m.adddelete_token != nil {
 		fields = append(fields, household.FieldDeleteToken)
 	}
+	if m.addversion != nil {
+		fields = append(fields, household.FieldVersion)
+	}
 	if m.addidentified_year != nil {
 		fields = append(fields, household.FieldIdentifiedYear)
 	}
@@ -17157,6 +18189,8 @@ func (m *HouseholdMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
 	case household.FieldDeleteToken:
 		return m.AddedDeleteToken()
+	case household.FieldVersion:
+		return m.AddedVersion()
 	case household.FieldIdentifiedYear:
 		return m.AddedIdentifiedYear()
 	case household.FieldExitYear:
@@ -17180,6 +18214,13 @@ func (m *HouseholdMutation) AddField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.AddDeleteToken(v)
+		return nil
+	case household.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
 		return nil
 	case household.FieldIdentifiedYear:
 		v, ok := value.(int)
@@ -17292,6 +18333,9 @@ func (m *HouseholdMutation) ResetField(name string) error {
 		return nil
 	case household.FieldDeleteToken:
 		m.ResetDeleteToken()
+		return nil
+	case household.FieldVersion:
+		m.ResetVersion()
 		return nil
 	case household.FieldVillageID:
 		m.ResetVillageID()
@@ -17498,6 +18542,8 @@ type PairingMutation struct {
 	deleted_at       *time.Time
 	delete_token     *int64
 	adddelete_token  *int64
+	version          *int
+	addversion       *int
 	start_on         *time.Time
 	end_on           *time.Time
 	active           *bool
@@ -17794,6 +18840,62 @@ func (m *PairingMutation) AddedDeleteToken() (r int64, exists bool) {
 func (m *PairingMutation) ResetDeleteToken() {
 	m.delete_token = nil
 	m.adddelete_token = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *PairingMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *PairingMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the Pairing entity.
+// If the Pairing object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PairingMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *PairingMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *PairingMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *PairingMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
 }
 
 // SetCadreID sets the "cadre_id" field.
@@ -18390,7 +19492,7 @@ func (m *PairingMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *PairingMutation) Fields() []string {
-	fields := make([]string, 0, 13)
+	fields := make([]string, 0, 14)
 	if m.created_at != nil {
 		fields = append(fields, pairing.FieldCreatedAt)
 	}
@@ -18402,6 +19504,9 @@ func (m *PairingMutation) Fields() []string {
 	}
 	if m.delete_token != nil {
 		fields = append(fields, pairing.FieldDeleteToken)
+	}
+	if m.version != nil {
+		fields = append(fields, pairing.FieldVersion)
 	}
 	if m.cadre != nil {
 		fields = append(fields, pairing.FieldCadreID)
@@ -18446,6 +19551,8 @@ func (m *PairingMutation) Field(name string) (ent.Value, bool) {
 		return m.DeletedAt()
 	case pairing.FieldDeleteToken:
 		return m.DeleteToken()
+	case pairing.FieldVersion:
+		return m.Version()
 	case pairing.FieldCadreID:
 		return m.CadreID()
 	case pairing.FieldHouseholdID:
@@ -18481,6 +19588,8 @@ func (m *PairingMutation) OldField(ctx context.Context, name string) (ent.Value,
 		return m.OldDeletedAt(ctx)
 	case pairing.FieldDeleteToken:
 		return m.OldDeleteToken(ctx)
+	case pairing.FieldVersion:
+		return m.OldVersion(ctx)
 	case pairing.FieldCadreID:
 		return m.OldCadreID(ctx)
 	case pairing.FieldHouseholdID:
@@ -18535,6 +19644,13 @@ func (m *PairingMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetDeleteToken(v)
+		return nil
+	case pairing.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
 		return nil
 	case pairing.FieldCadreID:
 		v, ok := value.(int)
@@ -18610,6 +19726,9 @@ func (m *PairingMutation) AddedFields() []string {
 	if m.adddelete_token != nil {
 		fields = append(fields, pairing.FieldDeleteToken)
 	}
+	if m.addversion != nil {
+		fields = append(fields, pairing.FieldVersion)
+	}
 	if m.addtownship_id != nil {
 		fields = append(fields, pairing.FieldTownshipID)
 	}
@@ -18629,6 +19748,8 @@ func (m *PairingMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
 	case pairing.FieldDeleteToken:
 		return m.AddedDeleteToken()
+	case pairing.FieldVersion:
+		return m.AddedVersion()
 	case pairing.FieldTownshipID:
 		return m.AddedTownshipID()
 	case pairing.FieldVillageID:
@@ -18650,6 +19771,13 @@ func (m *PairingMutation) AddField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.AddDeleteToken(v)
+		return nil
+	case pairing.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
 		return nil
 	case pairing.FieldTownshipID:
 		v, ok := value.(int)
@@ -18749,6 +19877,9 @@ func (m *PairingMutation) ResetField(name string) error {
 		return nil
 	case pairing.FieldDeleteToken:
 		m.ResetDeleteToken()
+		return nil
+	case pairing.FieldVersion:
+		m.ResetVersion()
 		return nil
 	case pairing.FieldCadreID:
 		m.ResetCadreID()
@@ -18912,9 +20043,13 @@ type PartyMemberMutation struct {
 	deleted_at              *time.Time
 	delete_token            *int64
 	adddelete_token         *int64
+	version                 *int
+	addversion              *int
 	name                    *string
 	gender                  *enum.Gender
 	birth_date              *time.Time
+	birth_year              *int
+	addbirth_year           *int
 	id_number               *string
 	id_number_sealed        *string
 	id_number_index         *string
@@ -19234,6 +20369,62 @@ func (m *PartyMemberMutation) ResetDeleteToken() {
 	m.adddelete_token = nil
 }
 
+// SetVersion sets the "version" field.
+func (m *PartyMemberMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *PartyMemberMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the PartyMember entity.
+// If the PartyMember object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PartyMemberMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *PartyMemberMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *PartyMemberMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *PartyMemberMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
+}
+
 // SetName sets the "name" field.
 func (m *PartyMemberMutation) SetName(s string) {
 	m.name = &s
@@ -19340,6 +20531,62 @@ func (m *PartyMemberMutation) OldBirthDate(ctx context.Context) (v time.Time, er
 // ResetBirthDate resets all changes to the "birth_date" field.
 func (m *PartyMemberMutation) ResetBirthDate() {
 	m.birth_date = nil
+}
+
+// SetBirthYear sets the "birth_year" field.
+func (m *PartyMemberMutation) SetBirthYear(i int) {
+	m.birth_year = &i
+	m.addbirth_year = nil
+}
+
+// BirthYear returns the value of the "birth_year" field in the mutation.
+func (m *PartyMemberMutation) BirthYear() (r int, exists bool) {
+	v := m.birth_year
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBirthYear returns the old "birth_year" field's value of the PartyMember entity.
+// If the PartyMember object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PartyMemberMutation) OldBirthYear(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBirthYear is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBirthYear requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBirthYear: %w", err)
+	}
+	return oldValue.BirthYear, nil
+}
+
+// AddBirthYear adds i to the "birth_year" field.
+func (m *PartyMemberMutation) AddBirthYear(i int) {
+	if m.addbirth_year != nil {
+		*m.addbirth_year += i
+	} else {
+		m.addbirth_year = &i
+	}
+}
+
+// AddedBirthYear returns the value that was added to the "birth_year" field in this mutation.
+func (m *PartyMemberMutation) AddedBirthYear() (r int, exists bool) {
+	v := m.addbirth_year
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetBirthYear resets all changes to the "birth_year" field.
+func (m *PartyMemberMutation) ResetBirthYear() {
+	m.birth_year = nil
+	m.addbirth_year = nil
 }
 
 // SetIDNumber sets the "id_number" field.
@@ -20466,7 +21713,7 @@ func (m *PartyMemberMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *PartyMemberMutation) Fields() []string {
-	fields := make([]string, 0, 24)
+	fields := make([]string, 0, 26)
 	if m.created_at != nil {
 		fields = append(fields, partymember.FieldCreatedAt)
 	}
@@ -20479,6 +21726,9 @@ func (m *PartyMemberMutation) Fields() []string {
 	if m.delete_token != nil {
 		fields = append(fields, partymember.FieldDeleteToken)
 	}
+	if m.version != nil {
+		fields = append(fields, partymember.FieldVersion)
+	}
 	if m.name != nil {
 		fields = append(fields, partymember.FieldName)
 	}
@@ -20487,6 +21737,9 @@ func (m *PartyMemberMutation) Fields() []string {
 	}
 	if m.birth_date != nil {
 		fields = append(fields, partymember.FieldBirthDate)
+	}
+	if m.birth_year != nil {
+		fields = append(fields, partymember.FieldBirthYear)
 	}
 	if m.id_number != nil {
 		fields = append(fields, partymember.FieldIDNumber)
@@ -20555,12 +21808,16 @@ func (m *PartyMemberMutation) Field(name string) (ent.Value, bool) {
 		return m.DeletedAt()
 	case partymember.FieldDeleteToken:
 		return m.DeleteToken()
+	case partymember.FieldVersion:
+		return m.Version()
 	case partymember.FieldName:
 		return m.Name()
 	case partymember.FieldGender:
 		return m.Gender()
 	case partymember.FieldBirthDate:
 		return m.BirthDate()
+	case partymember.FieldBirthYear:
+		return m.BirthYear()
 	case partymember.FieldIDNumber:
 		return m.IDNumber()
 	case partymember.FieldIDNumberSealed:
@@ -20612,12 +21869,16 @@ func (m *PartyMemberMutation) OldField(ctx context.Context, name string) (ent.Va
 		return m.OldDeletedAt(ctx)
 	case partymember.FieldDeleteToken:
 		return m.OldDeleteToken(ctx)
+	case partymember.FieldVersion:
+		return m.OldVersion(ctx)
 	case partymember.FieldName:
 		return m.OldName(ctx)
 	case partymember.FieldGender:
 		return m.OldGender(ctx)
 	case partymember.FieldBirthDate:
 		return m.OldBirthDate(ctx)
+	case partymember.FieldBirthYear:
+		return m.OldBirthYear(ctx)
 	case partymember.FieldIDNumber:
 		return m.OldIDNumber(ctx)
 	case partymember.FieldIDNumberSealed:
@@ -20689,6 +21950,13 @@ func (m *PartyMemberMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetDeleteToken(v)
 		return nil
+	case partymember.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
+		return nil
 	case partymember.FieldName:
 		v, ok := value.(string)
 		if !ok {
@@ -20709,6 +21977,13 @@ func (m *PartyMemberMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetBirthDate(v)
+		return nil
+	case partymember.FieldBirthYear:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBirthYear(v)
 		return nil
 	case partymember.FieldIDNumber:
 		v, ok := value.(string)
@@ -20840,6 +22115,12 @@ func (m *PartyMemberMutation) AddedFields() []string {
 	if m.adddelete_token != nil {
 		fields = append(fields, partymember.FieldDeleteToken)
 	}
+	if m.addversion != nil {
+		fields = append(fields, partymember.FieldVersion)
+	}
+	if m.addbirth_year != nil {
+		fields = append(fields, partymember.FieldBirthYear)
+	}
 	if m.addtownship_id != nil {
 		fields = append(fields, partymember.FieldTownshipID)
 	}
@@ -20853,6 +22134,10 @@ func (m *PartyMemberMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
 	case partymember.FieldDeleteToken:
 		return m.AddedDeleteToken()
+	case partymember.FieldVersion:
+		return m.AddedVersion()
+	case partymember.FieldBirthYear:
+		return m.AddedBirthYear()
 	case partymember.FieldTownshipID:
 		return m.AddedTownshipID()
 	}
@@ -20870,6 +22155,20 @@ func (m *PartyMemberMutation) AddField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.AddDeleteToken(v)
+		return nil
+	case partymember.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
+	case partymember.FieldBirthYear:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddBirthYear(v)
 		return nil
 	case partymember.FieldTownshipID:
 		v, ok := value.(int)
@@ -20962,6 +22261,9 @@ func (m *PartyMemberMutation) ResetField(name string) error {
 	case partymember.FieldDeleteToken:
 		m.ResetDeleteToken()
 		return nil
+	case partymember.FieldVersion:
+		m.ResetVersion()
+		return nil
 	case partymember.FieldName:
 		m.ResetName()
 		return nil
@@ -20970,6 +22272,9 @@ func (m *PartyMemberMutation) ResetField(name string) error {
 		return nil
 	case partymember.FieldBirthDate:
 		m.ResetBirthDate()
+		return nil
+	case partymember.FieldBirthYear:
+		m.ResetBirthYear()
 		return nil
 	case partymember.FieldIDNumber:
 		m.ResetIDNumber()
@@ -21279,6 +22584,8 @@ type PartyOrganizationMutation struct {
 	deleted_at        *time.Time
 	delete_token      *int64
 	adddelete_token   *int64
+	version           *int
+	addversion        *int
 	name              *string
 	kind              *enum.OrganizationKind
 	clearedFields     map[string]struct{}
@@ -21572,6 +22879,62 @@ func (m *PartyOrganizationMutation) AddedDeleteToken() (r int64, exists bool) {
 func (m *PartyOrganizationMutation) ResetDeleteToken() {
 	m.delete_token = nil
 	m.adddelete_token = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *PartyOrganizationMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *PartyOrganizationMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the PartyOrganization entity.
+// If the PartyOrganization object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PartyOrganizationMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *PartyOrganizationMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *PartyOrganizationMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *PartyOrganizationMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
 }
 
 // SetName sets the "name" field.
@@ -22016,7 +23379,7 @@ func (m *PartyOrganizationMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *PartyOrganizationMutation) Fields() []string {
-	fields := make([]string, 0, 9)
+	fields := make([]string, 0, 10)
 	if m.created_at != nil {
 		fields = append(fields, partyorganization.FieldCreatedAt)
 	}
@@ -22028,6 +23391,9 @@ func (m *PartyOrganizationMutation) Fields() []string {
 	}
 	if m.delete_token != nil {
 		fields = append(fields, partyorganization.FieldDeleteToken)
+	}
+	if m.version != nil {
+		fields = append(fields, partyorganization.FieldVersion)
 	}
 	if m.name != nil {
 		fields = append(fields, partyorganization.FieldName)
@@ -22060,6 +23426,8 @@ func (m *PartyOrganizationMutation) Field(name string) (ent.Value, bool) {
 		return m.DeletedAt()
 	case partyorganization.FieldDeleteToken:
 		return m.DeleteToken()
+	case partyorganization.FieldVersion:
+		return m.Version()
 	case partyorganization.FieldName:
 		return m.Name()
 	case partyorganization.FieldKind:
@@ -22087,6 +23455,8 @@ func (m *PartyOrganizationMutation) OldField(ctx context.Context, name string) (
 		return m.OldDeletedAt(ctx)
 	case partyorganization.FieldDeleteToken:
 		return m.OldDeleteToken(ctx)
+	case partyorganization.FieldVersion:
+		return m.OldVersion(ctx)
 	case partyorganization.FieldName:
 		return m.OldName(ctx)
 	case partyorganization.FieldKind:
@@ -22134,6 +23504,13 @@ func (m *PartyOrganizationMutation) SetField(name string, value ent.Value) error
 		}
 		m.SetDeleteToken(v)
 		return nil
+	case partyorganization.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
+		return nil
 	case partyorganization.FieldName:
 		v, ok := value.(string)
 		if !ok {
@@ -22180,6 +23557,9 @@ func (m *PartyOrganizationMutation) AddedFields() []string {
 	if m.adddelete_token != nil {
 		fields = append(fields, partyorganization.FieldDeleteToken)
 	}
+	if m.addversion != nil {
+		fields = append(fields, partyorganization.FieldVersion)
+	}
 	return fields
 }
 
@@ -22190,6 +23570,8 @@ func (m *PartyOrganizationMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
 	case partyorganization.FieldDeleteToken:
 		return m.AddedDeleteToken()
+	case partyorganization.FieldVersion:
+		return m.AddedVersion()
 	}
 	return nil, false
 }
@@ -22205,6 +23587,13 @@ func (m *PartyOrganizationMutation) AddField(name string, value ent.Value) error
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.AddDeleteToken(v)
+		return nil
+	case partyorganization.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
 		return nil
 	}
 	return fmt.Errorf("unknown PartyOrganization numeric field %s", name)
@@ -22271,6 +23660,9 @@ func (m *PartyOrganizationMutation) ResetField(name string) error {
 		return nil
 	case partyorganization.FieldDeleteToken:
 		m.ResetDeleteToken()
+		return nil
+	case partyorganization.FieldVersion:
+		m.ResetVersion()
 		return nil
 	case partyorganization.FieldName:
 		m.ResetName()
@@ -22466,6 +23858,8 @@ type PostMutation struct {
 	deleted_at          *time.Time
 	delete_token        *int64
 	adddelete_token     *int64
+	version             *int
+	addversion          *int
 	title               *enum.PostTitle
 	start_on            *time.Time
 	end_on              *time.Time
@@ -22756,6 +24150,62 @@ func (m *PostMutation) AddedDeleteToken() (r int64, exists bool) {
 func (m *PostMutation) ResetDeleteToken() {
 	m.delete_token = nil
 	m.adddelete_token = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *PostMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *PostMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the Post entity.
+// If the Post object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PostMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *PostMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *PostMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *PostMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
 }
 
 // SetMemberID sets the "member_id" field.
@@ -23179,7 +24629,7 @@ func (m *PostMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *PostMutation) Fields() []string {
-	fields := make([]string, 0, 11)
+	fields := make([]string, 0, 12)
 	if m.created_at != nil {
 		fields = append(fields, post.FieldCreatedAt)
 	}
@@ -23191,6 +24641,9 @@ func (m *PostMutation) Fields() []string {
 	}
 	if m.delete_token != nil {
 		fields = append(fields, post.FieldDeleteToken)
+	}
+	if m.version != nil {
+		fields = append(fields, post.FieldVersion)
 	}
 	if m.member != nil {
 		fields = append(fields, post.FieldMemberID)
@@ -23229,6 +24682,8 @@ func (m *PostMutation) Field(name string) (ent.Value, bool) {
 		return m.DeletedAt()
 	case post.FieldDeleteToken:
 		return m.DeleteToken()
+	case post.FieldVersion:
+		return m.Version()
 	case post.FieldMemberID:
 		return m.MemberID()
 	case post.FieldOrganizationID:
@@ -23260,6 +24715,8 @@ func (m *PostMutation) OldField(ctx context.Context, name string) (ent.Value, er
 		return m.OldDeletedAt(ctx)
 	case post.FieldDeleteToken:
 		return m.OldDeleteToken(ctx)
+	case post.FieldVersion:
+		return m.OldVersion(ctx)
 	case post.FieldMemberID:
 		return m.OldMemberID(ctx)
 	case post.FieldOrganizationID:
@@ -23310,6 +24767,13 @@ func (m *PostMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetDeleteToken(v)
+		return nil
+	case post.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
 		return nil
 	case post.FieldMemberID:
 		v, ok := value.(int)
@@ -23371,6 +24835,9 @@ func (m *PostMutation) AddedFields() []string {
 	if m.adddelete_token != nil {
 		fields = append(fields, post.FieldDeleteToken)
 	}
+	if m.addversion != nil {
+		fields = append(fields, post.FieldVersion)
+	}
 	if m.addtownship_id != nil {
 		fields = append(fields, post.FieldTownshipID)
 	}
@@ -23387,6 +24854,8 @@ func (m *PostMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
 	case post.FieldDeleteToken:
 		return m.AddedDeleteToken()
+	case post.FieldVersion:
+		return m.AddedVersion()
 	case post.FieldTownshipID:
 		return m.AddedTownshipID()
 	case post.FieldVillageID:
@@ -23406,6 +24875,13 @@ func (m *PostMutation) AddField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.AddDeleteToken(v)
+		return nil
+	case post.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
 		return nil
 	case post.FieldTownshipID:
 		v, ok := value.(int)
@@ -23486,6 +24962,9 @@ func (m *PostMutation) ResetField(name string) error {
 		return nil
 	case post.FieldDeleteToken:
 		m.ResetDeleteToken()
+		return nil
+	case post.FieldVersion:
+		m.ResetVersion()
 		return nil
 	case post.FieldMemberID:
 		m.ResetMemberID()
@@ -23615,6 +25094,8 @@ type RectificationMutation struct {
 	deleted_at          *time.Time
 	delete_token        *int64
 	adddelete_token     *int64
+	version             *int
+	addversion          *int
 	year                *int
 	addyear             *int
 	kind                *enum.RectificationKind
@@ -23910,6 +25391,62 @@ func (m *RectificationMutation) AddedDeleteToken() (r int64, exists bool) {
 func (m *RectificationMutation) ResetDeleteToken() {
 	m.delete_token = nil
 	m.adddelete_token = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *RectificationMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *RectificationMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the Rectification entity.
+// If the Rectification object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RectificationMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *RectificationMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *RectificationMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *RectificationMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
 }
 
 // SetVillageID sets the "village_id" field.
@@ -24494,7 +26031,7 @@ func (m *RectificationMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *RectificationMutation) Fields() []string {
-	fields := make([]string, 0, 14)
+	fields := make([]string, 0, 15)
 	if m.created_at != nil {
 		fields = append(fields, rectification.FieldCreatedAt)
 	}
@@ -24506,6 +26043,9 @@ func (m *RectificationMutation) Fields() []string {
 	}
 	if m.delete_token != nil {
 		fields = append(fields, rectification.FieldDeleteToken)
+	}
+	if m.version != nil {
+		fields = append(fields, rectification.FieldVersion)
 	}
 	if m.village != nil {
 		fields = append(fields, rectification.FieldVillageID)
@@ -24553,6 +26093,8 @@ func (m *RectificationMutation) Field(name string) (ent.Value, bool) {
 		return m.DeletedAt()
 	case rectification.FieldDeleteToken:
 		return m.DeleteToken()
+	case rectification.FieldVersion:
+		return m.Version()
 	case rectification.FieldVillageID:
 		return m.VillageID()
 	case rectification.FieldYear:
@@ -24590,6 +26132,8 @@ func (m *RectificationMutation) OldField(ctx context.Context, name string) (ent.
 		return m.OldDeletedAt(ctx)
 	case rectification.FieldDeleteToken:
 		return m.OldDeleteToken(ctx)
+	case rectification.FieldVersion:
+		return m.OldVersion(ctx)
 	case rectification.FieldVillageID:
 		return m.OldVillageID(ctx)
 	case rectification.FieldYear:
@@ -24646,6 +26190,13 @@ func (m *RectificationMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetDeleteToken(v)
+		return nil
+	case rectification.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
 		return nil
 	case rectification.FieldVillageID:
 		v, ok := value.(int)
@@ -24728,6 +26279,9 @@ func (m *RectificationMutation) AddedFields() []string {
 	if m.adddelete_token != nil {
 		fields = append(fields, rectification.FieldDeleteToken)
 	}
+	if m.addversion != nil {
+		fields = append(fields, rectification.FieldVersion)
+	}
 	if m.addyear != nil {
 		fields = append(fields, rectification.FieldYear)
 	}
@@ -24750,6 +26304,8 @@ func (m *RectificationMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
 	case rectification.FieldDeleteToken:
 		return m.AddedDeleteToken()
+	case rectification.FieldVersion:
+		return m.AddedVersion()
 	case rectification.FieldYear:
 		return m.AddedYear()
 	case rectification.FieldProgress:
@@ -24773,6 +26329,13 @@ func (m *RectificationMutation) AddField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.AddDeleteToken(v)
+		return nil
+	case rectification.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
 		return nil
 	case rectification.FieldYear:
 		v, ok := value.(int)
@@ -24873,6 +26436,9 @@ func (m *RectificationMutation) ResetField(name string) error {
 		return nil
 	case rectification.FieldDeleteToken:
 		m.ResetDeleteToken()
+		return nil
+	case rectification.FieldVersion:
+		m.ResetVersion()
 		return nil
 	case rectification.FieldVillageID:
 		m.ResetVillageID()
@@ -25011,10 +26577,14 @@ type ResidentMutation struct {
 	deleted_at       *time.Time
 	delete_token     *int64
 	adddelete_token  *int64
+	version          *int
+	addversion       *int
 	name             *string
 	relation         *enum.Relation
 	gender           *enum.Gender
 	birth_date       *time.Time
+	birth_year       *int
+	addbirth_year    *int
 	id_number        *string
 	id_number_sealed *string
 	id_number_index  *string
@@ -25311,6 +26881,62 @@ func (m *ResidentMutation) ResetDeleteToken() {
 	m.adddelete_token = nil
 }
 
+// SetVersion sets the "version" field.
+func (m *ResidentMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *ResidentMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the Resident entity.
+// If the Resident object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ResidentMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *ResidentMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *ResidentMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *ResidentMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
+}
+
 // SetHouseholdID sets the "household_id" field.
 func (m *ResidentMutation) SetHouseholdID(i int) {
 	m.household = &i
@@ -25489,6 +27115,62 @@ func (m *ResidentMutation) OldBirthDate(ctx context.Context) (v time.Time, err e
 // ResetBirthDate resets all changes to the "birth_date" field.
 func (m *ResidentMutation) ResetBirthDate() {
 	m.birth_date = nil
+}
+
+// SetBirthYear sets the "birth_year" field.
+func (m *ResidentMutation) SetBirthYear(i int) {
+	m.birth_year = &i
+	m.addbirth_year = nil
+}
+
+// BirthYear returns the value of the "birth_year" field in the mutation.
+func (m *ResidentMutation) BirthYear() (r int, exists bool) {
+	v := m.birth_year
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBirthYear returns the old "birth_year" field's value of the Resident entity.
+// If the Resident object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ResidentMutation) OldBirthYear(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBirthYear is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBirthYear requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBirthYear: %w", err)
+	}
+	return oldValue.BirthYear, nil
+}
+
+// AddBirthYear adds i to the "birth_year" field.
+func (m *ResidentMutation) AddBirthYear(i int) {
+	if m.addbirth_year != nil {
+		*m.addbirth_year += i
+	} else {
+		m.addbirth_year = &i
+	}
+}
+
+// AddedBirthYear returns the value that was added to the "birth_year" field in this mutation.
+func (m *ResidentMutation) AddedBirthYear() (r int, exists bool) {
+	v := m.addbirth_year
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetBirthYear resets all changes to the "birth_year" field.
+func (m *ResidentMutation) ResetBirthYear() {
+	m.birth_year = nil
+	m.addbirth_year = nil
 }
 
 // SetIDNumber sets the "id_number" field.
@@ -26068,7 +27750,7 @@ func (m *ResidentMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ResidentMutation) Fields() []string {
-	fields := make([]string, 0, 20)
+	fields := make([]string, 0, 22)
 	if m.created_at != nil {
 		fields = append(fields, resident.FieldCreatedAt)
 	}
@@ -26080,6 +27762,9 @@ func (m *ResidentMutation) Fields() []string {
 	}
 	if m.delete_token != nil {
 		fields = append(fields, resident.FieldDeleteToken)
+	}
+	if m.version != nil {
+		fields = append(fields, resident.FieldVersion)
 	}
 	if m.household != nil {
 		fields = append(fields, resident.FieldHouseholdID)
@@ -26095,6 +27780,9 @@ func (m *ResidentMutation) Fields() []string {
 	}
 	if m.birth_date != nil {
 		fields = append(fields, resident.FieldBirthDate)
+	}
+	if m.birth_year != nil {
+		fields = append(fields, resident.FieldBirthYear)
 	}
 	if m.id_number != nil {
 		fields = append(fields, resident.FieldIDNumber)
@@ -26145,6 +27833,8 @@ func (m *ResidentMutation) Field(name string) (ent.Value, bool) {
 		return m.DeletedAt()
 	case resident.FieldDeleteToken:
 		return m.DeleteToken()
+	case resident.FieldVersion:
+		return m.Version()
 	case resident.FieldHouseholdID:
 		return m.HouseholdID()
 	case resident.FieldName:
@@ -26155,6 +27845,8 @@ func (m *ResidentMutation) Field(name string) (ent.Value, bool) {
 		return m.Gender()
 	case resident.FieldBirthDate:
 		return m.BirthDate()
+	case resident.FieldBirthYear:
+		return m.BirthYear()
 	case resident.FieldIDNumber:
 		return m.IDNumber()
 	case resident.FieldIDNumberSealed:
@@ -26194,6 +27886,8 @@ func (m *ResidentMutation) OldField(ctx context.Context, name string) (ent.Value
 		return m.OldDeletedAt(ctx)
 	case resident.FieldDeleteToken:
 		return m.OldDeleteToken(ctx)
+	case resident.FieldVersion:
+		return m.OldVersion(ctx)
 	case resident.FieldHouseholdID:
 		return m.OldHouseholdID(ctx)
 	case resident.FieldName:
@@ -26204,6 +27898,8 @@ func (m *ResidentMutation) OldField(ctx context.Context, name string) (ent.Value
 		return m.OldGender(ctx)
 	case resident.FieldBirthDate:
 		return m.OldBirthDate(ctx)
+	case resident.FieldBirthYear:
+		return m.OldBirthYear(ctx)
 	case resident.FieldIDNumber:
 		return m.OldIDNumber(ctx)
 	case resident.FieldIDNumberSealed:
@@ -26263,6 +27959,13 @@ func (m *ResidentMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetDeleteToken(v)
 		return nil
+	case resident.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
+		return nil
 	case resident.FieldHouseholdID:
 		v, ok := value.(int)
 		if !ok {
@@ -26297,6 +28000,13 @@ func (m *ResidentMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetBirthDate(v)
+		return nil
+	case resident.FieldBirthYear:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBirthYear(v)
 		return nil
 	case resident.FieldIDNumber:
 		v, ok := value.(string)
@@ -26386,6 +28096,12 @@ func (m *ResidentMutation) AddedFields() []string {
 	if m.adddelete_token != nil {
 		fields = append(fields, resident.FieldDeleteToken)
 	}
+	if m.addversion != nil {
+		fields = append(fields, resident.FieldVersion)
+	}
+	if m.addbirth_year != nil {
+		fields = append(fields, resident.FieldBirthYear)
+	}
 	if m.addtownship_id != nil {
 		fields = append(fields, resident.FieldTownshipID)
 	}
@@ -26402,6 +28118,10 @@ func (m *ResidentMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
 	case resident.FieldDeleteToken:
 		return m.AddedDeleteToken()
+	case resident.FieldVersion:
+		return m.AddedVersion()
+	case resident.FieldBirthYear:
+		return m.AddedBirthYear()
 	case resident.FieldTownshipID:
 		return m.AddedTownshipID()
 	case resident.FieldVillageID:
@@ -26421,6 +28141,20 @@ func (m *ResidentMutation) AddField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.AddDeleteToken(v)
+		return nil
+	case resident.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
+	case resident.FieldBirthYear:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddBirthYear(v)
 		return nil
 	case resident.FieldTownshipID:
 		v, ok := value.(int)
@@ -26520,6 +28254,9 @@ func (m *ResidentMutation) ResetField(name string) error {
 	case resident.FieldDeleteToken:
 		m.ResetDeleteToken()
 		return nil
+	case resident.FieldVersion:
+		m.ResetVersion()
+		return nil
 	case resident.FieldHouseholdID:
 		m.ResetHouseholdID()
 		return nil
@@ -26534,6 +28271,9 @@ func (m *ResidentMutation) ResetField(name string) error {
 		return nil
 	case resident.FieldBirthDate:
 		m.ResetBirthDate()
+		return nil
+	case resident.FieldBirthYear:
+		m.ResetBirthYear()
 		return nil
 	case resident.FieldIDNumber:
 		m.ResetIDNumber()
@@ -26657,6 +28397,8 @@ type RoleBindingMutation struct {
 	deleted_at        *time.Time
 	delete_token      *int64
 	adddelete_token   *int64
+	version           *int
+	addversion        *int
 	role              *enum.Role
 	valid_from        *time.Time
 	valid_to          *time.Time
@@ -26949,6 +28691,62 @@ func (m *RoleBindingMutation) AddedDeleteToken() (r int64, exists bool) {
 func (m *RoleBindingMutation) ResetDeleteToken() {
 	m.delete_token = nil
 	m.adddelete_token = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *RoleBindingMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *RoleBindingMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the RoleBinding entity.
+// If the RoleBinding object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RoleBindingMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *RoleBindingMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *RoleBindingMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *RoleBindingMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
 }
 
 // SetUserID sets the "user_id" field.
@@ -27473,7 +29271,7 @@ func (m *RoleBindingMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *RoleBindingMutation) Fields() []string {
-	fields := make([]string, 0, 12)
+	fields := make([]string, 0, 13)
 	if m.created_at != nil {
 		fields = append(fields, rolebinding.FieldCreatedAt)
 	}
@@ -27485,6 +29283,9 @@ func (m *RoleBindingMutation) Fields() []string {
 	}
 	if m.delete_token != nil {
 		fields = append(fields, rolebinding.FieldDeleteToken)
+	}
+	if m.version != nil {
+		fields = append(fields, rolebinding.FieldVersion)
 	}
 	if m.user != nil {
 		fields = append(fields, rolebinding.FieldUserID)
@@ -27526,6 +29327,8 @@ func (m *RoleBindingMutation) Field(name string) (ent.Value, bool) {
 		return m.DeletedAt()
 	case rolebinding.FieldDeleteToken:
 		return m.DeleteToken()
+	case rolebinding.FieldVersion:
+		return m.Version()
 	case rolebinding.FieldUserID:
 		return m.UserID()
 	case rolebinding.FieldRole:
@@ -27559,6 +29362,8 @@ func (m *RoleBindingMutation) OldField(ctx context.Context, name string) (ent.Va
 		return m.OldDeletedAt(ctx)
 	case rolebinding.FieldDeleteToken:
 		return m.OldDeleteToken(ctx)
+	case rolebinding.FieldVersion:
+		return m.OldVersion(ctx)
 	case rolebinding.FieldUserID:
 		return m.OldUserID(ctx)
 	case rolebinding.FieldRole:
@@ -27611,6 +29416,13 @@ func (m *RoleBindingMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetDeleteToken(v)
+		return nil
+	case rolebinding.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
 		return nil
 	case rolebinding.FieldUserID:
 		v, ok := value.(int)
@@ -27679,6 +29491,9 @@ func (m *RoleBindingMutation) AddedFields() []string {
 	if m.adddelete_token != nil {
 		fields = append(fields, rolebinding.FieldDeleteToken)
 	}
+	if m.addversion != nil {
+		fields = append(fields, rolebinding.FieldVersion)
+	}
 	return fields
 }
 
@@ -27689,6 +29504,8 @@ func (m *RoleBindingMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
 	case rolebinding.FieldDeleteToken:
 		return m.AddedDeleteToken()
+	case rolebinding.FieldVersion:
+		return m.AddedVersion()
 	}
 	return nil, false
 }
@@ -27704,6 +29521,13 @@ func (m *RoleBindingMutation) AddField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.AddDeleteToken(v)
+		return nil
+	case rolebinding.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
 		return nil
 	}
 	return fmt.Errorf("unknown RoleBinding numeric field %s", name)
@@ -27782,6 +29606,9 @@ func (m *RoleBindingMutation) ResetField(name string) error {
 		return nil
 	case rolebinding.FieldDeleteToken:
 		m.ResetDeleteToken()
+		return nil
+	case rolebinding.FieldVersion:
+		m.ResetVersion()
 		return nil
 	case rolebinding.FieldUserID:
 		m.ResetUserID()
@@ -29204,6 +31031,8 @@ type TeamMutation struct {
 	deleted_at           *time.Time
 	delete_token         *int64
 	adddelete_token      *int64
+	version              *int
+	addversion           *int
 	name                 *string
 	kind                 *enum.TeamKind
 	task                 *string
@@ -29498,6 +31327,62 @@ func (m *TeamMutation) AddedDeleteToken() (r int64, exists bool) {
 func (m *TeamMutation) ResetDeleteToken() {
 	m.delete_token = nil
 	m.adddelete_token = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *TeamMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *TeamMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the Team entity.
+// If the Team object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TeamMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *TeamMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *TeamMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *TeamMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
 }
 
 // SetName sets the "name" field.
@@ -29978,7 +31863,7 @@ func (m *TeamMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *TeamMutation) Fields() []string {
-	fields := make([]string, 0, 10)
+	fields := make([]string, 0, 11)
 	if m.created_at != nil {
 		fields = append(fields, team.FieldCreatedAt)
 	}
@@ -29990,6 +31875,9 @@ func (m *TeamMutation) Fields() []string {
 	}
 	if m.delete_token != nil {
 		fields = append(fields, team.FieldDeleteToken)
+	}
+	if m.version != nil {
+		fields = append(fields, team.FieldVersion)
 	}
 	if m.name != nil {
 		fields = append(fields, team.FieldName)
@@ -30025,6 +31913,8 @@ func (m *TeamMutation) Field(name string) (ent.Value, bool) {
 		return m.DeletedAt()
 	case team.FieldDeleteToken:
 		return m.DeleteToken()
+	case team.FieldVersion:
+		return m.Version()
 	case team.FieldName:
 		return m.Name()
 	case team.FieldKind:
@@ -30054,6 +31944,8 @@ func (m *TeamMutation) OldField(ctx context.Context, name string) (ent.Value, er
 		return m.OldDeletedAt(ctx)
 	case team.FieldDeleteToken:
 		return m.OldDeleteToken(ctx)
+	case team.FieldVersion:
+		return m.OldVersion(ctx)
 	case team.FieldName:
 		return m.OldName(ctx)
 	case team.FieldKind:
@@ -30102,6 +31994,13 @@ func (m *TeamMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetDeleteToken(v)
+		return nil
+	case team.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
 		return nil
 	case team.FieldName:
 		v, ok := value.(string)
@@ -30156,6 +32055,9 @@ func (m *TeamMutation) AddedFields() []string {
 	if m.adddelete_token != nil {
 		fields = append(fields, team.FieldDeleteToken)
 	}
+	if m.addversion != nil {
+		fields = append(fields, team.FieldVersion)
+	}
 	return fields
 }
 
@@ -30166,6 +32068,8 @@ func (m *TeamMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
 	case team.FieldDeleteToken:
 		return m.AddedDeleteToken()
+	case team.FieldVersion:
+		return m.AddedVersion()
 	}
 	return nil, false
 }
@@ -30181,6 +32085,13 @@ func (m *TeamMutation) AddField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.AddDeleteToken(v)
+		return nil
+	case team.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
 		return nil
 	}
 	return fmt.Errorf("unknown Team numeric field %s", name)
@@ -30247,6 +32158,9 @@ func (m *TeamMutation) ResetField(name string) error {
 		return nil
 	case team.FieldDeleteToken:
 		m.ResetDeleteToken()
+		return nil
+	case team.FieldVersion:
+		m.ResetVersion()
 		return nil
 	case team.FieldName:
 		m.ResetName()
@@ -30445,6 +32359,8 @@ type TeamMembershipMutation struct {
 	deleted_at      *time.Time
 	delete_token    *int64
 	adddelete_token *int64
+	version         *int
+	addversion      *int
 	post            *enum.TeamPost
 	joined_on       *time.Time
 	township_id     *int
@@ -30734,6 +32650,62 @@ func (m *TeamMembershipMutation) AddedDeleteToken() (r int64, exists bool) {
 func (m *TeamMembershipMutation) ResetDeleteToken() {
 	m.delete_token = nil
 	m.adddelete_token = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *TeamMembershipMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *TeamMembershipMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the TeamMembership entity.
+// If the TeamMembership object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TeamMembershipMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *TeamMembershipMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *TeamMembershipMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *TeamMembershipMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
 }
 
 // SetTeamID sets the "team_id" field.
@@ -31108,7 +33080,7 @@ func (m *TeamMembershipMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *TeamMembershipMutation) Fields() []string {
-	fields := make([]string, 0, 10)
+	fields := make([]string, 0, 11)
 	if m.created_at != nil {
 		fields = append(fields, teammembership.FieldCreatedAt)
 	}
@@ -31120,6 +33092,9 @@ func (m *TeamMembershipMutation) Fields() []string {
 	}
 	if m.delete_token != nil {
 		fields = append(fields, teammembership.FieldDeleteToken)
+	}
+	if m.version != nil {
+		fields = append(fields, teammembership.FieldVersion)
 	}
 	if m.team != nil {
 		fields = append(fields, teammembership.FieldTeamID)
@@ -31155,6 +33130,8 @@ func (m *TeamMembershipMutation) Field(name string) (ent.Value, bool) {
 		return m.DeletedAt()
 	case teammembership.FieldDeleteToken:
 		return m.DeleteToken()
+	case teammembership.FieldVersion:
+		return m.Version()
 	case teammembership.FieldTeamID:
 		return m.TeamID()
 	case teammembership.FieldMemberID:
@@ -31184,6 +33161,8 @@ func (m *TeamMembershipMutation) OldField(ctx context.Context, name string) (ent
 		return m.OldDeletedAt(ctx)
 	case teammembership.FieldDeleteToken:
 		return m.OldDeleteToken(ctx)
+	case teammembership.FieldVersion:
+		return m.OldVersion(ctx)
 	case teammembership.FieldTeamID:
 		return m.OldTeamID(ctx)
 	case teammembership.FieldMemberID:
@@ -31232,6 +33211,13 @@ func (m *TeamMembershipMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetDeleteToken(v)
+		return nil
+	case teammembership.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
 		return nil
 	case teammembership.FieldTeamID:
 		v, ok := value.(int)
@@ -31286,6 +33272,9 @@ func (m *TeamMembershipMutation) AddedFields() []string {
 	if m.adddelete_token != nil {
 		fields = append(fields, teammembership.FieldDeleteToken)
 	}
+	if m.addversion != nil {
+		fields = append(fields, teammembership.FieldVersion)
+	}
 	if m.addtownship_id != nil {
 		fields = append(fields, teammembership.FieldTownshipID)
 	}
@@ -31302,6 +33291,8 @@ func (m *TeamMembershipMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
 	case teammembership.FieldDeleteToken:
 		return m.AddedDeleteToken()
+	case teammembership.FieldVersion:
+		return m.AddedVersion()
 	case teammembership.FieldTownshipID:
 		return m.AddedTownshipID()
 	case teammembership.FieldVillageID:
@@ -31321,6 +33312,13 @@ func (m *TeamMembershipMutation) AddField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.AddDeleteToken(v)
+		return nil
+	case teammembership.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
 		return nil
 	case teammembership.FieldTownshipID:
 		v, ok := value.(int)
@@ -31395,6 +33393,9 @@ func (m *TeamMembershipMutation) ResetField(name string) error {
 		return nil
 	case teammembership.FieldDeleteToken:
 		m.ResetDeleteToken()
+		return nil
+	case teammembership.FieldVersion:
+		m.ResetVersion()
 		return nil
 	case teammembership.FieldTeamID:
 		m.ResetTeamID()
@@ -31521,6 +33522,8 @@ type TownshipMutation struct {
 	deleted_at                 *time.Time
 	delete_token               *int64
 	adddelete_token            *int64
+	version                    *int
+	addversion                 *int
 	code                       *string
 	name                       *string
 	kind                       *enum.TownshipKind
@@ -31817,6 +33820,62 @@ func (m *TownshipMutation) AddedDeleteToken() (r int64, exists bool) {
 func (m *TownshipMutation) ResetDeleteToken() {
 	m.delete_token = nil
 	m.adddelete_token = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *TownshipMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *TownshipMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the Township entity.
+// If the Township object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TownshipMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *TownshipMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *TownshipMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *TownshipMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
 }
 
 // SetDistrictID sets the "district_id" field.
@@ -32240,7 +34299,7 @@ func (m *TownshipMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *TownshipMutation) Fields() []string {
-	fields := make([]string, 0, 8)
+	fields := make([]string, 0, 9)
 	if m.created_at != nil {
 		fields = append(fields, township.FieldCreatedAt)
 	}
@@ -32252,6 +34311,9 @@ func (m *TownshipMutation) Fields() []string {
 	}
 	if m.delete_token != nil {
 		fields = append(fields, township.FieldDeleteToken)
+	}
+	if m.version != nil {
+		fields = append(fields, township.FieldVersion)
 	}
 	if m.district != nil {
 		fields = append(fields, township.FieldDistrictID)
@@ -32281,6 +34343,8 @@ func (m *TownshipMutation) Field(name string) (ent.Value, bool) {
 		return m.DeletedAt()
 	case township.FieldDeleteToken:
 		return m.DeleteToken()
+	case township.FieldVersion:
+		return m.Version()
 	case township.FieldDistrictID:
 		return m.DistrictID()
 	case township.FieldCode:
@@ -32306,6 +34370,8 @@ func (m *TownshipMutation) OldField(ctx context.Context, name string) (ent.Value
 		return m.OldDeletedAt(ctx)
 	case township.FieldDeleteToken:
 		return m.OldDeleteToken(ctx)
+	case township.FieldVersion:
+		return m.OldVersion(ctx)
 	case township.FieldDistrictID:
 		return m.OldDistrictID(ctx)
 	case township.FieldCode:
@@ -32351,6 +34417,13 @@ func (m *TownshipMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetDeleteToken(v)
 		return nil
+	case township.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
+		return nil
 	case township.FieldDistrictID:
 		v, ok := value.(int)
 		if !ok {
@@ -32390,6 +34463,9 @@ func (m *TownshipMutation) AddedFields() []string {
 	if m.adddelete_token != nil {
 		fields = append(fields, township.FieldDeleteToken)
 	}
+	if m.addversion != nil {
+		fields = append(fields, township.FieldVersion)
+	}
 	return fields
 }
 
@@ -32400,6 +34476,8 @@ func (m *TownshipMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
 	case township.FieldDeleteToken:
 		return m.AddedDeleteToken()
+	case township.FieldVersion:
+		return m.AddedVersion()
 	}
 	return nil, false
 }
@@ -32415,6 +34493,13 @@ func (m *TownshipMutation) AddField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.AddDeleteToken(v)
+		return nil
+	case township.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
 		return nil
 	}
 	return fmt.Errorf("unknown Township numeric field %s", name)
@@ -32463,6 +34548,9 @@ func (m *TownshipMutation) ResetField(name string) error {
 		return nil
 	case township.FieldDeleteToken:
 		m.ResetDeleteToken()
+		return nil
+	case township.FieldVersion:
+		m.ResetVersion()
 		return nil
 	case township.FieldDistrictID:
 		m.ResetDistrictID()
@@ -32671,6 +34759,8 @@ type TrainingCourseMutation struct {
 	deleted_at         *time.Time
 	delete_token       *int64
 	adddelete_token    *int64
+	version            *int
+	addversion         *int
 	name               *string
 	kind               *enum.CourseKind
 	year               *int
@@ -32963,6 +35053,62 @@ func (m *TrainingCourseMutation) AddedDeleteToken() (r int64, exists bool) {
 func (m *TrainingCourseMutation) ResetDeleteToken() {
 	m.delete_token = nil
 	m.adddelete_token = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *TrainingCourseMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *TrainingCourseMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the TrainingCourse entity.
+// If the TrainingCourse object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TrainingCourseMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *TrainingCourseMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *TrainingCourseMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *TrainingCourseMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
 }
 
 // SetName sets the "name" field.
@@ -33407,7 +35553,7 @@ func (m *TrainingCourseMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *TrainingCourseMutation) Fields() []string {
-	fields := make([]string, 0, 12)
+	fields := make([]string, 0, 13)
 	if m.created_at != nil {
 		fields = append(fields, trainingcourse.FieldCreatedAt)
 	}
@@ -33419,6 +35565,9 @@ func (m *TrainingCourseMutation) Fields() []string {
 	}
 	if m.delete_token != nil {
 		fields = append(fields, trainingcourse.FieldDeleteToken)
+	}
+	if m.version != nil {
+		fields = append(fields, trainingcourse.FieldVersion)
 	}
 	if m.name != nil {
 		fields = append(fields, trainingcourse.FieldName)
@@ -33460,6 +35609,8 @@ func (m *TrainingCourseMutation) Field(name string) (ent.Value, bool) {
 		return m.DeletedAt()
 	case trainingcourse.FieldDeleteToken:
 		return m.DeleteToken()
+	case trainingcourse.FieldVersion:
+		return m.Version()
 	case trainingcourse.FieldName:
 		return m.Name()
 	case trainingcourse.FieldKind:
@@ -33493,6 +35644,8 @@ func (m *TrainingCourseMutation) OldField(ctx context.Context, name string) (ent
 		return m.OldDeletedAt(ctx)
 	case trainingcourse.FieldDeleteToken:
 		return m.OldDeleteToken(ctx)
+	case trainingcourse.FieldVersion:
+		return m.OldVersion(ctx)
 	case trainingcourse.FieldName:
 		return m.OldName(ctx)
 	case trainingcourse.FieldKind:
@@ -33545,6 +35698,13 @@ func (m *TrainingCourseMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetDeleteToken(v)
+		return nil
+	case trainingcourse.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
 		return nil
 	case trainingcourse.FieldName:
 		v, ok := value.(string)
@@ -33613,6 +35773,9 @@ func (m *TrainingCourseMutation) AddedFields() []string {
 	if m.adddelete_token != nil {
 		fields = append(fields, trainingcourse.FieldDeleteToken)
 	}
+	if m.addversion != nil {
+		fields = append(fields, trainingcourse.FieldVersion)
+	}
 	if m.addyear != nil {
 		fields = append(fields, trainingcourse.FieldYear)
 	}
@@ -33629,6 +35792,8 @@ func (m *TrainingCourseMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
 	case trainingcourse.FieldDeleteToken:
 		return m.AddedDeleteToken()
+	case trainingcourse.FieldVersion:
+		return m.AddedVersion()
 	case trainingcourse.FieldYear:
 		return m.AddedYear()
 	case trainingcourse.FieldHours:
@@ -33648,6 +35813,13 @@ func (m *TrainingCourseMutation) AddField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.AddDeleteToken(v)
+		return nil
+	case trainingcourse.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
 		return nil
 	case trainingcourse.FieldYear:
 		v, ok := value.(int)
@@ -33722,6 +35894,9 @@ func (m *TrainingCourseMutation) ResetField(name string) error {
 		return nil
 	case trainingcourse.FieldDeleteToken:
 		m.ResetDeleteToken()
+		return nil
+	case trainingcourse.FieldVersion:
+		m.ResetVersion()
 		return nil
 	case trainingcourse.FieldName:
 		m.ResetName()
@@ -33846,6 +36021,8 @@ type TrainingEnrollmentMutation struct {
 	deleted_at        *time.Time
 	delete_token      *int64
 	adddelete_token   *int64
+	version           *int
+	addversion        *int
 	attendance        *enum.Attendance
 	hours_attended    *float64
 	addhours_attended *float64
@@ -34137,6 +36314,62 @@ func (m *TrainingEnrollmentMutation) AddedDeleteToken() (r int64, exists bool) {
 func (m *TrainingEnrollmentMutation) ResetDeleteToken() {
 	m.delete_token = nil
 	m.adddelete_token = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *TrainingEnrollmentMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *TrainingEnrollmentMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the TrainingEnrollment entity.
+// If the TrainingEnrollment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TrainingEnrollmentMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *TrainingEnrollmentMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *TrainingEnrollmentMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *TrainingEnrollmentMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
 }
 
 // SetCourseID sets the "course_id" field.
@@ -34580,7 +36813,7 @@ func (m *TrainingEnrollmentMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *TrainingEnrollmentMutation) Fields() []string {
-	fields := make([]string, 0, 11)
+	fields := make([]string, 0, 12)
 	if m.created_at != nil {
 		fields = append(fields, trainingenrollment.FieldCreatedAt)
 	}
@@ -34592,6 +36825,9 @@ func (m *TrainingEnrollmentMutation) Fields() []string {
 	}
 	if m.delete_token != nil {
 		fields = append(fields, trainingenrollment.FieldDeleteToken)
+	}
+	if m.version != nil {
+		fields = append(fields, trainingenrollment.FieldVersion)
 	}
 	if m.course != nil {
 		fields = append(fields, trainingenrollment.FieldCourseID)
@@ -34630,6 +36866,8 @@ func (m *TrainingEnrollmentMutation) Field(name string) (ent.Value, bool) {
 		return m.DeletedAt()
 	case trainingenrollment.FieldDeleteToken:
 		return m.DeleteToken()
+	case trainingenrollment.FieldVersion:
+		return m.Version()
 	case trainingenrollment.FieldCourseID:
 		return m.CourseID()
 	case trainingenrollment.FieldSecretaryID:
@@ -34661,6 +36899,8 @@ func (m *TrainingEnrollmentMutation) OldField(ctx context.Context, name string) 
 		return m.OldDeletedAt(ctx)
 	case trainingenrollment.FieldDeleteToken:
 		return m.OldDeleteToken(ctx)
+	case trainingenrollment.FieldVersion:
+		return m.OldVersion(ctx)
 	case trainingenrollment.FieldCourseID:
 		return m.OldCourseID(ctx)
 	case trainingenrollment.FieldSecretaryID:
@@ -34711,6 +36951,13 @@ func (m *TrainingEnrollmentMutation) SetField(name string, value ent.Value) erro
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetDeleteToken(v)
+		return nil
+	case trainingenrollment.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
 		return nil
 	case trainingenrollment.FieldCourseID:
 		v, ok := value.(int)
@@ -34772,6 +37019,9 @@ func (m *TrainingEnrollmentMutation) AddedFields() []string {
 	if m.adddelete_token != nil {
 		fields = append(fields, trainingenrollment.FieldDeleteToken)
 	}
+	if m.addversion != nil {
+		fields = append(fields, trainingenrollment.FieldVersion)
+	}
 	if m.addhours_attended != nil {
 		fields = append(fields, trainingenrollment.FieldHoursAttended)
 	}
@@ -34791,6 +37041,8 @@ func (m *TrainingEnrollmentMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
 	case trainingenrollment.FieldDeleteToken:
 		return m.AddedDeleteToken()
+	case trainingenrollment.FieldVersion:
+		return m.AddedVersion()
 	case trainingenrollment.FieldHoursAttended:
 		return m.AddedHoursAttended()
 	case trainingenrollment.FieldTownshipID:
@@ -34812,6 +37064,13 @@ func (m *TrainingEnrollmentMutation) AddField(name string, value ent.Value) erro
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.AddDeleteToken(v)
+		return nil
+	case trainingenrollment.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
 		return nil
 	case trainingenrollment.FieldHoursAttended:
 		v, ok := value.(float64)
@@ -34899,6 +37158,9 @@ func (m *TrainingEnrollmentMutation) ResetField(name string) error {
 		return nil
 	case trainingenrollment.FieldDeleteToken:
 		m.ResetDeleteToken()
+		return nil
+	case trainingenrollment.FieldVersion:
+		m.ResetVersion()
 		return nil
 	case trainingenrollment.FieldCourseID:
 		m.ResetCourseID()
@@ -35028,6 +37290,8 @@ type UserMutation struct {
 	deleted_at           *time.Time
 	delete_token         *int64
 	adddelete_token      *int64
+	version              *int
+	addversion           *int
 	username             *string
 	display_name         *string
 	password_hash        *string
@@ -35322,6 +37586,62 @@ func (m *UserMutation) AddedDeleteToken() (r int64, exists bool) {
 func (m *UserMutation) ResetDeleteToken() {
 	m.delete_token = nil
 	m.adddelete_token = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *UserMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *UserMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the User entity.
+// If the User object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *UserMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *UserMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *UserMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *UserMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
 }
 
 // SetUsername sets the "username" field.
@@ -35775,7 +38095,7 @@ func (m *UserMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *UserMutation) Fields() []string {
-	fields := make([]string, 0, 10)
+	fields := make([]string, 0, 11)
 	if m.created_at != nil {
 		fields = append(fields, user.FieldCreatedAt)
 	}
@@ -35787,6 +38107,9 @@ func (m *UserMutation) Fields() []string {
 	}
 	if m.delete_token != nil {
 		fields = append(fields, user.FieldDeleteToken)
+	}
+	if m.version != nil {
+		fields = append(fields, user.FieldVersion)
 	}
 	if m.username != nil {
 		fields = append(fields, user.FieldUsername)
@@ -35822,6 +38145,8 @@ func (m *UserMutation) Field(name string) (ent.Value, bool) {
 		return m.DeletedAt()
 	case user.FieldDeleteToken:
 		return m.DeleteToken()
+	case user.FieldVersion:
+		return m.Version()
 	case user.FieldUsername:
 		return m.Username()
 	case user.FieldDisplayName:
@@ -35851,6 +38176,8 @@ func (m *UserMutation) OldField(ctx context.Context, name string) (ent.Value, er
 		return m.OldDeletedAt(ctx)
 	case user.FieldDeleteToken:
 		return m.OldDeleteToken(ctx)
+	case user.FieldVersion:
+		return m.OldVersion(ctx)
 	case user.FieldUsername:
 		return m.OldUsername(ctx)
 	case user.FieldDisplayName:
@@ -35899,6 +38226,13 @@ func (m *UserMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetDeleteToken(v)
+		return nil
+	case user.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
 		return nil
 	case user.FieldUsername:
 		v, ok := value.(string)
@@ -35953,6 +38287,9 @@ func (m *UserMutation) AddedFields() []string {
 	if m.adddelete_token != nil {
 		fields = append(fields, user.FieldDeleteToken)
 	}
+	if m.addversion != nil {
+		fields = append(fields, user.FieldVersion)
+	}
 	return fields
 }
 
@@ -35963,6 +38300,8 @@ func (m *UserMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
 	case user.FieldDeleteToken:
 		return m.AddedDeleteToken()
+	case user.FieldVersion:
+		return m.AddedVersion()
 	}
 	return nil, false
 }
@@ -35978,6 +38317,13 @@ func (m *UserMutation) AddField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.AddDeleteToken(v)
+		return nil
+	case user.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
 		return nil
 	}
 	return fmt.Errorf("unknown User numeric field %s", name)
@@ -36044,6 +38390,9 @@ func (m *UserMutation) ResetField(name string) error {
 		return nil
 	case user.FieldDeleteToken:
 		m.ResetDeleteToken()
+		return nil
+	case user.FieldVersion:
+		m.ResetVersion()
 		return nil
 	case user.FieldUsername:
 		m.ResetUsername()
@@ -36214,6 +38563,8 @@ type VillageMutation struct {
 	deleted_at                 *time.Time
 	delete_token               *int64
 	adddelete_token            *int64
+	version                    *int
+	addversion                 *int
 	code                       *string
 	name                       *string
 	poor_village               *bool
@@ -36523,6 +38874,62 @@ func (m *VillageMutation) AddedDeleteToken() (r int64, exists bool) {
 func (m *VillageMutation) ResetDeleteToken() {
 	m.delete_token = nil
 	m.adddelete_token = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *VillageMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *VillageMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the Village entity.
+// If the Village object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *VillageMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *VillageMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *VillageMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *VillageMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
 }
 
 // SetTownshipID sets the "township_id" field.
@@ -37198,7 +39605,7 @@ func (m *VillageMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *VillageMutation) Fields() []string {
-	fields := make([]string, 0, 9)
+	fields := make([]string, 0, 10)
 	if m.created_at != nil {
 		fields = append(fields, village.FieldCreatedAt)
 	}
@@ -37210,6 +39617,9 @@ func (m *VillageMutation) Fields() []string {
 	}
 	if m.delete_token != nil {
 		fields = append(fields, village.FieldDeleteToken)
+	}
+	if m.version != nil {
+		fields = append(fields, village.FieldVersion)
 	}
 	if m.township != nil {
 		fields = append(fields, village.FieldTownshipID)
@@ -37242,6 +39652,8 @@ func (m *VillageMutation) Field(name string) (ent.Value, bool) {
 		return m.DeletedAt()
 	case village.FieldDeleteToken:
 		return m.DeleteToken()
+	case village.FieldVersion:
+		return m.Version()
 	case village.FieldTownshipID:
 		return m.TownshipID()
 	case village.FieldCode:
@@ -37269,6 +39681,8 @@ func (m *VillageMutation) OldField(ctx context.Context, name string) (ent.Value,
 		return m.OldDeletedAt(ctx)
 	case village.FieldDeleteToken:
 		return m.OldDeleteToken(ctx)
+	case village.FieldVersion:
+		return m.OldVersion(ctx)
 	case village.FieldTownshipID:
 		return m.OldTownshipID(ctx)
 	case village.FieldCode:
@@ -37316,6 +39730,13 @@ func (m *VillageMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetDeleteToken(v)
 		return nil
+	case village.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
+		return nil
 	case village.FieldTownshipID:
 		v, ok := value.(int)
 		if !ok {
@@ -37362,6 +39783,9 @@ func (m *VillageMutation) AddedFields() []string {
 	if m.adddelete_token != nil {
 		fields = append(fields, village.FieldDeleteToken)
 	}
+	if m.addversion != nil {
+		fields = append(fields, village.FieldVersion)
+	}
 	return fields
 }
 
@@ -37372,6 +39796,8 @@ func (m *VillageMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
 	case village.FieldDeleteToken:
 		return m.AddedDeleteToken()
+	case village.FieldVersion:
+		return m.AddedVersion()
 	}
 	return nil, false
 }
@@ -37387,6 +39813,13 @@ func (m *VillageMutation) AddField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.AddDeleteToken(v)
+		return nil
+	case village.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
 		return nil
 	}
 	return fmt.Errorf("unknown Village numeric field %s", name)
@@ -37435,6 +39868,9 @@ func (m *VillageMutation) ResetField(name string) error {
 		return nil
 	case village.FieldDeleteToken:
 		m.ResetDeleteToken()
+		return nil
+	case village.FieldVersion:
+		m.ResetVersion()
 		return nil
 	case village.FieldTownshipID:
 		m.ResetTownshipID()
@@ -37750,6 +40186,8 @@ type VisitMutation struct {
 	deleted_at       *time.Time
 	delete_token     *int64
 	adddelete_token  *int64
+	version          *int
+	addversion       *int
 	visited_at       *time.Time
 	occasion         *enum.VisitOccasion
 	mode             *enum.VisitMode
@@ -38050,6 +40488,62 @@ func (m *VisitMutation) AddedDeleteToken() (r int64, exists bool) {
 func (m *VisitMutation) ResetDeleteToken() {
 	m.delete_token = nil
 	m.adddelete_token = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *VisitMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *VisitMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the Visit entity.
+// If the Visit object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *VisitMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *VisitMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *VisitMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *VisitMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
 }
 
 // SetPairingID sets the "pairing_id" field.
@@ -38808,7 +41302,7 @@ func (m *VisitMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *VisitMutation) Fields() []string {
-	fields := make([]string, 0, 16)
+	fields := make([]string, 0, 17)
 	if m.created_at != nil {
 		fields = append(fields, visit.FieldCreatedAt)
 	}
@@ -38820,6 +41314,9 @@ func (m *VisitMutation) Fields() []string {
 	}
 	if m.delete_token != nil {
 		fields = append(fields, visit.FieldDeleteToken)
+	}
+	if m.version != nil {
+		fields = append(fields, visit.FieldVersion)
 	}
 	if m.pairing != nil {
 		fields = append(fields, visit.FieldPairingID)
@@ -38873,6 +41370,8 @@ func (m *VisitMutation) Field(name string) (ent.Value, bool) {
 		return m.DeletedAt()
 	case visit.FieldDeleteToken:
 		return m.DeleteToken()
+	case visit.FieldVersion:
+		return m.Version()
 	case visit.FieldPairingID:
 		return m.PairingID()
 	case visit.FieldVisitedAt:
@@ -38914,6 +41413,8 @@ func (m *VisitMutation) OldField(ctx context.Context, name string) (ent.Value, e
 		return m.OldDeletedAt(ctx)
 	case visit.FieldDeleteToken:
 		return m.OldDeleteToken(ctx)
+	case visit.FieldVersion:
+		return m.OldVersion(ctx)
 	case visit.FieldPairingID:
 		return m.OldPairingID(ctx)
 	case visit.FieldVisitedAt:
@@ -38974,6 +41475,13 @@ func (m *VisitMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetDeleteToken(v)
+		return nil
+	case visit.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
 		return nil
 	case visit.FieldPairingID:
 		v, ok := value.(int)
@@ -39070,6 +41578,9 @@ func (m *VisitMutation) AddedFields() []string {
 	if m.adddelete_token != nil {
 		fields = append(fields, visit.FieldDeleteToken)
 	}
+	if m.addversion != nil {
+		fields = append(fields, visit.FieldVersion)
+	}
 	if m.addtownship_id != nil {
 		fields = append(fields, visit.FieldTownshipID)
 	}
@@ -39095,6 +41606,8 @@ func (m *VisitMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
 	case visit.FieldDeleteToken:
 		return m.AddedDeleteToken()
+	case visit.FieldVersion:
+		return m.AddedVersion()
 	case visit.FieldTownshipID:
 		return m.AddedTownshipID()
 	case visit.FieldVillageID:
@@ -39120,6 +41633,13 @@ func (m *VisitMutation) AddField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.AddDeleteToken(v)
+		return nil
+	case visit.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
 		return nil
 	case visit.FieldTownshipID:
 		v, ok := value.(int)
@@ -39251,6 +41771,9 @@ func (m *VisitMutation) ResetField(name string) error {
 		return nil
 	case visit.FieldDeleteToken:
 		m.ResetDeleteToken()
+		return nil
+	case visit.FieldVersion:
+		m.ResetVersion()
 		return nil
 	case visit.FieldPairingID:
 		m.ResetPairingID()

@@ -27,6 +27,8 @@ type Pairing struct {
 	DeletedAt *time.Time `json:"deleted_at,omitempty"`
 	// DeleteToken holds the value of the "delete_token" field.
 	DeleteToken int64 `json:"delete_token,omitempty"`
+	// Version of the record, incremented by every change. Send the version you read with every update; a stale one is refused with CONFLICT 版本号
+	Version int `json:"version,omitempty"`
 	// Paired cadre 帮扶干部
 	CadreID int `json:"cadre_id,omitempty"`
 	// Paired household 帮扶对象
@@ -106,7 +108,7 @@ func (*Pairing) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case pairing.FieldActive:
 			values[i] = new(sql.NullBool)
-		case pairing.FieldID, pairing.FieldDeleteToken, pairing.FieldCadreID, pairing.FieldHouseholdID, pairing.FieldTownshipID, pairing.FieldVillageID, pairing.FieldDepartmentID:
+		case pairing.FieldID, pairing.FieldDeleteToken, pairing.FieldVersion, pairing.FieldCadreID, pairing.FieldHouseholdID, pairing.FieldTownshipID, pairing.FieldVillageID, pairing.FieldDepartmentID:
 			values[i] = new(sql.NullInt64)
 		case pairing.FieldReleaseReason:
 			values[i] = new(sql.NullString)
@@ -157,6 +159,12 @@ func (_m *Pairing) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field delete_token", values[i])
 			} else if value.Valid {
 				_m.DeleteToken = value.Int64
+			}
+		case pairing.FieldVersion:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field version", values[i])
+			} else if value.Valid {
+				_m.Version = int(value.Int64)
 			}
 		case pairing.FieldCadreID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -277,6 +285,9 @@ func (_m *Pairing) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("delete_token=")
 	builder.WriteString(fmt.Sprintf("%v", _m.DeleteToken))
+	builder.WriteString(", ")
+	builder.WriteString("version=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Version))
 	builder.WriteString(", ")
 	builder.WriteString("cadre_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.CadreID))

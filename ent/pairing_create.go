@@ -81,6 +81,20 @@ func (_c *PairingCreate) SetNillableDeleteToken(v *int64) *PairingCreate {
 	return _c
 }
 
+// SetVersion sets the "version" field.
+func (_c *PairingCreate) SetVersion(v int) *PairingCreate {
+	_c.mutation.SetVersion(v)
+	return _c
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_c *PairingCreate) SetNillableVersion(v *int) *PairingCreate {
+	if v != nil {
+		_c.SetVersion(*v)
+	}
+	return _c
+}
+
 // SetCadreID sets the "cadre_id" field.
 func (_c *PairingCreate) SetCadreID(v int) *PairingCreate {
 	_c.mutation.SetCadreID(v)
@@ -263,6 +277,10 @@ func (_c *PairingCreate) defaults() error {
 		v := pairing.DefaultDeleteToken
 		_c.mutation.SetDeleteToken(v)
 	}
+	if _, ok := _c.mutation.Version(); !ok {
+		v := pairing.DefaultVersion
+		_c.mutation.SetVersion(v)
+	}
 	if _, ok := _c.mutation.Active(); !ok {
 		v := pairing.DefaultActive
 		_c.mutation.SetActive(v)
@@ -280,6 +298,14 @@ func (_c *PairingCreate) check() error {
 	}
 	if _, ok := _c.mutation.DeleteToken(); !ok {
 		return &ValidationError{Name: "delete_token", err: errors.New(`ent: missing required field "Pairing.delete_token"`)}
+	}
+	if _, ok := _c.mutation.Version(); !ok {
+		return &ValidationError{Name: "version", err: errors.New(`ent: missing required field "Pairing.version"`)}
+	}
+	if v, ok := _c.mutation.Version(); ok {
+		if err := pairing.VersionValidator(v); err != nil {
+			return &ValidationError{Name: "version", err: fmt.Errorf(`ent: validator failed for field "Pairing.version": %w`, err)}
+		}
 	}
 	if _, ok := _c.mutation.CadreID(); !ok {
 		return &ValidationError{Name: "cadre_id", err: errors.New(`ent: missing required field "Pairing.cadre_id"`)}
@@ -346,6 +372,10 @@ func (_c *PairingCreate) createSpec() (*Pairing, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.DeleteToken(); ok {
 		_spec.SetField(pairing.FieldDeleteToken, field.TypeInt64, value)
 		_node.DeleteToken = value
+	}
+	if value, ok := _c.mutation.Version(); ok {
+		_spec.SetField(pairing.FieldVersion, field.TypeInt, value)
+		_node.Version = value
 	}
 	if value, ok := _c.mutation.StartOn(); ok {
 		_spec.SetField(pairing.FieldStartOn, field.TypeTime, value)
@@ -525,6 +555,24 @@ func (u *PairingUpsert) AddDeleteToken(v int64) *PairingUpsert {
 	return u
 }
 
+// SetVersion sets the "version" field.
+func (u *PairingUpsert) SetVersion(v int) *PairingUpsert {
+	u.Set(pairing.FieldVersion, v)
+	return u
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *PairingUpsert) UpdateVersion() *PairingUpsert {
+	u.SetExcluded(pairing.FieldVersion)
+	return u
+}
+
+// AddVersion adds v to the "version" field.
+func (u *PairingUpsert) AddVersion(v int) *PairingUpsert {
+	u.Add(pairing.FieldVersion, v)
+	return u
+}
+
 // SetStartOn sets the "start_on" field.
 func (u *PairingUpsert) SetStartOn(v time.Time) *PairingUpsert {
 	u.Set(pairing.FieldStartOn, v)
@@ -698,6 +746,27 @@ func (u *PairingUpsertOne) AddDeleteToken(v int64) *PairingUpsertOne {
 func (u *PairingUpsertOne) UpdateDeleteToken() *PairingUpsertOne {
 	return u.Update(func(s *PairingUpsert) {
 		s.UpdateDeleteToken()
+	})
+}
+
+// SetVersion sets the "version" field.
+func (u *PairingUpsertOne) SetVersion(v int) *PairingUpsertOne {
+	return u.Update(func(s *PairingUpsert) {
+		s.SetVersion(v)
+	})
+}
+
+// AddVersion adds v to the "version" field.
+func (u *PairingUpsertOne) AddVersion(v int) *PairingUpsertOne {
+	return u.Update(func(s *PairingUpsert) {
+		s.AddVersion(v)
+	})
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *PairingUpsertOne) UpdateVersion() *PairingUpsertOne {
+	return u.Update(func(s *PairingUpsert) {
+		s.UpdateVersion()
 	})
 }
 
@@ -1050,6 +1119,27 @@ func (u *PairingUpsertBulk) AddDeleteToken(v int64) *PairingUpsertBulk {
 func (u *PairingUpsertBulk) UpdateDeleteToken() *PairingUpsertBulk {
 	return u.Update(func(s *PairingUpsert) {
 		s.UpdateDeleteToken()
+	})
+}
+
+// SetVersion sets the "version" field.
+func (u *PairingUpsertBulk) SetVersion(v int) *PairingUpsertBulk {
+	return u.Update(func(s *PairingUpsert) {
+		s.SetVersion(v)
+	})
+}
+
+// AddVersion adds v to the "version" field.
+func (u *PairingUpsertBulk) AddVersion(v int) *PairingUpsertBulk {
+	return u.Update(func(s *PairingUpsert) {
+		s.AddVersion(v)
+	})
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *PairingUpsertBulk) UpdateVersion() *PairingUpsertBulk {
+	return u.Update(func(s *PairingUpsert) {
+		s.UpdateVersion()
 	})
 }
 

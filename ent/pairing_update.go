@@ -77,6 +77,27 @@ func (_u *PairingUpdate) AddDeleteToken(v int64) *PairingUpdate {
 	return _u
 }
 
+// SetVersion sets the "version" field.
+func (_u *PairingUpdate) SetVersion(v int) *PairingUpdate {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *PairingUpdate) SetNillableVersion(v *int) *PairingUpdate {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *PairingUpdate) AddVersion(v int) *PairingUpdate {
+	_u.mutation.AddVersion(v)
+	return _u
+}
+
 // SetStartOn sets the "start_on" field.
 func (_u *PairingUpdate) SetStartOn(v time.Time) *PairingUpdate {
 	_u.mutation.SetStartOn(v)
@@ -230,6 +251,11 @@ func (_u *PairingUpdate) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *PairingUpdate) check() error {
+	if v, ok := _u.mutation.Version(); ok {
+		if err := pairing.VersionValidator(v); err != nil {
+			return &ValidationError{Name: "version", err: fmt.Errorf(`ent: validator failed for field "Pairing.version": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.ReleaseReason(); ok {
 		if err := pairing.ReleaseReasonValidator(v); err != nil {
 			return &ValidationError{Name: "release_reason", err: fmt.Errorf(`ent: validator failed for field "Pairing.release_reason": %w`, err)}
@@ -276,6 +302,12 @@ func (_u *PairingUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.AddedDeleteToken(); ok {
 		_spec.AddField(pairing.FieldDeleteToken, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(pairing.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(pairing.FieldVersion, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.StartOn(); ok {
 		_spec.SetField(pairing.FieldStartOn, field.TypeTime, value)
@@ -415,6 +447,27 @@ func (_u *PairingUpdateOne) SetNillableDeleteToken(v *int64) *PairingUpdateOne {
 // AddDeleteToken adds value to the "delete_token" field.
 func (_u *PairingUpdateOne) AddDeleteToken(v int64) *PairingUpdateOne {
 	_u.mutation.AddDeleteToken(v)
+	return _u
+}
+
+// SetVersion sets the "version" field.
+func (_u *PairingUpdateOne) SetVersion(v int) *PairingUpdateOne {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *PairingUpdateOne) SetNillableVersion(v *int) *PairingUpdateOne {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *PairingUpdateOne) AddVersion(v int) *PairingUpdateOne {
+	_u.mutation.AddVersion(v)
 	return _u
 }
 
@@ -584,6 +637,11 @@ func (_u *PairingUpdateOne) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *PairingUpdateOne) check() error {
+	if v, ok := _u.mutation.Version(); ok {
+		if err := pairing.VersionValidator(v); err != nil {
+			return &ValidationError{Name: "version", err: fmt.Errorf(`ent: validator failed for field "Pairing.version": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.ReleaseReason(); ok {
 		if err := pairing.ReleaseReasonValidator(v); err != nil {
 			return &ValidationError{Name: "release_reason", err: fmt.Errorf(`ent: validator failed for field "Pairing.release_reason": %w`, err)}
@@ -647,6 +705,12 @@ func (_u *PairingUpdateOne) sqlSave(ctx context.Context) (_node *Pairing, err er
 	}
 	if value, ok := _u.mutation.AddedDeleteToken(); ok {
 		_spec.AddField(pairing.FieldDeleteToken, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(pairing.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(pairing.FieldVersion, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.StartOn(); ok {
 		_spec.SetField(pairing.FieldStartOn, field.TypeTime, value)

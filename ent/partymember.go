@@ -30,12 +30,16 @@ type PartyMember struct {
 	DeletedAt *time.Time `json:"deleted_at,omitempty"`
 	// DeleteToken holds the value of the "delete_token" field.
 	DeleteToken int64 `json:"delete_token,omitempty"`
+	// Version of the record, incremented by every change. Send the version you read with every update; a stale one is refused with CONFLICT 版本号
+	Version int `json:"version,omitempty"`
 	// Member's name 姓名
 	Name string `json:"name,omitempty"`
 	// Gender, from the ID number 性别
 	Gender enum.Gender `json:"gender,omitempty"`
 	// Birth date, from the ID number; shown only as age
 	BirthDate time.Time `json:"birth_date,omitempty"`
+	// Year of birth, from the ID number: filter age bands with birthYearGTE/birthYearLTE 出生年份
+	BirthYear int `json:"birth_year,omitempty"`
 	// Resident ID number 身份证号码 — always masked in reads; plaintext only through revealSensitive
 	IDNumber string `json:"id_number,omitempty"`
 	// IDNumberSealed holds the value of the "id_number_sealed" field.
@@ -192,7 +196,7 @@ func (*PartyMember) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case partymember.FieldSpecialties:
 			values[i] = new([]byte)
-		case partymember.FieldID, partymember.FieldDeleteToken, partymember.FieldVillageID, partymember.FieldOrganizationID, partymember.FieldTownshipID:
+		case partymember.FieldID, partymember.FieldDeleteToken, partymember.FieldVersion, partymember.FieldBirthYear, partymember.FieldVillageID, partymember.FieldOrganizationID, partymember.FieldTownshipID:
 			values[i] = new(sql.NullInt64)
 		case partymember.FieldName, partymember.FieldGender, partymember.FieldIDNumber, partymember.FieldIDNumberSealed, partymember.FieldIDNumberIndex, partymember.FieldPhone, partymember.FieldPhoneSealed, partymember.FieldPhoneIndex, partymember.FieldEducation, partymember.FieldOccupation, partymember.FieldMembership, partymember.FieldCategory, partymember.FieldStatus, partymember.FieldLocation:
 			values[i] = new(sql.NullString)
@@ -244,6 +248,12 @@ func (_m *PartyMember) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.DeleteToken = value.Int64
 			}
+		case partymember.FieldVersion:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field version", values[i])
+			} else if value.Valid {
+				_m.Version = int(value.Int64)
+			}
 		case partymember.FieldName:
 			if value, ok := values[i].(*sql.NullString); !ok {
 				return fmt.Errorf("unexpected type %T for field name", values[i])
@@ -261,6 +271,12 @@ func (_m *PartyMember) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field birth_date", values[i])
 			} else if value.Valid {
 				_m.BirthDate = value.Time
+			}
+		case partymember.FieldBirthYear:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field birth_year", values[i])
+			} else if value.Valid {
+				_m.BirthYear = int(value.Int64)
 			}
 		case partymember.FieldIDNumber:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -456,6 +472,9 @@ func (_m *PartyMember) String() string {
 	builder.WriteString("delete_token=")
 	builder.WriteString(fmt.Sprintf("%v", _m.DeleteToken))
 	builder.WriteString(", ")
+	builder.WriteString("version=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Version))
+	builder.WriteString(", ")
 	builder.WriteString("name=")
 	builder.WriteString(_m.Name)
 	builder.WriteString(", ")
@@ -464,6 +483,9 @@ func (_m *PartyMember) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("birth_date=")
 	builder.WriteString(_m.BirthDate.Format(time.ANSIC))
+	builder.WriteString(", ")
+	builder.WriteString("birth_year=")
+	builder.WriteString(fmt.Sprintf("%v", _m.BirthYear))
 	builder.WriteString(", ")
 	builder.WriteString("id_number=")
 	builder.WriteString(_m.IDNumber)

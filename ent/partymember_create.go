@@ -87,6 +87,20 @@ func (_c *PartyMemberCreate) SetNillableDeleteToken(v *int64) *PartyMemberCreate
 	return _c
 }
 
+// SetVersion sets the "version" field.
+func (_c *PartyMemberCreate) SetVersion(v int) *PartyMemberCreate {
+	_c.mutation.SetVersion(v)
+	return _c
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_c *PartyMemberCreate) SetNillableVersion(v *int) *PartyMemberCreate {
+	if v != nil {
+		_c.SetVersion(*v)
+	}
+	return _c
+}
+
 // SetName sets the "name" field.
 func (_c *PartyMemberCreate) SetName(v string) *PartyMemberCreate {
 	_c.mutation.SetName(v)
@@ -102,6 +116,12 @@ func (_c *PartyMemberCreate) SetGender(v enum.Gender) *PartyMemberCreate {
 // SetBirthDate sets the "birth_date" field.
 func (_c *PartyMemberCreate) SetBirthDate(v time.Time) *PartyMemberCreate {
 	_c.mutation.SetBirthDate(v)
+	return _c
+}
+
+// SetBirthYear sets the "birth_year" field.
+func (_c *PartyMemberCreate) SetBirthYear(v int) *PartyMemberCreate {
+	_c.mutation.SetBirthYear(v)
 	return _c
 }
 
@@ -422,6 +442,10 @@ func (_c *PartyMemberCreate) defaults() error {
 		v := partymember.DefaultDeleteToken
 		_c.mutation.SetDeleteToken(v)
 	}
+	if _, ok := _c.mutation.Version(); !ok {
+		v := partymember.DefaultVersion
+		_c.mutation.SetVersion(v)
+	}
 	if _, ok := _c.mutation.Membership(); !ok {
 		v := partymember.DefaultMembership
 		_c.mutation.SetMembership(v)
@@ -444,6 +468,14 @@ func (_c *PartyMemberCreate) check() error {
 	if _, ok := _c.mutation.DeleteToken(); !ok {
 		return &ValidationError{Name: "delete_token", err: errors.New(`ent: missing required field "PartyMember.delete_token"`)}
 	}
+	if _, ok := _c.mutation.Version(); !ok {
+		return &ValidationError{Name: "version", err: errors.New(`ent: missing required field "PartyMember.version"`)}
+	}
+	if v, ok := _c.mutation.Version(); ok {
+		if err := partymember.VersionValidator(v); err != nil {
+			return &ValidationError{Name: "version", err: fmt.Errorf(`ent: validator failed for field "PartyMember.version": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.Name(); !ok {
 		return &ValidationError{Name: "name", err: errors.New(`ent: missing required field "PartyMember.name"`)}
 	}
@@ -462,6 +494,9 @@ func (_c *PartyMemberCreate) check() error {
 	}
 	if _, ok := _c.mutation.BirthDate(); !ok {
 		return &ValidationError{Name: "birth_date", err: errors.New(`ent: missing required field "PartyMember.birth_date"`)}
+	}
+	if _, ok := _c.mutation.BirthYear(); !ok {
+		return &ValidationError{Name: "birth_year", err: errors.New(`ent: missing required field "PartyMember.birth_year"`)}
 	}
 	if _, ok := _c.mutation.IDNumber(); !ok {
 		return &ValidationError{Name: "id_number", err: errors.New(`ent: missing required field "PartyMember.id_number"`)}
@@ -605,6 +640,10 @@ func (_c *PartyMemberCreate) createSpec() (*PartyMember, *sqlgraph.CreateSpec) {
 		_spec.SetField(partymember.FieldDeleteToken, field.TypeInt64, value)
 		_node.DeleteToken = value
 	}
+	if value, ok := _c.mutation.Version(); ok {
+		_spec.SetField(partymember.FieldVersion, field.TypeInt, value)
+		_node.Version = value
+	}
 	if value, ok := _c.mutation.Name(); ok {
 		_spec.SetField(partymember.FieldName, field.TypeString, value)
 		_node.Name = value
@@ -616,6 +655,10 @@ func (_c *PartyMemberCreate) createSpec() (*PartyMember, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.BirthDate(); ok {
 		_spec.SetField(partymember.FieldBirthDate, field.TypeTime, value)
 		_node.BirthDate = value
+	}
+	if value, ok := _c.mutation.BirthYear(); ok {
+		_spec.SetField(partymember.FieldBirthYear, field.TypeInt, value)
+		_node.BirthYear = value
 	}
 	if value, ok := _c.mutation.IDNumber(); ok {
 		_spec.SetField(partymember.FieldIDNumber, field.TypeString, value)
@@ -907,6 +950,24 @@ func (u *PartyMemberUpsert) AddDeleteToken(v int64) *PartyMemberUpsert {
 	return u
 }
 
+// SetVersion sets the "version" field.
+func (u *PartyMemberUpsert) SetVersion(v int) *PartyMemberUpsert {
+	u.Set(partymember.FieldVersion, v)
+	return u
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *PartyMemberUpsert) UpdateVersion() *PartyMemberUpsert {
+	u.SetExcluded(partymember.FieldVersion)
+	return u
+}
+
+// AddVersion adds v to the "version" field.
+func (u *PartyMemberUpsert) AddVersion(v int) *PartyMemberUpsert {
+	u.Add(partymember.FieldVersion, v)
+	return u
+}
+
 // SetName sets the "name" field.
 func (u *PartyMemberUpsert) SetName(v string) *PartyMemberUpsert {
 	u.Set(partymember.FieldName, v)
@@ -940,6 +1001,24 @@ func (u *PartyMemberUpsert) SetBirthDate(v time.Time) *PartyMemberUpsert {
 // UpdateBirthDate sets the "birth_date" field to the value that was provided on create.
 func (u *PartyMemberUpsert) UpdateBirthDate() *PartyMemberUpsert {
 	u.SetExcluded(partymember.FieldBirthDate)
+	return u
+}
+
+// SetBirthYear sets the "birth_year" field.
+func (u *PartyMemberUpsert) SetBirthYear(v int) *PartyMemberUpsert {
+	u.Set(partymember.FieldBirthYear, v)
+	return u
+}
+
+// UpdateBirthYear sets the "birth_year" field to the value that was provided on create.
+func (u *PartyMemberUpsert) UpdateBirthYear() *PartyMemberUpsert {
+	u.SetExcluded(partymember.FieldBirthYear)
+	return u
+}
+
+// AddBirthYear adds v to the "birth_year" field.
+func (u *PartyMemberUpsert) AddBirthYear(v int) *PartyMemberUpsert {
+	u.Add(partymember.FieldBirthYear, v)
 	return u
 }
 
@@ -1260,6 +1339,27 @@ func (u *PartyMemberUpsertOne) UpdateDeleteToken() *PartyMemberUpsertOne {
 	})
 }
 
+// SetVersion sets the "version" field.
+func (u *PartyMemberUpsertOne) SetVersion(v int) *PartyMemberUpsertOne {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.SetVersion(v)
+	})
+}
+
+// AddVersion adds v to the "version" field.
+func (u *PartyMemberUpsertOne) AddVersion(v int) *PartyMemberUpsertOne {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.AddVersion(v)
+	})
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *PartyMemberUpsertOne) UpdateVersion() *PartyMemberUpsertOne {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.UpdateVersion()
+	})
+}
+
 // SetName sets the "name" field.
 func (u *PartyMemberUpsertOne) SetName(v string) *PartyMemberUpsertOne {
 	return u.Update(func(s *PartyMemberUpsert) {
@@ -1299,6 +1399,27 @@ func (u *PartyMemberUpsertOne) SetBirthDate(v time.Time) *PartyMemberUpsertOne {
 func (u *PartyMemberUpsertOne) UpdateBirthDate() *PartyMemberUpsertOne {
 	return u.Update(func(s *PartyMemberUpsert) {
 		s.UpdateBirthDate()
+	})
+}
+
+// SetBirthYear sets the "birth_year" field.
+func (u *PartyMemberUpsertOne) SetBirthYear(v int) *PartyMemberUpsertOne {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.SetBirthYear(v)
+	})
+}
+
+// AddBirthYear adds v to the "birth_year" field.
+func (u *PartyMemberUpsertOne) AddBirthYear(v int) *PartyMemberUpsertOne {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.AddBirthYear(v)
+	})
+}
+
+// UpdateBirthYear sets the "birth_year" field to the value that was provided on create.
+func (u *PartyMemberUpsertOne) UpdateBirthYear() *PartyMemberUpsertOne {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.UpdateBirthYear()
 	})
 }
 
@@ -1820,6 +1941,27 @@ func (u *PartyMemberUpsertBulk) UpdateDeleteToken() *PartyMemberUpsertBulk {
 	})
 }
 
+// SetVersion sets the "version" field.
+func (u *PartyMemberUpsertBulk) SetVersion(v int) *PartyMemberUpsertBulk {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.SetVersion(v)
+	})
+}
+
+// AddVersion adds v to the "version" field.
+func (u *PartyMemberUpsertBulk) AddVersion(v int) *PartyMemberUpsertBulk {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.AddVersion(v)
+	})
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *PartyMemberUpsertBulk) UpdateVersion() *PartyMemberUpsertBulk {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.UpdateVersion()
+	})
+}
+
 // SetName sets the "name" field.
 func (u *PartyMemberUpsertBulk) SetName(v string) *PartyMemberUpsertBulk {
 	return u.Update(func(s *PartyMemberUpsert) {
@@ -1859,6 +2001,27 @@ func (u *PartyMemberUpsertBulk) SetBirthDate(v time.Time) *PartyMemberUpsertBulk
 func (u *PartyMemberUpsertBulk) UpdateBirthDate() *PartyMemberUpsertBulk {
 	return u.Update(func(s *PartyMemberUpsert) {
 		s.UpdateBirthDate()
+	})
+}
+
+// SetBirthYear sets the "birth_year" field.
+func (u *PartyMemberUpsertBulk) SetBirthYear(v int) *PartyMemberUpsertBulk {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.SetBirthYear(v)
+	})
+}
+
+// AddBirthYear adds v to the "birth_year" field.
+func (u *PartyMemberUpsertBulk) AddBirthYear(v int) *PartyMemberUpsertBulk {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.AddBirthYear(v)
+	})
+}
+
+// UpdateBirthYear sets the "birth_year" field to the value that was provided on create.
+func (u *PartyMemberUpsertBulk) UpdateBirthYear() *PartyMemberUpsertBulk {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.UpdateBirthYear()
 	})
 }
 

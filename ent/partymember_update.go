@@ -85,6 +85,27 @@ func (_u *PartyMemberUpdate) AddDeleteToken(v int64) *PartyMemberUpdate {
 	return _u
 }
 
+// SetVersion sets the "version" field.
+func (_u *PartyMemberUpdate) SetVersion(v int) *PartyMemberUpdate {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *PartyMemberUpdate) SetNillableVersion(v *int) *PartyMemberUpdate {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *PartyMemberUpdate) AddVersion(v int) *PartyMemberUpdate {
+	_u.mutation.AddVersion(v)
+	return _u
+}
+
 // SetName sets the "name" field.
 func (_u *PartyMemberUpdate) SetName(v string) *PartyMemberUpdate {
 	_u.mutation.SetName(v)
@@ -124,6 +145,27 @@ func (_u *PartyMemberUpdate) SetNillableBirthDate(v *time.Time) *PartyMemberUpda
 	if v != nil {
 		_u.SetBirthDate(*v)
 	}
+	return _u
+}
+
+// SetBirthYear sets the "birth_year" field.
+func (_u *PartyMemberUpdate) SetBirthYear(v int) *PartyMemberUpdate {
+	_u.mutation.ResetBirthYear()
+	_u.mutation.SetBirthYear(v)
+	return _u
+}
+
+// SetNillableBirthYear sets the "birth_year" field if the given value is not nil.
+func (_u *PartyMemberUpdate) SetNillableBirthYear(v *int) *PartyMemberUpdate {
+	if v != nil {
+		_u.SetBirthYear(*v)
+	}
+	return _u
+}
+
+// AddBirthYear adds value to the "birth_year" field.
+func (_u *PartyMemberUpdate) AddBirthYear(v int) *PartyMemberUpdate {
+	_u.mutation.AddBirthYear(v)
 	return _u
 }
 
@@ -630,6 +672,11 @@ func (_u *PartyMemberUpdate) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *PartyMemberUpdate) check() error {
+	if v, ok := _u.mutation.Version(); ok {
+		if err := partymember.VersionValidator(v); err != nil {
+			return &ValidationError{Name: "version", err: fmt.Errorf(`ent: validator failed for field "PartyMember.version": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Name(); ok {
 		if err := partymember.NameValidator(v); err != nil {
 			return &ValidationError{Name: "name", err: fmt.Errorf(`ent: validator failed for field "PartyMember.name": %w`, err)}
@@ -742,6 +789,12 @@ func (_u *PartyMemberUpdate) sqlSave(ctx context.Context) (_node int, err error)
 	if value, ok := _u.mutation.AddedDeleteToken(); ok {
 		_spec.AddField(partymember.FieldDeleteToken, field.TypeInt64, value)
 	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(partymember.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(partymember.FieldVersion, field.TypeInt, value)
+	}
 	if value, ok := _u.mutation.Name(); ok {
 		_spec.SetField(partymember.FieldName, field.TypeString, value)
 	}
@@ -750,6 +803,12 @@ func (_u *PartyMemberUpdate) sqlSave(ctx context.Context) (_node int, err error)
 	}
 	if value, ok := _u.mutation.BirthDate(); ok {
 		_spec.SetField(partymember.FieldBirthDate, field.TypeTime, value)
+	}
+	if value, ok := _u.mutation.BirthYear(); ok {
+		_spec.SetField(partymember.FieldBirthYear, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedBirthYear(); ok {
+		_spec.AddField(partymember.FieldBirthYear, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.IDNumber(); ok {
 		_spec.SetField(partymember.FieldIDNumber, field.TypeString, value)
@@ -1168,6 +1227,27 @@ func (_u *PartyMemberUpdateOne) AddDeleteToken(v int64) *PartyMemberUpdateOne {
 	return _u
 }
 
+// SetVersion sets the "version" field.
+func (_u *PartyMemberUpdateOne) SetVersion(v int) *PartyMemberUpdateOne {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *PartyMemberUpdateOne) SetNillableVersion(v *int) *PartyMemberUpdateOne {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *PartyMemberUpdateOne) AddVersion(v int) *PartyMemberUpdateOne {
+	_u.mutation.AddVersion(v)
+	return _u
+}
+
 // SetName sets the "name" field.
 func (_u *PartyMemberUpdateOne) SetName(v string) *PartyMemberUpdateOne {
 	_u.mutation.SetName(v)
@@ -1207,6 +1287,27 @@ func (_u *PartyMemberUpdateOne) SetNillableBirthDate(v *time.Time) *PartyMemberU
 	if v != nil {
 		_u.SetBirthDate(*v)
 	}
+	return _u
+}
+
+// SetBirthYear sets the "birth_year" field.
+func (_u *PartyMemberUpdateOne) SetBirthYear(v int) *PartyMemberUpdateOne {
+	_u.mutation.ResetBirthYear()
+	_u.mutation.SetBirthYear(v)
+	return _u
+}
+
+// SetNillableBirthYear sets the "birth_year" field if the given value is not nil.
+func (_u *PartyMemberUpdateOne) SetNillableBirthYear(v *int) *PartyMemberUpdateOne {
+	if v != nil {
+		_u.SetBirthYear(*v)
+	}
+	return _u
+}
+
+// AddBirthYear adds value to the "birth_year" field.
+func (_u *PartyMemberUpdateOne) AddBirthYear(v int) *PartyMemberUpdateOne {
+	_u.mutation.AddBirthYear(v)
 	return _u
 }
 
@@ -1726,6 +1827,11 @@ func (_u *PartyMemberUpdateOne) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *PartyMemberUpdateOne) check() error {
+	if v, ok := _u.mutation.Version(); ok {
+		if err := partymember.VersionValidator(v); err != nil {
+			return &ValidationError{Name: "version", err: fmt.Errorf(`ent: validator failed for field "PartyMember.version": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Name(); ok {
 		if err := partymember.NameValidator(v); err != nil {
 			return &ValidationError{Name: "name", err: fmt.Errorf(`ent: validator failed for field "PartyMember.name": %w`, err)}
@@ -1855,6 +1961,12 @@ func (_u *PartyMemberUpdateOne) sqlSave(ctx context.Context) (_node *PartyMember
 	if value, ok := _u.mutation.AddedDeleteToken(); ok {
 		_spec.AddField(partymember.FieldDeleteToken, field.TypeInt64, value)
 	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(partymember.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(partymember.FieldVersion, field.TypeInt, value)
+	}
 	if value, ok := _u.mutation.Name(); ok {
 		_spec.SetField(partymember.FieldName, field.TypeString, value)
 	}
@@ -1863,6 +1975,12 @@ func (_u *PartyMemberUpdateOne) sqlSave(ctx context.Context) (_node *PartyMember
 	}
 	if value, ok := _u.mutation.BirthDate(); ok {
 		_spec.SetField(partymember.FieldBirthDate, field.TypeTime, value)
+	}
+	if value, ok := _u.mutation.BirthYear(); ok {
+		_spec.SetField(partymember.FieldBirthYear, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedBirthYear(); ok {
+		_spec.AddField(partymember.FieldBirthYear, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.IDNumber(); ok {
 		_spec.SetField(partymember.FieldIDNumber, field.TypeString, value)

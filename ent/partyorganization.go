@@ -29,6 +29,8 @@ type PartyOrganization struct {
 	DeletedAt *time.Time `json:"deleted_at,omitempty"`
 	// DeleteToken holds the value of the "delete_token" field.
 	DeleteToken int64 `json:"delete_token,omitempty"`
+	// Version of the record, incremented by every change. Send the version you read with every update; a stale one is refused with CONFLICT 版本号
+	Version int `json:"version,omitempty"`
 	// Organisation name 党组织名称
 	Name string `json:"name,omitempty"`
 	// Committee, general branch or branch 党组织类别
@@ -123,7 +125,7 @@ func (*PartyOrganization) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case partyorganization.FieldID, partyorganization.FieldDeleteToken, partyorganization.FieldTownshipID, partyorganization.FieldVillageID, partyorganization.FieldDepartmentID:
+		case partyorganization.FieldID, partyorganization.FieldDeleteToken, partyorganization.FieldVersion, partyorganization.FieldTownshipID, partyorganization.FieldVillageID, partyorganization.FieldDepartmentID:
 			values[i] = new(sql.NullInt64)
 		case partyorganization.FieldName, partyorganization.FieldKind:
 			values[i] = new(sql.NullString)
@@ -174,6 +176,12 @@ func (_m *PartyOrganization) assignValues(columns []string, values []any) error 
 				return fmt.Errorf("unexpected type %T for field delete_token", values[i])
 			} else if value.Valid {
 				_m.DeleteToken = value.Int64
+			}
+		case partyorganization.FieldVersion:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field version", values[i])
+			} else if value.Valid {
+				_m.Version = int(value.Int64)
 			}
 		case partyorganization.FieldName:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -279,6 +287,9 @@ func (_m *PartyOrganization) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("delete_token=")
 	builder.WriteString(fmt.Sprintf("%v", _m.DeleteToken))
+	builder.WriteString(", ")
+	builder.WriteString("version=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Version))
 	builder.WriteString(", ")
 	builder.WriteString("name=")
 	builder.WriteString(_m.Name)

@@ -84,6 +84,20 @@ func (_c *PartyOrganizationCreate) SetNillableDeleteToken(v *int64) *PartyOrgani
 	return _c
 }
 
+// SetVersion sets the "version" field.
+func (_c *PartyOrganizationCreate) SetVersion(v int) *PartyOrganizationCreate {
+	_c.mutation.SetVersion(v)
+	return _c
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_c *PartyOrganizationCreate) SetNillableVersion(v *int) *PartyOrganizationCreate {
+	if v != nil {
+		_c.SetVersion(*v)
+	}
+	return _c
+}
+
 // SetName sets the "name" field.
 func (_c *PartyOrganizationCreate) SetName(v string) *PartyOrganizationCreate {
 	_c.mutation.SetName(v)
@@ -238,6 +252,10 @@ func (_c *PartyOrganizationCreate) defaults() error {
 		v := partyorganization.DefaultDeleteToken
 		_c.mutation.SetDeleteToken(v)
 	}
+	if _, ok := _c.mutation.Version(); !ok {
+		v := partyorganization.DefaultVersion
+		_c.mutation.SetVersion(v)
+	}
 	return nil
 }
 
@@ -251,6 +269,14 @@ func (_c *PartyOrganizationCreate) check() error {
 	}
 	if _, ok := _c.mutation.DeleteToken(); !ok {
 		return &ValidationError{Name: "delete_token", err: errors.New(`ent: missing required field "PartyOrganization.delete_token"`)}
+	}
+	if _, ok := _c.mutation.Version(); !ok {
+		return &ValidationError{Name: "version", err: errors.New(`ent: missing required field "PartyOrganization.version"`)}
+	}
+	if v, ok := _c.mutation.Version(); ok {
+		if err := partyorganization.VersionValidator(v); err != nil {
+			return &ValidationError{Name: "version", err: fmt.Errorf(`ent: validator failed for field "PartyOrganization.version": %w`, err)}
+		}
 	}
 	if _, ok := _c.mutation.Name(); !ok {
 		return &ValidationError{Name: "name", err: errors.New(`ent: missing required field "PartyOrganization.name"`)}
@@ -310,6 +336,10 @@ func (_c *PartyOrganizationCreate) createSpec() (*PartyOrganization, *sqlgraph.C
 	if value, ok := _c.mutation.DeleteToken(); ok {
 		_spec.SetField(partyorganization.FieldDeleteToken, field.TypeInt64, value)
 		_node.DeleteToken = value
+	}
+	if value, ok := _c.mutation.Version(); ok {
+		_spec.SetField(partyorganization.FieldVersion, field.TypeInt, value)
+		_node.Version = value
 	}
 	if value, ok := _c.mutation.Name(); ok {
 		_spec.SetField(partyorganization.FieldName, field.TypeString, value)
@@ -502,6 +532,24 @@ func (u *PartyOrganizationUpsert) AddDeleteToken(v int64) *PartyOrganizationUpse
 	return u
 }
 
+// SetVersion sets the "version" field.
+func (u *PartyOrganizationUpsert) SetVersion(v int) *PartyOrganizationUpsert {
+	u.Set(partyorganization.FieldVersion, v)
+	return u
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *PartyOrganizationUpsert) UpdateVersion() *PartyOrganizationUpsert {
+	u.SetExcluded(partyorganization.FieldVersion)
+	return u
+}
+
+// AddVersion adds v to the "version" field.
+func (u *PartyOrganizationUpsert) AddVersion(v int) *PartyOrganizationUpsert {
+	u.Add(partyorganization.FieldVersion, v)
+	return u
+}
+
 // SetName sets the "name" field.
 func (u *PartyOrganizationUpsert) SetName(v string) *PartyOrganizationUpsert {
 	u.Set(partyorganization.FieldName, v)
@@ -633,6 +681,27 @@ func (u *PartyOrganizationUpsertOne) AddDeleteToken(v int64) *PartyOrganizationU
 func (u *PartyOrganizationUpsertOne) UpdateDeleteToken() *PartyOrganizationUpsertOne {
 	return u.Update(func(s *PartyOrganizationUpsert) {
 		s.UpdateDeleteToken()
+	})
+}
+
+// SetVersion sets the "version" field.
+func (u *PartyOrganizationUpsertOne) SetVersion(v int) *PartyOrganizationUpsertOne {
+	return u.Update(func(s *PartyOrganizationUpsert) {
+		s.SetVersion(v)
+	})
+}
+
+// AddVersion adds v to the "version" field.
+func (u *PartyOrganizationUpsertOne) AddVersion(v int) *PartyOrganizationUpsertOne {
+	return u.Update(func(s *PartyOrganizationUpsert) {
+		s.AddVersion(v)
+	})
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *PartyOrganizationUpsertOne) UpdateVersion() *PartyOrganizationUpsertOne {
+	return u.Update(func(s *PartyOrganizationUpsert) {
+		s.UpdateVersion()
 	})
 }
 
@@ -937,6 +1006,27 @@ func (u *PartyOrganizationUpsertBulk) AddDeleteToken(v int64) *PartyOrganization
 func (u *PartyOrganizationUpsertBulk) UpdateDeleteToken() *PartyOrganizationUpsertBulk {
 	return u.Update(func(s *PartyOrganizationUpsert) {
 		s.UpdateDeleteToken()
+	})
+}
+
+// SetVersion sets the "version" field.
+func (u *PartyOrganizationUpsertBulk) SetVersion(v int) *PartyOrganizationUpsertBulk {
+	return u.Update(func(s *PartyOrganizationUpsert) {
+		s.SetVersion(v)
+	})
+}
+
+// AddVersion adds v to the "version" field.
+func (u *PartyOrganizationUpsertBulk) AddVersion(v int) *PartyOrganizationUpsertBulk {
+	return u.Update(func(s *PartyOrganizationUpsert) {
+		s.AddVersion(v)
+	})
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *PartyOrganizationUpsertBulk) UpdateVersion() *PartyOrganizationUpsertBulk {
+	return u.Update(func(s *PartyOrganizationUpsert) {
+		s.UpdateVersion()
 	})
 }
 

@@ -79,6 +79,27 @@ func (_u *PartyOrganizationUpdate) AddDeleteToken(v int64) *PartyOrganizationUpd
 	return _u
 }
 
+// SetVersion sets the "version" field.
+func (_u *PartyOrganizationUpdate) SetVersion(v int) *PartyOrganizationUpdate {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *PartyOrganizationUpdate) SetNillableVersion(v *int) *PartyOrganizationUpdate {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *PartyOrganizationUpdate) AddVersion(v int) *PartyOrganizationUpdate {
+	_u.mutation.AddVersion(v)
+	return _u
+}
+
 // SetName sets the "name" field.
 func (_u *PartyOrganizationUpdate) SetName(v string) *PartyOrganizationUpdate {
 	_u.mutation.SetName(v)
@@ -228,6 +249,11 @@ func (_u *PartyOrganizationUpdate) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *PartyOrganizationUpdate) check() error {
+	if v, ok := _u.mutation.Version(); ok {
+		if err := partyorganization.VersionValidator(v); err != nil {
+			return &ValidationError{Name: "version", err: fmt.Errorf(`ent: validator failed for field "PartyOrganization.version": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Name(); ok {
 		if err := partyorganization.NameValidator(v); err != nil {
 			return &ValidationError{Name: "name", err: fmt.Errorf(`ent: validator failed for field "PartyOrganization.name": %w`, err)}
@@ -273,6 +299,12 @@ func (_u *PartyOrganizationUpdate) sqlSave(ctx context.Context) (_node int, err 
 	}
 	if value, ok := _u.mutation.AddedDeleteToken(); ok {
 		_spec.AddField(partyorganization.FieldDeleteToken, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(partyorganization.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(partyorganization.FieldVersion, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.Name(); ok {
 		_spec.SetField(partyorganization.FieldName, field.TypeString, value)
@@ -439,6 +471,27 @@ func (_u *PartyOrganizationUpdateOne) AddDeleteToken(v int64) *PartyOrganization
 	return _u
 }
 
+// SetVersion sets the "version" field.
+func (_u *PartyOrganizationUpdateOne) SetVersion(v int) *PartyOrganizationUpdateOne {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *PartyOrganizationUpdateOne) SetNillableVersion(v *int) *PartyOrganizationUpdateOne {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *PartyOrganizationUpdateOne) AddVersion(v int) *PartyOrganizationUpdateOne {
+	_u.mutation.AddVersion(v)
+	return _u
+}
+
 // SetName sets the "name" field.
 func (_u *PartyOrganizationUpdateOne) SetName(v string) *PartyOrganizationUpdateOne {
 	_u.mutation.SetName(v)
@@ -601,6 +654,11 @@ func (_u *PartyOrganizationUpdateOne) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *PartyOrganizationUpdateOne) check() error {
+	if v, ok := _u.mutation.Version(); ok {
+		if err := partyorganization.VersionValidator(v); err != nil {
+			return &ValidationError{Name: "version", err: fmt.Errorf(`ent: validator failed for field "PartyOrganization.version": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Name(); ok {
 		if err := partyorganization.NameValidator(v); err != nil {
 			return &ValidationError{Name: "name", err: fmt.Errorf(`ent: validator failed for field "PartyOrganization.name": %w`, err)}
@@ -663,6 +721,12 @@ func (_u *PartyOrganizationUpdateOne) sqlSave(ctx context.Context) (_node *Party
 	}
 	if value, ok := _u.mutation.AddedDeleteToken(); ok {
 		_spec.AddField(partyorganization.FieldDeleteToken, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(partyorganization.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(partyorganization.FieldVersion, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.Name(); ok {
 		_spec.SetField(partyorganization.FieldName, field.TypeString, value)

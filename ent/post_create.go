@@ -81,6 +81,20 @@ func (_c *PostCreate) SetNillableDeleteToken(v *int64) *PostCreate {
 	return _c
 }
 
+// SetVersion sets the "version" field.
+func (_c *PostCreate) SetVersion(v int) *PostCreate {
+	_c.mutation.SetVersion(v)
+	return _c
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_c *PostCreate) SetNillableVersion(v *int) *PostCreate {
+	if v != nil {
+		_c.SetVersion(*v)
+	}
+	return _c
+}
+
 // SetMemberID sets the "member_id" field.
 func (_c *PostCreate) SetMemberID(v int) *PostCreate {
 	_c.mutation.SetMemberID(v)
@@ -212,6 +226,10 @@ func (_c *PostCreate) defaults() error {
 		v := post.DefaultDeleteToken
 		_c.mutation.SetDeleteToken(v)
 	}
+	if _, ok := _c.mutation.Version(); !ok {
+		v := post.DefaultVersion
+		_c.mutation.SetVersion(v)
+	}
 	return nil
 }
 
@@ -225,6 +243,14 @@ func (_c *PostCreate) check() error {
 	}
 	if _, ok := _c.mutation.DeleteToken(); !ok {
 		return &ValidationError{Name: "delete_token", err: errors.New(`ent: missing required field "Post.delete_token"`)}
+	}
+	if _, ok := _c.mutation.Version(); !ok {
+		return &ValidationError{Name: "version", err: errors.New(`ent: missing required field "Post.version"`)}
+	}
+	if v, ok := _c.mutation.Version(); ok {
+		if err := post.VersionValidator(v); err != nil {
+			return &ValidationError{Name: "version", err: fmt.Errorf(`ent: validator failed for field "Post.version": %w`, err)}
+		}
 	}
 	if _, ok := _c.mutation.MemberID(); !ok {
 		return &ValidationError{Name: "member_id", err: errors.New(`ent: missing required field "Post.member_id"`)}
@@ -291,6 +317,10 @@ func (_c *PostCreate) createSpec() (*Post, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.DeleteToken(); ok {
 		_spec.SetField(post.FieldDeleteToken, field.TypeInt64, value)
 		_node.DeleteToken = value
+	}
+	if value, ok := _c.mutation.Version(); ok {
+		_spec.SetField(post.FieldVersion, field.TypeInt, value)
+		_node.Version = value
 	}
 	if value, ok := _c.mutation.Title(); ok {
 		_spec.SetField(post.FieldTitle, field.TypeEnum, value)
@@ -446,6 +476,24 @@ func (u *PostUpsert) AddDeleteToken(v int64) *PostUpsert {
 	return u
 }
 
+// SetVersion sets the "version" field.
+func (u *PostUpsert) SetVersion(v int) *PostUpsert {
+	u.Set(post.FieldVersion, v)
+	return u
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *PostUpsert) UpdateVersion() *PostUpsert {
+	u.SetExcluded(post.FieldVersion)
+	return u
+}
+
+// AddVersion adds v to the "version" field.
+func (u *PostUpsert) AddVersion(v int) *PostUpsert {
+	u.Add(post.FieldVersion, v)
+	return u
+}
+
 // SetTitle sets the "title" field.
 func (u *PostUpsert) SetTitle(v enum.PostTitle) *PostUpsert {
 	u.Set(post.FieldTitle, v)
@@ -598,6 +646,27 @@ func (u *PostUpsertOne) AddDeleteToken(v int64) *PostUpsertOne {
 func (u *PostUpsertOne) UpdateDeleteToken() *PostUpsertOne {
 	return u.Update(func(s *PostUpsert) {
 		s.UpdateDeleteToken()
+	})
+}
+
+// SetVersion sets the "version" field.
+func (u *PostUpsertOne) SetVersion(v int) *PostUpsertOne {
+	return u.Update(func(s *PostUpsert) {
+		s.SetVersion(v)
+	})
+}
+
+// AddVersion adds v to the "version" field.
+func (u *PostUpsertOne) AddVersion(v int) *PostUpsertOne {
+	return u.Update(func(s *PostUpsert) {
+		s.AddVersion(v)
+	})
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *PostUpsertOne) UpdateVersion() *PostUpsertOne {
+	return u.Update(func(s *PostUpsert) {
+		s.UpdateVersion()
 	})
 }
 
@@ -926,6 +995,27 @@ func (u *PostUpsertBulk) AddDeleteToken(v int64) *PostUpsertBulk {
 func (u *PostUpsertBulk) UpdateDeleteToken() *PostUpsertBulk {
 	return u.Update(func(s *PostUpsert) {
 		s.UpdateDeleteToken()
+	})
+}
+
+// SetVersion sets the "version" field.
+func (u *PostUpsertBulk) SetVersion(v int) *PostUpsertBulk {
+	return u.Update(func(s *PostUpsert) {
+		s.SetVersion(v)
+	})
+}
+
+// AddVersion adds v to the "version" field.
+func (u *PostUpsertBulk) AddVersion(v int) *PostUpsertBulk {
+	return u.Update(func(s *PostUpsert) {
+		s.AddVersion(v)
+	})
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *PostUpsertBulk) UpdateVersion() *PostUpsertBulk {
+	return u.Update(func(s *PostUpsert) {
+		s.UpdateVersion()
 	})
 }
 

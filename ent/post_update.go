@@ -77,6 +77,27 @@ func (_u *PostUpdate) AddDeleteToken(v int64) *PostUpdate {
 	return _u
 }
 
+// SetVersion sets the "version" field.
+func (_u *PostUpdate) SetVersion(v int) *PostUpdate {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *PostUpdate) SetNillableVersion(v *int) *PostUpdate {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *PostUpdate) AddVersion(v int) *PostUpdate {
+	_u.mutation.AddVersion(v)
+	return _u
+}
+
 // SetTitle sets the "title" field.
 func (_u *PostUpdate) SetTitle(v enum.PostTitle) *PostUpdate {
 	_u.mutation.SetTitle(v)
@@ -174,6 +195,11 @@ func (_u *PostUpdate) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *PostUpdate) check() error {
+	if v, ok := _u.mutation.Version(); ok {
+		if err := post.VersionValidator(v); err != nil {
+			return &ValidationError{Name: "version", err: fmt.Errorf(`ent: validator failed for field "Post.version": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Title(); ok {
 		if err := post.TitleValidator(v); err != nil {
 			return &ValidationError{Name: "title", err: fmt.Errorf(`ent: validator failed for field "Post.title": %w`, err)}
@@ -220,6 +246,12 @@ func (_u *PostUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.AddedDeleteToken(); ok {
 		_spec.AddField(post.FieldDeleteToken, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(post.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(post.FieldVersion, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.Title(); ok {
 		_spec.SetField(post.FieldTitle, field.TypeEnum, value)
@@ -305,6 +337,27 @@ func (_u *PostUpdateOne) SetNillableDeleteToken(v *int64) *PostUpdateOne {
 // AddDeleteToken adds value to the "delete_token" field.
 func (_u *PostUpdateOne) AddDeleteToken(v int64) *PostUpdateOne {
 	_u.mutation.AddDeleteToken(v)
+	return _u
+}
+
+// SetVersion sets the "version" field.
+func (_u *PostUpdateOne) SetVersion(v int) *PostUpdateOne {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *PostUpdateOne) SetNillableVersion(v *int) *PostUpdateOne {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *PostUpdateOne) AddVersion(v int) *PostUpdateOne {
+	_u.mutation.AddVersion(v)
 	return _u
 }
 
@@ -418,6 +471,11 @@ func (_u *PostUpdateOne) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *PostUpdateOne) check() error {
+	if v, ok := _u.mutation.Version(); ok {
+		if err := post.VersionValidator(v); err != nil {
+			return &ValidationError{Name: "version", err: fmt.Errorf(`ent: validator failed for field "Post.version": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Title(); ok {
 		if err := post.TitleValidator(v); err != nil {
 			return &ValidationError{Name: "title", err: fmt.Errorf(`ent: validator failed for field "Post.title": %w`, err)}
@@ -481,6 +539,12 @@ func (_u *PostUpdateOne) sqlSave(ctx context.Context) (_node *Post, err error) {
 	}
 	if value, ok := _u.mutation.AddedDeleteToken(); ok {
 		_spec.AddField(post.FieldDeleteToken, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(post.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(post.FieldVersion, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.Title(); ok {
 		_spec.SetField(post.FieldTitle, field.TypeEnum, value)

@@ -28,6 +28,8 @@ type Rectification struct {
 	DeletedAt *time.Time `json:"deleted_at,omitempty"`
 	// DeleteToken holds the value of the "delete_token" field.
 	DeleteToken int64 `json:"delete_token,omitempty"`
+	// Version of the record, incremented by every change. Send the version you read with every update; a stale one is refused with CONFLICT 版本号
+	Version int `json:"version,omitempty"`
 	// Village being rectified 整顿村
 	VillageID int `json:"village_id,omitempty"`
 	// Year 年度
@@ -94,7 +96,7 @@ func (*Rectification) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case rectification.FieldID, rectification.FieldDeleteToken, rectification.FieldVillageID, rectification.FieldYear, rectification.FieldProgress, rectification.FieldAcceptanceScore, rectification.FieldDepartmentID, rectification.FieldTownshipID:
+		case rectification.FieldID, rectification.FieldDeleteToken, rectification.FieldVersion, rectification.FieldVillageID, rectification.FieldYear, rectification.FieldProgress, rectification.FieldAcceptanceScore, rectification.FieldDepartmentID, rectification.FieldTownshipID:
 			values[i] = new(sql.NullInt64)
 		case rectification.FieldKind, rectification.FieldMeasures, rectification.FieldStatus:
 			values[i] = new(sql.NullString)
@@ -145,6 +147,12 @@ func (_m *Rectification) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field delete_token", values[i])
 			} else if value.Valid {
 				_m.DeleteToken = value.Int64
+			}
+		case rectification.FieldVersion:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field version", values[i])
+			} else if value.Valid {
+				_m.Version = int(value.Int64)
 			}
 		case rectification.FieldVillageID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -268,6 +276,9 @@ func (_m *Rectification) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("delete_token=")
 	builder.WriteString(fmt.Sprintf("%v", _m.DeleteToken))
+	builder.WriteString(", ")
+	builder.WriteString("version=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Version))
 	builder.WriteString(", ")
 	builder.WriteString("village_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.VillageID))

@@ -81,6 +81,20 @@ func (_c *RectificationCreate) SetNillableDeleteToken(v *int64) *RectificationCr
 	return _c
 }
 
+// SetVersion sets the "version" field.
+func (_c *RectificationCreate) SetVersion(v int) *RectificationCreate {
+	_c.mutation.SetVersion(v)
+	return _c
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_c *RectificationCreate) SetNillableVersion(v *int) *RectificationCreate {
+	if v != nil {
+		_c.SetVersion(*v)
+	}
+	return _c
+}
+
 // SetVillageID sets the "village_id" field.
 func (_c *RectificationCreate) SetVillageID(v int) *RectificationCreate {
 	_c.mutation.SetVillageID(v)
@@ -254,6 +268,10 @@ func (_c *RectificationCreate) defaults() error {
 		v := rectification.DefaultDeleteToken
 		_c.mutation.SetDeleteToken(v)
 	}
+	if _, ok := _c.mutation.Version(); !ok {
+		v := rectification.DefaultVersion
+		_c.mutation.SetVersion(v)
+	}
 	if _, ok := _c.mutation.Progress(); !ok {
 		v := rectification.DefaultProgress
 		_c.mutation.SetProgress(v)
@@ -275,6 +293,14 @@ func (_c *RectificationCreate) check() error {
 	}
 	if _, ok := _c.mutation.DeleteToken(); !ok {
 		return &ValidationError{Name: "delete_token", err: errors.New(`ent: missing required field "Rectification.delete_token"`)}
+	}
+	if _, ok := _c.mutation.Version(); !ok {
+		return &ValidationError{Name: "version", err: errors.New(`ent: missing required field "Rectification.version"`)}
+	}
+	if v, ok := _c.mutation.Version(); ok {
+		if err := rectification.VersionValidator(v); err != nil {
+			return &ValidationError{Name: "version", err: fmt.Errorf(`ent: validator failed for field "Rectification.version": %w`, err)}
+		}
 	}
 	if _, ok := _c.mutation.VillageID(); !ok {
 		return &ValidationError{Name: "village_id", err: errors.New(`ent: missing required field "Rectification.village_id"`)}
@@ -369,6 +395,10 @@ func (_c *RectificationCreate) createSpec() (*Rectification, *sqlgraph.CreateSpe
 	if value, ok := _c.mutation.DeleteToken(); ok {
 		_spec.SetField(rectification.FieldDeleteToken, field.TypeInt64, value)
 		_node.DeleteToken = value
+	}
+	if value, ok := _c.mutation.Version(); ok {
+		_spec.SetField(rectification.FieldVersion, field.TypeInt, value)
+		_node.Version = value
 	}
 	if value, ok := _c.mutation.Year(); ok {
 		_spec.SetField(rectification.FieldYear, field.TypeInt, value)
@@ -533,6 +563,24 @@ func (u *RectificationUpsert) UpdateDeleteToken() *RectificationUpsert {
 // AddDeleteToken adds v to the "delete_token" field.
 func (u *RectificationUpsert) AddDeleteToken(v int64) *RectificationUpsert {
 	u.Add(rectification.FieldDeleteToken, v)
+	return u
+}
+
+// SetVersion sets the "version" field.
+func (u *RectificationUpsert) SetVersion(v int) *RectificationUpsert {
+	u.Set(rectification.FieldVersion, v)
+	return u
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *RectificationUpsert) UpdateVersion() *RectificationUpsert {
+	u.SetExcluded(rectification.FieldVersion)
+	return u
+}
+
+// AddVersion adds v to the "version" field.
+func (u *RectificationUpsert) AddVersion(v int) *RectificationUpsert {
+	u.Add(rectification.FieldVersion, v)
 	return u
 }
 
@@ -772,6 +820,27 @@ func (u *RectificationUpsertOne) AddDeleteToken(v int64) *RectificationUpsertOne
 func (u *RectificationUpsertOne) UpdateDeleteToken() *RectificationUpsertOne {
 	return u.Update(func(s *RectificationUpsert) {
 		s.UpdateDeleteToken()
+	})
+}
+
+// SetVersion sets the "version" field.
+func (u *RectificationUpsertOne) SetVersion(v int) *RectificationUpsertOne {
+	return u.Update(func(s *RectificationUpsert) {
+		s.SetVersion(v)
+	})
+}
+
+// AddVersion adds v to the "version" field.
+func (u *RectificationUpsertOne) AddVersion(v int) *RectificationUpsertOne {
+	return u.Update(func(s *RectificationUpsert) {
+		s.AddVersion(v)
+	})
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *RectificationUpsertOne) UpdateVersion() *RectificationUpsertOne {
+	return u.Update(func(s *RectificationUpsert) {
+		s.UpdateVersion()
 	})
 }
 
@@ -1199,6 +1268,27 @@ func (u *RectificationUpsertBulk) AddDeleteToken(v int64) *RectificationUpsertBu
 func (u *RectificationUpsertBulk) UpdateDeleteToken() *RectificationUpsertBulk {
 	return u.Update(func(s *RectificationUpsert) {
 		s.UpdateDeleteToken()
+	})
+}
+
+// SetVersion sets the "version" field.
+func (u *RectificationUpsertBulk) SetVersion(v int) *RectificationUpsertBulk {
+	return u.Update(func(s *RectificationUpsert) {
+		s.SetVersion(v)
+	})
+}
+
+// AddVersion adds v to the "version" field.
+func (u *RectificationUpsertBulk) AddVersion(v int) *RectificationUpsertBulk {
+	return u.Update(func(s *RectificationUpsert) {
+		s.AddVersion(v)
+	})
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *RectificationUpsertBulk) UpdateVersion() *RectificationUpsertBulk {
+	return u.Update(func(s *RectificationUpsert) {
+		s.UpdateVersion()
 	})
 }
 

@@ -78,6 +78,27 @@ func (_u *RectificationUpdate) AddDeleteToken(v int64) *RectificationUpdate {
 	return _u
 }
 
+// SetVersion sets the "version" field.
+func (_u *RectificationUpdate) SetVersion(v int) *RectificationUpdate {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *RectificationUpdate) SetNillableVersion(v *int) *RectificationUpdate {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *RectificationUpdate) AddVersion(v int) *RectificationUpdate {
+	_u.mutation.AddVersion(v)
+	return _u
+}
+
 // SetYear sets the "year" field.
 func (_u *RectificationUpdate) SetYear(v int) *RectificationUpdate {
 	_u.mutation.ResetYear()
@@ -289,6 +310,11 @@ func (_u *RectificationUpdate) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *RectificationUpdate) check() error {
+	if v, ok := _u.mutation.Version(); ok {
+		if err := rectification.VersionValidator(v); err != nil {
+			return &ValidationError{Name: "version", err: fmt.Errorf(`ent: validator failed for field "Rectification.version": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Year(); ok {
 		if err := rectification.YearValidator(v); err != nil {
 			return &ValidationError{Name: "year", err: fmt.Errorf(`ent: validator failed for field "Rectification.year": %w`, err)}
@@ -357,6 +383,12 @@ func (_u *RectificationUpdate) sqlSave(ctx context.Context) (_node int, err erro
 	}
 	if value, ok := _u.mutation.AddedDeleteToken(); ok {
 		_spec.AddField(rectification.FieldDeleteToken, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(rectification.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(rectification.FieldVersion, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.Year(); ok {
 		_spec.SetField(rectification.FieldYear, field.TypeInt, value)
@@ -492,6 +524,27 @@ func (_u *RectificationUpdateOne) SetNillableDeleteToken(v *int64) *Rectificatio
 // AddDeleteToken adds value to the "delete_token" field.
 func (_u *RectificationUpdateOne) AddDeleteToken(v int64) *RectificationUpdateOne {
 	_u.mutation.AddDeleteToken(v)
+	return _u
+}
+
+// SetVersion sets the "version" field.
+func (_u *RectificationUpdateOne) SetVersion(v int) *RectificationUpdateOne {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *RectificationUpdateOne) SetNillableVersion(v *int) *RectificationUpdateOne {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *RectificationUpdateOne) AddVersion(v int) *RectificationUpdateOne {
+	_u.mutation.AddVersion(v)
 	return _u
 }
 
@@ -719,6 +772,11 @@ func (_u *RectificationUpdateOne) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *RectificationUpdateOne) check() error {
+	if v, ok := _u.mutation.Version(); ok {
+		if err := rectification.VersionValidator(v); err != nil {
+			return &ValidationError{Name: "version", err: fmt.Errorf(`ent: validator failed for field "Rectification.version": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Year(); ok {
 		if err := rectification.YearValidator(v); err != nil {
 			return &ValidationError{Name: "year", err: fmt.Errorf(`ent: validator failed for field "Rectification.year": %w`, err)}
@@ -804,6 +862,12 @@ func (_u *RectificationUpdateOne) sqlSave(ctx context.Context) (_node *Rectifica
 	}
 	if value, ok := _u.mutation.AddedDeleteToken(); ok {
 		_spec.AddField(rectification.FieldDeleteToken, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(rectification.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(rectification.FieldVersion, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.Year(); ok {
 		_spec.SetField(rectification.FieldYear, field.TypeInt, value)

@@ -27,6 +27,8 @@ type Resident struct {
 	DeletedAt *time.Time `json:"deleted_at,omitempty"`
 	// DeleteToken holds the value of the "delete_token" field.
 	DeleteToken int64 `json:"delete_token,omitempty"`
+	// Version of the record, incremented by every change. Send the version you read with every update; a stale one is refused with CONFLICT 版本号
+	Version int `json:"version,omitempty"`
 	// Household 所属农户
 	HouseholdID int `json:"household_id,omitempty"`
 	// Name 姓名
@@ -37,6 +39,8 @@ type Resident struct {
 	Gender enum.Gender `json:"gender,omitempty"`
 	// Birth date, from the ID number; shown only as age
 	BirthDate time.Time `json:"birth_date,omitempty"`
+	// Year of birth, from the ID number: filter age bands with birthYearGTE/birthYearLTE 出生年份
+	BirthYear int `json:"birth_year,omitempty"`
 	// Resident ID number 身份证号码 — always masked in reads; plaintext only through revealSensitive
 	IDNumber string `json:"id_number,omitempty"`
 	// IDNumberSealed holds the value of the "id_number_sealed" field.
@@ -92,7 +96,7 @@ func (*Resident) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case resident.FieldID, resident.FieldDeleteToken, resident.FieldHouseholdID, resident.FieldTownshipID, resident.FieldVillageID:
+		case resident.FieldID, resident.FieldDeleteToken, resident.FieldVersion, resident.FieldHouseholdID, resident.FieldBirthYear, resident.FieldTownshipID, resident.FieldVillageID:
 			values[i] = new(sql.NullInt64)
 		case resident.FieldName, resident.FieldRelation, resident.FieldGender, resident.FieldIDNumber, resident.FieldIDNumberSealed, resident.FieldIDNumberIndex, resident.FieldPhone, resident.FieldPhoneSealed, resident.FieldPhoneIndex, resident.FieldHealth, resident.FieldLaborSkill, resident.FieldEducation:
 			values[i] = new(sql.NullString)
@@ -144,6 +148,12 @@ func (_m *Resident) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.DeleteToken = value.Int64
 			}
+		case resident.FieldVersion:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field version", values[i])
+			} else if value.Valid {
+				_m.Version = int(value.Int64)
+			}
 		case resident.FieldHouseholdID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
 				return fmt.Errorf("unexpected type %T for field household_id", values[i])
@@ -173,6 +183,12 @@ func (_m *Resident) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field birth_date", values[i])
 			} else if value.Valid {
 				_m.BirthDate = value.Time
+			}
+		case resident.FieldBirthYear:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field birth_year", values[i])
+			} else if value.Valid {
+				_m.BirthYear = int(value.Int64)
 			}
 		case resident.FieldIDNumber:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -295,6 +311,9 @@ func (_m *Resident) String() string {
 	builder.WriteString("delete_token=")
 	builder.WriteString(fmt.Sprintf("%v", _m.DeleteToken))
 	builder.WriteString(", ")
+	builder.WriteString("version=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Version))
+	builder.WriteString(", ")
 	builder.WriteString("household_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.HouseholdID))
 	builder.WriteString(", ")
@@ -309,6 +328,9 @@ func (_m *Resident) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("birth_date=")
 	builder.WriteString(_m.BirthDate.Format(time.ANSIC))
+	builder.WriteString(", ")
+	builder.WriteString("birth_year=")
+	builder.WriteString(fmt.Sprintf("%v", _m.BirthYear))
 	builder.WriteString(", ")
 	builder.WriteString("id_number=")
 	builder.WriteString(_m.IDNumber)

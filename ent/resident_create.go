@@ -80,6 +80,20 @@ func (_c *ResidentCreate) SetNillableDeleteToken(v *int64) *ResidentCreate {
 	return _c
 }
 
+// SetVersion sets the "version" field.
+func (_c *ResidentCreate) SetVersion(v int) *ResidentCreate {
+	_c.mutation.SetVersion(v)
+	return _c
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_c *ResidentCreate) SetNillableVersion(v *int) *ResidentCreate {
+	if v != nil {
+		_c.SetVersion(*v)
+	}
+	return _c
+}
+
 // SetHouseholdID sets the "household_id" field.
 func (_c *ResidentCreate) SetHouseholdID(v int) *ResidentCreate {
 	_c.mutation.SetHouseholdID(v)
@@ -107,6 +121,12 @@ func (_c *ResidentCreate) SetGender(v enum.Gender) *ResidentCreate {
 // SetBirthDate sets the "birth_date" field.
 func (_c *ResidentCreate) SetBirthDate(v time.Time) *ResidentCreate {
 	_c.mutation.SetBirthDate(v)
+	return _c
+}
+
+// SetBirthYear sets the "birth_year" field.
+func (_c *ResidentCreate) SetBirthYear(v int) *ResidentCreate {
+	_c.mutation.SetBirthYear(v)
 	return _c
 }
 
@@ -300,6 +320,10 @@ func (_c *ResidentCreate) defaults() error {
 		v := resident.DefaultDeleteToken
 		_c.mutation.SetDeleteToken(v)
 	}
+	if _, ok := _c.mutation.Version(); !ok {
+		v := resident.DefaultVersion
+		_c.mutation.SetVersion(v)
+	}
 	if _, ok := _c.mutation.Health(); !ok {
 		v := resident.DefaultHealth
 		_c.mutation.SetHealth(v)
@@ -321,6 +345,14 @@ func (_c *ResidentCreate) check() error {
 	}
 	if _, ok := _c.mutation.DeleteToken(); !ok {
 		return &ValidationError{Name: "delete_token", err: errors.New(`ent: missing required field "Resident.delete_token"`)}
+	}
+	if _, ok := _c.mutation.Version(); !ok {
+		return &ValidationError{Name: "version", err: errors.New(`ent: missing required field "Resident.version"`)}
+	}
+	if v, ok := _c.mutation.Version(); ok {
+		if err := resident.VersionValidator(v); err != nil {
+			return &ValidationError{Name: "version", err: fmt.Errorf(`ent: validator failed for field "Resident.version": %w`, err)}
+		}
 	}
 	if _, ok := _c.mutation.HouseholdID(); !ok {
 		return &ValidationError{Name: "household_id", err: errors.New(`ent: missing required field "Resident.household_id"`)}
@@ -351,6 +383,9 @@ func (_c *ResidentCreate) check() error {
 	}
 	if _, ok := _c.mutation.BirthDate(); !ok {
 		return &ValidationError{Name: "birth_date", err: errors.New(`ent: missing required field "Resident.birth_date"`)}
+	}
+	if _, ok := _c.mutation.BirthYear(); !ok {
+		return &ValidationError{Name: "birth_year", err: errors.New(`ent: missing required field "Resident.birth_year"`)}
 	}
 	if _, ok := _c.mutation.IDNumber(); !ok {
 		return &ValidationError{Name: "id_number", err: errors.New(`ent: missing required field "Resident.id_number"`)}
@@ -458,6 +493,10 @@ func (_c *ResidentCreate) createSpec() (*Resident, *sqlgraph.CreateSpec) {
 		_spec.SetField(resident.FieldDeleteToken, field.TypeInt64, value)
 		_node.DeleteToken = value
 	}
+	if value, ok := _c.mutation.Version(); ok {
+		_spec.SetField(resident.FieldVersion, field.TypeInt, value)
+		_node.Version = value
+	}
 	if value, ok := _c.mutation.Name(); ok {
 		_spec.SetField(resident.FieldName, field.TypeString, value)
 		_node.Name = value
@@ -473,6 +512,10 @@ func (_c *ResidentCreate) createSpec() (*Resident, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.BirthDate(); ok {
 		_spec.SetField(resident.FieldBirthDate, field.TypeTime, value)
 		_node.BirthDate = value
+	}
+	if value, ok := _c.mutation.BirthYear(); ok {
+		_spec.SetField(resident.FieldBirthYear, field.TypeInt, value)
+		_node.BirthYear = value
 	}
 	if value, ok := _c.mutation.IDNumber(); ok {
 		_spec.SetField(resident.FieldIDNumber, field.TypeString, value)
@@ -635,6 +678,24 @@ func (u *ResidentUpsert) AddDeleteToken(v int64) *ResidentUpsert {
 	return u
 }
 
+// SetVersion sets the "version" field.
+func (u *ResidentUpsert) SetVersion(v int) *ResidentUpsert {
+	u.Set(resident.FieldVersion, v)
+	return u
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *ResidentUpsert) UpdateVersion() *ResidentUpsert {
+	u.SetExcluded(resident.FieldVersion)
+	return u
+}
+
+// AddVersion adds v to the "version" field.
+func (u *ResidentUpsert) AddVersion(v int) *ResidentUpsert {
+	u.Add(resident.FieldVersion, v)
+	return u
+}
+
 // SetName sets the "name" field.
 func (u *ResidentUpsert) SetName(v string) *ResidentUpsert {
 	u.Set(resident.FieldName, v)
@@ -680,6 +741,24 @@ func (u *ResidentUpsert) SetBirthDate(v time.Time) *ResidentUpsert {
 // UpdateBirthDate sets the "birth_date" field to the value that was provided on create.
 func (u *ResidentUpsert) UpdateBirthDate() *ResidentUpsert {
 	u.SetExcluded(resident.FieldBirthDate)
+	return u
+}
+
+// SetBirthYear sets the "birth_year" field.
+func (u *ResidentUpsert) SetBirthYear(v int) *ResidentUpsert {
+	u.Set(resident.FieldBirthYear, v)
+	return u
+}
+
+// UpdateBirthYear sets the "birth_year" field to the value that was provided on create.
+func (u *ResidentUpsert) UpdateBirthYear() *ResidentUpsert {
+	u.SetExcluded(resident.FieldBirthYear)
+	return u
+}
+
+// AddBirthYear adds v to the "birth_year" field.
+func (u *ResidentUpsert) AddBirthYear(v int) *ResidentUpsert {
+	u.Add(resident.FieldBirthYear, v)
 	return u
 }
 
@@ -925,6 +1004,27 @@ func (u *ResidentUpsertOne) UpdateDeleteToken() *ResidentUpsertOne {
 	})
 }
 
+// SetVersion sets the "version" field.
+func (u *ResidentUpsertOne) SetVersion(v int) *ResidentUpsertOne {
+	return u.Update(func(s *ResidentUpsert) {
+		s.SetVersion(v)
+	})
+}
+
+// AddVersion adds v to the "version" field.
+func (u *ResidentUpsertOne) AddVersion(v int) *ResidentUpsertOne {
+	return u.Update(func(s *ResidentUpsert) {
+		s.AddVersion(v)
+	})
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *ResidentUpsertOne) UpdateVersion() *ResidentUpsertOne {
+	return u.Update(func(s *ResidentUpsert) {
+		s.UpdateVersion()
+	})
+}
+
 // SetName sets the "name" field.
 func (u *ResidentUpsertOne) SetName(v string) *ResidentUpsertOne {
 	return u.Update(func(s *ResidentUpsert) {
@@ -978,6 +1078,27 @@ func (u *ResidentUpsertOne) SetBirthDate(v time.Time) *ResidentUpsertOne {
 func (u *ResidentUpsertOne) UpdateBirthDate() *ResidentUpsertOne {
 	return u.Update(func(s *ResidentUpsert) {
 		s.UpdateBirthDate()
+	})
+}
+
+// SetBirthYear sets the "birth_year" field.
+func (u *ResidentUpsertOne) SetBirthYear(v int) *ResidentUpsertOne {
+	return u.Update(func(s *ResidentUpsert) {
+		s.SetBirthYear(v)
+	})
+}
+
+// AddBirthYear adds v to the "birth_year" field.
+func (u *ResidentUpsertOne) AddBirthYear(v int) *ResidentUpsertOne {
+	return u.Update(func(s *ResidentUpsert) {
+		s.AddBirthYear(v)
+	})
+}
+
+// UpdateBirthYear sets the "birth_year" field to the value that was provided on create.
+func (u *ResidentUpsertOne) UpdateBirthYear() *ResidentUpsertOne {
+	return u.Update(func(s *ResidentUpsert) {
+		s.UpdateBirthYear()
 	})
 }
 
@@ -1411,6 +1532,27 @@ func (u *ResidentUpsertBulk) UpdateDeleteToken() *ResidentUpsertBulk {
 	})
 }
 
+// SetVersion sets the "version" field.
+func (u *ResidentUpsertBulk) SetVersion(v int) *ResidentUpsertBulk {
+	return u.Update(func(s *ResidentUpsert) {
+		s.SetVersion(v)
+	})
+}
+
+// AddVersion adds v to the "version" field.
+func (u *ResidentUpsertBulk) AddVersion(v int) *ResidentUpsertBulk {
+	return u.Update(func(s *ResidentUpsert) {
+		s.AddVersion(v)
+	})
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *ResidentUpsertBulk) UpdateVersion() *ResidentUpsertBulk {
+	return u.Update(func(s *ResidentUpsert) {
+		s.UpdateVersion()
+	})
+}
+
 // SetName sets the "name" field.
 func (u *ResidentUpsertBulk) SetName(v string) *ResidentUpsertBulk {
 	return u.Update(func(s *ResidentUpsert) {
@@ -1464,6 +1606,27 @@ func (u *ResidentUpsertBulk) SetBirthDate(v time.Time) *ResidentUpsertBulk {
 func (u *ResidentUpsertBulk) UpdateBirthDate() *ResidentUpsertBulk {
 	return u.Update(func(s *ResidentUpsert) {
 		s.UpdateBirthDate()
+	})
+}
+
+// SetBirthYear sets the "birth_year" field.
+func (u *ResidentUpsertBulk) SetBirthYear(v int) *ResidentUpsertBulk {
+	return u.Update(func(s *ResidentUpsert) {
+		s.SetBirthYear(v)
+	})
+}
+
+// AddBirthYear adds v to the "birth_year" field.
+func (u *ResidentUpsertBulk) AddBirthYear(v int) *ResidentUpsertBulk {
+	return u.Update(func(s *ResidentUpsert) {
+		s.AddBirthYear(v)
+	})
+}
+
+// UpdateBirthYear sets the "birth_year" field to the value that was provided on create.
+func (u *ResidentUpsertBulk) UpdateBirthYear() *ResidentUpsertBulk {
+	return u.Update(func(s *ResidentUpsert) {
+		s.UpdateBirthYear()
 	})
 }
 

@@ -77,6 +77,27 @@ func (_u *ResidentUpdate) AddDeleteToken(v int64) *ResidentUpdate {
 	return _u
 }
 
+// SetVersion sets the "version" field.
+func (_u *ResidentUpdate) SetVersion(v int) *ResidentUpdate {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *ResidentUpdate) SetNillableVersion(v *int) *ResidentUpdate {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *ResidentUpdate) AddVersion(v int) *ResidentUpdate {
+	_u.mutation.AddVersion(v)
+	return _u
+}
+
 // SetName sets the "name" field.
 func (_u *ResidentUpdate) SetName(v string) *ResidentUpdate {
 	_u.mutation.SetName(v)
@@ -130,6 +151,27 @@ func (_u *ResidentUpdate) SetNillableBirthDate(v *time.Time) *ResidentUpdate {
 	if v != nil {
 		_u.SetBirthDate(*v)
 	}
+	return _u
+}
+
+// SetBirthYear sets the "birth_year" field.
+func (_u *ResidentUpdate) SetBirthYear(v int) *ResidentUpdate {
+	_u.mutation.ResetBirthYear()
+	_u.mutation.SetBirthYear(v)
+	return _u
+}
+
+// SetNillableBirthYear sets the "birth_year" field if the given value is not nil.
+func (_u *ResidentUpdate) SetNillableBirthYear(v *int) *ResidentUpdate {
+	if v != nil {
+		_u.SetBirthYear(*v)
+	}
+	return _u
+}
+
+// AddBirthYear adds value to the "birth_year" field.
+func (_u *ResidentUpdate) AddBirthYear(v int) *ResidentUpdate {
+	_u.mutation.AddBirthYear(v)
 	return _u
 }
 
@@ -332,6 +374,11 @@ func (_u *ResidentUpdate) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *ResidentUpdate) check() error {
+	if v, ok := _u.mutation.Version(); ok {
+		if err := resident.VersionValidator(v); err != nil {
+			return &ValidationError{Name: "version", err: fmt.Errorf(`ent: validator failed for field "Resident.version": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Name(); ok {
 		if err := resident.NameValidator(v); err != nil {
 			return &ValidationError{Name: "name", err: fmt.Errorf(`ent: validator failed for field "Resident.name": %w`, err)}
@@ -431,6 +478,12 @@ func (_u *ResidentUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if value, ok := _u.mutation.AddedDeleteToken(); ok {
 		_spec.AddField(resident.FieldDeleteToken, field.TypeInt64, value)
 	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(resident.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(resident.FieldVersion, field.TypeInt, value)
+	}
 	if value, ok := _u.mutation.Name(); ok {
 		_spec.SetField(resident.FieldName, field.TypeString, value)
 	}
@@ -442,6 +495,12 @@ func (_u *ResidentUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.BirthDate(); ok {
 		_spec.SetField(resident.FieldBirthDate, field.TypeTime, value)
+	}
+	if value, ok := _u.mutation.BirthYear(); ok {
+		_spec.SetField(resident.FieldBirthYear, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedBirthYear(); ok {
+		_spec.AddField(resident.FieldBirthYear, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.IDNumber(); ok {
 		_spec.SetField(resident.FieldIDNumber, field.TypeString, value)
@@ -557,6 +616,27 @@ func (_u *ResidentUpdateOne) AddDeleteToken(v int64) *ResidentUpdateOne {
 	return _u
 }
 
+// SetVersion sets the "version" field.
+func (_u *ResidentUpdateOne) SetVersion(v int) *ResidentUpdateOne {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *ResidentUpdateOne) SetNillableVersion(v *int) *ResidentUpdateOne {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *ResidentUpdateOne) AddVersion(v int) *ResidentUpdateOne {
+	_u.mutation.AddVersion(v)
+	return _u
+}
+
 // SetName sets the "name" field.
 func (_u *ResidentUpdateOne) SetName(v string) *ResidentUpdateOne {
 	_u.mutation.SetName(v)
@@ -610,6 +690,27 @@ func (_u *ResidentUpdateOne) SetNillableBirthDate(v *time.Time) *ResidentUpdateO
 	if v != nil {
 		_u.SetBirthDate(*v)
 	}
+	return _u
+}
+
+// SetBirthYear sets the "birth_year" field.
+func (_u *ResidentUpdateOne) SetBirthYear(v int) *ResidentUpdateOne {
+	_u.mutation.ResetBirthYear()
+	_u.mutation.SetBirthYear(v)
+	return _u
+}
+
+// SetNillableBirthYear sets the "birth_year" field if the given value is not nil.
+func (_u *ResidentUpdateOne) SetNillableBirthYear(v *int) *ResidentUpdateOne {
+	if v != nil {
+		_u.SetBirthYear(*v)
+	}
+	return _u
+}
+
+// AddBirthYear adds value to the "birth_year" field.
+func (_u *ResidentUpdateOne) AddBirthYear(v int) *ResidentUpdateOne {
+	_u.mutation.AddBirthYear(v)
 	return _u
 }
 
@@ -825,6 +926,11 @@ func (_u *ResidentUpdateOne) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *ResidentUpdateOne) check() error {
+	if v, ok := _u.mutation.Version(); ok {
+		if err := resident.VersionValidator(v); err != nil {
+			return &ValidationError{Name: "version", err: fmt.Errorf(`ent: validator failed for field "Resident.version": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Name(); ok {
 		if err := resident.NameValidator(v); err != nil {
 			return &ValidationError{Name: "name", err: fmt.Errorf(`ent: validator failed for field "Resident.name": %w`, err)}
@@ -941,6 +1047,12 @@ func (_u *ResidentUpdateOne) sqlSave(ctx context.Context) (_node *Resident, err 
 	if value, ok := _u.mutation.AddedDeleteToken(); ok {
 		_spec.AddField(resident.FieldDeleteToken, field.TypeInt64, value)
 	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(resident.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(resident.FieldVersion, field.TypeInt, value)
+	}
 	if value, ok := _u.mutation.Name(); ok {
 		_spec.SetField(resident.FieldName, field.TypeString, value)
 	}
@@ -952,6 +1064,12 @@ func (_u *ResidentUpdateOne) sqlSave(ctx context.Context) (_node *Resident, err 
 	}
 	if value, ok := _u.mutation.BirthDate(); ok {
 		_spec.SetField(resident.FieldBirthDate, field.TypeTime, value)
+	}
+	if value, ok := _u.mutation.BirthYear(); ok {
+		_spec.SetField(resident.FieldBirthYear, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedBirthYear(); ok {
+		_spec.AddField(resident.FieldBirthYear, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.IDNumber(); ok {
 		_spec.SetField(resident.FieldIDNumber, field.TypeString, value)

@@ -31,6 +31,8 @@ type RoleBinding struct {
 	DeletedAt *time.Time `json:"deleted_at,omitempty"`
 	// DeleteToken holds the value of the "delete_token" field.
 	DeleteToken int64 `json:"delete_token,omitempty"`
+	// Version of the record, incremented by every change. Send the version you read with every update; a stale one is refused with CONFLICT 版本号
+	Version int `json:"version,omitempty"`
 	// UserID holds the value of the "user_id" field.
 	UserID int `json:"user_id,omitempty"`
 	// Role 角色
@@ -132,7 +134,7 @@ func (*RoleBinding) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case rolebinding.FieldID, rolebinding.FieldDeleteToken, rolebinding.FieldUserID, rolebinding.FieldTownshipID, rolebinding.FieldVillageID, rolebinding.FieldDepartmentID, rolebinding.FieldCadreID:
+		case rolebinding.FieldID, rolebinding.FieldDeleteToken, rolebinding.FieldVersion, rolebinding.FieldUserID, rolebinding.FieldTownshipID, rolebinding.FieldVillageID, rolebinding.FieldDepartmentID, rolebinding.FieldCadreID:
 			values[i] = new(sql.NullInt64)
 		case rolebinding.FieldRole:
 			values[i] = new(sql.NullString)
@@ -183,6 +185,12 @@ func (_m *RoleBinding) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field delete_token", values[i])
 			} else if value.Valid {
 				_m.DeleteToken = value.Int64
+			}
+		case rolebinding.FieldVersion:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field version", values[i])
+			} else if value.Valid {
+				_m.Version = int(value.Int64)
 			}
 		case rolebinding.FieldUserID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -311,6 +319,9 @@ func (_m *RoleBinding) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("delete_token=")
 	builder.WriteString(fmt.Sprintf("%v", _m.DeleteToken))
+	builder.WriteString(", ")
+	builder.WriteString("version=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Version))
 	builder.WriteString(", ")
 	builder.WriteString("user_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.UserID))

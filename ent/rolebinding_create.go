@@ -84,6 +84,20 @@ func (_c *RoleBindingCreate) SetNillableDeleteToken(v *int64) *RoleBindingCreate
 	return _c
 }
 
+// SetVersion sets the "version" field.
+func (_c *RoleBindingCreate) SetVersion(v int) *RoleBindingCreate {
+	_c.mutation.SetVersion(v)
+	return _c
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_c *RoleBindingCreate) SetNillableVersion(v *int) *RoleBindingCreate {
+	if v != nil {
+		_c.SetVersion(*v)
+	}
+	return _c
+}
+
 // SetUserID sets the "user_id" field.
 func (_c *RoleBindingCreate) SetUserID(v int) *RoleBindingCreate {
 	_c.mutation.SetUserID(v)
@@ -252,6 +266,10 @@ func (_c *RoleBindingCreate) defaults() error {
 		v := rolebinding.DefaultDeleteToken
 		_c.mutation.SetDeleteToken(v)
 	}
+	if _, ok := _c.mutation.Version(); !ok {
+		v := rolebinding.DefaultVersion
+		_c.mutation.SetVersion(v)
+	}
 	return nil
 }
 
@@ -265,6 +283,14 @@ func (_c *RoleBindingCreate) check() error {
 	}
 	if _, ok := _c.mutation.DeleteToken(); !ok {
 		return &ValidationError{Name: "delete_token", err: errors.New(`ent: missing required field "RoleBinding.delete_token"`)}
+	}
+	if _, ok := _c.mutation.Version(); !ok {
+		return &ValidationError{Name: "version", err: errors.New(`ent: missing required field "RoleBinding.version"`)}
+	}
+	if v, ok := _c.mutation.Version(); ok {
+		if err := rolebinding.VersionValidator(v); err != nil {
+			return &ValidationError{Name: "version", err: fmt.Errorf(`ent: validator failed for field "RoleBinding.version": %w`, err)}
+		}
 	}
 	if _, ok := _c.mutation.UserID(); !ok {
 		return &ValidationError{Name: "user_id", err: errors.New(`ent: missing required field "RoleBinding.user_id"`)}
@@ -325,6 +351,10 @@ func (_c *RoleBindingCreate) createSpec() (*RoleBinding, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.DeleteToken(); ok {
 		_spec.SetField(rolebinding.FieldDeleteToken, field.TypeInt64, value)
 		_node.DeleteToken = value
+	}
+	if value, ok := _c.mutation.Version(); ok {
+		_spec.SetField(rolebinding.FieldVersion, field.TypeInt, value)
+		_node.Version = value
 	}
 	if value, ok := _c.mutation.Role(); ok {
 		_spec.SetField(rolebinding.FieldRole, field.TypeEnum, value)
@@ -523,6 +553,24 @@ func (u *RoleBindingUpsert) AddDeleteToken(v int64) *RoleBindingUpsert {
 	return u
 }
 
+// SetVersion sets the "version" field.
+func (u *RoleBindingUpsert) SetVersion(v int) *RoleBindingUpsert {
+	u.Set(rolebinding.FieldVersion, v)
+	return u
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *RoleBindingUpsert) UpdateVersion() *RoleBindingUpsert {
+	u.SetExcluded(rolebinding.FieldVersion)
+	return u
+}
+
+// AddVersion adds v to the "version" field.
+func (u *RoleBindingUpsert) AddVersion(v int) *RoleBindingUpsert {
+	u.Add(rolebinding.FieldVersion, v)
+	return u
+}
+
 // SetValidFrom sets the "valid_from" field.
 func (u *RoleBindingUpsert) SetValidFrom(v time.Time) *RoleBindingUpsert {
 	u.Set(rolebinding.FieldValidFrom, v)
@@ -669,6 +717,27 @@ func (u *RoleBindingUpsertOne) AddDeleteToken(v int64) *RoleBindingUpsertOne {
 func (u *RoleBindingUpsertOne) UpdateDeleteToken() *RoleBindingUpsertOne {
 	return u.Update(func(s *RoleBindingUpsert) {
 		s.UpdateDeleteToken()
+	})
+}
+
+// SetVersion sets the "version" field.
+func (u *RoleBindingUpsertOne) SetVersion(v int) *RoleBindingUpsertOne {
+	return u.Update(func(s *RoleBindingUpsert) {
+		s.SetVersion(v)
+	})
+}
+
+// AddVersion adds v to the "version" field.
+func (u *RoleBindingUpsertOne) AddVersion(v int) *RoleBindingUpsertOne {
+	return u.Update(func(s *RoleBindingUpsert) {
+		s.AddVersion(v)
+	})
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *RoleBindingUpsertOne) UpdateVersion() *RoleBindingUpsertOne {
+	return u.Update(func(s *RoleBindingUpsert) {
+		s.UpdateVersion()
 	})
 }
 
@@ -989,6 +1058,27 @@ func (u *RoleBindingUpsertBulk) AddDeleteToken(v int64) *RoleBindingUpsertBulk {
 func (u *RoleBindingUpsertBulk) UpdateDeleteToken() *RoleBindingUpsertBulk {
 	return u.Update(func(s *RoleBindingUpsert) {
 		s.UpdateDeleteToken()
+	})
+}
+
+// SetVersion sets the "version" field.
+func (u *RoleBindingUpsertBulk) SetVersion(v int) *RoleBindingUpsertBulk {
+	return u.Update(func(s *RoleBindingUpsert) {
+		s.SetVersion(v)
+	})
+}
+
+// AddVersion adds v to the "version" field.
+func (u *RoleBindingUpsertBulk) AddVersion(v int) *RoleBindingUpsertBulk {
+	return u.Update(func(s *RoleBindingUpsert) {
+		s.AddVersion(v)
+	})
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *RoleBindingUpsertBulk) UpdateVersion() *RoleBindingUpsertBulk {
+	return u.Update(func(s *RoleBindingUpsert) {
+		s.UpdateVersion()
 	})
 }
 

@@ -76,6 +76,27 @@ func (_u *RoleBindingUpdate) AddDeleteToken(v int64) *RoleBindingUpdate {
 	return _u
 }
 
+// SetVersion sets the "version" field.
+func (_u *RoleBindingUpdate) SetVersion(v int) *RoleBindingUpdate {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *RoleBindingUpdate) SetNillableVersion(v *int) *RoleBindingUpdate {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *RoleBindingUpdate) AddVersion(v int) *RoleBindingUpdate {
+	_u.mutation.AddVersion(v)
+	return _u
+}
+
 // SetValidFrom sets the "valid_from" field.
 func (_u *RoleBindingUpdate) SetValidFrom(v time.Time) *RoleBindingUpdate {
 	_u.mutation.SetValidFrom(v)
@@ -159,6 +180,11 @@ func (_u *RoleBindingUpdate) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *RoleBindingUpdate) check() error {
+	if v, ok := _u.mutation.Version(); ok {
+		if err := rolebinding.VersionValidator(v); err != nil {
+			return &ValidationError{Name: "version", err: fmt.Errorf(`ent: validator failed for field "RoleBinding.version": %w`, err)}
+		}
+	}
 	if _u.mutation.UserCleared() && len(_u.mutation.UserIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "RoleBinding.user"`)
 	}
@@ -197,6 +223,12 @@ func (_u *RoleBindingUpdate) sqlSave(ctx context.Context) (_node int, err error)
 	}
 	if value, ok := _u.mutation.AddedDeleteToken(); ok {
 		_spec.AddField(rolebinding.FieldDeleteToken, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(rolebinding.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(rolebinding.FieldVersion, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.ValidFrom(); ok {
 		_spec.SetField(rolebinding.FieldValidFrom, field.TypeTime, value)
@@ -273,6 +305,27 @@ func (_u *RoleBindingUpdateOne) SetNillableDeleteToken(v *int64) *RoleBindingUpd
 // AddDeleteToken adds value to the "delete_token" field.
 func (_u *RoleBindingUpdateOne) AddDeleteToken(v int64) *RoleBindingUpdateOne {
 	_u.mutation.AddDeleteToken(v)
+	return _u
+}
+
+// SetVersion sets the "version" field.
+func (_u *RoleBindingUpdateOne) SetVersion(v int) *RoleBindingUpdateOne {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *RoleBindingUpdateOne) SetNillableVersion(v *int) *RoleBindingUpdateOne {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *RoleBindingUpdateOne) AddVersion(v int) *RoleBindingUpdateOne {
+	_u.mutation.AddVersion(v)
 	return _u
 }
 
@@ -372,6 +425,11 @@ func (_u *RoleBindingUpdateOne) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *RoleBindingUpdateOne) check() error {
+	if v, ok := _u.mutation.Version(); ok {
+		if err := rolebinding.VersionValidator(v); err != nil {
+			return &ValidationError{Name: "version", err: fmt.Errorf(`ent: validator failed for field "RoleBinding.version": %w`, err)}
+		}
+	}
 	if _u.mutation.UserCleared() && len(_u.mutation.UserIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "RoleBinding.user"`)
 	}
@@ -427,6 +485,12 @@ func (_u *RoleBindingUpdateOne) sqlSave(ctx context.Context) (_node *RoleBinding
 	}
 	if value, ok := _u.mutation.AddedDeleteToken(); ok {
 		_spec.AddField(rolebinding.FieldDeleteToken, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(rolebinding.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(rolebinding.FieldVersion, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.ValidFrom(); ok {
 		_spec.SetField(rolebinding.FieldValidFrom, field.TypeTime, value)

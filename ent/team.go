@@ -29,6 +29,8 @@ type Team struct {
 	DeletedAt *time.Time `json:"deleted_at,omitempty"`
 	// DeleteToken holds the value of the "delete_token" field.
 	DeleteToken int64 `json:"delete_token,omitempty"`
+	// Version of the record, incremented by every change. Send the version you read with every update; a stale one is refused with CONFLICT 版本号
+	Version int `json:"version,omitempty"`
 	// Team name 团队名称
 	Name string `json:"name,omitempty"`
 	// Kind of team 团队类别
@@ -125,7 +127,7 @@ func (*Team) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case team.FieldID, team.FieldDeleteToken, team.FieldTownshipID, team.FieldVillageID, team.FieldLeaderID:
+		case team.FieldID, team.FieldDeleteToken, team.FieldVersion, team.FieldTownshipID, team.FieldVillageID, team.FieldLeaderID:
 			values[i] = new(sql.NullInt64)
 		case team.FieldName, team.FieldKind, team.FieldTask:
 			values[i] = new(sql.NullString)
@@ -176,6 +178,12 @@ func (_m *Team) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field delete_token", values[i])
 			} else if value.Valid {
 				_m.DeleteToken = value.Int64
+			}
+		case team.FieldVersion:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field version", values[i])
+			} else if value.Valid {
+				_m.Version = int(value.Int64)
 			}
 		case team.FieldName:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -289,6 +297,9 @@ func (_m *Team) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("delete_token=")
 	builder.WriteString(fmt.Sprintf("%v", _m.DeleteToken))
+	builder.WriteString(", ")
+	builder.WriteString("version=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Version))
 	builder.WriteString(", ")
 	builder.WriteString("name=")
 	builder.WriteString(_m.Name)

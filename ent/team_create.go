@@ -84,6 +84,20 @@ func (_c *TeamCreate) SetNillableDeleteToken(v *int64) *TeamCreate {
 	return _c
 }
 
+// SetVersion sets the "version" field.
+func (_c *TeamCreate) SetVersion(v int) *TeamCreate {
+	_c.mutation.SetVersion(v)
+	return _c
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_c *TeamCreate) SetNillableVersion(v *int) *TeamCreate {
+	if v != nil {
+		_c.SetVersion(*v)
+	}
+	return _c
+}
+
 // SetName sets the "name" field.
 func (_c *TeamCreate) SetName(v string) *TeamCreate {
 	_c.mutation.SetName(v)
@@ -244,6 +258,10 @@ func (_c *TeamCreate) defaults() error {
 		v := team.DefaultDeleteToken
 		_c.mutation.SetDeleteToken(v)
 	}
+	if _, ok := _c.mutation.Version(); !ok {
+		v := team.DefaultVersion
+		_c.mutation.SetVersion(v)
+	}
 	return nil
 }
 
@@ -257,6 +275,14 @@ func (_c *TeamCreate) check() error {
 	}
 	if _, ok := _c.mutation.DeleteToken(); !ok {
 		return &ValidationError{Name: "delete_token", err: errors.New(`ent: missing required field "Team.delete_token"`)}
+	}
+	if _, ok := _c.mutation.Version(); !ok {
+		return &ValidationError{Name: "version", err: errors.New(`ent: missing required field "Team.version"`)}
+	}
+	if v, ok := _c.mutation.Version(); ok {
+		if err := team.VersionValidator(v); err != nil {
+			return &ValidationError{Name: "version", err: fmt.Errorf(`ent: validator failed for field "Team.version": %w`, err)}
+		}
 	}
 	if _, ok := _c.mutation.Name(); !ok {
 		return &ValidationError{Name: "name", err: errors.New(`ent: missing required field "Team.name"`)}
@@ -327,6 +353,10 @@ func (_c *TeamCreate) createSpec() (*Team, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.DeleteToken(); ok {
 		_spec.SetField(team.FieldDeleteToken, field.TypeInt64, value)
 		_node.DeleteToken = value
+	}
+	if value, ok := _c.mutation.Version(); ok {
+		_spec.SetField(team.FieldVersion, field.TypeInt, value)
+		_node.Version = value
 	}
 	if value, ok := _c.mutation.Name(); ok {
 		_spec.SetField(team.FieldName, field.TypeString, value)
@@ -523,6 +553,24 @@ func (u *TeamUpsert) AddDeleteToken(v int64) *TeamUpsert {
 	return u
 }
 
+// SetVersion sets the "version" field.
+func (u *TeamUpsert) SetVersion(v int) *TeamUpsert {
+	u.Set(team.FieldVersion, v)
+	return u
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *TeamUpsert) UpdateVersion() *TeamUpsert {
+	u.SetExcluded(team.FieldVersion)
+	return u
+}
+
+// AddVersion adds v to the "version" field.
+func (u *TeamUpsert) AddVersion(v int) *TeamUpsert {
+	u.Add(team.FieldVersion, v)
+	return u
+}
+
 // SetName sets the "name" field.
 func (u *TeamUpsert) SetName(v string) *TeamUpsert {
 	u.Set(team.FieldName, v)
@@ -687,6 +735,27 @@ func (u *TeamUpsertOne) AddDeleteToken(v int64) *TeamUpsertOne {
 func (u *TeamUpsertOne) UpdateDeleteToken() *TeamUpsertOne {
 	return u.Update(func(s *TeamUpsert) {
 		s.UpdateDeleteToken()
+	})
+}
+
+// SetVersion sets the "version" field.
+func (u *TeamUpsertOne) SetVersion(v int) *TeamUpsertOne {
+	return u.Update(func(s *TeamUpsert) {
+		s.SetVersion(v)
+	})
+}
+
+// AddVersion adds v to the "version" field.
+func (u *TeamUpsertOne) AddVersion(v int) *TeamUpsertOne {
+	return u.Update(func(s *TeamUpsert) {
+		s.AddVersion(v)
+	})
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *TeamUpsertOne) UpdateVersion() *TeamUpsertOne {
+	return u.Update(func(s *TeamUpsert) {
+		s.UpdateVersion()
 	})
 }
 
@@ -1030,6 +1099,27 @@ func (u *TeamUpsertBulk) AddDeleteToken(v int64) *TeamUpsertBulk {
 func (u *TeamUpsertBulk) UpdateDeleteToken() *TeamUpsertBulk {
 	return u.Update(func(s *TeamUpsert) {
 		s.UpdateDeleteToken()
+	})
+}
+
+// SetVersion sets the "version" field.
+func (u *TeamUpsertBulk) SetVersion(v int) *TeamUpsertBulk {
+	return u.Update(func(s *TeamUpsert) {
+		s.SetVersion(v)
+	})
+}
+
+// AddVersion adds v to the "version" field.
+func (u *TeamUpsertBulk) AddVersion(v int) *TeamUpsertBulk {
+	return u.Update(func(s *TeamUpsert) {
+		s.AddVersion(v)
+	})
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *TeamUpsertBulk) UpdateVersion() *TeamUpsertBulk {
+	return u.Update(func(s *TeamUpsert) {
+		s.UpdateVersion()
 	})
 }
 

@@ -80,6 +80,27 @@ func (_u *TeamUpdate) AddDeleteToken(v int64) *TeamUpdate {
 	return _u
 }
 
+// SetVersion sets the "version" field.
+func (_u *TeamUpdate) SetVersion(v int) *TeamUpdate {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *TeamUpdate) SetNillableVersion(v *int) *TeamUpdate {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *TeamUpdate) AddVersion(v int) *TeamUpdate {
+	_u.mutation.AddVersion(v)
+	return _u
+}
+
 // SetName sets the "name" field.
 func (_u *TeamUpdate) SetName(v string) *TeamUpdate {
 	_u.mutation.SetName(v)
@@ -280,6 +301,11 @@ func (_u *TeamUpdate) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *TeamUpdate) check() error {
+	if v, ok := _u.mutation.Version(); ok {
+		if err := team.VersionValidator(v); err != nil {
+			return &ValidationError{Name: "version", err: fmt.Errorf(`ent: validator failed for field "Team.version": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Name(); ok {
 		if err := team.NameValidator(v); err != nil {
 			return &ValidationError{Name: "name", err: fmt.Errorf(`ent: validator failed for field "Team.name": %w`, err)}
@@ -333,6 +359,12 @@ func (_u *TeamUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.AddedDeleteToken(); ok {
 		_spec.AddField(team.FieldDeleteToken, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(team.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(team.FieldVersion, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.Name(); ok {
 		_spec.SetField(team.FieldName, field.TypeString, value)
@@ -531,6 +563,27 @@ func (_u *TeamUpdateOne) SetNillableDeleteToken(v *int64) *TeamUpdateOne {
 // AddDeleteToken adds value to the "delete_token" field.
 func (_u *TeamUpdateOne) AddDeleteToken(v int64) *TeamUpdateOne {
 	_u.mutation.AddDeleteToken(v)
+	return _u
+}
+
+// SetVersion sets the "version" field.
+func (_u *TeamUpdateOne) SetVersion(v int) *TeamUpdateOne {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *TeamUpdateOne) SetNillableVersion(v *int) *TeamUpdateOne {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *TeamUpdateOne) AddVersion(v int) *TeamUpdateOne {
+	_u.mutation.AddVersion(v)
 	return _u
 }
 
@@ -747,6 +800,11 @@ func (_u *TeamUpdateOne) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *TeamUpdateOne) check() error {
+	if v, ok := _u.mutation.Version(); ok {
+		if err := team.VersionValidator(v); err != nil {
+			return &ValidationError{Name: "version", err: fmt.Errorf(`ent: validator failed for field "Team.version": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Name(); ok {
 		if err := team.NameValidator(v); err != nil {
 			return &ValidationError{Name: "name", err: fmt.Errorf(`ent: validator failed for field "Team.name": %w`, err)}
@@ -817,6 +875,12 @@ func (_u *TeamUpdateOne) sqlSave(ctx context.Context) (_node *Team, err error) {
 	}
 	if value, ok := _u.mutation.AddedDeleteToken(); ok {
 		_spec.AddField(team.FieldDeleteToken, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(team.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(team.FieldVersion, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.Name(); ok {
 		_spec.SetField(team.FieldName, field.TypeString, value)

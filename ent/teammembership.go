@@ -28,6 +28,8 @@ type TeamMembership struct {
 	DeletedAt *time.Time `json:"deleted_at,omitempty"`
 	// DeleteToken holds the value of the "delete_token" field.
 	DeleteToken int64 `json:"delete_token,omitempty"`
+	// Version of the record, incremented by every change. Send the version you read with every update; a stale one is refused with CONFLICT 版本号
+	Version int `json:"version,omitempty"`
 	// TeamID holds the value of the "team_id" field.
 	TeamID int `json:"team_id,omitempty"`
 	// MemberID holds the value of the "member_id" field.
@@ -86,7 +88,7 @@ func (*TeamMembership) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case teammembership.FieldID, teammembership.FieldDeleteToken, teammembership.FieldTeamID, teammembership.FieldMemberID, teammembership.FieldTownshipID, teammembership.FieldVillageID:
+		case teammembership.FieldID, teammembership.FieldDeleteToken, teammembership.FieldVersion, teammembership.FieldTeamID, teammembership.FieldMemberID, teammembership.FieldTownshipID, teammembership.FieldVillageID:
 			values[i] = new(sql.NullInt64)
 		case teammembership.FieldPost:
 			values[i] = new(sql.NullString)
@@ -137,6 +139,12 @@ func (_m *TeamMembership) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field delete_token", values[i])
 			} else if value.Valid {
 				_m.DeleteToken = value.Int64
+			}
+		case teammembership.FieldVersion:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field version", values[i])
+			} else if value.Valid {
+				_m.Version = int(value.Int64)
 			}
 		case teammembership.FieldTeamID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -233,6 +241,9 @@ func (_m *TeamMembership) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("delete_token=")
 	builder.WriteString(fmt.Sprintf("%v", _m.DeleteToken))
+	builder.WriteString(", ")
+	builder.WriteString("version=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Version))
 	builder.WriteString(", ")
 	builder.WriteString("team_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.TeamID))

@@ -81,6 +81,20 @@ func (_c *TeamMembershipCreate) SetNillableDeleteToken(v *int64) *TeamMembership
 	return _c
 }
 
+// SetVersion sets the "version" field.
+func (_c *TeamMembershipCreate) SetVersion(v int) *TeamMembershipCreate {
+	_c.mutation.SetVersion(v)
+	return _c
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_c *TeamMembershipCreate) SetNillableVersion(v *int) *TeamMembershipCreate {
+	if v != nil {
+		_c.SetVersion(*v)
+	}
+	return _c
+}
+
 // SetTeamID sets the "team_id" field.
 func (_c *TeamMembershipCreate) SetTeamID(v int) *TeamMembershipCreate {
 	_c.mutation.SetTeamID(v)
@@ -206,6 +220,10 @@ func (_c *TeamMembershipCreate) defaults() error {
 		v := teammembership.DefaultDeleteToken
 		_c.mutation.SetDeleteToken(v)
 	}
+	if _, ok := _c.mutation.Version(); !ok {
+		v := teammembership.DefaultVersion
+		_c.mutation.SetVersion(v)
+	}
 	if _, ok := _c.mutation.Post(); !ok {
 		v := teammembership.DefaultPost
 		_c.mutation.SetPost(v)
@@ -223,6 +241,14 @@ func (_c *TeamMembershipCreate) check() error {
 	}
 	if _, ok := _c.mutation.DeleteToken(); !ok {
 		return &ValidationError{Name: "delete_token", err: errors.New(`ent: missing required field "TeamMembership.delete_token"`)}
+	}
+	if _, ok := _c.mutation.Version(); !ok {
+		return &ValidationError{Name: "version", err: errors.New(`ent: missing required field "TeamMembership.version"`)}
+	}
+	if v, ok := _c.mutation.Version(); ok {
+		if err := teammembership.VersionValidator(v); err != nil {
+			return &ValidationError{Name: "version", err: fmt.Errorf(`ent: validator failed for field "TeamMembership.version": %w`, err)}
+		}
 	}
 	if _, ok := _c.mutation.TeamID(); !ok {
 		return &ValidationError{Name: "team_id", err: errors.New(`ent: missing required field "TeamMembership.team_id"`)}
@@ -289,6 +315,10 @@ func (_c *TeamMembershipCreate) createSpec() (*TeamMembership, *sqlgraph.CreateS
 	if value, ok := _c.mutation.DeleteToken(); ok {
 		_spec.SetField(teammembership.FieldDeleteToken, field.TypeInt64, value)
 		_node.DeleteToken = value
+	}
+	if value, ok := _c.mutation.Version(); ok {
+		_spec.SetField(teammembership.FieldVersion, field.TypeInt, value)
+		_node.Version = value
 	}
 	if value, ok := _c.mutation.Post(); ok {
 		_spec.SetField(teammembership.FieldPost, field.TypeEnum, value)
@@ -440,6 +470,24 @@ func (u *TeamMembershipUpsert) AddDeleteToken(v int64) *TeamMembershipUpsert {
 	return u
 }
 
+// SetVersion sets the "version" field.
+func (u *TeamMembershipUpsert) SetVersion(v int) *TeamMembershipUpsert {
+	u.Set(teammembership.FieldVersion, v)
+	return u
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *TeamMembershipUpsert) UpdateVersion() *TeamMembershipUpsert {
+	u.SetExcluded(teammembership.FieldVersion)
+	return u
+}
+
+// AddVersion adds v to the "version" field.
+func (u *TeamMembershipUpsert) AddVersion(v int) *TeamMembershipUpsert {
+	u.Add(teammembership.FieldVersion, v)
+	return u
+}
+
 // SetPost sets the "post" field.
 func (u *TeamMembershipUpsert) SetPost(v enum.TeamPost) *TeamMembershipUpsert {
 	u.Set(teammembership.FieldPost, v)
@@ -574,6 +622,27 @@ func (u *TeamMembershipUpsertOne) AddDeleteToken(v int64) *TeamMembershipUpsertO
 func (u *TeamMembershipUpsertOne) UpdateDeleteToken() *TeamMembershipUpsertOne {
 	return u.Update(func(s *TeamMembershipUpsert) {
 		s.UpdateDeleteToken()
+	})
+}
+
+// SetVersion sets the "version" field.
+func (u *TeamMembershipUpsertOne) SetVersion(v int) *TeamMembershipUpsertOne {
+	return u.Update(func(s *TeamMembershipUpsert) {
+		s.SetVersion(v)
+	})
+}
+
+// AddVersion adds v to the "version" field.
+func (u *TeamMembershipUpsertOne) AddVersion(v int) *TeamMembershipUpsertOne {
+	return u.Update(func(s *TeamMembershipUpsert) {
+		s.AddVersion(v)
+	})
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *TeamMembershipUpsertOne) UpdateVersion() *TeamMembershipUpsertOne {
+	return u.Update(func(s *TeamMembershipUpsert) {
+		s.UpdateVersion()
 	})
 }
 
@@ -881,6 +950,27 @@ func (u *TeamMembershipUpsertBulk) AddDeleteToken(v int64) *TeamMembershipUpsert
 func (u *TeamMembershipUpsertBulk) UpdateDeleteToken() *TeamMembershipUpsertBulk {
 	return u.Update(func(s *TeamMembershipUpsert) {
 		s.UpdateDeleteToken()
+	})
+}
+
+// SetVersion sets the "version" field.
+func (u *TeamMembershipUpsertBulk) SetVersion(v int) *TeamMembershipUpsertBulk {
+	return u.Update(func(s *TeamMembershipUpsert) {
+		s.SetVersion(v)
+	})
+}
+
+// AddVersion adds v to the "version" field.
+func (u *TeamMembershipUpsertBulk) AddVersion(v int) *TeamMembershipUpsertBulk {
+	return u.Update(func(s *TeamMembershipUpsert) {
+		s.AddVersion(v)
+	})
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *TeamMembershipUpsertBulk) UpdateVersion() *TeamMembershipUpsertBulk {
+	return u.Update(func(s *TeamMembershipUpsert) {
+		s.UpdateVersion()
 	})
 }
 

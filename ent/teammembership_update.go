@@ -77,6 +77,27 @@ func (_u *TeamMembershipUpdate) AddDeleteToken(v int64) *TeamMembershipUpdate {
 	return _u
 }
 
+// SetVersion sets the "version" field.
+func (_u *TeamMembershipUpdate) SetVersion(v int) *TeamMembershipUpdate {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *TeamMembershipUpdate) SetNillableVersion(v *int) *TeamMembershipUpdate {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *TeamMembershipUpdate) AddVersion(v int) *TeamMembershipUpdate {
+	_u.mutation.AddVersion(v)
+	return _u
+}
+
 // SetPost sets the "post" field.
 func (_u *TeamMembershipUpdate) SetPost(v enum.TeamPost) *TeamMembershipUpdate {
 	_u.mutation.SetPost(v)
@@ -154,6 +175,11 @@ func (_u *TeamMembershipUpdate) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *TeamMembershipUpdate) check() error {
+	if v, ok := _u.mutation.Version(); ok {
+		if err := teammembership.VersionValidator(v); err != nil {
+			return &ValidationError{Name: "version", err: fmt.Errorf(`ent: validator failed for field "TeamMembership.version": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Post(); ok {
 		if err := teammembership.PostValidator(v); err != nil {
 			return &ValidationError{Name: "post", err: fmt.Errorf(`ent: validator failed for field "TeamMembership.post": %w`, err)}
@@ -200,6 +226,12 @@ func (_u *TeamMembershipUpdate) sqlSave(ctx context.Context) (_node int, err err
 	}
 	if value, ok := _u.mutation.AddedDeleteToken(); ok {
 		_spec.AddField(teammembership.FieldDeleteToken, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(teammembership.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(teammembership.FieldVersion, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.Post(); ok {
 		_spec.SetField(teammembership.FieldPost, field.TypeEnum, value)
@@ -279,6 +311,27 @@ func (_u *TeamMembershipUpdateOne) SetNillableDeleteToken(v *int64) *TeamMembers
 // AddDeleteToken adds value to the "delete_token" field.
 func (_u *TeamMembershipUpdateOne) AddDeleteToken(v int64) *TeamMembershipUpdateOne {
 	_u.mutation.AddDeleteToken(v)
+	return _u
+}
+
+// SetVersion sets the "version" field.
+func (_u *TeamMembershipUpdateOne) SetVersion(v int) *TeamMembershipUpdateOne {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *TeamMembershipUpdateOne) SetNillableVersion(v *int) *TeamMembershipUpdateOne {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *TeamMembershipUpdateOne) AddVersion(v int) *TeamMembershipUpdateOne {
+	_u.mutation.AddVersion(v)
 	return _u
 }
 
@@ -372,6 +425,11 @@ func (_u *TeamMembershipUpdateOne) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *TeamMembershipUpdateOne) check() error {
+	if v, ok := _u.mutation.Version(); ok {
+		if err := teammembership.VersionValidator(v); err != nil {
+			return &ValidationError{Name: "version", err: fmt.Errorf(`ent: validator failed for field "TeamMembership.version": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Post(); ok {
 		if err := teammembership.PostValidator(v); err != nil {
 			return &ValidationError{Name: "post", err: fmt.Errorf(`ent: validator failed for field "TeamMembership.post": %w`, err)}
@@ -435,6 +493,12 @@ func (_u *TeamMembershipUpdateOne) sqlSave(ctx context.Context) (_node *TeamMemb
 	}
 	if value, ok := _u.mutation.AddedDeleteToken(); ok {
 		_spec.AddField(teammembership.FieldDeleteToken, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(teammembership.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(teammembership.FieldVersion, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.Post(); ok {
 		_spec.SetField(teammembership.FieldPost, field.TypeEnum, value)

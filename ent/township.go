@@ -27,6 +27,8 @@ type Township struct {
 	DeletedAt *time.Time `json:"deleted_at,omitempty"`
 	// DeleteToken holds the value of the "delete_token" field.
 	DeleteToken int64 `json:"delete_token,omitempty"`
+	// Version of the record, incremented by every change. Send the version you read with every update; a stale one is refused with CONFLICT 版本号
+	Version int `json:"version,omitempty"`
 	// District the township belongs to
 	DistrictID int `json:"district_id,omitempty"`
 	// 12-digit statistical division code (统计用区划代码)
@@ -117,7 +119,7 @@ func (*Township) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case township.FieldID, township.FieldDeleteToken, township.FieldDistrictID:
+		case township.FieldID, township.FieldDeleteToken, township.FieldVersion, township.FieldDistrictID:
 			values[i] = new(sql.NullInt64)
 		case township.FieldCode, township.FieldName, township.FieldKind:
 			values[i] = new(sql.NullString)
@@ -168,6 +170,12 @@ func (_m *Township) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field delete_token", values[i])
 			} else if value.Valid {
 				_m.DeleteToken = value.Int64
+			}
+		case township.FieldVersion:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field version", values[i])
+			} else if value.Valid {
+				_m.Version = int(value.Int64)
 			}
 		case township.FieldDistrictID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -267,6 +275,9 @@ func (_m *Township) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("delete_token=")
 	builder.WriteString(fmt.Sprintf("%v", _m.DeleteToken))
+	builder.WriteString(", ")
+	builder.WriteString("version=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Version))
 	builder.WriteString(", ")
 	builder.WriteString("district_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.DistrictID))

@@ -84,6 +84,20 @@ func (_c *TownshipCreate) SetNillableDeleteToken(v *int64) *TownshipCreate {
 	return _c
 }
 
+// SetVersion sets the "version" field.
+func (_c *TownshipCreate) SetVersion(v int) *TownshipCreate {
+	_c.mutation.SetVersion(v)
+	return _c
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_c *TownshipCreate) SetNillableVersion(v *int) *TownshipCreate {
+	if v != nil {
+		_c.SetVersion(*v)
+	}
+	return _c
+}
+
 // SetDistrictID sets the "district_id" field.
 func (_c *TownshipCreate) SetDistrictID(v int) *TownshipCreate {
 	_c.mutation.SetDistrictID(v)
@@ -236,6 +250,10 @@ func (_c *TownshipCreate) defaults() error {
 		v := township.DefaultDeleteToken
 		_c.mutation.SetDeleteToken(v)
 	}
+	if _, ok := _c.mutation.Version(); !ok {
+		v := township.DefaultVersion
+		_c.mutation.SetVersion(v)
+	}
 	if _, ok := _c.mutation.Kind(); !ok {
 		v := township.DefaultKind
 		_c.mutation.SetKind(v)
@@ -253,6 +271,14 @@ func (_c *TownshipCreate) check() error {
 	}
 	if _, ok := _c.mutation.DeleteToken(); !ok {
 		return &ValidationError{Name: "delete_token", err: errors.New(`ent: missing required field "Township.delete_token"`)}
+	}
+	if _, ok := _c.mutation.Version(); !ok {
+		return &ValidationError{Name: "version", err: errors.New(`ent: missing required field "Township.version"`)}
+	}
+	if v, ok := _c.mutation.Version(); ok {
+		if err := township.VersionValidator(v); err != nil {
+			return &ValidationError{Name: "version", err: fmt.Errorf(`ent: validator failed for field "Township.version": %w`, err)}
+		}
 	}
 	if _, ok := _c.mutation.DistrictID(); !ok {
 		return &ValidationError{Name: "district_id", err: errors.New(`ent: missing required field "Township.district_id"`)}
@@ -326,6 +352,10 @@ func (_c *TownshipCreate) createSpec() (*Township, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.DeleteToken(); ok {
 		_spec.SetField(township.FieldDeleteToken, field.TypeInt64, value)
 		_node.DeleteToken = value
+	}
+	if value, ok := _c.mutation.Version(); ok {
+		_spec.SetField(township.FieldVersion, field.TypeInt, value)
+		_node.Version = value
 	}
 	if value, ok := _c.mutation.Code(); ok {
 		_spec.SetField(township.FieldCode, field.TypeString, value)
@@ -520,6 +550,24 @@ func (u *TownshipUpsert) AddDeleteToken(v int64) *TownshipUpsert {
 	return u
 }
 
+// SetVersion sets the "version" field.
+func (u *TownshipUpsert) SetVersion(v int) *TownshipUpsert {
+	u.Set(township.FieldVersion, v)
+	return u
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *TownshipUpsert) UpdateVersion() *TownshipUpsert {
+	u.SetExcluded(township.FieldVersion)
+	return u
+}
+
+// AddVersion adds v to the "version" field.
+func (u *TownshipUpsert) AddVersion(v int) *TownshipUpsert {
+	u.Add(township.FieldVersion, v)
+	return u
+}
+
 // SetCode sets the "code" field.
 func (u *TownshipUpsert) SetCode(v string) *TownshipUpsert {
 	u.Set(township.FieldCode, v)
@@ -657,6 +705,27 @@ func (u *TownshipUpsertOne) AddDeleteToken(v int64) *TownshipUpsertOne {
 func (u *TownshipUpsertOne) UpdateDeleteToken() *TownshipUpsertOne {
 	return u.Update(func(s *TownshipUpsert) {
 		s.UpdateDeleteToken()
+	})
+}
+
+// SetVersion sets the "version" field.
+func (u *TownshipUpsertOne) SetVersion(v int) *TownshipUpsertOne {
+	return u.Update(func(s *TownshipUpsert) {
+		s.SetVersion(v)
+	})
+}
+
+// AddVersion adds v to the "version" field.
+func (u *TownshipUpsertOne) AddVersion(v int) *TownshipUpsertOne {
+	return u.Update(func(s *TownshipUpsert) {
+		s.AddVersion(v)
+	})
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *TownshipUpsertOne) UpdateVersion() *TownshipUpsertOne {
+	return u.Update(func(s *TownshipUpsert) {
+		s.UpdateVersion()
 	})
 }
 
@@ -969,6 +1038,27 @@ func (u *TownshipUpsertBulk) AddDeleteToken(v int64) *TownshipUpsertBulk {
 func (u *TownshipUpsertBulk) UpdateDeleteToken() *TownshipUpsertBulk {
 	return u.Update(func(s *TownshipUpsert) {
 		s.UpdateDeleteToken()
+	})
+}
+
+// SetVersion sets the "version" field.
+func (u *TownshipUpsertBulk) SetVersion(v int) *TownshipUpsertBulk {
+	return u.Update(func(s *TownshipUpsert) {
+		s.SetVersion(v)
+	})
+}
+
+// AddVersion adds v to the "version" field.
+func (u *TownshipUpsertBulk) AddVersion(v int) *TownshipUpsertBulk {
+	return u.Update(func(s *TownshipUpsert) {
+		s.AddVersion(v)
+	})
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *TownshipUpsertBulk) UpdateVersion() *TownshipUpsertBulk {
+	return u.Update(func(s *TownshipUpsert) {
+		s.UpdateVersion()
 	})
 }
 

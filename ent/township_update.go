@@ -81,6 +81,27 @@ func (_u *TownshipUpdate) AddDeleteToken(v int64) *TownshipUpdate {
 	return _u
 }
 
+// SetVersion sets the "version" field.
+func (_u *TownshipUpdate) SetVersion(v int) *TownshipUpdate {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *TownshipUpdate) SetNillableVersion(v *int) *TownshipUpdate {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *TownshipUpdate) AddVersion(v int) *TownshipUpdate {
+	_u.mutation.AddVersion(v)
+	return _u
+}
+
 // SetCode sets the "code" field.
 func (_u *TownshipUpdate) SetCode(v string) *TownshipUpdate {
 	_u.mutation.SetCode(v)
@@ -316,6 +337,11 @@ func (_u *TownshipUpdate) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *TownshipUpdate) check() error {
+	if v, ok := _u.mutation.Version(); ok {
+		if err := township.VersionValidator(v); err != nil {
+			return &ValidationError{Name: "version", err: fmt.Errorf(`ent: validator failed for field "Township.version": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Code(); ok {
 		if err := township.CodeValidator(v); err != nil {
 			return &ValidationError{Name: "code", err: fmt.Errorf(`ent: validator failed for field "Township.code": %w`, err)}
@@ -369,6 +395,12 @@ func (_u *TownshipUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.AddedDeleteToken(); ok {
 		_spec.AddField(township.FieldDeleteToken, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(township.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(township.FieldVersion, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.Code(); ok {
 		_spec.SetField(township.FieldCode, field.TypeString, value)
@@ -628,6 +660,27 @@ func (_u *TownshipUpdateOne) AddDeleteToken(v int64) *TownshipUpdateOne {
 	return _u
 }
 
+// SetVersion sets the "version" field.
+func (_u *TownshipUpdateOne) SetVersion(v int) *TownshipUpdateOne {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *TownshipUpdateOne) SetNillableVersion(v *int) *TownshipUpdateOne {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *TownshipUpdateOne) AddVersion(v int) *TownshipUpdateOne {
+	_u.mutation.AddVersion(v)
+	return _u
+}
+
 // SetCode sets the "code" field.
 func (_u *TownshipUpdateOne) SetCode(v string) *TownshipUpdateOne {
 	_u.mutation.SetCode(v)
@@ -876,6 +929,11 @@ func (_u *TownshipUpdateOne) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *TownshipUpdateOne) check() error {
+	if v, ok := _u.mutation.Version(); ok {
+		if err := township.VersionValidator(v); err != nil {
+			return &ValidationError{Name: "version", err: fmt.Errorf(`ent: validator failed for field "Township.version": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Code(); ok {
 		if err := township.CodeValidator(v); err != nil {
 			return &ValidationError{Name: "code", err: fmt.Errorf(`ent: validator failed for field "Township.code": %w`, err)}
@@ -946,6 +1004,12 @@ func (_u *TownshipUpdateOne) sqlSave(ctx context.Context) (_node *Township, err 
 	}
 	if value, ok := _u.mutation.AddedDeleteToken(); ok {
 		_spec.AddField(township.FieldDeleteToken, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(township.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(township.FieldVersion, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.Code(); ok {
 		_spec.SetField(township.FieldCode, field.TypeString, value)

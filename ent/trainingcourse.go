@@ -26,6 +26,8 @@ type TrainingCourse struct {
 	DeletedAt *time.Time `json:"deleted_at,omitempty"`
 	// DeleteToken holds the value of the "delete_token" field.
 	DeleteToken int64 `json:"delete_token,omitempty"`
+	// Version of the record, incremented by every change. Send the version you read with every update; a stale one is refused with CONFLICT 版本号
+	Version int `json:"version,omitempty"`
 	// Course name 培训班名称
 	Name string `json:"name,omitempty"`
 	// The "1" or an "X" 培训类别
@@ -77,7 +79,7 @@ func (*TrainingCourse) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case trainingcourse.FieldHours:
 			values[i] = new(sql.NullFloat64)
-		case trainingcourse.FieldID, trainingcourse.FieldDeleteToken, trainingcourse.FieldYear:
+		case trainingcourse.FieldID, trainingcourse.FieldDeleteToken, trainingcourse.FieldVersion, trainingcourse.FieldYear:
 			values[i] = new(sql.NullInt64)
 		case trainingcourse.FieldName, trainingcourse.FieldKind, trainingcourse.FieldLocation, trainingcourse.FieldTopic:
 			values[i] = new(sql.NullString)
@@ -128,6 +130,12 @@ func (_m *TrainingCourse) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field delete_token", values[i])
 			} else if value.Valid {
 				_m.DeleteToken = value.Int64
+			}
+		case trainingcourse.FieldVersion:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field version", values[i])
+			} else if value.Valid {
+				_m.Version = int(value.Int64)
 			}
 		case trainingcourse.FieldName:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -231,6 +239,9 @@ func (_m *TrainingCourse) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("delete_token=")
 	builder.WriteString(fmt.Sprintf("%v", _m.DeleteToken))
+	builder.WriteString(", ")
+	builder.WriteString("version=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Version))
 	builder.WriteString(", ")
 	builder.WriteString("name=")
 	builder.WriteString(_m.Name)

@@ -80,6 +80,20 @@ func (_c *TrainingCourseCreate) SetNillableDeleteToken(v *int64) *TrainingCourse
 	return _c
 }
 
+// SetVersion sets the "version" field.
+func (_c *TrainingCourseCreate) SetVersion(v int) *TrainingCourseCreate {
+	_c.mutation.SetVersion(v)
+	return _c
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_c *TrainingCourseCreate) SetNillableVersion(v *int) *TrainingCourseCreate {
+	if v != nil {
+		_c.SetVersion(*v)
+	}
+	return _c
+}
+
 // SetName sets the "name" field.
 func (_c *TrainingCourseCreate) SetName(v string) *TrainingCourseCreate {
 	_c.mutation.SetName(v)
@@ -214,6 +228,10 @@ func (_c *TrainingCourseCreate) defaults() error {
 		v := trainingcourse.DefaultDeleteToken
 		_c.mutation.SetDeleteToken(v)
 	}
+	if _, ok := _c.mutation.Version(); !ok {
+		v := trainingcourse.DefaultVersion
+		_c.mutation.SetVersion(v)
+	}
 	return nil
 }
 
@@ -227,6 +245,14 @@ func (_c *TrainingCourseCreate) check() error {
 	}
 	if _, ok := _c.mutation.DeleteToken(); !ok {
 		return &ValidationError{Name: "delete_token", err: errors.New(`ent: missing required field "TrainingCourse.delete_token"`)}
+	}
+	if _, ok := _c.mutation.Version(); !ok {
+		return &ValidationError{Name: "version", err: errors.New(`ent: missing required field "TrainingCourse.version"`)}
+	}
+	if v, ok := _c.mutation.Version(); ok {
+		if err := trainingcourse.VersionValidator(v); err != nil {
+			return &ValidationError{Name: "version", err: fmt.Errorf(`ent: validator failed for field "TrainingCourse.version": %w`, err)}
+		}
 	}
 	if _, ok := _c.mutation.Name(); !ok {
 		return &ValidationError{Name: "name", err: errors.New(`ent: missing required field "TrainingCourse.name"`)}
@@ -318,6 +344,10 @@ func (_c *TrainingCourseCreate) createSpec() (*TrainingCourse, *sqlgraph.CreateS
 	if value, ok := _c.mutation.DeleteToken(); ok {
 		_spec.SetField(trainingcourse.FieldDeleteToken, field.TypeInt64, value)
 		_node.DeleteToken = value
+	}
+	if value, ok := _c.mutation.Version(); ok {
+		_spec.SetField(trainingcourse.FieldVersion, field.TypeInt, value)
+		_node.Version = value
 	}
 	if value, ok := _c.mutation.Name(); ok {
 		_spec.SetField(trainingcourse.FieldName, field.TypeString, value)
@@ -464,6 +494,24 @@ func (u *TrainingCourseUpsert) UpdateDeleteToken() *TrainingCourseUpsert {
 // AddDeleteToken adds v to the "delete_token" field.
 func (u *TrainingCourseUpsert) AddDeleteToken(v int64) *TrainingCourseUpsert {
 	u.Add(trainingcourse.FieldDeleteToken, v)
+	return u
+}
+
+// SetVersion sets the "version" field.
+func (u *TrainingCourseUpsert) SetVersion(v int) *TrainingCourseUpsert {
+	u.Set(trainingcourse.FieldVersion, v)
+	return u
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *TrainingCourseUpsert) UpdateVersion() *TrainingCourseUpsert {
+	u.SetExcluded(trainingcourse.FieldVersion)
+	return u
+}
+
+// AddVersion adds v to the "version" field.
+func (u *TrainingCourseUpsert) AddVersion(v int) *TrainingCourseUpsert {
+	u.Add(trainingcourse.FieldVersion, v)
 	return u
 }
 
@@ -685,6 +733,27 @@ func (u *TrainingCourseUpsertOne) AddDeleteToken(v int64) *TrainingCourseUpsertO
 func (u *TrainingCourseUpsertOne) UpdateDeleteToken() *TrainingCourseUpsertOne {
 	return u.Update(func(s *TrainingCourseUpsert) {
 		s.UpdateDeleteToken()
+	})
+}
+
+// SetVersion sets the "version" field.
+func (u *TrainingCourseUpsertOne) SetVersion(v int) *TrainingCourseUpsertOne {
+	return u.Update(func(s *TrainingCourseUpsert) {
+		s.SetVersion(v)
+	})
+}
+
+// AddVersion adds v to the "version" field.
+func (u *TrainingCourseUpsertOne) AddVersion(v int) *TrainingCourseUpsertOne {
+	return u.Update(func(s *TrainingCourseUpsert) {
+		s.AddVersion(v)
+	})
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *TrainingCourseUpsertOne) UpdateVersion() *TrainingCourseUpsertOne {
+	return u.Update(func(s *TrainingCourseUpsert) {
+		s.UpdateVersion()
 	})
 }
 
@@ -1092,6 +1161,27 @@ func (u *TrainingCourseUpsertBulk) AddDeleteToken(v int64) *TrainingCourseUpsert
 func (u *TrainingCourseUpsertBulk) UpdateDeleteToken() *TrainingCourseUpsertBulk {
 	return u.Update(func(s *TrainingCourseUpsert) {
 		s.UpdateDeleteToken()
+	})
+}
+
+// SetVersion sets the "version" field.
+func (u *TrainingCourseUpsertBulk) SetVersion(v int) *TrainingCourseUpsertBulk {
+	return u.Update(func(s *TrainingCourseUpsert) {
+		s.SetVersion(v)
+	})
+}
+
+// AddVersion adds v to the "version" field.
+func (u *TrainingCourseUpsertBulk) AddVersion(v int) *TrainingCourseUpsertBulk {
+	return u.Update(func(s *TrainingCourseUpsert) {
+		s.AddVersion(v)
+	})
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *TrainingCourseUpsertBulk) UpdateVersion() *TrainingCourseUpsertBulk {
+	return u.Update(func(s *TrainingCourseUpsert) {
+		s.UpdateVersion()
 	})
 }
 

@@ -78,6 +78,27 @@ func (_u *TrainingCourseUpdate) AddDeleteToken(v int64) *TrainingCourseUpdate {
 	return _u
 }
 
+// SetVersion sets the "version" field.
+func (_u *TrainingCourseUpdate) SetVersion(v int) *TrainingCourseUpdate {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *TrainingCourseUpdate) SetNillableVersion(v *int) *TrainingCourseUpdate {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *TrainingCourseUpdate) AddVersion(v int) *TrainingCourseUpdate {
+	_u.mutation.AddVersion(v)
+	return _u
+}
+
 // SetName sets the "name" field.
 func (_u *TrainingCourseUpdate) SetName(v string) *TrainingCourseUpdate {
 	_u.mutation.SetName(v)
@@ -301,6 +322,11 @@ func (_u *TrainingCourseUpdate) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *TrainingCourseUpdate) check() error {
+	if v, ok := _u.mutation.Version(); ok {
+		if err := trainingcourse.VersionValidator(v); err != nil {
+			return &ValidationError{Name: "version", err: fmt.Errorf(`ent: validator failed for field "TrainingCourse.version": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Name(); ok {
 		if err := trainingcourse.NameValidator(v); err != nil {
 			return &ValidationError{Name: "name", err: fmt.Errorf(`ent: validator failed for field "TrainingCourse.name": %w`, err)}
@@ -366,6 +392,12 @@ func (_u *TrainingCourseUpdate) sqlSave(ctx context.Context) (_node int, err err
 	}
 	if value, ok := _u.mutation.AddedDeleteToken(); ok {
 		_spec.AddField(trainingcourse.FieldDeleteToken, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(trainingcourse.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(trainingcourse.FieldVersion, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.Name(); ok {
 		_spec.SetField(trainingcourse.FieldName, field.TypeString, value)
@@ -514,6 +546,27 @@ func (_u *TrainingCourseUpdateOne) SetNillableDeleteToken(v *int64) *TrainingCou
 // AddDeleteToken adds value to the "delete_token" field.
 func (_u *TrainingCourseUpdateOne) AddDeleteToken(v int64) *TrainingCourseUpdateOne {
 	_u.mutation.AddDeleteToken(v)
+	return _u
+}
+
+// SetVersion sets the "version" field.
+func (_u *TrainingCourseUpdateOne) SetVersion(v int) *TrainingCourseUpdateOne {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *TrainingCourseUpdateOne) SetNillableVersion(v *int) *TrainingCourseUpdateOne {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *TrainingCourseUpdateOne) AddVersion(v int) *TrainingCourseUpdateOne {
+	_u.mutation.AddVersion(v)
 	return _u
 }
 
@@ -753,6 +806,11 @@ func (_u *TrainingCourseUpdateOne) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *TrainingCourseUpdateOne) check() error {
+	if v, ok := _u.mutation.Version(); ok {
+		if err := trainingcourse.VersionValidator(v); err != nil {
+			return &ValidationError{Name: "version", err: fmt.Errorf(`ent: validator failed for field "TrainingCourse.version": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Name(); ok {
 		if err := trainingcourse.NameValidator(v); err != nil {
 			return &ValidationError{Name: "name", err: fmt.Errorf(`ent: validator failed for field "TrainingCourse.name": %w`, err)}
@@ -835,6 +893,12 @@ func (_u *TrainingCourseUpdateOne) sqlSave(ctx context.Context) (_node *Training
 	}
 	if value, ok := _u.mutation.AddedDeleteToken(); ok {
 		_spec.AddField(trainingcourse.FieldDeleteToken, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(trainingcourse.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(trainingcourse.FieldVersion, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.Name(); ok {
 		_spec.SetField(trainingcourse.FieldName, field.TypeString, value)

@@ -28,6 +28,8 @@ type TrainingEnrollment struct {
 	DeletedAt *time.Time `json:"deleted_at,omitempty"`
 	// DeleteToken holds the value of the "delete_token" field.
 	DeleteToken int64 `json:"delete_token,omitempty"`
+	// Version of the record, incremented by every change. Send the version you read with every update; a stale one is refused with CONFLICT 版本号
+	Version int `json:"version,omitempty"`
 	// CourseID holds the value of the "course_id" field.
 	CourseID int `json:"course_id,omitempty"`
 	// The village secretary (a party member) 学员
@@ -90,7 +92,7 @@ func (*TrainingEnrollment) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case trainingenrollment.FieldHoursAttended:
 			values[i] = new(sql.NullFloat64)
-		case trainingenrollment.FieldID, trainingenrollment.FieldDeleteToken, trainingenrollment.FieldCourseID, trainingenrollment.FieldSecretaryID, trainingenrollment.FieldTownshipID, trainingenrollment.FieldVillageID:
+		case trainingenrollment.FieldID, trainingenrollment.FieldDeleteToken, trainingenrollment.FieldVersion, trainingenrollment.FieldCourseID, trainingenrollment.FieldSecretaryID, trainingenrollment.FieldTownshipID, trainingenrollment.FieldVillageID:
 			values[i] = new(sql.NullInt64)
 		case trainingenrollment.FieldAttendance, trainingenrollment.FieldGrade:
 			values[i] = new(sql.NullString)
@@ -141,6 +143,12 @@ func (_m *TrainingEnrollment) assignValues(columns []string, values []any) error
 				return fmt.Errorf("unexpected type %T for field delete_token", values[i])
 			} else if value.Valid {
 				_m.DeleteToken = value.Int64
+			}
+		case trainingenrollment.FieldVersion:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field version", values[i])
+			} else if value.Valid {
+				_m.Version = int(value.Int64)
 			}
 		case trainingenrollment.FieldCourseID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -244,6 +252,9 @@ func (_m *TrainingEnrollment) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("delete_token=")
 	builder.WriteString(fmt.Sprintf("%v", _m.DeleteToken))
+	builder.WriteString(", ")
+	builder.WriteString("version=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Version))
 	builder.WriteString(", ")
 	builder.WriteString("course_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.CourseID))

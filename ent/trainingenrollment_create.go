@@ -81,6 +81,20 @@ func (_c *TrainingEnrollmentCreate) SetNillableDeleteToken(v *int64) *TrainingEn
 	return _c
 }
 
+// SetVersion sets the "version" field.
+func (_c *TrainingEnrollmentCreate) SetVersion(v int) *TrainingEnrollmentCreate {
+	_c.mutation.SetVersion(v)
+	return _c
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_c *TrainingEnrollmentCreate) SetNillableVersion(v *int) *TrainingEnrollmentCreate {
+	if v != nil {
+		_c.SetVersion(*v)
+	}
+	return _c
+}
+
 // SetCourseID sets the "course_id" field.
 func (_c *TrainingEnrollmentCreate) SetCourseID(v int) *TrainingEnrollmentCreate {
 	_c.mutation.SetCourseID(v)
@@ -228,6 +242,10 @@ func (_c *TrainingEnrollmentCreate) defaults() error {
 		v := trainingenrollment.DefaultDeleteToken
 		_c.mutation.SetDeleteToken(v)
 	}
+	if _, ok := _c.mutation.Version(); !ok {
+		v := trainingenrollment.DefaultVersion
+		_c.mutation.SetVersion(v)
+	}
 	if _, ok := _c.mutation.Attendance(); !ok {
 		v := trainingenrollment.DefaultAttendance
 		_c.mutation.SetAttendance(v)
@@ -249,6 +267,14 @@ func (_c *TrainingEnrollmentCreate) check() error {
 	}
 	if _, ok := _c.mutation.DeleteToken(); !ok {
 		return &ValidationError{Name: "delete_token", err: errors.New(`ent: missing required field "TrainingEnrollment.delete_token"`)}
+	}
+	if _, ok := _c.mutation.Version(); !ok {
+		return &ValidationError{Name: "version", err: errors.New(`ent: missing required field "TrainingEnrollment.version"`)}
+	}
+	if v, ok := _c.mutation.Version(); ok {
+		if err := trainingenrollment.VersionValidator(v); err != nil {
+			return &ValidationError{Name: "version", err: fmt.Errorf(`ent: validator failed for field "TrainingEnrollment.version": %w`, err)}
+		}
 	}
 	if _, ok := _c.mutation.CourseID(); !ok {
 		return &ValidationError{Name: "course_id", err: errors.New(`ent: missing required field "TrainingEnrollment.course_id"`)}
@@ -325,6 +351,10 @@ func (_c *TrainingEnrollmentCreate) createSpec() (*TrainingEnrollment, *sqlgraph
 	if value, ok := _c.mutation.DeleteToken(); ok {
 		_spec.SetField(trainingenrollment.FieldDeleteToken, field.TypeInt64, value)
 		_node.DeleteToken = value
+	}
+	if value, ok := _c.mutation.Version(); ok {
+		_spec.SetField(trainingenrollment.FieldVersion, field.TypeInt, value)
+		_node.Version = value
 	}
 	if value, ok := _c.mutation.Attendance(); ok {
 		_spec.SetField(trainingenrollment.FieldAttendance, field.TypeEnum, value)
@@ -477,6 +507,24 @@ func (u *TrainingEnrollmentUpsert) UpdateDeleteToken() *TrainingEnrollmentUpsert
 // AddDeleteToken adds v to the "delete_token" field.
 func (u *TrainingEnrollmentUpsert) AddDeleteToken(v int64) *TrainingEnrollmentUpsert {
 	u.Add(trainingenrollment.FieldDeleteToken, v)
+	return u
+}
+
+// SetVersion sets the "version" field.
+func (u *TrainingEnrollmentUpsert) SetVersion(v int) *TrainingEnrollmentUpsert {
+	u.Set(trainingenrollment.FieldVersion, v)
+	return u
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *TrainingEnrollmentUpsert) UpdateVersion() *TrainingEnrollmentUpsert {
+	u.SetExcluded(trainingenrollment.FieldVersion)
+	return u
+}
+
+// AddVersion adds v to the "version" field.
+func (u *TrainingEnrollmentUpsert) AddVersion(v int) *TrainingEnrollmentUpsert {
+	u.Add(trainingenrollment.FieldVersion, v)
 	return u
 }
 
@@ -638,6 +686,27 @@ func (u *TrainingEnrollmentUpsertOne) AddDeleteToken(v int64) *TrainingEnrollmen
 func (u *TrainingEnrollmentUpsertOne) UpdateDeleteToken() *TrainingEnrollmentUpsertOne {
 	return u.Update(func(s *TrainingEnrollmentUpsert) {
 		s.UpdateDeleteToken()
+	})
+}
+
+// SetVersion sets the "version" field.
+func (u *TrainingEnrollmentUpsertOne) SetVersion(v int) *TrainingEnrollmentUpsertOne {
+	return u.Update(func(s *TrainingEnrollmentUpsert) {
+		s.SetVersion(v)
+	})
+}
+
+// AddVersion adds v to the "version" field.
+func (u *TrainingEnrollmentUpsertOne) AddVersion(v int) *TrainingEnrollmentUpsertOne {
+	return u.Update(func(s *TrainingEnrollmentUpsert) {
+		s.AddVersion(v)
+	})
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *TrainingEnrollmentUpsertOne) UpdateVersion() *TrainingEnrollmentUpsertOne {
+	return u.Update(func(s *TrainingEnrollmentUpsert) {
+		s.UpdateVersion()
 	})
 }
 
@@ -973,6 +1042,27 @@ func (u *TrainingEnrollmentUpsertBulk) AddDeleteToken(v int64) *TrainingEnrollme
 func (u *TrainingEnrollmentUpsertBulk) UpdateDeleteToken() *TrainingEnrollmentUpsertBulk {
 	return u.Update(func(s *TrainingEnrollmentUpsert) {
 		s.UpdateDeleteToken()
+	})
+}
+
+// SetVersion sets the "version" field.
+func (u *TrainingEnrollmentUpsertBulk) SetVersion(v int) *TrainingEnrollmentUpsertBulk {
+	return u.Update(func(s *TrainingEnrollmentUpsert) {
+		s.SetVersion(v)
+	})
+}
+
+// AddVersion adds v to the "version" field.
+func (u *TrainingEnrollmentUpsertBulk) AddVersion(v int) *TrainingEnrollmentUpsertBulk {
+	return u.Update(func(s *TrainingEnrollmentUpsert) {
+		s.AddVersion(v)
+	})
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *TrainingEnrollmentUpsertBulk) UpdateVersion() *TrainingEnrollmentUpsertBulk {
+	return u.Update(func(s *TrainingEnrollmentUpsert) {
+		s.UpdateVersion()
 	})
 }
 

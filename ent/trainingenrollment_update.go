@@ -77,6 +77,27 @@ func (_u *TrainingEnrollmentUpdate) AddDeleteToken(v int64) *TrainingEnrollmentU
 	return _u
 }
 
+// SetVersion sets the "version" field.
+func (_u *TrainingEnrollmentUpdate) SetVersion(v int) *TrainingEnrollmentUpdate {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *TrainingEnrollmentUpdate) SetNillableVersion(v *int) *TrainingEnrollmentUpdate {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *TrainingEnrollmentUpdate) AddVersion(v int) *TrainingEnrollmentUpdate {
+	_u.mutation.AddVersion(v)
+	return _u
+}
+
 // SetAttendance sets the "attendance" field.
 func (_u *TrainingEnrollmentUpdate) SetAttendance(v enum.Attendance) *TrainingEnrollmentUpdate {
 	_u.mutation.SetAttendance(v)
@@ -181,6 +202,11 @@ func (_u *TrainingEnrollmentUpdate) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *TrainingEnrollmentUpdate) check() error {
+	if v, ok := _u.mutation.Version(); ok {
+		if err := trainingenrollment.VersionValidator(v); err != nil {
+			return &ValidationError{Name: "version", err: fmt.Errorf(`ent: validator failed for field "TrainingEnrollment.version": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Attendance(); ok {
 		if err := trainingenrollment.AttendanceValidator(v); err != nil {
 			return &ValidationError{Name: "attendance", err: fmt.Errorf(`ent: validator failed for field "TrainingEnrollment.attendance": %w`, err)}
@@ -237,6 +263,12 @@ func (_u *TrainingEnrollmentUpdate) sqlSave(ctx context.Context) (_node int, err
 	}
 	if value, ok := _u.mutation.AddedDeleteToken(); ok {
 		_spec.AddField(trainingenrollment.FieldDeleteToken, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(trainingenrollment.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(trainingenrollment.FieldVersion, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.Attendance(); ok {
 		_spec.SetField(trainingenrollment.FieldAttendance, field.TypeEnum, value)
@@ -325,6 +357,27 @@ func (_u *TrainingEnrollmentUpdateOne) SetNillableDeleteToken(v *int64) *Trainin
 // AddDeleteToken adds value to the "delete_token" field.
 func (_u *TrainingEnrollmentUpdateOne) AddDeleteToken(v int64) *TrainingEnrollmentUpdateOne {
 	_u.mutation.AddDeleteToken(v)
+	return _u
+}
+
+// SetVersion sets the "version" field.
+func (_u *TrainingEnrollmentUpdateOne) SetVersion(v int) *TrainingEnrollmentUpdateOne {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *TrainingEnrollmentUpdateOne) SetNillableVersion(v *int) *TrainingEnrollmentUpdateOne {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *TrainingEnrollmentUpdateOne) AddVersion(v int) *TrainingEnrollmentUpdateOne {
+	_u.mutation.AddVersion(v)
 	return _u
 }
 
@@ -445,6 +498,11 @@ func (_u *TrainingEnrollmentUpdateOne) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *TrainingEnrollmentUpdateOne) check() error {
+	if v, ok := _u.mutation.Version(); ok {
+		if err := trainingenrollment.VersionValidator(v); err != nil {
+			return &ValidationError{Name: "version", err: fmt.Errorf(`ent: validator failed for field "TrainingEnrollment.version": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Attendance(); ok {
 		if err := trainingenrollment.AttendanceValidator(v); err != nil {
 			return &ValidationError{Name: "attendance", err: fmt.Errorf(`ent: validator failed for field "TrainingEnrollment.attendance": %w`, err)}
@@ -518,6 +576,12 @@ func (_u *TrainingEnrollmentUpdateOne) sqlSave(ctx context.Context) (_node *Trai
 	}
 	if value, ok := _u.mutation.AddedDeleteToken(); ok {
 		_spec.AddField(trainingenrollment.FieldDeleteToken, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(trainingenrollment.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(trainingenrollment.FieldVersion, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.Attendance(); ok {
 		_spec.SetField(trainingenrollment.FieldAttendance, field.TypeEnum, value)

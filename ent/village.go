@@ -26,6 +26,8 @@ type Village struct {
 	DeletedAt *time.Time `json:"deleted_at,omitempty"`
 	// DeleteToken holds the value of the "delete_token" field.
 	DeleteToken int64 `json:"delete_token,omitempty"`
+	// Version of the record, incremented by every change. Send the version you read with every update; a stale one is refused with CONFLICT 版本号
+	Version int `json:"version,omitempty"`
 	// Township the village belongs to 所属乡镇
 	TownshipID int `json:"township_id,omitempty"`
 	// 12-digit statistical division code (统计用区划代码)
@@ -168,7 +170,7 @@ func (*Village) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case village.FieldPoorVillage, village.FieldWeakOrganization:
 			values[i] = new(sql.NullBool)
-		case village.FieldID, village.FieldDeleteToken, village.FieldTownshipID:
+		case village.FieldID, village.FieldDeleteToken, village.FieldVersion, village.FieldTownshipID:
 			values[i] = new(sql.NullInt64)
 		case village.FieldCode, village.FieldName:
 			values[i] = new(sql.NullString)
@@ -219,6 +221,12 @@ func (_m *Village) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field delete_token", values[i])
 			} else if value.Valid {
 				_m.DeleteToken = value.Int64
+			}
+		case village.FieldVersion:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field version", values[i])
+			} else if value.Valid {
+				_m.Version = int(value.Int64)
 			}
 		case village.FieldTownshipID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -344,6 +352,9 @@ func (_m *Village) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("delete_token=")
 	builder.WriteString(fmt.Sprintf("%v", _m.DeleteToken))
+	builder.WriteString(", ")
+	builder.WriteString("version=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Version))
 	builder.WriteString(", ")
 	builder.WriteString("township_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.TownshipID))

@@ -87,6 +87,20 @@ func (_c *VillageCreate) SetNillableDeleteToken(v *int64) *VillageCreate {
 	return _c
 }
 
+// SetVersion sets the "version" field.
+func (_c *VillageCreate) SetVersion(v int) *VillageCreate {
+	_c.mutation.SetVersion(v)
+	return _c
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_c *VillageCreate) SetNillableVersion(v *int) *VillageCreate {
+	if v != nil {
+		_c.SetVersion(*v)
+	}
+	return _c
+}
+
 // SetTownshipID sets the "township_id" field.
 func (_c *VillageCreate) SetTownshipID(v int) *VillageCreate {
 	_c.mutation.SetTownshipID(v)
@@ -313,6 +327,10 @@ func (_c *VillageCreate) defaults() error {
 		v := village.DefaultDeleteToken
 		_c.mutation.SetDeleteToken(v)
 	}
+	if _, ok := _c.mutation.Version(); !ok {
+		v := village.DefaultVersion
+		_c.mutation.SetVersion(v)
+	}
 	if _, ok := _c.mutation.PoorVillage(); !ok {
 		v := village.DefaultPoorVillage
 		_c.mutation.SetPoorVillage(v)
@@ -334,6 +352,14 @@ func (_c *VillageCreate) check() error {
 	}
 	if _, ok := _c.mutation.DeleteToken(); !ok {
 		return &ValidationError{Name: "delete_token", err: errors.New(`ent: missing required field "Village.delete_token"`)}
+	}
+	if _, ok := _c.mutation.Version(); !ok {
+		return &ValidationError{Name: "version", err: errors.New(`ent: missing required field "Village.version"`)}
+	}
+	if v, ok := _c.mutation.Version(); ok {
+		if err := village.VersionValidator(v); err != nil {
+			return &ValidationError{Name: "version", err: fmt.Errorf(`ent: validator failed for field "Village.version": %w`, err)}
+		}
 	}
 	if _, ok := _c.mutation.TownshipID(); !ok {
 		return &ValidationError{Name: "township_id", err: errors.New(`ent: missing required field "Village.township_id"`)}
@@ -405,6 +431,10 @@ func (_c *VillageCreate) createSpec() (*Village, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.DeleteToken(); ok {
 		_spec.SetField(village.FieldDeleteToken, field.TypeInt64, value)
 		_node.DeleteToken = value
+	}
+	if value, ok := _c.mutation.Version(); ok {
+		_spec.SetField(village.FieldVersion, field.TypeInt, value)
+		_node.Version = value
 	}
 	if value, ok := _c.mutation.Code(); ok {
 		_spec.SetField(village.FieldCode, field.TypeString, value)
@@ -667,6 +697,24 @@ func (u *VillageUpsert) AddDeleteToken(v int64) *VillageUpsert {
 	return u
 }
 
+// SetVersion sets the "version" field.
+func (u *VillageUpsert) SetVersion(v int) *VillageUpsert {
+	u.Set(village.FieldVersion, v)
+	return u
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *VillageUpsert) UpdateVersion() *VillageUpsert {
+	u.SetExcluded(village.FieldVersion)
+	return u
+}
+
+// AddVersion adds v to the "version" field.
+func (u *VillageUpsert) AddVersion(v int) *VillageUpsert {
+	u.Add(village.FieldVersion, v)
+	return u
+}
+
 // SetCode sets the "code" field.
 func (u *VillageUpsert) SetCode(v string) *VillageUpsert {
 	u.Set(village.FieldCode, v)
@@ -816,6 +864,27 @@ func (u *VillageUpsertOne) AddDeleteToken(v int64) *VillageUpsertOne {
 func (u *VillageUpsertOne) UpdateDeleteToken() *VillageUpsertOne {
 	return u.Update(func(s *VillageUpsert) {
 		s.UpdateDeleteToken()
+	})
+}
+
+// SetVersion sets the "version" field.
+func (u *VillageUpsertOne) SetVersion(v int) *VillageUpsertOne {
+	return u.Update(func(s *VillageUpsert) {
+		s.SetVersion(v)
+	})
+}
+
+// AddVersion adds v to the "version" field.
+func (u *VillageUpsertOne) AddVersion(v int) *VillageUpsertOne {
+	return u.Update(func(s *VillageUpsert) {
+		s.AddVersion(v)
+	})
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *VillageUpsertOne) UpdateVersion() *VillageUpsertOne {
+	return u.Update(func(s *VillageUpsert) {
+		s.UpdateVersion()
 	})
 }
 
@@ -1142,6 +1211,27 @@ func (u *VillageUpsertBulk) AddDeleteToken(v int64) *VillageUpsertBulk {
 func (u *VillageUpsertBulk) UpdateDeleteToken() *VillageUpsertBulk {
 	return u.Update(func(s *VillageUpsert) {
 		s.UpdateDeleteToken()
+	})
+}
+
+// SetVersion sets the "version" field.
+func (u *VillageUpsertBulk) SetVersion(v int) *VillageUpsertBulk {
+	return u.Update(func(s *VillageUpsert) {
+		s.SetVersion(v)
+	})
+}
+
+// AddVersion adds v to the "version" field.
+func (u *VillageUpsertBulk) AddVersion(v int) *VillageUpsertBulk {
+	return u.Update(func(s *VillageUpsert) {
+		s.AddVersion(v)
+	})
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *VillageUpsertBulk) UpdateVersion() *VillageUpsertBulk {
+	return u.Update(func(s *VillageUpsert) {
+		s.UpdateVersion()
 	})
 }
 

@@ -84,6 +84,27 @@ func (_u *VillageUpdate) AddDeleteToken(v int64) *VillageUpdate {
 	return _u
 }
 
+// SetVersion sets the "version" field.
+func (_u *VillageUpdate) SetVersion(v int) *VillageUpdate {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *VillageUpdate) SetNillableVersion(v *int) *VillageUpdate {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *VillageUpdate) AddVersion(v int) *VillageUpdate {
+	_u.mutation.AddVersion(v)
+	return _u
+}
+
 // SetCode sets the "code" field.
 func (_u *VillageUpdate) SetCode(v string) *VillageUpdate {
 	_u.mutation.SetCode(v)
@@ -477,6 +498,11 @@ func (_u *VillageUpdate) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *VillageUpdate) check() error {
+	if v, ok := _u.mutation.Version(); ok {
+		if err := village.VersionValidator(v); err != nil {
+			return &ValidationError{Name: "version", err: fmt.Errorf(`ent: validator failed for field "Village.version": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Code(); ok {
 		if err := village.CodeValidator(v); err != nil {
 			return &ValidationError{Name: "code", err: fmt.Errorf(`ent: validator failed for field "Village.code": %w`, err)}
@@ -525,6 +551,12 @@ func (_u *VillageUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.AddedDeleteToken(); ok {
 		_spec.AddField(village.FieldDeleteToken, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(village.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(village.FieldVersion, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.Code(); ok {
 		_spec.SetField(village.FieldCode, field.TypeString, value)
@@ -967,6 +999,27 @@ func (_u *VillageUpdateOne) AddDeleteToken(v int64) *VillageUpdateOne {
 	return _u
 }
 
+// SetVersion sets the "version" field.
+func (_u *VillageUpdateOne) SetVersion(v int) *VillageUpdateOne {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *VillageUpdateOne) SetNillableVersion(v *int) *VillageUpdateOne {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *VillageUpdateOne) AddVersion(v int) *VillageUpdateOne {
+	_u.mutation.AddVersion(v)
+	return _u
+}
+
 // SetCode sets the "code" field.
 func (_u *VillageUpdateOne) SetCode(v string) *VillageUpdateOne {
 	_u.mutation.SetCode(v)
@@ -1373,6 +1426,11 @@ func (_u *VillageUpdateOne) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *VillageUpdateOne) check() error {
+	if v, ok := _u.mutation.Version(); ok {
+		if err := village.VersionValidator(v); err != nil {
+			return &ValidationError{Name: "version", err: fmt.Errorf(`ent: validator failed for field "Village.version": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Code(); ok {
 		if err := village.CodeValidator(v); err != nil {
 			return &ValidationError{Name: "code", err: fmt.Errorf(`ent: validator failed for field "Village.code": %w`, err)}
@@ -1438,6 +1496,12 @@ func (_u *VillageUpdateOne) sqlSave(ctx context.Context) (_node *Village, err er
 	}
 	if value, ok := _u.mutation.AddedDeleteToken(); ok {
 		_spec.AddField(village.FieldDeleteToken, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(village.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(village.FieldVersion, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.Code(); ok {
 		_spec.SetField(village.FieldCode, field.TypeString, value)

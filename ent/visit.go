@@ -27,6 +27,8 @@ type Visit struct {
 	DeletedAt *time.Time `json:"deleted_at,omitempty"`
 	// DeleteToken holds the value of the "delete_token" field.
 	DeleteToken int64 `json:"delete_token,omitempty"`
+	// Version of the record, incremented by every change. Send the version you read with every update; a stale one is refused with CONFLICT 版本号
+	Version int `json:"version,omitempty"`
 	// Pairing the visit belongs to 结对
 	PairingID int `json:"pairing_id,omitempty"`
 	// When the visit took place 走访时间
@@ -97,7 +99,7 @@ func (*Visit) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case visit.FieldID, visit.FieldDeleteToken, visit.FieldPairingID, visit.FieldTownshipID, visit.FieldVillageID, visit.FieldHouseholdID, visit.FieldCadreID, visit.FieldDepartmentID:
+		case visit.FieldID, visit.FieldDeleteToken, visit.FieldVersion, visit.FieldPairingID, visit.FieldTownshipID, visit.FieldVillageID, visit.FieldHouseholdID, visit.FieldCadreID, visit.FieldDepartmentID:
 			values[i] = new(sql.NullInt64)
 		case visit.FieldOccasion, visit.FieldMode, visit.FieldNotes, visit.FieldHeard, visit.FieldIdempotencyKey:
 			values[i] = new(sql.NullString)
@@ -148,6 +150,12 @@ func (_m *Visit) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field delete_token", values[i])
 			} else if value.Valid {
 				_m.DeleteToken = value.Int64
+			}
+		case visit.FieldVersion:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field version", values[i])
+			} else if value.Valid {
+				_m.Version = int(value.Int64)
 			}
 		case visit.FieldPairingID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -280,6 +288,9 @@ func (_m *Visit) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("delete_token=")
 	builder.WriteString(fmt.Sprintf("%v", _m.DeleteToken))
+	builder.WriteString(", ")
+	builder.WriteString("version=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Version))
 	builder.WriteString(", ")
 	builder.WriteString("pairing_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.PairingID))

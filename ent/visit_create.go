@@ -81,6 +81,20 @@ func (_c *VisitCreate) SetNillableDeleteToken(v *int64) *VisitCreate {
 	return _c
 }
 
+// SetVersion sets the "version" field.
+func (_c *VisitCreate) SetVersion(v int) *VisitCreate {
+	_c.mutation.SetVersion(v)
+	return _c
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_c *VisitCreate) SetNillableVersion(v *int) *VisitCreate {
+	if v != nil {
+		_c.SetVersion(*v)
+	}
+	return _c
+}
+
 // SetPairingID sets the "pairing_id" field.
 func (_c *VisitCreate) SetPairingID(v int) *VisitCreate {
 	_c.mutation.SetPairingID(v)
@@ -308,6 +322,10 @@ func (_c *VisitCreate) defaults() error {
 		v := visit.DefaultDeleteToken
 		_c.mutation.SetDeleteToken(v)
 	}
+	if _, ok := _c.mutation.Version(); !ok {
+		v := visit.DefaultVersion
+		_c.mutation.SetVersion(v)
+	}
 	if _, ok := _c.mutation.Occasion(); !ok {
 		v := visit.DefaultOccasion
 		_c.mutation.SetOccasion(v)
@@ -329,6 +347,14 @@ func (_c *VisitCreate) check() error {
 	}
 	if _, ok := _c.mutation.DeleteToken(); !ok {
 		return &ValidationError{Name: "delete_token", err: errors.New(`ent: missing required field "Visit.delete_token"`)}
+	}
+	if _, ok := _c.mutation.Version(); !ok {
+		return &ValidationError{Name: "version", err: errors.New(`ent: missing required field "Visit.version"`)}
+	}
+	if v, ok := _c.mutation.Version(); ok {
+		if err := visit.VersionValidator(v); err != nil {
+			return &ValidationError{Name: "version", err: fmt.Errorf(`ent: validator failed for field "Visit.version": %w`, err)}
+		}
 	}
 	if _, ok := _c.mutation.PairingID(); !ok {
 		return &ValidationError{Name: "pairing_id", err: errors.New(`ent: missing required field "Visit.pairing_id"`)}
@@ -412,6 +438,10 @@ func (_c *VisitCreate) createSpec() (*Visit, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.DeleteToken(); ok {
 		_spec.SetField(visit.FieldDeleteToken, field.TypeInt64, value)
 		_node.DeleteToken = value
+	}
+	if value, ok := _c.mutation.Version(); ok {
+		_spec.SetField(visit.FieldVersion, field.TypeInt, value)
+		_node.Version = value
 	}
 	if value, ok := _c.mutation.VisitedAt(); ok {
 		_spec.SetField(visit.FieldVisitedAt, field.TypeTime, value)
@@ -587,6 +617,24 @@ func (u *VisitUpsert) UpdateDeleteToken() *VisitUpsert {
 // AddDeleteToken adds v to the "delete_token" field.
 func (u *VisitUpsert) AddDeleteToken(v int64) *VisitUpsert {
 	u.Add(visit.FieldDeleteToken, v)
+	return u
+}
+
+// SetVersion sets the "version" field.
+func (u *VisitUpsert) SetVersion(v int) *VisitUpsert {
+	u.Set(visit.FieldVersion, v)
+	return u
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *VisitUpsert) UpdateVersion() *VisitUpsert {
+	u.SetExcluded(visit.FieldVersion)
+	return u
+}
+
+// AddVersion adds v to the "version" field.
+func (u *VisitUpsert) AddVersion(v int) *VisitUpsert {
+	u.Add(visit.FieldVersion, v)
 	return u
 }
 
@@ -796,6 +844,27 @@ func (u *VisitUpsertOne) AddDeleteToken(v int64) *VisitUpsertOne {
 func (u *VisitUpsertOne) UpdateDeleteToken() *VisitUpsertOne {
 	return u.Update(func(s *VisitUpsert) {
 		s.UpdateDeleteToken()
+	})
+}
+
+// SetVersion sets the "version" field.
+func (u *VisitUpsertOne) SetVersion(v int) *VisitUpsertOne {
+	return u.Update(func(s *VisitUpsert) {
+		s.SetVersion(v)
+	})
+}
+
+// AddVersion adds v to the "version" field.
+func (u *VisitUpsertOne) AddVersion(v int) *VisitUpsertOne {
+	return u.Update(func(s *VisitUpsert) {
+		s.AddVersion(v)
+	})
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *VisitUpsertOne) UpdateVersion() *VisitUpsertOne {
+	return u.Update(func(s *VisitUpsert) {
+		s.UpdateVersion()
 	})
 }
 
@@ -1186,6 +1255,27 @@ func (u *VisitUpsertBulk) AddDeleteToken(v int64) *VisitUpsertBulk {
 func (u *VisitUpsertBulk) UpdateDeleteToken() *VisitUpsertBulk {
 	return u.Update(func(s *VisitUpsert) {
 		s.UpdateDeleteToken()
+	})
+}
+
+// SetVersion sets the "version" field.
+func (u *VisitUpsertBulk) SetVersion(v int) *VisitUpsertBulk {
+	return u.Update(func(s *VisitUpsert) {
+		s.SetVersion(v)
+	})
+}
+
+// AddVersion adds v to the "version" field.
+func (u *VisitUpsertBulk) AddVersion(v int) *VisitUpsertBulk {
+	return u.Update(func(s *VisitUpsert) {
+		s.AddVersion(v)
+	})
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *VisitUpsertBulk) UpdateVersion() *VisitUpsertBulk {
+	return u.Update(func(s *VisitUpsert) {
+		s.UpdateVersion()
 	})
 }
 

@@ -78,6 +78,27 @@ func (_u *VisitUpdate) AddDeleteToken(v int64) *VisitUpdate {
 	return _u
 }
 
+// SetVersion sets the "version" field.
+func (_u *VisitUpdate) SetVersion(v int) *VisitUpdate {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *VisitUpdate) SetNillableVersion(v *int) *VisitUpdate {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *VisitUpdate) AddVersion(v int) *VisitUpdate {
+	_u.mutation.AddVersion(v)
+	return _u
+}
+
 // SetVisitedAt sets the "visited_at" field.
 func (_u *VisitUpdate) SetVisitedAt(v time.Time) *VisitUpdate {
 	_u.mutation.SetVisitedAt(v)
@@ -265,6 +286,11 @@ func (_u *VisitUpdate) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *VisitUpdate) check() error {
+	if v, ok := _u.mutation.Version(); ok {
+		if err := visit.VersionValidator(v); err != nil {
+			return &ValidationError{Name: "version", err: fmt.Errorf(`ent: validator failed for field "Visit.version": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Occasion(); ok {
 		if err := visit.OccasionValidator(v); err != nil {
 			return &ValidationError{Name: "occasion", err: fmt.Errorf(`ent: validator failed for field "Visit.occasion": %w`, err)}
@@ -328,6 +354,12 @@ func (_u *VisitUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.AddedDeleteToken(); ok {
 		_spec.AddField(visit.FieldDeleteToken, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(visit.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(visit.FieldVersion, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.VisitedAt(); ok {
 		_spec.SetField(visit.FieldVisitedAt, field.TypeTime, value)
@@ -482,6 +514,27 @@ func (_u *VisitUpdateOne) SetNillableDeleteToken(v *int64) *VisitUpdateOne {
 // AddDeleteToken adds value to the "delete_token" field.
 func (_u *VisitUpdateOne) AddDeleteToken(v int64) *VisitUpdateOne {
 	_u.mutation.AddDeleteToken(v)
+	return _u
+}
+
+// SetVersion sets the "version" field.
+func (_u *VisitUpdateOne) SetVersion(v int) *VisitUpdateOne {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *VisitUpdateOne) SetNillableVersion(v *int) *VisitUpdateOne {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *VisitUpdateOne) AddVersion(v int) *VisitUpdateOne {
+	_u.mutation.AddVersion(v)
 	return _u
 }
 
@@ -685,6 +738,11 @@ func (_u *VisitUpdateOne) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *VisitUpdateOne) check() error {
+	if v, ok := _u.mutation.Version(); ok {
+		if err := visit.VersionValidator(v); err != nil {
+			return &ValidationError{Name: "version", err: fmt.Errorf(`ent: validator failed for field "Visit.version": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Occasion(); ok {
 		if err := visit.OccasionValidator(v); err != nil {
 			return &ValidationError{Name: "occasion", err: fmt.Errorf(`ent: validator failed for field "Visit.occasion": %w`, err)}
@@ -765,6 +823,12 @@ func (_u *VisitUpdateOne) sqlSave(ctx context.Context) (_node *Visit, err error)
 	}
 	if value, ok := _u.mutation.AddedDeleteToken(); ok {
 		_spec.AddField(visit.FieldDeleteToken, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(visit.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(visit.FieldVersion, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.VisitedAt(); ok {
 		_spec.SetField(visit.FieldVisitedAt, field.TypeTime, value)

@@ -124,7 +124,7 @@ func TestLogoutAndDisablingRevokeTokens(t *testing.T) {
 		}
 	}
 	second.Must(t, `{ users(where: {username: "auditor"}) { edges { node { id username } } } }`, nil, &users)
-	second.Must(t, `mutation($id: ID!) { updateUser(id: $id, input: {status: DISABLED}) { status } }`,
+	second.Must(t, `mutation($id: ID!) { updateUser(id: $id, input: {version: 1, status: DISABLED}) { status } }`,
 		map[string]any{"id": users.Users.Edges[0].Node.ID}, nil)
 	auditor.Do(t, meQuery, nil).Fail(t, "UNAUTHENTICATED")
 	e.srv.API.Do(t, `mutation { login(username: "auditor", password: "`+testkit.Password+`") { token } }`, nil).Fail(t, "UNAUTHENTICATED")

@@ -92,7 +92,7 @@ func TestEveryWriteIsAuditedInItsTransaction(t *testing.T) {
 		return someInt(t, m.db, "SELECT COUNT(*) FROM audit_events WHERE action = 'household.update' AND entity_id = ?", decodeID(t, hh))
 	}
 	before := count()
-	tw.Must(t, `mutation($id: ID!) { updateHousehold(id: $id, input: {address: "新地址", needy: true}) { id } }`, map[string]any{"id": hh}, nil)
+	tw.Must(t, `mutation($id: ID!) { updateHousehold(id: $id, input: {version: 1, address: "新地址", needy: true}) { id } }`, map[string]any{"id": hh}, nil)
 	if count() != before+1 {
 		t.Fatal("an update wrote no audit event")
 	}
@@ -105,7 +105,7 @@ func TestEveryWriteIsAuditedInItsTransaction(t *testing.T) {
 		t.Fatalf("audit event: %s %s %s", user, role, fields)
 	}
 	// A request that fails rolls its audit event back with its write.
-	tw.Do(t, `mutation($id: ID!) { a: updateHousehold(id: $id, input: {address: "x"}) { id } b: updateHousehold(id: $id, input: {headName: ""}) { id } }`,
+	tw.Do(t, `mutation($id: ID!) { a: updateHousehold(id: $id, input: {version: 2, address: "x"}) { id } b: updateHousehold(id: $id, input: {version: 3, headName: ""}) { id } }`,
 		map[string]any{"id": hh}).Fail(t, "BAD_USER_INPUT")
 	if count() != before+1 {
 		t.Fatal("a rolled-back update left its audit event")
@@ -172,5 +172,5 @@ func TestExplainAccess(t *testing.T) {
 		t.Fatalf("move: %v", ex)
 	}
 	// The answers agree with what the township actually gets.
-	m.apis["township01"].Do(t, `mutation($id: ID!) { updateHousehold(id: $id, input: {address: "x"}) { id } }`, map[string]any{"id": foreign}).Fail(t, "NOT_FOUND")
+	m.apis["township01"].Do(t, `mutation($id: ID!) { updateHousehold(id: $id, input: {version: 1, address: "x"}) { id } }`, map[string]any{"id": foreign}).Fail(t, "NOT_FOUND")
 }

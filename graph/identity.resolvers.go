@@ -42,7 +42,7 @@ func (r *mutationResolver) CreateUser(ctx context.Context, input model.CreateUse
 
 // UpdateUser is the resolver for the updateUser field.
 func (r *mutationResolver) UpdateUser(ctx context.Context, id int, input model.UpdateUserInput) (*ent.User, error) {
-	return authn.UpdateUser(ctx, ent.FromContext(ctx), id, authn.UserChanges{DisplayName: input.DisplayName, Status: input.Status, Password: input.Password})
+	return authn.UpdateUser(ctx, ent.FromContext(ctx), id, authn.UserChanges{Version: input.Version, DisplayName: input.DisplayName, Status: input.Status, Password: input.Password})
 }
 
 // CreateRoleBinding is the resolver for the createRoleBinding field.

@@ -371,12 +371,20 @@ func TestUpdateKeepsScopeAndValidates(t *testing.T) {
 	tw := e.createTownship(t, "211404100000", "暖池塘镇")
 	v := e.createVillage(t, tw, "211404100201", "暖池塘村")
 	h := e.createHousehold(t, v, "0001", "王大山")
-	out := e.must(t, `mutation($id: ID!) { updateHousehold(id: $id, input: {headName: "王大海", needy: true, causes: [ILLNESS, LACK_OF_FUNDS]}) { headName needy causes updatedAt createdAt } }`, map[string]any{"id": h})
+	out := e.must(t, `mutation($id: ID!) { updateHousehold(id: $id, input: {version: 1, headName: "王大海", needy: true, causes: [ILLNESS, LACK_OF_FUNDS]}) { headName needy causes version updatedAt createdAt } }`, map[string]any{"id": h})
 	if dig(out, "updateHousehold", "headName") != "王大海" || dig(out, "updateHousehold", "needy") != true {
 		t.Fatalf("update did not apply: %v", out)
 	}
-	if fmt.Sprint(dig(out, "updateHousehold", "causes")) != "[ILLNESS LACK_OF_FUNDS]" {
-		t.Fatalf("causes = %v", dig(out, "updateHousehold", "causes"))
+	if fmt.Sprint(dig(out, "updateHousehold", "causes")) != "[ILLNESS LACK_OF_FUNDS]" || dig(out, "updateHousehold", "version") != 2.0 {
+		t.Fatalf("causes, version = %v, %v", dig(out, "updateHousehold", "causes"), dig(out, "updateHousehold", "version"))
+	}
+	// Two officials edit the same version: the second is refused, nothing is overwritten.
+	stale := `mutation($id: ID!) { updateHousehold(id: $id, input: {version: 1, headName: "李四"}) { id } }`
+	e.api.Do(t, stale, map[string]any{"id": h}).Fail(t, "CONFLICT")
+	e.api.Do(t, `mutation($id: ID!) { updateHousehold(id: $id, input: {headName: "李四"}) { id } }`, map[string]any{"id": h}).Fail(t, "BAD_USER_INPUT")
+	out = e.must(t, `query($id: ID!) { node(id: $id) { ... on Household { headName version } } }`, map[string]any{"id": h})
+	if dig(out, "node", "headName") != "王大海" || dig(out, "node", "version") != 2.0 {
+		t.Fatalf("after refused updates: %v", out)
 	}
 	// villageID is not part of the update input: a household moves only through moveHousehold.
 	r := e.api.Do(t, `mutation($id: ID!, $v: ID!) { updateHousehold(id: $id, input: {villageID: $v}) { id } }`, map[string]any{"id": h, "v": v})

@@ -299,19 +299,19 @@ func TestWritesAcrossTheBoundary(t *testing.T) {
 		vars         map[string]any
 		code         string
 	}{
-		{"update a foreign household", "township01", `mutation($id: ID!) { updateHousehold(id: $id, input: {headName: "篡改"}) { id } }`, map[string]any{"id": foreignHH}, "NOT_FOUND"},
+		{"update a foreign household", "township01", `mutation($id: ID!) { updateHousehold(id: $id, input: {version: 1, headName: "篡改"}) { id } }`, map[string]any{"id": foreignHH}, "NOT_FOUND"},
 		{"delete a foreign household", "township01", `mutation($id: ID!) { deleteHousehold(id: $id) }`, map[string]any{"id": foreignHH}, "NOT_FOUND"},
 		{"add a resident to a foreign household", "township01", `mutation($h: ID!) { createResident(input: {householdID: $h, name: "外人", relation: OTHER, idNumber: "` + testkit.IDNumber("19900101", 3, false) + `"}) { id } }`, map[string]any{"h": foreignHH}, "NOT_FOUND"},
 		{"create a household in a foreign village", "township01", `mutation($v: ID!) { createHousehold(input: {villageID: $v, number: "X-1", headName: "外人"}) { id } }`, map[string]any{"v": foreignVillage}, "FORBIDDEN"},
 		{"move an own household to another township", "township01", `mutation($id: ID!, $v: ID!) { moveHousehold(id: $id, villageID: $v) { id } }`, map[string]any{"id": ownHH, "v": foreignVillage}, "FORBIDDEN"},
 		{"grant itself DISTRICT", "township01", `mutation($u: ID!) { createRoleBinding(userID: $u, input: {role: DISTRICT}) { id } }`, map[string]any{"u": userID(t, m.db, "township01")}, "FORBIDDEN"},
 		{"grant TOWNSHIP of another township", "township01", `mutation($u: ID!, $t: ID!) { createRoleBinding(userID: $u, input: {role: TOWNSHIP, townshipID: $t}) { id } }`, map[string]any{"u": userID(t, m.db, "township01"), "t": scalar.EncodeID(someInt(t, m.db, "SELECT id FROM townships WHERE id <> ?", tID))}, "FORBIDDEN"},
-		{"auditor writes", "auditor", `mutation($id: ID!) { updateHousehold(id: $id, input: {headName: "x"}) { id } }`, map[string]any{"id": ownHH}, "FORBIDDEN"},
-		{"cadre updates its paired household", "cadre0001", `mutation($id: ID!) { updateHousehold(id: $id, input: {headName: "x"}) { id } }`,
+		{"auditor writes", "auditor", `mutation($id: ID!) { updateHousehold(id: $id, input: {version: 1, headName: "x"}) { id } }`, map[string]any{"id": ownHH}, "FORBIDDEN"},
+		{"cadre updates its paired household", "cadre0001", `mutation($id: ID!) { updateHousehold(id: $id, input: {version: 1, headName: "x"}) { id } }`,
 			map[string]any{"id": someID(t, m.db, "households", "id IN (SELECT household_id FROM pairings WHERE cadre_id = ? AND active = ?)", m.accs["cadre0001"].cad, true)}, "FORBIDDEN"},
 		{"secretary deletes a household of its village", "village001", `mutation($id: ID!) { deleteHousehold(id: $id) }`,
 			map[string]any{"id": someID(t, m.db, "households", "village_id = ?", m.accs["village001"].village)}, "FORBIDDEN"},
-		{"secretary edits another village's member", "village001", `mutation($id: ID!) { updatePartyMember(id: $id, input: {location: "x"}) { id } }`,
+		{"secretary edits another village's member", "village001", `mutation($id: ID!) { updatePartyMember(id: $id, input: {version: 1, location: "x"}) { id } }`,
 			map[string]any{"id": someID(t, m.db, "party_members", "village_id <> ?", m.accs["village001"].village)}, "NOT_FOUND"},
 		{"department reads audit trail", "dept01", `{ auditEvents { totalCount } }`, nil, "FORBIDDEN"},
 		{"township edits policies", "township01", `mutation { updatePolicies(add: [{role: "TOWNSHIP", object: "*", action: "*", scope: DISTRICT}]) { role } }`, nil, "FORBIDDEN"},
@@ -337,7 +337,7 @@ func TestWritesAcrossTheBoundary(t *testing.T) {
 	var created map[string]any
 	tw.Must(t, `mutation($v: ID!) { createHousehold(input: {villageID: $v, number: "T-1", headName: "新户"}) { id } }`, map[string]any{"v": ownVillage}, &created)
 	id := dig(created, "createHousehold", "id")
-	tw.Must(t, `mutation($id: ID!) { updateHousehold(id: $id, input: {headName: "新户主"}) { id } }`, map[string]any{"id": id}, nil)
+	tw.Must(t, `mutation($id: ID!) { updateHousehold(id: $id, input: {version: 1, headName: "新户主"}) { id } }`, map[string]any{"id": id}, nil)
 	tw.Must(t, `mutation($id: ID!) { deleteHousehold(id: $id) }`, map[string]any{"id": id}, nil)
 	// … and DISTRICT may move a household, which carries everything under it along — unless its
 	// number is taken in the destination.

@@ -76,6 +76,11 @@ func DeleteToken(v int64) predicate.Assessment {
 	return predicate.Assessment(sql.FieldEQ(FieldDeleteToken, v))
 }
 
+// Version applies equality check predicate on the "version" field. It's identical to VersionEQ.
+func Version(v int) predicate.Assessment {
+	return predicate.Assessment(sql.FieldEQ(FieldVersion, v))
+}
+
 // VillageID applies equality check predicate on the "village_id" field. It's identical to VillageIDEQ.
 func VillageID(v int) predicate.Assessment {
 	return predicate.Assessment(sql.FieldEQ(FieldVillageID, v))
@@ -284,6 +289,46 @@ func DeleteTokenLT(v int64) predicate.Assessment {
 // DeleteTokenLTE applies the LTE predicate on the "delete_token" field.
 func DeleteTokenLTE(v int64) predicate.Assessment {
 	return predicate.Assessment(sql.FieldLTE(FieldDeleteToken, v))
+}
+
+// VersionEQ applies the EQ predicate on the "version" field.
+func VersionEQ(v int) predicate.Assessment {
+	return predicate.Assessment(sql.FieldEQ(FieldVersion, v))
+}
+
+// VersionNEQ applies the NEQ predicate on the "version" field.
+func VersionNEQ(v int) predicate.Assessment {
+	return predicate.Assessment(sql.FieldNEQ(FieldVersion, v))
+}
+
+// VersionIn applies the In predicate on the "version" field.
+func VersionIn(vs ...int) predicate.Assessment {
+	return predicate.Assessment(sql.FieldIn(FieldVersion, vs...))
+}
+
+// VersionNotIn applies the NotIn predicate on the "version" field.
+func VersionNotIn(vs ...int) predicate.Assessment {
+	return predicate.Assessment(sql.FieldNotIn(FieldVersion, vs...))
+}
+
+// VersionGT applies the GT predicate on the "version" field.
+func VersionGT(v int) predicate.Assessment {
+	return predicate.Assessment(sql.FieldGT(FieldVersion, v))
+}
+
+// VersionGTE applies the GTE predicate on the "version" field.
+func VersionGTE(v int) predicate.Assessment {
+	return predicate.Assessment(sql.FieldGTE(FieldVersion, v))
+}
+
+// VersionLT applies the LT predicate on the "version" field.
+func VersionLT(v int) predicate.Assessment {
+	return predicate.Assessment(sql.FieldLT(FieldVersion, v))
+}
+
+// VersionLTE applies the LTE predicate on the "version" field.
+func VersionLTE(v int) predicate.Assessment {
+	return predicate.Assessment(sql.FieldLTE(FieldVersion, v))
 }
 
 // VillageIDEQ applies the EQ predicate on the "village_id" field.

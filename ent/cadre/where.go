@@ -75,6 +75,11 @@ func DeleteToken(v int64) predicate.Cadre {
 	return predicate.Cadre(sql.FieldEQ(FieldDeleteToken, v))
 }
 
+// Version applies equality check predicate on the "version" field. It's identical to VersionEQ.
+func Version(v int) predicate.Cadre {
+	return predicate.Cadre(sql.FieldEQ(FieldVersion, v))
+}
+
 // DepartmentID applies equality check predicate on the "department_id" field. It's identical to DepartmentIDEQ.
 func DepartmentID(v int) predicate.Cadre {
 	return predicate.Cadre(sql.FieldEQ(FieldDepartmentID, v))
@@ -278,6 +283,46 @@ func DeleteTokenLT(v int64) predicate.Cadre {
 // DeleteTokenLTE applies the LTE predicate on the "delete_token" field.
 func DeleteTokenLTE(v int64) predicate.Cadre {
 	return predicate.Cadre(sql.FieldLTE(FieldDeleteToken, v))
+}
+
+// VersionEQ applies the EQ predicate on the "version" field.
+func VersionEQ(v int) predicate.Cadre {
+	return predicate.Cadre(sql.FieldEQ(FieldVersion, v))
+}
+
+// VersionNEQ applies the NEQ predicate on the "version" field.
+func VersionNEQ(v int) predicate.Cadre {
+	return predicate.Cadre(sql.FieldNEQ(FieldVersion, v))
+}
+
+// VersionIn applies the In predicate on the "version" field.
+func VersionIn(vs ...int) predicate.Cadre {
+	return predicate.Cadre(sql.FieldIn(FieldVersion, vs...))
+}
+
+// VersionNotIn applies the NotIn predicate on the "version" field.
+func VersionNotIn(vs ...int) predicate.Cadre {
+	return predicate.Cadre(sql.FieldNotIn(FieldVersion, vs...))
+}
+
+// VersionGT applies the GT predicate on the "version" field.
+func VersionGT(v int) predicate.Cadre {
+	return predicate.Cadre(sql.FieldGT(FieldVersion, v))
+}
+
+// VersionGTE applies the GTE predicate on the "version" field.
+func VersionGTE(v int) predicate.Cadre {
+	return predicate.Cadre(sql.FieldGTE(FieldVersion, v))
+}
+
+// VersionLT applies the LT predicate on the "version" field.
+func VersionLT(v int) predicate.Cadre {
+	return predicate.Cadre(sql.FieldLT(FieldVersion, v))
+}
+
+// VersionLTE applies the LTE predicate on the "version" field.
+func VersionLTE(v int) predicate.Cadre {
+	return predicate.Cadre(sql.FieldLTE(FieldVersion, v))
 }
 
 // DepartmentIDEQ applies the EQ predicate on the "department_id" field.

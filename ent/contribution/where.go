@@ -75,6 +75,11 @@ func DeleteToken(v int64) predicate.Contribution {
 	return predicate.Contribution(sql.FieldEQ(FieldDeleteToken, v))
 }
 
+// Version applies equality check predicate on the "version" field. It's identical to VersionEQ.
+func Version(v int) predicate.Contribution {
+	return predicate.Contribution(sql.FieldEQ(FieldVersion, v))
+}
+
 // MemberID applies equality check predicate on the "member_id" field. It's identical to MemberIDEQ.
 func MemberID(v int) predicate.Contribution {
 	return predicate.Contribution(sql.FieldEQ(FieldMemberID, v))
@@ -278,6 +283,46 @@ func DeleteTokenLT(v int64) predicate.Contribution {
 // DeleteTokenLTE applies the LTE predicate on the "delete_token" field.
 func DeleteTokenLTE(v int64) predicate.Contribution {
 	return predicate.Contribution(sql.FieldLTE(FieldDeleteToken, v))
+}
+
+// VersionEQ applies the EQ predicate on the "version" field.
+func VersionEQ(v int) predicate.Contribution {
+	return predicate.Contribution(sql.FieldEQ(FieldVersion, v))
+}
+
+// VersionNEQ applies the NEQ predicate on the "version" field.
+func VersionNEQ(v int) predicate.Contribution {
+	return predicate.Contribution(sql.FieldNEQ(FieldVersion, v))
+}
+
+// VersionIn applies the In predicate on the "version" field.
+func VersionIn(vs ...int) predicate.Contribution {
+	return predicate.Contribution(sql.FieldIn(FieldVersion, vs...))
+}
+
+// VersionNotIn applies the NotIn predicate on the "version" field.
+func VersionNotIn(vs ...int) predicate.Contribution {
+	return predicate.Contribution(sql.FieldNotIn(FieldVersion, vs...))
+}
+
+// VersionGT applies the GT predicate on the "version" field.
+func VersionGT(v int) predicate.Contribution {
+	return predicate.Contribution(sql.FieldGT(FieldVersion, v))
+}
+
+// VersionGTE applies the GTE predicate on the "version" field.
+func VersionGTE(v int) predicate.Contribution {
+	return predicate.Contribution(sql.FieldGTE(FieldVersion, v))
+}
+
+// VersionLT applies the LT predicate on the "version" field.
+func VersionLT(v int) predicate.Contribution {
+	return predicate.Contribution(sql.FieldLT(FieldVersion, v))
+}
+
+// VersionLTE applies the LTE predicate on the "version" field.
+func VersionLTE(v int) predicate.Contribution {
+	return predicate.Contribution(sql.FieldLTE(FieldVersion, v))
 }
 
 // MemberIDEQ applies the EQ predicate on the "member_id" field.

@@ -76,6 +76,11 @@ func DeleteToken(v int64) predicate.Demand {
 	return predicate.Demand(sql.FieldEQ(FieldDeleteToken, v))
 }
 
+// Version applies equality check predicate on the "version" field. It's identical to VersionEQ.
+func Version(v int) predicate.Demand {
+	return predicate.Demand(sql.FieldEQ(FieldVersion, v))
+}
+
 // HouseholdID applies equality check predicate on the "household_id" field. It's identical to HouseholdIDEQ.
 func HouseholdID(v int) predicate.Demand {
 	return predicate.Demand(sql.FieldEQ(FieldHouseholdID, v))
@@ -294,6 +299,46 @@ func DeleteTokenLT(v int64) predicate.Demand {
 // DeleteTokenLTE applies the LTE predicate on the "delete_token" field.
 func DeleteTokenLTE(v int64) predicate.Demand {
 	return predicate.Demand(sql.FieldLTE(FieldDeleteToken, v))
+}
+
+// VersionEQ applies the EQ predicate on the "version" field.
+func VersionEQ(v int) predicate.Demand {
+	return predicate.Demand(sql.FieldEQ(FieldVersion, v))
+}
+
+// VersionNEQ applies the NEQ predicate on the "version" field.
+func VersionNEQ(v int) predicate.Demand {
+	return predicate.Demand(sql.FieldNEQ(FieldVersion, v))
+}
+
+// VersionIn applies the In predicate on the "version" field.
+func VersionIn(vs ...int) predicate.Demand {
+	return predicate.Demand(sql.FieldIn(FieldVersion, vs...))
+}
+
+// VersionNotIn applies the NotIn predicate on the "version" field.
+func VersionNotIn(vs ...int) predicate.Demand {
+	return predicate.Demand(sql.FieldNotIn(FieldVersion, vs...))
+}
+
+// VersionGT applies the GT predicate on the "version" field.
+func VersionGT(v int) predicate.Demand {
+	return predicate.Demand(sql.FieldGT(FieldVersion, v))
+}
+
+// VersionGTE applies the GTE predicate on the "version" field.
+func VersionGTE(v int) predicate.Demand {
+	return predicate.Demand(sql.FieldGTE(FieldVersion, v))
+}
+
+// VersionLT applies the LT predicate on the "version" field.
+func VersionLT(v int) predicate.Demand {
+	return predicate.Demand(sql.FieldLT(FieldVersion, v))
+}
+
+// VersionLTE applies the LTE predicate on the "version" field.
+func VersionLTE(v int) predicate.Demand {
+	return predicate.Demand(sql.FieldLTE(FieldVersion, v))
 }
 
 // HouseholdIDEQ applies the EQ predicate on the "household_id" field.

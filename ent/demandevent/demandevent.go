@@ -26,6 +26,8 @@ const (
 	FieldDeletedAt = "deleted_at"
 	// FieldDeleteToken holds the string denoting the delete_token field in the database.
 	FieldDeleteToken = "delete_token"
+	// FieldVersion holds the string denoting the version field in the database.
+	FieldVersion = "version"
 	// FieldDemandID holds the string denoting the demand_id field in the database.
 	FieldDemandID = "demand_id"
 	// FieldFromStatus holds the string denoting the from_status field in the database.
@@ -66,6 +68,7 @@ var Columns = []string{
 	FieldUpdatedAt,
 	FieldDeletedAt,
 	FieldDeleteToken,
+	FieldVersion,
 	FieldDemandID,
 	FieldFromStatus,
 	FieldToStatus,
@@ -94,7 +97,7 @@ func ValidColumn(column string) bool {
 //
 //	import _ "github.com/nanpiao/sbqw/ent/runtime"
 var (
-	Hooks        [6]ent.Hook
+	Hooks        [7]ent.Hook
 	Interceptors [1]ent.Interceptor
 	Policy       ent.Policy
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
@@ -105,6 +108,10 @@ var (
 	UpdateDefaultUpdatedAt func() time.Time
 	// DefaultDeleteToken holds the default value on creation for the "delete_token" field.
 	DefaultDeleteToken int64
+	// DefaultVersion holds the default value on creation for the "version" field.
+	DefaultVersion int
+	// VersionValidator is a validator for the "version" field. It is called by the builders before save.
+	VersionValidator func(int) error
 	// NoteValidator is a validator for the "note" field. It is called by the builders before save.
 	NoteValidator func(string) error
 	// ActorNameValidator is a validator for the "actor_name" field. It is called by the builders before save.
@@ -157,6 +164,11 @@ func ByDeletedAt(opts ...sql.OrderTermOption) OrderOption {
 // ByDeleteToken orders the results by the delete_token field.
 func ByDeleteToken(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldDeleteToken, opts...).ToFunc()
+}
+
+// ByVersion orders the results by the version field.
+func ByVersion(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldVersion, opts...).ToFunc()
 }
 
 // ByDemandID orders the results by the demand_id field.

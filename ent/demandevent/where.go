@@ -76,6 +76,11 @@ func DeleteToken(v int64) predicate.DemandEvent {
 	return predicate.DemandEvent(sql.FieldEQ(FieldDeleteToken, v))
 }
 
+// Version applies equality check predicate on the "version" field. It's identical to VersionEQ.
+func Version(v int) predicate.DemandEvent {
+	return predicate.DemandEvent(sql.FieldEQ(FieldVersion, v))
+}
+
 // DemandID applies equality check predicate on the "demand_id" field. It's identical to DemandIDEQ.
 func DemandID(v int) predicate.DemandEvent {
 	return predicate.DemandEvent(sql.FieldEQ(FieldDemandID, v))
@@ -284,6 +289,46 @@ func DeleteTokenLT(v int64) predicate.DemandEvent {
 // DeleteTokenLTE applies the LTE predicate on the "delete_token" field.
 func DeleteTokenLTE(v int64) predicate.DemandEvent {
 	return predicate.DemandEvent(sql.FieldLTE(FieldDeleteToken, v))
+}
+
+// VersionEQ applies the EQ predicate on the "version" field.
+func VersionEQ(v int) predicate.DemandEvent {
+	return predicate.DemandEvent(sql.FieldEQ(FieldVersion, v))
+}
+
+// VersionNEQ applies the NEQ predicate on the "version" field.
+func VersionNEQ(v int) predicate.DemandEvent {
+	return predicate.DemandEvent(sql.FieldNEQ(FieldVersion, v))
+}
+
+// VersionIn applies the In predicate on the "version" field.
+func VersionIn(vs ...int) predicate.DemandEvent {
+	return predicate.DemandEvent(sql.FieldIn(FieldVersion, vs...))
+}
+
+// VersionNotIn applies the NotIn predicate on the "version" field.
+func VersionNotIn(vs ...int) predicate.DemandEvent {
+	return predicate.DemandEvent(sql.FieldNotIn(FieldVersion, vs...))
+}
+
+// VersionGT applies the GT predicate on the "version" field.
+func VersionGT(v int) predicate.DemandEvent {
+	return predicate.DemandEvent(sql.FieldGT(FieldVersion, v))
+}
+
+// VersionGTE applies the GTE predicate on the "version" field.
+func VersionGTE(v int) predicate.DemandEvent {
+	return predicate.DemandEvent(sql.FieldGTE(FieldVersion, v))
+}
+
+// VersionLT applies the LT predicate on the "version" field.
+func VersionLT(v int) predicate.DemandEvent {
+	return predicate.DemandEvent(sql.FieldLT(FieldVersion, v))
+}
+
+// VersionLTE applies the LTE predicate on the "version" field.
+func VersionLTE(v int) predicate.DemandEvent {
+	return predicate.DemandEvent(sql.FieldLTE(FieldVersion, v))
 }
 
 // DemandIDEQ applies the EQ predicate on the "demand_id" field.

@@ -76,6 +76,11 @@ func DeleteToken(v int64) predicate.DemoProjectStage {
 	return predicate.DemoProjectStage(sql.FieldEQ(FieldDeleteToken, v))
 }
 
+// Version applies equality check predicate on the "version" field. It's identical to VersionEQ.
+func Version(v int) predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldEQ(FieldVersion, v))
+}
+
 // ProjectID applies equality check predicate on the "project_id" field. It's identical to ProjectIDEQ.
 func ProjectID(v int) predicate.DemoProjectStage {
 	return predicate.DemoProjectStage(sql.FieldEQ(FieldProjectID, v))
@@ -279,6 +284,46 @@ func DeleteTokenLT(v int64) predicate.DemoProjectStage {
 // DeleteTokenLTE applies the LTE predicate on the "delete_token" field.
 func DeleteTokenLTE(v int64) predicate.DemoProjectStage {
 	return predicate.DemoProjectStage(sql.FieldLTE(FieldDeleteToken, v))
+}
+
+// VersionEQ applies the EQ predicate on the "version" field.
+func VersionEQ(v int) predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldEQ(FieldVersion, v))
+}
+
+// VersionNEQ applies the NEQ predicate on the "version" field.
+func VersionNEQ(v int) predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldNEQ(FieldVersion, v))
+}
+
+// VersionIn applies the In predicate on the "version" field.
+func VersionIn(vs ...int) predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldIn(FieldVersion, vs...))
+}
+
+// VersionNotIn applies the NotIn predicate on the "version" field.
+func VersionNotIn(vs ...int) predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldNotIn(FieldVersion, vs...))
+}
+
+// VersionGT applies the GT predicate on the "version" field.
+func VersionGT(v int) predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldGT(FieldVersion, v))
+}
+
+// VersionGTE applies the GTE predicate on the "version" field.
+func VersionGTE(v int) predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldGTE(FieldVersion, v))
+}
+
+// VersionLT applies the LT predicate on the "version" field.
+func VersionLT(v int) predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldLT(FieldVersion, v))
+}
+
+// VersionLTE applies the LTE predicate on the "version" field.
+func VersionLTE(v int) predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldLTE(FieldVersion, v))
 }
 
 // ProjectIDEQ applies the EQ predicate on the "project_id" field.

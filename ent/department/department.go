@@ -26,6 +26,8 @@ const (
 	FieldDeletedAt = "deleted_at"
 	// FieldDeleteToken holds the string denoting the delete_token field in the database.
 	FieldDeleteToken = "delete_token"
+	// FieldVersion holds the string denoting the version field in the database.
+	FieldVersion = "version"
 	// FieldCode holds the string denoting the code field in the database.
 	FieldCode = "code"
 	// FieldName holds the string denoting the name field in the database.
@@ -88,6 +90,7 @@ var Columns = []string{
 	FieldUpdatedAt,
 	FieldDeletedAt,
 	FieldDeleteToken,
+	FieldVersion,
 	FieldCode,
 	FieldName,
 	FieldKind,
@@ -109,7 +112,7 @@ func ValidColumn(column string) bool {
 //
 //	import _ "github.com/nanpiao/sbqw/ent/runtime"
 var (
-	Hooks        [6]ent.Hook
+	Hooks        [7]ent.Hook
 	Interceptors [1]ent.Interceptor
 	Policy       ent.Policy
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
@@ -120,6 +123,10 @@ var (
 	UpdateDefaultUpdatedAt func() time.Time
 	// DefaultDeleteToken holds the default value on creation for the "delete_token" field.
 	DefaultDeleteToken int64
+	// DefaultVersion holds the default value on creation for the "version" field.
+	DefaultVersion int
+	// VersionValidator is a validator for the "version" field. It is called by the builders before save.
+	VersionValidator func(int) error
 	// CodeValidator is a validator for the "code" field. It is called by the builders before save.
 	CodeValidator func(string) error
 	// NameValidator is a validator for the "name" field. It is called by the builders before save.
@@ -162,6 +169,11 @@ func ByDeletedAt(opts ...sql.OrderTermOption) OrderOption {
 // ByDeleteToken orders the results by the delete_token field.
 func ByDeleteToken(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldDeleteToken, opts...).ToFunc()
+}
+
+// ByVersion orders the results by the version field.
+func ByVersion(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldVersion, opts...).ToFunc()
 }
 
 // ByCode orders the results by the code field.

@@ -75,6 +75,11 @@ func DeleteToken(v int64) predicate.DepartmentVillageLink {
 	return predicate.DepartmentVillageLink(sql.FieldEQ(FieldDeleteToken, v))
 }
 
+// Version applies equality check predicate on the "version" field. It's identical to VersionEQ.
+func Version(v int) predicate.DepartmentVillageLink {
+	return predicate.DepartmentVillageLink(sql.FieldEQ(FieldVersion, v))
+}
+
 // DepartmentID applies equality check predicate on the "department_id" field. It's identical to DepartmentIDEQ.
 func DepartmentID(v int) predicate.DepartmentVillageLink {
 	return predicate.DepartmentVillageLink(sql.FieldEQ(FieldDepartmentID, v))
@@ -263,6 +268,46 @@ func DeleteTokenLT(v int64) predicate.DepartmentVillageLink {
 // DeleteTokenLTE applies the LTE predicate on the "delete_token" field.
 func DeleteTokenLTE(v int64) predicate.DepartmentVillageLink {
 	return predicate.DepartmentVillageLink(sql.FieldLTE(FieldDeleteToken, v))
+}
+
+// VersionEQ applies the EQ predicate on the "version" field.
+func VersionEQ(v int) predicate.DepartmentVillageLink {
+	return predicate.DepartmentVillageLink(sql.FieldEQ(FieldVersion, v))
+}
+
+// VersionNEQ applies the NEQ predicate on the "version" field.
+func VersionNEQ(v int) predicate.DepartmentVillageLink {
+	return predicate.DepartmentVillageLink(sql.FieldNEQ(FieldVersion, v))
+}
+
+// VersionIn applies the In predicate on the "version" field.
+func VersionIn(vs ...int) predicate.DepartmentVillageLink {
+	return predicate.DepartmentVillageLink(sql.FieldIn(FieldVersion, vs...))
+}
+
+// VersionNotIn applies the NotIn predicate on the "version" field.
+func VersionNotIn(vs ...int) predicate.DepartmentVillageLink {
+	return predicate.DepartmentVillageLink(sql.FieldNotIn(FieldVersion, vs...))
+}
+
+// VersionGT applies the GT predicate on the "version" field.
+func VersionGT(v int) predicate.DepartmentVillageLink {
+	return predicate.DepartmentVillageLink(sql.FieldGT(FieldVersion, v))
+}
+
+// VersionGTE applies the GTE predicate on the "version" field.
+func VersionGTE(v int) predicate.DepartmentVillageLink {
+	return predicate.DepartmentVillageLink(sql.FieldGTE(FieldVersion, v))
+}
+
+// VersionLT applies the LT predicate on the "version" field.
+func VersionLT(v int) predicate.DepartmentVillageLink {
+	return predicate.DepartmentVillageLink(sql.FieldLT(FieldVersion, v))
+}
+
+// VersionLTE applies the LTE predicate on the "version" field.
+func VersionLTE(v int) predicate.DepartmentVillageLink {
+	return predicate.DepartmentVillageLink(sql.FieldLTE(FieldVersion, v))
 }
 
 // DepartmentIDEQ applies the EQ predicate on the "department_id" field.

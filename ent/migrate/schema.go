@@ -16,6 +16,7 @@ var (
 		{Name: "updated_at", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "datetime(6)"}},
 		{Name: "deleted_at", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"mysql": "datetime(6)"}},
 		{Name: "delete_token", Type: field.TypeInt64, Default: 0},
+		{Name: "version", Type: field.TypeInt, Default: 1},
 		{Name: "name", Type: field.TypeString, Size: 64},
 		{Name: "prefix", Type: field.TypeString, Size: 16},
 		{Name: "secret_hash", Type: field.TypeString},
@@ -33,7 +34,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "api_keys_users_api_keys",
-				Columns:    []*schema.Column{APIKeysColumns[12]},
+				Columns:    []*schema.Column{APIKeysColumns[13]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -47,12 +48,12 @@ var (
 			{
 				Name:    "apikey_prefix",
 				Unique:  true,
-				Columns: []*schema.Column{APIKeysColumns[6]},
+				Columns: []*schema.Column{APIKeysColumns[7]},
 			},
 			{
 				Name:    "apikey_user_id",
 				Unique:  false,
-				Columns: []*schema.Column{APIKeysColumns[12]},
+				Columns: []*schema.Column{APIKeysColumns[13]},
 			},
 		},
 	}
@@ -63,6 +64,7 @@ var (
 		{Name: "updated_at", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "datetime(6)"}},
 		{Name: "deleted_at", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"mysql": "datetime(6)"}},
 		{Name: "delete_token", Type: field.TypeInt64, Default: 0},
+		{Name: "version", Type: field.TypeInt, Default: 1},
 		{Name: "year", Type: field.TypeInt},
 		{Name: "indicator", Type: field.TypeEnum, Enums: []string{"CAP_SCIENTIFIC_DEVELOPMENT", "CAP_LEADING_TO_PROSPERITY", "CAP_CLOSE_TIES", "CAP_RURAL_STABILITY", "CAP_BRANCH_BUILDING", "PERF_RURAL_ECONOMY", "PERF_MATERIAL_CIVILIZATION", "PERF_SPIRITUAL_CIVILIZATION", "PERF_ENVIRONMENT", "PERF_GRASSROOTS_DEMOCRACY", "PERF_GRASSROOTS_ORGANIZATION"}},
 		{Name: "baseline", Type: field.TypeFloat64},
@@ -81,13 +83,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "assessments_party_members_assessments",
-				Columns:    []*schema.Column{AssessmentsColumns[12]},
+				Columns:    []*schema.Column{AssessmentsColumns[13]},
 				RefColumns: []*schema.Column{PartyMembersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "assessments_villages_assessments",
-				Columns:    []*schema.Column{AssessmentsColumns[13]},
+				Columns:    []*schema.Column{AssessmentsColumns[14]},
 				RefColumns: []*schema.Column{VillagesColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -101,12 +103,12 @@ var (
 			{
 				Name:    "assessment_village_id_year_indicator_secretary_id",
 				Unique:  false,
-				Columns: []*schema.Column{AssessmentsColumns[13], AssessmentsColumns[5], AssessmentsColumns[6], AssessmentsColumns[12]},
+				Columns: []*schema.Column{AssessmentsColumns[14], AssessmentsColumns[6], AssessmentsColumns[7], AssessmentsColumns[13]},
 			},
 			{
 				Name:    "assessment_township_id",
 				Unique:  false,
-				Columns: []*schema.Column{AssessmentsColumns[11]},
+				Columns: []*schema.Column{AssessmentsColumns[12]},
 			},
 		},
 	}
@@ -162,6 +164,7 @@ var (
 		{Name: "updated_at", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "datetime(6)"}},
 		{Name: "deleted_at", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"mysql": "datetime(6)"}},
 		{Name: "delete_token", Type: field.TypeInt64, Default: 0},
+		{Name: "version", Type: field.TypeInt, Default: 1},
 		{Name: "name", Type: field.TypeString, Size: 64},
 		{Name: "title", Type: field.TypeString, Nullable: true, Size: 64},
 		{Name: "phone", Type: field.TypeString, Nullable: true, Size: 32},
@@ -178,13 +181,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "cadres_departments_cadres",
-				Columns:    []*schema.Column{CadresColumns[10]},
+				Columns:    []*schema.Column{CadresColumns[11]},
 				RefColumns: []*schema.Column{DepartmentsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "cadres_party_members_cadre",
-				Columns:    []*schema.Column{CadresColumns[11]},
+				Columns:    []*schema.Column{CadresColumns[12]},
 				RefColumns: []*schema.Column{PartyMembersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -198,7 +201,7 @@ var (
 			{
 				Name:    "cadre_department_id",
 				Unique:  false,
-				Columns: []*schema.Column{CadresColumns[10]},
+				Columns: []*schema.Column{CadresColumns[11]},
 			},
 		},
 	}
@@ -240,6 +243,7 @@ var (
 		{Name: "updated_at", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "datetime(6)"}},
 		{Name: "deleted_at", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"mysql": "datetime(6)"}},
 		{Name: "delete_token", Type: field.TypeInt64, Default: 0},
+		{Name: "version", Type: field.TypeInt, Default: 1},
 		{Name: "on", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "date", "sqlite3": "date"}},
 		{Name: "description", Type: field.TypeString, Size: 1000},
 		{Name: "households_helped", Type: field.TypeInt, Default: 0},
@@ -256,13 +260,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "contributions_party_members_contributions",
-				Columns:    []*schema.Column{ContributionsColumns[10]},
+				Columns:    []*schema.Column{ContributionsColumns[11]},
 				RefColumns: []*schema.Column{PartyMembersColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "contributions_teams_contributions",
-				Columns:    []*schema.Column{ContributionsColumns[11]},
+				Columns:    []*schema.Column{ContributionsColumns[12]},
 				RefColumns: []*schema.Column{TeamsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -276,22 +280,22 @@ var (
 			{
 				Name:    "contribution_team_id_on",
 				Unique:  false,
-				Columns: []*schema.Column{ContributionsColumns[11], ContributionsColumns[5]},
+				Columns: []*schema.Column{ContributionsColumns[12], ContributionsColumns[6]},
 			},
 			{
 				Name:    "contribution_member_id",
 				Unique:  false,
-				Columns: []*schema.Column{ContributionsColumns[10]},
+				Columns: []*schema.Column{ContributionsColumns[11]},
 			},
 			{
 				Name:    "contribution_township_id",
 				Unique:  false,
-				Columns: []*schema.Column{ContributionsColumns[8]},
+				Columns: []*schema.Column{ContributionsColumns[9]},
 			},
 			{
 				Name:    "contribution_village_id",
 				Unique:  false,
-				Columns: []*schema.Column{ContributionsColumns[9]},
+				Columns: []*schema.Column{ContributionsColumns[10]},
 			},
 		},
 	}
@@ -302,6 +306,7 @@ var (
 		{Name: "updated_at", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "datetime(6)"}},
 		{Name: "deleted_at", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"mysql": "datetime(6)"}},
 		{Name: "delete_token", Type: field.TypeInt64, Default: 0},
+		{Name: "version", Type: field.TypeInt, Default: 1},
 		{Name: "category", Type: field.TypeEnum, Enums: []string{"POLITICS_LAW", "SOCIAL_ORDER", "LAND", "URBAN_CONSTRUCTION", "EDUCATION", "HEALTH", "CIVIL_AFFAIRS", "AGRICULTURE", "EMPLOYMENT", "INFRASTRUCTURE", "OTHER"}},
 		{Name: "content", Type: field.TypeString, Size: 4000},
 		{Name: "status", Type: field.TypeEnum, Enums: []string{"REGISTERED", "ACCEPTED", "ASSIGNED", "RESOLVED", "FOLLOWED_UP", "CLOSED", "REJECTED"}, Default: "REGISTERED"},
@@ -324,19 +329,19 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "demands_departments_demands",
-				Columns:    []*schema.Column{DemandsColumns[15]},
+				Columns:    []*schema.Column{DemandsColumns[16]},
 				RefColumns: []*schema.Column{DepartmentsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "demands_households_demands",
-				Columns:    []*schema.Column{DemandsColumns[16]},
+				Columns:    []*schema.Column{DemandsColumns[17]},
 				RefColumns: []*schema.Column{HouseholdsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "demands_visits_demands",
-				Columns:    []*schema.Column{DemandsColumns[17]},
+				Columns:    []*schema.Column{DemandsColumns[18]},
 				RefColumns: []*schema.Column{VisitsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -350,27 +355,27 @@ var (
 			{
 				Name:    "demand_household_id",
 				Unique:  false,
-				Columns: []*schema.Column{DemandsColumns[16]},
+				Columns: []*schema.Column{DemandsColumns[17]},
 			},
 			{
 				Name:    "demand_township_id_status",
 				Unique:  false,
-				Columns: []*schema.Column{DemandsColumns[13], DemandsColumns[7]},
+				Columns: []*schema.Column{DemandsColumns[14], DemandsColumns[8]},
 			},
 			{
 				Name:    "demand_village_id_status",
 				Unique:  false,
-				Columns: []*schema.Column{DemandsColumns[14], DemandsColumns[7]},
+				Columns: []*schema.Column{DemandsColumns[15], DemandsColumns[8]},
 			},
 			{
 				Name:    "demand_department_id_status",
 				Unique:  false,
-				Columns: []*schema.Column{DemandsColumns[15], DemandsColumns[7]},
+				Columns: []*schema.Column{DemandsColumns[16], DemandsColumns[8]},
 			},
 			{
 				Name:    "demand_created_by_idempotency_key_delete_token",
 				Unique:  true,
-				Columns: []*schema.Column{DemandsColumns[12], DemandsColumns[11], DemandsColumns[4]},
+				Columns: []*schema.Column{DemandsColumns[13], DemandsColumns[12], DemandsColumns[4]},
 			},
 		},
 	}
@@ -381,6 +386,7 @@ var (
 		{Name: "updated_at", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "datetime(6)"}},
 		{Name: "deleted_at", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"mysql": "datetime(6)"}},
 		{Name: "delete_token", Type: field.TypeInt64, Default: 0},
+		{Name: "version", Type: field.TypeInt, Default: 1},
 		{Name: "from_status", Type: field.TypeEnum, Nullable: true, Enums: []string{"REGISTERED", "ACCEPTED", "ASSIGNED", "RESOLVED", "FOLLOWED_UP", "CLOSED", "REJECTED"}},
 		{Name: "to_status", Type: field.TypeEnum, Enums: []string{"REGISTERED", "ACCEPTED", "ASSIGNED", "RESOLVED", "FOLLOWED_UP", "CLOSED", "REJECTED"}},
 		{Name: "note", Type: field.TypeString, Nullable: true, Size: 1000},
@@ -400,7 +406,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "demand_events_demands_events",
-				Columns:    []*schema.Column{DemandEventsColumns[14]},
+				Columns:    []*schema.Column{DemandEventsColumns[15]},
 				RefColumns: []*schema.Column{DemandsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -414,22 +420,22 @@ var (
 			{
 				Name:    "demandevent_demand_id",
 				Unique:  false,
-				Columns: []*schema.Column{DemandEventsColumns[14]},
+				Columns: []*schema.Column{DemandEventsColumns[15]},
 			},
 			{
 				Name:    "demandevent_township_id",
 				Unique:  false,
-				Columns: []*schema.Column{DemandEventsColumns[11]},
+				Columns: []*schema.Column{DemandEventsColumns[12]},
 			},
 			{
 				Name:    "demandevent_village_id",
 				Unique:  false,
-				Columns: []*schema.Column{DemandEventsColumns[12]},
+				Columns: []*schema.Column{DemandEventsColumns[13]},
 			},
 			{
 				Name:    "demandevent_household_id",
 				Unique:  false,
-				Columns: []*schema.Column{DemandEventsColumns[13]},
+				Columns: []*schema.Column{DemandEventsColumns[14]},
 			},
 		},
 	}
@@ -440,6 +446,7 @@ var (
 		{Name: "updated_at", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "datetime(6)"}},
 		{Name: "deleted_at", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"mysql": "datetime(6)"}},
 		{Name: "delete_token", Type: field.TypeInt64, Default: 0},
+		{Name: "version", Type: field.TypeInt, Default: 1},
 		{Name: "year", Type: field.TypeInt},
 		{Name: "name", Type: field.TypeString, Size: 64},
 		{Name: "subject_kind", Type: field.TypeEnum, Enums: []string{"TOWNSHIP", "VILLAGE", "COOPERATIVE", "PRIVATE_BUSINESS"}},
@@ -460,13 +467,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "demo_projects_townships_demo_projects",
-				Columns:    []*schema.Column{DemoProjectsColumns[14]},
+				Columns:    []*schema.Column{DemoProjectsColumns[15]},
 				RefColumns: []*schema.Column{TownshipsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "demo_projects_villages_demo_projects",
-				Columns:    []*schema.Column{DemoProjectsColumns[15]},
+				Columns:    []*schema.Column{DemoProjectsColumns[16]},
 				RefColumns: []*schema.Column{VillagesColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -480,17 +487,17 @@ var (
 			{
 				Name:    "demoproject_township_id_year",
 				Unique:  false,
-				Columns: []*schema.Column{DemoProjectsColumns[14], DemoProjectsColumns[5]},
+				Columns: []*schema.Column{DemoProjectsColumns[15], DemoProjectsColumns[6]},
 			},
 			{
 				Name:    "demoproject_village_id",
 				Unique:  false,
-				Columns: []*schema.Column{DemoProjectsColumns[15]},
+				Columns: []*schema.Column{DemoProjectsColumns[16]},
 			},
 			{
 				Name:    "demoproject_stage",
 				Unique:  false,
-				Columns: []*schema.Column{DemoProjectsColumns[12]},
+				Columns: []*schema.Column{DemoProjectsColumns[13]},
 			},
 		},
 	}
@@ -501,6 +508,7 @@ var (
 		{Name: "updated_at", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "datetime(6)"}},
 		{Name: "deleted_at", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"mysql": "datetime(6)"}},
 		{Name: "delete_token", Type: field.TypeInt64, Default: 0},
+		{Name: "version", Type: field.TypeInt, Default: 1},
 		{Name: "stage", Type: field.TypeEnum, Enums: []string{"RESEARCH", "EVALUATION", "APPROVAL", "IMPLEMENTATION", "REVIEW", "COMPLETION"}},
 		{Name: "result", Type: field.TypeEnum, Enums: []string{"STARTED", "ADVANCED", "RETURNED"}},
 		{Name: "remarks", Type: field.TypeString, Nullable: true, Size: 1000},
@@ -519,7 +527,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "demo_project_stages_demo_projects_stages",
-				Columns:    []*schema.Column{DemoProjectStagesColumns[13]},
+				Columns:    []*schema.Column{DemoProjectStagesColumns[14]},
 				RefColumns: []*schema.Column{DemoProjectsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -533,12 +541,12 @@ var (
 			{
 				Name:    "demoprojectstage_project_id",
 				Unique:  false,
-				Columns: []*schema.Column{DemoProjectStagesColumns[13]},
+				Columns: []*schema.Column{DemoProjectStagesColumns[14]},
 			},
 			{
 				Name:    "demoprojectstage_township_id",
 				Unique:  false,
-				Columns: []*schema.Column{DemoProjectStagesColumns[11]},
+				Columns: []*schema.Column{DemoProjectStagesColumns[12]},
 			},
 		},
 	}
@@ -549,6 +557,7 @@ var (
 		{Name: "updated_at", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "datetime(6)"}},
 		{Name: "deleted_at", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"mysql": "datetime(6)"}},
 		{Name: "delete_token", Type: field.TypeInt64, Default: 0},
+		{Name: "version", Type: field.TypeInt, Default: 1},
 		{Name: "code", Type: field.TypeString, Size: 16},
 		{Name: "name", Type: field.TypeString, Size: 64},
 		{Name: "kind", Type: field.TypeEnum, Enums: []string{"PARTY", "GOVERNMENT", "POLITICS_LAW", "PUBLIC_INSTITUTION"}},
@@ -567,7 +576,7 @@ var (
 			{
 				Name:    "department_code_delete_token",
 				Unique:  true,
-				Columns: []*schema.Column{DepartmentsColumns[5], DepartmentsColumns[4]},
+				Columns: []*schema.Column{DepartmentsColumns[6], DepartmentsColumns[4]},
 			},
 		},
 	}
@@ -578,6 +587,7 @@ var (
 		{Name: "updated_at", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "datetime(6)"}},
 		{Name: "deleted_at", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"mysql": "datetime(6)"}},
 		{Name: "delete_token", Type: field.TypeInt64, Default: 0},
+		{Name: "version", Type: field.TypeInt, Default: 1},
 		{Name: "year", Type: field.TypeInt},
 		{Name: "township_id", Type: field.TypeInt, Nullable: true},
 		{Name: "department_id", Type: field.TypeInt},
@@ -591,13 +601,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "department_village_links_departments_village_links",
-				Columns:    []*schema.Column{DepartmentVillageLinksColumns[7]},
+				Columns:    []*schema.Column{DepartmentVillageLinksColumns[8]},
 				RefColumns: []*schema.Column{DepartmentsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "department_village_links_villages_department_links",
-				Columns:    []*schema.Column{DepartmentVillageLinksColumns[8]},
+				Columns:    []*schema.Column{DepartmentVillageLinksColumns[9]},
 				RefColumns: []*schema.Column{VillagesColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -611,17 +621,17 @@ var (
 			{
 				Name:    "departmentvillagelink_department_id_village_id_year_delete_token",
 				Unique:  true,
-				Columns: []*schema.Column{DepartmentVillageLinksColumns[7], DepartmentVillageLinksColumns[8], DepartmentVillageLinksColumns[5], DepartmentVillageLinksColumns[4]},
+				Columns: []*schema.Column{DepartmentVillageLinksColumns[8], DepartmentVillageLinksColumns[9], DepartmentVillageLinksColumns[6], DepartmentVillageLinksColumns[4]},
 			},
 			{
 				Name:    "departmentvillagelink_village_id_year",
 				Unique:  false,
-				Columns: []*schema.Column{DepartmentVillageLinksColumns[8], DepartmentVillageLinksColumns[5]},
+				Columns: []*schema.Column{DepartmentVillageLinksColumns[9], DepartmentVillageLinksColumns[6]},
 			},
 			{
 				Name:    "departmentvillagelink_township_id",
 				Unique:  false,
-				Columns: []*schema.Column{DepartmentVillageLinksColumns[6]},
+				Columns: []*schema.Column{DepartmentVillageLinksColumns[7]},
 			},
 		},
 	}
@@ -632,6 +642,7 @@ var (
 		{Name: "updated_at", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "datetime(6)"}},
 		{Name: "deleted_at", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"mysql": "datetime(6)"}},
 		{Name: "delete_token", Type: field.TypeInt64, Default: 0},
+		{Name: "version", Type: field.TypeInt, Default: 1},
 		{Name: "code", Type: field.TypeString, Size: 12},
 		{Name: "name", Type: field.TypeString, Size: 64},
 	}
@@ -649,7 +660,7 @@ var (
 			{
 				Name:    "district_code_delete_token",
 				Unique:  true,
-				Columns: []*schema.Column{DistrictsColumns[5], DistrictsColumns[4]},
+				Columns: []*schema.Column{DistrictsColumns[6], DistrictsColumns[4]},
 			},
 		},
 	}
@@ -660,6 +671,7 @@ var (
 		{Name: "updated_at", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "datetime(6)"}},
 		{Name: "deleted_at", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"mysql": "datetime(6)"}},
 		{Name: "delete_token", Type: field.TypeInt64, Default: 0},
+		{Name: "version", Type: field.TypeInt, Default: 1},
 		{Name: "number", Type: field.TypeString, Size: 32},
 		{Name: "head_name", Type: field.TypeString, Size: 64},
 		{Name: "address", Type: field.TypeString, Nullable: true, Size: 128},
@@ -681,7 +693,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "households_villages_households",
-				Columns:    []*schema.Column{HouseholdsColumns[16]},
+				Columns:    []*schema.Column{HouseholdsColumns[17]},
 				RefColumns: []*schema.Column{VillagesColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -695,17 +707,17 @@ var (
 			{
 				Name:    "household_village_id_number_delete_token",
 				Unique:  true,
-				Columns: []*schema.Column{HouseholdsColumns[16], HouseholdsColumns[5], HouseholdsColumns[4]},
+				Columns: []*schema.Column{HouseholdsColumns[17], HouseholdsColumns[6], HouseholdsColumns[4]},
 			},
 			{
 				Name:    "household_township_id",
 				Unique:  false,
-				Columns: []*schema.Column{HouseholdsColumns[15]},
+				Columns: []*schema.Column{HouseholdsColumns[16]},
 			},
 			{
 				Name:    "household_village_id_needy",
 				Unique:  false,
-				Columns: []*schema.Column{HouseholdsColumns[16], HouseholdsColumns[13]},
+				Columns: []*schema.Column{HouseholdsColumns[17], HouseholdsColumns[14]},
 			},
 		},
 	}
@@ -716,6 +728,7 @@ var (
 		{Name: "updated_at", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "datetime(6)"}},
 		{Name: "deleted_at", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"mysql": "datetime(6)"}},
 		{Name: "delete_token", Type: field.TypeInt64, Default: 0},
+		{Name: "version", Type: field.TypeInt, Default: 1},
 		{Name: "start_on", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "date", "sqlite3": "date"}},
 		{Name: "end_on", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"mysql": "date", "sqlite3": "date"}},
 		{Name: "active", Type: field.TypeBool, Default: true},
@@ -734,13 +747,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "pairings_cadres_pairings",
-				Columns:    []*schema.Column{PairingsColumns[12]},
+				Columns:    []*schema.Column{PairingsColumns[13]},
 				RefColumns: []*schema.Column{CadresColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "pairings_households_pairings",
-				Columns:    []*schema.Column{PairingsColumns[13]},
+				Columns:    []*schema.Column{PairingsColumns[14]},
 				RefColumns: []*schema.Column{HouseholdsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -754,27 +767,27 @@ var (
 			{
 				Name:    "pairing_cadre_id_active",
 				Unique:  false,
-				Columns: []*schema.Column{PairingsColumns[12], PairingsColumns[7]},
+				Columns: []*schema.Column{PairingsColumns[13], PairingsColumns[8]},
 			},
 			{
 				Name:    "pairing_household_id_active",
 				Unique:  false,
-				Columns: []*schema.Column{PairingsColumns[13], PairingsColumns[7]},
+				Columns: []*schema.Column{PairingsColumns[14], PairingsColumns[8]},
 			},
 			{
 				Name:    "pairing_township_id",
 				Unique:  false,
-				Columns: []*schema.Column{PairingsColumns[9]},
+				Columns: []*schema.Column{PairingsColumns[10]},
 			},
 			{
 				Name:    "pairing_village_id",
 				Unique:  false,
-				Columns: []*schema.Column{PairingsColumns[10]},
+				Columns: []*schema.Column{PairingsColumns[11]},
 			},
 			{
 				Name:    "pairing_department_id",
 				Unique:  false,
-				Columns: []*schema.Column{PairingsColumns[11]},
+				Columns: []*schema.Column{PairingsColumns[12]},
 			},
 		},
 	}
@@ -785,9 +798,11 @@ var (
 		{Name: "updated_at", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "datetime(6)"}},
 		{Name: "deleted_at", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"mysql": "datetime(6)"}},
 		{Name: "delete_token", Type: field.TypeInt64, Default: 0},
+		{Name: "version", Type: field.TypeInt, Default: 1},
 		{Name: "name", Type: field.TypeString, Size: 64},
 		{Name: "gender", Type: field.TypeEnum, Enums: []string{"MALE", "FEMALE"}},
 		{Name: "birth_date", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "date", "sqlite3": "date"}},
+		{Name: "birth_year", Type: field.TypeInt},
 		{Name: "id_number", Type: field.TypeString, Size: 32},
 		{Name: "id_number_sealed", Type: field.TypeString, Size: 255},
 		{Name: "id_number_index", Type: field.TypeString, Size: 64},
@@ -814,13 +829,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "party_members_party_organizations_members",
-				Columns:    []*schema.Column{PartyMembersColumns[23]},
+				Columns:    []*schema.Column{PartyMembersColumns[25]},
 				RefColumns: []*schema.Column{PartyOrganizationsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "party_members_villages_party_members",
-				Columns:    []*schema.Column{PartyMembersColumns[24]},
+				Columns:    []*schema.Column{PartyMembersColumns[26]},
 				RefColumns: []*schema.Column{VillagesColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -834,22 +849,22 @@ var (
 			{
 				Name:    "partymember_id_number_index_delete_token",
 				Unique:  true,
-				Columns: []*schema.Column{PartyMembersColumns[10], PartyMembersColumns[4]},
+				Columns: []*schema.Column{PartyMembersColumns[12], PartyMembersColumns[4]},
 			},
 			{
 				Name:    "partymember_township_id",
 				Unique:  false,
-				Columns: []*schema.Column{PartyMembersColumns[22]},
+				Columns: []*schema.Column{PartyMembersColumns[24]},
 			},
 			{
 				Name:    "partymember_village_id_name",
 				Unique:  false,
-				Columns: []*schema.Column{PartyMembersColumns[24], PartyMembersColumns[5]},
+				Columns: []*schema.Column{PartyMembersColumns[26], PartyMembersColumns[6]},
 			},
 			{
 				Name:    "partymember_organization_id",
 				Unique:  false,
-				Columns: []*schema.Column{PartyMembersColumns[23]},
+				Columns: []*schema.Column{PartyMembersColumns[25]},
 			},
 		},
 	}
@@ -860,6 +875,7 @@ var (
 		{Name: "updated_at", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "datetime(6)"}},
 		{Name: "deleted_at", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"mysql": "datetime(6)"}},
 		{Name: "delete_token", Type: field.TypeInt64, Default: 0},
+		{Name: "version", Type: field.TypeInt, Default: 1},
 		{Name: "name", Type: field.TypeString, Size: 64},
 		{Name: "kind", Type: field.TypeEnum, Enums: []string{"COMMITTEE", "GENERAL_BRANCH", "BRANCH"}},
 		{Name: "department_id", Type: field.TypeInt, Nullable: true},
@@ -874,19 +890,19 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "party_organizations_departments_party_organizations",
-				Columns:    []*schema.Column{PartyOrganizationsColumns[7]},
+				Columns:    []*schema.Column{PartyOrganizationsColumns[8]},
 				RefColumns: []*schema.Column{DepartmentsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "party_organizations_townships_party_organizations",
-				Columns:    []*schema.Column{PartyOrganizationsColumns[8]},
+				Columns:    []*schema.Column{PartyOrganizationsColumns[9]},
 				RefColumns: []*schema.Column{TownshipsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "party_organizations_villages_party_organizations",
-				Columns:    []*schema.Column{PartyOrganizationsColumns[9]},
+				Columns:    []*schema.Column{PartyOrganizationsColumns[10]},
 				RefColumns: []*schema.Column{VillagesColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -900,17 +916,17 @@ var (
 			{
 				Name:    "partyorganization_township_id",
 				Unique:  false,
-				Columns: []*schema.Column{PartyOrganizationsColumns[8]},
+				Columns: []*schema.Column{PartyOrganizationsColumns[9]},
 			},
 			{
 				Name:    "partyorganization_village_id",
 				Unique:  false,
-				Columns: []*schema.Column{PartyOrganizationsColumns[9]},
+				Columns: []*schema.Column{PartyOrganizationsColumns[10]},
 			},
 			{
 				Name:    "partyorganization_department_id",
 				Unique:  false,
-				Columns: []*schema.Column{PartyOrganizationsColumns[7]},
+				Columns: []*schema.Column{PartyOrganizationsColumns[8]},
 			},
 		},
 	}
@@ -921,6 +937,7 @@ var (
 		{Name: "updated_at", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "datetime(6)"}},
 		{Name: "deleted_at", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"mysql": "datetime(6)"}},
 		{Name: "delete_token", Type: field.TypeInt64, Default: 0},
+		{Name: "version", Type: field.TypeInt, Default: 1},
 		{Name: "title", Type: field.TypeEnum, Enums: []string{"SECRETARY", "DEPUTY_SECRETARY", "COMMITTEE_MEMBER", "VILLAGE_DIRECTOR", "VILLAGE_COMMITTEE_MEMBER", "GROUP_LEADER", "PARTY_GROUP_LEADER"}},
 		{Name: "start_on", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "date", "sqlite3": "date"}},
 		{Name: "end_on", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"mysql": "date", "sqlite3": "date"}},
@@ -937,13 +954,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "posts_party_members_posts",
-				Columns:    []*schema.Column{PostsColumns[10]},
+				Columns:    []*schema.Column{PostsColumns[11]},
 				RefColumns: []*schema.Column{PartyMembersColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "posts_party_organizations_posts",
-				Columns:    []*schema.Column{PostsColumns[11]},
+				Columns:    []*schema.Column{PostsColumns[12]},
 				RefColumns: []*schema.Column{PartyOrganizationsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -957,22 +974,22 @@ var (
 			{
 				Name:    "post_member_id",
 				Unique:  false,
-				Columns: []*schema.Column{PostsColumns[10]},
+				Columns: []*schema.Column{PostsColumns[11]},
 			},
 			{
 				Name:    "post_organization_id_title",
 				Unique:  false,
-				Columns: []*schema.Column{PostsColumns[11], PostsColumns[5]},
+				Columns: []*schema.Column{PostsColumns[12], PostsColumns[6]},
 			},
 			{
 				Name:    "post_township_id",
 				Unique:  false,
-				Columns: []*schema.Column{PostsColumns[8]},
+				Columns: []*schema.Column{PostsColumns[9]},
 			},
 			{
 				Name:    "post_village_id",
 				Unique:  false,
-				Columns: []*schema.Column{PostsColumns[9]},
+				Columns: []*schema.Column{PostsColumns[10]},
 			},
 		},
 	}
@@ -983,6 +1000,7 @@ var (
 		{Name: "updated_at", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "datetime(6)"}},
 		{Name: "deleted_at", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"mysql": "datetime(6)"}},
 		{Name: "delete_token", Type: field.TypeInt64, Default: 0},
+		{Name: "version", Type: field.TypeInt, Default: 1},
 		{Name: "year", Type: field.TypeInt},
 		{Name: "kind", Type: field.TypeEnum, Enums: []string{"WEAK_LEADERSHIP", "DISPUTES", "WEAK_ADMINISTRATION"}},
 		{Name: "measures", Type: field.TypeString, Size: 4000},
@@ -1002,13 +1020,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "rectifications_departments_rectifications",
-				Columns:    []*schema.Column{RectificationsColumns[13]},
+				Columns:    []*schema.Column{RectificationsColumns[14]},
 				RefColumns: []*schema.Column{DepartmentsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "rectifications_villages_rectifications",
-				Columns:    []*schema.Column{RectificationsColumns[14]},
+				Columns:    []*schema.Column{RectificationsColumns[15]},
 				RefColumns: []*schema.Column{VillagesColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -1022,17 +1040,17 @@ var (
 			{
 				Name:    "rectification_village_id_year",
 				Unique:  false,
-				Columns: []*schema.Column{RectificationsColumns[14], RectificationsColumns[5]},
+				Columns: []*schema.Column{RectificationsColumns[15], RectificationsColumns[6]},
 			},
 			{
 				Name:    "rectification_township_id",
 				Unique:  false,
-				Columns: []*schema.Column{RectificationsColumns[12]},
+				Columns: []*schema.Column{RectificationsColumns[13]},
 			},
 			{
 				Name:    "rectification_department_id",
 				Unique:  false,
-				Columns: []*schema.Column{RectificationsColumns[13]},
+				Columns: []*schema.Column{RectificationsColumns[14]},
 			},
 		},
 	}
@@ -1043,10 +1061,12 @@ var (
 		{Name: "updated_at", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "datetime(6)"}},
 		{Name: "deleted_at", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"mysql": "datetime(6)"}},
 		{Name: "delete_token", Type: field.TypeInt64, Default: 0},
+		{Name: "version", Type: field.TypeInt, Default: 1},
 		{Name: "name", Type: field.TypeString, Size: 64},
 		{Name: "relation", Type: field.TypeEnum, Enums: []string{"HEAD", "SPOUSE", "SON", "DAUGHTER", "PARENT", "GRANDCHILD", "SIBLING", "CHILD_IN_LAW", "OTHER"}},
 		{Name: "gender", Type: field.TypeEnum, Enums: []string{"MALE", "FEMALE"}},
 		{Name: "birth_date", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "date", "sqlite3": "date"}},
+		{Name: "birth_year", Type: field.TypeInt},
 		{Name: "id_number", Type: field.TypeString, Size: 32},
 		{Name: "id_number_sealed", Type: field.TypeString, Size: 255},
 		{Name: "id_number_index", Type: field.TypeString, Size: 64},
@@ -1068,7 +1088,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "residents_households_residents",
-				Columns:    []*schema.Column{ResidentsColumns[20]},
+				Columns:    []*schema.Column{ResidentsColumns[22]},
 				RefColumns: []*schema.Column{HouseholdsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -1082,22 +1102,22 @@ var (
 			{
 				Name:    "resident_id_number_index_delete_token",
 				Unique:  true,
-				Columns: []*schema.Column{ResidentsColumns[11], ResidentsColumns[4]},
+				Columns: []*schema.Column{ResidentsColumns[13], ResidentsColumns[4]},
 			},
 			{
 				Name:    "resident_household_id",
 				Unique:  false,
-				Columns: []*schema.Column{ResidentsColumns[20]},
+				Columns: []*schema.Column{ResidentsColumns[22]},
 			},
 			{
 				Name:    "resident_township_id",
 				Unique:  false,
-				Columns: []*schema.Column{ResidentsColumns[18]},
+				Columns: []*schema.Column{ResidentsColumns[20]},
 			},
 			{
 				Name:    "resident_village_id",
 				Unique:  false,
-				Columns: []*schema.Column{ResidentsColumns[19]},
+				Columns: []*schema.Column{ResidentsColumns[21]},
 			},
 		},
 	}
@@ -1108,6 +1128,7 @@ var (
 		{Name: "updated_at", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "datetime(6)"}},
 		{Name: "deleted_at", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"mysql": "datetime(6)"}},
 		{Name: "delete_token", Type: field.TypeInt64, Default: 0},
+		{Name: "version", Type: field.TypeInt, Default: 1},
 		{Name: "role", Type: field.TypeEnum, Enums: []string{"DISTRICT", "TOWNSHIP", "VILLAGE_SECRETARY", "CADRE", "DEPARTMENT", "AUDITOR"}},
 		{Name: "valid_from", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "date", "sqlite3": "date"}},
 		{Name: "valid_to", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"mysql": "date", "sqlite3": "date"}},
@@ -1125,31 +1146,31 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "role_bindings_townships_township",
-				Columns:    []*schema.Column{RoleBindingsColumns[8]},
+				Columns:    []*schema.Column{RoleBindingsColumns[9]},
 				RefColumns: []*schema.Column{TownshipsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "role_bindings_villages_village",
-				Columns:    []*schema.Column{RoleBindingsColumns[9]},
+				Columns:    []*schema.Column{RoleBindingsColumns[10]},
 				RefColumns: []*schema.Column{VillagesColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "role_bindings_departments_department",
-				Columns:    []*schema.Column{RoleBindingsColumns[10]},
+				Columns:    []*schema.Column{RoleBindingsColumns[11]},
 				RefColumns: []*schema.Column{DepartmentsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "role_bindings_cadres_cadre",
-				Columns:    []*schema.Column{RoleBindingsColumns[11]},
+				Columns:    []*schema.Column{RoleBindingsColumns[12]},
 				RefColumns: []*schema.Column{CadresColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "role_bindings_users_role_bindings",
-				Columns:    []*schema.Column{RoleBindingsColumns[12]},
+				Columns:    []*schema.Column{RoleBindingsColumns[13]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -1163,17 +1184,17 @@ var (
 			{
 				Name:    "rolebinding_user_id",
 				Unique:  false,
-				Columns: []*schema.Column{RoleBindingsColumns[12]},
+				Columns: []*schema.Column{RoleBindingsColumns[13]},
 			},
 			{
 				Name:    "rolebinding_township_id",
 				Unique:  false,
-				Columns: []*schema.Column{RoleBindingsColumns[8]},
+				Columns: []*schema.Column{RoleBindingsColumns[9]},
 			},
 			{
 				Name:    "rolebinding_department_id",
 				Unique:  false,
-				Columns: []*schema.Column{RoleBindingsColumns[10]},
+				Columns: []*schema.Column{RoleBindingsColumns[11]},
 			},
 		},
 	}
@@ -1247,6 +1268,7 @@ var (
 		{Name: "updated_at", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "datetime(6)"}},
 		{Name: "deleted_at", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"mysql": "datetime(6)"}},
 		{Name: "delete_token", Type: field.TypeInt64, Default: 0},
+		{Name: "version", Type: field.TypeInt, Default: 1},
 		{Name: "name", Type: field.TypeString, Size: 64},
 		{Name: "kind", Type: field.TypeEnum, Enums: []string{"POLICY_PROMOTION", "PROJECT_TACKLING", "INDUSTRY_DEVELOPMENT", "POVERTY_RELIEF"}},
 		{Name: "task", Type: field.TypeString, Nullable: true, Size: 1000},
@@ -1262,19 +1284,19 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "teams_party_members_leader",
-				Columns:    []*schema.Column{TeamsColumns[8]},
+				Columns:    []*schema.Column{TeamsColumns[9]},
 				RefColumns: []*schema.Column{PartyMembersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "teams_townships_teams",
-				Columns:    []*schema.Column{TeamsColumns[9]},
+				Columns:    []*schema.Column{TeamsColumns[10]},
 				RefColumns: []*schema.Column{TownshipsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "teams_villages_teams",
-				Columns:    []*schema.Column{TeamsColumns[10]},
+				Columns:    []*schema.Column{TeamsColumns[11]},
 				RefColumns: []*schema.Column{VillagesColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -1288,12 +1310,12 @@ var (
 			{
 				Name:    "team_township_id",
 				Unique:  false,
-				Columns: []*schema.Column{TeamsColumns[9]},
+				Columns: []*schema.Column{TeamsColumns[10]},
 			},
 			{
 				Name:    "team_village_id",
 				Unique:  false,
-				Columns: []*schema.Column{TeamsColumns[10]},
+				Columns: []*schema.Column{TeamsColumns[11]},
 			},
 		},
 	}
@@ -1304,6 +1326,7 @@ var (
 		{Name: "updated_at", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "datetime(6)"}},
 		{Name: "deleted_at", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"mysql": "datetime(6)"}},
 		{Name: "delete_token", Type: field.TypeInt64, Default: 0},
+		{Name: "version", Type: field.TypeInt, Default: 1},
 		{Name: "post", Type: field.TypeEnum, Enums: []string{"LEADER", "DEPUTY_LEADER", "LIAISON", "MEMBER"}, Default: "MEMBER"},
 		{Name: "joined_on", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "date", "sqlite3": "date"}},
 		{Name: "township_id", Type: field.TypeInt, Nullable: true},
@@ -1319,13 +1342,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "team_memberships_party_members_team_memberships",
-				Columns:    []*schema.Column{TeamMembershipsColumns[9]},
+				Columns:    []*schema.Column{TeamMembershipsColumns[10]},
 				RefColumns: []*schema.Column{PartyMembersColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "team_memberships_teams_memberships",
-				Columns:    []*schema.Column{TeamMembershipsColumns[10]},
+				Columns:    []*schema.Column{TeamMembershipsColumns[11]},
 				RefColumns: []*schema.Column{TeamsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -1339,22 +1362,22 @@ var (
 			{
 				Name:    "teammembership_team_id_member_id_delete_token",
 				Unique:  true,
-				Columns: []*schema.Column{TeamMembershipsColumns[10], TeamMembershipsColumns[9], TeamMembershipsColumns[4]},
+				Columns: []*schema.Column{TeamMembershipsColumns[11], TeamMembershipsColumns[10], TeamMembershipsColumns[4]},
 			},
 			{
 				Name:    "teammembership_member_id",
 				Unique:  false,
-				Columns: []*schema.Column{TeamMembershipsColumns[9]},
+				Columns: []*schema.Column{TeamMembershipsColumns[10]},
 			},
 			{
 				Name:    "teammembership_township_id",
 				Unique:  false,
-				Columns: []*schema.Column{TeamMembershipsColumns[7]},
+				Columns: []*schema.Column{TeamMembershipsColumns[8]},
 			},
 			{
 				Name:    "teammembership_village_id",
 				Unique:  false,
-				Columns: []*schema.Column{TeamMembershipsColumns[8]},
+				Columns: []*schema.Column{TeamMembershipsColumns[9]},
 			},
 		},
 	}
@@ -1365,6 +1388,7 @@ var (
 		{Name: "updated_at", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "datetime(6)"}},
 		{Name: "deleted_at", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"mysql": "datetime(6)"}},
 		{Name: "delete_token", Type: field.TypeInt64, Default: 0},
+		{Name: "version", Type: field.TypeInt, Default: 1},
 		{Name: "code", Type: field.TypeString, Size: 12},
 		{Name: "name", Type: field.TypeString, Size: 64},
 		{Name: "kind", Type: field.TypeEnum, Enums: []string{"TOWN", "TOWNSHIP", "SUBDISTRICT"}, Default: "TOWN"},
@@ -1378,7 +1402,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "townships_districts_townships",
-				Columns:    []*schema.Column{TownshipsColumns[8]},
+				Columns:    []*schema.Column{TownshipsColumns[9]},
 				RefColumns: []*schema.Column{DistrictsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -1392,7 +1416,7 @@ var (
 			{
 				Name:    "township_code_delete_token",
 				Unique:  true,
-				Columns: []*schema.Column{TownshipsColumns[5], TownshipsColumns[4]},
+				Columns: []*schema.Column{TownshipsColumns[6], TownshipsColumns[4]},
 			},
 		},
 	}
@@ -1403,6 +1427,7 @@ var (
 		{Name: "updated_at", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "datetime(6)"}},
 		{Name: "deleted_at", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"mysql": "datetime(6)"}},
 		{Name: "delete_token", Type: field.TypeInt64, Default: 0},
+		{Name: "version", Type: field.TypeInt, Default: 1},
 		{Name: "name", Type: field.TypeString, Size: 128},
 		{Name: "kind", Type: field.TypeEnum, Enums: []string{"COMPREHENSIVE", "FIELD_VISIT", "SKILL_CLASS"}},
 		{Name: "year", Type: field.TypeInt},
@@ -1426,7 +1451,7 @@ var (
 			{
 				Name:    "trainingcourse_year_kind",
 				Unique:  false,
-				Columns: []*schema.Column{TrainingCoursesColumns[7], TrainingCoursesColumns[6]},
+				Columns: []*schema.Column{TrainingCoursesColumns[8], TrainingCoursesColumns[7]},
 			},
 		},
 	}
@@ -1437,6 +1462,7 @@ var (
 		{Name: "updated_at", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "datetime(6)"}},
 		{Name: "deleted_at", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"mysql": "datetime(6)"}},
 		{Name: "delete_token", Type: field.TypeInt64, Default: 0},
+		{Name: "version", Type: field.TypeInt, Default: 1},
 		{Name: "attendance", Type: field.TypeEnum, Enums: []string{"ENROLLED", "ATTENDED", "EXCUSED", "ABSENT"}, Default: "ENROLLED"},
 		{Name: "hours_attended", Type: field.TypeFloat64, Default: 0},
 		{Name: "grade", Type: field.TypeEnum, Nullable: true, Enums: []string{"EXCELLENT", "GOOD", "PASS", "FAIL"}},
@@ -1453,13 +1479,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "training_enrollments_party_members_enrollments",
-				Columns:    []*schema.Column{TrainingEnrollmentsColumns[10]},
+				Columns:    []*schema.Column{TrainingEnrollmentsColumns[11]},
 				RefColumns: []*schema.Column{PartyMembersColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "training_enrollments_training_courses_enrollments",
-				Columns:    []*schema.Column{TrainingEnrollmentsColumns[11]},
+				Columns:    []*schema.Column{TrainingEnrollmentsColumns[12]},
 				RefColumns: []*schema.Column{TrainingCoursesColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -1473,22 +1499,22 @@ var (
 			{
 				Name:    "trainingenrollment_course_id_secretary_id_delete_token",
 				Unique:  true,
-				Columns: []*schema.Column{TrainingEnrollmentsColumns[11], TrainingEnrollmentsColumns[10], TrainingEnrollmentsColumns[4]},
+				Columns: []*schema.Column{TrainingEnrollmentsColumns[12], TrainingEnrollmentsColumns[11], TrainingEnrollmentsColumns[4]},
 			},
 			{
 				Name:    "trainingenrollment_secretary_id",
 				Unique:  false,
-				Columns: []*schema.Column{TrainingEnrollmentsColumns[10]},
+				Columns: []*schema.Column{TrainingEnrollmentsColumns[11]},
 			},
 			{
 				Name:    "trainingenrollment_township_id",
 				Unique:  false,
-				Columns: []*schema.Column{TrainingEnrollmentsColumns[8]},
+				Columns: []*schema.Column{TrainingEnrollmentsColumns[9]},
 			},
 			{
 				Name:    "trainingenrollment_village_id",
 				Unique:  false,
-				Columns: []*schema.Column{TrainingEnrollmentsColumns[9]},
+				Columns: []*schema.Column{TrainingEnrollmentsColumns[10]},
 			},
 		},
 	}
@@ -1499,6 +1525,7 @@ var (
 		{Name: "updated_at", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "datetime(6)"}},
 		{Name: "deleted_at", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"mysql": "datetime(6)"}},
 		{Name: "delete_token", Type: field.TypeInt64, Default: 0},
+		{Name: "version", Type: field.TypeInt, Default: 1},
 		{Name: "username", Type: field.TypeString, Size: 48},
 		{Name: "display_name", Type: field.TypeString, Nullable: true, Size: 64},
 		{Name: "password_hash", Type: field.TypeString},
@@ -1520,7 +1547,7 @@ var (
 			{
 				Name:    "user_username_delete_token",
 				Unique:  true,
-				Columns: []*schema.Column{UsersColumns[5], UsersColumns[4]},
+				Columns: []*schema.Column{UsersColumns[6], UsersColumns[4]},
 			},
 		},
 	}
@@ -1531,6 +1558,7 @@ var (
 		{Name: "updated_at", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "datetime(6)"}},
 		{Name: "deleted_at", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"mysql": "datetime(6)"}},
 		{Name: "delete_token", Type: field.TypeInt64, Default: 0},
+		{Name: "version", Type: field.TypeInt, Default: 1},
 		{Name: "code", Type: field.TypeString, Size: 12},
 		{Name: "name", Type: field.TypeString, Size: 64},
 		{Name: "poor_village", Type: field.TypeBool, Default: false},
@@ -1545,7 +1573,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "villages_townships_villages",
-				Columns:    []*schema.Column{VillagesColumns[9]},
+				Columns:    []*schema.Column{VillagesColumns[10]},
 				RefColumns: []*schema.Column{TownshipsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -1559,7 +1587,7 @@ var (
 			{
 				Name:    "village_code_delete_token",
 				Unique:  true,
-				Columns: []*schema.Column{VillagesColumns[5], VillagesColumns[4]},
+				Columns: []*schema.Column{VillagesColumns[6], VillagesColumns[4]},
 			},
 		},
 	}
@@ -1570,6 +1598,7 @@ var (
 		{Name: "updated_at", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "datetime(6)"}},
 		{Name: "deleted_at", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"mysql": "datetime(6)"}},
 		{Name: "delete_token", Type: field.TypeInt64, Default: 0},
+		{Name: "version", Type: field.TypeInt, Default: 1},
 		{Name: "visited_at", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "datetime(6)"}},
 		{Name: "occasion", Type: field.TypeEnum, Enums: []string{"ROUTINE", "NEW_YEAR", "SPRING_FESTIVAL", "FESTIVAL"}, Default: "ROUTINE"},
 		{Name: "mode", Type: field.TypeEnum, Enums: []string{"HOME_VISIT", "HEART_TO_HEART", "PHONE", "VIDEO"}, Default: "HOME_VISIT"},
@@ -1591,7 +1620,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "visits_pairings_visits",
-				Columns:    []*schema.Column{VisitsColumns[16]},
+				Columns:    []*schema.Column{VisitsColumns[17]},
 				RefColumns: []*schema.Column{PairingsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -1605,37 +1634,37 @@ var (
 			{
 				Name:    "visit_pairing_id_visited_at",
 				Unique:  false,
-				Columns: []*schema.Column{VisitsColumns[16], VisitsColumns[5]},
+				Columns: []*schema.Column{VisitsColumns[17], VisitsColumns[6]},
 			},
 			{
 				Name:    "visit_cadre_id_visited_at",
 				Unique:  false,
-				Columns: []*schema.Column{VisitsColumns[14], VisitsColumns[5]},
+				Columns: []*schema.Column{VisitsColumns[15], VisitsColumns[6]},
 			},
 			{
 				Name:    "visit_township_id",
 				Unique:  false,
-				Columns: []*schema.Column{VisitsColumns[11]},
+				Columns: []*schema.Column{VisitsColumns[12]},
 			},
 			{
 				Name:    "visit_village_id",
 				Unique:  false,
-				Columns: []*schema.Column{VisitsColumns[12]},
+				Columns: []*schema.Column{VisitsColumns[13]},
 			},
 			{
 				Name:    "visit_department_id",
 				Unique:  false,
-				Columns: []*schema.Column{VisitsColumns[15]},
+				Columns: []*schema.Column{VisitsColumns[16]},
 			},
 			{
 				Name:    "visit_household_id",
 				Unique:  false,
-				Columns: []*schema.Column{VisitsColumns[13]},
+				Columns: []*schema.Column{VisitsColumns[14]},
 			},
 			{
 				Name:    "visit_cadre_id_idempotency_key_delete_token",
 				Unique:  true,
-				Columns: []*schema.Column{VisitsColumns[14], VisitsColumns[10], VisitsColumns[4]},
+				Columns: []*schema.Column{VisitsColumns[15], VisitsColumns[11], VisitsColumns[4]},
 			},
 		},
 	}

@@ -23,6 +23,8 @@ const (
 	FieldDeletedAt = "deleted_at"
 	// FieldDeleteToken holds the string denoting the delete_token field in the database.
 	FieldDeleteToken = "delete_token"
+	// FieldVersion holds the string denoting the version field in the database.
+	FieldVersion = "version"
 	// FieldCadreID holds the string denoting the cadre_id field in the database.
 	FieldCadreID = "cadre_id"
 	// FieldHouseholdID holds the string denoting the household_id field in the database.
@@ -79,6 +81,7 @@ var Columns = []string{
 	FieldUpdatedAt,
 	FieldDeletedAt,
 	FieldDeleteToken,
+	FieldVersion,
 	FieldCadreID,
 	FieldHouseholdID,
 	FieldStartOn,
@@ -106,7 +109,7 @@ func ValidColumn(column string) bool {
 //
 //	import _ "github.com/nanpiao/sbqw/ent/runtime"
 var (
-	Hooks        [7]ent.Hook
+	Hooks        [8]ent.Hook
 	Interceptors [1]ent.Interceptor
 	Policy       ent.Policy
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
@@ -117,6 +120,10 @@ var (
 	UpdateDefaultUpdatedAt func() time.Time
 	// DefaultDeleteToken holds the default value on creation for the "delete_token" field.
 	DefaultDeleteToken int64
+	// DefaultVersion holds the default value on creation for the "version" field.
+	DefaultVersion int
+	// VersionValidator is a validator for the "version" field. It is called by the builders before save.
+	VersionValidator func(int) error
 	// DefaultActive holds the default value on creation for the "active" field.
 	DefaultActive bool
 	// ReleaseReasonValidator is a validator for the "release_reason" field. It is called by the builders before save.
@@ -149,6 +156,11 @@ func ByDeletedAt(opts ...sql.OrderTermOption) OrderOption {
 // ByDeleteToken orders the results by the delete_token field.
 func ByDeleteToken(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldDeleteToken, opts...).ToFunc()
+}
+
+// ByVersion orders the results by the version field.
+func ByVersion(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldVersion, opts...).ToFunc()
 }
 
 // ByCadreID orders the results by the cadre_id field.

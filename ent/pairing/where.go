@@ -75,6 +75,11 @@ func DeleteToken(v int64) predicate.Pairing {
 	return predicate.Pairing(sql.FieldEQ(FieldDeleteToken, v))
 }
 
+// Version applies equality check predicate on the "version" field. It's identical to VersionEQ.
+func Version(v int) predicate.Pairing {
+	return predicate.Pairing(sql.FieldEQ(FieldVersion, v))
+}
+
 // CadreID applies equality check predicate on the "cadre_id" field. It's identical to CadreIDEQ.
 func CadreID(v int) predicate.Pairing {
 	return predicate.Pairing(sql.FieldEQ(FieldCadreID, v))
@@ -288,6 +293,46 @@ func DeleteTokenLT(v int64) predicate.Pairing {
 // DeleteTokenLTE applies the LTE predicate on the "delete_token" field.
 func DeleteTokenLTE(v int64) predicate.Pairing {
 	return predicate.Pairing(sql.FieldLTE(FieldDeleteToken, v))
+}
+
+// VersionEQ applies the EQ predicate on the "version" field.
+func VersionEQ(v int) predicate.Pairing {
+	return predicate.Pairing(sql.FieldEQ(FieldVersion, v))
+}
+
+// VersionNEQ applies the NEQ predicate on the "version" field.
+func VersionNEQ(v int) predicate.Pairing {
+	return predicate.Pairing(sql.FieldNEQ(FieldVersion, v))
+}
+
+// VersionIn applies the In predicate on the "version" field.
+func VersionIn(vs ...int) predicate.Pairing {
+	return predicate.Pairing(sql.FieldIn(FieldVersion, vs...))
+}
+
+// VersionNotIn applies the NotIn predicate on the "version" field.
+func VersionNotIn(vs ...int) predicate.Pairing {
+	return predicate.Pairing(sql.FieldNotIn(FieldVersion, vs...))
+}
+
+// VersionGT applies the GT predicate on the "version" field.
+func VersionGT(v int) predicate.Pairing {
+	return predicate.Pairing(sql.FieldGT(FieldVersion, v))
+}
+
+// VersionGTE applies the GTE predicate on the "version" field.
+func VersionGTE(v int) predicate.Pairing {
+	return predicate.Pairing(sql.FieldGTE(FieldVersion, v))
+}
+
+// VersionLT applies the LT predicate on the "version" field.
+func VersionLT(v int) predicate.Pairing {
+	return predicate.Pairing(sql.FieldLT(FieldVersion, v))
+}
+
+// VersionLTE applies the LTE predicate on the "version" field.
+func VersionLTE(v int) predicate.Pairing {
+	return predicate.Pairing(sql.FieldLTE(FieldVersion, v))
 }
 
 // CadreIDEQ applies the EQ predicate on the "cadre_id" field.

@@ -26,12 +26,16 @@ const (
 	FieldDeletedAt = "deleted_at"
 	// FieldDeleteToken holds the string denoting the delete_token field in the database.
 	FieldDeleteToken = "delete_token"
+	// FieldVersion holds the string denoting the version field in the database.
+	FieldVersion = "version"
 	// FieldName holds the string denoting the name field in the database.
 	FieldName = "name"
 	// FieldGender holds the string denoting the gender field in the database.
 	FieldGender = "gender"
 	// FieldBirthDate holds the string denoting the birth_date field in the database.
 	FieldBirthDate = "birth_date"
+	// FieldBirthYear holds the string denoting the birth_year field in the database.
+	FieldBirthYear = "birth_year"
 	// FieldIDNumber holds the string denoting the id_number field in the database.
 	FieldIDNumber = "id_number"
 	// FieldIDNumberSealed holds the string denoting the id_number_sealed field in the database.
@@ -149,9 +153,11 @@ var Columns = []string{
 	FieldUpdatedAt,
 	FieldDeletedAt,
 	FieldDeleteToken,
+	FieldVersion,
 	FieldName,
 	FieldGender,
 	FieldBirthDate,
+	FieldBirthYear,
 	FieldIDNumber,
 	FieldIDNumberSealed,
 	FieldIDNumberIndex,
@@ -187,7 +193,7 @@ func ValidColumn(column string) bool {
 //
 //	import _ "github.com/nanpiao/sbqw/ent/runtime"
 var (
-	Hooks        [8]ent.Hook
+	Hooks        [9]ent.Hook
 	Interceptors [1]ent.Interceptor
 	Policy       ent.Policy
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
@@ -198,6 +204,10 @@ var (
 	UpdateDefaultUpdatedAt func() time.Time
 	// DefaultDeleteToken holds the default value on creation for the "delete_token" field.
 	DefaultDeleteToken int64
+	// DefaultVersion holds the default value on creation for the "version" field.
+	DefaultVersion int
+	// VersionValidator is a validator for the "version" field. It is called by the builders before save.
+	VersionValidator func(int) error
 	// NameValidator is a validator for the "name" field. It is called by the builders before save.
 	NameValidator func(string) error
 	// IDNumberValidator is a validator for the "id_number" field. It is called by the builders before save.
@@ -308,6 +318,11 @@ func ByDeleteToken(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldDeleteToken, opts...).ToFunc()
 }
 
+// ByVersion orders the results by the version field.
+func ByVersion(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldVersion, opts...).ToFunc()
+}
+
 // ByName orders the results by the name field.
 func ByName(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldName, opts...).ToFunc()
@@ -321,6 +336,11 @@ func ByGender(opts ...sql.OrderTermOption) OrderOption {
 // ByBirthDate orders the results by the birth_date field.
 func ByBirthDate(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldBirthDate, opts...).ToFunc()
+}
+
+// ByBirthYear orders the results by the birth_year field.
+func ByBirthYear(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldBirthYear, opts...).ToFunc()
 }
 
 // ByIDNumber orders the results by the id_number field.

@@ -76,6 +76,11 @@ func DeleteToken(v int64) predicate.PartyMember {
 	return predicate.PartyMember(sql.FieldEQ(FieldDeleteToken, v))
 }
 
+// Version applies equality check predicate on the "version" field. It's identical to VersionEQ.
+func Version(v int) predicate.PartyMember {
+	return predicate.PartyMember(sql.FieldEQ(FieldVersion, v))
+}
+
 // Name applies equality check predicate on the "name" field. It's identical to NameEQ.
 func Name(v string) predicate.PartyMember {
 	return predicate.PartyMember(sql.FieldEQ(FieldName, v))
@@ -84,6 +89,11 @@ func Name(v string) predicate.PartyMember {
 // BirthDate applies equality check predicate on the "birth_date" field. It's identical to BirthDateEQ.
 func BirthDate(v time.Time) predicate.PartyMember {
 	return predicate.PartyMember(sql.FieldEQ(FieldBirthDate, v))
+}
+
+// BirthYear applies equality check predicate on the "birth_year" field. It's identical to BirthYearEQ.
+func BirthYear(v int) predicate.PartyMember {
+	return predicate.PartyMember(sql.FieldEQ(FieldBirthYear, v))
 }
 
 // IDNumber applies equality check predicate on the "id_number" field. It's identical to IDNumberEQ.
@@ -311,6 +321,46 @@ func DeleteTokenLTE(v int64) predicate.PartyMember {
 	return predicate.PartyMember(sql.FieldLTE(FieldDeleteToken, v))
 }
 
+// VersionEQ applies the EQ predicate on the "version" field.
+func VersionEQ(v int) predicate.PartyMember {
+	return predicate.PartyMember(sql.FieldEQ(FieldVersion, v))
+}
+
+// VersionNEQ applies the NEQ predicate on the "version" field.
+func VersionNEQ(v int) predicate.PartyMember {
+	return predicate.PartyMember(sql.FieldNEQ(FieldVersion, v))
+}
+
+// VersionIn applies the In predicate on the "version" field.
+func VersionIn(vs ...int) predicate.PartyMember {
+	return predicate.PartyMember(sql.FieldIn(FieldVersion, vs...))
+}
+
+// VersionNotIn applies the NotIn predicate on the "version" field.
+func VersionNotIn(vs ...int) predicate.PartyMember {
+	return predicate.PartyMember(sql.FieldNotIn(FieldVersion, vs...))
+}
+
+// VersionGT applies the GT predicate on the "version" field.
+func VersionGT(v int) predicate.PartyMember {
+	return predicate.PartyMember(sql.FieldGT(FieldVersion, v))
+}
+
+// VersionGTE applies the GTE predicate on the "version" field.
+func VersionGTE(v int) predicate.PartyMember {
+	return predicate.PartyMember(sql.FieldGTE(FieldVersion, v))
+}
+
+// VersionLT applies the LT predicate on the "version" field.
+func VersionLT(v int) predicate.PartyMember {
+	return predicate.PartyMember(sql.FieldLT(FieldVersion, v))
+}
+
+// VersionLTE applies the LTE predicate on the "version" field.
+func VersionLTE(v int) predicate.PartyMember {
+	return predicate.PartyMember(sql.FieldLTE(FieldVersion, v))
+}
+
 // NameEQ applies the EQ predicate on the "name" field.
 func NameEQ(v string) predicate.PartyMember {
 	return predicate.PartyMember(sql.FieldEQ(FieldName, v))
@@ -444,6 +494,46 @@ func BirthDateLT(v time.Time) predicate.PartyMember {
 // BirthDateLTE applies the LTE predicate on the "birth_date" field.
 func BirthDateLTE(v time.Time) predicate.PartyMember {
 	return predicate.PartyMember(sql.FieldLTE(FieldBirthDate, v))
+}
+
+// BirthYearEQ applies the EQ predicate on the "birth_year" field.
+func BirthYearEQ(v int) predicate.PartyMember {
+	return predicate.PartyMember(sql.FieldEQ(FieldBirthYear, v))
+}
+
+// BirthYearNEQ applies the NEQ predicate on the "birth_year" field.
+func BirthYearNEQ(v int) predicate.PartyMember {
+	return predicate.PartyMember(sql.FieldNEQ(FieldBirthYear, v))
+}
+
+// BirthYearIn applies the In predicate on the "birth_year" field.
+func BirthYearIn(vs ...int) predicate.PartyMember {
+	return predicate.PartyMember(sql.FieldIn(FieldBirthYear, vs...))
+}
+
+// BirthYearNotIn applies the NotIn predicate on the "birth_year" field.
+func BirthYearNotIn(vs ...int) predicate.PartyMember {
+	return predicate.PartyMember(sql.FieldNotIn(FieldBirthYear, vs...))
+}
+
+// BirthYearGT applies the GT predicate on the "birth_year" field.
+func BirthYearGT(v int) predicate.PartyMember {
+	return predicate.PartyMember(sql.FieldGT(FieldBirthYear, v))
+}
+
+// BirthYearGTE applies the GTE predicate on the "birth_year" field.
+func BirthYearGTE(v int) predicate.PartyMember {
+	return predicate.PartyMember(sql.FieldGTE(FieldBirthYear, v))
+}
+
+// BirthYearLT applies the LT predicate on the "birth_year" field.
+func BirthYearLT(v int) predicate.PartyMember {
+	return predicate.PartyMember(sql.FieldLT(FieldBirthYear, v))
+}
+
+// BirthYearLTE applies the LTE predicate on the "birth_year" field.
+func BirthYearLTE(v int) predicate.PartyMember {
+	return predicate.PartyMember(sql.FieldLTE(FieldBirthYear, v))
 }
 
 // IDNumberEQ applies the EQ predicate on the "id_number" field.

@@ -76,6 +76,11 @@ func DeleteToken(v int64) predicate.Resident {
 	return predicate.Resident(sql.FieldEQ(FieldDeleteToken, v))
 }
 
+// Version applies equality check predicate on the "version" field. It's identical to VersionEQ.
+func Version(v int) predicate.Resident {
+	return predicate.Resident(sql.FieldEQ(FieldVersion, v))
+}
+
 // HouseholdID applies equality check predicate on the "household_id" field. It's identical to HouseholdIDEQ.
 func HouseholdID(v int) predicate.Resident {
 	return predicate.Resident(sql.FieldEQ(FieldHouseholdID, v))
@@ -89,6 +94,11 @@ func Name(v string) predicate.Resident {
 // BirthDate applies equality check predicate on the "birth_date" field. It's identical to BirthDateEQ.
 func BirthDate(v time.Time) predicate.Resident {
 	return predicate.Resident(sql.FieldEQ(FieldBirthDate, v))
+}
+
+// BirthYear applies equality check predicate on the "birth_year" field. It's identical to BirthYearEQ.
+func BirthYear(v int) predicate.Resident {
+	return predicate.Resident(sql.FieldEQ(FieldBirthYear, v))
 }
 
 // IDNumber applies equality check predicate on the "id_number" field. It's identical to IDNumberEQ.
@@ -301,6 +311,46 @@ func DeleteTokenLTE(v int64) predicate.Resident {
 	return predicate.Resident(sql.FieldLTE(FieldDeleteToken, v))
 }
 
+// VersionEQ applies the EQ predicate on the "version" field.
+func VersionEQ(v int) predicate.Resident {
+	return predicate.Resident(sql.FieldEQ(FieldVersion, v))
+}
+
+// VersionNEQ applies the NEQ predicate on the "version" field.
+func VersionNEQ(v int) predicate.Resident {
+	return predicate.Resident(sql.FieldNEQ(FieldVersion, v))
+}
+
+// VersionIn applies the In predicate on the "version" field.
+func VersionIn(vs ...int) predicate.Resident {
+	return predicate.Resident(sql.FieldIn(FieldVersion, vs...))
+}
+
+// VersionNotIn applies the NotIn predicate on the "version" field.
+func VersionNotIn(vs ...int) predicate.Resident {
+	return predicate.Resident(sql.FieldNotIn(FieldVersion, vs...))
+}
+
+// VersionGT applies the GT predicate on the "version" field.
+func VersionGT(v int) predicate.Resident {
+	return predicate.Resident(sql.FieldGT(FieldVersion, v))
+}
+
+// VersionGTE applies the GTE predicate on the "version" field.
+func VersionGTE(v int) predicate.Resident {
+	return predicate.Resident(sql.FieldGTE(FieldVersion, v))
+}
+
+// VersionLT applies the LT predicate on the "version" field.
+func VersionLT(v int) predicate.Resident {
+	return predicate.Resident(sql.FieldLT(FieldVersion, v))
+}
+
+// VersionLTE applies the LTE predicate on the "version" field.
+func VersionLTE(v int) predicate.Resident {
+	return predicate.Resident(sql.FieldLTE(FieldVersion, v))
+}
+
 // HouseholdIDEQ applies the EQ predicate on the "household_id" field.
 func HouseholdIDEQ(v int) predicate.Resident {
 	return predicate.Resident(sql.FieldEQ(FieldHouseholdID, v))
@@ -484,6 +534,46 @@ func BirthDateLT(v time.Time) predicate.Resident {
 // BirthDateLTE applies the LTE predicate on the "birth_date" field.
 func BirthDateLTE(v time.Time) predicate.Resident {
 	return predicate.Resident(sql.FieldLTE(FieldBirthDate, v))
+}
+
+// BirthYearEQ applies the EQ predicate on the "birth_year" field.
+func BirthYearEQ(v int) predicate.Resident {
+	return predicate.Resident(sql.FieldEQ(FieldBirthYear, v))
+}
+
+// BirthYearNEQ applies the NEQ predicate on the "birth_year" field.
+func BirthYearNEQ(v int) predicate.Resident {
+	return predicate.Resident(sql.FieldNEQ(FieldBirthYear, v))
+}
+
+// BirthYearIn applies the In predicate on the "birth_year" field.
+func BirthYearIn(vs ...int) predicate.Resident {
+	return predicate.Resident(sql.FieldIn(FieldBirthYear, vs...))
+}
+
+// BirthYearNotIn applies the NotIn predicate on the "birth_year" field.
+func BirthYearNotIn(vs ...int) predicate.Resident {
+	return predicate.Resident(sql.FieldNotIn(FieldBirthYear, vs...))
+}
+
+// BirthYearGT applies the GT predicate on the "birth_year" field.
+func BirthYearGT(v int) predicate.Resident {
+	return predicate.Resident(sql.FieldGT(FieldBirthYear, v))
+}
+
+// BirthYearGTE applies the GTE predicate on the "birth_year" field.
+func BirthYearGTE(v int) predicate.Resident {
+	return predicate.Resident(sql.FieldGTE(FieldBirthYear, v))
+}
+
+// BirthYearLT applies the LT predicate on the "birth_year" field.
+func BirthYearLT(v int) predicate.Resident {
+	return predicate.Resident(sql.FieldLT(FieldBirthYear, v))
+}
+
+// BirthYearLTE applies the LTE predicate on the "birth_year" field.
+func BirthYearLTE(v int) predicate.Resident {
+	return predicate.Resident(sql.FieldLTE(FieldBirthYear, v))
 }
 
 // IDNumberEQ applies the EQ predicate on the "id_number" field.

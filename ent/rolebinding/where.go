@@ -76,6 +76,11 @@ func DeleteToken(v int64) predicate.RoleBinding {
 	return predicate.RoleBinding(sql.FieldEQ(FieldDeleteToken, v))
 }
 
+// Version applies equality check predicate on the "version" field. It's identical to VersionEQ.
+func Version(v int) predicate.RoleBinding {
+	return predicate.RoleBinding(sql.FieldEQ(FieldVersion, v))
+}
+
 // UserID applies equality check predicate on the "user_id" field. It's identical to UserIDEQ.
 func UserID(v int) predicate.RoleBinding {
 	return predicate.RoleBinding(sql.FieldEQ(FieldUserID, v))
@@ -279,6 +284,46 @@ func DeleteTokenLT(v int64) predicate.RoleBinding {
 // DeleteTokenLTE applies the LTE predicate on the "delete_token" field.
 func DeleteTokenLTE(v int64) predicate.RoleBinding {
 	return predicate.RoleBinding(sql.FieldLTE(FieldDeleteToken, v))
+}
+
+// VersionEQ applies the EQ predicate on the "version" field.
+func VersionEQ(v int) predicate.RoleBinding {
+	return predicate.RoleBinding(sql.FieldEQ(FieldVersion, v))
+}
+
+// VersionNEQ applies the NEQ predicate on the "version" field.
+func VersionNEQ(v int) predicate.RoleBinding {
+	return predicate.RoleBinding(sql.FieldNEQ(FieldVersion, v))
+}
+
+// VersionIn applies the In predicate on the "version" field.
+func VersionIn(vs ...int) predicate.RoleBinding {
+	return predicate.RoleBinding(sql.FieldIn(FieldVersion, vs...))
+}
+
+// VersionNotIn applies the NotIn predicate on the "version" field.
+func VersionNotIn(vs ...int) predicate.RoleBinding {
+	return predicate.RoleBinding(sql.FieldNotIn(FieldVersion, vs...))
+}
+
+// VersionGT applies the GT predicate on the "version" field.
+func VersionGT(v int) predicate.RoleBinding {
+	return predicate.RoleBinding(sql.FieldGT(FieldVersion, v))
+}
+
+// VersionGTE applies the GTE predicate on the "version" field.
+func VersionGTE(v int) predicate.RoleBinding {
+	return predicate.RoleBinding(sql.FieldGTE(FieldVersion, v))
+}
+
+// VersionLT applies the LT predicate on the "version" field.
+func VersionLT(v int) predicate.RoleBinding {
+	return predicate.RoleBinding(sql.FieldLT(FieldVersion, v))
+}
+
+// VersionLTE applies the LTE predicate on the "version" field.
+func VersionLTE(v int) predicate.RoleBinding {
+	return predicate.RoleBinding(sql.FieldLTE(FieldVersion, v))
 }
 
 // UserIDEQ applies the EQ predicate on the "user_id" field.

@@ -60,6 +60,7 @@ func init() {
 	apikeyMixinHooks1 := apikeyMixin[1].Hooks()
 	apikeyMixinHooks2 := apikeyMixin[2].Hooks()
 	apikeyMixinHooks3 := apikeyMixin[3].Hooks()
+	apikeyMixinHooks4 := apikeyMixin[4].Hooks()
 
 	apikey.Hooks[1] = apikeyMixinHooks1[0]
 
@@ -68,12 +69,16 @@ func init() {
 	apikey.Hooks[3] = apikeyMixinHooks3[0]
 
 	apikey.Hooks[4] = apikeyMixinHooks3[1]
+
+	apikey.Hooks[5] = apikeyMixinHooks4[0]
 	apikeyMixinInters1 := apikeyMixin[1].Interceptors()
 	apikey.Interceptors[0] = apikeyMixinInters1[0]
 	apikeyMixinFields0 := apikeyMixin[0].Fields()
 	_ = apikeyMixinFields0
 	apikeyMixinFields1 := apikeyMixin[1].Fields()
 	_ = apikeyMixinFields1
+	apikeyMixinFields4 := apikeyMixin[4].Fields()
+	_ = apikeyMixinFields4
 	apikeyFields := schema.ApiKey{}.Fields()
 	_ = apikeyFields
 	// apikeyDescCreatedAt is the schema descriptor for created_at field.
@@ -90,6 +95,12 @@ func init() {
 	apikeyDescDeleteToken := apikeyMixinFields1[1].Descriptor()
 	// apikey.DefaultDeleteToken holds the default value on creation for the delete_token field.
 	apikey.DefaultDeleteToken = apikeyDescDeleteToken.Default.(int64)
+	// apikeyDescVersion is the schema descriptor for version field.
+	apikeyDescVersion := apikeyMixinFields4[0].Descriptor()
+	// apikey.DefaultVersion holds the default value on creation for the version field.
+	apikey.DefaultVersion = apikeyDescVersion.Default.(int)
+	// apikey.VersionValidator is a validator for the "version" field. It is called by the builders before save.
+	apikey.VersionValidator = apikeyDescVersion.Validators[0].(func(int) error)
 	// apikeyDescName is the schema descriptor for name field.
 	apikeyDescName := apikeyFields[1].Descriptor()
 	// apikey.NameValidator is a validator for the "name" field. It is called by the builders before save.
@@ -130,6 +141,7 @@ func init() {
 	assessmentMixinHooks2 := assessmentMixin[2].Hooks()
 	assessmentMixinHooks3 := assessmentMixin[3].Hooks()
 	assessmentMixinHooks4 := assessmentMixin[4].Hooks()
+	assessmentMixinHooks5 := assessmentMixin[5].Hooks()
 
 	assessment.Hooks[1] = assessmentMixinHooks1[0]
 
@@ -140,12 +152,16 @@ func init() {
 	assessment.Hooks[4] = assessmentMixinHooks4[0]
 
 	assessment.Hooks[5] = assessmentMixinHooks4[1]
+
+	assessment.Hooks[6] = assessmentMixinHooks5[0]
 	assessmentMixinInters1 := assessmentMixin[1].Interceptors()
 	assessment.Interceptors[0] = assessmentMixinInters1[0]
 	assessmentMixinFields0 := assessmentMixin[0].Fields()
 	_ = assessmentMixinFields0
 	assessmentMixinFields1 := assessmentMixin[1].Fields()
 	_ = assessmentMixinFields1
+	assessmentMixinFields5 := assessmentMixin[5].Fields()
+	_ = assessmentMixinFields5
 	assessmentFields := schema.Assessment{}.Fields()
 	_ = assessmentFields
 	// assessmentDescCreatedAt is the schema descriptor for created_at field.
@@ -162,6 +178,12 @@ func init() {
 	assessmentDescDeleteToken := assessmentMixinFields1[1].Descriptor()
 	// assessment.DefaultDeleteToken holds the default value on creation for the delete_token field.
 	assessment.DefaultDeleteToken = assessmentDescDeleteToken.Default.(int64)
+	// assessmentDescVersion is the schema descriptor for version field.
+	assessmentDescVersion := assessmentMixinFields5[0].Descriptor()
+	// assessment.DefaultVersion holds the default value on creation for the version field.
+	assessment.DefaultVersion = assessmentDescVersion.Default.(int)
+	// assessment.VersionValidator is a validator for the "version" field. It is called by the builders before save.
+	assessment.VersionValidator = assessmentDescVersion.Validators[0].(func(int) error)
 	// assessmentDescYear is the schema descriptor for year field.
 	assessmentDescYear := assessmentFields[2].Descriptor()
 	// assessment.YearValidator is a validator for the "year" field. It is called by the builders before save.
@@ -235,6 +257,7 @@ func init() {
 	cadreMixinHooks1 := cadreMixin[1].Hooks()
 	cadreMixinHooks2 := cadreMixin[2].Hooks()
 	cadreMixinHooks3 := cadreMixin[3].Hooks()
+	cadreMixinHooks4 := cadreMixin[4].Hooks()
 	cadreHooks := schema.Cadre{}.Hooks()
 
 	cadre.Hooks[1] = cadreMixinHooks1[0]
@@ -245,15 +268,19 @@ func init() {
 
 	cadre.Hooks[4] = cadreMixinHooks3[1]
 
-	cadre.Hooks[5] = cadreHooks[0]
+	cadre.Hooks[5] = cadreMixinHooks4[0]
 
-	cadre.Hooks[6] = cadreHooks[1]
+	cadre.Hooks[6] = cadreHooks[0]
+
+	cadre.Hooks[7] = cadreHooks[1]
 	cadreMixinInters1 := cadreMixin[1].Interceptors()
 	cadre.Interceptors[0] = cadreMixinInters1[0]
 	cadreMixinFields0 := cadreMixin[0].Fields()
 	_ = cadreMixinFields0
 	cadreMixinFields1 := cadreMixin[1].Fields()
 	_ = cadreMixinFields1
+	cadreMixinFields4 := cadreMixin[4].Fields()
+	_ = cadreMixinFields4
 	cadreFields := schema.Cadre{}.Fields()
 	_ = cadreFields
 	// cadreDescCreatedAt is the schema descriptor for created_at field.
@@ -270,6 +297,12 @@ func init() {
 	cadreDescDeleteToken := cadreMixinFields1[1].Descriptor()
 	// cadre.DefaultDeleteToken holds the default value on creation for the delete_token field.
 	cadre.DefaultDeleteToken = cadreDescDeleteToken.Default.(int64)
+	// cadreDescVersion is the schema descriptor for version field.
+	cadreDescVersion := cadreMixinFields4[0].Descriptor()
+	// cadre.DefaultVersion holds the default value on creation for the version field.
+	cadre.DefaultVersion = cadreDescVersion.Default.(int)
+	// cadre.VersionValidator is a validator for the "version" field. It is called by the builders before save.
+	cadre.VersionValidator = cadreDescVersion.Validators[0].(func(int) error)
 	// cadreDescName is the schema descriptor for name field.
 	cadreDescName := cadreFields[1].Descriptor()
 	// cadre.NameValidator is a validator for the "name" field. It is called by the builders before save.
@@ -387,6 +420,7 @@ func init() {
 	contributionMixinHooks2 := contributionMixin[2].Hooks()
 	contributionMixinHooks3 := contributionMixin[3].Hooks()
 	contributionMixinHooks4 := contributionMixin[4].Hooks()
+	contributionMixinHooks5 := contributionMixin[5].Hooks()
 
 	contribution.Hooks[1] = contributionMixinHooks1[0]
 
@@ -397,12 +431,16 @@ func init() {
 	contribution.Hooks[4] = contributionMixinHooks4[0]
 
 	contribution.Hooks[5] = contributionMixinHooks4[1]
+
+	contribution.Hooks[6] = contributionMixinHooks5[0]
 	contributionMixinInters1 := contributionMixin[1].Interceptors()
 	contribution.Interceptors[0] = contributionMixinInters1[0]
 	contributionMixinFields0 := contributionMixin[0].Fields()
 	_ = contributionMixinFields0
 	contributionMixinFields1 := contributionMixin[1].Fields()
 	_ = contributionMixinFields1
+	contributionMixinFields5 := contributionMixin[5].Fields()
+	_ = contributionMixinFields5
 	contributionFields := schema.Contribution{}.Fields()
 	_ = contributionFields
 	// contributionDescCreatedAt is the schema descriptor for created_at field.
@@ -419,6 +457,12 @@ func init() {
 	contributionDescDeleteToken := contributionMixinFields1[1].Descriptor()
 	// contribution.DefaultDeleteToken holds the default value on creation for the delete_token field.
 	contribution.DefaultDeleteToken = contributionDescDeleteToken.Default.(int64)
+	// contributionDescVersion is the schema descriptor for version field.
+	contributionDescVersion := contributionMixinFields5[0].Descriptor()
+	// contribution.DefaultVersion holds the default value on creation for the version field.
+	contribution.DefaultVersion = contributionDescVersion.Default.(int)
+	// contribution.VersionValidator is a validator for the "version" field. It is called by the builders before save.
+	contribution.VersionValidator = contributionDescVersion.Validators[0].(func(int) error)
 	// contributionDescDescription is the schema descriptor for description field.
 	contributionDescDescription := contributionFields[3].Descriptor()
 	// contribution.DescriptionValidator is a validator for the "description" field. It is called by the builders before save.
@@ -457,6 +501,7 @@ func init() {
 	demandMixinHooks2 := demandMixin[2].Hooks()
 	demandMixinHooks3 := demandMixin[3].Hooks()
 	demandMixinHooks4 := demandMixin[4].Hooks()
+	demandMixinHooks5 := demandMixin[5].Hooks()
 
 	demand.Hooks[1] = demandMixinHooks1[0]
 
@@ -467,12 +512,16 @@ func init() {
 	demand.Hooks[4] = demandMixinHooks4[0]
 
 	demand.Hooks[5] = demandMixinHooks4[1]
+
+	demand.Hooks[6] = demandMixinHooks5[0]
 	demandMixinInters1 := demandMixin[1].Interceptors()
 	demand.Interceptors[0] = demandMixinInters1[0]
 	demandMixinFields0 := demandMixin[0].Fields()
 	_ = demandMixinFields0
 	demandMixinFields1 := demandMixin[1].Fields()
 	_ = demandMixinFields1
+	demandMixinFields5 := demandMixin[5].Fields()
+	_ = demandMixinFields5
 	demandFields := schema.Demand{}.Fields()
 	_ = demandFields
 	// demandDescCreatedAt is the schema descriptor for created_at field.
@@ -489,6 +538,12 @@ func init() {
 	demandDescDeleteToken := demandMixinFields1[1].Descriptor()
 	// demand.DefaultDeleteToken holds the default value on creation for the delete_token field.
 	demand.DefaultDeleteToken = demandDescDeleteToken.Default.(int64)
+	// demandDescVersion is the schema descriptor for version field.
+	demandDescVersion := demandMixinFields5[0].Descriptor()
+	// demand.DefaultVersion holds the default value on creation for the version field.
+	demand.DefaultVersion = demandDescVersion.Default.(int)
+	// demand.VersionValidator is a validator for the "version" field. It is called by the builders before save.
+	demand.VersionValidator = demandDescVersion.Validators[0].(func(int) error)
 	// demandDescContent is the schema descriptor for content field.
 	demandDescContent := demandFields[3].Descriptor()
 	// demand.ContentValidator is a validator for the "content" field. It is called by the builders before save.
@@ -525,6 +580,7 @@ func init() {
 	demandeventMixinHooks2 := demandeventMixin[2].Hooks()
 	demandeventMixinHooks3 := demandeventMixin[3].Hooks()
 	demandeventMixinHooks4 := demandeventMixin[4].Hooks()
+	demandeventMixinHooks5 := demandeventMixin[5].Hooks()
 
 	demandevent.Hooks[1] = demandeventMixinHooks1[0]
 
@@ -535,12 +591,16 @@ func init() {
 	demandevent.Hooks[4] = demandeventMixinHooks4[0]
 
 	demandevent.Hooks[5] = demandeventMixinHooks4[1]
+
+	demandevent.Hooks[6] = demandeventMixinHooks5[0]
 	demandeventMixinInters1 := demandeventMixin[1].Interceptors()
 	demandevent.Interceptors[0] = demandeventMixinInters1[0]
 	demandeventMixinFields0 := demandeventMixin[0].Fields()
 	_ = demandeventMixinFields0
 	demandeventMixinFields1 := demandeventMixin[1].Fields()
 	_ = demandeventMixinFields1
+	demandeventMixinFields5 := demandeventMixin[5].Fields()
+	_ = demandeventMixinFields5
 	demandeventFields := schema.DemandEvent{}.Fields()
 	_ = demandeventFields
 	// demandeventDescCreatedAt is the schema descriptor for created_at field.
@@ -557,6 +617,12 @@ func init() {
 	demandeventDescDeleteToken := demandeventMixinFields1[1].Descriptor()
 	// demandevent.DefaultDeleteToken holds the default value on creation for the delete_token field.
 	demandevent.DefaultDeleteToken = demandeventDescDeleteToken.Default.(int64)
+	// demandeventDescVersion is the schema descriptor for version field.
+	demandeventDescVersion := demandeventMixinFields5[0].Descriptor()
+	// demandevent.DefaultVersion holds the default value on creation for the version field.
+	demandevent.DefaultVersion = demandeventDescVersion.Default.(int)
+	// demandevent.VersionValidator is a validator for the "version" field. It is called by the builders before save.
+	demandevent.VersionValidator = demandeventDescVersion.Validators[0].(func(int) error)
 	// demandeventDescNote is the schema descriptor for note field.
 	demandeventDescNote := demandeventFields[3].Descriptor()
 	// demandevent.NoteValidator is a validator for the "note" field. It is called by the builders before save.
@@ -579,6 +645,7 @@ func init() {
 	demoprojectMixinHooks2 := demoprojectMixin[2].Hooks()
 	demoprojectMixinHooks3 := demoprojectMixin[3].Hooks()
 	demoprojectMixinHooks4 := demoprojectMixin[4].Hooks()
+	demoprojectMixinHooks5 := demoprojectMixin[5].Hooks()
 
 	demoproject.Hooks[1] = demoprojectMixinHooks1[0]
 
@@ -589,12 +656,16 @@ func init() {
 	demoproject.Hooks[4] = demoprojectMixinHooks4[0]
 
 	demoproject.Hooks[5] = demoprojectMixinHooks4[1]
+
+	demoproject.Hooks[6] = demoprojectMixinHooks5[0]
 	demoprojectMixinInters1 := demoprojectMixin[1].Interceptors()
 	demoproject.Interceptors[0] = demoprojectMixinInters1[0]
 	demoprojectMixinFields0 := demoprojectMixin[0].Fields()
 	_ = demoprojectMixinFields0
 	demoprojectMixinFields1 := demoprojectMixin[1].Fields()
 	_ = demoprojectMixinFields1
+	demoprojectMixinFields5 := demoprojectMixin[5].Fields()
+	_ = demoprojectMixinFields5
 	demoprojectFields := schema.DemoProject{}.Fields()
 	_ = demoprojectFields
 	// demoprojectDescCreatedAt is the schema descriptor for created_at field.
@@ -611,6 +682,12 @@ func init() {
 	demoprojectDescDeleteToken := demoprojectMixinFields1[1].Descriptor()
 	// demoproject.DefaultDeleteToken holds the default value on creation for the delete_token field.
 	demoproject.DefaultDeleteToken = demoprojectDescDeleteToken.Default.(int64)
+	// demoprojectDescVersion is the schema descriptor for version field.
+	demoprojectDescVersion := demoprojectMixinFields5[0].Descriptor()
+	// demoproject.DefaultVersion holds the default value on creation for the version field.
+	demoproject.DefaultVersion = demoprojectDescVersion.Default.(int)
+	// demoproject.VersionValidator is a validator for the "version" field. It is called by the builders before save.
+	demoproject.VersionValidator = demoprojectDescVersion.Validators[0].(func(int) error)
 	// demoprojectDescYear is the schema descriptor for year field.
 	demoprojectDescYear := demoprojectFields[1].Descriptor()
 	// demoproject.YearValidator is a validator for the "year" field. It is called by the builders before save.
@@ -683,6 +760,7 @@ func init() {
 	demoprojectstageMixinHooks2 := demoprojectstageMixin[2].Hooks()
 	demoprojectstageMixinHooks3 := demoprojectstageMixin[3].Hooks()
 	demoprojectstageMixinHooks4 := demoprojectstageMixin[4].Hooks()
+	demoprojectstageMixinHooks5 := demoprojectstageMixin[5].Hooks()
 
 	demoprojectstage.Hooks[1] = demoprojectstageMixinHooks1[0]
 
@@ -693,12 +771,16 @@ func init() {
 	demoprojectstage.Hooks[4] = demoprojectstageMixinHooks4[0]
 
 	demoprojectstage.Hooks[5] = demoprojectstageMixinHooks4[1]
+
+	demoprojectstage.Hooks[6] = demoprojectstageMixinHooks5[0]
 	demoprojectstageMixinInters1 := demoprojectstageMixin[1].Interceptors()
 	demoprojectstage.Interceptors[0] = demoprojectstageMixinInters1[0]
 	demoprojectstageMixinFields0 := demoprojectstageMixin[0].Fields()
 	_ = demoprojectstageMixinFields0
 	demoprojectstageMixinFields1 := demoprojectstageMixin[1].Fields()
 	_ = demoprojectstageMixinFields1
+	demoprojectstageMixinFields5 := demoprojectstageMixin[5].Fields()
+	_ = demoprojectstageMixinFields5
 	demoprojectstageFields := schema.DemoProjectStage{}.Fields()
 	_ = demoprojectstageFields
 	// demoprojectstageDescCreatedAt is the schema descriptor for created_at field.
@@ -715,6 +797,12 @@ func init() {
 	demoprojectstageDescDeleteToken := demoprojectstageMixinFields1[1].Descriptor()
 	// demoprojectstage.DefaultDeleteToken holds the default value on creation for the delete_token field.
 	demoprojectstage.DefaultDeleteToken = demoprojectstageDescDeleteToken.Default.(int64)
+	// demoprojectstageDescVersion is the schema descriptor for version field.
+	demoprojectstageDescVersion := demoprojectstageMixinFields5[0].Descriptor()
+	// demoprojectstage.DefaultVersion holds the default value on creation for the version field.
+	demoprojectstage.DefaultVersion = demoprojectstageDescVersion.Default.(int)
+	// demoprojectstage.VersionValidator is a validator for the "version" field. It is called by the builders before save.
+	demoprojectstage.VersionValidator = demoprojectstageDescVersion.Validators[0].(func(int) error)
 	// demoprojectstageDescRemarks is the schema descriptor for remarks field.
 	demoprojectstageDescRemarks := demoprojectstageFields[3].Descriptor()
 	// demoprojectstage.RemarksValidator is a validator for the "remarks" field. It is called by the builders before save.
@@ -736,6 +824,7 @@ func init() {
 	departmentMixinHooks1 := departmentMixin[1].Hooks()
 	departmentMixinHooks2 := departmentMixin[2].Hooks()
 	departmentMixinHooks3 := departmentMixin[3].Hooks()
+	departmentMixinHooks4 := departmentMixin[4].Hooks()
 	departmentHooks := schema.Department{}.Hooks()
 
 	department.Hooks[1] = departmentMixinHooks1[0]
@@ -746,13 +835,17 @@ func init() {
 
 	department.Hooks[4] = departmentMixinHooks3[1]
 
-	department.Hooks[5] = departmentHooks[0]
+	department.Hooks[5] = departmentMixinHooks4[0]
+
+	department.Hooks[6] = departmentHooks[0]
 	departmentMixinInters1 := departmentMixin[1].Interceptors()
 	department.Interceptors[0] = departmentMixinInters1[0]
 	departmentMixinFields0 := departmentMixin[0].Fields()
 	_ = departmentMixinFields0
 	departmentMixinFields1 := departmentMixin[1].Fields()
 	_ = departmentMixinFields1
+	departmentMixinFields4 := departmentMixin[4].Fields()
+	_ = departmentMixinFields4
 	departmentFields := schema.Department{}.Fields()
 	_ = departmentFields
 	// departmentDescCreatedAt is the schema descriptor for created_at field.
@@ -769,6 +862,12 @@ func init() {
 	departmentDescDeleteToken := departmentMixinFields1[1].Descriptor()
 	// department.DefaultDeleteToken holds the default value on creation for the delete_token field.
 	department.DefaultDeleteToken = departmentDescDeleteToken.Default.(int64)
+	// departmentDescVersion is the schema descriptor for version field.
+	departmentDescVersion := departmentMixinFields4[0].Descriptor()
+	// department.DefaultVersion holds the default value on creation for the version field.
+	department.DefaultVersion = departmentDescVersion.Default.(int)
+	// department.VersionValidator is a validator for the "version" field. It is called by the builders before save.
+	department.VersionValidator = departmentDescVersion.Validators[0].(func(int) error)
 	// departmentDescCode is the schema descriptor for code field.
 	departmentDescCode := departmentFields[0].Descriptor()
 	// department.CodeValidator is a validator for the "code" field. It is called by the builders before save.
@@ -819,6 +918,7 @@ func init() {
 	departmentvillagelinkMixinHooks2 := departmentvillagelinkMixin[2].Hooks()
 	departmentvillagelinkMixinHooks3 := departmentvillagelinkMixin[3].Hooks()
 	departmentvillagelinkMixinHooks4 := departmentvillagelinkMixin[4].Hooks()
+	departmentvillagelinkMixinHooks5 := departmentvillagelinkMixin[5].Hooks()
 
 	departmentvillagelink.Hooks[1] = departmentvillagelinkMixinHooks1[0]
 
@@ -829,12 +929,16 @@ func init() {
 	departmentvillagelink.Hooks[4] = departmentvillagelinkMixinHooks4[0]
 
 	departmentvillagelink.Hooks[5] = departmentvillagelinkMixinHooks4[1]
+
+	departmentvillagelink.Hooks[6] = departmentvillagelinkMixinHooks5[0]
 	departmentvillagelinkMixinInters1 := departmentvillagelinkMixin[1].Interceptors()
 	departmentvillagelink.Interceptors[0] = departmentvillagelinkMixinInters1[0]
 	departmentvillagelinkMixinFields0 := departmentvillagelinkMixin[0].Fields()
 	_ = departmentvillagelinkMixinFields0
 	departmentvillagelinkMixinFields1 := departmentvillagelinkMixin[1].Fields()
 	_ = departmentvillagelinkMixinFields1
+	departmentvillagelinkMixinFields5 := departmentvillagelinkMixin[5].Fields()
+	_ = departmentvillagelinkMixinFields5
 	departmentvillagelinkFields := schema.DepartmentVillageLink{}.Fields()
 	_ = departmentvillagelinkFields
 	// departmentvillagelinkDescCreatedAt is the schema descriptor for created_at field.
@@ -851,6 +955,12 @@ func init() {
 	departmentvillagelinkDescDeleteToken := departmentvillagelinkMixinFields1[1].Descriptor()
 	// departmentvillagelink.DefaultDeleteToken holds the default value on creation for the delete_token field.
 	departmentvillagelink.DefaultDeleteToken = departmentvillagelinkDescDeleteToken.Default.(int64)
+	// departmentvillagelinkDescVersion is the schema descriptor for version field.
+	departmentvillagelinkDescVersion := departmentvillagelinkMixinFields5[0].Descriptor()
+	// departmentvillagelink.DefaultVersion holds the default value on creation for the version field.
+	departmentvillagelink.DefaultVersion = departmentvillagelinkDescVersion.Default.(int)
+	// departmentvillagelink.VersionValidator is a validator for the "version" field. It is called by the builders before save.
+	departmentvillagelink.VersionValidator = departmentvillagelinkDescVersion.Validators[0].(func(int) error)
 	// departmentvillagelinkDescYear is the schema descriptor for year field.
 	departmentvillagelinkDescYear := departmentvillagelinkFields[2].Descriptor()
 	// departmentvillagelink.YearValidator is a validator for the "year" field. It is called by the builders before save.
@@ -868,6 +978,7 @@ func init() {
 	districtMixinHooks1 := districtMixin[1].Hooks()
 	districtMixinHooks2 := districtMixin[2].Hooks()
 	districtMixinHooks3 := districtMixin[3].Hooks()
+	districtMixinHooks4 := districtMixin[4].Hooks()
 	districtHooks := schema.District{}.Hooks()
 
 	district.Hooks[1] = districtMixinHooks1[0]
@@ -878,13 +989,17 @@ func init() {
 
 	district.Hooks[4] = districtMixinHooks3[1]
 
-	district.Hooks[5] = districtHooks[0]
+	district.Hooks[5] = districtMixinHooks4[0]
+
+	district.Hooks[6] = districtHooks[0]
 	districtMixinInters1 := districtMixin[1].Interceptors()
 	district.Interceptors[0] = districtMixinInters1[0]
 	districtMixinFields0 := districtMixin[0].Fields()
 	_ = districtMixinFields0
 	districtMixinFields1 := districtMixin[1].Fields()
 	_ = districtMixinFields1
+	districtMixinFields4 := districtMixin[4].Fields()
+	_ = districtMixinFields4
 	districtFields := schema.District{}.Fields()
 	_ = districtFields
 	// districtDescCreatedAt is the schema descriptor for created_at field.
@@ -901,6 +1016,12 @@ func init() {
 	districtDescDeleteToken := districtMixinFields1[1].Descriptor()
 	// district.DefaultDeleteToken holds the default value on creation for the delete_token field.
 	district.DefaultDeleteToken = districtDescDeleteToken.Default.(int64)
+	// districtDescVersion is the schema descriptor for version field.
+	districtDescVersion := districtMixinFields4[0].Descriptor()
+	// district.DefaultVersion holds the default value on creation for the version field.
+	district.DefaultVersion = districtDescVersion.Default.(int)
+	// district.VersionValidator is a validator for the "version" field. It is called by the builders before save.
+	district.VersionValidator = districtDescVersion.Validators[0].(func(int) error)
 	// districtDescCode is the schema descriptor for code field.
 	districtDescCode := districtFields[0].Descriptor()
 	// district.CodeValidator is a validator for the "code" field. It is called by the builders before save.
@@ -951,6 +1072,7 @@ func init() {
 	householdMixinHooks2 := householdMixin[2].Hooks()
 	householdMixinHooks3 := householdMixin[3].Hooks()
 	householdMixinHooks4 := householdMixin[4].Hooks()
+	householdMixinHooks5 := householdMixin[5].Hooks()
 	householdHooks := schema.Household{}.Hooks()
 
 	household.Hooks[1] = householdMixinHooks1[0]
@@ -963,17 +1085,21 @@ func init() {
 
 	household.Hooks[5] = householdMixinHooks4[1]
 
-	household.Hooks[6] = householdHooks[0]
+	household.Hooks[6] = householdMixinHooks5[0]
 
-	household.Hooks[7] = householdHooks[1]
+	household.Hooks[7] = householdHooks[0]
 
-	household.Hooks[8] = householdHooks[2]
+	household.Hooks[8] = householdHooks[1]
+
+	household.Hooks[9] = householdHooks[2]
 	householdMixinInters1 := householdMixin[1].Interceptors()
 	household.Interceptors[0] = householdMixinInters1[0]
 	householdMixinFields0 := householdMixin[0].Fields()
 	_ = householdMixinFields0
 	householdMixinFields1 := householdMixin[1].Fields()
 	_ = householdMixinFields1
+	householdMixinFields5 := householdMixin[5].Fields()
+	_ = householdMixinFields5
 	householdFields := schema.Household{}.Fields()
 	_ = householdFields
 	// householdDescCreatedAt is the schema descriptor for created_at field.
@@ -990,6 +1116,12 @@ func init() {
 	householdDescDeleteToken := householdMixinFields1[1].Descriptor()
 	// household.DefaultDeleteToken holds the default value on creation for the delete_token field.
 	household.DefaultDeleteToken = householdDescDeleteToken.Default.(int64)
+	// householdDescVersion is the schema descriptor for version field.
+	householdDescVersion := householdMixinFields5[0].Descriptor()
+	// household.DefaultVersion holds the default value on creation for the version field.
+	household.DefaultVersion = householdDescVersion.Default.(int)
+	// household.VersionValidator is a validator for the "version" field. It is called by the builders before save.
+	household.VersionValidator = householdDescVersion.Validators[0].(func(int) error)
 	// householdDescNumber is the schema descriptor for number field.
 	householdDescNumber := householdFields[1].Descriptor()
 	// household.NumberValidator is a validator for the "number" field. It is called by the builders before save.
@@ -1060,6 +1192,7 @@ func init() {
 	pairingMixinHooks2 := pairingMixin[2].Hooks()
 	pairingMixinHooks3 := pairingMixin[3].Hooks()
 	pairingMixinHooks4 := pairingMixin[4].Hooks()
+	pairingMixinHooks5 := pairingMixin[5].Hooks()
 	pairingHooks := schema.Pairing{}.Hooks()
 
 	pairing.Hooks[1] = pairingMixinHooks1[0]
@@ -1072,13 +1205,17 @@ func init() {
 
 	pairing.Hooks[5] = pairingMixinHooks4[1]
 
-	pairing.Hooks[6] = pairingHooks[0]
+	pairing.Hooks[6] = pairingMixinHooks5[0]
+
+	pairing.Hooks[7] = pairingHooks[0]
 	pairingMixinInters1 := pairingMixin[1].Interceptors()
 	pairing.Interceptors[0] = pairingMixinInters1[0]
 	pairingMixinFields0 := pairingMixin[0].Fields()
 	_ = pairingMixinFields0
 	pairingMixinFields1 := pairingMixin[1].Fields()
 	_ = pairingMixinFields1
+	pairingMixinFields5 := pairingMixin[5].Fields()
+	_ = pairingMixinFields5
 	pairingFields := schema.Pairing{}.Fields()
 	_ = pairingFields
 	// pairingDescCreatedAt is the schema descriptor for created_at field.
@@ -1095,6 +1232,12 @@ func init() {
 	pairingDescDeleteToken := pairingMixinFields1[1].Descriptor()
 	// pairing.DefaultDeleteToken holds the default value on creation for the delete_token field.
 	pairing.DefaultDeleteToken = pairingDescDeleteToken.Default.(int64)
+	// pairingDescVersion is the schema descriptor for version field.
+	pairingDescVersion := pairingMixinFields5[0].Descriptor()
+	// pairing.DefaultVersion holds the default value on creation for the version field.
+	pairing.DefaultVersion = pairingDescVersion.Default.(int)
+	// pairing.VersionValidator is a validator for the "version" field. It is called by the builders before save.
+	pairing.VersionValidator = pairingDescVersion.Validators[0].(func(int) error)
 	// pairingDescActive is the schema descriptor for active field.
 	pairingDescActive := pairingFields[4].Descriptor()
 	// pairing.DefaultActive holds the default value on creation for the active field.
@@ -1117,6 +1260,7 @@ func init() {
 	partymemberMixinHooks2 := partymemberMixin[2].Hooks()
 	partymemberMixinHooks3 := partymemberMixin[3].Hooks()
 	partymemberMixinHooks4 := partymemberMixin[4].Hooks()
+	partymemberMixinHooks5 := partymemberMixin[5].Hooks()
 	partymemberHooks := schema.PartyMember{}.Hooks()
 
 	partymember.Hooks[1] = partymemberMixinHooks1[0]
@@ -1129,15 +1273,19 @@ func init() {
 
 	partymember.Hooks[5] = partymemberMixinHooks4[1]
 
-	partymember.Hooks[6] = partymemberHooks[0]
+	partymember.Hooks[6] = partymemberMixinHooks5[0]
 
-	partymember.Hooks[7] = partymemberHooks[1]
+	partymember.Hooks[7] = partymemberHooks[0]
+
+	partymember.Hooks[8] = partymemberHooks[1]
 	partymemberMixinInters1 := partymemberMixin[1].Interceptors()
 	partymember.Interceptors[0] = partymemberMixinInters1[0]
 	partymemberMixinFields0 := partymemberMixin[0].Fields()
 	_ = partymemberMixinFields0
 	partymemberMixinFields1 := partymemberMixin[1].Fields()
 	_ = partymemberMixinFields1
+	partymemberMixinFields5 := partymemberMixin[5].Fields()
+	_ = partymemberMixinFields5
 	partymemberFields := schema.PartyMember{}.Fields()
 	_ = partymemberFields
 	// partymemberDescCreatedAt is the schema descriptor for created_at field.
@@ -1154,6 +1302,12 @@ func init() {
 	partymemberDescDeleteToken := partymemberMixinFields1[1].Descriptor()
 	// partymember.DefaultDeleteToken holds the default value on creation for the delete_token field.
 	partymember.DefaultDeleteToken = partymemberDescDeleteToken.Default.(int64)
+	// partymemberDescVersion is the schema descriptor for version field.
+	partymemberDescVersion := partymemberMixinFields5[0].Descriptor()
+	// partymember.DefaultVersion holds the default value on creation for the version field.
+	partymember.DefaultVersion = partymemberDescVersion.Default.(int)
+	// partymember.VersionValidator is a validator for the "version" field. It is called by the builders before save.
+	partymember.VersionValidator = partymemberDescVersion.Validators[0].(func(int) error)
 	// partymemberDescName is the schema descriptor for name field.
 	partymemberDescName := partymemberFields[0].Descriptor()
 	// partymember.NameValidator is a validator for the "name" field. It is called by the builders before save.
@@ -1173,31 +1327,31 @@ func init() {
 		}
 	}()
 	// partymemberDescIDNumber is the schema descriptor for id_number field.
-	partymemberDescIDNumber := partymemberFields[3].Descriptor()
+	partymemberDescIDNumber := partymemberFields[4].Descriptor()
 	// partymember.IDNumberValidator is a validator for the "id_number" field. It is called by the builders before save.
 	partymember.IDNumberValidator = partymemberDescIDNumber.Validators[0].(func(string) error)
 	// partymemberDescIDNumberSealed is the schema descriptor for id_number_sealed field.
-	partymemberDescIDNumberSealed := partymemberFields[4].Descriptor()
+	partymemberDescIDNumberSealed := partymemberFields[5].Descriptor()
 	// partymember.IDNumberSealedValidator is a validator for the "id_number_sealed" field. It is called by the builders before save.
 	partymember.IDNumberSealedValidator = partymemberDescIDNumberSealed.Validators[0].(func(string) error)
 	// partymemberDescIDNumberIndex is the schema descriptor for id_number_index field.
-	partymemberDescIDNumberIndex := partymemberFields[5].Descriptor()
+	partymemberDescIDNumberIndex := partymemberFields[6].Descriptor()
 	// partymember.IDNumberIndexValidator is a validator for the "id_number_index" field. It is called by the builders before save.
 	partymember.IDNumberIndexValidator = partymemberDescIDNumberIndex.Validators[0].(func(string) error)
 	// partymemberDescPhone is the schema descriptor for phone field.
-	partymemberDescPhone := partymemberFields[6].Descriptor()
+	partymemberDescPhone := partymemberFields[7].Descriptor()
 	// partymember.PhoneValidator is a validator for the "phone" field. It is called by the builders before save.
 	partymember.PhoneValidator = partymemberDescPhone.Validators[0].(func(string) error)
 	// partymemberDescPhoneSealed is the schema descriptor for phone_sealed field.
-	partymemberDescPhoneSealed := partymemberFields[7].Descriptor()
+	partymemberDescPhoneSealed := partymemberFields[8].Descriptor()
 	// partymember.PhoneSealedValidator is a validator for the "phone_sealed" field. It is called by the builders before save.
 	partymember.PhoneSealedValidator = partymemberDescPhoneSealed.Validators[0].(func(string) error)
 	// partymemberDescPhoneIndex is the schema descriptor for phone_index field.
-	partymemberDescPhoneIndex := partymemberFields[8].Descriptor()
+	partymemberDescPhoneIndex := partymemberFields[9].Descriptor()
 	// partymember.PhoneIndexValidator is a validator for the "phone_index" field. It is called by the builders before save.
 	partymember.PhoneIndexValidator = partymemberDescPhoneIndex.Validators[0].(func(string) error)
 	// partymemberDescLocation is the schema descriptor for location field.
-	partymemberDescLocation := partymemberFields[16].Descriptor()
+	partymemberDescLocation := partymemberFields[17].Descriptor()
 	// partymember.LocationValidator is a validator for the "location" field. It is called by the builders before save.
 	partymember.LocationValidator = partymemberDescLocation.Validators[0].(func(string) error)
 	partyorganizationMixin := schema.PartyOrganization{}.Mixin()
@@ -1214,6 +1368,7 @@ func init() {
 	partyorganizationMixinHooks2 := partyorganizationMixin[2].Hooks()
 	partyorganizationMixinHooks3 := partyorganizationMixin[3].Hooks()
 	partyorganizationMixinHooks4 := partyorganizationMixin[4].Hooks()
+	partyorganizationMixinHooks5 := partyorganizationMixin[5].Hooks()
 	partyorganizationHooks := schema.PartyOrganization{}.Hooks()
 
 	partyorganization.Hooks[1] = partyorganizationMixinHooks1[0]
@@ -1226,15 +1381,19 @@ func init() {
 
 	partyorganization.Hooks[5] = partyorganizationMixinHooks4[1]
 
-	partyorganization.Hooks[6] = partyorganizationHooks[0]
+	partyorganization.Hooks[6] = partyorganizationMixinHooks5[0]
 
-	partyorganization.Hooks[7] = partyorganizationHooks[1]
+	partyorganization.Hooks[7] = partyorganizationHooks[0]
+
+	partyorganization.Hooks[8] = partyorganizationHooks[1]
 	partyorganizationMixinInters1 := partyorganizationMixin[1].Interceptors()
 	partyorganization.Interceptors[0] = partyorganizationMixinInters1[0]
 	partyorganizationMixinFields0 := partyorganizationMixin[0].Fields()
 	_ = partyorganizationMixinFields0
 	partyorganizationMixinFields1 := partyorganizationMixin[1].Fields()
 	_ = partyorganizationMixinFields1
+	partyorganizationMixinFields5 := partyorganizationMixin[5].Fields()
+	_ = partyorganizationMixinFields5
 	partyorganizationFields := schema.PartyOrganization{}.Fields()
 	_ = partyorganizationFields
 	// partyorganizationDescCreatedAt is the schema descriptor for created_at field.
@@ -1251,6 +1410,12 @@ func init() {
 	partyorganizationDescDeleteToken := partyorganizationMixinFields1[1].Descriptor()
 	// partyorganization.DefaultDeleteToken holds the default value on creation for the delete_token field.
 	partyorganization.DefaultDeleteToken = partyorganizationDescDeleteToken.Default.(int64)
+	// partyorganizationDescVersion is the schema descriptor for version field.
+	partyorganizationDescVersion := partyorganizationMixinFields5[0].Descriptor()
+	// partyorganization.DefaultVersion holds the default value on creation for the version field.
+	partyorganization.DefaultVersion = partyorganizationDescVersion.Default.(int)
+	// partyorganization.VersionValidator is a validator for the "version" field. It is called by the builders before save.
+	partyorganization.VersionValidator = partyorganizationDescVersion.Validators[0].(func(int) error)
 	// partyorganizationDescName is the schema descriptor for name field.
 	partyorganizationDescName := partyorganizationFields[0].Descriptor()
 	// partyorganization.NameValidator is a validator for the "name" field. It is called by the builders before save.
@@ -1283,6 +1448,7 @@ func init() {
 	postMixinHooks2 := postMixin[2].Hooks()
 	postMixinHooks3 := postMixin[3].Hooks()
 	postMixinHooks4 := postMixin[4].Hooks()
+	postMixinHooks5 := postMixin[5].Hooks()
 	postHooks := schema.Post{}.Hooks()
 
 	post.Hooks[1] = postMixinHooks1[0]
@@ -1295,13 +1461,17 @@ func init() {
 
 	post.Hooks[5] = postMixinHooks4[1]
 
-	post.Hooks[6] = postHooks[0]
+	post.Hooks[6] = postMixinHooks5[0]
+
+	post.Hooks[7] = postHooks[0]
 	postMixinInters1 := postMixin[1].Interceptors()
 	post.Interceptors[0] = postMixinInters1[0]
 	postMixinFields0 := postMixin[0].Fields()
 	_ = postMixinFields0
 	postMixinFields1 := postMixin[1].Fields()
 	_ = postMixinFields1
+	postMixinFields5 := postMixin[5].Fields()
+	_ = postMixinFields5
 	postFields := schema.Post{}.Fields()
 	_ = postFields
 	// postDescCreatedAt is the schema descriptor for created_at field.
@@ -1318,6 +1488,12 @@ func init() {
 	postDescDeleteToken := postMixinFields1[1].Descriptor()
 	// post.DefaultDeleteToken holds the default value on creation for the delete_token field.
 	post.DefaultDeleteToken = postDescDeleteToken.Default.(int64)
+	// postDescVersion is the schema descriptor for version field.
+	postDescVersion := postMixinFields5[0].Descriptor()
+	// post.DefaultVersion holds the default value on creation for the version field.
+	post.DefaultVersion = postDescVersion.Default.(int)
+	// post.VersionValidator is a validator for the "version" field. It is called by the builders before save.
+	post.VersionValidator = postDescVersion.Validators[0].(func(int) error)
 	rectificationMixin := schema.Rectification{}.Mixin()
 	rectification.Policy = privacy.NewPolicies(rectificationMixin[4], schema.Rectification{})
 	rectification.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -1332,6 +1508,7 @@ func init() {
 	rectificationMixinHooks2 := rectificationMixin[2].Hooks()
 	rectificationMixinHooks3 := rectificationMixin[3].Hooks()
 	rectificationMixinHooks4 := rectificationMixin[4].Hooks()
+	rectificationMixinHooks5 := rectificationMixin[5].Hooks()
 
 	rectification.Hooks[1] = rectificationMixinHooks1[0]
 
@@ -1342,12 +1519,16 @@ func init() {
 	rectification.Hooks[4] = rectificationMixinHooks4[0]
 
 	rectification.Hooks[5] = rectificationMixinHooks4[1]
+
+	rectification.Hooks[6] = rectificationMixinHooks5[0]
 	rectificationMixinInters1 := rectificationMixin[1].Interceptors()
 	rectification.Interceptors[0] = rectificationMixinInters1[0]
 	rectificationMixinFields0 := rectificationMixin[0].Fields()
 	_ = rectificationMixinFields0
 	rectificationMixinFields1 := rectificationMixin[1].Fields()
 	_ = rectificationMixinFields1
+	rectificationMixinFields5 := rectificationMixin[5].Fields()
+	_ = rectificationMixinFields5
 	rectificationFields := schema.Rectification{}.Fields()
 	_ = rectificationFields
 	// rectificationDescCreatedAt is the schema descriptor for created_at field.
@@ -1364,6 +1545,12 @@ func init() {
 	rectificationDescDeleteToken := rectificationMixinFields1[1].Descriptor()
 	// rectification.DefaultDeleteToken holds the default value on creation for the delete_token field.
 	rectification.DefaultDeleteToken = rectificationDescDeleteToken.Default.(int64)
+	// rectificationDescVersion is the schema descriptor for version field.
+	rectificationDescVersion := rectificationMixinFields5[0].Descriptor()
+	// rectification.DefaultVersion holds the default value on creation for the version field.
+	rectification.DefaultVersion = rectificationDescVersion.Default.(int)
+	// rectification.VersionValidator is a validator for the "version" field. It is called by the builders before save.
+	rectification.VersionValidator = rectificationDescVersion.Validators[0].(func(int) error)
 	// rectificationDescYear is the schema descriptor for year field.
 	rectificationDescYear := rectificationFields[1].Descriptor()
 	// rectification.YearValidator is a validator for the "year" field. It is called by the builders before save.
@@ -1410,6 +1597,7 @@ func init() {
 	residentMixinHooks2 := residentMixin[2].Hooks()
 	residentMixinHooks3 := residentMixin[3].Hooks()
 	residentMixinHooks4 := residentMixin[4].Hooks()
+	residentMixinHooks5 := residentMixin[5].Hooks()
 	residentHooks := schema.Resident{}.Hooks()
 
 	resident.Hooks[1] = residentMixinHooks1[0]
@@ -1422,13 +1610,17 @@ func init() {
 
 	resident.Hooks[5] = residentMixinHooks4[1]
 
-	resident.Hooks[6] = residentHooks[0]
+	resident.Hooks[6] = residentMixinHooks5[0]
+
+	resident.Hooks[7] = residentHooks[0]
 	residentMixinInters1 := residentMixin[1].Interceptors()
 	resident.Interceptors[0] = residentMixinInters1[0]
 	residentMixinFields0 := residentMixin[0].Fields()
 	_ = residentMixinFields0
 	residentMixinFields1 := residentMixin[1].Fields()
 	_ = residentMixinFields1
+	residentMixinFields5 := residentMixin[5].Fields()
+	_ = residentMixinFields5
 	residentFields := schema.Resident{}.Fields()
 	_ = residentFields
 	// residentDescCreatedAt is the schema descriptor for created_at field.
@@ -1445,6 +1637,12 @@ func init() {
 	residentDescDeleteToken := residentMixinFields1[1].Descriptor()
 	// resident.DefaultDeleteToken holds the default value on creation for the delete_token field.
 	resident.DefaultDeleteToken = residentDescDeleteToken.Default.(int64)
+	// residentDescVersion is the schema descriptor for version field.
+	residentDescVersion := residentMixinFields5[0].Descriptor()
+	// resident.DefaultVersion holds the default value on creation for the version field.
+	resident.DefaultVersion = residentDescVersion.Default.(int)
+	// resident.VersionValidator is a validator for the "version" field. It is called by the builders before save.
+	resident.VersionValidator = residentDescVersion.Validators[0].(func(int) error)
 	// residentDescName is the schema descriptor for name field.
 	residentDescName := residentFields[1].Descriptor()
 	// resident.NameValidator is a validator for the "name" field. It is called by the builders before save.
@@ -1464,27 +1662,27 @@ func init() {
 		}
 	}()
 	// residentDescIDNumber is the schema descriptor for id_number field.
-	residentDescIDNumber := residentFields[5].Descriptor()
+	residentDescIDNumber := residentFields[6].Descriptor()
 	// resident.IDNumberValidator is a validator for the "id_number" field. It is called by the builders before save.
 	resident.IDNumberValidator = residentDescIDNumber.Validators[0].(func(string) error)
 	// residentDescIDNumberSealed is the schema descriptor for id_number_sealed field.
-	residentDescIDNumberSealed := residentFields[6].Descriptor()
+	residentDescIDNumberSealed := residentFields[7].Descriptor()
 	// resident.IDNumberSealedValidator is a validator for the "id_number_sealed" field. It is called by the builders before save.
 	resident.IDNumberSealedValidator = residentDescIDNumberSealed.Validators[0].(func(string) error)
 	// residentDescIDNumberIndex is the schema descriptor for id_number_index field.
-	residentDescIDNumberIndex := residentFields[7].Descriptor()
+	residentDescIDNumberIndex := residentFields[8].Descriptor()
 	// resident.IDNumberIndexValidator is a validator for the "id_number_index" field. It is called by the builders before save.
 	resident.IDNumberIndexValidator = residentDescIDNumberIndex.Validators[0].(func(string) error)
 	// residentDescPhone is the schema descriptor for phone field.
-	residentDescPhone := residentFields[8].Descriptor()
+	residentDescPhone := residentFields[9].Descriptor()
 	// resident.PhoneValidator is a validator for the "phone" field. It is called by the builders before save.
 	resident.PhoneValidator = residentDescPhone.Validators[0].(func(string) error)
 	// residentDescPhoneSealed is the schema descriptor for phone_sealed field.
-	residentDescPhoneSealed := residentFields[9].Descriptor()
+	residentDescPhoneSealed := residentFields[10].Descriptor()
 	// resident.PhoneSealedValidator is a validator for the "phone_sealed" field. It is called by the builders before save.
 	resident.PhoneSealedValidator = residentDescPhoneSealed.Validators[0].(func(string) error)
 	// residentDescPhoneIndex is the schema descriptor for phone_index field.
-	residentDescPhoneIndex := residentFields[10].Descriptor()
+	residentDescPhoneIndex := residentFields[11].Descriptor()
 	// resident.PhoneIndexValidator is a validator for the "phone_index" field. It is called by the builders before save.
 	resident.PhoneIndexValidator = residentDescPhoneIndex.Validators[0].(func(string) error)
 	rolebindingMixin := schema.RoleBinding{}.Mixin()
@@ -1501,6 +1699,7 @@ func init() {
 	rolebindingMixinHooks2 := rolebindingMixin[2].Hooks()
 	rolebindingMixinHooks3 := rolebindingMixin[3].Hooks()
 	rolebindingMixinHooks4 := rolebindingMixin[4].Hooks()
+	rolebindingMixinHooks5 := rolebindingMixin[5].Hooks()
 	rolebindingHooks := schema.RoleBinding{}.Hooks()
 
 	rolebinding.Hooks[1] = rolebindingMixinHooks1[0]
@@ -1513,15 +1712,19 @@ func init() {
 
 	rolebinding.Hooks[5] = rolebindingMixinHooks4[1]
 
-	rolebinding.Hooks[6] = rolebindingHooks[0]
+	rolebinding.Hooks[6] = rolebindingMixinHooks5[0]
 
-	rolebinding.Hooks[7] = rolebindingHooks[1]
+	rolebinding.Hooks[7] = rolebindingHooks[0]
+
+	rolebinding.Hooks[8] = rolebindingHooks[1]
 	rolebindingMixinInters1 := rolebindingMixin[1].Interceptors()
 	rolebinding.Interceptors[0] = rolebindingMixinInters1[0]
 	rolebindingMixinFields0 := rolebindingMixin[0].Fields()
 	_ = rolebindingMixinFields0
 	rolebindingMixinFields1 := rolebindingMixin[1].Fields()
 	_ = rolebindingMixinFields1
+	rolebindingMixinFields5 := rolebindingMixin[5].Fields()
+	_ = rolebindingMixinFields5
 	rolebindingFields := schema.RoleBinding{}.Fields()
 	_ = rolebindingFields
 	// rolebindingDescCreatedAt is the schema descriptor for created_at field.
@@ -1538,6 +1741,12 @@ func init() {
 	rolebindingDescDeleteToken := rolebindingMixinFields1[1].Descriptor()
 	// rolebinding.DefaultDeleteToken holds the default value on creation for the delete_token field.
 	rolebinding.DefaultDeleteToken = rolebindingDescDeleteToken.Default.(int64)
+	// rolebindingDescVersion is the schema descriptor for version field.
+	rolebindingDescVersion := rolebindingMixinFields5[0].Descriptor()
+	// rolebinding.DefaultVersion holds the default value on creation for the version field.
+	rolebinding.DefaultVersion = rolebindingDescVersion.Default.(int)
+	// rolebinding.VersionValidator is a validator for the "version" field. It is called by the builders before save.
+	rolebinding.VersionValidator = rolebindingDescVersion.Validators[0].(func(int) error)
 	sessionMixin := schema.Session{}.Mixin()
 	session.Policy = privacy.NewPolicies(sessionMixin[1], schema.Session{})
 	session.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -1626,6 +1835,7 @@ func init() {
 	teamMixinHooks2 := teamMixin[2].Hooks()
 	teamMixinHooks3 := teamMixin[3].Hooks()
 	teamMixinHooks4 := teamMixin[4].Hooks()
+	teamMixinHooks5 := teamMixin[5].Hooks()
 	teamHooks := schema.Team{}.Hooks()
 
 	team.Hooks[1] = teamMixinHooks1[0]
@@ -1638,13 +1848,17 @@ func init() {
 
 	team.Hooks[5] = teamMixinHooks4[1]
 
-	team.Hooks[6] = teamHooks[0]
+	team.Hooks[6] = teamMixinHooks5[0]
+
+	team.Hooks[7] = teamHooks[0]
 	teamMixinInters1 := teamMixin[1].Interceptors()
 	team.Interceptors[0] = teamMixinInters1[0]
 	teamMixinFields0 := teamMixin[0].Fields()
 	_ = teamMixinFields0
 	teamMixinFields1 := teamMixin[1].Fields()
 	_ = teamMixinFields1
+	teamMixinFields5 := teamMixin[5].Fields()
+	_ = teamMixinFields5
 	teamFields := schema.Team{}.Fields()
 	_ = teamFields
 	// teamDescCreatedAt is the schema descriptor for created_at field.
@@ -1661,6 +1875,12 @@ func init() {
 	teamDescDeleteToken := teamMixinFields1[1].Descriptor()
 	// team.DefaultDeleteToken holds the default value on creation for the delete_token field.
 	team.DefaultDeleteToken = teamDescDeleteToken.Default.(int64)
+	// teamDescVersion is the schema descriptor for version field.
+	teamDescVersion := teamMixinFields5[0].Descriptor()
+	// team.DefaultVersion holds the default value on creation for the version field.
+	team.DefaultVersion = teamDescVersion.Default.(int)
+	// team.VersionValidator is a validator for the "version" field. It is called by the builders before save.
+	team.VersionValidator = teamDescVersion.Validators[0].(func(int) error)
 	// teamDescName is the schema descriptor for name field.
 	teamDescName := teamFields[0].Descriptor()
 	// team.NameValidator is a validator for the "name" field. It is called by the builders before save.
@@ -1697,6 +1917,7 @@ func init() {
 	teammembershipMixinHooks2 := teammembershipMixin[2].Hooks()
 	teammembershipMixinHooks3 := teammembershipMixin[3].Hooks()
 	teammembershipMixinHooks4 := teammembershipMixin[4].Hooks()
+	teammembershipMixinHooks5 := teammembershipMixin[5].Hooks()
 
 	teammembership.Hooks[1] = teammembershipMixinHooks1[0]
 
@@ -1707,12 +1928,16 @@ func init() {
 	teammembership.Hooks[4] = teammembershipMixinHooks4[0]
 
 	teammembership.Hooks[5] = teammembershipMixinHooks4[1]
+
+	teammembership.Hooks[6] = teammembershipMixinHooks5[0]
 	teammembershipMixinInters1 := teammembershipMixin[1].Interceptors()
 	teammembership.Interceptors[0] = teammembershipMixinInters1[0]
 	teammembershipMixinFields0 := teammembershipMixin[0].Fields()
 	_ = teammembershipMixinFields0
 	teammembershipMixinFields1 := teammembershipMixin[1].Fields()
 	_ = teammembershipMixinFields1
+	teammembershipMixinFields5 := teammembershipMixin[5].Fields()
+	_ = teammembershipMixinFields5
 	teammembershipFields := schema.TeamMembership{}.Fields()
 	_ = teammembershipFields
 	// teammembershipDescCreatedAt is the schema descriptor for created_at field.
@@ -1729,6 +1954,12 @@ func init() {
 	teammembershipDescDeleteToken := teammembershipMixinFields1[1].Descriptor()
 	// teammembership.DefaultDeleteToken holds the default value on creation for the delete_token field.
 	teammembership.DefaultDeleteToken = teammembershipDescDeleteToken.Default.(int64)
+	// teammembershipDescVersion is the schema descriptor for version field.
+	teammembershipDescVersion := teammembershipMixinFields5[0].Descriptor()
+	// teammembership.DefaultVersion holds the default value on creation for the version field.
+	teammembership.DefaultVersion = teammembershipDescVersion.Default.(int)
+	// teammembership.VersionValidator is a validator for the "version" field. It is called by the builders before save.
+	teammembership.VersionValidator = teammembershipDescVersion.Validators[0].(func(int) error)
 	townshipMixin := schema.Township{}.Mixin()
 	township.Policy = privacy.NewPolicies(townshipMixin[3], schema.Township{})
 	township.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -1742,6 +1973,7 @@ func init() {
 	townshipMixinHooks1 := townshipMixin[1].Hooks()
 	townshipMixinHooks2 := townshipMixin[2].Hooks()
 	townshipMixinHooks3 := townshipMixin[3].Hooks()
+	townshipMixinHooks4 := townshipMixin[4].Hooks()
 	townshipHooks := schema.Township{}.Hooks()
 
 	township.Hooks[1] = townshipMixinHooks1[0]
@@ -1752,13 +1984,17 @@ func init() {
 
 	township.Hooks[4] = townshipMixinHooks3[1]
 
-	township.Hooks[5] = townshipHooks[0]
+	township.Hooks[5] = townshipMixinHooks4[0]
+
+	township.Hooks[6] = townshipHooks[0]
 	townshipMixinInters1 := townshipMixin[1].Interceptors()
 	township.Interceptors[0] = townshipMixinInters1[0]
 	townshipMixinFields0 := townshipMixin[0].Fields()
 	_ = townshipMixinFields0
 	townshipMixinFields1 := townshipMixin[1].Fields()
 	_ = townshipMixinFields1
+	townshipMixinFields4 := townshipMixin[4].Fields()
+	_ = townshipMixinFields4
 	townshipFields := schema.Township{}.Fields()
 	_ = townshipFields
 	// townshipDescCreatedAt is the schema descriptor for created_at field.
@@ -1775,6 +2011,12 @@ func init() {
 	townshipDescDeleteToken := townshipMixinFields1[1].Descriptor()
 	// township.DefaultDeleteToken holds the default value on creation for the delete_token field.
 	township.DefaultDeleteToken = townshipDescDeleteToken.Default.(int64)
+	// townshipDescVersion is the schema descriptor for version field.
+	townshipDescVersion := townshipMixinFields4[0].Descriptor()
+	// township.DefaultVersion holds the default value on creation for the version field.
+	township.DefaultVersion = townshipDescVersion.Default.(int)
+	// township.VersionValidator is a validator for the "version" field. It is called by the builders before save.
+	township.VersionValidator = townshipDescVersion.Validators[0].(func(int) error)
 	// townshipDescCode is the schema descriptor for code field.
 	townshipDescCode := townshipFields[1].Descriptor()
 	// township.CodeValidator is a validator for the "code" field. It is called by the builders before save.
@@ -1824,6 +2066,7 @@ func init() {
 	trainingcourseMixinHooks1 := trainingcourseMixin[1].Hooks()
 	trainingcourseMixinHooks2 := trainingcourseMixin[2].Hooks()
 	trainingcourseMixinHooks3 := trainingcourseMixin[3].Hooks()
+	trainingcourseMixinHooks4 := trainingcourseMixin[4].Hooks()
 	trainingcourseHooks := schema.TrainingCourse{}.Hooks()
 
 	trainingcourse.Hooks[1] = trainingcourseMixinHooks1[0]
@@ -1834,15 +2077,19 @@ func init() {
 
 	trainingcourse.Hooks[4] = trainingcourseMixinHooks3[1]
 
-	trainingcourse.Hooks[5] = trainingcourseHooks[0]
+	trainingcourse.Hooks[5] = trainingcourseMixinHooks4[0]
 
-	trainingcourse.Hooks[6] = trainingcourseHooks[1]
+	trainingcourse.Hooks[6] = trainingcourseHooks[0]
+
+	trainingcourse.Hooks[7] = trainingcourseHooks[1]
 	trainingcourseMixinInters1 := trainingcourseMixin[1].Interceptors()
 	trainingcourse.Interceptors[0] = trainingcourseMixinInters1[0]
 	trainingcourseMixinFields0 := trainingcourseMixin[0].Fields()
 	_ = trainingcourseMixinFields0
 	trainingcourseMixinFields1 := trainingcourseMixin[1].Fields()
 	_ = trainingcourseMixinFields1
+	trainingcourseMixinFields4 := trainingcourseMixin[4].Fields()
+	_ = trainingcourseMixinFields4
 	trainingcourseFields := schema.TrainingCourse{}.Fields()
 	_ = trainingcourseFields
 	// trainingcourseDescCreatedAt is the schema descriptor for created_at field.
@@ -1859,6 +2106,12 @@ func init() {
 	trainingcourseDescDeleteToken := trainingcourseMixinFields1[1].Descriptor()
 	// trainingcourse.DefaultDeleteToken holds the default value on creation for the delete_token field.
 	trainingcourse.DefaultDeleteToken = trainingcourseDescDeleteToken.Default.(int64)
+	// trainingcourseDescVersion is the schema descriptor for version field.
+	trainingcourseDescVersion := trainingcourseMixinFields4[0].Descriptor()
+	// trainingcourse.DefaultVersion holds the default value on creation for the version field.
+	trainingcourse.DefaultVersion = trainingcourseDescVersion.Default.(int)
+	// trainingcourse.VersionValidator is a validator for the "version" field. It is called by the builders before save.
+	trainingcourse.VersionValidator = trainingcourseDescVersion.Validators[0].(func(int) error)
 	// trainingcourseDescName is the schema descriptor for name field.
 	trainingcourseDescName := trainingcourseFields[0].Descriptor()
 	// trainingcourse.NameValidator is a validator for the "name" field. It is called by the builders before save.
@@ -1921,6 +2174,7 @@ func init() {
 	trainingenrollmentMixinHooks2 := trainingenrollmentMixin[2].Hooks()
 	trainingenrollmentMixinHooks3 := trainingenrollmentMixin[3].Hooks()
 	trainingenrollmentMixinHooks4 := trainingenrollmentMixin[4].Hooks()
+	trainingenrollmentMixinHooks5 := trainingenrollmentMixin[5].Hooks()
 
 	trainingenrollment.Hooks[1] = trainingenrollmentMixinHooks1[0]
 
@@ -1931,12 +2185,16 @@ func init() {
 	trainingenrollment.Hooks[4] = trainingenrollmentMixinHooks4[0]
 
 	trainingenrollment.Hooks[5] = trainingenrollmentMixinHooks4[1]
+
+	trainingenrollment.Hooks[6] = trainingenrollmentMixinHooks5[0]
 	trainingenrollmentMixinInters1 := trainingenrollmentMixin[1].Interceptors()
 	trainingenrollment.Interceptors[0] = trainingenrollmentMixinInters1[0]
 	trainingenrollmentMixinFields0 := trainingenrollmentMixin[0].Fields()
 	_ = trainingenrollmentMixinFields0
 	trainingenrollmentMixinFields1 := trainingenrollmentMixin[1].Fields()
 	_ = trainingenrollmentMixinFields1
+	trainingenrollmentMixinFields5 := trainingenrollmentMixin[5].Fields()
+	_ = trainingenrollmentMixinFields5
 	trainingenrollmentFields := schema.TrainingEnrollment{}.Fields()
 	_ = trainingenrollmentFields
 	// trainingenrollmentDescCreatedAt is the schema descriptor for created_at field.
@@ -1953,6 +2211,12 @@ func init() {
 	trainingenrollmentDescDeleteToken := trainingenrollmentMixinFields1[1].Descriptor()
 	// trainingenrollment.DefaultDeleteToken holds the default value on creation for the delete_token field.
 	trainingenrollment.DefaultDeleteToken = trainingenrollmentDescDeleteToken.Default.(int64)
+	// trainingenrollmentDescVersion is the schema descriptor for version field.
+	trainingenrollmentDescVersion := trainingenrollmentMixinFields5[0].Descriptor()
+	// trainingenrollment.DefaultVersion holds the default value on creation for the version field.
+	trainingenrollment.DefaultVersion = trainingenrollmentDescVersion.Default.(int)
+	// trainingenrollment.VersionValidator is a validator for the "version" field. It is called by the builders before save.
+	trainingenrollment.VersionValidator = trainingenrollmentDescVersion.Validators[0].(func(int) error)
 	// trainingenrollmentDescHoursAttended is the schema descriptor for hours_attended field.
 	trainingenrollmentDescHoursAttended := trainingenrollmentFields[3].Descriptor()
 	// trainingenrollment.DefaultHoursAttended holds the default value on creation for the hours_attended field.
@@ -1986,6 +2250,7 @@ func init() {
 	userMixinHooks1 := userMixin[1].Hooks()
 	userMixinHooks2 := userMixin[2].Hooks()
 	userMixinHooks3 := userMixin[3].Hooks()
+	userMixinHooks4 := userMixin[4].Hooks()
 
 	user.Hooks[1] = userMixinHooks1[0]
 
@@ -1994,12 +2259,16 @@ func init() {
 	user.Hooks[3] = userMixinHooks3[0]
 
 	user.Hooks[4] = userMixinHooks3[1]
+
+	user.Hooks[5] = userMixinHooks4[0]
 	userMixinInters1 := userMixin[1].Interceptors()
 	user.Interceptors[0] = userMixinInters1[0]
 	userMixinFields0 := userMixin[0].Fields()
 	_ = userMixinFields0
 	userMixinFields1 := userMixin[1].Fields()
 	_ = userMixinFields1
+	userMixinFields4 := userMixin[4].Fields()
+	_ = userMixinFields4
 	userFields := schema.User{}.Fields()
 	_ = userFields
 	// userDescCreatedAt is the schema descriptor for created_at field.
@@ -2016,6 +2285,12 @@ func init() {
 	userDescDeleteToken := userMixinFields1[1].Descriptor()
 	// user.DefaultDeleteToken holds the default value on creation for the delete_token field.
 	user.DefaultDeleteToken = userDescDeleteToken.Default.(int64)
+	// userDescVersion is the schema descriptor for version field.
+	userDescVersion := userMixinFields4[0].Descriptor()
+	// user.DefaultVersion holds the default value on creation for the version field.
+	user.DefaultVersion = userDescVersion.Default.(int)
+	// user.VersionValidator is a validator for the "version" field. It is called by the builders before save.
+	user.VersionValidator = userDescVersion.Validators[0].(func(int) error)
 	// userDescUsername is the schema descriptor for username field.
 	userDescUsername := userFields[0].Descriptor()
 	// user.UsernameValidator is a validator for the "username" field. It is called by the builders before save.
@@ -2051,6 +2326,7 @@ func init() {
 	villageMixinHooks1 := villageMixin[1].Hooks()
 	villageMixinHooks2 := villageMixin[2].Hooks()
 	villageMixinHooks3 := villageMixin[3].Hooks()
+	villageMixinHooks4 := villageMixin[4].Hooks()
 	villageHooks := schema.Village{}.Hooks()
 
 	village.Hooks[1] = villageMixinHooks1[0]
@@ -2061,13 +2337,17 @@ func init() {
 
 	village.Hooks[4] = villageMixinHooks3[1]
 
-	village.Hooks[5] = villageHooks[0]
+	village.Hooks[5] = villageMixinHooks4[0]
+
+	village.Hooks[6] = villageHooks[0]
 	villageMixinInters1 := villageMixin[1].Interceptors()
 	village.Interceptors[0] = villageMixinInters1[0]
 	villageMixinFields0 := villageMixin[0].Fields()
 	_ = villageMixinFields0
 	villageMixinFields1 := villageMixin[1].Fields()
 	_ = villageMixinFields1
+	villageMixinFields4 := villageMixin[4].Fields()
+	_ = villageMixinFields4
 	villageFields := schema.Village{}.Fields()
 	_ = villageFields
 	// villageDescCreatedAt is the schema descriptor for created_at field.
@@ -2084,6 +2364,12 @@ func init() {
 	villageDescDeleteToken := villageMixinFields1[1].Descriptor()
 	// village.DefaultDeleteToken holds the default value on creation for the delete_token field.
 	village.DefaultDeleteToken = villageDescDeleteToken.Default.(int64)
+	// villageDescVersion is the schema descriptor for version field.
+	villageDescVersion := villageMixinFields4[0].Descriptor()
+	// village.DefaultVersion holds the default value on creation for the version field.
+	village.DefaultVersion = villageDescVersion.Default.(int)
+	// village.VersionValidator is a validator for the "version" field. It is called by the builders before save.
+	village.VersionValidator = villageDescVersion.Validators[0].(func(int) error)
 	// villageDescCode is the schema descriptor for code field.
 	villageDescCode := villageFields[1].Descriptor()
 	// village.CodeValidator is a validator for the "code" field. It is called by the builders before save.
@@ -2142,6 +2428,7 @@ func init() {
 	visitMixinHooks2 := visitMixin[2].Hooks()
 	visitMixinHooks3 := visitMixin[3].Hooks()
 	visitMixinHooks4 := visitMixin[4].Hooks()
+	visitMixinHooks5 := visitMixin[5].Hooks()
 	visitHooks := schema.Visit{}.Hooks()
 
 	visit.Hooks[1] = visitMixinHooks1[0]
@@ -2154,13 +2441,17 @@ func init() {
 
 	visit.Hooks[5] = visitMixinHooks4[1]
 
-	visit.Hooks[6] = visitHooks[0]
+	visit.Hooks[6] = visitMixinHooks5[0]
+
+	visit.Hooks[7] = visitHooks[0]
 	visitMixinInters1 := visitMixin[1].Interceptors()
 	visit.Interceptors[0] = visitMixinInters1[0]
 	visitMixinFields0 := visitMixin[0].Fields()
 	_ = visitMixinFields0
 	visitMixinFields1 := visitMixin[1].Fields()
 	_ = visitMixinFields1
+	visitMixinFields5 := visitMixin[5].Fields()
+	_ = visitMixinFields5
 	visitFields := schema.Visit{}.Fields()
 	_ = visitFields
 	// visitDescCreatedAt is the schema descriptor for created_at field.
@@ -2177,6 +2468,12 @@ func init() {
 	visitDescDeleteToken := visitMixinFields1[1].Descriptor()
 	// visit.DefaultDeleteToken holds the default value on creation for the delete_token field.
 	visit.DefaultDeleteToken = visitDescDeleteToken.Default.(int64)
+	// visitDescVersion is the schema descriptor for version field.
+	visitDescVersion := visitMixinFields5[0].Descriptor()
+	// visit.DefaultVersion holds the default value on creation for the version field.
+	visit.DefaultVersion = visitDescVersion.Default.(int)
+	// visit.VersionValidator is a validator for the "version" field. It is called by the builders before save.
+	visit.VersionValidator = visitDescVersion.Validators[0].(func(int) error)
 	// visitDescNotes is the schema descriptor for notes field.
 	visitDescNotes := visitFields[4].Descriptor()
 	// visit.NotesValidator is a validator for the "notes" field. It is called by the builders before save.

@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
@@ -22,6 +23,8 @@ func (PartyMember) Fields() []ent.Field {
 		nameField("Member's name 姓名"),
 		field.Enum("gender").GoType(enum.Gender("")).Annotations(enumType(enum.Gender(""))).Comment("Gender, from the ID number 性别").Annotations(notSettable),
 		field.Time("birth_date").SchemaType(dateColumn).Annotations(dateGQL).Comment("Birth date, from the ID number; shown only as age").Annotations(hidden),
+		field.Int("birth_year").Comment("Year of birth, from the ID number: filter age bands with birthYearGTE/birthYearLTE 出生年份").
+			Annotations(notSettable, entgql.Skip(entgql.SkipOrderField)),
 	}
 	fields = append(fields, sensitiveFields("id_number", "Resident ID number 身份证号码", false)...)
 	fields = append(fields, sensitiveFields("phone", "Phone number 联系电话", true)...)
@@ -64,7 +67,7 @@ func (PartyMember) Indexes() []ent.Index {
 
 func (PartyMember) Hooks() []ent.Hook {
 	return []ent.Hook{
-		sealPersonalData(personal{idNumber: "id_number", phone: "phone", birthDate: "birth_date", gender: "gender"}),
+		sealPersonalData(personal{idNumber: "id_number", phone: "phone", birthDate: "birth_date", birthYear: "birth_year", gender: "gender"}),
 		refuseDeleteWhileUsed(
 			dependent{"posts", "member_id", "posts"},
 			dependent{"team_memberships", "member_id", "team posts"},

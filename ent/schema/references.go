@@ -19,7 +19,7 @@ import (
 // authorization checks see the scope columns the scope mixin filled in.
 func base(extra ...ent.Mixin) []ent.Mixin {
 	mixins := append([]ent.Mixin{TimeMixin{}, SoftDeleteMixin{}}, extra...)
-	return append(mixins, ReferenceMixin{}, AuthzMixin{})
+	return append(mixins, ReferenceMixin{}, AuthzMixin{}, VersionMixin{})
 }
 
 // ReferenceMixin checks, on create and update, that every ID the mutation points an edge at

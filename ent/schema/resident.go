@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
@@ -25,6 +26,8 @@ func (Resident) Fields() []ent.Field {
 		field.Enum("relation").GoType(enum.Relation("")).Annotations(enumType(enum.Relation(""))).Comment("Relation to the head of household 与户主关系"),
 		field.Enum("gender").GoType(enum.Gender("")).Annotations(enumType(enum.Gender(""))).Comment("Gender, from the ID number 性别").Annotations(notSettable),
 		field.Time("birth_date").SchemaType(dateColumn).Annotations(dateGQL).Comment("Birth date, from the ID number; shown only as age").Annotations(hidden),
+		field.Int("birth_year").Comment("Year of birth, from the ID number: filter age bands with birthYearGTE/birthYearLTE 出生年份").
+			Annotations(notSettable, entgql.Skip(entgql.SkipOrderField)),
 	}
 	fields = append(fields, sensitiveFields("id_number", "Resident ID number 身份证号码", false)...)
 	fields = append(fields, sensitiveFields("phone", "Phone number 联系电话", true)...)
@@ -53,7 +56,7 @@ func (Resident) Indexes() []ent.Index {
 }
 
 func (Resident) Hooks() []ent.Hook {
-	return []ent.Hook{sealPersonalData(personal{idNumber: "id_number", phone: "phone", birthDate: "birth_date", gender: "gender"})}
+	return []ent.Hook{sealPersonalData(personal{idNumber: "id_number", phone: "phone", birthDate: "birth_date", birthYear: "birth_year", gender: "gender"})}
 }
 
 func (Resident) Annotations() []schema.Annotation { return listed(true) }

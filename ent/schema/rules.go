@@ -132,8 +132,8 @@ func gqlNames(cols []string) []string {
 
 // personal names the personal columns of an entity (see sensitiveFields). Empty names are absent.
 type personal struct {
-	idNumber, phone   string
-	birthDate, gender string
+	idNumber, phone              string
+	birthDate, birthYear, gender string
 }
 
 type sealerMutation interface {
@@ -177,6 +177,11 @@ func sealIDNumber(m ent.Mutation, sealer *pii.Sealer, p personal) error {
 	}
 	if p.birthDate != "" {
 		if err := m.SetField(p.birthDate, id.BirthDate); err != nil {
+			return err
+		}
+	}
+	if p.birthYear != "" {
+		if err := m.SetField(p.birthYear, id.BirthDate.Year()); err != nil {
 			return err
 		}
 	}

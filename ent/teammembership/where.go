@@ -76,6 +76,11 @@ func DeleteToken(v int64) predicate.TeamMembership {
 	return predicate.TeamMembership(sql.FieldEQ(FieldDeleteToken, v))
 }
 
+// Version applies equality check predicate on the "version" field. It's identical to VersionEQ.
+func Version(v int) predicate.TeamMembership {
+	return predicate.TeamMembership(sql.FieldEQ(FieldVersion, v))
+}
+
 // TeamID applies equality check predicate on the "team_id" field. It's identical to TeamIDEQ.
 func TeamID(v int) predicate.TeamMembership {
 	return predicate.TeamMembership(sql.FieldEQ(FieldTeamID, v))
@@ -269,6 +274,46 @@ func DeleteTokenLT(v int64) predicate.TeamMembership {
 // DeleteTokenLTE applies the LTE predicate on the "delete_token" field.
 func DeleteTokenLTE(v int64) predicate.TeamMembership {
 	return predicate.TeamMembership(sql.FieldLTE(FieldDeleteToken, v))
+}
+
+// VersionEQ applies the EQ predicate on the "version" field.
+func VersionEQ(v int) predicate.TeamMembership {
+	return predicate.TeamMembership(sql.FieldEQ(FieldVersion, v))
+}
+
+// VersionNEQ applies the NEQ predicate on the "version" field.
+func VersionNEQ(v int) predicate.TeamMembership {
+	return predicate.TeamMembership(sql.FieldNEQ(FieldVersion, v))
+}
+
+// VersionIn applies the In predicate on the "version" field.
+func VersionIn(vs ...int) predicate.TeamMembership {
+	return predicate.TeamMembership(sql.FieldIn(FieldVersion, vs...))
+}
+
+// VersionNotIn applies the NotIn predicate on the "version" field.
+func VersionNotIn(vs ...int) predicate.TeamMembership {
+	return predicate.TeamMembership(sql.FieldNotIn(FieldVersion, vs...))
+}
+
+// VersionGT applies the GT predicate on the "version" field.
+func VersionGT(v int) predicate.TeamMembership {
+	return predicate.TeamMembership(sql.FieldGT(FieldVersion, v))
+}
+
+// VersionGTE applies the GTE predicate on the "version" field.
+func VersionGTE(v int) predicate.TeamMembership {
+	return predicate.TeamMembership(sql.FieldGTE(FieldVersion, v))
+}
+
+// VersionLT applies the LT predicate on the "version" field.
+func VersionLT(v int) predicate.TeamMembership {
+	return predicate.TeamMembership(sql.FieldLT(FieldVersion, v))
+}
+
+// VersionLTE applies the LTE predicate on the "version" field.
+func VersionLTE(v int) predicate.TeamMembership {
+	return predicate.TeamMembership(sql.FieldLTE(FieldVersion, v))
 }
 
 // TeamIDEQ applies the EQ predicate on the "team_id" field.

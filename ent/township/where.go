@@ -76,6 +76,11 @@ func DeleteToken(v int64) predicate.Township {
 	return predicate.Township(sql.FieldEQ(FieldDeleteToken, v))
 }
 
+// Version applies equality check predicate on the "version" field. It's identical to VersionEQ.
+func Version(v int) predicate.Township {
+	return predicate.Township(sql.FieldEQ(FieldVersion, v))
+}
+
 // DistrictID applies equality check predicate on the "district_id" field. It's identical to DistrictIDEQ.
 func DistrictID(v int) predicate.Township {
 	return predicate.Township(sql.FieldEQ(FieldDistrictID, v))
@@ -259,6 +264,46 @@ func DeleteTokenLT(v int64) predicate.Township {
 // DeleteTokenLTE applies the LTE predicate on the "delete_token" field.
 func DeleteTokenLTE(v int64) predicate.Township {
 	return predicate.Township(sql.FieldLTE(FieldDeleteToken, v))
+}
+
+// VersionEQ applies the EQ predicate on the "version" field.
+func VersionEQ(v int) predicate.Township {
+	return predicate.Township(sql.FieldEQ(FieldVersion, v))
+}
+
+// VersionNEQ applies the NEQ predicate on the "version" field.
+func VersionNEQ(v int) predicate.Township {
+	return predicate.Township(sql.FieldNEQ(FieldVersion, v))
+}
+
+// VersionIn applies the In predicate on the "version" field.
+func VersionIn(vs ...int) predicate.Township {
+	return predicate.Township(sql.FieldIn(FieldVersion, vs...))
+}
+
+// VersionNotIn applies the NotIn predicate on the "version" field.
+func VersionNotIn(vs ...int) predicate.Township {
+	return predicate.Township(sql.FieldNotIn(FieldVersion, vs...))
+}
+
+// VersionGT applies the GT predicate on the "version" field.
+func VersionGT(v int) predicate.Township {
+	return predicate.Township(sql.FieldGT(FieldVersion, v))
+}
+
+// VersionGTE applies the GTE predicate on the "version" field.
+func VersionGTE(v int) predicate.Township {
+	return predicate.Township(sql.FieldGTE(FieldVersion, v))
+}
+
+// VersionLT applies the LT predicate on the "version" field.
+func VersionLT(v int) predicate.Township {
+	return predicate.Township(sql.FieldLT(FieldVersion, v))
+}
+
+// VersionLTE applies the LTE predicate on the "version" field.
+func VersionLTE(v int) predicate.Township {
+	return predicate.Township(sql.FieldLTE(FieldVersion, v))
 }
 
 // DistrictIDEQ applies the EQ predicate on the "district_id" field.

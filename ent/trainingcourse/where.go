@@ -76,6 +76,11 @@ func DeleteToken(v int64) predicate.TrainingCourse {
 	return predicate.TrainingCourse(sql.FieldEQ(FieldDeleteToken, v))
 }
 
+// Version applies equality check predicate on the "version" field. It's identical to VersionEQ.
+func Version(v int) predicate.TrainingCourse {
+	return predicate.TrainingCourse(sql.FieldEQ(FieldVersion, v))
+}
+
 // Name applies equality check predicate on the "name" field. It's identical to NameEQ.
 func Name(v string) predicate.TrainingCourse {
 	return predicate.TrainingCourse(sql.FieldEQ(FieldName, v))
@@ -279,6 +284,46 @@ func DeleteTokenLT(v int64) predicate.TrainingCourse {
 // DeleteTokenLTE applies the LTE predicate on the "delete_token" field.
 func DeleteTokenLTE(v int64) predicate.TrainingCourse {
 	return predicate.TrainingCourse(sql.FieldLTE(FieldDeleteToken, v))
+}
+
+// VersionEQ applies the EQ predicate on the "version" field.
+func VersionEQ(v int) predicate.TrainingCourse {
+	return predicate.TrainingCourse(sql.FieldEQ(FieldVersion, v))
+}
+
+// VersionNEQ applies the NEQ predicate on the "version" field.
+func VersionNEQ(v int) predicate.TrainingCourse {
+	return predicate.TrainingCourse(sql.FieldNEQ(FieldVersion, v))
+}
+
+// VersionIn applies the In predicate on the "version" field.
+func VersionIn(vs ...int) predicate.TrainingCourse {
+	return predicate.TrainingCourse(sql.FieldIn(FieldVersion, vs...))
+}
+
+// VersionNotIn applies the NotIn predicate on the "version" field.
+func VersionNotIn(vs ...int) predicate.TrainingCourse {
+	return predicate.TrainingCourse(sql.FieldNotIn(FieldVersion, vs...))
+}
+
+// VersionGT applies the GT predicate on the "version" field.
+func VersionGT(v int) predicate.TrainingCourse {
+	return predicate.TrainingCourse(sql.FieldGT(FieldVersion, v))
+}
+
+// VersionGTE applies the GTE predicate on the "version" field.
+func VersionGTE(v int) predicate.TrainingCourse {
+	return predicate.TrainingCourse(sql.FieldGTE(FieldVersion, v))
+}
+
+// VersionLT applies the LT predicate on the "version" field.
+func VersionLT(v int) predicate.TrainingCourse {
+	return predicate.TrainingCourse(sql.FieldLT(FieldVersion, v))
+}
+
+// VersionLTE applies the LTE predicate on the "version" field.
+func VersionLTE(v int) predicate.TrainingCourse {
+	return predicate.TrainingCourse(sql.FieldLTE(FieldVersion, v))
 }
 
 // NameEQ applies the EQ predicate on the "name" field.

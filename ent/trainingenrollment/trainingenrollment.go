@@ -26,6 +26,8 @@ const (
 	FieldDeletedAt = "deleted_at"
 	// FieldDeleteToken holds the string denoting the delete_token field in the database.
 	FieldDeleteToken = "delete_token"
+	// FieldVersion holds the string denoting the version field in the database.
+	FieldVersion = "version"
 	// FieldCourseID holds the string denoting the course_id field in the database.
 	FieldCourseID = "course_id"
 	// FieldSecretaryID holds the string denoting the secretary_id field in the database.
@@ -69,6 +71,7 @@ var Columns = []string{
 	FieldUpdatedAt,
 	FieldDeletedAt,
 	FieldDeleteToken,
+	FieldVersion,
 	FieldCourseID,
 	FieldSecretaryID,
 	FieldAttendance,
@@ -94,7 +97,7 @@ func ValidColumn(column string) bool {
 //
 //	import _ "github.com/nanpiao/sbqw/ent/runtime"
 var (
-	Hooks        [6]ent.Hook
+	Hooks        [7]ent.Hook
 	Interceptors [1]ent.Interceptor
 	Policy       ent.Policy
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
@@ -105,6 +108,10 @@ var (
 	UpdateDefaultUpdatedAt func() time.Time
 	// DefaultDeleteToken holds the default value on creation for the "delete_token" field.
 	DefaultDeleteToken int64
+	// DefaultVersion holds the default value on creation for the "version" field.
+	DefaultVersion int
+	// VersionValidator is a validator for the "version" field. It is called by the builders before save.
+	VersionValidator func(int) error
 	// DefaultHoursAttended holds the default value on creation for the "hours_attended" field.
 	DefaultHoursAttended float64
 	// HoursAttendedValidator is a validator for the "hours_attended" field. It is called by the builders before save.
@@ -159,6 +166,11 @@ func ByDeletedAt(opts ...sql.OrderTermOption) OrderOption {
 // ByDeleteToken orders the results by the delete_token field.
 func ByDeleteToken(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldDeleteToken, opts...).ToFunc()
+}
+
+// ByVersion orders the results by the version field.
+func ByVersion(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldVersion, opts...).ToFunc()
 }
 
 // ByCourseID orders the results by the course_id field.

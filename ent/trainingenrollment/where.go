@@ -76,6 +76,11 @@ func DeleteToken(v int64) predicate.TrainingEnrollment {
 	return predicate.TrainingEnrollment(sql.FieldEQ(FieldDeleteToken, v))
 }
 
+// Version applies equality check predicate on the "version" field. It's identical to VersionEQ.
+func Version(v int) predicate.TrainingEnrollment {
+	return predicate.TrainingEnrollment(sql.FieldEQ(FieldVersion, v))
+}
+
 // CourseID applies equality check predicate on the "course_id" field. It's identical to CourseIDEQ.
 func CourseID(v int) predicate.TrainingEnrollment {
 	return predicate.TrainingEnrollment(sql.FieldEQ(FieldCourseID, v))
@@ -269,6 +274,46 @@ func DeleteTokenLT(v int64) predicate.TrainingEnrollment {
 // DeleteTokenLTE applies the LTE predicate on the "delete_token" field.
 func DeleteTokenLTE(v int64) predicate.TrainingEnrollment {
 	return predicate.TrainingEnrollment(sql.FieldLTE(FieldDeleteToken, v))
+}
+
+// VersionEQ applies the EQ predicate on the "version" field.
+func VersionEQ(v int) predicate.TrainingEnrollment {
+	return predicate.TrainingEnrollment(sql.FieldEQ(FieldVersion, v))
+}
+
+// VersionNEQ applies the NEQ predicate on the "version" field.
+func VersionNEQ(v int) predicate.TrainingEnrollment {
+	return predicate.TrainingEnrollment(sql.FieldNEQ(FieldVersion, v))
+}
+
+// VersionIn applies the In predicate on the "version" field.
+func VersionIn(vs ...int) predicate.TrainingEnrollment {
+	return predicate.TrainingEnrollment(sql.FieldIn(FieldVersion, vs...))
+}
+
+// VersionNotIn applies the NotIn predicate on the "version" field.
+func VersionNotIn(vs ...int) predicate.TrainingEnrollment {
+	return predicate.TrainingEnrollment(sql.FieldNotIn(FieldVersion, vs...))
+}
+
+// VersionGT applies the GT predicate on the "version" field.
+func VersionGT(v int) predicate.TrainingEnrollment {
+	return predicate.TrainingEnrollment(sql.FieldGT(FieldVersion, v))
+}
+
+// VersionGTE applies the GTE predicate on the "version" field.
+func VersionGTE(v int) predicate.TrainingEnrollment {
+	return predicate.TrainingEnrollment(sql.FieldGTE(FieldVersion, v))
+}
+
+// VersionLT applies the LT predicate on the "version" field.
+func VersionLT(v int) predicate.TrainingEnrollment {
+	return predicate.TrainingEnrollment(sql.FieldLT(FieldVersion, v))
+}
+
+// VersionLTE applies the LTE predicate on the "version" field.
+func VersionLTE(v int) predicate.TrainingEnrollment {
+	return predicate.TrainingEnrollment(sql.FieldLTE(FieldVersion, v))
 }
 
 // CourseIDEQ applies the EQ predicate on the "course_id" field.

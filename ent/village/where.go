@@ -75,6 +75,11 @@ func DeleteToken(v int64) predicate.Village {
 	return predicate.Village(sql.FieldEQ(FieldDeleteToken, v))
 }
 
+// Version applies equality check predicate on the "version" field. It's identical to VersionEQ.
+func Version(v int) predicate.Village {
+	return predicate.Village(sql.FieldEQ(FieldVersion, v))
+}
+
 // TownshipID applies equality check predicate on the "township_id" field. It's identical to TownshipIDEQ.
 func TownshipID(v int) predicate.Village {
 	return predicate.Village(sql.FieldEQ(FieldTownshipID, v))
@@ -268,6 +273,46 @@ func DeleteTokenLT(v int64) predicate.Village {
 // DeleteTokenLTE applies the LTE predicate on the "delete_token" field.
 func DeleteTokenLTE(v int64) predicate.Village {
 	return predicate.Village(sql.FieldLTE(FieldDeleteToken, v))
+}
+
+// VersionEQ applies the EQ predicate on the "version" field.
+func VersionEQ(v int) predicate.Village {
+	return predicate.Village(sql.FieldEQ(FieldVersion, v))
+}
+
+// VersionNEQ applies the NEQ predicate on the "version" field.
+func VersionNEQ(v int) predicate.Village {
+	return predicate.Village(sql.FieldNEQ(FieldVersion, v))
+}
+
+// VersionIn applies the In predicate on the "version" field.
+func VersionIn(vs ...int) predicate.Village {
+	return predicate.Village(sql.FieldIn(FieldVersion, vs...))
+}
+
+// VersionNotIn applies the NotIn predicate on the "version" field.
+func VersionNotIn(vs ...int) predicate.Village {
+	return predicate.Village(sql.FieldNotIn(FieldVersion, vs...))
+}
+
+// VersionGT applies the GT predicate on the "version" field.
+func VersionGT(v int) predicate.Village {
+	return predicate.Village(sql.FieldGT(FieldVersion, v))
+}
+
+// VersionGTE applies the GTE predicate on the "version" field.
+func VersionGTE(v int) predicate.Village {
+	return predicate.Village(sql.FieldGTE(FieldVersion, v))
+}
+
+// VersionLT applies the LT predicate on the "version" field.
+func VersionLT(v int) predicate.Village {
+	return predicate.Village(sql.FieldLT(FieldVersion, v))
+}
+
+// VersionLTE applies the LTE predicate on the "version" field.
+func VersionLTE(v int) predicate.Village {
+	return predicate.Village(sql.FieldLTE(FieldVersion, v))
 }
 
 // TownshipIDEQ applies the EQ predicate on the "township_id" field.

@@ -76,6 +76,11 @@ func DeleteToken(v int64) predicate.Visit {
 	return predicate.Visit(sql.FieldEQ(FieldDeleteToken, v))
 }
 
+// Version applies equality check predicate on the "version" field. It's identical to VersionEQ.
+func Version(v int) predicate.Visit {
+	return predicate.Visit(sql.FieldEQ(FieldVersion, v))
+}
+
 // PairingID applies equality check predicate on the "pairing_id" field. It's identical to PairingIDEQ.
 func PairingID(v int) predicate.Visit {
 	return predicate.Visit(sql.FieldEQ(FieldPairingID, v))
@@ -294,6 +299,46 @@ func DeleteTokenLT(v int64) predicate.Visit {
 // DeleteTokenLTE applies the LTE predicate on the "delete_token" field.
 func DeleteTokenLTE(v int64) predicate.Visit {
 	return predicate.Visit(sql.FieldLTE(FieldDeleteToken, v))
+}
+
+// VersionEQ applies the EQ predicate on the "version" field.
+func VersionEQ(v int) predicate.Visit {
+	return predicate.Visit(sql.FieldEQ(FieldVersion, v))
+}
+
+// VersionNEQ applies the NEQ predicate on the "version" field.
+func VersionNEQ(v int) predicate.Visit {
+	return predicate.Visit(sql.FieldNEQ(FieldVersion, v))
+}
+
+// VersionIn applies the In predicate on the "version" field.
+func VersionIn(vs ...int) predicate.Visit {
+	return predicate.Visit(sql.FieldIn(FieldVersion, vs...))
+}
+
+// VersionNotIn applies the NotIn predicate on the "version" field.
+func VersionNotIn(vs ...int) predicate.Visit {
+	return predicate.Visit(sql.FieldNotIn(FieldVersion, vs...))
+}
+
+// VersionGT applies the GT predicate on the "version" field.
+func VersionGT(v int) predicate.Visit {
+	return predicate.Visit(sql.FieldGT(FieldVersion, v))
+}
+
+// VersionGTE applies the GTE predicate on the "version" field.
+func VersionGTE(v int) predicate.Visit {
+	return predicate.Visit(sql.FieldGTE(FieldVersion, v))
+}
+
+// VersionLT applies the LT predicate on the "version" field.
+func VersionLT(v int) predicate.Visit {
+	return predicate.Visit(sql.FieldLT(FieldVersion, v))
+}
+
+// VersionLTE applies the LTE predicate on the "version" field.
+func VersionLTE(v int) predicate.Visit {
+	return predicate.Visit(sql.FieldLTE(FieldVersion, v))
 }
 
 // PairingIDEQ applies the EQ predicate on the "pairing_id" field.

@@ -2474,6 +2474,29 @@ func (ec *executionContext) fieldContext_ApiKey_updatedAt(_ context.Context, fie
 	return graphql.NewScalarFieldContext("ApiKey", field, false, false, "Time")
 }
 
+func (ec *executionContext) _ApiKey_version(ctx context.Context, field graphql.CollectedField, obj *ent.ApiKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApiKey_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApiKey_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApiKey", field, false, false, "Int")
+}
+
 func (ec *executionContext) _ApiKey_userID(ctx context.Context, field graphql.CollectedField, obj *ent.ApiKey) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -2876,6 +2899,29 @@ func (ec *executionContext) _Assessment_updatedAt(ctx context.Context, field gra
 }
 func (ec *executionContext) fieldContext_Assessment_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Assessment", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Assessment_version(ctx context.Context, field graphql.CollectedField, obj *ent.Assessment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Assessment_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Assessment_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Assessment", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Assessment_villageID(ctx context.Context, field graphql.CollectedField, obj *ent.Assessment) (ret graphql.Marshaler) {
@@ -3755,6 +3801,29 @@ func (ec *executionContext) fieldContext_Cadre_updatedAt(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Cadre", field, false, false, "Time")
 }
 
+func (ec *executionContext) _Cadre_version(ctx context.Context, field graphql.CollectedField, obj *ent.Cadre) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Cadre_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Cadre_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Cadre", field, false, false, "Int")
+}
+
 func (ec *executionContext) _Cadre_departmentID(ctx context.Context, field graphql.CollectedField, obj *ent.Cadre) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4189,6 +4258,29 @@ func (ec *executionContext) fieldContext_Contribution_updatedAt(_ context.Contex
 	return graphql.NewScalarFieldContext("Contribution", field, false, false, "Time")
 }
 
+func (ec *executionContext) _Contribution_version(ctx context.Context, field graphql.CollectedField, obj *ent.Contribution) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Contribution_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Contribution_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Contribution", field, false, false, "Int")
+}
+
 func (ec *executionContext) _Contribution_memberID(ctx context.Context, field graphql.CollectedField, obj *ent.Contribution) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4577,6 +4669,29 @@ func (ec *executionContext) _Demand_updatedAt(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_Demand_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Demand", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Demand_version(ctx context.Context, field graphql.CollectedField, obj *ent.Demand) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Demand_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Demand_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Demand", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Demand_householdID(ctx context.Context, field graphql.CollectedField, obj *ent.Demand) (ret graphql.Marshaler) {
@@ -5125,6 +5240,29 @@ func (ec *executionContext) fieldContext_DemandEvent_updatedAt(_ context.Context
 	return graphql.NewScalarFieldContext("DemandEvent", field, false, false, "Time")
 }
 
+func (ec *executionContext) _DemandEvent_version(ctx context.Context, field graphql.CollectedField, obj *ent.DemandEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemandEvent_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DemandEvent_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemandEvent", field, false, false, "Int")
+}
+
 func (ec *executionContext) _DemandEvent_demandID(ctx context.Context, field graphql.CollectedField, obj *ent.DemandEvent) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5504,6 +5642,29 @@ func (ec *executionContext) _DemoProject_updatedAt(ctx context.Context, field gr
 }
 func (ec *executionContext) fieldContext_DemoProject_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DemoProject", field, false, false, "Time")
+}
+
+func (ec *executionContext) _DemoProject_version(ctx context.Context, field graphql.CollectedField, obj *ent.DemoProject) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemoProject_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DemoProject_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemoProject", field, false, false, "Int")
 }
 
 func (ec *executionContext) _DemoProject_townshipID(ctx context.Context, field graphql.CollectedField, obj *ent.DemoProject) (ret graphql.Marshaler) {
@@ -6066,6 +6227,29 @@ func (ec *executionContext) fieldContext_DemoProjectStage_updatedAt(_ context.Co
 	return graphql.NewScalarFieldContext("DemoProjectStage", field, false, false, "Time")
 }
 
+func (ec *executionContext) _DemoProjectStage_version(ctx context.Context, field graphql.CollectedField, obj *ent.DemoProjectStage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemoProjectStage_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DemoProjectStage_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemoProjectStage", field, false, false, "Int")
+}
+
 func (ec *executionContext) _DemoProjectStage_projectID(ctx context.Context, field graphql.CollectedField, obj *ent.DemoProjectStage) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6445,6 +6629,29 @@ func (ec *executionContext) _Department_updatedAt(ctx context.Context, field gra
 }
 func (ec *executionContext) fieldContext_Department_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Department", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Department_version(ctx context.Context, field graphql.CollectedField, obj *ent.Department) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Department_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Department_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Department", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Department_code(ctx context.Context, field graphql.CollectedField, obj *ent.Department) (ret graphql.Marshaler) {
@@ -6923,6 +7130,29 @@ func (ec *executionContext) fieldContext_DepartmentVillageLink_updatedAt(_ conte
 	return graphql.NewScalarFieldContext("DepartmentVillageLink", field, false, false, "Time")
 }
 
+func (ec *executionContext) _DepartmentVillageLink_version(ctx context.Context, field graphql.CollectedField, obj *ent.DepartmentVillageLink) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DepartmentVillageLink_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DepartmentVillageLink_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DepartmentVillageLink", field, false, false, "Int")
+}
+
 func (ec *executionContext) _DepartmentVillageLink_departmentID(ctx context.Context, field graphql.CollectedField, obj *ent.DepartmentVillageLink) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7267,6 +7497,29 @@ func (ec *executionContext) fieldContext_District_updatedAt(_ context.Context, f
 	return graphql.NewScalarFieldContext("District", field, false, false, "Time")
 }
 
+func (ec *executionContext) _District_version(ctx context.Context, field graphql.CollectedField, obj *ent.District) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_District_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_District_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("District", field, false, false, "Int")
+}
+
 func (ec *executionContext) _District_code(ctx context.Context, field graphql.CollectedField, obj *ent.District) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7412,6 +7665,29 @@ func (ec *executionContext) _Household_updatedAt(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_Household_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Household", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Household_version(ctx context.Context, field graphql.CollectedField, obj *ent.Household) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Household_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Household_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Household", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Household_villageID(ctx context.Context, field graphql.CollectedField, obj *ent.Household) (ret graphql.Marshaler) {
@@ -8134,6 +8410,29 @@ func (ec *executionContext) fieldContext_Pairing_updatedAt(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Pairing", field, false, false, "Time")
 }
 
+func (ec *executionContext) _Pairing_version(ctx context.Context, field graphql.CollectedField, obj *ent.Pairing) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Pairing_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Pairing_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Pairing", field, false, false, "Int")
+}
+
 func (ec *executionContext) _Pairing_cadreID(ctx context.Context, field graphql.CollectedField, obj *ent.Pairing) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8591,6 +8890,29 @@ func (ec *executionContext) fieldContext_PartyMember_updatedAt(_ context.Context
 	return graphql.NewScalarFieldContext("PartyMember", field, false, false, "Time")
 }
 
+func (ec *executionContext) _PartyMember_version(ctx context.Context, field graphql.CollectedField, obj *ent.PartyMember) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartyMember_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartyMember_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartyMember", field, false, false, "Int")
+}
+
 func (ec *executionContext) _PartyMember_name(ctx context.Context, field graphql.CollectedField, obj *ent.PartyMember) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8635,6 +8957,29 @@ func (ec *executionContext) _PartyMember_gender(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_PartyMember_gender(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PartyMember", field, false, false, "Gender")
+}
+
+func (ec *executionContext) _PartyMember_birthYear(ctx context.Context, field graphql.CollectedField, obj *ent.PartyMember) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartyMember_birthYear(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BirthYear, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartyMember_birthYear(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartyMember", field, false, false, "Int")
 }
 
 func (ec *executionContext) _PartyMember_idNumber(ctx context.Context, field graphql.CollectedField, obj *ent.PartyMember) (ret graphql.Marshaler) {
@@ -9438,6 +9783,29 @@ func (ec *executionContext) fieldContext_PartyOrganization_updatedAt(_ context.C
 	return graphql.NewScalarFieldContext("PartyOrganization", field, false, false, "Time")
 }
 
+func (ec *executionContext) _PartyOrganization_version(ctx context.Context, field graphql.CollectedField, obj *ent.PartyOrganization) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartyOrganization_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartyOrganization_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartyOrganization", field, false, false, "Int")
+}
+
 func (ec *executionContext) _PartyOrganization_name(ctx context.Context, field graphql.CollectedField, obj *ent.PartyOrganization) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9934,6 +10302,29 @@ func (ec *executionContext) _Post_updatedAt(ctx context.Context, field graphql.C
 }
 func (ec *executionContext) fieldContext_Post_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Post", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Post_version(ctx context.Context, field graphql.CollectedField, obj *ent.Post) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Post_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Post_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Post", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Post_memberID(ctx context.Context, field graphql.CollectedField, obj *ent.Post) (ret graphql.Marshaler) {
@@ -11434,6 +11825,29 @@ func (ec *executionContext) fieldContext_Rectification_updatedAt(_ context.Conte
 	return graphql.NewScalarFieldContext("Rectification", field, false, false, "Time")
 }
 
+func (ec *executionContext) _Rectification_version(ctx context.Context, field graphql.CollectedField, obj *ent.Rectification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Rectification_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Rectification_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Rectification", field, false, false, "Int")
+}
+
 func (ec *executionContext) _Rectification_villageID(ctx context.Context, field graphql.CollectedField, obj *ent.Rectification) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11916,6 +12330,29 @@ func (ec *executionContext) fieldContext_Resident_updatedAt(_ context.Context, f
 	return graphql.NewScalarFieldContext("Resident", field, false, false, "Time")
 }
 
+func (ec *executionContext) _Resident_version(ctx context.Context, field graphql.CollectedField, obj *ent.Resident) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Resident_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Resident_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Resident", field, false, false, "Int")
+}
+
 func (ec *executionContext) _Resident_householdID(ctx context.Context, field graphql.CollectedField, obj *ent.Resident) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12006,6 +12443,29 @@ func (ec *executionContext) _Resident_gender(ctx context.Context, field graphql.
 }
 func (ec *executionContext) fieldContext_Resident_gender(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Resident", field, false, false, "Gender")
+}
+
+func (ec *executionContext) _Resident_birthYear(ctx context.Context, field graphql.CollectedField, obj *ent.Resident) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Resident_birthYear(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BirthYear, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Resident_birthYear(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Resident", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Resident_idNumber(ctx context.Context, field graphql.CollectedField, obj *ent.Resident) (ret graphql.Marshaler) {
@@ -12387,6 +12847,29 @@ func (ec *executionContext) _RoleBinding_updatedAt(ctx context.Context, field gr
 }
 func (ec *executionContext) fieldContext_RoleBinding_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RoleBinding", field, false, false, "Time")
+}
+
+func (ec *executionContext) _RoleBinding_version(ctx context.Context, field graphql.CollectedField, obj *ent.RoleBinding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RoleBinding_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RoleBinding_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RoleBinding", field, false, false, "Int")
 }
 
 func (ec *executionContext) _RoleBinding_userID(ctx context.Context, field graphql.CollectedField, obj *ent.RoleBinding) (ret graphql.Marshaler) {
@@ -12944,6 +13427,29 @@ func (ec *executionContext) fieldContext_Team_updatedAt(_ context.Context, field
 	return graphql.NewScalarFieldContext("Team", field, false, false, "Time")
 }
 
+func (ec *executionContext) _Team_version(ctx context.Context, field graphql.CollectedField, obj *ent.Team) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Team_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Team_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Team", field, false, false, "Int")
+}
+
 func (ec *executionContext) _Team_name(ctx context.Context, field graphql.CollectedField, obj *ent.Team) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13465,6 +13971,29 @@ func (ec *executionContext) fieldContext_TeamMembership_updatedAt(_ context.Cont
 	return graphql.NewScalarFieldContext("TeamMembership", field, false, false, "Time")
 }
 
+func (ec *executionContext) _TeamMembership_version(ctx context.Context, field graphql.CollectedField, obj *ent.TeamMembership) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TeamMembership_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TeamMembership_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TeamMembership", field, false, false, "Int")
+}
+
 func (ec *executionContext) _TeamMembership_teamID(ctx context.Context, field graphql.CollectedField, obj *ent.TeamMembership) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13830,6 +14359,29 @@ func (ec *executionContext) _Township_updatedAt(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_Township_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Township", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Township_version(ctx context.Context, field graphql.CollectedField, obj *ent.Township) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Township_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Township_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Township", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Township_districtID(ctx context.Context, field graphql.CollectedField, obj *ent.Township) (ret graphql.Marshaler) {
@@ -14343,6 +14895,29 @@ func (ec *executionContext) fieldContext_TrainingCourse_updatedAt(_ context.Cont
 	return graphql.NewScalarFieldContext("TrainingCourse", field, false, false, "Time")
 }
 
+func (ec *executionContext) _TrainingCourse_version(ctx context.Context, field graphql.CollectedField, obj *ent.TrainingCourse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrainingCourse_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrainingCourse_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrainingCourse", field, false, false, "Int")
+}
+
 func (ec *executionContext) _TrainingCourse_name(ctx context.Context, field graphql.CollectedField, obj *ent.TrainingCourse) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14782,6 +15357,29 @@ func (ec *executionContext) fieldContext_TrainingEnrollment_updatedAt(_ context.
 	return graphql.NewScalarFieldContext("TrainingEnrollment", field, false, false, "Time")
 }
 
+func (ec *executionContext) _TrainingEnrollment_version(ctx context.Context, field graphql.CollectedField, obj *ent.TrainingEnrollment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrainingEnrollment_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrainingEnrollment_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrainingEnrollment", field, false, false, "Int")
+}
+
 func (ec *executionContext) _TrainingEnrollment_courseID(ctx context.Context, field graphql.CollectedField, obj *ent.TrainingEnrollment) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15172,6 +15770,29 @@ func (ec *executionContext) fieldContext_User_updatedAt(_ context.Context, field
 	return graphql.NewScalarFieldContext("User", field, false, false, "Time")
 }
 
+func (ec *executionContext) _User_version(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_User_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_User_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("User", field, false, false, "Int")
+}
+
 func (ec *executionContext) _User_username(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15505,6 +16126,29 @@ func (ec *executionContext) _Village_updatedAt(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_Village_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Village", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Village_version(ctx context.Context, field graphql.CollectedField, obj *ent.Village) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Village_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Village_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Village", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Village_townshipID(ctx context.Context, field graphql.CollectedField, obj *ent.Village) (ret graphql.Marshaler) {
@@ -16203,6 +16847,29 @@ func (ec *executionContext) _Visit_updatedAt(ctx context.Context, field graphql.
 }
 func (ec *executionContext) fieldContext_Visit_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Visit", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Visit_version(ctx context.Context, field graphql.CollectedField, obj *ent.Visit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Visit_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Visit_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Visit", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Visit_pairingID(ctx context.Context, field graphql.CollectedField, obj *ent.Visit) (ret graphql.Marshaler) {
@@ -27641,7 +28308,7 @@ func (ec *executionContext) unmarshalInputPartyMemberWhereInput(ctx context.Cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "gender", "genderNEQ", "genderIn", "genderNotIn", "education", "educationNEQ", "educationIn", "educationNotIn", "occupation", "occupationNEQ", "occupationIn", "occupationNotIn", "joinedOn", "joinedOnNEQ", "joinedOnIn", "joinedOnNotIn", "joinedOnGT", "joinedOnGTE", "joinedOnLT", "joinedOnLTE", "membership", "membershipNEQ", "membershipIn", "membershipNotIn", "category", "categoryNEQ", "categoryIn", "categoryNotIn", "status", "statusNEQ", "statusIn", "statusNotIn", "location", "locationNEQ", "locationIn", "locationNotIn", "locationGT", "locationGTE", "locationLT", "locationLTE", "locationContains", "locationHasPrefix", "locationHasSuffix", "locationIsNil", "locationNotNil", "locationEqualFold", "locationContainsFold", "villageID", "villageIDNEQ", "villageIDIn", "villageIDNotIn", "organizationID", "organizationIDNEQ", "organizationIDIn", "organizationIDNotIn", "hasVillageWith", "hasOrganizationWith", "hasCadreWith", "hasPostsWith", "hasTeamMembershipsWith", "hasContributionsWith", "hasEnrollmentsWith", "hasAssessmentsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "gender", "genderNEQ", "genderIn", "genderNotIn", "birthYear", "birthYearNEQ", "birthYearIn", "birthYearNotIn", "birthYearGT", "birthYearGTE", "birthYearLT", "birthYearLTE", "education", "educationNEQ", "educationIn", "educationNotIn", "occupation", "occupationNEQ", "occupationIn", "occupationNotIn", "joinedOn", "joinedOnNEQ", "joinedOnIn", "joinedOnNotIn", "joinedOnGT", "joinedOnGTE", "joinedOnLT", "joinedOnLTE", "membership", "membershipNEQ", "membershipIn", "membershipNotIn", "category", "categoryNEQ", "categoryIn", "categoryNotIn", "status", "statusNEQ", "statusIn", "statusNotIn", "location", "locationNEQ", "locationIn", "locationNotIn", "locationGT", "locationGTE", "locationLT", "locationLTE", "locationContains", "locationHasPrefix", "locationHasSuffix", "locationIsNil", "locationNotNil", "locationEqualFold", "locationContainsFold", "villageID", "villageIDNEQ", "villageIDIn", "villageIDNotIn", "organizationID", "organizationIDNEQ", "organizationIDIn", "organizationIDNotIn", "hasVillageWith", "hasOrganizationWith", "hasCadreWith", "hasPostsWith", "hasTeamMembershipsWith", "hasContributionsWith", "hasEnrollmentsWith", "hasAssessmentsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -27956,6 +28623,62 @@ func (ec *executionContext) unmarshalInputPartyMemberWhereInput(ctx context.Cont
 				return it, err
 			}
 			it.GenderNotIn = data
+		case "birthYear":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("birthYear"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BirthYear = data
+		case "birthYearNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("birthYearNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BirthYearNEQ = data
+		case "birthYearIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("birthYearIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BirthYearIn = data
+		case "birthYearNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("birthYearNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BirthYearNotIn = data
+		case "birthYearGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("birthYearGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BirthYearGT = data
+		case "birthYearGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("birthYearGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BirthYearGTE = data
+		case "birthYearLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("birthYearLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BirthYearLT = data
+		case "birthYearLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("birthYearLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BirthYearLTE = data
 		case "education":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("education"))
 			data, err := ec.unmarshalOEducation2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐEducation(ctx, v)
@@ -30500,7 +31223,7 @@ func (ec *executionContext) unmarshalInputResidentWhereInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "householdID", "householdIDNEQ", "householdIDIn", "householdIDNotIn", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "relation", "relationNEQ", "relationIn", "relationNotIn", "gender", "genderNEQ", "genderIn", "genderNotIn", "health", "healthNEQ", "healthIn", "healthNotIn", "laborSkill", "laborSkillNEQ", "laborSkillIn", "laborSkillNotIn", "education", "educationNEQ", "educationIn", "educationNotIn", "educationIsNil", "educationNotNil", "hasHouseholdWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "householdID", "householdIDNEQ", "householdIDIn", "householdIDNotIn", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "relation", "relationNEQ", "relationIn", "relationNotIn", "gender", "genderNEQ", "genderIn", "genderNotIn", "birthYear", "birthYearNEQ", "birthYearIn", "birthYearNotIn", "birthYearGT", "birthYearGTE", "birthYearLT", "birthYearLTE", "health", "healthNEQ", "healthIn", "healthNotIn", "laborSkill", "laborSkillNEQ", "laborSkillIn", "laborSkillNotIn", "education", "educationNEQ", "educationIn", "educationNotIn", "educationIsNil", "educationNotNil", "hasHouseholdWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -30871,6 +31594,62 @@ func (ec *executionContext) unmarshalInputResidentWhereInput(ctx context.Context
 				return it, err
 			}
 			it.GenderNotIn = data
+		case "birthYear":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("birthYear"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BirthYear = data
+		case "birthYearNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("birthYearNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BirthYearNEQ = data
+		case "birthYearIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("birthYearIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BirthYearIn = data
+		case "birthYearNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("birthYearNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BirthYearNotIn = data
+		case "birthYearGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("birthYearGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BirthYearGT = data
+		case "birthYearGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("birthYearGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BirthYearGTE = data
+		case "birthYearLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("birthYearLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BirthYearLT = data
+		case "birthYearLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("birthYearLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BirthYearLTE = data
 		case "health":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("health"))
 			data, err := ec.unmarshalOHealthStatus2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐHealthStatus(ctx, v)
@@ -34899,13 +35678,20 @@ func (ec *executionContext) unmarshalInputUpdateAssessmentInput(ctx context.Cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"year", "indicator", "baseline", "target", "actual", "clearActual", "remarks", "clearRemarks"}
+	fieldsInOrder := [...]string{"version", "year", "indicator", "baseline", "target", "actual", "clearActual", "remarks", "clearRemarks"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
 			continue
 		}
 		switch k {
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
 		case "year":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("year"))
 			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
@@ -34990,13 +35776,20 @@ func (ec *executionContext) unmarshalInputUpdateCadreInput(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "title", "clearTitle", "phone", "clearPhone", "departmentID", "memberID", "clearMember"}
+	fieldsInOrder := [...]string{"version", "name", "title", "clearTitle", "phone", "clearPhone", "departmentID", "memberID", "clearMember"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
 			continue
 		}
 		switch k {
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
 		case "name":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -35081,13 +35874,20 @@ func (ec *executionContext) unmarshalInputUpdateContributionInput(ctx context.Co
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"on", "description", "householdsHelped"}
+	fieldsInOrder := [...]string{"version", "on", "description", "householdsHelped"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
 			continue
 		}
 		switch k {
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
 		case "on":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("on"))
 			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
@@ -35137,13 +35937,20 @@ func (ec *executionContext) unmarshalInputUpdateDemandInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"category", "content", "dueOn", "clearDueOn"}
+	fieldsInOrder := [...]string{"version", "category", "content", "dueOn", "clearDueOn"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
 			continue
 		}
 		switch k {
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
 		case "category":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("category"))
 			data, err := ec.unmarshalODemandCategory2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐDemandCategory(ctx, v)
@@ -35200,13 +36007,20 @@ func (ec *executionContext) unmarshalInputUpdateDemoProjectInput(ctx context.Con
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"year", "name", "subjectKind", "subjectName", "industry", "goal", "deadline", "stageDueOn", "clearStageDueOn"}
+	fieldsInOrder := [...]string{"version", "year", "name", "subjectKind", "subjectName", "industry", "goal", "deadline", "stageDueOn", "clearStageDueOn"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
 			continue
 		}
 		switch k {
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
 		case "year":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("year"))
 			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
@@ -35298,13 +36112,20 @@ func (ec *executionContext) unmarshalInputUpdateDepartmentInput(ctx context.Cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"code", "name", "kind"}
+	fieldsInOrder := [...]string{"version", "code", "name", "kind"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
 			continue
 		}
 		switch k {
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
 		case "code":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("code"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -35354,13 +36175,20 @@ func (ec *executionContext) unmarshalInputUpdateDepartmentVillageLinkInput(ctx c
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"year"}
+	fieldsInOrder := [...]string{"version", "year"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
 			continue
 		}
 		switch k {
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
 		case "year":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("year"))
 			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
@@ -35396,13 +36224,20 @@ func (ec *executionContext) unmarshalInputUpdateDistrictInput(ctx context.Contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"code", "name"}
+	fieldsInOrder := [...]string{"version", "code", "name"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
 			continue
 		}
 		switch k {
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
 		case "code":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("code"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -35445,13 +36280,20 @@ func (ec *executionContext) unmarshalInputUpdateHouseholdInput(ctx context.Conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"number", "headName", "address", "clearAddress", "category", "povertyStatus", "causes", "appendCauses", "clearCauses", "identifiedYear", "clearIdentifiedYear", "exitYear", "clearExitYear", "needy", "incomePerCapita", "clearIncomePerCapita"}
+	fieldsInOrder := [...]string{"version", "number", "headName", "address", "clearAddress", "category", "povertyStatus", "causes", "appendCauses", "clearCauses", "identifiedYear", "clearIdentifiedYear", "exitYear", "clearExitYear", "needy", "incomePerCapita", "clearIncomePerCapita"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
 			continue
 		}
 		switch k {
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
 		case "number":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("number"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -35592,13 +36434,20 @@ func (ec *executionContext) unmarshalInputUpdatePairingInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"startOn"}
+	fieldsInOrder := [...]string{"version", "startOn"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
 			continue
 		}
 		switch k {
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
 		case "startOn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startOn"))
 			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
@@ -35634,13 +36483,20 @@ func (ec *executionContext) unmarshalInputUpdatePartyMemberInput(ctx context.Con
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "idNumber", "phone", "clearPhone", "education", "occupation", "specialties", "appendSpecialties", "clearSpecialties", "joinedOn", "membership", "category", "status", "location", "clearLocation", "organizationID"}
+	fieldsInOrder := [...]string{"version", "name", "idNumber", "phone", "clearPhone", "education", "occupation", "specialties", "appendSpecialties", "clearSpecialties", "joinedOn", "membership", "category", "status", "location", "clearLocation", "organizationID"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
 			continue
 		}
 		switch k {
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
 		case "name":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -35781,13 +36637,20 @@ func (ec *executionContext) unmarshalInputUpdatePartyOrganizationInput(ctx conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "kind"}
+	fieldsInOrder := [...]string{"version", "name", "kind"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
 			continue
 		}
 		switch k {
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
 		case "name":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -35830,13 +36693,20 @@ func (ec *executionContext) unmarshalInputUpdatePostInput(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"title", "startOn", "endOn", "clearEndOn"}
+	fieldsInOrder := [...]string{"version", "title", "startOn", "endOn", "clearEndOn"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
 			continue
 		}
 		switch k {
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
 		case "title":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
 			data, err := ec.unmarshalOPostTitle2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐPostTitle(ctx, v)
@@ -35893,13 +36763,20 @@ func (ec *executionContext) unmarshalInputUpdateRectificationInput(ctx context.C
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"year", "kind", "measures", "progress", "dueOn", "clearDueOn", "departmentID", "clearDepartment"}
+	fieldsInOrder := [...]string{"version", "year", "kind", "measures", "progress", "dueOn", "clearDueOn", "departmentID", "clearDepartment"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
 			continue
 		}
 		switch k {
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
 		case "year":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("year"))
 			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
@@ -35984,13 +36861,20 @@ func (ec *executionContext) unmarshalInputUpdateResidentInput(ctx context.Contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "relation", "idNumber", "phone", "clearPhone", "health", "laborSkill", "education", "clearEducation"}
+	fieldsInOrder := [...]string{"version", "name", "relation", "idNumber", "phone", "clearPhone", "health", "laborSkill", "education", "clearEducation"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
 			continue
 		}
 		switch k {
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
 		case "name":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -36082,13 +36966,20 @@ func (ec *executionContext) unmarshalInputUpdateTeamInput(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "kind", "task", "clearTask", "leaderID", "clearLeader"}
+	fieldsInOrder := [...]string{"version", "name", "kind", "task", "clearTask", "leaderID", "clearLeader"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
 			continue
 		}
 		switch k {
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
 		case "name":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -36159,13 +37050,20 @@ func (ec *executionContext) unmarshalInputUpdateTeamMembershipInput(ctx context.
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"post", "joinedOn"}
+	fieldsInOrder := [...]string{"version", "post", "joinedOn"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
 			continue
 		}
 		switch k {
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
 		case "post":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("post"))
 			data, err := ec.unmarshalOTeamPost2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐTeamPost(ctx, v)
@@ -36208,13 +37106,20 @@ func (ec *executionContext) unmarshalInputUpdateTownshipInput(ctx context.Contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"code", "name", "kind"}
+	fieldsInOrder := [...]string{"version", "code", "name", "kind"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
 			continue
 		}
 		switch k {
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
 		case "code":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("code"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -36264,13 +37169,20 @@ func (ec *executionContext) unmarshalInputUpdateTrainingCourseInput(ctx context.
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "kind", "year", "hours", "startOn", "endOn", "location", "clearLocation", "topic", "clearTopic"}
+	fieldsInOrder := [...]string{"version", "name", "kind", "year", "hours", "startOn", "endOn", "location", "clearLocation", "topic", "clearTopic"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
 			continue
 		}
 		switch k {
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
 		case "name":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -36369,13 +37281,20 @@ func (ec *executionContext) unmarshalInputUpdateTrainingEnrollmentInput(ctx cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"attendance", "hoursAttended", "grade", "clearGrade"}
+	fieldsInOrder := [...]string{"version", "attendance", "hoursAttended", "grade", "clearGrade"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
 			continue
 		}
 		switch k {
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
 		case "attendance":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("attendance"))
 			data, err := ec.unmarshalOAttendance2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐAttendance(ctx, v)
@@ -36432,13 +37351,20 @@ func (ec *executionContext) unmarshalInputUpdateVillageInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"code", "name", "poorVillage", "weakOrganization"}
+	fieldsInOrder := [...]string{"version", "code", "name", "poorVillage", "weakOrganization"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
 			continue
 		}
 		switch k {
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
 		case "code":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("code"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -36495,13 +37421,20 @@ func (ec *executionContext) unmarshalInputUpdateVisitInput(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"visitedAt", "occasion", "mode", "notes", "clearNotes", "heard", "clearHeard"}
+	fieldsInOrder := [...]string{"version", "visitedAt", "occasion", "mode", "notes", "clearNotes", "heard", "clearHeard"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
 			continue
 		}
 		switch k {
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
 		case "visitedAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("visitedAt"))
 			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
@@ -38570,6 +39503,11 @@ func (ec *executionContext) _ApiKey(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "version":
+			out.Values[i] = ec._ApiKey_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "userID":
 			out.Values[i] = ec._ApiKey_userID(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -38732,6 +39670,11 @@ func (ec *executionContext) _Assessment(ctx context.Context, sel ast.SelectionSe
 			}
 		case "updatedAt":
 			out.Values[i] = ec._Assessment_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._Assessment_version(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -39080,6 +40023,11 @@ func (ec *executionContext) _Cadre(ctx context.Context, sel ast.SelectionSet, ob
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "version":
+			out.Values[i] = ec._Cadre_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "departmentID":
 			out.Values[i] = ec._Cadre_departmentID(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -39247,6 +40195,11 @@ func (ec *executionContext) _Contribution(ctx context.Context, sel ast.Selection
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "version":
+			out.Values[i] = ec._Contribution_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "memberID":
 			out.Values[i] = ec._Contribution_memberID(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -39405,6 +40358,11 @@ func (ec *executionContext) _Demand(ctx context.Context, sel ast.SelectionSet, o
 			}
 		case "updatedAt":
 			out.Values[i] = ec._Demand_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._Demand_version(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -39601,6 +40559,11 @@ func (ec *executionContext) _DemandEvent(ctx context.Context, sel ast.SelectionS
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "version":
+			out.Values[i] = ec._DemandEvent_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "demandID":
 			out.Values[i] = ec._DemandEvent_demandID(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -39758,6 +40721,11 @@ func (ec *executionContext) _DemoProject(ctx context.Context, sel ast.SelectionS
 			}
 		case "updatedAt":
 			out.Values[i] = ec._DemoProject_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._DemoProject_version(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -39958,6 +40926,11 @@ func (ec *executionContext) _DemoProjectStage(ctx context.Context, sel ast.Selec
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "version":
+			out.Values[i] = ec._DemoProjectStage_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "projectID":
 			out.Values[i] = ec._DemoProjectStage_projectID(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -40115,6 +41088,11 @@ func (ec *executionContext) _Department(ctx context.Context, sel ast.SelectionSe
 			}
 		case "updatedAt":
 			out.Values[i] = ec._Department_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._Department_version(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -40287,6 +41265,11 @@ func (ec *executionContext) _DepartmentVillageLink(ctx context.Context, sel ast.
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "version":
+			out.Values[i] = ec._DepartmentVillageLink_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "departmentID":
 			out.Values[i] = ec._DepartmentVillageLink_departmentID(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -40438,6 +41421,11 @@ func (ec *executionContext) _District(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "version":
+			out.Values[i] = ec._District_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "code":
 			out.Values[i] = ec._District_code(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -40494,6 +41482,11 @@ func (ec *executionContext) _Household(ctx context.Context, sel ast.SelectionSet
 			}
 		case "updatedAt":
 			out.Values[i] = ec._Household_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._Household_version(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -40748,6 +41741,11 @@ func (ec *executionContext) _Pairing(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "version":
+			out.Values[i] = ec._Pairing_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "cadreID":
 			out.Values[i] = ec._Pairing_cadreID(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -40920,6 +41918,11 @@ func (ec *executionContext) _PartyMember(ctx context.Context, sel ast.SelectionS
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "version":
+			out.Values[i] = ec._PartyMember_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "name":
 			out.Values[i] = ec._PartyMember_name(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -40927,6 +41930,11 @@ func (ec *executionContext) _PartyMember(ctx context.Context, sel ast.SelectionS
 			}
 		case "gender":
 			out.Values[i] = ec._PartyMember_gender(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "birthYear":
+			out.Values[i] = ec._PartyMember_birthYear(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -41174,6 +42182,11 @@ func (ec *executionContext) _PartyOrganization(ctx context.Context, sel ast.Sele
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "version":
+			out.Values[i] = ec._PartyOrganization_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "name":
 			out.Values[i] = ec._PartyOrganization_name(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -41350,6 +42363,11 @@ func (ec *executionContext) _Post(ctx context.Context, sel ast.SelectionSet, obj
 			}
 		case "updatedAt":
 			out.Values[i] = ec._Post_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._Post_version(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -41708,6 +42726,11 @@ func (ec *executionContext) _Rectification(ctx context.Context, sel ast.Selectio
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "version":
+			out.Values[i] = ec._Rectification_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "villageID":
 			out.Values[i] = ec._Rectification_villageID(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -41889,6 +42912,11 @@ func (ec *executionContext) _Resident(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "version":
+			out.Values[i] = ec._Resident_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "householdID":
 			out.Values[i] = ec._Resident_householdID(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -41906,6 +42934,11 @@ func (ec *executionContext) _Resident(ctx context.Context, sel ast.SelectionSet,
 			}
 		case "gender":
 			out.Values[i] = ec._Resident_gender(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "birthYear":
+			out.Values[i] = ec._Resident_birthYear(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -42067,6 +43100,11 @@ func (ec *executionContext) _RoleBinding(ctx context.Context, sel ast.SelectionS
 			}
 		case "updatedAt":
 			out.Values[i] = ec._RoleBinding_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._RoleBinding_version(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -42264,6 +43302,11 @@ func (ec *executionContext) _Team(ctx context.Context, sel ast.SelectionSet, obj
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "version":
+			out.Values[i] = ec._Team_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "name":
 			out.Values[i] = ec._Team_name(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -42448,6 +43491,11 @@ func (ec *executionContext) _TeamMembership(ctx context.Context, sel ast.Selecti
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "version":
+			out.Values[i] = ec._TeamMembership_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "teamID":
 			out.Values[i] = ec._TeamMembership_teamID(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -42601,6 +43649,11 @@ func (ec *executionContext) _Township(ctx context.Context, sel ast.SelectionSet,
 			}
 		case "updatedAt":
 			out.Values[i] = ec._Township_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._Township_version(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -42778,6 +43831,11 @@ func (ec *executionContext) _TrainingCourse(ctx context.Context, sel ast.Selecti
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "version":
+			out.Values[i] = ec._TrainingCourse_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "name":
 			out.Values[i] = ec._TrainingCourse_name(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -42948,6 +44006,11 @@ func (ec *executionContext) _TrainingEnrollment(ctx context.Context, sel ast.Sel
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "version":
+			out.Values[i] = ec._TrainingEnrollment_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "courseID":
 			out.Values[i] = ec._TrainingEnrollment_courseID(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -43109,6 +44172,11 @@ func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "version":
+			out.Values[i] = ec._User_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "username":
 			out.Values[i] = ec._User_username(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -43256,6 +44324,11 @@ func (ec *executionContext) _Village(ctx context.Context, sel ast.SelectionSet, 
 			}
 		case "updatedAt":
 			out.Values[i] = ec._Village_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._Village_version(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -43459,6 +44532,11 @@ func (ec *executionContext) _Visit(ctx context.Context, sel ast.SelectionSet, ob
 			}
 		case "updatedAt":
 			out.Values[i] = ec._Visit_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._Visit_version(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}

@@ -61,6 +61,7 @@ type ComplexityRoot struct {
 		UpdatedAt            func(childComplexity int) int
 		User                 func(childComplexity int) int
 		UserID               func(childComplexity int) int
+		Version              func(childComplexity int) int
 	}
 
 	ApiKeyConnection struct {
@@ -85,6 +86,7 @@ type ComplexityRoot struct {
 		SecretaryID func(childComplexity int) int
 		Target      func(childComplexity int) int
 		UpdatedAt   func(childComplexity int) int
+		Version     func(childComplexity int) int
 		Village     func(childComplexity int) int
 		VillageID   func(childComplexity int) int
 		Year        func(childComplexity int) int
@@ -139,6 +141,7 @@ type ComplexityRoot struct {
 		Phone        func(childComplexity int) int
 		Title        func(childComplexity int) int
 		UpdatedAt    func(childComplexity int) int
+		Version      func(childComplexity int) int
 	}
 
 	CadreConnection struct {
@@ -163,6 +166,7 @@ type ComplexityRoot struct {
 		Team             func(childComplexity int) int
 		TeamID           func(childComplexity int) int
 		UpdatedAt        func(childComplexity int) int
+		Version          func(childComplexity int) int
 	}
 
 	ContributionConnection struct {
@@ -196,6 +200,7 @@ type ComplexityRoot struct {
 		Satisfaction func(childComplexity int) int
 		Status       func(childComplexity int) int
 		UpdatedAt    func(childComplexity int) int
+		Version      func(childComplexity int) int
 		Visit        func(childComplexity int) int
 		VisitID      func(childComplexity int) int
 	}
@@ -222,6 +227,7 @@ type ComplexityRoot struct {
 		Note         func(childComplexity int) int
 		ToStatus     func(childComplexity int) int
 		UpdatedAt    func(childComplexity int) int
+		Version      func(childComplexity int) int
 	}
 
 	DemandEventConnection struct {
@@ -250,6 +256,7 @@ type ComplexityRoot struct {
 		Township    func(childComplexity int) int
 		TownshipID  func(childComplexity int) int
 		UpdatedAt   func(childComplexity int) int
+		Version     func(childComplexity int) int
 		Village     func(childComplexity int) int
 		VillageID   func(childComplexity int) int
 		Year        func(childComplexity int) int
@@ -277,6 +284,7 @@ type ComplexityRoot struct {
 		Result    func(childComplexity int) int
 		Stage     func(childComplexity int) int
 		UpdatedAt func(childComplexity int) int
+		Version   func(childComplexity int) int
 	}
 
 	DemoProjectStageConnection struct {
@@ -301,6 +309,7 @@ type ComplexityRoot struct {
 		PartyOrganizations func(childComplexity int) int
 		Rectifications     func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.RectificationOrder, where *ent.RectificationWhereInput) int
 		UpdatedAt          func(childComplexity int) int
+		Version            func(childComplexity int) int
 		VillageLinks       func(childComplexity int) int
 	}
 
@@ -321,6 +330,7 @@ type ComplexityRoot struct {
 		DepartmentID func(childComplexity int) int
 		ID           func(childComplexity int) int
 		UpdatedAt    func(childComplexity int) int
+		Version      func(childComplexity int) int
 		Village      func(childComplexity int) int
 		VillageID    func(childComplexity int) int
 		Year         func(childComplexity int) int
@@ -344,6 +354,7 @@ type ComplexityRoot struct {
 		Name      func(childComplexity int) int
 		Townships func(childComplexity int) int
 		UpdatedAt func(childComplexity int) int
+		Version   func(childComplexity int) int
 	}
 
 	Household struct {
@@ -363,6 +374,7 @@ type ComplexityRoot struct {
 		PovertyStatus   func(childComplexity int) int
 		Residents       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ResidentOrder, where *ent.ResidentWhereInput) int
 		UpdatedAt       func(childComplexity int) int
+		Version         func(childComplexity int) int
 		Village         func(childComplexity int) int
 		VillageID       func(childComplexity int) int
 	}
@@ -448,6 +460,7 @@ type ComplexityRoot struct {
 		ReleaseReason func(childComplexity int) int
 		StartOn       func(childComplexity int) int
 		UpdatedAt     func(childComplexity int) int
+		Version       func(childComplexity int) int
 		Visits        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.VisitOrder, where *ent.VisitWhereInput) int
 	}
 
@@ -465,6 +478,7 @@ type ComplexityRoot struct {
 	PartyMember struct {
 		Age             func(childComplexity int) int
 		Assessments     func(childComplexity int) int
+		BirthYear       func(childComplexity int) int
 		Cadre           func(childComplexity int) int
 		Category        func(childComplexity int) int
 		Contributions   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ContributionOrder, where *ent.ContributionWhereInput) int
@@ -488,6 +502,7 @@ type ComplexityRoot struct {
 		Status          func(childComplexity int) int
 		TeamMemberships func(childComplexity int) int
 		UpdatedAt       func(childComplexity int) int
+		Version         func(childComplexity int) int
 		Village         func(childComplexity int) int
 		VillageID       func(childComplexity int) int
 	}
@@ -515,6 +530,7 @@ type ComplexityRoot struct {
 		Township     func(childComplexity int) int
 		TownshipID   func(childComplexity int) int
 		UpdatedAt    func(childComplexity int) int
+		Version      func(childComplexity int) int
 		Village      func(childComplexity int) int
 		VillageID    func(childComplexity int) int
 	}
@@ -548,6 +564,7 @@ type ComplexityRoot struct {
 		StartOn        func(childComplexity int) int
 		Title          func(childComplexity int) int
 		UpdatedAt      func(childComplexity int) int
+		Version        func(childComplexity int) int
 	}
 
 	PostConnection struct {
@@ -600,6 +617,7 @@ type ComplexityRoot struct {
 		Progress        func(childComplexity int) int
 		Status          func(childComplexity int) int
 		UpdatedAt       func(childComplexity int) int
+		Version         func(childComplexity int) int
 		Village         func(childComplexity int) int
 		VillageID       func(childComplexity int) int
 		Year            func(childComplexity int) int
@@ -618,6 +636,7 @@ type ComplexityRoot struct {
 
 	Resident struct {
 		Age         func(childComplexity int) int
+		BirthYear   func(childComplexity int) int
 		CreatedAt   func(childComplexity int) int
 		Education   func(childComplexity int) int
 		Gender      func(childComplexity int) int
@@ -631,6 +650,7 @@ type ComplexityRoot struct {
 		Phone       func(childComplexity int) int
 		Relation    func(childComplexity int) int
 		UpdatedAt   func(childComplexity int) int
+		Version     func(childComplexity int) int
 	}
 
 	ResidentConnection struct {
@@ -664,6 +684,7 @@ type ComplexityRoot struct {
 		UserID       func(childComplexity int) int
 		ValidFrom    func(childComplexity int) int
 		ValidTo      func(childComplexity int) int
+		Version      func(childComplexity int) int
 		Village      func(childComplexity int) int
 		VillageID    func(childComplexity int) int
 	}
@@ -692,6 +713,7 @@ type ComplexityRoot struct {
 		Township      func(childComplexity int) int
 		TownshipID    func(childComplexity int) int
 		UpdatedAt     func(childComplexity int) int
+		Version       func(childComplexity int) int
 		Village       func(childComplexity int) int
 		VillageID     func(childComplexity int) int
 	}
@@ -717,6 +739,7 @@ type ComplexityRoot struct {
 		Team      func(childComplexity int) int
 		TeamID    func(childComplexity int) int
 		UpdatedAt func(childComplexity int) int
+		Version   func(childComplexity int) int
 	}
 
 	TeamMembershipConnection struct {
@@ -742,6 +765,7 @@ type ComplexityRoot struct {
 		PartyOrganizations func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PartyOrganizationOrder, where *ent.PartyOrganizationWhereInput) int
 		Teams              func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.TeamOrder, where *ent.TeamWhereInput) int
 		UpdatedAt          func(childComplexity int) int
+		Version            func(childComplexity int) int
 		Villages           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.VillageOrder, where *ent.VillageWhereInput) int
 	}
 
@@ -768,6 +792,7 @@ type ComplexityRoot struct {
 		StartOn     func(childComplexity int) int
 		Topic       func(childComplexity int) int
 		UpdatedAt   func(childComplexity int) int
+		Version     func(childComplexity int) int
 		Year        func(childComplexity int) int
 	}
 
@@ -793,6 +818,7 @@ type ComplexityRoot struct {
 		Secretary     func(childComplexity int) int
 		SecretaryID   func(childComplexity int) int
 		UpdatedAt     func(childComplexity int) int
+		Version       func(childComplexity int) int
 	}
 
 	TrainingEnrollmentConnection struct {
@@ -815,6 +841,7 @@ type ComplexityRoot struct {
 		Status       func(childComplexity int) int
 		UpdatedAt    func(childComplexity int) int
 		Username     func(childComplexity int) int
+		Version      func(childComplexity int) int
 	}
 
 	UserConnection struct {
@@ -845,6 +872,7 @@ type ComplexityRoot struct {
 		Township           func(childComplexity int) int
 		TownshipID         func(childComplexity int) int
 		UpdatedAt          func(childComplexity int) int
+		Version            func(childComplexity int) int
 		WeakOrganization   func(childComplexity int) int
 	}
 
@@ -870,6 +898,7 @@ type ComplexityRoot struct {
 		Pairing   func(childComplexity int) int
 		PairingID func(childComplexity int) int
 		UpdatedAt func(childComplexity int) int
+		Version   func(childComplexity int) int
 		VisitedAt func(childComplexity int) int
 	}
 
@@ -1015,6 +1044,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ApiKey.UserID(childComplexity), true
+	case "ApiKey.version":
+		if e.ComplexityRoot.ApiKey.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApiKey.Version(childComplexity), true
 
 	case "ApiKeyConnection.edges":
 		if e.ComplexityRoot.ApiKeyConnection.Edges == nil {
@@ -1108,6 +1143,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Assessment.UpdatedAt(childComplexity), true
+	case "Assessment.version":
+		if e.ComplexityRoot.Assessment.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Assessment.Version(childComplexity), true
 	case "Assessment.village":
 		if e.ComplexityRoot.Assessment.Village == nil {
 			break
@@ -1335,6 +1376,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Cadre.UpdatedAt(childComplexity), true
+	case "Cadre.version":
+		if e.ComplexityRoot.Cadre.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Cadre.Version(childComplexity), true
 
 	case "CadreConnection.edges":
 		if e.ComplexityRoot.CadreConnection.Edges == nil {
@@ -1428,6 +1475,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Contribution.UpdatedAt(childComplexity), true
+	case "Contribution.version":
+		if e.ComplexityRoot.Contribution.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Contribution.Version(childComplexity), true
 
 	case "ContributionConnection.edges":
 		if e.ComplexityRoot.ContributionConnection.Edges == nil {
@@ -1558,6 +1611,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Demand.UpdatedAt(childComplexity), true
+	case "Demand.version":
+		if e.ComplexityRoot.Demand.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Demand.Version(childComplexity), true
 	case "Demand.visit":
 		if e.ComplexityRoot.Demand.Visit == nil {
 			break
@@ -1663,6 +1722,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DemandEvent.UpdatedAt(childComplexity), true
+	case "DemandEvent.version":
+		if e.ComplexityRoot.DemandEvent.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandEvent.Version(childComplexity), true
 
 	case "DemandEventConnection.edges":
 		if e.ComplexityRoot.DemandEventConnection.Edges == nil {
@@ -1780,6 +1845,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DemoProject.UpdatedAt(childComplexity), true
+	case "DemoProject.version":
+		if e.ComplexityRoot.DemoProject.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemoProject.Version(childComplexity), true
 	case "DemoProject.village":
 		if e.ComplexityRoot.DemoProject.Village == nil {
 			break
@@ -1891,6 +1962,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DemoProjectStage.UpdatedAt(childComplexity), true
+	case "DemoProjectStage.version":
+		if e.ComplexityRoot.DemoProjectStage.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemoProjectStage.Version(childComplexity), true
 
 	case "DemoProjectStageConnection.edges":
 		if e.ComplexityRoot.DemoProjectStageConnection.Edges == nil {
@@ -1999,6 +2076,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Department.UpdatedAt(childComplexity), true
+	case "Department.version":
+		if e.ComplexityRoot.Department.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Department.Version(childComplexity), true
 	case "Department.villageLinks":
 		if e.ComplexityRoot.Department.VillageLinks == nil {
 			break
@@ -2068,6 +2151,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DepartmentVillageLink.UpdatedAt(childComplexity), true
+	case "DepartmentVillageLink.version":
+		if e.ComplexityRoot.DepartmentVillageLink.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DepartmentVillageLink.Version(childComplexity), true
 	case "DepartmentVillageLink.village":
 		if e.ComplexityRoot.DepartmentVillageLink.Village == nil {
 			break
@@ -2155,6 +2244,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.District.UpdatedAt(childComplexity), true
+	case "District.version":
+		if e.ComplexityRoot.District.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.District.Version(childComplexity), true
 
 	case "Household.address":
 		if e.ComplexityRoot.Household.Address == nil {
@@ -2267,6 +2362,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Household.UpdatedAt(childComplexity), true
+	case "Household.version":
+		if e.ComplexityRoot.Household.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Household.Version(childComplexity), true
 	case "Household.village":
 		if e.ComplexityRoot.Household.Village == nil {
 			break
@@ -2880,6 +2981,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Pairing.UpdatedAt(childComplexity), true
+	case "Pairing.version":
+		if e.ComplexityRoot.Pairing.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Pairing.Version(childComplexity), true
 	case "Pairing.visits":
 		if e.ComplexityRoot.Pairing.Visits == nil {
 			break
@@ -2936,6 +3043,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PartyMember.Assessments(childComplexity), true
+	case "PartyMember.birthYear":
+		if e.ComplexityRoot.PartyMember.BirthYear == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartyMember.BirthYear(childComplexity), true
 	case "PartyMember.cadre":
 		if e.ComplexityRoot.PartyMember.Cadre == nil {
 			break
@@ -3079,6 +3192,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PartyMember.UpdatedAt(childComplexity), true
+	case "PartyMember.version":
+		if e.ComplexityRoot.PartyMember.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartyMember.Version(childComplexity), true
 	case "PartyMember.village":
 		if e.ComplexityRoot.PartyMember.Village == nil {
 			break
@@ -3195,6 +3314,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PartyOrganization.UpdatedAt(childComplexity), true
+	case "PartyOrganization.version":
+		if e.ComplexityRoot.PartyOrganization.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartyOrganization.Version(childComplexity), true
 	case "PartyOrganization.village":
 		if e.ComplexityRoot.PartyOrganization.Village == nil {
 			break
@@ -3325,6 +3450,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Post.UpdatedAt(childComplexity), true
+	case "Post.version":
+		if e.ComplexityRoot.Post.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Post.Version(childComplexity), true
 
 	case "PostConnection.edges":
 		if e.ComplexityRoot.PostConnection.Edges == nil {
@@ -3680,6 +3811,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Rectification.UpdatedAt(childComplexity), true
+	case "Rectification.version":
+		if e.ComplexityRoot.Rectification.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Rectification.Version(childComplexity), true
 	case "Rectification.village":
 		if e.ComplexityRoot.Rectification.Village == nil {
 			break
@@ -3737,6 +3874,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Resident.Age(childComplexity), true
+	case "Resident.birthYear":
+		if e.ComplexityRoot.Resident.BirthYear == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Resident.BirthYear(childComplexity), true
 	case "Resident.createdAt":
 		if e.ComplexityRoot.Resident.CreatedAt == nil {
 			break
@@ -3815,6 +3958,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Resident.UpdatedAt(childComplexity), true
+	case "Resident.version":
+		if e.ComplexityRoot.Resident.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Resident.Version(childComplexity), true
 
 	case "ResidentConnection.edges":
 		if e.ComplexityRoot.ResidentConnection.Edges == nil {
@@ -3945,6 +4094,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RoleBinding.ValidTo(childComplexity), true
+	case "RoleBinding.version":
+		if e.ComplexityRoot.RoleBinding.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoleBinding.Version(childComplexity), true
 	case "RoleBinding.village":
 		if e.ComplexityRoot.RoleBinding.Village == nil {
 			break
@@ -4067,6 +4222,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Team.UpdatedAt(childComplexity), true
+	case "Team.version":
+		if e.ComplexityRoot.Team.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Team.Version(childComplexity), true
 	case "Team.village":
 		if e.ComplexityRoot.Team.Village == nil {
 			break
@@ -4166,6 +4327,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.TeamMembership.UpdatedAt(childComplexity), true
+	case "TeamMembership.version":
+		if e.ComplexityRoot.TeamMembership.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TeamMembership.Version(childComplexity), true
 
 	case "TeamMembershipConnection.edges":
 		if e.ComplexityRoot.TeamMembershipConnection.Edges == nil {
@@ -4280,6 +4447,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Township.UpdatedAt(childComplexity), true
+	case "Township.version":
+		if e.ComplexityRoot.Township.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Township.Version(childComplexity), true
 	case "Township.villages":
 		if e.ComplexityRoot.Township.Villages == nil {
 			break
@@ -4395,6 +4568,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.TrainingCourse.UpdatedAt(childComplexity), true
+	case "TrainingCourse.version":
+		if e.ComplexityRoot.TrainingCourse.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrainingCourse.Version(childComplexity), true
 	case "TrainingCourse.year":
 		if e.ComplexityRoot.TrainingCourse.Year == nil {
 			break
@@ -4494,6 +4673,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.TrainingEnrollment.UpdatedAt(childComplexity), true
+	case "TrainingEnrollment.version":
+		if e.ComplexityRoot.TrainingEnrollment.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrainingEnrollment.Version(childComplexity), true
 
 	case "TrainingEnrollmentConnection.edges":
 		if e.ComplexityRoot.TrainingEnrollmentConnection.Edges == nil {
@@ -4575,6 +4760,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.User.Username(childComplexity), true
+	case "User.version":
+		if e.ComplexityRoot.User.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.User.Version(childComplexity), true
 
 	case "UserConnection.edges":
 		if e.ComplexityRoot.UserConnection.Edges == nil {
@@ -4739,6 +4930,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Village.UpdatedAt(childComplexity), true
+	case "Village.version":
+		if e.ComplexityRoot.Village.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Village.Version(childComplexity), true
 	case "Village.weakOrganization":
 		if e.ComplexityRoot.Village.WeakOrganization == nil {
 			break
@@ -4838,6 +5035,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Visit.UpdatedAt(childComplexity), true
+	case "Visit.version":
+		if e.ComplexityRoot.Visit.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Visit.Version(childComplexity), true
 	case "Visit.visitedAt":
 		if e.ComplexityRoot.Visit.VisitedAt == nil {
 			break
@@ -5204,6 +5407,8 @@ input CreateUserInput {
 
 "Changes to an account. 修改账号"
 input UpdateUserInput {
+  "The version of the user you read; a stale one is refused with CONFLICT"
+  version: Int!
   "Name shown in the UI"
   displayName: String
   "ACTIVE or DISABLED; disabling ends the user's sessions at once"
@@ -5370,6 +5575,10 @@ type ApiKey implements Node {
   When the record last changed (UTC) 更新时间
   """
   updatedAt: Time!
+  """
+  Version of the record, incremented by every change. Send the version you read with every update; a stale one is refused with CONFLICT 版本号
+  """
+  version: Int!
   userID: ID!
   """
   What the key is for 用途
@@ -5583,6 +5792,10 @@ type Assessment implements Node {
   When the record last changed (UTC) 更新时间
   """
   updatedAt: Time!
+  """
+  Version of the record, incremented by every change. Send the version you read with every update; a stale one is refused with CONFLICT 版本号
+  """
+  version: Int!
   """
   Village assessed, or the secretary's village 考核村
   """
@@ -6063,6 +6276,10 @@ type Cadre implements Node {
   """
   updatedAt: Time!
   """
+  Version of the record, incremented by every change. Send the version you read with every update; a stale one is refused with CONFLICT 版本号
+  """
+  version: Int!
+  """
   Department the cadre works in 所在部门
   """
   departmentID: ID!
@@ -6275,6 +6492,10 @@ type Contribution implements Node {
   When the record last changed (UTC) 更新时间
   """
   updatedAt: Time!
+  """
+  Version of the record, incremented by every change. Send the version you read with every update; a stale one is refused with CONFLICT 版本号
+  """
+  version: Int!
   memberID: ID!
   teamID: ID!
   """
@@ -6990,6 +7211,10 @@ type Demand implements Node {
   """
   updatedAt: Time!
   """
+  Version of the record, incremented by every change. Send the version you read with every update; a stale one is refused with CONFLICT 版本号
+  """
+  version: Int!
+  """
   Household that raised the demand 诉求农户
   """
   householdID: ID!
@@ -7122,6 +7347,10 @@ type DemandEvent implements Node {
   When the record last changed (UTC) 更新时间
   """
   updatedAt: Time!
+  """
+  Version of the record, incremented by every change. Send the version you read with every update; a stale one is refused with CONFLICT 版本号
+  """
+  version: Int!
   demandID: ID!
   """
   Status before the step
@@ -7479,6 +7708,10 @@ type DemoProject implements Node {
   """
   updatedAt: Time!
   """
+  Version of the record, incremented by every change. Send the version you read with every update; a stale one is refused with CONFLICT 版本号
+  """
+  version: Int!
+  """
   Township running the project 所属乡镇
   """
   townshipID: ID!
@@ -7594,6 +7827,10 @@ type DemoProjectStage implements Node {
   When the record last changed (UTC) 更新时间
   """
   updatedAt: Time!
+  """
+  Version of the record, incremented by every change. Send the version you read with every update; a stale one is refused with CONFLICT 版本号
+  """
+  version: Int!
   projectID: ID!
   """
   Stage entered 进入的步骤
@@ -7922,6 +8159,10 @@ type Department implements Node {
   """
   updatedAt: Time!
   """
+  Version of the record, incremented by every change. Send the version you read with every update; a stale one is refused with CONFLICT 版本号
+  """
+  version: Int!
+  """
   Department code 部门代码
   """
   code: String!
@@ -8118,6 +8359,10 @@ type DepartmentVillageLink implements Node {
   When the record last changed (UTC) 更新时间
   """
   updatedAt: Time!
+  """
+  Version of the record, incremented by every change. Send the version you read with every update; a stale one is refused with CONFLICT 版本号
+  """
+  version: Int!
   departmentID: ID!
   villageID: ID!
   """
@@ -8344,6 +8589,10 @@ type District implements Node {
   """
   updatedAt: Time!
   """
+  Version of the record, incremented by every change. Send the version you read with every update; a stale one is refused with CONFLICT 版本号
+  """
+  version: Int!
+  """
   12-digit statistical division code (统计用区划代码)
   """
   code: String!
@@ -8547,6 +8796,10 @@ type Household implements Node {
   When the record last changed (UTC) 更新时间
   """
   updatedAt: Time!
+  """
+  Version of the record, incremented by every change. Send the version you read with every update; a stale one is refused with CONFLICT 版本号
+  """
+  version: Int!
   """
   Village of the household 所在村
   """
@@ -9177,6 +9430,10 @@ type Pairing implements Node {
   """
   updatedAt: Time!
   """
+  Version of the record, incremented by every change. Send the version you read with every update; a stale one is refused with CONFLICT 版本号
+  """
+  version: Int!
+  """
   Paired cadre 帮扶干部
   """
   cadreID: ID!
@@ -9402,6 +9659,10 @@ type PartyMember implements Node {
   """
   updatedAt: Time!
   """
+  Version of the record, incremented by every change. Send the version you read with every update; a stale one is refused with CONFLICT 版本号
+  """
+  version: Int!
+  """
   Member's name 姓名
   """
   name: String!
@@ -9409,6 +9670,10 @@ type PartyMember implements Node {
   Gender, from the ID number 性别
   """
   gender: Gender!
+  """
+  Year of birth, from the ID number: filter age bands with birthYearGTE/birthYearLTE 出生年份
+  """
+  birthYear: Int!
   """
   Resident ID number 身份证号码 — always masked in reads; plaintext only through revealSensitive
   """
@@ -9628,6 +9893,17 @@ input PartyMemberWhereInput {
   genderIn: [Gender!]
   genderNotIn: [Gender!]
   """
+  birth_year field predicates
+  """
+  birthYear: Int
+  birthYearNEQ: Int
+  birthYearIn: [Int!]
+  birthYearNotIn: [Int!]
+  birthYearGT: Int
+  birthYearGTE: Int
+  birthYearLT: Int
+  birthYearLTE: Int
+  """
   education field predicates
   """
   education: Education
@@ -9724,6 +10000,10 @@ type PartyOrganization implements Node {
   When the record last changed (UTC) 更新时间
   """
   updatedAt: Time!
+  """
+  Version of the record, incremented by every change. Send the version you read with every update; a stale one is refused with CONFLICT 版本号
+  """
+  version: Int!
   """
   Organisation name 党组织名称
   """
@@ -9941,6 +10221,10 @@ type Post implements Node {
   When the record last changed (UTC) 更新时间
   """
   updatedAt: Time!
+  """
+  Version of the record, incremented by every change. Send the version you read with every update; a stale one is refused with CONFLICT 版本号
+  """
+  version: Int!
   memberID: ID!
   organizationID: ID!
   """
@@ -10850,6 +11134,10 @@ type Rectification implements Node {
   """
   updatedAt: Time!
   """
+  Version of the record, incremented by every change. Send the version you read with every update; a stale one is refused with CONFLICT 版本号
+  """
+  version: Int!
+  """
   Village being rectified 整顿村
   """
   villageID: ID!
@@ -11151,6 +11439,10 @@ type Resident implements Node {
   """
   updatedAt: Time!
   """
+  Version of the record, incremented by every change. Send the version you read with every update; a stale one is refused with CONFLICT 版本号
+  """
+  version: Int!
+  """
   Household 所属农户
   """
   householdID: ID!
@@ -11166,6 +11458,10 @@ type Resident implements Node {
   Gender, from the ID number 性别
   """
   gender: Gender!
+  """
+  Year of birth, from the ID number: filter age bands with birthYearGTE/birthYearLTE 出生年份
+  """
+  birthYear: Int!
   """
   Resident ID number 身份证号码 — always masked in reads; plaintext only through revealSensitive
   """
@@ -11318,6 +11614,17 @@ input ResidentWhereInput {
   genderIn: [Gender!]
   genderNotIn: [Gender!]
   """
+  birth_year field predicates
+  """
+  birthYear: Int
+  birthYearNEQ: Int
+  birthYearIn: [Int!]
+  birthYearNotIn: [Int!]
+  birthYearGT: Int
+  birthYearGTE: Int
+  birthYearLT: Int
+  birthYearLTE: Int
+  """
   health field predicates
   """
   health: HealthStatus
@@ -11381,6 +11688,10 @@ type RoleBinding implements Node {
   When the record last changed (UTC) 更新时间
   """
   updatedAt: Time!
+  """
+  Version of the record, incremented by every change. Send the version you read with every update; a stale one is refused with CONFLICT 版本号
+  """
+  version: Int!
   userID: ID!
   """
   Role 角色
@@ -11653,6 +11964,10 @@ type Team implements Node {
   """
   updatedAt: Time!
   """
+  Version of the record, incremented by every change. Send the version you read with every update; a stale one is refused with CONFLICT 版本号
+  """
+  version: Int!
+  """
   Team name 团队名称
   """
   name: String!
@@ -11779,6 +12094,10 @@ type TeamMembership implements Node {
   When the record last changed (UTC) 更新时间
   """
   updatedAt: Time!
+  """
+  Version of the record, incremented by every change. Send the version you read with every update; a stale one is refused with CONFLICT 版本号
+  """
+  version: Int!
   teamID: ID!
   memberID: ID!
   """
@@ -12069,6 +12388,10 @@ type Township implements Node {
   When the record last changed (UTC) 更新时间
   """
   updatedAt: Time!
+  """
+  Version of the record, incremented by every change. Send the version you read with every update; a stale one is refused with CONFLICT 版本号
+  """
+  version: Int!
   """
   District the township belongs to
   """
@@ -12384,6 +12707,10 @@ type TrainingCourse implements Node {
   """
   updatedAt: Time!
   """
+  Version of the record, incremented by every change. Send the version you read with every update; a stale one is refused with CONFLICT 版本号
+  """
+  version: Int!
+  """
   Course name 培训班名称
   """
   name: String!
@@ -12656,6 +12983,10 @@ type TrainingEnrollment implements Node {
   When the record last changed (UTC) 更新时间
   """
   updatedAt: Time!
+  """
+  Version of the record, incremented by every change. Send the version you read with every update; a stale one is refused with CONFLICT 版本号
+  """
+  version: Int!
   courseID: ID!
   """
   The village secretary (a party member) 学员
@@ -12817,6 +13148,10 @@ Input was generated by ent.
 """
 input UpdateAssessmentInput {
   """
+  Version of the record, incremented by every change. Send the version you read with every update; a stale one is refused with CONFLICT 版本号
+  """
+  version: Int
+  """
   Year 年度
   """
   year: Int
@@ -12846,6 +13181,10 @@ Input was generated by ent.
 """
 input UpdateCadreInput {
   """
+  Version of the record, incremented by every change. Send the version you read with every update; a stale one is refused with CONFLICT 版本号
+  """
+  version: Int
+  """
   Name 姓名
   """
   name: String
@@ -12869,6 +13208,10 @@ Input was generated by ent.
 """
 input UpdateContributionInput {
   """
+  Version of the record, incremented by every change. Send the version you read with every update; a stale one is refused with CONFLICT 版本号
+  """
+  version: Int
+  """
   Date 日期
   """
   on: Date
@@ -12886,6 +13229,10 @@ UpdateDemandInput is used for update Demand object.
 Input was generated by ent.
 """
 input UpdateDemandInput {
+  """
+  Version of the record, incremented by every change. Send the version you read with every update; a stale one is refused with CONFLICT 版本号
+  """
+  version: Int
   """
   Category 诉求类别
   """
@@ -12905,6 +13252,10 @@ UpdateDemoProjectInput is used for update DemoProject object.
 Input was generated by ent.
 """
 input UpdateDemoProjectInput {
+  """
+  Version of the record, incremented by every change. Send the version you read with every update; a stale one is refused with CONFLICT 版本号
+  """
+  version: Int
   """
   Programme year 年度
   """
@@ -12945,6 +13296,10 @@ Input was generated by ent.
 """
 input UpdateDepartmentInput {
   """
+  Version of the record, incremented by every change. Send the version you read with every update; a stale one is refused with CONFLICT 版本号
+  """
+  version: Int
+  """
   Department code 部门代码
   """
   code: String
@@ -12963,6 +13318,10 @@ Input was generated by ent.
 """
 input UpdateDepartmentVillageLinkInput {
   """
+  Version of the record, incremented by every change. Send the version you read with every update; a stale one is refused with CONFLICT 版本号
+  """
+  version: Int
+  """
   Programme year of the link 联村年度
   """
   year: Int
@@ -12972,6 +13331,10 @@ UpdateDistrictInput is used for update District object.
 Input was generated by ent.
 """
 input UpdateDistrictInput {
+  """
+  Version of the record, incremented by every change. Send the version you read with every update; a stale one is refused with CONFLICT 版本号
+  """
+  version: Int
   """
   12-digit statistical division code (统计用区划代码)
   """
@@ -12986,6 +13349,10 @@ UpdateHouseholdInput is used for update Household object.
 Input was generated by ent.
 """
 input UpdateHouseholdInput {
+  """
+  Version of the record, incremented by every change. Send the version you read with every update; a stale one is refused with CONFLICT 版本号
+  """
+  version: Int
   """
   Household number, unique within the village 户编号
   """
@@ -13039,6 +13406,10 @@ Input was generated by ent.
 """
 input UpdatePairingInput {
   """
+  Version of the record, incremented by every change. Send the version you read with every update; a stale one is refused with CONFLICT 版本号
+  """
+  version: Int
+  """
   First day of the pairing 结对日期
   """
   startOn: Date
@@ -13048,6 +13419,10 @@ UpdatePartyMemberInput is used for update PartyMember object.
 Input was generated by ent.
 """
 input UpdatePartyMemberInput {
+  """
+  Version of the record, incremented by every change. Send the version you read with every update; a stale one is refused with CONFLICT 版本号
+  """
+  version: Int
   """
   Member's name 姓名
   """
@@ -13104,6 +13479,10 @@ Input was generated by ent.
 """
 input UpdatePartyOrganizationInput {
   """
+  Version of the record, incremented by every change. Send the version you read with every update; a stale one is refused with CONFLICT 版本号
+  """
+  version: Int
+  """
   Organisation name 党组织名称
   """
   name: String
@@ -13117,6 +13496,10 @@ UpdatePostInput is used for update Post object.
 Input was generated by ent.
 """
 input UpdatePostInput {
+  """
+  Version of the record, incremented by every change. Send the version you read with every update; a stale one is refused with CONFLICT 版本号
+  """
+  version: Int
   """
   Title held 职务
   """
@@ -13136,6 +13519,10 @@ UpdateRectificationInput is used for update Rectification object.
 Input was generated by ent.
 """
 input UpdateRectificationInput {
+  """
+  Version of the record, incremented by every change. Send the version you read with every update; a stale one is refused with CONFLICT 版本号
+  """
+  version: Int
   """
   Year 年度
   """
@@ -13165,6 +13552,10 @@ UpdateResidentInput is used for update Resident object.
 Input was generated by ent.
 """
 input UpdateResidentInput {
+  """
+  Version of the record, incremented by every change. Send the version you read with every update; a stale one is refused with CONFLICT 版本号
+  """
+  version: Int
   """
   Name 姓名
   """
@@ -13202,6 +13593,10 @@ Input was generated by ent.
 """
 input UpdateTeamInput {
   """
+  Version of the record, incremented by every change. Send the version you read with every update; a stale one is refused with CONFLICT 版本号
+  """
+  version: Int
+  """
   Team name 团队名称
   """
   name: String
@@ -13223,6 +13618,10 @@ Input was generated by ent.
 """
 input UpdateTeamMembershipInput {
   """
+  Version of the record, incremented by every change. Send the version you read with every update; a stale one is refused with CONFLICT 版本号
+  """
+  version: Int
+  """
   Post in the team 团队岗位
   """
   post: TeamPost
@@ -13236,6 +13635,10 @@ UpdateTownshipInput is used for update Township object.
 Input was generated by ent.
 """
 input UpdateTownshipInput {
+  """
+  Version of the record, incremented by every change. Send the version you read with every update; a stale one is refused with CONFLICT 版本号
+  """
+  version: Int
   """
   12-digit statistical division code (统计用区划代码)
   """
@@ -13254,6 +13657,10 @@ UpdateTrainingCourseInput is used for update TrainingCourse object.
 Input was generated by ent.
 """
 input UpdateTrainingCourseInput {
+  """
+  Version of the record, incremented by every change. Send the version you read with every update; a stale one is refused with CONFLICT 版本号
+  """
+  version: Int
   """
   Course name 培训班名称
   """
@@ -13295,6 +13702,10 @@ Input was generated by ent.
 """
 input UpdateTrainingEnrollmentInput {
   """
+  Version of the record, incremented by every change. Send the version you read with every update; a stale one is refused with CONFLICT 版本号
+  """
+  version: Int
+  """
   Attendance 出勤
   """
   attendance: Attendance
@@ -13313,6 +13724,10 @@ UpdateVillageInput is used for update Village object.
 Input was generated by ent.
 """
 input UpdateVillageInput {
+  """
+  Version of the record, incremented by every change. Send the version you read with every update; a stale one is refused with CONFLICT 版本号
+  """
+  version: Int
   """
   12-digit statistical division code (统计用区划代码)
   """
@@ -13335,6 +13750,10 @@ UpdateVisitInput is used for update Visit object.
 Input was generated by ent.
 """
 input UpdateVisitInput {
+  """
+  Version of the record, incremented by every change. Send the version you read with every update; a stale one is refused with CONFLICT 版本号
+  """
+  version: Int
   """
   When the visit took place 走访时间
   """
@@ -13368,6 +13787,10 @@ type User implements Node {
   When the record last changed (UTC) 更新时间
   """
   updatedAt: Time!
+  """
+  Version of the record, incremented by every change. Send the version you read with every update; a stale one is refused with CONFLICT 版本号
+  """
+  version: Int!
   """
   Sign-in name: 3–48 lower-case letters, digits, '.', '_' or '-' 用户名
   """
@@ -13560,6 +13983,10 @@ type Village implements Node {
   When the record last changed (UTC) 更新时间
   """
   updatedAt: Time!
+  """
+  Version of the record, incremented by every change. Send the version you read with every update; a stale one is refused with CONFLICT 版本号
+  """
+  version: Int!
   """
   Township the village belongs to 所属乡镇
   """
@@ -13966,6 +14393,10 @@ type Visit implements Node {
   """
   updatedAt: Time!
   """
+  Version of the record, incremented by every change. Send the version you read with every update; a stale one is refused with CONFLICT 版本号
+  """
+  version: Int!
+  """
   Pairing the visit belongs to 结对
   """
   pairingID: ID!
@@ -14208,6 +14639,8 @@ func (ec *executionContext) childFields_ApiKey(ctx context.Context, field graphq
 		return ec.fieldContext_ApiKey_createdAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_ApiKey_updatedAt(ctx, field)
+	case "version":
+		return ec.fieldContext_ApiKey_version(ctx, field)
 	case "userID":
 		return ec.fieldContext_ApiKey_userID(ctx, field)
 	case "name":
@@ -14246,6 +14679,8 @@ func (ec *executionContext) childFields_Assessment(ctx context.Context, field gr
 		return ec.fieldContext_Assessment_createdAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_Assessment_updatedAt(ctx, field)
+	case "version":
+		return ec.fieldContext_Assessment_version(ctx, field)
 	case "villageID":
 		return ec.fieldContext_Assessment_villageID(ctx, field)
 	case "secretaryID":
@@ -14352,6 +14787,8 @@ func (ec *executionContext) childFields_Cadre(ctx context.Context, field graphql
 		return ec.fieldContext_Cadre_createdAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_Cadre_updatedAt(ctx, field)
+	case "version":
+		return ec.fieldContext_Cadre_version(ctx, field)
 	case "departmentID":
 		return ec.fieldContext_Cadre_departmentID(ctx, field)
 	case "name":
@@ -14402,6 +14839,8 @@ func (ec *executionContext) childFields_Contribution(ctx context.Context, field 
 		return ec.fieldContext_Contribution_createdAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_Contribution_updatedAt(ctx, field)
+	case "version":
+		return ec.fieldContext_Contribution_version(ctx, field)
 	case "memberID":
 		return ec.fieldContext_Contribution_memberID(ctx, field)
 	case "teamID":
@@ -14460,6 +14899,8 @@ func (ec *executionContext) childFields_Demand(ctx context.Context, field graphq
 		return ec.fieldContext_Demand_createdAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_Demand_updatedAt(ctx, field)
+	case "version":
+		return ec.fieldContext_Demand_version(ctx, field)
 	case "householdID":
 		return ec.fieldContext_Demand_householdID(ctx, field)
 	case "visitID":
@@ -14520,6 +14961,8 @@ func (ec *executionContext) childFields_DemandEvent(ctx context.Context, field g
 		return ec.fieldContext_DemandEvent_createdAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_DemandEvent_updatedAt(ctx, field)
+	case "version":
+		return ec.fieldContext_DemandEvent_version(ctx, field)
 	case "demandID":
 		return ec.fieldContext_DemandEvent_demandID(ctx, field)
 	case "fromStatus":
@@ -14556,6 +14999,8 @@ func (ec *executionContext) childFields_DemoProject(ctx context.Context, field g
 		return ec.fieldContext_DemoProject_createdAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_DemoProject_updatedAt(ctx, field)
+	case "version":
+		return ec.fieldContext_DemoProject_version(ctx, field)
 	case "townshipID":
 		return ec.fieldContext_DemoProject_townshipID(ctx, field)
 	case "year":
@@ -14618,6 +15063,8 @@ func (ec *executionContext) childFields_DemoProjectStage(ctx context.Context, fi
 		return ec.fieldContext_DemoProjectStage_createdAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_DemoProjectStage_updatedAt(ctx, field)
+	case "version":
+		return ec.fieldContext_DemoProjectStage_version(ctx, field)
 	case "projectID":
 		return ec.fieldContext_DemoProjectStage_projectID(ctx, field)
 	case "stage":
@@ -14654,6 +15101,8 @@ func (ec *executionContext) childFields_Department(ctx context.Context, field gr
 		return ec.fieldContext_Department_createdAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_Department_updatedAt(ctx, field)
+	case "version":
+		return ec.fieldContext_Department_version(ctx, field)
 	case "code":
 		return ec.fieldContext_Department_code(ctx, field)
 	case "name":
@@ -14704,6 +15153,8 @@ func (ec *executionContext) childFields_DepartmentVillageLink(ctx context.Contex
 		return ec.fieldContext_DepartmentVillageLink_createdAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_DepartmentVillageLink_updatedAt(ctx, field)
+	case "version":
+		return ec.fieldContext_DepartmentVillageLink_version(ctx, field)
 	case "departmentID":
 		return ec.fieldContext_DepartmentVillageLink_departmentID(ctx, field)
 	case "villageID":
@@ -14736,6 +15187,8 @@ func (ec *executionContext) childFields_District(ctx context.Context, field grap
 		return ec.fieldContext_District_createdAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_District_updatedAt(ctx, field)
+	case "version":
+		return ec.fieldContext_District_version(ctx, field)
 	case "code":
 		return ec.fieldContext_District_code(ctx, field)
 	case "name":
@@ -14754,6 +15207,8 @@ func (ec *executionContext) childFields_Household(ctx context.Context, field gra
 		return ec.fieldContext_Household_createdAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_Household_updatedAt(ctx, field)
+	case "version":
+		return ec.fieldContext_Household_version(ctx, field)
 	case "villageID":
 		return ec.fieldContext_Household_villageID(ctx, field)
 	case "number":
@@ -14844,6 +15299,8 @@ func (ec *executionContext) childFields_Pairing(ctx context.Context, field graph
 		return ec.fieldContext_Pairing_createdAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_Pairing_updatedAt(ctx, field)
+	case "version":
+		return ec.fieldContext_Pairing_version(ctx, field)
 	case "cadreID":
 		return ec.fieldContext_Pairing_cadreID(ctx, field)
 	case "householdID":
@@ -14896,10 +15353,14 @@ func (ec *executionContext) childFields_PartyMember(ctx context.Context, field g
 		return ec.fieldContext_PartyMember_createdAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_PartyMember_updatedAt(ctx, field)
+	case "version":
+		return ec.fieldContext_PartyMember_version(ctx, field)
 	case "name":
 		return ec.fieldContext_PartyMember_name(ctx, field)
 	case "gender":
 		return ec.fieldContext_PartyMember_gender(ctx, field)
+	case "birthYear":
+		return ec.fieldContext_PartyMember_birthYear(ctx, field)
 	case "idNumber":
 		return ec.fieldContext_PartyMember_idNumber(ctx, field)
 	case "phone":
@@ -14978,6 +15439,8 @@ func (ec *executionContext) childFields_PartyOrganization(ctx context.Context, f
 		return ec.fieldContext_PartyOrganization_createdAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_PartyOrganization_updatedAt(ctx, field)
+	case "version":
+		return ec.fieldContext_PartyOrganization_version(ctx, field)
 	case "name":
 		return ec.fieldContext_PartyOrganization_name(ctx, field)
 	case "kind":
@@ -15046,6 +15509,8 @@ func (ec *executionContext) childFields_Post(ctx context.Context, field graphql.
 		return ec.fieldContext_Post_createdAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_Post_updatedAt(ctx, field)
+	case "version":
+		return ec.fieldContext_Post_version(ctx, field)
 	case "memberID":
 		return ec.fieldContext_Post_memberID(ctx, field)
 	case "organizationID":
@@ -15082,6 +15547,8 @@ func (ec *executionContext) childFields_Rectification(ctx context.Context, field
 		return ec.fieldContext_Rectification_createdAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_Rectification_updatedAt(ctx, field)
+	case "version":
+		return ec.fieldContext_Rectification_version(ctx, field)
 	case "villageID":
 		return ec.fieldContext_Rectification_villageID(ctx, field)
 	case "year":
@@ -15138,6 +15605,8 @@ func (ec *executionContext) childFields_Resident(ctx context.Context, field grap
 		return ec.fieldContext_Resident_createdAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_Resident_updatedAt(ctx, field)
+	case "version":
+		return ec.fieldContext_Resident_version(ctx, field)
 	case "householdID":
 		return ec.fieldContext_Resident_householdID(ctx, field)
 	case "name":
@@ -15146,6 +15615,8 @@ func (ec *executionContext) childFields_Resident(ctx context.Context, field grap
 		return ec.fieldContext_Resident_relation(ctx, field)
 	case "gender":
 		return ec.fieldContext_Resident_gender(ctx, field)
+	case "birthYear":
+		return ec.fieldContext_Resident_birthYear(ctx, field)
 	case "idNumber":
 		return ec.fieldContext_Resident_idNumber(ctx, field)
 	case "phone":
@@ -15204,6 +15675,8 @@ func (ec *executionContext) childFields_RoleBinding(ctx context.Context, field g
 		return ec.fieldContext_RoleBinding_createdAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_RoleBinding_updatedAt(ctx, field)
+	case "version":
+		return ec.fieldContext_RoleBinding_version(ctx, field)
 	case "userID":
 		return ec.fieldContext_RoleBinding_userID(ctx, field)
 	case "role":
@@ -15252,6 +15725,8 @@ func (ec *executionContext) childFields_Team(ctx context.Context, field graphql.
 		return ec.fieldContext_Team_createdAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_Team_updatedAt(ctx, field)
+	case "version":
+		return ec.fieldContext_Team_version(ctx, field)
 	case "name":
 		return ec.fieldContext_Team_name(ctx, field)
 	case "kind":
@@ -15308,6 +15783,8 @@ func (ec *executionContext) childFields_TeamMembership(ctx context.Context, fiel
 		return ec.fieldContext_TeamMembership_createdAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_TeamMembership_updatedAt(ctx, field)
+	case "version":
+		return ec.fieldContext_TeamMembership_version(ctx, field)
 	case "teamID":
 		return ec.fieldContext_TeamMembership_teamID(ctx, field)
 	case "memberID":
@@ -15342,6 +15819,8 @@ func (ec *executionContext) childFields_Township(ctx context.Context, field grap
 		return ec.fieldContext_Township_createdAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_Township_updatedAt(ctx, field)
+	case "version":
+		return ec.fieldContext_Township_version(ctx, field)
 	case "districtID":
 		return ec.fieldContext_Township_districtID(ctx, field)
 	case "code":
@@ -15394,6 +15873,8 @@ func (ec *executionContext) childFields_TrainingCourse(ctx context.Context, fiel
 		return ec.fieldContext_TrainingCourse_createdAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_TrainingCourse_updatedAt(ctx, field)
+	case "version":
+		return ec.fieldContext_TrainingCourse_version(ctx, field)
 	case "name":
 		return ec.fieldContext_TrainingCourse_name(ctx, field)
 	case "kind":
@@ -15446,6 +15927,8 @@ func (ec *executionContext) childFields_TrainingEnrollment(ctx context.Context, 
 		return ec.fieldContext_TrainingEnrollment_createdAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_TrainingEnrollment_updatedAt(ctx, field)
+	case "version":
+		return ec.fieldContext_TrainingEnrollment_version(ctx, field)
 	case "courseID":
 		return ec.fieldContext_TrainingEnrollment_courseID(ctx, field)
 	case "secretaryID":
@@ -15494,6 +15977,8 @@ func (ec *executionContext) childFields_User(ctx context.Context, field graphql.
 		return ec.fieldContext_User_createdAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_User_updatedAt(ctx, field)
+	case "version":
+		return ec.fieldContext_User_version(ctx, field)
 	case "username":
 		return ec.fieldContext_User_username(ctx, field)
 	case "displayName":
@@ -15538,6 +16023,8 @@ func (ec *executionContext) childFields_Village(ctx context.Context, field graph
 		return ec.fieldContext_Village_createdAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_Village_updatedAt(ctx, field)
+	case "version":
+		return ec.fieldContext_Village_version(ctx, field)
 	case "townshipID":
 		return ec.fieldContext_Village_townshipID(ctx, field)
 	case "code":
@@ -15600,6 +16087,8 @@ func (ec *executionContext) childFields_Visit(ctx context.Context, field graphql
 		return ec.fieldContext_Visit_createdAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_Visit_updatedAt(ctx, field)
+	case "version":
+		return ec.fieldContext_Visit_version(ctx, field)
 	case "pairingID":
 		return ec.fieldContext_Visit_pairingID(ctx, field)
 	case "visitedAt":

@@ -131,6 +131,8 @@ type RoleBindingInput struct {
 
 // Changes to an account. 修改账号
 type UpdateUserInput struct {
+	// The version of the user you read; a stale one is refused with CONFLICT
+	Version int `json:"version"`
 	// Name shown in the UI
 	DisplayName *string `json:"displayName,omitempty"`
 	// ACTIVE or DISABLED; disabling ends the user's sessions at once
