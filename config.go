@@ -7,10 +7,14 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"time"
 
+	"github.com/nanpiao/sbqw/graph"
 	"github.com/nanpiao/sbqw/pii"
 	"github.com/nanpiao/sbqw/storage"
 )
@@ -25,6 +29,10 @@ type config struct {
 	JWTSecret    []byte
 	DataKey      string
 	Pool         storage.Pool
+	// API holds the request limits, CORS origins and the rest of the HTTP layer's options.
+	API graph.Options
+	// ShutdownGrace is how long requests in flight may take to finish on shutdown.
+	ShutdownGrace time.Duration
 
 	sealer                *pii.Sealer
 	demoPasswordGenerated bool
@@ -52,8 +60,33 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 	fs.IntVar(&c.Pool.MaxOpen, "db-max-open", envInt(getenv, "DB_MAX_OPEN", storage.DefaultPool.MaxOpen), "maximum open database connections (DB_MAX_OPEN)")
 	fs.IntVar(&c.Pool.MaxIdle, "db-max-idle", envInt(getenv, "DB_MAX_IDLE", storage.DefaultPool.MaxIdle), "maximum idle database connections (DB_MAX_IDLE)")
 	c.Pool.MaxLifetime = storage.DefaultPool.MaxLifetime
+
+	// Request limits: defaults from graph.DefaultOptions; 0 turns a limit off.
+	def := graph.DefaultOptions
+	var corsOrigins string
+	var envErr error
+	fs.IntVar(&c.API.DefaultPageSize, "default-page-size", envCount(getenv, "DEFAULT_PAGE_SIZE", def.DefaultPageSize, &envErr), "rows of a connection asked for without first/last (DEFAULT_PAGE_SIZE)")
+	fs.IntVar(&c.API.MaxPageSize, "max-page-size", envCount(getenv, "MAX_PAGE_SIZE", def.MaxPageSize, &envErr), "largest first/last accepted (MAX_PAGE_SIZE)")
+	fs.IntVar(&c.API.MaxDepth, "max-depth", envCount(getenv, "MAX_DEPTH", def.MaxDepth, &envErr), "deepest nesting of fields in an operation; 0: no limit (MAX_DEPTH)")
+	fs.IntVar(&c.API.MaxCost, "max-cost", envCount(getenv, "MAX_COST", def.MaxCost, &envErr), "most values a response may hold, pages counted; 0: no limit (MAX_COST)")
+	fs.IntVar(&c.API.MaxAliases, "max-aliases", envCount(getenv, "MAX_ALIASES", def.MaxAliases, &envErr), "aliased fields in an operation; 0: no limit (MAX_ALIASES)")
+	fs.IntVar(&c.API.MaxOperations, "max-operations", envCount(getenv, "MAX_OPERATIONS", def.MaxOperations, &envErr), "operations defined in one document; 0: no limit (MAX_OPERATIONS)")
+	fs.IntVar(&c.API.MaxTokens, "max-tokens", envCount(getenv, "MAX_TOKENS", def.MaxTokens, &envErr), "lexical tokens in one document; 0: no limit (MAX_TOKENS)")
+	var maxBody int
+	fs.IntVar(&maxBody, "max-body-bytes", envCount(getenv, "MAX_BODY_BYTES", int(def.MaxBodyBytes), &envErr), "largest request body in bytes (MAX_BODY_BYTES)")
+	fs.DurationVar(&c.API.RequestTimeout, "request-timeout", envDuration(getenv, "REQUEST_TIMEOUT", def.RequestTimeout, &envErr), "time budget of a request, after which its database work is cancelled; 0: none (REQUEST_TIMEOUT)")
+	fs.Float64Var(&c.API.RateLimit, "rate-limit", envRate(getenv, "RATE_LIMIT", def.RateLimit, &envErr), "requests a second per credential, on average; 0: no limit (RATE_LIMIT)")
+	fs.IntVar(&c.API.RateBurst, "rate-burst", envCount(getenv, "RATE_BURST", def.RateBurst, &envErr), "requests a credential may send at once (RATE_BURST)")
+	fs.StringVar(&corsOrigins, "cors-origins", env("CORS_ORIGINS", ""), "comma-separated origins allowed to call the API from a browser, e.g. https://app.example.org; none by default (CORS_ORIGINS)")
+	fs.DurationVar(&c.ShutdownGrace, "shutdown-grace", envDuration(getenv, "SHUTDOWN_GRACE", 20*time.Second, &envErr), "how long requests in flight may take to finish on shutdown (SHUTDOWN_GRACE)")
+	if envErr != nil {
+		return c, envErr
+	}
 	if err := fs.Parse(args); err != nil {
-		return c, fmt.Errorf("%v (flags: --addr --db --demo --demo-password --jwt-secret --data-key --db-max-open --db-max-idle)", err)
+		return c, fmt.Errorf("%v (flags: --addr --db --demo --demo-password --jwt-secret --data-key --db-max-open --db-max-idle --default-page-size --max-page-size --max-depth --max-cost --max-aliases --max-operations --max-tokens --max-body-bytes --request-timeout --rate-limit --rate-burst --cors-origins --shutdown-grace)", err)
+	}
+	if err := c.resolveLimits(maxBody, corsOrigins); err != nil {
+		return c, err
 	}
 	if fs.NArg() > 0 {
 		return c, fmt.Errorf("unexpected argument %q", fs.Arg(0))
@@ -131,6 +164,94 @@ func demoDataKey(databaseURL string) (string, error) {
 		return "", fmt.Errorf("cannot keep the demo data key in %s: %v", keyFile, err)
 	}
 	return key, nil
+}
+
+// resolveLimits checks the limits and turns the flags' "0: off" into graph.Options' "< 0: off".
+func (c *config) resolveLimits(maxBody int, corsOrigins string) error {
+	a := &c.API
+	for _, l := range []struct {
+		name string
+		v    *int
+		off  bool // 0 may turn it off
+	}{
+		{"default-page-size", &a.DefaultPageSize, false}, {"max-page-size", &a.MaxPageSize, false},
+		{"max-depth", &a.MaxDepth, true}, {"max-cost", &a.MaxCost, true}, {"max-aliases", &a.MaxAliases, true},
+		{"max-operations", &a.MaxOperations, true}, {"max-tokens", &a.MaxTokens, true},
+		{"rate-burst", &a.RateBurst, false}, {"max-body-bytes", &maxBody, false},
+	} {
+		switch {
+		case *l.v < 0, *l.v == 0 && !l.off:
+			return fmt.Errorf("--%s must be a positive number", l.name)
+		case *l.v == 0:
+			*l.v = -1
+		}
+	}
+	if a.DefaultPageSize > a.MaxPageSize {
+		return errors.New("--default-page-size must not exceed --max-page-size")
+	}
+	a.MaxBodyBytes = int64(maxBody)
+	switch {
+	case a.RequestTimeout < 0 || a.RateLimit < 0 || c.ShutdownGrace < 0:
+		return errors.New("--request-timeout, --rate-limit and --shutdown-grace must not be negative")
+	case a.RequestTimeout == 0:
+		a.RequestTimeout = -1
+	}
+	if a.RateLimit == 0 {
+		a.RateLimit = -1
+	}
+	for _, o := range strings.Split(corsOrigins, ",") {
+		o = strings.TrimSpace(o)
+		if o == "" {
+			continue
+		}
+		if u, err := url.Parse(o); o != "*" && (err != nil || u.Scheme == "" || u.Host == "" || (u.Path != "" && u.Path != "/")) {
+			return fmt.Errorf("--cors-origins: %q is not an origin such as https://app.example.org", o)
+		}
+		a.CORSOrigins = append(a.CORSOrigins, strings.TrimSuffix(o, "/"))
+	}
+	return nil
+}
+
+// envCount reads a non-negative whole number from the environment; a malformed one is an error.
+func envCount(getenv func(string) string, name string, def int, errp *error) int {
+	s := strings.TrimSpace(getenv(name))
+	if s == "" {
+		return def
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 0 {
+		*errp = fmt.Errorf("%s=%q is not a whole number ≥ 0", name, s)
+		return def
+	}
+	return n
+}
+
+// envDuration reads a duration such as 15s from the environment.
+func envDuration(getenv func(string) string, name string, def time.Duration, errp *error) time.Duration {
+	s := strings.TrimSpace(getenv(name))
+	if s == "" {
+		return def
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d < 0 {
+		*errp = fmt.Errorf("%s=%q is not a duration such as 15s", name, s)
+		return def
+	}
+	return d
+}
+
+// envRate reads a non-negative number from the environment.
+func envRate(getenv func(string) string, name string, def float64, errp *error) float64 {
+	s := strings.TrimSpace(getenv(name))
+	if s == "" {
+		return def
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || f < 0 {
+		*errp = fmt.Errorf("%s=%q is not a number ≥ 0", name, s)
+		return def
+	}
+	return f
 }
 
 func envInt(getenv func(string) string, name string, def int) int {

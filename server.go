@@ -7,12 +7,14 @@ package main
 
 //go:generate go run -mod=mod ./ent/entc.go
 //go:generate go run -mod=mod github.com/99designs/gqlgen generate
+//go:generate go run -mod=mod ./graph/schemaprint
 
 import (
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"os"
 	"os/signal"
@@ -64,7 +66,9 @@ func run(args []string) error {
 		}
 		return db.Ping(ctx)
 	}
-	api, err := graph.NewAPI(ctx, db.Client, graph.Config{JWTSecret: cfg.JWTSecret, Ready: ready})
+	opts := cfg.API
+	opts.Pool, opts.Logger = db.SQL, slog.Default()
+	api, err := graph.NewAPI(ctx, db.Client, graph.Config{JWTSecret: cfg.JWTSecret, Ready: ready, Options: opts})
 	if err != nil {
 		return err
 	}
@@ -72,25 +76,47 @@ func run(args []string) error {
 		Addr:              cfg.Addr,
 		Handler:           whenReady(api.Handler, &loaded),
 		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second, // a body trickled in slowly does not hold a connection for ever
+		WriteTimeout:      writeTimeout(cfg.API.RequestTimeout),
 		IdleTimeout:       120 * time.Second,
 	}
-	serveErr := make(chan error, 1)
-	go func() { serveErr <- srv.ListenAndServe() }()
-	slog.Info("listening", "addr", cfg.Addr, "database", db.Dialect, "demo", cfg.Demo)
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("cannot listen on %s: %w", cfg.Addr, err)
+	}
+	slog.Info("listening", "addr", ln.Addr().String(), "database", db.Dialect, "demo", cfg.Demo)
 
 	if cfg.Demo {
 		go loadDemo(ctx, db, cfg, &loaded)
 	}
+	return serve(ctx, srv, ln, cfg.ShutdownGrace)
+}
 
+// serve answers on ln until ctx ends (SIGINT, SIGTERM), then stops accepting connections and
+// waits up to grace for the requests in flight to finish.
+func serve(ctx context.Context, srv *http.Server, ln net.Listener, grace time.Duration) error {
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- srv.Serve(ln) }()
 	select {
 	case err := <-serveErr:
 		return err
 	case <-ctx.Done():
 	}
-	slog.Info("shutting down: finishing requests in flight")
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	slog.Info("shutting down: finishing requests in flight", "grace_seconds", grace.Seconds())
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), grace)
 	defer cancel()
-	return srv.Shutdown(shutdownCtx)
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("requests still running after %s were cut off: %w", grace, err)
+	}
+	return nil
+}
+
+// writeTimeout leaves a request its time budget to answer, and some slack to send the answer.
+func writeTimeout(budget time.Duration) time.Duration {
+	if budget <= 0 {
+		return 0
+	}
+	return budget + 15*time.Second
 }
 
 func loadDemo(ctx context.Context, db *storage.DB, cfg config, loaded *atomic.Bool) {

@@ -197,6 +197,9 @@ var entities = map[string]entity{
 	"Session":    {object: "session", kinds: map[ScopeKind]scopeRule{}},
 	"CasbinRule": {object: "policy", kinds: map[ScopeKind]scopeRule{}},
 	"Setting":    {object: "setting", kinds: map[ScopeKind]scopeRule{}},
+	// Registered GraphQL documents: read by DISTRICT and AUDITOR through their "*" policies,
+	// written by DISTRICT; run by anyone through the system lookup in graph/persisted.go.
+	"TrustedDocument": {object: "trusted_document", kinds: reference, checkAfterWrite: true},
 }
 
 // ObjectOf returns the Casbin object name of an ent type ("" when unknown).

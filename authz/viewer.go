@@ -131,3 +131,6 @@ func queryAction(ctx context.Context) string {
 	}
 	return ActionRead
 }
+
+// IsWorkflowStep reports whether ctx carries a named workflow action (set with WithAction).
+func IsWorkflowStep(ctx context.Context) bool { return actionFrom(ctx) != "" }

@@ -13,7 +13,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/user"
 )
 
-// ApiKey is the model entity for the ApiKey schema.
+// ApiKey API密钥: a long-lived credential for an integration, acting as its user (and so bound to that user's roles). Only a hash of the secret is stored; the secret is shown once.
 type ApiKey struct {
 	config `json:"-"`
 	// ID of the ent.

@@ -15,7 +15,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/village"
 )
 
-// Assessment is the model entity for the Assessment schema.
+// Assessment 考核: one indicator for a year with baseline, target and actual — a secretary's five capability gains (五个增强, secretary set) or a village's six performance gains (六个提高).
 type Assessment struct {
 	config `json:"-"`
 	// ID of the ent.

@@ -13,7 +13,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/auditevent"
 )
 
-// AuditEvent is the model entity for the AuditEvent schema.
+// AuditEvent 审计记录 (append-only): who did what to which record, written in the same transaction as the change. Never holds plaintext personal data: changed fields are listed by name only.
 type AuditEvent struct {
 	config `json:"-"`
 	// ID of the ent.

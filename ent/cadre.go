@@ -14,7 +14,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/partymember"
 )
 
-// Cadre is the model entity for the Cadre schema.
+// Cadre 帮扶干部: a department official who pairs with needy households. Reference data (name, title, department; the phone is masked like every personal value).
 type Cadre struct {
 	config `json:"-"`
 	// ID of the ent.
@@ -29,7 +29,7 @@ type Cadre struct {
 	DeleteToken int64 `json:"delete_token,omitempty"`
 	// Version of the record, incremented by every change. Send the version you read with every update; a stale one is refused with CONFLICT 版本号
 	Version int `json:"version,omitempty"`
-	// Department the cadre works in 所在部门
+	// Department the cadre works in 所在部门; a cadre who moves to another department is registered there anew, since pairings and visits stay with the department that made them
 	DepartmentID int `json:"department_id,omitempty"`
 	// Name 姓名
 	Name string `json:"name,omitempty"`

@@ -552,18 +552,6 @@ func (u *CadreUpsert) AddVersion(v int) *CadreUpsert {
 	return u
 }
 
-// SetDepartmentID sets the "department_id" field.
-func (u *CadreUpsert) SetDepartmentID(v int) *CadreUpsert {
-	u.Set(cadre.FieldDepartmentID, v)
-	return u
-}
-
-// UpdateDepartmentID sets the "department_id" field to the value that was provided on create.
-func (u *CadreUpsert) UpdateDepartmentID() *CadreUpsert {
-	u.SetExcluded(cadre.FieldDepartmentID)
-	return u
-}
-
 // SetName sets the "name" field.
 func (u *CadreUpsert) SetName(v string) *CadreUpsert {
 	u.Set(cadre.FieldName, v)
@@ -680,6 +668,9 @@ func (u *CadreUpsertOne) UpdateNewValues() *CadreUpsertOne {
 		if _, exists := u.create.mutation.CreatedAt(); exists {
 			s.SetIgnore(cadre.FieldCreatedAt)
 		}
+		if _, exists := u.create.mutation.DepartmentID(); exists {
+			s.SetIgnore(cadre.FieldDepartmentID)
+		}
 	}))
 	return u
 }
@@ -785,20 +776,6 @@ func (u *CadreUpsertOne) AddVersion(v int) *CadreUpsertOne {
 func (u *CadreUpsertOne) UpdateVersion() *CadreUpsertOne {
 	return u.Update(func(s *CadreUpsert) {
 		s.UpdateVersion()
-	})
-}
-
-// SetDepartmentID sets the "department_id" field.
-func (u *CadreUpsertOne) SetDepartmentID(v int) *CadreUpsertOne {
-	return u.Update(func(s *CadreUpsert) {
-		s.SetDepartmentID(v)
-	})
-}
-
-// UpdateDepartmentID sets the "department_id" field to the value that was provided on create.
-func (u *CadreUpsertOne) UpdateDepartmentID() *CadreUpsertOne {
-	return u.Update(func(s *CadreUpsert) {
-		s.UpdateDepartmentID()
 	})
 }
 
@@ -1100,6 +1077,9 @@ func (u *CadreUpsertBulk) UpdateNewValues() *CadreUpsertBulk {
 			if _, exists := b.mutation.CreatedAt(); exists {
 				s.SetIgnore(cadre.FieldCreatedAt)
 			}
+			if _, exists := b.mutation.DepartmentID(); exists {
+				s.SetIgnore(cadre.FieldDepartmentID)
+			}
 		}
 	}))
 	return u
@@ -1206,20 +1186,6 @@ func (u *CadreUpsertBulk) AddVersion(v int) *CadreUpsertBulk {
 func (u *CadreUpsertBulk) UpdateVersion() *CadreUpsertBulk {
 	return u.Update(func(s *CadreUpsert) {
 		s.UpdateVersion()
-	})
-}
-
-// SetDepartmentID sets the "department_id" field.
-func (u *CadreUpsertBulk) SetDepartmentID(v int) *CadreUpsertBulk {
-	return u.Update(func(s *CadreUpsert) {
-		s.SetDepartmentID(v)
-	})
-}
-
-// UpdateDepartmentID sets the "department_id" field to the value that was provided on create.
-func (u *CadreUpsertBulk) UpdateDepartmentID() *CadreUpsertBulk {
-	return u.Update(func(s *CadreUpsert) {
-		s.UpdateDepartmentID()
 	})
 }
 

@@ -12,7 +12,6 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/nanpiao/sbqw/ent/cadre"
-	"github.com/nanpiao/sbqw/ent/department"
 	"github.com/nanpiao/sbqw/ent/pairing"
 	"github.com/nanpiao/sbqw/ent/partymember"
 	"github.com/nanpiao/sbqw/ent/predicate"
@@ -97,20 +96,6 @@ func (_u *CadreUpdate) SetNillableVersion(v *int) *CadreUpdate {
 // AddVersion adds value to the "version" field.
 func (_u *CadreUpdate) AddVersion(v int) *CadreUpdate {
 	_u.mutation.AddVersion(v)
-	return _u
-}
-
-// SetDepartmentID sets the "department_id" field.
-func (_u *CadreUpdate) SetDepartmentID(v int) *CadreUpdate {
-	_u.mutation.SetDepartmentID(v)
-	return _u
-}
-
-// SetNillableDepartmentID sets the "department_id" field if the given value is not nil.
-func (_u *CadreUpdate) SetNillableDepartmentID(v *int) *CadreUpdate {
-	if v != nil {
-		_u.SetDepartmentID(*v)
-	}
 	return _u
 }
 
@@ -228,11 +213,6 @@ func (_u *CadreUpdate) ClearPhoneIndex() *CadreUpdate {
 	return _u
 }
 
-// SetDepartment sets the "department" edge to the Department entity.
-func (_u *CadreUpdate) SetDepartment(v *Department) *CadreUpdate {
-	return _u.SetDepartmentID(v.ID)
-}
-
 // SetMember sets the "member" edge to the PartyMember entity.
 func (_u *CadreUpdate) SetMember(v *PartyMember) *CadreUpdate {
 	return _u.SetMemberID(v.ID)
@@ -256,12 +236,6 @@ func (_u *CadreUpdate) AddPairings(v ...*Pairing) *CadreUpdate {
 // Mutation returns the CadreMutation object of the builder.
 func (_u *CadreUpdate) Mutation() *CadreMutation {
 	return _u.mutation
-}
-
-// ClearDepartment clears the "department" edge to the Department entity.
-func (_u *CadreUpdate) ClearDepartment() *CadreUpdate {
-	_u.mutation.ClearDepartment()
-	return _u
 }
 
 // ClearMember clears the "member" edge to the PartyMember entity.
@@ -437,35 +411,6 @@ func (_u *CadreUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if _u.mutation.PhoneIndexCleared() {
 		_spec.ClearField(cadre.FieldPhoneIndex, field.TypeString)
 	}
-	if _u.mutation.DepartmentCleared() {
-		edge := &sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.M2O,
-			Inverse: true,
-			Table:   cadre.DepartmentTable,
-			Columns: []string{cadre.DepartmentColumn},
-			Bidi:    false,
-			Target: &sqlgraph.EdgeTarget{
-				IDSpec: sqlgraph.NewFieldSpec(department.FieldID, field.TypeInt),
-			},
-		}
-		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
-	}
-	if nodes := _u.mutation.DepartmentIDs(); len(nodes) > 0 {
-		edge := &sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.M2O,
-			Inverse: true,
-			Table:   cadre.DepartmentTable,
-			Columns: []string{cadre.DepartmentColumn},
-			Bidi:    false,
-			Target: &sqlgraph.EdgeTarget{
-				IDSpec: sqlgraph.NewFieldSpec(department.FieldID, field.TypeInt),
-			},
-		}
-		for _, k := range nodes {
-			edge.Target.Nodes = append(edge.Target.Nodes, k)
-		}
-		_spec.Edges.Add = append(_spec.Edges.Add, edge)
-	}
 	if _u.mutation.MemberCleared() {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.O2O,
@@ -630,20 +575,6 @@ func (_u *CadreUpdateOne) AddVersion(v int) *CadreUpdateOne {
 	return _u
 }
 
-// SetDepartmentID sets the "department_id" field.
-func (_u *CadreUpdateOne) SetDepartmentID(v int) *CadreUpdateOne {
-	_u.mutation.SetDepartmentID(v)
-	return _u
-}
-
-// SetNillableDepartmentID sets the "department_id" field if the given value is not nil.
-func (_u *CadreUpdateOne) SetNillableDepartmentID(v *int) *CadreUpdateOne {
-	if v != nil {
-		_u.SetDepartmentID(*v)
-	}
-	return _u
-}
-
 // SetName sets the "name" field.
 func (_u *CadreUpdateOne) SetName(v string) *CadreUpdateOne {
 	_u.mutation.SetName(v)
@@ -758,11 +689,6 @@ func (_u *CadreUpdateOne) ClearPhoneIndex() *CadreUpdateOne {
 	return _u
 }
 
-// SetDepartment sets the "department" edge to the Department entity.
-func (_u *CadreUpdateOne) SetDepartment(v *Department) *CadreUpdateOne {
-	return _u.SetDepartmentID(v.ID)
-}
-
 // SetMember sets the "member" edge to the PartyMember entity.
 func (_u *CadreUpdateOne) SetMember(v *PartyMember) *CadreUpdateOne {
 	return _u.SetMemberID(v.ID)
@@ -786,12 +712,6 @@ func (_u *CadreUpdateOne) AddPairings(v ...*Pairing) *CadreUpdateOne {
 // Mutation returns the CadreMutation object of the builder.
 func (_u *CadreUpdateOne) Mutation() *CadreMutation {
 	return _u.mutation
-}
-
-// ClearDepartment clears the "department" edge to the Department entity.
-func (_u *CadreUpdateOne) ClearDepartment() *CadreUpdateOne {
-	_u.mutation.ClearDepartment()
-	return _u
 }
 
 // ClearMember clears the "member" edge to the PartyMember entity.
@@ -996,35 +916,6 @@ func (_u *CadreUpdateOne) sqlSave(ctx context.Context) (_node *Cadre, err error)
 	}
 	if _u.mutation.PhoneIndexCleared() {
 		_spec.ClearField(cadre.FieldPhoneIndex, field.TypeString)
-	}
-	if _u.mutation.DepartmentCleared() {
-		edge := &sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.M2O,
-			Inverse: true,
-			Table:   cadre.DepartmentTable,
-			Columns: []string{cadre.DepartmentColumn},
-			Bidi:    false,
-			Target: &sqlgraph.EdgeTarget{
-				IDSpec: sqlgraph.NewFieldSpec(department.FieldID, field.TypeInt),
-			},
-		}
-		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
-	}
-	if nodes := _u.mutation.DepartmentIDs(); len(nodes) > 0 {
-		edge := &sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.M2O,
-			Inverse: true,
-			Table:   cadre.DepartmentTable,
-			Columns: []string{cadre.DepartmentColumn},
-			Bidi:    false,
-			Target: &sqlgraph.EdgeTarget{
-				IDSpec: sqlgraph.NewFieldSpec(department.FieldID, field.TypeInt),
-			},
-		}
-		for _, k := range nodes {
-			edge.Target.Nodes = append(edge.Target.Nodes, k)
-		}
-		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
 	if _u.mutation.MemberCleared() {
 		edge := &sqlgraph.EdgeSpec{

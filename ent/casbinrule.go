@@ -12,7 +12,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/casbinrule"
 )
 
-// CasbinRule is the model entity for the CasbinRule schema.
+// CasbinRule stores the Casbin policy lines (p, role, object, action, scope kind) that district admins edit; the authz adapter reads and writes them.
 type CasbinRule struct {
 	config `json:"-"`
 	// ID of the ent.

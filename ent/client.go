@@ -43,6 +43,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/township"
 	"github.com/nanpiao/sbqw/ent/trainingcourse"
 	"github.com/nanpiao/sbqw/ent/trainingenrollment"
+	"github.com/nanpiao/sbqw/ent/trusteddocument"
 	"github.com/nanpiao/sbqw/ent/user"
 	"github.com/nanpiao/sbqw/ent/village"
 	"github.com/nanpiao/sbqw/ent/visit"
@@ -112,6 +113,8 @@ type Client struct {
 	TrainingCourse *TrainingCourseClient
 	// TrainingEnrollment is the client for interacting with the TrainingEnrollment builders.
 	TrainingEnrollment *TrainingEnrollmentClient
+	// TrustedDocument is the client for interacting with the TrustedDocument builders.
+	TrustedDocument *TrustedDocumentClient
 	// User is the client for interacting with the User builders.
 	User *UserClient
 	// Village is the client for interacting with the Village builders.
@@ -157,6 +160,7 @@ func (c *Client) init() {
 	c.Township = NewTownshipClient(c.config)
 	c.TrainingCourse = NewTrainingCourseClient(c.config)
 	c.TrainingEnrollment = NewTrainingEnrollmentClient(c.config)
+	c.TrustedDocument = NewTrustedDocumentClient(c.config)
 	c.User = NewUserClient(c.config)
 	c.Village = NewVillageClient(c.config)
 	c.Visit = NewVisitClient(c.config)
@@ -288,6 +292,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Township:              NewTownshipClient(cfg),
 		TrainingCourse:        NewTrainingCourseClient(cfg),
 		TrainingEnrollment:    NewTrainingEnrollmentClient(cfg),
+		TrustedDocument:       NewTrustedDocumentClient(cfg),
 		User:                  NewUserClient(cfg),
 		Village:               NewVillageClient(cfg),
 		Visit:                 NewVisitClient(cfg),
@@ -338,6 +343,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Township:              NewTownshipClient(cfg),
 		TrainingCourse:        NewTrainingCourseClient(cfg),
 		TrainingEnrollment:    NewTrainingEnrollmentClient(cfg),
+		TrustedDocument:       NewTrustedDocumentClient(cfg),
 		User:                  NewUserClient(cfg),
 		Village:               NewVillageClient(cfg),
 		Visit:                 NewVisitClient(cfg),
@@ -375,7 +381,7 @@ func (c *Client) Use(hooks ...Hook) {
 		c.DepartmentVillageLink, c.District, c.Household, c.Pairing, c.PartyMember,
 		c.PartyOrganization, c.Post, c.Rectification, c.Resident, c.RoleBinding,
 		c.Session, c.Setting, c.Team, c.TeamMembership, c.Township, c.TrainingCourse,
-		c.TrainingEnrollment, c.User, c.Village, c.Visit,
+		c.TrainingEnrollment, c.TrustedDocument, c.User, c.Village, c.Visit,
 	} {
 		n.Use(hooks...)
 	}
@@ -390,7 +396,7 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 		c.DepartmentVillageLink, c.District, c.Household, c.Pairing, c.PartyMember,
 		c.PartyOrganization, c.Post, c.Rectification, c.Resident, c.RoleBinding,
 		c.Session, c.Setting, c.Team, c.TeamMembership, c.Township, c.TrainingCourse,
-		c.TrainingEnrollment, c.User, c.Village, c.Visit,
+		c.TrainingEnrollment, c.TrustedDocument, c.User, c.Village, c.Visit,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -455,6 +461,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.TrainingCourse.mutate(ctx, m)
 	case *TrainingEnrollmentMutation:
 		return c.TrainingEnrollment.mutate(ctx, m)
+	case *TrustedDocumentMutation:
+		return c.TrustedDocument.mutate(ctx, m)
 	case *UserMutation:
 		return c.User.mutate(ctx, m)
 	case *VillageMutation:
@@ -5378,6 +5386,141 @@ func (c *TrainingEnrollmentClient) mutate(ctx context.Context, m *TrainingEnroll
 	}
 }
 
+// TrustedDocumentClient is a client for the TrustedDocument schema.
+type TrustedDocumentClient struct {
+	config
+}
+
+// NewTrustedDocumentClient returns a client for the TrustedDocument from the given config.
+func NewTrustedDocumentClient(c config) *TrustedDocumentClient {
+	return &TrustedDocumentClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `trusteddocument.Hooks(f(g(h())))`.
+func (c *TrustedDocumentClient) Use(hooks ...Hook) {
+	c.hooks.TrustedDocument = append(c.hooks.TrustedDocument, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `trusteddocument.Intercept(f(g(h())))`.
+func (c *TrustedDocumentClient) Intercept(interceptors ...Interceptor) {
+	c.inters.TrustedDocument = append(c.inters.TrustedDocument, interceptors...)
+}
+
+// Create returns a builder for creating a TrustedDocument entity.
+func (c *TrustedDocumentClient) Create() *TrustedDocumentCreate {
+	mutation := newTrustedDocumentMutation(c.config, OpCreate)
+	return &TrustedDocumentCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of TrustedDocument entities.
+func (c *TrustedDocumentClient) CreateBulk(builders ...*TrustedDocumentCreate) *TrustedDocumentCreateBulk {
+	return &TrustedDocumentCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *TrustedDocumentClient) MapCreateBulk(slice any, setFunc func(*TrustedDocumentCreate, int)) *TrustedDocumentCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &TrustedDocumentCreateBulk{err: fmt.Errorf("calling to TrustedDocumentClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*TrustedDocumentCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &TrustedDocumentCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for TrustedDocument.
+func (c *TrustedDocumentClient) Update() *TrustedDocumentUpdate {
+	mutation := newTrustedDocumentMutation(c.config, OpUpdate)
+	return &TrustedDocumentUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *TrustedDocumentClient) UpdateOne(_m *TrustedDocument) *TrustedDocumentUpdateOne {
+	mutation := newTrustedDocumentMutation(c.config, OpUpdateOne, withTrustedDocument(_m))
+	return &TrustedDocumentUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *TrustedDocumentClient) UpdateOneID(id int) *TrustedDocumentUpdateOne {
+	mutation := newTrustedDocumentMutation(c.config, OpUpdateOne, withTrustedDocumentID(id))
+	return &TrustedDocumentUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for TrustedDocument.
+func (c *TrustedDocumentClient) Delete() *TrustedDocumentDelete {
+	mutation := newTrustedDocumentMutation(c.config, OpDelete)
+	return &TrustedDocumentDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *TrustedDocumentClient) DeleteOne(_m *TrustedDocument) *TrustedDocumentDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *TrustedDocumentClient) DeleteOneID(id int) *TrustedDocumentDeleteOne {
+	builder := c.Delete().Where(trusteddocument.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &TrustedDocumentDeleteOne{builder}
+}
+
+// Query returns a query builder for TrustedDocument.
+func (c *TrustedDocumentClient) Query() *TrustedDocumentQuery {
+	return &TrustedDocumentQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeTrustedDocument},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a TrustedDocument entity by its id.
+func (c *TrustedDocumentClient) Get(ctx context.Context, id int) (*TrustedDocument, error) {
+	return c.Query().Where(trusteddocument.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *TrustedDocumentClient) GetX(ctx context.Context, id int) *TrustedDocument {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *TrustedDocumentClient) Hooks() []Hook {
+	hooks := c.hooks.TrustedDocument
+	return append(hooks[:len(hooks):len(hooks)], trusteddocument.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *TrustedDocumentClient) Interceptors() []Interceptor {
+	inters := c.inters.TrustedDocument
+	return append(inters[:len(inters):len(inters)], trusteddocument.Interceptors[:]...)
+}
+
+func (c *TrustedDocumentClient) mutate(ctx context.Context, m *TrustedDocumentMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&TrustedDocumentCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&TrustedDocumentUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&TrustedDocumentUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&TrustedDocumentDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown TrustedDocument mutation op: %q", m.Op())
+	}
+}
+
 // UserClient is a client for the User schema.
 type UserClient struct {
 	config
@@ -6014,14 +6157,15 @@ type (
 		DemandEvent, DemoProject, DemoProjectStage, Department, DepartmentVillageLink,
 		District, Household, Pairing, PartyMember, PartyOrganization, Post,
 		Rectification, Resident, RoleBinding, Session, Setting, Team, TeamMembership,
-		Township, TrainingCourse, TrainingEnrollment, User, Village, Visit []ent.Hook
+		Township, TrainingCourse, TrainingEnrollment, TrustedDocument, User, Village,
+		Visit []ent.Hook
 	}
 	inters struct {
 		ApiKey, Assessment, AuditEvent, Cadre, CasbinRule, Contribution, Demand,
 		DemandEvent, DemoProject, DemoProjectStage, Department, DepartmentVillageLink,
 		District, Household, Pairing, PartyMember, PartyOrganization, Post,
 		Rectification, Resident, RoleBinding, Session, Setting, Team, TeamMembership,
-		Township, TrainingCourse, TrainingEnrollment, User, Village,
+		Township, TrainingCourse, TrainingEnrollment, TrustedDocument, User, Village,
 		Visit []ent.Interceptor
 	}
 )

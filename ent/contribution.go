@@ -14,7 +14,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/team"
 )
 
-// Contribution is the model entity for the Contribution schema.
+// Contribution 贡献: what a member did for a team on a day, and how many households it helped.
 type Contribution struct {
 	config `json:"-"`
 	// ID of the ent.

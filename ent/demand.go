@@ -16,7 +16,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/visit"
 )
 
-// Demand is the model entity for the Demand schema.
+// Demand 诉求: something a household needs solved. It moves REGISTERED → ACCEPTED → ASSIGNED (to a department) → RESOLVED → FOLLOWED_UP → CLOSED, or to REJECTED with a reason; every step is a DemandEvent.
 type Demand struct {
 	config `json:"-"`
 	// ID of the ent.

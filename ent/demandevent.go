@@ -14,7 +14,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/schema/enum"
 )
 
-// DemandEvent is the model entity for the DemandEvent schema.
+// DemandEvent 办理记录: one step of a demand's handling, written by the workflow, never edited.
 type DemandEvent struct {
 	config `json:"-"`
 	// ID of the ent.

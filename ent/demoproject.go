@@ -15,7 +15,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/village"
 )
 
-// DemoProject is the model entity for the DemoProject schema.
+// DemoProject 党建促脱贫示范引领工程: each township's model project for a year. It moves through the six stages one step at a time (see ProjectStage); a review may send it back one step.
 type DemoProject struct {
 	config `json:"-"`
 	// ID of the ent.

@@ -14,7 +14,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/schema/enum"
 )
 
-// DemoProjectStage is the model entity for the DemoProjectStage schema.
+// DemoProjectStage 步骤记录: a demo project entered a stage — who moved it, when, how and why. Written by the workflow, never edited.
 type DemoProjectStage struct {
 	config `json:"-"`
 	// ID of the ent.

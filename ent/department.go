@@ -13,7 +13,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/schema/enum"
 )
 
-// Department is the model entity for the Department schema.
+// Department 区直部门: one of the district departments whose cadres pair with households and which handle demands routed to them. Reference data.
 type Department struct {
 	config `json:"-"`
 	// ID of the ent.

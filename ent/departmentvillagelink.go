@@ -14,7 +14,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/village"
 )
 
-// DepartmentVillageLink is the model entity for the DepartmentVillageLink schema.
+// DepartmentVillageLink 部门联村: a department is linked to a village for a year; its cadres pair with needy households there. Reference data.
 type DepartmentVillageLink struct {
 	config `json:"-"`
 	// ID of the ent.

@@ -12,7 +12,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/district"
 )
 
-// District is the model entity for the District schema.
+// District 区: the top of the hierarchy (Nanpiao District). Reference data.
 type District struct {
 	config `json:"-"`
 	// ID of the ent.

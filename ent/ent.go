@@ -40,6 +40,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/township"
 	"github.com/nanpiao/sbqw/ent/trainingcourse"
 	"github.com/nanpiao/sbqw/ent/trainingenrollment"
+	"github.com/nanpiao/sbqw/ent/trusteddocument"
 	"github.com/nanpiao/sbqw/ent/user"
 	"github.com/nanpiao/sbqw/ent/village"
 	"github.com/nanpiao/sbqw/ent/visit"
@@ -131,6 +132,7 @@ func checkColumn(t, c string) error {
 			township.Table:              township.ValidColumn,
 			trainingcourse.Table:        trainingcourse.ValidColumn,
 			trainingenrollment.Table:    trainingenrollment.ValidColumn,
+			trusteddocument.Table:       trusteddocument.ValidColumn,
 			user.Table:                  user.ValidColumn,
 			village.Table:               village.ValidColumn,
 			visit.Table:                 visit.ValidColumn,

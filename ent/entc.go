@@ -7,6 +7,7 @@ package main
 import (
 	"fmt"
 	"log"
+	"sort"
 	"strings"
 
 	"entgo.io/contrib/entgql"
@@ -24,7 +25,7 @@ func main() {
 		entgql.WithSchemaGenerator(),
 		entgql.WithSchemaPath("./graph/ent.graphql"),
 		entgql.WithWhereInputs(true),
-		entgql.WithSchemaHook(describeEnumValues, scopeEdgeFilters),
+		entgql.WithSchemaHook(describeEnumValues, scopeEdgeFilters, describeGenerated),
 	)
 	if err != nil {
 		log.Fatalf("creating entgql extension: %v", err)
@@ -120,4 +121,192 @@ func scopeEdgeFilters(_ *gen.Graph, s *ast.Schema) error {
 		def.Fields = kept
 	}
 	return nil
+}
+
+// describeGenerated gives every generated type, field, argument and enum value a description
+// (English and Chinese): entity types from their schema's Comment annotation, fields of
+// inputs from the entity's own fields, and the Relay and filter machinery from its shape.
+// TestSchemaIsFullyDescribed fails on anything left without one.
+func describeGenerated(g *gen.Graph, s *ast.Schema) error {
+	nodes := map[string]*gen.Type{}
+	for _, n := range g.Nodes {
+		nodes[n.Name] = n
+	}
+	// Objects first, then inputs (which copy their entity's field descriptions), each in name
+	// order, so that generation is deterministic.
+	names := make([]string, 0, len(s.Types))
+	for name := range s.Types {
+		names = append(names, name)
+	}
+	sort.Slice(names, func(i, j int) bool {
+		ki, kj := s.Types[names[i]].Kind == ast.InputObject, s.Types[names[j]].Kind == ast.InputObject
+		if ki != kj {
+			return !ki
+		}
+		return names[i] < names[j]
+	})
+	for _, name := range names {
+		def := s.Types[name]
+		if strings.HasPrefix(name, "__") {
+			continue
+		}
+		entity := entityOf(name)
+		if def.Description == "" {
+			def.Description = typeDescription(name, nodes)
+		}
+		for _, f := range def.Fields {
+			if f.Description == "" {
+				f.Description = fieldDescription(def, f, s, entity)
+			}
+			for _, a := range f.Arguments {
+				if a.Description == "" {
+					a.Description = argDescription(a.Name)
+				}
+			}
+		}
+		for _, v := range def.EnumValues {
+			if v.Description == "" && strings.HasSuffix(name, "OrderField") {
+				v.Description = "Order by " + strings.ToLower(strings.ReplaceAll(v.Name, "_", " ")) + " 按此字段排序"
+			}
+		}
+	}
+	return nil
+}
+
+// entityOf strips the machinery suffixes: HouseholdWhereInput → Household.
+func entityOf(name string) string {
+	for _, suffix := range []string{"WhereInput", "OrderField", "Order", "Connection", "Edge"} {
+		if t, ok := strings.CutSuffix(name, suffix); ok {
+			return t
+		}
+	}
+	for _, prefix := range []string{"Create", "Update"} {
+		if t, ok := strings.CutPrefix(name, prefix); ok {
+			return strings.TrimSuffix(t, "Input")
+		}
+	}
+	return name
+}
+
+func typeDescription(name string, nodes map[string]*gen.Type) string {
+	e := entityOf(name)
+	switch {
+	case nodes[name] != nil:
+		if c, ok := nodes[name].Annotations["Comment"].(map[string]any); ok {
+			if text, ok := c["Text"].(string); ok {
+				return text
+			}
+		}
+	case strings.HasSuffix(name, "Connection"):
+		return "A page of " + e + " records, with the total count and where the page lies (Relay connection) 分页列表"
+	case strings.HasSuffix(name, "Edge"):
+		return "One " + e + " in a page, with its cursor 分页中的一条记录"
+	case strings.HasSuffix(name, "OrderField"):
+		return "Fields " + e + " lists can be ordered by 排序字段"
+	case strings.HasSuffix(name, "Order"):
+		return "How to order " + e + " lists: a field and a direction 排序方式"
+	case name == "Query":
+		return "Every read the API offers; lists are limited to the caller's scope 查询"
+	case name == "Mutation":
+		return "Every change the API offers; each runs in one transaction 变更"
+	}
+	return name
+}
+
+var predicateSuffixes = []struct{ suffix, en, zh string }{
+	{"NotNil", "is set", "非空"}, {"IsNil", "is not set", "为空"}, {"NotIn", "is none of", "不在列表中"},
+	{"ContainsFold", "contains, ignoring case", "包含（不区分大小写）"}, {"EqualFold", "equals, ignoring case", "等于（不区分大小写）"},
+	{"HasPrefix", "starts with", "开头为"}, {"HasSuffix", "ends with", "结尾为"}, {"Contains", "contains", "包含"},
+	{"NEQ", "differs from", "不等于"}, {"GTE", "is at or after / at least", "大于等于"}, {"LTE", "is at or before / at most", "小于等于"},
+	{"GT", "is after / greater than", "大于"}, {"LT", "is before / less than", "小于"}, {"In", "is one of", "在列表中"},
+}
+
+func fieldDescription(def *ast.Definition, f *ast.FieldDefinition, s *ast.Schema, entity string) string {
+	name := def.Name
+	switch {
+	case f.Name == "id":
+		return "Opaque global ID: pass it to node(id:); never build or parse it 全局唯一标识"
+	case strings.HasSuffix(name, "Connection"):
+		return map[string]string{
+			"edges":      "The records of this page, each with its cursor 本页记录",
+			"pageInfo":   "Where this page lies, for fetching the next or previous one 分页信息",
+			"totalCount": "How many records match in all — within the caller's scope and filters, not only this page 总数",
+		}[f.Name]
+	case strings.HasSuffix(name, "Edge"):
+		return map[string]string{"node": "The record 记录", "cursor": "This record's cursor, for after/before 游标"}[f.Name]
+	case strings.HasSuffix(name, "Order"):
+		return map[string]string{"field": "The field to order by 排序字段", "direction": "Ascending or descending 排序方向"}[f.Name]
+	case strings.HasSuffix(name, "WhereInput"):
+		return whereDescription(f.Name, entity)
+	case def.Kind == ast.InputObject:
+		if strings.HasPrefix(f.Name, "clear") {
+			return "Set " + lowerFirst(strings.TrimPrefix(f.Name, "clear")) + " to empty 清空该字段"
+		}
+		if t := s.Types[entity]; t != nil {
+			if same := t.Fields.ForName(f.Name); same != nil && same.Description != "" {
+				return same.Description
+			}
+		}
+		if e, ok := strings.CutSuffix(f.Name, "ID"); ok {
+			return "ID of the " + e + " 关联记录ID"
+		}
+	case name == "Query":
+		return "The " + f.Name + " the caller may see, as a Relay connection: first/after or last/before, orderBy, where (default page 50, at most 500) 分页查询"
+	}
+	if e, ok := strings.CutSuffix(f.Name, "ID"); ok && e != "" {
+		return "ID of the " + e + " 关联记录ID"
+	}
+	if def.Kind == ast.Object && f.Type != nil {
+		target := f.Type.Name()
+		if strings.HasSuffix(target, "Connection") {
+			return "The " + f.Name + " of this " + name + " the caller may see (Relay connection) 关联列表"
+		}
+		if f.Type.Elem != nil {
+			return "The " + f.Name + " of this " + name + " 关联记录"
+		}
+		if _, ok := s.Types[target]; ok && s.Types[target].Kind == ast.Object {
+			return "The " + f.Name + " this " + name + " belongs to 所属" + f.Name
+		}
+	}
+	return f.Name
+}
+
+func whereDescription(field, entity string) string {
+	switch field {
+	case "not":
+		return "Rows not matching this filter 取反"
+	case "and":
+		return "Rows matching all of these filters 同时满足"
+	case "or":
+		return "Rows matching any of these filters 满足其一"
+	}
+	if e, ok := strings.CutSuffix(field, "With"); ok && strings.HasPrefix(e, "has") {
+		return "Rows with related " + lowerFirst(strings.TrimPrefix(e, "has")) + " matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录"
+	}
+	for _, p := range predicateSuffixes {
+		if base, ok := strings.CutSuffix(field, p.suffix); ok && base != "" {
+			return base + " " + p.en + " 筛选：" + p.zh
+		}
+	}
+	return field + " equals 筛选：等于"
+}
+
+func argDescription(name string) string {
+	return map[string]string{
+		"after":   "Return the records after this cursor 之后的记录",
+		"first":   "Return at most this many records from the start (default 50, at most 500) 前n条",
+		"before":  "Return the records before this cursor 之前的记录",
+		"last":    "Return at most this many records from the end (at most 500) 后n条",
+		"orderBy": "How to order the records; ties are broken by ID 排序",
+		"where":   "Which records to return 筛选条件",
+		"id":      "ID of the record 记录ID",
+		"input":   "The values to write 输入值",
+	}[name]
+}
+
+func lowerFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToLower(s[:1]) + s[1:]
 }

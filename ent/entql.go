@@ -32,6 +32,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/township"
 	"github.com/nanpiao/sbqw/ent/trainingcourse"
 	"github.com/nanpiao/sbqw/ent/trainingenrollment"
+	"github.com/nanpiao/sbqw/ent/trusteddocument"
 	"github.com/nanpiao/sbqw/ent/user"
 	"github.com/nanpiao/sbqw/ent/village"
 	"github.com/nanpiao/sbqw/ent/visit"
@@ -44,7 +45,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 31)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 32)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   apikey.Table,
@@ -767,6 +768,27 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[28] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   trusteddocument.Table,
+			Columns: trusteddocument.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: trusteddocument.FieldID,
+			},
+		},
+		Type: "TrustedDocument",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			trusteddocument.FieldCreatedAt:   {Type: field.TypeTime, Column: trusteddocument.FieldCreatedAt},
+			trusteddocument.FieldUpdatedAt:   {Type: field.TypeTime, Column: trusteddocument.FieldUpdatedAt},
+			trusteddocument.FieldDeletedAt:   {Type: field.TypeTime, Column: trusteddocument.FieldDeletedAt},
+			trusteddocument.FieldDeleteToken: {Type: field.TypeInt64, Column: trusteddocument.FieldDeleteToken},
+			trusteddocument.FieldVersion:     {Type: field.TypeInt, Column: trusteddocument.FieldVersion},
+			trusteddocument.FieldName:        {Type: field.TypeString, Column: trusteddocument.FieldName},
+			trusteddocument.FieldHash:        {Type: field.TypeString, Column: trusteddocument.FieldHash},
+			trusteddocument.FieldDocument:    {Type: field.TypeString, Column: trusteddocument.FieldDocument},
+		},
+	}
+	graph.Nodes[29] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   user.Table,
 			Columns: user.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -789,7 +811,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			user.FieldPasswordChangedAt: {Type: field.TypeTime, Column: user.FieldPasswordChangedAt},
 		},
 	}
-	graph.Nodes[29] = &sqlgraph.Node{
+	graph.Nodes[30] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   village.Table,
 			Columns: village.Columns,
@@ -812,7 +834,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			village.FieldWeakOrganization: {Type: field.TypeBool, Column: village.FieldWeakOrganization},
 		},
 	}
-	graph.Nodes[30] = &sqlgraph.Node{
+	graph.Nodes[31] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   visit.Table,
 			Columns: visit.Columns,
@@ -5766,6 +5788,86 @@ func (f *TrainingEnrollmentFilter) WhereHasSecretaryWith(preds ...predicate.Part
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *TrustedDocumentQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the TrustedDocumentQuery builder.
+func (_q *TrustedDocumentQuery) Filter() *TrustedDocumentFilter {
+	return &TrustedDocumentFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *TrustedDocumentMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the TrustedDocumentMutation builder.
+func (m *TrustedDocumentMutation) Filter() *TrustedDocumentFilter {
+	return &TrustedDocumentFilter{config: m.config, predicateAdder: m}
+}
+
+// TrustedDocumentFilter provides a generic filtering capability at runtime for TrustedDocumentQuery.
+type TrustedDocumentFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *TrustedDocumentFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[28].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *TrustedDocumentFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(trusteddocument.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *TrustedDocumentFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(trusteddocument.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *TrustedDocumentFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(trusteddocument.FieldUpdatedAt))
+}
+
+// WhereDeletedAt applies the entql time.Time predicate on the deleted_at field.
+func (f *TrustedDocumentFilter) WhereDeletedAt(p entql.TimeP) {
+	f.Where(p.Field(trusteddocument.FieldDeletedAt))
+}
+
+// WhereDeleteToken applies the entql int64 predicate on the delete_token field.
+func (f *TrustedDocumentFilter) WhereDeleteToken(p entql.Int64P) {
+	f.Where(p.Field(trusteddocument.FieldDeleteToken))
+}
+
+// WhereVersion applies the entql int predicate on the version field.
+func (f *TrustedDocumentFilter) WhereVersion(p entql.IntP) {
+	f.Where(p.Field(trusteddocument.FieldVersion))
+}
+
+// WhereName applies the entql string predicate on the name field.
+func (f *TrustedDocumentFilter) WhereName(p entql.StringP) {
+	f.Where(p.Field(trusteddocument.FieldName))
+}
+
+// WhereHash applies the entql string predicate on the hash field.
+func (f *TrustedDocumentFilter) WhereHash(p entql.StringP) {
+	f.Where(p.Field(trusteddocument.FieldHash))
+}
+
+// WhereDocument applies the entql string predicate on the document field.
+func (f *TrustedDocumentFilter) WhereDocument(p entql.StringP) {
+	f.Where(p.Field(trusteddocument.FieldDocument))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *UserQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -5794,7 +5896,7 @@ type UserFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UserFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[28].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[29].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5931,7 +6033,7 @@ type VillageFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *VillageFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[29].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[30].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -6147,7 +6249,7 @@ type VisitFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *VisitFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[30].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[31].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

@@ -35,6 +35,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/township"
 	"github.com/nanpiao/sbqw/ent/trainingcourse"
 	"github.com/nanpiao/sbqw/ent/trainingenrollment"
+	"github.com/nanpiao/sbqw/ent/trusteddocument"
 	"github.com/nanpiao/sbqw/ent/user"
 	"github.com/nanpiao/sbqw/ent/village"
 	"github.com/nanpiao/sbqw/ent/visit"
@@ -5708,6 +5709,126 @@ func newTrainingEnrollmentPaginateArgs(rv map[string]any) *trainingenrollmentPag
 	}
 	if v, ok := rv[whereField].(*TrainingEnrollmentWhereInput); ok {
 		args.opts = append(args.opts, WithTrainingEnrollmentFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *TrustedDocumentQuery) CollectFields(ctx context.Context, satisfies ...string) (*TrustedDocumentQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *TrustedDocumentQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(trusteddocument.Columns))
+		selectedFields = []string{trusteddocument.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+		case "createdAt":
+			if _, ok := fieldSeen[trusteddocument.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, trusteddocument.FieldCreatedAt)
+				fieldSeen[trusteddocument.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[trusteddocument.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, trusteddocument.FieldUpdatedAt)
+				fieldSeen[trusteddocument.FieldUpdatedAt] = struct{}{}
+			}
+		case "version":
+			if _, ok := fieldSeen[trusteddocument.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, trusteddocument.FieldVersion)
+				fieldSeen[trusteddocument.FieldVersion] = struct{}{}
+			}
+		case "name":
+			if _, ok := fieldSeen[trusteddocument.FieldName]; !ok {
+				selectedFields = append(selectedFields, trusteddocument.FieldName)
+				fieldSeen[trusteddocument.FieldName] = struct{}{}
+			}
+		case "hash":
+			if _, ok := fieldSeen[trusteddocument.FieldHash]; !ok {
+				selectedFields = append(selectedFields, trusteddocument.FieldHash)
+				fieldSeen[trusteddocument.FieldHash] = struct{}{}
+			}
+		case "document":
+			if _, ok := fieldSeen[trusteddocument.FieldDocument]; !ok {
+				selectedFields = append(selectedFields, trusteddocument.FieldDocument)
+				fieldSeen[trusteddocument.FieldDocument] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type trusteddocumentPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []TrustedDocumentPaginateOption
+}
+
+func newTrustedDocumentPaginateArgs(rv map[string]any) *trusteddocumentPaginateArgs {
+	args := &trusteddocumentPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case []*TrustedDocumentOrder:
+			args.opts = append(args.opts, WithTrustedDocumentOrder(v))
+		case []any:
+			var orders []*TrustedDocumentOrder
+			for i := range v {
+				mv, ok := v[i].(map[string]any)
+				if !ok {
+					continue
+				}
+				var (
+					err1, err2 error
+					order      = &TrustedDocumentOrder{Field: &TrustedDocumentOrderField{}, Direction: entgql.OrderDirectionAsc}
+				)
+				if d, ok := mv[directionField]; ok {
+					err1 = order.Direction.UnmarshalGQL(d)
+				}
+				if f, ok := mv[fieldField]; ok {
+					err2 = order.Field.UnmarshalGQL(f)
+				}
+				if err1 == nil && err2 == nil {
+					orders = append(orders, order)
+				}
+			}
+			args.opts = append(args.opts, WithTrustedDocumentOrder(orders))
+		}
+	}
+	if v, ok := rv[whereField].(*TrustedDocumentWhereInput); ok {
+		args.opts = append(args.opts, WithTrustedDocumentFilter(v.Filter))
 	}
 	return args
 }

@@ -132,15 +132,14 @@ func (c *CadreCreate) SetInput(i CreateCadreInput) *CadreCreate {
 
 // UpdateCadreInput represents a mutation input for updating cadres.
 type UpdateCadreInput struct {
-	Version      *int
-	Name         *string
-	ClearTitle   bool
-	Title        *string
-	ClearPhone   bool
-	Phone        *string
-	DepartmentID *int
-	ClearMember  bool
-	MemberID     *int
+	Version     *int
+	Name        *string
+	ClearTitle  bool
+	Title       *string
+	ClearPhone  bool
+	Phone       *string
+	ClearMember bool
+	MemberID    *int
 }
 
 // Mutate applies the UpdateCadreInput on the CadreMutation builder.
@@ -162,9 +161,6 @@ func (i *UpdateCadreInput) Mutate(m *CadreMutation) {
 	}
 	if v := i.Phone; v != nil {
 		m.SetPhone(*v)
-	}
-	if v := i.DepartmentID; v != nil {
-		m.SetDepartmentID(*v)
 	}
 	if i.ClearMember {
 		m.ClearMember()
@@ -514,6 +510,24 @@ func (c *DepartmentVillageLinkUpdate) SetInput(i UpdateDepartmentVillageLinkInpu
 
 // SetInput applies the change-set in the UpdateDepartmentVillageLinkInput on the DepartmentVillageLinkUpdateOne builder.
 func (c *DepartmentVillageLinkUpdateOne) SetInput(i UpdateDepartmentVillageLinkInput) *DepartmentVillageLinkUpdateOne {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// CreateDistrictInput represents a mutation input for creating districts.
+type CreateDistrictInput struct {
+	Code string
+	Name string
+}
+
+// Mutate applies the CreateDistrictInput on the DistrictMutation builder.
+func (i *CreateDistrictInput) Mutate(m *DistrictMutation) {
+	m.SetCode(i.Code)
+	m.SetName(i.Name)
+}
+
+// SetInput applies the change-set in the CreateDistrictInput on the DistrictCreate builder.
+func (c *DistrictCreate) SetInput(i CreateDistrictInput) *DistrictCreate {
 	i.Mutate(c.Mutation())
 	return c
 }

@@ -36,6 +36,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/township"
 	"github.com/nanpiao/sbqw/ent/trainingcourse"
 	"github.com/nanpiao/sbqw/ent/trainingenrollment"
+	"github.com/nanpiao/sbqw/ent/trusteddocument"
 	"github.com/nanpiao/sbqw/ent/user"
 	"github.com/nanpiao/sbqw/ent/village"
 	"github.com/nanpiao/sbqw/ent/visit"
@@ -170,6 +171,11 @@ var trainingenrollmentImplementors = []string{"TrainingEnrollment", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*TrainingEnrollment) IsNode() {}
+
+var trusteddocumentImplementors = []string{"TrustedDocument", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*TrustedDocument) IsNode() {}
 
 var userImplementors = []string{"User", "Node"}
 
@@ -484,6 +490,15 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			Where(trainingenrollment.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, trainingenrollmentImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case trusteddocument.Table:
+		query := c.TrustedDocument.Query().
+			Where(trusteddocument.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, trusteddocumentImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -976,6 +991,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		query := c.TrainingEnrollment.Query().
 			Where(trainingenrollment.IDIn(ids...))
 		query, err := query.CollectFields(ctx, trainingenrollmentImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case trusteddocument.Table:
+		query := c.TrustedDocument.Query().
+			Where(trusteddocument.IDIn(ids...))
+		query, err := query.CollectFields(ctx, trusteddocumentImplementors...)
 		if err != nil {
 			return nil, err
 		}

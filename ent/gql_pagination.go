@@ -39,6 +39,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/township"
 	"github.com/nanpiao/sbqw/ent/trainingcourse"
 	"github.com/nanpiao/sbqw/ent/trainingenrollment"
+	"github.com/nanpiao/sbqw/ent/trusteddocument"
 	"github.com/nanpiao/sbqw/ent/user"
 	"github.com/nanpiao/sbqw/ent/village"
 	"github.com/nanpiao/sbqw/ent/visit"
@@ -9392,6 +9393,374 @@ func (_m *TrainingEnrollment) ToEdge(order *TrainingEnrollmentOrder) *TrainingEn
 		order = DefaultTrainingEnrollmentOrder
 	}
 	return &TrainingEnrollmentEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// TrustedDocumentEdge is the edge representation of TrustedDocument.
+type TrustedDocumentEdge struct {
+	Node   *TrustedDocument `json:"node"`
+	Cursor Cursor           `json:"cursor"`
+}
+
+// TrustedDocumentConnection is the connection containing edges to TrustedDocument.
+type TrustedDocumentConnection struct {
+	Edges      []*TrustedDocumentEdge `json:"edges"`
+	PageInfo   PageInfo               `json:"pageInfo"`
+	TotalCount int                    `json:"totalCount"`
+}
+
+func (c *TrustedDocumentConnection) build(nodes []*TrustedDocument, pager *trusteddocumentPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *TrustedDocument
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *TrustedDocument {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *TrustedDocument {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*TrustedDocumentEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &TrustedDocumentEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// TrustedDocumentPaginateOption enables pagination customization.
+type TrustedDocumentPaginateOption func(*trusteddocumentPager) error
+
+// WithTrustedDocumentOrder configures pagination ordering.
+func WithTrustedDocumentOrder(order []*TrustedDocumentOrder) TrustedDocumentPaginateOption {
+	return func(pager *trusteddocumentPager) error {
+		for _, o := range order {
+			if err := o.Direction.Validate(); err != nil {
+				return err
+			}
+		}
+		pager.order = append(pager.order, order...)
+		return nil
+	}
+}
+
+// WithTrustedDocumentFilter configures pagination filter.
+func WithTrustedDocumentFilter(filter func(*TrustedDocumentQuery) (*TrustedDocumentQuery, error)) TrustedDocumentPaginateOption {
+	return func(pager *trusteddocumentPager) error {
+		if filter == nil {
+			return errors.New("TrustedDocumentQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type trusteddocumentPager struct {
+	reverse bool
+	order   []*TrustedDocumentOrder
+	filter  func(*TrustedDocumentQuery) (*TrustedDocumentQuery, error)
+}
+
+func newTrustedDocumentPager(opts []TrustedDocumentPaginateOption, reverse bool) (*trusteddocumentPager, error) {
+	pager := &trusteddocumentPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	for i, o := range pager.order {
+		if i > 0 && o.Field == pager.order[i-1].Field {
+			return nil, fmt.Errorf("duplicate order direction %q", o.Direction)
+		}
+	}
+	return pager, nil
+}
+
+func (p *trusteddocumentPager) applyFilter(query *TrustedDocumentQuery) (*TrustedDocumentQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *trusteddocumentPager) toCursor(_m *TrustedDocument) Cursor {
+	cs_ := make([]any, 0, len(p.order))
+	for _, o_ := range p.order {
+		cs_ = append(cs_, o_.Field.toCursor(_m).Value)
+	}
+	return Cursor{ID: _m.ID, Value: cs_}
+}
+
+func (p *trusteddocumentPager) applyCursors(query *TrustedDocumentQuery, after, before *Cursor) (*TrustedDocumentQuery, error) {
+	idDirection := entgql.OrderDirectionAsc
+	if p.reverse {
+		idDirection = entgql.OrderDirectionDesc
+	}
+	fields, directions := make([]string, 0, len(p.order)), make([]OrderDirection, 0, len(p.order))
+	for _, o := range p.order {
+		fields = append(fields, o.Field.column)
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		directions = append(directions, direction)
+	}
+	predicates, err := entgql.MultiCursorsPredicate(after, before, &entgql.MultiCursorsOptions{
+		FieldID:     DefaultTrustedDocumentOrder.Field.column,
+		DirectionID: idDirection,
+		Fields:      fields,
+		Directions:  directions,
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, predicate := range predicates {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *trusteddocumentPager) applyOrder(query *TrustedDocumentQuery) *TrustedDocumentQuery {
+	var defaultOrdered bool
+	for _, o := range p.order {
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(o.Field.toTerm(direction.OrderTermOption()))
+		if o.Field.column == DefaultTrustedDocumentOrder.Field.column {
+			defaultOrdered = true
+		}
+		if len(query.ctx.Fields) > 0 {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	if !defaultOrdered {
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(DefaultTrustedDocumentOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	return query
+}
+
+func (p *trusteddocumentPager) orderExpr(query *TrustedDocumentQuery) sql.Querier {
+	if len(query.ctx.Fields) > 0 {
+		for _, o := range p.order {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		for _, o := range p.order {
+			direction := o.Direction
+			if p.reverse {
+				direction = direction.Reverse()
+			}
+			b.Ident(o.Field.column).Pad().WriteString(string(direction))
+			b.Comma()
+		}
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		b.Ident(DefaultTrustedDocumentOrder.Field.column).Pad().WriteString(string(direction))
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to TrustedDocument.
+func (_m *TrustedDocumentQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...TrustedDocumentPaginateOption,
+) (*TrustedDocumentConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newTrustedDocumentPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &TrustedDocumentConnection{Edges: []*TrustedDocumentEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// TrustedDocumentOrderFieldCreatedAt orders TrustedDocument by created_at.
+	TrustedDocumentOrderFieldCreatedAt = &TrustedDocumentOrderField{
+		Value: func(_m *TrustedDocument) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: trusteddocument.FieldCreatedAt,
+		toTerm: trusteddocument.ByCreatedAt,
+		toCursor: func(_m *TrustedDocument) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// TrustedDocumentOrderFieldUpdatedAt orders TrustedDocument by updated_at.
+	TrustedDocumentOrderFieldUpdatedAt = &TrustedDocumentOrderField{
+		Value: func(_m *TrustedDocument) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: trusteddocument.FieldUpdatedAt,
+		toTerm: trusteddocument.ByUpdatedAt,
+		toCursor: func(_m *TrustedDocument) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// TrustedDocumentOrderFieldName orders TrustedDocument by name.
+	TrustedDocumentOrderFieldName = &TrustedDocumentOrderField{
+		Value: func(_m *TrustedDocument) (ent.Value, error) {
+			return _m.Name, nil
+		},
+		column: trusteddocument.FieldName,
+		toTerm: trusteddocument.ByName,
+		toCursor: func(_m *TrustedDocument) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Name,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f TrustedDocumentOrderField) String() string {
+	var str string
+	switch f.column {
+	case TrustedDocumentOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case TrustedDocumentOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case TrustedDocumentOrderFieldName.column:
+		str = "NAME"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f TrustedDocumentOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *TrustedDocumentOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("TrustedDocumentOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *TrustedDocumentOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *TrustedDocumentOrderFieldUpdatedAt
+	case "NAME":
+		*f = *TrustedDocumentOrderFieldName
+	default:
+		return fmt.Errorf("%s is not a valid TrustedDocumentOrderField", str)
+	}
+	return nil
+}
+
+// TrustedDocumentOrderField defines the ordering field of TrustedDocument.
+type TrustedDocumentOrderField struct {
+	// Value extracts the ordering value from the given TrustedDocument.
+	Value    func(*TrustedDocument) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) trusteddocument.OrderOption
+	toCursor func(*TrustedDocument) Cursor
+}
+
+// TrustedDocumentOrder defines the ordering of TrustedDocument.
+type TrustedDocumentOrder struct {
+	Direction OrderDirection             `json:"direction"`
+	Field     *TrustedDocumentOrderField `json:"field"`
+}
+
+// DefaultTrustedDocumentOrder is the default ordering of TrustedDocument.
+var DefaultTrustedDocumentOrder = &TrustedDocumentOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &TrustedDocumentOrderField{
+		Value: func(_m *TrustedDocument) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: trusteddocument.FieldID,
+		toTerm: trusteddocument.ByID,
+		toCursor: func(_m *TrustedDocument) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts TrustedDocument into TrustedDocumentEdge.
+func (_m *TrustedDocument) ToEdge(order *TrustedDocumentOrder) *TrustedDocumentEdge {
+	if order == nil {
+		order = DefaultTrustedDocumentOrder
+	}
+	return &TrustedDocumentEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

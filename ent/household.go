@@ -15,7 +15,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/village"
 )
 
-// Household is the model entity for the Household schema.
+// Household 户. The poverty-alleviation office sets `needy` (扶贫办确定的困难群体); cadres pair only with needy households.
 type Household struct {
 	config `json:"-"`
 	// ID of the ent.

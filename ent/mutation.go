@@ -41,6 +41,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/township"
 	"github.com/nanpiao/sbqw/ent/trainingcourse"
 	"github.com/nanpiao/sbqw/ent/trainingenrollment"
+	"github.com/nanpiao/sbqw/ent/trusteddocument"
 	"github.com/nanpiao/sbqw/ent/user"
 	"github.com/nanpiao/sbqw/ent/village"
 	"github.com/nanpiao/sbqw/ent/visit"
@@ -83,6 +84,7 @@ const (
 	TypeTownship              = "Township"
 	TypeTrainingCourse        = "TrainingCourse"
 	TypeTrainingEnrollment    = "TrainingEnrollment"
+	TypeTrustedDocument       = "TrustedDocument"
 	TypeUser                  = "User"
 	TypeVillage               = "Village"
 	TypeVisit                 = "Visit"
@@ -37277,6 +37279,801 @@ func (m *TrainingEnrollmentMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown TrainingEnrollment edge %s", name)
+}
+
+// TrustedDocumentMutation represents an operation that mutates the TrustedDocument nodes in the graph.
+type TrustedDocumentMutation struct {
+	config
+	op              Op
+	typ             string
+	id              *int
+	created_at      *time.Time
+	updated_at      *time.Time
+	deleted_at      *time.Time
+	delete_token    *int64
+	adddelete_token *int64
+	version         *int
+	addversion      *int
+	name            *string
+	hash            *string
+	document        *string
+	clearedFields   map[string]struct{}
+	done            bool
+	oldValue        func(context.Context) (*TrustedDocument, error)
+	predicates      []predicate.TrustedDocument
+}
+
+var _ ent.Mutation = (*TrustedDocumentMutation)(nil)
+
+// trusteddocumentOption allows management of the mutation configuration using functional options.
+type trusteddocumentOption func(*TrustedDocumentMutation)
+
+// newTrustedDocumentMutation creates new mutation for the TrustedDocument entity.
+func newTrustedDocumentMutation(c config, op Op, opts ...trusteddocumentOption) *TrustedDocumentMutation {
+	m := &TrustedDocumentMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeTrustedDocument,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withTrustedDocumentID sets the ID field of the mutation.
+func withTrustedDocumentID(id int) trusteddocumentOption {
+	return func(m *TrustedDocumentMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *TrustedDocument
+		)
+		m.oldValue = func(ctx context.Context) (*TrustedDocument, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().TrustedDocument.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withTrustedDocument sets the old TrustedDocument of the mutation.
+func withTrustedDocument(node *TrustedDocument) trusteddocumentOption {
+	return func(m *TrustedDocumentMutation) {
+		m.oldValue = func(context.Context) (*TrustedDocument, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m TrustedDocumentMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m TrustedDocumentMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *TrustedDocumentMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *TrustedDocumentMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().TrustedDocument.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *TrustedDocumentMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *TrustedDocumentMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the TrustedDocument entity.
+// If the TrustedDocument object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TrustedDocumentMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *TrustedDocumentMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *TrustedDocumentMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *TrustedDocumentMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the TrustedDocument entity.
+// If the TrustedDocument object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TrustedDocumentMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *TrustedDocumentMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetDeletedAt sets the "deleted_at" field.
+func (m *TrustedDocumentMutation) SetDeletedAt(t time.Time) {
+	m.deleted_at = &t
+}
+
+// DeletedAt returns the value of the "deleted_at" field in the mutation.
+func (m *TrustedDocumentMutation) DeletedAt() (r time.Time, exists bool) {
+	v := m.deleted_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDeletedAt returns the old "deleted_at" field's value of the TrustedDocument entity.
+// If the TrustedDocument object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TrustedDocumentMutation) OldDeletedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDeletedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDeletedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDeletedAt: %w", err)
+	}
+	return oldValue.DeletedAt, nil
+}
+
+// ClearDeletedAt clears the value of the "deleted_at" field.
+func (m *TrustedDocumentMutation) ClearDeletedAt() {
+	m.deleted_at = nil
+	m.clearedFields[trusteddocument.FieldDeletedAt] = struct{}{}
+}
+
+// DeletedAtCleared returns if the "deleted_at" field was cleared in this mutation.
+func (m *TrustedDocumentMutation) DeletedAtCleared() bool {
+	_, ok := m.clearedFields[trusteddocument.FieldDeletedAt]
+	return ok
+}
+
+// ResetDeletedAt resets all changes to the "deleted_at" field.
+func (m *TrustedDocumentMutation) ResetDeletedAt() {
+	m.deleted_at = nil
+	delete(m.clearedFields, trusteddocument.FieldDeletedAt)
+}
+
+// SetDeleteToken sets the "delete_token" field.
+func (m *TrustedDocumentMutation) SetDeleteToken(i int64) {
+	m.delete_token = &i
+	m.adddelete_token = nil
+}
+
+// DeleteToken returns the value of the "delete_token" field in the mutation.
+func (m *TrustedDocumentMutation) DeleteToken() (r int64, exists bool) {
+	v := m.delete_token
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDeleteToken returns the old "delete_token" field's value of the TrustedDocument entity.
+// If the TrustedDocument object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TrustedDocumentMutation) OldDeleteToken(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDeleteToken is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDeleteToken requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDeleteToken: %w", err)
+	}
+	return oldValue.DeleteToken, nil
+}
+
+// AddDeleteToken adds i to the "delete_token" field.
+func (m *TrustedDocumentMutation) AddDeleteToken(i int64) {
+	if m.adddelete_token != nil {
+		*m.adddelete_token += i
+	} else {
+		m.adddelete_token = &i
+	}
+}
+
+// AddedDeleteToken returns the value that was added to the "delete_token" field in this mutation.
+func (m *TrustedDocumentMutation) AddedDeleteToken() (r int64, exists bool) {
+	v := m.adddelete_token
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetDeleteToken resets all changes to the "delete_token" field.
+func (m *TrustedDocumentMutation) ResetDeleteToken() {
+	m.delete_token = nil
+	m.adddelete_token = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *TrustedDocumentMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *TrustedDocumentMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the TrustedDocument entity.
+// If the TrustedDocument object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TrustedDocumentMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *TrustedDocumentMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *TrustedDocumentMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *TrustedDocumentMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
+}
+
+// SetName sets the "name" field.
+func (m *TrustedDocumentMutation) SetName(s string) {
+	m.name = &s
+}
+
+// Name returns the value of the "name" field in the mutation.
+func (m *TrustedDocumentMutation) Name() (r string, exists bool) {
+	v := m.name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldName returns the old "name" field's value of the TrustedDocument entity.
+// If the TrustedDocument object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TrustedDocumentMutation) OldName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldName: %w", err)
+	}
+	return oldValue.Name, nil
+}
+
+// ResetName resets all changes to the "name" field.
+func (m *TrustedDocumentMutation) ResetName() {
+	m.name = nil
+}
+
+// SetHash sets the "hash" field.
+func (m *TrustedDocumentMutation) SetHash(s string) {
+	m.hash = &s
+}
+
+// Hash returns the value of the "hash" field in the mutation.
+func (m *TrustedDocumentMutation) Hash() (r string, exists bool) {
+	v := m.hash
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldHash returns the old "hash" field's value of the TrustedDocument entity.
+// If the TrustedDocument object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TrustedDocumentMutation) OldHash(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldHash is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldHash requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldHash: %w", err)
+	}
+	return oldValue.Hash, nil
+}
+
+// ResetHash resets all changes to the "hash" field.
+func (m *TrustedDocumentMutation) ResetHash() {
+	m.hash = nil
+}
+
+// SetDocument sets the "document" field.
+func (m *TrustedDocumentMutation) SetDocument(s string) {
+	m.document = &s
+}
+
+// Document returns the value of the "document" field in the mutation.
+func (m *TrustedDocumentMutation) Document() (r string, exists bool) {
+	v := m.document
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDocument returns the old "document" field's value of the TrustedDocument entity.
+// If the TrustedDocument object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TrustedDocumentMutation) OldDocument(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDocument is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDocument requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDocument: %w", err)
+	}
+	return oldValue.Document, nil
+}
+
+// ResetDocument resets all changes to the "document" field.
+func (m *TrustedDocumentMutation) ResetDocument() {
+	m.document = nil
+}
+
+// Where appends a list predicates to the TrustedDocumentMutation builder.
+func (m *TrustedDocumentMutation) Where(ps ...predicate.TrustedDocument) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the TrustedDocumentMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *TrustedDocumentMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.TrustedDocument, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *TrustedDocumentMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *TrustedDocumentMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (TrustedDocument).
+func (m *TrustedDocumentMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *TrustedDocumentMutation) Fields() []string {
+	fields := make([]string, 0, 8)
+	if m.created_at != nil {
+		fields = append(fields, trusteddocument.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, trusteddocument.FieldUpdatedAt)
+	}
+	if m.deleted_at != nil {
+		fields = append(fields, trusteddocument.FieldDeletedAt)
+	}
+	if m.delete_token != nil {
+		fields = append(fields, trusteddocument.FieldDeleteToken)
+	}
+	if m.version != nil {
+		fields = append(fields, trusteddocument.FieldVersion)
+	}
+	if m.name != nil {
+		fields = append(fields, trusteddocument.FieldName)
+	}
+	if m.hash != nil {
+		fields = append(fields, trusteddocument.FieldHash)
+	}
+	if m.document != nil {
+		fields = append(fields, trusteddocument.FieldDocument)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *TrustedDocumentMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case trusteddocument.FieldCreatedAt:
+		return m.CreatedAt()
+	case trusteddocument.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case trusteddocument.FieldDeletedAt:
+		return m.DeletedAt()
+	case trusteddocument.FieldDeleteToken:
+		return m.DeleteToken()
+	case trusteddocument.FieldVersion:
+		return m.Version()
+	case trusteddocument.FieldName:
+		return m.Name()
+	case trusteddocument.FieldHash:
+		return m.Hash()
+	case trusteddocument.FieldDocument:
+		return m.Document()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *TrustedDocumentMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case trusteddocument.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case trusteddocument.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case trusteddocument.FieldDeletedAt:
+		return m.OldDeletedAt(ctx)
+	case trusteddocument.FieldDeleteToken:
+		return m.OldDeleteToken(ctx)
+	case trusteddocument.FieldVersion:
+		return m.OldVersion(ctx)
+	case trusteddocument.FieldName:
+		return m.OldName(ctx)
+	case trusteddocument.FieldHash:
+		return m.OldHash(ctx)
+	case trusteddocument.FieldDocument:
+		return m.OldDocument(ctx)
+	}
+	return nil, fmt.Errorf("unknown TrustedDocument field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *TrustedDocumentMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case trusteddocument.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case trusteddocument.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case trusteddocument.FieldDeletedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDeletedAt(v)
+		return nil
+	case trusteddocument.FieldDeleteToken:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDeleteToken(v)
+		return nil
+	case trusteddocument.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
+		return nil
+	case trusteddocument.FieldName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetName(v)
+		return nil
+	case trusteddocument.FieldHash:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetHash(v)
+		return nil
+	case trusteddocument.FieldDocument:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDocument(v)
+		return nil
+	}
+	return fmt.Errorf("unknown TrustedDocument field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *TrustedDocumentMutation) AddedFields() []string {
+	var fields []string
+	if m.adddelete_token != nil {
+		fields = append(fields, trusteddocument.FieldDeleteToken)
+	}
+	if m.addversion != nil {
+		fields = append(fields, trusteddocument.FieldVersion)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *TrustedDocumentMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case trusteddocument.FieldDeleteToken:
+		return m.AddedDeleteToken()
+	case trusteddocument.FieldVersion:
+		return m.AddedVersion()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *TrustedDocumentMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case trusteddocument.FieldDeleteToken:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddDeleteToken(v)
+		return nil
+	case trusteddocument.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
+	}
+	return fmt.Errorf("unknown TrustedDocument numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *TrustedDocumentMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(trusteddocument.FieldDeletedAt) {
+		fields = append(fields, trusteddocument.FieldDeletedAt)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *TrustedDocumentMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *TrustedDocumentMutation) ClearField(name string) error {
+	switch name {
+	case trusteddocument.FieldDeletedAt:
+		m.ClearDeletedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown TrustedDocument nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *TrustedDocumentMutation) ResetField(name string) error {
+	switch name {
+	case trusteddocument.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case trusteddocument.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case trusteddocument.FieldDeletedAt:
+		m.ResetDeletedAt()
+		return nil
+	case trusteddocument.FieldDeleteToken:
+		m.ResetDeleteToken()
+		return nil
+	case trusteddocument.FieldVersion:
+		m.ResetVersion()
+		return nil
+	case trusteddocument.FieldName:
+		m.ResetName()
+		return nil
+	case trusteddocument.FieldHash:
+		m.ResetHash()
+		return nil
+	case trusteddocument.FieldDocument:
+		m.ResetDocument()
+		return nil
+	}
+	return fmt.Errorf("unknown TrustedDocument field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *TrustedDocumentMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *TrustedDocumentMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *TrustedDocumentMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *TrustedDocumentMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *TrustedDocumentMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *TrustedDocumentMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *TrustedDocumentMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown TrustedDocument unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *TrustedDocumentMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown TrustedDocument edge %s", name)
 }
 
 // UserMutation represents an operation that mutates the User nodes in the graph.

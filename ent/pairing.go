@@ -14,7 +14,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/pairing"
 )
 
-// Pairing is the model entity for the Pairing schema.
+// Pairing 结对帮扶: a cadre paired with a needy household, from a date until released.
 type Pairing struct {
 	config `json:"-"`
 	// ID of the ent.

@@ -17,7 +17,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/village"
 )
 
-// PartyMember is the model entity for the PartyMember schema.
+// PartyMember 党员. hasPost (有职/无职) is computed from posts valid today, never stored.
 type PartyMember struct {
 	config `json:"-"`
 	// ID of the ent.

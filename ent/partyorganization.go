@@ -16,7 +16,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/village"
 )
 
-// PartyOrganization is the model entity for the PartyOrganization schema.
+// PartyOrganization 党组织: a party committee, general branch or branch of a township, a village or a district department. Reference data.
 type PartyOrganization struct {
 	config `json:"-"`
 	// ID of the ent.

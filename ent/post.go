@@ -15,7 +15,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/schema/enum"
 )
 
-// Post is the model entity for the Post schema.
+// Post 任职: a member holds a title in an organisation from a date, until an optional end. The village secretary is the member holding SECRETARY in the village's organisation.
 type Post struct {
 	config `json:"-"`
 	// ID of the ent.

@@ -15,7 +15,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/village"
 )
 
-// Rectification is the model entity for the Rectification schema.
+// Rectification 整顿: a weak village's rectification for a year — kind, measures, progress and the acceptance score (70 or more passes).
 type Rectification struct {
 	config `json:"-"`
 	// ID of the ent.

@@ -14,7 +14,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/schema/enum"
 )
 
-// Resident is the model entity for the Resident schema.
+// Resident 家庭成员. Gender and birth date come from the ID number; the birth date is shown only as an age.
 type Resident struct {
 	config `json:"-"`
 	// ID of the ent.

@@ -18,7 +18,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/village"
 )
 
-// RoleBinding is the model entity for the RoleBinding schema.
+// RoleBinding 角色授权: a user holds a role at a unit (township, village, department or cadre; none for DISTRICT and AUDITOR) between two dates. The only source of where a user stands.
 type RoleBinding struct {
 	config `json:"-"`
 	// ID of the ent.

@@ -13,7 +13,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/user"
 )
 
-// Session is the model entity for the Session schema.
+// Session 登录会话: one issued bearer token. Logging out or disabling the user revokes it.
 type Session struct {
 	config `json:"-"`
 	// ID of the ent.

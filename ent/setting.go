@@ -12,7 +12,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/setting"
 )
 
-// Setting is the model entity for the Setting schema.
+// Setting holds platform state that must survive restarts, e.g. the marker that the demo district finished loading.
 type Setting struct {
 	config `json:"-"`
 	// ID of the ent.

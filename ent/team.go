@@ -16,7 +16,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/village"
 )
 
-// Team is the model entity for the Team schema.
+// Team 党员团队: "one task, one team" — a township's or village's team for policy promotion, project tackling, industry development or poverty relief.
 type Team struct {
 	config `json:"-"`
 	// ID of the ent.

@@ -15,7 +15,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/teammembership"
 )
 
-// TeamMembership is the model entity for the TeamMembership schema.
+// TeamMembership 团队岗位: a member's post in a team ("one person, many posts": a member may be in several teams).
 type TeamMembership struct {
 	config `json:"-"`
 	// ID of the ent.

@@ -14,7 +14,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/township"
 )
 
-// Township is the model entity for the Township schema.
+// Township 乡镇/街道. Reference data: every signed-in caller can read it.
 type Township struct {
 	config `json:"-"`
 	// ID of the ent.

@@ -13,7 +13,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/trainingcourse"
 )
 
-// TrainingCourse is the model entity for the TrainingCourse schema.
+// TrainingCourse 培训班: the comprehensive course ("1") or a field visit / skill class ("X") of the secretaries' "1+X" training. Reference data.
 type TrainingCourse struct {
 	config `json:"-"`
 	// ID of the ent.

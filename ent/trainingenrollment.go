@@ -15,7 +15,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/trainingenrollment"
 )
 
-// TrainingEnrollment is the model entity for the TrainingEnrollment schema.
+// TrainingEnrollment 参训记录: a village secretary in a course, with attendance, hours and grade.
 type TrainingEnrollment struct {
 	config `json:"-"`
 	// ID of the ent.

@@ -70,6 +70,8 @@ type Tx struct {
 	TrainingCourse *TrainingCourseClient
 	// TrainingEnrollment is the client for interacting with the TrainingEnrollment builders.
 	TrainingEnrollment *TrainingEnrollmentClient
+	// TrustedDocument is the client for interacting with the TrustedDocument builders.
+	TrustedDocument *TrustedDocumentClient
 	// User is the client for interacting with the User builders.
 	User *UserClient
 	// Village is the client for interacting with the Village builders.
@@ -235,6 +237,7 @@ func (tx *Tx) init() {
 	tx.Township = NewTownshipClient(tx.config)
 	tx.TrainingCourse = NewTrainingCourseClient(tx.config)
 	tx.TrainingEnrollment = NewTrainingEnrollmentClient(tx.config)
+	tx.TrustedDocument = NewTrustedDocumentClient(tx.config)
 	tx.User = NewUserClient(tx.config)
 	tx.Village = NewVillageClient(tx.config)
 	tx.Visit = NewVisitClient(tx.config)

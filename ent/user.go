@@ -13,7 +13,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/user"
 )
 
-// User is the model entity for the User schema.
+// User 账号: someone (or an integration's service account) who signs in. What it may see comes only from its role bindings.
 type User struct {
 	config `json:"-"`
 	// ID of the ent.

@@ -13,7 +13,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/village"
 )
 
-// Village is the model entity for the Village schema.
+// Village 行政村. Reference data. Its township_id is also its scope column.
 type Village struct {
 	config `json:"-"`
 	// ID of the ent.

@@ -14,7 +14,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/visit"
 )
 
-// Visit is the model entity for the Visit schema.
+// Visit 走访: a paired cadre's visit to the household — when, on what occasion, how, and what was heard.
 type Visit struct {
 	config `json:"-"`
 	// ID of the ent.

@@ -39,5 +39,5 @@ func NewAPI(ctx context.Context, client *ent.Client, cfg Config) (*API, error) {
 	if ready == nil {
 		ready = func(context.Context) error { return nil }
 	}
-	return &API{Handler: Routes(gql, auth, ready), Auth: auth, Policies: policies}, nil
+	return &API{Handler: Routes(gql, auth, ready, cfg.Options), Auth: auth, Policies: policies}, nil
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/nanpiao/sbqw/authz"
 	"github.com/nanpiao/sbqw/ent"
 	"github.com/nanpiao/sbqw/graph/model"
+	"github.com/nanpiao/sbqw/workflow"
 )
 
 // Conversions between GraphQL models and the inputs of the authn/authz packages.
@@ -75,4 +76,8 @@ func explanationModel(ctx context.Context, client *ent.Client, ex *authz.Explana
 		out.Reasons = append(out.Reasons, &model.AccessReason{Binding: b, Scopes: kinds, Matched: r.Matched, Explanation: r.Explanation})
 	}
 	return out, nil
+}
+
+func settingsModel(s workflow.Settings) *model.ProgrammeSettings {
+	return &model.ProgrammeSettings{MaxHouseholdsPerCadre: s.MaxHouseholdsPerCadre, VisitLockDays: s.VisitLockDays}
 }

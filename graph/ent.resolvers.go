@@ -118,6 +118,12 @@ func (r *queryResolver) Visits(ctx context.Context, after *entgql.Cursor[int], f
 	return r.client.Visit.Query().Paginate(ctx, after, first, before, last, ent.WithVisitOrder(orderBy), ent.WithVisitFilter(where.Filter))
 }
 
+// Demand returns generated.DemandResolver implementation.
+func (r *Resolver) Demand() generated.DemandResolver { return &demandResolver{r} }
+
+// DemoProject returns generated.DemoProjectResolver implementation.
+func (r *Resolver) DemoProject() generated.DemoProjectResolver { return &demoProjectResolver{r} }
+
 // PartyMember returns generated.PartyMemberResolver implementation.
 func (r *Resolver) PartyMember() generated.PartyMemberResolver { return &partyMemberResolver{r} }
 
@@ -128,6 +134,8 @@ func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
 func (r *Resolver) Resident() generated.ResidentResolver { return &residentResolver{r} }
 
 type (
+	demandResolver      struct{ *Resolver }
+	demoProjectResolver struct{ *Resolver }
 	partyMemberResolver struct{ *Resolver }
 	queryResolver       struct{ *Resolver }
 	residentResolver    struct{ *Resolver }

@@ -3,7 +3,6 @@ package graph
 import (
 	"context"
 	"errors"
-	"log/slog"
 	"strings"
 
 	"entgo.io/ent/privacy"
@@ -26,6 +25,10 @@ func presentError(ctx context.Context, err error) *gqlerror.Error {
 		// Errors from parsing and validation (gqlgen sets GRAPHQL_*), already client-safe, and
 		// entgql's node lookups, whose message would show the raw ID.
 		c := clientCodeFor(code)
+		if code == "GRAPHQL_PARSE_FAILED" && strings.HasPrefix(gqlErr.Message, "exceeded token limit") {
+			c = apperr.TooComplex // the parser's limit on the length of a document
+			gqlErr.Message = "the document is too long: " + gqlErr.Message + " (查询文档过长)"
+		}
 		gqlErr.Extensions["code"] = string(c)
 		if c == apperr.NotFound {
 			gqlErr.Message = "not found (记录不存在)"
@@ -44,12 +47,40 @@ func presentError(ctx context.Context, err error) *gqlerror.Error {
 	}
 	if code == apperr.Internal {
 		id := RequestID(ctx)
-		slog.ErrorContext(ctx, "internal error", "request_id", id, "path", gqlErr.Path.String(), "error", err.Error())
-		msg = "internal error (系统内部错误); quote request " + id + " when reporting it"
 		gqlErr.Extensions["requestId"] = id
+		if budget := timeBudget(ctx); errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			// The request's time budget ran out and its database work was cancelled.
+			logFor(ctx).WarnContext(ctx, "request timed out", "request_id", id, "path", gqlErr.Path.String(), "error", err.Error())
+			msg = "the request took longer than the server allows (" + budget.String() + ") and was cancelled; ask for less (smaller pages, fewer nested connections) or try again later (请求超时); request " + id
+			gqlErr.Extensions["reason"] = "TIMEOUT"
+			gqlErr.Extensions["timeoutSeconds"] = budget.Seconds()
+		} else {
+			logFor(ctx).ErrorContext(ctx, "internal error", "request_id", id, "path", gqlErr.Path.String(), "error", err.Error())
+			msg = "internal error (系统内部错误); quote request " + id + " when reporting it"
+		}
 	}
 	gqlErr.Message = msg
 	return gqlErr
+}
+
+// requireErrorCodes is the outermost response interceptor: an error that reached the response
+// without passing the presenter — entgql's Transactioner reports failures to open or commit a
+// transaction that way, with the driver's message — leaves as INTERNAL with the request ID,
+// like every other internal error; its text goes to the log only.
+func requireErrorCodes(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+	resp := next(ctx)
+	if resp == nil {
+		return nil
+	}
+	for i, e := range resp.Errors {
+		if c, _ := e.Extensions["code"].(string); isContractCode(apperr.Code(c)) {
+			continue
+		}
+		presented := presentError(ctx, errors.New(e.Message))
+		presented.Path, presented.Locations = e.Path, e.Locations
+		resp.Errors[i] = presented
+	}
+	return resp
 }
 
 // clientCodeFor maps gqlgen's own codes (parse and validation failures) onto the contract's.

@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"crypto/rand"
+	"database/sql"
 	"encoding/hex"
 	"fmt"
 	"log/slog"
@@ -17,8 +18,8 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
-	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/99designs/gqlgen/graphql/playground"
+	"github.com/rs/cors"
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/nanpiao/sbqw/apperr"
@@ -28,18 +29,75 @@ import (
 	"github.com/nanpiao/sbqw/graph/generated"
 )
 
-// Options configures the GraphQL handler. Zero values take the defaults.
+// Options configures the GraphQL handler and the HTTP layer around it. Zero values take the
+// defaults (DefaultOptions); for the limits marked "negative: off", a negative value turns the
+// limit off.
 type Options struct {
 	DefaultPageSize int // connection page size when a client gives no first/last (50)
 	MaxPageSize     int // largest first/last accepted (500)
+
+	MaxDepth      int // deepest nesting of fields in an operation (15; negative: off)
+	MaxCost       int // most field values a response could hold, pages counted (250,000; negative: off)
+	MaxAliases    int // aliased fields in an operation (50; negative: off)
+	MaxOperations int // operations defined in one document (10; negative: off); batches are refused
+	MaxTokens     int // lexical tokens in one document (5,000; negative: off)
+	ListSize      int // elements a plain (unpaginated) list of objects is assumed to have (10)
+
+	MaxBodyBytes   int64         // largest POST body (1 MiB); GET query strings: this or 64 KiB, the smaller
+	RequestTimeout time.Duration // time budget of a request; its database work is cancelled after (15s; negative: off)
+	RateLimit      float64       // requests a second per credential, on average (10; negative: off)
+	RateBurst      int           // requests a credential may send at once (100)
+
+	APQCacheSize int      // automatic persisted queries kept in memory (1,000)
+	CORSOrigins  []string // origins allowed to call the API from a browser; none by default
+
+	Pool   *sql.DB      // database pool whose statistics /metrics exports (optional)
+	Logger *slog.Logger // request log (slog.Default())
 }
 
+// DefaultOptions are the limits in force when nothing is configured.
+var DefaultOptions = Options{
+	DefaultPageSize: 50, MaxPageSize: 500,
+	MaxDepth: 15, MaxCost: 250_000, MaxAliases: 50, MaxOperations: 10, MaxTokens: 5_000, ListSize: 10,
+	MaxBodyBytes: 1 << 20, RequestTimeout: 15 * time.Second, RateLimit: 10, RateBurst: 100,
+	APQCacheSize: 1000,
+}
+
+// maxURLBytes bounds GET query strings: long documents belong in a POST, or registered.
+const maxURLBytes = 64 << 10
+
+// anonymousMaxBytes is the longest document accepted from a caller without credentials: it
+// may only log in.
+const anonymousMaxBytes = 4096
+
 func (o Options) withDefaults() Options {
-	if o.DefaultPageSize == 0 {
-		o.DefaultPageSize = 50
+	d := DefaultOptions
+	setInt := func(v *int, def int) {
+		if *v == 0 {
+			*v = def
+		}
 	}
-	if o.MaxPageSize == 0 {
-		o.MaxPageSize = 500
+	setInt(&o.DefaultPageSize, d.DefaultPageSize)
+	setInt(&o.MaxPageSize, d.MaxPageSize)
+	setInt(&o.MaxDepth, d.MaxDepth)
+	setInt(&o.MaxCost, d.MaxCost)
+	setInt(&o.MaxAliases, d.MaxAliases)
+	setInt(&o.MaxOperations, d.MaxOperations)
+	setInt(&o.MaxTokens, d.MaxTokens)
+	setInt(&o.ListSize, d.ListSize)
+	setInt(&o.RateBurst, d.RateBurst)
+	setInt(&o.APQCacheSize, d.APQCacheSize)
+	if o.MaxBodyBytes <= 0 {
+		o.MaxBodyBytes = d.MaxBodyBytes
+	}
+	if o.RequestTimeout == 0 {
+		o.RequestTimeout = d.RequestTimeout
+	}
+	if o.RateLimit == 0 {
+		o.RateLimit = d.RateLimit
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
 	}
 	return o
 }
@@ -51,9 +109,9 @@ type Deps struct {
 	Policies *authz.Policies
 }
 
-// NewGraphQL builds the GraphQL-over-HTTP handler: explicit transports, a parsed-query cache,
-// sign-in required for everything but login, transactions around mutations, page limits and
-// one error presenter.
+// NewGraphQL builds the GraphQL-over-HTTP handler: the spec's HTTP transport, a parsed-query
+// cache, persisted operations, sign-in required for everything but login, transactions around
+// mutations, operation limits and one error presenter.
 func NewGraphQL(d Deps, opts Options) *handler.Server {
 	opts = opts.withDefaults()
 	client := d.Client
@@ -61,14 +119,29 @@ func NewGraphQL(d Deps, opts Options) *handler.Server {
 		Resolvers:  &Resolver{client: client, auth: d.Auth, policies: d.Policies},
 		Directives: generated.DirectiveRoot{Scoped: scoped},
 	}))
-	srv.AddTransport(transport.GET{})
-	srv.AddTransport(transport.POST{})
+	srv.AddTransport(httpTransport{maxBody: opts.MaxBodyBytes, maxURL: int(min(opts.MaxBodyBytes, maxURLBytes))})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
-	srv.Use(extension.Introspection{})
+	if opts.MaxTokens > 0 {
+		srv.SetParserTokenLimit(opts.MaxTokens)
+	}
+	// Outermost: every error leaves with a code, whatever produced it.
+	srv.AroundResponses(requireErrorCodes)
+	srv.Use(extension.Introspection{}) // RequireSignIn keeps it from callers without credentials
+	// Before parsing: short documents only without credentials; registered documents and
+	// automatic persisted queries resolved into their text.
+	srv.Use(AnonymousLimit{MaxBytes: anonymousMaxBytes})
+	apq := lru.New[string](opts.APQCacheSize)
+	srv.Use(TrustedDocuments{Client: client, APQ: apq})
+	srv.Use(extension.AutomaticPersistedQuery{Cache: apq})
+	// After validation, before execution.
 	srv.Use(RequireSignIn{})
 	// login manages its own transaction: a failed attempt must be audited, not rolled back.
 	srv.Use(entgql.Transactioner{TxOpener: client, SkipTxFunc: entgql.SkipIfHasFields("login")})
-	srv.Use(PageLimits{Default: opts.DefaultPageSize, Max: opts.MaxPageSize})
+	srv.Use(OperationLimits{
+		DefaultPage: opts.DefaultPageSize, MaxPage: opts.MaxPageSize,
+		MaxDepth: opts.MaxDepth, MaxCost: opts.MaxCost, MaxAliases: opts.MaxAliases,
+		MaxOperations: opts.MaxOperations, ListSize: opts.ListSize,
+	})
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		return next(withLoaders(ctx, client))
 	})
@@ -79,16 +152,25 @@ func NewGraphQL(d Deps, opts Options) *handler.Server {
 
 // recoverPanic turns a panic in a resolver into an INTERNAL error; the stack goes to the log.
 func recoverPanic(ctx context.Context, p any) error {
-	slog.ErrorContext(ctx, "panic in resolver", "request_id", RequestID(ctx), "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+	logFor(ctx).ErrorContext(ctx, "panic in resolver", "request_id", RequestID(ctx), "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 	return &apperr.Error{Code: apperr.Internal, Message: "internal error"}
 }
 
-// Routes mounts the API: GraphQL at /graphql (behind authentication), GraphiQL at /, health
-// and readiness probes.
-func Routes(gql http.Handler, auth *authn.Service, ready func(context.Context) error) http.Handler {
+// Routes mounts the API: GraphQL at /graphql (behind authentication, the time budget and the
+// rate limit), GraphiQL at /, health and readiness probes and Prometheus metrics; every request
+// gets an ID, a log line and its metrics, panics become INTERNAL errors, and cross-origin
+// access is allowed to the configured origins only.
+func Routes(gql http.Handler, auth *authn.Service, ready func(context.Context) error, opts Options) http.Handler {
+	opts = opts.withDefaults()
+	metrics := NewMetrics(opts.Pool)
+	var limiter *rateLimiter
+	if opts.RateLimit > 0 {
+		limiter = newRateLimiter(opts.RateLimit, opts.RateBurst)
+	}
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", Authenticate(auth, gql))
+	mux.Handle("/graphql", withTimeBudget(opts.RequestTimeout, Authenticate(auth, noteCaller(limitRate(limiter, gql)))))
 	mux.Handle("GET /{$}", playground.Handler("南票区“十百千万”工程 GraphQL API", "/graphql"))
+	mux.Handle("GET /metrics", metrics.Handler())
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		_, _ = w.Write([]byte("ok\n"))
@@ -104,7 +186,35 @@ func Routes(gql http.Handler, auth *authn.Service, ready func(context.Context) e
 		}
 		_, _ = w.Write([]byte("ready\n"))
 	})
-	return WithRequestID(mux)
+	var h http.Handler = mux
+	if len(opts.CORSOrigins) > 0 {
+		h = cors.New(cors.Options{
+			AllowedOrigins: opts.CORSOrigins,
+			AllowedMethods: []string{http.MethodGet, http.MethodPost},
+			AllowedHeaders: []string{"Authorization", "Content-Type", "Accept", "X-Request-ID"},
+			ExposedHeaders: []string{"X-Request-ID", "Retry-After"},
+			MaxAge:         600,
+		}).Handler(h)
+	}
+	return WithRequestID(instrument(metrics, opts.Logger, recoverHTTP(h)))
+}
+
+// recoverHTTP answers a panic outside GraphQL execution with an INTERNAL error body instead
+// of a dropped connection.
+func recoverHTTP(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if p := recover(); p != nil {
+				if p == http.ErrAbortHandler {
+					panic(p)
+				}
+				logFor(r.Context()).ErrorContext(r.Context(), "panic in handler", "request_id", RequestID(r.Context()), "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+				writeRefusal(w, r, http.StatusInternalServerError, &apperr.Error{Code: apperr.Internal,
+					Message: "internal error (系统内部错误); quote request " + RequestID(r.Context()) + " when reporting it"})
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
 }
 
 type (

@@ -1,87 +1,195 @@
 package graph
 
 import (
-	"context"
 	"encoding/json"
+	"math"
 	"strconv"
 	"strings"
 
-	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 )
 
-// PageLimits gives every connection a bounded page: a connection asked for without first/last
-// gets `first: Default`, and first/last above Max are refused before any SQL runs.
+// This file holds the one walk over an operation that runs before execution (see
+// OperationLimits in limits.go). It does two things at once:
 //
-// The defaults are written into (a copy of) the operation rather than into each resolver, so
-// that entgql's eager loading of nested connections — which reads the arguments from the
-// operation, not from the resolvers — loads bounded pages too.
-type PageLimits struct {
-	Default int
-	Max     int
+//   - it gives every connection a bounded page: a connection asked for without first/last gets
+//     `first: DefaultPage`, and first/last above MaxPage are refused. The defaults are written
+//     into (a copy of) the operation rather than into each resolver, so that entgql's eager
+//     loading of nested connections — which reads the arguments from the operation, not from
+//     the resolvers — loads bounded pages too;
+//   - it measures the operation — depth, cost and aliases — on the pages it has just fixed.
+//
+// Cost is the most field values the response could hold: every field counts once per object
+// it can appear in; inside a connection, what lies under `edges`/`nodes` counts once per row of
+// the page (first/last, or the default), while totalCount and pageInfo count once; a plain
+// list of objects counts ListSize elements, `nodes(ids:)` one per ID. Introspection fields
+// count 1 (gqlparser's MaxIntrospectionDepth rule bounds them).
+//
+// Fragments are walked once each and their figures reused wherever they are spread, so a
+// document that spreads fragments into each other ("fragment bomb") costs the walker time in
+// proportion to its length, while its cost figure grows as the response would.
+
+// opStats are the figures of a selection set, counted as if its parent appeared once.
+type opStats struct {
+	flat    int // field values that appear once per parent object
+	perRow  int // field values under edges/nodes of a connection: once per row of the page
+	depth   int // deepest nesting of fields (a root field is depth 1)
+	aliases int // aliased fields, fragments counted as often as they are spread
 }
 
-var _ interface {
-	graphql.HandlerExtension
-	graphql.OperationContextMutator
-} = PageLimits{}
+func (s opStats) total() int { return satAdd(s.flat, s.perRow) }
 
-func (PageLimits) ExtensionName() string                          { return "PageLimits" }
-func (PageLimits) Validate(schema graphql.ExecutableSchema) error { return nil }
+func (s *opStats) add(o opStats) {
+	s.flat = satAdd(s.flat, o.flat)
+	s.perRow = satAdd(s.perRow, o.perRow)
+	s.depth = max(s.depth, o.depth)
+	s.aliases = satAdd(s.aliases, o.aliases)
+}
 
-// MutateOperationContext rewrites the operation about to run. Parsed documents are cached and
-// shared between requests, so the rewrite works on a copy.
-func (p PageLimits) MutateOperationContext(_ context.Context, oc *graphql.OperationContext) *gqlerror.Error {
-	if oc.Operation == nil {
-		return nil
+// costCap keeps cost arithmetic far from overflow; anything near it is refused anyway.
+const costCap = math.MaxInt32 * 1024
+
+func satAdd(a, b int) int { return min(a+b, costCap) }
+
+func satMul(a, b int) int {
+	if a <= 0 || b <= 0 {
+		return 0
 	}
-	w := pageWalker{limits: p, vars: oc.Variables}
-	op := *oc.Operation
-	op.SelectionSet = w.selections(oc.Operation.SelectionSet)
-	frags := make(ast.FragmentDefinitionList, len(oc.Doc.Fragments))
-	for i, f := range oc.Doc.Fragments {
-		nf := *f
-		nf.SelectionSet = w.selections(f.SelectionSet)
-		frags[i] = &nf
+	if a > costCap/b {
+		return costCap
 	}
-	if w.err != nil {
-		return w.err
-	}
-	doc := *oc.Doc
-	doc.Operations = ast.OperationList{&op}
-	doc.Fragments = frags
-	oc.Doc, oc.Operation = &doc, &op
-	return nil
+	return a * b
+}
+
+type walkedFragment struct {
+	def   *ast.FragmentDefinition // the rewritten copy
+	stats opStats
 }
 
 type pageWalker struct {
-	limits PageLimits
-	vars   map[string]any
-	err    *gqlerror.Error
+	limits    OperationLimits
+	vars      map[string]any
+	fragments map[string]*ast.FragmentDefinition // the document's, by name
+	walked    map[string]*walkedFragment
+	err       *gqlerror.Error
 }
 
-func (w *pageWalker) selections(set ast.SelectionSet) ast.SelectionSet {
-	if set == nil {
-		return nil
+// walk rewrites the operation's pages and measures it. It returns a copy of the document with
+// the operation and every fragment it reaches rewritten; the cached original is not touched.
+func (w *pageWalker) walk(doc *ast.QueryDocument, op *ast.OperationDefinition) (*ast.QueryDocument, *ast.OperationDefinition, opStats) {
+	w.fragments = make(map[string]*ast.FragmentDefinition, len(doc.Fragments))
+	for _, f := range doc.Fragments {
+		w.fragments[f.Name] = f
 	}
+	w.walked = map[string]*walkedFragment{}
+	newOp := *op
+	var stats opStats
+	newOp.SelectionSet, stats = w.selections(op.SelectionSet, nil)
+	frags := make(ast.FragmentDefinitionList, len(doc.Fragments))
+	for i, f := range doc.Fragments {
+		if wf, ok := w.walked[f.Name]; ok {
+			frags[i] = wf.def
+		} else {
+			frags[i] = f // not reached from this operation
+		}
+	}
+	newDoc := *doc
+	newDoc.Operations = ast.OperationList{&newOp}
+	newDoc.Fragments = frags
+	return &newDoc, &newOp, stats
+}
+
+// selections rewrites and measures a selection set. parent is the connection field whose
+// fields are being walked, if any: its edges/nodes count per row.
+func (w *pageWalker) selections(set ast.SelectionSet, parent *ast.Field) (ast.SelectionSet, opStats) {
+	if set == nil {
+		return nil, opStats{}
+	}
+	var stats opStats
 	out := make(ast.SelectionSet, len(set))
 	for i, sel := range set {
 		switch s := sel.(type) {
 		case *ast.Field:
-			f := *s
-			f.Arguments = w.pageArguments(s)
-			f.SelectionSet = w.selections(s.SelectionSet)
-			out[i] = &f
+			f, fs := w.field(s, parent)
+			out[i] = f
+			stats.add(fs)
 		case *ast.InlineFragment:
 			f := *s
-			f.SelectionSet = w.selections(s.SelectionSet)
+			var fs opStats
+			f.SelectionSet, fs = w.selections(s.SelectionSet, parent)
 			out[i] = &f
-		default: // fragment spreads are resolved by name against the copied fragments
+			stats.add(fs)
+		case *ast.FragmentSpread:
+			// Spreads are resolved by name against the rewritten fragments.
+			out[i] = sel
+			stats.add(w.fragment(s.Name, parent))
+		default:
 			out[i] = sel
 		}
 	}
-	return out
+	return out, stats
+}
+
+// fragment rewrites and measures a named fragment once; later spreads reuse the figures.
+// Whether its edges/nodes count per row depends only on its type condition being a
+// connection, so the figures do not depend on where it is spread.
+func (w *pageWalker) fragment(name string, parent *ast.Field) opStats {
+	if wf, ok := w.walked[name]; ok {
+		return wf.stats
+	}
+	def := w.fragments[name]
+	if def == nil { // validation rules out unknown fragments; be safe anyway
+		return opStats{}
+	}
+	nf := *def
+	wf := &walkedFragment{def: &nf}
+	w.walked[name] = wf // validation rules out cycles; this also stops one if it got through
+	nf.SelectionSet, wf.stats = w.selections(def.SelectionSet, parent)
+	return wf.stats
+}
+
+// field rewrites one field's page arguments and measures it.
+func (w *pageWalker) field(s *ast.Field, parent *ast.Field) (*ast.Field, opStats) {
+	f := *s
+	own := opStats{flat: 1, depth: 1}
+	if s.Alias != "" && s.Alias != s.Name {
+		own.aliases = 1
+	}
+	if s.Name == "__schema" || s.Name == "__type" {
+		return &f, own // left as it is; bounded by the MaxIntrospectionDepth rule
+	}
+	f.Arguments = w.pageArguments(s)
+	var children opStats
+	connection := isConnection(s)
+	if connection {
+		f.SelectionSet, children = w.selections(s.SelectionSet, &f)
+	} else {
+		f.SelectionSet, children = w.selections(s.SelectionSet, nil)
+	}
+	own.depth = 1 + children.depth
+	own.aliases = satAdd(own.aliases, children.aliases)
+	switch {
+	case connection:
+		own.flat = satAdd(1, satAdd(children.flat, satMul(w.pageOf(&f), children.perRow)))
+	case parent != nil && (s.Name == "edges" || s.Name == "nodes"):
+		// One edges list per connection, its contents once per row.
+		own.perRow = children.total()
+	case s.Name == "nodes" && s.Arguments.ForName("ids") != nil:
+		own.flat = satAdd(1, satMul(w.listLen(s, "ids"), children.total()))
+	case s.Definition != nil && s.Definition.Type != nil && s.Definition.Type.Elem != nil && len(s.SelectionSet) > 0:
+		own.flat = satAdd(1, satMul(w.limits.ListSize, children.total()))
+	default:
+		own.flat = satAdd(1, children.total())
+	}
+	return &f, own
+}
+
+// pageOf is the page size of a rewritten connection field: first or last, whichever is larger.
+func (w *pageWalker) pageOf(f *ast.Field) int {
+	first, _ := w.intArg(f, "first")
+	last, _ := w.intArg(f, "last")
+	return max(first, last, 0)
 }
 
 // isConnection: a field returning a Relay connection with first/last arguments.
@@ -103,9 +211,9 @@ func (w *pageWalker) pageArguments(f *ast.Field) ast.ArgumentList {
 		n    int
 		set  bool
 	}{{"first", first, hasFirst}, {"last", last, hasLast}} {
-		if a.set && a.n > w.limits.Max && w.err == nil {
+		if a.set && a.n > w.limits.MaxPage && w.err == nil {
 			w.err = &gqlerror.Error{
-				Message:    a.name + " on " + f.Name + " must be at most " + strconv.Itoa(w.limits.Max) + " (每页最多" + strconv.Itoa(w.limits.Max) + "条)",
+				Message:    a.name + " on " + f.Name + " must be at most " + strconv.Itoa(w.limits.MaxPage) + " (每页最多" + strconv.Itoa(w.limits.MaxPage) + "条)",
 				Path:       ast.Path{ast.PathName(f.Alias)},
 				Locations:  []gqlerror.Location{{Line: f.Position.Line, Column: f.Position.Column}},
 				Extensions: map[string]any{"code": "BAD_USER_INPUT", "field": a.name},
@@ -123,7 +231,7 @@ func (w *pageWalker) pageArguments(f *ast.Field) ast.ArgumentList {
 	}
 	return append(args, &ast.Argument{
 		Name:     "first",
-		Value:    &ast.Value{Kind: ast.IntValue, Raw: strconv.Itoa(w.limits.Default), Position: f.Position},
+		Value:    &ast.Value{Kind: ast.IntValue, Raw: strconv.Itoa(w.limits.DefaultPage), Position: f.Position},
 		Position: f.Position,
 	})
 }
@@ -151,4 +259,20 @@ func (w *pageWalker) intArg(f *ast.Field, name string) (int, bool) {
 		return int(i), err == nil
 	}
 	return 0, false
+}
+
+// listLen is the length of a list argument given literally or through a variable.
+func (w *pageWalker) listLen(f *ast.Field, name string) int {
+	arg := f.Arguments.ForName(name)
+	if arg == nil || arg.Value == nil {
+		return 0
+	}
+	v, err := arg.Value.Value(w.vars)
+	if err != nil {
+		return 0
+	}
+	if l, ok := v.([]any); ok {
+		return len(l)
+	}
+	return 1 // a single value is coerced to a list of one
 }

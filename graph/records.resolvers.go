@@ -7,10 +7,19 @@ package graph
 
 import (
 	"context"
+	"time"
 
+	"github.com/nanpiao/sbqw/apperr"
 	"github.com/nanpiao/sbqw/ent"
+	"github.com/nanpiao/sbqw/ent/schema"
 	"github.com/nanpiao/sbqw/graph/generated"
+	"github.com/nanpiao/sbqw/graph/model"
 )
+
+// CreateDistrict is the resolver for the createDistrict field.
+func (r *mutationResolver) CreateDistrict(ctx context.Context, input ent.CreateDistrictInput) (*ent.District, error) {
+	return ent.FromContext(ctx).District.Create().SetInput(input).Save(ctx)
+}
 
 // UpdateDistrict is the resolver for the updateDistrict field.
 func (r *mutationResolver) UpdateDistrict(ctx context.Context, id int, input ent.UpdateDistrictInput) (*ent.District, error) {
@@ -160,6 +169,26 @@ func (r *mutationResolver) UpdateCadre(ctx context.Context, id int, input ent.Up
 // DeleteCadre is the resolver for the deleteCadre field.
 func (r *mutationResolver) DeleteCadre(ctx context.Context, id int) (int, error) {
 	return id, ent.FromContext(ctx).Cadre.DeleteOneID(id).Exec(ctx)
+}
+
+// DeletedRecords is the resolver for the deletedRecords field.
+func (r *queryResolver) DeletedRecords(ctx context.Context, typeArg string, since time.Time, first *int) ([]*model.DeletedRecord, error) {
+	n := deref(first)
+	if n < 1 || n > 500 {
+		return nil, apperr.Invalid("first", "must be between 1 and 500")
+	}
+	if _, ok := ent.TypeTables[typeArg]; !ok {
+		return nil, apperr.Invalid("type", "%q is not a record type", typeArg)
+	}
+	rows, err := r.client.DeletedSince(schema.IncludeDeleted(ctx), typeArg, since, n)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*model.DeletedRecord, len(rows))
+	for i, d := range rows {
+		out[i] = &model.DeletedRecord{ID: d.ID, DeletedAt: d.DeletedAt}
+	}
+	return out, nil
 }
 
 // Mutation returns generated.MutationResolver implementation.

@@ -405,3 +405,25 @@ func decodeID(t *testing.T, s string) int {
 func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
 
 func timeNow() time.Time { return time.Now() }
+
+func TestDeletedRecordsFeed(t *testing.T) {
+	e := newEnv(t)
+	tw := e.createTownship(t, "211404100000", "暖池塘镇")
+	v := e.createVillage(t, tw, "211404100201", "暖池塘村")
+	since := time.Now().UTC().Add(-time.Second).Format(time.RFC3339Nano)
+	h := e.createHousehold(t, v, "0001", "王大山")
+	keep := e.createHousehold(t, v, "0002", "李四")
+	e.must(t, `mutation($id: ID!) { deleteHousehold(id: $id) }`, map[string]any{"id": h})
+	out := e.must(t, `query($s: Time!) { deletedRecords(type: "Household", since: $s) { id deletedAt } }`, map[string]any{"s": since})
+	got := dig(out, "deletedRecords").([]any)
+	if len(got) != 1 || dig(got[0], "id") != h {
+		t.Fatalf("deleted since: %v (kept %s)", got, keep)
+	}
+	e.api.Do(t, `query($s: Time!) { deletedRecords(type: "Nope", since: $s) { id } }`, map[string]any{"s": since}).Fail(t, "BAD_USER_INPUT")
+	e.api.Do(t, `query($s: Time!) { deletedRecords(type: "Household", since: $s, first: 501) { id } }`, map[string]any{"s": since}).Fail(t, "BAD_USER_INPUT")
+}
+
+func TestOneDistrictOnly(t *testing.T) {
+	e := newEnv(t)
+	e.api.Do(t, `mutation { createDistrict(input: {code: "211404000001", name: "另一个区"}) { id } }`, nil).Fail(t, "CONFLICT")
+}

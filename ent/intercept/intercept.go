@@ -37,6 +37,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/township"
 	"github.com/nanpiao/sbqw/ent/trainingcourse"
 	"github.com/nanpiao/sbqw/ent/trainingenrollment"
+	"github.com/nanpiao/sbqw/ent/trusteddocument"
 	"github.com/nanpiao/sbqw/ent/user"
 	"github.com/nanpiao/sbqw/ent/village"
 	"github.com/nanpiao/sbqw/ent/visit"
@@ -854,6 +855,33 @@ func (f TraverseTrainingEnrollment) Traverse(ctx context.Context, q ent.Query) e
 	return fmt.Errorf("unexpected query type %T. expect *ent.TrainingEnrollmentQuery", q)
 }
 
+// The TrustedDocumentFunc type is an adapter to allow the use of ordinary function as a Querier.
+type TrustedDocumentFunc func(context.Context, *ent.TrustedDocumentQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f TrustedDocumentFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.TrustedDocumentQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.TrustedDocumentQuery", q)
+}
+
+// The TraverseTrustedDocument type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseTrustedDocument func(context.Context, *ent.TrustedDocumentQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseTrustedDocument) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseTrustedDocument) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.TrustedDocumentQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.TrustedDocumentQuery", q)
+}
+
 // The UserFunc type is an adapter to allow the use of ordinary function as a Querier.
 type UserFunc func(context.Context, *ent.UserQuery) (ent.Value, error)
 
@@ -994,6 +1022,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.TrainingCourseQuery, predicate.TrainingCourse, trainingcourse.OrderOption]{typ: ent.TypeTrainingCourse, tq: q}, nil
 	case *ent.TrainingEnrollmentQuery:
 		return &query[*ent.TrainingEnrollmentQuery, predicate.TrainingEnrollment, trainingenrollment.OrderOption]{typ: ent.TypeTrainingEnrollment, tq: q}, nil
+	case *ent.TrustedDocumentQuery:
+		return &query[*ent.TrustedDocumentQuery, predicate.TrustedDocument, trusteddocument.OrderOption]{typ: ent.TypeTrustedDocument, tq: q}, nil
 	case *ent.UserQuery:
 		return &query[*ent.UserQuery, predicate.User, user.OrderOption]{typ: ent.TypeUser, tq: q}, nil
 	case *ent.VillageQuery:

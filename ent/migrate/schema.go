@@ -1518,6 +1518,36 @@ var (
 			},
 		},
 	}
+	// TrustedDocumentsColumns holds the columns for the "trusted_documents" table.
+	TrustedDocumentsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "datetime(6)"}},
+		{Name: "updated_at", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "datetime(6)"}},
+		{Name: "deleted_at", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"mysql": "datetime(6)"}},
+		{Name: "delete_token", Type: field.TypeInt64, Default: 0},
+		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "name", Type: field.TypeString, Size: 128},
+		{Name: "hash", Type: field.TypeString, Size: 64},
+		{Name: "document", Type: field.TypeString, Size: 100000},
+	}
+	// TrustedDocumentsTable holds the schema information for the "trusted_documents" table.
+	TrustedDocumentsTable = &schema.Table{
+		Name:       "trusted_documents",
+		Columns:    TrustedDocumentsColumns,
+		PrimaryKey: []*schema.Column{TrustedDocumentsColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "trusteddocument_updated_at",
+				Unique:  false,
+				Columns: []*schema.Column{TrustedDocumentsColumns[2]},
+			},
+			{
+				Name:    "trusteddocument_hash_delete_token",
+				Unique:  true,
+				Columns: []*schema.Column{TrustedDocumentsColumns[7], TrustedDocumentsColumns[4]},
+			},
+		},
+	}
 	// UsersColumns holds the columns for the "users" table.
 	UsersColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -1698,6 +1728,7 @@ var (
 		TownshipsTable,
 		TrainingCoursesTable,
 		TrainingEnrollmentsTable,
+		TrustedDocumentsTable,
 		UsersTable,
 		VillagesTable,
 		VisitsTable,
@@ -1831,6 +1862,9 @@ func init() {
 	TrainingEnrollmentsTable.ForeignKeys[1].RefTable = TrainingCoursesTable
 	TrainingEnrollmentsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(115964116992),
+	}
+	TrustedDocumentsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(137438953472),
 	}
 	UsersTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(120259084288),

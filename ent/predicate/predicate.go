@@ -90,6 +90,9 @@ type TrainingCourse func(*sql.Selector)
 // TrainingEnrollment is the predicate function for trainingenrollment builders.
 type TrainingEnrollment func(*sql.Selector)
 
+// TrustedDocument is the predicate function for trusteddocument builders.
+type TrustedDocument func(*sql.Selector)
+
 // User is the predicate function for user builders.
 type User func(*sql.Selector)
 

@@ -35,6 +35,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/township"
 	"github.com/nanpiao/sbqw/ent/trainingcourse"
 	"github.com/nanpiao/sbqw/ent/trainingenrollment"
+	"github.com/nanpiao/sbqw/ent/trusteddocument"
 	"github.com/nanpiao/sbqw/ent/user"
 	"github.com/nanpiao/sbqw/ent/village"
 	"github.com/nanpiao/sbqw/ent/visit"
@@ -142,6 +143,7 @@ func init() {
 	assessmentMixinHooks3 := assessmentMixin[3].Hooks()
 	assessmentMixinHooks4 := assessmentMixin[4].Hooks()
 	assessmentMixinHooks5 := assessmentMixin[5].Hooks()
+	assessmentHooks := schema.Assessment{}.Hooks()
 
 	assessment.Hooks[1] = assessmentMixinHooks1[0]
 
@@ -154,6 +156,8 @@ func init() {
 	assessment.Hooks[5] = assessmentMixinHooks4[1]
 
 	assessment.Hooks[6] = assessmentMixinHooks5[0]
+
+	assessment.Hooks[7] = assessmentHooks[0]
 	assessmentMixinInters1 := assessmentMixin[1].Interceptors()
 	assessment.Interceptors[0] = assessmentMixinInters1[0]
 	assessmentMixinFields0 := assessmentMixin[0].Fields()
@@ -502,6 +506,7 @@ func init() {
 	demandMixinHooks3 := demandMixin[3].Hooks()
 	demandMixinHooks4 := demandMixin[4].Hooks()
 	demandMixinHooks5 := demandMixin[5].Hooks()
+	demandHooks := schema.Demand{}.Hooks()
 
 	demand.Hooks[1] = demandMixinHooks1[0]
 
@@ -514,6 +519,8 @@ func init() {
 	demand.Hooks[5] = demandMixinHooks4[1]
 
 	demand.Hooks[6] = demandMixinHooks5[0]
+
+	demand.Hooks[7] = demandHooks[0]
 	demandMixinInters1 := demandMixin[1].Interceptors()
 	demand.Interceptors[0] = demandMixinInters1[0]
 	demandMixinFields0 := demandMixin[0].Fields()
@@ -646,6 +653,7 @@ func init() {
 	demoprojectMixinHooks3 := demoprojectMixin[3].Hooks()
 	demoprojectMixinHooks4 := demoprojectMixin[4].Hooks()
 	demoprojectMixinHooks5 := demoprojectMixin[5].Hooks()
+	demoprojectHooks := schema.DemoProject{}.Hooks()
 
 	demoproject.Hooks[1] = demoprojectMixinHooks1[0]
 
@@ -658,6 +666,8 @@ func init() {
 	demoproject.Hooks[5] = demoprojectMixinHooks4[1]
 
 	demoproject.Hooks[6] = demoprojectMixinHooks5[0]
+
+	demoproject.Hooks[7] = demoprojectHooks[0]
 	demoprojectMixinInters1 := demoprojectMixin[1].Interceptors()
 	demoproject.Interceptors[0] = demoprojectMixinInters1[0]
 	demoprojectMixinFields0 := demoprojectMixin[0].Fields()
@@ -992,6 +1002,8 @@ func init() {
 	district.Hooks[5] = districtMixinHooks4[0]
 
 	district.Hooks[6] = districtHooks[0]
+
+	district.Hooks[7] = districtHooks[1]
 	districtMixinInters1 := districtMixin[1].Interceptors()
 	district.Interceptors[0] = districtMixinInters1[0]
 	districtMixinFields0 := districtMixin[0].Fields()
@@ -1208,6 +1220,8 @@ func init() {
 	pairing.Hooks[6] = pairingMixinHooks5[0]
 
 	pairing.Hooks[7] = pairingHooks[0]
+
+	pairing.Hooks[8] = pairingHooks[1]
 	pairingMixinInters1 := pairingMixin[1].Interceptors()
 	pairing.Interceptors[0] = pairingMixinInters1[0]
 	pairingMixinFields0 := pairingMixin[0].Fields()
@@ -1509,6 +1523,7 @@ func init() {
 	rectificationMixinHooks3 := rectificationMixin[3].Hooks()
 	rectificationMixinHooks4 := rectificationMixin[4].Hooks()
 	rectificationMixinHooks5 := rectificationMixin[5].Hooks()
+	rectificationHooks := schema.Rectification{}.Hooks()
 
 	rectification.Hooks[1] = rectificationMixinHooks1[0]
 
@@ -1521,6 +1536,8 @@ func init() {
 	rectification.Hooks[5] = rectificationMixinHooks4[1]
 
 	rectification.Hooks[6] = rectificationMixinHooks5[0]
+
+	rectification.Hooks[7] = rectificationHooks[0]
 	rectificationMixinInters1 := rectificationMixin[1].Interceptors()
 	rectification.Interceptors[0] = rectificationMixinInters1[0]
 	rectificationMixinFields0 := rectificationMixin[0].Fields()
@@ -1918,6 +1935,7 @@ func init() {
 	teammembershipMixinHooks3 := teammembershipMixin[3].Hooks()
 	teammembershipMixinHooks4 := teammembershipMixin[4].Hooks()
 	teammembershipMixinHooks5 := teammembershipMixin[5].Hooks()
+	teammembershipHooks := schema.TeamMembership{}.Hooks()
 
 	teammembership.Hooks[1] = teammembershipMixinHooks1[0]
 
@@ -1930,6 +1948,8 @@ func init() {
 	teammembership.Hooks[5] = teammembershipMixinHooks4[1]
 
 	teammembership.Hooks[6] = teammembershipMixinHooks5[0]
+
+	teammembership.Hooks[7] = teammembershipHooks[0]
 	teammembershipMixinInters1 := teammembershipMixin[1].Interceptors()
 	teammembership.Interceptors[0] = teammembershipMixinInters1[0]
 	teammembershipMixinFields0 := teammembershipMixin[0].Fields()
@@ -2175,6 +2195,7 @@ func init() {
 	trainingenrollmentMixinHooks3 := trainingenrollmentMixin[3].Hooks()
 	trainingenrollmentMixinHooks4 := trainingenrollmentMixin[4].Hooks()
 	trainingenrollmentMixinHooks5 := trainingenrollmentMixin[5].Hooks()
+	trainingenrollmentHooks := schema.TrainingEnrollment{}.Hooks()
 
 	trainingenrollment.Hooks[1] = trainingenrollmentMixinHooks1[0]
 
@@ -2187,6 +2208,8 @@ func init() {
 	trainingenrollment.Hooks[5] = trainingenrollmentMixinHooks4[1]
 
 	trainingenrollment.Hooks[6] = trainingenrollmentMixinHooks5[0]
+
+	trainingenrollment.Hooks[7] = trainingenrollmentHooks[0]
 	trainingenrollmentMixinInters1 := trainingenrollmentMixin[1].Interceptors()
 	trainingenrollment.Interceptors[0] = trainingenrollmentMixinInters1[0]
 	trainingenrollmentMixinFields0 := trainingenrollmentMixin[0].Fields()
@@ -2231,6 +2254,114 @@ func init() {
 		return func(hours_attended float64) error {
 			for _, fn := range fns {
 				if err := fn(hours_attended); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	trusteddocumentMixin := schema.TrustedDocument{}.Mixin()
+	trusteddocument.Policy = privacy.NewPolicies(trusteddocumentMixin[3], schema.TrustedDocument{})
+	trusteddocument.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := trusteddocument.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	trusteddocumentMixinHooks1 := trusteddocumentMixin[1].Hooks()
+	trusteddocumentMixinHooks2 := trusteddocumentMixin[2].Hooks()
+	trusteddocumentMixinHooks3 := trusteddocumentMixin[3].Hooks()
+	trusteddocumentMixinHooks4 := trusteddocumentMixin[4].Hooks()
+
+	trusteddocument.Hooks[1] = trusteddocumentMixinHooks1[0]
+
+	trusteddocument.Hooks[2] = trusteddocumentMixinHooks2[0]
+
+	trusteddocument.Hooks[3] = trusteddocumentMixinHooks3[0]
+
+	trusteddocument.Hooks[4] = trusteddocumentMixinHooks3[1]
+
+	trusteddocument.Hooks[5] = trusteddocumentMixinHooks4[0]
+	trusteddocumentMixinInters1 := trusteddocumentMixin[1].Interceptors()
+	trusteddocument.Interceptors[0] = trusteddocumentMixinInters1[0]
+	trusteddocumentMixinFields0 := trusteddocumentMixin[0].Fields()
+	_ = trusteddocumentMixinFields0
+	trusteddocumentMixinFields1 := trusteddocumentMixin[1].Fields()
+	_ = trusteddocumentMixinFields1
+	trusteddocumentMixinFields4 := trusteddocumentMixin[4].Fields()
+	_ = trusteddocumentMixinFields4
+	trusteddocumentFields := schema.TrustedDocument{}.Fields()
+	_ = trusteddocumentFields
+	// trusteddocumentDescCreatedAt is the schema descriptor for created_at field.
+	trusteddocumentDescCreatedAt := trusteddocumentMixinFields0[0].Descriptor()
+	// trusteddocument.DefaultCreatedAt holds the default value on creation for the created_at field.
+	trusteddocument.DefaultCreatedAt = trusteddocumentDescCreatedAt.Default.(func() time.Time)
+	// trusteddocumentDescUpdatedAt is the schema descriptor for updated_at field.
+	trusteddocumentDescUpdatedAt := trusteddocumentMixinFields0[1].Descriptor()
+	// trusteddocument.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	trusteddocument.DefaultUpdatedAt = trusteddocumentDescUpdatedAt.Default.(func() time.Time)
+	// trusteddocument.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	trusteddocument.UpdateDefaultUpdatedAt = trusteddocumentDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// trusteddocumentDescDeleteToken is the schema descriptor for delete_token field.
+	trusteddocumentDescDeleteToken := trusteddocumentMixinFields1[1].Descriptor()
+	// trusteddocument.DefaultDeleteToken holds the default value on creation for the delete_token field.
+	trusteddocument.DefaultDeleteToken = trusteddocumentDescDeleteToken.Default.(int64)
+	// trusteddocumentDescVersion is the schema descriptor for version field.
+	trusteddocumentDescVersion := trusteddocumentMixinFields4[0].Descriptor()
+	// trusteddocument.DefaultVersion holds the default value on creation for the version field.
+	trusteddocument.DefaultVersion = trusteddocumentDescVersion.Default.(int)
+	// trusteddocument.VersionValidator is a validator for the "version" field. It is called by the builders before save.
+	trusteddocument.VersionValidator = trusteddocumentDescVersion.Validators[0].(func(int) error)
+	// trusteddocumentDescName is the schema descriptor for name field.
+	trusteddocumentDescName := trusteddocumentFields[0].Descriptor()
+	// trusteddocument.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	trusteddocument.NameValidator = func() func(string) error {
+		validators := trusteddocumentDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// trusteddocumentDescHash is the schema descriptor for hash field.
+	trusteddocumentDescHash := trusteddocumentFields[1].Descriptor()
+	// trusteddocument.HashValidator is a validator for the "hash" field. It is called by the builders before save.
+	trusteddocument.HashValidator = func() func(string) error {
+		validators := trusteddocumentDescHash.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(hash string) error {
+			for _, fn := range fns {
+				if err := fn(hash); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// trusteddocumentDescDocument is the schema descriptor for document field.
+	trusteddocumentDescDocument := trusteddocumentFields[2].Descriptor()
+	// trusteddocument.DocumentValidator is a validator for the "document" field. It is called by the builders before save.
+	trusteddocument.DocumentValidator = func() func(string) error {
+		validators := trusteddocumentDescDocument.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(document string) error {
+			for _, fn := range fns {
+				if err := fn(document); err != nil {
 					return err
 				}
 			}
@@ -2444,6 +2575,8 @@ func init() {
 	visit.Hooks[6] = visitMixinHooks5[0]
 
 	visit.Hooks[7] = visitHooks[0]
+
+	visit.Hooks[8] = visitHooks[1]
 	visitMixinInters1 := visitMixin[1].Interceptors()
 	visit.Interceptors[0] = visitMixinInters1[0]
 	visitMixinFields0 := visitMixin[0].Fields()

@@ -37,4 +37,6 @@ func (ApiKey) Indexes() []ent.Index {
 	return []ent.Index{index.Fields("prefix").Unique(), index.Fields("user_id")}
 }
 
-func (ApiKey) Annotations() []schema.Annotation { return nested(false) }
+func (ApiKey) Annotations() []schema.Annotation {
+	return append(nested(false), schema.Comment("ApiKey API密钥: a long-lived credential for an integration, acting as its user (and so bound to that user's roles). Only a hash of the secret is stored; the secret is shown once."))
+}

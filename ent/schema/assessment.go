@@ -6,6 +6,7 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	"github.com/nanpiao/sbqw/workflow"
 
 	"github.com/nanpiao/sbqw/ent/schema/enum"
 )
@@ -46,4 +47,8 @@ func (Assessment) Indexes() []ent.Index {
 	}
 }
 
-func (Assessment) Annotations() []schema.Annotation { return listed(true) }
+func (Assessment) Hooks() []ent.Hook { return []ent.Hook{workflow.AssessmentRules()} }
+
+func (Assessment) Annotations() []schema.Annotation {
+	return append(listed(true), schema.Comment("Assessment 考核: one indicator for a year with baseline, target and actual — a secretary's five capability gains (五个增强, secretary set) or a village's six performance gains (六个提高)."))
+}

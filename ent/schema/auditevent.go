@@ -40,4 +40,6 @@ func (AuditEvent) Indexes() []ent.Index {
 	return []ent.Index{index.Fields("at"), index.Fields("entity", "entity_id"), index.Fields("user_id", "at"), index.Fields("township_id")}
 }
 
-func (AuditEvent) Annotations() []schema.Annotation { return listed(false) }
+func (AuditEvent) Annotations() []schema.Annotation {
+	return append(listed(false), schema.Comment("AuditEvent 审计记录 (append-only): who did what to which record, written in the same transaction as the change. Never holds plaintext personal data: changed fields are listed by name only."))
+}

@@ -16,7 +16,7 @@ func (Cadre) Mixin() []ent.Mixin { return base() }
 
 func (Cadre) Fields() []ent.Field {
 	fields := []ent.Field{
-		field.Int("department_id").Comment("Department the cadre works in 所在部门"),
+		field.Int("department_id").Immutable().Comment("Department the cadre works in 所在部门; a cadre who moves to another department is registered there anew, since pairings and visits stay with the department that made them"),
 		nameField("Name 姓名"),
 		field.String("title").Optional().MaxLen(64).Comment("Job title 职务"),
 		field.Int("member_id").Optional().Nillable().Comment("The cadre's party membership record, when a party member 党员信息"),
@@ -26,7 +26,7 @@ func (Cadre) Fields() []ent.Field {
 
 func (Cadre) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.From("department", Department.Type).Ref("cadres").Field("department_id").Unique().Required(),
+		edge.From("department", Department.Type).Ref("cadres").Field("department_id").Unique().Required().Immutable(),
 		edge.From("member", PartyMember.Type).Ref("cadre").Field("member_id").Unique().Comment("Party membership record 党员信息"),
 		edge.To("pairings", Pairing.Type).Annotations(connection...).Comment("Households the cadre is or was paired with 结对"),
 	}
@@ -46,4 +46,6 @@ func (Cadre) Hooks() []ent.Hook {
 	}
 }
 
-func (Cadre) Annotations() []schema.Annotation { return listed(true) }
+func (Cadre) Annotations() []schema.Annotation {
+	return append(listed(true), schema.Comment("Cadre 帮扶干部: a department official who pairs with needy households. Reference data (name, title, department; the phone is masked like every personal value)."))
+}

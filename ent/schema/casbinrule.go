@@ -25,4 +25,6 @@ func (CasbinRule) Indexes() []ent.Index {
 	return []ent.Index{index.Fields("ptype", "v0", "v1", "v2", "v3", "v4", "v5").Unique()}
 }
 
-func (CasbinRule) Annotations() []schema.Annotation { return []schema.Annotation{hidden} }
+func (CasbinRule) Annotations() []schema.Annotation {
+	return []schema.Annotation{hidden, schema.Comment("CasbinRule stores the Casbin policy lines (p, role, object, action, scope kind) that district admins edit; the authz adapter reads and writes them.")}
+}

@@ -38,4 +38,6 @@ func (Contribution) Indexes() []ent.Index {
 	return []ent.Index{index.Fields("team_id", "on"), index.Fields("member_id"), index.Fields("township_id"), index.Fields("village_id")}
 }
 
-func (Contribution) Annotations() []schema.Annotation { return nested(true) }
+func (Contribution) Annotations() []schema.Annotation {
+	return append(nested(true), schema.Comment("Contribution 贡献: what a member did for a team on a day, and how many households it helped."))
+}

@@ -6,6 +6,7 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	"github.com/nanpiao/sbqw/workflow"
 
 	"github.com/nanpiao/sbqw/ent/schema/enum"
 )
@@ -57,4 +58,8 @@ func (Demand) Indexes() []ent.Index {
 	}
 }
 
-func (Demand) Annotations() []schema.Annotation { return listed(true) }
+func (Demand) Hooks() []ent.Hook { return []ent.Hook{workflow.DemandRules()} }
+
+func (Demand) Annotations() []schema.Annotation {
+	return append(listed(true), schema.Comment("Demand 诉求: something a household needs solved. It moves REGISTERED → ACCEPTED → ASSIGNED (to a department) → RESOLVED → FOLLOWED_UP → CLOSED, or to REJECTED with a reason; every step is a DemandEvent."))
+}

@@ -43,4 +43,6 @@ func (DemandEvent) Indexes() []ent.Index {
 	return []ent.Index{index.Fields("demand_id"), index.Fields("township_id"), index.Fields("village_id"), index.Fields("household_id")}
 }
 
-func (DemandEvent) Annotations() []schema.Annotation { return nested(false) }
+func (DemandEvent) Annotations() []schema.Annotation {
+	return append(nested(false), schema.Comment("DemandEvent 办理记录: one step of a demand's handling, written by the workflow, never edited."))
+}

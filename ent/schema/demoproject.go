@@ -6,6 +6,7 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	"github.com/nanpiao/sbqw/workflow"
 
 	"github.com/nanpiao/sbqw/ent/schema/enum"
 )
@@ -46,4 +47,8 @@ func (DemoProject) Indexes() []ent.Index {
 	return []ent.Index{index.Fields("township_id", "year"), index.Fields("village_id"), index.Fields("stage")}
 }
 
-func (DemoProject) Annotations() []schema.Annotation { return listed(true) }
+func (DemoProject) Hooks() []ent.Hook { return []ent.Hook{workflow.ProjectRules()} }
+
+func (DemoProject) Annotations() []schema.Annotation {
+	return append(listed(true), schema.Comment("DemoProject 党建促脱贫示范引领工程: each township's model project for a year. It moves through the six stages one step at a time (see ProjectStage); a review may send it back one step."))
+}

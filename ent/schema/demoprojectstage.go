@@ -42,4 +42,6 @@ func (DemoProjectStage) Indexes() []ent.Index {
 	return []ent.Index{index.Fields("project_id"), index.Fields("township_id")}
 }
 
-func (DemoProjectStage) Annotations() []schema.Annotation { return nested(false) }
+func (DemoProjectStage) Annotations() []schema.Annotation {
+	return append(nested(false), schema.Comment("DemoProjectStage 步骤记录: a demo project entered a stage — who moved it, when, how and why. Written by the workflow, never edited."))
+}

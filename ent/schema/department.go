@@ -50,4 +50,6 @@ func (Department) Hooks() []ent.Hook {
 	}
 }
 
-func (Department) Annotations() []schema.Annotation { return listed(true) }
+func (Department) Annotations() []schema.Annotation {
+	return append(listed(true), schema.Comment("Department 区直部门: one of the district departments whose cadres pair with households and which handle demands routed to them. Reference data."))
+}

@@ -40,4 +40,6 @@ func (DepartmentVillageLink) Indexes() []ent.Index {
 	}
 }
 
-func (DepartmentVillageLink) Annotations() []schema.Annotation { return nested(true) }
+func (DepartmentVillageLink) Annotations() []schema.Annotation {
+	return append(nested(true), schema.Comment("DepartmentVillageLink 部门联村: a department is linked to a village for a year; its cadres pair with needy households there. Reference data."))
+}

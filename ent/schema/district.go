@@ -1,11 +1,15 @@
 package schema
 
 import (
+	"context"
+
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/index"
+	"github.com/nanpiao/sbqw/apperr"
+	"github.com/nanpiao/sbqw/authz"
 )
 
 // District 区: the top of the hierarchy (Nanpiao District). Reference data.
@@ -32,10 +36,26 @@ func (District) Indexes() []ent.Index {
 
 func (District) Hooks() []ent.Hook {
 	return []ent.Hook{
+		onlyOneDistrict,
 		refuseDeleteWhileUsed(dependent{"townships", "district_id", "townships"}),
 	}
 }
 
 func (District) Annotations() []schema.Annotation {
-	return []schema.Annotation{entgql.Mutations(entgql.MutationUpdate())}
+	return []schema.Annotation{entgql.Mutations(entgql.MutationCreate(), entgql.MutationUpdate()), schema.Comment("District 区: the top of the hierarchy (Nanpiao District). Reference data.")}
 }
+
+// onlyOneDistrict: the platform serves one district; a second is refused.
+var onlyOneDistrict = onWrite(func(ctx context.Context, m ent.Mutation) error {
+	if !m.Op().Is(ent.OpCreate) {
+		return nil
+	}
+	n, err := m.(sealerMutation).Client().District.Query().Count(authz.SystemContext(ctx, "one district"))
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		return apperr.Conflictf("the district already exists (区已存在)")
+	}
+	return nil
+})

@@ -68,4 +68,6 @@ func (Household) Hooks() []ent.Hook {
 	}
 }
 
-func (Household) Annotations() []schema.Annotation { return listed(true) }
+func (Household) Annotations() []schema.Annotation {
+	return append(listed(true), schema.Comment("Household 户. The poverty-alleviation office sets `needy` (扶贫办确定的困难群体); cadres pair only with needy households."))
+}

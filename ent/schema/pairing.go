@@ -6,6 +6,7 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	"github.com/nanpiao/sbqw/workflow"
 )
 
 // Pairing 结对帮扶: a cadre paired with a needy household, from a date until released.
@@ -52,8 +53,11 @@ func (Pairing) Indexes() []ent.Index {
 
 func (Pairing) Hooks() []ent.Hook {
 	return []ent.Hook{
+		workflow.PairingRules(),
 		refuseDeleteWhileUsed(dependent{"visits", "pairing_id", "visits"}),
 	}
 }
 
-func (Pairing) Annotations() []schema.Annotation { return listed(true) }
+func (Pairing) Annotations() []schema.Annotation {
+	return append(listed(true), schema.Comment("Pairing 结对帮扶: a cadre paired with a needy household, from a date until released."))
+}

@@ -80,4 +80,6 @@ func (PartyMember) Hooks() []ent.Hook {
 	}
 }
 
-func (PartyMember) Annotations() []schema.Annotation { return listed(true) }
+func (PartyMember) Annotations() []schema.Annotation {
+	return append(listed(true), schema.Comment("PartyMember 党员. hasPost (有职/无职) is computed from posts valid today, never stored."))
+}

@@ -52,4 +52,6 @@ func (PartyOrganization) Hooks() []ent.Hook {
 	}
 }
 
-func (PartyOrganization) Annotations() []schema.Annotation { return listed(true) }
+func (PartyOrganization) Annotations() []schema.Annotation {
+	return append(listed(true), schema.Comment("PartyOrganization 党组织: a party committee, general branch or branch of a township, a village or a district department. Reference data."))
+}

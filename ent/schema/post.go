@@ -43,4 +43,6 @@ func (Post) Indexes() []ent.Index {
 
 func (Post) Hooks() []ent.Hook { return []ent.Hook{endNotBeforeStart("start_on", "end_on")} }
 
-func (Post) Annotations() []schema.Annotation { return nested(true) }
+func (Post) Annotations() []schema.Annotation {
+	return append(nested(true), schema.Comment("Post 任职: a member holds a title in an organisation from a date, until an optional end. The village secretary is the member holding SECRETARY in the village's organisation."))
+}

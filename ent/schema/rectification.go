@@ -6,6 +6,7 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	"github.com/nanpiao/sbqw/workflow"
 
 	"github.com/nanpiao/sbqw/ent/schema/enum"
 )
@@ -44,4 +45,8 @@ func (Rectification) Indexes() []ent.Index {
 	return []ent.Index{index.Fields("village_id", "year"), index.Fields("township_id"), index.Fields("department_id")}
 }
 
-func (Rectification) Annotations() []schema.Annotation { return listed(true) }
+func (Rectification) Hooks() []ent.Hook { return []ent.Hook{workflow.RectificationRules()} }
+
+func (Rectification) Annotations() []schema.Annotation {
+	return append(listed(true), schema.Comment("Rectification 整顿: a weak village's rectification for a year — kind, measures, progress and the acceptance score (70 or more passes)."))
+}

@@ -59,4 +59,6 @@ func (Resident) Hooks() []ent.Hook {
 	return []ent.Hook{sealPersonalData(personal{idNumber: "id_number", phone: "phone", birthDate: "birth_date", birthYear: "birth_year", gender: "gender"})}
 }
 
-func (Resident) Annotations() []schema.Annotation { return listed(true) }
+func (Resident) Annotations() []schema.Annotation {
+	return append(listed(true), schema.Comment("Resident 家庭成员. Gender and birth date come from the ID number; the birth date is shown only as an age."))
+}

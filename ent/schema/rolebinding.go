@@ -86,4 +86,6 @@ var unitMatchesRole = onWrite(func(_ context.Context, m ent.Mutation) error {
 	return nil
 })
 
-func (RoleBinding) Annotations() []schema.Annotation { return nested(false) }
+func (RoleBinding) Annotations() []schema.Annotation {
+	return append(nested(false), schema.Comment("RoleBinding 角色授权: a user holds a role at a unit (township, village, department or cadre; none for DISTRICT and AUDITOR) between two dates. The only source of where a user stands."))
+}

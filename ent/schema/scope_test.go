@@ -24,7 +24,7 @@ var allSchemas = map[string]interface{ Mixin() []ent.Mixin }{
 	"Pairing": schema.Pairing{}, "PartyMember": schema.PartyMember{}, "PartyOrganization": schema.PartyOrganization{}, "Post": schema.Post{},
 	"Rectification": schema.Rectification{}, "Resident": schema.Resident{}, "RoleBinding": schema.RoleBinding{}, "Session": schema.Session{},
 	"Setting": schema.Setting{}, "Team": schema.Team{}, "TeamMembership": schema.TeamMembership{}, "Township": schema.Township{},
-	"TrainingCourse": schema.TrainingCourse{}, "TrainingEnrollment": schema.TrainingEnrollment{}, "User": schema.User{},
+	"TrainingCourse": schema.TrainingCourse{}, "TrainingEnrollment": schema.TrainingEnrollment{}, "TrustedDocument": schema.TrustedDocument{}, "User": schema.User{},
 	"Village": schema.Village{}, "Visit": schema.Visit{},
 }
 

@@ -33,4 +33,6 @@ func (Session) Indexes() []ent.Index {
 	return []ent.Index{index.Fields("token_id").Unique(), index.Fields("user_id")}
 }
 
-func (Session) Annotations() []schema.Annotation { return []schema.Annotation{hidden} }
+func (Session) Annotations() []schema.Annotation {
+	return []schema.Annotation{hidden, schema.Comment("Session 登录会话: one issued bearer token. Logging out or disabling the user revokes it.")}
+}

@@ -19,4 +19,6 @@ func (Setting) Fields() []ent.Field {
 	}
 }
 
-func (Setting) Annotations() []schema.Annotation { return []schema.Annotation{hidden} }
+func (Setting) Annotations() []schema.Annotation {
+	return []schema.Annotation{hidden, schema.Comment("Setting holds platform state that must survive restarts, e.g. the marker that the demo district finished loading.")}
+}

@@ -52,4 +52,6 @@ func (Team) Hooks() []ent.Hook {
 	}
 }
 
-func (Team) Annotations() []schema.Annotation { return listed(true) }
+func (Team) Annotations() []schema.Annotation {
+	return append(listed(true), schema.Comment("Team 党员团队: \"one task, one team\" — a township's or village's team for policy promotion, project tackling, industry development or poverty relief."))
+}

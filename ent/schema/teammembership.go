@@ -6,6 +6,7 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	"github.com/nanpiao/sbqw/workflow"
 
 	"github.com/nanpiao/sbqw/ent/schema/enum"
 )
@@ -45,4 +46,8 @@ func (TeamMembership) Indexes() []ent.Index {
 	}
 }
 
-func (TeamMembership) Annotations() []schema.Annotation { return nested(true) }
+func (TeamMembership) Hooks() []ent.Hook { return []ent.Hook{workflow.TeamMembershipRules()} }
+
+func (TeamMembership) Annotations() []schema.Annotation {
+	return append(nested(true), schema.Comment("TeamMembership 团队岗位: a member's post in a team (\"one person, many posts\": a member may be in several teams)."))
+}

@@ -49,4 +49,6 @@ func (Township) Hooks() []ent.Hook {
 	}
 }
 
-func (Township) Annotations() []schema.Annotation { return listed(true) }
+func (Township) Annotations() []schema.Annotation {
+	return append(listed(true), schema.Comment("Township 乡镇/街道. Reference data: every signed-in caller can read it."))
+}

@@ -44,4 +44,6 @@ func (TrainingCourse) Hooks() []ent.Hook {
 	}
 }
 
-func (TrainingCourse) Annotations() []schema.Annotation { return listed(true) }
+func (TrainingCourse) Annotations() []schema.Annotation {
+	return append(listed(true), schema.Comment("TrainingCourse 培训班: the comprehensive course (\"1\") or a field visit / skill class (\"X\") of the secretaries' \"1+X\" training. Reference data."))
+}

@@ -6,6 +6,7 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	"github.com/nanpiao/sbqw/workflow"
 
 	"github.com/nanpiao/sbqw/ent/schema/enum"
 )
@@ -45,4 +46,8 @@ func (TrainingEnrollment) Indexes() []ent.Index {
 	}
 }
 
-func (TrainingEnrollment) Annotations() []schema.Annotation { return listed(true) }
+func (TrainingEnrollment) Hooks() []ent.Hook { return []ent.Hook{workflow.EnrollmentRules()} }
+
+func (TrainingEnrollment) Annotations() []schema.Annotation {
+	return append(listed(true), schema.Comment("TrainingEnrollment 参训记录: a village secretary in a course, with attendance, hours and grade."))
+}

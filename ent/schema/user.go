@@ -44,4 +44,6 @@ func (User) Indexes() []ent.Index {
 	return []ent.Index{index.Fields("username", "delete_token").Unique()}
 }
 
-func (User) Annotations() []schema.Annotation { return listed(false) }
+func (User) Annotations() []schema.Annotation {
+	return append(listed(false), schema.Comment("User 账号: someone (or an integration's service account) who signs in. What it may see comes only from its role bindings."))
+}

@@ -56,4 +56,6 @@ func (Village) Hooks() []ent.Hook {
 	}
 }
 
-func (Village) Annotations() []schema.Annotation { return listed(true) }
+func (Village) Annotations() []schema.Annotation {
+	return append(listed(true), schema.Comment("Village 行政村. Reference data. Its township_id is also its scope column."))
+}

@@ -6,6 +6,7 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	"github.com/nanpiao/sbqw/workflow"
 
 	"github.com/nanpiao/sbqw/ent/schema/enum"
 )
@@ -59,8 +60,11 @@ func (Visit) Indexes() []ent.Index {
 
 func (Visit) Hooks() []ent.Hook {
 	return []ent.Hook{
+		workflow.VisitRules(),
 		refuseDeleteWhileUsed(dependent{"demands", "visit_id", "demands"}),
 	}
 }
 
-func (Visit) Annotations() []schema.Annotation { return listed(true) }
+func (Visit) Annotations() []schema.Annotation {
+	return append(listed(true), schema.Comment("Visit 走访: a paired cadre's visit to the household — when, on what occasion, how, and what was heard."))
+}

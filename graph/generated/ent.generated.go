@@ -18,14 +18,22 @@ import (
 	"github.com/nanpiao/sbqw/ent/schema/enum"
 	"github.com/nanpiao/sbqw/graph/model"
 	"github.com/nanpiao/sbqw/graph/scalar"
+	"github.com/nanpiao/sbqw/stats"
 	"github.com/vektah/gqlparser/v2/ast"
 )
 
 // region    ************************** generated!.gotpl **************************
 
+type DemandResolver interface {
+	Overdue(ctx context.Context, obj *ent.Demand) (bool, error)
+}
+type DemoProjectResolver interface {
+	Overdue(ctx context.Context, obj *ent.DemoProject) (bool, error)
+}
 type PartyMemberResolver interface {
 	Age(ctx context.Context, obj *ent.PartyMember) (int, error)
 	HasPost(ctx context.Context, obj *ent.PartyMember) (bool, error)
+	TrainingProgress(ctx context.Context, obj *ent.PartyMember, year int) (*model.TrainingProgress, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id int) (ent.Noder, error)
@@ -52,6 +60,18 @@ type QueryResolver interface {
 	Me(ctx context.Context) (*ent.User, error)
 	Policies(ctx context.Context) ([]*model.PolicyRule, error)
 	ExplainAccess(ctx context.Context, userID int, nodeID int, action string) (*model.AccessExplanation, error)
+	DeletedRecords(ctx context.Context, typeArg string, since time.Time, first *int) ([]*model.DeletedRecord, error)
+	PairingCoverage(ctx context.Context, groupBy stats.StatsGrouping) ([]*stats.PairingCoverage, error)
+	CadreLoad(ctx context.Context) ([]*stats.CadreLoad, error)
+	VisitCompliance(ctx context.Context, year int, groupBy stats.StatsGrouping) ([]*stats.VisitCompliance, error)
+	DemandStats(ctx context.Context, year *int) (*stats.DemandStats, error)
+	DemoProjectStats(ctx context.Context, year *int) ([]*stats.DemoProjectStageCount, error)
+	TrainingCompletion(ctx context.Context, year int, groupBy stats.StatsGrouping) ([]*stats.TrainingCompletion, error)
+	MemberComposition(ctx context.Context, dimension stats.MemberDimension, groupBy *stats.StatsGrouping) ([]*stats.MemberCount, error)
+	RectificationProgress(ctx context.Context, year int, groupBy stats.StatsGrouping) ([]*stats.RectificationProgress, error)
+	AnnualReport(ctx context.Context, townshipID int, year int) (*stats.AnnualReport, error)
+	TrustedDocuments(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.TrustedDocumentOrder, where *ent.TrustedDocumentWhereInput) (*ent.TrustedDocumentConnection, error)
+	ProgrammeSettings(ctx context.Context) (*model.ProgrammeSettings, error)
 }
 type ResidentResolver interface {
 	Age(ctx context.Context, obj *ent.Resident) (int, error)
@@ -547,6 +567,20 @@ func (ec *executionContext) field_PartyMember_contributions_args(ctx context.Con
 	return args, nil
 }
 
+func (ec *executionContext) field_PartyMember_trainingProgress_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "year",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["year"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_PartyOrganization_members_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -612,6 +646,28 @@ func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["name"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_annualReport_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "townshipID",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["townshipID"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "year",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["year"] = arg1
 	return args, nil
 }
 
@@ -777,6 +833,50 @@ func (ec *executionContext) field_Query_cadres_args(ctx context.Context, rawArgs
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_deletedRecords_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "type",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["type"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "since",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNTime2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["since"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_demandStats_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "year",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["year"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_demands_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -828,6 +928,20 @@ func (ec *executionContext) field_Query_demands_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_demoProjectStats_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "year",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["year"] = arg0
 	return args, nil
 }
 
@@ -1023,6 +1137,28 @@ func (ec *executionContext) field_Query_households_args(ctx context.Context, raw
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_memberComposition_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "dimension",
+		func(ctx context.Context, v any) (stats.MemberDimension, error) {
+			return ec.unmarshalNMemberDimension2githubᚗcomᚋnanpiaoᚋsbqwᚋstatsᚐMemberDimension(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["dimension"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) (*stats.StatsGrouping, error) {
+			return ec.unmarshalOStatsGrouping2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋstatsᚐStatsGrouping(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_node_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -1048,6 +1184,20 @@ func (ec *executionContext) field_Query_nodes_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["ids"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_pairingCoverage_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) (stats.StatsGrouping, error) {
+			return ec.unmarshalNStatsGrouping2githubᚗcomᚋnanpiaoᚋsbqwᚋstatsᚐStatsGrouping(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg0
 	return args, nil
 }
 
@@ -1210,6 +1360,28 @@ func (ec *executionContext) field_Query_partyOrganizations_args(ctx context.Cont
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_rectificationProgress_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "year",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["year"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) (stats.StatsGrouping, error) {
+			return ec.unmarshalNStatsGrouping2githubᚗcomᚋnanpiaoᚋsbqwᚋstatsᚐStatsGrouping(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg1
 	return args, nil
 }
 
@@ -1429,6 +1601,28 @@ func (ec *executionContext) field_Query_townships_args(ctx context.Context, rawA
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_trainingCompletion_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "year",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["year"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) (stats.StatsGrouping, error) {
+			return ec.unmarshalNStatsGrouping2githubᚗcomᚋnanpiaoᚋsbqwᚋstatsᚐStatsGrouping(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_trainingCourses_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -1529,6 +1723,60 @@ func (ec *executionContext) field_Query_trainingEnrollments_args(ctx context.Con
 	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (*ent.TrainingEnrollmentWhereInput, error) {
 			return ec.unmarshalOTrainingEnrollmentWhereInput2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTrainingEnrollmentWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_trustedDocuments_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*ent.TrustedDocumentOrder, error) {
+			return ec.unmarshalOTrustedDocumentOrder2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTrustedDocumentOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.TrustedDocumentWhereInput, error) {
+			return ec.unmarshalOTrustedDocumentWhereInput2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTrustedDocumentWhereInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -1642,6 +1890,28 @@ func (ec *executionContext) field_Query_villages_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_visitCompliance_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "year",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["year"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) (stats.StatsGrouping, error) {
+			return ec.unmarshalNStatsGrouping2githubᚗcomᚋnanpiaoᚋsbqwᚋstatsᚐStatsGrouping(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg1
 	return args, nil
 }
 
@@ -5029,6 +5299,29 @@ func (ec *executionContext) fieldContext_Demand_events(_ context.Context, field 
 	return fc, nil
 }
 
+func (ec *executionContext) _Demand_overdue(ctx context.Context, field graphql.CollectedField, obj *ent.Demand) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Demand_overdue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Demand().Overdue(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Demand_overdue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Demand", field, true, true, "Boolean")
+}
+
 func (ec *executionContext) _DemandConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.DemandConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6014,6 +6307,29 @@ func (ec *executionContext) fieldContext_DemoProject_stages(_ context.Context, f
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _DemoProject_overdue(ctx context.Context, field graphql.CollectedField, obj *ent.DemoProject) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemoProject_overdue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.DemoProject().Overdue(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DemoProject_overdue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemoProject", field, true, true, "Boolean")
 }
 
 func (ec *executionContext) _DemoProjectConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.DemoProjectConnection) (ret graphql.Marshaler) {
@@ -9572,6 +9888,50 @@ func (ec *executionContext) fieldContext_PartyMember_hasPost(_ context.Context, 
 	return graphql.NewScalarFieldContext("PartyMember", field, true, true, "Boolean")
 }
 
+func (ec *executionContext) _PartyMember_trainingProgress(ctx context.Context, field graphql.CollectedField, obj *ent.PartyMember) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartyMember_trainingProgress(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.PartyMember().TrainingProgress(ctx, obj, fc.Args["year"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.TrainingProgress) graphql.Marshaler {
+			return ec.marshalNTrainingProgress2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋgraphᚋmodelᚐTrainingProgress(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartyMember_trainingProgress(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PartyMember",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TrainingProgress(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_PartyMember_trainingProgress_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _PartyMemberConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.PartyMemberConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11676,6 +12036,510 @@ func (ec *executionContext) fieldContext_Query_explainAccess(ctx context.Context
 	if fc.Args, err = ec.field_Query_explainAccess_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_deletedRecords(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_deletedRecords(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().DeletedRecords(ctx, fc.Args["type"].(string), fc.Args["since"].(time.Time), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.DeletedRecord) graphql.Marshaler {
+			return ec.marshalNDeletedRecord2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋgraphᚋmodelᚐDeletedRecordᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_deletedRecords(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DeletedRecord(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_deletedRecords_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_pairingCoverage(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_pairingCoverage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().PairingCoverage(ctx, fc.Args["groupBy"].(stats.StatsGrouping))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*stats.PairingCoverage) graphql.Marshaler {
+			return ec.marshalNPairingCoverage2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋstatsᚐPairingCoverageᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_pairingCoverage(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PairingCoverage(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_pairingCoverage_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_cadreLoad(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_cadreLoad(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().CadreLoad(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*stats.CadreLoad) graphql.Marshaler {
+			return ec.marshalNCadreLoad2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋstatsᚐCadreLoadᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_cadreLoad(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CadreLoad(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_visitCompliance(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_visitCompliance(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().VisitCompliance(ctx, fc.Args["year"].(int), fc.Args["groupBy"].(stats.StatsGrouping))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*stats.VisitCompliance) graphql.Marshaler {
+			return ec.marshalNVisitCompliance2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋstatsᚐVisitComplianceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_visitCompliance(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_VisitCompliance(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_visitCompliance_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_demandStats(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_demandStats(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().DemandStats(ctx, fc.Args["year"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *stats.DemandStats) graphql.Marshaler {
+			return ec.marshalNDemandStats2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋstatsᚐDemandStats(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_demandStats(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DemandStats(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_demandStats_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_demoProjectStats(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_demoProjectStats(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().DemoProjectStats(ctx, fc.Args["year"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*stats.DemoProjectStageCount) graphql.Marshaler {
+			return ec.marshalNDemoProjectStageCount2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋstatsᚐDemoProjectStageCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_demoProjectStats(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DemoProjectStageCount(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_demoProjectStats_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_trainingCompletion(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_trainingCompletion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().TrainingCompletion(ctx, fc.Args["year"].(int), fc.Args["groupBy"].(stats.StatsGrouping))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*stats.TrainingCompletion) graphql.Marshaler {
+			return ec.marshalNTrainingCompletion2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋstatsᚐTrainingCompletionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_trainingCompletion(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TrainingCompletion(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_trainingCompletion_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_memberComposition(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_memberComposition(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().MemberComposition(ctx, fc.Args["dimension"].(stats.MemberDimension), fc.Args["groupBy"].(*stats.StatsGrouping))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*stats.MemberCount) graphql.Marshaler {
+			return ec.marshalNMemberCount2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋstatsᚐMemberCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_memberComposition(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MemberCount(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_memberComposition_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_rectificationProgress(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_rectificationProgress(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().RectificationProgress(ctx, fc.Args["year"].(int), fc.Args["groupBy"].(stats.StatsGrouping))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*stats.RectificationProgress) graphql.Marshaler {
+			return ec.marshalNRectificationProgress2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋstatsᚐRectificationProgressᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_rectificationProgress(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RectificationProgress(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_rectificationProgress_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_annualReport(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_annualReport(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().AnnualReport(ctx, fc.Args["townshipID"].(int), fc.Args["year"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *stats.AnnualReport) graphql.Marshaler {
+			return ec.marshalNAnnualReport2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋstatsᚐAnnualReport(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_annualReport(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AnnualReport(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_annualReport_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_trustedDocuments(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_trustedDocuments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().TrustedDocuments(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.TrustedDocumentOrder), fc.Args["where"].(*ent.TrustedDocumentWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.TrustedDocumentConnection) graphql.Marshaler {
+			return ec.marshalNTrustedDocumentConnection2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTrustedDocumentConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_trustedDocuments(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TrustedDocumentConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_trustedDocuments_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_programmeSettings(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_programmeSettings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().ProgrammeSettings(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ProgrammeSettings) graphql.Marshaler {
+			return ec.marshalNProgrammeSettings2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋgraphᚋmodelᚐProgrammeSettings(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_programmeSettings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProgrammeSettings(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -15699,6 +16563,309 @@ func (ec *executionContext) _TrainingEnrollmentEdge_cursor(ctx context.Context, 
 }
 func (ec *executionContext) fieldContext_TrainingEnrollmentEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("TrainingEnrollmentEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _TrustedDocument_id(ctx context.Context, field graphql.CollectedField, obj *ent.TrustedDocument) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrustedDocument_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrustedDocument_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrustedDocument", field, false, false, "ID")
+}
+
+func (ec *executionContext) _TrustedDocument_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.TrustedDocument) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrustedDocument_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrustedDocument_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrustedDocument", field, false, false, "Time")
+}
+
+func (ec *executionContext) _TrustedDocument_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.TrustedDocument) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrustedDocument_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrustedDocument_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrustedDocument", field, false, false, "Time")
+}
+
+func (ec *executionContext) _TrustedDocument_version(ctx context.Context, field graphql.CollectedField, obj *ent.TrustedDocument) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrustedDocument_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrustedDocument_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrustedDocument", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TrustedDocument_name(ctx context.Context, field graphql.CollectedField, obj *ent.TrustedDocument) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrustedDocument_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrustedDocument_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrustedDocument", field, false, false, "String")
+}
+
+func (ec *executionContext) _TrustedDocument_hash(ctx context.Context, field graphql.CollectedField, obj *ent.TrustedDocument) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrustedDocument_hash(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Hash, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrustedDocument_hash(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrustedDocument", field, false, false, "String")
+}
+
+func (ec *executionContext) _TrustedDocument_document(ctx context.Context, field graphql.CollectedField, obj *ent.TrustedDocument) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrustedDocument_document(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Document, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrustedDocument_document(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrustedDocument", field, false, false, "String")
+}
+
+func (ec *executionContext) _TrustedDocumentConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.TrustedDocumentConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrustedDocumentConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.TrustedDocumentEdge) graphql.Marshaler {
+			return ec.marshalOTrustedDocumentEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTrustedDocumentEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TrustedDocumentConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TrustedDocumentConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TrustedDocumentEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TrustedDocumentConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.TrustedDocumentConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrustedDocumentConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrustedDocumentConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TrustedDocumentConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TrustedDocumentConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.TrustedDocumentConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrustedDocumentConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrustedDocumentConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrustedDocumentConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TrustedDocumentEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.TrustedDocumentEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrustedDocumentEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.TrustedDocument) graphql.Marshaler {
+			return ec.marshalOTrustedDocument2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTrustedDocument(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TrustedDocumentEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TrustedDocumentEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TrustedDocument(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TrustedDocumentEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.TrustedDocumentEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrustedDocumentEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrustedDocumentEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrustedDocumentEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _User_id(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
@@ -21204,6 +22371,55 @@ func (ec *executionContext) unmarshalInputCreateDepartmentVillageLinkInput(ctx c
 func UnmarshalCreateDepartmentVillageLinkInput(ctx context.Context, raw any) (ent.CreateDepartmentVillageLinkInput, error) {
 	var out ent.CreateDepartmentVillageLinkInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateDepartmentVillageLinkInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCreateDistrictInput(ctx context.Context, obj any) (ent.CreateDistrictInput, error) {
+	var it ent.CreateDistrictInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"code", "name"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "code":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("code"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Code = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateDistrictInput unmarshals raw into the CreateDistrictInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateDistrictInput(ctx context.Context, raw any) (ent.CreateDistrictInput, error) {
+	var out ent.CreateDistrictInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateDistrictInput", raw, &out)
 	return out, err
 }
 
@@ -35667,6 +36883,374 @@ func UnmarshalTrainingEnrollmentWhereInput(ctx context.Context, raw any) (ent.Tr
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputTrustedDocumentOrder(ctx context.Context, obj any) (ent.TrustedDocumentOrder, error) {
+	var it ent.TrustedDocumentOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNTrustedDocumentOrderField2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTrustedDocumentOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalTrustedDocumentOrder unmarshals raw into the TrustedDocumentOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalTrustedDocumentOrder(ctx context.Context, raw any) (ent.TrustedDocumentOrder, error) {
+	var out ent.TrustedDocumentOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "TrustedDocumentOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputTrustedDocumentWhereInput(ctx context.Context, obj any) (ent.TrustedDocumentWhereInput, error) {
+	var it ent.TrustedDocumentWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOTrustedDocumentWhereInput2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTrustedDocumentWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOTrustedDocumentWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTrustedDocumentWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOTrustedDocumentWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTrustedDocumentWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "nameNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameNEQ = data
+		case "nameIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameIn = data
+		case "nameNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameNotIn = data
+		case "nameGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameGT = data
+		case "nameGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameGTE = data
+		case "nameLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameLT = data
+		case "nameLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameLTE = data
+		case "nameContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameContains = data
+		case "nameHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameHasPrefix = data
+		case "nameHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameHasSuffix = data
+		case "nameEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameEqualFold = data
+		case "nameContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameContainsFold = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalTrustedDocumentWhereInput unmarshals raw into the TrustedDocumentWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalTrustedDocumentWhereInput(ctx context.Context, raw any) (ent.TrustedDocumentWhereInput, error) {
+	var out ent.TrustedDocumentWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "TrustedDocumentWhereInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputUpdateAssessmentInput(ctx context.Context, obj any) (ent.UpdateAssessmentInput, error) {
 	var it ent.UpdateAssessmentInput
 	if obj == nil {
@@ -35776,7 +37360,7 @@ func (ec *executionContext) unmarshalInputUpdateCadreInput(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"version", "name", "title", "clearTitle", "phone", "clearPhone", "departmentID", "memberID", "clearMember"}
+	fieldsInOrder := [...]string{"version", "name", "title", "clearTitle", "phone", "clearPhone", "memberID", "clearMember"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -35825,13 +37409,6 @@ func (ec *executionContext) unmarshalInputUpdateCadreInput(ctx context.Context, 
 				return it, err
 			}
 			it.ClearPhone = data
-		case "departmentID":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("departmentID"))
-			data, err := ec.unmarshalOID2ᚖint(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.DepartmentID = data
 		case "memberID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberID"))
 			data, err := ec.unmarshalOID2ᚖint(ctx, v)
@@ -39339,6 +40916,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._User(ctx, sel, obj)
+	case *ent.TrustedDocument:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._TrustedDocument(ctx, sel, obj)
 	case *ent.TrainingEnrollment:
 		if obj == nil {
 			return graphql.Null
@@ -40435,6 +42017,12 @@ func (ec *executionContext) _Demand(ctx context.Context, sel ast.SelectionSet, o
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Demand_events(ctx, field, obj)
 				})
+		case "overdue":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Demand_overdue(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -40801,6 +42389,12 @@ func (ec *executionContext) _DemoProject(ctx context.Context, sel ast.SelectionS
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._DemoProject_stages(ctx, field, obj)
+				})
+		case "overdue":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DemoProject_overdue(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -42058,6 +43652,12 @@ func (ec *executionContext) _PartyMember(ctx context.Context, sel ast.SelectionS
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._PartyMember_hasPost(ctx, field, obj)
 				})
+		case "trainingProgress":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PartyMember_trainingProgress(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -42668,6 +44268,78 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_explainAccess(ctx, field)
+				})
+		case "deletedRecords":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_deletedRecords(ctx, field)
+				})
+		case "pairingCoverage":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_pairingCoverage(ctx, field)
+				})
+		case "cadreLoad":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_cadreLoad(ctx, field)
+				})
+		case "visitCompliance":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_visitCompliance(ctx, field)
+				})
+		case "demandStats":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_demandStats(ctx, field)
+				})
+		case "demoProjectStats":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_demoProjectStats(ctx, field)
+				})
+		case "trainingCompletion":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_trainingCompletion(ctx, field)
+				})
+		case "memberComposition":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_memberComposition(ctx, field)
+				})
+		case "rectificationProgress":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_rectificationProgress(ctx, field)
+				})
+		case "annualReport":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_annualReport(ctx, field)
+				})
+		case "trustedDocuments":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_trustedDocuments(ctx, field)
+				})
+		case "programmeSettings":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_programmeSettings(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -44146,6 +45818,150 @@ func (ec *executionContext) _TrainingEnrollmentEdge(ctx context.Context, sel ast
 	return out
 }
 
+var trustedDocumentImplementors = []string{"TrustedDocument", "Node"}
+
+func (ec *executionContext) _TrustedDocument(ctx context.Context, sel ast.SelectionSet, obj *ent.TrustedDocument) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, trustedDocumentImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TrustedDocument")
+		case "id":
+			out.Values[i] = ec._TrustedDocument_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._TrustedDocument_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedAt":
+			out.Values[i] = ec._TrustedDocument_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "version":
+			out.Values[i] = ec._TrustedDocument_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._TrustedDocument_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "hash":
+			out.Values[i] = ec._TrustedDocument_hash(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "document":
+			out.Values[i] = ec._TrustedDocument_document(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var trustedDocumentConnectionImplementors = []string{"TrustedDocumentConnection"}
+
+func (ec *executionContext) _TrustedDocumentConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.TrustedDocumentConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, trustedDocumentConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TrustedDocumentConnection")
+		case "edges":
+			out.Values[i] = ec._TrustedDocumentConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._TrustedDocumentConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._TrustedDocumentConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var trustedDocumentEdgeImplementors = []string{"TrustedDocumentEdge"}
+
+func (ec *executionContext) _TrustedDocumentEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.TrustedDocumentEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, trustedDocumentEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TrustedDocumentEdge")
+		case "node":
+			out.Values[i] = ec._TrustedDocumentEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._TrustedDocumentEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var userImplementors = []string{"User", "Node"}
 
 func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj *ent.User) graphql.Marshaler {
@@ -44833,6 +46649,14 @@ func (ec *executionContext) unmarshalNCadreWhereInput2ᚖgithubᚗcomᚋnanpiao�
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNContribution2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐContribution(ctx context.Context, sel ast.SelectionSet, v *ent.Contribution) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Contribution!")
+		return graphql.Null
+	}
+	return ec._Contribution(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNContributionConnection2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐContributionConnection(ctx context.Context, sel ast.SelectionSet, v *ent.ContributionConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ContributionConnection!")
@@ -44875,8 +46699,28 @@ func (ec *executionContext) marshalNCourseKind2githubᚗcomᚋnanpiaoᚋsbqwᚋe
 	return v
 }
 
+func (ec *executionContext) unmarshalNCreateAssessmentInput2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚐCreateAssessmentInput(ctx context.Context, v any) (ent.CreateAssessmentInput, error) {
+	res, err := ec.unmarshalInputCreateAssessmentInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNCreateCadreInput2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚐCreateCadreInput(ctx context.Context, v any) (ent.CreateCadreInput, error) {
 	res, err := ec.unmarshalInputCreateCadreInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCreateContributionInput2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚐCreateContributionInput(ctx context.Context, v any) (ent.CreateContributionInput, error) {
+	res, err := ec.unmarshalInputCreateContributionInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCreateDemandInput2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚐCreateDemandInput(ctx context.Context, v any) (ent.CreateDemandInput, error) {
+	res, err := ec.unmarshalInputCreateDemandInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCreateDemoProjectInput2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚐCreateDemoProjectInput(ctx context.Context, v any) (ent.CreateDemoProjectInput, error) {
+	res, err := ec.unmarshalInputCreateDemoProjectInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -44890,8 +46734,18 @@ func (ec *executionContext) unmarshalNCreateDepartmentVillageLinkInput2githubᚗ
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNCreateDistrictInput2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚐCreateDistrictInput(ctx context.Context, v any) (ent.CreateDistrictInput, error) {
+	res, err := ec.unmarshalInputCreateDistrictInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNCreateHouseholdInput2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚐCreateHouseholdInput(ctx context.Context, v any) (ent.CreateHouseholdInput, error) {
 	res, err := ec.unmarshalInputCreateHouseholdInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCreatePairingInput2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚐCreatePairingInput(ctx context.Context, v any) (ent.CreatePairingInput, error) {
+	res, err := ec.unmarshalInputCreatePairingInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -44910,8 +46764,23 @@ func (ec *executionContext) unmarshalNCreatePostInput2githubᚗcomᚋnanpiaoᚋs
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNCreateRectificationInput2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚐCreateRectificationInput(ctx context.Context, v any) (ent.CreateRectificationInput, error) {
+	res, err := ec.unmarshalInputCreateRectificationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNCreateResidentInput2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚐCreateResidentInput(ctx context.Context, v any) (ent.CreateResidentInput, error) {
 	res, err := ec.unmarshalInputCreateResidentInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCreateTeamInput2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚐCreateTeamInput(ctx context.Context, v any) (ent.CreateTeamInput, error) {
+	res, err := ec.unmarshalInputCreateTeamInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCreateTeamMembershipInput2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚐCreateTeamMembershipInput(ctx context.Context, v any) (ent.CreateTeamMembershipInput, error) {
+	res, err := ec.unmarshalInputCreateTeamMembershipInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -44920,8 +46789,23 @@ func (ec *executionContext) unmarshalNCreateTownshipInput2githubᚗcomᚋnanpiao
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNCreateTrainingCourseInput2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚐCreateTrainingCourseInput(ctx context.Context, v any) (ent.CreateTrainingCourseInput, error) {
+	res, err := ec.unmarshalInputCreateTrainingCourseInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCreateTrainingEnrollmentInput2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚐCreateTrainingEnrollmentInput(ctx context.Context, v any) (ent.CreateTrainingEnrollmentInput, error) {
+	res, err := ec.unmarshalInputCreateTrainingEnrollmentInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNCreateVillageInput2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚐCreateVillageInput(ctx context.Context, v any) (ent.CreateVillageInput, error) {
 	res, err := ec.unmarshalInputCreateVillageInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCreateVisitInput2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚐCreateVisitInput(ctx context.Context, v any) (ent.CreateVisitInput, error) {
+	res, err := ec.unmarshalInputCreateVisitInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -45578,6 +47462,14 @@ func (ec *executionContext) marshalNProjectStage2githubᚗcomᚋnanpiaoᚋsbqw�
 	return v
 }
 
+func (ec *executionContext) marshalNRectification2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐRectification(ctx context.Context, sel ast.SelectionSet, v *ent.Rectification) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Rectification!")
+		return graphql.Null
+	}
+	return ec._Rectification(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNRectificationConnection2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐRectificationConnection(ctx context.Context, sel ast.SelectionSet, v *ent.RectificationConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "RectificationConnection!")
@@ -45978,8 +47870,63 @@ func (ec *executionContext) unmarshalNTrainingEnrollmentWhereInput2ᚖgithubᚗc
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNTrustedDocument2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTrustedDocument(ctx context.Context, sel ast.SelectionSet, v *ent.TrustedDocument) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TrustedDocument!")
+		return graphql.Null
+	}
+	return ec._TrustedDocument(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNTrustedDocumentConnection2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTrustedDocumentConnection(ctx context.Context, sel ast.SelectionSet, v *ent.TrustedDocumentConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TrustedDocumentConnection!")
+		return graphql.Null
+	}
+	return ec._TrustedDocumentConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNTrustedDocumentOrder2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTrustedDocumentOrder(ctx context.Context, v any) (*ent.TrustedDocumentOrder, error) {
+	res, err := ec.unmarshalInputTrustedDocumentOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNTrustedDocumentOrderField2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTrustedDocumentOrderField(ctx context.Context, v any) (*ent.TrustedDocumentOrderField, error) {
+	var res = new(ent.TrustedDocumentOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNTrustedDocumentOrderField2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTrustedDocumentOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.TrustedDocumentOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TrustedDocumentOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNTrustedDocumentWhereInput2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTrustedDocumentWhereInput(ctx context.Context, v any) (*ent.TrustedDocumentWhereInput, error) {
+	res, err := ec.unmarshalInputTrustedDocumentWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateAssessmentInput2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚐUpdateAssessmentInput(ctx context.Context, v any) (ent.UpdateAssessmentInput, error) {
+	res, err := ec.unmarshalInputUpdateAssessmentInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNUpdateCadreInput2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚐUpdateCadreInput(ctx context.Context, v any) (ent.UpdateCadreInput, error) {
 	res, err := ec.unmarshalInputUpdateCadreInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateContributionInput2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚐUpdateContributionInput(ctx context.Context, v any) (ent.UpdateContributionInput, error) {
+	res, err := ec.unmarshalInputUpdateContributionInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateDemoProjectInput2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚐUpdateDemoProjectInput(ctx context.Context, v any) (ent.UpdateDemoProjectInput, error) {
+	res, err := ec.unmarshalInputUpdateDemoProjectInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -46013,8 +47960,23 @@ func (ec *executionContext) unmarshalNUpdatePostInput2githubᚗcomᚋnanpiaoᚋs
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNUpdateRectificationInput2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚐUpdateRectificationInput(ctx context.Context, v any) (ent.UpdateRectificationInput, error) {
+	res, err := ec.unmarshalInputUpdateRectificationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNUpdateResidentInput2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚐUpdateResidentInput(ctx context.Context, v any) (ent.UpdateResidentInput, error) {
 	res, err := ec.unmarshalInputUpdateResidentInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateTeamInput2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚐUpdateTeamInput(ctx context.Context, v any) (ent.UpdateTeamInput, error) {
+	res, err := ec.unmarshalInputUpdateTeamInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateTeamMembershipInput2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚐUpdateTeamMembershipInput(ctx context.Context, v any) (ent.UpdateTeamMembershipInput, error) {
+	res, err := ec.unmarshalInputUpdateTeamMembershipInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -46023,8 +47985,23 @@ func (ec *executionContext) unmarshalNUpdateTownshipInput2githubᚗcomᚋnanpiao
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNUpdateTrainingCourseInput2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚐUpdateTrainingCourseInput(ctx context.Context, v any) (ent.UpdateTrainingCourseInput, error) {
+	res, err := ec.unmarshalInputUpdateTrainingCourseInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateTrainingEnrollmentInput2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚐUpdateTrainingEnrollmentInput(ctx context.Context, v any) (ent.UpdateTrainingEnrollmentInput, error) {
+	res, err := ec.unmarshalInputUpdateTrainingEnrollmentInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNUpdateVillageInput2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚐUpdateVillageInput(ctx context.Context, v any) (ent.UpdateVillageInput, error) {
 	res, err := ec.unmarshalInputUpdateVillageInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateVisitInput2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚐUpdateVisitInput(ctx context.Context, v any) (ent.UpdateVisitInput, error) {
+	res, err := ec.unmarshalInputUpdateVisitInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -46116,6 +48093,14 @@ func (ec *executionContext) marshalNVillageOrderField2ᚖgithubᚗcomᚋnanpiao�
 func (ec *executionContext) unmarshalNVillageWhereInput2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐVillageWhereInput(ctx context.Context, v any) (*ent.VillageWhereInput, error) {
 	res, err := ec.unmarshalInputVillageWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNVisit2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐVisit(ctx context.Context, sel ast.SelectionSet, v *ent.Visit) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Visit!")
+		return graphql.Null
+	}
+	return ec._Visit(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNVisitConnection2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐVisitConnection(ctx context.Context, sel ast.SelectionSet, v *ent.VisitConnection) graphql.Marshaler {
@@ -49674,6 +51659,75 @@ func (ec *executionContext) unmarshalOTrainingEnrollmentWhereInput2ᚖgithubᚗc
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputTrainingEnrollmentWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOTrustedDocument2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTrustedDocument(ctx context.Context, sel ast.SelectionSet, v *ent.TrustedDocument) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._TrustedDocument(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOTrustedDocumentEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTrustedDocumentEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.TrustedDocumentEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOTrustedDocumentEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTrustedDocumentEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOTrustedDocumentEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTrustedDocumentEdge(ctx context.Context, sel ast.SelectionSet, v *ent.TrustedDocumentEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._TrustedDocumentEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOTrustedDocumentOrder2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTrustedDocumentOrderᚄ(ctx context.Context, v any) ([]*ent.TrustedDocumentOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.TrustedDocumentOrder, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNTrustedDocumentOrder2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTrustedDocumentOrder(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOTrustedDocumentWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTrustedDocumentWhereInputᚄ(ctx context.Context, v any) ([]*ent.TrustedDocumentWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.TrustedDocumentWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNTrustedDocumentWhereInput2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTrustedDocumentWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOTrustedDocumentWhereInput2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTrustedDocumentWhereInput(ctx context.Context, v any) (*ent.TrustedDocumentWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputTrustedDocumentWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 

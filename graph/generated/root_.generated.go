@@ -7,11 +7,14 @@ import (
 	"context"
 	"fmt"
 	"sync/atomic"
+	"time"
 
 	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/nanpiao/sbqw/ent"
+	"github.com/nanpiao/sbqw/ent/schema/enum"
 	"github.com/nanpiao/sbqw/graph/model"
+	"github.com/nanpiao/sbqw/stats"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -24,6 +27,8 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	Demand() DemandResolver
+	DemoProject() DemoProjectResolver
 	Mutation() MutationResolver
 	PartyMember() PartyMemberResolver
 	Query() QueryResolver
@@ -47,6 +52,25 @@ type ComplexityRoot struct {
 		Explanation func(childComplexity int) int
 		Matched     func(childComplexity int) int
 		Scopes      func(childComplexity int) int
+	}
+
+	AnnualDemoProject struct {
+		Overdue func(childComplexity int) int
+		Project func(childComplexity int) int
+	}
+
+	AnnualReport struct {
+		Demands           func(childComplexity int) int
+		DemoProjectStages func(childComplexity int) int
+		DemoProjects      func(childComplexity int) int
+		Members           func(childComplexity int) int
+		PairingCoverage   func(childComplexity int) int
+		Rectifications    func(childComplexity int) int
+		Teams             func(childComplexity int) int
+		Township          func(childComplexity int) int
+		Training          func(childComplexity int) int
+		VisitCompliance   func(childComplexity int) int
+		Year              func(childComplexity int) int
 	}
 
 	ApiKey struct {
@@ -155,6 +179,15 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	CadreLoad struct {
+		ActivePairings                  func(childComplexity int) int
+		AverageHouseholdsPerPairedCadre func(childComplexity int) int
+		Cadres                          func(childComplexity int) int
+		Department                      func(childComplexity int) int
+		MaxHouseholdsPerCadre           func(childComplexity int) int
+		PairedCadres                    func(childComplexity int) int
+	}
+
 	Contribution struct {
 		CreatedAt        func(childComplexity int) int
 		Description      func(childComplexity int) int
@@ -185,6 +218,11 @@ type ComplexityRoot struct {
 		Key    func(childComplexity int) int
 	}
 
+	DeletedRecord struct {
+		DeletedAt func(childComplexity int) int
+		ID        func(childComplexity int) int
+	}
+
 	Demand struct {
 		Category     func(childComplexity int) int
 		ClosedAt     func(childComplexity int) int
@@ -197,6 +235,7 @@ type ComplexityRoot struct {
 		Household    func(childComplexity int) int
 		HouseholdID  func(childComplexity int) int
 		ID           func(childComplexity int) int
+		Overdue      func(childComplexity int) int
 		Satisfaction func(childComplexity int) int
 		Status       func(childComplexity int) int
 		UpdatedAt    func(childComplexity int) int
@@ -209,6 +248,16 @@ type ComplexityRoot struct {
 		Edges      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
+	}
+
+	DemandCount struct {
+		AverageDaysToClose func(childComplexity int) int
+		Category           func(childComplexity int) int
+		Closed             func(childComplexity int) int
+		Demands            func(childComplexity int) int
+		Department         func(childComplexity int) int
+		Overdue            func(childComplexity int) int
+		Status             func(childComplexity int) int
 	}
 
 	DemandEdge struct {
@@ -241,6 +290,13 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	DemandStats struct {
+		ByCategory   func(childComplexity int) int
+		ByDepartment func(childComplexity int) int
+		ByStatus     func(childComplexity int) int
+		Total        func(childComplexity int) int
+	}
+
 	DemoProject struct {
 		CreatedAt   func(childComplexity int) int
 		Deadline    func(childComplexity int) int
@@ -248,6 +304,7 @@ type ComplexityRoot struct {
 		ID          func(childComplexity int) int
 		Industry    func(childComplexity int) int
 		Name        func(childComplexity int) int
+		Overdue     func(childComplexity int) int
 		Stage       func(childComplexity int) int
 		StageDueOn  func(childComplexity int) int
 		Stages      func(childComplexity int) int
@@ -291,6 +348,12 @@ type ComplexityRoot struct {
 		Edges      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
+	}
+
+	DemoProjectStageCount struct {
+		Overdue  func(childComplexity int) int
+		Projects func(childComplexity int) int
+		Stage    func(childComplexity int) int
 	}
 
 	DemoProjectStageEdge struct {
@@ -396,22 +459,59 @@ type ComplexityRoot struct {
 		User      func(childComplexity int) int
 	}
 
+	MemberCount struct {
+		Label    func(childComplexity int) int
+		Members  func(childComplexity int) int
+		Township func(childComplexity int) int
+		Value    func(childComplexity int) int
+		Village  func(childComplexity int) int
+	}
+
+	MemberHighlights struct {
+		Age65AndOver    func(childComplexity int) int
+		CollegeEducated func(childComplexity int) int
+		Female          func(childComplexity int) int
+		Floating        func(childComplexity int) int
+		Members         func(childComplexity int) int
+		Probationary    func(childComplexity int) int
+		Under35         func(childComplexity int) int
+		WithPost        func(childComplexity int) int
+	}
+
 	Mutation struct {
+		AcceptDemand                func(childComplexity int, id int, note *string, dueOn *time.Time) int
+		AcceptRectification         func(childComplexity int, id int, score int) int
+		AdvanceDemoProject          func(childComplexity int, id int, remarks *string, dueOn *time.Time) int
+		AssignDemand                func(childComplexity int, id int, departmentID int, note *string, dueOn *time.Time) int
 		ChangePassword              func(childComplexity int, currentPassword string, newPassword string) int
+		CloseDemand                 func(childComplexity int, id int, note *string) int
 		CreateAPIKey                func(childComplexity int, input model.CreateAPIKeyInput) int
+		CreateAssessment            func(childComplexity int, input ent.CreateAssessmentInput) int
 		CreateCadre                 func(childComplexity int, input ent.CreateCadreInput) int
+		CreateContribution          func(childComplexity int, input ent.CreateContributionInput) int
+		CreateDemand                func(childComplexity int, input ent.CreateDemandInput, idempotencyKey *string) int
+		CreateDemoProject           func(childComplexity int, input ent.CreateDemoProjectInput) int
 		CreateDepartment            func(childComplexity int, input ent.CreateDepartmentInput) int
 		CreateDepartmentVillageLink func(childComplexity int, input ent.CreateDepartmentVillageLinkInput) int
+		CreateDistrict              func(childComplexity int, input ent.CreateDistrictInput) int
 		CreateHousehold             func(childComplexity int, input ent.CreateHouseholdInput) int
+		CreatePairing               func(childComplexity int, input ent.CreatePairingInput) int
 		CreatePartyMember           func(childComplexity int, input ent.CreatePartyMemberInput) int
 		CreatePartyOrganization     func(childComplexity int, input ent.CreatePartyOrganizationInput) int
 		CreatePost                  func(childComplexity int, input ent.CreatePostInput) int
+		CreateRectification         func(childComplexity int, input ent.CreateRectificationInput) int
 		CreateResident              func(childComplexity int, input ent.CreateResidentInput) int
 		CreateRoleBinding           func(childComplexity int, userID int, input model.RoleBindingInput) int
+		CreateTeam                  func(childComplexity int, input ent.CreateTeamInput) int
+		CreateTeamMembership        func(childComplexity int, input ent.CreateTeamMembershipInput) int
 		CreateTownship              func(childComplexity int, input ent.CreateTownshipInput) int
+		CreateTrainingCourse        func(childComplexity int, input ent.CreateTrainingCourseInput) int
+		CreateTrainingEnrollment    func(childComplexity int, input ent.CreateTrainingEnrollmentInput) int
 		CreateUser                  func(childComplexity int, input model.CreateUserInput) int
 		CreateVillage               func(childComplexity int, input ent.CreateVillageInput) int
+		CreateVisit                 func(childComplexity int, input ent.CreateVisitInput, idempotencyKey *string) int
 		DeleteCadre                 func(childComplexity int, id int) int
+		DeleteContribution          func(childComplexity int, id int) int
 		DeleteDepartment            func(childComplexity int, id int) int
 		DeleteDepartmentVillageLink func(childComplexity int, id int) int
 		DeleteHousehold             func(childComplexity int, id int) int
@@ -420,14 +520,26 @@ type ComplexityRoot struct {
 		DeletePost                  func(childComplexity int, id int) int
 		DeleteResident              func(childComplexity int, id int) int
 		DeleteRoleBinding           func(childComplexity int, id int) int
+		DeleteTeam                  func(childComplexity int, id int) int
+		DeleteTeamMembership        func(childComplexity int, id int) int
 		DeleteTownship              func(childComplexity int, id int) int
 		DeleteVillage               func(childComplexity int, id int) int
+		FollowUpDemand              func(childComplexity int, id int, satisfaction enum.Satisfaction, note *string) int
 		Login                       func(childComplexity int, username string, password string) int
 		Logout                      func(childComplexity int) int
 		MoveHousehold               func(childComplexity int, id int, villageID int) int
+		RegisterOperation           func(childComplexity int, name string, document string) int
+		RejectDemand                func(childComplexity int, id int, reason string) int
+		ReleasePairing              func(childComplexity int, id int, reason string, endOn *time.Time, replacementCadreID *int) int
+		ResolveDemand               func(childComplexity int, id int, note string) int
+		ReturnDemoProject           func(childComplexity int, id int, reason string, dueOn *time.Time) int
 		RevealSensitive             func(childComplexity int, id int, fields []model.SensitiveField, reason string) int
 		RevokeAPIKey                func(childComplexity int, id int) int
+		UnregisterOperation         func(childComplexity int, id int) int
+		UpdateAssessment            func(childComplexity int, id int, input ent.UpdateAssessmentInput) int
 		UpdateCadre                 func(childComplexity int, id int, input ent.UpdateCadreInput) int
+		UpdateContribution          func(childComplexity int, id int, input ent.UpdateContributionInput) int
+		UpdateDemoProject           func(childComplexity int, id int, input ent.UpdateDemoProjectInput) int
 		UpdateDepartment            func(childComplexity int, id int, input ent.UpdateDepartmentInput) int
 		UpdateDistrict              func(childComplexity int, id int, input ent.UpdateDistrictInput) int
 		UpdateHousehold             func(childComplexity int, id int, input ent.UpdateHouseholdInput) int
@@ -435,10 +547,17 @@ type ComplexityRoot struct {
 		UpdatePartyOrganization     func(childComplexity int, id int, input ent.UpdatePartyOrganizationInput) int
 		UpdatePolicies              func(childComplexity int, add []*model.PolicyRuleInput, remove []*model.PolicyRuleInput) int
 		UpdatePost                  func(childComplexity int, id int, input ent.UpdatePostInput) int
+		UpdateProgrammeSettings     func(childComplexity int, maxHouseholdsPerCadre *int, visitLockDays *int) int
+		UpdateRectification         func(childComplexity int, id int, input ent.UpdateRectificationInput) int
 		UpdateResident              func(childComplexity int, id int, input ent.UpdateResidentInput) int
+		UpdateTeam                  func(childComplexity int, id int, input ent.UpdateTeamInput) int
+		UpdateTeamMembership        func(childComplexity int, id int, input ent.UpdateTeamMembershipInput) int
 		UpdateTownship              func(childComplexity int, id int, input ent.UpdateTownshipInput) int
+		UpdateTrainingCourse        func(childComplexity int, id int, input ent.UpdateTrainingCourseInput) int
+		UpdateTrainingEnrollment    func(childComplexity int, id int, input ent.UpdateTrainingEnrollmentInput) int
 		UpdateUser                  func(childComplexity int, id int, input model.UpdateUserInput) int
 		UpdateVillage               func(childComplexity int, id int, input ent.UpdateVillageInput) int
+		UpdateVisit                 func(childComplexity int, id int, input ent.UpdateVisitInput) int
 	}
 
 	PageInfo struct {
@@ -470,41 +589,51 @@ type ComplexityRoot struct {
 		TotalCount func(childComplexity int) int
 	}
 
+	PairingCoverage struct {
+		Coverage           func(childComplexity int) int
+		NeedyHouseholds    func(childComplexity int) int
+		PairedHouseholds   func(childComplexity int) int
+		Township           func(childComplexity int) int
+		UnpairedHouseholds func(childComplexity int) int
+		Village            func(childComplexity int) int
+	}
+
 	PairingEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
 	}
 
 	PartyMember struct {
-		Age             func(childComplexity int) int
-		Assessments     func(childComplexity int) int
-		BirthYear       func(childComplexity int) int
-		Cadre           func(childComplexity int) int
-		Category        func(childComplexity int) int
-		Contributions   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ContributionOrder, where *ent.ContributionWhereInput) int
-		CreatedAt       func(childComplexity int) int
-		Education       func(childComplexity int) int
-		Enrollments     func(childComplexity int) int
-		Gender          func(childComplexity int) int
-		HasPost         func(childComplexity int) int
-		ID              func(childComplexity int) int
-		IDNumber        func(childComplexity int) int
-		JoinedOn        func(childComplexity int) int
-		Location        func(childComplexity int) int
-		Membership      func(childComplexity int) int
-		Name            func(childComplexity int) int
-		Occupation      func(childComplexity int) int
-		Organization    func(childComplexity int) int
-		OrganizationID  func(childComplexity int) int
-		Phone           func(childComplexity int) int
-		Posts           func(childComplexity int) int
-		Specialties     func(childComplexity int) int
-		Status          func(childComplexity int) int
-		TeamMemberships func(childComplexity int) int
-		UpdatedAt       func(childComplexity int) int
-		Version         func(childComplexity int) int
-		Village         func(childComplexity int) int
-		VillageID       func(childComplexity int) int
+		Age              func(childComplexity int) int
+		Assessments      func(childComplexity int) int
+		BirthYear        func(childComplexity int) int
+		Cadre            func(childComplexity int) int
+		Category         func(childComplexity int) int
+		Contributions    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ContributionOrder, where *ent.ContributionWhereInput) int
+		CreatedAt        func(childComplexity int) int
+		Education        func(childComplexity int) int
+		Enrollments      func(childComplexity int) int
+		Gender           func(childComplexity int) int
+		HasPost          func(childComplexity int) int
+		ID               func(childComplexity int) int
+		IDNumber         func(childComplexity int) int
+		JoinedOn         func(childComplexity int) int
+		Location         func(childComplexity int) int
+		Membership       func(childComplexity int) int
+		Name             func(childComplexity int) int
+		Occupation       func(childComplexity int) int
+		Organization     func(childComplexity int) int
+		OrganizationID   func(childComplexity int) int
+		Phone            func(childComplexity int) int
+		Posts            func(childComplexity int) int
+		Specialties      func(childComplexity int) int
+		Status           func(childComplexity int) int
+		TeamMemberships  func(childComplexity int) int
+		TrainingProgress func(childComplexity int, year int) int
+		UpdatedAt        func(childComplexity int) int
+		Version          func(childComplexity int) int
+		Village          func(childComplexity int) int
+		VillageID        func(childComplexity int) int
 	}
 
 	PartyMemberConnection struct {
@@ -578,31 +707,48 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	ProgrammeSettings struct {
+		MaxHouseholdsPerCadre func(childComplexity int) int
+		VisitLockDays         func(childComplexity int) int
+	}
+
 	Query struct {
-		Assessments         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AssessmentOrder, where *ent.AssessmentWhereInput) int
-		AuditEvents         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AuditEventOrder, where *ent.AuditEventWhereInput) int
-		Cadres              func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.CadreOrder, where *ent.CadreWhereInput) int
-		Demands             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DemandOrder, where *ent.DemandWhereInput) int
-		DemoProjects        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DemoProjectOrder, where *ent.DemoProjectWhereInput) int
-		Departments         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DepartmentOrder, where *ent.DepartmentWhereInput) int
-		ExplainAccess       func(childComplexity int, userID int, nodeID int, action string) int
-		Households          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.HouseholdOrder, where *ent.HouseholdWhereInput) int
-		Me                  func(childComplexity int) int
-		Node                func(childComplexity int, id int) int
-		Nodes               func(childComplexity int, ids []int) int
-		Pairings            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PairingOrder, where *ent.PairingWhereInput) int
-		PartyMembers        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PartyMemberOrder, where *ent.PartyMemberWhereInput) int
-		PartyOrganizations  func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PartyOrganizationOrder, where *ent.PartyOrganizationWhereInput) int
-		Policies            func(childComplexity int) int
-		Rectifications      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.RectificationOrder, where *ent.RectificationWhereInput) int
-		Residents           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ResidentOrder, where *ent.ResidentWhereInput) int
-		Teams               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.TeamOrder, where *ent.TeamWhereInput) int
-		Townships           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.TownshipOrder, where *ent.TownshipWhereInput) int
-		TrainingCourses     func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.TrainingCourseOrder, where *ent.TrainingCourseWhereInput) int
-		TrainingEnrollments func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.TrainingEnrollmentOrder, where *ent.TrainingEnrollmentWhereInput) int
-		Users               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.UserOrder, where *ent.UserWhereInput) int
-		Villages            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.VillageOrder, where *ent.VillageWhereInput) int
-		Visits              func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.VisitOrder, where *ent.VisitWhereInput) int
+		AnnualReport          func(childComplexity int, townshipID int, year int) int
+		Assessments           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AssessmentOrder, where *ent.AssessmentWhereInput) int
+		AuditEvents           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AuditEventOrder, where *ent.AuditEventWhereInput) int
+		CadreLoad             func(childComplexity int) int
+		Cadres                func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.CadreOrder, where *ent.CadreWhereInput) int
+		DeletedRecords        func(childComplexity int, typeArg string, since time.Time, first *int) int
+		DemandStats           func(childComplexity int, year *int) int
+		Demands               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DemandOrder, where *ent.DemandWhereInput) int
+		DemoProjectStats      func(childComplexity int, year *int) int
+		DemoProjects          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DemoProjectOrder, where *ent.DemoProjectWhereInput) int
+		Departments           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DepartmentOrder, where *ent.DepartmentWhereInput) int
+		ExplainAccess         func(childComplexity int, userID int, nodeID int, action string) int
+		Households            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.HouseholdOrder, where *ent.HouseholdWhereInput) int
+		Me                    func(childComplexity int) int
+		MemberComposition     func(childComplexity int, dimension stats.MemberDimension, groupBy *stats.StatsGrouping) int
+		Node                  func(childComplexity int, id int) int
+		Nodes                 func(childComplexity int, ids []int) int
+		PairingCoverage       func(childComplexity int, groupBy stats.StatsGrouping) int
+		Pairings              func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PairingOrder, where *ent.PairingWhereInput) int
+		PartyMembers          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PartyMemberOrder, where *ent.PartyMemberWhereInput) int
+		PartyOrganizations    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PartyOrganizationOrder, where *ent.PartyOrganizationWhereInput) int
+		Policies              func(childComplexity int) int
+		ProgrammeSettings     func(childComplexity int) int
+		RectificationProgress func(childComplexity int, year int, groupBy stats.StatsGrouping) int
+		Rectifications        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.RectificationOrder, where *ent.RectificationWhereInput) int
+		Residents             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ResidentOrder, where *ent.ResidentWhereInput) int
+		Teams                 func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.TeamOrder, where *ent.TeamWhereInput) int
+		Townships             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.TownshipOrder, where *ent.TownshipWhereInput) int
+		TrainingCompletion    func(childComplexity int, year int, groupBy stats.StatsGrouping) int
+		TrainingCourses       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.TrainingCourseOrder, where *ent.TrainingCourseWhereInput) int
+		TrainingEnrollments   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.TrainingEnrollmentOrder, where *ent.TrainingEnrollmentWhereInput) int
+		TrustedDocuments      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.TrustedDocumentOrder, where *ent.TrustedDocumentWhereInput) int
+		Users                 func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.UserOrder, where *ent.UserWhereInput) int
+		Villages              func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.VillageOrder, where *ent.VillageWhereInput) int
+		VisitCompliance       func(childComplexity int, year int, groupBy stats.StatsGrouping) int
+		Visits                func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.VisitOrder, where *ent.VisitWhereInput) int
 	}
 
 	Rectification struct {
@@ -632,6 +778,28 @@ type ComplexityRoot struct {
 	RectificationEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	RectificationProgress struct {
+		AverageAcceptanceScore func(childComplexity int) int
+		AverageProgress        func(childComplexity int) int
+		ByStatus               func(childComplexity int) int
+		Failed                 func(childComplexity int) int
+		Passed                 func(childComplexity int) int
+		Rectifications         func(childComplexity int) int
+		Scored                 func(childComplexity int) int
+		Township               func(childComplexity int) int
+		Village                func(childComplexity int) int
+	}
+
+	RectificationStatusCount struct {
+		Rectifications func(childComplexity int) int
+		Status         func(childComplexity int) int
+	}
+
+	ReleasePairingPayload struct {
+		Released    func(childComplexity int) int
+		Replacement func(childComplexity int) int
 	}
 
 	Resident struct {
@@ -729,6 +897,12 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	TeamFigures struct {
+		Contributions    func(childComplexity int) int
+		HouseholdsHelped func(childComplexity int) int
+		Teams            func(childComplexity int) int
+	}
+
 	TeamMembership struct {
 		CreatedAt func(childComplexity int) int
 		ID        func(childComplexity int) int
@@ -780,6 +954,17 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	TrainingCompletion struct {
+		AverageXCourses       func(childComplexity int) int
+		ComprehensiveAttended func(childComplexity int) int
+		ComprehensiveRate     func(childComplexity int) int
+		HoursAttended         func(childComplexity int) int
+		Secretaries           func(childComplexity int) int
+		Township              func(childComplexity int) int
+		Village               func(childComplexity int) int
+		XCoursesAttended      func(childComplexity int) int
+	}
+
 	TrainingCourse struct {
 		CreatedAt   func(childComplexity int) int
 		EndOn       func(childComplexity int) int
@@ -828,6 +1013,34 @@ type ComplexityRoot struct {
 	}
 
 	TrainingEnrollmentEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	TrainingProgress struct {
+		ComprehensiveDone func(childComplexity int) int
+		Hours             func(childComplexity int) int
+		TargetedCourses   func(childComplexity int) int
+		Year              func(childComplexity int) int
+	}
+
+	TrustedDocument struct {
+		CreatedAt func(childComplexity int) int
+		Document  func(childComplexity int) int
+		Hash      func(childComplexity int) int
+		ID        func(childComplexity int) int
+		Name      func(childComplexity int) int
+		UpdatedAt func(childComplexity int) int
+		Version   func(childComplexity int) int
+	}
+
+	TrustedDocumentConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	TrustedDocumentEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
 	}
@@ -900,6 +1113,19 @@ type ComplexityRoot struct {
 		UpdatedAt func(childComplexity int) int
 		Version   func(childComplexity int) int
 		VisitedAt func(childComplexity int) int
+	}
+
+	VisitCompliance struct {
+		ActivePairings         func(childComplexity int) int
+		NoVisit60Days          func(childComplexity int) int
+		NoVisit90Days          func(childComplexity int) int
+		SpringFestival         func(childComplexity int) int
+		SpringFestivalCoverage func(childComplexity int) int
+		SpringFestivalPairings func(childComplexity int) int
+		SpringFestivalVisited  func(childComplexity int) int
+		Township               func(childComplexity int) int
+		Village                func(childComplexity int) int
+		VisitsByQuarter        func(childComplexity int) int
 	}
 
 	VisitConnection struct {
@@ -977,6 +1203,86 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AccessReason.Scopes(childComplexity), true
+
+	case "AnnualDemoProject.overdue":
+		if e.ComplexityRoot.AnnualDemoProject.Overdue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnnualDemoProject.Overdue(childComplexity), true
+	case "AnnualDemoProject.project":
+		if e.ComplexityRoot.AnnualDemoProject.Project == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnnualDemoProject.Project(childComplexity), true
+
+	case "AnnualReport.demands":
+		if e.ComplexityRoot.AnnualReport.Demands == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnnualReport.Demands(childComplexity), true
+	case "AnnualReport.demoProjectStages":
+		if e.ComplexityRoot.AnnualReport.DemoProjectStages == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnnualReport.DemoProjectStages(childComplexity), true
+	case "AnnualReport.demoProjects":
+		if e.ComplexityRoot.AnnualReport.DemoProjects == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnnualReport.DemoProjects(childComplexity), true
+	case "AnnualReport.members":
+		if e.ComplexityRoot.AnnualReport.Members == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnnualReport.Members(childComplexity), true
+	case "AnnualReport.pairingCoverage":
+		if e.ComplexityRoot.AnnualReport.PairingCoverage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnnualReport.PairingCoverage(childComplexity), true
+	case "AnnualReport.rectifications":
+		if e.ComplexityRoot.AnnualReport.Rectifications == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnnualReport.Rectifications(childComplexity), true
+	case "AnnualReport.teams":
+		if e.ComplexityRoot.AnnualReport.Teams == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnnualReport.Teams(childComplexity), true
+	case "AnnualReport.township":
+		if e.ComplexityRoot.AnnualReport.Township == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnnualReport.Township(childComplexity), true
+	case "AnnualReport.training":
+		if e.ComplexityRoot.AnnualReport.Training == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnnualReport.Training(childComplexity), true
+	case "AnnualReport.visitCompliance":
+		if e.ComplexityRoot.AnnualReport.VisitCompliance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnnualReport.VisitCompliance(childComplexity), true
+	case "AnnualReport.year":
+		if e.ComplexityRoot.AnnualReport.Year == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnnualReport.Year(childComplexity), true
 
 	case "ApiKey.createdAt":
 		if e.ComplexityRoot.ApiKey.CreatedAt == nil {
@@ -1415,6 +1721,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CadreEdge.Node(childComplexity), true
 
+	case "CadreLoad.activePairings":
+		if e.ComplexityRoot.CadreLoad.ActivePairings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CadreLoad.ActivePairings(childComplexity), true
+	case "CadreLoad.averageHouseholdsPerPairedCadre":
+		if e.ComplexityRoot.CadreLoad.AverageHouseholdsPerPairedCadre == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CadreLoad.AverageHouseholdsPerPairedCadre(childComplexity), true
+	case "CadreLoad.cadres":
+		if e.ComplexityRoot.CadreLoad.Cadres == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CadreLoad.Cadres(childComplexity), true
+	case "CadreLoad.department":
+		if e.ComplexityRoot.CadreLoad.Department == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CadreLoad.Department(childComplexity), true
+	case "CadreLoad.maxHouseholdsPerCadre":
+		if e.ComplexityRoot.CadreLoad.MaxHouseholdsPerCadre == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CadreLoad.MaxHouseholdsPerCadre(childComplexity), true
+	case "CadreLoad.pairedCadres":
+		if e.ComplexityRoot.CadreLoad.PairedCadres == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CadreLoad.PairedCadres(childComplexity), true
+
 	case "Contribution.createdAt":
 		if e.ComplexityRoot.Contribution.CreatedAt == nil {
 			break
@@ -1527,6 +1870,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CreateApiKeyPayload.Key(childComplexity), true
 
+	case "DeletedRecord.deletedAt":
+		if e.ComplexityRoot.DeletedRecord.DeletedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeletedRecord.DeletedAt(childComplexity), true
+	case "DeletedRecord.id":
+		if e.ComplexityRoot.DeletedRecord.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeletedRecord.ID(childComplexity), true
+
 	case "Demand.category":
 		if e.ComplexityRoot.Demand.Category == nil {
 			break
@@ -1593,6 +1949,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Demand.ID(childComplexity), true
+	case "Demand.overdue":
+		if e.ComplexityRoot.Demand.Overdue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Demand.Overdue(childComplexity), true
 	case "Demand.satisfaction":
 		if e.ComplexityRoot.Demand.Satisfaction == nil {
 			break
@@ -1648,6 +2010,49 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DemandConnection.TotalCount(childComplexity), true
+
+	case "DemandCount.averageDaysToClose":
+		if e.ComplexityRoot.DemandCount.AverageDaysToClose == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandCount.AverageDaysToClose(childComplexity), true
+	case "DemandCount.category":
+		if e.ComplexityRoot.DemandCount.Category == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandCount.Category(childComplexity), true
+	case "DemandCount.closed":
+		if e.ComplexityRoot.DemandCount.Closed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandCount.Closed(childComplexity), true
+	case "DemandCount.demands":
+		if e.ComplexityRoot.DemandCount.Demands == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandCount.Demands(childComplexity), true
+	case "DemandCount.department":
+		if e.ComplexityRoot.DemandCount.Department == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandCount.Department(childComplexity), true
+	case "DemandCount.overdue":
+		if e.ComplexityRoot.DemandCount.Overdue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandCount.Overdue(childComplexity), true
+	case "DemandCount.status":
+		if e.ComplexityRoot.DemandCount.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandCount.Status(childComplexity), true
 
 	case "DemandEdge.cursor":
 		if e.ComplexityRoot.DemandEdge.Cursor == nil {
@@ -1761,6 +2166,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.DemandEventEdge.Node(childComplexity), true
 
+	case "DemandStats.byCategory":
+		if e.ComplexityRoot.DemandStats.ByCategory == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandStats.ByCategory(childComplexity), true
+	case "DemandStats.byDepartment":
+		if e.ComplexityRoot.DemandStats.ByDepartment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandStats.ByDepartment(childComplexity), true
+	case "DemandStats.byStatus":
+		if e.ComplexityRoot.DemandStats.ByStatus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandStats.ByStatus(childComplexity), true
+	case "DemandStats.total":
+		if e.ComplexityRoot.DemandStats.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandStats.Total(childComplexity), true
+
 	case "DemoProject.createdAt":
 		if e.ComplexityRoot.DemoProject.CreatedAt == nil {
 			break
@@ -1797,6 +2227,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DemoProject.Name(childComplexity), true
+	case "DemoProject.overdue":
+		if e.ComplexityRoot.DemoProject.Overdue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemoProject.Overdue(childComplexity), true
 	case "DemoProject.stage":
 		if e.ComplexityRoot.DemoProject.Stage == nil {
 			break
@@ -1987,6 +2423,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DemoProjectStageConnection.TotalCount(childComplexity), true
+
+	case "DemoProjectStageCount.overdue":
+		if e.ComplexityRoot.DemoProjectStageCount.Overdue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemoProjectStageCount.Overdue(childComplexity), true
+	case "DemoProjectStageCount.projects":
+		if e.ComplexityRoot.DemoProjectStageCount.Projects == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemoProjectStageCount.Projects(childComplexity), true
+	case "DemoProjectStageCount.stage":
+		if e.ComplexityRoot.DemoProjectStageCount.Stage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemoProjectStageCount.Stage(childComplexity), true
 
 	case "DemoProjectStageEdge.cursor":
 		if e.ComplexityRoot.DemoProjectStageEdge.Cursor == nil {
@@ -2432,6 +2887,130 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.LoginPayload.User(childComplexity), true
 
+	case "MemberCount.label":
+		if e.ComplexityRoot.MemberCount.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberCount.Label(childComplexity), true
+	case "MemberCount.members":
+		if e.ComplexityRoot.MemberCount.Members == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberCount.Members(childComplexity), true
+	case "MemberCount.township":
+		if e.ComplexityRoot.MemberCount.Township == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberCount.Township(childComplexity), true
+	case "MemberCount.value":
+		if e.ComplexityRoot.MemberCount.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberCount.Value(childComplexity), true
+	case "MemberCount.village":
+		if e.ComplexityRoot.MemberCount.Village == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberCount.Village(childComplexity), true
+
+	case "MemberHighlights.age65AndOver":
+		if e.ComplexityRoot.MemberHighlights.Age65AndOver == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberHighlights.Age65AndOver(childComplexity), true
+	case "MemberHighlights.collegeEducated":
+		if e.ComplexityRoot.MemberHighlights.CollegeEducated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberHighlights.CollegeEducated(childComplexity), true
+	case "MemberHighlights.female":
+		if e.ComplexityRoot.MemberHighlights.Female == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberHighlights.Female(childComplexity), true
+	case "MemberHighlights.floating":
+		if e.ComplexityRoot.MemberHighlights.Floating == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberHighlights.Floating(childComplexity), true
+	case "MemberHighlights.members":
+		if e.ComplexityRoot.MemberHighlights.Members == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberHighlights.Members(childComplexity), true
+	case "MemberHighlights.probationary":
+		if e.ComplexityRoot.MemberHighlights.Probationary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberHighlights.Probationary(childComplexity), true
+	case "MemberHighlights.under35":
+		if e.ComplexityRoot.MemberHighlights.Under35 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberHighlights.Under35(childComplexity), true
+	case "MemberHighlights.withPost":
+		if e.ComplexityRoot.MemberHighlights.WithPost == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberHighlights.WithPost(childComplexity), true
+
+	case "Mutation.acceptDemand":
+		if e.ComplexityRoot.Mutation.AcceptDemand == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_acceptDemand_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AcceptDemand(childComplexity, args["id"].(int), args["note"].(*string), args["dueOn"].(*time.Time)), true
+	case "Mutation.acceptRectification":
+		if e.ComplexityRoot.Mutation.AcceptRectification == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_acceptRectification_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AcceptRectification(childComplexity, args["id"].(int), args["score"].(int)), true
+	case "Mutation.advanceDemoProject":
+		if e.ComplexityRoot.Mutation.AdvanceDemoProject == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_advanceDemoProject_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AdvanceDemoProject(childComplexity, args["id"].(int), args["remarks"].(*string), args["dueOn"].(*time.Time)), true
+	case "Mutation.assignDemand":
+		if e.ComplexityRoot.Mutation.AssignDemand == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_assignDemand_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AssignDemand(childComplexity, args["id"].(int), args["departmentID"].(int), args["note"].(*string), args["dueOn"].(*time.Time)), true
 	case "Mutation.changePassword":
 		if e.ComplexityRoot.Mutation.ChangePassword == nil {
 			break
@@ -2443,6 +3022,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ChangePassword(childComplexity, args["currentPassword"].(string), args["newPassword"].(string)), true
+	case "Mutation.closeDemand":
+		if e.ComplexityRoot.Mutation.CloseDemand == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_closeDemand_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CloseDemand(childComplexity, args["id"].(int), args["note"].(*string)), true
 	case "Mutation.createApiKey":
 		if e.ComplexityRoot.Mutation.CreateAPIKey == nil {
 			break
@@ -2454,6 +3044,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateAPIKey(childComplexity, args["input"].(model.CreateAPIKeyInput)), true
+	case "Mutation.createAssessment":
+		if e.ComplexityRoot.Mutation.CreateAssessment == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createAssessment_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateAssessment(childComplexity, args["input"].(ent.CreateAssessmentInput)), true
 	case "Mutation.createCadre":
 		if e.ComplexityRoot.Mutation.CreateCadre == nil {
 			break
@@ -2465,6 +3066,39 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateCadre(childComplexity, args["input"].(ent.CreateCadreInput)), true
+	case "Mutation.createContribution":
+		if e.ComplexityRoot.Mutation.CreateContribution == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createContribution_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateContribution(childComplexity, args["input"].(ent.CreateContributionInput)), true
+	case "Mutation.createDemand":
+		if e.ComplexityRoot.Mutation.CreateDemand == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createDemand_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateDemand(childComplexity, args["input"].(ent.CreateDemandInput), args["idempotencyKey"].(*string)), true
+	case "Mutation.createDemoProject":
+		if e.ComplexityRoot.Mutation.CreateDemoProject == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createDemoProject_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateDemoProject(childComplexity, args["input"].(ent.CreateDemoProjectInput)), true
 	case "Mutation.createDepartment":
 		if e.ComplexityRoot.Mutation.CreateDepartment == nil {
 			break
@@ -2487,6 +3121,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateDepartmentVillageLink(childComplexity, args["input"].(ent.CreateDepartmentVillageLinkInput)), true
+	case "Mutation.createDistrict":
+		if e.ComplexityRoot.Mutation.CreateDistrict == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createDistrict_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateDistrict(childComplexity, args["input"].(ent.CreateDistrictInput)), true
 	case "Mutation.createHousehold":
 		if e.ComplexityRoot.Mutation.CreateHousehold == nil {
 			break
@@ -2498,6 +3143,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateHousehold(childComplexity, args["input"].(ent.CreateHouseholdInput)), true
+	case "Mutation.createPairing":
+		if e.ComplexityRoot.Mutation.CreatePairing == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createPairing_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreatePairing(childComplexity, args["input"].(ent.CreatePairingInput)), true
 	case "Mutation.createPartyMember":
 		if e.ComplexityRoot.Mutation.CreatePartyMember == nil {
 			break
@@ -2531,6 +3187,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreatePost(childComplexity, args["input"].(ent.CreatePostInput)), true
+	case "Mutation.createRectification":
+		if e.ComplexityRoot.Mutation.CreateRectification == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createRectification_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateRectification(childComplexity, args["input"].(ent.CreateRectificationInput)), true
 	case "Mutation.createResident":
 		if e.ComplexityRoot.Mutation.CreateResident == nil {
 			break
@@ -2553,6 +3220,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateRoleBinding(childComplexity, args["userID"].(int), args["input"].(model.RoleBindingInput)), true
+	case "Mutation.createTeam":
+		if e.ComplexityRoot.Mutation.CreateTeam == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createTeam_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateTeam(childComplexity, args["input"].(ent.CreateTeamInput)), true
+	case "Mutation.createTeamMembership":
+		if e.ComplexityRoot.Mutation.CreateTeamMembership == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createTeamMembership_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateTeamMembership(childComplexity, args["input"].(ent.CreateTeamMembershipInput)), true
 	case "Mutation.createTownship":
 		if e.ComplexityRoot.Mutation.CreateTownship == nil {
 			break
@@ -2564,6 +3253,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateTownship(childComplexity, args["input"].(ent.CreateTownshipInput)), true
+	case "Mutation.createTrainingCourse":
+		if e.ComplexityRoot.Mutation.CreateTrainingCourse == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createTrainingCourse_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateTrainingCourse(childComplexity, args["input"].(ent.CreateTrainingCourseInput)), true
+	case "Mutation.createTrainingEnrollment":
+		if e.ComplexityRoot.Mutation.CreateTrainingEnrollment == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createTrainingEnrollment_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateTrainingEnrollment(childComplexity, args["input"].(ent.CreateTrainingEnrollmentInput)), true
 	case "Mutation.createUser":
 		if e.ComplexityRoot.Mutation.CreateUser == nil {
 			break
@@ -2586,6 +3297,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateVillage(childComplexity, args["input"].(ent.CreateVillageInput)), true
+	case "Mutation.createVisit":
+		if e.ComplexityRoot.Mutation.CreateVisit == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createVisit_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateVisit(childComplexity, args["input"].(ent.CreateVisitInput), args["idempotencyKey"].(*string)), true
 	case "Mutation.deleteCadre":
 		if e.ComplexityRoot.Mutation.DeleteCadre == nil {
 			break
@@ -2597,6 +3319,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteCadre(childComplexity, args["id"].(int)), true
+	case "Mutation.deleteContribution":
+		if e.ComplexityRoot.Mutation.DeleteContribution == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteContribution_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteContribution(childComplexity, args["id"].(int)), true
 	case "Mutation.deleteDepartment":
 		if e.ComplexityRoot.Mutation.DeleteDepartment == nil {
 			break
@@ -2685,6 +3418,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteRoleBinding(childComplexity, args["id"].(int)), true
+	case "Mutation.deleteTeam":
+		if e.ComplexityRoot.Mutation.DeleteTeam == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteTeam_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteTeam(childComplexity, args["id"].(int)), true
+	case "Mutation.deleteTeamMembership":
+		if e.ComplexityRoot.Mutation.DeleteTeamMembership == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteTeamMembership_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteTeamMembership(childComplexity, args["id"].(int)), true
 	case "Mutation.deleteTownship":
 		if e.ComplexityRoot.Mutation.DeleteTownship == nil {
 			break
@@ -2707,6 +3462,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteVillage(childComplexity, args["id"].(int)), true
+	case "Mutation.followUpDemand":
+		if e.ComplexityRoot.Mutation.FollowUpDemand == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_followUpDemand_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.FollowUpDemand(childComplexity, args["id"].(int), args["satisfaction"].(enum.Satisfaction), args["note"].(*string)), true
 	case "Mutation.login":
 		if e.ComplexityRoot.Mutation.Login == nil {
 			break
@@ -2735,6 +3501,61 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.MoveHousehold(childComplexity, args["id"].(int), args["villageID"].(int)), true
+	case "Mutation.registerOperation":
+		if e.ComplexityRoot.Mutation.RegisterOperation == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_registerOperation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RegisterOperation(childComplexity, args["name"].(string), args["document"].(string)), true
+	case "Mutation.rejectDemand":
+		if e.ComplexityRoot.Mutation.RejectDemand == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_rejectDemand_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RejectDemand(childComplexity, args["id"].(int), args["reason"].(string)), true
+	case "Mutation.releasePairing":
+		if e.ComplexityRoot.Mutation.ReleasePairing == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_releasePairing_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ReleasePairing(childComplexity, args["id"].(int), args["reason"].(string), args["endOn"].(*time.Time), args["replacementCadreID"].(*int)), true
+	case "Mutation.resolveDemand":
+		if e.ComplexityRoot.Mutation.ResolveDemand == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_resolveDemand_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ResolveDemand(childComplexity, args["id"].(int), args["note"].(string)), true
+	case "Mutation.returnDemoProject":
+		if e.ComplexityRoot.Mutation.ReturnDemoProject == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_returnDemoProject_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ReturnDemoProject(childComplexity, args["id"].(int), args["reason"].(string), args["dueOn"].(*time.Time)), true
 	case "Mutation.revealSensitive":
 		if e.ComplexityRoot.Mutation.RevealSensitive == nil {
 			break
@@ -2757,6 +3578,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RevokeAPIKey(childComplexity, args["id"].(int)), true
+	case "Mutation.unregisterOperation":
+		if e.ComplexityRoot.Mutation.UnregisterOperation == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_unregisterOperation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UnregisterOperation(childComplexity, args["id"].(int)), true
+	case "Mutation.updateAssessment":
+		if e.ComplexityRoot.Mutation.UpdateAssessment == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateAssessment_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateAssessment(childComplexity, args["id"].(int), args["input"].(ent.UpdateAssessmentInput)), true
 	case "Mutation.updateCadre":
 		if e.ComplexityRoot.Mutation.UpdateCadre == nil {
 			break
@@ -2768,6 +3611,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateCadre(childComplexity, args["id"].(int), args["input"].(ent.UpdateCadreInput)), true
+	case "Mutation.updateContribution":
+		if e.ComplexityRoot.Mutation.UpdateContribution == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateContribution_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateContribution(childComplexity, args["id"].(int), args["input"].(ent.UpdateContributionInput)), true
+	case "Mutation.updateDemoProject":
+		if e.ComplexityRoot.Mutation.UpdateDemoProject == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateDemoProject_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateDemoProject(childComplexity, args["id"].(int), args["input"].(ent.UpdateDemoProjectInput)), true
 	case "Mutation.updateDepartment":
 		if e.ComplexityRoot.Mutation.UpdateDepartment == nil {
 			break
@@ -2845,6 +3710,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdatePost(childComplexity, args["id"].(int), args["input"].(ent.UpdatePostInput)), true
+	case "Mutation.updateProgrammeSettings":
+		if e.ComplexityRoot.Mutation.UpdateProgrammeSettings == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateProgrammeSettings_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateProgrammeSettings(childComplexity, args["maxHouseholdsPerCadre"].(*int), args["visitLockDays"].(*int)), true
+	case "Mutation.updateRectification":
+		if e.ComplexityRoot.Mutation.UpdateRectification == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateRectification_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateRectification(childComplexity, args["id"].(int), args["input"].(ent.UpdateRectificationInput)), true
 	case "Mutation.updateResident":
 		if e.ComplexityRoot.Mutation.UpdateResident == nil {
 			break
@@ -2856,6 +3743,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateResident(childComplexity, args["id"].(int), args["input"].(ent.UpdateResidentInput)), true
+	case "Mutation.updateTeam":
+		if e.ComplexityRoot.Mutation.UpdateTeam == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateTeam_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateTeam(childComplexity, args["id"].(int), args["input"].(ent.UpdateTeamInput)), true
+	case "Mutation.updateTeamMembership":
+		if e.ComplexityRoot.Mutation.UpdateTeamMembership == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateTeamMembership_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateTeamMembership(childComplexity, args["id"].(int), args["input"].(ent.UpdateTeamMembershipInput)), true
 	case "Mutation.updateTownship":
 		if e.ComplexityRoot.Mutation.UpdateTownship == nil {
 			break
@@ -2867,6 +3776,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateTownship(childComplexity, args["id"].(int), args["input"].(ent.UpdateTownshipInput)), true
+	case "Mutation.updateTrainingCourse":
+		if e.ComplexityRoot.Mutation.UpdateTrainingCourse == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateTrainingCourse_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateTrainingCourse(childComplexity, args["id"].(int), args["input"].(ent.UpdateTrainingCourseInput)), true
+	case "Mutation.updateTrainingEnrollment":
+		if e.ComplexityRoot.Mutation.UpdateTrainingEnrollment == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateTrainingEnrollment_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateTrainingEnrollment(childComplexity, args["id"].(int), args["input"].(ent.UpdateTrainingEnrollmentInput)), true
 	case "Mutation.updateUser":
 		if e.ComplexityRoot.Mutation.UpdateUser == nil {
 			break
@@ -2889,6 +3820,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateVillage(childComplexity, args["id"].(int), args["input"].(ent.UpdateVillageInput)), true
+	case "Mutation.updateVisit":
+		if e.ComplexityRoot.Mutation.UpdateVisit == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateVisit_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateVisit(childComplexity, args["id"].(int), args["input"].(ent.UpdateVisitInput)), true
 
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
@@ -3017,6 +3959,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PairingConnection.TotalCount(childComplexity), true
+
+	case "PairingCoverage.coverage":
+		if e.ComplexityRoot.PairingCoverage.Coverage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PairingCoverage.Coverage(childComplexity), true
+	case "PairingCoverage.needyHouseholds":
+		if e.ComplexityRoot.PairingCoverage.NeedyHouseholds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PairingCoverage.NeedyHouseholds(childComplexity), true
+	case "PairingCoverage.pairedHouseholds":
+		if e.ComplexityRoot.PairingCoverage.PairedHouseholds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PairingCoverage.PairedHouseholds(childComplexity), true
+	case "PairingCoverage.township":
+		if e.ComplexityRoot.PairingCoverage.Township == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PairingCoverage.Township(childComplexity), true
+	case "PairingCoverage.unpairedHouseholds":
+		if e.ComplexityRoot.PairingCoverage.UnpairedHouseholds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PairingCoverage.UnpairedHouseholds(childComplexity), true
+	case "PairingCoverage.village":
+		if e.ComplexityRoot.PairingCoverage.Village == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PairingCoverage.Village(childComplexity), true
 
 	case "PairingEdge.cursor":
 		if e.ComplexityRoot.PairingEdge.Cursor == nil {
@@ -3186,6 +4165,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PartyMember.TeamMemberships(childComplexity), true
+	case "PartyMember.trainingProgress":
+		if e.ComplexityRoot.PartyMember.TrainingProgress == nil {
+			break
+		}
+
+		args, err := ec.field_PartyMember_trainingProgress_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.PartyMember.TrainingProgress(childComplexity, args["year"].(int)), true
 	case "PartyMember.updatedAt":
 		if e.ComplexityRoot.PartyMember.UpdatedAt == nil {
 			break
@@ -3489,6 +4479,30 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PostEdge.Node(childComplexity), true
 
+	case "ProgrammeSettings.maxHouseholdsPerCadre":
+		if e.ComplexityRoot.ProgrammeSettings.MaxHouseholdsPerCadre == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProgrammeSettings.MaxHouseholdsPerCadre(childComplexity), true
+	case "ProgrammeSettings.visitLockDays":
+		if e.ComplexityRoot.ProgrammeSettings.VisitLockDays == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProgrammeSettings.VisitLockDays(childComplexity), true
+
+	case "Query.annualReport":
+		if e.ComplexityRoot.Query.AnnualReport == nil {
+			break
+		}
+
+		args, err := ec.field_Query_annualReport_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.AnnualReport(childComplexity, args["townshipID"].(int), args["year"].(int)), true
 	case "Query.assessments":
 		if e.ComplexityRoot.Query.Assessments == nil {
 			break
@@ -3511,6 +4525,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.AuditEvents(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.AuditEventOrder), args["where"].(*ent.AuditEventWhereInput)), true
+	case "Query.cadreLoad":
+		if e.ComplexityRoot.Query.CadreLoad == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.CadreLoad(childComplexity), true
 	case "Query.cadres":
 		if e.ComplexityRoot.Query.Cadres == nil {
 			break
@@ -3522,6 +4542,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Cadres(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.CadreOrder), args["where"].(*ent.CadreWhereInput)), true
+	case "Query.deletedRecords":
+		if e.ComplexityRoot.Query.DeletedRecords == nil {
+			break
+		}
+
+		args, err := ec.field_Query_deletedRecords_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.DeletedRecords(childComplexity, args["type"].(string), args["since"].(time.Time), args["first"].(*int)), true
+	case "Query.demandStats":
+		if e.ComplexityRoot.Query.DemandStats == nil {
+			break
+		}
+
+		args, err := ec.field_Query_demandStats_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.DemandStats(childComplexity, args["year"].(*int)), true
 	case "Query.demands":
 		if e.ComplexityRoot.Query.Demands == nil {
 			break
@@ -3533,6 +4575,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Demands(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.DemandOrder), args["where"].(*ent.DemandWhereInput)), true
+	case "Query.demoProjectStats":
+		if e.ComplexityRoot.Query.DemoProjectStats == nil {
+			break
+		}
+
+		args, err := ec.field_Query_demoProjectStats_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.DemoProjectStats(childComplexity, args["year"].(*int)), true
 	case "Query.demoProjects":
 		if e.ComplexityRoot.Query.DemoProjects == nil {
 			break
@@ -3584,6 +4637,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Me(childComplexity), true
+	case "Query.memberComposition":
+		if e.ComplexityRoot.Query.MemberComposition == nil {
+			break
+		}
+
+		args, err := ec.field_Query_memberComposition_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.MemberComposition(childComplexity, args["dimension"].(stats.MemberDimension), args["groupBy"].(*stats.StatsGrouping)), true
 	case "Query.node":
 		if e.ComplexityRoot.Query.Node == nil {
 			break
@@ -3606,6 +4670,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Nodes(childComplexity, args["ids"].([]int)), true
+	case "Query.pairingCoverage":
+		if e.ComplexityRoot.Query.PairingCoverage == nil {
+			break
+		}
+
+		args, err := ec.field_Query_pairingCoverage_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.PairingCoverage(childComplexity, args["groupBy"].(stats.StatsGrouping)), true
 	case "Query.pairings":
 		if e.ComplexityRoot.Query.Pairings == nil {
 			break
@@ -3645,6 +4720,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Policies(childComplexity), true
+	case "Query.programmeSettings":
+		if e.ComplexityRoot.Query.ProgrammeSettings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.ProgrammeSettings(childComplexity), true
+	case "Query.rectificationProgress":
+		if e.ComplexityRoot.Query.RectificationProgress == nil {
+			break
+		}
+
+		args, err := ec.field_Query_rectificationProgress_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.RectificationProgress(childComplexity, args["year"].(int), args["groupBy"].(stats.StatsGrouping)), true
 	case "Query.rectifications":
 		if e.ComplexityRoot.Query.Rectifications == nil {
 			break
@@ -3689,6 +4781,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Townships(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.TownshipOrder), args["where"].(*ent.TownshipWhereInput)), true
+	case "Query.trainingCompletion":
+		if e.ComplexityRoot.Query.TrainingCompletion == nil {
+			break
+		}
+
+		args, err := ec.field_Query_trainingCompletion_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.TrainingCompletion(childComplexity, args["year"].(int), args["groupBy"].(stats.StatsGrouping)), true
 	case "Query.trainingCourses":
 		if e.ComplexityRoot.Query.TrainingCourses == nil {
 			break
@@ -3711,6 +4814,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.TrainingEnrollments(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.TrainingEnrollmentOrder), args["where"].(*ent.TrainingEnrollmentWhereInput)), true
+	case "Query.trustedDocuments":
+		if e.ComplexityRoot.Query.TrustedDocuments == nil {
+			break
+		}
+
+		args, err := ec.field_Query_trustedDocuments_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.TrustedDocuments(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.TrustedDocumentOrder), args["where"].(*ent.TrustedDocumentWhereInput)), true
 	case "Query.users":
 		if e.ComplexityRoot.Query.Users == nil {
 			break
@@ -3733,6 +4847,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Villages(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.VillageOrder), args["where"].(*ent.VillageWhereInput)), true
+	case "Query.visitCompliance":
+		if e.ComplexityRoot.Query.VisitCompliance == nil {
+			break
+		}
+
+		args, err := ec.field_Query_visitCompliance_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.VisitCompliance(childComplexity, args["year"].(int), args["groupBy"].(stats.StatsGrouping)), true
 	case "Query.visits":
 		if e.ComplexityRoot.Query.Visits == nil {
 			break
@@ -3867,6 +4992,87 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RectificationEdge.Node(childComplexity), true
+
+	case "RectificationProgress.averageAcceptanceScore":
+		if e.ComplexityRoot.RectificationProgress.AverageAcceptanceScore == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RectificationProgress.AverageAcceptanceScore(childComplexity), true
+	case "RectificationProgress.averageProgress":
+		if e.ComplexityRoot.RectificationProgress.AverageProgress == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RectificationProgress.AverageProgress(childComplexity), true
+	case "RectificationProgress.byStatus":
+		if e.ComplexityRoot.RectificationProgress.ByStatus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RectificationProgress.ByStatus(childComplexity), true
+	case "RectificationProgress.failed":
+		if e.ComplexityRoot.RectificationProgress.Failed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RectificationProgress.Failed(childComplexity), true
+	case "RectificationProgress.passed":
+		if e.ComplexityRoot.RectificationProgress.Passed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RectificationProgress.Passed(childComplexity), true
+	case "RectificationProgress.rectifications":
+		if e.ComplexityRoot.RectificationProgress.Rectifications == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RectificationProgress.Rectifications(childComplexity), true
+	case "RectificationProgress.scored":
+		if e.ComplexityRoot.RectificationProgress.Scored == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RectificationProgress.Scored(childComplexity), true
+	case "RectificationProgress.township":
+		if e.ComplexityRoot.RectificationProgress.Township == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RectificationProgress.Township(childComplexity), true
+	case "RectificationProgress.village":
+		if e.ComplexityRoot.RectificationProgress.Village == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RectificationProgress.Village(childComplexity), true
+
+	case "RectificationStatusCount.rectifications":
+		if e.ComplexityRoot.RectificationStatusCount.Rectifications == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RectificationStatusCount.Rectifications(childComplexity), true
+	case "RectificationStatusCount.status":
+		if e.ComplexityRoot.RectificationStatusCount.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RectificationStatusCount.Status(childComplexity), true
+
+	case "ReleasePairingPayload.released":
+		if e.ComplexityRoot.ReleasePairingPayload.Released == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReleasePairingPayload.Released(childComplexity), true
+	case "ReleasePairingPayload.replacement":
+		if e.ComplexityRoot.ReleasePairingPayload.Replacement == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReleasePairingPayload.Replacement(childComplexity), true
 
 	case "Resident.age":
 		if e.ComplexityRoot.Resident.Age == nil {
@@ -4273,6 +5479,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.TeamEdge.Node(childComplexity), true
 
+	case "TeamFigures.contributions":
+		if e.ComplexityRoot.TeamFigures.Contributions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TeamFigures.Contributions(childComplexity), true
+	case "TeamFigures.householdsHelped":
+		if e.ComplexityRoot.TeamFigures.HouseholdsHelped == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TeamFigures.HouseholdsHelped(childComplexity), true
+	case "TeamFigures.teams":
+		if e.ComplexityRoot.TeamFigures.Teams == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TeamFigures.Teams(childComplexity), true
+
 	case "TeamMembership.createdAt":
 		if e.ComplexityRoot.TeamMembership.CreatedAt == nil {
 			break
@@ -4497,6 +5722,55 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.TownshipEdge.Node(childComplexity), true
 
+	case "TrainingCompletion.averageXCourses":
+		if e.ComplexityRoot.TrainingCompletion.AverageXCourses == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrainingCompletion.AverageXCourses(childComplexity), true
+	case "TrainingCompletion.comprehensiveAttended":
+		if e.ComplexityRoot.TrainingCompletion.ComprehensiveAttended == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrainingCompletion.ComprehensiveAttended(childComplexity), true
+	case "TrainingCompletion.comprehensiveRate":
+		if e.ComplexityRoot.TrainingCompletion.ComprehensiveRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrainingCompletion.ComprehensiveRate(childComplexity), true
+	case "TrainingCompletion.hoursAttended":
+		if e.ComplexityRoot.TrainingCompletion.HoursAttended == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrainingCompletion.HoursAttended(childComplexity), true
+	case "TrainingCompletion.secretaries":
+		if e.ComplexityRoot.TrainingCompletion.Secretaries == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrainingCompletion.Secretaries(childComplexity), true
+	case "TrainingCompletion.township":
+		if e.ComplexityRoot.TrainingCompletion.Township == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrainingCompletion.Township(childComplexity), true
+	case "TrainingCompletion.village":
+		if e.ComplexityRoot.TrainingCompletion.Village == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrainingCompletion.Village(childComplexity), true
+	case "TrainingCompletion.xCoursesAttended":
+		if e.ComplexityRoot.TrainingCompletion.XCoursesAttended == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrainingCompletion.XCoursesAttended(childComplexity), true
+
 	case "TrainingCourse.createdAt":
 		if e.ComplexityRoot.TrainingCourse.CreatedAt == nil {
 			break
@@ -4711,6 +5985,106 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.TrainingEnrollmentEdge.Node(childComplexity), true
+
+	case "TrainingProgress.comprehensiveDone":
+		if e.ComplexityRoot.TrainingProgress.ComprehensiveDone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrainingProgress.ComprehensiveDone(childComplexity), true
+	case "TrainingProgress.hours":
+		if e.ComplexityRoot.TrainingProgress.Hours == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrainingProgress.Hours(childComplexity), true
+	case "TrainingProgress.targetedCourses":
+		if e.ComplexityRoot.TrainingProgress.TargetedCourses == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrainingProgress.TargetedCourses(childComplexity), true
+	case "TrainingProgress.year":
+		if e.ComplexityRoot.TrainingProgress.Year == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrainingProgress.Year(childComplexity), true
+
+	case "TrustedDocument.createdAt":
+		if e.ComplexityRoot.TrustedDocument.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrustedDocument.CreatedAt(childComplexity), true
+	case "TrustedDocument.document":
+		if e.ComplexityRoot.TrustedDocument.Document == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrustedDocument.Document(childComplexity), true
+	case "TrustedDocument.hash":
+		if e.ComplexityRoot.TrustedDocument.Hash == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrustedDocument.Hash(childComplexity), true
+	case "TrustedDocument.id":
+		if e.ComplexityRoot.TrustedDocument.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrustedDocument.ID(childComplexity), true
+	case "TrustedDocument.name":
+		if e.ComplexityRoot.TrustedDocument.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrustedDocument.Name(childComplexity), true
+	case "TrustedDocument.updatedAt":
+		if e.ComplexityRoot.TrustedDocument.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrustedDocument.UpdatedAt(childComplexity), true
+	case "TrustedDocument.version":
+		if e.ComplexityRoot.TrustedDocument.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrustedDocument.Version(childComplexity), true
+
+	case "TrustedDocumentConnection.edges":
+		if e.ComplexityRoot.TrustedDocumentConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrustedDocumentConnection.Edges(childComplexity), true
+	case "TrustedDocumentConnection.pageInfo":
+		if e.ComplexityRoot.TrustedDocumentConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrustedDocumentConnection.PageInfo(childComplexity), true
+	case "TrustedDocumentConnection.totalCount":
+		if e.ComplexityRoot.TrustedDocumentConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrustedDocumentConnection.TotalCount(childComplexity), true
+
+	case "TrustedDocumentEdge.cursor":
+		if e.ComplexityRoot.TrustedDocumentEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrustedDocumentEdge.Cursor(childComplexity), true
+	case "TrustedDocumentEdge.node":
+		if e.ComplexityRoot.TrustedDocumentEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrustedDocumentEdge.Node(childComplexity), true
 
 	case "User.createdAt":
 		if e.ComplexityRoot.User.CreatedAt == nil {
@@ -5048,6 +6422,67 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Visit.VisitedAt(childComplexity), true
 
+	case "VisitCompliance.activePairings":
+		if e.ComplexityRoot.VisitCompliance.ActivePairings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VisitCompliance.ActivePairings(childComplexity), true
+	case "VisitCompliance.noVisit60Days":
+		if e.ComplexityRoot.VisitCompliance.NoVisit60Days == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VisitCompliance.NoVisit60Days(childComplexity), true
+	case "VisitCompliance.noVisit90Days":
+		if e.ComplexityRoot.VisitCompliance.NoVisit90Days == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VisitCompliance.NoVisit90Days(childComplexity), true
+	case "VisitCompliance.springFestival":
+		if e.ComplexityRoot.VisitCompliance.SpringFestival == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VisitCompliance.SpringFestival(childComplexity), true
+	case "VisitCompliance.springFestivalCoverage":
+		if e.ComplexityRoot.VisitCompliance.SpringFestivalCoverage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VisitCompliance.SpringFestivalCoverage(childComplexity), true
+	case "VisitCompliance.springFestivalPairings":
+		if e.ComplexityRoot.VisitCompliance.SpringFestivalPairings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VisitCompliance.SpringFestivalPairings(childComplexity), true
+	case "VisitCompliance.springFestivalVisited":
+		if e.ComplexityRoot.VisitCompliance.SpringFestivalVisited == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VisitCompliance.SpringFestivalVisited(childComplexity), true
+	case "VisitCompliance.township":
+		if e.ComplexityRoot.VisitCompliance.Township == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VisitCompliance.Township(childComplexity), true
+	case "VisitCompliance.village":
+		if e.ComplexityRoot.VisitCompliance.Village == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VisitCompliance.Village(childComplexity), true
+	case "VisitCompliance.visitsByQuarter":
+		if e.ComplexityRoot.VisitCompliance.VisitsByQuarter == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VisitCompliance.VisitsByQuarter(childComplexity), true
+
 	case "VisitConnection.edges":
 		if e.ComplexityRoot.VisitConnection.Edges == nil {
 			break
@@ -5107,6 +6542,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CreateDemoProjectInput", ec.unmarshalInputCreateDemoProjectInput),
 			graphql.NewInputUnmarshaler("CreateDepartmentInput", ec.unmarshalInputCreateDepartmentInput),
 			graphql.NewInputUnmarshaler("CreateDepartmentVillageLinkInput", ec.unmarshalInputCreateDepartmentVillageLinkInput),
+			graphql.NewInputUnmarshaler("CreateDistrictInput", ec.unmarshalInputCreateDistrictInput),
 			graphql.NewInputUnmarshaler("CreateHouseholdInput", ec.unmarshalInputCreateHouseholdInput),
 			graphql.NewInputUnmarshaler("CreatePairingInput", ec.unmarshalInputCreatePairingInput),
 			graphql.NewInputUnmarshaler("CreatePartyMemberInput", ec.unmarshalInputCreatePartyMemberInput),
@@ -5164,6 +6600,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("TrainingCourseWhereInput", ec.unmarshalInputTrainingCourseWhereInput),
 			graphql.NewInputUnmarshaler("TrainingEnrollmentOrder", ec.unmarshalInputTrainingEnrollmentOrder),
 			graphql.NewInputUnmarshaler("TrainingEnrollmentWhereInput", ec.unmarshalInputTrainingEnrollmentWhereInput),
+			graphql.NewInputUnmarshaler("TrustedDocumentOrder", ec.unmarshalInputTrustedDocumentOrder),
+			graphql.NewInputUnmarshaler("TrustedDocumentWhereInput", ec.unmarshalInputTrustedDocumentWhereInput),
 			graphql.NewInputUnmarshaler("UpdateAssessmentInput", ec.unmarshalInputUpdateAssessmentInput),
 			graphql.NewInputUnmarshaler("UpdateCadreInput", ec.unmarshalInputUpdateCadreInput),
 			graphql.NewInputUnmarshaler("UpdateContributionInput", ec.unmarshalInputUpdateContributionInput),
@@ -5435,34 +6873,34 @@ extend type Query {
   "The policy in force (DISTRICT, AUDITOR) 权限策略"
   policies: [PolicyRule!]!
   "Whether a user may take an action on a record, and why (DISTRICT) 权限说明"
-  explainAccess(userID: ID!, nodeID: ID!, action: String!): AccessExplanation!
+  explainAccess("ID of the user 用户ID" userID: ID!, "ID of the record 记录ID" nodeID: ID!, "The action, e.g. read, update, advance:APPROVAL 操作" action: String!): AccessExplanation!
 }
 
 extend type Mutation {
   "Sign in with a username and password 登录"
-  login(username: String!, password: String!): LoginPayload!
+  login("The sign-in name 用户名" username: String!, "The password 密码" password: String!): LoginPayload!
   "End the session of the token used for this request 退出登录"
   logout: Boolean!
   "Change the caller's password; ends its other sessions 修改密码"
-  changePassword(currentPassword: String!, newPassword: String!): Boolean!
+  changePassword("The password in use now 当前密码" currentPassword: String!, "The new password: at least 10 characters, letters and digits 新密码" newPassword: String!): Boolean!
   "Create an account with its role bindings 新建账号"
-  createUser(input: CreateUserInput!): User!
+  createUser("The values to write 输入值" input: CreateUserInput!): User!
   "Change or disable an account 修改账号"
-  updateUser(id: ID!, input: UpdateUserInput!): User!
+  updateUser("ID of the record 记录ID" id: ID!, "The values to write 输入值" input: UpdateUserInput!): User!
   "Give a user a role binding 授予角色"
-  createRoleBinding(userID: ID!, input: RoleBindingInput!): RoleBinding!
+  createRoleBinding("ID of the user 用户ID" userID: ID!, "The values to write 输入值" input: RoleBindingInput!): RoleBinding!
   "Take a role binding away 撤销角色"
-  deleteRoleBinding(id: ID!): ID!
+  deleteRoleBinding("ID of the record 记录ID" id: ID!): ID!
   "Create an API key for an integration; the key is returned once 新建API密钥"
-  createApiKey(input: CreateApiKeyInput!): CreateApiKeyPayload!
+  createApiKey("The values to write 输入值" input: CreateApiKeyInput!): CreateApiKeyPayload!
   "Revoke an API key at once 吊销API密钥"
-  revokeApiKey(id: ID!): ApiKey!
+  revokeApiKey("ID of the record 记录ID" id: ID!): ApiKey!
   "Add and remove policy lines; refused if DISTRICT would lose control of users or policies 修改权限策略"
-  updatePolicies(add: [PolicyRuleInput!], remove: [PolicyRuleInput!]): [PolicyRule!]!
+  updatePolicies("Policy lines to add 新增策略" add: [PolicyRuleInput!], "Policy lines to remove 删除策略" remove: [PolicyRuleInput!]): [PolicyRule!]!
   "Show personal values in plaintext, for a stated reason; audited 查看敏感信息"
-  revealSensitive(id: ID!, fields: [SensitiveField!]!, reason: String!): RevealPayload!
+  revealSensitive("ID of the record 记录ID" id: ID!, "Which values to reveal 要查看的字段" fields: [SensitiveField!]!, "Why, in words a colleague will understand; recorded 原因" reason: String!): RevealPayload!
   "Move a household, with its residents, pairings, visits and demands, to another village (DISTRICT) 农户迁移"
-  moveHousehold(id: ID!, villageID: ID!): Household!
+  moveHousehold("ID of the record 记录ID" id: ID!, "ID of the destination village 目标村" villageID: ID!): Household!
 }
 `, BuiltIn: false},
 	{Name: "../people.graphqls", Input: `extend type Resident {
@@ -5485,77 +6923,97 @@ extend type PartyMember {
 # record that other live records still point at is refused with CONFLICT; deleting a
 # household deletes its residents with it. Deleted records disappear from every read.
 
+"Every change the API offers; each request's changes run in one transaction 变更"
 type Mutation {
+  "Create the district, once, when a deployment starts from an empty database (DISTRICT) 新建区"
+  createDistrict("The values to write 输入值" input: CreateDistrictInput!): District!
   "Rename the district 修改区信息"
-  updateDistrict(id: ID!, input: UpdateDistrictInput!): District!
+  updateDistrict("ID of the record 记录ID" id: ID!, "The values to write 输入值" input: UpdateDistrictInput!): District!
 
   "Create a township 新增乡镇"
-  createTownship(input: CreateTownshipInput!): Township!
+  createTownship("The values to write 输入值" input: CreateTownshipInput!): Township!
   "Update a township 修改乡镇"
-  updateTownship(id: ID!, input: UpdateTownshipInput!): Township!
+  updateTownship("ID of the record 记录ID" id: ID!, "The values to write 输入值" input: UpdateTownshipInput!): Township!
   "Delete a township with no villages, organisations, projects or teams left 删除乡镇"
-  deleteTownship(id: ID!): ID!
+  deleteTownship("ID of the record 记录ID" id: ID!): ID!
 
   "Create a village in a township 新增行政村"
-  createVillage(input: CreateVillageInput!): Village!
+  createVillage("The values to write 输入值" input: CreateVillageInput!): Village!
   "Update a village 修改行政村"
-  updateVillage(id: ID!, input: UpdateVillageInput!): Village!
+  updateVillage("ID of the record 记录ID" id: ID!, "The values to write 输入值" input: UpdateVillageInput!): Village!
   "Delete a village with nothing left in it 删除行政村"
-  deleteVillage(id: ID!): ID!
+  deleteVillage("ID of the record 记录ID" id: ID!): ID!
 
   "Create a district department 新增区直部门"
-  createDepartment(input: CreateDepartmentInput!): Department!
+  createDepartment("The values to write 输入值" input: CreateDepartmentInput!): Department!
   "Update a department 修改部门"
-  updateDepartment(id: ID!, input: UpdateDepartmentInput!): Department!
+  updateDepartment("ID of the record 记录ID" id: ID!, "The values to write 输入值" input: UpdateDepartmentInput!): Department!
   "Delete a department with no cadres, links, organisations or demands 删除部门"
-  deleteDepartment(id: ID!): ID!
+  deleteDepartment("ID of the record 记录ID" id: ID!): ID!
 
   "Link a department to a village for a year 部门联村"
-  createDepartmentVillageLink(input: CreateDepartmentVillageLinkInput!): DepartmentVillageLink!
+  createDepartmentVillageLink("The values to write 输入值" input: CreateDepartmentVillageLinkInput!): DepartmentVillageLink!
   "Remove a department–village link 取消联村"
-  deleteDepartmentVillageLink(id: ID!): ID!
+  deleteDepartmentVillageLink("ID of the record 记录ID" id: ID!): ID!
 
   "Create a party organisation 新增党组织"
-  createPartyOrganization(input: CreatePartyOrganizationInput!): PartyOrganization!
+  createPartyOrganization("The values to write 输入值" input: CreatePartyOrganizationInput!): PartyOrganization!
   "Update a party organisation 修改党组织"
-  updatePartyOrganization(id: ID!, input: UpdatePartyOrganizationInput!): PartyOrganization!
+  updatePartyOrganization("ID of the record 记录ID" id: ID!, "The values to write 输入值" input: UpdatePartyOrganizationInput!): PartyOrganization!
   "Delete a party organisation with no members or posts 删除党组织"
-  deletePartyOrganization(id: ID!): ID!
+  deletePartyOrganization("ID of the record 记录ID" id: ID!): ID!
 
   "Register a party member; gender and birth date are read from the ID number 新增党员"
-  createPartyMember(input: CreatePartyMemberInput!): PartyMember!
+  createPartyMember("The values to write 输入值" input: CreatePartyMemberInput!): PartyMember!
   "Update a party member 修改党员信息"
-  updatePartyMember(id: ID!, input: UpdatePartyMemberInput!): PartyMember!
+  updatePartyMember("ID of the record 记录ID" id: ID!, "The values to write 输入值" input: UpdatePartyMemberInput!): PartyMember!
   "Delete a party member with no posts, team posts, trainings or contributions 删除党员"
-  deletePartyMember(id: ID!): ID!
+  deletePartyMember("ID of the record 记录ID" id: ID!): ID!
 
   "Record a post held by a member 新增任职"
-  createPost(input: CreatePostInput!): Post!
+  createPost("The values to write 输入值" input: CreatePostInput!): Post!
   "Update a post (e.g. set its end date) 修改任职"
-  updatePost(id: ID!, input: UpdatePostInput!): Post!
+  updatePost("ID of the record 记录ID" id: ID!, "The values to write 输入值" input: UpdatePostInput!): Post!
   "Delete a post recorded by mistake 删除任职"
-  deletePost(id: ID!): ID!
+  deletePost("ID of the record 记录ID" id: ID!): ID!
 
   "Register a household in a village 新增农户"
-  createHousehold(input: CreateHouseholdInput!): Household!
+  createHousehold("The values to write 输入值" input: CreateHouseholdInput!): Household!
   "Update a household 修改农户信息"
-  updateHousehold(id: ID!, input: UpdateHouseholdInput!): Household!
+  updateHousehold("ID of the record 记录ID" id: ID!, "The values to write 输入值" input: UpdateHouseholdInput!): Household!
   "Delete a household and its residents; refused while it has pairings or demands 删除农户"
-  deleteHousehold(id: ID!): ID!
+  deleteHousehold("ID of the record 记录ID" id: ID!): ID!
 
   "Add a member to a household; gender and birth date are read from the ID number 新增家庭成员"
-  createResident(input: CreateResidentInput!): Resident!
+  createResident("The values to write 输入值" input: CreateResidentInput!): Resident!
   "Update a resident 修改家庭成员"
-  updateResident(id: ID!, input: UpdateResidentInput!): Resident!
+  updateResident("ID of the record 记录ID" id: ID!, "The values to write 输入值" input: UpdateResidentInput!): Resident!
   "Remove a resident 删除家庭成员"
-  deleteResident(id: ID!): ID!
+  deleteResident("ID of the record 记录ID" id: ID!): ID!
 
   "Register a cadre of a department 新增干部"
-  createCadre(input: CreateCadreInput!): Cadre!
+  createCadre("The values to write 输入值" input: CreateCadreInput!): Cadre!
   "Update a cadre 修改干部信息"
-  updateCadre(id: ID!, input: UpdateCadreInput!): Cadre!
+  updateCadre("ID of the record 记录ID" id: ID!, "The values to write 输入值" input: UpdateCadreInput!): Cadre!
   "Delete a cadre with no pairings or role bindings 删除干部"
-  deleteCadre(id: ID!): ID!
+  deleteCadre("ID of the record 记录ID" id: ID!): ID!
+}
+
+"A record deleted after a moment, for integrations keeping a copy in sync. 已删除记录"
+type DeletedRecord {
+  "The deleted record's ID 记录ID"
+  id: ID!
+  "When it was deleted 删除时间"
+  deletedAt: Time!
+}
+
+extend type Query {
+  """
+  Records of one type (e.g. Household, Resident, Visit) deleted after ` + "`" + `since` + "`" + `, oldest first,
+  within the caller's scope. Ask again with the last deletedAt to continue. Together with
+  ` + "`" + `updatedAtGT` + "`" + ` filters on the lists, this lets an integration keep a copy in sync. 已删除记录
+  """
+  deletedRecords("The record type, as in __typename 记录类型" type: String!, "Only deletions after this moment 起始时间" since: Time!, "At most this many (1–500, default 100) 条数" first: Int = 100): [DeletedRecord!]!
 }
 `, BuiltIn: false},
 	{Name: "../scalars.graphqls", Input: `"""
@@ -5563,9 +7021,574 @@ A calendar date without time of day, written 2024-01-31. 日期
 """
 scalar Date
 `, BuiltIn: false},
+	{Name: "../stats.graphqls", Input: `# Programme statistics (统计). Every number is computed by the database (GROUP BY) over the rows
+# the caller may read — the same scope as every list and totalCount — so a statistic never
+# counts a row its caller cannot see. A statistic over a type the caller's role may not read at
+# all fails with FORBIDDEN; a bad argument with BAD_USER_INPUT. "Today" is the current date in
+# UTC. Rows grouped by unit are listed for the units with at least one counted record, in code
+# order; lists keyed by a vocabulary (statuses, stages, …) list every value, zeros included.
+
+"""
+What a row of a grouped statistic stands for. 统计口径
+"""
+enum StatsGrouping {
+  "One row per township 按乡镇统计"
+  TOWNSHIP
+  "One row per village 按村统计"
+  VILLAGE
+}
+
+"""
+What party members are classified by. 党员分类维度
+"""
+enum MemberDimension {
+  "Gender (MALE, FEMALE) 性别"
+  GENDER
+  "Education (values of Education) 学历"
+  EDUCATION
+  "Occupation (values of Occupation) 职业"
+  OCCUPATION
+  "Category for the ten-thousand-members project (values of MemberCategory) 党员类别"
+  CATEGORY
+  "Full or probationary (values of MembershipKind) 正式/预备党员"
+  MEMBERSHIP
+  """
+  Age band by the age reached this year (this year − birthYear): UNDER_35, 35_TO_44, 45_TO_54,
+  55_TO_64, 65_AND_OVER. 年龄段
+  """
+  AGE_BAND
+  "Whether the member holds a post valid today: WITH_POST, WITHOUT_POST 有职/无职"
+  HAS_POST
+}
+
+extend type Query {
+  """
+  Pairing coverage 结对帮扶覆盖率: per unit, the needy households, those with an active pairing
+  and the share covered. The needy households still without an active pairing are listed by
+  ` + "`" + `households(where: {needy: true, not: {hasPairingsWith: [{active: true}]}})` + "`" + `.
+  """
+  pairingCoverage(
+    "Group by township or by village 统计口径"
+    groupBy: StatsGrouping! = TOWNSHIP
+  ): [PairingCoverage!]!
+
+  """
+  Cadre load 干部帮扶负担: per department, its cadres (reference data: all of them) and the active
+  pairings among those the caller can see.
+  """
+  cadreLoad: [CadreLoad!]!
+
+  """
+  Visit compliance 走访情况: per unit, active pairings, the year's visits per quarter, active
+  pairings with no visit in the last 60 and 90 days, and the Spring Festival coverage.
+  """
+  visitCompliance(
+    "The year (2020–2030: the years whose Spring Festival date is known) 年度"
+    year: Int!
+    "Group by township or by village 统计口径"
+    groupBy: StatsGrouping! = TOWNSHIP
+  ): [VisitCompliance!]!
+
+  """
+  Demands 诉求办理: by status, by category and by the department they were routed to, each with
+  the overdue count and the average time to close.
+  """
+  demandStats(
+    "Only demands registered in this year (2000–2100); all when absent 登记年度"
+    year: Int
+  ): DemandStats!
+
+  """
+  Demonstration projects 示范工程: the number of projects in each of the six stages and how many
+  of them are overdue.
+  """
+  demoProjectStats(
+    "Only projects of this programme year (2000–2100); all when absent 年度"
+    year: Int
+  ): [DemoProjectStageCount!]!
+
+  """
+  Secretaries' training 书记培训完成情况: per unit, the village secretaries (members holding a
+  SECRETARY post valid today in a village party organisation), those who attended the
+  year's comprehensive course (the "1"), the "X" courses they attended and their class hours.
+  """
+  trainingCompletion(
+    "The programme year (2000–2100) 年度"
+    year: Int!
+    "Group by township or by village 统计口径"
+    groupBy: StatsGrouping! = TOWNSHIP
+  ): [TrainingCompletion!]!
+
+  """
+  Member composition 党员队伍结构: the active party members (status ACTIVE) counted by one
+  dimension, over the caller's scope or per unit.
+  """
+  memberComposition(
+    "What to classify by 分类维度"
+    dimension: MemberDimension!
+    "Also group by township or village; one set of buckets for the whole scope when absent 统计口径"
+    groupBy: StatsGrouping
+  ): [MemberCount!]!
+
+  """
+  Rectification progress 软弱涣散村整顿进度: per unit, the year's rectifications by status, their
+  average progress and acceptance score, passed (score ≥ 70) and failed.
+  """
+  rectificationProgress(
+    "The year (2000–2100) 年度"
+    year: Int!
+    "Group by township or by village 统计口径"
+    groupBy: StatsGrouping! = TOWNSHIP
+  ): [RectificationProgress!]!
+
+  """
+  One township's year across the four projects 乡镇年度报告. Sections over a type the caller's role
+  may not read are null with a FORBIDDEN error; a caller outside the township gets what a
+  township without any records shows.
+  """
+  annualReport(
+    "The township (BAD_USER_INPUT when there is none) 乡镇"
+    townshipID: ID!
+    "The year (2020–2030) 年度"
+    year: Int!
+  ): AnnualReport!
+}
+
+"""
+Needy households of a unit and how many of them have a cadre. 结对帮扶覆盖情况
+"""
+type PairingCoverage {
+  "The township (of the village, when grouped by village) 乡镇"
+  township: Township!
+  "The village, when grouped by village 村"
+  village: Village
+  "Needy households (needy: true) 困难群体户数"
+  needyHouseholds: Int!
+  "Needy households with an active pairing 已结对户数"
+  pairedHouseholds: Int!
+  "Needy households without an active pairing 未结对户数"
+  unpairedHouseholds: Int!
+  "pairedHouseholds / needyHouseholds, 0–1; null without needy households 覆盖率"
+  coverage: Float
+}
+
+"""
+A department's cadres and the households they are actively paired with. 部门干部帮扶负担
+"""
+type CadreLoad {
+  "The department 部门"
+  department: Department!
+  "Cadres of the department 干部数"
+  cadres: Int!
+  "Cadres with at least one active pairing 有结对任务的干部数"
+  pairedCadres: Int!
+  "Active pairings of the department's cadres 在帮户数"
+  activePairings: Int!
+  "Active pairings of the busiest cadre 单人最多帮扶户数"
+  maxHouseholdsPerCadre: Int!
+  "activePairings / pairedCadres; null without pairings 人均帮扶户数"
+  averageHouseholdsPerPairedCadre: Float
+}
+
+"""
+How a unit's pairings are being visited in a year. 走访情况
+"""
+type VisitCompliance {
+  "The township (of the village, when grouped by village) 乡镇"
+  township: Township!
+  "The village, when grouped by village 村"
+  village: Village
+  "Pairings in force today 在帮结对数"
+  activePairings: Int!
+  "Visits of the year in the first to fourth quarter (four numbers) 各季度走访次数"
+  visitsByQuarter: [Int!]!
+  "Active pairings with no visit in the last 60 days 60天未走访结对数"
+  noVisit60Days: Int!
+  "Active pairings with no visit in the last 90 days 90天未走访结对数"
+  noVisit90Days: Int!
+  "The year's Spring Festival 春节日期"
+  springFestival: Date!
+  "Pairings in force on the Spring Festival 春节在帮结对数"
+  springFestivalPairings: Int!
+  "Of those, pairings with a SPRING_FESTIVAL visit in the year 春节已走访慰问结对数"
+  springFestivalVisited: Int!
+  "springFestivalVisited / springFestivalPairings, 0–1; null without pairings 春节走访覆盖率"
+  springFestivalCoverage: Float
+}
+
+"""
+Demands by status, category and department, with the totals. 诉求办理统计
+"""
+type DemandStats {
+  "All the demands counted 合计"
+  total: DemandCount!
+  "Per status, every status listed 按办理状态"
+  byStatus: [DemandCount!]!
+  "Per category, every category listed 按诉求类别"
+  byCategory: [DemandCount!]!
+  "Per department the demands were routed to; demands not yet routed are not listed 按承办部门"
+  byDepartment: [DemandCount!]!
+}
+
+"""
+Demands sharing a status, a category or a department — the key of the list the row is in is
+set — with how many are overdue and how long closing took. 诉求数量
+"""
+type DemandCount {
+  "The status, in byStatus 办理状态"
+  status: DemandStatus
+  "The category, in byCategory 诉求类别"
+  category: DemandCategory
+  "The department routed to, in byDepartment 承办部门"
+  department: Department
+  "Demands 诉求数"
+  demands: Int!
+  "Due before today and neither CLOSED nor REJECTED 逾期数"
+  overdue: Int!
+  "CLOSED demands 已关闭数"
+  closed: Int!
+  "Mean days from registration (createdAt) to closing (closedAt) of the CLOSED demands; null when none 平均办结天数"
+  averageDaysToClose: Float
+}
+
+"""
+The demonstration projects in one stage. 示范工程步骤统计
+"""
+type DemoProjectStageCount {
+  "The stage 步骤"
+  stage: ProjectStage!
+  "Projects in the stage 工程数"
+  projects: Int!
+  "Of those, projects whose stage deadline (stageDueOn) is before today, unless COMPLETION 逾期数"
+  overdue: Int!
+}
+
+"""
+A unit's village secretaries and their "1+X" training in a year. 书记培训完成情况
+"""
+type TrainingCompletion {
+  "The township (of the village, when grouped by village) 乡镇"
+  township: Township!
+  "The village, when grouped by village 村"
+  village: Village
+  "Members holding a SECRETARY post valid today in a village party organisation 村党组织书记数"
+  secretaries: Int!
+  "Secretaries who ATTENDED a COMPREHENSIVE course of the year (the \"1\") 参加综合培训人数"
+  comprehensiveAttended: Int!
+  "comprehensiveAttended / secretaries, 0–1; null without secretaries 综合培训参训率"
+  comprehensiveRate: Float
+  "FIELD_VISIT and SKILL_CLASS courses of the year (the \"X\") the secretaries ATTENDED 参加专题培训人次"
+  xCoursesAttended: Int!
+  "xCoursesAttended / secretaries; null without secretaries 人均专题培训次数"
+  averageXCourses: Float
+  "Class hours the secretaries attended in the year's courses 参训学时合计"
+  hoursAttended: Float!
+}
+
+"""
+The active party members of one bucket of a dimension. 党员分类统计
+"""
+type MemberCount {
+  "The township, when grouped (of the village, when grouped by village) 乡镇"
+  township: Township
+  "The village, when grouped by village 村"
+  village: Village
+  "The bucket: a value of the dimension's vocabulary, an age band or WITH_POST/WITHOUT_POST 分类值"
+  value: String!
+  "The bucket's Chinese name 分类名称"
+  label: String!
+  "Active members in the bucket 党员数"
+  members: Int!
+}
+
+"""
+A unit's rectifications of weak villages in a year. 整顿进度
+"""
+type RectificationProgress {
+  "The township (of the village, when grouped by village) 乡镇"
+  township: Township!
+  "The village, when grouped by village 村"
+  village: Village
+  "Rectifications 整顿村次"
+  rectifications: Int!
+  "Per status, every status listed 按整顿状态"
+  byStatus: [RectificationStatusCount!]!
+  "Mean progress, percent; null without rectifications 平均进度（%）"
+  averageProgress: Float
+  "Rectifications with an acceptance score 已验收数"
+  scored: Int!
+  "Mean acceptance score of those; null when none 平均验收得分"
+  averageAcceptanceScore: Float
+  "Scored 70 or more 验收合格数"
+  passed: Int!
+  "Scored less than 70 验收不合格数"
+  failed: Int!
+}
+
+"""
+Rectifications in one status. 整顿状态统计
+"""
+type RectificationStatusCount {
+  "The status 整顿状态"
+  status: RectificationStatus!
+  "Rectifications in it 数量"
+  rectifications: Int!
+}
+
+"""
+One township's year across the four projects. 乡镇年度报告
+"""
+type AnnualReport {
+  "The township 乡镇"
+  township: Township!
+  "The year 年度"
+  year: Int!
+  "Its demonstration projects of the year (十大示范引领工程) 示范工程"
+  demoProjects: [AnnualDemoProject!]
+  "Those projects per stage 示范工程步骤统计"
+  demoProjectStages: [DemoProjectStageCount!]
+  "Its village secretaries' training in the year (百名书记) 书记培训"
+  training: TrainingCompletion
+  "Its needy households and their cadres, today (千名干部) 结对帮扶覆盖"
+  pairingCoverage: PairingCoverage
+  "Its pairings' visits in the year 走访情况"
+  visitCompliance: VisitCompliance
+  "Its demands registered in the year 诉求办理"
+  demands: DemandStats
+  "Its villages' rectifications of the year 整顿进度"
+  rectifications: RectificationProgress
+  "Its active party members, today (万名党员) 党员队伍概况"
+  members: MemberHighlights
+  "Its party member teams and their contributions in the year 党员团队"
+  teams: TeamFigures
+}
+
+"""
+A demonstration project in an annual report. 年度示范工程
+"""
+type AnnualDemoProject {
+  "The project, with its stage and stage deadline 示范工程"
+  project: DemoProject!
+  "Whether its stage deadline is before today and it is not completed 是否逾期"
+  overdue: Boolean!
+}
+
+"""
+Headline figures of a township's active party members. 党员队伍概况
+"""
+type MemberHighlights {
+  "Active members 党员总数"
+  members: Int!
+  "Women 女党员"
+  female: Int!
+  "Under 35 (the UNDER_35 age band) 35岁以下"
+  under35: Int!
+  "65 and over (the 65_AND_OVER age band) 65岁及以上"
+  age65AndOver: Int!
+  "Junior college (大专) or above 大专及以上学历"
+  collegeEducated: Int!
+  "Probationary members 预备党员"
+  probationary: Int!
+  "Floating members 流动党员"
+  floating: Int!
+  "Members holding a post valid today 有职党员"
+  withPost: Int!
+}
+
+"""
+A township's party member teams and what was done through them in a year. 党员团队
+"""
+type TeamFigures {
+  "Teams of the township and its villages 团队数"
+  teams: Int!
+  "Contributions recorded in the year 贡献记录数"
+  contributions: Int!
+  "Households helped by those contributions 帮扶户次"
+  householdsHelped: Int!
+}
+`, BuiltIn: false},
+	{Name: "../trusted.graphqls", Input: `# Trusted documents (persisted operations registered by the district).
+
+extend type Query {
+  """
+  Registered (trusted) documents, newest first by default (DISTRICT, AUDITOR). Run one by
+  sending ` + "`" + `documentId: "sha256:<hash>"` + "`" + ` instead of ` + "`" + `query` + "`" + `. 已登记的操作
+  """
+  trustedDocuments(
+    "Returns the elements in the list that come after the specified cursor"
+    after: Cursor
+    "Returns the first _n_ elements from the list"
+    first: Int
+    "Returns the elements in the list that come before the specified cursor"
+    before: Cursor
+    "Returns the last _n_ elements from the list"
+    last: Int
+    "Ordering options for the documents returned"
+    orderBy: [TrustedDocumentOrder!]
+    "Filtering options for the documents returned"
+    where: TrustedDocumentWhereInput
+  ): TrustedDocumentConnection!
+}
+
+extend type Mutation {
+  """
+  Register a GraphQL document so that clients — and API keys restricted to trusted documents —
+  can run it by its hash. The document must be valid against the schema. Registering the same
+  text again returns the existing registration (DISTRICT). 登记操作
+  """
+  registerOperation(
+    "What the document is for, e.g. the integration and operation"
+    name: String!
+    "The GraphQL document: one or more operations and their fragments"
+    document: String!
+  ): TrustedDocument!
+  "Withdraw a registered document; clients can no longer run it by its hash (DISTRICT) 撤销已登记的操作"
+  unregisterOperation(
+    "The registered document's ID"
+    id: ID!
+  ): ID!
+}
+`, BuiltIn: false},
+	{Name: "../workflow.graphqls", Input: `# The four projects as workflows: demonstration projects move stage by stage, secretaries
+# are trained and assessed, cadres pair with needy households, visit them and get their
+# demands solved, weak villages are rectified, members work in teams. Each named step checks
+# its own permission and rules; a step that breaks a rule is BAD_USER_INPUT and changes
+# nothing.
+
+"Programme rules the district may tune. 工作规则设置"
+type ProgrammeSettings {
+  "The most households one cadre may be paired with at a time (一对多上限)"
+  maxHouseholdsPerCadre: Int!
+  "A visit can be corrected for this many days after it was recorded, then it is locked"
+  visitLockDays: Int!
+}
+
+"A released pairing and, when asked for, the one replacing it. 解除结对结果"
+type ReleasePairingPayload {
+  "The pairing, now released"
+  released: Pairing!
+  "The new pairing with the replacement cadre, if one was named"
+  replacement: Pairing
+}
+
+"A secretary's \"1+X\" training in a year. 书记培训进度"
+type TrainingProgress {
+  "The year"
+  year: Int!
+  "Whether the secretary attended the comprehensive course (the \"1\")"
+  comprehensiveDone: Boolean!
+  "How many field visits and skill classes (the \"X\") the secretary attended"
+  targetedCourses: Int!
+  "Class hours attended"
+  hours: Float!
+}
+
+extend type Demand {
+  "Whether the deadline of the current step has passed while the demand is open 是否逾期"
+  overdue: Boolean!
+}
+
+extend type DemoProject {
+  "Whether the current stage's deadline has passed before completion 是否逾期"
+  overdue: Boolean!
+}
+
+extend type PartyMember {
+  "The member's training as a village secretary in a year 培训进度"
+  trainingProgress("The programme year 年度" year: Int!): TrainingProgress!
+}
+
+extend type Query {
+  "The programme rules in force 工作规则"
+  programmeSettings: ProgrammeSettings!
+}
+
+extend type Mutation {
+  "Change programme rules (DISTRICT) 修改工作规则"
+  updateProgrammeSettings("New limit of households per cadre (1–50) 每名干部结对上限" maxHouseholdsPerCadre: Int, "New lock period of visits in days (0–365) 走访记录锁定天数" visitLockDays: Int): ProgrammeSettings!
+
+  "Start a township's demonstration project; it begins at RESEARCH (调研) 申报示范工程"
+  createDemoProject("The values to write 输入值" input: CreateDemoProjectInput!): DemoProject!
+  "Update a project's description (not its stage) 修改示范工程"
+  updateDemoProject("ID of the record 记录ID" id: ID!, "The values to write 输入值" input: UpdateDemoProjectInput!): DemoProject!
+  "Move a project one stage forward; dueOn sets the new stage's deadline 推进到下一步骤"
+  advanceDemoProject("ID of the record 记录ID" id: ID!, "Remarks recorded with the move 意见" remarks: String, "Deadline of the next step; a default applies when omitted 时限" dueOn: Date): DemoProject!
+  "Send a project under evaluation or review back one stage, with a reason 退回上一步骤"
+  returnDemoProject("ID of the record 记录ID" id: ID!, "Why, in words a colleague will understand; recorded 原因" reason: String!, "Deadline of the next step; a default applies when omitted 时限" dueOn: Date): DemoProject!
+
+  "Create a training course (DISTRICT) 新增培训班"
+  createTrainingCourse("The values to write 输入值" input: CreateTrainingCourseInput!): TrainingCourse!
+  "Update a training course 修改培训班"
+  updateTrainingCourse("ID of the record 记录ID" id: ID!, "The values to write 输入值" input: UpdateTrainingCourseInput!): TrainingCourse!
+  "Enrol a serving village secretary in a course 报名参训"
+  createTrainingEnrollment("The values to write 输入值" input: CreateTrainingEnrollmentInput!): TrainingEnrollment!
+  "Record attendance, hours and grade 登记出勤与成绩"
+  updateTrainingEnrollment("ID of the record 记录ID" id: ID!, "The values to write 输入值" input: UpdateTrainingEnrollmentInput!): TrainingEnrollment!
+  "Record an assessment of a capability gain (secretary) or a performance gain (village) 新增考核"
+  createAssessment("The values to write 输入值" input: CreateAssessmentInput!): Assessment!
+  "Update an assessment, e.g. its actual value 修改考核"
+  updateAssessment("ID of the record 记录ID" id: ID!, "The values to write 输入值" input: UpdateAssessmentInput!): Assessment!
+
+  "Pair a cadre with a needy household in a village linked to the cadre's department 建立结对"
+  createPairing("The values to write 输入值" input: CreatePairingInput!): Pairing!
+  "Release a pairing with a reason; name a replacement cadre to hand the household over 解除结对"
+  releasePairing("ID of the record 记录ID" id: ID!, "Why, in words a colleague will understand; recorded 原因" reason: String!, "Last day of the pairing; today when omitted 解除日期" endOn: Date, "A cadre to take the household over, paired from endOn 接替干部" replacementCadreID: ID): ReleasePairingPayload!
+  "Record a visit (the paired cadre only). Resending with the same idempotencyKey returns the first visit 登记走访"
+  createVisit("The values to write 输入值" input: CreateVisitInput!, "A key the client chooses per intended write (e.g. a UUID); resending the same key returns the first result instead of writing twice 幂等键" idempotencyKey: String): Visit!
+  "Correct a visit within the lock period 修改走访记录"
+  updateVisit("ID of the record 记录ID" id: ID!, "The values to write 输入值" input: UpdateVisitInput!): Visit!
+
+  "Register a household's demand. Resending with the same idempotencyKey returns the first demand 登记诉求"
+  createDemand("The values to write 输入值" input: CreateDemandInput!, "A key the client chooses per intended write (e.g. a UUID); resending the same key returns the first result instead of writing twice 幂等键" idempotencyKey: String): Demand!
+  "Accept a registered demand 受理"
+  acceptDemand("ID of the record 记录ID" id: ID!, "Remarks recorded with the step 办理意见" note: String, "Deadline of the next step; a default applies when omitted 时限" dueOn: Date): Demand!
+  "Refuse a registered or accepted demand, with a reason 不予受理"
+  rejectDemand("ID of the record 记录ID" id: ID!, "Why, in words a colleague will understand; recorded 原因" reason: String!): Demand!
+  "Assign an accepted demand to the department that will solve it 交办"
+  assignDemand("ID of the record 记录ID" id: ID!, "The department that will solve the demand 承办部门" departmentID: ID!, "Remarks recorded with the step 办理意见" note: String, "Deadline of the next step; a default applies when omitted 时限" dueOn: Date): Demand!
+  "Report an assigned demand solved (the department it was assigned to) 办结"
+  resolveDemand("ID of the record 记录ID" id: ID!, "Remarks recorded with the step 办理意见" note: String!): Demand!
+  "Record the household's satisfaction after resolution 回访"
+  followUpDemand("ID of the record 记录ID" id: ID!, "The household's satisfaction with the result 满意度" satisfaction: Satisfaction!, "Remarks recorded with the step 办理意见" note: String): Demand!
+  "Close a followed-up demand 关闭"
+  closeDemand("ID of the record 记录ID" id: ID!, "Remarks recorded with the step 办理意见" note: String): Demand!
+
+  "Plan the rectification of a weak village 制定整顿方案"
+  createRectification("The values to write 输入值" input: CreateRectificationInput!): Rectification!
+  "Update measures and progress 更新整顿进度"
+  updateRectification("ID of the record 记录ID" id: ID!, "The values to write 输入值" input: UpdateRectificationInput!): Rectification!
+  "Record the acceptance check; a score of 70 or more passes 整顿验收"
+  acceptRectification("ID of the record 记录ID" id: ID!, "Acceptance score, 0–100; 70 or more passes 验收得分" score: Int!): Rectification!
+
+  "Form a team (one task, one team) 组建团队"
+  createTeam("The values to write 输入值" input: CreateTeamInput!): Team!
+  "Update a team 修改团队"
+  updateTeam("ID of the record 记录ID" id: ID!, "The values to write 输入值" input: UpdateTeamInput!): Team!
+  "Disband a team with no members or contributions left 解散团队"
+  deleteTeam("ID of the record 记录ID" id: ID!): ID!
+  "Give a member a post in a team (one person, many posts) 加入团队"
+  createTeamMembership("The values to write 输入值" input: CreateTeamMembershipInput!): TeamMembership!
+  "Change a member's post in a team 调整团队岗位"
+  updateTeamMembership("ID of the record 记录ID" id: ID!, "The values to write 输入值" input: UpdateTeamMembershipInput!): TeamMembership!
+  "Take a member out of a team 退出团队"
+  deleteTeamMembership("ID of the record 记录ID" id: ID!): ID!
+  "Record a member's contribution to a team 登记贡献"
+  createContribution("The values to write 输入值" input: CreateContributionInput!): Contribution!
+  "Correct a contribution 修改贡献"
+  updateContribution("ID of the record 记录ID" id: ID!, "The values to write 输入值" input: UpdateContributionInput!): Contribution!
+  "Delete a contribution recorded by mistake 删除贡献"
+  deleteContribution("ID of the record 记录ID" id: ID!): ID!
+}
+`, BuiltIn: false},
 	{Name: "../ent.graphql", Input: `directive @goField(forceResolver: Boolean, name: String, omittable: Boolean) on FIELD_DEFINITION | INPUT_FIELD_DEFINITION
 directive @goModel(model: String, models: [String!], forceGenerate: Boolean) on OBJECT | INPUT_OBJECT | SCALAR | ENUM | INTERFACE | UNION
+"""
+ApiKey API密钥: a long-lived credential for an integration, acting as its user (and so bound to that user's roles). Only a hash of the secret is stored; the secret is shown once.
+"""
 type ApiKey implements Node {
+  """
+  Opaque global ID: pass it to node(id:); never build or parse it 全局唯一标识
+  """
   id: ID!
   """
   When the record was created (UTC) 创建时间
@@ -5579,6 +7602,9 @@ type ApiKey implements Node {
   Version of the record, incremented by every change. Send the version you read with every update; a stale one is refused with CONFLICT 版本号
   """
   version: Int!
+  """
+  ID of the user 关联记录ID
+  """
   userID: ID!
   """
   What the key is for 用途
@@ -5604,6 +7630,9 @@ type ApiKey implements Node {
   The key may run only registered (persisted) operations 仅允许已登记的操作
   """
   trustedDocumentsOnly: Boolean!
+  """
+  The user this ApiKey belongs to 所属user
+  """
   user: User!
 }
 """
@@ -5653,7 +7682,13 @@ input ApiKeyOrder {
 Properties by which ApiKey connections can be ordered.
 """
 enum ApiKeyOrderField {
+  """
+  Order by created at 按此字段排序
+  """
   CREATED_AT
+  """
+  Order by updated at 按此字段排序
+  """
   UPDATED_AT
 }
 """
@@ -5661,128 +7696,374 @@ ApiKeyWhereInput is used for filtering ApiKey objects.
 Input was generated by ent.
 """
 input ApiKeyWhereInput {
+  """
+  Rows not matching this filter 取反
+  """
   not: ApiKeyWhereInput
+  """
+  Rows matching all of these filters 同时满足
+  """
   and: [ApiKeyWhereInput!]
+  """
+  Rows matching any of these filters 满足其一
+  """
   or: [ApiKeyWhereInput!]
   """
   id field predicates
   """
   id: ID
+  """
+  id differs from 筛选：不等于
+  """
   idNEQ: ID
+  """
+  id is one of 筛选：在列表中
+  """
   idIn: [ID!]
+  """
+  id is none of 筛选：不在列表中
+  """
   idNotIn: [ID!]
+  """
+  id is after / greater than 筛选：大于
+  """
   idGT: ID
+  """
+  id is at or after / at least 筛选：大于等于
+  """
   idGTE: ID
+  """
+  id is before / less than 筛选：小于
+  """
   idLT: ID
+  """
+  id is at or before / at most 筛选：小于等于
+  """
   idLTE: ID
   """
   created_at field predicates
   """
   createdAt: Time
+  """
+  createdAt differs from 筛选：不等于
+  """
   createdAtNEQ: Time
+  """
+  createdAt is one of 筛选：在列表中
+  """
   createdAtIn: [Time!]
+  """
+  createdAt is none of 筛选：不在列表中
+  """
   createdAtNotIn: [Time!]
+  """
+  createdAt is after / greater than 筛选：大于
+  """
   createdAtGT: Time
+  """
+  createdAt is at or after / at least 筛选：大于等于
+  """
   createdAtGTE: Time
+  """
+  createdAt is before / less than 筛选：小于
+  """
   createdAtLT: Time
+  """
+  createdAt is at or before / at most 筛选：小于等于
+  """
   createdAtLTE: Time
   """
   updated_at field predicates
   """
   updatedAt: Time
+  """
+  updatedAt differs from 筛选：不等于
+  """
   updatedAtNEQ: Time
+  """
+  updatedAt is one of 筛选：在列表中
+  """
   updatedAtIn: [Time!]
+  """
+  updatedAt is none of 筛选：不在列表中
+  """
   updatedAtNotIn: [Time!]
+  """
+  updatedAt is after / greater than 筛选：大于
+  """
   updatedAtGT: Time
+  """
+  updatedAt is at or after / at least 筛选：大于等于
+  """
   updatedAtGTE: Time
+  """
+  updatedAt is before / less than 筛选：小于
+  """
   updatedAtLT: Time
+  """
+  updatedAt is at or before / at most 筛选：小于等于
+  """
   updatedAtLTE: Time
   """
   user_id field predicates
   """
   userID: ID
+  """
+  userID differs from 筛选：不等于
+  """
   userIDNEQ: ID
+  """
+  userID is one of 筛选：在列表中
+  """
   userIDIn: [ID!]
+  """
+  userID is none of 筛选：不在列表中
+  """
   userIDNotIn: [ID!]
   """
   name field predicates
   """
   name: String
+  """
+  name differs from 筛选：不等于
+  """
   nameNEQ: String
+  """
+  name is one of 筛选：在列表中
+  """
   nameIn: [String!]
+  """
+  name is none of 筛选：不在列表中
+  """
   nameNotIn: [String!]
+  """
+  name is after / greater than 筛选：大于
+  """
   nameGT: String
+  """
+  name is at or after / at least 筛选：大于等于
+  """
   nameGTE: String
+  """
+  name is before / less than 筛选：小于
+  """
   nameLT: String
+  """
+  name is at or before / at most 筛选：小于等于
+  """
   nameLTE: String
+  """
+  name contains 筛选：包含
+  """
   nameContains: String
+  """
+  name starts with 筛选：开头为
+  """
   nameHasPrefix: String
+  """
+  name ends with 筛选：结尾为
+  """
   nameHasSuffix: String
+  """
+  name equals, ignoring case 筛选：等于（不区分大小写）
+  """
   nameEqualFold: String
+  """
+  name contains, ignoring case 筛选：包含（不区分大小写）
+  """
   nameContainsFold: String
   """
   prefix field predicates
   """
   prefix: String
+  """
+  prefix differs from 筛选：不等于
+  """
   prefixNEQ: String
+  """
+  prefix is one of 筛选：在列表中
+  """
   prefixIn: [String!]
+  """
+  prefix is none of 筛选：不在列表中
+  """
   prefixNotIn: [String!]
+  """
+  prefix is after / greater than 筛选：大于
+  """
   prefixGT: String
+  """
+  prefix is at or after / at least 筛选：大于等于
+  """
   prefixGTE: String
+  """
+  prefix is before / less than 筛选：小于
+  """
   prefixLT: String
+  """
+  prefix is at or before / at most 筛选：小于等于
+  """
   prefixLTE: String
+  """
+  prefix contains 筛选：包含
+  """
   prefixContains: String
+  """
+  prefix starts with 筛选：开头为
+  """
   prefixHasPrefix: String
+  """
+  prefix ends with 筛选：结尾为
+  """
   prefixHasSuffix: String
+  """
+  prefix equals, ignoring case 筛选：等于（不区分大小写）
+  """
   prefixEqualFold: String
+  """
+  prefix contains, ignoring case 筛选：包含（不区分大小写）
+  """
   prefixContainsFold: String
   """
   expires_at field predicates
   """
   expiresAt: Time
+  """
+  expiresAt differs from 筛选：不等于
+  """
   expiresAtNEQ: Time
+  """
+  expiresAt is one of 筛选：在列表中
+  """
   expiresAtIn: [Time!]
+  """
+  expiresAt is none of 筛选：不在列表中
+  """
   expiresAtNotIn: [Time!]
+  """
+  expiresAt is after / greater than 筛选：大于
+  """
   expiresAtGT: Time
+  """
+  expiresAt is at or after / at least 筛选：大于等于
+  """
   expiresAtGTE: Time
+  """
+  expiresAt is before / less than 筛选：小于
+  """
   expiresAtLT: Time
+  """
+  expiresAt is at or before / at most 筛选：小于等于
+  """
   expiresAtLTE: Time
+  """
+  expiresAt is not set 筛选：为空
+  """
   expiresAtIsNil: Boolean
+  """
+  expiresAt is set 筛选：非空
+  """
   expiresAtNotNil: Boolean
   """
   revoked_at field predicates
   """
   revokedAt: Time
+  """
+  revokedAt differs from 筛选：不等于
+  """
   revokedAtNEQ: Time
+  """
+  revokedAt is one of 筛选：在列表中
+  """
   revokedAtIn: [Time!]
+  """
+  revokedAt is none of 筛选：不在列表中
+  """
   revokedAtNotIn: [Time!]
+  """
+  revokedAt is after / greater than 筛选：大于
+  """
   revokedAtGT: Time
+  """
+  revokedAt is at or after / at least 筛选：大于等于
+  """
   revokedAtGTE: Time
+  """
+  revokedAt is before / less than 筛选：小于
+  """
   revokedAtLT: Time
+  """
+  revokedAt is at or before / at most 筛选：小于等于
+  """
   revokedAtLTE: Time
+  """
+  revokedAt is not set 筛选：为空
+  """
   revokedAtIsNil: Boolean
+  """
+  revokedAt is set 筛选：非空
+  """
   revokedAtNotNil: Boolean
   """
   last_used_at field predicates
   """
   lastUsedAt: Time
+  """
+  lastUsedAt differs from 筛选：不等于
+  """
   lastUsedAtNEQ: Time
+  """
+  lastUsedAt is one of 筛选：在列表中
+  """
   lastUsedAtIn: [Time!]
+  """
+  lastUsedAt is none of 筛选：不在列表中
+  """
   lastUsedAtNotIn: [Time!]
+  """
+  lastUsedAt is after / greater than 筛选：大于
+  """
   lastUsedAtGT: Time
+  """
+  lastUsedAt is at or after / at least 筛选：大于等于
+  """
   lastUsedAtGTE: Time
+  """
+  lastUsedAt is before / less than 筛选：小于
+  """
   lastUsedAtLT: Time
+  """
+  lastUsedAt is at or before / at most 筛选：小于等于
+  """
   lastUsedAtLTE: Time
+  """
+  lastUsedAt is not set 筛选：为空
+  """
   lastUsedAtIsNil: Boolean
+  """
+  lastUsedAt is set 筛选：非空
+  """
   lastUsedAtNotNil: Boolean
   """
   trusted_documents_only field predicates
   """
   trustedDocumentsOnly: Boolean
+  """
+  trustedDocumentsOnly differs from 筛选：不等于
+  """
   trustedDocumentsOnlyNEQ: Boolean
+  """
+  Rows with related user matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
+  """
   hasUserWith: [UserWhereInput!] @scoped
 }
+"""
+Assessment 考核: one indicator for a year with baseline, target and actual — a secretary's five capability gains (五个增强, secretary set) or a village's six performance gains (六个提高).
+"""
 type Assessment implements Node {
+  """
+  Opaque global ID: pass it to node(id:); never build or parse it 全局唯一标识
+  """
   id: ID!
   """
   When the record was created (UTC) 创建时间
@@ -5824,8 +8105,17 @@ type Assessment implements Node {
   Value reached 实际值
   """
   actual: Float
+  """
+  remarks
+  """
   remarks: String
+  """
+  The village this Assessment belongs to 所属village
+  """
   village: Village!
+  """
+  The secretary this Assessment belongs to 所属secretary
+  """
   secretary: PartyMember
 }
 """
@@ -5875,8 +8165,17 @@ input AssessmentOrder {
 Properties by which Assessment connections can be ordered.
 """
 enum AssessmentOrderField {
+  """
+  Order by created at 按此字段排序
+  """
   CREATED_AT
+  """
+  Order by updated at 按此字段排序
+  """
   UPDATED_AT
+  """
+  Order by year 按此字段排序
+  """
   YEAR
 }
 """
@@ -5884,112 +8183,313 @@ AssessmentWhereInput is used for filtering Assessment objects.
 Input was generated by ent.
 """
 input AssessmentWhereInput {
+  """
+  Rows not matching this filter 取反
+  """
   not: AssessmentWhereInput
+  """
+  Rows matching all of these filters 同时满足
+  """
   and: [AssessmentWhereInput!]
+  """
+  Rows matching any of these filters 满足其一
+  """
   or: [AssessmentWhereInput!]
   """
   id field predicates
   """
   id: ID
+  """
+  id differs from 筛选：不等于
+  """
   idNEQ: ID
+  """
+  id is one of 筛选：在列表中
+  """
   idIn: [ID!]
+  """
+  id is none of 筛选：不在列表中
+  """
   idNotIn: [ID!]
+  """
+  id is after / greater than 筛选：大于
+  """
   idGT: ID
+  """
+  id is at or after / at least 筛选：大于等于
+  """
   idGTE: ID
+  """
+  id is before / less than 筛选：小于
+  """
   idLT: ID
+  """
+  id is at or before / at most 筛选：小于等于
+  """
   idLTE: ID
   """
   created_at field predicates
   """
   createdAt: Time
+  """
+  createdAt differs from 筛选：不等于
+  """
   createdAtNEQ: Time
+  """
+  createdAt is one of 筛选：在列表中
+  """
   createdAtIn: [Time!]
+  """
+  createdAt is none of 筛选：不在列表中
+  """
   createdAtNotIn: [Time!]
+  """
+  createdAt is after / greater than 筛选：大于
+  """
   createdAtGT: Time
+  """
+  createdAt is at or after / at least 筛选：大于等于
+  """
   createdAtGTE: Time
+  """
+  createdAt is before / less than 筛选：小于
+  """
   createdAtLT: Time
+  """
+  createdAt is at or before / at most 筛选：小于等于
+  """
   createdAtLTE: Time
   """
   updated_at field predicates
   """
   updatedAt: Time
+  """
+  updatedAt differs from 筛选：不等于
+  """
   updatedAtNEQ: Time
+  """
+  updatedAt is one of 筛选：在列表中
+  """
   updatedAtIn: [Time!]
+  """
+  updatedAt is none of 筛选：不在列表中
+  """
   updatedAtNotIn: [Time!]
+  """
+  updatedAt is after / greater than 筛选：大于
+  """
   updatedAtGT: Time
+  """
+  updatedAt is at or after / at least 筛选：大于等于
+  """
   updatedAtGTE: Time
+  """
+  updatedAt is before / less than 筛选：小于
+  """
   updatedAtLT: Time
+  """
+  updatedAt is at or before / at most 筛选：小于等于
+  """
   updatedAtLTE: Time
   """
   village_id field predicates
   """
   villageID: ID
+  """
+  villageID differs from 筛选：不等于
+  """
   villageIDNEQ: ID
+  """
+  villageID is one of 筛选：在列表中
+  """
   villageIDIn: [ID!]
+  """
+  villageID is none of 筛选：不在列表中
+  """
   villageIDNotIn: [ID!]
   """
   secretary_id field predicates
   """
   secretaryID: ID
+  """
+  secretaryID differs from 筛选：不等于
+  """
   secretaryIDNEQ: ID
+  """
+  secretaryID is one of 筛选：在列表中
+  """
   secretaryIDIn: [ID!]
+  """
+  secretaryID is none of 筛选：不在列表中
+  """
   secretaryIDNotIn: [ID!]
+  """
+  secretaryID is not set 筛选：为空
+  """
   secretaryIDIsNil: Boolean
+  """
+  secretaryID is set 筛选：非空
+  """
   secretaryIDNotNil: Boolean
   """
   year field predicates
   """
   year: Int
+  """
+  year differs from 筛选：不等于
+  """
   yearNEQ: Int
+  """
+  year is one of 筛选：在列表中
+  """
   yearIn: [Int!]
+  """
+  year is none of 筛选：不在列表中
+  """
   yearNotIn: [Int!]
+  """
+  year is after / greater than 筛选：大于
+  """
   yearGT: Int
+  """
+  year is at or after / at least 筛选：大于等于
+  """
   yearGTE: Int
+  """
+  year is before / less than 筛选：小于
+  """
   yearLT: Int
+  """
+  year is at or before / at most 筛选：小于等于
+  """
   yearLTE: Int
   """
   indicator field predicates
   """
   indicator: Indicator
+  """
+  indicator differs from 筛选：不等于
+  """
   indicatorNEQ: Indicator
+  """
+  indicator is one of 筛选：在列表中
+  """
   indicatorIn: [Indicator!]
+  """
+  indicator is none of 筛选：不在列表中
+  """
   indicatorNotIn: [Indicator!]
   """
   baseline field predicates
   """
   baseline: Float
+  """
+  baseline differs from 筛选：不等于
+  """
   baselineNEQ: Float
+  """
+  baseline is one of 筛选：在列表中
+  """
   baselineIn: [Float!]
+  """
+  baseline is none of 筛选：不在列表中
+  """
   baselineNotIn: [Float!]
+  """
+  baseline is after / greater than 筛选：大于
+  """
   baselineGT: Float
+  """
+  baseline is at or after / at least 筛选：大于等于
+  """
   baselineGTE: Float
+  """
+  baseline is before / less than 筛选：小于
+  """
   baselineLT: Float
+  """
+  baseline is at or before / at most 筛选：小于等于
+  """
   baselineLTE: Float
   """
   target field predicates
   """
   target: Float
+  """
+  target differs from 筛选：不等于
+  """
   targetNEQ: Float
+  """
+  target is one of 筛选：在列表中
+  """
   targetIn: [Float!]
+  """
+  target is none of 筛选：不在列表中
+  """
   targetNotIn: [Float!]
+  """
+  target is after / greater than 筛选：大于
+  """
   targetGT: Float
+  """
+  target is at or after / at least 筛选：大于等于
+  """
   targetGTE: Float
+  """
+  target is before / less than 筛选：小于
+  """
   targetLT: Float
+  """
+  target is at or before / at most 筛选：小于等于
+  """
   targetLTE: Float
   """
   actual field predicates
   """
   actual: Float
+  """
+  actual differs from 筛选：不等于
+  """
   actualNEQ: Float
+  """
+  actual is one of 筛选：在列表中
+  """
   actualIn: [Float!]
+  """
+  actual is none of 筛选：不在列表中
+  """
   actualNotIn: [Float!]
+  """
+  actual is after / greater than 筛选：大于
+  """
   actualGT: Float
+  """
+  actual is at or after / at least 筛选：大于等于
+  """
   actualGTE: Float
+  """
+  actual is before / less than 筛选：小于
+  """
   actualLT: Float
+  """
+  actual is at or before / at most 筛选：小于等于
+  """
   actualLTE: Float
+  """
+  actual is not set 筛选：为空
+  """
   actualIsNil: Boolean
+  """
+  actual is set 筛选：非空
+  """
   actualNotNil: Boolean
+  """
+  Rows with related village matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
+  """
   hasVillageWith: [VillageWhereInput!] @scoped
+  """
+  Rows with related secretary matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
+  """
   hasSecretaryWith: [PartyMemberWhereInput!] @scoped
 }
 """
@@ -6013,7 +8513,13 @@ enum Attendance @goModel(model: "github.com/nanpiao/sbqw/ent/schema/enum.Attenda
   """
   ABSENT
 }
+"""
+AuditEvent 审计记录 (append-only): who did what to which record, written in the same transaction as the change. Never holds plaintext personal data: changed fields are listed by name only.
+"""
 type AuditEvent implements Node {
+  """
+  Opaque global ID: pass it to node(id:); never build or parse it 全局唯一标识
+  """
   id: ID!
   """
   When it happened 时间
@@ -6055,6 +8561,9 @@ type AuditEvent implements Node {
   Request that caused it
   """
   requestID: String
+  """
+  clientAddress
+  """
   clientAddress: String
 }
 """
@@ -6104,6 +8613,9 @@ input AuditEventOrder {
 Properties by which AuditEvent connections can be ordered.
 """
 enum AuditEventOrderField {
+  """
+  Order by at 按此字段排序
+  """
   AT
 }
 """
@@ -6111,161 +8623,506 @@ AuditEventWhereInput is used for filtering AuditEvent objects.
 Input was generated by ent.
 """
 input AuditEventWhereInput {
+  """
+  Rows not matching this filter 取反
+  """
   not: AuditEventWhereInput
+  """
+  Rows matching all of these filters 同时满足
+  """
   and: [AuditEventWhereInput!]
+  """
+  Rows matching any of these filters 满足其一
+  """
   or: [AuditEventWhereInput!]
   """
   id field predicates
   """
   id: ID
+  """
+  id differs from 筛选：不等于
+  """
   idNEQ: ID
+  """
+  id is one of 筛选：在列表中
+  """
   idIn: [ID!]
+  """
+  id is none of 筛选：不在列表中
+  """
   idNotIn: [ID!]
+  """
+  id is after / greater than 筛选：大于
+  """
   idGT: ID
+  """
+  id is at or after / at least 筛选：大于等于
+  """
   idGTE: ID
+  """
+  id is before / less than 筛选：小于
+  """
   idLT: ID
+  """
+  id is at or before / at most 筛选：小于等于
+  """
   idLTE: ID
   """
   at field predicates
   """
   at: Time
+  """
+  at differs from 筛选：不等于
+  """
   atNEQ: Time
+  """
+  at is one of 筛选：在列表中
+  """
   atIn: [Time!]
+  """
+  at is none of 筛选：不在列表中
+  """
   atNotIn: [Time!]
+  """
+  at is after / greater than 筛选：大于
+  """
   atGT: Time
+  """
+  at is at or after / at least 筛选：大于等于
+  """
   atGTE: Time
+  """
+  at is before / less than 筛选：小于
+  """
   atLT: Time
+  """
+  at is at or before / at most 筛选：小于等于
+  """
   atLTE: Time
   """
   user_id field predicates
   """
   userID: Int
+  """
+  userID differs from 筛选：不等于
+  """
   userIDNEQ: Int
+  """
+  userID is one of 筛选：在列表中
+  """
   userIDIn: [Int!]
+  """
+  userID is none of 筛选：不在列表中
+  """
   userIDNotIn: [Int!]
+  """
+  userID is after / greater than 筛选：大于
+  """
   userIDGT: Int
+  """
+  userID is at or after / at least 筛选：大于等于
+  """
   userIDGTE: Int
+  """
+  userID is before / less than 筛选：小于
+  """
   userIDLT: Int
+  """
+  userID is at or before / at most 筛选：小于等于
+  """
   userIDLTE: Int
+  """
+  userID is not set 筛选：为空
+  """
   userIDIsNil: Boolean
+  """
+  userID is set 筛选：非空
+  """
   userIDNotNil: Boolean
   """
   username field predicates
   """
   username: String
+  """
+  username differs from 筛选：不等于
+  """
   usernameNEQ: String
+  """
+  username is one of 筛选：在列表中
+  """
   usernameIn: [String!]
+  """
+  username is none of 筛选：不在列表中
+  """
   usernameNotIn: [String!]
+  """
+  username is after / greater than 筛选：大于
+  """
   usernameGT: String
+  """
+  username is at or after / at least 筛选：大于等于
+  """
   usernameGTE: String
+  """
+  username is before / less than 筛选：小于
+  """
   usernameLT: String
+  """
+  username is at or before / at most 筛选：小于等于
+  """
   usernameLTE: String
+  """
+  username contains 筛选：包含
+  """
   usernameContains: String
+  """
+  username starts with 筛选：开头为
+  """
   usernameHasPrefix: String
+  """
+  username ends with 筛选：结尾为
+  """
   usernameHasSuffix: String
+  """
+  username equals, ignoring case 筛选：等于（不区分大小写）
+  """
   usernameEqualFold: String
+  """
+  username contains, ignoring case 筛选：包含（不区分大小写）
+  """
   usernameContainsFold: String
   """
   role field predicates
   """
   role: String
+  """
+  role differs from 筛选：不等于
+  """
   roleNEQ: String
+  """
+  role is one of 筛选：在列表中
+  """
   roleIn: [String!]
+  """
+  role is none of 筛选：不在列表中
+  """
   roleNotIn: [String!]
+  """
+  role is after / greater than 筛选：大于
+  """
   roleGT: String
+  """
+  role is at or after / at least 筛选：大于等于
+  """
   roleGTE: String
+  """
+  role is before / less than 筛选：小于
+  """
   roleLT: String
+  """
+  role is at or before / at most 筛选：小于等于
+  """
   roleLTE: String
+  """
+  role contains 筛选：包含
+  """
   roleContains: String
+  """
+  role starts with 筛选：开头为
+  """
   roleHasPrefix: String
+  """
+  role ends with 筛选：结尾为
+  """
   roleHasSuffix: String
+  """
+  role equals, ignoring case 筛选：等于（不区分大小写）
+  """
   roleEqualFold: String
+  """
+  role contains, ignoring case 筛选：包含（不区分大小写）
+  """
   roleContainsFold: String
   """
   action field predicates
   """
   action: String
+  """
+  action differs from 筛选：不等于
+  """
   actionNEQ: String
+  """
+  action is one of 筛选：在列表中
+  """
   actionIn: [String!]
+  """
+  action is none of 筛选：不在列表中
+  """
   actionNotIn: [String!]
+  """
+  action is after / greater than 筛选：大于
+  """
   actionGT: String
+  """
+  action is at or after / at least 筛选：大于等于
+  """
   actionGTE: String
+  """
+  action is before / less than 筛选：小于
+  """
   actionLT: String
+  """
+  action is at or before / at most 筛选：小于等于
+  """
   actionLTE: String
+  """
+  action contains 筛选：包含
+  """
   actionContains: String
+  """
+  action starts with 筛选：开头为
+  """
   actionHasPrefix: String
+  """
+  action ends with 筛选：结尾为
+  """
   actionHasSuffix: String
+  """
+  action equals, ignoring case 筛选：等于（不区分大小写）
+  """
   actionEqualFold: String
+  """
+  action contains, ignoring case 筛选：包含（不区分大小写）
+  """
   actionContainsFold: String
   """
   entity field predicates
   """
   entity: String
+  """
+  entity differs from 筛选：不等于
+  """
   entityNEQ: String
+  """
+  entity is one of 筛选：在列表中
+  """
   entityIn: [String!]
+  """
+  entity is none of 筛选：不在列表中
+  """
   entityNotIn: [String!]
+  """
+  entity is after / greater than 筛选：大于
+  """
   entityGT: String
+  """
+  entity is at or after / at least 筛选：大于等于
+  """
   entityGTE: String
+  """
+  entity is before / less than 筛选：小于
+  """
   entityLT: String
+  """
+  entity is at or before / at most 筛选：小于等于
+  """
   entityLTE: String
+  """
+  entity contains 筛选：包含
+  """
   entityContains: String
+  """
+  entity starts with 筛选：开头为
+  """
   entityHasPrefix: String
+  """
+  entity ends with 筛选：结尾为
+  """
   entityHasSuffix: String
+  """
+  entity is not set 筛选：为空
+  """
   entityIsNil: Boolean
+  """
+  entity is set 筛选：非空
+  """
   entityNotNil: Boolean
+  """
+  entity equals, ignoring case 筛选：等于（不区分大小写）
+  """
   entityEqualFold: String
+  """
+  entity contains, ignoring case 筛选：包含（不区分大小写）
+  """
   entityContainsFold: String
   """
   entity_id field predicates
   """
   entityID: Int
+  """
+  entityID differs from 筛选：不等于
+  """
   entityIDNEQ: Int
+  """
+  entityID is one of 筛选：在列表中
+  """
   entityIDIn: [Int!]
+  """
+  entityID is none of 筛选：不在列表中
+  """
   entityIDNotIn: [Int!]
+  """
+  entityID is after / greater than 筛选：大于
+  """
   entityIDGT: Int
+  """
+  entityID is at or after / at least 筛选：大于等于
+  """
   entityIDGTE: Int
+  """
+  entityID is before / less than 筛选：小于
+  """
   entityIDLT: Int
+  """
+  entityID is at or before / at most 筛选：小于等于
+  """
   entityIDLTE: Int
+  """
+  entityID is not set 筛选：为空
+  """
   entityIDIsNil: Boolean
+  """
+  entityID is set 筛选：非空
+  """
   entityIDNotNil: Boolean
   """
   request_id field predicates
   """
   requestID: String
+  """
+  requestID differs from 筛选：不等于
+  """
   requestIDNEQ: String
+  """
+  requestID is one of 筛选：在列表中
+  """
   requestIDIn: [String!]
+  """
+  requestID is none of 筛选：不在列表中
+  """
   requestIDNotIn: [String!]
+  """
+  requestID is after / greater than 筛选：大于
+  """
   requestIDGT: String
+  """
+  requestID is at or after / at least 筛选：大于等于
+  """
   requestIDGTE: String
+  """
+  requestID is before / less than 筛选：小于
+  """
   requestIDLT: String
+  """
+  requestID is at or before / at most 筛选：小于等于
+  """
   requestIDLTE: String
+  """
+  requestID contains 筛选：包含
+  """
   requestIDContains: String
+  """
+  requestID starts with 筛选：开头为
+  """
   requestIDHasPrefix: String
+  """
+  requestID ends with 筛选：结尾为
+  """
   requestIDHasSuffix: String
+  """
+  requestID is not set 筛选：为空
+  """
   requestIDIsNil: Boolean
+  """
+  requestID is set 筛选：非空
+  """
   requestIDNotNil: Boolean
+  """
+  requestID equals, ignoring case 筛选：等于（不区分大小写）
+  """
   requestIDEqualFold: String
+  """
+  requestID contains, ignoring case 筛选：包含（不区分大小写）
+  """
   requestIDContainsFold: String
   """
   client_address field predicates
   """
   clientAddress: String
+  """
+  clientAddress differs from 筛选：不等于
+  """
   clientAddressNEQ: String
+  """
+  clientAddress is one of 筛选：在列表中
+  """
   clientAddressIn: [String!]
+  """
+  clientAddress is none of 筛选：不在列表中
+  """
   clientAddressNotIn: [String!]
+  """
+  clientAddress is after / greater than 筛选：大于
+  """
   clientAddressGT: String
+  """
+  clientAddress is at or after / at least 筛选：大于等于
+  """
   clientAddressGTE: String
+  """
+  clientAddress is before / less than 筛选：小于
+  """
   clientAddressLT: String
+  """
+  clientAddress is at or before / at most 筛选：小于等于
+  """
   clientAddressLTE: String
+  """
+  clientAddress contains 筛选：包含
+  """
   clientAddressContains: String
+  """
+  clientAddress starts with 筛选：开头为
+  """
   clientAddressHasPrefix: String
+  """
+  clientAddress ends with 筛选：结尾为
+  """
   clientAddressHasSuffix: String
+  """
+  clientAddress is not set 筛选：为空
+  """
   clientAddressIsNil: Boolean
+  """
+  clientAddress is set 筛选：非空
+  """
   clientAddressNotNil: Boolean
+  """
+  clientAddress equals, ignoring case 筛选：等于（不区分大小写）
+  """
   clientAddressEqualFold: String
+  """
+  clientAddress contains, ignoring case 筛选：包含（不区分大小写）
+  """
   clientAddressContainsFold: String
 }
+"""
+Cadre 帮扶干部: a department official who pairs with needy households. Reference data (name, title, department; the phone is masked like every personal value).
+"""
 type Cadre implements Node {
+  """
+  Opaque global ID: pass it to node(id:); never build or parse it 全局唯一标识
+  """
   id: ID!
   """
   When the record was created (UTC) 创建时间
@@ -6280,7 +9137,7 @@ type Cadre implements Node {
   """
   version: Int!
   """
-  Department the cadre works in 所在部门
+  Department the cadre works in 所在部门; a cadre who moves to another department is registered there anew, since pairings and visits stay with the department that made them
   """
   departmentID: ID!
   """
@@ -6299,11 +9156,17 @@ type Cadre implements Node {
   Phone number 联系电话 — always masked in reads; plaintext only through revealSensitive
   """
   phone: String
+  """
+  The department this Cadre belongs to 所属department
+  """
   department: Department!
   """
   Party membership record 党员信息
   """
   member: PartyMember
+  """
+  The pairings of this Cadre the caller may see (Relay connection) 关联列表
+  """
   pairings(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -6383,8 +9246,17 @@ input CadreOrder {
 Properties by which Cadre connections can be ordered.
 """
 enum CadreOrderField {
+  """
+  Order by created at 按此字段排序
+  """
   CREATED_AT
+  """
+  Order by updated at 按此字段排序
+  """
   UPDATED_AT
+  """
+  Order by name 按此字段排序
+  """
   NAME
 }
 """
@@ -6392,97 +9264,286 @@ CadreWhereInput is used for filtering Cadre objects.
 Input was generated by ent.
 """
 input CadreWhereInput {
+  """
+  Rows not matching this filter 取反
+  """
   not: CadreWhereInput
+  """
+  Rows matching all of these filters 同时满足
+  """
   and: [CadreWhereInput!]
+  """
+  Rows matching any of these filters 满足其一
+  """
   or: [CadreWhereInput!]
   """
   id field predicates
   """
   id: ID
+  """
+  id differs from 筛选：不等于
+  """
   idNEQ: ID
+  """
+  id is one of 筛选：在列表中
+  """
   idIn: [ID!]
+  """
+  id is none of 筛选：不在列表中
+  """
   idNotIn: [ID!]
+  """
+  id is after / greater than 筛选：大于
+  """
   idGT: ID
+  """
+  id is at or after / at least 筛选：大于等于
+  """
   idGTE: ID
+  """
+  id is before / less than 筛选：小于
+  """
   idLT: ID
+  """
+  id is at or before / at most 筛选：小于等于
+  """
   idLTE: ID
   """
   created_at field predicates
   """
   createdAt: Time
+  """
+  createdAt differs from 筛选：不等于
+  """
   createdAtNEQ: Time
+  """
+  createdAt is one of 筛选：在列表中
+  """
   createdAtIn: [Time!]
+  """
+  createdAt is none of 筛选：不在列表中
+  """
   createdAtNotIn: [Time!]
+  """
+  createdAt is after / greater than 筛选：大于
+  """
   createdAtGT: Time
+  """
+  createdAt is at or after / at least 筛选：大于等于
+  """
   createdAtGTE: Time
+  """
+  createdAt is before / less than 筛选：小于
+  """
   createdAtLT: Time
+  """
+  createdAt is at or before / at most 筛选：小于等于
+  """
   createdAtLTE: Time
   """
   updated_at field predicates
   """
   updatedAt: Time
+  """
+  updatedAt differs from 筛选：不等于
+  """
   updatedAtNEQ: Time
+  """
+  updatedAt is one of 筛选：在列表中
+  """
   updatedAtIn: [Time!]
+  """
+  updatedAt is none of 筛选：不在列表中
+  """
   updatedAtNotIn: [Time!]
+  """
+  updatedAt is after / greater than 筛选：大于
+  """
   updatedAtGT: Time
+  """
+  updatedAt is at or after / at least 筛选：大于等于
+  """
   updatedAtGTE: Time
+  """
+  updatedAt is before / less than 筛选：小于
+  """
   updatedAtLT: Time
+  """
+  updatedAt is at or before / at most 筛选：小于等于
+  """
   updatedAtLTE: Time
   """
   department_id field predicates
   """
   departmentID: ID
+  """
+  departmentID differs from 筛选：不等于
+  """
   departmentIDNEQ: ID
+  """
+  departmentID is one of 筛选：在列表中
+  """
   departmentIDIn: [ID!]
+  """
+  departmentID is none of 筛选：不在列表中
+  """
   departmentIDNotIn: [ID!]
   """
   name field predicates
   """
   name: String
+  """
+  name differs from 筛选：不等于
+  """
   nameNEQ: String
+  """
+  name is one of 筛选：在列表中
+  """
   nameIn: [String!]
+  """
+  name is none of 筛选：不在列表中
+  """
   nameNotIn: [String!]
+  """
+  name is after / greater than 筛选：大于
+  """
   nameGT: String
+  """
+  name is at or after / at least 筛选：大于等于
+  """
   nameGTE: String
+  """
+  name is before / less than 筛选：小于
+  """
   nameLT: String
+  """
+  name is at or before / at most 筛选：小于等于
+  """
   nameLTE: String
+  """
+  name contains 筛选：包含
+  """
   nameContains: String
+  """
+  name starts with 筛选：开头为
+  """
   nameHasPrefix: String
+  """
+  name ends with 筛选：结尾为
+  """
   nameHasSuffix: String
+  """
+  name equals, ignoring case 筛选：等于（不区分大小写）
+  """
   nameEqualFold: String
+  """
+  name contains, ignoring case 筛选：包含（不区分大小写）
+  """
   nameContainsFold: String
   """
   title field predicates
   """
   title: String
+  """
+  title differs from 筛选：不等于
+  """
   titleNEQ: String
+  """
+  title is one of 筛选：在列表中
+  """
   titleIn: [String!]
+  """
+  title is none of 筛选：不在列表中
+  """
   titleNotIn: [String!]
+  """
+  title is after / greater than 筛选：大于
+  """
   titleGT: String
+  """
+  title is at or after / at least 筛选：大于等于
+  """
   titleGTE: String
+  """
+  title is before / less than 筛选：小于
+  """
   titleLT: String
+  """
+  title is at or before / at most 筛选：小于等于
+  """
   titleLTE: String
+  """
+  title contains 筛选：包含
+  """
   titleContains: String
+  """
+  title starts with 筛选：开头为
+  """
   titleHasPrefix: String
+  """
+  title ends with 筛选：结尾为
+  """
   titleHasSuffix: String
+  """
+  title is not set 筛选：为空
+  """
   titleIsNil: Boolean
+  """
+  title is set 筛选：非空
+  """
   titleNotNil: Boolean
+  """
+  title equals, ignoring case 筛选：等于（不区分大小写）
+  """
   titleEqualFold: String
+  """
+  title contains, ignoring case 筛选：包含（不区分大小写）
+  """
   titleContainsFold: String
   """
   member_id field predicates
   """
   memberID: ID
+  """
+  memberID differs from 筛选：不等于
+  """
   memberIDNEQ: ID
+  """
+  memberID is one of 筛选：在列表中
+  """
   memberIDIn: [ID!]
+  """
+  memberID is none of 筛选：不在列表中
+  """
   memberIDNotIn: [ID!]
+  """
+  memberID is not set 筛选：为空
+  """
   memberIDIsNil: Boolean
+  """
+  memberID is set 筛选：非空
+  """
   memberIDNotNil: Boolean
+  """
+  Rows with related department matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
+  """
   hasDepartmentWith: [DepartmentWhereInput!] @scoped
+  """
+  Rows with related member matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
+  """
   hasMemberWith: [PartyMemberWhereInput!] @scoped
+  """
+  Rows with related pairings matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
+  """
   hasPairingsWith: [PairingWhereInput!] @scoped
 }
+"""
+Contribution 贡献: what a member did for a team on a day, and how many households it helped.
+"""
 type Contribution implements Node {
+  """
+  Opaque global ID: pass it to node(id:); never build or parse it 全局唯一标识
+  """
   id: ID!
   """
   When the record was created (UTC) 创建时间
@@ -6496,7 +9557,13 @@ type Contribution implements Node {
   Version of the record, incremented by every change. Send the version you read with every update; a stale one is refused with CONFLICT 版本号
   """
   version: Int!
+  """
+  ID of the member 关联记录ID
+  """
   memberID: ID!
+  """
+  ID of the team 关联记录ID
+  """
   teamID: ID!
   """
   Date 日期
@@ -6510,7 +9577,13 @@ type Contribution implements Node {
   Households helped 帮扶户数
   """
   householdsHelped: Int!
+  """
+  The member this Contribution belongs to 所属member
+  """
   member: PartyMember!
+  """
+  The team this Contribution belongs to 所属team
+  """
   team: Team!
 }
 """
@@ -6560,8 +9633,17 @@ input ContributionOrder {
 Properties by which Contribution connections can be ordered.
 """
 enum ContributionOrderField {
+  """
+  Order by created at 按此字段排序
+  """
   CREATED_AT
+  """
+  Order by updated at 按此字段排序
+  """
   UPDATED_AT
+  """
+  Order by on 按此字段排序
+  """
   ON
 }
 """
@@ -6569,79 +9651,217 @@ ContributionWhereInput is used for filtering Contribution objects.
 Input was generated by ent.
 """
 input ContributionWhereInput {
+  """
+  Rows not matching this filter 取反
+  """
   not: ContributionWhereInput
+  """
+  Rows matching all of these filters 同时满足
+  """
   and: [ContributionWhereInput!]
+  """
+  Rows matching any of these filters 满足其一
+  """
   or: [ContributionWhereInput!]
   """
   id field predicates
   """
   id: ID
+  """
+  id differs from 筛选：不等于
+  """
   idNEQ: ID
+  """
+  id is one of 筛选：在列表中
+  """
   idIn: [ID!]
+  """
+  id is none of 筛选：不在列表中
+  """
   idNotIn: [ID!]
+  """
+  id is after / greater than 筛选：大于
+  """
   idGT: ID
+  """
+  id is at or after / at least 筛选：大于等于
+  """
   idGTE: ID
+  """
+  id is before / less than 筛选：小于
+  """
   idLT: ID
+  """
+  id is at or before / at most 筛选：小于等于
+  """
   idLTE: ID
   """
   created_at field predicates
   """
   createdAt: Time
+  """
+  createdAt differs from 筛选：不等于
+  """
   createdAtNEQ: Time
+  """
+  createdAt is one of 筛选：在列表中
+  """
   createdAtIn: [Time!]
+  """
+  createdAt is none of 筛选：不在列表中
+  """
   createdAtNotIn: [Time!]
+  """
+  createdAt is after / greater than 筛选：大于
+  """
   createdAtGT: Time
+  """
+  createdAt is at or after / at least 筛选：大于等于
+  """
   createdAtGTE: Time
+  """
+  createdAt is before / less than 筛选：小于
+  """
   createdAtLT: Time
+  """
+  createdAt is at or before / at most 筛选：小于等于
+  """
   createdAtLTE: Time
   """
   updated_at field predicates
   """
   updatedAt: Time
+  """
+  updatedAt differs from 筛选：不等于
+  """
   updatedAtNEQ: Time
+  """
+  updatedAt is one of 筛选：在列表中
+  """
   updatedAtIn: [Time!]
+  """
+  updatedAt is none of 筛选：不在列表中
+  """
   updatedAtNotIn: [Time!]
+  """
+  updatedAt is after / greater than 筛选：大于
+  """
   updatedAtGT: Time
+  """
+  updatedAt is at or after / at least 筛选：大于等于
+  """
   updatedAtGTE: Time
+  """
+  updatedAt is before / less than 筛选：小于
+  """
   updatedAtLT: Time
+  """
+  updatedAt is at or before / at most 筛选：小于等于
+  """
   updatedAtLTE: Time
   """
   member_id field predicates
   """
   memberID: ID
+  """
+  memberID differs from 筛选：不等于
+  """
   memberIDNEQ: ID
+  """
+  memberID is one of 筛选：在列表中
+  """
   memberIDIn: [ID!]
+  """
+  memberID is none of 筛选：不在列表中
+  """
   memberIDNotIn: [ID!]
   """
   team_id field predicates
   """
   teamID: ID
+  """
+  teamID differs from 筛选：不等于
+  """
   teamIDNEQ: ID
+  """
+  teamID is one of 筛选：在列表中
+  """
   teamIDIn: [ID!]
+  """
+  teamID is none of 筛选：不在列表中
+  """
   teamIDNotIn: [ID!]
   """
   on field predicates
   """
   on: Date
+  """
+  on differs from 筛选：不等于
+  """
   onNEQ: Date
+  """
+  on is one of 筛选：在列表中
+  """
   onIn: [Date!]
+  """
+  on is none of 筛选：不在列表中
+  """
   onNotIn: [Date!]
+  """
+  on is after / greater than 筛选：大于
+  """
   onGT: Date
+  """
+  on is at or after / at least 筛选：大于等于
+  """
   onGTE: Date
+  """
+  on is before / less than 筛选：小于
+  """
   onLT: Date
+  """
+  on is at or before / at most 筛选：小于等于
+  """
   onLTE: Date
   """
   households_helped field predicates
   """
   householdsHelped: Int
+  """
+  householdsHelped differs from 筛选：不等于
+  """
   householdsHelpedNEQ: Int
+  """
+  householdsHelped is one of 筛选：在列表中
+  """
   householdsHelpedIn: [Int!]
+  """
+  householdsHelped is none of 筛选：不在列表中
+  """
   householdsHelpedNotIn: [Int!]
+  """
+  householdsHelped is after / greater than 筛选：大于
+  """
   householdsHelpedGT: Int
+  """
+  householdsHelped is at or after / at least 筛选：大于等于
+  """
   householdsHelpedGTE: Int
+  """
+  householdsHelped is before / less than 筛选：小于
+  """
   householdsHelpedLT: Int
+  """
+  householdsHelped is at or before / at most 筛选：小于等于
+  """
   householdsHelpedLTE: Int
+  """
+  Rows with related member matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
+  """
   hasMemberWith: [PartyMemberWhereInput!] @scoped
+  """
+  Rows with related team matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
+  """
   hasTeamWith: [TeamWhereInput!] @scoped
 }
 """
@@ -6686,8 +9906,17 @@ input CreateAssessmentInput {
   Value reached 实际值
   """
   actual: Float
+  """
+  remarks
+  """
   remarks: String
+  """
+  Village assessed, or the secretary's village 考核村
+  """
   villageID: ID!
+  """
+  The secretary, for a capability indicator 考核书记
+  """
   secretaryID: ID
 }
 """
@@ -6707,7 +9936,13 @@ input CreateCadreInput {
   Phone number 联系电话 — always masked in reads; plaintext only through revealSensitive
   """
   phone: String
+  """
+  Department the cadre works in 所在部门; a cadre who moves to another department is registered there anew, since pairings and visits stay with the department that made them
+  """
   departmentID: ID!
+  """
+  The cadre's party membership record, when a party member 党员信息
+  """
   memberID: ID
 }
 """
@@ -6727,7 +9962,13 @@ input CreateContributionInput {
   Households helped 帮扶户数
   """
   householdsHelped: Int
+  """
+  ID of the member 关联记录ID
+  """
   memberID: ID!
+  """
+  ID of the team 关联记录ID
+  """
   teamID: ID!
 }
 """
@@ -6747,7 +9988,13 @@ input CreateDemandInput {
   Deadline for the current step 办理时限
   """
   dueOn: Date
+  """
+  Household that raised the demand 诉求农户
+  """
   householdID: ID!
+  """
+  Visit during which it was heard 走访
+  """
   visitID: ID
 }
 """
@@ -6787,7 +10034,13 @@ input CreateDemoProjectInput {
   Deadline of the current stage 本步骤时限
   """
   stageDueOn: Date
+  """
+  Township running the project 所属乡镇
+  """
   townshipID: ID!
+  """
+  The village, when the subject is a village or sits in one
+  """
   villageID: ID
 }
 """
@@ -6817,8 +10070,28 @@ input CreateDepartmentVillageLinkInput {
   Programme year of the link 联村年度
   """
   year: Int!
+  """
+  ID of the department 关联记录ID
+  """
   departmentID: ID!
+  """
+  ID of the village 关联记录ID
+  """
   villageID: ID!
+}
+"""
+CreateDistrictInput is used for create District object.
+Input was generated by ent.
+"""
+input CreateDistrictInput {
+  """
+  12-digit statistical division code (统计用区划代码)
+  """
+  code: String!
+  """
+  District name 区名称
+  """
+  name: String!
 }
 """
 CreateHouseholdInput is used for create Household object.
@@ -6865,6 +10138,9 @@ input CreateHouseholdInput {
   Annual net income per person, yuan 人均纯收入（元）
   """
   incomePerCapita: Float
+  """
+  Village of the household 所在村
+  """
   villageID: ID!
 }
 """
@@ -6876,7 +10152,13 @@ input CreatePairingInput {
   First day of the pairing 结对日期
   """
   startOn: Date!
+  """
+  Paired cadre 帮扶干部
+  """
   cadreID: ID!
+  """
+  Paired household 帮扶对象
+  """
   householdID: ID!
 }
 """
@@ -6928,7 +10210,13 @@ input CreatePartyMemberInput {
   Where the member currently lives or works (分布), e.g. a migrant member's city
   """
   location: String
+  """
+  Home village 所在村
+  """
   villageID: ID!
+  """
+  Party organisation the member belongs to 所属党组织
+  """
   organizationID: ID!
 }
 """
@@ -6944,8 +10232,17 @@ input CreatePartyOrganizationInput {
   Committee, general branch or branch 党组织类别
   """
   kind: OrganizationKind!
+  """
+  Township the organisation belongs to (villages' organisations too)
+  """
   townshipID: ID
+  """
+  Village, for a village organisation
+  """
   villageID: ID
+  """
+  Department, for a department's organisation
+  """
   departmentID: ID
 }
 """
@@ -6965,7 +10262,13 @@ input CreatePostInput {
   Last day in the post; empty while serving 离任日期
   """
   endOn: Date
+  """
+  ID of the member 关联记录ID
+  """
   memberID: ID!
+  """
+  ID of the organization 关联记录ID
+  """
   organizationID: ID!
 }
 """
@@ -6993,7 +10296,13 @@ input CreateRectificationInput {
   Deadline 完成时限
   """
   dueOn: Date
+  """
+  Village being rectified 整顿村
+  """
   villageID: ID!
+  """
+  Linked department supporting the rectification 联系部门
+  """
   departmentID: ID
 }
 """
@@ -7029,6 +10338,9 @@ input CreateResidentInput {
   Education 文化程度
   """
   education: Education
+  """
+  Household 所属农户
+  """
   householdID: ID!
 }
 """
@@ -7048,8 +10360,17 @@ input CreateTeamInput {
   The task the team was formed for 攻坚任务
   """
   task: String
+  """
+  Township of the team 所属乡镇
+  """
   townshipID: ID!
+  """
+  Village, for a village-level team
+  """
   villageID: ID
+  """
+  Team leader 团长
+  """
   leaderID: ID
 }
 """
@@ -7065,7 +10386,13 @@ input CreateTeamMembershipInput {
   Joined the team 加入日期
   """
   joinedOn: Date!
+  """
+  ID of the team 关联记录ID
+  """
   teamID: ID!
+  """
+  ID of the member 关联记录ID
+  """
   memberID: ID!
 }
 """
@@ -7085,6 +10412,9 @@ input CreateTownshipInput {
   Town, township or subdistrict 乡镇类型
   """
   kind: TownshipKind
+  """
+  District the township belongs to
+  """
   districtID: ID!
 }
 """
@@ -7142,7 +10472,13 @@ input CreateTrainingEnrollmentInput {
   Grade 结业成绩
   """
   grade: Grade
+  """
+  ID of the course 关联记录ID
+  """
   courseID: ID!
+  """
+  The village secretary (a party member) 学员
+  """
   secretaryID: ID!
 }
 """
@@ -7166,6 +10502,9 @@ input CreateVillageInput {
   Listed as a weak and lax village party organisation 软弱涣散村党组织
   """
   weakOrganization: Boolean
+  """
+  Township the village belongs to 所属乡镇
+  """
   townshipID: ID!
 }
 """
@@ -7193,6 +10532,9 @@ input CreateVisitInput {
   What the household asked for or worried about 听取的诉求与意见
   """
   heard: String
+  """
+  Pairing the visit belongs to 结对
+  """
   pairingID: ID!
 }
 """
@@ -7200,7 +10542,13 @@ Define a Relay Cursor type:
 https://relay.dev/graphql/connections.htm#sec-Cursor
 """
 scalar Cursor
+"""
+Demand 诉求: something a household needs solved. It moves REGISTERED → ACCEPTED → ASSIGNED (to a department) → RESOLVED → FOLLOWED_UP → CLOSED, or to REJECTED with a reason; every step is a DemandEvent.
+"""
 type Demand implements Node {
+  """
+  Opaque global ID: pass it to node(id:); never build or parse it 全局唯一标识
+  """
   id: ID!
   """
   When the record was created (UTC) 创建时间
@@ -7250,8 +10598,17 @@ type Demand implements Node {
   When the demand was closed or rejected 办结时间
   """
   closedAt: Time
+  """
+  The household this Demand belongs to 所属household
+  """
   household: Household!
+  """
+  The visit this Demand belongs to 所属visit
+  """
   visit: Visit
+  """
+  The department this Demand belongs to 所属department
+  """
   department: Department
   """
   Every step taken, oldest first 办理记录
@@ -7337,7 +10694,13 @@ type DemandEdge {
   """
   cursor: Cursor!
 }
+"""
+DemandEvent 办理记录: one step of a demand's handling, written by the workflow, never edited.
+"""
 type DemandEvent implements Node {
+  """
+  Opaque global ID: pass it to node(id:); never build or parse it 全局唯一标识
+  """
   id: ID!
   """
   When the record was created (UTC) 创建时间
@@ -7351,6 +10714,9 @@ type DemandEvent implements Node {
   Version of the record, incremented by every change. Send the version you read with every update; a stale one is refused with CONFLICT 版本号
   """
   version: Int!
+  """
+  ID of the demand 关联记录ID
+  """
   demandID: ID!
   """
   Status before the step
@@ -7372,6 +10738,9 @@ type DemandEvent implements Node {
   Who took the step 办理人
   """
   actorName: String
+  """
+  The demand this DemandEvent belongs to 所属demand
+  """
   demand: Demand!
 }
 """
@@ -7421,7 +10790,13 @@ input DemandEventOrder {
 Properties by which DemandEvent connections can be ordered.
 """
 enum DemandEventOrderField {
+  """
+  Order by created at 按此字段排序
+  """
   CREATED_AT
+  """
+  Order by updated at 按此字段排序
+  """
   UPDATED_AT
 }
 """
@@ -7429,96 +10804,273 @@ DemandEventWhereInput is used for filtering DemandEvent objects.
 Input was generated by ent.
 """
 input DemandEventWhereInput {
+  """
+  Rows not matching this filter 取反
+  """
   not: DemandEventWhereInput
+  """
+  Rows matching all of these filters 同时满足
+  """
   and: [DemandEventWhereInput!]
+  """
+  Rows matching any of these filters 满足其一
+  """
   or: [DemandEventWhereInput!]
   """
   id field predicates
   """
   id: ID
+  """
+  id differs from 筛选：不等于
+  """
   idNEQ: ID
+  """
+  id is one of 筛选：在列表中
+  """
   idIn: [ID!]
+  """
+  id is none of 筛选：不在列表中
+  """
   idNotIn: [ID!]
+  """
+  id is after / greater than 筛选：大于
+  """
   idGT: ID
+  """
+  id is at or after / at least 筛选：大于等于
+  """
   idGTE: ID
+  """
+  id is before / less than 筛选：小于
+  """
   idLT: ID
+  """
+  id is at or before / at most 筛选：小于等于
+  """
   idLTE: ID
   """
   created_at field predicates
   """
   createdAt: Time
+  """
+  createdAt differs from 筛选：不等于
+  """
   createdAtNEQ: Time
+  """
+  createdAt is one of 筛选：在列表中
+  """
   createdAtIn: [Time!]
+  """
+  createdAt is none of 筛选：不在列表中
+  """
   createdAtNotIn: [Time!]
+  """
+  createdAt is after / greater than 筛选：大于
+  """
   createdAtGT: Time
+  """
+  createdAt is at or after / at least 筛选：大于等于
+  """
   createdAtGTE: Time
+  """
+  createdAt is before / less than 筛选：小于
+  """
   createdAtLT: Time
+  """
+  createdAt is at or before / at most 筛选：小于等于
+  """
   createdAtLTE: Time
   """
   updated_at field predicates
   """
   updatedAt: Time
+  """
+  updatedAt differs from 筛选：不等于
+  """
   updatedAtNEQ: Time
+  """
+  updatedAt is one of 筛选：在列表中
+  """
   updatedAtIn: [Time!]
+  """
+  updatedAt is none of 筛选：不在列表中
+  """
   updatedAtNotIn: [Time!]
+  """
+  updatedAt is after / greater than 筛选：大于
+  """
   updatedAtGT: Time
+  """
+  updatedAt is at or after / at least 筛选：大于等于
+  """
   updatedAtGTE: Time
+  """
+  updatedAt is before / less than 筛选：小于
+  """
   updatedAtLT: Time
+  """
+  updatedAt is at or before / at most 筛选：小于等于
+  """
   updatedAtLTE: Time
   """
   demand_id field predicates
   """
   demandID: ID
+  """
+  demandID differs from 筛选：不等于
+  """
   demandIDNEQ: ID
+  """
+  demandID is one of 筛选：在列表中
+  """
   demandIDIn: [ID!]
+  """
+  demandID is none of 筛选：不在列表中
+  """
   demandIDNotIn: [ID!]
   """
   from_status field predicates
   """
   fromStatus: DemandStatus
+  """
+  fromStatus differs from 筛选：不等于
+  """
   fromStatusNEQ: DemandStatus
+  """
+  fromStatus is one of 筛选：在列表中
+  """
   fromStatusIn: [DemandStatus!]
+  """
+  fromStatus is none of 筛选：不在列表中
+  """
   fromStatusNotIn: [DemandStatus!]
+  """
+  fromStatus is not set 筛选：为空
+  """
   fromStatusIsNil: Boolean
+  """
+  fromStatus is set 筛选：非空
+  """
   fromStatusNotNil: Boolean
   """
   to_status field predicates
   """
   toStatus: DemandStatus
+  """
+  toStatus differs from 筛选：不等于
+  """
   toStatusNEQ: DemandStatus
+  """
+  toStatus is one of 筛选：在列表中
+  """
   toStatusIn: [DemandStatus!]
+  """
+  toStatus is none of 筛选：不在列表中
+  """
   toStatusNotIn: [DemandStatus!]
   """
   department_id field predicates
   """
   departmentID: Int
+  """
+  departmentID differs from 筛选：不等于
+  """
   departmentIDNEQ: Int
+  """
+  departmentID is one of 筛选：在列表中
+  """
   departmentIDIn: [Int!]
+  """
+  departmentID is none of 筛选：不在列表中
+  """
   departmentIDNotIn: [Int!]
+  """
+  departmentID is after / greater than 筛选：大于
+  """
   departmentIDGT: Int
+  """
+  departmentID is at or after / at least 筛选：大于等于
+  """
   departmentIDGTE: Int
+  """
+  departmentID is before / less than 筛选：小于
+  """
   departmentIDLT: Int
+  """
+  departmentID is at or before / at most 筛选：小于等于
+  """
   departmentIDLTE: Int
+  """
+  departmentID is not set 筛选：为空
+  """
   departmentIDIsNil: Boolean
+  """
+  departmentID is set 筛选：非空
+  """
   departmentIDNotNil: Boolean
   """
   actor_name field predicates
   """
   actorName: String
+  """
+  actorName differs from 筛选：不等于
+  """
   actorNameNEQ: String
+  """
+  actorName is one of 筛选：在列表中
+  """
   actorNameIn: [String!]
+  """
+  actorName is none of 筛选：不在列表中
+  """
   actorNameNotIn: [String!]
+  """
+  actorName is after / greater than 筛选：大于
+  """
   actorNameGT: String
+  """
+  actorName is at or after / at least 筛选：大于等于
+  """
   actorNameGTE: String
+  """
+  actorName is before / less than 筛选：小于
+  """
   actorNameLT: String
+  """
+  actorName is at or before / at most 筛选：小于等于
+  """
   actorNameLTE: String
+  """
+  actorName contains 筛选：包含
+  """
   actorNameContains: String
+  """
+  actorName starts with 筛选：开头为
+  """
   actorNameHasPrefix: String
+  """
+  actorName ends with 筛选：结尾为
+  """
   actorNameHasSuffix: String
+  """
+  actorName is not set 筛选：为空
+  """
   actorNameIsNil: Boolean
+  """
+  actorName is set 筛选：非空
+  """
   actorNameNotNil: Boolean
+  """
+  actorName equals, ignoring case 筛选：等于（不区分大小写）
+  """
   actorNameEqualFold: String
+  """
+  actorName contains, ignoring case 筛选：包含（不区分大小写）
+  """
   actorNameContainsFold: String
+  """
+  Rows with related demand matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
+  """
   hasDemandWith: [DemandWhereInput!] @scoped
 }
 """
@@ -7538,10 +11090,25 @@ input DemandOrder {
 Properties by which Demand connections can be ordered.
 """
 enum DemandOrderField {
+  """
+  Order by created at 按此字段排序
+  """
   CREATED_AT
+  """
+  Order by updated at 按此字段排序
+  """
   UPDATED_AT
+  """
+  Order by category 按此字段排序
+  """
   CATEGORY
+  """
+  Order by status 按此字段排序
+  """
   STATUS
+  """
+  Order by due on 按此字段排序
+  """
   DUE_ON
 }
 """
@@ -7582,122 +11149,338 @@ DemandWhereInput is used for filtering Demand objects.
 Input was generated by ent.
 """
 input DemandWhereInput {
+  """
+  Rows not matching this filter 取反
+  """
   not: DemandWhereInput
+  """
+  Rows matching all of these filters 同时满足
+  """
   and: [DemandWhereInput!]
+  """
+  Rows matching any of these filters 满足其一
+  """
   or: [DemandWhereInput!]
   """
   id field predicates
   """
   id: ID
+  """
+  id differs from 筛选：不等于
+  """
   idNEQ: ID
+  """
+  id is one of 筛选：在列表中
+  """
   idIn: [ID!]
+  """
+  id is none of 筛选：不在列表中
+  """
   idNotIn: [ID!]
+  """
+  id is after / greater than 筛选：大于
+  """
   idGT: ID
+  """
+  id is at or after / at least 筛选：大于等于
+  """
   idGTE: ID
+  """
+  id is before / less than 筛选：小于
+  """
   idLT: ID
+  """
+  id is at or before / at most 筛选：小于等于
+  """
   idLTE: ID
   """
   created_at field predicates
   """
   createdAt: Time
+  """
+  createdAt differs from 筛选：不等于
+  """
   createdAtNEQ: Time
+  """
+  createdAt is one of 筛选：在列表中
+  """
   createdAtIn: [Time!]
+  """
+  createdAt is none of 筛选：不在列表中
+  """
   createdAtNotIn: [Time!]
+  """
+  createdAt is after / greater than 筛选：大于
+  """
   createdAtGT: Time
+  """
+  createdAt is at or after / at least 筛选：大于等于
+  """
   createdAtGTE: Time
+  """
+  createdAt is before / less than 筛选：小于
+  """
   createdAtLT: Time
+  """
+  createdAt is at or before / at most 筛选：小于等于
+  """
   createdAtLTE: Time
   """
   updated_at field predicates
   """
   updatedAt: Time
+  """
+  updatedAt differs from 筛选：不等于
+  """
   updatedAtNEQ: Time
+  """
+  updatedAt is one of 筛选：在列表中
+  """
   updatedAtIn: [Time!]
+  """
+  updatedAt is none of 筛选：不在列表中
+  """
   updatedAtNotIn: [Time!]
+  """
+  updatedAt is after / greater than 筛选：大于
+  """
   updatedAtGT: Time
+  """
+  updatedAt is at or after / at least 筛选：大于等于
+  """
   updatedAtGTE: Time
+  """
+  updatedAt is before / less than 筛选：小于
+  """
   updatedAtLT: Time
+  """
+  updatedAt is at or before / at most 筛选：小于等于
+  """
   updatedAtLTE: Time
   """
   household_id field predicates
   """
   householdID: ID
+  """
+  householdID differs from 筛选：不等于
+  """
   householdIDNEQ: ID
+  """
+  householdID is one of 筛选：在列表中
+  """
   householdIDIn: [ID!]
+  """
+  householdID is none of 筛选：不在列表中
+  """
   householdIDNotIn: [ID!]
   """
   visit_id field predicates
   """
   visitID: ID
+  """
+  visitID differs from 筛选：不等于
+  """
   visitIDNEQ: ID
+  """
+  visitID is one of 筛选：在列表中
+  """
   visitIDIn: [ID!]
+  """
+  visitID is none of 筛选：不在列表中
+  """
   visitIDNotIn: [ID!]
+  """
+  visitID is not set 筛选：为空
+  """
   visitIDIsNil: Boolean
+  """
+  visitID is set 筛选：非空
+  """
   visitIDNotNil: Boolean
   """
   category field predicates
   """
   category: DemandCategory
+  """
+  category differs from 筛选：不等于
+  """
   categoryNEQ: DemandCategory
+  """
+  category is one of 筛选：在列表中
+  """
   categoryIn: [DemandCategory!]
+  """
+  category is none of 筛选：不在列表中
+  """
   categoryNotIn: [DemandCategory!]
   """
   status field predicates
   """
   status: DemandStatus
+  """
+  status differs from 筛选：不等于
+  """
   statusNEQ: DemandStatus
+  """
+  status is one of 筛选：在列表中
+  """
   statusIn: [DemandStatus!]
+  """
+  status is none of 筛选：不在列表中
+  """
   statusNotIn: [DemandStatus!]
   """
   due_on field predicates
   """
   dueOn: Date
+  """
+  dueOn differs from 筛选：不等于
+  """
   dueOnNEQ: Date
+  """
+  dueOn is one of 筛选：在列表中
+  """
   dueOnIn: [Date!]
+  """
+  dueOn is none of 筛选：不在列表中
+  """
   dueOnNotIn: [Date!]
+  """
+  dueOn is after / greater than 筛选：大于
+  """
   dueOnGT: Date
+  """
+  dueOn is at or after / at least 筛选：大于等于
+  """
   dueOnGTE: Date
+  """
+  dueOn is before / less than 筛选：小于
+  """
   dueOnLT: Date
+  """
+  dueOn is at or before / at most 筛选：小于等于
+  """
   dueOnLTE: Date
+  """
+  dueOn is not set 筛选：为空
+  """
   dueOnIsNil: Boolean
+  """
+  dueOn is set 筛选：非空
+  """
   dueOnNotNil: Boolean
   """
   department_id field predicates
   """
   departmentID: ID
+  """
+  departmentID differs from 筛选：不等于
+  """
   departmentIDNEQ: ID
+  """
+  departmentID is one of 筛选：在列表中
+  """
   departmentIDIn: [ID!]
+  """
+  departmentID is none of 筛选：不在列表中
+  """
   departmentIDNotIn: [ID!]
+  """
+  departmentID is not set 筛选：为空
+  """
   departmentIDIsNil: Boolean
+  """
+  departmentID is set 筛选：非空
+  """
   departmentIDNotNil: Boolean
   """
   satisfaction field predicates
   """
   satisfaction: Satisfaction
+  """
+  satisfaction differs from 筛选：不等于
+  """
   satisfactionNEQ: Satisfaction
+  """
+  satisfaction is one of 筛选：在列表中
+  """
   satisfactionIn: [Satisfaction!]
+  """
+  satisfaction is none of 筛选：不在列表中
+  """
   satisfactionNotIn: [Satisfaction!]
+  """
+  satisfaction is not set 筛选：为空
+  """
   satisfactionIsNil: Boolean
+  """
+  satisfaction is set 筛选：非空
+  """
   satisfactionNotNil: Boolean
   """
   closed_at field predicates
   """
   closedAt: Time
+  """
+  closedAt differs from 筛选：不等于
+  """
   closedAtNEQ: Time
+  """
+  closedAt is one of 筛选：在列表中
+  """
   closedAtIn: [Time!]
+  """
+  closedAt is none of 筛选：不在列表中
+  """
   closedAtNotIn: [Time!]
+  """
+  closedAt is after / greater than 筛选：大于
+  """
   closedAtGT: Time
+  """
+  closedAt is at or after / at least 筛选：大于等于
+  """
   closedAtGTE: Time
+  """
+  closedAt is before / less than 筛选：小于
+  """
   closedAtLT: Time
+  """
+  closedAt is at or before / at most 筛选：小于等于
+  """
   closedAtLTE: Time
+  """
+  closedAt is not set 筛选：为空
+  """
   closedAtIsNil: Boolean
+  """
+  closedAt is set 筛选：非空
+  """
   closedAtNotNil: Boolean
+  """
+  Rows with related household matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
+  """
   hasHouseholdWith: [HouseholdWhereInput!] @scoped
+  """
+  Rows with related visit matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
+  """
   hasVisitWith: [VisitWhereInput!] @scoped
+  """
+  Rows with related department matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
+  """
   hasDepartmentWith: [DepartmentWhereInput!] @scoped
+  """
+  Rows with related events matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
+  """
   hasEventsWith: [DemandEventWhereInput!] @scoped
 }
+"""
+DemoProject 党建促脱贫示范引领工程: each township's model project for a year. It moves through the six stages one step at a time (see ProjectStage); a review may send it back one step.
+"""
 type DemoProject implements Node {
+  """
+  Opaque global ID: pass it to node(id:); never build or parse it 全局唯一标识
+  """
   id: ID!
   """
   When the record was created (UTC) 创建时间
@@ -7755,7 +11538,13 @@ type DemoProject implements Node {
   Deadline of the current stage 本步骤时限
   """
   stageDueOn: Date
+  """
+  The township this DemoProject belongs to 所属township
+  """
   township: Township!
+  """
+  The village this DemoProject belongs to 所属village
+  """
   village: Village
   """
   Stage history, oldest first 步骤记录
@@ -7809,15 +11598,42 @@ input DemoProjectOrder {
 Properties by which DemoProject connections can be ordered.
 """
 enum DemoProjectOrderField {
+  """
+  Order by created at 按此字段排序
+  """
   CREATED_AT
+  """
+  Order by updated at 按此字段排序
+  """
   UPDATED_AT
+  """
+  Order by year 按此字段排序
+  """
   YEAR
+  """
+  Order by name 按此字段排序
+  """
   NAME
+  """
+  Order by deadline 按此字段排序
+  """
   DEADLINE
+  """
+  Order by stage 按此字段排序
+  """
   STAGE
+  """
+  Order by stage due on 按此字段排序
+  """
   STAGE_DUE_ON
 }
+"""
+DemoProjectStage 步骤记录: a demo project entered a stage — who moved it, when, how and why. Written by the workflow, never edited.
+"""
 type DemoProjectStage implements Node {
+  """
+  Opaque global ID: pass it to node(id:); never build or parse it 全局唯一标识
+  """
   id: ID!
   """
   When the record was created (UTC) 创建时间
@@ -7831,6 +11647,9 @@ type DemoProjectStage implements Node {
   Version of the record, incremented by every change. Send the version you read with every update; a stale one is refused with CONFLICT 版本号
   """
   version: Int!
+  """
+  ID of the project 关联记录ID
+  """
   projectID: ID!
   """
   Stage entered 进入的步骤
@@ -7852,6 +11671,9 @@ type DemoProjectStage implements Node {
   Who moved the project 操作人
   """
   actorName: String
+  """
+  The project this DemoProjectStage belongs to 所属project
+  """
   project: DemoProject!
 }
 """
@@ -7901,7 +11723,13 @@ input DemoProjectStageOrder {
 Properties by which DemoProjectStage connections can be ordered.
 """
 enum DemoProjectStageOrderField {
+  """
+  Order by created at 按此字段排序
+  """
   CREATED_AT
+  """
+  Order by updated at 按此字段排序
+  """
   UPDATED_AT
 }
 """
@@ -7909,94 +11737,265 @@ DemoProjectStageWhereInput is used for filtering DemoProjectStage objects.
 Input was generated by ent.
 """
 input DemoProjectStageWhereInput {
+  """
+  Rows not matching this filter 取反
+  """
   not: DemoProjectStageWhereInput
+  """
+  Rows matching all of these filters 同时满足
+  """
   and: [DemoProjectStageWhereInput!]
+  """
+  Rows matching any of these filters 满足其一
+  """
   or: [DemoProjectStageWhereInput!]
   """
   id field predicates
   """
   id: ID
+  """
+  id differs from 筛选：不等于
+  """
   idNEQ: ID
+  """
+  id is one of 筛选：在列表中
+  """
   idIn: [ID!]
+  """
+  id is none of 筛选：不在列表中
+  """
   idNotIn: [ID!]
+  """
+  id is after / greater than 筛选：大于
+  """
   idGT: ID
+  """
+  id is at or after / at least 筛选：大于等于
+  """
   idGTE: ID
+  """
+  id is before / less than 筛选：小于
+  """
   idLT: ID
+  """
+  id is at or before / at most 筛选：小于等于
+  """
   idLTE: ID
   """
   created_at field predicates
   """
   createdAt: Time
+  """
+  createdAt differs from 筛选：不等于
+  """
   createdAtNEQ: Time
+  """
+  createdAt is one of 筛选：在列表中
+  """
   createdAtIn: [Time!]
+  """
+  createdAt is none of 筛选：不在列表中
+  """
   createdAtNotIn: [Time!]
+  """
+  createdAt is after / greater than 筛选：大于
+  """
   createdAtGT: Time
+  """
+  createdAt is at or after / at least 筛选：大于等于
+  """
   createdAtGTE: Time
+  """
+  createdAt is before / less than 筛选：小于
+  """
   createdAtLT: Time
+  """
+  createdAt is at or before / at most 筛选：小于等于
+  """
   createdAtLTE: Time
   """
   updated_at field predicates
   """
   updatedAt: Time
+  """
+  updatedAt differs from 筛选：不等于
+  """
   updatedAtNEQ: Time
+  """
+  updatedAt is one of 筛选：在列表中
+  """
   updatedAtIn: [Time!]
+  """
+  updatedAt is none of 筛选：不在列表中
+  """
   updatedAtNotIn: [Time!]
+  """
+  updatedAt is after / greater than 筛选：大于
+  """
   updatedAtGT: Time
+  """
+  updatedAt is at or after / at least 筛选：大于等于
+  """
   updatedAtGTE: Time
+  """
+  updatedAt is before / less than 筛选：小于
+  """
   updatedAtLT: Time
+  """
+  updatedAt is at or before / at most 筛选：小于等于
+  """
   updatedAtLTE: Time
   """
   project_id field predicates
   """
   projectID: ID
+  """
+  projectID differs from 筛选：不等于
+  """
   projectIDNEQ: ID
+  """
+  projectID is one of 筛选：在列表中
+  """
   projectIDIn: [ID!]
+  """
+  projectID is none of 筛选：不在列表中
+  """
   projectIDNotIn: [ID!]
   """
   stage field predicates
   """
   stage: ProjectStage
+  """
+  stage differs from 筛选：不等于
+  """
   stageNEQ: ProjectStage
+  """
+  stage is one of 筛选：在列表中
+  """
   stageIn: [ProjectStage!]
+  """
+  stage is none of 筛选：不在列表中
+  """
   stageNotIn: [ProjectStage!]
   """
   result field predicates
   """
   result: StageResult
+  """
+  result differs from 筛选：不等于
+  """
   resultNEQ: StageResult
+  """
+  result is one of 筛选：在列表中
+  """
   resultIn: [StageResult!]
+  """
+  result is none of 筛选：不在列表中
+  """
   resultNotIn: [StageResult!]
   """
   due_on field predicates
   """
   dueOn: Date
+  """
+  dueOn differs from 筛选：不等于
+  """
   dueOnNEQ: Date
+  """
+  dueOn is one of 筛选：在列表中
+  """
   dueOnIn: [Date!]
+  """
+  dueOn is none of 筛选：不在列表中
+  """
   dueOnNotIn: [Date!]
+  """
+  dueOn is after / greater than 筛选：大于
+  """
   dueOnGT: Date
+  """
+  dueOn is at or after / at least 筛选：大于等于
+  """
   dueOnGTE: Date
+  """
+  dueOn is before / less than 筛选：小于
+  """
   dueOnLT: Date
+  """
+  dueOn is at or before / at most 筛选：小于等于
+  """
   dueOnLTE: Date
+  """
+  dueOn is not set 筛选：为空
+  """
   dueOnIsNil: Boolean
+  """
+  dueOn is set 筛选：非空
+  """
   dueOnNotNil: Boolean
   """
   actor_name field predicates
   """
   actorName: String
+  """
+  actorName differs from 筛选：不等于
+  """
   actorNameNEQ: String
+  """
+  actorName is one of 筛选：在列表中
+  """
   actorNameIn: [String!]
+  """
+  actorName is none of 筛选：不在列表中
+  """
   actorNameNotIn: [String!]
+  """
+  actorName is after / greater than 筛选：大于
+  """
   actorNameGT: String
+  """
+  actorName is at or after / at least 筛选：大于等于
+  """
   actorNameGTE: String
+  """
+  actorName is before / less than 筛选：小于
+  """
   actorNameLT: String
+  """
+  actorName is at or before / at most 筛选：小于等于
+  """
   actorNameLTE: String
+  """
+  actorName contains 筛选：包含
+  """
   actorNameContains: String
+  """
+  actorName starts with 筛选：开头为
+  """
   actorNameHasPrefix: String
+  """
+  actorName ends with 筛选：结尾为
+  """
   actorNameHasSuffix: String
+  """
+  actorName is not set 筛选：为空
+  """
   actorNameIsNil: Boolean
+  """
+  actorName is set 筛选：非空
+  """
   actorNameNotNil: Boolean
+  """
+  actorName equals, ignoring case 筛选：等于（不区分大小写）
+  """
   actorNameEqualFold: String
+  """
+  actorName contains, ignoring case 筛选：包含（不区分大小写）
+  """
   actorNameContainsFold: String
+  """
+  Rows with related project matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
+  """
   hasProjectWith: [DemoProjectWhereInput!] @scoped
 }
 """
@@ -8004,151 +12003,430 @@ DemoProjectWhereInput is used for filtering DemoProject objects.
 Input was generated by ent.
 """
 input DemoProjectWhereInput {
+  """
+  Rows not matching this filter 取反
+  """
   not: DemoProjectWhereInput
+  """
+  Rows matching all of these filters 同时满足
+  """
   and: [DemoProjectWhereInput!]
+  """
+  Rows matching any of these filters 满足其一
+  """
   or: [DemoProjectWhereInput!]
   """
   id field predicates
   """
   id: ID
+  """
+  id differs from 筛选：不等于
+  """
   idNEQ: ID
+  """
+  id is one of 筛选：在列表中
+  """
   idIn: [ID!]
+  """
+  id is none of 筛选：不在列表中
+  """
   idNotIn: [ID!]
+  """
+  id is after / greater than 筛选：大于
+  """
   idGT: ID
+  """
+  id is at or after / at least 筛选：大于等于
+  """
   idGTE: ID
+  """
+  id is before / less than 筛选：小于
+  """
   idLT: ID
+  """
+  id is at or before / at most 筛选：小于等于
+  """
   idLTE: ID
   """
   created_at field predicates
   """
   createdAt: Time
+  """
+  createdAt differs from 筛选：不等于
+  """
   createdAtNEQ: Time
+  """
+  createdAt is one of 筛选：在列表中
+  """
   createdAtIn: [Time!]
+  """
+  createdAt is none of 筛选：不在列表中
+  """
   createdAtNotIn: [Time!]
+  """
+  createdAt is after / greater than 筛选：大于
+  """
   createdAtGT: Time
+  """
+  createdAt is at or after / at least 筛选：大于等于
+  """
   createdAtGTE: Time
+  """
+  createdAt is before / less than 筛选：小于
+  """
   createdAtLT: Time
+  """
+  createdAt is at or before / at most 筛选：小于等于
+  """
   createdAtLTE: Time
   """
   updated_at field predicates
   """
   updatedAt: Time
+  """
+  updatedAt differs from 筛选：不等于
+  """
   updatedAtNEQ: Time
+  """
+  updatedAt is one of 筛选：在列表中
+  """
   updatedAtIn: [Time!]
+  """
+  updatedAt is none of 筛选：不在列表中
+  """
   updatedAtNotIn: [Time!]
+  """
+  updatedAt is after / greater than 筛选：大于
+  """
   updatedAtGT: Time
+  """
+  updatedAt is at or after / at least 筛选：大于等于
+  """
   updatedAtGTE: Time
+  """
+  updatedAt is before / less than 筛选：小于
+  """
   updatedAtLT: Time
+  """
+  updatedAt is at or before / at most 筛选：小于等于
+  """
   updatedAtLTE: Time
   """
   township_id field predicates
   """
   townshipID: ID
+  """
+  townshipID differs from 筛选：不等于
+  """
   townshipIDNEQ: ID
+  """
+  townshipID is one of 筛选：在列表中
+  """
   townshipIDIn: [ID!]
+  """
+  townshipID is none of 筛选：不在列表中
+  """
   townshipIDNotIn: [ID!]
   """
   year field predicates
   """
   year: Int
+  """
+  year differs from 筛选：不等于
+  """
   yearNEQ: Int
+  """
+  year is one of 筛选：在列表中
+  """
   yearIn: [Int!]
+  """
+  year is none of 筛选：不在列表中
+  """
   yearNotIn: [Int!]
+  """
+  year is after / greater than 筛选：大于
+  """
   yearGT: Int
+  """
+  year is at or after / at least 筛选：大于等于
+  """
   yearGTE: Int
+  """
+  year is before / less than 筛选：小于
+  """
   yearLT: Int
+  """
+  year is at or before / at most 筛选：小于等于
+  """
   yearLTE: Int
   """
   name field predicates
   """
   name: String
+  """
+  name differs from 筛选：不等于
+  """
   nameNEQ: String
+  """
+  name is one of 筛选：在列表中
+  """
   nameIn: [String!]
+  """
+  name is none of 筛选：不在列表中
+  """
   nameNotIn: [String!]
+  """
+  name is after / greater than 筛选：大于
+  """
   nameGT: String
+  """
+  name is at or after / at least 筛选：大于等于
+  """
   nameGTE: String
+  """
+  name is before / less than 筛选：小于
+  """
   nameLT: String
+  """
+  name is at or before / at most 筛选：小于等于
+  """
   nameLTE: String
+  """
+  name contains 筛选：包含
+  """
   nameContains: String
+  """
+  name starts with 筛选：开头为
+  """
   nameHasPrefix: String
+  """
+  name ends with 筛选：结尾为
+  """
   nameHasSuffix: String
+  """
+  name equals, ignoring case 筛选：等于（不区分大小写）
+  """
   nameEqualFold: String
+  """
+  name contains, ignoring case 筛选：包含（不区分大小写）
+  """
   nameContainsFold: String
   """
   subject_kind field predicates
   """
   subjectKind: SubjectKind
+  """
+  subjectKind differs from 筛选：不等于
+  """
   subjectKindNEQ: SubjectKind
+  """
+  subjectKind is one of 筛选：在列表中
+  """
   subjectKindIn: [SubjectKind!]
+  """
+  subjectKind is none of 筛选：不在列表中
+  """
   subjectKindNotIn: [SubjectKind!]
   """
   subject_name field predicates
   """
   subjectName: String
+  """
+  subjectName differs from 筛选：不等于
+  """
   subjectNameNEQ: String
+  """
+  subjectName is one of 筛选：在列表中
+  """
   subjectNameIn: [String!]
+  """
+  subjectName is none of 筛选：不在列表中
+  """
   subjectNameNotIn: [String!]
+  """
+  subjectName is after / greater than 筛选：大于
+  """
   subjectNameGT: String
+  """
+  subjectName is at or after / at least 筛选：大于等于
+  """
   subjectNameGTE: String
+  """
+  subjectName is before / less than 筛选：小于
+  """
   subjectNameLT: String
+  """
+  subjectName is at or before / at most 筛选：小于等于
+  """
   subjectNameLTE: String
+  """
+  subjectName contains 筛选：包含
+  """
   subjectNameContains: String
+  """
+  subjectName starts with 筛选：开头为
+  """
   subjectNameHasPrefix: String
+  """
+  subjectName ends with 筛选：结尾为
+  """
   subjectNameHasSuffix: String
+  """
+  subjectName equals, ignoring case 筛选：等于（不区分大小写）
+  """
   subjectNameEqualFold: String
+  """
+  subjectName contains, ignoring case 筛选：包含（不区分大小写）
+  """
   subjectNameContainsFold: String
   """
   village_id field predicates
   """
   villageID: ID
+  """
+  villageID differs from 筛选：不等于
+  """
   villageIDNEQ: ID
+  """
+  villageID is one of 筛选：在列表中
+  """
   villageIDIn: [ID!]
+  """
+  villageID is none of 筛选：不在列表中
+  """
   villageIDNotIn: [ID!]
+  """
+  villageID is not set 筛选：为空
+  """
   villageIDIsNil: Boolean
+  """
+  villageID is set 筛选：非空
+  """
   villageIDNotNil: Boolean
   """
   industry field predicates
   """
   industry: Industry
+  """
+  industry differs from 筛选：不等于
+  """
   industryNEQ: Industry
+  """
+  industry is one of 筛选：在列表中
+  """
   industryIn: [Industry!]
+  """
+  industry is none of 筛选：不在列表中
+  """
   industryNotIn: [Industry!]
   """
   deadline field predicates
   """
   deadline: Date
+  """
+  deadline differs from 筛选：不等于
+  """
   deadlineNEQ: Date
+  """
+  deadline is one of 筛选：在列表中
+  """
   deadlineIn: [Date!]
+  """
+  deadline is none of 筛选：不在列表中
+  """
   deadlineNotIn: [Date!]
+  """
+  deadline is after / greater than 筛选：大于
+  """
   deadlineGT: Date
+  """
+  deadline is at or after / at least 筛选：大于等于
+  """
   deadlineGTE: Date
+  """
+  deadline is before / less than 筛选：小于
+  """
   deadlineLT: Date
+  """
+  deadline is at or before / at most 筛选：小于等于
+  """
   deadlineLTE: Date
   """
   stage field predicates
   """
   stage: ProjectStage
+  """
+  stage differs from 筛选：不等于
+  """
   stageNEQ: ProjectStage
+  """
+  stage is one of 筛选：在列表中
+  """
   stageIn: [ProjectStage!]
+  """
+  stage is none of 筛选：不在列表中
+  """
   stageNotIn: [ProjectStage!]
   """
   stage_due_on field predicates
   """
   stageDueOn: Date
+  """
+  stageDueOn differs from 筛选：不等于
+  """
   stageDueOnNEQ: Date
+  """
+  stageDueOn is one of 筛选：在列表中
+  """
   stageDueOnIn: [Date!]
+  """
+  stageDueOn is none of 筛选：不在列表中
+  """
   stageDueOnNotIn: [Date!]
+  """
+  stageDueOn is after / greater than 筛选：大于
+  """
   stageDueOnGT: Date
+  """
+  stageDueOn is at or after / at least 筛选：大于等于
+  """
   stageDueOnGTE: Date
+  """
+  stageDueOn is before / less than 筛选：小于
+  """
   stageDueOnLT: Date
+  """
+  stageDueOn is at or before / at most 筛选：小于等于
+  """
   stageDueOnLTE: Date
+  """
+  stageDueOn is not set 筛选：为空
+  """
   stageDueOnIsNil: Boolean
+  """
+  stageDueOn is set 筛选：非空
+  """
   stageDueOnNotNil: Boolean
+  """
+  Rows with related township matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
+  """
   hasTownshipWith: [TownshipWhereInput!] @scoped
+  """
+  Rows with related village matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
+  """
   hasVillageWith: [VillageWhereInput!] @scoped
+  """
+  Rows with related stages matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
+  """
   hasStagesWith: [DemoProjectStageWhereInput!] @scoped
 }
+"""
+Department 区直部门: one of the district departments whose cadres pair with households and which handle demands routed to them. Reference data.
+"""
 type Department implements Node {
+  """
+  Opaque global ID: pass it to node(id:); never build or parse it 全局唯一标识
+  """
   id: ID!
   """
   When the record was created (UTC) 创建时间
@@ -8178,6 +12456,9 @@ type Department implements Node {
   Villages linked to the department, by year 部门联村
   """
   villageLinks: [DepartmentVillageLink!]
+  """
+  The cadres of this Department the caller may see (Relay connection) 关联列表
+  """
   cadres(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -8213,6 +12494,9 @@ type Department implements Node {
   The department's party organisations 机关党组织
   """
   partyOrganizations: [PartyOrganization!]
+  """
+  The demands of this Department the caller may see (Relay connection) 关联列表
+  """
   demands(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -8244,6 +12528,9 @@ type Department implements Node {
     """
     where: DemandWhereInput
   ): DemandConnection!
+  """
+  The rectifications of this Department the caller may see (Relay connection) 关联列表
+  """
   rectifications(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -8344,12 +12631,30 @@ input DepartmentOrder {
 Properties by which Department connections can be ordered.
 """
 enum DepartmentOrderField {
+  """
+  Order by created at 按此字段排序
+  """
   CREATED_AT
+  """
+  Order by updated at 按此字段排序
+  """
   UPDATED_AT
+  """
+  Order by code 按此字段排序
+  """
   CODE
+  """
+  Order by name 按此字段排序
+  """
   NAME
 }
+"""
+DepartmentVillageLink 部门联村: a department is linked to a village for a year; its cadres pair with needy households there. Reference data.
+"""
 type DepartmentVillageLink implements Node {
+  """
+  Opaque global ID: pass it to node(id:); never build or parse it 全局唯一标识
+  """
   id: ID!
   """
   When the record was created (UTC) 创建时间
@@ -8363,13 +12668,25 @@ type DepartmentVillageLink implements Node {
   Version of the record, incremented by every change. Send the version you read with every update; a stale one is refused with CONFLICT 版本号
   """
   version: Int!
+  """
+  ID of the department 关联记录ID
+  """
   departmentID: ID!
+  """
+  ID of the village 关联记录ID
+  """
   villageID: ID!
   """
   Programme year of the link 联村年度
   """
   year: Int!
+  """
+  The department this DepartmentVillageLink belongs to 所属department
+  """
   department: Department!
+  """
+  The village this DepartmentVillageLink belongs to 所属village
+  """
   village: Village!
 }
 """
@@ -8419,8 +12736,17 @@ input DepartmentVillageLinkOrder {
 Properties by which DepartmentVillageLink connections can be ordered.
 """
 enum DepartmentVillageLinkOrderField {
+  """
+  Order by created at 按此字段排序
+  """
   CREATED_AT
+  """
+  Order by updated at 按此字段排序
+  """
   UPDATED_AT
+  """
+  Order by year 按此字段排序
+  """
   YEAR
 }
 """
@@ -8428,68 +12754,185 @@ DepartmentVillageLinkWhereInput is used for filtering DepartmentVillageLink obje
 Input was generated by ent.
 """
 input DepartmentVillageLinkWhereInput {
+  """
+  Rows not matching this filter 取反
+  """
   not: DepartmentVillageLinkWhereInput
+  """
+  Rows matching all of these filters 同时满足
+  """
   and: [DepartmentVillageLinkWhereInput!]
+  """
+  Rows matching any of these filters 满足其一
+  """
   or: [DepartmentVillageLinkWhereInput!]
   """
   id field predicates
   """
   id: ID
+  """
+  id differs from 筛选：不等于
+  """
   idNEQ: ID
+  """
+  id is one of 筛选：在列表中
+  """
   idIn: [ID!]
+  """
+  id is none of 筛选：不在列表中
+  """
   idNotIn: [ID!]
+  """
+  id is after / greater than 筛选：大于
+  """
   idGT: ID
+  """
+  id is at or after / at least 筛选：大于等于
+  """
   idGTE: ID
+  """
+  id is before / less than 筛选：小于
+  """
   idLT: ID
+  """
+  id is at or before / at most 筛选：小于等于
+  """
   idLTE: ID
   """
   created_at field predicates
   """
   createdAt: Time
+  """
+  createdAt differs from 筛选：不等于
+  """
   createdAtNEQ: Time
+  """
+  createdAt is one of 筛选：在列表中
+  """
   createdAtIn: [Time!]
+  """
+  createdAt is none of 筛选：不在列表中
+  """
   createdAtNotIn: [Time!]
+  """
+  createdAt is after / greater than 筛选：大于
+  """
   createdAtGT: Time
+  """
+  createdAt is at or after / at least 筛选：大于等于
+  """
   createdAtGTE: Time
+  """
+  createdAt is before / less than 筛选：小于
+  """
   createdAtLT: Time
+  """
+  createdAt is at or before / at most 筛选：小于等于
+  """
   createdAtLTE: Time
   """
   updated_at field predicates
   """
   updatedAt: Time
+  """
+  updatedAt differs from 筛选：不等于
+  """
   updatedAtNEQ: Time
+  """
+  updatedAt is one of 筛选：在列表中
+  """
   updatedAtIn: [Time!]
+  """
+  updatedAt is none of 筛选：不在列表中
+  """
   updatedAtNotIn: [Time!]
+  """
+  updatedAt is after / greater than 筛选：大于
+  """
   updatedAtGT: Time
+  """
+  updatedAt is at or after / at least 筛选：大于等于
+  """
   updatedAtGTE: Time
+  """
+  updatedAt is before / less than 筛选：小于
+  """
   updatedAtLT: Time
+  """
+  updatedAt is at or before / at most 筛选：小于等于
+  """
   updatedAtLTE: Time
   """
   department_id field predicates
   """
   departmentID: ID
+  """
+  departmentID differs from 筛选：不等于
+  """
   departmentIDNEQ: ID
+  """
+  departmentID is one of 筛选：在列表中
+  """
   departmentIDIn: [ID!]
+  """
+  departmentID is none of 筛选：不在列表中
+  """
   departmentIDNotIn: [ID!]
   """
   village_id field predicates
   """
   villageID: ID
+  """
+  villageID differs from 筛选：不等于
+  """
   villageIDNEQ: ID
+  """
+  villageID is one of 筛选：在列表中
+  """
   villageIDIn: [ID!]
+  """
+  villageID is none of 筛选：不在列表中
+  """
   villageIDNotIn: [ID!]
   """
   year field predicates
   """
   year: Int
+  """
+  year differs from 筛选：不等于
+  """
   yearNEQ: Int
+  """
+  year is one of 筛选：在列表中
+  """
   yearIn: [Int!]
+  """
+  year is none of 筛选：不在列表中
+  """
   yearNotIn: [Int!]
+  """
+  year is after / greater than 筛选：大于
+  """
   yearGT: Int
+  """
+  year is at or after / at least 筛选：大于等于
+  """
   yearGTE: Int
+  """
+  year is before / less than 筛选：小于
+  """
   yearLT: Int
+  """
+  year is at or before / at most 筛选：小于等于
+  """
   yearLTE: Int
+  """
+  Rows with related department matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
+  """
   hasDepartmentWith: [DepartmentWhereInput!] @scoped
+  """
+  Rows with related village matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
+  """
   hasVillageWith: [VillageWhereInput!] @scoped
 }
 """
@@ -8497,88 +12940,262 @@ DepartmentWhereInput is used for filtering Department objects.
 Input was generated by ent.
 """
 input DepartmentWhereInput {
+  """
+  Rows not matching this filter 取反
+  """
   not: DepartmentWhereInput
+  """
+  Rows matching all of these filters 同时满足
+  """
   and: [DepartmentWhereInput!]
+  """
+  Rows matching any of these filters 满足其一
+  """
   or: [DepartmentWhereInput!]
   """
   id field predicates
   """
   id: ID
+  """
+  id differs from 筛选：不等于
+  """
   idNEQ: ID
+  """
+  id is one of 筛选：在列表中
+  """
   idIn: [ID!]
+  """
+  id is none of 筛选：不在列表中
+  """
   idNotIn: [ID!]
+  """
+  id is after / greater than 筛选：大于
+  """
   idGT: ID
+  """
+  id is at or after / at least 筛选：大于等于
+  """
   idGTE: ID
+  """
+  id is before / less than 筛选：小于
+  """
   idLT: ID
+  """
+  id is at or before / at most 筛选：小于等于
+  """
   idLTE: ID
   """
   created_at field predicates
   """
   createdAt: Time
+  """
+  createdAt differs from 筛选：不等于
+  """
   createdAtNEQ: Time
+  """
+  createdAt is one of 筛选：在列表中
+  """
   createdAtIn: [Time!]
+  """
+  createdAt is none of 筛选：不在列表中
+  """
   createdAtNotIn: [Time!]
+  """
+  createdAt is after / greater than 筛选：大于
+  """
   createdAtGT: Time
+  """
+  createdAt is at or after / at least 筛选：大于等于
+  """
   createdAtGTE: Time
+  """
+  createdAt is before / less than 筛选：小于
+  """
   createdAtLT: Time
+  """
+  createdAt is at or before / at most 筛选：小于等于
+  """
   createdAtLTE: Time
   """
   updated_at field predicates
   """
   updatedAt: Time
+  """
+  updatedAt differs from 筛选：不等于
+  """
   updatedAtNEQ: Time
+  """
+  updatedAt is one of 筛选：在列表中
+  """
   updatedAtIn: [Time!]
+  """
+  updatedAt is none of 筛选：不在列表中
+  """
   updatedAtNotIn: [Time!]
+  """
+  updatedAt is after / greater than 筛选：大于
+  """
   updatedAtGT: Time
+  """
+  updatedAt is at or after / at least 筛选：大于等于
+  """
   updatedAtGTE: Time
+  """
+  updatedAt is before / less than 筛选：小于
+  """
   updatedAtLT: Time
+  """
+  updatedAt is at or before / at most 筛选：小于等于
+  """
   updatedAtLTE: Time
   """
   code field predicates
   """
   code: String
+  """
+  code differs from 筛选：不等于
+  """
   codeNEQ: String
+  """
+  code is one of 筛选：在列表中
+  """
   codeIn: [String!]
+  """
+  code is none of 筛选：不在列表中
+  """
   codeNotIn: [String!]
+  """
+  code is after / greater than 筛选：大于
+  """
   codeGT: String
+  """
+  code is at or after / at least 筛选：大于等于
+  """
   codeGTE: String
+  """
+  code is before / less than 筛选：小于
+  """
   codeLT: String
+  """
+  code is at or before / at most 筛选：小于等于
+  """
   codeLTE: String
+  """
+  code contains 筛选：包含
+  """
   codeContains: String
+  """
+  code starts with 筛选：开头为
+  """
   codeHasPrefix: String
+  """
+  code ends with 筛选：结尾为
+  """
   codeHasSuffix: String
+  """
+  code equals, ignoring case 筛选：等于（不区分大小写）
+  """
   codeEqualFold: String
+  """
+  code contains, ignoring case 筛选：包含（不区分大小写）
+  """
   codeContainsFold: String
   """
   name field predicates
   """
   name: String
+  """
+  name differs from 筛选：不等于
+  """
   nameNEQ: String
+  """
+  name is one of 筛选：在列表中
+  """
   nameIn: [String!]
+  """
+  name is none of 筛选：不在列表中
+  """
   nameNotIn: [String!]
+  """
+  name is after / greater than 筛选：大于
+  """
   nameGT: String
+  """
+  name is at or after / at least 筛选：大于等于
+  """
   nameGTE: String
+  """
+  name is before / less than 筛选：小于
+  """
   nameLT: String
+  """
+  name is at or before / at most 筛选：小于等于
+  """
   nameLTE: String
+  """
+  name contains 筛选：包含
+  """
   nameContains: String
+  """
+  name starts with 筛选：开头为
+  """
   nameHasPrefix: String
+  """
+  name ends with 筛选：结尾为
+  """
   nameHasSuffix: String
+  """
+  name equals, ignoring case 筛选：等于（不区分大小写）
+  """
   nameEqualFold: String
+  """
+  name contains, ignoring case 筛选：包含（不区分大小写）
+  """
   nameContainsFold: String
   """
   kind field predicates
   """
   kind: DepartmentKind
+  """
+  kind differs from 筛选：不等于
+  """
   kindNEQ: DepartmentKind
+  """
+  kind is one of 筛选：在列表中
+  """
   kindIn: [DepartmentKind!]
+  """
+  kind is none of 筛选：不在列表中
+  """
   kindNotIn: [DepartmentKind!]
+  """
+  Rows with related villageLinks matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
+  """
   hasVillageLinksWith: [DepartmentVillageLinkWhereInput!] @scoped
+  """
+  Rows with related cadres matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
+  """
   hasCadresWith: [CadreWhereInput!] @scoped
+  """
+  Rows with related partyOrganizations matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
+  """
   hasPartyOrganizationsWith: [PartyOrganizationWhereInput!] @scoped
+  """
+  Rows with related demands matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
+  """
   hasDemandsWith: [DemandWhereInput!] @scoped
+  """
+  Rows with related rectifications matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
+  """
   hasRectificationsWith: [RectificationWhereInput!] @scoped
 }
+"""
+District 区: the top of the hierarchy (Nanpiao District). Reference data.
+"""
 type District implements Node {
+  """
+  Opaque global ID: pass it to node(id:); never build or parse it 全局唯一标识
+  """
   id: ID!
   """
   When the record was created (UTC) 创建时间
@@ -8622,9 +13239,21 @@ input DistrictOrder {
 Properties by which District connections can be ordered.
 """
 enum DistrictOrderField {
+  """
+  Order by created at 按此字段排序
+  """
   CREATED_AT
+  """
+  Order by updated at 按此字段排序
+  """
   UPDATED_AT
+  """
+  Order by code 按此字段排序
+  """
   CODE
+  """
+  Order by name 按此字段排序
+  """
   NAME
 }
 """
@@ -8632,74 +13261,221 @@ DistrictWhereInput is used for filtering District objects.
 Input was generated by ent.
 """
 input DistrictWhereInput {
+  """
+  Rows not matching this filter 取反
+  """
   not: DistrictWhereInput
+  """
+  Rows matching all of these filters 同时满足
+  """
   and: [DistrictWhereInput!]
+  """
+  Rows matching any of these filters 满足其一
+  """
   or: [DistrictWhereInput!]
   """
   id field predicates
   """
   id: ID
+  """
+  id differs from 筛选：不等于
+  """
   idNEQ: ID
+  """
+  id is one of 筛选：在列表中
+  """
   idIn: [ID!]
+  """
+  id is none of 筛选：不在列表中
+  """
   idNotIn: [ID!]
+  """
+  id is after / greater than 筛选：大于
+  """
   idGT: ID
+  """
+  id is at or after / at least 筛选：大于等于
+  """
   idGTE: ID
+  """
+  id is before / less than 筛选：小于
+  """
   idLT: ID
+  """
+  id is at or before / at most 筛选：小于等于
+  """
   idLTE: ID
   """
   created_at field predicates
   """
   createdAt: Time
+  """
+  createdAt differs from 筛选：不等于
+  """
   createdAtNEQ: Time
+  """
+  createdAt is one of 筛选：在列表中
+  """
   createdAtIn: [Time!]
+  """
+  createdAt is none of 筛选：不在列表中
+  """
   createdAtNotIn: [Time!]
+  """
+  createdAt is after / greater than 筛选：大于
+  """
   createdAtGT: Time
+  """
+  createdAt is at or after / at least 筛选：大于等于
+  """
   createdAtGTE: Time
+  """
+  createdAt is before / less than 筛选：小于
+  """
   createdAtLT: Time
+  """
+  createdAt is at or before / at most 筛选：小于等于
+  """
   createdAtLTE: Time
   """
   updated_at field predicates
   """
   updatedAt: Time
+  """
+  updatedAt differs from 筛选：不等于
+  """
   updatedAtNEQ: Time
+  """
+  updatedAt is one of 筛选：在列表中
+  """
   updatedAtIn: [Time!]
+  """
+  updatedAt is none of 筛选：不在列表中
+  """
   updatedAtNotIn: [Time!]
+  """
+  updatedAt is after / greater than 筛选：大于
+  """
   updatedAtGT: Time
+  """
+  updatedAt is at or after / at least 筛选：大于等于
+  """
   updatedAtGTE: Time
+  """
+  updatedAt is before / less than 筛选：小于
+  """
   updatedAtLT: Time
+  """
+  updatedAt is at or before / at most 筛选：小于等于
+  """
   updatedAtLTE: Time
   """
   code field predicates
   """
   code: String
+  """
+  code differs from 筛选：不等于
+  """
   codeNEQ: String
+  """
+  code is one of 筛选：在列表中
+  """
   codeIn: [String!]
+  """
+  code is none of 筛选：不在列表中
+  """
   codeNotIn: [String!]
+  """
+  code is after / greater than 筛选：大于
+  """
   codeGT: String
+  """
+  code is at or after / at least 筛选：大于等于
+  """
   codeGTE: String
+  """
+  code is before / less than 筛选：小于
+  """
   codeLT: String
+  """
+  code is at or before / at most 筛选：小于等于
+  """
   codeLTE: String
+  """
+  code contains 筛选：包含
+  """
   codeContains: String
+  """
+  code starts with 筛选：开头为
+  """
   codeHasPrefix: String
+  """
+  code ends with 筛选：结尾为
+  """
   codeHasSuffix: String
+  """
+  code equals, ignoring case 筛选：等于（不区分大小写）
+  """
   codeEqualFold: String
+  """
+  code contains, ignoring case 筛选：包含（不区分大小写）
+  """
   codeContainsFold: String
   """
   name field predicates
   """
   name: String
+  """
+  name differs from 筛选：不等于
+  """
   nameNEQ: String
+  """
+  name is one of 筛选：在列表中
+  """
   nameIn: [String!]
+  """
+  name is none of 筛选：不在列表中
+  """
   nameNotIn: [String!]
+  """
+  name is after / greater than 筛选：大于
+  """
   nameGT: String
+  """
+  name is at or after / at least 筛选：大于等于
+  """
   nameGTE: String
+  """
+  name is before / less than 筛选：小于
+  """
   nameLT: String
+  """
+  name is at or before / at most 筛选：小于等于
+  """
   nameLTE: String
+  """
+  name contains 筛选：包含
+  """
   nameContains: String
+  """
+  name starts with 筛选：开头为
+  """
   nameHasPrefix: String
+  """
+  name ends with 筛选：结尾为
+  """
   nameHasSuffix: String
+  """
+  name equals, ignoring case 筛选：等于（不区分大小写）
+  """
   nameEqualFold: String
+  """
+  name contains, ignoring case 筛选：包含（不区分大小写）
+  """
   nameContainsFold: String
+  """
+  Rows with related townships matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
+  """
   hasTownshipsWith: [TownshipWhereInput!] @scoped
 }
 """
@@ -8786,7 +13562,13 @@ enum HealthStatus @goModel(model: "github.com/nanpiao/sbqw/ent/schema/enum.Healt
   """
   DISABLED
 }
+"""
+Household 户. The poverty-alleviation office sets ` + "`" + `needy` + "`" + ` (扶贫办确定的困难群体); cadres pair only with needy households.
+"""
 type Household implements Node {
+  """
+  Opaque global ID: pass it to node(id:); never build or parse it 全局唯一标识
+  """
   id: ID!
   """
   When the record was created (UTC) 创建时间
@@ -8844,7 +13626,13 @@ type Household implements Node {
   Annual net income per person, yuan 人均纯收入（元）
   """
   incomePerCapita: Float
+  """
+  The village this Household belongs to 所属village
+  """
   village: Village!
+  """
+  The residents of this Household the caller may see (Relay connection) 关联列表
+  """
   residents(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -8876,6 +13664,9 @@ type Household implements Node {
     """
     where: ResidentWhereInput
   ): ResidentConnection!
+  """
+  The pairings of this Household the caller may see (Relay connection) 关联列表
+  """
   pairings(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -8907,6 +13698,9 @@ type Household implements Node {
     """
     where: PairingWhereInput
   ): PairingConnection!
+  """
+  The demands of this Household the caller may see (Relay connection) 关联列表
+  """
   demands(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -9007,10 +13801,25 @@ input HouseholdOrder {
 Properties by which Household connections can be ordered.
 """
 enum HouseholdOrderField {
+  """
+  Order by created at 按此字段排序
+  """
   CREATED_AT
+  """
+  Order by updated at 按此字段排序
+  """
   UPDATED_AT
+  """
+  Order by number 按此字段排序
+  """
   NUMBER
+  """
+  Order by head name 按此字段排序
+  """
   HEAD_NAME
+  """
+  Order by category 按此字段排序
+  """
   CATEGORY
 }
 """
@@ -9018,160 +13827,469 @@ HouseholdWhereInput is used for filtering Household objects.
 Input was generated by ent.
 """
 input HouseholdWhereInput {
+  """
+  Rows not matching this filter 取反
+  """
   not: HouseholdWhereInput
+  """
+  Rows matching all of these filters 同时满足
+  """
   and: [HouseholdWhereInput!]
+  """
+  Rows matching any of these filters 满足其一
+  """
   or: [HouseholdWhereInput!]
   """
   id field predicates
   """
   id: ID
+  """
+  id differs from 筛选：不等于
+  """
   idNEQ: ID
+  """
+  id is one of 筛选：在列表中
+  """
   idIn: [ID!]
+  """
+  id is none of 筛选：不在列表中
+  """
   idNotIn: [ID!]
+  """
+  id is after / greater than 筛选：大于
+  """
   idGT: ID
+  """
+  id is at or after / at least 筛选：大于等于
+  """
   idGTE: ID
+  """
+  id is before / less than 筛选：小于
+  """
   idLT: ID
+  """
+  id is at or before / at most 筛选：小于等于
+  """
   idLTE: ID
   """
   created_at field predicates
   """
   createdAt: Time
+  """
+  createdAt differs from 筛选：不等于
+  """
   createdAtNEQ: Time
+  """
+  createdAt is one of 筛选：在列表中
+  """
   createdAtIn: [Time!]
+  """
+  createdAt is none of 筛选：不在列表中
+  """
   createdAtNotIn: [Time!]
+  """
+  createdAt is after / greater than 筛选：大于
+  """
   createdAtGT: Time
+  """
+  createdAt is at or after / at least 筛选：大于等于
+  """
   createdAtGTE: Time
+  """
+  createdAt is before / less than 筛选：小于
+  """
   createdAtLT: Time
+  """
+  createdAt is at or before / at most 筛选：小于等于
+  """
   createdAtLTE: Time
   """
   updated_at field predicates
   """
   updatedAt: Time
+  """
+  updatedAt differs from 筛选：不等于
+  """
   updatedAtNEQ: Time
+  """
+  updatedAt is one of 筛选：在列表中
+  """
   updatedAtIn: [Time!]
+  """
+  updatedAt is none of 筛选：不在列表中
+  """
   updatedAtNotIn: [Time!]
+  """
+  updatedAt is after / greater than 筛选：大于
+  """
   updatedAtGT: Time
+  """
+  updatedAt is at or after / at least 筛选：大于等于
+  """
   updatedAtGTE: Time
+  """
+  updatedAt is before / less than 筛选：小于
+  """
   updatedAtLT: Time
+  """
+  updatedAt is at or before / at most 筛选：小于等于
+  """
   updatedAtLTE: Time
   """
   village_id field predicates
   """
   villageID: ID
+  """
+  villageID differs from 筛选：不等于
+  """
   villageIDNEQ: ID
+  """
+  villageID is one of 筛选：在列表中
+  """
   villageIDIn: [ID!]
+  """
+  villageID is none of 筛选：不在列表中
+  """
   villageIDNotIn: [ID!]
   """
   number field predicates
   """
   number: String
+  """
+  number differs from 筛选：不等于
+  """
   numberNEQ: String
+  """
+  number is one of 筛选：在列表中
+  """
   numberIn: [String!]
+  """
+  number is none of 筛选：不在列表中
+  """
   numberNotIn: [String!]
+  """
+  number is after / greater than 筛选：大于
+  """
   numberGT: String
+  """
+  number is at or after / at least 筛选：大于等于
+  """
   numberGTE: String
+  """
+  number is before / less than 筛选：小于
+  """
   numberLT: String
+  """
+  number is at or before / at most 筛选：小于等于
+  """
   numberLTE: String
+  """
+  number contains 筛选：包含
+  """
   numberContains: String
+  """
+  number starts with 筛选：开头为
+  """
   numberHasPrefix: String
+  """
+  number ends with 筛选：结尾为
+  """
   numberHasSuffix: String
+  """
+  number equals, ignoring case 筛选：等于（不区分大小写）
+  """
   numberEqualFold: String
+  """
+  number contains, ignoring case 筛选：包含（不区分大小写）
+  """
   numberContainsFold: String
   """
   head_name field predicates
   """
   headName: String
+  """
+  headName differs from 筛选：不等于
+  """
   headNameNEQ: String
+  """
+  headName is one of 筛选：在列表中
+  """
   headNameIn: [String!]
+  """
+  headName is none of 筛选：不在列表中
+  """
   headNameNotIn: [String!]
+  """
+  headName is after / greater than 筛选：大于
+  """
   headNameGT: String
+  """
+  headName is at or after / at least 筛选：大于等于
+  """
   headNameGTE: String
+  """
+  headName is before / less than 筛选：小于
+  """
   headNameLT: String
+  """
+  headName is at or before / at most 筛选：小于等于
+  """
   headNameLTE: String
+  """
+  headName contains 筛选：包含
+  """
   headNameContains: String
+  """
+  headName starts with 筛选：开头为
+  """
   headNameHasPrefix: String
+  """
+  headName ends with 筛选：结尾为
+  """
   headNameHasSuffix: String
+  """
+  headName equals, ignoring case 筛选：等于（不区分大小写）
+  """
   headNameEqualFold: String
+  """
+  headName contains, ignoring case 筛选：包含（不区分大小写）
+  """
   headNameContainsFold: String
   """
   address field predicates
   """
   address: String
+  """
+  address differs from 筛选：不等于
+  """
   addressNEQ: String
+  """
+  address is one of 筛选：在列表中
+  """
   addressIn: [String!]
+  """
+  address is none of 筛选：不在列表中
+  """
   addressNotIn: [String!]
+  """
+  address is after / greater than 筛选：大于
+  """
   addressGT: String
+  """
+  address is at or after / at least 筛选：大于等于
+  """
   addressGTE: String
+  """
+  address is before / less than 筛选：小于
+  """
   addressLT: String
+  """
+  address is at or before / at most 筛选：小于等于
+  """
   addressLTE: String
+  """
+  address contains 筛选：包含
+  """
   addressContains: String
+  """
+  address starts with 筛选：开头为
+  """
   addressHasPrefix: String
+  """
+  address ends with 筛选：结尾为
+  """
   addressHasSuffix: String
+  """
+  address is not set 筛选：为空
+  """
   addressIsNil: Boolean
+  """
+  address is set 筛选：非空
+  """
   addressNotNil: Boolean
+  """
+  address equals, ignoring case 筛选：等于（不区分大小写）
+  """
   addressEqualFold: String
+  """
+  address contains, ignoring case 筛选：包含（不区分大小写）
+  """
   addressContainsFold: String
   """
   category field predicates
   """
   category: HouseholdCategory
+  """
+  category differs from 筛选：不等于
+  """
   categoryNEQ: HouseholdCategory
+  """
+  category is one of 筛选：在列表中
+  """
   categoryIn: [HouseholdCategory!]
+  """
+  category is none of 筛选：不在列表中
+  """
   categoryNotIn: [HouseholdCategory!]
   """
   poverty_status field predicates
   """
   povertyStatus: PovertyStatus
+  """
+  povertyStatus differs from 筛选：不等于
+  """
   povertyStatusNEQ: PovertyStatus
+  """
+  povertyStatus is one of 筛选：在列表中
+  """
   povertyStatusIn: [PovertyStatus!]
+  """
+  povertyStatus is none of 筛选：不在列表中
+  """
   povertyStatusNotIn: [PovertyStatus!]
   """
   identified_year field predicates
   """
   identifiedYear: Int
+  """
+  identifiedYear differs from 筛选：不等于
+  """
   identifiedYearNEQ: Int
+  """
+  identifiedYear is one of 筛选：在列表中
+  """
   identifiedYearIn: [Int!]
+  """
+  identifiedYear is none of 筛选：不在列表中
+  """
   identifiedYearNotIn: [Int!]
+  """
+  identifiedYear is after / greater than 筛选：大于
+  """
   identifiedYearGT: Int
+  """
+  identifiedYear is at or after / at least 筛选：大于等于
+  """
   identifiedYearGTE: Int
+  """
+  identifiedYear is before / less than 筛选：小于
+  """
   identifiedYearLT: Int
+  """
+  identifiedYear is at or before / at most 筛选：小于等于
+  """
   identifiedYearLTE: Int
+  """
+  identifiedYear is not set 筛选：为空
+  """
   identifiedYearIsNil: Boolean
+  """
+  identifiedYear is set 筛选：非空
+  """
   identifiedYearNotNil: Boolean
   """
   exit_year field predicates
   """
   exitYear: Int
+  """
+  exitYear differs from 筛选：不等于
+  """
   exitYearNEQ: Int
+  """
+  exitYear is one of 筛选：在列表中
+  """
   exitYearIn: [Int!]
+  """
+  exitYear is none of 筛选：不在列表中
+  """
   exitYearNotIn: [Int!]
+  """
+  exitYear is after / greater than 筛选：大于
+  """
   exitYearGT: Int
+  """
+  exitYear is at or after / at least 筛选：大于等于
+  """
   exitYearGTE: Int
+  """
+  exitYear is before / less than 筛选：小于
+  """
   exitYearLT: Int
+  """
+  exitYear is at or before / at most 筛选：小于等于
+  """
   exitYearLTE: Int
+  """
+  exitYear is not set 筛选：为空
+  """
   exitYearIsNil: Boolean
+  """
+  exitYear is set 筛选：非空
+  """
   exitYearNotNil: Boolean
   """
   needy field predicates
   """
   needy: Boolean
+  """
+  needy differs from 筛选：不等于
+  """
   needyNEQ: Boolean
   """
   income_per_capita field predicates
   """
   incomePerCapita: Float
+  """
+  incomePerCapita differs from 筛选：不等于
+  """
   incomePerCapitaNEQ: Float
+  """
+  incomePerCapita is one of 筛选：在列表中
+  """
   incomePerCapitaIn: [Float!]
+  """
+  incomePerCapita is none of 筛选：不在列表中
+  """
   incomePerCapitaNotIn: [Float!]
+  """
+  incomePerCapita is after / greater than 筛选：大于
+  """
   incomePerCapitaGT: Float
+  """
+  incomePerCapita is at or after / at least 筛选：大于等于
+  """
   incomePerCapitaGTE: Float
+  """
+  incomePerCapita is before / less than 筛选：小于
+  """
   incomePerCapitaLT: Float
+  """
+  incomePerCapita is at or before / at most 筛选：小于等于
+  """
   incomePerCapitaLTE: Float
+  """
+  incomePerCapita is not set 筛选：为空
+  """
   incomePerCapitaIsNil: Boolean
+  """
+  incomePerCapita is set 筛选：非空
+  """
   incomePerCapitaNotNil: Boolean
+  """
+  Rows with related village matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
+  """
   hasVillageWith: [VillageWhereInput!] @scoped
+  """
+  Rows with related residents matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
+  """
   hasResidentsWith: [ResidentWhereInput!] @scoped
+  """
+  Rows with related pairings matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
+  """
   hasPairingsWith: [PairingWhereInput!] @scoped
+  """
+  Rows with related demands matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
+  """
   hasDemandsWith: [DemandWhereInput!] @scoped
 }
 """
@@ -9419,7 +14537,13 @@ type PageInfo {
   """
   endCursor: Cursor
 }
+"""
+Pairing 结对帮扶: a cadre paired with a needy household, from a date until released.
+"""
 type Pairing implements Node {
+  """
+  Opaque global ID: pass it to node(id:); never build or parse it 全局唯一标识
+  """
   id: ID!
   """
   When the record was created (UTC) 创建时间
@@ -9457,8 +14581,17 @@ type Pairing implements Node {
   Why the pairing was released 解除原因
   """
   releaseReason: String
+  """
+  The cadre this Pairing belongs to 所属cadre
+  """
   cadre: Cadre!
+  """
+  The household this Pairing belongs to 所属household
+  """
   household: Household!
+  """
+  The visits of this Pairing the caller may see (Relay connection) 关联列表
+  """
   visits(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -9538,8 +14671,17 @@ input PairingOrder {
 Properties by which Pairing connections can be ordered.
 """
 enum PairingOrderField {
+  """
+  Order by created at 按此字段排序
+  """
   CREATED_AT
+  """
+  Order by updated at 按此字段排序
+  """
   UPDATED_AT
+  """
+  Order by start on 按此字段排序
+  """
   START_ON
 }
 """
@@ -9547,108 +14689,306 @@ PairingWhereInput is used for filtering Pairing objects.
 Input was generated by ent.
 """
 input PairingWhereInput {
+  """
+  Rows not matching this filter 取反
+  """
   not: PairingWhereInput
+  """
+  Rows matching all of these filters 同时满足
+  """
   and: [PairingWhereInput!]
+  """
+  Rows matching any of these filters 满足其一
+  """
   or: [PairingWhereInput!]
   """
   id field predicates
   """
   id: ID
+  """
+  id differs from 筛选：不等于
+  """
   idNEQ: ID
+  """
+  id is one of 筛选：在列表中
+  """
   idIn: [ID!]
+  """
+  id is none of 筛选：不在列表中
+  """
   idNotIn: [ID!]
+  """
+  id is after / greater than 筛选：大于
+  """
   idGT: ID
+  """
+  id is at or after / at least 筛选：大于等于
+  """
   idGTE: ID
+  """
+  id is before / less than 筛选：小于
+  """
   idLT: ID
+  """
+  id is at or before / at most 筛选：小于等于
+  """
   idLTE: ID
   """
   created_at field predicates
   """
   createdAt: Time
+  """
+  createdAt differs from 筛选：不等于
+  """
   createdAtNEQ: Time
+  """
+  createdAt is one of 筛选：在列表中
+  """
   createdAtIn: [Time!]
+  """
+  createdAt is none of 筛选：不在列表中
+  """
   createdAtNotIn: [Time!]
+  """
+  createdAt is after / greater than 筛选：大于
+  """
   createdAtGT: Time
+  """
+  createdAt is at or after / at least 筛选：大于等于
+  """
   createdAtGTE: Time
+  """
+  createdAt is before / less than 筛选：小于
+  """
   createdAtLT: Time
+  """
+  createdAt is at or before / at most 筛选：小于等于
+  """
   createdAtLTE: Time
   """
   updated_at field predicates
   """
   updatedAt: Time
+  """
+  updatedAt differs from 筛选：不等于
+  """
   updatedAtNEQ: Time
+  """
+  updatedAt is one of 筛选：在列表中
+  """
   updatedAtIn: [Time!]
+  """
+  updatedAt is none of 筛选：不在列表中
+  """
   updatedAtNotIn: [Time!]
+  """
+  updatedAt is after / greater than 筛选：大于
+  """
   updatedAtGT: Time
+  """
+  updatedAt is at or after / at least 筛选：大于等于
+  """
   updatedAtGTE: Time
+  """
+  updatedAt is before / less than 筛选：小于
+  """
   updatedAtLT: Time
+  """
+  updatedAt is at or before / at most 筛选：小于等于
+  """
   updatedAtLTE: Time
   """
   cadre_id field predicates
   """
   cadreID: ID
+  """
+  cadreID differs from 筛选：不等于
+  """
   cadreIDNEQ: ID
+  """
+  cadreID is one of 筛选：在列表中
+  """
   cadreIDIn: [ID!]
+  """
+  cadreID is none of 筛选：不在列表中
+  """
   cadreIDNotIn: [ID!]
   """
   household_id field predicates
   """
   householdID: ID
+  """
+  householdID differs from 筛选：不等于
+  """
   householdIDNEQ: ID
+  """
+  householdID is one of 筛选：在列表中
+  """
   householdIDIn: [ID!]
+  """
+  householdID is none of 筛选：不在列表中
+  """
   householdIDNotIn: [ID!]
   """
   start_on field predicates
   """
   startOn: Date
+  """
+  startOn differs from 筛选：不等于
+  """
   startOnNEQ: Date
+  """
+  startOn is one of 筛选：在列表中
+  """
   startOnIn: [Date!]
+  """
+  startOn is none of 筛选：不在列表中
+  """
   startOnNotIn: [Date!]
+  """
+  startOn is after / greater than 筛选：大于
+  """
   startOnGT: Date
+  """
+  startOn is at or after / at least 筛选：大于等于
+  """
   startOnGTE: Date
+  """
+  startOn is before / less than 筛选：小于
+  """
   startOnLT: Date
+  """
+  startOn is at or before / at most 筛选：小于等于
+  """
   startOnLTE: Date
   """
   end_on field predicates
   """
   endOn: Date
+  """
+  endOn differs from 筛选：不等于
+  """
   endOnNEQ: Date
+  """
+  endOn is one of 筛选：在列表中
+  """
   endOnIn: [Date!]
+  """
+  endOn is none of 筛选：不在列表中
+  """
   endOnNotIn: [Date!]
+  """
+  endOn is after / greater than 筛选：大于
+  """
   endOnGT: Date
+  """
+  endOn is at or after / at least 筛选：大于等于
+  """
   endOnGTE: Date
+  """
+  endOn is before / less than 筛选：小于
+  """
   endOnLT: Date
+  """
+  endOn is at or before / at most 筛选：小于等于
+  """
   endOnLTE: Date
+  """
+  endOn is not set 筛选：为空
+  """
   endOnIsNil: Boolean
+  """
+  endOn is set 筛选：非空
+  """
   endOnNotNil: Boolean
   """
   active field predicates
   """
   active: Boolean
+  """
+  active differs from 筛选：不等于
+  """
   activeNEQ: Boolean
   """
   release_reason field predicates
   """
   releaseReason: String
+  """
+  releaseReason differs from 筛选：不等于
+  """
   releaseReasonNEQ: String
+  """
+  releaseReason is one of 筛选：在列表中
+  """
   releaseReasonIn: [String!]
+  """
+  releaseReason is none of 筛选：不在列表中
+  """
   releaseReasonNotIn: [String!]
+  """
+  releaseReason is after / greater than 筛选：大于
+  """
   releaseReasonGT: String
+  """
+  releaseReason is at or after / at least 筛选：大于等于
+  """
   releaseReasonGTE: String
+  """
+  releaseReason is before / less than 筛选：小于
+  """
   releaseReasonLT: String
+  """
+  releaseReason is at or before / at most 筛选：小于等于
+  """
   releaseReasonLTE: String
+  """
+  releaseReason contains 筛选：包含
+  """
   releaseReasonContains: String
+  """
+  releaseReason starts with 筛选：开头为
+  """
   releaseReasonHasPrefix: String
+  """
+  releaseReason ends with 筛选：结尾为
+  """
   releaseReasonHasSuffix: String
+  """
+  releaseReason is not set 筛选：为空
+  """
   releaseReasonIsNil: Boolean
+  """
+  releaseReason is set 筛选：非空
+  """
   releaseReasonNotNil: Boolean
+  """
+  releaseReason equals, ignoring case 筛选：等于（不区分大小写）
+  """
   releaseReasonEqualFold: String
+  """
+  releaseReason contains, ignoring case 筛选：包含（不区分大小写）
+  """
   releaseReasonContainsFold: String
+  """
+  Rows with related cadre matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
+  """
   hasCadreWith: [CadreWhereInput!] @scoped
+  """
+  Rows with related household matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
+  """
   hasHouseholdWith: [HouseholdWhereInput!] @scoped
+  """
+  Rows with related visits matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
+  """
   hasVisitsWith: [VisitWhereInput!] @scoped
 }
+"""
+PartyMember 党员. hasPost (有职/无职) is computed from posts valid today, never stored.
+"""
 type PartyMember implements Node {
+  """
+  Opaque global ID: pass it to node(id:); never build or parse it 全局唯一标识
+  """
   id: ID!
   """
   When the record was created (UTC) 创建时间
@@ -9722,7 +15062,13 @@ type PartyMember implements Node {
   Party organisation the member belongs to 所属党组织
   """
   organizationID: ID!
+  """
+  The village this PartyMember belongs to 所属village
+  """
   village: Village!
+  """
+  The organization this PartyMember belongs to 所属organization
+  """
   organization: PartyOrganization!
   """
   The member's cadre record, for members who are department cadres
@@ -9736,6 +15082,9 @@ type PartyMember implements Node {
   Posts in teams (一人多岗) 团队岗位
   """
   teamMemberships: [TeamMembership!]
+  """
+  The contributions of this PartyMember the caller may see (Relay connection) 关联列表
+  """
   contributions(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -9823,9 +15172,21 @@ input PartyMemberOrder {
 Properties by which PartyMember connections can be ordered.
 """
 enum PartyMemberOrderField {
+  """
+  Order by created at 按此字段排序
+  """
   CREATED_AT
+  """
+  Order by updated at 按此字段排序
+  """
   UPDATED_AT
+  """
+  Order by name 按此字段排序
+  """
   NAME
+  """
+  Order by joined on 按此字段排序
+  """
   JOINED_ON
 }
 """
@@ -9833,164 +15194,458 @@ PartyMemberWhereInput is used for filtering PartyMember objects.
 Input was generated by ent.
 """
 input PartyMemberWhereInput {
+  """
+  Rows not matching this filter 取反
+  """
   not: PartyMemberWhereInput
+  """
+  Rows matching all of these filters 同时满足
+  """
   and: [PartyMemberWhereInput!]
+  """
+  Rows matching any of these filters 满足其一
+  """
   or: [PartyMemberWhereInput!]
   """
   id field predicates
   """
   id: ID
+  """
+  id differs from 筛选：不等于
+  """
   idNEQ: ID
+  """
+  id is one of 筛选：在列表中
+  """
   idIn: [ID!]
+  """
+  id is none of 筛选：不在列表中
+  """
   idNotIn: [ID!]
+  """
+  id is after / greater than 筛选：大于
+  """
   idGT: ID
+  """
+  id is at or after / at least 筛选：大于等于
+  """
   idGTE: ID
+  """
+  id is before / less than 筛选：小于
+  """
   idLT: ID
+  """
+  id is at or before / at most 筛选：小于等于
+  """
   idLTE: ID
   """
   created_at field predicates
   """
   createdAt: Time
+  """
+  createdAt differs from 筛选：不等于
+  """
   createdAtNEQ: Time
+  """
+  createdAt is one of 筛选：在列表中
+  """
   createdAtIn: [Time!]
+  """
+  createdAt is none of 筛选：不在列表中
+  """
   createdAtNotIn: [Time!]
+  """
+  createdAt is after / greater than 筛选：大于
+  """
   createdAtGT: Time
+  """
+  createdAt is at or after / at least 筛选：大于等于
+  """
   createdAtGTE: Time
+  """
+  createdAt is before / less than 筛选：小于
+  """
   createdAtLT: Time
+  """
+  createdAt is at or before / at most 筛选：小于等于
+  """
   createdAtLTE: Time
   """
   updated_at field predicates
   """
   updatedAt: Time
+  """
+  updatedAt differs from 筛选：不等于
+  """
   updatedAtNEQ: Time
+  """
+  updatedAt is one of 筛选：在列表中
+  """
   updatedAtIn: [Time!]
+  """
+  updatedAt is none of 筛选：不在列表中
+  """
   updatedAtNotIn: [Time!]
+  """
+  updatedAt is after / greater than 筛选：大于
+  """
   updatedAtGT: Time
+  """
+  updatedAt is at or after / at least 筛选：大于等于
+  """
   updatedAtGTE: Time
+  """
+  updatedAt is before / less than 筛选：小于
+  """
   updatedAtLT: Time
+  """
+  updatedAt is at or before / at most 筛选：小于等于
+  """
   updatedAtLTE: Time
   """
   name field predicates
   """
   name: String
+  """
+  name differs from 筛选：不等于
+  """
   nameNEQ: String
+  """
+  name is one of 筛选：在列表中
+  """
   nameIn: [String!]
+  """
+  name is none of 筛选：不在列表中
+  """
   nameNotIn: [String!]
+  """
+  name is after / greater than 筛选：大于
+  """
   nameGT: String
+  """
+  name is at or after / at least 筛选：大于等于
+  """
   nameGTE: String
+  """
+  name is before / less than 筛选：小于
+  """
   nameLT: String
+  """
+  name is at or before / at most 筛选：小于等于
+  """
   nameLTE: String
+  """
+  name contains 筛选：包含
+  """
   nameContains: String
+  """
+  name starts with 筛选：开头为
+  """
   nameHasPrefix: String
+  """
+  name ends with 筛选：结尾为
+  """
   nameHasSuffix: String
+  """
+  name equals, ignoring case 筛选：等于（不区分大小写）
+  """
   nameEqualFold: String
+  """
+  name contains, ignoring case 筛选：包含（不区分大小写）
+  """
   nameContainsFold: String
   """
   gender field predicates
   """
   gender: Gender
+  """
+  gender differs from 筛选：不等于
+  """
   genderNEQ: Gender
+  """
+  gender is one of 筛选：在列表中
+  """
   genderIn: [Gender!]
+  """
+  gender is none of 筛选：不在列表中
+  """
   genderNotIn: [Gender!]
   """
   birth_year field predicates
   """
   birthYear: Int
+  """
+  birthYear differs from 筛选：不等于
+  """
   birthYearNEQ: Int
+  """
+  birthYear is one of 筛选：在列表中
+  """
   birthYearIn: [Int!]
+  """
+  birthYear is none of 筛选：不在列表中
+  """
   birthYearNotIn: [Int!]
+  """
+  birthYear is after / greater than 筛选：大于
+  """
   birthYearGT: Int
+  """
+  birthYear is at or after / at least 筛选：大于等于
+  """
   birthYearGTE: Int
+  """
+  birthYear is before / less than 筛选：小于
+  """
   birthYearLT: Int
+  """
+  birthYear is at or before / at most 筛选：小于等于
+  """
   birthYearLTE: Int
   """
   education field predicates
   """
   education: Education
+  """
+  education differs from 筛选：不等于
+  """
   educationNEQ: Education
+  """
+  education is one of 筛选：在列表中
+  """
   educationIn: [Education!]
+  """
+  education is none of 筛选：不在列表中
+  """
   educationNotIn: [Education!]
   """
   occupation field predicates
   """
   occupation: Occupation
+  """
+  occupation differs from 筛选：不等于
+  """
   occupationNEQ: Occupation
+  """
+  occupation is one of 筛选：在列表中
+  """
   occupationIn: [Occupation!]
+  """
+  occupation is none of 筛选：不在列表中
+  """
   occupationNotIn: [Occupation!]
   """
   joined_on field predicates
   """
   joinedOn: Date
+  """
+  joinedOn differs from 筛选：不等于
+  """
   joinedOnNEQ: Date
+  """
+  joinedOn is one of 筛选：在列表中
+  """
   joinedOnIn: [Date!]
+  """
+  joinedOn is none of 筛选：不在列表中
+  """
   joinedOnNotIn: [Date!]
+  """
+  joinedOn is after / greater than 筛选：大于
+  """
   joinedOnGT: Date
+  """
+  joinedOn is at or after / at least 筛选：大于等于
+  """
   joinedOnGTE: Date
+  """
+  joinedOn is before / less than 筛选：小于
+  """
   joinedOnLT: Date
+  """
+  joinedOn is at or before / at most 筛选：小于等于
+  """
   joinedOnLTE: Date
   """
   membership field predicates
   """
   membership: MembershipKind
+  """
+  membership differs from 筛选：不等于
+  """
   membershipNEQ: MembershipKind
+  """
+  membership is one of 筛选：在列表中
+  """
   membershipIn: [MembershipKind!]
+  """
+  membership is none of 筛选：不在列表中
+  """
   membershipNotIn: [MembershipKind!]
   """
   category field predicates
   """
   category: MemberCategory
+  """
+  category differs from 筛选：不等于
+  """
   categoryNEQ: MemberCategory
+  """
+  category is one of 筛选：在列表中
+  """
   categoryIn: [MemberCategory!]
+  """
+  category is none of 筛选：不在列表中
+  """
   categoryNotIn: [MemberCategory!]
   """
   status field predicates
   """
   status: MemberStatus
+  """
+  status differs from 筛选：不等于
+  """
   statusNEQ: MemberStatus
+  """
+  status is one of 筛选：在列表中
+  """
   statusIn: [MemberStatus!]
+  """
+  status is none of 筛选：不在列表中
+  """
   statusNotIn: [MemberStatus!]
   """
   location field predicates
   """
   location: String
+  """
+  location differs from 筛选：不等于
+  """
   locationNEQ: String
+  """
+  location is one of 筛选：在列表中
+  """
   locationIn: [String!]
+  """
+  location is none of 筛选：不在列表中
+  """
   locationNotIn: [String!]
+  """
+  location is after / greater than 筛选：大于
+  """
   locationGT: String
+  """
+  location is at or after / at least 筛选：大于等于
+  """
   locationGTE: String
+  """
+  location is before / less than 筛选：小于
+  """
   locationLT: String
+  """
+  location is at or before / at most 筛选：小于等于
+  """
   locationLTE: String
+  """
+  location contains 筛选：包含
+  """
   locationContains: String
+  """
+  location starts with 筛选：开头为
+  """
   locationHasPrefix: String
+  """
+  location ends with 筛选：结尾为
+  """
   locationHasSuffix: String
+  """
+  location is not set 筛选：为空
+  """
   locationIsNil: Boolean
+  """
+  location is set 筛选：非空
+  """
   locationNotNil: Boolean
+  """
+  location equals, ignoring case 筛选：等于（不区分大小写）
+  """
   locationEqualFold: String
+  """
+  location contains, ignoring case 筛选：包含（不区分大小写）
+  """
   locationContainsFold: String
   """
   village_id field predicates
   """
   villageID: ID
+  """
+  villageID differs from 筛选：不等于
+  """
   villageIDNEQ: ID
+  """
+  villageID is one of 筛选：在列表中
+  """
   villageIDIn: [ID!]
+  """
+  villageID is none of 筛选：不在列表中
+  """
   villageIDNotIn: [ID!]
   """
   organization_id field predicates
   """
   organizationID: ID
+  """
+  organizationID differs from 筛选：不等于
+  """
   organizationIDNEQ: ID
+  """
+  organizationID is one of 筛选：在列表中
+  """
   organizationIDIn: [ID!]
+  """
+  organizationID is none of 筛选：不在列表中
+  """
   organizationIDNotIn: [ID!]
+  """
+  Rows with related village matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
+  """
   hasVillageWith: [VillageWhereInput!] @scoped
+  """
+  Rows with related organization matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
+  """
   hasOrganizationWith: [PartyOrganizationWhereInput!] @scoped
+  """
+  Rows with related cadre matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
+  """
   hasCadreWith: [CadreWhereInput!] @scoped
+  """
+  Rows with related posts matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
+  """
   hasPostsWith: [PostWhereInput!] @scoped
+  """
+  Rows with related teamMemberships matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
+  """
   hasTeamMembershipsWith: [TeamMembershipWhereInput!] @scoped
+  """
+  Rows with related contributions matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
+  """
   hasContributionsWith: [ContributionWhereInput!] @scoped
+  """
+  Rows with related enrollments matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
+  """
   hasEnrollmentsWith: [TrainingEnrollmentWhereInput!] @scoped
+  """
+  Rows with related assessments matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
+  """
   hasAssessmentsWith: [AssessmentWhereInput!] @scoped
 }
+"""
+PartyOrganization 党组织: a party committee, general branch or branch of a township, a village or a district department. Reference data.
+"""
 type PartyOrganization implements Node {
+  """
+  Opaque global ID: pass it to node(id:); never build or parse it 全局唯一标识
+  """
   id: ID!
   """
   When the record was created (UTC) 创建时间
@@ -10024,9 +15679,21 @@ type PartyOrganization implements Node {
   Department, for a department's organisation
   """
   departmentID: ID
+  """
+  The township this PartyOrganization belongs to 所属township
+  """
   township: Township
+  """
+  The village this PartyOrganization belongs to 所属village
+  """
   village: Village
+  """
+  The department this PartyOrganization belongs to 所属department
+  """
   department: Department
+  """
+  The members of this PartyOrganization the caller may see (Relay connection) 关联列表
+  """
   members(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -10110,8 +15777,17 @@ input PartyOrganizationOrder {
 Properties by which PartyOrganization connections can be ordered.
 """
 enum PartyOrganizationOrderField {
+  """
+  Order by created at 按此字段排序
+  """
   CREATED_AT
+  """
+  Order by updated at 按此字段排序
+  """
   UPDATED_AT
+  """
+  Order by name 按此字段排序
+  """
   NAME
 }
 """
@@ -10119,99 +15795,282 @@ PartyOrganizationWhereInput is used for filtering PartyOrganization objects.
 Input was generated by ent.
 """
 input PartyOrganizationWhereInput {
+  """
+  Rows not matching this filter 取反
+  """
   not: PartyOrganizationWhereInput
+  """
+  Rows matching all of these filters 同时满足
+  """
   and: [PartyOrganizationWhereInput!]
+  """
+  Rows matching any of these filters 满足其一
+  """
   or: [PartyOrganizationWhereInput!]
   """
   id field predicates
   """
   id: ID
+  """
+  id differs from 筛选：不等于
+  """
   idNEQ: ID
+  """
+  id is one of 筛选：在列表中
+  """
   idIn: [ID!]
+  """
+  id is none of 筛选：不在列表中
+  """
   idNotIn: [ID!]
+  """
+  id is after / greater than 筛选：大于
+  """
   idGT: ID
+  """
+  id is at or after / at least 筛选：大于等于
+  """
   idGTE: ID
+  """
+  id is before / less than 筛选：小于
+  """
   idLT: ID
+  """
+  id is at or before / at most 筛选：小于等于
+  """
   idLTE: ID
   """
   created_at field predicates
   """
   createdAt: Time
+  """
+  createdAt differs from 筛选：不等于
+  """
   createdAtNEQ: Time
+  """
+  createdAt is one of 筛选：在列表中
+  """
   createdAtIn: [Time!]
+  """
+  createdAt is none of 筛选：不在列表中
+  """
   createdAtNotIn: [Time!]
+  """
+  createdAt is after / greater than 筛选：大于
+  """
   createdAtGT: Time
+  """
+  createdAt is at or after / at least 筛选：大于等于
+  """
   createdAtGTE: Time
+  """
+  createdAt is before / less than 筛选：小于
+  """
   createdAtLT: Time
+  """
+  createdAt is at or before / at most 筛选：小于等于
+  """
   createdAtLTE: Time
   """
   updated_at field predicates
   """
   updatedAt: Time
+  """
+  updatedAt differs from 筛选：不等于
+  """
   updatedAtNEQ: Time
+  """
+  updatedAt is one of 筛选：在列表中
+  """
   updatedAtIn: [Time!]
+  """
+  updatedAt is none of 筛选：不在列表中
+  """
   updatedAtNotIn: [Time!]
+  """
+  updatedAt is after / greater than 筛选：大于
+  """
   updatedAtGT: Time
+  """
+  updatedAt is at or after / at least 筛选：大于等于
+  """
   updatedAtGTE: Time
+  """
+  updatedAt is before / less than 筛选：小于
+  """
   updatedAtLT: Time
+  """
+  updatedAt is at or before / at most 筛选：小于等于
+  """
   updatedAtLTE: Time
   """
   name field predicates
   """
   name: String
+  """
+  name differs from 筛选：不等于
+  """
   nameNEQ: String
+  """
+  name is one of 筛选：在列表中
+  """
   nameIn: [String!]
+  """
+  name is none of 筛选：不在列表中
+  """
   nameNotIn: [String!]
+  """
+  name is after / greater than 筛选：大于
+  """
   nameGT: String
+  """
+  name is at or after / at least 筛选：大于等于
+  """
   nameGTE: String
+  """
+  name is before / less than 筛选：小于
+  """
   nameLT: String
+  """
+  name is at or before / at most 筛选：小于等于
+  """
   nameLTE: String
+  """
+  name contains 筛选：包含
+  """
   nameContains: String
+  """
+  name starts with 筛选：开头为
+  """
   nameHasPrefix: String
+  """
+  name ends with 筛选：结尾为
+  """
   nameHasSuffix: String
+  """
+  name equals, ignoring case 筛选：等于（不区分大小写）
+  """
   nameEqualFold: String
+  """
+  name contains, ignoring case 筛选：包含（不区分大小写）
+  """
   nameContainsFold: String
   """
   kind field predicates
   """
   kind: OrganizationKind
+  """
+  kind differs from 筛选：不等于
+  """
   kindNEQ: OrganizationKind
+  """
+  kind is one of 筛选：在列表中
+  """
   kindIn: [OrganizationKind!]
+  """
+  kind is none of 筛选：不在列表中
+  """
   kindNotIn: [OrganizationKind!]
   """
   township_id field predicates
   """
   townshipID: ID
+  """
+  townshipID differs from 筛选：不等于
+  """
   townshipIDNEQ: ID
+  """
+  townshipID is one of 筛选：在列表中
+  """
   townshipIDIn: [ID!]
+  """
+  townshipID is none of 筛选：不在列表中
+  """
   townshipIDNotIn: [ID!]
+  """
+  townshipID is not set 筛选：为空
+  """
   townshipIDIsNil: Boolean
+  """
+  townshipID is set 筛选：非空
+  """
   townshipIDNotNil: Boolean
   """
   village_id field predicates
   """
   villageID: ID
+  """
+  villageID differs from 筛选：不等于
+  """
   villageIDNEQ: ID
+  """
+  villageID is one of 筛选：在列表中
+  """
   villageIDIn: [ID!]
+  """
+  villageID is none of 筛选：不在列表中
+  """
   villageIDNotIn: [ID!]
+  """
+  villageID is not set 筛选：为空
+  """
   villageIDIsNil: Boolean
+  """
+  villageID is set 筛选：非空
+  """
   villageIDNotNil: Boolean
   """
   department_id field predicates
   """
   departmentID: ID
+  """
+  departmentID differs from 筛选：不等于
+  """
   departmentIDNEQ: ID
+  """
+  departmentID is one of 筛选：在列表中
+  """
   departmentIDIn: [ID!]
+  """
+  departmentID is none of 筛选：不在列表中
+  """
   departmentIDNotIn: [ID!]
+  """
+  departmentID is not set 筛选：为空
+  """
   departmentIDIsNil: Boolean
+  """
+  departmentID is set 筛选：非空
+  """
   departmentIDNotNil: Boolean
+  """
+  Rows with related township matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
+  """
   hasTownshipWith: [TownshipWhereInput!] @scoped
+  """
+  Rows with related village matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
+  """
   hasVillageWith: [VillageWhereInput!] @scoped
+  """
+  Rows with related department matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
+  """
   hasDepartmentWith: [DepartmentWhereInput!] @scoped
+  """
+  Rows with related members matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
+  """
   hasMembersWith: [PartyMemberWhereInput!] @scoped
+  """
+  Rows with related posts matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
+  """
   hasPostsWith: [PostWhereInput!] @scoped
 }
+"""
+Post 任职: a member holds a title in an organisation from a date, until an optional end. The village secretary is the member holding SECRETARY in the village's organisation.
+"""
 type Post implements Node {
+  """
+  Opaque global ID: pass it to node(id:); never build or parse it 全局唯一标识
+  """
   id: ID!
   """
   When the record was created (UTC) 创建时间
@@ -10225,7 +16084,13 @@ type Post implements Node {
   Version of the record, incremented by every change. Send the version you read with every update; a stale one is refused with CONFLICT 版本号
   """
   version: Int!
+  """
+  ID of the member 关联记录ID
+  """
   memberID: ID!
+  """
+  ID of the organization 关联记录ID
+  """
   organizationID: ID!
   """
   Title held 职务
@@ -10239,7 +16104,13 @@ type Post implements Node {
   Last day in the post; empty while serving 离任日期
   """
   endOn: Date
+  """
+  The member this Post belongs to 所属member
+  """
   member: PartyMember!
+  """
+  The organization this Post belongs to 所属organization
+  """
   organization: PartyOrganization!
 }
 """
@@ -10289,8 +16160,17 @@ input PostOrder {
 Properties by which Post connections can be ordered.
 """
 enum PostOrderField {
+  """
+  Order by created at 按此字段排序
+  """
   CREATED_AT
+  """
+  Order by updated at 按此字段排序
+  """
   UPDATED_AT
+  """
+  Order by start on 按此字段排序
+  """
   START_ON
 }
 """
@@ -10331,88 +16211,241 @@ PostWhereInput is used for filtering Post objects.
 Input was generated by ent.
 """
 input PostWhereInput {
+  """
+  Rows not matching this filter 取反
+  """
   not: PostWhereInput
+  """
+  Rows matching all of these filters 同时满足
+  """
   and: [PostWhereInput!]
+  """
+  Rows matching any of these filters 满足其一
+  """
   or: [PostWhereInput!]
   """
   id field predicates
   """
   id: ID
+  """
+  id differs from 筛选：不等于
+  """
   idNEQ: ID
+  """
+  id is one of 筛选：在列表中
+  """
   idIn: [ID!]
+  """
+  id is none of 筛选：不在列表中
+  """
   idNotIn: [ID!]
+  """
+  id is after / greater than 筛选：大于
+  """
   idGT: ID
+  """
+  id is at or after / at least 筛选：大于等于
+  """
   idGTE: ID
+  """
+  id is before / less than 筛选：小于
+  """
   idLT: ID
+  """
+  id is at or before / at most 筛选：小于等于
+  """
   idLTE: ID
   """
   created_at field predicates
   """
   createdAt: Time
+  """
+  createdAt differs from 筛选：不等于
+  """
   createdAtNEQ: Time
+  """
+  createdAt is one of 筛选：在列表中
+  """
   createdAtIn: [Time!]
+  """
+  createdAt is none of 筛选：不在列表中
+  """
   createdAtNotIn: [Time!]
+  """
+  createdAt is after / greater than 筛选：大于
+  """
   createdAtGT: Time
+  """
+  createdAt is at or after / at least 筛选：大于等于
+  """
   createdAtGTE: Time
+  """
+  createdAt is before / less than 筛选：小于
+  """
   createdAtLT: Time
+  """
+  createdAt is at or before / at most 筛选：小于等于
+  """
   createdAtLTE: Time
   """
   updated_at field predicates
   """
   updatedAt: Time
+  """
+  updatedAt differs from 筛选：不等于
+  """
   updatedAtNEQ: Time
+  """
+  updatedAt is one of 筛选：在列表中
+  """
   updatedAtIn: [Time!]
+  """
+  updatedAt is none of 筛选：不在列表中
+  """
   updatedAtNotIn: [Time!]
+  """
+  updatedAt is after / greater than 筛选：大于
+  """
   updatedAtGT: Time
+  """
+  updatedAt is at or after / at least 筛选：大于等于
+  """
   updatedAtGTE: Time
+  """
+  updatedAt is before / less than 筛选：小于
+  """
   updatedAtLT: Time
+  """
+  updatedAt is at or before / at most 筛选：小于等于
+  """
   updatedAtLTE: Time
   """
   member_id field predicates
   """
   memberID: ID
+  """
+  memberID differs from 筛选：不等于
+  """
   memberIDNEQ: ID
+  """
+  memberID is one of 筛选：在列表中
+  """
   memberIDIn: [ID!]
+  """
+  memberID is none of 筛选：不在列表中
+  """
   memberIDNotIn: [ID!]
   """
   organization_id field predicates
   """
   organizationID: ID
+  """
+  organizationID differs from 筛选：不等于
+  """
   organizationIDNEQ: ID
+  """
+  organizationID is one of 筛选：在列表中
+  """
   organizationIDIn: [ID!]
+  """
+  organizationID is none of 筛选：不在列表中
+  """
   organizationIDNotIn: [ID!]
   """
   title field predicates
   """
   title: PostTitle
+  """
+  title differs from 筛选：不等于
+  """
   titleNEQ: PostTitle
+  """
+  title is one of 筛选：在列表中
+  """
   titleIn: [PostTitle!]
+  """
+  title is none of 筛选：不在列表中
+  """
   titleNotIn: [PostTitle!]
   """
   start_on field predicates
   """
   startOn: Date
+  """
+  startOn differs from 筛选：不等于
+  """
   startOnNEQ: Date
+  """
+  startOn is one of 筛选：在列表中
+  """
   startOnIn: [Date!]
+  """
+  startOn is none of 筛选：不在列表中
+  """
   startOnNotIn: [Date!]
+  """
+  startOn is after / greater than 筛选：大于
+  """
   startOnGT: Date
+  """
+  startOn is at or after / at least 筛选：大于等于
+  """
   startOnGTE: Date
+  """
+  startOn is before / less than 筛选：小于
+  """
   startOnLT: Date
+  """
+  startOn is at or before / at most 筛选：小于等于
+  """
   startOnLTE: Date
   """
   end_on field predicates
   """
   endOn: Date
+  """
+  endOn differs from 筛选：不等于
+  """
   endOnNEQ: Date
+  """
+  endOn is one of 筛选：在列表中
+  """
   endOnIn: [Date!]
+  """
+  endOn is none of 筛选：不在列表中
+  """
   endOnNotIn: [Date!]
+  """
+  endOn is after / greater than 筛选：大于
+  """
   endOnGT: Date
+  """
+  endOn is at or after / at least 筛选：大于等于
+  """
   endOnGTE: Date
+  """
+  endOn is before / less than 筛选：小于
+  """
   endOnLT: Date
+  """
+  endOn is at or before / at most 筛选：小于等于
+  """
   endOnLTE: Date
+  """
+  endOn is not set 筛选：为空
+  """
   endOnIsNil: Boolean
+  """
+  endOn is set 筛选：非空
+  """
   endOnNotNil: Boolean
+  """
+  Rows with related member matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
+  """
   hasMemberWith: [PartyMemberWhereInput!] @scoped
+  """
+  Rows with related organization matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
+  """
   hasOrganizationWith: [PartyOrganizationWhereInput!] @scoped
 }
 """
@@ -10514,6 +16547,9 @@ enum ProjectStage @goModel(model: "github.com/nanpiao/sbqw/ent/schema/enum.Proje
   """
   COMPLETION
 }
+"""
+Every read the API offers; lists are limited to the caller's scope 查询
+"""
 type Query {
   """
   Fetches an object given its ID.
@@ -10533,6 +16569,9 @@ type Query {
     """
     ids: [ID!]!
   ): [Node]!
+  """
+  The assessments the caller may see, as a Relay connection: first/after or last/before, orderBy, where (default page 50, at most 500) 分页查询
+  """
   assessments(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -10564,6 +16603,9 @@ type Query {
     """
     where: AssessmentWhereInput
   ): AssessmentConnection!
+  """
+  The auditEvents the caller may see, as a Relay connection: first/after or last/before, orderBy, where (default page 50, at most 500) 分页查询
+  """
   auditEvents(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -10595,6 +16637,9 @@ type Query {
     """
     where: AuditEventWhereInput
   ): AuditEventConnection!
+  """
+  The cadres the caller may see, as a Relay connection: first/after or last/before, orderBy, where (default page 50, at most 500) 分页查询
+  """
   cadres(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -10626,6 +16671,9 @@ type Query {
     """
     where: CadreWhereInput
   ): CadreConnection!
+  """
+  The demands the caller may see, as a Relay connection: first/after or last/before, orderBy, where (default page 50, at most 500) 分页查询
+  """
   demands(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -10657,6 +16705,9 @@ type Query {
     """
     where: DemandWhereInput
   ): DemandConnection!
+  """
+  The demoProjects the caller may see, as a Relay connection: first/after or last/before, orderBy, where (default page 50, at most 500) 分页查询
+  """
   demoProjects(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -10688,6 +16739,9 @@ type Query {
     """
     where: DemoProjectWhereInput
   ): DemoProjectConnection!
+  """
+  The departments the caller may see, as a Relay connection: first/after or last/before, orderBy, where (default page 50, at most 500) 分页查询
+  """
   departments(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -10719,6 +16773,9 @@ type Query {
     """
     where: DepartmentWhereInput
   ): DepartmentConnection!
+  """
+  The households the caller may see, as a Relay connection: first/after or last/before, orderBy, where (default page 50, at most 500) 分页查询
+  """
   households(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -10750,6 +16807,9 @@ type Query {
     """
     where: HouseholdWhereInput
   ): HouseholdConnection!
+  """
+  The pairings the caller may see, as a Relay connection: first/after or last/before, orderBy, where (default page 50, at most 500) 分页查询
+  """
   pairings(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -10781,6 +16841,9 @@ type Query {
     """
     where: PairingWhereInput
   ): PairingConnection!
+  """
+  The partyMembers the caller may see, as a Relay connection: first/after or last/before, orderBy, where (default page 50, at most 500) 分页查询
+  """
   partyMembers(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -10812,6 +16875,9 @@ type Query {
     """
     where: PartyMemberWhereInput
   ): PartyMemberConnection!
+  """
+  The partyOrganizations the caller may see, as a Relay connection: first/after or last/before, orderBy, where (default page 50, at most 500) 分页查询
+  """
   partyOrganizations(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -10843,6 +16909,9 @@ type Query {
     """
     where: PartyOrganizationWhereInput
   ): PartyOrganizationConnection!
+  """
+  The rectifications the caller may see, as a Relay connection: first/after or last/before, orderBy, where (default page 50, at most 500) 分页查询
+  """
   rectifications(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -10874,6 +16943,9 @@ type Query {
     """
     where: RectificationWhereInput
   ): RectificationConnection!
+  """
+  The residents the caller may see, as a Relay connection: first/after or last/before, orderBy, where (default page 50, at most 500) 分页查询
+  """
   residents(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -10905,6 +16977,9 @@ type Query {
     """
     where: ResidentWhereInput
   ): ResidentConnection!
+  """
+  The teams the caller may see, as a Relay connection: first/after or last/before, orderBy, where (default page 50, at most 500) 分页查询
+  """
   teams(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -10936,6 +17011,9 @@ type Query {
     """
     where: TeamWhereInput
   ): TeamConnection!
+  """
+  The townships the caller may see, as a Relay connection: first/after or last/before, orderBy, where (default page 50, at most 500) 分页查询
+  """
   townships(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -10967,6 +17045,9 @@ type Query {
     """
     where: TownshipWhereInput
   ): TownshipConnection!
+  """
+  The trainingCourses the caller may see, as a Relay connection: first/after or last/before, orderBy, where (default page 50, at most 500) 分页查询
+  """
   trainingCourses(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -10998,6 +17079,9 @@ type Query {
     """
     where: TrainingCourseWhereInput
   ): TrainingCourseConnection!
+  """
+  The trainingEnrollments the caller may see, as a Relay connection: first/after or last/before, orderBy, where (default page 50, at most 500) 分页查询
+  """
   trainingEnrollments(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -11029,6 +17113,9 @@ type Query {
     """
     where: TrainingEnrollmentWhereInput
   ): TrainingEnrollmentConnection!
+  """
+  The users the caller may see, as a Relay connection: first/after or last/before, orderBy, where (default page 50, at most 500) 分页查询
+  """
   users(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -11060,6 +17147,9 @@ type Query {
     """
     where: UserWhereInput
   ): UserConnection!
+  """
+  The villages the caller may see, as a Relay connection: first/after or last/before, orderBy, where (default page 50, at most 500) 分页查询
+  """
   villages(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -11091,6 +17181,9 @@ type Query {
     """
     where: VillageWhereInput
   ): VillageConnection!
+  """
+  The visits the caller may see, as a Relay connection: first/after or last/before, orderBy, where (default page 50, at most 500) 分页查询
+  """
   visits(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -11123,7 +17216,13 @@ type Query {
     where: VisitWhereInput
   ): VisitConnection!
 }
+"""
+Rectification 整顿: a weak village's rectification for a year — kind, measures, progress and the acceptance score (70 or more passes).
+"""
 type Rectification implements Node {
+  """
+  Opaque global ID: pass it to node(id:); never build or parse it 全局唯一标识
+  """
   id: ID!
   """
   When the record was created (UTC) 创建时间
@@ -11173,7 +17272,13 @@ type Rectification implements Node {
   Linked department supporting the rectification 联系部门
   """
   departmentID: ID
+  """
+  The village this Rectification belongs to 所属village
+  """
   village: Village!
+  """
+  The department this Rectification belongs to 所属department
+  """
   department: Department
 }
 """
@@ -11240,8 +17345,17 @@ input RectificationOrder {
 Properties by which Rectification connections can be ordered.
 """
 enum RectificationOrderField {
+  """
+  Order by created at 按此字段排序
+  """
   CREATED_AT
+  """
+  Order by updated at 按此字段排序
+  """
   UPDATED_AT
+  """
+  Order by year 按此字段排序
+  """
   YEAR
 }
 """
@@ -11270,121 +17384,337 @@ RectificationWhereInput is used for filtering Rectification objects.
 Input was generated by ent.
 """
 input RectificationWhereInput {
+  """
+  Rows not matching this filter 取反
+  """
   not: RectificationWhereInput
+  """
+  Rows matching all of these filters 同时满足
+  """
   and: [RectificationWhereInput!]
+  """
+  Rows matching any of these filters 满足其一
+  """
   or: [RectificationWhereInput!]
   """
   id field predicates
   """
   id: ID
+  """
+  id differs from 筛选：不等于
+  """
   idNEQ: ID
+  """
+  id is one of 筛选：在列表中
+  """
   idIn: [ID!]
+  """
+  id is none of 筛选：不在列表中
+  """
   idNotIn: [ID!]
+  """
+  id is after / greater than 筛选：大于
+  """
   idGT: ID
+  """
+  id is at or after / at least 筛选：大于等于
+  """
   idGTE: ID
+  """
+  id is before / less than 筛选：小于
+  """
   idLT: ID
+  """
+  id is at or before / at most 筛选：小于等于
+  """
   idLTE: ID
   """
   created_at field predicates
   """
   createdAt: Time
+  """
+  createdAt differs from 筛选：不等于
+  """
   createdAtNEQ: Time
+  """
+  createdAt is one of 筛选：在列表中
+  """
   createdAtIn: [Time!]
+  """
+  createdAt is none of 筛选：不在列表中
+  """
   createdAtNotIn: [Time!]
+  """
+  createdAt is after / greater than 筛选：大于
+  """
   createdAtGT: Time
+  """
+  createdAt is at or after / at least 筛选：大于等于
+  """
   createdAtGTE: Time
+  """
+  createdAt is before / less than 筛选：小于
+  """
   createdAtLT: Time
+  """
+  createdAt is at or before / at most 筛选：小于等于
+  """
   createdAtLTE: Time
   """
   updated_at field predicates
   """
   updatedAt: Time
+  """
+  updatedAt differs from 筛选：不等于
+  """
   updatedAtNEQ: Time
+  """
+  updatedAt is one of 筛选：在列表中
+  """
   updatedAtIn: [Time!]
+  """
+  updatedAt is none of 筛选：不在列表中
+  """
   updatedAtNotIn: [Time!]
+  """
+  updatedAt is after / greater than 筛选：大于
+  """
   updatedAtGT: Time
+  """
+  updatedAt is at or after / at least 筛选：大于等于
+  """
   updatedAtGTE: Time
+  """
+  updatedAt is before / less than 筛选：小于
+  """
   updatedAtLT: Time
+  """
+  updatedAt is at or before / at most 筛选：小于等于
+  """
   updatedAtLTE: Time
   """
   village_id field predicates
   """
   villageID: ID
+  """
+  villageID differs from 筛选：不等于
+  """
   villageIDNEQ: ID
+  """
+  villageID is one of 筛选：在列表中
+  """
   villageIDIn: [ID!]
+  """
+  villageID is none of 筛选：不在列表中
+  """
   villageIDNotIn: [ID!]
   """
   year field predicates
   """
   year: Int
+  """
+  year differs from 筛选：不等于
+  """
   yearNEQ: Int
+  """
+  year is one of 筛选：在列表中
+  """
   yearIn: [Int!]
+  """
+  year is none of 筛选：不在列表中
+  """
   yearNotIn: [Int!]
+  """
+  year is after / greater than 筛选：大于
+  """
   yearGT: Int
+  """
+  year is at or after / at least 筛选：大于等于
+  """
   yearGTE: Int
+  """
+  year is before / less than 筛选：小于
+  """
   yearLT: Int
+  """
+  year is at or before / at most 筛选：小于等于
+  """
   yearLTE: Int
   """
   kind field predicates
   """
   kind: RectificationKind
+  """
+  kind differs from 筛选：不等于
+  """
   kindNEQ: RectificationKind
+  """
+  kind is one of 筛选：在列表中
+  """
   kindIn: [RectificationKind!]
+  """
+  kind is none of 筛选：不在列表中
+  """
   kindNotIn: [RectificationKind!]
   """
   progress field predicates
   """
   progress: Int
+  """
+  progress differs from 筛选：不等于
+  """
   progressNEQ: Int
+  """
+  progress is one of 筛选：在列表中
+  """
   progressIn: [Int!]
+  """
+  progress is none of 筛选：不在列表中
+  """
   progressNotIn: [Int!]
+  """
+  progress is after / greater than 筛选：大于
+  """
   progressGT: Int
+  """
+  progress is at or after / at least 筛选：大于等于
+  """
   progressGTE: Int
+  """
+  progress is before / less than 筛选：小于
+  """
   progressLT: Int
+  """
+  progress is at or before / at most 筛选：小于等于
+  """
   progressLTE: Int
   """
   status field predicates
   """
   status: RectificationStatus
+  """
+  status differs from 筛选：不等于
+  """
   statusNEQ: RectificationStatus
+  """
+  status is one of 筛选：在列表中
+  """
   statusIn: [RectificationStatus!]
+  """
+  status is none of 筛选：不在列表中
+  """
   statusNotIn: [RectificationStatus!]
   """
   acceptance_score field predicates
   """
   acceptanceScore: Int
+  """
+  acceptanceScore differs from 筛选：不等于
+  """
   acceptanceScoreNEQ: Int
+  """
+  acceptanceScore is one of 筛选：在列表中
+  """
   acceptanceScoreIn: [Int!]
+  """
+  acceptanceScore is none of 筛选：不在列表中
+  """
   acceptanceScoreNotIn: [Int!]
+  """
+  acceptanceScore is after / greater than 筛选：大于
+  """
   acceptanceScoreGT: Int
+  """
+  acceptanceScore is at or after / at least 筛选：大于等于
+  """
   acceptanceScoreGTE: Int
+  """
+  acceptanceScore is before / less than 筛选：小于
+  """
   acceptanceScoreLT: Int
+  """
+  acceptanceScore is at or before / at most 筛选：小于等于
+  """
   acceptanceScoreLTE: Int
+  """
+  acceptanceScore is not set 筛选：为空
+  """
   acceptanceScoreIsNil: Boolean
+  """
+  acceptanceScore is set 筛选：非空
+  """
   acceptanceScoreNotNil: Boolean
   """
   due_on field predicates
   """
   dueOn: Date
+  """
+  dueOn differs from 筛选：不等于
+  """
   dueOnNEQ: Date
+  """
+  dueOn is one of 筛选：在列表中
+  """
   dueOnIn: [Date!]
+  """
+  dueOn is none of 筛选：不在列表中
+  """
   dueOnNotIn: [Date!]
+  """
+  dueOn is after / greater than 筛选：大于
+  """
   dueOnGT: Date
+  """
+  dueOn is at or after / at least 筛选：大于等于
+  """
   dueOnGTE: Date
+  """
+  dueOn is before / less than 筛选：小于
+  """
   dueOnLT: Date
+  """
+  dueOn is at or before / at most 筛选：小于等于
+  """
   dueOnLTE: Date
+  """
+  dueOn is not set 筛选：为空
+  """
   dueOnIsNil: Boolean
+  """
+  dueOn is set 筛选：非空
+  """
   dueOnNotNil: Boolean
   """
   department_id field predicates
   """
   departmentID: ID
+  """
+  departmentID differs from 筛选：不等于
+  """
   departmentIDNEQ: ID
+  """
+  departmentID is one of 筛选：在列表中
+  """
   departmentIDIn: [ID!]
+  """
+  departmentID is none of 筛选：不在列表中
+  """
   departmentIDNotIn: [ID!]
+  """
+  departmentID is not set 筛选：为空
+  """
   departmentIDIsNil: Boolean
+  """
+  departmentID is set 筛选：非空
+  """
   departmentIDNotNil: Boolean
+  """
+  Rows with related village matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
+  """
   hasVillageWith: [VillageWhereInput!] @scoped
+  """
+  Rows with related department matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
+  """
   hasDepartmentWith: [DepartmentWhereInput!] @scoped
 }
 """
@@ -11428,7 +17758,13 @@ enum Relation @goModel(model: "github.com/nanpiao/sbqw/ent/schema/enum.Relation"
   """
   OTHER
 }
+"""
+Resident 家庭成员. Gender and birth date come from the ID number; the birth date is shown only as an age.
+"""
 type Resident implements Node {
+  """
+  Opaque global ID: pass it to node(id:); never build or parse it 全局唯一标识
+  """
   id: ID!
   """
   When the record was created (UTC) 创建时间
@@ -11482,6 +17818,9 @@ type Resident implements Node {
   Education 文化程度
   """
   education: Education
+  """
+  The household this Resident belongs to 所属household
+  """
   household: Household!
 }
 """
@@ -11531,8 +17870,17 @@ input ResidentOrder {
 Properties by which Resident connections can be ordered.
 """
 enum ResidentOrderField {
+  """
+  Order by created at 按此字段排序
+  """
   CREATED_AT
+  """
+  Order by updated at 按此字段排序
+  """
   UPDATED_AT
+  """
+  Order by name 按此字段排序
+  """
   NAME
 }
 """
@@ -11540,113 +17888,305 @@ ResidentWhereInput is used for filtering Resident objects.
 Input was generated by ent.
 """
 input ResidentWhereInput {
+  """
+  Rows not matching this filter 取反
+  """
   not: ResidentWhereInput
+  """
+  Rows matching all of these filters 同时满足
+  """
   and: [ResidentWhereInput!]
+  """
+  Rows matching any of these filters 满足其一
+  """
   or: [ResidentWhereInput!]
   """
   id field predicates
   """
   id: ID
+  """
+  id differs from 筛选：不等于
+  """
   idNEQ: ID
+  """
+  id is one of 筛选：在列表中
+  """
   idIn: [ID!]
+  """
+  id is none of 筛选：不在列表中
+  """
   idNotIn: [ID!]
+  """
+  id is after / greater than 筛选：大于
+  """
   idGT: ID
+  """
+  id is at or after / at least 筛选：大于等于
+  """
   idGTE: ID
+  """
+  id is before / less than 筛选：小于
+  """
   idLT: ID
+  """
+  id is at or before / at most 筛选：小于等于
+  """
   idLTE: ID
   """
   created_at field predicates
   """
   createdAt: Time
+  """
+  createdAt differs from 筛选：不等于
+  """
   createdAtNEQ: Time
+  """
+  createdAt is one of 筛选：在列表中
+  """
   createdAtIn: [Time!]
+  """
+  createdAt is none of 筛选：不在列表中
+  """
   createdAtNotIn: [Time!]
+  """
+  createdAt is after / greater than 筛选：大于
+  """
   createdAtGT: Time
+  """
+  createdAt is at or after / at least 筛选：大于等于
+  """
   createdAtGTE: Time
+  """
+  createdAt is before / less than 筛选：小于
+  """
   createdAtLT: Time
+  """
+  createdAt is at or before / at most 筛选：小于等于
+  """
   createdAtLTE: Time
   """
   updated_at field predicates
   """
   updatedAt: Time
+  """
+  updatedAt differs from 筛选：不等于
+  """
   updatedAtNEQ: Time
+  """
+  updatedAt is one of 筛选：在列表中
+  """
   updatedAtIn: [Time!]
+  """
+  updatedAt is none of 筛选：不在列表中
+  """
   updatedAtNotIn: [Time!]
+  """
+  updatedAt is after / greater than 筛选：大于
+  """
   updatedAtGT: Time
+  """
+  updatedAt is at or after / at least 筛选：大于等于
+  """
   updatedAtGTE: Time
+  """
+  updatedAt is before / less than 筛选：小于
+  """
   updatedAtLT: Time
+  """
+  updatedAt is at or before / at most 筛选：小于等于
+  """
   updatedAtLTE: Time
   """
   household_id field predicates
   """
   householdID: ID
+  """
+  householdID differs from 筛选：不等于
+  """
   householdIDNEQ: ID
+  """
+  householdID is one of 筛选：在列表中
+  """
   householdIDIn: [ID!]
+  """
+  householdID is none of 筛选：不在列表中
+  """
   householdIDNotIn: [ID!]
   """
   name field predicates
   """
   name: String
+  """
+  name differs from 筛选：不等于
+  """
   nameNEQ: String
+  """
+  name is one of 筛选：在列表中
+  """
   nameIn: [String!]
+  """
+  name is none of 筛选：不在列表中
+  """
   nameNotIn: [String!]
+  """
+  name is after / greater than 筛选：大于
+  """
   nameGT: String
+  """
+  name is at or after / at least 筛选：大于等于
+  """
   nameGTE: String
+  """
+  name is before / less than 筛选：小于
+  """
   nameLT: String
+  """
+  name is at or before / at most 筛选：小于等于
+  """
   nameLTE: String
+  """
+  name contains 筛选：包含
+  """
   nameContains: String
+  """
+  name starts with 筛选：开头为
+  """
   nameHasPrefix: String
+  """
+  name ends with 筛选：结尾为
+  """
   nameHasSuffix: String
+  """
+  name equals, ignoring case 筛选：等于（不区分大小写）
+  """
   nameEqualFold: String
+  """
+  name contains, ignoring case 筛选：包含（不区分大小写）
+  """
   nameContainsFold: String
   """
   relation field predicates
   """
   relation: Relation
+  """
+  relation differs from 筛选：不等于
+  """
   relationNEQ: Relation
+  """
+  relation is one of 筛选：在列表中
+  """
   relationIn: [Relation!]
+  """
+  relation is none of 筛选：不在列表中
+  """
   relationNotIn: [Relation!]
   """
   gender field predicates
   """
   gender: Gender
+  """
+  gender differs from 筛选：不等于
+  """
   genderNEQ: Gender
+  """
+  gender is one of 筛选：在列表中
+  """
   genderIn: [Gender!]
+  """
+  gender is none of 筛选：不在列表中
+  """
   genderNotIn: [Gender!]
   """
   birth_year field predicates
   """
   birthYear: Int
+  """
+  birthYear differs from 筛选：不等于
+  """
   birthYearNEQ: Int
+  """
+  birthYear is one of 筛选：在列表中
+  """
   birthYearIn: [Int!]
+  """
+  birthYear is none of 筛选：不在列表中
+  """
   birthYearNotIn: [Int!]
+  """
+  birthYear is after / greater than 筛选：大于
+  """
   birthYearGT: Int
+  """
+  birthYear is at or after / at least 筛选：大于等于
+  """
   birthYearGTE: Int
+  """
+  birthYear is before / less than 筛选：小于
+  """
   birthYearLT: Int
+  """
+  birthYear is at or before / at most 筛选：小于等于
+  """
   birthYearLTE: Int
   """
   health field predicates
   """
   health: HealthStatus
+  """
+  health differs from 筛选：不等于
+  """
   healthNEQ: HealthStatus
+  """
+  health is one of 筛选：在列表中
+  """
   healthIn: [HealthStatus!]
+  """
+  health is none of 筛选：不在列表中
+  """
   healthNotIn: [HealthStatus!]
   """
   labor_skill field predicates
   """
   laborSkill: LaborSkill
+  """
+  laborSkill differs from 筛选：不等于
+  """
   laborSkillNEQ: LaborSkill
+  """
+  laborSkill is one of 筛选：在列表中
+  """
   laborSkillIn: [LaborSkill!]
+  """
+  laborSkill is none of 筛选：不在列表中
+  """
   laborSkillNotIn: [LaborSkill!]
   """
   education field predicates
   """
   education: Education
+  """
+  education differs from 筛选：不等于
+  """
   educationNEQ: Education
+  """
+  education is one of 筛选：在列表中
+  """
   educationIn: [Education!]
+  """
+  education is none of 筛选：不在列表中
+  """
   educationNotIn: [Education!]
+  """
+  education is not set 筛选：为空
+  """
   educationIsNil: Boolean
+  """
+  education is set 筛选：非空
+  """
   educationNotNil: Boolean
+  """
+  Rows with related household matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
+  """
   hasHouseholdWith: [HouseholdWhereInput!] @scoped
 }
 """
@@ -11678,7 +18218,13 @@ enum Role @goModel(model: "github.com/nanpiao/sbqw/ent/schema/enum.Role") {
   """
   AUDITOR
 }
+"""
+RoleBinding 角色授权: a user holds a role at a unit (township, village, department or cadre; none for DISTRICT and AUDITOR) between two dates. The only source of where a user stands.
+"""
 type RoleBinding implements Node {
+  """
+  Opaque global ID: pass it to node(id:); never build or parse it 全局唯一标识
+  """
   id: ID!
   """
   When the record was created (UTC) 创建时间
@@ -11692,6 +18238,9 @@ type RoleBinding implements Node {
   Version of the record, incremented by every change. Send the version you read with every update; a stale one is refused with CONFLICT 版本号
   """
   version: Int!
+  """
+  ID of the user 关联记录ID
+  """
   userID: ID!
   """
   Role 角色
@@ -11721,10 +18270,25 @@ type RoleBinding implements Node {
   Last day the binding is in force; empty for open-ended 失效日期
   """
   validTo: Date
+  """
+  The user this RoleBinding belongs to 所属user
+  """
   user: User!
+  """
+  The township this RoleBinding belongs to 所属township
+  """
   township: Township
+  """
+  The village this RoleBinding belongs to 所属village
+  """
   village: Village
+  """
+  The department this RoleBinding belongs to 所属department
+  """
   department: Department
+  """
+  The cadre this RoleBinding belongs to 所属cadre
+  """
   cadre: Cadre
 }
 """
@@ -11774,7 +18338,13 @@ input RoleBindingOrder {
 Properties by which RoleBinding connections can be ordered.
 """
 enum RoleBindingOrderField {
+  """
+  Order by created at 按此字段排序
+  """
   CREATED_AT
+  """
+  Order by updated at 按此字段排序
+  """
   UPDATED_AT
 }
 """
@@ -11782,120 +18352,333 @@ RoleBindingWhereInput is used for filtering RoleBinding objects.
 Input was generated by ent.
 """
 input RoleBindingWhereInput {
+  """
+  Rows not matching this filter 取反
+  """
   not: RoleBindingWhereInput
+  """
+  Rows matching all of these filters 同时满足
+  """
   and: [RoleBindingWhereInput!]
+  """
+  Rows matching any of these filters 满足其一
+  """
   or: [RoleBindingWhereInput!]
   """
   id field predicates
   """
   id: ID
+  """
+  id differs from 筛选：不等于
+  """
   idNEQ: ID
+  """
+  id is one of 筛选：在列表中
+  """
   idIn: [ID!]
+  """
+  id is none of 筛选：不在列表中
+  """
   idNotIn: [ID!]
+  """
+  id is after / greater than 筛选：大于
+  """
   idGT: ID
+  """
+  id is at or after / at least 筛选：大于等于
+  """
   idGTE: ID
+  """
+  id is before / less than 筛选：小于
+  """
   idLT: ID
+  """
+  id is at or before / at most 筛选：小于等于
+  """
   idLTE: ID
   """
   created_at field predicates
   """
   createdAt: Time
+  """
+  createdAt differs from 筛选：不等于
+  """
   createdAtNEQ: Time
+  """
+  createdAt is one of 筛选：在列表中
+  """
   createdAtIn: [Time!]
+  """
+  createdAt is none of 筛选：不在列表中
+  """
   createdAtNotIn: [Time!]
+  """
+  createdAt is after / greater than 筛选：大于
+  """
   createdAtGT: Time
+  """
+  createdAt is at or after / at least 筛选：大于等于
+  """
   createdAtGTE: Time
+  """
+  createdAt is before / less than 筛选：小于
+  """
   createdAtLT: Time
+  """
+  createdAt is at or before / at most 筛选：小于等于
+  """
   createdAtLTE: Time
   """
   updated_at field predicates
   """
   updatedAt: Time
+  """
+  updatedAt differs from 筛选：不等于
+  """
   updatedAtNEQ: Time
+  """
+  updatedAt is one of 筛选：在列表中
+  """
   updatedAtIn: [Time!]
+  """
+  updatedAt is none of 筛选：不在列表中
+  """
   updatedAtNotIn: [Time!]
+  """
+  updatedAt is after / greater than 筛选：大于
+  """
   updatedAtGT: Time
+  """
+  updatedAt is at or after / at least 筛选：大于等于
+  """
   updatedAtGTE: Time
+  """
+  updatedAt is before / less than 筛选：小于
+  """
   updatedAtLT: Time
+  """
+  updatedAt is at or before / at most 筛选：小于等于
+  """
   updatedAtLTE: Time
   """
   user_id field predicates
   """
   userID: ID
+  """
+  userID differs from 筛选：不等于
+  """
   userIDNEQ: ID
+  """
+  userID is one of 筛选：在列表中
+  """
   userIDIn: [ID!]
+  """
+  userID is none of 筛选：不在列表中
+  """
   userIDNotIn: [ID!]
   """
   role field predicates
   """
   role: Role
+  """
+  role differs from 筛选：不等于
+  """
   roleNEQ: Role
+  """
+  role is one of 筛选：在列表中
+  """
   roleIn: [Role!]
+  """
+  role is none of 筛选：不在列表中
+  """
   roleNotIn: [Role!]
   """
   township_id field predicates
   """
   townshipID: ID
+  """
+  townshipID differs from 筛选：不等于
+  """
   townshipIDNEQ: ID
+  """
+  townshipID is one of 筛选：在列表中
+  """
   townshipIDIn: [ID!]
+  """
+  townshipID is none of 筛选：不在列表中
+  """
   townshipIDNotIn: [ID!]
+  """
+  townshipID is not set 筛选：为空
+  """
   townshipIDIsNil: Boolean
+  """
+  townshipID is set 筛选：非空
+  """
   townshipIDNotNil: Boolean
   """
   village_id field predicates
   """
   villageID: ID
+  """
+  villageID differs from 筛选：不等于
+  """
   villageIDNEQ: ID
+  """
+  villageID is one of 筛选：在列表中
+  """
   villageIDIn: [ID!]
+  """
+  villageID is none of 筛选：不在列表中
+  """
   villageIDNotIn: [ID!]
+  """
+  villageID is not set 筛选：为空
+  """
   villageIDIsNil: Boolean
+  """
+  villageID is set 筛选：非空
+  """
   villageIDNotNil: Boolean
   """
   department_id field predicates
   """
   departmentID: ID
+  """
+  departmentID differs from 筛选：不等于
+  """
   departmentIDNEQ: ID
+  """
+  departmentID is one of 筛选：在列表中
+  """
   departmentIDIn: [ID!]
+  """
+  departmentID is none of 筛选：不在列表中
+  """
   departmentIDNotIn: [ID!]
+  """
+  departmentID is not set 筛选：为空
+  """
   departmentIDIsNil: Boolean
+  """
+  departmentID is set 筛选：非空
+  """
   departmentIDNotNil: Boolean
   """
   cadre_id field predicates
   """
   cadreID: ID
+  """
+  cadreID differs from 筛选：不等于
+  """
   cadreIDNEQ: ID
+  """
+  cadreID is one of 筛选：在列表中
+  """
   cadreIDIn: [ID!]
+  """
+  cadreID is none of 筛选：不在列表中
+  """
   cadreIDNotIn: [ID!]
+  """
+  cadreID is not set 筛选：为空
+  """
   cadreIDIsNil: Boolean
+  """
+  cadreID is set 筛选：非空
+  """
   cadreIDNotNil: Boolean
   """
   valid_from field predicates
   """
   validFrom: Date
+  """
+  validFrom differs from 筛选：不等于
+  """
   validFromNEQ: Date
+  """
+  validFrom is one of 筛选：在列表中
+  """
   validFromIn: [Date!]
+  """
+  validFrom is none of 筛选：不在列表中
+  """
   validFromNotIn: [Date!]
+  """
+  validFrom is after / greater than 筛选：大于
+  """
   validFromGT: Date
+  """
+  validFrom is at or after / at least 筛选：大于等于
+  """
   validFromGTE: Date
+  """
+  validFrom is before / less than 筛选：小于
+  """
   validFromLT: Date
+  """
+  validFrom is at or before / at most 筛选：小于等于
+  """
   validFromLTE: Date
   """
   valid_to field predicates
   """
   validTo: Date
+  """
+  validTo differs from 筛选：不等于
+  """
   validToNEQ: Date
+  """
+  validTo is one of 筛选：在列表中
+  """
   validToIn: [Date!]
+  """
+  validTo is none of 筛选：不在列表中
+  """
   validToNotIn: [Date!]
+  """
+  validTo is after / greater than 筛选：大于
+  """
   validToGT: Date
+  """
+  validTo is at or after / at least 筛选：大于等于
+  """
   validToGTE: Date
+  """
+  validTo is before / less than 筛选：小于
+  """
   validToLT: Date
+  """
+  validTo is at or before / at most 筛选：小于等于
+  """
   validToLTE: Date
+  """
+  validTo is not set 筛选：为空
+  """
   validToIsNil: Boolean
+  """
+  validTo is set 筛选：非空
+  """
   validToNotNil: Boolean
+  """
+  Rows with related user matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
+  """
   hasUserWith: [UserWhereInput!] @scoped
+  """
+  Rows with related township matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
+  """
   hasTownshipWith: [TownshipWhereInput!] @scoped
+  """
+  Rows with related village matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
+  """
   hasVillageWith: [VillageWhereInput!] @scoped
+  """
+  Rows with related department matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
+  """
   hasDepartmentWith: [DepartmentWhereInput!] @scoped
+  """
+  Rows with related cadre matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
+  """
   hasCadreWith: [CadreWhereInput!] @scoped
 }
 """
@@ -11953,7 +18736,13 @@ enum SubjectKind @goModel(model: "github.com/nanpiao/sbqw/ent/schema/enum.Subjec
   """
   PRIVATE_BUSINESS
 }
+"""
+Team 党员团队: "one task, one team" — a township's or village's team for policy promotion, project tackling, industry development or poverty relief.
+"""
 type Team implements Node {
+  """
+  Opaque global ID: pass it to node(id:); never build or parse it 全局唯一标识
+  """
   id: ID!
   """
   When the record was created (UTC) 创建时间
@@ -11991,7 +18780,13 @@ type Team implements Node {
   The task the team was formed for 攻坚任务
   """
   task: String
+  """
+  The township this Team belongs to 所属township
+  """
   township: Township!
+  """
+  The village this Team belongs to 所属village
+  """
   village: Village
   """
   Team leader 团长
@@ -12001,6 +18796,9 @@ type Team implements Node {
   Members and their posts 团队成员
   """
   memberships: [TeamMembership!]
+  """
+  The contributions of this Team the caller may see (Relay connection) 关联列表
+  """
   contributions(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -12084,7 +18882,13 @@ enum TeamKind @goModel(model: "github.com/nanpiao/sbqw/ent/schema/enum.TeamKind"
   """
   POVERTY_RELIEF
 }
+"""
+TeamMembership 团队岗位: a member's post in a team ("one person, many posts": a member may be in several teams).
+"""
 type TeamMembership implements Node {
+  """
+  Opaque global ID: pass it to node(id:); never build or parse it 全局唯一标识
+  """
   id: ID!
   """
   When the record was created (UTC) 创建时间
@@ -12098,7 +18902,13 @@ type TeamMembership implements Node {
   Version of the record, incremented by every change. Send the version you read with every update; a stale one is refused with CONFLICT 版本号
   """
   version: Int!
+  """
+  ID of the team 关联记录ID
+  """
   teamID: ID!
+  """
+  ID of the member 关联记录ID
+  """
   memberID: ID!
   """
   Post in the team 团队岗位
@@ -12108,7 +18918,13 @@ type TeamMembership implements Node {
   Joined the team 加入日期
   """
   joinedOn: Date!
+  """
+  The team this TeamMembership belongs to 所属team
+  """
   team: Team!
+  """
+  The member this TeamMembership belongs to 所属member
+  """
   member: PartyMember!
 }
 """
@@ -12158,7 +18974,13 @@ input TeamMembershipOrder {
 Properties by which TeamMembership connections can be ordered.
 """
 enum TeamMembershipOrderField {
+  """
+  Order by created at 按此字段排序
+  """
   CREATED_AT
+  """
+  Order by updated at 按此字段排序
+  """
   UPDATED_AT
 }
 """
@@ -12166,75 +18988,201 @@ TeamMembershipWhereInput is used for filtering TeamMembership objects.
 Input was generated by ent.
 """
 input TeamMembershipWhereInput {
+  """
+  Rows not matching this filter 取反
+  """
   not: TeamMembershipWhereInput
+  """
+  Rows matching all of these filters 同时满足
+  """
   and: [TeamMembershipWhereInput!]
+  """
+  Rows matching any of these filters 满足其一
+  """
   or: [TeamMembershipWhereInput!]
   """
   id field predicates
   """
   id: ID
+  """
+  id differs from 筛选：不等于
+  """
   idNEQ: ID
+  """
+  id is one of 筛选：在列表中
+  """
   idIn: [ID!]
+  """
+  id is none of 筛选：不在列表中
+  """
   idNotIn: [ID!]
+  """
+  id is after / greater than 筛选：大于
+  """
   idGT: ID
+  """
+  id is at or after / at least 筛选：大于等于
+  """
   idGTE: ID
+  """
+  id is before / less than 筛选：小于
+  """
   idLT: ID
+  """
+  id is at or before / at most 筛选：小于等于
+  """
   idLTE: ID
   """
   created_at field predicates
   """
   createdAt: Time
+  """
+  createdAt differs from 筛选：不等于
+  """
   createdAtNEQ: Time
+  """
+  createdAt is one of 筛选：在列表中
+  """
   createdAtIn: [Time!]
+  """
+  createdAt is none of 筛选：不在列表中
+  """
   createdAtNotIn: [Time!]
+  """
+  createdAt is after / greater than 筛选：大于
+  """
   createdAtGT: Time
+  """
+  createdAt is at or after / at least 筛选：大于等于
+  """
   createdAtGTE: Time
+  """
+  createdAt is before / less than 筛选：小于
+  """
   createdAtLT: Time
+  """
+  createdAt is at or before / at most 筛选：小于等于
+  """
   createdAtLTE: Time
   """
   updated_at field predicates
   """
   updatedAt: Time
+  """
+  updatedAt differs from 筛选：不等于
+  """
   updatedAtNEQ: Time
+  """
+  updatedAt is one of 筛选：在列表中
+  """
   updatedAtIn: [Time!]
+  """
+  updatedAt is none of 筛选：不在列表中
+  """
   updatedAtNotIn: [Time!]
+  """
+  updatedAt is after / greater than 筛选：大于
+  """
   updatedAtGT: Time
+  """
+  updatedAt is at or after / at least 筛选：大于等于
+  """
   updatedAtGTE: Time
+  """
+  updatedAt is before / less than 筛选：小于
+  """
   updatedAtLT: Time
+  """
+  updatedAt is at or before / at most 筛选：小于等于
+  """
   updatedAtLTE: Time
   """
   team_id field predicates
   """
   teamID: ID
+  """
+  teamID differs from 筛选：不等于
+  """
   teamIDNEQ: ID
+  """
+  teamID is one of 筛选：在列表中
+  """
   teamIDIn: [ID!]
+  """
+  teamID is none of 筛选：不在列表中
+  """
   teamIDNotIn: [ID!]
   """
   member_id field predicates
   """
   memberID: ID
+  """
+  memberID differs from 筛选：不等于
+  """
   memberIDNEQ: ID
+  """
+  memberID is one of 筛选：在列表中
+  """
   memberIDIn: [ID!]
+  """
+  memberID is none of 筛选：不在列表中
+  """
   memberIDNotIn: [ID!]
   """
   post field predicates
   """
   post: TeamPost
+  """
+  post differs from 筛选：不等于
+  """
   postNEQ: TeamPost
+  """
+  post is one of 筛选：在列表中
+  """
   postIn: [TeamPost!]
+  """
+  post is none of 筛选：不在列表中
+  """
   postNotIn: [TeamPost!]
   """
   joined_on field predicates
   """
   joinedOn: Date
+  """
+  joinedOn differs from 筛选：不等于
+  """
   joinedOnNEQ: Date
+  """
+  joinedOn is one of 筛选：在列表中
+  """
   joinedOnIn: [Date!]
+  """
+  joinedOn is none of 筛选：不在列表中
+  """
   joinedOnNotIn: [Date!]
+  """
+  joinedOn is after / greater than 筛选：大于
+  """
   joinedOnGT: Date
+  """
+  joinedOn is at or after / at least 筛选：大于等于
+  """
   joinedOnGTE: Date
+  """
+  joinedOn is before / less than 筛选：小于
+  """
   joinedOnLT: Date
+  """
+  joinedOn is at or before / at most 筛选：小于等于
+  """
   joinedOnLTE: Date
+  """
+  Rows with related team matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
+  """
   hasTeamWith: [TeamWhereInput!] @scoped
+  """
+  Rows with related member matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
+  """
   hasMemberWith: [PartyMemberWhereInput!] @scoped
 }
 """
@@ -12254,8 +19202,17 @@ input TeamOrder {
 Properties by which Team connections can be ordered.
 """
 enum TeamOrderField {
+  """
+  Order by created at 按此字段排序
+  """
   CREATED_AT
+  """
+  Order by updated at 按此字段排序
+  """
   UPDATED_AT
+  """
+  Order by name 按此字段排序
+  """
   NAME
 }
 """
@@ -12284,101 +19241,278 @@ TeamWhereInput is used for filtering Team objects.
 Input was generated by ent.
 """
 input TeamWhereInput {
+  """
+  Rows not matching this filter 取反
+  """
   not: TeamWhereInput
+  """
+  Rows matching all of these filters 同时满足
+  """
   and: [TeamWhereInput!]
+  """
+  Rows matching any of these filters 满足其一
+  """
   or: [TeamWhereInput!]
   """
   id field predicates
   """
   id: ID
+  """
+  id differs from 筛选：不等于
+  """
   idNEQ: ID
+  """
+  id is one of 筛选：在列表中
+  """
   idIn: [ID!]
+  """
+  id is none of 筛选：不在列表中
+  """
   idNotIn: [ID!]
+  """
+  id is after / greater than 筛选：大于
+  """
   idGT: ID
+  """
+  id is at or after / at least 筛选：大于等于
+  """
   idGTE: ID
+  """
+  id is before / less than 筛选：小于
+  """
   idLT: ID
+  """
+  id is at or before / at most 筛选：小于等于
+  """
   idLTE: ID
   """
   created_at field predicates
   """
   createdAt: Time
+  """
+  createdAt differs from 筛选：不等于
+  """
   createdAtNEQ: Time
+  """
+  createdAt is one of 筛选：在列表中
+  """
   createdAtIn: [Time!]
+  """
+  createdAt is none of 筛选：不在列表中
+  """
   createdAtNotIn: [Time!]
+  """
+  createdAt is after / greater than 筛选：大于
+  """
   createdAtGT: Time
+  """
+  createdAt is at or after / at least 筛选：大于等于
+  """
   createdAtGTE: Time
+  """
+  createdAt is before / less than 筛选：小于
+  """
   createdAtLT: Time
+  """
+  createdAt is at or before / at most 筛选：小于等于
+  """
   createdAtLTE: Time
   """
   updated_at field predicates
   """
   updatedAt: Time
+  """
+  updatedAt differs from 筛选：不等于
+  """
   updatedAtNEQ: Time
+  """
+  updatedAt is one of 筛选：在列表中
+  """
   updatedAtIn: [Time!]
+  """
+  updatedAt is none of 筛选：不在列表中
+  """
   updatedAtNotIn: [Time!]
+  """
+  updatedAt is after / greater than 筛选：大于
+  """
   updatedAtGT: Time
+  """
+  updatedAt is at or after / at least 筛选：大于等于
+  """
   updatedAtGTE: Time
+  """
+  updatedAt is before / less than 筛选：小于
+  """
   updatedAtLT: Time
+  """
+  updatedAt is at or before / at most 筛选：小于等于
+  """
   updatedAtLTE: Time
   """
   name field predicates
   """
   name: String
+  """
+  name differs from 筛选：不等于
+  """
   nameNEQ: String
+  """
+  name is one of 筛选：在列表中
+  """
   nameIn: [String!]
+  """
+  name is none of 筛选：不在列表中
+  """
   nameNotIn: [String!]
+  """
+  name is after / greater than 筛选：大于
+  """
   nameGT: String
+  """
+  name is at or after / at least 筛选：大于等于
+  """
   nameGTE: String
+  """
+  name is before / less than 筛选：小于
+  """
   nameLT: String
+  """
+  name is at or before / at most 筛选：小于等于
+  """
   nameLTE: String
+  """
+  name contains 筛选：包含
+  """
   nameContains: String
+  """
+  name starts with 筛选：开头为
+  """
   nameHasPrefix: String
+  """
+  name ends with 筛选：结尾为
+  """
   nameHasSuffix: String
+  """
+  name equals, ignoring case 筛选：等于（不区分大小写）
+  """
   nameEqualFold: String
+  """
+  name contains, ignoring case 筛选：包含（不区分大小写）
+  """
   nameContainsFold: String
   """
   kind field predicates
   """
   kind: TeamKind
+  """
+  kind differs from 筛选：不等于
+  """
   kindNEQ: TeamKind
+  """
+  kind is one of 筛选：在列表中
+  """
   kindIn: [TeamKind!]
+  """
+  kind is none of 筛选：不在列表中
+  """
   kindNotIn: [TeamKind!]
   """
   township_id field predicates
   """
   townshipID: ID
+  """
+  townshipID differs from 筛选：不等于
+  """
   townshipIDNEQ: ID
+  """
+  townshipID is one of 筛选：在列表中
+  """
   townshipIDIn: [ID!]
+  """
+  townshipID is none of 筛选：不在列表中
+  """
   townshipIDNotIn: [ID!]
   """
   village_id field predicates
   """
   villageID: ID
+  """
+  villageID differs from 筛选：不等于
+  """
   villageIDNEQ: ID
+  """
+  villageID is one of 筛选：在列表中
+  """
   villageIDIn: [ID!]
+  """
+  villageID is none of 筛选：不在列表中
+  """
   villageIDNotIn: [ID!]
+  """
+  villageID is not set 筛选：为空
+  """
   villageIDIsNil: Boolean
+  """
+  villageID is set 筛选：非空
+  """
   villageIDNotNil: Boolean
   """
   leader_id field predicates
   """
   leaderID: ID
+  """
+  leaderID differs from 筛选：不等于
+  """
   leaderIDNEQ: ID
+  """
+  leaderID is one of 筛选：在列表中
+  """
   leaderIDIn: [ID!]
+  """
+  leaderID is none of 筛选：不在列表中
+  """
   leaderIDNotIn: [ID!]
+  """
+  leaderID is not set 筛选：为空
+  """
   leaderIDIsNil: Boolean
+  """
+  leaderID is set 筛选：非空
+  """
   leaderIDNotNil: Boolean
+  """
+  Rows with related township matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
+  """
   hasTownshipWith: [TownshipWhereInput!] @scoped
+  """
+  Rows with related village matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
+  """
   hasVillageWith: [VillageWhereInput!] @scoped
+  """
+  Rows with related leader matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
+  """
   hasLeaderWith: [PartyMemberWhereInput!] @scoped
+  """
+  Rows with related memberships matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
+  """
   hasMembershipsWith: [TeamMembershipWhereInput!] @scoped
+  """
+  Rows with related contributions matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
+  """
   hasContributionsWith: [ContributionWhereInput!] @scoped
 }
 """
 The builtin Time type
 """
 scalar Time
+"""
+Township 乡镇/街道. Reference data: every signed-in caller can read it.
+"""
 type Township implements Node {
+  """
+  Opaque global ID: pass it to node(id:); never build or parse it 全局唯一标识
+  """
   id: ID!
   """
   When the record was created (UTC) 创建时间
@@ -12408,7 +19542,13 @@ type Township implements Node {
   Town, township or subdistrict 乡镇类型
   """
   kind: TownshipKind!
+  """
+  The district this Township belongs to 所属district
+  """
   district: District!
+  """
+  The villages of this Township the caller may see (Relay connection) 关联列表
+  """
   villages(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -12440,6 +19580,9 @@ type Township implements Node {
     """
     where: VillageWhereInput
   ): VillageConnection!
+  """
+  The partyOrganizations of this Township the caller may see (Relay connection) 关联列表
+  """
   partyOrganizations(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -12471,6 +19614,9 @@ type Township implements Node {
     """
     where: PartyOrganizationWhereInput
   ): PartyOrganizationConnection!
+  """
+  The demoProjects of this Township the caller may see (Relay connection) 关联列表
+  """
   demoProjects(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -12502,6 +19648,9 @@ type Township implements Node {
     """
     where: DemoProjectWhereInput
   ): DemoProjectConnection!
+  """
+  The teams of this Township the caller may see (Relay connection) 关联列表
+  """
   teams(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -12598,9 +19747,21 @@ input TownshipOrder {
 Properties by which Township connections can be ordered.
 """
 enum TownshipOrderField {
+  """
+  Order by created at 按此字段排序
+  """
   CREATED_AT
+  """
+  Order by updated at 按此字段排序
+  """
   UPDATED_AT
+  """
+  Order by code 按此字段排序
+  """
   CODE
+  """
+  Order by name 按此字段排序
+  """
   NAME
 }
 """
@@ -12608,95 +19769,278 @@ TownshipWhereInput is used for filtering Township objects.
 Input was generated by ent.
 """
 input TownshipWhereInput {
+  """
+  Rows not matching this filter 取反
+  """
   not: TownshipWhereInput
+  """
+  Rows matching all of these filters 同时满足
+  """
   and: [TownshipWhereInput!]
+  """
+  Rows matching any of these filters 满足其一
+  """
   or: [TownshipWhereInput!]
   """
   id field predicates
   """
   id: ID
+  """
+  id differs from 筛选：不等于
+  """
   idNEQ: ID
+  """
+  id is one of 筛选：在列表中
+  """
   idIn: [ID!]
+  """
+  id is none of 筛选：不在列表中
+  """
   idNotIn: [ID!]
+  """
+  id is after / greater than 筛选：大于
+  """
   idGT: ID
+  """
+  id is at or after / at least 筛选：大于等于
+  """
   idGTE: ID
+  """
+  id is before / less than 筛选：小于
+  """
   idLT: ID
+  """
+  id is at or before / at most 筛选：小于等于
+  """
   idLTE: ID
   """
   created_at field predicates
   """
   createdAt: Time
+  """
+  createdAt differs from 筛选：不等于
+  """
   createdAtNEQ: Time
+  """
+  createdAt is one of 筛选：在列表中
+  """
   createdAtIn: [Time!]
+  """
+  createdAt is none of 筛选：不在列表中
+  """
   createdAtNotIn: [Time!]
+  """
+  createdAt is after / greater than 筛选：大于
+  """
   createdAtGT: Time
+  """
+  createdAt is at or after / at least 筛选：大于等于
+  """
   createdAtGTE: Time
+  """
+  createdAt is before / less than 筛选：小于
+  """
   createdAtLT: Time
+  """
+  createdAt is at or before / at most 筛选：小于等于
+  """
   createdAtLTE: Time
   """
   updated_at field predicates
   """
   updatedAt: Time
+  """
+  updatedAt differs from 筛选：不等于
+  """
   updatedAtNEQ: Time
+  """
+  updatedAt is one of 筛选：在列表中
+  """
   updatedAtIn: [Time!]
+  """
+  updatedAt is none of 筛选：不在列表中
+  """
   updatedAtNotIn: [Time!]
+  """
+  updatedAt is after / greater than 筛选：大于
+  """
   updatedAtGT: Time
+  """
+  updatedAt is at or after / at least 筛选：大于等于
+  """
   updatedAtGTE: Time
+  """
+  updatedAt is before / less than 筛选：小于
+  """
   updatedAtLT: Time
+  """
+  updatedAt is at or before / at most 筛选：小于等于
+  """
   updatedAtLTE: Time
   """
   district_id field predicates
   """
   districtID: ID
+  """
+  districtID differs from 筛选：不等于
+  """
   districtIDNEQ: ID
+  """
+  districtID is one of 筛选：在列表中
+  """
   districtIDIn: [ID!]
+  """
+  districtID is none of 筛选：不在列表中
+  """
   districtIDNotIn: [ID!]
   """
   code field predicates
   """
   code: String
+  """
+  code differs from 筛选：不等于
+  """
   codeNEQ: String
+  """
+  code is one of 筛选：在列表中
+  """
   codeIn: [String!]
+  """
+  code is none of 筛选：不在列表中
+  """
   codeNotIn: [String!]
+  """
+  code is after / greater than 筛选：大于
+  """
   codeGT: String
+  """
+  code is at or after / at least 筛选：大于等于
+  """
   codeGTE: String
+  """
+  code is before / less than 筛选：小于
+  """
   codeLT: String
+  """
+  code is at or before / at most 筛选：小于等于
+  """
   codeLTE: String
+  """
+  code contains 筛选：包含
+  """
   codeContains: String
+  """
+  code starts with 筛选：开头为
+  """
   codeHasPrefix: String
+  """
+  code ends with 筛选：结尾为
+  """
   codeHasSuffix: String
+  """
+  code equals, ignoring case 筛选：等于（不区分大小写）
+  """
   codeEqualFold: String
+  """
+  code contains, ignoring case 筛选：包含（不区分大小写）
+  """
   codeContainsFold: String
   """
   name field predicates
   """
   name: String
+  """
+  name differs from 筛选：不等于
+  """
   nameNEQ: String
+  """
+  name is one of 筛选：在列表中
+  """
   nameIn: [String!]
+  """
+  name is none of 筛选：不在列表中
+  """
   nameNotIn: [String!]
+  """
+  name is after / greater than 筛选：大于
+  """
   nameGT: String
+  """
+  name is at or after / at least 筛选：大于等于
+  """
   nameGTE: String
+  """
+  name is before / less than 筛选：小于
+  """
   nameLT: String
+  """
+  name is at or before / at most 筛选：小于等于
+  """
   nameLTE: String
+  """
+  name contains 筛选：包含
+  """
   nameContains: String
+  """
+  name starts with 筛选：开头为
+  """
   nameHasPrefix: String
+  """
+  name ends with 筛选：结尾为
+  """
   nameHasSuffix: String
+  """
+  name equals, ignoring case 筛选：等于（不区分大小写）
+  """
   nameEqualFold: String
+  """
+  name contains, ignoring case 筛选：包含（不区分大小写）
+  """
   nameContainsFold: String
   """
   kind field predicates
   """
   kind: TownshipKind
+  """
+  kind differs from 筛选：不等于
+  """
   kindNEQ: TownshipKind
+  """
+  kind is one of 筛选：在列表中
+  """
   kindIn: [TownshipKind!]
+  """
+  kind is none of 筛选：不在列表中
+  """
   kindNotIn: [TownshipKind!]
+  """
+  Rows with related district matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
+  """
   hasDistrictWith: [DistrictWhereInput!] @scoped
+  """
+  Rows with related villages matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
+  """
   hasVillagesWith: [VillageWhereInput!] @scoped
+  """
+  Rows with related partyOrganizations matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
+  """
   hasPartyOrganizationsWith: [PartyOrganizationWhereInput!] @scoped
+  """
+  Rows with related demoProjects matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
+  """
   hasDemoProjectsWith: [DemoProjectWhereInput!] @scoped
+  """
+  Rows with related teams matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
+  """
   hasTeamsWith: [TeamWhereInput!] @scoped
 }
+"""
+TrainingCourse 培训班: the comprehensive course ("1") or a field visit / skill class ("X") of the secretaries' "1+X" training. Reference data.
+"""
 type TrainingCourse implements Node {
+  """
+  Opaque global ID: pass it to node(id:); never build or parse it 全局唯一标识
+  """
   id: ID!
   """
   When the record was created (UTC) 创建时间
@@ -12742,6 +20086,9 @@ type TrainingCourse implements Node {
   Topic or skill taught 主题
   """
   topic: String
+  """
+  The enrollments of this TrainingCourse the caller may see (Relay connection) 关联列表
+  """
   enrollments(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -12821,10 +20168,25 @@ input TrainingCourseOrder {
 Properties by which TrainingCourse connections can be ordered.
 """
 enum TrainingCourseOrderField {
+  """
+  Order by created at 按此字段排序
+  """
   CREATED_AT
+  """
+  Order by updated at 按此字段排序
+  """
   UPDATED_AT
+  """
+  Order by name 按此字段排序
+  """
   NAME
+  """
+  Order by year 按此字段排序
+  """
   YEAR
+  """
+  Order by start on 按此字段排序
+  """
   START_ON
 }
 """
@@ -12832,148 +20194,442 @@ TrainingCourseWhereInput is used for filtering TrainingCourse objects.
 Input was generated by ent.
 """
 input TrainingCourseWhereInput {
+  """
+  Rows not matching this filter 取反
+  """
   not: TrainingCourseWhereInput
+  """
+  Rows matching all of these filters 同时满足
+  """
   and: [TrainingCourseWhereInput!]
+  """
+  Rows matching any of these filters 满足其一
+  """
   or: [TrainingCourseWhereInput!]
   """
   id field predicates
   """
   id: ID
+  """
+  id differs from 筛选：不等于
+  """
   idNEQ: ID
+  """
+  id is one of 筛选：在列表中
+  """
   idIn: [ID!]
+  """
+  id is none of 筛选：不在列表中
+  """
   idNotIn: [ID!]
+  """
+  id is after / greater than 筛选：大于
+  """
   idGT: ID
+  """
+  id is at or after / at least 筛选：大于等于
+  """
   idGTE: ID
+  """
+  id is before / less than 筛选：小于
+  """
   idLT: ID
+  """
+  id is at or before / at most 筛选：小于等于
+  """
   idLTE: ID
   """
   created_at field predicates
   """
   createdAt: Time
+  """
+  createdAt differs from 筛选：不等于
+  """
   createdAtNEQ: Time
+  """
+  createdAt is one of 筛选：在列表中
+  """
   createdAtIn: [Time!]
+  """
+  createdAt is none of 筛选：不在列表中
+  """
   createdAtNotIn: [Time!]
+  """
+  createdAt is after / greater than 筛选：大于
+  """
   createdAtGT: Time
+  """
+  createdAt is at or after / at least 筛选：大于等于
+  """
   createdAtGTE: Time
+  """
+  createdAt is before / less than 筛选：小于
+  """
   createdAtLT: Time
+  """
+  createdAt is at or before / at most 筛选：小于等于
+  """
   createdAtLTE: Time
   """
   updated_at field predicates
   """
   updatedAt: Time
+  """
+  updatedAt differs from 筛选：不等于
+  """
   updatedAtNEQ: Time
+  """
+  updatedAt is one of 筛选：在列表中
+  """
   updatedAtIn: [Time!]
+  """
+  updatedAt is none of 筛选：不在列表中
+  """
   updatedAtNotIn: [Time!]
+  """
+  updatedAt is after / greater than 筛选：大于
+  """
   updatedAtGT: Time
+  """
+  updatedAt is at or after / at least 筛选：大于等于
+  """
   updatedAtGTE: Time
+  """
+  updatedAt is before / less than 筛选：小于
+  """
   updatedAtLT: Time
+  """
+  updatedAt is at or before / at most 筛选：小于等于
+  """
   updatedAtLTE: Time
   """
   name field predicates
   """
   name: String
+  """
+  name differs from 筛选：不等于
+  """
   nameNEQ: String
+  """
+  name is one of 筛选：在列表中
+  """
   nameIn: [String!]
+  """
+  name is none of 筛选：不在列表中
+  """
   nameNotIn: [String!]
+  """
+  name is after / greater than 筛选：大于
+  """
   nameGT: String
+  """
+  name is at or after / at least 筛选：大于等于
+  """
   nameGTE: String
+  """
+  name is before / less than 筛选：小于
+  """
   nameLT: String
+  """
+  name is at or before / at most 筛选：小于等于
+  """
   nameLTE: String
+  """
+  name contains 筛选：包含
+  """
   nameContains: String
+  """
+  name starts with 筛选：开头为
+  """
   nameHasPrefix: String
+  """
+  name ends with 筛选：结尾为
+  """
   nameHasSuffix: String
+  """
+  name equals, ignoring case 筛选：等于（不区分大小写）
+  """
   nameEqualFold: String
+  """
+  name contains, ignoring case 筛选：包含（不区分大小写）
+  """
   nameContainsFold: String
   """
   kind field predicates
   """
   kind: CourseKind
+  """
+  kind differs from 筛选：不等于
+  """
   kindNEQ: CourseKind
+  """
+  kind is one of 筛选：在列表中
+  """
   kindIn: [CourseKind!]
+  """
+  kind is none of 筛选：不在列表中
+  """
   kindNotIn: [CourseKind!]
   """
   year field predicates
   """
   year: Int
+  """
+  year differs from 筛选：不等于
+  """
   yearNEQ: Int
+  """
+  year is one of 筛选：在列表中
+  """
   yearIn: [Int!]
+  """
+  year is none of 筛选：不在列表中
+  """
   yearNotIn: [Int!]
+  """
+  year is after / greater than 筛选：大于
+  """
   yearGT: Int
+  """
+  year is at or after / at least 筛选：大于等于
+  """
   yearGTE: Int
+  """
+  year is before / less than 筛选：小于
+  """
   yearLT: Int
+  """
+  year is at or before / at most 筛选：小于等于
+  """
   yearLTE: Int
   """
   hours field predicates
   """
   hours: Float
+  """
+  hours differs from 筛选：不等于
+  """
   hoursNEQ: Float
+  """
+  hours is one of 筛选：在列表中
+  """
   hoursIn: [Float!]
+  """
+  hours is none of 筛选：不在列表中
+  """
   hoursNotIn: [Float!]
+  """
+  hours is after / greater than 筛选：大于
+  """
   hoursGT: Float
+  """
+  hours is at or after / at least 筛选：大于等于
+  """
   hoursGTE: Float
+  """
+  hours is before / less than 筛选：小于
+  """
   hoursLT: Float
+  """
+  hours is at or before / at most 筛选：小于等于
+  """
   hoursLTE: Float
   """
   start_on field predicates
   """
   startOn: Date
+  """
+  startOn differs from 筛选：不等于
+  """
   startOnNEQ: Date
+  """
+  startOn is one of 筛选：在列表中
+  """
   startOnIn: [Date!]
+  """
+  startOn is none of 筛选：不在列表中
+  """
   startOnNotIn: [Date!]
+  """
+  startOn is after / greater than 筛选：大于
+  """
   startOnGT: Date
+  """
+  startOn is at or after / at least 筛选：大于等于
+  """
   startOnGTE: Date
+  """
+  startOn is before / less than 筛选：小于
+  """
   startOnLT: Date
+  """
+  startOn is at or before / at most 筛选：小于等于
+  """
   startOnLTE: Date
   """
   end_on field predicates
   """
   endOn: Date
+  """
+  endOn differs from 筛选：不等于
+  """
   endOnNEQ: Date
+  """
+  endOn is one of 筛选：在列表中
+  """
   endOnIn: [Date!]
+  """
+  endOn is none of 筛选：不在列表中
+  """
   endOnNotIn: [Date!]
+  """
+  endOn is after / greater than 筛选：大于
+  """
   endOnGT: Date
+  """
+  endOn is at or after / at least 筛选：大于等于
+  """
   endOnGTE: Date
+  """
+  endOn is before / less than 筛选：小于
+  """
   endOnLT: Date
+  """
+  endOn is at or before / at most 筛选：小于等于
+  """
   endOnLTE: Date
   """
   location field predicates
   """
   location: String
+  """
+  location differs from 筛选：不等于
+  """
   locationNEQ: String
+  """
+  location is one of 筛选：在列表中
+  """
   locationIn: [String!]
+  """
+  location is none of 筛选：不在列表中
+  """
   locationNotIn: [String!]
+  """
+  location is after / greater than 筛选：大于
+  """
   locationGT: String
+  """
+  location is at or after / at least 筛选：大于等于
+  """
   locationGTE: String
+  """
+  location is before / less than 筛选：小于
+  """
   locationLT: String
+  """
+  location is at or before / at most 筛选：小于等于
+  """
   locationLTE: String
+  """
+  location contains 筛选：包含
+  """
   locationContains: String
+  """
+  location starts with 筛选：开头为
+  """
   locationHasPrefix: String
+  """
+  location ends with 筛选：结尾为
+  """
   locationHasSuffix: String
+  """
+  location is not set 筛选：为空
+  """
   locationIsNil: Boolean
+  """
+  location is set 筛选：非空
+  """
   locationNotNil: Boolean
+  """
+  location equals, ignoring case 筛选：等于（不区分大小写）
+  """
   locationEqualFold: String
+  """
+  location contains, ignoring case 筛选：包含（不区分大小写）
+  """
   locationContainsFold: String
   """
   topic field predicates
   """
   topic: String
+  """
+  topic differs from 筛选：不等于
+  """
   topicNEQ: String
+  """
+  topic is one of 筛选：在列表中
+  """
   topicIn: [String!]
+  """
+  topic is none of 筛选：不在列表中
+  """
   topicNotIn: [String!]
+  """
+  topic is after / greater than 筛选：大于
+  """
   topicGT: String
+  """
+  topic is at or after / at least 筛选：大于等于
+  """
   topicGTE: String
+  """
+  topic is before / less than 筛选：小于
+  """
   topicLT: String
+  """
+  topic is at or before / at most 筛选：小于等于
+  """
   topicLTE: String
+  """
+  topic contains 筛选：包含
+  """
   topicContains: String
+  """
+  topic starts with 筛选：开头为
+  """
   topicHasPrefix: String
+  """
+  topic ends with 筛选：结尾为
+  """
   topicHasSuffix: String
+  """
+  topic is not set 筛选：为空
+  """
   topicIsNil: Boolean
+  """
+  topic is set 筛选：非空
+  """
   topicNotNil: Boolean
+  """
+  topic equals, ignoring case 筛选：等于（不区分大小写）
+  """
   topicEqualFold: String
+  """
+  topic contains, ignoring case 筛选：包含（不区分大小写）
+  """
   topicContainsFold: String
+  """
+  Rows with related enrollments matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
+  """
   hasEnrollmentsWith: [TrainingEnrollmentWhereInput!] @scoped
 }
+"""
+TrainingEnrollment 参训记录: a village secretary in a course, with attendance, hours and grade.
+"""
 type TrainingEnrollment implements Node {
+  """
+  Opaque global ID: pass it to node(id:); never build or parse it 全局唯一标识
+  """
   id: ID!
   """
   When the record was created (UTC) 创建时间
@@ -12987,6 +20643,9 @@ type TrainingEnrollment implements Node {
   Version of the record, incremented by every change. Send the version you read with every update; a stale one is refused with CONFLICT 版本号
   """
   version: Int!
+  """
+  ID of the course 关联记录ID
+  """
   courseID: ID!
   """
   The village secretary (a party member) 学员
@@ -13004,7 +20663,13 @@ type TrainingEnrollment implements Node {
   Grade 结业成绩
   """
   grade: Grade
+  """
+  The course this TrainingEnrollment belongs to 所属course
+  """
   course: TrainingCourse!
+  """
+  The secretary this TrainingEnrollment belongs to 所属secretary
+  """
   secretary: PartyMember!
 }
 """
@@ -13054,7 +20719,13 @@ input TrainingEnrollmentOrder {
 Properties by which TrainingEnrollment connections can be ordered.
 """
 enum TrainingEnrollmentOrderField {
+  """
+  Order by created at 按此字段排序
+  """
   CREATED_AT
+  """
+  Order by updated at 按此字段排序
+  """
   UPDATED_AT
 }
 """
@@ -13062,85 +20733,485 @@ TrainingEnrollmentWhereInput is used for filtering TrainingEnrollment objects.
 Input was generated by ent.
 """
 input TrainingEnrollmentWhereInput {
+  """
+  Rows not matching this filter 取反
+  """
   not: TrainingEnrollmentWhereInput
+  """
+  Rows matching all of these filters 同时满足
+  """
   and: [TrainingEnrollmentWhereInput!]
+  """
+  Rows matching any of these filters 满足其一
+  """
   or: [TrainingEnrollmentWhereInput!]
   """
   id field predicates
   """
   id: ID
+  """
+  id differs from 筛选：不等于
+  """
   idNEQ: ID
+  """
+  id is one of 筛选：在列表中
+  """
   idIn: [ID!]
+  """
+  id is none of 筛选：不在列表中
+  """
   idNotIn: [ID!]
+  """
+  id is after / greater than 筛选：大于
+  """
   idGT: ID
+  """
+  id is at or after / at least 筛选：大于等于
+  """
   idGTE: ID
+  """
+  id is before / less than 筛选：小于
+  """
   idLT: ID
+  """
+  id is at or before / at most 筛选：小于等于
+  """
   idLTE: ID
   """
   created_at field predicates
   """
   createdAt: Time
+  """
+  createdAt differs from 筛选：不等于
+  """
   createdAtNEQ: Time
+  """
+  createdAt is one of 筛选：在列表中
+  """
   createdAtIn: [Time!]
+  """
+  createdAt is none of 筛选：不在列表中
+  """
   createdAtNotIn: [Time!]
+  """
+  createdAt is after / greater than 筛选：大于
+  """
   createdAtGT: Time
+  """
+  createdAt is at or after / at least 筛选：大于等于
+  """
   createdAtGTE: Time
+  """
+  createdAt is before / less than 筛选：小于
+  """
   createdAtLT: Time
+  """
+  createdAt is at or before / at most 筛选：小于等于
+  """
   createdAtLTE: Time
   """
   updated_at field predicates
   """
   updatedAt: Time
+  """
+  updatedAt differs from 筛选：不等于
+  """
   updatedAtNEQ: Time
+  """
+  updatedAt is one of 筛选：在列表中
+  """
   updatedAtIn: [Time!]
+  """
+  updatedAt is none of 筛选：不在列表中
+  """
   updatedAtNotIn: [Time!]
+  """
+  updatedAt is after / greater than 筛选：大于
+  """
   updatedAtGT: Time
+  """
+  updatedAt is at or after / at least 筛选：大于等于
+  """
   updatedAtGTE: Time
+  """
+  updatedAt is before / less than 筛选：小于
+  """
   updatedAtLT: Time
+  """
+  updatedAt is at or before / at most 筛选：小于等于
+  """
   updatedAtLTE: Time
   """
   course_id field predicates
   """
   courseID: ID
+  """
+  courseID differs from 筛选：不等于
+  """
   courseIDNEQ: ID
+  """
+  courseID is one of 筛选：在列表中
+  """
   courseIDIn: [ID!]
+  """
+  courseID is none of 筛选：不在列表中
+  """
   courseIDNotIn: [ID!]
   """
   secretary_id field predicates
   """
   secretaryID: ID
+  """
+  secretaryID differs from 筛选：不等于
+  """
   secretaryIDNEQ: ID
+  """
+  secretaryID is one of 筛选：在列表中
+  """
   secretaryIDIn: [ID!]
+  """
+  secretaryID is none of 筛选：不在列表中
+  """
   secretaryIDNotIn: [ID!]
   """
   attendance field predicates
   """
   attendance: Attendance
+  """
+  attendance differs from 筛选：不等于
+  """
   attendanceNEQ: Attendance
+  """
+  attendance is one of 筛选：在列表中
+  """
   attendanceIn: [Attendance!]
+  """
+  attendance is none of 筛选：不在列表中
+  """
   attendanceNotIn: [Attendance!]
   """
   hours_attended field predicates
   """
   hoursAttended: Float
+  """
+  hoursAttended differs from 筛选：不等于
+  """
   hoursAttendedNEQ: Float
+  """
+  hoursAttended is one of 筛选：在列表中
+  """
   hoursAttendedIn: [Float!]
+  """
+  hoursAttended is none of 筛选：不在列表中
+  """
   hoursAttendedNotIn: [Float!]
+  """
+  hoursAttended is after / greater than 筛选：大于
+  """
   hoursAttendedGT: Float
+  """
+  hoursAttended is at or after / at least 筛选：大于等于
+  """
   hoursAttendedGTE: Float
+  """
+  hoursAttended is before / less than 筛选：小于
+  """
   hoursAttendedLT: Float
+  """
+  hoursAttended is at or before / at most 筛选：小于等于
+  """
   hoursAttendedLTE: Float
   """
   grade field predicates
   """
   grade: Grade
+  """
+  grade differs from 筛选：不等于
+  """
   gradeNEQ: Grade
+  """
+  grade is one of 筛选：在列表中
+  """
   gradeIn: [Grade!]
+  """
+  grade is none of 筛选：不在列表中
+  """
   gradeNotIn: [Grade!]
+  """
+  grade is not set 筛选：为空
+  """
   gradeIsNil: Boolean
+  """
+  grade is set 筛选：非空
+  """
   gradeNotNil: Boolean
+  """
+  Rows with related course matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
+  """
   hasCourseWith: [TrainingCourseWhereInput!] @scoped
+  """
+  Rows with related secretary matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
+  """
   hasSecretaryWith: [PartyMemberWhereInput!] @scoped
+}
+"""
+TrustedDocument
+"""
+type TrustedDocument implements Node {
+  """
+  Opaque global ID: pass it to node(id:); never build or parse it 全局唯一标识
+  """
+  id: ID!
+  """
+  When the record was created (UTC) 创建时间
+  """
+  createdAt: Time!
+  """
+  When the record last changed (UTC) 更新时间
+  """
+  updatedAt: Time!
+  """
+  Version of the record, incremented by every change. Send the version you read with every update; a stale one is refused with CONFLICT 版本号
+  """
+  version: Int!
+  """
+  What the document is for, e.g. the integration and operation 名称
+  """
+  name: String!
+  """
+  SHA-256 of the document text, lower-case hex; run it with documentId "sha256:<hash>" 文档哈希
+  """
+  hash: String!
+  """
+  The GraphQL document, exactly as registered 文档
+  """
+  document: String!
+}
+"""
+A connection to a list of items.
+"""
+type TrustedDocumentConnection {
+  """
+  A list of edges.
+  """
+  edges: [TrustedDocumentEdge]
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+An edge in a connection.
+"""
+type TrustedDocumentEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: TrustedDocument
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+"""
+Ordering options for TrustedDocument connections
+"""
+input TrustedDocumentOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order TrustedDocuments.
+  """
+  field: TrustedDocumentOrderField!
+}
+"""
+Properties by which TrustedDocument connections can be ordered.
+"""
+enum TrustedDocumentOrderField {
+  """
+  Order by created at 按此字段排序
+  """
+  CREATED_AT
+  """
+  Order by updated at 按此字段排序
+  """
+  UPDATED_AT
+  """
+  Order by name 按此字段排序
+  """
+  NAME
+}
+"""
+TrustedDocumentWhereInput is used for filtering TrustedDocument objects.
+Input was generated by ent.
+"""
+input TrustedDocumentWhereInput {
+  """
+  Rows not matching this filter 取反
+  """
+  not: TrustedDocumentWhereInput
+  """
+  Rows matching all of these filters 同时满足
+  """
+  and: [TrustedDocumentWhereInput!]
+  """
+  Rows matching any of these filters 满足其一
+  """
+  or: [TrustedDocumentWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  """
+  id differs from 筛选：不等于
+  """
+  idNEQ: ID
+  """
+  id is one of 筛选：在列表中
+  """
+  idIn: [ID!]
+  """
+  id is none of 筛选：不在列表中
+  """
+  idNotIn: [ID!]
+  """
+  id is after / greater than 筛选：大于
+  """
+  idGT: ID
+  """
+  id is at or after / at least 筛选：大于等于
+  """
+  idGTE: ID
+  """
+  id is before / less than 筛选：小于
+  """
+  idLT: ID
+  """
+  id is at or before / at most 筛选：小于等于
+  """
+  idLTE: ID
+  """
+  created_at field predicates
+  """
+  createdAt: Time
+  """
+  createdAt differs from 筛选：不等于
+  """
+  createdAtNEQ: Time
+  """
+  createdAt is one of 筛选：在列表中
+  """
+  createdAtIn: [Time!]
+  """
+  createdAt is none of 筛选：不在列表中
+  """
+  createdAtNotIn: [Time!]
+  """
+  createdAt is after / greater than 筛选：大于
+  """
+  createdAtGT: Time
+  """
+  createdAt is at or after / at least 筛选：大于等于
+  """
+  createdAtGTE: Time
+  """
+  createdAt is before / less than 筛选：小于
+  """
+  createdAtLT: Time
+  """
+  createdAt is at or before / at most 筛选：小于等于
+  """
+  createdAtLTE: Time
+  """
+  updated_at field predicates
+  """
+  updatedAt: Time
+  """
+  updatedAt differs from 筛选：不等于
+  """
+  updatedAtNEQ: Time
+  """
+  updatedAt is one of 筛选：在列表中
+  """
+  updatedAtIn: [Time!]
+  """
+  updatedAt is none of 筛选：不在列表中
+  """
+  updatedAtNotIn: [Time!]
+  """
+  updatedAt is after / greater than 筛选：大于
+  """
+  updatedAtGT: Time
+  """
+  updatedAt is at or after / at least 筛选：大于等于
+  """
+  updatedAtGTE: Time
+  """
+  updatedAt is before / less than 筛选：小于
+  """
+  updatedAtLT: Time
+  """
+  updatedAt is at or before / at most 筛选：小于等于
+  """
+  updatedAtLTE: Time
+  """
+  name field predicates
+  """
+  name: String
+  """
+  name differs from 筛选：不等于
+  """
+  nameNEQ: String
+  """
+  name is one of 筛选：在列表中
+  """
+  nameIn: [String!]
+  """
+  name is none of 筛选：不在列表中
+  """
+  nameNotIn: [String!]
+  """
+  name is after / greater than 筛选：大于
+  """
+  nameGT: String
+  """
+  name is at or after / at least 筛选：大于等于
+  """
+  nameGTE: String
+  """
+  name is before / less than 筛选：小于
+  """
+  nameLT: String
+  """
+  name is at or before / at most 筛选：小于等于
+  """
+  nameLTE: String
+  """
+  name contains 筛选：包含
+  """
+  nameContains: String
+  """
+  name starts with 筛选：开头为
+  """
+  nameHasPrefix: String
+  """
+  name ends with 筛选：结尾为
+  """
+  nameHasSuffix: String
+  """
+  name equals, ignoring case 筛选：等于（不区分大小写）
+  """
+  nameEqualFold: String
+  """
+  name contains, ignoring case 筛选：包含（不区分大小写）
+  """
+  nameContainsFold: String
 }
 """
 UpdateAssessmentInput is used for update Assessment object.
@@ -13171,8 +21242,17 @@ input UpdateAssessmentInput {
   Value reached 实际值
   """
   actual: Float
+  """
+  Set actual to empty 清空该字段
+  """
   clearActual: Boolean
+  """
+  remarks
+  """
   remarks: String
+  """
+  Set remarks to empty 清空该字段
+  """
   clearRemarks: Boolean
 }
 """
@@ -13192,14 +21272,25 @@ input UpdateCadreInput {
   Job title 职务
   """
   title: String
+  """
+  Set title to empty 清空该字段
+  """
   clearTitle: Boolean
   """
   Phone number 联系电话 — always masked in reads; plaintext only through revealSensitive
   """
   phone: String
+  """
+  Set phone to empty 清空该字段
+  """
   clearPhone: Boolean
-  departmentID: ID
+  """
+  The cadre's party membership record, when a party member 党员信息
+  """
   memberID: ID
+  """
+  Set member to empty 清空该字段
+  """
   clearMember: Boolean
 }
 """
@@ -13245,6 +21336,9 @@ input UpdateDemandInput {
   Deadline for the current step 办理时限
   """
   dueOn: Date
+  """
+  Set dueOn to empty 清空该字段
+  """
   clearDueOn: Boolean
 }
 """
@@ -13288,6 +21382,9 @@ input UpdateDemoProjectInput {
   Deadline of the current stage 本步骤时限
   """
   stageDueOn: Date
+  """
+  Set stageDueOn to empty 清空该字段
+  """
   clearStageDueOn: Boolean
 }
 """
@@ -13365,6 +21462,9 @@ input UpdateHouseholdInput {
   Address 住址
   """
   address: String
+  """
+  Set address to empty 清空该字段
+  """
   clearAddress: Boolean
   """
   Household category 农户类别
@@ -13378,17 +21478,29 @@ input UpdateHouseholdInput {
   Causes of poverty 致贫原因
   """
   causes: [PovertyCause!]
+  """
+  appendCauses
+  """
   appendCauses: [PovertyCause!]
+  """
+  Set causes to empty 清空该字段
+  """
   clearCauses: Boolean
   """
   Year registered as poor 识别年度
   """
   identifiedYear: Int
+  """
+  Set identifiedYear to empty 清空该字段
+  """
   clearIdentifiedYear: Boolean
   """
   Year lifted out of poverty 脱贫年度
   """
   exitYear: Int
+  """
+  Set exitYear to empty 清空该字段
+  """
   clearExitYear: Boolean
   """
   Named by the poverty-alleviation office as needing a paired cadre 困难群体
@@ -13398,6 +21510,9 @@ input UpdateHouseholdInput {
   Annual net income per person, yuan 人均纯收入（元）
   """
   incomePerCapita: Float
+  """
+  Set incomePerCapita to empty 清空该字段
+  """
   clearIncomePerCapita: Boolean
 }
 """
@@ -13435,6 +21550,9 @@ input UpdatePartyMemberInput {
   Phone number 联系电话 — always masked in reads; plaintext only through revealSensitive
   """
   phone: String
+  """
+  Set phone to empty 清空该字段
+  """
   clearPhone: Boolean
   """
   Education 学历
@@ -13448,7 +21566,13 @@ input UpdatePartyMemberInput {
   Specialties 特长 (e.g. 种植, 养殖, 电商)
   """
   specialties: [String!]
+  """
+  appendSpecialties
+  """
   appendSpecialties: [String!]
+  """
+  Set specialties to empty 清空该字段
+  """
   clearSpecialties: Boolean
   """
   Date of joining the party 入党日期
@@ -13470,7 +21594,13 @@ input UpdatePartyMemberInput {
   Where the member currently lives or works (分布), e.g. a migrant member's city
   """
   location: String
+  """
+  Set location to empty 清空该字段
+  """
   clearLocation: Boolean
+  """
+  Party organisation the member belongs to 所属党组织
+  """
   organizationID: ID
 }
 """
@@ -13512,6 +21642,9 @@ input UpdatePostInput {
   Last day in the post; empty while serving 离任日期
   """
   endOn: Date
+  """
+  Set endOn to empty 清空该字段
+  """
   clearEndOn: Boolean
 }
 """
@@ -13543,8 +21676,17 @@ input UpdateRectificationInput {
   Deadline 完成时限
   """
   dueOn: Date
+  """
+  Set dueOn to empty 清空该字段
+  """
   clearDueOn: Boolean
+  """
+  Linked department supporting the rectification 联系部门
+  """
   departmentID: ID
+  """
+  Set department to empty 清空该字段
+  """
   clearDepartment: Boolean
 }
 """
@@ -13572,6 +21714,9 @@ input UpdateResidentInput {
   Phone number 联系电话 — always masked in reads; plaintext only through revealSensitive
   """
   phone: String
+  """
+  Set phone to empty 清空该字段
+  """
   clearPhone: Boolean
   """
   Health 健康状况
@@ -13585,6 +21730,9 @@ input UpdateResidentInput {
   Education 文化程度
   """
   education: Education
+  """
+  Set education to empty 清空该字段
+  """
   clearEducation: Boolean
 }
 """
@@ -13608,8 +21756,17 @@ input UpdateTeamInput {
   The task the team was formed for 攻坚任务
   """
   task: String
+  """
+  Set task to empty 清空该字段
+  """
   clearTask: Boolean
+  """
+  Team leader 团长
+  """
   leaderID: ID
+  """
+  Set leader to empty 清空该字段
+  """
   clearLeader: Boolean
 }
 """
@@ -13689,11 +21846,17 @@ input UpdateTrainingCourseInput {
   Where it is held 地点
   """
   location: String
+  """
+  Set location to empty 清空该字段
+  """
   clearLocation: Boolean
   """
   Topic or skill taught 主题
   """
   topic: String
+  """
+  Set topic to empty 清空该字段
+  """
   clearTopic: Boolean
 }
 """
@@ -13717,6 +21880,9 @@ input UpdateTrainingEnrollmentInput {
   Grade 结业成绩
   """
   grade: Grade
+  """
+  Set grade to empty 清空该字段
+  """
   clearGrade: Boolean
 }
 """
@@ -13770,14 +21936,26 @@ input UpdateVisitInput {
   What was seen and done 走访情况
   """
   notes: String
+  """
+  Set notes to empty 清空该字段
+  """
   clearNotes: Boolean
   """
   What the household asked for or worried about 听取的诉求与意见
   """
   heard: String
+  """
+  Set heard to empty 清空该字段
+  """
   clearHeard: Boolean
 }
+"""
+User 账号: someone (or an integration's service account) who signs in. What it may see comes only from its role bindings.
+"""
 type User implements Node {
+  """
+  Opaque global ID: pass it to node(id:); never build or parse it 全局唯一标识
+  """
   id: ID!
   """
   When the record was created (UTC) 创建时间
@@ -13859,8 +22037,17 @@ input UserOrder {
 Properties by which User connections can be ordered.
 """
 enum UserOrderField {
+  """
+  Order by created at 按此字段排序
+  """
   CREATED_AT
+  """
+  Order by updated at 按此字段排序
+  """
   UPDATED_AT
+  """
+  Order by username 按此字段排序
+  """
   USERNAME
 }
 """
@@ -13881,99 +22068,294 @@ UserWhereInput is used for filtering User objects.
 Input was generated by ent.
 """
 input UserWhereInput {
+  """
+  Rows not matching this filter 取反
+  """
   not: UserWhereInput
+  """
+  Rows matching all of these filters 同时满足
+  """
   and: [UserWhereInput!]
+  """
+  Rows matching any of these filters 满足其一
+  """
   or: [UserWhereInput!]
   """
   id field predicates
   """
   id: ID
+  """
+  id differs from 筛选：不等于
+  """
   idNEQ: ID
+  """
+  id is one of 筛选：在列表中
+  """
   idIn: [ID!]
+  """
+  id is none of 筛选：不在列表中
+  """
   idNotIn: [ID!]
+  """
+  id is after / greater than 筛选：大于
+  """
   idGT: ID
+  """
+  id is at or after / at least 筛选：大于等于
+  """
   idGTE: ID
+  """
+  id is before / less than 筛选：小于
+  """
   idLT: ID
+  """
+  id is at or before / at most 筛选：小于等于
+  """
   idLTE: ID
   """
   created_at field predicates
   """
   createdAt: Time
+  """
+  createdAt differs from 筛选：不等于
+  """
   createdAtNEQ: Time
+  """
+  createdAt is one of 筛选：在列表中
+  """
   createdAtIn: [Time!]
+  """
+  createdAt is none of 筛选：不在列表中
+  """
   createdAtNotIn: [Time!]
+  """
+  createdAt is after / greater than 筛选：大于
+  """
   createdAtGT: Time
+  """
+  createdAt is at or after / at least 筛选：大于等于
+  """
   createdAtGTE: Time
+  """
+  createdAt is before / less than 筛选：小于
+  """
   createdAtLT: Time
+  """
+  createdAt is at or before / at most 筛选：小于等于
+  """
   createdAtLTE: Time
   """
   updated_at field predicates
   """
   updatedAt: Time
+  """
+  updatedAt differs from 筛选：不等于
+  """
   updatedAtNEQ: Time
+  """
+  updatedAt is one of 筛选：在列表中
+  """
   updatedAtIn: [Time!]
+  """
+  updatedAt is none of 筛选：不在列表中
+  """
   updatedAtNotIn: [Time!]
+  """
+  updatedAt is after / greater than 筛选：大于
+  """
   updatedAtGT: Time
+  """
+  updatedAt is at or after / at least 筛选：大于等于
+  """
   updatedAtGTE: Time
+  """
+  updatedAt is before / less than 筛选：小于
+  """
   updatedAtLT: Time
+  """
+  updatedAt is at or before / at most 筛选：小于等于
+  """
   updatedAtLTE: Time
   """
   username field predicates
   """
   username: String
+  """
+  username differs from 筛选：不等于
+  """
   usernameNEQ: String
+  """
+  username is one of 筛选：在列表中
+  """
   usernameIn: [String!]
+  """
+  username is none of 筛选：不在列表中
+  """
   usernameNotIn: [String!]
+  """
+  username is after / greater than 筛选：大于
+  """
   usernameGT: String
+  """
+  username is at or after / at least 筛选：大于等于
+  """
   usernameGTE: String
+  """
+  username is before / less than 筛选：小于
+  """
   usernameLT: String
+  """
+  username is at or before / at most 筛选：小于等于
+  """
   usernameLTE: String
+  """
+  username contains 筛选：包含
+  """
   usernameContains: String
+  """
+  username starts with 筛选：开头为
+  """
   usernameHasPrefix: String
+  """
+  username ends with 筛选：结尾为
+  """
   usernameHasSuffix: String
+  """
+  username equals, ignoring case 筛选：等于（不区分大小写）
+  """
   usernameEqualFold: String
+  """
+  username contains, ignoring case 筛选：包含（不区分大小写）
+  """
   usernameContainsFold: String
   """
   display_name field predicates
   """
   displayName: String
+  """
+  displayName differs from 筛选：不等于
+  """
   displayNameNEQ: String
+  """
+  displayName is one of 筛选：在列表中
+  """
   displayNameIn: [String!]
+  """
+  displayName is none of 筛选：不在列表中
+  """
   displayNameNotIn: [String!]
+  """
+  displayName is after / greater than 筛选：大于
+  """
   displayNameGT: String
+  """
+  displayName is at or after / at least 筛选：大于等于
+  """
   displayNameGTE: String
+  """
+  displayName is before / less than 筛选：小于
+  """
   displayNameLT: String
+  """
+  displayName is at or before / at most 筛选：小于等于
+  """
   displayNameLTE: String
+  """
+  displayName contains 筛选：包含
+  """
   displayNameContains: String
+  """
+  displayName starts with 筛选：开头为
+  """
   displayNameHasPrefix: String
+  """
+  displayName ends with 筛选：结尾为
+  """
   displayNameHasSuffix: String
+  """
+  displayName is not set 筛选：为空
+  """
   displayNameIsNil: Boolean
+  """
+  displayName is set 筛选：非空
+  """
   displayNameNotNil: Boolean
+  """
+  displayName equals, ignoring case 筛选：等于（不区分大小写）
+  """
   displayNameEqualFold: String
+  """
+  displayName contains, ignoring case 筛选：包含（不区分大小写）
+  """
   displayNameContainsFold: String
   """
   status field predicates
   """
   status: UserStatus
+  """
+  status differs from 筛选：不等于
+  """
   statusNEQ: UserStatus
+  """
+  status is one of 筛选：在列表中
+  """
   statusIn: [UserStatus!]
+  """
+  status is none of 筛选：不在列表中
+  """
   statusNotIn: [UserStatus!]
   """
   last_login_at field predicates
   """
   lastLoginAt: Time
+  """
+  lastLoginAt differs from 筛选：不等于
+  """
   lastLoginAtNEQ: Time
+  """
+  lastLoginAt is one of 筛选：在列表中
+  """
   lastLoginAtIn: [Time!]
+  """
+  lastLoginAt is none of 筛选：不在列表中
+  """
   lastLoginAtNotIn: [Time!]
+  """
+  lastLoginAt is after / greater than 筛选：大于
+  """
   lastLoginAtGT: Time
+  """
+  lastLoginAt is at or after / at least 筛选：大于等于
+  """
   lastLoginAtGTE: Time
+  """
+  lastLoginAt is before / less than 筛选：小于
+  """
   lastLoginAtLT: Time
+  """
+  lastLoginAt is at or before / at most 筛选：小于等于
+  """
   lastLoginAtLTE: Time
+  """
+  lastLoginAt is not set 筛选：为空
+  """
   lastLoginAtIsNil: Boolean
+  """
+  lastLoginAt is set 筛选：非空
+  """
   lastLoginAtNotNil: Boolean
+  """
+  Rows with related roleBindings matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
+  """
   hasRoleBindingsWith: [RoleBindingWhereInput!] @scoped
 }
+"""
+Village 行政村. Reference data. Its township_id is also its scope column.
+"""
 type Village implements Node {
+  """
+  Opaque global ID: pass it to node(id:); never build or parse it 全局唯一标识
+  """
   id: ID!
   """
   When the record was created (UTC) 创建时间
@@ -14007,7 +22389,13 @@ type Village implements Node {
   Listed as a weak and lax village party organisation 软弱涣散村党组织
   """
   weakOrganization: Boolean!
+  """
+  The township this Village belongs to 所属township
+  """
   township: Township!
+  """
+  The households of this Village the caller may see (Relay connection) 关联列表
+  """
   households(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -14039,6 +22427,9 @@ type Village implements Node {
     """
     where: HouseholdWhereInput
   ): HouseholdConnection!
+  """
+  The partyMembers of this Village the caller may see (Relay connection) 关联列表
+  """
   partyMembers(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -14070,6 +22461,9 @@ type Village implements Node {
     """
     where: PartyMemberWhereInput
   ): PartyMemberConnection!
+  """
+  The partyOrganizations of this Village the caller may see (Relay connection) 关联列表
+  """
   partyOrganizations(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -14105,6 +22499,9 @@ type Village implements Node {
   Departments linked to the village, by year 部门联村
   """
   departmentLinks: [DepartmentVillageLink!]
+  """
+  The rectifications of this Village the caller may see (Relay connection) 关联列表
+  """
   rectifications(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -14136,6 +22533,9 @@ type Village implements Node {
     """
     where: RectificationWhereInput
   ): RectificationConnection!
+  """
+  The assessments of this Village the caller may see (Relay connection) 关联列表
+  """
   assessments(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -14167,6 +22567,9 @@ type Village implements Node {
     """
     where: AssessmentWhereInput
   ): AssessmentConnection!
+  """
+  The teams of this Village the caller may see (Relay connection) 关联列表
+  """
   teams(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -14198,6 +22601,9 @@ type Village implements Node {
     """
     where: TeamWhereInput
   ): TeamConnection!
+  """
+  The demoProjects of this Village the caller may see (Relay connection) 关联列表
+  """
   demoProjects(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -14277,9 +22683,21 @@ input VillageOrder {
 Properties by which Village connections can be ordered.
 """
 enum VillageOrderField {
+  """
+  Order by created at 按此字段排序
+  """
   CREATED_AT
+  """
+  Order by updated at 按此字段排序
+  """
   UPDATED_AT
+  """
+  Order by code 按此字段排序
+  """
   CODE
+  """
+  Order by name 按此字段排序
+  """
   NAME
 }
 """
@@ -14287,102 +22705,294 @@ VillageWhereInput is used for filtering Village objects.
 Input was generated by ent.
 """
 input VillageWhereInput {
+  """
+  Rows not matching this filter 取反
+  """
   not: VillageWhereInput
+  """
+  Rows matching all of these filters 同时满足
+  """
   and: [VillageWhereInput!]
+  """
+  Rows matching any of these filters 满足其一
+  """
   or: [VillageWhereInput!]
   """
   id field predicates
   """
   id: ID
+  """
+  id differs from 筛选：不等于
+  """
   idNEQ: ID
+  """
+  id is one of 筛选：在列表中
+  """
   idIn: [ID!]
+  """
+  id is none of 筛选：不在列表中
+  """
   idNotIn: [ID!]
+  """
+  id is after / greater than 筛选：大于
+  """
   idGT: ID
+  """
+  id is at or after / at least 筛选：大于等于
+  """
   idGTE: ID
+  """
+  id is before / less than 筛选：小于
+  """
   idLT: ID
+  """
+  id is at or before / at most 筛选：小于等于
+  """
   idLTE: ID
   """
   created_at field predicates
   """
   createdAt: Time
+  """
+  createdAt differs from 筛选：不等于
+  """
   createdAtNEQ: Time
+  """
+  createdAt is one of 筛选：在列表中
+  """
   createdAtIn: [Time!]
+  """
+  createdAt is none of 筛选：不在列表中
+  """
   createdAtNotIn: [Time!]
+  """
+  createdAt is after / greater than 筛选：大于
+  """
   createdAtGT: Time
+  """
+  createdAt is at or after / at least 筛选：大于等于
+  """
   createdAtGTE: Time
+  """
+  createdAt is before / less than 筛选：小于
+  """
   createdAtLT: Time
+  """
+  createdAt is at or before / at most 筛选：小于等于
+  """
   createdAtLTE: Time
   """
   updated_at field predicates
   """
   updatedAt: Time
+  """
+  updatedAt differs from 筛选：不等于
+  """
   updatedAtNEQ: Time
+  """
+  updatedAt is one of 筛选：在列表中
+  """
   updatedAtIn: [Time!]
+  """
+  updatedAt is none of 筛选：不在列表中
+  """
   updatedAtNotIn: [Time!]
+  """
+  updatedAt is after / greater than 筛选：大于
+  """
   updatedAtGT: Time
+  """
+  updatedAt is at or after / at least 筛选：大于等于
+  """
   updatedAtGTE: Time
+  """
+  updatedAt is before / less than 筛选：小于
+  """
   updatedAtLT: Time
+  """
+  updatedAt is at or before / at most 筛选：小于等于
+  """
   updatedAtLTE: Time
   """
   township_id field predicates
   """
   townshipID: ID
+  """
+  townshipID differs from 筛选：不等于
+  """
   townshipIDNEQ: ID
+  """
+  townshipID is one of 筛选：在列表中
+  """
   townshipIDIn: [ID!]
+  """
+  townshipID is none of 筛选：不在列表中
+  """
   townshipIDNotIn: [ID!]
   """
   code field predicates
   """
   code: String
+  """
+  code differs from 筛选：不等于
+  """
   codeNEQ: String
+  """
+  code is one of 筛选：在列表中
+  """
   codeIn: [String!]
+  """
+  code is none of 筛选：不在列表中
+  """
   codeNotIn: [String!]
+  """
+  code is after / greater than 筛选：大于
+  """
   codeGT: String
+  """
+  code is at or after / at least 筛选：大于等于
+  """
   codeGTE: String
+  """
+  code is before / less than 筛选：小于
+  """
   codeLT: String
+  """
+  code is at or before / at most 筛选：小于等于
+  """
   codeLTE: String
+  """
+  code contains 筛选：包含
+  """
   codeContains: String
+  """
+  code starts with 筛选：开头为
+  """
   codeHasPrefix: String
+  """
+  code ends with 筛选：结尾为
+  """
   codeHasSuffix: String
+  """
+  code equals, ignoring case 筛选：等于（不区分大小写）
+  """
   codeEqualFold: String
+  """
+  code contains, ignoring case 筛选：包含（不区分大小写）
+  """
   codeContainsFold: String
   """
   name field predicates
   """
   name: String
+  """
+  name differs from 筛选：不等于
+  """
   nameNEQ: String
+  """
+  name is one of 筛选：在列表中
+  """
   nameIn: [String!]
+  """
+  name is none of 筛选：不在列表中
+  """
   nameNotIn: [String!]
+  """
+  name is after / greater than 筛选：大于
+  """
   nameGT: String
+  """
+  name is at or after / at least 筛选：大于等于
+  """
   nameGTE: String
+  """
+  name is before / less than 筛选：小于
+  """
   nameLT: String
+  """
+  name is at or before / at most 筛选：小于等于
+  """
   nameLTE: String
+  """
+  name contains 筛选：包含
+  """
   nameContains: String
+  """
+  name starts with 筛选：开头为
+  """
   nameHasPrefix: String
+  """
+  name ends with 筛选：结尾为
+  """
   nameHasSuffix: String
+  """
+  name equals, ignoring case 筛选：等于（不区分大小写）
+  """
   nameEqualFold: String
+  """
+  name contains, ignoring case 筛选：包含（不区分大小写）
+  """
   nameContainsFold: String
   """
   poor_village field predicates
   """
   poorVillage: Boolean
+  """
+  poorVillage differs from 筛选：不等于
+  """
   poorVillageNEQ: Boolean
   """
   weak_organization field predicates
   """
   weakOrganization: Boolean
+  """
+  weakOrganization differs from 筛选：不等于
+  """
   weakOrganizationNEQ: Boolean
+  """
+  Rows with related township matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
+  """
   hasTownshipWith: [TownshipWhereInput!] @scoped
+  """
+  Rows with related households matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
+  """
   hasHouseholdsWith: [HouseholdWhereInput!] @scoped
+  """
+  Rows with related partyMembers matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
+  """
   hasPartyMembersWith: [PartyMemberWhereInput!] @scoped
+  """
+  Rows with related partyOrganizations matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
+  """
   hasPartyOrganizationsWith: [PartyOrganizationWhereInput!] @scoped
+  """
+  Rows with related departmentLinks matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
+  """
   hasDepartmentLinksWith: [DepartmentVillageLinkWhereInput!] @scoped
+  """
+  Rows with related rectifications matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
+  """
   hasRectificationsWith: [RectificationWhereInput!] @scoped
+  """
+  Rows with related assessments matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
+  """
   hasAssessmentsWith: [AssessmentWhereInput!] @scoped
+  """
+  Rows with related teams matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
+  """
   hasTeamsWith: [TeamWhereInput!] @scoped
+  """
+  Rows with related demoProjects matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
+  """
   hasDemoProjectsWith: [DemoProjectWhereInput!] @scoped
 }
+"""
+Visit 走访: a paired cadre's visit to the household — when, on what occasion, how, and what was heard.
+"""
 type Visit implements Node {
+  """
+  Opaque global ID: pass it to node(id:); never build or parse it 全局唯一标识
+  """
   id: ID!
   """
   When the record was created (UTC) 创建时间
@@ -14420,6 +23030,9 @@ type Visit implements Node {
   What the household asked for or worried about 听取的诉求与意见
   """
   heard: String
+  """
+  The pairing this Visit belongs to 所属pairing
+  """
   pairing: Pairing!
   """
   Demands recorded during the visit 走访中登记的诉求
@@ -14515,8 +23128,17 @@ input VisitOrder {
 Properties by which Visit connections can be ordered.
 """
 enum VisitOrderField {
+  """
+  Order by created at 按此字段排序
+  """
   CREATED_AT
+  """
+  Order by updated at 按此字段排序
+  """
   UPDATED_AT
+  """
+  Order by visited at 按此字段排序
+  """
   VISITED_AT
 }
 """
@@ -14524,75 +23146,201 @@ VisitWhereInput is used for filtering Visit objects.
 Input was generated by ent.
 """
 input VisitWhereInput {
+  """
+  Rows not matching this filter 取反
+  """
   not: VisitWhereInput
+  """
+  Rows matching all of these filters 同时满足
+  """
   and: [VisitWhereInput!]
+  """
+  Rows matching any of these filters 满足其一
+  """
   or: [VisitWhereInput!]
   """
   id field predicates
   """
   id: ID
+  """
+  id differs from 筛选：不等于
+  """
   idNEQ: ID
+  """
+  id is one of 筛选：在列表中
+  """
   idIn: [ID!]
+  """
+  id is none of 筛选：不在列表中
+  """
   idNotIn: [ID!]
+  """
+  id is after / greater than 筛选：大于
+  """
   idGT: ID
+  """
+  id is at or after / at least 筛选：大于等于
+  """
   idGTE: ID
+  """
+  id is before / less than 筛选：小于
+  """
   idLT: ID
+  """
+  id is at or before / at most 筛选：小于等于
+  """
   idLTE: ID
   """
   created_at field predicates
   """
   createdAt: Time
+  """
+  createdAt differs from 筛选：不等于
+  """
   createdAtNEQ: Time
+  """
+  createdAt is one of 筛选：在列表中
+  """
   createdAtIn: [Time!]
+  """
+  createdAt is none of 筛选：不在列表中
+  """
   createdAtNotIn: [Time!]
+  """
+  createdAt is after / greater than 筛选：大于
+  """
   createdAtGT: Time
+  """
+  createdAt is at or after / at least 筛选：大于等于
+  """
   createdAtGTE: Time
+  """
+  createdAt is before / less than 筛选：小于
+  """
   createdAtLT: Time
+  """
+  createdAt is at or before / at most 筛选：小于等于
+  """
   createdAtLTE: Time
   """
   updated_at field predicates
   """
   updatedAt: Time
+  """
+  updatedAt differs from 筛选：不等于
+  """
   updatedAtNEQ: Time
+  """
+  updatedAt is one of 筛选：在列表中
+  """
   updatedAtIn: [Time!]
+  """
+  updatedAt is none of 筛选：不在列表中
+  """
   updatedAtNotIn: [Time!]
+  """
+  updatedAt is after / greater than 筛选：大于
+  """
   updatedAtGT: Time
+  """
+  updatedAt is at or after / at least 筛选：大于等于
+  """
   updatedAtGTE: Time
+  """
+  updatedAt is before / less than 筛选：小于
+  """
   updatedAtLT: Time
+  """
+  updatedAt is at or before / at most 筛选：小于等于
+  """
   updatedAtLTE: Time
   """
   pairing_id field predicates
   """
   pairingID: ID
+  """
+  pairingID differs from 筛选：不等于
+  """
   pairingIDNEQ: ID
+  """
+  pairingID is one of 筛选：在列表中
+  """
   pairingIDIn: [ID!]
+  """
+  pairingID is none of 筛选：不在列表中
+  """
   pairingIDNotIn: [ID!]
   """
   visited_at field predicates
   """
   visitedAt: Time
+  """
+  visitedAt differs from 筛选：不等于
+  """
   visitedAtNEQ: Time
+  """
+  visitedAt is one of 筛选：在列表中
+  """
   visitedAtIn: [Time!]
+  """
+  visitedAt is none of 筛选：不在列表中
+  """
   visitedAtNotIn: [Time!]
+  """
+  visitedAt is after / greater than 筛选：大于
+  """
   visitedAtGT: Time
+  """
+  visitedAt is at or after / at least 筛选：大于等于
+  """
   visitedAtGTE: Time
+  """
+  visitedAt is before / less than 筛选：小于
+  """
   visitedAtLT: Time
+  """
+  visitedAt is at or before / at most 筛选：小于等于
+  """
   visitedAtLTE: Time
   """
   occasion field predicates
   """
   occasion: VisitOccasion
+  """
+  occasion differs from 筛选：不等于
+  """
   occasionNEQ: VisitOccasion
+  """
+  occasion is one of 筛选：在列表中
+  """
   occasionIn: [VisitOccasion!]
+  """
+  occasion is none of 筛选：不在列表中
+  """
   occasionNotIn: [VisitOccasion!]
   """
   mode field predicates
   """
   mode: VisitMode
+  """
+  mode differs from 筛选：不等于
+  """
   modeNEQ: VisitMode
+  """
+  mode is one of 筛选：在列表中
+  """
   modeIn: [VisitMode!]
+  """
+  mode is none of 筛选：不在列表中
+  """
   modeNotIn: [VisitMode!]
+  """
+  Rows with related pairing matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
+  """
   hasPairingWith: [PairingWhereInput!] @scoped
+  """
+  Rows with related demands matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
+  """
   hasDemandsWith: [DemandWhereInput!] @scoped
 }
 `, BuiltIn: false},
@@ -14629,6 +23377,44 @@ func (ec *executionContext) childFields_AccessReason(ctx context.Context, field 
 		return ec.fieldContext_AccessReason_explanation(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AccessReason", field.Name)
+}
+
+func (ec *executionContext) childFields_AnnualDemoProject(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "project":
+		return ec.fieldContext_AnnualDemoProject_project(ctx, field)
+	case "overdue":
+		return ec.fieldContext_AnnualDemoProject_overdue(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AnnualDemoProject", field.Name)
+}
+
+func (ec *executionContext) childFields_AnnualReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "township":
+		return ec.fieldContext_AnnualReport_township(ctx, field)
+	case "year":
+		return ec.fieldContext_AnnualReport_year(ctx, field)
+	case "demoProjects":
+		return ec.fieldContext_AnnualReport_demoProjects(ctx, field)
+	case "demoProjectStages":
+		return ec.fieldContext_AnnualReport_demoProjectStages(ctx, field)
+	case "training":
+		return ec.fieldContext_AnnualReport_training(ctx, field)
+	case "pairingCoverage":
+		return ec.fieldContext_AnnualReport_pairingCoverage(ctx, field)
+	case "visitCompliance":
+		return ec.fieldContext_AnnualReport_visitCompliance(ctx, field)
+	case "demands":
+		return ec.fieldContext_AnnualReport_demands(ctx, field)
+	case "rectifications":
+		return ec.fieldContext_AnnualReport_rectifications(ctx, field)
+	case "members":
+		return ec.fieldContext_AnnualReport_members(ctx, field)
+	case "teams":
+		return ec.fieldContext_AnnualReport_teams(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AnnualReport", field.Name)
 }
 
 func (ec *executionContext) childFields_ApiKey(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -14831,6 +23617,24 @@ func (ec *executionContext) childFields_CadreEdge(ctx context.Context, field gra
 	return nil, fmt.Errorf("no field named %q was found under type CadreEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_CadreLoad(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "department":
+		return ec.fieldContext_CadreLoad_department(ctx, field)
+	case "cadres":
+		return ec.fieldContext_CadreLoad_cadres(ctx, field)
+	case "pairedCadres":
+		return ec.fieldContext_CadreLoad_pairedCadres(ctx, field)
+	case "activePairings":
+		return ec.fieldContext_CadreLoad_activePairings(ctx, field)
+	case "maxHouseholdsPerCadre":
+		return ec.fieldContext_CadreLoad_maxHouseholdsPerCadre(ctx, field)
+	case "averageHouseholdsPerPairedCadre":
+		return ec.fieldContext_CadreLoad_averageHouseholdsPerPairedCadre(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CadreLoad", field.Name)
+}
+
 func (ec *executionContext) childFields_Contribution(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -14891,6 +23695,16 @@ func (ec *executionContext) childFields_CreateApiKeyPayload(ctx context.Context,
 	return nil, fmt.Errorf("no field named %q was found under type CreateApiKeyPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_DeletedRecord(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_DeletedRecord_id(ctx, field)
+	case "deletedAt":
+		return ec.fieldContext_DeletedRecord_deletedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DeletedRecord", field.Name)
+}
+
 func (ec *executionContext) childFields_Demand(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -14927,6 +23741,8 @@ func (ec *executionContext) childFields_Demand(ctx context.Context, field graphq
 		return ec.fieldContext_Demand_department(ctx, field)
 	case "events":
 		return ec.fieldContext_Demand_events(ctx, field)
+	case "overdue":
+		return ec.fieldContext_Demand_overdue(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Demand", field.Name)
 }
@@ -14941,6 +23757,26 @@ func (ec *executionContext) childFields_DemandConnection(ctx context.Context, fi
 		return ec.fieldContext_DemandConnection_totalCount(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DemandConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_DemandCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "status":
+		return ec.fieldContext_DemandCount_status(ctx, field)
+	case "category":
+		return ec.fieldContext_DemandCount_category(ctx, field)
+	case "department":
+		return ec.fieldContext_DemandCount_department(ctx, field)
+	case "demands":
+		return ec.fieldContext_DemandCount_demands(ctx, field)
+	case "overdue":
+		return ec.fieldContext_DemandCount_overdue(ctx, field)
+	case "closed":
+		return ec.fieldContext_DemandCount_closed(ctx, field)
+	case "averageDaysToClose":
+		return ec.fieldContext_DemandCount_averageDaysToClose(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DemandCount", field.Name)
 }
 
 func (ec *executionContext) childFields_DemandEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -14991,6 +23827,20 @@ func (ec *executionContext) childFields_DemandEventEdge(ctx context.Context, fie
 	return nil, fmt.Errorf("no field named %q was found under type DemandEventEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_DemandStats(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "total":
+		return ec.fieldContext_DemandStats_total(ctx, field)
+	case "byStatus":
+		return ec.fieldContext_DemandStats_byStatus(ctx, field)
+	case "byCategory":
+		return ec.fieldContext_DemandStats_byCategory(ctx, field)
+	case "byDepartment":
+		return ec.fieldContext_DemandStats_byDepartment(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DemandStats", field.Name)
+}
+
 func (ec *executionContext) childFields_DemoProject(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -15029,6 +23879,8 @@ func (ec *executionContext) childFields_DemoProject(ctx context.Context, field g
 		return ec.fieldContext_DemoProject_village(ctx, field)
 	case "stages":
 		return ec.fieldContext_DemoProject_stages(ctx, field)
+	case "overdue":
+		return ec.fieldContext_DemoProject_overdue(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DemoProject", field.Name)
 }
@@ -15081,6 +23933,18 @@ func (ec *executionContext) childFields_DemoProjectStage(ctx context.Context, fi
 		return ec.fieldContext_DemoProjectStage_project(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DemoProjectStage", field.Name)
+}
+
+func (ec *executionContext) childFields_DemoProjectStageCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "stage":
+		return ec.fieldContext_DemoProjectStageCount_stage(ctx, field)
+	case "projects":
+		return ec.fieldContext_DemoProjectStageCount_projects(ctx, field)
+	case "overdue":
+		return ec.fieldContext_DemoProjectStageCount_overdue(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DemoProjectStageCount", field.Name)
 }
 
 func (ec *executionContext) childFields_DemoProjectStageEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -15277,6 +24141,44 @@ func (ec *executionContext) childFields_LoginPayload(ctx context.Context, field 
 	return nil, fmt.Errorf("no field named %q was found under type LoginPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_MemberCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "township":
+		return ec.fieldContext_MemberCount_township(ctx, field)
+	case "village":
+		return ec.fieldContext_MemberCount_village(ctx, field)
+	case "value":
+		return ec.fieldContext_MemberCount_value(ctx, field)
+	case "label":
+		return ec.fieldContext_MemberCount_label(ctx, field)
+	case "members":
+		return ec.fieldContext_MemberCount_members(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MemberCount", field.Name)
+}
+
+func (ec *executionContext) childFields_MemberHighlights(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "members":
+		return ec.fieldContext_MemberHighlights_members(ctx, field)
+	case "female":
+		return ec.fieldContext_MemberHighlights_female(ctx, field)
+	case "under35":
+		return ec.fieldContext_MemberHighlights_under35(ctx, field)
+	case "age65AndOver":
+		return ec.fieldContext_MemberHighlights_age65AndOver(ctx, field)
+	case "collegeEducated":
+		return ec.fieldContext_MemberHighlights_collegeEducated(ctx, field)
+	case "probationary":
+		return ec.fieldContext_MemberHighlights_probationary(ctx, field)
+	case "floating":
+		return ec.fieldContext_MemberHighlights_floating(ctx, field)
+	case "withPost":
+		return ec.fieldContext_MemberHighlights_withPost(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MemberHighlights", field.Name)
+}
+
 func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "hasNextPage":
@@ -15333,6 +24235,24 @@ func (ec *executionContext) childFields_PairingConnection(ctx context.Context, f
 		return ec.fieldContext_PairingConnection_totalCount(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PairingConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_PairingCoverage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "township":
+		return ec.fieldContext_PairingCoverage_township(ctx, field)
+	case "village":
+		return ec.fieldContext_PairingCoverage_village(ctx, field)
+	case "needyHouseholds":
+		return ec.fieldContext_PairingCoverage_needyHouseholds(ctx, field)
+	case "pairedHouseholds":
+		return ec.fieldContext_PairingCoverage_pairedHouseholds(ctx, field)
+	case "unpairedHouseholds":
+		return ec.fieldContext_PairingCoverage_unpairedHouseholds(ctx, field)
+	case "coverage":
+		return ec.fieldContext_PairingCoverage_coverage(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PairingCoverage", field.Name)
 }
 
 func (ec *executionContext) childFields_PairingEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -15405,6 +24325,8 @@ func (ec *executionContext) childFields_PartyMember(ctx context.Context, field g
 		return ec.fieldContext_PartyMember_age(ctx, field)
 	case "hasPost":
 		return ec.fieldContext_PartyMember_hasPost(ctx, field)
+	case "trainingProgress":
+		return ec.fieldContext_PartyMember_trainingProgress(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PartyMember", field.Name)
 }
@@ -15539,6 +24461,16 @@ func (ec *executionContext) childFields_PostEdge(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type PostEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_ProgrammeSettings(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "maxHouseholdsPerCadre":
+		return ec.fieldContext_ProgrammeSettings_maxHouseholdsPerCadre(ctx, field)
+	case "visitLockDays":
+		return ec.fieldContext_ProgrammeSettings_visitLockDays(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ProgrammeSettings", field.Name)
+}
+
 func (ec *executionContext) childFields_Rectification(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -15595,6 +24527,50 @@ func (ec *executionContext) childFields_RectificationEdge(ctx context.Context, f
 		return ec.fieldContext_RectificationEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RectificationEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_RectificationProgress(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "township":
+		return ec.fieldContext_RectificationProgress_township(ctx, field)
+	case "village":
+		return ec.fieldContext_RectificationProgress_village(ctx, field)
+	case "rectifications":
+		return ec.fieldContext_RectificationProgress_rectifications(ctx, field)
+	case "byStatus":
+		return ec.fieldContext_RectificationProgress_byStatus(ctx, field)
+	case "averageProgress":
+		return ec.fieldContext_RectificationProgress_averageProgress(ctx, field)
+	case "scored":
+		return ec.fieldContext_RectificationProgress_scored(ctx, field)
+	case "averageAcceptanceScore":
+		return ec.fieldContext_RectificationProgress_averageAcceptanceScore(ctx, field)
+	case "passed":
+		return ec.fieldContext_RectificationProgress_passed(ctx, field)
+	case "failed":
+		return ec.fieldContext_RectificationProgress_failed(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RectificationProgress", field.Name)
+}
+
+func (ec *executionContext) childFields_RectificationStatusCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "status":
+		return ec.fieldContext_RectificationStatusCount_status(ctx, field)
+	case "rectifications":
+		return ec.fieldContext_RectificationStatusCount_rectifications(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RectificationStatusCount", field.Name)
+}
+
+func (ec *executionContext) childFields_ReleasePairingPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "released":
+		return ec.fieldContext_ReleasePairingPayload_released(ctx, field)
+	case "replacement":
+		return ec.fieldContext_ReleasePairingPayload_replacement(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReleasePairingPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_Resident(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -15775,6 +24751,18 @@ func (ec *executionContext) childFields_TeamEdge(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type TeamEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_TeamFigures(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "teams":
+		return ec.fieldContext_TeamFigures_teams(ctx, field)
+	case "contributions":
+		return ec.fieldContext_TeamFigures_contributions(ctx, field)
+	case "householdsHelped":
+		return ec.fieldContext_TeamFigures_householdsHelped(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TeamFigures", field.Name)
+}
+
 func (ec *executionContext) childFields_TeamMembership(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -15863,6 +24851,28 @@ func (ec *executionContext) childFields_TownshipEdge(ctx context.Context, field 
 		return ec.fieldContext_TownshipEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type TownshipEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_TrainingCompletion(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "township":
+		return ec.fieldContext_TrainingCompletion_township(ctx, field)
+	case "village":
+		return ec.fieldContext_TrainingCompletion_village(ctx, field)
+	case "secretaries":
+		return ec.fieldContext_TrainingCompletion_secretaries(ctx, field)
+	case "comprehensiveAttended":
+		return ec.fieldContext_TrainingCompletion_comprehensiveAttended(ctx, field)
+	case "comprehensiveRate":
+		return ec.fieldContext_TrainingCompletion_comprehensiveRate(ctx, field)
+	case "xCoursesAttended":
+		return ec.fieldContext_TrainingCompletion_xCoursesAttended(ctx, field)
+	case "averageXCourses":
+		return ec.fieldContext_TrainingCompletion_averageXCourses(ctx, field)
+	case "hoursAttended":
+		return ec.fieldContext_TrainingCompletion_hoursAttended(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TrainingCompletion", field.Name)
 }
 
 func (ec *executionContext) childFields_TrainingCourse(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -15967,6 +24977,62 @@ func (ec *executionContext) childFields_TrainingEnrollmentEdge(ctx context.Conte
 		return ec.fieldContext_TrainingEnrollmentEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type TrainingEnrollmentEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_TrainingProgress(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "year":
+		return ec.fieldContext_TrainingProgress_year(ctx, field)
+	case "comprehensiveDone":
+		return ec.fieldContext_TrainingProgress_comprehensiveDone(ctx, field)
+	case "targetedCourses":
+		return ec.fieldContext_TrainingProgress_targetedCourses(ctx, field)
+	case "hours":
+		return ec.fieldContext_TrainingProgress_hours(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TrainingProgress", field.Name)
+}
+
+func (ec *executionContext) childFields_TrustedDocument(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_TrustedDocument_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_TrustedDocument_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_TrustedDocument_updatedAt(ctx, field)
+	case "version":
+		return ec.fieldContext_TrustedDocument_version(ctx, field)
+	case "name":
+		return ec.fieldContext_TrustedDocument_name(ctx, field)
+	case "hash":
+		return ec.fieldContext_TrustedDocument_hash(ctx, field)
+	case "document":
+		return ec.fieldContext_TrustedDocument_document(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TrustedDocument", field.Name)
+}
+
+func (ec *executionContext) childFields_TrustedDocumentConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_TrustedDocumentConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_TrustedDocumentConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_TrustedDocumentConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TrustedDocumentConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_TrustedDocumentEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_TrustedDocumentEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_TrustedDocumentEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TrustedDocumentEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_User(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -16107,6 +25173,32 @@ func (ec *executionContext) childFields_Visit(ctx context.Context, field graphql
 		return ec.fieldContext_Visit_demands(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Visit", field.Name)
+}
+
+func (ec *executionContext) childFields_VisitCompliance(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "township":
+		return ec.fieldContext_VisitCompliance_township(ctx, field)
+	case "village":
+		return ec.fieldContext_VisitCompliance_village(ctx, field)
+	case "activePairings":
+		return ec.fieldContext_VisitCompliance_activePairings(ctx, field)
+	case "visitsByQuarter":
+		return ec.fieldContext_VisitCompliance_visitsByQuarter(ctx, field)
+	case "noVisit60Days":
+		return ec.fieldContext_VisitCompliance_noVisit60Days(ctx, field)
+	case "noVisit90Days":
+		return ec.fieldContext_VisitCompliance_noVisit90Days(ctx, field)
+	case "springFestival":
+		return ec.fieldContext_VisitCompliance_springFestival(ctx, field)
+	case "springFestivalPairings":
+		return ec.fieldContext_VisitCompliance_springFestivalPairings(ctx, field)
+	case "springFestivalVisited":
+		return ec.fieldContext_VisitCompliance_springFestivalVisited(ctx, field)
+	case "springFestivalCoverage":
+		return ec.fieldContext_VisitCompliance_springFestivalCoverage(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type VisitCompliance", field.Name)
 }
 
 func (ec *executionContext) childFields_VisitConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -69,6 +69,14 @@ type CreateUserInput struct {
 	RoleBindings []*RoleBindingInput `json:"roleBindings"`
 }
 
+// A record deleted after a moment, for integrations keeping a copy in sync. 已删除记录
+type DeletedRecord struct {
+	// The deleted record's ID 记录ID
+	ID int `json:"id"`
+	// When it was deleted 删除时间
+	DeletedAt time.Time `json:"deletedAt"`
+}
+
 // A signed-in session: send `Authorization: Bearer <token>` with every other request. 登录凭证
 type LoginPayload struct {
 	// Bearer token; valid until expiresAt or logout
@@ -103,6 +111,22 @@ type PolicyRuleInput struct {
 	Scope ScopeKind `json:"scope"`
 }
 
+// Programme rules the district may tune. 工作规则设置
+type ProgrammeSettings struct {
+	// The most households one cadre may be paired with at a time (一对多上限)
+	MaxHouseholdsPerCadre int `json:"maxHouseholdsPerCadre"`
+	// A visit can be corrected for this many days after it was recorded, then it is locked
+	VisitLockDays int `json:"visitLockDays"`
+}
+
+// A released pairing and, when asked for, the one replacing it. 解除结对结果
+type ReleasePairingPayload struct {
+	// The pairing, now released
+	Released *ent.Pairing `json:"released"`
+	// The new pairing with the replacement cadre, if one was named
+	Replacement *ent.Pairing `json:"replacement,omitempty"`
+}
+
 // Plaintext personal values, returned by revealSensitive. 明文信息（已审计）
 type RevealPayload struct {
 	// The ID number in full, when asked for and allowed
@@ -127,6 +151,18 @@ type RoleBindingInput struct {
 	ValidFrom *time.Time `json:"validFrom,omitempty"`
 	// Last day in force; open-ended when omitted
 	ValidTo *time.Time `json:"validTo,omitempty"`
+}
+
+// A secretary's "1+X" training in a year. 书记培训进度
+type TrainingProgress struct {
+	// The year
+	Year int `json:"year"`
+	// Whether the secretary attended the comprehensive course (the "1")
+	ComprehensiveDone bool `json:"comprehensiveDone"`
+	// How many field visits and skill classes (the "X") the secretary attended
+	TargetedCourses int `json:"targetedCourses"`
+	// Class hours attended
+	Hours float64 `json:"hours"`
 }
 
 // Changes to an account. 修改账号

@@ -3,7 +3,10 @@ package testkit
 import (
 	"context"
 	"database/sql"
+	"slices"
+	"strings"
 	"sync"
+	"time"
 
 	"entgo.io/ent/dialect"
 )
@@ -12,10 +15,51 @@ import (
 // show that the number of statements of a query does not grow with the number of rows.
 type Counter struct {
 	dialect.Driver
-	mu         sync.Mutex
-	n          int
-	record     bool
-	statements []string
+	mu          sync.Mutex
+	n           int
+	record      bool
+	statements  []string
+	delay       time.Duration
+	delayMatch  []string
+	openFault   error
+	commitFault error
+}
+
+// SetDelay makes the statements whose text contains one of match (every statement when none)
+// wait d before they run — or until their context ends, when they fail with the context's
+// error as a cancelled driver call would: a slow database, for tests of time budgets. A zero d
+// removes the delay.
+func (c *Counter) SetDelay(d time.Duration, match ...string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.delay, c.delayMatch = d, match
+}
+
+// SetTxFault makes opening a transaction fail with open, and committing one fail with commit
+// (after rolling it back); nil errors remove the faults. For tests of how such failures reach
+// clients.
+func (c *Counter) SetTxFault(open, commit error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.openFault, c.commitFault = open, commit
+}
+
+func (c *Counter) wait(ctx context.Context, query string) error {
+	c.mu.Lock()
+	d, match := c.delay, c.delayMatch
+	c.mu.Unlock()
+	if d == 0 {
+		return nil
+	}
+	if len(match) > 0 && !slices.ContainsFunc(match, func(m string) bool { return strings.Contains(query, m) }) {
+		return nil
+	}
+	select {
+	case <-time.After(d):
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // Start resets the count and starts recording statement texts.
@@ -44,16 +88,28 @@ func (c *Counter) note(query string) {
 
 func (c *Counter) Exec(ctx context.Context, query string, args, v any) error {
 	c.note(query)
+	if err := c.wait(ctx, query); err != nil {
+		return err
+	}
 	return c.Driver.Exec(ctx, query, args, v)
 }
 
 func (c *Counter) Query(ctx context.Context, query string, args, v any) error {
 	c.note(query)
+	if err := c.wait(ctx, query); err != nil {
+		return err
+	}
 	return c.Driver.Query(ctx, query, args, v)
 }
 
 // Tx wraps transactions so statements inside them are counted too.
 func (c *Counter) Tx(ctx context.Context) (dialect.Tx, error) {
+	c.mu.Lock()
+	fault := c.openFault
+	c.mu.Unlock()
+	if fault != nil {
+		return nil, fault
+	}
 	tx, err := c.Driver.Tx(ctx)
 	if err != nil {
 		return nil, err
@@ -66,13 +122,30 @@ type countingTx struct {
 	c *Counter
 }
 
+func (t *countingTx) Commit() error {
+	t.c.mu.Lock()
+	fault := t.c.commitFault
+	t.c.mu.Unlock()
+	if fault != nil {
+		_ = t.Tx.Rollback()
+		return fault
+	}
+	return t.Tx.Commit()
+}
+
 func (t *countingTx) Exec(ctx context.Context, query string, args, v any) error {
 	t.c.note(query)
+	if err := t.c.wait(ctx, query); err != nil {
+		return err
+	}
 	return t.Tx.Exec(ctx, query, args, v)
 }
 
 func (t *countingTx) Query(ctx context.Context, query string, args, v any) error {
 	t.c.note(query)
+	if err := t.c.wait(ctx, query); err != nil {
+		return err
+	}
 	return t.Tx.Query(ctx, query, args, v)
 }
 

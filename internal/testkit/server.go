@@ -2,6 +2,7 @@ package testkit
 
 import (
 	"context"
+	"log/slog"
 	"sync"
 	"testing"
 
@@ -40,10 +41,28 @@ type Server struct {
 	DB   *DB
 }
 
-// NewServer wires the API exactly as the server does and serves it for the test.
+// NewServer wires the API exactly as the server does, with the default options, and serves it
+// for the test.
 func NewServer(tb testing.TB, db *DB) *Server {
 	tb.Helper()
-	app, err := graph.NewAPI(context.Background(), db.Client, graph.Config{JWTSecret: JWTSecret, Ready: db.Ping})
+	return NewServerWith(tb, db, graph.Options{})
+}
+
+// NewServerWith is NewServer with options (limits, logger, CORS) of the test's choosing.
+func NewServerWith(tb testing.TB, db *DB, opts graph.Options) *Server {
+	tb.Helper()
+	if opts.Pool == nil {
+		opts.Pool = db.SQL
+	}
+	if opts.RateLimit == 0 {
+		// Tests page through whole tables as fast as the database answers; the rate limit has
+		// tests of its own.
+		opts.RateLimit = -1
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler) // request logs would drown the test output
+	}
+	app, err := graph.NewAPI(context.Background(), db.Client, graph.Config{JWTSecret: JWTSecret, Ready: db.Ping, Options: opts})
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -1,0 +1,216 @@
+package graph_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/nanpiao/sbqw/authz"
+	"github.com/nanpiao/sbqw/graph"
+)
+
+// TestHostileInput sends the real handler what careless and hostile clients send — malformed
+// JSON, wrong content types, huge bodies, deep and wide queries, alias, fragment and batch
+// bombs, invalid IDs and variables, SQL in filters — and checks that each is answered with the
+// right status and code, never a 5xx, quickly, and that the server keeps serving: a normal query
+// succeeds after each.
+func TestHostileInput(t *testing.T) {
+	e := newHTTPEnv(t, graph.Options{})
+	ctx := authz.SystemContext(context.Background(), "test fixture")
+	d := e.db.Client.District.Create().SetCode("211404000000").SetName("南票区").SaveX(ctx)
+	tw := e.db.Client.Township.Create().SetDistrictID(d.ID).SetCode("211404100000").SetName("暖池塘镇").SaveX(ctx)
+	v := e.db.Client.Village.Create().SetTownshipID(tw.ID).SetCode("211404100201").SetName("暖池塘村").SaveX(ctx)
+	for i := 0; i < 3; i++ {
+		e.db.Client.Household.Create().SetVillageID(v.ID).SetTownshipID(tw.ID).SetNumber(fmt.Sprint(i)).SetHeadName("王大山").SaveX(ctx)
+	}
+
+	const mib = 1 << 20
+	deep := "{ me { " + strings.Repeat("roleBindings { user { ", 40) + "id" + strings.Repeat(" } }", 40) + " } }"
+	var fragBomb strings.Builder
+	fragBomb.WriteString("query Bomb { ...F30 } fragment F0 on Query { me { id username } } ")
+	for i := 1; i <= 30; i++ {
+		fmt.Fprintf(&fragBomb, "fragment F%d on Query { ...F%d ...F%d } ", i, i-1, i-1)
+	}
+	var aliasFragBomb strings.Builder
+	aliasFragBomb.WriteString("query Bomb { ...G10 } fragment G0 on Query { a: __typename b: __typename } ")
+	for i := 1; i <= 10; i++ {
+		fmt.Fprintf(&aliasFragBomb, "fragment G%d on Query { x%d: me { id } ...G%d ...G%d } ", i, i, i-1, i-1)
+	}
+	batch := func(n int) []byte {
+		ops := make([]map[string]any, n)
+		for i := range ops {
+			ops[i] = map[string]any{"query": "{ me { id } }"}
+		}
+		b, _ := json.Marshal(ops)
+		return b
+	}
+	raw := func(s string) []byte { return []byte(s) }
+	sqlish := "'; DROP TABLE households; --"
+
+	cases := []struct {
+		name   string
+		c      call
+		status int
+		code   string
+	}{
+		// Malformed bodies.
+		{"truncated JSON", call{body: raw(`{"query": "{ me { id } }"`)}, 400, "BAD_USER_INPUT"},
+		{"not JSON at all", call{body: raw(`query { me { id } }`)}, 400, "BAD_USER_INPUT"},
+		{"JSON string", call{body: raw(`"{ me { id } }"`)}, 400, "BAD_USER_INPUT"},
+		{"JSON null", call{body: raw(`null`)}, 400, "BAD_USER_INPUT"},
+		{"trailing garbage", call{body: raw(`{"query": "{ me { id } }"} {"query": "{ me { id } }"}`)}, 400, "BAD_USER_INPUT"},
+		{"empty body", call{body: nil}, 400, "BAD_USER_INPUT"},
+		{"query is a number", call{body: raw(`{"query": 42}`)}, 400, "BAD_USER_INPUT"},
+		{"variables is a string", call{body: raw(`{"query": "{ me { id } }", "variables": "{}"}`)}, 400, "BAD_USER_INPUT"},
+		{"no query", call{body: raw(`{"qeury": "{ me { id } }"}`)}, 400, "BAD_USER_INPUT"},
+		{"NUL bytes in the query", call{body: gql("{ me \x00{ id } }", nil)}, 400, "BAD_USER_INPUT"},
+		{"invalid UTF-8", call{body: raw("{\"query\": \"{ me { \xff\xfe } }\"}")}, 400, "BAD_USER_INPUT"},
+		{"variables nested 100000 deep", call{body: raw(`{"query": "{ me { id } }", "variables": {"v": ` + strings.Repeat("[", 100000) + strings.Repeat("]", 100000) + `}}`)}, 400, "BAD_USER_INPUT"},
+
+		// Wrong content types and methods.
+		{"text/plain", call{contentType: "text/plain", body: gql(meOp, nil)}, 415, "BAD_USER_INPUT"},
+		{"form-encoded", call{contentType: "application/x-www-form-urlencoded", body: raw("query=%7B+me+%7B+id+%7D+%7D")}, 415, "BAD_USER_INPUT"},
+		{"multipart", call{contentType: "multipart/form-data; boundary=x", body: raw("--x\r\n\r\n--x--")}, 415, "BAD_USER_INPUT"},
+		{"application/graphql", call{contentType: "application/graphql", body: raw("{ me { id } }")}, 415, "BAD_USER_INPUT"},
+		{"no content type", call{contentType: "-", body: gql(meOp, nil)}, 415, "BAD_USER_INPUT"},
+		{"latin-1 charset", call{contentType: "application/json; charset=latin1", body: gql(meOp, nil)}, 415, "BAD_USER_INPUT"},
+		{"garbage content type", call{contentType: ";;;/", body: gql(meOp, nil)}, 415, "BAD_USER_INPUT"},
+		{"DELETE", call{method: "DELETE"}, 405, "BAD_USER_INPUT"},
+		{"GET mutation", call{method: "GET", path: getURL(map[string]string{"query": `mutation { logout }`})}, 405, "BAD_USER_INPUT"},
+		{"GET with broken variables", call{method: "GET", path: getURL(map[string]string{"query": meOp, "variables": "{nope"})}, 400, "BAD_USER_INPUT"},
+		{"GET with a broken query string", call{method: "GET", path: "/graphql?query=%zz"}, 400, "BAD_USER_INPUT"},
+
+		// Huge requests.
+		{"a 2 MiB body", call{body: gql(meOp, map[string]any{"pad": strings.Repeat("x", 2*mib)})}, 413, "BAD_USER_INPUT"},
+		{"a 100 KiB URL", call{method: "GET", path: getURL(map[string]string{"query": meOp, "variables": `{"pad":"` + strings.Repeat("x", 100<<10) + `"}`})}, 414, "BAD_USER_INPUT"},
+		{"a document past the token limit", call{body: gql("{ "+strings.Repeat("__typename ", 6000)+"}", nil)}, 400, "QUERY_TOO_COMPLEX"},
+		{"a long document without credentials", call{token: "-", body: gql("{ "+strings.Repeat("__typename ", 1000)+"}", nil)}, 401, "UNAUTHENTICATED"},
+
+		// Deep and wide queries, bombs.
+		{"80 levels deep", call{body: gql(deep, nil)}, 400, "QUERY_TOO_COMPLEX"},
+		{"first: 500 three deep", call{body: gql(`{ villages(first: 500) { edges { node { households(first: 500) { edges { node { residents(first: 500) { edges { node { id } } } } } } } } } }`, nil)}, 400, "QUERY_TOO_COMPLEX"},
+		{"first: 501", call{body: gql(`{ households(first: 501) { totalCount } }`, nil)}, 400, "BAD_USER_INPUT"},
+		{"nodes with 100000 IDs", call{body: gql(`query($ids: [ID!]!) { nodes(ids: $ids) { id ... on Household { residents(first: 50) { edges { node { id name } } } } } }`, map[string]any{"ids": repeatIDs(100000)})}, 400, "QUERY_TOO_COMPLEX"},
+		{"alias bomb", call{body: gql("{ "+aliases(1000, "me { id }")+"}", nil)}, 400, "QUERY_TOO_COMPLEX"},
+		{"fragment bomb", call{body: gql(fragBomb.String(), nil)}, 400, "QUERY_TOO_COMPLEX"},
+		{"aliases multiplied by fragments", call{body: gql(aliasFragBomb.String(), nil)}, 400, "QUERY_TOO_COMPLEX"},
+		{"the same field 1200 times", call{body: gql("{ "+strings.Repeat("me { id } ", 1200)+"}", nil)}, 200, ""},
+		{"batch of 2", call{body: batch(2)}, 400, "BAD_USER_INPUT"},
+		{"batch of 10000", call{body: batch(10000)}, 400, "BAD_USER_INPUT"},
+		{"20 operations in one document", call{body: raw(`{"operationName": "Q1", "query": "` + strings.Repeat("query Q1 { __typename } ", 1) + manyOps(20) + `"}`)}, 400, "QUERY_TOO_COMPLEX"},
+		{"a cyclic fragment", call{body: gql(`{ ...A } fragment A on Query { ...B } fragment B on Query { ...A }`, nil)}, 400, "BAD_USER_INPUT"},
+		{"introspection bomb", call{body: gql(`{ __schema { types { fields { type { fields { type { fields { type { fields { name } } } } } } } } } }`, nil)}, 400, "BAD_USER_INPUT"},
+
+		// Invalid IDs and variables.
+		{"node of a garbage ID", call{body: gql(`{ node(id: "not-an-id") { id } }`, nil)}, 200, "BAD_USER_INPUT"},
+		{"node of an empty ID", call{body: gql(`{ node(id: "") { id } }`, nil)}, 200, "BAD_USER_INPUT"},
+		{"node of an ID with SQL", call{body: gql(`query($id: ID!) { node(id: $id) { id } }`, map[string]any{"id": "1 OR 1=1; --"})}, 200, "BAD_USER_INPUT"},
+		{"node of a huge ID", call{body: gql(`query($id: ID!) { node(id: $id) { id } }`, map[string]any{"id": strings.Repeat("9", 5000)})}, 200, "BAD_USER_INPUT"},
+		{"node of a well-formed unknown ID", call{body: gql(`{ node(id: "djE6OTk5OTk5OTk5OTk5") { id } }`, nil)}, 200, "NOT_FOUND"},
+		{"update with a garbage ID", call{body: gql(`mutation { updateHousehold(id: "garbage", input: {version: 1, headName: "x"}) { id } }`, nil)}, 200, "BAD_USER_INPUT"},
+		{"first is a string", call{body: gql(`query($n: Int) { households(first: $n) { totalCount } }`, map[string]any{"n": "ten"})}, 400, "BAD_USER_INPUT"},
+		{"first overflows Int", call{body: raw(`{"query": "query($n: Int) { households(first: $n) { totalCount } }", "variables": {"n": 99999999999999999999999}}`)}, 400, "BAD_USER_INPUT"},
+		{"first is negative", call{body: gql(`{ households(first: -5) { totalCount } }`, nil)}, 200, "BAD_USER_INPUT"},
+		{"a required variable missing", call{body: gql(`query($id: ID!) { node(id: $id) { id } }`, nil)}, 400, "BAD_USER_INPUT"},
+		{"an enum value that does not exist", call{body: gql(`{ households(where: {category: NOBODY}) { totalCount } }`, nil)}, 400, "BAD_USER_INPUT"},
+		// Custom scalars are decoded as the field runs: an error of the field, data null.
+		{"a garbage cursor", call{body: gql(`query($c: Cursor) { households(after: $c) { totalCount } }`, map[string]any{"c": sqlish})}, 200, "BAD_USER_INPUT"},
+		{"a date that is not one", call{body: gql(`query($t: Time) { households(where: {createdAtGT: $t}) { totalCount } }`, map[string]any{"t": "yesterday'; --"})}, 200, "BAD_USER_INPUT"},
+		{"an unknown operation name", call{body: raw(`{"query": "query A { __typename }", "operationName": "B"}`)}, 400, "BAD_USER_INPUT"},
+
+		// Credentials.
+		{"a forged token", call{token: "eyJhbGciOiJub25lIn0.eyJzdWIiOiIxIn0.", body: gql(meOp, nil)}, 401, "UNAUTHENTICATED"},
+		{"a 100 KiB token", call{token: strings.Repeat("A", 100<<10), body: gql(meOp, nil)}, 401, "UNAUTHENTICATED"},
+		{"Basic auth", call{token: "-", header: map[string]string{"Authorization": "Basic YWRtaW46YWRtaW4="}, body: gql(meOp, nil)}, 401, "UNAUTHENTICATED"},
+		{"introspection without credentials", call{token: "-", body: gql(`{ __schema { types { name } } }`, nil)}, 401, "UNAUTHENTICATED"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			start := time.Now()
+			r := e.do(t, c.c)
+			if took := time.Since(start); took > 3*time.Second {
+				t.Errorf("answered after %v", took)
+			}
+			if r.Status >= 500 {
+				t.Fatalf("a 5xx: %s", r)
+			}
+			if r.Status != c.status || r.code() != c.code {
+				t.Fatalf("want HTTP %d %q, got %s", c.status, c.code, r)
+			}
+			if c.code != "" && len(r.Errors[0].Message) == 0 {
+				t.Fatalf("an error without a message: %s", r)
+			}
+			if !strings.HasPrefix(r.Header.Get("Content-Type"), "application/") {
+				t.Fatalf("not a GraphQL body: %s", r)
+			}
+			// The server keeps serving.
+			if ok := e.do(t, call{body: gql(meOp, nil)}); ok.Status != 200 || ok.code() != "" {
+				t.Fatalf("a normal query after it failed: %s", ok)
+			}
+		})
+	}
+
+	// A request line and headers over net/http's limit (1 MiB) are refused by net/http itself,
+	// before any handler: 431, the one refusal without a GraphQL body.
+	t.Run("a 2 MiB URL", func(t *testing.T) {
+		r := e.do(t, call{method: "GET", path: getURL(map[string]string{"query": meOp, "variables": `{"pad":"` + strings.Repeat("x", 2*mib) + `"}`})})
+		if r.Status != 431 {
+			t.Fatalf("want 431 from net/http, got %s", r)
+		}
+		if ok := e.do(t, call{body: gql(meOp, nil)}); ok.Status != 200 || ok.code() != "" {
+			t.Fatalf("a normal query after it failed: %s", ok)
+		}
+	})
+
+	t.Run("SQL in filters finds nothing and drops nothing", func(t *testing.T) {
+		for _, q := range []string{
+			`query($s: String) { households(where: {headNameContains: $s}) { totalCount edges { node { id } } } }`,
+			`query($s: String) { villages(where: {nameContains: $s}) { totalCount } }`,
+			`query($s: String) { households(where: {or: [{headName: $s}, {numberHasPrefix: $s}]}) { totalCount } }`,
+			`query($s: String) { villages(where: {hasHouseholdsWith: [{headNameContainsFold: $s}]}) { totalCount } }`,
+		} {
+			for _, s := range []string{sqlish, `" OR 1=1 --`, `%`, `_`, `\`, "王大山'); DELETE FROM villages; --"} {
+				r := e.do(t, call{body: gql(q, map[string]any{"s": s})})
+				if r.Status != 200 || r.code() != "" {
+					t.Fatalf("%s with %q: %s", q, s, r)
+				}
+				if !strings.Contains(string(r.Data), `"totalCount":0`) || strings.Contains(string(r.Data), `"node"`) {
+					t.Fatalf("%s with %q matched rows: %s", q, s, r.Data)
+				}
+			}
+		}
+		// The same filter finds what it should: the strings above were compared, not run.
+		r := e.do(t, call{body: gql(`query($s: String) { households(where: {headNameContains: $s}) { totalCount } }`, map[string]any{"s": "大山"})})
+		if !strings.Contains(string(r.Data), `"totalCount":3`) {
+			t.Fatalf("the filter does not match real rows: %s", r)
+		}
+		var n int
+		if err := e.db.SQL.QueryRow("SELECT COUNT(*) FROM households").Scan(&n); err != nil || n != 3 {
+			t.Fatalf("households table after the filters: %d rows (%v)", n, err)
+		}
+		if err := e.db.SQL.QueryRow("SELECT COUNT(*) FROM villages").Scan(&n); err != nil || n != 1 {
+			t.Fatalf("villages table after the filters: %d rows (%v)", n, err)
+		}
+	})
+}
+
+// repeatIDs is n copies of a syntactically valid ID.
+func repeatIDs(n int) []string {
+	ids := make([]string, n)
+	for i := range ids {
+		ids[i] = "djE6MQ"
+	}
+	return ids
+}
+
+// manyOps is n more operation definitions, named Q2…, as JSON string content.
+func manyOps(n int) string {
+	var b strings.Builder
+	for i := 2; i <= n; i++ {
+		fmt.Fprintf(&b, "query Q%d { __typename } ", i)
+	}
+	return b.String()
+}

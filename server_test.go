@@ -1,0 +1,107 @@
+package main
+
+import (
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestShutdownLetsRequestsInFlightFinish: on shutdown the server stops taking connections but
+// answers the requests it is working on.
+func TestShutdownLetsRequestsInFlightFinish(t *testing.T) {
+	started := make(chan struct{})
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		close(started)
+		time.Sleep(300 * time.Millisecond)
+		_, _ = w.Write([]byte("finished"))
+	})}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, stop := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	go func() { served <- serve(ctx, srv, ln, 5*time.Second) }()
+
+	type result struct {
+		body string
+		err  error
+	}
+	inFlight := make(chan result, 1)
+	go func() {
+		res, err := http.Get("http://" + ln.Addr().String() + "/")
+		if err != nil {
+			inFlight <- result{err: err}
+			return
+		}
+		defer res.Body.Close()
+		b, err := io.ReadAll(res.Body)
+		inFlight <- result{string(b), err}
+	}()
+	<-started
+	stop() // as SIGTERM would
+
+	got := <-inFlight
+	if got.err != nil || got.body != "finished" {
+		t.Fatalf("the request in flight got %q, %v; want it to finish", got.body, got.err)
+	}
+	if err := <-served; err != nil {
+		t.Fatalf("serve returned %v after a clean shutdown", err)
+	}
+	if _, err := http.Get("http://" + ln.Addr().String() + "/"); err == nil {
+		t.Fatal("the server still accepts requests after shutting down")
+	}
+}
+
+// TestLimitFlags: every limit has a flag and an environment variable, 0 turns a limit off, and
+// nonsense is refused with one clear error.
+func TestLimitFlags(t *testing.T) {
+	env := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+	base := []string{"--jwt-secret", strings.Repeat("s", 32), "--data-key", strings.Repeat("a", 64)}
+
+	c, err := parseConfig(base, env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.API.MaxDepth != 15 || c.API.MaxCost != 250_000 || c.API.RateLimit != 10 || c.API.RequestTimeout != 15*time.Second ||
+		c.API.MaxBodyBytes != 1<<20 || len(c.API.CORSOrigins) != 0 || c.ShutdownGrace != 20*time.Second {
+		t.Fatalf("defaults: %+v", c.API)
+	}
+
+	c, err = parseConfig(append(base, "--max-depth", "8", "--max-cost", "0", "--rate-limit", "2.5", "--request-timeout", "3s",
+		"--cors-origins", "https://app.example.org, http://localhost:5173"),
+		env(map[string]string{"MAX_ALIASES": "7", "MAX_DEPTH": "99", "RATE_LIMIT": "0"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.API.MaxDepth != 8 || c.API.MaxCost != -1 || c.API.MaxAliases != 7 || c.API.RateLimit != 2.5 || c.API.RequestTimeout != 3*time.Second {
+		t.Fatalf("flags and environment: %+v", c.API)
+	}
+	if strings.Join(c.API.CORSOrigins, " ") != "https://app.example.org http://localhost:5173" {
+		t.Fatalf("CORS origins: %q", c.API.CORSOrigins)
+	}
+	if c, _ = parseConfig(base, env(map[string]string{"RATE_LIMIT": "0", "REQUEST_TIMEOUT": "0"})); c.API.RateLimit != -1 || c.API.RequestTimeout != -1 {
+		t.Fatalf("0 must turn the rate limit and the time budget off: %+v", c.API)
+	}
+
+	for _, bad := range []struct {
+		args []string
+		env  map[string]string
+	}{
+		{[]string{"--max-depth", "-1"}, nil},
+		{[]string{"--max-page-size", "0"}, nil},
+		{[]string{"--default-page-size", "600"}, nil},
+		{[]string{"--cors-origins", "app.example.org"}, nil},
+		{[]string{"--cors-origins", "https://app.example.org/path"}, nil},
+		{nil, map[string]string{"MAX_COST": "lots"}},
+		{nil, map[string]string{"REQUEST_TIMEOUT": "15"}},
+	} {
+		if _, err := parseConfig(append(base, bad.args...), env(bad.env)); err == nil || strings.Contains(err.Error(), "\n") {
+			t.Errorf("%v %v: want one line of error, got %v", bad.args, bad.env, err)
+		}
+	}
+}

@@ -1,0 +1,161 @@
+package stats
+
+import (
+	"context"
+
+	"github.com/nanpiao/sbqw/ent"
+	"github.com/nanpiao/sbqw/ent/demand"
+	"github.com/nanpiao/sbqw/ent/department"
+	"github.com/nanpiao/sbqw/ent/predicate"
+	"github.com/nanpiao/sbqw/ent/schema/enum"
+)
+
+// DemandCount 诉求统计: demands sharing a status, a category or a department (whichever list the
+// row is in sets that key), how many are overdue, and how long closing took.
+type DemandCount struct {
+	Status     *enum.DemandStatus
+	Category   *enum.DemandCategory
+	Department *ent.Department
+	Demands    int
+	// Overdue: due before today and neither CLOSED nor REJECTED.
+	Overdue int
+	Closed  int
+	// AverageDaysToClose is the mean time from registration (createdAt) to closing (closedAt)
+	// of the CLOSED demands, in days; nil when none is closed.
+	AverageDaysToClose *float64
+
+	closeDays float64 // sum over the timed closed demands, to merge rows exactly
+	timed     int
+}
+
+func (c *DemandCount) add(o *DemandCount) {
+	c.Demands += o.Demands
+	c.Overdue += o.Overdue
+	c.Closed += o.Closed
+	c.closeDays += o.closeDays
+	c.timed += o.timed
+	c.AverageDaysToClose = ratio(c.closeDays, float64(c.timed))
+}
+
+// DemandStats 诉求办理统计: the caller's demands by status, by category and by the department they
+// were routed to, with the totals.
+type DemandStats struct {
+	Total        *DemandCount
+	ByStatus     []*DemandCount
+	ByCategory   []*DemandCount
+	ByDepartment []*DemandCount
+}
+
+// overdueDemand: past its deadline and still open.
+func overdueDemand() predicate.Demand {
+	return demand.And(demand.DueOnLT(today()), demand.StatusNotIn(enum.DemandClosed, enum.DemandRejected))
+}
+
+// closedDemand: CLOSED, with the time it was closed.
+func closedDemand() predicate.Demand {
+	return demand.And(demand.StatusEQ(enum.DemandClosed), demand.ClosedAtNotNil())
+}
+
+type demandRow struct {
+	Key       *string  `sql:"k"`
+	Demands   int      `sql:"demands"`
+	Overdue   int      `sql:"overdue"`
+	Closed    int      `sql:"closed"`
+	CloseDays *float64 `sql:"close_days"`
+	Timed     int      `sql:"timed"`
+}
+
+func (r demandRow) count() *DemandCount {
+	c := &DemandCount{Demands: r.Demands, Overdue: r.Overdue, Closed: r.Closed, timed: r.Timed}
+	if r.CloseDays != nil {
+		c.closeDays = *r.CloseDays
+	}
+	c.AverageDaysToClose = ratio(c.closeDays, float64(c.timed))
+	return c
+}
+
+// demandsBy groups the caller's demands (registered in year, when given) by one column.
+func demandsBy(ctx context.Context, client *ent.Client, col string, year *int, townshipID int, where ...predicate.Demand) ([]demandRow, error) {
+	q := client.Demand.Query().Where(predicate.Demand(inTownship(townshipID))).Where(where...)
+	if year != nil {
+		from, to := yearSpan(*year)
+		q.Where(demand.CreatedAtGTE(from), demand.CreatedAtLT(to))
+	}
+	days := daysBetween(demand.FieldCreatedAt, demand.FieldClosedAt)
+	var rows []demandRow
+	err := q.Modify(grouped([]key{{col: col, as: "k"}},
+		countAll("demands"),
+		countIf("overdue", overdueDemand()),
+		countIf("closed", demand.StatusEQ(enum.DemandClosed)),
+		sumExprIf("close_days", days, closedDemand()),
+		countExprIf("timed", days, closedDemand()),
+	)).Scan(ctx, &rows)
+	return rows, err
+}
+
+// DemandStatsOf: the caller's demands (registered in year, when given) by status, category and
+// department.
+func DemandStatsOf(ctx context.Context, client *ent.Client, year *int) (*DemandStats, error) {
+	if err := checkOptionalYear(year); err != nil {
+		return nil, err
+	}
+	return demandStats(ctx, client, year, 0)
+}
+
+func demandStats(ctx context.Context, client *ent.Client, year *int, townshipID int) (*DemandStats, error) {
+	byStatus, err := demandsBy(ctx, client, demand.FieldStatus, year, townshipID)
+	if err != nil {
+		return nil, err
+	}
+	byCategory, err := demandsBy(ctx, client, demand.FieldCategory, year, townshipID)
+	if err != nil {
+		return nil, err
+	}
+	byDept, err := demandsBy(ctx, client, demand.FieldDepartmentID, year, townshipID, demand.DepartmentIDNotNil())
+	if err != nil {
+		return nil, err
+	}
+	out := &DemandStats{Total: &DemandCount{}}
+	for _, v := range enum.DemandStatus("").Values() {
+		c := findDemandRow(byStatus, v).count()
+		s := enum.DemandStatus(v)
+		c.Status = &s
+		out.Total.add(c)
+		out.ByStatus = append(out.ByStatus, c)
+	}
+	for _, v := range enum.DemandCategory("").Values() {
+		c := findDemandRow(byCategory, v).count()
+		cat := enum.DemandCategory(v)
+		c.Category = &cat
+		out.ByCategory = append(out.ByCategory, c)
+	}
+	counts := map[int]*DemandCount{}
+	ids := make([]int, 0, len(byDept))
+	for _, r := range byDept {
+		id := atoi(*r.Key)
+		counts[id] = r.count()
+		ids = append(ids, id)
+	}
+	depts, err := client.Department.Query().Where(department.IDIn(ids...)).Order(ent.Asc(department.FieldCode)).All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if len(depts) != len(ids) {
+		return nil, errUnitMissing
+	}
+	for _, d := range depts {
+		c := counts[d.ID]
+		c.Department = d
+		out.ByDepartment = append(out.ByDepartment, c)
+	}
+	return out, nil
+}
+
+func findDemandRow(rows []demandRow, key string) demandRow {
+	for _, r := range rows {
+		if r.Key != nil && *r.Key == key {
+			return r
+		}
+	}
+	return demandRow{}
+}

@@ -1,0 +1,105 @@
+package stats
+
+import (
+	"context"
+
+	"github.com/nanpiao/sbqw/ent"
+	"github.com/nanpiao/sbqw/ent/partymember"
+	"github.com/nanpiao/sbqw/ent/partyorganization"
+	"github.com/nanpiao/sbqw/ent/post"
+	"github.com/nanpiao/sbqw/ent/predicate"
+	"github.com/nanpiao/sbqw/ent/schema/enum"
+	"github.com/nanpiao/sbqw/ent/trainingcourse"
+	"github.com/nanpiao/sbqw/ent/trainingenrollment"
+)
+
+// TrainingCompletion 书记培训完成情况: a unit's village secretaries and their "1+X" training in a
+// year.
+type TrainingCompletion struct {
+	StatsUnit
+	// Secretaries: members holding a SECRETARY post, valid today, in a village organisation.
+	Secretaries int
+	// ComprehensiveAttended: secretaries who ATTENDED a COMPREHENSIVE course (the "1") of the year.
+	ComprehensiveAttended int
+	// ComprehensiveRate is ComprehensiveAttended / Secretaries; nil without secretaries.
+	ComprehensiveRate *float64
+	// XCoursesAttended: FIELD_VISIT and SKILL_CLASS courses (the "X") of the year attended by
+	// the secretaries; AverageXCourses divides it by Secretaries.
+	XCoursesAttended int
+	AverageXCourses  *float64
+	// HoursAttended: class hours of all the year's courses the secretaries attended.
+	HoursAttended float64
+}
+
+// currentPost: the post's dates include today.
+func currentPost() predicate.Post {
+	t := today()
+	return post.And(post.StartOnLTE(t), post.Or(post.EndOnIsNil(), post.EndOnGTE(t)))
+}
+
+// villageSecretaryPost: a current SECRETARY post in a village's party organisation.
+func villageSecretaryPost(ctx context.Context) predicate.Post {
+	return post.And(post.TitleEQ(enum.PostSecretary), currentPost(),
+		post.HasOrganizationWith(partyorganization.VillageIDNotNil(), predicate.PartyOrganization(visible(ctx, "PartyOrganization"))))
+}
+
+// TrainingCompletionByUnit: per unit, the village secretaries' training in year.
+func TrainingCompletionByUnit(ctx context.Context, client *ent.Client, year int, g StatsGrouping) ([]*TrainingCompletion, error) {
+	if err := checkYear(year); err != nil {
+		return nil, err
+	}
+	return trainingCompletion(ctx, client, year, g, 0)
+}
+
+func trainingCompletion(ctx context.Context, client *ent.Client, year int, g StatsGrouping, townshipID int) ([]*TrainingCompletion, error) {
+	var secs []struct {
+		StatsUnit   int `sql:"unit"`
+		Secretaries int `sql:"secretaries"`
+	}
+	err := client.Post.Query().
+		Where(villageSecretaryPost(ctx), predicate.Post(inTownship(townshipID))).
+		Modify(grouped([]key{unitKey(g)}, countDistinct("secretaries", post.FieldMemberID))).
+		Scan(ctx, &secs)
+	if err != nil {
+		return nil, err
+	}
+	var att []struct {
+		StatsUnit     int      `sql:"unit"`
+		Comprehensive int      `sql:"comprehensive"`
+		XCourses      int      `sql:"x_courses"`
+		Hours         *float64 `sql:"hours"`
+	}
+	err = client.TrainingEnrollment.Query().
+		Where(predicate.TrainingEnrollment(inTownship(townshipID)),
+			trainingenrollment.AttendanceEQ(enum.Attendance("ATTENDED")),
+			trainingenrollment.HasCourseWith(trainingcourse.Year(year), predicate.TrainingCourse(visible(ctx, "TrainingCourse"))),
+			trainingenrollment.HasSecretaryWith(predicate.PartyMember(visible(ctx, "PartyMember")),
+				partymember.HasPostsWith(villageSecretaryPost(ctx), predicate.Post(visible(ctx, "Post"))))).
+		Modify(grouped([]key{unitKey(g)},
+			countDistinctIf("comprehensive", trainingenrollment.FieldSecretaryID,
+				trainingenrollment.HasCourseWith(trainingcourse.KindEQ(enum.CourseKind("COMPREHENSIVE")))),
+			countIf("x_courses", trainingenrollment.HasCourseWith(
+				trainingcourse.KindIn(enum.CourseKind("FIELD_VISIT"), enum.CourseKind("SKILL_CLASS")))),
+			sumOf("hours", trainingenrollment.FieldHoursAttended),
+		)).
+		Scan(ctx, &att)
+	if err != nil {
+		return nil, err
+	}
+	rows := map[int]*TrainingCompletion{}
+	for _, s := range secs {
+		row(rows, s.StatsUnit).Secretaries = s.Secretaries
+	}
+	for _, a := range att {
+		r := row(rows, a.StatsUnit)
+		r.ComprehensiveAttended, r.XCoursesAttended = a.Comprehensive, a.XCourses
+		if a.Hours != nil {
+			r.HoursAttended = *a.Hours
+		}
+	}
+	for _, r := range rows {
+		r.ComprehensiveRate = ratio(float64(r.ComprehensiveAttended), float64(r.Secretaries))
+		r.AverageXCourses = ratio(float64(r.XCoursesAttended), float64(r.Secretaries))
+	}
+	return withUnits(ctx, client, g, rows, func(r *TrainingCompletion) *StatsUnit { return &r.StatsUnit })
+}

@@ -1,0 +1,186 @@
+package stats
+
+import (
+	"context"
+	"time"
+
+	"entgo.io/ent/dialect/sql"
+
+	"github.com/nanpiao/sbqw/apperr"
+	"github.com/nanpiao/sbqw/ent"
+	"github.com/nanpiao/sbqw/ent/pairing"
+	"github.com/nanpiao/sbqw/ent/predicate"
+	"github.com/nanpiao/sbqw/ent/schema/enum"
+	"github.com/nanpiao/sbqw/ent/visit"
+)
+
+// springFestivals is the date of the Spring Festival (春节, lunar new year's day) by year. It
+// follows the lunar calendar, so it is a table rather than a rule; extend it before a year
+// outside it can be reported on.
+var springFestivals = map[int]time.Time{
+	2020: day(2020, 1, 25),
+	2021: day(2021, 2, 12),
+	2022: day(2022, 2, 1),
+	2023: day(2023, 1, 22),
+	2024: day(2024, 2, 10),
+	2025: day(2025, 1, 29),
+	2026: day(2026, 2, 17),
+	2027: day(2027, 2, 6),
+	2028: day(2028, 1, 26),
+	2029: day(2029, 2, 13),
+	2030: day(2030, 2, 3),
+}
+
+func day(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
+
+// SpringFestival returns the Spring Festival date of year, or BAD_USER_INPUT for a year outside
+// the table.
+func SpringFestival(year int) (time.Time, error) {
+	if err := checkYear(year); err != nil {
+		return time.Time{}, err
+	}
+	d, ok := springFestivals[year]
+	if !ok {
+		return time.Time{}, apperr.Invalid("year", "no Spring Festival date is known for %d; years 2020–2030 are supported (不支持该年度)", year)
+	}
+	return d, nil
+}
+
+// Days without a visit after which an active pairing counts as neglected.
+const (
+	quietDays     = 60
+	longQuietDays = 90
+)
+
+// VisitCompliance 走访情况: a unit's active pairings and how they are being visited in a year.
+type VisitCompliance struct {
+	StatsUnit
+	ActivePairings int
+	// VisitsByQuarter counts the year's visits in Q1…Q4.
+	VisitsByQuarter []int
+	// Active pairings with no visit in the last 60 / 90 days (counted back from today).
+	NoVisit60Days int
+	NoVisit90Days int
+	// SpringFestival is the year's Spring Festival; SpringFestivalPairings the pairings in force
+	// that day, SpringFestivalVisited those of them with a SPRING_FESTIVAL visit in the year.
+	SpringFestival         time.Time
+	SpringFestivalPairings int
+	SpringFestivalVisited  int
+	// SpringFestivalCoverage is SpringFestivalVisited / SpringFestivalPairings; nil without any.
+	SpringFestivalCoverage *float64
+}
+
+// VisitComplianceByUnit: per unit, active pairings, visits per quarter of year, neglected
+// pairings and the Spring Festival coverage.
+func VisitComplianceByUnit(ctx context.Context, client *ent.Client, year int, g StatsGrouping) ([]*VisitCompliance, error) {
+	return visitCompliance(ctx, client, year, g, 0)
+}
+
+// inForceOn: the pairing had started by d and had not been released before d.
+func inForceOn(d time.Time) predicate.Pairing {
+	return pairing.And(pairing.StartOnLTE(d), pairing.Or(pairing.EndOnIsNil(), pairing.EndOnGTE(d)))
+}
+
+func visitCompliance(ctx context.Context, client *ent.Client, year int, g StatsGrouping, townshipID int) ([]*VisitCompliance, error) {
+	sf, err := SpringFestival(year)
+	if err != nil {
+		return nil, err
+	}
+	from, to := yearSpan(year)
+	t := today()
+	quiet := func(days int) func(*sql.Selector) {
+		return func(s *sql.Selector) {
+			last := seen(s, "last_at")
+			s.Where(sql.And(sql.EQ(s.C(pairing.FieldActive), true), sql.Or(sql.IsNull(last), sql.LT(last, t.AddDate(0, 0, -days)))))
+		}
+	}
+	var ps []struct {
+		StatsUnit int `sql:"unit"`
+		Active    int `sql:"active"`
+		Quiet60   int `sql:"quiet60"`
+		Quiet90   int `sql:"quiet90"`
+		SFInForce int `sql:"sf_in_force"`
+		SFVisited int `sql:"sf_visited"`
+	}
+	err = client.Pairing.Query().
+		Where(predicate.Pairing(inTownship(townshipID)), pairing.Or(pairing.Active(true), inForceOn(sf))).
+		Modify(
+			joinVisits(ctx, minTime(from, t.AddDate(0, 0, -longQuietDays)), from, to),
+			grouped([]key{unitKey(g)},
+				countIf("active", pairing.Active(true)),
+				countIf("quiet60", quiet(quietDays)),
+				countIf("quiet90", quiet(longQuietDays)),
+				countIf("sf_in_force", inForceOn(sf)),
+				countIf("sf_visited", inForceOn(sf), func(s *sql.Selector) { s.Where(sql.GT(seen(s, "festive"), 0)) }),
+			)).
+		Scan(ctx, &ps)
+	if err != nil {
+		return nil, err
+	}
+	var vs []struct {
+		StatsUnit int `sql:"unit"`
+		Quarter   int `sql:"quarter"`
+		Visits    int `sql:"visits"`
+	}
+	err = client.Visit.Query().
+		Where(predicate.Visit(inTownship(townshipID)), visit.VisitedAtGTE(from), visit.VisitedAtLT(to)).
+		Modify(grouped([]key{unitKey(g), {as: "quarter", expr: quarterOf(visit.FieldVisitedAt)}}, countAll("visits"))).
+		Scan(ctx, &vs)
+	if err != nil {
+		return nil, err
+	}
+	rows := map[int]*VisitCompliance{}
+	newRow := func(id int) *VisitCompliance {
+		r := row(rows, id)
+		if r.VisitsByQuarter == nil {
+			r.VisitsByQuarter, r.SpringFestival = make([]int, 4), sf
+		}
+		return r
+	}
+	for _, p := range ps {
+		r := newRow(p.StatsUnit)
+		r.ActivePairings, r.NoVisit60Days, r.NoVisit90Days = p.Active, p.Quiet60, p.Quiet90
+		r.SpringFestivalPairings, r.SpringFestivalVisited = p.SFInForce, p.SFVisited
+		r.SpringFestivalCoverage = ratio(float64(p.SFVisited), float64(p.SFInForce))
+	}
+	for _, v := range vs {
+		if v.Quarter >= 1 && v.Quarter <= 4 {
+			newRow(v.StatsUnit).VisitsByQuarter[v.Quarter-1] = v.Visits
+		}
+	}
+	return withUnits(ctx, client, g, rows, func(r *VisitCompliance) *StatsUnit { return &r.StatsUnit })
+}
+
+// joinVisits joins to each pairing, as "seen", one pass over the caller's visits from since on:
+// the time of its last visit and its number of SPRING_FESTIVAL visits in [from, to). (A
+// correlated sub-query per pairing and condition costs several times more on MariaDB.) The
+// visits are a sub-query, so they carry the visits' read filter themselves.
+func joinVisits(ctx context.Context, since, from, to time.Time) func(*sql.Selector) {
+	return func(s *sql.Selector) {
+		b := sql.Dialect(s.Dialect())
+		v := b.Table(visit.Table)
+		sub := b.Select(v.C(visit.FieldPairingID)).From(v)
+		sub.AppendSelectExprAs(sql.Raw("MAX("+v.C(visit.FieldVisitedAt)+")"), "last_at")
+		festive := countIf("festive", visit.OccasionEQ(enum.VisitSpringFestival), visit.VisitedAtGTE(from), visit.VisitedAtLT(to))
+		sub.AppendSelectExprAs(festive.expr(sub), festive.as)
+		visit.VisitedAtGTE(since)(sub)
+		visible(ctx, "Visit")(sub)
+		sub.GroupBy(v.C(visit.FieldPairingID)).As("seen")
+		s.LeftJoin(sub).On(s.C(pairing.FieldID), sub.C(visit.FieldPairingID))
+	}
+}
+
+// seen is a column of the visits joined by joinVisits.
+func seen(s *sql.Selector, col string) string { return sql.Dialect(s.Dialect()).Table("seen").C(col) }
+
+func minTime(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
+}
+
+// emptyVisitCompliance is the row of a unit with nothing to count.
+func emptyVisitCompliance(u StatsUnit, year int) *VisitCompliance {
+	return &VisitCompliance{StatsUnit: u, VisitsByQuarter: make([]int, 4), SpringFestival: springFestivals[year]}
+}

@@ -1,0 +1,188 @@
+package workflow
+
+import (
+	"context"
+	"time"
+
+	"github.com/nanpiao/sbqw/apperr"
+	"github.com/nanpiao/sbqw/authz"
+	"github.com/nanpiao/sbqw/ent"
+	"github.com/nanpiao/sbqw/ent/demand"
+	"github.com/nanpiao/sbqw/ent/hook"
+	"github.com/nanpiao/sbqw/ent/schema/enum"
+)
+
+// A demand (诉求) moves REGISTERED → ACCEPTED → ASSIGNED → RESOLVED → FOLLOWED_UP → CLOSED, or
+// from REGISTERED or ACCEPTED to REJECTED with a reason. Each step is one named action with its
+// own permission, records a DemandEvent, and sets the deadline of the next step.
+
+// Step describes one transition.
+type Step struct {
+	Action string
+	From   []enum.DemandStatus
+	To     enum.DemandStatus
+	// Due is the default time allowed for the step that follows, 0 when none follows.
+	Due time.Duration
+}
+
+const day = 24 * time.Hour
+
+// Steps are the transitions of the demand workflow, by action.
+var Steps = map[string]Step{
+	"accept":    {"accept", []enum.DemandStatus{enum.DemandRegistered}, enum.DemandAccepted, 5 * day},
+	"assign":    {"assign", []enum.DemandStatus{enum.DemandAccepted}, enum.DemandAssigned, 15 * day},
+	"resolve":   {"resolve", []enum.DemandStatus{enum.DemandAssigned}, enum.DemandResolved, 7 * day},
+	"follow_up": {"follow_up", []enum.DemandStatus{enum.DemandResolved}, enum.DemandFollowedUp, 3 * day},
+	"close":     {"close", []enum.DemandStatus{enum.DemandFollowedUp}, enum.DemandClosed, 0},
+	"reject":    {"reject", []enum.DemandStatus{enum.DemandRegistered, enum.DemandAccepted}, enum.DemandRejected, 0},
+}
+
+// registrationDue is the time allowed to accept or reject a new demand.
+const registrationDue = 3 * day
+
+var statusNames = map[enum.DemandStatus]string{
+	enum.DemandRegistered: "登记", enum.DemandAccepted: "受理", enum.DemandAssigned: "交办", enum.DemandResolved: "办结",
+	enum.DemandFollowedUp: "回访", enum.DemandClosed: "关闭", enum.DemandRejected: "不予受理",
+}
+
+// StepInput carries what a step may need.
+type StepInput struct {
+	Note         string
+	DueOn        *time.Time
+	DepartmentID *int               // assign
+	Satisfaction *enum.Satisfaction // follow_up
+}
+
+// Advance takes one step of a demand's workflow.
+func Advance(ctx context.Context, tx *ent.Client, id int, action string, in StepInput) (*ent.Demand, error) {
+	step := Steps[action]
+	ctx = authz.WithAction(ctx, action)
+	if err := authz.CheckRecord(ctx, tx, "Demand", id, action); err != nil {
+		return nil, err
+	}
+	d, err := tx.Demand.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !allowedFrom(step, d.Status) {
+		return nil, apperr.Rule("a demand in status %s (%s) cannot be moved to %s (%s) (当前状态不能执行此操作)",
+			d.Status, statusNames[d.Status], step.To, statusNames[step.To])
+	}
+	upd := tx.Demand.UpdateOneID(id).Where(demand.StatusEQ(d.Status)).SetStatus(step.To)
+	switch action {
+	case "reject":
+		if len([]rune(in.Note)) < 2 {
+			return nil, apperr.Invalid("reason", "say why the demand is not accepted (请填写不予受理的理由)")
+		}
+	case "assign":
+		if in.DepartmentID == nil {
+			return nil, apperr.Invalid("departmentID", "name the department the demand is assigned to (请指定承办部门)")
+		}
+		upd.SetDepartmentID(*in.DepartmentID)
+	case "resolve":
+		if len([]rune(in.Note)) < 2 {
+			return nil, apperr.Invalid("note", "say how the demand was resolved (请填写办理结果)")
+		}
+	case "follow_up":
+		if in.Satisfaction == nil {
+			return nil, apperr.Invalid("satisfaction", "record the household's satisfaction (请填写回访满意度)")
+		}
+		upd.SetSatisfaction(*in.Satisfaction)
+	}
+	switch {
+	case in.DueOn != nil:
+		if in.DueOn.Before(today()) {
+			return nil, apperr.Invalid("dueOn", "the deadline is in the past (时限不能早于今天)")
+		}
+		upd.SetDueOn(*in.DueOn)
+	case step.Due > 0:
+		upd.SetDueOn(today().Add(step.Due))
+	default:
+		upd.ClearDueOn()
+	}
+	if step.To == enum.DemandClosed || step.To == enum.DemandRejected {
+		upd.SetClosedAt(time.Now().UTC())
+	}
+	updated, err := upd.Save(ctx)
+	if ent.IsNotFound(err) {
+		return nil, apperr.Conflictf("the demand was moved on by someone else meanwhile; reload it (诉求状态已变化，请刷新)")
+	}
+	if err != nil {
+		return nil, err
+	}
+	from := d.Status
+	return updated, recordEvent(ctx, tx, updated, &from, in.Note, in.DepartmentID)
+}
+
+func allowedFrom(s Step, status enum.DemandStatus) bool {
+	for _, f := range s.From {
+		if f == status {
+			return true
+		}
+	}
+	return false
+}
+
+func recordEvent(ctx context.Context, tx *ent.Client, d *ent.Demand, from *enum.DemandStatus, note string, dept *int) error {
+	actorID, actorName := actorOf(ctx)
+	return tx.DemandEvent.Create().SetDemandID(d.ID).SetNillableFromStatus(from).SetToStatus(d.Status).
+		SetNote(note).SetNillableDepartmentID(dept).SetNillableActorID(actorID).SetActorName(truncate(actorName, 64)).
+		Exec(authz.SystemContext(ctx, "demand event"))
+}
+
+// CreateDemand registers a demand. With an idempotency key, a retry of the same request
+// (a field app resending after a dropped connection) returns the demand first registered.
+func CreateDemand(ctx context.Context, tx *ent.Client, in ent.CreateDemandInput, key *string) (*ent.Demand, error) {
+	v := authz.FromContext(ctx)
+	if key != nil && v != nil {
+		if d, err := tx.Demand.Query().Where(demand.CreatedBy(v.UserID), demand.IdempotencyKey(*key)).Only(ctx); err == nil {
+			return d, nil
+		} else if !ent.IsNotFound(err) {
+			return nil, err
+		}
+	}
+	c := tx.Demand.Create().SetInput(in).SetNillableIdempotencyKey(key)
+	if v != nil {
+		c.SetCreatedBy(v.UserID)
+	}
+	return c.Save(ctx)
+}
+
+// DemandRules: a demand heard on a visit belongs to that visit's household; a new demand starts
+// REGISTERED with a deadline for acceptance, and its registration is its first event.
+func DemandRules() ent.Hook {
+	return hook.On(func(next ent.Mutator) ent.Mutator {
+		return hook.DemandFunc(func(ctx context.Context, m *ent.DemandMutation) (ent.Value, error) {
+			if authz.IsSystem(ctx) { // bulk loaders write their own history
+				return next.Mutate(ctx, m)
+			}
+			c := m.Client()
+			if visitID, ok := m.VisitID(); ok {
+				v, err := c.Visit.Get(sys(ctx), visitID)
+				if err != nil {
+					return nil, err
+				}
+				if hh, _ := m.HouseholdID(); v.HouseholdID != hh {
+					return nil, apperr.Invalid("visitID", "the visit was to another household (走访对象与诉求农户不一致)")
+				}
+			}
+			if _, ok := m.DueOn(); !ok {
+				m.SetDueOn(today().Add(registrationDue))
+			}
+			value, err := next.Mutate(ctx, m)
+			if err != nil {
+				return nil, err
+			}
+			d := value.(*ent.Demand)
+			return d, recordEvent(ctx, c, d, nil, "", nil)
+		})
+	}, ent.OpCreate)
+}
+
+func truncate(s string, n int) string {
+	r := []rune(s)
+	if len(r) > n {
+		return string(r[:n])
+	}
+	return s
+}

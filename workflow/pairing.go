@@ -1,0 +1,89 @@
+package workflow
+
+import (
+	"context"
+	"time"
+
+	"github.com/nanpiao/sbqw/apperr"
+	"github.com/nanpiao/sbqw/authz"
+	"github.com/nanpiao/sbqw/ent"
+	"github.com/nanpiao/sbqw/ent/pairing"
+	"github.com/nanpiao/sbqw/ent/rectification"
+	"github.com/nanpiao/sbqw/ent/schema/enum"
+	"github.com/nanpiao/sbqw/ent/visit"
+)
+
+// ReleasePairing ends a pairing with a reason and, when a replacement cadre is named, pairs
+// the household with that cadre in the same transaction.
+func ReleasePairing(ctx context.Context, tx *ent.Client, id int, reason string, endOn *time.Time, replacementCadre *int) (*ent.Pairing, *ent.Pairing, error) {
+	if len([]rune(reason)) < 2 {
+		return nil, nil, apperr.Invalid("reason", "say why the pairing ends (请填写解除原因)")
+	}
+	ctx = authz.WithAction(ctx, "release")
+	if err := authz.CheckRecord(ctx, tx, "Pairing", id, "release"); err != nil {
+		return nil, nil, err
+	}
+	p, err := tx.Pairing.Get(ctx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	end := today()
+	if endOn != nil {
+		end = *endOn
+	}
+	if end.Before(p.StartOn) || end.After(today()) {
+		return nil, nil, apperr.Invalid("endOn", "the end date must lie between the start of the pairing and today (解除日期无效)")
+	}
+	released, err := tx.Pairing.UpdateOneID(id).Where(pairing.Active(true)).
+		SetActive(false).SetEndOn(end).SetReleaseReason(reason).Save(ctx)
+	if ent.IsNotFound(err) {
+		return nil, nil, apperr.Rule("the pairing has already been released (该结对已解除)")
+	}
+	if err != nil || replacementCadre == nil {
+		return released, nil, err
+	}
+	create := authz.WithAction(ctx, authz.ActionCreate)
+	next, err := tx.Pairing.Create().SetCadreID(*replacementCadre).SetHouseholdID(p.HouseholdID).SetStartOn(end).Save(create)
+	return released, next, err
+}
+
+// CreateVisit records a visit. With an idempotency key, a retry of the same request returns
+// the visit first recorded instead of recording it twice.
+func CreateVisit(ctx context.Context, tx *ent.Client, in ent.CreateVisitInput, key *string) (*ent.Visit, error) {
+	if key != nil {
+		p, err := tx.Pairing.Get(ctx, in.PairingID)
+		if err != nil {
+			return nil, err
+		}
+		v, err := tx.Visit.Query().Where(visit.CadreID(p.CadreID), visit.IdempotencyKey(*key)).Only(ctx)
+		if err == nil {
+			return v, nil
+		}
+		if !ent.IsNotFound(err) {
+			return nil, err
+		}
+	}
+	return tx.Visit.Create().SetInput(in).SetNillableIdempotencyKey(key).Save(ctx)
+}
+
+// AcceptRectification records the acceptance check: a score of 70 or more passes.
+func AcceptRectification(ctx context.Context, tx *ent.Client, id, score int) (*ent.Rectification, error) {
+	if score < 0 || score > 100 {
+		return nil, apperr.Invalid("score", "a score is between 0 and 100 (得分应在0到100之间)")
+	}
+	ctx = authz.WithAction(ctx, "accept")
+	if err := authz.CheckRecord(ctx, tx, "Rectification", id, "accept"); err != nil {
+		return nil, err
+	}
+	status := enum.RectificationStatus("FAILED")
+	if score >= 70 {
+		status = "PASSED"
+	}
+	r, err := tx.Rectification.UpdateOneID(id).
+		Where(rectification.StatusIn(enum.RectificationStatus("PLANNED"), enum.RectificationStatus("IN_PROGRESS"))).
+		SetStatus(status).SetAcceptanceScore(score).Save(ctx)
+	if ent.IsNotFound(err) {
+		return nil, apperr.Rule("the rectification has already been accepted (整顿已验收)")
+	}
+	return r, err
+}

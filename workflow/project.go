@@ -1,0 +1,123 @@
+package workflow
+
+import (
+	"context"
+	"time"
+
+	"github.com/nanpiao/sbqw/apperr"
+	"github.com/nanpiao/sbqw/authz"
+	"github.com/nanpiao/sbqw/ent"
+	"github.com/nanpiao/sbqw/ent/demoproject"
+	"github.com/nanpiao/sbqw/ent/hook"
+	"github.com/nanpiao/sbqw/ent/schema/enum"
+)
+
+// A demonstration project (示范引领工程) moves through 调研 → 评估 → 立项 → 实施 → 评审 → 结题 one
+// step at a time. Moving into a stage is the action "advance:<STAGE>", so the policy says who
+// may take each step: a township its own project into EVALUATION and IMPLEMENTATION; the
+// district approves (APPROVAL), reviews (REVIEW) and closes (COMPLETION). An evaluation or a
+// review may send the project back one step ("return") with a reason. Every move is a stage
+// record.
+
+var stages = []enum.ProjectStage{enum.StageResearch, enum.StageEvaluation, enum.StageApproval,
+	enum.StageImplementation, enum.StageReview, enum.StageCompletion}
+
+var stageNames = map[enum.ProjectStage]string{enum.StageResearch: "调研", enum.StageEvaluation: "评估",
+	enum.StageApproval: "立项", enum.StageImplementation: "实施", enum.StageReview: "评审", enum.StageCompletion: "结题"}
+
+// AdvanceAction is the action that moves a project into stage.
+func AdvanceAction(stage enum.ProjectStage) string { return "advance:" + string(stage) }
+
+// AdvanceProject moves a project one stage forward.
+func AdvanceProject(ctx context.Context, tx *ent.Client, id int, remarks string, dueOn *time.Time) (*ent.DemoProject, error) {
+	return moveProject(ctx, tx, id, +1, remarks, dueOn)
+}
+
+// ReturnProject sends a project under evaluation or review back one stage, with a reason.
+func ReturnProject(ctx context.Context, tx *ent.Client, id int, reason string, dueOn *time.Time) (*ent.DemoProject, error) {
+	if len([]rune(reason)) < 2 {
+		return nil, apperr.Invalid("reason", "say why the project goes back (请填写退回理由)")
+	}
+	return moveProject(ctx, tx, id, -1, reason, dueOn)
+}
+
+func moveProject(ctx context.Context, tx *ent.Client, id, step int, remarks string, dueOn *time.Time) (*ent.DemoProject, error) {
+	if err := authz.CheckRecord(ctx, tx, "DemoProject", id, authz.ActionRead); err != nil {
+		return nil, err
+	}
+	p, err := tx.DemoProject.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	at := p.Stage.Index()
+	next := at + step
+	action := "return"
+	result := enum.StageResult("RETURNED")
+	switch {
+	case step > 0 && next >= len(stages):
+		return nil, apperr.Rule("the project is complete (结题); there is no further stage (工程已结题)")
+	case step > 0:
+		action, result = AdvanceAction(stages[next]), enum.StageResult("ADVANCED")
+	case p.Stage != enum.StageEvaluation && p.Stage != enum.StageReview:
+		return nil, apperr.Rule("only an evaluation (评估) or a review (评审) may send a project back; it is at %s (%s) (当前阶段不能退回)", p.Stage, stageNames[p.Stage])
+	}
+	to := stages[next]
+	ctx = authz.WithAction(ctx, action)
+	if err := authz.CheckRecord(ctx, tx, "DemoProject", id, action); err != nil {
+		return nil, apperr.Forbiddenf("your role may not move a project into %s (%s) (无权将工程推进到%s)", to, stageNames[to], stageNames[to])
+	}
+	if dueOn != nil && dueOn.Before(today()) {
+		return nil, apperr.Invalid("dueOn", "the deadline is in the past (时限不能早于今天)")
+	}
+	upd := tx.DemoProject.UpdateOneID(id).Where(demoproject.StageEQ(p.Stage)).SetStage(to)
+	if dueOn != nil {
+		upd.SetStageDueOn(*dueOn)
+	} else {
+		upd.ClearStageDueOn()
+	}
+	updated, err := upd.Save(ctx)
+	if ent.IsNotFound(err) {
+		return nil, apperr.Conflictf("the project was moved by someone else meanwhile; reload it (工程阶段已变化，请刷新)")
+	}
+	if err != nil {
+		return nil, err
+	}
+	return updated, recordStage(ctx, tx, updated, result, remarks, dueOn)
+}
+
+func recordStage(ctx context.Context, tx *ent.Client, p *ent.DemoProject, result enum.StageResult, remarks string, dueOn *time.Time) error {
+	actorID, actorName := actorOf(ctx)
+	return tx.DemoProjectStage.Create().SetProjectID(p.ID).SetStage(p.Stage).SetResult(result).SetRemarks(remarks).
+		SetNillableDueOn(dueOn).SetNillableActorID(actorID).SetActorName(truncate(actorName, 64)).
+		Exec(authz.SystemContext(ctx, "project stage"))
+}
+
+// ProjectRules: a project starts at RESEARCH (its STARTED stage record is written with it)
+// and its stage changes only through AdvanceProject and ReturnProject.
+func ProjectRules() ent.Hook {
+	return hook.On(func(next ent.Mutator) ent.Mutator {
+		return hook.DemoProjectFunc(func(ctx context.Context, m *ent.DemoProjectMutation) (ent.Value, error) {
+			if authz.IsSystem(ctx) {
+				return next.Mutate(ctx, m)
+			}
+			if m.Op().Is(ent.OpCreate) {
+				m.SetStage(enum.StageResearch)
+				value, err := next.Mutate(ctx, m)
+				if err != nil {
+					return nil, err
+				}
+				p := value.(*ent.DemoProject)
+				return p, recordStage(ctx, m.Client(), p, enum.StageResult("STARTED"), "", p.StageDueOn)
+			}
+			if _, moving := m.Stage(); moving && !authz.IsWorkflowStep(ctx) {
+				return nil, apperr.Invalid("stage", "change the stage with advanceDemoProject or returnDemoProject")
+			}
+			return next.Mutate(ctx, m)
+		})
+	}, ent.OpCreate|ent.OpUpdateOne|ent.OpUpdate)
+}
+
+// Overdue reports whether a deadline has passed while the work it bounds is still open.
+func Overdue(due *time.Time, open bool) bool {
+	return open && due != nil && due.Before(today())
+}
