@@ -6,6 +6,7 @@ package apperr
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Code is the value of errors[].extensions.code.
@@ -89,4 +90,17 @@ func As(err error) (*Error, bool) {
 // the caller cannot see, which must look exactly the same.
 func MissingReference(field string) *Error {
 	return &Error{Code: NotFound, Field: field, Message: "no such record (记录不存在)"}
+}
+
+// FieldName spells a column name the way clients see the field: village_id → villageID.
+func FieldName(column string) string {
+	parts := strings.Split(column, "_")
+	for i := 1; i < len(parts); i++ {
+		if parts[i] == "id" {
+			parts[i] = "ID"
+		} else if parts[i] != "" {
+			parts[i] = strings.ToUpper(parts[i][:1]) + parts[i][1:]
+		}
+	}
+	return strings.Join(parts, "")
 }

@@ -114,7 +114,7 @@ func classify(err error) (apperr.Code, string, string) {
 	var verr *ent.ValidationError
 	switch {
 	case errors.As(err, &verr):
-		return apperr.BadUserInput, validationMessage(verr), inputName(verr.Name)
+		return apperr.BadUserInput, validationMessage(verr), apperr.FieldName(verr.Name)
 	case ent.IsNotFound(err):
 		return apperr.NotFound, "not found (记录不存在)", ""
 	case ent.IsConstraintError(err):
@@ -152,19 +152,6 @@ func validationMessage(verr *ent.ValidationError) string {
 		msg = msg[i+2:]
 	}
 	return "invalid value: " + msg + " (输入值无效)"
-}
-
-// inputName turns an ent field name into the GraphQL input field: head_name → headName.
-func inputName(field string) string {
-	parts := strings.Split(field, "_")
-	for i := 1; i < len(parts); i++ {
-		if parts[i] == "id" {
-			parts[i] = "ID"
-		} else if parts[i] != "" {
-			parts[i] = strings.ToUpper(parts[i][:1]) + parts[i][1:]
-		}
-	}
-	return strings.Join(parts, "")
 }
 
 // isDuplicateKey recognises a unique-index violation from SQLite or MySQL.

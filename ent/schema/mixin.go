@@ -166,17 +166,7 @@ func (p inherit) allSet(m ent.Mutation) bool {
 }
 
 // gqlName turns a column name into the GraphQL spelling clients see: village_id → villageID.
-func gqlName(column string) string {
-	parts := strings.Split(column, "_")
-	for i := 1; i < len(parts); i++ {
-		if parts[i] == "id" {
-			parts[i] = "ID"
-		} else if parts[i] != "" {
-			parts[i] = strings.ToUpper(parts[i][:1]) + parts[i][1:]
-		}
-	}
-	return strings.Join(parts, "")
-}
+func gqlName(column string) string { return apperr.FieldName(column) }
 
 func (p inherit) apply(ctx context.Context, m ent.Mutation) error {
 	fkv, ok := m.Field(p.fk)
