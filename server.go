@@ -68,13 +68,14 @@ func run(args []string) error {
 	}
 	opts := cfg.API
 	opts.Pool, opts.Logger = db.SQL, slog.Default()
+	opts.Starting = func() bool { return !loaded.Load() }
 	api, err := graph.NewAPI(ctx, db.Client, graph.Config{JWTSecret: cfg.JWTSecret, Ready: ready, Options: opts})
 	if err != nil {
 		return err
 	}
 	srv := &http.Server{
 		Addr:              cfg.Addr,
-		Handler:           whenReady(api.Handler, &loaded),
+		Handler:           api.Handler,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second, // a body trickled in slowly does not hold a connection for ever
 		WriteTimeout:      writeTimeout(cfg.API.RequestTimeout),
@@ -139,19 +140,4 @@ func loadDemo(ctx context.Context, db *storage.DB, cfg config, loaded *atomic.Bo
 		slog.Info("demo district already present")
 	}
 	loaded.Store(true)
-}
-
-// whenReady answers GraphQL requests with 503 until the demo district has loaded; the probes
-// and GraphiQL answer meanwhile.
-func whenReady(next http.Handler, loaded *atomic.Bool) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !loaded.Load() && r.URL.Path == "/graphql" {
-			w.Header().Set("Content-Type", "application/json")
-			w.Header().Set("Retry-After", "5")
-			w.WriteHeader(http.StatusServiceUnavailable)
-			_, _ = w.Write([]byte(`{"errors":[{"message":"starting up: the demo district is loading (系统启动中)","extensions":{"code":"INTERNAL","retryAfterSeconds":5}}]}`))
-			return
-		}
-		next.ServeHTTP(w, r)
-	})
 }

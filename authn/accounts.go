@@ -4,6 +4,8 @@ import (
 	"context"
 	"time"
 
+	"github.com/nanpiao/sbqw/internal/clock"
+
 	"github.com/nanpiao/sbqw/apperr"
 	"github.com/nanpiao/sbqw/authz"
 	"github.com/nanpiao/sbqw/ent"
@@ -23,7 +25,7 @@ type BindingInput struct {
 
 // CreateBinding adds a role binding to a user.
 func CreateBinding(ctx context.Context, tx *ent.Client, userID int, in BindingInput) (*ent.RoleBinding, error) {
-	from := time.Now().UTC().Truncate(24 * time.Hour)
+	from := clock.Today()
 	if in.ValidFrom != nil {
 		from = *in.ValidFrom
 	}

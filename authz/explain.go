@@ -2,9 +2,11 @@ package authz
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
+	"github.com/nanpiao/sbqw/apperr"
 	gen "github.com/nanpiao/sbqw/ent"
 )
 
@@ -24,10 +26,21 @@ type Explanation struct {
 	Reasons []Reason
 }
 
-// Explain evaluates subject's access to record id one binding at a time, with the same rules
-// every request goes through. Only system lookups are made; the caller's own permission to ask
-// is checked by the caller of Explain.
-func Explain(ctx context.Context, client *gen.Client, subject *Viewer, id int, action string) (*Explanation, error) {
+// Explain evaluates a user's access to record id one binding at a time, with the same rules
+// every request goes through. Only those who may read the policy district-wide may ask; the
+// subject is loaded (by subjectOf) only once that is checked, so the answer reveals nothing
+// about users to anyone else.
+func Explain(ctx context.Context, client *gen.Client, subjectOf func(context.Context) (*Viewer, error), id int, action string) (*Explanation, error) {
+	if err := RequireDistrictWide(ctx, "policy", ActionRead); err != nil {
+		return nil, err
+	}
+	subject, err := subjectOf(ctx)
+	if errors.Is(err, apperr.ErrUnauthenticated) { // no such active user
+		return nil, apperr.MissingReference("userID")
+	}
+	if err != nil {
+		return nil, err
+	}
 	node, err := client.Noder(LookupContext(SystemContext(ctx, "explain access")), id)
 	if err != nil {
 		return nil, err

@@ -256,10 +256,21 @@ func writeRules(ctx context.Context, client *ent.Client, add, remove []Rule) err
 		OnConflictColumns(setting.FieldKey).UpdateNewValues().Exec(ctx)
 }
 
+// PolicyRules lists the policy in force, for those who may read it district-wide.
+func PolicyRules(ctx context.Context) ([]Rule, error) {
+	if err := RequireDistrictWide(ctx, "policy", ActionRead); err != nil {
+		return nil, err
+	}
+	return FromContext(ctx).Policy().Rules(), nil
+}
+
 // Update adds and removes policy lines in the caller's transaction. It refuses an edit that
 // would leave DISTRICT unable to manage users, role bindings or the policy itself, and one
 // that names an unknown scope kind.
 func (p *Policies) Update(ctx context.Context, tx *ent.Client, add, remove []Rule) ([]Rule, error) {
+	if err := RequireDistrictWide(ctx, "policy", ActionUpdate); err != nil {
+		return nil, err
+	}
 	current, err := p.Current(ctx)
 	if err != nil {
 		return nil, err

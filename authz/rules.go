@@ -171,17 +171,12 @@ func CheckRecord(ctx context.Context, client *gen.Client, entType string, id int
 		return nil
 	}
 	if err := visibleAs(ctx, client, entType, action, id); err != nil {
-		if gen.IsNotFound(err) || errors.Is(err, privacy.Deny) || isNotFound(err) {
+		if errors.Is(err, apperr.ErrNotFound) || errors.Is(err, privacy.Deny) {
 			return apperr.Forbiddenf("you may not %s this record (无权操作此记录)", action)
 		}
 		return err
 	}
 	return nil
-}
-
-func isNotFound(err error) bool {
-	e, ok := apperr.As(err)
-	return ok && e.Code == apperr.NotFound
 }
 
 // visibleAs looks a row up through the privacy rules, filtered by the scope of action.

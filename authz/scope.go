@@ -57,7 +57,6 @@ func self(name string) scopeRule {
 func township(b Binding) int   { return b.TownshipID }
 func village(b Binding) int    { return b.VillageID }
 func department(b Binding) int { return b.DepartmentID }
-func cadre(b Binding) int      { return b.CadreID }
 
 func live(p ...*sql.Predicate) *sql.Predicate { return sql.And(append(p, sql.IsNull("deleted_at"))...) }
 

@@ -25,7 +25,6 @@ type team struct {
 	kind    enum.TeamKind
 	formed  time.Time
 	members []*member // members[0] leads, [1] is deputy, [2] liaison
-	joined  []time.Time
 }
 
 func (l *loader) loadTeams(ctx context.Context) error {

@@ -2,7 +2,6 @@ package graph
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
 	"strings"
 
@@ -27,34 +26,22 @@ func Authenticate(auth *authn.Service, next http.Handler) http.Handler {
 		}
 		scheme, credential, _ := strings.Cut(header, " ")
 		if !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(credential) == "" {
-			writeError(w, http.StatusUnauthorized, authn.ErrUnauthenticated)
+			writeRefusal(w, r, http.StatusUnauthorized, authn.ErrUnauthenticated)
 			return
 		}
 		v, err := auth.Authenticate(r.Context(), strings.TrimSpace(credential))
 		if err != nil {
 			if e, ok := apperr.As(err); ok && e.Code == apperr.Unauthenticated {
-				writeError(w, http.StatusUnauthorized, e)
+				writeRefusal(w, r, http.StatusUnauthorized, e)
 				return
 			}
-			writeError(w, http.StatusServiceUnavailable, &apperr.Error{Code: apperr.Internal,
+			writeRefusal(w, r, http.StatusServiceUnavailable, &apperr.Error{Code: apperr.Internal,
 				Message: "cannot check credentials right now (系统暂不可用); request " + RequestID(r.Context())})
 			return
 		}
 		v.RequestID, v.ClientAddr = RequestID(r.Context()), ClientAddr(r.Context())
 		next.ServeHTTP(w, r.WithContext(authz.NewContext(r.Context(), v)))
 	})
-}
-
-// writeError answers a request that never reaches GraphQL execution.
-func writeError(w http.ResponseWriter, status int, e *apperr.Error) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	if status == http.StatusUnauthorized {
-		w.Header().Set("WWW-Authenticate", `Bearer realm="sbqw"`)
-	}
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(map[string]any{"errors": []map[string]any{{
-		"message": e.Message, "extensions": map[string]any{"code": string(e.Code)},
-	}}})
 }
 
 // RequireSignIn refuses every operation from a caller without credentials except a mutation

@@ -51,6 +51,9 @@ type Options struct {
 	APQCacheSize int      // automatic persisted queries kept in memory (1,000)
 	CORSOrigins  []string // origins allowed to call the API from a browser; none by default
 
+	// Starting, when set and true, answers /graphql with 503 (the demo district is loading).
+	Starting func() bool
+
 	Pool   *sql.DB      // database pool whose statistics /metrics exports (optional)
 	Logger *slog.Logger // request log (slog.Default())
 }
@@ -168,7 +171,7 @@ func Routes(gql http.Handler, auth *authn.Service, ready func(context.Context) e
 		limiter = newRateLimiter(opts.RateLimit, opts.RateBurst)
 	}
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", withTimeBudget(opts.RequestTimeout, Authenticate(auth, noteCaller(limitRate(limiter, gql)))))
+	mux.Handle("/graphql", whileStarting(opts.Starting, withTimeBudget(opts.RequestTimeout, Authenticate(auth, noteCaller(limitRate(limiter, gql))))))
 	mux.Handle("GET /{$}", playground.Handler("南票区“十百千万”工程 GraphQL API", "/graphql"))
 	mux.Handle("GET /metrics", metrics.Handler())
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
@@ -197,6 +200,23 @@ func Routes(gql http.Handler, auth *authn.Service, ready func(context.Context) e
 		}).Handler(h)
 	}
 	return WithRequestID(instrument(metrics, opts.Logger, recoverHTTP(h)))
+}
+
+// whileStarting answers GraphQL requests with 503 while starting() is true; the probes and
+// GraphiQL answer meanwhile.
+func whileStarting(starting func() bool, next http.Handler) http.Handler {
+	if starting == nil {
+		return next
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if starting() {
+			w.Header().Set("Retry-After", "5")
+			writeRefusal(w, r, http.StatusServiceUnavailable, &apperr.Error{Code: apperr.Internal,
+				Message: "starting up: the demo district is loading (系统启动中)", Extra: map[string]any{"retryAfterSeconds": 5}})
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // recoverHTTP answers a panic outside GraphQL execution with an INTERNAL error body instead

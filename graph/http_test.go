@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -578,4 +579,26 @@ func TestPanicsBecomeInternal(t *testing.T) {
 	if !strings.Contains(logs.String(), "boom at the handler") {
 		t.Fatal("the panic is not in the log")
 	}
+}
+
+// TestGraphQLWaitsWhileStarting: while the demo district loads, GraphQL answers 503 with a
+// code and a retry hint; the probes answer meanwhile, and GraphQL serves once loading ends.
+func TestGraphQLWaitsWhileStarting(t *testing.T) {
+	db := testkit.Open(t)
+	t.Cleanup(db.Close)
+	var starting atomic.Bool
+	starting.Store(true)
+	srv := testkit.NewServerWith(t, db, graph.Options{Starting: starting.Load})
+	r := srv.API.Do(t, `mutation { login(username: "x", password: "y") { token } }`, nil)
+	got := r.Fail(t, "INTERNAL")
+	if r.Status != http.StatusServiceUnavailable || r.Header.Get("Retry-After") == "" || got.Extensions["retryAfterSeconds"] == nil {
+		t.Fatalf("while starting: HTTP %d, Retry-After %q, %v", r.Status, r.Header.Get("Retry-After"), got.Extensions)
+	}
+	res, err := http.Get(strings.TrimSuffix(srv.API.URL, "/graphql") + "/healthz")
+	if err != nil || res.StatusCode != http.StatusOK {
+		t.Fatalf("/healthz while starting: %v %v", res, err)
+	}
+	res.Body.Close()
+	starting.Store(false)
+	srv.API.Do(t, `mutation { login(username: "x", password: "wrong-password1") { token } }`, nil).Fail(t, "UNAUTHENTICATED")
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"time"
 
+	"github.com/nanpiao/sbqw/internal/clock"
+
 	"github.com/vikstrous/dataloadgen"
 
 	"github.com/nanpiao/sbqw/apperr"
@@ -50,7 +52,7 @@ func loadersFrom(ctx context.Context) *loaders { return ctx.Value(loadersKey{}).
 
 // membersWithPostToday: members among ids holding a post whose dates include today.
 func membersWithPostToday(ctx context.Context, client *ent.Client, ids []int) (map[int]bool, error) {
-	today := time.Now().UTC().Truncate(24 * time.Hour)
+	today := clock.Today()
 	var holders []int
 	err := client.Post.Query().
 		Where(post.MemberIDIn(ids...), post.StartOnLTE(today), post.Or(post.EndOnIsNil(), post.EndOnGTE(today))).

@@ -402,10 +402,6 @@ func decodeID(t *testing.T, s string) int {
 	return n
 }
 
-func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
-
-func timeNow() time.Time { return time.Now() }
-
 func TestDeletedRecordsFeed(t *testing.T) {
 	e := newEnv(t)
 	tw := e.createTownship(t, "211404100000", "暖池塘镇")

@@ -59,13 +59,6 @@ func TestSchemaIsFullyDescribed(t *testing.T) {
 		}
 	}
 	if len(missing) > 0 {
-		t.Fatalf("%d schema elements have no description, e.g.:\n  %s", len(missing), strings.Join(missing, "\n  "))
+		t.Fatalf("%d schema elements have no description:\n  %s", len(missing), strings.Join(missing, "\n  "))
 	}
-}
-
-func first20(s []string) []string {
-	if len(s) > 20 {
-		return s[:20]
-	}
-	return s
 }

@@ -809,7 +809,7 @@ func (s *statsEnv) annualReport(t *testing.T) {
 				t.Errorf("%s: FORBIDDEN sections %v, want %v", user, got, forbidden)
 			}
 			var data map[string]any
-			if err := jsonUnmarshal(r.Data, &data); err != nil || dig(data, "annualReport", "pairingCoverage") == nil || dig(data, "annualReport", "demands") == nil {
+			if err := json.Unmarshal(r.Data, &data); err != nil || dig(data, "annualReport", "pairingCoverage") == nil || dig(data, "annualReport", "demands") == nil {
 				t.Errorf("%s: the readable sections are missing: %s", user, r.Data)
 			}
 		}

@@ -1,10 +1,13 @@
 package graph_test
 
 import (
+	"encoding/json"
+	"fmt"
 	"testing"
 	"time"
 
 	"github.com/nanpiao/sbqw/graph/scalar"
+	"github.com/nanpiao/sbqw/internal/testkit"
 	"github.com/nanpiao/sbqw/workflow"
 )
 
@@ -63,7 +66,7 @@ func TestDemoProjectStagesByRole(t *testing.T) {
 			t.Fatalf("step %d (%s): %s", i, s.who, r.ErrorText())
 		}
 		out = nil
-		_ = jsonUnmarshal(r.Data, &out)
+		_ = json.Unmarshal(r.Data, &out)
 		for _, f := range []string{"advanceDemoProject", "returnDemoProject"} {
 			if st := dig(out, f, "stage"); st != nil && st != s.stage {
 				t.Fatalf("step %d: stage %v, want %s", i, st, s.stage)
@@ -177,7 +180,7 @@ func TestDemandWorkflow(t *testing.T) {
 	cadre := m.apis["cadre0001"]
 	c := m.accs["cadre0001"].cad
 	household := someID(t, m.db, "households", "id IN (SELECT household_id FROM pairings WHERE cadre_id = ? AND active = ?)", c, true)
-	townshipAPI := m.srv.Login(t, "township"+twoDigits(t, m, household))
+	townshipAPI := m.srv.Login(t, townshipAccount(t, m, household))
 	create := `mutation($h: ID!, $k: String) { createDemand(input: {householdID: $h, category: HEALTH, content: "慢性病用药报销慢"}, idempotencyKey: $k) { id status dueOn overdue } }`
 	var out, again map[string]any
 	cadre.Must(t, create, map[string]any{"h": household, "k": "d-1"}, &out)
@@ -208,19 +211,13 @@ func TestDemandWorkflow(t *testing.T) {
 		{"township", `mutation($id: ID!) { closeDemand(id: $id, note: "办结") { status overdue closedAt } }`, nil, "", "CLOSED"},
 		{"township", `mutation($id: ID!) { closeDemand(id: $id) { status } }`, nil, "BAD_USER_INPUT", ""},
 	}
-	apis := map[string]func() *testkitAPI{"cadre": func() *testkitAPI { return cadre }, "township": func() *testkitAPI { return townshipAPI },
-		"dept01": func() *testkitAPI { return m.apis["dept01"] }, "dept20": func() *testkitAPI { return m.apis["dept20"] },
-		"admin": func() *testkitAPI { return m.apis["admin"] }}
-	if m.accs["dept20"].dept == 0 {
-		t.Fatal("dept20 has no department")
-	}
-	m.apis["dept20"] = m.srv.Login(t, "dept20")
+	apis := map[string]*testkit.API{"cadre": cadre, "township": townshipAPI, "dept01": m.apis["dept01"], "dept20": m.apis["dept20"], "admin": m.apis["admin"]}
 	for i, s := range steps {
 		vars := map[string]any{"id": id}
 		for k, v := range s.vars {
 			vars[k] = v
 		}
-		r := apis[s.who]().Do(t, s.q, vars)
+		r := apis[s.who].Do(t, s.q, vars)
 		if s.code != "" {
 			if r.Code() != s.code {
 				t.Fatalf("step %d (%s): want %s, got %s", i, s.who, s.code, r.ErrorText())
@@ -308,9 +305,8 @@ func TestRectificationTrainingAssessmentTeams(t *testing.T) {
 	tw.Do(t, join, map[string]any{"t": team, "m": scalar.EncodeID(secretary)}).Fail(t, "CONFLICT")
 }
 
-// twoDigits returns the number (01…10) of the township account responsible for a household.
-func twoDigits(t *testing.T, m *matrix, household string) string {
+// townshipAccount names the demo account (township01…township10) responsible for a household.
+func townshipAccount(t *testing.T, m *matrix, household string) string {
 	tw := someInt(t, m.db, "SELECT township_id FROM households WHERE id = ?", decodeID(t, household))
-	n := someInt(t, m.db, "SELECT COUNT(*) FROM townships WHERE id <= ?", tw)
-	return map[bool]string{true: "0", false: ""}[n < 10] + itoa(n)
+	return fmt.Sprintf("township%02d", someInt(t, m.db, "SELECT COUNT(*) FROM townships WHERE id <= ?", tw))
 }

@@ -16,6 +16,8 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/nanpiao/sbqw/internal/clock"
+
 	"entgo.io/ent/dialect/sql"
 
 	"github.com/nanpiao/sbqw/apperr"
@@ -26,7 +28,7 @@ import (
 
 // today is the start of the current day in UTC, the day of "overdue", "the last 60 days" and
 // "a post valid today" (as for hasPost and the list filters clients use).
-func today() time.Time { return time.Now().UTC().Truncate(24 * time.Hour) }
+func today() time.Time { return clock.Today() }
 
 // Years a statistic accepts, the range every year column of the schema allows.
 const (

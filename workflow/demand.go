@@ -16,11 +16,10 @@ import (
 // from REGISTERED or ACCEPTED to REJECTED with a reason. Each step is one named action with its
 // own permission, records a DemandEvent, and sets the deadline of the next step.
 
-// Step describes one transition.
+// Step describes one transition; Steps names it by its action.
 type Step struct {
-	Action string
-	From   []enum.DemandStatus
-	To     enum.DemandStatus
+	From []enum.DemandStatus
+	To   enum.DemandStatus
 	// Due is the default time allowed for the step that follows, 0 when none follows.
 	Due time.Duration
 }
@@ -29,12 +28,12 @@ const day = 24 * time.Hour
 
 // Steps are the transitions of the demand workflow, by action.
 var Steps = map[string]Step{
-	"accept":    {"accept", []enum.DemandStatus{enum.DemandRegistered}, enum.DemandAccepted, 5 * day},
-	"assign":    {"assign", []enum.DemandStatus{enum.DemandAccepted}, enum.DemandAssigned, 15 * day},
-	"resolve":   {"resolve", []enum.DemandStatus{enum.DemandAssigned}, enum.DemandResolved, 7 * day},
-	"follow_up": {"follow_up", []enum.DemandStatus{enum.DemandResolved}, enum.DemandFollowedUp, 3 * day},
-	"close":     {"close", []enum.DemandStatus{enum.DemandFollowedUp}, enum.DemandClosed, 0},
-	"reject":    {"reject", []enum.DemandStatus{enum.DemandRegistered, enum.DemandAccepted}, enum.DemandRejected, 0},
+	"accept":    {[]enum.DemandStatus{enum.DemandRegistered}, enum.DemandAccepted, 5 * day},
+	"assign":    {[]enum.DemandStatus{enum.DemandAccepted}, enum.DemandAssigned, 15 * day},
+	"resolve":   {[]enum.DemandStatus{enum.DemandAssigned}, enum.DemandResolved, 7 * day},
+	"follow_up": {[]enum.DemandStatus{enum.DemandResolved}, enum.DemandFollowedUp, 3 * day},
+	"close":     {[]enum.DemandStatus{enum.DemandFollowedUp}, enum.DemandClosed, 0},
+	"reject":    {[]enum.DemandStatus{enum.DemandRegistered, enum.DemandAccepted}, enum.DemandRejected, 0},
 }
 
 // registrationDue is the time allowed to accept or reject a new demand.

@@ -4,6 +4,8 @@ import (
 	"context"
 	"time"
 
+	"github.com/nanpiao/sbqw/internal/clock"
+
 	"github.com/nanpiao/sbqw/apperr"
 	"github.com/nanpiao/sbqw/authz"
 	"github.com/nanpiao/sbqw/ent"
@@ -20,7 +22,7 @@ import (
 // path obeys them. Lookups made to check a rule are bookkeeping (system context); whether the
 // caller may touch the records at all is decided before, by the authorization layer.
 
-func today() time.Time { return time.Now().UTC().Truncate(24 * time.Hour) }
+func today() time.Time { return clock.Today() }
 
 func sys(ctx context.Context) context.Context { return authz.SystemContext(ctx, "workflow rule") }
 
