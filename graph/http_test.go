@@ -231,7 +231,7 @@ func TestGraphQLOverHTTP(t *testing.T) {
 		{"too complex, application/json", call{accept: plain, body: gql("{ "+aliases(51, "__typename")+"}", nil)}, 200, plain, "QUERY_TOO_COMPLEX", false, "", false},
 		{"no credentials", call{token: "-", body: gql(meOp, nil)}, 401, grj, "UNAUTHENTICATED", false, "", true},
 		{"no credentials, application/json", call{token: "-", accept: plain, body: gql(meOp, nil)}, 401, plain, "UNAUTHENTICATED", false, "", true},
-		{"bad credentials", call{token: "forged", body: gql(meOp, nil)}, 401, plain, "UNAUTHENTICATED", false, "", true},
+		{"bad credentials", call{token: "forged", body: gql(meOp, nil)}, 401, grj, "UNAUTHENTICATED", false, "", true},
 		{"an execution error keeps data", call{body: gql(`{ node(id: "aaaaaaaa") { id } }`, nil)}, 200, grj, "", true, "", false},
 	}
 	for _, c := range cases {
