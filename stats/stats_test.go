@@ -24,13 +24,15 @@ import (
 )
 
 func TestSpringFestival(t *testing.T) {
-	for year, want := range map[int]string{2025: "2025-01-29", 2026: "2026-02-17", 2027: "2027-02-06"} {
+	// Published dates, from the programme's first year to well beyond any former table.
+	for year, want := range map[int]string{2017: "2017-01-28", 2018: "2018-02-16", 2019: "2019-02-05",
+		2020: "2020-01-25", 2025: "2025-01-29", 2026: "2026-02-17", 2027: "2027-02-06", 2033: "2033-01-31", 2050: "2050-01-23"} {
 		got, err := stats.SpringFestival(year)
 		if err != nil || got.Format(time.DateOnly) != want {
 			t.Errorf("Spring Festival %d = %v, %v; want %s", year, got, err, want)
 		}
 	}
-	for _, year := range []int{1999, 2019, 2031, 2101} {
+	for _, year := range []int{1999, 2101} {
 		_, err := stats.SpringFestival(year)
 		if e, ok := apperr.As(err); !ok || e.Code != apperr.BadUserInput || e.Field != "year" {
 			t.Errorf("Spring Festival %d: %v, want BAD_USER_INPUT on year", year, err)

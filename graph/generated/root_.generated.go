@@ -7083,7 +7083,7 @@ extend type Query {
   pairings with no visit in the last 60 and 90 days, and the Spring Festival coverage.
   """
   visitCompliance(
-    "The year (2020–2030: the years whose Spring Festival date is known) 年度"
+    "The year (2000–2100; the Spring Festival is computed from the lunar calendar) 年度"
     year: Int!
     "Group by township or by village 统计口径"
     groupBy: StatsGrouping! = TOWNSHIP
@@ -7149,7 +7149,7 @@ extend type Query {
   annualReport(
     "The township (BAD_USER_INPUT when there is none) 乡镇"
     townshipID: ID!
-    "The year (2020–2030) 年度"
+    "The year (2000–2100) 年度"
     year: Int!
   ): AnnualReport!
 }
