@@ -19,6 +19,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/privacy"
 	"github.com/nanpiao/sbqw/ent/schema/enum"
 	"github.com/nanpiao/sbqw/ent/visit"
+	"github.com/nanpiao/sbqw/internal/clock"
 	"github.com/nanpiao/sbqw/internal/testkit"
 	"github.com/nanpiao/sbqw/stats"
 )
@@ -168,7 +169,7 @@ func TestPrivacyScopesGroupByAndAggregate(t *testing.T) {
 func TestConditionalAggregatesCountLikeWhere(t *testing.T) {
 	d := loadDemo(t)
 	c := d.db.Client
-	today := time.Now().UTC().Truncate(24 * time.Hour)
+	today := clock.Today()
 	sf := time.Date(2026, 2, 17, 0, 0, 0, 0, time.UTC)
 	for _, user := range []string{"admin", "township01", "cadre0001", "dept01"} {
 		ctx := d.as(t, user)
