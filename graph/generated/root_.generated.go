@@ -220,7 +220,7 @@ type ComplexityRoot struct {
 
 	DeletedRecord struct {
 		DeletedAt func(childComplexity int) int
-		ID        func(childComplexity int) int
+		RecordID  func(childComplexity int) int
 	}
 
 	Demand struct {
@@ -1876,12 +1876,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DeletedRecord.DeletedAt(childComplexity), true
-	case "DeletedRecord.id":
-		if e.ComplexityRoot.DeletedRecord.ID == nil {
+	case "DeletedRecord.recordID":
+		if e.ComplexityRoot.DeletedRecord.RecordID == nil {
 			break
 		}
 
-		return e.ComplexityRoot.DeletedRecord.ID(childComplexity), true
+		return e.ComplexityRoot.DeletedRecord.RecordID(childComplexity), true
 
 	case "Demand.category":
 		if e.ComplexityRoot.Demand.Category == nil {
@@ -7001,8 +7001,11 @@ type Mutation {
 
 "A record deleted after a moment, for integrations keeping a copy in sync. 已删除记录"
 type DeletedRecord {
-  "The deleted record's ID 记录ID"
-  id: ID!
+  """
+  The deleted record's global ID 记录ID. Not named ` + "`" + `id` + "`" + `: this object is not that record, and a
+  normalising cache (Relay, Apollo) must not merge the two.
+  """
+  recordID: ID!
   "When it was deleted 删除时间"
   deletedAt: Time!
 }
@@ -7017,9 +7020,10 @@ extend type Query {
 }
 `, BuiltIn: false},
 	{Name: "../scalars.graphqls", Input: `"""
-A calendar date without time of day, written 2024-01-31. 日期
+A calendar date without time of day, written as an RFC 3339 full-date, e.g. 2024-01-31; days are
+counted in China Standard Time. 日期
 """
-scalar Date
+scalar Date @specifiedBy(url: "https://www.rfc-editor.org/rfc/rfc3339#section-5.6")
 `, BuiltIn: false},
 	{Name: "../stats.graphqls", Input: `# Programme statistics (统计). Every number is computed by the database (GROUP BY) over the rows
 # the caller may read — the same scope as every list and totalCount — so a statistic never
@@ -7642,7 +7646,7 @@ type ApiKeyConnection {
   """
   A list of edges.
   """
-  edges: [ApiKeyEdge]
+  edges: [ApiKeyEdge!]!
   """
   Information to aid in pagination.
   """
@@ -7659,7 +7663,7 @@ type ApiKeyEdge {
   """
   The item at the end of the edge.
   """
-  node: ApiKey
+  node: ApiKey!
   """
   A cursor for use in pagination.
   """
@@ -8125,7 +8129,7 @@ type AssessmentConnection {
   """
   A list of edges.
   """
-  edges: [AssessmentEdge]
+  edges: [AssessmentEdge!]!
   """
   Information to aid in pagination.
   """
@@ -8142,7 +8146,7 @@ type AssessmentEdge {
   """
   The item at the end of the edge.
   """
-  node: Assessment
+  node: Assessment!
   """
   A cursor for use in pagination.
   """
@@ -8573,7 +8577,7 @@ type AuditEventConnection {
   """
   A list of edges.
   """
-  edges: [AuditEventEdge]
+  edges: [AuditEventEdge!]!
   """
   Information to aid in pagination.
   """
@@ -8590,7 +8594,7 @@ type AuditEventEdge {
   """
   The item at the end of the edge.
   """
-  node: AuditEvent
+  node: AuditEvent!
   """
   A cursor for use in pagination.
   """
@@ -9206,7 +9210,7 @@ type CadreConnection {
   """
   A list of edges.
   """
-  edges: [CadreEdge]
+  edges: [CadreEdge!]!
   """
   Information to aid in pagination.
   """
@@ -9223,7 +9227,7 @@ type CadreEdge {
   """
   The item at the end of the edge.
   """
-  node: Cadre
+  node: Cadre!
   """
   A cursor for use in pagination.
   """
@@ -9593,7 +9597,7 @@ type ContributionConnection {
   """
   A list of edges.
   """
-  edges: [ContributionEdge]
+  edges: [ContributionEdge!]!
   """
   Information to aid in pagination.
   """
@@ -9610,7 +9614,7 @@ type ContributionEdge {
   """
   The item at the end of the edge.
   """
-  node: Contribution
+  node: Contribution!
   """
   A cursor for use in pagination.
   """
@@ -10538,10 +10542,9 @@ input CreateVisitInput {
   pairingID: ID!
 }
 """
-Define a Relay Cursor type:
-https://relay.dev/graphql/connections.htm#sec-Cursor
+An opaque position in a list, as returned in pageInfo and edges: pass it back unchanged, with the same orderBy and where; do not parse or build one. 分页游标
 """
-scalar Cursor
+scalar Cursor @specifiedBy(url: "https://relay.dev/graphql/connections.htm#sec-Cursor")
 """
 Demand 诉求: something a household needs solved. It moves REGISTERED → ACCEPTED → ASSIGNED (to a department) → RESOLVED → FOLLOWED_UP → CLOSED, or to REJECTED with a reason; every step is a DemandEvent.
 """
@@ -10671,7 +10674,7 @@ type DemandConnection {
   """
   A list of edges.
   """
-  edges: [DemandEdge]
+  edges: [DemandEdge!]!
   """
   Information to aid in pagination.
   """
@@ -10688,7 +10691,7 @@ type DemandEdge {
   """
   The item at the end of the edge.
   """
-  node: Demand
+  node: Demand!
   """
   A cursor for use in pagination.
   """
@@ -10750,7 +10753,7 @@ type DemandEventConnection {
   """
   A list of edges.
   """
-  edges: [DemandEventEdge]
+  edges: [DemandEventEdge!]!
   """
   Information to aid in pagination.
   """
@@ -10767,7 +10770,7 @@ type DemandEventEdge {
   """
   The item at the end of the edge.
   """
-  node: DemandEvent
+  node: DemandEvent!
   """
   A cursor for use in pagination.
   """
@@ -11558,7 +11561,7 @@ type DemoProjectConnection {
   """
   A list of edges.
   """
-  edges: [DemoProjectEdge]
+  edges: [DemoProjectEdge!]!
   """
   Information to aid in pagination.
   """
@@ -11575,7 +11578,7 @@ type DemoProjectEdge {
   """
   The item at the end of the edge.
   """
-  node: DemoProject
+  node: DemoProject!
   """
   A cursor for use in pagination.
   """
@@ -11683,7 +11686,7 @@ type DemoProjectStageConnection {
   """
   A list of edges.
   """
-  edges: [DemoProjectStageEdge]
+  edges: [DemoProjectStageEdge!]!
   """
   Information to aid in pagination.
   """
@@ -11700,7 +11703,7 @@ type DemoProjectStageEdge {
   """
   The item at the end of the edge.
   """
-  node: DemoProjectStage
+  node: DemoProjectStage!
   """
   A cursor for use in pagination.
   """
@@ -12570,7 +12573,7 @@ type DepartmentConnection {
   """
   A list of edges.
   """
-  edges: [DepartmentEdge]
+  edges: [DepartmentEdge!]!
   """
   Information to aid in pagination.
   """
@@ -12587,7 +12590,7 @@ type DepartmentEdge {
   """
   The item at the end of the edge.
   """
-  node: Department
+  node: Department!
   """
   A cursor for use in pagination.
   """
@@ -12696,7 +12699,7 @@ type DepartmentVillageLinkConnection {
   """
   A list of edges.
   """
-  edges: [DepartmentVillageLinkEdge]
+  edges: [DepartmentVillageLinkEdge!]!
   """
   Information to aid in pagination.
   """
@@ -12713,7 +12716,7 @@ type DepartmentVillageLinkEdge {
   """
   The item at the end of the edge.
   """
-  node: DepartmentVillageLink
+  node: DepartmentVillageLink!
   """
   A cursor for use in pagination.
   """
@@ -13761,7 +13764,7 @@ type HouseholdConnection {
   """
   A list of edges.
   """
-  edges: [HouseholdEdge]
+  edges: [HouseholdEdge!]!
   """
   Information to aid in pagination.
   """
@@ -13778,7 +13781,7 @@ type HouseholdEdge {
   """
   The item at the end of the edge.
   """
-  node: Household
+  node: Household!
   """
   A cursor for use in pagination.
   """
@@ -14631,7 +14634,7 @@ type PairingConnection {
   """
   A list of edges.
   """
-  edges: [PairingEdge]
+  edges: [PairingEdge!]!
   """
   Information to aid in pagination.
   """
@@ -14648,7 +14651,7 @@ type PairingEdge {
   """
   The item at the end of the edge.
   """
-  node: Pairing
+  node: Pairing!
   """
   A cursor for use in pagination.
   """
@@ -15132,7 +15135,7 @@ type PartyMemberConnection {
   """
   A list of edges.
   """
-  edges: [PartyMemberEdge]
+  edges: [PartyMemberEdge!]!
   """
   Information to aid in pagination.
   """
@@ -15149,7 +15152,7 @@ type PartyMemberEdge {
   """
   The item at the end of the edge.
   """
-  node: PartyMember
+  node: PartyMember!
   """
   A cursor for use in pagination.
   """
@@ -15737,7 +15740,7 @@ type PartyOrganizationConnection {
   """
   A list of edges.
   """
-  edges: [PartyOrganizationEdge]
+  edges: [PartyOrganizationEdge!]!
   """
   Information to aid in pagination.
   """
@@ -15754,7 +15757,7 @@ type PartyOrganizationEdge {
   """
   The item at the end of the edge.
   """
-  node: PartyOrganization
+  node: PartyOrganization!
   """
   A cursor for use in pagination.
   """
@@ -16120,7 +16123,7 @@ type PostConnection {
   """
   A list of edges.
   """
-  edges: [PostEdge]
+  edges: [PostEdge!]!
   """
   Information to aid in pagination.
   """
@@ -16137,7 +16140,7 @@ type PostEdge {
   """
   The item at the end of the edge.
   """
-  node: Post
+  node: Post!
   """
   A cursor for use in pagination.
   """
@@ -17288,7 +17291,7 @@ type RectificationConnection {
   """
   A list of edges.
   """
-  edges: [RectificationEdge]
+  edges: [RectificationEdge!]!
   """
   Information to aid in pagination.
   """
@@ -17305,7 +17308,7 @@ type RectificationEdge {
   """
   The item at the end of the edge.
   """
-  node: Rectification
+  node: Rectification!
   """
   A cursor for use in pagination.
   """
@@ -17830,7 +17833,7 @@ type ResidentConnection {
   """
   A list of edges.
   """
-  edges: [ResidentEdge]
+  edges: [ResidentEdge!]!
   """
   Information to aid in pagination.
   """
@@ -17847,7 +17850,7 @@ type ResidentEdge {
   """
   The item at the end of the edge.
   """
-  node: Resident
+  node: Resident!
   """
   A cursor for use in pagination.
   """
@@ -18298,7 +18301,7 @@ type RoleBindingConnection {
   """
   A list of edges.
   """
-  edges: [RoleBindingEdge]
+  edges: [RoleBindingEdge!]!
   """
   Information to aid in pagination.
   """
@@ -18315,7 +18318,7 @@ type RoleBindingEdge {
   """
   The item at the end of the edge.
   """
-  node: RoleBinding
+  node: RoleBinding!
   """
   A cursor for use in pagination.
   """
@@ -18838,7 +18841,7 @@ type TeamConnection {
   """
   A list of edges.
   """
-  edges: [TeamEdge]
+  edges: [TeamEdge!]!
   """
   Information to aid in pagination.
   """
@@ -18855,7 +18858,7 @@ type TeamEdge {
   """
   The item at the end of the edge.
   """
-  node: Team
+  node: Team!
   """
   A cursor for use in pagination.
   """
@@ -18934,7 +18937,7 @@ type TeamMembershipConnection {
   """
   A list of edges.
   """
-  edges: [TeamMembershipEdge]
+  edges: [TeamMembershipEdge!]!
   """
   Information to aid in pagination.
   """
@@ -18951,7 +18954,7 @@ type TeamMembershipEdge {
   """
   The item at the end of the edge.
   """
-  node: TeamMembership
+  node: TeamMembership!
   """
   A cursor for use in pagination.
   """
@@ -19503,9 +19506,9 @@ input TeamWhereInput {
   hasContributionsWith: [ContributionWhereInput!] @scoped
 }
 """
-The builtin Time type
+An instant, written as an RFC 3339 date-time with its offset, e.g. 2024-01-31T08:30:00Z or 2024-01-31T16:30:00+08:00. 时间
 """
-scalar Time
+scalar Time @specifiedBy(url: "https://www.rfc-editor.org/rfc/rfc3339#section-5.6")
 """
 Township 乡镇/街道. Reference data: every signed-in caller can read it.
 """
@@ -19690,7 +19693,7 @@ type TownshipConnection {
   """
   A list of edges.
   """
-  edges: [TownshipEdge]
+  edges: [TownshipEdge!]!
   """
   Information to aid in pagination.
   """
@@ -19707,7 +19710,7 @@ type TownshipEdge {
   """
   The item at the end of the edge.
   """
-  node: Township
+  node: Township!
   """
   A cursor for use in pagination.
   """
@@ -20128,7 +20131,7 @@ type TrainingCourseConnection {
   """
   A list of edges.
   """
-  edges: [TrainingCourseEdge]
+  edges: [TrainingCourseEdge!]!
   """
   Information to aid in pagination.
   """
@@ -20145,7 +20148,7 @@ type TrainingCourseEdge {
   """
   The item at the end of the edge.
   """
-  node: TrainingCourse
+  node: TrainingCourse!
   """
   A cursor for use in pagination.
   """
@@ -20679,7 +20682,7 @@ type TrainingEnrollmentConnection {
   """
   A list of edges.
   """
-  edges: [TrainingEnrollmentEdge]
+  edges: [TrainingEnrollmentEdge!]!
   """
   Information to aid in pagination.
   """
@@ -20696,7 +20699,7 @@ type TrainingEnrollmentEdge {
   """
   The item at the end of the edge.
   """
-  node: TrainingEnrollment
+  node: TrainingEnrollment!
   """
   A cursor for use in pagination.
   """
@@ -20994,7 +20997,7 @@ type TrustedDocumentConnection {
   """
   A list of edges.
   """
-  edges: [TrustedDocumentEdge]
+  edges: [TrustedDocumentEdge!]!
   """
   Information to aid in pagination.
   """
@@ -21011,7 +21014,7 @@ type TrustedDocumentEdge {
   """
   The item at the end of the edge.
   """
-  node: TrustedDocument
+  node: TrustedDocument!
   """
   A cursor for use in pagination.
   """
@@ -21997,7 +22000,7 @@ type UserConnection {
   """
   A list of edges.
   """
-  edges: [UserEdge]
+  edges: [UserEdge!]!
   """
   Information to aid in pagination.
   """
@@ -22014,7 +22017,7 @@ type UserEdge {
   """
   The item at the end of the edge.
   """
-  node: User
+  node: User!
   """
   A cursor for use in pagination.
   """
@@ -22643,7 +22646,7 @@ type VillageConnection {
   """
   A list of edges.
   """
-  edges: [VillageEdge]
+  edges: [VillageEdge!]!
   """
   Information to aid in pagination.
   """
@@ -22660,7 +22663,7 @@ type VillageEdge {
   """
   The item at the end of the edge.
   """
-  node: Village
+  node: Village!
   """
   A cursor for use in pagination.
   """
@@ -23046,7 +23049,7 @@ type VisitConnection {
   """
   A list of edges.
   """
-  edges: [VisitEdge]
+  edges: [VisitEdge!]!
   """
   Information to aid in pagination.
   """
@@ -23063,7 +23066,7 @@ type VisitEdge {
   """
   The item at the end of the edge.
   """
-  node: Visit
+  node: Visit!
   """
   A cursor for use in pagination.
   """
@@ -23697,8 +23700,8 @@ func (ec *executionContext) childFields_CreateApiKeyPayload(ctx context.Context,
 
 func (ec *executionContext) childFields_DeletedRecord(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
-	case "id":
-		return ec.fieldContext_DeletedRecord_id(ctx, field)
+	case "recordID":
+		return ec.fieldContext_DeletedRecord_recordID(ctx, field)
 	case "deletedAt":
 		return ec.fieldContext_DeletedRecord_deletedAt(ctx, field)
 	}
