@@ -832,7 +832,7 @@ func (s *statsEnv) refusals(t *testing.T) {
 		{"cadre0001", `{ memberComposition(dimension: HAS_POST) { members } }`, "FORBIDDEN"},
 		{"cadre0001", `{ rectificationProgress(year: 2026) { rectifications } }`, "FORBIDDEN"},
 		// Bad arguments.
-		{"admin", `{ visitCompliance(year: 2019) { activePairings } }`, "BAD_USER_INPUT"},
+		{"admin", `{ visitCompliance(year: 1999) { activePairings } }`, "BAD_USER_INPUT"},
 		{"admin", `{ visitCompliance(year: 1999) { activePairings } }`, "BAD_USER_INPUT"},
 		{"admin", `{ trainingCompletion(year: 1999) { secretaries } }`, "BAD_USER_INPUT"},
 		{"admin", `{ rectificationProgress(year: 2101) { rectifications } }`, "BAD_USER_INPUT"},
