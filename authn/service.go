@@ -133,7 +133,7 @@ func (s *Service) Login(ctx context.Context, username, password, newPassword, cl
 		if newHash != "" {
 			// Other sessions end, as with changePassword; a reset has ended them already.
 			upd.SetPasswordHash(newHash).SetPasswordChangedAt(now).SetMustChangePassword(false)
-			if err := tx.Session.Update().Where(session.UserID(u.ID), session.RevokedAtIsNil()).SetRevokedAt(now).Exec(sys); err != nil {
+			if err := tx.Session.Update().Where(session.UserID(u.ID), session.RevokedAtIsNil(), session.TokenIDNEQ(sid)).SetRevokedAt(now).Exec(sys); err != nil {
 				return err
 			}
 		}
