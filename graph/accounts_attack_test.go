@@ -2,6 +2,7 @@ package graph_test
 
 import (
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -179,6 +180,36 @@ func TestUserAuthorityOverEveryBindingHistory(t *testing.T) {
 			})
 		}
 	}
+	// Rebinding: granting or taking away a binding needs authority over the whole user too.
+	tw := e.apis["township01"]
+	bind := func(user, role string, unit map[string]any) *testkit.Response {
+		in := map[string]any{"role": role}
+		for k, v := range unit {
+			in[k] = v
+		}
+		return tw.Do(t, `mutation($u: ID!, $in: RoleBindingInput!) { createRoleBinding(userID: $u, input: $in) { id } }`,
+			map[string]any{"u": scalar.EncodeID(targets[user]), "in": in})
+	}
+	own := map[string]any{"villageID": scalar.EncodeID(e.v01)}
+	bind("x.both", "VILLAGE_SECRETARY", own).Fail(t, "FORBIDDEN")
+	bind("x.future", "VILLAGE_SECRETARY", own).Fail(t, "FORBIDDEN")
+	bind("x.expired", "VILLAGE_SECRETARY", own).Fail(t, "NOT_FOUND")
+	bind("x.vill", "DISTRICT", nil).Fail(t, "FORBIDDEN")
+	bind("x.vill", "TOWNSHIP", map[string]any{"townshipID": scalar.EncodeID(e.t01)}).Fail(t, "FORBIDDEN")
+	bind("x.vill", "VILLAGE_SECRETARY", map[string]any{"villageID": scalar.EncodeID(e.v02)}).Fail(t, "FORBIDDEN")
+	var added struct{ CreateRoleBinding struct{ ID string } }
+	if r := bind("x.vill", "VILLAGE_SECRETARY", own); r.Code() != "" {
+		t.Fatalf("township binding its own village's secretary: %s", r.ErrorText())
+	} else if err := json.Unmarshal(r.Data, &added); err != nil {
+		t.Fatal(err)
+	}
+	unbind := `mutation($id: ID!) { deleteRoleBinding(id: $id) }`
+	bothVillage := scalar.EncodeID(someInt(t, e.db, "SELECT id FROM role_bindings WHERE user_id = ? AND role = 'VILLAGE_SECRETARY'", targets["x.both"]))
+	tw.Do(t, unbind, map[string]any{"id": bothVillage}).Fail(t, "FORBIDDEN")
+	if r := tw.Do(t, unbind, map[string]any{"id": added.CreateRoleBinding.ID}); r.Code() != "" {
+		t.Fatalf("township unbinding its own village's secretary: %s", r.ErrorText())
+	}
+
 	// DISTRICT may change everyone.
 	for name, id := range targets {
 		if r := e.apis["admin"].Do(t, updateUserQ, map[string]any{"id": scalar.EncodeID(id), "v": e.version(t, id)}); r.Code() != "" {
