@@ -130,7 +130,7 @@ func MayGrant(ctx context.Context, g Binding) error {
 		return nil
 	}
 	v := FromContext(ctx)
-	if v == nil {
+	if v == nil || v.policy == nil {
 		return ErrNoViewer
 	}
 	for _, b := range v.Bindings {
