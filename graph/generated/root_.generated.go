@@ -220,7 +220,7 @@ type ComplexityRoot struct {
 
 	DeletedRecord struct {
 		DeletedAt func(childComplexity int) int
-		ID        func(childComplexity int) int
+		RecordID  func(childComplexity int) int
 	}
 
 	Demand struct {
@@ -1883,12 +1883,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DeletedRecord.DeletedAt(childComplexity), true
-	case "DeletedRecord.id":
-		if e.ComplexityRoot.DeletedRecord.ID == nil {
+	case "DeletedRecord.recordID":
+		if e.ComplexityRoot.DeletedRecord.RecordID == nil {
 			break
 		}
 
-		return e.ComplexityRoot.DeletedRecord.ID(childComplexity), true
+		return e.ComplexityRoot.DeletedRecord.RecordID(childComplexity), true
 
 	case "Demand.category":
 		if e.ComplexityRoot.Demand.Category == nil {
@@ -7046,8 +7046,11 @@ type Mutation {
 
 "A record deleted after a moment, for integrations keeping a copy in sync. 已删除记录"
 type DeletedRecord {
-  "The deleted record's ID 记录ID"
-  id: ID!
+  """
+  The deleted record's global ID 记录ID. Not named ` + "`" + `id` + "`" + `: this object is not that record, and a
+  normalising cache (Relay, Apollo) must not merge the two.
+  """
+  recordID: ID!
   "When it was deleted 删除时间"
   deletedAt: Time!
 }
@@ -7062,9 +7065,10 @@ extend type Query {
 }
 `, BuiltIn: false},
 	{Name: "../scalars.graphqls", Input: `"""
-A calendar date without time of day, written 2024-01-31. 日期
+A calendar date without time of day, written as an RFC 3339 full-date, e.g. 2024-01-31; days are
+counted in China Standard Time. 日期
 """
-scalar Date
+scalar Date @specifiedBy(url: "https://www.rfc-editor.org/rfc/rfc3339#section-5.6")
 `, BuiltIn: false},
 	{Name: "../stats.graphqls", Input: `# Programme statistics (统计). Every number is computed by the database (GROUP BY) over the rows
 # the caller may read — the same scope as every list and totalCount — so a statistic never
@@ -7128,7 +7132,7 @@ extend type Query {
   pairings with no visit in the last 60 and 90 days, and the Spring Festival coverage.
   """
   visitCompliance(
-    "The year (2020–2030: the years whose Spring Festival date is known) 年度"
+    "The year (2000–2100; the Spring Festival is computed from the lunar calendar) 年度"
     year: Int!
     "Group by township or by village 统计口径"
     groupBy: StatsGrouping! = TOWNSHIP
@@ -7194,7 +7198,7 @@ extend type Query {
   annualReport(
     "The township (BAD_USER_INPUT when there is none) 乡镇"
     townshipID: ID!
-    "The year (2020–2030) 年度"
+    "The year (2000–2100) 年度"
     year: Int!
   ): AnnualReport!
 }
@@ -7687,7 +7691,7 @@ type ApiKeyConnection {
   """
   A list of edges.
   """
-  edges: [ApiKeyEdge]
+  edges: [ApiKeyEdge!]!
   """
   Information to aid in pagination.
   """
@@ -7704,7 +7708,7 @@ type ApiKeyEdge {
   """
   The item at the end of the edge.
   """
-  node: ApiKey
+  node: ApiKey!
   """
   A cursor for use in pagination.
   """
@@ -8170,7 +8174,7 @@ type AssessmentConnection {
   """
   A list of edges.
   """
-  edges: [AssessmentEdge]
+  edges: [AssessmentEdge!]!
   """
   Information to aid in pagination.
   """
@@ -8187,7 +8191,7 @@ type AssessmentEdge {
   """
   The item at the end of the edge.
   """
-  node: Assessment
+  node: Assessment!
   """
   A cursor for use in pagination.
   """
@@ -8618,7 +8622,7 @@ type AuditEventConnection {
   """
   A list of edges.
   """
-  edges: [AuditEventEdge]
+  edges: [AuditEventEdge!]!
   """
   Information to aid in pagination.
   """
@@ -8635,7 +8639,7 @@ type AuditEventEdge {
   """
   The item at the end of the edge.
   """
-  node: AuditEvent
+  node: AuditEvent!
   """
   A cursor for use in pagination.
   """
@@ -9251,7 +9255,7 @@ type CadreConnection {
   """
   A list of edges.
   """
-  edges: [CadreEdge]
+  edges: [CadreEdge!]!
   """
   Information to aid in pagination.
   """
@@ -9268,7 +9272,7 @@ type CadreEdge {
   """
   The item at the end of the edge.
   """
-  node: Cadre
+  node: Cadre!
   """
   A cursor for use in pagination.
   """
@@ -9638,7 +9642,7 @@ type ContributionConnection {
   """
   A list of edges.
   """
-  edges: [ContributionEdge]
+  edges: [ContributionEdge!]!
   """
   Information to aid in pagination.
   """
@@ -9655,7 +9659,7 @@ type ContributionEdge {
   """
   The item at the end of the edge.
   """
-  node: Contribution
+  node: Contribution!
   """
   A cursor for use in pagination.
   """
@@ -10583,10 +10587,9 @@ input CreateVisitInput {
   pairingID: ID!
 }
 """
-Define a Relay Cursor type:
-https://relay.dev/graphql/connections.htm#sec-Cursor
+An opaque position in a list, as returned in pageInfo and edges: pass it back unchanged, with the same orderBy and where; do not parse or build one. 分页游标
 """
-scalar Cursor
+scalar Cursor @specifiedBy(url: "https://relay.dev/graphql/connections.htm#sec-Cursor")
 """
 Demand 诉求: something a household needs solved. It moves REGISTERED → ACCEPTED → ASSIGNED (to a department) → RESOLVED → FOLLOWED_UP → CLOSED, or to REJECTED with a reason; every step is a DemandEvent.
 """
@@ -10716,7 +10719,7 @@ type DemandConnection {
   """
   A list of edges.
   """
-  edges: [DemandEdge]
+  edges: [DemandEdge!]!
   """
   Information to aid in pagination.
   """
@@ -10733,7 +10736,7 @@ type DemandEdge {
   """
   The item at the end of the edge.
   """
-  node: Demand
+  node: Demand!
   """
   A cursor for use in pagination.
   """
@@ -10795,7 +10798,7 @@ type DemandEventConnection {
   """
   A list of edges.
   """
-  edges: [DemandEventEdge]
+  edges: [DemandEventEdge!]!
   """
   Information to aid in pagination.
   """
@@ -10812,7 +10815,7 @@ type DemandEventEdge {
   """
   The item at the end of the edge.
   """
-  node: DemandEvent
+  node: DemandEvent!
   """
   A cursor for use in pagination.
   """
@@ -11603,7 +11606,7 @@ type DemoProjectConnection {
   """
   A list of edges.
   """
-  edges: [DemoProjectEdge]
+  edges: [DemoProjectEdge!]!
   """
   Information to aid in pagination.
   """
@@ -11620,7 +11623,7 @@ type DemoProjectEdge {
   """
   The item at the end of the edge.
   """
-  node: DemoProject
+  node: DemoProject!
   """
   A cursor for use in pagination.
   """
@@ -11728,7 +11731,7 @@ type DemoProjectStageConnection {
   """
   A list of edges.
   """
-  edges: [DemoProjectStageEdge]
+  edges: [DemoProjectStageEdge!]!
   """
   Information to aid in pagination.
   """
@@ -11745,7 +11748,7 @@ type DemoProjectStageEdge {
   """
   The item at the end of the edge.
   """
-  node: DemoProjectStage
+  node: DemoProjectStage!
   """
   A cursor for use in pagination.
   """
@@ -12615,7 +12618,7 @@ type DepartmentConnection {
   """
   A list of edges.
   """
-  edges: [DepartmentEdge]
+  edges: [DepartmentEdge!]!
   """
   Information to aid in pagination.
   """
@@ -12632,7 +12635,7 @@ type DepartmentEdge {
   """
   The item at the end of the edge.
   """
-  node: Department
+  node: Department!
   """
   A cursor for use in pagination.
   """
@@ -12741,7 +12744,7 @@ type DepartmentVillageLinkConnection {
   """
   A list of edges.
   """
-  edges: [DepartmentVillageLinkEdge]
+  edges: [DepartmentVillageLinkEdge!]!
   """
   Information to aid in pagination.
   """
@@ -12758,7 +12761,7 @@ type DepartmentVillageLinkEdge {
   """
   The item at the end of the edge.
   """
-  node: DepartmentVillageLink
+  node: DepartmentVillageLink!
   """
   A cursor for use in pagination.
   """
@@ -13806,7 +13809,7 @@ type HouseholdConnection {
   """
   A list of edges.
   """
-  edges: [HouseholdEdge]
+  edges: [HouseholdEdge!]!
   """
   Information to aid in pagination.
   """
@@ -13823,7 +13826,7 @@ type HouseholdEdge {
   """
   The item at the end of the edge.
   """
-  node: Household
+  node: Household!
   """
   A cursor for use in pagination.
   """
@@ -14676,7 +14679,7 @@ type PairingConnection {
   """
   A list of edges.
   """
-  edges: [PairingEdge]
+  edges: [PairingEdge!]!
   """
   Information to aid in pagination.
   """
@@ -14693,7 +14696,7 @@ type PairingEdge {
   """
   The item at the end of the edge.
   """
-  node: Pairing
+  node: Pairing!
   """
   A cursor for use in pagination.
   """
@@ -15177,7 +15180,7 @@ type PartyMemberConnection {
   """
   A list of edges.
   """
-  edges: [PartyMemberEdge]
+  edges: [PartyMemberEdge!]!
   """
   Information to aid in pagination.
   """
@@ -15194,7 +15197,7 @@ type PartyMemberEdge {
   """
   The item at the end of the edge.
   """
-  node: PartyMember
+  node: PartyMember!
   """
   A cursor for use in pagination.
   """
@@ -15782,7 +15785,7 @@ type PartyOrganizationConnection {
   """
   A list of edges.
   """
-  edges: [PartyOrganizationEdge]
+  edges: [PartyOrganizationEdge!]!
   """
   Information to aid in pagination.
   """
@@ -15799,7 +15802,7 @@ type PartyOrganizationEdge {
   """
   The item at the end of the edge.
   """
-  node: PartyOrganization
+  node: PartyOrganization!
   """
   A cursor for use in pagination.
   """
@@ -16165,7 +16168,7 @@ type PostConnection {
   """
   A list of edges.
   """
-  edges: [PostEdge]
+  edges: [PostEdge!]!
   """
   Information to aid in pagination.
   """
@@ -16182,7 +16185,7 @@ type PostEdge {
   """
   The item at the end of the edge.
   """
-  node: Post
+  node: Post!
   """
   A cursor for use in pagination.
   """
@@ -17333,7 +17336,7 @@ type RectificationConnection {
   """
   A list of edges.
   """
-  edges: [RectificationEdge]
+  edges: [RectificationEdge!]!
   """
   Information to aid in pagination.
   """
@@ -17350,7 +17353,7 @@ type RectificationEdge {
   """
   The item at the end of the edge.
   """
-  node: Rectification
+  node: Rectification!
   """
   A cursor for use in pagination.
   """
@@ -17875,7 +17878,7 @@ type ResidentConnection {
   """
   A list of edges.
   """
-  edges: [ResidentEdge]
+  edges: [ResidentEdge!]!
   """
   Information to aid in pagination.
   """
@@ -17892,7 +17895,7 @@ type ResidentEdge {
   """
   The item at the end of the edge.
   """
-  node: Resident
+  node: Resident!
   """
   A cursor for use in pagination.
   """
@@ -18343,7 +18346,7 @@ type RoleBindingConnection {
   """
   A list of edges.
   """
-  edges: [RoleBindingEdge]
+  edges: [RoleBindingEdge!]!
   """
   Information to aid in pagination.
   """
@@ -18360,7 +18363,7 @@ type RoleBindingEdge {
   """
   The item at the end of the edge.
   """
-  node: RoleBinding
+  node: RoleBinding!
   """
   A cursor for use in pagination.
   """
@@ -18883,7 +18886,7 @@ type TeamConnection {
   """
   A list of edges.
   """
-  edges: [TeamEdge]
+  edges: [TeamEdge!]!
   """
   Information to aid in pagination.
   """
@@ -18900,7 +18903,7 @@ type TeamEdge {
   """
   The item at the end of the edge.
   """
-  node: Team
+  node: Team!
   """
   A cursor for use in pagination.
   """
@@ -18979,7 +18982,7 @@ type TeamMembershipConnection {
   """
   A list of edges.
   """
-  edges: [TeamMembershipEdge]
+  edges: [TeamMembershipEdge!]!
   """
   Information to aid in pagination.
   """
@@ -18996,7 +18999,7 @@ type TeamMembershipEdge {
   """
   The item at the end of the edge.
   """
-  node: TeamMembership
+  node: TeamMembership!
   """
   A cursor for use in pagination.
   """
@@ -19548,9 +19551,9 @@ input TeamWhereInput {
   hasContributionsWith: [ContributionWhereInput!] @scoped
 }
 """
-The builtin Time type
+An instant, written as an RFC 3339 date-time with its offset, e.g. 2024-01-31T08:30:00Z or 2024-01-31T16:30:00+08:00. 时间
 """
-scalar Time
+scalar Time @specifiedBy(url: "https://www.rfc-editor.org/rfc/rfc3339#section-5.6")
 """
 Township 乡镇/街道. Reference data: every signed-in caller can read it.
 """
@@ -19735,7 +19738,7 @@ type TownshipConnection {
   """
   A list of edges.
   """
-  edges: [TownshipEdge]
+  edges: [TownshipEdge!]!
   """
   Information to aid in pagination.
   """
@@ -19752,7 +19755,7 @@ type TownshipEdge {
   """
   The item at the end of the edge.
   """
-  node: Township
+  node: Township!
   """
   A cursor for use in pagination.
   """
@@ -20173,7 +20176,7 @@ type TrainingCourseConnection {
   """
   A list of edges.
   """
-  edges: [TrainingCourseEdge]
+  edges: [TrainingCourseEdge!]!
   """
   Information to aid in pagination.
   """
@@ -20190,7 +20193,7 @@ type TrainingCourseEdge {
   """
   The item at the end of the edge.
   """
-  node: TrainingCourse
+  node: TrainingCourse!
   """
   A cursor for use in pagination.
   """
@@ -20724,7 +20727,7 @@ type TrainingEnrollmentConnection {
   """
   A list of edges.
   """
-  edges: [TrainingEnrollmentEdge]
+  edges: [TrainingEnrollmentEdge!]!
   """
   Information to aid in pagination.
   """
@@ -20741,7 +20744,7 @@ type TrainingEnrollmentEdge {
   """
   The item at the end of the edge.
   """
-  node: TrainingEnrollment
+  node: TrainingEnrollment!
   """
   A cursor for use in pagination.
   """
@@ -21039,7 +21042,7 @@ type TrustedDocumentConnection {
   """
   A list of edges.
   """
-  edges: [TrustedDocumentEdge]
+  edges: [TrustedDocumentEdge!]!
   """
   Information to aid in pagination.
   """
@@ -21056,7 +21059,7 @@ type TrustedDocumentEdge {
   """
   The item at the end of the edge.
   """
-  node: TrustedDocument
+  node: TrustedDocument!
   """
   A cursor for use in pagination.
   """
@@ -22046,7 +22049,7 @@ type UserConnection {
   """
   A list of edges.
   """
-  edges: [UserEdge]
+  edges: [UserEdge!]!
   """
   Information to aid in pagination.
   """
@@ -22063,7 +22066,7 @@ type UserEdge {
   """
   The item at the end of the edge.
   """
-  node: User
+  node: User!
   """
   A cursor for use in pagination.
   """
@@ -22700,7 +22703,7 @@ type VillageConnection {
   """
   A list of edges.
   """
-  edges: [VillageEdge]
+  edges: [VillageEdge!]!
   """
   Information to aid in pagination.
   """
@@ -22717,7 +22720,7 @@ type VillageEdge {
   """
   The item at the end of the edge.
   """
-  node: Village
+  node: Village!
   """
   A cursor for use in pagination.
   """
@@ -23103,7 +23106,7 @@ type VisitConnection {
   """
   A list of edges.
   """
-  edges: [VisitEdge]
+  edges: [VisitEdge!]!
   """
   Information to aid in pagination.
   """
@@ -23120,7 +23123,7 @@ type VisitEdge {
   """
   The item at the end of the edge.
   """
-  node: Visit
+  node: Visit!
   """
   A cursor for use in pagination.
   """
@@ -23754,8 +23757,8 @@ func (ec *executionContext) childFields_CreateApiKeyPayload(ctx context.Context,
 
 func (ec *executionContext) childFields_DeletedRecord(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
-	case "id":
-		return ec.fieldContext_DeletedRecord_id(ctx, field)
+	case "recordID":
+		return ec.fieldContext_DeletedRecord_recordID(ctx, field)
 	case "deletedAt":
 		return ec.fieldContext_DeletedRecord_deletedAt(ctx, field)
 	}
