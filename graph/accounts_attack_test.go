@@ -10,6 +10,7 @@ import (
 
 	"github.com/nanpiao/sbqw/ent/schema/enum"
 	"github.com/nanpiao/sbqw/graph/scalar"
+	"github.com/nanpiao/sbqw/internal/clock"
 	"github.com/nanpiao/sbqw/internal/testkit"
 )
 
@@ -26,7 +27,7 @@ type acctEnv struct {
 }
 
 func day(days int) *time.Time {
-	d := time.Now().UTC().Truncate(24*time.Hour).AddDate(0, 0, days)
+	d := clock.Today().AddDate(0, 0, days)
 	return &d
 }
 
@@ -380,9 +381,25 @@ func TestUniquenessIsNoExistenceOracle(t *testing.T) {
 	}
 	waitFor(t, func() bool { return audits() == 2 })
 
+	// Party members' ID numbers: the same answer, the same count.
+	createMember := func(api *testkit.API, village int, id string) *testkit.Response {
+		org := someInt(t, e.db, "SELECT id FROM party_organizations WHERE village_id = ? AND deleted_at IS NULL ORDER BY id", village)
+		return api.Do(t, `mutation($in: CreatePartyMemberInput!) { createPartyMember(input: $in) { id } }`, map[string]any{"in": map[string]any{
+			"name": "探测乙", "idNumber": id, "education": "PRIMARY_OR_BELOW", "occupation": "FARMER", "joinedOn": "2001-07-01",
+			"category": "IN_SERVICE", "villageID": scalar.EncodeID(village), "organizationID": scalar.EncodeID(org)}})
+	}
+	memberID := testkit.IDNumber("19600606", 906, false)
+	if r := createMember(e.apis["township02"], e.v02, memberID); r.Code() != "" {
+		t.Fatal(r.ErrorText())
+	}
+	if f := createMember(tw, e.v01, memberID).Fail(t, "CONFLICT"); f.Message != inScope.Message || f.Extensions["field"] != "idNumber" {
+		t.Fatalf("party member duplicate: %+v", f)
+	}
+	waitFor(t, func() bool { return audits() == 3 })
+
 	// Up to the limit (10 an hour), then every ID-number write of the user is RATE_LIMITED,
 	// a fresh number too — so the limit itself answers nothing.
-	for i := 2; i < 10; i++ {
+	for i := 3; i < 10; i++ {
 		createResident(tw, hh01, foreignID, "").Fail(t, "CONFLICT")
 	}
 	createResident(tw, hh01, foreignID, "").Fail(t, "RATE_LIMITED")
