@@ -349,8 +349,11 @@ func TestUniquenessIsNoExistenceOracle(t *testing.T) {
 		return api.Do(t, `mutation($in: CreateResidentInput!) { createResident(input: $in) { id } }`, map[string]any{"in": in})
 	}
 	ownID, foreignID := testkit.IDNumber("19550505", 901, false), testkit.IDNumber("19550505", 902, true)
+	var own struct{ CreateResident struct{ ID string } }
 	if r := createResident(tw, hh01, ownID, "13900000001"); r.Code() != "" {
 		t.Fatal(r.ErrorText())
+	} else if err := json.Unmarshal(r.Data, &own); err != nil {
+		t.Fatal(err)
 	}
 	if r := createResident(e.apis["township02"], hh02, foreignID, "13900000002"); r.Code() != "" {
 		t.Fatal(r.ErrorText())
@@ -397,9 +400,17 @@ func TestUniquenessIsNoExistenceOracle(t *testing.T) {
 	}
 	waitFor(t, func() bool { return audits() == 3 })
 
+	// updateResident with someone else's ID number: the same answer, the same count.
+	update := tw.Do(t, `mutation($id: ID!, $n: String!) { updateResident(id: $id, input: {version: 1, idNumber: $n}) { id } }`,
+		map[string]any{"id": own.CreateResident.ID, "n": foreignID})
+	if f := update.Fail(t, "CONFLICT"); f.Message != inScope.Message || f.Extensions["field"] != "idNumber" {
+		t.Fatalf("updateResident duplicate: %+v", f)
+	}
+	waitFor(t, func() bool { return audits() == 4 })
+
 	// Up to the limit (10 an hour), then every ID-number write of the user is RATE_LIMITED,
 	// a fresh number too — so the limit itself answers nothing.
-	for i := 3; i < 10; i++ {
+	for i := 4; i < 10; i++ {
 		createResident(tw, hh01, foreignID, "").Fail(t, "CONFLICT")
 	}
 	createResident(tw, hh01, foreignID, "").Fail(t, "RATE_LIMITED")
