@@ -143,7 +143,11 @@ func (s *Service) Login(ctx context.Context, username, password, newPassword, cl
 		}
 		id := u.ID
 		v := &authz.Viewer{UserID: u.ID, Username: u.Username, ClientAddr: clientAddr}
-		return authz.Record(authz.NewContext(ctx, v), tx, authz.Event{Action: "login", Entity: "User", EntityID: &id})
+		e := authz.Event{Action: "login", Entity: "User", EntityID: &id}
+		if newHash != "" {
+			e.Changed = []string{"password"}
+		}
+		return authz.Record(authz.NewContext(ctx, v), tx, e)
 	})
 	if err != nil {
 		return "", time.Time{}, nil, err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/nanpiao/sbqw/apperr"
 	gen "github.com/nanpiao/sbqw/ent"
+	"github.com/nanpiao/sbqw/ent/auditevent"
 	"github.com/nanpiao/sbqw/ent/partymember"
 	"github.com/nanpiao/sbqw/ent/resident"
 	"github.com/nanpiao/sbqw/ent/user"
@@ -29,6 +31,9 @@ import (
 //     request's transaction (which the refusal rolls back) and counted per user; past the
 //     limit, every write of that kind of value by the user is RATE_LIMITED, fresh or not,
 //     until the window has moved on.
+
+// uniqueRefused is the audit action of a duplicate outside the caller's scope.
+const uniqueRefused = "unique.refused"
 
 // uniqueValue is a unique column whose duplicates are guarded: input is the column the caller
 // sets (the blind index is filled from it by a later hook), field its GraphQL name.
@@ -77,11 +82,14 @@ func (j *Journal) Wait() { j.wg.Wait() }
 // WithJournal attaches the journal that counts and audits the viewer's refusals.
 func (v *Viewer) WithJournal(j *Journal) *Viewer { v.journal = j; return v }
 
-// retryAfter is how long the user must wait before the oldest counted refusal leaves the
-// window; zero when it is under the limit.
-func (j *Journal) retryAfter(userID int, now time.Time) time.Duration {
+// retryAfter is how long the user must wait before enough counted refusals leave the window
+// to bring it under the limit; zero when it is under already. Refusals are counted twice: in
+// the audit trail, which outlives a restart and is shared by every replica, and in memory,
+// which holds those whose audit record is still being written.
+// The audit trail is read with the request's own client (its transaction), so that the check
+// never waits for a second connection from the pool.
+func (j *Journal) retryAfter(ctx context.Context, client *gen.Client, userID int, now time.Time) (time.Duration, error) {
 	j.mu.Lock()
-	defer j.mu.Unlock()
 	kept := j.hits[userID][:0]
 	for _, t := range j.hits[userID] {
 		if now.Sub(t) < j.window {
@@ -89,10 +97,25 @@ func (j *Journal) retryAfter(userID int, now time.Time) time.Duration {
 		}
 	}
 	j.hits[userID] = kept
-	if len(kept) < j.limit {
-		return 0
+	inMemory := slices.Clone(kept)
+	j.mu.Unlock()
+	events, err := client.AuditEvent.Query().
+		Where(auditevent.UserID(userID), auditevent.Action(uniqueRefused), auditevent.AtGT(now.Add(-j.window))).
+		Order(auditevent.ByAt()).Select(auditevent.FieldAt).All(SystemContext(ctx, "count uniqueness refusals"))
+	if err != nil {
+		return 0, err
 	}
-	return kept[0].Add(j.window).Sub(now)
+	times := inMemory
+	if len(events) > len(times) {
+		times = times[:0:0]
+		for _, e := range events {
+			times = append(times, e.At)
+		}
+	}
+	if len(times) < j.limit {
+		return 0, nil
+	}
+	return times[len(times)-j.limit].Add(j.window).Sub(now), nil
 }
 
 func (j *Journal) count(userID int, now time.Time) {
@@ -133,7 +156,11 @@ func guardUnique(ctx context.Context, v *Viewer, m clientMutation, next ent.Muta
 	if !touched || v.journal == nil {
 		return next.Mutate(ctx, m)
 	}
-	if wait := v.journal.retryAfter(v.UserID, time.Now()); wait > 0 {
+	wait, err := v.journal.retryAfter(LookupContext(ctx), m.Client(), v.UserID, time.Now())
+	if err != nil {
+		return nil, err
+	}
+	if wait > 0 {
 		secs := int(math.Ceil(wait.Seconds()))
 		return nil, &apperr.Error{Code: apperr.RateLimited,
 			Message: fmt.Sprintf("too many refused duplicates; try again in %d seconds (重复登记被拒次数过多，请%d秒后再试)", secs, secs),
@@ -163,7 +190,7 @@ func uniqueRefusal(ctx context.Context, v *Viewer, m clientMutation, u uniqueVal
 		return refusal // a failed scope lookup still refuses; it is not counted
 	}
 	v.journal.count(v.UserID, time.Now())
-	v.journal.record(ctx, Event{Action: "unique.refused", Entity: m.Type(), Changed: []string{u.input},
+	v.journal.record(ctx, Event{Action: uniqueRefused, Entity: m.Type(), Changed: []string{u.input},
 		Detail: "duplicate of a record outside the caller's scope (" + ObjectOf(m.Type()) + "." + writeAction(ctx, m) + ")"})
 	return refusal
 }

@@ -420,6 +420,9 @@ func TestUniquenessIsNoExistenceOracle(t *testing.T) {
 		t.Fatal(r.ErrorText())
 	}
 	waitFor(t, func() bool { return audits() == 10 })
+	// The count is kept in the audit trail too: another replica (or a restart) holds the line.
+	replica := testkit.NewServer(t, e.srv.DB).Login(t, "township01")
+	createResident(replica, hh01, testkit.IDNumber("19550505", 907, false), "").Fail(t, "RATE_LIMITED")
 	// Only the two accepted residents of township01 were written; every refusal rolled back.
 	if n := someInt(t, e.db, "SELECT COUNT(*) FROM residents WHERE name = '探测甲' AND township_id = ?", e.t01); n != 2 {
 		t.Fatalf("%d residents written by township01, want 2", n)
