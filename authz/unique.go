@@ -67,7 +67,6 @@ type Journal struct {
 	window time.Duration
 	mu     sync.Mutex
 	hits   map[int][]time.Time
-	wg     sync.WaitGroup
 }
 
 // NewJournal returns a journal writing with client (not a transaction's) that allows limit
@@ -75,9 +74,6 @@ type Journal struct {
 func NewJournal(client *gen.Client, limit int, window time.Duration) *Journal {
 	return &Journal{client: client, limit: limit, window: window, hits: map[int][]time.Time{}}
 }
-
-// Wait blocks until the audit records written so far are stored (tests, shutdown).
-func (j *Journal) Wait() { j.wg.Wait() }
 
 // WithJournal attaches the journal that counts and audits the viewer's refusals.
 func (v *Viewer) WithJournal(j *Journal) *Viewer { v.journal = j; return v }
@@ -129,9 +125,7 @@ func (j *Journal) count(userID int, now time.Time) {
 // writer; the audit chain's head is locked on MariaDB).
 func (j *Journal) record(ctx context.Context, e Event) {
 	ctx = context.WithoutCancel(ctx)
-	j.wg.Add(1)
 	go func() {
-		defer j.wg.Done()
 		ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 		defer cancel()
 		for attempt := 0; attempt < 5; attempt++ {
