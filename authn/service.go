@@ -27,6 +27,7 @@ type Config struct {
 	AccountFailures int           // failed sign-ins allowed per account in Window (5)
 	AddressFailures int           // failed sign-ins allowed per client address in Window (20)
 	Window          time.Duration // sliding window of the limits (15m)
+	UniqueRefusals  int           // duplicates of records outside the caller's scope allowed per user an hour (10)
 	Now             func() time.Time
 }
 
@@ -38,6 +39,7 @@ type Service struct {
 	accounts  *failureLimiter
 	addresses *failureLimiter
 	keyUsed   sync.Map // API key ID → time last_used_at was written
+	journal   *authz.Journal
 }
 
 // New returns the service.
@@ -57,7 +59,10 @@ func New(client *ent.Client, policies *authz.Policies, cfg Config) *Service {
 	if cfg.Now == nil {
 		cfg.Now = func() time.Time { return time.Now().UTC() }
 	}
-	return &Service{client: client, policies: policies, cfg: cfg,
+	if cfg.UniqueRefusals == 0 {
+		cfg.UniqueRefusals = 10
+	}
+	return &Service{client: client, policies: policies, cfg: cfg, journal: authz.NewJournal(client, cfg.UniqueRefusals, time.Hour),
 		accounts: newFailureLimiter(cfg.AccountFailures, cfg.Window), addresses: newFailureLimiter(cfg.AddressFailures, cfg.Window)}
 }
 
@@ -67,9 +72,18 @@ var ErrBadCredentials = &apperr.Error{Code: apperr.Unauthenticated, Message: "wr
 // ErrUnauthenticated is the answer to a missing, forged, expired or revoked credential.
 var ErrUnauthenticated = &apperr.Error{Code: apperr.Unauthenticated, Message: "sign in first: missing, invalid or expired credentials (请先登录)"}
 
+// ErrPasswordChangeRequired answers a correct password of an account that must change it (after
+// a reset, or a new account): sign in again with newPassword set. It is given only after the
+// password was verified, so it tells nothing to someone who does not know it.
+var ErrPasswordChangeRequired = &apperr.Error{Code: apperr.Unauthenticated, Field: "newPassword",
+	Message: "the password must be changed: sign in again with newPassword (须设置新密码后登录)",
+	Extra:   map[string]any{"passwordChangeRequired": true}}
+
 // Login checks a username and password and opens a session. Failed attempts are limited per
 // account and per client address; the answer is the same whether the user exists or not.
-func (s *Service) Login(ctx context.Context, username, password, clientAddr string) (token string, expires time.Time, u *ent.User, err error) {
+// newPassword, when given, replaces the password as part of signing in; an account that must
+// change its password (mustChangePassword) can sign in only that way.
+func (s *Service) Login(ctx context.Context, username, password, newPassword, clientAddr string) (token string, expires time.Time, u *ent.User, err error) {
 	now := s.cfg.Now()
 	username = strings.ToLower(strings.TrimSpace(username))
 	acct, addr := "account:"+username, "address:"+clientAddr
@@ -94,6 +108,21 @@ func (s *Service) Login(ctx context.Context, username, password, clientAddr stri
 		return "", time.Time{}, nil, ErrBadCredentials
 	}
 	s.accounts.reset(acct)
+	var newHash string
+	switch {
+	case newPassword != "":
+		if newPassword == password {
+			return "", time.Time{}, nil, apperr.Invalid("newPassword", "the new password must differ from the current one (新密码不能与当前密码相同)")
+		}
+		if err := CheckPasswordStrength(newPassword); err != nil {
+			return "", time.Time{}, nil, apperr.Invalid("newPassword", "%s", err.Error())
+		}
+		if newHash, err = HashPassword(newPassword); err != nil {
+			return "", time.Time{}, nil, err
+		}
+	case u.MustChangePassword:
+		return "", time.Time{}, nil, ErrPasswordChangeRequired
+	}
 
 	expires = now.Add(s.cfg.TokenTTL)
 	sid := randomString(24)
@@ -101,12 +130,24 @@ func (s *Service) Login(ctx context.Context, username, password, clientAddr stri
 		if err := tx.Session.Create().SetUserID(u.ID).SetTokenID(sid).SetExpiresAt(expires).SetClientAddress(clientAddr).Exec(sys); err != nil {
 			return err
 		}
-		if err := tx.User.UpdateOneID(u.ID).SetLastLoginAt(now).Exec(sys); err != nil {
+		upd := tx.User.UpdateOneID(u.ID).SetLastLoginAt(now)
+		if newHash != "" {
+			// Other sessions end, as with changePassword; a reset has ended them already.
+			upd.SetPasswordHash(newHash).SetPasswordChangedAt(now).SetMustChangePassword(false)
+			if err := tx.Session.Update().Where(session.UserID(u.ID), session.RevokedAtIsNil(), session.TokenIDNEQ(sid)).SetRevokedAt(now).Exec(sys); err != nil {
+				return err
+			}
+		}
+		if u, err = upd.Save(sys); err != nil {
 			return err
 		}
 		id := u.ID
 		v := &authz.Viewer{UserID: u.ID, Username: u.Username, ClientAddr: clientAddr}
-		return authz.Record(authz.NewContext(ctx, v), tx, authz.Event{Action: "login", Entity: "User", EntityID: &id})
+		e := authz.Event{Action: "login", Entity: "User", EntityID: &id}
+		if newHash != "" {
+			e.Changed = []string{"password"}
+		}
+		return authz.Record(authz.NewContext(ctx, v), tx, e)
 	})
 	if err != nil {
 		return "", time.Time{}, nil, err
@@ -213,7 +254,7 @@ func (s *Service) viewerOf(ctx context.Context, userID int, now time.Time) (*aut
 	if err != nil {
 		return nil, err
 	}
-	v := &authz.Viewer{UserID: u.ID, Username: u.Username}
+	v := (&authz.Viewer{UserID: u.ID, Username: u.Username}).WithJournal(s.journal)
 	for _, b := range u.Edges.RoleBindings {
 		v.Bindings = append(v.Bindings, authz.Binding{ID: b.ID, Role: b.Role,
 			TownshipID: deref(b.TownshipID), VillageID: deref(b.VillageID), DepartmentID: deref(b.DepartmentID), CadreID: deref(b.CadreID)})
@@ -270,7 +311,7 @@ func (s *Service) ChangePassword(ctx context.Context, tx *ent.Client, current, n
 		return err
 	}
 	now := s.cfg.Now()
-	if err := tx.User.UpdateOneID(u.ID).SetPasswordHash(hash).SetPasswordChangedAt(now).Exec(sys); err != nil {
+	if err := tx.User.UpdateOneID(u.ID).SetPasswordHash(hash).SetPasswordChangedAt(now).SetMustChangePassword(false).Exec(sys); err != nil {
 		return err
 	}
 	others := tx.Session.Update().Where(session.UserID(u.ID), session.RevokedAtIsNil())

@@ -798,17 +798,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		Type: "User",
 		Fields: map[string]*sqlgraph.FieldSpec{
-			user.FieldCreatedAt:         {Type: field.TypeTime, Column: user.FieldCreatedAt},
-			user.FieldUpdatedAt:         {Type: field.TypeTime, Column: user.FieldUpdatedAt},
-			user.FieldDeletedAt:         {Type: field.TypeTime, Column: user.FieldDeletedAt},
-			user.FieldDeleteToken:       {Type: field.TypeInt64, Column: user.FieldDeleteToken},
-			user.FieldVersion:           {Type: field.TypeInt, Column: user.FieldVersion},
-			user.FieldUsername:          {Type: field.TypeString, Column: user.FieldUsername},
-			user.FieldDisplayName:       {Type: field.TypeString, Column: user.FieldDisplayName},
-			user.FieldPasswordHash:      {Type: field.TypeString, Column: user.FieldPasswordHash},
-			user.FieldStatus:            {Type: field.TypeEnum, Column: user.FieldStatus},
-			user.FieldLastLoginAt:       {Type: field.TypeTime, Column: user.FieldLastLoginAt},
-			user.FieldPasswordChangedAt: {Type: field.TypeTime, Column: user.FieldPasswordChangedAt},
+			user.FieldCreatedAt:          {Type: field.TypeTime, Column: user.FieldCreatedAt},
+			user.FieldUpdatedAt:          {Type: field.TypeTime, Column: user.FieldUpdatedAt},
+			user.FieldDeletedAt:          {Type: field.TypeTime, Column: user.FieldDeletedAt},
+			user.FieldDeleteToken:        {Type: field.TypeInt64, Column: user.FieldDeleteToken},
+			user.FieldVersion:            {Type: field.TypeInt, Column: user.FieldVersion},
+			user.FieldUsername:           {Type: field.TypeString, Column: user.FieldUsername},
+			user.FieldDisplayName:        {Type: field.TypeString, Column: user.FieldDisplayName},
+			user.FieldPasswordHash:       {Type: field.TypeString, Column: user.FieldPasswordHash},
+			user.FieldStatus:             {Type: field.TypeEnum, Column: user.FieldStatus},
+			user.FieldLastLoginAt:        {Type: field.TypeTime, Column: user.FieldLastLoginAt},
+			user.FieldMustChangePassword: {Type: field.TypeBool, Column: user.FieldMustChangePassword},
+			user.FieldPasswordChangedAt:  {Type: field.TypeTime, Column: user.FieldPasswordChangedAt},
 		},
 	}
 	graph.Nodes[30] = &sqlgraph.Node{
@@ -5955,6 +5956,11 @@ func (f *UserFilter) WhereStatus(p entql.StringP) {
 // WhereLastLoginAt applies the entql time.Time predicate on the last_login_at field.
 func (f *UserFilter) WhereLastLoginAt(p entql.TimeP) {
 	f.Where(p.Field(user.FieldLastLoginAt))
+}
+
+// WhereMustChangePassword applies the entql bool predicate on the must_change_password field.
+func (f *UserFilter) WhereMustChangePassword(p entql.BoolP) {
+	f.Where(p.Field(user.FieldMustChangePassword))
 }
 
 // WherePasswordChangedAt applies the entql time.Time predicate on the password_changed_at field.

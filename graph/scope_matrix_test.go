@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/nanpiao/sbqw/graph/scalar"
+	"github.com/nanpiao/sbqw/internal/clock"
 	"github.com/nanpiao/sbqw/internal/testkit"
 )
 
@@ -57,12 +58,14 @@ func expectedRows(a account, entity string) expected {
 	deptHouseholds := `village_id IN (SELECT village_id FROM department_village_links WHERE department_id = ? AND year = ? AND deleted_at IS NULL)
 		OR %s IN (SELECT household_id FROM pairings WHERE department_id = ? AND deleted_at IS NULL)
 		OR %s IN (SELECT household_id FROM demands WHERE department_id = ? AND deleted_at IS NULL)`
+	// A binding places its holder only while in force.
+	inForce, today := "valid_from <= ? AND (valid_to IS NULL OR valid_to >= ?)", clock.Today()
 	switch a.role {
 	case "DISTRICT", "AUDITOR":
 		return all
 	case "TOWNSHIP":
 		if entity == "users" {
-			return expected{where: "id IN (SELECT user_id FROM role_bindings WHERE township_id = ? AND deleted_at IS NULL)", args: []any{a.township}}
+			return expected{where: "id IN (SELECT user_id FROM role_bindings WHERE township_id = ? AND deleted_at IS NULL AND " + inForce + ")", args: []any{a.township, today, today}}
 		}
 		if entity == "audit_events" {
 			return expected{forbidden: true}
@@ -104,7 +107,7 @@ func expectedRows(a account, entity string) expected {
 		case "teams":
 			return expected{where: "id IN (SELECT team_id FROM team_memberships WHERE deleted_at IS NULL AND member_id IN (" + deptMembers + "))", args: []any{d}}
 		case "users":
-			return expected{where: "username = ? OR id IN (SELECT user_id FROM role_bindings WHERE department_id = ? AND deleted_at IS NULL)", args: []any{a.username, d}}
+			return expected{where: "username = ? OR id IN (SELECT user_id FROM role_bindings WHERE department_id = ? AND deleted_at IS NULL AND " + inForce + ")", args: []any{a.username, d, today, today}}
 		}
 		return expected{forbidden: true}
 	}

@@ -2444,6 +2444,10 @@ func init() {
 	userDescDisplayName := userFields[1].Descriptor()
 	// user.DisplayNameValidator is a validator for the "display_name" field. It is called by the builders before save.
 	user.DisplayNameValidator = userDescDisplayName.Validators[0].(func(string) error)
+	// userDescMustChangePassword is the schema descriptor for must_change_password field.
+	userDescMustChangePassword := userFields[5].Descriptor()
+	// user.DefaultMustChangePassword holds the default value on creation for the must_change_password field.
+	user.DefaultMustChangePassword = userDescMustChangePassword.Default.(bool)
 	villageMixin := schema.Village{}.Mixin()
 	village.Policy = privacy.NewPolicies(villageMixin[3], schema.Village{})
 	village.Hooks[0] = func(next ent.Mutator) ent.Mutator {

@@ -525,12 +525,13 @@ type ComplexityRoot struct {
 		DeleteTownship              func(childComplexity int, id int) int
 		DeleteVillage               func(childComplexity int, id int) int
 		FollowUpDemand              func(childComplexity int, id int, satisfaction enum.Satisfaction, note *string) int
-		Login                       func(childComplexity int, username string, password string) int
+		Login                       func(childComplexity int, username string, password string, newPassword *string) int
 		Logout                      func(childComplexity int) int
 		MoveHousehold               func(childComplexity int, id int, villageID int) int
 		RegisterOperation           func(childComplexity int, name string, document string) int
 		RejectDemand                func(childComplexity int, id int, reason string) int
 		ReleasePairing              func(childComplexity int, id int, reason string, endOn *time.Time, replacementCadreID *int) int
+		ResetPassword               func(childComplexity int, id int) int
 		ResolveDemand               func(childComplexity int, id int, note string) int
 		ReturnDemoProject           func(childComplexity int, id int, reason string, dueOn *time.Time) int
 		RevealSensitive             func(childComplexity int, id int, fields []model.SensitiveField, reason string) int
@@ -802,6 +803,11 @@ type ComplexityRoot struct {
 		Replacement func(childComplexity int) int
 	}
 
+	ResetPasswordPayload struct {
+		TemporaryPassword func(childComplexity int) int
+		User              func(childComplexity int) int
+	}
+
 	Resident struct {
 		Age         func(childComplexity int) int
 		BirthYear   func(childComplexity int) int
@@ -1046,15 +1052,16 @@ type ComplexityRoot struct {
 	}
 
 	User struct {
-		CreatedAt    func(childComplexity int) int
-		DisplayName  func(childComplexity int) int
-		ID           func(childComplexity int) int
-		LastLoginAt  func(childComplexity int) int
-		RoleBindings func(childComplexity int) int
-		Status       func(childComplexity int) int
-		UpdatedAt    func(childComplexity int) int
-		Username     func(childComplexity int) int
-		Version      func(childComplexity int) int
+		CreatedAt          func(childComplexity int) int
+		DisplayName        func(childComplexity int) int
+		ID                 func(childComplexity int) int
+		LastLoginAt        func(childComplexity int) int
+		MustChangePassword func(childComplexity int) int
+		RoleBindings       func(childComplexity int) int
+		Status             func(childComplexity int) int
+		UpdatedAt          func(childComplexity int) int
+		Username           func(childComplexity int) int
+		Version            func(childComplexity int) int
 	}
 
 	UserConnection struct {
@@ -3483,7 +3490,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.Login(childComplexity, args["username"].(string), args["password"].(string)), true
+		return e.ComplexityRoot.Mutation.Login(childComplexity, args["username"].(string), args["password"].(string), args["newPassword"].(*string)), true
 	case "Mutation.logout":
 		if e.ComplexityRoot.Mutation.Logout == nil {
 			break
@@ -3534,6 +3541,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ReleasePairing(childComplexity, args["id"].(int), args["reason"].(string), args["endOn"].(*time.Time), args["replacementCadreID"].(*int)), true
+	case "Mutation.resetPassword":
+		if e.ComplexityRoot.Mutation.ResetPassword == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_resetPassword_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ResetPassword(childComplexity, args["id"].(int)), true
 	case "Mutation.resolveDemand":
 		if e.ComplexityRoot.Mutation.ResolveDemand == nil {
 			break
@@ -5074,6 +5092,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ReleasePairingPayload.Replacement(childComplexity), true
 
+	case "ResetPasswordPayload.temporaryPassword":
+		if e.ComplexityRoot.ResetPasswordPayload.TemporaryPassword == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResetPasswordPayload.TemporaryPassword(childComplexity), true
+	case "ResetPasswordPayload.user":
+		if e.ComplexityRoot.ResetPasswordPayload.User == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResetPasswordPayload.User(childComplexity), true
+
 	case "Resident.age":
 		if e.ComplexityRoot.Resident.Age == nil {
 			break
@@ -6110,6 +6141,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.User.LastLoginAt(childComplexity), true
+	case "User.mustChangePassword":
+		if e.ComplexityRoot.User.MustChangePassword == nil {
+			break
+		}
+
+		return e.ComplexityRoot.User.MustChangePassword(childComplexity), true
 	case "User.roleBindings":
 		if e.ComplexityRoot.User.RoleBindings == nil {
 			break
@@ -6837,7 +6874,7 @@ input CreateUserInput {
   username: String!
   "Name shown in the UI"
   displayName: String
-  "Initial password: at least 10 characters, letters and digits"
+  "Initial password: at least 10 characters, letters and digits. The user must change it at the first sign-in (mustChangePassword)"
   password: String!
   "Where the user stands; at least one"
   roleBindings: [RoleBindingInput!]!
@@ -6851,8 +6888,14 @@ input UpdateUserInput {
   displayName: String
   "ACTIVE or DISABLED; disabling ends the user's sessions at once"
   status: UserStatus
-  "A new password set by an administrator; ends the user's sessions"
-  password: String
+}
+
+"A password reset: the temporary password, shown only here, once. 重置密码"
+type ResetPasswordPayload {
+  "The temporary password; it works for one sign-in, which must set a new password (login's newPassword)"
+  temporaryPassword: String!
+  "The user, now with mustChangePassword set"
+  user: User!
 }
 
 "A new API key for an integration. 新建API密钥"
@@ -6878,7 +6921,7 @@ extend type Query {
 
 extend type Mutation {
   "Sign in with a username and password 登录"
-  login("The sign-in name 用户名" username: String!, "The password 密码" password: String!): LoginPayload!
+  login("The sign-in name 用户名" username: String!, "The password 密码" password: String!, "A new password, required when the account must change its password (after a reset or on a new account) 新密码" newPassword: String): LoginPayload!
   "End the session of the token used for this request 退出登录"
   logout: Boolean!
   "Change the caller's password; ends its other sessions 修改密码"
@@ -6887,6 +6930,8 @@ extend type Mutation {
   createUser("The values to write 输入值" input: CreateUserInput!): User!
   "Change or disable an account 修改账号"
   updateUser("ID of the record 记录ID" id: ID!, "The values to write 输入值" input: UpdateUserInput!): User!
+  "Reset another user's password (DISTRICT, or a unit that manages every role the user holds): returns a temporary password once, ends the user's sessions and API keys, and makes the next sign-in set a new password 重置密码"
+  resetPassword("ID of the user 用户ID" id: ID!): ResetPasswordPayload!
   "Give a user a role binding 授予角色"
   createRoleBinding("ID of the user 用户ID" userID: ID!, "The values to write 输入值" input: RoleBindingInput!): RoleBinding!
   "Take a role binding away 撤销角色"
@@ -21989,6 +22034,10 @@ type User implements Node {
   """
   lastLoginAt: Time
   """
+  The password was set by someone else (a reset or a new account): the next sign-in must change it 须修改密码
+  """
+  mustChangePassword: Boolean!
+  """
   Roles the user holds and where 角色授权
   """
   roleBindings: [RoleBinding!]
@@ -22347,6 +22396,14 @@ input UserWhereInput {
   lastLoginAt is set 筛选：非空
   """
   lastLoginAtNotNil: Boolean
+  """
+  must_change_password field predicates
+  """
+  mustChangePassword: Boolean
+  """
+  mustChangePassword differs from 筛选：不等于
+  """
+  mustChangePasswordNEQ: Boolean
   """
   Rows with related roleBindings matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
   """
@@ -24576,6 +24633,16 @@ func (ec *executionContext) childFields_ReleasePairingPayload(ctx context.Contex
 	return nil, fmt.Errorf("no field named %q was found under type ReleasePairingPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_ResetPasswordPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "temporaryPassword":
+		return ec.fieldContext_ResetPasswordPayload_temporaryPassword(ctx, field)
+	case "user":
+		return ec.fieldContext_ResetPasswordPayload_user(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ResetPasswordPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_Resident(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -25056,6 +25123,8 @@ func (ec *executionContext) childFields_User(ctx context.Context, field graphql.
 		return ec.fieldContext_User_status(ctx, field)
 	case "lastLoginAt":
 		return ec.fieldContext_User_lastLoginAt(ctx, field)
+	case "mustChangePassword":
+		return ec.fieldContext_User_mustChangePassword(ctx, field)
 	case "roleBindings":
 		return ec.fieldContext_User_roleBindings(ctx, field)
 	}
