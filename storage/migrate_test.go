@@ -348,4 +348,3 @@ func snapshot(t *testing.T, db *storage.DB, tables []*schema.Table) map[string]m
 	}
 	return out
 }
-
