@@ -17,6 +17,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/schema/enum"
 	"github.com/nanpiao/sbqw/ent/session"
 	"github.com/nanpiao/sbqw/ent/user"
+	"github.com/nanpiao/sbqw/internal/clock"
 )
 
 // Config tunes the service. Zero values take the defaults.
@@ -195,7 +196,7 @@ func (s *Service) noteKeyUse(id int, now time.Time) {
 
 // viewerOf loads an active user and the role bindings in force on the day.
 func (s *Service) viewerOf(ctx context.Context, userID int, now time.Time) (*authz.Viewer, error) {
-	today := now.Truncate(24 * time.Hour)
+	today := clock.DayOf(now)
 	u, err := s.client.User.Query().Where(user.ID(userID), user.StatusEQ(enum.UserActive)).
 		WithRoleBindings(func(q *ent.RoleBindingQuery) {
 			q.Where(rolebinding.ValidFromLTE(today), rolebinding.Or(rolebinding.ValidToIsNil(), rolebinding.ValidToGTE(today)))

@@ -18,7 +18,6 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
-	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/rs/cors"
 	"github.com/vektah/gqlparser/v2/ast"
 
@@ -27,6 +26,7 @@ import (
 	"github.com/nanpiao/sbqw/authz"
 	"github.com/nanpiao/sbqw/ent"
 	"github.com/nanpiao/sbqw/graph/generated"
+	"github.com/nanpiao/sbqw/internal/graphiql"
 )
 
 // Options configures the GraphQL handler and the HTTP layer around it. Zero values take the
@@ -176,7 +176,8 @@ func Routes(gql http.Handler, auth *authn.Service, ready func(context.Context) e
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", whileStarting(opts.Starting, withTimeBudget(opts.RequestTimeout, Authenticate(auth, noteCaller(limitRate(limiter, gql))))))
-	mux.Handle("GET /{$}", playground.Handler("南票区“十百千万”工程 GraphQL API", "/graphql"))
+	mux.Handle("GET /{$}", graphiql.Page())
+	mux.Handle("GET "+graphiql.Prefix, graphiql.Assets())
 	mux.Handle("GET /metrics", metrics.Handler())
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")

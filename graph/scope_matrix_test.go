@@ -342,11 +342,11 @@ func TestWritesAcrossTheBoundary(t *testing.T) {
 	tw.Must(t, `mutation($id: ID!) { updateHousehold(id: $id, input: {version: 1, headName: "新户主"}) { id } }`, map[string]any{"id": id}, nil)
 	tw.Must(t, `mutation($id: ID!) { deleteHousehold(id: $id) }`, map[string]any{"id": id}, nil)
 	// Its deletion shows in the township's change feed, not in another township's.
-	feed := `{ deletedRecords(type: "Household", since: "2000-01-01T00:00:00Z") { id } }`
+	feed := `{ deletedRecords(type: "Household", since: "2000-01-01T00:00:00Z") { recordID } }`
 	var own, other map[string]any
 	tw.Must(t, feed, nil, &own)
 	m.apis["township07"].Must(t, feed, nil, &other)
-	if len(dig(own, "deletedRecords").([]any)) != 1 || dig(own, "deletedRecords", 0, "id") != id || len(dig(other, "deletedRecords").([]any)) != 0 {
+	if len(dig(own, "deletedRecords").([]any)) != 1 || dig(own, "deletedRecords", 0, "recordID") != id || len(dig(other, "deletedRecords").([]any)) != 0 {
 		t.Fatalf("deletion feed: own %v, other township %v", own, other)
 	}
 	// … and DISTRICT may move a household, which carries everything under it along — unless its

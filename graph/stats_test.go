@@ -21,6 +21,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/departmentvillagelink"
 	"github.com/nanpiao/sbqw/ent/pairing"
 	"github.com/nanpiao/sbqw/graph/scalar"
+	"github.com/nanpiao/sbqw/internal/clock"
 	"github.com/nanpiao/sbqw/internal/testkit"
 )
 
@@ -40,7 +41,7 @@ type statsEnv struct {
 func newStatsEnv(t *testing.T) *statsEnv {
 	db := testkit.LoadDemo(t)
 	return &statsEnv{db: db, srv: testkit.NewServer(t, db), apis: map[string]*testkit.API{},
-		today: time.Now().UTC().Truncate(24 * time.Hour)}
+		today: clock.Today()}
 }
 
 func (s *statsEnv) as(t *testing.T, user string) *testkit.API {

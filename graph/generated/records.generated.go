@@ -1593,16 +1593,16 @@ func (ec *executionContext) field_Mutation_updateVisit_args(ctx context.Context,
 
 // region    **************************** field.gotpl *****************************
 
-func (ec *executionContext) _DeletedRecord_id(ctx context.Context, field graphql.CollectedField, obj *model.DeletedRecord) (ret graphql.Marshaler) {
+func (ec *executionContext) _DeletedRecord_recordID(ctx context.Context, field graphql.CollectedField, obj *model.DeletedRecord) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DeletedRecord_id(ctx, field)
+			return ec.fieldContext_DeletedRecord_recordID(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
+			return obj.RecordID, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
@@ -1612,7 +1612,7 @@ func (ec *executionContext) _DeletedRecord_id(ctx context.Context, field graphql
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_DeletedRecord_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_DeletedRecord_recordID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeletedRecord", field, false, false, "ID")
 }
 
@@ -5117,8 +5117,8 @@ func (ec *executionContext) _DeletedRecord(ctx context.Context, sel ast.Selectio
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("DeletedRecord")
-		case "id":
-			out.Values[i] = ec._DeletedRecord_id(ctx, field, obj)
+		case "recordID":
+			out.Values[i] = ec._DeletedRecord_recordID(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}

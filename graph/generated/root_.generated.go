@@ -221,7 +221,7 @@ type ComplexityRoot struct {
 
 	DeletedRecord struct {
 		DeletedAt func(childComplexity int) int
-		ID        func(childComplexity int) int
+		RecordID  func(childComplexity int) int
 	}
 
 	Demand struct {
@@ -1877,12 +1877,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DeletedRecord.DeletedAt(childComplexity), true
-	case "DeletedRecord.id":
-		if e.ComplexityRoot.DeletedRecord.ID == nil {
+	case "DeletedRecord.recordID":
+		if e.ComplexityRoot.DeletedRecord.RecordID == nil {
 			break
 		}
 
-		return e.ComplexityRoot.DeletedRecord.ID(childComplexity), true
+		return e.ComplexityRoot.DeletedRecord.RecordID(childComplexity), true
 
 	case "Demand.category":
 		if e.ComplexityRoot.Demand.Category == nil {
@@ -7015,8 +7015,11 @@ type Mutation {
 
 "A record deleted after a moment, for integrations keeping a copy in sync. 已删除记录"
 type DeletedRecord {
-  "The deleted record's ID 记录ID"
-  id: ID!
+  """
+  The deleted record's global ID 记录ID. Not named ` + "`" + `id` + "`" + `: this object is not that record, and a
+  normalising cache (Relay, Apollo) must not merge the two.
+  """
+  recordID: ID!
   "When it was deleted 删除时间"
   deletedAt: Time!
 }
@@ -7031,9 +7034,10 @@ extend type Query {
 }
 `, BuiltIn: false},
 	{Name: "../scalars.graphqls", Input: `"""
-A calendar date without time of day, written 2024-01-31. 日期
+A calendar date without time of day, written as an RFC 3339 full-date, e.g. 2024-01-31; days are
+counted in China Standard Time. 日期
 """
-scalar Date
+scalar Date @specifiedBy(url: "https://www.rfc-editor.org/rfc/rfc3339#section-5.6")
 `, BuiltIn: false},
 	{Name: "../stats.graphqls", Input: `# Programme statistics (统计). Every number is computed by the database (GROUP BY) over the rows
 # the caller may read — the same scope as every list and totalCount — so a statistic never
@@ -7097,7 +7101,7 @@ extend type Query {
   pairings with no visit in the last 60 and 90 days, and the Spring Festival coverage.
   """
   visitCompliance(
-    "The year (2020–2030: the years whose Spring Festival date is known) 年度"
+    "The year (2000–2100; the Spring Festival is computed from the lunar calendar) 年度"
     year: Int!
     "Group by township or by village 统计口径"
     groupBy: StatsGrouping! = TOWNSHIP
@@ -7163,7 +7167,7 @@ extend type Query {
   annualReport(
     "The township (BAD_USER_INPUT when there is none) 乡镇"
     townshipID: ID!
-    "The year (2020–2030) 年度"
+    "The year (2000–2100) 年度"
     year: Int!
   ): AnnualReport!
 }
@@ -7656,7 +7660,7 @@ type ApiKeyConnection {
   """
   A list of edges.
   """
-  edges: [ApiKeyEdge]
+  edges: [ApiKeyEdge!]!
   """
   Information to aid in pagination.
   """
@@ -7673,7 +7677,7 @@ type ApiKeyEdge {
   """
   The item at the end of the edge.
   """
-  node: ApiKey
+  node: ApiKey!
   """
   A cursor for use in pagination.
   """
@@ -8139,7 +8143,7 @@ type AssessmentConnection {
   """
   A list of edges.
   """
-  edges: [AssessmentEdge]
+  edges: [AssessmentEdge!]!
   """
   Information to aid in pagination.
   """
@@ -8156,7 +8160,7 @@ type AssessmentEdge {
   """
   The item at the end of the edge.
   """
-  node: Assessment
+  node: Assessment!
   """
   A cursor for use in pagination.
   """
@@ -8587,7 +8591,7 @@ type AuditEventConnection {
   """
   A list of edges.
   """
-  edges: [AuditEventEdge]
+  edges: [AuditEventEdge!]!
   """
   Information to aid in pagination.
   """
@@ -8604,7 +8608,7 @@ type AuditEventEdge {
   """
   The item at the end of the edge.
   """
-  node: AuditEvent
+  node: AuditEvent!
   """
   A cursor for use in pagination.
   """
@@ -9216,7 +9220,7 @@ type CadreConnection {
   """
   A list of edges.
   """
-  edges: [CadreEdge]
+  edges: [CadreEdge!]!
   """
   Information to aid in pagination.
   """
@@ -9233,7 +9237,7 @@ type CadreEdge {
   """
   The item at the end of the edge.
   """
-  node: Cadre
+  node: Cadre!
   """
   A cursor for use in pagination.
   """
@@ -9603,7 +9607,7 @@ type ContributionConnection {
   """
   A list of edges.
   """
-  edges: [ContributionEdge]
+  edges: [ContributionEdge!]!
   """
   Information to aid in pagination.
   """
@@ -9620,7 +9624,7 @@ type ContributionEdge {
   """
   The item at the end of the edge.
   """
-  node: Contribution
+  node: Contribution!
   """
   A cursor for use in pagination.
   """
@@ -10548,10 +10552,9 @@ input CreateVisitInput {
   pairingID: ID!
 }
 """
-Define a Relay Cursor type:
-https://relay.dev/graphql/connections.htm#sec-Cursor
+An opaque position in a list, as returned in pageInfo and edges: pass it back unchanged, with the same orderBy and where; do not parse or build one. 分页游标
 """
-scalar Cursor
+scalar Cursor @specifiedBy(url: "https://relay.dev/graphql/connections.htm#sec-Cursor")
 """
 Demand 诉求: something a household needs solved. It moves REGISTERED → ACCEPTED → ASSIGNED (to a department) → RESOLVED → FOLLOWED_UP → CLOSED, or to REJECTED with a reason; every step is a DemandEvent.
 """
@@ -10681,7 +10684,7 @@ type DemandConnection {
   """
   A list of edges.
   """
-  edges: [DemandEdge]
+  edges: [DemandEdge!]!
   """
   Information to aid in pagination.
   """
@@ -10698,7 +10701,7 @@ type DemandEdge {
   """
   The item at the end of the edge.
   """
-  node: Demand
+  node: Demand!
   """
   A cursor for use in pagination.
   """
@@ -10760,7 +10763,7 @@ type DemandEventConnection {
   """
   A list of edges.
   """
-  edges: [DemandEventEdge]
+  edges: [DemandEventEdge!]!
   """
   Information to aid in pagination.
   """
@@ -10777,7 +10780,7 @@ type DemandEventEdge {
   """
   The item at the end of the edge.
   """
-  node: DemandEvent
+  node: DemandEvent!
   """
   A cursor for use in pagination.
   """
@@ -11568,7 +11571,7 @@ type DemoProjectConnection {
   """
   A list of edges.
   """
-  edges: [DemoProjectEdge]
+  edges: [DemoProjectEdge!]!
   """
   Information to aid in pagination.
   """
@@ -11585,7 +11588,7 @@ type DemoProjectEdge {
   """
   The item at the end of the edge.
   """
-  node: DemoProject
+  node: DemoProject!
   """
   A cursor for use in pagination.
   """
@@ -11693,7 +11696,7 @@ type DemoProjectStageConnection {
   """
   A list of edges.
   """
-  edges: [DemoProjectStageEdge]
+  edges: [DemoProjectStageEdge!]!
   """
   Information to aid in pagination.
   """
@@ -11710,7 +11713,7 @@ type DemoProjectStageEdge {
   """
   The item at the end of the edge.
   """
-  node: DemoProjectStage
+  node: DemoProjectStage!
   """
   A cursor for use in pagination.
   """
@@ -12580,7 +12583,7 @@ type DepartmentConnection {
   """
   A list of edges.
   """
-  edges: [DepartmentEdge]
+  edges: [DepartmentEdge!]!
   """
   Information to aid in pagination.
   """
@@ -12597,7 +12600,7 @@ type DepartmentEdge {
   """
   The item at the end of the edge.
   """
-  node: Department
+  node: Department!
   """
   A cursor for use in pagination.
   """
@@ -12706,7 +12709,7 @@ type DepartmentVillageLinkConnection {
   """
   A list of edges.
   """
-  edges: [DepartmentVillageLinkEdge]
+  edges: [DepartmentVillageLinkEdge!]!
   """
   Information to aid in pagination.
   """
@@ -12723,7 +12726,7 @@ type DepartmentVillageLinkEdge {
   """
   The item at the end of the edge.
   """
-  node: DepartmentVillageLink
+  node: DepartmentVillageLink!
   """
   A cursor for use in pagination.
   """
@@ -13771,7 +13774,7 @@ type HouseholdConnection {
   """
   A list of edges.
   """
-  edges: [HouseholdEdge]
+  edges: [HouseholdEdge!]!
   """
   Information to aid in pagination.
   """
@@ -13788,7 +13791,7 @@ type HouseholdEdge {
   """
   The item at the end of the edge.
   """
-  node: Household
+  node: Household!
   """
   A cursor for use in pagination.
   """
@@ -14641,7 +14644,7 @@ type PairingConnection {
   """
   A list of edges.
   """
-  edges: [PairingEdge]
+  edges: [PairingEdge!]!
   """
   Information to aid in pagination.
   """
@@ -14658,7 +14661,7 @@ type PairingEdge {
   """
   The item at the end of the edge.
   """
-  node: Pairing
+  node: Pairing!
   """
   A cursor for use in pagination.
   """
@@ -15134,7 +15137,7 @@ type PartyMemberConnection {
   """
   A list of edges.
   """
-  edges: [PartyMemberEdge]
+  edges: [PartyMemberEdge!]!
   """
   Information to aid in pagination.
   """
@@ -15151,7 +15154,7 @@ type PartyMemberEdge {
   """
   The item at the end of the edge.
   """
-  node: PartyMember
+  node: PartyMember!
   """
   A cursor for use in pagination.
   """
@@ -15739,7 +15742,7 @@ type PartyOrganizationConnection {
   """
   A list of edges.
   """
-  edges: [PartyOrganizationEdge]
+  edges: [PartyOrganizationEdge!]!
   """
   Information to aid in pagination.
   """
@@ -15756,7 +15759,7 @@ type PartyOrganizationEdge {
   """
   The item at the end of the edge.
   """
-  node: PartyOrganization
+  node: PartyOrganization!
   """
   A cursor for use in pagination.
   """
@@ -16122,7 +16125,7 @@ type PostConnection {
   """
   A list of edges.
   """
-  edges: [PostEdge]
+  edges: [PostEdge!]!
   """
   Information to aid in pagination.
   """
@@ -16139,7 +16142,7 @@ type PostEdge {
   """
   The item at the end of the edge.
   """
-  node: Post
+  node: Post!
   """
   A cursor for use in pagination.
   """
@@ -17290,7 +17293,7 @@ type RectificationConnection {
   """
   A list of edges.
   """
-  edges: [RectificationEdge]
+  edges: [RectificationEdge!]!
   """
   Information to aid in pagination.
   """
@@ -17307,7 +17310,7 @@ type RectificationEdge {
   """
   The item at the end of the edge.
   """
-  node: Rectification
+  node: Rectification!
   """
   A cursor for use in pagination.
   """
@@ -17824,7 +17827,7 @@ type ResidentConnection {
   """
   A list of edges.
   """
-  edges: [ResidentEdge]
+  edges: [ResidentEdge!]!
   """
   Information to aid in pagination.
   """
@@ -17841,7 +17844,7 @@ type ResidentEdge {
   """
   The item at the end of the edge.
   """
-  node: Resident
+  node: Resident!
   """
   A cursor for use in pagination.
   """
@@ -18292,7 +18295,7 @@ type RoleBindingConnection {
   """
   A list of edges.
   """
-  edges: [RoleBindingEdge]
+  edges: [RoleBindingEdge!]!
   """
   Information to aid in pagination.
   """
@@ -18309,7 +18312,7 @@ type RoleBindingEdge {
   """
   The item at the end of the edge.
   """
-  node: RoleBinding
+  node: RoleBinding!
   """
   A cursor for use in pagination.
   """
@@ -18832,7 +18835,7 @@ type TeamConnection {
   """
   A list of edges.
   """
-  edges: [TeamEdge]
+  edges: [TeamEdge!]!
   """
   Information to aid in pagination.
   """
@@ -18849,7 +18852,7 @@ type TeamEdge {
   """
   The item at the end of the edge.
   """
-  node: Team
+  node: Team!
   """
   A cursor for use in pagination.
   """
@@ -18928,7 +18931,7 @@ type TeamMembershipConnection {
   """
   A list of edges.
   """
-  edges: [TeamMembershipEdge]
+  edges: [TeamMembershipEdge!]!
   """
   Information to aid in pagination.
   """
@@ -18945,7 +18948,7 @@ type TeamMembershipEdge {
   """
   The item at the end of the edge.
   """
-  node: TeamMembership
+  node: TeamMembership!
   """
   A cursor for use in pagination.
   """
@@ -19497,9 +19500,9 @@ input TeamWhereInput {
   hasContributionsWith: [ContributionWhereInput!] @scoped
 }
 """
-The builtin Time type
+An instant, written as an RFC 3339 date-time with its offset, e.g. 2024-01-31T08:30:00Z or 2024-01-31T16:30:00+08:00. 时间
 """
-scalar Time
+scalar Time @specifiedBy(url: "https://www.rfc-editor.org/rfc/rfc3339#section-5.6")
 """
 Township 乡镇/街道. Reference data: every signed-in caller can read it.
 """
@@ -19684,7 +19687,7 @@ type TownshipConnection {
   """
   A list of edges.
   """
-  edges: [TownshipEdge]
+  edges: [TownshipEdge!]!
   """
   Information to aid in pagination.
   """
@@ -19701,7 +19704,7 @@ type TownshipEdge {
   """
   The item at the end of the edge.
   """
-  node: Township
+  node: Township!
   """
   A cursor for use in pagination.
   """
@@ -20122,7 +20125,7 @@ type TrainingCourseConnection {
   """
   A list of edges.
   """
-  edges: [TrainingCourseEdge]
+  edges: [TrainingCourseEdge!]!
   """
   Information to aid in pagination.
   """
@@ -20139,7 +20142,7 @@ type TrainingCourseEdge {
   """
   The item at the end of the edge.
   """
-  node: TrainingCourse
+  node: TrainingCourse!
   """
   A cursor for use in pagination.
   """
@@ -20673,7 +20676,7 @@ type TrainingEnrollmentConnection {
   """
   A list of edges.
   """
-  edges: [TrainingEnrollmentEdge]
+  edges: [TrainingEnrollmentEdge!]!
   """
   Information to aid in pagination.
   """
@@ -20690,7 +20693,7 @@ type TrainingEnrollmentEdge {
   """
   The item at the end of the edge.
   """
-  node: TrainingEnrollment
+  node: TrainingEnrollment!
   """
   A cursor for use in pagination.
   """
@@ -20988,7 +20991,7 @@ type TrustedDocumentConnection {
   """
   A list of edges.
   """
-  edges: [TrustedDocumentEdge]
+  edges: [TrustedDocumentEdge!]!
   """
   Information to aid in pagination.
   """
@@ -21005,7 +21008,7 @@ type TrustedDocumentEdge {
   """
   The item at the end of the edge.
   """
-  node: TrustedDocument
+  node: TrustedDocument!
   """
   A cursor for use in pagination.
   """
@@ -21991,7 +21994,7 @@ type UserConnection {
   """
   A list of edges.
   """
-  edges: [UserEdge]
+  edges: [UserEdge!]!
   """
   Information to aid in pagination.
   """
@@ -22008,7 +22011,7 @@ type UserEdge {
   """
   The item at the end of the edge.
   """
-  node: User
+  node: User!
   """
   A cursor for use in pagination.
   """
@@ -22637,7 +22640,7 @@ type VillageConnection {
   """
   A list of edges.
   """
-  edges: [VillageEdge]
+  edges: [VillageEdge!]!
   """
   Information to aid in pagination.
   """
@@ -22654,7 +22657,7 @@ type VillageEdge {
   """
   The item at the end of the edge.
   """
-  node: Village
+  node: Village!
   """
   A cursor for use in pagination.
   """
@@ -23040,7 +23043,7 @@ type VisitConnection {
   """
   A list of edges.
   """
-  edges: [VisitEdge]
+  edges: [VisitEdge!]!
   """
   Information to aid in pagination.
   """
@@ -23057,7 +23060,7 @@ type VisitEdge {
   """
   The item at the end of the edge.
   """
-  node: Visit
+  node: Visit!
   """
   A cursor for use in pagination.
   """
@@ -23691,8 +23694,8 @@ func (ec *executionContext) childFields_CreateApiKeyPayload(ctx context.Context,
 
 func (ec *executionContext) childFields_DeletedRecord(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
-	case "id":
-		return ec.fieldContext_DeletedRecord_id(ctx, field)
+	case "recordID":
+		return ec.fieldContext_DeletedRecord_recordID(ctx, field)
 	case "deletedAt":
 		return ec.fieldContext_DeletedRecord_deletedAt(ctx, field)
 	}

@@ -71,8 +71,9 @@ type CreateUserInput struct {
 
 // A record deleted after a moment, for integrations keeping a copy in sync. 已删除记录
 type DeletedRecord struct {
-	// The deleted record's ID 记录ID
-	ID int `json:"id"`
+	// The deleted record's global ID 记录ID. Not named `id`: this object is not that record, and a
+	// normalising cache (Relay, Apollo) must not merge the two.
+	RecordID int `json:"recordID"`
 	// When it was deleted 删除时间
 	DeletedAt time.Time `json:"deletedAt"`
 }
