@@ -71,14 +71,7 @@ func (s *Service) Login(ctx context.Context, username, password, clientAddr stri
 		return "", time.Time{}, nil, rateLimited(secs, fmt.Sprintf("too many failed sign-ins; try again in %d seconds (登录失败次数过多，请%d秒后再试)", secs, secs))
 	}
 	sys := authz.SystemContext(ctx, "login")
-	u, err = s.client.User.Query().Where(user.Username(username), user.StatusEQ(enum.UserActive)).Only(sys)
-	hash := ""
-	if err == nil {
-		hash = u.PasswordHash
-	} else if !ent.IsNotFound(err) {
-		return "", time.Time{}, nil, err
-	}
-	ok, err := s.verify(hash, password)
+	u, ok, err := s.checkPassword(sys, username, password)
 	if err != nil {
 		return "", time.Time{}, nil, err
 	}
@@ -286,6 +279,31 @@ var ErrHashingBusy = rateLimited(1, "the server is busy checking other sign-ins;
 
 func rateLimited(secs int, msg string) *apperr.Error {
 	return &apperr.Error{Code: apperr.RateLimited, Message: msg, Extra: map[string]any{"retryAfterSeconds": secs}}
+}
+
+// checkPassword finds the active user and checks the password within the hashing budget. The
+// memory is reserved before the user is looked up, so a burst beyond the budget is refused
+// without a query or a hash. u is nil when no such user exists (ok is then false).
+func (s *Service) checkPassword(ctx context.Context, username, password string) (u *ent.User, ok bool, err error) {
+	cost := hashCost("") // the current parameters; a stored hash with larger ones reserves more below
+	if !s.hashing.acquire(cost) {
+		return nil, false, ErrHashingBusy
+	}
+	defer func() { s.hashing.release(cost) }()
+	u, err = s.client.User.Query().Where(user.Username(username), user.StatusEQ(enum.UserActive)).Only(ctx)
+	hash := ""
+	if err == nil {
+		hash = u.PasswordHash
+	} else if !ent.IsNotFound(err) {
+		return nil, false, err
+	}
+	if extra := hashCost(hash) - cost; extra > 0 {
+		if !s.hashing.acquire(extra) {
+			return nil, false, ErrHashingBusy
+		}
+		cost += extra
+	}
+	return u, VerifyPassword(hash, password), nil
 }
 
 // verify checks a password within the hashing budget; ErrHashingBusy when it is spent.

@@ -9,6 +9,7 @@ import (
 	"net/netip"
 	"runtime"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -56,7 +57,7 @@ func TestSignInBurst(t *testing.T) {
 	const n = 200
 	type answer struct {
 		status     int
-		code       string
+		code, msg  string
 		retryAfter string
 		err        error
 	}
@@ -83,7 +84,10 @@ func TestSignInBurst(t *testing.T) {
 			defer res.Body.Close()
 			raw, err := io.ReadAll(res.Body)
 			var out struct {
-				Errors []struct{ Extensions map[string]any }
+				Errors []struct {
+					Message    string
+					Extensions map[string]any
+				}
 			}
 			if err == nil {
 				err = json.Unmarshal(raw, &out)
@@ -91,6 +95,7 @@ func TestSignInBurst(t *testing.T) {
 			answers[i] = answer{status: res.StatusCode, retryAfter: res.Header.Get("Retry-After"), err: err}
 			if len(out.Errors) > 0 {
 				answers[i].code, _ = out.Errors[0].Extensions["code"].(string)
+				answers[i].msg = out.Errors[0].Message
 			}
 		}()
 	}
@@ -113,7 +118,7 @@ func TestSignInBurst(t *testing.T) {
 				t.Errorf("request %d: RATE_LIMITED without a Retry-After header (%q)", i, a.retryAfter)
 			}
 		default:
-			t.Errorf("request %d: HTTP %d, code %q", i, a.status, a.code)
+			t.Errorf("request %d: HTTP %d, code %q: %s", i, a.status, a.code, a.msg)
 		}
 		counts[a.code]++
 	}
@@ -123,6 +128,14 @@ func TestSignInBurst(t *testing.T) {
 	t.Logf("burst of %d in %v: %v; peak HeapInuse +%d MiB, Sys +%d MiB", n, took.Round(time.Millisecond), counts, inuse, sys)
 	if inuse >= 300 || sys >= 300 {
 		t.Errorf("peak memory rose by %d MiB in use, %d MiB from the OS; want < 300 MiB", inuse, sys)
+	}
+	if t.Failed() {
+		for _, l := range strings.Split(e.logs.String(), "\n") {
+			if strings.Contains(l, "ERROR") {
+				t.Log(l)
+				break
+			}
+		}
 	}
 	if counts["RATE_LIMITED"] == 0 {
 		t.Error("nothing was refused: the burst did not reach the hashing budget")
