@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -87,6 +88,13 @@ func TestLimitFlags(t *testing.T) {
 	if c, _ = parseConfig(base, env(map[string]string{"RATE_LIMIT": "0", "REQUEST_TIMEOUT": "0"})); c.API.RateLimit != -1 || c.API.RequestTimeout != -1 {
 		t.Fatalf("0 must turn the rate limit and the time budget off: %+v", c.API)
 	}
+	if c, _ = parseConfig(base, env(nil)); c.HashMemory != 192<<20 || len(c.API.TrustedProxies) != 0 {
+		t.Fatalf("sign-in defaults: %d bytes of hashing, proxies %v", c.HashMemory, c.API.TrustedProxies)
+	}
+	c, err = parseConfig(append(base, "--trusted-proxies", "10.0.0.0/8, 192.168.1.1"), env(map[string]string{"PASSWORD_HASH_MEMORY": "128", "TRUSTED_PROXIES": "172.16.0.0/12"}))
+	if err != nil || c.HashMemory != 128<<20 || fmt.Sprint(c.API.TrustedProxies) != "[10.0.0.0/8 192.168.1.1/32]" {
+		t.Fatalf("sign-in flags: %d bytes, proxies %v (%v)", c.HashMemory, c.API.TrustedProxies, err)
+	}
 
 	for _, bad := range []struct {
 		args []string
@@ -98,6 +106,9 @@ func TestLimitFlags(t *testing.T) {
 		{[]string{"--cors-origins", "app.example.org"}, nil},
 		{[]string{"--cors-origins", "https://app.example.org/path"}, nil},
 		{nil, map[string]string{"MAX_COST": "lots"}},
+		{[]string{"--password-hash-memory", "0"}, nil},
+		{[]string{"--trusted-proxies", "10.0.0.0/33"}, nil},
+		{nil, map[string]string{"TRUSTED_PROXIES": "proxy.example.org"}},
 		{nil, map[string]string{"REQUEST_TIMEOUT": "15"}},
 	} {
 		if _, err := parseConfig(append(base, bad.args...), env(bad.env)); err == nil || strings.Contains(err.Error(), "\n") {

@@ -22,39 +22,31 @@ import (
 
 // Config tunes the service. Zero values take the defaults.
 type Config struct {
-	Secret          []byte        // signs bearer tokens (HS256)
-	TokenTTL        time.Duration // lifetime of a login token (12h)
-	AccountFailures int           // failed sign-ins allowed per account in Window (5)
-	AddressFailures int           // failed sign-ins allowed per client address in Window (20)
-	Window          time.Duration // sliding window of the limits (15m)
-	UniqueRefusals  int           // duplicates of records outside the caller's scope allowed per user an hour (10)
-	Now             func() time.Time
+	Secret   []byte         // signs bearer tokens (HS256)
+	TokenTTL time.Duration  // lifetime of a login token (12h)
+	Throttle ThrottleConfig // limits on failed sign-ins (throttle.go)
+	// HashMemory bounds the memory of password verifications running at once, in bytes
+	// (DefaultHashMemory); sign-ins beyond it are refused with RATE_LIMITED at once.
+	HashMemory     int64
+	UniqueRefusals int // duplicates of records outside the caller's scope allowed per user an hour (10)
+	Now            func() time.Time
 }
 
 // Service signs callers in and out and turns a bearer credential into a Viewer.
 type Service struct {
-	client    *ent.Client
-	policies  *authz.Policies
-	cfg       Config
-	accounts  *failureLimiter
-	addresses *failureLimiter
-	keyUsed   sync.Map // API key ID → time last_used_at was written
-	journal   *authz.Journal
+	client   *ent.Client
+	policies *authz.Policies
+	cfg      Config
+	throttle *throttle
+	hashing  *hashGate
+	keyUsed  sync.Map // API key ID → time last_used_at was written
+	journal  *authz.Journal
 }
 
 // New returns the service.
 func New(client *ent.Client, policies *authz.Policies, cfg Config) *Service {
 	if cfg.TokenTTL == 0 {
 		cfg.TokenTTL = 12 * time.Hour
-	}
-	if cfg.AccountFailures == 0 {
-		cfg.AccountFailures = 5
-	}
-	if cfg.AddressFailures == 0 {
-		cfg.AddressFailures = 20
-	}
-	if cfg.Window == 0 {
-		cfg.Window = 15 * time.Minute
 	}
 	if cfg.Now == nil {
 		cfg.Now = func() time.Time { return time.Now().UTC() }
@@ -63,7 +55,7 @@ func New(client *ent.Client, policies *authz.Policies, cfg Config) *Service {
 		cfg.UniqueRefusals = 10
 	}
 	return &Service{client: client, policies: policies, cfg: cfg, journal: authz.NewJournal(client, cfg.UniqueRefusals, time.Hour),
-		accounts: newFailureLimiter(cfg.AccountFailures, cfg.Window), addresses: newFailureLimiter(cfg.AddressFailures, cfg.Window)}
+		throttle: newThrottle(cfg.Throttle), hashing: newHashGate(cfg.HashMemory)}
 }
 
 // ErrBadCredentials is the one answer to a wrong username or a wrong password.
@@ -79,35 +71,29 @@ var ErrPasswordChangeRequired = &apperr.Error{Code: apperr.Unauthenticated, Fiel
 	Message: "the password must be changed: sign in again with newPassword (须设置新密码后登录)",
 	Extra:   map[string]any{"passwordChangeRequired": true}}
 
-// Login checks a username and password and opens a session. Failed attempts are limited per
-// account and per client address; the answer is the same whether the user exists or not.
-// newPassword, when given, replaces the password as part of signing in; an account that must
-// change its password (mustChangePassword) can sign in only that way.
+// Login checks a username and password and opens a session. Failed attempts are throttled
+// (throttle.go) and password hashing is bounded in memory (hashgate.go); both refusals are
+// RATE_LIMITED with a retry hint, given before any hashing. The answer is the same whether the
+// user exists or not. newPassword, when given, replaces the password as part of signing in; an
+// account that must change its password (mustChangePassword) can sign in only that way.
 func (s *Service) Login(ctx context.Context, username, password, newPassword, clientAddr string) (token string, expires time.Time, u *ent.User, err error) {
 	now := s.cfg.Now()
 	username = strings.ToLower(strings.TrimSpace(username))
-	acct, addr := "account:"+username, "address:"+clientAddr
-	if wait := max(s.accounts.retryAfter(acct, now), s.addresses.retryAfter(addr, now)); wait > 0 {
+	if wait := s.throttle.wait(clientAddr, username, now); wait > 0 {
 		secs := int(math.Ceil(wait.Seconds()))
-		return "", time.Time{}, nil, &apperr.Error{Code: apperr.RateLimited,
-			Message: fmt.Sprintf("too many failed sign-ins; try again in %d seconds (登录失败次数过多，请%d秒后再试)", secs, secs),
-			Extra:   map[string]any{"retryAfterSeconds": secs}}
+		return "", time.Time{}, nil, rateLimited(secs, fmt.Sprintf("too many failed sign-ins; try again in %d seconds (登录失败次数过多，请%d秒后再试)", secs, secs))
 	}
 	sys := authz.SystemContext(ctx, "login")
-	u, err = s.client.User.Query().Where(user.Username(username), user.StatusEQ(enum.UserActive)).Only(sys)
-	hash := ""
-	if err == nil {
-		hash = u.PasswordHash
-	} else if !ent.IsNotFound(err) {
+	u, ok, err := s.checkPassword(sys, username, password)
+	if err != nil {
 		return "", time.Time{}, nil, err
 	}
-	if !VerifyPassword(hash, password) {
-		s.accounts.fail(acct, now)
-		s.addresses.fail(addr, now)
+	if !ok {
+		s.throttle.fail(clientAddr, username, now)
 		_ = authz.Record(sys, s.client, authz.Event{Action: "login.failed", Entity: "User", Username: username, Detail: "from " + clientAddr})
 		return "", time.Time{}, nil, ErrBadCredentials
 	}
-	s.accounts.reset(acct)
+	s.throttle.succeed(clientAddr, username, now)
 	var newHash string
 	switch {
 	case newPassword != "":
@@ -300,7 +286,11 @@ func (s *Service) ChangePassword(ctx context.Context, tx *ent.Client, current, n
 	if err != nil {
 		return err
 	}
-	if !VerifyPassword(u.PasswordHash, current) {
+	ok, err := s.verify(u.PasswordHash, current)
+	if err != nil {
+		return err
+	}
+	if !ok {
 		return apperr.Invalid("currentPassword", "the current password is wrong (当前密码错误)")
 	}
 	if err := CheckPasswordStrength(next); err != nil {
@@ -322,6 +312,48 @@ func (s *Service) ChangePassword(ctx context.Context, tx *ent.Client, current, n
 		return err
 	}
 	return authz.Record(ctx, tx, authz.Event{Action: "user.change_password", Entity: "User", EntityID: &u.ID, Changed: []string{"password"}})
+}
+
+// ErrHashingBusy refuses a sign-in when the memory budget of password hashing is in use.
+var ErrHashingBusy = rateLimited(1, "the server is busy checking other sign-ins; try again in a second (登录繁忙，请稍后再试)")
+
+func rateLimited(secs int, msg string) *apperr.Error {
+	return &apperr.Error{Code: apperr.RateLimited, Message: msg, Extra: map[string]any{"retryAfterSeconds": secs}}
+}
+
+// checkPassword finds the active user and checks the password within the hashing budget. The
+// memory is reserved before the user is looked up, so a burst beyond the budget is refused
+// without a query or a hash. u is nil when no such user exists (ok is then false).
+func (s *Service) checkPassword(ctx context.Context, username, password string) (u *ent.User, ok bool, err error) {
+	cost := hashCost("") // the current parameters; a stored hash with larger ones reserves more below
+	if !s.hashing.acquire(cost) {
+		return nil, false, ErrHashingBusy
+	}
+	defer func() { s.hashing.release(cost) }()
+	u, err = s.client.User.Query().Where(user.Username(username), user.StatusEQ(enum.UserActive)).Only(ctx)
+	hash := ""
+	if err == nil {
+		hash = u.PasswordHash
+	} else if !ent.IsNotFound(err) {
+		return nil, false, err
+	}
+	if extra := hashCost(hash) - cost; extra > 0 {
+		if !s.hashing.acquire(extra) {
+			return nil, false, ErrHashingBusy
+		}
+		cost += extra
+	}
+	return u, VerifyPassword(hash, password), nil
+}
+
+// verify checks a password within the hashing budget; ErrHashingBusy when it is spent.
+func (s *Service) verify(hash, password string) (bool, error) {
+	cost := hashCost(hash)
+	if !s.hashing.acquire(cost) {
+		return false, ErrHashingBusy
+	}
+	defer s.hashing.release(cost)
+	return VerifyPassword(hash, password), nil
 }
 
 func withTx(ctx context.Context, client *ent.Client, fn func(*ent.Client) error) error {

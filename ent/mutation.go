@@ -20049,7 +20049,6 @@ type PartyMemberMutation struct {
 	addversion              *int
 	name                    *string
 	gender                  *enum.Gender
-	birth_date              *time.Time
 	birth_year              *int
 	addbirth_year           *int
 	id_number               *string
@@ -20497,42 +20496,6 @@ func (m *PartyMemberMutation) OldGender(ctx context.Context) (v enum.Gender, err
 // ResetGender resets all changes to the "gender" field.
 func (m *PartyMemberMutation) ResetGender() {
 	m.gender = nil
-}
-
-// SetBirthDate sets the "birth_date" field.
-func (m *PartyMemberMutation) SetBirthDate(t time.Time) {
-	m.birth_date = &t
-}
-
-// BirthDate returns the value of the "birth_date" field in the mutation.
-func (m *PartyMemberMutation) BirthDate() (r time.Time, exists bool) {
-	v := m.birth_date
-	if v == nil {
-		return
-	}
-	return *v, true
-}
-
-// OldBirthDate returns the old "birth_date" field's value of the PartyMember entity.
-// If the PartyMember object wasn't provided to the builder, the object is fetched from the database.
-// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *PartyMemberMutation) OldBirthDate(ctx context.Context) (v time.Time, err error) {
-	if !m.op.Is(OpUpdateOne) {
-		return v, errors.New("OldBirthDate is only allowed on UpdateOne operations")
-	}
-	if m.id == nil || m.oldValue == nil {
-		return v, errors.New("OldBirthDate requires an ID field in the mutation")
-	}
-	oldValue, err := m.oldValue(ctx)
-	if err != nil {
-		return v, fmt.Errorf("querying old value for OldBirthDate: %w", err)
-	}
-	return oldValue.BirthDate, nil
-}
-
-// ResetBirthDate resets all changes to the "birth_date" field.
-func (m *PartyMemberMutation) ResetBirthDate() {
-	m.birth_date = nil
 }
 
 // SetBirthYear sets the "birth_year" field.
@@ -21715,7 +21678,7 @@ func (m *PartyMemberMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *PartyMemberMutation) Fields() []string {
-	fields := make([]string, 0, 26)
+	fields := make([]string, 0, 25)
 	if m.created_at != nil {
 		fields = append(fields, partymember.FieldCreatedAt)
 	}
@@ -21736,9 +21699,6 @@ func (m *PartyMemberMutation) Fields() []string {
 	}
 	if m.gender != nil {
 		fields = append(fields, partymember.FieldGender)
-	}
-	if m.birth_date != nil {
-		fields = append(fields, partymember.FieldBirthDate)
 	}
 	if m.birth_year != nil {
 		fields = append(fields, partymember.FieldBirthYear)
@@ -21816,8 +21776,6 @@ func (m *PartyMemberMutation) Field(name string) (ent.Value, bool) {
 		return m.Name()
 	case partymember.FieldGender:
 		return m.Gender()
-	case partymember.FieldBirthDate:
-		return m.BirthDate()
 	case partymember.FieldBirthYear:
 		return m.BirthYear()
 	case partymember.FieldIDNumber:
@@ -21877,8 +21835,6 @@ func (m *PartyMemberMutation) OldField(ctx context.Context, name string) (ent.Va
 		return m.OldName(ctx)
 	case partymember.FieldGender:
 		return m.OldGender(ctx)
-	case partymember.FieldBirthDate:
-		return m.OldBirthDate(ctx)
 	case partymember.FieldBirthYear:
 		return m.OldBirthYear(ctx)
 	case partymember.FieldIDNumber:
@@ -21972,13 +21928,6 @@ func (m *PartyMemberMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetGender(v)
-		return nil
-	case partymember.FieldBirthDate:
-		v, ok := value.(time.Time)
-		if !ok {
-			return fmt.Errorf("unexpected type %T for field %s", value, name)
-		}
-		m.SetBirthDate(v)
 		return nil
 	case partymember.FieldBirthYear:
 		v, ok := value.(int)
@@ -22271,9 +22220,6 @@ func (m *PartyMemberMutation) ResetField(name string) error {
 		return nil
 	case partymember.FieldGender:
 		m.ResetGender()
-		return nil
-	case partymember.FieldBirthDate:
-		m.ResetBirthDate()
 		return nil
 	case partymember.FieldBirthYear:
 		m.ResetBirthYear()
@@ -26584,7 +26530,6 @@ type ResidentMutation struct {
 	name             *string
 	relation         *enum.Relation
 	gender           *enum.Gender
-	birth_date       *time.Time
 	birth_year       *int
 	addbirth_year    *int
 	id_number        *string
@@ -27081,42 +27026,6 @@ func (m *ResidentMutation) OldGender(ctx context.Context) (v enum.Gender, err er
 // ResetGender resets all changes to the "gender" field.
 func (m *ResidentMutation) ResetGender() {
 	m.gender = nil
-}
-
-// SetBirthDate sets the "birth_date" field.
-func (m *ResidentMutation) SetBirthDate(t time.Time) {
-	m.birth_date = &t
-}
-
-// BirthDate returns the value of the "birth_date" field in the mutation.
-func (m *ResidentMutation) BirthDate() (r time.Time, exists bool) {
-	v := m.birth_date
-	if v == nil {
-		return
-	}
-	return *v, true
-}
-
-// OldBirthDate returns the old "birth_date" field's value of the Resident entity.
-// If the Resident object wasn't provided to the builder, the object is fetched from the database.
-// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *ResidentMutation) OldBirthDate(ctx context.Context) (v time.Time, err error) {
-	if !m.op.Is(OpUpdateOne) {
-		return v, errors.New("OldBirthDate is only allowed on UpdateOne operations")
-	}
-	if m.id == nil || m.oldValue == nil {
-		return v, errors.New("OldBirthDate requires an ID field in the mutation")
-	}
-	oldValue, err := m.oldValue(ctx)
-	if err != nil {
-		return v, fmt.Errorf("querying old value for OldBirthDate: %w", err)
-	}
-	return oldValue.BirthDate, nil
-}
-
-// ResetBirthDate resets all changes to the "birth_date" field.
-func (m *ResidentMutation) ResetBirthDate() {
-	m.birth_date = nil
 }
 
 // SetBirthYear sets the "birth_year" field.
@@ -27752,7 +27661,7 @@ func (m *ResidentMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ResidentMutation) Fields() []string {
-	fields := make([]string, 0, 22)
+	fields := make([]string, 0, 21)
 	if m.created_at != nil {
 		fields = append(fields, resident.FieldCreatedAt)
 	}
@@ -27779,9 +27688,6 @@ func (m *ResidentMutation) Fields() []string {
 	}
 	if m.gender != nil {
 		fields = append(fields, resident.FieldGender)
-	}
-	if m.birth_date != nil {
-		fields = append(fields, resident.FieldBirthDate)
 	}
 	if m.birth_year != nil {
 		fields = append(fields, resident.FieldBirthYear)
@@ -27845,8 +27751,6 @@ func (m *ResidentMutation) Field(name string) (ent.Value, bool) {
 		return m.Relation()
 	case resident.FieldGender:
 		return m.Gender()
-	case resident.FieldBirthDate:
-		return m.BirthDate()
 	case resident.FieldBirthYear:
 		return m.BirthYear()
 	case resident.FieldIDNumber:
@@ -27898,8 +27802,6 @@ func (m *ResidentMutation) OldField(ctx context.Context, name string) (ent.Value
 		return m.OldRelation(ctx)
 	case resident.FieldGender:
 		return m.OldGender(ctx)
-	case resident.FieldBirthDate:
-		return m.OldBirthDate(ctx)
 	case resident.FieldBirthYear:
 		return m.OldBirthYear(ctx)
 	case resident.FieldIDNumber:
@@ -27995,13 +27897,6 @@ func (m *ResidentMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetGender(v)
-		return nil
-	case resident.FieldBirthDate:
-		v, ok := value.(time.Time)
-		if !ok {
-			return fmt.Errorf("unexpected type %T for field %s", value, name)
-		}
-		m.SetBirthDate(v)
 		return nil
 	case resident.FieldBirthYear:
 		v, ok := value.(int)
@@ -28270,9 +28165,6 @@ func (m *ResidentMutation) ResetField(name string) error {
 		return nil
 	case resident.FieldGender:
 		m.ResetGender()
-		return nil
-	case resident.FieldBirthDate:
-		m.ResetBirthDate()
 		return nil
 	case resident.FieldBirthYear:
 		m.ResetBirthYear()

@@ -7,8 +7,8 @@ import (
 	"encoding/hex"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
+	"net/netip"
 	"regexp"
 	"runtime/debug"
 	"time"
@@ -50,6 +50,10 @@ type Options struct {
 
 	APQCacheSize int      // automatic persisted queries kept in memory (1,000)
 	CORSOrigins  []string // origins allowed to call the API from a browser; none by default
+
+	// TrustedProxies are the peers whose X-Forwarded-For / X-Real-IP headers name the client;
+	// none by default (the TCP peer is the client).
+	TrustedProxies []netip.Prefix
 
 	// Starting, when set and true, answers /graphql with 503 (the demo district is loading).
 	Starting func() bool
@@ -200,7 +204,7 @@ func Routes(gql http.Handler, auth *authn.Service, ready func(context.Context) e
 			MaxAge:         600,
 		}).Handler(h)
 	}
-	return WithRequestID(instrument(metrics, opts.Logger, recoverHTTP(h)))
+	return withClientAddr(opts.TrustedProxies, WithRequestID(instrument(metrics, opts.Logger, recoverHTTP(h))))
 }
 
 // whileStarting answers GraphQL requests with 503 while starting() is true; the probes and
@@ -257,7 +261,6 @@ func WithRequestID(next http.Handler) http.Handler {
 		}
 		w.Header().Set("X-Request-ID", id)
 		ctx := context.WithValue(r.Context(), requestIDKey{}, id)
-		ctx = context.WithValue(ctx, clientAddrKey{}, clientAddr(r))
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
@@ -272,14 +275,4 @@ func RequestID(ctx context.Context) string {
 func ClientAddr(ctx context.Context) string {
 	a, _ := ctx.Value(clientAddrKey{}).(string)
 	return a
-}
-
-// clientAddr is the peer address; proxies' forwarding headers are not trusted, so a client
-// cannot choose the address its failed logins count against.
-func clientAddr(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }

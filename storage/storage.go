@@ -165,10 +165,55 @@ func redact(raw string) string {
 
 func oneLine(err error) string { return strings.ReplaceAll(err.Error(), "\n", " ") }
 
-// Migrate creates or upgrades the schema.
+// Migrate creates or upgrades the schema, then removes what older versions kept in clear.
 func (d *DB) Migrate(ctx context.Context) error {
 	if err := d.Client.Schema.Create(ctx); err != nil {
 		return fmt.Errorf("migrating the schema: %s", oneLine(err))
 	}
+	if err := d.forgetClearPersonalData(ctx); err != nil {
+		return fmt.Errorf("migrating the schema: %s", oneLine(err))
+	}
 	return nil
+}
+
+// forgetClearPersonalData upgrades a database written before personal values were kept sealed
+// only: older versions stored the masked ID number and phone and the full birth date in clear
+// beside the sealed values, which together rebuild the ID number. The masked columns are
+// emptied (reads now derive them from the sealed value) and the birth_date columns dropped.
+// Each step is idempotent: a database already upgraded is left as it is.
+func (d *DB) forgetClearPersonalData(ctx context.Context) error {
+	for _, stmt := range []string{
+		"UPDATE residents SET id_number = '' WHERE id_number <> ''",
+		"UPDATE party_members SET id_number = '' WHERE id_number <> ''",
+		"UPDATE residents SET phone = '' WHERE phone <> ''",
+		"UPDATE party_members SET phone = '' WHERE phone <> ''",
+		"UPDATE cadres SET phone = '' WHERE phone <> ''",
+	} {
+		if _, err := d.SQL.ExecContext(ctx, stmt); err != nil {
+			return err
+		}
+	}
+	for _, table := range []string{"residents", "party_members"} {
+		has, err := d.hasColumn(ctx, table, "birth_date")
+		if err != nil {
+			return err
+		}
+		if has {
+			if _, err := d.SQL.ExecContext(ctx, "ALTER TABLE "+table+" DROP COLUMN birth_date"); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (d *DB) hasColumn(ctx context.Context, table, column string) (bool, error) {
+	q := "SELECT COUNT(*) FROM pragma_table_info(?) WHERE name = ?"
+	args := []any{table, column}
+	if d.Dialect != dialect.SQLite {
+		q = "SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = ? AND column_name = ?"
+	}
+	var n int
+	err := d.SQL.QueryRowContext(ctx, q, args...).Scan(&n)
+	return n > 0, err
 }

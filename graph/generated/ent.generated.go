@@ -24,6 +24,9 @@ import (
 
 // region    ************************** generated!.gotpl **************************
 
+type CadreResolver interface {
+	Phone(ctx context.Context, obj *ent.Cadre) (*string, error)
+}
 type DemandResolver interface {
 	Overdue(ctx context.Context, obj *ent.Demand) (bool, error)
 }
@@ -33,6 +36,8 @@ type DemoProjectResolver interface {
 type PartyMemberResolver interface {
 	Age(ctx context.Context, obj *ent.PartyMember) (int, error)
 	HasPost(ctx context.Context, obj *ent.PartyMember) (bool, error)
+	IDNumber(ctx context.Context, obj *ent.PartyMember) (string, error)
+	Phone(ctx context.Context, obj *ent.PartyMember) (*string, error)
 	TrainingProgress(ctx context.Context, obj *ent.PartyMember, year int) (*model.TrainingProgress, error)
 }
 type QueryResolver interface {
@@ -75,6 +80,8 @@ type QueryResolver interface {
 }
 type ResidentResolver interface {
 	Age(ctx context.Context, obj *ent.Resident) (int, error)
+	IDNumber(ctx context.Context, obj *ent.Resident) (string, error)
+	Phone(ctx context.Context, obj *ent.Resident) (*string, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -4186,29 +4193,6 @@ func (ec *executionContext) fieldContext_Cadre_memberID(_ context.Context, field
 	return graphql.NewScalarFieldContext("Cadre", field, false, false, "ID")
 }
 
-func (ec *executionContext) _Cadre_phone(ctx context.Context, field graphql.CollectedField, obj *ent.Cadre) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Cadre_phone(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Phone, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_Cadre_phone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Cadre", field, false, false, "String")
-}
-
 func (ec *executionContext) _Cadre_department(ctx context.Context, field graphql.CollectedField, obj *ent.Cadre) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4315,6 +4299,29 @@ func (ec *executionContext) fieldContext_Cadre_pairings(ctx context.Context, fie
 		return fc, err
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Cadre_phone(ctx context.Context, field graphql.CollectedField, obj *ent.Cadre) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Cadre_phone(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Cadre().Phone(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Cadre_phone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Cadre", field, true, true, "String")
 }
 
 func (ec *executionContext) _CadreConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.CadreConnection) (ret graphql.Marshaler) {
@@ -9298,52 +9305,6 @@ func (ec *executionContext) fieldContext_PartyMember_birthYear(_ context.Context
 	return graphql.NewScalarFieldContext("PartyMember", field, false, false, "Int")
 }
 
-func (ec *executionContext) _PartyMember_idNumber(ctx context.Context, field graphql.CollectedField, obj *ent.PartyMember) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PartyMember_idNumber(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.IDNumber, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_PartyMember_idNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PartyMember", field, false, false, "String")
-}
-
-func (ec *executionContext) _PartyMember_phone(ctx context.Context, field graphql.CollectedField, obj *ent.PartyMember) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PartyMember_phone(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Phone, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_PartyMember_phone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PartyMember", field, false, false, "String")
-}
-
 func (ec *executionContext) _PartyMember_education(ctx context.Context, field graphql.CollectedField, obj *ent.PartyMember) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9886,6 +9847,52 @@ func (ec *executionContext) _PartyMember_hasPost(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_PartyMember_hasPost(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PartyMember", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _PartyMember_idNumber(ctx context.Context, field graphql.CollectedField, obj *ent.PartyMember) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartyMember_idNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PartyMember().IDNumber(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartyMember_idNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartyMember", field, true, true, "String")
+}
+
+func (ec *executionContext) _PartyMember_phone(ctx context.Context, field graphql.CollectedField, obj *ent.PartyMember) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartyMember_phone(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PartyMember().Phone(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PartyMember_phone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartyMember", field, true, true, "String")
 }
 
 func (ec *executionContext) _PartyMember_trainingProgress(ctx context.Context, field graphql.CollectedField, obj *ent.PartyMember) (ret graphql.Marshaler) {
@@ -13332,52 +13339,6 @@ func (ec *executionContext) fieldContext_Resident_birthYear(_ context.Context, f
 	return graphql.NewScalarFieldContext("Resident", field, false, false, "Int")
 }
 
-func (ec *executionContext) _Resident_idNumber(ctx context.Context, field graphql.CollectedField, obj *ent.Resident) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Resident_idNumber(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.IDNumber, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Resident_idNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Resident", field, false, false, "String")
-}
-
-func (ec *executionContext) _Resident_phone(ctx context.Context, field graphql.CollectedField, obj *ent.Resident) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Resident_phone(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Phone, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_Resident_phone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Resident", field, false, false, "String")
-}
-
 func (ec *executionContext) _Resident_health(ctx context.Context, field graphql.CollectedField, obj *ent.Resident) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13500,6 +13461,52 @@ func (ec *executionContext) _Resident_age(ctx context.Context, field graphql.Col
 }
 func (ec *executionContext) fieldContext_Resident_age(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Resident", field, true, true, "Int")
+}
+
+func (ec *executionContext) _Resident_idNumber(ctx context.Context, field graphql.CollectedField, obj *ent.Resident) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Resident_idNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Resident().IDNumber(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Resident_idNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Resident", field, true, true, "String")
+}
+
+func (ec *executionContext) _Resident_phone(ctx context.Context, field graphql.CollectedField, obj *ent.Resident) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Resident_phone(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Resident().Phone(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Resident_phone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Resident", field, true, true, "String")
 }
 
 func (ec *executionContext) _ResidentConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.ResidentConnection) (ret graphql.Marshaler) {
@@ -41667,11 +41674,6 @@ func (ec *executionContext) _Cadre(ctx context.Context, sel ast.SelectionSet, ob
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
-		case "phone":
-			out.Values[i] = ec._Cadre_phone(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
 		case "department":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -41689,6 +41691,12 @@ func (ec *executionContext) _Cadre(ctx context.Context, sel ast.SelectionSet, ob
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Cadre_pairings(ctx, field, obj)
+				})
+		case "phone":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Cadre_phone(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -43569,16 +43577,6 @@ func (ec *executionContext) _PartyMember(ctx context.Context, sel ast.SelectionS
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
-		case "idNumber":
-			out.Values[i] = ec._PartyMember_idNumber(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
-		case "phone":
-			out.Values[i] = ec._PartyMember_phone(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
 		case "education":
 			out.Values[i] = ec._PartyMember_education(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -43688,6 +43686,18 @@ func (ec *executionContext) _PartyMember(ctx context.Context, sel ast.SelectionS
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._PartyMember_hasPost(ctx, field, obj)
+				})
+		case "idNumber":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PartyMember_idNumber(ctx, field, obj)
+				})
+		case "phone":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PartyMember_phone(ctx, field, obj)
 				})
 		case "trainingProgress":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
@@ -44651,16 +44661,6 @@ func (ec *executionContext) _Resident(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
-		case "idNumber":
-			out.Values[i] = ec._Resident_idNumber(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
-		case "phone":
-			out.Values[i] = ec._Resident_phone(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
 		case "health":
 			out.Values[i] = ec._Resident_health(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -44687,6 +44687,18 @@ func (ec *executionContext) _Resident(ctx context.Context, sel ast.SelectionSet,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Resident_age(ctx, field, obj)
+				})
+		case "idNumber":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Resident_idNumber(ctx, field, obj)
+				})
+		case "phone":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Resident_phone(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))

@@ -27,6 +27,7 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	Cadre() CadreResolver
 	Demand() DemandResolver
 	DemoProject() DemoProjectResolver
 	Mutation() MutationResolver
@@ -6951,6 +6952,10 @@ extend type Mutation {
 	{Name: "../people.graphqls", Input: `extend type Resident {
   "Age in whole years today, from the birth date in the ID number 年龄"
   age: Int!
+  "Resident ID number 身份证号码 — masked (division code and last four characters); plaintext only through revealSensitive"
+  idNumber: String!
+  "Phone number 联系电话 — masked (first three and last four digits); plaintext only through revealSensitive"
+  phone: String
 }
 
 extend type PartyMember {
@@ -6958,6 +6963,15 @@ extend type PartyMember {
   age: Int!
   "Whether the member holds a post valid today (有职/无职), from the member's posts"
   hasPost: Boolean!
+  "Resident ID number 身份证号码 — masked (division code and last four characters); plaintext only through revealSensitive"
+  idNumber: String!
+  "Phone number 联系电话 — masked (first three and last four digits); plaintext only through revealSensitive"
+  phone: String
+}
+
+extend type Cadre {
+  "Phone number 联系电话 — masked (first three and last four digits); plaintext only through revealSensitive"
+  phone: String
 }
 `, BuiltIn: false},
 	{Name: "../records.graphqls", Input: `# Create, update and delete for the plain records of the programme: the hierarchy, departments,
@@ -9202,10 +9216,6 @@ type Cadre implements Node {
   """
   memberID: ID
   """
-  Phone number 联系电话 — always masked in reads; plaintext only through revealSensitive
-  """
-  phone: String
-  """
   The department this Cadre belongs to 所属department
   """
   department: Department!
@@ -9982,7 +9992,7 @@ input CreateCadreInput {
   """
   title: String
   """
-  Phone number 联系电话 — always masked in reads; plaintext only through revealSensitive
+  Phone number 联系电话 — the plaintext, sealed when stored; reads return the masked form, plaintext only through revealSensitive
   """
   phone: String
   """
@@ -10220,11 +10230,11 @@ input CreatePartyMemberInput {
   """
   name: String!
   """
-  Resident ID number 身份证号码 — always masked in reads; plaintext only through revealSensitive
+  Resident ID number 身份证号码 — the plaintext, sealed when stored; reads return the masked form, plaintext only through revealSensitive
   """
   idNumber: String!
   """
-  Phone number 联系电话 — always masked in reads; plaintext only through revealSensitive
+  Phone number 联系电话 — the plaintext, sealed when stored; reads return the masked form, plaintext only through revealSensitive
   """
   phone: String
   """
@@ -10368,11 +10378,11 @@ input CreateResidentInput {
   """
   relation: Relation!
   """
-  Resident ID number 身份证号码 — always masked in reads; plaintext only through revealSensitive
+  Resident ID number 身份证号码 — the plaintext, sealed when stored; reads return the masked form, plaintext only through revealSensitive
   """
   idNumber: String!
   """
-  Phone number 联系电话 — always masked in reads; plaintext only through revealSensitive
+  Phone number 联系电话 — the plaintext, sealed when stored; reads return the masked form, plaintext only through revealSensitive
   """
   phone: String
   """
@@ -15063,14 +15073,6 @@ type PartyMember implements Node {
   """
   birthYear: Int!
   """
-  Resident ID number 身份证号码 — always masked in reads; plaintext only through revealSensitive
-  """
-  idNumber: String!
-  """
-  Phone number 联系电话 — always masked in reads; plaintext only through revealSensitive
-  """
-  phone: String
-  """
   Education 学历
   """
   education: Education!
@@ -17807,7 +17809,7 @@ enum Relation @goModel(model: "github.com/nanpiao/sbqw/ent/schema/enum.Relation"
   OTHER
 }
 """
-Resident 家庭成员. Gender and birth date come from the ID number; the birth date is shown only as an age.
+Resident 家庭成员. Gender and birth year come from the ID number; the age is worked out from the sealed ID number at read time.
 """
 type Resident implements Node {
   """
@@ -17846,14 +17848,6 @@ type Resident implements Node {
   Year of birth, from the ID number: filter age bands with birthYearGTE/birthYearLTE 出生年份
   """
   birthYear: Int!
-  """
-  Resident ID number 身份证号码 — always masked in reads; plaintext only through revealSensitive
-  """
-  idNumber: String!
-  """
-  Phone number 联系电话 — always masked in reads; plaintext only through revealSensitive
-  """
-  phone: String
   """
   Health 健康状况
   """
@@ -21325,7 +21319,7 @@ input UpdateCadreInput {
   """
   clearTitle: Boolean
   """
-  Phone number 联系电话 — always masked in reads; plaintext only through revealSensitive
+  Phone number 联系电话 — the plaintext, sealed when stored; reads return the masked form, plaintext only through revealSensitive
   """
   phone: String
   """
@@ -21591,11 +21585,11 @@ input UpdatePartyMemberInput {
   """
   name: String
   """
-  Resident ID number 身份证号码 — always masked in reads; plaintext only through revealSensitive
+  Resident ID number 身份证号码 — the plaintext, sealed when stored; reads return the masked form, plaintext only through revealSensitive
   """
   idNumber: String
   """
-  Phone number 联系电话 — always masked in reads; plaintext only through revealSensitive
+  Phone number 联系电话 — the plaintext, sealed when stored; reads return the masked form, plaintext only through revealSensitive
   """
   phone: String
   """
@@ -21755,11 +21749,11 @@ input UpdateResidentInput {
   """
   relation: Relation
   """
-  Resident ID number 身份证号码 — always masked in reads; plaintext only through revealSensitive
+  Resident ID number 身份证号码 — the plaintext, sealed when stored; reads return the masked form, plaintext only through revealSensitive
   """
   idNumber: String
   """
-  Phone number 联系电话 — always masked in reads; plaintext only through revealSensitive
+  Phone number 联系电话 — the plaintext, sealed when stored; reads return the masked form, plaintext only through revealSensitive
   """
   phone: String
   """
@@ -23643,14 +23637,14 @@ func (ec *executionContext) childFields_Cadre(ctx context.Context, field graphql
 		return ec.fieldContext_Cadre_title(ctx, field)
 	case "memberID":
 		return ec.fieldContext_Cadre_memberID(ctx, field)
-	case "phone":
-		return ec.fieldContext_Cadre_phone(ctx, field)
 	case "department":
 		return ec.fieldContext_Cadre_department(ctx, field)
 	case "member":
 		return ec.fieldContext_Cadre_member(ctx, field)
 	case "pairings":
 		return ec.fieldContext_Cadre_pairings(ctx, field)
+	case "phone":
+		return ec.fieldContext_Cadre_phone(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Cadre", field.Name)
 }
@@ -24341,10 +24335,6 @@ func (ec *executionContext) childFields_PartyMember(ctx context.Context, field g
 		return ec.fieldContext_PartyMember_gender(ctx, field)
 	case "birthYear":
 		return ec.fieldContext_PartyMember_birthYear(ctx, field)
-	case "idNumber":
-		return ec.fieldContext_PartyMember_idNumber(ctx, field)
-	case "phone":
-		return ec.fieldContext_PartyMember_phone(ctx, field)
 	case "education":
 		return ec.fieldContext_PartyMember_education(ctx, field)
 	case "occupation":
@@ -24385,6 +24375,10 @@ func (ec *executionContext) childFields_PartyMember(ctx context.Context, field g
 		return ec.fieldContext_PartyMember_age(ctx, field)
 	case "hasPost":
 		return ec.fieldContext_PartyMember_hasPost(ctx, field)
+	case "idNumber":
+		return ec.fieldContext_PartyMember_idNumber(ctx, field)
+	case "phone":
+		return ec.fieldContext_PartyMember_phone(ctx, field)
 	case "trainingProgress":
 		return ec.fieldContext_PartyMember_trainingProgress(ctx, field)
 	}
@@ -24663,10 +24657,6 @@ func (ec *executionContext) childFields_Resident(ctx context.Context, field grap
 		return ec.fieldContext_Resident_gender(ctx, field)
 	case "birthYear":
 		return ec.fieldContext_Resident_birthYear(ctx, field)
-	case "idNumber":
-		return ec.fieldContext_Resident_idNumber(ctx, field)
-	case "phone":
-		return ec.fieldContext_Resident_phone(ctx, field)
 	case "health":
 		return ec.fieldContext_Resident_health(ctx, field)
 	case "laborSkill":
@@ -24677,6 +24667,10 @@ func (ec *executionContext) childFields_Resident(ctx context.Context, field grap
 		return ec.fieldContext_Resident_household(ctx, field)
 	case "age":
 		return ec.fieldContext_Resident_age(ctx, field)
+	case "idNumber":
+		return ec.fieldContext_Resident_idNumber(ctx, field)
+	case "phone":
+		return ec.fieldContext_Resident_phone(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Resident", field.Name)
 }
