@@ -41,8 +41,11 @@ func main() {
 }
 
 func run(args []string) error {
+	if len(args) > 0 && args[0] == "hash" {
+		return rehash(args[1:])
+	}
 	if len(args) == 0 || args[0] != "new" {
-		return errors.New("usage: migrations new [-dialect sqlite|mysql|all] [-mysql-dev URL] [-dir migrations] NAME")
+		return errors.New("usage: migrations new [-dialect sqlite|mysql|all] [-mysql-dev URL] [-dir migrations] NAME | migrations hash [DIR...]")
 	}
 	fs := flag.NewFlagSet("new", flag.ContinueOnError)
 	dia := fs.String("dialect", "all", "sqlite, mysql or all")
@@ -160,4 +163,26 @@ func envOr(name, def string) string {
 		return v
 	}
 	return def
+}
+
+// rehash rewrites atlas.sum after a file was edited by hand before it was released (e.g. to
+// add data statements to a generated file), like `atlas migrate hash`.
+func rehash(dirs []string) error {
+	if len(dirs) == 0 {
+		dirs = []string{"migrations/sqlite", "migrations/mysql"}
+	}
+	for _, p := range dirs {
+		d, err := migrate.NewLocalDir(p)
+		if err != nil {
+			return err
+		}
+		sum, err := d.Checksum()
+		if err != nil {
+			return err
+		}
+		if err := migrate.WriteSumFile(d, sum); err != nil {
+			return err
+		}
+	}
+	return nil
 }
