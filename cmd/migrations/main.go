@@ -7,7 +7,8 @@
 //
 // MySQL needs a MariaDB server to replay on: -mysql-dev (MYSQL_DEV_URL), by default
 // mysql://root@127.0.0.1:3306/; a scratch database is created and dropped there. Review the
-// files, then commit them with atlas.sum.
+// files, then commit them with atlas.sum. `migrations lint` is the CI check (see
+// migrations.Lint); `migrations hash` rewrites atlas.sum after a hand edit.
 package main
 
 import (
@@ -30,6 +31,7 @@ import (
 	"entgo.io/ent/dialect/sql/schema"
 
 	entmigrate "github.com/nanpiao/sbqw/ent/migrate"
+	"github.com/nanpiao/sbqw/migrations"
 	"github.com/nanpiao/sbqw/storage"
 )
 
@@ -41,11 +43,22 @@ func main() {
 }
 
 func run(args []string) error {
+	if len(args) > 0 && args[0] == "lint" {
+		root := "migrations"
+		if len(args) > 1 {
+			root = args[1]
+		}
+		if problems := migrations.Lint(os.DirFS(root)); len(problems) > 0 {
+			return errors.New("lint:\n" + strings.Join(problems, "\n"))
+		}
+		fmt.Println("migrations: directories intact, no unacknowledged destructive change")
+		return nil
+	}
 	if len(args) > 0 && args[0] == "hash" {
 		return rehash(args[1:])
 	}
 	if len(args) == 0 || args[0] != "new" {
-		return errors.New("usage: migrations new [-dialect sqlite|mysql|all] [-mysql-dev URL] [-dir migrations] NAME | migrations hash [DIR...]")
+		return errors.New("usage: migrations new [-dialect sqlite|mysql|all] [-mysql-dev URL] [-dir migrations] NAME | migrations hash [DIR...] | migrations lint [DIR]")
 	}
 	fs := flag.NewFlagSet("new", flag.ContinueOnError)
 	dia := fs.String("dialect", "all", "sqlite, mysql or all")
