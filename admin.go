@@ -22,8 +22,11 @@ func runAdmin(args []string, getenv func(string) string, stdin io.Reader) error 
 	if len(args) > 0 && args[0] == "migrate" {
 		return runMigrate(args[1:], getenv, os.Stdout)
 	}
+	if len(args) > 0 && args[0] == "backup" {
+		return runBackup(args[1:], getenv, os.Stdout)
+	}
 	if len(args) == 0 || args[0] != "create" {
-		return errors.New("usage: admin create --username NAME [--db URL] (password from ADMIN_PASSWORD or a prompt) | admin migrate apply|status [--db URL]")
+		return errors.New("usage: admin create --username NAME [--db URL] (password from ADMIN_PASSWORD or a prompt) | admin migrate apply|status [--db URL] | admin backup [--db URL] FILE")
 	}
 	fs := flag.NewFlagSet("admin create", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)

@@ -19,6 +19,7 @@ import (
 	atsqlite "ariga.io/atlas/sql/sqlite"
 	"entgo.io/ent/dialect"
 
+	"github.com/nanpiao/sbqw/internal/testkit"
 	"github.com/nanpiao/sbqw/storage"
 )
 
@@ -34,6 +35,17 @@ func backends(t *testing.T) []string {
 // emptyDB opens a new, empty database of the backend (dropped at the end of the test).
 func emptyDB(t *testing.T, backend string) *storage.DB {
 	t.Helper()
+	db, err := storage.Open(context.Background(), emptyURL(t, backend), testkit.Sealer(), storage.DefaultPool)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// emptyURL names a new, empty database of the backend (dropped at the end of the test).
+func emptyURL(t *testing.T, backend string) string {
+	t.Helper()
 	ctx := context.Background()
 	raw := "sqlite:" + filepath.Join(t.TempDir(), "app.db")
 	if backend == "mysql" {
@@ -46,7 +58,7 @@ func emptyDB(t *testing.T, backend string) *storage.DB {
 		if err != nil {
 			t.Fatal(err)
 		}
-		name := fmt.Sprintf("sbqw_test_mig_%d_%d", os.Getpid(), time.Now().UnixNano()%1e9)
+		name := fmt.Sprintf("sbqw_test_mig_%d_%d", os.Getpid(), time.Now().UnixNano()%1e12)
 		if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+name+" CHARACTER SET utf8mb4"); err != nil {
 			t.Fatal(err)
 		}
@@ -58,12 +70,7 @@ func emptyDB(t *testing.T, backend string) *storage.DB {
 		u.Path = "/" + name
 		raw = u.String()
 	}
-	db, err := storage.Open(ctx, raw, nil, storage.DefaultPool)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
+	return raw
 }
 
 // TestMigrationFilesMatchEntSchema fails when ent/schema changed without a new migration file:

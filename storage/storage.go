@@ -40,6 +40,8 @@ type DB struct {
 	Dialect string
 	// Path is the SQLite file, "" for MySQL.
 	Path string
+
+	url string // for tools that connect on their own (mariadb-dump)
 }
 
 // Close closes the client and the pool.
@@ -83,7 +85,7 @@ func Open(ctx context.Context, rawURL string, sealer *pii.Sealer, pool Pool) (*D
 		return nil, fmt.Errorf("database unreachable: %s", oneLine(err))
 	}
 	client := ent.NewClient(ent.Driver(entsql.OpenDB(dia, db)), ent.Sealer(sealer))
-	return &DB{Client: client, SQL: db, Dialect: dia, Path: path}, nil
+	return &DB{Client: client, SQL: db, Dialect: dia, Path: path, url: rawURL}, nil
 }
 
 // ParseURL turns a database URL into a driver name and DSN (and the file path for SQLite).
