@@ -26,7 +26,7 @@ func (d *DB) Backup(ctx context.Context, file string) error {
 		if _, err := d.SQL.ExecContext(ctx, "VACUUM INTO ?", file); err != nil {
 			return fmt.Errorf("backing up to %s: %s", file, oneLine(err))
 		}
-		return nil
+		return os.Chmod(file, 0o600)
 	}
 	return d.dump(ctx, file)
 }
