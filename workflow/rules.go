@@ -36,6 +36,14 @@ func PairingRules() ent.Hook {
 			householdID, _ := m.HouseholdID()
 			start, _ := m.StartOn()
 			c := m.Client()
+			// The household's and the cadre's rows are locked (always in this order) before
+			// their active pairings are counted: competing pairings queue here.
+			if err := LockRow(ctx, c, "Household", householdID); err != nil {
+				return nil, err
+			}
+			if err := LockRow(ctx, c, "Cadre", cadreID); err != nil {
+				return nil, err
+			}
 			h, err := c.Household.Get(sys(ctx), householdID)
 			if err != nil {
 				return nil, err
@@ -91,6 +99,10 @@ func VisitRules() ent.Hook {
 			var err error
 			if m.Op().Is(ent.OpCreate) {
 				pid, _ := m.PairingID()
+				// Locked so that a release cannot end the pairing between this check and the insert.
+				if err := LockRow(ctx, c, "Pairing", pid); err != nil {
+					return nil, err
+				}
 				if p, err = c.Pairing.Get(sys(ctx), pid); err != nil {
 					return nil, err
 				}
@@ -209,6 +221,10 @@ func AssessmentRules() ent.Hook {
 				return nil, apperr.Invalid("secretaryID", "a performance gain (六个提高) is assessed for the village: leave secretaryID out")
 			}
 			c := m.Client()
+			// One value per indicator and year: the village's row lock orders competing creates.
+			if err := LockRow(ctx, c, "Village", villageID); err != nil {
+				return nil, err
+			}
 			if hasSecretary {
 				member, err := c.PartyMember.Get(sys(ctx), secretaryID)
 				if err != nil {
