@@ -190,7 +190,9 @@ func TestConcurrentRules(t *testing.T) {
 	t.Run("demand idempotency key", func(t *testing.T) {
 		for round := range rounds {
 			key := fmt.Sprintf("race-demand-%d", round)
-			rs := race(t, racers, func(int) *testkit.Response { return cadre.Do(t, createDemand, map[string]any{"h": household, "k": key}) })
+			rs := race(t, racers, func(int) *testkit.Response {
+				return cadre.Do(t, createDemand, map[string]any{"h": household, "k": key})
+			})
 			if won := winners(t, rs); len(won) != racers {
 				t.Fatalf("%d of %d got the demand", len(won), racers)
 			}
@@ -215,15 +217,16 @@ func TestConcurrentRules(t *testing.T) {
 			var out map[string]any
 			cadre.Must(t, createDemand, map[string]any{"h": household}, &out)
 			id := dig(out, "createDemand", "id").(string)
-			rs := race(t, racers, func(i int) *testkit.Response {
-				if i%2 == 0 {
-					return tw.Do(t, `mutation($id: ID!) { acceptDemand(id: $id) { status } }`, map[string]any{"id": id})
+			// Each step raced by a dozen: accept (from REGISTERED), then reject (from ACCEPTED).
+			for step, q := range []string{
+				`mutation($id: ID!) { acceptDemand(id: $id) { status } }`,
+				`mutation($id: ID!) { rejectDemand(id: $id, reason: "不属于帮扶范围") { status } }`,
+			} {
+				rs := race(t, racers, func(int) *testkit.Response { return tw.Do(t, q, map[string]any{"id": id}) })
+				won := winners(t, rs, "BAD_USER_INPUT", "CONFLICT")
+				if n := someInt(t, m.db, "SELECT COUNT(*) FROM demand_events WHERE demand_id = ?", decodeID(t, id)); len(won) != 1 || n != step+2 {
+					t.Fatalf("step %d: %d told success, %d events (want registration + one per step)", step, len(won), n)
 				}
-				return tw.Do(t, `mutation($id: ID!) { rejectDemand(id: $id, reason: "不属于帮扶范围") { status } }`, map[string]any{"id": id})
-			})
-			won := winners(t, rs, "BAD_USER_INPUT", "CONFLICT")
-			if n := someInt(t, m.db, "SELECT COUNT(*) FROM demand_events WHERE demand_id = ?", decodeID(t, id)); len(won) != 1 || n != 2 {
-				t.Fatalf("%d told success, %d events (want registration + one step)", len(won), n)
 			}
 		}
 	})
