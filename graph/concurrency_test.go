@@ -275,4 +275,33 @@ func TestConcurrentRules(t *testing.T) {
 			}
 		}
 	})
+	t.Run("enrolment hours within the course", func(t *testing.T) {
+		admin, tw := m.apis["admin"], m.apis["township01"]
+		secretary := scalar.EncodeID(someInt(t, m.db, `SELECT p.member_id FROM posts p JOIN party_organizations o ON o.id = p.organization_id
+			WHERE p.title = 'SECRETARY' AND p.end_on IS NULL AND o.village_id IS NOT NULL AND p.township_id = ? ORDER BY p.member_id`, m.accs["township01"].township))
+		for round := range rounds {
+			var out map[string]any
+			admin.Must(t, `mutation($n: String!) { createTrainingCourse(input: {name: $n, kind: SKILL_CLASS, year: 2026, hours: 16, startOn: "2026-11-01", endOn: "2026-11-03"}) { id } }`,
+				map[string]any{"n": fmt.Sprintf("并发培训班%d", round)}, &out)
+			course := dig(out, "createTrainingCourse", "id").(string)
+			tw.Must(t, `mutation($c: ID!, $s: ID!) { createTrainingEnrollment(input: {courseID: $c, secretaryID: $s}) { id } }`, map[string]any{"c": course, "s": secretary}, &out)
+			enrolment := dig(out, "createTrainingEnrollment", "id").(string)
+			// Half shorten the course to 8 hours, half credit 12 hours: never both.
+			rs := race(t, racers, func(i int) *testkit.Response {
+				if i%2 == 0 {
+					return admin.Do(t, `mutation($id: ID!) { updateTrainingCourse(id: $id, input: {version: 1, hours: 8}) { hours } }`, map[string]any{"id": course})
+				}
+				return tw.Do(t, `mutation($id: ID!) { updateTrainingEnrollment(id: $id, input: {version: 1, hoursAttended: 12}) { hoursAttended } }`, map[string]any{"id": enrolment})
+			})
+			won := winners(t, rs, "BAD_USER_INPUT", "CONFLICT")
+			var hours, attended float64
+			if err := m.db.QueryRow(`SELECT c.hours, e.hours_attended FROM training_courses c JOIN training_enrollments e ON e.course_id = c.id WHERE e.id = ?`,
+				decodeID(t, enrolment)).Scan(&hours, &attended); err != nil {
+				t.Fatal(err)
+			}
+			if len(won) != 1 || attended > hours {
+				t.Fatalf("%d told success; %.1f hours credited on a course of %.1f", len(won), attended, hours)
+			}
+		}
+	})
 }

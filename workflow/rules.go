@@ -16,6 +16,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/partyorganization"
 	"github.com/nanpiao/sbqw/ent/post"
 	"github.com/nanpiao/sbqw/ent/schema/enum"
+	"github.com/nanpiao/sbqw/ent/trainingenrollment"
 )
 
 // The programme's record rules, attached to the ent schemas as hooks so that every write
@@ -192,6 +193,10 @@ func EnrollmentRules() ent.Hook {
 					}
 					courseID = e.CourseID
 				}
+				// The course's row lock orders this against a change of the course's hours.
+				if err := LockRow(ctx, c, "TrainingCourse", courseID); err != nil {
+					return nil, err
+				}
 				course, err := c.TrainingCourse.Get(sys(ctx), courseID)
 				if err != nil {
 					return nil, err
@@ -203,6 +208,31 @@ func EnrollmentRules() ent.Hook {
 			return next.Mutate(ctx, m)
 		})
 	}, ent.OpCreate|ent.OpUpdateOne)
+}
+
+// CourseRules: a course is not made shorter than the hours already credited to an enrolment.
+func CourseRules() ent.Hook {
+	return hook.On(func(next ent.Mutator) ent.Mutator {
+		return hook.TrainingCourseFunc(func(ctx context.Context, m *ent.TrainingCourseMutation) (ent.Value, error) {
+			hours, ok := m.Hours()
+			id, _ := m.ID()
+			if !ok || authz.IsSystem(ctx) {
+				return next.Mutate(ctx, m)
+			}
+			if err := LockRow(ctx, m.Client(), "TrainingCourse", id); err != nil {
+				return nil, err
+			}
+			over, err := m.Client().TrainingEnrollment.Query().
+				Where(trainingenrollment.CourseID(id), trainingenrollment.HoursAttendedGT(hours)).Exist(sys(ctx))
+			if err != nil {
+				return nil, err
+			}
+			if over {
+				return nil, apperr.Invalid("hours", "an enrolment is already credited with more than %.1f hours (已有学员学时超过该学时)", hours)
+			}
+			return next.Mutate(ctx, m)
+		})
+	}, ent.OpUpdateOne)
 }
 
 // AssessmentRules: the five capability gains are assessed for a secretary of the village,
