@@ -304,4 +304,39 @@ func TestConcurrentRules(t *testing.T) {
 			}
 		}
 	})
+	t.Run("release with a replacement", func(t *testing.T) {
+		if len(cadres) < 2 {
+			t.Skip("the department has one cadre")
+		}
+		release := `mutation($id: ID!, $c: ID) { releasePairing(id: $id, reason: "干部调动", replacementCadreID: $c) { replacement { id } } }`
+		for range rounds {
+			h := newHousehold()
+			var out map[string]any
+			dept.Must(t, pair, map[string]any{"c": cadres[0], "h": h}, &out)
+			id := dig(out, "createPairing", "id").(string)
+			rs := race(t, racers, func(i int) *testkit.Response {
+				return dept.Do(t, release, map[string]any{"id": id, "c": cadres[1+i%(len(cadres)-1)]})
+			})
+			won := winners(t, rs, "BAD_USER_INPUT", "CONFLICT")
+			if n := activeOf("household_id", h); len(won) != 1 || n != 1 {
+				t.Fatalf("%d told success, %d active pairings for the household", len(won), n)
+			}
+		}
+	})
+
+	t.Run("one assessment per indicator and year", func(t *testing.T) {
+		tw := m.apis["township01"]
+		village := someID(t, m.db, "villages", "township_id = ?", m.accs["township01"].township)
+		for round := range rounds {
+			year := 2031 + round
+			rs := race(t, racers, func(int) *testkit.Response {
+				return tw.Do(t, `mutation($v: ID!, $y: Int!) { createAssessment(input: {villageID: $v, year: $y, indicator: PERF_RURAL_ECONOMY, baseline: 60, target: 80}) { id } }`,
+					map[string]any{"v": village, "y": year})
+			})
+			won := winners(t, rs, "CONFLICT")
+			if n := someInt(t, m.db, "SELECT COUNT(*) FROM assessments WHERE village_id = ? AND year = ? AND indicator = 'PERF_RURAL_ECONOMY'", decodeID(t, village), year); len(won) != 1 || n != 1 {
+				t.Fatalf("%d told success, %d assessments stored", len(won), n)
+			}
+		}
+	})
 }
