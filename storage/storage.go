@@ -84,8 +84,26 @@ func Open(ctx context.Context, rawURL string, sealer *pii.Sealer, pool Pool) (*D
 		_ = db.Close()
 		return nil, fmt.Errorf("database unreachable: %s", oneLine(err))
 	}
-	client := ent.NewClient(ent.Driver(entsql.OpenDB(dia, db)), ent.Sealer(sealer))
+	client := ent.NewClient(ent.Driver(NewDriver(dia, db)), ent.Sealer(sealer))
 	return &DB{Client: client, SQL: db, Dialect: dia, Path: path, url: rawURL}, nil
+}
+
+// NewDriver is the ent driver over a pool. On MySQL its transactions run at READ COMMITTED:
+// a rule that locks a parent row and then reads (workflow.LockRow) must see what the transaction
+// it waited for wrote, and under the default REPEATABLE READ it would read its older snapshot
+// instead. SQLite transactions are serialisable already.
+func NewDriver(dia string, db *sql.DB) dialect.Driver {
+	drv := entsql.OpenDB(dia, db)
+	if dia != dialect.MySQL {
+		return drv
+	}
+	return readCommitted{drv}
+}
+
+type readCommitted struct{ *entsql.Driver }
+
+func (d readCommitted) Tx(ctx context.Context) (dialect.Tx, error) {
+	return d.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelReadCommitted})
 }
 
 // ParseURL turns a database URL into a driver name and DSN (and the file path for SQLite).
