@@ -75,7 +75,7 @@ func run(args []string) error {
 	// One version for every dialect, so that files pair up across directories.
 	version := time.Now().UTC().Format("20060102150405")
 	for _, d := range []string{dialect.SQLite, dialect.MySQL} {
-		if *dia != "all" && *dia != d {
+		if *dia != "all" && *dia != storage.DirName(d) {
 			continue
 		}
 		path := filepath.Join(*root, storage.DirName(d))
@@ -84,9 +84,9 @@ func run(args []string) error {
 			return fmt.Errorf("%s: %w", d, err)
 		}
 		if wrote {
-			fmt.Printf("%s: wrote a new migration in %s\n", d, path)
+			fmt.Printf("%s: wrote a new migration in %s\n", storage.DirName(d), path)
 		} else {
-			fmt.Printf("%s: no change, no file written\n", d)
+			fmt.Printf("%s: no change, no file written\n", storage.DirName(d))
 		}
 	}
 	return nil
