@@ -185,7 +185,10 @@ func redact(raw string) string {
 
 func oneLine(err error) string { return strings.ReplaceAll(err.Error(), "\n", " ") }
 
-// Migrate creates or upgrades the schema, then removes what older versions kept in clear.
+// Migrate creates or upgrades the schema with ent's automatic migration, then removes what
+// older versions kept in clear. Test databases use it; deployments change their schema only
+// through the versioned files (Apply), whose forget_clear_personal_data file does the same
+// clean-up once.
 func (d *DB) Migrate(ctx context.Context) error {
 	if err := d.Client.Schema.Create(ctx); err != nil {
 		return fmt.Errorf("migrating the schema: %s", oneLine(err))
