@@ -502,7 +502,7 @@ func (w *valueWalker) enter(at valueLevel, key string) (valueLevel, bool) {
 func (w *valueWalker) list(n int) bool {
 	if l := w.limits.MaxListLength; l > 0 && n > l && w.err == nil {
 		w.err = &gqlerror.Error{
-			Message: fmt.Sprintf("a list argument has %d elements; at most %d are allowed — split the request (列表参数过长)", n, l),
+			Message:    fmt.Sprintf("a list argument has %d elements; at most %d are allowed — split the request (列表参数过长)", n, l),
 			Extensions: map[string]any{"code": string(apperr.BadUserInput), "limit": "listLength", "measured": n, "allowed": l},
 		}
 	}
