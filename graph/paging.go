@@ -5,9 +5,12 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/nanpiao/sbqw/graph/scalar"
 )
 
 // This file holds the one walk over an operation that runs before execution (see
@@ -220,6 +223,7 @@ func (w *pageWalker) pageArguments(f *ast.Field) ast.ArgumentList {
 			}
 		}
 	}
+	w.checkCursors(f)
 	if hasFirst || hasLast {
 		return f.Arguments
 	}
@@ -275,4 +279,83 @@ func (w *pageWalker) listLen(f *ast.Field, name string) int {
 		return len(l)
 	}
 	return 1 // a single value is coerced to a list of one
+}
+
+// checkCursors refuses, before any SQL, a cursor that does not fit the connection's ordering:
+// a cursor holds the row's values of the orderBy fields it was returned under, so one reused
+// with another orderBy, or made by hand, would otherwise reach the database (or entgql's
+// cursor predicate) as a mismatch — an INTERNAL error or a silently wrong page.
+func (w *pageWalker) checkCursors(f *ast.Field) {
+	order := w.orderFields(f)
+	for _, name := range []string{"after", "before"} {
+		arg := f.Arguments.ForName(name)
+		if arg == nil || arg.Value == nil || w.err != nil {
+			continue
+		}
+		v, err := arg.Value.Value(w.vars)
+		if err != nil || v == nil {
+			continue
+		}
+		c, err := scalar.UnmarshalCursor(v)
+		if err != nil {
+			continue // the field reports it as it runs
+		}
+		if !cursorFits(c.Value, order) {
+			w.err = &gqlerror.Error{
+				Message:    name + " on " + f.Name + " is not a cursor of this ordering: send a cursor with the orderBy of the page it came from (分页游标与排序不符)",
+				Path:       ast.Path{ast.PathName(f.Alias)},
+				Locations:  []gqlerror.Location{{Line: f.Position.Line, Column: f.Position.Column}},
+				Extensions: map[string]any{"code": "BAD_USER_INPUT", "field": name},
+			}
+		}
+	}
+}
+
+// orderFields are the orderBy fields of a connection field, in order (none: ordered by ID).
+func (w *pageWalker) orderFields(f *ast.Field) []string {
+	arg := f.Arguments.ForName("orderBy")
+	if arg == nil || arg.Value == nil {
+		return nil
+	}
+	v, err := arg.Value.Value(w.vars)
+	if err != nil || v == nil {
+		return nil
+	}
+	list, ok := v.([]any)
+	if !ok {
+		list = []any{v} // a single value is coerced to a list of one
+	}
+	var fields []string
+	for _, o := range list {
+		if m, ok := o.(map[string]any); ok {
+			name, _ := m["field"].(string)
+			fields = append(fields, name)
+		}
+	}
+	return fields
+}
+
+// cursorFits: the cursor holds one plain value per orderBy field (none without orderBy), a
+// moment for the fields that are moments (…_AT).
+func cursorFits(value any, order []string) bool {
+	if value == nil {
+		return len(order) == 0
+	}
+	values, ok := value.([]any)
+	if !ok || len(values) != len(order) {
+		return false
+	}
+	for i, v := range values {
+		_, isTime := v.(time.Time)
+		switch v.(type) {
+		case nil, string, bool, time.Time, float32, float64,
+			int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64:
+		default:
+			return false
+		}
+		if moment := order[i] == "AT" || strings.HasSuffix(order[i], "_AT"); moment != isTime && v != nil {
+			return false
+		}
+	}
+	return true
 }
