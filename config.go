@@ -77,6 +77,13 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 	fs.DurationVar(&c.API.RequestTimeout, "request-timeout", envDuration(getenv, "REQUEST_TIMEOUT", def.RequestTimeout, &envErr), "time budget of a request, after which its database work is cancelled; 0: none (REQUEST_TIMEOUT)")
 	fs.Float64Var(&c.API.RateLimit, "rate-limit", envRate(getenv, "RATE_LIMIT", def.RateLimit, &envErr), "requests a second per credential, on average; 0: no limit (RATE_LIMIT)")
 	fs.IntVar(&c.API.RateBurst, "rate-burst", envCount(getenv, "RATE_BURST", def.RateBurst, &envErr), "requests a credential may send at once (RATE_BURST)")
+	fs.IntVar(&c.API.MaxInFlight, "max-in-flight", envCount(getenv, "MAX_IN_FLIGHT", def.MaxInFlight, &envErr), "requests of one credential running at the same time; 0: no limit (MAX_IN_FLIGHT)")
+	fs.IntVar(&c.API.MaxSelections, "max-selections", envCount(getenv, "MAX_SELECTIONS", def.MaxSelections, &envErr), "field selections in a document, fragments counted where spread; 0: no limit (MAX_SELECTIONS)")
+	fs.IntVar(&c.API.MaxListLength, "max-list-length", envCount(getenv, "MAX_LIST_LENGTH", def.MaxListLength, &envErr), "elements of a list argument (idIn, nodes(ids:)); 0: no limit (MAX_LIST_LENGTH)")
+	fs.IntVar(&c.API.MaxFilterNesting, "max-filter-nesting", envCount(getenv, "MAX_FILTER_NESTING", def.MaxFilterNesting, &envErr), "relation filters (has…With) nested in one another; 0: no limit (MAX_FILTER_NESTING)")
+	fs.IntVar(&c.API.MaxBooleanNesting, "max-boolean-nesting", envCount(getenv, "MAX_BOOLEAN_NESTING", def.MaxBooleanNesting, &envErr), "not/and/or nested in one another; 0: no limit (MAX_BOOLEAN_NESTING)")
+	fs.DurationVar(&c.Pool.StatementTimeout, "db-statement-timeout", envDuration(getenv, "DB_STATEMENT_TIMEOUT", storage.DefaultPool.StatementTimeout, &envErr), "MariaDB's limit on one statement (max_statement_time); 0: none (DB_STATEMENT_TIMEOUT)")
+
 	fs.StringVar(&corsOrigins, "cors-origins", env("CORS_ORIGINS", ""), "comma-separated origins allowed to call the API from a browser, e.g. https://app.example.org; none by default (CORS_ORIGINS)")
 	fs.DurationVar(&c.ShutdownGrace, "shutdown-grace", envDuration(getenv, "SHUTDOWN_GRACE", 20*time.Second, &envErr), "how long requests in flight may take to finish on shutdown (SHUTDOWN_GRACE)")
 	if envErr != nil {
@@ -178,6 +185,9 @@ func (c *config) resolveLimits(maxBody int, corsOrigins string) error {
 		{"max-depth", &a.MaxDepth, true}, {"max-cost", &a.MaxCost, true}, {"max-aliases", &a.MaxAliases, true},
 		{"max-operations", &a.MaxOperations, true}, {"max-tokens", &a.MaxTokens, true},
 		{"rate-burst", &a.RateBurst, false}, {"max-body-bytes", &maxBody, false},
+		{"max-in-flight", &a.MaxInFlight, true}, {"max-selections", &a.MaxSelections, true},
+		{"max-list-length", &a.MaxListLength, true}, {"max-filter-nesting", &a.MaxFilterNesting, true},
+		{"max-boolean-nesting", &a.MaxBooleanNesting, true},
 	} {
 		switch {
 		case *l.v < 0, *l.v == 0 && !l.off:
@@ -191,8 +201,8 @@ func (c *config) resolveLimits(maxBody int, corsOrigins string) error {
 	}
 	a.MaxBodyBytes = int64(maxBody)
 	switch {
-	case a.RequestTimeout < 0 || a.RateLimit < 0 || c.ShutdownGrace < 0:
-		return errors.New("--request-timeout, --rate-limit and --shutdown-grace must not be negative")
+	case a.RequestTimeout < 0 || a.RateLimit < 0 || c.ShutdownGrace < 0 || c.Pool.StatementTimeout < 0:
+		return errors.New("--request-timeout, --rate-limit, --shutdown-grace and --db-statement-timeout must not be negative")
 	case a.RequestTimeout == 0:
 		a.RequestTimeout = -1
 	}

@@ -170,7 +170,10 @@ func (w *pageWalker) field(s *ast.Field, parent *ast.Field) (*ast.Field, opStats
 	} else {
 		f.SelectionSet, children = w.selections(s.SelectionSet, nil)
 	}
-	own.depth = 1 + children.depth
+	// Relation filters (has…With) in the arguments are joins the database runs per row: each
+	// nesting level counts as a level of depth, and each filter as a plain list of rows.
+	filterDepth, filters := w.relationFilters(s)
+	own.depth = 1 + max(children.depth, filterDepth)
 	own.aliases = satAdd(own.aliases, children.aliases)
 	switch {
 	case connection:
@@ -185,7 +188,41 @@ func (w *pageWalker) field(s *ast.Field, parent *ast.Field) (*ast.Field, opStats
 	default:
 		own.flat = satAdd(1, children.total())
 	}
+	own.flat = satAdd(own.flat, satMul(filters, w.limits.ListSize))
 	return &f, own
+}
+
+// relationFilters measures the relation filters in a field's arguments: how deep they nest
+// and how many there are (InputLimits has already bounded both before validation).
+func (w *pageWalker) relationFilters(f *ast.Field) (depth, count int) {
+	var walk func(v any, level int)
+	walk = func(v any, level int) {
+		switch v := v.(type) {
+		case []any:
+			for _, e := range v {
+				walk(e, level)
+			}
+		case map[string]any:
+			for k, e := range v {
+				if relationFilter(k) {
+					count++
+					depth = max(depth, level+1)
+					walk(e, level+1)
+				} else {
+					walk(e, level)
+				}
+			}
+		}
+	}
+	for _, a := range f.Arguments {
+		if a.Value == nil {
+			continue
+		}
+		if v, err := a.Value.Value(w.vars); err == nil {
+			walk(v, 0)
+		}
+	}
+	return depth, count
 }
 
 // pageOf is the page size of a rewritten connection field: first or last, whichever is larger.
