@@ -29,10 +29,13 @@ func lookupNodes(ctx context.Context, client *ent.Client, ids []int) ([]ent.Node
 		return gqlerror.WrapIfUnwrapped(err)
 	}, nil)
 	found, err := client.Noders(sub, unique)
-	if err != nil {
-		return nil, err
-	}
 	missing := 0
+	if err != nil { // one ID alone is looked up with Noder, whose error comes back here
+		if code, _, _ := classify(err); code != apperr.NotFound {
+			return nil, err
+		}
+		found, missing = nil, len(unique)
+	}
 	for _, e := range graphql.GetErrors(sub) {
 		if inner := errors.Unwrap(e); inner != nil {
 			if code, _, _ := classify(inner); code != apperr.NotFound {
