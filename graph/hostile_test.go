@@ -195,7 +195,9 @@ func TestHostileInput(t *testing.T) {
 
 	t.Run("nodes: an unknown ID 1000 times beside a known one is one error", func(t *testing.T) {
 		var first struct {
-			Households struct{ Edges []struct{ Node struct{ ID string } } }
+			Households struct {
+				Edges []struct{ Node struct{ ID string } }
+			}
 		}
 		e.srv.API.As(e.token).Must(t, `{ households(first: 1) { edges { node { id } } } }`, nil, &first)
 		known := first.Households.Edges[0].Node.ID
@@ -337,7 +339,6 @@ func handMadeCursor(v map[string]any) string {
 	}
 	return base64.RawStdEncoding.EncodeToString(b)
 }
-
 
 func repeatStrings(s string, n int) []string {
 	out := make([]string, n)
