@@ -46,6 +46,7 @@ type Options struct {
 	MaxSelections     int // field selections in a document, fragments counted where spread (1,000; negative: off)
 	MaxListLength     int // elements of any list argument: idIn, …In, nodes(ids:) (1,000; negative: off)
 	MaxFilterNesting  int // relation filters (has…With) nested in one another (2; negative: off)
+	MaxFilters        int // relation filters in one request (16; negative: off)
 	MaxBooleanNesting int // not/and/or nested in one another (6; negative: off)
 	MaxInputDepth     int // nesting of any argument value (32; negative: off)
 
@@ -69,7 +70,7 @@ type Options struct {
 var DefaultOptions = Options{
 	DefaultPageSize: 50, MaxPageSize: 500,
 	MaxDepth: 15, MaxCost: 250_000, MaxAliases: 50, MaxOperations: 10, MaxTokens: 5_000, ListSize: 10,
-	MaxSelections: 1_000, MaxListLength: 1_000, MaxFilterNesting: 2, MaxBooleanNesting: 6, MaxInputDepth: 32,
+	MaxSelections: 1_000, MaxListLength: 1_000, MaxFilterNesting: 2, MaxFilters: 16, MaxBooleanNesting: 6, MaxInputDepth: 32,
 	MaxBodyBytes: 1 << 20, RequestTimeout: 15 * time.Second, RateLimit: 10, RateBurst: 100, MaxInFlight: 4,
 	APQCacheSize: 1000,
 }
@@ -99,6 +100,7 @@ func (o Options) withDefaults() Options {
 	setInt(&o.MaxSelections, d.MaxSelections)
 	setInt(&o.MaxListLength, d.MaxListLength)
 	setInt(&o.MaxFilterNesting, d.MaxFilterNesting)
+	setInt(&o.MaxFilters, d.MaxFilters)
 	setInt(&o.MaxBooleanNesting, d.MaxBooleanNesting)
 	setInt(&o.MaxInputDepth, d.MaxInputDepth)
 	setInt(&o.MaxInFlight, d.MaxInFlight)
@@ -159,7 +161,7 @@ func NewGraphQL(d Deps, opts Options) *handler.Server {
 	srv.Use(InputLimits{
 		Cache: queryCache, TokenLimit: max(opts.MaxTokens, 0),
 		MaxSelections: opts.MaxSelections, MaxListLength: opts.MaxListLength,
-		MaxFilterNesting: opts.MaxFilterNesting, MaxBooleanNesting: opts.MaxBooleanNesting, MaxInputDepth: opts.MaxInputDepth,
+		MaxFilterNesting: opts.MaxFilterNesting, MaxFilters: opts.MaxFilters, MaxBooleanNesting: opts.MaxBooleanNesting, MaxInputDepth: opts.MaxInputDepth,
 	})
 	// After validation, before execution.
 	srv.Use(RequireSignIn{})

@@ -296,7 +296,7 @@ func timeBudget(ctx context.Context) time.Duration {
 //   - documents with more than MaxSelections field selections, fragments counted as often as
 //     they are spread (QUERY_TOO_COMPLEX);
 //   - argument values (literals and the variables they use) that nest relation filters
-//     (has…With) deeper than MaxFilterNesting, not/and/or deeper than MaxBooleanNesting,
+//     (has…With) deeper than MaxFilterNesting or more than MaxFilters of them, not/and/or deeper than MaxBooleanNesting,
 //     anything deeper than MaxInputDepth (QUERY_TOO_COMPLEX), or hold a list longer than
 //     MaxListLength (BAD_USER_INPUT) — idIn, …In, nodes(ids:) alike.
 //
@@ -309,6 +309,7 @@ type InputLimits struct {
 	MaxSelections     int
 	MaxListLength     int
 	MaxFilterNesting  int
+	MaxFilters        int // relation filters in one request, wherever they are
 	MaxBooleanNesting int
 	MaxInputDepth     int
 }
@@ -459,9 +460,10 @@ func (l InputLimits) checkValues(doc *ast.QueryDocument, vars map[string]any) *g
 type valueLevel struct{ depth, filters, booleans int }
 
 type valueWalker struct {
-	limits InputLimits
-	vars   map[string]any
-	err    *gqlerror.Error
+	limits  InputLimits
+	vars    map[string]any
+	filters int // relation filters seen
+	err     *gqlerror.Error
 }
 
 // relationFilter: entgql's has<Edge>With inputs.
@@ -480,6 +482,7 @@ func (w *valueWalker) enter(at valueLevel, key string) (valueLevel, bool) {
 	at.depth++
 	if relationFilter(key) {
 		at.filters++
+		w.filters++
 	}
 	if booleanCombinator(key) {
 		at.booleans++
@@ -489,6 +492,9 @@ func (w *valueWalker) enter(at valueLevel, key string) (valueLevel, bool) {
 	case l.MaxFilterNesting > 0 && at.filters > l.MaxFilterNesting:
 		w.err = tooComplex("filterNesting", at.filters, l.MaxFilterNesting,
 			"relation filters (has…With) are nested %d deep; at most %d are allowed (关联过滤嵌套过深)", at.filters, l.MaxFilterNesting)
+	case l.MaxFilters > 0 && w.filters > l.MaxFilters:
+		w.err = tooComplex("filters", w.filters, l.MaxFilters,
+			"the request has more than %d relation filters (has…With); at most %d are allowed (关联过滤条件过多)", l.MaxFilters, l.MaxFilters)
 	case l.MaxBooleanNesting > 0 && at.booleans > l.MaxBooleanNesting:
 		w.err = tooComplex("booleanNesting", at.booleans, l.MaxBooleanNesting,
 			"not/and/or are nested %d deep; at most %d are allowed (过滤条件嵌套过深)", at.booleans, l.MaxBooleanNesting)
