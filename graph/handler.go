@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"regexp"
+	"runtime"
 	"runtime/debug"
 	"time"
 
@@ -55,6 +56,7 @@ type Options struct {
 	RateLimit      float64       // requests a second per credential, on average (10; negative: off)
 	RateBurst      int           // requests a credential may send at once (100)
 	MaxInFlight    int           // requests of one credential running at the same time (4; negative: off)
+	MaxHeavy       int           // heavy queries (relation filters, cost ≥ 50,000) running at once in the service (processors − 1, at least 1; negative: off)
 
 	APQCacheSize int      // automatic persisted queries kept in memory (1,000)
 	CORSOrigins  []string // origins allowed to call the API from a browser; none by default
@@ -104,6 +106,7 @@ func (o Options) withDefaults() Options {
 	setInt(&o.MaxBooleanNesting, d.MaxBooleanNesting)
 	setInt(&o.MaxInputDepth, d.MaxInputDepth)
 	setInt(&o.MaxInFlight, d.MaxInFlight)
+	setInt(&o.MaxHeavy, max(1, runtime.GOMAXPROCS(0)-1))
 	setInt(&o.RateBurst, d.RateBurst)
 	setInt(&o.APQCacheSize, d.APQCacheSize)
 	if o.MaxBodyBytes <= 0 {
@@ -175,6 +178,9 @@ func NewGraphQL(d Deps, opts Options) *handler.Server {
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		return next(withLoaders(ctx, client))
 	})
+	if opts.MaxHeavy > 0 {
+		srv.AroundOperations(heavyGate(opts.MaxHeavy))
+	}
 	srv.SetErrorPresenter(presentError)
 	srv.SetRecoverFunc(recoverPanic)
 	return srv
@@ -202,7 +208,7 @@ func Routes(gql http.Handler, auth *authn.Service, ready func(context.Context) e
 		running = newInFlight(opts.MaxInFlight)
 	}
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", whileStarting(opts.Starting, withTimeBudget(opts.RequestTimeout, Authenticate(auth, noteCaller(limitRate(limiter, running, gql))))))
+	mux.Handle("/graphql", whileStarting(opts.Starting, withTimeBudget(opts.RequestTimeout, limitInFlight(running, Authenticate(auth, noteCaller(limitRate(limiter, gql)))))))
 	mux.Handle("GET /{$}", playground.Handler("南票区“十百千万”工程 GraphQL API", "/graphql"))
 	mux.Handle("GET /metrics", metrics.Handler())
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {

@@ -66,7 +66,14 @@ func (OperationLimits) Validate(schema graphql.ExecutableSchema) error { return 
 // OperationMeasure is what OperationLimits measured, kept in the operation's stats for logs.
 type OperationMeasure struct {
 	Depth, Cost, Aliases int
+	Filters              int // relation filters (has…With)
 }
+
+// heavy: an operation whose database work may take long — relation filters are joins run per
+// row, and a cost this high reads thousands of rows.
+func (m *OperationMeasure) heavy() bool { return m != nil && (m.Filters > 0 || m.Cost >= heavyCost) }
+
+const heavyCost = 50_000
 
 const operationMeasureKey = "OperationMeasure"
 
@@ -94,7 +101,7 @@ func (l OperationLimits) MutateOperationContext(_ context.Context, oc *graphql.O
 	if w.err != nil {
 		return w.err
 	}
-	oc.Stats.SetExtension(operationMeasureKey, &OperationMeasure{Depth: s.depth, Cost: s.total(), Aliases: s.aliases})
+	oc.Stats.SetExtension(operationMeasureKey, &OperationMeasure{Depth: s.depth, Cost: s.total(), Aliases: s.aliases, Filters: s.filters})
 	switch {
 	case l.MaxDepth > 0 && s.depth > l.MaxDepth:
 		return tooComplex("depth", s.depth, l.MaxDepth,
@@ -226,19 +233,20 @@ func (f *inFlight) leave(key string) {
 	}
 }
 
-// limitRate answers 429 RATE_LIMITED, with Retry-After and extensions.retryAfterSeconds, once a
-// credential has spent its bucket, or while it already has as many requests running as it may.
-// Requests without credentials are not counted here: they can only log in, and failed logins
-// have limits of their own.
-func limitRate(l *rateLimiter, f *inFlight, next http.Handler) http.Handler {
-	if l == nil && f == nil {
+// refuseRate answers 429 RATE_LIMITED with Retry-After and extensions.retryAfterSeconds.
+func refuseRate(w http.ResponseWriter, r *http.Request, secs int, why string) {
+	w.Header().Set("Retry-After", strconv.Itoa(secs))
+	writeRefusal(w, r, http.StatusTooManyRequests, &apperr.Error{Code: apperr.RateLimited,
+		Message: fmt.Sprintf("%s; try again in %d seconds (请求过于频繁，请%d秒后再试)", why, secs, secs),
+		Extra:   map[string]any{"retryAfterSeconds": secs}})
+}
+
+// limitRate answers RATE_LIMITED once a credential has spent its bucket. Requests without
+// credentials are not counted here: they can only log in, and failed logins have limits of
+// their own.
+func limitRate(l *rateLimiter, next http.Handler) http.Handler {
+	if l == nil {
 		return next
-	}
-	refuse := func(w http.ResponseWriter, r *http.Request, secs int, why string) {
-		w.Header().Set("Retry-After", strconv.Itoa(secs))
-		writeRefusal(w, r, http.StatusTooManyRequests, &apperr.Error{Code: apperr.RateLimited,
-			Message: fmt.Sprintf("%s; try again in %d seconds (请求过于频繁，请%d秒后再试)", why, secs, secs),
-			Extra:   map[string]any{"retryAfterSeconds": secs}})
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		v := authz.FromContext(r.Context())
@@ -246,22 +254,61 @@ func limitRate(l *rateLimiter, f *inFlight, next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		key := rateKey(v)
-		if l != nil {
-			if ok, wait := l.take(key); !ok {
-				refuse(w, r, max(1, int(math.Ceil(wait.Seconds()))), "too many requests with this credential")
-				return
-			}
-		}
-		if f != nil {
-			if !f.enter(key) {
-				refuse(w, r, 1, fmt.Sprintf("this credential already has %d requests running; wait for one to finish", f.max))
-				return
-			}
-			defer f.leave(key)
+		if ok, wait := l.take(rateKey(v)); !ok {
+			refuseRate(w, r, max(1, int(math.Ceil(wait.Seconds()))), "too many requests with this credential")
+			return
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// limitInFlight answers RATE_LIMITED while the credential of a request already has as many
+// requests running as it may. It runs before the credential is checked, keyed by the
+// credential as sent (one token is one session, one API key one key): a caller hammering at
+// full burst is turned away without a database query each time. A credential that is not
+// valid is refused by Authenticate all the same, after it.
+func limitInFlight(f *inFlight, next http.Handler) http.Handler {
+	if f == nil {
+		return next
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		key := r.Header.Get("Authorization")
+		if key == "" {
+			next.ServeHTTP(w, r)
+			return
+		}
+		if !f.enter(key) {
+			refuseRate(w, r, 1, fmt.Sprintf("this credential already has %d requests running; wait for one to finish", f.max))
+			return
+		}
+		defer f.leave(key)
+		next.ServeHTTP(w, r)
+	})
+}
+
+// heavyGate lets only a few heavy queries (see OperationMeasure.heavy) run at once in the whole
+// service — fewer than the processors, so that light queries always find one free. The
+// database work of a heavy query is CPU-bound (and SQLite runs in this process): without the
+// gate, one caller's few admitted heavy queries occupy every processor and everybody's small
+// query waits its turn behind them. A heavy query waits for a place within its time budget.
+func heavyGate(places int) func(context.Context, graphql.OperationHandler) graphql.ResponseHandler {
+	sem := make(chan struct{}, places)
+	return func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+		oc := graphql.GetOperationContext(ctx)
+		if oc.Operation == nil || oc.Operation.Operation != ast.Query || !MeasureOf(oc).heavy() {
+			return next(ctx)
+		}
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+			return graphql.OneShot(&graphql.Response{Errors: gqlerror.List{presentError(ctx, ctx.Err())}})
+		}
+		h := next(ctx)
+		return func(ctx context.Context) *graphql.Response {
+			defer func() { <-sem }()
+			return h(ctx)
+		}
+	}
 }
 
 type budgetKey struct{}

@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/nanpiao/sbqw/apperr"
-	"github.com/nanpiao/sbqw/authz"
 	"github.com/nanpiao/sbqw/storage"
 )
 
@@ -76,7 +75,7 @@ func TestStatementTimeoutIsQueryTooComplex(t *testing.T) {
 func TestInFlightPerCredential(t *testing.T) {
 	release := make(chan struct{})
 	started := make(chan struct{}, 4)
-	h := limitRate(nil, newInFlight(2), http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	h := limitInFlight(newInFlight(2), http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Header.Get("X-Block") != "" {
 			started <- struct{}{}
 			<-release
@@ -88,7 +87,7 @@ func TestInFlightPerCredential(t *testing.T) {
 		if block {
 			r.Header.Set("X-Block", "1")
 		}
-		r = r.WithContext(authz.NewContext(r.Context(), &authz.Viewer{UserID: 1, SessionID: session}))
+		r.Header.Set("Authorization", "Bearer "+session)
 		w := httptest.NewRecorder()
 		h.ServeHTTP(w, r)
 		return w

@@ -39,6 +39,7 @@ type opStats struct {
 	perRow  int // field values under edges/nodes of a connection: once per row of the page
 	depth   int // deepest nesting of fields (a root field is depth 1)
 	aliases int // aliased fields, fragments counted as often as they are spread
+	filters int // relation filters (has…With) in the arguments
 }
 
 func (s opStats) total() int { return satAdd(s.flat, s.perRow) }
@@ -48,6 +49,7 @@ func (s *opStats) add(o opStats) {
 	s.perRow = satAdd(s.perRow, o.perRow)
 	s.depth = max(s.depth, o.depth)
 	s.aliases = satAdd(s.aliases, o.aliases)
+	s.filters = satAdd(s.filters, o.filters)
 }
 
 // costCap keeps cost arithmetic far from overflow; anything near it is refused anyway.
@@ -175,6 +177,7 @@ func (w *pageWalker) field(s *ast.Field, parent *ast.Field) (*ast.Field, opStats
 	filterDepth, filters := w.relationFilters(s)
 	own.depth = 1 + max(children.depth, filterDepth)
 	own.aliases = satAdd(own.aliases, children.aliases)
+	own.filters = satAdd(filters, children.filters)
 	switch {
 	case connection:
 		own.flat = satAdd(1, satAdd(children.flat, satMul(w.pageOf(&f), children.perRow)))
