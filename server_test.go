@@ -87,6 +87,18 @@ func TestLimitFlags(t *testing.T) {
 	if c, _ = parseConfig(base, env(map[string]string{"RATE_LIMIT": "0", "REQUEST_TIMEOUT": "0"})); c.API.RateLimit != -1 || c.API.RequestTimeout != -1 {
 		t.Fatalf("0 must turn the rate limit and the time budget off: %+v", c.API)
 	}
+	c, err = parseConfig(append(base, "--max-list-length", "50", "--max-filters", "0", "--db-statement-timeout", "3s"),
+		env(map[string]string{"MAX_IN_FLIGHT": "2", "MAX_FILTER_NESTING": "1", "MAX_SELECTIONS": "300", "MAX_BOOLEAN_NESTING": "0"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a := c.API; a.MaxListLength != 50 || a.MaxFilters != -1 || a.MaxInFlight != 2 || a.MaxFilterNesting != 1 ||
+		a.MaxSelections != 300 || a.MaxBooleanNesting != -1 || c.Pool.StatementTimeout != 3*time.Second {
+		t.Fatalf("input limits, in-flight and statement time: %+v %+v", a, c.Pool)
+	}
+	if c, _ = parseConfig(base, env(nil)); c.Pool.StatementTimeout != 10*time.Second || c.API.MaxInFlight != 4 || c.API.MaxListLength != 1000 {
+		t.Fatalf("defaults of the new limits: %+v %+v", c.API, c.Pool)
+	}
 
 	for _, bad := range []struct {
 		args []string
@@ -99,6 +111,8 @@ func TestLimitFlags(t *testing.T) {
 		{[]string{"--cors-origins", "https://app.example.org/path"}, nil},
 		{nil, map[string]string{"MAX_COST": "lots"}},
 		{nil, map[string]string{"REQUEST_TIMEOUT": "15"}},
+		{[]string{"--db-statement-timeout", "-1s"}, nil},
+		{[]string{"--max-in-flight", "-2"}, nil},
 	} {
 		if _, err := parseConfig(append(base, bad.args...), env(bad.env)); err == nil || strings.Contains(err.Error(), "\n") {
 			t.Errorf("%v %v: want one line of error, got %v", bad.args, bad.env, err)
