@@ -81,7 +81,7 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 	fs.IntVar(&c.API.MaxSelections, "max-selections", envCount(getenv, "MAX_SELECTIONS", def.MaxSelections, &envErr), "field selections in a document, fragments counted where spread; 0: no limit (MAX_SELECTIONS)")
 	fs.IntVar(&c.API.MaxListLength, "max-list-length", envCount(getenv, "MAX_LIST_LENGTH", def.MaxListLength, &envErr), "elements of a list argument (idIn, nodes(ids:)); 0: no limit (MAX_LIST_LENGTH)")
 	fs.IntVar(&c.API.MaxFilterNesting, "max-filter-nesting", envCount(getenv, "MAX_FILTER_NESTING", def.MaxFilterNesting, &envErr), "relation filters (has…With) nested in one another; 0: no limit (MAX_FILTER_NESTING)")
-	fs.IntVar(&c.API.MaxFilters, "max-filters", envCount(getenv, "MAX_FILTERS", def.MaxFilters, &envErr), "relation filters (has…With) in one request; 0: no limit (MAX_FILTERS)")
+	fs.IntVar(&c.API.MaxFilters, "max-filters", envCount(getenv, "MAX_FILTERS", def.MaxFilters, &envErr), "relation filters (has…With) in one field's arguments; 0: no limit (MAX_FILTERS)")
 	fs.IntVar(&c.API.MaxBooleanNesting, "max-boolean-nesting", envCount(getenv, "MAX_BOOLEAN_NESTING", def.MaxBooleanNesting, &envErr), "not/and/or nested in one another; 0: no limit (MAX_BOOLEAN_NESTING)")
 	fs.DurationVar(&c.Pool.StatementTimeout, "db-statement-timeout", envDuration(getenv, "DB_STATEMENT_TIMEOUT", storage.DefaultPool.StatementTimeout, &envErr), "MariaDB's limit on one statement (max_statement_time); 0: none (DB_STATEMENT_TIMEOUT)")
 

@@ -46,8 +46,8 @@ type Options struct {
 
 	MaxSelections     int // field selections in a document, fragments counted where spread (1,000; negative: off)
 	MaxListLength     int // elements of any list argument: idIn, …In, nodes(ids:) (1,000; negative: off)
-	MaxFilterNesting  int // relation filters (has…With) nested in one another (2; negative: off)
-	MaxFilters        int // relation filters in one request (16; negative: off)
+	MaxFilterNesting  int // relation filters (has…With) nested in one another (3; negative: off)
+	MaxFilters        int // relation filters in the arguments of one field (16; negative: off)
 	MaxBooleanNesting int // not/and/or nested in one another (6; negative: off)
 	MaxInputDepth     int // nesting of any argument value (32; negative: off)
 
@@ -72,7 +72,7 @@ type Options struct {
 var DefaultOptions = Options{
 	DefaultPageSize: 50, MaxPageSize: 500,
 	MaxDepth: 15, MaxCost: 250_000, MaxAliases: 50, MaxOperations: 10, MaxTokens: 5_000, ListSize: 10,
-	MaxSelections: 1_000, MaxListLength: 1_000, MaxFilterNesting: 2, MaxFilters: 16, MaxBooleanNesting: 6, MaxInputDepth: 32,
+	MaxSelections: 1_000, MaxListLength: 1_000, MaxFilterNesting: 3, MaxFilters: 16, MaxBooleanNesting: 6, MaxInputDepth: 32,
 	MaxBodyBytes: 1 << 20, RequestTimeout: 15 * time.Second, RateLimit: 10, RateBurst: 100, MaxInFlight: 4,
 	APQCacheSize: 1000,
 }
@@ -188,7 +188,9 @@ func NewGraphQL(d Deps, opts Options) *handler.Server {
 
 // recoverPanic turns a panic in a resolver into an INTERNAL error; the stack goes to the log.
 func recoverPanic(ctx context.Context, p any) error {
-	logFor(ctx).ErrorContext(ctx, "panic in resolver", "request_id", RequestID(ctx), "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+	if l := errorLog(ctx); l != nil {
+		l.ErrorContext(ctx, "panic in resolver", "request_id", RequestID(ctx), "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+	}
 	return &apperr.Error{Code: apperr.Internal, Message: "internal error"}
 }
 

@@ -343,7 +343,7 @@ func timeBudget(ctx context.Context) time.Duration {
 //   - documents with more than MaxSelections field selections, fragments counted as often as
 //     they are spread (QUERY_TOO_COMPLEX);
 //   - argument values (literals and the variables they use) that nest relation filters
-//     (has…With) deeper than MaxFilterNesting or more than MaxFilters of them, not/and/or deeper than MaxBooleanNesting,
+//     (has…With) deeper than MaxFilterNesting or more than MaxFilters of them in one field, not/and/or deeper than MaxBooleanNesting,
 //     anything deeper than MaxInputDepth (QUERY_TOO_COMPLEX), or hold a list longer than
 //     MaxListLength (BAD_USER_INPUT) — idIn, …In, nodes(ids:) alike.
 //
@@ -356,7 +356,7 @@ type InputLimits struct {
 	MaxSelections     int
 	MaxListLength     int
 	MaxFilterNesting  int
-	MaxFilters        int // relation filters in one request, wherever they are
+	MaxFilters        int // relation filters in the arguments of one field
 	MaxBooleanNesting int
 	MaxInputDepth     int
 }
@@ -462,6 +462,7 @@ func (l InputLimits) checkValues(doc *ast.QueryDocument, vars map[string]any) *g
 	w := valueWalker{limits: l, vars: vars}
 	var inSet func(ast.SelectionSet)
 	args := func(list ast.ArgumentList) {
+		w.filters = 0 // counted per field: one field is one statement
 		for _, a := range list {
 			w.literal(a.Value, valueLevel{})
 		}
@@ -509,7 +510,7 @@ type valueLevel struct{ depth, filters, booleans int }
 type valueWalker struct {
 	limits  InputLimits
 	vars    map[string]any
-	filters int // relation filters seen
+	filters int // relation filters seen in the current field's arguments
 	err     *gqlerror.Error
 }
 
@@ -541,7 +542,7 @@ func (w *valueWalker) enter(at valueLevel, key string) (valueLevel, bool) {
 			"relation filters (has…With) are nested %d deep; at most %d are allowed (关联过滤嵌套过深)", at.filters, l.MaxFilterNesting)
 	case l.MaxFilters > 0 && w.filters > l.MaxFilters:
 		w.err = tooComplex("filters", w.filters, l.MaxFilters,
-			"the request has more than %d relation filters (has…With); at most %d are allowed (关联过滤条件过多)", l.MaxFilters, l.MaxFilters)
+			"a field has more than %d relation filters (has…With); at most %d are allowed (关联过滤条件过多)", l.MaxFilters, l.MaxFilters)
 	case l.MaxBooleanNesting > 0 && at.booleans > l.MaxBooleanNesting:
 		w.err = tooComplex("booleanNesting", at.booleans, l.MaxBooleanNesting,
 			"not/and/or are nested %d deep; at most %d are allowed (过滤条件嵌套过深)", at.booleans, l.MaxBooleanNesting)

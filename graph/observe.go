@@ -286,10 +286,11 @@ func instrument(m *Metrics, logger *slog.Logger, next http.Handler) http.Handler
 			// Operation names are the client's choice: only signed-in callers' become labels.
 			name := "(invalid)"
 			switch {
-			case opType != "" && signedIn:
-				name = m.names.label(op)
-			case opType != "":
+			case !signedIn:
+				// Refused before parsing unless it is a sign-in: its type is then unknown.
 				name = "(signed-out)"
+			case opType != "":
+				name = m.names.label(op)
 			}
 			m.operations.WithLabelValues(name, opType).Inc()
 			m.latency.WithLabelValues(name, opType).Observe(elapsed.Seconds())
