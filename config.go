@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -78,6 +79,7 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 	fs.Float64Var(&c.API.RateLimit, "rate-limit", envRate(getenv, "RATE_LIMIT", def.RateLimit, &envErr), "requests a second per credential, on average; 0: no limit (RATE_LIMIT)")
 	fs.IntVar(&c.API.RateBurst, "rate-burst", envCount(getenv, "RATE_BURST", def.RateBurst, &envErr), "requests a credential may send at once (RATE_BURST)")
 	fs.IntVar(&c.API.MaxInFlight, "max-in-flight", envCount(getenv, "MAX_IN_FLIGHT", def.MaxInFlight, &envErr), "requests of one credential running at the same time; 0: no limit (MAX_IN_FLIGHT)")
+	fs.IntVar(&c.API.MaxHeavy, "max-heavy-queries", envCount(getenv, "MAX_HEAVY_QUERIES", max(1, runtime.GOMAXPROCS(0)-1), &envErr), "heavy queries (relation filters, cost ≥ 50000) running at once in the service; 0: no limit (MAX_HEAVY_QUERIES)")
 	fs.IntVar(&c.API.MaxSelections, "max-selections", envCount(getenv, "MAX_SELECTIONS", def.MaxSelections, &envErr), "field selections in a document, fragments counted where spread; 0: no limit (MAX_SELECTIONS)")
 	fs.IntVar(&c.API.MaxListLength, "max-list-length", envCount(getenv, "MAX_LIST_LENGTH", def.MaxListLength, &envErr), "elements of a list argument (idIn, nodes(ids:)); 0: no limit (MAX_LIST_LENGTH)")
 	fs.IntVar(&c.API.MaxFilterNesting, "max-filter-nesting", envCount(getenv, "MAX_FILTER_NESTING", def.MaxFilterNesting, &envErr), "relation filters (has…With) nested in one another; 0: no limit (MAX_FILTER_NESTING)")
@@ -186,7 +188,7 @@ func (c *config) resolveLimits(maxBody int, corsOrigins string) error {
 		{"max-depth", &a.MaxDepth, true}, {"max-cost", &a.MaxCost, true}, {"max-aliases", &a.MaxAliases, true},
 		{"max-operations", &a.MaxOperations, true}, {"max-tokens", &a.MaxTokens, true},
 		{"rate-burst", &a.RateBurst, false}, {"max-body-bytes", &maxBody, false},
-		{"max-in-flight", &a.MaxInFlight, true}, {"max-selections", &a.MaxSelections, true},
+		{"max-in-flight", &a.MaxInFlight, true}, {"max-heavy-queries", &a.MaxHeavy, true}, {"max-selections", &a.MaxSelections, true},
 		{"max-list-length", &a.MaxListLength, true}, {"max-filter-nesting", &a.MaxFilterNesting, true},
 		{"max-boolean-nesting", &a.MaxBooleanNesting, true}, {"max-filters", &a.MaxFilters, true},
 	} {

@@ -87,13 +87,13 @@ func TestLimitFlags(t *testing.T) {
 	if c, _ = parseConfig(base, env(map[string]string{"RATE_LIMIT": "0", "REQUEST_TIMEOUT": "0"})); c.API.RateLimit != -1 || c.API.RequestTimeout != -1 {
 		t.Fatalf("0 must turn the rate limit and the time budget off: %+v", c.API)
 	}
-	c, err = parseConfig(append(base, "--max-list-length", "50", "--max-filters", "0", "--db-statement-timeout", "3s"),
+	c, err = parseConfig(append(base, "--max-list-length", "50", "--max-filters", "0", "--db-statement-timeout", "3s", "--max-heavy-queries", "6"),
 		env(map[string]string{"MAX_IN_FLIGHT": "2", "MAX_FILTER_NESTING": "1", "MAX_SELECTIONS": "300", "MAX_BOOLEAN_NESTING": "0"}))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if a := c.API; a.MaxListLength != 50 || a.MaxFilters != -1 || a.MaxInFlight != 2 || a.MaxFilterNesting != 1 ||
-		a.MaxSelections != 300 || a.MaxBooleanNesting != -1 || c.Pool.StatementTimeout != 3*time.Second {
+		a.MaxSelections != 300 || a.MaxBooleanNesting != -1 || c.Pool.StatementTimeout != 3*time.Second || a.MaxHeavy != 6 {
 		t.Fatalf("input limits, in-flight and statement time: %+v %+v", a, c.Pool)
 	}
 	if c, _ = parseConfig(base, env(nil)); c.Pool.StatementTimeout != 10*time.Second || c.API.MaxInFlight != 4 || c.API.MaxListLength != 1000 {
