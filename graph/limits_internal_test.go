@@ -10,8 +10,12 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/nanpiao/sbqw/apperr"
 	"github.com/nanpiao/sbqw/storage"
@@ -109,5 +113,51 @@ func TestInFlightPerCredential(t *testing.T) {
 	wg.Wait()
 	if w := send("a", false); w.Code != http.StatusNoContent {
 		t.Fatalf("the places were not given back: %d %s", w.Code, w.Body)
+	}
+}
+
+// The heavy-query gate runs heavy queries a few at a time and lets light ones straight past;
+// a heavy query whose budget ends while it waits is answered, not left hanging.
+func TestHeavyQueriesTakeTurns(t *testing.T) {
+	gate := heavyGate(1)
+	opCtx := func(m *OperationMeasure) context.Context {
+		oc := &graphql.OperationContext{Operation: &ast.OperationDefinition{Operation: ast.Query}}
+		oc.Stats.SetExtension(operationMeasureKey, m)
+		return graphql.WithOperationContext(context.Background(), oc)
+	}
+	release := make(chan struct{})
+	var running atomic.Int32
+	next := func(ctx context.Context) graphql.ResponseHandler {
+		return func(ctx context.Context) *graphql.Response {
+			running.Add(1)
+			<-release
+			return &graphql.Response{}
+		}
+	}
+	heavy := opCtx(&OperationMeasure{Filters: 1})
+	first := gate(heavy, next) // takes the one place
+	go first(heavy)
+	done := make(chan struct{})
+	go func() { gate(heavy, next)(heavy); close(done) }() // waits for it
+	light := gate(opCtx(&OperationMeasure{Cost: 10}), func(ctx context.Context) graphql.ResponseHandler {
+		return func(ctx context.Context) *graphql.Response { return &graphql.Response{} }
+	})
+	if light(context.Background()) == nil {
+		t.Fatal("a light query did not run")
+	}
+	short, cancel := context.WithTimeout(heavy, 50*time.Millisecond)
+	defer cancel()
+	if r := gate(short, next)(short); r == nil || len(r.Errors) != 1 {
+		t.Fatalf("a heavy query out of time while waiting: %+v", r)
+	}
+	time.Sleep(50 * time.Millisecond)
+	if n := running.Load(); n != 1 {
+		t.Fatalf("%d heavy queries running at once; the gate has one place", n)
+	}
+	close(release)
+	select {
+	case <-done:
+	case <-time.After(2 * time.Second):
+		t.Fatal("the waiting heavy query never ran")
 	}
 }
