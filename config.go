@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/nanpiao/sbqw/authn"
 	"github.com/nanpiao/sbqw/graph"
 	"github.com/nanpiao/sbqw/pii"
 	"github.com/nanpiao/sbqw/storage"
@@ -34,6 +35,8 @@ type config struct {
 	API graph.Options
 	// ShutdownGrace is how long requests in flight may take to finish on shutdown.
 	ShutdownGrace time.Duration
+	// HashMemory bounds the memory of password hashing running at once, in bytes.
+	HashMemory int64
 
 	sealer                *pii.Sealer
 	demoPasswordGenerated bool
@@ -88,15 +91,26 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 	fs.DurationVar(&c.Pool.StatementTimeout, "db-statement-timeout", envDuration(getenv, "DB_STATEMENT_TIMEOUT", storage.DefaultPool.StatementTimeout, &envErr), "MariaDB's limit on one statement (max_statement_time); 0: none (DB_STATEMENT_TIMEOUT)")
 
 	fs.StringVar(&corsOrigins, "cors-origins", env("CORS_ORIGINS", ""), "comma-separated origins allowed to call the API from a browser, e.g. https://app.example.org; none by default (CORS_ORIGINS)")
+	hashMiB := fs.Int("password-hash-memory", envCount(getenv, "PASSWORD_HASH_MEMORY", authn.DefaultHashMemory>>20, &envErr), "MiB of memory that password checks may use at once (64 MiB each); sign-ins beyond it are refused with RATE_LIMITED (PASSWORD_HASH_MEMORY)")
+	var trustedProxies string
+	fs.StringVar(&trustedProxies, "trusted-proxies", env("TRUSTED_PROXIES", ""), "comma-separated CIDRs of reverse proxies whose X-Forwarded-For / X-Real-IP are believed; none by default (TRUSTED_PROXIES)")
 	fs.DurationVar(&c.ShutdownGrace, "shutdown-grace", envDuration(getenv, "SHUTDOWN_GRACE", 20*time.Second, &envErr), "how long requests in flight may take to finish on shutdown (SHUTDOWN_GRACE)")
 	if envErr != nil {
 		return c, envErr
 	}
 	if err := fs.Parse(args); err != nil {
-		return c, fmt.Errorf("%v (flags: --addr --db --demo --demo-password --jwt-secret --data-key --db-max-open --db-max-idle --default-page-size --max-page-size --max-depth --max-cost --max-aliases --max-operations --max-tokens --max-body-bytes --request-timeout --rate-limit --rate-burst --cors-origins --shutdown-grace)", err)
+		return c, fmt.Errorf("%v (flags: --addr --db --demo --demo-password --jwt-secret --data-key --db-max-open --db-max-idle --default-page-size --max-page-size --max-depth --max-cost --max-aliases --max-operations --max-tokens --max-body-bytes --request-timeout --rate-limit --rate-burst --cors-origins --password-hash-memory --trusted-proxies --shutdown-grace)", err)
 	}
 	if err := c.resolveLimits(maxBody, corsOrigins); err != nil {
 		return c, err
+	}
+	if *hashMiB <= 0 {
+		return c, errors.New("--password-hash-memory must be a positive number of MiB")
+	}
+	c.HashMemory = int64(*hashMiB) << 20
+	var err error
+	if c.API.TrustedProxies, err = graph.ParseTrustedProxies(trustedProxies); err != nil {
+		return c, fmt.Errorf("--trusted-proxies: %v", err)
 	}
 	if fs.NArg() > 0 {
 		return c, fmt.Errorf("unexpected argument %q", fs.Arg(0))

@@ -7,12 +7,16 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/nanpiao/sbqw/internal/testkit"
 )
 
 // TestGeneratedCodeIsFresh regenerates the ent and gqlgen code in a copy of the tree and fails
 // when the result differs from what is committed: the generated code must always be what
-// `go generate ./...` produces from the hand-written schemas.
+// `go generate ./...` produces from the hand-written schemas. It takes minutes, so it runs only
+// with SBQW_TEST_GENERATED=1 (.ci/run sets it).
 func TestGeneratedCodeIsFresh(t *testing.T) {
+	testkit.NeedsTools(t, "SBQW_TEST_GENERATED", "go", "git")
 	files, err := exec.Command("git", "ls-files", "--cached", "--others", "--exclude-standard").Output()
 	if err != nil {
 		t.Fatalf("listing the tree with git: %v", err)

@@ -5,6 +5,7 @@ go 1.26.8
 require (
 	entgo.io/contrib v0.7.0
 	entgo.io/ent v0.14.5
+	github.com/6tail/lunar-go v1.4.7
 	github.com/99designs/gqlgen v0.17.98
 	github.com/casbin/casbin/v2 v2.135.0
 	github.com/go-sql-driver/mysql v1.10.1

@@ -69,7 +69,8 @@ func run(args []string) error {
 	opts := cfg.API
 	opts.Pool, opts.Logger = db.SQL, slog.Default()
 	opts.Starting = func() bool { return !loaded.Load() }
-	api, err := graph.NewAPI(ctx, db.Client, graph.Config{JWTSecret: cfg.JWTSecret, Ready: ready, Options: opts})
+	api, err := graph.NewAPI(ctx, db.Client, graph.Config{JWTSecret: cfg.JWTSecret, Ready: ready, Options: opts,
+		Auth: authn.Config{HashMemory: cfg.HashMemory}})
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -99,6 +100,13 @@ func TestLimitFlags(t *testing.T) {
 	if c, _ = parseConfig(base, env(nil)); c.Pool.StatementTimeout != 10*time.Second || c.API.MaxInFlight != 4 || c.API.MaxListLength != 1000 {
 		t.Fatalf("defaults of the new limits: %+v %+v", c.API, c.Pool)
 	}
+	if c, _ = parseConfig(base, env(nil)); c.HashMemory != 192<<20 || len(c.API.TrustedProxies) != 0 {
+		t.Fatalf("sign-in defaults: %d bytes of hashing, proxies %v", c.HashMemory, c.API.TrustedProxies)
+	}
+	c, err = parseConfig(append(base, "--trusted-proxies", "10.0.0.0/8, 192.168.1.1"), env(map[string]string{"PASSWORD_HASH_MEMORY": "128", "TRUSTED_PROXIES": "172.16.0.0/12"}))
+	if err != nil || c.HashMemory != 128<<20 || fmt.Sprint(c.API.TrustedProxies) != "[10.0.0.0/8 192.168.1.1/32]" {
+		t.Fatalf("sign-in flags: %d bytes, proxies %v (%v)", c.HashMemory, c.API.TrustedProxies, err)
+	}
 
 	for _, bad := range []struct {
 		args []string
@@ -110,6 +118,9 @@ func TestLimitFlags(t *testing.T) {
 		{[]string{"--cors-origins", "app.example.org"}, nil},
 		{[]string{"--cors-origins", "https://app.example.org/path"}, nil},
 		{nil, map[string]string{"MAX_COST": "lots"}},
+		{[]string{"--password-hash-memory", "0"}, nil},
+		{[]string{"--trusted-proxies", "10.0.0.0/33"}, nil},
+		{nil, map[string]string{"TRUSTED_PROXIES": "proxy.example.org"}},
 		{nil, map[string]string{"REQUEST_TIMEOUT": "15"}},
 		{[]string{"--db-statement-timeout", "-1s"}, nil},
 		{[]string{"--max-in-flight", "-2"}, nil},

@@ -17,26 +17,30 @@ import (
 	"github.com/nanpiao/sbqw/ent/schema/enum"
 	"github.com/nanpiao/sbqw/ent/session"
 	"github.com/nanpiao/sbqw/ent/user"
+	"github.com/nanpiao/sbqw/internal/clock"
 )
 
 // Config tunes the service. Zero values take the defaults.
 type Config struct {
-	Secret          []byte        // signs bearer tokens (HS256)
-	TokenTTL        time.Duration // lifetime of a login token (12h)
-	AccountFailures int           // failed sign-ins allowed per account in Window (5)
-	AddressFailures int           // failed sign-ins allowed per client address in Window (20)
-	Window          time.Duration // sliding window of the limits (15m)
-	Now             func() time.Time
+	Secret   []byte         // signs bearer tokens (HS256)
+	TokenTTL time.Duration  // lifetime of a login token (12h)
+	Throttle ThrottleConfig // limits on failed sign-ins (throttle.go)
+	// HashMemory bounds the memory of password verifications running at once, in bytes
+	// (DefaultHashMemory); sign-ins beyond it are refused with RATE_LIMITED at once.
+	HashMemory     int64
+	UniqueRefusals int // duplicates of records outside the caller's scope allowed per user an hour (10)
+	Now            func() time.Time
 }
 
 // Service signs callers in and out and turns a bearer credential into a Viewer.
 type Service struct {
-	client    *ent.Client
-	policies  *authz.Policies
-	cfg       Config
-	accounts  *failureLimiter
-	addresses *failureLimiter
-	keyUsed   sync.Map // API key ID → time last_used_at was written
+	client   *ent.Client
+	policies *authz.Policies
+	cfg      Config
+	throttle *throttle
+	hashing  *hashGate
+	keyUsed  sync.Map // API key ID → time last_used_at was written
+	journal  *authz.Journal
 }
 
 // New returns the service.
@@ -44,20 +48,14 @@ func New(client *ent.Client, policies *authz.Policies, cfg Config) *Service {
 	if cfg.TokenTTL == 0 {
 		cfg.TokenTTL = 12 * time.Hour
 	}
-	if cfg.AccountFailures == 0 {
-		cfg.AccountFailures = 5
-	}
-	if cfg.AddressFailures == 0 {
-		cfg.AddressFailures = 20
-	}
-	if cfg.Window == 0 {
-		cfg.Window = 15 * time.Minute
-	}
 	if cfg.Now == nil {
 		cfg.Now = func() time.Time { return time.Now().UTC() }
 	}
-	return &Service{client: client, policies: policies, cfg: cfg,
-		accounts: newFailureLimiter(cfg.AccountFailures, cfg.Window), addresses: newFailureLimiter(cfg.AddressFailures, cfg.Window)}
+	if cfg.UniqueRefusals == 0 {
+		cfg.UniqueRefusals = 10
+	}
+	return &Service{client: client, policies: policies, cfg: cfg, journal: authz.NewJournal(client, cfg.UniqueRefusals, time.Hour),
+		throttle: newThrottle(cfg.Throttle), hashing: newHashGate(cfg.HashMemory)}
 }
 
 // ErrBadCredentials is the one answer to a wrong username or a wrong password.
@@ -66,33 +64,51 @@ var ErrBadCredentials = &apperr.Error{Code: apperr.Unauthenticated, Message: "wr
 // ErrUnauthenticated is the answer to a missing, forged, expired or revoked credential.
 var ErrUnauthenticated = &apperr.Error{Code: apperr.Unauthenticated, Message: "sign in first: missing, invalid or expired credentials (请先登录)"}
 
-// Login checks a username and password and opens a session. Failed attempts are limited per
-// account and per client address; the answer is the same whether the user exists or not.
-func (s *Service) Login(ctx context.Context, username, password, clientAddr string) (token string, expires time.Time, u *ent.User, err error) {
+// ErrPasswordChangeRequired answers a correct password of an account that must change it (after
+// a reset, or a new account): sign in again with newPassword set. It is given only after the
+// password was verified, so it tells nothing to someone who does not know it.
+var ErrPasswordChangeRequired = &apperr.Error{Code: apperr.Unauthenticated, Field: "newPassword",
+	Message: "the password must be changed: sign in again with newPassword (须设置新密码后登录)",
+	Extra:   map[string]any{"passwordChangeRequired": true}}
+
+// Login checks a username and password and opens a session. Failed attempts are throttled
+// (throttle.go) and password hashing is bounded in memory (hashgate.go); both refusals are
+// RATE_LIMITED with a retry hint, given before any hashing. The answer is the same whether the
+// user exists or not. newPassword, when given, replaces the password as part of signing in; an
+// account that must change its password (mustChangePassword) can sign in only that way.
+func (s *Service) Login(ctx context.Context, username, password, newPassword, clientAddr string) (token string, expires time.Time, u *ent.User, err error) {
 	now := s.cfg.Now()
 	username = strings.ToLower(strings.TrimSpace(username))
-	acct, addr := "account:"+username, "address:"+clientAddr
-	if wait := max(s.accounts.retryAfter(acct, now), s.addresses.retryAfter(addr, now)); wait > 0 {
+	if wait := s.throttle.wait(clientAddr, username, now); wait > 0 {
 		secs := int(math.Ceil(wait.Seconds()))
-		return "", time.Time{}, nil, &apperr.Error{Code: apperr.RateLimited,
-			Message: fmt.Sprintf("too many failed sign-ins; try again in %d seconds (登录失败次数过多，请%d秒后再试)", secs, secs),
-			Extra:   map[string]any{"retryAfterSeconds": secs}}
+		return "", time.Time{}, nil, rateLimited(secs, fmt.Sprintf("too many failed sign-ins; try again in %d seconds (登录失败次数过多，请%d秒后再试)", secs, secs))
 	}
 	sys := authz.SystemContext(ctx, "login")
-	u, err = s.client.User.Query().Where(user.Username(username), user.StatusEQ(enum.UserActive)).Only(sys)
-	hash := ""
-	if err == nil {
-		hash = u.PasswordHash
-	} else if !ent.IsNotFound(err) {
+	u, ok, err := s.checkPassword(sys, username, password)
+	if err != nil {
 		return "", time.Time{}, nil, err
 	}
-	if !VerifyPassword(hash, password) {
-		s.accounts.fail(acct, now)
-		s.addresses.fail(addr, now)
+	if !ok {
+		s.throttle.fail(clientAddr, username, now)
 		_ = authz.Record(sys, s.client, authz.Event{Action: "login.failed", Entity: "User", Username: username, Detail: "from " + clientAddr})
 		return "", time.Time{}, nil, ErrBadCredentials
 	}
-	s.accounts.reset(acct)
+	s.throttle.succeed(clientAddr, username, now)
+	var newHash string
+	switch {
+	case newPassword != "":
+		if newPassword == password {
+			return "", time.Time{}, nil, apperr.Invalid("newPassword", "the new password must differ from the current one (新密码不能与当前密码相同)")
+		}
+		if err := CheckPasswordStrength(newPassword); err != nil {
+			return "", time.Time{}, nil, apperr.Invalid("newPassword", "%s", err.Error())
+		}
+		if newHash, err = HashPassword(newPassword); err != nil {
+			return "", time.Time{}, nil, err
+		}
+	case u.MustChangePassword:
+		return "", time.Time{}, nil, ErrPasswordChangeRequired
+	}
 
 	expires = now.Add(s.cfg.TokenTTL)
 	sid := randomString(24)
@@ -100,12 +116,24 @@ func (s *Service) Login(ctx context.Context, username, password, clientAddr stri
 		if err := tx.Session.Create().SetUserID(u.ID).SetTokenID(sid).SetExpiresAt(expires).SetClientAddress(clientAddr).Exec(sys); err != nil {
 			return err
 		}
-		if err := tx.User.UpdateOneID(u.ID).SetLastLoginAt(now).Exec(sys); err != nil {
+		upd := tx.User.UpdateOneID(u.ID).SetLastLoginAt(now)
+		if newHash != "" {
+			// Other sessions end, as with changePassword; a reset has ended them already.
+			upd.SetPasswordHash(newHash).SetPasswordChangedAt(now).SetMustChangePassword(false)
+			if err := tx.Session.Update().Where(session.UserID(u.ID), session.RevokedAtIsNil(), session.TokenIDNEQ(sid)).SetRevokedAt(now).Exec(sys); err != nil {
+				return err
+			}
+		}
+		if u, err = upd.Save(sys); err != nil {
 			return err
 		}
 		id := u.ID
 		v := &authz.Viewer{UserID: u.ID, Username: u.Username, ClientAddr: clientAddr}
-		return authz.Record(authz.NewContext(ctx, v), tx, authz.Event{Action: "login", Entity: "User", EntityID: &id})
+		e := authz.Event{Action: "login", Entity: "User", EntityID: &id}
+		if newHash != "" {
+			e.Changed = []string{"password"}
+		}
+		return authz.Record(authz.NewContext(ctx, v), tx, e)
 	})
 	if err != nil {
 		return "", time.Time{}, nil, err
@@ -201,7 +229,7 @@ func (s *Service) noteKeyUse(id int, now time.Time) {
 
 // viewerOf loads an active user and the role bindings in force on the day.
 func (s *Service) viewerOf(ctx context.Context, userID int, now time.Time) (*authz.Viewer, error) {
-	today := now.Truncate(24 * time.Hour)
+	today := clock.DayOf(now)
 	u, err := s.client.User.Query().Where(user.ID(userID), user.StatusEQ(enum.UserActive)).
 		WithRoleBindings(func(q *ent.RoleBindingQuery) {
 			q.Where(rolebinding.ValidFromLTE(today), rolebinding.Or(rolebinding.ValidToIsNil(), rolebinding.ValidToGTE(today)))
@@ -212,7 +240,7 @@ func (s *Service) viewerOf(ctx context.Context, userID int, now time.Time) (*aut
 	if err != nil {
 		return nil, err
 	}
-	v := &authz.Viewer{UserID: u.ID, Username: u.Username}
+	v := (&authz.Viewer{UserID: u.ID, Username: u.Username}).WithJournal(s.journal)
 	for _, b := range u.Edges.RoleBindings {
 		v.Bindings = append(v.Bindings, authz.Binding{ID: b.ID, Role: b.Role,
 			TownshipID: deref(b.TownshipID), VillageID: deref(b.VillageID), DepartmentID: deref(b.DepartmentID), CadreID: deref(b.CadreID)})
@@ -258,7 +286,11 @@ func (s *Service) ChangePassword(ctx context.Context, tx *ent.Client, current, n
 	if err != nil {
 		return err
 	}
-	if !VerifyPassword(u.PasswordHash, current) {
+	ok, err := s.verify(u.PasswordHash, current)
+	if err != nil {
+		return err
+	}
+	if !ok {
 		return apperr.Invalid("currentPassword", "the current password is wrong (当前密码错误)")
 	}
 	if err := CheckPasswordStrength(next); err != nil {
@@ -269,7 +301,7 @@ func (s *Service) ChangePassword(ctx context.Context, tx *ent.Client, current, n
 		return err
 	}
 	now := s.cfg.Now()
-	if err := tx.User.UpdateOneID(u.ID).SetPasswordHash(hash).SetPasswordChangedAt(now).Exec(sys); err != nil {
+	if err := tx.User.UpdateOneID(u.ID).SetPasswordHash(hash).SetPasswordChangedAt(now).SetMustChangePassword(false).Exec(sys); err != nil {
 		return err
 	}
 	others := tx.Session.Update().Where(session.UserID(u.ID), session.RevokedAtIsNil())
@@ -280,6 +312,48 @@ func (s *Service) ChangePassword(ctx context.Context, tx *ent.Client, current, n
 		return err
 	}
 	return authz.Record(ctx, tx, authz.Event{Action: "user.change_password", Entity: "User", EntityID: &u.ID, Changed: []string{"password"}})
+}
+
+// ErrHashingBusy refuses a sign-in when the memory budget of password hashing is in use.
+var ErrHashingBusy = rateLimited(1, "the server is busy checking other sign-ins; try again in a second (登录繁忙，请稍后再试)")
+
+func rateLimited(secs int, msg string) *apperr.Error {
+	return &apperr.Error{Code: apperr.RateLimited, Message: msg, Extra: map[string]any{"retryAfterSeconds": secs}}
+}
+
+// checkPassword finds the active user and checks the password within the hashing budget. The
+// memory is reserved before the user is looked up, so a burst beyond the budget is refused
+// without a query or a hash. u is nil when no such user exists (ok is then false).
+func (s *Service) checkPassword(ctx context.Context, username, password string) (u *ent.User, ok bool, err error) {
+	cost := hashCost("") // the current parameters; a stored hash with larger ones reserves more below
+	if !s.hashing.acquire(cost) {
+		return nil, false, ErrHashingBusy
+	}
+	defer func() { s.hashing.release(cost) }()
+	u, err = s.client.User.Query().Where(user.Username(username), user.StatusEQ(enum.UserActive)).Only(ctx)
+	hash := ""
+	if err == nil {
+		hash = u.PasswordHash
+	} else if !ent.IsNotFound(err) {
+		return nil, false, err
+	}
+	if extra := hashCost(hash) - cost; extra > 0 {
+		if !s.hashing.acquire(extra) {
+			return nil, false, ErrHashingBusy
+		}
+		cost += extra
+	}
+	return u, VerifyPassword(hash, password), nil
+}
+
+// verify checks a password within the hashing budget; ErrHashingBusy when it is spent.
+func (s *Service) verify(hash, password string) (bool, error) {
+	cost := hashCost(hash)
+	if !s.hashing.acquire(cost) {
+		return false, ErrHashingBusy
+	}
+	defer s.hashing.release(cost)
+	return VerifyPassword(hash, password), nil
 }
 
 func withTx(ctx context.Context, client *ent.Client, fn func(*ent.Client) error) error {

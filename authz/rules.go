@@ -118,7 +118,7 @@ func WriteScopeHook() ent.Hook {
 					return nil, err
 				}
 			}
-			value, err := next.Mutate(ctx, m)
+			value, err := guardUnique(ctx, v, cm, next)
 			if err != nil || !entities[m.Type()].checkAfterWrite || !m.Op().Is(ent.OpCreate|ent.OpUpdateOne) {
 				return value, err
 			}

@@ -17,6 +17,9 @@ type scopeRule func(s *sql.Selector, b Binding, v *Viewer) *sql.Predicate
 type entity struct {
 	object string                  // Casbin object name
 	kinds  map[ScopeKind]scopeRule // what each scope kind means; district needs none
+	// manage, when set, replaces kinds for every action but read: what the caller may change
+	// is narrower than what it may see (users and role bindings; see accounts.go).
+	manage map[ScopeKind]scopeRule
 	// checkAfterWrite: a created or updated row must lie within the writer's scope. Off only
 	// for users, which are scoped through role bindings created after them.
 	checkAfterWrite bool
@@ -94,13 +97,6 @@ func departmentMembers(b Binding) *sql.Selector {
 }
 
 func departmentOrgMembers(column string) scopeRule { return colIn(column, departmentMembers) }
-
-// usersBoundIn: users holding a binding with the given column equal to the unit.
-func usersBound(column string, unit func(Binding) int) func(Binding) *sql.Selector {
-	return func(b Binding) *sql.Selector {
-		return sql.Select("user_id").From(sql.Table("role_bindings")).Where(live(sql.EQ(column, unit(b))))
-	}
-}
 
 // Scope kinds common to rows that carry township_id and village_id.
 func hierarchy(extra map[ScopeKind]scopeRule) map[ScopeKind]scopeRule {
@@ -181,15 +177,24 @@ var entities = map[string]entity{
 	"Assessment":         {object: "assessment", checkAfterWrite: true, kinds: hierarchy(nil)},
 
 	// Platform.
+	// Users and bindings: a binding places its holder only while in force; who may change a
+	// user, or grant and take away its bindings, is decided by accounts.go's authority rule.
 	"User": {object: "user", kinds: map[ScopeKind]scopeRule{
-		ScopeTownship:   colIn("id", usersBound("township_id", township)),
+		ScopeTownship:   anyOf(colIn("id", usersBound("township_id", township)), unboundUsers),
 		ScopeSelf:       self("id"),
-		ScopeDepartment: anyOf(self("id"), colIn("id", usersBound("department_id", department))),
+		ScopeDepartment: anyOf(self("id"), colIn("id", usersBound("department_id", department)), unboundUsers),
+	}, manage: map[ScopeKind]scopeRule{
+		ScopeTownship:   manageableUsers("id"),
+		ScopeSelf:       self("id"),
+		ScopeDepartment: manageableUsers("id"),
 	}},
 	"RoleBinding": {object: "role_binding", checkAfterWrite: true, kinds: map[ScopeKind]scopeRule{
-		ScopeTownship:   col("township_id", township),
+		ScopeTownship:   boundHere("township_id", township),
 		ScopeSelf:       self("user_id"),
-		ScopeDepartment: anyOf(self("user_id"), col("department_id", department)),
+		ScopeDepartment: anyOf(self("user_id"), boundHere("department_id", department)),
+	}, manage: map[ScopeKind]scopeRule{
+		ScopeTownship:   managedBindings,
+		ScopeDepartment: managedBindings,
 	}},
 	"ApiKey":     {object: "api_key", checkAfterWrite: true, kinds: map[ScopeKind]scopeRule{ScopeSelf: self("user_id")}},
 	"AuditEvent": {object: "audit_event", kinds: map[ScopeKind]scopeRule{}},
@@ -225,6 +230,10 @@ func (v *Viewer) predicate(entType, action string) (func(*sql.Selector), bool) {
 		b    Binding
 		rule scopeRule
 	}
+	kinds := ent.kinds
+	if action != ActionRead && ent.manage != nil {
+		kinds = ent.manage
+	}
 	var parts []part
 	allowed := false
 	for _, b := range v.Bindings {
@@ -232,7 +241,7 @@ func (v *Viewer) predicate(entType, action string) (func(*sql.Selector), bool) {
 			if kind == ScopeDistrict {
 				return nil, true
 			}
-			rule, ok := ent.kinds[kind]
+			rule, ok := kinds[kind]
 			if !ok || !bound(kind, b) {
 				continue // a kind that means nothing for this entity or this binding grants nothing
 			}

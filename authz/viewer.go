@@ -38,7 +38,8 @@ type Viewer struct {
 	RequestID  string
 	ClientAddr string
 
-	policy *Snapshot
+	policy  *Snapshot
+	journal *Journal
 }
 
 // WithPolicy attaches the policy snapshot the viewer's decisions use.

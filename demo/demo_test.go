@@ -211,7 +211,6 @@ func TestShapeDetails(t *testing.T) {
 		{"sons are men", `SELECT COUNT(*) FROM residents WHERE relation = 'SON' AND gender <> 'MALE'`, 0},
 		{"daughters are women", `SELECT COUNT(*) FROM residents WHERE relation = 'DAUGHTER' AND gender <> 'FEMALE'`, 0},
 		{"spouses differ in gender from the head", `SELECT COUNT(*) FROM residents s JOIN residents h ON h.household_id = s.household_id AND h.relation = 'HEAD' WHERE s.relation = 'SPOUSE' AND s.gender = h.gender`, 0},
-		{"children are younger than the head", `SELECT COUNT(*) FROM residents c JOIN residents h ON h.household_id = c.household_id AND h.relation = 'HEAD' WHERE c.relation IN ('SON', 'DAUGHTER') AND c.birth_date <= h.birth_date`, 0},
 		{"ordinary households are not poor", `SELECT COUNT(*) FROM households WHERE category = 'ORDINARY' AND (poverty_status <> 'NOT_POOR' OR identified_year IS NOT NULL)`, 0},
 		{"lifted households have an exit year", `SELECT COUNT(*) FROM households WHERE poverty_status = 'LIFTED' AND (exit_year IS NULL OR exit_year < identified_year)`, 0},
 		{"registered poor households have not exited", `SELECT COUNT(*) FROM households WHERE category = 'REGISTERED_POOR' AND (exit_year IS NOT NULL OR poverty_status NOT IN ('IN_POVERTY', 'AT_RISK'))`, 0},
@@ -220,7 +219,6 @@ func TestShapeDetails(t *testing.T) {
 		{"rectification scores agree with their result", `SELECT COUNT(*) FROM rectifications WHERE (status = 'PASSED' AND acceptance_score < 70) OR (status = 'FAILED' AND acceptance_score >= 70) OR (status IN ('PASSED', 'FAILED') AND acceptance_score IS NULL)`, 0},
 		{"a secretary's capability indicators name the secretary", `SELECT COUNT(*) FROM assessments WHERE (indicator LIKE 'CAP_%') <> (secretary_id IS NOT NULL)`, 0},
 		{"every team's leader holds its LEADER post", `SELECT COUNT(*) FROM teams t WHERE NOT EXISTS (SELECT 1 FROM team_memberships m WHERE m.team_id = t.id AND m.member_id = t.leader_id AND m.post = 'LEADER')`, 0},
-		{"members joined the party at 18 or older", `SELECT COUNT(*) FROM party_members WHERE date(joined_on) < date(birth_date, '+18 years')`, 0},
 		{"team members joined the party before the team", `SELECT COUNT(*) FROM team_memberships t JOIN party_members m ON m.id = t.member_id WHERE date(t.joined_on) < date(m.joined_on)`, 0},
 		{"contributions come after joining the team", `SELECT COUNT(*) FROM contributions c JOIN team_memberships t ON t.team_id = c.team_id AND t.member_id = c.member_id WHERE date(c."on") < date(t.joined_on) OR date(c."on") > '2026-10-31'`, 0},
 		{"every comprehensive course enrols all 135 secretaries", `SELECT COUNT(*) FROM training_courses c WHERE c.kind = 'COMPREHENSIVE' AND (SELECT COUNT(*) FROM training_enrollments e WHERE e.course_id = c.id) <> 135`, 0},
@@ -232,6 +230,34 @@ func TestShapeDetails(t *testing.T) {
 			}
 		})
 	}
+	// Birth dates are kept only inside the sealed ID numbers.
+	births := birthDates(t, d.db, "residents")
+	t.Run("children are younger than the head", func(t *testing.T) {
+		pairs := rowPairs(t, d.db, `SELECT c.id, h.id FROM residents c JOIN residents h ON h.household_id = c.household_id AND h.relation = 'HEAD' WHERE c.relation IN ('SON', 'DAUGHTER')`)
+		for child, head := range pairs {
+			if !births[child].After(births[head]) {
+				t.Errorf("resident %d born %s, head %d born %s", child, births[child], head, births[head])
+			}
+		}
+	})
+	t.Run("members joined the party at 18 or older", func(t *testing.T) {
+		born := birthDates(t, d.db, "party_members")
+		rows, err := d.db.Query("SELECT id, joined_on FROM party_members")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id int
+			var joined time.Time
+			if err := rows.Scan(&id, &joined); err != nil {
+				t.Fatal(err)
+			}
+			if joined.Before(born[id].AddDate(18, 0, 0)) {
+				t.Errorf("member %d born %s joined %s", id, born[id], joined)
+			}
+		}
+	})
 	positive := []struct{ name, query string }{
 		{"some members serve in two or more teams", `SELECT COUNT(*) FROM (SELECT member_id FROM team_memberships GROUP BY member_id HAVING COUNT(*) >= 2) AS t`},
 		{"some secretaries also direct the village (一肩挑)", `SELECT COUNT(*) FROM posts s JOIN posts d ON d.member_id = s.member_id AND d.title = 'VILLAGE_DIRECTOR' AND d.end_on IS NULL WHERE s.title = 'SECRETARY' AND s.end_on IS NULL`},
@@ -279,12 +305,71 @@ func TestProportions(t *testing.T) {
 		}
 	}
 	// Elderly members are old and members are 20–90.
-	if n := count(t, d.db, `SELECT COUNT(*) FROM party_members WHERE category = 'ELDERLY' AND date(birth_date) > date('2026-10-31', '-65 years')`); n != 0 {
-		t.Errorf("%d ELDERLY members younger than 65", n)
+	born := birthDates(t, d.db, "party_members")
+	elderly := rowPairs(t, d.db, `SELECT id, id FROM party_members WHERE category = 'ELDERLY'`)
+	var young, outside int
+	for id, birth := range born {
+		age := pii.Age(birth, demoToday)
+		if _, ok := elderly[id]; ok && age < 65 {
+			young++
+		}
+		if age < 20 || age > 90 {
+			outside++
+		}
 	}
-	if n := count(t, d.db, `SELECT COUNT(*) FROM party_members WHERE date(birth_date) > date('2026-10-31', '-20 years') OR date(birth_date) <= date('2026-10-31', '-91 years')`); n != 0 {
-		t.Errorf("%d members outside the ages 20–90", n)
+	if young != 0 {
+		t.Errorf("%d ELDERLY members younger than 65", young)
 	}
+	if outside != 0 {
+		t.Errorf("%d members outside the ages 20–90", outside)
+	}
+}
+
+// birthDates reads the birth date in every row's sealed ID number.
+func birthDates(t *testing.T, db *sql.DB, table string) map[int]time.Time {
+	t.Helper()
+	rows, err := db.Query("SELECT id, id_number_sealed FROM " + table)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	out := map[int]time.Time{}
+	for rows.Next() {
+		var id int
+		var sealed string
+		if err := rows.Scan(&id, &sealed); err != nil {
+			t.Fatal(err)
+		}
+		plain, err := sealer.Open(sealed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n, err := pii.ParseIDNumber(plain, demoToday)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[id] = n.BirthDate
+	}
+	return out
+}
+
+// rowPairs reads two integer columns into a map.
+func rowPairs(t *testing.T, db *sql.DB, query string) map[int]int {
+	t.Helper()
+	rows, err := db.Query(query)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	out := map[int]int{}
+	for rows.Next() {
+		var a, b int
+		if err := rows.Scan(&a, &b); err != nil {
+			t.Fatal(err)
+		}
+		out[a] = b
+	}
+	return out
 }
 
 func TestEveryProjectStageAndDemandStatusOccurs(t *testing.T) {
@@ -516,7 +601,7 @@ func TestScopeColumnsAgreeWithTheParentChain(t *testing.T) {
 func TestPersonalDataIsSyntheticAndSealed(t *testing.T) {
 	d, _ := loadedDemo(t)
 	for _, table := range []string{"residents", "party_members"} {
-		rows, err := d.db.Query("SELECT id_number, id_number_sealed, phone, phone_sealed, gender, birth_date FROM " + table + " ORDER BY id")
+		rows, err := d.db.Query("SELECT id_number, id_number_sealed, phone, phone_sealed, gender, birth_year FROM " + table + " ORDER BY id")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -525,8 +610,8 @@ func TestPersonalDataIsSyntheticAndSealed(t *testing.T) {
 		for rows.Next() {
 			var masked, sealed, gender string
 			var phone, phoneSealed sql.NullString
-			var birth time.Time
-			if err := rows.Scan(&masked, &sealed, &phone, &phoneSealed, &gender, &birth); err != nil {
+			var birthYear int
+			if err := rows.Scan(&masked, &sealed, &phone, &phoneSealed, &gender, &birthYear); err != nil {
 				t.Fatal(err)
 			}
 			n++
@@ -540,17 +625,17 @@ func TestPersonalDataIsSyntheticAndSealed(t *testing.T) {
 				t.Errorf("%s: invalid ID number: %v", table, err)
 			case id.Region != "211404" || plain[14] != '9':
 				t.Errorf("%s: %s is not a synthetic Nanpiao number", table, plain)
-			case masked != pii.MaskIDNumber(plain):
-				t.Errorf("%s: stored %q, not the masked form", table, masked)
-			case id.Female != (gender == "FEMALE") || !id.BirthDate.Equal(birth.UTC()):
-				t.Errorf("%s: gender or birth date disagree with %s", table, plain)
+			case masked != "":
+				t.Errorf("%s: stored %q in clear beside the sealed ID number", table, masked)
+			case id.Female != (gender == "FEMALE") || id.BirthDate.Year() != birthYear:
+				t.Errorf("%s: gender or birth year disagree with %s", table, plain)
 			case seen[plain]:
 				t.Errorf("%s: ID number %s used twice", table, plain)
 			}
 			seen[plain] = true
 			if phone.Valid {
 				p, err := sealer.Open(phoneSealed.String)
-				if err != nil || !strings.HasPrefix(p, "1700") || phone.String != pii.MaskPhone(p) {
+				if err != nil || !strings.HasPrefix(p, "1700") || phone.String != "" {
 					t.Errorf("%s: phone %q / %q is not a sealed synthetic number", table, phone.String, p)
 				}
 			}
@@ -631,11 +716,11 @@ var fingerprints = map[string]string{
 	"townships":    `SELECT code, name, kind FROM townships ORDER BY id`,
 	"villages":     `SELECT code, name, poor_village, weak_organization, township_id - (SELECT MIN(id) FROM townships) FROM villages ORDER BY id`,
 	"links":        `SELECT year, department_id - (SELECT MIN(id) FROM departments), village_id - (SELECT MIN(id) FROM villages) FROM department_village_links ORDER BY id`,
-	"members":      `SELECT name, gender, birth_date, id_number, phone, education, occupation, specialties, joined_on, membership, category, status, location, village_id - (SELECT MIN(id) FROM villages) FROM party_members ORDER BY id`,
+	"members":      `SELECT name, gender, birth_year, id_number_index, phone_index, education, occupation, specialties, joined_on, membership, category, status, location, village_id - (SELECT MIN(id) FROM villages) FROM party_members ORDER BY id`,
 	"posts":        `SELECT title, start_on, end_on, member_id - (SELECT MIN(id) FROM party_members) FROM posts ORDER BY id`,
 	"households":   `SELECT number, head_name, address, category, poverty_status, causes, identified_year, exit_year, needy, income_per_capita FROM households ORDER BY id`,
-	"residents":    `SELECT name, relation, gender, birth_date, id_number, phone, health, labor_skill, education, household_id - (SELECT MIN(id) FROM households) FROM residents ORDER BY id`,
-	"cadres":       `SELECT name, title, phone, member_id - (SELECT MIN(id) FROM party_members) FROM cadres ORDER BY id`,
+	"residents":    `SELECT name, relation, gender, birth_year, id_number_index, phone_index, health, labor_skill, education, household_id - (SELECT MIN(id) FROM households) FROM residents ORDER BY id`,
+	"cadres":       `SELECT name, title, phone_index, member_id - (SELECT MIN(id) FROM party_members) FROM cadres ORDER BY id`,
 	"pairings":     `SELECT start_on, end_on, active, release_reason, cadre_id - (SELECT MIN(id) FROM cadres), household_id - (SELECT MIN(id) FROM households) FROM pairings ORDER BY id`,
 	"visits":       `SELECT visited_at, occasion, mode, notes, heard, pairing_id - (SELECT MIN(id) FROM pairings) FROM visits ORDER BY id`,
 	"demands":      `SELECT category, content, status, due_on, satisfaction, closed_at, created_at, visit_id - (SELECT MIN(id) FROM visits) FROM demands ORDER BY id`,
@@ -710,7 +795,7 @@ func TestSameSeedGivesTheSameDistrict(t *testing.T) {
 	sample := func(c *ent.Client) string {
 		var b strings.Builder
 		for _, m := range c.PartyMember.Query().Order(ent.Asc("id")).Limit(50).AllX(ctx) {
-			fmt.Fprintf(&b, "%s %s %s %s|", m.Name, m.IDNumber, m.Phone, m.JoinedOn.Format(time.DateOnly))
+			fmt.Fprintf(&b, "%s %s %s %s|", m.Name, m.IDNumberIndex, m.PhoneIndex, m.JoinedOn.Format(time.DateOnly))
 		}
 		for _, h := range c.Household.Query().Order(ent.Asc("id")).Limit(50).AllX(ctx) {
 			fmt.Fprintf(&b, "%s %s %s|", h.Number, h.HeadName, h.Category)

@@ -37,7 +37,7 @@ type Cadre struct {
 	Title string `json:"title,omitempty"`
 	// The cadre's party membership record, when a party member 党员信息
 	MemberID *int `json:"member_id,omitempty"`
-	// Phone number 联系电话 — always masked in reads; plaintext only through revealSensitive
+	// Phone number 联系电话 — the plaintext, sealed when stored; reads return the masked form, plaintext only through revealSensitive
 	Phone string `json:"phone,omitempty"`
 	// PhoneSealed holds the value of the "phone_sealed" field.
 	PhoneSealed string `json:"-"`

@@ -25,7 +25,7 @@ func main() {
 		entgql.WithSchemaGenerator(),
 		entgql.WithSchemaPath("./graph/ent.graphql"),
 		entgql.WithWhereInputs(true),
-		entgql.WithSchemaHook(describeEnumValues, scopeEdgeFilters, describeGenerated),
+		entgql.WithSchemaHook(describeEnumValues, scopeEdgeFilters, describeGenerated, nonNullEdges, specifyScalars),
 	)
 	if err != nil {
 		log.Fatalf("creating entgql extension: %v", err)
@@ -309,4 +309,44 @@ func lowerFirst(s string) string {
 		return s
 	}
 	return strings.ToLower(s[:1]) + s[1:]
+}
+
+// nonNullEdges makes every connection's edges and every edge's node non-null: a page never
+// holds a missing row (rows outside the caller's scope are filtered in SQL, not nulled), so
+// clients need not filter nulls out of every list.
+func nonNullEdges(_ *gen.Graph, s *ast.Schema) error {
+	for name, def := range s.Types {
+		switch {
+		case strings.HasSuffix(name, "Connection"):
+			if f := def.Fields.ForName("edges"); f != nil && f.Type.Elem != nil {
+				f.Type.Elem.NonNull, f.Type.NonNull = true, true
+			}
+		case strings.HasSuffix(name, "Edge"):
+			if f := def.Fields.ForName("node"); f != nil {
+				f.Type.NonNull = true
+			}
+		}
+	}
+	return nil
+}
+
+// specifyScalars says what the generated scalars hold, with @specifiedBy where a specification
+// exists, so that client code generators can map them.
+func specifyScalars(_ *gen.Graph, s *ast.Schema) error {
+	scalars := map[string]struct{ url, desc string }{
+		"Time": {"https://www.rfc-editor.org/rfc/rfc3339#section-5.6",
+			"An instant, written as an RFC 3339 date-time with its offset, e.g. 2024-01-31T08:30:00Z or 2024-01-31T16:30:00+08:00. 时间"},
+		"Cursor": {"https://relay.dev/graphql/connections.htm#sec-Cursor",
+			"An opaque position in a list, as returned in pageInfo and edges: pass it back unchanged, with the same orderBy and where; do not parse or build one. 分页游标"},
+	}
+	for name, spec := range scalars {
+		def := s.Types[name]
+		if def == nil {
+			continue
+		}
+		def.Description = spec.desc
+		def.Directives = append(def.Directives, &ast.Directive{Name: "specifiedBy",
+			Arguments: ast.ArgumentList{{Name: "url", Value: &ast.Value{Kind: ast.StringValue, Raw: spec.url}}}})
+	}
+	return nil
 }

@@ -450,7 +450,6 @@ var schemaGraph = func() *sqlgraph.Schema {
 			partymember.FieldVersion:        {Type: field.TypeInt, Column: partymember.FieldVersion},
 			partymember.FieldName:           {Type: field.TypeString, Column: partymember.FieldName},
 			partymember.FieldGender:         {Type: field.TypeEnum, Column: partymember.FieldGender},
-			partymember.FieldBirthDate:      {Type: field.TypeTime, Column: partymember.FieldBirthDate},
 			partymember.FieldBirthYear:      {Type: field.TypeInt, Column: partymember.FieldBirthYear},
 			partymember.FieldIDNumber:       {Type: field.TypeString, Column: partymember.FieldIDNumber},
 			partymember.FieldIDNumberSealed: {Type: field.TypeString, Column: partymember.FieldIDNumberSealed},
@@ -567,7 +566,6 @@ var schemaGraph = func() *sqlgraph.Schema {
 			resident.FieldName:           {Type: field.TypeString, Column: resident.FieldName},
 			resident.FieldRelation:       {Type: field.TypeEnum, Column: resident.FieldRelation},
 			resident.FieldGender:         {Type: field.TypeEnum, Column: resident.FieldGender},
-			resident.FieldBirthDate:      {Type: field.TypeTime, Column: resident.FieldBirthDate},
 			resident.FieldBirthYear:      {Type: field.TypeInt, Column: resident.FieldBirthYear},
 			resident.FieldIDNumber:       {Type: field.TypeString, Column: resident.FieldIDNumber},
 			resident.FieldIDNumberSealed: {Type: field.TypeString, Column: resident.FieldIDNumberSealed},
@@ -798,17 +796,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		Type: "User",
 		Fields: map[string]*sqlgraph.FieldSpec{
-			user.FieldCreatedAt:         {Type: field.TypeTime, Column: user.FieldCreatedAt},
-			user.FieldUpdatedAt:         {Type: field.TypeTime, Column: user.FieldUpdatedAt},
-			user.FieldDeletedAt:         {Type: field.TypeTime, Column: user.FieldDeletedAt},
-			user.FieldDeleteToken:       {Type: field.TypeInt64, Column: user.FieldDeleteToken},
-			user.FieldVersion:           {Type: field.TypeInt, Column: user.FieldVersion},
-			user.FieldUsername:          {Type: field.TypeString, Column: user.FieldUsername},
-			user.FieldDisplayName:       {Type: field.TypeString, Column: user.FieldDisplayName},
-			user.FieldPasswordHash:      {Type: field.TypeString, Column: user.FieldPasswordHash},
-			user.FieldStatus:            {Type: field.TypeEnum, Column: user.FieldStatus},
-			user.FieldLastLoginAt:       {Type: field.TypeTime, Column: user.FieldLastLoginAt},
-			user.FieldPasswordChangedAt: {Type: field.TypeTime, Column: user.FieldPasswordChangedAt},
+			user.FieldCreatedAt:          {Type: field.TypeTime, Column: user.FieldCreatedAt},
+			user.FieldUpdatedAt:          {Type: field.TypeTime, Column: user.FieldUpdatedAt},
+			user.FieldDeletedAt:          {Type: field.TypeTime, Column: user.FieldDeletedAt},
+			user.FieldDeleteToken:        {Type: field.TypeInt64, Column: user.FieldDeleteToken},
+			user.FieldVersion:            {Type: field.TypeInt, Column: user.FieldVersion},
+			user.FieldUsername:           {Type: field.TypeString, Column: user.FieldUsername},
+			user.FieldDisplayName:        {Type: field.TypeString, Column: user.FieldDisplayName},
+			user.FieldPasswordHash:       {Type: field.TypeString, Column: user.FieldPasswordHash},
+			user.FieldStatus:             {Type: field.TypeEnum, Column: user.FieldStatus},
+			user.FieldLastLoginAt:        {Type: field.TypeTime, Column: user.FieldLastLoginAt},
+			user.FieldMustChangePassword: {Type: field.TypeBool, Column: user.FieldMustChangePassword},
+			user.FieldPasswordChangedAt:  {Type: field.TypeTime, Column: user.FieldPasswordChangedAt},
 		},
 	}
 	graph.Nodes[30] = &sqlgraph.Node{
@@ -3971,11 +3970,6 @@ func (f *PartyMemberFilter) WhereGender(p entql.StringP) {
 	f.Where(p.Field(partymember.FieldGender))
 }
 
-// WhereBirthDate applies the entql time.Time predicate on the birth_date field.
-func (f *PartyMemberFilter) WhereBirthDate(p entql.TimeP) {
-	f.Where(p.Field(partymember.FieldBirthDate))
-}
-
 // WhereBirthYear applies the entql int predicate on the birth_year field.
 func (f *PartyMemberFilter) WhereBirthYear(p entql.IntP) {
 	f.Where(p.Field(partymember.FieldBirthYear))
@@ -4692,11 +4686,6 @@ func (f *ResidentFilter) WhereRelation(p entql.StringP) {
 // WhereGender applies the entql string predicate on the gender field.
 func (f *ResidentFilter) WhereGender(p entql.StringP) {
 	f.Where(p.Field(resident.FieldGender))
-}
-
-// WhereBirthDate applies the entql time.Time predicate on the birth_date field.
-func (f *ResidentFilter) WhereBirthDate(p entql.TimeP) {
-	f.Where(p.Field(resident.FieldBirthDate))
 }
 
 // WhereBirthYear applies the entql int predicate on the birth_year field.
@@ -5955,6 +5944,11 @@ func (f *UserFilter) WhereStatus(p entql.StringP) {
 // WhereLastLoginAt applies the entql time.Time predicate on the last_login_at field.
 func (f *UserFilter) WhereLastLoginAt(p entql.TimeP) {
 	f.Where(p.Field(user.FieldLastLoginAt))
+}
+
+// WhereMustChangePassword applies the entql bool predicate on the must_change_password field.
+func (f *UserFilter) WhereMustChangePassword(p entql.BoolP) {
+	f.Where(p.Field(user.FieldMustChangePassword))
 }
 
 // WherePasswordChangedAt applies the entql time.Time predicate on the password_changed_at field.

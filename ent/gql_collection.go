@@ -691,11 +691,6 @@ func (_q *CadreQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 				selectedFields = append(selectedFields, cadre.FieldMemberID)
 				fieldSeen[cadre.FieldMemberID] = struct{}{}
 			}
-		case "phone":
-			if _, ok := fieldSeen[cadre.FieldPhone]; !ok {
-				selectedFields = append(selectedFields, cadre.FieldPhone)
-				fieldSeen[cadre.FieldPhone] = struct{}{}
-			}
 		case "id":
 		case "__typename":
 		default:
@@ -3250,16 +3245,6 @@ func (_q *PartyMemberQuery) collectField(ctx context.Context, oneNode bool, opCt
 				selectedFields = append(selectedFields, partymember.FieldBirthYear)
 				fieldSeen[partymember.FieldBirthYear] = struct{}{}
 			}
-		case "idNumber":
-			if _, ok := fieldSeen[partymember.FieldIDNumber]; !ok {
-				selectedFields = append(selectedFields, partymember.FieldIDNumber)
-				fieldSeen[partymember.FieldIDNumber] = struct{}{}
-			}
-		case "phone":
-			if _, ok := fieldSeen[partymember.FieldPhone]; !ok {
-				selectedFields = append(selectedFields, partymember.FieldPhone)
-				fieldSeen[partymember.FieldPhone] = struct{}{}
-			}
 		case "education":
 			if _, ok := fieldSeen[partymember.FieldEducation]; !ok {
 				selectedFields = append(selectedFields, partymember.FieldEducation)
@@ -4071,16 +4056,6 @@ func (_q *ResidentQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 			if _, ok := fieldSeen[resident.FieldBirthYear]; !ok {
 				selectedFields = append(selectedFields, resident.FieldBirthYear)
 				fieldSeen[resident.FieldBirthYear] = struct{}{}
-			}
-		case "idNumber":
-			if _, ok := fieldSeen[resident.FieldIDNumber]; !ok {
-				selectedFields = append(selectedFields, resident.FieldIDNumber)
-				fieldSeen[resident.FieldIDNumber] = struct{}{}
-			}
-		case "phone":
-			if _, ok := fieldSeen[resident.FieldPhone]; !ok {
-				selectedFields = append(selectedFields, resident.FieldPhone)
-				fieldSeen[resident.FieldPhone] = struct{}{}
 			}
 		case "health":
 			if _, ok := fieldSeen[resident.FieldHealth]; !ok {
@@ -5901,6 +5876,11 @@ func (_q *UserQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 			if _, ok := fieldSeen[user.FieldLastLoginAt]; !ok {
 				selectedFields = append(selectedFields, user.FieldLastLoginAt)
 				fieldSeen[user.FieldLastLoginAt] = struct{}{}
+			}
+		case "mustChangePassword":
+			if _, ok := fieldSeen[user.FieldMustChangePassword]; !ok {
+				selectedFields = append(selectedFields, user.FieldMustChangePassword)
+				fieldSeen[user.FieldMustChangePassword] = struct{}{}
 			}
 		case "id":
 		case "__typename":

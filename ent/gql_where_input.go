@@ -11681,6 +11681,10 @@ type UserWhereInput struct {
 	LastLoginAtIsNil  bool        `json:"lastLoginAtIsNil,omitempty"`
 	LastLoginAtNotNil bool        `json:"lastLoginAtNotNil,omitempty"`
 
+	// "must_change_password" field predicates.
+	MustChangePassword    *bool `json:"mustChangePassword,omitempty"`
+	MustChangePasswordNEQ *bool `json:"mustChangePasswordNEQ,omitempty"`
+
 	// "role_bindings" edge predicates.
 	HasRoleBindings     *bool                    `json:"hasRoleBindings,omitempty"`
 	HasRoleBindingsWith []*RoleBindingWhereInput `json:"hasRoleBindingsWith,omitempty"`
@@ -11954,6 +11958,12 @@ func (i *UserWhereInput) P() (predicate.User, error) {
 	}
 	if i.LastLoginAtNotNil {
 		predicates = append(predicates, user.LastLoginAtNotNil())
+	}
+	if i.MustChangePassword != nil {
+		predicates = append(predicates, user.MustChangePasswordEQ(*i.MustChangePassword))
+	}
+	if i.MustChangePasswordNEQ != nil {
+		predicates = append(predicates, user.MustChangePasswordNEQ(*i.MustChangePasswordNEQ))
 	}
 
 	if i.HasRoleBindings != nil {

@@ -20049,7 +20049,6 @@ type PartyMemberMutation struct {
 	addversion              *int
 	name                    *string
 	gender                  *enum.Gender
-	birth_date              *time.Time
 	birth_year              *int
 	addbirth_year           *int
 	id_number               *string
@@ -20497,42 +20496,6 @@ func (m *PartyMemberMutation) OldGender(ctx context.Context) (v enum.Gender, err
 // ResetGender resets all changes to the "gender" field.
 func (m *PartyMemberMutation) ResetGender() {
 	m.gender = nil
-}
-
-// SetBirthDate sets the "birth_date" field.
-func (m *PartyMemberMutation) SetBirthDate(t time.Time) {
-	m.birth_date = &t
-}
-
-// BirthDate returns the value of the "birth_date" field in the mutation.
-func (m *PartyMemberMutation) BirthDate() (r time.Time, exists bool) {
-	v := m.birth_date
-	if v == nil {
-		return
-	}
-	return *v, true
-}
-
-// OldBirthDate returns the old "birth_date" field's value of the PartyMember entity.
-// If the PartyMember object wasn't provided to the builder, the object is fetched from the database.
-// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *PartyMemberMutation) OldBirthDate(ctx context.Context) (v time.Time, err error) {
-	if !m.op.Is(OpUpdateOne) {
-		return v, errors.New("OldBirthDate is only allowed on UpdateOne operations")
-	}
-	if m.id == nil || m.oldValue == nil {
-		return v, errors.New("OldBirthDate requires an ID field in the mutation")
-	}
-	oldValue, err := m.oldValue(ctx)
-	if err != nil {
-		return v, fmt.Errorf("querying old value for OldBirthDate: %w", err)
-	}
-	return oldValue.BirthDate, nil
-}
-
-// ResetBirthDate resets all changes to the "birth_date" field.
-func (m *PartyMemberMutation) ResetBirthDate() {
-	m.birth_date = nil
 }
 
 // SetBirthYear sets the "birth_year" field.
@@ -21715,7 +21678,7 @@ func (m *PartyMemberMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *PartyMemberMutation) Fields() []string {
-	fields := make([]string, 0, 26)
+	fields := make([]string, 0, 25)
 	if m.created_at != nil {
 		fields = append(fields, partymember.FieldCreatedAt)
 	}
@@ -21736,9 +21699,6 @@ func (m *PartyMemberMutation) Fields() []string {
 	}
 	if m.gender != nil {
 		fields = append(fields, partymember.FieldGender)
-	}
-	if m.birth_date != nil {
-		fields = append(fields, partymember.FieldBirthDate)
 	}
 	if m.birth_year != nil {
 		fields = append(fields, partymember.FieldBirthYear)
@@ -21816,8 +21776,6 @@ func (m *PartyMemberMutation) Field(name string) (ent.Value, bool) {
 		return m.Name()
 	case partymember.FieldGender:
 		return m.Gender()
-	case partymember.FieldBirthDate:
-		return m.BirthDate()
 	case partymember.FieldBirthYear:
 		return m.BirthYear()
 	case partymember.FieldIDNumber:
@@ -21877,8 +21835,6 @@ func (m *PartyMemberMutation) OldField(ctx context.Context, name string) (ent.Va
 		return m.OldName(ctx)
 	case partymember.FieldGender:
 		return m.OldGender(ctx)
-	case partymember.FieldBirthDate:
-		return m.OldBirthDate(ctx)
 	case partymember.FieldBirthYear:
 		return m.OldBirthYear(ctx)
 	case partymember.FieldIDNumber:
@@ -21972,13 +21928,6 @@ func (m *PartyMemberMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetGender(v)
-		return nil
-	case partymember.FieldBirthDate:
-		v, ok := value.(time.Time)
-		if !ok {
-			return fmt.Errorf("unexpected type %T for field %s", value, name)
-		}
-		m.SetBirthDate(v)
 		return nil
 	case partymember.FieldBirthYear:
 		v, ok := value.(int)
@@ -22271,9 +22220,6 @@ func (m *PartyMemberMutation) ResetField(name string) error {
 		return nil
 	case partymember.FieldGender:
 		m.ResetGender()
-		return nil
-	case partymember.FieldBirthDate:
-		m.ResetBirthDate()
 		return nil
 	case partymember.FieldBirthYear:
 		m.ResetBirthYear()
@@ -26584,7 +26530,6 @@ type ResidentMutation struct {
 	name             *string
 	relation         *enum.Relation
 	gender           *enum.Gender
-	birth_date       *time.Time
 	birth_year       *int
 	addbirth_year    *int
 	id_number        *string
@@ -27081,42 +27026,6 @@ func (m *ResidentMutation) OldGender(ctx context.Context) (v enum.Gender, err er
 // ResetGender resets all changes to the "gender" field.
 func (m *ResidentMutation) ResetGender() {
 	m.gender = nil
-}
-
-// SetBirthDate sets the "birth_date" field.
-func (m *ResidentMutation) SetBirthDate(t time.Time) {
-	m.birth_date = &t
-}
-
-// BirthDate returns the value of the "birth_date" field in the mutation.
-func (m *ResidentMutation) BirthDate() (r time.Time, exists bool) {
-	v := m.birth_date
-	if v == nil {
-		return
-	}
-	return *v, true
-}
-
-// OldBirthDate returns the old "birth_date" field's value of the Resident entity.
-// If the Resident object wasn't provided to the builder, the object is fetched from the database.
-// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *ResidentMutation) OldBirthDate(ctx context.Context) (v time.Time, err error) {
-	if !m.op.Is(OpUpdateOne) {
-		return v, errors.New("OldBirthDate is only allowed on UpdateOne operations")
-	}
-	if m.id == nil || m.oldValue == nil {
-		return v, errors.New("OldBirthDate requires an ID field in the mutation")
-	}
-	oldValue, err := m.oldValue(ctx)
-	if err != nil {
-		return v, fmt.Errorf("querying old value for OldBirthDate: %w", err)
-	}
-	return oldValue.BirthDate, nil
-}
-
-// ResetBirthDate resets all changes to the "birth_date" field.
-func (m *ResidentMutation) ResetBirthDate() {
-	m.birth_date = nil
 }
 
 // SetBirthYear sets the "birth_year" field.
@@ -27752,7 +27661,7 @@ func (m *ResidentMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ResidentMutation) Fields() []string {
-	fields := make([]string, 0, 22)
+	fields := make([]string, 0, 21)
 	if m.created_at != nil {
 		fields = append(fields, resident.FieldCreatedAt)
 	}
@@ -27779,9 +27688,6 @@ func (m *ResidentMutation) Fields() []string {
 	}
 	if m.gender != nil {
 		fields = append(fields, resident.FieldGender)
-	}
-	if m.birth_date != nil {
-		fields = append(fields, resident.FieldBirthDate)
 	}
 	if m.birth_year != nil {
 		fields = append(fields, resident.FieldBirthYear)
@@ -27845,8 +27751,6 @@ func (m *ResidentMutation) Field(name string) (ent.Value, bool) {
 		return m.Relation()
 	case resident.FieldGender:
 		return m.Gender()
-	case resident.FieldBirthDate:
-		return m.BirthDate()
 	case resident.FieldBirthYear:
 		return m.BirthYear()
 	case resident.FieldIDNumber:
@@ -27898,8 +27802,6 @@ func (m *ResidentMutation) OldField(ctx context.Context, name string) (ent.Value
 		return m.OldRelation(ctx)
 	case resident.FieldGender:
 		return m.OldGender(ctx)
-	case resident.FieldBirthDate:
-		return m.OldBirthDate(ctx)
 	case resident.FieldBirthYear:
 		return m.OldBirthYear(ctx)
 	case resident.FieldIDNumber:
@@ -27995,13 +27897,6 @@ func (m *ResidentMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetGender(v)
-		return nil
-	case resident.FieldBirthDate:
-		v, ok := value.(time.Time)
-		if !ok {
-			return fmt.Errorf("unexpected type %T for field %s", value, name)
-		}
-		m.SetBirthDate(v)
 		return nil
 	case resident.FieldBirthYear:
 		v, ok := value.(int)
@@ -28270,9 +28165,6 @@ func (m *ResidentMutation) ResetField(name string) error {
 		return nil
 	case resident.FieldGender:
 		m.ResetGender()
-		return nil
-	case resident.FieldBirthDate:
-		m.ResetBirthDate()
 		return nil
 	case resident.FieldBirthYear:
 		m.ResetBirthYear()
@@ -38094,6 +37986,7 @@ type UserMutation struct {
 	password_hash        *string
 	status               *enum.UserStatus
 	last_login_at        *time.Time
+	must_change_password *bool
 	password_changed_at  *time.Time
 	clearedFields        map[string]struct{}
 	role_bindings        map[int]struct{}
@@ -38647,6 +38540,42 @@ func (m *UserMutation) ResetLastLoginAt() {
 	delete(m.clearedFields, user.FieldLastLoginAt)
 }
 
+// SetMustChangePassword sets the "must_change_password" field.
+func (m *UserMutation) SetMustChangePassword(b bool) {
+	m.must_change_password = &b
+}
+
+// MustChangePassword returns the value of the "must_change_password" field in the mutation.
+func (m *UserMutation) MustChangePassword() (r bool, exists bool) {
+	v := m.must_change_password
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMustChangePassword returns the old "must_change_password" field's value of the User entity.
+// If the User object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *UserMutation) OldMustChangePassword(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMustChangePassword is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMustChangePassword requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMustChangePassword: %w", err)
+	}
+	return oldValue.MustChangePassword, nil
+}
+
+// ResetMustChangePassword resets all changes to the "must_change_password" field.
+func (m *UserMutation) ResetMustChangePassword() {
+	m.must_change_password = nil
+}
+
 // SetPasswordChangedAt sets the "password_changed_at" field.
 func (m *UserMutation) SetPasswordChangedAt(t time.Time) {
 	m.password_changed_at = &t
@@ -38892,7 +38821,7 @@ func (m *UserMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *UserMutation) Fields() []string {
-	fields := make([]string, 0, 11)
+	fields := make([]string, 0, 12)
 	if m.created_at != nil {
 		fields = append(fields, user.FieldCreatedAt)
 	}
@@ -38922,6 +38851,9 @@ func (m *UserMutation) Fields() []string {
 	}
 	if m.last_login_at != nil {
 		fields = append(fields, user.FieldLastLoginAt)
+	}
+	if m.must_change_password != nil {
+		fields = append(fields, user.FieldMustChangePassword)
 	}
 	if m.password_changed_at != nil {
 		fields = append(fields, user.FieldPasswordChangedAt)
@@ -38954,6 +38886,8 @@ func (m *UserMutation) Field(name string) (ent.Value, bool) {
 		return m.Status()
 	case user.FieldLastLoginAt:
 		return m.LastLoginAt()
+	case user.FieldMustChangePassword:
+		return m.MustChangePassword()
 	case user.FieldPasswordChangedAt:
 		return m.PasswordChangedAt()
 	}
@@ -38985,6 +38919,8 @@ func (m *UserMutation) OldField(ctx context.Context, name string) (ent.Value, er
 		return m.OldStatus(ctx)
 	case user.FieldLastLoginAt:
 		return m.OldLastLoginAt(ctx)
+	case user.FieldMustChangePassword:
+		return m.OldMustChangePassword(ctx)
 	case user.FieldPasswordChangedAt:
 		return m.OldPasswordChangedAt(ctx)
 	}
@@ -39065,6 +39001,13 @@ func (m *UserMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetLastLoginAt(v)
+		return nil
+	case user.FieldMustChangePassword:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMustChangePassword(v)
 		return nil
 	case user.FieldPasswordChangedAt:
 		v, ok := value.(time.Time)
@@ -39205,6 +39148,9 @@ func (m *UserMutation) ResetField(name string) error {
 		return nil
 	case user.FieldLastLoginAt:
 		m.ResetLastLoginAt()
+		return nil
+	case user.FieldMustChangePassword:
+		m.ResetMustChangePassword()
 		return nil
 	case user.FieldPasswordChangedAt:
 		m.ResetPasswordChangedAt()

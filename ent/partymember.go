@@ -36,17 +36,15 @@ type PartyMember struct {
 	Name string `json:"name,omitempty"`
 	// Gender, from the ID number 性别
 	Gender enum.Gender `json:"gender,omitempty"`
-	// Birth date, from the ID number; shown only as age
-	BirthDate time.Time `json:"birth_date,omitempty"`
 	// Year of birth, from the ID number: filter age bands with birthYearGTE/birthYearLTE 出生年份
 	BirthYear int `json:"birth_year,omitempty"`
-	// Resident ID number 身份证号码 — always masked in reads; plaintext only through revealSensitive
+	// Resident ID number 身份证号码 — the plaintext, sealed when stored; reads return the masked form, plaintext only through revealSensitive
 	IDNumber string `json:"id_number,omitempty"`
 	// IDNumberSealed holds the value of the "id_number_sealed" field.
 	IDNumberSealed string `json:"-"`
 	// IDNumberIndex holds the value of the "id_number_index" field.
 	IDNumberIndex string `json:"-"`
-	// Phone number 联系电话 — always masked in reads; plaintext only through revealSensitive
+	// Phone number 联系电话 — the plaintext, sealed when stored; reads return the masked form, plaintext only through revealSensitive
 	Phone string `json:"phone,omitempty"`
 	// PhoneSealed holds the value of the "phone_sealed" field.
 	PhoneSealed string `json:"-"`
@@ -200,7 +198,7 @@ func (*PartyMember) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullInt64)
 		case partymember.FieldName, partymember.FieldGender, partymember.FieldIDNumber, partymember.FieldIDNumberSealed, partymember.FieldIDNumberIndex, partymember.FieldPhone, partymember.FieldPhoneSealed, partymember.FieldPhoneIndex, partymember.FieldEducation, partymember.FieldOccupation, partymember.FieldMembership, partymember.FieldCategory, partymember.FieldStatus, partymember.FieldLocation:
 			values[i] = new(sql.NullString)
-		case partymember.FieldCreatedAt, partymember.FieldUpdatedAt, partymember.FieldDeletedAt, partymember.FieldBirthDate, partymember.FieldJoinedOn:
+		case partymember.FieldCreatedAt, partymember.FieldUpdatedAt, partymember.FieldDeletedAt, partymember.FieldJoinedOn:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -265,12 +263,6 @@ func (_m *PartyMember) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field gender", values[i])
 			} else if value.Valid {
 				_m.Gender = enum.Gender(value.String)
-			}
-		case partymember.FieldBirthDate:
-			if value, ok := values[i].(*sql.NullTime); !ok {
-				return fmt.Errorf("unexpected type %T for field birth_date", values[i])
-			} else if value.Valid {
-				_m.BirthDate = value.Time
 			}
 		case partymember.FieldBirthYear:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -480,9 +472,6 @@ func (_m *PartyMember) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("gender=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Gender))
-	builder.WriteString(", ")
-	builder.WriteString("birth_date=")
-	builder.WriteString(_m.BirthDate.Format(time.ANSIC))
 	builder.WriteString(", ")
 	builder.WriteString("birth_year=")
 	builder.WriteString(fmt.Sprintf("%v", _m.BirthYear))

@@ -113,12 +113,6 @@ func (_c *PartyMemberCreate) SetGender(v enum.Gender) *PartyMemberCreate {
 	return _c
 }
 
-// SetBirthDate sets the "birth_date" field.
-func (_c *PartyMemberCreate) SetBirthDate(v time.Time) *PartyMemberCreate {
-	_c.mutation.SetBirthDate(v)
-	return _c
-}
-
 // SetBirthYear sets the "birth_year" field.
 func (_c *PartyMemberCreate) SetBirthYear(v int) *PartyMemberCreate {
 	_c.mutation.SetBirthYear(v)
@@ -492,9 +486,6 @@ func (_c *PartyMemberCreate) check() error {
 			return &ValidationError{Name: "gender", err: fmt.Errorf(`ent: validator failed for field "PartyMember.gender": %w`, err)}
 		}
 	}
-	if _, ok := _c.mutation.BirthDate(); !ok {
-		return &ValidationError{Name: "birth_date", err: errors.New(`ent: missing required field "PartyMember.birth_date"`)}
-	}
 	if _, ok := _c.mutation.BirthYear(); !ok {
 		return &ValidationError{Name: "birth_year", err: errors.New(`ent: missing required field "PartyMember.birth_year"`)}
 	}
@@ -651,10 +642,6 @@ func (_c *PartyMemberCreate) createSpec() (*PartyMember, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.Gender(); ok {
 		_spec.SetField(partymember.FieldGender, field.TypeEnum, value)
 		_node.Gender = value
-	}
-	if value, ok := _c.mutation.BirthDate(); ok {
-		_spec.SetField(partymember.FieldBirthDate, field.TypeTime, value)
-		_node.BirthDate = value
 	}
 	if value, ok := _c.mutation.BirthYear(); ok {
 		_spec.SetField(partymember.FieldBirthYear, field.TypeInt, value)
@@ -989,18 +976,6 @@ func (u *PartyMemberUpsert) SetGender(v enum.Gender) *PartyMemberUpsert {
 // UpdateGender sets the "gender" field to the value that was provided on create.
 func (u *PartyMemberUpsert) UpdateGender() *PartyMemberUpsert {
 	u.SetExcluded(partymember.FieldGender)
-	return u
-}
-
-// SetBirthDate sets the "birth_date" field.
-func (u *PartyMemberUpsert) SetBirthDate(v time.Time) *PartyMemberUpsert {
-	u.Set(partymember.FieldBirthDate, v)
-	return u
-}
-
-// UpdateBirthDate sets the "birth_date" field to the value that was provided on create.
-func (u *PartyMemberUpsert) UpdateBirthDate() *PartyMemberUpsert {
-	u.SetExcluded(partymember.FieldBirthDate)
 	return u
 }
 
@@ -1385,20 +1360,6 @@ func (u *PartyMemberUpsertOne) SetGender(v enum.Gender) *PartyMemberUpsertOne {
 func (u *PartyMemberUpsertOne) UpdateGender() *PartyMemberUpsertOne {
 	return u.Update(func(s *PartyMemberUpsert) {
 		s.UpdateGender()
-	})
-}
-
-// SetBirthDate sets the "birth_date" field.
-func (u *PartyMemberUpsertOne) SetBirthDate(v time.Time) *PartyMemberUpsertOne {
-	return u.Update(func(s *PartyMemberUpsert) {
-		s.SetBirthDate(v)
-	})
-}
-
-// UpdateBirthDate sets the "birth_date" field to the value that was provided on create.
-func (u *PartyMemberUpsertOne) UpdateBirthDate() *PartyMemberUpsertOne {
-	return u.Update(func(s *PartyMemberUpsert) {
-		s.UpdateBirthDate()
 	})
 }
 
@@ -1987,20 +1948,6 @@ func (u *PartyMemberUpsertBulk) SetGender(v enum.Gender) *PartyMemberUpsertBulk 
 func (u *PartyMemberUpsertBulk) UpdateGender() *PartyMemberUpsertBulk {
 	return u.Update(func(s *PartyMemberUpsert) {
 		s.UpdateGender()
-	})
-}
-
-// SetBirthDate sets the "birth_date" field.
-func (u *PartyMemberUpsertBulk) SetBirthDate(v time.Time) *PartyMemberUpsertBulk {
-	return u.Update(func(s *PartyMemberUpsert) {
-		s.SetBirthDate(v)
-	})
-}
-
-// UpdateBirthDate sets the "birth_date" field to the value that was provided on create.
-func (u *PartyMemberUpsertBulk) UpdateBirthDate() *PartyMemberUpsertBulk {
-	return u.Update(func(s *PartyMemberUpsert) {
-		s.UpdateBirthDate()
 	})
 }
 

@@ -134,20 +134,6 @@ func (_u *PartyMemberUpdate) SetNillableGender(v *enum.Gender) *PartyMemberUpdat
 	return _u
 }
 
-// SetBirthDate sets the "birth_date" field.
-func (_u *PartyMemberUpdate) SetBirthDate(v time.Time) *PartyMemberUpdate {
-	_u.mutation.SetBirthDate(v)
-	return _u
-}
-
-// SetNillableBirthDate sets the "birth_date" field if the given value is not nil.
-func (_u *PartyMemberUpdate) SetNillableBirthDate(v *time.Time) *PartyMemberUpdate {
-	if v != nil {
-		_u.SetBirthDate(*v)
-	}
-	return _u
-}
-
 // SetBirthYear sets the "birth_year" field.
 func (_u *PartyMemberUpdate) SetBirthYear(v int) *PartyMemberUpdate {
 	_u.mutation.ResetBirthYear()
@@ -801,9 +787,6 @@ func (_u *PartyMemberUpdate) sqlSave(ctx context.Context) (_node int, err error)
 	if value, ok := _u.mutation.Gender(); ok {
 		_spec.SetField(partymember.FieldGender, field.TypeEnum, value)
 	}
-	if value, ok := _u.mutation.BirthDate(); ok {
-		_spec.SetField(partymember.FieldBirthDate, field.TypeTime, value)
-	}
 	if value, ok := _u.mutation.BirthYear(); ok {
 		_spec.SetField(partymember.FieldBirthYear, field.TypeInt, value)
 	}
@@ -1272,20 +1255,6 @@ func (_u *PartyMemberUpdateOne) SetGender(v enum.Gender) *PartyMemberUpdateOne {
 func (_u *PartyMemberUpdateOne) SetNillableGender(v *enum.Gender) *PartyMemberUpdateOne {
 	if v != nil {
 		_u.SetGender(*v)
-	}
-	return _u
-}
-
-// SetBirthDate sets the "birth_date" field.
-func (_u *PartyMemberUpdateOne) SetBirthDate(v time.Time) *PartyMemberUpdateOne {
-	_u.mutation.SetBirthDate(v)
-	return _u
-}
-
-// SetNillableBirthDate sets the "birth_date" field if the given value is not nil.
-func (_u *PartyMemberUpdateOne) SetNillableBirthDate(v *time.Time) *PartyMemberUpdateOne {
-	if v != nil {
-		_u.SetBirthDate(*v)
 	}
 	return _u
 }
@@ -1972,9 +1941,6 @@ func (_u *PartyMemberUpdateOne) sqlSave(ctx context.Context) (_node *PartyMember
 	}
 	if value, ok := _u.mutation.Gender(); ok {
 		_spec.SetField(partymember.FieldGender, field.TypeEnum, value)
-	}
-	if value, ok := _u.mutation.BirthDate(); ok {
-		_spec.SetField(partymember.FieldBirthDate, field.TypeTime, value)
 	}
 	if value, ok := _u.mutation.BirthYear(); ok {
 		_spec.SetField(partymember.FieldBirthYear, field.TypeInt, value)

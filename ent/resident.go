@@ -14,7 +14,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/schema/enum"
 )
 
-// Resident 家庭成员. Gender and birth date come from the ID number; the birth date is shown only as an age.
+// Resident 家庭成员. Gender and birth year come from the ID number; the age is worked out from the sealed ID number at read time.
 type Resident struct {
 	config `json:"-"`
 	// ID of the ent.
@@ -37,17 +37,15 @@ type Resident struct {
 	Relation enum.Relation `json:"relation,omitempty"`
 	// Gender, from the ID number 性别
 	Gender enum.Gender `json:"gender,omitempty"`
-	// Birth date, from the ID number; shown only as age
-	BirthDate time.Time `json:"birth_date,omitempty"`
 	// Year of birth, from the ID number: filter age bands with birthYearGTE/birthYearLTE 出生年份
 	BirthYear int `json:"birth_year,omitempty"`
-	// Resident ID number 身份证号码 — always masked in reads; plaintext only through revealSensitive
+	// Resident ID number 身份证号码 — the plaintext, sealed when stored; reads return the masked form, plaintext only through revealSensitive
 	IDNumber string `json:"id_number,omitempty"`
 	// IDNumberSealed holds the value of the "id_number_sealed" field.
 	IDNumberSealed string `json:"-"`
 	// IDNumberIndex holds the value of the "id_number_index" field.
 	IDNumberIndex string `json:"-"`
-	// Phone number 联系电话 — always masked in reads; plaintext only through revealSensitive
+	// Phone number 联系电话 — the plaintext, sealed when stored; reads return the masked form, plaintext only through revealSensitive
 	Phone string `json:"phone,omitempty"`
 	// PhoneSealed holds the value of the "phone_sealed" field.
 	PhoneSealed string `json:"-"`
@@ -100,7 +98,7 @@ func (*Resident) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullInt64)
 		case resident.FieldName, resident.FieldRelation, resident.FieldGender, resident.FieldIDNumber, resident.FieldIDNumberSealed, resident.FieldIDNumberIndex, resident.FieldPhone, resident.FieldPhoneSealed, resident.FieldPhoneIndex, resident.FieldHealth, resident.FieldLaborSkill, resident.FieldEducation:
 			values[i] = new(sql.NullString)
-		case resident.FieldCreatedAt, resident.FieldUpdatedAt, resident.FieldDeletedAt, resident.FieldBirthDate:
+		case resident.FieldCreatedAt, resident.FieldUpdatedAt, resident.FieldDeletedAt:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -177,12 +175,6 @@ func (_m *Resident) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field gender", values[i])
 			} else if value.Valid {
 				_m.Gender = enum.Gender(value.String)
-			}
-		case resident.FieldBirthDate:
-			if value, ok := values[i].(*sql.NullTime); !ok {
-				return fmt.Errorf("unexpected type %T for field birth_date", values[i])
-			} else if value.Valid {
-				_m.BirthDate = value.Time
 			}
 		case resident.FieldBirthYear:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -325,9 +317,6 @@ func (_m *Resident) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("gender=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Gender))
-	builder.WriteString(", ")
-	builder.WriteString("birth_date=")
-	builder.WriteString(_m.BirthDate.Format(time.ANSIC))
 	builder.WriteString(", ")
 	builder.WriteString("birth_year=")
 	builder.WriteString(fmt.Sprintf("%v", _m.BirthYear))

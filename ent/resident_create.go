@@ -118,12 +118,6 @@ func (_c *ResidentCreate) SetGender(v enum.Gender) *ResidentCreate {
 	return _c
 }
 
-// SetBirthDate sets the "birth_date" field.
-func (_c *ResidentCreate) SetBirthDate(v time.Time) *ResidentCreate {
-	_c.mutation.SetBirthDate(v)
-	return _c
-}
-
 // SetBirthYear sets the "birth_year" field.
 func (_c *ResidentCreate) SetBirthYear(v int) *ResidentCreate {
 	_c.mutation.SetBirthYear(v)
@@ -381,9 +375,6 @@ func (_c *ResidentCreate) check() error {
 			return &ValidationError{Name: "gender", err: fmt.Errorf(`ent: validator failed for field "Resident.gender": %w`, err)}
 		}
 	}
-	if _, ok := _c.mutation.BirthDate(); !ok {
-		return &ValidationError{Name: "birth_date", err: errors.New(`ent: missing required field "Resident.birth_date"`)}
-	}
 	if _, ok := _c.mutation.BirthYear(); !ok {
 		return &ValidationError{Name: "birth_year", err: errors.New(`ent: missing required field "Resident.birth_year"`)}
 	}
@@ -508,10 +499,6 @@ func (_c *ResidentCreate) createSpec() (*Resident, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.Gender(); ok {
 		_spec.SetField(resident.FieldGender, field.TypeEnum, value)
 		_node.Gender = value
-	}
-	if value, ok := _c.mutation.BirthDate(); ok {
-		_spec.SetField(resident.FieldBirthDate, field.TypeTime, value)
-		_node.BirthDate = value
 	}
 	if value, ok := _c.mutation.BirthYear(); ok {
 		_spec.SetField(resident.FieldBirthYear, field.TypeInt, value)
@@ -729,18 +716,6 @@ func (u *ResidentUpsert) SetGender(v enum.Gender) *ResidentUpsert {
 // UpdateGender sets the "gender" field to the value that was provided on create.
 func (u *ResidentUpsert) UpdateGender() *ResidentUpsert {
 	u.SetExcluded(resident.FieldGender)
-	return u
-}
-
-// SetBirthDate sets the "birth_date" field.
-func (u *ResidentUpsert) SetBirthDate(v time.Time) *ResidentUpsert {
-	u.Set(resident.FieldBirthDate, v)
-	return u
-}
-
-// UpdateBirthDate sets the "birth_date" field to the value that was provided on create.
-func (u *ResidentUpsert) UpdateBirthDate() *ResidentUpsert {
-	u.SetExcluded(resident.FieldBirthDate)
 	return u
 }
 
@@ -1064,20 +1039,6 @@ func (u *ResidentUpsertOne) SetGender(v enum.Gender) *ResidentUpsertOne {
 func (u *ResidentUpsertOne) UpdateGender() *ResidentUpsertOne {
 	return u.Update(func(s *ResidentUpsert) {
 		s.UpdateGender()
-	})
-}
-
-// SetBirthDate sets the "birth_date" field.
-func (u *ResidentUpsertOne) SetBirthDate(v time.Time) *ResidentUpsertOne {
-	return u.Update(func(s *ResidentUpsert) {
-		s.SetBirthDate(v)
-	})
-}
-
-// UpdateBirthDate sets the "birth_date" field to the value that was provided on create.
-func (u *ResidentUpsertOne) UpdateBirthDate() *ResidentUpsertOne {
-	return u.Update(func(s *ResidentUpsert) {
-		s.UpdateBirthDate()
 	})
 }
 
@@ -1592,20 +1553,6 @@ func (u *ResidentUpsertBulk) SetGender(v enum.Gender) *ResidentUpsertBulk {
 func (u *ResidentUpsertBulk) UpdateGender() *ResidentUpsertBulk {
 	return u.Update(func(s *ResidentUpsert) {
 		s.UpdateGender()
-	})
-}
-
-// SetBirthDate sets the "birth_date" field.
-func (u *ResidentUpsertBulk) SetBirthDate(v time.Time) *ResidentUpsertBulk {
-	return u.Update(func(s *ResidentUpsert) {
-		s.SetBirthDate(v)
-	})
-}
-
-// UpdateBirthDate sets the "birth_date" field to the value that was provided on create.
-func (u *ResidentUpsertBulk) UpdateBirthDate() *ResidentUpsertBulk {
-	return u.Update(func(s *ResidentUpsert) {
-		s.UpdateBirthDate()
 	})
 }
 

@@ -140,20 +140,6 @@ func (_u *ResidentUpdate) SetNillableGender(v *enum.Gender) *ResidentUpdate {
 	return _u
 }
 
-// SetBirthDate sets the "birth_date" field.
-func (_u *ResidentUpdate) SetBirthDate(v time.Time) *ResidentUpdate {
-	_u.mutation.SetBirthDate(v)
-	return _u
-}
-
-// SetNillableBirthDate sets the "birth_date" field if the given value is not nil.
-func (_u *ResidentUpdate) SetNillableBirthDate(v *time.Time) *ResidentUpdate {
-	if v != nil {
-		_u.SetBirthDate(*v)
-	}
-	return _u
-}
-
 // SetBirthYear sets the "birth_year" field.
 func (_u *ResidentUpdate) SetBirthYear(v int) *ResidentUpdate {
 	_u.mutation.ResetBirthYear()
@@ -493,9 +479,6 @@ func (_u *ResidentUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if value, ok := _u.mutation.Gender(); ok {
 		_spec.SetField(resident.FieldGender, field.TypeEnum, value)
 	}
-	if value, ok := _u.mutation.BirthDate(); ok {
-		_spec.SetField(resident.FieldBirthDate, field.TypeTime, value)
-	}
 	if value, ok := _u.mutation.BirthYear(); ok {
 		_spec.SetField(resident.FieldBirthYear, field.TypeInt, value)
 	}
@@ -675,20 +658,6 @@ func (_u *ResidentUpdateOne) SetGender(v enum.Gender) *ResidentUpdateOne {
 func (_u *ResidentUpdateOne) SetNillableGender(v *enum.Gender) *ResidentUpdateOne {
 	if v != nil {
 		_u.SetGender(*v)
-	}
-	return _u
-}
-
-// SetBirthDate sets the "birth_date" field.
-func (_u *ResidentUpdateOne) SetBirthDate(v time.Time) *ResidentUpdateOne {
-	_u.mutation.SetBirthDate(v)
-	return _u
-}
-
-// SetNillableBirthDate sets the "birth_date" field if the given value is not nil.
-func (_u *ResidentUpdateOne) SetNillableBirthDate(v *time.Time) *ResidentUpdateOne {
-	if v != nil {
-		_u.SetBirthDate(*v)
 	}
 	return _u
 }
@@ -1061,9 +1030,6 @@ func (_u *ResidentUpdateOne) sqlSave(ctx context.Context) (_node *Resident, err 
 	}
 	if value, ok := _u.mutation.Gender(); ok {
 		_spec.SetField(resident.FieldGender, field.TypeEnum, value)
-	}
-	if value, ok := _u.mutation.BirthDate(); ok {
-		_spec.SetField(resident.FieldBirthDate, field.TypeTime, value)
 	}
 	if value, ok := _u.mutation.BirthYear(); ok {
 		_spec.SetField(resident.FieldBirthYear, field.TypeInt, value)

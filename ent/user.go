@@ -38,6 +38,8 @@ type User struct {
 	Status enum.UserStatus `json:"status,omitempty"`
 	// Last successful sign-in 最近登录
 	LastLoginAt *time.Time `json:"last_login_at,omitempty"`
+	// The password was set by someone else (a reset or a new account): the next sign-in must change it 须修改密码
+	MustChangePassword bool `json:"must_change_password,omitempty"`
 	// When the password was last set
 	PasswordChangedAt *time.Time `json:"password_changed_at,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
@@ -97,6 +99,8 @@ func (*User) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
+		case user.FieldMustChangePassword:
+			values[i] = new(sql.NullBool)
 		case user.FieldID, user.FieldDeleteToken, user.FieldVersion:
 			values[i] = new(sql.NullInt64)
 		case user.FieldUsername, user.FieldDisplayName, user.FieldPasswordHash, user.FieldStatus:
@@ -185,6 +189,12 @@ func (_m *User) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.LastLoginAt = new(time.Time)
 				*_m.LastLoginAt = value.Time
+			}
+		case user.FieldMustChangePassword:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field must_change_password", values[i])
+			} else if value.Valid {
+				_m.MustChangePassword = value.Bool
 			}
 		case user.FieldPasswordChangedAt:
 			if value, ok := values[i].(*sql.NullTime); !ok {
@@ -276,6 +286,9 @@ func (_m *User) String() string {
 		builder.WriteString("last_login_at=")
 		builder.WriteString(v.Format(time.ANSIC))
 	}
+	builder.WriteString(", ")
+	builder.WriteString("must_change_password=")
+	builder.WriteString(fmt.Sprintf("%v", _m.MustChangePassword))
 	builder.WriteString(", ")
 	if v := _m.PasswordChangedAt; v != nil {
 		builder.WriteString("password_changed_at=")

@@ -23,6 +23,9 @@ func TestDocsExamplesAreValid(t *testing.T) {
 	files = append(files, more...)
 	files = append(files, "../README.md")
 	checked := 0
+	// Code generators (GraphQL Code Generator, relay-compiler) take the docs' operations as one
+	// set: each must be named, and no name may be used twice.
+	names := map[string]string{}
 	for _, f := range files {
 		b, err := os.ReadFile(f)
 		if err != nil {
@@ -30,8 +33,18 @@ func TestDocsExamplesAreValid(t *testing.T) {
 		}
 		for _, m := range graphqlBlock.FindAllStringSubmatch(string(b), -1) {
 			checked++
-			if _, errs := gqlparser.LoadQuery(schema, m[1]); len(errs) > 0 {
+			doc, errs := gqlparser.LoadQuery(schema, m[1])
+			if len(errs) > 0 {
 				t.Errorf("%s: example does not validate: %v\n%s", f, errs, strings.TrimSpace(m[1]))
+				continue
+			}
+			for _, op := range doc.Operations {
+				if op.Name == "" {
+					t.Errorf("%s: an example operation has no name:\n%s", f, strings.TrimSpace(m[1]))
+				} else if other, dup := names[op.Name]; dup {
+					t.Errorf("operation name %s is used in %s and again in %s", op.Name, other, f)
+				}
+				names[op.Name] = f
 			}
 		}
 	}

@@ -118,6 +118,9 @@ func (r *queryResolver) Visits(ctx context.Context, after *entgql.Cursor[int], f
 	return r.client.Visit.Query().Paginate(ctx, after, first, before, last, ent.WithVisitOrder(orderBy), ent.WithVisitFilter(where.Filter))
 }
 
+// Cadre returns generated.CadreResolver implementation.
+func (r *Resolver) Cadre() generated.CadreResolver { return &cadreResolver{r} }
+
 // Demand returns generated.DemandResolver implementation.
 func (r *Resolver) Demand() generated.DemandResolver { return &demandResolver{r} }
 
@@ -134,6 +137,7 @@ func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
 func (r *Resolver) Resident() generated.ResidentResolver { return &residentResolver{r} }
 
 type (
+	cadreResolver       struct{ *Resolver }
 	demandResolver      struct{ *Resolver }
 	demoProjectResolver struct{ *Resolver }
 	partyMemberResolver struct{ *Resolver }

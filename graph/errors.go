@@ -145,6 +145,9 @@ func classify(err error) (apperr.Code, string, string) {
 	if isCursorMismatch(err) { // a safety net: the operation walk refuses these before SQL
 		return apperr.BadUserInput, "the cursor does not fit this ordering: send it with the orderBy of the page it came from (分页游标与排序不符)", "after"
 	}
+	if isLockContention(err) {
+		return apperr.Conflict, "the record is being changed by another request; reload it and try again (记录正被他人修改，请稍后重试)", ""
+	}
 	if isDuplicateKey(err) { // from plain SQL writes, which ent does not classify
 		return apperr.Conflict, "a record with the same unique value already exists (记录重复)", ""
 	}
@@ -173,6 +176,15 @@ func validationMessage(verr *ent.ValidationError) string {
 		msg = msg[i+2:]
 	}
 	return "invalid value: " + msg + " (输入值无效)"
+}
+
+// isLockContention recognises a transaction the database gave up on because of competing
+// writers: a MySQL deadlock (1213) or lock wait timeout (1205), SQLite still busy after its
+// timeout. The request changed nothing (the transaction is rolled back), so it is a CONFLICT
+// to retry, not a server fault.
+func isLockContention(err error) bool {
+	s := err.Error()
+	return strings.Contains(s, "Error 1213") || strings.Contains(s, "Error 1205") || strings.Contains(s, "SQLITE_BUSY") || strings.Contains(s, "database is locked")
 }
 
 // isDuplicateKey recognises a unique-index violation from SQLite or MySQL.

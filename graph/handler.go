@@ -7,8 +7,8 @@ import (
 	"encoding/hex"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
+	"net/netip"
 	"regexp"
 	"runtime"
 	"runtime/debug"
@@ -19,7 +19,6 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
-	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/rs/cors"
 	"github.com/vektah/gqlparser/v2/ast"
 
@@ -28,6 +27,7 @@ import (
 	"github.com/nanpiao/sbqw/authz"
 	"github.com/nanpiao/sbqw/ent"
 	"github.com/nanpiao/sbqw/graph/generated"
+	"github.com/nanpiao/sbqw/internal/graphiql"
 )
 
 // Options configures the GraphQL handler and the HTTP layer around it. Zero values take the
@@ -60,6 +60,10 @@ type Options struct {
 
 	APQCacheSize int      // automatic persisted queries kept in memory (1,000)
 	CORSOrigins  []string // origins allowed to call the API from a browser; none by default
+
+	// TrustedProxies are the peers whose X-Forwarded-For / X-Real-IP headers name the client;
+	// none by default (the TCP peer is the client).
+	TrustedProxies []netip.Prefix
 
 	// Starting, when set and true, answers /graphql with 503 (the demo district is loading).
 	Starting func() bool
@@ -211,7 +215,8 @@ func Routes(gql http.Handler, auth *authn.Service, ready func(context.Context) e
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", whileStarting(opts.Starting, withTimeBudget(opts.RequestTimeout, limitInFlight(running, Authenticate(auth, noteCaller(limitRate(limiter, gql)))))))
-	mux.Handle("GET /{$}", playground.Handler("南票区“十百千万”工程 GraphQL API", "/graphql"))
+	mux.Handle("GET /{$}", graphiql.Page())
+	mux.Handle("GET "+graphiql.Prefix, graphiql.Assets())
 	mux.Handle("GET /metrics", metrics.Handler())
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
@@ -238,7 +243,7 @@ func Routes(gql http.Handler, auth *authn.Service, ready func(context.Context) e
 			MaxAge:         600,
 		}).Handler(h)
 	}
-	return WithRequestID(instrument(metrics, opts.Logger, recoverHTTP(h)))
+	return withClientAddr(opts.TrustedProxies, WithRequestID(instrument(metrics, opts.Logger, recoverHTTP(h))))
 }
 
 // whileStarting answers GraphQL requests with 503 while starting() is true; the probes and
@@ -295,7 +300,6 @@ func WithRequestID(next http.Handler) http.Handler {
 		}
 		w.Header().Set("X-Request-ID", id)
 		ctx := context.WithValue(r.Context(), requestIDKey{}, id)
-		ctx = context.WithValue(ctx, clientAddrKey{}, clientAddr(r))
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
@@ -310,14 +314,4 @@ func RequestID(ctx context.Context) string {
 func ClientAddr(ctx context.Context) string {
 	a, _ := ctx.Value(clientAddrKey{}).(string)
 	return a
-}
-
-// clientAddr is the peer address; proxies' forwarding headers are not trusted, so a client
-// cannot choose the address its failed logins count against.
-func clientAddr(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }

@@ -16,8 +16,8 @@ import (
 )
 
 // Login is the resolver for the login field.
-func (r *mutationResolver) Login(ctx context.Context, username string, password string) (*model.LoginPayload, error) {
-	token, expires, u, err := r.auth.Login(ctx, username, password, ClientAddr(ctx))
+func (r *mutationResolver) Login(ctx context.Context, username string, password string, newPassword *string) (*model.LoginPayload, error) {
+	token, expires, u, err := r.auth.Login(ctx, username, password, deref(newPassword), ClientAddr(ctx))
 	if err != nil {
 		return nil, err
 	}
@@ -41,7 +41,16 @@ func (r *mutationResolver) CreateUser(ctx context.Context, input model.CreateUse
 
 // UpdateUser is the resolver for the updateUser field.
 func (r *mutationResolver) UpdateUser(ctx context.Context, id int, input model.UpdateUserInput) (*ent.User, error) {
-	return authn.UpdateUser(ctx, ent.FromContext(ctx), id, authn.UserChanges{Version: input.Version, DisplayName: input.DisplayName, Status: input.Status, Password: input.Password})
+	return authn.UpdateUser(ctx, ent.FromContext(ctx), id, authn.UserChanges{Version: input.Version, DisplayName: input.DisplayName, Status: input.Status})
+}
+
+// ResetPassword is the resolver for the resetPassword field.
+func (r *mutationResolver) ResetPassword(ctx context.Context, id int) (*model.ResetPasswordPayload, error) {
+	temporary, u, err := authn.ResetPassword(ctx, ent.FromContext(ctx), id)
+	if err != nil {
+		return nil, err
+	}
+	return &model.ResetPasswordPayload{TemporaryPassword: temporary, User: u}, nil
 }
 
 // CreateRoleBinding is the resolver for the createRoleBinding field.

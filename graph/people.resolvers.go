@@ -7,15 +7,18 @@ package graph
 
 import (
 	"context"
-	"time"
 
 	"github.com/nanpiao/sbqw/ent"
-	"github.com/nanpiao/sbqw/pii"
 )
+
+// Phone is the resolver for the phone field.
+func (r *cadreResolver) Phone(ctx context.Context, obj *ent.Cadre) (*string, error) {
+	return r.maskedPhone(obj.PhoneSealed)
+}
 
 // Age is the resolver for the age field.
 func (r *partyMemberResolver) Age(ctx context.Context, obj *ent.PartyMember) (int, error) {
-	return pii.Age(obj.BirthDate, time.Now().UTC()), nil
+	return r.age(obj.IDNumberSealed, obj.BirthYear), nil
 }
 
 // HasPost is the resolver for the hasPost field.
@@ -23,7 +26,27 @@ func (r *partyMemberResolver) HasPost(ctx context.Context, obj *ent.PartyMember)
 	return loadersFrom(ctx).hasPost.Load(ctx, obj.ID)
 }
 
+// IDNumber is the resolver for the idNumber field.
+func (r *partyMemberResolver) IDNumber(ctx context.Context, obj *ent.PartyMember) (string, error) {
+	return r.maskedIDNumber(obj.IDNumberSealed)
+}
+
+// Phone is the resolver for the phone field.
+func (r *partyMemberResolver) Phone(ctx context.Context, obj *ent.PartyMember) (*string, error) {
+	return r.maskedPhone(obj.PhoneSealed)
+}
+
 // Age is the resolver for the age field.
 func (r *residentResolver) Age(ctx context.Context, obj *ent.Resident) (int, error) {
-	return pii.Age(obj.BirthDate, time.Now().UTC()), nil
+	return r.age(obj.IDNumberSealed, obj.BirthYear), nil
+}
+
+// IDNumber is the resolver for the idNumber field.
+func (r *residentResolver) IDNumber(ctx context.Context, obj *ent.Resident) (string, error) {
+	return r.maskedIDNumber(obj.IDNumberSealed)
+}
+
+// Phone is the resolver for the phone field.
+func (r *residentResolver) Phone(ctx context.Context, obj *ent.Resident) (*string, error) {
+	return r.maskedPhone(obj.PhoneSealed)
 }

@@ -186,7 +186,7 @@ func (r *queryResolver) DeletedRecords(ctx context.Context, typeArg string, sinc
 	}
 	out := make([]*model.DeletedRecord, len(rows))
 	for i, d := range rows {
-		out[i] = &model.DeletedRecord{ID: d.ID, DeletedAt: d.DeletedAt}
+		out[i] = &model.DeletedRecord{RecordID: d.ID, DeletedAt: d.DeletedAt}
 	}
 	return out, nil
 }

@@ -410,13 +410,13 @@ func TestDeletedRecordsFeed(t *testing.T) {
 	h := e.createHousehold(t, v, "0001", "王大山")
 	keep := e.createHousehold(t, v, "0002", "李四")
 	e.must(t, `mutation($id: ID!) { deleteHousehold(id: $id) }`, map[string]any{"id": h})
-	out := e.must(t, `query($s: Time!) { deletedRecords(type: "Household", since: $s) { id deletedAt } }`, map[string]any{"s": since})
+	out := e.must(t, `query($s: Time!) { deletedRecords(type: "Household", since: $s) { recordID deletedAt } }`, map[string]any{"s": since})
 	got := dig(out, "deletedRecords").([]any)
-	if len(got) != 1 || dig(got[0], "id") != h {
+	if len(got) != 1 || dig(got[0], "recordID") != h {
 		t.Fatalf("deleted since: %v (kept %s)", got, keep)
 	}
-	e.api.Do(t, `query($s: Time!) { deletedRecords(type: "Nope", since: $s) { id } }`, map[string]any{"s": since}).Fail(t, "BAD_USER_INPUT")
-	e.api.Do(t, `query($s: Time!) { deletedRecords(type: "Household", since: $s, first: 501) { id } }`, map[string]any{"s": since}).Fail(t, "BAD_USER_INPUT")
+	e.api.Do(t, `query($s: Time!) { deletedRecords(type: "Nope", since: $s) { recordID } }`, map[string]any{"s": since}).Fail(t, "BAD_USER_INPUT")
+	e.api.Do(t, `query($s: Time!) { deletedRecords(type: "Household", since: $s, first: 501) { recordID } }`, map[string]any{"s": since}).Fail(t, "BAD_USER_INPUT")
 }
 
 func TestOneDistrictOnly(t *testing.T) {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/nanpiao/sbqw/graph/scalar"
+	"github.com/nanpiao/sbqw/internal/clock"
 	"github.com/nanpiao/sbqw/internal/testkit"
 )
 
@@ -57,12 +58,14 @@ func expectedRows(a account, entity string) expected {
 	deptHouseholds := `village_id IN (SELECT village_id FROM department_village_links WHERE department_id = ? AND year = ? AND deleted_at IS NULL)
 		OR %s IN (SELECT household_id FROM pairings WHERE department_id = ? AND deleted_at IS NULL)
 		OR %s IN (SELECT household_id FROM demands WHERE department_id = ? AND deleted_at IS NULL)`
+	// A binding places its holder only while in force.
+	inForce, today := "valid_from <= ? AND (valid_to IS NULL OR valid_to >= ?)", clock.Today()
 	switch a.role {
 	case "DISTRICT", "AUDITOR":
 		return all
 	case "TOWNSHIP":
 		if entity == "users" {
-			return expected{where: "id IN (SELECT user_id FROM role_bindings WHERE township_id = ? AND deleted_at IS NULL)", args: []any{a.township}}
+			return expected{where: "id IN (SELECT user_id FROM role_bindings WHERE township_id = ? AND deleted_at IS NULL AND " + inForce + ")", args: []any{a.township, today, today}}
 		}
 		if entity == "audit_events" {
 			return expected{forbidden: true}
@@ -104,7 +107,7 @@ func expectedRows(a account, entity string) expected {
 		case "teams":
 			return expected{where: "id IN (SELECT team_id FROM team_memberships WHERE deleted_at IS NULL AND member_id IN (" + deptMembers + "))", args: []any{d}}
 		case "users":
-			return expected{where: "username = ? OR id IN (SELECT user_id FROM role_bindings WHERE department_id = ? AND deleted_at IS NULL)", args: []any{a.username, d}}
+			return expected{where: "username = ? OR id IN (SELECT user_id FROM role_bindings WHERE department_id = ? AND deleted_at IS NULL AND " + inForce + ")", args: []any{a.username, d, today, today}}
 		}
 		return expected{forbidden: true}
 	}
@@ -343,11 +346,11 @@ func TestWritesAcrossTheBoundary(t *testing.T) {
 	tw.Must(t, `mutation($id: ID!) { updateHousehold(id: $id, input: {version: 1, headName: "新户主"}) { id } }`, map[string]any{"id": id}, nil)
 	tw.Must(t, `mutation($id: ID!) { deleteHousehold(id: $id) }`, map[string]any{"id": id}, nil)
 	// Its deletion shows in the township's change feed, not in another township's.
-	feed := `{ deletedRecords(type: "Household", since: "2000-01-01T00:00:00Z") { id } }`
+	feed := `{ deletedRecords(type: "Household", since: "2000-01-01T00:00:00Z") { recordID } }`
 	var own, other map[string]any
 	tw.Must(t, feed, nil, &own)
 	m.apis["township07"].Must(t, feed, nil, &other)
-	if len(dig(own, "deletedRecords").([]any)) != 1 || dig(own, "deletedRecords", 0, "id") != id || len(dig(other, "deletedRecords").([]any)) != 0 {
+	if len(dig(own, "deletedRecords").([]any)) != 1 || dig(own, "deletedRecords", 0, "recordID") != id || len(dig(other, "deletedRecords").([]any)) != 0 {
 		t.Fatalf("deletion feed: own %v, other township %v", own, other)
 	}
 	// … and DISTRICT may move a household, which carries everything under it along — unless its

@@ -327,8 +327,23 @@ func (httpTransport) write(w http.ResponseWriter, status int, resp *graphql.Resp
 	if status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="sbqw"`)
 	}
+	setRetryAfter(w, resp.Errors)
 	w.WriteHeader(status)
 	_, _ = w.Write(b)
+}
+
+// setRetryAfter repeats a RATE_LIMITED error's retry hint (a refused sign-in) as the HTTP
+// Retry-After header, so that clients and proxies that know HTTP only can back off too.
+func setRetryAfter(w http.ResponseWriter, errs gqlerror.List) {
+	for _, e := range errs {
+		if e.Extensions["code"] != string(apperr.RateLimited) {
+			continue
+		}
+		if secs, ok := e.Extensions["retryAfterSeconds"].(int); ok && secs > 0 {
+			w.Header().Set("Retry-After", strconv.Itoa(secs))
+			return
+		}
+	}
 }
 
 func (t httpTransport) refuse(w http.ResponseWriter, r *http.Request, media string, f *requestFault) {

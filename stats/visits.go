@@ -5,8 +5,8 @@ import (
 	"time"
 
 	"entgo.io/ent/dialect/sql"
+	"github.com/6tail/lunar-go/calendar"
 
-	"github.com/nanpiao/sbqw/apperr"
 	"github.com/nanpiao/sbqw/ent"
 	"github.com/nanpiao/sbqw/ent/pairing"
 	"github.com/nanpiao/sbqw/ent/predicate"
@@ -14,36 +14,14 @@ import (
 	"github.com/nanpiao/sbqw/ent/visit"
 )
 
-// springFestivals is the date of the Spring Festival (春节, lunar new year's day) by year. It
-// follows the lunar calendar, so it is a table rather than a rule; extend it before a year
-// outside it can be reported on.
-var springFestivals = map[int]time.Time{
-	2020: day(2020, 1, 25),
-	2021: day(2021, 2, 12),
-	2022: day(2022, 2, 1),
-	2023: day(2023, 1, 22),
-	2024: day(2024, 2, 10),
-	2025: day(2025, 1, 29),
-	2026: day(2026, 2, 17),
-	2027: day(2027, 2, 6),
-	2028: day(2028, 1, 26),
-	2029: day(2029, 2, 13),
-	2030: day(2030, 2, 3),
-}
-
-func day(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
-
-// SpringFestival returns the Spring Festival date of year, or BAD_USER_INPUT for a year outside
-// the table.
+// SpringFestival returns the Spring Festival (春节, the first day of the first lunar month) of a
+// year, computed from the lunar calendar, for any year a statistic accepts.
 func SpringFestival(year int) (time.Time, error) {
 	if err := checkYear(year); err != nil {
 		return time.Time{}, err
 	}
-	d, ok := springFestivals[year]
-	if !ok {
-		return time.Time{}, apperr.Invalid("year", "no Spring Festival date is known for %d; years 2020–2030 are supported (不支持该年度)", year)
-	}
-	return d, nil
+	d := calendar.NewLunarFromYmd(year, 1, 1).GetSolar()
+	return time.Date(d.GetYear(), time.Month(d.GetMonth()), d.GetDay(), 0, 0, 0, 0, time.UTC), nil
 }
 
 // Days without a visit after which an active pairing counts as neglected.
@@ -182,5 +160,6 @@ func minTime(a, b time.Time) time.Time {
 
 // emptyVisitCompliance is the row of a unit with nothing to count.
 func emptyVisitCompliance(u StatsUnit, year int) *VisitCompliance {
-	return &VisitCompliance{StatsUnit: u, VisitsByQuarter: make([]int, 4), SpringFestival: springFestivals[year]}
+	sf, _ := SpringFestival(year) // the year was checked before any row was counted
+	return &VisitCompliance{StatsUnit: u, VisitsByQuarter: make([]int, 4), SpringFestival: sf}
 }

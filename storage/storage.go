@@ -100,7 +100,7 @@ func Open(ctx context.Context, rawURL string, sealer *pii.Sealer, pool Pool) (*D
 		_ = db.Close()
 		return nil, fmt.Errorf("database unreachable: %s", oneLine(err))
 	}
-	client := ent.NewClient(ent.Driver(entsql.OpenDB(dia, db)), ent.Sealer(sealer))
+	client := ent.NewClient(ent.Driver(NewDriver(dia, db)), ent.Sealer(sealer))
 	return &DB{Client: client, SQL: db, Dialect: dia, Path: path, migrateDSN: migrateDSN}, nil
 }
 
@@ -118,6 +118,24 @@ func withStatementTimeout(dsn string, d time.Duration) (string, error) {
 		cfg.Params["max_statement_time"] = strconv.FormatFloat(d.Seconds(), 'f', -1, 64)
 	}
 	return cfg.FormatDSN(), nil
+}
+
+// NewDriver is the ent driver over a pool. On MySQL its transactions run at READ COMMITTED:
+// a rule that locks a parent row and then reads (workflow.LockRow) must see what the transaction
+// it waited for wrote, and under the default REPEATABLE READ it would read its older snapshot
+// instead. SQLite transactions are serialisable already.
+func NewDriver(dia string, db *sql.DB) dialect.Driver {
+	drv := entsql.OpenDB(dia, db)
+	if dia != dialect.MySQL {
+		return drv
+	}
+	return readCommitted{drv}
+}
+
+type readCommitted struct{ *entsql.Driver }
+
+func (d readCommitted) Tx(ctx context.Context) (dialect.Tx, error) {
+	return d.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelReadCommitted})
 }
 
 // ParseURL turns a database URL into a driver name and DSN (and the file path for SQLite).
@@ -199,19 +217,64 @@ func redact(raw string) string {
 
 func oneLine(err error) string { return strings.ReplaceAll(err.Error(), "\n", " ") }
 
-// Migrate creates or upgrades the schema.
+// Migrate creates or upgrades the schema, then removes what older versions kept in clear.
 func (d *DB) Migrate(ctx context.Context) error {
-	client := d.Client
+	m := d
 	if d.migrateDSN != "" { // altering a large table may take longer than a statement may
 		raw, err := sql.Open("mysql", d.migrateDSN)
 		if err != nil {
 			return fmt.Errorf("migrating the schema: %s", oneLine(err))
 		}
-		client = ent.NewClient(ent.Driver(entsql.OpenDB(dialect.MySQL, raw)))
-		defer client.Close()
+		m = &DB{Client: ent.NewClient(ent.Driver(NewDriver(dialect.MySQL, raw))), SQL: raw, Dialect: d.Dialect}
+		defer m.Client.Close()
 	}
-	if err := client.Schema.Create(ctx); err != nil {
+	if err := m.Client.Schema.Create(ctx); err != nil {
+		return fmt.Errorf("migrating the schema: %s", oneLine(err))
+	}
+	if err := m.forgetClearPersonalData(ctx); err != nil {
 		return fmt.Errorf("migrating the schema: %s", oneLine(err))
 	}
 	return nil
+}
+
+// forgetClearPersonalData upgrades a database written before personal values were kept sealed
+// only: older versions stored the masked ID number and phone and the full birth date in clear
+// beside the sealed values, which together rebuild the ID number. The masked columns are
+// emptied (reads now derive them from the sealed value) and the birth_date columns dropped.
+// Each step is idempotent: a database already upgraded is left as it is.
+func (d *DB) forgetClearPersonalData(ctx context.Context) error {
+	for _, stmt := range []string{
+		"UPDATE residents SET id_number = '' WHERE id_number <> ''",
+		"UPDATE party_members SET id_number = '' WHERE id_number <> ''",
+		"UPDATE residents SET phone = '' WHERE phone <> ''",
+		"UPDATE party_members SET phone = '' WHERE phone <> ''",
+		"UPDATE cadres SET phone = '' WHERE phone <> ''",
+	} {
+		if _, err := d.SQL.ExecContext(ctx, stmt); err != nil {
+			return err
+		}
+	}
+	for _, table := range []string{"residents", "party_members"} {
+		has, err := d.hasColumn(ctx, table, "birth_date")
+		if err != nil {
+			return err
+		}
+		if has {
+			if _, err := d.SQL.ExecContext(ctx, "ALTER TABLE "+table+" DROP COLUMN birth_date"); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (d *DB) hasColumn(ctx context.Context, table, column string) (bool, error) {
+	q := "SELECT COUNT(*) FROM pragma_table_info(?) WHERE name = ?"
+	args := []any{table, column}
+	if d.Dialect != dialect.SQLite {
+		q = "SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = ? AND column_name = ?"
+	}
+	var n int
+	err := d.SQL.QueryRowContext(ctx, q, args...).Scan(&n)
+	return n > 0, err
 }

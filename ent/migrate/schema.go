@@ -801,7 +801,6 @@ var (
 		{Name: "version", Type: field.TypeInt, Default: 1},
 		{Name: "name", Type: field.TypeString, Size: 64},
 		{Name: "gender", Type: field.TypeEnum, Enums: []string{"MALE", "FEMALE"}},
-		{Name: "birth_date", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "date", "sqlite3": "date"}},
 		{Name: "birth_year", Type: field.TypeInt},
 		{Name: "id_number", Type: field.TypeString, Size: 32},
 		{Name: "id_number_sealed", Type: field.TypeString, Size: 255},
@@ -829,13 +828,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "party_members_party_organizations_members",
-				Columns:    []*schema.Column{PartyMembersColumns[25]},
+				Columns:    []*schema.Column{PartyMembersColumns[24]},
 				RefColumns: []*schema.Column{PartyOrganizationsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "party_members_villages_party_members",
-				Columns:    []*schema.Column{PartyMembersColumns[26]},
+				Columns:    []*schema.Column{PartyMembersColumns[25]},
 				RefColumns: []*schema.Column{VillagesColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -849,22 +848,22 @@ var (
 			{
 				Name:    "partymember_id_number_index_delete_token",
 				Unique:  true,
-				Columns: []*schema.Column{PartyMembersColumns[12], PartyMembersColumns[4]},
+				Columns: []*schema.Column{PartyMembersColumns[11], PartyMembersColumns[4]},
 			},
 			{
 				Name:    "partymember_township_id",
 				Unique:  false,
-				Columns: []*schema.Column{PartyMembersColumns[24]},
+				Columns: []*schema.Column{PartyMembersColumns[23]},
 			},
 			{
 				Name:    "partymember_village_id_name",
 				Unique:  false,
-				Columns: []*schema.Column{PartyMembersColumns[26], PartyMembersColumns[6]},
+				Columns: []*schema.Column{PartyMembersColumns[25], PartyMembersColumns[6]},
 			},
 			{
 				Name:    "partymember_organization_id",
 				Unique:  false,
-				Columns: []*schema.Column{PartyMembersColumns[25]},
+				Columns: []*schema.Column{PartyMembersColumns[24]},
 			},
 		},
 	}
@@ -1065,7 +1064,6 @@ var (
 		{Name: "name", Type: field.TypeString, Size: 64},
 		{Name: "relation", Type: field.TypeEnum, Enums: []string{"HEAD", "SPOUSE", "SON", "DAUGHTER", "PARENT", "GRANDCHILD", "SIBLING", "CHILD_IN_LAW", "OTHER"}},
 		{Name: "gender", Type: field.TypeEnum, Enums: []string{"MALE", "FEMALE"}},
-		{Name: "birth_date", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "date", "sqlite3": "date"}},
 		{Name: "birth_year", Type: field.TypeInt},
 		{Name: "id_number", Type: field.TypeString, Size: 32},
 		{Name: "id_number_sealed", Type: field.TypeString, Size: 255},
@@ -1088,7 +1086,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "residents_households_residents",
-				Columns:    []*schema.Column{ResidentsColumns[22]},
+				Columns:    []*schema.Column{ResidentsColumns[21]},
 				RefColumns: []*schema.Column{HouseholdsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -1102,22 +1100,22 @@ var (
 			{
 				Name:    "resident_id_number_index_delete_token",
 				Unique:  true,
-				Columns: []*schema.Column{ResidentsColumns[13], ResidentsColumns[4]},
+				Columns: []*schema.Column{ResidentsColumns[12], ResidentsColumns[4]},
 			},
 			{
 				Name:    "resident_household_id",
 				Unique:  false,
-				Columns: []*schema.Column{ResidentsColumns[22]},
+				Columns: []*schema.Column{ResidentsColumns[21]},
 			},
 			{
 				Name:    "resident_township_id",
 				Unique:  false,
-				Columns: []*schema.Column{ResidentsColumns[20]},
+				Columns: []*schema.Column{ResidentsColumns[19]},
 			},
 			{
 				Name:    "resident_village_id",
 				Unique:  false,
-				Columns: []*schema.Column{ResidentsColumns[21]},
+				Columns: []*schema.Column{ResidentsColumns[20]},
 			},
 		},
 	}
@@ -1561,6 +1559,7 @@ var (
 		{Name: "password_hash", Type: field.TypeString},
 		{Name: "status", Type: field.TypeEnum, Enums: []string{"ACTIVE", "DISABLED"}, Default: "ACTIVE"},
 		{Name: "last_login_at", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"mysql": "datetime(6)"}},
+		{Name: "must_change_password", Type: field.TypeBool, Default: false},
 		{Name: "password_changed_at", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"mysql": "datetime(6)"}},
 	}
 	// UsersTable holds the schema information for the "users" table.

@@ -32,8 +32,6 @@ const (
 	FieldName = "name"
 	// FieldGender holds the string denoting the gender field in the database.
 	FieldGender = "gender"
-	// FieldBirthDate holds the string denoting the birth_date field in the database.
-	FieldBirthDate = "birth_date"
 	// FieldBirthYear holds the string denoting the birth_year field in the database.
 	FieldBirthYear = "birth_year"
 	// FieldIDNumber holds the string denoting the id_number field in the database.
@@ -156,7 +154,6 @@ var Columns = []string{
 	FieldVersion,
 	FieldName,
 	FieldGender,
-	FieldBirthDate,
 	FieldBirthYear,
 	FieldIDNumber,
 	FieldIDNumberSealed,
@@ -331,11 +328,6 @@ func ByName(opts ...sql.OrderTermOption) OrderOption {
 // ByGender orders the results by the gender field.
 func ByGender(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldGender, opts...).ToFunc()
-}
-
-// ByBirthDate orders the results by the birth_date field.
-func ByBirthDate(opts ...sql.OrderTermOption) OrderOption {
-	return sql.OrderByField(FieldBirthDate, opts...).ToFunc()
 }
 
 // ByBirthYear orders the results by the birth_year field.

@@ -86,11 +86,6 @@ func Name(v string) predicate.PartyMember {
 	return predicate.PartyMember(sql.FieldEQ(FieldName, v))
 }
 
-// BirthDate applies equality check predicate on the "birth_date" field. It's identical to BirthDateEQ.
-func BirthDate(v time.Time) predicate.PartyMember {
-	return predicate.PartyMember(sql.FieldEQ(FieldBirthDate, v))
-}
-
 // BirthYear applies equality check predicate on the "birth_year" field. It's identical to BirthYearEQ.
 func BirthYear(v int) predicate.PartyMember {
 	return predicate.PartyMember(sql.FieldEQ(FieldBirthYear, v))
@@ -454,46 +449,6 @@ func GenderNotIn(vs ...enum.Gender) predicate.PartyMember {
 		v[i] = vs[i]
 	}
 	return predicate.PartyMember(sql.FieldNotIn(FieldGender, v...))
-}
-
-// BirthDateEQ applies the EQ predicate on the "birth_date" field.
-func BirthDateEQ(v time.Time) predicate.PartyMember {
-	return predicate.PartyMember(sql.FieldEQ(FieldBirthDate, v))
-}
-
-// BirthDateNEQ applies the NEQ predicate on the "birth_date" field.
-func BirthDateNEQ(v time.Time) predicate.PartyMember {
-	return predicate.PartyMember(sql.FieldNEQ(FieldBirthDate, v))
-}
-
-// BirthDateIn applies the In predicate on the "birth_date" field.
-func BirthDateIn(vs ...time.Time) predicate.PartyMember {
-	return predicate.PartyMember(sql.FieldIn(FieldBirthDate, vs...))
-}
-
-// BirthDateNotIn applies the NotIn predicate on the "birth_date" field.
-func BirthDateNotIn(vs ...time.Time) predicate.PartyMember {
-	return predicate.PartyMember(sql.FieldNotIn(FieldBirthDate, vs...))
-}
-
-// BirthDateGT applies the GT predicate on the "birth_date" field.
-func BirthDateGT(v time.Time) predicate.PartyMember {
-	return predicate.PartyMember(sql.FieldGT(FieldBirthDate, v))
-}
-
-// BirthDateGTE applies the GTE predicate on the "birth_date" field.
-func BirthDateGTE(v time.Time) predicate.PartyMember {
-	return predicate.PartyMember(sql.FieldGTE(FieldBirthDate, v))
-}
-
-// BirthDateLT applies the LT predicate on the "birth_date" field.
-func BirthDateLT(v time.Time) predicate.PartyMember {
-	return predicate.PartyMember(sql.FieldLT(FieldBirthDate, v))
-}
-
-// BirthDateLTE applies the LTE predicate on the "birth_date" field.
-func BirthDateLTE(v time.Time) predicate.PartyMember {
-	return predicate.PartyMember(sql.FieldLTE(FieldBirthDate, v))
 }
 
 // BirthYearEQ applies the EQ predicate on the "birth_year" field.

@@ -91,11 +91,6 @@ func Name(v string) predicate.Resident {
 	return predicate.Resident(sql.FieldEQ(FieldName, v))
 }
 
-// BirthDate applies equality check predicate on the "birth_date" field. It's identical to BirthDateEQ.
-func BirthDate(v time.Time) predicate.Resident {
-	return predicate.Resident(sql.FieldEQ(FieldBirthDate, v))
-}
-
 // BirthYear applies equality check predicate on the "birth_year" field. It's identical to BirthYearEQ.
 func BirthYear(v int) predicate.Resident {
 	return predicate.Resident(sql.FieldEQ(FieldBirthYear, v))
@@ -494,46 +489,6 @@ func GenderNotIn(vs ...enum.Gender) predicate.Resident {
 		v[i] = vs[i]
 	}
 	return predicate.Resident(sql.FieldNotIn(FieldGender, v...))
-}
-
-// BirthDateEQ applies the EQ predicate on the "birth_date" field.
-func BirthDateEQ(v time.Time) predicate.Resident {
-	return predicate.Resident(sql.FieldEQ(FieldBirthDate, v))
-}
-
-// BirthDateNEQ applies the NEQ predicate on the "birth_date" field.
-func BirthDateNEQ(v time.Time) predicate.Resident {
-	return predicate.Resident(sql.FieldNEQ(FieldBirthDate, v))
-}
-
-// BirthDateIn applies the In predicate on the "birth_date" field.
-func BirthDateIn(vs ...time.Time) predicate.Resident {
-	return predicate.Resident(sql.FieldIn(FieldBirthDate, vs...))
-}
-
-// BirthDateNotIn applies the NotIn predicate on the "birth_date" field.
-func BirthDateNotIn(vs ...time.Time) predicate.Resident {
-	return predicate.Resident(sql.FieldNotIn(FieldBirthDate, vs...))
-}
-
-// BirthDateGT applies the GT predicate on the "birth_date" field.
-func BirthDateGT(v time.Time) predicate.Resident {
-	return predicate.Resident(sql.FieldGT(FieldBirthDate, v))
-}
-
-// BirthDateGTE applies the GTE predicate on the "birth_date" field.
-func BirthDateGTE(v time.Time) predicate.Resident {
-	return predicate.Resident(sql.FieldGTE(FieldBirthDate, v))
-}
-
-// BirthDateLT applies the LT predicate on the "birth_date" field.
-func BirthDateLT(v time.Time) predicate.Resident {
-	return predicate.Resident(sql.FieldLT(FieldBirthDate, v))
-}
-
-// BirthDateLTE applies the LTE predicate on the "birth_date" field.
-func BirthDateLTE(v time.Time) predicate.Resident {
-	return predicate.Resident(sql.FieldLTE(FieldBirthDate, v))
 }
 
 // BirthYearEQ applies the EQ predicate on the "birth_year" field.

@@ -1341,31 +1341,31 @@ func init() {
 		}
 	}()
 	// partymemberDescIDNumber is the schema descriptor for id_number field.
-	partymemberDescIDNumber := partymemberFields[4].Descriptor()
+	partymemberDescIDNumber := partymemberFields[3].Descriptor()
 	// partymember.IDNumberValidator is a validator for the "id_number" field. It is called by the builders before save.
 	partymember.IDNumberValidator = partymemberDescIDNumber.Validators[0].(func(string) error)
 	// partymemberDescIDNumberSealed is the schema descriptor for id_number_sealed field.
-	partymemberDescIDNumberSealed := partymemberFields[5].Descriptor()
+	partymemberDescIDNumberSealed := partymemberFields[4].Descriptor()
 	// partymember.IDNumberSealedValidator is a validator for the "id_number_sealed" field. It is called by the builders before save.
 	partymember.IDNumberSealedValidator = partymemberDescIDNumberSealed.Validators[0].(func(string) error)
 	// partymemberDescIDNumberIndex is the schema descriptor for id_number_index field.
-	partymemberDescIDNumberIndex := partymemberFields[6].Descriptor()
+	partymemberDescIDNumberIndex := partymemberFields[5].Descriptor()
 	// partymember.IDNumberIndexValidator is a validator for the "id_number_index" field. It is called by the builders before save.
 	partymember.IDNumberIndexValidator = partymemberDescIDNumberIndex.Validators[0].(func(string) error)
 	// partymemberDescPhone is the schema descriptor for phone field.
-	partymemberDescPhone := partymemberFields[7].Descriptor()
+	partymemberDescPhone := partymemberFields[6].Descriptor()
 	// partymember.PhoneValidator is a validator for the "phone" field. It is called by the builders before save.
 	partymember.PhoneValidator = partymemberDescPhone.Validators[0].(func(string) error)
 	// partymemberDescPhoneSealed is the schema descriptor for phone_sealed field.
-	partymemberDescPhoneSealed := partymemberFields[8].Descriptor()
+	partymemberDescPhoneSealed := partymemberFields[7].Descriptor()
 	// partymember.PhoneSealedValidator is a validator for the "phone_sealed" field. It is called by the builders before save.
 	partymember.PhoneSealedValidator = partymemberDescPhoneSealed.Validators[0].(func(string) error)
 	// partymemberDescPhoneIndex is the schema descriptor for phone_index field.
-	partymemberDescPhoneIndex := partymemberFields[9].Descriptor()
+	partymemberDescPhoneIndex := partymemberFields[8].Descriptor()
 	// partymember.PhoneIndexValidator is a validator for the "phone_index" field. It is called by the builders before save.
 	partymember.PhoneIndexValidator = partymemberDescPhoneIndex.Validators[0].(func(string) error)
 	// partymemberDescLocation is the schema descriptor for location field.
-	partymemberDescLocation := partymemberFields[17].Descriptor()
+	partymemberDescLocation := partymemberFields[16].Descriptor()
 	// partymember.LocationValidator is a validator for the "location" field. It is called by the builders before save.
 	partymember.LocationValidator = partymemberDescLocation.Validators[0].(func(string) error)
 	partyorganizationMixin := schema.PartyOrganization{}.Mixin()
@@ -1679,27 +1679,27 @@ func init() {
 		}
 	}()
 	// residentDescIDNumber is the schema descriptor for id_number field.
-	residentDescIDNumber := residentFields[6].Descriptor()
+	residentDescIDNumber := residentFields[5].Descriptor()
 	// resident.IDNumberValidator is a validator for the "id_number" field. It is called by the builders before save.
 	resident.IDNumberValidator = residentDescIDNumber.Validators[0].(func(string) error)
 	// residentDescIDNumberSealed is the schema descriptor for id_number_sealed field.
-	residentDescIDNumberSealed := residentFields[7].Descriptor()
+	residentDescIDNumberSealed := residentFields[6].Descriptor()
 	// resident.IDNumberSealedValidator is a validator for the "id_number_sealed" field. It is called by the builders before save.
 	resident.IDNumberSealedValidator = residentDescIDNumberSealed.Validators[0].(func(string) error)
 	// residentDescIDNumberIndex is the schema descriptor for id_number_index field.
-	residentDescIDNumberIndex := residentFields[8].Descriptor()
+	residentDescIDNumberIndex := residentFields[7].Descriptor()
 	// resident.IDNumberIndexValidator is a validator for the "id_number_index" field. It is called by the builders before save.
 	resident.IDNumberIndexValidator = residentDescIDNumberIndex.Validators[0].(func(string) error)
 	// residentDescPhone is the schema descriptor for phone field.
-	residentDescPhone := residentFields[9].Descriptor()
+	residentDescPhone := residentFields[8].Descriptor()
 	// resident.PhoneValidator is a validator for the "phone" field. It is called by the builders before save.
 	resident.PhoneValidator = residentDescPhone.Validators[0].(func(string) error)
 	// residentDescPhoneSealed is the schema descriptor for phone_sealed field.
-	residentDescPhoneSealed := residentFields[10].Descriptor()
+	residentDescPhoneSealed := residentFields[9].Descriptor()
 	// resident.PhoneSealedValidator is a validator for the "phone_sealed" field. It is called by the builders before save.
 	resident.PhoneSealedValidator = residentDescPhoneSealed.Validators[0].(func(string) error)
 	// residentDescPhoneIndex is the schema descriptor for phone_index field.
-	residentDescPhoneIndex := residentFields[11].Descriptor()
+	residentDescPhoneIndex := residentFields[10].Descriptor()
 	// resident.PhoneIndexValidator is a validator for the "phone_index" field. It is called by the builders before save.
 	resident.PhoneIndexValidator = residentDescPhoneIndex.Validators[0].(func(string) error)
 	rolebindingMixin := schema.RoleBinding{}.Mixin()
@@ -2102,6 +2102,8 @@ func init() {
 	trainingcourse.Hooks[6] = trainingcourseHooks[0]
 
 	trainingcourse.Hooks[7] = trainingcourseHooks[1]
+
+	trainingcourse.Hooks[8] = trainingcourseHooks[2]
 	trainingcourseMixinInters1 := trainingcourseMixin[1].Interceptors()
 	trainingcourse.Interceptors[0] = trainingcourseMixinInters1[0]
 	trainingcourseMixinFields0 := trainingcourseMixin[0].Fields()
@@ -2444,6 +2446,10 @@ func init() {
 	userDescDisplayName := userFields[1].Descriptor()
 	// user.DisplayNameValidator is a validator for the "display_name" field. It is called by the builders before save.
 	user.DisplayNameValidator = userDescDisplayName.Validators[0].(func(string) error)
+	// userDescMustChangePassword is the schema descriptor for must_change_password field.
+	userDescMustChangePassword := userFields[5].Descriptor()
+	// user.DefaultMustChangePassword holds the default value on creation for the must_change_password field.
+	user.DefaultMustChangePassword = userDescMustChangePassword.Default.(bool)
 	villageMixin := schema.Village{}.Mixin()
 	village.Policy = privacy.NewPolicies(villageMixin[3], schema.Village{})
 	village.Hooks[0] = func(next ent.Mutator) ent.Mutator {

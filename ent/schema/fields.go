@@ -63,13 +63,16 @@ var notSettable = entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutatio
 // oracle, and free text is not a useful key.
 var noFilter = entgql.Skip(entgql.SkipWhereInput, entgql.SkipOrderField)
 
-// sensitiveFields declares a personal value (ID number, phone) as three columns: the masked form
-// that every read returns (in the GraphQL field of the same name, and the only form the create
-// and update inputs' plaintext is turned into), the sealed plaintext (AES-GCM with the data key),
-// and a keyed blind index for exact lookup and duplicate checks. Hooks fill the last two.
+// sensitiveFields declares a personal value (ID number, phone) as three columns. The first
+// takes the plaintext in the create and update inputs and is left empty when stored: a masked
+// form kept in clear (first six and last four digits) plus the birth year would narrow an ID
+// number down to a handful, so the masked form is worked out from the sealed value at read time
+// (the GraphQL field of the same name has a resolver, graph/people.go). The sealed plaintext is
+// AES-GCM with the data key; a keyed blind index serves exact lookups and duplicate checks.
+// Hooks fill the last two and empty the first.
 func sensitiveFields(name, comment string, optional bool) []ent.Field {
-	masked := field.String(name).MaxLen(32).Comment(comment + " — always masked in reads; plaintext only through revealSensitive").
-		Annotations(noFilter)
+	masked := field.String(name).MaxLen(32).Comment(comment + " — the plaintext, sealed when stored; reads return the masked form, plaintext only through revealSensitive").
+		Annotations(noFilter, entgql.Skip(entgql.SkipType))
 	sealed := field.String(name + "_sealed").MaxLen(255).Sensitive().Annotations(hidden)
 	index := field.String(name + "_index").MaxLen(64).Sensitive().Annotations(hidden)
 	if optional {

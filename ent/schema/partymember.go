@@ -22,7 +22,6 @@ func (PartyMember) Fields() []ent.Field {
 	fields := []ent.Field{
 		nameField("Member's name 姓名"),
 		field.Enum("gender").GoType(enum.Gender("")).Annotations(enumType(enum.Gender(""))).Comment("Gender, from the ID number 性别").Annotations(notSettable),
-		field.Time("birth_date").SchemaType(dateColumn).Annotations(dateGQL).Comment("Birth date, from the ID number; shown only as age").Annotations(hidden),
 		field.Int("birth_year").Comment("Year of birth, from the ID number: filter age bands with birthYearGTE/birthYearLTE 出生年份").
 			Annotations(notSettable, entgql.Skip(entgql.SkipOrderField)),
 	}
@@ -67,7 +66,7 @@ func (PartyMember) Indexes() []ent.Index {
 
 func (PartyMember) Hooks() []ent.Hook {
 	return []ent.Hook{
-		sealPersonalData(personal{idNumber: "id_number", phone: "phone", birthDate: "birth_date", birthYear: "birth_year", gender: "gender"}),
+		sealPersonalData(personal{idNumber: "id_number", phone: "phone", birthYear: "birth_year", gender: "gender"}),
 		refuseDeleteWhileUsed(
 			dependent{"posts", "member_id", "posts"},
 			dependent{"team_memberships", "member_id", "team posts"},

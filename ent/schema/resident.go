@@ -11,8 +11,8 @@ import (
 	"github.com/nanpiao/sbqw/ent/schema/enum"
 )
 
-// Resident 家庭成员. Gender and birth date come from the ID number; the birth date is shown only
-// as an age.
+// Resident 家庭成员. Gender and birth year come from the ID number; the age is worked out
+// from the sealed ID number at read time, and no full birth date is kept in clear.
 type Resident struct{ ent.Schema }
 
 func (Resident) Mixin() []ent.Mixin {
@@ -25,7 +25,6 @@ func (Resident) Fields() []ent.Field {
 		nameField("Name 姓名"),
 		field.Enum("relation").GoType(enum.Relation("")).Annotations(enumType(enum.Relation(""))).Comment("Relation to the head of household 与户主关系"),
 		field.Enum("gender").GoType(enum.Gender("")).Annotations(enumType(enum.Gender(""))).Comment("Gender, from the ID number 性别").Annotations(notSettable),
-		field.Time("birth_date").SchemaType(dateColumn).Annotations(dateGQL).Comment("Birth date, from the ID number; shown only as age").Annotations(hidden),
 		field.Int("birth_year").Comment("Year of birth, from the ID number: filter age bands with birthYearGTE/birthYearLTE 出生年份").
 			Annotations(notSettable, entgql.Skip(entgql.SkipOrderField)),
 	}
@@ -56,9 +55,9 @@ func (Resident) Indexes() []ent.Index {
 }
 
 func (Resident) Hooks() []ent.Hook {
-	return []ent.Hook{sealPersonalData(personal{idNumber: "id_number", phone: "phone", birthDate: "birth_date", birthYear: "birth_year", gender: "gender"})}
+	return []ent.Hook{sealPersonalData(personal{idNumber: "id_number", phone: "phone", birthYear: "birth_year", gender: "gender"})}
 }
 
 func (Resident) Annotations() []schema.Annotation {
-	return append(listed(true), schema.Comment("Resident 家庭成员. Gender and birth date come from the ID number; the birth date is shown only as an age."))
+	return append(listed(true), schema.Comment("Resident 家庭成员. Gender and birth year come from the ID number; the age is worked out from the sealed ID number at read time."))
 }

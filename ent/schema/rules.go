@@ -1,6 +1,8 @@
 package schema
 
 import (
+	"github.com/nanpiao/sbqw/workflow"
+
 	"context"
 	"fmt"
 	"strings"
@@ -132,8 +134,8 @@ func gqlNames(cols []string) []string {
 
 // personal names the personal columns of an entity (see sensitiveFields). Empty names are absent.
 type personal struct {
-	idNumber, phone              string
-	birthDate, birthYear, gender string
+	idNumber, phone   string
+	birthYear, gender string
 }
 
 type sealerMutation interface {
@@ -141,9 +143,10 @@ type sealerMutation interface {
 	Client() *gen.Client
 }
 
-// sealPersonalData validates plaintext ID numbers and phones written through the API, stores
-// them sealed with a blind index, and keeps only the masked form in the readable column. Birth
-// date and gender are taken from the ID number.
+// sealPersonalData validates plaintext ID numbers and phones written through the API and stores
+// them sealed with a blind index; the readable column is left empty (see sensitiveFields).
+// Birth year and gender are taken from the ID number: all that queries need, and too little to
+// narrow the number down (birth year × sequence leaves about 180,000 candidates).
 func sealPersonalData(p personal) ent.Hook {
 	return onWrite(func(ctx context.Context, m ent.Mutation) error {
 		sm, ok := m.(sealerMutation)
@@ -172,13 +175,8 @@ func sealIDNumber(m ent.Mutation, sealer *pii.Sealer, p personal) error {
 	if err != nil {
 		return apperr.Invalid(gqlName(p.idNumber), "%s", err.Error())
 	}
-	if err := store(m, sealer, p.idNumber, "id", id.Value, pii.MaskIDNumber(id.Value)); err != nil {
+	if err := store(m, sealer, p.idNumber, "id", id.Value); err != nil {
 		return err
-	}
-	if p.birthDate != "" {
-		if err := m.SetField(p.birthDate, id.BirthDate); err != nil {
-			return err
-		}
 	}
 	if p.birthYear != "" {
 		if err := m.SetField(p.birthYear, id.BirthDate.Year()); err != nil {
@@ -212,10 +210,10 @@ func sealPhone(m ent.Mutation, sealer *pii.Sealer, name string) error {
 	if err != nil {
 		return apperr.Invalid(gqlName(name), "%s", err.Error())
 	}
-	return store(m, sealer, name, "phone", phone, pii.MaskPhone(phone))
+	return store(m, sealer, name, "phone", phone)
 }
 
-func store(m ent.Mutation, sealer *pii.Sealer, name, kind, plain, masked string) error {
+func store(m ent.Mutation, sealer *pii.Sealer, name, kind, plain string) error {
 	sealed, err := sealer.Seal(plain)
 	if err != nil {
 		return err
@@ -224,7 +222,7 @@ func store(m ent.Mutation, sealer *pii.Sealer, name, kind, plain, masked string)
 	if err != nil {
 		return err
 	}
-	for f, v := range map[string]string{name: masked, name + "_sealed": sealed, name + "_index": idx} {
+	for f, v := range map[string]string{name: "", name + "_sealed": sealed, name + "_index": idx} {
 		if err := m.SetField(f, v); err != nil {
 			return err
 		}
@@ -249,6 +247,14 @@ func refuseDeleteWhileUsed(deps ...dependent) ent.Hook {
 				return next.Mutate(ctx, m)
 			}
 			client := m.(sealerMutation).Client()
+			// Locked before counting: a child being inserted meanwhile holds its foreign key's
+			// shared lock on this row (MySQL), so either it commits first and is counted, or it
+			// waits and then finds its parent deleted.
+			for _, id := range ids {
+				if err := workflow.LockRow(ctx, client, m.Type(), id); err != nil {
+					return nil, err
+				}
+			}
 			for _, d := range deps {
 				n, err := countLive(ctx, client, d.table, d.fk, ids)
 				if err != nil {

@@ -28,6 +28,8 @@ func (User) Fields() []ent.Field {
 		field.String("password_hash").Sensitive().Annotations(hidden),
 		field.Enum("status").GoType(enum.UserStatus("")).Annotations(enumType(enum.UserStatus(""))).Comment("Active or disabled 账号状态").Default("ACTIVE").Annotations(notSettable),
 		field.Time("last_login_at").SchemaType(instantColumn).Comment("Last successful sign-in 最近登录").Optional().Nillable().Annotations(notSettable),
+		field.Bool("must_change_password").Default(false).Annotations(notSettable).
+			Comment("The password was set by someone else (a reset or a new account): the next sign-in must change it 须修改密码"),
 		field.Time("password_changed_at").SchemaType(instantColumn).Comment("When the password was last set").Optional().Nillable().Annotations(hidden),
 	}
 }

@@ -38,6 +38,8 @@ const (
 	FieldStatus = "status"
 	// FieldLastLoginAt holds the string denoting the last_login_at field in the database.
 	FieldLastLoginAt = "last_login_at"
+	// FieldMustChangePassword holds the string denoting the must_change_password field in the database.
+	FieldMustChangePassword = "must_change_password"
 	// FieldPasswordChangedAt holds the string denoting the password_changed_at field in the database.
 	FieldPasswordChangedAt = "password_changed_at"
 	// EdgeRoleBindings holds the string denoting the role_bindings edge name in mutations.
@@ -84,6 +86,7 @@ var Columns = []string{
 	FieldPasswordHash,
 	FieldStatus,
 	FieldLastLoginAt,
+	FieldMustChangePassword,
 	FieldPasswordChangedAt,
 }
 
@@ -122,6 +125,8 @@ var (
 	UsernameValidator func(string) error
 	// DisplayNameValidator is a validator for the "display_name" field. It is called by the builders before save.
 	DisplayNameValidator func(string) error
+	// DefaultMustChangePassword holds the default value on creation for the "must_change_password" field.
+	DefaultMustChangePassword bool
 )
 
 const DefaultStatus enum.UserStatus = "ACTIVE"
@@ -192,6 +197,11 @@ func ByStatus(opts ...sql.OrderTermOption) OrderOption {
 // ByLastLoginAt orders the results by the last_login_at field.
 func ByLastLoginAt(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldLastLoginAt, opts...).ToFunc()
+}
+
+// ByMustChangePassword orders the results by the must_change_password field.
+func ByMustChangePassword(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldMustChangePassword, opts...).ToFunc()
 }
 
 // ByPasswordChangedAt orders the results by the password_changed_at field.

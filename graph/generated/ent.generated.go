@@ -24,6 +24,9 @@ import (
 
 // region    ************************** generated!.gotpl **************************
 
+type CadreResolver interface {
+	Phone(ctx context.Context, obj *ent.Cadre) (*string, error)
+}
 type DemandResolver interface {
 	Overdue(ctx context.Context, obj *ent.Demand) (bool, error)
 }
@@ -33,6 +36,8 @@ type DemoProjectResolver interface {
 type PartyMemberResolver interface {
 	Age(ctx context.Context, obj *ent.PartyMember) (int, error)
 	HasPost(ctx context.Context, obj *ent.PartyMember) (bool, error)
+	IDNumber(ctx context.Context, obj *ent.PartyMember) (string, error)
+	Phone(ctx context.Context, obj *ent.PartyMember) (*string, error)
 	TrainingProgress(ctx context.Context, obj *ent.PartyMember, year int) (*model.TrainingProgress, error)
 }
 type QueryResolver interface {
@@ -75,6 +80,8 @@ type QueryResolver interface {
 }
 type ResidentResolver interface {
 	Age(ctx context.Context, obj *ent.Resident) (int, error)
+	IDNumber(ctx context.Context, obj *ent.Resident) (string, error)
+	Phone(ctx context.Context, obj *ent.Resident) (*string, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -2973,10 +2980,10 @@ func (ec *executionContext) _ApiKeyConnection_edges(ctx context.Context, field g
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*ent.ApiKeyEdge) graphql.Marshaler {
-			return ec.marshalOApiKeyEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐApiKeyEdge(ctx, selections, v)
+			return ec.marshalNApiKeyEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐApiKeyEdgeᚄ(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_ApiKeyConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -3060,10 +3067,10 @@ func (ec *executionContext) _ApiKeyEdge_node(ctx context.Context, field graphql.
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.ApiKey) graphql.Marshaler {
-			return ec.marshalOApiKey2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐApiKey(ctx, selections, v)
+			return ec.marshalNApiKey2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐApiKey(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_ApiKeyEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -3455,10 +3462,10 @@ func (ec *executionContext) _AssessmentConnection_edges(ctx context.Context, fie
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*ent.AssessmentEdge) graphql.Marshaler {
-			return ec.marshalOAssessmentEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐAssessmentEdge(ctx, selections, v)
+			return ec.marshalNAssessmentEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐAssessmentEdgeᚄ(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_AssessmentConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -3542,10 +3549,10 @@ func (ec *executionContext) _AssessmentEdge_node(ctx context.Context, field grap
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.Assessment) graphql.Marshaler {
-			return ec.marshalOAssessment2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐAssessment(ctx, selections, v)
+			return ec.marshalNAssessment2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐAssessment(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_AssessmentEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -3873,10 +3880,10 @@ func (ec *executionContext) _AuditEventConnection_edges(ctx context.Context, fie
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*ent.AuditEventEdge) graphql.Marshaler {
-			return ec.marshalOAuditEventEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐAuditEventEdge(ctx, selections, v)
+			return ec.marshalNAuditEventEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐAuditEventEdgeᚄ(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_AuditEventConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -3960,10 +3967,10 @@ func (ec *executionContext) _AuditEventEdge_node(ctx context.Context, field grap
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.AuditEvent) graphql.Marshaler {
-			return ec.marshalOAuditEvent2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐAuditEvent(ctx, selections, v)
+			return ec.marshalNAuditEvent2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐAuditEvent(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_AuditEventEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -4186,29 +4193,6 @@ func (ec *executionContext) fieldContext_Cadre_memberID(_ context.Context, field
 	return graphql.NewScalarFieldContext("Cadre", field, false, false, "ID")
 }
 
-func (ec *executionContext) _Cadre_phone(ctx context.Context, field graphql.CollectedField, obj *ent.Cadre) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Cadre_phone(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Phone, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_Cadre_phone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Cadre", field, false, false, "String")
-}
-
 func (ec *executionContext) _Cadre_department(ctx context.Context, field graphql.CollectedField, obj *ent.Cadre) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4317,6 +4301,29 @@ func (ec *executionContext) fieldContext_Cadre_pairings(ctx context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _Cadre_phone(ctx context.Context, field graphql.CollectedField, obj *ent.Cadre) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Cadre_phone(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Cadre().Phone(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Cadre_phone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Cadre", field, true, true, "String")
+}
+
 func (ec *executionContext) _CadreConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.CadreConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4330,10 +4337,10 @@ func (ec *executionContext) _CadreConnection_edges(ctx context.Context, field gr
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*ent.CadreEdge) graphql.Marshaler {
-			return ec.marshalOCadreEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐCadreEdge(ctx, selections, v)
+			return ec.marshalNCadreEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐCadreEdgeᚄ(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_CadreConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -4417,10 +4424,10 @@ func (ec *executionContext) _CadreEdge_node(ctx context.Context, field graphql.C
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.Cadre) graphql.Marshaler {
-			return ec.marshalOCadre2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐCadre(ctx, selections, v)
+			return ec.marshalNCadre2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐCadre(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_CadreEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -4743,10 +4750,10 @@ func (ec *executionContext) _ContributionConnection_edges(ctx context.Context, f
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*ent.ContributionEdge) graphql.Marshaler {
-			return ec.marshalOContributionEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐContributionEdge(ctx, selections, v)
+			return ec.marshalNContributionEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐContributionEdgeᚄ(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_ContributionConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -4830,10 +4837,10 @@ func (ec *executionContext) _ContributionEdge_node(ctx context.Context, field gr
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.Contribution) graphql.Marshaler {
-			return ec.marshalOContribution2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐContribution(ctx, selections, v)
+			return ec.marshalNContribution2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐContribution(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_ContributionEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -5335,10 +5342,10 @@ func (ec *executionContext) _DemandConnection_edges(ctx context.Context, field g
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*ent.DemandEdge) graphql.Marshaler {
-			return ec.marshalODemandEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemandEdge(ctx, selections, v)
+			return ec.marshalNDemandEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemandEdgeᚄ(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_DemandConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -5422,10 +5429,10 @@ func (ec *executionContext) _DemandEdge_node(ctx context.Context, field graphql.
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.Demand) graphql.Marshaler {
-			return ec.marshalODemand2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemand(ctx, selections, v)
+			return ec.marshalNDemand2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemand(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_DemandEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -5739,10 +5746,10 @@ func (ec *executionContext) _DemandEventConnection_edges(ctx context.Context, fi
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*ent.DemandEventEdge) graphql.Marshaler {
-			return ec.marshalODemandEventEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemandEventEdge(ctx, selections, v)
+			return ec.marshalNDemandEventEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemandEventEdgeᚄ(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_DemandEventConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -5826,10 +5833,10 @@ func (ec *executionContext) _DemandEventEdge_node(ctx context.Context, field gra
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.DemandEvent) graphql.Marshaler {
-			return ec.marshalODemandEvent2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemandEvent(ctx, selections, v)
+			return ec.marshalNDemandEvent2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemandEvent(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_DemandEventEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -6345,10 +6352,10 @@ func (ec *executionContext) _DemoProjectConnection_edges(ctx context.Context, fi
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*ent.DemoProjectEdge) graphql.Marshaler {
-			return ec.marshalODemoProjectEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemoProjectEdge(ctx, selections, v)
+			return ec.marshalNDemoProjectEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemoProjectEdgeᚄ(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_DemoProjectConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -6432,10 +6439,10 @@ func (ec *executionContext) _DemoProjectEdge_node(ctx context.Context, field gra
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.DemoProject) graphql.Marshaler {
-			return ec.marshalODemoProject2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemoProject(ctx, selections, v)
+			return ec.marshalNDemoProject2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemoProject(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_DemoProjectEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -6749,10 +6756,10 @@ func (ec *executionContext) _DemoProjectStageConnection_edges(ctx context.Contex
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*ent.DemoProjectStageEdge) graphql.Marshaler {
-			return ec.marshalODemoProjectStageEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemoProjectStageEdge(ctx, selections, v)
+			return ec.marshalNDemoProjectStageEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemoProjectStageEdgeᚄ(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_DemoProjectStageConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -6836,10 +6843,10 @@ func (ec *executionContext) _DemoProjectStageEdge_node(ctx context.Context, fiel
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.DemoProjectStage) graphql.Marshaler {
-			return ec.marshalODemoProjectStage2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemoProjectStage(ctx, selections, v)
+			return ec.marshalNDemoProjectStage2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemoProjectStage(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_DemoProjectStageEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -7248,10 +7255,10 @@ func (ec *executionContext) _DepartmentConnection_edges(ctx context.Context, fie
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*ent.DepartmentEdge) graphql.Marshaler {
-			return ec.marshalODepartmentEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDepartmentEdge(ctx, selections, v)
+			return ec.marshalNDepartmentEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDepartmentEdgeᚄ(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_DepartmentConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -7335,10 +7342,10 @@ func (ec *executionContext) _DepartmentEdge_node(ctx context.Context, field grap
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.Department) graphql.Marshaler {
-			return ec.marshalODepartment2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDepartment(ctx, selections, v)
+			return ec.marshalNDepartment2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDepartment(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_DepartmentEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -7615,10 +7622,10 @@ func (ec *executionContext) _DepartmentVillageLinkConnection_edges(ctx context.C
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*ent.DepartmentVillageLinkEdge) graphql.Marshaler {
-			return ec.marshalODepartmentVillageLinkEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDepartmentVillageLinkEdge(ctx, selections, v)
+			return ec.marshalNDepartmentVillageLinkEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDepartmentVillageLinkEdgeᚄ(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_DepartmentVillageLinkConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -7702,10 +7709,10 @@ func (ec *executionContext) _DepartmentVillageLinkEdge_node(ctx context.Context,
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.DepartmentVillageLink) graphql.Marshaler {
-			return ec.marshalODepartmentVillageLink2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDepartmentVillageLink(ctx, selections, v)
+			return ec.marshalNDepartmentVillageLink2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDepartmentVillageLink(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_DepartmentVillageLinkEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -8436,10 +8443,10 @@ func (ec *executionContext) _HouseholdConnection_edges(ctx context.Context, fiel
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*ent.HouseholdEdge) graphql.Marshaler {
-			return ec.marshalOHouseholdEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐHouseholdEdge(ctx, selections, v)
+			return ec.marshalNHouseholdEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐHouseholdEdgeᚄ(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_HouseholdConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -8523,10 +8530,10 @@ func (ec *executionContext) _HouseholdEdge_node(ctx context.Context, field graph
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.Household) graphql.Marshaler {
-			return ec.marshalOHousehold2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐHousehold(ctx, selections, v)
+			return ec.marshalNHousehold2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐHousehold(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_HouseholdEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -9008,10 +9015,10 @@ func (ec *executionContext) _PairingConnection_edges(ctx context.Context, field 
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*ent.PairingEdge) graphql.Marshaler {
-			return ec.marshalOPairingEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPairingEdge(ctx, selections, v)
+			return ec.marshalNPairingEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPairingEdgeᚄ(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_PairingConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -9095,10 +9102,10 @@ func (ec *executionContext) _PairingEdge_node(ctx context.Context, field graphql
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.Pairing) graphql.Marshaler {
-			return ec.marshalOPairing2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPairing(ctx, selections, v)
+			return ec.marshalNPairing2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPairing(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_PairingEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -9296,52 +9303,6 @@ func (ec *executionContext) _PartyMember_birthYear(ctx context.Context, field gr
 }
 func (ec *executionContext) fieldContext_PartyMember_birthYear(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PartyMember", field, false, false, "Int")
-}
-
-func (ec *executionContext) _PartyMember_idNumber(ctx context.Context, field graphql.CollectedField, obj *ent.PartyMember) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PartyMember_idNumber(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.IDNumber, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_PartyMember_idNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PartyMember", field, false, false, "String")
-}
-
-func (ec *executionContext) _PartyMember_phone(ctx context.Context, field graphql.CollectedField, obj *ent.PartyMember) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PartyMember_phone(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Phone, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_PartyMember_phone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PartyMember", field, false, false, "String")
 }
 
 func (ec *executionContext) _PartyMember_education(ctx context.Context, field graphql.CollectedField, obj *ent.PartyMember) (ret graphql.Marshaler) {
@@ -9888,6 +9849,52 @@ func (ec *executionContext) fieldContext_PartyMember_hasPost(_ context.Context, 
 	return graphql.NewScalarFieldContext("PartyMember", field, true, true, "Boolean")
 }
 
+func (ec *executionContext) _PartyMember_idNumber(ctx context.Context, field graphql.CollectedField, obj *ent.PartyMember) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartyMember_idNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PartyMember().IDNumber(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartyMember_idNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartyMember", field, true, true, "String")
+}
+
+func (ec *executionContext) _PartyMember_phone(ctx context.Context, field graphql.CollectedField, obj *ent.PartyMember) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartyMember_phone(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PartyMember().Phone(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PartyMember_phone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartyMember", field, true, true, "String")
+}
+
 func (ec *executionContext) _PartyMember_trainingProgress(ctx context.Context, field graphql.CollectedField, obj *ent.PartyMember) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9945,10 +9952,10 @@ func (ec *executionContext) _PartyMemberConnection_edges(ctx context.Context, fi
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*ent.PartyMemberEdge) graphql.Marshaler {
-			return ec.marshalOPartyMemberEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPartyMemberEdge(ctx, selections, v)
+			return ec.marshalNPartyMemberEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPartyMemberEdgeᚄ(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_PartyMemberConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -10032,10 +10039,10 @@ func (ec *executionContext) _PartyMemberEdge_node(ctx context.Context, field gra
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.PartyMember) graphql.Marshaler {
-			return ec.marshalOPartyMember2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPartyMember(ctx, selections, v)
+			return ec.marshalNPartyMember2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPartyMember(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_PartyMemberEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -10466,10 +10473,10 @@ func (ec *executionContext) _PartyOrganizationConnection_edges(ctx context.Conte
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*ent.PartyOrganizationEdge) graphql.Marshaler {
-			return ec.marshalOPartyOrganizationEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPartyOrganizationEdge(ctx, selections, v)
+			return ec.marshalNPartyOrganizationEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPartyOrganizationEdgeᚄ(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_PartyOrganizationConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -10553,10 +10560,10 @@ func (ec *executionContext) _PartyOrganizationEdge_node(ctx context.Context, fie
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.PartyOrganization) graphql.Marshaler {
-			return ec.marshalOPartyOrganization2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPartyOrganization(ctx, selections, v)
+			return ec.marshalNPartyOrganization2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPartyOrganization(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_PartyOrganizationEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -10879,10 +10886,10 @@ func (ec *executionContext) _PostConnection_edges(ctx context.Context, field gra
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*ent.PostEdge) graphql.Marshaler {
-			return ec.marshalOPostEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPostEdge(ctx, selections, v)
+			return ec.marshalNPostEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPostEdgeᚄ(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_PostConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -10966,10 +10973,10 @@ func (ec *executionContext) _PostEdge_node(ctx context.Context, field graphql.Co
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.Post) graphql.Marshaler {
-			return ec.marshalOPost2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPost(ctx, selections, v)
+			return ec.marshalNPost2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPost(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_PostEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -12996,10 +13003,10 @@ func (ec *executionContext) _RectificationConnection_edges(ctx context.Context, 
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*ent.RectificationEdge) graphql.Marshaler {
-			return ec.marshalORectificationEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐRectificationEdge(ctx, selections, v)
+			return ec.marshalNRectificationEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐRectificationEdgeᚄ(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_RectificationConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -13083,10 +13090,10 @@ func (ec *executionContext) _RectificationEdge_node(ctx context.Context, field g
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.Rectification) graphql.Marshaler {
-			return ec.marshalORectification2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐRectification(ctx, selections, v)
+			return ec.marshalNRectification2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐRectification(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_RectificationEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -13332,52 +13339,6 @@ func (ec *executionContext) fieldContext_Resident_birthYear(_ context.Context, f
 	return graphql.NewScalarFieldContext("Resident", field, false, false, "Int")
 }
 
-func (ec *executionContext) _Resident_idNumber(ctx context.Context, field graphql.CollectedField, obj *ent.Resident) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Resident_idNumber(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.IDNumber, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Resident_idNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Resident", field, false, false, "String")
-}
-
-func (ec *executionContext) _Resident_phone(ctx context.Context, field graphql.CollectedField, obj *ent.Resident) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Resident_phone(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Phone, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_Resident_phone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Resident", field, false, false, "String")
-}
-
 func (ec *executionContext) _Resident_health(ctx context.Context, field graphql.CollectedField, obj *ent.Resident) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13502,6 +13463,52 @@ func (ec *executionContext) fieldContext_Resident_age(_ context.Context, field g
 	return graphql.NewScalarFieldContext("Resident", field, true, true, "Int")
 }
 
+func (ec *executionContext) _Resident_idNumber(ctx context.Context, field graphql.CollectedField, obj *ent.Resident) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Resident_idNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Resident().IDNumber(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Resident_idNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Resident", field, true, true, "String")
+}
+
+func (ec *executionContext) _Resident_phone(ctx context.Context, field graphql.CollectedField, obj *ent.Resident) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Resident_phone(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Resident().Phone(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Resident_phone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Resident", field, true, true, "String")
+}
+
 func (ec *executionContext) _ResidentConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.ResidentConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13515,10 +13522,10 @@ func (ec *executionContext) _ResidentConnection_edges(ctx context.Context, field
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*ent.ResidentEdge) graphql.Marshaler {
-			return ec.marshalOResidentEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐResidentEdge(ctx, selections, v)
+			return ec.marshalNResidentEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐResidentEdgeᚄ(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_ResidentConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -13602,10 +13609,10 @@ func (ec *executionContext) _ResidentEdge_node(ctx context.Context, field graphq
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.Resident) graphql.Marshaler {
-			return ec.marshalOResident2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐResident(ctx, selections, v)
+			return ec.marshalNResident2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐResident(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_ResidentEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -14093,10 +14100,10 @@ func (ec *executionContext) _RoleBindingConnection_edges(ctx context.Context, fi
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*ent.RoleBindingEdge) graphql.Marshaler {
-			return ec.marshalORoleBindingEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐRoleBindingEdge(ctx, selections, v)
+			return ec.marshalNRoleBindingEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐRoleBindingEdgeᚄ(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_RoleBindingConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -14180,10 +14187,10 @@ func (ec *executionContext) _RoleBindingEdge_node(ctx context.Context, field gra
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.RoleBinding) graphql.Marshaler {
-			return ec.marshalORoleBinding2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐRoleBinding(ctx, selections, v)
+			return ec.marshalNRoleBinding2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐRoleBinding(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_RoleBindingEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -14637,10 +14644,10 @@ func (ec *executionContext) _TeamConnection_edges(ctx context.Context, field gra
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*ent.TeamEdge) graphql.Marshaler {
-			return ec.marshalOTeamEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTeamEdge(ctx, selections, v)
+			return ec.marshalNTeamEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTeamEdgeᚄ(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_TeamConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -14724,10 +14731,10 @@ func (ec *executionContext) _TeamEdge_node(ctx context.Context, field graphql.Co
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.Team) graphql.Marshaler {
-			return ec.marshalOTeam2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTeam(ctx, selections, v)
+			return ec.marshalNTeam2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTeam(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_TeamEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -15027,10 +15034,10 @@ func (ec *executionContext) _TeamMembershipConnection_edges(ctx context.Context,
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*ent.TeamMembershipEdge) graphql.Marshaler {
-			return ec.marshalOTeamMembershipEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTeamMembershipEdge(ctx, selections, v)
+			return ec.marshalNTeamMembershipEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTeamMembershipEdgeᚄ(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_TeamMembershipConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -15114,10 +15121,10 @@ func (ec *executionContext) _TeamMembershipEdge_node(ctx context.Context, field 
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.TeamMembership) graphql.Marshaler {
-			return ec.marshalOTeamMembership2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTeamMembership(ctx, selections, v)
+			return ec.marshalNTeamMembership2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTeamMembership(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_TeamMembershipEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -15561,10 +15568,10 @@ func (ec *executionContext) _TownshipConnection_edges(ctx context.Context, field
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*ent.TownshipEdge) graphql.Marshaler {
-			return ec.marshalOTownshipEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTownshipEdge(ctx, selections, v)
+			return ec.marshalNTownshipEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTownshipEdgeᚄ(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_TownshipConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -15648,10 +15655,10 @@ func (ec *executionContext) _TownshipEdge_node(ctx context.Context, field graphq
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.Township) graphql.Marshaler {
-			return ec.marshalOTownship2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTownship(ctx, selections, v)
+			return ec.marshalNTownship2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTownship(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_TownshipEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -16023,10 +16030,10 @@ func (ec *executionContext) _TrainingCourseConnection_edges(ctx context.Context,
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*ent.TrainingCourseEdge) graphql.Marshaler {
-			return ec.marshalOTrainingCourseEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTrainingCourseEdge(ctx, selections, v)
+			return ec.marshalNTrainingCourseEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTrainingCourseEdgeᚄ(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_TrainingCourseConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -16110,10 +16117,10 @@ func (ec *executionContext) _TrainingCourseEdge_node(ctx context.Context, field 
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.TrainingCourse) graphql.Marshaler {
-			return ec.marshalOTrainingCourse2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTrainingCourse(ctx, selections, v)
+			return ec.marshalNTrainingCourse2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTrainingCourse(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_TrainingCourseEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -16436,10 +16443,10 @@ func (ec *executionContext) _TrainingEnrollmentConnection_edges(ctx context.Cont
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*ent.TrainingEnrollmentEdge) graphql.Marshaler {
-			return ec.marshalOTrainingEnrollmentEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTrainingEnrollmentEdge(ctx, selections, v)
+			return ec.marshalNTrainingEnrollmentEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTrainingEnrollmentEdgeᚄ(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_TrainingEnrollmentConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -16523,10 +16530,10 @@ func (ec *executionContext) _TrainingEnrollmentEdge_node(ctx context.Context, fi
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.TrainingEnrollment) graphql.Marshaler {
-			return ec.marshalOTrainingEnrollment2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTrainingEnrollment(ctx, selections, v)
+			return ec.marshalNTrainingEnrollment2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTrainingEnrollment(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_TrainingEnrollmentEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -16739,10 +16746,10 @@ func (ec *executionContext) _TrustedDocumentConnection_edges(ctx context.Context
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*ent.TrustedDocumentEdge) graphql.Marshaler {
-			return ec.marshalOTrustedDocumentEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTrustedDocumentEdge(ctx, selections, v)
+			return ec.marshalNTrustedDocumentEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTrustedDocumentEdgeᚄ(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_TrustedDocumentConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -16826,10 +16833,10 @@ func (ec *executionContext) _TrustedDocumentEdge_node(ctx context.Context, field
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.TrustedDocument) graphql.Marshaler {
-			return ec.marshalOTrustedDocument2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTrustedDocument(ctx, selections, v)
+			return ec.marshalNTrustedDocument2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTrustedDocument(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_TrustedDocumentEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -17052,6 +17059,29 @@ func (ec *executionContext) fieldContext_User_lastLoginAt(_ context.Context, fie
 	return graphql.NewScalarFieldContext("User", field, false, false, "Time")
 }
 
+func (ec *executionContext) _User_mustChangePassword(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_User_mustChangePassword(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MustChangePassword, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_User_mustChangePassword(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("User", field, false, false, "Boolean")
+}
+
 func (ec *executionContext) _User_roleBindings(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17097,10 +17127,10 @@ func (ec *executionContext) _UserConnection_edges(ctx context.Context, field gra
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*ent.UserEdge) graphql.Marshaler {
-			return ec.marshalOUserEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐUserEdge(ctx, selections, v)
+			return ec.marshalNUserEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐUserEdgeᚄ(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_UserConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -17184,10 +17214,10 @@ func (ec *executionContext) _UserEdge_node(ctx context.Context, field graphql.Co
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.User) graphql.Marshaler {
-			return ec.marshalOUser2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐUser(ctx, selections, v)
+			return ec.marshalNUser2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐUser(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_UserEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -17818,10 +17848,10 @@ func (ec *executionContext) _VillageConnection_edges(ctx context.Context, field 
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*ent.VillageEdge) graphql.Marshaler {
-			return ec.marshalOVillageEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐVillageEdge(ctx, selections, v)
+			return ec.marshalNVillageEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐVillageEdgeᚄ(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_VillageConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -17905,10 +17935,10 @@ func (ec *executionContext) _VillageEdge_node(ctx context.Context, field graphql
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.Village) graphql.Marshaler {
-			return ec.marshalOVillage2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐVillage(ctx, selections, v)
+			return ec.marshalNVillage2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐVillage(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_VillageEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -18254,10 +18284,10 @@ func (ec *executionContext) _VisitConnection_edges(ctx context.Context, field gr
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*ent.VisitEdge) graphql.Marshaler {
-			return ec.marshalOVisitEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐVisitEdge(ctx, selections, v)
+			return ec.marshalNVisitEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐVisitEdgeᚄ(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_VisitConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -18341,10 +18371,10 @@ func (ec *executionContext) _VisitEdge_node(ctx context.Context, field graphql.C
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.Visit) graphql.Marshaler {
-			return ec.marshalOVisit2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐVisit(ctx, selections, v)
+			return ec.marshalNVisit2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐVisit(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_VisitEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -39142,7 +39172,7 @@ func (ec *executionContext) unmarshalInputUserWhereInput(ctx context.Context, ob
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "username", "usernameNEQ", "usernameIn", "usernameNotIn", "usernameGT", "usernameGTE", "usernameLT", "usernameLTE", "usernameContains", "usernameHasPrefix", "usernameHasSuffix", "usernameEqualFold", "usernameContainsFold", "displayName", "displayNameNEQ", "displayNameIn", "displayNameNotIn", "displayNameGT", "displayNameGTE", "displayNameLT", "displayNameLTE", "displayNameContains", "displayNameHasPrefix", "displayNameHasSuffix", "displayNameIsNil", "displayNameNotNil", "displayNameEqualFold", "displayNameContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "lastLoginAt", "lastLoginAtNEQ", "lastLoginAtIn", "lastLoginAtNotIn", "lastLoginAtGT", "lastLoginAtGTE", "lastLoginAtLT", "lastLoginAtLTE", "lastLoginAtIsNil", "lastLoginAtNotNil", "hasRoleBindingsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "username", "usernameNEQ", "usernameIn", "usernameNotIn", "usernameGT", "usernameGTE", "usernameLT", "usernameLTE", "usernameContains", "usernameHasPrefix", "usernameHasSuffix", "usernameEqualFold", "usernameContainsFold", "displayName", "displayNameNEQ", "displayNameIn", "displayNameNotIn", "displayNameGT", "displayNameGTE", "displayNameLT", "displayNameLTE", "displayNameContains", "displayNameHasPrefix", "displayNameHasSuffix", "displayNameIsNil", "displayNameNotNil", "displayNameEqualFold", "displayNameContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "lastLoginAt", "lastLoginAtNEQ", "lastLoginAtIn", "lastLoginAtNotIn", "lastLoginAtGT", "lastLoginAtGTE", "lastLoginAtLT", "lastLoginAtLTE", "lastLoginAtIsNil", "lastLoginAtNotNil", "mustChangePassword", "mustChangePasswordNEQ", "hasRoleBindingsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -39632,6 +39662,20 @@ func (ec *executionContext) unmarshalInputUserWhereInput(ctx context.Context, ob
 				return it, err
 			}
 			it.LastLoginAtNotNil = data
+		case "mustChangePassword":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mustChangePassword"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MustChangePassword = data
+		case "mustChangePasswordNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mustChangePasswordNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MustChangePasswordNEQ = data
 		case "hasRoleBindingsWith":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasRoleBindingsWith"))
 			directive0 := func(ctx context.Context) (any, error) {
@@ -41161,7 +41205,7 @@ func (ec *executionContext) _ApiKeyConnection(ctx context.Context, sel ast.Selec
 			out.Values[i] = graphql.MarshalString("ApiKeyConnection")
 		case "edges":
 			out.Values[i] = ec._ApiKeyConnection_edges(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "pageInfo":
@@ -41204,7 +41248,7 @@ func (ec *executionContext) _ApiKeyEdge(ctx context.Context, sel ast.SelectionSe
 			out.Values[i] = graphql.MarshalString("ApiKeyEdge")
 		case "node":
 			out.Values[i] = ec._ApiKeyEdge_node(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "cursor":
@@ -41342,7 +41386,7 @@ func (ec *executionContext) _AssessmentConnection(ctx context.Context, sel ast.S
 			out.Values[i] = graphql.MarshalString("AssessmentConnection")
 		case "edges":
 			out.Values[i] = ec._AssessmentConnection_edges(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "pageInfo":
@@ -41385,7 +41429,7 @@ func (ec *executionContext) _AssessmentEdge(ctx context.Context, sel ast.Selecti
 			out.Values[i] = graphql.MarshalString("AssessmentEdge")
 		case "node":
 			out.Values[i] = ec._AssessmentEdge_node(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "cursor":
@@ -41511,7 +41555,7 @@ func (ec *executionContext) _AuditEventConnection(ctx context.Context, sel ast.S
 			out.Values[i] = graphql.MarshalString("AuditEventConnection")
 		case "edges":
 			out.Values[i] = ec._AuditEventConnection_edges(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "pageInfo":
@@ -41554,7 +41598,7 @@ func (ec *executionContext) _AuditEventEdge(ctx context.Context, sel ast.Selecti
 			out.Values[i] = graphql.MarshalString("AuditEventEdge")
 		case "node":
 			out.Values[i] = ec._AuditEventEdge_node(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "cursor":
@@ -41630,11 +41674,6 @@ func (ec *executionContext) _Cadre(ctx context.Context, sel ast.SelectionSet, ob
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
-		case "phone":
-			out.Values[i] = ec._Cadre_phone(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
 		case "department":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -41652,6 +41691,12 @@ func (ec *executionContext) _Cadre(ctx context.Context, sel ast.SelectionSet, ob
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Cadre_pairings(ctx, field, obj)
+				})
+		case "phone":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Cadre_phone(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -41683,7 +41728,7 @@ func (ec *executionContext) _CadreConnection(ctx context.Context, sel ast.Select
 			out.Values[i] = graphql.MarshalString("CadreConnection")
 		case "edges":
 			out.Values[i] = ec._CadreConnection_edges(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "pageInfo":
@@ -41726,7 +41771,7 @@ func (ec *executionContext) _CadreEdge(ctx context.Context, sel ast.SelectionSet
 			out.Values[i] = graphql.MarshalString("CadreEdge")
 		case "node":
 			out.Values[i] = ec._CadreEdge_node(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "cursor":
@@ -41849,7 +41894,7 @@ func (ec *executionContext) _ContributionConnection(ctx context.Context, sel ast
 			out.Values[i] = graphql.MarshalString("ContributionConnection")
 		case "edges":
 			out.Values[i] = ec._ContributionConnection_edges(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "pageInfo":
@@ -41892,7 +41937,7 @@ func (ec *executionContext) _ContributionEdge(ctx context.Context, sel ast.Selec
 			out.Values[i] = graphql.MarshalString("ContributionEdge")
 		case "node":
 			out.Values[i] = ec._ContributionEdge_node(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "cursor":
@@ -42053,7 +42098,7 @@ func (ec *executionContext) _DemandConnection(ctx context.Context, sel ast.Selec
 			out.Values[i] = graphql.MarshalString("DemandConnection")
 		case "edges":
 			out.Values[i] = ec._DemandConnection_edges(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "pageInfo":
@@ -42096,7 +42141,7 @@ func (ec *executionContext) _DemandEdge(ctx context.Context, sel ast.SelectionSe
 			out.Values[i] = graphql.MarshalString("DemandEdge")
 		case "node":
 			out.Values[i] = ec._DemandEdge_node(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "cursor":
@@ -42218,7 +42263,7 @@ func (ec *executionContext) _DemandEventConnection(ctx context.Context, sel ast.
 			out.Values[i] = graphql.MarshalString("DemandEventConnection")
 		case "edges":
 			out.Values[i] = ec._DemandEventConnection_edges(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "pageInfo":
@@ -42261,7 +42306,7 @@ func (ec *executionContext) _DemandEventEdge(ctx context.Context, sel ast.Select
 			out.Values[i] = graphql.MarshalString("DemandEventEdge")
 		case "node":
 			out.Values[i] = ec._DemandEventEdge_node(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "cursor":
@@ -42426,7 +42471,7 @@ func (ec *executionContext) _DemoProjectConnection(ctx context.Context, sel ast.
 			out.Values[i] = graphql.MarshalString("DemoProjectConnection")
 		case "edges":
 			out.Values[i] = ec._DemoProjectConnection_edges(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "pageInfo":
@@ -42469,7 +42514,7 @@ func (ec *executionContext) _DemoProjectEdge(ctx context.Context, sel ast.Select
 			out.Values[i] = graphql.MarshalString("DemoProjectEdge")
 		case "node":
 			out.Values[i] = ec._DemoProjectEdge_node(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "cursor":
@@ -42591,7 +42636,7 @@ func (ec *executionContext) _DemoProjectStageConnection(ctx context.Context, sel
 			out.Values[i] = graphql.MarshalString("DemoProjectStageConnection")
 		case "edges":
 			out.Values[i] = ec._DemoProjectStageConnection_edges(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "pageInfo":
@@ -42634,7 +42679,7 @@ func (ec *executionContext) _DemoProjectStageEdge(ctx context.Context, sel ast.S
 			out.Values[i] = graphql.MarshalString("DemoProjectStageEdge")
 		case "node":
 			out.Values[i] = ec._DemoProjectStageEdge_node(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "cursor":
@@ -42765,7 +42810,7 @@ func (ec *executionContext) _DepartmentConnection(ctx context.Context, sel ast.S
 			out.Values[i] = graphql.MarshalString("DepartmentConnection")
 		case "edges":
 			out.Values[i] = ec._DepartmentConnection_edges(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "pageInfo":
@@ -42808,7 +42853,7 @@ func (ec *executionContext) _DepartmentEdge(ctx context.Context, sel ast.Selecti
 			out.Values[i] = graphql.MarshalString("DepartmentEdge")
 		case "node":
 			out.Values[i] = ec._DepartmentEdge_node(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "cursor":
@@ -42921,7 +42966,7 @@ func (ec *executionContext) _DepartmentVillageLinkConnection(ctx context.Context
 			out.Values[i] = graphql.MarshalString("DepartmentVillageLinkConnection")
 		case "edges":
 			out.Values[i] = ec._DepartmentVillageLinkConnection_edges(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "pageInfo":
@@ -42964,7 +43009,7 @@ func (ec *executionContext) _DepartmentVillageLinkEdge(ctx context.Context, sel 
 			out.Values[i] = graphql.MarshalString("DepartmentVillageLinkEdge")
 		case "node":
 			out.Values[i] = ec._DepartmentVillageLinkEdge_node(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "cursor":
@@ -43193,7 +43238,7 @@ func (ec *executionContext) _HouseholdConnection(ctx context.Context, sel ast.Se
 			out.Values[i] = graphql.MarshalString("HouseholdConnection")
 		case "edges":
 			out.Values[i] = ec._HouseholdConnection_edges(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "pageInfo":
@@ -43236,7 +43281,7 @@ func (ec *executionContext) _HouseholdEdge(ctx context.Context, sel ast.Selectio
 			out.Values[i] = graphql.MarshalString("HouseholdEdge")
 		case "node":
 			out.Values[i] = ec._HouseholdEdge_node(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "cursor":
@@ -43418,7 +43463,7 @@ func (ec *executionContext) _PairingConnection(ctx context.Context, sel ast.Sele
 			out.Values[i] = graphql.MarshalString("PairingConnection")
 		case "edges":
 			out.Values[i] = ec._PairingConnection_edges(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "pageInfo":
@@ -43461,7 +43506,7 @@ func (ec *executionContext) _PairingEdge(ctx context.Context, sel ast.SelectionS
 			out.Values[i] = graphql.MarshalString("PairingEdge")
 		case "node":
 			out.Values[i] = ec._PairingEdge_node(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "cursor":
@@ -43530,16 +43575,6 @@ func (ec *executionContext) _PartyMember(ctx context.Context, sel ast.SelectionS
 		case "birthYear":
 			out.Values[i] = ec._PartyMember_birthYear(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
-		case "idNumber":
-			out.Values[i] = ec._PartyMember_idNumber(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
-		case "phone":
-			out.Values[i] = ec._PartyMember_phone(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "education":
@@ -43652,6 +43687,18 @@ func (ec *executionContext) _PartyMember(ctx context.Context, sel ast.SelectionS
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._PartyMember_hasPost(ctx, field, obj)
 				})
+		case "idNumber":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PartyMember_idNumber(ctx, field, obj)
+				})
+		case "phone":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PartyMember_phone(ctx, field, obj)
+				})
 		case "trainingProgress":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -43688,7 +43735,7 @@ func (ec *executionContext) _PartyMemberConnection(ctx context.Context, sel ast.
 			out.Values[i] = graphql.MarshalString("PartyMemberConnection")
 		case "edges":
 			out.Values[i] = ec._PartyMemberConnection_edges(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "pageInfo":
@@ -43731,7 +43778,7 @@ func (ec *executionContext) _PartyMemberEdge(ctx context.Context, sel ast.Select
 			out.Values[i] = graphql.MarshalString("PartyMemberEdge")
 		case "node":
 			out.Values[i] = ec._PartyMemberEdge_node(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "cursor":
@@ -43872,7 +43919,7 @@ func (ec *executionContext) _PartyOrganizationConnection(ctx context.Context, se
 			out.Values[i] = graphql.MarshalString("PartyOrganizationConnection")
 		case "edges":
 			out.Values[i] = ec._PartyOrganizationConnection_edges(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "pageInfo":
@@ -43915,7 +43962,7 @@ func (ec *executionContext) _PartyOrganizationEdge(ctx context.Context, sel ast.
 			out.Values[i] = graphql.MarshalString("PartyOrganizationEdge")
 		case "node":
 			out.Values[i] = ec._PartyOrganizationEdge_node(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "cursor":
@@ -44038,7 +44085,7 @@ func (ec *executionContext) _PostConnection(ctx context.Context, sel ast.Selecti
 			out.Values[i] = graphql.MarshalString("PostConnection")
 		case "edges":
 			out.Values[i] = ec._PostConnection_edges(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "pageInfo":
@@ -44081,7 +44128,7 @@ func (ec *executionContext) _PostEdge(ctx context.Context, sel ast.SelectionSet,
 			out.Values[i] = graphql.MarshalString("PostEdge")
 		case "node":
 			out.Values[i] = ec._PostEdge_node(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "cursor":
@@ -44490,7 +44537,7 @@ func (ec *executionContext) _RectificationConnection(ctx context.Context, sel as
 			out.Values[i] = graphql.MarshalString("RectificationConnection")
 		case "edges":
 			out.Values[i] = ec._RectificationConnection_edges(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "pageInfo":
@@ -44533,7 +44580,7 @@ func (ec *executionContext) _RectificationEdge(ctx context.Context, sel ast.Sele
 			out.Values[i] = graphql.MarshalString("RectificationEdge")
 		case "node":
 			out.Values[i] = ec._RectificationEdge_node(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "cursor":
@@ -44614,16 +44661,6 @@ func (ec *executionContext) _Resident(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
-		case "idNumber":
-			out.Values[i] = ec._Resident_idNumber(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
-		case "phone":
-			out.Values[i] = ec._Resident_phone(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
 		case "health":
 			out.Values[i] = ec._Resident_health(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -44650,6 +44687,18 @@ func (ec *executionContext) _Resident(ctx context.Context, sel ast.SelectionSet,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Resident_age(ctx, field, obj)
+				})
+		case "idNumber":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Resident_idNumber(ctx, field, obj)
+				})
+		case "phone":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Resident_phone(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -44681,7 +44730,7 @@ func (ec *executionContext) _ResidentConnection(ctx context.Context, sel ast.Sel
 			out.Values[i] = graphql.MarshalString("ResidentConnection")
 		case "edges":
 			out.Values[i] = ec._ResidentConnection_edges(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "pageInfo":
@@ -44724,7 +44773,7 @@ func (ec *executionContext) _ResidentEdge(ctx context.Context, sel ast.Selection
 			out.Values[i] = graphql.MarshalString("ResidentEdge")
 		case "node":
 			out.Values[i] = ec._ResidentEdge_node(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "cursor":
@@ -44880,7 +44929,7 @@ func (ec *executionContext) _RoleBindingConnection(ctx context.Context, sel ast.
 			out.Values[i] = graphql.MarshalString("RoleBindingConnection")
 		case "edges":
 			out.Values[i] = ec._RoleBindingConnection_edges(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "pageInfo":
@@ -44923,7 +44972,7 @@ func (ec *executionContext) _RoleBindingEdge(ctx context.Context, sel ast.Select
 			out.Values[i] = graphql.MarshalString("RoleBindingEdge")
 		case "node":
 			out.Values[i] = ec._RoleBindingEdge_node(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "cursor":
@@ -45069,7 +45118,7 @@ func (ec *executionContext) _TeamConnection(ctx context.Context, sel ast.Selecti
 			out.Values[i] = graphql.MarshalString("TeamConnection")
 		case "edges":
 			out.Values[i] = ec._TeamConnection_edges(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "pageInfo":
@@ -45112,7 +45161,7 @@ func (ec *executionContext) _TeamEdge(ctx context.Context, sel ast.SelectionSet,
 			out.Values[i] = graphql.MarshalString("TeamEdge")
 		case "node":
 			out.Values[i] = ec._TeamEdge_node(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "cursor":
@@ -45230,7 +45279,7 @@ func (ec *executionContext) _TeamMembershipConnection(ctx context.Context, sel a
 			out.Values[i] = graphql.MarshalString("TeamMembershipConnection")
 		case "edges":
 			out.Values[i] = ec._TeamMembershipConnection_edges(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "pageInfo":
@@ -45273,7 +45322,7 @@ func (ec *executionContext) _TeamMembershipEdge(ctx context.Context, sel ast.Sel
 			out.Values[i] = graphql.MarshalString("TeamMembershipEdge")
 		case "node":
 			out.Values[i] = ec._TeamMembershipEdge_node(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "cursor":
@@ -45409,7 +45458,7 @@ func (ec *executionContext) _TownshipConnection(ctx context.Context, sel ast.Sel
 			out.Values[i] = graphql.MarshalString("TownshipConnection")
 		case "edges":
 			out.Values[i] = ec._TownshipConnection_edges(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "pageInfo":
@@ -45452,7 +45501,7 @@ func (ec *executionContext) _TownshipEdge(ctx context.Context, sel ast.Selection
 			out.Values[i] = graphql.MarshalString("TownshipEdge")
 		case "node":
 			out.Values[i] = ec._TownshipEdge_node(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "cursor":
@@ -45584,7 +45633,7 @@ func (ec *executionContext) _TrainingCourseConnection(ctx context.Context, sel a
 			out.Values[i] = graphql.MarshalString("TrainingCourseConnection")
 		case "edges":
 			out.Values[i] = ec._TrainingCourseConnection_edges(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "pageInfo":
@@ -45627,7 +45676,7 @@ func (ec *executionContext) _TrainingCourseEdge(ctx context.Context, sel ast.Sel
 			out.Values[i] = graphql.MarshalString("TrainingCourseEdge")
 		case "node":
 			out.Values[i] = ec._TrainingCourseEdge_node(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "cursor":
@@ -45750,7 +45799,7 @@ func (ec *executionContext) _TrainingEnrollmentConnection(ctx context.Context, s
 			out.Values[i] = graphql.MarshalString("TrainingEnrollmentConnection")
 		case "edges":
 			out.Values[i] = ec._TrainingEnrollmentConnection_edges(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "pageInfo":
@@ -45793,7 +45842,7 @@ func (ec *executionContext) _TrainingEnrollmentEdge(ctx context.Context, sel ast
 			out.Values[i] = graphql.MarshalString("TrainingEnrollmentEdge")
 		case "node":
 			out.Values[i] = ec._TrainingEnrollmentEdge_node(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "cursor":
@@ -45894,7 +45943,7 @@ func (ec *executionContext) _TrustedDocumentConnection(ctx context.Context, sel 
 			out.Values[i] = graphql.MarshalString("TrustedDocumentConnection")
 		case "edges":
 			out.Values[i] = ec._TrustedDocumentConnection_edges(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "pageInfo":
@@ -45937,7 +45986,7 @@ func (ec *executionContext) _TrustedDocumentEdge(ctx context.Context, sel ast.Se
 			out.Values[i] = graphql.MarshalString("TrustedDocumentEdge")
 		case "node":
 			out.Values[i] = ec._TrustedDocumentEdge_node(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "cursor":
@@ -46013,6 +46062,11 @@ func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "mustChangePassword":
+			out.Values[i] = ec._User_mustChangePassword(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "roleBindings":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
@@ -46049,7 +46103,7 @@ func (ec *executionContext) _UserConnection(ctx context.Context, sel ast.Selecti
 			out.Values[i] = graphql.MarshalString("UserConnection")
 		case "edges":
 			out.Values[i] = ec._UserConnection_edges(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "pageInfo":
@@ -46092,7 +46146,7 @@ func (ec *executionContext) _UserEdge(ctx context.Context, sel ast.SelectionSet,
 			out.Values[i] = graphql.MarshalString("UserEdge")
 		case "node":
 			out.Values[i] = ec._UserEdge_node(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "cursor":
@@ -46257,7 +46311,7 @@ func (ec *executionContext) _VillageConnection(ctx context.Context, sel ast.Sele
 			out.Values[i] = graphql.MarshalString("VillageConnection")
 		case "edges":
 			out.Values[i] = ec._VillageConnection_edges(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "pageInfo":
@@ -46300,7 +46354,7 @@ func (ec *executionContext) _VillageEdge(ctx context.Context, sel ast.SelectionS
 			out.Values[i] = graphql.MarshalString("VillageEdge")
 		case "node":
 			out.Values[i] = ec._VillageEdge_node(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "cursor":
@@ -46428,7 +46482,7 @@ func (ec *executionContext) _VisitConnection(ctx context.Context, sel ast.Select
 			out.Values[i] = graphql.MarshalString("VisitConnection")
 		case "edges":
 			out.Values[i] = ec._VisitConnection_edges(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "pageInfo":
@@ -46471,7 +46525,7 @@ func (ec *executionContext) _VisitEdge(ctx context.Context, sel ast.SelectionSet
 			out.Values[i] = graphql.MarshalString("VisitEdge")
 		case "node":
 			out.Values[i] = ec._VisitEdge_node(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "cursor":
@@ -46506,6 +46560,30 @@ func (ec *executionContext) marshalNApiKey2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋen
 		return graphql.Null
 	}
 	return ec._ApiKey(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNApiKeyEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐApiKeyEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.ApiKeyEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNApiKeyEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐApiKeyEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNApiKeyEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐApiKeyEdge(ctx context.Context, sel ast.SelectionSet, v *ent.ApiKeyEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ApiKeyEdge!")
+		return graphql.Null
+	}
+	return ec._ApiKeyEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNApiKeyOrderField2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐApiKeyOrderField(ctx context.Context, v any) (*ent.ApiKeyOrderField, error) {
@@ -46543,6 +46621,30 @@ func (ec *executionContext) marshalNAssessmentConnection2ᚖgithubᚗcomᚋnanpi
 	return ec._AssessmentConnection(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNAssessmentEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐAssessmentEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.AssessmentEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAssessmentEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐAssessmentEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNAssessmentEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐAssessmentEdge(ctx context.Context, sel ast.SelectionSet, v *ent.AssessmentEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AssessmentEdge!")
+		return graphql.Null
+	}
+	return ec._AssessmentEdge(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNAssessmentOrder2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐAssessmentOrder(ctx context.Context, v any) (*ent.AssessmentOrder, error) {
 	res, err := ec.unmarshalInputAssessmentOrder(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
@@ -46577,12 +46679,44 @@ func (ec *executionContext) marshalNAttendance2githubᚗcomᚋnanpiaoᚋsbqwᚋe
 	return v
 }
 
+func (ec *executionContext) marshalNAuditEvent2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐAuditEvent(ctx context.Context, sel ast.SelectionSet, v *ent.AuditEvent) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AuditEvent!")
+		return graphql.Null
+	}
+	return ec._AuditEvent(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNAuditEventConnection2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐAuditEventConnection(ctx context.Context, sel ast.SelectionSet, v *ent.AuditEventConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "AuditEventConnection!")
 		return graphql.Null
 	}
 	return ec._AuditEventConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNAuditEventEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐAuditEventEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.AuditEventEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAuditEventEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐAuditEventEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNAuditEventEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐAuditEventEdge(ctx context.Context, sel ast.SelectionSet, v *ent.AuditEventEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AuditEventEdge!")
+		return graphql.Null
+	}
+	return ec._AuditEventEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNAuditEventOrder2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐAuditEventOrder(ctx context.Context, v any) (*ent.AuditEventOrder, error) {
@@ -46625,6 +46759,30 @@ func (ec *executionContext) marshalNCadreConnection2ᚖgithubᚗcomᚋnanpiaoᚋ
 	return ec._CadreConnection(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNCadreEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐCadreEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.CadreEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCadreEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐCadreEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCadreEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐCadreEdge(ctx context.Context, sel ast.SelectionSet, v *ent.CadreEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CadreEdge!")
+		return graphql.Null
+	}
+	return ec._CadreEdge(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNCadreOrder2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐCadreOrder(ctx context.Context, v any) (*ent.CadreOrder, error) {
 	res, err := ec.unmarshalInputCadreOrder(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
@@ -46663,6 +46821,30 @@ func (ec *executionContext) marshalNContributionConnection2ᚖgithubᚗcomᚋnan
 		return graphql.Null
 	}
 	return ec._ContributionConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNContributionEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐContributionEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.ContributionEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNContributionEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐContributionEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNContributionEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐContributionEdge(ctx context.Context, sel ast.SelectionSet, v *ent.ContributionEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ContributionEdge!")
+		return graphql.Null
+	}
+	return ec._ContributionEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNContributionOrder2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐContributionOrder(ctx context.Context, v any) (*ent.ContributionOrder, error) {
@@ -46849,12 +47031,60 @@ func (ec *executionContext) marshalNDemandConnection2ᚖgithubᚗcomᚋnanpiao�
 	return ec._DemandConnection(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNDemandEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemandEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.DemandEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDemandEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemandEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDemandEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemandEdge(ctx context.Context, sel ast.SelectionSet, v *ent.DemandEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DemandEdge!")
+		return graphql.Null
+	}
+	return ec._DemandEdge(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNDemandEvent2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemandEvent(ctx context.Context, sel ast.SelectionSet, v *ent.DemandEvent) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "DemandEvent!")
 		return graphql.Null
 	}
 	return ec._DemandEvent(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNDemandEventEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemandEventEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.DemandEventEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDemandEventEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemandEventEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDemandEventEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemandEventEdge(ctx context.Context, sel ast.SelectionSet, v *ent.DemandEventEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DemandEventEdge!")
+		return graphql.Null
+	}
+	return ec._DemandEventEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNDemandEventOrderField2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemandEventOrderField(ctx context.Context, v any) (*ent.DemandEventOrderField, error) {
@@ -46926,6 +47156,30 @@ func (ec *executionContext) marshalNDemoProjectConnection2ᚖgithubᚗcomᚋnanp
 	return ec._DemoProjectConnection(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNDemoProjectEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemoProjectEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.DemoProjectEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDemoProjectEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemoProjectEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDemoProjectEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemoProjectEdge(ctx context.Context, sel ast.SelectionSet, v *ent.DemoProjectEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DemoProjectEdge!")
+		return graphql.Null
+	}
+	return ec._DemoProjectEdge(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNDemoProjectOrder2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemoProjectOrder(ctx context.Context, v any) (*ent.DemoProjectOrder, error) {
 	res, err := ec.unmarshalInputDemoProjectOrder(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
@@ -46951,6 +47205,30 @@ func (ec *executionContext) marshalNDemoProjectStage2ᚖgithubᚗcomᚋnanpiao�
 		return graphql.Null
 	}
 	return ec._DemoProjectStage(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNDemoProjectStageEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemoProjectStageEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.DemoProjectStageEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDemoProjectStageEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemoProjectStageEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDemoProjectStageEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemoProjectStageEdge(ctx context.Context, sel ast.SelectionSet, v *ent.DemoProjectStageEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DemoProjectStageEdge!")
+		return graphql.Null
+	}
+	return ec._DemoProjectStageEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNDemoProjectStageOrderField2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemoProjectStageOrderField(ctx context.Context, v any) (*ent.DemoProjectStageOrderField, error) {
@@ -46993,6 +47271,30 @@ func (ec *executionContext) marshalNDepartmentConnection2ᚖgithubᚗcomᚋnanpi
 	return ec._DepartmentConnection(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNDepartmentEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDepartmentEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.DepartmentEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDepartmentEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDepartmentEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDepartmentEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDepartmentEdge(ctx context.Context, sel ast.SelectionSet, v *ent.DepartmentEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DepartmentEdge!")
+		return graphql.Null
+	}
+	return ec._DepartmentEdge(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNDepartmentKind2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐDepartmentKind(ctx context.Context, v any) (enum.DepartmentKind, error) {
 	var res enum.DepartmentKind
 	err := res.UnmarshalGQL(v)
@@ -47028,6 +47330,30 @@ func (ec *executionContext) marshalNDepartmentVillageLink2ᚖgithubᚗcomᚋnanp
 		return graphql.Null
 	}
 	return ec._DepartmentVillageLink(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNDepartmentVillageLinkEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDepartmentVillageLinkEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.DepartmentVillageLinkEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDepartmentVillageLinkEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDepartmentVillageLinkEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDepartmentVillageLinkEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDepartmentVillageLinkEdge(ctx context.Context, sel ast.SelectionSet, v *ent.DepartmentVillageLinkEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DepartmentVillageLinkEdge!")
+		return graphql.Null
+	}
+	return ec._DepartmentVillageLinkEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNDepartmentVillageLinkOrderField2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDepartmentVillageLinkOrderField(ctx context.Context, v any) (*ent.DepartmentVillageLinkOrderField, error) {
@@ -47145,6 +47471,30 @@ func (ec *executionContext) marshalNHouseholdConnection2ᚖgithubᚗcomᚋnanpia
 		return graphql.Null
 	}
 	return ec._HouseholdConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNHouseholdEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐHouseholdEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.HouseholdEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNHouseholdEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐHouseholdEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNHouseholdEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐHouseholdEdge(ctx context.Context, sel ast.SelectionSet, v *ent.HouseholdEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "HouseholdEdge!")
+		return graphql.Null
+	}
+	return ec._HouseholdEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNHouseholdOrder2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐHouseholdOrder(ctx context.Context, v any) (*ent.HouseholdOrder, error) {
@@ -47291,6 +47641,30 @@ func (ec *executionContext) marshalNPairingConnection2ᚖgithubᚗcomᚋnanpiao�
 	return ec._PairingConnection(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNPairingEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPairingEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.PairingEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPairingEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPairingEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPairingEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPairingEdge(ctx context.Context, sel ast.SelectionSet, v *ent.PairingEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PairingEdge!")
+		return graphql.Null
+	}
+	return ec._PairingEdge(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNPairingOrder2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPairingOrder(ctx context.Context, v any) (*ent.PairingOrder, error) {
 	res, err := ec.unmarshalInputPairingOrder(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
@@ -47329,6 +47703,30 @@ func (ec *executionContext) marshalNPartyMemberConnection2ᚖgithubᚗcomᚋnanp
 		return graphql.Null
 	}
 	return ec._PartyMemberConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPartyMemberEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPartyMemberEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.PartyMemberEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPartyMemberEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPartyMemberEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPartyMemberEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPartyMemberEdge(ctx context.Context, sel ast.SelectionSet, v *ent.PartyMemberEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PartyMemberEdge!")
+		return graphql.Null
+	}
+	return ec._PartyMemberEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNPartyMemberOrder2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPartyMemberOrder(ctx context.Context, v any) (*ent.PartyMemberOrder, error) {
@@ -47371,6 +47769,30 @@ func (ec *executionContext) marshalNPartyOrganizationConnection2ᚖgithubᚗcom�
 	return ec._PartyOrganizationConnection(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNPartyOrganizationEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPartyOrganizationEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.PartyOrganizationEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPartyOrganizationEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPartyOrganizationEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPartyOrganizationEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPartyOrganizationEdge(ctx context.Context, sel ast.SelectionSet, v *ent.PartyOrganizationEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PartyOrganizationEdge!")
+		return graphql.Null
+	}
+	return ec._PartyOrganizationEdge(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNPartyOrganizationOrder2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPartyOrganizationOrder(ctx context.Context, v any) (*ent.PartyOrganizationOrder, error) {
 	res, err := ec.unmarshalInputPartyOrganizationOrder(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
@@ -47401,6 +47823,30 @@ func (ec *executionContext) marshalNPost2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋent�
 		return graphql.Null
 	}
 	return ec._Post(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPostEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPostEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.PostEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPostEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPostEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPostEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPostEdge(ctx context.Context, sel ast.SelectionSet, v *ent.PostEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PostEdge!")
+		return graphql.Null
+	}
+	return ec._PostEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNPostOrderField2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPostOrderField(ctx context.Context, v any) (*ent.PostOrderField, error) {
@@ -47478,6 +47924,30 @@ func (ec *executionContext) marshalNRectificationConnection2ᚖgithubᚗcomᚋna
 	return ec._RectificationConnection(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNRectificationEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐRectificationEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.RectificationEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRectificationEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐRectificationEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNRectificationEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐRectificationEdge(ctx context.Context, sel ast.SelectionSet, v *ent.RectificationEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RectificationEdge!")
+		return graphql.Null
+	}
+	return ec._RectificationEdge(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNRectificationKind2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐRectificationKind(ctx context.Context, v any) (enum.RectificationKind, error) {
 	var res enum.RectificationKind
 	err := res.UnmarshalGQL(v)
@@ -47548,6 +48018,30 @@ func (ec *executionContext) marshalNResidentConnection2ᚖgithubᚗcomᚋnanpiao
 	return ec._ResidentConnection(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNResidentEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐResidentEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.ResidentEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNResidentEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐResidentEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNResidentEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐResidentEdge(ctx context.Context, sel ast.SelectionSet, v *ent.ResidentEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ResidentEdge!")
+		return graphql.Null
+	}
+	return ec._ResidentEdge(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNResidentOrder2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐResidentOrder(ctx context.Context, v any) (*ent.ResidentOrder, error) {
 	res, err := ec.unmarshalInputResidentOrder(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
@@ -47588,6 +48082,30 @@ func (ec *executionContext) marshalNRoleBinding2ᚖgithubᚗcomᚋnanpiaoᚋsbqw
 		return graphql.Null
 	}
 	return ec._RoleBinding(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRoleBindingEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐRoleBindingEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.RoleBindingEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRoleBindingEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐRoleBindingEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNRoleBindingEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐRoleBindingEdge(ctx context.Context, sel ast.SelectionSet, v *ent.RoleBindingEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RoleBindingEdge!")
+		return graphql.Null
+	}
+	return ec._RoleBindingEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNRoleBindingOrderField2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐRoleBindingOrderField(ctx context.Context, v any) (*ent.RoleBindingOrderField, error) {
@@ -47655,6 +48173,30 @@ func (ec *executionContext) marshalNTeamConnection2ᚖgithubᚗcomᚋnanpiaoᚋs
 	return ec._TeamConnection(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNTeamEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTeamEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.TeamEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTeamEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTeamEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNTeamEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTeamEdge(ctx context.Context, sel ast.SelectionSet, v *ent.TeamEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TeamEdge!")
+		return graphql.Null
+	}
+	return ec._TeamEdge(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNTeamKind2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐTeamKind(ctx context.Context, v any) (enum.TeamKind, error) {
 	var res enum.TeamKind
 	err := res.UnmarshalGQL(v)
@@ -47671,6 +48213,30 @@ func (ec *executionContext) marshalNTeamMembership2ᚖgithubᚗcomᚋnanpiaoᚋs
 		return graphql.Null
 	}
 	return ec._TeamMembership(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNTeamMembershipEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTeamMembershipEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.TeamMembershipEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTeamMembershipEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTeamMembershipEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNTeamMembershipEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTeamMembershipEdge(ctx context.Context, sel ast.SelectionSet, v *ent.TeamMembershipEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TeamMembershipEdge!")
+		return graphql.Null
+	}
+	return ec._TeamMembershipEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNTeamMembershipOrderField2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTeamMembershipOrderField(ctx context.Context, v any) (*ent.TeamMembershipOrderField, error) {
@@ -47756,6 +48322,30 @@ func (ec *executionContext) marshalNTownshipConnection2ᚖgithubᚗcomᚋnanpiao
 	return ec._TownshipConnection(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNTownshipEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTownshipEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.TownshipEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTownshipEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTownshipEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNTownshipEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTownshipEdge(ctx context.Context, sel ast.SelectionSet, v *ent.TownshipEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TownshipEdge!")
+		return graphql.Null
+	}
+	return ec._TownshipEdge(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNTownshipKind2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐTownshipKind(ctx context.Context, v any) (enum.TownshipKind, error) {
 	var res enum.TownshipKind
 	err := res.UnmarshalGQL(v)
@@ -47806,6 +48396,30 @@ func (ec *executionContext) marshalNTrainingCourseConnection2ᚖgithubᚗcomᚋn
 	return ec._TrainingCourseConnection(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNTrainingCourseEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTrainingCourseEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.TrainingCourseEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTrainingCourseEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTrainingCourseEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNTrainingCourseEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTrainingCourseEdge(ctx context.Context, sel ast.SelectionSet, v *ent.TrainingCourseEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TrainingCourseEdge!")
+		return graphql.Null
+	}
+	return ec._TrainingCourseEdge(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNTrainingCourseOrder2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTrainingCourseOrder(ctx context.Context, v any) (*ent.TrainingCourseOrder, error) {
 	res, err := ec.unmarshalInputTrainingCourseOrder(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
@@ -47846,6 +48460,30 @@ func (ec *executionContext) marshalNTrainingEnrollmentConnection2ᚖgithubᚗcom
 	return ec._TrainingEnrollmentConnection(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNTrainingEnrollmentEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTrainingEnrollmentEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.TrainingEnrollmentEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTrainingEnrollmentEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTrainingEnrollmentEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNTrainingEnrollmentEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTrainingEnrollmentEdge(ctx context.Context, sel ast.SelectionSet, v *ent.TrainingEnrollmentEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TrainingEnrollmentEdge!")
+		return graphql.Null
+	}
+	return ec._TrainingEnrollmentEdge(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNTrainingEnrollmentOrder2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTrainingEnrollmentOrder(ctx context.Context, v any) (*ent.TrainingEnrollmentOrder, error) {
 	res, err := ec.unmarshalInputTrainingEnrollmentOrder(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
@@ -47884,6 +48522,30 @@ func (ec *executionContext) marshalNTrustedDocumentConnection2ᚖgithubᚗcomᚋ
 		return graphql.Null
 	}
 	return ec._TrustedDocumentConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNTrustedDocumentEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTrustedDocumentEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.TrustedDocumentEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTrustedDocumentEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTrustedDocumentEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNTrustedDocumentEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTrustedDocumentEdge(ctx context.Context, sel ast.SelectionSet, v *ent.TrustedDocumentEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TrustedDocumentEdge!")
+		return graphql.Null
+	}
+	return ec._TrustedDocumentEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNTrustedDocumentOrder2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTrustedDocumentOrder(ctx context.Context, v any) (*ent.TrustedDocumentOrder, error) {
@@ -48021,6 +48683,30 @@ func (ec *executionContext) marshalNUserConnection2ᚖgithubᚗcomᚋnanpiaoᚋs
 	return ec._UserConnection(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNUserEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐUserEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.UserEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNUserEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐUserEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNUserEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐUserEdge(ctx context.Context, sel ast.SelectionSet, v *ent.UserEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "UserEdge!")
+		return graphql.Null
+	}
+	return ec._UserEdge(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNUserOrder2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐUserOrder(ctx context.Context, v any) (*ent.UserOrder, error) {
 	res, err := ec.unmarshalInputUserOrder(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
@@ -48071,6 +48757,30 @@ func (ec *executionContext) marshalNVillageConnection2ᚖgithubᚗcomᚋnanpiao�
 	return ec._VillageConnection(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNVillageEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐVillageEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.VillageEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNVillageEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐVillageEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNVillageEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐVillageEdge(ctx context.Context, sel ast.SelectionSet, v *ent.VillageEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "VillageEdge!")
+		return graphql.Null
+	}
+	return ec._VillageEdge(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNVillageOrder2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐVillageOrder(ctx context.Context, v any) (*ent.VillageOrder, error) {
 	res, err := ec.unmarshalInputVillageOrder(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
@@ -48109,6 +48819,30 @@ func (ec *executionContext) marshalNVisitConnection2ᚖgithubᚗcomᚋnanpiaoᚋ
 		return graphql.Null
 	}
 	return ec._VisitConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNVisitEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐVisitEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.VisitEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNVisitEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐVisitEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNVisitEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐVisitEdge(ctx context.Context, sel ast.SelectionSet, v *ent.VisitEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "VisitEdge!")
+		return graphql.Null
+	}
+	return ec._VisitEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNVisitMode2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐVisitMode(ctx context.Context, v any) (enum.VisitMode, error) {
@@ -48155,33 +48889,6 @@ func (ec *executionContext) unmarshalNVisitWhereInput2ᚖgithubᚗcomᚋnanpiao�
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOApiKey2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐApiKey(ctx context.Context, sel ast.SelectionSet, v *ent.ApiKey) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	return ec._ApiKey(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalOApiKeyEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐApiKeyEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.ApiKeyEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalOApiKeyEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐApiKeyEdge(ctx, sel, v[i])
-	})
-
-	return ret
-}
-
-func (ec *executionContext) marshalOApiKeyEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐApiKeyEdge(ctx context.Context, sel ast.SelectionSet, v *ent.ApiKeyEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	return ec._ApiKeyEdge(ctx, sel, v)
-}
-
 func (ec *executionContext) unmarshalOApiKeyWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐApiKeyWhereInputᚄ(ctx context.Context, v any) ([]*ent.ApiKeyWhereInput, error) {
 	if v == nil {
 		return nil, nil
@@ -48224,33 +48931,6 @@ func (ec *executionContext) marshalOAssessment2ᚕᚖgithubᚗcomᚋnanpiaoᚋsb
 	}
 
 	return ret
-}
-
-func (ec *executionContext) marshalOAssessment2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐAssessment(ctx context.Context, sel ast.SelectionSet, v *ent.Assessment) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	return ec._Assessment(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalOAssessmentEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐAssessmentEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.AssessmentEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalOAssessmentEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐAssessmentEdge(ctx, sel, v[i])
-	})
-
-	return ret
-}
-
-func (ec *executionContext) marshalOAssessmentEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐAssessmentEdge(ctx context.Context, sel ast.SelectionSet, v *ent.AssessmentEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	return ec._AssessmentEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOAssessmentOrder2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐAssessmentOrderᚄ(ctx context.Context, v any) ([]*ent.AssessmentOrder, error) {
@@ -48347,33 +49027,6 @@ func (ec *executionContext) marshalOAttendance2ᚖgithubᚗcomᚋnanpiaoᚋsbqw�
 	return v
 }
 
-func (ec *executionContext) marshalOAuditEvent2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐAuditEvent(ctx context.Context, sel ast.SelectionSet, v *ent.AuditEvent) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	return ec._AuditEvent(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalOAuditEventEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐAuditEventEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.AuditEventEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalOAuditEventEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐAuditEventEdge(ctx, sel, v[i])
-	})
-
-	return ret
-}
-
-func (ec *executionContext) marshalOAuditEventEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐAuditEventEdge(ctx context.Context, sel ast.SelectionSet, v *ent.AuditEventEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	return ec._AuditEventEdge(ctx, sel, v)
-}
-
 func (ec *executionContext) unmarshalOAuditEventOrder2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐAuditEventOrderᚄ(ctx context.Context, v any) ([]*ent.AuditEventOrder, error) {
 	if v == nil {
 		return nil, nil
@@ -48423,26 +49076,6 @@ func (ec *executionContext) marshalOCadre2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋent
 	return ec._Cadre(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalOCadreEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐCadreEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.CadreEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalOCadreEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐCadreEdge(ctx, sel, v[i])
-	})
-
-	return ret
-}
-
-func (ec *executionContext) marshalOCadreEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐCadreEdge(ctx context.Context, sel ast.SelectionSet, v *ent.CadreEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	return ec._CadreEdge(ctx, sel, v)
-}
-
 func (ec *executionContext) unmarshalOCadreOrder2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐCadreOrderᚄ(ctx context.Context, v any) ([]*ent.CadreOrder, error) {
 	if v == nil {
 		return nil, nil
@@ -48483,33 +49116,6 @@ func (ec *executionContext) unmarshalOCadreWhereInput2ᚖgithubᚗcomᚋnanpiao�
 	}
 	res, err := ec.unmarshalInputCadreWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalOContribution2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐContribution(ctx context.Context, sel ast.SelectionSet, v *ent.Contribution) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	return ec._Contribution(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalOContributionEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐContributionEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.ContributionEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalOContributionEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐContributionEdge(ctx, sel, v[i])
-	})
-
-	return ret
-}
-
-func (ec *executionContext) marshalOContributionEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐContributionEdge(ctx context.Context, sel ast.SelectionSet, v *ent.ContributionEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	return ec._ContributionEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOContributionOrder2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐContributionOrderᚄ(ctx context.Context, v any) ([]*ent.ContributionOrder, error) {
@@ -48643,13 +49249,6 @@ func (ec *executionContext) marshalODemand2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqw�
 	return ret
 }
 
-func (ec *executionContext) marshalODemand2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemand(ctx context.Context, sel ast.SelectionSet, v *ent.Demand) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	return ec._Demand(ctx, sel, v)
-}
-
 func (ec *executionContext) unmarshalODemandCategory2ᚕgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐDemandCategoryᚄ(ctx context.Context, v any) ([]enum.DemandCategory, error) {
 	if v == nil {
 		return nil, nil
@@ -48702,26 +49301,6 @@ func (ec *executionContext) marshalODemandCategory2ᚖgithubᚗcomᚋnanpiaoᚋs
 	return v
 }
 
-func (ec *executionContext) marshalODemandEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemandEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.DemandEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalODemandEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemandEdge(ctx, sel, v[i])
-	})
-
-	return ret
-}
-
-func (ec *executionContext) marshalODemandEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemandEdge(ctx context.Context, sel ast.SelectionSet, v *ent.DemandEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	return ec._DemandEdge(ctx, sel, v)
-}
-
 func (ec *executionContext) marshalODemandEvent2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemandEventᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.DemandEvent) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -48739,33 +49318,6 @@ func (ec *executionContext) marshalODemandEvent2ᚕᚖgithubᚗcomᚋnanpiaoᚋs
 	}
 
 	return ret
-}
-
-func (ec *executionContext) marshalODemandEvent2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemandEvent(ctx context.Context, sel ast.SelectionSet, v *ent.DemandEvent) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	return ec._DemandEvent(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalODemandEventEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemandEventEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.DemandEventEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalODemandEventEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemandEventEdge(ctx, sel, v[i])
-	})
-
-	return ret
-}
-
-func (ec *executionContext) marshalODemandEventEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemandEventEdge(ctx context.Context, sel ast.SelectionSet, v *ent.DemandEventEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	return ec._DemandEventEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalODemandEventWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemandEventWhereInputᚄ(ctx context.Context, v any) ([]*ent.DemandEventWhereInput, error) {
@@ -48887,33 +49439,6 @@ func (ec *executionContext) unmarshalODemandWhereInput2ᚖgithubᚗcomᚋnanpiao
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalODemoProject2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemoProject(ctx context.Context, sel ast.SelectionSet, v *ent.DemoProject) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	return ec._DemoProject(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalODemoProjectEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemoProjectEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.DemoProjectEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalODemoProjectEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemoProjectEdge(ctx, sel, v[i])
-	})
-
-	return ret
-}
-
-func (ec *executionContext) marshalODemoProjectEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemoProjectEdge(ctx context.Context, sel ast.SelectionSet, v *ent.DemoProjectEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	return ec._DemoProjectEdge(ctx, sel, v)
-}
-
 func (ec *executionContext) unmarshalODemoProjectOrder2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemoProjectOrderᚄ(ctx context.Context, v any) ([]*ent.DemoProjectOrder, error) {
 	if v == nil {
 		return nil, nil
@@ -48948,33 +49473,6 @@ func (ec *executionContext) marshalODemoProjectStage2ᚕᚖgithubᚗcomᚋnanpia
 	}
 
 	return ret
-}
-
-func (ec *executionContext) marshalODemoProjectStage2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemoProjectStage(ctx context.Context, sel ast.SelectionSet, v *ent.DemoProjectStage) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	return ec._DemoProjectStage(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalODemoProjectStageEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemoProjectStageEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.DemoProjectStageEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalODemoProjectStageEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemoProjectStageEdge(ctx, sel, v[i])
-	})
-
-	return ret
-}
-
-func (ec *executionContext) marshalODemoProjectStageEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemoProjectStageEdge(ctx context.Context, sel ast.SelectionSet, v *ent.DemoProjectStageEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	return ec._DemoProjectStageEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalODemoProjectStageWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemoProjectStageWhereInputᚄ(ctx context.Context, v any) ([]*ent.DemoProjectStageWhereInput, error) {
@@ -49032,26 +49530,6 @@ func (ec *executionContext) marshalODepartment2ᚖgithubᚗcomᚋnanpiaoᚋsbqw�
 		return graphql.Null
 	}
 	return ec._Department(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalODepartmentEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDepartmentEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.DepartmentEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalODepartmentEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDepartmentEdge(ctx, sel, v[i])
-	})
-
-	return ret
-}
-
-func (ec *executionContext) marshalODepartmentEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDepartmentEdge(ctx context.Context, sel ast.SelectionSet, v *ent.DepartmentEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	return ec._DepartmentEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalODepartmentKind2ᚕgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐDepartmentKindᚄ(ctx context.Context, v any) ([]enum.DepartmentKind, error) {
@@ -49140,33 +49618,6 @@ func (ec *executionContext) marshalODepartmentVillageLink2ᚕᚖgithubᚗcomᚋn
 	}
 
 	return ret
-}
-
-func (ec *executionContext) marshalODepartmentVillageLink2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDepartmentVillageLink(ctx context.Context, sel ast.SelectionSet, v *ent.DepartmentVillageLink) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	return ec._DepartmentVillageLink(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalODepartmentVillageLinkEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDepartmentVillageLinkEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.DepartmentVillageLinkEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalODepartmentVillageLinkEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDepartmentVillageLinkEdge(ctx, sel, v[i])
-	})
-
-	return ret
-}
-
-func (ec *executionContext) marshalODepartmentVillageLinkEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDepartmentVillageLinkEdge(ctx context.Context, sel ast.SelectionSet, v *ent.DepartmentVillageLinkEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	return ec._DepartmentVillageLinkEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalODepartmentVillageLinkWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDepartmentVillageLinkWhereInputᚄ(ctx context.Context, v any) ([]*ent.DepartmentVillageLinkWhereInput, error) {
@@ -49462,13 +49913,6 @@ func (ec *executionContext) marshalOHealthStatus2ᚖgithubᚗcomᚋnanpiaoᚋsbq
 	return v
 }
 
-func (ec *executionContext) marshalOHousehold2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐHousehold(ctx context.Context, sel ast.SelectionSet, v *ent.Household) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	return ec._Household(ctx, sel, v)
-}
-
 func (ec *executionContext) unmarshalOHouseholdCategory2ᚕgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐHouseholdCategoryᚄ(ctx context.Context, v any) ([]enum.HouseholdCategory, error) {
 	if v == nil {
 		return nil, nil
@@ -49519,26 +49963,6 @@ func (ec *executionContext) marshalOHouseholdCategory2ᚖgithubᚗcomᚋnanpiao�
 		return graphql.Null
 	}
 	return v
-}
-
-func (ec *executionContext) marshalOHouseholdEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐHouseholdEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.HouseholdEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalOHouseholdEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐHouseholdEdge(ctx, sel, v[i])
-	})
-
-	return ret
-}
-
-func (ec *executionContext) marshalOHouseholdEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐHouseholdEdge(ctx context.Context, sel ast.SelectionSet, v *ent.HouseholdEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	return ec._HouseholdEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOHouseholdOrder2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐHouseholdOrderᚄ(ctx context.Context, v any) ([]*ent.HouseholdOrder, error) {
@@ -50013,26 +50437,6 @@ func (ec *executionContext) marshalOPairing2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋe
 	return ec._Pairing(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalOPairingEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPairingEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.PairingEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalOPairingEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPairingEdge(ctx, sel, v[i])
-	})
-
-	return ret
-}
-
-func (ec *executionContext) marshalOPairingEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPairingEdge(ctx context.Context, sel ast.SelectionSet, v *ent.PairingEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	return ec._PairingEdge(ctx, sel, v)
-}
-
 func (ec *executionContext) unmarshalOPairingOrder2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPairingOrderᚄ(ctx context.Context, v any) ([]*ent.PairingOrder, error) {
 	if v == nil {
 		return nil, nil
@@ -50080,26 +50484,6 @@ func (ec *executionContext) marshalOPartyMember2ᚖgithubᚗcomᚋnanpiaoᚋsbqw
 		return graphql.Null
 	}
 	return ec._PartyMember(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalOPartyMemberEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPartyMemberEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.PartyMemberEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalOPartyMemberEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPartyMemberEdge(ctx, sel, v[i])
-	})
-
-	return ret
-}
-
-func (ec *executionContext) marshalOPartyMemberEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPartyMemberEdge(ctx context.Context, sel ast.SelectionSet, v *ent.PartyMemberEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	return ec._PartyMemberEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOPartyMemberOrder2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPartyMemberOrderᚄ(ctx context.Context, v any) ([]*ent.PartyMemberOrder, error) {
@@ -50163,33 +50547,6 @@ func (ec *executionContext) marshalOPartyOrganization2ᚕᚖgithubᚗcomᚋnanpi
 	return ret
 }
 
-func (ec *executionContext) marshalOPartyOrganization2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPartyOrganization(ctx context.Context, sel ast.SelectionSet, v *ent.PartyOrganization) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	return ec._PartyOrganization(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalOPartyOrganizationEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPartyOrganizationEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.PartyOrganizationEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalOPartyOrganizationEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPartyOrganizationEdge(ctx, sel, v[i])
-	})
-
-	return ret
-}
-
-func (ec *executionContext) marshalOPartyOrganizationEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPartyOrganizationEdge(ctx context.Context, sel ast.SelectionSet, v *ent.PartyOrganizationEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	return ec._PartyOrganizationEdge(ctx, sel, v)
-}
-
 func (ec *executionContext) unmarshalOPartyOrganizationOrder2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPartyOrganizationOrderᚄ(ctx context.Context, v any) ([]*ent.PartyOrganizationOrder, error) {
 	if v == nil {
 		return nil, nil
@@ -50249,33 +50606,6 @@ func (ec *executionContext) marshalOPost2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋe
 	}
 
 	return ret
-}
-
-func (ec *executionContext) marshalOPost2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPost(ctx context.Context, sel ast.SelectionSet, v *ent.Post) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	return ec._Post(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalOPostEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPostEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.PostEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalOPostEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPostEdge(ctx, sel, v[i])
-	})
-
-	return ret
-}
-
-func (ec *executionContext) marshalOPostEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPostEdge(ctx context.Context, sel ast.SelectionSet, v *ent.PostEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	return ec._PostEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOPostTitle2ᚕgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐPostTitleᚄ(ctx context.Context, v any) ([]enum.PostTitle, error) {
@@ -50495,33 +50825,6 @@ func (ec *executionContext) marshalOProjectStage2ᚖgithubᚗcomᚋnanpiaoᚋsbq
 	return v
 }
 
-func (ec *executionContext) marshalORectification2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐRectification(ctx context.Context, sel ast.SelectionSet, v *ent.Rectification) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	return ec._Rectification(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalORectificationEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐRectificationEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.RectificationEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalORectificationEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐRectificationEdge(ctx, sel, v[i])
-	})
-
-	return ret
-}
-
-func (ec *executionContext) marshalORectificationEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐRectificationEdge(ctx context.Context, sel ast.SelectionSet, v *ent.RectificationEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	return ec._RectificationEdge(ctx, sel, v)
-}
-
 func (ec *executionContext) unmarshalORectificationKind2ᚕgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐRectificationKindᚄ(ctx context.Context, v any) ([]enum.RectificationKind, error) {
 	if v == nil {
 		return nil, nil
@@ -50720,33 +51023,6 @@ func (ec *executionContext) marshalORelation2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋ
 	return v
 }
 
-func (ec *executionContext) marshalOResident2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐResident(ctx context.Context, sel ast.SelectionSet, v *ent.Resident) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	return ec._Resident(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalOResidentEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐResidentEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.ResidentEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalOResidentEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐResidentEdge(ctx, sel, v[i])
-	})
-
-	return ret
-}
-
-func (ec *executionContext) marshalOResidentEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐResidentEdge(ctx context.Context, sel ast.SelectionSet, v *ent.ResidentEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	return ec._ResidentEdge(ctx, sel, v)
-}
-
 func (ec *executionContext) unmarshalOResidentOrder2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐResidentOrderᚄ(ctx context.Context, v any) ([]*ent.ResidentOrder, error) {
 	if v == nil {
 		return nil, nil
@@ -50858,33 +51134,6 @@ func (ec *executionContext) marshalORoleBinding2ᚕᚖgithubᚗcomᚋnanpiaoᚋs
 	}
 
 	return ret
-}
-
-func (ec *executionContext) marshalORoleBinding2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐRoleBinding(ctx context.Context, sel ast.SelectionSet, v *ent.RoleBinding) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	return ec._RoleBinding(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalORoleBindingEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐRoleBindingEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.RoleBindingEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalORoleBindingEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐRoleBindingEdge(ctx, sel, v[i])
-	})
-
-	return ret
-}
-
-func (ec *executionContext) marshalORoleBindingEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐRoleBindingEdge(ctx context.Context, sel ast.SelectionSet, v *ent.RoleBindingEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	return ec._RoleBindingEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalORoleBindingWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐRoleBindingWhereInputᚄ(ctx context.Context, v any) ([]*ent.RoleBindingWhereInput, error) {
@@ -51068,33 +51317,6 @@ func (ec *executionContext) marshalOSubjectKind2ᚖgithubᚗcomᚋnanpiaoᚋsbqw
 	return v
 }
 
-func (ec *executionContext) marshalOTeam2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTeam(ctx context.Context, sel ast.SelectionSet, v *ent.Team) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	return ec._Team(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalOTeamEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTeamEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.TeamEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalOTeamEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTeamEdge(ctx, sel, v[i])
-	})
-
-	return ret
-}
-
-func (ec *executionContext) marshalOTeamEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTeamEdge(ctx context.Context, sel ast.SelectionSet, v *ent.TeamEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	return ec._TeamEdge(ctx, sel, v)
-}
-
 func (ec *executionContext) unmarshalOTeamKind2ᚕgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐTeamKindᚄ(ctx context.Context, v any) ([]enum.TeamKind, error) {
 	if v == nil {
 		return nil, nil
@@ -51164,33 +51386,6 @@ func (ec *executionContext) marshalOTeamMembership2ᚕᚖgithubᚗcomᚋnanpiao�
 	}
 
 	return ret
-}
-
-func (ec *executionContext) marshalOTeamMembership2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTeamMembership(ctx context.Context, sel ast.SelectionSet, v *ent.TeamMembership) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	return ec._TeamMembership(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalOTeamMembershipEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTeamMembershipEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.TeamMembershipEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalOTeamMembershipEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTeamMembershipEdge(ctx, sel, v[i])
-	})
-
-	return ret
-}
-
-func (ec *executionContext) marshalOTeamMembershipEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTeamMembershipEdge(ctx context.Context, sel ast.SelectionSet, v *ent.TeamMembershipEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	return ec._TeamMembershipEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOTeamMembershipWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTeamMembershipWhereInputᚄ(ctx context.Context, v any) ([]*ent.TeamMembershipWhereInput, error) {
@@ -51391,26 +51586,6 @@ func (ec *executionContext) marshalOTownship2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋ
 	return ec._Township(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalOTownshipEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTownshipEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.TownshipEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalOTownshipEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTownshipEdge(ctx, sel, v[i])
-	})
-
-	return ret
-}
-
-func (ec *executionContext) marshalOTownshipEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTownshipEdge(ctx context.Context, sel ast.SelectionSet, v *ent.TownshipEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	return ec._TownshipEdge(ctx, sel, v)
-}
-
 func (ec *executionContext) unmarshalOTownshipKind2ᚕgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐTownshipKindᚄ(ctx context.Context, v any) ([]enum.TownshipKind, error) {
 	if v == nil {
 		return nil, nil
@@ -51505,33 +51680,6 @@ func (ec *executionContext) unmarshalOTownshipWhereInput2ᚖgithubᚗcomᚋnanpi
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOTrainingCourse2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTrainingCourse(ctx context.Context, sel ast.SelectionSet, v *ent.TrainingCourse) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	return ec._TrainingCourse(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalOTrainingCourseEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTrainingCourseEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.TrainingCourseEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalOTrainingCourseEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTrainingCourseEdge(ctx, sel, v[i])
-	})
-
-	return ret
-}
-
-func (ec *executionContext) marshalOTrainingCourseEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTrainingCourseEdge(ctx context.Context, sel ast.SelectionSet, v *ent.TrainingCourseEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	return ec._TrainingCourseEdge(ctx, sel, v)
-}
-
 func (ec *executionContext) unmarshalOTrainingCourseOrder2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTrainingCourseOrderᚄ(ctx context.Context, v any) ([]*ent.TrainingCourseOrder, error) {
 	if v == nil {
 		return nil, nil
@@ -51593,33 +51741,6 @@ func (ec *executionContext) marshalOTrainingEnrollment2ᚕᚖgithubᚗcomᚋnanp
 	return ret
 }
 
-func (ec *executionContext) marshalOTrainingEnrollment2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTrainingEnrollment(ctx context.Context, sel ast.SelectionSet, v *ent.TrainingEnrollment) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	return ec._TrainingEnrollment(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalOTrainingEnrollmentEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTrainingEnrollmentEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.TrainingEnrollmentEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalOTrainingEnrollmentEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTrainingEnrollmentEdge(ctx, sel, v[i])
-	})
-
-	return ret
-}
-
-func (ec *executionContext) marshalOTrainingEnrollmentEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTrainingEnrollmentEdge(ctx context.Context, sel ast.SelectionSet, v *ent.TrainingEnrollmentEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	return ec._TrainingEnrollmentEdge(ctx, sel, v)
-}
-
 func (ec *executionContext) unmarshalOTrainingEnrollmentOrder2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTrainingEnrollmentOrderᚄ(ctx context.Context, v any) ([]*ent.TrainingEnrollmentOrder, error) {
 	if v == nil {
 		return nil, nil
@@ -51662,33 +51783,6 @@ func (ec *executionContext) unmarshalOTrainingEnrollmentWhereInput2ᚖgithubᚗc
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOTrustedDocument2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTrustedDocument(ctx context.Context, sel ast.SelectionSet, v *ent.TrustedDocument) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	return ec._TrustedDocument(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalOTrustedDocumentEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTrustedDocumentEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.TrustedDocumentEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalOTrustedDocumentEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTrustedDocumentEdge(ctx, sel, v[i])
-	})
-
-	return ret
-}
-
-func (ec *executionContext) marshalOTrustedDocumentEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTrustedDocumentEdge(ctx context.Context, sel ast.SelectionSet, v *ent.TrustedDocumentEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	return ec._TrustedDocumentEdge(ctx, sel, v)
-}
-
 func (ec *executionContext) unmarshalOTrustedDocumentOrder2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTrustedDocumentOrderᚄ(ctx context.Context, v any) ([]*ent.TrustedDocumentOrder, error) {
 	if v == nil {
 		return nil, nil
@@ -51729,33 +51823,6 @@ func (ec *executionContext) unmarshalOTrustedDocumentWhereInput2ᚖgithubᚗcom�
 	}
 	res, err := ec.unmarshalInputTrustedDocumentWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalOUser2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐUser(ctx context.Context, sel ast.SelectionSet, v *ent.User) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	return ec._User(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalOUserEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐUserEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.UserEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalOUserEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐUserEdge(ctx, sel, v[i])
-	})
-
-	return ret
-}
-
-func (ec *executionContext) marshalOUserEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐUserEdge(ctx context.Context, sel ast.SelectionSet, v *ent.UserEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	return ec._UserEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOUserOrder2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐUserOrderᚄ(ctx context.Context, v any) ([]*ent.UserOrder, error) {
@@ -51859,26 +51926,6 @@ func (ec *executionContext) marshalOVillage2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋe
 	return ec._Village(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalOVillageEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐVillageEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.VillageEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalOVillageEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐVillageEdge(ctx, sel, v[i])
-	})
-
-	return ret
-}
-
-func (ec *executionContext) marshalOVillageEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐVillageEdge(ctx context.Context, sel ast.SelectionSet, v *ent.VillageEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	return ec._VillageEdge(ctx, sel, v)
-}
-
 func (ec *executionContext) unmarshalOVillageOrder2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐVillageOrderᚄ(ctx context.Context, v any) ([]*ent.VillageOrder, error) {
 	if v == nil {
 		return nil, nil
@@ -51926,26 +51973,6 @@ func (ec *executionContext) marshalOVisit2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋent
 		return graphql.Null
 	}
 	return ec._Visit(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalOVisitEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐVisitEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.VisitEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalOVisitEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐVisitEdge(ctx, sel, v[i])
-	})
-
-	return ret
-}
-
-func (ec *executionContext) marshalOVisitEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐVisitEdge(ctx context.Context, sel ast.SelectionSet, v *ent.VisitEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	return ec._VisitEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOVisitMode2ᚕgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐVisitModeᚄ(ctx context.Context, v any) ([]enum.VisitMode, error) {

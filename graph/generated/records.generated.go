@@ -51,11 +51,12 @@ type MutationResolver interface {
 	CreateCadre(ctx context.Context, input ent.CreateCadreInput) (*ent.Cadre, error)
 	UpdateCadre(ctx context.Context, id int, input ent.UpdateCadreInput) (*ent.Cadre, error)
 	DeleteCadre(ctx context.Context, id int) (int, error)
-	Login(ctx context.Context, username string, password string) (*model.LoginPayload, error)
+	Login(ctx context.Context, username string, password string, newPassword *string) (*model.LoginPayload, error)
 	Logout(ctx context.Context) (bool, error)
 	ChangePassword(ctx context.Context, currentPassword string, newPassword string) (bool, error)
 	CreateUser(ctx context.Context, input model.CreateUserInput) (*ent.User, error)
 	UpdateUser(ctx context.Context, id int, input model.UpdateUserInput) (*ent.User, error)
+	ResetPassword(ctx context.Context, id int) (*model.ResetPasswordPayload, error)
 	CreateRoleBinding(ctx context.Context, userID int, input model.RoleBindingInput) (*ent.RoleBinding, error)
 	DeleteRoleBinding(ctx context.Context, id int) (int, error)
 	CreateAPIKey(ctx context.Context, input model.CreateAPIKeyInput) (*model.CreateAPIKeyPayload, error)
@@ -68,8 +69,8 @@ type MutationResolver interface {
 	UpdateProgrammeSettings(ctx context.Context, maxHouseholdsPerCadre *int, visitLockDays *int) (*model.ProgrammeSettings, error)
 	CreateDemoProject(ctx context.Context, input ent.CreateDemoProjectInput) (*ent.DemoProject, error)
 	UpdateDemoProject(ctx context.Context, id int, input ent.UpdateDemoProjectInput) (*ent.DemoProject, error)
-	AdvanceDemoProject(ctx context.Context, id int, remarks *string, dueOn *time.Time) (*ent.DemoProject, error)
-	ReturnDemoProject(ctx context.Context, id int, reason string, dueOn *time.Time) (*ent.DemoProject, error)
+	AdvanceDemoProject(ctx context.Context, id int, from enum.ProjectStage, remarks *string, dueOn *time.Time) (*ent.DemoProject, error)
+	ReturnDemoProject(ctx context.Context, id int, from enum.ProjectStage, reason string, dueOn *time.Time) (*ent.DemoProject, error)
 	CreateTrainingCourse(ctx context.Context, input ent.CreateTrainingCourseInput) (*ent.TrainingCourse, error)
 	UpdateTrainingCourse(ctx context.Context, id int, input ent.UpdateTrainingCourseInput) (*ent.TrainingCourse, error)
 	CreateTrainingEnrollment(ctx context.Context, input ent.CreateTrainingEnrollmentInput) (*ent.TrainingEnrollment, error)
@@ -168,22 +169,30 @@ func (ec *executionContext) field_Mutation_advanceDemoProject_args(ctx context.C
 		return nil, err
 	}
 	args["id"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "remarks",
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (enum.ProjectStage, error) {
+			return ec.unmarshalNProjectStage2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐProjectStage(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "remarks",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["remarks"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "dueOn",
+	args["remarks"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "dueOn",
 		func(ctx context.Context, v any) (*time.Time, error) {
 			return ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["dueOn"] = arg2
+	args["dueOn"] = arg3
 	return args, nil
 }
 
@@ -888,6 +897,14 @@ func (ec *executionContext) field_Mutation_login_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["password"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "newPassword",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["newPassword"] = arg2
 	return args, nil
 }
 
@@ -995,6 +1012,20 @@ func (ec *executionContext) field_Mutation_releasePairing_args(ctx context.Conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_resetPassword_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_resolveDemand_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -1028,22 +1059,30 @@ func (ec *executionContext) field_Mutation_returnDemoProject_args(ctx context.Co
 		return nil, err
 	}
 	args["id"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (enum.ProjectStage, error) {
+			return ec.unmarshalNProjectStage2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐProjectStage(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
 		func(ctx context.Context, v any) (string, error) {
 			return ec.unmarshalNString2string(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["reason"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "dueOn",
+	args["reason"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "dueOn",
 		func(ctx context.Context, v any) (*time.Time, error) {
 			return ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["dueOn"] = arg2
+	args["dueOn"] = arg3
 	return args, nil
 }
 
@@ -1593,16 +1632,16 @@ func (ec *executionContext) field_Mutation_updateVisit_args(ctx context.Context,
 
 // region    **************************** field.gotpl *****************************
 
-func (ec *executionContext) _DeletedRecord_id(ctx context.Context, field graphql.CollectedField, obj *model.DeletedRecord) (ret graphql.Marshaler) {
+func (ec *executionContext) _DeletedRecord_recordID(ctx context.Context, field graphql.CollectedField, obj *model.DeletedRecord) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DeletedRecord_id(ctx, field)
+			return ec.fieldContext_DeletedRecord_recordID(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
+			return obj.RecordID, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
@@ -1612,7 +1651,7 @@ func (ec *executionContext) _DeletedRecord_id(ctx context.Context, field graphql
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_DeletedRecord_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_DeletedRecord_recordID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeletedRecord", field, false, false, "ID")
 }
 
@@ -3013,7 +3052,7 @@ func (ec *executionContext) _Mutation_login(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().Login(ctx, fc.Args["username"].(string), fc.Args["password"].(string))
+			return ec.Resolvers.Mutation().Login(ctx, fc.Args["username"].(string), fc.Args["password"].(string), fc.Args["newPassword"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.LoginPayload) graphql.Marshaler {
@@ -3196,6 +3235,50 @@ func (ec *executionContext) fieldContext_Mutation_updateUser(ctx context.Context
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_updateUser_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_resetPassword(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_resetPassword(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ResetPassword(ctx, fc.Args["id"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ResetPasswordPayload) graphql.Marshaler {
+			return ec.marshalNResetPasswordPayload2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋgraphᚋmodelᚐResetPasswordPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_resetPassword(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ResetPasswordPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_resetPassword_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -3740,7 +3823,7 @@ func (ec *executionContext) _Mutation_advanceDemoProject(ctx context.Context, fi
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().AdvanceDemoProject(ctx, fc.Args["id"].(int), fc.Args["remarks"].(*string), fc.Args["dueOn"].(*time.Time))
+			return ec.Resolvers.Mutation().AdvanceDemoProject(ctx, fc.Args["id"].(int), fc.Args["from"].(enum.ProjectStage), fc.Args["remarks"].(*string), fc.Args["dueOn"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.DemoProject) graphql.Marshaler {
@@ -3784,7 +3867,7 @@ func (ec *executionContext) _Mutation_returnDemoProject(ctx context.Context, fie
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().ReturnDemoProject(ctx, fc.Args["id"].(int), fc.Args["reason"].(string), fc.Args["dueOn"].(*time.Time))
+			return ec.Resolvers.Mutation().ReturnDemoProject(ctx, fc.Args["id"].(int), fc.Args["from"].(enum.ProjectStage), fc.Args["reason"].(string), fc.Args["dueOn"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.DemoProject) graphql.Marshaler {
@@ -5117,8 +5200,8 @@ func (ec *executionContext) _DeletedRecord(ctx context.Context, sel ast.Selectio
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("DeletedRecord")
-		case "id":
-			out.Values[i] = ec._DeletedRecord_id(ctx, field, obj)
+		case "recordID":
+			out.Values[i] = ec._DeletedRecord_recordID(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -5411,6 +5494,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "updateUser":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updateUser(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "resetPassword":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_resetPassword(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++

@@ -27,6 +27,7 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	Cadre() CadreResolver
 	Demand() DemandResolver
 	DemoProject() DemoProjectResolver
 	Mutation() MutationResolver
@@ -220,7 +221,7 @@ type ComplexityRoot struct {
 
 	DeletedRecord struct {
 		DeletedAt func(childComplexity int) int
-		ID        func(childComplexity int) int
+		RecordID  func(childComplexity int) int
 	}
 
 	Demand struct {
@@ -481,7 +482,7 @@ type ComplexityRoot struct {
 	Mutation struct {
 		AcceptDemand                func(childComplexity int, id int, note *string, dueOn *time.Time) int
 		AcceptRectification         func(childComplexity int, id int, score int) int
-		AdvanceDemoProject          func(childComplexity int, id int, remarks *string, dueOn *time.Time) int
+		AdvanceDemoProject          func(childComplexity int, id int, from enum.ProjectStage, remarks *string, dueOn *time.Time) int
 		AssignDemand                func(childComplexity int, id int, departmentID int, note *string, dueOn *time.Time) int
 		ChangePassword              func(childComplexity int, currentPassword string, newPassword string) int
 		CloseDemand                 func(childComplexity int, id int, note *string) int
@@ -525,14 +526,15 @@ type ComplexityRoot struct {
 		DeleteTownship              func(childComplexity int, id int) int
 		DeleteVillage               func(childComplexity int, id int) int
 		FollowUpDemand              func(childComplexity int, id int, satisfaction enum.Satisfaction, note *string) int
-		Login                       func(childComplexity int, username string, password string) int
+		Login                       func(childComplexity int, username string, password string, newPassword *string) int
 		Logout                      func(childComplexity int) int
 		MoveHousehold               func(childComplexity int, id int, villageID int) int
 		RegisterOperation           func(childComplexity int, name string, document string) int
 		RejectDemand                func(childComplexity int, id int, reason string) int
 		ReleasePairing              func(childComplexity int, id int, reason string, endOn *time.Time, replacementCadreID *int) int
+		ResetPassword               func(childComplexity int, id int) int
 		ResolveDemand               func(childComplexity int, id int, note string) int
-		ReturnDemoProject           func(childComplexity int, id int, reason string, dueOn *time.Time) int
+		ReturnDemoProject           func(childComplexity int, id int, from enum.ProjectStage, reason string, dueOn *time.Time) int
 		RevealSensitive             func(childComplexity int, id int, fields []model.SensitiveField, reason string) int
 		RevokeAPIKey                func(childComplexity int, id int) int
 		UnregisterOperation         func(childComplexity int, id int) int
@@ -802,6 +804,11 @@ type ComplexityRoot struct {
 		Replacement func(childComplexity int) int
 	}
 
+	ResetPasswordPayload struct {
+		TemporaryPassword func(childComplexity int) int
+		User              func(childComplexity int) int
+	}
+
 	Resident struct {
 		Age         func(childComplexity int) int
 		BirthYear   func(childComplexity int) int
@@ -1046,15 +1053,16 @@ type ComplexityRoot struct {
 	}
 
 	User struct {
-		CreatedAt    func(childComplexity int) int
-		DisplayName  func(childComplexity int) int
-		ID           func(childComplexity int) int
-		LastLoginAt  func(childComplexity int) int
-		RoleBindings func(childComplexity int) int
-		Status       func(childComplexity int) int
-		UpdatedAt    func(childComplexity int) int
-		Username     func(childComplexity int) int
-		Version      func(childComplexity int) int
+		CreatedAt          func(childComplexity int) int
+		DisplayName        func(childComplexity int) int
+		ID                 func(childComplexity int) int
+		LastLoginAt        func(childComplexity int) int
+		MustChangePassword func(childComplexity int) int
+		RoleBindings       func(childComplexity int) int
+		Status             func(childComplexity int) int
+		UpdatedAt          func(childComplexity int) int
+		Username           func(childComplexity int) int
+		Version            func(childComplexity int) int
 	}
 
 	UserConnection struct {
@@ -1876,12 +1884,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DeletedRecord.DeletedAt(childComplexity), true
-	case "DeletedRecord.id":
-		if e.ComplexityRoot.DeletedRecord.ID == nil {
+	case "DeletedRecord.recordID":
+		if e.ComplexityRoot.DeletedRecord.RecordID == nil {
 			break
 		}
 
-		return e.ComplexityRoot.DeletedRecord.ID(childComplexity), true
+		return e.ComplexityRoot.DeletedRecord.RecordID(childComplexity), true
 
 	case "Demand.category":
 		if e.ComplexityRoot.Demand.Category == nil {
@@ -2999,7 +3007,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.AdvanceDemoProject(childComplexity, args["id"].(int), args["remarks"].(*string), args["dueOn"].(*time.Time)), true
+		return e.ComplexityRoot.Mutation.AdvanceDemoProject(childComplexity, args["id"].(int), args["from"].(enum.ProjectStage), args["remarks"].(*string), args["dueOn"].(*time.Time)), true
 	case "Mutation.assignDemand":
 		if e.ComplexityRoot.Mutation.AssignDemand == nil {
 			break
@@ -3483,7 +3491,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.Login(childComplexity, args["username"].(string), args["password"].(string)), true
+		return e.ComplexityRoot.Mutation.Login(childComplexity, args["username"].(string), args["password"].(string), args["newPassword"].(*string)), true
 	case "Mutation.logout":
 		if e.ComplexityRoot.Mutation.Logout == nil {
 			break
@@ -3534,6 +3542,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ReleasePairing(childComplexity, args["id"].(int), args["reason"].(string), args["endOn"].(*time.Time), args["replacementCadreID"].(*int)), true
+	case "Mutation.resetPassword":
+		if e.ComplexityRoot.Mutation.ResetPassword == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_resetPassword_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ResetPassword(childComplexity, args["id"].(int)), true
 	case "Mutation.resolveDemand":
 		if e.ComplexityRoot.Mutation.ResolveDemand == nil {
 			break
@@ -3555,7 +3574,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.ReturnDemoProject(childComplexity, args["id"].(int), args["reason"].(string), args["dueOn"].(*time.Time)), true
+		return e.ComplexityRoot.Mutation.ReturnDemoProject(childComplexity, args["id"].(int), args["from"].(enum.ProjectStage), args["reason"].(string), args["dueOn"].(*time.Time)), true
 	case "Mutation.revealSensitive":
 		if e.ComplexityRoot.Mutation.RevealSensitive == nil {
 			break
@@ -5074,6 +5093,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ReleasePairingPayload.Replacement(childComplexity), true
 
+	case "ResetPasswordPayload.temporaryPassword":
+		if e.ComplexityRoot.ResetPasswordPayload.TemporaryPassword == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResetPasswordPayload.TemporaryPassword(childComplexity), true
+	case "ResetPasswordPayload.user":
+		if e.ComplexityRoot.ResetPasswordPayload.User == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResetPasswordPayload.User(childComplexity), true
+
 	case "Resident.age":
 		if e.ComplexityRoot.Resident.Age == nil {
 			break
@@ -6110,6 +6142,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.User.LastLoginAt(childComplexity), true
+	case "User.mustChangePassword":
+		if e.ComplexityRoot.User.MustChangePassword == nil {
+			break
+		}
+
+		return e.ComplexityRoot.User.MustChangePassword(childComplexity), true
 	case "User.roleBindings":
 		if e.ComplexityRoot.User.RoleBindings == nil {
 			break
@@ -6837,7 +6875,7 @@ input CreateUserInput {
   username: String!
   "Name shown in the UI"
   displayName: String
-  "Initial password: at least 10 characters, letters and digits"
+  "Initial password: at least 10 characters, letters and digits. The user must change it at the first sign-in (mustChangePassword)"
   password: String!
   "Where the user stands; at least one"
   roleBindings: [RoleBindingInput!]!
@@ -6851,8 +6889,14 @@ input UpdateUserInput {
   displayName: String
   "ACTIVE or DISABLED; disabling ends the user's sessions at once"
   status: UserStatus
-  "A new password set by an administrator; ends the user's sessions"
-  password: String
+}
+
+"A password reset: the temporary password, shown only here, once. 重置密码"
+type ResetPasswordPayload {
+  "The temporary password; it works for one sign-in, which must set a new password (login's newPassword)"
+  temporaryPassword: String!
+  "The user, now with mustChangePassword set"
+  user: User!
 }
 
 "A new API key for an integration. 新建API密钥"
@@ -6878,7 +6922,7 @@ extend type Query {
 
 extend type Mutation {
   "Sign in with a username and password 登录"
-  login("The sign-in name 用户名" username: String!, "The password 密码" password: String!): LoginPayload!
+  login("The sign-in name 用户名" username: String!, "The password 密码" password: String!, "A new password, required when the account must change its password (after a reset or on a new account) 新密码" newPassword: String): LoginPayload!
   "End the session of the token used for this request 退出登录"
   logout: Boolean!
   "Change the caller's password; ends its other sessions 修改密码"
@@ -6887,6 +6931,8 @@ extend type Mutation {
   createUser("The values to write 输入值" input: CreateUserInput!): User!
   "Change or disable an account 修改账号"
   updateUser("ID of the record 记录ID" id: ID!, "The values to write 输入值" input: UpdateUserInput!): User!
+  "Reset another user's password (DISTRICT, or a unit that manages every role the user holds): returns a temporary password once, ends the user's sessions and API keys, and makes the next sign-in set a new password 重置密码"
+  resetPassword("ID of the user 用户ID" id: ID!): ResetPasswordPayload!
   "Give a user a role binding 授予角色"
   createRoleBinding("ID of the user 用户ID" userID: ID!, "The values to write 输入值" input: RoleBindingInput!): RoleBinding!
   "Take a role binding away 撤销角色"
@@ -6906,6 +6952,10 @@ extend type Mutation {
 	{Name: "../people.graphqls", Input: `extend type Resident {
   "Age in whole years today, from the birth date in the ID number 年龄"
   age: Int!
+  "Resident ID number 身份证号码 — masked (division code and last four characters); plaintext only through revealSensitive"
+  idNumber: String!
+  "Phone number 联系电话 — masked (first three and last four digits); plaintext only through revealSensitive"
+  phone: String
 }
 
 extend type PartyMember {
@@ -6913,6 +6963,15 @@ extend type PartyMember {
   age: Int!
   "Whether the member holds a post valid today (有职/无职), from the member's posts"
   hasPost: Boolean!
+  "Resident ID number 身份证号码 — masked (division code and last four characters); plaintext only through revealSensitive"
+  idNumber: String!
+  "Phone number 联系电话 — masked (first three and last four digits); plaintext only through revealSensitive"
+  phone: String
+}
+
+extend type Cadre {
+  "Phone number 联系电话 — masked (first three and last four digits); plaintext only through revealSensitive"
+  phone: String
 }
 `, BuiltIn: false},
 	{Name: "../records.graphqls", Input: `# Create, update and delete for the plain records of the programme: the hierarchy, departments,
@@ -7001,8 +7060,11 @@ type Mutation {
 
 "A record deleted after a moment, for integrations keeping a copy in sync. 已删除记录"
 type DeletedRecord {
-  "The deleted record's ID 记录ID"
-  id: ID!
+  """
+  The deleted record's global ID 记录ID. Not named ` + "`" + `id` + "`" + `: this object is not that record, and a
+  normalising cache (Relay, Apollo) must not merge the two.
+  """
+  recordID: ID!
   "When it was deleted 删除时间"
   deletedAt: Time!
 }
@@ -7017,9 +7079,10 @@ extend type Query {
 }
 `, BuiltIn: false},
 	{Name: "../scalars.graphqls", Input: `"""
-A calendar date without time of day, written 2024-01-31. 日期
+A calendar date without time of day, written as an RFC 3339 full-date, e.g. 2024-01-31; days are
+counted in China Standard Time. 日期
 """
-scalar Date
+scalar Date @specifiedBy(url: "https://www.rfc-editor.org/rfc/rfc3339#section-5.6")
 `, BuiltIn: false},
 	{Name: "../stats.graphqls", Input: `# Programme statistics (统计). Every number is computed by the database (GROUP BY) over the rows
 # the caller may read — the same scope as every list and totalCount — so a statistic never
@@ -7083,7 +7146,7 @@ extend type Query {
   pairings with no visit in the last 60 and 90 days, and the Spring Festival coverage.
   """
   visitCompliance(
-    "The year (2020–2030: the years whose Spring Festival date is known) 年度"
+    "The year (2000–2100; the Spring Festival is computed from the lunar calendar) 年度"
     year: Int!
     "Group by township or by village 统计口径"
     groupBy: StatsGrouping! = TOWNSHIP
@@ -7149,7 +7212,7 @@ extend type Query {
   annualReport(
     "The township (BAD_USER_INPUT when there is none) 乡镇"
     townshipID: ID!
-    "The year (2020–2030) 年度"
+    "The year (2000–2100) 年度"
     year: Int!
   ): AnnualReport!
 }
@@ -7512,9 +7575,9 @@ extend type Mutation {
   "Update a project's description (not its stage) 修改示范工程"
   updateDemoProject("ID of the record 记录ID" id: ID!, "The values to write 输入值" input: UpdateDemoProjectInput!): DemoProject!
   "Move a project one stage forward; dueOn sets the new stage's deadline 推进到下一步骤"
-  advanceDemoProject("ID of the record 记录ID" id: ID!, "Remarks recorded with the move 意见" remarks: String, "Deadline of the next step; a default applies when omitted 时限" dueOn: Date): DemoProject!
+  advanceDemoProject("ID of the record 记录ID" id: ID!, "The stage the project is at now, as you read it; if it has moved meanwhile the step is refused with CONFLICT, so a retried or concurrent move never advances twice 当前步骤" from: ProjectStage!, "Remarks recorded with the move 意见" remarks: String, "Deadline of the next step; a default applies when omitted 时限" dueOn: Date): DemoProject!
   "Send a project under evaluation or review back one stage, with a reason 退回上一步骤"
-  returnDemoProject("ID of the record 记录ID" id: ID!, "Why, in words a colleague will understand; recorded 原因" reason: String!, "Deadline of the next step; a default applies when omitted 时限" dueOn: Date): DemoProject!
+  returnDemoProject("ID of the record 记录ID" id: ID!, "The stage the project is at now, as you read it; if it has moved meanwhile the step is refused with CONFLICT 当前步骤" from: ProjectStage!, "Why, in words a colleague will understand; recorded 原因" reason: String!, "Deadline of the next step; a default applies when omitted 时限" dueOn: Date): DemoProject!
 
   "Create a training course (DISTRICT) 新增培训班"
   createTrainingCourse("The values to write 输入值" input: CreateTrainingCourseInput!): TrainingCourse!
@@ -7642,7 +7705,7 @@ type ApiKeyConnection {
   """
   A list of edges.
   """
-  edges: [ApiKeyEdge]
+  edges: [ApiKeyEdge!]!
   """
   Information to aid in pagination.
   """
@@ -7659,7 +7722,7 @@ type ApiKeyEdge {
   """
   The item at the end of the edge.
   """
-  node: ApiKey
+  node: ApiKey!
   """
   A cursor for use in pagination.
   """
@@ -8125,7 +8188,7 @@ type AssessmentConnection {
   """
   A list of edges.
   """
-  edges: [AssessmentEdge]
+  edges: [AssessmentEdge!]!
   """
   Information to aid in pagination.
   """
@@ -8142,7 +8205,7 @@ type AssessmentEdge {
   """
   The item at the end of the edge.
   """
-  node: Assessment
+  node: Assessment!
   """
   A cursor for use in pagination.
   """
@@ -8573,7 +8636,7 @@ type AuditEventConnection {
   """
   A list of edges.
   """
-  edges: [AuditEventEdge]
+  edges: [AuditEventEdge!]!
   """
   Information to aid in pagination.
   """
@@ -8590,7 +8653,7 @@ type AuditEventEdge {
   """
   The item at the end of the edge.
   """
-  node: AuditEvent
+  node: AuditEvent!
   """
   A cursor for use in pagination.
   """
@@ -9153,10 +9216,6 @@ type Cadre implements Node {
   """
   memberID: ID
   """
-  Phone number 联系电话 — always masked in reads; plaintext only through revealSensitive
-  """
-  phone: String
-  """
   The department this Cadre belongs to 所属department
   """
   department: Department!
@@ -9206,7 +9265,7 @@ type CadreConnection {
   """
   A list of edges.
   """
-  edges: [CadreEdge]
+  edges: [CadreEdge!]!
   """
   Information to aid in pagination.
   """
@@ -9223,7 +9282,7 @@ type CadreEdge {
   """
   The item at the end of the edge.
   """
-  node: Cadre
+  node: Cadre!
   """
   A cursor for use in pagination.
   """
@@ -9593,7 +9652,7 @@ type ContributionConnection {
   """
   A list of edges.
   """
-  edges: [ContributionEdge]
+  edges: [ContributionEdge!]!
   """
   Information to aid in pagination.
   """
@@ -9610,7 +9669,7 @@ type ContributionEdge {
   """
   The item at the end of the edge.
   """
-  node: Contribution
+  node: Contribution!
   """
   A cursor for use in pagination.
   """
@@ -9933,7 +9992,7 @@ input CreateCadreInput {
   """
   title: String
   """
-  Phone number 联系电话 — always masked in reads; plaintext only through revealSensitive
+  Phone number 联系电话 — the plaintext, sealed when stored; reads return the masked form, plaintext only through revealSensitive
   """
   phone: String
   """
@@ -10171,11 +10230,11 @@ input CreatePartyMemberInput {
   """
   name: String!
   """
-  Resident ID number 身份证号码 — always masked in reads; plaintext only through revealSensitive
+  Resident ID number 身份证号码 — the plaintext, sealed when stored; reads return the masked form, plaintext only through revealSensitive
   """
   idNumber: String!
   """
-  Phone number 联系电话 — always masked in reads; plaintext only through revealSensitive
+  Phone number 联系电话 — the plaintext, sealed when stored; reads return the masked form, plaintext only through revealSensitive
   """
   phone: String
   """
@@ -10319,11 +10378,11 @@ input CreateResidentInput {
   """
   relation: Relation!
   """
-  Resident ID number 身份证号码 — always masked in reads; plaintext only through revealSensitive
+  Resident ID number 身份证号码 — the plaintext, sealed when stored; reads return the masked form, plaintext only through revealSensitive
   """
   idNumber: String!
   """
-  Phone number 联系电话 — always masked in reads; plaintext only through revealSensitive
+  Phone number 联系电话 — the plaintext, sealed when stored; reads return the masked form, plaintext only through revealSensitive
   """
   phone: String
   """
@@ -10538,10 +10597,9 @@ input CreateVisitInput {
   pairingID: ID!
 }
 """
-Define a Relay Cursor type:
-https://relay.dev/graphql/connections.htm#sec-Cursor
+An opaque position in a list, as returned in pageInfo and edges: pass it back unchanged, with the same orderBy and where; do not parse or build one. 分页游标
 """
-scalar Cursor
+scalar Cursor @specifiedBy(url: "https://relay.dev/graphql/connections.htm#sec-Cursor")
 """
 Demand 诉求: something a household needs solved. It moves REGISTERED → ACCEPTED → ASSIGNED (to a department) → RESOLVED → FOLLOWED_UP → CLOSED, or to REJECTED with a reason; every step is a DemandEvent.
 """
@@ -10671,7 +10729,7 @@ type DemandConnection {
   """
   A list of edges.
   """
-  edges: [DemandEdge]
+  edges: [DemandEdge!]!
   """
   Information to aid in pagination.
   """
@@ -10688,7 +10746,7 @@ type DemandEdge {
   """
   The item at the end of the edge.
   """
-  node: Demand
+  node: Demand!
   """
   A cursor for use in pagination.
   """
@@ -10750,7 +10808,7 @@ type DemandEventConnection {
   """
   A list of edges.
   """
-  edges: [DemandEventEdge]
+  edges: [DemandEventEdge!]!
   """
   Information to aid in pagination.
   """
@@ -10767,7 +10825,7 @@ type DemandEventEdge {
   """
   The item at the end of the edge.
   """
-  node: DemandEvent
+  node: DemandEvent!
   """
   A cursor for use in pagination.
   """
@@ -11558,7 +11616,7 @@ type DemoProjectConnection {
   """
   A list of edges.
   """
-  edges: [DemoProjectEdge]
+  edges: [DemoProjectEdge!]!
   """
   Information to aid in pagination.
   """
@@ -11575,7 +11633,7 @@ type DemoProjectEdge {
   """
   The item at the end of the edge.
   """
-  node: DemoProject
+  node: DemoProject!
   """
   A cursor for use in pagination.
   """
@@ -11683,7 +11741,7 @@ type DemoProjectStageConnection {
   """
   A list of edges.
   """
-  edges: [DemoProjectStageEdge]
+  edges: [DemoProjectStageEdge!]!
   """
   Information to aid in pagination.
   """
@@ -11700,7 +11758,7 @@ type DemoProjectStageEdge {
   """
   The item at the end of the edge.
   """
-  node: DemoProjectStage
+  node: DemoProjectStage!
   """
   A cursor for use in pagination.
   """
@@ -12570,7 +12628,7 @@ type DepartmentConnection {
   """
   A list of edges.
   """
-  edges: [DepartmentEdge]
+  edges: [DepartmentEdge!]!
   """
   Information to aid in pagination.
   """
@@ -12587,7 +12645,7 @@ type DepartmentEdge {
   """
   The item at the end of the edge.
   """
-  node: Department
+  node: Department!
   """
   A cursor for use in pagination.
   """
@@ -12696,7 +12754,7 @@ type DepartmentVillageLinkConnection {
   """
   A list of edges.
   """
-  edges: [DepartmentVillageLinkEdge]
+  edges: [DepartmentVillageLinkEdge!]!
   """
   Information to aid in pagination.
   """
@@ -12713,7 +12771,7 @@ type DepartmentVillageLinkEdge {
   """
   The item at the end of the edge.
   """
-  node: DepartmentVillageLink
+  node: DepartmentVillageLink!
   """
   A cursor for use in pagination.
   """
@@ -13761,7 +13819,7 @@ type HouseholdConnection {
   """
   A list of edges.
   """
-  edges: [HouseholdEdge]
+  edges: [HouseholdEdge!]!
   """
   Information to aid in pagination.
   """
@@ -13778,7 +13836,7 @@ type HouseholdEdge {
   """
   The item at the end of the edge.
   """
-  node: Household
+  node: Household!
   """
   A cursor for use in pagination.
   """
@@ -14631,7 +14689,7 @@ type PairingConnection {
   """
   A list of edges.
   """
-  edges: [PairingEdge]
+  edges: [PairingEdge!]!
   """
   Information to aid in pagination.
   """
@@ -14648,7 +14706,7 @@ type PairingEdge {
   """
   The item at the end of the edge.
   """
-  node: Pairing
+  node: Pairing!
   """
   A cursor for use in pagination.
   """
@@ -15015,14 +15073,6 @@ type PartyMember implements Node {
   """
   birthYear: Int!
   """
-  Resident ID number 身份证号码 — always masked in reads; plaintext only through revealSensitive
-  """
-  idNumber: String!
-  """
-  Phone number 联系电话 — always masked in reads; plaintext only through revealSensitive
-  """
-  phone: String
-  """
   Education 学历
   """
   education: Education!
@@ -15132,7 +15182,7 @@ type PartyMemberConnection {
   """
   A list of edges.
   """
-  edges: [PartyMemberEdge]
+  edges: [PartyMemberEdge!]!
   """
   Information to aid in pagination.
   """
@@ -15149,7 +15199,7 @@ type PartyMemberEdge {
   """
   The item at the end of the edge.
   """
-  node: PartyMember
+  node: PartyMember!
   """
   A cursor for use in pagination.
   """
@@ -15737,7 +15787,7 @@ type PartyOrganizationConnection {
   """
   A list of edges.
   """
-  edges: [PartyOrganizationEdge]
+  edges: [PartyOrganizationEdge!]!
   """
   Information to aid in pagination.
   """
@@ -15754,7 +15804,7 @@ type PartyOrganizationEdge {
   """
   The item at the end of the edge.
   """
-  node: PartyOrganization
+  node: PartyOrganization!
   """
   A cursor for use in pagination.
   """
@@ -16120,7 +16170,7 @@ type PostConnection {
   """
   A list of edges.
   """
-  edges: [PostEdge]
+  edges: [PostEdge!]!
   """
   Information to aid in pagination.
   """
@@ -16137,7 +16187,7 @@ type PostEdge {
   """
   The item at the end of the edge.
   """
-  node: Post
+  node: Post!
   """
   A cursor for use in pagination.
   """
@@ -17288,7 +17338,7 @@ type RectificationConnection {
   """
   A list of edges.
   """
-  edges: [RectificationEdge]
+  edges: [RectificationEdge!]!
   """
   Information to aid in pagination.
   """
@@ -17305,7 +17355,7 @@ type RectificationEdge {
   """
   The item at the end of the edge.
   """
-  node: Rectification
+  node: Rectification!
   """
   A cursor for use in pagination.
   """
@@ -17759,7 +17809,7 @@ enum Relation @goModel(model: "github.com/nanpiao/sbqw/ent/schema/enum.Relation"
   OTHER
 }
 """
-Resident 家庭成员. Gender and birth date come from the ID number; the birth date is shown only as an age.
+Resident 家庭成员. Gender and birth year come from the ID number; the age is worked out from the sealed ID number at read time.
 """
 type Resident implements Node {
   """
@@ -17799,14 +17849,6 @@ type Resident implements Node {
   """
   birthYear: Int!
   """
-  Resident ID number 身份证号码 — always masked in reads; plaintext only through revealSensitive
-  """
-  idNumber: String!
-  """
-  Phone number 联系电话 — always masked in reads; plaintext only through revealSensitive
-  """
-  phone: String
-  """
   Health 健康状况
   """
   health: HealthStatus!
@@ -17830,7 +17872,7 @@ type ResidentConnection {
   """
   A list of edges.
   """
-  edges: [ResidentEdge]
+  edges: [ResidentEdge!]!
   """
   Information to aid in pagination.
   """
@@ -17847,7 +17889,7 @@ type ResidentEdge {
   """
   The item at the end of the edge.
   """
-  node: Resident
+  node: Resident!
   """
   A cursor for use in pagination.
   """
@@ -18298,7 +18340,7 @@ type RoleBindingConnection {
   """
   A list of edges.
   """
-  edges: [RoleBindingEdge]
+  edges: [RoleBindingEdge!]!
   """
   Information to aid in pagination.
   """
@@ -18315,7 +18357,7 @@ type RoleBindingEdge {
   """
   The item at the end of the edge.
   """
-  node: RoleBinding
+  node: RoleBinding!
   """
   A cursor for use in pagination.
   """
@@ -18838,7 +18880,7 @@ type TeamConnection {
   """
   A list of edges.
   """
-  edges: [TeamEdge]
+  edges: [TeamEdge!]!
   """
   Information to aid in pagination.
   """
@@ -18855,7 +18897,7 @@ type TeamEdge {
   """
   The item at the end of the edge.
   """
-  node: Team
+  node: Team!
   """
   A cursor for use in pagination.
   """
@@ -18934,7 +18976,7 @@ type TeamMembershipConnection {
   """
   A list of edges.
   """
-  edges: [TeamMembershipEdge]
+  edges: [TeamMembershipEdge!]!
   """
   Information to aid in pagination.
   """
@@ -18951,7 +18993,7 @@ type TeamMembershipEdge {
   """
   The item at the end of the edge.
   """
-  node: TeamMembership
+  node: TeamMembership!
   """
   A cursor for use in pagination.
   """
@@ -19503,9 +19545,9 @@ input TeamWhereInput {
   hasContributionsWith: [ContributionWhereInput!] @scoped
 }
 """
-The builtin Time type
+An instant, written as an RFC 3339 date-time with its offset, e.g. 2024-01-31T08:30:00Z or 2024-01-31T16:30:00+08:00. 时间
 """
-scalar Time
+scalar Time @specifiedBy(url: "https://www.rfc-editor.org/rfc/rfc3339#section-5.6")
 """
 Township 乡镇/街道. Reference data: every signed-in caller can read it.
 """
@@ -19690,7 +19732,7 @@ type TownshipConnection {
   """
   A list of edges.
   """
-  edges: [TownshipEdge]
+  edges: [TownshipEdge!]!
   """
   Information to aid in pagination.
   """
@@ -19707,7 +19749,7 @@ type TownshipEdge {
   """
   The item at the end of the edge.
   """
-  node: Township
+  node: Township!
   """
   A cursor for use in pagination.
   """
@@ -20128,7 +20170,7 @@ type TrainingCourseConnection {
   """
   A list of edges.
   """
-  edges: [TrainingCourseEdge]
+  edges: [TrainingCourseEdge!]!
   """
   Information to aid in pagination.
   """
@@ -20145,7 +20187,7 @@ type TrainingCourseEdge {
   """
   The item at the end of the edge.
   """
-  node: TrainingCourse
+  node: TrainingCourse!
   """
   A cursor for use in pagination.
   """
@@ -20679,7 +20721,7 @@ type TrainingEnrollmentConnection {
   """
   A list of edges.
   """
-  edges: [TrainingEnrollmentEdge]
+  edges: [TrainingEnrollmentEdge!]!
   """
   Information to aid in pagination.
   """
@@ -20696,7 +20738,7 @@ type TrainingEnrollmentEdge {
   """
   The item at the end of the edge.
   """
-  node: TrainingEnrollment
+  node: TrainingEnrollment!
   """
   A cursor for use in pagination.
   """
@@ -20994,7 +21036,7 @@ type TrustedDocumentConnection {
   """
   A list of edges.
   """
-  edges: [TrustedDocumentEdge]
+  edges: [TrustedDocumentEdge!]!
   """
   Information to aid in pagination.
   """
@@ -21011,7 +21053,7 @@ type TrustedDocumentEdge {
   """
   The item at the end of the edge.
   """
-  node: TrustedDocument
+  node: TrustedDocument!
   """
   A cursor for use in pagination.
   """
@@ -21277,7 +21319,7 @@ input UpdateCadreInput {
   """
   clearTitle: Boolean
   """
-  Phone number 联系电话 — always masked in reads; plaintext only through revealSensitive
+  Phone number 联系电话 — the plaintext, sealed when stored; reads return the masked form, plaintext only through revealSensitive
   """
   phone: String
   """
@@ -21543,11 +21585,11 @@ input UpdatePartyMemberInput {
   """
   name: String
   """
-  Resident ID number 身份证号码 — always masked in reads; plaintext only through revealSensitive
+  Resident ID number 身份证号码 — the plaintext, sealed when stored; reads return the masked form, plaintext only through revealSensitive
   """
   idNumber: String
   """
-  Phone number 联系电话 — always masked in reads; plaintext only through revealSensitive
+  Phone number 联系电话 — the plaintext, sealed when stored; reads return the masked form, plaintext only through revealSensitive
   """
   phone: String
   """
@@ -21707,11 +21749,11 @@ input UpdateResidentInput {
   """
   relation: Relation
   """
-  Resident ID number 身份证号码 — always masked in reads; plaintext only through revealSensitive
+  Resident ID number 身份证号码 — the plaintext, sealed when stored; reads return the masked form, plaintext only through revealSensitive
   """
   idNumber: String
   """
-  Phone number 联系电话 — always masked in reads; plaintext only through revealSensitive
+  Phone number 联系电话 — the plaintext, sealed when stored; reads return the masked form, plaintext only through revealSensitive
   """
   phone: String
   """
@@ -21986,6 +22028,10 @@ type User implements Node {
   """
   lastLoginAt: Time
   """
+  The password was set by someone else (a reset or a new account): the next sign-in must change it 须修改密码
+  """
+  mustChangePassword: Boolean!
+  """
   Roles the user holds and where 角色授权
   """
   roleBindings: [RoleBinding!]
@@ -21997,7 +22043,7 @@ type UserConnection {
   """
   A list of edges.
   """
-  edges: [UserEdge]
+  edges: [UserEdge!]!
   """
   Information to aid in pagination.
   """
@@ -22014,7 +22060,7 @@ type UserEdge {
   """
   The item at the end of the edge.
   """
-  node: User
+  node: User!
   """
   A cursor for use in pagination.
   """
@@ -22345,6 +22391,14 @@ input UserWhereInput {
   """
   lastLoginAtNotNil: Boolean
   """
+  must_change_password field predicates
+  """
+  mustChangePassword: Boolean
+  """
+  mustChangePassword differs from 筛选：不等于
+  """
+  mustChangePasswordNEQ: Boolean
+  """
   Rows with related roleBindings matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
   """
   hasRoleBindingsWith: [RoleBindingWhereInput!] @scoped
@@ -22643,7 +22697,7 @@ type VillageConnection {
   """
   A list of edges.
   """
-  edges: [VillageEdge]
+  edges: [VillageEdge!]!
   """
   Information to aid in pagination.
   """
@@ -22660,7 +22714,7 @@ type VillageEdge {
   """
   The item at the end of the edge.
   """
-  node: Village
+  node: Village!
   """
   A cursor for use in pagination.
   """
@@ -23046,7 +23100,7 @@ type VisitConnection {
   """
   A list of edges.
   """
-  edges: [VisitEdge]
+  edges: [VisitEdge!]!
   """
   Information to aid in pagination.
   """
@@ -23063,7 +23117,7 @@ type VisitEdge {
   """
   The item at the end of the edge.
   """
-  node: Visit
+  node: Visit!
   """
   A cursor for use in pagination.
   """
@@ -23583,14 +23637,14 @@ func (ec *executionContext) childFields_Cadre(ctx context.Context, field graphql
 		return ec.fieldContext_Cadre_title(ctx, field)
 	case "memberID":
 		return ec.fieldContext_Cadre_memberID(ctx, field)
-	case "phone":
-		return ec.fieldContext_Cadre_phone(ctx, field)
 	case "department":
 		return ec.fieldContext_Cadre_department(ctx, field)
 	case "member":
 		return ec.fieldContext_Cadre_member(ctx, field)
 	case "pairings":
 		return ec.fieldContext_Cadre_pairings(ctx, field)
+	case "phone":
+		return ec.fieldContext_Cadre_phone(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Cadre", field.Name)
 }
@@ -23697,8 +23751,8 @@ func (ec *executionContext) childFields_CreateApiKeyPayload(ctx context.Context,
 
 func (ec *executionContext) childFields_DeletedRecord(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
-	case "id":
-		return ec.fieldContext_DeletedRecord_id(ctx, field)
+	case "recordID":
+		return ec.fieldContext_DeletedRecord_recordID(ctx, field)
 	case "deletedAt":
 		return ec.fieldContext_DeletedRecord_deletedAt(ctx, field)
 	}
@@ -24281,10 +24335,6 @@ func (ec *executionContext) childFields_PartyMember(ctx context.Context, field g
 		return ec.fieldContext_PartyMember_gender(ctx, field)
 	case "birthYear":
 		return ec.fieldContext_PartyMember_birthYear(ctx, field)
-	case "idNumber":
-		return ec.fieldContext_PartyMember_idNumber(ctx, field)
-	case "phone":
-		return ec.fieldContext_PartyMember_phone(ctx, field)
 	case "education":
 		return ec.fieldContext_PartyMember_education(ctx, field)
 	case "occupation":
@@ -24325,6 +24375,10 @@ func (ec *executionContext) childFields_PartyMember(ctx context.Context, field g
 		return ec.fieldContext_PartyMember_age(ctx, field)
 	case "hasPost":
 		return ec.fieldContext_PartyMember_hasPost(ctx, field)
+	case "idNumber":
+		return ec.fieldContext_PartyMember_idNumber(ctx, field)
+	case "phone":
+		return ec.fieldContext_PartyMember_phone(ctx, field)
 	case "trainingProgress":
 		return ec.fieldContext_PartyMember_trainingProgress(ctx, field)
 	}
@@ -24573,6 +24627,16 @@ func (ec *executionContext) childFields_ReleasePairingPayload(ctx context.Contex
 	return nil, fmt.Errorf("no field named %q was found under type ReleasePairingPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_ResetPasswordPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "temporaryPassword":
+		return ec.fieldContext_ResetPasswordPayload_temporaryPassword(ctx, field)
+	case "user":
+		return ec.fieldContext_ResetPasswordPayload_user(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ResetPasswordPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_Resident(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -24593,10 +24657,6 @@ func (ec *executionContext) childFields_Resident(ctx context.Context, field grap
 		return ec.fieldContext_Resident_gender(ctx, field)
 	case "birthYear":
 		return ec.fieldContext_Resident_birthYear(ctx, field)
-	case "idNumber":
-		return ec.fieldContext_Resident_idNumber(ctx, field)
-	case "phone":
-		return ec.fieldContext_Resident_phone(ctx, field)
 	case "health":
 		return ec.fieldContext_Resident_health(ctx, field)
 	case "laborSkill":
@@ -24607,6 +24667,10 @@ func (ec *executionContext) childFields_Resident(ctx context.Context, field grap
 		return ec.fieldContext_Resident_household(ctx, field)
 	case "age":
 		return ec.fieldContext_Resident_age(ctx, field)
+	case "idNumber":
+		return ec.fieldContext_Resident_idNumber(ctx, field)
+	case "phone":
+		return ec.fieldContext_Resident_phone(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Resident", field.Name)
 }
@@ -25053,6 +25117,8 @@ func (ec *executionContext) childFields_User(ctx context.Context, field graphql.
 		return ec.fieldContext_User_status(ctx, field)
 	case "lastLoginAt":
 		return ec.fieldContext_User_lastLoginAt(ctx, field)
+	case "mustChangePassword":
+		return ec.fieldContext_User_mustChangePassword(ctx, field)
 	case "roleBindings":
 		return ec.fieldContext_User_roleBindings(ctx, field)
 	}

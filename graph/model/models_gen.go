@@ -63,7 +63,7 @@ type CreateUserInput struct {
 	Username string `json:"username"`
 	// Name shown in the UI
 	DisplayName *string `json:"displayName,omitempty"`
-	// Initial password: at least 10 characters, letters and digits
+	// Initial password: at least 10 characters, letters and digits. The user must change it at the first sign-in (mustChangePassword)
 	Password string `json:"password"`
 	// Where the user stands; at least one
 	RoleBindings []*RoleBindingInput `json:"roleBindings"`
@@ -71,8 +71,9 @@ type CreateUserInput struct {
 
 // A record deleted after a moment, for integrations keeping a copy in sync. 已删除记录
 type DeletedRecord struct {
-	// The deleted record's ID 记录ID
-	ID int `json:"id"`
+	// The deleted record's global ID 记录ID. Not named `id`: this object is not that record, and a
+	// normalising cache (Relay, Apollo) must not merge the two.
+	RecordID int `json:"recordID"`
 	// When it was deleted 删除时间
 	DeletedAt time.Time `json:"deletedAt"`
 }
@@ -127,6 +128,14 @@ type ReleasePairingPayload struct {
 	Replacement *ent.Pairing `json:"replacement,omitempty"`
 }
 
+// A password reset: the temporary password, shown only here, once. 重置密码
+type ResetPasswordPayload struct {
+	// The temporary password; it works for one sign-in, which must set a new password (login's newPassword)
+	TemporaryPassword string `json:"temporaryPassword"`
+	// The user, now with mustChangePassword set
+	User *ent.User `json:"user"`
+}
+
 // Plaintext personal values, returned by revealSensitive. 明文信息（已审计）
 type RevealPayload struct {
 	// The ID number in full, when asked for and allowed
@@ -173,8 +182,6 @@ type UpdateUserInput struct {
 	DisplayName *string `json:"displayName,omitempty"`
 	// ACTIVE or DISABLED; disabling ends the user's sessions at once
 	Status *enum.UserStatus `json:"status,omitempty"`
-	// A new password set by an administrator; ends the user's sessions
-	Password *string `json:"password,omitempty"`
 }
 
 // How far a permission reaches from where the caller stands. 权限范围
