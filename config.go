@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/nanpiao/sbqw/authn"
 	"github.com/nanpiao/sbqw/graph"
+	"github.com/nanpiao/sbqw/internal/clock"
 	"github.com/nanpiao/sbqw/pii"
 	"github.com/nanpiao/sbqw/storage"
 )
@@ -35,6 +37,10 @@ type config struct {
 	API graph.Options
 	// ShutdownGrace is how long requests in flight may take to finish on shutdown.
 	ShutdownGrace time.Duration
+	// Zone is the zone whose calendar days the date rules count in (clock.SetZone).
+	Zone *time.Location
+	// PprofAddr is the loopback address of the profiler's own listener; empty: off.
+	PprofAddr string
 	// HashMemory bounds the memory of password hashing running at once, in bytes.
 	HashMemory int64
 
@@ -54,21 +60,21 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 		return def
 	}
 	var c config
-	var jwtSecret string
+	var jwtSecret, timeZone string
+	var envErr error // the first malformed environment value
 	fs.StringVar(&c.Addr, "addr", env("ADDR", ":8080"), "listen address (ADDR)")
 	fs.StringVar(&c.DatabaseURL, "db", env("DATABASE_URL", defaultDatabaseURL), "database URL: sqlite:<path> or mysql://user:pass@host:port/db (DATABASE_URL)")
-	fs.BoolVar(&c.Demo, "demo", env("DEMO", "") == "1" || env("DEMO", "") == "true", "load the demo district into an empty database (DEMO=1)")
+	fs.BoolVar(&c.Demo, "demo", envBool(getenv, "DEMO", &envErr), "load the demo district into an empty database (DEMO=1)")
 	fs.StringVar(&c.DemoPassword, "demo-password", env("DEMO_PASSWORD", ""), "password of every demo account (DEMO_PASSWORD)")
 	fs.StringVar(&jwtSecret, "jwt-secret", env("JWT_SECRET", ""), "secret signing bearer tokens, at least 32 bytes (JWT_SECRET)")
 	fs.StringVar(&c.DataKey, "data-key", env("DATA_KEY", ""), "32-byte key, base64 or hex, encrypting personal data (DATA_KEY)")
-	fs.IntVar(&c.Pool.MaxOpen, "db-max-open", envInt(getenv, "DB_MAX_OPEN", storage.DefaultPool.MaxOpen), "maximum open database connections (DB_MAX_OPEN)")
-	fs.IntVar(&c.Pool.MaxIdle, "db-max-idle", envInt(getenv, "DB_MAX_IDLE", storage.DefaultPool.MaxIdle), "maximum idle database connections (DB_MAX_IDLE)")
+	fs.IntVar(&c.Pool.MaxOpen, "db-max-open", envCount(getenv, "DB_MAX_OPEN", storage.DefaultPool.MaxOpen, &envErr), "maximum open database connections (DB_MAX_OPEN)")
+	fs.IntVar(&c.Pool.MaxIdle, "db-max-idle", envCount(getenv, "DB_MAX_IDLE", storage.DefaultPool.MaxIdle, &envErr), "maximum idle database connections (DB_MAX_IDLE)")
 	c.Pool.MaxLifetime = storage.DefaultPool.MaxLifetime
 
 	// Request limits: defaults from graph.DefaultOptions; 0 turns a limit off.
 	def := graph.DefaultOptions
 	var corsOrigins string
-	var envErr error
 	fs.IntVar(&c.API.DefaultPageSize, "default-page-size", envCount(getenv, "DEFAULT_PAGE_SIZE", def.DefaultPageSize, &envErr), "rows of a connection asked for without first/last (DEFAULT_PAGE_SIZE)")
 	fs.IntVar(&c.API.MaxPageSize, "max-page-size", envCount(getenv, "MAX_PAGE_SIZE", def.MaxPageSize, &envErr), "largest first/last accepted (MAX_PAGE_SIZE)")
 	fs.IntVar(&c.API.MaxDepth, "max-depth", envCount(getenv, "MAX_DEPTH", def.MaxDepth, &envErr), "deepest nesting of fields in an operation; 0: no limit (MAX_DEPTH)")
@@ -94,12 +100,23 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 	hashMiB := fs.Int("password-hash-memory", envCount(getenv, "PASSWORD_HASH_MEMORY", authn.DefaultHashMemory>>20, &envErr), "MiB of memory that password checks may use at once (64 MiB each); sign-ins beyond it are refused with RATE_LIMITED (PASSWORD_HASH_MEMORY)")
 	var trustedProxies string
 	fs.StringVar(&trustedProxies, "trusted-proxies", env("TRUSTED_PROXIES", ""), "comma-separated CIDRs of reverse proxies whose X-Forwarded-For / X-Real-IP are believed; none by default (TRUSTED_PROXIES)")
+	fs.StringVar(&timeZone, "time-zone", env("TIME_ZONE", clock.DefaultZone), "IANA zone whose calendar days the date rules count in (TIME_ZONE)")
+	fs.StringVar(&c.PprofAddr, "pprof-addr", env("PPROF_ADDR", ""), "loopback address for Go's profiler (net/http/pprof), e.g. 127.0.0.1:6060; off by default (PPROF_ADDR)")
 	fs.DurationVar(&c.ShutdownGrace, "shutdown-grace", envDuration(getenv, "SHUTDOWN_GRACE", 20*time.Second, &envErr), "how long requests in flight may take to finish on shutdown (SHUTDOWN_GRACE)")
 	if envErr != nil {
 		return c, envErr
 	}
-	if err := fs.Parse(args); err != nil {
-		return c, fmt.Errorf("%v (flags: --addr --db --demo --demo-password --jwt-secret --data-key --db-max-open --db-max-idle --default-page-size --max-page-size --max-depth --max-cost --max-aliases --max-operations --max-tokens --max-body-bytes --request-timeout --rate-limit --rate-burst --cors-origins --password-hash-memory --trusted-proxies --shutdown-grace)", err)
+	if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
+		return c, helpError(usage(fs))
+	} else if err != nil {
+		return c, fmt.Errorf("%v (run with --help for every flag)", err)
+	}
+	var err error
+	if c.Zone, err = time.LoadLocation(timeZone); err != nil {
+		return c, fmt.Errorf("--time-zone: %q is not an IANA time zone such as Asia/Shanghai", timeZone)
+	}
+	if err := checkLoopback(c.PprofAddr); err != nil {
+		return c, fmt.Errorf("--pprof-addr: %v", err)
 	}
 	if err := c.resolveLimits(maxBody, corsOrigins); err != nil {
 		return c, err
@@ -108,7 +125,6 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 		return c, errors.New("--password-hash-memory must be a positive number of MiB")
 	}
 	c.HashMemory = int64(*hashMiB) << 20
-	var err error
 	if c.API.TrustedProxies, err = graph.ParseTrustedProxies(trustedProxies); err != nil {
 		return c, fmt.Errorf("--trusted-proxies: %v", err)
 	}
@@ -281,10 +297,59 @@ func envRate(getenv func(string) string, name string, def float64, errp *error) 
 	return f
 }
 
-func envInt(getenv func(string) string, name string, def int) int {
-	var n int
-	if _, err := fmt.Sscan(getenv(name), &n); err == nil && n > 0 {
-		return n
+// envBool reads 1/true/yes or 0/false/no (or nothing) from the environment.
+func envBool(getenv func(string) string, name string, errp *error) bool {
+	switch s := strings.ToLower(strings.TrimSpace(getenv(name))); s {
+	case "", "0", "false", "no":
+		return false
+	case "1", "true", "yes":
+		return true
+	default:
+		if *errp == nil {
+			*errp = fmt.Errorf("%s=%q is not 1 or 0", name, s)
+		}
+		return false
 	}
-	return def
+}
+
+// helpError carries the usage text: --help is answered on standard output with exit status 0.
+type helpError string
+
+func (h helpError) Error() string { return string(h) }
+
+// usage lists every flag with its meaning (which names its environment variable) and default.
+func usage(fs *flag.FlagSet) string {
+	var b strings.Builder
+	b.WriteString("Usage: sbqw [flags]    (and: sbqw admin <command>)\n\nEvery flag has an environment variable of the same meaning, named in brackets; the flag wins.\n\n")
+	fs.VisitAll(func(f *flag.Flag) {
+		fmt.Fprintf(&b, "  --%s", f.Name)
+		if name, _ := flag.UnquoteUsage(f); name != "" {
+			fmt.Fprintf(&b, " %s", name)
+		}
+		fmt.Fprintf(&b, "\n      %s", f.Usage)
+		if f.DefValue != "" && f.DefValue != "0" && f.DefValue != "false" && f.DefValue != "0s" {
+			fmt.Fprintf(&b, " [default %s]", f.DefValue)
+		}
+		b.WriteString("\n")
+	})
+	return b.String()
+}
+
+// checkLoopback accepts an empty address (off) or one on a loopback interface: the profiler
+// shows memory and goroutines, and must not be reachable from the network.
+func checkLoopback(addr string) error {
+	if addr == "" {
+		return nil
+	}
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return err
+	}
+	if host == "localhost" {
+		return nil
+	}
+	if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
+		return fmt.Errorf("%q is not a loopback address such as 127.0.0.1:6060", addr)
+	}
+	return nil
 }

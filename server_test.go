@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -128,5 +129,46 @@ func TestLimitFlags(t *testing.T) {
 		if _, err := parseConfig(append(base, bad.args...), env(bad.env)); err == nil || strings.Contains(err.Error(), "\n") {
 			t.Errorf("%v %v: want one line of error, got %v", bad.args, bad.env, err)
 		}
+	}
+}
+
+// TestHelpListsEveryFlag: --help prints every flag, its environment variable and its default,
+// and is not an error.
+func TestHelpListsEveryFlag(t *testing.T) {
+	_, err := parseConfig([]string{"--help"}, func(string) string { return "" })
+	var help helpError
+	if !errors.As(err, &help) {
+		t.Fatalf("--help: %v, want the usage text", err)
+	}
+	text := string(help)
+	for _, want := range []string{"--addr", "(ADDR)", "[default :8080]", "--db", "(DATABASE_URL)", "--time-zone", "[default Asia/Shanghai]",
+		"--pprof-addr", "--trusted-proxies", "--password-hash-memory", "--max-in-flight", "--shutdown-grace", "[default 20s]"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("--help does not mention %q:\n%s", want, text)
+		}
+	}
+	if n := strings.Count(text, "\n  --"); n < 30 {
+		t.Errorf("--help lists %d flags; every flag should be there", n)
+	}
+}
+
+// TestMalformedEnvironmentIsAnError: a value that cannot be read is refused, never ignored.
+func TestMalformedEnvironmentIsAnError(t *testing.T) {
+	base := []string{"--jwt-secret", strings.Repeat("s", 32), "--data-key", strings.Repeat("a", 64)}
+	for name, value := range map[string]string{"DEMO": "maybe", "DB_MAX_OPEN": "lots", "DB_MAX_IDLE": "-3",
+		"TIME_ZONE": "Mars/Olympus", "PPROF_ADDR": "0.0.0.0:6060"} {
+		_, err := parseConfig(base, func(k string) string {
+			if k == name {
+				return value
+			}
+			return ""
+		})
+		if err == nil {
+			t.Errorf("%s=%q was accepted", name, value)
+		}
+	}
+	c, err := parseConfig(append(base, "--pprof-addr", "127.0.0.1:6060", "--time-zone", "UTC"), func(string) string { return "" })
+	if err != nil || c.PprofAddr != "127.0.0.1:6060" || c.Zone.String() != "UTC" {
+		t.Fatalf("pprof on loopback and a UTC zone: %+v %v", c, err)
 	}
 }
