@@ -132,7 +132,15 @@ func (d *DB) withMigrator(ctx context.Context, lock bool, fn func(context.Contex
 	if err := migrate.Validate(dir); err != nil {
 		return fmt.Errorf("the embedded migration directory is corrupt (atlas.sum): %w", err)
 	}
-	conn, err := d.SQL.Conn(ctx)
+	pool := d.SQL
+	if d.migrateDSN != "" {
+		// Altering a large table may take longer than the pool's statement limit allows.
+		if pool, err = sql.Open("mysql", d.migrateDSN); err != nil {
+			return err
+		}
+		defer pool.Close()
+	}
+	conn, err := pool.Conn(ctx)
 	if err != nil {
 		return err
 	}

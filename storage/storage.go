@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -27,10 +28,17 @@ type Pool struct {
 	MaxOpen     int
 	MaxIdle     int
 	MaxLifetime time.Duration
+	// StatementTimeout is the database's own limit on one statement (MariaDB
+	// max_statement_time, set on every session; 0: none). A request's time budget cancels its
+	// work on the client side, but a MariaDB statement goes on running on the server after its
+	// connection is dropped — this stops it there. SQLite is interrupted through the request's
+	// context instead (modernc.org/sqlite calls sqlite3_interrupt when it ends). Migrations run
+	// without it.
+	StatementTimeout time.Duration
 }
 
 // DefaultPool suits a single replica on a small machine.
-var DefaultPool = Pool{MaxOpen: 20, MaxIdle: 10, MaxLifetime: 30 * time.Minute}
+var DefaultPool = Pool{MaxOpen: 20, MaxIdle: 10, MaxLifetime: 30 * time.Minute, StatementTimeout: 10 * time.Second}
 
 // DB is an open database: the ent client for everything, the raw handle for health checks and
 // pool metrics.
@@ -40,6 +48,9 @@ type DB struct {
 	Dialect string
 	// Path is the SQLite file, "" for MySQL.
 	Path string
+	// migrateDSN opens the connections migrations run on, without the statement limit ("":
+	// migrate through the pool).
+	migrateDSN string
 
 	url string // for tools that connect on their own (mariadb-dump)
 }
@@ -60,6 +71,13 @@ func Open(ctx context.Context, rawURL string, sealer *pii.Sealer, pool Pool) (*D
 	if path != "" {
 		if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 			return nil, fmt.Errorf("cannot create the directory for %s: %w", path, err)
+		}
+	}
+	migrateDSN := ""
+	if driver == "mysql" && pool.StatementTimeout > 0 {
+		migrateDSN = dsn
+		if dsn, err = withStatementTimeout(dsn, pool.StatementTimeout); err != nil {
+			return nil, err
 		}
 	}
 	db, err := sql.Open(driver, dsn)
@@ -85,7 +103,23 @@ func Open(ctx context.Context, rawURL string, sealer *pii.Sealer, pool Pool) (*D
 		return nil, fmt.Errorf("database unreachable: %s", oneLine(err))
 	}
 	client := ent.NewClient(ent.Driver(NewDriver(dia, db)), ent.Sealer(sealer))
-	return &DB{Client: client, SQL: db, Dialect: dia, Path: path, url: rawURL}, nil
+	return &DB{Client: client, SQL: db, Dialect: dia, Path: path, migrateDSN: migrateDSN, url: rawURL}, nil
+}
+
+// withStatementTimeout adds MariaDB's max_statement_time (seconds) to a MySQL DSN's session
+// variables, unless the database URL sets it itself.
+func withStatementTimeout(dsn string, d time.Duration) (string, error) {
+	cfg, err := mysql.ParseDSN(dsn)
+	if err != nil {
+		return "", fmt.Errorf("cannot read the MySQL DSN: %s", oneLine(err))
+	}
+	if cfg.Params == nil {
+		cfg.Params = map[string]string{}
+	}
+	if _, set := cfg.Params["max_statement_time"]; !set {
+		cfg.Params["max_statement_time"] = strconv.FormatFloat(d.Seconds(), 'f', -1, 64)
+	}
+	return cfg.FormatDSN(), nil
 }
 
 // NewDriver is the ent driver over a pool. On MySQL its transactions run at READ COMMITTED:
@@ -190,10 +224,19 @@ func oneLine(err error) string { return strings.ReplaceAll(err.Error(), "\n", " 
 // through the versioned files (Apply), whose forget_clear_personal_data file does the same
 // clean-up once.
 func (d *DB) Migrate(ctx context.Context) error {
-	if err := d.Client.Schema.Create(ctx); err != nil {
+	m := d
+	if d.migrateDSN != "" { // altering a large table may take longer than a statement may
+		raw, err := sql.Open("mysql", d.migrateDSN)
+		if err != nil {
+			return fmt.Errorf("migrating the schema: %s", oneLine(err))
+		}
+		m = &DB{Client: ent.NewClient(ent.Driver(NewDriver(dialect.MySQL, raw))), SQL: raw, Dialect: d.Dialect}
+		defer m.Client.Close()
+	}
+	if err := m.Client.Schema.Create(ctx); err != nil {
 		return fmt.Errorf("migrating the schema: %s", oneLine(err))
 	}
-	if err := d.forgetClearPersonalData(ctx); err != nil {
+	if err := m.forgetClearPersonalData(ctx); err != nil {
 		return fmt.Errorf("migrating the schema: %s", oneLine(err))
 	}
 	return nil
