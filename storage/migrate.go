@@ -3,7 +3,6 @@ package storage
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"io/fs"
 	"strings"
@@ -79,7 +78,7 @@ func (d *DB) Status(ctx context.Context) (MigrationStatus, error) {
 	var st MigrationStatus
 	err := d.withMigrator(ctx, false, func(ctx context.Context, m *migrator) error {
 		var err error
-		st, err = m.status(ctx)
+		st, err = m.status(ctx, m.conn)
 		return err
 	})
 	return st, err
@@ -104,14 +103,11 @@ func (d *DB) Apply(ctx context.Context) ([]string, error) {
 	var done []string
 	err := d.withMigrator(ctx, true, func(ctx context.Context, m *migrator) error {
 		for {
-			f, err := m.next(ctx)
-			if err != nil || f == nil {
+			v, err := m.applyNext(ctx)
+			if err != nil || v == "" {
 				return err
 			}
-			if err := m.apply(ctx, f); err != nil {
-				return fmt.Errorf("migration %s failed: %s", f.Name(), oneLine(err))
-			}
-			done = append(done, f.Version())
+			done = append(done, v)
 		}
 	})
 	return done, err
@@ -204,9 +200,9 @@ func (m *migrator) baseline(ctx context.Context, q schema.ExecQuerier) (string, 
 // status reads where the database stands without writing anything. Files apply in version
 // order; a file older than the last applied one that was never applied (a bad merge) is an
 // error, not silently skipped.
-func (m *migrator) status(ctx context.Context) (MigrationStatus, error) {
+func (m *migrator) status(ctx context.Context, q schema.ExecQuerier) (MigrationStatus, error) {
 	var st MigrationStatus
-	revs, err := (&revisions{q: m.conn, mysql: m.dia == dialect.MySQL}).ReadRevisions(ctx)
+	revs, err := (&revisions{q: q, mysql: m.dia == dialect.MySQL}).ReadRevisions(ctx)
 	if err != nil {
 		return st, err
 	}
@@ -219,7 +215,7 @@ func (m *migrator) status(ctx context.Context) (MigrationStatus, error) {
 		applied[r.Version] = true
 	}
 	if len(revs) == 0 {
-		if st.Baseline, err = m.baseline(ctx, m.conn); err != nil {
+		if st.Baseline, err = m.baseline(ctx, q); err != nil {
 			return st, err
 		}
 		if st.Baseline != "" {
@@ -246,58 +242,57 @@ func (m *migrator) status(ctx context.Context) (MigrationStatus, error) {
 	return st, nil
 }
 
-// next returns the first pending file, nil when there is none.
-func (m *migrator) next(ctx context.Context) (migrate.File, error) {
-	st, err := m.status(ctx)
+// applyNext applies the first pending file and returns its version, "" when none is left. The
+// file runs in one transaction with the reading of the revisions, so that on SQLite (whose
+// write transactions are immediate) two processes cannot both apply it; on MySQL GET_LOCK does
+// that, DDL committing as it goes.
+func (m *migrator) applyNext(ctx context.Context) (string, error) {
+	tx, err := m.conn.BeginTx(ctx, nil)
+	if err != nil {
+		return "", err
+	}
+	defer tx.Rollback() //nolint:errcheck
+	st, err := m.status(ctx, tx)
 	if err != nil || len(st.Pending) == 0 {
-		return nil, err
+		return "", err
 	}
 	files, err := m.dir.Files()
 	if err != nil {
-		return nil, err
+		return "", err
 	}
-	for _, f := range files {
-		if f.Name() == st.Pending[0] {
-			if st.Baseline != "" {
-				// Record the baseline first, so status reads the same after this run.
-				rrw := &revisions{q: m.conn, mysql: m.dia == dialect.MySQL}
-				if err := rrw.WriteRevision(ctx, &migrate.Revision{Version: st.Baseline, Description: "baseline (database made before versioned migrations)",
-					Type: migrate.RevisionTypeBaseline, ExecutedAt: time.Now(), OperatorVersion: "sbqw"}); err != nil {
-					return nil, err
-				}
-			}
-			return f, nil
+	var f migrate.File
+	for _, file := range files {
+		if file.Name() == st.Pending[0] {
+			f = file
 		}
 	}
-	return nil, nil
-}
-
-// apply runs one file and records it, in one transaction (a no-op boundary for MySQL DDL).
-func (m *migrator) apply(ctx context.Context, f migrate.File) error {
-	tx, err := m.conn.BeginTx(ctx, nil)
-	if err != nil {
-		return err
+	if st.Baseline != "" {
+		// A database made before versioned migrations: record where it starts.
+		rrw := &revisions{q: tx, mysql: m.dia == dialect.MySQL}
+		if err := rrw.WriteRevision(ctx, &migrate.Revision{Version: st.Baseline, Description: "baseline (database made before versioned migrations)",
+			Type: migrate.RevisionTypeBaseline, ExecutedAt: time.Now(), OperatorVersion: "sbqw"}); err != nil {
+			return "", err
+		}
 	}
-	defer tx.Rollback() //nolint:errcheck
 	ex, err := m.executor(tx)
 	if err != nil {
-		return err
+		return "", err
 	}
 	if err := ex.Execute(ctx, f); err != nil {
-		return err
+		return "", fmt.Errorf("migration %s failed: %s", f.Name(), oneLine(err))
 	}
 	if m.dia == dialect.SQLite {
 		rows, err := tx.QueryContext(ctx, "PRAGMA foreign_key_check")
 		if err != nil {
-			return err
+			return "", err
 		}
 		bad := rows.Next()
 		rows.Close()
 		if bad {
-			return errors.New("the migration leaves rows whose foreign keys point nowhere (PRAGMA foreign_key_check)")
+			return "", fmt.Errorf("migration %s leaves rows whose foreign keys point nowhere (PRAGMA foreign_key_check)", f.Name())
 		}
 	}
-	return tx.Commit()
+	return f.Version(), tx.Commit()
 }
 
 func scanOne(ctx context.Context, q schema.ExecQuerier, query string, dst any) error {

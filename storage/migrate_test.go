@@ -373,3 +373,43 @@ func snapshot(t *testing.T, db *storage.DB, tables []*schema.Table) map[string]m
 	}
 	return out
 }
+
+// TestConcurrentApply: two replicas started together with --auto-migrate both succeed, and
+// every file is applied once.
+func TestConcurrentApply(t *testing.T) {
+	for _, b := range backends(t) {
+		t.Run(b, func(t *testing.T) {
+			ctx := context.Background()
+			raw := emptyURL(t, b)
+			type result struct {
+				done []string
+				err  error
+			}
+			results := make(chan result, 2)
+			for i := 0; i < 2; i++ {
+				db, err := storage.Open(ctx, raw, nil, storage.DefaultPool)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer db.Close()
+				go func() {
+					done, err := db.Apply(ctx)
+					results <- result{done, err}
+				}()
+			}
+			var all []string
+			for i := 0; i < 2; i++ {
+				r := <-results
+				if r.err != nil {
+					t.Fatalf("replica %d: %v", i, r.err)
+				}
+				all = append(all, r.done...)
+			}
+			dir, _ := storage.Dir(map[string]string{"sqlite": dialect.SQLite, "mysql": dialect.MySQL}[b])
+			files, _ := dir.Files()
+			if len(all) != len(files) {
+				t.Fatalf("applied %v between the two, want each of the %d files once", all, len(files))
+			}
+		})
+	}
+}
