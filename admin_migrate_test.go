@@ -3,10 +3,15 @@ package main
 import (
 	"bytes"
 	"context"
+	"database/sql"
+	"fmt"
+	neturl "net/url"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/nanpiao/sbqw/storage"
 )
@@ -15,8 +20,39 @@ import (
 // pending files and the command; `admin migrate status` lists them; `apply` brings it up to
 // date, after which the server starts and status says so.
 func TestAdminMigrateAndStartRefusal(t *testing.T) {
+	t.Run("sqlite", func(t *testing.T) { testAdminMigrate(t, "sqlite:"+filepath.Join(t.TempDir(), "app.db")) })
+	t.Run("mysql", func(t *testing.T) { testAdminMigrate(t, mysqlTestDatabase(t)) })
+}
+
+// mysqlTestDatabase creates a database on the server of MYSQL_TEST_DSN for the test, or skips.
+func mysqlTestDatabase(t *testing.T) string {
+	base := os.Getenv("MYSQL_TEST_DSN")
+	if base == "" {
+		t.Skip("MYSQL_TEST_DSN unset: runs on MariaDB in CI")
+	}
+	_, dsn, _, err := storage.ParseURL(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin, err := sql.Open("mysql", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := fmt.Sprintf("sbqw_test_admin_%d_%d", os.Getpid(), time.Now().UnixNano()%1e12)
+	if _, err := admin.Exec("CREATE DATABASE " + name + " CHARACTER SET utf8mb4"); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_, _ = admin.Exec("DROP DATABASE IF EXISTS " + name)
+		admin.Close()
+	})
+	u, _ := neturl.Parse(base)
+	u.Path = "/" + name
+	return u.String()
+}
+
+func testAdminMigrate(t *testing.T, url string) {
 	ctx := context.Background()
-	url := "sqlite:" + filepath.Join(t.TempDir(), "app.db")
 	getenv := func(string) string { return "" }
 	dir, err := storage.Dir("sqlite3")
 	if err != nil {
