@@ -1,8 +1,8 @@
 //go:build fault
 
-// Package faulttest stops the database under a running server and starts it again: requests
-// must fail cleanly meanwhile, /readyz must say so, the server must recover without a restart,
-// and no write may be left half-applied. It runs its own MariaDB (so it can stop it without
+// Package faulttest stops, kills (SIGKILL) and stalls the database under a running server:
+// requests must fail cleanly and within their time budget meanwhile, /readyz must say so, the
+// server must recover without a restart, and no write may be lost, doubled or half-applied. It runs its own MariaDB (so it can stop it without
 // disturbing anything else) and the real server binary:
 //
 //	go test -tags fault -count=1 ./internal/faulttest
@@ -61,6 +61,13 @@ func startMariaDB(t *testing.T, m *mariadb) {
 		time.Sleep(100 * time.Millisecond)
 	}
 	t.Fatal("private MariaDB did not come up")
+}
+
+// killMariaDB ends the server at once, as a crash or the OOM killer would: InnoDB recovers
+// from its redo log at the next start.
+func killMariaDB(m *mariadb) {
+	_ = m.cmd.Process.Signal(syscall.SIGKILL)
+	_, _ = m.cmd.Process.Wait()
 }
 
 func stopMariaDB(t *testing.T, m *mariadb) {
@@ -135,7 +142,18 @@ func readyz(url string) int {
 	return res.StatusCode
 }
 
-func TestDatabaseOutage(t *testing.T) {
+// requestTimeout is the server's time budget in this test: no request may take much longer,
+// whatever the database does.
+const requestTimeout = 4 * time.Second
+
+// TestDatabaseFaults runs a light mixed load against the real server while the database is
+// stopped, killed with SIGKILL, and stalled (an in-test TCP proxy freezes its traffic), each in
+// turn. For each fault: writes succeed before it and after it (or the test proves nothing);
+// every failure is clean and overlaps the fault window; every request ends within the time
+// budget; every write reported done is stored exactly once, and a write stored without being
+// reported is one whose request failed during the fault; each household has its audit event;
+// and afterwards the connection pool and the goroutine count return to idle.
+func TestDatabaseFaults(t *testing.T) {
 	dir := t.TempDir()
 	m := &mariadb{dir: dir, port: freePort(t)}
 	install := exec.Command("mariadb-install-db", "--no-defaults", "--user=root", "--datadir="+filepath.Join(dir, "data"),
@@ -150,6 +168,7 @@ func TestDatabaseOutage(t *testing.T) {
 		t.Fatal(err)
 	}
 	admin.Close()
+	px := startProxy(t, "127.0.0.1:"+m.port)
 
 	bin := filepath.Join(dir, "sbqw")
 	if out, err := exec.Command("go", "build", "-o", bin, "../..").CombinedOutput(); err != nil {
@@ -157,8 +176,9 @@ func TestDatabaseOutage(t *testing.T) {
 	}
 	addr := "127.0.0.1:" + freePort(t)
 	url := "http://" + addr
-	server := exec.Command(bin, "--demo", "--addr", addr, "--db", "mysql://root@127.0.0.1:"+m.port+"/sbqw",
+	server := exec.Command(bin, "--demo", "--addr", addr, "--db", "mysql://root@"+px.addr()+"/sbqw",
 		"--jwt-secret", strings.Repeat("k", 40), "--data-key", strings.Repeat("ab", 32), "--demo-password", "fault-test-2017",
+		"--request-timeout", requestTimeout.String(),
 		"--rate-limit", "0") // the load comes from two tokens; per-token limits are tested elsewhere
 	var logs bytes.Buffer
 	server.Stdout, server.Stderr = &logs, &logs
@@ -166,7 +186,7 @@ func TestDatabaseOutage(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = server.Process.Signal(syscall.SIGTERM); _, _ = server.Process.Wait() })
-	waitReady(t, url, 120*time.Second, &logs)
+	waitReady(t, url, 180*time.Second, &logs)
 
 	login := func(user string) *client {
 		c := &client{url: url}
@@ -177,136 +197,301 @@ func TestDatabaseOutage(t *testing.T) {
 		c.token = o.body["data"].(map[string]any)["login"].(map[string]any)["token"].(string)
 		return c
 	}
-	reader, writer := login("township01"), login("admin")
-	var village string
-	o := writer.do(`{ villages(first: 1) { edges { node { id } } } }`, nil)
-	village = o.body["data"].(map[string]any)["villages"].(map[string]any)["edges"].([]any)[0].(map[string]any)["node"].(map[string]any)["id"].(string)
+	l := &load{url: url, reader: login("township01"), writer: login("admin")}
+	o := l.writer.do(`{ villages(first: 1) { edges { node { id } } } }`, nil)
+	l.village = o.body["data"].(map[string]any)["villages"].(map[string]any)["edges"].([]any)[0].(map[string]any)["node"].(map[string]any)["id"].(string)
+	db, _ := sql.Open("mysql", "root@tcp(127.0.0.1:"+m.port+")/sbqw")
+	defer db.Close()
+	idleGoroutines := metric(url, "go_goroutines")
 
-	// Light load: two readers, two writers. Each write creates a household and its head in one
-	// request — one transaction.
-	var (
-		mu       sync.Mutex
-		outcomes []outcome
-		written  []string // numbers of households whose creation was reported done
-		seq      atomic.Int64
-		phase    atomic.Value
-	)
-	phase.Store("before")
+	faults := []struct {
+		name        string
+		fault, heal func()
+	}{
+		{"stop", func() { stopMariaDB(t, m) }, func() { startMariaDB(t, m) }},
+		{"SIGKILL", func() { killMariaDB(m) }, func() { startMariaDB(t, m) }},
+		{"stall", px.freeze, px.thaw},
+	}
+	for _, f := range faults {
+		t.Run(f.name, func(t *testing.T) {
+			l.run(t, f.name, f.fault, f.heal, &logs)
+			l.checkStored(t, db, f.name)
+			// Back to idle: no connection left in use, no goroutine left behind.
+			var inUse, goroutines float64
+			for end := time.Now().Add(20 * time.Second); time.Now().Before(end); time.Sleep(250 * time.Millisecond) {
+				inUse, goroutines = metric(url, `go_sql_in_use_connections{db_name="main"}`), metric(url, "go_goroutines")
+				if inUse == 0 && goroutines <= idleGoroutines+10 {
+					break
+				}
+			}
+			if inUse != 0 || goroutines > idleGoroutines+10 {
+				t.Errorf("not idle after the fault: %v connections in use, %v goroutines (%v before the faults)", inUse, goroutines, idleGoroutines)
+			}
+		})
+	}
+	var households, audits int
+	_ = db.QueryRow("SELECT COUNT(*) FROM households WHERE number LIKE 'F-%'").Scan(&households)
+	_ = db.QueryRow("SELECT COUNT(*) FROM audit_events WHERE action = 'household.create'").Scan(&audits)
+	if households == 0 || audits != households {
+		t.Errorf("%d households written by the test, %d audit events of household creation: a write and its audit event parted", households, audits)
+	}
+}
+
+// load is two readers and two writers against the server; each write creates a household and
+// its audit event in one transaction.
+type load struct {
+	url            string
+	reader, writer *client
+	village        string
+	seq            atomic.Int64
+
+	mu       sync.Mutex
+	results  []result
+	reported map[string]bool // households whose creation was reported done
+	failedAt map[string]bool // households whose creation request failed overlapping the fault
+}
+
+type result struct {
+	outcome
+	write      string // the household number, for writes
+	start, end time.Time
+}
+
+func (l *load) run(t *testing.T, name string, fault, heal func(), logs *bytes.Buffer) {
+	l.mu.Lock()
+	l.results, l.reported, l.failedAt = nil, map[string]bool{}, map[string]bool{}
+	l.mu.Unlock()
 	ctx, stop := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
-	record := func(o outcome) {
-		mu.Lock()
-		defer mu.Unlock()
-		outcomes = append(outcomes, o)
-	}
 	for i := 0; i < 2; i++ {
 		wg.Add(2)
 		go func() {
 			defer wg.Done()
 			for ctx.Err() == nil {
-				record(reader.do(`{ households(first: 20) { totalCount edges { node { id headName } } } }`, nil))
+				start := time.Now()
+				o := l.reader.do(`{ households(first: 20) { totalCount edges { node { id headName } } } }`, nil)
+				l.add(result{outcome: o, start: start, end: time.Now()})
 				time.Sleep(50 * time.Millisecond)
 			}
 		}()
 		go func() {
 			defer wg.Done()
 			for ctx.Err() == nil {
-				// A household and its audit event: two rows, one transaction.
-				n := fmt.Sprintf("F-%05d", seq.Add(1))
-				o := writer.do(`mutation($v: ID!, $n: String!) {
-					createHousehold(input: {villageID: $v, number: $n, headName: "故障测试"}) { id } }`, map[string]any{"v": village, "n": n})
-				if o.ok() {
-					mu.Lock()
-					written = append(written, n)
-					mu.Unlock()
-				}
-				record(o)
+				n := fmt.Sprintf("F-%s-%05d", name, l.seq.Add(1))
+				start := time.Now()
+				o := l.writer.do(`mutation($v: ID!, $n: String!) {
+					createHousehold(input: {villageID: $v, number: $n, headName: "故障测试"}) { id } }`, map[string]any{"v": l.village, "n": n})
+				l.add(result{outcome: o, write: n, start: start, end: time.Now()})
 				time.Sleep(50 * time.Millisecond)
 			}
 		}()
 	}
 
 	time.Sleep(3 * time.Second)
-	phase.Store("outage")
-	stopMariaDB(t, m)
+	faultStart := time.Now()
+	fault()
 	sawUnready := false
-	for end := time.Now().Add(6 * time.Second); time.Now().Before(end); time.Sleep(200 * time.Millisecond) {
-		if readyz(url) == 503 {
+	for end := time.Now().Add(8 * time.Second); time.Now().Before(end); time.Sleep(200 * time.Millisecond) {
+		if readyz(l.url) == 503 {
 			sawUnready = true
 		}
 	}
-	startMariaDB(t, m)
-	phase.Store("recovering")
-	recovered := false
-	for end := time.Now().Add(60 * time.Second); time.Now().Before(end); time.Sleep(200 * time.Millisecond) {
-		if readyz(url) == 200 && reader.do(`{ households(first: 1) { totalCount } }`, nil).ok() {
-			recovered = true
+	heal()
+	healed := time.Now()
+	recovered := time.Time{}
+	for end := time.Now().Add(90 * time.Second); time.Now().Before(end); time.Sleep(200 * time.Millisecond) {
+		if readyz(l.url) == 200 && l.reader.do(`{ households(first: 1) { totalCount } }`, nil).ok() {
+			recovered = time.Now()
 			break
 		}
 	}
-	phase.Store("after")
-	time.Sleep(2 * time.Second)
+	time.Sleep(3 * time.Second)
 	stop()
 	wg.Wait()
 
 	if !sawUnready {
-		t.Error("/readyz never reported the database outage")
+		t.Error("/readyz never reported the fault")
 	}
-	if !recovered {
+	if recovered.IsZero() {
 		t.Fatalf("the server did not recover after the database came back\n%s", tail(logs.String()))
 	}
-	var failed, dirty, okAfter int
-	for _, o := range outcomes {
+	// A request may fail if it overlaps [fault, recovered + grace]: the grace covers requests
+	// that took a connection broken by the fault just before recovery was seen.
+	windowEnd := recovered.Add(2 * time.Second)
+	var okBefore, okAfter, failed, outside, dirty int
+	var longest time.Duration
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, r := range l.results {
+		longest = max(longest, r.end.Sub(r.start))
+		overlaps := r.end.After(faultStart) && r.start.Before(windowEnd)
 		switch {
-		case o.ok():
-		case o.clean():
-			failed++
-		default:
+		case r.ok():
+			if r.write != "" && r.end.Before(faultStart) {
+				okBefore++
+			}
+			if r.write != "" && r.start.After(recovered) {
+				okAfter++
+			}
+		case !r.clean():
 			dirty++
-			t.Errorf("an unclean failure: status %d, transport %v, codes %v", o.status, o.transport, o.codes)
+			t.Errorf("an unclean failure: status %d, transport %v, codes %v", r.status, r.transport, r.codes)
+		case !overlaps:
+			outside++
+			t.Errorf("a request failed outside the fault window (%s–%s): %s–%s, codes %v",
+				faultStart.Format("15:04:05.000"), windowEnd.Format("15:04:05.000"), r.start.Format("15:04:05.000"), r.end.Format("15:04:05.000"), r.codes)
+		default:
+			failed++
+			if r.write != "" {
+				l.failedAt[r.write] = true
+			}
 		}
 	}
-	for _, o := range outcomes[len(outcomes)-4:] {
-		if o.ok() {
-			okAfter++
-		}
+	if okBefore == 0 || okAfter == 0 {
+		t.Errorf("writes succeeded %d times before the fault and %d times after recovery; both must, or the test proves nothing", okBefore, okAfter)
 	}
 	if failed == 0 {
-		t.Error("no request failed during the outage; the test proves nothing")
+		t.Error("no request failed during the fault; the test proves nothing")
 	}
-	if okAfter == 0 {
-		t.Error("requests still fail after recovery")
+	if budget := requestTimeout + 3*time.Second; longest > budget {
+		t.Errorf("a request took %s, beyond the time budget %s (+3s for the client)", longest, requestTimeout)
 	}
-	t.Logf("%d requests, %d failed cleanly during the outage, %d unclean", len(outcomes), failed, dirty)
+	t.Logf("%s: %d requests, %d writes done before and %d after, %d failed cleanly in the fault window, longest %s; healed after %s, recovered %s later",
+		name, len(l.results), okBefore, okAfter, failed, longest.Round(time.Millisecond), healed.Sub(faultStart).Round(time.Millisecond), recovered.Sub(healed).Round(time.Millisecond))
+}
 
-	// No half-applied write: every household reported created exists, and nothing else does.
-	db, _ := sql.Open("mysql", "root@tcp(127.0.0.1:"+m.port+")/sbqw")
-	defer db.Close()
-	rows, err := db.Query("SELECT number FROM households WHERE number LIKE 'F-%'")
+func (l *load) add(r result) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.results = append(l.results, r)
+	if r.write != "" && r.ok() {
+		l.reported[r.write] = true
+	}
+}
+
+// checkStored: every household reported created is stored, once; one stored without being
+// reported must be one whose request failed during the fault (the commit happened, the answer
+// was lost) — counted, never silent.
+func (l *load) checkStored(t *testing.T, db *sql.DB, name string) {
+	rows, err := db.Query("SELECT number, COUNT(*) FROM households WHERE number LIKE ? GROUP BY number", "F-"+name+"-%")
 	if err != nil {
 		t.Fatal(err)
 	}
 	stored := map[string]bool{}
 	for rows.Next() {
 		var n string
-		_ = rows.Scan(&n)
+		var count int
+		_ = rows.Scan(&n, &count)
 		stored[n] = true
+		if count != 1 {
+			t.Errorf("household %s is stored %d times", n, count)
+		}
 	}
 	rows.Close()
-	for _, n := range written {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for n := range l.reported {
 		if !stored[n] {
 			t.Errorf("household %s was reported created but is not stored", n)
 		}
 	}
-	if len(stored) != len(written) {
-		t.Errorf("%d households stored, %d reported created: a write was applied without being reported", len(stored), len(written))
+	ambiguous := 0
+	for n := range stored {
+		if l.reported[n] {
+			continue
+		}
+		if !l.failedAt[n] {
+			t.Errorf("household %s is stored but its request neither succeeded nor failed during the fault", n)
+		}
+		ambiguous++
 	}
-	var audits int
-	_ = db.QueryRow("SELECT COUNT(*) FROM audit_events WHERE action = 'household.create'").Scan(&audits)
-	if audits != len(stored) {
-		t.Errorf("%d households, %d audit events: a write and its audit event parted", len(stored), audits)
+	t.Logf("%s: %d households reported created and stored; %d stored whose answer was lost in the fault", name, len(l.reported), ambiguous)
+}
+
+// metric reads one sample from the server's /metrics; -1 when it cannot.
+func metric(url, name string) float64 {
+	res, err := (&http.Client{Timeout: 5 * time.Second}).Get(url + "/metrics")
+	if err != nil {
+		return -1
+	}
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(res.Body)
+	for _, line := range strings.Split(string(raw), "\n") {
+		if v, ok := strings.CutPrefix(line, name+" "); ok {
+			f, _ := strconv.ParseFloat(strings.TrimSpace(v), 64)
+			return f
+		}
+	}
+	return -1
+}
+
+// proxy forwards TCP connections to the database; freeze stops every byte in both directions
+// (connections stay open, as when a network path stalls) until thaw.
+type proxy struct {
+	ln      net.Listener
+	backend string
+	mu      sync.Mutex
+	cond    *sync.Cond
+	frozen  bool
+}
+
+func startProxy(t *testing.T, backend string) *proxy {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &proxy{ln: ln, backend: backend}
+	p.cond = sync.NewCond(&p.mu)
+	t.Cleanup(func() { p.thaw(); ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go p.pipe(c)
+		}
+	}()
+	return p
+}
+
+func (p *proxy) addr() string { return p.ln.Addr().String() }
+
+func (p *proxy) pipe(c net.Conn) {
+	b, err := net.Dial("tcp", p.backend)
+	if err != nil {
+		c.Close()
+		return
+	}
+	go p.copy(b, c)
+	go p.copy(c, b)
+}
+
+func (p *proxy) copy(dst, src net.Conn) {
+	defer dst.Close()
+	defer src.Close()
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := src.Read(buf)
+		if n > 0 {
+			p.mu.Lock()
+			for p.frozen {
+				p.cond.Wait()
+			}
+			p.mu.Unlock()
+			if _, werr := dst.Write(buf[:n]); werr != nil {
+				return
+			}
+		}
+		if err != nil {
+			return
+		}
 	}
 }
+
+func (p *proxy) freeze() { p.mu.Lock(); p.frozen = true; p.mu.Unlock() }
+
+func (p *proxy) thaw() { p.mu.Lock(); p.frozen = false; p.cond.Broadcast(); p.mu.Unlock() }
 
 func waitReady(t *testing.T, url string, d time.Duration, logs *bytes.Buffer) {
 	for end := time.Now().Add(d); time.Now().Before(end); time.Sleep(250 * time.Millisecond) {
