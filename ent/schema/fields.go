@@ -71,7 +71,7 @@ var noFilter = entgql.Skip(entgql.SkipWhereInput, entgql.SkipOrderField)
 // AES-GCM with the data key; a keyed blind index serves exact lookups and duplicate checks.
 // Hooks fill the last two and empty the first.
 func sensitiveFields(name, comment string, optional bool) []ent.Field {
-	masked := field.String(name).MaxLen(32).Comment(comment + " — the plaintext, sealed when stored; reads return the masked form, plaintext only through revealSensitive").
+	masked := field.String(name).MaxLen(32).Comment(comment+" — the plaintext, sealed when stored; reads return the masked form, plaintext only through revealSensitive").
 		Annotations(noFilter, entgql.Skip(entgql.SkipType))
 	sealed := field.String(name + "_sealed").MaxLen(255).Sensitive().Annotations(hidden)
 	index := field.String(name + "_index").MaxLen(64).Sensitive().Annotations(hidden)

@@ -8,6 +8,7 @@ import (
 	"entgo.io/ent/schema/index"
 
 	"github.com/nanpiao/sbqw/ent/schema/enum"
+	"github.com/nanpiao/sbqw/ent/schema/scope"
 )
 
 // PartyOrganization 党组织: a party committee, general branch or branch of a township, a village
@@ -15,7 +16,7 @@ import (
 type PartyOrganization struct{ ent.Schema }
 
 func (PartyOrganization) Mixin() []ent.Mixin {
-	return base(inheritScope(from("village_id", "villages", "township_id", "township_id")))
+	return base()
 }
 
 func (PartyOrganization) Fields() []ent.Field {
@@ -53,5 +54,9 @@ func (PartyOrganization) Hooks() []ent.Hook {
 }
 
 func (PartyOrganization) Annotations() []schema.Annotation {
-	return append(listed(true), schema.Comment("PartyOrganization 党组织: a party committee, general branch or branch of a township, a village or a district department. Reference data."))
+	return append(listed(true),
+		scope.Of(
+			scope.Inherits(Village.Type),
+		),
+		schema.Comment("PartyOrganization 党组织: a party committee, general branch or branch of a township, a village or a district department. Reference data."))
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/nanpiao/sbqw/apperr"
 	"github.com/nanpiao/sbqw/ent/schema/enum"
+	"github.com/nanpiao/sbqw/ent/schema/scope"
 )
 
 // RoleBinding 角色授权: a user holds a role at a unit (township, village, department or cadre;
@@ -18,10 +19,7 @@ import (
 type RoleBinding struct{ ent.Schema }
 
 func (RoleBinding) Mixin() []ent.Mixin {
-	return base(inheritScope(
-		from("village_id", "villages", "township_id", "township_id"),
-		from("cadre_id", "cadres", "department_id", "department_id"),
-	))
+	return base()
 }
 
 func (RoleBinding) Fields() []ent.Field {
@@ -87,5 +85,16 @@ var unitMatchesRole = onWrite(func(_ context.Context, m ent.Mutation) error {
 })
 
 func (RoleBinding) Annotations() []schema.Annotation {
-	return append(nested(false), schema.Comment("RoleBinding 角色授权: a user holds a role at a unit (township, village, department or cadre; none for DISTRICT and AUDITOR) between two dates. The only source of where a user stands."))
+	return append(nested(false),
+		scope.Of(
+			scope.Inherits(Village.Type),
+			scope.Inherits(Cadre.Type),
+			scope.Reach(scope.Township, "township_id", scope.BoundHere),
+			scope.Reach(scope.Self, "user_id", scope.Caller),
+			scope.Reach(scope.Department, "user_id", scope.Caller),
+			scope.Reach(scope.Department, "department_id", scope.BoundHere),
+			scope.ManageReach(scope.Township, "user_id", scope.ManagedBindings),
+			scope.ManageReach(scope.Department, "user_id", scope.ManagedBindings),
+		),
+		schema.Comment("RoleBinding 角色授权: a user holds a role at a unit (township, village, department or cadre; none for DISTRICT and AUDITOR) between two dates. The only source of where a user stands."))
 }

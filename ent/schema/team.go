@@ -8,6 +8,7 @@ import (
 	"entgo.io/ent/schema/index"
 
 	"github.com/nanpiao/sbqw/ent/schema/enum"
+	"github.com/nanpiao/sbqw/ent/schema/scope"
 )
 
 // Team 党员团队: "one task, one team" — a township's or village's team for policy promotion,
@@ -15,7 +16,7 @@ import (
 type Team struct{ ent.Schema }
 
 func (Team) Mixin() []ent.Mixin {
-	return base(inheritScope(from("village_id", "villages", "township_id", "township_id")))
+	return base()
 }
 
 func (Team) Fields() []ent.Field {
@@ -53,5 +54,11 @@ func (Team) Hooks() []ent.Hook {
 }
 
 func (Team) Annotations() []schema.Annotation {
-	return append(listed(true), schema.Comment("Team 党员团队: \"one task, one team\" — a township's or village's team for policy promotion, project tackling, industry development or poverty relief."))
+	return append(listed(true),
+		scope.Of(
+			scope.Inherits(Village.Type),
+			scope.Hierarchy(),
+			scope.Reach(scope.Department, "id", scope.DepartmentTeams),
+		),
+		schema.Comment("Team 党员团队: \"one task, one team\" — a township's or village's team for policy promotion, project tackling, industry development or poverty relief."))
 }
