@@ -68,9 +68,6 @@ type scopeEntity struct {
 	scope.Entity
 }
 
-// scopeColumns are the columns a child copies from a parent that has a column of the same name.
-var scopeColumns = []string{"township_id", "village_id", "household_id", "cadre_id", "department_id"}
-
 // scopeEntities resolves every type's scope declaration (ent/schema/scope) against the ent
 // graph: parents become FK column, table and shared scope columns; a movable type gets every
 // table that hangs under it through foreign keys. A type without a declaration, a parent
@@ -136,9 +133,9 @@ func scopeParent(n *gen.Type, parent string) (scope.Parent, error) {
 	}
 	e := found[0]
 	p := scope.Parent{FK: e.Field().Name, Table: e.Type.Table()}
-	for _, c := range scopeColumns {
-		if c != p.FK && hasField(n, c) && hasField(e.Type, c) {
-			p.Columns = append(p.Columns, c)
+	for _, f := range n.Fields {
+		if _, ok := f.Annotations[scope.InheritedColumn{}.Name()]; ok && hasField(e.Type, f.Name) {
+			p.Columns = append(p.Columns, f.Name)
 		}
 	}
 	if len(p.Columns) == 0 {

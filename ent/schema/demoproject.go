@@ -22,7 +22,8 @@ func (DemoProject) Mixin() []ent.Mixin {
 
 func (DemoProject) Fields() []ent.Field {
 	return []ent.Field{
-		field.Int("township_id").Immutable().Comment("Township running the project 所属乡镇"),
+		field.Int("township_id").Immutable().Comment("Township running the project 所属乡镇").
+			Annotations(scope.Inherited()),
 		field.Int("year").Range(2000, 2100).Comment("Programme year 年度").Annotations(orderField("YEAR")),
 		nameField("Project name 工程名称"),
 		field.Enum("subject_kind").GoType(enum.SubjectKind("")).Annotations(enumType(enum.SubjectKind(""))).Comment("Kind of subject carrying the project 实施主体类别"),

@@ -23,7 +23,8 @@ func (PartyOrganization) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("name").NotEmpty().MaxLen(64).Comment("Organisation name 党组织名称").Annotations(orderField("NAME")),
 		field.Enum("kind").GoType(enum.OrganizationKind("")).Annotations(enumType(enum.OrganizationKind(""))).Comment("Committee, general branch or branch 党组织类别"),
-		field.Int("township_id").Optional().Immutable().Comment("Township the organisation belongs to (villages' organisations too)"),
+		field.Int("township_id").Optional().Immutable().Comment("Township the organisation belongs to (villages' organisations too)").
+			Annotations(scope.Inherited()),
 		field.Int("village_id").Optional().Immutable().Comment("Village, for a village organisation"),
 		field.Int("department_id").Optional().Immutable().Comment("Department, for a department's organisation"),
 	}

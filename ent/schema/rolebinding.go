@@ -26,9 +26,11 @@ func (RoleBinding) Fields() []ent.Field {
 	return []ent.Field{
 		field.Int("user_id").Immutable(),
 		field.Enum("role").GoType(enum.Role("")).Annotations(enumType(enum.Role(""))).Comment("Role 角色").Immutable(),
-		field.Int("township_id").Optional().Nillable().Immutable().Comment("Township, for TOWNSHIP (and the village's, for VILLAGE_SECRETARY)"),
+		field.Int("township_id").Optional().Nillable().Immutable().Comment("Township, for TOWNSHIP (and the village's, for VILLAGE_SECRETARY)").
+			Annotations(scope.Inherited()),
 		field.Int("village_id").Optional().Nillable().Immutable().Comment("Village, for VILLAGE_SECRETARY"),
-		field.Int("department_id").Optional().Nillable().Immutable().Comment("Department, for DEPARTMENT (and the cadre's, for CADRE)"),
+		field.Int("department_id").Optional().Nillable().Immutable().Comment("Department, for DEPARTMENT (and the cadre's, for CADRE)").
+			Annotations(scope.Inherited()),
 		field.Int("cadre_id").Optional().Nillable().Immutable().Comment("Cadre, for CADRE"),
 		field.Time("valid_from").SchemaType(dateColumn).Annotations(dateGQL).Comment("First day the binding is in force 生效日期"),
 		field.Time("valid_to").SchemaType(dateColumn).Annotations(dateGQL).Comment("Last day the binding is in force; empty for open-ended 失效日期").Optional().Nillable(),

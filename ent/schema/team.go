@@ -23,7 +23,8 @@ func (Team) Fields() []ent.Field {
 	return []ent.Field{
 		nameField("Team name 团队名称"),
 		field.Enum("kind").GoType(enum.TeamKind("")).Annotations(enumType(enum.TeamKind(""))).Comment("Kind of team 团队类别"),
-		field.Int("township_id").Immutable().Comment("Township of the team 所属乡镇"),
+		field.Int("township_id").Immutable().Comment("Township of the team 所属乡镇").
+			Annotations(scope.Inherited()),
 		field.Int("village_id").Optional().Nillable().Immutable().Comment("Village, for a village-level team"),
 		field.Int("leader_id").Optional().Nillable().Comment("Team leader 团长"),
 		field.String("task").Optional().MaxLen(1000).Comment("The task the team was formed for 攻坚任务").Annotations(noFilter),

@@ -150,3 +150,13 @@ func SnakeCase(name string) string {
 	}
 	return b.String()
 }
+
+// Inherited marks a field as a scope column filled from the parent (see Inherits) that has a
+// column of the same name.
+func Inherited() InheritedColumn { return InheritedColumn{} }
+
+// InheritedColumn is the field annotation Inherited returns.
+type InheritedColumn struct{}
+
+// Name implements schema.Annotation.
+func (InheritedColumn) Name() string { return "ScopeInherited" }
