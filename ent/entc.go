@@ -110,11 +110,15 @@ func scopeEntities(g *gen.Graph) ([]scopeEntity, error) {
 			if e.Descendants, err = descendants(g, n); err != nil {
 				return nil, err
 			}
+			e.MovedBy = movedBy(n)
 		}
 		out = append(out, e)
 	}
 	return out, nil
 }
+
+// movedBy is the column naming a row of root in the tables under it: household_id.
+func movedBy(root *gen.Type) string { return scope.SnakeCase(root.Name) + "_id" }
 
 func hasField(n *gen.Type, name string) bool {
 	return name == "id" || slices.ContainsFunc(n.Fields, func(f *gen.Field) bool { return f.Name == name })
@@ -159,7 +163,7 @@ func descendants(g *gen.Graph, root *gen.Type) ([]string, error) {
 			}
 		}
 	}
-	rootFK := scope.SnakeCase(root.Name) + "_id"
+	rootFK := movedBy(root)
 	var out []string
 	for n := range under {
 		if n == root {

@@ -94,6 +94,7 @@ var Scopes = map[string]scope.Entity{
 		SoftDelete:      true,
 		Parents:         []scope.Parent{{"village_id", "villages", []string{"township_id"}}},
 		Descendants:     []string{"demand_events", "demands", "pairings", "residents", "visits"},
+		MovedBy:         "household_id",
 	},
 	TypePairing: {
 		Object:          "pairing",

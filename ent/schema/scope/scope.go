@@ -68,7 +68,8 @@ type Entity struct {
 	CheckAfterWrite bool    // a created or updated row must lie within the writer's scope
 	SoftDelete      bool    // has deleted_at
 	Parents         []Parent
-	Descendants     []string // tables moved with a row of this type (DeclareMovable)
+	Descendants     []string // tables moved with a row of this type (Movable)
+	MovedBy         string   // the column of each descendant naming the moved row
 }
 
 // Annotation is the schema annotation; build it with Of.
