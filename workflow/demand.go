@@ -56,7 +56,7 @@ type StepInput struct {
 func Advance(ctx context.Context, tx *ent.Client, id int, action string, in StepInput) (*ent.Demand, error) {
 	step := Steps[action]
 	ctx = authz.WithAction(ctx, action)
-	if err := authz.CheckRecord(ctx, tx, "Demand", id, action); err != nil {
+	if err := authz.CheckRecord(ctx, tx, ent.TypeDemand, id, action); err != nil {
 		return nil, err
 	}
 	d, err := tx.Demand.Get(ctx, id)

@@ -20,7 +20,7 @@ func ReleasePairing(ctx context.Context, tx *ent.Client, id int, reason string, 
 		return nil, nil, apperr.Invalid("reason", "say why the pairing ends (请填写解除原因)")
 	}
 	ctx = authz.WithAction(ctx, "release")
-	if err := authz.CheckRecord(ctx, tx, "Pairing", id, "release"); err != nil {
+	if err := authz.CheckRecord(ctx, tx, ent.TypePairing, id, "release"); err != nil {
 		return nil, nil, err
 	}
 	p, err := tx.Pairing.Get(ctx, id)
@@ -72,7 +72,7 @@ func AcceptRectification(ctx context.Context, tx *ent.Client, id, score int) (*e
 		return nil, apperr.Invalid("score", "a score is between 0 and 100 (得分应在0到100之间)")
 	}
 	ctx = authz.WithAction(ctx, "accept")
-	if err := authz.CheckRecord(ctx, tx, "Rectification", id, "accept"); err != nil {
+	if err := authz.CheckRecord(ctx, tx, ent.TypeRectification, id, "accept"); err != nil {
 		return nil, err
 	}
 	status := enum.RectificationStatus("FAILED")

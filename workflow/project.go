@@ -42,7 +42,7 @@ func ReturnProject(ctx context.Context, tx *ent.Client, id int, reason string, d
 }
 
 func moveProject(ctx context.Context, tx *ent.Client, id, step int, remarks string, dueOn *time.Time) (*ent.DemoProject, error) {
-	if err := authz.CheckRecord(ctx, tx, "DemoProject", id, authz.ActionRead); err != nil {
+	if err := authz.CheckRecord(ctx, tx, ent.TypeDemoProject, id, authz.ActionRead); err != nil {
 		return nil, err
 	}
 	p, err := tx.DemoProject.Get(ctx, id)
@@ -63,7 +63,7 @@ func moveProject(ctx context.Context, tx *ent.Client, id, step int, remarks stri
 	}
 	to := stages[next]
 	ctx = authz.WithAction(ctx, action)
-	if err := authz.CheckRecord(ctx, tx, "DemoProject", id, action); err != nil {
+	if err := authz.CheckRecord(ctx, tx, ent.TypeDemoProject, id, action); err != nil {
 		return nil, apperr.Forbiddenf("your role may not move a project into %s (%s) (无权将工程推进到%s)", to, stageNames[to], stageNames[to])
 	}
 	if dueOn != nil && dueOn.Before(today()) {
