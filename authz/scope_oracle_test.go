@@ -45,7 +45,6 @@ func TestReadFilterMatchesRowOracle(t *testing.T) {
 		tables[table] = loadRows(t, db.SQL, table)
 	}
 
-	t.Logf("rows loaded in %v", time.Since(start))
 	// Units taken from the data: an actively paired cadre, its department, its household's
 	// township and village.
 	var p row
@@ -85,13 +84,9 @@ func TestReadFilterMatchesRowOracle(t *testing.T) {
 		for role, b := range bindings {
 			kinds := policy.Scopes(string(role), sc.Object, authz.ActionRead)
 			want, all := o.expect(table, sc, kinds, b)
-			caseStart := time.Now()
 			v := (&authz.Viewer{UserID: int(o.user), Bindings: []authz.Binding{b}}).WithPolicy(policy)
 			got := visible(t, db.SQL, db.Dialect, table, authz.ReadFilter(authz.NewContext(context.Background(), v), typ))
 			cases++
-			if d := time.Since(caseStart); d > 500*time.Millisecond {
-				t.Logf("%s as %s took %v", typ, role, d)
-			}
 			if fmt.Sprint(got) != fmt.Sprint(want) {
 				t.Errorf("%s as %s (kinds %v): SQL sees %d rows, the oracle %d\nSQL:    %v\noracle: %v",
 					typ, role, kinds, len(got), len(want), head(got), head(want))
