@@ -7,15 +7,18 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/nanpiao/sbqw/authn"
 	"github.com/nanpiao/sbqw/graph"
+	"github.com/nanpiao/sbqw/internal/clock"
 	"github.com/nanpiao/sbqw/pii"
 	"github.com/nanpiao/sbqw/storage"
 )
@@ -34,6 +37,10 @@ type config struct {
 	API graph.Options
 	// ShutdownGrace is how long requests in flight may take to finish on shutdown.
 	ShutdownGrace time.Duration
+	// Zone is the zone whose calendar days the date rules count in (clock.SetZone).
+	Zone *time.Location
+	// PprofAddr is the loopback address of the profiler's own listener; empty: off.
+	PprofAddr string
 	// HashMemory bounds the memory of password hashing running at once, in bytes.
 	HashMemory int64
 
@@ -53,21 +60,21 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 		return def
 	}
 	var c config
-	var jwtSecret string
+	var jwtSecret, timeZone string
+	var envErr error // the first malformed environment value
 	fs.StringVar(&c.Addr, "addr", env("ADDR", ":8080"), "listen address (ADDR)")
 	fs.StringVar(&c.DatabaseURL, "db", env("DATABASE_URL", defaultDatabaseURL), "database URL: sqlite:<path> or mysql://user:pass@host:port/db (DATABASE_URL)")
-	fs.BoolVar(&c.Demo, "demo", env("DEMO", "") == "1" || env("DEMO", "") == "true", "load the demo district into an empty database (DEMO=1)")
+	fs.BoolVar(&c.Demo, "demo", envBool(getenv, "DEMO", &envErr), "load the demo district into an empty database (DEMO=1)")
 	fs.StringVar(&c.DemoPassword, "demo-password", env("DEMO_PASSWORD", ""), "password of every demo account (DEMO_PASSWORD)")
 	fs.StringVar(&jwtSecret, "jwt-secret", env("JWT_SECRET", ""), "secret signing bearer tokens, at least 32 bytes (JWT_SECRET)")
 	fs.StringVar(&c.DataKey, "data-key", env("DATA_KEY", ""), "32-byte key, base64 or hex, encrypting personal data (DATA_KEY)")
-	fs.IntVar(&c.Pool.MaxOpen, "db-max-open", envInt(getenv, "DB_MAX_OPEN", storage.DefaultPool.MaxOpen), "maximum open database connections (DB_MAX_OPEN)")
-	fs.IntVar(&c.Pool.MaxIdle, "db-max-idle", envInt(getenv, "DB_MAX_IDLE", storage.DefaultPool.MaxIdle), "maximum idle database connections (DB_MAX_IDLE)")
+	fs.IntVar(&c.Pool.MaxOpen, "db-max-open", envCount(getenv, "DB_MAX_OPEN", storage.DefaultPool.MaxOpen, &envErr), "maximum open database connections (DB_MAX_OPEN)")
+	fs.IntVar(&c.Pool.MaxIdle, "db-max-idle", envCount(getenv, "DB_MAX_IDLE", storage.DefaultPool.MaxIdle, &envErr), "maximum idle database connections (DB_MAX_IDLE)")
 	c.Pool.MaxLifetime = storage.DefaultPool.MaxLifetime
 
 	// Request limits: defaults from graph.DefaultOptions; 0 turns a limit off.
 	def := graph.DefaultOptions
 	var corsOrigins string
-	var envErr error
 	fs.IntVar(&c.API.DefaultPageSize, "default-page-size", envCount(getenv, "DEFAULT_PAGE_SIZE", def.DefaultPageSize, &envErr), "rows of a connection asked for without first/last (DEFAULT_PAGE_SIZE)")
 	fs.IntVar(&c.API.MaxPageSize, "max-page-size", envCount(getenv, "MAX_PAGE_SIZE", def.MaxPageSize, &envErr), "largest first/last accepted (MAX_PAGE_SIZE)")
 	fs.IntVar(&c.API.MaxDepth, "max-depth", envCount(getenv, "MAX_DEPTH", def.MaxDepth, &envErr), "deepest nesting of fields in an operation; 0: no limit (MAX_DEPTH)")
@@ -80,16 +87,36 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 	fs.DurationVar(&c.API.RequestTimeout, "request-timeout", envDuration(getenv, "REQUEST_TIMEOUT", def.RequestTimeout, &envErr), "time budget of a request, after which its database work is cancelled; 0: none (REQUEST_TIMEOUT)")
 	fs.Float64Var(&c.API.RateLimit, "rate-limit", envRate(getenv, "RATE_LIMIT", def.RateLimit, &envErr), "requests a second per credential, on average; 0: no limit (RATE_LIMIT)")
 	fs.IntVar(&c.API.RateBurst, "rate-burst", envCount(getenv, "RATE_BURST", def.RateBurst, &envErr), "requests a credential may send at once (RATE_BURST)")
+	fs.IntVar(&c.API.MaxInFlight, "max-in-flight", envCount(getenv, "MAX_IN_FLIGHT", def.MaxInFlight, &envErr), "requests of one credential running at the same time; 0: no limit (MAX_IN_FLIGHT)")
+	fs.IntVar(&c.API.MaxHeavy, "max-heavy-queries", envCount(getenv, "MAX_HEAVY_QUERIES", max(1, runtime.GOMAXPROCS(0)-1), &envErr), "heavy queries (relation filters, cost ≥ 50000) running at once in the service; 0: no limit (MAX_HEAVY_QUERIES)")
+	fs.IntVar(&c.API.MaxSelections, "max-selections", envCount(getenv, "MAX_SELECTIONS", def.MaxSelections, &envErr), "field selections in a document, fragments counted where spread; 0: no limit (MAX_SELECTIONS)")
+	fs.IntVar(&c.API.MaxListLength, "max-list-length", envCount(getenv, "MAX_LIST_LENGTH", def.MaxListLength, &envErr), "elements of a list argument (idIn, nodes(ids:)); 0: no limit (MAX_LIST_LENGTH)")
+	fs.IntVar(&c.API.MaxFilterNesting, "max-filter-nesting", envCount(getenv, "MAX_FILTER_NESTING", def.MaxFilterNesting, &envErr), "relation filters (has…With) nested in one another; 0: no limit (MAX_FILTER_NESTING)")
+	fs.IntVar(&c.API.MaxFilters, "max-filters", envCount(getenv, "MAX_FILTERS", def.MaxFilters, &envErr), "relation filters (has…With) in one field's arguments; 0: no limit (MAX_FILTERS)")
+	fs.IntVar(&c.API.MaxBooleanNesting, "max-boolean-nesting", envCount(getenv, "MAX_BOOLEAN_NESTING", def.MaxBooleanNesting, &envErr), "not/and/or nested in one another; 0: no limit (MAX_BOOLEAN_NESTING)")
+	fs.DurationVar(&c.Pool.StatementTimeout, "db-statement-timeout", envDuration(getenv, "DB_STATEMENT_TIMEOUT", storage.DefaultPool.StatementTimeout, &envErr), "MariaDB's limit on one statement (max_statement_time); 0: none (DB_STATEMENT_TIMEOUT)")
+
 	fs.StringVar(&corsOrigins, "cors-origins", env("CORS_ORIGINS", ""), "comma-separated origins allowed to call the API from a browser, e.g. https://app.example.org; none by default (CORS_ORIGINS)")
 	hashMiB := fs.Int("password-hash-memory", envCount(getenv, "PASSWORD_HASH_MEMORY", authn.DefaultHashMemory>>20, &envErr), "MiB of memory that password checks may use at once (64 MiB each); sign-ins beyond it are refused with RATE_LIMITED (PASSWORD_HASH_MEMORY)")
 	var trustedProxies string
 	fs.StringVar(&trustedProxies, "trusted-proxies", env("TRUSTED_PROXIES", ""), "comma-separated CIDRs of reverse proxies whose X-Forwarded-For / X-Real-IP are believed; none by default (TRUSTED_PROXIES)")
+	fs.StringVar(&timeZone, "time-zone", env("TIME_ZONE", clock.DefaultZone), "IANA zone whose calendar days the date rules count in (TIME_ZONE)")
+	fs.StringVar(&c.PprofAddr, "pprof-addr", env("PPROF_ADDR", ""), "loopback address for Go's profiler (net/http/pprof), e.g. 127.0.0.1:6060; off by default (PPROF_ADDR)")
 	fs.DurationVar(&c.ShutdownGrace, "shutdown-grace", envDuration(getenv, "SHUTDOWN_GRACE", 20*time.Second, &envErr), "how long requests in flight may take to finish on shutdown (SHUTDOWN_GRACE)")
 	if envErr != nil {
 		return c, envErr
 	}
-	if err := fs.Parse(args); err != nil {
-		return c, fmt.Errorf("%v (flags: --addr --db --demo --demo-password --jwt-secret --data-key --db-max-open --db-max-idle --default-page-size --max-page-size --max-depth --max-cost --max-aliases --max-operations --max-tokens --max-body-bytes --request-timeout --rate-limit --rate-burst --cors-origins --password-hash-memory --trusted-proxies --shutdown-grace)", err)
+	if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
+		return c, helpError(usage(fs))
+	} else if err != nil {
+		return c, fmt.Errorf("%v (run with --help for every flag)", err)
+	}
+	var err error
+	if c.Zone, err = time.LoadLocation(timeZone); err != nil {
+		return c, fmt.Errorf("--time-zone: %q is not an IANA time zone such as Asia/Shanghai", timeZone)
+	}
+	if err := checkLoopback(c.PprofAddr); err != nil {
+		return c, fmt.Errorf("--pprof-addr: %v", err)
 	}
 	if err := c.resolveLimits(maxBody, corsOrigins); err != nil {
 		return c, err
@@ -98,7 +125,6 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 		return c, errors.New("--password-hash-memory must be a positive number of MiB")
 	}
 	c.HashMemory = int64(*hashMiB) << 20
-	var err error
 	if c.API.TrustedProxies, err = graph.ParseTrustedProxies(trustedProxies); err != nil {
 		return c, fmt.Errorf("--trusted-proxies: %v", err)
 	}
@@ -192,6 +218,9 @@ func (c *config) resolveLimits(maxBody int, corsOrigins string) error {
 		{"max-depth", &a.MaxDepth, true}, {"max-cost", &a.MaxCost, true}, {"max-aliases", &a.MaxAliases, true},
 		{"max-operations", &a.MaxOperations, true}, {"max-tokens", &a.MaxTokens, true},
 		{"rate-burst", &a.RateBurst, false}, {"max-body-bytes", &maxBody, false},
+		{"max-in-flight", &a.MaxInFlight, true}, {"max-heavy-queries", &a.MaxHeavy, true}, {"max-selections", &a.MaxSelections, true},
+		{"max-list-length", &a.MaxListLength, true}, {"max-filter-nesting", &a.MaxFilterNesting, true},
+		{"max-boolean-nesting", &a.MaxBooleanNesting, true}, {"max-filters", &a.MaxFilters, true},
 	} {
 		switch {
 		case *l.v < 0, *l.v == 0 && !l.off:
@@ -205,8 +234,8 @@ func (c *config) resolveLimits(maxBody int, corsOrigins string) error {
 	}
 	a.MaxBodyBytes = int64(maxBody)
 	switch {
-	case a.RequestTimeout < 0 || a.RateLimit < 0 || c.ShutdownGrace < 0:
-		return errors.New("--request-timeout, --rate-limit and --shutdown-grace must not be negative")
+	case a.RequestTimeout < 0 || a.RateLimit < 0 || c.ShutdownGrace < 0 || c.Pool.StatementTimeout < 0:
+		return errors.New("--request-timeout, --rate-limit, --shutdown-grace and --db-statement-timeout must not be negative")
 	case a.RequestTimeout == 0:
 		a.RequestTimeout = -1
 	}
@@ -268,10 +297,59 @@ func envRate(getenv func(string) string, name string, def float64, errp *error) 
 	return f
 }
 
-func envInt(getenv func(string) string, name string, def int) int {
-	var n int
-	if _, err := fmt.Sscan(getenv(name), &n); err == nil && n > 0 {
-		return n
+// envBool reads 1/true/yes or 0/false/no (or nothing) from the environment.
+func envBool(getenv func(string) string, name string, errp *error) bool {
+	switch s := strings.ToLower(strings.TrimSpace(getenv(name))); s {
+	case "", "0", "false", "no":
+		return false
+	case "1", "true", "yes":
+		return true
+	default:
+		if *errp == nil {
+			*errp = fmt.Errorf("%s=%q is not 1 or 0", name, s)
+		}
+		return false
 	}
-	return def
+}
+
+// helpError carries the usage text: --help is answered on standard output with exit status 0.
+type helpError string
+
+func (h helpError) Error() string { return string(h) }
+
+// usage lists every flag with its meaning (which names its environment variable) and default.
+func usage(fs *flag.FlagSet) string {
+	var b strings.Builder
+	b.WriteString("Usage: sbqw [flags]    (and: sbqw admin <command>)\n\nEvery flag has an environment variable of the same meaning, named in brackets; the flag wins.\n\n")
+	fs.VisitAll(func(f *flag.Flag) {
+		fmt.Fprintf(&b, "  --%s", f.Name)
+		if name, _ := flag.UnquoteUsage(f); name != "" {
+			fmt.Fprintf(&b, " %s", name)
+		}
+		fmt.Fprintf(&b, "\n      %s", f.Usage)
+		if f.DefValue != "" && f.DefValue != "0" && f.DefValue != "false" && f.DefValue != "0s" {
+			fmt.Fprintf(&b, " [default %s]", f.DefValue)
+		}
+		b.WriteString("\n")
+	})
+	return b.String()
+}
+
+// checkLoopback accepts an empty address (off) or one on a loopback interface: the profiler
+// shows memory and goroutines, and must not be reachable from the network.
+func checkLoopback(addr string) error {
+	if addr == "" {
+		return nil
+	}
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return err
+	}
+	if host == "localhost" {
+		return nil
+	}
+	if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
+		return fmt.Errorf("%q is not a loopback address such as 127.0.0.1:6060", addr)
+	}
+	return nil
 }

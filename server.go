@@ -16,6 +16,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"os/signal"
 	"sync/atomic"
@@ -27,6 +28,7 @@ import (
 	"github.com/nanpiao/sbqw/authn"
 	"github.com/nanpiao/sbqw/demo"
 	"github.com/nanpiao/sbqw/graph"
+	"github.com/nanpiao/sbqw/internal/clock"
 	"github.com/nanpiao/sbqw/storage"
 )
 
@@ -43,8 +45,17 @@ func run(args []string) error {
 		return runAdmin(args[1:], os.Getenv, os.Stdin)
 	}
 	cfg, err := parseConfig(args, os.Getenv)
+	var help helpError
+	if errors.As(err, &help) {
+		fmt.Print(string(help))
+		return nil
+	}
 	if err != nil {
 		return err
+	}
+	clock.SetZone(cfg.Zone)
+	if cfg.PprofAddr != "" {
+		go servePprof(cfg.PprofAddr)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -141,4 +152,20 @@ func loadDemo(ctx context.Context, db *storage.DB, cfg config, loaded *atomic.Bo
 		slog.Info("demo district already present")
 	}
 	loaded.Store(true)
+}
+
+// servePprof serves Go's profiler on its own loopback listener (--pprof-addr), apart from the
+// API: nothing of it is reachable through the API's address or its reverse proxy.
+func servePprof(addr string) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	slog.Info("profiler listening", "addr", addr)
+	srv := &http.Server{Addr: addr, Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	if err := srv.ListenAndServe(); err != nil {
+		slog.Error("profiler stopped", "err", err)
+	}
 }

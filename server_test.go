@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -88,6 +89,18 @@ func TestLimitFlags(t *testing.T) {
 	if c, _ = parseConfig(base, env(map[string]string{"RATE_LIMIT": "0", "REQUEST_TIMEOUT": "0"})); c.API.RateLimit != -1 || c.API.RequestTimeout != -1 {
 		t.Fatalf("0 must turn the rate limit and the time budget off: %+v", c.API)
 	}
+	c, err = parseConfig(append(base, "--max-list-length", "50", "--max-filters", "0", "--db-statement-timeout", "3s", "--max-heavy-queries", "6"),
+		env(map[string]string{"MAX_IN_FLIGHT": "2", "MAX_FILTER_NESTING": "1", "MAX_SELECTIONS": "300", "MAX_BOOLEAN_NESTING": "0"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a := c.API; a.MaxListLength != 50 || a.MaxFilters != -1 || a.MaxInFlight != 2 || a.MaxFilterNesting != 1 ||
+		a.MaxSelections != 300 || a.MaxBooleanNesting != -1 || c.Pool.StatementTimeout != 3*time.Second || a.MaxHeavy != 6 {
+		t.Fatalf("input limits, in-flight and statement time: %+v %+v", a, c.Pool)
+	}
+	if c, _ = parseConfig(base, env(nil)); c.Pool.StatementTimeout != 10*time.Second || c.API.MaxInFlight != 4 || c.API.MaxListLength != 1000 {
+		t.Fatalf("defaults of the new limits: %+v %+v", c.API, c.Pool)
+	}
 	if c, _ = parseConfig(base, env(nil)); c.HashMemory != 192<<20 || len(c.API.TrustedProxies) != 0 {
 		t.Fatalf("sign-in defaults: %d bytes of hashing, proxies %v", c.HashMemory, c.API.TrustedProxies)
 	}
@@ -110,9 +123,52 @@ func TestLimitFlags(t *testing.T) {
 		{[]string{"--trusted-proxies", "10.0.0.0/33"}, nil},
 		{nil, map[string]string{"TRUSTED_PROXIES": "proxy.example.org"}},
 		{nil, map[string]string{"REQUEST_TIMEOUT": "15"}},
+		{[]string{"--db-statement-timeout", "-1s"}, nil},
+		{[]string{"--max-in-flight", "-2"}, nil},
 	} {
 		if _, err := parseConfig(append(base, bad.args...), env(bad.env)); err == nil || strings.Contains(err.Error(), "\n") {
 			t.Errorf("%v %v: want one line of error, got %v", bad.args, bad.env, err)
 		}
+	}
+}
+
+// TestHelpListsEveryFlag: --help prints every flag, its environment variable and its default,
+// and is not an error.
+func TestHelpListsEveryFlag(t *testing.T) {
+	_, err := parseConfig([]string{"--help"}, func(string) string { return "" })
+	var help helpError
+	if !errors.As(err, &help) {
+		t.Fatalf("--help: %v, want the usage text", err)
+	}
+	text := string(help)
+	for _, want := range []string{"--addr", "(ADDR)", "[default :8080]", "--db", "(DATABASE_URL)", "--time-zone", "[default Asia/Shanghai]",
+		"--pprof-addr", "--trusted-proxies", "--password-hash-memory", "--max-in-flight", "--shutdown-grace", "[default 20s]"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("--help does not mention %q:\n%s", want, text)
+		}
+	}
+	if n := strings.Count(text, "\n  --"); n < 30 {
+		t.Errorf("--help lists %d flags; every flag should be there", n)
+	}
+}
+
+// TestMalformedEnvironmentIsAnError: a value that cannot be read is refused, never ignored.
+func TestMalformedEnvironmentIsAnError(t *testing.T) {
+	base := []string{"--jwt-secret", strings.Repeat("s", 32), "--data-key", strings.Repeat("a", 64)}
+	for name, value := range map[string]string{"DEMO": "maybe", "DB_MAX_OPEN": "lots", "DB_MAX_IDLE": "-3",
+		"TIME_ZONE": "Mars/Olympus", "PPROF_ADDR": "0.0.0.0:6060"} {
+		_, err := parseConfig(base, func(k string) string {
+			if k == name {
+				return value
+			}
+			return ""
+		})
+		if err == nil {
+			t.Errorf("%s=%q was accepted", name, value)
+		}
+	}
+	c, err := parseConfig(append(base, "--pprof-addr", "127.0.0.1:6060", "--time-zone", "UTC"), func(string) string { return "" })
+	if err != nil || c.PprofAddr != "127.0.0.1:6060" || c.Zone.String() != "UTC" {
+		t.Fatalf("pprof on loopback and a UTC zone: %+v %v", c, err)
 	}
 }

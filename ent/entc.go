@@ -39,7 +39,7 @@ func main() {
 	err = entc.Generate("./ent/schema", &gen.Config{
 		Target:    "./ent",
 		Templates: []*gen.Template{scopeTemplate},
-		Package: "github.com/nanpiao/sbqw/ent",
+		Package:   "github.com/nanpiao/sbqw/ent",
 		Features: []gen.Feature{
 			gen.FeaturePrivacy,
 			gen.FeatureIntercept,

@@ -20,7 +20,7 @@ func (r *queryResolver) Node(ctx context.Context, id int) (ent.Noder, error) {
 
 // Nodes is the resolver for the nodes field.
 func (r *queryResolver) Nodes(ctx context.Context, ids []int) ([]ent.Noder, error) {
-	return r.client.Noders(ctx, ids)
+	return lookupNodes(ctx, r.client, ids)
 }
 
 // Assessments is the resolver for the assessments field.

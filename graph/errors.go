@@ -50,12 +50,16 @@ func presentError(ctx context.Context, err error) *gqlerror.Error {
 		gqlErr.Extensions["requestId"] = id
 		if budget := timeBudget(ctx); errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded) {
 			// The request's time budget ran out and its database work was cancelled.
-			logFor(ctx).WarnContext(ctx, "request timed out", "request_id", id, "path", gqlErr.Path.String(), "error", err.Error())
+			if l := errorLog(ctx); l != nil {
+				l.WarnContext(ctx, "request timed out", "request_id", id, "path", gqlErr.Path.String(), "error", err.Error())
+			}
 			msg = "the request took longer than the server allows (" + budget.String() + ") and was cancelled; ask for less (smaller pages, fewer nested connections) or try again later (请求超时); request " + id
 			gqlErr.Extensions["reason"] = "TIMEOUT"
 			gqlErr.Extensions["timeoutSeconds"] = budget.Seconds()
 		} else {
-			logFor(ctx).ErrorContext(ctx, "internal error", "request_id", id, "path", gqlErr.Path.String(), "error", err.Error())
+			if l := errorLog(ctx); l != nil {
+				l.ErrorContext(ctx, "internal error", "request_id", id, "path", gqlErr.Path.String(), "error", err.Error())
+			}
 			msg = "internal error (系统内部错误); quote request " + id + " when reporting it"
 		}
 	}
@@ -72,6 +76,14 @@ func requireErrorCodes(ctx context.Context, next graphql.ResponseHandler) *graph
 	if resp == nil {
 		return nil
 	}
+	if n := len(resp.Errors); n > maxErrors {
+		// The first errors say what is wrong; thousands of copies only cost both sides.
+		resp.Errors = resp.Errors[:maxErrors]
+		if resp.Extensions == nil {
+			resp.Extensions = map[string]any{}
+		}
+		resp.Extensions["errorsOmitted"] = n - maxErrors
+	}
 	for i, e := range resp.Errors {
 		if c, _ := e.Extensions["code"].(string); isContractCode(apperr.Code(c)) {
 			continue
@@ -82,6 +94,9 @@ func requireErrorCodes(ctx context.Context, next graphql.ResponseHandler) *graph
 	}
 	return resp
 }
+
+// maxErrors bounds the errors of one response; extensions.errorsOmitted counts the rest.
+const maxErrors = 20
 
 // clientCodeFor maps gqlgen's own codes (parse and validation failures) onto the contract's.
 func clientCodeFor(code string) apperr.Code {
@@ -124,6 +139,15 @@ func classify(err error) (apperr.Code, string, string) {
 	case errors.Is(err, context.DeadlineExceeded):
 		return apperr.Internal, "", ""
 	}
+	if isStatementTimeout(err) {
+		return apperr.TooComplex, "the database stopped a statement of this request that ran longer than it allows; ask for less (smaller pages, fewer or simpler filters) (查询过于复杂，数据库已中止)", ""
+	}
+	if isCursorMismatch(err) { // a safety net: the operation walk refuses these before SQL
+		return apperr.BadUserInput, "the cursor does not fit this ordering: send it with the orderBy of the page it came from (分页游标与排序不符)", "after"
+	}
+	if isLockContention(err) {
+		return apperr.Conflict, "the record is being changed by another request; reload it and try again (记录正被他人修改，请稍后重试)", ""
+	}
 	if isDuplicateKey(err) { // from plain SQL writes, which ent does not classify
 		return apperr.Conflict, "a record with the same unique value already exists (记录重复)", ""
 	}
@@ -154,8 +178,30 @@ func validationMessage(verr *ent.ValidationError) string {
 	return "invalid value: " + msg + " (输入值无效)"
 }
 
+// isLockContention recognises a transaction the database gave up on because of competing
+// writers: a MySQL deadlock (1213) or lock wait timeout (1205), SQLite still busy after its
+// timeout. The request changed nothing (the transaction is rolled back), so it is a CONFLICT
+// to retry, not a server fault.
+func isLockContention(err error) bool {
+	s := err.Error()
+	return strings.Contains(s, "Error 1213") || strings.Contains(s, "Error 1205") || strings.Contains(s, "SQLITE_BUSY") || strings.Contains(s, "database is locked")
+}
+
 // isDuplicateKey recognises a unique-index violation from SQLite or MySQL.
 func isDuplicateKey(err error) bool {
 	s := err.Error()
 	return strings.Contains(s, "UNIQUE constraint failed") || strings.Contains(s, "Error 1062")
+}
+
+// isStatementTimeout recognises the database's own limit on one statement: MariaDB's
+// max_statement_time (error 1969), MySQL's max_execution_time (error 3024).
+func isStatementTimeout(err error) bool {
+	s := err.Error()
+	return strings.Contains(s, "Error 1969") || strings.Contains(s, "Error 3024") || strings.Contains(s, "max_statement_time exceeded")
+}
+
+// isCursorMismatch recognises entgql's refusal of a cursor whose values do not fit the orderBy.
+func isCursorMismatch(err error) bool {
+	s := err.Error()
+	return strings.Contains(s, "cursor values length") || (strings.HasPrefix(s, "cursor ") && strings.HasSuffix(s, "is not a slice"))
 }

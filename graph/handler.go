@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/netip"
 	"regexp"
+	"runtime"
 	"runtime/debug"
 	"time"
 
@@ -43,10 +44,19 @@ type Options struct {
 	MaxTokens     int // lexical tokens in one document (5,000; negative: off)
 	ListSize      int // elements a plain (unpaginated) list of objects is assumed to have (10)
 
+	MaxSelections     int // field selections in a document, fragments counted where spread (1,000; negative: off)
+	MaxListLength     int // elements of any list argument: idIn, …In, nodes(ids:) (1,000; negative: off)
+	MaxFilterNesting  int // relation filters (has…With) nested in one another (3; negative: off)
+	MaxFilters        int // relation filters in the arguments of one field (16; negative: off)
+	MaxBooleanNesting int // not/and/or nested in one another (6; negative: off)
+	MaxInputDepth     int // nesting of any argument value (32; negative: off)
+
 	MaxBodyBytes   int64         // largest POST body (1 MiB); GET query strings: this or 64 KiB, the smaller
 	RequestTimeout time.Duration // time budget of a request; its database work is cancelled after (15s; negative: off)
 	RateLimit      float64       // requests a second per credential, on average (10; negative: off)
 	RateBurst      int           // requests a credential may send at once (100)
+	MaxInFlight    int           // requests of one credential running at the same time (4; negative: off)
+	MaxHeavy       int           // heavy queries (relation filters, cost ≥ 50,000) running at once in the service (processors − 1, at least 1; negative: off)
 
 	APQCacheSize int      // automatic persisted queries kept in memory (1,000)
 	CORSOrigins  []string // origins allowed to call the API from a browser; none by default
@@ -66,7 +76,8 @@ type Options struct {
 var DefaultOptions = Options{
 	DefaultPageSize: 50, MaxPageSize: 500,
 	MaxDepth: 15, MaxCost: 250_000, MaxAliases: 50, MaxOperations: 10, MaxTokens: 5_000, ListSize: 10,
-	MaxBodyBytes: 1 << 20, RequestTimeout: 15 * time.Second, RateLimit: 10, RateBurst: 100,
+	MaxSelections: 1_000, MaxListLength: 1_000, MaxFilterNesting: 3, MaxFilters: 16, MaxBooleanNesting: 6, MaxInputDepth: 32,
+	MaxBodyBytes: 1 << 20, RequestTimeout: 15 * time.Second, RateLimit: 10, RateBurst: 100, MaxInFlight: 4,
 	APQCacheSize: 1000,
 }
 
@@ -92,6 +103,14 @@ func (o Options) withDefaults() Options {
 	setInt(&o.MaxOperations, d.MaxOperations)
 	setInt(&o.MaxTokens, d.MaxTokens)
 	setInt(&o.ListSize, d.ListSize)
+	setInt(&o.MaxSelections, d.MaxSelections)
+	setInt(&o.MaxListLength, d.MaxListLength)
+	setInt(&o.MaxFilterNesting, d.MaxFilterNesting)
+	setInt(&o.MaxFilters, d.MaxFilters)
+	setInt(&o.MaxBooleanNesting, d.MaxBooleanNesting)
+	setInt(&o.MaxInputDepth, d.MaxInputDepth)
+	setInt(&o.MaxInFlight, d.MaxInFlight)
+	setInt(&o.MaxHeavy, max(1, runtime.GOMAXPROCS(0)-1))
 	setInt(&o.RateBurst, d.RateBurst)
 	setInt(&o.APQCacheSize, d.APQCacheSize)
 	if o.MaxBodyBytes <= 0 {
@@ -127,10 +146,14 @@ func NewGraphQL(d Deps, opts Options) *handler.Server {
 		Directives: generated.DirectiveRoot{Scoped: scoped},
 	}))
 	srv.AddTransport(httpTransport{maxBody: opts.MaxBodyBytes, maxURL: int(min(opts.MaxBodyBytes, maxURLBytes))})
-	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	queryCache := lru.New[*ast.QueryDocument](1000)
+	srv.SetQueryCache(queryCache)
 	if opts.MaxTokens > 0 {
 		srv.SetParserTokenLimit(opts.MaxTokens)
 	}
+	// Validation errors never suggest names: the schema is not for callers who cannot
+	// introspect it, and a suggestion is a piece of it.
+	srv.SetDisableSuggestion(true)
 	// Outermost: every error leaves with a code, whatever produced it.
 	srv.AroundResponses(requireErrorCodes)
 	srv.Use(extension.Introspection{}) // RequireSignIn keeps it from callers without credentials
@@ -140,6 +163,13 @@ func NewGraphQL(d Deps, opts Options) *handler.Server {
 	apq := lru.New[string](opts.APQCacheSize)
 	srv.Use(TrustedDocuments{Client: client, APQ: apq})
 	srv.Use(extension.AutomaticPersistedQuery{Cache: apq})
+	// Before validation, on the document's final text: sign-in only without credentials,
+	// bounded selections and argument values.
+	srv.Use(InputLimits{
+		Cache: queryCache, TokenLimit: max(opts.MaxTokens, 0),
+		MaxSelections: opts.MaxSelections, MaxListLength: opts.MaxListLength,
+		MaxFilterNesting: opts.MaxFilterNesting, MaxFilters: opts.MaxFilters, MaxBooleanNesting: opts.MaxBooleanNesting, MaxInputDepth: opts.MaxInputDepth,
+	})
 	// After validation, before execution.
 	srv.Use(RequireSignIn{})
 	// login manages its own transaction: a failed attempt must be audited, not rolled back.
@@ -152,6 +182,9 @@ func NewGraphQL(d Deps, opts Options) *handler.Server {
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		return next(withLoaders(ctx, client))
 	})
+	if opts.MaxHeavy > 0 {
+		srv.AroundOperations(heavyGate(opts.MaxHeavy))
+	}
 	srv.SetErrorPresenter(presentError)
 	srv.SetRecoverFunc(recoverPanic)
 	return srv
@@ -159,7 +192,9 @@ func NewGraphQL(d Deps, opts Options) *handler.Server {
 
 // recoverPanic turns a panic in a resolver into an INTERNAL error; the stack goes to the log.
 func recoverPanic(ctx context.Context, p any) error {
-	logFor(ctx).ErrorContext(ctx, "panic in resolver", "request_id", RequestID(ctx), "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+	if l := errorLog(ctx); l != nil {
+		l.ErrorContext(ctx, "panic in resolver", "request_id", RequestID(ctx), "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+	}
 	return &apperr.Error{Code: apperr.Internal, Message: "internal error"}
 }
 
@@ -174,8 +209,12 @@ func Routes(gql http.Handler, auth *authn.Service, ready func(context.Context) e
 	if opts.RateLimit > 0 {
 		limiter = newRateLimiter(opts.RateLimit, opts.RateBurst)
 	}
+	var running *inFlight
+	if opts.MaxInFlight > 0 {
+		running = newInFlight(opts.MaxInFlight)
+	}
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", whileStarting(opts.Starting, withTimeBudget(opts.RequestTimeout, Authenticate(auth, noteCaller(limitRate(limiter, gql))))))
+	mux.Handle("/graphql", whileStarting(opts.Starting, withTimeBudget(opts.RequestTimeout, limitInFlight(running, Authenticate(auth, noteCaller(limitRate(limiter, gql)))))))
 	mux.Handle("GET /{$}", graphiql.Page())
 	mux.Handle("GET "+graphiql.Prefix, graphiql.Assets())
 	mux.Handle("GET /metrics", metrics.Handler())

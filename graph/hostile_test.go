@@ -2,14 +2,19 @@ package graph_test
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/vmihailenco/msgpack/v5"
+
 	"github.com/nanpiao/sbqw/authz"
+	"github.com/nanpiao/sbqw/ent/schema/enum"
 	"github.com/nanpiao/sbqw/graph"
+	"github.com/nanpiao/sbqw/internal/testkit"
 )
 
 // TestHostileInput sends the real handler what careless and hostile clients send — malformed
@@ -93,11 +98,30 @@ func TestHostileInput(t *testing.T) {
 		{"80 levels deep", call{body: gql(deep, nil)}, 400, "QUERY_TOO_COMPLEX"},
 		{"first: 500 three deep", call{body: gql(`{ villages(first: 500) { edges { node { households(first: 500) { edges { node { residents(first: 500) { edges { node { id } } } } } } } } } }`, nil)}, 400, "QUERY_TOO_COMPLEX"},
 		{"first: 501", call{body: gql(`{ households(first: 501) { totalCount } }`, nil)}, 400, "BAD_USER_INPUT"},
-		{"nodes with 100000 IDs", call{body: gql(`query($ids: [ID!]!) { nodes(ids: $ids) { id ... on Household { residents(first: 50) { edges { node { id name } } } } } }`, map[string]any{"ids": repeatIDs(100000)})}, 400, "QUERY_TOO_COMPLEX"},
+		{"nodes with 100000 IDs", call{body: gql(`query($ids: [ID!]!) { nodes(ids: $ids) { id ... on Household { residents(first: 50) { edges { node { id name } } } } } }`, map[string]any{"ids": repeatIDs(100000)})}, 400, "BAD_USER_INPUT"},
+		{"nodes with 1000 IDs, each 500 residents", call{body: gql(`query($ids: [ID!]!) { nodes(ids: $ids) { id ... on Household { residents(first: 500) { edges { node { id name } } } } } }`, map[string]any{"ids": repeatIDs(1000)})}, 400, "QUERY_TOO_COMPLEX"},
 		{"alias bomb", call{body: gql("{ "+aliases(1000, "me { id }")+"}", nil)}, 400, "QUERY_TOO_COMPLEX"},
 		{"fragment bomb", call{body: gql(fragBomb.String(), nil)}, 400, "QUERY_TOO_COMPLEX"},
 		{"aliases multiplied by fragments", call{body: gql(aliasFragBomb.String(), nil)}, 400, "QUERY_TOO_COMPLEX"},
-		{"the same field 1200 times", call{body: gql("{ "+strings.Repeat("me { id } ", 1200)+"}", nil)}, 200, ""},
+		{"the same field 400 times", call{body: gql("{ "+strings.Repeat("me { id } ", 400)+"}", nil)}, 200, ""},
+		{"the same field 1200 times", call{body: gql("{ "+strings.Repeat("me { id } ", 1200)+"}", nil)}, 400, "QUERY_TOO_COMPLEX"},
+		{"one field 4800 times (14 KB)", call{body: gql("{ me { "+strings.Repeat("id ", 4800)+"} }", nil)}, 400, "QUERY_TOO_COMPLEX"},
+		{"1001 selections through fragments", call{body: gql("{ ...A ...A } fragment A on Query { me { "+strings.Repeat("id ", 500)+"} }", nil)}, 400, "QUERY_TOO_COMPLEX"},
+
+		// Filters and list arguments, bounded before SQL (and before validation).
+		{"the 366-byte relation filter five deep", call{body: gql(stallingFilter, nil)}, 400, "QUERY_TOO_COMPLEX"},
+		{"the stalling filter in variables", call{body: gql(`query($w: CadreWhereInput) { cadres(where: $w) { totalCount } }`, map[string]any{"w": nestedVar("hasDepartmentWith", "hasCadresWith", 5)})}, 400, "QUERY_TOO_COMPLEX"},
+		{"relation filters three deep (admitted)", call{body: gql(`{ cadres(where: {hasDepartmentWith: [{hasCadresWith: [{hasDepartmentWith: [{nameContains: "x"}]}]}]}) { totalCount } }`, nil)}, 200, ""},
+		{"relation filters four deep", call{body: gql(`{ cadres(where: {hasDepartmentWith: [{hasCadresWith: [{hasDepartmentWith: [{hasCadresWith: [{nameContains: "x"}]}]}]}]}) { totalCount } }`, nil)}, 400, "QUERY_TOO_COMPLEX"},
+		{"17 relation filters in one field", call{body: gql(`{ cadres(where: {or: [`+strings.Repeat(`{hasDepartmentWith: [{nameContains: "a"}]}`, 17)+`]}) { totalCount } }`, nil)}, 400, "QUERY_TOO_COMPLEX"},
+		{"idIn with 40000 IDs", call{body: gql(`query($ids: [ID!]) { households(where: {idIn: $ids}) { totalCount } }`, map[string]any{"ids": repeatIDs(40000)})}, 400, "BAD_USER_INPUT"},
+		{"idIn with 40000 IDs written out", call{body: gql(`{ households(where: {idIn: [`+strings.Repeat(`"djE6MQ",`, 1100)+`]}) { totalCount } }`, nil)}, 400, "BAD_USER_INPUT"},
+		{"nodes with one ID 40000 times", call{body: gql(`query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, map[string]any{"ids": repeatIDs(40000)})}, 400, "BAD_USER_INPUT"},
+		{"categoryIn with 5000 values", call{body: gql(`query($c: [HouseholdCategory!]) { households(where: {categoryIn: $c}) { totalCount } }`, map[string]any{"c": repeatStrings("REGISTERED_POOR", 5000)})}, 400, "BAD_USER_INPUT"},
+		{"not nested 1100 deep", call{body: gql("{ households(where: "+strings.Repeat("{not: ", 1100)+"{headName: \"x\"}"+strings.Repeat("}", 1100)+") { totalCount } }", nil)}, 400, "BAD_USER_INPUT"},
+		{"not nested 1100 deep in variables", call{body: gql(`query($w: HouseholdWhereInput) { households(where: $w) { totalCount } }`, map[string]any{"w": nestedVar("not", "not", 1100)})}, 400, "QUERY_TOO_COMPLEX"},
+		{"or nested 7 deep", call{body: gql("{ households(where: "+strings.Repeat("{or: [", 7)+"{headName: \"x\"}"+strings.Repeat("]}", 7)+") { totalCount } }", nil)}, 400, "QUERY_TOO_COMPLEX"},
+		{"not and or six deep (admitted)", call{body: gql("{ households(where: "+strings.Repeat("{not: {and: [{or: [", 2)+"{headName: \"x\"}"+strings.Repeat("]}]}}", 2)+") { totalCount } }", nil)}, 200, ""},
 		{"batch of 2", call{body: batch(2)}, 400, "BAD_USER_INPUT"},
 		{"batch of 10000", call{body: batch(10000)}, 400, "BAD_USER_INPUT"},
 		{"20 operations in one document", call{body: raw(`{"operationName": "Q1", "query": "` + strings.Repeat("query Q1 { __typename } ", 1) + manyOps(20) + `"}`)}, 400, "QUERY_TOO_COMPLEX"},
@@ -118,6 +142,9 @@ func TestHostileInput(t *testing.T) {
 		{"an enum value that does not exist", call{body: gql(`{ households(where: {category: NOBODY}) { totalCount } }`, nil)}, 400, "BAD_USER_INPUT"},
 		// Custom scalars are decoded as the field runs: an error of the field, data null.
 		{"a garbage cursor", call{body: gql(`query($c: Cursor) { households(after: $c) { totalCount } }`, map[string]any{"c": sqlish})}, 200, "BAD_USER_INPUT"},
+		{"a hand-made cursor holding a map", call{body: gql(`query($c: Cursor) { households(after: $c, orderBy: [{field: HEAD_NAME}]) { totalCount } }`, map[string]any{"c": handMadeCursor(map[string]any{"i": 1, "v": []any{map[string]any{"x": 1}}})})}, 400, "BAD_USER_INPUT"},
+		{"a hand-made cursor with too many values", call{body: gql(`query($c: Cursor) { households(before: $c) { totalCount } }`, map[string]any{"c": handMadeCursor(map[string]any{"i": 1, "v": []any{"a", "b", 3}})})}, 400, "BAD_USER_INPUT"},
+		{"a hand-made cursor with a string for a moment", call{body: gql(`query($c: Cursor) { households(after: $c, orderBy: [{field: CREATED_AT}]) { totalCount } }`, map[string]any{"c": handMadeCursor(map[string]any{"i": 1, "v": []any{"'; --"}})})}, 400, "BAD_USER_INPUT"},
 		{"a date that is not one", call{body: gql(`query($t: Time) { households(where: {createdAtGT: $t}) { totalCount } }`, map[string]any{"t": "yesterday'; --"})}, 200, "BAD_USER_INPUT"},
 		{"an unknown operation name", call{body: raw(`{"query": "query A { __typename }", "operationName": "B"}`)}, 400, "BAD_USER_INPUT"},
 
@@ -126,6 +153,9 @@ func TestHostileInput(t *testing.T) {
 		{"a 100 KiB token", call{token: strings.Repeat("A", 100<<10), body: gql(meOp, nil)}, 401, "UNAUTHENTICATED"},
 		{"Basic auth", call{token: "-", header: map[string]string{"Authorization": "Basic YWRtaW46YWRtaW4="}, body: gql(meOp, nil)}, 401, "UNAUTHENTICATED"},
 		{"introspection without credentials", call{token: "-", body: gql(`{ __schema { types { name } } }`, nil)}, 401, "UNAUTHENTICATED"},
+		{"a misspelt field without credentials", call{token: "-", body: gql(`{ me { usernam } }`, nil)}, 401, "UNAUTHENTICATED"},
+		{"login beside a query without credentials", call{token: "-", body: gql(`mutation { login(username: "a", password: "b") { token } } query Q { me { id } }`, nil)}, 401, "UNAUTHENTICATED"},
+		{"a syntax error without credentials", call{token: "-", body: gql(`mutation { login(`, nil)}, 401, "UNAUTHENTICATED"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -165,6 +195,88 @@ func TestHostileInput(t *testing.T) {
 		}
 	})
 
+	t.Run("nodes: an unknown ID 1000 times beside a known one is one error", func(t *testing.T) {
+		var first struct {
+			Households struct {
+				Edges []struct{ Node struct{ ID string } }
+			}
+		}
+		e.srv.API.As(e.token).Must(t, `{ households(first: 1) { edges { node { id } } } }`, nil, &first)
+		known := first.Households.Edges[0].Node.ID
+		ids := append(repeatStrings("djE6OTk5OTk5", 999), known)
+		r := e.do(t, call{body: gql(`query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, map[string]any{"ids": ids})})
+		if r.Status != 200 || len(r.Errors) != 1 || r.code() != "NOT_FOUND" {
+			t.Fatalf("want 200 with one NOT_FOUND, got %d errors: %s", len(r.Errors), r)
+		}
+		var data struct{ Nodes []*struct{ ID string } }
+		if err := json.Unmarshal(r.Data, &data); err != nil || len(data.Nodes) != 1000 || data.Nodes[999] == nil || data.Nodes[999].ID != known || data.Nodes[0] != nil {
+			t.Fatalf("want 999 nulls and the known household last: %v %.300s", err, r.Data)
+		}
+	})
+
+	t.Run("a cursor reused without its orderBy", func(t *testing.T) {
+		var page struct {
+			Households struct{ PageInfo struct{ EndCursor string } }
+		}
+		e.srv.API.As(e.token).Must(t, `{ households(first: 1, orderBy: [{field: HEAD_NAME}]) { pageInfo { endCursor } edges { cursor } } }`, nil, &page)
+		c := page.Households.PageInfo.EndCursor
+		q := `query($c: Cursor) { households(first: 2, after: $c%s) { totalCount edges { node { id } } } }`
+		if ok := e.do(t, call{body: gql(fmt.Sprintf(q, ", orderBy: [{field: HEAD_NAME}]"), map[string]any{"c": c})}); ok.Status != 200 || ok.code() != "" {
+			t.Fatalf("the cursor with its own orderBy: %s", ok)
+		}
+		for _, order := range []string{"", ", orderBy: [{field: CREATED_AT}]", ", orderBy: [{field: HEAD_NAME}, {field: NUMBER}]"} {
+			r := e.do(t, call{body: gql(fmt.Sprintf(q, order), map[string]any{"c": c})})
+			if r.Status != 400 || r.code() != "BAD_USER_INPUT" || len(r.Errors) != 1 {
+				t.Fatalf("orderBy %q: want 400 BAD_USER_INPUT, got %s", order, r)
+			}
+		}
+	})
+
+	t.Run("errors per response are bounded", func(t *testing.T) {
+		var b strings.Builder
+		for i := 0; i < 60; i++ {
+			fmt.Fprintf(&b, "usernam%d ", i)
+		}
+		r := e.do(t, call{body: gql("{ me { "+b.String()+"} }", nil)})
+		if r.Status != 400 || len(r.Errors) != 20 {
+			t.Fatalf("want 400 with 20 errors, got %d: %s", len(r.Errors), r)
+		}
+		var ext struct{ Extensions map[string]any }
+		_ = json.Unmarshal(r.Raw, &ext)
+		if ext.Extensions["errorsOmitted"] != float64(40) {
+			t.Fatalf("want extensions.errorsOmitted 40, got %v", ext.Extensions)
+		}
+		if strings.Contains(string(r.Raw), "Did you mean") {
+			t.Fatalf("validation suggests names: %s", r)
+		}
+	})
+
+	t.Run("refusing 4800 repeats of a field is cheap", func(t *testing.T) {
+		body := gql("{ me { "+strings.Repeat("id ", 4800)+"} }", nil)
+		start := time.Now()
+		for i := 0; i < 5; i++ {
+			if r := e.do(t, call{body: body}); r.code() != "QUERY_TOO_COMPLEX" {
+				t.Fatalf("admitted: %s", r)
+			}
+		}
+		if took := time.Since(start) / 5; took > 200*time.Millisecond {
+			t.Fatalf("refusing took %v a request (it was seconds when validation ran first)", took)
+		}
+	})
+
+	t.Run("without credentials nothing is validated", func(t *testing.T) {
+		r := e.do(t, call{token: "-", body: gql(`{ me { usernam } households(frist: 1) { totalCount } }`, nil)})
+		if r.Status != 401 || len(r.Errors) != 1 || strings.Contains(string(r.Raw), "usernam") || strings.Contains(string(r.Raw), "Did you mean") {
+			t.Fatalf("want one bare UNAUTHENTICATED, got %s", r)
+		}
+		// login itself is still open.
+		testkit.CreateUser(t, e.db.Client, "anon-check", testkit.Binding{Role: enum.RoleDistrict})
+		ok := e.do(t, call{token: "-", body: gql(`mutation($u: String!, $p: String!) { login(username: $u, password: $p) { token } }`, map[string]any{"u": "anon-check", "p": testkit.Password})})
+		if ok.Status != 200 || ok.code() != "" {
+			t.Fatalf("login without credentials: %s", ok)
+		}
+	})
+
 	t.Run("SQL in filters finds nothing and drops nothing", func(t *testing.T) {
 		for _, q := range []string{
 			`query($s: String) { households(where: {headNameContains: $s}) { totalCount edges { node { id } } } }`,
@@ -195,6 +307,47 @@ func TestHostileInput(t *testing.T) {
 			t.Fatalf("villages table after the filters: %d rows (%v)", n, err)
 		}
 	})
+}
+
+// stallingFilter is the issue's 366-byte filter: relation filters nested five deep.
+const stallingFilter = `query { cadres(where: {hasDepartmentWith: [{hasCadresWith: [{hasDepartmentWith: [{hasCadresWith: [{hasDepartmentWith: [{nameContains: "a"}]}]}]}]}]}) { totalCount edges { node { id name } } } }`
+
+// nestedVar nests filters n deep as a variable's JSON, alternating keys a and b; has…With
+// takes a list, not an object.
+func nestedVar(a, b string, n int) map[string]any {
+	inner := map[string]any{"nameContains": "a"}
+	if a == "not" {
+		inner = map[string]any{"headName": "x"}
+	}
+	for i := 0; i < n; i++ {
+		k := a
+		if i%2 == 1 {
+			k = b
+		}
+		if strings.HasPrefix(k, "has") {
+			inner = map[string]any{k: []any{inner}}
+		} else {
+			inner = map[string]any{k: inner}
+		}
+	}
+	return inner
+}
+
+// handMadeCursor encodes a cursor as entgql does (msgpack, base64), with whatever it holds.
+func handMadeCursor(v map[string]any) string {
+	b, err := msgpack.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return base64.RawStdEncoding.EncodeToString(b)
+}
+
+func repeatStrings(s string, n int) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = s
+	}
+	return out
 }
 
 // repeatIDs is n copies of a syntactically valid ID.

@@ -490,7 +490,7 @@ func TestMetrics(t *testing.T) {
 		`sbqw_graphql_requests_total{operation="Me",type="query"} 2`,
 		`sbqw_graphql_request_duration_seconds_count{operation="Me",type="query"} 2`,
 		`sbqw_graphql_requests_total{operation="(invalid)",type=""} 1`,
-		`sbqw_graphql_requests_total{operation="(signed-out)",type="query"} 1`,
+		`sbqw_graphql_requests_total{operation="(signed-out)",type=""} 1`, // refused before parsing
 		`sbqw_graphql_requests_total{operation="(signed-out)",type="mutation"} 1`,
 		`sbqw_graphql_errors_total{code="BAD_USER_INPUT"} 1`,
 		`sbqw_graphql_errors_total{code="UNAUTHENTICATED"} 1`,

@@ -39,6 +39,7 @@ type observation struct {
 	userID    int
 	apiKeyID  int
 	roles     string
+	errorLogs int // error log lines written for the request (see errorLog)
 }
 
 // graphQLName is what an operation name may look like; anything else the client sent as
@@ -95,6 +96,31 @@ func (o *observation) noteOperation(oc *graphql.OperationContext, errs gqlerror.
 	if run := TrustedRunOf(oc); run != nil {
 		o.trusted = run.Name
 	}
+}
+
+// maxErrorLogLines bounds the error and warning lines one request writes, beside its request
+// line: a request that fails the same way a thousand times is one incident, not a thousand.
+const maxErrorLogLines = 5
+
+// errorLog returns the logger for one more error line of the request, or nil once the request
+// has written maxErrorLogLines of them (the first line left out says so).
+func errorLog(ctx context.Context) *slog.Logger {
+	l := logFor(ctx)
+	o := observe(ctx)
+	if o == nil {
+		return l
+	}
+	o.mu.Lock()
+	o.errorLogs++
+	n := o.errorLogs
+	o.mu.Unlock()
+	switch {
+	case n <= maxErrorLogLines:
+		return l
+	case n == maxErrorLogLines+1:
+		l.WarnContext(ctx, "further errors of this request are not logged", "request_id", RequestID(ctx), "logged", maxErrorLogLines)
+	}
+	return nil
 }
 
 // noteViewer records who made the request.
@@ -260,10 +286,11 @@ func instrument(m *Metrics, logger *slog.Logger, next http.Handler) http.Handler
 			// Operation names are the client's choice: only signed-in callers' become labels.
 			name := "(invalid)"
 			switch {
-			case opType != "" && signedIn:
-				name = m.names.label(op)
-			case opType != "":
+			case !signedIn:
+				// Refused before parsing unless it is a sign-in: its type is then unknown.
 				name = "(signed-out)"
+			case opType != "":
+				name = m.names.label(op)
 			}
 			m.operations.WithLabelValues(name, opType).Inc()
 			m.latency.WithLabelValues(name, opType).Observe(elapsed.Seconds())

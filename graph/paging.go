@@ -5,9 +5,12 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/nanpiao/sbqw/graph/scalar"
 )
 
 // This file holds the one walk over an operation that runs before execution (see
@@ -36,6 +39,7 @@ type opStats struct {
 	perRow  int // field values under edges/nodes of a connection: once per row of the page
 	depth   int // deepest nesting of fields (a root field is depth 1)
 	aliases int // aliased fields, fragments counted as often as they are spread
+	filters int // relation filters (has…With) in the arguments
 }
 
 func (s opStats) total() int { return satAdd(s.flat, s.perRow) }
@@ -45,6 +49,7 @@ func (s *opStats) add(o opStats) {
 	s.perRow = satAdd(s.perRow, o.perRow)
 	s.depth = max(s.depth, o.depth)
 	s.aliases = satAdd(s.aliases, o.aliases)
+	s.filters = satAdd(s.filters, o.filters)
 }
 
 // costCap keeps cost arithmetic far from overflow; anything near it is refused anyway.
@@ -167,8 +172,12 @@ func (w *pageWalker) field(s *ast.Field, parent *ast.Field) (*ast.Field, opStats
 	} else {
 		f.SelectionSet, children = w.selections(s.SelectionSet, nil)
 	}
-	own.depth = 1 + children.depth
+	// Relation filters (has…With) in the arguments are joins the database runs per row: each
+	// nesting level counts as a level of depth, and each filter as a plain list of rows.
+	filterDepth, filters := w.relationFilters(s)
+	own.depth = 1 + max(children.depth, filterDepth)
 	own.aliases = satAdd(own.aliases, children.aliases)
+	own.filters = satAdd(filters, children.filters)
 	switch {
 	case connection:
 		own.flat = satAdd(1, satAdd(children.flat, satMul(w.pageOf(&f), children.perRow)))
@@ -182,7 +191,41 @@ func (w *pageWalker) field(s *ast.Field, parent *ast.Field) (*ast.Field, opStats
 	default:
 		own.flat = satAdd(1, children.total())
 	}
+	own.flat = satAdd(own.flat, satMul(filters, w.limits.ListSize))
 	return &f, own
+}
+
+// relationFilters measures the relation filters in a field's arguments: how deep they nest
+// and how many there are (InputLimits has already bounded both before validation).
+func (w *pageWalker) relationFilters(f *ast.Field) (depth, count int) {
+	var walk func(v any, level int)
+	walk = func(v any, level int) {
+		switch v := v.(type) {
+		case []any:
+			for _, e := range v {
+				walk(e, level)
+			}
+		case map[string]any:
+			for k, e := range v {
+				if relationFilter(k) {
+					count++
+					depth = max(depth, level+1)
+					walk(e, level+1)
+				} else {
+					walk(e, level)
+				}
+			}
+		}
+	}
+	for _, a := range f.Arguments {
+		if a.Value == nil {
+			continue
+		}
+		if v, err := a.Value.Value(w.vars); err == nil {
+			walk(v, 0)
+		}
+	}
+	return depth, count
 }
 
 // pageOf is the page size of a rewritten connection field: first or last, whichever is larger.
@@ -220,6 +263,7 @@ func (w *pageWalker) pageArguments(f *ast.Field) ast.ArgumentList {
 			}
 		}
 	}
+	w.checkCursors(f)
 	if hasFirst || hasLast {
 		return f.Arguments
 	}
@@ -275,4 +319,83 @@ func (w *pageWalker) listLen(f *ast.Field, name string) int {
 		return len(l)
 	}
 	return 1 // a single value is coerced to a list of one
+}
+
+// checkCursors refuses, before any SQL, a cursor that does not fit the connection's ordering:
+// a cursor holds the row's values of the orderBy fields it was returned under, so one reused
+// with another orderBy, or made by hand, would otherwise reach the database (or entgql's
+// cursor predicate) as a mismatch — an INTERNAL error or a silently wrong page.
+func (w *pageWalker) checkCursors(f *ast.Field) {
+	order := w.orderFields(f)
+	for _, name := range []string{"after", "before"} {
+		arg := f.Arguments.ForName(name)
+		if arg == nil || arg.Value == nil || w.err != nil {
+			continue
+		}
+		v, err := arg.Value.Value(w.vars)
+		if err != nil || v == nil {
+			continue
+		}
+		c, err := scalar.UnmarshalCursor(v)
+		if err != nil {
+			continue // the field reports it as it runs
+		}
+		if !cursorFits(c.Value, order) {
+			w.err = &gqlerror.Error{
+				Message:    name + " on " + f.Name + " is not a cursor of this ordering: send a cursor with the orderBy of the page it came from (分页游标与排序不符)",
+				Path:       ast.Path{ast.PathName(f.Alias)},
+				Locations:  []gqlerror.Location{{Line: f.Position.Line, Column: f.Position.Column}},
+				Extensions: map[string]any{"code": "BAD_USER_INPUT", "field": name},
+			}
+		}
+	}
+}
+
+// orderFields are the orderBy fields of a connection field, in order (none: ordered by ID).
+func (w *pageWalker) orderFields(f *ast.Field) []string {
+	arg := f.Arguments.ForName("orderBy")
+	if arg == nil || arg.Value == nil {
+		return nil
+	}
+	v, err := arg.Value.Value(w.vars)
+	if err != nil || v == nil {
+		return nil
+	}
+	list, ok := v.([]any)
+	if !ok {
+		list = []any{v} // a single value is coerced to a list of one
+	}
+	var fields []string
+	for _, o := range list {
+		if m, ok := o.(map[string]any); ok {
+			name, _ := m["field"].(string)
+			fields = append(fields, name)
+		}
+	}
+	return fields
+}
+
+// cursorFits: the cursor holds one plain value per orderBy field (none without orderBy), a
+// moment for the fields that are moments (…_AT).
+func cursorFits(value any, order []string) bool {
+	if value == nil {
+		return len(order) == 0
+	}
+	values, ok := value.([]any)
+	if !ok || len(values) != len(order) {
+		return false
+	}
+	for i, v := range values {
+		_, isTime := v.(time.Time)
+		switch v.(type) {
+		case nil, string, bool, time.Time, float32, float64,
+			int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64:
+		default:
+			return false
+		}
+		if moment := order[i] == "AT" || strings.HasSuffix(order[i], "_AT"); moment != isTime && v != nil {
+			return false
+		}
+	}
+	return true
 }

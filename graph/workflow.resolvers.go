@@ -42,13 +42,13 @@ func (r *mutationResolver) UpdateDemoProject(ctx context.Context, id int, input 
 }
 
 // AdvanceDemoProject is the resolver for the advanceDemoProject field.
-func (r *mutationResolver) AdvanceDemoProject(ctx context.Context, id int, remarks *string, dueOn *time.Time) (*ent.DemoProject, error) {
-	return workflow.AdvanceProject(ctx, ent.FromContext(ctx), id, deref(remarks), dueOn)
+func (r *mutationResolver) AdvanceDemoProject(ctx context.Context, id int, from enum.ProjectStage, remarks *string, dueOn *time.Time) (*ent.DemoProject, error) {
+	return workflow.AdvanceProject(ctx, ent.FromContext(ctx), id, from, deref(remarks), dueOn)
 }
 
 // ReturnDemoProject is the resolver for the returnDemoProject field.
-func (r *mutationResolver) ReturnDemoProject(ctx context.Context, id int, reason string, dueOn *time.Time) (*ent.DemoProject, error) {
-	return workflow.ReturnProject(ctx, ent.FromContext(ctx), id, reason, dueOn)
+func (r *mutationResolver) ReturnDemoProject(ctx context.Context, id int, from enum.ProjectStage, reason string, dueOn *time.Time) (*ent.DemoProject, error) {
+	return workflow.ReturnProject(ctx, ent.FromContext(ctx), id, from, reason, dueOn)
 }
 
 // CreateTrainingCourse is the resolver for the createTrainingCourse field.

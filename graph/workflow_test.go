@@ -27,8 +27,8 @@ func TestDemoProjectStagesByRole(t *testing.T) {
 	if dig(out, "createDemoProject", "stage") != "RESEARCH" || dig(out, "createDemoProject", "stages", 0, "result") != "STARTED" {
 		t.Fatalf("a new project: %v", out)
 	}
-	advance := `mutation($id: ID!, $d: Date) { advanceDemoProject(id: $id, remarks: "同意", dueOn: $d) { stage overdue stageDueOn } }`
-	ret := `mutation($id: ID!, $r: String!) { returnDemoProject(id: $id, reason: $r) { stage } }`
+	advance := `mutation($id: ID!, $f: ProjectStage!, $d: Date) { advanceDemoProject(id: $id, from: $f, remarks: "同意", dueOn: $d) { stage overdue stageDueOn } }`
+	ret := `mutation($id: ID!, $f: ProjectStage!, $r: String!) { returnDemoProject(id: $id, from: $f, reason: $r) { stage } }`
 	steps := []struct {
 		who, q string
 		vars   map[string]any
@@ -54,7 +54,13 @@ func TestDemoProjectStagesByRole(t *testing.T) {
 		{"admin", advance, map[string]any{"id": id}, "", "COMPLETION"},
 		{"admin", advance, map[string]any{"id": id}, "BAD_USER_INPUT", ""}, // nothing after 结题
 	}
+	var stage string
 	for i, s := range steps {
+		// Each move names the stage it leaves: the one stored now.
+		if err := m.db.QueryRow("SELECT stage FROM demo_projects WHERE id = ?", decodeID(t, id.(string))).Scan(&stage); err != nil {
+			t.Fatal(err)
+		}
+		s.vars["f"] = stage
 		r := m.apis[s.who].Do(t, s.q, s.vars)
 		if s.code != "" {
 			if r.Code() != s.code {
@@ -73,6 +79,9 @@ func TestDemoProjectStagesByRole(t *testing.T) {
 			}
 		}
 	}
+	// A move from a stage the project has left (a retry, a stale screen) is a CONFLICT.
+	admin.Do(t, advance, map[string]any{"id": id, "f": "REVIEW"}).Fail(t, "CONFLICT")
+	admin.Do(t, ret, map[string]any{"id": id, "f": "REVIEW", "r": "重复退回"}).Fail(t, "CONFLICT")
 	// Every move is on record: STARTED + 9 moves, with who and why.
 	admin.Must(t, `query($id: ID!) { node(id: $id) { ... on DemoProject { stage stages { stage result actorName remarks } } } }`, map[string]any{"id": id}, &out)
 	stages := dig(out, "node", "stages").([]any)

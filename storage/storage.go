@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -27,10 +28,17 @@ type Pool struct {
 	MaxOpen     int
 	MaxIdle     int
 	MaxLifetime time.Duration
+	// StatementTimeout is the database's own limit on one statement (MariaDB
+	// max_statement_time, set on every session; 0: none). A request's time budget cancels its
+	// work on the client side, but a MariaDB statement goes on running on the server after its
+	// connection is dropped — this stops it there. SQLite is interrupted through the request's
+	// context instead (modernc.org/sqlite calls sqlite3_interrupt when it ends). Migrations run
+	// without it.
+	StatementTimeout time.Duration
 }
 
 // DefaultPool suits a single replica on a small machine.
-var DefaultPool = Pool{MaxOpen: 20, MaxIdle: 10, MaxLifetime: 30 * time.Minute}
+var DefaultPool = Pool{MaxOpen: 20, MaxIdle: 10, MaxLifetime: 30 * time.Minute, StatementTimeout: 10 * time.Second}
 
 // DB is an open database: the ent client for everything, the raw handle for health checks and
 // pool metrics.
@@ -40,6 +48,9 @@ type DB struct {
 	Dialect string
 	// Path is the SQLite file, "" for MySQL.
 	Path string
+	// migrateDSN opens the connections migrations run on, without the statement limit ("":
+	// migrate through the pool).
+	migrateDSN string
 }
 
 // Close closes the client and the pool.
@@ -58,6 +69,13 @@ func Open(ctx context.Context, rawURL string, sealer *pii.Sealer, pool Pool) (*D
 	if path != "" {
 		if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 			return nil, fmt.Errorf("cannot create the directory for %s: %w", path, err)
+		}
+	}
+	migrateDSN := ""
+	if driver == "mysql" && pool.StatementTimeout > 0 {
+		migrateDSN = dsn
+		if dsn, err = withStatementTimeout(dsn, pool.StatementTimeout); err != nil {
+			return nil, err
 		}
 	}
 	db, err := sql.Open(driver, dsn)
@@ -82,8 +100,42 @@ func Open(ctx context.Context, rawURL string, sealer *pii.Sealer, pool Pool) (*D
 		_ = db.Close()
 		return nil, fmt.Errorf("database unreachable: %s", oneLine(err))
 	}
-	client := ent.NewClient(ent.Driver(entsql.OpenDB(dia, db)), ent.Sealer(sealer))
-	return &DB{Client: client, SQL: db, Dialect: dia, Path: path}, nil
+	client := ent.NewClient(ent.Driver(NewDriver(dia, db)), ent.Sealer(sealer))
+	return &DB{Client: client, SQL: db, Dialect: dia, Path: path, migrateDSN: migrateDSN}, nil
+}
+
+// withStatementTimeout adds MariaDB's max_statement_time (seconds) to a MySQL DSN's session
+// variables, unless the database URL sets it itself.
+func withStatementTimeout(dsn string, d time.Duration) (string, error) {
+	cfg, err := mysql.ParseDSN(dsn)
+	if err != nil {
+		return "", fmt.Errorf("cannot read the MySQL DSN: %s", oneLine(err))
+	}
+	if cfg.Params == nil {
+		cfg.Params = map[string]string{}
+	}
+	if _, set := cfg.Params["max_statement_time"]; !set {
+		cfg.Params["max_statement_time"] = strconv.FormatFloat(d.Seconds(), 'f', -1, 64)
+	}
+	return cfg.FormatDSN(), nil
+}
+
+// NewDriver is the ent driver over a pool. On MySQL its transactions run at READ COMMITTED:
+// a rule that locks a parent row and then reads (workflow.LockRow) must see what the transaction
+// it waited for wrote, and under the default REPEATABLE READ it would read its older snapshot
+// instead. SQLite transactions are serialisable already.
+func NewDriver(dia string, db *sql.DB) dialect.Driver {
+	drv := entsql.OpenDB(dia, db)
+	if dia != dialect.MySQL {
+		return drv
+	}
+	return readCommitted{drv}
+}
+
+type readCommitted struct{ *entsql.Driver }
+
+func (d readCommitted) Tx(ctx context.Context) (dialect.Tx, error) {
+	return d.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelReadCommitted})
 }
 
 // ParseURL turns a database URL into a driver name and DSN (and the file path for SQLite).
@@ -167,10 +219,19 @@ func oneLine(err error) string { return strings.ReplaceAll(err.Error(), "\n", " 
 
 // Migrate creates or upgrades the schema, then removes what older versions kept in clear.
 func (d *DB) Migrate(ctx context.Context) error {
-	if err := d.Client.Schema.Create(ctx); err != nil {
+	m := d
+	if d.migrateDSN != "" { // altering a large table may take longer than a statement may
+		raw, err := sql.Open("mysql", d.migrateDSN)
+		if err != nil {
+			return fmt.Errorf("migrating the schema: %s", oneLine(err))
+		}
+		m = &DB{Client: ent.NewClient(ent.Driver(NewDriver(dialect.MySQL, raw))), SQL: raw, Dialect: d.Dialect}
+		defer m.Client.Close()
+	}
+	if err := m.Client.Schema.Create(ctx); err != nil {
 		return fmt.Errorf("migrating the schema: %s", oneLine(err))
 	}
-	if err := d.forgetClearPersonalData(ctx); err != nil {
+	if err := m.forgetClearPersonalData(ctx); err != nil {
 		return fmt.Errorf("migrating the schema: %s", oneLine(err))
 	}
 	return nil

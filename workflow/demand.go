@@ -59,6 +59,9 @@ func Advance(ctx context.Context, tx *ent.Client, id int, action string, in Step
 	if err := authz.CheckRecord(ctx, tx, ent.TypeDemand, id, action); err != nil {
 		return nil, err
 	}
+	if err := LockRow(ctx, tx, ent.TypeDemand, id); err != nil {
+		return nil, err
+	}
 	d, err := tx.Demand.Get(ctx, id)
 	if err != nil {
 		return nil, err
@@ -131,20 +134,30 @@ func recordEvent(ctx context.Context, tx *ent.Client, d *ent.Demand, from *enum.
 
 // CreateDemand registers a demand. With an idempotency key, a retry of the same request
 // (a field app resending after a dropped connection) returns the demand first registered.
+// Concurrent requests with one key queue on the household's row lock, and the later ones find
+// the first demand; a key reused for another household meets the unique index instead, and
+// the demand holding it is returned all the same.
 func CreateDemand(ctx context.Context, tx *ent.Client, in ent.CreateDemandInput, key *string) (*ent.Demand, error) {
 	v := authz.FromContext(ctx)
-	if key != nil && v != nil {
-		if d, err := tx.Demand.Query().Where(demand.CreatedBy(v.UserID), demand.IdempotencyKey(*key)).Only(ctx); err == nil {
-			return d, nil
-		} else if !ent.IsNotFound(err) {
-			return nil, err
-		}
+	if key == nil || v == nil {
+		return tx.Demand.Create().SetInput(in).SetNillableCreatedBy(createdBy(v)).Save(ctx)
 	}
-	c := tx.Demand.Create().SetInput(in).SetNillableIdempotencyKey(key)
-	if v != nil {
-		c.SetCreatedBy(v.UserID)
+	first := func() (*ent.Demand, error) {
+		return tx.Demand.Query().Where(demand.CreatedBy(v.UserID), demand.IdempotencyKey(*key)).Only(ctx)
 	}
-	return c.Save(ctx)
+	if err := LockRow(ctx, tx, ent.TypeHousehold, in.HouseholdID); err != nil {
+		return nil, err
+	}
+	return once(first, func() (*ent.Demand, error) {
+		return tx.Demand.Create().SetInput(in).SetIdempotencyKey(*key).SetCreatedBy(v.UserID).Save(ctx)
+	})
+}
+
+func createdBy(v *authz.Viewer) *int {
+	if v == nil {
+		return nil
+	}
+	return &v.UserID
 }
 
 // DemandRules: a demand heard on a visit belongs to that visit's household; a new demand starts

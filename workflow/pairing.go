@@ -23,6 +23,9 @@ func ReleasePairing(ctx context.Context, tx *ent.Client, id int, reason string, 
 	if err := authz.CheckRecord(ctx, tx, ent.TypePairing, id, "release"); err != nil {
 		return nil, nil, err
 	}
+	if err := LockRow(ctx, tx, ent.TypePairing, id); err != nil {
+		return nil, nil, err
+	}
 	p, err := tx.Pairing.Get(ctx, id)
 	if err != nil {
 		return nil, nil, err
@@ -49,21 +52,24 @@ func ReleasePairing(ctx context.Context, tx *ent.Client, id int, reason string, 
 
 // CreateVisit records a visit. With an idempotency key, a retry of the same request returns
 // the visit first recorded instead of recording it twice.
+// Concurrent requests with one key queue on the pairing's row lock and the later ones find the
+// first visit (see CreateDemand).
 func CreateVisit(ctx context.Context, tx *ent.Client, in ent.CreateVisitInput, key *string) (*ent.Visit, error) {
-	if key != nil {
-		p, err := tx.Pairing.Get(ctx, in.PairingID)
-		if err != nil {
-			return nil, err
-		}
-		v, err := tx.Visit.Query().Where(visit.CadreID(p.CadreID), visit.IdempotencyKey(*key)).Only(ctx)
-		if err == nil {
-			return v, nil
-		}
-		if !ent.IsNotFound(err) {
-			return nil, err
-		}
+	if key == nil {
+		return tx.Visit.Create().SetInput(in).Save(ctx)
 	}
-	return tx.Visit.Create().SetInput(in).SetNillableIdempotencyKey(key).Save(ctx)
+	if err := LockRow(ctx, tx, ent.TypePairing, in.PairingID); err != nil {
+		return nil, err
+	}
+	p, err := tx.Pairing.Get(ctx, in.PairingID)
+	if err != nil {
+		return nil, err
+	}
+	return once(func() (*ent.Visit, error) {
+		return tx.Visit.Query().Where(visit.CadreID(p.CadreID), visit.IdempotencyKey(*key)).Only(ctx)
+	}, func() (*ent.Visit, error) {
+		return tx.Visit.Create().SetInput(in).SetIdempotencyKey(*key).Save(ctx)
+	})
 }
 
 // AcceptRectification records the acceptance check: a score of 70 or more passes.
@@ -73,6 +79,9 @@ func AcceptRectification(ctx context.Context, tx *ent.Client, id, score int) (*e
 	}
 	ctx = authz.WithAction(ctx, "accept")
 	if err := authz.CheckRecord(ctx, tx, ent.TypeRectification, id, "accept"); err != nil {
+		return nil, err
+	}
+	if err := LockRow(ctx, tx, ent.TypeRectification, id); err != nil {
 		return nil, err
 	}
 	status := enum.RectificationStatus("FAILED")

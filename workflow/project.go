@@ -28,26 +28,35 @@ var stageNames = map[enum.ProjectStage]string{enum.StageResearch: "调研", enum
 // AdvanceAction is the action that moves a project into stage.
 func AdvanceAction(stage enum.ProjectStage) string { return "advance:" + string(stage) }
 
-// AdvanceProject moves a project one stage forward.
-func AdvanceProject(ctx context.Context, tx *ent.Client, id int, remarks string, dueOn *time.Time) (*ent.DemoProject, error) {
-	return moveProject(ctx, tx, id, +1, remarks, dueOn)
+// AdvanceProject moves a project one stage forward from the stage the caller saw (from).
+func AdvanceProject(ctx context.Context, tx *ent.Client, id int, from enum.ProjectStage, remarks string, dueOn *time.Time) (*ent.DemoProject, error) {
+	return moveProject(ctx, tx, id, from, +1, remarks, dueOn)
 }
 
 // ReturnProject sends a project under evaluation or review back one stage, with a reason.
-func ReturnProject(ctx context.Context, tx *ent.Client, id int, reason string, dueOn *time.Time) (*ent.DemoProject, error) {
+func ReturnProject(ctx context.Context, tx *ent.Client, id int, from enum.ProjectStage, reason string, dueOn *time.Time) (*ent.DemoProject, error) {
 	if len([]rune(reason)) < 2 {
 		return nil, apperr.Invalid("reason", "say why the project goes back (请填写退回理由)")
 	}
-	return moveProject(ctx, tx, id, -1, reason, dueOn)
+	return moveProject(ctx, tx, id, from, -1, reason, dueOn)
 }
 
-func moveProject(ctx context.Context, tx *ent.Client, id, step int, remarks string, dueOn *time.Time) (*ent.DemoProject, error) {
+// moveProject takes one step from stage from. The caller names the stage it leaves, so a
+// retried or concurrent request finds the project moved on and is refused (CONFLICT) instead of
+// moving it a second time; the row lock makes the stage read here the one the update replaces.
+func moveProject(ctx context.Context, tx *ent.Client, id int, from enum.ProjectStage, step int, remarks string, dueOn *time.Time) (*ent.DemoProject, error) {
 	if err := authz.CheckRecord(ctx, tx, ent.TypeDemoProject, id, authz.ActionRead); err != nil {
+		return nil, err
+	}
+	if err := LockRow(ctx, tx, ent.TypeDemoProject, id); err != nil {
 		return nil, err
 	}
 	p, err := tx.DemoProject.Get(ctx, id)
 	if err != nil {
 		return nil, err
+	}
+	if p.Stage != from {
+		return nil, apperr.Conflictf("the project is at %s (%s), not %s; it was moved meanwhile — reload it (工程阶段已变化，请刷新)", p.Stage, stageNames[p.Stage], from)
 	}
 	at := p.Stage.Index()
 	next := at + step

@@ -16,6 +16,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/partyorganization"
 	"github.com/nanpiao/sbqw/ent/post"
 	"github.com/nanpiao/sbqw/ent/schema/enum"
+	"github.com/nanpiao/sbqw/ent/trainingenrollment"
 )
 
 // The programme's record rules, attached to the ent schemas as hooks so that every write
@@ -36,6 +37,14 @@ func PairingRules() ent.Hook {
 			householdID, _ := m.HouseholdID()
 			start, _ := m.StartOn()
 			c := m.Client()
+			// The household's and the cadre's rows are locked (always in this order) before
+			// their active pairings are counted: competing pairings queue here.
+			if err := LockRow(ctx, c, ent.TypeHousehold, householdID); err != nil {
+				return nil, err
+			}
+			if err := LockRow(ctx, c, ent.TypeCadre, cadreID); err != nil {
+				return nil, err
+			}
 			h, err := c.Household.Get(sys(ctx), householdID)
 			if err != nil {
 				return nil, err
@@ -91,6 +100,10 @@ func VisitRules() ent.Hook {
 			var err error
 			if m.Op().Is(ent.OpCreate) {
 				pid, _ := m.PairingID()
+				// Locked so that a release cannot end the pairing between this check and the insert.
+				if err := LockRow(ctx, c, ent.TypePairing, pid); err != nil {
+					return nil, err
+				}
 				if p, err = c.Pairing.Get(sys(ctx), pid); err != nil {
 					return nil, err
 				}
@@ -180,6 +193,10 @@ func EnrollmentRules() ent.Hook {
 					}
 					courseID = e.CourseID
 				}
+				// The course's row lock orders this against a change of the course's hours.
+				if err := LockRow(ctx, c, ent.TypeTrainingCourse, courseID); err != nil {
+					return nil, err
+				}
 				course, err := c.TrainingCourse.Get(sys(ctx), courseID)
 				if err != nil {
 					return nil, err
@@ -191,6 +208,31 @@ func EnrollmentRules() ent.Hook {
 			return next.Mutate(ctx, m)
 		})
 	}, ent.OpCreate|ent.OpUpdateOne)
+}
+
+// CourseRules: a course is not made shorter than the hours already credited to an enrolment.
+func CourseRules() ent.Hook {
+	return hook.On(func(next ent.Mutator) ent.Mutator {
+		return hook.TrainingCourseFunc(func(ctx context.Context, m *ent.TrainingCourseMutation) (ent.Value, error) {
+			hours, ok := m.Hours()
+			id, _ := m.ID()
+			if !ok || authz.IsSystem(ctx) {
+				return next.Mutate(ctx, m)
+			}
+			if err := LockRow(ctx, m.Client(), ent.TypeTrainingCourse, id); err != nil {
+				return nil, err
+			}
+			over, err := m.Client().TrainingEnrollment.Query().
+				Where(trainingenrollment.CourseID(id), trainingenrollment.HoursAttendedGT(hours)).Exist(sys(ctx))
+			if err != nil {
+				return nil, err
+			}
+			if over {
+				return nil, apperr.Invalid("hours", "an enrolment is already credited with more than %.1f hours (已有学员学时超过该学时)", hours)
+			}
+			return next.Mutate(ctx, m)
+		})
+	}, ent.OpUpdateOne)
 }
 
 // AssessmentRules: the five capability gains are assessed for a secretary of the village,
@@ -209,6 +251,10 @@ func AssessmentRules() ent.Hook {
 				return nil, apperr.Invalid("secretaryID", "a performance gain (六个提高) is assessed for the village: leave secretaryID out")
 			}
 			c := m.Client()
+			// One value per indicator and year: the village's row lock orders competing creates.
+			if err := LockRow(ctx, c, ent.TypeVillage, villageID); err != nil {
+				return nil, err
+			}
 			if hasSecretary {
 				member, err := c.PartyMember.Get(sys(ctx), secretaryID)
 				if err != nil {

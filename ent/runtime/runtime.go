@@ -2120,6 +2120,8 @@ func init() {
 	trainingcourse.Hooks[7] = trainingcourseHooks[0]
 
 	trainingcourse.Hooks[8] = trainingcourseHooks[1]
+
+	trainingcourse.Hooks[9] = trainingcourseHooks[2]
 	trainingcourseMixinInters1 := trainingcourseMixin[1].Interceptors()
 	trainingcourse.Interceptors[0] = trainingcourseMixinInters1[0]
 	trainingcourseMixinFields0 := trainingcourseMixin[0].Fields()

@@ -1,6 +1,8 @@
 package schema
 
 import (
+	"github.com/nanpiao/sbqw/workflow"
+
 	"context"
 	"fmt"
 	"strings"
@@ -245,6 +247,14 @@ func refuseDeleteWhileUsed(deps ...dependent) ent.Hook {
 				return next.Mutate(ctx, m)
 			}
 			client := m.(sealerMutation).Client()
+			// Locked before counting: a child being inserted meanwhile holds its foreign key's
+			// shared lock on this row (MySQL), so either it commits first and is counted, or it
+			// waits and then finds its parent deleted.
+			for _, id := range ids {
+				if err := workflow.LockRow(ctx, client, m.Type(), id); err != nil {
+					return nil, err
+				}
+			}
 			for _, d := range deps {
 				n, err := countLive(ctx, client, d.table, d.fk, ids)
 				if err != nil {

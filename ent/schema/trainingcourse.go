@@ -1,6 +1,8 @@
 package schema
 
 import (
+	"github.com/nanpiao/sbqw/workflow"
+
 	"entgo.io/ent"
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
@@ -41,6 +43,7 @@ func (TrainingCourse) Indexes() []ent.Index { return []ent.Index{index.Fields("y
 func (TrainingCourse) Hooks() []ent.Hook {
 	return []ent.Hook{
 		endNotBeforeStart("start_on", "end_on"),
+		workflow.CourseRules(),
 		refuseDeleteWhileUsed(dependent{"training_enrollments", "course_id", "enrollments"}),
 	}
 }

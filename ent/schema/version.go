@@ -53,20 +53,52 @@ func (VersionMixin) Hooks() []ent.Hook {
 					}
 					return next.Mutate(ctx, m)
 				}
-				vm, ok := m.(versioned)
-				if !ok {
-					return nil, fmt.Errorf("version: unexpected mutation %T", m)
+				stale := apperr.Conflictf("the record was changed by someone else since version %d; reload it and apply your change again (记录已被他人修改，请刷新后重试)", given)
+				if m.Op().Is(ent.OpUpdateOne) {
+					// The guarded UPDATE decides, by the rows it changed: ent's own guarded update
+					// re-reads the row when nothing matched and, under a snapshot, finds the old
+					// version still there and reports success. Taking the version first also locks
+					// the row for the rest of the transaction.
+					moved, err := claimVersion(ctx, m, given.(int))
+					if err != nil {
+						return nil, err
+					}
+					if !moved {
+						return nil, stale
+					}
+				} else {
+					vm, ok := m.(versioned)
+					if !ok {
+						return nil, fmt.Errorf("version: unexpected mutation %T", m)
+					}
+					vm.WhereP(sql.FieldEQ("version", given))
 				}
-				vm.WhereP(sql.FieldEQ("version", given))
 				if err := m.SetField("version", given.(int)+1); err != nil {
 					return nil, err
 				}
 				v, err := next.Mutate(ctx, m)
 				if gen.IsNotFound(err) {
-					return nil, apperr.Conflictf("the record was changed by someone else since version %d; reload it and apply your change again (记录已被他人修改，请刷新后重试)", given)
+					return nil, stale
 				}
 				return v, err
 			})
 		},
 	}
+}
+
+// claimVersion moves one record from version given to given+1 if it is still at given, and
+// reports whether it did.
+func claimVersion(ctx context.Context, m ent.Mutation, given int) (bool, error) {
+	id, ok := m.(interface{ ID() (int, bool) }).ID()
+	table, known := gen.TypeTables[m.Type()]
+	if !ok || !known {
+		return false, fmt.Errorf("version: cannot address %s", m.Type())
+	}
+	res, err := m.(sealerMutation).Client().ExecContext(ctx,
+		"UPDATE "+table+" SET version = ? WHERE id = ? AND version = ?", given+1, id, given)
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
 }

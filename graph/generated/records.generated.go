@@ -69,8 +69,8 @@ type MutationResolver interface {
 	UpdateProgrammeSettings(ctx context.Context, maxHouseholdsPerCadre *int, visitLockDays *int) (*model.ProgrammeSettings, error)
 	CreateDemoProject(ctx context.Context, input ent.CreateDemoProjectInput) (*ent.DemoProject, error)
 	UpdateDemoProject(ctx context.Context, id int, input ent.UpdateDemoProjectInput) (*ent.DemoProject, error)
-	AdvanceDemoProject(ctx context.Context, id int, remarks *string, dueOn *time.Time) (*ent.DemoProject, error)
-	ReturnDemoProject(ctx context.Context, id int, reason string, dueOn *time.Time) (*ent.DemoProject, error)
+	AdvanceDemoProject(ctx context.Context, id int, from enum.ProjectStage, remarks *string, dueOn *time.Time) (*ent.DemoProject, error)
+	ReturnDemoProject(ctx context.Context, id int, from enum.ProjectStage, reason string, dueOn *time.Time) (*ent.DemoProject, error)
 	CreateTrainingCourse(ctx context.Context, input ent.CreateTrainingCourseInput) (*ent.TrainingCourse, error)
 	UpdateTrainingCourse(ctx context.Context, id int, input ent.UpdateTrainingCourseInput) (*ent.TrainingCourse, error)
 	CreateTrainingEnrollment(ctx context.Context, input ent.CreateTrainingEnrollmentInput) (*ent.TrainingEnrollment, error)
@@ -169,22 +169,30 @@ func (ec *executionContext) field_Mutation_advanceDemoProject_args(ctx context.C
 		return nil, err
 	}
 	args["id"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "remarks",
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (enum.ProjectStage, error) {
+			return ec.unmarshalNProjectStage2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐProjectStage(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "remarks",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["remarks"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "dueOn",
+	args["remarks"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "dueOn",
 		func(ctx context.Context, v any) (*time.Time, error) {
 			return ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["dueOn"] = arg2
+	args["dueOn"] = arg3
 	return args, nil
 }
 
@@ -1051,22 +1059,30 @@ func (ec *executionContext) field_Mutation_returnDemoProject_args(ctx context.Co
 		return nil, err
 	}
 	args["id"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (enum.ProjectStage, error) {
+			return ec.unmarshalNProjectStage2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐProjectStage(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
 		func(ctx context.Context, v any) (string, error) {
 			return ec.unmarshalNString2string(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["reason"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "dueOn",
+	args["reason"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "dueOn",
 		func(ctx context.Context, v any) (*time.Time, error) {
 			return ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["dueOn"] = arg2
+	args["dueOn"] = arg3
 	return args, nil
 }
 
@@ -3807,7 +3823,7 @@ func (ec *executionContext) _Mutation_advanceDemoProject(ctx context.Context, fi
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().AdvanceDemoProject(ctx, fc.Args["id"].(int), fc.Args["remarks"].(*string), fc.Args["dueOn"].(*time.Time))
+			return ec.Resolvers.Mutation().AdvanceDemoProject(ctx, fc.Args["id"].(int), fc.Args["from"].(enum.ProjectStage), fc.Args["remarks"].(*string), fc.Args["dueOn"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.DemoProject) graphql.Marshaler {
@@ -3851,7 +3867,7 @@ func (ec *executionContext) _Mutation_returnDemoProject(ctx context.Context, fie
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().ReturnDemoProject(ctx, fc.Args["id"].(int), fc.Args["reason"].(string), fc.Args["dueOn"].(*time.Time))
+			return ec.Resolvers.Mutation().ReturnDemoProject(ctx, fc.Args["id"].(int), fc.Args["from"].(enum.ProjectStage), fc.Args["reason"].(string), fc.Args["dueOn"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.DemoProject) graphql.Marshaler {

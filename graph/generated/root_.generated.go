@@ -482,7 +482,7 @@ type ComplexityRoot struct {
 	Mutation struct {
 		AcceptDemand                func(childComplexity int, id int, note *string, dueOn *time.Time) int
 		AcceptRectification         func(childComplexity int, id int, score int) int
-		AdvanceDemoProject          func(childComplexity int, id int, remarks *string, dueOn *time.Time) int
+		AdvanceDemoProject          func(childComplexity int, id int, from enum.ProjectStage, remarks *string, dueOn *time.Time) int
 		AssignDemand                func(childComplexity int, id int, departmentID int, note *string, dueOn *time.Time) int
 		ChangePassword              func(childComplexity int, currentPassword string, newPassword string) int
 		CloseDemand                 func(childComplexity int, id int, note *string) int
@@ -534,7 +534,7 @@ type ComplexityRoot struct {
 		ReleasePairing              func(childComplexity int, id int, reason string, endOn *time.Time, replacementCadreID *int) int
 		ResetPassword               func(childComplexity int, id int) int
 		ResolveDemand               func(childComplexity int, id int, note string) int
-		ReturnDemoProject           func(childComplexity int, id int, reason string, dueOn *time.Time) int
+		ReturnDemoProject           func(childComplexity int, id int, from enum.ProjectStage, reason string, dueOn *time.Time) int
 		RevealSensitive             func(childComplexity int, id int, fields []model.SensitiveField, reason string) int
 		RevokeAPIKey                func(childComplexity int, id int) int
 		UnregisterOperation         func(childComplexity int, id int) int
@@ -3007,7 +3007,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.AdvanceDemoProject(childComplexity, args["id"].(int), args["remarks"].(*string), args["dueOn"].(*time.Time)), true
+		return e.ComplexityRoot.Mutation.AdvanceDemoProject(childComplexity, args["id"].(int), args["from"].(enum.ProjectStage), args["remarks"].(*string), args["dueOn"].(*time.Time)), true
 	case "Mutation.assignDemand":
 		if e.ComplexityRoot.Mutation.AssignDemand == nil {
 			break
@@ -3574,7 +3574,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.ReturnDemoProject(childComplexity, args["id"].(int), args["reason"].(string), args["dueOn"].(*time.Time)), true
+		return e.ComplexityRoot.Mutation.ReturnDemoProject(childComplexity, args["id"].(int), args["from"].(enum.ProjectStage), args["reason"].(string), args["dueOn"].(*time.Time)), true
 	case "Mutation.revealSensitive":
 		if e.ComplexityRoot.Mutation.RevealSensitive == nil {
 			break
@@ -7575,9 +7575,9 @@ extend type Mutation {
   "Update a project's description (not its stage) 修改示范工程"
   updateDemoProject("ID of the record 记录ID" id: ID!, "The values to write 输入值" input: UpdateDemoProjectInput!): DemoProject!
   "Move a project one stage forward; dueOn sets the new stage's deadline 推进到下一步骤"
-  advanceDemoProject("ID of the record 记录ID" id: ID!, "Remarks recorded with the move 意见" remarks: String, "Deadline of the next step; a default applies when omitted 时限" dueOn: Date): DemoProject!
+  advanceDemoProject("ID of the record 记录ID" id: ID!, "The stage the project is at now, as you read it; if it has moved meanwhile the step is refused with CONFLICT, so a retried or concurrent move never advances twice 当前步骤" from: ProjectStage!, "Remarks recorded with the move 意见" remarks: String, "Deadline of the next step; a default applies when omitted 时限" dueOn: Date): DemoProject!
   "Send a project under evaluation or review back one stage, with a reason 退回上一步骤"
-  returnDemoProject("ID of the record 记录ID" id: ID!, "Why, in words a colleague will understand; recorded 原因" reason: String!, "Deadline of the next step; a default applies when omitted 时限" dueOn: Date): DemoProject!
+  returnDemoProject("ID of the record 记录ID" id: ID!, "The stage the project is at now, as you read it; if it has moved meanwhile the step is refused with CONFLICT 当前步骤" from: ProjectStage!, "Why, in words a colleague will understand; recorded 原因" reason: String!, "Deadline of the next step; a default applies when omitted 时限" dueOn: Date): DemoProject!
 
   "Create a training course (DISTRICT) 新增培训班"
   createTrainingCourse("The values to write 输入值" input: CreateTrainingCourseInput!): TrainingCourse!

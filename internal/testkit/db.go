@@ -16,7 +16,6 @@ import (
 	"testing"
 
 	"entgo.io/ent/dialect"
-	entsql "entgo.io/ent/dialect/sql"
 
 	"github.com/nanpiao/sbqw/ent"
 	_ "github.com/nanpiao/sbqw/ent/runtime" // hooks, interceptors and privacy policies
@@ -106,7 +105,7 @@ func OpenFresh(ctx context.Context) (*DB, error) {
 	if dia == dialect.SQLite {
 		raw.SetMaxOpenConns(4)
 	}
-	counter := &Counter{Driver: entsql.OpenDB(dia, raw)}
+	counter := &Counter{Driver: storage.NewDriver(dia, raw)}
 	client := ent.NewClient(ent.Driver(counter), ent.Sealer(Sealer()))
 	db := &DB{DB: &storage.DB{Client: client, SQL: raw, Dialect: dia}, Counter: counter, cleanup: cleanup}
 	if err := db.Migrate(ctx); err != nil {

@@ -59,6 +59,11 @@ func NewServerWith(tb testing.TB, db *DB, opts graph.Options) *Server {
 		// tests of its own.
 		opts.RateLimit = -1
 	}
+	if opts.MaxInFlight == 0 {
+		// Concurrency tests send a dozen requests with one token at once; the limit on
+		// requests in flight has tests of its own.
+		opts.MaxInFlight = -1
+	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler) // request logs would drown the test output
 	}
