@@ -19,8 +19,14 @@ import (
 // runAdmin implements `sbqw admin create --username NAME`: the first district administrator
 // of a real deployment. The password comes from ADMIN_PASSWORD or a prompt.
 func runAdmin(args []string, getenv func(string) string, stdin io.Reader) error {
+	if len(args) > 0 && args[0] == "migrate" {
+		return runMigrate(args[1:], getenv, os.Stdout)
+	}
+	if len(args) > 0 && args[0] == "backup" {
+		return runBackup(args[1:], getenv, os.Stdout)
+	}
 	if len(args) == 0 || args[0] != "create" {
-		return errors.New("usage: admin create --username NAME [--db URL] (password from ADMIN_PASSWORD or a prompt)")
+		return errors.New("usage: admin create --username NAME [--db URL] (password from ADMIN_PASSWORD or a prompt) | admin migrate apply|status [--db URL] | admin backup [--db URL] FILE")
 	}
 	fs := flag.NewFlagSet("admin create", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
@@ -55,7 +61,7 @@ func runAdmin(args []string, getenv func(string) string, stdin io.Reader) error 
 		return err
 	}
 	defer store.Close()
-	if err := store.Migrate(ctx); err != nil {
+	if err := store.CheckCurrent(ctx); err != nil {
 		return err
 	}
 	tx, err := store.Client.Tx(ctx)

@@ -26,9 +26,11 @@ import (
 // config is the server's configuration: flags, each with an environment variable of the same
 // meaning (the flag wins).
 type config struct {
-	Addr         string
-	DatabaseURL  string
-	Demo         bool
+	Addr        string
+	DatabaseURL string
+	Demo        bool
+	// AutoMigrate applies pending migration files at start instead of refusing to start.
+	AutoMigrate  bool
 	DemoPassword string
 	JWTSecret    []byte
 	DataKey      string
@@ -65,6 +67,7 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 	fs.StringVar(&c.Addr, "addr", env("ADDR", ":8080"), "listen address (ADDR)")
 	fs.StringVar(&c.DatabaseURL, "db", env("DATABASE_URL", defaultDatabaseURL), "database URL: sqlite:<path> or mysql://user:pass@host:port/db (DATABASE_URL)")
 	fs.BoolVar(&c.Demo, "demo", envBool(getenv, "DEMO", &envErr), "load the demo district into an empty database (DEMO=1)")
+	fs.BoolVar(&c.AutoMigrate, "auto-migrate", envBool(getenv, "AUTO_MIGRATE", &envErr), "apply pending schema migrations at start instead of refusing to start; on with --demo (AUTO_MIGRATE=1)")
 	fs.StringVar(&c.DemoPassword, "demo-password", env("DEMO_PASSWORD", ""), "password of every demo account (DEMO_PASSWORD)")
 	fs.StringVar(&jwtSecret, "jwt-secret", env("JWT_SECRET", ""), "secret signing bearer tokens, at least 32 bytes (JWT_SECRET)")
 	fs.StringVar(&c.DataKey, "data-key", env("DATA_KEY", ""), "32-byte key, base64 or hex, encrypting personal data (DATA_KEY)")
@@ -118,6 +121,7 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 	if err := checkLoopback(c.PprofAddr); err != nil {
 		return c, fmt.Errorf("--pprof-addr: %v", err)
 	}
+	c.AutoMigrate = c.AutoMigrate || c.Demo
 	if err := c.resolveLimits(maxBody, corsOrigins); err != nil {
 		return c, err
 	}

@@ -65,7 +65,7 @@ func run(args []string) error {
 		return err
 	}
 	defer db.Close()
-	if err := db.Migrate(ctx); err != nil {
+	if err := migrateAtStart(ctx, db, cfg.AutoMigrate); err != nil {
 		return err
 	}
 
@@ -152,6 +152,19 @@ func loadDemo(ctx context.Context, db *storage.DB, cfg config, loaded *atomic.Bo
 		slog.Info("demo district already present")
 	}
 	loaded.Store(true)
+}
+
+// migrateAtStart refuses a database whose schema is behind the binary's, or brings it up to
+// date when asked to (--auto-migrate, and always in demo mode).
+func migrateAtStart(ctx context.Context, db *storage.DB, auto bool) error {
+	if !auto {
+		return db.CheckCurrent(ctx)
+	}
+	done, err := db.Apply(ctx)
+	if len(done) > 0 {
+		slog.Info("schema migrated", "applied", done)
+	}
+	return err
 }
 
 // servePprof serves Go's profiler on its own loopback listener (--pprof-addr), apart from the

@@ -51,6 +51,8 @@ type DB struct {
 	// migrateDSN opens the connections migrations run on, without the statement limit ("":
 	// migrate through the pool).
 	migrateDSN string
+
+	url string // for tools that connect on their own (mariadb-dump)
 }
 
 // Close closes the client and the pool.
@@ -101,7 +103,7 @@ func Open(ctx context.Context, rawURL string, sealer *pii.Sealer, pool Pool) (*D
 		return nil, fmt.Errorf("database unreachable: %s", oneLine(err))
 	}
 	client := ent.NewClient(ent.Driver(NewDriver(dia, db)), ent.Sealer(sealer))
-	return &DB{Client: client, SQL: db, Dialect: dia, Path: path, migrateDSN: migrateDSN}, nil
+	return &DB{Client: client, SQL: db, Dialect: dia, Path: path, migrateDSN: migrateDSN, url: rawURL}, nil
 }
 
 // withStatementTimeout adds MariaDB's max_statement_time (seconds) to a MySQL DSN's session
@@ -217,7 +219,10 @@ func redact(raw string) string {
 
 func oneLine(err error) string { return strings.ReplaceAll(err.Error(), "\n", " ") }
 
-// Migrate creates or upgrades the schema, then removes what older versions kept in clear.
+// Migrate creates or upgrades the schema with ent's automatic migration, then removes what
+// older versions kept in clear. Test databases use it; deployments change their schema only
+// through the versioned files (Apply), whose forget_clear_personal_data file does the same
+// clean-up once.
 func (d *DB) Migrate(ctx context.Context) error {
 	m := d
 	if d.migrateDSN != "" { // altering a large table may take longer than a statement may
