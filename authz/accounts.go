@@ -7,6 +7,8 @@ import (
 	"entgo.io/ent/dialect/sql"
 
 	"github.com/nanpiao/sbqw/apperr"
+	gen "github.com/nanpiao/sbqw/ent"
+	"github.com/nanpiao/sbqw/ent/rolebinding"
 	"github.com/nanpiao/sbqw/ent/schema/enum"
 	"github.com/nanpiao/sbqw/internal/clock"
 )
@@ -80,14 +82,16 @@ func notGrantable(b Binding) *sql.Predicate {
 
 // bindingUsers selects the users holding a live role binding that satisfies p.
 func bindingUsers(p ...*sql.Predicate) *sql.Selector {
-	return sql.Select("user_id").From(sql.Table("role_bindings")).Where(live(p...))
+	return sql.Select("user_id").From(sql.Table(rolebinding.Table)).Where(live(p...))
 }
 
 // unboundUsers: users that have never had a role binding. Such an account exists only inside
 // the transaction of the createUser that makes it (a user needs at least one binding), so the
 // bindings createUser adds can name it; everyone who may create users may see it.
-func unboundUsers(s *sql.Selector, _ Binding, _ *Viewer) *sql.Predicate {
-	return sql.NotIn(s.C("id"), sql.Select("user_id").From(sql.Table("role_bindings")))
+func unboundUsers(column string) scopeRule {
+	return func(s *sql.Selector, _ Binding, _ *Viewer) *sql.Predicate {
+		return sql.NotIn(s.C(column), sql.Select(rolebinding.FieldUserID).From(sql.Table(rolebinding.Table)))
+	}
 }
 
 // manageableUsers: users every one of whose current and future bindings b may grant — and
@@ -99,7 +103,7 @@ func manageableUsers(column string) scopeRule {
 		}
 		beyond := bindingUsers(notEnded(), notGrantable(b))
 		within := bindingUsers(notEnded(), grantable(nil, b))
-		never := sql.Select("user_id").From(sql.Table("role_bindings"))
+		never := sql.Select("user_id").From(sql.Table(rolebinding.Table))
 		return sql.And(sql.NotIn(s.C(column), beyond), sql.Or(sql.In(s.C(column), within), sql.NotIn(s.C(column), never)))
 	}
 }
@@ -134,7 +138,7 @@ func MayGrant(ctx context.Context, g Binding) error {
 		return ErrNoViewer
 	}
 	for _, b := range v.Bindings {
-		for _, kind := range v.policy.Scopes(string(b.Role), entities["RoleBinding"].object, ActionCreate) {
+		for _, kind := range v.policy.Scopes(string(b.Role), entities[gen.TypeRoleBinding].object, ActionCreate) {
 			if kind == ScopeDistrict {
 				return nil
 			}

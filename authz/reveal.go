@@ -73,11 +73,11 @@ func Reveal(ctx context.Context, tx *gen.Client, id int, fields []string, reason
 func sealedValues(node gen.Noder) (string, map[string]string, error) {
 	switch n := node.(type) {
 	case *gen.Resident:
-		return "Resident", map[string]string{FieldIDNumber: n.IDNumberSealed, FieldPhone: n.PhoneSealed}, nil
+		return gen.TypeResident, map[string]string{FieldIDNumber: n.IDNumberSealed, FieldPhone: n.PhoneSealed}, nil
 	case *gen.PartyMember:
-		return "PartyMember", map[string]string{FieldIDNumber: n.IDNumberSealed, FieldPhone: n.PhoneSealed}, nil
+		return gen.TypePartyMember, map[string]string{FieldIDNumber: n.IDNumberSealed, FieldPhone: n.PhoneSealed}, nil
 	case *gen.Cadre:
-		return "Cadre", map[string]string{FieldPhone: n.PhoneSealed}, nil
+		return gen.TypeCadre, map[string]string{FieldPhone: n.PhoneSealed}, nil
 	}
 	return "", nil, apperr.Invalid("id", "this record has no personal values to reveal (该记录没有敏感信息)")
 }

@@ -241,24 +241,11 @@ func ReadFilter(ctx context.Context, entType string) func(*sql.Selector) {
 		case pred != nil:
 			pred(s)
 		}
-		if hasSoftDelete[entType] {
+		if gen.Scopes[entType].SoftDelete {
 			s.Where(sql.IsNull(s.C("deleted_at")))
 		}
 	}
 }
-
-// hasSoftDelete: entities without a deleted_at column.
-var hasSoftDelete = func() map[string]bool {
-	out := map[string]bool{}
-	for t := range entities {
-		switch t {
-		case "AuditEvent", "Session", "CasbinRule", "Setting":
-		default:
-			out[t] = true
-		}
-	}
-	return out
-}()
 
 // IsPlainUpdate reports whether m is an ordinary update made by a caller through the API — not
 // a workflow step, a soft delete or system work. Such updates must carry the version they were

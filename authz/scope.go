@@ -1,14 +1,26 @@
 package authz
 
 import (
+	"fmt"
 	"time"
 
 	"entgo.io/ent/dialect/sql"
+
+	gen "github.com/nanpiao/sbqw/ent"
+	"github.com/nanpiao/sbqw/ent/demand"
+	"github.com/nanpiao/sbqw/ent/departmentvillagelink"
+	"github.com/nanpiao/sbqw/ent/pairing"
+	"github.com/nanpiao/sbqw/ent/partymember"
+	"github.com/nanpiao/sbqw/ent/partyorganization"
+	"github.com/nanpiao/sbqw/ent/rolebinding"
+	"github.com/nanpiao/sbqw/ent/schema/scope"
+	"github.com/nanpiao/sbqw/ent/teammembership"
 )
 
-// This file is the table of DESIGN.md §3: for every scoped entity, what each scope kind means
-// in SQL, as predicates on the entity's own indexed scope columns (or an IN over an indexed
-// sub-select) — never a join chain, never a check in Go row by row.
+// This file holds what each scope kind means in SQL: predicates on an entity's own indexed
+// scope columns, or an IN over an indexed sub-select — never a join chain, never a check in Go
+// row by row. Which entity answers to which kind through which column is declared once, in the
+// entity's schema (scope.Of), and generated into ent.Scopes; entities compiles it at start.
 
 // scopeRule limits rows of one entity to what binding b reaches.
 type scopeRule func(s *sql.Selector, b Binding, v *Viewer) *sql.Predicate
@@ -21,8 +33,79 @@ type entity struct {
 	// is narrower than what it may see (users and role bindings; see accounts.go).
 	manage map[ScopeKind]scopeRule
 	// checkAfterWrite: a created or updated row must lie within the writer's scope. Off only
-	// for users, which are scoped through role bindings created after them.
+	// for users, which are scoped through role bindings created after them, and system rows.
 	checkAfterWrite bool
+}
+
+// entities is ent.Scopes compiled into rules. An unknown scope.Via panics here, at start.
+var entities = func() map[string]entity {
+	out := make(map[string]entity, len(gen.Scopes))
+	for t, e := range gen.Scopes {
+		out[t] = entity{object: e.Object, kinds: compile(t, e.Read), manage: compile(t, e.Manage), checkAfterWrite: e.CheckAfterWrite}
+	}
+	return out
+}()
+
+func compile(entType string, ws []scope.Where) map[ScopeKind]scopeRule {
+	if len(ws) == 0 {
+		return nil
+	}
+	byKind := map[ScopeKind][]scopeRule{}
+	for _, w := range ws {
+		v, ok := vias[w.Via]
+		if !ok {
+			panic(fmt.Sprintf("authz: %s: scope kind %s reaches it via %q, which scope.go does not implement", entType, w.Kind, w.Via))
+		}
+		k := ScopeKind(w.Kind)
+		byKind[k] = append(byKind[k], v(k, w.Column))
+	}
+	out := make(map[ScopeKind]scopeRule, len(byKind))
+	for k, rs := range byKind {
+		out[k] = anyOf(rs...)
+	}
+	return out
+}
+
+// vias implements every scope.Via: given the kind and the entity's column, the rule.
+var vias = map[scope.Via]func(k ScopeKind, column string) scopeRule{
+	scope.Unit:                     func(k ScopeKind, c string) scopeRule { return col(c, unitOf(k)) },
+	scope.Caller:                   func(_ ScopeKind, c string) scopeRule { return self(c) },
+	scope.ActivelyPairedHouseholds: in(activelyPairedHouseholds),
+	scope.ActivePairings:           in(activePairings),
+	scope.LinkedVillages:           in(linkedVillages),
+	scope.DepartmentHouseholds:     in(departmentHouseholds),
+	scope.DepartmentDemands:        in(departmentDemands),
+	scope.DepartmentMembers:        in(departmentMembers),
+	scope.DepartmentTeams:          in(departmentTeams),
+	scope.UsersBound:               func(k ScopeKind, c string) scopeRule { return colIn(c, usersBound(unitColumn[k], unitOf(k))) },
+	scope.UnboundUsers:             func(_ ScopeKind, c string) scopeRule { return unboundUsers(c) },
+	scope.ManageableUsers:          func(_ ScopeKind, c string) scopeRule { return manageableUsers(c) },
+	scope.BoundHere:                func(k ScopeKind, c string) scopeRule { return boundHere(c, unitOf(k)) },
+	scope.ManagedBindings:          func(ScopeKind, string) scopeRule { return managedBindings },
+}
+
+func in(sub func(Binding) *sql.Selector) func(ScopeKind, string) scopeRule {
+	return func(_ ScopeKind, c string) scopeRule { return colIn(c, sub) }
+}
+
+// unitOf is the binding's unit a kind compares with.
+func unitOf(k ScopeKind) func(Binding) int {
+	switch k {
+	case ScopeTownship:
+		return township
+	case ScopeVillage:
+		return village
+	case ScopeDepartment:
+		return department
+	}
+	panic("authz: scope kind " + string(k) + " has no unit")
+}
+
+// unitColumn is the role-binding column holding a kind's unit.
+var unitColumn = map[ScopeKind]string{
+	ScopeTownship:   rolebinding.FieldTownshipID,
+	ScopeVillage:    rolebinding.FieldVillageID,
+	ScopeDepartment: rolebinding.FieldDepartmentID,
 }
 
 func col(name string, unit func(Binding) int) scopeRule {
@@ -34,6 +117,9 @@ func colIn(name string, sub func(Binding) *sql.Selector) scopeRule {
 }
 
 func anyOf(rules ...scopeRule) scopeRule {
+	if len(rules) == 1 {
+		return rules[0]
+	}
 	return func(s *sql.Selector, b Binding, v *Viewer) *sql.Predicate {
 		ps := make([]*sql.Predicate, len(rules))
 		for i, r := range rules {
@@ -67,143 +153,47 @@ func live(p ...*sql.Predicate) *sql.Predicate { return sql.And(append(p, sql.IsN
 
 // activelyPairedHouseholds: households the cadre is paired with now.
 func activelyPairedHouseholds(b Binding) *sql.Selector {
-	return sql.Select("household_id").From(sql.Table("pairings")).Where(live(sql.EQ("cadre_id", b.CadreID), sql.EQ("active", true)))
+	return sql.Select(pairing.FieldHouseholdID).From(sql.Table(pairing.Table)).
+		Where(live(sql.EQ(pairing.FieldCadreID, b.CadreID), sql.EQ(pairing.FieldActive, true)))
 }
 
 // activePairings: the cadre's pairings in force.
 func activePairings(b Binding) *sql.Selector {
-	return sql.Select("id").From(sql.Table("pairings")).Where(live(sql.EQ("cadre_id", b.CadreID), sql.EQ("active", true)))
+	return sql.Select(pairing.FieldID).From(sql.Table(pairing.Table)).
+		Where(live(sql.EQ(pairing.FieldCadreID, b.CadreID), sql.EQ(pairing.FieldActive, true)))
 }
 
 // linkedVillages: villages linked to the department this year (部门联村).
 func linkedVillages(b Binding) *sql.Selector {
-	return sql.Select("village_id").From(sql.Table("department_village_links")).
-		Where(live(sql.EQ("department_id", b.DepartmentID), sql.EQ("year", time.Now().Year())))
+	return sql.Select(departmentvillagelink.FieldVillageID).From(sql.Table(departmentvillagelink.Table)).
+		Where(live(sql.EQ(departmentvillagelink.FieldDepartmentID, b.DepartmentID), sql.EQ(departmentvillagelink.FieldYear, time.Now().Year())))
 }
 
 // departmentHouseholds: households a cadre of the department is or was paired with, and those
 // whose demands were routed to it — so that every pairing and demand it sees has a visible
 // household.
 func departmentHouseholds(b Binding) *sql.Selector {
-	paired := sql.Select("household_id").From(sql.Table("pairings")).Where(live(sql.EQ("department_id", b.DepartmentID)))
-	routed := sql.Select("household_id").From(sql.Table("demands")).Where(live(sql.EQ("department_id", b.DepartmentID)))
+	paired := sql.Select(pairing.FieldHouseholdID).From(sql.Table(pairing.Table)).Where(live(sql.EQ(pairing.FieldDepartmentID, b.DepartmentID)))
+	routed := sql.Select(demand.FieldHouseholdID).From(sql.Table(demand.Table)).Where(live(sql.EQ(demand.FieldDepartmentID, b.DepartmentID)))
 	return paired.Union(routed)
+}
+
+// departmentDemands: demands routed to the department.
+func departmentDemands(b Binding) *sql.Selector {
+	return sql.Select(demand.FieldID).From(sql.Table(demand.Table)).Where(live(sql.EQ(demand.FieldDepartmentID, b.DepartmentID)))
 }
 
 // departmentMembers: party members of the department's own party organisations.
 func departmentMembers(b Binding) *sql.Selector {
-	orgs := sql.Select("id").From(sql.Table("party_organizations")).Where(live(sql.EQ("department_id", b.DepartmentID)))
-	return sql.Select("id").From(sql.Table("party_members")).Where(live(sql.In("organization_id", orgs)))
+	orgs := sql.Select(partyorganization.FieldID).From(sql.Table(partyorganization.Table)).
+		Where(live(sql.EQ(partyorganization.FieldDepartmentID, b.DepartmentID)))
+	return sql.Select(partymember.FieldID).From(sql.Table(partymember.Table)).Where(live(sql.In(partymember.FieldOrganizationID, orgs)))
 }
 
-func departmentOrgMembers(column string) scopeRule { return colIn(column, departmentMembers) }
-
-// Scope kinds common to rows that carry township_id and village_id.
-func hierarchy(extra map[ScopeKind]scopeRule) map[ScopeKind]scopeRule {
-	m := map[ScopeKind]scopeRule{
-		ScopeTownship: col("township_id", township),
-		ScopeVillage:  col("village_id", village),
-	}
-	for k, r := range extra {
-		m[k] = r
-	}
-	return m
-}
-
-// reference data carries no personal data and is readable by everyone signed in; writes to it
-// are district-wide only.
-var reference = map[ScopeKind]scopeRule{}
-
-var entities = map[string]entity{
-	// Reference data.
-	"District":              {object: "district", kinds: reference, checkAfterWrite: true},
-	"Township":              {object: "township", kinds: reference, checkAfterWrite: true},
-	"Village":               {object: "village", kinds: reference, checkAfterWrite: true},
-	"Department":            {object: "department", kinds: reference, checkAfterWrite: true},
-	"DepartmentVillageLink": {object: "department_village_link", kinds: reference, checkAfterWrite: true},
-	"PartyOrganization":     {object: "party_organization", kinds: reference, checkAfterWrite: true},
-	"TrainingCourse":        {object: "training_course", kinds: reference, checkAfterWrite: true},
-	"Cadre": {object: "cadre", checkAfterWrite: true, kinds: map[ScopeKind]scopeRule{
-		ScopeDepartment: col("department_id", department),
-	}},
-
-	// People and households.
-	"Household": {object: "household", checkAfterWrite: true, kinds: hierarchy(map[ScopeKind]scopeRule{
-		ScopePaired:     colIn("id", activelyPairedHouseholds),
-		ScopeDepartment: anyOf(colIn("village_id", linkedVillages), colIn("id", departmentHouseholds)),
-	})},
-	"Resident": {object: "resident", checkAfterWrite: true, kinds: hierarchy(map[ScopeKind]scopeRule{
-		ScopePaired:     colIn("household_id", activelyPairedHouseholds),
-		ScopeDepartment: anyOf(colIn("village_id", linkedVillages), colIn("household_id", departmentHouseholds)),
-	})},
-	"PartyMember":    {object: "party_member", checkAfterWrite: true, kinds: hierarchy(map[ScopeKind]scopeRule{ScopeDepartment: departmentOrgMembers("id")})},
-	"Post":           {object: "post", checkAfterWrite: true, kinds: hierarchy(map[ScopeKind]scopeRule{ScopeDepartment: departmentOrgMembers("member_id")})},
-	"TeamMembership": {object: "team_membership", checkAfterWrite: true, kinds: hierarchy(map[ScopeKind]scopeRule{ScopeDepartment: departmentOrgMembers("member_id")})},
-	"Contribution":   {object: "contribution", checkAfterWrite: true, kinds: hierarchy(map[ScopeKind]scopeRule{ScopeDepartment: departmentOrgMembers("member_id")})},
-	"Team": {object: "team", checkAfterWrite: true, kinds: hierarchy(map[ScopeKind]scopeRule{
-		ScopeDepartment: colIn("id", func(b Binding) *sql.Selector {
-			return sql.Select("team_id").From(sql.Table("team_memberships")).Where(live(sql.In("member_id", departmentMembers(b))))
-		}),
-	})},
-
-	// Pairing, visits, demands. A cadre sees the pairings in force and what hangs off them, so
-	// that every edge from a row it sees leads to a row it sees.
-	"Pairing": {object: "pairing", checkAfterWrite: true, kinds: hierarchy(map[ScopeKind]scopeRule{
-		ScopePaired:     colIn("id", activePairings),
-		ScopeDepartment: col("department_id", department),
-	})},
-	"Visit": {object: "visit", checkAfterWrite: true, kinds: hierarchy(map[ScopeKind]scopeRule{
-		ScopePaired:     colIn("pairing_id", activePairings),
-		ScopeDepartment: col("department_id", department),
-	})},
-	"Demand": {object: "demand", checkAfterWrite: true, kinds: hierarchy(map[ScopeKind]scopeRule{
-		ScopePaired:     colIn("household_id", activelyPairedHouseholds),
-		ScopeDepartment: col("department_id", department),
-	})},
-	"DemandEvent": {object: "demand_event", checkAfterWrite: true, kinds: hierarchy(map[ScopeKind]scopeRule{
-		ScopePaired: colIn("household_id", activelyPairedHouseholds),
-		ScopeDepartment: colIn("demand_id", func(b Binding) *sql.Selector {
-			return sql.Select("id").From(sql.Table("demands")).Where(live(sql.EQ("department_id", b.DepartmentID)))
-		}),
-	})},
-	"Rectification": {object: "rectification", checkAfterWrite: true, kinds: hierarchy(map[ScopeKind]scopeRule{
-		ScopeDepartment: col("department_id", department),
-	})},
-
-	// The four projects.
-	"DemoProject":        {object: "demo_project", checkAfterWrite: true, kinds: hierarchy(nil)},
-	"DemoProjectStage":   {object: "demo_project_stage", checkAfterWrite: true, kinds: hierarchy(nil)},
-	"TrainingEnrollment": {object: "training_enrollment", checkAfterWrite: true, kinds: hierarchy(nil)},
-	"Assessment":         {object: "assessment", checkAfterWrite: true, kinds: hierarchy(nil)},
-
-	// Platform.
-	// Users and bindings: a binding places its holder only while in force; who may change a
-	// user, or grant and take away its bindings, is decided by accounts.go's authority rule.
-	"User": {object: "user", kinds: map[ScopeKind]scopeRule{
-		ScopeTownship:   anyOf(colIn("id", usersBound("township_id", township)), unboundUsers),
-		ScopeSelf:       self("id"),
-		ScopeDepartment: anyOf(self("id"), colIn("id", usersBound("department_id", department)), unboundUsers),
-	}, manage: map[ScopeKind]scopeRule{
-		ScopeTownship:   manageableUsers("id"),
-		ScopeSelf:       self("id"),
-		ScopeDepartment: manageableUsers("id"),
-	}},
-	"RoleBinding": {object: "role_binding", checkAfterWrite: true, kinds: map[ScopeKind]scopeRule{
-		ScopeTownship:   boundHere("township_id", township),
-		ScopeSelf:       self("user_id"),
-		ScopeDepartment: anyOf(self("user_id"), boundHere("department_id", department)),
-	}, manage: map[ScopeKind]scopeRule{
-		ScopeTownship:   managedBindings,
-		ScopeDepartment: managedBindings,
-	}},
-	"ApiKey":     {object: "api_key", checkAfterWrite: true, kinds: map[ScopeKind]scopeRule{ScopeSelf: self("user_id")}},
-	"AuditEvent": {object: "audit_event", kinds: map[ScopeKind]scopeRule{}},
-	"Session":    {object: "session", kinds: map[ScopeKind]scopeRule{}},
-	"CasbinRule": {object: "policy", kinds: map[ScopeKind]scopeRule{}},
-	"Setting":    {object: "setting", kinds: map[ScopeKind]scopeRule{}},
-	// Registered GraphQL documents: read by DISTRICT and AUDITOR through their "*" policies,
-	// written by DISTRICT; run by anyone through the system lookup in graph/persisted.go.
-	"TrustedDocument": {object: "trusted_document", kinds: reference, checkAfterWrite: true},
+// departmentTeams: teams with a member of the department.
+func departmentTeams(b Binding) *sql.Selector {
+	return sql.Select(teammembership.FieldTeamID).From(sql.Table(teammembership.Table)).
+		Where(live(sql.In(teammembership.FieldMemberID, departmentMembers(b))))
 }
 
 // ObjectOf returns the Casbin object name of an ent type ("" when unknown).

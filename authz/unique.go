@@ -44,15 +44,15 @@ type uniqueValue struct {
 }
 
 var guardedUnique = map[string][]uniqueValue{
-	"Resident": {{column: "id_number_index", input: "id_number", field: "idNumber",
+	gen.TypeResident: {{column: "id_number_index", input: "id_number", field: "idNumber",
 		visible: func(ctx context.Context, c *gen.Client, v string) (bool, error) {
 			return c.Resident.Query().Where(resident.IDNumberIndex(v)).Exist(ctx)
 		}}},
-	"PartyMember": {{column: "id_number_index", input: "id_number", field: "idNumber",
+	gen.TypePartyMember: {{column: "id_number_index", input: "id_number", field: "idNumber",
 		visible: func(ctx context.Context, c *gen.Client, v string) (bool, error) {
 			return c.PartyMember.Query().Where(partymember.IDNumberIndex(v)).Exist(ctx)
 		}}},
-	"User": {{column: "username", input: "username", field: "username",
+	gen.TypeUser: {{column: "username", input: "username", field: "username",
 		visible: func(ctx context.Context, c *gen.Client, v string) (bool, error) {
 			return c.User.Query().Where(user.Username(v)).Exist(ctx)
 		}}},

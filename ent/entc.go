@@ -5,8 +5,10 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"log"
+	"slices"
 	"sort"
 	"strings"
 
@@ -16,6 +18,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/nanpiao/sbqw/ent/schema/enum"
+	"github.com/nanpiao/sbqw/ent/schema/scope"
 	"github.com/nanpiao/sbqw/pii"
 )
 
@@ -30,9 +33,13 @@ func main() {
 	if err != nil {
 		log.Fatalf("creating entgql extension: %v", err)
 	}
+	scopeTemplate := gen.MustParse(gen.NewTemplate("scope").
+		Funcs(gen.Funcs).Funcs(map[string]any{"scopeEntities": scopeEntities}).
+		ParseFiles("./ent/template/scope.tmpl"))
 	err = entc.Generate("./ent/schema", &gen.Config{
-		Target:  "./ent",
-		Package: "github.com/nanpiao/sbqw/ent",
+		Target:    "./ent",
+		Templates: []*gen.Template{scopeTemplate},
+		Package:   "github.com/nanpiao/sbqw/ent",
 		Features: []gen.Feature{
 			gen.FeaturePrivacy,
 			gen.FeatureIntercept,
@@ -53,6 +60,124 @@ func main() {
 	if err != nil {
 		log.Fatalf("running ent codegen: %v", err)
 	}
+}
+
+// scopeEntity is one row of the generated ent.Scopes table.
+type scopeEntity struct {
+	Type string // ent type name
+	scope.Entity
+}
+
+// scopeEntities resolves every type's scope declaration (ent/schema/scope) against the ent
+// graph: parents become FK column, table and shared scope columns; a movable type gets every
+// table that hangs under it through foreign keys. A type without a declaration, a parent
+// without an edge, or a descendant that cannot be moved fails generation.
+func scopeEntities(g *gen.Graph) ([]scopeEntity, error) {
+	out := make([]scopeEntity, 0, len(g.Nodes))
+	for _, n := range g.Nodes {
+		raw, ok := n.Annotations[scope.Annotation{}.Name()]
+		if !ok {
+			return nil, fmt.Errorf("schema %s declares no scope: add scope.Of(...) to its Annotations", n.Name)
+		}
+		var a scope.Annotation
+		b, err := json.Marshal(raw)
+		if err == nil {
+			err = json.Unmarshal(b, &a)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("schema %s: scope annotation: %w", n.Name, err)
+		}
+		e := scopeEntity{Type: n.Name, Entity: scope.Entity{
+			Object: a.Object, Read: a.Read, Manage: a.Manage, CheckAfterWrite: !a.NoCheckAfterWrite,
+			SoftDelete: hasField(n, "deleted_at"),
+		}}
+		if e.Object == "" {
+			e.Object = scope.SnakeCase(n.Name)
+		}
+		for _, w := range append(slices.Clone(a.Read), a.Manage...) {
+			if !hasField(n, w.Column) {
+				return nil, fmt.Errorf("schema %s: scope kind %s reaches it through %s, which it lacks", n.Name, w.Kind, w.Column)
+			}
+		}
+		for _, parent := range a.Parents {
+			p, err := scopeParent(n, parent)
+			if err != nil {
+				return nil, err
+			}
+			e.Parents = append(e.Parents, p)
+		}
+		if a.Movable {
+			if e.Descendants, err = descendants(g, n); err != nil {
+				return nil, err
+			}
+			e.MovedBy = movedBy(n)
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+// movedBy is the column naming a row of root in the tables under it: household_id.
+func movedBy(root *gen.Type) string { return scope.SnakeCase(root.Name) + "_id" }
+
+func hasField(n *gen.Type, name string) bool {
+	return name == "id" || slices.ContainsFunc(n.Fields, func(f *gen.Field) bool { return f.Name == name })
+}
+
+// scopeParent finds the one edge of n that holds a foreign key to parent.
+func scopeParent(n *gen.Type, parent string) (scope.Parent, error) {
+	var found []*gen.Edge
+	for _, e := range n.Edges {
+		if e.Type.Name == parent && e.Field() != nil {
+			found = append(found, e)
+		}
+	}
+	if len(found) != 1 {
+		return scope.Parent{}, fmt.Errorf("schema %s inherits scope from %s but has %d edges with a foreign key to it", n.Name, parent, len(found))
+	}
+	e := found[0]
+	p := scope.Parent{FK: e.Field().Name, Table: e.Type.Table()}
+	for _, f := range n.Fields {
+		if _, ok := f.Annotations[scope.InheritedColumn{}.Name()]; ok && hasField(e.Type, f.Name) {
+			p.Columns = append(p.Columns, f.Name)
+		}
+	}
+	if len(p.Columns) == 0 {
+		return scope.Parent{}, fmt.Errorf("schema %s inherits scope from %s but they share no scope column", n.Name, parent)
+	}
+	return p, nil
+}
+
+// descendants lists, in name order, the tables of every type that hangs under root through
+// foreign keys, directly or through other children. Each must carry root's scope columns and
+// a column naming the root row, for the move to rewrite it.
+func descendants(g *gen.Graph, root *gen.Type) ([]string, error) {
+	under := map[*gen.Type]bool{root: true}
+	for grew := true; grew; {
+		grew = false
+		for _, n := range g.Nodes {
+			for _, e := range n.Edges {
+				if !under[n] && e.Field() != nil && under[e.Type] {
+					under[n], grew = true, true
+				}
+			}
+		}
+	}
+	rootFK := movedBy(root)
+	var out []string
+	for n := range under {
+		if n == root {
+			continue
+		}
+		for _, c := range []string{rootFK, "township_id", "village_id"} {
+			if !hasField(n, c) {
+				return nil, fmt.Errorf("schema %s hangs under %s but has no %s column to move it by", n.Name, root.Name, c)
+			}
+		}
+		out = append(out, n.Table())
+	}
+	sort.Strings(out)
+	return out, nil
 }
 
 const enumPkg = "github.com/nanpiao/sbqw/ent/schema/enum"

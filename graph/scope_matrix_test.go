@@ -361,7 +361,8 @@ func TestWritesAcrossTheBoundary(t *testing.T) {
 	ownHH = scalar.EncodeID(someInt(t, m.db, "SELECT id FROM households WHERE township_id = ? AND deleted_at IS NULL ORDER BY number DESC, id", tID))
 	foreignVillage = someID(t, m.db, "villages", "id NOT IN (SELECT village_id FROM households WHERE number = (SELECT number FROM households WHERE id = ?)) AND township_id <> ?", decodeID(t, ownHH), tID)
 	m.apis["admin"].Must(t, move, map[string]any{"id": ownHH, "v": foreignVillage}, nil)
-	for _, table := range []string{"residents", "pairings", "visits", "demands", "demand_events"} {
+	// Every table under households, read from the foreign keys: a new child entity is checked too.
+	for _, table := range testkit.TablesUnder("households") {
 		var wrong int
 		if err := m.db.QueryRow("SELECT COUNT(*) FROM "+table+" WHERE household_id = ? AND village_id <> ?", decodeID(t, ownHH), decodeID(t, foreignVillage)).Scan(&wrong); err != nil || wrong != 0 {
 			t.Fatalf("%d %s rows left behind by the move (%v)", wrong, table, err)

@@ -56,10 +56,10 @@ type StepInput struct {
 func Advance(ctx context.Context, tx *ent.Client, id int, action string, in StepInput) (*ent.Demand, error) {
 	step := Steps[action]
 	ctx = authz.WithAction(ctx, action)
-	if err := authz.CheckRecord(ctx, tx, "Demand", id, action); err != nil {
+	if err := authz.CheckRecord(ctx, tx, ent.TypeDemand, id, action); err != nil {
 		return nil, err
 	}
-	if err := LockRow(ctx, tx, "Demand", id); err != nil {
+	if err := LockRow(ctx, tx, ent.TypeDemand, id); err != nil {
 		return nil, err
 	}
 	d, err := tx.Demand.Get(ctx, id)
@@ -145,7 +145,7 @@ func CreateDemand(ctx context.Context, tx *ent.Client, in ent.CreateDemandInput,
 	first := func() (*ent.Demand, error) {
 		return tx.Demand.Query().Where(demand.CreatedBy(v.UserID), demand.IdempotencyKey(*key)).Only(ctx)
 	}
-	if err := LockRow(ctx, tx, "Household", in.HouseholdID); err != nil {
+	if err := LockRow(ctx, tx, ent.TypeHousehold, in.HouseholdID); err != nil {
 		return nil, err
 	}
 	return once(first, func() (*ent.Demand, error) {

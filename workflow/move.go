@@ -14,14 +14,11 @@ import (
 	"github.com/nanpiao/sbqw/ent/household"
 )
 
-// tablesUnderHousehold are the tables whose rows hang off a household and carry its scope.
-var tablesUnderHousehold = []string{"residents", "pairings", "visits", "demands", "demand_events"}
-
 // MoveHousehold moves a household to another village and rewrites the scope columns of the
 // household and of everything under it, in the caller's transaction. It is the only way a row
 // changes scope; the policy gives it to DISTRICT alone.
 func MoveHousehold(ctx context.Context, tx *ent.Client, id, villageID int) (*ent.Household, error) {
-	if err := authz.CheckRecord(ctx, tx, "Household", id, "move"); err != nil {
+	if err := authz.CheckRecord(ctx, tx, ent.TypeHousehold, id, "move"); err != nil {
 		return nil, err
 	}
 	h, err := tx.Household.Get(ctx, id)
@@ -47,22 +44,30 @@ func MoveHousehold(ctx context.Context, tx *ent.Client, id, villageID int) (*ent
 	}
 	now := time.Now().UTC()
 	// Plain SQL on purpose: scope columns are immutable to every ent update; this is the one
-	// audited operation allowed to rewrite them.
-	if _, err := tx.ExecContext(ctx, "UPDATE households SET village_id = ?, township_id = ?, updated_at = ? WHERE id = ?",
-		dest.ID, dest.TownshipID, now, id); err != nil {
+	// audited operation allowed to rewrite them. The tables under a household are generated
+	// from the ent graph (every table hanging under it through foreign keys), so a new child
+	// entity moves with it without an edit here.
+	if err := rescope(ctx, tx, household.Table, household.FieldID, id, dest, now); err != nil {
 		return nil, err
 	}
-	for _, t := range tablesUnderHousehold {
-		if _, err := tx.ExecContext(ctx, "UPDATE "+t+" SET village_id = ?, township_id = ?, updated_at = ? WHERE household_id = ?",
-			dest.ID, dest.TownshipID, now, id); err != nil {
+	under := ent.Scopes[ent.TypeHousehold]
+	for _, t := range under.Descendants {
+		if err := rescope(ctx, tx, t, under.MovedBy, id, dest, now); err != nil {
 			return nil, err
 		}
 	}
-	err = authz.Record(ctx, tx, authz.Event{Action: "household.move", Entity: "Household", EntityID: &id,
-		Changed: []string{"village_id", "township_id"}, TownshipID: dest.TownshipID, VillageID: dest.ID,
+	err = authz.Record(ctx, tx, authz.Event{Action: "household.move", Entity: ent.TypeHousehold, EntityID: &id,
+		Changed: []string{household.FieldVillageID, household.FieldTownshipID}, TownshipID: dest.TownshipID, VillageID: dest.ID,
 		Detail: "from village " + strconv.Itoa(h.VillageID) + " to " + strconv.Itoa(dest.ID)})
 	if err != nil {
 		return nil, err
 	}
 	return tx.Household.Get(ctx, id)
+}
+
+// rescope sets the village and township of the rows of table whose key column equals id.
+func rescope(ctx context.Context, tx *ent.Client, table, key string, id int, dest *ent.Village, now time.Time) error {
+	_, err := tx.ExecContext(ctx, "UPDATE "+table+" SET "+household.FieldVillageID+" = ?, "+household.FieldTownshipID+" = ?, "+
+		household.FieldUpdatedAt+" = ? WHERE "+key+" = ?", dest.ID, dest.TownshipID, now, id)
+	return err
 }

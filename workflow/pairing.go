@@ -20,10 +20,10 @@ func ReleasePairing(ctx context.Context, tx *ent.Client, id int, reason string, 
 		return nil, nil, apperr.Invalid("reason", "say why the pairing ends (请填写解除原因)")
 	}
 	ctx = authz.WithAction(ctx, "release")
-	if err := authz.CheckRecord(ctx, tx, "Pairing", id, "release"); err != nil {
+	if err := authz.CheckRecord(ctx, tx, ent.TypePairing, id, "release"); err != nil {
 		return nil, nil, err
 	}
-	if err := LockRow(ctx, tx, "Pairing", id); err != nil {
+	if err := LockRow(ctx, tx, ent.TypePairing, id); err != nil {
 		return nil, nil, err
 	}
 	p, err := tx.Pairing.Get(ctx, id)
@@ -58,7 +58,7 @@ func CreateVisit(ctx context.Context, tx *ent.Client, in ent.CreateVisitInput, k
 	if key == nil {
 		return tx.Visit.Create().SetInput(in).Save(ctx)
 	}
-	if err := LockRow(ctx, tx, "Pairing", in.PairingID); err != nil {
+	if err := LockRow(ctx, tx, ent.TypePairing, in.PairingID); err != nil {
 		return nil, err
 	}
 	p, err := tx.Pairing.Get(ctx, in.PairingID)
@@ -78,10 +78,10 @@ func AcceptRectification(ctx context.Context, tx *ent.Client, id, score int) (*e
 		return nil, apperr.Invalid("score", "a score is between 0 and 100 (得分应在0到100之间)")
 	}
 	ctx = authz.WithAction(ctx, "accept")
-	if err := authz.CheckRecord(ctx, tx, "Rectification", id, "accept"); err != nil {
+	if err := authz.CheckRecord(ctx, tx, ent.TypeRectification, id, "accept"); err != nil {
 		return nil, err
 	}
-	if err := LockRow(ctx, tx, "Rectification", id); err != nil {
+	if err := LockRow(ctx, tx, ent.TypeRectification, id); err != nil {
 		return nil, err
 	}
 	status := enum.RectificationStatus("FAILED")

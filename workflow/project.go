@@ -45,10 +45,10 @@ func ReturnProject(ctx context.Context, tx *ent.Client, id int, from enum.Projec
 // retried or concurrent request finds the project moved on and is refused (CONFLICT) instead of
 // moving it a second time; the row lock makes the stage read here the one the update replaces.
 func moveProject(ctx context.Context, tx *ent.Client, id int, from enum.ProjectStage, step int, remarks string, dueOn *time.Time) (*ent.DemoProject, error) {
-	if err := authz.CheckRecord(ctx, tx, "DemoProject", id, authz.ActionRead); err != nil {
+	if err := authz.CheckRecord(ctx, tx, ent.TypeDemoProject, id, authz.ActionRead); err != nil {
 		return nil, err
 	}
-	if err := LockRow(ctx, tx, "DemoProject", id); err != nil {
+	if err := LockRow(ctx, tx, ent.TypeDemoProject, id); err != nil {
 		return nil, err
 	}
 	p, err := tx.DemoProject.Get(ctx, id)
@@ -72,7 +72,7 @@ func moveProject(ctx context.Context, tx *ent.Client, id int, from enum.ProjectS
 	}
 	to := stages[next]
 	ctx = authz.WithAction(ctx, action)
-	if err := authz.CheckRecord(ctx, tx, "DemoProject", id, action); err != nil {
+	if err := authz.CheckRecord(ctx, tx, ent.TypeDemoProject, id, action); err != nil {
 		return nil, apperr.Forbiddenf("your role may not move a project into %s (%s) (无权将工程推进到%s)", to, stageNames[to], stageNames[to])
 	}
 	if dueOn != nil && dueOn.Before(today()) {

@@ -39,10 +39,10 @@ func PairingRules() ent.Hook {
 			c := m.Client()
 			// The household's and the cadre's rows are locked (always in this order) before
 			// their active pairings are counted: competing pairings queue here.
-			if err := LockRow(ctx, c, "Household", householdID); err != nil {
+			if err := LockRow(ctx, c, ent.TypeHousehold, householdID); err != nil {
 				return nil, err
 			}
-			if err := LockRow(ctx, c, "Cadre", cadreID); err != nil {
+			if err := LockRow(ctx, c, ent.TypeCadre, cadreID); err != nil {
 				return nil, err
 			}
 			h, err := c.Household.Get(sys(ctx), householdID)
@@ -101,7 +101,7 @@ func VisitRules() ent.Hook {
 			if m.Op().Is(ent.OpCreate) {
 				pid, _ := m.PairingID()
 				// Locked so that a release cannot end the pairing between this check and the insert.
-				if err := LockRow(ctx, c, "Pairing", pid); err != nil {
+				if err := LockRow(ctx, c, ent.TypePairing, pid); err != nil {
 					return nil, err
 				}
 				if p, err = c.Pairing.Get(sys(ctx), pid); err != nil {
@@ -194,7 +194,7 @@ func EnrollmentRules() ent.Hook {
 					courseID = e.CourseID
 				}
 				// The course's row lock orders this against a change of the course's hours.
-				if err := LockRow(ctx, c, "TrainingCourse", courseID); err != nil {
+				if err := LockRow(ctx, c, ent.TypeTrainingCourse, courseID); err != nil {
 					return nil, err
 				}
 				course, err := c.TrainingCourse.Get(sys(ctx), courseID)
@@ -219,7 +219,7 @@ func CourseRules() ent.Hook {
 			if !ok || authz.IsSystem(ctx) {
 				return next.Mutate(ctx, m)
 			}
-			if err := LockRow(ctx, m.Client(), "TrainingCourse", id); err != nil {
+			if err := LockRow(ctx, m.Client(), ent.TypeTrainingCourse, id); err != nil {
 				return nil, err
 			}
 			over, err := m.Client().TrainingEnrollment.Query().
@@ -252,7 +252,7 @@ func AssessmentRules() ent.Hook {
 			}
 			c := m.Client()
 			// One value per indicator and year: the village's row lock orders competing creates.
-			if err := LockRow(ctx, c, "Village", villageID); err != nil {
+			if err := LockRow(ctx, c, ent.TypeVillage, villageID); err != nil {
 				return nil, err
 			}
 			if hasSecretary {

@@ -68,7 +68,7 @@ func UpdateSettings(ctx context.Context, tx *ent.Client, maxHouseholds, lockDays
 	if err := set(keyVisitLockDays, lockDays, 0, 365, "visitLockDays"); err != nil {
 		return Settings{}, err
 	}
-	if err := authz.Record(ctx, tx, authz.Event{Action: "settings.update", Entity: "Setting"}); err != nil {
+	if err := authz.Record(ctx, tx, authz.Event{Action: "settings.update", Entity: ent.TypeSetting}); err != nil {
 		return Settings{}, err
 	}
 	return LoadSettings(ctx, tx)

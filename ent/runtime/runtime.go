@@ -49,7 +49,7 @@ import (
 // to their package variables.
 func init() {
 	apikeyMixin := schema.ApiKey{}.Mixin()
-	apikey.Policy = privacy.NewPolicies(apikeyMixin[3], schema.ApiKey{})
+	apikey.Policy = privacy.NewPolicies(apikeyMixin[4], schema.ApiKey{})
 	apikey.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 			if err := apikey.Policy.EvalMutation(ctx, m); err != nil {
@@ -62,6 +62,7 @@ func init() {
 	apikeyMixinHooks2 := apikeyMixin[2].Hooks()
 	apikeyMixinHooks3 := apikeyMixin[3].Hooks()
 	apikeyMixinHooks4 := apikeyMixin[4].Hooks()
+	apikeyMixinHooks5 := apikeyMixin[5].Hooks()
 
 	apikey.Hooks[1] = apikeyMixinHooks1[0]
 
@@ -69,17 +70,19 @@ func init() {
 
 	apikey.Hooks[3] = apikeyMixinHooks3[0]
 
-	apikey.Hooks[4] = apikeyMixinHooks3[1]
+	apikey.Hooks[4] = apikeyMixinHooks4[0]
 
-	apikey.Hooks[5] = apikeyMixinHooks4[0]
+	apikey.Hooks[5] = apikeyMixinHooks4[1]
+
+	apikey.Hooks[6] = apikeyMixinHooks5[0]
 	apikeyMixinInters1 := apikeyMixin[1].Interceptors()
 	apikey.Interceptors[0] = apikeyMixinInters1[0]
 	apikeyMixinFields0 := apikeyMixin[0].Fields()
 	_ = apikeyMixinFields0
 	apikeyMixinFields1 := apikeyMixin[1].Fields()
 	_ = apikeyMixinFields1
-	apikeyMixinFields4 := apikeyMixin[4].Fields()
-	_ = apikeyMixinFields4
+	apikeyMixinFields5 := apikeyMixin[5].Fields()
+	_ = apikeyMixinFields5
 	apikeyFields := schema.ApiKey{}.Fields()
 	_ = apikeyFields
 	// apikeyDescCreatedAt is the schema descriptor for created_at field.
@@ -97,7 +100,7 @@ func init() {
 	// apikey.DefaultDeleteToken holds the default value on creation for the delete_token field.
 	apikey.DefaultDeleteToken = apikeyDescDeleteToken.Default.(int64)
 	// apikeyDescVersion is the schema descriptor for version field.
-	apikeyDescVersion := apikeyMixinFields4[0].Descriptor()
+	apikeyDescVersion := apikeyMixinFields5[0].Descriptor()
 	// apikey.DefaultVersion holds the default value on creation for the version field.
 	apikey.DefaultVersion = apikeyDescVersion.Default.(int)
 	// apikey.VersionValidator is a validator for the "version" field. It is called by the builders before save.
@@ -249,7 +252,7 @@ func init() {
 	// auditevent.ClientAddressValidator is a validator for the "client_address" field. It is called by the builders before save.
 	auditevent.ClientAddressValidator = auditeventDescClientAddress.Validators[0].(func(string) error)
 	cadreMixin := schema.Cadre{}.Mixin()
-	cadre.Policy = privacy.NewPolicies(cadreMixin[3], schema.Cadre{})
+	cadre.Policy = privacy.NewPolicies(cadreMixin[4], schema.Cadre{})
 	cadre.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 			if err := cadre.Policy.EvalMutation(ctx, m); err != nil {
@@ -262,6 +265,7 @@ func init() {
 	cadreMixinHooks2 := cadreMixin[2].Hooks()
 	cadreMixinHooks3 := cadreMixin[3].Hooks()
 	cadreMixinHooks4 := cadreMixin[4].Hooks()
+	cadreMixinHooks5 := cadreMixin[5].Hooks()
 	cadreHooks := schema.Cadre{}.Hooks()
 
 	cadre.Hooks[1] = cadreMixinHooks1[0]
@@ -270,21 +274,23 @@ func init() {
 
 	cadre.Hooks[3] = cadreMixinHooks3[0]
 
-	cadre.Hooks[4] = cadreMixinHooks3[1]
+	cadre.Hooks[4] = cadreMixinHooks4[0]
 
-	cadre.Hooks[5] = cadreMixinHooks4[0]
+	cadre.Hooks[5] = cadreMixinHooks4[1]
 
-	cadre.Hooks[6] = cadreHooks[0]
+	cadre.Hooks[6] = cadreMixinHooks5[0]
 
-	cadre.Hooks[7] = cadreHooks[1]
+	cadre.Hooks[7] = cadreHooks[0]
+
+	cadre.Hooks[8] = cadreHooks[1]
 	cadreMixinInters1 := cadreMixin[1].Interceptors()
 	cadre.Interceptors[0] = cadreMixinInters1[0]
 	cadreMixinFields0 := cadreMixin[0].Fields()
 	_ = cadreMixinFields0
 	cadreMixinFields1 := cadreMixin[1].Fields()
 	_ = cadreMixinFields1
-	cadreMixinFields4 := cadreMixin[4].Fields()
-	_ = cadreMixinFields4
+	cadreMixinFields5 := cadreMixin[5].Fields()
+	_ = cadreMixinFields5
 	cadreFields := schema.Cadre{}.Fields()
 	_ = cadreFields
 	// cadreDescCreatedAt is the schema descriptor for created_at field.
@@ -302,7 +308,7 @@ func init() {
 	// cadre.DefaultDeleteToken holds the default value on creation for the delete_token field.
 	cadre.DefaultDeleteToken = cadreDescDeleteToken.Default.(int64)
 	// cadreDescVersion is the schema descriptor for version field.
-	cadreDescVersion := cadreMixinFields4[0].Descriptor()
+	cadreDescVersion := cadreMixinFields5[0].Descriptor()
 	// cadre.DefaultVersion holds the default value on creation for the version field.
 	cadre.DefaultVersion = cadreDescVersion.Default.(int)
 	// cadre.VersionValidator is a validator for the "version" field. It is called by the builders before save.
@@ -822,7 +828,7 @@ func init() {
 	// demoprojectstage.ActorNameValidator is a validator for the "actor_name" field. It is called by the builders before save.
 	demoprojectstage.ActorNameValidator = demoprojectstageDescActorName.Validators[0].(func(string) error)
 	departmentMixin := schema.Department{}.Mixin()
-	department.Policy = privacy.NewPolicies(departmentMixin[3], schema.Department{})
+	department.Policy = privacy.NewPolicies(departmentMixin[4], schema.Department{})
 	department.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 			if err := department.Policy.EvalMutation(ctx, m); err != nil {
@@ -835,6 +841,7 @@ func init() {
 	departmentMixinHooks2 := departmentMixin[2].Hooks()
 	departmentMixinHooks3 := departmentMixin[3].Hooks()
 	departmentMixinHooks4 := departmentMixin[4].Hooks()
+	departmentMixinHooks5 := departmentMixin[5].Hooks()
 	departmentHooks := schema.Department{}.Hooks()
 
 	department.Hooks[1] = departmentMixinHooks1[0]
@@ -843,19 +850,21 @@ func init() {
 
 	department.Hooks[3] = departmentMixinHooks3[0]
 
-	department.Hooks[4] = departmentMixinHooks3[1]
+	department.Hooks[4] = departmentMixinHooks4[0]
 
-	department.Hooks[5] = departmentMixinHooks4[0]
+	department.Hooks[5] = departmentMixinHooks4[1]
 
-	department.Hooks[6] = departmentHooks[0]
+	department.Hooks[6] = departmentMixinHooks5[0]
+
+	department.Hooks[7] = departmentHooks[0]
 	departmentMixinInters1 := departmentMixin[1].Interceptors()
 	department.Interceptors[0] = departmentMixinInters1[0]
 	departmentMixinFields0 := departmentMixin[0].Fields()
 	_ = departmentMixinFields0
 	departmentMixinFields1 := departmentMixin[1].Fields()
 	_ = departmentMixinFields1
-	departmentMixinFields4 := departmentMixin[4].Fields()
-	_ = departmentMixinFields4
+	departmentMixinFields5 := departmentMixin[5].Fields()
+	_ = departmentMixinFields5
 	departmentFields := schema.Department{}.Fields()
 	_ = departmentFields
 	// departmentDescCreatedAt is the schema descriptor for created_at field.
@@ -873,7 +882,7 @@ func init() {
 	// department.DefaultDeleteToken holds the default value on creation for the delete_token field.
 	department.DefaultDeleteToken = departmentDescDeleteToken.Default.(int64)
 	// departmentDescVersion is the schema descriptor for version field.
-	departmentDescVersion := departmentMixinFields4[0].Descriptor()
+	departmentDescVersion := departmentMixinFields5[0].Descriptor()
 	// department.DefaultVersion holds the default value on creation for the version field.
 	department.DefaultVersion = departmentDescVersion.Default.(int)
 	// department.VersionValidator is a validator for the "version" field. It is called by the builders before save.
@@ -976,7 +985,7 @@ func init() {
 	// departmentvillagelink.YearValidator is a validator for the "year" field. It is called by the builders before save.
 	departmentvillagelink.YearValidator = departmentvillagelinkDescYear.Validators[0].(func(int) error)
 	districtMixin := schema.District{}.Mixin()
-	district.Policy = privacy.NewPolicies(districtMixin[3], schema.District{})
+	district.Policy = privacy.NewPolicies(districtMixin[4], schema.District{})
 	district.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 			if err := district.Policy.EvalMutation(ctx, m); err != nil {
@@ -989,6 +998,7 @@ func init() {
 	districtMixinHooks2 := districtMixin[2].Hooks()
 	districtMixinHooks3 := districtMixin[3].Hooks()
 	districtMixinHooks4 := districtMixin[4].Hooks()
+	districtMixinHooks5 := districtMixin[5].Hooks()
 	districtHooks := schema.District{}.Hooks()
 
 	district.Hooks[1] = districtMixinHooks1[0]
@@ -997,21 +1007,23 @@ func init() {
 
 	district.Hooks[3] = districtMixinHooks3[0]
 
-	district.Hooks[4] = districtMixinHooks3[1]
+	district.Hooks[4] = districtMixinHooks4[0]
 
-	district.Hooks[5] = districtMixinHooks4[0]
+	district.Hooks[5] = districtMixinHooks4[1]
 
-	district.Hooks[6] = districtHooks[0]
+	district.Hooks[6] = districtMixinHooks5[0]
 
-	district.Hooks[7] = districtHooks[1]
+	district.Hooks[7] = districtHooks[0]
+
+	district.Hooks[8] = districtHooks[1]
 	districtMixinInters1 := districtMixin[1].Interceptors()
 	district.Interceptors[0] = districtMixinInters1[0]
 	districtMixinFields0 := districtMixin[0].Fields()
 	_ = districtMixinFields0
 	districtMixinFields1 := districtMixin[1].Fields()
 	_ = districtMixinFields1
-	districtMixinFields4 := districtMixin[4].Fields()
-	_ = districtMixinFields4
+	districtMixinFields5 := districtMixin[5].Fields()
+	_ = districtMixinFields5
 	districtFields := schema.District{}.Fields()
 	_ = districtFields
 	// districtDescCreatedAt is the schema descriptor for created_at field.
@@ -1029,7 +1041,7 @@ func init() {
 	// district.DefaultDeleteToken holds the default value on creation for the delete_token field.
 	district.DefaultDeleteToken = districtDescDeleteToken.Default.(int64)
 	// districtDescVersion is the schema descriptor for version field.
-	districtDescVersion := districtMixinFields4[0].Descriptor()
+	districtDescVersion := districtMixinFields5[0].Descriptor()
 	// district.DefaultVersion holds the default value on creation for the version field.
 	district.DefaultVersion = districtDescVersion.Default.(int)
 	// district.VersionValidator is a validator for the "version" field. It is called by the builders before save.
@@ -1981,7 +1993,7 @@ func init() {
 	// teammembership.VersionValidator is a validator for the "version" field. It is called by the builders before save.
 	teammembership.VersionValidator = teammembershipDescVersion.Validators[0].(func(int) error)
 	townshipMixin := schema.Township{}.Mixin()
-	township.Policy = privacy.NewPolicies(townshipMixin[3], schema.Township{})
+	township.Policy = privacy.NewPolicies(townshipMixin[4], schema.Township{})
 	township.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 			if err := township.Policy.EvalMutation(ctx, m); err != nil {
@@ -1994,6 +2006,7 @@ func init() {
 	townshipMixinHooks2 := townshipMixin[2].Hooks()
 	townshipMixinHooks3 := townshipMixin[3].Hooks()
 	townshipMixinHooks4 := townshipMixin[4].Hooks()
+	townshipMixinHooks5 := townshipMixin[5].Hooks()
 	townshipHooks := schema.Township{}.Hooks()
 
 	township.Hooks[1] = townshipMixinHooks1[0]
@@ -2002,19 +2015,21 @@ func init() {
 
 	township.Hooks[3] = townshipMixinHooks3[0]
 
-	township.Hooks[4] = townshipMixinHooks3[1]
+	township.Hooks[4] = townshipMixinHooks4[0]
 
-	township.Hooks[5] = townshipMixinHooks4[0]
+	township.Hooks[5] = townshipMixinHooks4[1]
 
-	township.Hooks[6] = townshipHooks[0]
+	township.Hooks[6] = townshipMixinHooks5[0]
+
+	township.Hooks[7] = townshipHooks[0]
 	townshipMixinInters1 := townshipMixin[1].Interceptors()
 	township.Interceptors[0] = townshipMixinInters1[0]
 	townshipMixinFields0 := townshipMixin[0].Fields()
 	_ = townshipMixinFields0
 	townshipMixinFields1 := townshipMixin[1].Fields()
 	_ = townshipMixinFields1
-	townshipMixinFields4 := townshipMixin[4].Fields()
-	_ = townshipMixinFields4
+	townshipMixinFields5 := townshipMixin[5].Fields()
+	_ = townshipMixinFields5
 	townshipFields := schema.Township{}.Fields()
 	_ = townshipFields
 	// townshipDescCreatedAt is the schema descriptor for created_at field.
@@ -2032,7 +2047,7 @@ func init() {
 	// township.DefaultDeleteToken holds the default value on creation for the delete_token field.
 	township.DefaultDeleteToken = townshipDescDeleteToken.Default.(int64)
 	// townshipDescVersion is the schema descriptor for version field.
-	townshipDescVersion := townshipMixinFields4[0].Descriptor()
+	townshipDescVersion := townshipMixinFields5[0].Descriptor()
 	// township.DefaultVersion holds the default value on creation for the version field.
 	township.DefaultVersion = townshipDescVersion.Default.(int)
 	// township.VersionValidator is a validator for the "version" field. It is called by the builders before save.
@@ -2074,7 +2089,7 @@ func init() {
 		}
 	}()
 	trainingcourseMixin := schema.TrainingCourse{}.Mixin()
-	trainingcourse.Policy = privacy.NewPolicies(trainingcourseMixin[3], schema.TrainingCourse{})
+	trainingcourse.Policy = privacy.NewPolicies(trainingcourseMixin[4], schema.TrainingCourse{})
 	trainingcourse.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 			if err := trainingcourse.Policy.EvalMutation(ctx, m); err != nil {
@@ -2087,6 +2102,7 @@ func init() {
 	trainingcourseMixinHooks2 := trainingcourseMixin[2].Hooks()
 	trainingcourseMixinHooks3 := trainingcourseMixin[3].Hooks()
 	trainingcourseMixinHooks4 := trainingcourseMixin[4].Hooks()
+	trainingcourseMixinHooks5 := trainingcourseMixin[5].Hooks()
 	trainingcourseHooks := schema.TrainingCourse{}.Hooks()
 
 	trainingcourse.Hooks[1] = trainingcourseMixinHooks1[0]
@@ -2095,23 +2111,25 @@ func init() {
 
 	trainingcourse.Hooks[3] = trainingcourseMixinHooks3[0]
 
-	trainingcourse.Hooks[4] = trainingcourseMixinHooks3[1]
+	trainingcourse.Hooks[4] = trainingcourseMixinHooks4[0]
 
-	trainingcourse.Hooks[5] = trainingcourseMixinHooks4[0]
+	trainingcourse.Hooks[5] = trainingcourseMixinHooks4[1]
 
-	trainingcourse.Hooks[6] = trainingcourseHooks[0]
+	trainingcourse.Hooks[6] = trainingcourseMixinHooks5[0]
 
-	trainingcourse.Hooks[7] = trainingcourseHooks[1]
+	trainingcourse.Hooks[7] = trainingcourseHooks[0]
 
-	trainingcourse.Hooks[8] = trainingcourseHooks[2]
+	trainingcourse.Hooks[8] = trainingcourseHooks[1]
+
+	trainingcourse.Hooks[9] = trainingcourseHooks[2]
 	trainingcourseMixinInters1 := trainingcourseMixin[1].Interceptors()
 	trainingcourse.Interceptors[0] = trainingcourseMixinInters1[0]
 	trainingcourseMixinFields0 := trainingcourseMixin[0].Fields()
 	_ = trainingcourseMixinFields0
 	trainingcourseMixinFields1 := trainingcourseMixin[1].Fields()
 	_ = trainingcourseMixinFields1
-	trainingcourseMixinFields4 := trainingcourseMixin[4].Fields()
-	_ = trainingcourseMixinFields4
+	trainingcourseMixinFields5 := trainingcourseMixin[5].Fields()
+	_ = trainingcourseMixinFields5
 	trainingcourseFields := schema.TrainingCourse{}.Fields()
 	_ = trainingcourseFields
 	// trainingcourseDescCreatedAt is the schema descriptor for created_at field.
@@ -2129,7 +2147,7 @@ func init() {
 	// trainingcourse.DefaultDeleteToken holds the default value on creation for the delete_token field.
 	trainingcourse.DefaultDeleteToken = trainingcourseDescDeleteToken.Default.(int64)
 	// trainingcourseDescVersion is the schema descriptor for version field.
-	trainingcourseDescVersion := trainingcourseMixinFields4[0].Descriptor()
+	trainingcourseDescVersion := trainingcourseMixinFields5[0].Descriptor()
 	// trainingcourse.DefaultVersion holds the default value on creation for the version field.
 	trainingcourse.DefaultVersion = trainingcourseDescVersion.Default.(int)
 	// trainingcourse.VersionValidator is a validator for the "version" field. It is called by the builders before save.
@@ -2263,7 +2281,7 @@ func init() {
 		}
 	}()
 	trusteddocumentMixin := schema.TrustedDocument{}.Mixin()
-	trusteddocument.Policy = privacy.NewPolicies(trusteddocumentMixin[3], schema.TrustedDocument{})
+	trusteddocument.Policy = privacy.NewPolicies(trusteddocumentMixin[4], schema.TrustedDocument{})
 	trusteddocument.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 			if err := trusteddocument.Policy.EvalMutation(ctx, m); err != nil {
@@ -2276,6 +2294,7 @@ func init() {
 	trusteddocumentMixinHooks2 := trusteddocumentMixin[2].Hooks()
 	trusteddocumentMixinHooks3 := trusteddocumentMixin[3].Hooks()
 	trusteddocumentMixinHooks4 := trusteddocumentMixin[4].Hooks()
+	trusteddocumentMixinHooks5 := trusteddocumentMixin[5].Hooks()
 
 	trusteddocument.Hooks[1] = trusteddocumentMixinHooks1[0]
 
@@ -2283,17 +2302,19 @@ func init() {
 
 	trusteddocument.Hooks[3] = trusteddocumentMixinHooks3[0]
 
-	trusteddocument.Hooks[4] = trusteddocumentMixinHooks3[1]
+	trusteddocument.Hooks[4] = trusteddocumentMixinHooks4[0]
 
-	trusteddocument.Hooks[5] = trusteddocumentMixinHooks4[0]
+	trusteddocument.Hooks[5] = trusteddocumentMixinHooks4[1]
+
+	trusteddocument.Hooks[6] = trusteddocumentMixinHooks5[0]
 	trusteddocumentMixinInters1 := trusteddocumentMixin[1].Interceptors()
 	trusteddocument.Interceptors[0] = trusteddocumentMixinInters1[0]
 	trusteddocumentMixinFields0 := trusteddocumentMixin[0].Fields()
 	_ = trusteddocumentMixinFields0
 	trusteddocumentMixinFields1 := trusteddocumentMixin[1].Fields()
 	_ = trusteddocumentMixinFields1
-	trusteddocumentMixinFields4 := trusteddocumentMixin[4].Fields()
-	_ = trusteddocumentMixinFields4
+	trusteddocumentMixinFields5 := trusteddocumentMixin[5].Fields()
+	_ = trusteddocumentMixinFields5
 	trusteddocumentFields := schema.TrustedDocument{}.Fields()
 	_ = trusteddocumentFields
 	// trusteddocumentDescCreatedAt is the schema descriptor for created_at field.
@@ -2311,7 +2332,7 @@ func init() {
 	// trusteddocument.DefaultDeleteToken holds the default value on creation for the delete_token field.
 	trusteddocument.DefaultDeleteToken = trusteddocumentDescDeleteToken.Default.(int64)
 	// trusteddocumentDescVersion is the schema descriptor for version field.
-	trusteddocumentDescVersion := trusteddocumentMixinFields4[0].Descriptor()
+	trusteddocumentDescVersion := trusteddocumentMixinFields5[0].Descriptor()
 	// trusteddocument.DefaultVersion holds the default value on creation for the version field.
 	trusteddocument.DefaultVersion = trusteddocumentDescVersion.Default.(int)
 	// trusteddocument.VersionValidator is a validator for the "version" field. It is called by the builders before save.
@@ -2371,7 +2392,7 @@ func init() {
 		}
 	}()
 	userMixin := schema.User{}.Mixin()
-	user.Policy = privacy.NewPolicies(userMixin[3], schema.User{})
+	user.Policy = privacy.NewPolicies(userMixin[4], schema.User{})
 	user.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 			if err := user.Policy.EvalMutation(ctx, m); err != nil {
@@ -2384,6 +2405,7 @@ func init() {
 	userMixinHooks2 := userMixin[2].Hooks()
 	userMixinHooks3 := userMixin[3].Hooks()
 	userMixinHooks4 := userMixin[4].Hooks()
+	userMixinHooks5 := userMixin[5].Hooks()
 
 	user.Hooks[1] = userMixinHooks1[0]
 
@@ -2391,17 +2413,19 @@ func init() {
 
 	user.Hooks[3] = userMixinHooks3[0]
 
-	user.Hooks[4] = userMixinHooks3[1]
+	user.Hooks[4] = userMixinHooks4[0]
 
-	user.Hooks[5] = userMixinHooks4[0]
+	user.Hooks[5] = userMixinHooks4[1]
+
+	user.Hooks[6] = userMixinHooks5[0]
 	userMixinInters1 := userMixin[1].Interceptors()
 	user.Interceptors[0] = userMixinInters1[0]
 	userMixinFields0 := userMixin[0].Fields()
 	_ = userMixinFields0
 	userMixinFields1 := userMixin[1].Fields()
 	_ = userMixinFields1
-	userMixinFields4 := userMixin[4].Fields()
-	_ = userMixinFields4
+	userMixinFields5 := userMixin[5].Fields()
+	_ = userMixinFields5
 	userFields := schema.User{}.Fields()
 	_ = userFields
 	// userDescCreatedAt is the schema descriptor for created_at field.
@@ -2419,7 +2443,7 @@ func init() {
 	// user.DefaultDeleteToken holds the default value on creation for the delete_token field.
 	user.DefaultDeleteToken = userDescDeleteToken.Default.(int64)
 	// userDescVersion is the schema descriptor for version field.
-	userDescVersion := userMixinFields4[0].Descriptor()
+	userDescVersion := userMixinFields5[0].Descriptor()
 	// user.DefaultVersion holds the default value on creation for the version field.
 	user.DefaultVersion = userDescVersion.Default.(int)
 	// user.VersionValidator is a validator for the "version" field. It is called by the builders before save.
@@ -2451,7 +2475,7 @@ func init() {
 	// user.DefaultMustChangePassword holds the default value on creation for the must_change_password field.
 	user.DefaultMustChangePassword = userDescMustChangePassword.Default.(bool)
 	villageMixin := schema.Village{}.Mixin()
-	village.Policy = privacy.NewPolicies(villageMixin[3], schema.Village{})
+	village.Policy = privacy.NewPolicies(villageMixin[4], schema.Village{})
 	village.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 			if err := village.Policy.EvalMutation(ctx, m); err != nil {
@@ -2464,6 +2488,7 @@ func init() {
 	villageMixinHooks2 := villageMixin[2].Hooks()
 	villageMixinHooks3 := villageMixin[3].Hooks()
 	villageMixinHooks4 := villageMixin[4].Hooks()
+	villageMixinHooks5 := villageMixin[5].Hooks()
 	villageHooks := schema.Village{}.Hooks()
 
 	village.Hooks[1] = villageMixinHooks1[0]
@@ -2472,19 +2497,21 @@ func init() {
 
 	village.Hooks[3] = villageMixinHooks3[0]
 
-	village.Hooks[4] = villageMixinHooks3[1]
+	village.Hooks[4] = villageMixinHooks4[0]
 
-	village.Hooks[5] = villageMixinHooks4[0]
+	village.Hooks[5] = villageMixinHooks4[1]
 
-	village.Hooks[6] = villageHooks[0]
+	village.Hooks[6] = villageMixinHooks5[0]
+
+	village.Hooks[7] = villageHooks[0]
 	villageMixinInters1 := villageMixin[1].Interceptors()
 	village.Interceptors[0] = villageMixinInters1[0]
 	villageMixinFields0 := villageMixin[0].Fields()
 	_ = villageMixinFields0
 	villageMixinFields1 := villageMixin[1].Fields()
 	_ = villageMixinFields1
-	villageMixinFields4 := villageMixin[4].Fields()
-	_ = villageMixinFields4
+	villageMixinFields5 := villageMixin[5].Fields()
+	_ = villageMixinFields5
 	villageFields := schema.Village{}.Fields()
 	_ = villageFields
 	// villageDescCreatedAt is the schema descriptor for created_at field.
@@ -2502,7 +2529,7 @@ func init() {
 	// village.DefaultDeleteToken holds the default value on creation for the delete_token field.
 	village.DefaultDeleteToken = villageDescDeleteToken.Default.(int64)
 	// villageDescVersion is the schema descriptor for version field.
-	villageDescVersion := villageMixinFields4[0].Descriptor()
+	villageDescVersion := villageMixinFields5[0].Descriptor()
 	// village.DefaultVersion holds the default value on creation for the version field.
 	village.DefaultVersion = villageDescVersion.Default.(int)
 	// village.VersionValidator is a validator for the "version" field. It is called by the builders before save.

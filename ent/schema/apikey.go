@@ -6,6 +6,8 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+
+	"github.com/nanpiao/sbqw/ent/schema/scope"
 )
 
 // ApiKey API密钥: a long-lived credential for an integration, acting as its user (and so bound
@@ -38,5 +40,9 @@ func (ApiKey) Indexes() []ent.Index {
 }
 
 func (ApiKey) Annotations() []schema.Annotation {
-	return append(nested(false), schema.Comment("ApiKey API密钥: a long-lived credential for an integration, acting as its user (and so bound to that user's roles). Only a hash of the secret is stored; the secret is shown once."))
+	return append(nested(false),
+		scope.Of(
+			scope.Reach(scope.Self, "user_id", scope.Caller),
+		),
+		schema.Comment("ApiKey API密钥: a long-lived credential for an integration, acting as its user (and so bound to that user's roles). Only a hash of the secret is stored; the secret is shown once."))
 }

@@ -6,6 +6,7 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	"github.com/nanpiao/sbqw/ent/schema/scope"
 	"github.com/nanpiao/sbqw/workflow"
 
 	"github.com/nanpiao/sbqw/ent/schema/enum"
@@ -16,7 +17,7 @@ import (
 type Assessment struct{ ent.Schema }
 
 func (Assessment) Mixin() []ent.Mixin {
-	return base(inheritScope(from("village_id", "villages", "township_id", "township_id")))
+	return base()
 }
 
 func (Assessment) Fields() []ent.Field {
@@ -50,5 +51,10 @@ func (Assessment) Indexes() []ent.Index {
 func (Assessment) Hooks() []ent.Hook { return []ent.Hook{workflow.AssessmentRules()} }
 
 func (Assessment) Annotations() []schema.Annotation {
-	return append(listed(true), schema.Comment("Assessment 考核: one indicator for a year with baseline, target and actual — a secretary's five capability gains (五个增强, secretary set) or a village's six performance gains (六个提高)."))
+	return append(listed(true),
+		scope.Of(
+			scope.Inherits(Village.Type),
+			scope.Hierarchy(),
+		),
+		schema.Comment("Assessment 考核: one indicator for a year with baseline, target and actual — a secretary's five capability gains (五个增强, secretary set) or a village's six performance gains (六个提高)."))
 }

@@ -5,6 +5,8 @@ import (
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+
+	"github.com/nanpiao/sbqw/ent/schema/scope"
 )
 
 // AuditEvent 审计记录 (append-only): who did what to which record, written in the same
@@ -41,5 +43,9 @@ func (AuditEvent) Indexes() []ent.Index {
 }
 
 func (AuditEvent) Annotations() []schema.Annotation {
-	return append(listed(false), schema.Comment("AuditEvent 审计记录 (append-only): who did what to which record, written in the same transaction as the change. Never holds plaintext personal data: changed fields are listed by name only."))
+	return append(listed(false),
+		scope.Of(
+			scope.NoCheckAfterWrite(),
+		),
+		schema.Comment("AuditEvent 审计记录 (append-only): who did what to which record, written in the same transaction as the change. Never holds plaintext personal data: changed fields are listed by name only."))
 }

@@ -6,6 +6,8 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+
+	"github.com/nanpiao/sbqw/ent/schema/scope"
 )
 
 // Cadre 帮扶干部: a department official who pairs with needy households. Reference data (name,
@@ -47,5 +49,9 @@ func (Cadre) Hooks() []ent.Hook {
 }
 
 func (Cadre) Annotations() []schema.Annotation {
-	return append(listed(true), schema.Comment("Cadre 帮扶干部: a department official who pairs with needy households. Reference data (name, title, department; the phone is masked like every personal value)."))
+	return append(listed(true),
+		scope.Of(
+			scope.Reach(scope.Department, "department_id", scope.Unit),
+		),
+		schema.Comment("Cadre 帮扶干部: a department official who pairs with needy households. Reference data (name, title, department; the phone is masked like every personal value)."))
 }

@@ -5,6 +5,8 @@ import (
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+
+	"github.com/nanpiao/sbqw/ent/schema/scope"
 )
 
 // CasbinRule stores the Casbin policy lines (p, role, object, action, scope kind) that district
@@ -26,5 +28,10 @@ func (CasbinRule) Indexes() []ent.Index {
 }
 
 func (CasbinRule) Annotations() []schema.Annotation {
-	return []schema.Annotation{hidden, schema.Comment("CasbinRule stores the Casbin policy lines (p, role, object, action, scope kind) that district admins edit; the authz adapter reads and writes them.")}
+	return []schema.Annotation{
+		scope.Of(
+			scope.Object("policy"),
+			scope.NoCheckAfterWrite(),
+		),
+		hidden, schema.Comment("CasbinRule stores the Casbin policy lines (p, role, object, action, scope kind) that district admins edit; the authz adapter reads and writes them.")}
 }

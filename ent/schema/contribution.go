@@ -6,13 +6,15 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+
+	"github.com/nanpiao/sbqw/ent/schema/scope"
 )
 
 // Contribution 贡献: what a member did for a team on a day, and how many households it helped.
 type Contribution struct{ ent.Schema }
 
 func (Contribution) Mixin() []ent.Mixin {
-	return base(inheritScope(from("team_id", "teams", "township_id", "township_id", "village_id", "village_id")))
+	return base()
 }
 
 func (Contribution) Fields() []ent.Field {
@@ -39,5 +41,11 @@ func (Contribution) Indexes() []ent.Index {
 }
 
 func (Contribution) Annotations() []schema.Annotation {
-	return append(nested(true), schema.Comment("Contribution 贡献: what a member did for a team on a day, and how many households it helped."))
+	return append(nested(true),
+		scope.Of(
+			scope.Inherits(Team.Type),
+			scope.Hierarchy(),
+			scope.Reach(scope.Department, "member_id", scope.DepartmentMembers),
+		),
+		schema.Comment("Contribution 贡献: what a member did for a team on a day, and how many households it helped."))
 }

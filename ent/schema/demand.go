@@ -6,6 +6,7 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	"github.com/nanpiao/sbqw/ent/schema/scope"
 	"github.com/nanpiao/sbqw/workflow"
 
 	"github.com/nanpiao/sbqw/ent/schema/enum"
@@ -17,7 +18,7 @@ import (
 type Demand struct{ ent.Schema }
 
 func (Demand) Mixin() []ent.Mixin {
-	return base(inheritScope(from("household_id", "households", "township_id", "township_id", "village_id", "village_id")))
+	return base()
 }
 
 func (Demand) Fields() []ent.Field {
@@ -61,5 +62,12 @@ func (Demand) Indexes() []ent.Index {
 func (Demand) Hooks() []ent.Hook { return []ent.Hook{workflow.DemandRules()} }
 
 func (Demand) Annotations() []schema.Annotation {
-	return append(listed(true), schema.Comment("Demand 诉求: something a household needs solved. It moves REGISTERED → ACCEPTED → ASSIGNED (to a department) → RESOLVED → FOLLOWED_UP → CLOSED, or to REJECTED with a reason; every step is a DemandEvent."))
+	return append(listed(true),
+		scope.Of(
+			scope.Inherits(Household.Type),
+			scope.Hierarchy(),
+			scope.Reach(scope.Paired, "household_id", scope.ActivelyPairedHouseholds),
+			scope.Reach(scope.Department, "department_id", scope.Unit),
+		),
+		schema.Comment("Demand 诉求: something a household needs solved. It moves REGISTERED → ACCEPTED → ASSIGNED (to a department) → RESOLVED → FOLLOWED_UP → CLOSED, or to REJECTED with a reason; every step is a DemandEvent."))
 }

@@ -8,14 +8,14 @@ import (
 	"entgo.io/ent/schema/index"
 
 	"github.com/nanpiao/sbqw/ent/schema/enum"
+	"github.com/nanpiao/sbqw/ent/schema/scope"
 )
 
 // DemandEvent 办理记录: one step of a demand's handling, written by the workflow, never edited.
 type DemandEvent struct{ ent.Schema }
 
 func (DemandEvent) Mixin() []ent.Mixin {
-	return base(inheritScope(from("demand_id", "demands",
-		"township_id", "township_id", "village_id", "village_id", "household_id", "household_id")))
+	return base()
 }
 
 func (DemandEvent) Fields() []ent.Field {
@@ -44,5 +44,12 @@ func (DemandEvent) Indexes() []ent.Index {
 }
 
 func (DemandEvent) Annotations() []schema.Annotation {
-	return append(nested(false), schema.Comment("DemandEvent 办理记录: one step of a demand's handling, written by the workflow, never edited."))
+	return append(nested(false),
+		scope.Of(
+			scope.Inherits(Demand.Type),
+			scope.Hierarchy(),
+			scope.Reach(scope.Paired, "household_id", scope.ActivelyPairedHouseholds),
+			scope.Reach(scope.Department, "demand_id", scope.DepartmentDemands),
+		),
+		schema.Comment("DemandEvent 办理记录: one step of a demand's handling, written by the workflow, never edited."))
 }

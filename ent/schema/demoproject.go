@@ -6,6 +6,7 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	"github.com/nanpiao/sbqw/ent/schema/scope"
 	"github.com/nanpiao/sbqw/workflow"
 
 	"github.com/nanpiao/sbqw/ent/schema/enum"
@@ -16,12 +17,13 @@ import (
 type DemoProject struct{ ent.Schema }
 
 func (DemoProject) Mixin() []ent.Mixin {
-	return base(inheritScope(from("village_id", "villages", "township_id", "township_id")))
+	return base()
 }
 
 func (DemoProject) Fields() []ent.Field {
 	return []ent.Field{
-		field.Int("township_id").Immutable().Comment("Township running the project 所属乡镇"),
+		field.Int("township_id").Immutable().Comment("Township running the project 所属乡镇").
+			Annotations(scope.Inherited()),
 		field.Int("year").Range(2000, 2100).Comment("Programme year 年度").Annotations(orderField("YEAR")),
 		nameField("Project name 工程名称"),
 		field.Enum("subject_kind").GoType(enum.SubjectKind("")).Annotations(enumType(enum.SubjectKind(""))).Comment("Kind of subject carrying the project 实施主体类别"),
@@ -50,5 +52,10 @@ func (DemoProject) Indexes() []ent.Index {
 func (DemoProject) Hooks() []ent.Hook { return []ent.Hook{workflow.ProjectRules()} }
 
 func (DemoProject) Annotations() []schema.Annotation {
-	return append(listed(true), schema.Comment("DemoProject 党建促脱贫示范引领工程: each township's model project for a year. It moves through the six stages one step at a time (see ProjectStage); a review may send it back one step."))
+	return append(listed(true),
+		scope.Of(
+			scope.Inherits(Village.Type),
+			scope.Hierarchy(),
+		),
+		schema.Comment("DemoProject 党建促脱贫示范引领工程: each township's model project for a year. It moves through the six stages one step at a time (see ProjectStage); a review may send it back one step."))
 }

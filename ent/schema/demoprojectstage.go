@@ -8,6 +8,7 @@ import (
 	"entgo.io/ent/schema/index"
 
 	"github.com/nanpiao/sbqw/ent/schema/enum"
+	"github.com/nanpiao/sbqw/ent/schema/scope"
 )
 
 // DemoProjectStage 步骤记录: a demo project entered a stage — who moved it, when, how and why.
@@ -15,7 +16,7 @@ import (
 type DemoProjectStage struct{ ent.Schema }
 
 func (DemoProjectStage) Mixin() []ent.Mixin {
-	return base(inheritScope(from("project_id", "demo_projects", "township_id", "township_id", "village_id", "village_id")))
+	return base()
 }
 
 func (DemoProjectStage) Fields() []ent.Field {
@@ -43,5 +44,10 @@ func (DemoProjectStage) Indexes() []ent.Index {
 }
 
 func (DemoProjectStage) Annotations() []schema.Annotation {
-	return append(nested(false), schema.Comment("DemoProjectStage 步骤记录: a demo project entered a stage — who moved it, when, how and why. Written by the workflow, never edited."))
+	return append(nested(false),
+		scope.Of(
+			scope.Inherits(DemoProject.Type),
+			scope.Hierarchy(),
+		),
+		schema.Comment("DemoProjectStage 步骤记录: a demo project entered a stage — who moved it, when, how and why. Written by the workflow, never edited."))
 }

@@ -8,6 +8,7 @@ import (
 	"entgo.io/ent/schema/index"
 
 	"github.com/nanpiao/sbqw/ent/schema/enum"
+	"github.com/nanpiao/sbqw/ent/schema/scope"
 )
 
 // Department 区直部门: one of the district departments whose cadres pair with households and
@@ -51,5 +52,7 @@ func (Department) Hooks() []ent.Hook {
 }
 
 func (Department) Annotations() []schema.Annotation {
-	return append(listed(true), schema.Comment("Department 区直部门: one of the district departments whose cadres pair with households and which handle demands routed to them. Reference data."))
+	return append(listed(true),
+		scope.Of(),
+		schema.Comment("Department 区直部门: one of the district departments whose cadres pair with households and which handle demands routed to them. Reference data."))
 }

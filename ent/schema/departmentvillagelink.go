@@ -6,6 +6,8 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+
+	"github.com/nanpiao/sbqw/ent/schema/scope"
 )
 
 // DepartmentVillageLink 部门联村: a department is linked to a village for a year; its cadres
@@ -13,7 +15,7 @@ import (
 type DepartmentVillageLink struct{ ent.Schema }
 
 func (DepartmentVillageLink) Mixin() []ent.Mixin {
-	return base(inheritScope(from("village_id", "villages", "township_id", "township_id")))
+	return base()
 }
 
 func (DepartmentVillageLink) Fields() []ent.Field {
@@ -41,5 +43,9 @@ func (DepartmentVillageLink) Indexes() []ent.Index {
 }
 
 func (DepartmentVillageLink) Annotations() []schema.Annotation {
-	return append(nested(true), schema.Comment("DepartmentVillageLink 部门联村: a department is linked to a village for a year; its cadres pair with needy households there. Reference data."))
+	return append(nested(true),
+		scope.Of(
+			scope.Inherits(Village.Type),
+		),
+		schema.Comment("DepartmentVillageLink 部门联村: a department is linked to a village for a year; its cadres pair with needy households there. Reference data."))
 }

@@ -10,6 +10,7 @@ import (
 	"entgo.io/ent/schema/index"
 	"github.com/nanpiao/sbqw/apperr"
 	"github.com/nanpiao/sbqw/authz"
+	"github.com/nanpiao/sbqw/ent/schema/scope"
 )
 
 // District 区: the top of the hierarchy (Nanpiao District). Reference data.
@@ -42,7 +43,9 @@ func (District) Hooks() []ent.Hook {
 }
 
 func (District) Annotations() []schema.Annotation {
-	return []schema.Annotation{entgql.Mutations(entgql.MutationCreate(), entgql.MutationUpdate()), schema.Comment("District 区: the top of the hierarchy (Nanpiao District). Reference data.")}
+	return []schema.Annotation{
+		scope.Of(),
+		entgql.Mutations(entgql.MutationCreate(), entgql.MutationUpdate()), schema.Comment("District 区: the top of the hierarchy (Nanpiao District). Reference data.")}
 }
 
 // onlyOneDistrict: the platform serves one district; a second is refused.

@@ -9,6 +9,8 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/dialect"
 	"entgo.io/ent/schema/field"
+
+	"github.com/nanpiao/sbqw/ent/schema/scope"
 )
 
 // Field helpers shared by the entity schemas. Each says once how a kind of column is stored and
@@ -50,7 +52,7 @@ func nameField(comment string) ent.Field {
 // filters on these columns so that a scope check is one indexed comparison, never a join.
 func scopeField(name, comment string) ent.Field {
 	return field.Int(name).Optional().Immutable().Comment(comment).
-		Annotations(entgql.Skip(entgql.SkipAll))
+		Annotations(entgql.Skip(entgql.SkipAll), scope.Inherited())
 }
 
 // hidden marks a stored column the API never shows or accepts.

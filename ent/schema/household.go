@@ -9,6 +9,7 @@ import (
 	"entgo.io/ent/schema/index"
 
 	"github.com/nanpiao/sbqw/ent/schema/enum"
+	"github.com/nanpiao/sbqw/ent/schema/scope"
 )
 
 // Household 户. The poverty-alleviation office sets `needy` (扶贫办确定的困难群体); cadres pair
@@ -16,7 +17,7 @@ import (
 type Household struct{ ent.Schema }
 
 func (Household) Mixin() []ent.Mixin {
-	return base(inheritScope(from("village_id", "villages", "township_id", "township_id")))
+	return base()
 }
 
 func (Household) Fields() []ent.Field {
@@ -69,5 +70,14 @@ func (Household) Hooks() []ent.Hook {
 }
 
 func (Household) Annotations() []schema.Annotation {
-	return append(listed(true), schema.Comment("Household 户. The poverty-alleviation office sets `needy` (扶贫办确定的困难群体); cadres pair only with needy households."))
+	return append(listed(true),
+		scope.Of(
+			scope.Inherits(Village.Type),
+			scope.Hierarchy(),
+			scope.Reach(scope.Paired, "id", scope.ActivelyPairedHouseholds),
+			scope.Reach(scope.Department, "village_id", scope.LinkedVillages),
+			scope.Reach(scope.Department, "id", scope.DepartmentHouseholds),
+			scope.Movable(),
+		),
+		schema.Comment("Household 户. The poverty-alleviation office sets `needy` (扶贫办确定的困难群体); cadres pair only with needy households."))
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/nanpiao/sbqw/authz"
 	gen "github.com/nanpiao/sbqw/ent"
 	"github.com/nanpiao/sbqw/ent/intercept"
+	"github.com/nanpiao/sbqw/ent/schema/scope"
 )
 
 // TimeMixin gives every entity createdAt/updatedAt, filterable and orderable, so that
@@ -107,45 +108,24 @@ func (SoftDeleteMixin) Hooks() []ent.Hook {
 	}
 }
 
-// inherit copies scope columns from a parent row when a row is created: child column → parent
-// column, read from parentTable where id = the child's fk. A scope column the caller already set
-// must agree with the parent (a team's township and its village, say).
-type inherit struct {
-	fk          string
-	parentTable string
-	columns     [][2]string
-}
-
-// ScopeMixin fills the scope columns of an entity from its parents on create. Scope columns are
-// immutable afterwards; see scopeField.
-type ScopeMixin struct {
-	mixin.Schema
-	parents []inherit
-}
-
-// inheritScope builds a ScopeMixin; pairs alternate child and parent column names.
-func inheritScope(parents ...inherit) ScopeMixin { return ScopeMixin{parents: parents} }
-
-func from(fk, parentTable string, childParentPairs ...string) inherit {
-	in := inherit{fk: fk, parentTable: parentTable}
-	for i := 0; i+1 < len(childParentPairs); i += 2 {
-		in.columns = append(in.columns, [2]string{childParentPairs[i], childParentPairs[i+1]})
-	}
-	return in
-}
+// ScopeMixin fills the scope columns of an entity from its parents on create, as the entity's
+// scope declaration (scope.Of in its Annotations, generated into ent.Scopes) says. A scope
+// column the caller already set must agree with the parent (a team's township and its
+// village, say). Scope columns are immutable afterwards; see scopeField.
+type ScopeMixin struct{ mixin.Schema }
 
 type rawQuerier interface {
 	ent.Mutation
 	Client() *gen.Client
 }
 
-func (s ScopeMixin) Hooks() []ent.Hook {
+func (ScopeMixin) Hooks() []ent.Hook {
 	return []ent.Hook{
 		func(next ent.Mutator) ent.Mutator {
 			return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 				if m.Op().Is(ent.OpCreate) {
-					for _, p := range s.parents {
-						if err := p.apply(ctx, m); err != nil {
+					for _, p := range gen.Scopes[m.Type()].Parents {
+						if err := inherit(ctx, m, p); err != nil {
 							return nil, err
 						}
 					}
@@ -156,9 +136,9 @@ func (s ScopeMixin) Hooks() []ent.Hook {
 	}
 }
 
-func (p inherit) allSet(m ent.Mutation) bool {
-	for _, c := range p.columns {
-		if _, ok := m.Field(c[0]); !ok {
+func allSet(m ent.Mutation, p scope.Parent) bool {
+	for _, c := range p.Columns {
+		if _, ok := m.Field(c); !ok {
 			return false
 		}
 	}
@@ -168,25 +148,23 @@ func (p inherit) allSet(m ent.Mutation) bool {
 // gqlName turns a column name into the GraphQL spelling clients see: village_id → villageID.
 func gqlName(column string) string { return apperr.FieldName(column) }
 
-func (p inherit) apply(ctx context.Context, m ent.Mutation) error {
-	fkv, ok := m.Field(p.fk)
+// inherit copies p's columns from the parent row m points at.
+func inherit(ctx context.Context, m ent.Mutation, p scope.Parent) error {
+	fkv, ok := m.Field(p.FK)
 	if !ok {
 		return nil // optional parent not given
 	}
-	if authz.IsSystem(ctx) && p.allSet(m) {
+	if authz.IsSystem(ctx) && allSet(m, p) {
 		return nil // bulk loaders fill scope columns themselves; TestScopeColumnsAgree checks them
 	}
 	mq, ok := m.(rawQuerier)
 	if !ok {
 		return fmt.Errorf("scope: unexpected mutation %T", m)
 	}
-	cols := make([]string, len(p.columns))
-	for i, c := range p.columns {
-		cols[i] = c[1]
-	}
+	cols := p.Columns
 	// Plain SQL on purpose: this is bookkeeping, not a read on behalf of the caller. Whether the
 	// caller may reference the parent is the authorization layer's check.
-	q := "SELECT " + strings.Join(cols, ", ") + " FROM " + p.parentTable + " WHERE id = ? AND deleted_at IS NULL"
+	q := "SELECT " + strings.Join(cols, ", ") + " FROM " + p.Table + " WHERE id = ? AND deleted_at IS NULL"
 	rows, err := mq.Client().QueryContext(ctx, q, fkv)
 	if err != nil {
 		return err
@@ -196,7 +174,7 @@ func (p inherit) apply(ctx context.Context, m ent.Mutation) error {
 		if err := rows.Err(); err != nil {
 			return err
 		}
-		return apperr.MissingReference(gqlName(p.fk))
+		return apperr.MissingReference(gqlName(p.FK))
 	}
 	vals := make([]sql.NullInt64, len(cols))
 	ptrs := make([]any, len(cols))
@@ -206,32 +184,17 @@ func (p inherit) apply(ctx context.Context, m ent.Mutation) error {
 	if err := rows.Scan(ptrs...); err != nil {
 		return err
 	}
-	for i, c := range p.columns {
+	for i, c := range p.Columns {
 		if !vals[i].Valid {
 			continue
 		}
 		v := int(vals[i].Int64)
-		if cur, set := m.Field(c[0]); set && cur.(int) != v {
-			return apperr.Invalid(gqlName(p.fk), "does not belong to the given %s (所属%s不一致)", gqlName(c[0]), gqlName(c[0]))
+		if cur, set := m.Field(c); set && cur.(int) != v {
+			return apperr.Invalid(gqlName(p.FK), "does not belong to the given %s (所属%s不一致)", gqlName(c), gqlName(c))
 		}
-		if err := m.SetField(c[0], v); err != nil {
+		if err := m.SetField(c, v); err != nil {
 			return err
 		}
 	}
 	return rows.Close()
-}
-
-// ScopeRule says that the child's columns are copied from the parent row its FK points at.
-type ScopeRule struct {
-	FK, ParentTable string
-	Columns         [][2]string // child column, parent column
-}
-
-// Rules lists what the mixin copies, for the test that checks every row against its parents.
-func (s ScopeMixin) Rules() []ScopeRule {
-	out := make([]ScopeRule, len(s.parents))
-	for i, p := range s.parents {
-		out[i] = ScopeRule{FK: p.fk, ParentTable: p.parentTable, Columns: p.columns}
-	}
-	return out
 }

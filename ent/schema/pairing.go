@@ -6,6 +6,7 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	"github.com/nanpiao/sbqw/ent/schema/scope"
 	"github.com/nanpiao/sbqw/workflow"
 )
 
@@ -13,10 +14,7 @@ import (
 type Pairing struct{ ent.Schema }
 
 func (Pairing) Mixin() []ent.Mixin {
-	return base(inheritScope(
-		from("household_id", "households", "township_id", "township_id", "village_id", "village_id"),
-		from("cadre_id", "cadres", "department_id", "department_id"),
-	))
+	return base()
 }
 
 func (Pairing) Fields() []ent.Field {
@@ -59,5 +57,13 @@ func (Pairing) Hooks() []ent.Hook {
 }
 
 func (Pairing) Annotations() []schema.Annotation {
-	return append(listed(true), schema.Comment("Pairing 结对帮扶: a cadre paired with a needy household, from a date until released."))
+	return append(listed(true),
+		scope.Of(
+			scope.Inherits(Household.Type),
+			scope.Inherits(Cadre.Type),
+			scope.Hierarchy(),
+			scope.Reach(scope.Paired, "id", scope.ActivePairings),
+			scope.Reach(scope.Department, "department_id", scope.Unit),
+		),
+		schema.Comment("Pairing 结对帮扶: a cadre paired with a needy household, from a date until released."))
 }

@@ -9,13 +9,14 @@ import (
 	"entgo.io/ent/schema/index"
 
 	"github.com/nanpiao/sbqw/ent/schema/enum"
+	"github.com/nanpiao/sbqw/ent/schema/scope"
 )
 
 // PartyMember 党员. hasPost (有职/无职) is computed from posts valid today, never stored.
 type PartyMember struct{ ent.Schema }
 
 func (PartyMember) Mixin() []ent.Mixin {
-	return base(inheritScope(from("village_id", "villages", "township_id", "township_id")))
+	return base()
 }
 
 func (PartyMember) Fields() []ent.Field {
@@ -80,5 +81,11 @@ func (PartyMember) Hooks() []ent.Hook {
 }
 
 func (PartyMember) Annotations() []schema.Annotation {
-	return append(listed(true), schema.Comment("PartyMember 党员. hasPost (有职/无职) is computed from posts valid today, never stored."))
+	return append(listed(true),
+		scope.Of(
+			scope.Inherits(Village.Type),
+			scope.Hierarchy(),
+			scope.Reach(scope.Department, "id", scope.DepartmentMembers),
+		),
+		schema.Comment("PartyMember 党员. hasPost (有职/无职) is computed from posts valid today, never stored."))
 }

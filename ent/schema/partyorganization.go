@@ -8,6 +8,7 @@ import (
 	"entgo.io/ent/schema/index"
 
 	"github.com/nanpiao/sbqw/ent/schema/enum"
+	"github.com/nanpiao/sbqw/ent/schema/scope"
 )
 
 // PartyOrganization 党组织: a party committee, general branch or branch of a township, a village
@@ -15,14 +16,15 @@ import (
 type PartyOrganization struct{ ent.Schema }
 
 func (PartyOrganization) Mixin() []ent.Mixin {
-	return base(inheritScope(from("village_id", "villages", "township_id", "township_id")))
+	return base()
 }
 
 func (PartyOrganization) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("name").NotEmpty().MaxLen(64).Comment("Organisation name 党组织名称").Annotations(orderField("NAME")),
 		field.Enum("kind").GoType(enum.OrganizationKind("")).Annotations(enumType(enum.OrganizationKind(""))).Comment("Committee, general branch or branch 党组织类别"),
-		field.Int("township_id").Optional().Immutable().Comment("Township the organisation belongs to (villages' organisations too)"),
+		field.Int("township_id").Optional().Immutable().Comment("Township the organisation belongs to (villages' organisations too)").
+			Annotations(scope.Inherited()),
 		field.Int("village_id").Optional().Immutable().Comment("Village, for a village organisation"),
 		field.Int("department_id").Optional().Immutable().Comment("Department, for a department's organisation"),
 	}
@@ -53,5 +55,9 @@ func (PartyOrganization) Hooks() []ent.Hook {
 }
 
 func (PartyOrganization) Annotations() []schema.Annotation {
-	return append(listed(true), schema.Comment("PartyOrganization 党组织: a party committee, general branch or branch of a township, a village or a district department. Reference data."))
+	return append(listed(true),
+		scope.Of(
+			scope.Inherits(Village.Type),
+		),
+		schema.Comment("PartyOrganization 党组织: a party committee, general branch or branch of a township, a village or a district department. Reference data."))
 }

@@ -8,6 +8,7 @@ import (
 	"entgo.io/ent/schema/index"
 
 	"github.com/nanpiao/sbqw/ent/schema/enum"
+	"github.com/nanpiao/sbqw/ent/schema/scope"
 )
 
 // Post 任职: a member holds a title in an organisation from a date, until an optional end. The
@@ -15,7 +16,7 @@ import (
 type Post struct{ ent.Schema }
 
 func (Post) Mixin() []ent.Mixin {
-	return base(inheritScope(from("member_id", "party_members", "township_id", "township_id", "village_id", "village_id")))
+	return base()
 }
 
 func (Post) Fields() []ent.Field {
@@ -44,5 +45,11 @@ func (Post) Indexes() []ent.Index {
 func (Post) Hooks() []ent.Hook { return []ent.Hook{endNotBeforeStart("start_on", "end_on")} }
 
 func (Post) Annotations() []schema.Annotation {
-	return append(nested(true), schema.Comment("Post 任职: a member holds a title in an organisation from a date, until an optional end. The village secretary is the member holding SECRETARY in the village's organisation."))
+	return append(nested(true),
+		scope.Of(
+			scope.Inherits(PartyMember.Type),
+			scope.Hierarchy(),
+			scope.Reach(scope.Department, "member_id", scope.DepartmentMembers),
+		),
+		schema.Comment("Post 任职: a member holds a title in an organisation from a date, until an optional end. The village secretary is the member holding SECRETARY in the village's organisation."))
 }

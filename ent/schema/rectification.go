@@ -6,6 +6,7 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	"github.com/nanpiao/sbqw/ent/schema/scope"
 	"github.com/nanpiao/sbqw/workflow"
 
 	"github.com/nanpiao/sbqw/ent/schema/enum"
@@ -16,7 +17,7 @@ import (
 type Rectification struct{ ent.Schema }
 
 func (Rectification) Mixin() []ent.Mixin {
-	return base(inheritScope(from("village_id", "villages", "township_id", "township_id")))
+	return base()
 }
 
 func (Rectification) Fields() []ent.Field {
@@ -48,5 +49,11 @@ func (Rectification) Indexes() []ent.Index {
 func (Rectification) Hooks() []ent.Hook { return []ent.Hook{workflow.RectificationRules()} }
 
 func (Rectification) Annotations() []schema.Annotation {
-	return append(listed(true), schema.Comment("Rectification 整顿: a weak village's rectification for a year — kind, measures, progress and the acceptance score (70 or more passes)."))
+	return append(listed(true),
+		scope.Of(
+			scope.Inherits(Village.Type),
+			scope.Hierarchy(),
+			scope.Reach(scope.Department, "department_id", scope.Unit),
+		),
+		schema.Comment("Rectification 整顿: a weak village's rectification for a year — kind, measures, progress and the acceptance score (70 or more passes)."))
 }

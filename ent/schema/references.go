@@ -13,13 +13,12 @@ import (
 	gen "github.com/nanpiao/sbqw/ent"
 )
 
-// base is the mixin set every entity of the programme uses: timestamps, soft deletion, what
-// the entity adds (scope columns filled from its parents), the check that every referenced ID
-// exists and is visible, and authorization. Order matters: hooks run in this order, so the
-// authorization checks see the scope columns the scope mixin filled in.
-func base(extra ...ent.Mixin) []ent.Mixin {
-	mixins := append([]ent.Mixin{TimeMixin{}, SoftDeleteMixin{}}, extra...)
-	return append(mixins, ReferenceMixin{}, AuthzMixin{}, VersionMixin{})
+// base is the mixin set every entity of the programme uses: timestamps, soft deletion, scope
+// columns filled from the parents the entity's scope declaration names, the check that every
+// referenced ID exists and is visible, and authorization. Order matters: hooks run in this
+// order, so the authorization checks see the scope columns the scope mixin filled in.
+func base() []ent.Mixin {
+	return []ent.Mixin{TimeMixin{}, SoftDeleteMixin{}, ScopeMixin{}, ReferenceMixin{}, AuthzMixin{}, VersionMixin{}}
 }
 
 // ReferenceMixin checks, on create and update, that every ID the mutation points an edge at

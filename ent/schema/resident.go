@@ -9,6 +9,7 @@ import (
 	"entgo.io/ent/schema/index"
 
 	"github.com/nanpiao/sbqw/ent/schema/enum"
+	"github.com/nanpiao/sbqw/ent/schema/scope"
 )
 
 // Resident 家庭成员. Gender and birth year come from the ID number; the age is worked out
@@ -16,7 +17,7 @@ import (
 type Resident struct{ ent.Schema }
 
 func (Resident) Mixin() []ent.Mixin {
-	return base(inheritScope(from("household_id", "households", "township_id", "township_id", "village_id", "village_id")))
+	return base()
 }
 
 func (Resident) Fields() []ent.Field {
@@ -59,5 +60,13 @@ func (Resident) Hooks() []ent.Hook {
 }
 
 func (Resident) Annotations() []schema.Annotation {
-	return append(listed(true), schema.Comment("Resident 家庭成员. Gender and birth year come from the ID number; the age is worked out from the sealed ID number at read time."))
+	return append(listed(true),
+		scope.Of(
+			scope.Inherits(Household.Type),
+			scope.Hierarchy(),
+			scope.Reach(scope.Paired, "household_id", scope.ActivelyPairedHouseholds),
+			scope.Reach(scope.Department, "village_id", scope.LinkedVillages),
+			scope.Reach(scope.Department, "household_id", scope.DepartmentHouseholds),
+		),
+		schema.Comment("Resident 家庭成员. Gender and birth year come from the ID number; the age is worked out from the sealed ID number at read time."))
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/nanpiao/sbqw/apperr"
 	"github.com/nanpiao/sbqw/ent/schema/enum"
+	"github.com/nanpiao/sbqw/ent/schema/scope"
 )
 
 // RoleBinding 角色授权: a user holds a role at a unit (township, village, department or cadre;
@@ -18,19 +19,18 @@ import (
 type RoleBinding struct{ ent.Schema }
 
 func (RoleBinding) Mixin() []ent.Mixin {
-	return base(inheritScope(
-		from("village_id", "villages", "township_id", "township_id"),
-		from("cadre_id", "cadres", "department_id", "department_id"),
-	))
+	return base()
 }
 
 func (RoleBinding) Fields() []ent.Field {
 	return []ent.Field{
 		field.Int("user_id").Immutable(),
 		field.Enum("role").GoType(enum.Role("")).Annotations(enumType(enum.Role(""))).Comment("Role 角色").Immutable(),
-		field.Int("township_id").Optional().Nillable().Immutable().Comment("Township, for TOWNSHIP (and the village's, for VILLAGE_SECRETARY)"),
+		field.Int("township_id").Optional().Nillable().Immutable().Comment("Township, for TOWNSHIP (and the village's, for VILLAGE_SECRETARY)").
+			Annotations(scope.Inherited()),
 		field.Int("village_id").Optional().Nillable().Immutable().Comment("Village, for VILLAGE_SECRETARY"),
-		field.Int("department_id").Optional().Nillable().Immutable().Comment("Department, for DEPARTMENT (and the cadre's, for CADRE)"),
+		field.Int("department_id").Optional().Nillable().Immutable().Comment("Department, for DEPARTMENT (and the cadre's, for CADRE)").
+			Annotations(scope.Inherited()),
 		field.Int("cadre_id").Optional().Nillable().Immutable().Comment("Cadre, for CADRE"),
 		field.Time("valid_from").SchemaType(dateColumn).Annotations(dateGQL).Comment("First day the binding is in force 生效日期"),
 		field.Time("valid_to").SchemaType(dateColumn).Annotations(dateGQL).Comment("Last day the binding is in force; empty for open-ended 失效日期").Optional().Nillable(),
@@ -87,5 +87,16 @@ var unitMatchesRole = onWrite(func(_ context.Context, m ent.Mutation) error {
 })
 
 func (RoleBinding) Annotations() []schema.Annotation {
-	return append(nested(false), schema.Comment("RoleBinding 角色授权: a user holds a role at a unit (township, village, department or cadre; none for DISTRICT and AUDITOR) between two dates. The only source of where a user stands."))
+	return append(nested(false),
+		scope.Of(
+			scope.Inherits(Village.Type),
+			scope.Inherits(Cadre.Type),
+			scope.Reach(scope.Township, "township_id", scope.BoundHere),
+			scope.Reach(scope.Self, "user_id", scope.Caller),
+			scope.Reach(scope.Department, "user_id", scope.Caller),
+			scope.Reach(scope.Department, "department_id", scope.BoundHere),
+			scope.ManageReach(scope.Township, "user_id", scope.ManagedBindings),
+			scope.ManageReach(scope.Department, "user_id", scope.ManagedBindings),
+		),
+		schema.Comment("RoleBinding 角色授权: a user holds a role at a unit (township, village, department or cadre; none for DISTRICT and AUDITOR) between two dates. The only source of where a user stands."))
 }

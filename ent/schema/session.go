@@ -6,6 +6,8 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+
+	"github.com/nanpiao/sbqw/ent/schema/scope"
 )
 
 // Session 登录会话: one issued bearer token. Logging out or disabling the user revokes it.
@@ -34,5 +36,9 @@ func (Session) Indexes() []ent.Index {
 }
 
 func (Session) Annotations() []schema.Annotation {
-	return []schema.Annotation{hidden, schema.Comment("Session 登录会话: one issued bearer token. Logging out or disabling the user revokes it.")}
+	return []schema.Annotation{
+		scope.Of(
+			scope.NoCheckAfterWrite(),
+		),
+		hidden, schema.Comment("Session 登录会话: one issued bearer token. Logging out or disabling the user revokes it.")}
 }

@@ -4,6 +4,8 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/field"
+
+	"github.com/nanpiao/sbqw/ent/schema/scope"
 )
 
 // Setting holds platform state that must survive restarts, e.g. the marker that the demo
@@ -20,5 +22,9 @@ func (Setting) Fields() []ent.Field {
 }
 
 func (Setting) Annotations() []schema.Annotation {
-	return []schema.Annotation{hidden, schema.Comment("Setting holds platform state that must survive restarts, e.g. the marker that the demo district finished loading.")}
+	return []schema.Annotation{
+		scope.Of(
+			scope.NoCheckAfterWrite(),
+		),
+		hidden, schema.Comment("Setting holds platform state that must survive restarts, e.g. the marker that the demo district finished loading.")}
 }

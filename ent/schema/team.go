@@ -8,6 +8,7 @@ import (
 	"entgo.io/ent/schema/index"
 
 	"github.com/nanpiao/sbqw/ent/schema/enum"
+	"github.com/nanpiao/sbqw/ent/schema/scope"
 )
 
 // Team 党员团队: "one task, one team" — a township's or village's team for policy promotion,
@@ -15,14 +16,15 @@ import (
 type Team struct{ ent.Schema }
 
 func (Team) Mixin() []ent.Mixin {
-	return base(inheritScope(from("village_id", "villages", "township_id", "township_id")))
+	return base()
 }
 
 func (Team) Fields() []ent.Field {
 	return []ent.Field{
 		nameField("Team name 团队名称"),
 		field.Enum("kind").GoType(enum.TeamKind("")).Annotations(enumType(enum.TeamKind(""))).Comment("Kind of team 团队类别"),
-		field.Int("township_id").Immutable().Comment("Township of the team 所属乡镇"),
+		field.Int("township_id").Immutable().Comment("Township of the team 所属乡镇").
+			Annotations(scope.Inherited()),
 		field.Int("village_id").Optional().Nillable().Immutable().Comment("Village, for a village-level team"),
 		field.Int("leader_id").Optional().Nillable().Comment("Team leader 团长"),
 		field.String("task").Optional().MaxLen(1000).Comment("The task the team was formed for 攻坚任务").Annotations(noFilter),
@@ -53,5 +55,11 @@ func (Team) Hooks() []ent.Hook {
 }
 
 func (Team) Annotations() []schema.Annotation {
-	return append(listed(true), schema.Comment("Team 党员团队: \"one task, one team\" — a township's or village's team for policy promotion, project tackling, industry development or poverty relief."))
+	return append(listed(true),
+		scope.Of(
+			scope.Inherits(Village.Type),
+			scope.Hierarchy(),
+			scope.Reach(scope.Department, "id", scope.DepartmentTeams),
+		),
+		schema.Comment("Team 党员团队: \"one task, one team\" — a township's or village's team for policy promotion, project tackling, industry development or poverty relief."))
 }

@@ -6,6 +6,7 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	"github.com/nanpiao/sbqw/ent/schema/scope"
 	"github.com/nanpiao/sbqw/workflow"
 
 	"github.com/nanpiao/sbqw/ent/schema/enum"
@@ -16,7 +17,7 @@ import (
 type TeamMembership struct{ ent.Schema }
 
 func (TeamMembership) Mixin() []ent.Mixin {
-	return base(inheritScope(from("team_id", "teams", "township_id", "township_id", "village_id", "village_id")))
+	return base()
 }
 
 func (TeamMembership) Fields() []ent.Field {
@@ -49,5 +50,11 @@ func (TeamMembership) Indexes() []ent.Index {
 func (TeamMembership) Hooks() []ent.Hook { return []ent.Hook{workflow.TeamMembershipRules()} }
 
 func (TeamMembership) Annotations() []schema.Annotation {
-	return append(nested(true), schema.Comment("TeamMembership 团队岗位: a member's post in a team (\"one person, many posts\": a member may be in several teams)."))
+	return append(nested(true),
+		scope.Of(
+			scope.Inherits(Team.Type),
+			scope.Hierarchy(),
+			scope.Reach(scope.Department, "member_id", scope.DepartmentMembers),
+		),
+		schema.Comment("TeamMembership 团队岗位: a member's post in a team (\"one person, many posts\": a member may be in several teams)."))
 }

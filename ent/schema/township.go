@@ -8,6 +8,7 @@ import (
 	"entgo.io/ent/schema/index"
 
 	"github.com/nanpiao/sbqw/ent/schema/enum"
+	"github.com/nanpiao/sbqw/ent/schema/scope"
 )
 
 // Township 乡镇/街道. Reference data: every signed-in caller can read it.
@@ -50,5 +51,7 @@ func (Township) Hooks() []ent.Hook {
 }
 
 func (Township) Annotations() []schema.Annotation {
-	return append(listed(true), schema.Comment("Township 乡镇/街道. Reference data: every signed-in caller can read it."))
+	return append(listed(true),
+		scope.Of(),
+		schema.Comment("Township 乡镇/街道. Reference data: every signed-in caller can read it."))
 }

@@ -10,6 +10,7 @@ import (
 	"entgo.io/ent/schema/index"
 
 	"github.com/nanpiao/sbqw/ent/schema/enum"
+	"github.com/nanpiao/sbqw/ent/schema/scope"
 )
 
 // TrainingCourse 培训班: the comprehensive course ("1") or a field visit / skill class ("X") of
@@ -48,5 +49,7 @@ func (TrainingCourse) Hooks() []ent.Hook {
 }
 
 func (TrainingCourse) Annotations() []schema.Annotation {
-	return append(listed(true), schema.Comment("TrainingCourse 培训班: the comprehensive course (\"1\") or a field visit / skill class (\"X\") of the secretaries' \"1+X\" training. Reference data."))
+	return append(listed(true),
+		scope.Of(),
+		schema.Comment("TrainingCourse 培训班: the comprehensive course (\"1\") or a field visit / skill class (\"X\") of the secretaries' \"1+X\" training. Reference data."))
 }

@@ -6,6 +6,7 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	"github.com/nanpiao/sbqw/ent/schema/scope"
 	"github.com/nanpiao/sbqw/workflow"
 
 	"github.com/nanpiao/sbqw/ent/schema/enum"
@@ -15,7 +16,7 @@ import (
 type TrainingEnrollment struct{ ent.Schema }
 
 func (TrainingEnrollment) Mixin() []ent.Mixin {
-	return base(inheritScope(from("secretary_id", "party_members", "township_id", "township_id", "village_id", "village_id")))
+	return base()
 }
 
 func (TrainingEnrollment) Fields() []ent.Field {
@@ -49,5 +50,10 @@ func (TrainingEnrollment) Indexes() []ent.Index {
 func (TrainingEnrollment) Hooks() []ent.Hook { return []ent.Hook{workflow.EnrollmentRules()} }
 
 func (TrainingEnrollment) Annotations() []schema.Annotation {
-	return append(listed(true), schema.Comment("TrainingEnrollment 参训记录: a village secretary in a course, with attendance, hours and grade."))
+	return append(listed(true),
+		scope.Of(
+			scope.Inherits(PartyMember.Type),
+			scope.Hierarchy(),
+		),
+		schema.Comment("TrainingEnrollment 参训记录: a village secretary in a course, with attendance, hours and grade."))
 }

@@ -8,6 +8,8 @@ import (
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+
+	"github.com/nanpiao/sbqw/ent/schema/scope"
 )
 
 // TrustedDocument 已登记的操作: a GraphQL document the district registered so that clients can
@@ -43,5 +45,7 @@ func (TrustedDocument) Indexes() []ent.Index {
 // new type the range after the highest *current* type — 31 again — and then refuses the clash.
 // Range 32 is the first free one.
 func (TrustedDocument) Annotations() []schema.Annotation {
-	return append(nested(false), entsql.IncrementStart(32<<32))
+	return append(nested(false),
+		scope.Of(),
+		entsql.IncrementStart(32<<32))
 }

@@ -10,6 +10,7 @@ import (
 	"entgo.io/ent/schema/index"
 
 	"github.com/nanpiao/sbqw/ent/schema/enum"
+	"github.com/nanpiao/sbqw/ent/schema/scope"
 )
 
 // User 账号: someone (or an integration's service account) who signs in. What it may see comes
@@ -47,5 +48,18 @@ func (User) Indexes() []ent.Index {
 }
 
 func (User) Annotations() []schema.Annotation {
-	return append(listed(false), schema.Comment("User 账号: someone (or an integration's service account) who signs in. What it may see comes only from its role bindings."))
+	return append(listed(false),
+		scope.Of(
+			scope.Reach(scope.Township, "id", scope.UsersBound),
+			scope.Reach(scope.Township, "id", scope.UnboundUsers),
+			scope.Reach(scope.Self, "id", scope.Caller),
+			scope.Reach(scope.Department, "id", scope.Caller),
+			scope.Reach(scope.Department, "id", scope.UsersBound),
+			scope.Reach(scope.Department, "id", scope.UnboundUsers),
+			scope.ManageReach(scope.Township, "id", scope.ManageableUsers),
+			scope.ManageReach(scope.Self, "id", scope.Caller),
+			scope.ManageReach(scope.Department, "id", scope.ManageableUsers),
+			scope.NoCheckAfterWrite(),
+		),
+		schema.Comment("User 账号: someone (or an integration's service account) who signs in. What it may see comes only from its role bindings."))
 }

@@ -6,6 +6,8 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+
+	"github.com/nanpiao/sbqw/ent/schema/scope"
 )
 
 // Village 行政村. Reference data. Its township_id is also its scope column.
@@ -57,5 +59,7 @@ func (Village) Hooks() []ent.Hook {
 }
 
 func (Village) Annotations() []schema.Annotation {
-	return append(listed(true), schema.Comment("Village 行政村. Reference data. Its township_id is also its scope column."))
+	return append(listed(true),
+		scope.Of(),
+		schema.Comment("Village 行政村. Reference data. Its township_id is also its scope column."))
 }

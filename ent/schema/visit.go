@@ -6,6 +6,7 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	"github.com/nanpiao/sbqw/ent/schema/scope"
 	"github.com/nanpiao/sbqw/workflow"
 
 	"github.com/nanpiao/sbqw/ent/schema/enum"
@@ -16,9 +17,7 @@ import (
 type Visit struct{ ent.Schema }
 
 func (Visit) Mixin() []ent.Mixin {
-	return base(inheritScope(from("pairing_id", "pairings",
-		"township_id", "township_id", "village_id", "village_id", "household_id", "household_id",
-		"cadre_id", "cadre_id", "department_id", "department_id")))
+	return base()
 }
 
 func (Visit) Fields() []ent.Field {
@@ -66,5 +65,12 @@ func (Visit) Hooks() []ent.Hook {
 }
 
 func (Visit) Annotations() []schema.Annotation {
-	return append(listed(true), schema.Comment("Visit 走访: a paired cadre's visit to the household — when, on what occasion, how, and what was heard."))
+	return append(listed(true),
+		scope.Of(
+			scope.Inherits(Pairing.Type),
+			scope.Hierarchy(),
+			scope.Reach(scope.Paired, "pairing_id", scope.ActivePairings),
+			scope.Reach(scope.Department, "department_id", scope.Unit),
+		),
+		schema.Comment("Visit 走访: a paired cadre's visit to the household — when, on what occasion, how, and what was heard."))
 }

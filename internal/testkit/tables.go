@@ -1,0 +1,31 @@
+package testkit
+
+import (
+	"sort"
+
+	"github.com/nanpiao/sbqw/ent/migrate"
+)
+
+// TablesUnder lists, in name order, every table that hangs under table through foreign keys,
+// directly or through other children — read from the migration schema, so that tests about
+// "everything under a household" need no hand-written list a new child entity would miss.
+func TablesUnder(table string) []string {
+	under := map[string]bool{table: true}
+	for grew := true; grew; {
+		grew = false
+		for _, tb := range migrate.Tables {
+			for _, fk := range tb.ForeignKeys {
+				if !under[tb.Name] && under[fk.RefTable.Name] {
+					under[tb.Name], grew = true, true
+				}
+			}
+		}
+	}
+	delete(under, table)
+	out := make([]string, 0, len(under))
+	for t := range under {
+		out = append(out, t)
+	}
+	sort.Strings(out)
+	return out
+}
