@@ -85,6 +85,7 @@ func run(args []string) error {
 	if err != nil {
 		return err
 	}
+	go pruneSessions(ctx, api.Auth)
 	srv := &http.Server{
 		Addr:              cfg.Addr,
 		Handler:           api.Handler,
@@ -180,5 +181,22 @@ func servePprof(addr string) {
 	srv := &http.Server{Addr: addr, Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	if err := srv.ListenAndServe(); err != nil {
 		slog.Error("profiler stopped", "err", err)
+	}
+}
+
+// pruneSessions deletes ended sessions past their retention now and every hour, until ctx ends;
+// every replica may do it, as deleting what is already gone is harmless.
+func pruneSessions(ctx context.Context, auth *authn.Service) {
+	for {
+		if n, err := auth.PruneSessions(ctx); err != nil && ctx.Err() == nil {
+			slog.Warn("pruning ended sessions", "err", err)
+		} else if n > 0 {
+			slog.Info("pruned ended sessions", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(time.Hour):
+		}
 	}
 }

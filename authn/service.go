@@ -373,3 +373,17 @@ func deref(p *int) int {
 	}
 	return *p
 }
+
+// SessionRetention is how long an ended session (expired or revoked) is kept, for a user's
+// own "recent sign-ins" and for investigation, before PruneSessions deletes it.
+const SessionRetention = 30 * 24 * time.Hour
+
+// PruneSessions deletes the sessions that ended (expired or were revoked) before the retention
+// period, so the table holds what can still be used or recently was, not every sign-in ever.
+// Sign-ins themselves stay in the audit trail.
+func (s *Service) PruneSessions(ctx context.Context) (int, error) {
+	cutoff := s.cfg.Now().Add(-SessionRetention)
+	return s.client.Session.Delete().
+		Where(session.Or(session.ExpiresAtLT(cutoff), session.RevokedAtLT(cutoff))).
+		Exec(authz.SystemContext(ctx, "prune ended sessions"))
+}
