@@ -25,8 +25,11 @@ func runAdmin(args []string, getenv func(string) string, stdin io.Reader) error 
 	if len(args) > 0 && args[0] == "backup" {
 		return runBackup(args[1:], getenv, os.Stdout)
 	}
+	if len(args) > 0 && args[0] == "verify-audit" {
+		return runVerifyAudit(args[1:], getenv, os.Stdout)
+	}
 	if len(args) == 0 || args[0] != "create" {
-		return errors.New("usage: admin create --username NAME [--db URL] (password from ADMIN_PASSWORD or a prompt) | admin migrate apply|status [--db URL] | admin backup [--db URL] FILE")
+		return errors.New("usage: admin create --username NAME [--db URL] (password from ADMIN_PASSWORD or a prompt) | admin migrate apply|status [--db URL] | admin backup [--db URL] FILE | admin verify-audit [--db URL]")
 	}
 	fs := flag.NewFlagSet("admin create", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
@@ -88,4 +91,42 @@ func envOr(getenv func(string) string, name, def string) string {
 		return v
 	}
 	return def
+}
+
+// runVerifyAudit implements `sbqw admin verify-audit`: it seals what is not chained yet, walks
+// the audit chain and names the first broken link; a broken chain is an error (exit status 1).
+func runVerifyAudit(args []string, getenv func(string) string, out io.Writer) error {
+	fs := flag.NewFlagSet("admin verify-audit", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	db := fs.String("db", envOr(getenv, "DATABASE_URL", defaultDatabaseURL), "database URL (DATABASE_URL)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	ctx := context.Background()
+	store, err := storage.Open(ctx, *db, nil, storage.DefaultPool)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	if err := store.CheckCurrent(ctx); err != nil {
+		return err
+	}
+	for {
+		n, err := authz.SealAuditChain(ctx, store.Client, 1000)
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			break
+		}
+	}
+	r, err := authz.VerifyAuditChain(ctx, store.Client)
+	if err != nil {
+		return err
+	}
+	fmt.Fprint(out, r)
+	if r.Broken != "" {
+		return errors.New("the audit trail was changed after it was written")
+	}
+	return nil
 }

@@ -26,6 +26,7 @@ import (
 	_ "github.com/nanpiao/sbqw/ent/runtime" // registers hooks, interceptors and privacy policies
 
 	"github.com/nanpiao/sbqw/authn"
+	"github.com/nanpiao/sbqw/authz"
 	"github.com/nanpiao/sbqw/demo"
 	"github.com/nanpiao/sbqw/graph"
 	"github.com/nanpiao/sbqw/internal/clock"
@@ -85,7 +86,10 @@ func run(args []string) error {
 	if err != nil {
 		return err
 	}
-	go pruneSessions(ctx, api.Auth)
+	go repeat(ctx, time.Hour, "prune ended sessions", api.Auth.PruneSessions)
+	go repeat(ctx, time.Second, "seal the audit chain", func(ctx context.Context) (int, error) {
+		return authz.SealAuditChain(ctx, db.Client, 500)
+	})
 	srv := &http.Server{
 		Addr:              cfg.Addr,
 		Handler:           api.Handler,
@@ -184,19 +188,19 @@ func servePprof(addr string) {
 	}
 }
 
-// pruneSessions deletes ended sessions past their retention now and every hour, until ctx ends;
-// every replica may do it, as deleting what is already gone is harmless.
-func pruneSessions(ctx context.Context, auth *authn.Service) {
+// repeat runs a housekeeping job now and then every interval until ctx ends. Every replica runs
+// them: each job is safe to run on several at once.
+func repeat(ctx context.Context, interval time.Duration, job string, run func(context.Context) (int, error)) {
 	for {
-		if n, err := auth.PruneSessions(ctx); err != nil && ctx.Err() == nil {
-			slog.Warn("pruning ended sessions", "err", err)
+		if n, err := run(ctx); err != nil && ctx.Err() == nil {
+			slog.Warn("housekeeping failed", "job", job, "err", err)
 		} else if n > 0 {
-			slog.Info("pruned ended sessions", "count", n)
+			slog.Debug("housekeeping", "job", job, "count", n)
 		}
 		select {
 		case <-ctx.Done():
 			return
-		case <-time.After(time.Hour):
+		case <-time.After(interval):
 		}
 	}
 }

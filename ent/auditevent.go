@@ -43,7 +43,13 @@ type AuditEvent struct {
 	// Township of the record, when it has one (scope)
 	TownshipID int `json:"township_id,omitempty"`
 	// Village of the record, when it has one (scope)
-	VillageID    int `json:"village_id,omitempty"`
+	VillageID int `json:"village_id,omitempty"`
+	// Position in the hash chain
+	ChainSeq *int64 `json:"chain_seq,omitempty"`
+	// Hash of the previous link
+	PrevHash string `json:"prev_hash,omitempty"`
+	// SHA-256 of the previous hash and this event
+	Hash         string `json:"hash,omitempty"`
 	selectValues sql.SelectValues
 }
 
@@ -54,9 +60,9 @@ func (*AuditEvent) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case auditevent.FieldChangedFields:
 			values[i] = new([]byte)
-		case auditevent.FieldID, auditevent.FieldUserID, auditevent.FieldEntityID, auditevent.FieldTownshipID, auditevent.FieldVillageID:
+		case auditevent.FieldID, auditevent.FieldUserID, auditevent.FieldEntityID, auditevent.FieldTownshipID, auditevent.FieldVillageID, auditevent.FieldChainSeq:
 			values[i] = new(sql.NullInt64)
-		case auditevent.FieldUsername, auditevent.FieldRole, auditevent.FieldAction, auditevent.FieldEntity, auditevent.FieldDetail, auditevent.FieldRequestID, auditevent.FieldClientAddress:
+		case auditevent.FieldUsername, auditevent.FieldRole, auditevent.FieldAction, auditevent.FieldEntity, auditevent.FieldDetail, auditevent.FieldRequestID, auditevent.FieldClientAddress, auditevent.FieldPrevHash, auditevent.FieldHash:
 			values[i] = new(sql.NullString)
 		case auditevent.FieldAt:
 			values[i] = new(sql.NullTime)
@@ -163,6 +169,25 @@ func (_m *AuditEvent) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.VillageID = int(value.Int64)
 			}
+		case auditevent.FieldChainSeq:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field chain_seq", values[i])
+			} else if value.Valid {
+				_m.ChainSeq = new(int64)
+				*_m.ChainSeq = value.Int64
+			}
+		case auditevent.FieldPrevHash:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field prev_hash", values[i])
+			} else if value.Valid {
+				_m.PrevHash = value.String
+			}
+		case auditevent.FieldHash:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field hash", values[i])
+			} else if value.Valid {
+				_m.Hash = value.String
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -241,6 +266,17 @@ func (_m *AuditEvent) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("village_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.VillageID))
+	builder.WriteString(", ")
+	if v := _m.ChainSeq; v != nil {
+		builder.WriteString("chain_seq=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	builder.WriteString("prev_hash=")
+	builder.WriteString(_m.PrevHash)
+	builder.WriteString(", ")
+	builder.WriteString("hash=")
+	builder.WriteString(_m.Hash)
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -172,6 +172,48 @@ func (_c *AuditEventCreate) SetNillableVillageID(v *int) *AuditEventCreate {
 	return _c
 }
 
+// SetChainSeq sets the "chain_seq" field.
+func (_c *AuditEventCreate) SetChainSeq(v int64) *AuditEventCreate {
+	_c.mutation.SetChainSeq(v)
+	return _c
+}
+
+// SetNillableChainSeq sets the "chain_seq" field if the given value is not nil.
+func (_c *AuditEventCreate) SetNillableChainSeq(v *int64) *AuditEventCreate {
+	if v != nil {
+		_c.SetChainSeq(*v)
+	}
+	return _c
+}
+
+// SetPrevHash sets the "prev_hash" field.
+func (_c *AuditEventCreate) SetPrevHash(v string) *AuditEventCreate {
+	_c.mutation.SetPrevHash(v)
+	return _c
+}
+
+// SetNillablePrevHash sets the "prev_hash" field if the given value is not nil.
+func (_c *AuditEventCreate) SetNillablePrevHash(v *string) *AuditEventCreate {
+	if v != nil {
+		_c.SetPrevHash(*v)
+	}
+	return _c
+}
+
+// SetHash sets the "hash" field.
+func (_c *AuditEventCreate) SetHash(v string) *AuditEventCreate {
+	_c.mutation.SetHash(v)
+	return _c
+}
+
+// SetNillableHash sets the "hash" field if the given value is not nil.
+func (_c *AuditEventCreate) SetNillableHash(v *string) *AuditEventCreate {
+	if v != nil {
+		_c.SetHash(*v)
+	}
+	return _c
+}
+
 // Mutation returns the AuditEventMutation object of the builder.
 func (_c *AuditEventCreate) Mutation() *AuditEventMutation {
 	return _c.mutation
@@ -268,6 +310,16 @@ func (_c *AuditEventCreate) check() error {
 			return &ValidationError{Name: "client_address", err: fmt.Errorf(`ent: validator failed for field "AuditEvent.client_address": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.PrevHash(); ok {
+		if err := auditevent.PrevHashValidator(v); err != nil {
+			return &ValidationError{Name: "prev_hash", err: fmt.Errorf(`ent: validator failed for field "AuditEvent.prev_hash": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.Hash(); ok {
+		if err := auditevent.HashValidator(v); err != nil {
+			return &ValidationError{Name: "hash", err: fmt.Errorf(`ent: validator failed for field "AuditEvent.hash": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -347,6 +399,18 @@ func (_c *AuditEventCreate) createSpec() (*AuditEvent, *sqlgraph.CreateSpec) {
 		_spec.SetField(auditevent.FieldVillageID, field.TypeInt, value)
 		_node.VillageID = value
 	}
+	if value, ok := _c.mutation.ChainSeq(); ok {
+		_spec.SetField(auditevent.FieldChainSeq, field.TypeInt64, value)
+		_node.ChainSeq = &value
+	}
+	if value, ok := _c.mutation.PrevHash(); ok {
+		_spec.SetField(auditevent.FieldPrevHash, field.TypeString, value)
+		_node.PrevHash = value
+	}
+	if value, ok := _c.mutation.Hash(); ok {
+		_spec.SetField(auditevent.FieldHash, field.TypeString, value)
+		_node.Hash = value
+	}
 	return _node, _spec
 }
 
@@ -398,6 +462,66 @@ type (
 		*sql.UpdateSet
 	}
 )
+
+// SetChainSeq sets the "chain_seq" field.
+func (u *AuditEventUpsert) SetChainSeq(v int64) *AuditEventUpsert {
+	u.Set(auditevent.FieldChainSeq, v)
+	return u
+}
+
+// UpdateChainSeq sets the "chain_seq" field to the value that was provided on create.
+func (u *AuditEventUpsert) UpdateChainSeq() *AuditEventUpsert {
+	u.SetExcluded(auditevent.FieldChainSeq)
+	return u
+}
+
+// AddChainSeq adds v to the "chain_seq" field.
+func (u *AuditEventUpsert) AddChainSeq(v int64) *AuditEventUpsert {
+	u.Add(auditevent.FieldChainSeq, v)
+	return u
+}
+
+// ClearChainSeq clears the value of the "chain_seq" field.
+func (u *AuditEventUpsert) ClearChainSeq() *AuditEventUpsert {
+	u.SetNull(auditevent.FieldChainSeq)
+	return u
+}
+
+// SetPrevHash sets the "prev_hash" field.
+func (u *AuditEventUpsert) SetPrevHash(v string) *AuditEventUpsert {
+	u.Set(auditevent.FieldPrevHash, v)
+	return u
+}
+
+// UpdatePrevHash sets the "prev_hash" field to the value that was provided on create.
+func (u *AuditEventUpsert) UpdatePrevHash() *AuditEventUpsert {
+	u.SetExcluded(auditevent.FieldPrevHash)
+	return u
+}
+
+// ClearPrevHash clears the value of the "prev_hash" field.
+func (u *AuditEventUpsert) ClearPrevHash() *AuditEventUpsert {
+	u.SetNull(auditevent.FieldPrevHash)
+	return u
+}
+
+// SetHash sets the "hash" field.
+func (u *AuditEventUpsert) SetHash(v string) *AuditEventUpsert {
+	u.Set(auditevent.FieldHash, v)
+	return u
+}
+
+// UpdateHash sets the "hash" field to the value that was provided on create.
+func (u *AuditEventUpsert) UpdateHash() *AuditEventUpsert {
+	u.SetExcluded(auditevent.FieldHash)
+	return u
+}
+
+// ClearHash clears the value of the "hash" field.
+func (u *AuditEventUpsert) ClearHash() *AuditEventUpsert {
+	u.SetNull(auditevent.FieldHash)
+	return u
+}
 
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
@@ -478,6 +602,76 @@ func (u *AuditEventUpsertOne) Update(set func(*AuditEventUpsert)) *AuditEventUps
 		set(&AuditEventUpsert{UpdateSet: update})
 	}))
 	return u
+}
+
+// SetChainSeq sets the "chain_seq" field.
+func (u *AuditEventUpsertOne) SetChainSeq(v int64) *AuditEventUpsertOne {
+	return u.Update(func(s *AuditEventUpsert) {
+		s.SetChainSeq(v)
+	})
+}
+
+// AddChainSeq adds v to the "chain_seq" field.
+func (u *AuditEventUpsertOne) AddChainSeq(v int64) *AuditEventUpsertOne {
+	return u.Update(func(s *AuditEventUpsert) {
+		s.AddChainSeq(v)
+	})
+}
+
+// UpdateChainSeq sets the "chain_seq" field to the value that was provided on create.
+func (u *AuditEventUpsertOne) UpdateChainSeq() *AuditEventUpsertOne {
+	return u.Update(func(s *AuditEventUpsert) {
+		s.UpdateChainSeq()
+	})
+}
+
+// ClearChainSeq clears the value of the "chain_seq" field.
+func (u *AuditEventUpsertOne) ClearChainSeq() *AuditEventUpsertOne {
+	return u.Update(func(s *AuditEventUpsert) {
+		s.ClearChainSeq()
+	})
+}
+
+// SetPrevHash sets the "prev_hash" field.
+func (u *AuditEventUpsertOne) SetPrevHash(v string) *AuditEventUpsertOne {
+	return u.Update(func(s *AuditEventUpsert) {
+		s.SetPrevHash(v)
+	})
+}
+
+// UpdatePrevHash sets the "prev_hash" field to the value that was provided on create.
+func (u *AuditEventUpsertOne) UpdatePrevHash() *AuditEventUpsertOne {
+	return u.Update(func(s *AuditEventUpsert) {
+		s.UpdatePrevHash()
+	})
+}
+
+// ClearPrevHash clears the value of the "prev_hash" field.
+func (u *AuditEventUpsertOne) ClearPrevHash() *AuditEventUpsertOne {
+	return u.Update(func(s *AuditEventUpsert) {
+		s.ClearPrevHash()
+	})
+}
+
+// SetHash sets the "hash" field.
+func (u *AuditEventUpsertOne) SetHash(v string) *AuditEventUpsertOne {
+	return u.Update(func(s *AuditEventUpsert) {
+		s.SetHash(v)
+	})
+}
+
+// UpdateHash sets the "hash" field to the value that was provided on create.
+func (u *AuditEventUpsertOne) UpdateHash() *AuditEventUpsertOne {
+	return u.Update(func(s *AuditEventUpsert) {
+		s.UpdateHash()
+	})
+}
+
+// ClearHash clears the value of the "hash" field.
+func (u *AuditEventUpsertOne) ClearHash() *AuditEventUpsertOne {
+	return u.Update(func(s *AuditEventUpsert) {
+		s.ClearHash()
+	})
 }
 
 // Exec executes the query.
@@ -725,6 +919,76 @@ func (u *AuditEventUpsertBulk) Update(set func(*AuditEventUpsert)) *AuditEventUp
 		set(&AuditEventUpsert{UpdateSet: update})
 	}))
 	return u
+}
+
+// SetChainSeq sets the "chain_seq" field.
+func (u *AuditEventUpsertBulk) SetChainSeq(v int64) *AuditEventUpsertBulk {
+	return u.Update(func(s *AuditEventUpsert) {
+		s.SetChainSeq(v)
+	})
+}
+
+// AddChainSeq adds v to the "chain_seq" field.
+func (u *AuditEventUpsertBulk) AddChainSeq(v int64) *AuditEventUpsertBulk {
+	return u.Update(func(s *AuditEventUpsert) {
+		s.AddChainSeq(v)
+	})
+}
+
+// UpdateChainSeq sets the "chain_seq" field to the value that was provided on create.
+func (u *AuditEventUpsertBulk) UpdateChainSeq() *AuditEventUpsertBulk {
+	return u.Update(func(s *AuditEventUpsert) {
+		s.UpdateChainSeq()
+	})
+}
+
+// ClearChainSeq clears the value of the "chain_seq" field.
+func (u *AuditEventUpsertBulk) ClearChainSeq() *AuditEventUpsertBulk {
+	return u.Update(func(s *AuditEventUpsert) {
+		s.ClearChainSeq()
+	})
+}
+
+// SetPrevHash sets the "prev_hash" field.
+func (u *AuditEventUpsertBulk) SetPrevHash(v string) *AuditEventUpsertBulk {
+	return u.Update(func(s *AuditEventUpsert) {
+		s.SetPrevHash(v)
+	})
+}
+
+// UpdatePrevHash sets the "prev_hash" field to the value that was provided on create.
+func (u *AuditEventUpsertBulk) UpdatePrevHash() *AuditEventUpsertBulk {
+	return u.Update(func(s *AuditEventUpsert) {
+		s.UpdatePrevHash()
+	})
+}
+
+// ClearPrevHash clears the value of the "prev_hash" field.
+func (u *AuditEventUpsertBulk) ClearPrevHash() *AuditEventUpsertBulk {
+	return u.Update(func(s *AuditEventUpsert) {
+		s.ClearPrevHash()
+	})
+}
+
+// SetHash sets the "hash" field.
+func (u *AuditEventUpsertBulk) SetHash(v string) *AuditEventUpsertBulk {
+	return u.Update(func(s *AuditEventUpsert) {
+		s.SetHash(v)
+	})
+}
+
+// UpdateHash sets the "hash" field to the value that was provided on create.
+func (u *AuditEventUpsertBulk) UpdateHash() *AuditEventUpsertBulk {
+	return u.Update(func(s *AuditEventUpsert) {
+		s.UpdateHash()
+	})
+}
+
+// ClearHash clears the value of the "hash" field.
+func (u *AuditEventUpsertBulk) ClearHash() *AuditEventUpsertBulk {
+	return u.Update(func(s *AuditEventUpsert) {
+		s.ClearHash()
+	})
 }
 
 // Exec executes the query.

@@ -28,6 +28,73 @@ func (_u *AuditEventUpdate) Where(ps ...predicate.AuditEvent) *AuditEventUpdate 
 	return _u
 }
 
+// SetChainSeq sets the "chain_seq" field.
+func (_u *AuditEventUpdate) SetChainSeq(v int64) *AuditEventUpdate {
+	_u.mutation.ResetChainSeq()
+	_u.mutation.SetChainSeq(v)
+	return _u
+}
+
+// SetNillableChainSeq sets the "chain_seq" field if the given value is not nil.
+func (_u *AuditEventUpdate) SetNillableChainSeq(v *int64) *AuditEventUpdate {
+	if v != nil {
+		_u.SetChainSeq(*v)
+	}
+	return _u
+}
+
+// AddChainSeq adds value to the "chain_seq" field.
+func (_u *AuditEventUpdate) AddChainSeq(v int64) *AuditEventUpdate {
+	_u.mutation.AddChainSeq(v)
+	return _u
+}
+
+// ClearChainSeq clears the value of the "chain_seq" field.
+func (_u *AuditEventUpdate) ClearChainSeq() *AuditEventUpdate {
+	_u.mutation.ClearChainSeq()
+	return _u
+}
+
+// SetPrevHash sets the "prev_hash" field.
+func (_u *AuditEventUpdate) SetPrevHash(v string) *AuditEventUpdate {
+	_u.mutation.SetPrevHash(v)
+	return _u
+}
+
+// SetNillablePrevHash sets the "prev_hash" field if the given value is not nil.
+func (_u *AuditEventUpdate) SetNillablePrevHash(v *string) *AuditEventUpdate {
+	if v != nil {
+		_u.SetPrevHash(*v)
+	}
+	return _u
+}
+
+// ClearPrevHash clears the value of the "prev_hash" field.
+func (_u *AuditEventUpdate) ClearPrevHash() *AuditEventUpdate {
+	_u.mutation.ClearPrevHash()
+	return _u
+}
+
+// SetHash sets the "hash" field.
+func (_u *AuditEventUpdate) SetHash(v string) *AuditEventUpdate {
+	_u.mutation.SetHash(v)
+	return _u
+}
+
+// SetNillableHash sets the "hash" field if the given value is not nil.
+func (_u *AuditEventUpdate) SetNillableHash(v *string) *AuditEventUpdate {
+	if v != nil {
+		_u.SetHash(*v)
+	}
+	return _u
+}
+
+// ClearHash clears the value of the "hash" field.
+func (_u *AuditEventUpdate) ClearHash() *AuditEventUpdate {
+	_u.mutation.ClearHash()
+	return _u
+}
+
 // Mutation returns the AuditEventMutation object of the builder.
 func (_u *AuditEventUpdate) Mutation() *AuditEventMutation {
 	return _u.mutation
@@ -60,6 +127,21 @@ func (_u *AuditEventUpdate) ExecX(ctx context.Context) {
 	}
 }
 
+// check runs all checks and user-defined validators on the builder.
+func (_u *AuditEventUpdate) check() error {
+	if v, ok := _u.mutation.PrevHash(); ok {
+		if err := auditevent.PrevHashValidator(v); err != nil {
+			return &ValidationError{Name: "prev_hash", err: fmt.Errorf(`ent: validator failed for field "AuditEvent.prev_hash": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Hash(); ok {
+		if err := auditevent.HashValidator(v); err != nil {
+			return &ValidationError{Name: "hash", err: fmt.Errorf(`ent: validator failed for field "AuditEvent.hash": %w`, err)}
+		}
+	}
+	return nil
+}
+
 // Modify adds a statement modifier for attaching custom logic to the UPDATE statement.
 func (_u *AuditEventUpdate) Modify(modifiers ...func(u *sql.UpdateBuilder)) *AuditEventUpdate {
 	_u.modifiers = append(_u.modifiers, modifiers...)
@@ -67,6 +149,9 @@ func (_u *AuditEventUpdate) Modify(modifiers ...func(u *sql.UpdateBuilder)) *Aud
 }
 
 func (_u *AuditEventUpdate) sqlSave(ctx context.Context) (_node int, err error) {
+	if err := _u.check(); err != nil {
+		return _node, err
+	}
 	_spec := sqlgraph.NewUpdateSpec(auditevent.Table, auditevent.Columns, sqlgraph.NewFieldSpec(auditevent.FieldID, field.TypeInt))
 	if ps := _u.mutation.predicates; len(ps) > 0 {
 		_spec.Predicate = func(selector *sql.Selector) {
@@ -102,6 +187,27 @@ func (_u *AuditEventUpdate) sqlSave(ctx context.Context) (_node int, err error) 
 	if _u.mutation.VillageIDCleared() {
 		_spec.ClearField(auditevent.FieldVillageID, field.TypeInt)
 	}
+	if value, ok := _u.mutation.ChainSeq(); ok {
+		_spec.SetField(auditevent.FieldChainSeq, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedChainSeq(); ok {
+		_spec.AddField(auditevent.FieldChainSeq, field.TypeInt64, value)
+	}
+	if _u.mutation.ChainSeqCleared() {
+		_spec.ClearField(auditevent.FieldChainSeq, field.TypeInt64)
+	}
+	if value, ok := _u.mutation.PrevHash(); ok {
+		_spec.SetField(auditevent.FieldPrevHash, field.TypeString, value)
+	}
+	if _u.mutation.PrevHashCleared() {
+		_spec.ClearField(auditevent.FieldPrevHash, field.TypeString)
+	}
+	if value, ok := _u.mutation.Hash(); ok {
+		_spec.SetField(auditevent.FieldHash, field.TypeString, value)
+	}
+	if _u.mutation.HashCleared() {
+		_spec.ClearField(auditevent.FieldHash, field.TypeString)
+	}
 	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
@@ -122,6 +228,73 @@ type AuditEventUpdateOne struct {
 	hooks     []Hook
 	mutation  *AuditEventMutation
 	modifiers []func(*sql.UpdateBuilder)
+}
+
+// SetChainSeq sets the "chain_seq" field.
+func (_u *AuditEventUpdateOne) SetChainSeq(v int64) *AuditEventUpdateOne {
+	_u.mutation.ResetChainSeq()
+	_u.mutation.SetChainSeq(v)
+	return _u
+}
+
+// SetNillableChainSeq sets the "chain_seq" field if the given value is not nil.
+func (_u *AuditEventUpdateOne) SetNillableChainSeq(v *int64) *AuditEventUpdateOne {
+	if v != nil {
+		_u.SetChainSeq(*v)
+	}
+	return _u
+}
+
+// AddChainSeq adds value to the "chain_seq" field.
+func (_u *AuditEventUpdateOne) AddChainSeq(v int64) *AuditEventUpdateOne {
+	_u.mutation.AddChainSeq(v)
+	return _u
+}
+
+// ClearChainSeq clears the value of the "chain_seq" field.
+func (_u *AuditEventUpdateOne) ClearChainSeq() *AuditEventUpdateOne {
+	_u.mutation.ClearChainSeq()
+	return _u
+}
+
+// SetPrevHash sets the "prev_hash" field.
+func (_u *AuditEventUpdateOne) SetPrevHash(v string) *AuditEventUpdateOne {
+	_u.mutation.SetPrevHash(v)
+	return _u
+}
+
+// SetNillablePrevHash sets the "prev_hash" field if the given value is not nil.
+func (_u *AuditEventUpdateOne) SetNillablePrevHash(v *string) *AuditEventUpdateOne {
+	if v != nil {
+		_u.SetPrevHash(*v)
+	}
+	return _u
+}
+
+// ClearPrevHash clears the value of the "prev_hash" field.
+func (_u *AuditEventUpdateOne) ClearPrevHash() *AuditEventUpdateOne {
+	_u.mutation.ClearPrevHash()
+	return _u
+}
+
+// SetHash sets the "hash" field.
+func (_u *AuditEventUpdateOne) SetHash(v string) *AuditEventUpdateOne {
+	_u.mutation.SetHash(v)
+	return _u
+}
+
+// SetNillableHash sets the "hash" field if the given value is not nil.
+func (_u *AuditEventUpdateOne) SetNillableHash(v *string) *AuditEventUpdateOne {
+	if v != nil {
+		_u.SetHash(*v)
+	}
+	return _u
+}
+
+// ClearHash clears the value of the "hash" field.
+func (_u *AuditEventUpdateOne) ClearHash() *AuditEventUpdateOne {
+	_u.mutation.ClearHash()
+	return _u
 }
 
 // Mutation returns the AuditEventMutation object of the builder.
@@ -169,6 +342,21 @@ func (_u *AuditEventUpdateOne) ExecX(ctx context.Context) {
 	}
 }
 
+// check runs all checks and user-defined validators on the builder.
+func (_u *AuditEventUpdateOne) check() error {
+	if v, ok := _u.mutation.PrevHash(); ok {
+		if err := auditevent.PrevHashValidator(v); err != nil {
+			return &ValidationError{Name: "prev_hash", err: fmt.Errorf(`ent: validator failed for field "AuditEvent.prev_hash": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Hash(); ok {
+		if err := auditevent.HashValidator(v); err != nil {
+			return &ValidationError{Name: "hash", err: fmt.Errorf(`ent: validator failed for field "AuditEvent.hash": %w`, err)}
+		}
+	}
+	return nil
+}
+
 // Modify adds a statement modifier for attaching custom logic to the UPDATE statement.
 func (_u *AuditEventUpdateOne) Modify(modifiers ...func(u *sql.UpdateBuilder)) *AuditEventUpdateOne {
 	_u.modifiers = append(_u.modifiers, modifiers...)
@@ -176,6 +364,9 @@ func (_u *AuditEventUpdateOne) Modify(modifiers ...func(u *sql.UpdateBuilder)) *
 }
 
 func (_u *AuditEventUpdateOne) sqlSave(ctx context.Context) (_node *AuditEvent, err error) {
+	if err := _u.check(); err != nil {
+		return _node, err
+	}
 	_spec := sqlgraph.NewUpdateSpec(auditevent.Table, auditevent.Columns, sqlgraph.NewFieldSpec(auditevent.FieldID, field.TypeInt))
 	id, ok := _u.mutation.ID()
 	if !ok {
@@ -227,6 +418,27 @@ func (_u *AuditEventUpdateOne) sqlSave(ctx context.Context) (_node *AuditEvent, 
 	}
 	if _u.mutation.VillageIDCleared() {
 		_spec.ClearField(auditevent.FieldVillageID, field.TypeInt)
+	}
+	if value, ok := _u.mutation.ChainSeq(); ok {
+		_spec.SetField(auditevent.FieldChainSeq, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedChainSeq(); ok {
+		_spec.AddField(auditevent.FieldChainSeq, field.TypeInt64, value)
+	}
+	if _u.mutation.ChainSeqCleared() {
+		_spec.ClearField(auditevent.FieldChainSeq, field.TypeInt64)
+	}
+	if value, ok := _u.mutation.PrevHash(); ok {
+		_spec.SetField(auditevent.FieldPrevHash, field.TypeString, value)
+	}
+	if _u.mutation.PrevHashCleared() {
+		_spec.ClearField(auditevent.FieldPrevHash, field.TypeString)
+	}
+	if value, ok := _u.mutation.Hash(); ok {
+		_spec.SetField(auditevent.FieldHash, field.TypeString, value)
+	}
+	if _u.mutation.HashCleared() {
+		_spec.ClearField(auditevent.FieldHash, field.TypeString)
 	}
 	_spec.AddModifiers(_u.modifiers...)
 	_node = &AuditEvent{config: _u.config}

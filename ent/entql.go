@@ -123,6 +123,9 @@ var schemaGraph = func() *sqlgraph.Schema {
 			auditevent.FieldClientAddress: {Type: field.TypeString, Column: auditevent.FieldClientAddress},
 			auditevent.FieldTownshipID:    {Type: field.TypeInt, Column: auditevent.FieldTownshipID},
 			auditevent.FieldVillageID:     {Type: field.TypeInt, Column: auditevent.FieldVillageID},
+			auditevent.FieldChainSeq:      {Type: field.TypeInt64, Column: auditevent.FieldChainSeq},
+			auditevent.FieldPrevHash:      {Type: field.TypeString, Column: auditevent.FieldPrevHash},
+			auditevent.FieldHash:          {Type: field.TypeString, Column: auditevent.FieldHash},
 		},
 	}
 	graph.Nodes[3] = &sqlgraph.Node{
@@ -2252,6 +2255,21 @@ func (f *AuditEventFilter) WhereTownshipID(p entql.IntP) {
 // WhereVillageID applies the entql int predicate on the village_id field.
 func (f *AuditEventFilter) WhereVillageID(p entql.IntP) {
 	f.Where(p.Field(auditevent.FieldVillageID))
+}
+
+// WhereChainSeq applies the entql int64 predicate on the chain_seq field.
+func (f *AuditEventFilter) WhereChainSeq(p entql.Int64P) {
+	f.Where(p.Field(auditevent.FieldChainSeq))
+}
+
+// WherePrevHash applies the entql string predicate on the prev_hash field.
+func (f *AuditEventFilter) WherePrevHash(p entql.StringP) {
+	f.Where(p.Field(auditevent.FieldPrevHash))
+}
+
+// WhereHash applies the entql string predicate on the hash field.
+func (f *AuditEventFilter) WhereHash(p entql.StringP) {
+	f.Where(p.Field(auditevent.FieldHash))
 }
 
 // addPredicate implements the predicateAdder interface.

@@ -2752,6 +2752,10 @@ type AuditEventMutation struct {
 	addtownship_id       *int
 	village_id           *int
 	addvillage_id        *int
+	chain_seq            *int64
+	addchain_seq         *int64
+	prev_hash            *string
+	hash                 *string
 	clearedFields        map[string]struct{}
 	done                 bool
 	oldValue             func(context.Context) (*AuditEvent, error)
@@ -3541,6 +3545,174 @@ func (m *AuditEventMutation) ResetVillageID() {
 	delete(m.clearedFields, auditevent.FieldVillageID)
 }
 
+// SetChainSeq sets the "chain_seq" field.
+func (m *AuditEventMutation) SetChainSeq(i int64) {
+	m.chain_seq = &i
+	m.addchain_seq = nil
+}
+
+// ChainSeq returns the value of the "chain_seq" field in the mutation.
+func (m *AuditEventMutation) ChainSeq() (r int64, exists bool) {
+	v := m.chain_seq
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldChainSeq returns the old "chain_seq" field's value of the AuditEvent entity.
+// If the AuditEvent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AuditEventMutation) OldChainSeq(ctx context.Context) (v *int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldChainSeq is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldChainSeq requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldChainSeq: %w", err)
+	}
+	return oldValue.ChainSeq, nil
+}
+
+// AddChainSeq adds i to the "chain_seq" field.
+func (m *AuditEventMutation) AddChainSeq(i int64) {
+	if m.addchain_seq != nil {
+		*m.addchain_seq += i
+	} else {
+		m.addchain_seq = &i
+	}
+}
+
+// AddedChainSeq returns the value that was added to the "chain_seq" field in this mutation.
+func (m *AuditEventMutation) AddedChainSeq() (r int64, exists bool) {
+	v := m.addchain_seq
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearChainSeq clears the value of the "chain_seq" field.
+func (m *AuditEventMutation) ClearChainSeq() {
+	m.chain_seq = nil
+	m.addchain_seq = nil
+	m.clearedFields[auditevent.FieldChainSeq] = struct{}{}
+}
+
+// ChainSeqCleared returns if the "chain_seq" field was cleared in this mutation.
+func (m *AuditEventMutation) ChainSeqCleared() bool {
+	_, ok := m.clearedFields[auditevent.FieldChainSeq]
+	return ok
+}
+
+// ResetChainSeq resets all changes to the "chain_seq" field.
+func (m *AuditEventMutation) ResetChainSeq() {
+	m.chain_seq = nil
+	m.addchain_seq = nil
+	delete(m.clearedFields, auditevent.FieldChainSeq)
+}
+
+// SetPrevHash sets the "prev_hash" field.
+func (m *AuditEventMutation) SetPrevHash(s string) {
+	m.prev_hash = &s
+}
+
+// PrevHash returns the value of the "prev_hash" field in the mutation.
+func (m *AuditEventMutation) PrevHash() (r string, exists bool) {
+	v := m.prev_hash
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPrevHash returns the old "prev_hash" field's value of the AuditEvent entity.
+// If the AuditEvent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AuditEventMutation) OldPrevHash(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPrevHash is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPrevHash requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPrevHash: %w", err)
+	}
+	return oldValue.PrevHash, nil
+}
+
+// ClearPrevHash clears the value of the "prev_hash" field.
+func (m *AuditEventMutation) ClearPrevHash() {
+	m.prev_hash = nil
+	m.clearedFields[auditevent.FieldPrevHash] = struct{}{}
+}
+
+// PrevHashCleared returns if the "prev_hash" field was cleared in this mutation.
+func (m *AuditEventMutation) PrevHashCleared() bool {
+	_, ok := m.clearedFields[auditevent.FieldPrevHash]
+	return ok
+}
+
+// ResetPrevHash resets all changes to the "prev_hash" field.
+func (m *AuditEventMutation) ResetPrevHash() {
+	m.prev_hash = nil
+	delete(m.clearedFields, auditevent.FieldPrevHash)
+}
+
+// SetHash sets the "hash" field.
+func (m *AuditEventMutation) SetHash(s string) {
+	m.hash = &s
+}
+
+// Hash returns the value of the "hash" field in the mutation.
+func (m *AuditEventMutation) Hash() (r string, exists bool) {
+	v := m.hash
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldHash returns the old "hash" field's value of the AuditEvent entity.
+// If the AuditEvent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AuditEventMutation) OldHash(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldHash is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldHash requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldHash: %w", err)
+	}
+	return oldValue.Hash, nil
+}
+
+// ClearHash clears the value of the "hash" field.
+func (m *AuditEventMutation) ClearHash() {
+	m.hash = nil
+	m.clearedFields[auditevent.FieldHash] = struct{}{}
+}
+
+// HashCleared returns if the "hash" field was cleared in this mutation.
+func (m *AuditEventMutation) HashCleared() bool {
+	_, ok := m.clearedFields[auditevent.FieldHash]
+	return ok
+}
+
+// ResetHash resets all changes to the "hash" field.
+func (m *AuditEventMutation) ResetHash() {
+	m.hash = nil
+	delete(m.clearedFields, auditevent.FieldHash)
+}
+
 // Where appends a list predicates to the AuditEventMutation builder.
 func (m *AuditEventMutation) Where(ps ...predicate.AuditEvent) {
 	m.predicates = append(m.predicates, ps...)
@@ -3575,7 +3747,7 @@ func (m *AuditEventMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *AuditEventMutation) Fields() []string {
-	fields := make([]string, 0, 13)
+	fields := make([]string, 0, 16)
 	if m.at != nil {
 		fields = append(fields, auditevent.FieldAt)
 	}
@@ -3615,6 +3787,15 @@ func (m *AuditEventMutation) Fields() []string {
 	if m.village_id != nil {
 		fields = append(fields, auditevent.FieldVillageID)
 	}
+	if m.chain_seq != nil {
+		fields = append(fields, auditevent.FieldChainSeq)
+	}
+	if m.prev_hash != nil {
+		fields = append(fields, auditevent.FieldPrevHash)
+	}
+	if m.hash != nil {
+		fields = append(fields, auditevent.FieldHash)
+	}
 	return fields
 }
 
@@ -3649,6 +3830,12 @@ func (m *AuditEventMutation) Field(name string) (ent.Value, bool) {
 		return m.TownshipID()
 	case auditevent.FieldVillageID:
 		return m.VillageID()
+	case auditevent.FieldChainSeq:
+		return m.ChainSeq()
+	case auditevent.FieldPrevHash:
+		return m.PrevHash()
+	case auditevent.FieldHash:
+		return m.Hash()
 	}
 	return nil, false
 }
@@ -3684,6 +3871,12 @@ func (m *AuditEventMutation) OldField(ctx context.Context, name string) (ent.Val
 		return m.OldTownshipID(ctx)
 	case auditevent.FieldVillageID:
 		return m.OldVillageID(ctx)
+	case auditevent.FieldChainSeq:
+		return m.OldChainSeq(ctx)
+	case auditevent.FieldPrevHash:
+		return m.OldPrevHash(ctx)
+	case auditevent.FieldHash:
+		return m.OldHash(ctx)
 	}
 	return nil, fmt.Errorf("unknown AuditEvent field %s", name)
 }
@@ -3784,6 +3977,27 @@ func (m *AuditEventMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetVillageID(v)
 		return nil
+	case auditevent.FieldChainSeq:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetChainSeq(v)
+		return nil
+	case auditevent.FieldPrevHash:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPrevHash(v)
+		return nil
+	case auditevent.FieldHash:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetHash(v)
+		return nil
 	}
 	return fmt.Errorf("unknown AuditEvent field %s", name)
 }
@@ -3804,6 +4018,9 @@ func (m *AuditEventMutation) AddedFields() []string {
 	if m.addvillage_id != nil {
 		fields = append(fields, auditevent.FieldVillageID)
 	}
+	if m.addchain_seq != nil {
+		fields = append(fields, auditevent.FieldChainSeq)
+	}
 	return fields
 }
 
@@ -3820,6 +4037,8 @@ func (m *AuditEventMutation) AddedField(name string) (ent.Value, bool) {
 		return m.AddedTownshipID()
 	case auditevent.FieldVillageID:
 		return m.AddedVillageID()
+	case auditevent.FieldChainSeq:
+		return m.AddedChainSeq()
 	}
 	return nil, false
 }
@@ -3857,6 +4076,13 @@ func (m *AuditEventMutation) AddField(name string, value ent.Value) error {
 		}
 		m.AddVillageID(v)
 		return nil
+	case auditevent.FieldChainSeq:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddChainSeq(v)
+		return nil
 	}
 	return fmt.Errorf("unknown AuditEvent numeric field %s", name)
 }
@@ -3891,6 +4117,15 @@ func (m *AuditEventMutation) ClearedFields() []string {
 	}
 	if m.FieldCleared(auditevent.FieldVillageID) {
 		fields = append(fields, auditevent.FieldVillageID)
+	}
+	if m.FieldCleared(auditevent.FieldChainSeq) {
+		fields = append(fields, auditevent.FieldChainSeq)
+	}
+	if m.FieldCleared(auditevent.FieldPrevHash) {
+		fields = append(fields, auditevent.FieldPrevHash)
+	}
+	if m.FieldCleared(auditevent.FieldHash) {
+		fields = append(fields, auditevent.FieldHash)
 	}
 	return fields
 }
@@ -3932,6 +4167,15 @@ func (m *AuditEventMutation) ClearField(name string) error {
 		return nil
 	case auditevent.FieldVillageID:
 		m.ClearVillageID()
+		return nil
+	case auditevent.FieldChainSeq:
+		m.ClearChainSeq()
+		return nil
+	case auditevent.FieldPrevHash:
+		m.ClearPrevHash()
+		return nil
+	case auditevent.FieldHash:
+		m.ClearHash()
 		return nil
 	}
 	return fmt.Errorf("unknown AuditEvent nullable field %s", name)
@@ -3979,6 +4223,15 @@ func (m *AuditEventMutation) ResetField(name string) error {
 		return nil
 	case auditevent.FieldVillageID:
 		m.ResetVillageID()
+		return nil
+	case auditevent.FieldChainSeq:
+		m.ResetChainSeq()
+		return nil
+	case auditevent.FieldPrevHash:
+		m.ResetPrevHash()
+		return nil
+	case auditevent.FieldHash:
+		m.ResetHash()
 		return nil
 	}
 	return fmt.Errorf("unknown AuditEvent field %s", name)

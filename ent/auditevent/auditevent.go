@@ -40,6 +40,12 @@ const (
 	FieldTownshipID = "township_id"
 	// FieldVillageID holds the string denoting the village_id field in the database.
 	FieldVillageID = "village_id"
+	// FieldChainSeq holds the string denoting the chain_seq field in the database.
+	FieldChainSeq = "chain_seq"
+	// FieldPrevHash holds the string denoting the prev_hash field in the database.
+	FieldPrevHash = "prev_hash"
+	// FieldHash holds the string denoting the hash field in the database.
+	FieldHash = "hash"
 	// Table holds the table name of the auditevent in the database.
 	Table = "audit_events"
 )
@@ -60,6 +66,9 @@ var Columns = []string{
 	FieldClientAddress,
 	FieldTownshipID,
 	FieldVillageID,
+	FieldChainSeq,
+	FieldPrevHash,
+	FieldHash,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -96,6 +105,10 @@ var (
 	RequestIDValidator func(string) error
 	// ClientAddressValidator is a validator for the "client_address" field. It is called by the builders before save.
 	ClientAddressValidator func(string) error
+	// PrevHashValidator is a validator for the "prev_hash" field. It is called by the builders before save.
+	PrevHashValidator func(string) error
+	// HashValidator is a validator for the "hash" field. It is called by the builders before save.
+	HashValidator func(string) error
 )
 
 // OrderOption defines the ordering options for the AuditEvent queries.
@@ -164,4 +177,19 @@ func ByTownshipID(opts ...sql.OrderTermOption) OrderOption {
 // ByVillageID orders the results by the village_id field.
 func ByVillageID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldVillageID, opts...).ToFunc()
+}
+
+// ByChainSeq orders the results by the chain_seq field.
+func ByChainSeq(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldChainSeq, opts...).ToFunc()
+}
+
+// ByPrevHash orders the results by the prev_hash field.
+func ByPrevHash(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldPrevHash, opts...).ToFunc()
+}
+
+// ByHash orders the results by the hash field.
+func ByHash(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldHash, opts...).ToFunc()
 }

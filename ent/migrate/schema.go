@@ -128,6 +128,9 @@ var (
 		{Name: "client_address", Type: field.TypeString, Nullable: true, Size: 64},
 		{Name: "township_id", Type: field.TypeInt, Nullable: true},
 		{Name: "village_id", Type: field.TypeInt, Nullable: true},
+		{Name: "chain_seq", Type: field.TypeInt64, Nullable: true},
+		{Name: "prev_hash", Type: field.TypeString, Nullable: true, Size: 64},
+		{Name: "hash", Type: field.TypeString, Nullable: true, Size: 64},
 	}
 	// AuditEventsTable holds the schema information for the "audit_events" table.
 	AuditEventsTable = &schema.Table{
@@ -154,6 +157,11 @@ var (
 				Name:    "auditevent_township_id",
 				Unique:  false,
 				Columns: []*schema.Column{AuditEventsColumns[12]},
+			},
+			{
+				Name:    "auditevent_chain_seq",
+				Unique:  true,
+				Columns: []*schema.Column{AuditEventsColumns[14]},
 			},
 		},
 	}

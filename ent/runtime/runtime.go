@@ -251,6 +251,14 @@ func init() {
 	auditeventDescClientAddress := auditeventFields[10].Descriptor()
 	// auditevent.ClientAddressValidator is a validator for the "client_address" field. It is called by the builders before save.
 	auditevent.ClientAddressValidator = auditeventDescClientAddress.Validators[0].(func(string) error)
+	// auditeventDescPrevHash is the schema descriptor for prev_hash field.
+	auditeventDescPrevHash := auditeventFields[14].Descriptor()
+	// auditevent.PrevHashValidator is a validator for the "prev_hash" field. It is called by the builders before save.
+	auditevent.PrevHashValidator = auditeventDescPrevHash.Validators[0].(func(string) error)
+	// auditeventDescHash is the schema descriptor for hash field.
+	auditeventDescHash := auditeventFields[15].Descriptor()
+	// auditevent.HashValidator is a validator for the "hash" field. It is called by the builders before save.
+	auditevent.HashValidator = auditeventDescHash.Validators[0].(func(string) error)
 	cadreMixin := schema.Cadre{}.Mixin()
 	cadre.Policy = privacy.NewPolicies(cadreMixin[4], schema.Cadre{})
 	cadre.Hooks[0] = func(next ent.Mutator) ent.Mutator {

@@ -35,11 +35,17 @@ func (AuditEvent) Fields() []ent.Field {
 		field.String("client_address").Optional().MaxLen(64).Immutable(),
 		scopeField("township_id", "Township of the record, when it has one (scope)"),
 		scopeField("village_id", "Village of the record, when it has one (scope)"),
+		// The hash chain (authz/auditchain.go): set once by the chain sealer shortly after the
+		// event commits, in the order the sealer finds events; unique, so two sealers cannot
+		// both extend the chain from one link.
+		field.Int64("chain_seq").Optional().Nillable().Comment("Position in the hash chain").Annotations(hidden),
+		field.String("prev_hash").Optional().MaxLen(64).Comment("Hash of the previous link").Annotations(hidden),
+		field.String("hash").Optional().MaxLen(64).Comment("SHA-256 of the previous hash and this event").Annotations(hidden),
 	}
 }
 
 func (AuditEvent) Indexes() []ent.Index {
-	return []ent.Index{index.Fields("at"), index.Fields("entity", "entity_id"), index.Fields("user_id", "at"), index.Fields("township_id")}
+	return []ent.Index{index.Fields("at"), index.Fields("entity", "entity_id"), index.Fields("user_id", "at"), index.Fields("township_id"), index.Fields("chain_seq").Unique()}
 }
 
 func (AuditEvent) Annotations() []schema.Annotation {
