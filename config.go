@@ -43,6 +43,8 @@ type config struct {
 	Zone *time.Location
 	// PprofAddr is the loopback address of the profiler's own listener; empty: off.
 	PprofAddr string
+	// AuditRetentionDays is how long audit events are kept; 0 keeps them for ever.
+	AuditRetentionDays int
 	// HashMemory bounds the memory of password hashing running at once, in bytes.
 	HashMemory int64
 
@@ -104,6 +106,7 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 	var trustedProxies string
 	fs.StringVar(&trustedProxies, "trusted-proxies", env("TRUSTED_PROXIES", ""), "comma-separated CIDRs of reverse proxies whose X-Forwarded-For / X-Real-IP are believed; none by default (TRUSTED_PROXIES)")
 	fs.StringVar(&timeZone, "time-zone", env("TIME_ZONE", clock.DefaultZone), "IANA zone whose calendar days the date rules count in (TIME_ZONE)")
+	fs.IntVar(&c.AuditRetentionDays, "audit-retention-days", envCount(getenv, "AUDIT_RETENTION_DAYS", 0, &envErr), "days audit events are kept before they are pruned (the chain stays verifiable); 0: for ever (AUDIT_RETENTION_DAYS)")
 	fs.StringVar(&c.PprofAddr, "pprof-addr", env("PPROF_ADDR", ""), "loopback address for Go's profiler (net/http/pprof), e.g. 127.0.0.1:6060; off by default (PPROF_ADDR)")
 	fs.DurationVar(&c.ShutdownGrace, "shutdown-grace", envDuration(getenv, "SHUTDOWN_GRACE", 20*time.Second, &envErr), "how long requests in flight may take to finish on shutdown (SHUTDOWN_GRACE)")
 	if envErr != nil {

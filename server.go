@@ -87,6 +87,11 @@ func run(args []string) error {
 		return err
 	}
 	go repeat(ctx, time.Hour, "prune ended sessions", api.Auth.PruneSessions)
+	if days := cfg.AuditRetentionDays; days > 0 {
+		go repeat(ctx, time.Hour, "audit retention", func(ctx context.Context) (int, error) {
+			return authz.PruneAuditTrail(ctx, db.Client, time.Now().AddDate(0, 0, -days))
+		})
+	}
 	go repeat(ctx, time.Second, "seal the audit chain", func(ctx context.Context) (int, error) {
 		return authz.SealAuditChain(ctx, db.Client, 500)
 	})

@@ -90,8 +90,14 @@ func VerifyAuditChain(ctx context.Context, client *gen.Client) (ChainReport, err
 	if r.Unsealed, err = client.AuditEvent.Query().Where(auditevent.ChainSeqIsNil()).Count(ctx); err != nil {
 		return r, err
 	}
-	var seq int64
-	prev := ""
+	seq, prev, err := chainStart(ctx, client)
+	if err != nil {
+		return r, err
+	}
+	if strings.HasPrefix(prev, "!") {
+		r.Broken = prev[1:]
+		return r, nil
+	}
 	const page = 1000
 	for {
 		events, err := client.AuditEvent.Query().Where(auditevent.ChainSeqGT(seq)).Order(gen.Asc(auditevent.FieldChainSeq)).Limit(page).All(ctx)
@@ -117,6 +123,72 @@ func VerifyAuditChain(ctx context.Context, client *gen.Client) (ChainReport, err
 			return r, nil
 		}
 	}
+}
+
+// pruneDetail is how a prune event records the last link it removed: the chain resumes from it.
+const pruneDetail = "removed links through %d, the last with hash %s"
+
+// ActionAuditPrune is the audit action of a retention prune.
+const ActionAuditPrune = "audit.prune"
+
+// chainStart is where verification begins: before link 1, or — once retention has removed the
+// oldest links — after the link the latest prune event names, whose hash the first remaining
+// link must carry. Links missing at the start without such a record break the chain ("!" and
+// the reason).
+func chainStart(ctx context.Context, client *gen.Client) (int64, string, error) {
+	first, err := client.AuditEvent.Query().Where(auditevent.ChainSeqNotNil()).Order(gen.Asc(auditevent.FieldChainSeq)).First(ctx)
+	if gen.IsNotFound(err) || (err == nil && *first.ChainSeq == 1) {
+		return 0, "", nil
+	}
+	if err != nil {
+		return 0, "", err
+	}
+	prune, err := client.AuditEvent.Query().Where(auditevent.Action(ActionAuditPrune)).Order(gen.Desc(auditevent.FieldID)).First(ctx)
+	if gen.IsNotFound(err) {
+		return 0, fmt.Sprintf("!links 1 to %d are missing and no retention prune removed them", *first.ChainSeq-1), nil
+	}
+	if err != nil {
+		return 0, "", err
+	}
+	var through int64
+	var hash string
+	if _, err := fmt.Sscanf(prune.Detail, pruneDetail, &through, &hash); err != nil || through != *first.ChainSeq-1 {
+		return 0, fmt.Sprintf("!links 1 to %d are missing, but the latest prune (event %d) removed links through %d", *first.ChainSeq-1, prune.ID, through), nil
+	}
+	return through, hash, nil
+}
+
+// PruneAuditTrail removes the sealed events older than before — the retention setting — and
+// records, as an audit event of its own, the last link removed and its hash, from which the
+// chain is verified afterwards. Unsealed events are never removed.
+func PruneAuditTrail(ctx context.Context, client *gen.Client, before time.Time) (int, error) {
+	ctx = SystemContext(ctx, "audit retention")
+	tx, err := client.Tx(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer func() { _ = tx.Rollback() }()
+	last, err := tx.AuditEvent.Query().Where(auditevent.ChainSeqNotNil(), auditevent.AtLT(before), auditevent.ActionNEQ(ActionAuditPrune)).
+		Order(gen.Desc(auditevent.FieldChainSeq)).First(ctx)
+	if gen.IsNotFound(err) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	// Raw SQL: audit events refuse deletion through ent (appendOnly); retention is the one way.
+	res, err := tx.ExecContext(ctx, "DELETE FROM "+auditevent.Table+" WHERE "+auditevent.FieldChainSeq+" <= ?", *last.ChainSeq)
+	if err != nil {
+		return 0, err
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, err
+	}
+	if err := Record(ctx, tx.Client(), Event{Action: ActionAuditPrune, Detail: fmt.Sprintf(pruneDetail, *last.ChainSeq, last.Hash)}); err != nil {
+		return 0, err
+	}
+	return int(n), tx.Commit()
 }
 
 // String is the report as `admin verify-audit` prints it.

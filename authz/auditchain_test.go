@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/nanpiao/sbqw/authz"
 	"github.com/nanpiao/sbqw/ent/auditevent"
@@ -98,5 +99,44 @@ func TestAuditChainSealersRace(t *testing.T) {
 	r, err := authz.VerifyAuditChain(context.Background(), db.Client)
 	if err != nil || r.Broken != "" || r.Unsealed != 0 || r.Chained != 100 {
 		t.Fatalf("after racing sealers: %+v, %v", r, err)
+	}
+}
+
+// TestAuditRetentionKeepsTheChainVerifiable: pruning the old events records where the chain
+// resumes; it still verifies, twice over, while removing old links without that record breaks it.
+func TestAuditRetentionKeepsTheChainVerifiable(t *testing.T) {
+	db := testkit.Open(t)
+	t.Cleanup(db.Close)
+	ctx := context.Background()
+	recordEvents(t, db, 10, "old")
+	if _, err := db.SQL.Exec("UPDATE audit_events SET at = ? WHERE action = 'test.event'", time.Now().AddDate(-3, 0, 0)); err != nil {
+		t.Fatal(err)
+	}
+	recordEvents(t, db, 5, "recent")
+	sealAll(t, db)
+
+	n, err := authz.PruneAuditTrail(ctx, db.Client, time.Now().AddDate(-1, 0, 0))
+	if err != nil || n != 10 {
+		t.Fatalf("pruned %d (%v), want the 10 old events", n, err)
+	}
+	r, err := authz.VerifyAuditChain(ctx, db.Client)
+	if err != nil || r.Broken != "" || r.Chained != 5 || r.Unsealed != 1 {
+		t.Fatalf("after pruning, before the prune record is sealed: %+v, %v", r, err)
+	}
+	sealAll(t, db)
+	recordEvents(t, db, 3, "later")
+	sealAll(t, db)
+	if n, err := authz.PruneAuditTrail(ctx, db.Client, time.Now().AddDate(-1, 0, 0)); err != nil || n != 0 {
+		t.Fatalf("a second prune with nothing old: %d, %v", n, err)
+	}
+	if r, err := authz.VerifyAuditChain(ctx, db.Client); err != nil || r.Broken != "" || r.Chained != 9 {
+		t.Fatalf("after sealing the prune record: %+v, %v", r, err)
+	}
+	// Removing the oldest remaining links by hand is not retention.
+	if _, err := db.SQL.Exec("DELETE FROM audit_events WHERE chain_seq IN (11, 12)"); err != nil {
+		t.Fatal(err)
+	}
+	if r, err := authz.VerifyAuditChain(ctx, db.Client); err != nil || !strings.Contains(r.Broken, "links 1 to 12 are missing") {
+		t.Fatalf("after deleting links 11 and 12 by hand: %+v, %v", r, err)
 	}
 }
