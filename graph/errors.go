@@ -37,6 +37,9 @@ func presentError(ctx context.Context, err error) *gqlerror.Error {
 	}
 	code, msg, field := classify(err)
 	gqlErr.Extensions["code"] = string(code)
+	if isLockContention(err) {
+		gqlErr.Extensions["reason"] = reasonLockContention
+	}
 	if field != "" {
 		gqlErr.Extensions["field"] = field
 	}

@@ -173,7 +173,9 @@ func NewGraphQL(d Deps, opts Options) *handler.Server {
 	// After validation, before execution.
 	srv.Use(RequireSignIn{})
 	// login manages its own transaction: a failed attempt must be audited, not rolled back.
-	srv.Use(entgql.Transactioner{TxOpener: client, SkipTxFunc: entgql.SkipIfHasFields("login")})
+	ownTx := entgql.SkipIfHasFields("login")
+	srv.AroundOperations(retryLockContention(lockRetries, ownTx))
+	srv.Use(entgql.Transactioner{TxOpener: client, SkipTxFunc: ownTx})
 	srv.Use(OperationLimits{
 		DefaultPage: opts.DefaultPageSize, MaxPage: opts.MaxPageSize,
 		MaxDepth: opts.MaxDepth, MaxCost: opts.MaxCost, MaxAliases: opts.MaxAliases,
@@ -189,6 +191,10 @@ func NewGraphQL(d Deps, opts Options) *handler.Server {
 	srv.SetRecoverFunc(recoverPanic)
 	return srv
 }
+
+// lockRetries is how many times a mutation runs at most when the database gives up on its
+// transaction because of competing writers (retryLockContention).
+const lockRetries = 3
 
 // recoverPanic turns a panic in a resolver into an INTERNAL error; the stack goes to the log.
 func recoverPanic(ctx context.Context, p any) error {

@@ -23,6 +23,8 @@ type Counter struct {
 	delayMatch  []string
 	openFault   error
 	commitFault error
+	// commitFaults is how many more commits fail with commitFault; negative: all of them.
+	commitFaults int
 }
 
 // SetDelay makes the statements whose text contains one of match (every statement when none)
@@ -41,7 +43,15 @@ func (c *Counter) SetDelay(d time.Duration, match ...string) {
 func (c *Counter) SetTxFault(open, commit error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.openFault, c.commitFault = open, commit
+	c.openFault, c.commitFault, c.commitFaults = open, commit, -1
+}
+
+// FailCommits makes the next n commits fail with err (after rolling back), then commits succeed
+// again: a database that gives up on a transaction a few times, as under deadlocks.
+func (c *Counter) FailCommits(n int, err error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.commitFault, c.commitFaults = err, n
 }
 
 func (c *Counter) wait(ctx context.Context, query string) error {
@@ -125,6 +135,12 @@ type countingTx struct {
 func (t *countingTx) Commit() error {
 	t.c.mu.Lock()
 	fault := t.c.commitFault
+	switch {
+	case t.c.commitFaults > 0:
+		t.c.commitFaults--
+	case t.c.commitFaults == 0:
+		fault = nil
+	}
 	t.c.mu.Unlock()
 	if fault != nil {
 		_ = t.Tx.Rollback()
