@@ -202,7 +202,7 @@ var entities = map[string]entity{
 	"CasbinRule": {object: "policy", kinds: map[ScopeKind]scopeRule{}},
 	"Setting":    {object: "setting", kinds: map[ScopeKind]scopeRule{}},
 	// Registered GraphQL documents: read by DISTRICT and AUDITOR through their "*" policies,
-	// written by DISTRICT; run by anyone through the system lookup in graph/persisted.go.
+	// written by DISTRICT; run by anyone through the system lookup in httpapi/persisted.go.
 	"TrustedDocument": {object: "trusted_document", kinds: reference, checkAfterWrite: true},
 }
 

@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/nanpiao/sbqw/demo"
-	"github.com/nanpiao/sbqw/graph"
+	"github.com/nanpiao/sbqw/httpapi"
 	"github.com/nanpiao/sbqw/internal/testkit"
 	"github.com/nanpiao/sbqw/storage"
 )
@@ -57,7 +57,7 @@ func TestFairness(t *testing.T) {
 	if testing.Short() {
 		t.Skip("loads the demo district")
 	}
-	srv := testkit.NewServerWith(t, fairnessDB(t), graph.Options{MaxInFlight: graph.DefaultOptions.MaxInFlight})
+	srv := testkit.NewServerWith(t, fairnessDB(t), httpapi.Options{MaxInFlight: httpapi.DefaultOptions.MaxInFlight})
 	flooder := srv.Login(t, "township01")
 	victim := srv.Login(t, "village001")
 	small := `{ households(first: 5) { edges { node { id number headName } } } }`

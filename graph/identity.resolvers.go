@@ -17,7 +17,7 @@ import (
 
 // Login is the resolver for the login field.
 func (r *mutationResolver) Login(ctx context.Context, username string, password string, newPassword *string) (*model.LoginPayload, error) {
-	token, expires, u, err := r.auth.Login(ctx, username, password, deref(newPassword), ClientAddr(ctx))
+	token, expires, u, err := r.auth.Login(ctx, username, password, deref(newPassword), authn.ClientAddr(ctx))
 	if err != nil {
 		return nil, err
 	}

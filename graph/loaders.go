@@ -36,7 +36,9 @@ func (l *loaders) trainingProgress(ctx context.Context, member, year int) (*mode
 
 type loadersKey struct{}
 
-func withLoaders(ctx context.Context, client *ent.Client) context.Context {
+// WithLoaders gives one operation its batch loaders (posts today, training progress); the
+// resolvers that batch find them with loadersFrom.
+func WithLoaders(ctx context.Context, client *ent.Client) context.Context {
 	l := &loaders{
 		hasPost: dataloadgen.NewMappedLoader(func(ctx context.Context, memberIDs []int) (map[int]bool, error) {
 			return membersWithPostToday(ctx, client, memberIDs)
