@@ -17,7 +17,7 @@ import (
 
 // Overdue is the resolver for the overdue field.
 func (r *demandResolver) Overdue(ctx context.Context, obj *ent.Demand) (bool, error) {
-	return workflow.Overdue(obj.DueOn, obj.Status != enum.DemandClosed && obj.Status != enum.DemandRejected), nil
+	return workflow.Overdue(obj.DueOn, workflow.DemandOpen(obj.Status)), nil
 }
 
 // Overdue is the resolver for the overdue field.

@@ -2,6 +2,7 @@ package workflow
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/nanpiao/sbqw/apperr"
@@ -35,6 +36,13 @@ var Steps = map[string]Step{
 	"close":     {[]enum.DemandStatus{enum.DemandFollowedUp}, enum.DemandClosed, 0},
 	"reject":    {[]enum.DemandStatus{enum.DemandRegistered, enum.DemandAccepted}, enum.DemandRejected, 0},
 }
+
+// DemandEnded are the statuses a demand ends in: no step leaves them, and an ended demand is
+// never overdue.
+var DemandEnded = []enum.DemandStatus{enum.DemandClosed, enum.DemandRejected}
+
+// DemandOpen reports whether a demand in status s still awaits a step.
+func DemandOpen(s enum.DemandStatus) bool { return !slices.Contains(DemandEnded, s) }
 
 // registrationDue is the time allowed to accept or reject a new demand.
 const registrationDue = 3 * day
@@ -102,7 +110,7 @@ func Advance(ctx context.Context, tx *ent.Client, id int, action string, in Step
 	default:
 		upd.ClearDueOn()
 	}
-	if step.To == enum.DemandClosed || step.To == enum.DemandRejected {
+	if !DemandOpen(step.To) {
 		upd.SetClosedAt(time.Now().UTC())
 	}
 	updated, err := upd.Save(ctx)

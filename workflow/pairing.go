@@ -84,12 +84,12 @@ func AcceptRectification(ctx context.Context, tx *ent.Client, id, score int) (*e
 	if err := LockRow(ctx, tx, "Rectification", id); err != nil {
 		return nil, err
 	}
-	status := enum.RectificationStatus("FAILED")
+	status := enum.RectificationFailed
 	if score >= 70 {
 		status = "PASSED"
 	}
 	r, err := tx.Rectification.UpdateOneID(id).
-		Where(rectification.StatusIn(enum.RectificationStatus("PLANNED"), enum.RectificationStatus("IN_PROGRESS"))).
+		Where(rectification.StatusIn(enum.RectificationPlanned, enum.RectificationInProgress)).
 		SetStatus(status).SetAcceptanceScore(score).Save(ctx)
 	if ent.IsNotFound(err) {
 		return nil, apperr.Rule("the rectification has already been accepted (整顿已验收)")

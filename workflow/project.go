@@ -61,12 +61,12 @@ func moveProject(ctx context.Context, tx *ent.Client, id int, from enum.ProjectS
 	at := p.Stage.Index()
 	next := at + step
 	action := "return"
-	result := enum.StageResult("RETURNED")
+	result := enum.StageReturned
 	switch {
 	case step > 0 && next >= len(stages):
 		return nil, apperr.Rule("the project is complete (结题); there is no further stage (工程已结题)")
 	case step > 0:
-		action, result = AdvanceAction(stages[next]), enum.StageResult("ADVANCED")
+		action, result = AdvanceAction(stages[next]), enum.StageAdvanced
 	case p.Stage != enum.StageEvaluation && p.Stage != enum.StageReview:
 		return nil, apperr.Rule("only an evaluation (评估) or a review (评审) may send a project back; it is at %s (%s) (当前阶段不能退回)", p.Stage, stageNames[p.Stage])
 	}
@@ -116,7 +116,7 @@ func ProjectRules() ent.Hook {
 					return nil, err
 				}
 				p := value.(*ent.DemoProject)
-				return p, recordStage(ctx, m.Client(), p, enum.StageResult("STARTED"), "", p.StageDueOn)
+				return p, recordStage(ctx, m.Client(), p, enum.StageStarted, "", p.StageDueOn)
 			}
 			if _, moving := m.Stage(); moving && !authz.IsWorkflowStep(ctx) {
 				return nil, apperr.Invalid("stage", "change the stage with advanceDemoProject or returnDemoProject")

@@ -13,7 +13,6 @@ import (
 	"github.com/nanpiao/sbqw/ent/departmentvillagelink"
 	"github.com/nanpiao/sbqw/ent/hook"
 	"github.com/nanpiao/sbqw/ent/pairing"
-	"github.com/nanpiao/sbqw/ent/partyorganization"
 	"github.com/nanpiao/sbqw/ent/post"
 	"github.com/nanpiao/sbqw/ent/schema/enum"
 	"github.com/nanpiao/sbqw/ent/trainingenrollment"
@@ -173,9 +172,7 @@ func EnrollmentRules() ent.Hook {
 		return hook.TrainingEnrollmentFunc(func(ctx context.Context, m *ent.TrainingEnrollmentMutation) (ent.Value, error) {
 			c := m.Client()
 			if sid, ok := m.SecretaryID(); ok {
-				serving, err := c.Post.Query().Where(post.MemberID(sid), post.TitleEQ(enum.PostSecretary), post.StartOnLTE(today()),
-					post.Or(post.EndOnIsNil(), post.EndOnGTE(today())),
-					post.HasOrganizationWith(partyorganization.VillageIDNotNil())).Exist(sys(ctx))
+				serving, err := c.Post.Query().Where(post.MemberID(sid), VillageSecretaryOn(today())).Exist(sys(ctx))
 				if err != nil {
 					return nil, err
 				}
@@ -293,11 +290,11 @@ func RectificationRules() ent.Hook {
 			if err != nil {
 				return nil, err
 			}
-			if r.Status == enum.RectificationStatus("PASSED") || r.Status == enum.RectificationStatus("FAILED") {
+			if r.Status == enum.RectificationPassed || r.Status == enum.RectificationFailed {
 				return nil, apperr.Rule("the rectification has been accepted and is closed (整顿已验收，不能修改)")
 			}
-			if p, ok := m.Progress(); ok && p > 0 && r.Status == enum.RectificationStatus("PLANNED") {
-				m.SetStatus(enum.RectificationStatus("IN_PROGRESS"))
+			if p, ok := m.Progress(); ok && p > 0 && r.Status == enum.RectificationPlanned {
+				m.SetStatus(enum.RectificationInProgress)
 			}
 			return next.Mutate(ctx, m)
 		})
