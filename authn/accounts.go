@@ -197,5 +197,5 @@ func CreateAPIKey(ctx context.Context, tx *ent.Client, in APIKeyInput) (string, 
 // RevokeAPIKey stops a key from working, at once. Revoking twice is harmless, so it needs no
 // version.
 func RevokeAPIKey(ctx context.Context, tx *ent.Client, id int) (*ent.ApiKey, error) {
-	return tx.ApiKey.UpdateOneID(id).SetRevokedAt(time.Now().UTC()).Save(authz.WithAction(ctx, "revoke"))
+	return tx.ApiKey.UpdateOneID(id).SetRevokedAt(time.Now().UTC()).Save(authz.WithAction(ctx, authz.ActionRevoke))
 }

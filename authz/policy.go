@@ -26,14 +26,6 @@ var modelText string
 //go:embed policy.csv
 var defaultPolicyText string
 
-// Actions every record type knows; workflow steps add their own verbs (advance, assign, …).
-const (
-	ActionRead   = "read"
-	ActionCreate = "create"
-	ActionUpdate = "update"
-	ActionDelete = "delete"
-)
-
 // ScopeKind says how far a permission reaches from where the caller stands.
 type ScopeKind string
 
@@ -258,7 +250,7 @@ func writeRules(ctx context.Context, client *ent.Client, add, remove []Rule) err
 
 // PolicyRules lists the policy in force, for those who may read it district-wide.
 func PolicyRules(ctx context.Context) ([]Rule, error) {
-	if err := RequireDistrictWide(ctx, "policy", ActionRead); err != nil {
+	if err := RequireDistrictWide(ctx, ObjectPolicy, ActionRead); err != nil {
 		return nil, err
 	}
 	return FromContext(ctx).Policy().Rules(), nil
@@ -268,7 +260,7 @@ func PolicyRules(ctx context.Context) ([]Rule, error) {
 // would leave DISTRICT unable to manage users, role bindings or the policy itself, and one
 // that names an unknown scope kind.
 func (p *Policies) Update(ctx context.Context, tx *ent.Client, add, remove []Rule) ([]Rule, error) {
-	if err := RequireDistrictWide(ctx, "policy", ActionUpdate); err != nil {
+	if err := RequireDistrictWide(ctx, ObjectPolicy, ActionUpdate); err != nil {
 		return nil, err
 	}
 	current, err := p.Current(ctx)
@@ -285,7 +277,7 @@ func (p *Policies) Update(ctx context.Context, tx *ent.Client, add, remove []Rul
 	if err != nil {
 		return nil, err
 	}
-	for _, need := range [][2]string{{"policy", "update"}, {"user", "create"}, {"user", "update"}, {"role_binding", "create"}, {"role_binding", "delete"}} {
+	for _, need := range [][2]string{{ObjectPolicy, ActionUpdate}, {"user", ActionCreate}, {"user", ActionUpdate}, {"role_binding", ActionCreate}, {"role_binding", ActionDelete}} {
 		if !hasKind(preview.Scopes(string(enum.RoleDistrict), need[0], need[1]), ScopeDistrict) {
 			return nil, apperr.Rule("refused: DISTRICT would lose %s %s at district scope (该修改会导致区级管理员失去管理权限)", need[1], need[0])
 		}

@@ -19,8 +19,8 @@ func ReleasePairing(ctx context.Context, tx *ent.Client, id int, reason string, 
 	if len([]rune(reason)) < 2 {
 		return nil, nil, apperr.Invalid("reason", "say why the pairing ends (请填写解除原因)")
 	}
-	ctx = authz.WithAction(ctx, "release")
-	if err := authz.CheckRecord(ctx, tx, "Pairing", id, "release"); err != nil {
+	ctx = authz.WithAction(ctx, authz.ActionRelease)
+	if err := authz.CheckRecord(ctx, tx, "Pairing", id, authz.ActionRelease); err != nil {
 		return nil, nil, err
 	}
 	if err := LockRow(ctx, tx, "Pairing", id); err != nil {
@@ -77,8 +77,8 @@ func AcceptRectification(ctx context.Context, tx *ent.Client, id, score int) (*e
 	if score < 0 || score > 100 {
 		return nil, apperr.Invalid("score", "a score is between 0 and 100 (得分应在0到100之间)")
 	}
-	ctx = authz.WithAction(ctx, "accept")
-	if err := authz.CheckRecord(ctx, tx, "Rectification", id, "accept"); err != nil {
+	ctx = authz.WithAction(ctx, authz.ActionAccept)
+	if err := authz.CheckRecord(ctx, tx, "Rectification", id, authz.ActionAccept); err != nil {
 		return nil, err
 	}
 	if err := LockRow(ctx, tx, "Rectification", id); err != nil {

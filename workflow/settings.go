@@ -49,7 +49,7 @@ func LoadSettings(ctx context.Context, client *ent.Client) (Settings, error) {
 
 // UpdateSettings changes settings (DISTRICT); nil leaves a value as it is.
 func UpdateSettings(ctx context.Context, tx *ent.Client, maxHouseholds, lockDays *int) (Settings, error) {
-	if err := authz.RequireDistrictWide(ctx, "setting", authz.ActionUpdate); err != nil {
+	if err := authz.RequireDistrictWide(ctx, authz.ObjectSetting, authz.ActionUpdate); err != nil {
 		return Settings{}, err
 	}
 	set := func(key string, v *int, lo, hi int, field string) error {
