@@ -49,7 +49,7 @@ func runAdmin(args []string, getenv func(string) string, stdin io.Reader) error 
 	if err := cfg.resolveSecrets("admin-command-does-not-sign-tokens-000"); err != nil {
 		return err
 	}
-	ctx := authz.SystemContext(context.Background(), "admin create")
+	ctx := authz.Bypass(context.Background(), "admin create")
 	store, err := storage.Open(ctx, *db, cfg.sealer, storage.DefaultPool)
 	if err != nil {
 		return err

@@ -41,7 +41,7 @@ func Explain(ctx context.Context, client *gen.Client, subjectOf func(context.Con
 	if err != nil {
 		return nil, err
 	}
-	node, err := client.Noder(LookupContext(SystemContext(ctx, "explain access")), id)
+	node, err := client.Noder(LookupContext(Bypass(ctx, "explain access")), id)
 	if err != nil {
 		return nil, err
 	}

@@ -24,7 +24,7 @@ import (
 // succeeds after each.
 func TestHostileInput(t *testing.T) {
 	e := newHTTPEnv(t, httpapi.Options{})
-	ctx := authz.SystemContext(context.Background(), "test fixture")
+	ctx := authz.Bypass(context.Background(), "test fixture")
 	d := e.db.Client.District.Create().SetCode("211404000000").SetName("南票区").SaveX(ctx)
 	tw := e.db.Client.Township.Create().SetDistrictID(d.ID).SetCode("211404100000").SetName("暖池塘镇").SaveX(ctx)
 	v := e.db.Client.Village.Create().SetTownshipID(tw.ID).SetCode("211404100201").SetName("暖池塘村").SaveX(ctx)

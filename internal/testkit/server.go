@@ -92,7 +92,7 @@ type Binding = authn.BindingInput
 // database (system context), and returns its ID.
 func CreateUser(tb testing.TB, client *ent.Client, username string, bindings ...Binding) int {
 	tb.Helper()
-	ctx := authz.SystemContext(context.Background(), "test fixture")
+	ctx := authz.Bypass(context.Background(), "test fixture")
 	u, err := client.User.Create().SetUsername(username).SetPasswordHash(PasswordHash()).Save(ctx)
 	if err != nil {
 		tb.Fatal(err)
