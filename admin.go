@@ -62,7 +62,7 @@ func runAdmin(args []string, getenv func(string) string, stdin io.Reader) error 
 	if err != nil {
 		return err
 	}
-	u, err := authn.CreateUser(ctx, tx.Client(), *username, "区级管理员", password, []authn.BindingInput{{Role: enum.RoleDistrict}})
+	u, err := authn.CreateUser(ctx, tx.Client(), *username, "区级管理员", password, []authn.BindingInput{{Role: enum.RoleDistrict}}, authn.ChosenByUser)
 	if err == nil {
 		err = authz.Record(ctx, tx.Client(), authz.Event{Action: "user.create", Entity: "User", EntityID: &u.ID, Detail: "first district administrator, from the command line"})
 	}

@@ -36,7 +36,7 @@ func (r *mutationResolver) ChangePassword(ctx context.Context, currentPassword s
 
 // CreateUser is the resolver for the createUser field.
 func (r *mutationResolver) CreateUser(ctx context.Context, input model.CreateUserInput) (*ent.User, error) {
-	return authn.CreateUser(ctx, ent.FromContext(ctx), input.Username, deref(input.DisplayName), input.Password, bindingInputs(input.RoleBindings))
+	return authn.CreateUser(ctx, ent.FromContext(ctx), input.Username, deref(input.DisplayName), input.Password, bindingInputs(input.RoleBindings), authn.ChosenByCreator)
 }
 
 // UpdateUser is the resolver for the updateUser field.
