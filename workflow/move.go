@@ -21,7 +21,7 @@ var tablesUnderHousehold = []string{"residents", "pairings", "visits", "demands"
 // household and of everything under it, in the caller's transaction. It is the only way a row
 // changes scope; the policy gives it to DISTRICT alone.
 func MoveHousehold(ctx context.Context, tx *ent.Client, id, villageID int) (*ent.Household, error) {
-	if err := authz.CheckRecord(ctx, tx, "Household", id, "move"); err != nil {
+	if err := authz.CheckRecord(ctx, tx, "Household", id, authz.ActionMove); err != nil {
 		return nil, err
 	}
 	h, err := tx.Household.Get(ctx, id)
