@@ -34,15 +34,15 @@ func bindingInputs(in []*model.RoleBindingInput) []authn.BindingInput {
 	return out
 }
 
-func policyRules(in []*model.PolicyRuleInput) []authz.Rule {
-	out := make([]authz.Rule, len(in))
+func policyRules(in []*model.PolicyRuleInput) []authz.PolicyLine {
+	out := make([]authz.PolicyLine, len(in))
 	for i, r := range in {
-		out[i] = authz.Rule{Role: r.Role, Object: r.Object, Action: r.Action, Scope: authz.ScopeKind(strings.ToLower(string(r.Scope)))}
+		out[i] = authz.PolicyLine{Role: r.Role, Object: r.Object, Action: r.Action, Scope: authz.ScopeKind(strings.ToLower(string(r.Scope)))}
 	}
 	return out
 }
 
-func policyRuleModels(rules []authz.Rule) []*model.PolicyRule {
+func policyRuleModels(rules []authz.PolicyLine) []*model.PolicyRule {
 	out := make([]*model.PolicyRule, len(rules))
 	for i, r := range rules {
 		out[i] = &model.PolicyRule{Role: r.Role, Object: r.Object, Action: r.Action, Scope: scopeKindModel(r.Scope)}

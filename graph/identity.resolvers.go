@@ -105,7 +105,7 @@ func (r *queryResolver) Me(ctx context.Context) (*ent.User, error) {
 
 // Policies is the resolver for the policies field.
 func (r *queryResolver) Policies(ctx context.Context) ([]*model.PolicyRule, error) {
-	rules, err := authz.PolicyRules(ctx)
+	rules, err := authz.PolicyLines(ctx)
 	return policyRuleModels(rules), err
 }
 
