@@ -58,7 +58,7 @@ func runAdmin(args []string, getenv func(string) string, stdin io.Reader) error 
 	if err := cfg.resolveSecrets("admin-command-does-not-sign-tokens-000"); err != nil {
 		return err
 	}
-	ctx := authz.SystemContext(context.Background(), "admin create")
+	ctx := authz.Bypass(context.Background(), "admin create")
 	store, err := storage.Open(ctx, *db, cfg.sealer, storage.DefaultPool)
 	if err != nil {
 		return err
@@ -71,7 +71,7 @@ func runAdmin(args []string, getenv func(string) string, stdin io.Reader) error 
 	if err != nil {
 		return err
 	}
-	u, err := authn.CreateUser(ctx, tx.Client(), *username, "区级管理员", password, []authn.BindingInput{{Role: enum.RoleDistrict}})
+	u, err := authn.CreateUser(ctx, tx.Client(), *username, "区级管理员", password, []authn.BindingInput{{Role: enum.RoleDistrict}}, authn.ChosenByUser)
 	if err == nil {
 		err = authz.Record(ctx, tx.Client(), authz.Event{Action: "user.create", Entity: "User", EntityID: &u.ID, Detail: "first district administrator, from the command line"})
 	}

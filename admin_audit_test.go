@@ -24,7 +24,7 @@ func TestAdminVerifyAudit(t *testing.T) {
 	if err := migrateAtStart(ctx, db, true); err != nil {
 		t.Fatal(err)
 	}
-	sys := authz.SystemContext(ctx, "test fixture")
+	sys := authz.Bypass(ctx, "test fixture")
 	for _, action := range []string{"login", "household.create", "household.update"} {
 		if err := authz.Record(sys, db.Client, authz.Event{Action: action, Entity: "Household"}); err != nil {
 			t.Fatal(err)

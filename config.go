@@ -17,7 +17,7 @@ import (
 	"time"
 
 	"github.com/nanpiao/sbqw/authn"
-	"github.com/nanpiao/sbqw/graph"
+	"github.com/nanpiao/sbqw/httpapi"
 	"github.com/nanpiao/sbqw/internal/clock"
 	"github.com/nanpiao/sbqw/pii"
 	"github.com/nanpiao/sbqw/storage"
@@ -36,7 +36,7 @@ type config struct {
 	DataKey      string
 	Pool         storage.Pool
 	// API holds the request limits, CORS origins and the rest of the HTTP layer's options.
-	API graph.Options
+	API httpapi.Options
 	// ShutdownGrace is how long requests in flight may take to finish on shutdown.
 	ShutdownGrace time.Duration
 	// Zone is the zone whose calendar days the date rules count in (clock.SetZone).
@@ -77,8 +77,8 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 	fs.IntVar(&c.Pool.MaxIdle, "db-max-idle", envCount(getenv, "DB_MAX_IDLE", storage.DefaultPool.MaxIdle, &envErr), "maximum idle database connections (DB_MAX_IDLE)")
 	c.Pool.MaxLifetime = storage.DefaultPool.MaxLifetime
 
-	// Request limits: defaults from graph.DefaultOptions; 0 turns a limit off.
-	def := graph.DefaultOptions
+	// Request limits: defaults from httpapi.DefaultOptions; 0 turns a limit off.
+	def := httpapi.DefaultOptions
 	var corsOrigins string
 	fs.IntVar(&c.API.DefaultPageSize, "default-page-size", envCount(getenv, "DEFAULT_PAGE_SIZE", def.DefaultPageSize, &envErr), "rows of a connection asked for without first/last (DEFAULT_PAGE_SIZE)")
 	fs.IntVar(&c.API.MaxPageSize, "max-page-size", envCount(getenv, "MAX_PAGE_SIZE", def.MaxPageSize, &envErr), "largest first/last accepted (MAX_PAGE_SIZE)")
@@ -132,7 +132,7 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 		return c, errors.New("--password-hash-memory must be a positive number of MiB")
 	}
 	c.HashMemory = int64(*hashMiB) << 20
-	if c.API.TrustedProxies, err = graph.ParseTrustedProxies(trustedProxies); err != nil {
+	if c.API.TrustedProxies, err = httpapi.ParseTrustedProxies(trustedProxies); err != nil {
 		return c, fmt.Errorf("--trusted-proxies: %v", err)
 	}
 	if fs.NArg() > 0 {
@@ -213,7 +213,7 @@ func demoDataKey(databaseURL string) (string, error) {
 	return key, nil
 }
 
-// resolveLimits checks the limits and turns the flags' "0: off" into graph.Options' "< 0: off".
+// resolveLimits checks the limits and turns the flags' "0: off" into httpapi.Options' "< 0: off".
 func (c *config) resolveLimits(maxBody int, corsOrigins string) error {
 	a := &c.API
 	for _, l := range []struct {

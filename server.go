@@ -24,11 +24,11 @@ import (
 	"time"
 
 	_ "github.com/nanpiao/sbqw/ent/runtime" // registers hooks, interceptors and privacy policies
+	"github.com/nanpiao/sbqw/httpapi"
 
 	"github.com/nanpiao/sbqw/authn"
 	"github.com/nanpiao/sbqw/authz"
 	"github.com/nanpiao/sbqw/demo"
-	"github.com/nanpiao/sbqw/graph"
 	"github.com/nanpiao/sbqw/internal/clock"
 	"github.com/nanpiao/sbqw/storage"
 )
@@ -81,7 +81,7 @@ func run(args []string) error {
 	opts := cfg.API
 	opts.Pool, opts.Logger = db.SQL, slog.Default()
 	opts.Starting = func() bool { return !loaded.Load() }
-	api, err := graph.NewAPI(ctx, db.Client, graph.Config{JWTSecret: cfg.JWTSecret, Ready: ready, Options: opts,
+	api, err := httpapi.NewAPI(ctx, db.Client, httpapi.Config{JWTSecret: cfg.JWTSecret, Ready: ready, Options: opts,
 		Auth: authn.Config{HashMemory: cfg.HashMemory}})
 	if err != nil {
 		return err

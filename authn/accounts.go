@@ -36,14 +36,22 @@ func CreateBinding(ctx context.Context, tx *ent.Client, userID int, in BindingIn
 		SetValidFrom(from).SetNillableValidTo(in.ValidTo).Save(ctx)
 }
 
+// PasswordChoice says who chose a new account's initial password.
+type PasswordChoice int
+
+const (
+	ChosenByCreator PasswordChoice = iota // another user: the new user must change it at the first sign-in
+	ChosenByUser                          // the operator bootstrapping their own account (sbqw admin create)
+)
+
 // CreateUser creates an account with its role bindings. A user needs at least one binding:
 // an account that stands nowhere sees nothing, and a township could not see the user it made.
 // The caller's authority to grant every binding is checked before anything is written, so that
 // a caller without it learns nothing about which usernames exist; an authorized caller who
 // meets a taken username is counted against its limit of uniqueness refusals (authz.Unique).
-// The initial password is the creator's choice, so the new user must change it at the first
+// chosen says who chose the password: one chosen by the creator must be changed at the first
 // sign-in.
-func CreateUser(ctx context.Context, tx *ent.Client, username, displayName, password string, bindings []BindingInput) (*ent.User, error) {
+func CreateUser(ctx context.Context, tx *ent.Client, username, displayName, password string, bindings []BindingInput, chosen PasswordChoice) (*ent.User, error) {
 	if len(bindings) == 0 {
 		return nil, apperr.Invalid("roleBindings", "a user needs at least one role binding (至少指定一个角色)")
 	}
@@ -60,7 +68,7 @@ func CreateUser(ctx context.Context, tx *ent.Client, username, displayName, pass
 		return nil, err
 	}
 	u, err := tx.User.Create().SetUsername(username).SetDisplayName(displayName).SetPasswordHash(hash).
-		SetMustChangePassword(!authz.IsSystem(ctx)).Save(ctx)
+		SetMustChangePassword(chosen == ChosenByCreator).Save(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -153,7 +161,7 @@ func temporaryPassword() string {
 // endCredentials revokes the user's sessions and, on a reset, its API keys: whoever held them
 // may be the reason for the reset.
 func endCredentials(ctx context.Context, tx *ent.Client, userID int, keys bool) error {
-	sys := authz.SystemContext(ctx, "end credentials")
+	sys := authz.Bypass(ctx, "end credentials")
 	now := time.Now().UTC()
 	if err := tx.Session.Update().Where(session.UserID(userID), session.RevokedAtIsNil()).SetRevokedAt(now).Exec(sys); err != nil {
 		return err
@@ -197,5 +205,5 @@ func CreateAPIKey(ctx context.Context, tx *ent.Client, in APIKeyInput) (string, 
 // RevokeAPIKey stops a key from working, at once. Revoking twice is harmless, so it needs no
 // version.
 func RevokeAPIKey(ctx context.Context, tx *ent.Client, id int) (*ent.ApiKey, error) {
-	return tx.ApiKey.UpdateOneID(id).SetRevokedAt(time.Now().UTC()).Save(authz.WithAction(ctx, "revoke"))
+	return tx.ApiKey.UpdateOneID(id).SetRevokedAt(time.Now().UTC()).Save(authz.WithAction(ctx, authz.ActionRevoke))
 }

@@ -83,7 +83,7 @@ func (s *Service) Login(ctx context.Context, username, password, newPassword, cl
 		secs := int(math.Ceil(wait.Seconds()))
 		return "", time.Time{}, nil, rateLimited(secs, fmt.Sprintf("too many failed sign-ins; try again in %d seconds (登录失败次数过多，请%d秒后再试)", secs, secs))
 	}
-	sys := authz.SystemContext(ctx, "login")
+	sys := authz.Bypass(ctx, "login")
 	u, ok, err := s.checkPassword(sys, username, password)
 	if err != nil {
 		return "", time.Time{}, nil, err
@@ -146,7 +146,7 @@ func (s *Service) Login(ctx context.Context, username, password, newPassword, cl
 // the request, with its role bindings active today and the policy in force.
 func (s *Service) Authenticate(ctx context.Context, bearer string) (*authz.Viewer, error) {
 	now := s.cfg.Now()
-	sys := authz.SystemContext(ctx, "authenticate")
+	sys := authz.Bypass(ctx, "authenticate")
 	var (
 		v   *authz.Viewer
 		err error
@@ -221,7 +221,7 @@ func (s *Service) noteKeyUse(id int, now time.Time) {
 	}
 	s.keyUsed.Store(id, now)
 	go func() {
-		ctx, cancel := context.WithTimeout(authz.SystemContext(context.Background(), "api key use"), 5*time.Second)
+		ctx, cancel := context.WithTimeout(authz.Bypass(context.Background(), "api key use"), 5*time.Second)
 		defer cancel()
 		_ = s.client.ApiKey.UpdateOneID(id).SetLastUsedAt(now).Exec(ctx)
 	}()
@@ -250,7 +250,7 @@ func (s *Service) viewerOf(ctx context.Context, userID int, now time.Time) (*aut
 
 // ViewerOf builds the viewer a user would be today (explainAccess asks about other users).
 func (s *Service) ViewerOf(ctx context.Context, userID int) (*authz.Viewer, error) {
-	v, err := s.viewerOf(authz.SystemContext(ctx, "explain access"), userID, s.cfg.Now())
+	v, err := s.viewerOf(authz.Bypass(ctx, "explain access"), userID, s.cfg.Now())
 	if err != nil {
 		return nil, err
 	}
@@ -267,7 +267,7 @@ func (s *Service) Logout(ctx context.Context, tx *ent.Client) error {
 	if v == nil || v.SessionID == "" {
 		return apperr.Rule("only a login token can be logged out; revoke an API key with revokeApiKey")
 	}
-	sys := authz.SystemContext(ctx, "logout")
+	sys := authz.Bypass(ctx, "logout")
 	if err := tx.Session.Update().Where(session.TokenID(v.SessionID)).SetRevokedAt(s.cfg.Now()).Exec(sys); err != nil {
 		return err
 	}
@@ -281,7 +281,7 @@ func (s *Service) ChangePassword(ctx context.Context, tx *ent.Client, current, n
 	if v == nil {
 		return ErrUnauthenticated
 	}
-	sys := authz.SystemContext(ctx, "change password")
+	sys := authz.Bypass(ctx, "change password")
 	u, err := tx.User.Get(sys, v.UserID)
 	if err != nil {
 		return err
@@ -385,5 +385,5 @@ func (s *Service) PruneSessions(ctx context.Context) (int, error) {
 	cutoff := s.cfg.Now().Add(-SessionRetention)
 	return s.client.Session.Delete().
 		Where(session.Or(session.ExpiresAtLT(cutoff), session.RevokedAtLT(cutoff))).
-		Exec(authz.SystemContext(ctx, "prune ended sessions"))
+		Exec(authz.Bypass(ctx, "prune ended sessions"))
 }

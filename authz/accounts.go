@@ -22,9 +22,6 @@ import (
 //     Counting future bindings too closes the gap where a township resets a user today who
 //     becomes DISTRICT tomorrow.
 
-// ActionReset is resetting another user's password (resetPassword).
-const ActionReset = "reset"
-
 // manages says, per role, the roles strictly below it that it may grant and take away, and
 // which unit column of the granted binding must name the caller's unit. DISTRICT manages
 // everyone through its district-wide policy; roles not listed manage nobody.

@@ -13,7 +13,7 @@ import (
 // TestMayGrant: a caller may grant only roles strictly below its own, inside its unit;
 // DISTRICT grants anything; the other roles grant nothing.
 func TestMayGrant(t *testing.T) {
-	policy, err := authz.NewSnapshot(authz.DefaultRules())
+	policy, err := authz.NewSnapshot(authz.DefaultPolicy())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,7 +15,7 @@ import (
 
 func recordEvents(t *testing.T, db *testkit.DB, n int, tag string) {
 	t.Helper()
-	ctx := authz.SystemContext(context.Background(), "test fixture")
+	ctx := authz.Bypass(context.Background(), "test fixture")
 	for i := 0; i < n; i++ {
 		if err := authz.Record(ctx, db.Client, authz.Event{Action: "test.event", Entity: "Household", Detail: fmt.Sprintf("%s %d", tag, i)}); err != nil {
 			t.Fatal(err)
@@ -56,7 +56,7 @@ func TestAuditChainNamesTheFirstBrokenLink(t *testing.T) {
 			if err != nil || r.Broken != "" || r.Chained != 30 || r.Unsealed != 3 {
 				t.Fatalf("intact chain: %+v, %v", r, err)
 			}
-			ctx := authz.SystemContext(context.Background(), "test")
+			ctx := authz.Bypass(context.Background(), "test")
 			victim, err := db.Client.AuditEvent.Query().Where(auditevent.ChainSeq(12)).Only(ctx)
 			if err != nil {
 				t.Fatal(err)

@@ -23,7 +23,7 @@ func BenchmarkHouseholdPage(b *testing.B) {
 		{"off", ""}, {"DISTRICT", "admin"}, {"TOWNSHIP", "township01"}, {"VILLAGE_SECRETARY", "village001"}, {"CADRE", "cadre0001"},
 	}
 	for _, c := range cases {
-		ctx := authz.SystemContext(context.Background(), "benchmark: authorization off")
+		ctx := authz.Bypass(context.Background(), "benchmark: authorization off")
 		if c.user != "" {
 			v, err := srv.App.Auth.ViewerOf(context.Background(), userID(b, db.SQL, c.user))
 			if err != nil {

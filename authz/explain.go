@@ -31,7 +31,7 @@ type Explanation struct {
 // subject is loaded (by subjectOf) only once that is checked, so the answer reveals nothing
 // about users to anyone else.
 func Explain(ctx context.Context, client *gen.Client, subjectOf func(context.Context) (*Viewer, error), id int, action string) (*Explanation, error) {
-	if err := RequireDistrictWide(ctx, "policy", ActionRead); err != nil {
+	if err := RequireDistrictWide(ctx, ObjectPolicy, ActionRead); err != nil {
 		return nil, err
 	}
 	subject, err := subjectOf(ctx)
@@ -41,7 +41,7 @@ func Explain(ctx context.Context, client *gen.Client, subjectOf func(context.Con
 	if err != nil {
 		return nil, err
 	}
-	node, err := client.Noder(LookupContext(SystemContext(ctx, "explain access")), id)
+	node, err := client.Noder(LookupContext(Bypass(ctx, "explain access")), id)
 	if err != nil {
 		return nil, err
 	}

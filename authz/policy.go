@@ -26,14 +26,6 @@ var modelText string
 //go:embed policy.csv
 var defaultPolicyText string
 
-// Actions every record type knows; workflow steps add their own verbs (advance, assign, …).
-const (
-	ActionRead   = "read"
-	ActionCreate = "create"
-	ActionUpdate = "update"
-	ActionDelete = "delete"
-)
-
 // ScopeKind says how far a permission reaches from where the caller stands.
 type ScopeKind string
 
@@ -49,17 +41,19 @@ const (
 // ScopeKinds lists every kind, widest first.
 var ScopeKinds = []ScopeKind{ScopeDistrict, ScopeTownship, ScopeDepartment, ScopeVillage, ScopePaired, ScopeSelf}
 
-// Rule is one policy line: role (or "*"), object, action, scope kind.
-type Rule struct {
+// PolicyLine is one line of the Casbin policy: role (or "*"), object, action, scope kind (a
+// PolicyRule in the API). The rules a record obeys live elsewhere: privacy in rules.go, record
+// rules in workflow/rules.go and ent/schema/rules.go.
+type PolicyLine struct {
 	Role, Object, Action string
 	Scope                ScopeKind
 }
 
-func (r Rule) values() []string { return []string{r.Role, r.Object, r.Action, string(r.Scope)} }
+func (r PolicyLine) values() []string { return []string{r.Role, r.Object, r.Action, string(r.Scope)} }
 
-// DefaultRules parses the embedded default policy.
-func DefaultRules() []Rule {
-	var out []Rule
+// DefaultPolicy parses the embedded default policy.
+func DefaultPolicy() []PolicyLine {
+	var out []PolicyLine
 	for _, line := range strings.Split(defaultPolicyText, "\n") {
 		line = strings.TrimSpace(line)
 		if line == "" || strings.HasPrefix(line, "#") {
@@ -69,7 +63,7 @@ func DefaultRules() []Rule {
 		for i := range f {
 			f[i] = strings.TrimSpace(f[i])
 		}
-		out = append(out, Rule{Role: f[1], Object: f[2], Action: f[3], Scope: ScopeKind(f[4])})
+		out = append(out, PolicyLine{Role: f[1], Object: f[2], Action: f[3], Scope: ScopeKind(f[4])})
 	}
 	return out
 }
@@ -108,13 +102,13 @@ func (s *Snapshot) Scopes(role, object, action string) []ScopeKind {
 }
 
 // Rules lists the snapshot's policy lines.
-func (s *Snapshot) Rules() []Rule {
+func (s *Snapshot) Lines() []PolicyLine {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	lines, _ := s.enforcer.GetPolicy()
-	out := make([]Rule, 0, len(lines))
+	out := make([]PolicyLine, 0, len(lines))
 	for _, l := range lines {
-		out = append(out, Rule{Role: l[0], Object: l[1], Action: l[2], Scope: ScopeKind(l[3])})
+		out = append(out, PolicyLine{Role: l[0], Object: l[1], Action: l[2], Scope: ScopeKind(l[3])})
 	}
 	return out
 }
@@ -133,11 +127,11 @@ func newEnforcer(adapter persist.Adapter) (*casbin.Enforcer, error) {
 	if err != nil {
 		return nil, err
 	}
-	e.EnableAutoSave(false) // edits are written by writeRules, inside the caller's transaction
+	e.EnableAutoSave(false) // edits are written by writePolicyLines, inside the caller's transaction
 	return e, nil
 }
 
-func newSnapshot(version int, rules []Rule) (*Snapshot, error) {
+func newSnapshot(version int, rules []PolicyLine) (*Snapshot, error) {
 	e, err := newEnforcer(nil)
 	if err != nil {
 		return nil, err
@@ -151,7 +145,7 @@ func newSnapshot(version int, rules []Rule) (*Snapshot, error) {
 }
 
 // NewSnapshot builds a snapshot from rules (tests, explainAccess previews).
-func NewSnapshot(rules []Rule) (*Snapshot, error) { return newSnapshot(0, rules) }
+func NewSnapshot(rules []PolicyLine) (*Snapshot, error) { return newSnapshot(0, rules) }
 
 // Policies keeps the policy of the database current: the policy lines live in CasbinRule rows
 // and a version number in the settings; every request asks for the current snapshot, which
@@ -167,7 +161,7 @@ const policyVersionKey = "authz.policy_version"
 // LoadPolicies seeds the default policy into an empty database and loads the current one.
 func LoadPolicies(ctx context.Context, client *ent.Client) (*Policies, error) {
 	p := &Policies{client: client}
-	ctx = SystemContext(ctx, "policy load")
+	ctx = Bypass(ctx, "policy load")
 	n, err := client.CasbinRule.Query().Count(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("reading the policy: %w", err)
@@ -188,7 +182,7 @@ func (p *Policies) seed(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := writeRules(ctx, tx.Client(), DefaultRules(), nil); err != nil {
+	if err := writePolicyLines(ctx, tx.Client(), DefaultPolicy(), nil); err != nil {
 		return errors.Join(err, tx.Rollback())
 	}
 	return tx.Commit()
@@ -196,7 +190,7 @@ func (p *Policies) seed(ctx context.Context) error {
 
 // Current returns the policy in force, reloading it when its version changed.
 func (p *Policies) Current(ctx context.Context) (*Snapshot, error) {
-	ctx = SystemContext(ctx, "policy load")
+	ctx = Bypass(ctx, "policy load")
 	version, err := readVersion(ctx, p.client)
 	if err != nil {
 		return nil, err
@@ -229,7 +223,7 @@ func readVersion(ctx context.Context, client *ent.Client) (int, error) {
 	return strconv.Atoi(st.Value)
 }
 
-func lines(rules []Rule) [][]string {
+func lines(rules []PolicyLine) [][]string {
 	out := make([][]string, len(rules))
 	for i, r := range rules {
 		out[i] = r.values()
@@ -237,10 +231,10 @@ func lines(rules []Rule) [][]string {
 	return out
 }
 
-// writeRules adds and removes policy lines with client (a transaction's, normally) and bumps
+// writePolicyLines adds and removes policy lines with client (a transaction's, normally) and bumps
 // the version so every replica reloads on its next request.
-func writeRules(ctx context.Context, client *ent.Client, add, remove []Rule) error {
-	ctx = SystemContext(ctx, "policy write")
+func writePolicyLines(ctx context.Context, client *ent.Client, add, remove []PolicyLine) error {
+	ctx = Bypass(ctx, "policy write")
 	a := NewAdapter(ctx, client)
 	if err := a.RemovePolicies("p", "p", lines(remove)); err != nil {
 		return err
@@ -256,19 +250,19 @@ func writeRules(ctx context.Context, client *ent.Client, add, remove []Rule) err
 		OnConflictColumns(setting.FieldKey).UpdateNewValues().Exec(ctx)
 }
 
-// PolicyRules lists the policy in force, for those who may read it district-wide.
-func PolicyRules(ctx context.Context) ([]Rule, error) {
-	if err := RequireDistrictWide(ctx, "policy", ActionRead); err != nil {
+// PolicyLines lists the policy in force, for those who may read it district-wide.
+func PolicyLines(ctx context.Context) ([]PolicyLine, error) {
+	if err := RequireDistrictWide(ctx, ObjectPolicy, ActionRead); err != nil {
 		return nil, err
 	}
-	return FromContext(ctx).Policy().Rules(), nil
+	return FromContext(ctx).Policy().Lines(), nil
 }
 
 // Update adds and removes policy lines in the caller's transaction. It refuses an edit that
 // would leave DISTRICT unable to manage users, role bindings or the policy itself, and one
 // that names an unknown scope kind.
-func (p *Policies) Update(ctx context.Context, tx *ent.Client, add, remove []Rule) ([]Rule, error) {
-	if err := RequireDistrictWide(ctx, "policy", ActionUpdate); err != nil {
+func (p *Policies) Update(ctx context.Context, tx *ent.Client, add, remove []PolicyLine) ([]PolicyLine, error) {
+	if err := RequireDistrictWide(ctx, ObjectPolicy, ActionUpdate); err != nil {
 		return nil, err
 	}
 	current, err := p.Current(ctx)
@@ -280,17 +274,17 @@ func (p *Policies) Update(ctx context.Context, tx *ent.Client, add, remove []Rul
 			return nil, apperr.Invalid("add", "policy line (%s, %s, %s, %s) is incomplete or names an unknown scope kind", r.Role, r.Object, r.Action, r.Scope)
 		}
 	}
-	next := applyEdit(current.Rules(), add, remove)
+	next := applyEdit(current.Lines(), add, remove)
 	preview, err := newSnapshot(0, next)
 	if err != nil {
 		return nil, err
 	}
-	for _, need := range [][2]string{{"policy", "update"}, {"user", "create"}, {"user", "update"}, {"role_binding", "create"}, {"role_binding", "delete"}} {
+	for _, need := range [][2]string{{ObjectPolicy, ActionUpdate}, {"user", ActionCreate}, {"user", ActionUpdate}, {"role_binding", ActionCreate}, {"role_binding", ActionDelete}} {
 		if !hasKind(preview.Scopes(string(enum.RoleDistrict), need[0], need[1]), ScopeDistrict) {
 			return nil, apperr.Rule("refused: DISTRICT would lose %s %s at district scope (该修改会导致区级管理员失去管理权限)", need[1], need[0])
 		}
 	}
-	if err := writeRules(ctx, tx, add, remove); err != nil {
+	if err := writePolicyLines(ctx, tx, add, remove); err != nil {
 		return nil, err
 	}
 	if err := Record(ctx, tx, Event{Action: "policy.update", Entity: "Policy", Detail: fmt.Sprintf("added %d, removed %d lines: +%v -%v", len(add), len(remove), add, remove)}); err != nil {
@@ -299,13 +293,13 @@ func (p *Policies) Update(ctx context.Context, tx *ent.Client, add, remove []Rul
 	return next, nil
 }
 
-func applyEdit(rules, add, remove []Rule) []Rule {
-	drop := map[Rule]bool{}
+func applyEdit(rules, add, remove []PolicyLine) []PolicyLine {
+	drop := map[PolicyLine]bool{}
 	for _, r := range remove {
 		drop[r] = true
 	}
-	var out []Rule
-	seen := map[Rule]bool{}
+	var out []PolicyLine
+	seen := map[PolicyLine]bool{}
 	for _, r := range append(rules, add...) {
 		if !drop[r] && !seen[r] {
 			seen[r] = true

@@ -35,13 +35,13 @@ func Reveal(ctx context.Context, tx *gen.Client, id int, fields []string, reason
 	if err != nil {
 		return nil, err
 	}
-	action := "reveal"
+	action := ActionReveal
 	if len(fields) == 1 && fields[0] == FieldPhone {
-		if err := CheckRecord(ctx, tx, entType, id, "reveal_phone"); err == nil {
-			action = "reveal_phone"
+		if err := CheckRecord(ctx, tx, entType, id, ActionRevealPhone); err == nil {
+			action = ActionRevealPhone
 		}
 	}
-	if action == "reveal" {
+	if action == ActionReveal {
 		if err := CheckRecord(ctx, tx, entType, id, action); err != nil {
 			return nil, err
 		}

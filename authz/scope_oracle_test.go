@@ -36,7 +36,7 @@ func TestReadFilterMatchesRowOracle(t *testing.T) {
 	start := time.Now()
 	db := testkit.LoadDemo(t)
 	t.Logf("demo loaded in %v", time.Since(start))
-	policy, err := authz.NewSnapshot(authz.DefaultRules())
+	policy, err := authz.NewSnapshot(authz.DefaultPolicy())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,7 @@ package authz
 
 import (
 	"context"
+	"log/slog"
 	"sort"
 	"strings"
 
@@ -87,11 +88,13 @@ func FromContext(ctx context.Context) *Viewer {
 
 type systemKey struct{}
 
-// SystemContext marks work done by the platform itself — migrations, the demo loader,
-// bootstrapping the first admin, signing in, writing audit events — which is not on behalf of
-// a caller and bypasses the scope rules. It is the only bypass; resolvers never reach it.
-// reason names the job for logs and audit events.
-func SystemContext(ctx context.Context, reason string) context.Context {
+// Bypass marks work done by the platform itself — migrations, the demo loader, bootstrapping
+// the first admin, signing in, writing audit events, workflow rules checking across scopes —
+// which is not on behalf of a caller and bypasses the scope rules. It is the only bypass
+// (grep "authz.Bypass"); resolvers never reach it. reason names the job: it is logged (debug
+// level) and audit events written under the context name their actor "system:<reason>".
+func Bypass(ctx context.Context, reason string) context.Context {
+	slog.DebugContext(ctx, "authz bypass", "reason", reason)
 	return context.WithValue(ctx, systemKey{}, reason)
 }
 

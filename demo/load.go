@@ -71,7 +71,7 @@ func Ensure(ctx context.Context, client *ent.Client, opts Options) (Result, erro
 	if seed == 0 {
 		seed = DefaultSeed
 	}
-	ctx = authz.SystemContext(ctx, "demo loader")
+	ctx = authz.Bypass(ctx, "demo loader")
 
 	state, err := inspect(ctx, client)
 	if err != nil {

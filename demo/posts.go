@@ -145,7 +145,7 @@ func (l *loader) departmentPosts(d *department, post postSink) {
 	}
 	start := l.r.dateBetween(day(2022, 1, 1), day(2024, 6, 30))
 	for i, m := range members[:min(3, len(members))] {
-		title := enum.PostTitle("COMMITTEE_MEMBER")
+		title := enum.PostCommitteeMember
 		if i == 0 {
 			title = "SECRETARY"
 		}

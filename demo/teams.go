@@ -150,7 +150,7 @@ func (l *loader) insertMemberships(ctx context.Context, teams []*team) error {
 	)
 	for _, tm := range teams {
 		for i, m := range tm.members {
-			post := enum.TeamPost("MEMBER")
+			post := enum.TeamPostMember
 			if i < len(teamPosts) {
 				post = teamPosts[i]
 			}

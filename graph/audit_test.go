@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"github.com/nanpiao/sbqw/ent/schema/enum"
-	"github.com/nanpiao/sbqw/graph"
+	"github.com/nanpiao/sbqw/httpapi"
 	"github.com/nanpiao/sbqw/internal/testkit"
 )
 
@@ -44,7 +44,7 @@ func TestGraphQLOverHTTPAudit(t *testing.T) {
 
 	db := testkit.Open(t)
 	t.Cleanup(db.Close)
-	srv := testkit.NewServerWith(t, db, graph.Options{RateLimit: graph.DefaultOptions.RateLimit})
+	srv := testkit.NewServerWith(t, db, httpapi.Options{RateLimit: httpapi.DefaultOptions.RateLimit})
 	testkit.CreateUser(t, db.Client, "auditor", testkit.Binding{Role: enum.RoleAuditor})
 	token := srv.Login(t, "auditor").Token
 

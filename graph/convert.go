@@ -34,15 +34,15 @@ func bindingInputs(in []*model.RoleBindingInput) []authn.BindingInput {
 	return out
 }
 
-func policyRules(in []*model.PolicyRuleInput) []authz.Rule {
-	out := make([]authz.Rule, len(in))
+func policyRules(in []*model.PolicyRuleInput) []authz.PolicyLine {
+	out := make([]authz.PolicyLine, len(in))
 	for i, r := range in {
-		out[i] = authz.Rule{Role: r.Role, Object: r.Object, Action: r.Action, Scope: authz.ScopeKind(strings.ToLower(string(r.Scope)))}
+		out[i] = authz.PolicyLine{Role: r.Role, Object: r.Object, Action: r.Action, Scope: authz.ScopeKind(strings.ToLower(string(r.Scope)))}
 	}
 	return out
 }
 
-func policyRuleModels(rules []authz.Rule) []*model.PolicyRule {
+func policyRuleModels(rules []authz.PolicyLine) []*model.PolicyRule {
 	out := make([]*model.PolicyRule, len(rules))
 	for i, r := range rules {
 		out[i] = &model.PolicyRule{Role: r.Role, Object: r.Object, Action: r.Action, Scope: scopeKindModel(r.Scope)}
@@ -65,7 +65,7 @@ func sensitiveFields(in []model.SensitiveField) []string {
 func explanationModel(ctx context.Context, client *ent.Client, ex *authz.Explanation) (*model.AccessExplanation, error) {
 	out := &model.AccessExplanation{Allowed: ex.Allowed, Object: ex.Object, Action: ex.Action}
 	for _, r := range ex.Reasons {
-		b, err := client.RoleBinding.Get(authz.SystemContext(ctx, "explain access"), r.Binding.ID)
+		b, err := client.RoleBinding.Get(authz.Bypass(ctx, "explain access"), r.Binding.ID)
 		if err != nil {
 			return nil, err
 		}

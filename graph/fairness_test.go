@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/nanpiao/sbqw/demo"
-	"github.com/nanpiao/sbqw/graph"
+	"github.com/nanpiao/sbqw/httpapi"
 	"github.com/nanpiao/sbqw/internal/testkit"
 	"github.com/nanpiao/sbqw/storage"
 )
@@ -58,7 +58,7 @@ var worstAdmittedFilter = `query Flood { cadres(first: 500, where: {or: [` +
 // the test runs where SBQW_TEST_FAIRNESS=1 asks for it: .ci/run runs it on its own.
 func TestFairness(t *testing.T) {
 	testkit.NeedsTools(t, "SBQW_TEST_FAIRNESS")
-	srv := testkit.NewServerWith(t, fairnessDB(t), graph.Options{MaxInFlight: graph.DefaultOptions.MaxInFlight})
+	srv := testkit.NewServerWith(t, fairnessDB(t), httpapi.Options{MaxInFlight: httpapi.DefaultOptions.MaxInFlight})
 	flooder := srv.Login(t, "township01")
 	victim := srv.Login(t, "village001")
 	small := `{ households(first: 5) { edges { node { id number headName } } } }`

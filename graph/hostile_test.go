@@ -13,7 +13,7 @@ import (
 
 	"github.com/nanpiao/sbqw/authz"
 	"github.com/nanpiao/sbqw/ent/schema/enum"
-	"github.com/nanpiao/sbqw/graph"
+	"github.com/nanpiao/sbqw/httpapi"
 	"github.com/nanpiao/sbqw/internal/testkit"
 )
 
@@ -23,8 +23,8 @@ import (
 // right status and code, never a 5xx, quickly, and that the server keeps serving: a normal query
 // succeeds after each.
 func TestHostileInput(t *testing.T) {
-	e := newHTTPEnv(t, graph.Options{})
-	ctx := authz.SystemContext(context.Background(), "test fixture")
+	e := newHTTPEnv(t, httpapi.Options{})
+	ctx := authz.Bypass(context.Background(), "test fixture")
 	d := e.db.Client.District.Create().SetCode("211404000000").SetName("南票区").SaveX(ctx)
 	tw := e.db.Client.Township.Create().SetDistrictID(d.ID).SetCode("211404100000").SetName("暖池塘镇").SaveX(ctx)
 	v := e.db.Client.Village.Create().SetTownshipID(tw.ID).SetCode("211404100201").SetName("暖池塘村").SaveX(ctx)

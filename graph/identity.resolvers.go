@@ -17,7 +17,7 @@ import (
 
 // Login is the resolver for the login field.
 func (r *mutationResolver) Login(ctx context.Context, username string, password string, newPassword *string) (*model.LoginPayload, error) {
-	token, expires, u, err := r.auth.Login(ctx, username, password, deref(newPassword), ClientAddr(ctx))
+	token, expires, u, err := r.auth.Login(ctx, username, password, deref(newPassword), authn.ClientAddr(ctx))
 	if err != nil {
 		return nil, err
 	}
@@ -36,7 +36,7 @@ func (r *mutationResolver) ChangePassword(ctx context.Context, currentPassword s
 
 // CreateUser is the resolver for the createUser field.
 func (r *mutationResolver) CreateUser(ctx context.Context, input model.CreateUserInput) (*ent.User, error) {
-	return authn.CreateUser(ctx, ent.FromContext(ctx), input.Username, deref(input.DisplayName), input.Password, bindingInputs(input.RoleBindings))
+	return authn.CreateUser(ctx, ent.FromContext(ctx), input.Username, deref(input.DisplayName), input.Password, bindingInputs(input.RoleBindings), authn.ChosenByCreator)
 }
 
 // UpdateUser is the resolver for the updateUser field.
@@ -105,7 +105,7 @@ func (r *queryResolver) Me(ctx context.Context) (*ent.User, error) {
 
 // Policies is the resolver for the policies field.
 func (r *queryResolver) Policies(ctx context.Context) ([]*model.PolicyRule, error) {
-	rules, err := authz.PolicyRules(ctx)
+	rules, err := authz.PolicyLines(ctx)
 	return policyRuleModels(rules), err
 }
 

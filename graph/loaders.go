@@ -2,9 +2,11 @@ package graph
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/nanpiao/sbqw/internal/clock"
+	"github.com/nanpiao/sbqw/workflow"
 
 	"github.com/vikstrous/dataloadgen"
 
@@ -36,7 +38,9 @@ func (l *loaders) trainingProgress(ctx context.Context, member, year int) (*mode
 
 type loadersKey struct{}
 
-func withLoaders(ctx context.Context, client *ent.Client) context.Context {
+// WithLoaders gives one operation its batch loaders (posts today, training progress); the
+// resolvers that batch find them with loadersFrom.
+func WithLoaders(ctx context.Context, client *ent.Client) context.Context {
 	l := &loaders{
 		hasPost: dataloadgen.NewMappedLoader(func(ctx context.Context, memberIDs []int) (map[int]bool, error) {
 			return membersWithPostToday(ctx, client, memberIDs)
@@ -55,7 +59,7 @@ func membersWithPostToday(ctx context.Context, client *ent.Client, ids []int) (m
 	today := clock.Today()
 	var holders []int
 	err := client.Post.Query().
-		Where(post.MemberIDIn(ids...), post.StartOnLTE(today), post.Or(post.EndOnIsNil(), post.EndOnGTE(today))).
+		Where(post.MemberIDIn(ids...), workflow.PostHeldOn(today)).
 		Unique(true).Select(post.FieldMemberID).Scan(ctx, &holders)
 	if err != nil {
 		return nil, err
@@ -82,7 +86,7 @@ func trainingProgress(ctx context.Context, client *ent.Client, keys []memberYear
 	for year, members := range byYear {
 		attended := func(kinds ...enum.CourseKind) *ent.TrainingEnrollmentQuery {
 			return client.TrainingEnrollment.Query().Where(trainingenrollment.SecretaryIDIn(members...),
-				trainingenrollment.AttendanceEQ(enum.Attendance("ATTENDED")),
+				trainingenrollment.AttendanceEQ(enum.AttendanceAttended),
 				trainingenrollment.HasCourseWith(trainingcourse.Year(year), trainingcourse.KindIn(kinds...), trainingcourse.DeletedAtIsNil()))
 		}
 		var rows []struct {
@@ -90,7 +94,7 @@ func trainingProgress(ctx context.Context, client *ent.Client, keys []memberYear
 			Count       int     `json:"count"`
 			Hours       float64 `json:"sum"`
 		}
-		if err := attended(enum.CourseKind("COMPREHENSIVE")).GroupBy(trainingenrollment.FieldSecretaryID).
+		if err := attended(workflow.TrainingOne...).GroupBy(trainingenrollment.FieldSecretaryID).
 			Aggregate(ent.Count()).Scan(ctx, &rows); err != nil {
 			return nil, err
 		}
@@ -98,7 +102,7 @@ func trainingProgress(ctx context.Context, client *ent.Client, keys []memberYear
 			out[memberYear{r.SecretaryID, year}].ComprehensiveDone = r.Count > 0
 		}
 		rows = rows[:0]
-		if err := attended(enum.CourseKind("FIELD_VISIT"), enum.CourseKind("SKILL_CLASS")).GroupBy(trainingenrollment.FieldSecretaryID).
+		if err := attended(workflow.TrainingX...).GroupBy(trainingenrollment.FieldSecretaryID).
 			Aggregate(ent.Count()).Scan(ctx, &rows); err != nil {
 			return nil, err
 		}
@@ -106,7 +110,7 @@ func trainingProgress(ctx context.Context, client *ent.Client, keys []memberYear
 			out[memberYear{r.SecretaryID, year}].TargetedCourses = r.Count
 		}
 		rows = rows[:0]
-		if err := attended(enum.CourseKind("COMPREHENSIVE"), enum.CourseKind("FIELD_VISIT"), enum.CourseKind("SKILL_CLASS")).
+		if err := attended(slices.Concat(workflow.TrainingOne, workflow.TrainingX)...).
 			GroupBy(trainingenrollment.FieldSecretaryID).Aggregate(ent.Sum(trainingenrollment.FieldHoursAttended)).Scan(ctx, &rows); err != nil {
 			return nil, err
 		}

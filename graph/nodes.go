@@ -31,14 +31,14 @@ func lookupNodes(ctx context.Context, client *ent.Client, ids []int) ([]ent.Node
 	found, err := client.Noders(sub, unique)
 	missing := 0
 	if err != nil { // one ID alone is looked up with Noder, whose error comes back here
-		if code, _, _ := classify(err); code != apperr.NotFound {
+		if !notFound(err) {
 			return nil, err
 		}
 		found, missing = nil, len(unique)
 	}
 	for _, e := range graphql.GetErrors(sub) {
 		if inner := errors.Unwrap(e); inner != nil {
-			if code, _, _ := classify(inner); code != apperr.NotFound {
+			if !notFound(inner) {
 				return nil, inner // the database failed: the field fails, once
 			}
 		}
@@ -58,4 +58,13 @@ func lookupNodes(ctx context.Context, client *ent.Client, ids []int) ([]ent.Node
 		graphql.AddError(ctx, apperr.NotFoundf("%d of the %d distinct IDs name no record you can see; their elements are null (记录不存在)", missing, len(unique)))
 	}
 	return out, nil
+}
+
+// notFound tells the errors the presenter answers NOT_FOUND for (see httpapi's classify) from
+// a failing database.
+func notFound(err error) bool {
+	if ae, ok := apperr.As(err); ok {
+		return ae.Code == apperr.NotFound
+	}
+	return ent.IsNotFound(err)
 }

@@ -15,7 +15,7 @@ import (
 // one windowed query, so N+1 is impossible by construction.
 func TestNestedConnectionsDoNotMultiplyStatements(t *testing.T) {
 	e := newEnv(t)
-	ctx := authz.SystemContext(context.Background(), "test fixture")
+	ctx := authz.Bypass(context.Background(), "test fixture")
 	c := e.db.Client
 	seq := 0
 	for ti := 0; ti < 3; ti++ {

@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/nanpiao/sbqw/ent/schema/enum"
-	"github.com/nanpiao/sbqw/graph"
+	"github.com/nanpiao/sbqw/httpapi"
 	"github.com/nanpiao/sbqw/internal/testkit"
 )
 
@@ -38,7 +38,7 @@ func byDocumentID(id string, vars map[string]any, op string) []byte {
 // TestAutomaticPersistedQueries: the Apollo protocol — a hash the server does not know yet is
 // PersistedQueryNotFound, the hash with the query registers it, the hash alone then works.
 func TestAutomaticPersistedQueries(t *testing.T) {
-	e := newHTTPEnv(t, graph.Options{})
+	e := newHTTPEnv(t, httpapi.Options{})
 	q := `query Me { me { username } }`
 	r := e.do(t, call{body: apq("", sha(q))})
 	if r.code() != "BAD_USER_INPUT" || r.Errors[0].Message != "PersistedQueryNotFound" {
@@ -61,7 +61,7 @@ func TestAutomaticPersistedQueries(t *testing.T) {
 // TestTrustedDocuments: DISTRICT registers documents; anyone signed in runs them by
 // documentId; an API key flagged trustedDocumentsOnly runs nothing else.
 func TestTrustedDocuments(t *testing.T) {
-	e := newHTTPEnv(t, graph.Options{})
+	e := newHTTPEnv(t, httpapi.Options{})
 	admin := e.srv.API.As(e.token)
 	testkit.CreateUser(t, e.db.Client, "auditor", testkit.Binding{Role: enum.RoleAuditor})
 	auditor := e.srv.Login(t, "auditor")

@@ -9,7 +9,6 @@ import (
 	"context"
 	"time"
 
-	"github.com/nanpiao/sbqw/apperr"
 	"github.com/nanpiao/sbqw/ent"
 	"github.com/nanpiao/sbqw/ent/schema"
 	"github.com/nanpiao/sbqw/graph/generated"
@@ -173,14 +172,7 @@ func (r *mutationResolver) DeleteCadre(ctx context.Context, id int) (int, error)
 
 // DeletedRecords is the resolver for the deletedRecords field.
 func (r *queryResolver) DeletedRecords(ctx context.Context, typeArg string, since time.Time, first *int) ([]*model.DeletedRecord, error) {
-	n := deref(first)
-	if n < 1 || n > 500 {
-		return nil, apperr.Invalid("first", "must be between 1 and 500")
-	}
-	if _, ok := ent.TypeTables[typeArg]; !ok {
-		return nil, apperr.Invalid("type", "%q is not a record type", typeArg)
-	}
-	rows, err := r.client.DeletedSince(schema.IncludeDeleted(ctx), typeArg, since, n)
+	rows, err := schema.DeletedSince(ctx, r.client, typeArg, since, deref(first))
 	if err != nil {
 		return nil, err
 	}

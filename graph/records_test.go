@@ -29,7 +29,7 @@ func newEnv(t *testing.T) *env {
 	srv := testkit.NewServer(t, db)
 	testkit.CreateUser(t, db.Client, "admin", testkit.Binding{Role: enum.RoleDistrict})
 	e := &env{db: db, api: srv.Login(t, "admin")}
-	ctx := authz.SystemContext(context.Background(), "test fixture")
+	ctx := authz.Bypass(context.Background(), "test fixture")
 	d, err := db.Client.District.Create().SetCode("211404000000").SetName("南票区").Save(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -215,7 +215,7 @@ func TestDefaultAndMaximumPageSize(t *testing.T) {
 	e := newEnv(t)
 	tw := e.createTownship(t, "211404100000", "暖池塘镇")
 	v := e.createVillage(t, tw, "211404100201", "暖池塘村")
-	ctx := authz.SystemContext(context.Background(), "test fixture")
+	ctx := authz.Bypass(context.Background(), "test fixture")
 	vid := decodeID(t, v)
 	for i := 0; i < 60; i++ {
 		if _, err := e.db.Client.Household.Create().SetVillageID(vid).SetTownshipID(decodeID(t, tw)).

@@ -1,12 +1,15 @@
-// Package graph is the GraphQL layer: the hand-written schema files, thin resolvers and the
-// HTTP handler that serves them. Resolvers validate nothing themselves — ent schemas, hooks and
+// Package graph is the GraphQL layer: the hand-written schema files and thin resolvers (the
+// HTTP handler that serves them is package httpapi). Resolvers validate nothing themselves — ent schemas, hooks and
 // privacy rules own the rules — they call ent and return.
 package graph
 
 import (
+	"github.com/99designs/gqlgen/graphql"
+
 	"github.com/nanpiao/sbqw/authn"
 	"github.com/nanpiao/sbqw/authz"
 	"github.com/nanpiao/sbqw/ent"
+	"github.com/nanpiao/sbqw/graph/generated"
 )
 
 // Resolver is the root resolver; one per server.
@@ -14,4 +17,20 @@ type Resolver struct {
 	client   *ent.Client
 	auth     *authn.Service
 	policies *authz.Policies
+}
+
+// Deps are what the resolvers work with.
+type Deps struct {
+	Client   *ent.Client
+	Auth     *authn.Service
+	Policies *authz.Policies
+}
+
+// NewSchema is the executable schema with its resolvers and directives; package httpapi
+// serves it.
+func NewSchema(d Deps) graphql.ExecutableSchema {
+	return generated.NewExecutableSchema(generated.Config{
+		Resolvers:  &Resolver{client: d.Client, auth: d.Auth, policies: d.Policies},
+		Directives: generated.DirectiveRoot{Scoped: scoped},
+	})
 }

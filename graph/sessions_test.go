@@ -21,7 +21,7 @@ func TestPruneSessions(t *testing.T) {
 	uid := testkit.CreateUser(t, db.Client, "auditor", testkit.Binding{Role: enum.RoleAuditor})
 	live := srv.Login(t, "auditor")
 
-	ctx := authz.SystemContext(context.Background(), "test fixture")
+	ctx := authz.Bypass(context.Background(), "test fixture")
 	now := time.Now().UTC()
 	old := now.Add(-authn.SessionRetention - time.Hour)
 	recent := now.Add(-authn.SessionRetention + time.Hour)

@@ -16,7 +16,7 @@ import (
 	"time"
 
 	"github.com/nanpiao/sbqw/ent/schema/enum"
-	"github.com/nanpiao/sbqw/graph"
+	"github.com/nanpiao/sbqw/httpapi"
 	"github.com/nanpiao/sbqw/internal/testkit"
 )
 
@@ -28,7 +28,7 @@ const loginOp = `mutation($u: String!, $p: String!) { login(username: $u, passwo
 // a dropped connection); the server keeps serving; and a correct sign-in for an account that
 // was not attacked succeeds from the very same address right after.
 func TestSignInBurst(t *testing.T) {
-	e := newHTTPEnv(t, graph.Options{})
+	e := newHTTPEnv(t, httpapi.Options{})
 	testkit.CreateUser(t, e.db.Client, "target", testkit.Binding{Role: enum.RoleAuditor})
 	testkit.CreateUser(t, e.db.Client, "bystander", testkit.Binding{Role: enum.RoleAuditor})
 
@@ -152,9 +152,9 @@ func TestSignInBurst(t *testing.T) {
 // record is the TCP peer's unless the peer is a trusted proxy; a client cannot pick its
 // address with X-Forwarded-For or X-Real-IP.
 func TestForwardedForOnlyFromTrustedProxies(t *testing.T) {
-	e := newHTTPEnv(t, graph.Options{})
+	e := newHTTPEnv(t, httpapi.Options{})
 	loopback := []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")}
-	proxied := e.with(t, graph.Options{TrustedProxies: loopback})
+	proxied := e.with(t, httpapi.Options{TrustedProxies: loopback})
 	cases := []struct {
 		name   string
 		env    *httpEnv
@@ -190,7 +190,7 @@ func TestForwardedForOnlyFromTrustedProxies(t *testing.T) {
 // slow down that address on the accounts it failed on; a colleague behind the same address
 // still signs in, and the refused attempt carries Retry-After.
 func TestNoisyAddressDoesNotLockOutItsNeighbours(t *testing.T) {
-	e := newHTTPEnv(t, graph.Options{})
+	e := newHTTPEnv(t, httpapi.Options{})
 	testkit.CreateUser(t, e.db.Client, "clerk", testkit.Binding{Role: enum.RoleAuditor})
 	for i := 0; i < 25; i++ { // more than the old per-address limit of 20
 		user := "auditor" + strconv.Itoa(i%5)

@@ -9,6 +9,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/nanpiao/sbqw/authz"
 	"github.com/nanpiao/sbqw/ent"
 	"github.com/nanpiao/sbqw/ent/schema/enum"
 	"github.com/nanpiao/sbqw/graph/model"
@@ -17,7 +18,7 @@ import (
 
 // Overdue is the resolver for the overdue field.
 func (r *demandResolver) Overdue(ctx context.Context, obj *ent.Demand) (bool, error) {
-	return workflow.Overdue(obj.DueOn, obj.Status != enum.DemandClosed && obj.Status != enum.DemandRejected), nil
+	return workflow.Overdue(obj.DueOn, workflow.DemandOpen(obj.Status)), nil
 }
 
 // Overdue is the resolver for the overdue field.
@@ -112,32 +113,32 @@ func (r *mutationResolver) CreateDemand(ctx context.Context, input ent.CreateDem
 
 // AcceptDemand is the resolver for the acceptDemand field.
 func (r *mutationResolver) AcceptDemand(ctx context.Context, id int, note *string, dueOn *time.Time) (*ent.Demand, error) {
-	return workflow.Advance(ctx, ent.FromContext(ctx), id, "accept", workflow.StepInput{Note: deref(note), DueOn: dueOn})
+	return workflow.Advance(ctx, ent.FromContext(ctx), id, authz.ActionAccept, workflow.StepInput{Note: deref(note), DueOn: dueOn})
 }
 
 // RejectDemand is the resolver for the rejectDemand field.
 func (r *mutationResolver) RejectDemand(ctx context.Context, id int, reason string) (*ent.Demand, error) {
-	return workflow.Advance(ctx, ent.FromContext(ctx), id, "reject", workflow.StepInput{Note: reason})
+	return workflow.Advance(ctx, ent.FromContext(ctx), id, authz.ActionReject, workflow.StepInput{Note: reason})
 }
 
 // AssignDemand is the resolver for the assignDemand field.
 func (r *mutationResolver) AssignDemand(ctx context.Context, id int, departmentID int, note *string, dueOn *time.Time) (*ent.Demand, error) {
-	return workflow.Advance(ctx, ent.FromContext(ctx), id, "assign", workflow.StepInput{Note: deref(note), DueOn: dueOn, DepartmentID: &departmentID})
+	return workflow.Advance(ctx, ent.FromContext(ctx), id, authz.ActionAssign, workflow.StepInput{Note: deref(note), DueOn: dueOn, DepartmentID: &departmentID})
 }
 
 // ResolveDemand is the resolver for the resolveDemand field.
 func (r *mutationResolver) ResolveDemand(ctx context.Context, id int, note string) (*ent.Demand, error) {
-	return workflow.Advance(ctx, ent.FromContext(ctx), id, "resolve", workflow.StepInput{Note: note})
+	return workflow.Advance(ctx, ent.FromContext(ctx), id, authz.ActionResolve, workflow.StepInput{Note: note})
 }
 
 // FollowUpDemand is the resolver for the followUpDemand field.
 func (r *mutationResolver) FollowUpDemand(ctx context.Context, id int, satisfaction enum.Satisfaction, note *string) (*ent.Demand, error) {
-	return workflow.Advance(ctx, ent.FromContext(ctx), id, "follow_up", workflow.StepInput{Note: deref(note), Satisfaction: &satisfaction})
+	return workflow.Advance(ctx, ent.FromContext(ctx), id, authz.ActionFollowUp, workflow.StepInput{Note: deref(note), Satisfaction: &satisfaction})
 }
 
 // CloseDemand is the resolver for the closeDemand field.
 func (r *mutationResolver) CloseDemand(ctx context.Context, id int, note *string) (*ent.Demand, error) {
-	return workflow.Advance(ctx, ent.FromContext(ctx), id, "close", workflow.StepInput{Note: deref(note)})
+	return workflow.Advance(ctx, ent.FromContext(ctx), id, authz.ActionClose, workflow.StepInput{Note: deref(note)})
 }
 
 // CreateRectification is the resolver for the createRectification field.

@@ -8,6 +8,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/department"
 	"github.com/nanpiao/sbqw/ent/predicate"
 	"github.com/nanpiao/sbqw/ent/schema/enum"
+	"github.com/nanpiao/sbqw/workflow"
 )
 
 // DemandCount 诉求统计: demands sharing a status, a category or a department (whichever list the
@@ -48,7 +49,7 @@ type DemandStats struct {
 
 // overdueDemand: past its deadline and still open.
 func overdueDemand() predicate.Demand {
-	return demand.And(demand.DueOnLT(today()), demand.StatusNotIn(enum.DemandClosed, enum.DemandRejected))
+	return demand.And(demand.DueOnLT(today()), demand.StatusNotIn(workflow.DemandEnded...))
 }
 
 // closedDemand: CLOSED, with the time it was closed.

@@ -13,6 +13,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/post"
 	"github.com/nanpiao/sbqw/ent/predicate"
 	"github.com/nanpiao/sbqw/ent/schema/enum"
+	"github.com/nanpiao/sbqw/workflow"
 )
 
 // MemberDimension is what party members are classified by (党员分类).
@@ -109,7 +110,7 @@ type MemberCount struct {
 
 // activeMember: only members in good standing are classified.
 func activeMember() predicate.PartyMember {
-	return partymember.StatusEQ(enum.MemberStatus("ACTIVE"))
+	return partymember.StatusEQ(enum.MemberActive)
 }
 
 // MemberComposition: the caller's active party members counted by one dimension, optionally
@@ -208,7 +209,7 @@ func postHolders(ctx context.Context, client *ent.Client, keys []key, townshipID
 		Holders   int `sql:"holders"`
 	}
 	err = client.Post.Query().
-		Where(currentPost(), predicate.Post(inTownship(townshipID)),
+		Where(workflow.PostHeldOn(today()), predicate.Post(inTownship(townshipID)),
 			post.HasMemberWith(activeMember(), predicate.PartyMember(visible(ctx, "PartyMember")))).
 		Modify(grouped(keys, countDistinct("holders", post.FieldMemberID))).
 		Scan(ctx, &holders)

@@ -139,7 +139,7 @@ func TestPrivacyScopesGroupByAndAggregate(t *testing.T) {
 	check()
 	before := modified(township)
 	// A soft-deleted household stops counting on every path.
-	sys := authz.SystemContext(context.Background(), "test fixture")
+	sys := authz.Bypass(context.Background(), "test fixture")
 	id := d.int(t, `SELECT MIN(id) FROM households WHERE township_id = ? AND deleted_at IS NULL
 		AND id NOT IN (SELECT household_id FROM pairings) AND id NOT IN (SELECT household_id FROM demands)`, tw)
 	if err := c.Household.DeleteOneID(id).Exec(sys); err != nil {

@@ -5,12 +5,12 @@ import (
 
 	"github.com/nanpiao/sbqw/ent"
 	"github.com/nanpiao/sbqw/ent/partymember"
-	"github.com/nanpiao/sbqw/ent/partyorganization"
 	"github.com/nanpiao/sbqw/ent/post"
 	"github.com/nanpiao/sbqw/ent/predicate"
 	"github.com/nanpiao/sbqw/ent/schema/enum"
 	"github.com/nanpiao/sbqw/ent/trainingcourse"
 	"github.com/nanpiao/sbqw/ent/trainingenrollment"
+	"github.com/nanpiao/sbqw/workflow"
 )
 
 // TrainingCompletion 书记培训完成情况: a unit's village secretaries and their "1+X" training in a
@@ -31,16 +31,11 @@ type TrainingCompletion struct {
 	HoursAttended float64
 }
 
-// currentPost: the post's dates include today.
-func currentPost() predicate.Post {
-	t := today()
-	return post.And(post.StartOnLTE(t), post.Or(post.EndOnIsNil(), post.EndOnGTE(t)))
-}
-
-// villageSecretaryPost: a current SECRETARY post in a village's party organisation.
+// villageSecretaryPost: a SECRETARY post held today in a village's party organisation the
+// caller can see.
 func villageSecretaryPost(ctx context.Context) predicate.Post {
-	return post.And(post.TitleEQ(enum.PostSecretary), currentPost(),
-		post.HasOrganizationWith(partyorganization.VillageIDNotNil(), predicate.PartyOrganization(visible(ctx, "PartyOrganization"))))
+	return post.And(workflow.VillageSecretaryOn(today()),
+		post.HasOrganizationWith(predicate.PartyOrganization(visible(ctx, "PartyOrganization"))))
 }
 
 // TrainingCompletionByUnit: per unit, the village secretaries' training in year.
@@ -71,15 +66,15 @@ func trainingCompletion(ctx context.Context, client *ent.Client, year int, g Sta
 	}
 	err = client.TrainingEnrollment.Query().
 		Where(predicate.TrainingEnrollment(inTownship(townshipID)),
-			trainingenrollment.AttendanceEQ(enum.Attendance("ATTENDED")),
+			trainingenrollment.AttendanceEQ(enum.AttendanceAttended),
 			trainingenrollment.HasCourseWith(trainingcourse.Year(year), predicate.TrainingCourse(visible(ctx, "TrainingCourse"))),
 			trainingenrollment.HasSecretaryWith(predicate.PartyMember(visible(ctx, "PartyMember")),
 				partymember.HasPostsWith(villageSecretaryPost(ctx), predicate.Post(visible(ctx, "Post"))))).
 		Modify(grouped([]key{unitKey(g)},
 			countDistinctIf("comprehensive", trainingenrollment.FieldSecretaryID,
-				trainingenrollment.HasCourseWith(trainingcourse.KindEQ(enum.CourseKind("COMPREHENSIVE")))),
+				trainingenrollment.HasCourseWith(trainingcourse.KindIn(workflow.TrainingOne...))),
 			countIf("x_courses", trainingenrollment.HasCourseWith(
-				trainingcourse.KindIn(enum.CourseKind("FIELD_VISIT"), enum.CourseKind("SKILL_CLASS")))),
+				trainingcourse.KindIn(workflow.TrainingX...))),
 			sumOf("hours", trainingenrollment.FieldHoursAttended),
 		)).
 		Scan(ctx, &att)

@@ -21,7 +21,7 @@ import (
 func TestBackupRestore(t *testing.T) {
 	for _, b := range backends(t) {
 		t.Run(b, func(t *testing.T) {
-			ctx := authz.SystemContext(context.Background(), "test fixture")
+			ctx := authz.Bypass(context.Background(), "test fixture")
 			db := emptyDB(t, b)
 			if _, err := db.Apply(ctx); err != nil {
 				t.Fatal(err)

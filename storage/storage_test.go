@@ -15,7 +15,7 @@ import (
 func TestMigrateForgetsClearPersonalData(t *testing.T) {
 	db := testkit.Open(t)
 	defer db.Close()
-	ctx := authz.SystemContext(context.Background(), "test fixture")
+	ctx := authz.Bypass(context.Background(), "test fixture")
 	c := db.Client
 	d := c.District.Create().SetCode("211404000000").SetName("南票区").SaveX(ctx)
 	tw := c.Township.Create().SetDistrictID(d.ID).SetCode("211404100000").SetName("镇").SaveX(ctx)

@@ -18,7 +18,7 @@ import (
 // household and of everything under it, in the caller's transaction. It is the only way a row
 // changes scope; the policy gives it to DISTRICT alone.
 func MoveHousehold(ctx context.Context, tx *ent.Client, id, villageID int) (*ent.Household, error) {
-	if err := authz.CheckRecord(ctx, tx, ent.TypeHousehold, id, "move"); err != nil {
+	if err := authz.CheckRecord(ctx, tx, ent.TypeHousehold, id, authz.ActionMove); err != nil {
 		return nil, err
 	}
 	h, err := tx.Household.Get(ctx, id)
@@ -35,7 +35,7 @@ func MoveHousehold(ctx context.Context, tx *ent.Client, id, villageID int) (*ent
 	if dest.ID == h.VillageID {
 		return nil, apperr.Invalid("villageID", "the household is already in this village (农户已在该村)")
 	}
-	taken, err := tx.Household.Query().Where(household.VillageID(dest.ID), household.Number(h.Number)).Exist(authz.SystemContext(ctx, "move household"))
+	taken, err := tx.Household.Query().Where(household.VillageID(dest.ID), household.Number(h.Number)).Exist(authz.Bypass(ctx, "move household"))
 	if err != nil {
 		return nil, err
 	}

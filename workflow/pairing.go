@@ -19,8 +19,8 @@ func ReleasePairing(ctx context.Context, tx *ent.Client, id int, reason string, 
 	if len([]rune(reason)) < 2 {
 		return nil, nil, apperr.Invalid("reason", "say why the pairing ends (请填写解除原因)")
 	}
-	ctx = authz.WithAction(ctx, "release")
-	if err := authz.CheckRecord(ctx, tx, ent.TypePairing, id, "release"); err != nil {
+	ctx = authz.WithAction(ctx, authz.ActionRelease)
+	if err := authz.CheckRecord(ctx, tx, ent.TypePairing, id, authz.ActionRelease); err != nil {
 		return nil, nil, err
 	}
 	if err := LockRow(ctx, tx, ent.TypePairing, id); err != nil {
@@ -77,19 +77,19 @@ func AcceptRectification(ctx context.Context, tx *ent.Client, id, score int) (*e
 	if score < 0 || score > 100 {
 		return nil, apperr.Invalid("score", "a score is between 0 and 100 (得分应在0到100之间)")
 	}
-	ctx = authz.WithAction(ctx, "accept")
-	if err := authz.CheckRecord(ctx, tx, ent.TypeRectification, id, "accept"); err != nil {
+	ctx = authz.WithAction(ctx, authz.ActionAccept)
+	if err := authz.CheckRecord(ctx, tx, ent.TypeRectification, id, authz.ActionAccept); err != nil {
 		return nil, err
 	}
 	if err := LockRow(ctx, tx, ent.TypeRectification, id); err != nil {
 		return nil, err
 	}
-	status := enum.RectificationStatus("FAILED")
+	status := enum.RectificationFailed
 	if score >= 70 {
 		status = "PASSED"
 	}
 	r, err := tx.Rectification.UpdateOneID(id).
-		Where(rectification.StatusIn(enum.RectificationStatus("PLANNED"), enum.RectificationStatus("IN_PROGRESS"))).
+		Where(rectification.StatusIn(enum.RectificationPlanned, enum.RectificationInProgress)).
 		SetStatus(status).SetAcceptanceScore(score).Save(ctx)
 	if ent.IsNotFound(err) {
 		return nil, apperr.Rule("the rectification has already been accepted (整顿已验收)")

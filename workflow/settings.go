@@ -28,7 +28,7 @@ const (
 // LoadSettings reads the settings in force.
 func LoadSettings(ctx context.Context, client *ent.Client) (Settings, error) {
 	s := Defaults
-	rows, err := client.Setting.Query().Where(setting.KeyIn(keyMaxHouseholds, keyVisitLockDays)).All(authz.SystemContext(ctx, "read settings"))
+	rows, err := client.Setting.Query().Where(setting.KeyIn(keyMaxHouseholds, keyVisitLockDays)).All(authz.Bypass(ctx, "read settings"))
 	if err != nil {
 		return s, err
 	}
@@ -49,7 +49,7 @@ func LoadSettings(ctx context.Context, client *ent.Client) (Settings, error) {
 
 // UpdateSettings changes settings (DISTRICT); nil leaves a value as it is.
 func UpdateSettings(ctx context.Context, tx *ent.Client, maxHouseholds, lockDays *int) (Settings, error) {
-	if err := authz.RequireDistrictWide(ctx, "setting", authz.ActionUpdate); err != nil {
+	if err := authz.RequireDistrictWide(ctx, authz.ObjectSetting, authz.ActionUpdate); err != nil {
 		return Settings{}, err
 	}
 	set := func(key string, v *int, lo, hi int, field string) error {
@@ -60,7 +60,7 @@ func UpdateSettings(ctx context.Context, tx *ent.Client, maxHouseholds, lockDays
 			return apperr.Invalid(field, "must be between %d and %d", lo, hi)
 		}
 		return tx.Setting.Create().SetKey(key).SetValue(strconv.Itoa(*v)).
-			OnConflictColumns(setting.FieldKey).UpdateNewValues().Exec(authz.SystemContext(ctx, "update settings"))
+			OnConflictColumns(setting.FieldKey).UpdateNewValues().Exec(authz.Bypass(ctx, "update settings"))
 	}
 	if err := set(keyMaxHouseholds, maxHouseholds, 1, 50, "maxHouseholdsPerCadre"); err != nil {
 		return Settings{}, err

@@ -49,7 +49,7 @@ func TestScopeColumnsAgreeWithParents(t *testing.T) {
 
 // addRowsThroughHooks writes rows without their scope columns, so the scope mixin fills them.
 func addRowsThroughHooks(t *testing.T, c *gen.Client) {
-	ctx := authz.SystemContext(context.Background(), "test fixture")
+	ctx := authz.Bypass(context.Background(), "test fixture")
 	h := c.Household.Query().FirstX(ctx)
 	c.Resident.Create().SetHouseholdID(h.ID).SetName("测试居民").SetRelation(enum.RelationHead).
 		SetIDNumber(testkit.IDNumber("19991231", 7, true)).SaveX(ctx)

@@ -9,7 +9,7 @@ import (
 	"github.com/nanpiao/sbqw/authn"
 	"github.com/nanpiao/sbqw/authz"
 	"github.com/nanpiao/sbqw/ent"
-	"github.com/nanpiao/sbqw/graph"
+	"github.com/nanpiao/sbqw/httpapi"
 )
 
 // Password is the password of every account tests create.
@@ -37,7 +37,7 @@ func PasswordHash() string {
 // Server is the real API on a test database, served on loopback.
 type Server struct {
 	*API // anonymous
-	App  *graph.API
+	App  *httpapi.API
 	DB   *DB
 }
 
@@ -45,11 +45,11 @@ type Server struct {
 // for the test.
 func NewServer(tb testing.TB, db *DB) *Server {
 	tb.Helper()
-	return NewServerWith(tb, db, graph.Options{})
+	return NewServerWith(tb, db, httpapi.Options{})
 }
 
 // NewServerWith is NewServer with options (limits, logger, CORS) of the test's choosing.
-func NewServerWith(tb testing.TB, db *DB, opts graph.Options) *Server {
+func NewServerWith(tb testing.TB, db *DB, opts httpapi.Options) *Server {
 	tb.Helper()
 	if opts.Pool == nil {
 		opts.Pool = db.SQL
@@ -67,7 +67,7 @@ func NewServerWith(tb testing.TB, db *DB, opts graph.Options) *Server {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler) // request logs would drown the test output
 	}
-	app, err := graph.NewAPI(context.Background(), db.Client, graph.Config{JWTSecret: JWTSecret, Ready: db.Ping, Options: opts})
+	app, err := httpapi.NewAPI(context.Background(), db.Client, httpapi.Config{JWTSecret: JWTSecret, Ready: db.Ping, Options: opts})
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -92,7 +92,7 @@ type Binding = authn.BindingInput
 // database (system context), and returns its ID.
 func CreateUser(tb testing.TB, client *ent.Client, username string, bindings ...Binding) int {
 	tb.Helper()
-	ctx := authz.SystemContext(context.Background(), "test fixture")
+	ctx := authz.Bypass(context.Background(), "test fixture")
 	u, err := client.User.Create().SetUsername(username).SetPasswordHash(PasswordHash()).Save(ctx)
 	if err != nil {
 		tb.Fatal(err)

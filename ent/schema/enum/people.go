@@ -90,6 +90,10 @@ func (e *MembershipKind) UnmarshalGQL(v any) error {
 // MemberStatus 党籍状态.
 type MemberStatus string
 
+const (
+	MemberActive MemberStatus = "ACTIVE"
+)
+
 var memberStatusValues = define("MemberStatus",
 	Term{"ACTIVE", "正常", "active"},
 	Term{"TRANSFERRED_OUT", "已转出", "transferred out"},
@@ -105,7 +109,10 @@ func (e *MemberStatus) UnmarshalGQL(v any) error {
 // PostTitle 职务 held in a party organisation or village committee.
 type PostTitle string
 
-const PostSecretary PostTitle = "SECRETARY"
+const (
+	PostSecretary       PostTitle = "SECRETARY"
+	PostCommitteeMember PostTitle = "COMMITTEE_MEMBER"
+)
 
 var postTitleValues = define("PostTitle",
 	Term{"SECRETARY", "书记", "secretary"},

@@ -71,6 +71,12 @@ func (e ProjectStage) Index() int {
 // StageResult 阶段结果: how a stage record came about.
 type StageResult string
 
+const (
+	StageStarted  StageResult = "STARTED"
+	StageAdvanced StageResult = "ADVANCED"
+	StageReturned StageResult = "RETURNED"
+)
+
 var stageResultValues = define("StageResult",
 	Term{"STARTED", "启动", "project started in this stage"},
 	Term{"ADVANCED", "通过，进入下一步", "advanced into this stage"},
@@ -86,6 +92,12 @@ func (e *StageResult) UnmarshalGQL(v any) error {
 // CourseKind 培训类别: the "1" and the "X" of "1+X".
 type CourseKind string
 
+const (
+	CourseComprehensive CourseKind = "COMPREHENSIVE"
+	CourseFieldVisit    CourseKind = "FIELD_VISIT"
+	CourseSkillClass    CourseKind = "SKILL_CLASS"
+)
+
 var courseKindValues = define("CourseKind",
 	Term{"COMPREHENSIVE", "“1”：支部书记全员综合培训班", "the comprehensive course (the \"1\")"},
 	Term{"FIELD_VISIT", "“X”：实地参观考察", "a field visit (an \"X\")"},
@@ -100,6 +112,10 @@ func (e *CourseKind) UnmarshalGQL(v any) error {
 
 // Attendance 出勤情况.
 type Attendance string
+
+const (
+	AttendanceAttended Attendance = "ATTENDED"
+)
 
 var attendanceValues = define("Attendance",
 	Term{"ENROLLED", "已报名", "enrolled, course not yet attended"},
@@ -270,6 +286,13 @@ func (e *RectificationKind) UnmarshalGQL(v any) error {
 // RectificationStatus 整顿进度.
 type RectificationStatus string
 
+const (
+	RectificationPlanned    RectificationStatus = "PLANNED"
+	RectificationInProgress RectificationStatus = "IN_PROGRESS"
+	RectificationPassed     RectificationStatus = "PASSED"
+	RectificationFailed     RectificationStatus = "FAILED"
+)
+
 var rectificationStatusValues = define("RectificationStatus",
 	Term{"PLANNED", "制定整顿方案", "plan drawn up"},
 	Term{"IN_PROGRESS", "整顿中", "in progress"},
@@ -299,6 +322,10 @@ func (e *TeamKind) UnmarshalGQL(v any) error { return unmarshal(v, e, "TeamKind"
 
 // TeamPost 团队岗位 ("一人多岗": a member may hold posts in several teams).
 type TeamPost string
+
+const (
+	TeamPostMember TeamPost = "MEMBER"
+)
 
 var teamPostValues = define("TeamPost",
 	Term{"LEADER", "团长", "team leader"},

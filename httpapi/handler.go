@@ -1,4 +1,4 @@
-package graph
+package httpapi
 
 import (
 	"context"
@@ -24,9 +24,7 @@ import (
 
 	"github.com/nanpiao/sbqw/apperr"
 	"github.com/nanpiao/sbqw/authn"
-	"github.com/nanpiao/sbqw/authz"
-	"github.com/nanpiao/sbqw/ent"
-	"github.com/nanpiao/sbqw/graph/generated"
+	"github.com/nanpiao/sbqw/graph"
 	"github.com/nanpiao/sbqw/internal/graphiql"
 )
 
@@ -128,23 +126,13 @@ func (o Options) withDefaults() Options {
 	return o
 }
 
-// Deps are what the resolvers work with.
-type Deps struct {
-	Client   *ent.Client
-	Auth     *authn.Service
-	Policies *authz.Policies
-}
-
 // NewGraphQL builds the GraphQL-over-HTTP handler: the spec's HTTP transport, a parsed-query
 // cache, persisted operations, sign-in required for everything but login, transactions around
 // mutations, operation limits and one error presenter.
-func NewGraphQL(d Deps, opts Options) *handler.Server {
+func NewGraphQL(d graph.Deps, opts Options) *handler.Server {
 	opts = opts.withDefaults()
 	client := d.Client
-	srv := handler.New(generated.NewExecutableSchema(generated.Config{
-		Resolvers:  &Resolver{client: client, auth: d.Auth, policies: d.Policies},
-		Directives: generated.DirectiveRoot{Scoped: scoped},
-	}))
+	srv := handler.New(graph.NewSchema(d))
 	srv.AddTransport(httpTransport{maxBody: opts.MaxBodyBytes, maxURL: int(min(opts.MaxBodyBytes, maxURLBytes))})
 	queryCache := lru.New[*ast.QueryDocument](1000)
 	srv.SetQueryCache(queryCache)
@@ -182,7 +170,7 @@ func NewGraphQL(d Deps, opts Options) *handler.Server {
 		MaxOperations: opts.MaxOperations, ListSize: opts.ListSize,
 	})
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
-		return next(withLoaders(ctx, client))
+		return next(graph.WithLoaders(ctx, client))
 	})
 	if opts.MaxHeavy > 0 {
 		srv.AroundOperations(heavyGate(opts.MaxHeavy))
@@ -287,10 +275,7 @@ func recoverHTTP(next http.Handler) http.Handler {
 	})
 }
 
-type (
-	requestIDKey  struct{}
-	clientAddrKey struct{}
-)
+type requestIDKey struct{}
 
 var safeRequestID = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
 
@@ -314,10 +299,4 @@ func WithRequestID(next http.Handler) http.Handler {
 func RequestID(ctx context.Context) string {
 	id, _ := ctx.Value(requestIDKey{}).(string)
 	return id
-}
-
-// ClientAddr returns the address the request came from.
-func ClientAddr(ctx context.Context) string {
-	a, _ := ctx.Value(clientAddrKey{}).(string)
-	return a
 }

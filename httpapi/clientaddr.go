@@ -1,12 +1,13 @@
-package graph
+package httpapi
 
 import (
-	"context"
 	"fmt"
 	"net"
 	"net/http"
 	"net/netip"
 	"strings"
+
+	"github.com/nanpiao/sbqw/authn"
 )
 
 // ParseTrustedProxies reads a comma-separated list of CIDRs or single addresses, such as
@@ -35,7 +36,7 @@ func ParseTrustedProxies(s string) ([]netip.Prefix, error) {
 // count against and what sessions and the audit trail record.
 func withClientAddr(trusted []netip.Prefix, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx := context.WithValue(r.Context(), clientAddrKey{}, clientAddr(r, trusted))
+		ctx := authn.WithClientAddr(r.Context(), clientAddr(r, trusted))
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }

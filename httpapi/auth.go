@@ -1,4 +1,4 @@
-package graph
+package httpapi
 
 import (
 	"context"
@@ -39,7 +39,7 @@ func Authenticate(auth *authn.Service, next http.Handler) http.Handler {
 				Message: "cannot check credentials right now (系统暂不可用); request " + RequestID(r.Context())})
 			return
 		}
-		v.RequestID, v.ClientAddr = RequestID(r.Context()), ClientAddr(r.Context())
+		v.RequestID, v.ClientAddr = RequestID(r.Context()), authn.ClientAddr(r.Context())
 		next.ServeHTTP(w, r.WithContext(authz.NewContext(r.Context(), v)))
 	})
 }

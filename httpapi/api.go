@@ -1,4 +1,4 @@
-package graph
+package httpapi
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"github.com/nanpiao/sbqw/authn"
 	"github.com/nanpiao/sbqw/authz"
 	"github.com/nanpiao/sbqw/ent"
+	"github.com/nanpiao/sbqw/graph"
 )
 
 // Config is what NewAPI needs besides the database.
@@ -34,7 +35,7 @@ func NewAPI(ctx context.Context, client *ent.Client, cfg Config) (*API, error) {
 	}
 	cfg.Auth.Secret = cfg.JWTSecret
 	auth := authn.New(client, policies, cfg.Auth)
-	gql := NewGraphQL(Deps{Client: client, Auth: auth, Policies: policies}, cfg.Options)
+	gql := NewGraphQL(graph.Deps{Client: client, Auth: auth, Policies: policies}, cfg.Options)
 	ready := cfg.Ready
 	if ready == nil {
 		ready = func(context.Context) error { return nil }
