@@ -79,6 +79,11 @@ func decodeHash(hash string) (argonParams, []byte, []byte, error) {
 	if err != nil {
 		return p, nil, nil, err
 	}
+	// A stored hash is data: parameters argon2 cannot take (it panics on zero time or threads)
+	// or that would cost more than a hash of ours are refused rather than computed.
+	if p.time < 1 || p.time > 10 || p.threads < 1 || p.memory < 8*uint32(p.threads) || p.memory > 256*1024 || len(salt) < 8 || len(key) < 16 {
+		return p, nil, nil, errors.New("argon2id parameters out of range")
+	}
 	return p, salt, key, nil
 }
 
