@@ -24,6 +24,7 @@ import (
 
 	"github.com/nanpiao/sbqw/apperr"
 	"github.com/nanpiao/sbqw/authn"
+	"github.com/nanpiao/sbqw/authz"
 	"github.com/nanpiao/sbqw/graph"
 	"github.com/nanpiao/sbqw/internal/graphiql"
 )
@@ -32,6 +33,9 @@ import (
 // defaults (DefaultOptions); for the limits marked "negative: off", a negative value turns the
 // limit off.
 type Options struct {
+	// audit records an event (set by NewAPI; the export endpoint needs it).
+	audit func(context.Context, authz.Event) error
+
 	DefaultPageSize int // connection page size when a client gives no first/last (50)
 	MaxPageSize     int // largest first/last accepted (500)
 
@@ -209,6 +213,9 @@ func Routes(gql http.Handler, auth *authn.Service, ready func(context.Context) e
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", whileStarting(opts.Starting, withTimeBudget(opts.RequestTimeout, limitInFlight(running, Authenticate(auth, noteCaller(limitRate(limiter, gql)))))))
+	if opts.audit != nil {
+		mux.Handle("GET /export/{list}", whileStarting(opts.Starting, withTimeBudget(2*time.Minute, Authenticate(auth, noteCaller(limitRate(limiter, exportList(gql, opts.audit)))))))
+	}
 	mux.Handle("GET /{$}", graphiql.Page())
 	mux.Handle("GET "+graphiql.Prefix, graphiql.Assets())
 	mux.Handle("GET /metrics", metrics.Handler())

@@ -1,0 +1,207 @@
+package httpapi
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/nanpiao/sbqw/authz"
+)
+
+// An export is a root list as an XLSX workbook with Chinese column headers. It is read through
+// the GraphQL handler itself, page by page with the caller's own identity, so scope, masking and
+// field rules are exactly the API's; the rows are streamed into the sheet, the number of rows is
+// capped, and every export is audited.
+type exportSpec struct {
+	field   string         // the root list
+	columns []exportColumn // in sheet order
+}
+
+type exportColumn struct {
+	header string // Chinese header
+	path   string // field path in a node, dotted for nested objects
+}
+
+var exports = map[string]exportSpec{
+	"households": {"households", []exportColumn{{"户编号", "number"}, {"户主姓名", "headName"}, {"所属村", "village.name"}, {"类别", "category"},
+		{"贫困状态", "povertyStatus"}, {"是否困难户", "needy"}, {"识别年度", "identifiedYear"}, {"脱贫年度", "exitYear"}, {"人均收入", "incomePerCapita"}, {"地址", "address"}}},
+	"residents": {"residents", []exportColumn{{"姓名", "name"}, {"户编号", "household.number"}, {"与户主关系", "relation"}, {"性别", "gender"},
+		{"出生年份", "birthYear"}, {"年龄", "age"}, {"身份证号（脱敏）", "idNumber"}, {"电话（脱敏）", "phone"}, {"健康状况", "health"}, {"劳动技能", "laborSkill"}}},
+	"partyMembers": {"partyMembers", []exportColumn{{"姓名", "name"}, {"性别", "gender"}, {"出生年份", "birthYear"}, {"学历", "education"},
+		{"职业", "occupation"}, {"入党日期", "joinedOn"}, {"类别", "category"}, {"状态", "status"}}},
+	"pairings": {"pairings", []exportColumn{{"干部", "cadre.name"}, {"户编号", "household.number"}, {"户主姓名", "household.headName"},
+		{"开始日期", "startOn"}, {"结束日期", "endOn"}, {"是否有效", "active"}}},
+	"demands": {"demands", []exportColumn{{"户编号", "household.number"}, {"类别", "category"}, {"内容", "content"}, {"状态", "status"},
+		{"办结期限", "dueOn"}, {"责任部门", "department.name"}, {"满意度", "satisfaction"}}},
+}
+
+// MaxExportRows caps one export; larger sets are refused with a request to narrow them.
+const MaxExportRows = 50_000
+
+const exportPage = 500
+
+// selection is the GraphQL selection of the columns' paths.
+func (s exportSpec) selection() string {
+	var b strings.Builder
+	var walk func(prefix string, paths []string)
+	walk = func(prefix string, paths []string) {
+		seen := map[string][]string{}
+		var order []string
+		for _, p := range paths {
+			head, rest, _ := strings.Cut(p, ".")
+			if _, ok := seen[head]; !ok {
+				order = append(order, head)
+			}
+			if rest != "" {
+				seen[head] = append(seen[head], rest)
+			} else if seen[head] == nil {
+				seen[head] = []string{}
+			}
+		}
+		for _, f := range order {
+			b.WriteString(" " + f)
+			if len(seen[f]) > 0 {
+				b.WriteString(" {")
+				walk(f, seen[f])
+				b.WriteString(" }")
+			}
+		}
+	}
+	paths := make([]string, len(s.columns))
+	for i, c := range s.columns {
+		paths[i] = c.path
+	}
+	walk("", paths)
+	return b.String()
+}
+
+// exportList serves GET /export/{list}: the list as an .xlsx download.
+func exportList(gql http.Handler, audit func(context.Context, authz.Event) error) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		v := authz.FromContext(r.Context())
+		if v == nil {
+			http.Error(w, "sign in first (请先登录)", http.StatusUnauthorized)
+			return
+		}
+		name := strings.TrimSuffix(r.PathValue("list"), ".xlsx")
+		spec, ok := exports[name]
+		if !ok {
+			http.Error(w, fmt.Sprintf("no export named %q (无此导出)", name), http.StatusNotFound)
+			return
+		}
+		query := fmt.Sprintf(`query Export($after: Cursor) { %s(first: %d, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node {%s } } } }`,
+			spec.field, exportPage, spec.selection())
+		f := excelize.NewFile()
+		defer f.Close()
+		sheet := f.GetSheetName(0)
+		sw, err := f.NewStreamWriter(sheet)
+		if err != nil {
+			http.Error(w, "export failed", http.StatusInternalServerError)
+			return
+		}
+		header := make([]any, len(spec.columns))
+		for i, c := range spec.columns {
+			header[i] = c.header
+		}
+		_ = sw.SetRow("A1", header)
+		rows, after := 0, any(nil)
+		for {
+			page, code, err := exportFetch(gql, r, query, after)
+			if err != nil {
+				status := http.StatusBadRequest
+				if code == "INTERNAL" {
+					status = http.StatusInternalServerError
+				}
+				http.Error(w, err.Error(), status)
+				return
+			}
+			list, _ := page[spec.field].(map[string]any)
+			if n, _ := list["totalCount"].(float64); int(n) > MaxExportRows {
+				http.Error(w, fmt.Sprintf("%d rows: more than the %d one export may hold; export from a narrower account or use the API (导出行数超限)", int(n), MaxExportRows), http.StatusRequestEntityTooLarge)
+				return
+			}
+			edges, _ := list["edges"].([]any)
+			for _, e := range edges {
+				node, _ := e.(map[string]any)["node"].(map[string]any)
+				row := make([]any, len(spec.columns))
+				for i, c := range spec.columns {
+					row[i] = cellValue(node, c.path)
+				}
+				rows++
+				cell, _ := excelize.CoordinatesToCellName(1, rows+1)
+				_ = sw.SetRow(cell, row)
+			}
+			info, _ := list["pageInfo"].(map[string]any)
+			if more, _ := info["hasNextPage"].(bool); !more {
+				break
+			}
+			after = info["endCursor"]
+		}
+		if err := sw.Flush(); err != nil {
+			http.Error(w, "export failed", http.StatusInternalServerError)
+			return
+		}
+		if err := audit(authz.Bypass(r.Context(), "export"), authz.Event{Action: "export." + name, Detail: fmt.Sprintf("%d rows", rows)}); err != nil {
+			http.Error(w, "export failed: could not be audited", http.StatusInternalServerError)
+			return
+		}
+		w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+		w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s-%s.xlsx"`, name, time.Now().Format("20060102")))
+		_ = f.Write(w)
+	})
+}
+
+// exportFetch runs one page of the export's query through the GraphQL handler with the
+// caller's context (identity, time budget) and returns its data, or the first error's code.
+func exportFetch(gql http.Handler, r *http.Request, query string, after any) (map[string]any, string, error) {
+	body, _ := json.Marshal(map[string]any{"query": query, "variables": map[string]any{"after": after}})
+	req := httptest.NewRequestWithContext(r.Context(), http.MethodPost, "/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json")
+	rec := httptest.NewRecorder()
+	gql.ServeHTTP(rec, req)
+	var resp struct {
+		Data   map[string]any
+		Errors []struct {
+			Message    string
+			Extensions map[string]any
+		}
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &resp); err != nil {
+		return nil, "INTERNAL", fmt.Errorf("export failed")
+	}
+	if len(resp.Errors) > 0 {
+		code, _ := resp.Errors[0].Extensions["code"].(string)
+		return nil, code, fmt.Errorf("%s: %s", code, resp.Errors[0].Message)
+	}
+	return resp.Data, "", nil
+}
+
+func cellValue(node map[string]any, path string) any {
+	var v any = node
+	for _, f := range strings.Split(path, ".") {
+		m, ok := v.(map[string]any)
+		if !ok {
+			return nil
+		}
+		v = m[f]
+	}
+	switch x := v.(type) {
+	case bool:
+		if x {
+			return "是"
+		}
+		return "否"
+	case nil:
+		return nil
+	default:
+		return x
+	}
+}
