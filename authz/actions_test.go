@@ -2,12 +2,10 @@ package authz
 
 import (
 	"go/ast"
-	"go/parser"
 	"go/token"
-	"io/fs"
-	"path/filepath"
-	"strings"
 	"testing"
+
+	"github.com/nanpiao/sbqw/internal/gosource"
 )
 
 // TestActionsNamedByConstant: the action and object arguments of the permission checks are
@@ -16,26 +14,11 @@ import (
 func TestActionsNamedByConstant(t *testing.T) {
 	// function name → positions of its action/object arguments
 	checks := map[string][]int{"CheckRecord": {4}, "WithAction": {1}, "RequireDistrictWide": {1, 2}, "readAs": {1}}
-	root := ".."
-	fset := token.NewFileSet()
-	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(root, path)
-		if d.IsDir() {
-			if rel == "ent" || (rel != "." && strings.HasPrefix(d.Name(), ".")) {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		if !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
-			return nil
-		}
-		f, err := parser.ParseFile(fset, path, nil, parser.SkipObjectResolution)
-		if err != nil {
-			return err
-		}
+	fset, files, err := gosource.Files("..", "ent")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
 		ast.Inspect(f, func(n ast.Node) bool {
 			call, ok := n.(*ast.CallExpr)
 			if !ok {
@@ -57,9 +40,5 @@ func TestActionsNamedByConstant(t *testing.T) {
 			}
 			return true
 		})
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
 }

@@ -2,14 +2,12 @@ package authz_test
 
 import (
 	"go/ast"
-	"go/parser"
 	"go/token"
-	"path/filepath"
 	"strconv"
-	"strings"
 	"testing"
 
 	gen "github.com/nanpiao/sbqw/ent"
+	"github.com/nanpiao/sbqw/internal/gosource"
 )
 
 // TestNoTypeOrTableNamedByString: hand-written authz and workflow code names ent types and
@@ -20,22 +18,14 @@ func TestNoTypeOrTableNamedByString(t *testing.T) {
 	for typ, table := range gen.TypeTables {
 		names[typ], names[table] = true, true
 	}
-	files := 0
+	scanned := 0
 	for _, dir := range []string{".", "../workflow"} {
-		paths, err := filepath.Glob(filepath.Join(dir, "*.go"))
+		fset, files, err := gosource.Files(dir)
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, path := range paths {
-			if strings.HasSuffix(path, "_test.go") {
-				continue
-			}
-			fset := token.NewFileSet()
-			f, err := parser.ParseFile(fset, path, nil, parser.SkipObjectResolution)
-			if err != nil {
-				t.Fatal(err)
-			}
-			files++
+		scanned += len(files)
+		for _, f := range files {
 			ast.Inspect(f, func(n ast.Node) bool {
 				if _, ok := n.(*ast.ImportSpec); ok {
 					return false // import paths are not names
@@ -52,7 +42,7 @@ func TestNoTypeOrTableNamedByString(t *testing.T) {
 			})
 		}
 	}
-	if files < 10 {
-		t.Fatalf("scanned only %d files", files)
+	if scanned < 10 {
+		t.Fatalf("scanned only %d files", scanned)
 	}
 }

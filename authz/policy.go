@@ -279,7 +279,7 @@ func (p *Policies) Update(ctx context.Context, tx *ent.Client, add, remove []Pol
 	if err != nil {
 		return nil, err
 	}
-	for _, need := range [][2]string{{ObjectPolicy, ActionUpdate}, {"user", ActionCreate}, {"user", ActionUpdate}, {"role_binding", ActionCreate}, {"role_binding", ActionDelete}} {
+	for _, need := range [][2]string{{ObjectPolicy, ActionUpdate}, {ObjectOf(ent.TypeUser), ActionCreate}, {ObjectOf(ent.TypeUser), ActionUpdate}, {ObjectOf(ent.TypeRoleBinding), ActionCreate}, {ObjectOf(ent.TypeRoleBinding), ActionDelete}} {
 		if !hasKind(preview.Scopes(string(enum.RoleDistrict), need[0], need[1]), ScopeDistrict) {
 			return nil, apperr.Rule("refused: DISTRICT would lose %s %s at district scope (该修改会导致区级管理员失去管理权限)", need[1], need[0])
 		}
