@@ -7,6 +7,7 @@ import (
 
 	"entgo.io/ent/privacy"
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/go-sql-driver/mysql"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/nanpiao/sbqw/apperr"
@@ -182,10 +183,18 @@ func validationMessage(verr *ent.ValidationError) string {
 }
 
 // isLockContention recognises a transaction the database gave up on because of competing
-// writers: a MySQL deadlock (1213) or lock wait timeout (1205), SQLite still busy after its
-// timeout. The request changed nothing (the transaction is rolled back), so it is a CONFLICT
-// to retry, not a server fault.
+// writers: a MySQL/MariaDB deadlock or Galera certification failure (1213), a lock wait timeout
+// (1205), a MySQL group replication certification failure (3101), a TiDB write conflict (9007),
+// SQLite still busy after its timeout. The request changed nothing (the transaction is rolled
+// back), so it is a CONFLICT to retry, not a server fault.
 func isLockContention(err error) bool {
+	var my *mysql.MySQLError
+	if errors.As(err, &my) {
+		switch my.Number {
+		case 1213, 1205, 3101, 9007:
+			return true
+		}
+	}
 	s := err.Error()
 	return strings.Contains(s, "Error 1213") || strings.Contains(s, "Error 1205") || strings.Contains(s, "SQLITE_BUSY") || strings.Contains(s, "database is locked")
 }
