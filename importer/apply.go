@@ -46,13 +46,19 @@ func Bad(k Kind, reason string) *Result {
 // Run imports data as the caller in ctx. A dry run, and a commit that finds any problem, roll
 // everything back. A commit is idempotent by the file's SHA-256: its result is stored (a
 // Setting keyed by kind and hash, inserted first in the transaction, so concurrent commits of
-// the same file queue on that key and all but the first find the stored result).
+// the same file queue on that key and all but the first find the stored result). The key is
+// per kind and per account.
 func Run(ctx context.Context, client *ent.Client, k Kind, data []byte, dryRun bool) (*Result, error) {
 	sum := sha256.Sum256(data)
 	res := &Result{Kind: k.Name, SHA256: hex.EncodeToString(sum[:]), DryRun: dryRun, Created: map[string]int{}}
-	// Setting keys hold 64 characters: the hash in base64, cut to fit after the kind.
-	key := "import:" + k.Name + ":" + base64.RawURLEncoding.EncodeToString(sum[:])
-	key = key[:min(len(key), 64)]
+	// The stored result is the caller's own: another account sending the same file has it
+	// checked afresh (and gets its own problems), never a result about rows it may not see.
+	var user int
+	if v := authz.FromContext(ctx); v != nil {
+		user = v.UserID
+	}
+	claim := sha256.Sum256(fmt.Appendf(nil, "%s\x00%d\x00%x", k.Name, user, sum))
+	key := "import:" + base64.RawURLEncoding.EncodeToString(claim[:])
 	if !dryRun {
 		if prev, err := stored(ctx, client, key); err != nil || prev != nil {
 			return prev, err

@@ -181,7 +181,8 @@ func TestImportHouseholds(t *testing.T) {
 	db := testkit.LoadDemo(t)
 	srv := testkit.NewServerWith(t, db, httpapi.Options{Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))})
 	township := srv.Login(t, "township01")
-	s := demoScene(t, township, srv.Login(t, "admin"))
+	admin := srv.Login(t, "admin")
+	s := demoScene(t, township, admin)
 
 	// The template.
 	req, _ := http.NewRequest(http.MethodGet, strings.TrimSuffix(township.URL, "/graphql")+"/import/households/template.xlsx", nil)
@@ -305,6 +306,11 @@ func TestImportHouseholds(t *testing.T) {
 	}
 	if h, r := count(t, db); h != h0+2 || r != r0+3 {
 		t.Fatalf("the same file again wrote: households %d→%d, residents %d→%d", h0, h, r0, r)
+	}
+	// Another account committing the same file gets it checked afresh, not the township's result.
+	if status, other := post(t, admin, "households", false, good); status != http.StatusUnprocessableEntity || other.Replayed ||
+		len(other.Problems) == 0 || other.Problems[0].Reason != importer.AlreadyRecorded {
+		t.Fatalf("the same file from another account: status %d, %+v", status, other)
 	}
 	n, err := db.Client.AuditEvent.Query().Where(auditevent.Action("import.households")).Count(authz.Bypass(t.Context(), "test"))
 	if err != nil || n != 1 {
