@@ -2,13 +2,19 @@ package graph_test
 
 import (
 	"net/http"
+	"os"
+	"slices"
 	"strings"
 	"testing"
+	"unicode"
 
+	"github.com/vektah/gqlparser/v2"
+	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/xuri/excelize/v2"
 
 	"github.com/nanpiao/sbqw/authz"
 	"github.com/nanpiao/sbqw/ent/auditevent"
+	"github.com/nanpiao/sbqw/httpapi"
 	"github.com/nanpiao/sbqw/internal/testkit"
 )
 
@@ -96,4 +102,53 @@ func TestExportIsScopedAndMasked(t *testing.T) {
 	if status, _ := exportSheet(t, township, "passwords"); status != http.StatusNotFound {
 		t.Fatalf("unknown export: status %d", status)
 	}
+}
+
+// TestEveryRootListIsExportable: the export table names exactly the schema's root
+// connections — a list added to the schema without an export row fails here — and every row
+// exports as the district with its Chinese header row.
+func TestEveryRootListIsExportable(t *testing.T) {
+	src, err := os.ReadFile("../schema.graphql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	schema, gerr := gqlparser.LoadSchema(&ast.Source{Name: "schema.graphql", Input: string(src)})
+	if gerr != nil {
+		t.Fatal(gerr)
+	}
+	var roots []string
+	for _, f := range schema.Query.Fields {
+		if strings.HasSuffix(f.Type.Name(), "Connection") {
+			roots = append(roots, f.Name)
+		}
+	}
+	slices.Sort(roots)
+	if got := httpapi.ExportLists(); !slices.Equal(got, roots) {
+		t.Fatalf("exportable lists %v\nroot lists of the schema %v", got, roots)
+	}
+
+	db := testkit.LoadDemo(t)
+	srv := testkit.NewServer(t, db)
+	admin := srv.Login(t, "admin")
+	for _, list := range roots {
+		status, rows := exportSheet(t, admin, list)
+		if status != http.StatusOK || len(rows) == 0 || len(rows[0]) == 0 || rows[0][0] == "" {
+			t.Errorf("%s: status %d, header %v", list, status, rows)
+			continue
+		}
+		for _, h := range rows[0] {
+			if !hasHan(h) {
+				t.Errorf("%s: header %q is not Chinese", list, h)
+			}
+		}
+	}
+}
+
+func hasHan(s string) bool {
+	for _, r := range s {
+		if unicode.Is(unicode.Han, r) {
+			return true
+		}
+	}
+	return false
 }

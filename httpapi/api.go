@@ -36,6 +36,7 @@ func NewAPI(ctx context.Context, client *ent.Client, cfg Config) (*API, error) {
 	cfg.Auth.Secret = cfg.JWTSecret
 	auth := authn.New(client, policies, cfg.Auth)
 	gql := NewGraphQL(graph.Deps{Client: client, Auth: auth, Policies: policies}, cfg.Options)
+	cfg.Options.client = client
 	cfg.Options.audit = func(ctx context.Context, e authz.Event) error { return authz.Record(ctx, client, e) }
 	ready := cfg.Ready
 	if ready == nil {

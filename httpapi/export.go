@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"sort"
 	"strings"
 	"time"
 
@@ -29,6 +30,8 @@ type exportColumn struct {
 	path   string // field path in a node, dotted for nested objects
 }
 
+// exports is the one table of exportable lists: every root connection of the schema, by its
+// field name (TestEveryRootListIsExportable fails when a list is added without a row here).
 var exports = map[string]exportSpec{
 	"households": {"households", []exportColumn{{"户编号", "number"}, {"户主姓名", "headName"}, {"所属村", "village.name"}, {"类别", "category"},
 		{"贫困状态", "povertyStatus"}, {"是否困难户", "needy"}, {"识别年度", "identifiedYear"}, {"脱贫年度", "exitYear"}, {"人均收入", "incomePerCapita"}, {"地址", "address"}}},
@@ -40,6 +43,42 @@ var exports = map[string]exportSpec{
 		{"开始日期", "startOn"}, {"结束日期", "endOn"}, {"是否有效", "active"}}},
 	"demands": {"demands", []exportColumn{{"户编号", "household.number"}, {"类别", "category"}, {"内容", "content"}, {"状态", "status"},
 		{"办结期限", "dueOn"}, {"责任部门", "department.name"}, {"满意度", "satisfaction"}}},
+	"assessments": {"assessments", []exportColumn{{"村", "village.name"}, {"书记", "secretary.name"}, {"年度", "year"}, {"指标", "indicator"},
+		{"基期值", "baseline"}, {"目标值", "target"}, {"实际值", "actual"}, {"备注", "remarks"}}},
+	"auditEvents": {"auditEvents", []exportColumn{{"时间", "at"}, {"操作人", "username"}, {"角色", "role"}, {"操作", "action"},
+		{"对象类型", "entity"}, {"对象编号", "entityID"}, {"说明", "detail"}, {"请求编号", "requestID"}}},
+	"cadres": {"cadres", []exportColumn{{"姓名", "name"}, {"职务", "title"}, {"所属部门", "department.name"}, {"电话（脱敏）", "phone"}}},
+	"demoProjects": {"demoProjects", []exportColumn{{"乡镇", "township.name"}, {"年度", "year"}, {"工程名称", "name"}, {"实施主体类别", "subjectKind"},
+		{"实施主体", "subjectName"}, {"产业类型", "industry"}, {"工程目标", "goal"}, {"完成时限", "deadline"}, {"当前步骤", "stage"}, {"是否逾期", "overdue"}}},
+	"departments": {"departments", []exportColumn{{"部门代码", "code"}, {"部门名称", "name"}, {"部门类别", "kind"}}},
+	"partyOrganizations": {"partyOrganizations", []exportColumn{{"党组织名称", "name"}, {"党组织类别", "kind"}, {"乡镇", "township.name"},
+		{"村", "village.name"}, {"部门", "department.name"}}},
+	"rectifications": {"rectifications", []exportColumn{{"村", "village.name"}, {"年度", "year"}, {"整顿类别", "kind"}, {"整顿措施", "measures"},
+		{"进度（%）", "progress"}, {"状态", "status"}, {"验收得分", "acceptanceScore"}, {"完成时限", "dueOn"}, {"联系部门", "department.name"}}},
+	"teams": {"teams", []exportColumn{{"团队名称", "name"}, {"团队类别", "kind"}, {"乡镇", "township.name"}, {"村", "village.name"},
+		{"团长", "leader.name"}, {"攻坚任务", "task"}}},
+	"townships": {"townships", []exportColumn{{"区划代码", "code"}, {"乡镇名称", "name"}, {"乡镇类型", "kind"}}},
+	"trainingCourses": {"trainingCourses", []exportColumn{{"培训班名称", "name"}, {"培训类别", "kind"}, {"年度", "year"}, {"学时", "hours"},
+		{"开班日期", "startOn"}, {"结业日期", "endOn"}, {"地点", "location"}, {"主题", "topic"}}},
+	"trainingEnrollments": {"trainingEnrollments", []exportColumn{{"培训班", "course.name"}, {"学员", "secretary.name"}, {"出勤", "attendance"},
+		{"参训学时", "hoursAttended"}, {"结业成绩", "grade"}}},
+	"users": {"users", []exportColumn{{"用户名", "username"}, {"显示名称", "displayName"}, {"账号状态", "status"}, {"最近登录", "lastLoginAt"},
+		{"须修改密码", "mustChangePassword"}}},
+	"villages": {"villages", []exportColumn{{"区划代码", "code"}, {"村名称", "name"}, {"所属乡镇", "township.name"}, {"贫困村", "poorVillage"},
+		{"软弱涣散村", "weakOrganization"}}},
+	"visits": {"visits", []exportColumn{{"走访时间", "visitedAt"}, {"干部", "pairing.cadre.name"}, {"户编号", "pairing.household.number"},
+		{"走访时机", "occasion"}, {"走访方式", "mode"}, {"走访情况", "notes"}, {"听取的诉求", "heard"}}},
+	"trustedDocuments": {"trustedDocuments", []exportColumn{{"名称", "name"}, {"文档哈希", "hash"}}},
+}
+
+// ExportLists names the exportable lists (the keys of the table), sorted.
+func ExportLists() []string {
+	names := make([]string, 0, len(exports))
+	for n := range exports {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
 }
 
 // MaxExportRows caps one export; larger sets are refused with a request to narrow them.
@@ -116,8 +155,11 @@ func exportList(gql http.Handler, audit func(context.Context, authz.Event) error
 			page, code, err := exportFetch(gql, r, query, after)
 			if err != nil {
 				status := http.StatusBadRequest
-				if code == "INTERNAL" {
+				switch code {
+				case "INTERNAL":
 					status = http.StatusInternalServerError
+				case "FORBIDDEN":
+					status = http.StatusForbidden
 				}
 				http.Error(w, err.Error(), status)
 				return

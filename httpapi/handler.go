@@ -25,6 +25,7 @@ import (
 	"github.com/nanpiao/sbqw/apperr"
 	"github.com/nanpiao/sbqw/authn"
 	"github.com/nanpiao/sbqw/authz"
+	"github.com/nanpiao/sbqw/ent"
 	"github.com/nanpiao/sbqw/graph"
 	"github.com/nanpiao/sbqw/internal/graphiql"
 )
@@ -35,6 +36,8 @@ import (
 type Options struct {
 	// audit records an event (set by NewAPI; the export endpoint needs it).
 	audit func(context.Context, authz.Event) error
+	// client writes spreadsheet imports as the caller (set by NewAPI).
+	client *ent.Client
 
 	DefaultPageSize int // connection page size when a client gives no first/last (50)
 	MaxPageSize     int // largest first/last accepted (500)
@@ -215,6 +218,10 @@ func Routes(gql http.Handler, auth *authn.Service, ready func(context.Context) e
 	mux.Handle("/graphql", whileStarting(opts.Starting, withTimeBudget(opts.RequestTimeout, limitInFlight(running, Authenticate(auth, noteCaller(limitRate(limiter, gql)))))))
 	if opts.audit != nil {
 		mux.Handle("GET /export/{list}", whileStarting(opts.Starting, withTimeBudget(2*time.Minute, Authenticate(auth, noteCaller(limitRate(limiter, exportList(gql, opts.audit)))))))
+	}
+	if opts.client != nil {
+		mux.Handle("GET /import/{kind}/template.xlsx", Authenticate(auth, noteCaller(importTemplate())))
+		mux.Handle("POST /import/{kind}", whileStarting(opts.Starting, withTimeBudget(2*time.Minute, Authenticate(auth, noteCaller(limitRate(limiter, importWorkbook(opts.client)))))))
 	}
 	mux.Handle("GET /{$}", graphiql.Page())
 	mux.Handle("GET "+graphiql.Prefix, graphiql.Assets())
