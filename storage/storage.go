@@ -102,8 +102,30 @@ func Open(ctx context.Context, rawURL string, sealer *pii.Sealer, pool Pool) (*D
 		_ = db.Close()
 		return nil, fmt.Errorf("database unreachable: %s", oneLine(err))
 	}
+	if driver == "mysql" {
+		if err := checkAutoIncrement(pingCtx, db); err != nil {
+			_ = db.Close()
+			return nil, err
+		}
+	}
 	client := ent.NewClient(ent.Driver(NewDriver(dia, db)), ent.Sealer(sealer))
 	return &DB{Client: client, SQL: db, Dialect: dia, Path: path, migrateDSN: migrateDSN, url: rawURL}, nil
+}
+
+// checkAutoIncrement refuses a server whose AUTO_INCREMENT steps by more than one: ent's bulk
+// inserts on MySQL number the rows LAST_INSERT_ID()+i, so with a step of 3 (Galera's default,
+// wsrep_auto_increment_control) every row after the first would get another row's ID and its
+// children the wrong parent. See docs/databases.md.
+func checkAutoIncrement(ctx context.Context, db *sql.DB) error {
+	var step int
+	if err := db.QueryRowContext(ctx, "SELECT @@auto_increment_increment").Scan(&step); err != nil {
+		return fmt.Errorf("database unreachable: %s", oneLine(err))
+	}
+	if step != 1 {
+		return fmt.Errorf("the database's auto_increment_increment is %d; this server needs 1 (bulk inserts number rows consecutively). "+
+			"On a Galera cluster set wsrep_auto_increment_control=OFF and send writes to one node at a time (docs/databases.md)", step)
+	}
+	return nil
 }
 
 // withStatementTimeout adds MariaDB's max_statement_time (seconds) to a MySQL DSN's session

@@ -2,11 +2,14 @@ package storage_test
 
 import (
 	"context"
+	"os"
+	"strings"
 	"testing"
 
 	"github.com/nanpiao/sbqw/authz"
 	"github.com/nanpiao/sbqw/ent/schema/enum"
 	"github.com/nanpiao/sbqw/internal/testkit"
+	"github.com/nanpiao/sbqw/storage"
 )
 
 // TestMigrateForgetsClearPersonalData: a database written by an older version — masked ID
@@ -55,4 +58,28 @@ func TestMigrateForgetsClearPersonalData(t *testing.T) {
 	}
 	c.Resident.Create().SetHouseholdID(h.ID).SetTownshipID(tw.ID).SetVillageID(v.ID).SetName("新居民").
 		SetRelation(enum.Relation("SPOUSE")).SetIDNumber(testkit.IDNumber("19820101", 8, true)).SaveX(ctx)
+}
+
+// TestOpenRefusesAutoIncrementStep: a MySQL server that numbers AUTO_INCREMENT rows in steps
+// (Galera's default, multi-source setups) is refused at start, naming the fix: ent's bulk
+// inserts would give rows each other's IDs.
+func TestOpenRefusesAutoIncrementStep(t *testing.T) {
+	dsn := os.Getenv("MYSQL_TEST_DSN")
+	if dsn == "" {
+		t.Skip("needs MYSQL_TEST_DSN (a MySQL or MariaDB server)")
+	}
+	sep := "?"
+	if strings.Contains(dsn, "?") {
+		sep = "&"
+	}
+	// The URL's query sets session variables, as a Galera node's wsrep_auto_increment_control would.
+	_, err := storage.Open(context.Background(), dsn+sep+"auto_increment_increment=3", testkit.Sealer(), storage.Pool{MaxOpen: 2, MaxIdle: 1})
+	if err == nil || !strings.Contains(err.Error(), "auto_increment_increment is 3") || !strings.Contains(err.Error(), "wsrep_auto_increment_control=OFF") {
+		t.Fatalf("Open with auto_increment_increment=3: %v, want a refusal naming the setting and the fix", err)
+	}
+	db, err := storage.Open(context.Background(), dsn, testkit.Sealer(), storage.Pool{MaxOpen: 2, MaxIdle: 1})
+	if err != nil {
+		t.Fatalf("Open with the server's default step: %v", err)
+	}
+	db.Close()
 }
