@@ -43,9 +43,10 @@ func TestNothingInClearRebuildsAnIDNumber(t *testing.T) {
 			if err := d.db.QueryRow("SELECT id_number_sealed, COALESCE(phone_sealed, '') FROM "+table+" WHERE id = ?", row["id"]).Scan(&sealedID, &sealedPhone); err != nil {
 				t.Fatal(err)
 			}
-			p.id = open(t, sealedID)
+			row := atoi(t, row["id"])
+			p.id = open(t, pii.Place{Table: table, Column: "id_number", Row: row}, sealedID)
 			if sealedPhone != "" {
-				p.phone = open(t, sealedPhone)
+				p.phone = open(t, pii.Place{Table: table, Column: "phone", Row: row}, sealedPhone)
 			}
 			people = append(people, p)
 		}
@@ -182,9 +183,9 @@ func numberRuns(v string) []string {
 	return strings.FieldsFunc(v, func(r rune) bool { return !(r >= '0' && r <= '9' || r == 'X' || r == '*') })
 }
 
-func open(t *testing.T, sealed string) string {
+func open(t *testing.T, at pii.Place, sealed string) string {
 	t.Helper()
-	plain, err := sealer.Open(sealed)
+	plain, err := sealer.Open(at, sealed)
 	if err != nil {
 		t.Fatal(err)
 	}
