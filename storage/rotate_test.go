@@ -2,6 +2,11 @@ package storage_test
 
 import (
 	"context"
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"sync"
@@ -269,5 +274,44 @@ func TestRotateDataKeyUnderLoad(t *testing.T) {
 				t.Fatalf("duplicate after rotation: %v", err)
 			}
 		})
+	}
+}
+
+// TestRotationRewritesFirstFormatValues: a value sealed before key IDs and row binding (plain
+// base64 of nonce ‖ ciphertext under the data key, no associated data) still opens after the
+// upgrade, and the rotation rewrites it bound to its row under the current key.
+func TestRotationRewritesFirstFormatValues(t *testing.T) {
+	ctx := authz.Bypass(context.Background(), "test fixture")
+	db := emptyDB(t, "sqlite")
+	if _, err := db.Apply(ctx); err != nil {
+		t.Fatal(err)
+	}
+	r, err := residentMaker(t, ctx, db.Client)(db.Client, idNumberN(3))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := hmac.New(sha256.New, testkit.DataKey)
+	m.Write([]byte("sbqw/pii/encrypt/v1"))
+	block, _ := aes.NewCipher(m.Sum(nil))
+	aead, _ := cipher.NewGCM(block)
+	nonce := make([]byte, aead.NonceSize())
+	legacy := base64.RawStdEncoding.EncodeToString(aead.Seal(nonce, nonce, []byte(idNumberN(3)), nil))
+	if _, err := db.SQL.ExecContext(ctx, "UPDATE residents SET id_number_sealed = ? WHERE id = ?", legacy, r.ID); err != nil {
+		t.Fatal(err)
+	}
+	at := pii.Place{Table: resident.Table, Column: resident.FieldIDNumber, Row: r.ID}
+	if plain, err := db.Client.Sealer.Open(at, legacy); err != nil || plain != idNumberN(3) {
+		t.Fatalf("first-format value opens to %q (%v)", plain, err)
+	}
+	st, err := db.RotateDataKey(ctx, 10, nil)
+	if err != nil || st.Rewritten != 1 {
+		t.Fatalf("rotation: %+v, %v; want the one first-format value rewritten", st, err)
+	}
+	got := db.Client.Resident.GetX(ctx, r.ID)
+	if plain, err := db.Client.Sealer.Open(at, got.IDNumberSealed); err != nil || plain != idNumberN(3) || !db.Client.Sealer.Current(got.IDNumberSealed) {
+		t.Fatalf("after rotation: %q (%v), current %v", plain, err, db.Client.Sealer.Current(got.IDNumberSealed))
+	}
+	if _, err := db.Client.Sealer.Open(pii.Place{Table: resident.Table, Column: resident.FieldIDNumber, Row: r.ID + 1}, got.IDNumberSealed); err == nil {
+		t.Fatal("the rewritten value is not bound to its row")
 	}
 }
