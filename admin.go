@@ -25,17 +25,21 @@ func runAdmin(args []string, getenv func(string) string, stdin io.Reader) error 
 	if len(args) > 0 && args[0] == "backup" {
 		return runBackup(args[1:], getenv, os.Stdout)
 	}
+	if len(args) > 0 && args[0] == "rotate-data-key" {
+		return runRotateDataKey(args[1:], getenv, os.Stdout)
+	}
 	if len(args) > 0 && args[0] == "verify-audit" {
 		return runVerifyAudit(args[1:], getenv, os.Stdout)
 	}
 	if len(args) == 0 || args[0] != "create" {
-		return errors.New("usage: admin create --username NAME [--db URL] (password from ADMIN_PASSWORD or a prompt) | admin migrate apply|status [--db URL] | admin backup [--db URL] FILE | admin verify-audit [--db URL]")
+		return errors.New("usage: admin create --username NAME [--db URL] (password from ADMIN_PASSWORD or a prompt) | admin migrate apply|status [--db URL] | admin backup [--db URL] FILE | admin verify-audit [--db URL] | admin rotate-data-key [--db URL] [--batch N] (keys from DATA_KEY and OLD_DATA_KEYS)")
 	}
 	fs := flag.NewFlagSet("admin create", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	username := fs.String("username", "", "the administrator's username")
 	db := fs.String("db", envOr(getenv, "DATABASE_URL", defaultDatabaseURL), "database URL (DATABASE_URL)")
 	dataKey := fs.String("data-key", getenv("DATA_KEY"), "data key (DATA_KEY)")
+	oldKeys := fs.String("old-data-keys", getenv("OLD_DATA_KEYS"), "earlier data keys (OLD_DATA_KEYS)")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
@@ -54,7 +58,7 @@ func runAdmin(args []string, getenv func(string) string, stdin io.Reader) error 
 	if err := authn.CheckPasswordStrength(password); err != nil {
 		return err
 	}
-	cfg := config{DatabaseURL: *db, DataKey: *dataKey, Demo: *dataKey == ""}
+	cfg := config{DatabaseURL: *db, DataKey: *dataKey, OldDataKeys: *oldKeys, Demo: *dataKey == ""}
 	if err := cfg.resolveSecrets("admin-command-does-not-sign-tokens-000"); err != nil {
 		return err
 	}

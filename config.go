@@ -34,7 +34,10 @@ type config struct {
 	DemoPassword string
 	JWTSecret    []byte
 	DataKey      string
-	Pool         storage.Pool
+	// OldDataKeys are earlier data keys, still read until admin rotate-data-key has moved
+	// every value to DataKey (docs/keys.md).
+	OldDataKeys string
+	Pool        storage.Pool
 	// API holds the request limits, CORS origins and the rest of the HTTP layer's options.
 	API httpapi.Options
 	// ShutdownGrace is how long requests in flight may take to finish on shutdown.
@@ -73,6 +76,7 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 	fs.StringVar(&c.DemoPassword, "demo-password", env("DEMO_PASSWORD", ""), "password of every demo account (DEMO_PASSWORD)")
 	fs.StringVar(&jwtSecret, "jwt-secret", env("JWT_SECRET", ""), "secret signing bearer tokens, at least 32 bytes (JWT_SECRET)")
 	fs.StringVar(&c.DataKey, "data-key", env("DATA_KEY", ""), "32-byte key, base64 or hex, encrypting personal data (DATA_KEY)")
+	fs.StringVar(&c.OldDataKeys, "old-data-keys", env("OLD_DATA_KEYS", ""), "earlier data keys, comma-separated, still opening values sealed with them until rotated; or @FILE, one key a line (OLD_DATA_KEYS)")
 	fs.IntVar(&c.Pool.MaxOpen, "db-max-open", envCount(getenv, "DB_MAX_OPEN", storage.DefaultPool.MaxOpen, &envErr), "maximum open database connections (DB_MAX_OPEN)")
 	fs.IntVar(&c.Pool.MaxIdle, "db-max-idle", envCount(getenv, "DB_MAX_IDLE", storage.DefaultPool.MaxIdle, &envErr), "maximum idle database connections (DB_MAX_IDLE)")
 	c.Pool.MaxLifetime = storage.DefaultPool.MaxLifetime
@@ -173,11 +177,9 @@ func (c *config) resolveSecrets(jwtSecret string) error {
 	if c.DataKey == "" {
 		return errors.New("missing data key: set DATA_KEY or --data-key (32 bytes, base64 or hex; generate one with `openssl rand -base64 32`)")
 	}
-	raw, err := pii.ParseKey(c.DataKey)
+	var err error
+	c.sealer, err = newSealer(c.DataKey, c.OldDataKeys)
 	if err != nil {
-		return fmt.Errorf("invalid data key: %v", err)
-	}
-	if c.sealer, err = pii.NewSealer(raw); err != nil {
 		return err
 	}
 
@@ -359,4 +361,25 @@ func checkLoopback(addr string) error {
 		return fmt.Errorf("%q is not a loopback address such as 127.0.0.1:6060", addr)
 	}
 	return nil
+}
+
+// newSealer builds the sealer from the current data key and the earlier ones (a list, or
+// @FILE naming a file with one key a line; # starts a comment line).
+func newSealer(current, older string) (*pii.Sealer, error) {
+	raw, err := pii.ParseKey(current)
+	if err != nil {
+		return nil, fmt.Errorf("invalid data key: %v", err)
+	}
+	if file, ok := strings.CutPrefix(strings.TrimSpace(older), "@"); ok {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			return nil, fmt.Errorf("old data keys: %v", err)
+		}
+		older = string(b)
+	}
+	old, err := pii.ParseKeys(older)
+	if err != nil {
+		return nil, fmt.Errorf("invalid old data key: %v", err)
+	}
+	return pii.NewSealer(raw, old...)
 }

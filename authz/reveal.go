@@ -55,7 +55,7 @@ func Reveal(ctx context.Context, tx *gen.Client, id int, fields []string, reason
 		if s == "" {
 			continue // not recorded
 		}
-		plain, err := tx.Sealer.Open(s)
+		plain, err := OpenSealed(ctx, tx, entType, id, f, s)
 		if err != nil {
 			return nil, err
 		}

@@ -2,6 +2,7 @@ package authz
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -17,6 +18,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/partymember"
 	"github.com/nanpiao/sbqw/ent/resident"
 	"github.com/nanpiao/sbqw/ent/user"
+	"github.com/nanpiao/sbqw/pii"
 )
 
 // Uniqueness without an existence oracle. A unique value (an ID number's blind index, a
@@ -39,22 +41,23 @@ const uniqueRefused = "unique.refused"
 // sets (the blind index is filled from it by a later hook), field its GraphQL name.
 type uniqueValue struct {
 	column, input, field string
-	// visible reports whether a row with the value exists within the caller's read scope.
-	visible func(ctx context.Context, c *gen.Client, v string) (bool, error)
+	// visible reports whether a row with one of the values exists within the caller's read
+	// scope (a blind index is looked up under every configured key: see pii.BlindIndexes).
+	visible func(ctx context.Context, c *gen.Client, v []string) (bool, error)
 }
 
 var guardedUnique = map[string][]uniqueValue{
 	gen.TypeResident: {{column: "id_number_index", input: "id_number", field: "idNumber",
-		visible: func(ctx context.Context, c *gen.Client, v string) (bool, error) {
-			return c.Resident.Query().Where(resident.IDNumberIndex(v)).Exist(ctx)
+		visible: func(ctx context.Context, c *gen.Client, v []string) (bool, error) {
+			return c.Resident.Query().Where(resident.IDNumberIndexIn(v...)).Exist(ctx)
 		}}},
 	gen.TypePartyMember: {{column: "id_number_index", input: "id_number", field: "idNumber",
-		visible: func(ctx context.Context, c *gen.Client, v string) (bool, error) {
-			return c.PartyMember.Query().Where(partymember.IDNumberIndex(v)).Exist(ctx)
+		visible: func(ctx context.Context, c *gen.Client, v []string) (bool, error) {
+			return c.PartyMember.Query().Where(partymember.IDNumberIndexIn(v...)).Exist(ctx)
 		}}},
 	gen.TypeUser: {{column: "username", input: "username", field: "username",
-		visible: func(ctx context.Context, c *gen.Client, v string) (bool, error) {
-			return c.User.Query().Where(user.Username(v)).Exist(ctx)
+		visible: func(ctx context.Context, c *gen.Client, v []string) (bool, error) {
+			return c.User.Query().Where(user.UsernameIn(v...)).Exist(ctx)
 		}}},
 }
 
@@ -148,7 +151,12 @@ func guardUnique(ctx context.Context, v *Viewer, m clientMutation, next ent.Muta
 		}
 	}
 	if !touched || v.journal == nil {
-		return next.Mutate(ctx, m)
+		value, err := next.Mutate(ctx, m)
+		var older *pii.DuplicateError
+		if errors.As(err, &older) {
+			return nil, &apperr.Error{Code: apperr.Conflict, Message: "this value is already registered (该值已被登记)"}
+		}
+		return value, err
 	}
 	wait, err := v.journal.retryAfter(LookupContext(ctx), m.Client(), v.UserID, time.Now())
 	if err != nil {
@@ -161,12 +169,22 @@ func guardUnique(ctx context.Context, v *Viewer, m clientMutation, next ent.Muta
 			Extra:   map[string]any{"retryAfterSeconds": secs}}
 	}
 	value, err := next.Mutate(ctx, m)
+	var older *pii.DuplicateError
+	if errors.As(err, &older) { // a duplicate still under an older data key's blind index
+		for _, u := range values {
+			if u.column == older.Column+"_index" {
+				return nil, uniqueRefusal(ctx, v, m, u, older.Indexes)
+			}
+		}
+	}
 	if err == nil || !gen.IsConstraintError(err) {
 		return value, err
 	}
 	for _, u := range values {
 		if strings.Contains(err.Error(), u.column) {
-			return nil, uniqueRefusal(ctx, v, m, u)
+			raw, _ := m.Field(u.column)
+			s, _ := raw.(string)
+			return nil, uniqueRefusal(ctx, v, m, u, []string{s})
 		}
 	}
 	return value, err
@@ -174,12 +192,10 @@ func guardUnique(ctx context.Context, v *Viewer, m clientMutation, next ent.Muta
 
 // uniqueRefusal is the one answer to a duplicate of u, wherever the other record lies. One
 // outside the caller's scope is counted and audited (without the value).
-func uniqueRefusal(ctx context.Context, v *Viewer, m clientMutation, u uniqueValue) error {
+func uniqueRefusal(ctx context.Context, v *Viewer, m clientMutation, u uniqueValue, values []string) error {
 	refusal := &apperr.Error{Code: apperr.Conflict, Field: u.field,
 		Message: "this value is already registered (该值已被登记)"}
-	raw, _ := m.Field(u.column)
-	s, _ := raw.(string)
-	inScope, err := u.visible(LookupContext(ctx), m.Client(), s)
+	inScope, err := u.visible(LookupContext(ctx), m.Client(), values)
 	if err != nil || inScope {
 		return refusal // a failed scope lookup still refuses; it is not counted
 	}

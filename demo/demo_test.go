@@ -340,7 +340,7 @@ func birthDates(t *testing.T, db *sql.DB, table string) map[int]time.Time {
 		if err := rows.Scan(&id, &sealed); err != nil {
 			t.Fatal(err)
 		}
-		plain, err := sealer.Open(sealed)
+		plain, err := sealer.Open(pii.Place{Table: table, Column: "id_number", Row: id}, sealed)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -601,7 +601,7 @@ func TestScopeColumnsAgreeWithTheParentChain(t *testing.T) {
 func TestPersonalDataIsSyntheticAndSealed(t *testing.T) {
 	d, _ := loadedDemo(t)
 	for _, table := range []string{"residents", "party_members"} {
-		rows, err := d.db.Query("SELECT id_number, id_number_sealed, phone, phone_sealed, gender, birth_year FROM " + table + " ORDER BY id")
+		rows, err := d.db.Query("SELECT id, id_number, id_number_sealed, phone, phone_sealed, gender, birth_year FROM " + table + " ORDER BY id")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -610,12 +610,12 @@ func TestPersonalDataIsSyntheticAndSealed(t *testing.T) {
 		for rows.Next() {
 			var masked, sealed, gender string
 			var phone, phoneSealed sql.NullString
-			var birthYear int
-			if err := rows.Scan(&masked, &sealed, &phone, &phoneSealed, &gender, &birthYear); err != nil {
+			var birthYear, row int
+			if err := rows.Scan(&row, &masked, &sealed, &phone, &phoneSealed, &gender, &birthYear); err != nil {
 				t.Fatal(err)
 			}
 			n++
-			plain, err := sealer.Open(sealed)
+			plain, err := sealer.Open(pii.Place{Table: table, Column: "id_number", Row: row}, sealed)
 			if err != nil {
 				t.Fatalf("%s: cannot open a sealed ID number: %v", table, err)
 			}
@@ -634,7 +634,7 @@ func TestPersonalDataIsSyntheticAndSealed(t *testing.T) {
 			}
 			seen[plain] = true
 			if phone.Valid {
-				p, err := sealer.Open(phoneSealed.String)
+				p, err := sealer.Open(pii.Place{Table: table, Column: "phone", Row: row}, phoneSealed.String)
 				if err != nil || !strings.HasPrefix(p, "1700") || phone.String != "" {
 					t.Errorf("%s: phone %q / %q is not a sealed synthetic number", table, phone.String, p)
 				}

@@ -13,12 +13,12 @@ import (
 
 // Phone is the resolver for the phone field.
 func (r *cadreResolver) Phone(ctx context.Context, obj *ent.Cadre) (*string, error) {
-	return r.maskedPhone(obj.PhoneSealed)
+	return r.maskedPhone(ctx, ent.TypeCadre, obj.ID, obj.PhoneSealed)
 }
 
 // Age is the resolver for the age field.
 func (r *partyMemberResolver) Age(ctx context.Context, obj *ent.PartyMember) (int, error) {
-	return r.age(obj.IDNumberSealed, obj.BirthYear), nil
+	return r.age(ent.TypePartyMember, obj.ID, obj.IDNumberSealed, obj.BirthYear), nil
 }
 
 // HasPost is the resolver for the hasPost field.
@@ -28,25 +28,25 @@ func (r *partyMemberResolver) HasPost(ctx context.Context, obj *ent.PartyMember)
 
 // IDNumber is the resolver for the idNumber field.
 func (r *partyMemberResolver) IDNumber(ctx context.Context, obj *ent.PartyMember) (string, error) {
-	return r.maskedIDNumber(obj.IDNumberSealed)
+	return r.maskedIDNumber(ctx, ent.TypePartyMember, obj.ID, obj.IDNumberSealed)
 }
 
 // Phone is the resolver for the phone field.
 func (r *partyMemberResolver) Phone(ctx context.Context, obj *ent.PartyMember) (*string, error) {
-	return r.maskedPhone(obj.PhoneSealed)
+	return r.maskedPhone(ctx, ent.TypePartyMember, obj.ID, obj.PhoneSealed)
 }
 
 // Age is the resolver for the age field.
 func (r *residentResolver) Age(ctx context.Context, obj *ent.Resident) (int, error) {
-	return r.age(obj.IDNumberSealed, obj.BirthYear), nil
+	return r.age(ent.TypeResident, obj.ID, obj.IDNumberSealed, obj.BirthYear), nil
 }
 
 // IDNumber is the resolver for the idNumber field.
 func (r *residentResolver) IDNumber(ctx context.Context, obj *ent.Resident) (string, error) {
-	return r.maskedIDNumber(obj.IDNumberSealed)
+	return r.maskedIDNumber(ctx, ent.TypeResident, obj.ID, obj.IDNumberSealed)
 }
 
 // Phone is the resolver for the phone field.
 func (r *residentResolver) Phone(ctx context.Context, obj *ent.Resident) (*string, error) {
-	return r.maskedPhone(obj.PhoneSealed)
+	return r.maskedPhone(ctx, ent.TypeResident, obj.ID, obj.PhoneSealed)
 }

@@ -10,8 +10,10 @@ import (
 	"testing"
 
 	"github.com/nanpiao/sbqw/authz"
+	"github.com/nanpiao/sbqw/ent/resident"
 	"github.com/nanpiao/sbqw/ent/schema/enum"
 	"github.com/nanpiao/sbqw/internal/testkit"
+	"github.com/nanpiao/sbqw/pii"
 	"github.com/nanpiao/sbqw/storage"
 )
 
@@ -34,6 +36,8 @@ func TestBackupRestore(t *testing.T) {
 			idNumber := testkit.IDNumber("19800315", 7, false)
 			r := c.Resident.Create().SetHouseholdID(h.ID).SetTownshipID(tw.ID).SetVillageID(v.ID).SetName("居民").
 				SetRelation(enum.RelationHead).SetIDNumber(idNumber).SetPhone("17000001234").SaveX(ctx)
+			c.Resident.Create().SetHouseholdID(h.ID).SetTownshipID(tw.ID).SetVillageID(v.ID).SetName("居民二").
+				SetRelation(enum.RelationHead).SetIDNumber(testkit.IDNumber("19820401", 8, true)).SaveX(ctx)
 
 			file := filepath.Join(t.TempDir(), "backup")
 			if err := db.Backup(ctx, file); err != nil {
@@ -60,9 +64,27 @@ func TestBackupRestore(t *testing.T) {
 					t.Errorf("%s: %d rows restored of %d", table, len(got[table]), len(rows))
 				}
 			}
+			// Every sealed value opens in the restored database, in its own row, to what it was.
+			backs := restored.Client.Resident.Query().AllX(ctx)
+			if len(backs) != 2 {
+				t.Fatalf("%d residents restored, want 2", len(backs))
+			}
+			for _, back := range backs {
+				was := c.Resident.GetX(ctx, back.ID)
+				for col, sealed := range map[string][2]string{resident.FieldIDNumber: {was.IDNumberSealed, back.IDNumberSealed}, resident.FieldPhone: {was.PhoneSealed, back.PhoneSealed}} {
+					if sealed[0] == "" && sealed[1] == "" {
+						continue // no phone recorded
+					}
+					at := pii.Place{Table: resident.Table, Column: col, Row: back.ID}
+					want, err1 := c.Sealer.Open(at, sealed[0])
+					got, err2 := restored.Client.Sealer.Open(at, sealed[1])
+					if err1 != nil || err2 != nil || got != want {
+						t.Errorf("resident %d %s: restored opens to %q (%v), was %q (%v)", back.ID, col, got, err2, want, err1)
+					}
+				}
+			}
 			back := restored.Client.Resident.GetX(ctx, r.ID)
-			plain, err := restored.Client.Sealer.Open(back.IDNumberSealed)
-			if err != nil || plain != idNumber {
+			if plain, err := restored.Client.Sealer.Open(pii.Place{Table: resident.Table, Column: resident.FieldIDNumber, Row: r.ID}, back.IDNumberSealed); err != nil || plain != idNumber {
 				t.Fatalf("restored sealed ID number opens to %q (%v)", plain, err)
 			}
 			if strings.Contains(readAll(t, file), idNumber) {

@@ -7,8 +7,10 @@ import (
 	"testing"
 
 	"github.com/nanpiao/sbqw/authz"
+	"github.com/nanpiao/sbqw/ent/resident"
 	"github.com/nanpiao/sbqw/ent/schema/enum"
 	"github.com/nanpiao/sbqw/internal/testkit"
+	"github.com/nanpiao/sbqw/pii"
 	"github.com/nanpiao/sbqw/storage"
 )
 
@@ -53,7 +55,7 @@ func TestMigrateForgetsClearPersonalData(t *testing.T) {
 		}
 	}
 	got := c.Resident.GetX(ctx, r.ID)
-	if plain, err := c.Sealer.Open(got.IDNumberSealed); err != nil || plain != idNumber || got.BirthYear != 1980 {
+	if plain, err := c.Sealer.Open(pii.Place{Table: resident.Table, Column: resident.FieldIDNumber, Row: got.ID}, got.IDNumberSealed); err != nil || plain != idNumber || got.BirthYear != 1980 {
 		t.Fatalf("sealed value after migrating: %q (%v), birth year %d", plain, err, got.BirthYear)
 	}
 	c.Resident.Create().SetHouseholdID(h.ID).SetTownshipID(tw.ID).SetVillageID(v.ID).SetName("新居民").

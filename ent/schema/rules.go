@@ -12,8 +12,6 @@ import (
 
 	"github.com/nanpiao/sbqw/apperr"
 	gen "github.com/nanpiao/sbqw/ent"
-	"github.com/nanpiao/sbqw/ent/schema/enum"
-	"github.com/nanpiao/sbqw/pii"
 )
 
 // Small record-level rules shared by several entities. Each runs on create and update and
@@ -130,104 +128,6 @@ func gqlNames(cols []string) []string {
 		out[i] = gqlName(c)
 	}
 	return out
-}
-
-// personal names the personal columns of an entity (see sensitiveFields). Empty names are absent.
-type personal struct {
-	idNumber, phone   string
-	birthYear, gender string
-}
-
-type sealerMutation interface {
-	ent.Mutation
-	Client() *gen.Client
-}
-
-// sealPersonalData validates plaintext ID numbers and phones written through the API and stores
-// them sealed with a blind index; the readable column is left empty (see sensitiveFields).
-// Birth year and gender are taken from the ID number: all that queries need, and too little to
-// narrow the number down (birth year × sequence leaves about 180,000 candidates).
-func sealPersonalData(p personal) ent.Hook {
-	return onWrite(func(ctx context.Context, m ent.Mutation) error {
-		sm, ok := m.(sealerMutation)
-		if !ok {
-			return nil
-		}
-		sealer := sm.Client().Sealer
-		if p.idNumber != "" {
-			if err := sealIDNumber(m, sealer, p); err != nil {
-				return err
-			}
-		}
-		if p.phone != "" {
-			return sealPhone(m, sealer, p.phone)
-		}
-		return nil
-	})
-}
-
-func sealIDNumber(m ent.Mutation, sealer *pii.Sealer, p personal) error {
-	v, ok := m.Field(p.idNumber)
-	if !ok {
-		return nil
-	}
-	id, err := pii.ParseIDNumber(v.(string), now())
-	if err != nil {
-		return apperr.Invalid(gqlName(p.idNumber), "%s", err.Error())
-	}
-	if err := store(m, sealer, p.idNumber, "id", id.Value); err != nil {
-		return err
-	}
-	if p.birthYear != "" {
-		if err := m.SetField(p.birthYear, id.BirthDate.Year()); err != nil {
-			return err
-		}
-	}
-	if p.gender != "" {
-		g := enum.GenderMale
-		if id.Female {
-			g = enum.GenderFemale
-		}
-		return m.SetField(p.gender, g)
-	}
-	return nil
-}
-
-func sealPhone(m ent.Mutation, sealer *pii.Sealer, name string) error {
-	if m.FieldCleared(name) {
-		for _, f := range []string{name + "_sealed", name + "_index"} {
-			if err := m.ClearField(f); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-	v, ok := m.Field(name)
-	if !ok {
-		return nil
-	}
-	phone, err := pii.NormalizePhone(v.(string))
-	if err != nil {
-		return apperr.Invalid(gqlName(name), "%s", err.Error())
-	}
-	return store(m, sealer, name, "phone", phone)
-}
-
-func store(m ent.Mutation, sealer *pii.Sealer, name, kind, plain string) error {
-	sealed, err := sealer.Seal(plain)
-	if err != nil {
-		return err
-	}
-	idx, err := sealer.BlindIndex(kind, plain)
-	if err != nil {
-		return err
-	}
-	for f, v := range map[string]string{name: "", name + "_sealed": sealed, name + "_index": idx} {
-		if err := m.SetField(f, v); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // dependent is a table whose live rows point at this entity through fk.
