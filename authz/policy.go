@@ -153,7 +153,7 @@ func NewSnapshot(rules []PolicyLine) (*Snapshot, error) { return newSnapshot(0, 
 type Policies struct {
 	client  *ent.Client
 	current atomic.Pointer[Snapshot]
-	loadMu  sync.Mutex
+	rev     revision
 }
 
 const policyVersionKey = "authz.policy_version"
@@ -161,6 +161,7 @@ const policyVersionKey = "authz.policy_version"
 // LoadPolicies seeds the default policy into an empty database and loads the current one.
 func LoadPolicies(ctx context.Context, client *ent.Client) (*Policies, error) {
 	p := &Policies{client: client}
+	p.watchRevocations()
 	ctx = Bypass(ctx, "policy load")
 	n, err := client.CasbinRule.Query().Count(ctx)
 	if err != nil {
@@ -188,28 +189,23 @@ func (p *Policies) seed(ctx context.Context) error {
 	return tx.Commit()
 }
 
-// Current returns the policy in force, reloading it when its version changed.
+// Current returns the policy in force, reloading it when its version changed (read with the
+// revision, see revision.go).
 func (p *Policies) Current(ctx context.Context) (*Snapshot, error) {
-	ctx = Bypass(ctx, "policy load")
-	version, err := readVersion(ctx, p.client)
-	if err != nil {
+	if err := p.refresh(ctx, false); err != nil {
 		return nil, err
 	}
-	if s := p.current.Load(); s != nil && s.version == version {
-		return s, nil
-	}
-	p.loadMu.Lock()
-	defer p.loadMu.Unlock()
-	if s := p.current.Load(); s != nil && s.version == version {
-		return s, nil
-	}
-	e, err := newEnforcer(NewAdapter(ctx, p.client))
+	return p.current.Load(), nil
+}
+
+// load replaces the snapshot with the policy lines of the database at version.
+func (p *Policies) load(ctx context.Context, version int) error {
+	e, err := newEnforcer(NewAdapter(Bypass(ctx, "policy load"), p.client))
 	if err != nil {
-		return nil, fmt.Errorf("loading the policy: %w", err)
+		return fmt.Errorf("loading the policy: %w", err)
 	}
-	s := &Snapshot{version: version, enforcer: e}
-	p.current.Store(s)
-	return s, nil
+	p.current.Store(&Snapshot{version: version, enforcer: e})
+	return nil
 }
 
 func readVersion(ctx context.Context, client *ent.Client) (int, error) {
@@ -265,10 +261,11 @@ func (p *Policies) Update(ctx context.Context, tx *ent.Client, add, remove []Pol
 	if err := RequireDistrictWide(ctx, ObjectPolicy, ActionUpdate); err != nil {
 		return nil, err
 	}
-	current, err := p.Current(ctx)
-	if err != nil {
+	// The check below must see the policy as it is now, not as this replica last read it.
+	if err := p.refresh(ctx, true); err != nil {
 		return nil, err
 	}
+	current := p.current.Load()
 	for _, r := range add {
 		if !validKind(r.Scope) || r.Role == "" || r.Object == "" || r.Action == "" {
 			return nil, apperr.Invalid("add", "policy line (%s, %s, %s, %s) is incomplete or names an unknown scope kind", r.Role, r.Object, r.Action, r.Scope)

@@ -3,6 +3,7 @@ package graph_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/nanpiao/sbqw/authz"
@@ -36,6 +37,7 @@ func TestNestedConnectionsDoNotMultiplyStatements(t *testing.T) {
 		villages(first: $n) { totalCount edges { node { name
 			households(first: $n) { totalCount edges { node { headName
 				residents(first: $n) { totalCount edges { node { name idNumber age } } } } } } } } } } } } }`
+	e.api.Must(t, `{ __typename }`, nil, nil) // credentials warm: authentication runs no statement
 	count := func(n int) (int, int) {
 		e.db.Counter.Start()
 		var out map[string]any
@@ -60,7 +62,70 @@ func TestNestedConnectionsDoNotMultiplyStatements(t *testing.T) {
 	if large != small {
 		t.Fatalf("statements grew with rows: %d for %d residents, %d for %d residents", small, smallRows, large, largeRows)
 	}
-	if large > 12 {
-		t.Fatalf("%d statements for a four-level query; expected about two per level", large)
+	if large > 8 {
+		t.Fatalf("%d statements for a four-level query; expected at most two per level", large)
 	}
+}
+
+// TestTownshipReadsStatementBudget: as its TOWNSHIP user, with credentials warm, a township's
+// first households and their totalCount take at most 2 statements, and its villages by code,
+// each with its first needy households and both counts, at most 4 — whatever the page sizes.
+// Authentication and authorization run none (authz/revision.go); the scope filter is inside
+// those statements.
+func TestTownshipReadsStatementBudget(t *testing.T) {
+	e := newEnv(t)
+	ctx := authz.Bypass(context.Background(), "test fixture")
+	c := e.db.Client
+	var own int
+	for ti := 0; ti < 2; ti++ {
+		tw := c.Township.Create().SetDistrictID(decodeID(t, e.district)).SetCode(fmt.Sprintf("211404%03d000", 100+ti)).SetName(fmt.Sprintf("镇%d", ti)).SaveX(ctx)
+		if ti == 0 {
+			own = tw.ID
+		}
+		for vi := 0; vi < 22; vi++ {
+			v := c.Village.Create().SetTownshipID(tw.ID).SetCode(fmt.Sprintf("211404%03d%03d", 100+ti, 299-vi)).SetName(fmt.Sprintf("村%d%d", ti, vi)).SaveX(ctx)
+			for hi := 0; hi < 12; hi++ {
+				c.Household.Create().SetVillageID(v.ID).SetTownshipID(tw.ID).SetNumber(fmt.Sprint(hi)).SetHeadName("户主").SetNeedy(hi%3 != 0).SaveX(ctx)
+			}
+		}
+	}
+	testkit.CreateUser(t, c, "tw_budget", testkit.Binding{Role: enum.RoleTownship, TownshipID: &own})
+	var login struct{ Login struct{ Token string } }
+	e.api.As("").Must(t, `mutation($p: String!) { login(username: "tw_budget", password: $p) { token } }`, map[string]any{"p": testkit.Password}, &login)
+	tw := e.api.As(login.Login.Token)
+	flat := `query($n: Int!) { households(first: $n) { totalCount edges { node { number headName } } } }`
+	nested := `query($t: ID!, $n: Int!, $m: Int!) { villages(first: $n, where: {townshipID: $t}, orderBy: [{field: CODE}]) { totalCount edges { node { code
+		households(first: $m, where: {needy: true}) { totalCount edges { node { number headName } } } } } } }`
+	for _, c := range []struct {
+		name   string
+		q      string
+		vars   map[string]any
+		budget int
+	}{
+		{"flat 20", flat, map[string]any{"n": 20}, 2},
+		{"flat 3", flat, map[string]any{"n": 3}, 2},
+		{"nested 20×10", nested, map[string]any{"t": encodeID(own), "n": 20, "m": 10}, 4},
+		{"nested 5×2", nested, map[string]any{"t": encodeID(own), "n": 5, "m": 2}, 4},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			tw.Must(t, c.q, c.vars, nil) // warm
+			e.db.Counter.Start()
+			var out map[string]any
+			tw.Must(t, c.q, c.vars, &out)
+			stmts := e.db.Counter.Stop()
+			if len(stmts) > c.budget {
+				t.Fatalf("%d statements, budget %d:\n%s", len(stmts), c.budget, strings.Join(stmts, "\n"))
+			}
+			if tc := dig(out, firstKey(out), "totalCount").(float64); tc != map[bool]float64{true: 22 * 12, false: 22}[c.q == flat] {
+				t.Fatalf("totalCount %v: the scope filter is not in force", tc)
+			}
+		})
+	}
+}
+
+func firstKey(m map[string]any) string {
+	for k := range m {
+		return k
+	}
+	return ""
 }

@@ -37,8 +37,10 @@ type Pool struct {
 	StatementTimeout time.Duration
 }
 
-// DefaultPool suits a single replica on a small machine.
-var DefaultPool = Pool{MaxOpen: 20, MaxIdle: 10, MaxLifetime: 30 * time.Minute, StatementTimeout: 10 * time.Second}
+// DefaultPool suits a single replica on a small machine. As many idle connections are kept as
+// may be open, so a burst does not close and reopen connections (a TCP and authentication
+// round trip each on MySQL).
+var DefaultPool = Pool{MaxOpen: 20, MaxIdle: 20, MaxLifetime: 30 * time.Minute, StatementTimeout: 10 * time.Second}
 
 // DB is an open database: the ent client for everything, the raw handle for health checks and
 // pool metrics.
@@ -221,6 +223,10 @@ func mysqlDSN(raw string) (string, error) {
 	cfg.Collation = "utf8mb4_general_ci"
 	cfg.Timeout = 5 * time.Second
 	cfg.Params = map[string]string{"time_zone": "'+00:00'"}
+	// Without it every statement with arguments is prepared, executed and closed on the
+	// server: three round trips instead of one. The connection's character set (utf8mb4) is
+	// one the driver escapes safely.
+	cfg.InterpolateParams = true
 	for k, vs := range u.Query() {
 		cfg.Params[k] = vs[0]
 	}

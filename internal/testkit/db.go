@@ -146,3 +146,13 @@ func createMySQLDatabase(ctx context.Context, raw string) (string, func(), error
 		_ = admin.Close()
 	}, nil
 }
+
+// Replica opens a second client on the same database, with its own counter and hooks: what
+// another server process would have (tests of what replicas see of each other's changes).
+// It shares the first one's pool, so it needs no closing of its own.
+func (d *DB) Replica() *DB {
+	var drv dialect.Driver = storage.NewDriver(d.Dialect, d.SQL)
+	counter := &Counter{Driver: drv}
+	client := ent.NewClient(ent.Driver(counter), ent.Sealer(Sealer()))
+	return &DB{DB: &storage.DB{Client: client, SQL: d.SQL, Dialect: d.Dialect}, Counter: counter}
+}
