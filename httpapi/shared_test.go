@@ -42,6 +42,27 @@ func TestReplicasShareRateLimitAndAPQ(t *testing.T) {
 		t.Errorf("30 requests over two replicas with a burst of 10: want 10 allowed, 20 refused; got %d and %d", allowed, limited)
 	}
 
+	// With a burst of 80 each handler leases 10 requests at a time: never more than the
+	// bucket, at most 9 fewer (the other handler's unused lease).
+	big := opts
+	big.RateBurst = 80
+	c, d := testkit.NewServerWith(t, db, big), testkit.NewServerWith(t, db, big)
+	onC := c.Login(t, "admin2")
+	onD := d.API.As(onC.Token)
+	allowed = 0
+	for i := range 200 {
+		api := onC
+		if i%2 == 1 {
+			api = onD
+		}
+		if r := api.Do(t, `{ me { id } }`, nil); len(r.Errors) == 0 {
+			allowed++
+		}
+	}
+	if allowed > 80 || allowed < 71 {
+		t.Errorf("200 requests over two replicas with a burst of 80 and leases of 10: %d allowed, want 71–80", allowed)
+	}
+
 	// APQ: registered on A (hash and text), then run on B by hash alone. A fresh token: the
 	// first one's bucket is spent.
 	tok := a.Login(t, "admin2").Token

@@ -38,7 +38,7 @@ func (r *Redis) Close() error { return r.c.Close() }
 const redisPrefix = "sbqw:"
 
 // takeScript is the same GCRA as SQL.Take: KEYS[1] holds the TAT in ms.
-// ARGV: now, every, limit. Returns 0 (allowed) or the wait in ms.
+// ARGV: now, the cost (n·every), limit (burst·every). Returns 0 (allowed) or the wait in ms.
 var takeScript = redis.NewScript(`
 local now, t, limit = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
@@ -47,9 +47,9 @@ if tat + t - now > limit then return tat + t - now - limit end
 redis.call('SET', KEYS[1], tat + t, 'PX', tat + t - now)
 return 0`)
 
-func (r *Redis) Take(ctx context.Context, key string, every time.Duration, burst int) (time.Duration, error) {
+func (r *Redis) Take(ctx context.Context, key string, every time.Duration, burst, n int) (time.Duration, error) {
 	t := max(every.Milliseconds(), 1)
-	wait, err := takeScript.Run(ctx, r.c, []string{redisPrefix + key}, r.now().UnixMilli(), t, t*int64(max(burst, 1))).Int64()
+	wait, err := takeScript.Run(ctx, r.c, []string{redisPrefix + key}, r.now().UnixMilli(), t*int64(max(n, 1)), t*int64(max(burst, 1))).Int64()
 	if err != nil {
 		return 0, fmt.Errorf("rate-limit bucket: %w", err)
 	}

@@ -16,10 +16,10 @@ import (
 
 // Store is what the SQL and Redis stores both provide.
 type Store interface {
-	// Take spends one request of key's token bucket, which earns a request back every `every`
-	// and holds at most burst: 0 when the request may go ahead, else how long until it may.
-	// The bucket is GCRA: one stored number, the time at which the bucket would be full.
-	Take(ctx context.Context, key string, every time.Duration, burst int) (time.Duration, error)
+	// Take spends n requests of key's token bucket, which earns a request back every `every`
+	// and holds at most burst: 0 when they may go ahead, else how long until they may (nothing
+	// is spent then). The bucket is GCRA: one stored number, the time at which it would be full.
+	Take(ctx context.Context, key string, every time.Duration, burst, n int) (time.Duration, error)
 	// Hit adds one to the fixed-window counter of each key; a counter whose window is over
 	// starts again at 1 for a new window.
 	Hit(ctx context.Context, window time.Duration, keys ...string) error

@@ -72,16 +72,26 @@ func TestTakeAllowsBurstThenRefusesWithWait(t *testing.T) {
 	stores(t, func(t *testing.T, s shared.Store, p string) {
 		ctx := context.Background()
 		for i := range 5 {
-			if w, err := s.Take(ctx, p+"bucket", time.Hour, 5); err != nil || w != 0 {
+			if w, err := s.Take(ctx, p+"bucket", time.Hour, 5, 1); err != nil || w != 0 {
 				t.Fatalf("take %d of a burst of 5: wait %v, err %v", i+1, w, err)
 			}
 		}
-		w, err := s.Take(ctx, p+"bucket", time.Hour, 5)
+		w, err := s.Take(ctx, p+"bucket", time.Hour, 5, 1)
 		if err != nil || w <= 0 || w > time.Hour {
 			t.Fatalf("6th take: want a wait in (0, 1h], got %v, err %v", w, err)
 		}
-		if w, _ := s.Take(ctx, p+"other", time.Hour, 5); w != 0 {
+		if w, _ := s.Take(ctx, p+"other", time.Hour, 5, 1); w != 0 {
 			t.Fatalf("another key shares the bucket: wait %v", w)
+		}
+		// Several at once: 4 of the 5 left fit, 5 do not (and spend nothing), 1 more fits.
+		if w, _ := s.Take(ctx, p+"other", time.Hour, 5, 5); w == 0 {
+			t.Fatal("5 taken from a bucket holding 4")
+		}
+		if w, _ := s.Take(ctx, p+"other", time.Hour, 5, 4); w != 0 {
+			t.Fatalf("4 from a bucket holding 4: wait %v", w)
+		}
+		if w, _ := s.Take(ctx, p+"other", time.Hour, 5, 1); w == 0 {
+			t.Fatal("a sixth request from a bucket of 5")
 		}
 	})
 }
@@ -94,7 +104,7 @@ func TestTakeConcurrentSpendsBurstExactlyOnce(t *testing.T) {
 		allowed, refused := 0, 0
 		together(12, func(int) {
 			for range 3 {
-				w, err := s.Take(context.Background(), p+"bucket", time.Hour, 10)
+				w, err := s.Take(context.Background(), p+"bucket", time.Hour, 10, 1)
 				mu.Lock()
 				switch {
 				case err != nil:
@@ -189,7 +199,7 @@ func BenchmarkTake(b *testing.B) {
 		ctx := context.Background()
 		b.ResetTimer()
 		for i := 0; b.Loop(); i++ {
-			if _, err := s.Take(ctx, p+"bucket"+string(rune('a'+i%8)), time.Millisecond, 100); err != nil {
+			if _, err := s.Take(ctx, p+"bucket"+string(rune('a'+i%8)), time.Millisecond, 100, 1); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -33,14 +33,14 @@ func (s *SQL) Close() error { return nil }
 
 func (s *SQL) mysql() bool { return s.dialect == dialect.MySQL }
 
-// Take: the bucket's row holds in n the theoretical arrival time (TAT) in Unix ms. A request
-// is allowed when max(TAT, now) + every − now ≤ every × burst, and then moves the TAT on by
-// every. MariaDB evaluates ON DUPLICATE KEY UPDATE assignments left to right, each seeing the
+// Take: the bucket's row holds in n the theoretical arrival time (TAT) in Unix ms. n requests
+// are allowed when max(TAT, now) + n·every − now ≤ every × burst, and then move the TAT on by
+// n·every. MariaDB evaluates ON DUPLICATE KEY UPDATE assignments left to right, each seeing the
 // ones before; SQLite's DO UPDATE sees only the old row, so it repeats the condition.
-func (s *SQL) Take(ctx context.Context, key string, every time.Duration, burst int) (time.Duration, error) {
+func (s *SQL) Take(ctx context.Context, key string, every time.Duration, burst, n int) (time.Duration, error) {
 	now := s.now().UnixMilli()
-	t := max(every.Milliseconds(), 1)
-	limit := t * int64(max(burst, 1))
+	limit := max(every.Milliseconds(), 1) * int64(max(burst, 1))
+	t := max(every.Milliseconds(), 1) * int64(max(n, 1)) // the cost of n requests
 	var q string
 	var args []any
 	if s.mysql() {
