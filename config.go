@@ -50,6 +50,10 @@ type config struct {
 	AuditRetentionDays int
 	// HashMemory bounds the memory of password hashing running at once, in bytes.
 	HashMemory int64
+	// RedisURL, when set, keeps the state replicas share (rate limits, sign-in throttles, APQ)
+	// in Redis; SharedState chooses where it lives otherwise (openShared).
+	RedisURL    string
+	SharedState string
 
 	sealer                *pii.Sealer
 	demoPasswordGenerated bool
@@ -112,6 +116,8 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 	fs.StringVar(&timeZone, "time-zone", env("TIME_ZONE", clock.DefaultZone), "IANA zone whose calendar days the date rules count in (TIME_ZONE)")
 	fs.IntVar(&c.AuditRetentionDays, "audit-retention-days", envCount(getenv, "AUDIT_RETENTION_DAYS", 0, &envErr), "days audit events are kept before they are pruned (the chain stays verifiable); 0: for ever (AUDIT_RETENTION_DAYS)")
 	fs.StringVar(&c.PprofAddr, "pprof-addr", env("PPROF_ADDR", ""), "loopback address for Go's profiler (net/http/pprof), e.g. 127.0.0.1:6060; off by default (PPROF_ADDR)")
+	fs.StringVar(&c.RedisURL, "redis", env("REDIS_URL", ""), "redis://host:port/db keeping rate limits, sign-in throttles and the APQ cache shared by every replica; off by default (REDIS_URL)")
+	fs.StringVar(&c.SharedState, "shared-state", env("SHARED_STATE", "auto"), "where replicas share rate limits, sign-in throttles and the APQ cache: auto (Redis with --redis, else the database on MySQL, else memory), database, memory (one process only) (SHARED_STATE)")
 	fs.DurationVar(&c.ShutdownGrace, "shutdown-grace", envDuration(getenv, "SHUTDOWN_GRACE", 20*time.Second, &envErr), "how long requests in flight may take to finish on shutdown (SHUTDOWN_GRACE)")
 	if envErr != nil {
 		return c, envErr
@@ -129,6 +135,14 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 		return c, fmt.Errorf("--pprof-addr: %v", err)
 	}
 	c.AutoMigrate = c.AutoMigrate || c.Demo
+	switch c.SharedState {
+	case "auto", "database", "memory":
+	default:
+		return c, fmt.Errorf("--shared-state: %q is not one of auto, database, memory", c.SharedState)
+	}
+	if c.RedisURL != "" && c.SharedState != "auto" {
+		return c, errors.New("--redis keeps the shared state in Redis: leave --shared-state at auto")
+	}
 	if err := c.resolveLimits(maxBody, corsOrigins); err != nil {
 		return c, err
 	}

@@ -23,6 +23,8 @@ import (
 	"syscall"
 	"time"
 
+	"entgo.io/ent/dialect"
+
 	_ "github.com/nanpiao/sbqw/ent/runtime" // registers hooks, interceptors and privacy policies
 	"github.com/nanpiao/sbqw/httpapi"
 
@@ -30,6 +32,7 @@ import (
 	"github.com/nanpiao/sbqw/authz"
 	"github.com/nanpiao/sbqw/demo"
 	"github.com/nanpiao/sbqw/internal/clock"
+	"github.com/nanpiao/sbqw/shared"
 	"github.com/nanpiao/sbqw/storage"
 )
 
@@ -81,8 +84,18 @@ func run(args []string) error {
 	opts := cfg.API
 	opts.Pool, opts.Logger = db.SQL, slog.Default()
 	opts.Starting = func() bool { return !loaded.Load() }
+	authCfg := authn.Config{HashMemory: cfg.HashMemory}
+	store, err := openShared(ctx, cfg, db)
+	if err != nil {
+		return err
+	}
+	if store != nil {
+		defer store.Close()
+		opts.Shared, authCfg.ThrottleStore = store, store
+		go repeat(ctx, time.Hour, "prune shared state", store.Prune)
+	}
 	api, err := httpapi.NewAPI(ctx, db.Client, httpapi.Config{JWTSecret: cfg.JWTSecret, Ready: ready, Options: opts,
-		Auth: authn.Config{HashMemory: cfg.HashMemory}})
+		Auth: authCfg})
 	if err != nil {
 		return err
 	}
@@ -113,6 +126,28 @@ func run(args []string) error {
 		go loadDemo(ctx, db, cfg, &loaded)
 	}
 	return serve(ctx, srv, ln, cfg.ShutdownGrace)
+}
+
+// openShared opens where the state every replica must see alike lives (package shared):
+// Redis with --redis; else the database, unless it is SQLite (one process: memory serves) or
+// --shared-state=memory; nil for memory.
+func openShared(ctx context.Context, cfg config, db *storage.DB) (shared.Store, error) {
+	var store shared.Store
+	switch {
+	case cfg.RedisURL != "":
+		r, err := shared.OpenRedis(ctx, cfg.RedisURL)
+		if err != nil {
+			return nil, err
+		}
+		store = r
+	case cfg.SharedState == "database" || (cfg.SharedState == "auto" && db.Dialect != dialect.SQLite):
+		store = shared.NewSQL(db.SQL, db.Dialect)
+	default:
+		slog.Info("rate limits, sign-in throttles and the APQ cache kept in this process (one replica only)")
+		return nil, nil
+	}
+	slog.Info("rate limits, sign-in throttles and the APQ cache shared", "store", store.Kind())
+	return store, nil
 }
 
 // serve answers on ln until ctx ends (SIGINT, SIGTERM), then stops accepting connections and

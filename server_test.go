@@ -152,6 +152,22 @@ func TestHelpListsEveryFlag(t *testing.T) {
 	}
 }
 
+// TestSharedStateFlags: --shared-state takes auto, database or memory, and --redis only with auto.
+func TestSharedStateFlags(t *testing.T) {
+	base := []string{"--jwt-secret", strings.Repeat("s", 32), "--data-key", strings.Repeat("a", 64)}
+	env := func(string) string { return "" }
+	for _, ok := range [][]string{{}, {"--shared-state", "database"}, {"--shared-state", "memory"}, {"--redis", "redis://127.0.0.1:6379/0"}} {
+		if _, err := parseConfig(append(base, ok...), env); err != nil {
+			t.Errorf("%v: %v", ok, err)
+		}
+	}
+	for _, bad := range [][]string{{"--shared-state", "redis"}, {"--shared-state", "memory", "--redis", "redis://127.0.0.1:6379/0"}} {
+		if _, err := parseConfig(append(base, bad...), env); err == nil {
+			t.Errorf("%v accepted", bad)
+		}
+	}
+}
+
 // TestMalformedEnvironmentIsAnError: a value that cannot be read is refused, never ignored.
 func TestMalformedEnvironmentIsAnError(t *testing.T) {
 	base := []string{"--jwt-secret", strings.Repeat("s", 32), "--data-key", strings.Repeat("a", 64)}

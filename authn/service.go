@@ -25,6 +25,9 @@ type Config struct {
 	Secret   []byte         // signs bearer tokens (HS256)
 	TokenTTL time.Duration  // lifetime of a login token (12h)
 	Throttle ThrottleConfig // limits on failed sign-ins (throttle.go)
+	// ThrottleStore keeps the failure counters alike on every replica (throttle_shared.go);
+	// nil keeps them in this process.
+	ThrottleStore ThrottleStore
 	// HashMemory bounds the memory of password verifications running at once, in bytes
 	// (DefaultHashMemory); sign-ins beyond it are refused with RATE_LIMITED at once.
 	HashMemory     int64
@@ -37,7 +40,7 @@ type Service struct {
 	client   *ent.Client
 	policies *authz.Policies
 	cfg      Config
-	throttle *throttle
+	throttle signInThrottle
 	hashing  *hashGate
 	keyUsed  sync.Map // API key ID → time last_used_at was written
 	journal  *authz.Journal
@@ -56,7 +59,7 @@ func New(client *ent.Client, policies *authz.Policies, cfg Config) *Service {
 		cfg.UniqueRefusals = 10
 	}
 	return &Service{client: client, policies: policies, cfg: cfg, journal: authz.NewJournal(client, cfg.UniqueRefusals, time.Hour),
-		throttle: newThrottle(cfg.Throttle), hashing: newHashGate(cfg.HashMemory)}
+		throttle: newSignInThrottle(cfg), hashing: newHashGate(cfg.HashMemory)}
 }
 
 // ErrBadCredentials is the one answer to a wrong username or a wrong password.
@@ -80,7 +83,7 @@ var ErrPasswordChangeRequired = &apperr.Error{Code: apperr.Unauthenticated, Fiel
 func (s *Service) Login(ctx context.Context, username, password, newPassword, clientAddr string) (token string, expires time.Time, u *ent.User, err error) {
 	now := s.cfg.Now()
 	username = strings.ToLower(strings.TrimSpace(username))
-	if wait := s.throttle.wait(clientAddr, username, now); wait > 0 {
+	if wait := s.throttle.check(ctx, clientAddr, username, now); wait > 0 {
 		secs := int(math.Ceil(wait.Seconds()))
 		return "", time.Time{}, nil, rateLimited(secs, fmt.Sprintf("too many failed sign-ins; try again in %d seconds (登录失败次数过多，请%d秒后再试)", secs, secs))
 	}
@@ -90,11 +93,11 @@ func (s *Service) Login(ctx context.Context, username, password, newPassword, cl
 		return "", time.Time{}, nil, err
 	}
 	if !ok {
-		s.throttle.fail(clientAddr, username, now)
+		s.throttle.failed(ctx, clientAddr, username, now)
 		_ = authz.Record(sys, s.client, authz.Event{Action: "login.failed", Entity: "User", Username: username, Detail: "from " + clientAddr})
 		return "", time.Time{}, nil, ErrBadCredentials
 	}
-	s.throttle.succeed(clientAddr, username, now)
+	s.throttle.succeeded(ctx, clientAddr, username, now)
 	var newHash string
 	switch {
 	case newPassword != "":

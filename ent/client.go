@@ -38,6 +38,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/rolebinding"
 	"github.com/nanpiao/sbqw/ent/session"
 	"github.com/nanpiao/sbqw/ent/setting"
+	"github.com/nanpiao/sbqw/ent/sharedstate"
 	"github.com/nanpiao/sbqw/ent/team"
 	"github.com/nanpiao/sbqw/ent/teammembership"
 	"github.com/nanpiao/sbqw/ent/township"
@@ -103,6 +104,8 @@ type Client struct {
 	Session *SessionClient
 	// Setting is the client for interacting with the Setting builders.
 	Setting *SettingClient
+	// SharedState is the client for interacting with the SharedState builders.
+	SharedState *SharedStateClient
 	// Team is the client for interacting with the Team builders.
 	Team *TeamClient
 	// TeamMembership is the client for interacting with the TeamMembership builders.
@@ -155,6 +158,7 @@ func (c *Client) init() {
 	c.RoleBinding = NewRoleBindingClient(c.config)
 	c.Session = NewSessionClient(c.config)
 	c.Setting = NewSettingClient(c.config)
+	c.SharedState = NewSharedStateClient(c.config)
 	c.Team = NewTeamClient(c.config)
 	c.TeamMembership = NewTeamMembershipClient(c.config)
 	c.Township = NewTownshipClient(c.config)
@@ -287,6 +291,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		RoleBinding:           NewRoleBindingClient(cfg),
 		Session:               NewSessionClient(cfg),
 		Setting:               NewSettingClient(cfg),
+		SharedState:           NewSharedStateClient(cfg),
 		Team:                  NewTeamClient(cfg),
 		TeamMembership:        NewTeamMembershipClient(cfg),
 		Township:              NewTownshipClient(cfg),
@@ -338,6 +343,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		RoleBinding:           NewRoleBindingClient(cfg),
 		Session:               NewSessionClient(cfg),
 		Setting:               NewSettingClient(cfg),
+		SharedState:           NewSharedStateClient(cfg),
 		Team:                  NewTeamClient(cfg),
 		TeamMembership:        NewTeamMembershipClient(cfg),
 		Township:              NewTownshipClient(cfg),
@@ -380,8 +386,9 @@ func (c *Client) Use(hooks ...Hook) {
 		c.Demand, c.DemandEvent, c.DemoProject, c.DemoProjectStage, c.Department,
 		c.DepartmentVillageLink, c.District, c.Household, c.Pairing, c.PartyMember,
 		c.PartyOrganization, c.Post, c.Rectification, c.Resident, c.RoleBinding,
-		c.Session, c.Setting, c.Team, c.TeamMembership, c.Township, c.TrainingCourse,
-		c.TrainingEnrollment, c.TrustedDocument, c.User, c.Village, c.Visit,
+		c.Session, c.Setting, c.SharedState, c.Team, c.TeamMembership, c.Township,
+		c.TrainingCourse, c.TrainingEnrollment, c.TrustedDocument, c.User, c.Village,
+		c.Visit,
 	} {
 		n.Use(hooks...)
 	}
@@ -395,8 +402,9 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 		c.Demand, c.DemandEvent, c.DemoProject, c.DemoProjectStage, c.Department,
 		c.DepartmentVillageLink, c.District, c.Household, c.Pairing, c.PartyMember,
 		c.PartyOrganization, c.Post, c.Rectification, c.Resident, c.RoleBinding,
-		c.Session, c.Setting, c.Team, c.TeamMembership, c.Township, c.TrainingCourse,
-		c.TrainingEnrollment, c.TrustedDocument, c.User, c.Village, c.Visit,
+		c.Session, c.Setting, c.SharedState, c.Team, c.TeamMembership, c.Township,
+		c.TrainingCourse, c.TrainingEnrollment, c.TrustedDocument, c.User, c.Village,
+		c.Visit,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -451,6 +459,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Session.mutate(ctx, m)
 	case *SettingMutation:
 		return c.Setting.mutate(ctx, m)
+	case *SharedStateMutation:
+		return c.SharedState.mutate(ctx, m)
 	case *TeamMutation:
 		return c.Team.mutate(ctx, m)
 	case *TeamMembershipMutation:
@@ -4471,6 +4481,140 @@ func (c *SettingClient) mutate(ctx context.Context, m *SettingMutation) (Value, 
 	}
 }
 
+// SharedStateClient is a client for the SharedState schema.
+type SharedStateClient struct {
+	config
+}
+
+// NewSharedStateClient returns a client for the SharedState from the given config.
+func NewSharedStateClient(c config) *SharedStateClient {
+	return &SharedStateClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `sharedstate.Hooks(f(g(h())))`.
+func (c *SharedStateClient) Use(hooks ...Hook) {
+	c.hooks.SharedState = append(c.hooks.SharedState, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `sharedstate.Intercept(f(g(h())))`.
+func (c *SharedStateClient) Intercept(interceptors ...Interceptor) {
+	c.inters.SharedState = append(c.inters.SharedState, interceptors...)
+}
+
+// Create returns a builder for creating a SharedState entity.
+func (c *SharedStateClient) Create() *SharedStateCreate {
+	mutation := newSharedStateMutation(c.config, OpCreate)
+	return &SharedStateCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of SharedState entities.
+func (c *SharedStateClient) CreateBulk(builders ...*SharedStateCreate) *SharedStateCreateBulk {
+	return &SharedStateCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *SharedStateClient) MapCreateBulk(slice any, setFunc func(*SharedStateCreate, int)) *SharedStateCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &SharedStateCreateBulk{err: fmt.Errorf("calling to SharedStateClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*SharedStateCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &SharedStateCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for SharedState.
+func (c *SharedStateClient) Update() *SharedStateUpdate {
+	mutation := newSharedStateMutation(c.config, OpUpdate)
+	return &SharedStateUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *SharedStateClient) UpdateOne(_m *SharedState) *SharedStateUpdateOne {
+	mutation := newSharedStateMutation(c.config, OpUpdateOne, withSharedState(_m))
+	return &SharedStateUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *SharedStateClient) UpdateOneID(id int) *SharedStateUpdateOne {
+	mutation := newSharedStateMutation(c.config, OpUpdateOne, withSharedStateID(id))
+	return &SharedStateUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for SharedState.
+func (c *SharedStateClient) Delete() *SharedStateDelete {
+	mutation := newSharedStateMutation(c.config, OpDelete)
+	return &SharedStateDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *SharedStateClient) DeleteOne(_m *SharedState) *SharedStateDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *SharedStateClient) DeleteOneID(id int) *SharedStateDeleteOne {
+	builder := c.Delete().Where(sharedstate.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &SharedStateDeleteOne{builder}
+}
+
+// Query returns a query builder for SharedState.
+func (c *SharedStateClient) Query() *SharedStateQuery {
+	return &SharedStateQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeSharedState},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a SharedState entity by its id.
+func (c *SharedStateClient) Get(ctx context.Context, id int) (*SharedState, error) {
+	return c.Query().Where(sharedstate.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *SharedStateClient) GetX(ctx context.Context, id int) *SharedState {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *SharedStateClient) Hooks() []Hook {
+	hooks := c.hooks.SharedState
+	return append(hooks[:len(hooks):len(hooks)], sharedstate.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *SharedStateClient) Interceptors() []Interceptor {
+	return c.inters.SharedState
+}
+
+func (c *SharedStateClient) mutate(ctx context.Context, m *SharedStateMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&SharedStateCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&SharedStateUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&SharedStateUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&SharedStateDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown SharedState mutation op: %q", m.Op())
+	}
+}
+
 // TeamClient is a client for the Team schema.
 type TeamClient struct {
 	config
@@ -6156,17 +6300,17 @@ type (
 		ApiKey, Assessment, AuditEvent, Cadre, CasbinRule, Contribution, Demand,
 		DemandEvent, DemoProject, DemoProjectStage, Department, DepartmentVillageLink,
 		District, Household, Pairing, PartyMember, PartyOrganization, Post,
-		Rectification, Resident, RoleBinding, Session, Setting, Team, TeamMembership,
-		Township, TrainingCourse, TrainingEnrollment, TrustedDocument, User, Village,
-		Visit []ent.Hook
+		Rectification, Resident, RoleBinding, Session, Setting, SharedState, Team,
+		TeamMembership, Township, TrainingCourse, TrainingEnrollment, TrustedDocument,
+		User, Village, Visit []ent.Hook
 	}
 	inters struct {
 		ApiKey, Assessment, AuditEvent, Cadre, CasbinRule, Contribution, Demand,
 		DemandEvent, DemoProject, DemoProjectStage, Department, DepartmentVillageLink,
 		District, Household, Pairing, PartyMember, PartyOrganization, Post,
-		Rectification, Resident, RoleBinding, Session, Setting, Team, TeamMembership,
-		Township, TrainingCourse, TrainingEnrollment, TrustedDocument, User, Village,
-		Visit []ent.Interceptor
+		Rectification, Resident, RoleBinding, Session, Setting, SharedState, Team,
+		TeamMembership, Township, TrainingCourse, TrainingEnrollment, TrustedDocument,
+		User, Village, Visit []ent.Interceptor
 	}
 )
 

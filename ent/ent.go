@@ -35,6 +35,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/rolebinding"
 	"github.com/nanpiao/sbqw/ent/session"
 	"github.com/nanpiao/sbqw/ent/setting"
+	"github.com/nanpiao/sbqw/ent/sharedstate"
 	"github.com/nanpiao/sbqw/ent/team"
 	"github.com/nanpiao/sbqw/ent/teammembership"
 	"github.com/nanpiao/sbqw/ent/township"
@@ -127,6 +128,7 @@ func checkColumn(t, c string) error {
 			rolebinding.Table:           rolebinding.ValidColumn,
 			session.Table:               session.ValidColumn,
 			setting.Table:               setting.ValidColumn,
+			sharedstate.Table:           sharedstate.ValidColumn,
 			team.Table:                  team.ValidColumn,
 			teammembership.Table:        teammembership.ValidColumn,
 			township.Table:              township.ValidColumn,

@@ -27,6 +27,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/rolebinding"
 	"github.com/nanpiao/sbqw/ent/session"
 	"github.com/nanpiao/sbqw/ent/setting"
+	"github.com/nanpiao/sbqw/ent/sharedstate"
 	"github.com/nanpiao/sbqw/ent/team"
 	"github.com/nanpiao/sbqw/ent/teammembership"
 	"github.com/nanpiao/sbqw/ent/township"
@@ -45,7 +46,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 32)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 33)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   apikey.Table,
@@ -648,6 +649,24 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[23] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   sharedstate.Table,
+			Columns: sharedstate.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: sharedstate.FieldID,
+			},
+		},
+		Type: "SharedState",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			sharedstate.FieldName:      {Type: field.TypeString, Column: sharedstate.FieldName},
+			sharedstate.FieldN:         {Type: field.TypeInt64, Column: sharedstate.FieldN},
+			sharedstate.FieldOk:        {Type: field.TypeInt, Column: sharedstate.FieldOk},
+			sharedstate.FieldExpiresAt: {Type: field.TypeInt64, Column: sharedstate.FieldExpiresAt},
+			sharedstate.FieldValue:     {Type: field.TypeString, Column: sharedstate.FieldValue},
+		},
+	}
+	graph.Nodes[24] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   team.Table,
 			Columns: team.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -670,7 +689,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			team.FieldTask:        {Type: field.TypeString, Column: team.FieldTask},
 		},
 	}
-	graph.Nodes[24] = &sqlgraph.Node{
+	graph.Nodes[25] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   teammembership.Table,
 			Columns: teammembership.Columns,
@@ -694,7 +713,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			teammembership.FieldVillageID:   {Type: field.TypeInt, Column: teammembership.FieldVillageID},
 		},
 	}
-	graph.Nodes[25] = &sqlgraph.Node{
+	graph.Nodes[26] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   township.Table,
 			Columns: township.Columns,
@@ -716,7 +735,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			township.FieldKind:        {Type: field.TypeEnum, Column: township.FieldKind},
 		},
 	}
-	graph.Nodes[26] = &sqlgraph.Node{
+	graph.Nodes[27] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   trainingcourse.Table,
 			Columns: trainingcourse.Columns,
@@ -742,7 +761,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			trainingcourse.FieldTopic:       {Type: field.TypeString, Column: trainingcourse.FieldTopic},
 		},
 	}
-	graph.Nodes[27] = &sqlgraph.Node{
+	graph.Nodes[28] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   trainingenrollment.Table,
 			Columns: trainingenrollment.Columns,
@@ -767,7 +786,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			trainingenrollment.FieldVillageID:     {Type: field.TypeInt, Column: trainingenrollment.FieldVillageID},
 		},
 	}
-	graph.Nodes[28] = &sqlgraph.Node{
+	graph.Nodes[29] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   trusteddocument.Table,
 			Columns: trusteddocument.Columns,
@@ -788,7 +807,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			trusteddocument.FieldDocument:    {Type: field.TypeString, Column: trusteddocument.FieldDocument},
 		},
 	}
-	graph.Nodes[29] = &sqlgraph.Node{
+	graph.Nodes[30] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   user.Table,
 			Columns: user.Columns,
@@ -813,7 +832,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			user.FieldPasswordChangedAt:  {Type: field.TypeTime, Column: user.FieldPasswordChangedAt},
 		},
 	}
-	graph.Nodes[30] = &sqlgraph.Node{
+	graph.Nodes[31] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   village.Table,
 			Columns: village.Columns,
@@ -836,7 +855,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			village.FieldWeakOrganization: {Type: field.TypeBool, Column: village.FieldWeakOrganization},
 		},
 	}
-	graph.Nodes[31] = &sqlgraph.Node{
+	graph.Nodes[32] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   visit.Table,
 			Columns: visit.Columns,
@@ -5105,6 +5124,71 @@ func (f *SettingFilter) WhereValue(p entql.StringP) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *SharedStateQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the SharedStateQuery builder.
+func (_q *SharedStateQuery) Filter() *SharedStateFilter {
+	return &SharedStateFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *SharedStateMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the SharedStateMutation builder.
+func (m *SharedStateMutation) Filter() *SharedStateFilter {
+	return &SharedStateFilter{config: m.config, predicateAdder: m}
+}
+
+// SharedStateFilter provides a generic filtering capability at runtime for SharedStateQuery.
+type SharedStateFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *SharedStateFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *SharedStateFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(sharedstate.FieldID))
+}
+
+// WhereName applies the entql string predicate on the name field.
+func (f *SharedStateFilter) WhereName(p entql.StringP) {
+	f.Where(p.Field(sharedstate.FieldName))
+}
+
+// WhereN applies the entql int64 predicate on the n field.
+func (f *SharedStateFilter) WhereN(p entql.Int64P) {
+	f.Where(p.Field(sharedstate.FieldN))
+}
+
+// WhereOk applies the entql int predicate on the ok field.
+func (f *SharedStateFilter) WhereOk(p entql.IntP) {
+	f.Where(p.Field(sharedstate.FieldOk))
+}
+
+// WhereExpiresAt applies the entql int64 predicate on the expires_at field.
+func (f *SharedStateFilter) WhereExpiresAt(p entql.Int64P) {
+	f.Where(p.Field(sharedstate.FieldExpiresAt))
+}
+
+// WhereValue applies the entql string predicate on the value field.
+func (f *SharedStateFilter) WhereValue(p entql.StringP) {
+	f.Where(p.Field(sharedstate.FieldValue))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *TeamQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -5133,7 +5217,7 @@ type TeamFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TeamFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5298,7 +5382,7 @@ type TeamMembershipFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TeamMembershipFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5421,7 +5505,7 @@ type TownshipFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TownshipFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5576,7 +5660,7 @@ type TrainingCourseFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TrainingCourseFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[27].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5695,7 +5779,7 @@ type TrainingEnrollmentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TrainingEnrollmentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[27].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[28].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5823,7 +5907,7 @@ type TrustedDocumentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TrustedDocumentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[28].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[29].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5903,7 +5987,7 @@ type UserFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UserFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[29].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[30].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -6045,7 +6129,7 @@ type VillageFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *VillageFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[30].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[31].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -6261,7 +6345,7 @@ type VisitFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *VisitFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[31].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[32].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

@@ -36,6 +36,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/schema/enum"
 	"github.com/nanpiao/sbqw/ent/session"
 	"github.com/nanpiao/sbqw/ent/setting"
+	"github.com/nanpiao/sbqw/ent/sharedstate"
 	"github.com/nanpiao/sbqw/ent/team"
 	"github.com/nanpiao/sbqw/ent/teammembership"
 	"github.com/nanpiao/sbqw/ent/township"
@@ -79,6 +80,7 @@ const (
 	TypeRoleBinding           = "RoleBinding"
 	TypeSession               = "Session"
 	TypeSetting               = "Setting"
+	TypeSharedState           = "SharedState"
 	TypeTeam                  = "Team"
 	TypeTeamMembership        = "TeamMembership"
 	TypeTownship              = "Township"
@@ -31165,6 +31167,672 @@ func (m *SettingMutation) ClearEdge(name string) error {
 // It returns an error if the edge is not defined in the schema.
 func (m *SettingMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown Setting edge %s", name)
+}
+
+// SharedStateMutation represents an operation that mutates the SharedState nodes in the graph.
+type SharedStateMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *int
+	name          *string
+	n             *int64
+	addn          *int64
+	ok            *int
+	addok         *int
+	expires_at    *int64
+	addexpires_at *int64
+	value         *string
+	clearedFields map[string]struct{}
+	done          bool
+	oldValue      func(context.Context) (*SharedState, error)
+	predicates    []predicate.SharedState
+}
+
+var _ ent.Mutation = (*SharedStateMutation)(nil)
+
+// sharedstateOption allows management of the mutation configuration using functional options.
+type sharedstateOption func(*SharedStateMutation)
+
+// newSharedStateMutation creates new mutation for the SharedState entity.
+func newSharedStateMutation(c config, op Op, opts ...sharedstateOption) *SharedStateMutation {
+	m := &SharedStateMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeSharedState,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withSharedStateID sets the ID field of the mutation.
+func withSharedStateID(id int) sharedstateOption {
+	return func(m *SharedStateMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *SharedState
+		)
+		m.oldValue = func(ctx context.Context) (*SharedState, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().SharedState.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withSharedState sets the old SharedState of the mutation.
+func withSharedState(node *SharedState) sharedstateOption {
+	return func(m *SharedStateMutation) {
+		m.oldValue = func(context.Context) (*SharedState, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m SharedStateMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m SharedStateMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *SharedStateMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *SharedStateMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().SharedState.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetName sets the "name" field.
+func (m *SharedStateMutation) SetName(s string) {
+	m.name = &s
+}
+
+// Name returns the value of the "name" field in the mutation.
+func (m *SharedStateMutation) Name() (r string, exists bool) {
+	v := m.name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldName returns the old "name" field's value of the SharedState entity.
+// If the SharedState object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SharedStateMutation) OldName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldName: %w", err)
+	}
+	return oldValue.Name, nil
+}
+
+// ResetName resets all changes to the "name" field.
+func (m *SharedStateMutation) ResetName() {
+	m.name = nil
+}
+
+// SetN sets the "n" field.
+func (m *SharedStateMutation) SetN(i int64) {
+	m.n = &i
+	m.addn = nil
+}
+
+// N returns the value of the "n" field in the mutation.
+func (m *SharedStateMutation) N() (r int64, exists bool) {
+	v := m.n
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldN returns the old "n" field's value of the SharedState entity.
+// If the SharedState object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SharedStateMutation) OldN(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldN is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldN requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldN: %w", err)
+	}
+	return oldValue.N, nil
+}
+
+// AddN adds i to the "n" field.
+func (m *SharedStateMutation) AddN(i int64) {
+	if m.addn != nil {
+		*m.addn += i
+	} else {
+		m.addn = &i
+	}
+}
+
+// AddedN returns the value that was added to the "n" field in this mutation.
+func (m *SharedStateMutation) AddedN() (r int64, exists bool) {
+	v := m.addn
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetN resets all changes to the "n" field.
+func (m *SharedStateMutation) ResetN() {
+	m.n = nil
+	m.addn = nil
+}
+
+// SetOk sets the "ok" field.
+func (m *SharedStateMutation) SetOk(i int) {
+	m.ok = &i
+	m.addok = nil
+}
+
+// Ok returns the value of the "ok" field in the mutation.
+func (m *SharedStateMutation) Ok() (r int, exists bool) {
+	v := m.ok
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOk returns the old "ok" field's value of the SharedState entity.
+// If the SharedState object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SharedStateMutation) OldOk(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOk is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOk requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOk: %w", err)
+	}
+	return oldValue.Ok, nil
+}
+
+// AddOk adds i to the "ok" field.
+func (m *SharedStateMutation) AddOk(i int) {
+	if m.addok != nil {
+		*m.addok += i
+	} else {
+		m.addok = &i
+	}
+}
+
+// AddedOk returns the value that was added to the "ok" field in this mutation.
+func (m *SharedStateMutation) AddedOk() (r int, exists bool) {
+	v := m.addok
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetOk resets all changes to the "ok" field.
+func (m *SharedStateMutation) ResetOk() {
+	m.ok = nil
+	m.addok = nil
+}
+
+// SetExpiresAt sets the "expires_at" field.
+func (m *SharedStateMutation) SetExpiresAt(i int64) {
+	m.expires_at = &i
+	m.addexpires_at = nil
+}
+
+// ExpiresAt returns the value of the "expires_at" field in the mutation.
+func (m *SharedStateMutation) ExpiresAt() (r int64, exists bool) {
+	v := m.expires_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldExpiresAt returns the old "expires_at" field's value of the SharedState entity.
+// If the SharedState object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SharedStateMutation) OldExpiresAt(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldExpiresAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldExpiresAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldExpiresAt: %w", err)
+	}
+	return oldValue.ExpiresAt, nil
+}
+
+// AddExpiresAt adds i to the "expires_at" field.
+func (m *SharedStateMutation) AddExpiresAt(i int64) {
+	if m.addexpires_at != nil {
+		*m.addexpires_at += i
+	} else {
+		m.addexpires_at = &i
+	}
+}
+
+// AddedExpiresAt returns the value that was added to the "expires_at" field in this mutation.
+func (m *SharedStateMutation) AddedExpiresAt() (r int64, exists bool) {
+	v := m.addexpires_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetExpiresAt resets all changes to the "expires_at" field.
+func (m *SharedStateMutation) ResetExpiresAt() {
+	m.expires_at = nil
+	m.addexpires_at = nil
+}
+
+// SetValue sets the "value" field.
+func (m *SharedStateMutation) SetValue(s string) {
+	m.value = &s
+}
+
+// Value returns the value of the "value" field in the mutation.
+func (m *SharedStateMutation) Value() (r string, exists bool) {
+	v := m.value
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldValue returns the old "value" field's value of the SharedState entity.
+// If the SharedState object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SharedStateMutation) OldValue(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldValue is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldValue requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldValue: %w", err)
+	}
+	return oldValue.Value, nil
+}
+
+// ClearValue clears the value of the "value" field.
+func (m *SharedStateMutation) ClearValue() {
+	m.value = nil
+	m.clearedFields[sharedstate.FieldValue] = struct{}{}
+}
+
+// ValueCleared returns if the "value" field was cleared in this mutation.
+func (m *SharedStateMutation) ValueCleared() bool {
+	_, ok := m.clearedFields[sharedstate.FieldValue]
+	return ok
+}
+
+// ResetValue resets all changes to the "value" field.
+func (m *SharedStateMutation) ResetValue() {
+	m.value = nil
+	delete(m.clearedFields, sharedstate.FieldValue)
+}
+
+// Where appends a list predicates to the SharedStateMutation builder.
+func (m *SharedStateMutation) Where(ps ...predicate.SharedState) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the SharedStateMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *SharedStateMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.SharedState, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *SharedStateMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *SharedStateMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (SharedState).
+func (m *SharedStateMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *SharedStateMutation) Fields() []string {
+	fields := make([]string, 0, 5)
+	if m.name != nil {
+		fields = append(fields, sharedstate.FieldName)
+	}
+	if m.n != nil {
+		fields = append(fields, sharedstate.FieldN)
+	}
+	if m.ok != nil {
+		fields = append(fields, sharedstate.FieldOk)
+	}
+	if m.expires_at != nil {
+		fields = append(fields, sharedstate.FieldExpiresAt)
+	}
+	if m.value != nil {
+		fields = append(fields, sharedstate.FieldValue)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *SharedStateMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case sharedstate.FieldName:
+		return m.Name()
+	case sharedstate.FieldN:
+		return m.N()
+	case sharedstate.FieldOk:
+		return m.Ok()
+	case sharedstate.FieldExpiresAt:
+		return m.ExpiresAt()
+	case sharedstate.FieldValue:
+		return m.Value()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *SharedStateMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case sharedstate.FieldName:
+		return m.OldName(ctx)
+	case sharedstate.FieldN:
+		return m.OldN(ctx)
+	case sharedstate.FieldOk:
+		return m.OldOk(ctx)
+	case sharedstate.FieldExpiresAt:
+		return m.OldExpiresAt(ctx)
+	case sharedstate.FieldValue:
+		return m.OldValue(ctx)
+	}
+	return nil, fmt.Errorf("unknown SharedState field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *SharedStateMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case sharedstate.FieldName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetName(v)
+		return nil
+	case sharedstate.FieldN:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetN(v)
+		return nil
+	case sharedstate.FieldOk:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOk(v)
+		return nil
+	case sharedstate.FieldExpiresAt:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetExpiresAt(v)
+		return nil
+	case sharedstate.FieldValue:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetValue(v)
+		return nil
+	}
+	return fmt.Errorf("unknown SharedState field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *SharedStateMutation) AddedFields() []string {
+	var fields []string
+	if m.addn != nil {
+		fields = append(fields, sharedstate.FieldN)
+	}
+	if m.addok != nil {
+		fields = append(fields, sharedstate.FieldOk)
+	}
+	if m.addexpires_at != nil {
+		fields = append(fields, sharedstate.FieldExpiresAt)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *SharedStateMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case sharedstate.FieldN:
+		return m.AddedN()
+	case sharedstate.FieldOk:
+		return m.AddedOk()
+	case sharedstate.FieldExpiresAt:
+		return m.AddedExpiresAt()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *SharedStateMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case sharedstate.FieldN:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddN(v)
+		return nil
+	case sharedstate.FieldOk:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddOk(v)
+		return nil
+	case sharedstate.FieldExpiresAt:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddExpiresAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown SharedState numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *SharedStateMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(sharedstate.FieldValue) {
+		fields = append(fields, sharedstate.FieldValue)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *SharedStateMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *SharedStateMutation) ClearField(name string) error {
+	switch name {
+	case sharedstate.FieldValue:
+		m.ClearValue()
+		return nil
+	}
+	return fmt.Errorf("unknown SharedState nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *SharedStateMutation) ResetField(name string) error {
+	switch name {
+	case sharedstate.FieldName:
+		m.ResetName()
+		return nil
+	case sharedstate.FieldN:
+		m.ResetN()
+		return nil
+	case sharedstate.FieldOk:
+		m.ResetOk()
+		return nil
+	case sharedstate.FieldExpiresAt:
+		m.ResetExpiresAt()
+		return nil
+	case sharedstate.FieldValue:
+		m.ResetValue()
+		return nil
+	}
+	return fmt.Errorf("unknown SharedState field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *SharedStateMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *SharedStateMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *SharedStateMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *SharedStateMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *SharedStateMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *SharedStateMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *SharedStateMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown SharedState unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *SharedStateMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown SharedState edge %s", name)
 }
 
 // TeamMutation represents an operation that mutates the Team nodes in the graph.

@@ -155,6 +155,11 @@ var Scopes = map[string]scope.Entity{
 		CheckAfterWrite: false,
 		SoftDelete:      false,
 	},
+	TypeSharedState: {
+		Object:          "shared_state",
+		CheckAfterWrite: false,
+		SoftDelete:      false,
+	},
 	TypeTeam: {
 		Object:          "team",
 		Read:            []scope.Where{{Kind: "township", Column: "township_id", Via: "unit"}, {Kind: "village", Column: "village_id", Via: "unit"}, {Kind: "department", Column: "id", Via: "departmentTeams"}},

@@ -60,6 +60,8 @@ type Tx struct {
 	Session *SessionClient
 	// Setting is the client for interacting with the Setting builders.
 	Setting *SettingClient
+	// SharedState is the client for interacting with the SharedState builders.
+	SharedState *SharedStateClient
 	// Team is the client for interacting with the Team builders.
 	Team *TeamClient
 	// TeamMembership is the client for interacting with the TeamMembership builders.
@@ -232,6 +234,7 @@ func (tx *Tx) init() {
 	tx.RoleBinding = NewRoleBindingClient(tx.config)
 	tx.Session = NewSessionClient(tx.config)
 	tx.Setting = NewSettingClient(tx.config)
+	tx.SharedState = NewSharedStateClient(tx.config)
 	tx.Team = NewTeamClient(tx.config)
 	tx.TeamMembership = NewTeamMembershipClient(tx.config)
 	tx.Township = NewTownshipClient(tx.config)

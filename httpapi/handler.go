@@ -63,8 +63,11 @@ type Options struct {
 	MaxInFlight    int           // requests of one credential running at the same time (4; negative: off)
 	MaxHeavy       int           // heavy queries (relation filters, cost ≥ 50,000) running at once in the service (processors − 1, at least 1; negative: off)
 
-	APQCacheSize int      // automatic persisted queries kept in memory (1,000)
-	CORSOrigins  []string // origins allowed to call the API from a browser; none by default
+	APQCacheSize int // automatic persisted queries kept in memory (1,000)
+	// Shared keeps rate-limit buckets and the APQ cache alike on every replica (database or
+	// Redis, package shared); nil keeps them in this process (shared.go).
+	Shared      SharedStore
+	CORSOrigins []string // origins allowed to call the API from a browser; none by default
 
 	// TrustedProxies are the peers whose X-Forwarded-For / X-Real-IP headers name the client;
 	// none by default (the TCP peer is the client).
@@ -155,7 +158,7 @@ func NewGraphQL(d graph.Deps, opts Options) *handler.Server {
 	// Before parsing: short documents only without credentials; registered documents and
 	// automatic persisted queries resolved into their text.
 	srv.Use(AnonymousLimit{MaxBytes: anonymousMaxBytes})
-	apq := lru.New[string](opts.APQCacheSize)
+	apq := newAPQCache(opts)
 	srv.Use(TrustedDocuments{Client: client, APQ: apq})
 	srv.Use(extension.AutomaticPersistedQuery{Cache: apq})
 	// Before validation, on the document's final text: sign-in only without credentials,
@@ -206,10 +209,7 @@ func recoverPanic(ctx context.Context, p any) error {
 func Routes(gql http.Handler, auth *authn.Service, ready func(context.Context) error, opts Options) http.Handler {
 	opts = opts.withDefaults()
 	metrics := NewMetrics(opts.Pool)
-	var limiter *rateLimiter
-	if opts.RateLimit > 0 {
-		limiter = newRateLimiter(opts.RateLimit, opts.RateBurst)
-	}
+	limiter := newTaker(opts)
 	var running *inFlight
 	if opts.MaxInFlight > 0 {
 		running = newInFlight(opts.MaxInFlight)

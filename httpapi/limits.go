@@ -244,8 +244,8 @@ func refuseRate(w http.ResponseWriter, r *http.Request, secs int, why string) {
 // limitRate answers RATE_LIMITED once a credential has spent its bucket. Requests without
 // credentials are not counted here: they can only log in, and failed logins have limits of
 // their own.
-func limitRate(l *rateLimiter, next http.Handler) http.Handler {
-	if l == nil {
+func limitRate(take takeFunc, next http.Handler) http.Handler {
+	if take == nil {
 		return next
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -254,7 +254,7 @@ func limitRate(l *rateLimiter, next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		if ok, wait := l.take(rateKey(v)); !ok {
+		if ok, wait := take(r.Context(), rateKey(v)); !ok {
 			refuseRate(w, r, max(1, int(math.Ceil(wait.Seconds()))), "too many requests with this credential")
 			return
 		}

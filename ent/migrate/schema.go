@@ -1267,6 +1267,21 @@ var (
 			},
 		},
 	}
+	// SharedStatesColumns holds the columns for the "shared_states" table.
+	SharedStatesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "name", Type: field.TypeString, Unique: true, Size: 190},
+		{Name: "n", Type: field.TypeInt64, Default: 0},
+		{Name: "ok", Type: field.TypeInt, Default: 0},
+		{Name: "expires_at", Type: field.TypeInt64, Default: 0},
+		{Name: "value", Type: field.TypeString, Nullable: true, Size: 2147483647},
+	}
+	// SharedStatesTable holds the schema information for the "shared_states" table.
+	SharedStatesTable = &schema.Table{
+		Name:       "shared_states",
+		Columns:    SharedStatesColumns,
+		PrimaryKey: []*schema.Column{SharedStatesColumns[0]},
+	}
 	// TeamsColumns holds the columns for the "teams" table.
 	TeamsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -1730,6 +1745,7 @@ var (
 		RoleBindingsTable,
 		SessionsTable,
 		SettingsTable,
+		SharedStatesTable,
 		TeamsTable,
 		TeamMembershipsTable,
 		TownshipsTable,
@@ -1846,6 +1862,9 @@ func init() {
 	}
 	SettingsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(94489280512),
+	}
+	SharedStatesTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(141733920768),
 	}
 	TeamsTable.ForeignKeys[0].RefTable = PartyMembersTable
 	TeamsTable.ForeignKeys[1].RefTable = TownshipsTable

@@ -663,6 +663,30 @@ func (f SettingMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutatio
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.SettingMutation", m)
 }
 
+// The SharedStateQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type SharedStateQueryRuleFunc func(context.Context, *ent.SharedStateQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f SharedStateQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.SharedStateQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.SharedStateQuery", q)
+}
+
+// The SharedStateMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type SharedStateMutationRuleFunc func(context.Context, *ent.SharedStateMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f SharedStateMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.SharedStateMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.SharedStateMutation", m)
+}
+
 // The TeamQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type TeamQueryRuleFunc func(context.Context, *ent.TeamQuery) error
@@ -960,6 +984,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.SettingQuery:
 		return q.Filter(), nil
+	case *ent.SharedStateQuery:
+		return q.Filter(), nil
 	case *ent.TeamQuery:
 		return q.Filter(), nil
 	case *ent.TeamMembershipQuery:
@@ -1030,6 +1056,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.SessionMutation:
 		return m.Filter(), nil
 	case *ent.SettingMutation:
+		return m.Filter(), nil
+	case *ent.SharedStateMutation:
 		return m.Filter(), nil
 	case *ent.TeamMutation:
 		return m.Filter(), nil

@@ -30,6 +30,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/schema"
 	"github.com/nanpiao/sbqw/ent/session"
 	"github.com/nanpiao/sbqw/ent/setting"
+	"github.com/nanpiao/sbqw/ent/sharedstate"
 	"github.com/nanpiao/sbqw/ent/team"
 	"github.com/nanpiao/sbqw/ent/teammembership"
 	"github.com/nanpiao/sbqw/ent/township"
@@ -1858,6 +1859,39 @@ func init() {
 	settingDescValue := settingFields[1].Descriptor()
 	// setting.ValueValidator is a validator for the "value" field. It is called by the builders before save.
 	setting.ValueValidator = settingDescValue.Validators[0].(func(string) error)
+	sharedstateMixin := schema.SharedState{}.Mixin()
+	sharedstate.Policy = privacy.NewPolicies(sharedstateMixin[0], schema.SharedState{})
+	sharedstate.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := sharedstate.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	sharedstateMixinHooks0 := sharedstateMixin[0].Hooks()
+
+	sharedstate.Hooks[1] = sharedstateMixinHooks0[0]
+
+	sharedstate.Hooks[2] = sharedstateMixinHooks0[1]
+	sharedstateFields := schema.SharedState{}.Fields()
+	_ = sharedstateFields
+	// sharedstateDescName is the schema descriptor for name field.
+	sharedstateDescName := sharedstateFields[0].Descriptor()
+	// sharedstate.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	sharedstate.NameValidator = sharedstateDescName.Validators[0].(func(string) error)
+	// sharedstateDescN is the schema descriptor for n field.
+	sharedstateDescN := sharedstateFields[1].Descriptor()
+	// sharedstate.DefaultN holds the default value on creation for the n field.
+	sharedstate.DefaultN = sharedstateDescN.Default.(int64)
+	// sharedstateDescOk is the schema descriptor for ok field.
+	sharedstateDescOk := sharedstateFields[2].Descriptor()
+	// sharedstate.DefaultOk holds the default value on creation for the ok field.
+	sharedstate.DefaultOk = sharedstateDescOk.Default.(int)
+	// sharedstateDescExpiresAt is the schema descriptor for expires_at field.
+	sharedstateDescExpiresAt := sharedstateFields[3].Descriptor()
+	// sharedstate.DefaultExpiresAt holds the default value on creation for the expires_at field.
+	sharedstate.DefaultExpiresAt = sharedstateDescExpiresAt.Default.(int64)
 	teamMixin := schema.Team{}.Mixin()
 	team.Policy = privacy.NewPolicies(teamMixin[4], schema.Team{})
 	team.Hooks[0] = func(next ent.Mutator) ent.Mutator {
