@@ -28,6 +28,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/department"
 	"github.com/nanpiao/sbqw/ent/departmentvillagelink"
 	"github.com/nanpiao/sbqw/ent/district"
+	"github.com/nanpiao/sbqw/ent/feedentry"
 	"github.com/nanpiao/sbqw/ent/household"
 	"github.com/nanpiao/sbqw/ent/pairing"
 	"github.com/nanpiao/sbqw/ent/partymember"
@@ -83,6 +84,8 @@ type Client struct {
 	DepartmentVillageLink *DepartmentVillageLinkClient
 	// District is the client for interacting with the District builders.
 	District *DistrictClient
+	// FeedEntry is the client for interacting with the FeedEntry builders.
+	FeedEntry *FeedEntryClient
 	// Household is the client for interacting with the Household builders.
 	Household *HouseholdClient
 	// Pairing is the client for interacting with the Pairing builders.
@@ -145,6 +148,7 @@ func (c *Client) init() {
 	c.Department = NewDepartmentClient(c.config)
 	c.DepartmentVillageLink = NewDepartmentVillageLinkClient(c.config)
 	c.District = NewDistrictClient(c.config)
+	c.FeedEntry = NewFeedEntryClient(c.config)
 	c.Household = NewHouseholdClient(c.config)
 	c.Pairing = NewPairingClient(c.config)
 	c.PartyMember = NewPartyMemberClient(c.config)
@@ -277,6 +281,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Department:            NewDepartmentClient(cfg),
 		DepartmentVillageLink: NewDepartmentVillageLinkClient(cfg),
 		District:              NewDistrictClient(cfg),
+		FeedEntry:             NewFeedEntryClient(cfg),
 		Household:             NewHouseholdClient(cfg),
 		Pairing:               NewPairingClient(cfg),
 		PartyMember:           NewPartyMemberClient(cfg),
@@ -328,6 +333,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Department:            NewDepartmentClient(cfg),
 		DepartmentVillageLink: NewDepartmentVillageLinkClient(cfg),
 		District:              NewDistrictClient(cfg),
+		FeedEntry:             NewFeedEntryClient(cfg),
 		Household:             NewHouseholdClient(cfg),
 		Pairing:               NewPairingClient(cfg),
 		PartyMember:           NewPartyMemberClient(cfg),
@@ -378,10 +384,11 @@ func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.ApiKey, c.Assessment, c.AuditEvent, c.Cadre, c.CasbinRule, c.Contribution,
 		c.Demand, c.DemandEvent, c.DemoProject, c.DemoProjectStage, c.Department,
-		c.DepartmentVillageLink, c.District, c.Household, c.Pairing, c.PartyMember,
-		c.PartyOrganization, c.Post, c.Rectification, c.Resident, c.RoleBinding,
-		c.Session, c.Setting, c.Team, c.TeamMembership, c.Township, c.TrainingCourse,
-		c.TrainingEnrollment, c.TrustedDocument, c.User, c.Village, c.Visit,
+		c.DepartmentVillageLink, c.District, c.FeedEntry, c.Household, c.Pairing,
+		c.PartyMember, c.PartyOrganization, c.Post, c.Rectification, c.Resident,
+		c.RoleBinding, c.Session, c.Setting, c.Team, c.TeamMembership, c.Township,
+		c.TrainingCourse, c.TrainingEnrollment, c.TrustedDocument, c.User, c.Village,
+		c.Visit,
 	} {
 		n.Use(hooks...)
 	}
@@ -393,10 +400,11 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.ApiKey, c.Assessment, c.AuditEvent, c.Cadre, c.CasbinRule, c.Contribution,
 		c.Demand, c.DemandEvent, c.DemoProject, c.DemoProjectStage, c.Department,
-		c.DepartmentVillageLink, c.District, c.Household, c.Pairing, c.PartyMember,
-		c.PartyOrganization, c.Post, c.Rectification, c.Resident, c.RoleBinding,
-		c.Session, c.Setting, c.Team, c.TeamMembership, c.Township, c.TrainingCourse,
-		c.TrainingEnrollment, c.TrustedDocument, c.User, c.Village, c.Visit,
+		c.DepartmentVillageLink, c.District, c.FeedEntry, c.Household, c.Pairing,
+		c.PartyMember, c.PartyOrganization, c.Post, c.Rectification, c.Resident,
+		c.RoleBinding, c.Session, c.Setting, c.Team, c.TeamMembership, c.Township,
+		c.TrainingCourse, c.TrainingEnrollment, c.TrustedDocument, c.User, c.Village,
+		c.Visit,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -431,6 +439,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.DepartmentVillageLink.mutate(ctx, m)
 	case *DistrictMutation:
 		return c.District.mutate(ctx, m)
+	case *FeedEntryMutation:
+		return c.FeedEntry.mutate(ctx, m)
 	case *HouseholdMutation:
 		return c.Household.mutate(ctx, m)
 	case *PairingMutation:
@@ -2624,6 +2634,140 @@ func (c *DistrictClient) mutate(ctx context.Context, m *DistrictMutation) (Value
 		return (&DistrictDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown District mutation op: %q", m.Op())
+	}
+}
+
+// FeedEntryClient is a client for the FeedEntry schema.
+type FeedEntryClient struct {
+	config
+}
+
+// NewFeedEntryClient returns a client for the FeedEntry from the given config.
+func NewFeedEntryClient(c config) *FeedEntryClient {
+	return &FeedEntryClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `feedentry.Hooks(f(g(h())))`.
+func (c *FeedEntryClient) Use(hooks ...Hook) {
+	c.hooks.FeedEntry = append(c.hooks.FeedEntry, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `feedentry.Intercept(f(g(h())))`.
+func (c *FeedEntryClient) Intercept(interceptors ...Interceptor) {
+	c.inters.FeedEntry = append(c.inters.FeedEntry, interceptors...)
+}
+
+// Create returns a builder for creating a FeedEntry entity.
+func (c *FeedEntryClient) Create() *FeedEntryCreate {
+	mutation := newFeedEntryMutation(c.config, OpCreate)
+	return &FeedEntryCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of FeedEntry entities.
+func (c *FeedEntryClient) CreateBulk(builders ...*FeedEntryCreate) *FeedEntryCreateBulk {
+	return &FeedEntryCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *FeedEntryClient) MapCreateBulk(slice any, setFunc func(*FeedEntryCreate, int)) *FeedEntryCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &FeedEntryCreateBulk{err: fmt.Errorf("calling to FeedEntryClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*FeedEntryCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &FeedEntryCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for FeedEntry.
+func (c *FeedEntryClient) Update() *FeedEntryUpdate {
+	mutation := newFeedEntryMutation(c.config, OpUpdate)
+	return &FeedEntryUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *FeedEntryClient) UpdateOne(_m *FeedEntry) *FeedEntryUpdateOne {
+	mutation := newFeedEntryMutation(c.config, OpUpdateOne, withFeedEntry(_m))
+	return &FeedEntryUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *FeedEntryClient) UpdateOneID(id int) *FeedEntryUpdateOne {
+	mutation := newFeedEntryMutation(c.config, OpUpdateOne, withFeedEntryID(id))
+	return &FeedEntryUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for FeedEntry.
+func (c *FeedEntryClient) Delete() *FeedEntryDelete {
+	mutation := newFeedEntryMutation(c.config, OpDelete)
+	return &FeedEntryDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *FeedEntryClient) DeleteOne(_m *FeedEntry) *FeedEntryDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *FeedEntryClient) DeleteOneID(id int) *FeedEntryDeleteOne {
+	builder := c.Delete().Where(feedentry.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &FeedEntryDeleteOne{builder}
+}
+
+// Query returns a query builder for FeedEntry.
+func (c *FeedEntryClient) Query() *FeedEntryQuery {
+	return &FeedEntryQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeFeedEntry},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a FeedEntry entity by its id.
+func (c *FeedEntryClient) Get(ctx context.Context, id int) (*FeedEntry, error) {
+	return c.Query().Where(feedentry.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *FeedEntryClient) GetX(ctx context.Context, id int) *FeedEntry {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *FeedEntryClient) Hooks() []Hook {
+	hooks := c.hooks.FeedEntry
+	return append(hooks[:len(hooks):len(hooks)], feedentry.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *FeedEntryClient) Interceptors() []Interceptor {
+	return c.inters.FeedEntry
+}
+
+func (c *FeedEntryClient) mutate(ctx context.Context, m *FeedEntryMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&FeedEntryCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&FeedEntryUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&FeedEntryUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&FeedEntryDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown FeedEntry mutation op: %q", m.Op())
 	}
 }
 
@@ -6155,7 +6299,7 @@ type (
 	hooks struct {
 		ApiKey, Assessment, AuditEvent, Cadre, CasbinRule, Contribution, Demand,
 		DemandEvent, DemoProject, DemoProjectStage, Department, DepartmentVillageLink,
-		District, Household, Pairing, PartyMember, PartyOrganization, Post,
+		District, FeedEntry, Household, Pairing, PartyMember, PartyOrganization, Post,
 		Rectification, Resident, RoleBinding, Session, Setting, Team, TeamMembership,
 		Township, TrainingCourse, TrainingEnrollment, TrustedDocument, User, Village,
 		Visit []ent.Hook
@@ -6163,7 +6307,7 @@ type (
 	inters struct {
 		ApiKey, Assessment, AuditEvent, Cadre, CasbinRule, Contribution, Demand,
 		DemandEvent, DemoProject, DemoProjectStage, Department, DepartmentVillageLink,
-		District, Household, Pairing, PartyMember, PartyOrganization, Post,
+		District, FeedEntry, Household, Pairing, PartyMember, PartyOrganization, Post,
 		Rectification, Resident, RoleBinding, Session, Setting, Team, TeamMembership,
 		Township, TrainingCourse, TrainingEnrollment, TrustedDocument, User, Village,
 		Visit []ent.Interceptor

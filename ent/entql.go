@@ -16,6 +16,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/department"
 	"github.com/nanpiao/sbqw/ent/departmentvillagelink"
 	"github.com/nanpiao/sbqw/ent/district"
+	"github.com/nanpiao/sbqw/ent/feedentry"
 	"github.com/nanpiao/sbqw/ent/household"
 	"github.com/nanpiao/sbqw/ent/pairing"
 	"github.com/nanpiao/sbqw/ent/partymember"
@@ -45,7 +46,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 32)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 33)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   apikey.Table,
@@ -380,6 +381,25 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[13] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   feedentry.Table,
+			Columns: feedentry.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: feedentry.FieldID,
+			},
+		},
+		Type: "FeedEntry",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			feedentry.FieldSeq:         {Type: field.TypeInt64, Column: feedentry.FieldSeq},
+			feedentry.FieldRecordType:  {Type: field.TypeString, Column: feedentry.FieldRecordType},
+			feedentry.FieldRecordID:    {Type: field.TypeInt, Column: feedentry.FieldRecordID},
+			feedentry.FieldOp:          {Type: field.TypeEnum, Column: feedentry.FieldOp},
+			feedentry.FieldAt:          {Type: field.TypeTime, Column: feedentry.FieldAt},
+			feedentry.FieldCommittedAt: {Type: field.TypeTime, Column: feedentry.FieldCommittedAt},
+		},
+	}
+	graph.Nodes[14] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   household.Table,
 			Columns: household.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -408,7 +428,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			household.FieldTownshipID:      {Type: field.TypeInt, Column: household.FieldTownshipID},
 		},
 	}
-	graph.Nodes[14] = &sqlgraph.Node{
+	graph.Nodes[15] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   pairing.Table,
 			Columns: pairing.Columns,
@@ -435,7 +455,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			pairing.FieldDepartmentID:  {Type: field.TypeInt, Column: pairing.FieldDepartmentID},
 		},
 	}
-	graph.Nodes[15] = &sqlgraph.Node{
+	graph.Nodes[16] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   partymember.Table,
 			Columns: partymember.Columns,
@@ -473,7 +493,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			partymember.FieldTownshipID:     {Type: field.TypeInt, Column: partymember.FieldTownshipID},
 		},
 	}
-	graph.Nodes[16] = &sqlgraph.Node{
+	graph.Nodes[17] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   partyorganization.Table,
 			Columns: partyorganization.Columns,
@@ -496,7 +516,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			partyorganization.FieldDepartmentID: {Type: field.TypeInt, Column: partyorganization.FieldDepartmentID},
 		},
 	}
-	graph.Nodes[17] = &sqlgraph.Node{
+	graph.Nodes[18] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   post.Table,
 			Columns: post.Columns,
@@ -521,7 +541,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			post.FieldVillageID:      {Type: field.TypeInt, Column: post.FieldVillageID},
 		},
 	}
-	graph.Nodes[18] = &sqlgraph.Node{
+	graph.Nodes[19] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   rectification.Table,
 			Columns: rectification.Columns,
@@ -549,7 +569,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			rectification.FieldTownshipID:      {Type: field.TypeInt, Column: rectification.FieldTownshipID},
 		},
 	}
-	graph.Nodes[19] = &sqlgraph.Node{
+	graph.Nodes[20] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   resident.Table,
 			Columns: resident.Columns,
@@ -583,7 +603,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			resident.FieldVillageID:      {Type: field.TypeInt, Column: resident.FieldVillageID},
 		},
 	}
-	graph.Nodes[20] = &sqlgraph.Node{
+	graph.Nodes[21] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   rolebinding.Table,
 			Columns: rolebinding.Columns,
@@ -609,7 +629,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			rolebinding.FieldValidTo:      {Type: field.TypeTime, Column: rolebinding.FieldValidTo},
 		},
 	}
-	graph.Nodes[21] = &sqlgraph.Node{
+	graph.Nodes[22] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   session.Table,
 			Columns: session.Columns,
@@ -629,7 +649,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			session.FieldClientAddress: {Type: field.TypeString, Column: session.FieldClientAddress},
 		},
 	}
-	graph.Nodes[22] = &sqlgraph.Node{
+	graph.Nodes[23] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   setting.Table,
 			Columns: setting.Columns,
@@ -646,7 +666,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			setting.FieldValue:     {Type: field.TypeString, Column: setting.FieldValue},
 		},
 	}
-	graph.Nodes[23] = &sqlgraph.Node{
+	graph.Nodes[24] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   team.Table,
 			Columns: team.Columns,
@@ -670,7 +690,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			team.FieldTask:        {Type: field.TypeString, Column: team.FieldTask},
 		},
 	}
-	graph.Nodes[24] = &sqlgraph.Node{
+	graph.Nodes[25] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   teammembership.Table,
 			Columns: teammembership.Columns,
@@ -694,7 +714,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			teammembership.FieldVillageID:   {Type: field.TypeInt, Column: teammembership.FieldVillageID},
 		},
 	}
-	graph.Nodes[25] = &sqlgraph.Node{
+	graph.Nodes[26] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   township.Table,
 			Columns: township.Columns,
@@ -716,7 +736,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			township.FieldKind:        {Type: field.TypeEnum, Column: township.FieldKind},
 		},
 	}
-	graph.Nodes[26] = &sqlgraph.Node{
+	graph.Nodes[27] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   trainingcourse.Table,
 			Columns: trainingcourse.Columns,
@@ -742,7 +762,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			trainingcourse.FieldTopic:       {Type: field.TypeString, Column: trainingcourse.FieldTopic},
 		},
 	}
-	graph.Nodes[27] = &sqlgraph.Node{
+	graph.Nodes[28] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   trainingenrollment.Table,
 			Columns: trainingenrollment.Columns,
@@ -767,7 +787,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			trainingenrollment.FieldVillageID:     {Type: field.TypeInt, Column: trainingenrollment.FieldVillageID},
 		},
 	}
-	graph.Nodes[28] = &sqlgraph.Node{
+	graph.Nodes[29] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   trusteddocument.Table,
 			Columns: trusteddocument.Columns,
@@ -788,7 +808,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			trusteddocument.FieldDocument:    {Type: field.TypeString, Column: trusteddocument.FieldDocument},
 		},
 	}
-	graph.Nodes[29] = &sqlgraph.Node{
+	graph.Nodes[30] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   user.Table,
 			Columns: user.Columns,
@@ -813,7 +833,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			user.FieldPasswordChangedAt:  {Type: field.TypeTime, Column: user.FieldPasswordChangedAt},
 		},
 	}
-	graph.Nodes[30] = &sqlgraph.Node{
+	graph.Nodes[31] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   village.Table,
 			Columns: village.Columns,
@@ -836,7 +856,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			village.FieldWeakOrganization: {Type: field.TypeBool, Column: village.FieldWeakOrganization},
 		},
 	}
-	graph.Nodes[31] = &sqlgraph.Node{
+	graph.Nodes[32] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   visit.Table,
 			Columns: visit.Columns,
@@ -3581,6 +3601,76 @@ func (f *DistrictFilter) WhereHasTownshipsWith(preds ...predicate.Township) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *FeedEntryQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the FeedEntryQuery builder.
+func (_q *FeedEntryQuery) Filter() *FeedEntryFilter {
+	return &FeedEntryFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *FeedEntryMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the FeedEntryMutation builder.
+func (m *FeedEntryMutation) Filter() *FeedEntryFilter {
+	return &FeedEntryFilter{config: m.config, predicateAdder: m}
+}
+
+// FeedEntryFilter provides a generic filtering capability at runtime for FeedEntryQuery.
+type FeedEntryFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *FeedEntryFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *FeedEntryFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(feedentry.FieldID))
+}
+
+// WhereSeq applies the entql int64 predicate on the seq field.
+func (f *FeedEntryFilter) WhereSeq(p entql.Int64P) {
+	f.Where(p.Field(feedentry.FieldSeq))
+}
+
+// WhereRecordType applies the entql string predicate on the record_type field.
+func (f *FeedEntryFilter) WhereRecordType(p entql.StringP) {
+	f.Where(p.Field(feedentry.FieldRecordType))
+}
+
+// WhereRecordID applies the entql int predicate on the record_id field.
+func (f *FeedEntryFilter) WhereRecordID(p entql.IntP) {
+	f.Where(p.Field(feedentry.FieldRecordID))
+}
+
+// WhereOp applies the entql string predicate on the op field.
+func (f *FeedEntryFilter) WhereOp(p entql.StringP) {
+	f.Where(p.Field(feedentry.FieldOp))
+}
+
+// WhereAt applies the entql time.Time predicate on the at field.
+func (f *FeedEntryFilter) WhereAt(p entql.TimeP) {
+	f.Where(p.Field(feedentry.FieldAt))
+}
+
+// WhereCommittedAt applies the entql time.Time predicate on the committed_at field.
+func (f *FeedEntryFilter) WhereCommittedAt(p entql.TimeP) {
+	f.Where(p.Field(feedentry.FieldCommittedAt))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *HouseholdQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -3609,7 +3699,7 @@ type HouseholdFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *HouseholdFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3790,7 +3880,7 @@ type PairingFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PairingFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3942,7 +4032,7 @@ type PartyMemberFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PartyMemberFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4219,7 +4309,7 @@ type PartyOrganizationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PartyOrganizationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4379,7 +4469,7 @@ type PostFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PostFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4507,7 +4597,7 @@ type RectificationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RectificationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4650,7 +4740,7 @@ type ResidentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ResidentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4809,7 +4899,7 @@ type RoleBindingFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RoleBindingFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4984,7 +5074,7 @@ type SessionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SessionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5073,7 +5163,7 @@ type SettingFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SettingFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5133,7 +5223,7 @@ type TeamFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TeamFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5298,7 +5388,7 @@ type TeamMembershipFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TeamMembershipFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5421,7 +5511,7 @@ type TownshipFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TownshipFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5576,7 +5666,7 @@ type TrainingCourseFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TrainingCourseFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[27].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5695,7 +5785,7 @@ type TrainingEnrollmentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TrainingEnrollmentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[27].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[28].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5823,7 +5913,7 @@ type TrustedDocumentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TrustedDocumentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[28].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[29].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5903,7 +5993,7 @@ type UserFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UserFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[29].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[30].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -6045,7 +6135,7 @@ type VillageFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *VillageFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[30].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[31].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -6261,7 +6351,7 @@ type VisitFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *VisitFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[31].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[32].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

@@ -6,11 +6,13 @@ import (
 
 	"github.com/nanpiao/sbqw/authz"
 	"github.com/nanpiao/sbqw/ent/privacy"
+	"github.com/nanpiao/sbqw/feed"
 )
 
 // AuthzMixin attaches the authorization layer to an entity: the privacy policy (reads filtered
 // to the caller's scope in SQL, writes refused to roles without the permission — deny by
-// default, and nothing at all without a caller), the write-scope checks and the audit trail.
+// default, and nothing at all without a caller), the write-scope checks, the audit trail and
+// the change feed's entries.
 // Every entity uses it; TestEveryTypeDeniesACallerlessQuery fails on one that does not.
 type AuthzMixin struct{ mixin.Schema }
 
@@ -19,5 +21,5 @@ func (AuthzMixin) Policy() ent.Policy {
 }
 
 func (AuthzMixin) Hooks() []ent.Hook {
-	return []ent.Hook{authz.WriteScopeHook(), authz.AuditHook()}
+	return []ent.Hook{authz.WriteScopeHook(), authz.AuditHook(), feed.Hook()}
 }
