@@ -24,8 +24,16 @@ type sseTransport struct {
 
 func (t sseTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
 	r.Body = http.MaxBytesReader(w, r.Body, t.maxBody)
-	t.SSE.Do(w, r, exec)
+	t.SSE.Do(flushing{w}, r, exec)
 }
+
+// flushing gives gqlgen's SSE transport the http.Flusher it asserts, through the middleware's
+// response writers (which unwrap to the server's).
+type flushing struct{ http.ResponseWriter }
+
+func (f flushing) Flush() { _ = http.NewResponseController(f.ResponseWriter).Flush() }
+
+func (f flushing) Unwrap() http.ResponseWriter { return f.ResponseWriter }
 
 // isStream: a request asking for server-sent events.
 func isStream(r *http.Request) bool {

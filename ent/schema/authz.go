@@ -6,13 +6,11 @@ import (
 
 	"github.com/nanpiao/sbqw/authz"
 	"github.com/nanpiao/sbqw/ent/privacy"
-	"github.com/nanpiao/sbqw/feed"
 )
 
 // AuthzMixin attaches the authorization layer to an entity: the privacy policy (reads filtered
 // to the caller's scope in SQL, writes refused to roles without the permission — deny by
-// default, and nothing at all without a caller), the write-scope checks, the audit trail and
-// the change feed's entries.
+// default, and nothing at all without a caller), the write-scope checks and the audit trail.
 // Every entity uses it; TestEveryTypeDeniesACallerlessQuery fails on one that does not.
 type AuthzMixin struct{ mixin.Schema }
 
@@ -21,5 +19,5 @@ func (AuthzMixin) Policy() ent.Policy {
 }
 
 func (AuthzMixin) Hooks() []ent.Hook {
-	return []ent.Hook{authz.WriteScopeHook(), authz.AuditHook(), feed.Hook()}
+	return []ent.Hook{authz.WriteScopeHook(), authz.AuditHook()}
 }
