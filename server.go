@@ -105,6 +105,8 @@ func run(args []string) error {
 			return authz.PruneAuditTrail(ctx, db.Client, time.Now().AddDate(0, 0, -days))
 		})
 	}
+	// The change feed's sequencer (one at a time across replicas) and this replica's live streams.
+	go api.Live.Run(ctx, db.Client, feedInterval)
 	go repeat(ctx, time.Second, "seal the audit chain", func(ctx context.Context) (int, error) {
 		return authz.SealAuditChain(ctx, db.Client, 500)
 	})
@@ -149,6 +151,10 @@ func openShared(ctx context.Context, cfg config, db *storage.DB) (shared.Store, 
 	slog.Info("rate limits, sign-in throttles and the APQ cache shared", "store", store.Kind())
 	return store, nil
 }
+
+// feedInterval is how often the change feed's committed entries are positioned: the most a
+// change waits before `changes` and the live streams show it.
+const feedInterval = 250 * time.Millisecond
 
 // serve answers on ln until ctx ends (SIGINT, SIGTERM), then stops accepting connections and
 // waits up to grace for the requests in flight to finish.

@@ -25,6 +25,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/department"
 	"github.com/nanpiao/sbqw/ent/departmentvillagelink"
 	"github.com/nanpiao/sbqw/ent/district"
+	"github.com/nanpiao/sbqw/ent/feedentry"
 	"github.com/nanpiao/sbqw/ent/household"
 	"github.com/nanpiao/sbqw/ent/pairing"
 	"github.com/nanpiao/sbqw/ent/partymember"
@@ -118,6 +119,7 @@ func checkColumn(t, c string) error {
 			department.Table:            department.ValidColumn,
 			departmentvillagelink.Table: departmentvillagelink.ValidColumn,
 			district.Table:              district.ValidColumn,
+			feedentry.Table:             feedentry.ValidColumn,
 			household.Table:             household.ValidColumn,
 			pairing.Table:               pairing.ValidColumn,
 			partymember.Table:           partymember.ValidColumn,

@@ -16,6 +16,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/department"
 	"github.com/nanpiao/sbqw/ent/departmentvillagelink"
 	"github.com/nanpiao/sbqw/ent/district"
+	"github.com/nanpiao/sbqw/ent/feedentry"
 	"github.com/nanpiao/sbqw/ent/household"
 	"github.com/nanpiao/sbqw/ent/pairing"
 	"github.com/nanpiao/sbqw/ent/partymember"
@@ -381,6 +382,25 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[13] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   feedentry.Table,
+			Columns: feedentry.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: feedentry.FieldID,
+			},
+		},
+		Type: "FeedEntry",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			feedentry.FieldSeq:         {Type: field.TypeInt64, Column: feedentry.FieldSeq},
+			feedentry.FieldRecordType:  {Type: field.TypeString, Column: feedentry.FieldRecordType},
+			feedentry.FieldRecordID:    {Type: field.TypeInt, Column: feedentry.FieldRecordID},
+			feedentry.FieldOp:          {Type: field.TypeEnum, Column: feedentry.FieldOp},
+			feedentry.FieldAt:          {Type: field.TypeTime, Column: feedentry.FieldAt},
+			feedentry.FieldCommittedAt: {Type: field.TypeTime, Column: feedentry.FieldCommittedAt},
+		},
+	}
+	graph.Nodes[14] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   household.Table,
 			Columns: household.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -409,7 +429,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			household.FieldTownshipID:      {Type: field.TypeInt, Column: household.FieldTownshipID},
 		},
 	}
-	graph.Nodes[14] = &sqlgraph.Node{
+	graph.Nodes[15] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   pairing.Table,
 			Columns: pairing.Columns,
@@ -436,7 +456,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			pairing.FieldDepartmentID:  {Type: field.TypeInt, Column: pairing.FieldDepartmentID},
 		},
 	}
-	graph.Nodes[15] = &sqlgraph.Node{
+	graph.Nodes[16] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   partymember.Table,
 			Columns: partymember.Columns,
@@ -474,7 +494,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			partymember.FieldTownshipID:     {Type: field.TypeInt, Column: partymember.FieldTownshipID},
 		},
 	}
-	graph.Nodes[16] = &sqlgraph.Node{
+	graph.Nodes[17] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   partyorganization.Table,
 			Columns: partyorganization.Columns,
@@ -497,7 +517,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			partyorganization.FieldDepartmentID: {Type: field.TypeInt, Column: partyorganization.FieldDepartmentID},
 		},
 	}
-	graph.Nodes[17] = &sqlgraph.Node{
+	graph.Nodes[18] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   post.Table,
 			Columns: post.Columns,
@@ -522,7 +542,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			post.FieldVillageID:      {Type: field.TypeInt, Column: post.FieldVillageID},
 		},
 	}
-	graph.Nodes[18] = &sqlgraph.Node{
+	graph.Nodes[19] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   rectification.Table,
 			Columns: rectification.Columns,
@@ -550,7 +570,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			rectification.FieldTownshipID:      {Type: field.TypeInt, Column: rectification.FieldTownshipID},
 		},
 	}
-	graph.Nodes[19] = &sqlgraph.Node{
+	graph.Nodes[20] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   resident.Table,
 			Columns: resident.Columns,
@@ -584,7 +604,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			resident.FieldVillageID:      {Type: field.TypeInt, Column: resident.FieldVillageID},
 		},
 	}
-	graph.Nodes[20] = &sqlgraph.Node{
+	graph.Nodes[21] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   rolebinding.Table,
 			Columns: rolebinding.Columns,
@@ -610,7 +630,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			rolebinding.FieldValidTo:      {Type: field.TypeTime, Column: rolebinding.FieldValidTo},
 		},
 	}
-	graph.Nodes[21] = &sqlgraph.Node{
+	graph.Nodes[22] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   session.Table,
 			Columns: session.Columns,
@@ -630,7 +650,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			session.FieldClientAddress: {Type: field.TypeString, Column: session.FieldClientAddress},
 		},
 	}
-	graph.Nodes[22] = &sqlgraph.Node{
+	graph.Nodes[23] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   setting.Table,
 			Columns: setting.Columns,
@@ -647,7 +667,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			setting.FieldValue:     {Type: field.TypeString, Column: setting.FieldValue},
 		},
 	}
-	graph.Nodes[23] = &sqlgraph.Node{
+	graph.Nodes[24] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   sharedstate.Table,
 			Columns: sharedstate.Columns,
@@ -3600,6 +3620,76 @@ func (f *DistrictFilter) WhereHasTownshipsWith(preds ...predicate.Township) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *FeedEntryQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the FeedEntryQuery builder.
+func (_q *FeedEntryQuery) Filter() *FeedEntryFilter {
+	return &FeedEntryFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *FeedEntryMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the FeedEntryMutation builder.
+func (m *FeedEntryMutation) Filter() *FeedEntryFilter {
+	return &FeedEntryFilter{config: m.config, predicateAdder: m}
+}
+
+// FeedEntryFilter provides a generic filtering capability at runtime for FeedEntryQuery.
+type FeedEntryFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *FeedEntryFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *FeedEntryFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(feedentry.FieldID))
+}
+
+// WhereSeq applies the entql int64 predicate on the seq field.
+func (f *FeedEntryFilter) WhereSeq(p entql.Int64P) {
+	f.Where(p.Field(feedentry.FieldSeq))
+}
+
+// WhereRecordType applies the entql string predicate on the record_type field.
+func (f *FeedEntryFilter) WhereRecordType(p entql.StringP) {
+	f.Where(p.Field(feedentry.FieldRecordType))
+}
+
+// WhereRecordID applies the entql int predicate on the record_id field.
+func (f *FeedEntryFilter) WhereRecordID(p entql.IntP) {
+	f.Where(p.Field(feedentry.FieldRecordID))
+}
+
+// WhereOp applies the entql string predicate on the op field.
+func (f *FeedEntryFilter) WhereOp(p entql.StringP) {
+	f.Where(p.Field(feedentry.FieldOp))
+}
+
+// WhereAt applies the entql time.Time predicate on the at field.
+func (f *FeedEntryFilter) WhereAt(p entql.TimeP) {
+	f.Where(p.Field(feedentry.FieldAt))
+}
+
+// WhereCommittedAt applies the entql time.Time predicate on the committed_at field.
+func (f *FeedEntryFilter) WhereCommittedAt(p entql.TimeP) {
+	f.Where(p.Field(feedentry.FieldCommittedAt))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *HouseholdQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -3628,7 +3718,7 @@ type HouseholdFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *HouseholdFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3809,7 +3899,7 @@ type PairingFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PairingFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3961,7 +4051,7 @@ type PartyMemberFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PartyMemberFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4238,7 +4328,7 @@ type PartyOrganizationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PartyOrganizationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4398,7 +4488,7 @@ type PostFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PostFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4526,7 +4616,7 @@ type RectificationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RectificationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4669,7 +4759,7 @@ type ResidentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ResidentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4828,7 +4918,7 @@ type RoleBindingFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RoleBindingFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5003,7 +5093,7 @@ type SessionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SessionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5092,7 +5182,7 @@ type SettingFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SettingFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

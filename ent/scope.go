@@ -87,6 +87,11 @@ var Scopes = map[string]scope.Entity{
 		CheckAfterWrite: true,
 		SoftDelete:      true,
 	},
+	TypeFeedEntry: {
+		Object:          "feed_entry",
+		CheckAfterWrite: false,
+		SoftDelete:      false,
+	},
 	TypeHousehold: {
 		Object:          "household",
 		Read:            []scope.Where{{Kind: "township", Column: "township_id", Via: "unit"}, {Kind: "village", Column: "village_id", Via: "unit"}, {Kind: "paired", Column: "id", Via: "activelyPairedHouseholds"}, {Kind: "department", Column: "village_id", Via: "linkedVillages"}, {Kind: "department", Column: "id", Via: "departmentHouseholds"}},

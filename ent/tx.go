@@ -40,6 +40,8 @@ type Tx struct {
 	DepartmentVillageLink *DepartmentVillageLinkClient
 	// District is the client for interacting with the District builders.
 	District *DistrictClient
+	// FeedEntry is the client for interacting with the FeedEntry builders.
+	FeedEntry *FeedEntryClient
 	// Household is the client for interacting with the Household builders.
 	Household *HouseholdClient
 	// Pairing is the client for interacting with the Pairing builders.
@@ -224,6 +226,7 @@ func (tx *Tx) init() {
 	tx.Department = NewDepartmentClient(tx.config)
 	tx.DepartmentVillageLink = NewDepartmentVillageLinkClient(tx.config)
 	tx.District = NewDistrictClient(tx.config)
+	tx.FeedEntry = NewFeedEntryClient(tx.config)
 	tx.Household = NewHouseholdClient(tx.config)
 	tx.Pairing = NewPairingClient(tx.config)
 	tx.PartyMember = NewPartyMemberClient(tx.config)

@@ -9,6 +9,7 @@ import (
 	"github.com/nanpiao/sbqw/authn"
 	"github.com/nanpiao/sbqw/authz"
 	"github.com/nanpiao/sbqw/ent"
+	"github.com/nanpiao/sbqw/feed"
 	"github.com/nanpiao/sbqw/graph/generated"
 )
 
@@ -17,6 +18,7 @@ type Resolver struct {
 	client   *ent.Client
 	auth     *authn.Service
 	policies *authz.Policies
+	live     *feed.Live
 }
 
 // Deps are what the resolvers work with.
@@ -24,13 +26,15 @@ type Deps struct {
 	Client   *ent.Client
 	Auth     *authn.Service
 	Policies *authz.Policies
+	// Live feeds the subscriptions (nil: subscriptions refused).
+	Live *feed.Live
 }
 
 // NewSchema is the executable schema with its resolvers and directives; package httpapi
 // serves it.
 func NewSchema(d Deps) graphql.ExecutableSchema {
 	return generated.NewExecutableSchema(generated.Config{
-		Resolvers:  &Resolver{client: d.Client, auth: d.Auth, policies: d.Policies},
+		Resolvers:  &Resolver{client: d.Client, auth: d.Auth, policies: d.Policies, live: d.Live},
 		Directives: generated.DirectiveRoot{Scoped: scoped},
 	})
 }

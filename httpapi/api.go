@@ -7,6 +7,7 @@ import (
 	"github.com/nanpiao/sbqw/authn"
 	"github.com/nanpiao/sbqw/authz"
 	"github.com/nanpiao/sbqw/ent"
+	"github.com/nanpiao/sbqw/feed"
 	"github.com/nanpiao/sbqw/graph"
 )
 
@@ -24,6 +25,9 @@ type API struct {
 	Handler  http.Handler
 	Auth     *authn.Service
 	Policies *authz.Policies
+	// Live sequences the change feed and wakes the live streams: run it (Live.Run) beside the
+	// server.
+	Live *feed.Live
 }
 
 // NewAPI wires the whole API on a migrated database: it loads (or seeds) the policy, builds
@@ -35,12 +39,14 @@ func NewAPI(ctx context.Context, client *ent.Client, cfg Config) (*API, error) {
 	}
 	cfg.Auth.Secret = cfg.JWTSecret
 	auth := authn.New(client, policies, cfg.Auth)
-	gql := NewGraphQL(graph.Deps{Client: client, Auth: auth, Policies: policies}, cfg.Options)
+	// Live streams end when ctx does (the server shutting down).
+	live := feed.NewLive(ctx, cfg.Options.withDefaults().MaxStreams)
+	gql := NewGraphQL(graph.Deps{Client: client, Auth: auth, Policies: policies, Live: live}, cfg.Options)
 	cfg.Options.client = client
 	cfg.Options.audit = func(ctx context.Context, e authz.Event) error { return authz.Record(ctx, client, e) }
 	ready := cfg.Ready
 	if ready == nil {
 		ready = func(context.Context) error { return nil }
 	}
-	return &API{Handler: Routes(gql, auth, ready, cfg.Options), Auth: auth, Policies: policies}, nil
+	return &API{Handler: Routes(gql, auth, ready, cfg.Options), Auth: auth, Policies: policies, Live: live}, nil
 }

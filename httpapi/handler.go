@@ -19,6 +19,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/rs/cors"
 	"github.com/vektah/gqlparser/v2/ast"
 
@@ -61,6 +62,7 @@ type Options struct {
 	RateLimit      float64       // requests a second per credential, on average (10; negative: off)
 	RateBurst      int           // requests a credential may send at once (100)
 	MaxInFlight    int           // requests of one credential running at the same time (4; negative: off)
+	MaxStreams     int           // live streams (subscriptions) one credential may hold open; each also holds a place of MaxInFlight (2)
 	MaxHeavy       int           // heavy queries (relation filters, cost ≥ 50,000) running at once in the service (processors − 1, at least 1; negative: off)
 
 	APQCacheSize int // automatic persisted queries kept in memory (1,000)
@@ -86,7 +88,7 @@ var DefaultOptions = Options{
 	MaxDepth: 15, MaxCost: 250_000, MaxAliases: 50, MaxOperations: 10, MaxTokens: 5_000, ListSize: 10,
 	MaxSelections: 1_000, MaxListLength: 1_000, MaxFilterNesting: 3, MaxFilters: 16, MaxBooleanNesting: 6, MaxInputDepth: 32,
 	MaxBodyBytes: 1 << 20, RequestTimeout: 15 * time.Second, RateLimit: 10, RateBurst: 100, MaxInFlight: 4,
-	APQCacheSize: 1000,
+	MaxStreams: 2, APQCacheSize: 1000,
 }
 
 // maxURLBytes bounds GET query strings: long documents belong in a POST, or registered.
@@ -118,6 +120,7 @@ func (o Options) withDefaults() Options {
 	setInt(&o.MaxBooleanNesting, d.MaxBooleanNesting)
 	setInt(&o.MaxInputDepth, d.MaxInputDepth)
 	setInt(&o.MaxInFlight, d.MaxInFlight)
+	setInt(&o.MaxStreams, d.MaxStreams)
 	setInt(&o.MaxHeavy, max(1, runtime.GOMAXPROCS(0)-1))
 	setInt(&o.RateBurst, d.RateBurst)
 	setInt(&o.APQCacheSize, d.APQCacheSize)
@@ -143,6 +146,7 @@ func NewGraphQL(d graph.Deps, opts Options) *handler.Server {
 	opts = opts.withDefaults()
 	client := d.Client
 	srv := handler.New(graph.NewSchema(d))
+	srv.AddTransport(sseTransport{SSE: transport.SSE{KeepAlivePingInterval: 15 * time.Second}, maxBody: opts.MaxBodyBytes})
 	srv.AddTransport(httpTransport{maxBody: opts.MaxBodyBytes, maxURL: int(min(opts.MaxBodyBytes, maxURLBytes))})
 	queryCache := lru.New[*ast.QueryDocument](1000)
 	srv.SetQueryCache(queryCache)
@@ -215,7 +219,8 @@ func Routes(gql http.Handler, auth *authn.Service, ready func(context.Context) e
 		running = newInFlight(opts.MaxInFlight)
 	}
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", whileStarting(opts.Starting, withTimeBudget(opts.RequestTimeout, limitInFlight(running, Authenticate(auth, noteCaller(limitRate(limiter, gql)))))))
+	budget := func(h http.Handler) http.Handler { return withTimeBudget(opts.RequestTimeout, h) }
+	mux.Handle("/graphql", whileStarting(opts.Starting, streamsOutliveBudget(budget, limitInFlight(running, Authenticate(auth, noteCaller(limitRate(limiter, gql)))))))
 	if opts.audit != nil {
 		mux.Handle("GET /export/{list}", whileStarting(opts.Starting, withTimeBudget(2*time.Minute, Authenticate(auth, noteCaller(limitRate(limiter, exportList(gql, opts.audit)))))))
 	}

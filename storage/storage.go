@@ -20,6 +20,7 @@ import (
 	_ "modernc.org/sqlite" // registers the pure-Go "sqlite" driver
 
 	"github.com/nanpiao/sbqw/ent"
+	"github.com/nanpiao/sbqw/feed"
 	"github.com/nanpiao/sbqw/pii"
 )
 
@@ -111,6 +112,7 @@ func Open(ctx context.Context, rawURL string, sealer *pii.Sealer, pool Pool) (*D
 		}
 	}
 	client := ent.NewClient(ent.Driver(NewDriver(dia, db)), ent.Sealer(sealer))
+	client.Use(feed.Hook()) // every record write leaves its change-feed entry (feed/)
 	return &DB{Client: client, SQL: db, Dialect: dia, Path: path, migrateDSN: migrateDSN, url: rawURL}, nil
 }
 

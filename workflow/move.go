@@ -11,7 +11,9 @@ import (
 	"github.com/nanpiao/sbqw/apperr"
 	"github.com/nanpiao/sbqw/authz"
 	"github.com/nanpiao/sbqw/ent"
+	"github.com/nanpiao/sbqw/ent/feedentry"
 	"github.com/nanpiao/sbqw/ent/household"
+	"github.com/nanpiao/sbqw/feed"
 )
 
 // MoveHousehold moves a household to another village and rewrites the scope columns of the
@@ -65,9 +67,29 @@ func MoveHousehold(ctx context.Context, tx *ent.Client, id, villageID int) (*ent
 	return tx.Household.Get(ctx, id)
 }
 
-// rescope sets the village and township of the rows of table whose key column equals id.
+// rescope sets the village and township of the rows of table whose key column equals id, and
+// records them as updated in the change feed (plain SQL passes no ent hook).
 func rescope(ctx context.Context, tx *ent.Client, table, key string, id int, dest *ent.Village, now time.Time) error {
 	_, err := tx.ExecContext(ctx, "UPDATE "+table+" SET "+household.FieldVillageID+" = ?, "+household.FieldTownshipID+" = ?, "+
 		household.FieldUpdatedAt+" = ? WHERE "+key+" = ?", dest.ID, dest.TownshipID, now, id)
-	return err
+	if err != nil {
+		return err
+	}
+	rows, err := tx.QueryContext(ctx, "SELECT id FROM "+table+" WHERE "+key+" = ?", id)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var ids []int
+	for rows.Next() {
+		var n int
+		if err := rows.Scan(&n); err != nil {
+			return err
+		}
+		ids = append(ids, n)
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	return feed.AppendRows(ctx, tx, table, feedentry.OpUPDATED, ids...)
 }

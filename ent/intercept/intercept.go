@@ -21,6 +21,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/department"
 	"github.com/nanpiao/sbqw/ent/departmentvillagelink"
 	"github.com/nanpiao/sbqw/ent/district"
+	"github.com/nanpiao/sbqw/ent/feedentry"
 	"github.com/nanpiao/sbqw/ent/household"
 	"github.com/nanpiao/sbqw/ent/pairing"
 	"github.com/nanpiao/sbqw/ent/partymember"
@@ -449,6 +450,33 @@ func (f TraverseDistrict) Traverse(ctx context.Context, q ent.Query) error {
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.DistrictQuery", q)
+}
+
+// The FeedEntryFunc type is an adapter to allow the use of ordinary function as a Querier.
+type FeedEntryFunc func(context.Context, *ent.FeedEntryQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f FeedEntryFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.FeedEntryQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.FeedEntryQuery", q)
+}
+
+// The TraverseFeedEntry type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseFeedEntry func(context.Context, *ent.FeedEntryQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseFeedEntry) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseFeedEntry) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.FeedEntryQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.FeedEntryQuery", q)
 }
 
 // The HouseholdFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -1020,6 +1048,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.DepartmentVillageLinkQuery, predicate.DepartmentVillageLink, departmentvillagelink.OrderOption]{typ: ent.TypeDepartmentVillageLink, tq: q}, nil
 	case *ent.DistrictQuery:
 		return &query[*ent.DistrictQuery, predicate.District, district.OrderOption]{typ: ent.TypeDistrict, tq: q}, nil
+	case *ent.FeedEntryQuery:
+		return &query[*ent.FeedEntryQuery, predicate.FeedEntry, feedentry.OrderOption]{typ: ent.TypeFeedEntry, tq: q}, nil
 	case *ent.HouseholdQuery:
 		return &query[*ent.HouseholdQuery, predicate.Household, household.OrderOption]{typ: ent.TypeHousehold, tq: q}, nil
 	case *ent.PairingQuery:

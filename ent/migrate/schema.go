@@ -672,6 +672,39 @@ var (
 			},
 		},
 	}
+	// FeedEntriesColumns holds the columns for the "feed_entries" table.
+	FeedEntriesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "seq", Type: field.TypeInt64, Nullable: true},
+		{Name: "record_type", Type: field.TypeString, Size: 64},
+		{Name: "record_id", Type: field.TypeInt},
+		{Name: "op", Type: field.TypeEnum, Enums: []string{"CREATED", "UPDATED", "DELETED"}},
+		{Name: "at", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "datetime(6)"}},
+		{Name: "committed_at", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"mysql": "datetime(6)"}},
+	}
+	// FeedEntriesTable holds the schema information for the "feed_entries" table.
+	FeedEntriesTable = &schema.Table{
+		Name:       "feed_entries",
+		Columns:    FeedEntriesColumns,
+		PrimaryKey: []*schema.Column{FeedEntriesColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "feedentry_seq",
+				Unique:  true,
+				Columns: []*schema.Column{FeedEntriesColumns[1]},
+			},
+			{
+				Name:    "feedentry_record_type_record_id",
+				Unique:  false,
+				Columns: []*schema.Column{FeedEntriesColumns[2], FeedEntriesColumns[3]},
+			},
+			{
+				Name:    "feedentry_at",
+				Unique:  false,
+				Columns: []*schema.Column{FeedEntriesColumns[5]},
+			},
+		},
+	}
 	// HouseholdsColumns holds the columns for the "households" table.
 	HouseholdsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -1735,6 +1768,7 @@ var (
 		DepartmentsTable,
 		DepartmentVillageLinksTable,
 		DistrictsTable,
+		FeedEntriesTable,
 		HouseholdsTable,
 		PairingsTable,
 		PartyMembersTable,
@@ -1813,6 +1847,9 @@ func init() {
 	}
 	DistrictsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(51539607552),
+	}
+	FeedEntriesTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(141733920768),
 	}
 	HouseholdsTable.ForeignKeys[0].RefTable = VillagesTable
 	HouseholdsTable.Annotation = &entsql.Annotation{

@@ -45,6 +45,9 @@ type DepartmentVillageLink func(*sql.Selector)
 // District is the predicate function for district builders.
 type District func(*sql.Selector)
 
+// FeedEntry is the predicate function for feedentry builders.
+type FeedEntry func(*sql.Selector)
+
 // Household is the predicate function for household builders.
 type Household func(*sql.Selector)
 

@@ -423,6 +423,30 @@ func (f DistrictMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutati
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.DistrictMutation", m)
 }
 
+// The FeedEntryQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type FeedEntryQueryRuleFunc func(context.Context, *ent.FeedEntryQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f FeedEntryQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.FeedEntryQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.FeedEntryQuery", q)
+}
+
+// The FeedEntryMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type FeedEntryMutationRuleFunc func(context.Context, *ent.FeedEntryMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f FeedEntryMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.FeedEntryMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.FeedEntryMutation", m)
+}
+
 // The HouseholdQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type HouseholdQueryRuleFunc func(context.Context, *ent.HouseholdQuery) error
@@ -964,6 +988,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.DistrictQuery:
 		return q.Filter(), nil
+	case *ent.FeedEntryQuery:
+		return q.Filter(), nil
 	case *ent.HouseholdQuery:
 		return q.Filter(), nil
 	case *ent.PairingQuery:
@@ -1036,6 +1062,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.DepartmentVillageLinkMutation:
 		return m.Filter(), nil
 	case *ent.DistrictMutation:
+		return m.Filter(), nil
+	case *ent.FeedEntryMutation:
 		return m.Filter(), nil
 	case *ent.HouseholdMutation:
 		return m.Filter(), nil

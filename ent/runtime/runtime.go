@@ -19,6 +19,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/department"
 	"github.com/nanpiao/sbqw/ent/departmentvillagelink"
 	"github.com/nanpiao/sbqw/ent/district"
+	"github.com/nanpiao/sbqw/ent/feedentry"
 	"github.com/nanpiao/sbqw/ent/household"
 	"github.com/nanpiao/sbqw/ent/pairing"
 	"github.com/nanpiao/sbqw/ent/partymember"
@@ -1091,6 +1092,31 @@ func init() {
 			return nil
 		}
 	}()
+	feedentryMixin := schema.FeedEntry{}.Mixin()
+	feedentry.Policy = privacy.NewPolicies(feedentryMixin[0], schema.FeedEntry{})
+	feedentry.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := feedentry.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	feedentryMixinHooks0 := feedentryMixin[0].Hooks()
+
+	feedentry.Hooks[1] = feedentryMixinHooks0[0]
+
+	feedentry.Hooks[2] = feedentryMixinHooks0[1]
+	feedentryFields := schema.FeedEntry{}.Fields()
+	_ = feedentryFields
+	// feedentryDescRecordType is the schema descriptor for record_type field.
+	feedentryDescRecordType := feedentryFields[1].Descriptor()
+	// feedentry.RecordTypeValidator is a validator for the "record_type" field. It is called by the builders before save.
+	feedentry.RecordTypeValidator = feedentryDescRecordType.Validators[0].(func(string) error)
+	// feedentryDescAt is the schema descriptor for at field.
+	feedentryDescAt := feedentryFields[4].Descriptor()
+	// feedentry.DefaultAt holds the default value on creation for the at field.
+	feedentry.DefaultAt = feedentryDescAt.Default.(func() time.Time)
 	householdMixin := schema.Household{}.Mixin()
 	household.Policy = privacy.NewPolicies(householdMixin[4], schema.Household{})
 	household.Hooks[0] = func(next ent.Mutator) ent.Mutator {

@@ -34,6 +34,7 @@ type ResolverRoot interface {
 	PartyMember() PartyMemberResolver
 	Query() QueryResolver
 	Resident() ResidentResolver
+	Subscription() SubscriptionResolver
 }
 
 type DirectiveRoot struct {
@@ -187,6 +188,21 @@ type ComplexityRoot struct {
 		Department                      func(childComplexity int) int
 		MaxHouseholdsPerCadre           func(childComplexity int) int
 		PairedCadres                    func(childComplexity int) int
+	}
+
+	Change struct {
+		CommittedAt func(childComplexity int) int
+		Cursor      func(childComplexity int) int
+		Node        func(childComplexity int) int
+		Op          func(childComplexity int) int
+		RecordID    func(childComplexity int) int
+		Typename    func(childComplexity int) int
+	}
+
+	ChangeFeed struct {
+		Changes     func(childComplexity int) int
+		EndCursor   func(childComplexity int) int
+		HasNextPage func(childComplexity int) int
 	}
 
 	Contribution struct {
@@ -720,6 +736,7 @@ type ComplexityRoot struct {
 		AuditEvents           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AuditEventOrder, where *ent.AuditEventWhereInput) int
 		CadreLoad             func(childComplexity int) int
 		Cadres                func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.CadreOrder, where *ent.CadreWhereInput) int
+		Changes               func(childComplexity int, after *entgql.Cursor[int], first *int) int
 		DeletedRecords        func(childComplexity int, typeArg string, since time.Time, first *int) int
 		DemandStats           func(childComplexity int, year *int) int
 		Demands               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DemandOrder, where *ent.DemandWhereInput) int
@@ -873,6 +890,11 @@ type ComplexityRoot struct {
 	RoleBindingEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	Subscription struct {
+		Changes           func(childComplexity int, after *entgql.Cursor[int]) int
+		DemandStatusMoved func(childComplexity int) int
 	}
 
 	Team struct {
@@ -1765,6 +1787,62 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CadreLoad.PairedCadres(childComplexity), true
+
+	case "Change.committedAt":
+		if e.ComplexityRoot.Change.CommittedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.CommittedAt(childComplexity), true
+	case "Change.cursor":
+		if e.ComplexityRoot.Change.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.Cursor(childComplexity), true
+	case "Change.node":
+		if e.ComplexityRoot.Change.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.Node(childComplexity), true
+	case "Change.op":
+		if e.ComplexityRoot.Change.Op == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.Op(childComplexity), true
+	case "Change.recordID":
+		if e.ComplexityRoot.Change.RecordID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.RecordID(childComplexity), true
+	case "Change.typename":
+		if e.ComplexityRoot.Change.Typename == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.Typename(childComplexity), true
+
+	case "ChangeFeed.changes":
+		if e.ComplexityRoot.ChangeFeed.Changes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeFeed.Changes(childComplexity), true
+	case "ChangeFeed.endCursor":
+		if e.ComplexityRoot.ChangeFeed.EndCursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeFeed.EndCursor(childComplexity), true
+	case "ChangeFeed.hasNextPage":
+		if e.ComplexityRoot.ChangeFeed.HasNextPage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeFeed.HasNextPage(childComplexity), true
 
 	case "Contribution.createdAt":
 		if e.ComplexityRoot.Contribution.CreatedAt == nil {
@@ -4561,6 +4639,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Cadres(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.CadreOrder), args["where"].(*ent.CadreWhereInput)), true
+	case "Query.changes":
+		if e.ComplexityRoot.Query.Changes == nil {
+			break
+		}
+
+		args, err := ec.field_Query_changes_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Changes(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int)), true
 	case "Query.deletedRecords":
 		if e.ComplexityRoot.Query.DeletedRecords == nil {
 			break
@@ -5382,6 +5471,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RoleBindingEdge.Node(childComplexity), true
+
+	case "Subscription.changes":
+		if e.ComplexityRoot.Subscription.Changes == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_changes_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.Changes(childComplexity, args["after"].(*entgql.Cursor[int])), true
+	case "Subscription.demandStatusMoved":
+		if e.ComplexityRoot.Subscription.DemandStatusMoved == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Subscription.DemandStatusMoved(childComplexity), true
 
 	case "Team.contributions":
 		if e.ComplexityRoot.Team.Contributions == nil {
@@ -6719,6 +6826,23 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 				Data: buf.Bytes(),
 			}
 		}
+	case ast.Subscription:
+		next := ec._Subscription(ctx, opCtx.Operation.SelectionSet)
+
+		var buf bytes.Buffer
+		return func(ctx context.Context) *graphql.Response {
+			buf.Reset()
+			data := next(ctx)
+
+			if data == nil {
+				return nil
+			}
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
+		}
 
 	default:
 		return graphql.OneShot(graphql.ErrorResponse(ctx, "unsupported GraphQL operation"))
@@ -6745,6 +6869,74 @@ func newExecutionContext(
 }
 
 var sources = []*ast.Source{
+	{Name: "../changes.graphqls", Input: `# The change feed: how an integration keeps a copy in sync (docs/sync.md). Every create, update
+# and delete of a record is an entry, positioned after its transaction commits, so a client
+# that stores the last cursor and asks again from it never skips a row — even one whose
+# transaction committed after a later-stamped one. The same entries stream live through the
+# ` + "`" + `changes` + "`" + ` subscription (server-sent events).
+
+"What happened to a record 变更类型"
+enum ChangeOp {
+  "The record was created 新增"
+  CREATED
+  "The record changed 修改"
+  UPDATED
+  "The record was deleted 删除"
+  DELETED
+}
+
+"One create, update or delete of a record within the caller's scope 变更"
+type Change {
+  "What happened 变更类型"
+  op: ChangeOp!
+  "The record's type, as in __typename 记录类型"
+  typename: String!
+  """
+  The record's global ID 记录ID. Not named ` + "`" + `id` + "`" + `: this object is not that record, and a
+  normalising cache (Relay, Apollo) must not merge the two.
+  """
+  recordID: ID!
+  "The record as it is now, when it still exists and the caller can see it; null after a delete 当前记录"
+  node: Node
+  "Pass as ` + "`" + `after` + "`" + ` to continue after this change 游标"
+  cursor: Cursor!
+  "When the change was found committed (within about a second of its commit) 提交时间"
+  committedAt: Time!
+}
+
+"A page of the change feed 变更页"
+type ChangeFeed {
+  "The changes, oldest first 变更"
+  changes: [Change!]!
+  """
+  Pass as ` + "`" + `after` + "`" + ` next time. When the page is not full it is the newest position at the time of
+  reading, even if no change of yours was there: store it and continue from it. 下次起始游标
+  """
+  endCursor: Cursor!
+  "More changes are already waiting after this page 是否还有"
+  hasNextPage: Boolean!
+}
+
+extend type Query {
+  """
+  Created, updated and deleted records within the caller's scope, in commit order, after the
+  cursor ` + "`" + `after` + "`" + ` (from the beginning without it). ` + "`" + `first: 0` + "`" + ` returns just the current
+  ` + "`" + `endCursor` + "`" + `: take it before a first full read of the lists, then follow the feed from it. 变更同步
+  """
+  changes("Continue after this cursor (a Change's cursor or an endCursor) 起始游标" after: Cursor, "At most this many (0–500, default 100) 条数" first: Int = 100): ChangeFeed!
+}
+
+"Live updates over server-sent events (POST /graphql with Accept: text/event-stream) 实时推送"
+type Subscription {
+  """
+  Every change within the caller's scope as it is committed: first those after ` + "`" + `after` + "`" + `, if
+  given, then new ones. Same entries, scope and cursors as the ` + "`" + `changes` + "`" + ` query. 变更推送
+  """
+  changes("Start after this cursor; without it, from now 起始游标" after: Cursor): Change!
+  "Every move of a demand's status within the caller's scope, as it is committed 诉求状态变化"
+  demandStatusMoved: DemandEvent!
+}
+`, BuiltIn: false},
 	{Name: "../directives.graphqls", Input: `"""
 On a filter over related rows (has…With): the nested filter sees only the related rows the
 caller may read, so a filter is never a way to learn about rows outside one's scope.
@@ -23687,6 +23879,36 @@ func (ec *executionContext) childFields_CadreLoad(ctx context.Context, field gra
 		return ec.fieldContext_CadreLoad_averageHouseholdsPerPairedCadre(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CadreLoad", field.Name)
+}
+
+func (ec *executionContext) childFields_Change(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "op":
+		return ec.fieldContext_Change_op(ctx, field)
+	case "typename":
+		return ec.fieldContext_Change_typename(ctx, field)
+	case "recordID":
+		return ec.fieldContext_Change_recordID(ctx, field)
+	case "node":
+		return ec.fieldContext_Change_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_Change_cursor(ctx, field)
+	case "committedAt":
+		return ec.fieldContext_Change_committedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Change", field.Name)
+}
+
+func (ec *executionContext) childFields_ChangeFeed(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "changes":
+		return ec.fieldContext_ChangeFeed_changes(ctx, field)
+	case "endCursor":
+		return ec.fieldContext_ChangeFeed_endCursor(ctx, field)
+	case "hasNextPage":
+		return ec.fieldContext_ChangeFeed_hasNextPage(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ChangeFeed", field.Name)
 }
 
 func (ec *executionContext) childFields_Contribution(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"time"
 
+	"entgo.io/contrib/entgql"
 	"github.com/nanpiao/sbqw/ent"
 	"github.com/nanpiao/sbqw/ent/schema/enum"
 )
@@ -35,6 +36,34 @@ type AccessReason struct {
 	Matched bool `json:"matched"`
 	// A sentence saying why
 	Explanation string `json:"explanation"`
+}
+
+// One create, update or delete of a record within the caller's scope 变更
+type Change struct {
+	// What happened 变更类型
+	Op ChangeOp `json:"op"`
+	// The record's type, as in __typename 记录类型
+	Typename string `json:"typename"`
+	// The record's global ID 记录ID. Not named `id`: this object is not that record, and a
+	// normalising cache (Relay, Apollo) must not merge the two.
+	RecordID int `json:"recordID"`
+	// The record as it is now, when it still exists and the caller can see it; null after a delete 当前记录
+	Node ent.Noder `json:"node,omitempty"`
+	// Pass as `after` to continue after this change 游标
+	Cursor entgql.Cursor[int] `json:"cursor"`
+	// When the change was found committed (within about a second of its commit) 提交时间
+	CommittedAt time.Time `json:"committedAt"`
+}
+
+// A page of the change feed 变更页
+type ChangeFeed struct {
+	// The changes, oldest first 变更
+	Changes []*Change `json:"changes"`
+	// Pass as `after` next time. When the page is not full it is the newest position at the time of
+	// reading, even if no change of yours was there: store it and continue from it. 下次起始游标
+	EndCursor entgql.Cursor[int] `json:"endCursor"`
+	// More changes are already waiting after this page 是否还有
+	HasNextPage bool `json:"hasNextPage"`
 }
 
 // A new API key for an integration. 新建API密钥
@@ -162,6 +191,10 @@ type RoleBindingInput struct {
 	ValidTo *time.Time `json:"validTo,omitempty"`
 }
 
+// Live updates over server-sent events (POST /graphql with Accept: text/event-stream) 实时推送
+type Subscription struct {
+}
+
 // A secretary's "1+X" training in a year. 书记培训进度
 type TrainingProgress struct {
 	// The year
@@ -182,6 +215,67 @@ type UpdateUserInput struct {
 	DisplayName *string `json:"displayName,omitempty"`
 	// ACTIVE or DISABLED; disabling ends the user's sessions at once
 	Status *enum.UserStatus `json:"status,omitempty"`
+}
+
+// What happened to a record 变更类型
+type ChangeOp string
+
+const (
+	// The record was created 新增
+	ChangeOpCreated ChangeOp = "CREATED"
+	// The record changed 修改
+	ChangeOpUpdated ChangeOp = "UPDATED"
+	// The record was deleted 删除
+	ChangeOpDeleted ChangeOp = "DELETED"
+)
+
+var AllChangeOp = []ChangeOp{
+	ChangeOpCreated,
+	ChangeOpUpdated,
+	ChangeOpDeleted,
+}
+
+func (e ChangeOp) IsValid() bool {
+	switch e {
+	case ChangeOpCreated, ChangeOpUpdated, ChangeOpDeleted:
+		return true
+	}
+	return false
+}
+
+func (e ChangeOp) String() string {
+	return string(e)
+}
+
+func (e *ChangeOp) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ChangeOp(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ChangeOp", str)
+	}
+	return nil
+}
+
+func (e ChangeOp) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ChangeOp) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ChangeOp) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }
 
 // How far a permission reaches from where the caller stands. 权限范围

@@ -19,6 +19,7 @@ import (
 
 	"github.com/nanpiao/sbqw/ent"
 	_ "github.com/nanpiao/sbqw/ent/runtime" // hooks, interceptors and privacy policies
+	"github.com/nanpiao/sbqw/feed"
 	"github.com/nanpiao/sbqw/pii"
 	"github.com/nanpiao/sbqw/storage"
 )
@@ -107,6 +108,7 @@ func OpenFresh(ctx context.Context) (*DB, error) {
 	}
 	counter := &Counter{Driver: storage.NewDriver(dia, raw)}
 	client := ent.NewClient(ent.Driver(counter), ent.Sealer(Sealer()))
+	client.Use(feed.Hook()) // as storage.Open does
 	db := &DB{DB: &storage.DB{Client: client, SQL: raw, Dialect: dia}, Counter: counter, cleanup: cleanup}
 	if err := db.Migrate(ctx); err != nil {
 		db.Close()

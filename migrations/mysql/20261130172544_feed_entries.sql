@@ -1,0 +1,2 @@
+-- Create "feed_entries" table
+CREATE TABLE `feed_entries` (`id` bigint NOT NULL AUTO_INCREMENT, `seq` bigint NULL, `record_type` varchar(64) NOT NULL, `record_id` bigint NOT NULL, `op` enum('CREATED','UPDATED','DELETED') NOT NULL, `at` datetime(6) NOT NULL, `committed_at` datetime(6) NULL, PRIMARY KEY (`id`), INDEX `feedentry_at` (`at`), INDEX `feedentry_record_type_record_id` (`record_type`, `record_id`), UNIQUE INDEX `feedentry_seq` (`seq`)) CHARSET utf8mb4 COLLATE utf8mb4_bin AUTO_INCREMENT 141733920768;
