@@ -33,6 +33,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/partymember"
 	"github.com/nanpiao/sbqw/ent/partyorganization"
 	"github.com/nanpiao/sbqw/ent/post"
+	"github.com/nanpiao/sbqw/ent/projectinvestment"
 	"github.com/nanpiao/sbqw/ent/rectification"
 	"github.com/nanpiao/sbqw/ent/resident"
 	"github.com/nanpiao/sbqw/ent/rolebinding"
@@ -93,6 +94,8 @@ type Client struct {
 	PartyOrganization *PartyOrganizationClient
 	// Post is the client for interacting with the Post builders.
 	Post *PostClient
+	// ProjectInvestment is the client for interacting with the ProjectInvestment builders.
+	ProjectInvestment *ProjectInvestmentClient
 	// Rectification is the client for interacting with the Rectification builders.
 	Rectification *RectificationClient
 	// Resident is the client for interacting with the Resident builders.
@@ -150,6 +153,7 @@ func (c *Client) init() {
 	c.PartyMember = NewPartyMemberClient(c.config)
 	c.PartyOrganization = NewPartyOrganizationClient(c.config)
 	c.Post = NewPostClient(c.config)
+	c.ProjectInvestment = NewProjectInvestmentClient(c.config)
 	c.Rectification = NewRectificationClient(c.config)
 	c.Resident = NewResidentClient(c.config)
 	c.RoleBinding = NewRoleBindingClient(c.config)
@@ -282,6 +286,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		PartyMember:           NewPartyMemberClient(cfg),
 		PartyOrganization:     NewPartyOrganizationClient(cfg),
 		Post:                  NewPostClient(cfg),
+		ProjectInvestment:     NewProjectInvestmentClient(cfg),
 		Rectification:         NewRectificationClient(cfg),
 		Resident:              NewResidentClient(cfg),
 		RoleBinding:           NewRoleBindingClient(cfg),
@@ -333,6 +338,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		PartyMember:           NewPartyMemberClient(cfg),
 		PartyOrganization:     NewPartyOrganizationClient(cfg),
 		Post:                  NewPostClient(cfg),
+		ProjectInvestment:     NewProjectInvestmentClient(cfg),
 		Rectification:         NewRectificationClient(cfg),
 		Resident:              NewResidentClient(cfg),
 		RoleBinding:           NewRoleBindingClient(cfg),
@@ -379,9 +385,10 @@ func (c *Client) Use(hooks ...Hook) {
 		c.ApiKey, c.Assessment, c.AuditEvent, c.Cadre, c.CasbinRule, c.Contribution,
 		c.Demand, c.DemandEvent, c.DemoProject, c.DemoProjectStage, c.Department,
 		c.DepartmentVillageLink, c.District, c.Household, c.Pairing, c.PartyMember,
-		c.PartyOrganization, c.Post, c.Rectification, c.Resident, c.RoleBinding,
-		c.Session, c.Setting, c.Team, c.TeamMembership, c.Township, c.TrainingCourse,
-		c.TrainingEnrollment, c.TrustedDocument, c.User, c.Village, c.Visit,
+		c.PartyOrganization, c.Post, c.ProjectInvestment, c.Rectification, c.Resident,
+		c.RoleBinding, c.Session, c.Setting, c.Team, c.TeamMembership, c.Township,
+		c.TrainingCourse, c.TrainingEnrollment, c.TrustedDocument, c.User, c.Village,
+		c.Visit,
 	} {
 		n.Use(hooks...)
 	}
@@ -394,9 +401,10 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 		c.ApiKey, c.Assessment, c.AuditEvent, c.Cadre, c.CasbinRule, c.Contribution,
 		c.Demand, c.DemandEvent, c.DemoProject, c.DemoProjectStage, c.Department,
 		c.DepartmentVillageLink, c.District, c.Household, c.Pairing, c.PartyMember,
-		c.PartyOrganization, c.Post, c.Rectification, c.Resident, c.RoleBinding,
-		c.Session, c.Setting, c.Team, c.TeamMembership, c.Township, c.TrainingCourse,
-		c.TrainingEnrollment, c.TrustedDocument, c.User, c.Village, c.Visit,
+		c.PartyOrganization, c.Post, c.ProjectInvestment, c.Rectification, c.Resident,
+		c.RoleBinding, c.Session, c.Setting, c.Team, c.TeamMembership, c.Township,
+		c.TrainingCourse, c.TrainingEnrollment, c.TrustedDocument, c.User, c.Village,
+		c.Visit,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -441,6 +449,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.PartyOrganization.mutate(ctx, m)
 	case *PostMutation:
 		return c.Post.mutate(ctx, m)
+	case *ProjectInvestmentMutation:
+		return c.ProjectInvestment.mutate(ctx, m)
 	case *RectificationMutation:
 		return c.Rectification.mutate(ctx, m)
 	case *ResidentMutation:
@@ -1909,6 +1919,22 @@ func (c *DemoProjectClient) QueryStages(_m *DemoProject) *DemoProjectStageQuery 
 			sqlgraph.From(demoproject.Table, demoproject.FieldID, id),
 			sqlgraph.To(demoprojectstage.Table, demoprojectstage.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, demoproject.StagesTable, demoproject.StagesColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryInvestments queries the investments edge of a DemoProject.
+func (c *DemoProjectClient) QueryInvestments(_m *DemoProject) *ProjectInvestmentQuery {
+	query := (&ProjectInvestmentClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(demoproject.Table, demoproject.FieldID, id),
+			sqlgraph.To(projectinvestment.Table, projectinvestment.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, demoproject.InvestmentsTable, demoproject.InvestmentsColumn),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil
@@ -3651,6 +3677,157 @@ func (c *PostClient) mutate(ctx context.Context, m *PostMutation) (Value, error)
 		return (&PostDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Post mutation op: %q", m.Op())
+	}
+}
+
+// ProjectInvestmentClient is a client for the ProjectInvestment schema.
+type ProjectInvestmentClient struct {
+	config
+}
+
+// NewProjectInvestmentClient returns a client for the ProjectInvestment from the given config.
+func NewProjectInvestmentClient(c config) *ProjectInvestmentClient {
+	return &ProjectInvestmentClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `projectinvestment.Hooks(f(g(h())))`.
+func (c *ProjectInvestmentClient) Use(hooks ...Hook) {
+	c.hooks.ProjectInvestment = append(c.hooks.ProjectInvestment, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `projectinvestment.Intercept(f(g(h())))`.
+func (c *ProjectInvestmentClient) Intercept(interceptors ...Interceptor) {
+	c.inters.ProjectInvestment = append(c.inters.ProjectInvestment, interceptors...)
+}
+
+// Create returns a builder for creating a ProjectInvestment entity.
+func (c *ProjectInvestmentClient) Create() *ProjectInvestmentCreate {
+	mutation := newProjectInvestmentMutation(c.config, OpCreate)
+	return &ProjectInvestmentCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of ProjectInvestment entities.
+func (c *ProjectInvestmentClient) CreateBulk(builders ...*ProjectInvestmentCreate) *ProjectInvestmentCreateBulk {
+	return &ProjectInvestmentCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *ProjectInvestmentClient) MapCreateBulk(slice any, setFunc func(*ProjectInvestmentCreate, int)) *ProjectInvestmentCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &ProjectInvestmentCreateBulk{err: fmt.Errorf("calling to ProjectInvestmentClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*ProjectInvestmentCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &ProjectInvestmentCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for ProjectInvestment.
+func (c *ProjectInvestmentClient) Update() *ProjectInvestmentUpdate {
+	mutation := newProjectInvestmentMutation(c.config, OpUpdate)
+	return &ProjectInvestmentUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *ProjectInvestmentClient) UpdateOne(_m *ProjectInvestment) *ProjectInvestmentUpdateOne {
+	mutation := newProjectInvestmentMutation(c.config, OpUpdateOne, withProjectInvestment(_m))
+	return &ProjectInvestmentUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *ProjectInvestmentClient) UpdateOneID(id int) *ProjectInvestmentUpdateOne {
+	mutation := newProjectInvestmentMutation(c.config, OpUpdateOne, withProjectInvestmentID(id))
+	return &ProjectInvestmentUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for ProjectInvestment.
+func (c *ProjectInvestmentClient) Delete() *ProjectInvestmentDelete {
+	mutation := newProjectInvestmentMutation(c.config, OpDelete)
+	return &ProjectInvestmentDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *ProjectInvestmentClient) DeleteOne(_m *ProjectInvestment) *ProjectInvestmentDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *ProjectInvestmentClient) DeleteOneID(id int) *ProjectInvestmentDeleteOne {
+	builder := c.Delete().Where(projectinvestment.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &ProjectInvestmentDeleteOne{builder}
+}
+
+// Query returns a query builder for ProjectInvestment.
+func (c *ProjectInvestmentClient) Query() *ProjectInvestmentQuery {
+	return &ProjectInvestmentQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeProjectInvestment},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a ProjectInvestment entity by its id.
+func (c *ProjectInvestmentClient) Get(ctx context.Context, id int) (*ProjectInvestment, error) {
+	return c.Query().Where(projectinvestment.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *ProjectInvestmentClient) GetX(ctx context.Context, id int) *ProjectInvestment {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryProject queries the project edge of a ProjectInvestment.
+func (c *ProjectInvestmentClient) QueryProject(_m *ProjectInvestment) *DemoProjectQuery {
+	query := (&DemoProjectClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(projectinvestment.Table, projectinvestment.FieldID, id),
+			sqlgraph.To(demoproject.Table, demoproject.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, projectinvestment.ProjectTable, projectinvestment.ProjectColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *ProjectInvestmentClient) Hooks() []Hook {
+	hooks := c.hooks.ProjectInvestment
+	return append(hooks[:len(hooks):len(hooks)], projectinvestment.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *ProjectInvestmentClient) Interceptors() []Interceptor {
+	inters := c.inters.ProjectInvestment
+	return append(inters[:len(inters):len(inters)], projectinvestment.Interceptors[:]...)
+}
+
+func (c *ProjectInvestmentClient) mutate(ctx context.Context, m *ProjectInvestmentMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&ProjectInvestmentCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&ProjectInvestmentUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&ProjectInvestmentUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&ProjectInvestmentDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown ProjectInvestment mutation op: %q", m.Op())
 	}
 }
 
@@ -6156,17 +6333,17 @@ type (
 		ApiKey, Assessment, AuditEvent, Cadre, CasbinRule, Contribution, Demand,
 		DemandEvent, DemoProject, DemoProjectStage, Department, DepartmentVillageLink,
 		District, Household, Pairing, PartyMember, PartyOrganization, Post,
-		Rectification, Resident, RoleBinding, Session, Setting, Team, TeamMembership,
-		Township, TrainingCourse, TrainingEnrollment, TrustedDocument, User, Village,
-		Visit []ent.Hook
+		ProjectInvestment, Rectification, Resident, RoleBinding, Session, Setting,
+		Team, TeamMembership, Township, TrainingCourse, TrainingEnrollment,
+		TrustedDocument, User, Village, Visit []ent.Hook
 	}
 	inters struct {
 		ApiKey, Assessment, AuditEvent, Cadre, CasbinRule, Contribution, Demand,
 		DemandEvent, DemoProject, DemoProjectStage, Department, DepartmentVillageLink,
 		District, Household, Pairing, PartyMember, PartyOrganization, Post,
-		Rectification, Resident, RoleBinding, Session, Setting, Team, TeamMembership,
-		Township, TrainingCourse, TrainingEnrollment, TrustedDocument, User, Village,
-		Visit []ent.Interceptor
+		ProjectInvestment, Rectification, Resident, RoleBinding, Session, Setting,
+		Team, TeamMembership, Township, TrainingCourse, TrainingEnrollment,
+		TrustedDocument, User, Village, Visit []ent.Interceptor
 	}
 )
 

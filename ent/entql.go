@@ -22,6 +22,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/partyorganization"
 	"github.com/nanpiao/sbqw/ent/post"
 	"github.com/nanpiao/sbqw/ent/predicate"
+	"github.com/nanpiao/sbqw/ent/projectinvestment"
 	"github.com/nanpiao/sbqw/ent/rectification"
 	"github.com/nanpiao/sbqw/ent/resident"
 	"github.com/nanpiao/sbqw/ent/rolebinding"
@@ -45,7 +46,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 32)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 33)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   apikey.Table,
@@ -270,22 +271,28 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		Type: "DemoProject",
 		Fields: map[string]*sqlgraph.FieldSpec{
-			demoproject.FieldCreatedAt:   {Type: field.TypeTime, Column: demoproject.FieldCreatedAt},
-			demoproject.FieldUpdatedAt:   {Type: field.TypeTime, Column: demoproject.FieldUpdatedAt},
-			demoproject.FieldDeletedAt:   {Type: field.TypeTime, Column: demoproject.FieldDeletedAt},
-			demoproject.FieldDeleteToken: {Type: field.TypeInt64, Column: demoproject.FieldDeleteToken},
-			demoproject.FieldVersion:     {Type: field.TypeInt, Column: demoproject.FieldVersion},
-			demoproject.FieldTownshipID:  {Type: field.TypeInt, Column: demoproject.FieldTownshipID},
-			demoproject.FieldYear:        {Type: field.TypeInt, Column: demoproject.FieldYear},
-			demoproject.FieldName:        {Type: field.TypeString, Column: demoproject.FieldName},
-			demoproject.FieldSubjectKind: {Type: field.TypeEnum, Column: demoproject.FieldSubjectKind},
-			demoproject.FieldSubjectName: {Type: field.TypeString, Column: demoproject.FieldSubjectName},
-			demoproject.FieldVillageID:   {Type: field.TypeInt, Column: demoproject.FieldVillageID},
-			demoproject.FieldIndustry:    {Type: field.TypeEnum, Column: demoproject.FieldIndustry},
-			demoproject.FieldGoal:        {Type: field.TypeString, Column: demoproject.FieldGoal},
-			demoproject.FieldDeadline:    {Type: field.TypeTime, Column: demoproject.FieldDeadline},
-			demoproject.FieldStage:       {Type: field.TypeEnum, Column: demoproject.FieldStage},
-			demoproject.FieldStageDueOn:  {Type: field.TypeTime, Column: demoproject.FieldStageDueOn},
+			demoproject.FieldCreatedAt:              {Type: field.TypeTime, Column: demoproject.FieldCreatedAt},
+			demoproject.FieldUpdatedAt:              {Type: field.TypeTime, Column: demoproject.FieldUpdatedAt},
+			demoproject.FieldDeletedAt:              {Type: field.TypeTime, Column: demoproject.FieldDeletedAt},
+			demoproject.FieldDeleteToken:            {Type: field.TypeInt64, Column: demoproject.FieldDeleteToken},
+			demoproject.FieldVersion:                {Type: field.TypeInt, Column: demoproject.FieldVersion},
+			demoproject.FieldTownshipID:             {Type: field.TypeInt, Column: demoproject.FieldTownshipID},
+			demoproject.FieldYear:                   {Type: field.TypeInt, Column: demoproject.FieldYear},
+			demoproject.FieldName:                   {Type: field.TypeString, Column: demoproject.FieldName},
+			demoproject.FieldSubjectKind:            {Type: field.TypeEnum, Column: demoproject.FieldSubjectKind},
+			demoproject.FieldSubjectName:            {Type: field.TypeString, Column: demoproject.FieldSubjectName},
+			demoproject.FieldVillageID:              {Type: field.TypeInt, Column: demoproject.FieldVillageID},
+			demoproject.FieldIndustry:               {Type: field.TypeEnum, Column: demoproject.FieldIndustry},
+			demoproject.FieldGoal:                   {Type: field.TypeString, Column: demoproject.FieldGoal},
+			demoproject.FieldDeadline:               {Type: field.TypeTime, Column: demoproject.FieldDeadline},
+			demoproject.FieldStage:                  {Type: field.TypeEnum, Column: demoproject.FieldStage},
+			demoproject.FieldStageDueOn:             {Type: field.TypeTime, Column: demoproject.FieldStageDueOn},
+			demoproject.FieldHouseholdsDriven:       {Type: field.TypeInt, Column: demoproject.FieldHouseholdsDriven},
+			demoproject.FieldPersonsDriven:          {Type: field.TypeInt, Column: demoproject.FieldPersonsDriven},
+			demoproject.FieldNeedyHouseholdsDriven:  {Type: field.TypeInt, Column: demoproject.FieldNeedyHouseholdsDriven},
+			demoproject.FieldIncomeGainPerHousehold: {Type: field.TypeInt64, Column: demoproject.FieldIncomeGainPerHousehold},
+			demoproject.FieldNewCollectiveIncome:    {Type: field.TypeInt64, Column: demoproject.FieldNewCollectiveIncome},
+			demoproject.FieldJobsCreated:            {Type: field.TypeInt, Column: demoproject.FieldJobsCreated},
 		},
 	}
 	graph.Nodes[9] = &sqlgraph.Node{
@@ -299,20 +306,33 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		Type: "DemoProjectStage",
 		Fields: map[string]*sqlgraph.FieldSpec{
-			demoprojectstage.FieldCreatedAt:   {Type: field.TypeTime, Column: demoprojectstage.FieldCreatedAt},
-			demoprojectstage.FieldUpdatedAt:   {Type: field.TypeTime, Column: demoprojectstage.FieldUpdatedAt},
-			demoprojectstage.FieldDeletedAt:   {Type: field.TypeTime, Column: demoprojectstage.FieldDeletedAt},
-			demoprojectstage.FieldDeleteToken: {Type: field.TypeInt64, Column: demoprojectstage.FieldDeleteToken},
-			demoprojectstage.FieldVersion:     {Type: field.TypeInt, Column: demoprojectstage.FieldVersion},
-			demoprojectstage.FieldProjectID:   {Type: field.TypeInt, Column: demoprojectstage.FieldProjectID},
-			demoprojectstage.FieldStage:       {Type: field.TypeEnum, Column: demoprojectstage.FieldStage},
-			demoprojectstage.FieldResult:      {Type: field.TypeEnum, Column: demoprojectstage.FieldResult},
-			demoprojectstage.FieldRemarks:     {Type: field.TypeString, Column: demoprojectstage.FieldRemarks},
-			demoprojectstage.FieldDueOn:       {Type: field.TypeTime, Column: demoprojectstage.FieldDueOn},
-			demoprojectstage.FieldActorID:     {Type: field.TypeInt, Column: demoprojectstage.FieldActorID},
-			demoprojectstage.FieldActorName:   {Type: field.TypeString, Column: demoprojectstage.FieldActorName},
-			demoprojectstage.FieldTownshipID:  {Type: field.TypeInt, Column: demoprojectstage.FieldTownshipID},
-			demoprojectstage.FieldVillageID:   {Type: field.TypeInt, Column: demoprojectstage.FieldVillageID},
+			demoprojectstage.FieldCreatedAt:             {Type: field.TypeTime, Column: demoprojectstage.FieldCreatedAt},
+			demoprojectstage.FieldUpdatedAt:             {Type: field.TypeTime, Column: demoprojectstage.FieldUpdatedAt},
+			demoprojectstage.FieldDeletedAt:             {Type: field.TypeTime, Column: demoprojectstage.FieldDeletedAt},
+			demoprojectstage.FieldDeleteToken:           {Type: field.TypeInt64, Column: demoprojectstage.FieldDeleteToken},
+			demoprojectstage.FieldVersion:               {Type: field.TypeInt, Column: demoprojectstage.FieldVersion},
+			demoprojectstage.FieldProjectID:             {Type: field.TypeInt, Column: demoprojectstage.FieldProjectID},
+			demoprojectstage.FieldStage:                 {Type: field.TypeEnum, Column: demoprojectstage.FieldStage},
+			demoprojectstage.FieldResult:                {Type: field.TypeEnum, Column: demoprojectstage.FieldResult},
+			demoprojectstage.FieldRemarks:               {Type: field.TypeString, Column: demoprojectstage.FieldRemarks},
+			demoprojectstage.FieldDueOn:                 {Type: field.TypeTime, Column: demoprojectstage.FieldDueOn},
+			demoprojectstage.FieldActorID:               {Type: field.TypeInt, Column: demoprojectstage.FieldActorID},
+			demoprojectstage.FieldActorName:             {Type: field.TypeString, Column: demoprojectstage.FieldActorName},
+			demoprojectstage.FieldFindings:              {Type: field.TypeString, Column: demoprojectstage.FieldFindings},
+			demoprojectstage.FieldEvaluationScore:       {Type: field.TypeInt, Column: demoprojectstage.FieldEvaluationScore},
+			demoprojectstage.FieldEvaluationConclusion:  {Type: field.TypeString, Column: demoprojectstage.FieldEvaluationConclusion},
+			demoprojectstage.FieldApprovalNumber:        {Type: field.TypeString, Column: demoprojectstage.FieldApprovalNumber},
+			demoprojectstage.FieldApprovedBudget:        {Type: field.TypeInt64, Column: demoprojectstage.FieldApprovedBudget},
+			demoprojectstage.FieldProgressPercent:       {Type: field.TypeInt, Column: demoprojectstage.FieldProgressPercent},
+			demoprojectstage.FieldSpentToDate:           {Type: field.TypeInt64, Column: demoprojectstage.FieldSpentToDate},
+			demoprojectstage.FieldMilestones:            {Type: field.TypeJSON, Column: demoprojectstage.FieldMilestones},
+			demoprojectstage.FieldReviewGrade:           {Type: field.TypeEnum, Column: demoprojectstage.FieldReviewGrade},
+			demoprojectstage.FieldReviewRemarks:         {Type: field.TypeString, Column: demoprojectstage.FieldReviewRemarks},
+			demoprojectstage.FieldFinalInvestment:       {Type: field.TypeInt64, Column: demoprojectstage.FieldFinalInvestment},
+			demoprojectstage.FieldFinalHouseholdsDriven: {Type: field.TypeInt, Column: demoprojectstage.FieldFinalHouseholdsDriven},
+			demoprojectstage.FieldAcceptanceDate:        {Type: field.TypeTime, Column: demoprojectstage.FieldAcceptanceDate},
+			demoprojectstage.FieldTownshipID:            {Type: field.TypeInt, Column: demoprojectstage.FieldTownshipID},
+			demoprojectstage.FieldVillageID:             {Type: field.TypeInt, Column: demoprojectstage.FieldVillageID},
 		},
 	}
 	graph.Nodes[10] = &sqlgraph.Node{
@@ -523,6 +543,30 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[18] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   projectinvestment.Table,
+			Columns: projectinvestment.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: projectinvestment.FieldID,
+			},
+		},
+		Type: "ProjectInvestment",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			projectinvestment.FieldCreatedAt:   {Type: field.TypeTime, Column: projectinvestment.FieldCreatedAt},
+			projectinvestment.FieldUpdatedAt:   {Type: field.TypeTime, Column: projectinvestment.FieldUpdatedAt},
+			projectinvestment.FieldDeletedAt:   {Type: field.TypeTime, Column: projectinvestment.FieldDeletedAt},
+			projectinvestment.FieldDeleteToken: {Type: field.TypeInt64, Column: projectinvestment.FieldDeleteToken},
+			projectinvestment.FieldVersion:     {Type: field.TypeInt, Column: projectinvestment.FieldVersion},
+			projectinvestment.FieldProjectID:   {Type: field.TypeInt, Column: projectinvestment.FieldProjectID},
+			projectinvestment.FieldSource:      {Type: field.TypeEnum, Column: projectinvestment.FieldSource},
+			projectinvestment.FieldPlanned:     {Type: field.TypeInt64, Column: projectinvestment.FieldPlanned},
+			projectinvestment.FieldActual:      {Type: field.TypeInt64, Column: projectinvestment.FieldActual},
+			projectinvestment.FieldTownshipID:  {Type: field.TypeInt, Column: projectinvestment.FieldTownshipID},
+			projectinvestment.FieldVillageID:   {Type: field.TypeInt, Column: projectinvestment.FieldVillageID},
+		},
+	}
+	graph.Nodes[19] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   rectification.Table,
 			Columns: rectification.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -549,7 +593,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			rectification.FieldTownshipID:      {Type: field.TypeInt, Column: rectification.FieldTownshipID},
 		},
 	}
-	graph.Nodes[19] = &sqlgraph.Node{
+	graph.Nodes[20] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   resident.Table,
 			Columns: resident.Columns,
@@ -583,7 +627,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			resident.FieldVillageID:      {Type: field.TypeInt, Column: resident.FieldVillageID},
 		},
 	}
-	graph.Nodes[20] = &sqlgraph.Node{
+	graph.Nodes[21] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   rolebinding.Table,
 			Columns: rolebinding.Columns,
@@ -609,7 +653,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			rolebinding.FieldValidTo:      {Type: field.TypeTime, Column: rolebinding.FieldValidTo},
 		},
 	}
-	graph.Nodes[21] = &sqlgraph.Node{
+	graph.Nodes[22] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   session.Table,
 			Columns: session.Columns,
@@ -629,7 +673,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			session.FieldClientAddress: {Type: field.TypeString, Column: session.FieldClientAddress},
 		},
 	}
-	graph.Nodes[22] = &sqlgraph.Node{
+	graph.Nodes[23] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   setting.Table,
 			Columns: setting.Columns,
@@ -646,7 +690,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			setting.FieldValue:     {Type: field.TypeString, Column: setting.FieldValue},
 		},
 	}
-	graph.Nodes[23] = &sqlgraph.Node{
+	graph.Nodes[24] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   team.Table,
 			Columns: team.Columns,
@@ -670,7 +714,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			team.FieldTask:        {Type: field.TypeString, Column: team.FieldTask},
 		},
 	}
-	graph.Nodes[24] = &sqlgraph.Node{
+	graph.Nodes[25] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   teammembership.Table,
 			Columns: teammembership.Columns,
@@ -694,7 +738,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			teammembership.FieldVillageID:   {Type: field.TypeInt, Column: teammembership.FieldVillageID},
 		},
 	}
-	graph.Nodes[25] = &sqlgraph.Node{
+	graph.Nodes[26] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   township.Table,
 			Columns: township.Columns,
@@ -716,7 +760,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			township.FieldKind:        {Type: field.TypeEnum, Column: township.FieldKind},
 		},
 	}
-	graph.Nodes[26] = &sqlgraph.Node{
+	graph.Nodes[27] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   trainingcourse.Table,
 			Columns: trainingcourse.Columns,
@@ -742,7 +786,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			trainingcourse.FieldTopic:       {Type: field.TypeString, Column: trainingcourse.FieldTopic},
 		},
 	}
-	graph.Nodes[27] = &sqlgraph.Node{
+	graph.Nodes[28] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   trainingenrollment.Table,
 			Columns: trainingenrollment.Columns,
@@ -767,7 +811,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			trainingenrollment.FieldVillageID:     {Type: field.TypeInt, Column: trainingenrollment.FieldVillageID},
 		},
 	}
-	graph.Nodes[28] = &sqlgraph.Node{
+	graph.Nodes[29] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   trusteddocument.Table,
 			Columns: trusteddocument.Columns,
@@ -788,7 +832,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			trusteddocument.FieldDocument:    {Type: field.TypeString, Column: trusteddocument.FieldDocument},
 		},
 	}
-	graph.Nodes[29] = &sqlgraph.Node{
+	graph.Nodes[30] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   user.Table,
 			Columns: user.Columns,
@@ -813,7 +857,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			user.FieldPasswordChangedAt:  {Type: field.TypeTime, Column: user.FieldPasswordChangedAt},
 		},
 	}
-	graph.Nodes[30] = &sqlgraph.Node{
+	graph.Nodes[31] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   village.Table,
 			Columns: village.Columns,
@@ -836,7 +880,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			village.FieldWeakOrganization: {Type: field.TypeBool, Column: village.FieldWeakOrganization},
 		},
 	}
-	graph.Nodes[31] = &sqlgraph.Node{
+	graph.Nodes[32] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   visit.Table,
 			Columns: visit.Columns,
@@ -1057,6 +1101,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"DemoProject",
 		"DemoProjectStage",
+	)
+	graph.MustAddE(
+		"investments",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   demoproject.InvestmentsTable,
+			Columns: []string{demoproject.InvestmentsColumn},
+			Bidi:    false,
+		},
+		"DemoProject",
+		"ProjectInvestment",
 	)
 	graph.MustAddE(
 		"project",
@@ -1429,6 +1485,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Post",
 		"PartyOrganization",
+	)
+	graph.MustAddE(
+		"project",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   projectinvestment.ProjectTable,
+			Columns: []string{projectinvestment.ProjectColumn},
+			Bidi:    false,
+		},
+		"ProjectInvestment",
+		"DemoProject",
 	)
 	graph.MustAddE(
 		"village",
@@ -3062,6 +3130,36 @@ func (f *DemoProjectFilter) WhereStageDueOn(p entql.TimeP) {
 	f.Where(p.Field(demoproject.FieldStageDueOn))
 }
 
+// WhereHouseholdsDriven applies the entql int predicate on the households_driven field.
+func (f *DemoProjectFilter) WhereHouseholdsDriven(p entql.IntP) {
+	f.Where(p.Field(demoproject.FieldHouseholdsDriven))
+}
+
+// WherePersonsDriven applies the entql int predicate on the persons_driven field.
+func (f *DemoProjectFilter) WherePersonsDriven(p entql.IntP) {
+	f.Where(p.Field(demoproject.FieldPersonsDriven))
+}
+
+// WhereNeedyHouseholdsDriven applies the entql int predicate on the needy_households_driven field.
+func (f *DemoProjectFilter) WhereNeedyHouseholdsDriven(p entql.IntP) {
+	f.Where(p.Field(demoproject.FieldNeedyHouseholdsDriven))
+}
+
+// WhereIncomeGainPerHousehold applies the entql int64 predicate on the income_gain_per_household field.
+func (f *DemoProjectFilter) WhereIncomeGainPerHousehold(p entql.Int64P) {
+	f.Where(p.Field(demoproject.FieldIncomeGainPerHousehold))
+}
+
+// WhereNewCollectiveIncome applies the entql int64 predicate on the new_collective_income field.
+func (f *DemoProjectFilter) WhereNewCollectiveIncome(p entql.Int64P) {
+	f.Where(p.Field(demoproject.FieldNewCollectiveIncome))
+}
+
+// WhereJobsCreated applies the entql int predicate on the jobs_created field.
+func (f *DemoProjectFilter) WhereJobsCreated(p entql.IntP) {
+	f.Where(p.Field(demoproject.FieldJobsCreated))
+}
+
 // WhereHasTownship applies a predicate to check if query has an edge township.
 func (f *DemoProjectFilter) WhereHasTownship() {
 	f.Where(entql.HasEdge("township"))
@@ -3098,6 +3196,20 @@ func (f *DemoProjectFilter) WhereHasStages() {
 // WhereHasStagesWith applies a predicate to check if query has an edge stages with a given conditions (other predicates).
 func (f *DemoProjectFilter) WhereHasStagesWith(preds ...predicate.DemoProjectStage) {
 	f.Where(entql.HasEdgeWith("stages", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasInvestments applies a predicate to check if query has an edge investments.
+func (f *DemoProjectFilter) WhereHasInvestments() {
+	f.Where(entql.HasEdge("investments"))
+}
+
+// WhereHasInvestmentsWith applies a predicate to check if query has an edge investments with a given conditions (other predicates).
+func (f *DemoProjectFilter) WhereHasInvestmentsWith(preds ...predicate.ProjectInvestment) {
+	f.Where(entql.HasEdgeWith("investments", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}
@@ -3202,6 +3314,71 @@ func (f *DemoProjectStageFilter) WhereActorID(p entql.IntP) {
 // WhereActorName applies the entql string predicate on the actor_name field.
 func (f *DemoProjectStageFilter) WhereActorName(p entql.StringP) {
 	f.Where(p.Field(demoprojectstage.FieldActorName))
+}
+
+// WhereFindings applies the entql string predicate on the findings field.
+func (f *DemoProjectStageFilter) WhereFindings(p entql.StringP) {
+	f.Where(p.Field(demoprojectstage.FieldFindings))
+}
+
+// WhereEvaluationScore applies the entql int predicate on the evaluation_score field.
+func (f *DemoProjectStageFilter) WhereEvaluationScore(p entql.IntP) {
+	f.Where(p.Field(demoprojectstage.FieldEvaluationScore))
+}
+
+// WhereEvaluationConclusion applies the entql string predicate on the evaluation_conclusion field.
+func (f *DemoProjectStageFilter) WhereEvaluationConclusion(p entql.StringP) {
+	f.Where(p.Field(demoprojectstage.FieldEvaluationConclusion))
+}
+
+// WhereApprovalNumber applies the entql string predicate on the approval_number field.
+func (f *DemoProjectStageFilter) WhereApprovalNumber(p entql.StringP) {
+	f.Where(p.Field(demoprojectstage.FieldApprovalNumber))
+}
+
+// WhereApprovedBudget applies the entql int64 predicate on the approved_budget field.
+func (f *DemoProjectStageFilter) WhereApprovedBudget(p entql.Int64P) {
+	f.Where(p.Field(demoprojectstage.FieldApprovedBudget))
+}
+
+// WhereProgressPercent applies the entql int predicate on the progress_percent field.
+func (f *DemoProjectStageFilter) WhereProgressPercent(p entql.IntP) {
+	f.Where(p.Field(demoprojectstage.FieldProgressPercent))
+}
+
+// WhereSpentToDate applies the entql int64 predicate on the spent_to_date field.
+func (f *DemoProjectStageFilter) WhereSpentToDate(p entql.Int64P) {
+	f.Where(p.Field(demoprojectstage.FieldSpentToDate))
+}
+
+// WhereMilestones applies the entql json.RawMessage predicate on the milestones field.
+func (f *DemoProjectStageFilter) WhereMilestones(p entql.BytesP) {
+	f.Where(p.Field(demoprojectstage.FieldMilestones))
+}
+
+// WhereReviewGrade applies the entql string predicate on the review_grade field.
+func (f *DemoProjectStageFilter) WhereReviewGrade(p entql.StringP) {
+	f.Where(p.Field(demoprojectstage.FieldReviewGrade))
+}
+
+// WhereReviewRemarks applies the entql string predicate on the review_remarks field.
+func (f *DemoProjectStageFilter) WhereReviewRemarks(p entql.StringP) {
+	f.Where(p.Field(demoprojectstage.FieldReviewRemarks))
+}
+
+// WhereFinalInvestment applies the entql int64 predicate on the final_investment field.
+func (f *DemoProjectStageFilter) WhereFinalInvestment(p entql.Int64P) {
+	f.Where(p.Field(demoprojectstage.FieldFinalInvestment))
+}
+
+// WhereFinalHouseholdsDriven applies the entql int predicate on the final_households_driven field.
+func (f *DemoProjectStageFilter) WhereFinalHouseholdsDriven(p entql.IntP) {
+	f.Where(p.Field(demoprojectstage.FieldFinalHouseholdsDriven))
+}
+
+// WhereAcceptanceDate applies the entql time.Time predicate on the acceptance_date field.
+func (f *DemoProjectStageFilter) WhereAcceptanceDate(p entql.TimeP) {
+	f.Where(p.Field(demoprojectstage.FieldAcceptanceDate))
 }
 
 // WhereTownshipID applies the entql int predicate on the township_id field.
@@ -4479,6 +4656,115 @@ func (f *PostFilter) WhereHasOrganizationWith(preds ...predicate.PartyOrganizati
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *ProjectInvestmentQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the ProjectInvestmentQuery builder.
+func (_q *ProjectInvestmentQuery) Filter() *ProjectInvestmentFilter {
+	return &ProjectInvestmentFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *ProjectInvestmentMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the ProjectInvestmentMutation builder.
+func (m *ProjectInvestmentMutation) Filter() *ProjectInvestmentFilter {
+	return &ProjectInvestmentFilter{config: m.config, predicateAdder: m}
+}
+
+// ProjectInvestmentFilter provides a generic filtering capability at runtime for ProjectInvestmentQuery.
+type ProjectInvestmentFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *ProjectInvestmentFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *ProjectInvestmentFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(projectinvestment.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *ProjectInvestmentFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(projectinvestment.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *ProjectInvestmentFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(projectinvestment.FieldUpdatedAt))
+}
+
+// WhereDeletedAt applies the entql time.Time predicate on the deleted_at field.
+func (f *ProjectInvestmentFilter) WhereDeletedAt(p entql.TimeP) {
+	f.Where(p.Field(projectinvestment.FieldDeletedAt))
+}
+
+// WhereDeleteToken applies the entql int64 predicate on the delete_token field.
+func (f *ProjectInvestmentFilter) WhereDeleteToken(p entql.Int64P) {
+	f.Where(p.Field(projectinvestment.FieldDeleteToken))
+}
+
+// WhereVersion applies the entql int predicate on the version field.
+func (f *ProjectInvestmentFilter) WhereVersion(p entql.IntP) {
+	f.Where(p.Field(projectinvestment.FieldVersion))
+}
+
+// WhereProjectID applies the entql int predicate on the project_id field.
+func (f *ProjectInvestmentFilter) WhereProjectID(p entql.IntP) {
+	f.Where(p.Field(projectinvestment.FieldProjectID))
+}
+
+// WhereSource applies the entql string predicate on the source field.
+func (f *ProjectInvestmentFilter) WhereSource(p entql.StringP) {
+	f.Where(p.Field(projectinvestment.FieldSource))
+}
+
+// WherePlanned applies the entql int64 predicate on the planned field.
+func (f *ProjectInvestmentFilter) WherePlanned(p entql.Int64P) {
+	f.Where(p.Field(projectinvestment.FieldPlanned))
+}
+
+// WhereActual applies the entql int64 predicate on the actual field.
+func (f *ProjectInvestmentFilter) WhereActual(p entql.Int64P) {
+	f.Where(p.Field(projectinvestment.FieldActual))
+}
+
+// WhereTownshipID applies the entql int predicate on the township_id field.
+func (f *ProjectInvestmentFilter) WhereTownshipID(p entql.IntP) {
+	f.Where(p.Field(projectinvestment.FieldTownshipID))
+}
+
+// WhereVillageID applies the entql int predicate on the village_id field.
+func (f *ProjectInvestmentFilter) WhereVillageID(p entql.IntP) {
+	f.Where(p.Field(projectinvestment.FieldVillageID))
+}
+
+// WhereHasProject applies a predicate to check if query has an edge project.
+func (f *ProjectInvestmentFilter) WhereHasProject() {
+	f.Where(entql.HasEdge("project"))
+}
+
+// WhereHasProjectWith applies a predicate to check if query has an edge project with a given conditions (other predicates).
+func (f *ProjectInvestmentFilter) WhereHasProjectWith(preds ...predicate.DemoProject) {
+	f.Where(entql.HasEdgeWith("project", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *RectificationQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -4507,7 +4793,7 @@ type RectificationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RectificationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4650,7 +4936,7 @@ type ResidentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ResidentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4809,7 +5095,7 @@ type RoleBindingFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RoleBindingFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4984,7 +5270,7 @@ type SessionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SessionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5073,7 +5359,7 @@ type SettingFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SettingFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5133,7 +5419,7 @@ type TeamFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TeamFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5298,7 +5584,7 @@ type TeamMembershipFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TeamMembershipFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5421,7 +5707,7 @@ type TownshipFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TownshipFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5576,7 +5862,7 @@ type TrainingCourseFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TrainingCourseFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[27].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5695,7 +5981,7 @@ type TrainingEnrollmentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TrainingEnrollmentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[27].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[28].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5823,7 +6109,7 @@ type TrustedDocumentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TrustedDocumentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[28].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[29].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5903,7 +6189,7 @@ type UserFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UserFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[29].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[30].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -6045,7 +6331,7 @@ type VillageFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *VillageFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[30].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[31].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -6261,7 +6547,7 @@ type VisitFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *VisitFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[31].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[32].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
