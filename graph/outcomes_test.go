@@ -58,8 +58,8 @@ func TestProjectOutcomeWrites(t *testing.T) {
 		{"content of another township's project", m.apis["township07"], record, map[string]any{"id": id, "f": "RESEARCH", "c": map[string]any{"findings": "x"}}, "NOT_FOUND", ""},
 		{"findings recorded", tw, record, map[string]any{"id": id, "f": "RESEARCH", "c": map[string]any{"findings": "群众意愿强"}}, "", ""},
 		{"then RESEARCH can be left", tw, advance, map[string]any{"id": id, "f": "RESEARCH"}, "", ""},
-		{"EVALUATION needs a score", tw, advance, map[string]any{"id": id, "f": "EVALUATION", "c": map[string]any{"evaluationConclusion": "可行"}}, "BAD_USER_INPUT", "content.evaluationScore"},
-		{"a score out of range", tw, advance, map[string]any{"id": id, "f": "EVALUATION", "c": map[string]any{"evaluationScore": 101, "evaluationConclusion": "可行"}}, "BAD_USER_INPUT", ""},
+		{"EVALUATION needs a score", m.apis["admin"], advance, map[string]any{"id": id, "f": "EVALUATION", "c": map[string]any{"evaluationConclusion": "可行"}}, "BAD_USER_INPUT", "content.evaluationScore"},
+		{"a score out of range", m.apis["admin"], advance, map[string]any{"id": id, "f": "EVALUATION", "c": map[string]any{"evaluationScore": 101, "evaluationConclusion": "可行"}}, "BAD_USER_INPUT", ""},
 		{"investment recorded", tw, setInv, map[string]any{"p": id, "s": "FISCAL_SPECIAL", "pl": "1200000.05", "a": "0.10"}, "", ""},
 		{"investment updated, actual kept", tw, setInv, map[string]any{"p": id, "s": "FISCAL_SPECIAL", "pl": "1200000.15"}, "", ""},
 		{"three decimals", tw, setInv, map[string]any{"p": id, "s": "SELF_RAISED", "pl": "1.005"}, "BAD_USER_INPUT", ""},
@@ -70,10 +70,13 @@ func TestProjectOutcomeWrites(t *testing.T) {
 		{"a village outside the project", m.apis["village001"], setInv, map[string]any{"p": id, "s": "SELF_RAISED", "pl": "1.00"}, "NOT_FOUND", ""},
 		{"the subject village reads, does not write", secretary, setInv, map[string]any{"p": inVillage, "s": "SELF_RAISED", "pl": "1.00"}, "FORBIDDEN", ""},
 		{"a cadre", m.apis["cadre0001"], setInv, map[string]any{"p": id, "s": "SELF_RAISED", "pl": "1.00"}, "FORBIDDEN", ""},
-		{"needy above households driven", tw, `mutation($id: ID!) { updateDemoProject(id: $id, input: {householdsDriven: 10, personsDriven: 30, needyHouseholdsDriven: 11}) { id } }`, map[string]any{"id": id}, "BAD_USER_INPUT", "needyHouseholdsDriven"},
-		{"outcomes recorded", tw, `mutation($id: ID!) { updateDemoProject(id: $id, input: {householdsDriven: 10, personsDriven: 30, needyHouseholdsDriven: 4, incomeGainPerHousehold: "3000.50", jobsCreated: 7}) { id } }`, map[string]any{"id": id}, "", ""},
+		{"needy above households driven", tw, `mutation($id: ID!, $v: Int!) { updateDemoProject(id: $id, input: {version: $v, householdsDriven: 10, personsDriven: 30, needyHouseholdsDriven: 11}) { id } }`, map[string]any{"id": id}, "BAD_USER_INPUT", "needyHouseholdsDriven"},
+		{"outcomes recorded", tw, `mutation($id: ID!, $v: Int!) { updateDemoProject(id: $id, input: {version: $v, householdsDriven: 10, personsDriven: 30, needyHouseholdsDriven: 4, incomeGainPerHousehold: "3000.50", jobsCreated: 7}) { id } }`, map[string]any{"id": id}, "", ""},
 	}
 	for _, c := range cases {
+		if _, ok := c.vars["id"]; ok && c.q[:30] == "mutation($id: ID!, $v: Int!) {" {
+			c.vars["v"] = someInt(t, m.db, "SELECT version FROM demo_projects WHERE id = ?", decodeID(t, id))
+		}
 		r := c.api.Do(t, c.q, c.vars)
 		if c.code == "" {
 			if len(r.Errors) > 0 {

@@ -298,7 +298,9 @@ func SetInvestment(ctx context.Context, tx *ent.Client, projectID int, source en
 	case err != nil:
 		return nil, err
 	}
-	u := existing.Update()
+	// The project's row lock makes the version read here the current one: a "set" replaces the
+	// amounts whatever they were, so it claims that version rather than asking the caller's.
+	u := existing.Update().SetVersion(existing.Version)
 	if planned != nil {
 		u.SetPlanned(*planned)
 	}
