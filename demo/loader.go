@@ -62,6 +62,7 @@ func (l *loader) run(ctx context.Context) error {
 		{"assessments", l.loadAssessments},
 		{"teams", l.loadTeams},
 		{"accounts", l.loadAccounts},
+		{"project outcomes", l.loadOutcomes},
 	}
 	for _, s := range steps {
 		if err := s.load(ctx); err != nil {

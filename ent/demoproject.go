@@ -13,6 +13,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/schema/enum"
 	"github.com/nanpiao/sbqw/ent/township"
 	"github.com/nanpiao/sbqw/ent/village"
+	"github.com/nanpiao/sbqw/money"
 )
 
 // DemoProject 党建促脱贫示范引领工程: each township's model project for a year. It moves through the six stages one step at a time (see ProjectStage); a review may send it back one step.
@@ -52,6 +53,18 @@ type DemoProject struct {
 	Stage enum.ProjectStage `json:"stage,omitempty"`
 	// Deadline of the current stage 本步骤时限
 	StageDueOn *time.Time `json:"stage_due_on,omitempty"`
+	// Households driven by the project 带动户数
+	HouseholdsDriven int `json:"households_driven,omitempty"`
+	// Persons driven by the project 带动人数
+	PersonsDriven int `json:"persons_driven,omitempty"`
+	// Of the households driven, needy ones 其中困难户数
+	NeedyHouseholdsDriven int `json:"needy_households_driven,omitempty"`
+	// Yearly income gain per driven household 户均增收 (fen in the database; Money on the API)
+	IncomeGainPerHousehold *money.Fen `json:"income_gain_per_household,omitempty"`
+	// New village collective income 新增村集体收入 (fen in the database; Money on the API)
+	NewCollectiveIncome *money.Fen `json:"new_collective_income,omitempty"`
+	// Jobs created 新增就业岗位
+	JobsCreated int `json:"jobs_created,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the DemoProjectQuery when eager-loading is set.
 	Edges        DemoProjectEdges `json:"edges"`
@@ -66,13 +79,16 @@ type DemoProjectEdges struct {
 	Village *Village `json:"village,omitempty"`
 	// Stage history, oldest first 步骤记录
 	Stages []*DemoProjectStage `json:"stages,omitempty"`
+	// Planned and actual investment by funding source 投资构成
+	Investments []*ProjectInvestment `json:"investments,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [3]bool
+	loadedTypes [4]bool
 	// totalCount holds the count of the edges above.
-	totalCount [3]map[string]int
+	totalCount [4]map[string]int
 
-	namedStages map[string][]*DemoProjectStage
+	namedStages      map[string][]*DemoProjectStage
+	namedInvestments map[string][]*ProjectInvestment
 }
 
 // TownshipOrErr returns the Township value or an error if the edge
@@ -106,12 +122,21 @@ func (e DemoProjectEdges) StagesOrErr() ([]*DemoProjectStage, error) {
 	return nil, &NotLoadedError{edge: "stages"}
 }
 
+// InvestmentsOrErr returns the Investments value or an error if the edge
+// was not loaded in eager-loading.
+func (e DemoProjectEdges) InvestmentsOrErr() ([]*ProjectInvestment, error) {
+	if e.loadedTypes[3] {
+		return e.Investments, nil
+	}
+	return nil, &NotLoadedError{edge: "investments"}
+}
+
 // scanValues returns the types for scanning values from sql.Rows.
 func (*DemoProject) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case demoproject.FieldID, demoproject.FieldDeleteToken, demoproject.FieldVersion, demoproject.FieldTownshipID, demoproject.FieldYear, demoproject.FieldVillageID:
+		case demoproject.FieldID, demoproject.FieldDeleteToken, demoproject.FieldVersion, demoproject.FieldTownshipID, demoproject.FieldYear, demoproject.FieldVillageID, demoproject.FieldHouseholdsDriven, demoproject.FieldPersonsDriven, demoproject.FieldNeedyHouseholdsDriven, demoproject.FieldIncomeGainPerHousehold, demoproject.FieldNewCollectiveIncome, demoproject.FieldJobsCreated:
 			values[i] = new(sql.NullInt64)
 		case demoproject.FieldName, demoproject.FieldSubjectKind, demoproject.FieldSubjectName, demoproject.FieldIndustry, demoproject.FieldGoal, demoproject.FieldStage:
 			values[i] = new(sql.NullString)
@@ -237,6 +262,44 @@ func (_m *DemoProject) assignValues(columns []string, values []any) error {
 				_m.StageDueOn = new(time.Time)
 				*_m.StageDueOn = value.Time
 			}
+		case demoproject.FieldHouseholdsDriven:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field households_driven", values[i])
+			} else if value.Valid {
+				_m.HouseholdsDriven = int(value.Int64)
+			}
+		case demoproject.FieldPersonsDriven:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field persons_driven", values[i])
+			} else if value.Valid {
+				_m.PersonsDriven = int(value.Int64)
+			}
+		case demoproject.FieldNeedyHouseholdsDriven:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field needy_households_driven", values[i])
+			} else if value.Valid {
+				_m.NeedyHouseholdsDriven = int(value.Int64)
+			}
+		case demoproject.FieldIncomeGainPerHousehold:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field income_gain_per_household", values[i])
+			} else if value.Valid {
+				_m.IncomeGainPerHousehold = new(money.Fen)
+				*_m.IncomeGainPerHousehold = money.Fen(value.Int64)
+			}
+		case demoproject.FieldNewCollectiveIncome:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field new_collective_income", values[i])
+			} else if value.Valid {
+				_m.NewCollectiveIncome = new(money.Fen)
+				*_m.NewCollectiveIncome = money.Fen(value.Int64)
+			}
+		case demoproject.FieldJobsCreated:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field jobs_created", values[i])
+			} else if value.Valid {
+				_m.JobsCreated = int(value.Int64)
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -263,6 +326,11 @@ func (_m *DemoProject) QueryVillage() *VillageQuery {
 // QueryStages queries the "stages" edge of the DemoProject entity.
 func (_m *DemoProject) QueryStages() *DemoProjectStageQuery {
 	return NewDemoProjectClient(_m.config).QueryStages(_m)
+}
+
+// QueryInvestments queries the "investments" edge of the DemoProject entity.
+func (_m *DemoProject) QueryInvestments() *ProjectInvestmentQuery {
+	return NewDemoProjectClient(_m.config).QueryInvestments(_m)
 }
 
 // Update returns a builder for updating this DemoProject.
@@ -341,6 +409,28 @@ func (_m *DemoProject) String() string {
 		builder.WriteString("stage_due_on=")
 		builder.WriteString(v.Format(time.ANSIC))
 	}
+	builder.WriteString(", ")
+	builder.WriteString("households_driven=")
+	builder.WriteString(fmt.Sprintf("%v", _m.HouseholdsDriven))
+	builder.WriteString(", ")
+	builder.WriteString("persons_driven=")
+	builder.WriteString(fmt.Sprintf("%v", _m.PersonsDriven))
+	builder.WriteString(", ")
+	builder.WriteString("needy_households_driven=")
+	builder.WriteString(fmt.Sprintf("%v", _m.NeedyHouseholdsDriven))
+	builder.WriteString(", ")
+	if v := _m.IncomeGainPerHousehold; v != nil {
+		builder.WriteString("income_gain_per_household=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.NewCollectiveIncome; v != nil {
+		builder.WriteString("new_collective_income=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	builder.WriteString("jobs_created=")
+	builder.WriteString(fmt.Sprintf("%v", _m.JobsCreated))
 	builder.WriteByte(')')
 	return builder.String()
 }
@@ -366,6 +456,30 @@ func (_m *DemoProject) appendNamedStages(name string, edges ...*DemoProjectStage
 		_m.Edges.namedStages[name] = []*DemoProjectStage{}
 	} else {
 		_m.Edges.namedStages[name] = append(_m.Edges.namedStages[name], edges...)
+	}
+}
+
+// NamedInvestments returns the Investments named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *DemoProject) NamedInvestments(name string) ([]*ProjectInvestment, error) {
+	if _m.Edges.namedInvestments == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedInvestments[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *DemoProject) appendNamedInvestments(name string, edges ...*ProjectInvestment) {
+	if _m.Edges.namedInvestments == nil {
+		_m.Edges.namedInvestments = make(map[string][]*ProjectInvestment)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedInvestments[name] = []*ProjectInvestment{}
+	} else {
+		_m.Edges.namedInvestments[name] = append(_m.Edges.namedInvestments[name], edges...)
 	}
 }
 

@@ -13,9 +13,11 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/nanpiao/sbqw/ent/demoproject"
 	"github.com/nanpiao/sbqw/ent/demoprojectstage"
+	"github.com/nanpiao/sbqw/ent/projectinvestment"
 	"github.com/nanpiao/sbqw/ent/schema/enum"
 	"github.com/nanpiao/sbqw/ent/township"
 	"github.com/nanpiao/sbqw/ent/village"
+	"github.com/nanpiao/sbqw/money"
 )
 
 // DemoProjectCreate is the builder for creating a DemoProject entity.
@@ -186,6 +188,90 @@ func (_c *DemoProjectCreate) SetNillableStageDueOn(v *time.Time) *DemoProjectCre
 	return _c
 }
 
+// SetHouseholdsDriven sets the "households_driven" field.
+func (_c *DemoProjectCreate) SetHouseholdsDriven(v int) *DemoProjectCreate {
+	_c.mutation.SetHouseholdsDriven(v)
+	return _c
+}
+
+// SetNillableHouseholdsDriven sets the "households_driven" field if the given value is not nil.
+func (_c *DemoProjectCreate) SetNillableHouseholdsDriven(v *int) *DemoProjectCreate {
+	if v != nil {
+		_c.SetHouseholdsDriven(*v)
+	}
+	return _c
+}
+
+// SetPersonsDriven sets the "persons_driven" field.
+func (_c *DemoProjectCreate) SetPersonsDriven(v int) *DemoProjectCreate {
+	_c.mutation.SetPersonsDriven(v)
+	return _c
+}
+
+// SetNillablePersonsDriven sets the "persons_driven" field if the given value is not nil.
+func (_c *DemoProjectCreate) SetNillablePersonsDriven(v *int) *DemoProjectCreate {
+	if v != nil {
+		_c.SetPersonsDriven(*v)
+	}
+	return _c
+}
+
+// SetNeedyHouseholdsDriven sets the "needy_households_driven" field.
+func (_c *DemoProjectCreate) SetNeedyHouseholdsDriven(v int) *DemoProjectCreate {
+	_c.mutation.SetNeedyHouseholdsDriven(v)
+	return _c
+}
+
+// SetNillableNeedyHouseholdsDriven sets the "needy_households_driven" field if the given value is not nil.
+func (_c *DemoProjectCreate) SetNillableNeedyHouseholdsDriven(v *int) *DemoProjectCreate {
+	if v != nil {
+		_c.SetNeedyHouseholdsDriven(*v)
+	}
+	return _c
+}
+
+// SetIncomeGainPerHousehold sets the "income_gain_per_household" field.
+func (_c *DemoProjectCreate) SetIncomeGainPerHousehold(v money.Fen) *DemoProjectCreate {
+	_c.mutation.SetIncomeGainPerHousehold(v)
+	return _c
+}
+
+// SetNillableIncomeGainPerHousehold sets the "income_gain_per_household" field if the given value is not nil.
+func (_c *DemoProjectCreate) SetNillableIncomeGainPerHousehold(v *money.Fen) *DemoProjectCreate {
+	if v != nil {
+		_c.SetIncomeGainPerHousehold(*v)
+	}
+	return _c
+}
+
+// SetNewCollectiveIncome sets the "new_collective_income" field.
+func (_c *DemoProjectCreate) SetNewCollectiveIncome(v money.Fen) *DemoProjectCreate {
+	_c.mutation.SetNewCollectiveIncome(v)
+	return _c
+}
+
+// SetNillableNewCollectiveIncome sets the "new_collective_income" field if the given value is not nil.
+func (_c *DemoProjectCreate) SetNillableNewCollectiveIncome(v *money.Fen) *DemoProjectCreate {
+	if v != nil {
+		_c.SetNewCollectiveIncome(*v)
+	}
+	return _c
+}
+
+// SetJobsCreated sets the "jobs_created" field.
+func (_c *DemoProjectCreate) SetJobsCreated(v int) *DemoProjectCreate {
+	_c.mutation.SetJobsCreated(v)
+	return _c
+}
+
+// SetNillableJobsCreated sets the "jobs_created" field if the given value is not nil.
+func (_c *DemoProjectCreate) SetNillableJobsCreated(v *int) *DemoProjectCreate {
+	if v != nil {
+		_c.SetJobsCreated(*v)
+	}
+	return _c
+}
+
 // SetTownship sets the "township" edge to the Township entity.
 func (_c *DemoProjectCreate) SetTownship(v *Township) *DemoProjectCreate {
 	return _c.SetTownshipID(v.ID)
@@ -209,6 +295,21 @@ func (_c *DemoProjectCreate) AddStages(v ...*DemoProjectStage) *DemoProjectCreat
 		ids[i] = v[i].ID
 	}
 	return _c.AddStageIDs(ids...)
+}
+
+// AddInvestmentIDs adds the "investments" edge to the ProjectInvestment entity by IDs.
+func (_c *DemoProjectCreate) AddInvestmentIDs(ids ...int) *DemoProjectCreate {
+	_c.mutation.AddInvestmentIDs(ids...)
+	return _c
+}
+
+// AddInvestments adds the "investments" edges to the ProjectInvestment entity.
+func (_c *DemoProjectCreate) AddInvestments(v ...*ProjectInvestment) *DemoProjectCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddInvestmentIDs(ids...)
 }
 
 // Mutation returns the DemoProjectMutation object of the builder.
@@ -273,6 +374,22 @@ func (_c *DemoProjectCreate) defaults() error {
 	if _, ok := _c.mutation.Stage(); !ok {
 		v := demoproject.DefaultStage
 		_c.mutation.SetStage(v)
+	}
+	if _, ok := _c.mutation.HouseholdsDriven(); !ok {
+		v := demoproject.DefaultHouseholdsDriven
+		_c.mutation.SetHouseholdsDriven(v)
+	}
+	if _, ok := _c.mutation.PersonsDriven(); !ok {
+		v := demoproject.DefaultPersonsDriven
+		_c.mutation.SetPersonsDriven(v)
+	}
+	if _, ok := _c.mutation.NeedyHouseholdsDriven(); !ok {
+		v := demoproject.DefaultNeedyHouseholdsDriven
+		_c.mutation.SetNeedyHouseholdsDriven(v)
+	}
+	if _, ok := _c.mutation.JobsCreated(); !ok {
+		v := demoproject.DefaultJobsCreated
+		_c.mutation.SetJobsCreated(v)
 	}
 	return nil
 }
@@ -356,6 +473,38 @@ func (_c *DemoProjectCreate) check() error {
 	if v, ok := _c.mutation.Stage(); ok {
 		if err := demoproject.StageValidator(v); err != nil {
 			return &ValidationError{Name: "stage", err: fmt.Errorf(`ent: validator failed for field "DemoProject.stage": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.HouseholdsDriven(); !ok {
+		return &ValidationError{Name: "households_driven", err: errors.New(`ent: missing required field "DemoProject.households_driven"`)}
+	}
+	if v, ok := _c.mutation.HouseholdsDriven(); ok {
+		if err := demoproject.HouseholdsDrivenValidator(v); err != nil {
+			return &ValidationError{Name: "households_driven", err: fmt.Errorf(`ent: validator failed for field "DemoProject.households_driven": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.PersonsDriven(); !ok {
+		return &ValidationError{Name: "persons_driven", err: errors.New(`ent: missing required field "DemoProject.persons_driven"`)}
+	}
+	if v, ok := _c.mutation.PersonsDriven(); ok {
+		if err := demoproject.PersonsDrivenValidator(v); err != nil {
+			return &ValidationError{Name: "persons_driven", err: fmt.Errorf(`ent: validator failed for field "DemoProject.persons_driven": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.NeedyHouseholdsDriven(); !ok {
+		return &ValidationError{Name: "needy_households_driven", err: errors.New(`ent: missing required field "DemoProject.needy_households_driven"`)}
+	}
+	if v, ok := _c.mutation.NeedyHouseholdsDriven(); ok {
+		if err := demoproject.NeedyHouseholdsDrivenValidator(v); err != nil {
+			return &ValidationError{Name: "needy_households_driven", err: fmt.Errorf(`ent: validator failed for field "DemoProject.needy_households_driven": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.JobsCreated(); !ok {
+		return &ValidationError{Name: "jobs_created", err: errors.New(`ent: missing required field "DemoProject.jobs_created"`)}
+	}
+	if v, ok := _c.mutation.JobsCreated(); ok {
+		if err := demoproject.JobsCreatedValidator(v); err != nil {
+			return &ValidationError{Name: "jobs_created", err: fmt.Errorf(`ent: validator failed for field "DemoProject.jobs_created": %w`, err)}
 		}
 	}
 	if len(_c.mutation.TownshipIDs()) == 0 {
@@ -444,6 +593,30 @@ func (_c *DemoProjectCreate) createSpec() (*DemoProject, *sqlgraph.CreateSpec) {
 		_spec.SetField(demoproject.FieldStageDueOn, field.TypeTime, value)
 		_node.StageDueOn = &value
 	}
+	if value, ok := _c.mutation.HouseholdsDriven(); ok {
+		_spec.SetField(demoproject.FieldHouseholdsDriven, field.TypeInt, value)
+		_node.HouseholdsDriven = value
+	}
+	if value, ok := _c.mutation.PersonsDriven(); ok {
+		_spec.SetField(demoproject.FieldPersonsDriven, field.TypeInt, value)
+		_node.PersonsDriven = value
+	}
+	if value, ok := _c.mutation.NeedyHouseholdsDriven(); ok {
+		_spec.SetField(demoproject.FieldNeedyHouseholdsDriven, field.TypeInt, value)
+		_node.NeedyHouseholdsDriven = value
+	}
+	if value, ok := _c.mutation.IncomeGainPerHousehold(); ok {
+		_spec.SetField(demoproject.FieldIncomeGainPerHousehold, field.TypeInt64, value)
+		_node.IncomeGainPerHousehold = &value
+	}
+	if value, ok := _c.mutation.NewCollectiveIncome(); ok {
+		_spec.SetField(demoproject.FieldNewCollectiveIncome, field.TypeInt64, value)
+		_node.NewCollectiveIncome = &value
+	}
+	if value, ok := _c.mutation.JobsCreated(); ok {
+		_spec.SetField(demoproject.FieldJobsCreated, field.TypeInt, value)
+		_node.JobsCreated = value
+	}
 	if nodes := _c.mutation.TownshipIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -487,6 +660,22 @@ func (_c *DemoProjectCreate) createSpec() (*DemoProject, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(demoprojectstage.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.InvestmentsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   demoproject.InvestmentsTable,
+			Columns: []string{demoproject.InvestmentsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(projectinvestment.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -729,6 +918,126 @@ func (u *DemoProjectUpsert) UpdateStageDueOn() *DemoProjectUpsert {
 // ClearStageDueOn clears the value of the "stage_due_on" field.
 func (u *DemoProjectUpsert) ClearStageDueOn() *DemoProjectUpsert {
 	u.SetNull(demoproject.FieldStageDueOn)
+	return u
+}
+
+// SetHouseholdsDriven sets the "households_driven" field.
+func (u *DemoProjectUpsert) SetHouseholdsDriven(v int) *DemoProjectUpsert {
+	u.Set(demoproject.FieldHouseholdsDriven, v)
+	return u
+}
+
+// UpdateHouseholdsDriven sets the "households_driven" field to the value that was provided on create.
+func (u *DemoProjectUpsert) UpdateHouseholdsDriven() *DemoProjectUpsert {
+	u.SetExcluded(demoproject.FieldHouseholdsDriven)
+	return u
+}
+
+// AddHouseholdsDriven adds v to the "households_driven" field.
+func (u *DemoProjectUpsert) AddHouseholdsDriven(v int) *DemoProjectUpsert {
+	u.Add(demoproject.FieldHouseholdsDriven, v)
+	return u
+}
+
+// SetPersonsDriven sets the "persons_driven" field.
+func (u *DemoProjectUpsert) SetPersonsDriven(v int) *DemoProjectUpsert {
+	u.Set(demoproject.FieldPersonsDriven, v)
+	return u
+}
+
+// UpdatePersonsDriven sets the "persons_driven" field to the value that was provided on create.
+func (u *DemoProjectUpsert) UpdatePersonsDriven() *DemoProjectUpsert {
+	u.SetExcluded(demoproject.FieldPersonsDriven)
+	return u
+}
+
+// AddPersonsDriven adds v to the "persons_driven" field.
+func (u *DemoProjectUpsert) AddPersonsDriven(v int) *DemoProjectUpsert {
+	u.Add(demoproject.FieldPersonsDriven, v)
+	return u
+}
+
+// SetNeedyHouseholdsDriven sets the "needy_households_driven" field.
+func (u *DemoProjectUpsert) SetNeedyHouseholdsDriven(v int) *DemoProjectUpsert {
+	u.Set(demoproject.FieldNeedyHouseholdsDriven, v)
+	return u
+}
+
+// UpdateNeedyHouseholdsDriven sets the "needy_households_driven" field to the value that was provided on create.
+func (u *DemoProjectUpsert) UpdateNeedyHouseholdsDriven() *DemoProjectUpsert {
+	u.SetExcluded(demoproject.FieldNeedyHouseholdsDriven)
+	return u
+}
+
+// AddNeedyHouseholdsDriven adds v to the "needy_households_driven" field.
+func (u *DemoProjectUpsert) AddNeedyHouseholdsDriven(v int) *DemoProjectUpsert {
+	u.Add(demoproject.FieldNeedyHouseholdsDriven, v)
+	return u
+}
+
+// SetIncomeGainPerHousehold sets the "income_gain_per_household" field.
+func (u *DemoProjectUpsert) SetIncomeGainPerHousehold(v money.Fen) *DemoProjectUpsert {
+	u.Set(demoproject.FieldIncomeGainPerHousehold, v)
+	return u
+}
+
+// UpdateIncomeGainPerHousehold sets the "income_gain_per_household" field to the value that was provided on create.
+func (u *DemoProjectUpsert) UpdateIncomeGainPerHousehold() *DemoProjectUpsert {
+	u.SetExcluded(demoproject.FieldIncomeGainPerHousehold)
+	return u
+}
+
+// AddIncomeGainPerHousehold adds v to the "income_gain_per_household" field.
+func (u *DemoProjectUpsert) AddIncomeGainPerHousehold(v money.Fen) *DemoProjectUpsert {
+	u.Add(demoproject.FieldIncomeGainPerHousehold, v)
+	return u
+}
+
+// ClearIncomeGainPerHousehold clears the value of the "income_gain_per_household" field.
+func (u *DemoProjectUpsert) ClearIncomeGainPerHousehold() *DemoProjectUpsert {
+	u.SetNull(demoproject.FieldIncomeGainPerHousehold)
+	return u
+}
+
+// SetNewCollectiveIncome sets the "new_collective_income" field.
+func (u *DemoProjectUpsert) SetNewCollectiveIncome(v money.Fen) *DemoProjectUpsert {
+	u.Set(demoproject.FieldNewCollectiveIncome, v)
+	return u
+}
+
+// UpdateNewCollectiveIncome sets the "new_collective_income" field to the value that was provided on create.
+func (u *DemoProjectUpsert) UpdateNewCollectiveIncome() *DemoProjectUpsert {
+	u.SetExcluded(demoproject.FieldNewCollectiveIncome)
+	return u
+}
+
+// AddNewCollectiveIncome adds v to the "new_collective_income" field.
+func (u *DemoProjectUpsert) AddNewCollectiveIncome(v money.Fen) *DemoProjectUpsert {
+	u.Add(demoproject.FieldNewCollectiveIncome, v)
+	return u
+}
+
+// ClearNewCollectiveIncome clears the value of the "new_collective_income" field.
+func (u *DemoProjectUpsert) ClearNewCollectiveIncome() *DemoProjectUpsert {
+	u.SetNull(demoproject.FieldNewCollectiveIncome)
+	return u
+}
+
+// SetJobsCreated sets the "jobs_created" field.
+func (u *DemoProjectUpsert) SetJobsCreated(v int) *DemoProjectUpsert {
+	u.Set(demoproject.FieldJobsCreated, v)
+	return u
+}
+
+// UpdateJobsCreated sets the "jobs_created" field to the value that was provided on create.
+func (u *DemoProjectUpsert) UpdateJobsCreated() *DemoProjectUpsert {
+	u.SetExcluded(demoproject.FieldJobsCreated)
+	return u
+}
+
+// AddJobsCreated adds v to the "jobs_created" field.
+func (u *DemoProjectUpsert) AddJobsCreated(v int) *DemoProjectUpsert {
+	u.Add(demoproject.FieldJobsCreated, v)
 	return u
 }
 
@@ -997,6 +1306,146 @@ func (u *DemoProjectUpsertOne) UpdateStageDueOn() *DemoProjectUpsertOne {
 func (u *DemoProjectUpsertOne) ClearStageDueOn() *DemoProjectUpsertOne {
 	return u.Update(func(s *DemoProjectUpsert) {
 		s.ClearStageDueOn()
+	})
+}
+
+// SetHouseholdsDriven sets the "households_driven" field.
+func (u *DemoProjectUpsertOne) SetHouseholdsDriven(v int) *DemoProjectUpsertOne {
+	return u.Update(func(s *DemoProjectUpsert) {
+		s.SetHouseholdsDriven(v)
+	})
+}
+
+// AddHouseholdsDriven adds v to the "households_driven" field.
+func (u *DemoProjectUpsertOne) AddHouseholdsDriven(v int) *DemoProjectUpsertOne {
+	return u.Update(func(s *DemoProjectUpsert) {
+		s.AddHouseholdsDriven(v)
+	})
+}
+
+// UpdateHouseholdsDriven sets the "households_driven" field to the value that was provided on create.
+func (u *DemoProjectUpsertOne) UpdateHouseholdsDriven() *DemoProjectUpsertOne {
+	return u.Update(func(s *DemoProjectUpsert) {
+		s.UpdateHouseholdsDriven()
+	})
+}
+
+// SetPersonsDriven sets the "persons_driven" field.
+func (u *DemoProjectUpsertOne) SetPersonsDriven(v int) *DemoProjectUpsertOne {
+	return u.Update(func(s *DemoProjectUpsert) {
+		s.SetPersonsDriven(v)
+	})
+}
+
+// AddPersonsDriven adds v to the "persons_driven" field.
+func (u *DemoProjectUpsertOne) AddPersonsDriven(v int) *DemoProjectUpsertOne {
+	return u.Update(func(s *DemoProjectUpsert) {
+		s.AddPersonsDriven(v)
+	})
+}
+
+// UpdatePersonsDriven sets the "persons_driven" field to the value that was provided on create.
+func (u *DemoProjectUpsertOne) UpdatePersonsDriven() *DemoProjectUpsertOne {
+	return u.Update(func(s *DemoProjectUpsert) {
+		s.UpdatePersonsDriven()
+	})
+}
+
+// SetNeedyHouseholdsDriven sets the "needy_households_driven" field.
+func (u *DemoProjectUpsertOne) SetNeedyHouseholdsDriven(v int) *DemoProjectUpsertOne {
+	return u.Update(func(s *DemoProjectUpsert) {
+		s.SetNeedyHouseholdsDriven(v)
+	})
+}
+
+// AddNeedyHouseholdsDriven adds v to the "needy_households_driven" field.
+func (u *DemoProjectUpsertOne) AddNeedyHouseholdsDriven(v int) *DemoProjectUpsertOne {
+	return u.Update(func(s *DemoProjectUpsert) {
+		s.AddNeedyHouseholdsDriven(v)
+	})
+}
+
+// UpdateNeedyHouseholdsDriven sets the "needy_households_driven" field to the value that was provided on create.
+func (u *DemoProjectUpsertOne) UpdateNeedyHouseholdsDriven() *DemoProjectUpsertOne {
+	return u.Update(func(s *DemoProjectUpsert) {
+		s.UpdateNeedyHouseholdsDriven()
+	})
+}
+
+// SetIncomeGainPerHousehold sets the "income_gain_per_household" field.
+func (u *DemoProjectUpsertOne) SetIncomeGainPerHousehold(v money.Fen) *DemoProjectUpsertOne {
+	return u.Update(func(s *DemoProjectUpsert) {
+		s.SetIncomeGainPerHousehold(v)
+	})
+}
+
+// AddIncomeGainPerHousehold adds v to the "income_gain_per_household" field.
+func (u *DemoProjectUpsertOne) AddIncomeGainPerHousehold(v money.Fen) *DemoProjectUpsertOne {
+	return u.Update(func(s *DemoProjectUpsert) {
+		s.AddIncomeGainPerHousehold(v)
+	})
+}
+
+// UpdateIncomeGainPerHousehold sets the "income_gain_per_household" field to the value that was provided on create.
+func (u *DemoProjectUpsertOne) UpdateIncomeGainPerHousehold() *DemoProjectUpsertOne {
+	return u.Update(func(s *DemoProjectUpsert) {
+		s.UpdateIncomeGainPerHousehold()
+	})
+}
+
+// ClearIncomeGainPerHousehold clears the value of the "income_gain_per_household" field.
+func (u *DemoProjectUpsertOne) ClearIncomeGainPerHousehold() *DemoProjectUpsertOne {
+	return u.Update(func(s *DemoProjectUpsert) {
+		s.ClearIncomeGainPerHousehold()
+	})
+}
+
+// SetNewCollectiveIncome sets the "new_collective_income" field.
+func (u *DemoProjectUpsertOne) SetNewCollectiveIncome(v money.Fen) *DemoProjectUpsertOne {
+	return u.Update(func(s *DemoProjectUpsert) {
+		s.SetNewCollectiveIncome(v)
+	})
+}
+
+// AddNewCollectiveIncome adds v to the "new_collective_income" field.
+func (u *DemoProjectUpsertOne) AddNewCollectiveIncome(v money.Fen) *DemoProjectUpsertOne {
+	return u.Update(func(s *DemoProjectUpsert) {
+		s.AddNewCollectiveIncome(v)
+	})
+}
+
+// UpdateNewCollectiveIncome sets the "new_collective_income" field to the value that was provided on create.
+func (u *DemoProjectUpsertOne) UpdateNewCollectiveIncome() *DemoProjectUpsertOne {
+	return u.Update(func(s *DemoProjectUpsert) {
+		s.UpdateNewCollectiveIncome()
+	})
+}
+
+// ClearNewCollectiveIncome clears the value of the "new_collective_income" field.
+func (u *DemoProjectUpsertOne) ClearNewCollectiveIncome() *DemoProjectUpsertOne {
+	return u.Update(func(s *DemoProjectUpsert) {
+		s.ClearNewCollectiveIncome()
+	})
+}
+
+// SetJobsCreated sets the "jobs_created" field.
+func (u *DemoProjectUpsertOne) SetJobsCreated(v int) *DemoProjectUpsertOne {
+	return u.Update(func(s *DemoProjectUpsert) {
+		s.SetJobsCreated(v)
+	})
+}
+
+// AddJobsCreated adds v to the "jobs_created" field.
+func (u *DemoProjectUpsertOne) AddJobsCreated(v int) *DemoProjectUpsertOne {
+	return u.Update(func(s *DemoProjectUpsert) {
+		s.AddJobsCreated(v)
+	})
+}
+
+// UpdateJobsCreated sets the "jobs_created" field to the value that was provided on create.
+func (u *DemoProjectUpsertOne) UpdateJobsCreated() *DemoProjectUpsertOne {
+	return u.Update(func(s *DemoProjectUpsert) {
+		s.UpdateJobsCreated()
 	})
 }
 
@@ -1431,6 +1880,146 @@ func (u *DemoProjectUpsertBulk) UpdateStageDueOn() *DemoProjectUpsertBulk {
 func (u *DemoProjectUpsertBulk) ClearStageDueOn() *DemoProjectUpsertBulk {
 	return u.Update(func(s *DemoProjectUpsert) {
 		s.ClearStageDueOn()
+	})
+}
+
+// SetHouseholdsDriven sets the "households_driven" field.
+func (u *DemoProjectUpsertBulk) SetHouseholdsDriven(v int) *DemoProjectUpsertBulk {
+	return u.Update(func(s *DemoProjectUpsert) {
+		s.SetHouseholdsDriven(v)
+	})
+}
+
+// AddHouseholdsDriven adds v to the "households_driven" field.
+func (u *DemoProjectUpsertBulk) AddHouseholdsDriven(v int) *DemoProjectUpsertBulk {
+	return u.Update(func(s *DemoProjectUpsert) {
+		s.AddHouseholdsDriven(v)
+	})
+}
+
+// UpdateHouseholdsDriven sets the "households_driven" field to the value that was provided on create.
+func (u *DemoProjectUpsertBulk) UpdateHouseholdsDriven() *DemoProjectUpsertBulk {
+	return u.Update(func(s *DemoProjectUpsert) {
+		s.UpdateHouseholdsDriven()
+	})
+}
+
+// SetPersonsDriven sets the "persons_driven" field.
+func (u *DemoProjectUpsertBulk) SetPersonsDriven(v int) *DemoProjectUpsertBulk {
+	return u.Update(func(s *DemoProjectUpsert) {
+		s.SetPersonsDriven(v)
+	})
+}
+
+// AddPersonsDriven adds v to the "persons_driven" field.
+func (u *DemoProjectUpsertBulk) AddPersonsDriven(v int) *DemoProjectUpsertBulk {
+	return u.Update(func(s *DemoProjectUpsert) {
+		s.AddPersonsDriven(v)
+	})
+}
+
+// UpdatePersonsDriven sets the "persons_driven" field to the value that was provided on create.
+func (u *DemoProjectUpsertBulk) UpdatePersonsDriven() *DemoProjectUpsertBulk {
+	return u.Update(func(s *DemoProjectUpsert) {
+		s.UpdatePersonsDriven()
+	})
+}
+
+// SetNeedyHouseholdsDriven sets the "needy_households_driven" field.
+func (u *DemoProjectUpsertBulk) SetNeedyHouseholdsDriven(v int) *DemoProjectUpsertBulk {
+	return u.Update(func(s *DemoProjectUpsert) {
+		s.SetNeedyHouseholdsDriven(v)
+	})
+}
+
+// AddNeedyHouseholdsDriven adds v to the "needy_households_driven" field.
+func (u *DemoProjectUpsertBulk) AddNeedyHouseholdsDriven(v int) *DemoProjectUpsertBulk {
+	return u.Update(func(s *DemoProjectUpsert) {
+		s.AddNeedyHouseholdsDriven(v)
+	})
+}
+
+// UpdateNeedyHouseholdsDriven sets the "needy_households_driven" field to the value that was provided on create.
+func (u *DemoProjectUpsertBulk) UpdateNeedyHouseholdsDriven() *DemoProjectUpsertBulk {
+	return u.Update(func(s *DemoProjectUpsert) {
+		s.UpdateNeedyHouseholdsDriven()
+	})
+}
+
+// SetIncomeGainPerHousehold sets the "income_gain_per_household" field.
+func (u *DemoProjectUpsertBulk) SetIncomeGainPerHousehold(v money.Fen) *DemoProjectUpsertBulk {
+	return u.Update(func(s *DemoProjectUpsert) {
+		s.SetIncomeGainPerHousehold(v)
+	})
+}
+
+// AddIncomeGainPerHousehold adds v to the "income_gain_per_household" field.
+func (u *DemoProjectUpsertBulk) AddIncomeGainPerHousehold(v money.Fen) *DemoProjectUpsertBulk {
+	return u.Update(func(s *DemoProjectUpsert) {
+		s.AddIncomeGainPerHousehold(v)
+	})
+}
+
+// UpdateIncomeGainPerHousehold sets the "income_gain_per_household" field to the value that was provided on create.
+func (u *DemoProjectUpsertBulk) UpdateIncomeGainPerHousehold() *DemoProjectUpsertBulk {
+	return u.Update(func(s *DemoProjectUpsert) {
+		s.UpdateIncomeGainPerHousehold()
+	})
+}
+
+// ClearIncomeGainPerHousehold clears the value of the "income_gain_per_household" field.
+func (u *DemoProjectUpsertBulk) ClearIncomeGainPerHousehold() *DemoProjectUpsertBulk {
+	return u.Update(func(s *DemoProjectUpsert) {
+		s.ClearIncomeGainPerHousehold()
+	})
+}
+
+// SetNewCollectiveIncome sets the "new_collective_income" field.
+func (u *DemoProjectUpsertBulk) SetNewCollectiveIncome(v money.Fen) *DemoProjectUpsertBulk {
+	return u.Update(func(s *DemoProjectUpsert) {
+		s.SetNewCollectiveIncome(v)
+	})
+}
+
+// AddNewCollectiveIncome adds v to the "new_collective_income" field.
+func (u *DemoProjectUpsertBulk) AddNewCollectiveIncome(v money.Fen) *DemoProjectUpsertBulk {
+	return u.Update(func(s *DemoProjectUpsert) {
+		s.AddNewCollectiveIncome(v)
+	})
+}
+
+// UpdateNewCollectiveIncome sets the "new_collective_income" field to the value that was provided on create.
+func (u *DemoProjectUpsertBulk) UpdateNewCollectiveIncome() *DemoProjectUpsertBulk {
+	return u.Update(func(s *DemoProjectUpsert) {
+		s.UpdateNewCollectiveIncome()
+	})
+}
+
+// ClearNewCollectiveIncome clears the value of the "new_collective_income" field.
+func (u *DemoProjectUpsertBulk) ClearNewCollectiveIncome() *DemoProjectUpsertBulk {
+	return u.Update(func(s *DemoProjectUpsert) {
+		s.ClearNewCollectiveIncome()
+	})
+}
+
+// SetJobsCreated sets the "jobs_created" field.
+func (u *DemoProjectUpsertBulk) SetJobsCreated(v int) *DemoProjectUpsertBulk {
+	return u.Update(func(s *DemoProjectUpsert) {
+		s.SetJobsCreated(v)
+	})
+}
+
+// AddJobsCreated adds v to the "jobs_created" field.
+func (u *DemoProjectUpsertBulk) AddJobsCreated(v int) *DemoProjectUpsertBulk {
+	return u.Update(func(s *DemoProjectUpsert) {
+		s.AddJobsCreated(v)
+	})
+}
+
+// UpdateJobsCreated sets the "jobs_created" field to the value that was provided on create.
+func (u *DemoProjectUpsertBulk) UpdateJobsCreated() *DemoProjectUpsertBulk {
+	return u.Update(func(s *DemoProjectUpsert) {
+		s.UpdateJobsCreated()
 	})
 }
 

@@ -17,6 +17,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/demoproject"
 	"github.com/nanpiao/sbqw/ent/demoprojectstage"
 	"github.com/nanpiao/sbqw/ent/predicate"
+	"github.com/nanpiao/sbqw/ent/projectinvestment"
 	"github.com/nanpiao/sbqw/ent/township"
 	"github.com/nanpiao/sbqw/ent/village"
 )
@@ -24,16 +25,18 @@ import (
 // DemoProjectQuery is the builder for querying DemoProject entities.
 type DemoProjectQuery struct {
 	config
-	ctx             *QueryContext
-	order           []demoproject.OrderOption
-	inters          []Interceptor
-	predicates      []predicate.DemoProject
-	withTownship    *TownshipQuery
-	withVillage     *VillageQuery
-	withStages      *DemoProjectStageQuery
-	loadTotal       []func(context.Context, []*DemoProject) error
-	modifiers       []func(*sql.Selector)
-	withNamedStages map[string]*DemoProjectStageQuery
+	ctx                  *QueryContext
+	order                []demoproject.OrderOption
+	inters               []Interceptor
+	predicates           []predicate.DemoProject
+	withTownship         *TownshipQuery
+	withVillage          *VillageQuery
+	withStages           *DemoProjectStageQuery
+	withInvestments      *ProjectInvestmentQuery
+	loadTotal            []func(context.Context, []*DemoProject) error
+	modifiers            []func(*sql.Selector)
+	withNamedStages      map[string]*DemoProjectStageQuery
+	withNamedInvestments map[string]*ProjectInvestmentQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -129,6 +132,28 @@ func (_q *DemoProjectQuery) QueryStages() *DemoProjectStageQuery {
 			sqlgraph.From(demoproject.Table, demoproject.FieldID, selector),
 			sqlgraph.To(demoprojectstage.Table, demoprojectstage.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, demoproject.StagesTable, demoproject.StagesColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryInvestments chains the current query on the "investments" edge.
+func (_q *DemoProjectQuery) QueryInvestments() *ProjectInvestmentQuery {
+	query := (&ProjectInvestmentClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(demoproject.Table, demoproject.FieldID, selector),
+			sqlgraph.To(projectinvestment.Table, projectinvestment.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, demoproject.InvestmentsTable, demoproject.InvestmentsColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -323,14 +348,15 @@ func (_q *DemoProjectQuery) Clone() *DemoProjectQuery {
 		return nil
 	}
 	return &DemoProjectQuery{
-		config:       _q.config,
-		ctx:          _q.ctx.Clone(),
-		order:        append([]demoproject.OrderOption{}, _q.order...),
-		inters:       append([]Interceptor{}, _q.inters...),
-		predicates:   append([]predicate.DemoProject{}, _q.predicates...),
-		withTownship: _q.withTownship.Clone(),
-		withVillage:  _q.withVillage.Clone(),
-		withStages:   _q.withStages.Clone(),
+		config:          _q.config,
+		ctx:             _q.ctx.Clone(),
+		order:           append([]demoproject.OrderOption{}, _q.order...),
+		inters:          append([]Interceptor{}, _q.inters...),
+		predicates:      append([]predicate.DemoProject{}, _q.predicates...),
+		withTownship:    _q.withTownship.Clone(),
+		withVillage:     _q.withVillage.Clone(),
+		withStages:      _q.withStages.Clone(),
+		withInvestments: _q.withInvestments.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -368,6 +394,17 @@ func (_q *DemoProjectQuery) WithStages(opts ...func(*DemoProjectStageQuery)) *De
 		opt(query)
 	}
 	_q.withStages = query
+	return _q
+}
+
+// WithInvestments tells the query-builder to eager-load the nodes that are connected to
+// the "investments" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *DemoProjectQuery) WithInvestments(opts ...func(*ProjectInvestmentQuery)) *DemoProjectQuery {
+	query := (&ProjectInvestmentClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withInvestments = query
 	return _q
 }
 
@@ -455,10 +492,11 @@ func (_q *DemoProjectQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 	var (
 		nodes       = []*DemoProject{}
 		_spec       = _q.querySpec()
-		loadedTypes = [3]bool{
+		loadedTypes = [4]bool{
 			_q.withTownship != nil,
 			_q.withVillage != nil,
 			_q.withStages != nil,
+			_q.withInvestments != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -501,10 +539,24 @@ func (_q *DemoProjectQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 			return nil, err
 		}
 	}
+	if query := _q.withInvestments; query != nil {
+		if err := _q.loadInvestments(ctx, query, nodes,
+			func(n *DemoProject) { n.Edges.Investments = []*ProjectInvestment{} },
+			func(n *DemoProject, e *ProjectInvestment) { n.Edges.Investments = append(n.Edges.Investments, e) }); err != nil {
+			return nil, err
+		}
+	}
 	for name, query := range _q.withNamedStages {
 		if err := _q.loadStages(ctx, query, nodes,
 			func(n *DemoProject) { n.appendNamedStages(name) },
 			func(n *DemoProject, e *DemoProjectStage) { n.appendNamedStages(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedInvestments {
+		if err := _q.loadInvestments(ctx, query, nodes,
+			func(n *DemoProject) { n.appendNamedInvestments(name) },
+			func(n *DemoProject, e *ProjectInvestment) { n.appendNamedInvestments(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -592,6 +644,36 @@ func (_q *DemoProjectQuery) loadStages(ctx context.Context, query *DemoProjectSt
 	}
 	query.Where(predicate.DemoProjectStage(func(s *sql.Selector) {
 		s.Where(sql.InValues(s.C(demoproject.StagesColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.ProjectID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "project_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *DemoProjectQuery) loadInvestments(ctx context.Context, query *ProjectInvestmentQuery, nodes []*DemoProject, init func(*DemoProject), assign func(*DemoProject, *ProjectInvestment)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*DemoProject)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(projectinvestment.FieldProjectID)
+	}
+	query.Where(predicate.ProjectInvestment(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(demoproject.InvestmentsColumn), fks...))
 	}))
 	neighbors, err := query.All(ctx)
 	if err != nil {
@@ -744,6 +826,20 @@ func (_q *DemoProjectQuery) WithNamedStages(name string, opts ...func(*DemoProje
 		_q.withNamedStages = make(map[string]*DemoProjectStageQuery)
 	}
 	_q.withNamedStages[name] = query
+	return _q
+}
+
+// WithNamedInvestments tells the query-builder to eager-load the nodes that are connected to the "investments"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *DemoProjectQuery) WithNamedInvestments(name string, opts ...func(*ProjectInvestmentQuery)) *DemoProjectQuery {
+	query := (&ProjectInvestmentClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedInvestments == nil {
+		_q.withNamedInvestments = make(map[string]*ProjectInvestmentQuery)
+	}
+	_q.withNamedInvestments[name] = query
 	return _q
 }
 

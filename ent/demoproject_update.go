@@ -14,7 +14,9 @@ import (
 	"github.com/nanpiao/sbqw/ent/demoproject"
 	"github.com/nanpiao/sbqw/ent/demoprojectstage"
 	"github.com/nanpiao/sbqw/ent/predicate"
+	"github.com/nanpiao/sbqw/ent/projectinvestment"
 	"github.com/nanpiao/sbqw/ent/schema/enum"
+	"github.com/nanpiao/sbqw/money"
 )
 
 // DemoProjectUpdate is the builder for updating DemoProject entities.
@@ -238,6 +240,144 @@ func (_u *DemoProjectUpdate) ClearStageDueOn() *DemoProjectUpdate {
 	return _u
 }
 
+// SetHouseholdsDriven sets the "households_driven" field.
+func (_u *DemoProjectUpdate) SetHouseholdsDriven(v int) *DemoProjectUpdate {
+	_u.mutation.ResetHouseholdsDriven()
+	_u.mutation.SetHouseholdsDriven(v)
+	return _u
+}
+
+// SetNillableHouseholdsDriven sets the "households_driven" field if the given value is not nil.
+func (_u *DemoProjectUpdate) SetNillableHouseholdsDriven(v *int) *DemoProjectUpdate {
+	if v != nil {
+		_u.SetHouseholdsDriven(*v)
+	}
+	return _u
+}
+
+// AddHouseholdsDriven adds value to the "households_driven" field.
+func (_u *DemoProjectUpdate) AddHouseholdsDriven(v int) *DemoProjectUpdate {
+	_u.mutation.AddHouseholdsDriven(v)
+	return _u
+}
+
+// SetPersonsDriven sets the "persons_driven" field.
+func (_u *DemoProjectUpdate) SetPersonsDriven(v int) *DemoProjectUpdate {
+	_u.mutation.ResetPersonsDriven()
+	_u.mutation.SetPersonsDriven(v)
+	return _u
+}
+
+// SetNillablePersonsDriven sets the "persons_driven" field if the given value is not nil.
+func (_u *DemoProjectUpdate) SetNillablePersonsDriven(v *int) *DemoProjectUpdate {
+	if v != nil {
+		_u.SetPersonsDriven(*v)
+	}
+	return _u
+}
+
+// AddPersonsDriven adds value to the "persons_driven" field.
+func (_u *DemoProjectUpdate) AddPersonsDriven(v int) *DemoProjectUpdate {
+	_u.mutation.AddPersonsDriven(v)
+	return _u
+}
+
+// SetNeedyHouseholdsDriven sets the "needy_households_driven" field.
+func (_u *DemoProjectUpdate) SetNeedyHouseholdsDriven(v int) *DemoProjectUpdate {
+	_u.mutation.ResetNeedyHouseholdsDriven()
+	_u.mutation.SetNeedyHouseholdsDriven(v)
+	return _u
+}
+
+// SetNillableNeedyHouseholdsDriven sets the "needy_households_driven" field if the given value is not nil.
+func (_u *DemoProjectUpdate) SetNillableNeedyHouseholdsDriven(v *int) *DemoProjectUpdate {
+	if v != nil {
+		_u.SetNeedyHouseholdsDriven(*v)
+	}
+	return _u
+}
+
+// AddNeedyHouseholdsDriven adds value to the "needy_households_driven" field.
+func (_u *DemoProjectUpdate) AddNeedyHouseholdsDriven(v int) *DemoProjectUpdate {
+	_u.mutation.AddNeedyHouseholdsDriven(v)
+	return _u
+}
+
+// SetIncomeGainPerHousehold sets the "income_gain_per_household" field.
+func (_u *DemoProjectUpdate) SetIncomeGainPerHousehold(v money.Fen) *DemoProjectUpdate {
+	_u.mutation.ResetIncomeGainPerHousehold()
+	_u.mutation.SetIncomeGainPerHousehold(v)
+	return _u
+}
+
+// SetNillableIncomeGainPerHousehold sets the "income_gain_per_household" field if the given value is not nil.
+func (_u *DemoProjectUpdate) SetNillableIncomeGainPerHousehold(v *money.Fen) *DemoProjectUpdate {
+	if v != nil {
+		_u.SetIncomeGainPerHousehold(*v)
+	}
+	return _u
+}
+
+// AddIncomeGainPerHousehold adds value to the "income_gain_per_household" field.
+func (_u *DemoProjectUpdate) AddIncomeGainPerHousehold(v money.Fen) *DemoProjectUpdate {
+	_u.mutation.AddIncomeGainPerHousehold(v)
+	return _u
+}
+
+// ClearIncomeGainPerHousehold clears the value of the "income_gain_per_household" field.
+func (_u *DemoProjectUpdate) ClearIncomeGainPerHousehold() *DemoProjectUpdate {
+	_u.mutation.ClearIncomeGainPerHousehold()
+	return _u
+}
+
+// SetNewCollectiveIncome sets the "new_collective_income" field.
+func (_u *DemoProjectUpdate) SetNewCollectiveIncome(v money.Fen) *DemoProjectUpdate {
+	_u.mutation.ResetNewCollectiveIncome()
+	_u.mutation.SetNewCollectiveIncome(v)
+	return _u
+}
+
+// SetNillableNewCollectiveIncome sets the "new_collective_income" field if the given value is not nil.
+func (_u *DemoProjectUpdate) SetNillableNewCollectiveIncome(v *money.Fen) *DemoProjectUpdate {
+	if v != nil {
+		_u.SetNewCollectiveIncome(*v)
+	}
+	return _u
+}
+
+// AddNewCollectiveIncome adds value to the "new_collective_income" field.
+func (_u *DemoProjectUpdate) AddNewCollectiveIncome(v money.Fen) *DemoProjectUpdate {
+	_u.mutation.AddNewCollectiveIncome(v)
+	return _u
+}
+
+// ClearNewCollectiveIncome clears the value of the "new_collective_income" field.
+func (_u *DemoProjectUpdate) ClearNewCollectiveIncome() *DemoProjectUpdate {
+	_u.mutation.ClearNewCollectiveIncome()
+	return _u
+}
+
+// SetJobsCreated sets the "jobs_created" field.
+func (_u *DemoProjectUpdate) SetJobsCreated(v int) *DemoProjectUpdate {
+	_u.mutation.ResetJobsCreated()
+	_u.mutation.SetJobsCreated(v)
+	return _u
+}
+
+// SetNillableJobsCreated sets the "jobs_created" field if the given value is not nil.
+func (_u *DemoProjectUpdate) SetNillableJobsCreated(v *int) *DemoProjectUpdate {
+	if v != nil {
+		_u.SetJobsCreated(*v)
+	}
+	return _u
+}
+
+// AddJobsCreated adds value to the "jobs_created" field.
+func (_u *DemoProjectUpdate) AddJobsCreated(v int) *DemoProjectUpdate {
+	_u.mutation.AddJobsCreated(v)
+	return _u
+}
+
 // AddStageIDs adds the "stages" edge to the DemoProjectStage entity by IDs.
 func (_u *DemoProjectUpdate) AddStageIDs(ids ...int) *DemoProjectUpdate {
 	_u.mutation.AddStageIDs(ids...)
@@ -251,6 +391,21 @@ func (_u *DemoProjectUpdate) AddStages(v ...*DemoProjectStage) *DemoProjectUpdat
 		ids[i] = v[i].ID
 	}
 	return _u.AddStageIDs(ids...)
+}
+
+// AddInvestmentIDs adds the "investments" edge to the ProjectInvestment entity by IDs.
+func (_u *DemoProjectUpdate) AddInvestmentIDs(ids ...int) *DemoProjectUpdate {
+	_u.mutation.AddInvestmentIDs(ids...)
+	return _u
+}
+
+// AddInvestments adds the "investments" edges to the ProjectInvestment entity.
+func (_u *DemoProjectUpdate) AddInvestments(v ...*ProjectInvestment) *DemoProjectUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddInvestmentIDs(ids...)
 }
 
 // Mutation returns the DemoProjectMutation object of the builder.
@@ -277,6 +432,27 @@ func (_u *DemoProjectUpdate) RemoveStages(v ...*DemoProjectStage) *DemoProjectUp
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveStageIDs(ids...)
+}
+
+// ClearInvestments clears all "investments" edges to the ProjectInvestment entity.
+func (_u *DemoProjectUpdate) ClearInvestments() *DemoProjectUpdate {
+	_u.mutation.ClearInvestments()
+	return _u
+}
+
+// RemoveInvestmentIDs removes the "investments" edge to ProjectInvestment entities by IDs.
+func (_u *DemoProjectUpdate) RemoveInvestmentIDs(ids ...int) *DemoProjectUpdate {
+	_u.mutation.RemoveInvestmentIDs(ids...)
+	return _u
+}
+
+// RemoveInvestments removes "investments" edges to ProjectInvestment entities.
+func (_u *DemoProjectUpdate) RemoveInvestments(v ...*ProjectInvestment) *DemoProjectUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveInvestmentIDs(ids...)
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -363,6 +539,26 @@ func (_u *DemoProjectUpdate) check() error {
 			return &ValidationError{Name: "stage", err: fmt.Errorf(`ent: validator failed for field "DemoProject.stage": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.HouseholdsDriven(); ok {
+		if err := demoproject.HouseholdsDrivenValidator(v); err != nil {
+			return &ValidationError{Name: "households_driven", err: fmt.Errorf(`ent: validator failed for field "DemoProject.households_driven": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.PersonsDriven(); ok {
+		if err := demoproject.PersonsDrivenValidator(v); err != nil {
+			return &ValidationError{Name: "persons_driven", err: fmt.Errorf(`ent: validator failed for field "DemoProject.persons_driven": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.NeedyHouseholdsDriven(); ok {
+		if err := demoproject.NeedyHouseholdsDrivenValidator(v); err != nil {
+			return &ValidationError{Name: "needy_households_driven", err: fmt.Errorf(`ent: validator failed for field "DemoProject.needy_households_driven": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.JobsCreated(); ok {
+		if err := demoproject.JobsCreatedValidator(v); err != nil {
+			return &ValidationError{Name: "jobs_created", err: fmt.Errorf(`ent: validator failed for field "DemoProject.jobs_created": %w`, err)}
+		}
+	}
 	if _u.mutation.TownshipCleared() && len(_u.mutation.TownshipIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "DemoProject.township"`)
 	}
@@ -441,6 +637,48 @@ func (_u *DemoProjectUpdate) sqlSave(ctx context.Context) (_node int, err error)
 	if _u.mutation.StageDueOnCleared() {
 		_spec.ClearField(demoproject.FieldStageDueOn, field.TypeTime)
 	}
+	if value, ok := _u.mutation.HouseholdsDriven(); ok {
+		_spec.SetField(demoproject.FieldHouseholdsDriven, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedHouseholdsDriven(); ok {
+		_spec.AddField(demoproject.FieldHouseholdsDriven, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.PersonsDriven(); ok {
+		_spec.SetField(demoproject.FieldPersonsDriven, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedPersonsDriven(); ok {
+		_spec.AddField(demoproject.FieldPersonsDriven, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.NeedyHouseholdsDriven(); ok {
+		_spec.SetField(demoproject.FieldNeedyHouseholdsDriven, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedNeedyHouseholdsDriven(); ok {
+		_spec.AddField(demoproject.FieldNeedyHouseholdsDriven, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.IncomeGainPerHousehold(); ok {
+		_spec.SetField(demoproject.FieldIncomeGainPerHousehold, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedIncomeGainPerHousehold(); ok {
+		_spec.AddField(demoproject.FieldIncomeGainPerHousehold, field.TypeInt64, value)
+	}
+	if _u.mutation.IncomeGainPerHouseholdCleared() {
+		_spec.ClearField(demoproject.FieldIncomeGainPerHousehold, field.TypeInt64)
+	}
+	if value, ok := _u.mutation.NewCollectiveIncome(); ok {
+		_spec.SetField(demoproject.FieldNewCollectiveIncome, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedNewCollectiveIncome(); ok {
+		_spec.AddField(demoproject.FieldNewCollectiveIncome, field.TypeInt64, value)
+	}
+	if _u.mutation.NewCollectiveIncomeCleared() {
+		_spec.ClearField(demoproject.FieldNewCollectiveIncome, field.TypeInt64)
+	}
+	if value, ok := _u.mutation.JobsCreated(); ok {
+		_spec.SetField(demoproject.FieldJobsCreated, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedJobsCreated(); ok {
+		_spec.AddField(demoproject.FieldJobsCreated, field.TypeInt, value)
+	}
 	if _u.mutation.StagesCleared() {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.O2M,
@@ -479,6 +717,51 @@ func (_u *DemoProjectUpdate) sqlSave(ctx context.Context) (_node int, err error)
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(demoprojectstage.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.InvestmentsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   demoproject.InvestmentsTable,
+			Columns: []string{demoproject.InvestmentsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(projectinvestment.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedInvestmentsIDs(); len(nodes) > 0 && !_u.mutation.InvestmentsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   demoproject.InvestmentsTable,
+			Columns: []string{demoproject.InvestmentsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(projectinvestment.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.InvestmentsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   demoproject.InvestmentsTable,
+			Columns: []string{demoproject.InvestmentsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(projectinvestment.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -715,6 +998,144 @@ func (_u *DemoProjectUpdateOne) ClearStageDueOn() *DemoProjectUpdateOne {
 	return _u
 }
 
+// SetHouseholdsDriven sets the "households_driven" field.
+func (_u *DemoProjectUpdateOne) SetHouseholdsDriven(v int) *DemoProjectUpdateOne {
+	_u.mutation.ResetHouseholdsDriven()
+	_u.mutation.SetHouseholdsDriven(v)
+	return _u
+}
+
+// SetNillableHouseholdsDriven sets the "households_driven" field if the given value is not nil.
+func (_u *DemoProjectUpdateOne) SetNillableHouseholdsDriven(v *int) *DemoProjectUpdateOne {
+	if v != nil {
+		_u.SetHouseholdsDriven(*v)
+	}
+	return _u
+}
+
+// AddHouseholdsDriven adds value to the "households_driven" field.
+func (_u *DemoProjectUpdateOne) AddHouseholdsDriven(v int) *DemoProjectUpdateOne {
+	_u.mutation.AddHouseholdsDriven(v)
+	return _u
+}
+
+// SetPersonsDriven sets the "persons_driven" field.
+func (_u *DemoProjectUpdateOne) SetPersonsDriven(v int) *DemoProjectUpdateOne {
+	_u.mutation.ResetPersonsDriven()
+	_u.mutation.SetPersonsDriven(v)
+	return _u
+}
+
+// SetNillablePersonsDriven sets the "persons_driven" field if the given value is not nil.
+func (_u *DemoProjectUpdateOne) SetNillablePersonsDriven(v *int) *DemoProjectUpdateOne {
+	if v != nil {
+		_u.SetPersonsDriven(*v)
+	}
+	return _u
+}
+
+// AddPersonsDriven adds value to the "persons_driven" field.
+func (_u *DemoProjectUpdateOne) AddPersonsDriven(v int) *DemoProjectUpdateOne {
+	_u.mutation.AddPersonsDriven(v)
+	return _u
+}
+
+// SetNeedyHouseholdsDriven sets the "needy_households_driven" field.
+func (_u *DemoProjectUpdateOne) SetNeedyHouseholdsDriven(v int) *DemoProjectUpdateOne {
+	_u.mutation.ResetNeedyHouseholdsDriven()
+	_u.mutation.SetNeedyHouseholdsDriven(v)
+	return _u
+}
+
+// SetNillableNeedyHouseholdsDriven sets the "needy_households_driven" field if the given value is not nil.
+func (_u *DemoProjectUpdateOne) SetNillableNeedyHouseholdsDriven(v *int) *DemoProjectUpdateOne {
+	if v != nil {
+		_u.SetNeedyHouseholdsDriven(*v)
+	}
+	return _u
+}
+
+// AddNeedyHouseholdsDriven adds value to the "needy_households_driven" field.
+func (_u *DemoProjectUpdateOne) AddNeedyHouseholdsDriven(v int) *DemoProjectUpdateOne {
+	_u.mutation.AddNeedyHouseholdsDriven(v)
+	return _u
+}
+
+// SetIncomeGainPerHousehold sets the "income_gain_per_household" field.
+func (_u *DemoProjectUpdateOne) SetIncomeGainPerHousehold(v money.Fen) *DemoProjectUpdateOne {
+	_u.mutation.ResetIncomeGainPerHousehold()
+	_u.mutation.SetIncomeGainPerHousehold(v)
+	return _u
+}
+
+// SetNillableIncomeGainPerHousehold sets the "income_gain_per_household" field if the given value is not nil.
+func (_u *DemoProjectUpdateOne) SetNillableIncomeGainPerHousehold(v *money.Fen) *DemoProjectUpdateOne {
+	if v != nil {
+		_u.SetIncomeGainPerHousehold(*v)
+	}
+	return _u
+}
+
+// AddIncomeGainPerHousehold adds value to the "income_gain_per_household" field.
+func (_u *DemoProjectUpdateOne) AddIncomeGainPerHousehold(v money.Fen) *DemoProjectUpdateOne {
+	_u.mutation.AddIncomeGainPerHousehold(v)
+	return _u
+}
+
+// ClearIncomeGainPerHousehold clears the value of the "income_gain_per_household" field.
+func (_u *DemoProjectUpdateOne) ClearIncomeGainPerHousehold() *DemoProjectUpdateOne {
+	_u.mutation.ClearIncomeGainPerHousehold()
+	return _u
+}
+
+// SetNewCollectiveIncome sets the "new_collective_income" field.
+func (_u *DemoProjectUpdateOne) SetNewCollectiveIncome(v money.Fen) *DemoProjectUpdateOne {
+	_u.mutation.ResetNewCollectiveIncome()
+	_u.mutation.SetNewCollectiveIncome(v)
+	return _u
+}
+
+// SetNillableNewCollectiveIncome sets the "new_collective_income" field if the given value is not nil.
+func (_u *DemoProjectUpdateOne) SetNillableNewCollectiveIncome(v *money.Fen) *DemoProjectUpdateOne {
+	if v != nil {
+		_u.SetNewCollectiveIncome(*v)
+	}
+	return _u
+}
+
+// AddNewCollectiveIncome adds value to the "new_collective_income" field.
+func (_u *DemoProjectUpdateOne) AddNewCollectiveIncome(v money.Fen) *DemoProjectUpdateOne {
+	_u.mutation.AddNewCollectiveIncome(v)
+	return _u
+}
+
+// ClearNewCollectiveIncome clears the value of the "new_collective_income" field.
+func (_u *DemoProjectUpdateOne) ClearNewCollectiveIncome() *DemoProjectUpdateOne {
+	_u.mutation.ClearNewCollectiveIncome()
+	return _u
+}
+
+// SetJobsCreated sets the "jobs_created" field.
+func (_u *DemoProjectUpdateOne) SetJobsCreated(v int) *DemoProjectUpdateOne {
+	_u.mutation.ResetJobsCreated()
+	_u.mutation.SetJobsCreated(v)
+	return _u
+}
+
+// SetNillableJobsCreated sets the "jobs_created" field if the given value is not nil.
+func (_u *DemoProjectUpdateOne) SetNillableJobsCreated(v *int) *DemoProjectUpdateOne {
+	if v != nil {
+		_u.SetJobsCreated(*v)
+	}
+	return _u
+}
+
+// AddJobsCreated adds value to the "jobs_created" field.
+func (_u *DemoProjectUpdateOne) AddJobsCreated(v int) *DemoProjectUpdateOne {
+	_u.mutation.AddJobsCreated(v)
+	return _u
+}
+
 // AddStageIDs adds the "stages" edge to the DemoProjectStage entity by IDs.
 func (_u *DemoProjectUpdateOne) AddStageIDs(ids ...int) *DemoProjectUpdateOne {
 	_u.mutation.AddStageIDs(ids...)
@@ -728,6 +1149,21 @@ func (_u *DemoProjectUpdateOne) AddStages(v ...*DemoProjectStage) *DemoProjectUp
 		ids[i] = v[i].ID
 	}
 	return _u.AddStageIDs(ids...)
+}
+
+// AddInvestmentIDs adds the "investments" edge to the ProjectInvestment entity by IDs.
+func (_u *DemoProjectUpdateOne) AddInvestmentIDs(ids ...int) *DemoProjectUpdateOne {
+	_u.mutation.AddInvestmentIDs(ids...)
+	return _u
+}
+
+// AddInvestments adds the "investments" edges to the ProjectInvestment entity.
+func (_u *DemoProjectUpdateOne) AddInvestments(v ...*ProjectInvestment) *DemoProjectUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddInvestmentIDs(ids...)
 }
 
 // Mutation returns the DemoProjectMutation object of the builder.
@@ -754,6 +1190,27 @@ func (_u *DemoProjectUpdateOne) RemoveStages(v ...*DemoProjectStage) *DemoProjec
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveStageIDs(ids...)
+}
+
+// ClearInvestments clears all "investments" edges to the ProjectInvestment entity.
+func (_u *DemoProjectUpdateOne) ClearInvestments() *DemoProjectUpdateOne {
+	_u.mutation.ClearInvestments()
+	return _u
+}
+
+// RemoveInvestmentIDs removes the "investments" edge to ProjectInvestment entities by IDs.
+func (_u *DemoProjectUpdateOne) RemoveInvestmentIDs(ids ...int) *DemoProjectUpdateOne {
+	_u.mutation.RemoveInvestmentIDs(ids...)
+	return _u
+}
+
+// RemoveInvestments removes "investments" edges to ProjectInvestment entities.
+func (_u *DemoProjectUpdateOne) RemoveInvestments(v ...*ProjectInvestment) *DemoProjectUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveInvestmentIDs(ids...)
 }
 
 // Where appends a list predicates to the DemoProjectUpdate builder.
@@ -853,6 +1310,26 @@ func (_u *DemoProjectUpdateOne) check() error {
 			return &ValidationError{Name: "stage", err: fmt.Errorf(`ent: validator failed for field "DemoProject.stage": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.HouseholdsDriven(); ok {
+		if err := demoproject.HouseholdsDrivenValidator(v); err != nil {
+			return &ValidationError{Name: "households_driven", err: fmt.Errorf(`ent: validator failed for field "DemoProject.households_driven": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.PersonsDriven(); ok {
+		if err := demoproject.PersonsDrivenValidator(v); err != nil {
+			return &ValidationError{Name: "persons_driven", err: fmt.Errorf(`ent: validator failed for field "DemoProject.persons_driven": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.NeedyHouseholdsDriven(); ok {
+		if err := demoproject.NeedyHouseholdsDrivenValidator(v); err != nil {
+			return &ValidationError{Name: "needy_households_driven", err: fmt.Errorf(`ent: validator failed for field "DemoProject.needy_households_driven": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.JobsCreated(); ok {
+		if err := demoproject.JobsCreatedValidator(v); err != nil {
+			return &ValidationError{Name: "jobs_created", err: fmt.Errorf(`ent: validator failed for field "DemoProject.jobs_created": %w`, err)}
+		}
+	}
 	if _u.mutation.TownshipCleared() && len(_u.mutation.TownshipIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "DemoProject.township"`)
 	}
@@ -948,6 +1425,48 @@ func (_u *DemoProjectUpdateOne) sqlSave(ctx context.Context) (_node *DemoProject
 	if _u.mutation.StageDueOnCleared() {
 		_spec.ClearField(demoproject.FieldStageDueOn, field.TypeTime)
 	}
+	if value, ok := _u.mutation.HouseholdsDriven(); ok {
+		_spec.SetField(demoproject.FieldHouseholdsDriven, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedHouseholdsDriven(); ok {
+		_spec.AddField(demoproject.FieldHouseholdsDriven, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.PersonsDriven(); ok {
+		_spec.SetField(demoproject.FieldPersonsDriven, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedPersonsDriven(); ok {
+		_spec.AddField(demoproject.FieldPersonsDriven, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.NeedyHouseholdsDriven(); ok {
+		_spec.SetField(demoproject.FieldNeedyHouseholdsDriven, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedNeedyHouseholdsDriven(); ok {
+		_spec.AddField(demoproject.FieldNeedyHouseholdsDriven, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.IncomeGainPerHousehold(); ok {
+		_spec.SetField(demoproject.FieldIncomeGainPerHousehold, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedIncomeGainPerHousehold(); ok {
+		_spec.AddField(demoproject.FieldIncomeGainPerHousehold, field.TypeInt64, value)
+	}
+	if _u.mutation.IncomeGainPerHouseholdCleared() {
+		_spec.ClearField(demoproject.FieldIncomeGainPerHousehold, field.TypeInt64)
+	}
+	if value, ok := _u.mutation.NewCollectiveIncome(); ok {
+		_spec.SetField(demoproject.FieldNewCollectiveIncome, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedNewCollectiveIncome(); ok {
+		_spec.AddField(demoproject.FieldNewCollectiveIncome, field.TypeInt64, value)
+	}
+	if _u.mutation.NewCollectiveIncomeCleared() {
+		_spec.ClearField(demoproject.FieldNewCollectiveIncome, field.TypeInt64)
+	}
+	if value, ok := _u.mutation.JobsCreated(); ok {
+		_spec.SetField(demoproject.FieldJobsCreated, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedJobsCreated(); ok {
+		_spec.AddField(demoproject.FieldJobsCreated, field.TypeInt, value)
+	}
 	if _u.mutation.StagesCleared() {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.O2M,
@@ -986,6 +1505,51 @@ func (_u *DemoProjectUpdateOne) sqlSave(ctx context.Context) (_node *DemoProject
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(demoprojectstage.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.InvestmentsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   demoproject.InvestmentsTable,
+			Columns: []string{demoproject.InvestmentsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(projectinvestment.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedInvestmentsIDs(); len(nodes) > 0 && !_u.mutation.InvestmentsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   demoproject.InvestmentsTable,
+			Columns: []string{demoproject.InvestmentsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(projectinvestment.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.InvestmentsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   demoproject.InvestmentsTable,
+			Columns: []string{demoproject.InvestmentsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(projectinvestment.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

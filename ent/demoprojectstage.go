@@ -3,6 +3,7 @@
 package ent
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -12,9 +13,10 @@ import (
 	"github.com/nanpiao/sbqw/ent/demoproject"
 	"github.com/nanpiao/sbqw/ent/demoprojectstage"
 	"github.com/nanpiao/sbqw/ent/schema/enum"
+	"github.com/nanpiao/sbqw/money"
 )
 
-// DemoProjectStage 步骤记录: a demo project entered a stage — who moved it, when, how and why. Written by the workflow, never edited.
+// DemoProjectStage 步骤记录: a demo project entered a stage — who moved it, when, how and why — and what the step recorded. Written by the workflow only.
 type DemoProjectStage struct {
 	config `json:"-"`
 	// ID of the ent.
@@ -43,6 +45,32 @@ type DemoProjectStage struct {
 	ActorID *int `json:"actor_id,omitempty"`
 	// Who moved the project 操作人
 	ActorName string `json:"actor_name,omitempty"`
+	// RESEARCH: findings 调研结论
+	Findings *string `json:"findings,omitempty"`
+	// EVALUATION: score, 0–100 评估得分
+	EvaluationScore *int `json:"evaluation_score,omitempty"`
+	// EVALUATION: conclusion 评估结论
+	EvaluationConclusion *string `json:"evaluation_conclusion,omitempty"`
+	// APPROVAL: approval document number 立项文号
+	ApprovalNumber *string `json:"approval_number,omitempty"`
+	// APPROVAL: approved budget 批复预算 (fen in the database; Money on the API)
+	ApprovedBudget *money.Fen `json:"approved_budget,omitempty"`
+	// IMPLEMENTATION: progress, percent 实施进度（%）
+	ProgressPercent *int `json:"progress_percent,omitempty"`
+	// IMPLEMENTATION: spending to date 累计支出 (fen in the database; Money on the API)
+	SpentToDate *money.Fen `json:"spent_to_date,omitempty"`
+	// IMPLEMENTATION: milestones reached 里程碑
+	Milestones []string `json:"milestones,omitempty"`
+	// REVIEW: grade 评审等次
+	ReviewGrade *enum.ReviewGrade `json:"review_grade,omitempty"`
+	// REVIEW: remarks 评审意见
+	ReviewRemarks *string `json:"review_remarks,omitempty"`
+	// COMPLETION: final total investment 决算总投资 (fen in the database; Money on the API)
+	FinalInvestment *money.Fen `json:"final_investment,omitempty"`
+	// COMPLETION: households driven at completion 结题带动户数
+	FinalHouseholdsDriven *int `json:"final_households_driven,omitempty"`
+	// COMPLETION: acceptance date 验收日期
+	AcceptanceDate *time.Time `json:"acceptance_date,omitempty"`
 	// Township (scope)
 	TownshipID int `json:"township_id,omitempty"`
 	// Subject village (scope)
@@ -80,11 +108,13 @@ func (*DemoProjectStage) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case demoprojectstage.FieldID, demoprojectstage.FieldDeleteToken, demoprojectstage.FieldVersion, demoprojectstage.FieldProjectID, demoprojectstage.FieldActorID, demoprojectstage.FieldTownshipID, demoprojectstage.FieldVillageID:
+		case demoprojectstage.FieldMilestones:
+			values[i] = new([]byte)
+		case demoprojectstage.FieldID, demoprojectstage.FieldDeleteToken, demoprojectstage.FieldVersion, demoprojectstage.FieldProjectID, demoprojectstage.FieldActorID, demoprojectstage.FieldEvaluationScore, demoprojectstage.FieldApprovedBudget, demoprojectstage.FieldProgressPercent, demoprojectstage.FieldSpentToDate, demoprojectstage.FieldFinalInvestment, demoprojectstage.FieldFinalHouseholdsDriven, demoprojectstage.FieldTownshipID, demoprojectstage.FieldVillageID:
 			values[i] = new(sql.NullInt64)
-		case demoprojectstage.FieldStage, demoprojectstage.FieldResult, demoprojectstage.FieldRemarks, demoprojectstage.FieldActorName:
+		case demoprojectstage.FieldStage, demoprojectstage.FieldResult, demoprojectstage.FieldRemarks, demoprojectstage.FieldActorName, demoprojectstage.FieldFindings, demoprojectstage.FieldEvaluationConclusion, demoprojectstage.FieldApprovalNumber, demoprojectstage.FieldReviewGrade, demoprojectstage.FieldReviewRemarks:
 			values[i] = new(sql.NullString)
-		case demoprojectstage.FieldCreatedAt, demoprojectstage.FieldUpdatedAt, demoprojectstage.FieldDeletedAt, demoprojectstage.FieldDueOn:
+		case demoprojectstage.FieldCreatedAt, demoprojectstage.FieldUpdatedAt, demoprojectstage.FieldDeletedAt, demoprojectstage.FieldDueOn, demoprojectstage.FieldAcceptanceDate:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -182,6 +212,98 @@ func (_m *DemoProjectStage) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.ActorName = value.String
 			}
+		case demoprojectstage.FieldFindings:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field findings", values[i])
+			} else if value.Valid {
+				_m.Findings = new(string)
+				*_m.Findings = value.String
+			}
+		case demoprojectstage.FieldEvaluationScore:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field evaluation_score", values[i])
+			} else if value.Valid {
+				_m.EvaluationScore = new(int)
+				*_m.EvaluationScore = int(value.Int64)
+			}
+		case demoprojectstage.FieldEvaluationConclusion:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field evaluation_conclusion", values[i])
+			} else if value.Valid {
+				_m.EvaluationConclusion = new(string)
+				*_m.EvaluationConclusion = value.String
+			}
+		case demoprojectstage.FieldApprovalNumber:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field approval_number", values[i])
+			} else if value.Valid {
+				_m.ApprovalNumber = new(string)
+				*_m.ApprovalNumber = value.String
+			}
+		case demoprojectstage.FieldApprovedBudget:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field approved_budget", values[i])
+			} else if value.Valid {
+				_m.ApprovedBudget = new(money.Fen)
+				*_m.ApprovedBudget = money.Fen(value.Int64)
+			}
+		case demoprojectstage.FieldProgressPercent:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field progress_percent", values[i])
+			} else if value.Valid {
+				_m.ProgressPercent = new(int)
+				*_m.ProgressPercent = int(value.Int64)
+			}
+		case demoprojectstage.FieldSpentToDate:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field spent_to_date", values[i])
+			} else if value.Valid {
+				_m.SpentToDate = new(money.Fen)
+				*_m.SpentToDate = money.Fen(value.Int64)
+			}
+		case demoprojectstage.FieldMilestones:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field milestones", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.Milestones); err != nil {
+					return fmt.Errorf("unmarshal field milestones: %w", err)
+				}
+			}
+		case demoprojectstage.FieldReviewGrade:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field review_grade", values[i])
+			} else if value.Valid {
+				_m.ReviewGrade = new(enum.ReviewGrade)
+				*_m.ReviewGrade = enum.ReviewGrade(value.String)
+			}
+		case demoprojectstage.FieldReviewRemarks:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field review_remarks", values[i])
+			} else if value.Valid {
+				_m.ReviewRemarks = new(string)
+				*_m.ReviewRemarks = value.String
+			}
+		case demoprojectstage.FieldFinalInvestment:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field final_investment", values[i])
+			} else if value.Valid {
+				_m.FinalInvestment = new(money.Fen)
+				*_m.FinalInvestment = money.Fen(value.Int64)
+			}
+		case demoprojectstage.FieldFinalHouseholdsDriven:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field final_households_driven", values[i])
+			} else if value.Valid {
+				_m.FinalHouseholdsDriven = new(int)
+				*_m.FinalHouseholdsDriven = int(value.Int64)
+			}
+		case demoprojectstage.FieldAcceptanceDate:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field acceptance_date", values[i])
+			} else if value.Valid {
+				_m.AcceptanceDate = new(time.Time)
+				*_m.AcceptanceDate = value.Time
+			}
 		case demoprojectstage.FieldTownshipID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
 				return fmt.Errorf("unexpected type %T for field township_id", values[i])
@@ -276,6 +398,69 @@ func (_m *DemoProjectStage) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("actor_name=")
 	builder.WriteString(_m.ActorName)
+	builder.WriteString(", ")
+	if v := _m.Findings; v != nil {
+		builder.WriteString("findings=")
+		builder.WriteString(*v)
+	}
+	builder.WriteString(", ")
+	if v := _m.EvaluationScore; v != nil {
+		builder.WriteString("evaluation_score=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.EvaluationConclusion; v != nil {
+		builder.WriteString("evaluation_conclusion=")
+		builder.WriteString(*v)
+	}
+	builder.WriteString(", ")
+	if v := _m.ApprovalNumber; v != nil {
+		builder.WriteString("approval_number=")
+		builder.WriteString(*v)
+	}
+	builder.WriteString(", ")
+	if v := _m.ApprovedBudget; v != nil {
+		builder.WriteString("approved_budget=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.ProgressPercent; v != nil {
+		builder.WriteString("progress_percent=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.SpentToDate; v != nil {
+		builder.WriteString("spent_to_date=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	builder.WriteString("milestones=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Milestones))
+	builder.WriteString(", ")
+	if v := _m.ReviewGrade; v != nil {
+		builder.WriteString("review_grade=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.ReviewRemarks; v != nil {
+		builder.WriteString("review_remarks=")
+		builder.WriteString(*v)
+	}
+	builder.WriteString(", ")
+	if v := _m.FinalInvestment; v != nil {
+		builder.WriteString("final_investment=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.FinalHouseholdsDriven; v != nil {
+		builder.WriteString("final_households_driven=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.AcceptanceDate; v != nil {
+		builder.WriteString("acceptance_date=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
 	builder.WriteString(", ")
 	builder.WriteString("township_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.TownshipID))

@@ -14,6 +14,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/demoproject"
 	"github.com/nanpiao/sbqw/ent/demoprojectstage"
 	"github.com/nanpiao/sbqw/ent/schema/enum"
+	"github.com/nanpiao/sbqw/money"
 )
 
 // DemoProjectStageCreate is the builder for creating a DemoProjectStage entity.
@@ -168,6 +169,180 @@ func (_c *DemoProjectStageCreate) SetNillableActorName(v *string) *DemoProjectSt
 	return _c
 }
 
+// SetFindings sets the "findings" field.
+func (_c *DemoProjectStageCreate) SetFindings(v string) *DemoProjectStageCreate {
+	_c.mutation.SetFindings(v)
+	return _c
+}
+
+// SetNillableFindings sets the "findings" field if the given value is not nil.
+func (_c *DemoProjectStageCreate) SetNillableFindings(v *string) *DemoProjectStageCreate {
+	if v != nil {
+		_c.SetFindings(*v)
+	}
+	return _c
+}
+
+// SetEvaluationScore sets the "evaluation_score" field.
+func (_c *DemoProjectStageCreate) SetEvaluationScore(v int) *DemoProjectStageCreate {
+	_c.mutation.SetEvaluationScore(v)
+	return _c
+}
+
+// SetNillableEvaluationScore sets the "evaluation_score" field if the given value is not nil.
+func (_c *DemoProjectStageCreate) SetNillableEvaluationScore(v *int) *DemoProjectStageCreate {
+	if v != nil {
+		_c.SetEvaluationScore(*v)
+	}
+	return _c
+}
+
+// SetEvaluationConclusion sets the "evaluation_conclusion" field.
+func (_c *DemoProjectStageCreate) SetEvaluationConclusion(v string) *DemoProjectStageCreate {
+	_c.mutation.SetEvaluationConclusion(v)
+	return _c
+}
+
+// SetNillableEvaluationConclusion sets the "evaluation_conclusion" field if the given value is not nil.
+func (_c *DemoProjectStageCreate) SetNillableEvaluationConclusion(v *string) *DemoProjectStageCreate {
+	if v != nil {
+		_c.SetEvaluationConclusion(*v)
+	}
+	return _c
+}
+
+// SetApprovalNumber sets the "approval_number" field.
+func (_c *DemoProjectStageCreate) SetApprovalNumber(v string) *DemoProjectStageCreate {
+	_c.mutation.SetApprovalNumber(v)
+	return _c
+}
+
+// SetNillableApprovalNumber sets the "approval_number" field if the given value is not nil.
+func (_c *DemoProjectStageCreate) SetNillableApprovalNumber(v *string) *DemoProjectStageCreate {
+	if v != nil {
+		_c.SetApprovalNumber(*v)
+	}
+	return _c
+}
+
+// SetApprovedBudget sets the "approved_budget" field.
+func (_c *DemoProjectStageCreate) SetApprovedBudget(v money.Fen) *DemoProjectStageCreate {
+	_c.mutation.SetApprovedBudget(v)
+	return _c
+}
+
+// SetNillableApprovedBudget sets the "approved_budget" field if the given value is not nil.
+func (_c *DemoProjectStageCreate) SetNillableApprovedBudget(v *money.Fen) *DemoProjectStageCreate {
+	if v != nil {
+		_c.SetApprovedBudget(*v)
+	}
+	return _c
+}
+
+// SetProgressPercent sets the "progress_percent" field.
+func (_c *DemoProjectStageCreate) SetProgressPercent(v int) *DemoProjectStageCreate {
+	_c.mutation.SetProgressPercent(v)
+	return _c
+}
+
+// SetNillableProgressPercent sets the "progress_percent" field if the given value is not nil.
+func (_c *DemoProjectStageCreate) SetNillableProgressPercent(v *int) *DemoProjectStageCreate {
+	if v != nil {
+		_c.SetProgressPercent(*v)
+	}
+	return _c
+}
+
+// SetSpentToDate sets the "spent_to_date" field.
+func (_c *DemoProjectStageCreate) SetSpentToDate(v money.Fen) *DemoProjectStageCreate {
+	_c.mutation.SetSpentToDate(v)
+	return _c
+}
+
+// SetNillableSpentToDate sets the "spent_to_date" field if the given value is not nil.
+func (_c *DemoProjectStageCreate) SetNillableSpentToDate(v *money.Fen) *DemoProjectStageCreate {
+	if v != nil {
+		_c.SetSpentToDate(*v)
+	}
+	return _c
+}
+
+// SetMilestones sets the "milestones" field.
+func (_c *DemoProjectStageCreate) SetMilestones(v []string) *DemoProjectStageCreate {
+	_c.mutation.SetMilestones(v)
+	return _c
+}
+
+// SetReviewGrade sets the "review_grade" field.
+func (_c *DemoProjectStageCreate) SetReviewGrade(v enum.ReviewGrade) *DemoProjectStageCreate {
+	_c.mutation.SetReviewGrade(v)
+	return _c
+}
+
+// SetNillableReviewGrade sets the "review_grade" field if the given value is not nil.
+func (_c *DemoProjectStageCreate) SetNillableReviewGrade(v *enum.ReviewGrade) *DemoProjectStageCreate {
+	if v != nil {
+		_c.SetReviewGrade(*v)
+	}
+	return _c
+}
+
+// SetReviewRemarks sets the "review_remarks" field.
+func (_c *DemoProjectStageCreate) SetReviewRemarks(v string) *DemoProjectStageCreate {
+	_c.mutation.SetReviewRemarks(v)
+	return _c
+}
+
+// SetNillableReviewRemarks sets the "review_remarks" field if the given value is not nil.
+func (_c *DemoProjectStageCreate) SetNillableReviewRemarks(v *string) *DemoProjectStageCreate {
+	if v != nil {
+		_c.SetReviewRemarks(*v)
+	}
+	return _c
+}
+
+// SetFinalInvestment sets the "final_investment" field.
+func (_c *DemoProjectStageCreate) SetFinalInvestment(v money.Fen) *DemoProjectStageCreate {
+	_c.mutation.SetFinalInvestment(v)
+	return _c
+}
+
+// SetNillableFinalInvestment sets the "final_investment" field if the given value is not nil.
+func (_c *DemoProjectStageCreate) SetNillableFinalInvestment(v *money.Fen) *DemoProjectStageCreate {
+	if v != nil {
+		_c.SetFinalInvestment(*v)
+	}
+	return _c
+}
+
+// SetFinalHouseholdsDriven sets the "final_households_driven" field.
+func (_c *DemoProjectStageCreate) SetFinalHouseholdsDriven(v int) *DemoProjectStageCreate {
+	_c.mutation.SetFinalHouseholdsDriven(v)
+	return _c
+}
+
+// SetNillableFinalHouseholdsDriven sets the "final_households_driven" field if the given value is not nil.
+func (_c *DemoProjectStageCreate) SetNillableFinalHouseholdsDriven(v *int) *DemoProjectStageCreate {
+	if v != nil {
+		_c.SetFinalHouseholdsDriven(*v)
+	}
+	return _c
+}
+
+// SetAcceptanceDate sets the "acceptance_date" field.
+func (_c *DemoProjectStageCreate) SetAcceptanceDate(v time.Time) *DemoProjectStageCreate {
+	_c.mutation.SetAcceptanceDate(v)
+	return _c
+}
+
+// SetNillableAcceptanceDate sets the "acceptance_date" field if the given value is not nil.
+func (_c *DemoProjectStageCreate) SetNillableAcceptanceDate(v *time.Time) *DemoProjectStageCreate {
+	if v != nil {
+		_c.SetAcceptanceDate(*v)
+	}
+	return _c
+}
+
 // SetTownshipID sets the "township_id" field.
 func (_c *DemoProjectStageCreate) SetTownshipID(v int) *DemoProjectStageCreate {
 	_c.mutation.SetTownshipID(v)
@@ -311,6 +486,46 @@ func (_c *DemoProjectStageCreate) check() error {
 			return &ValidationError{Name: "actor_name", err: fmt.Errorf(`ent: validator failed for field "DemoProjectStage.actor_name": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.Findings(); ok {
+		if err := demoprojectstage.FindingsValidator(v); err != nil {
+			return &ValidationError{Name: "findings", err: fmt.Errorf(`ent: validator failed for field "DemoProjectStage.findings": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.EvaluationScore(); ok {
+		if err := demoprojectstage.EvaluationScoreValidator(v); err != nil {
+			return &ValidationError{Name: "evaluation_score", err: fmt.Errorf(`ent: validator failed for field "DemoProjectStage.evaluation_score": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.EvaluationConclusion(); ok {
+		if err := demoprojectstage.EvaluationConclusionValidator(v); err != nil {
+			return &ValidationError{Name: "evaluation_conclusion", err: fmt.Errorf(`ent: validator failed for field "DemoProjectStage.evaluation_conclusion": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.ApprovalNumber(); ok {
+		if err := demoprojectstage.ApprovalNumberValidator(v); err != nil {
+			return &ValidationError{Name: "approval_number", err: fmt.Errorf(`ent: validator failed for field "DemoProjectStage.approval_number": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.ProgressPercent(); ok {
+		if err := demoprojectstage.ProgressPercentValidator(v); err != nil {
+			return &ValidationError{Name: "progress_percent", err: fmt.Errorf(`ent: validator failed for field "DemoProjectStage.progress_percent": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.ReviewGrade(); ok {
+		if err := demoprojectstage.ReviewGradeValidator(v); err != nil {
+			return &ValidationError{Name: "review_grade", err: fmt.Errorf(`ent: validator failed for field "DemoProjectStage.review_grade": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.ReviewRemarks(); ok {
+		if err := demoprojectstage.ReviewRemarksValidator(v); err != nil {
+			return &ValidationError{Name: "review_remarks", err: fmt.Errorf(`ent: validator failed for field "DemoProjectStage.review_remarks": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.FinalHouseholdsDriven(); ok {
+		if err := demoprojectstage.FinalHouseholdsDrivenValidator(v); err != nil {
+			return &ValidationError{Name: "final_households_driven", err: fmt.Errorf(`ent: validator failed for field "DemoProjectStage.final_households_driven": %w`, err)}
+		}
+	}
 	if len(_c.mutation.ProjectIDs()) == 0 {
 		return &ValidationError{Name: "project", err: errors.New(`ent: missing required edge "DemoProjectStage.project"`)}
 	}
@@ -384,6 +599,58 @@ func (_c *DemoProjectStageCreate) createSpec() (*DemoProjectStage, *sqlgraph.Cre
 	if value, ok := _c.mutation.ActorName(); ok {
 		_spec.SetField(demoprojectstage.FieldActorName, field.TypeString, value)
 		_node.ActorName = value
+	}
+	if value, ok := _c.mutation.Findings(); ok {
+		_spec.SetField(demoprojectstage.FieldFindings, field.TypeString, value)
+		_node.Findings = &value
+	}
+	if value, ok := _c.mutation.EvaluationScore(); ok {
+		_spec.SetField(demoprojectstage.FieldEvaluationScore, field.TypeInt, value)
+		_node.EvaluationScore = &value
+	}
+	if value, ok := _c.mutation.EvaluationConclusion(); ok {
+		_spec.SetField(demoprojectstage.FieldEvaluationConclusion, field.TypeString, value)
+		_node.EvaluationConclusion = &value
+	}
+	if value, ok := _c.mutation.ApprovalNumber(); ok {
+		_spec.SetField(demoprojectstage.FieldApprovalNumber, field.TypeString, value)
+		_node.ApprovalNumber = &value
+	}
+	if value, ok := _c.mutation.ApprovedBudget(); ok {
+		_spec.SetField(demoprojectstage.FieldApprovedBudget, field.TypeInt64, value)
+		_node.ApprovedBudget = &value
+	}
+	if value, ok := _c.mutation.ProgressPercent(); ok {
+		_spec.SetField(demoprojectstage.FieldProgressPercent, field.TypeInt, value)
+		_node.ProgressPercent = &value
+	}
+	if value, ok := _c.mutation.SpentToDate(); ok {
+		_spec.SetField(demoprojectstage.FieldSpentToDate, field.TypeInt64, value)
+		_node.SpentToDate = &value
+	}
+	if value, ok := _c.mutation.Milestones(); ok {
+		_spec.SetField(demoprojectstage.FieldMilestones, field.TypeJSON, value)
+		_node.Milestones = value
+	}
+	if value, ok := _c.mutation.ReviewGrade(); ok {
+		_spec.SetField(demoprojectstage.FieldReviewGrade, field.TypeEnum, value)
+		_node.ReviewGrade = &value
+	}
+	if value, ok := _c.mutation.ReviewRemarks(); ok {
+		_spec.SetField(demoprojectstage.FieldReviewRemarks, field.TypeString, value)
+		_node.ReviewRemarks = &value
+	}
+	if value, ok := _c.mutation.FinalInvestment(); ok {
+		_spec.SetField(demoprojectstage.FieldFinalInvestment, field.TypeInt64, value)
+		_node.FinalInvestment = &value
+	}
+	if value, ok := _c.mutation.FinalHouseholdsDriven(); ok {
+		_spec.SetField(demoprojectstage.FieldFinalHouseholdsDriven, field.TypeInt, value)
+		_node.FinalHouseholdsDriven = &value
+	}
+	if value, ok := _c.mutation.AcceptanceDate(); ok {
+		_spec.SetField(demoprojectstage.FieldAcceptanceDate, field.TypeTime, value)
+		_node.AcceptanceDate = &value
 	}
 	if value, ok := _c.mutation.TownshipID(); ok {
 		_spec.SetField(demoprojectstage.FieldTownshipID, field.TypeInt, value)
@@ -525,6 +792,276 @@ func (u *DemoProjectStageUpsert) UpdateVersion() *DemoProjectStageUpsert {
 // AddVersion adds v to the "version" field.
 func (u *DemoProjectStageUpsert) AddVersion(v int) *DemoProjectStageUpsert {
 	u.Add(demoprojectstage.FieldVersion, v)
+	return u
+}
+
+// SetFindings sets the "findings" field.
+func (u *DemoProjectStageUpsert) SetFindings(v string) *DemoProjectStageUpsert {
+	u.Set(demoprojectstage.FieldFindings, v)
+	return u
+}
+
+// UpdateFindings sets the "findings" field to the value that was provided on create.
+func (u *DemoProjectStageUpsert) UpdateFindings() *DemoProjectStageUpsert {
+	u.SetExcluded(demoprojectstage.FieldFindings)
+	return u
+}
+
+// ClearFindings clears the value of the "findings" field.
+func (u *DemoProjectStageUpsert) ClearFindings() *DemoProjectStageUpsert {
+	u.SetNull(demoprojectstage.FieldFindings)
+	return u
+}
+
+// SetEvaluationScore sets the "evaluation_score" field.
+func (u *DemoProjectStageUpsert) SetEvaluationScore(v int) *DemoProjectStageUpsert {
+	u.Set(demoprojectstage.FieldEvaluationScore, v)
+	return u
+}
+
+// UpdateEvaluationScore sets the "evaluation_score" field to the value that was provided on create.
+func (u *DemoProjectStageUpsert) UpdateEvaluationScore() *DemoProjectStageUpsert {
+	u.SetExcluded(demoprojectstage.FieldEvaluationScore)
+	return u
+}
+
+// AddEvaluationScore adds v to the "evaluation_score" field.
+func (u *DemoProjectStageUpsert) AddEvaluationScore(v int) *DemoProjectStageUpsert {
+	u.Add(demoprojectstage.FieldEvaluationScore, v)
+	return u
+}
+
+// ClearEvaluationScore clears the value of the "evaluation_score" field.
+func (u *DemoProjectStageUpsert) ClearEvaluationScore() *DemoProjectStageUpsert {
+	u.SetNull(demoprojectstage.FieldEvaluationScore)
+	return u
+}
+
+// SetEvaluationConclusion sets the "evaluation_conclusion" field.
+func (u *DemoProjectStageUpsert) SetEvaluationConclusion(v string) *DemoProjectStageUpsert {
+	u.Set(demoprojectstage.FieldEvaluationConclusion, v)
+	return u
+}
+
+// UpdateEvaluationConclusion sets the "evaluation_conclusion" field to the value that was provided on create.
+func (u *DemoProjectStageUpsert) UpdateEvaluationConclusion() *DemoProjectStageUpsert {
+	u.SetExcluded(demoprojectstage.FieldEvaluationConclusion)
+	return u
+}
+
+// ClearEvaluationConclusion clears the value of the "evaluation_conclusion" field.
+func (u *DemoProjectStageUpsert) ClearEvaluationConclusion() *DemoProjectStageUpsert {
+	u.SetNull(demoprojectstage.FieldEvaluationConclusion)
+	return u
+}
+
+// SetApprovalNumber sets the "approval_number" field.
+func (u *DemoProjectStageUpsert) SetApprovalNumber(v string) *DemoProjectStageUpsert {
+	u.Set(demoprojectstage.FieldApprovalNumber, v)
+	return u
+}
+
+// UpdateApprovalNumber sets the "approval_number" field to the value that was provided on create.
+func (u *DemoProjectStageUpsert) UpdateApprovalNumber() *DemoProjectStageUpsert {
+	u.SetExcluded(demoprojectstage.FieldApprovalNumber)
+	return u
+}
+
+// ClearApprovalNumber clears the value of the "approval_number" field.
+func (u *DemoProjectStageUpsert) ClearApprovalNumber() *DemoProjectStageUpsert {
+	u.SetNull(demoprojectstage.FieldApprovalNumber)
+	return u
+}
+
+// SetApprovedBudget sets the "approved_budget" field.
+func (u *DemoProjectStageUpsert) SetApprovedBudget(v money.Fen) *DemoProjectStageUpsert {
+	u.Set(demoprojectstage.FieldApprovedBudget, v)
+	return u
+}
+
+// UpdateApprovedBudget sets the "approved_budget" field to the value that was provided on create.
+func (u *DemoProjectStageUpsert) UpdateApprovedBudget() *DemoProjectStageUpsert {
+	u.SetExcluded(demoprojectstage.FieldApprovedBudget)
+	return u
+}
+
+// AddApprovedBudget adds v to the "approved_budget" field.
+func (u *DemoProjectStageUpsert) AddApprovedBudget(v money.Fen) *DemoProjectStageUpsert {
+	u.Add(demoprojectstage.FieldApprovedBudget, v)
+	return u
+}
+
+// ClearApprovedBudget clears the value of the "approved_budget" field.
+func (u *DemoProjectStageUpsert) ClearApprovedBudget() *DemoProjectStageUpsert {
+	u.SetNull(demoprojectstage.FieldApprovedBudget)
+	return u
+}
+
+// SetProgressPercent sets the "progress_percent" field.
+func (u *DemoProjectStageUpsert) SetProgressPercent(v int) *DemoProjectStageUpsert {
+	u.Set(demoprojectstage.FieldProgressPercent, v)
+	return u
+}
+
+// UpdateProgressPercent sets the "progress_percent" field to the value that was provided on create.
+func (u *DemoProjectStageUpsert) UpdateProgressPercent() *DemoProjectStageUpsert {
+	u.SetExcluded(demoprojectstage.FieldProgressPercent)
+	return u
+}
+
+// AddProgressPercent adds v to the "progress_percent" field.
+func (u *DemoProjectStageUpsert) AddProgressPercent(v int) *DemoProjectStageUpsert {
+	u.Add(demoprojectstage.FieldProgressPercent, v)
+	return u
+}
+
+// ClearProgressPercent clears the value of the "progress_percent" field.
+func (u *DemoProjectStageUpsert) ClearProgressPercent() *DemoProjectStageUpsert {
+	u.SetNull(demoprojectstage.FieldProgressPercent)
+	return u
+}
+
+// SetSpentToDate sets the "spent_to_date" field.
+func (u *DemoProjectStageUpsert) SetSpentToDate(v money.Fen) *DemoProjectStageUpsert {
+	u.Set(demoprojectstage.FieldSpentToDate, v)
+	return u
+}
+
+// UpdateSpentToDate sets the "spent_to_date" field to the value that was provided on create.
+func (u *DemoProjectStageUpsert) UpdateSpentToDate() *DemoProjectStageUpsert {
+	u.SetExcluded(demoprojectstage.FieldSpentToDate)
+	return u
+}
+
+// AddSpentToDate adds v to the "spent_to_date" field.
+func (u *DemoProjectStageUpsert) AddSpentToDate(v money.Fen) *DemoProjectStageUpsert {
+	u.Add(demoprojectstage.FieldSpentToDate, v)
+	return u
+}
+
+// ClearSpentToDate clears the value of the "spent_to_date" field.
+func (u *DemoProjectStageUpsert) ClearSpentToDate() *DemoProjectStageUpsert {
+	u.SetNull(demoprojectstage.FieldSpentToDate)
+	return u
+}
+
+// SetMilestones sets the "milestones" field.
+func (u *DemoProjectStageUpsert) SetMilestones(v []string) *DemoProjectStageUpsert {
+	u.Set(demoprojectstage.FieldMilestones, v)
+	return u
+}
+
+// UpdateMilestones sets the "milestones" field to the value that was provided on create.
+func (u *DemoProjectStageUpsert) UpdateMilestones() *DemoProjectStageUpsert {
+	u.SetExcluded(demoprojectstage.FieldMilestones)
+	return u
+}
+
+// ClearMilestones clears the value of the "milestones" field.
+func (u *DemoProjectStageUpsert) ClearMilestones() *DemoProjectStageUpsert {
+	u.SetNull(demoprojectstage.FieldMilestones)
+	return u
+}
+
+// SetReviewGrade sets the "review_grade" field.
+func (u *DemoProjectStageUpsert) SetReviewGrade(v enum.ReviewGrade) *DemoProjectStageUpsert {
+	u.Set(demoprojectstage.FieldReviewGrade, v)
+	return u
+}
+
+// UpdateReviewGrade sets the "review_grade" field to the value that was provided on create.
+func (u *DemoProjectStageUpsert) UpdateReviewGrade() *DemoProjectStageUpsert {
+	u.SetExcluded(demoprojectstage.FieldReviewGrade)
+	return u
+}
+
+// ClearReviewGrade clears the value of the "review_grade" field.
+func (u *DemoProjectStageUpsert) ClearReviewGrade() *DemoProjectStageUpsert {
+	u.SetNull(demoprojectstage.FieldReviewGrade)
+	return u
+}
+
+// SetReviewRemarks sets the "review_remarks" field.
+func (u *DemoProjectStageUpsert) SetReviewRemarks(v string) *DemoProjectStageUpsert {
+	u.Set(demoprojectstage.FieldReviewRemarks, v)
+	return u
+}
+
+// UpdateReviewRemarks sets the "review_remarks" field to the value that was provided on create.
+func (u *DemoProjectStageUpsert) UpdateReviewRemarks() *DemoProjectStageUpsert {
+	u.SetExcluded(demoprojectstage.FieldReviewRemarks)
+	return u
+}
+
+// ClearReviewRemarks clears the value of the "review_remarks" field.
+func (u *DemoProjectStageUpsert) ClearReviewRemarks() *DemoProjectStageUpsert {
+	u.SetNull(demoprojectstage.FieldReviewRemarks)
+	return u
+}
+
+// SetFinalInvestment sets the "final_investment" field.
+func (u *DemoProjectStageUpsert) SetFinalInvestment(v money.Fen) *DemoProjectStageUpsert {
+	u.Set(demoprojectstage.FieldFinalInvestment, v)
+	return u
+}
+
+// UpdateFinalInvestment sets the "final_investment" field to the value that was provided on create.
+func (u *DemoProjectStageUpsert) UpdateFinalInvestment() *DemoProjectStageUpsert {
+	u.SetExcluded(demoprojectstage.FieldFinalInvestment)
+	return u
+}
+
+// AddFinalInvestment adds v to the "final_investment" field.
+func (u *DemoProjectStageUpsert) AddFinalInvestment(v money.Fen) *DemoProjectStageUpsert {
+	u.Add(demoprojectstage.FieldFinalInvestment, v)
+	return u
+}
+
+// ClearFinalInvestment clears the value of the "final_investment" field.
+func (u *DemoProjectStageUpsert) ClearFinalInvestment() *DemoProjectStageUpsert {
+	u.SetNull(demoprojectstage.FieldFinalInvestment)
+	return u
+}
+
+// SetFinalHouseholdsDriven sets the "final_households_driven" field.
+func (u *DemoProjectStageUpsert) SetFinalHouseholdsDriven(v int) *DemoProjectStageUpsert {
+	u.Set(demoprojectstage.FieldFinalHouseholdsDriven, v)
+	return u
+}
+
+// UpdateFinalHouseholdsDriven sets the "final_households_driven" field to the value that was provided on create.
+func (u *DemoProjectStageUpsert) UpdateFinalHouseholdsDriven() *DemoProjectStageUpsert {
+	u.SetExcluded(demoprojectstage.FieldFinalHouseholdsDriven)
+	return u
+}
+
+// AddFinalHouseholdsDriven adds v to the "final_households_driven" field.
+func (u *DemoProjectStageUpsert) AddFinalHouseholdsDriven(v int) *DemoProjectStageUpsert {
+	u.Add(demoprojectstage.FieldFinalHouseholdsDriven, v)
+	return u
+}
+
+// ClearFinalHouseholdsDriven clears the value of the "final_households_driven" field.
+func (u *DemoProjectStageUpsert) ClearFinalHouseholdsDriven() *DemoProjectStageUpsert {
+	u.SetNull(demoprojectstage.FieldFinalHouseholdsDriven)
+	return u
+}
+
+// SetAcceptanceDate sets the "acceptance_date" field.
+func (u *DemoProjectStageUpsert) SetAcceptanceDate(v time.Time) *DemoProjectStageUpsert {
+	u.Set(demoprojectstage.FieldAcceptanceDate, v)
+	return u
+}
+
+// UpdateAcceptanceDate sets the "acceptance_date" field to the value that was provided on create.
+func (u *DemoProjectStageUpsert) UpdateAcceptanceDate() *DemoProjectStageUpsert {
+	u.SetExcluded(demoprojectstage.FieldAcceptanceDate)
+	return u
+}
+
+// ClearAcceptanceDate clears the value of the "acceptance_date" field.
+func (u *DemoProjectStageUpsert) ClearAcceptanceDate() *DemoProjectStageUpsert {
+	u.SetNull(demoprojectstage.FieldAcceptanceDate)
 	return u
 }
 
@@ -674,6 +1211,321 @@ func (u *DemoProjectStageUpsertOne) AddVersion(v int) *DemoProjectStageUpsertOne
 func (u *DemoProjectStageUpsertOne) UpdateVersion() *DemoProjectStageUpsertOne {
 	return u.Update(func(s *DemoProjectStageUpsert) {
 		s.UpdateVersion()
+	})
+}
+
+// SetFindings sets the "findings" field.
+func (u *DemoProjectStageUpsertOne) SetFindings(v string) *DemoProjectStageUpsertOne {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.SetFindings(v)
+	})
+}
+
+// UpdateFindings sets the "findings" field to the value that was provided on create.
+func (u *DemoProjectStageUpsertOne) UpdateFindings() *DemoProjectStageUpsertOne {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.UpdateFindings()
+	})
+}
+
+// ClearFindings clears the value of the "findings" field.
+func (u *DemoProjectStageUpsertOne) ClearFindings() *DemoProjectStageUpsertOne {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.ClearFindings()
+	})
+}
+
+// SetEvaluationScore sets the "evaluation_score" field.
+func (u *DemoProjectStageUpsertOne) SetEvaluationScore(v int) *DemoProjectStageUpsertOne {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.SetEvaluationScore(v)
+	})
+}
+
+// AddEvaluationScore adds v to the "evaluation_score" field.
+func (u *DemoProjectStageUpsertOne) AddEvaluationScore(v int) *DemoProjectStageUpsertOne {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.AddEvaluationScore(v)
+	})
+}
+
+// UpdateEvaluationScore sets the "evaluation_score" field to the value that was provided on create.
+func (u *DemoProjectStageUpsertOne) UpdateEvaluationScore() *DemoProjectStageUpsertOne {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.UpdateEvaluationScore()
+	})
+}
+
+// ClearEvaluationScore clears the value of the "evaluation_score" field.
+func (u *DemoProjectStageUpsertOne) ClearEvaluationScore() *DemoProjectStageUpsertOne {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.ClearEvaluationScore()
+	})
+}
+
+// SetEvaluationConclusion sets the "evaluation_conclusion" field.
+func (u *DemoProjectStageUpsertOne) SetEvaluationConclusion(v string) *DemoProjectStageUpsertOne {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.SetEvaluationConclusion(v)
+	})
+}
+
+// UpdateEvaluationConclusion sets the "evaluation_conclusion" field to the value that was provided on create.
+func (u *DemoProjectStageUpsertOne) UpdateEvaluationConclusion() *DemoProjectStageUpsertOne {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.UpdateEvaluationConclusion()
+	})
+}
+
+// ClearEvaluationConclusion clears the value of the "evaluation_conclusion" field.
+func (u *DemoProjectStageUpsertOne) ClearEvaluationConclusion() *DemoProjectStageUpsertOne {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.ClearEvaluationConclusion()
+	})
+}
+
+// SetApprovalNumber sets the "approval_number" field.
+func (u *DemoProjectStageUpsertOne) SetApprovalNumber(v string) *DemoProjectStageUpsertOne {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.SetApprovalNumber(v)
+	})
+}
+
+// UpdateApprovalNumber sets the "approval_number" field to the value that was provided on create.
+func (u *DemoProjectStageUpsertOne) UpdateApprovalNumber() *DemoProjectStageUpsertOne {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.UpdateApprovalNumber()
+	})
+}
+
+// ClearApprovalNumber clears the value of the "approval_number" field.
+func (u *DemoProjectStageUpsertOne) ClearApprovalNumber() *DemoProjectStageUpsertOne {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.ClearApprovalNumber()
+	})
+}
+
+// SetApprovedBudget sets the "approved_budget" field.
+func (u *DemoProjectStageUpsertOne) SetApprovedBudget(v money.Fen) *DemoProjectStageUpsertOne {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.SetApprovedBudget(v)
+	})
+}
+
+// AddApprovedBudget adds v to the "approved_budget" field.
+func (u *DemoProjectStageUpsertOne) AddApprovedBudget(v money.Fen) *DemoProjectStageUpsertOne {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.AddApprovedBudget(v)
+	})
+}
+
+// UpdateApprovedBudget sets the "approved_budget" field to the value that was provided on create.
+func (u *DemoProjectStageUpsertOne) UpdateApprovedBudget() *DemoProjectStageUpsertOne {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.UpdateApprovedBudget()
+	})
+}
+
+// ClearApprovedBudget clears the value of the "approved_budget" field.
+func (u *DemoProjectStageUpsertOne) ClearApprovedBudget() *DemoProjectStageUpsertOne {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.ClearApprovedBudget()
+	})
+}
+
+// SetProgressPercent sets the "progress_percent" field.
+func (u *DemoProjectStageUpsertOne) SetProgressPercent(v int) *DemoProjectStageUpsertOne {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.SetProgressPercent(v)
+	})
+}
+
+// AddProgressPercent adds v to the "progress_percent" field.
+func (u *DemoProjectStageUpsertOne) AddProgressPercent(v int) *DemoProjectStageUpsertOne {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.AddProgressPercent(v)
+	})
+}
+
+// UpdateProgressPercent sets the "progress_percent" field to the value that was provided on create.
+func (u *DemoProjectStageUpsertOne) UpdateProgressPercent() *DemoProjectStageUpsertOne {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.UpdateProgressPercent()
+	})
+}
+
+// ClearProgressPercent clears the value of the "progress_percent" field.
+func (u *DemoProjectStageUpsertOne) ClearProgressPercent() *DemoProjectStageUpsertOne {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.ClearProgressPercent()
+	})
+}
+
+// SetSpentToDate sets the "spent_to_date" field.
+func (u *DemoProjectStageUpsertOne) SetSpentToDate(v money.Fen) *DemoProjectStageUpsertOne {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.SetSpentToDate(v)
+	})
+}
+
+// AddSpentToDate adds v to the "spent_to_date" field.
+func (u *DemoProjectStageUpsertOne) AddSpentToDate(v money.Fen) *DemoProjectStageUpsertOne {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.AddSpentToDate(v)
+	})
+}
+
+// UpdateSpentToDate sets the "spent_to_date" field to the value that was provided on create.
+func (u *DemoProjectStageUpsertOne) UpdateSpentToDate() *DemoProjectStageUpsertOne {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.UpdateSpentToDate()
+	})
+}
+
+// ClearSpentToDate clears the value of the "spent_to_date" field.
+func (u *DemoProjectStageUpsertOne) ClearSpentToDate() *DemoProjectStageUpsertOne {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.ClearSpentToDate()
+	})
+}
+
+// SetMilestones sets the "milestones" field.
+func (u *DemoProjectStageUpsertOne) SetMilestones(v []string) *DemoProjectStageUpsertOne {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.SetMilestones(v)
+	})
+}
+
+// UpdateMilestones sets the "milestones" field to the value that was provided on create.
+func (u *DemoProjectStageUpsertOne) UpdateMilestones() *DemoProjectStageUpsertOne {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.UpdateMilestones()
+	})
+}
+
+// ClearMilestones clears the value of the "milestones" field.
+func (u *DemoProjectStageUpsertOne) ClearMilestones() *DemoProjectStageUpsertOne {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.ClearMilestones()
+	})
+}
+
+// SetReviewGrade sets the "review_grade" field.
+func (u *DemoProjectStageUpsertOne) SetReviewGrade(v enum.ReviewGrade) *DemoProjectStageUpsertOne {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.SetReviewGrade(v)
+	})
+}
+
+// UpdateReviewGrade sets the "review_grade" field to the value that was provided on create.
+func (u *DemoProjectStageUpsertOne) UpdateReviewGrade() *DemoProjectStageUpsertOne {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.UpdateReviewGrade()
+	})
+}
+
+// ClearReviewGrade clears the value of the "review_grade" field.
+func (u *DemoProjectStageUpsertOne) ClearReviewGrade() *DemoProjectStageUpsertOne {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.ClearReviewGrade()
+	})
+}
+
+// SetReviewRemarks sets the "review_remarks" field.
+func (u *DemoProjectStageUpsertOne) SetReviewRemarks(v string) *DemoProjectStageUpsertOne {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.SetReviewRemarks(v)
+	})
+}
+
+// UpdateReviewRemarks sets the "review_remarks" field to the value that was provided on create.
+func (u *DemoProjectStageUpsertOne) UpdateReviewRemarks() *DemoProjectStageUpsertOne {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.UpdateReviewRemarks()
+	})
+}
+
+// ClearReviewRemarks clears the value of the "review_remarks" field.
+func (u *DemoProjectStageUpsertOne) ClearReviewRemarks() *DemoProjectStageUpsertOne {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.ClearReviewRemarks()
+	})
+}
+
+// SetFinalInvestment sets the "final_investment" field.
+func (u *DemoProjectStageUpsertOne) SetFinalInvestment(v money.Fen) *DemoProjectStageUpsertOne {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.SetFinalInvestment(v)
+	})
+}
+
+// AddFinalInvestment adds v to the "final_investment" field.
+func (u *DemoProjectStageUpsertOne) AddFinalInvestment(v money.Fen) *DemoProjectStageUpsertOne {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.AddFinalInvestment(v)
+	})
+}
+
+// UpdateFinalInvestment sets the "final_investment" field to the value that was provided on create.
+func (u *DemoProjectStageUpsertOne) UpdateFinalInvestment() *DemoProjectStageUpsertOne {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.UpdateFinalInvestment()
+	})
+}
+
+// ClearFinalInvestment clears the value of the "final_investment" field.
+func (u *DemoProjectStageUpsertOne) ClearFinalInvestment() *DemoProjectStageUpsertOne {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.ClearFinalInvestment()
+	})
+}
+
+// SetFinalHouseholdsDriven sets the "final_households_driven" field.
+func (u *DemoProjectStageUpsertOne) SetFinalHouseholdsDriven(v int) *DemoProjectStageUpsertOne {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.SetFinalHouseholdsDriven(v)
+	})
+}
+
+// AddFinalHouseholdsDriven adds v to the "final_households_driven" field.
+func (u *DemoProjectStageUpsertOne) AddFinalHouseholdsDriven(v int) *DemoProjectStageUpsertOne {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.AddFinalHouseholdsDriven(v)
+	})
+}
+
+// UpdateFinalHouseholdsDriven sets the "final_households_driven" field to the value that was provided on create.
+func (u *DemoProjectStageUpsertOne) UpdateFinalHouseholdsDriven() *DemoProjectStageUpsertOne {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.UpdateFinalHouseholdsDriven()
+	})
+}
+
+// ClearFinalHouseholdsDriven clears the value of the "final_households_driven" field.
+func (u *DemoProjectStageUpsertOne) ClearFinalHouseholdsDriven() *DemoProjectStageUpsertOne {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.ClearFinalHouseholdsDriven()
+	})
+}
+
+// SetAcceptanceDate sets the "acceptance_date" field.
+func (u *DemoProjectStageUpsertOne) SetAcceptanceDate(v time.Time) *DemoProjectStageUpsertOne {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.SetAcceptanceDate(v)
+	})
+}
+
+// UpdateAcceptanceDate sets the "acceptance_date" field to the value that was provided on create.
+func (u *DemoProjectStageUpsertOne) UpdateAcceptanceDate() *DemoProjectStageUpsertOne {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.UpdateAcceptanceDate()
+	})
+}
+
+// ClearAcceptanceDate clears the value of the "acceptance_date" field.
+func (u *DemoProjectStageUpsertOne) ClearAcceptanceDate() *DemoProjectStageUpsertOne {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.ClearAcceptanceDate()
 	})
 }
 
@@ -989,6 +1841,321 @@ func (u *DemoProjectStageUpsertBulk) AddVersion(v int) *DemoProjectStageUpsertBu
 func (u *DemoProjectStageUpsertBulk) UpdateVersion() *DemoProjectStageUpsertBulk {
 	return u.Update(func(s *DemoProjectStageUpsert) {
 		s.UpdateVersion()
+	})
+}
+
+// SetFindings sets the "findings" field.
+func (u *DemoProjectStageUpsertBulk) SetFindings(v string) *DemoProjectStageUpsertBulk {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.SetFindings(v)
+	})
+}
+
+// UpdateFindings sets the "findings" field to the value that was provided on create.
+func (u *DemoProjectStageUpsertBulk) UpdateFindings() *DemoProjectStageUpsertBulk {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.UpdateFindings()
+	})
+}
+
+// ClearFindings clears the value of the "findings" field.
+func (u *DemoProjectStageUpsertBulk) ClearFindings() *DemoProjectStageUpsertBulk {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.ClearFindings()
+	})
+}
+
+// SetEvaluationScore sets the "evaluation_score" field.
+func (u *DemoProjectStageUpsertBulk) SetEvaluationScore(v int) *DemoProjectStageUpsertBulk {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.SetEvaluationScore(v)
+	})
+}
+
+// AddEvaluationScore adds v to the "evaluation_score" field.
+func (u *DemoProjectStageUpsertBulk) AddEvaluationScore(v int) *DemoProjectStageUpsertBulk {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.AddEvaluationScore(v)
+	})
+}
+
+// UpdateEvaluationScore sets the "evaluation_score" field to the value that was provided on create.
+func (u *DemoProjectStageUpsertBulk) UpdateEvaluationScore() *DemoProjectStageUpsertBulk {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.UpdateEvaluationScore()
+	})
+}
+
+// ClearEvaluationScore clears the value of the "evaluation_score" field.
+func (u *DemoProjectStageUpsertBulk) ClearEvaluationScore() *DemoProjectStageUpsertBulk {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.ClearEvaluationScore()
+	})
+}
+
+// SetEvaluationConclusion sets the "evaluation_conclusion" field.
+func (u *DemoProjectStageUpsertBulk) SetEvaluationConclusion(v string) *DemoProjectStageUpsertBulk {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.SetEvaluationConclusion(v)
+	})
+}
+
+// UpdateEvaluationConclusion sets the "evaluation_conclusion" field to the value that was provided on create.
+func (u *DemoProjectStageUpsertBulk) UpdateEvaluationConclusion() *DemoProjectStageUpsertBulk {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.UpdateEvaluationConclusion()
+	})
+}
+
+// ClearEvaluationConclusion clears the value of the "evaluation_conclusion" field.
+func (u *DemoProjectStageUpsertBulk) ClearEvaluationConclusion() *DemoProjectStageUpsertBulk {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.ClearEvaluationConclusion()
+	})
+}
+
+// SetApprovalNumber sets the "approval_number" field.
+func (u *DemoProjectStageUpsertBulk) SetApprovalNumber(v string) *DemoProjectStageUpsertBulk {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.SetApprovalNumber(v)
+	})
+}
+
+// UpdateApprovalNumber sets the "approval_number" field to the value that was provided on create.
+func (u *DemoProjectStageUpsertBulk) UpdateApprovalNumber() *DemoProjectStageUpsertBulk {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.UpdateApprovalNumber()
+	})
+}
+
+// ClearApprovalNumber clears the value of the "approval_number" field.
+func (u *DemoProjectStageUpsertBulk) ClearApprovalNumber() *DemoProjectStageUpsertBulk {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.ClearApprovalNumber()
+	})
+}
+
+// SetApprovedBudget sets the "approved_budget" field.
+func (u *DemoProjectStageUpsertBulk) SetApprovedBudget(v money.Fen) *DemoProjectStageUpsertBulk {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.SetApprovedBudget(v)
+	})
+}
+
+// AddApprovedBudget adds v to the "approved_budget" field.
+func (u *DemoProjectStageUpsertBulk) AddApprovedBudget(v money.Fen) *DemoProjectStageUpsertBulk {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.AddApprovedBudget(v)
+	})
+}
+
+// UpdateApprovedBudget sets the "approved_budget" field to the value that was provided on create.
+func (u *DemoProjectStageUpsertBulk) UpdateApprovedBudget() *DemoProjectStageUpsertBulk {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.UpdateApprovedBudget()
+	})
+}
+
+// ClearApprovedBudget clears the value of the "approved_budget" field.
+func (u *DemoProjectStageUpsertBulk) ClearApprovedBudget() *DemoProjectStageUpsertBulk {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.ClearApprovedBudget()
+	})
+}
+
+// SetProgressPercent sets the "progress_percent" field.
+func (u *DemoProjectStageUpsertBulk) SetProgressPercent(v int) *DemoProjectStageUpsertBulk {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.SetProgressPercent(v)
+	})
+}
+
+// AddProgressPercent adds v to the "progress_percent" field.
+func (u *DemoProjectStageUpsertBulk) AddProgressPercent(v int) *DemoProjectStageUpsertBulk {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.AddProgressPercent(v)
+	})
+}
+
+// UpdateProgressPercent sets the "progress_percent" field to the value that was provided on create.
+func (u *DemoProjectStageUpsertBulk) UpdateProgressPercent() *DemoProjectStageUpsertBulk {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.UpdateProgressPercent()
+	})
+}
+
+// ClearProgressPercent clears the value of the "progress_percent" field.
+func (u *DemoProjectStageUpsertBulk) ClearProgressPercent() *DemoProjectStageUpsertBulk {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.ClearProgressPercent()
+	})
+}
+
+// SetSpentToDate sets the "spent_to_date" field.
+func (u *DemoProjectStageUpsertBulk) SetSpentToDate(v money.Fen) *DemoProjectStageUpsertBulk {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.SetSpentToDate(v)
+	})
+}
+
+// AddSpentToDate adds v to the "spent_to_date" field.
+func (u *DemoProjectStageUpsertBulk) AddSpentToDate(v money.Fen) *DemoProjectStageUpsertBulk {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.AddSpentToDate(v)
+	})
+}
+
+// UpdateSpentToDate sets the "spent_to_date" field to the value that was provided on create.
+func (u *DemoProjectStageUpsertBulk) UpdateSpentToDate() *DemoProjectStageUpsertBulk {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.UpdateSpentToDate()
+	})
+}
+
+// ClearSpentToDate clears the value of the "spent_to_date" field.
+func (u *DemoProjectStageUpsertBulk) ClearSpentToDate() *DemoProjectStageUpsertBulk {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.ClearSpentToDate()
+	})
+}
+
+// SetMilestones sets the "milestones" field.
+func (u *DemoProjectStageUpsertBulk) SetMilestones(v []string) *DemoProjectStageUpsertBulk {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.SetMilestones(v)
+	})
+}
+
+// UpdateMilestones sets the "milestones" field to the value that was provided on create.
+func (u *DemoProjectStageUpsertBulk) UpdateMilestones() *DemoProjectStageUpsertBulk {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.UpdateMilestones()
+	})
+}
+
+// ClearMilestones clears the value of the "milestones" field.
+func (u *DemoProjectStageUpsertBulk) ClearMilestones() *DemoProjectStageUpsertBulk {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.ClearMilestones()
+	})
+}
+
+// SetReviewGrade sets the "review_grade" field.
+func (u *DemoProjectStageUpsertBulk) SetReviewGrade(v enum.ReviewGrade) *DemoProjectStageUpsertBulk {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.SetReviewGrade(v)
+	})
+}
+
+// UpdateReviewGrade sets the "review_grade" field to the value that was provided on create.
+func (u *DemoProjectStageUpsertBulk) UpdateReviewGrade() *DemoProjectStageUpsertBulk {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.UpdateReviewGrade()
+	})
+}
+
+// ClearReviewGrade clears the value of the "review_grade" field.
+func (u *DemoProjectStageUpsertBulk) ClearReviewGrade() *DemoProjectStageUpsertBulk {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.ClearReviewGrade()
+	})
+}
+
+// SetReviewRemarks sets the "review_remarks" field.
+func (u *DemoProjectStageUpsertBulk) SetReviewRemarks(v string) *DemoProjectStageUpsertBulk {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.SetReviewRemarks(v)
+	})
+}
+
+// UpdateReviewRemarks sets the "review_remarks" field to the value that was provided on create.
+func (u *DemoProjectStageUpsertBulk) UpdateReviewRemarks() *DemoProjectStageUpsertBulk {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.UpdateReviewRemarks()
+	})
+}
+
+// ClearReviewRemarks clears the value of the "review_remarks" field.
+func (u *DemoProjectStageUpsertBulk) ClearReviewRemarks() *DemoProjectStageUpsertBulk {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.ClearReviewRemarks()
+	})
+}
+
+// SetFinalInvestment sets the "final_investment" field.
+func (u *DemoProjectStageUpsertBulk) SetFinalInvestment(v money.Fen) *DemoProjectStageUpsertBulk {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.SetFinalInvestment(v)
+	})
+}
+
+// AddFinalInvestment adds v to the "final_investment" field.
+func (u *DemoProjectStageUpsertBulk) AddFinalInvestment(v money.Fen) *DemoProjectStageUpsertBulk {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.AddFinalInvestment(v)
+	})
+}
+
+// UpdateFinalInvestment sets the "final_investment" field to the value that was provided on create.
+func (u *DemoProjectStageUpsertBulk) UpdateFinalInvestment() *DemoProjectStageUpsertBulk {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.UpdateFinalInvestment()
+	})
+}
+
+// ClearFinalInvestment clears the value of the "final_investment" field.
+func (u *DemoProjectStageUpsertBulk) ClearFinalInvestment() *DemoProjectStageUpsertBulk {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.ClearFinalInvestment()
+	})
+}
+
+// SetFinalHouseholdsDriven sets the "final_households_driven" field.
+func (u *DemoProjectStageUpsertBulk) SetFinalHouseholdsDriven(v int) *DemoProjectStageUpsertBulk {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.SetFinalHouseholdsDriven(v)
+	})
+}
+
+// AddFinalHouseholdsDriven adds v to the "final_households_driven" field.
+func (u *DemoProjectStageUpsertBulk) AddFinalHouseholdsDriven(v int) *DemoProjectStageUpsertBulk {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.AddFinalHouseholdsDriven(v)
+	})
+}
+
+// UpdateFinalHouseholdsDriven sets the "final_households_driven" field to the value that was provided on create.
+func (u *DemoProjectStageUpsertBulk) UpdateFinalHouseholdsDriven() *DemoProjectStageUpsertBulk {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.UpdateFinalHouseholdsDriven()
+	})
+}
+
+// ClearFinalHouseholdsDriven clears the value of the "final_households_driven" field.
+func (u *DemoProjectStageUpsertBulk) ClearFinalHouseholdsDriven() *DemoProjectStageUpsertBulk {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.ClearFinalHouseholdsDriven()
+	})
+}
+
+// SetAcceptanceDate sets the "acceptance_date" field.
+func (u *DemoProjectStageUpsertBulk) SetAcceptanceDate(v time.Time) *DemoProjectStageUpsertBulk {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.SetAcceptanceDate(v)
+	})
+}
+
+// UpdateAcceptanceDate sets the "acceptance_date" field to the value that was provided on create.
+func (u *DemoProjectStageUpsertBulk) UpdateAcceptanceDate() *DemoProjectStageUpsertBulk {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.UpdateAcceptanceDate()
+	})
+}
+
+// ClearAcceptanceDate clears the value of the "acceptance_date" field.
+func (u *DemoProjectStageUpsertBulk) ClearAcceptanceDate() *DemoProjectStageUpsertBulk {
+	return u.Update(func(s *DemoProjectStageUpsert) {
+		s.ClearAcceptanceDate()
 	})
 }
 

@@ -10,9 +10,12 @@ import (
 
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+	"entgo.io/ent/dialect/sql/sqljson"
 	"entgo.io/ent/schema/field"
 	"github.com/nanpiao/sbqw/ent/demoprojectstage"
 	"github.com/nanpiao/sbqw/ent/predicate"
+	"github.com/nanpiao/sbqw/ent/schema/enum"
+	"github.com/nanpiao/sbqw/money"
 )
 
 // DemoProjectStageUpdate is the builder for updating DemoProjectStage entities.
@@ -97,6 +100,306 @@ func (_u *DemoProjectStageUpdate) AddVersion(v int) *DemoProjectStageUpdate {
 	return _u
 }
 
+// SetFindings sets the "findings" field.
+func (_u *DemoProjectStageUpdate) SetFindings(v string) *DemoProjectStageUpdate {
+	_u.mutation.SetFindings(v)
+	return _u
+}
+
+// SetNillableFindings sets the "findings" field if the given value is not nil.
+func (_u *DemoProjectStageUpdate) SetNillableFindings(v *string) *DemoProjectStageUpdate {
+	if v != nil {
+		_u.SetFindings(*v)
+	}
+	return _u
+}
+
+// ClearFindings clears the value of the "findings" field.
+func (_u *DemoProjectStageUpdate) ClearFindings() *DemoProjectStageUpdate {
+	_u.mutation.ClearFindings()
+	return _u
+}
+
+// SetEvaluationScore sets the "evaluation_score" field.
+func (_u *DemoProjectStageUpdate) SetEvaluationScore(v int) *DemoProjectStageUpdate {
+	_u.mutation.ResetEvaluationScore()
+	_u.mutation.SetEvaluationScore(v)
+	return _u
+}
+
+// SetNillableEvaluationScore sets the "evaluation_score" field if the given value is not nil.
+func (_u *DemoProjectStageUpdate) SetNillableEvaluationScore(v *int) *DemoProjectStageUpdate {
+	if v != nil {
+		_u.SetEvaluationScore(*v)
+	}
+	return _u
+}
+
+// AddEvaluationScore adds value to the "evaluation_score" field.
+func (_u *DemoProjectStageUpdate) AddEvaluationScore(v int) *DemoProjectStageUpdate {
+	_u.mutation.AddEvaluationScore(v)
+	return _u
+}
+
+// ClearEvaluationScore clears the value of the "evaluation_score" field.
+func (_u *DemoProjectStageUpdate) ClearEvaluationScore() *DemoProjectStageUpdate {
+	_u.mutation.ClearEvaluationScore()
+	return _u
+}
+
+// SetEvaluationConclusion sets the "evaluation_conclusion" field.
+func (_u *DemoProjectStageUpdate) SetEvaluationConclusion(v string) *DemoProjectStageUpdate {
+	_u.mutation.SetEvaluationConclusion(v)
+	return _u
+}
+
+// SetNillableEvaluationConclusion sets the "evaluation_conclusion" field if the given value is not nil.
+func (_u *DemoProjectStageUpdate) SetNillableEvaluationConclusion(v *string) *DemoProjectStageUpdate {
+	if v != nil {
+		_u.SetEvaluationConclusion(*v)
+	}
+	return _u
+}
+
+// ClearEvaluationConclusion clears the value of the "evaluation_conclusion" field.
+func (_u *DemoProjectStageUpdate) ClearEvaluationConclusion() *DemoProjectStageUpdate {
+	_u.mutation.ClearEvaluationConclusion()
+	return _u
+}
+
+// SetApprovalNumber sets the "approval_number" field.
+func (_u *DemoProjectStageUpdate) SetApprovalNumber(v string) *DemoProjectStageUpdate {
+	_u.mutation.SetApprovalNumber(v)
+	return _u
+}
+
+// SetNillableApprovalNumber sets the "approval_number" field if the given value is not nil.
+func (_u *DemoProjectStageUpdate) SetNillableApprovalNumber(v *string) *DemoProjectStageUpdate {
+	if v != nil {
+		_u.SetApprovalNumber(*v)
+	}
+	return _u
+}
+
+// ClearApprovalNumber clears the value of the "approval_number" field.
+func (_u *DemoProjectStageUpdate) ClearApprovalNumber() *DemoProjectStageUpdate {
+	_u.mutation.ClearApprovalNumber()
+	return _u
+}
+
+// SetApprovedBudget sets the "approved_budget" field.
+func (_u *DemoProjectStageUpdate) SetApprovedBudget(v money.Fen) *DemoProjectStageUpdate {
+	_u.mutation.ResetApprovedBudget()
+	_u.mutation.SetApprovedBudget(v)
+	return _u
+}
+
+// SetNillableApprovedBudget sets the "approved_budget" field if the given value is not nil.
+func (_u *DemoProjectStageUpdate) SetNillableApprovedBudget(v *money.Fen) *DemoProjectStageUpdate {
+	if v != nil {
+		_u.SetApprovedBudget(*v)
+	}
+	return _u
+}
+
+// AddApprovedBudget adds value to the "approved_budget" field.
+func (_u *DemoProjectStageUpdate) AddApprovedBudget(v money.Fen) *DemoProjectStageUpdate {
+	_u.mutation.AddApprovedBudget(v)
+	return _u
+}
+
+// ClearApprovedBudget clears the value of the "approved_budget" field.
+func (_u *DemoProjectStageUpdate) ClearApprovedBudget() *DemoProjectStageUpdate {
+	_u.mutation.ClearApprovedBudget()
+	return _u
+}
+
+// SetProgressPercent sets the "progress_percent" field.
+func (_u *DemoProjectStageUpdate) SetProgressPercent(v int) *DemoProjectStageUpdate {
+	_u.mutation.ResetProgressPercent()
+	_u.mutation.SetProgressPercent(v)
+	return _u
+}
+
+// SetNillableProgressPercent sets the "progress_percent" field if the given value is not nil.
+func (_u *DemoProjectStageUpdate) SetNillableProgressPercent(v *int) *DemoProjectStageUpdate {
+	if v != nil {
+		_u.SetProgressPercent(*v)
+	}
+	return _u
+}
+
+// AddProgressPercent adds value to the "progress_percent" field.
+func (_u *DemoProjectStageUpdate) AddProgressPercent(v int) *DemoProjectStageUpdate {
+	_u.mutation.AddProgressPercent(v)
+	return _u
+}
+
+// ClearProgressPercent clears the value of the "progress_percent" field.
+func (_u *DemoProjectStageUpdate) ClearProgressPercent() *DemoProjectStageUpdate {
+	_u.mutation.ClearProgressPercent()
+	return _u
+}
+
+// SetSpentToDate sets the "spent_to_date" field.
+func (_u *DemoProjectStageUpdate) SetSpentToDate(v money.Fen) *DemoProjectStageUpdate {
+	_u.mutation.ResetSpentToDate()
+	_u.mutation.SetSpentToDate(v)
+	return _u
+}
+
+// SetNillableSpentToDate sets the "spent_to_date" field if the given value is not nil.
+func (_u *DemoProjectStageUpdate) SetNillableSpentToDate(v *money.Fen) *DemoProjectStageUpdate {
+	if v != nil {
+		_u.SetSpentToDate(*v)
+	}
+	return _u
+}
+
+// AddSpentToDate adds value to the "spent_to_date" field.
+func (_u *DemoProjectStageUpdate) AddSpentToDate(v money.Fen) *DemoProjectStageUpdate {
+	_u.mutation.AddSpentToDate(v)
+	return _u
+}
+
+// ClearSpentToDate clears the value of the "spent_to_date" field.
+func (_u *DemoProjectStageUpdate) ClearSpentToDate() *DemoProjectStageUpdate {
+	_u.mutation.ClearSpentToDate()
+	return _u
+}
+
+// SetMilestones sets the "milestones" field.
+func (_u *DemoProjectStageUpdate) SetMilestones(v []string) *DemoProjectStageUpdate {
+	_u.mutation.SetMilestones(v)
+	return _u
+}
+
+// AppendMilestones appends value to the "milestones" field.
+func (_u *DemoProjectStageUpdate) AppendMilestones(v []string) *DemoProjectStageUpdate {
+	_u.mutation.AppendMilestones(v)
+	return _u
+}
+
+// ClearMilestones clears the value of the "milestones" field.
+func (_u *DemoProjectStageUpdate) ClearMilestones() *DemoProjectStageUpdate {
+	_u.mutation.ClearMilestones()
+	return _u
+}
+
+// SetReviewGrade sets the "review_grade" field.
+func (_u *DemoProjectStageUpdate) SetReviewGrade(v enum.ReviewGrade) *DemoProjectStageUpdate {
+	_u.mutation.SetReviewGrade(v)
+	return _u
+}
+
+// SetNillableReviewGrade sets the "review_grade" field if the given value is not nil.
+func (_u *DemoProjectStageUpdate) SetNillableReviewGrade(v *enum.ReviewGrade) *DemoProjectStageUpdate {
+	if v != nil {
+		_u.SetReviewGrade(*v)
+	}
+	return _u
+}
+
+// ClearReviewGrade clears the value of the "review_grade" field.
+func (_u *DemoProjectStageUpdate) ClearReviewGrade() *DemoProjectStageUpdate {
+	_u.mutation.ClearReviewGrade()
+	return _u
+}
+
+// SetReviewRemarks sets the "review_remarks" field.
+func (_u *DemoProjectStageUpdate) SetReviewRemarks(v string) *DemoProjectStageUpdate {
+	_u.mutation.SetReviewRemarks(v)
+	return _u
+}
+
+// SetNillableReviewRemarks sets the "review_remarks" field if the given value is not nil.
+func (_u *DemoProjectStageUpdate) SetNillableReviewRemarks(v *string) *DemoProjectStageUpdate {
+	if v != nil {
+		_u.SetReviewRemarks(*v)
+	}
+	return _u
+}
+
+// ClearReviewRemarks clears the value of the "review_remarks" field.
+func (_u *DemoProjectStageUpdate) ClearReviewRemarks() *DemoProjectStageUpdate {
+	_u.mutation.ClearReviewRemarks()
+	return _u
+}
+
+// SetFinalInvestment sets the "final_investment" field.
+func (_u *DemoProjectStageUpdate) SetFinalInvestment(v money.Fen) *DemoProjectStageUpdate {
+	_u.mutation.ResetFinalInvestment()
+	_u.mutation.SetFinalInvestment(v)
+	return _u
+}
+
+// SetNillableFinalInvestment sets the "final_investment" field if the given value is not nil.
+func (_u *DemoProjectStageUpdate) SetNillableFinalInvestment(v *money.Fen) *DemoProjectStageUpdate {
+	if v != nil {
+		_u.SetFinalInvestment(*v)
+	}
+	return _u
+}
+
+// AddFinalInvestment adds value to the "final_investment" field.
+func (_u *DemoProjectStageUpdate) AddFinalInvestment(v money.Fen) *DemoProjectStageUpdate {
+	_u.mutation.AddFinalInvestment(v)
+	return _u
+}
+
+// ClearFinalInvestment clears the value of the "final_investment" field.
+func (_u *DemoProjectStageUpdate) ClearFinalInvestment() *DemoProjectStageUpdate {
+	_u.mutation.ClearFinalInvestment()
+	return _u
+}
+
+// SetFinalHouseholdsDriven sets the "final_households_driven" field.
+func (_u *DemoProjectStageUpdate) SetFinalHouseholdsDriven(v int) *DemoProjectStageUpdate {
+	_u.mutation.ResetFinalHouseholdsDriven()
+	_u.mutation.SetFinalHouseholdsDriven(v)
+	return _u
+}
+
+// SetNillableFinalHouseholdsDriven sets the "final_households_driven" field if the given value is not nil.
+func (_u *DemoProjectStageUpdate) SetNillableFinalHouseholdsDriven(v *int) *DemoProjectStageUpdate {
+	if v != nil {
+		_u.SetFinalHouseholdsDriven(*v)
+	}
+	return _u
+}
+
+// AddFinalHouseholdsDriven adds value to the "final_households_driven" field.
+func (_u *DemoProjectStageUpdate) AddFinalHouseholdsDriven(v int) *DemoProjectStageUpdate {
+	_u.mutation.AddFinalHouseholdsDriven(v)
+	return _u
+}
+
+// ClearFinalHouseholdsDriven clears the value of the "final_households_driven" field.
+func (_u *DemoProjectStageUpdate) ClearFinalHouseholdsDriven() *DemoProjectStageUpdate {
+	_u.mutation.ClearFinalHouseholdsDriven()
+	return _u
+}
+
+// SetAcceptanceDate sets the "acceptance_date" field.
+func (_u *DemoProjectStageUpdate) SetAcceptanceDate(v time.Time) *DemoProjectStageUpdate {
+	_u.mutation.SetAcceptanceDate(v)
+	return _u
+}
+
+// SetNillableAcceptanceDate sets the "acceptance_date" field if the given value is not nil.
+func (_u *DemoProjectStageUpdate) SetNillableAcceptanceDate(v *time.Time) *DemoProjectStageUpdate {
+	if v != nil {
+		_u.SetAcceptanceDate(*v)
+	}
+	return _u
+}
+
+// ClearAcceptanceDate clears the value of the "acceptance_date" field.
+func (_u *DemoProjectStageUpdate) ClearAcceptanceDate() *DemoProjectStageUpdate {
+	_u.mutation.ClearAcceptanceDate()
+	return _u
+}
+
 // Mutation returns the DemoProjectStageMutation object of the builder.
 func (_u *DemoProjectStageUpdate) Mutation() *DemoProjectStageMutation {
 	return _u.mutation
@@ -149,6 +452,46 @@ func (_u *DemoProjectStageUpdate) check() error {
 	if v, ok := _u.mutation.Version(); ok {
 		if err := demoprojectstage.VersionValidator(v); err != nil {
 			return &ValidationError{Name: "version", err: fmt.Errorf(`ent: validator failed for field "DemoProjectStage.version": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Findings(); ok {
+		if err := demoprojectstage.FindingsValidator(v); err != nil {
+			return &ValidationError{Name: "findings", err: fmt.Errorf(`ent: validator failed for field "DemoProjectStage.findings": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.EvaluationScore(); ok {
+		if err := demoprojectstage.EvaluationScoreValidator(v); err != nil {
+			return &ValidationError{Name: "evaluation_score", err: fmt.Errorf(`ent: validator failed for field "DemoProjectStage.evaluation_score": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.EvaluationConclusion(); ok {
+		if err := demoprojectstage.EvaluationConclusionValidator(v); err != nil {
+			return &ValidationError{Name: "evaluation_conclusion", err: fmt.Errorf(`ent: validator failed for field "DemoProjectStage.evaluation_conclusion": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.ApprovalNumber(); ok {
+		if err := demoprojectstage.ApprovalNumberValidator(v); err != nil {
+			return &ValidationError{Name: "approval_number", err: fmt.Errorf(`ent: validator failed for field "DemoProjectStage.approval_number": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.ProgressPercent(); ok {
+		if err := demoprojectstage.ProgressPercentValidator(v); err != nil {
+			return &ValidationError{Name: "progress_percent", err: fmt.Errorf(`ent: validator failed for field "DemoProjectStage.progress_percent": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.ReviewGrade(); ok {
+		if err := demoprojectstage.ReviewGradeValidator(v); err != nil {
+			return &ValidationError{Name: "review_grade", err: fmt.Errorf(`ent: validator failed for field "DemoProjectStage.review_grade": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.ReviewRemarks(); ok {
+		if err := demoprojectstage.ReviewRemarksValidator(v); err != nil {
+			return &ValidationError{Name: "review_remarks", err: fmt.Errorf(`ent: validator failed for field "DemoProjectStage.review_remarks": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.FinalHouseholdsDriven(); ok {
+		if err := demoprojectstage.FinalHouseholdsDrivenValidator(v); err != nil {
+			return &ValidationError{Name: "final_households_driven", err: fmt.Errorf(`ent: validator failed for field "DemoProjectStage.final_households_driven": %w`, err)}
 		}
 	}
 	if _u.mutation.ProjectCleared() && len(_u.mutation.ProjectIDs()) > 0 {
@@ -207,6 +550,107 @@ func (_u *DemoProjectStageUpdate) sqlSave(ctx context.Context) (_node int, err e
 	}
 	if _u.mutation.ActorNameCleared() {
 		_spec.ClearField(demoprojectstage.FieldActorName, field.TypeString)
+	}
+	if value, ok := _u.mutation.Findings(); ok {
+		_spec.SetField(demoprojectstage.FieldFindings, field.TypeString, value)
+	}
+	if _u.mutation.FindingsCleared() {
+		_spec.ClearField(demoprojectstage.FieldFindings, field.TypeString)
+	}
+	if value, ok := _u.mutation.EvaluationScore(); ok {
+		_spec.SetField(demoprojectstage.FieldEvaluationScore, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedEvaluationScore(); ok {
+		_spec.AddField(demoprojectstage.FieldEvaluationScore, field.TypeInt, value)
+	}
+	if _u.mutation.EvaluationScoreCleared() {
+		_spec.ClearField(demoprojectstage.FieldEvaluationScore, field.TypeInt)
+	}
+	if value, ok := _u.mutation.EvaluationConclusion(); ok {
+		_spec.SetField(demoprojectstage.FieldEvaluationConclusion, field.TypeString, value)
+	}
+	if _u.mutation.EvaluationConclusionCleared() {
+		_spec.ClearField(demoprojectstage.FieldEvaluationConclusion, field.TypeString)
+	}
+	if value, ok := _u.mutation.ApprovalNumber(); ok {
+		_spec.SetField(demoprojectstage.FieldApprovalNumber, field.TypeString, value)
+	}
+	if _u.mutation.ApprovalNumberCleared() {
+		_spec.ClearField(demoprojectstage.FieldApprovalNumber, field.TypeString)
+	}
+	if value, ok := _u.mutation.ApprovedBudget(); ok {
+		_spec.SetField(demoprojectstage.FieldApprovedBudget, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedApprovedBudget(); ok {
+		_spec.AddField(demoprojectstage.FieldApprovedBudget, field.TypeInt64, value)
+	}
+	if _u.mutation.ApprovedBudgetCleared() {
+		_spec.ClearField(demoprojectstage.FieldApprovedBudget, field.TypeInt64)
+	}
+	if value, ok := _u.mutation.ProgressPercent(); ok {
+		_spec.SetField(demoprojectstage.FieldProgressPercent, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedProgressPercent(); ok {
+		_spec.AddField(demoprojectstage.FieldProgressPercent, field.TypeInt, value)
+	}
+	if _u.mutation.ProgressPercentCleared() {
+		_spec.ClearField(demoprojectstage.FieldProgressPercent, field.TypeInt)
+	}
+	if value, ok := _u.mutation.SpentToDate(); ok {
+		_spec.SetField(demoprojectstage.FieldSpentToDate, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedSpentToDate(); ok {
+		_spec.AddField(demoprojectstage.FieldSpentToDate, field.TypeInt64, value)
+	}
+	if _u.mutation.SpentToDateCleared() {
+		_spec.ClearField(demoprojectstage.FieldSpentToDate, field.TypeInt64)
+	}
+	if value, ok := _u.mutation.Milestones(); ok {
+		_spec.SetField(demoprojectstage.FieldMilestones, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedMilestones(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, demoprojectstage.FieldMilestones, value)
+		})
+	}
+	if _u.mutation.MilestonesCleared() {
+		_spec.ClearField(demoprojectstage.FieldMilestones, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.ReviewGrade(); ok {
+		_spec.SetField(demoprojectstage.FieldReviewGrade, field.TypeEnum, value)
+	}
+	if _u.mutation.ReviewGradeCleared() {
+		_spec.ClearField(demoprojectstage.FieldReviewGrade, field.TypeEnum)
+	}
+	if value, ok := _u.mutation.ReviewRemarks(); ok {
+		_spec.SetField(demoprojectstage.FieldReviewRemarks, field.TypeString, value)
+	}
+	if _u.mutation.ReviewRemarksCleared() {
+		_spec.ClearField(demoprojectstage.FieldReviewRemarks, field.TypeString)
+	}
+	if value, ok := _u.mutation.FinalInvestment(); ok {
+		_spec.SetField(demoprojectstage.FieldFinalInvestment, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedFinalInvestment(); ok {
+		_spec.AddField(demoprojectstage.FieldFinalInvestment, field.TypeInt64, value)
+	}
+	if _u.mutation.FinalInvestmentCleared() {
+		_spec.ClearField(demoprojectstage.FieldFinalInvestment, field.TypeInt64)
+	}
+	if value, ok := _u.mutation.FinalHouseholdsDriven(); ok {
+		_spec.SetField(demoprojectstage.FieldFinalHouseholdsDriven, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedFinalHouseholdsDriven(); ok {
+		_spec.AddField(demoprojectstage.FieldFinalHouseholdsDriven, field.TypeInt, value)
+	}
+	if _u.mutation.FinalHouseholdsDrivenCleared() {
+		_spec.ClearField(demoprojectstage.FieldFinalHouseholdsDriven, field.TypeInt)
+	}
+	if value, ok := _u.mutation.AcceptanceDate(); ok {
+		_spec.SetField(demoprojectstage.FieldAcceptanceDate, field.TypeTime, value)
+	}
+	if _u.mutation.AcceptanceDateCleared() {
+		_spec.ClearField(demoprojectstage.FieldAcceptanceDate, field.TypeTime)
 	}
 	if _u.mutation.TownshipIDCleared() {
 		_spec.ClearField(demoprojectstage.FieldTownshipID, field.TypeInt)
@@ -304,6 +748,306 @@ func (_u *DemoProjectStageUpdateOne) AddVersion(v int) *DemoProjectStageUpdateOn
 	return _u
 }
 
+// SetFindings sets the "findings" field.
+func (_u *DemoProjectStageUpdateOne) SetFindings(v string) *DemoProjectStageUpdateOne {
+	_u.mutation.SetFindings(v)
+	return _u
+}
+
+// SetNillableFindings sets the "findings" field if the given value is not nil.
+func (_u *DemoProjectStageUpdateOne) SetNillableFindings(v *string) *DemoProjectStageUpdateOne {
+	if v != nil {
+		_u.SetFindings(*v)
+	}
+	return _u
+}
+
+// ClearFindings clears the value of the "findings" field.
+func (_u *DemoProjectStageUpdateOne) ClearFindings() *DemoProjectStageUpdateOne {
+	_u.mutation.ClearFindings()
+	return _u
+}
+
+// SetEvaluationScore sets the "evaluation_score" field.
+func (_u *DemoProjectStageUpdateOne) SetEvaluationScore(v int) *DemoProjectStageUpdateOne {
+	_u.mutation.ResetEvaluationScore()
+	_u.mutation.SetEvaluationScore(v)
+	return _u
+}
+
+// SetNillableEvaluationScore sets the "evaluation_score" field if the given value is not nil.
+func (_u *DemoProjectStageUpdateOne) SetNillableEvaluationScore(v *int) *DemoProjectStageUpdateOne {
+	if v != nil {
+		_u.SetEvaluationScore(*v)
+	}
+	return _u
+}
+
+// AddEvaluationScore adds value to the "evaluation_score" field.
+func (_u *DemoProjectStageUpdateOne) AddEvaluationScore(v int) *DemoProjectStageUpdateOne {
+	_u.mutation.AddEvaluationScore(v)
+	return _u
+}
+
+// ClearEvaluationScore clears the value of the "evaluation_score" field.
+func (_u *DemoProjectStageUpdateOne) ClearEvaluationScore() *DemoProjectStageUpdateOne {
+	_u.mutation.ClearEvaluationScore()
+	return _u
+}
+
+// SetEvaluationConclusion sets the "evaluation_conclusion" field.
+func (_u *DemoProjectStageUpdateOne) SetEvaluationConclusion(v string) *DemoProjectStageUpdateOne {
+	_u.mutation.SetEvaluationConclusion(v)
+	return _u
+}
+
+// SetNillableEvaluationConclusion sets the "evaluation_conclusion" field if the given value is not nil.
+func (_u *DemoProjectStageUpdateOne) SetNillableEvaluationConclusion(v *string) *DemoProjectStageUpdateOne {
+	if v != nil {
+		_u.SetEvaluationConclusion(*v)
+	}
+	return _u
+}
+
+// ClearEvaluationConclusion clears the value of the "evaluation_conclusion" field.
+func (_u *DemoProjectStageUpdateOne) ClearEvaluationConclusion() *DemoProjectStageUpdateOne {
+	_u.mutation.ClearEvaluationConclusion()
+	return _u
+}
+
+// SetApprovalNumber sets the "approval_number" field.
+func (_u *DemoProjectStageUpdateOne) SetApprovalNumber(v string) *DemoProjectStageUpdateOne {
+	_u.mutation.SetApprovalNumber(v)
+	return _u
+}
+
+// SetNillableApprovalNumber sets the "approval_number" field if the given value is not nil.
+func (_u *DemoProjectStageUpdateOne) SetNillableApprovalNumber(v *string) *DemoProjectStageUpdateOne {
+	if v != nil {
+		_u.SetApprovalNumber(*v)
+	}
+	return _u
+}
+
+// ClearApprovalNumber clears the value of the "approval_number" field.
+func (_u *DemoProjectStageUpdateOne) ClearApprovalNumber() *DemoProjectStageUpdateOne {
+	_u.mutation.ClearApprovalNumber()
+	return _u
+}
+
+// SetApprovedBudget sets the "approved_budget" field.
+func (_u *DemoProjectStageUpdateOne) SetApprovedBudget(v money.Fen) *DemoProjectStageUpdateOne {
+	_u.mutation.ResetApprovedBudget()
+	_u.mutation.SetApprovedBudget(v)
+	return _u
+}
+
+// SetNillableApprovedBudget sets the "approved_budget" field if the given value is not nil.
+func (_u *DemoProjectStageUpdateOne) SetNillableApprovedBudget(v *money.Fen) *DemoProjectStageUpdateOne {
+	if v != nil {
+		_u.SetApprovedBudget(*v)
+	}
+	return _u
+}
+
+// AddApprovedBudget adds value to the "approved_budget" field.
+func (_u *DemoProjectStageUpdateOne) AddApprovedBudget(v money.Fen) *DemoProjectStageUpdateOne {
+	_u.mutation.AddApprovedBudget(v)
+	return _u
+}
+
+// ClearApprovedBudget clears the value of the "approved_budget" field.
+func (_u *DemoProjectStageUpdateOne) ClearApprovedBudget() *DemoProjectStageUpdateOne {
+	_u.mutation.ClearApprovedBudget()
+	return _u
+}
+
+// SetProgressPercent sets the "progress_percent" field.
+func (_u *DemoProjectStageUpdateOne) SetProgressPercent(v int) *DemoProjectStageUpdateOne {
+	_u.mutation.ResetProgressPercent()
+	_u.mutation.SetProgressPercent(v)
+	return _u
+}
+
+// SetNillableProgressPercent sets the "progress_percent" field if the given value is not nil.
+func (_u *DemoProjectStageUpdateOne) SetNillableProgressPercent(v *int) *DemoProjectStageUpdateOne {
+	if v != nil {
+		_u.SetProgressPercent(*v)
+	}
+	return _u
+}
+
+// AddProgressPercent adds value to the "progress_percent" field.
+func (_u *DemoProjectStageUpdateOne) AddProgressPercent(v int) *DemoProjectStageUpdateOne {
+	_u.mutation.AddProgressPercent(v)
+	return _u
+}
+
+// ClearProgressPercent clears the value of the "progress_percent" field.
+func (_u *DemoProjectStageUpdateOne) ClearProgressPercent() *DemoProjectStageUpdateOne {
+	_u.mutation.ClearProgressPercent()
+	return _u
+}
+
+// SetSpentToDate sets the "spent_to_date" field.
+func (_u *DemoProjectStageUpdateOne) SetSpentToDate(v money.Fen) *DemoProjectStageUpdateOne {
+	_u.mutation.ResetSpentToDate()
+	_u.mutation.SetSpentToDate(v)
+	return _u
+}
+
+// SetNillableSpentToDate sets the "spent_to_date" field if the given value is not nil.
+func (_u *DemoProjectStageUpdateOne) SetNillableSpentToDate(v *money.Fen) *DemoProjectStageUpdateOne {
+	if v != nil {
+		_u.SetSpentToDate(*v)
+	}
+	return _u
+}
+
+// AddSpentToDate adds value to the "spent_to_date" field.
+func (_u *DemoProjectStageUpdateOne) AddSpentToDate(v money.Fen) *DemoProjectStageUpdateOne {
+	_u.mutation.AddSpentToDate(v)
+	return _u
+}
+
+// ClearSpentToDate clears the value of the "spent_to_date" field.
+func (_u *DemoProjectStageUpdateOne) ClearSpentToDate() *DemoProjectStageUpdateOne {
+	_u.mutation.ClearSpentToDate()
+	return _u
+}
+
+// SetMilestones sets the "milestones" field.
+func (_u *DemoProjectStageUpdateOne) SetMilestones(v []string) *DemoProjectStageUpdateOne {
+	_u.mutation.SetMilestones(v)
+	return _u
+}
+
+// AppendMilestones appends value to the "milestones" field.
+func (_u *DemoProjectStageUpdateOne) AppendMilestones(v []string) *DemoProjectStageUpdateOne {
+	_u.mutation.AppendMilestones(v)
+	return _u
+}
+
+// ClearMilestones clears the value of the "milestones" field.
+func (_u *DemoProjectStageUpdateOne) ClearMilestones() *DemoProjectStageUpdateOne {
+	_u.mutation.ClearMilestones()
+	return _u
+}
+
+// SetReviewGrade sets the "review_grade" field.
+func (_u *DemoProjectStageUpdateOne) SetReviewGrade(v enum.ReviewGrade) *DemoProjectStageUpdateOne {
+	_u.mutation.SetReviewGrade(v)
+	return _u
+}
+
+// SetNillableReviewGrade sets the "review_grade" field if the given value is not nil.
+func (_u *DemoProjectStageUpdateOne) SetNillableReviewGrade(v *enum.ReviewGrade) *DemoProjectStageUpdateOne {
+	if v != nil {
+		_u.SetReviewGrade(*v)
+	}
+	return _u
+}
+
+// ClearReviewGrade clears the value of the "review_grade" field.
+func (_u *DemoProjectStageUpdateOne) ClearReviewGrade() *DemoProjectStageUpdateOne {
+	_u.mutation.ClearReviewGrade()
+	return _u
+}
+
+// SetReviewRemarks sets the "review_remarks" field.
+func (_u *DemoProjectStageUpdateOne) SetReviewRemarks(v string) *DemoProjectStageUpdateOne {
+	_u.mutation.SetReviewRemarks(v)
+	return _u
+}
+
+// SetNillableReviewRemarks sets the "review_remarks" field if the given value is not nil.
+func (_u *DemoProjectStageUpdateOne) SetNillableReviewRemarks(v *string) *DemoProjectStageUpdateOne {
+	if v != nil {
+		_u.SetReviewRemarks(*v)
+	}
+	return _u
+}
+
+// ClearReviewRemarks clears the value of the "review_remarks" field.
+func (_u *DemoProjectStageUpdateOne) ClearReviewRemarks() *DemoProjectStageUpdateOne {
+	_u.mutation.ClearReviewRemarks()
+	return _u
+}
+
+// SetFinalInvestment sets the "final_investment" field.
+func (_u *DemoProjectStageUpdateOne) SetFinalInvestment(v money.Fen) *DemoProjectStageUpdateOne {
+	_u.mutation.ResetFinalInvestment()
+	_u.mutation.SetFinalInvestment(v)
+	return _u
+}
+
+// SetNillableFinalInvestment sets the "final_investment" field if the given value is not nil.
+func (_u *DemoProjectStageUpdateOne) SetNillableFinalInvestment(v *money.Fen) *DemoProjectStageUpdateOne {
+	if v != nil {
+		_u.SetFinalInvestment(*v)
+	}
+	return _u
+}
+
+// AddFinalInvestment adds value to the "final_investment" field.
+func (_u *DemoProjectStageUpdateOne) AddFinalInvestment(v money.Fen) *DemoProjectStageUpdateOne {
+	_u.mutation.AddFinalInvestment(v)
+	return _u
+}
+
+// ClearFinalInvestment clears the value of the "final_investment" field.
+func (_u *DemoProjectStageUpdateOne) ClearFinalInvestment() *DemoProjectStageUpdateOne {
+	_u.mutation.ClearFinalInvestment()
+	return _u
+}
+
+// SetFinalHouseholdsDriven sets the "final_households_driven" field.
+func (_u *DemoProjectStageUpdateOne) SetFinalHouseholdsDriven(v int) *DemoProjectStageUpdateOne {
+	_u.mutation.ResetFinalHouseholdsDriven()
+	_u.mutation.SetFinalHouseholdsDriven(v)
+	return _u
+}
+
+// SetNillableFinalHouseholdsDriven sets the "final_households_driven" field if the given value is not nil.
+func (_u *DemoProjectStageUpdateOne) SetNillableFinalHouseholdsDriven(v *int) *DemoProjectStageUpdateOne {
+	if v != nil {
+		_u.SetFinalHouseholdsDriven(*v)
+	}
+	return _u
+}
+
+// AddFinalHouseholdsDriven adds value to the "final_households_driven" field.
+func (_u *DemoProjectStageUpdateOne) AddFinalHouseholdsDriven(v int) *DemoProjectStageUpdateOne {
+	_u.mutation.AddFinalHouseholdsDriven(v)
+	return _u
+}
+
+// ClearFinalHouseholdsDriven clears the value of the "final_households_driven" field.
+func (_u *DemoProjectStageUpdateOne) ClearFinalHouseholdsDriven() *DemoProjectStageUpdateOne {
+	_u.mutation.ClearFinalHouseholdsDriven()
+	return _u
+}
+
+// SetAcceptanceDate sets the "acceptance_date" field.
+func (_u *DemoProjectStageUpdateOne) SetAcceptanceDate(v time.Time) *DemoProjectStageUpdateOne {
+	_u.mutation.SetAcceptanceDate(v)
+	return _u
+}
+
+// SetNillableAcceptanceDate sets the "acceptance_date" field if the given value is not nil.
+func (_u *DemoProjectStageUpdateOne) SetNillableAcceptanceDate(v *time.Time) *DemoProjectStageUpdateOne {
+	if v != nil {
+		_u.SetAcceptanceDate(*v)
+	}
+	return _u
+}
+
+// ClearAcceptanceDate clears the value of the "acceptance_date" field.
+func (_u *DemoProjectStageUpdateOne) ClearAcceptanceDate() *DemoProjectStageUpdateOne {
+	_u.mutation.ClearAcceptanceDate()
+	return _u
+}
+
 // Mutation returns the DemoProjectStageMutation object of the builder.
 func (_u *DemoProjectStageUpdateOne) Mutation() *DemoProjectStageMutation {
 	return _u.mutation
@@ -369,6 +1113,46 @@ func (_u *DemoProjectStageUpdateOne) check() error {
 	if v, ok := _u.mutation.Version(); ok {
 		if err := demoprojectstage.VersionValidator(v); err != nil {
 			return &ValidationError{Name: "version", err: fmt.Errorf(`ent: validator failed for field "DemoProjectStage.version": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Findings(); ok {
+		if err := demoprojectstage.FindingsValidator(v); err != nil {
+			return &ValidationError{Name: "findings", err: fmt.Errorf(`ent: validator failed for field "DemoProjectStage.findings": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.EvaluationScore(); ok {
+		if err := demoprojectstage.EvaluationScoreValidator(v); err != nil {
+			return &ValidationError{Name: "evaluation_score", err: fmt.Errorf(`ent: validator failed for field "DemoProjectStage.evaluation_score": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.EvaluationConclusion(); ok {
+		if err := demoprojectstage.EvaluationConclusionValidator(v); err != nil {
+			return &ValidationError{Name: "evaluation_conclusion", err: fmt.Errorf(`ent: validator failed for field "DemoProjectStage.evaluation_conclusion": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.ApprovalNumber(); ok {
+		if err := demoprojectstage.ApprovalNumberValidator(v); err != nil {
+			return &ValidationError{Name: "approval_number", err: fmt.Errorf(`ent: validator failed for field "DemoProjectStage.approval_number": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.ProgressPercent(); ok {
+		if err := demoprojectstage.ProgressPercentValidator(v); err != nil {
+			return &ValidationError{Name: "progress_percent", err: fmt.Errorf(`ent: validator failed for field "DemoProjectStage.progress_percent": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.ReviewGrade(); ok {
+		if err := demoprojectstage.ReviewGradeValidator(v); err != nil {
+			return &ValidationError{Name: "review_grade", err: fmt.Errorf(`ent: validator failed for field "DemoProjectStage.review_grade": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.ReviewRemarks(); ok {
+		if err := demoprojectstage.ReviewRemarksValidator(v); err != nil {
+			return &ValidationError{Name: "review_remarks", err: fmt.Errorf(`ent: validator failed for field "DemoProjectStage.review_remarks": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.FinalHouseholdsDriven(); ok {
+		if err := demoprojectstage.FinalHouseholdsDrivenValidator(v); err != nil {
+			return &ValidationError{Name: "final_households_driven", err: fmt.Errorf(`ent: validator failed for field "DemoProjectStage.final_households_driven": %w`, err)}
 		}
 	}
 	if _u.mutation.ProjectCleared() && len(_u.mutation.ProjectIDs()) > 0 {
@@ -444,6 +1228,107 @@ func (_u *DemoProjectStageUpdateOne) sqlSave(ctx context.Context) (_node *DemoPr
 	}
 	if _u.mutation.ActorNameCleared() {
 		_spec.ClearField(demoprojectstage.FieldActorName, field.TypeString)
+	}
+	if value, ok := _u.mutation.Findings(); ok {
+		_spec.SetField(demoprojectstage.FieldFindings, field.TypeString, value)
+	}
+	if _u.mutation.FindingsCleared() {
+		_spec.ClearField(demoprojectstage.FieldFindings, field.TypeString)
+	}
+	if value, ok := _u.mutation.EvaluationScore(); ok {
+		_spec.SetField(demoprojectstage.FieldEvaluationScore, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedEvaluationScore(); ok {
+		_spec.AddField(demoprojectstage.FieldEvaluationScore, field.TypeInt, value)
+	}
+	if _u.mutation.EvaluationScoreCleared() {
+		_spec.ClearField(demoprojectstage.FieldEvaluationScore, field.TypeInt)
+	}
+	if value, ok := _u.mutation.EvaluationConclusion(); ok {
+		_spec.SetField(demoprojectstage.FieldEvaluationConclusion, field.TypeString, value)
+	}
+	if _u.mutation.EvaluationConclusionCleared() {
+		_spec.ClearField(demoprojectstage.FieldEvaluationConclusion, field.TypeString)
+	}
+	if value, ok := _u.mutation.ApprovalNumber(); ok {
+		_spec.SetField(demoprojectstage.FieldApprovalNumber, field.TypeString, value)
+	}
+	if _u.mutation.ApprovalNumberCleared() {
+		_spec.ClearField(demoprojectstage.FieldApprovalNumber, field.TypeString)
+	}
+	if value, ok := _u.mutation.ApprovedBudget(); ok {
+		_spec.SetField(demoprojectstage.FieldApprovedBudget, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedApprovedBudget(); ok {
+		_spec.AddField(demoprojectstage.FieldApprovedBudget, field.TypeInt64, value)
+	}
+	if _u.mutation.ApprovedBudgetCleared() {
+		_spec.ClearField(demoprojectstage.FieldApprovedBudget, field.TypeInt64)
+	}
+	if value, ok := _u.mutation.ProgressPercent(); ok {
+		_spec.SetField(demoprojectstage.FieldProgressPercent, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedProgressPercent(); ok {
+		_spec.AddField(demoprojectstage.FieldProgressPercent, field.TypeInt, value)
+	}
+	if _u.mutation.ProgressPercentCleared() {
+		_spec.ClearField(demoprojectstage.FieldProgressPercent, field.TypeInt)
+	}
+	if value, ok := _u.mutation.SpentToDate(); ok {
+		_spec.SetField(demoprojectstage.FieldSpentToDate, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedSpentToDate(); ok {
+		_spec.AddField(demoprojectstage.FieldSpentToDate, field.TypeInt64, value)
+	}
+	if _u.mutation.SpentToDateCleared() {
+		_spec.ClearField(demoprojectstage.FieldSpentToDate, field.TypeInt64)
+	}
+	if value, ok := _u.mutation.Milestones(); ok {
+		_spec.SetField(demoprojectstage.FieldMilestones, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedMilestones(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, demoprojectstage.FieldMilestones, value)
+		})
+	}
+	if _u.mutation.MilestonesCleared() {
+		_spec.ClearField(demoprojectstage.FieldMilestones, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.ReviewGrade(); ok {
+		_spec.SetField(demoprojectstage.FieldReviewGrade, field.TypeEnum, value)
+	}
+	if _u.mutation.ReviewGradeCleared() {
+		_spec.ClearField(demoprojectstage.FieldReviewGrade, field.TypeEnum)
+	}
+	if value, ok := _u.mutation.ReviewRemarks(); ok {
+		_spec.SetField(demoprojectstage.FieldReviewRemarks, field.TypeString, value)
+	}
+	if _u.mutation.ReviewRemarksCleared() {
+		_spec.ClearField(demoprojectstage.FieldReviewRemarks, field.TypeString)
+	}
+	if value, ok := _u.mutation.FinalInvestment(); ok {
+		_spec.SetField(demoprojectstage.FieldFinalInvestment, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedFinalInvestment(); ok {
+		_spec.AddField(demoprojectstage.FieldFinalInvestment, field.TypeInt64, value)
+	}
+	if _u.mutation.FinalInvestmentCleared() {
+		_spec.ClearField(demoprojectstage.FieldFinalInvestment, field.TypeInt64)
+	}
+	if value, ok := _u.mutation.FinalHouseholdsDriven(); ok {
+		_spec.SetField(demoprojectstage.FieldFinalHouseholdsDriven, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedFinalHouseholdsDriven(); ok {
+		_spec.AddField(demoprojectstage.FieldFinalHouseholdsDriven, field.TypeInt, value)
+	}
+	if _u.mutation.FinalHouseholdsDrivenCleared() {
+		_spec.ClearField(demoprojectstage.FieldFinalHouseholdsDriven, field.TypeInt)
+	}
+	if value, ok := _u.mutation.AcceptanceDate(); ok {
+		_spec.SetField(demoprojectstage.FieldAcceptanceDate, field.TypeTime, value)
+	}
+	if _u.mutation.AcceptanceDateCleared() {
+		_spec.ClearField(demoprojectstage.FieldAcceptanceDate, field.TypeTime)
 	}
 	if _u.mutation.TownshipIDCleared() {
 		_spec.ClearField(demoprojectstage.FieldTownshipID, field.TypeInt)

@@ -27,6 +27,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/partymember"
 	"github.com/nanpiao/sbqw/ent/partyorganization"
 	"github.com/nanpiao/sbqw/ent/post"
+	"github.com/nanpiao/sbqw/ent/projectinvestment"
 	"github.com/nanpiao/sbqw/ent/rectification"
 	"github.com/nanpiao/sbqw/ent/resident"
 	"github.com/nanpiao/sbqw/ent/rolebinding"
@@ -1342,6 +1343,19 @@ func (_q *DemoProjectQuery) collectField(ctx context.Context, oneNode bool, opCt
 			_q.WithNamedStages(alias, func(wq *DemoProjectStageQuery) {
 				*wq = *query
 			})
+
+		case "investments":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ProjectInvestmentClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, projectinvestmentImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedInvestments(alias, func(wq *ProjectInvestmentQuery) {
+				*wq = *query
+			})
 		case "createdAt":
 			if _, ok := fieldSeen[demoproject.FieldCreatedAt]; !ok {
 				selectedFields = append(selectedFields, demoproject.FieldCreatedAt)
@@ -1411,6 +1425,36 @@ func (_q *DemoProjectQuery) collectField(ctx context.Context, oneNode bool, opCt
 			if _, ok := fieldSeen[demoproject.FieldStageDueOn]; !ok {
 				selectedFields = append(selectedFields, demoproject.FieldStageDueOn)
 				fieldSeen[demoproject.FieldStageDueOn] = struct{}{}
+			}
+		case "householdsDriven":
+			if _, ok := fieldSeen[demoproject.FieldHouseholdsDriven]; !ok {
+				selectedFields = append(selectedFields, demoproject.FieldHouseholdsDriven)
+				fieldSeen[demoproject.FieldHouseholdsDriven] = struct{}{}
+			}
+		case "personsDriven":
+			if _, ok := fieldSeen[demoproject.FieldPersonsDriven]; !ok {
+				selectedFields = append(selectedFields, demoproject.FieldPersonsDriven)
+				fieldSeen[demoproject.FieldPersonsDriven] = struct{}{}
+			}
+		case "needyHouseholdsDriven":
+			if _, ok := fieldSeen[demoproject.FieldNeedyHouseholdsDriven]; !ok {
+				selectedFields = append(selectedFields, demoproject.FieldNeedyHouseholdsDriven)
+				fieldSeen[demoproject.FieldNeedyHouseholdsDriven] = struct{}{}
+			}
+		case "incomeGainPerHousehold":
+			if _, ok := fieldSeen[demoproject.FieldIncomeGainPerHousehold]; !ok {
+				selectedFields = append(selectedFields, demoproject.FieldIncomeGainPerHousehold)
+				fieldSeen[demoproject.FieldIncomeGainPerHousehold] = struct{}{}
+			}
+		case "newCollectiveIncome":
+			if _, ok := fieldSeen[demoproject.FieldNewCollectiveIncome]; !ok {
+				selectedFields = append(selectedFields, demoproject.FieldNewCollectiveIncome)
+				fieldSeen[demoproject.FieldNewCollectiveIncome] = struct{}{}
+			}
+		case "jobsCreated":
+			if _, ok := fieldSeen[demoproject.FieldJobsCreated]; !ok {
+				selectedFields = append(selectedFields, demoproject.FieldJobsCreated)
+				fieldSeen[demoproject.FieldJobsCreated] = struct{}{}
 			}
 		case "id":
 		case "__typename":
@@ -1561,6 +1605,71 @@ func (_q *DemoProjectStageQuery) collectField(ctx context.Context, oneNode bool,
 			if _, ok := fieldSeen[demoprojectstage.FieldActorName]; !ok {
 				selectedFields = append(selectedFields, demoprojectstage.FieldActorName)
 				fieldSeen[demoprojectstage.FieldActorName] = struct{}{}
+			}
+		case "findings":
+			if _, ok := fieldSeen[demoprojectstage.FieldFindings]; !ok {
+				selectedFields = append(selectedFields, demoprojectstage.FieldFindings)
+				fieldSeen[demoprojectstage.FieldFindings] = struct{}{}
+			}
+		case "evaluationScore":
+			if _, ok := fieldSeen[demoprojectstage.FieldEvaluationScore]; !ok {
+				selectedFields = append(selectedFields, demoprojectstage.FieldEvaluationScore)
+				fieldSeen[demoprojectstage.FieldEvaluationScore] = struct{}{}
+			}
+		case "evaluationConclusion":
+			if _, ok := fieldSeen[demoprojectstage.FieldEvaluationConclusion]; !ok {
+				selectedFields = append(selectedFields, demoprojectstage.FieldEvaluationConclusion)
+				fieldSeen[demoprojectstage.FieldEvaluationConclusion] = struct{}{}
+			}
+		case "approvalNumber":
+			if _, ok := fieldSeen[demoprojectstage.FieldApprovalNumber]; !ok {
+				selectedFields = append(selectedFields, demoprojectstage.FieldApprovalNumber)
+				fieldSeen[demoprojectstage.FieldApprovalNumber] = struct{}{}
+			}
+		case "approvedBudget":
+			if _, ok := fieldSeen[demoprojectstage.FieldApprovedBudget]; !ok {
+				selectedFields = append(selectedFields, demoprojectstage.FieldApprovedBudget)
+				fieldSeen[demoprojectstage.FieldApprovedBudget] = struct{}{}
+			}
+		case "progressPercent":
+			if _, ok := fieldSeen[demoprojectstage.FieldProgressPercent]; !ok {
+				selectedFields = append(selectedFields, demoprojectstage.FieldProgressPercent)
+				fieldSeen[demoprojectstage.FieldProgressPercent] = struct{}{}
+			}
+		case "spentToDate":
+			if _, ok := fieldSeen[demoprojectstage.FieldSpentToDate]; !ok {
+				selectedFields = append(selectedFields, demoprojectstage.FieldSpentToDate)
+				fieldSeen[demoprojectstage.FieldSpentToDate] = struct{}{}
+			}
+		case "milestones":
+			if _, ok := fieldSeen[demoprojectstage.FieldMilestones]; !ok {
+				selectedFields = append(selectedFields, demoprojectstage.FieldMilestones)
+				fieldSeen[demoprojectstage.FieldMilestones] = struct{}{}
+			}
+		case "reviewGrade":
+			if _, ok := fieldSeen[demoprojectstage.FieldReviewGrade]; !ok {
+				selectedFields = append(selectedFields, demoprojectstage.FieldReviewGrade)
+				fieldSeen[demoprojectstage.FieldReviewGrade] = struct{}{}
+			}
+		case "reviewRemarks":
+			if _, ok := fieldSeen[demoprojectstage.FieldReviewRemarks]; !ok {
+				selectedFields = append(selectedFields, demoprojectstage.FieldReviewRemarks)
+				fieldSeen[demoprojectstage.FieldReviewRemarks] = struct{}{}
+			}
+		case "finalInvestment":
+			if _, ok := fieldSeen[demoprojectstage.FieldFinalInvestment]; !ok {
+				selectedFields = append(selectedFields, demoprojectstage.FieldFinalInvestment)
+				fieldSeen[demoprojectstage.FieldFinalInvestment] = struct{}{}
+			}
+		case "finalHouseholdsDriven":
+			if _, ok := fieldSeen[demoprojectstage.FieldFinalHouseholdsDriven]; !ok {
+				selectedFields = append(selectedFields, demoprojectstage.FieldFinalHouseholdsDriven)
+				fieldSeen[demoprojectstage.FieldFinalHouseholdsDriven] = struct{}{}
+			}
+		case "acceptanceDate":
+			if _, ok := fieldSeen[demoprojectstage.FieldAcceptanceDate]; !ok {
+				selectedFields = append(selectedFields, demoprojectstage.FieldAcceptanceDate)
+				fieldSeen[demoprojectstage.FieldAcceptanceDate] = struct{}{}
 			}
 		case "id":
 		case "__typename":
@@ -3797,6 +3906,146 @@ func newPostPaginateArgs(rv map[string]any) *postPaginateArgs {
 	}
 	if v, ok := rv[whereField].(*PostWhereInput); ok {
 		args.opts = append(args.opts, WithPostFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *ProjectInvestmentQuery) CollectFields(ctx context.Context, satisfies ...string) (*ProjectInvestmentQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *ProjectInvestmentQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(projectinvestment.Columns))
+		selectedFields = []string{projectinvestment.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "project":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&DemoProjectClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, demoprojectImplementors)...); err != nil {
+				return err
+			}
+			_q.withProject = query
+			if _, ok := fieldSeen[projectinvestment.FieldProjectID]; !ok {
+				selectedFields = append(selectedFields, projectinvestment.FieldProjectID)
+				fieldSeen[projectinvestment.FieldProjectID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[projectinvestment.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, projectinvestment.FieldCreatedAt)
+				fieldSeen[projectinvestment.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[projectinvestment.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, projectinvestment.FieldUpdatedAt)
+				fieldSeen[projectinvestment.FieldUpdatedAt] = struct{}{}
+			}
+		case "version":
+			if _, ok := fieldSeen[projectinvestment.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, projectinvestment.FieldVersion)
+				fieldSeen[projectinvestment.FieldVersion] = struct{}{}
+			}
+		case "projectID":
+			if _, ok := fieldSeen[projectinvestment.FieldProjectID]; !ok {
+				selectedFields = append(selectedFields, projectinvestment.FieldProjectID)
+				fieldSeen[projectinvestment.FieldProjectID] = struct{}{}
+			}
+		case "source":
+			if _, ok := fieldSeen[projectinvestment.FieldSource]; !ok {
+				selectedFields = append(selectedFields, projectinvestment.FieldSource)
+				fieldSeen[projectinvestment.FieldSource] = struct{}{}
+			}
+		case "planned":
+			if _, ok := fieldSeen[projectinvestment.FieldPlanned]; !ok {
+				selectedFields = append(selectedFields, projectinvestment.FieldPlanned)
+				fieldSeen[projectinvestment.FieldPlanned] = struct{}{}
+			}
+		case "actual":
+			if _, ok := fieldSeen[projectinvestment.FieldActual]; !ok {
+				selectedFields = append(selectedFields, projectinvestment.FieldActual)
+				fieldSeen[projectinvestment.FieldActual] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type projectinvestmentPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []ProjectInvestmentPaginateOption
+}
+
+func newProjectInvestmentPaginateArgs(rv map[string]any) *projectinvestmentPaginateArgs {
+	args := &projectinvestmentPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case []*ProjectInvestmentOrder:
+			args.opts = append(args.opts, WithProjectInvestmentOrder(v))
+		case []any:
+			var orders []*ProjectInvestmentOrder
+			for i := range v {
+				mv, ok := v[i].(map[string]any)
+				if !ok {
+					continue
+				}
+				var (
+					err1, err2 error
+					order      = &ProjectInvestmentOrder{Field: &ProjectInvestmentOrderField{}, Direction: entgql.OrderDirectionAsc}
+				)
+				if d, ok := mv[directionField]; ok {
+					err1 = order.Direction.UnmarshalGQL(d)
+				}
+				if f, ok := mv[fieldField]; ok {
+					err2 = order.Field.UnmarshalGQL(f)
+				}
+				if err1 == nil && err2 == nil {
+					orders = append(orders, order)
+				}
+			}
+			args.opts = append(args.opts, WithProjectInvestmentOrder(orders))
+		}
+	}
+	if v, ok := rv[whereField].(*ProjectInvestmentWhereInput); ok {
+		args.opts = append(args.opts, WithProjectInvestmentFilter(v.Filter))
 	}
 	return args
 }

@@ -157,6 +157,18 @@ func (_m *DemoProject) Stages(ctx context.Context) (result []*DemoProjectStage, 
 	return result, err
 }
 
+func (_m *DemoProject) Investments(ctx context.Context) (result []*ProjectInvestment, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedInvestments(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.InvestmentsOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryInvestments().All(ctx)
+	}
+	return result, err
+}
+
 func (_m *DemoProjectStage) Project(ctx context.Context) (*DemoProject, error) {
 	result, err := _m.Edges.ProjectOrErr()
 	if IsNotLoaded(err) {
@@ -550,6 +562,14 @@ func (_m *Post) Organization(ctx context.Context) (*PartyOrganization, error) {
 	result, err := _m.Edges.OrganizationOrErr()
 	if IsNotLoaded(err) {
 		result, err = _m.QueryOrganization().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *ProjectInvestment) Project(ctx context.Context) (*DemoProject, error) {
+	result, err := _m.Edges.ProjectOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryProject().Only(ctx)
 	}
 	return result, err
 }

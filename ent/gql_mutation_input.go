@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/nanpiao/sbqw/ent/schema/enum"
+	"github.com/nanpiao/sbqw/money"
 )
 
 // CreateAssessmentInput represents a mutation input for creating assessments.
@@ -314,16 +315,22 @@ func (c *DemandUpdateOne) SetInput(i UpdateDemandInput) *DemandUpdateOne {
 
 // CreateDemoProjectInput represents a mutation input for creating demoprojects.
 type CreateDemoProjectInput struct {
-	Year        int
-	Name        string
-	SubjectKind enum.SubjectKind
-	SubjectName string
-	Industry    enum.Industry
-	Goal        string
-	Deadline    time.Time
-	StageDueOn  *time.Time
-	TownshipID  int
-	VillageID   *int
+	Year                   int
+	Name                   string
+	SubjectKind            enum.SubjectKind
+	SubjectName            string
+	Industry               enum.Industry
+	Goal                   string
+	Deadline               time.Time
+	StageDueOn             *time.Time
+	HouseholdsDriven       *int
+	PersonsDriven          *int
+	NeedyHouseholdsDriven  *int
+	IncomeGainPerHousehold *money.Fen
+	NewCollectiveIncome    *money.Fen
+	JobsCreated            *int
+	TownshipID             int
+	VillageID              *int
 }
 
 // Mutate applies the CreateDemoProjectInput on the DemoProjectMutation builder.
@@ -337,6 +344,24 @@ func (i *CreateDemoProjectInput) Mutate(m *DemoProjectMutation) {
 	m.SetDeadline(i.Deadline)
 	if v := i.StageDueOn; v != nil {
 		m.SetStageDueOn(*v)
+	}
+	if v := i.HouseholdsDriven; v != nil {
+		m.SetHouseholdsDriven(*v)
+	}
+	if v := i.PersonsDriven; v != nil {
+		m.SetPersonsDriven(*v)
+	}
+	if v := i.NeedyHouseholdsDriven; v != nil {
+		m.SetNeedyHouseholdsDriven(*v)
+	}
+	if v := i.IncomeGainPerHousehold; v != nil {
+		m.SetIncomeGainPerHousehold(*v)
+	}
+	if v := i.NewCollectiveIncome; v != nil {
+		m.SetNewCollectiveIncome(*v)
+	}
+	if v := i.JobsCreated; v != nil {
+		m.SetJobsCreated(*v)
 	}
 	m.SetTownshipID(i.TownshipID)
 	if v := i.VillageID; v != nil {
@@ -352,16 +377,24 @@ func (c *DemoProjectCreate) SetInput(i CreateDemoProjectInput) *DemoProjectCreat
 
 // UpdateDemoProjectInput represents a mutation input for updating demoprojects.
 type UpdateDemoProjectInput struct {
-	Version         *int
-	Year            *int
-	Name            *string
-	SubjectKind     *enum.SubjectKind
-	SubjectName     *string
-	Industry        *enum.Industry
-	Goal            *string
-	Deadline        *time.Time
-	ClearStageDueOn bool
-	StageDueOn      *time.Time
+	Version                     *int
+	Year                        *int
+	Name                        *string
+	SubjectKind                 *enum.SubjectKind
+	SubjectName                 *string
+	Industry                    *enum.Industry
+	Goal                        *string
+	Deadline                    *time.Time
+	ClearStageDueOn             bool
+	StageDueOn                  *time.Time
+	HouseholdsDriven            *int
+	PersonsDriven               *int
+	NeedyHouseholdsDriven       *int
+	ClearIncomeGainPerHousehold bool
+	IncomeGainPerHousehold      *money.Fen
+	ClearNewCollectiveIncome    bool
+	NewCollectiveIncome         *money.Fen
+	JobsCreated                 *int
 }
 
 // Mutate applies the UpdateDemoProjectInput on the DemoProjectMutation builder.
@@ -395,6 +428,30 @@ func (i *UpdateDemoProjectInput) Mutate(m *DemoProjectMutation) {
 	}
 	if v := i.StageDueOn; v != nil {
 		m.SetStageDueOn(*v)
+	}
+	if v := i.HouseholdsDriven; v != nil {
+		m.SetHouseholdsDriven(*v)
+	}
+	if v := i.PersonsDriven; v != nil {
+		m.SetPersonsDriven(*v)
+	}
+	if v := i.NeedyHouseholdsDriven; v != nil {
+		m.SetNeedyHouseholdsDriven(*v)
+	}
+	if i.ClearIncomeGainPerHousehold {
+		m.ClearIncomeGainPerHousehold()
+	}
+	if v := i.IncomeGainPerHousehold; v != nil {
+		m.SetIncomeGainPerHousehold(*v)
+	}
+	if i.ClearNewCollectiveIncome {
+		m.ClearNewCollectiveIncome()
+	}
+	if v := i.NewCollectiveIncome; v != nil {
+		m.SetNewCollectiveIncome(*v)
+	}
+	if v := i.JobsCreated; v != nil {
+		m.SetJobsCreated(*v)
 	}
 }
 

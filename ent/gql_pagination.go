@@ -31,6 +31,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/partymember"
 	"github.com/nanpiao/sbqw/ent/partyorganization"
 	"github.com/nanpiao/sbqw/ent/post"
+	"github.com/nanpiao/sbqw/ent/projectinvestment"
 	"github.com/nanpiao/sbqw/ent/rectification"
 	"github.com/nanpiao/sbqw/ent/resident"
 	"github.com/nanpiao/sbqw/ent/rolebinding"
@@ -6449,6 +6450,356 @@ func (_m *Post) ToEdge(order *PostOrder) *PostEdge {
 		order = DefaultPostOrder
 	}
 	return &PostEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// ProjectInvestmentEdge is the edge representation of ProjectInvestment.
+type ProjectInvestmentEdge struct {
+	Node   *ProjectInvestment `json:"node"`
+	Cursor Cursor             `json:"cursor"`
+}
+
+// ProjectInvestmentConnection is the connection containing edges to ProjectInvestment.
+type ProjectInvestmentConnection struct {
+	Edges      []*ProjectInvestmentEdge `json:"edges"`
+	PageInfo   PageInfo                 `json:"pageInfo"`
+	TotalCount int                      `json:"totalCount"`
+}
+
+func (c *ProjectInvestmentConnection) build(nodes []*ProjectInvestment, pager *projectinvestmentPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *ProjectInvestment
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *ProjectInvestment {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *ProjectInvestment {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*ProjectInvestmentEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &ProjectInvestmentEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// ProjectInvestmentPaginateOption enables pagination customization.
+type ProjectInvestmentPaginateOption func(*projectinvestmentPager) error
+
+// WithProjectInvestmentOrder configures pagination ordering.
+func WithProjectInvestmentOrder(order []*ProjectInvestmentOrder) ProjectInvestmentPaginateOption {
+	return func(pager *projectinvestmentPager) error {
+		for _, o := range order {
+			if err := o.Direction.Validate(); err != nil {
+				return err
+			}
+		}
+		pager.order = append(pager.order, order...)
+		return nil
+	}
+}
+
+// WithProjectInvestmentFilter configures pagination filter.
+func WithProjectInvestmentFilter(filter func(*ProjectInvestmentQuery) (*ProjectInvestmentQuery, error)) ProjectInvestmentPaginateOption {
+	return func(pager *projectinvestmentPager) error {
+		if filter == nil {
+			return errors.New("ProjectInvestmentQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type projectinvestmentPager struct {
+	reverse bool
+	order   []*ProjectInvestmentOrder
+	filter  func(*ProjectInvestmentQuery) (*ProjectInvestmentQuery, error)
+}
+
+func newProjectInvestmentPager(opts []ProjectInvestmentPaginateOption, reverse bool) (*projectinvestmentPager, error) {
+	pager := &projectinvestmentPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	for i, o := range pager.order {
+		if i > 0 && o.Field == pager.order[i-1].Field {
+			return nil, fmt.Errorf("duplicate order direction %q", o.Direction)
+		}
+	}
+	return pager, nil
+}
+
+func (p *projectinvestmentPager) applyFilter(query *ProjectInvestmentQuery) (*ProjectInvestmentQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *projectinvestmentPager) toCursor(_m *ProjectInvestment) Cursor {
+	cs_ := make([]any, 0, len(p.order))
+	for _, o_ := range p.order {
+		cs_ = append(cs_, o_.Field.toCursor(_m).Value)
+	}
+	return Cursor{ID: _m.ID, Value: cs_}
+}
+
+func (p *projectinvestmentPager) applyCursors(query *ProjectInvestmentQuery, after, before *Cursor) (*ProjectInvestmentQuery, error) {
+	idDirection := entgql.OrderDirectionAsc
+	if p.reverse {
+		idDirection = entgql.OrderDirectionDesc
+	}
+	fields, directions := make([]string, 0, len(p.order)), make([]OrderDirection, 0, len(p.order))
+	for _, o := range p.order {
+		fields = append(fields, o.Field.column)
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		directions = append(directions, direction)
+	}
+	predicates, err := entgql.MultiCursorsPredicate(after, before, &entgql.MultiCursorsOptions{
+		FieldID:     DefaultProjectInvestmentOrder.Field.column,
+		DirectionID: idDirection,
+		Fields:      fields,
+		Directions:  directions,
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, predicate := range predicates {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *projectinvestmentPager) applyOrder(query *ProjectInvestmentQuery) *ProjectInvestmentQuery {
+	var defaultOrdered bool
+	for _, o := range p.order {
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(o.Field.toTerm(direction.OrderTermOption()))
+		if o.Field.column == DefaultProjectInvestmentOrder.Field.column {
+			defaultOrdered = true
+		}
+		if len(query.ctx.Fields) > 0 {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	if !defaultOrdered {
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(DefaultProjectInvestmentOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	return query
+}
+
+func (p *projectinvestmentPager) orderExpr(query *ProjectInvestmentQuery) sql.Querier {
+	if len(query.ctx.Fields) > 0 {
+		for _, o := range p.order {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		for _, o := range p.order {
+			direction := o.Direction
+			if p.reverse {
+				direction = direction.Reverse()
+			}
+			b.Ident(o.Field.column).Pad().WriteString(string(direction))
+			b.Comma()
+		}
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		b.Ident(DefaultProjectInvestmentOrder.Field.column).Pad().WriteString(string(direction))
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to ProjectInvestment.
+func (_m *ProjectInvestmentQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...ProjectInvestmentPaginateOption,
+) (*ProjectInvestmentConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newProjectInvestmentPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &ProjectInvestmentConnection{Edges: []*ProjectInvestmentEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// ProjectInvestmentOrderFieldCreatedAt orders ProjectInvestment by created_at.
+	ProjectInvestmentOrderFieldCreatedAt = &ProjectInvestmentOrderField{
+		Value: func(_m *ProjectInvestment) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: projectinvestment.FieldCreatedAt,
+		toTerm: projectinvestment.ByCreatedAt,
+		toCursor: func(_m *ProjectInvestment) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// ProjectInvestmentOrderFieldUpdatedAt orders ProjectInvestment by updated_at.
+	ProjectInvestmentOrderFieldUpdatedAt = &ProjectInvestmentOrderField{
+		Value: func(_m *ProjectInvestment) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: projectinvestment.FieldUpdatedAt,
+		toTerm: projectinvestment.ByUpdatedAt,
+		toCursor: func(_m *ProjectInvestment) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f ProjectInvestmentOrderField) String() string {
+	var str string
+	switch f.column {
+	case ProjectInvestmentOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case ProjectInvestmentOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f ProjectInvestmentOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *ProjectInvestmentOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("ProjectInvestmentOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *ProjectInvestmentOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *ProjectInvestmentOrderFieldUpdatedAt
+	default:
+		return fmt.Errorf("%s is not a valid ProjectInvestmentOrderField", str)
+	}
+	return nil
+}
+
+// ProjectInvestmentOrderField defines the ordering field of ProjectInvestment.
+type ProjectInvestmentOrderField struct {
+	// Value extracts the ordering value from the given ProjectInvestment.
+	Value    func(*ProjectInvestment) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) projectinvestment.OrderOption
+	toCursor func(*ProjectInvestment) Cursor
+}
+
+// ProjectInvestmentOrder defines the ordering of ProjectInvestment.
+type ProjectInvestmentOrder struct {
+	Direction OrderDirection               `json:"direction"`
+	Field     *ProjectInvestmentOrderField `json:"field"`
+}
+
+// DefaultProjectInvestmentOrder is the default ordering of ProjectInvestment.
+var DefaultProjectInvestmentOrder = &ProjectInvestmentOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &ProjectInvestmentOrderField{
+		Value: func(_m *ProjectInvestment) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: projectinvestment.FieldID,
+		toTerm: projectinvestment.ByID,
+		toCursor: func(_m *ProjectInvestment) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts ProjectInvestment into ProjectInvestmentEdge.
+func (_m *ProjectInvestment) ToEdge(order *ProjectInvestmentOrder) *ProjectInvestmentEdge {
+	if order == nil {
+		order = DefaultProjectInvestmentOrder
+	}
+	return &ProjectInvestmentEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

@@ -25,6 +25,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/partyorganization"
 	"github.com/nanpiao/sbqw/ent/post"
 	"github.com/nanpiao/sbqw/ent/predicate"
+	"github.com/nanpiao/sbqw/ent/projectinvestment"
 	"github.com/nanpiao/sbqw/ent/rectification"
 	"github.com/nanpiao/sbqw/ent/resident"
 	"github.com/nanpiao/sbqw/ent/rolebinding"
@@ -38,6 +39,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/user"
 	"github.com/nanpiao/sbqw/ent/village"
 	"github.com/nanpiao/sbqw/ent/visit"
+	"github.com/nanpiao/sbqw/money"
 )
 
 // ApiKeyWhereInput represents a where input for filtering ApiKey queries.
@@ -3313,6 +3315,70 @@ type DemoProjectWhereInput struct {
 	StageDueOnIsNil  bool        `json:"stageDueOnIsNil,omitempty"`
 	StageDueOnNotNil bool        `json:"stageDueOnNotNil,omitempty"`
 
+	// "households_driven" field predicates.
+	HouseholdsDriven      *int  `json:"householdsDriven,omitempty"`
+	HouseholdsDrivenNEQ   *int  `json:"householdsDrivenNEQ,omitempty"`
+	HouseholdsDrivenIn    []int `json:"householdsDrivenIn,omitempty"`
+	HouseholdsDrivenNotIn []int `json:"householdsDrivenNotIn,omitempty"`
+	HouseholdsDrivenGT    *int  `json:"householdsDrivenGT,omitempty"`
+	HouseholdsDrivenGTE   *int  `json:"householdsDrivenGTE,omitempty"`
+	HouseholdsDrivenLT    *int  `json:"householdsDrivenLT,omitempty"`
+	HouseholdsDrivenLTE   *int  `json:"householdsDrivenLTE,omitempty"`
+
+	// "persons_driven" field predicates.
+	PersonsDriven      *int  `json:"personsDriven,omitempty"`
+	PersonsDrivenNEQ   *int  `json:"personsDrivenNEQ,omitempty"`
+	PersonsDrivenIn    []int `json:"personsDrivenIn,omitempty"`
+	PersonsDrivenNotIn []int `json:"personsDrivenNotIn,omitempty"`
+	PersonsDrivenGT    *int  `json:"personsDrivenGT,omitempty"`
+	PersonsDrivenGTE   *int  `json:"personsDrivenGTE,omitempty"`
+	PersonsDrivenLT    *int  `json:"personsDrivenLT,omitempty"`
+	PersonsDrivenLTE   *int  `json:"personsDrivenLTE,omitempty"`
+
+	// "needy_households_driven" field predicates.
+	NeedyHouseholdsDriven      *int  `json:"needyHouseholdsDriven,omitempty"`
+	NeedyHouseholdsDrivenNEQ   *int  `json:"needyHouseholdsDrivenNEQ,omitempty"`
+	NeedyHouseholdsDrivenIn    []int `json:"needyHouseholdsDrivenIn,omitempty"`
+	NeedyHouseholdsDrivenNotIn []int `json:"needyHouseholdsDrivenNotIn,omitempty"`
+	NeedyHouseholdsDrivenGT    *int  `json:"needyHouseholdsDrivenGT,omitempty"`
+	NeedyHouseholdsDrivenGTE   *int  `json:"needyHouseholdsDrivenGTE,omitempty"`
+	NeedyHouseholdsDrivenLT    *int  `json:"needyHouseholdsDrivenLT,omitempty"`
+	NeedyHouseholdsDrivenLTE   *int  `json:"needyHouseholdsDrivenLTE,omitempty"`
+
+	// "income_gain_per_household" field predicates.
+	IncomeGainPerHousehold       *money.Fen  `json:"incomeGainPerHousehold,omitempty"`
+	IncomeGainPerHouseholdNEQ    *money.Fen  `json:"incomeGainPerHouseholdNEQ,omitempty"`
+	IncomeGainPerHouseholdIn     []money.Fen `json:"incomeGainPerHouseholdIn,omitempty"`
+	IncomeGainPerHouseholdNotIn  []money.Fen `json:"incomeGainPerHouseholdNotIn,omitempty"`
+	IncomeGainPerHouseholdGT     *money.Fen  `json:"incomeGainPerHouseholdGT,omitempty"`
+	IncomeGainPerHouseholdGTE    *money.Fen  `json:"incomeGainPerHouseholdGTE,omitempty"`
+	IncomeGainPerHouseholdLT     *money.Fen  `json:"incomeGainPerHouseholdLT,omitempty"`
+	IncomeGainPerHouseholdLTE    *money.Fen  `json:"incomeGainPerHouseholdLTE,omitempty"`
+	IncomeGainPerHouseholdIsNil  bool        `json:"incomeGainPerHouseholdIsNil,omitempty"`
+	IncomeGainPerHouseholdNotNil bool        `json:"incomeGainPerHouseholdNotNil,omitempty"`
+
+	// "new_collective_income" field predicates.
+	NewCollectiveIncome       *money.Fen  `json:"newCollectiveIncome,omitempty"`
+	NewCollectiveIncomeNEQ    *money.Fen  `json:"newCollectiveIncomeNEQ,omitempty"`
+	NewCollectiveIncomeIn     []money.Fen `json:"newCollectiveIncomeIn,omitempty"`
+	NewCollectiveIncomeNotIn  []money.Fen `json:"newCollectiveIncomeNotIn,omitempty"`
+	NewCollectiveIncomeGT     *money.Fen  `json:"newCollectiveIncomeGT,omitempty"`
+	NewCollectiveIncomeGTE    *money.Fen  `json:"newCollectiveIncomeGTE,omitempty"`
+	NewCollectiveIncomeLT     *money.Fen  `json:"newCollectiveIncomeLT,omitempty"`
+	NewCollectiveIncomeLTE    *money.Fen  `json:"newCollectiveIncomeLTE,omitempty"`
+	NewCollectiveIncomeIsNil  bool        `json:"newCollectiveIncomeIsNil,omitempty"`
+	NewCollectiveIncomeNotNil bool        `json:"newCollectiveIncomeNotNil,omitempty"`
+
+	// "jobs_created" field predicates.
+	JobsCreated      *int  `json:"jobsCreated,omitempty"`
+	JobsCreatedNEQ   *int  `json:"jobsCreatedNEQ,omitempty"`
+	JobsCreatedIn    []int `json:"jobsCreatedIn,omitempty"`
+	JobsCreatedNotIn []int `json:"jobsCreatedNotIn,omitempty"`
+	JobsCreatedGT    *int  `json:"jobsCreatedGT,omitempty"`
+	JobsCreatedGTE   *int  `json:"jobsCreatedGTE,omitempty"`
+	JobsCreatedLT    *int  `json:"jobsCreatedLT,omitempty"`
+	JobsCreatedLTE   *int  `json:"jobsCreatedLTE,omitempty"`
+
 	// "township" edge predicates.
 	HasTownship     *bool                 `json:"hasTownship,omitempty"`
 	HasTownshipWith []*TownshipWhereInput `json:"hasTownshipWith,omitempty"`
@@ -3324,6 +3390,10 @@ type DemoProjectWhereInput struct {
 	// "stages" edge predicates.
 	HasStages     *bool                         `json:"hasStages,omitempty"`
 	HasStagesWith []*DemoProjectStageWhereInput `json:"hasStagesWith,omitempty"`
+
+	// "investments" edge predicates.
+	HasInvestments     *bool                          `json:"hasInvestments,omitempty"`
+	HasInvestmentsWith []*ProjectInvestmentWhereInput `json:"hasInvestmentsWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -3691,6 +3761,162 @@ func (i *DemoProjectWhereInput) P() (predicate.DemoProject, error) {
 	if i.StageDueOnNotNil {
 		predicates = append(predicates, demoproject.StageDueOnNotNil())
 	}
+	if i.HouseholdsDriven != nil {
+		predicates = append(predicates, demoproject.HouseholdsDrivenEQ(*i.HouseholdsDriven))
+	}
+	if i.HouseholdsDrivenNEQ != nil {
+		predicates = append(predicates, demoproject.HouseholdsDrivenNEQ(*i.HouseholdsDrivenNEQ))
+	}
+	if len(i.HouseholdsDrivenIn) > 0 {
+		predicates = append(predicates, demoproject.HouseholdsDrivenIn(i.HouseholdsDrivenIn...))
+	}
+	if len(i.HouseholdsDrivenNotIn) > 0 {
+		predicates = append(predicates, demoproject.HouseholdsDrivenNotIn(i.HouseholdsDrivenNotIn...))
+	}
+	if i.HouseholdsDrivenGT != nil {
+		predicates = append(predicates, demoproject.HouseholdsDrivenGT(*i.HouseholdsDrivenGT))
+	}
+	if i.HouseholdsDrivenGTE != nil {
+		predicates = append(predicates, demoproject.HouseholdsDrivenGTE(*i.HouseholdsDrivenGTE))
+	}
+	if i.HouseholdsDrivenLT != nil {
+		predicates = append(predicates, demoproject.HouseholdsDrivenLT(*i.HouseholdsDrivenLT))
+	}
+	if i.HouseholdsDrivenLTE != nil {
+		predicates = append(predicates, demoproject.HouseholdsDrivenLTE(*i.HouseholdsDrivenLTE))
+	}
+	if i.PersonsDriven != nil {
+		predicates = append(predicates, demoproject.PersonsDrivenEQ(*i.PersonsDriven))
+	}
+	if i.PersonsDrivenNEQ != nil {
+		predicates = append(predicates, demoproject.PersonsDrivenNEQ(*i.PersonsDrivenNEQ))
+	}
+	if len(i.PersonsDrivenIn) > 0 {
+		predicates = append(predicates, demoproject.PersonsDrivenIn(i.PersonsDrivenIn...))
+	}
+	if len(i.PersonsDrivenNotIn) > 0 {
+		predicates = append(predicates, demoproject.PersonsDrivenNotIn(i.PersonsDrivenNotIn...))
+	}
+	if i.PersonsDrivenGT != nil {
+		predicates = append(predicates, demoproject.PersonsDrivenGT(*i.PersonsDrivenGT))
+	}
+	if i.PersonsDrivenGTE != nil {
+		predicates = append(predicates, demoproject.PersonsDrivenGTE(*i.PersonsDrivenGTE))
+	}
+	if i.PersonsDrivenLT != nil {
+		predicates = append(predicates, demoproject.PersonsDrivenLT(*i.PersonsDrivenLT))
+	}
+	if i.PersonsDrivenLTE != nil {
+		predicates = append(predicates, demoproject.PersonsDrivenLTE(*i.PersonsDrivenLTE))
+	}
+	if i.NeedyHouseholdsDriven != nil {
+		predicates = append(predicates, demoproject.NeedyHouseholdsDrivenEQ(*i.NeedyHouseholdsDriven))
+	}
+	if i.NeedyHouseholdsDrivenNEQ != nil {
+		predicates = append(predicates, demoproject.NeedyHouseholdsDrivenNEQ(*i.NeedyHouseholdsDrivenNEQ))
+	}
+	if len(i.NeedyHouseholdsDrivenIn) > 0 {
+		predicates = append(predicates, demoproject.NeedyHouseholdsDrivenIn(i.NeedyHouseholdsDrivenIn...))
+	}
+	if len(i.NeedyHouseholdsDrivenNotIn) > 0 {
+		predicates = append(predicates, demoproject.NeedyHouseholdsDrivenNotIn(i.NeedyHouseholdsDrivenNotIn...))
+	}
+	if i.NeedyHouseholdsDrivenGT != nil {
+		predicates = append(predicates, demoproject.NeedyHouseholdsDrivenGT(*i.NeedyHouseholdsDrivenGT))
+	}
+	if i.NeedyHouseholdsDrivenGTE != nil {
+		predicates = append(predicates, demoproject.NeedyHouseholdsDrivenGTE(*i.NeedyHouseholdsDrivenGTE))
+	}
+	if i.NeedyHouseholdsDrivenLT != nil {
+		predicates = append(predicates, demoproject.NeedyHouseholdsDrivenLT(*i.NeedyHouseholdsDrivenLT))
+	}
+	if i.NeedyHouseholdsDrivenLTE != nil {
+		predicates = append(predicates, demoproject.NeedyHouseholdsDrivenLTE(*i.NeedyHouseholdsDrivenLTE))
+	}
+	if i.IncomeGainPerHousehold != nil {
+		predicates = append(predicates, demoproject.IncomeGainPerHouseholdEQ(*i.IncomeGainPerHousehold))
+	}
+	if i.IncomeGainPerHouseholdNEQ != nil {
+		predicates = append(predicates, demoproject.IncomeGainPerHouseholdNEQ(*i.IncomeGainPerHouseholdNEQ))
+	}
+	if len(i.IncomeGainPerHouseholdIn) > 0 {
+		predicates = append(predicates, demoproject.IncomeGainPerHouseholdIn(i.IncomeGainPerHouseholdIn...))
+	}
+	if len(i.IncomeGainPerHouseholdNotIn) > 0 {
+		predicates = append(predicates, demoproject.IncomeGainPerHouseholdNotIn(i.IncomeGainPerHouseholdNotIn...))
+	}
+	if i.IncomeGainPerHouseholdGT != nil {
+		predicates = append(predicates, demoproject.IncomeGainPerHouseholdGT(*i.IncomeGainPerHouseholdGT))
+	}
+	if i.IncomeGainPerHouseholdGTE != nil {
+		predicates = append(predicates, demoproject.IncomeGainPerHouseholdGTE(*i.IncomeGainPerHouseholdGTE))
+	}
+	if i.IncomeGainPerHouseholdLT != nil {
+		predicates = append(predicates, demoproject.IncomeGainPerHouseholdLT(*i.IncomeGainPerHouseholdLT))
+	}
+	if i.IncomeGainPerHouseholdLTE != nil {
+		predicates = append(predicates, demoproject.IncomeGainPerHouseholdLTE(*i.IncomeGainPerHouseholdLTE))
+	}
+	if i.IncomeGainPerHouseholdIsNil {
+		predicates = append(predicates, demoproject.IncomeGainPerHouseholdIsNil())
+	}
+	if i.IncomeGainPerHouseholdNotNil {
+		predicates = append(predicates, demoproject.IncomeGainPerHouseholdNotNil())
+	}
+	if i.NewCollectiveIncome != nil {
+		predicates = append(predicates, demoproject.NewCollectiveIncomeEQ(*i.NewCollectiveIncome))
+	}
+	if i.NewCollectiveIncomeNEQ != nil {
+		predicates = append(predicates, demoproject.NewCollectiveIncomeNEQ(*i.NewCollectiveIncomeNEQ))
+	}
+	if len(i.NewCollectiveIncomeIn) > 0 {
+		predicates = append(predicates, demoproject.NewCollectiveIncomeIn(i.NewCollectiveIncomeIn...))
+	}
+	if len(i.NewCollectiveIncomeNotIn) > 0 {
+		predicates = append(predicates, demoproject.NewCollectiveIncomeNotIn(i.NewCollectiveIncomeNotIn...))
+	}
+	if i.NewCollectiveIncomeGT != nil {
+		predicates = append(predicates, demoproject.NewCollectiveIncomeGT(*i.NewCollectiveIncomeGT))
+	}
+	if i.NewCollectiveIncomeGTE != nil {
+		predicates = append(predicates, demoproject.NewCollectiveIncomeGTE(*i.NewCollectiveIncomeGTE))
+	}
+	if i.NewCollectiveIncomeLT != nil {
+		predicates = append(predicates, demoproject.NewCollectiveIncomeLT(*i.NewCollectiveIncomeLT))
+	}
+	if i.NewCollectiveIncomeLTE != nil {
+		predicates = append(predicates, demoproject.NewCollectiveIncomeLTE(*i.NewCollectiveIncomeLTE))
+	}
+	if i.NewCollectiveIncomeIsNil {
+		predicates = append(predicates, demoproject.NewCollectiveIncomeIsNil())
+	}
+	if i.NewCollectiveIncomeNotNil {
+		predicates = append(predicates, demoproject.NewCollectiveIncomeNotNil())
+	}
+	if i.JobsCreated != nil {
+		predicates = append(predicates, demoproject.JobsCreatedEQ(*i.JobsCreated))
+	}
+	if i.JobsCreatedNEQ != nil {
+		predicates = append(predicates, demoproject.JobsCreatedNEQ(*i.JobsCreatedNEQ))
+	}
+	if len(i.JobsCreatedIn) > 0 {
+		predicates = append(predicates, demoproject.JobsCreatedIn(i.JobsCreatedIn...))
+	}
+	if len(i.JobsCreatedNotIn) > 0 {
+		predicates = append(predicates, demoproject.JobsCreatedNotIn(i.JobsCreatedNotIn...))
+	}
+	if i.JobsCreatedGT != nil {
+		predicates = append(predicates, demoproject.JobsCreatedGT(*i.JobsCreatedGT))
+	}
+	if i.JobsCreatedGTE != nil {
+		predicates = append(predicates, demoproject.JobsCreatedGTE(*i.JobsCreatedGTE))
+	}
+	if i.JobsCreatedLT != nil {
+		predicates = append(predicates, demoproject.JobsCreatedLT(*i.JobsCreatedLT))
+	}
+	if i.JobsCreatedLTE != nil {
+		predicates = append(predicates, demoproject.JobsCreatedLTE(*i.JobsCreatedLTE))
+	}
 
 	if i.HasTownship != nil {
 		p := demoproject.HasTownship()
@@ -3745,6 +3971,24 @@ func (i *DemoProjectWhereInput) P() (predicate.DemoProject, error) {
 			with = append(with, p)
 		}
 		predicates = append(predicates, demoproject.HasStagesWith(with...))
+	}
+	if i.HasInvestments != nil {
+		p := demoproject.HasInvestments()
+		if !*i.HasInvestments {
+			p = demoproject.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasInvestmentsWith) > 0 {
+		with := make([]predicate.ProjectInvestment, 0, len(i.HasInvestmentsWith))
+		for _, w := range i.HasInvestmentsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasInvestmentsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, demoproject.HasInvestmentsWith(with...))
 	}
 	switch len(predicates) {
 	case 0:
@@ -3839,6 +4083,115 @@ type DemoProjectStageWhereInput struct {
 	ActorNameNotNil       bool     `json:"actorNameNotNil,omitempty"`
 	ActorNameEqualFold    *string  `json:"actorNameEqualFold,omitempty"`
 	ActorNameContainsFold *string  `json:"actorNameContainsFold,omitempty"`
+
+	// "evaluation_score" field predicates.
+	EvaluationScore       *int  `json:"evaluationScore,omitempty"`
+	EvaluationScoreNEQ    *int  `json:"evaluationScoreNEQ,omitempty"`
+	EvaluationScoreIn     []int `json:"evaluationScoreIn,omitempty"`
+	EvaluationScoreNotIn  []int `json:"evaluationScoreNotIn,omitempty"`
+	EvaluationScoreGT     *int  `json:"evaluationScoreGT,omitempty"`
+	EvaluationScoreGTE    *int  `json:"evaluationScoreGTE,omitempty"`
+	EvaluationScoreLT     *int  `json:"evaluationScoreLT,omitempty"`
+	EvaluationScoreLTE    *int  `json:"evaluationScoreLTE,omitempty"`
+	EvaluationScoreIsNil  bool  `json:"evaluationScoreIsNil,omitempty"`
+	EvaluationScoreNotNil bool  `json:"evaluationScoreNotNil,omitempty"`
+
+	// "approval_number" field predicates.
+	ApprovalNumber             *string  `json:"approvalNumber,omitempty"`
+	ApprovalNumberNEQ          *string  `json:"approvalNumberNEQ,omitempty"`
+	ApprovalNumberIn           []string `json:"approvalNumberIn,omitempty"`
+	ApprovalNumberNotIn        []string `json:"approvalNumberNotIn,omitempty"`
+	ApprovalNumberGT           *string  `json:"approvalNumberGT,omitempty"`
+	ApprovalNumberGTE          *string  `json:"approvalNumberGTE,omitempty"`
+	ApprovalNumberLT           *string  `json:"approvalNumberLT,omitempty"`
+	ApprovalNumberLTE          *string  `json:"approvalNumberLTE,omitempty"`
+	ApprovalNumberContains     *string  `json:"approvalNumberContains,omitempty"`
+	ApprovalNumberHasPrefix    *string  `json:"approvalNumberHasPrefix,omitempty"`
+	ApprovalNumberHasSuffix    *string  `json:"approvalNumberHasSuffix,omitempty"`
+	ApprovalNumberIsNil        bool     `json:"approvalNumberIsNil,omitempty"`
+	ApprovalNumberNotNil       bool     `json:"approvalNumberNotNil,omitempty"`
+	ApprovalNumberEqualFold    *string  `json:"approvalNumberEqualFold,omitempty"`
+	ApprovalNumberContainsFold *string  `json:"approvalNumberContainsFold,omitempty"`
+
+	// "approved_budget" field predicates.
+	ApprovedBudget       *money.Fen  `json:"approvedBudget,omitempty"`
+	ApprovedBudgetNEQ    *money.Fen  `json:"approvedBudgetNEQ,omitempty"`
+	ApprovedBudgetIn     []money.Fen `json:"approvedBudgetIn,omitempty"`
+	ApprovedBudgetNotIn  []money.Fen `json:"approvedBudgetNotIn,omitempty"`
+	ApprovedBudgetGT     *money.Fen  `json:"approvedBudgetGT,omitempty"`
+	ApprovedBudgetGTE    *money.Fen  `json:"approvedBudgetGTE,omitempty"`
+	ApprovedBudgetLT     *money.Fen  `json:"approvedBudgetLT,omitempty"`
+	ApprovedBudgetLTE    *money.Fen  `json:"approvedBudgetLTE,omitempty"`
+	ApprovedBudgetIsNil  bool        `json:"approvedBudgetIsNil,omitempty"`
+	ApprovedBudgetNotNil bool        `json:"approvedBudgetNotNil,omitempty"`
+
+	// "progress_percent" field predicates.
+	ProgressPercent       *int  `json:"progressPercent,omitempty"`
+	ProgressPercentNEQ    *int  `json:"progressPercentNEQ,omitempty"`
+	ProgressPercentIn     []int `json:"progressPercentIn,omitempty"`
+	ProgressPercentNotIn  []int `json:"progressPercentNotIn,omitempty"`
+	ProgressPercentGT     *int  `json:"progressPercentGT,omitempty"`
+	ProgressPercentGTE    *int  `json:"progressPercentGTE,omitempty"`
+	ProgressPercentLT     *int  `json:"progressPercentLT,omitempty"`
+	ProgressPercentLTE    *int  `json:"progressPercentLTE,omitempty"`
+	ProgressPercentIsNil  bool  `json:"progressPercentIsNil,omitempty"`
+	ProgressPercentNotNil bool  `json:"progressPercentNotNil,omitempty"`
+
+	// "spent_to_date" field predicates.
+	SpentToDate       *money.Fen  `json:"spentToDate,omitempty"`
+	SpentToDateNEQ    *money.Fen  `json:"spentToDateNEQ,omitempty"`
+	SpentToDateIn     []money.Fen `json:"spentToDateIn,omitempty"`
+	SpentToDateNotIn  []money.Fen `json:"spentToDateNotIn,omitempty"`
+	SpentToDateGT     *money.Fen  `json:"spentToDateGT,omitempty"`
+	SpentToDateGTE    *money.Fen  `json:"spentToDateGTE,omitempty"`
+	SpentToDateLT     *money.Fen  `json:"spentToDateLT,omitempty"`
+	SpentToDateLTE    *money.Fen  `json:"spentToDateLTE,omitempty"`
+	SpentToDateIsNil  bool        `json:"spentToDateIsNil,omitempty"`
+	SpentToDateNotNil bool        `json:"spentToDateNotNil,omitempty"`
+
+	// "review_grade" field predicates.
+	ReviewGrade       *enum.ReviewGrade  `json:"reviewGrade,omitempty"`
+	ReviewGradeNEQ    *enum.ReviewGrade  `json:"reviewGradeNEQ,omitempty"`
+	ReviewGradeIn     []enum.ReviewGrade `json:"reviewGradeIn,omitempty"`
+	ReviewGradeNotIn  []enum.ReviewGrade `json:"reviewGradeNotIn,omitempty"`
+	ReviewGradeIsNil  bool               `json:"reviewGradeIsNil,omitempty"`
+	ReviewGradeNotNil bool               `json:"reviewGradeNotNil,omitempty"`
+
+	// "final_investment" field predicates.
+	FinalInvestment       *money.Fen  `json:"finalInvestment,omitempty"`
+	FinalInvestmentNEQ    *money.Fen  `json:"finalInvestmentNEQ,omitempty"`
+	FinalInvestmentIn     []money.Fen `json:"finalInvestmentIn,omitempty"`
+	FinalInvestmentNotIn  []money.Fen `json:"finalInvestmentNotIn,omitempty"`
+	FinalInvestmentGT     *money.Fen  `json:"finalInvestmentGT,omitempty"`
+	FinalInvestmentGTE    *money.Fen  `json:"finalInvestmentGTE,omitempty"`
+	FinalInvestmentLT     *money.Fen  `json:"finalInvestmentLT,omitempty"`
+	FinalInvestmentLTE    *money.Fen  `json:"finalInvestmentLTE,omitempty"`
+	FinalInvestmentIsNil  bool        `json:"finalInvestmentIsNil,omitempty"`
+	FinalInvestmentNotNil bool        `json:"finalInvestmentNotNil,omitempty"`
+
+	// "final_households_driven" field predicates.
+	FinalHouseholdsDriven       *int  `json:"finalHouseholdsDriven,omitempty"`
+	FinalHouseholdsDrivenNEQ    *int  `json:"finalHouseholdsDrivenNEQ,omitempty"`
+	FinalHouseholdsDrivenIn     []int `json:"finalHouseholdsDrivenIn,omitempty"`
+	FinalHouseholdsDrivenNotIn  []int `json:"finalHouseholdsDrivenNotIn,omitempty"`
+	FinalHouseholdsDrivenGT     *int  `json:"finalHouseholdsDrivenGT,omitempty"`
+	FinalHouseholdsDrivenGTE    *int  `json:"finalHouseholdsDrivenGTE,omitempty"`
+	FinalHouseholdsDrivenLT     *int  `json:"finalHouseholdsDrivenLT,omitempty"`
+	FinalHouseholdsDrivenLTE    *int  `json:"finalHouseholdsDrivenLTE,omitempty"`
+	FinalHouseholdsDrivenIsNil  bool  `json:"finalHouseholdsDrivenIsNil,omitempty"`
+	FinalHouseholdsDrivenNotNil bool  `json:"finalHouseholdsDrivenNotNil,omitempty"`
+
+	// "acceptance_date" field predicates.
+	AcceptanceDate       *time.Time  `json:"acceptanceDate,omitempty"`
+	AcceptanceDateNEQ    *time.Time  `json:"acceptanceDateNEQ,omitempty"`
+	AcceptanceDateIn     []time.Time `json:"acceptanceDateIn,omitempty"`
+	AcceptanceDateNotIn  []time.Time `json:"acceptanceDateNotIn,omitempty"`
+	AcceptanceDateGT     *time.Time  `json:"acceptanceDateGT,omitempty"`
+	AcceptanceDateGTE    *time.Time  `json:"acceptanceDateGTE,omitempty"`
+	AcceptanceDateLT     *time.Time  `json:"acceptanceDateLT,omitempty"`
+	AcceptanceDateLTE    *time.Time  `json:"acceptanceDateLTE,omitempty"`
+	AcceptanceDateIsNil  bool        `json:"acceptanceDateIsNil,omitempty"`
+	AcceptanceDateNotNil bool        `json:"acceptanceDateNotNil,omitempty"`
 
 	// "project" edge predicates.
 	HasProject     *bool                    `json:"hasProject,omitempty"`
@@ -4098,6 +4451,279 @@ func (i *DemoProjectStageWhereInput) P() (predicate.DemoProjectStage, error) {
 	}
 	if i.ActorNameContainsFold != nil {
 		predicates = append(predicates, demoprojectstage.ActorNameContainsFold(*i.ActorNameContainsFold))
+	}
+	if i.EvaluationScore != nil {
+		predicates = append(predicates, demoprojectstage.EvaluationScoreEQ(*i.EvaluationScore))
+	}
+	if i.EvaluationScoreNEQ != nil {
+		predicates = append(predicates, demoprojectstage.EvaluationScoreNEQ(*i.EvaluationScoreNEQ))
+	}
+	if len(i.EvaluationScoreIn) > 0 {
+		predicates = append(predicates, demoprojectstage.EvaluationScoreIn(i.EvaluationScoreIn...))
+	}
+	if len(i.EvaluationScoreNotIn) > 0 {
+		predicates = append(predicates, demoprojectstage.EvaluationScoreNotIn(i.EvaluationScoreNotIn...))
+	}
+	if i.EvaluationScoreGT != nil {
+		predicates = append(predicates, demoprojectstage.EvaluationScoreGT(*i.EvaluationScoreGT))
+	}
+	if i.EvaluationScoreGTE != nil {
+		predicates = append(predicates, demoprojectstage.EvaluationScoreGTE(*i.EvaluationScoreGTE))
+	}
+	if i.EvaluationScoreLT != nil {
+		predicates = append(predicates, demoprojectstage.EvaluationScoreLT(*i.EvaluationScoreLT))
+	}
+	if i.EvaluationScoreLTE != nil {
+		predicates = append(predicates, demoprojectstage.EvaluationScoreLTE(*i.EvaluationScoreLTE))
+	}
+	if i.EvaluationScoreIsNil {
+		predicates = append(predicates, demoprojectstage.EvaluationScoreIsNil())
+	}
+	if i.EvaluationScoreNotNil {
+		predicates = append(predicates, demoprojectstage.EvaluationScoreNotNil())
+	}
+	if i.ApprovalNumber != nil {
+		predicates = append(predicates, demoprojectstage.ApprovalNumberEQ(*i.ApprovalNumber))
+	}
+	if i.ApprovalNumberNEQ != nil {
+		predicates = append(predicates, demoprojectstage.ApprovalNumberNEQ(*i.ApprovalNumberNEQ))
+	}
+	if len(i.ApprovalNumberIn) > 0 {
+		predicates = append(predicates, demoprojectstage.ApprovalNumberIn(i.ApprovalNumberIn...))
+	}
+	if len(i.ApprovalNumberNotIn) > 0 {
+		predicates = append(predicates, demoprojectstage.ApprovalNumberNotIn(i.ApprovalNumberNotIn...))
+	}
+	if i.ApprovalNumberGT != nil {
+		predicates = append(predicates, demoprojectstage.ApprovalNumberGT(*i.ApprovalNumberGT))
+	}
+	if i.ApprovalNumberGTE != nil {
+		predicates = append(predicates, demoprojectstage.ApprovalNumberGTE(*i.ApprovalNumberGTE))
+	}
+	if i.ApprovalNumberLT != nil {
+		predicates = append(predicates, demoprojectstage.ApprovalNumberLT(*i.ApprovalNumberLT))
+	}
+	if i.ApprovalNumberLTE != nil {
+		predicates = append(predicates, demoprojectstage.ApprovalNumberLTE(*i.ApprovalNumberLTE))
+	}
+	if i.ApprovalNumberContains != nil {
+		predicates = append(predicates, demoprojectstage.ApprovalNumberContains(*i.ApprovalNumberContains))
+	}
+	if i.ApprovalNumberHasPrefix != nil {
+		predicates = append(predicates, demoprojectstage.ApprovalNumberHasPrefix(*i.ApprovalNumberHasPrefix))
+	}
+	if i.ApprovalNumberHasSuffix != nil {
+		predicates = append(predicates, demoprojectstage.ApprovalNumberHasSuffix(*i.ApprovalNumberHasSuffix))
+	}
+	if i.ApprovalNumberIsNil {
+		predicates = append(predicates, demoprojectstage.ApprovalNumberIsNil())
+	}
+	if i.ApprovalNumberNotNil {
+		predicates = append(predicates, demoprojectstage.ApprovalNumberNotNil())
+	}
+	if i.ApprovalNumberEqualFold != nil {
+		predicates = append(predicates, demoprojectstage.ApprovalNumberEqualFold(*i.ApprovalNumberEqualFold))
+	}
+	if i.ApprovalNumberContainsFold != nil {
+		predicates = append(predicates, demoprojectstage.ApprovalNumberContainsFold(*i.ApprovalNumberContainsFold))
+	}
+	if i.ApprovedBudget != nil {
+		predicates = append(predicates, demoprojectstage.ApprovedBudgetEQ(*i.ApprovedBudget))
+	}
+	if i.ApprovedBudgetNEQ != nil {
+		predicates = append(predicates, demoprojectstage.ApprovedBudgetNEQ(*i.ApprovedBudgetNEQ))
+	}
+	if len(i.ApprovedBudgetIn) > 0 {
+		predicates = append(predicates, demoprojectstage.ApprovedBudgetIn(i.ApprovedBudgetIn...))
+	}
+	if len(i.ApprovedBudgetNotIn) > 0 {
+		predicates = append(predicates, demoprojectstage.ApprovedBudgetNotIn(i.ApprovedBudgetNotIn...))
+	}
+	if i.ApprovedBudgetGT != nil {
+		predicates = append(predicates, demoprojectstage.ApprovedBudgetGT(*i.ApprovedBudgetGT))
+	}
+	if i.ApprovedBudgetGTE != nil {
+		predicates = append(predicates, demoprojectstage.ApprovedBudgetGTE(*i.ApprovedBudgetGTE))
+	}
+	if i.ApprovedBudgetLT != nil {
+		predicates = append(predicates, demoprojectstage.ApprovedBudgetLT(*i.ApprovedBudgetLT))
+	}
+	if i.ApprovedBudgetLTE != nil {
+		predicates = append(predicates, demoprojectstage.ApprovedBudgetLTE(*i.ApprovedBudgetLTE))
+	}
+	if i.ApprovedBudgetIsNil {
+		predicates = append(predicates, demoprojectstage.ApprovedBudgetIsNil())
+	}
+	if i.ApprovedBudgetNotNil {
+		predicates = append(predicates, demoprojectstage.ApprovedBudgetNotNil())
+	}
+	if i.ProgressPercent != nil {
+		predicates = append(predicates, demoprojectstage.ProgressPercentEQ(*i.ProgressPercent))
+	}
+	if i.ProgressPercentNEQ != nil {
+		predicates = append(predicates, demoprojectstage.ProgressPercentNEQ(*i.ProgressPercentNEQ))
+	}
+	if len(i.ProgressPercentIn) > 0 {
+		predicates = append(predicates, demoprojectstage.ProgressPercentIn(i.ProgressPercentIn...))
+	}
+	if len(i.ProgressPercentNotIn) > 0 {
+		predicates = append(predicates, demoprojectstage.ProgressPercentNotIn(i.ProgressPercentNotIn...))
+	}
+	if i.ProgressPercentGT != nil {
+		predicates = append(predicates, demoprojectstage.ProgressPercentGT(*i.ProgressPercentGT))
+	}
+	if i.ProgressPercentGTE != nil {
+		predicates = append(predicates, demoprojectstage.ProgressPercentGTE(*i.ProgressPercentGTE))
+	}
+	if i.ProgressPercentLT != nil {
+		predicates = append(predicates, demoprojectstage.ProgressPercentLT(*i.ProgressPercentLT))
+	}
+	if i.ProgressPercentLTE != nil {
+		predicates = append(predicates, demoprojectstage.ProgressPercentLTE(*i.ProgressPercentLTE))
+	}
+	if i.ProgressPercentIsNil {
+		predicates = append(predicates, demoprojectstage.ProgressPercentIsNil())
+	}
+	if i.ProgressPercentNotNil {
+		predicates = append(predicates, demoprojectstage.ProgressPercentNotNil())
+	}
+	if i.SpentToDate != nil {
+		predicates = append(predicates, demoprojectstage.SpentToDateEQ(*i.SpentToDate))
+	}
+	if i.SpentToDateNEQ != nil {
+		predicates = append(predicates, demoprojectstage.SpentToDateNEQ(*i.SpentToDateNEQ))
+	}
+	if len(i.SpentToDateIn) > 0 {
+		predicates = append(predicates, demoprojectstage.SpentToDateIn(i.SpentToDateIn...))
+	}
+	if len(i.SpentToDateNotIn) > 0 {
+		predicates = append(predicates, demoprojectstage.SpentToDateNotIn(i.SpentToDateNotIn...))
+	}
+	if i.SpentToDateGT != nil {
+		predicates = append(predicates, demoprojectstage.SpentToDateGT(*i.SpentToDateGT))
+	}
+	if i.SpentToDateGTE != nil {
+		predicates = append(predicates, demoprojectstage.SpentToDateGTE(*i.SpentToDateGTE))
+	}
+	if i.SpentToDateLT != nil {
+		predicates = append(predicates, demoprojectstage.SpentToDateLT(*i.SpentToDateLT))
+	}
+	if i.SpentToDateLTE != nil {
+		predicates = append(predicates, demoprojectstage.SpentToDateLTE(*i.SpentToDateLTE))
+	}
+	if i.SpentToDateIsNil {
+		predicates = append(predicates, demoprojectstage.SpentToDateIsNil())
+	}
+	if i.SpentToDateNotNil {
+		predicates = append(predicates, demoprojectstage.SpentToDateNotNil())
+	}
+	if i.ReviewGrade != nil {
+		predicates = append(predicates, demoprojectstage.ReviewGradeEQ(*i.ReviewGrade))
+	}
+	if i.ReviewGradeNEQ != nil {
+		predicates = append(predicates, demoprojectstage.ReviewGradeNEQ(*i.ReviewGradeNEQ))
+	}
+	if len(i.ReviewGradeIn) > 0 {
+		predicates = append(predicates, demoprojectstage.ReviewGradeIn(i.ReviewGradeIn...))
+	}
+	if len(i.ReviewGradeNotIn) > 0 {
+		predicates = append(predicates, demoprojectstage.ReviewGradeNotIn(i.ReviewGradeNotIn...))
+	}
+	if i.ReviewGradeIsNil {
+		predicates = append(predicates, demoprojectstage.ReviewGradeIsNil())
+	}
+	if i.ReviewGradeNotNil {
+		predicates = append(predicates, demoprojectstage.ReviewGradeNotNil())
+	}
+	if i.FinalInvestment != nil {
+		predicates = append(predicates, demoprojectstage.FinalInvestmentEQ(*i.FinalInvestment))
+	}
+	if i.FinalInvestmentNEQ != nil {
+		predicates = append(predicates, demoprojectstage.FinalInvestmentNEQ(*i.FinalInvestmentNEQ))
+	}
+	if len(i.FinalInvestmentIn) > 0 {
+		predicates = append(predicates, demoprojectstage.FinalInvestmentIn(i.FinalInvestmentIn...))
+	}
+	if len(i.FinalInvestmentNotIn) > 0 {
+		predicates = append(predicates, demoprojectstage.FinalInvestmentNotIn(i.FinalInvestmentNotIn...))
+	}
+	if i.FinalInvestmentGT != nil {
+		predicates = append(predicates, demoprojectstage.FinalInvestmentGT(*i.FinalInvestmentGT))
+	}
+	if i.FinalInvestmentGTE != nil {
+		predicates = append(predicates, demoprojectstage.FinalInvestmentGTE(*i.FinalInvestmentGTE))
+	}
+	if i.FinalInvestmentLT != nil {
+		predicates = append(predicates, demoprojectstage.FinalInvestmentLT(*i.FinalInvestmentLT))
+	}
+	if i.FinalInvestmentLTE != nil {
+		predicates = append(predicates, demoprojectstage.FinalInvestmentLTE(*i.FinalInvestmentLTE))
+	}
+	if i.FinalInvestmentIsNil {
+		predicates = append(predicates, demoprojectstage.FinalInvestmentIsNil())
+	}
+	if i.FinalInvestmentNotNil {
+		predicates = append(predicates, demoprojectstage.FinalInvestmentNotNil())
+	}
+	if i.FinalHouseholdsDriven != nil {
+		predicates = append(predicates, demoprojectstage.FinalHouseholdsDrivenEQ(*i.FinalHouseholdsDriven))
+	}
+	if i.FinalHouseholdsDrivenNEQ != nil {
+		predicates = append(predicates, demoprojectstage.FinalHouseholdsDrivenNEQ(*i.FinalHouseholdsDrivenNEQ))
+	}
+	if len(i.FinalHouseholdsDrivenIn) > 0 {
+		predicates = append(predicates, demoprojectstage.FinalHouseholdsDrivenIn(i.FinalHouseholdsDrivenIn...))
+	}
+	if len(i.FinalHouseholdsDrivenNotIn) > 0 {
+		predicates = append(predicates, demoprojectstage.FinalHouseholdsDrivenNotIn(i.FinalHouseholdsDrivenNotIn...))
+	}
+	if i.FinalHouseholdsDrivenGT != nil {
+		predicates = append(predicates, demoprojectstage.FinalHouseholdsDrivenGT(*i.FinalHouseholdsDrivenGT))
+	}
+	if i.FinalHouseholdsDrivenGTE != nil {
+		predicates = append(predicates, demoprojectstage.FinalHouseholdsDrivenGTE(*i.FinalHouseholdsDrivenGTE))
+	}
+	if i.FinalHouseholdsDrivenLT != nil {
+		predicates = append(predicates, demoprojectstage.FinalHouseholdsDrivenLT(*i.FinalHouseholdsDrivenLT))
+	}
+	if i.FinalHouseholdsDrivenLTE != nil {
+		predicates = append(predicates, demoprojectstage.FinalHouseholdsDrivenLTE(*i.FinalHouseholdsDrivenLTE))
+	}
+	if i.FinalHouseholdsDrivenIsNil {
+		predicates = append(predicates, demoprojectstage.FinalHouseholdsDrivenIsNil())
+	}
+	if i.FinalHouseholdsDrivenNotNil {
+		predicates = append(predicates, demoprojectstage.FinalHouseholdsDrivenNotNil())
+	}
+	if i.AcceptanceDate != nil {
+		predicates = append(predicates, demoprojectstage.AcceptanceDateEQ(*i.AcceptanceDate))
+	}
+	if i.AcceptanceDateNEQ != nil {
+		predicates = append(predicates, demoprojectstage.AcceptanceDateNEQ(*i.AcceptanceDateNEQ))
+	}
+	if len(i.AcceptanceDateIn) > 0 {
+		predicates = append(predicates, demoprojectstage.AcceptanceDateIn(i.AcceptanceDateIn...))
+	}
+	if len(i.AcceptanceDateNotIn) > 0 {
+		predicates = append(predicates, demoprojectstage.AcceptanceDateNotIn(i.AcceptanceDateNotIn...))
+	}
+	if i.AcceptanceDateGT != nil {
+		predicates = append(predicates, demoprojectstage.AcceptanceDateGT(*i.AcceptanceDateGT))
+	}
+	if i.AcceptanceDateGTE != nil {
+		predicates = append(predicates, demoprojectstage.AcceptanceDateGTE(*i.AcceptanceDateGTE))
+	}
+	if i.AcceptanceDateLT != nil {
+		predicates = append(predicates, demoprojectstage.AcceptanceDateLT(*i.AcceptanceDateLT))
+	}
+	if i.AcceptanceDateLTE != nil {
+		predicates = append(predicates, demoprojectstage.AcceptanceDateLTE(*i.AcceptanceDateLTE))
+	}
+	if i.AcceptanceDateIsNil {
+		predicates = append(predicates, demoprojectstage.AcceptanceDateIsNil())
+	}
+	if i.AcceptanceDateNotNil {
+		predicates = append(predicates, demoprojectstage.AcceptanceDateNotNil())
 	}
 
 	if i.HasProject != nil {
@@ -7777,6 +8403,324 @@ func (i *PostWhereInput) P() (predicate.Post, error) {
 		return predicates[0], nil
 	default:
 		return post.And(predicates...), nil
+	}
+}
+
+// ProjectInvestmentWhereInput represents a where input for filtering ProjectInvestment queries.
+type ProjectInvestmentWhereInput struct {
+	Predicates []predicate.ProjectInvestment  `json:"-"`
+	Not        *ProjectInvestmentWhereInput   `json:"not,omitempty"`
+	Or         []*ProjectInvestmentWhereInput `json:"or,omitempty"`
+	And        []*ProjectInvestmentWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "project_id" field predicates.
+	ProjectID      *int  `json:"projectID,omitempty"`
+	ProjectIDNEQ   *int  `json:"projectIDNEQ,omitempty"`
+	ProjectIDIn    []int `json:"projectIDIn,omitempty"`
+	ProjectIDNotIn []int `json:"projectIDNotIn,omitempty"`
+
+	// "source" field predicates.
+	Source      *enum.FundingSource  `json:"source,omitempty"`
+	SourceNEQ   *enum.FundingSource  `json:"sourceNEQ,omitempty"`
+	SourceIn    []enum.FundingSource `json:"sourceIn,omitempty"`
+	SourceNotIn []enum.FundingSource `json:"sourceNotIn,omitempty"`
+
+	// "planned" field predicates.
+	Planned      *money.Fen  `json:"planned,omitempty"`
+	PlannedNEQ   *money.Fen  `json:"plannedNEQ,omitempty"`
+	PlannedIn    []money.Fen `json:"plannedIn,omitempty"`
+	PlannedNotIn []money.Fen `json:"plannedNotIn,omitempty"`
+	PlannedGT    *money.Fen  `json:"plannedGT,omitempty"`
+	PlannedGTE   *money.Fen  `json:"plannedGTE,omitempty"`
+	PlannedLT    *money.Fen  `json:"plannedLT,omitempty"`
+	PlannedLTE   *money.Fen  `json:"plannedLTE,omitempty"`
+
+	// "actual" field predicates.
+	Actual      *money.Fen  `json:"actual,omitempty"`
+	ActualNEQ   *money.Fen  `json:"actualNEQ,omitempty"`
+	ActualIn    []money.Fen `json:"actualIn,omitempty"`
+	ActualNotIn []money.Fen `json:"actualNotIn,omitempty"`
+	ActualGT    *money.Fen  `json:"actualGT,omitempty"`
+	ActualGTE   *money.Fen  `json:"actualGTE,omitempty"`
+	ActualLT    *money.Fen  `json:"actualLT,omitempty"`
+	ActualLTE   *money.Fen  `json:"actualLTE,omitempty"`
+
+	// "project" edge predicates.
+	HasProject     *bool                    `json:"hasProject,omitempty"`
+	HasProjectWith []*DemoProjectWhereInput `json:"hasProjectWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *ProjectInvestmentWhereInput) AddPredicates(predicates ...predicate.ProjectInvestment) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the ProjectInvestmentWhereInput filter on the ProjectInvestmentQuery builder.
+func (i *ProjectInvestmentWhereInput) Filter(q *ProjectInvestmentQuery) (*ProjectInvestmentQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyProjectInvestmentWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyProjectInvestmentWhereInput is returned in case the ProjectInvestmentWhereInput is empty.
+var ErrEmptyProjectInvestmentWhereInput = errors.New("ent: empty predicate ProjectInvestmentWhereInput")
+
+// P returns a predicate for filtering projectinvestments.
+// An error is returned if the input is empty or invalid.
+func (i *ProjectInvestmentWhereInput) P() (predicate.ProjectInvestment, error) {
+	var predicates []predicate.ProjectInvestment
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, projectinvestment.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.ProjectInvestment, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, projectinvestment.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.ProjectInvestment, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, projectinvestment.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, projectinvestment.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, projectinvestment.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, projectinvestment.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, projectinvestment.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, projectinvestment.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, projectinvestment.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, projectinvestment.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, projectinvestment.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, projectinvestment.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, projectinvestment.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, projectinvestment.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, projectinvestment.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, projectinvestment.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, projectinvestment.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, projectinvestment.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, projectinvestment.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, projectinvestment.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, projectinvestment.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, projectinvestment.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, projectinvestment.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, projectinvestment.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, projectinvestment.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, projectinvestment.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, projectinvestment.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.ProjectID != nil {
+		predicates = append(predicates, projectinvestment.ProjectIDEQ(*i.ProjectID))
+	}
+	if i.ProjectIDNEQ != nil {
+		predicates = append(predicates, projectinvestment.ProjectIDNEQ(*i.ProjectIDNEQ))
+	}
+	if len(i.ProjectIDIn) > 0 {
+		predicates = append(predicates, projectinvestment.ProjectIDIn(i.ProjectIDIn...))
+	}
+	if len(i.ProjectIDNotIn) > 0 {
+		predicates = append(predicates, projectinvestment.ProjectIDNotIn(i.ProjectIDNotIn...))
+	}
+	if i.Source != nil {
+		predicates = append(predicates, projectinvestment.SourceEQ(*i.Source))
+	}
+	if i.SourceNEQ != nil {
+		predicates = append(predicates, projectinvestment.SourceNEQ(*i.SourceNEQ))
+	}
+	if len(i.SourceIn) > 0 {
+		predicates = append(predicates, projectinvestment.SourceIn(i.SourceIn...))
+	}
+	if len(i.SourceNotIn) > 0 {
+		predicates = append(predicates, projectinvestment.SourceNotIn(i.SourceNotIn...))
+	}
+	if i.Planned != nil {
+		predicates = append(predicates, projectinvestment.PlannedEQ(*i.Planned))
+	}
+	if i.PlannedNEQ != nil {
+		predicates = append(predicates, projectinvestment.PlannedNEQ(*i.PlannedNEQ))
+	}
+	if len(i.PlannedIn) > 0 {
+		predicates = append(predicates, projectinvestment.PlannedIn(i.PlannedIn...))
+	}
+	if len(i.PlannedNotIn) > 0 {
+		predicates = append(predicates, projectinvestment.PlannedNotIn(i.PlannedNotIn...))
+	}
+	if i.PlannedGT != nil {
+		predicates = append(predicates, projectinvestment.PlannedGT(*i.PlannedGT))
+	}
+	if i.PlannedGTE != nil {
+		predicates = append(predicates, projectinvestment.PlannedGTE(*i.PlannedGTE))
+	}
+	if i.PlannedLT != nil {
+		predicates = append(predicates, projectinvestment.PlannedLT(*i.PlannedLT))
+	}
+	if i.PlannedLTE != nil {
+		predicates = append(predicates, projectinvestment.PlannedLTE(*i.PlannedLTE))
+	}
+	if i.Actual != nil {
+		predicates = append(predicates, projectinvestment.ActualEQ(*i.Actual))
+	}
+	if i.ActualNEQ != nil {
+		predicates = append(predicates, projectinvestment.ActualNEQ(*i.ActualNEQ))
+	}
+	if len(i.ActualIn) > 0 {
+		predicates = append(predicates, projectinvestment.ActualIn(i.ActualIn...))
+	}
+	if len(i.ActualNotIn) > 0 {
+		predicates = append(predicates, projectinvestment.ActualNotIn(i.ActualNotIn...))
+	}
+	if i.ActualGT != nil {
+		predicates = append(predicates, projectinvestment.ActualGT(*i.ActualGT))
+	}
+	if i.ActualGTE != nil {
+		predicates = append(predicates, projectinvestment.ActualGTE(*i.ActualGTE))
+	}
+	if i.ActualLT != nil {
+		predicates = append(predicates, projectinvestment.ActualLT(*i.ActualLT))
+	}
+	if i.ActualLTE != nil {
+		predicates = append(predicates, projectinvestment.ActualLTE(*i.ActualLTE))
+	}
+
+	if i.HasProject != nil {
+		p := projectinvestment.HasProject()
+		if !*i.HasProject {
+			p = projectinvestment.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasProjectWith) > 0 {
+		with := make([]predicate.DemoProject, 0, len(i.HasProjectWith))
+		for _, w := range i.HasProjectWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasProjectWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, projectinvestment.HasProjectWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyProjectInvestmentWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return projectinvestment.And(predicates...), nil
 	}
 }
 

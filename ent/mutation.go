@@ -31,6 +31,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/partyorganization"
 	"github.com/nanpiao/sbqw/ent/post"
 	"github.com/nanpiao/sbqw/ent/predicate"
+	"github.com/nanpiao/sbqw/ent/projectinvestment"
 	"github.com/nanpiao/sbqw/ent/rectification"
 	"github.com/nanpiao/sbqw/ent/resident"
 	"github.com/nanpiao/sbqw/ent/rolebinding"
@@ -47,6 +48,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/user"
 	"github.com/nanpiao/sbqw/ent/village"
 	"github.com/nanpiao/sbqw/ent/visit"
+	"github.com/nanpiao/sbqw/money"
 )
 
 const (
@@ -77,6 +79,7 @@ const (
 	TypePartyMember           = "PartyMember"
 	TypePartyOrganization     = "PartyOrganization"
 	TypePost                  = "Post"
+	TypeProjectInvestment     = "ProjectInvestment"
 	TypeRectification         = "Rectification"
 	TypeResident              = "Resident"
 	TypeRoleBinding           = "RoleBinding"
@@ -10979,37 +10982,52 @@ func (m *DemandEventMutation) ResetEdge(name string) error {
 // DemoProjectMutation represents an operation that mutates the DemoProject nodes in the graph.
 type DemoProjectMutation struct {
 	config
-	op              Op
-	typ             string
-	id              *int
-	created_at      *time.Time
-	updated_at      *time.Time
-	deleted_at      *time.Time
-	delete_token    *int64
-	adddelete_token *int64
-	version         *int
-	addversion      *int
-	year            *int
-	addyear         *int
-	name            *string
-	subject_kind    *enum.SubjectKind
-	subject_name    *string
-	industry        *enum.Industry
-	goal            *string
-	deadline        *time.Time
-	stage           *enum.ProjectStage
-	stage_due_on    *time.Time
-	clearedFields   map[string]struct{}
-	township        *int
-	clearedtownship bool
-	village         *int
-	clearedvillage  bool
-	stages          map[int]struct{}
-	removedstages   map[int]struct{}
-	clearedstages   bool
-	done            bool
-	oldValue        func(context.Context) (*DemoProject, error)
-	predicates      []predicate.DemoProject
+	op                           Op
+	typ                          string
+	id                           *int
+	created_at                   *time.Time
+	updated_at                   *time.Time
+	deleted_at                   *time.Time
+	delete_token                 *int64
+	adddelete_token              *int64
+	version                      *int
+	addversion                   *int
+	year                         *int
+	addyear                      *int
+	name                         *string
+	subject_kind                 *enum.SubjectKind
+	subject_name                 *string
+	industry                     *enum.Industry
+	goal                         *string
+	deadline                     *time.Time
+	stage                        *enum.ProjectStage
+	stage_due_on                 *time.Time
+	households_driven            *int
+	addhouseholds_driven         *int
+	persons_driven               *int
+	addpersons_driven            *int
+	needy_households_driven      *int
+	addneedy_households_driven   *int
+	income_gain_per_household    *money.Fen
+	addincome_gain_per_household *money.Fen
+	new_collective_income        *money.Fen
+	addnew_collective_income     *money.Fen
+	jobs_created                 *int
+	addjobs_created              *int
+	clearedFields                map[string]struct{}
+	township                     *int
+	clearedtownship              bool
+	village                      *int
+	clearedvillage               bool
+	stages                       map[int]struct{}
+	removedstages                map[int]struct{}
+	clearedstages                bool
+	investments                  map[int]struct{}
+	removedinvestments           map[int]struct{}
+	clearedinvestments           bool
+	done                         bool
+	oldValue                     func(context.Context) (*DemoProject, error)
+	predicates                   []predicate.DemoProject
 }
 
 var _ ent.Mutation = (*DemoProjectMutation)(nil)
@@ -11785,6 +11803,370 @@ func (m *DemoProjectMutation) ResetStageDueOn() {
 	delete(m.clearedFields, demoproject.FieldStageDueOn)
 }
 
+// SetHouseholdsDriven sets the "households_driven" field.
+func (m *DemoProjectMutation) SetHouseholdsDriven(i int) {
+	m.households_driven = &i
+	m.addhouseholds_driven = nil
+}
+
+// HouseholdsDriven returns the value of the "households_driven" field in the mutation.
+func (m *DemoProjectMutation) HouseholdsDriven() (r int, exists bool) {
+	v := m.households_driven
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldHouseholdsDriven returns the old "households_driven" field's value of the DemoProject entity.
+// If the DemoProject object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DemoProjectMutation) OldHouseholdsDriven(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldHouseholdsDriven is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldHouseholdsDriven requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldHouseholdsDriven: %w", err)
+	}
+	return oldValue.HouseholdsDriven, nil
+}
+
+// AddHouseholdsDriven adds i to the "households_driven" field.
+func (m *DemoProjectMutation) AddHouseholdsDriven(i int) {
+	if m.addhouseholds_driven != nil {
+		*m.addhouseholds_driven += i
+	} else {
+		m.addhouseholds_driven = &i
+	}
+}
+
+// AddedHouseholdsDriven returns the value that was added to the "households_driven" field in this mutation.
+func (m *DemoProjectMutation) AddedHouseholdsDriven() (r int, exists bool) {
+	v := m.addhouseholds_driven
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetHouseholdsDriven resets all changes to the "households_driven" field.
+func (m *DemoProjectMutation) ResetHouseholdsDriven() {
+	m.households_driven = nil
+	m.addhouseholds_driven = nil
+}
+
+// SetPersonsDriven sets the "persons_driven" field.
+func (m *DemoProjectMutation) SetPersonsDriven(i int) {
+	m.persons_driven = &i
+	m.addpersons_driven = nil
+}
+
+// PersonsDriven returns the value of the "persons_driven" field in the mutation.
+func (m *DemoProjectMutation) PersonsDriven() (r int, exists bool) {
+	v := m.persons_driven
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPersonsDriven returns the old "persons_driven" field's value of the DemoProject entity.
+// If the DemoProject object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DemoProjectMutation) OldPersonsDriven(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPersonsDriven is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPersonsDriven requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPersonsDriven: %w", err)
+	}
+	return oldValue.PersonsDriven, nil
+}
+
+// AddPersonsDriven adds i to the "persons_driven" field.
+func (m *DemoProjectMutation) AddPersonsDriven(i int) {
+	if m.addpersons_driven != nil {
+		*m.addpersons_driven += i
+	} else {
+		m.addpersons_driven = &i
+	}
+}
+
+// AddedPersonsDriven returns the value that was added to the "persons_driven" field in this mutation.
+func (m *DemoProjectMutation) AddedPersonsDriven() (r int, exists bool) {
+	v := m.addpersons_driven
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetPersonsDriven resets all changes to the "persons_driven" field.
+func (m *DemoProjectMutation) ResetPersonsDriven() {
+	m.persons_driven = nil
+	m.addpersons_driven = nil
+}
+
+// SetNeedyHouseholdsDriven sets the "needy_households_driven" field.
+func (m *DemoProjectMutation) SetNeedyHouseholdsDriven(i int) {
+	m.needy_households_driven = &i
+	m.addneedy_households_driven = nil
+}
+
+// NeedyHouseholdsDriven returns the value of the "needy_households_driven" field in the mutation.
+func (m *DemoProjectMutation) NeedyHouseholdsDriven() (r int, exists bool) {
+	v := m.needy_households_driven
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNeedyHouseholdsDriven returns the old "needy_households_driven" field's value of the DemoProject entity.
+// If the DemoProject object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DemoProjectMutation) OldNeedyHouseholdsDriven(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNeedyHouseholdsDriven is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNeedyHouseholdsDriven requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNeedyHouseholdsDriven: %w", err)
+	}
+	return oldValue.NeedyHouseholdsDriven, nil
+}
+
+// AddNeedyHouseholdsDriven adds i to the "needy_households_driven" field.
+func (m *DemoProjectMutation) AddNeedyHouseholdsDriven(i int) {
+	if m.addneedy_households_driven != nil {
+		*m.addneedy_households_driven += i
+	} else {
+		m.addneedy_households_driven = &i
+	}
+}
+
+// AddedNeedyHouseholdsDriven returns the value that was added to the "needy_households_driven" field in this mutation.
+func (m *DemoProjectMutation) AddedNeedyHouseholdsDriven() (r int, exists bool) {
+	v := m.addneedy_households_driven
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetNeedyHouseholdsDriven resets all changes to the "needy_households_driven" field.
+func (m *DemoProjectMutation) ResetNeedyHouseholdsDriven() {
+	m.needy_households_driven = nil
+	m.addneedy_households_driven = nil
+}
+
+// SetIncomeGainPerHousehold sets the "income_gain_per_household" field.
+func (m *DemoProjectMutation) SetIncomeGainPerHousehold(value money.Fen) {
+	m.income_gain_per_household = &value
+	m.addincome_gain_per_household = nil
+}
+
+// IncomeGainPerHousehold returns the value of the "income_gain_per_household" field in the mutation.
+func (m *DemoProjectMutation) IncomeGainPerHousehold() (r money.Fen, exists bool) {
+	v := m.income_gain_per_household
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldIncomeGainPerHousehold returns the old "income_gain_per_household" field's value of the DemoProject entity.
+// If the DemoProject object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DemoProjectMutation) OldIncomeGainPerHousehold(ctx context.Context) (v *money.Fen, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldIncomeGainPerHousehold is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldIncomeGainPerHousehold requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldIncomeGainPerHousehold: %w", err)
+	}
+	return oldValue.IncomeGainPerHousehold, nil
+}
+
+// AddIncomeGainPerHousehold adds value to the "income_gain_per_household" field.
+func (m *DemoProjectMutation) AddIncomeGainPerHousehold(value money.Fen) {
+	if m.addincome_gain_per_household != nil {
+		*m.addincome_gain_per_household += value
+	} else {
+		m.addincome_gain_per_household = &value
+	}
+}
+
+// AddedIncomeGainPerHousehold returns the value that was added to the "income_gain_per_household" field in this mutation.
+func (m *DemoProjectMutation) AddedIncomeGainPerHousehold() (r money.Fen, exists bool) {
+	v := m.addincome_gain_per_household
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearIncomeGainPerHousehold clears the value of the "income_gain_per_household" field.
+func (m *DemoProjectMutation) ClearIncomeGainPerHousehold() {
+	m.income_gain_per_household = nil
+	m.addincome_gain_per_household = nil
+	m.clearedFields[demoproject.FieldIncomeGainPerHousehold] = struct{}{}
+}
+
+// IncomeGainPerHouseholdCleared returns if the "income_gain_per_household" field was cleared in this mutation.
+func (m *DemoProjectMutation) IncomeGainPerHouseholdCleared() bool {
+	_, ok := m.clearedFields[demoproject.FieldIncomeGainPerHousehold]
+	return ok
+}
+
+// ResetIncomeGainPerHousehold resets all changes to the "income_gain_per_household" field.
+func (m *DemoProjectMutation) ResetIncomeGainPerHousehold() {
+	m.income_gain_per_household = nil
+	m.addincome_gain_per_household = nil
+	delete(m.clearedFields, demoproject.FieldIncomeGainPerHousehold)
+}
+
+// SetNewCollectiveIncome sets the "new_collective_income" field.
+func (m *DemoProjectMutation) SetNewCollectiveIncome(value money.Fen) {
+	m.new_collective_income = &value
+	m.addnew_collective_income = nil
+}
+
+// NewCollectiveIncome returns the value of the "new_collective_income" field in the mutation.
+func (m *DemoProjectMutation) NewCollectiveIncome() (r money.Fen, exists bool) {
+	v := m.new_collective_income
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNewCollectiveIncome returns the old "new_collective_income" field's value of the DemoProject entity.
+// If the DemoProject object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DemoProjectMutation) OldNewCollectiveIncome(ctx context.Context) (v *money.Fen, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNewCollectiveIncome is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNewCollectiveIncome requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNewCollectiveIncome: %w", err)
+	}
+	return oldValue.NewCollectiveIncome, nil
+}
+
+// AddNewCollectiveIncome adds value to the "new_collective_income" field.
+func (m *DemoProjectMutation) AddNewCollectiveIncome(value money.Fen) {
+	if m.addnew_collective_income != nil {
+		*m.addnew_collective_income += value
+	} else {
+		m.addnew_collective_income = &value
+	}
+}
+
+// AddedNewCollectiveIncome returns the value that was added to the "new_collective_income" field in this mutation.
+func (m *DemoProjectMutation) AddedNewCollectiveIncome() (r money.Fen, exists bool) {
+	v := m.addnew_collective_income
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearNewCollectiveIncome clears the value of the "new_collective_income" field.
+func (m *DemoProjectMutation) ClearNewCollectiveIncome() {
+	m.new_collective_income = nil
+	m.addnew_collective_income = nil
+	m.clearedFields[demoproject.FieldNewCollectiveIncome] = struct{}{}
+}
+
+// NewCollectiveIncomeCleared returns if the "new_collective_income" field was cleared in this mutation.
+func (m *DemoProjectMutation) NewCollectiveIncomeCleared() bool {
+	_, ok := m.clearedFields[demoproject.FieldNewCollectiveIncome]
+	return ok
+}
+
+// ResetNewCollectiveIncome resets all changes to the "new_collective_income" field.
+func (m *DemoProjectMutation) ResetNewCollectiveIncome() {
+	m.new_collective_income = nil
+	m.addnew_collective_income = nil
+	delete(m.clearedFields, demoproject.FieldNewCollectiveIncome)
+}
+
+// SetJobsCreated sets the "jobs_created" field.
+func (m *DemoProjectMutation) SetJobsCreated(i int) {
+	m.jobs_created = &i
+	m.addjobs_created = nil
+}
+
+// JobsCreated returns the value of the "jobs_created" field in the mutation.
+func (m *DemoProjectMutation) JobsCreated() (r int, exists bool) {
+	v := m.jobs_created
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldJobsCreated returns the old "jobs_created" field's value of the DemoProject entity.
+// If the DemoProject object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DemoProjectMutation) OldJobsCreated(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldJobsCreated is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldJobsCreated requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldJobsCreated: %w", err)
+	}
+	return oldValue.JobsCreated, nil
+}
+
+// AddJobsCreated adds i to the "jobs_created" field.
+func (m *DemoProjectMutation) AddJobsCreated(i int) {
+	if m.addjobs_created != nil {
+		*m.addjobs_created += i
+	} else {
+		m.addjobs_created = &i
+	}
+}
+
+// AddedJobsCreated returns the value that was added to the "jobs_created" field in this mutation.
+func (m *DemoProjectMutation) AddedJobsCreated() (r int, exists bool) {
+	v := m.addjobs_created
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetJobsCreated resets all changes to the "jobs_created" field.
+func (m *DemoProjectMutation) ResetJobsCreated() {
+	m.jobs_created = nil
+	m.addjobs_created = nil
+}
+
 // ClearTownship clears the "township" edge to the Township entity.
 func (m *DemoProjectMutation) ClearTownship() {
 	m.clearedtownship = true
@@ -11893,6 +12275,60 @@ func (m *DemoProjectMutation) ResetStages() {
 	m.removedstages = nil
 }
 
+// AddInvestmentIDs adds the "investments" edge to the ProjectInvestment entity by ids.
+func (m *DemoProjectMutation) AddInvestmentIDs(ids ...int) {
+	if m.investments == nil {
+		m.investments = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.investments[ids[i]] = struct{}{}
+	}
+}
+
+// ClearInvestments clears the "investments" edge to the ProjectInvestment entity.
+func (m *DemoProjectMutation) ClearInvestments() {
+	m.clearedinvestments = true
+}
+
+// InvestmentsCleared reports if the "investments" edge to the ProjectInvestment entity was cleared.
+func (m *DemoProjectMutation) InvestmentsCleared() bool {
+	return m.clearedinvestments
+}
+
+// RemoveInvestmentIDs removes the "investments" edge to the ProjectInvestment entity by IDs.
+func (m *DemoProjectMutation) RemoveInvestmentIDs(ids ...int) {
+	if m.removedinvestments == nil {
+		m.removedinvestments = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.investments, ids[i])
+		m.removedinvestments[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedInvestments returns the removed IDs of the "investments" edge to the ProjectInvestment entity.
+func (m *DemoProjectMutation) RemovedInvestmentsIDs() (ids []int) {
+	for id := range m.removedinvestments {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// InvestmentsIDs returns the "investments" edge IDs in the mutation.
+func (m *DemoProjectMutation) InvestmentsIDs() (ids []int) {
+	for id := range m.investments {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetInvestments resets all changes to the "investments" edge.
+func (m *DemoProjectMutation) ResetInvestments() {
+	m.investments = nil
+	m.clearedinvestments = false
+	m.removedinvestments = nil
+}
+
 // Where appends a list predicates to the DemoProjectMutation builder.
 func (m *DemoProjectMutation) Where(ps ...predicate.DemoProject) {
 	m.predicates = append(m.predicates, ps...)
@@ -11927,7 +12363,7 @@ func (m *DemoProjectMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *DemoProjectMutation) Fields() []string {
-	fields := make([]string, 0, 16)
+	fields := make([]string, 0, 22)
 	if m.created_at != nil {
 		fields = append(fields, demoproject.FieldCreatedAt)
 	}
@@ -11976,6 +12412,24 @@ func (m *DemoProjectMutation) Fields() []string {
 	if m.stage_due_on != nil {
 		fields = append(fields, demoproject.FieldStageDueOn)
 	}
+	if m.households_driven != nil {
+		fields = append(fields, demoproject.FieldHouseholdsDriven)
+	}
+	if m.persons_driven != nil {
+		fields = append(fields, demoproject.FieldPersonsDriven)
+	}
+	if m.needy_households_driven != nil {
+		fields = append(fields, demoproject.FieldNeedyHouseholdsDriven)
+	}
+	if m.income_gain_per_household != nil {
+		fields = append(fields, demoproject.FieldIncomeGainPerHousehold)
+	}
+	if m.new_collective_income != nil {
+		fields = append(fields, demoproject.FieldNewCollectiveIncome)
+	}
+	if m.jobs_created != nil {
+		fields = append(fields, demoproject.FieldJobsCreated)
+	}
 	return fields
 }
 
@@ -12016,6 +12470,18 @@ func (m *DemoProjectMutation) Field(name string) (ent.Value, bool) {
 		return m.Stage()
 	case demoproject.FieldStageDueOn:
 		return m.StageDueOn()
+	case demoproject.FieldHouseholdsDriven:
+		return m.HouseholdsDriven()
+	case demoproject.FieldPersonsDriven:
+		return m.PersonsDriven()
+	case demoproject.FieldNeedyHouseholdsDriven:
+		return m.NeedyHouseholdsDriven()
+	case demoproject.FieldIncomeGainPerHousehold:
+		return m.IncomeGainPerHousehold()
+	case demoproject.FieldNewCollectiveIncome:
+		return m.NewCollectiveIncome()
+	case demoproject.FieldJobsCreated:
+		return m.JobsCreated()
 	}
 	return nil, false
 }
@@ -12057,6 +12523,18 @@ func (m *DemoProjectMutation) OldField(ctx context.Context, name string) (ent.Va
 		return m.OldStage(ctx)
 	case demoproject.FieldStageDueOn:
 		return m.OldStageDueOn(ctx)
+	case demoproject.FieldHouseholdsDriven:
+		return m.OldHouseholdsDriven(ctx)
+	case demoproject.FieldPersonsDriven:
+		return m.OldPersonsDriven(ctx)
+	case demoproject.FieldNeedyHouseholdsDriven:
+		return m.OldNeedyHouseholdsDriven(ctx)
+	case demoproject.FieldIncomeGainPerHousehold:
+		return m.OldIncomeGainPerHousehold(ctx)
+	case demoproject.FieldNewCollectiveIncome:
+		return m.OldNewCollectiveIncome(ctx)
+	case demoproject.FieldJobsCreated:
+		return m.OldJobsCreated(ctx)
 	}
 	return nil, fmt.Errorf("unknown DemoProject field %s", name)
 }
@@ -12178,6 +12656,48 @@ func (m *DemoProjectMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetStageDueOn(v)
 		return nil
+	case demoproject.FieldHouseholdsDriven:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetHouseholdsDriven(v)
+		return nil
+	case demoproject.FieldPersonsDriven:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPersonsDriven(v)
+		return nil
+	case demoproject.FieldNeedyHouseholdsDriven:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNeedyHouseholdsDriven(v)
+		return nil
+	case demoproject.FieldIncomeGainPerHousehold:
+		v, ok := value.(money.Fen)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetIncomeGainPerHousehold(v)
+		return nil
+	case demoproject.FieldNewCollectiveIncome:
+		v, ok := value.(money.Fen)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNewCollectiveIncome(v)
+		return nil
+	case demoproject.FieldJobsCreated:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetJobsCreated(v)
+		return nil
 	}
 	return fmt.Errorf("unknown DemoProject field %s", name)
 }
@@ -12195,6 +12715,24 @@ func (m *DemoProjectMutation) AddedFields() []string {
 	if m.addyear != nil {
 		fields = append(fields, demoproject.FieldYear)
 	}
+	if m.addhouseholds_driven != nil {
+		fields = append(fields, demoproject.FieldHouseholdsDriven)
+	}
+	if m.addpersons_driven != nil {
+		fields = append(fields, demoproject.FieldPersonsDriven)
+	}
+	if m.addneedy_households_driven != nil {
+		fields = append(fields, demoproject.FieldNeedyHouseholdsDriven)
+	}
+	if m.addincome_gain_per_household != nil {
+		fields = append(fields, demoproject.FieldIncomeGainPerHousehold)
+	}
+	if m.addnew_collective_income != nil {
+		fields = append(fields, demoproject.FieldNewCollectiveIncome)
+	}
+	if m.addjobs_created != nil {
+		fields = append(fields, demoproject.FieldJobsCreated)
+	}
 	return fields
 }
 
@@ -12209,6 +12747,18 @@ func (m *DemoProjectMutation) AddedField(name string) (ent.Value, bool) {
 		return m.AddedVersion()
 	case demoproject.FieldYear:
 		return m.AddedYear()
+	case demoproject.FieldHouseholdsDriven:
+		return m.AddedHouseholdsDriven()
+	case demoproject.FieldPersonsDriven:
+		return m.AddedPersonsDriven()
+	case demoproject.FieldNeedyHouseholdsDriven:
+		return m.AddedNeedyHouseholdsDriven()
+	case demoproject.FieldIncomeGainPerHousehold:
+		return m.AddedIncomeGainPerHousehold()
+	case demoproject.FieldNewCollectiveIncome:
+		return m.AddedNewCollectiveIncome()
+	case demoproject.FieldJobsCreated:
+		return m.AddedJobsCreated()
 	}
 	return nil, false
 }
@@ -12239,6 +12789,48 @@ func (m *DemoProjectMutation) AddField(name string, value ent.Value) error {
 		}
 		m.AddYear(v)
 		return nil
+	case demoproject.FieldHouseholdsDriven:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddHouseholdsDriven(v)
+		return nil
+	case demoproject.FieldPersonsDriven:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddPersonsDriven(v)
+		return nil
+	case demoproject.FieldNeedyHouseholdsDriven:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddNeedyHouseholdsDriven(v)
+		return nil
+	case demoproject.FieldIncomeGainPerHousehold:
+		v, ok := value.(money.Fen)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddIncomeGainPerHousehold(v)
+		return nil
+	case demoproject.FieldNewCollectiveIncome:
+		v, ok := value.(money.Fen)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddNewCollectiveIncome(v)
+		return nil
+	case demoproject.FieldJobsCreated:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddJobsCreated(v)
+		return nil
 	}
 	return fmt.Errorf("unknown DemoProject numeric field %s", name)
 }
@@ -12255,6 +12847,12 @@ func (m *DemoProjectMutation) ClearedFields() []string {
 	}
 	if m.FieldCleared(demoproject.FieldStageDueOn) {
 		fields = append(fields, demoproject.FieldStageDueOn)
+	}
+	if m.FieldCleared(demoproject.FieldIncomeGainPerHousehold) {
+		fields = append(fields, demoproject.FieldIncomeGainPerHousehold)
+	}
+	if m.FieldCleared(demoproject.FieldNewCollectiveIncome) {
+		fields = append(fields, demoproject.FieldNewCollectiveIncome)
 	}
 	return fields
 }
@@ -12278,6 +12876,12 @@ func (m *DemoProjectMutation) ClearField(name string) error {
 		return nil
 	case demoproject.FieldStageDueOn:
 		m.ClearStageDueOn()
+		return nil
+	case demoproject.FieldIncomeGainPerHousehold:
+		m.ClearIncomeGainPerHousehold()
+		return nil
+	case demoproject.FieldNewCollectiveIncome:
+		m.ClearNewCollectiveIncome()
 		return nil
 	}
 	return fmt.Errorf("unknown DemoProject nullable field %s", name)
@@ -12335,13 +12939,31 @@ func (m *DemoProjectMutation) ResetField(name string) error {
 	case demoproject.FieldStageDueOn:
 		m.ResetStageDueOn()
 		return nil
+	case demoproject.FieldHouseholdsDriven:
+		m.ResetHouseholdsDriven()
+		return nil
+	case demoproject.FieldPersonsDriven:
+		m.ResetPersonsDriven()
+		return nil
+	case demoproject.FieldNeedyHouseholdsDriven:
+		m.ResetNeedyHouseholdsDriven()
+		return nil
+	case demoproject.FieldIncomeGainPerHousehold:
+		m.ResetIncomeGainPerHousehold()
+		return nil
+	case demoproject.FieldNewCollectiveIncome:
+		m.ResetNewCollectiveIncome()
+		return nil
+	case demoproject.FieldJobsCreated:
+		m.ResetJobsCreated()
+		return nil
 	}
 	return fmt.Errorf("unknown DemoProject field %s", name)
 }
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *DemoProjectMutation) AddedEdges() []string {
-	edges := make([]string, 0, 3)
+	edges := make([]string, 0, 4)
 	if m.township != nil {
 		edges = append(edges, demoproject.EdgeTownship)
 	}
@@ -12350,6 +12972,9 @@ func (m *DemoProjectMutation) AddedEdges() []string {
 	}
 	if m.stages != nil {
 		edges = append(edges, demoproject.EdgeStages)
+	}
+	if m.investments != nil {
+		edges = append(edges, demoproject.EdgeInvestments)
 	}
 	return edges
 }
@@ -12372,15 +12997,24 @@ func (m *DemoProjectMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case demoproject.EdgeInvestments:
+		ids := make([]ent.Value, 0, len(m.investments))
+		for id := range m.investments {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *DemoProjectMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 3)
+	edges := make([]string, 0, 4)
 	if m.removedstages != nil {
 		edges = append(edges, demoproject.EdgeStages)
+	}
+	if m.removedinvestments != nil {
+		edges = append(edges, demoproject.EdgeInvestments)
 	}
 	return edges
 }
@@ -12395,13 +13029,19 @@ func (m *DemoProjectMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case demoproject.EdgeInvestments:
+		ids := make([]ent.Value, 0, len(m.removedinvestments))
+		for id := range m.removedinvestments {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *DemoProjectMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 3)
+	edges := make([]string, 0, 4)
 	if m.clearedtownship {
 		edges = append(edges, demoproject.EdgeTownship)
 	}
@@ -12410,6 +13050,9 @@ func (m *DemoProjectMutation) ClearedEdges() []string {
 	}
 	if m.clearedstages {
 		edges = append(edges, demoproject.EdgeStages)
+	}
+	if m.clearedinvestments {
+		edges = append(edges, demoproject.EdgeInvestments)
 	}
 	return edges
 }
@@ -12424,6 +13067,8 @@ func (m *DemoProjectMutation) EdgeCleared(name string) bool {
 		return m.clearedvillage
 	case demoproject.EdgeStages:
 		return m.clearedstages
+	case demoproject.EdgeInvestments:
+		return m.clearedinvestments
 	}
 	return false
 }
@@ -12455,6 +13100,9 @@ func (m *DemoProjectMutation) ResetEdge(name string) error {
 	case demoproject.EdgeStages:
 		m.ResetStages()
 		return nil
+	case demoproject.EdgeInvestments:
+		m.ResetInvestments()
+		return nil
 	}
 	return fmt.Errorf("unknown DemoProject edge %s", name)
 }
@@ -12462,33 +13110,53 @@ func (m *DemoProjectMutation) ResetEdge(name string) error {
 // DemoProjectStageMutation represents an operation that mutates the DemoProjectStage nodes in the graph.
 type DemoProjectStageMutation struct {
 	config
-	op              Op
-	typ             string
-	id              *int
-	created_at      *time.Time
-	updated_at      *time.Time
-	deleted_at      *time.Time
-	delete_token    *int64
-	adddelete_token *int64
-	version         *int
-	addversion      *int
-	stage           *enum.ProjectStage
-	result          *enum.StageResult
-	remarks         *string
-	due_on          *time.Time
-	actor_id        *int
-	addactor_id     *int
-	actor_name      *string
-	township_id     *int
-	addtownship_id  *int
-	village_id      *int
-	addvillage_id   *int
-	clearedFields   map[string]struct{}
-	project         *int
-	clearedproject  bool
-	done            bool
-	oldValue        func(context.Context) (*DemoProjectStage, error)
-	predicates      []predicate.DemoProjectStage
+	op                         Op
+	typ                        string
+	id                         *int
+	created_at                 *time.Time
+	updated_at                 *time.Time
+	deleted_at                 *time.Time
+	delete_token               *int64
+	adddelete_token            *int64
+	version                    *int
+	addversion                 *int
+	stage                      *enum.ProjectStage
+	result                     *enum.StageResult
+	remarks                    *string
+	due_on                     *time.Time
+	actor_id                   *int
+	addactor_id                *int
+	actor_name                 *string
+	findings                   *string
+	evaluation_score           *int
+	addevaluation_score        *int
+	evaluation_conclusion      *string
+	approval_number            *string
+	approved_budget            *money.Fen
+	addapproved_budget         *money.Fen
+	progress_percent           *int
+	addprogress_percent        *int
+	spent_to_date              *money.Fen
+	addspent_to_date           *money.Fen
+	milestones                 *[]string
+	appendmilestones           []string
+	review_grade               *enum.ReviewGrade
+	review_remarks             *string
+	final_investment           *money.Fen
+	addfinal_investment        *money.Fen
+	final_households_driven    *int
+	addfinal_households_driven *int
+	acceptance_date            *time.Time
+	township_id                *int
+	addtownship_id             *int
+	village_id                 *int
+	addvillage_id              *int
+	clearedFields              map[string]struct{}
+	project                    *int
+	clearedproject             bool
+	done                       bool
+	oldValue                   func(context.Context) (*DemoProjectStage, error)
+	predicates                 []predicate.DemoProjectStage
 }
 
 var _ ent.Mutation = (*DemoProjectStageMutation)(nil)
@@ -13147,6 +13815,785 @@ func (m *DemoProjectStageMutation) ResetActorName() {
 	delete(m.clearedFields, demoprojectstage.FieldActorName)
 }
 
+// SetFindings sets the "findings" field.
+func (m *DemoProjectStageMutation) SetFindings(s string) {
+	m.findings = &s
+}
+
+// Findings returns the value of the "findings" field in the mutation.
+func (m *DemoProjectStageMutation) Findings() (r string, exists bool) {
+	v := m.findings
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFindings returns the old "findings" field's value of the DemoProjectStage entity.
+// If the DemoProjectStage object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DemoProjectStageMutation) OldFindings(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFindings is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFindings requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFindings: %w", err)
+	}
+	return oldValue.Findings, nil
+}
+
+// ClearFindings clears the value of the "findings" field.
+func (m *DemoProjectStageMutation) ClearFindings() {
+	m.findings = nil
+	m.clearedFields[demoprojectstage.FieldFindings] = struct{}{}
+}
+
+// FindingsCleared returns if the "findings" field was cleared in this mutation.
+func (m *DemoProjectStageMutation) FindingsCleared() bool {
+	_, ok := m.clearedFields[demoprojectstage.FieldFindings]
+	return ok
+}
+
+// ResetFindings resets all changes to the "findings" field.
+func (m *DemoProjectStageMutation) ResetFindings() {
+	m.findings = nil
+	delete(m.clearedFields, demoprojectstage.FieldFindings)
+}
+
+// SetEvaluationScore sets the "evaluation_score" field.
+func (m *DemoProjectStageMutation) SetEvaluationScore(i int) {
+	m.evaluation_score = &i
+	m.addevaluation_score = nil
+}
+
+// EvaluationScore returns the value of the "evaluation_score" field in the mutation.
+func (m *DemoProjectStageMutation) EvaluationScore() (r int, exists bool) {
+	v := m.evaluation_score
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEvaluationScore returns the old "evaluation_score" field's value of the DemoProjectStage entity.
+// If the DemoProjectStage object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DemoProjectStageMutation) OldEvaluationScore(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEvaluationScore is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEvaluationScore requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEvaluationScore: %w", err)
+	}
+	return oldValue.EvaluationScore, nil
+}
+
+// AddEvaluationScore adds i to the "evaluation_score" field.
+func (m *DemoProjectStageMutation) AddEvaluationScore(i int) {
+	if m.addevaluation_score != nil {
+		*m.addevaluation_score += i
+	} else {
+		m.addevaluation_score = &i
+	}
+}
+
+// AddedEvaluationScore returns the value that was added to the "evaluation_score" field in this mutation.
+func (m *DemoProjectStageMutation) AddedEvaluationScore() (r int, exists bool) {
+	v := m.addevaluation_score
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearEvaluationScore clears the value of the "evaluation_score" field.
+func (m *DemoProjectStageMutation) ClearEvaluationScore() {
+	m.evaluation_score = nil
+	m.addevaluation_score = nil
+	m.clearedFields[demoprojectstage.FieldEvaluationScore] = struct{}{}
+}
+
+// EvaluationScoreCleared returns if the "evaluation_score" field was cleared in this mutation.
+func (m *DemoProjectStageMutation) EvaluationScoreCleared() bool {
+	_, ok := m.clearedFields[demoprojectstage.FieldEvaluationScore]
+	return ok
+}
+
+// ResetEvaluationScore resets all changes to the "evaluation_score" field.
+func (m *DemoProjectStageMutation) ResetEvaluationScore() {
+	m.evaluation_score = nil
+	m.addevaluation_score = nil
+	delete(m.clearedFields, demoprojectstage.FieldEvaluationScore)
+}
+
+// SetEvaluationConclusion sets the "evaluation_conclusion" field.
+func (m *DemoProjectStageMutation) SetEvaluationConclusion(s string) {
+	m.evaluation_conclusion = &s
+}
+
+// EvaluationConclusion returns the value of the "evaluation_conclusion" field in the mutation.
+func (m *DemoProjectStageMutation) EvaluationConclusion() (r string, exists bool) {
+	v := m.evaluation_conclusion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEvaluationConclusion returns the old "evaluation_conclusion" field's value of the DemoProjectStage entity.
+// If the DemoProjectStage object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DemoProjectStageMutation) OldEvaluationConclusion(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEvaluationConclusion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEvaluationConclusion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEvaluationConclusion: %w", err)
+	}
+	return oldValue.EvaluationConclusion, nil
+}
+
+// ClearEvaluationConclusion clears the value of the "evaluation_conclusion" field.
+func (m *DemoProjectStageMutation) ClearEvaluationConclusion() {
+	m.evaluation_conclusion = nil
+	m.clearedFields[demoprojectstage.FieldEvaluationConclusion] = struct{}{}
+}
+
+// EvaluationConclusionCleared returns if the "evaluation_conclusion" field was cleared in this mutation.
+func (m *DemoProjectStageMutation) EvaluationConclusionCleared() bool {
+	_, ok := m.clearedFields[demoprojectstage.FieldEvaluationConclusion]
+	return ok
+}
+
+// ResetEvaluationConclusion resets all changes to the "evaluation_conclusion" field.
+func (m *DemoProjectStageMutation) ResetEvaluationConclusion() {
+	m.evaluation_conclusion = nil
+	delete(m.clearedFields, demoprojectstage.FieldEvaluationConclusion)
+}
+
+// SetApprovalNumber sets the "approval_number" field.
+func (m *DemoProjectStageMutation) SetApprovalNumber(s string) {
+	m.approval_number = &s
+}
+
+// ApprovalNumber returns the value of the "approval_number" field in the mutation.
+func (m *DemoProjectStageMutation) ApprovalNumber() (r string, exists bool) {
+	v := m.approval_number
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldApprovalNumber returns the old "approval_number" field's value of the DemoProjectStage entity.
+// If the DemoProjectStage object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DemoProjectStageMutation) OldApprovalNumber(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldApprovalNumber is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldApprovalNumber requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldApprovalNumber: %w", err)
+	}
+	return oldValue.ApprovalNumber, nil
+}
+
+// ClearApprovalNumber clears the value of the "approval_number" field.
+func (m *DemoProjectStageMutation) ClearApprovalNumber() {
+	m.approval_number = nil
+	m.clearedFields[demoprojectstage.FieldApprovalNumber] = struct{}{}
+}
+
+// ApprovalNumberCleared returns if the "approval_number" field was cleared in this mutation.
+func (m *DemoProjectStageMutation) ApprovalNumberCleared() bool {
+	_, ok := m.clearedFields[demoprojectstage.FieldApprovalNumber]
+	return ok
+}
+
+// ResetApprovalNumber resets all changes to the "approval_number" field.
+func (m *DemoProjectStageMutation) ResetApprovalNumber() {
+	m.approval_number = nil
+	delete(m.clearedFields, demoprojectstage.FieldApprovalNumber)
+}
+
+// SetApprovedBudget sets the "approved_budget" field.
+func (m *DemoProjectStageMutation) SetApprovedBudget(value money.Fen) {
+	m.approved_budget = &value
+	m.addapproved_budget = nil
+}
+
+// ApprovedBudget returns the value of the "approved_budget" field in the mutation.
+func (m *DemoProjectStageMutation) ApprovedBudget() (r money.Fen, exists bool) {
+	v := m.approved_budget
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldApprovedBudget returns the old "approved_budget" field's value of the DemoProjectStage entity.
+// If the DemoProjectStage object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DemoProjectStageMutation) OldApprovedBudget(ctx context.Context) (v *money.Fen, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldApprovedBudget is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldApprovedBudget requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldApprovedBudget: %w", err)
+	}
+	return oldValue.ApprovedBudget, nil
+}
+
+// AddApprovedBudget adds value to the "approved_budget" field.
+func (m *DemoProjectStageMutation) AddApprovedBudget(value money.Fen) {
+	if m.addapproved_budget != nil {
+		*m.addapproved_budget += value
+	} else {
+		m.addapproved_budget = &value
+	}
+}
+
+// AddedApprovedBudget returns the value that was added to the "approved_budget" field in this mutation.
+func (m *DemoProjectStageMutation) AddedApprovedBudget() (r money.Fen, exists bool) {
+	v := m.addapproved_budget
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearApprovedBudget clears the value of the "approved_budget" field.
+func (m *DemoProjectStageMutation) ClearApprovedBudget() {
+	m.approved_budget = nil
+	m.addapproved_budget = nil
+	m.clearedFields[demoprojectstage.FieldApprovedBudget] = struct{}{}
+}
+
+// ApprovedBudgetCleared returns if the "approved_budget" field was cleared in this mutation.
+func (m *DemoProjectStageMutation) ApprovedBudgetCleared() bool {
+	_, ok := m.clearedFields[demoprojectstage.FieldApprovedBudget]
+	return ok
+}
+
+// ResetApprovedBudget resets all changes to the "approved_budget" field.
+func (m *DemoProjectStageMutation) ResetApprovedBudget() {
+	m.approved_budget = nil
+	m.addapproved_budget = nil
+	delete(m.clearedFields, demoprojectstage.FieldApprovedBudget)
+}
+
+// SetProgressPercent sets the "progress_percent" field.
+func (m *DemoProjectStageMutation) SetProgressPercent(i int) {
+	m.progress_percent = &i
+	m.addprogress_percent = nil
+}
+
+// ProgressPercent returns the value of the "progress_percent" field in the mutation.
+func (m *DemoProjectStageMutation) ProgressPercent() (r int, exists bool) {
+	v := m.progress_percent
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldProgressPercent returns the old "progress_percent" field's value of the DemoProjectStage entity.
+// If the DemoProjectStage object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DemoProjectStageMutation) OldProgressPercent(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldProgressPercent is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldProgressPercent requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldProgressPercent: %w", err)
+	}
+	return oldValue.ProgressPercent, nil
+}
+
+// AddProgressPercent adds i to the "progress_percent" field.
+func (m *DemoProjectStageMutation) AddProgressPercent(i int) {
+	if m.addprogress_percent != nil {
+		*m.addprogress_percent += i
+	} else {
+		m.addprogress_percent = &i
+	}
+}
+
+// AddedProgressPercent returns the value that was added to the "progress_percent" field in this mutation.
+func (m *DemoProjectStageMutation) AddedProgressPercent() (r int, exists bool) {
+	v := m.addprogress_percent
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearProgressPercent clears the value of the "progress_percent" field.
+func (m *DemoProjectStageMutation) ClearProgressPercent() {
+	m.progress_percent = nil
+	m.addprogress_percent = nil
+	m.clearedFields[demoprojectstage.FieldProgressPercent] = struct{}{}
+}
+
+// ProgressPercentCleared returns if the "progress_percent" field was cleared in this mutation.
+func (m *DemoProjectStageMutation) ProgressPercentCleared() bool {
+	_, ok := m.clearedFields[demoprojectstage.FieldProgressPercent]
+	return ok
+}
+
+// ResetProgressPercent resets all changes to the "progress_percent" field.
+func (m *DemoProjectStageMutation) ResetProgressPercent() {
+	m.progress_percent = nil
+	m.addprogress_percent = nil
+	delete(m.clearedFields, demoprojectstage.FieldProgressPercent)
+}
+
+// SetSpentToDate sets the "spent_to_date" field.
+func (m *DemoProjectStageMutation) SetSpentToDate(value money.Fen) {
+	m.spent_to_date = &value
+	m.addspent_to_date = nil
+}
+
+// SpentToDate returns the value of the "spent_to_date" field in the mutation.
+func (m *DemoProjectStageMutation) SpentToDate() (r money.Fen, exists bool) {
+	v := m.spent_to_date
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSpentToDate returns the old "spent_to_date" field's value of the DemoProjectStage entity.
+// If the DemoProjectStage object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DemoProjectStageMutation) OldSpentToDate(ctx context.Context) (v *money.Fen, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSpentToDate is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSpentToDate requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSpentToDate: %w", err)
+	}
+	return oldValue.SpentToDate, nil
+}
+
+// AddSpentToDate adds value to the "spent_to_date" field.
+func (m *DemoProjectStageMutation) AddSpentToDate(value money.Fen) {
+	if m.addspent_to_date != nil {
+		*m.addspent_to_date += value
+	} else {
+		m.addspent_to_date = &value
+	}
+}
+
+// AddedSpentToDate returns the value that was added to the "spent_to_date" field in this mutation.
+func (m *DemoProjectStageMutation) AddedSpentToDate() (r money.Fen, exists bool) {
+	v := m.addspent_to_date
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearSpentToDate clears the value of the "spent_to_date" field.
+func (m *DemoProjectStageMutation) ClearSpentToDate() {
+	m.spent_to_date = nil
+	m.addspent_to_date = nil
+	m.clearedFields[demoprojectstage.FieldSpentToDate] = struct{}{}
+}
+
+// SpentToDateCleared returns if the "spent_to_date" field was cleared in this mutation.
+func (m *DemoProjectStageMutation) SpentToDateCleared() bool {
+	_, ok := m.clearedFields[demoprojectstage.FieldSpentToDate]
+	return ok
+}
+
+// ResetSpentToDate resets all changes to the "spent_to_date" field.
+func (m *DemoProjectStageMutation) ResetSpentToDate() {
+	m.spent_to_date = nil
+	m.addspent_to_date = nil
+	delete(m.clearedFields, demoprojectstage.FieldSpentToDate)
+}
+
+// SetMilestones sets the "milestones" field.
+func (m *DemoProjectStageMutation) SetMilestones(s []string) {
+	m.milestones = &s
+	m.appendmilestones = nil
+}
+
+// Milestones returns the value of the "milestones" field in the mutation.
+func (m *DemoProjectStageMutation) Milestones() (r []string, exists bool) {
+	v := m.milestones
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMilestones returns the old "milestones" field's value of the DemoProjectStage entity.
+// If the DemoProjectStage object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DemoProjectStageMutation) OldMilestones(ctx context.Context) (v []string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMilestones is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMilestones requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMilestones: %w", err)
+	}
+	return oldValue.Milestones, nil
+}
+
+// AppendMilestones adds s to the "milestones" field.
+func (m *DemoProjectStageMutation) AppendMilestones(s []string) {
+	m.appendmilestones = append(m.appendmilestones, s...)
+}
+
+// AppendedMilestones returns the list of values that were appended to the "milestones" field in this mutation.
+func (m *DemoProjectStageMutation) AppendedMilestones() ([]string, bool) {
+	if len(m.appendmilestones) == 0 {
+		return nil, false
+	}
+	return m.appendmilestones, true
+}
+
+// ClearMilestones clears the value of the "milestones" field.
+func (m *DemoProjectStageMutation) ClearMilestones() {
+	m.milestones = nil
+	m.appendmilestones = nil
+	m.clearedFields[demoprojectstage.FieldMilestones] = struct{}{}
+}
+
+// MilestonesCleared returns if the "milestones" field was cleared in this mutation.
+func (m *DemoProjectStageMutation) MilestonesCleared() bool {
+	_, ok := m.clearedFields[demoprojectstage.FieldMilestones]
+	return ok
+}
+
+// ResetMilestones resets all changes to the "milestones" field.
+func (m *DemoProjectStageMutation) ResetMilestones() {
+	m.milestones = nil
+	m.appendmilestones = nil
+	delete(m.clearedFields, demoprojectstage.FieldMilestones)
+}
+
+// SetReviewGrade sets the "review_grade" field.
+func (m *DemoProjectStageMutation) SetReviewGrade(eg enum.ReviewGrade) {
+	m.review_grade = &eg
+}
+
+// ReviewGrade returns the value of the "review_grade" field in the mutation.
+func (m *DemoProjectStageMutation) ReviewGrade() (r enum.ReviewGrade, exists bool) {
+	v := m.review_grade
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReviewGrade returns the old "review_grade" field's value of the DemoProjectStage entity.
+// If the DemoProjectStage object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DemoProjectStageMutation) OldReviewGrade(ctx context.Context) (v *enum.ReviewGrade, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReviewGrade is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReviewGrade requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReviewGrade: %w", err)
+	}
+	return oldValue.ReviewGrade, nil
+}
+
+// ClearReviewGrade clears the value of the "review_grade" field.
+func (m *DemoProjectStageMutation) ClearReviewGrade() {
+	m.review_grade = nil
+	m.clearedFields[demoprojectstage.FieldReviewGrade] = struct{}{}
+}
+
+// ReviewGradeCleared returns if the "review_grade" field was cleared in this mutation.
+func (m *DemoProjectStageMutation) ReviewGradeCleared() bool {
+	_, ok := m.clearedFields[demoprojectstage.FieldReviewGrade]
+	return ok
+}
+
+// ResetReviewGrade resets all changes to the "review_grade" field.
+func (m *DemoProjectStageMutation) ResetReviewGrade() {
+	m.review_grade = nil
+	delete(m.clearedFields, demoprojectstage.FieldReviewGrade)
+}
+
+// SetReviewRemarks sets the "review_remarks" field.
+func (m *DemoProjectStageMutation) SetReviewRemarks(s string) {
+	m.review_remarks = &s
+}
+
+// ReviewRemarks returns the value of the "review_remarks" field in the mutation.
+func (m *DemoProjectStageMutation) ReviewRemarks() (r string, exists bool) {
+	v := m.review_remarks
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReviewRemarks returns the old "review_remarks" field's value of the DemoProjectStage entity.
+// If the DemoProjectStage object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DemoProjectStageMutation) OldReviewRemarks(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReviewRemarks is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReviewRemarks requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReviewRemarks: %w", err)
+	}
+	return oldValue.ReviewRemarks, nil
+}
+
+// ClearReviewRemarks clears the value of the "review_remarks" field.
+func (m *DemoProjectStageMutation) ClearReviewRemarks() {
+	m.review_remarks = nil
+	m.clearedFields[demoprojectstage.FieldReviewRemarks] = struct{}{}
+}
+
+// ReviewRemarksCleared returns if the "review_remarks" field was cleared in this mutation.
+func (m *DemoProjectStageMutation) ReviewRemarksCleared() bool {
+	_, ok := m.clearedFields[demoprojectstage.FieldReviewRemarks]
+	return ok
+}
+
+// ResetReviewRemarks resets all changes to the "review_remarks" field.
+func (m *DemoProjectStageMutation) ResetReviewRemarks() {
+	m.review_remarks = nil
+	delete(m.clearedFields, demoprojectstage.FieldReviewRemarks)
+}
+
+// SetFinalInvestment sets the "final_investment" field.
+func (m *DemoProjectStageMutation) SetFinalInvestment(value money.Fen) {
+	m.final_investment = &value
+	m.addfinal_investment = nil
+}
+
+// FinalInvestment returns the value of the "final_investment" field in the mutation.
+func (m *DemoProjectStageMutation) FinalInvestment() (r money.Fen, exists bool) {
+	v := m.final_investment
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFinalInvestment returns the old "final_investment" field's value of the DemoProjectStage entity.
+// If the DemoProjectStage object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DemoProjectStageMutation) OldFinalInvestment(ctx context.Context) (v *money.Fen, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFinalInvestment is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFinalInvestment requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFinalInvestment: %w", err)
+	}
+	return oldValue.FinalInvestment, nil
+}
+
+// AddFinalInvestment adds value to the "final_investment" field.
+func (m *DemoProjectStageMutation) AddFinalInvestment(value money.Fen) {
+	if m.addfinal_investment != nil {
+		*m.addfinal_investment += value
+	} else {
+		m.addfinal_investment = &value
+	}
+}
+
+// AddedFinalInvestment returns the value that was added to the "final_investment" field in this mutation.
+func (m *DemoProjectStageMutation) AddedFinalInvestment() (r money.Fen, exists bool) {
+	v := m.addfinal_investment
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearFinalInvestment clears the value of the "final_investment" field.
+func (m *DemoProjectStageMutation) ClearFinalInvestment() {
+	m.final_investment = nil
+	m.addfinal_investment = nil
+	m.clearedFields[demoprojectstage.FieldFinalInvestment] = struct{}{}
+}
+
+// FinalInvestmentCleared returns if the "final_investment" field was cleared in this mutation.
+func (m *DemoProjectStageMutation) FinalInvestmentCleared() bool {
+	_, ok := m.clearedFields[demoprojectstage.FieldFinalInvestment]
+	return ok
+}
+
+// ResetFinalInvestment resets all changes to the "final_investment" field.
+func (m *DemoProjectStageMutation) ResetFinalInvestment() {
+	m.final_investment = nil
+	m.addfinal_investment = nil
+	delete(m.clearedFields, demoprojectstage.FieldFinalInvestment)
+}
+
+// SetFinalHouseholdsDriven sets the "final_households_driven" field.
+func (m *DemoProjectStageMutation) SetFinalHouseholdsDriven(i int) {
+	m.final_households_driven = &i
+	m.addfinal_households_driven = nil
+}
+
+// FinalHouseholdsDriven returns the value of the "final_households_driven" field in the mutation.
+func (m *DemoProjectStageMutation) FinalHouseholdsDriven() (r int, exists bool) {
+	v := m.final_households_driven
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFinalHouseholdsDriven returns the old "final_households_driven" field's value of the DemoProjectStage entity.
+// If the DemoProjectStage object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DemoProjectStageMutation) OldFinalHouseholdsDriven(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFinalHouseholdsDriven is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFinalHouseholdsDriven requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFinalHouseholdsDriven: %w", err)
+	}
+	return oldValue.FinalHouseholdsDriven, nil
+}
+
+// AddFinalHouseholdsDriven adds i to the "final_households_driven" field.
+func (m *DemoProjectStageMutation) AddFinalHouseholdsDriven(i int) {
+	if m.addfinal_households_driven != nil {
+		*m.addfinal_households_driven += i
+	} else {
+		m.addfinal_households_driven = &i
+	}
+}
+
+// AddedFinalHouseholdsDriven returns the value that was added to the "final_households_driven" field in this mutation.
+func (m *DemoProjectStageMutation) AddedFinalHouseholdsDriven() (r int, exists bool) {
+	v := m.addfinal_households_driven
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearFinalHouseholdsDriven clears the value of the "final_households_driven" field.
+func (m *DemoProjectStageMutation) ClearFinalHouseholdsDriven() {
+	m.final_households_driven = nil
+	m.addfinal_households_driven = nil
+	m.clearedFields[demoprojectstage.FieldFinalHouseholdsDriven] = struct{}{}
+}
+
+// FinalHouseholdsDrivenCleared returns if the "final_households_driven" field was cleared in this mutation.
+func (m *DemoProjectStageMutation) FinalHouseholdsDrivenCleared() bool {
+	_, ok := m.clearedFields[demoprojectstage.FieldFinalHouseholdsDriven]
+	return ok
+}
+
+// ResetFinalHouseholdsDriven resets all changes to the "final_households_driven" field.
+func (m *DemoProjectStageMutation) ResetFinalHouseholdsDriven() {
+	m.final_households_driven = nil
+	m.addfinal_households_driven = nil
+	delete(m.clearedFields, demoprojectstage.FieldFinalHouseholdsDriven)
+}
+
+// SetAcceptanceDate sets the "acceptance_date" field.
+func (m *DemoProjectStageMutation) SetAcceptanceDate(t time.Time) {
+	m.acceptance_date = &t
+}
+
+// AcceptanceDate returns the value of the "acceptance_date" field in the mutation.
+func (m *DemoProjectStageMutation) AcceptanceDate() (r time.Time, exists bool) {
+	v := m.acceptance_date
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAcceptanceDate returns the old "acceptance_date" field's value of the DemoProjectStage entity.
+// If the DemoProjectStage object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DemoProjectStageMutation) OldAcceptanceDate(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAcceptanceDate is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAcceptanceDate requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAcceptanceDate: %w", err)
+	}
+	return oldValue.AcceptanceDate, nil
+}
+
+// ClearAcceptanceDate clears the value of the "acceptance_date" field.
+func (m *DemoProjectStageMutation) ClearAcceptanceDate() {
+	m.acceptance_date = nil
+	m.clearedFields[demoprojectstage.FieldAcceptanceDate] = struct{}{}
+}
+
+// AcceptanceDateCleared returns if the "acceptance_date" field was cleared in this mutation.
+func (m *DemoProjectStageMutation) AcceptanceDateCleared() bool {
+	_, ok := m.clearedFields[demoprojectstage.FieldAcceptanceDate]
+	return ok
+}
+
+// ResetAcceptanceDate resets all changes to the "acceptance_date" field.
+func (m *DemoProjectStageMutation) ResetAcceptanceDate() {
+	m.acceptance_date = nil
+	delete(m.clearedFields, demoprojectstage.FieldAcceptanceDate)
+}
+
 // SetTownshipID sets the "township_id" field.
 func (m *DemoProjectStageMutation) SetTownshipID(i int) {
 	m.township_id = &i
@@ -13348,7 +14795,7 @@ func (m *DemoProjectStageMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *DemoProjectStageMutation) Fields() []string {
-	fields := make([]string, 0, 14)
+	fields := make([]string, 0, 27)
 	if m.created_at != nil {
 		fields = append(fields, demoprojectstage.FieldCreatedAt)
 	}
@@ -13384,6 +14831,45 @@ func (m *DemoProjectStageMutation) Fields() []string {
 	}
 	if m.actor_name != nil {
 		fields = append(fields, demoprojectstage.FieldActorName)
+	}
+	if m.findings != nil {
+		fields = append(fields, demoprojectstage.FieldFindings)
+	}
+	if m.evaluation_score != nil {
+		fields = append(fields, demoprojectstage.FieldEvaluationScore)
+	}
+	if m.evaluation_conclusion != nil {
+		fields = append(fields, demoprojectstage.FieldEvaluationConclusion)
+	}
+	if m.approval_number != nil {
+		fields = append(fields, demoprojectstage.FieldApprovalNumber)
+	}
+	if m.approved_budget != nil {
+		fields = append(fields, demoprojectstage.FieldApprovedBudget)
+	}
+	if m.progress_percent != nil {
+		fields = append(fields, demoprojectstage.FieldProgressPercent)
+	}
+	if m.spent_to_date != nil {
+		fields = append(fields, demoprojectstage.FieldSpentToDate)
+	}
+	if m.milestones != nil {
+		fields = append(fields, demoprojectstage.FieldMilestones)
+	}
+	if m.review_grade != nil {
+		fields = append(fields, demoprojectstage.FieldReviewGrade)
+	}
+	if m.review_remarks != nil {
+		fields = append(fields, demoprojectstage.FieldReviewRemarks)
+	}
+	if m.final_investment != nil {
+		fields = append(fields, demoprojectstage.FieldFinalInvestment)
+	}
+	if m.final_households_driven != nil {
+		fields = append(fields, demoprojectstage.FieldFinalHouseholdsDriven)
+	}
+	if m.acceptance_date != nil {
+		fields = append(fields, demoprojectstage.FieldAcceptanceDate)
 	}
 	if m.township_id != nil {
 		fields = append(fields, demoprojectstage.FieldTownshipID)
@@ -13423,6 +14909,32 @@ func (m *DemoProjectStageMutation) Field(name string) (ent.Value, bool) {
 		return m.ActorID()
 	case demoprojectstage.FieldActorName:
 		return m.ActorName()
+	case demoprojectstage.FieldFindings:
+		return m.Findings()
+	case demoprojectstage.FieldEvaluationScore:
+		return m.EvaluationScore()
+	case demoprojectstage.FieldEvaluationConclusion:
+		return m.EvaluationConclusion()
+	case demoprojectstage.FieldApprovalNumber:
+		return m.ApprovalNumber()
+	case demoprojectstage.FieldApprovedBudget:
+		return m.ApprovedBudget()
+	case demoprojectstage.FieldProgressPercent:
+		return m.ProgressPercent()
+	case demoprojectstage.FieldSpentToDate:
+		return m.SpentToDate()
+	case demoprojectstage.FieldMilestones:
+		return m.Milestones()
+	case demoprojectstage.FieldReviewGrade:
+		return m.ReviewGrade()
+	case demoprojectstage.FieldReviewRemarks:
+		return m.ReviewRemarks()
+	case demoprojectstage.FieldFinalInvestment:
+		return m.FinalInvestment()
+	case demoprojectstage.FieldFinalHouseholdsDriven:
+		return m.FinalHouseholdsDriven()
+	case demoprojectstage.FieldAcceptanceDate:
+		return m.AcceptanceDate()
 	case demoprojectstage.FieldTownshipID:
 		return m.TownshipID()
 	case demoprojectstage.FieldVillageID:
@@ -13460,6 +14972,32 @@ func (m *DemoProjectStageMutation) OldField(ctx context.Context, name string) (e
 		return m.OldActorID(ctx)
 	case demoprojectstage.FieldActorName:
 		return m.OldActorName(ctx)
+	case demoprojectstage.FieldFindings:
+		return m.OldFindings(ctx)
+	case demoprojectstage.FieldEvaluationScore:
+		return m.OldEvaluationScore(ctx)
+	case demoprojectstage.FieldEvaluationConclusion:
+		return m.OldEvaluationConclusion(ctx)
+	case demoprojectstage.FieldApprovalNumber:
+		return m.OldApprovalNumber(ctx)
+	case demoprojectstage.FieldApprovedBudget:
+		return m.OldApprovedBudget(ctx)
+	case demoprojectstage.FieldProgressPercent:
+		return m.OldProgressPercent(ctx)
+	case demoprojectstage.FieldSpentToDate:
+		return m.OldSpentToDate(ctx)
+	case demoprojectstage.FieldMilestones:
+		return m.OldMilestones(ctx)
+	case demoprojectstage.FieldReviewGrade:
+		return m.OldReviewGrade(ctx)
+	case demoprojectstage.FieldReviewRemarks:
+		return m.OldReviewRemarks(ctx)
+	case demoprojectstage.FieldFinalInvestment:
+		return m.OldFinalInvestment(ctx)
+	case demoprojectstage.FieldFinalHouseholdsDriven:
+		return m.OldFinalHouseholdsDriven(ctx)
+	case demoprojectstage.FieldAcceptanceDate:
+		return m.OldAcceptanceDate(ctx)
 	case demoprojectstage.FieldTownshipID:
 		return m.OldTownshipID(ctx)
 	case demoprojectstage.FieldVillageID:
@@ -13557,6 +15095,97 @@ func (m *DemoProjectStageMutation) SetField(name string, value ent.Value) error 
 		}
 		m.SetActorName(v)
 		return nil
+	case demoprojectstage.FieldFindings:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFindings(v)
+		return nil
+	case demoprojectstage.FieldEvaluationScore:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEvaluationScore(v)
+		return nil
+	case demoprojectstage.FieldEvaluationConclusion:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEvaluationConclusion(v)
+		return nil
+	case demoprojectstage.FieldApprovalNumber:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetApprovalNumber(v)
+		return nil
+	case demoprojectstage.FieldApprovedBudget:
+		v, ok := value.(money.Fen)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetApprovedBudget(v)
+		return nil
+	case demoprojectstage.FieldProgressPercent:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetProgressPercent(v)
+		return nil
+	case demoprojectstage.FieldSpentToDate:
+		v, ok := value.(money.Fen)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSpentToDate(v)
+		return nil
+	case demoprojectstage.FieldMilestones:
+		v, ok := value.([]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMilestones(v)
+		return nil
+	case demoprojectstage.FieldReviewGrade:
+		v, ok := value.(enum.ReviewGrade)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReviewGrade(v)
+		return nil
+	case demoprojectstage.FieldReviewRemarks:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReviewRemarks(v)
+		return nil
+	case demoprojectstage.FieldFinalInvestment:
+		v, ok := value.(money.Fen)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFinalInvestment(v)
+		return nil
+	case demoprojectstage.FieldFinalHouseholdsDriven:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFinalHouseholdsDriven(v)
+		return nil
+	case demoprojectstage.FieldAcceptanceDate:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAcceptanceDate(v)
+		return nil
 	case demoprojectstage.FieldTownshipID:
 		v, ok := value.(int)
 		if !ok {
@@ -13588,6 +15217,24 @@ func (m *DemoProjectStageMutation) AddedFields() []string {
 	if m.addactor_id != nil {
 		fields = append(fields, demoprojectstage.FieldActorID)
 	}
+	if m.addevaluation_score != nil {
+		fields = append(fields, demoprojectstage.FieldEvaluationScore)
+	}
+	if m.addapproved_budget != nil {
+		fields = append(fields, demoprojectstage.FieldApprovedBudget)
+	}
+	if m.addprogress_percent != nil {
+		fields = append(fields, demoprojectstage.FieldProgressPercent)
+	}
+	if m.addspent_to_date != nil {
+		fields = append(fields, demoprojectstage.FieldSpentToDate)
+	}
+	if m.addfinal_investment != nil {
+		fields = append(fields, demoprojectstage.FieldFinalInvestment)
+	}
+	if m.addfinal_households_driven != nil {
+		fields = append(fields, demoprojectstage.FieldFinalHouseholdsDriven)
+	}
 	if m.addtownship_id != nil {
 		fields = append(fields, demoprojectstage.FieldTownshipID)
 	}
@@ -13608,6 +15255,18 @@ func (m *DemoProjectStageMutation) AddedField(name string) (ent.Value, bool) {
 		return m.AddedVersion()
 	case demoprojectstage.FieldActorID:
 		return m.AddedActorID()
+	case demoprojectstage.FieldEvaluationScore:
+		return m.AddedEvaluationScore()
+	case demoprojectstage.FieldApprovedBudget:
+		return m.AddedApprovedBudget()
+	case demoprojectstage.FieldProgressPercent:
+		return m.AddedProgressPercent()
+	case demoprojectstage.FieldSpentToDate:
+		return m.AddedSpentToDate()
+	case demoprojectstage.FieldFinalInvestment:
+		return m.AddedFinalInvestment()
+	case demoprojectstage.FieldFinalHouseholdsDriven:
+		return m.AddedFinalHouseholdsDriven()
 	case demoprojectstage.FieldTownshipID:
 		return m.AddedTownshipID()
 	case demoprojectstage.FieldVillageID:
@@ -13641,6 +15300,48 @@ func (m *DemoProjectStageMutation) AddField(name string, value ent.Value) error 
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.AddActorID(v)
+		return nil
+	case demoprojectstage.FieldEvaluationScore:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddEvaluationScore(v)
+		return nil
+	case demoprojectstage.FieldApprovedBudget:
+		v, ok := value.(money.Fen)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddApprovedBudget(v)
+		return nil
+	case demoprojectstage.FieldProgressPercent:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddProgressPercent(v)
+		return nil
+	case demoprojectstage.FieldSpentToDate:
+		v, ok := value.(money.Fen)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddSpentToDate(v)
+		return nil
+	case demoprojectstage.FieldFinalInvestment:
+		v, ok := value.(money.Fen)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddFinalInvestment(v)
+		return nil
+	case demoprojectstage.FieldFinalHouseholdsDriven:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddFinalHouseholdsDriven(v)
 		return nil
 	case demoprojectstage.FieldTownshipID:
 		v, ok := value.(int)
@@ -13679,6 +15380,45 @@ func (m *DemoProjectStageMutation) ClearedFields() []string {
 	if m.FieldCleared(demoprojectstage.FieldActorName) {
 		fields = append(fields, demoprojectstage.FieldActorName)
 	}
+	if m.FieldCleared(demoprojectstage.FieldFindings) {
+		fields = append(fields, demoprojectstage.FieldFindings)
+	}
+	if m.FieldCleared(demoprojectstage.FieldEvaluationScore) {
+		fields = append(fields, demoprojectstage.FieldEvaluationScore)
+	}
+	if m.FieldCleared(demoprojectstage.FieldEvaluationConclusion) {
+		fields = append(fields, demoprojectstage.FieldEvaluationConclusion)
+	}
+	if m.FieldCleared(demoprojectstage.FieldApprovalNumber) {
+		fields = append(fields, demoprojectstage.FieldApprovalNumber)
+	}
+	if m.FieldCleared(demoprojectstage.FieldApprovedBudget) {
+		fields = append(fields, demoprojectstage.FieldApprovedBudget)
+	}
+	if m.FieldCleared(demoprojectstage.FieldProgressPercent) {
+		fields = append(fields, demoprojectstage.FieldProgressPercent)
+	}
+	if m.FieldCleared(demoprojectstage.FieldSpentToDate) {
+		fields = append(fields, demoprojectstage.FieldSpentToDate)
+	}
+	if m.FieldCleared(demoprojectstage.FieldMilestones) {
+		fields = append(fields, demoprojectstage.FieldMilestones)
+	}
+	if m.FieldCleared(demoprojectstage.FieldReviewGrade) {
+		fields = append(fields, demoprojectstage.FieldReviewGrade)
+	}
+	if m.FieldCleared(demoprojectstage.FieldReviewRemarks) {
+		fields = append(fields, demoprojectstage.FieldReviewRemarks)
+	}
+	if m.FieldCleared(demoprojectstage.FieldFinalInvestment) {
+		fields = append(fields, demoprojectstage.FieldFinalInvestment)
+	}
+	if m.FieldCleared(demoprojectstage.FieldFinalHouseholdsDriven) {
+		fields = append(fields, demoprojectstage.FieldFinalHouseholdsDriven)
+	}
+	if m.FieldCleared(demoprojectstage.FieldAcceptanceDate) {
+		fields = append(fields, demoprojectstage.FieldAcceptanceDate)
+	}
 	if m.FieldCleared(demoprojectstage.FieldTownshipID) {
 		fields = append(fields, demoprojectstage.FieldTownshipID)
 	}
@@ -13713,6 +15453,45 @@ func (m *DemoProjectStageMutation) ClearField(name string) error {
 		return nil
 	case demoprojectstage.FieldActorName:
 		m.ClearActorName()
+		return nil
+	case demoprojectstage.FieldFindings:
+		m.ClearFindings()
+		return nil
+	case demoprojectstage.FieldEvaluationScore:
+		m.ClearEvaluationScore()
+		return nil
+	case demoprojectstage.FieldEvaluationConclusion:
+		m.ClearEvaluationConclusion()
+		return nil
+	case demoprojectstage.FieldApprovalNumber:
+		m.ClearApprovalNumber()
+		return nil
+	case demoprojectstage.FieldApprovedBudget:
+		m.ClearApprovedBudget()
+		return nil
+	case demoprojectstage.FieldProgressPercent:
+		m.ClearProgressPercent()
+		return nil
+	case demoprojectstage.FieldSpentToDate:
+		m.ClearSpentToDate()
+		return nil
+	case demoprojectstage.FieldMilestones:
+		m.ClearMilestones()
+		return nil
+	case demoprojectstage.FieldReviewGrade:
+		m.ClearReviewGrade()
+		return nil
+	case demoprojectstage.FieldReviewRemarks:
+		m.ClearReviewRemarks()
+		return nil
+	case demoprojectstage.FieldFinalInvestment:
+		m.ClearFinalInvestment()
+		return nil
+	case demoprojectstage.FieldFinalHouseholdsDriven:
+		m.ClearFinalHouseholdsDriven()
+		return nil
+	case demoprojectstage.FieldAcceptanceDate:
+		m.ClearAcceptanceDate()
 		return nil
 	case demoprojectstage.FieldTownshipID:
 		m.ClearTownshipID()
@@ -13763,6 +15542,45 @@ func (m *DemoProjectStageMutation) ResetField(name string) error {
 		return nil
 	case demoprojectstage.FieldActorName:
 		m.ResetActorName()
+		return nil
+	case demoprojectstage.FieldFindings:
+		m.ResetFindings()
+		return nil
+	case demoprojectstage.FieldEvaluationScore:
+		m.ResetEvaluationScore()
+		return nil
+	case demoprojectstage.FieldEvaluationConclusion:
+		m.ResetEvaluationConclusion()
+		return nil
+	case demoprojectstage.FieldApprovalNumber:
+		m.ResetApprovalNumber()
+		return nil
+	case demoprojectstage.FieldApprovedBudget:
+		m.ResetApprovedBudget()
+		return nil
+	case demoprojectstage.FieldProgressPercent:
+		m.ResetProgressPercent()
+		return nil
+	case demoprojectstage.FieldSpentToDate:
+		m.ResetSpentToDate()
+		return nil
+	case demoprojectstage.FieldMilestones:
+		m.ResetMilestones()
+		return nil
+	case demoprojectstage.FieldReviewGrade:
+		m.ResetReviewGrade()
+		return nil
+	case demoprojectstage.FieldReviewRemarks:
+		m.ResetReviewRemarks()
+		return nil
+	case demoprojectstage.FieldFinalInvestment:
+		m.ResetFinalInvestment()
+		return nil
+	case demoprojectstage.FieldFinalHouseholdsDriven:
+		m.ResetFinalHouseholdsDriven()
+		return nil
+	case demoprojectstage.FieldAcceptanceDate:
+		m.ResetAcceptanceDate()
 		return nil
 	case demoprojectstage.FieldTownshipID:
 		m.ResetTownshipID()
@@ -25993,6 +27811,1189 @@ func (m *PostMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown Post edge %s", name)
+}
+
+// ProjectInvestmentMutation represents an operation that mutates the ProjectInvestment nodes in the graph.
+type ProjectInvestmentMutation struct {
+	config
+	op              Op
+	typ             string
+	id              *int
+	created_at      *time.Time
+	updated_at      *time.Time
+	deleted_at      *time.Time
+	delete_token    *int64
+	adddelete_token *int64
+	version         *int
+	addversion      *int
+	source          *enum.FundingSource
+	planned         *money.Fen
+	addplanned      *money.Fen
+	actual          *money.Fen
+	addactual       *money.Fen
+	township_id     *int
+	addtownship_id  *int
+	village_id      *int
+	addvillage_id   *int
+	clearedFields   map[string]struct{}
+	project         *int
+	clearedproject  bool
+	done            bool
+	oldValue        func(context.Context) (*ProjectInvestment, error)
+	predicates      []predicate.ProjectInvestment
+}
+
+var _ ent.Mutation = (*ProjectInvestmentMutation)(nil)
+
+// projectinvestmentOption allows management of the mutation configuration using functional options.
+type projectinvestmentOption func(*ProjectInvestmentMutation)
+
+// newProjectInvestmentMutation creates new mutation for the ProjectInvestment entity.
+func newProjectInvestmentMutation(c config, op Op, opts ...projectinvestmentOption) *ProjectInvestmentMutation {
+	m := &ProjectInvestmentMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeProjectInvestment,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withProjectInvestmentID sets the ID field of the mutation.
+func withProjectInvestmentID(id int) projectinvestmentOption {
+	return func(m *ProjectInvestmentMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *ProjectInvestment
+		)
+		m.oldValue = func(ctx context.Context) (*ProjectInvestment, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().ProjectInvestment.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withProjectInvestment sets the old ProjectInvestment of the mutation.
+func withProjectInvestment(node *ProjectInvestment) projectinvestmentOption {
+	return func(m *ProjectInvestmentMutation) {
+		m.oldValue = func(context.Context) (*ProjectInvestment, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m ProjectInvestmentMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m ProjectInvestmentMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *ProjectInvestmentMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *ProjectInvestmentMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().ProjectInvestment.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *ProjectInvestmentMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *ProjectInvestmentMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the ProjectInvestment entity.
+// If the ProjectInvestment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProjectInvestmentMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *ProjectInvestmentMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *ProjectInvestmentMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *ProjectInvestmentMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the ProjectInvestment entity.
+// If the ProjectInvestment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProjectInvestmentMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *ProjectInvestmentMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetDeletedAt sets the "deleted_at" field.
+func (m *ProjectInvestmentMutation) SetDeletedAt(t time.Time) {
+	m.deleted_at = &t
+}
+
+// DeletedAt returns the value of the "deleted_at" field in the mutation.
+func (m *ProjectInvestmentMutation) DeletedAt() (r time.Time, exists bool) {
+	v := m.deleted_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDeletedAt returns the old "deleted_at" field's value of the ProjectInvestment entity.
+// If the ProjectInvestment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProjectInvestmentMutation) OldDeletedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDeletedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDeletedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDeletedAt: %w", err)
+	}
+	return oldValue.DeletedAt, nil
+}
+
+// ClearDeletedAt clears the value of the "deleted_at" field.
+func (m *ProjectInvestmentMutation) ClearDeletedAt() {
+	m.deleted_at = nil
+	m.clearedFields[projectinvestment.FieldDeletedAt] = struct{}{}
+}
+
+// DeletedAtCleared returns if the "deleted_at" field was cleared in this mutation.
+func (m *ProjectInvestmentMutation) DeletedAtCleared() bool {
+	_, ok := m.clearedFields[projectinvestment.FieldDeletedAt]
+	return ok
+}
+
+// ResetDeletedAt resets all changes to the "deleted_at" field.
+func (m *ProjectInvestmentMutation) ResetDeletedAt() {
+	m.deleted_at = nil
+	delete(m.clearedFields, projectinvestment.FieldDeletedAt)
+}
+
+// SetDeleteToken sets the "delete_token" field.
+func (m *ProjectInvestmentMutation) SetDeleteToken(i int64) {
+	m.delete_token = &i
+	m.adddelete_token = nil
+}
+
+// DeleteToken returns the value of the "delete_token" field in the mutation.
+func (m *ProjectInvestmentMutation) DeleteToken() (r int64, exists bool) {
+	v := m.delete_token
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDeleteToken returns the old "delete_token" field's value of the ProjectInvestment entity.
+// If the ProjectInvestment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProjectInvestmentMutation) OldDeleteToken(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDeleteToken is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDeleteToken requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDeleteToken: %w", err)
+	}
+	return oldValue.DeleteToken, nil
+}
+
+// AddDeleteToken adds i to the "delete_token" field.
+func (m *ProjectInvestmentMutation) AddDeleteToken(i int64) {
+	if m.adddelete_token != nil {
+		*m.adddelete_token += i
+	} else {
+		m.adddelete_token = &i
+	}
+}
+
+// AddedDeleteToken returns the value that was added to the "delete_token" field in this mutation.
+func (m *ProjectInvestmentMutation) AddedDeleteToken() (r int64, exists bool) {
+	v := m.adddelete_token
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetDeleteToken resets all changes to the "delete_token" field.
+func (m *ProjectInvestmentMutation) ResetDeleteToken() {
+	m.delete_token = nil
+	m.adddelete_token = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *ProjectInvestmentMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *ProjectInvestmentMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the ProjectInvestment entity.
+// If the ProjectInvestment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProjectInvestmentMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *ProjectInvestmentMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *ProjectInvestmentMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *ProjectInvestmentMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
+}
+
+// SetProjectID sets the "project_id" field.
+func (m *ProjectInvestmentMutation) SetProjectID(i int) {
+	m.project = &i
+}
+
+// ProjectID returns the value of the "project_id" field in the mutation.
+func (m *ProjectInvestmentMutation) ProjectID() (r int, exists bool) {
+	v := m.project
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldProjectID returns the old "project_id" field's value of the ProjectInvestment entity.
+// If the ProjectInvestment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProjectInvestmentMutation) OldProjectID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldProjectID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldProjectID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldProjectID: %w", err)
+	}
+	return oldValue.ProjectID, nil
+}
+
+// ResetProjectID resets all changes to the "project_id" field.
+func (m *ProjectInvestmentMutation) ResetProjectID() {
+	m.project = nil
+}
+
+// SetSource sets the "source" field.
+func (m *ProjectInvestmentMutation) SetSource(es enum.FundingSource) {
+	m.source = &es
+}
+
+// Source returns the value of the "source" field in the mutation.
+func (m *ProjectInvestmentMutation) Source() (r enum.FundingSource, exists bool) {
+	v := m.source
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSource returns the old "source" field's value of the ProjectInvestment entity.
+// If the ProjectInvestment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProjectInvestmentMutation) OldSource(ctx context.Context) (v enum.FundingSource, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSource is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSource requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSource: %w", err)
+	}
+	return oldValue.Source, nil
+}
+
+// ResetSource resets all changes to the "source" field.
+func (m *ProjectInvestmentMutation) ResetSource() {
+	m.source = nil
+}
+
+// SetPlanned sets the "planned" field.
+func (m *ProjectInvestmentMutation) SetPlanned(value money.Fen) {
+	m.planned = &value
+	m.addplanned = nil
+}
+
+// Planned returns the value of the "planned" field in the mutation.
+func (m *ProjectInvestmentMutation) Planned() (r money.Fen, exists bool) {
+	v := m.planned
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPlanned returns the old "planned" field's value of the ProjectInvestment entity.
+// If the ProjectInvestment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProjectInvestmentMutation) OldPlanned(ctx context.Context) (v money.Fen, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPlanned is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPlanned requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPlanned: %w", err)
+	}
+	return oldValue.Planned, nil
+}
+
+// AddPlanned adds value to the "planned" field.
+func (m *ProjectInvestmentMutation) AddPlanned(value money.Fen) {
+	if m.addplanned != nil {
+		*m.addplanned += value
+	} else {
+		m.addplanned = &value
+	}
+}
+
+// AddedPlanned returns the value that was added to the "planned" field in this mutation.
+func (m *ProjectInvestmentMutation) AddedPlanned() (r money.Fen, exists bool) {
+	v := m.addplanned
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetPlanned resets all changes to the "planned" field.
+func (m *ProjectInvestmentMutation) ResetPlanned() {
+	m.planned = nil
+	m.addplanned = nil
+}
+
+// SetActual sets the "actual" field.
+func (m *ProjectInvestmentMutation) SetActual(value money.Fen) {
+	m.actual = &value
+	m.addactual = nil
+}
+
+// Actual returns the value of the "actual" field in the mutation.
+func (m *ProjectInvestmentMutation) Actual() (r money.Fen, exists bool) {
+	v := m.actual
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldActual returns the old "actual" field's value of the ProjectInvestment entity.
+// If the ProjectInvestment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProjectInvestmentMutation) OldActual(ctx context.Context) (v money.Fen, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldActual is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldActual requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldActual: %w", err)
+	}
+	return oldValue.Actual, nil
+}
+
+// AddActual adds value to the "actual" field.
+func (m *ProjectInvestmentMutation) AddActual(value money.Fen) {
+	if m.addactual != nil {
+		*m.addactual += value
+	} else {
+		m.addactual = &value
+	}
+}
+
+// AddedActual returns the value that was added to the "actual" field in this mutation.
+func (m *ProjectInvestmentMutation) AddedActual() (r money.Fen, exists bool) {
+	v := m.addactual
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetActual resets all changes to the "actual" field.
+func (m *ProjectInvestmentMutation) ResetActual() {
+	m.actual = nil
+	m.addactual = nil
+}
+
+// SetTownshipID sets the "township_id" field.
+func (m *ProjectInvestmentMutation) SetTownshipID(i int) {
+	m.township_id = &i
+	m.addtownship_id = nil
+}
+
+// TownshipID returns the value of the "township_id" field in the mutation.
+func (m *ProjectInvestmentMutation) TownshipID() (r int, exists bool) {
+	v := m.township_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTownshipID returns the old "township_id" field's value of the ProjectInvestment entity.
+// If the ProjectInvestment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProjectInvestmentMutation) OldTownshipID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTownshipID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTownshipID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTownshipID: %w", err)
+	}
+	return oldValue.TownshipID, nil
+}
+
+// AddTownshipID adds i to the "township_id" field.
+func (m *ProjectInvestmentMutation) AddTownshipID(i int) {
+	if m.addtownship_id != nil {
+		*m.addtownship_id += i
+	} else {
+		m.addtownship_id = &i
+	}
+}
+
+// AddedTownshipID returns the value that was added to the "township_id" field in this mutation.
+func (m *ProjectInvestmentMutation) AddedTownshipID() (r int, exists bool) {
+	v := m.addtownship_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearTownshipID clears the value of the "township_id" field.
+func (m *ProjectInvestmentMutation) ClearTownshipID() {
+	m.township_id = nil
+	m.addtownship_id = nil
+	m.clearedFields[projectinvestment.FieldTownshipID] = struct{}{}
+}
+
+// TownshipIDCleared returns if the "township_id" field was cleared in this mutation.
+func (m *ProjectInvestmentMutation) TownshipIDCleared() bool {
+	_, ok := m.clearedFields[projectinvestment.FieldTownshipID]
+	return ok
+}
+
+// ResetTownshipID resets all changes to the "township_id" field.
+func (m *ProjectInvestmentMutation) ResetTownshipID() {
+	m.township_id = nil
+	m.addtownship_id = nil
+	delete(m.clearedFields, projectinvestment.FieldTownshipID)
+}
+
+// SetVillageID sets the "village_id" field.
+func (m *ProjectInvestmentMutation) SetVillageID(i int) {
+	m.village_id = &i
+	m.addvillage_id = nil
+}
+
+// VillageID returns the value of the "village_id" field in the mutation.
+func (m *ProjectInvestmentMutation) VillageID() (r int, exists bool) {
+	v := m.village_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVillageID returns the old "village_id" field's value of the ProjectInvestment entity.
+// If the ProjectInvestment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProjectInvestmentMutation) OldVillageID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVillageID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVillageID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVillageID: %w", err)
+	}
+	return oldValue.VillageID, nil
+}
+
+// AddVillageID adds i to the "village_id" field.
+func (m *ProjectInvestmentMutation) AddVillageID(i int) {
+	if m.addvillage_id != nil {
+		*m.addvillage_id += i
+	} else {
+		m.addvillage_id = &i
+	}
+}
+
+// AddedVillageID returns the value that was added to the "village_id" field in this mutation.
+func (m *ProjectInvestmentMutation) AddedVillageID() (r int, exists bool) {
+	v := m.addvillage_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearVillageID clears the value of the "village_id" field.
+func (m *ProjectInvestmentMutation) ClearVillageID() {
+	m.village_id = nil
+	m.addvillage_id = nil
+	m.clearedFields[projectinvestment.FieldVillageID] = struct{}{}
+}
+
+// VillageIDCleared returns if the "village_id" field was cleared in this mutation.
+func (m *ProjectInvestmentMutation) VillageIDCleared() bool {
+	_, ok := m.clearedFields[projectinvestment.FieldVillageID]
+	return ok
+}
+
+// ResetVillageID resets all changes to the "village_id" field.
+func (m *ProjectInvestmentMutation) ResetVillageID() {
+	m.village_id = nil
+	m.addvillage_id = nil
+	delete(m.clearedFields, projectinvestment.FieldVillageID)
+}
+
+// ClearProject clears the "project" edge to the DemoProject entity.
+func (m *ProjectInvestmentMutation) ClearProject() {
+	m.clearedproject = true
+	m.clearedFields[projectinvestment.FieldProjectID] = struct{}{}
+}
+
+// ProjectCleared reports if the "project" edge to the DemoProject entity was cleared.
+func (m *ProjectInvestmentMutation) ProjectCleared() bool {
+	return m.clearedproject
+}
+
+// ProjectIDs returns the "project" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ProjectID instead. It exists only for internal usage by the builders.
+func (m *ProjectInvestmentMutation) ProjectIDs() (ids []int) {
+	if id := m.project; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetProject resets all changes to the "project" edge.
+func (m *ProjectInvestmentMutation) ResetProject() {
+	m.project = nil
+	m.clearedproject = false
+}
+
+// Where appends a list predicates to the ProjectInvestmentMutation builder.
+func (m *ProjectInvestmentMutation) Where(ps ...predicate.ProjectInvestment) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the ProjectInvestmentMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *ProjectInvestmentMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.ProjectInvestment, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *ProjectInvestmentMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *ProjectInvestmentMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (ProjectInvestment).
+func (m *ProjectInvestmentMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *ProjectInvestmentMutation) Fields() []string {
+	fields := make([]string, 0, 11)
+	if m.created_at != nil {
+		fields = append(fields, projectinvestment.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, projectinvestment.FieldUpdatedAt)
+	}
+	if m.deleted_at != nil {
+		fields = append(fields, projectinvestment.FieldDeletedAt)
+	}
+	if m.delete_token != nil {
+		fields = append(fields, projectinvestment.FieldDeleteToken)
+	}
+	if m.version != nil {
+		fields = append(fields, projectinvestment.FieldVersion)
+	}
+	if m.project != nil {
+		fields = append(fields, projectinvestment.FieldProjectID)
+	}
+	if m.source != nil {
+		fields = append(fields, projectinvestment.FieldSource)
+	}
+	if m.planned != nil {
+		fields = append(fields, projectinvestment.FieldPlanned)
+	}
+	if m.actual != nil {
+		fields = append(fields, projectinvestment.FieldActual)
+	}
+	if m.township_id != nil {
+		fields = append(fields, projectinvestment.FieldTownshipID)
+	}
+	if m.village_id != nil {
+		fields = append(fields, projectinvestment.FieldVillageID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *ProjectInvestmentMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case projectinvestment.FieldCreatedAt:
+		return m.CreatedAt()
+	case projectinvestment.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case projectinvestment.FieldDeletedAt:
+		return m.DeletedAt()
+	case projectinvestment.FieldDeleteToken:
+		return m.DeleteToken()
+	case projectinvestment.FieldVersion:
+		return m.Version()
+	case projectinvestment.FieldProjectID:
+		return m.ProjectID()
+	case projectinvestment.FieldSource:
+		return m.Source()
+	case projectinvestment.FieldPlanned:
+		return m.Planned()
+	case projectinvestment.FieldActual:
+		return m.Actual()
+	case projectinvestment.FieldTownshipID:
+		return m.TownshipID()
+	case projectinvestment.FieldVillageID:
+		return m.VillageID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *ProjectInvestmentMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case projectinvestment.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case projectinvestment.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case projectinvestment.FieldDeletedAt:
+		return m.OldDeletedAt(ctx)
+	case projectinvestment.FieldDeleteToken:
+		return m.OldDeleteToken(ctx)
+	case projectinvestment.FieldVersion:
+		return m.OldVersion(ctx)
+	case projectinvestment.FieldProjectID:
+		return m.OldProjectID(ctx)
+	case projectinvestment.FieldSource:
+		return m.OldSource(ctx)
+	case projectinvestment.FieldPlanned:
+		return m.OldPlanned(ctx)
+	case projectinvestment.FieldActual:
+		return m.OldActual(ctx)
+	case projectinvestment.FieldTownshipID:
+		return m.OldTownshipID(ctx)
+	case projectinvestment.FieldVillageID:
+		return m.OldVillageID(ctx)
+	}
+	return nil, fmt.Errorf("unknown ProjectInvestment field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ProjectInvestmentMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case projectinvestment.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case projectinvestment.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case projectinvestment.FieldDeletedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDeletedAt(v)
+		return nil
+	case projectinvestment.FieldDeleteToken:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDeleteToken(v)
+		return nil
+	case projectinvestment.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
+		return nil
+	case projectinvestment.FieldProjectID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetProjectID(v)
+		return nil
+	case projectinvestment.FieldSource:
+		v, ok := value.(enum.FundingSource)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSource(v)
+		return nil
+	case projectinvestment.FieldPlanned:
+		v, ok := value.(money.Fen)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPlanned(v)
+		return nil
+	case projectinvestment.FieldActual:
+		v, ok := value.(money.Fen)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetActual(v)
+		return nil
+	case projectinvestment.FieldTownshipID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTownshipID(v)
+		return nil
+	case projectinvestment.FieldVillageID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVillageID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ProjectInvestment field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *ProjectInvestmentMutation) AddedFields() []string {
+	var fields []string
+	if m.adddelete_token != nil {
+		fields = append(fields, projectinvestment.FieldDeleteToken)
+	}
+	if m.addversion != nil {
+		fields = append(fields, projectinvestment.FieldVersion)
+	}
+	if m.addplanned != nil {
+		fields = append(fields, projectinvestment.FieldPlanned)
+	}
+	if m.addactual != nil {
+		fields = append(fields, projectinvestment.FieldActual)
+	}
+	if m.addtownship_id != nil {
+		fields = append(fields, projectinvestment.FieldTownshipID)
+	}
+	if m.addvillage_id != nil {
+		fields = append(fields, projectinvestment.FieldVillageID)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *ProjectInvestmentMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case projectinvestment.FieldDeleteToken:
+		return m.AddedDeleteToken()
+	case projectinvestment.FieldVersion:
+		return m.AddedVersion()
+	case projectinvestment.FieldPlanned:
+		return m.AddedPlanned()
+	case projectinvestment.FieldActual:
+		return m.AddedActual()
+	case projectinvestment.FieldTownshipID:
+		return m.AddedTownshipID()
+	case projectinvestment.FieldVillageID:
+		return m.AddedVillageID()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ProjectInvestmentMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case projectinvestment.FieldDeleteToken:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddDeleteToken(v)
+		return nil
+	case projectinvestment.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
+	case projectinvestment.FieldPlanned:
+		v, ok := value.(money.Fen)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddPlanned(v)
+		return nil
+	case projectinvestment.FieldActual:
+		v, ok := value.(money.Fen)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddActual(v)
+		return nil
+	case projectinvestment.FieldTownshipID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddTownshipID(v)
+		return nil
+	case projectinvestment.FieldVillageID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVillageID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ProjectInvestment numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *ProjectInvestmentMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(projectinvestment.FieldDeletedAt) {
+		fields = append(fields, projectinvestment.FieldDeletedAt)
+	}
+	if m.FieldCleared(projectinvestment.FieldTownshipID) {
+		fields = append(fields, projectinvestment.FieldTownshipID)
+	}
+	if m.FieldCleared(projectinvestment.FieldVillageID) {
+		fields = append(fields, projectinvestment.FieldVillageID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *ProjectInvestmentMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *ProjectInvestmentMutation) ClearField(name string) error {
+	switch name {
+	case projectinvestment.FieldDeletedAt:
+		m.ClearDeletedAt()
+		return nil
+	case projectinvestment.FieldTownshipID:
+		m.ClearTownshipID()
+		return nil
+	case projectinvestment.FieldVillageID:
+		m.ClearVillageID()
+		return nil
+	}
+	return fmt.Errorf("unknown ProjectInvestment nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *ProjectInvestmentMutation) ResetField(name string) error {
+	switch name {
+	case projectinvestment.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case projectinvestment.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case projectinvestment.FieldDeletedAt:
+		m.ResetDeletedAt()
+		return nil
+	case projectinvestment.FieldDeleteToken:
+		m.ResetDeleteToken()
+		return nil
+	case projectinvestment.FieldVersion:
+		m.ResetVersion()
+		return nil
+	case projectinvestment.FieldProjectID:
+		m.ResetProjectID()
+		return nil
+	case projectinvestment.FieldSource:
+		m.ResetSource()
+		return nil
+	case projectinvestment.FieldPlanned:
+		m.ResetPlanned()
+		return nil
+	case projectinvestment.FieldActual:
+		m.ResetActual()
+		return nil
+	case projectinvestment.FieldTownshipID:
+		m.ResetTownshipID()
+		return nil
+	case projectinvestment.FieldVillageID:
+		m.ResetVillageID()
+		return nil
+	}
+	return fmt.Errorf("unknown ProjectInvestment field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *ProjectInvestmentMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.project != nil {
+		edges = append(edges, projectinvestment.EdgeProject)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *ProjectInvestmentMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case projectinvestment.EdgeProject:
+		if id := m.project; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *ProjectInvestmentMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *ProjectInvestmentMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *ProjectInvestmentMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedproject {
+		edges = append(edges, projectinvestment.EdgeProject)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *ProjectInvestmentMutation) EdgeCleared(name string) bool {
+	switch name {
+	case projectinvestment.EdgeProject:
+		return m.clearedproject
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *ProjectInvestmentMutation) ClearEdge(name string) error {
+	switch name {
+	case projectinvestment.EdgeProject:
+		m.ClearProject()
+		return nil
+	}
+	return fmt.Errorf("unknown ProjectInvestment unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *ProjectInvestmentMutation) ResetEdge(name string) error {
+	switch name {
+	case projectinvestment.EdgeProject:
+		m.ResetProject()
+		return nil
+	}
+	return fmt.Errorf("unknown ProjectInvestment edge %s", name)
 }
 
 // RectificationMutation represents an operation that mutates the Rectification nodes in the graph.

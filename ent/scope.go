@@ -128,6 +128,13 @@ var Scopes = map[string]scope.Entity{
 		SoftDelete:      true,
 		Parents:         []scope.Parent{{FK: "member_id", Table: "party_members", Columns: []string{"township_id", "village_id"}}},
 	},
+	TypeProjectInvestment: {
+		Object:          "project_investment",
+		Read:            []scope.Where{{Kind: "township", Column: "township_id", Via: "unit"}, {Kind: "village", Column: "village_id", Via: "unit"}},
+		CheckAfterWrite: true,
+		SoftDelete:      true,
+		Parents:         []scope.Parent{{FK: "project_id", Table: "demo_projects", Columns: []string{"township_id", "village_id"}}},
+	},
 	TypeRectification: {
 		Object:          "rectification",
 		Read:            []scope.Where{{Kind: "township", Column: "township_id", Via: "unit"}, {Kind: "village", Column: "village_id", Via: "unit"}, {Kind: "department", Column: "department_id", Via: "unit"}},

@@ -262,7 +262,7 @@ func TestConcurrentRules(t *testing.T) {
 				map[string]any{"t": township, "d": dateIn(300)}, &out)
 			id := dig(out, "createDemoProject", "id").(string)
 			rs := race(t, racers, func(int) *testkit.Response {
-				return tw.Do(t, `mutation($id: ID!) { advanceDemoProject(id: $id, from: RESEARCH, remarks: "同意") { stage } }`, map[string]any{"id": id})
+				return tw.Do(t, `mutation($id: ID!) { advanceDemoProject(id: $id, from: RESEARCH, remarks: "同意", content: {findings: "调研充分"}) { stage } }`, map[string]any{"id": id})
 			})
 			won := winners(t, rs, "CONFLICT")
 			var stage string

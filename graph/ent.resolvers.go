@@ -73,6 +73,11 @@ func (r *queryResolver) PartyOrganizations(ctx context.Context, after *entgql.Cu
 	return r.client.PartyOrganization.Query().Paginate(ctx, after, first, before, last, ent.WithPartyOrganizationOrder(orderBy), ent.WithPartyOrganizationFilter(where.Filter))
 }
 
+// ProjectInvestments is the resolver for the projectInvestments field.
+func (r *queryResolver) ProjectInvestments(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ProjectInvestmentOrder, where *ent.ProjectInvestmentWhereInput) (*ent.ProjectInvestmentConnection, error) {
+	return r.client.ProjectInvestment.Query().Paginate(ctx, after, first, before, last, ent.WithProjectInvestmentOrder(orderBy), ent.WithProjectInvestmentFilter(where.Filter))
+}
+
 // Rectifications is the resolver for the rectifications field.
 func (r *queryResolver) Rectifications(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.RectificationOrder, where *ent.RectificationWhereInput) (*ent.RectificationConnection, error) {
 	return r.client.Rectification.Query().Paginate(ctx, after, first, before, last, ent.WithRectificationOrder(orderBy), ent.WithRectificationFilter(where.Filter))

@@ -27,8 +27,8 @@ func (r *queryResolver) VisitCompliance(ctx context.Context, year int, groupBy s
 }
 
 // DemandStats is the resolver for the demandStats field.
-func (r *queryResolver) DemandStats(ctx context.Context, year *int) (*stats.DemandStats, error) {
-	return stats.DemandStatsOf(ctx, r.client, year)
+func (r *queryResolver) DemandStats(ctx context.Context, year *int, groupBy *stats.StatsGrouping) (*stats.DemandStats, error) {
+	return stats.DemandStatsOf(ctx, r.client, year, groupBy)
 }
 
 // DemoProjectStats is the resolver for the demoProjectStats field.

@@ -43,8 +43,8 @@ func (r *mutationResolver) UpdateDemoProject(ctx context.Context, id int, input 
 }
 
 // AdvanceDemoProject is the resolver for the advanceDemoProject field.
-func (r *mutationResolver) AdvanceDemoProject(ctx context.Context, id int, from enum.ProjectStage, remarks *string, dueOn *time.Time) (*ent.DemoProject, error) {
-	return workflow.AdvanceProject(ctx, ent.FromContext(ctx), id, from, deref(remarks), dueOn)
+func (r *mutationResolver) AdvanceDemoProject(ctx context.Context, id int, from enum.ProjectStage, remarks *string, dueOn *time.Time, content *workflow.StageContent) (*ent.DemoProject, error) {
+	return workflow.AdvanceProject(ctx, ent.FromContext(ctx), id, from, deref(remarks), dueOn, content)
 }
 
 // ReturnDemoProject is the resolver for the returnDemoProject field.

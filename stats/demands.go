@@ -14,6 +14,8 @@ import (
 // DemandCount 诉求统计: demands sharing a status, a category or a department (whichever list the
 // row is in sets that key), how many are overdue, and how long closing took.
 type DemandCount struct {
+	// StatsUnit is set in byUnit.
+	StatsUnit
 	Status     *enum.DemandStatus
 	Category   *enum.DemandCategory
 	Department *ent.Department
@@ -21,6 +23,12 @@ type DemandCount struct {
 	// Overdue: due before today and neither CLOSED nor REJECTED.
 	Overdue int
 	Closed  int
+	// Resolved: RESOLVED, FOLLOWED_UP or CLOSED (办结 and after).
+	Resolved int
+	// Satisfaction recorded at follow-up (回访).
+	Satisfied          int
+	BasicallySatisfied int
+	Dissatisfied       int
 	// AverageDaysToClose is the mean time from registration (createdAt) to closing (closedAt)
 	// of the CLOSED demands, in days; nil when none is closed.
 	AverageDaysToClose *float64
@@ -33,6 +41,10 @@ func (c *DemandCount) add(o *DemandCount) {
 	c.Demands += o.Demands
 	c.Overdue += o.Overdue
 	c.Closed += o.Closed
+	c.Resolved += o.Resolved
+	c.Satisfied += o.Satisfied
+	c.BasicallySatisfied += o.BasicallySatisfied
+	c.Dissatisfied += o.Dissatisfied
 	c.closeDays += o.closeDays
 	c.timed += o.timed
 	c.AverageDaysToClose = ratio(c.closeDays, float64(c.timed))
@@ -45,6 +57,13 @@ type DemandStats struct {
 	ByStatus     []*DemandCount
 	ByCategory   []*DemandCount
 	ByDepartment []*DemandCount
+	// ByUnit: per township or village, when asked for.
+	ByUnit []*DemandCount
+}
+
+// resolvedDemand: resolved by the department, whether or not followed up and closed since.
+func resolvedDemand() predicate.Demand {
+	return demand.StatusIn(enum.DemandResolved, enum.DemandFollowedUp, enum.DemandClosed)
 }
 
 // overdueDemand: past its deadline and still open.
@@ -62,12 +81,17 @@ type demandRow struct {
 	Demands   int      `sql:"demands"`
 	Overdue   int      `sql:"overdue"`
 	Closed    int      `sql:"closed"`
+	Resolved  int      `sql:"resolved"`
+	Satisfied int      `sql:"satisfied"`
+	Basically int      `sql:"basically"`
+	Unhappy   int      `sql:"dissatisfied"`
 	CloseDays *float64 `sql:"close_days"`
 	Timed     int      `sql:"timed"`
 }
 
 func (r demandRow) count() *DemandCount {
-	c := &DemandCount{Demands: r.Demands, Overdue: r.Overdue, Closed: r.Closed, timed: r.Timed}
+	c := &DemandCount{Demands: r.Demands, Overdue: r.Overdue, Closed: r.Closed, timed: r.Timed,
+		Resolved: r.Resolved, Satisfied: r.Satisfied, BasicallySatisfied: r.Basically, Dissatisfied: r.Unhappy}
 	if r.CloseDays != nil {
 		c.closeDays = *r.CloseDays
 	}
@@ -77,6 +101,10 @@ func (r demandRow) count() *DemandCount {
 
 // demandsBy groups the caller's demands (registered in year, when given) by one column.
 func demandsBy(ctx context.Context, client *ent.Client, col string, year *int, townshipID int, where ...predicate.Demand) ([]demandRow, error) {
+	return demandsByKey(ctx, client, key{col: col, as: "k"}, year, townshipID, where...)
+}
+
+func demandsByKey(ctx context.Context, client *ent.Client, k key, year *int, townshipID int, where ...predicate.Demand) ([]demandRow, error) {
 	q := client.Demand.Query().Where(predicate.Demand(inTownship(townshipID))).Where(where...)
 	if year != nil {
 		from, to := yearSpan(*year)
@@ -84,10 +112,14 @@ func demandsBy(ctx context.Context, client *ent.Client, col string, year *int, t
 	}
 	days := daysBetween(demand.FieldCreatedAt, demand.FieldClosedAt)
 	var rows []demandRow
-	err := q.Modify(grouped([]key{{col: col, as: "k"}},
+	err := q.Modify(grouped([]key{k},
 		countAll("demands"),
 		countIf("overdue", overdueDemand()),
 		countIf("closed", demand.StatusEQ(enum.DemandClosed)),
+		countIf("resolved", resolvedDemand()),
+		countIf("satisfied", demand.SatisfactionEQ(enum.Satisfaction("SATISFIED"))),
+		countIf("basically", demand.SatisfactionEQ(enum.Satisfaction("BASICALLY_SATISFIED"))),
+		countIf("dissatisfied", demand.SatisfactionEQ(enum.Satisfaction("DISSATISFIED"))),
 		sumExprIf("close_days", days, closedDemand()),
 		countExprIf("timed", days, closedDemand()),
 	)).Scan(ctx, &rows)
@@ -95,12 +127,27 @@ func demandsBy(ctx context.Context, client *ent.Client, col string, year *int, t
 }
 
 // DemandStatsOf: the caller's demands (registered in year, when given) by status, category and
-// department.
-func DemandStatsOf(ctx context.Context, client *ent.Client, year *int) (*DemandStats, error) {
+// department, and per unit when g is given.
+func DemandStatsOf(ctx context.Context, client *ent.Client, year *int, g *StatsGrouping) (*DemandStats, error) {
 	if err := checkOptionalYear(year); err != nil {
 		return nil, err
 	}
-	return demandStats(ctx, client, year, 0)
+	out, err := demandStats(ctx, client, year, 0)
+	if err != nil || g == nil {
+		return out, err
+	}
+	rs, err := demandsByKey(ctx, client, key{col: g.column(), as: "k"}, year, 0)
+	if err != nil {
+		return nil, err
+	}
+	rows := map[int]*DemandCount{}
+	for _, r := range rs {
+		if r.Key != nil { // a demand always has a township and a village
+			rows[atoi(*r.Key)] = r.count()
+		}
+	}
+	out.ByUnit, err = withUnits(ctx, client, *g, rows, func(c *DemandCount) *StatsUnit { return &c.StatsUnit })
+	return out, err
 }
 
 func demandStats(ctx context.Context, client *ent.Client, year *int, townshipID int) (*DemandStats, error) {
@@ -116,7 +163,7 @@ func demandStats(ctx context.Context, client *ent.Client, year *int, townshipID 
 	if err != nil {
 		return nil, err
 	}
-	out := &DemandStats{Total: &DemandCount{}}
+	out := &DemandStats{Total: &DemandCount{}, ByUnit: []*DemandCount{}}
 	for _, v := range enum.DemandStatus("").Values() {
 		c := findDemandRow(byStatus, v).count()
 		s := enum.DemandStatus(v)

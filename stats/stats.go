@@ -30,15 +30,13 @@ import (
 // "a post valid today" (as for hasPost and the list filters clients use).
 func today() time.Time { return clock.Today() }
 
-// Years a statistic accepts, the range every year column of the schema allows.
-const (
-	minYear = 2000
-	maxYear = 2100
-)
+// FirstYear is the programme's first year (2017); a statistic accepts any year from it to next
+// year (plans are made a year ahead).
+const FirstYear = 2017
 
 func checkYear(year int) error {
-	if year < minYear || year > maxYear {
-		return apperr.Invalid("year", "must be between %d and %d (年度超出范围)", minYear, maxYear)
+	if last := today().Year() + 1; year < FirstYear || year > last {
+		return apperr.Invalid("year", "must be between %d and %d (年度超出范围)", FirstYear, last)
 	}
 	return nil
 }

@@ -25,9 +25,11 @@ var stages = []enum.ProjectStage{enum.StageResearch, enum.StageEvaluation, enum.
 var stageNames = map[enum.ProjectStage]string{enum.StageResearch: "调研", enum.StageEvaluation: "评估",
 	enum.StageApproval: "立项", enum.StageImplementation: "实施", enum.StageReview: "评审", enum.StageCompletion: "结题"}
 
-// AdvanceProject moves a project one stage forward from the stage the caller saw (from).
-func AdvanceProject(ctx context.Context, tx *ent.Client, id int, from enum.ProjectStage, remarks string, dueOn *time.Time) (*ent.DemoProject, error) {
-	return moveProject(ctx, tx, id, from, +1, remarks, dueOn)
+// AdvanceProject moves a project one stage forward from the stage the caller saw (from). The
+// step left must have its content (recorded before or given in content); a move into
+// COMPLETION carries the final figures in content.
+func AdvanceProject(ctx context.Context, tx *ent.Client, id int, from enum.ProjectStage, remarks string, dueOn *time.Time, content *StageContent) (*ent.DemoProject, error) {
+	return moveProject(ctx, tx, id, from, +1, remarks, dueOn, content)
 }
 
 // ReturnProject sends a project under evaluation or review back one stage, with a reason.
@@ -35,25 +37,16 @@ func ReturnProject(ctx context.Context, tx *ent.Client, id int, from enum.Projec
 	if len([]rune(reason)) < 2 {
 		return nil, apperr.Invalid("reason", "say why the project goes back (请填写退回理由)")
 	}
-	return moveProject(ctx, tx, id, from, -1, reason, dueOn)
+	return moveProject(ctx, tx, id, from, -1, reason, dueOn, nil)
 }
 
 // moveProject takes one step from stage from. The caller names the stage it leaves, so a
 // retried or concurrent request finds the project moved on and is refused (CONFLICT) instead of
 // moving it a second time; the row lock makes the stage read here the one the update replaces.
-func moveProject(ctx context.Context, tx *ent.Client, id int, from enum.ProjectStage, step int, remarks string, dueOn *time.Time) (*ent.DemoProject, error) {
-	if err := authz.CheckRecord(ctx, tx, ent.TypeDemoProject, id, authz.ActionRead); err != nil {
-		return nil, err
-	}
-	if err := LockRow(ctx, tx, ent.TypeDemoProject, id); err != nil {
-		return nil, err
-	}
-	p, err := tx.DemoProject.Get(ctx, id)
+func moveProject(ctx context.Context, tx *ent.Client, id int, from enum.ProjectStage, step int, remarks string, dueOn *time.Time, content *StageContent) (*ent.DemoProject, error) {
+	p, err := lockProjectAt(ctx, tx, id, from)
 	if err != nil {
 		return nil, err
-	}
-	if p.Stage != from {
-		return nil, apperr.Conflictf("the project is at %s (%s), not %s; it was moved meanwhile — reload it (工程阶段已变化，请刷新)", p.Stage, stageNames[p.Stage], from)
 	}
 	at := p.Stage.Index()
 	next := at + step
@@ -75,6 +68,11 @@ func moveProject(ctx context.Context, tx *ent.Client, id int, from enum.ProjectS
 	if dueOn != nil && dueOn.Before(today()) {
 		return nil, apperr.Invalid("dueOn", "the deadline is in the past (时限不能早于今天)")
 	}
+	if step > 0 {
+		if err := finishStage(ctx, tx, p, to, content); err != nil {
+			return nil, err
+		}
+	}
 	upd := tx.DemoProject.UpdateOneID(id).Where(demoproject.StageEQ(p.Stage)).SetStage(to)
 	if dueOn != nil {
 		upd.SetStageDueOn(*dueOn)
@@ -88,14 +86,19 @@ func moveProject(ctx context.Context, tx *ent.Client, id int, from enum.ProjectS
 	if err != nil {
 		return nil, err
 	}
-	return updated, recordStage(ctx, tx, updated, result, remarks, dueOn)
+	rec, err := recordStage(ctx, tx, updated, result, remarks, dueOn)
+	if err != nil || to != enum.StageCompletion {
+		return updated, err
+	}
+	_, err = writeContent(ctx, tx, rec, to, content)
+	return updated, err
 }
 
-func recordStage(ctx context.Context, tx *ent.Client, p *ent.DemoProject, result enum.StageResult, remarks string, dueOn *time.Time) error {
+func recordStage(ctx context.Context, tx *ent.Client, p *ent.DemoProject, result enum.StageResult, remarks string, dueOn *time.Time) (*ent.DemoProjectStage, error) {
 	actorID, actorName := actorOf(ctx)
 	return tx.DemoProjectStage.Create().SetProjectID(p.ID).SetStage(p.Stage).SetResult(result).SetRemarks(remarks).
 		SetNillableDueOn(dueOn).SetNillableActorID(actorID).SetActorName(truncate(actorName, 64)).
-		Exec(authz.Bypass(ctx, "project stage"))
+		Save(authz.Bypass(ctx, "project stage"))
 }
 
 // ProjectRules: a project starts at RESEARCH (its STARTED stage record is written with it)
@@ -113,7 +116,8 @@ func ProjectRules() ent.Hook {
 					return nil, err
 				}
 				p := value.(*ent.DemoProject)
-				return p, recordStage(ctx, m.Client(), p, enum.StageStarted, "", p.StageDueOn)
+				_, err = recordStage(ctx, m.Client(), p, enum.StageStarted, "", p.StageDueOn)
+				return p, err
 			}
 			if _, moving := m.Stage(); moving && !authz.IsWorkflowStep(ctx) {
 				return nil, apperr.Invalid("stage", "change the stage with advanceDemoProject or returnDemoProject")

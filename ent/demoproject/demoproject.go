@@ -50,12 +50,26 @@ const (
 	FieldStage = "stage"
 	// FieldStageDueOn holds the string denoting the stage_due_on field in the database.
 	FieldStageDueOn = "stage_due_on"
+	// FieldHouseholdsDriven holds the string denoting the households_driven field in the database.
+	FieldHouseholdsDriven = "households_driven"
+	// FieldPersonsDriven holds the string denoting the persons_driven field in the database.
+	FieldPersonsDriven = "persons_driven"
+	// FieldNeedyHouseholdsDriven holds the string denoting the needy_households_driven field in the database.
+	FieldNeedyHouseholdsDriven = "needy_households_driven"
+	// FieldIncomeGainPerHousehold holds the string denoting the income_gain_per_household field in the database.
+	FieldIncomeGainPerHousehold = "income_gain_per_household"
+	// FieldNewCollectiveIncome holds the string denoting the new_collective_income field in the database.
+	FieldNewCollectiveIncome = "new_collective_income"
+	// FieldJobsCreated holds the string denoting the jobs_created field in the database.
+	FieldJobsCreated = "jobs_created"
 	// EdgeTownship holds the string denoting the township edge name in mutations.
 	EdgeTownship = "township"
 	// EdgeVillage holds the string denoting the village edge name in mutations.
 	EdgeVillage = "village"
 	// EdgeStages holds the string denoting the stages edge name in mutations.
 	EdgeStages = "stages"
+	// EdgeInvestments holds the string denoting the investments edge name in mutations.
+	EdgeInvestments = "investments"
 	// Table holds the table name of the demoproject in the database.
 	Table = "demo_projects"
 	// TownshipTable is the table that holds the township relation/edge.
@@ -79,6 +93,13 @@ const (
 	StagesInverseTable = "demo_project_stages"
 	// StagesColumn is the table column denoting the stages relation/edge.
 	StagesColumn = "project_id"
+	// InvestmentsTable is the table that holds the investments relation/edge.
+	InvestmentsTable = "project_investments"
+	// InvestmentsInverseTable is the table name for the ProjectInvestment entity.
+	// It exists in this package in order to avoid circular dependency with the "projectinvestment" package.
+	InvestmentsInverseTable = "project_investments"
+	// InvestmentsColumn is the table column denoting the investments relation/edge.
+	InvestmentsColumn = "project_id"
 )
 
 // Columns holds all SQL columns for demoproject fields.
@@ -100,6 +121,12 @@ var Columns = []string{
 	FieldDeadline,
 	FieldStage,
 	FieldStageDueOn,
+	FieldHouseholdsDriven,
+	FieldPersonsDriven,
+	FieldNeedyHouseholdsDriven,
+	FieldIncomeGainPerHousehold,
+	FieldNewCollectiveIncome,
+	FieldJobsCreated,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -118,7 +145,7 @@ func ValidColumn(column string) bool {
 //
 //	import _ "github.com/nanpiao/sbqw/ent/runtime"
 var (
-	Hooks        [8]ent.Hook
+	Hooks        [10]ent.Hook
 	Interceptors [1]ent.Interceptor
 	Policy       ent.Policy
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
@@ -141,6 +168,22 @@ var (
 	SubjectNameValidator func(string) error
 	// GoalValidator is a validator for the "goal" field. It is called by the builders before save.
 	GoalValidator func(string) error
+	// DefaultHouseholdsDriven holds the default value on creation for the "households_driven" field.
+	DefaultHouseholdsDriven int
+	// HouseholdsDrivenValidator is a validator for the "households_driven" field. It is called by the builders before save.
+	HouseholdsDrivenValidator func(int) error
+	// DefaultPersonsDriven holds the default value on creation for the "persons_driven" field.
+	DefaultPersonsDriven int
+	// PersonsDrivenValidator is a validator for the "persons_driven" field. It is called by the builders before save.
+	PersonsDrivenValidator func(int) error
+	// DefaultNeedyHouseholdsDriven holds the default value on creation for the "needy_households_driven" field.
+	DefaultNeedyHouseholdsDriven int
+	// NeedyHouseholdsDrivenValidator is a validator for the "needy_households_driven" field. It is called by the builders before save.
+	NeedyHouseholdsDrivenValidator func(int) error
+	// DefaultJobsCreated holds the default value on creation for the "jobs_created" field.
+	DefaultJobsCreated int
+	// JobsCreatedValidator is a validator for the "jobs_created" field. It is called by the builders before save.
+	JobsCreatedValidator func(int) error
 )
 
 // SubjectKindValidator is a validator for the "subject_kind" field enum values. It is called by the builders before save.
@@ -263,6 +306,36 @@ func ByStageDueOn(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldStageDueOn, opts...).ToFunc()
 }
 
+// ByHouseholdsDriven orders the results by the households_driven field.
+func ByHouseholdsDriven(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldHouseholdsDriven, opts...).ToFunc()
+}
+
+// ByPersonsDriven orders the results by the persons_driven field.
+func ByPersonsDriven(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldPersonsDriven, opts...).ToFunc()
+}
+
+// ByNeedyHouseholdsDriven orders the results by the needy_households_driven field.
+func ByNeedyHouseholdsDriven(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldNeedyHouseholdsDriven, opts...).ToFunc()
+}
+
+// ByIncomeGainPerHousehold orders the results by the income_gain_per_household field.
+func ByIncomeGainPerHousehold(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldIncomeGainPerHousehold, opts...).ToFunc()
+}
+
+// ByNewCollectiveIncome orders the results by the new_collective_income field.
+func ByNewCollectiveIncome(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldNewCollectiveIncome, opts...).ToFunc()
+}
+
+// ByJobsCreated orders the results by the jobs_created field.
+func ByJobsCreated(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldJobsCreated, opts...).ToFunc()
+}
+
 // ByTownshipField orders the results by township field.
 func ByTownshipField(field string, opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -290,6 +363,20 @@ func ByStages(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newStagesStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
+
+// ByInvestmentsCount orders the results by investments count.
+func ByInvestmentsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newInvestmentsStep(), opts...)
+	}
+}
+
+// ByInvestments orders the results by investments terms.
+func ByInvestments(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newInvestmentsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
 func newTownshipStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -309,6 +396,13 @@ func newStagesStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(StagesInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, StagesTable, StagesColumn),
+	)
+}
+func newInvestmentsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(InvestmentsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, InvestmentsTable, InvestmentsColumn),
 	)
 }
 

@@ -9,6 +9,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/nanpiao/sbqw/ent/predicate"
 	"github.com/nanpiao/sbqw/ent/schema/enum"
+	"github.com/nanpiao/sbqw/money"
 )
 
 // ID filters vertices based on their ID field.
@@ -119,6 +120,38 @@ func Deadline(v time.Time) predicate.DemoProject {
 // StageDueOn applies equality check predicate on the "stage_due_on" field. It's identical to StageDueOnEQ.
 func StageDueOn(v time.Time) predicate.DemoProject {
 	return predicate.DemoProject(sql.FieldEQ(FieldStageDueOn, v))
+}
+
+// HouseholdsDriven applies equality check predicate on the "households_driven" field. It's identical to HouseholdsDrivenEQ.
+func HouseholdsDriven(v int) predicate.DemoProject {
+	return predicate.DemoProject(sql.FieldEQ(FieldHouseholdsDriven, v))
+}
+
+// PersonsDriven applies equality check predicate on the "persons_driven" field. It's identical to PersonsDrivenEQ.
+func PersonsDriven(v int) predicate.DemoProject {
+	return predicate.DemoProject(sql.FieldEQ(FieldPersonsDriven, v))
+}
+
+// NeedyHouseholdsDriven applies equality check predicate on the "needy_households_driven" field. It's identical to NeedyHouseholdsDrivenEQ.
+func NeedyHouseholdsDriven(v int) predicate.DemoProject {
+	return predicate.DemoProject(sql.FieldEQ(FieldNeedyHouseholdsDriven, v))
+}
+
+// IncomeGainPerHousehold applies equality check predicate on the "income_gain_per_household" field. It's identical to IncomeGainPerHouseholdEQ.
+func IncomeGainPerHousehold(v money.Fen) predicate.DemoProject {
+	vc := int64(v)
+	return predicate.DemoProject(sql.FieldEQ(FieldIncomeGainPerHousehold, vc))
+}
+
+// NewCollectiveIncome applies equality check predicate on the "new_collective_income" field. It's identical to NewCollectiveIncomeEQ.
+func NewCollectiveIncome(v money.Fen) predicate.DemoProject {
+	vc := int64(v)
+	return predicate.DemoProject(sql.FieldEQ(FieldNewCollectiveIncome, vc))
+}
+
+// JobsCreated applies equality check predicate on the "jobs_created" field. It's identical to JobsCreatedEQ.
+func JobsCreated(v int) predicate.DemoProject {
+	return predicate.DemoProject(sql.FieldEQ(FieldJobsCreated, v))
 }
 
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
@@ -796,6 +829,294 @@ func StageDueOnNotNil() predicate.DemoProject {
 	return predicate.DemoProject(sql.FieldNotNull(FieldStageDueOn))
 }
 
+// HouseholdsDrivenEQ applies the EQ predicate on the "households_driven" field.
+func HouseholdsDrivenEQ(v int) predicate.DemoProject {
+	return predicate.DemoProject(sql.FieldEQ(FieldHouseholdsDriven, v))
+}
+
+// HouseholdsDrivenNEQ applies the NEQ predicate on the "households_driven" field.
+func HouseholdsDrivenNEQ(v int) predicate.DemoProject {
+	return predicate.DemoProject(sql.FieldNEQ(FieldHouseholdsDriven, v))
+}
+
+// HouseholdsDrivenIn applies the In predicate on the "households_driven" field.
+func HouseholdsDrivenIn(vs ...int) predicate.DemoProject {
+	return predicate.DemoProject(sql.FieldIn(FieldHouseholdsDriven, vs...))
+}
+
+// HouseholdsDrivenNotIn applies the NotIn predicate on the "households_driven" field.
+func HouseholdsDrivenNotIn(vs ...int) predicate.DemoProject {
+	return predicate.DemoProject(sql.FieldNotIn(FieldHouseholdsDriven, vs...))
+}
+
+// HouseholdsDrivenGT applies the GT predicate on the "households_driven" field.
+func HouseholdsDrivenGT(v int) predicate.DemoProject {
+	return predicate.DemoProject(sql.FieldGT(FieldHouseholdsDriven, v))
+}
+
+// HouseholdsDrivenGTE applies the GTE predicate on the "households_driven" field.
+func HouseholdsDrivenGTE(v int) predicate.DemoProject {
+	return predicate.DemoProject(sql.FieldGTE(FieldHouseholdsDriven, v))
+}
+
+// HouseholdsDrivenLT applies the LT predicate on the "households_driven" field.
+func HouseholdsDrivenLT(v int) predicate.DemoProject {
+	return predicate.DemoProject(sql.FieldLT(FieldHouseholdsDriven, v))
+}
+
+// HouseholdsDrivenLTE applies the LTE predicate on the "households_driven" field.
+func HouseholdsDrivenLTE(v int) predicate.DemoProject {
+	return predicate.DemoProject(sql.FieldLTE(FieldHouseholdsDriven, v))
+}
+
+// PersonsDrivenEQ applies the EQ predicate on the "persons_driven" field.
+func PersonsDrivenEQ(v int) predicate.DemoProject {
+	return predicate.DemoProject(sql.FieldEQ(FieldPersonsDriven, v))
+}
+
+// PersonsDrivenNEQ applies the NEQ predicate on the "persons_driven" field.
+func PersonsDrivenNEQ(v int) predicate.DemoProject {
+	return predicate.DemoProject(sql.FieldNEQ(FieldPersonsDriven, v))
+}
+
+// PersonsDrivenIn applies the In predicate on the "persons_driven" field.
+func PersonsDrivenIn(vs ...int) predicate.DemoProject {
+	return predicate.DemoProject(sql.FieldIn(FieldPersonsDriven, vs...))
+}
+
+// PersonsDrivenNotIn applies the NotIn predicate on the "persons_driven" field.
+func PersonsDrivenNotIn(vs ...int) predicate.DemoProject {
+	return predicate.DemoProject(sql.FieldNotIn(FieldPersonsDriven, vs...))
+}
+
+// PersonsDrivenGT applies the GT predicate on the "persons_driven" field.
+func PersonsDrivenGT(v int) predicate.DemoProject {
+	return predicate.DemoProject(sql.FieldGT(FieldPersonsDriven, v))
+}
+
+// PersonsDrivenGTE applies the GTE predicate on the "persons_driven" field.
+func PersonsDrivenGTE(v int) predicate.DemoProject {
+	return predicate.DemoProject(sql.FieldGTE(FieldPersonsDriven, v))
+}
+
+// PersonsDrivenLT applies the LT predicate on the "persons_driven" field.
+func PersonsDrivenLT(v int) predicate.DemoProject {
+	return predicate.DemoProject(sql.FieldLT(FieldPersonsDriven, v))
+}
+
+// PersonsDrivenLTE applies the LTE predicate on the "persons_driven" field.
+func PersonsDrivenLTE(v int) predicate.DemoProject {
+	return predicate.DemoProject(sql.FieldLTE(FieldPersonsDriven, v))
+}
+
+// NeedyHouseholdsDrivenEQ applies the EQ predicate on the "needy_households_driven" field.
+func NeedyHouseholdsDrivenEQ(v int) predicate.DemoProject {
+	return predicate.DemoProject(sql.FieldEQ(FieldNeedyHouseholdsDriven, v))
+}
+
+// NeedyHouseholdsDrivenNEQ applies the NEQ predicate on the "needy_households_driven" field.
+func NeedyHouseholdsDrivenNEQ(v int) predicate.DemoProject {
+	return predicate.DemoProject(sql.FieldNEQ(FieldNeedyHouseholdsDriven, v))
+}
+
+// NeedyHouseholdsDrivenIn applies the In predicate on the "needy_households_driven" field.
+func NeedyHouseholdsDrivenIn(vs ...int) predicate.DemoProject {
+	return predicate.DemoProject(sql.FieldIn(FieldNeedyHouseholdsDriven, vs...))
+}
+
+// NeedyHouseholdsDrivenNotIn applies the NotIn predicate on the "needy_households_driven" field.
+func NeedyHouseholdsDrivenNotIn(vs ...int) predicate.DemoProject {
+	return predicate.DemoProject(sql.FieldNotIn(FieldNeedyHouseholdsDriven, vs...))
+}
+
+// NeedyHouseholdsDrivenGT applies the GT predicate on the "needy_households_driven" field.
+func NeedyHouseholdsDrivenGT(v int) predicate.DemoProject {
+	return predicate.DemoProject(sql.FieldGT(FieldNeedyHouseholdsDriven, v))
+}
+
+// NeedyHouseholdsDrivenGTE applies the GTE predicate on the "needy_households_driven" field.
+func NeedyHouseholdsDrivenGTE(v int) predicate.DemoProject {
+	return predicate.DemoProject(sql.FieldGTE(FieldNeedyHouseholdsDriven, v))
+}
+
+// NeedyHouseholdsDrivenLT applies the LT predicate on the "needy_households_driven" field.
+func NeedyHouseholdsDrivenLT(v int) predicate.DemoProject {
+	return predicate.DemoProject(sql.FieldLT(FieldNeedyHouseholdsDriven, v))
+}
+
+// NeedyHouseholdsDrivenLTE applies the LTE predicate on the "needy_households_driven" field.
+func NeedyHouseholdsDrivenLTE(v int) predicate.DemoProject {
+	return predicate.DemoProject(sql.FieldLTE(FieldNeedyHouseholdsDriven, v))
+}
+
+// IncomeGainPerHouseholdEQ applies the EQ predicate on the "income_gain_per_household" field.
+func IncomeGainPerHouseholdEQ(v money.Fen) predicate.DemoProject {
+	vc := int64(v)
+	return predicate.DemoProject(sql.FieldEQ(FieldIncomeGainPerHousehold, vc))
+}
+
+// IncomeGainPerHouseholdNEQ applies the NEQ predicate on the "income_gain_per_household" field.
+func IncomeGainPerHouseholdNEQ(v money.Fen) predicate.DemoProject {
+	vc := int64(v)
+	return predicate.DemoProject(sql.FieldNEQ(FieldIncomeGainPerHousehold, vc))
+}
+
+// IncomeGainPerHouseholdIn applies the In predicate on the "income_gain_per_household" field.
+func IncomeGainPerHouseholdIn(vs ...money.Fen) predicate.DemoProject {
+	v := make([]any, len(vs))
+	for i := range v {
+		v[i] = int64(vs[i])
+	}
+	return predicate.DemoProject(sql.FieldIn(FieldIncomeGainPerHousehold, v...))
+}
+
+// IncomeGainPerHouseholdNotIn applies the NotIn predicate on the "income_gain_per_household" field.
+func IncomeGainPerHouseholdNotIn(vs ...money.Fen) predicate.DemoProject {
+	v := make([]any, len(vs))
+	for i := range v {
+		v[i] = int64(vs[i])
+	}
+	return predicate.DemoProject(sql.FieldNotIn(FieldIncomeGainPerHousehold, v...))
+}
+
+// IncomeGainPerHouseholdGT applies the GT predicate on the "income_gain_per_household" field.
+func IncomeGainPerHouseholdGT(v money.Fen) predicate.DemoProject {
+	vc := int64(v)
+	return predicate.DemoProject(sql.FieldGT(FieldIncomeGainPerHousehold, vc))
+}
+
+// IncomeGainPerHouseholdGTE applies the GTE predicate on the "income_gain_per_household" field.
+func IncomeGainPerHouseholdGTE(v money.Fen) predicate.DemoProject {
+	vc := int64(v)
+	return predicate.DemoProject(sql.FieldGTE(FieldIncomeGainPerHousehold, vc))
+}
+
+// IncomeGainPerHouseholdLT applies the LT predicate on the "income_gain_per_household" field.
+func IncomeGainPerHouseholdLT(v money.Fen) predicate.DemoProject {
+	vc := int64(v)
+	return predicate.DemoProject(sql.FieldLT(FieldIncomeGainPerHousehold, vc))
+}
+
+// IncomeGainPerHouseholdLTE applies the LTE predicate on the "income_gain_per_household" field.
+func IncomeGainPerHouseholdLTE(v money.Fen) predicate.DemoProject {
+	vc := int64(v)
+	return predicate.DemoProject(sql.FieldLTE(FieldIncomeGainPerHousehold, vc))
+}
+
+// IncomeGainPerHouseholdIsNil applies the IsNil predicate on the "income_gain_per_household" field.
+func IncomeGainPerHouseholdIsNil() predicate.DemoProject {
+	return predicate.DemoProject(sql.FieldIsNull(FieldIncomeGainPerHousehold))
+}
+
+// IncomeGainPerHouseholdNotNil applies the NotNil predicate on the "income_gain_per_household" field.
+func IncomeGainPerHouseholdNotNil() predicate.DemoProject {
+	return predicate.DemoProject(sql.FieldNotNull(FieldIncomeGainPerHousehold))
+}
+
+// NewCollectiveIncomeEQ applies the EQ predicate on the "new_collective_income" field.
+func NewCollectiveIncomeEQ(v money.Fen) predicate.DemoProject {
+	vc := int64(v)
+	return predicate.DemoProject(sql.FieldEQ(FieldNewCollectiveIncome, vc))
+}
+
+// NewCollectiveIncomeNEQ applies the NEQ predicate on the "new_collective_income" field.
+func NewCollectiveIncomeNEQ(v money.Fen) predicate.DemoProject {
+	vc := int64(v)
+	return predicate.DemoProject(sql.FieldNEQ(FieldNewCollectiveIncome, vc))
+}
+
+// NewCollectiveIncomeIn applies the In predicate on the "new_collective_income" field.
+func NewCollectiveIncomeIn(vs ...money.Fen) predicate.DemoProject {
+	v := make([]any, len(vs))
+	for i := range v {
+		v[i] = int64(vs[i])
+	}
+	return predicate.DemoProject(sql.FieldIn(FieldNewCollectiveIncome, v...))
+}
+
+// NewCollectiveIncomeNotIn applies the NotIn predicate on the "new_collective_income" field.
+func NewCollectiveIncomeNotIn(vs ...money.Fen) predicate.DemoProject {
+	v := make([]any, len(vs))
+	for i := range v {
+		v[i] = int64(vs[i])
+	}
+	return predicate.DemoProject(sql.FieldNotIn(FieldNewCollectiveIncome, v...))
+}
+
+// NewCollectiveIncomeGT applies the GT predicate on the "new_collective_income" field.
+func NewCollectiveIncomeGT(v money.Fen) predicate.DemoProject {
+	vc := int64(v)
+	return predicate.DemoProject(sql.FieldGT(FieldNewCollectiveIncome, vc))
+}
+
+// NewCollectiveIncomeGTE applies the GTE predicate on the "new_collective_income" field.
+func NewCollectiveIncomeGTE(v money.Fen) predicate.DemoProject {
+	vc := int64(v)
+	return predicate.DemoProject(sql.FieldGTE(FieldNewCollectiveIncome, vc))
+}
+
+// NewCollectiveIncomeLT applies the LT predicate on the "new_collective_income" field.
+func NewCollectiveIncomeLT(v money.Fen) predicate.DemoProject {
+	vc := int64(v)
+	return predicate.DemoProject(sql.FieldLT(FieldNewCollectiveIncome, vc))
+}
+
+// NewCollectiveIncomeLTE applies the LTE predicate on the "new_collective_income" field.
+func NewCollectiveIncomeLTE(v money.Fen) predicate.DemoProject {
+	vc := int64(v)
+	return predicate.DemoProject(sql.FieldLTE(FieldNewCollectiveIncome, vc))
+}
+
+// NewCollectiveIncomeIsNil applies the IsNil predicate on the "new_collective_income" field.
+func NewCollectiveIncomeIsNil() predicate.DemoProject {
+	return predicate.DemoProject(sql.FieldIsNull(FieldNewCollectiveIncome))
+}
+
+// NewCollectiveIncomeNotNil applies the NotNil predicate on the "new_collective_income" field.
+func NewCollectiveIncomeNotNil() predicate.DemoProject {
+	return predicate.DemoProject(sql.FieldNotNull(FieldNewCollectiveIncome))
+}
+
+// JobsCreatedEQ applies the EQ predicate on the "jobs_created" field.
+func JobsCreatedEQ(v int) predicate.DemoProject {
+	return predicate.DemoProject(sql.FieldEQ(FieldJobsCreated, v))
+}
+
+// JobsCreatedNEQ applies the NEQ predicate on the "jobs_created" field.
+func JobsCreatedNEQ(v int) predicate.DemoProject {
+	return predicate.DemoProject(sql.FieldNEQ(FieldJobsCreated, v))
+}
+
+// JobsCreatedIn applies the In predicate on the "jobs_created" field.
+func JobsCreatedIn(vs ...int) predicate.DemoProject {
+	return predicate.DemoProject(sql.FieldIn(FieldJobsCreated, vs...))
+}
+
+// JobsCreatedNotIn applies the NotIn predicate on the "jobs_created" field.
+func JobsCreatedNotIn(vs ...int) predicate.DemoProject {
+	return predicate.DemoProject(sql.FieldNotIn(FieldJobsCreated, vs...))
+}
+
+// JobsCreatedGT applies the GT predicate on the "jobs_created" field.
+func JobsCreatedGT(v int) predicate.DemoProject {
+	return predicate.DemoProject(sql.FieldGT(FieldJobsCreated, v))
+}
+
+// JobsCreatedGTE applies the GTE predicate on the "jobs_created" field.
+func JobsCreatedGTE(v int) predicate.DemoProject {
+	return predicate.DemoProject(sql.FieldGTE(FieldJobsCreated, v))
+}
+
+// JobsCreatedLT applies the LT predicate on the "jobs_created" field.
+func JobsCreatedLT(v int) predicate.DemoProject {
+	return predicate.DemoProject(sql.FieldLT(FieldJobsCreated, v))
+}
+
+// JobsCreatedLTE applies the LTE predicate on the "jobs_created" field.
+func JobsCreatedLTE(v int) predicate.DemoProject {
+	return predicate.DemoProject(sql.FieldLTE(FieldJobsCreated, v))
+}
+
 // HasTownship applies the HasEdge predicate on the "township" edge.
 func HasTownship() predicate.DemoProject {
 	return predicate.DemoProject(func(s *sql.Selector) {
@@ -857,6 +1178,29 @@ func HasStages() predicate.DemoProject {
 func HasStagesWith(preds ...predicate.DemoProjectStage) predicate.DemoProject {
 	return predicate.DemoProject(func(s *sql.Selector) {
 		step := newStagesStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasInvestments applies the HasEdge predicate on the "investments" edge.
+func HasInvestments() predicate.DemoProject {
+	return predicate.DemoProject(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, InvestmentsTable, InvestmentsColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasInvestmentsWith applies the HasEdge predicate on the "investments" edge with a given conditions (other predicates).
+func HasInvestmentsWith(preds ...predicate.ProjectInvestment) predicate.DemoProject {
+	return predicate.DemoProject(func(s *sql.Selector) {
+		step := newInvestmentsStep()
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

@@ -42,6 +42,32 @@ const (
 	FieldActorID = "actor_id"
 	// FieldActorName holds the string denoting the actor_name field in the database.
 	FieldActorName = "actor_name"
+	// FieldFindings holds the string denoting the findings field in the database.
+	FieldFindings = "findings"
+	// FieldEvaluationScore holds the string denoting the evaluation_score field in the database.
+	FieldEvaluationScore = "evaluation_score"
+	// FieldEvaluationConclusion holds the string denoting the evaluation_conclusion field in the database.
+	FieldEvaluationConclusion = "evaluation_conclusion"
+	// FieldApprovalNumber holds the string denoting the approval_number field in the database.
+	FieldApprovalNumber = "approval_number"
+	// FieldApprovedBudget holds the string denoting the approved_budget field in the database.
+	FieldApprovedBudget = "approved_budget"
+	// FieldProgressPercent holds the string denoting the progress_percent field in the database.
+	FieldProgressPercent = "progress_percent"
+	// FieldSpentToDate holds the string denoting the spent_to_date field in the database.
+	FieldSpentToDate = "spent_to_date"
+	// FieldMilestones holds the string denoting the milestones field in the database.
+	FieldMilestones = "milestones"
+	// FieldReviewGrade holds the string denoting the review_grade field in the database.
+	FieldReviewGrade = "review_grade"
+	// FieldReviewRemarks holds the string denoting the review_remarks field in the database.
+	FieldReviewRemarks = "review_remarks"
+	// FieldFinalInvestment holds the string denoting the final_investment field in the database.
+	FieldFinalInvestment = "final_investment"
+	// FieldFinalHouseholdsDriven holds the string denoting the final_households_driven field in the database.
+	FieldFinalHouseholdsDriven = "final_households_driven"
+	// FieldAcceptanceDate holds the string denoting the acceptance_date field in the database.
+	FieldAcceptanceDate = "acceptance_date"
 	// FieldTownshipID holds the string denoting the township_id field in the database.
 	FieldTownshipID = "township_id"
 	// FieldVillageID holds the string denoting the village_id field in the database.
@@ -74,6 +100,19 @@ var Columns = []string{
 	FieldDueOn,
 	FieldActorID,
 	FieldActorName,
+	FieldFindings,
+	FieldEvaluationScore,
+	FieldEvaluationConclusion,
+	FieldApprovalNumber,
+	FieldApprovedBudget,
+	FieldProgressPercent,
+	FieldSpentToDate,
+	FieldMilestones,
+	FieldReviewGrade,
+	FieldReviewRemarks,
+	FieldFinalInvestment,
+	FieldFinalHouseholdsDriven,
+	FieldAcceptanceDate,
 	FieldTownshipID,
 	FieldVillageID,
 }
@@ -113,6 +152,20 @@ var (
 	RemarksValidator func(string) error
 	// ActorNameValidator is a validator for the "actor_name" field. It is called by the builders before save.
 	ActorNameValidator func(string) error
+	// FindingsValidator is a validator for the "findings" field. It is called by the builders before save.
+	FindingsValidator func(string) error
+	// EvaluationScoreValidator is a validator for the "evaluation_score" field. It is called by the builders before save.
+	EvaluationScoreValidator func(int) error
+	// EvaluationConclusionValidator is a validator for the "evaluation_conclusion" field. It is called by the builders before save.
+	EvaluationConclusionValidator func(string) error
+	// ApprovalNumberValidator is a validator for the "approval_number" field. It is called by the builders before save.
+	ApprovalNumberValidator func(string) error
+	// ProgressPercentValidator is a validator for the "progress_percent" field. It is called by the builders before save.
+	ProgressPercentValidator func(int) error
+	// ReviewRemarksValidator is a validator for the "review_remarks" field. It is called by the builders before save.
+	ReviewRemarksValidator func(string) error
+	// FinalHouseholdsDrivenValidator is a validator for the "final_households_driven" field. It is called by the builders before save.
+	FinalHouseholdsDrivenValidator func(int) error
 )
 
 // StageValidator is a validator for the "stage" field enum values. It is called by the builders before save.
@@ -132,6 +185,16 @@ func ResultValidator(r enum.StageResult) error {
 		return nil
 	default:
 		return fmt.Errorf("demoprojectstage: invalid enum value for result field: %q", r)
+	}
+}
+
+// ReviewGradeValidator is a validator for the "review_grade" field enum values. It is called by the builders before save.
+func ReviewGradeValidator(rg enum.ReviewGrade) error {
+	switch rg {
+	case "EXCELLENT", "GOOD", "PASS", "FAIL":
+		return nil
+	default:
+		return fmt.Errorf("demoprojectstage: invalid enum value for review_grade field: %q", rg)
 	}
 }
 
@@ -203,6 +266,66 @@ func ByActorName(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldActorName, opts...).ToFunc()
 }
 
+// ByFindings orders the results by the findings field.
+func ByFindings(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldFindings, opts...).ToFunc()
+}
+
+// ByEvaluationScore orders the results by the evaluation_score field.
+func ByEvaluationScore(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldEvaluationScore, opts...).ToFunc()
+}
+
+// ByEvaluationConclusion orders the results by the evaluation_conclusion field.
+func ByEvaluationConclusion(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldEvaluationConclusion, opts...).ToFunc()
+}
+
+// ByApprovalNumber orders the results by the approval_number field.
+func ByApprovalNumber(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldApprovalNumber, opts...).ToFunc()
+}
+
+// ByApprovedBudget orders the results by the approved_budget field.
+func ByApprovedBudget(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldApprovedBudget, opts...).ToFunc()
+}
+
+// ByProgressPercent orders the results by the progress_percent field.
+func ByProgressPercent(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldProgressPercent, opts...).ToFunc()
+}
+
+// BySpentToDate orders the results by the spent_to_date field.
+func BySpentToDate(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldSpentToDate, opts...).ToFunc()
+}
+
+// ByReviewGrade orders the results by the review_grade field.
+func ByReviewGrade(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldReviewGrade, opts...).ToFunc()
+}
+
+// ByReviewRemarks orders the results by the review_remarks field.
+func ByReviewRemarks(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldReviewRemarks, opts...).ToFunc()
+}
+
+// ByFinalInvestment orders the results by the final_investment field.
+func ByFinalInvestment(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldFinalInvestment, opts...).ToFunc()
+}
+
+// ByFinalHouseholdsDriven orders the results by the final_households_driven field.
+func ByFinalHouseholdsDriven(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldFinalHouseholdsDriven, opts...).ToFunc()
+}
+
+// ByAcceptanceDate orders the results by the acceptance_date field.
+func ByAcceptanceDate(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldAcceptanceDate, opts...).ToFunc()
+}
+
 // ByTownshipID orders the results by the township_id field.
 func ByTownshipID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldTownshipID, opts...).ToFunc()
@@ -239,4 +362,11 @@ var (
 	_ graphql.Marshaler = (*enum.StageResult)(nil)
 	// enum.StageResult must implement graphql.Unmarshaler.
 	_ graphql.Unmarshaler = (*enum.StageResult)(nil)
+)
+
+var (
+	// enum.ReviewGrade must implement graphql.Marshaler.
+	_ graphql.Marshaler = (*enum.ReviewGrade)(nil)
+	// enum.ReviewGrade must implement graphql.Unmarshaler.
+	_ graphql.Unmarshaler = (*enum.ReviewGrade)(nil)
 )

@@ -9,6 +9,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/nanpiao/sbqw/ent/predicate"
 	"github.com/nanpiao/sbqw/ent/schema/enum"
+	"github.com/nanpiao/sbqw/money"
 )
 
 // ID filters vertices based on their ID field.
@@ -104,6 +105,64 @@ func ActorID(v int) predicate.DemoProjectStage {
 // ActorName applies equality check predicate on the "actor_name" field. It's identical to ActorNameEQ.
 func ActorName(v string) predicate.DemoProjectStage {
 	return predicate.DemoProjectStage(sql.FieldEQ(FieldActorName, v))
+}
+
+// Findings applies equality check predicate on the "findings" field. It's identical to FindingsEQ.
+func Findings(v string) predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldEQ(FieldFindings, v))
+}
+
+// EvaluationScore applies equality check predicate on the "evaluation_score" field. It's identical to EvaluationScoreEQ.
+func EvaluationScore(v int) predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldEQ(FieldEvaluationScore, v))
+}
+
+// EvaluationConclusion applies equality check predicate on the "evaluation_conclusion" field. It's identical to EvaluationConclusionEQ.
+func EvaluationConclusion(v string) predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldEQ(FieldEvaluationConclusion, v))
+}
+
+// ApprovalNumber applies equality check predicate on the "approval_number" field. It's identical to ApprovalNumberEQ.
+func ApprovalNumber(v string) predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldEQ(FieldApprovalNumber, v))
+}
+
+// ApprovedBudget applies equality check predicate on the "approved_budget" field. It's identical to ApprovedBudgetEQ.
+func ApprovedBudget(v money.Fen) predicate.DemoProjectStage {
+	vc := int64(v)
+	return predicate.DemoProjectStage(sql.FieldEQ(FieldApprovedBudget, vc))
+}
+
+// ProgressPercent applies equality check predicate on the "progress_percent" field. It's identical to ProgressPercentEQ.
+func ProgressPercent(v int) predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldEQ(FieldProgressPercent, v))
+}
+
+// SpentToDate applies equality check predicate on the "spent_to_date" field. It's identical to SpentToDateEQ.
+func SpentToDate(v money.Fen) predicate.DemoProjectStage {
+	vc := int64(v)
+	return predicate.DemoProjectStage(sql.FieldEQ(FieldSpentToDate, vc))
+}
+
+// ReviewRemarks applies equality check predicate on the "review_remarks" field. It's identical to ReviewRemarksEQ.
+func ReviewRemarks(v string) predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldEQ(FieldReviewRemarks, v))
+}
+
+// FinalInvestment applies equality check predicate on the "final_investment" field. It's identical to FinalInvestmentEQ.
+func FinalInvestment(v money.Fen) predicate.DemoProjectStage {
+	vc := int64(v)
+	return predicate.DemoProjectStage(sql.FieldEQ(FieldFinalInvestment, vc))
+}
+
+// FinalHouseholdsDriven applies equality check predicate on the "final_households_driven" field. It's identical to FinalHouseholdsDrivenEQ.
+func FinalHouseholdsDriven(v int) predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldEQ(FieldFinalHouseholdsDriven, v))
+}
+
+// AcceptanceDate applies equality check predicate on the "acceptance_date" field. It's identical to AcceptanceDateEQ.
+func AcceptanceDate(v time.Time) predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldEQ(FieldAcceptanceDate, v))
 }
 
 // TownshipID applies equality check predicate on the "township_id" field. It's identical to TownshipIDEQ.
@@ -654,6 +713,748 @@ func ActorNameEqualFold(v string) predicate.DemoProjectStage {
 // ActorNameContainsFold applies the ContainsFold predicate on the "actor_name" field.
 func ActorNameContainsFold(v string) predicate.DemoProjectStage {
 	return predicate.DemoProjectStage(sql.FieldContainsFold(FieldActorName, v))
+}
+
+// FindingsEQ applies the EQ predicate on the "findings" field.
+func FindingsEQ(v string) predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldEQ(FieldFindings, v))
+}
+
+// FindingsNEQ applies the NEQ predicate on the "findings" field.
+func FindingsNEQ(v string) predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldNEQ(FieldFindings, v))
+}
+
+// FindingsIn applies the In predicate on the "findings" field.
+func FindingsIn(vs ...string) predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldIn(FieldFindings, vs...))
+}
+
+// FindingsNotIn applies the NotIn predicate on the "findings" field.
+func FindingsNotIn(vs ...string) predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldNotIn(FieldFindings, vs...))
+}
+
+// FindingsGT applies the GT predicate on the "findings" field.
+func FindingsGT(v string) predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldGT(FieldFindings, v))
+}
+
+// FindingsGTE applies the GTE predicate on the "findings" field.
+func FindingsGTE(v string) predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldGTE(FieldFindings, v))
+}
+
+// FindingsLT applies the LT predicate on the "findings" field.
+func FindingsLT(v string) predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldLT(FieldFindings, v))
+}
+
+// FindingsLTE applies the LTE predicate on the "findings" field.
+func FindingsLTE(v string) predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldLTE(FieldFindings, v))
+}
+
+// FindingsContains applies the Contains predicate on the "findings" field.
+func FindingsContains(v string) predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldContains(FieldFindings, v))
+}
+
+// FindingsHasPrefix applies the HasPrefix predicate on the "findings" field.
+func FindingsHasPrefix(v string) predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldHasPrefix(FieldFindings, v))
+}
+
+// FindingsHasSuffix applies the HasSuffix predicate on the "findings" field.
+func FindingsHasSuffix(v string) predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldHasSuffix(FieldFindings, v))
+}
+
+// FindingsIsNil applies the IsNil predicate on the "findings" field.
+func FindingsIsNil() predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldIsNull(FieldFindings))
+}
+
+// FindingsNotNil applies the NotNil predicate on the "findings" field.
+func FindingsNotNil() predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldNotNull(FieldFindings))
+}
+
+// FindingsEqualFold applies the EqualFold predicate on the "findings" field.
+func FindingsEqualFold(v string) predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldEqualFold(FieldFindings, v))
+}
+
+// FindingsContainsFold applies the ContainsFold predicate on the "findings" field.
+func FindingsContainsFold(v string) predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldContainsFold(FieldFindings, v))
+}
+
+// EvaluationScoreEQ applies the EQ predicate on the "evaluation_score" field.
+func EvaluationScoreEQ(v int) predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldEQ(FieldEvaluationScore, v))
+}
+
+// EvaluationScoreNEQ applies the NEQ predicate on the "evaluation_score" field.
+func EvaluationScoreNEQ(v int) predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldNEQ(FieldEvaluationScore, v))
+}
+
+// EvaluationScoreIn applies the In predicate on the "evaluation_score" field.
+func EvaluationScoreIn(vs ...int) predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldIn(FieldEvaluationScore, vs...))
+}
+
+// EvaluationScoreNotIn applies the NotIn predicate on the "evaluation_score" field.
+func EvaluationScoreNotIn(vs ...int) predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldNotIn(FieldEvaluationScore, vs...))
+}
+
+// EvaluationScoreGT applies the GT predicate on the "evaluation_score" field.
+func EvaluationScoreGT(v int) predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldGT(FieldEvaluationScore, v))
+}
+
+// EvaluationScoreGTE applies the GTE predicate on the "evaluation_score" field.
+func EvaluationScoreGTE(v int) predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldGTE(FieldEvaluationScore, v))
+}
+
+// EvaluationScoreLT applies the LT predicate on the "evaluation_score" field.
+func EvaluationScoreLT(v int) predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldLT(FieldEvaluationScore, v))
+}
+
+// EvaluationScoreLTE applies the LTE predicate on the "evaluation_score" field.
+func EvaluationScoreLTE(v int) predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldLTE(FieldEvaluationScore, v))
+}
+
+// EvaluationScoreIsNil applies the IsNil predicate on the "evaluation_score" field.
+func EvaluationScoreIsNil() predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldIsNull(FieldEvaluationScore))
+}
+
+// EvaluationScoreNotNil applies the NotNil predicate on the "evaluation_score" field.
+func EvaluationScoreNotNil() predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldNotNull(FieldEvaluationScore))
+}
+
+// EvaluationConclusionEQ applies the EQ predicate on the "evaluation_conclusion" field.
+func EvaluationConclusionEQ(v string) predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldEQ(FieldEvaluationConclusion, v))
+}
+
+// EvaluationConclusionNEQ applies the NEQ predicate on the "evaluation_conclusion" field.
+func EvaluationConclusionNEQ(v string) predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldNEQ(FieldEvaluationConclusion, v))
+}
+
+// EvaluationConclusionIn applies the In predicate on the "evaluation_conclusion" field.
+func EvaluationConclusionIn(vs ...string) predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldIn(FieldEvaluationConclusion, vs...))
+}
+
+// EvaluationConclusionNotIn applies the NotIn predicate on the "evaluation_conclusion" field.
+func EvaluationConclusionNotIn(vs ...string) predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldNotIn(FieldEvaluationConclusion, vs...))
+}
+
+// EvaluationConclusionGT applies the GT predicate on the "evaluation_conclusion" field.
+func EvaluationConclusionGT(v string) predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldGT(FieldEvaluationConclusion, v))
+}
+
+// EvaluationConclusionGTE applies the GTE predicate on the "evaluation_conclusion" field.
+func EvaluationConclusionGTE(v string) predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldGTE(FieldEvaluationConclusion, v))
+}
+
+// EvaluationConclusionLT applies the LT predicate on the "evaluation_conclusion" field.
+func EvaluationConclusionLT(v string) predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldLT(FieldEvaluationConclusion, v))
+}
+
+// EvaluationConclusionLTE applies the LTE predicate on the "evaluation_conclusion" field.
+func EvaluationConclusionLTE(v string) predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldLTE(FieldEvaluationConclusion, v))
+}
+
+// EvaluationConclusionContains applies the Contains predicate on the "evaluation_conclusion" field.
+func EvaluationConclusionContains(v string) predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldContains(FieldEvaluationConclusion, v))
+}
+
+// EvaluationConclusionHasPrefix applies the HasPrefix predicate on the "evaluation_conclusion" field.
+func EvaluationConclusionHasPrefix(v string) predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldHasPrefix(FieldEvaluationConclusion, v))
+}
+
+// EvaluationConclusionHasSuffix applies the HasSuffix predicate on the "evaluation_conclusion" field.
+func EvaluationConclusionHasSuffix(v string) predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldHasSuffix(FieldEvaluationConclusion, v))
+}
+
+// EvaluationConclusionIsNil applies the IsNil predicate on the "evaluation_conclusion" field.
+func EvaluationConclusionIsNil() predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldIsNull(FieldEvaluationConclusion))
+}
+
+// EvaluationConclusionNotNil applies the NotNil predicate on the "evaluation_conclusion" field.
+func EvaluationConclusionNotNil() predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldNotNull(FieldEvaluationConclusion))
+}
+
+// EvaluationConclusionEqualFold applies the EqualFold predicate on the "evaluation_conclusion" field.
+func EvaluationConclusionEqualFold(v string) predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldEqualFold(FieldEvaluationConclusion, v))
+}
+
+// EvaluationConclusionContainsFold applies the ContainsFold predicate on the "evaluation_conclusion" field.
+func EvaluationConclusionContainsFold(v string) predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldContainsFold(FieldEvaluationConclusion, v))
+}
+
+// ApprovalNumberEQ applies the EQ predicate on the "approval_number" field.
+func ApprovalNumberEQ(v string) predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldEQ(FieldApprovalNumber, v))
+}
+
+// ApprovalNumberNEQ applies the NEQ predicate on the "approval_number" field.
+func ApprovalNumberNEQ(v string) predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldNEQ(FieldApprovalNumber, v))
+}
+
+// ApprovalNumberIn applies the In predicate on the "approval_number" field.
+func ApprovalNumberIn(vs ...string) predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldIn(FieldApprovalNumber, vs...))
+}
+
+// ApprovalNumberNotIn applies the NotIn predicate on the "approval_number" field.
+func ApprovalNumberNotIn(vs ...string) predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldNotIn(FieldApprovalNumber, vs...))
+}
+
+// ApprovalNumberGT applies the GT predicate on the "approval_number" field.
+func ApprovalNumberGT(v string) predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldGT(FieldApprovalNumber, v))
+}
+
+// ApprovalNumberGTE applies the GTE predicate on the "approval_number" field.
+func ApprovalNumberGTE(v string) predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldGTE(FieldApprovalNumber, v))
+}
+
+// ApprovalNumberLT applies the LT predicate on the "approval_number" field.
+func ApprovalNumberLT(v string) predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldLT(FieldApprovalNumber, v))
+}
+
+// ApprovalNumberLTE applies the LTE predicate on the "approval_number" field.
+func ApprovalNumberLTE(v string) predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldLTE(FieldApprovalNumber, v))
+}
+
+// ApprovalNumberContains applies the Contains predicate on the "approval_number" field.
+func ApprovalNumberContains(v string) predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldContains(FieldApprovalNumber, v))
+}
+
+// ApprovalNumberHasPrefix applies the HasPrefix predicate on the "approval_number" field.
+func ApprovalNumberHasPrefix(v string) predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldHasPrefix(FieldApprovalNumber, v))
+}
+
+// ApprovalNumberHasSuffix applies the HasSuffix predicate on the "approval_number" field.
+func ApprovalNumberHasSuffix(v string) predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldHasSuffix(FieldApprovalNumber, v))
+}
+
+// ApprovalNumberIsNil applies the IsNil predicate on the "approval_number" field.
+func ApprovalNumberIsNil() predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldIsNull(FieldApprovalNumber))
+}
+
+// ApprovalNumberNotNil applies the NotNil predicate on the "approval_number" field.
+func ApprovalNumberNotNil() predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldNotNull(FieldApprovalNumber))
+}
+
+// ApprovalNumberEqualFold applies the EqualFold predicate on the "approval_number" field.
+func ApprovalNumberEqualFold(v string) predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldEqualFold(FieldApprovalNumber, v))
+}
+
+// ApprovalNumberContainsFold applies the ContainsFold predicate on the "approval_number" field.
+func ApprovalNumberContainsFold(v string) predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldContainsFold(FieldApprovalNumber, v))
+}
+
+// ApprovedBudgetEQ applies the EQ predicate on the "approved_budget" field.
+func ApprovedBudgetEQ(v money.Fen) predicate.DemoProjectStage {
+	vc := int64(v)
+	return predicate.DemoProjectStage(sql.FieldEQ(FieldApprovedBudget, vc))
+}
+
+// ApprovedBudgetNEQ applies the NEQ predicate on the "approved_budget" field.
+func ApprovedBudgetNEQ(v money.Fen) predicate.DemoProjectStage {
+	vc := int64(v)
+	return predicate.DemoProjectStage(sql.FieldNEQ(FieldApprovedBudget, vc))
+}
+
+// ApprovedBudgetIn applies the In predicate on the "approved_budget" field.
+func ApprovedBudgetIn(vs ...money.Fen) predicate.DemoProjectStage {
+	v := make([]any, len(vs))
+	for i := range v {
+		v[i] = int64(vs[i])
+	}
+	return predicate.DemoProjectStage(sql.FieldIn(FieldApprovedBudget, v...))
+}
+
+// ApprovedBudgetNotIn applies the NotIn predicate on the "approved_budget" field.
+func ApprovedBudgetNotIn(vs ...money.Fen) predicate.DemoProjectStage {
+	v := make([]any, len(vs))
+	for i := range v {
+		v[i] = int64(vs[i])
+	}
+	return predicate.DemoProjectStage(sql.FieldNotIn(FieldApprovedBudget, v...))
+}
+
+// ApprovedBudgetGT applies the GT predicate on the "approved_budget" field.
+func ApprovedBudgetGT(v money.Fen) predicate.DemoProjectStage {
+	vc := int64(v)
+	return predicate.DemoProjectStage(sql.FieldGT(FieldApprovedBudget, vc))
+}
+
+// ApprovedBudgetGTE applies the GTE predicate on the "approved_budget" field.
+func ApprovedBudgetGTE(v money.Fen) predicate.DemoProjectStage {
+	vc := int64(v)
+	return predicate.DemoProjectStage(sql.FieldGTE(FieldApprovedBudget, vc))
+}
+
+// ApprovedBudgetLT applies the LT predicate on the "approved_budget" field.
+func ApprovedBudgetLT(v money.Fen) predicate.DemoProjectStage {
+	vc := int64(v)
+	return predicate.DemoProjectStage(sql.FieldLT(FieldApprovedBudget, vc))
+}
+
+// ApprovedBudgetLTE applies the LTE predicate on the "approved_budget" field.
+func ApprovedBudgetLTE(v money.Fen) predicate.DemoProjectStage {
+	vc := int64(v)
+	return predicate.DemoProjectStage(sql.FieldLTE(FieldApprovedBudget, vc))
+}
+
+// ApprovedBudgetIsNil applies the IsNil predicate on the "approved_budget" field.
+func ApprovedBudgetIsNil() predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldIsNull(FieldApprovedBudget))
+}
+
+// ApprovedBudgetNotNil applies the NotNil predicate on the "approved_budget" field.
+func ApprovedBudgetNotNil() predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldNotNull(FieldApprovedBudget))
+}
+
+// ProgressPercentEQ applies the EQ predicate on the "progress_percent" field.
+func ProgressPercentEQ(v int) predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldEQ(FieldProgressPercent, v))
+}
+
+// ProgressPercentNEQ applies the NEQ predicate on the "progress_percent" field.
+func ProgressPercentNEQ(v int) predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldNEQ(FieldProgressPercent, v))
+}
+
+// ProgressPercentIn applies the In predicate on the "progress_percent" field.
+func ProgressPercentIn(vs ...int) predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldIn(FieldProgressPercent, vs...))
+}
+
+// ProgressPercentNotIn applies the NotIn predicate on the "progress_percent" field.
+func ProgressPercentNotIn(vs ...int) predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldNotIn(FieldProgressPercent, vs...))
+}
+
+// ProgressPercentGT applies the GT predicate on the "progress_percent" field.
+func ProgressPercentGT(v int) predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldGT(FieldProgressPercent, v))
+}
+
+// ProgressPercentGTE applies the GTE predicate on the "progress_percent" field.
+func ProgressPercentGTE(v int) predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldGTE(FieldProgressPercent, v))
+}
+
+// ProgressPercentLT applies the LT predicate on the "progress_percent" field.
+func ProgressPercentLT(v int) predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldLT(FieldProgressPercent, v))
+}
+
+// ProgressPercentLTE applies the LTE predicate on the "progress_percent" field.
+func ProgressPercentLTE(v int) predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldLTE(FieldProgressPercent, v))
+}
+
+// ProgressPercentIsNil applies the IsNil predicate on the "progress_percent" field.
+func ProgressPercentIsNil() predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldIsNull(FieldProgressPercent))
+}
+
+// ProgressPercentNotNil applies the NotNil predicate on the "progress_percent" field.
+func ProgressPercentNotNil() predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldNotNull(FieldProgressPercent))
+}
+
+// SpentToDateEQ applies the EQ predicate on the "spent_to_date" field.
+func SpentToDateEQ(v money.Fen) predicate.DemoProjectStage {
+	vc := int64(v)
+	return predicate.DemoProjectStage(sql.FieldEQ(FieldSpentToDate, vc))
+}
+
+// SpentToDateNEQ applies the NEQ predicate on the "spent_to_date" field.
+func SpentToDateNEQ(v money.Fen) predicate.DemoProjectStage {
+	vc := int64(v)
+	return predicate.DemoProjectStage(sql.FieldNEQ(FieldSpentToDate, vc))
+}
+
+// SpentToDateIn applies the In predicate on the "spent_to_date" field.
+func SpentToDateIn(vs ...money.Fen) predicate.DemoProjectStage {
+	v := make([]any, len(vs))
+	for i := range v {
+		v[i] = int64(vs[i])
+	}
+	return predicate.DemoProjectStage(sql.FieldIn(FieldSpentToDate, v...))
+}
+
+// SpentToDateNotIn applies the NotIn predicate on the "spent_to_date" field.
+func SpentToDateNotIn(vs ...money.Fen) predicate.DemoProjectStage {
+	v := make([]any, len(vs))
+	for i := range v {
+		v[i] = int64(vs[i])
+	}
+	return predicate.DemoProjectStage(sql.FieldNotIn(FieldSpentToDate, v...))
+}
+
+// SpentToDateGT applies the GT predicate on the "spent_to_date" field.
+func SpentToDateGT(v money.Fen) predicate.DemoProjectStage {
+	vc := int64(v)
+	return predicate.DemoProjectStage(sql.FieldGT(FieldSpentToDate, vc))
+}
+
+// SpentToDateGTE applies the GTE predicate on the "spent_to_date" field.
+func SpentToDateGTE(v money.Fen) predicate.DemoProjectStage {
+	vc := int64(v)
+	return predicate.DemoProjectStage(sql.FieldGTE(FieldSpentToDate, vc))
+}
+
+// SpentToDateLT applies the LT predicate on the "spent_to_date" field.
+func SpentToDateLT(v money.Fen) predicate.DemoProjectStage {
+	vc := int64(v)
+	return predicate.DemoProjectStage(sql.FieldLT(FieldSpentToDate, vc))
+}
+
+// SpentToDateLTE applies the LTE predicate on the "spent_to_date" field.
+func SpentToDateLTE(v money.Fen) predicate.DemoProjectStage {
+	vc := int64(v)
+	return predicate.DemoProjectStage(sql.FieldLTE(FieldSpentToDate, vc))
+}
+
+// SpentToDateIsNil applies the IsNil predicate on the "spent_to_date" field.
+func SpentToDateIsNil() predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldIsNull(FieldSpentToDate))
+}
+
+// SpentToDateNotNil applies the NotNil predicate on the "spent_to_date" field.
+func SpentToDateNotNil() predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldNotNull(FieldSpentToDate))
+}
+
+// MilestonesIsNil applies the IsNil predicate on the "milestones" field.
+func MilestonesIsNil() predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldIsNull(FieldMilestones))
+}
+
+// MilestonesNotNil applies the NotNil predicate on the "milestones" field.
+func MilestonesNotNil() predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldNotNull(FieldMilestones))
+}
+
+// ReviewGradeEQ applies the EQ predicate on the "review_grade" field.
+func ReviewGradeEQ(v enum.ReviewGrade) predicate.DemoProjectStage {
+	vc := v
+	return predicate.DemoProjectStage(sql.FieldEQ(FieldReviewGrade, vc))
+}
+
+// ReviewGradeNEQ applies the NEQ predicate on the "review_grade" field.
+func ReviewGradeNEQ(v enum.ReviewGrade) predicate.DemoProjectStage {
+	vc := v
+	return predicate.DemoProjectStage(sql.FieldNEQ(FieldReviewGrade, vc))
+}
+
+// ReviewGradeIn applies the In predicate on the "review_grade" field.
+func ReviewGradeIn(vs ...enum.ReviewGrade) predicate.DemoProjectStage {
+	v := make([]any, len(vs))
+	for i := range v {
+		v[i] = vs[i]
+	}
+	return predicate.DemoProjectStage(sql.FieldIn(FieldReviewGrade, v...))
+}
+
+// ReviewGradeNotIn applies the NotIn predicate on the "review_grade" field.
+func ReviewGradeNotIn(vs ...enum.ReviewGrade) predicate.DemoProjectStage {
+	v := make([]any, len(vs))
+	for i := range v {
+		v[i] = vs[i]
+	}
+	return predicate.DemoProjectStage(sql.FieldNotIn(FieldReviewGrade, v...))
+}
+
+// ReviewGradeIsNil applies the IsNil predicate on the "review_grade" field.
+func ReviewGradeIsNil() predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldIsNull(FieldReviewGrade))
+}
+
+// ReviewGradeNotNil applies the NotNil predicate on the "review_grade" field.
+func ReviewGradeNotNil() predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldNotNull(FieldReviewGrade))
+}
+
+// ReviewRemarksEQ applies the EQ predicate on the "review_remarks" field.
+func ReviewRemarksEQ(v string) predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldEQ(FieldReviewRemarks, v))
+}
+
+// ReviewRemarksNEQ applies the NEQ predicate on the "review_remarks" field.
+func ReviewRemarksNEQ(v string) predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldNEQ(FieldReviewRemarks, v))
+}
+
+// ReviewRemarksIn applies the In predicate on the "review_remarks" field.
+func ReviewRemarksIn(vs ...string) predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldIn(FieldReviewRemarks, vs...))
+}
+
+// ReviewRemarksNotIn applies the NotIn predicate on the "review_remarks" field.
+func ReviewRemarksNotIn(vs ...string) predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldNotIn(FieldReviewRemarks, vs...))
+}
+
+// ReviewRemarksGT applies the GT predicate on the "review_remarks" field.
+func ReviewRemarksGT(v string) predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldGT(FieldReviewRemarks, v))
+}
+
+// ReviewRemarksGTE applies the GTE predicate on the "review_remarks" field.
+func ReviewRemarksGTE(v string) predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldGTE(FieldReviewRemarks, v))
+}
+
+// ReviewRemarksLT applies the LT predicate on the "review_remarks" field.
+func ReviewRemarksLT(v string) predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldLT(FieldReviewRemarks, v))
+}
+
+// ReviewRemarksLTE applies the LTE predicate on the "review_remarks" field.
+func ReviewRemarksLTE(v string) predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldLTE(FieldReviewRemarks, v))
+}
+
+// ReviewRemarksContains applies the Contains predicate on the "review_remarks" field.
+func ReviewRemarksContains(v string) predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldContains(FieldReviewRemarks, v))
+}
+
+// ReviewRemarksHasPrefix applies the HasPrefix predicate on the "review_remarks" field.
+func ReviewRemarksHasPrefix(v string) predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldHasPrefix(FieldReviewRemarks, v))
+}
+
+// ReviewRemarksHasSuffix applies the HasSuffix predicate on the "review_remarks" field.
+func ReviewRemarksHasSuffix(v string) predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldHasSuffix(FieldReviewRemarks, v))
+}
+
+// ReviewRemarksIsNil applies the IsNil predicate on the "review_remarks" field.
+func ReviewRemarksIsNil() predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldIsNull(FieldReviewRemarks))
+}
+
+// ReviewRemarksNotNil applies the NotNil predicate on the "review_remarks" field.
+func ReviewRemarksNotNil() predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldNotNull(FieldReviewRemarks))
+}
+
+// ReviewRemarksEqualFold applies the EqualFold predicate on the "review_remarks" field.
+func ReviewRemarksEqualFold(v string) predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldEqualFold(FieldReviewRemarks, v))
+}
+
+// ReviewRemarksContainsFold applies the ContainsFold predicate on the "review_remarks" field.
+func ReviewRemarksContainsFold(v string) predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldContainsFold(FieldReviewRemarks, v))
+}
+
+// FinalInvestmentEQ applies the EQ predicate on the "final_investment" field.
+func FinalInvestmentEQ(v money.Fen) predicate.DemoProjectStage {
+	vc := int64(v)
+	return predicate.DemoProjectStage(sql.FieldEQ(FieldFinalInvestment, vc))
+}
+
+// FinalInvestmentNEQ applies the NEQ predicate on the "final_investment" field.
+func FinalInvestmentNEQ(v money.Fen) predicate.DemoProjectStage {
+	vc := int64(v)
+	return predicate.DemoProjectStage(sql.FieldNEQ(FieldFinalInvestment, vc))
+}
+
+// FinalInvestmentIn applies the In predicate on the "final_investment" field.
+func FinalInvestmentIn(vs ...money.Fen) predicate.DemoProjectStage {
+	v := make([]any, len(vs))
+	for i := range v {
+		v[i] = int64(vs[i])
+	}
+	return predicate.DemoProjectStage(sql.FieldIn(FieldFinalInvestment, v...))
+}
+
+// FinalInvestmentNotIn applies the NotIn predicate on the "final_investment" field.
+func FinalInvestmentNotIn(vs ...money.Fen) predicate.DemoProjectStage {
+	v := make([]any, len(vs))
+	for i := range v {
+		v[i] = int64(vs[i])
+	}
+	return predicate.DemoProjectStage(sql.FieldNotIn(FieldFinalInvestment, v...))
+}
+
+// FinalInvestmentGT applies the GT predicate on the "final_investment" field.
+func FinalInvestmentGT(v money.Fen) predicate.DemoProjectStage {
+	vc := int64(v)
+	return predicate.DemoProjectStage(sql.FieldGT(FieldFinalInvestment, vc))
+}
+
+// FinalInvestmentGTE applies the GTE predicate on the "final_investment" field.
+func FinalInvestmentGTE(v money.Fen) predicate.DemoProjectStage {
+	vc := int64(v)
+	return predicate.DemoProjectStage(sql.FieldGTE(FieldFinalInvestment, vc))
+}
+
+// FinalInvestmentLT applies the LT predicate on the "final_investment" field.
+func FinalInvestmentLT(v money.Fen) predicate.DemoProjectStage {
+	vc := int64(v)
+	return predicate.DemoProjectStage(sql.FieldLT(FieldFinalInvestment, vc))
+}
+
+// FinalInvestmentLTE applies the LTE predicate on the "final_investment" field.
+func FinalInvestmentLTE(v money.Fen) predicate.DemoProjectStage {
+	vc := int64(v)
+	return predicate.DemoProjectStage(sql.FieldLTE(FieldFinalInvestment, vc))
+}
+
+// FinalInvestmentIsNil applies the IsNil predicate on the "final_investment" field.
+func FinalInvestmentIsNil() predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldIsNull(FieldFinalInvestment))
+}
+
+// FinalInvestmentNotNil applies the NotNil predicate on the "final_investment" field.
+func FinalInvestmentNotNil() predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldNotNull(FieldFinalInvestment))
+}
+
+// FinalHouseholdsDrivenEQ applies the EQ predicate on the "final_households_driven" field.
+func FinalHouseholdsDrivenEQ(v int) predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldEQ(FieldFinalHouseholdsDriven, v))
+}
+
+// FinalHouseholdsDrivenNEQ applies the NEQ predicate on the "final_households_driven" field.
+func FinalHouseholdsDrivenNEQ(v int) predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldNEQ(FieldFinalHouseholdsDriven, v))
+}
+
+// FinalHouseholdsDrivenIn applies the In predicate on the "final_households_driven" field.
+func FinalHouseholdsDrivenIn(vs ...int) predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldIn(FieldFinalHouseholdsDriven, vs...))
+}
+
+// FinalHouseholdsDrivenNotIn applies the NotIn predicate on the "final_households_driven" field.
+func FinalHouseholdsDrivenNotIn(vs ...int) predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldNotIn(FieldFinalHouseholdsDriven, vs...))
+}
+
+// FinalHouseholdsDrivenGT applies the GT predicate on the "final_households_driven" field.
+func FinalHouseholdsDrivenGT(v int) predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldGT(FieldFinalHouseholdsDriven, v))
+}
+
+// FinalHouseholdsDrivenGTE applies the GTE predicate on the "final_households_driven" field.
+func FinalHouseholdsDrivenGTE(v int) predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldGTE(FieldFinalHouseholdsDriven, v))
+}
+
+// FinalHouseholdsDrivenLT applies the LT predicate on the "final_households_driven" field.
+func FinalHouseholdsDrivenLT(v int) predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldLT(FieldFinalHouseholdsDriven, v))
+}
+
+// FinalHouseholdsDrivenLTE applies the LTE predicate on the "final_households_driven" field.
+func FinalHouseholdsDrivenLTE(v int) predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldLTE(FieldFinalHouseholdsDriven, v))
+}
+
+// FinalHouseholdsDrivenIsNil applies the IsNil predicate on the "final_households_driven" field.
+func FinalHouseholdsDrivenIsNil() predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldIsNull(FieldFinalHouseholdsDriven))
+}
+
+// FinalHouseholdsDrivenNotNil applies the NotNil predicate on the "final_households_driven" field.
+func FinalHouseholdsDrivenNotNil() predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldNotNull(FieldFinalHouseholdsDriven))
+}
+
+// AcceptanceDateEQ applies the EQ predicate on the "acceptance_date" field.
+func AcceptanceDateEQ(v time.Time) predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldEQ(FieldAcceptanceDate, v))
+}
+
+// AcceptanceDateNEQ applies the NEQ predicate on the "acceptance_date" field.
+func AcceptanceDateNEQ(v time.Time) predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldNEQ(FieldAcceptanceDate, v))
+}
+
+// AcceptanceDateIn applies the In predicate on the "acceptance_date" field.
+func AcceptanceDateIn(vs ...time.Time) predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldIn(FieldAcceptanceDate, vs...))
+}
+
+// AcceptanceDateNotIn applies the NotIn predicate on the "acceptance_date" field.
+func AcceptanceDateNotIn(vs ...time.Time) predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldNotIn(FieldAcceptanceDate, vs...))
+}
+
+// AcceptanceDateGT applies the GT predicate on the "acceptance_date" field.
+func AcceptanceDateGT(v time.Time) predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldGT(FieldAcceptanceDate, v))
+}
+
+// AcceptanceDateGTE applies the GTE predicate on the "acceptance_date" field.
+func AcceptanceDateGTE(v time.Time) predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldGTE(FieldAcceptanceDate, v))
+}
+
+// AcceptanceDateLT applies the LT predicate on the "acceptance_date" field.
+func AcceptanceDateLT(v time.Time) predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldLT(FieldAcceptanceDate, v))
+}
+
+// AcceptanceDateLTE applies the LTE predicate on the "acceptance_date" field.
+func AcceptanceDateLTE(v time.Time) predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldLTE(FieldAcceptanceDate, v))
+}
+
+// AcceptanceDateIsNil applies the IsNil predicate on the "acceptance_date" field.
+func AcceptanceDateIsNil() predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldIsNull(FieldAcceptanceDate))
+}
+
+// AcceptanceDateNotNil applies the NotNil predicate on the "acceptance_date" field.
+func AcceptanceDateNotNil() predicate.DemoProjectStage {
+	return predicate.DemoProjectStage(sql.FieldNotNull(FieldAcceptanceDate))
 }
 
 // TownshipIDEQ applies the EQ predicate on the "township_id" field.

@@ -237,6 +237,18 @@ func (f PostFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error)
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.PostMutation", m)
 }
 
+// The ProjectInvestmentFunc type is an adapter to allow the use of ordinary
+// function as ProjectInvestment mutator.
+type ProjectInvestmentFunc func(context.Context, *ent.ProjectInvestmentMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f ProjectInvestmentFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.ProjectInvestmentMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ProjectInvestmentMutation", m)
+}
+
 // The RectificationFunc type is an adapter to allow the use of ordinary
 // function as Rectification mutator.
 type RectificationFunc func(context.Context, *ent.RectificationMutation) (ent.Value, error)

@@ -28,6 +28,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/partyorganization"
 	"github.com/nanpiao/sbqw/ent/post"
 	"github.com/nanpiao/sbqw/ent/predicate"
+	"github.com/nanpiao/sbqw/ent/projectinvestment"
 	"github.com/nanpiao/sbqw/ent/rectification"
 	"github.com/nanpiao/sbqw/ent/resident"
 	"github.com/nanpiao/sbqw/ent/rolebinding"
@@ -614,6 +615,33 @@ func (f TraversePost) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.PostQuery", q)
 }
 
+// The ProjectInvestmentFunc type is an adapter to allow the use of ordinary function as a Querier.
+type ProjectInvestmentFunc func(context.Context, *ent.ProjectInvestmentQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f ProjectInvestmentFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.ProjectInvestmentQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.ProjectInvestmentQuery", q)
+}
+
+// The TraverseProjectInvestment type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseProjectInvestment func(context.Context, *ent.ProjectInvestmentQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseProjectInvestment) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseProjectInvestment) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ProjectInvestmentQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.ProjectInvestmentQuery", q)
+}
+
 // The RectificationFunc type is an adapter to allow the use of ordinary function as a Querier.
 type RectificationFunc func(context.Context, *ent.RectificationQuery) (ent.Value, error)
 
@@ -1060,6 +1088,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.PartyOrganizationQuery, predicate.PartyOrganization, partyorganization.OrderOption]{typ: ent.TypePartyOrganization, tq: q}, nil
 	case *ent.PostQuery:
 		return &query[*ent.PostQuery, predicate.Post, post.OrderOption]{typ: ent.TypePost, tq: q}, nil
+	case *ent.ProjectInvestmentQuery:
+		return &query[*ent.ProjectInvestmentQuery, predicate.ProjectInvestment, projectinvestment.OrderOption]{typ: ent.TypeProjectInvestment, tq: q}, nil
 	case *ent.RectificationQuery:
 		return &query[*ent.RectificationQuery, predicate.Rectification, rectification.OrderOption]{typ: ent.TypeRectification, tq: q}, nil
 	case *ent.ResidentQuery:

@@ -464,6 +464,12 @@ var (
 		{Name: "deadline", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "date", "sqlite3": "date"}},
 		{Name: "stage", Type: field.TypeEnum, Enums: []string{"RESEARCH", "EVALUATION", "APPROVAL", "IMPLEMENTATION", "REVIEW", "COMPLETION"}, Default: "RESEARCH"},
 		{Name: "stage_due_on", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"mysql": "date", "sqlite3": "date"}},
+		{Name: "households_driven", Type: field.TypeInt, Default: 0},
+		{Name: "persons_driven", Type: field.TypeInt, Default: 0},
+		{Name: "needy_households_driven", Type: field.TypeInt, Default: 0},
+		{Name: "income_gain_per_household", Type: field.TypeInt64, Nullable: true},
+		{Name: "new_collective_income", Type: field.TypeInt64, Nullable: true},
+		{Name: "jobs_created", Type: field.TypeInt, Default: 0},
 		{Name: "township_id", Type: field.TypeInt},
 		{Name: "village_id", Type: field.TypeInt, Nullable: true},
 	}
@@ -475,13 +481,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "demo_projects_townships_demo_projects",
-				Columns:    []*schema.Column{DemoProjectsColumns[15]},
+				Columns:    []*schema.Column{DemoProjectsColumns[21]},
 				RefColumns: []*schema.Column{TownshipsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "demo_projects_villages_demo_projects",
-				Columns:    []*schema.Column{DemoProjectsColumns[16]},
+				Columns:    []*schema.Column{DemoProjectsColumns[22]},
 				RefColumns: []*schema.Column{VillagesColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -495,12 +501,12 @@ var (
 			{
 				Name:    "demoproject_township_id_year",
 				Unique:  false,
-				Columns: []*schema.Column{DemoProjectsColumns[15], DemoProjectsColumns[6]},
+				Columns: []*schema.Column{DemoProjectsColumns[21], DemoProjectsColumns[6]},
 			},
 			{
 				Name:    "demoproject_village_id",
 				Unique:  false,
-				Columns: []*schema.Column{DemoProjectsColumns[16]},
+				Columns: []*schema.Column{DemoProjectsColumns[22]},
 			},
 			{
 				Name:    "demoproject_stage",
@@ -523,6 +529,19 @@ var (
 		{Name: "due_on", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"mysql": "date", "sqlite3": "date"}},
 		{Name: "actor_id", Type: field.TypeInt, Nullable: true},
 		{Name: "actor_name", Type: field.TypeString, Nullable: true, Size: 64},
+		{Name: "findings", Type: field.TypeString, Nullable: true, Size: 4000},
+		{Name: "evaluation_score", Type: field.TypeInt, Nullable: true},
+		{Name: "evaluation_conclusion", Type: field.TypeString, Nullable: true, Size: 1000},
+		{Name: "approval_number", Type: field.TypeString, Nullable: true, Size: 64},
+		{Name: "approved_budget", Type: field.TypeInt64, Nullable: true},
+		{Name: "progress_percent", Type: field.TypeInt, Nullable: true},
+		{Name: "spent_to_date", Type: field.TypeInt64, Nullable: true},
+		{Name: "milestones", Type: field.TypeJSON, Nullable: true},
+		{Name: "review_grade", Type: field.TypeEnum, Nullable: true, Enums: []string{"EXCELLENT", "GOOD", "PASS", "FAIL"}},
+		{Name: "review_remarks", Type: field.TypeString, Nullable: true, Size: 1000},
+		{Name: "final_investment", Type: field.TypeInt64, Nullable: true},
+		{Name: "final_households_driven", Type: field.TypeInt, Nullable: true},
+		{Name: "acceptance_date", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"mysql": "date", "sqlite3": "date"}},
 		{Name: "township_id", Type: field.TypeInt, Nullable: true},
 		{Name: "village_id", Type: field.TypeInt, Nullable: true},
 		{Name: "project_id", Type: field.TypeInt},
@@ -535,7 +554,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "demo_project_stages_demo_projects_stages",
-				Columns:    []*schema.Column{DemoProjectStagesColumns[14]},
+				Columns:    []*schema.Column{DemoProjectStagesColumns[27]},
 				RefColumns: []*schema.Column{DemoProjectsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -549,12 +568,12 @@ var (
 			{
 				Name:    "demoprojectstage_project_id",
 				Unique:  false,
-				Columns: []*schema.Column{DemoProjectStagesColumns[14]},
+				Columns: []*schema.Column{DemoProjectStagesColumns[27]},
 			},
 			{
 				Name:    "demoprojectstage_township_id",
 				Unique:  false,
-				Columns: []*schema.Column{DemoProjectStagesColumns[12]},
+				Columns: []*schema.Column{DemoProjectStagesColumns[25]},
 			},
 		},
 	}
@@ -1030,6 +1049,57 @@ var (
 				Name:    "post_village_id",
 				Unique:  false,
 				Columns: []*schema.Column{PostsColumns[10]},
+			},
+		},
+	}
+	// ProjectInvestmentsColumns holds the columns for the "project_investments" table.
+	ProjectInvestmentsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "datetime(6)"}},
+		{Name: "updated_at", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "datetime(6)"}},
+		{Name: "deleted_at", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"mysql": "datetime(6)"}},
+		{Name: "delete_token", Type: field.TypeInt64, Default: 0},
+		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "source", Type: field.TypeEnum, Enums: []string{"FISCAL_SPECIAL", "INTEGRATED_AGRICULTURAL", "SOCIAL_ASSISTANCE", "VILLAGE_COLLECTIVE", "ENTERPRISE_COOPERATIVE", "SELF_RAISED"}},
+		{Name: "planned", Type: field.TypeInt64, Default: 0},
+		{Name: "actual", Type: field.TypeInt64, Default: 0},
+		{Name: "township_id", Type: field.TypeInt, Nullable: true},
+		{Name: "village_id", Type: field.TypeInt, Nullable: true},
+		{Name: "project_id", Type: field.TypeInt},
+	}
+	// ProjectInvestmentsTable holds the schema information for the "project_investments" table.
+	ProjectInvestmentsTable = &schema.Table{
+		Name:       "project_investments",
+		Columns:    ProjectInvestmentsColumns,
+		PrimaryKey: []*schema.Column{ProjectInvestmentsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "project_investments_demo_projects_investments",
+				Columns:    []*schema.Column{ProjectInvestmentsColumns[11]},
+				RefColumns: []*schema.Column{DemoProjectsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "projectinvestment_updated_at",
+				Unique:  false,
+				Columns: []*schema.Column{ProjectInvestmentsColumns[2]},
+			},
+			{
+				Name:    "projectinvestment_project_id_source_delete_token",
+				Unique:  true,
+				Columns: []*schema.Column{ProjectInvestmentsColumns[11], ProjectInvestmentsColumns[6], ProjectInvestmentsColumns[4]},
+			},
+			{
+				Name:    "projectinvestment_township_id_source",
+				Unique:  false,
+				Columns: []*schema.Column{ProjectInvestmentsColumns[9], ProjectInvestmentsColumns[6]},
+			},
+			{
+				Name:    "projectinvestment_village_id",
+				Unique:  false,
+				Columns: []*schema.Column{ProjectInvestmentsColumns[10]},
 			},
 		},
 	}
@@ -1774,6 +1844,7 @@ var (
 		PartyMembersTable,
 		PartyOrganizationsTable,
 		PostsTable,
+		ProjectInvestmentsTable,
 		RectificationsTable,
 		ResidentsTable,
 		RoleBindingsTable,
@@ -1875,6 +1946,10 @@ func init() {
 	PostsTable.ForeignKeys[1].RefTable = PartyOrganizationsTable
 	PostsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(73014444032),
+	}
+	ProjectInvestmentsTable.ForeignKeys[0].RefTable = DemoProjectsTable
+	ProjectInvestmentsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(141733920768),
 	}
 	RectificationsTable.ForeignKeys[0].RefTable = DepartmentsTable
 	RectificationsTable.ForeignKeys[1].RefTable = VillagesTable

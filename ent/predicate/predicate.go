@@ -63,6 +63,9 @@ type PartyOrganization func(*sql.Selector)
 // Post is the predicate function for post builders.
 type Post func(*sql.Selector)
 
+// ProjectInvestment is the predicate function for projectinvestment builders.
+type ProjectInvestment func(*sql.Selector)
+
 // Rectification is the predicate function for rectification builders.
 type Rectification func(*sql.Selector)
 

@@ -567,6 +567,30 @@ func (f PostMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) 
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.PostMutation", m)
 }
 
+// The ProjectInvestmentQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type ProjectInvestmentQueryRuleFunc func(context.Context, *ent.ProjectInvestmentQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f ProjectInvestmentQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ProjectInvestmentQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.ProjectInvestmentQuery", q)
+}
+
+// The ProjectInvestmentMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type ProjectInvestmentMutationRuleFunc func(context.Context, *ent.ProjectInvestmentMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f ProjectInvestmentMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.ProjectInvestmentMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ProjectInvestmentMutation", m)
+}
+
 // The RectificationQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type RectificationQueryRuleFunc func(context.Context, *ent.RectificationQuery) error
@@ -1000,6 +1024,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.PostQuery:
 		return q.Filter(), nil
+	case *ent.ProjectInvestmentQuery:
+		return q.Filter(), nil
 	case *ent.RectificationQuery:
 		return q.Filter(), nil
 	case *ent.ResidentQuery:
@@ -1074,6 +1100,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.PartyOrganizationMutation:
 		return m.Filter(), nil
 	case *ent.PostMutation:
+		return m.Filter(), nil
+	case *ent.ProjectInvestmentMutation:
 		return m.Filter(), nil
 	case *ent.RectificationMutation:
 		return m.Filter(), nil

@@ -25,6 +25,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/partymember"
 	"github.com/nanpiao/sbqw/ent/partyorganization"
 	"github.com/nanpiao/sbqw/ent/post"
+	"github.com/nanpiao/sbqw/ent/projectinvestment"
 	"github.com/nanpiao/sbqw/ent/rectification"
 	"github.com/nanpiao/sbqw/ent/resident"
 	"github.com/nanpiao/sbqw/ent/rolebinding"
@@ -41,6 +42,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/user"
 	"github.com/nanpiao/sbqw/ent/village"
 	"github.com/nanpiao/sbqw/ent/visit"
+	"github.com/nanpiao/sbqw/money"
 
 	"entgo.io/ent"
 	"entgo.io/ent/privacy"
@@ -684,6 +686,10 @@ func init() {
 	demoproject.Hooks[6] = demoprojectMixinHooks5[0]
 
 	demoproject.Hooks[7] = demoprojectHooks[0]
+
+	demoproject.Hooks[8] = demoprojectHooks[1]
+
+	demoproject.Hooks[9] = demoprojectHooks[2]
 	demoprojectMixinInters1 := demoprojectMixin[1].Interceptors()
 	demoproject.Interceptors[0] = demoprojectMixinInters1[0]
 	demoprojectMixinFields0 := demoprojectMixin[0].Fields()
@@ -772,6 +778,30 @@ func init() {
 			return nil
 		}
 	}()
+	// demoprojectDescHouseholdsDriven is the schema descriptor for households_driven field.
+	demoprojectDescHouseholdsDriven := demoprojectFields[11].Descriptor()
+	// demoproject.DefaultHouseholdsDriven holds the default value on creation for the households_driven field.
+	demoproject.DefaultHouseholdsDriven = demoprojectDescHouseholdsDriven.Default.(int)
+	// demoproject.HouseholdsDrivenValidator is a validator for the "households_driven" field. It is called by the builders before save.
+	demoproject.HouseholdsDrivenValidator = demoprojectDescHouseholdsDriven.Validators[0].(func(int) error)
+	// demoprojectDescPersonsDriven is the schema descriptor for persons_driven field.
+	demoprojectDescPersonsDriven := demoprojectFields[12].Descriptor()
+	// demoproject.DefaultPersonsDriven holds the default value on creation for the persons_driven field.
+	demoproject.DefaultPersonsDriven = demoprojectDescPersonsDriven.Default.(int)
+	// demoproject.PersonsDrivenValidator is a validator for the "persons_driven" field. It is called by the builders before save.
+	demoproject.PersonsDrivenValidator = demoprojectDescPersonsDriven.Validators[0].(func(int) error)
+	// demoprojectDescNeedyHouseholdsDriven is the schema descriptor for needy_households_driven field.
+	demoprojectDescNeedyHouseholdsDriven := demoprojectFields[13].Descriptor()
+	// demoproject.DefaultNeedyHouseholdsDriven holds the default value on creation for the needy_households_driven field.
+	demoproject.DefaultNeedyHouseholdsDriven = demoprojectDescNeedyHouseholdsDriven.Default.(int)
+	// demoproject.NeedyHouseholdsDrivenValidator is a validator for the "needy_households_driven" field. It is called by the builders before save.
+	demoproject.NeedyHouseholdsDrivenValidator = demoprojectDescNeedyHouseholdsDriven.Validators[0].(func(int) error)
+	// demoprojectDescJobsCreated is the schema descriptor for jobs_created field.
+	demoprojectDescJobsCreated := demoprojectFields[16].Descriptor()
+	// demoproject.DefaultJobsCreated holds the default value on creation for the jobs_created field.
+	demoproject.DefaultJobsCreated = demoprojectDescJobsCreated.Default.(int)
+	// demoproject.JobsCreatedValidator is a validator for the "jobs_created" field. It is called by the builders before save.
+	demoproject.JobsCreatedValidator = demoprojectDescJobsCreated.Validators[0].(func(int) error)
 	demoprojectstageMixin := schema.DemoProjectStage{}.Mixin()
 	demoprojectstage.Policy = privacy.NewPolicies(demoprojectstageMixin[4], schema.DemoProjectStage{})
 	demoprojectstage.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -837,6 +867,34 @@ func init() {
 	demoprojectstageDescActorName := demoprojectstageFields[6].Descriptor()
 	// demoprojectstage.ActorNameValidator is a validator for the "actor_name" field. It is called by the builders before save.
 	demoprojectstage.ActorNameValidator = demoprojectstageDescActorName.Validators[0].(func(string) error)
+	// demoprojectstageDescFindings is the schema descriptor for findings field.
+	demoprojectstageDescFindings := demoprojectstageFields[7].Descriptor()
+	// demoprojectstage.FindingsValidator is a validator for the "findings" field. It is called by the builders before save.
+	demoprojectstage.FindingsValidator = demoprojectstageDescFindings.Validators[0].(func(string) error)
+	// demoprojectstageDescEvaluationScore is the schema descriptor for evaluation_score field.
+	demoprojectstageDescEvaluationScore := demoprojectstageFields[8].Descriptor()
+	// demoprojectstage.EvaluationScoreValidator is a validator for the "evaluation_score" field. It is called by the builders before save.
+	demoprojectstage.EvaluationScoreValidator = demoprojectstageDescEvaluationScore.Validators[0].(func(int) error)
+	// demoprojectstageDescEvaluationConclusion is the schema descriptor for evaluation_conclusion field.
+	demoprojectstageDescEvaluationConclusion := demoprojectstageFields[9].Descriptor()
+	// demoprojectstage.EvaluationConclusionValidator is a validator for the "evaluation_conclusion" field. It is called by the builders before save.
+	demoprojectstage.EvaluationConclusionValidator = demoprojectstageDescEvaluationConclusion.Validators[0].(func(string) error)
+	// demoprojectstageDescApprovalNumber is the schema descriptor for approval_number field.
+	demoprojectstageDescApprovalNumber := demoprojectstageFields[10].Descriptor()
+	// demoprojectstage.ApprovalNumberValidator is a validator for the "approval_number" field. It is called by the builders before save.
+	demoprojectstage.ApprovalNumberValidator = demoprojectstageDescApprovalNumber.Validators[0].(func(string) error)
+	// demoprojectstageDescProgressPercent is the schema descriptor for progress_percent field.
+	demoprojectstageDescProgressPercent := demoprojectstageFields[12].Descriptor()
+	// demoprojectstage.ProgressPercentValidator is a validator for the "progress_percent" field. It is called by the builders before save.
+	demoprojectstage.ProgressPercentValidator = demoprojectstageDescProgressPercent.Validators[0].(func(int) error)
+	// demoprojectstageDescReviewRemarks is the schema descriptor for review_remarks field.
+	demoprojectstageDescReviewRemarks := demoprojectstageFields[16].Descriptor()
+	// demoprojectstage.ReviewRemarksValidator is a validator for the "review_remarks" field. It is called by the builders before save.
+	demoprojectstage.ReviewRemarksValidator = demoprojectstageDescReviewRemarks.Validators[0].(func(string) error)
+	// demoprojectstageDescFinalHouseholdsDriven is the schema descriptor for final_households_driven field.
+	demoprojectstageDescFinalHouseholdsDriven := demoprojectstageFields[18].Descriptor()
+	// demoprojectstage.FinalHouseholdsDrivenValidator is a validator for the "final_households_driven" field. It is called by the builders before save.
+	demoprojectstage.FinalHouseholdsDrivenValidator = demoprojectstageDescFinalHouseholdsDriven.Validators[0].(func(int) error)
 	departmentMixin := schema.Department{}.Mixin()
 	department.Policy = privacy.NewPolicies(departmentMixin[4], schema.Department{})
 	department.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -1555,6 +1613,75 @@ func init() {
 	post.DefaultVersion = postDescVersion.Default.(int)
 	// post.VersionValidator is a validator for the "version" field. It is called by the builders before save.
 	post.VersionValidator = postDescVersion.Validators[0].(func(int) error)
+	projectinvestmentMixin := schema.ProjectInvestment{}.Mixin()
+	projectinvestment.Policy = privacy.NewPolicies(projectinvestmentMixin[4], schema.ProjectInvestment{})
+	projectinvestment.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := projectinvestment.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	projectinvestmentMixinHooks1 := projectinvestmentMixin[1].Hooks()
+	projectinvestmentMixinHooks2 := projectinvestmentMixin[2].Hooks()
+	projectinvestmentMixinHooks3 := projectinvestmentMixin[3].Hooks()
+	projectinvestmentMixinHooks4 := projectinvestmentMixin[4].Hooks()
+	projectinvestmentMixinHooks5 := projectinvestmentMixin[5].Hooks()
+
+	projectinvestment.Hooks[1] = projectinvestmentMixinHooks1[0]
+
+	projectinvestment.Hooks[2] = projectinvestmentMixinHooks2[0]
+
+	projectinvestment.Hooks[3] = projectinvestmentMixinHooks3[0]
+
+	projectinvestment.Hooks[4] = projectinvestmentMixinHooks4[0]
+
+	projectinvestment.Hooks[5] = projectinvestmentMixinHooks4[1]
+
+	projectinvestment.Hooks[6] = projectinvestmentMixinHooks5[0]
+	projectinvestmentMixinInters1 := projectinvestmentMixin[1].Interceptors()
+	projectinvestment.Interceptors[0] = projectinvestmentMixinInters1[0]
+	projectinvestmentMixinFields0 := projectinvestmentMixin[0].Fields()
+	_ = projectinvestmentMixinFields0
+	projectinvestmentMixinFields1 := projectinvestmentMixin[1].Fields()
+	_ = projectinvestmentMixinFields1
+	projectinvestmentMixinFields5 := projectinvestmentMixin[5].Fields()
+	_ = projectinvestmentMixinFields5
+	projectinvestmentFields := schema.ProjectInvestment{}.Fields()
+	_ = projectinvestmentFields
+	// projectinvestmentDescCreatedAt is the schema descriptor for created_at field.
+	projectinvestmentDescCreatedAt := projectinvestmentMixinFields0[0].Descriptor()
+	// projectinvestment.DefaultCreatedAt holds the default value on creation for the created_at field.
+	projectinvestment.DefaultCreatedAt = projectinvestmentDescCreatedAt.Default.(func() time.Time)
+	// projectinvestmentDescUpdatedAt is the schema descriptor for updated_at field.
+	projectinvestmentDescUpdatedAt := projectinvestmentMixinFields0[1].Descriptor()
+	// projectinvestment.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	projectinvestment.DefaultUpdatedAt = projectinvestmentDescUpdatedAt.Default.(func() time.Time)
+	// projectinvestment.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	projectinvestment.UpdateDefaultUpdatedAt = projectinvestmentDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// projectinvestmentDescDeleteToken is the schema descriptor for delete_token field.
+	projectinvestmentDescDeleteToken := projectinvestmentMixinFields1[1].Descriptor()
+	// projectinvestment.DefaultDeleteToken holds the default value on creation for the delete_token field.
+	projectinvestment.DefaultDeleteToken = projectinvestmentDescDeleteToken.Default.(int64)
+	// projectinvestmentDescVersion is the schema descriptor for version field.
+	projectinvestmentDescVersion := projectinvestmentMixinFields5[0].Descriptor()
+	// projectinvestment.DefaultVersion holds the default value on creation for the version field.
+	projectinvestment.DefaultVersion = projectinvestmentDescVersion.Default.(int)
+	// projectinvestment.VersionValidator is a validator for the "version" field. It is called by the builders before save.
+	projectinvestment.VersionValidator = projectinvestmentDescVersion.Validators[0].(func(int) error)
+	// projectinvestmentDescPlanned is the schema descriptor for planned field.
+	projectinvestmentDescPlanned := projectinvestmentFields[2].Descriptor()
+	// projectinvestment.DefaultPlanned holds the default value on creation for the planned field.
+	projectinvestment.DefaultPlanned = money.Fen(projectinvestmentDescPlanned.Default.(int64))
+	// projectinvestment.PlannedValidator is a validator for the "planned" field. It is called by the builders before save.
+	projectinvestment.PlannedValidator = projectinvestmentDescPlanned.Validators[0].(func(int64) error)
+	// projectinvestmentDescActual is the schema descriptor for actual field.
+	projectinvestmentDescActual := projectinvestmentFields[3].Descriptor()
+	// projectinvestment.DefaultActual holds the default value on creation for the actual field.
+	projectinvestment.DefaultActual = money.Fen(projectinvestmentDescActual.Default.(int64))
+	// projectinvestment.ActualValidator is a validator for the "actual" field. It is called by the builders before save.
+	projectinvestment.ActualValidator = projectinvestmentDescActual.Validators[0].(func(int64) error)
 	rectificationMixin := schema.Rectification{}.Mixin()
 	rectification.Policy = privacy.NewPolicies(rectificationMixin[4], schema.Rectification{})
 	rectification.Hooks[0] = func(next ent.Mutator) ent.Mutator {

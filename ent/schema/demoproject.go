@@ -21,7 +21,7 @@ func (DemoProject) Mixin() []ent.Mixin {
 }
 
 func (DemoProject) Fields() []ent.Field {
-	return []ent.Field{
+	return append([]ent.Field{
 		field.Int("township_id").Immutable().Comment("Township running the project 所属乡镇").
 			Annotations(scope.Inherited()),
 		field.Int("year").Range(2000, 2100).Comment("Programme year 年度").Annotations(orderField("YEAR")),
@@ -34,7 +34,7 @@ func (DemoProject) Fields() []ent.Field {
 		field.Time("deadline").SchemaType(dateColumn).Annotations(dateGQL).Comment("Deadline for completing the project 完成时限").Annotations(orderField("DEADLINE")),
 		field.Enum("stage").GoType(enum.ProjectStage("")).Annotations(enumType(enum.ProjectStage(""))).Comment("Current stage 当前步骤").Default("RESEARCH").Annotations(notSettable, orderField("STAGE")),
 		field.Time("stage_due_on").SchemaType(dateColumn).Annotations(dateGQL).Comment("Deadline of the current stage 本步骤时限").Optional().Nillable().Annotations(orderField("STAGE_DUE_ON")),
-	}
+	}, projectOutcomeFields()...)
 }
 
 func (DemoProject) Edges() []ent.Edge {
@@ -42,6 +42,7 @@ func (DemoProject) Edges() []ent.Edge {
 		edge.From("township", Township.Type).Ref("demo_projects").Field("township_id").Unique().Required().Immutable(),
 		edge.From("village", Village.Type).Ref("demo_projects").Field("village_id").Unique().Immutable(),
 		edge.To("stages", DemoProjectStage.Type).Annotations(childList...).Comment("Stage history, oldest first 步骤记录"),
+		edge.To("investments", ProjectInvestment.Type).Annotations(childList...).Comment("Planned and actual investment by funding source 投资构成"),
 	}
 }
 
@@ -49,7 +50,11 @@ func (DemoProject) Indexes() []ent.Index {
 	return []ent.Index{index.Fields("township_id", "year"), index.Fields("village_id"), index.Fields("stage")}
 }
 
-func (DemoProject) Hooks() []ent.Hook { return []ent.Hook{workflow.ProjectRules()} }
+func (DemoProject) Hooks() []ent.Hook {
+	return []ent.Hook{workflow.ProjectRules(),
+		notMoreThan("needy_households_driven", "households_driven", "needy households driven cannot exceed the households driven (困难户数不能多于带动户数)"),
+		notMoreThan("households_driven", "persons_driven", "households driven cannot exceed the persons driven (带动户数不能多于带动人数)")}
+}
 
 func (DemoProject) Annotations() []schema.Annotation {
 	return append(listed(true),

@@ -18,6 +18,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/schema/enum"
 	"github.com/nanpiao/sbqw/graph/model"
 	"github.com/nanpiao/sbqw/graph/scalar"
+	"github.com/nanpiao/sbqw/money"
 	"github.com/nanpiao/sbqw/stats"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -53,6 +54,7 @@ type QueryResolver interface {
 	Pairings(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PairingOrder, where *ent.PairingWhereInput) (*ent.PairingConnection, error)
 	PartyMembers(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PartyMemberOrder, where *ent.PartyMemberWhereInput) (*ent.PartyMemberConnection, error)
 	PartyOrganizations(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PartyOrganizationOrder, where *ent.PartyOrganizationWhereInput) (*ent.PartyOrganizationConnection, error)
+	ProjectInvestments(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ProjectInvestmentOrder, where *ent.ProjectInvestmentWhereInput) (*ent.ProjectInvestmentConnection, error)
 	Rectifications(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.RectificationOrder, where *ent.RectificationWhereInput) (*ent.RectificationConnection, error)
 	Residents(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ResidentOrder, where *ent.ResidentWhereInput) (*ent.ResidentConnection, error)
 	Teams(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.TeamOrder, where *ent.TeamWhereInput) (*ent.TeamConnection, error)
@@ -66,11 +68,12 @@ type QueryResolver interface {
 	Me(ctx context.Context) (*ent.User, error)
 	Policies(ctx context.Context) ([]*model.PolicyRule, error)
 	ExplainAccess(ctx context.Context, userID int, nodeID int, action string) (*model.AccessExplanation, error)
+	ProjectOutcomes(ctx context.Context, year int, groupBy stats.StatsGrouping) ([]*stats.ProjectOutcome, error)
 	DeletedRecords(ctx context.Context, typeArg string, since time.Time, first *int) ([]*model.DeletedRecord, error)
 	PairingCoverage(ctx context.Context, groupBy stats.StatsGrouping) ([]*stats.PairingCoverage, error)
 	CadreLoad(ctx context.Context) ([]*stats.CadreLoad, error)
 	VisitCompliance(ctx context.Context, year int, groupBy stats.StatsGrouping) ([]*stats.VisitCompliance, error)
-	DemandStats(ctx context.Context, year *int) (*stats.DemandStats, error)
+	DemandStats(ctx context.Context, year *int, groupBy *stats.StatsGrouping) (*stats.DemandStats, error)
 	DemoProjectStats(ctx context.Context, year *int) ([]*stats.DemoProjectStageCount, error)
 	TrainingCompletion(ctx context.Context, year int, groupBy stats.StatsGrouping) ([]*stats.TrainingCompletion, error)
 	MemberComposition(ctx context.Context, dimension stats.MemberDimension, groupBy *stats.StatsGrouping) ([]*stats.MemberCount, error)
@@ -904,6 +907,14 @@ func (ec *executionContext) field_Query_demandStats_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["year"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) (*stats.StatsGrouping, error) {
+			return ec.unmarshalOStatsGrouping2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋstatsᚐStatsGrouping(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg1
 	return args, nil
 }
 
@@ -1390,6 +1401,82 @@ func (ec *executionContext) field_Query_partyOrganizations_args(ctx context.Cont
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_projectInvestments_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*ent.ProjectInvestmentOrder, error) {
+			return ec.unmarshalOProjectInvestmentOrder2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐProjectInvestmentOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.ProjectInvestmentWhereInput, error) {
+			return ec.unmarshalOProjectInvestmentWhereInput2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐProjectInvestmentWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_projectOutcomes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "year",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["year"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) (stats.StatsGrouping, error) {
+			return ec.unmarshalNStatsGrouping2githubᚗcomᚋnanpiaoᚋsbqwᚋstatsᚐStatsGrouping(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg1
 	return args, nil
 }
 
@@ -6243,6 +6330,144 @@ func (ec *executionContext) fieldContext_DemoProject_stageDueOn(_ context.Contex
 	return graphql.NewScalarFieldContext("DemoProject", field, false, false, "Date")
 }
 
+func (ec *executionContext) _DemoProject_householdsDriven(ctx context.Context, field graphql.CollectedField, obj *ent.DemoProject) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemoProject_householdsDriven(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HouseholdsDriven, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DemoProject_householdsDriven(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemoProject", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DemoProject_personsDriven(ctx context.Context, field graphql.CollectedField, obj *ent.DemoProject) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemoProject_personsDriven(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PersonsDriven, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DemoProject_personsDriven(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemoProject", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DemoProject_needyHouseholdsDriven(ctx context.Context, field graphql.CollectedField, obj *ent.DemoProject) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemoProject_needyHouseholdsDriven(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NeedyHouseholdsDriven, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DemoProject_needyHouseholdsDriven(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemoProject", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DemoProject_incomeGainPerHousehold(ctx context.Context, field graphql.CollectedField, obj *ent.DemoProject) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemoProject_incomeGainPerHousehold(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IncomeGainPerHousehold, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *money.Fen) graphql.Marshaler {
+			return ec.marshalOMoney2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋmoneyᚐFen(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DemoProject_incomeGainPerHousehold(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemoProject", field, false, false, "Money")
+}
+
+func (ec *executionContext) _DemoProject_newCollectiveIncome(ctx context.Context, field graphql.CollectedField, obj *ent.DemoProject) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemoProject_newCollectiveIncome(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NewCollectiveIncome, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *money.Fen) graphql.Marshaler {
+			return ec.marshalOMoney2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋmoneyᚐFen(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DemoProject_newCollectiveIncome(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemoProject", field, false, false, "Money")
+}
+
+func (ec *executionContext) _DemoProject_jobsCreated(ctx context.Context, field graphql.CollectedField, obj *ent.DemoProject) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemoProject_jobsCreated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.JobsCreated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DemoProject_jobsCreated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemoProject", field, false, false, "Int")
+}
+
 func (ec *executionContext) _DemoProject_township(ctx context.Context, field graphql.CollectedField, obj *ent.DemoProject) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6334,6 +6559,38 @@ func (ec *executionContext) fieldContext_DemoProject_stages(_ context.Context, f
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_DemoProjectStage(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DemoProject_investments(ctx context.Context, field graphql.CollectedField, obj *ent.DemoProject) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemoProject_investments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Investments(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.ProjectInvestment) graphql.Marshaler {
+			return ec.marshalOProjectInvestment2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐProjectInvestmentᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DemoProject_investments(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DemoProject",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProjectInvestment(ctx, field)
 		},
 	}
 	return fc, nil
@@ -6732,6 +6989,305 @@ func (ec *executionContext) _DemoProjectStage_actorName(ctx context.Context, fie
 }
 func (ec *executionContext) fieldContext_DemoProjectStage_actorName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DemoProjectStage", field, false, false, "String")
+}
+
+func (ec *executionContext) _DemoProjectStage_findings(ctx context.Context, field graphql.CollectedField, obj *ent.DemoProjectStage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemoProjectStage_findings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Findings, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DemoProjectStage_findings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemoProjectStage", field, false, false, "String")
+}
+
+func (ec *executionContext) _DemoProjectStage_evaluationScore(ctx context.Context, field graphql.CollectedField, obj *ent.DemoProjectStage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemoProjectStage_evaluationScore(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EvaluationScore, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DemoProjectStage_evaluationScore(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemoProjectStage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DemoProjectStage_evaluationConclusion(ctx context.Context, field graphql.CollectedField, obj *ent.DemoProjectStage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemoProjectStage_evaluationConclusion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EvaluationConclusion, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DemoProjectStage_evaluationConclusion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemoProjectStage", field, false, false, "String")
+}
+
+func (ec *executionContext) _DemoProjectStage_approvalNumber(ctx context.Context, field graphql.CollectedField, obj *ent.DemoProjectStage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemoProjectStage_approvalNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ApprovalNumber, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DemoProjectStage_approvalNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemoProjectStage", field, false, false, "String")
+}
+
+func (ec *executionContext) _DemoProjectStage_approvedBudget(ctx context.Context, field graphql.CollectedField, obj *ent.DemoProjectStage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemoProjectStage_approvedBudget(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ApprovedBudget, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *money.Fen) graphql.Marshaler {
+			return ec.marshalOMoney2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋmoneyᚐFen(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DemoProjectStage_approvedBudget(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemoProjectStage", field, false, false, "Money")
+}
+
+func (ec *executionContext) _DemoProjectStage_progressPercent(ctx context.Context, field graphql.CollectedField, obj *ent.DemoProjectStage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemoProjectStage_progressPercent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProgressPercent, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DemoProjectStage_progressPercent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemoProjectStage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DemoProjectStage_spentToDate(ctx context.Context, field graphql.CollectedField, obj *ent.DemoProjectStage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemoProjectStage_spentToDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SpentToDate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *money.Fen) graphql.Marshaler {
+			return ec.marshalOMoney2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋmoneyᚐFen(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DemoProjectStage_spentToDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemoProjectStage", field, false, false, "Money")
+}
+
+func (ec *executionContext) _DemoProjectStage_milestones(ctx context.Context, field graphql.CollectedField, obj *ent.DemoProjectStage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemoProjectStage_milestones(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Milestones, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalOString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DemoProjectStage_milestones(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemoProjectStage", field, false, false, "String")
+}
+
+func (ec *executionContext) _DemoProjectStage_reviewGrade(ctx context.Context, field graphql.CollectedField, obj *ent.DemoProjectStage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemoProjectStage_reviewGrade(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReviewGrade, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *enum.ReviewGrade) graphql.Marshaler {
+			return ec.marshalOReviewGrade2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐReviewGrade(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DemoProjectStage_reviewGrade(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemoProjectStage", field, false, false, "ReviewGrade")
+}
+
+func (ec *executionContext) _DemoProjectStage_reviewRemarks(ctx context.Context, field graphql.CollectedField, obj *ent.DemoProjectStage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemoProjectStage_reviewRemarks(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReviewRemarks, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DemoProjectStage_reviewRemarks(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemoProjectStage", field, false, false, "String")
+}
+
+func (ec *executionContext) _DemoProjectStage_finalInvestment(ctx context.Context, field graphql.CollectedField, obj *ent.DemoProjectStage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemoProjectStage_finalInvestment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FinalInvestment, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *money.Fen) graphql.Marshaler {
+			return ec.marshalOMoney2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋmoneyᚐFen(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DemoProjectStage_finalInvestment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemoProjectStage", field, false, false, "Money")
+}
+
+func (ec *executionContext) _DemoProjectStage_finalHouseholdsDriven(ctx context.Context, field graphql.CollectedField, obj *ent.DemoProjectStage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemoProjectStage_finalHouseholdsDriven(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FinalHouseholdsDriven, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DemoProjectStage_finalHouseholdsDriven(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemoProjectStage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DemoProjectStage_acceptanceDate(ctx context.Context, field graphql.CollectedField, obj *ent.DemoProjectStage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemoProjectStage_acceptanceDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AcceptanceDate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DemoProjectStage_acceptanceDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemoProjectStage", field, false, false, "Date")
 }
 
 func (ec *executionContext) _DemoProjectStage_project(ctx context.Context, field graphql.CollectedField, obj *ent.DemoProjectStage) (ret graphql.Marshaler) {
@@ -11038,6 +11594,364 @@ func (ec *executionContext) fieldContext_PostEdge_cursor(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("PostEdge", field, false, false, "Cursor")
 }
 
+func (ec *executionContext) _ProjectInvestment_id(ctx context.Context, field graphql.CollectedField, obj *ent.ProjectInvestment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProjectInvestment_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProjectInvestment_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProjectInvestment", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ProjectInvestment_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.ProjectInvestment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProjectInvestment_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProjectInvestment_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProjectInvestment", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ProjectInvestment_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.ProjectInvestment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProjectInvestment_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProjectInvestment_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProjectInvestment", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ProjectInvestment_version(ctx context.Context, field graphql.CollectedField, obj *ent.ProjectInvestment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProjectInvestment_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProjectInvestment_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProjectInvestment", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ProjectInvestment_projectID(ctx context.Context, field graphql.CollectedField, obj *ent.ProjectInvestment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProjectInvestment_projectID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProjectID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProjectInvestment_projectID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProjectInvestment", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ProjectInvestment_source(ctx context.Context, field graphql.CollectedField, obj *ent.ProjectInvestment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProjectInvestment_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Source, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v enum.FundingSource) graphql.Marshaler {
+			return ec.marshalNFundingSource2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐFundingSource(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProjectInvestment_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProjectInvestment", field, false, false, "FundingSource")
+}
+
+func (ec *executionContext) _ProjectInvestment_planned(ctx context.Context, field graphql.CollectedField, obj *ent.ProjectInvestment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProjectInvestment_planned(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Planned, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v money.Fen) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋnanpiaoᚋsbqwᚋmoneyᚐFen(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProjectInvestment_planned(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProjectInvestment", field, false, false, "Money")
+}
+
+func (ec *executionContext) _ProjectInvestment_actual(ctx context.Context, field graphql.CollectedField, obj *ent.ProjectInvestment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProjectInvestment_actual(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Actual, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v money.Fen) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋnanpiaoᚋsbqwᚋmoneyᚐFen(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProjectInvestment_actual(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProjectInvestment", field, false, false, "Money")
+}
+
+func (ec *executionContext) _ProjectInvestment_project(ctx context.Context, field graphql.CollectedField, obj *ent.ProjectInvestment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProjectInvestment_project(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Project(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.DemoProject) graphql.Marshaler {
+			return ec.marshalNDemoProject2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemoProject(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProjectInvestment_project(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProjectInvestment",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DemoProject(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProjectInvestmentConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.ProjectInvestmentConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProjectInvestmentConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.ProjectInvestmentEdge) graphql.Marshaler {
+			return ec.marshalNProjectInvestmentEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐProjectInvestmentEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProjectInvestmentConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProjectInvestmentConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProjectInvestmentEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProjectInvestmentConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.ProjectInvestmentConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProjectInvestmentConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProjectInvestmentConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProjectInvestmentConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProjectInvestmentConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.ProjectInvestmentConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProjectInvestmentConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProjectInvestmentConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProjectInvestmentConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ProjectInvestmentEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.ProjectInvestmentEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProjectInvestmentEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ProjectInvestment) graphql.Marshaler {
+			return ec.marshalNProjectInvestment2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐProjectInvestment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProjectInvestmentEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProjectInvestmentEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProjectInvestment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProjectInvestmentEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.ProjectInvestmentEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProjectInvestmentEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProjectInvestmentEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProjectInvestmentEdge", field, false, false, "Cursor")
+}
+
 func (ec *executionContext) _Query_node(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11560,6 +12474,50 @@ func (ec *executionContext) fieldContext_Query_partyOrganizations(ctx context.Co
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_partyOrganizations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_projectInvestments(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_projectInvestments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ProjectInvestments(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.ProjectInvestmentOrder), fc.Args["where"].(*ent.ProjectInvestmentWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ProjectInvestmentConnection) graphql.Marshaler {
+			return ec.marshalNProjectInvestmentConnection2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐProjectInvestmentConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_projectInvestments(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProjectInvestmentConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_projectInvestments_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -12114,6 +13072,50 @@ func (ec *executionContext) fieldContext_Query_explainAccess(ctx context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_projectOutcomes(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_projectOutcomes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ProjectOutcomes(ctx, fc.Args["year"].(int), fc.Args["groupBy"].(stats.StatsGrouping))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*stats.ProjectOutcome) graphql.Marshaler {
+			return ec.marshalNProjectOutcome2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋstatsᚐProjectOutcomeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_projectOutcomes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProjectOutcome(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_projectOutcomes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_deletedRecords(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12288,7 +13290,7 @@ func (ec *executionContext) _Query_demandStats(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().DemandStats(ctx, fc.Args["year"].(*int))
+			return ec.Resolvers.Query().DemandStats(ctx, fc.Args["year"].(*int), fc.Args["groupBy"].(*stats.StatsGrouping))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *stats.DemandStats) graphql.Marshaler {
@@ -22265,7 +23267,7 @@ func (ec *executionContext) unmarshalInputCreateDemoProjectInput(ctx context.Con
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"year", "name", "subjectKind", "subjectName", "industry", "goal", "deadline", "stageDueOn", "townshipID", "villageID"}
+	fieldsInOrder := [...]string{"year", "name", "subjectKind", "subjectName", "industry", "goal", "deadline", "stageDueOn", "householdsDriven", "personsDriven", "needyHouseholdsDriven", "incomeGainPerHousehold", "newCollectiveIncome", "jobsCreated", "townshipID", "villageID"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -22328,6 +23330,48 @@ func (ec *executionContext) unmarshalInputCreateDemoProjectInput(ctx context.Con
 				return it, err
 			}
 			it.StageDueOn = data
+		case "householdsDriven":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("householdsDriven"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HouseholdsDriven = data
+		case "personsDriven":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("personsDriven"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PersonsDriven = data
+		case "needyHouseholdsDriven":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("needyHouseholdsDriven"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NeedyHouseholdsDriven = data
+		case "incomeGainPerHousehold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("incomeGainPerHousehold"))
+			data, err := ec.unmarshalOMoney2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋmoneyᚐFen(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IncomeGainPerHousehold = data
+		case "newCollectiveIncome":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("newCollectiveIncome"))
+			data, err := ec.unmarshalOMoney2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋmoneyᚐFen(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NewCollectiveIncome = data
+		case "jobsCreated":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("jobsCreated"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.JobsCreated = data
 		case "townshipID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("townshipID"))
 			data, err := ec.unmarshalNID2int(ctx, v)
@@ -25064,7 +26108,7 @@ func (ec *executionContext) unmarshalInputDemoProjectStageWhereInput(ctx context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "projectID", "projectIDNEQ", "projectIDIn", "projectIDNotIn", "stage", "stageNEQ", "stageIn", "stageNotIn", "result", "resultNEQ", "resultIn", "resultNotIn", "dueOn", "dueOnNEQ", "dueOnIn", "dueOnNotIn", "dueOnGT", "dueOnGTE", "dueOnLT", "dueOnLTE", "dueOnIsNil", "dueOnNotNil", "actorName", "actorNameNEQ", "actorNameIn", "actorNameNotIn", "actorNameGT", "actorNameGTE", "actorNameLT", "actorNameLTE", "actorNameContains", "actorNameHasPrefix", "actorNameHasSuffix", "actorNameIsNil", "actorNameNotNil", "actorNameEqualFold", "actorNameContainsFold", "hasProjectWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "projectID", "projectIDNEQ", "projectIDIn", "projectIDNotIn", "stage", "stageNEQ", "stageIn", "stageNotIn", "result", "resultNEQ", "resultIn", "resultNotIn", "dueOn", "dueOnNEQ", "dueOnIn", "dueOnNotIn", "dueOnGT", "dueOnGTE", "dueOnLT", "dueOnLTE", "dueOnIsNil", "dueOnNotNil", "actorName", "actorNameNEQ", "actorNameIn", "actorNameNotIn", "actorNameGT", "actorNameGTE", "actorNameLT", "actorNameLTE", "actorNameContains", "actorNameHasPrefix", "actorNameHasSuffix", "actorNameIsNil", "actorNameNotNil", "actorNameEqualFold", "actorNameContainsFold", "evaluationScore", "evaluationScoreNEQ", "evaluationScoreIn", "evaluationScoreNotIn", "evaluationScoreGT", "evaluationScoreGTE", "evaluationScoreLT", "evaluationScoreLTE", "evaluationScoreIsNil", "evaluationScoreNotNil", "approvalNumber", "approvalNumberNEQ", "approvalNumberIn", "approvalNumberNotIn", "approvalNumberGT", "approvalNumberGTE", "approvalNumberLT", "approvalNumberLTE", "approvalNumberContains", "approvalNumberHasPrefix", "approvalNumberHasSuffix", "approvalNumberIsNil", "approvalNumberNotNil", "approvalNumberEqualFold", "approvalNumberContainsFold", "approvedBudget", "approvedBudgetNEQ", "approvedBudgetIn", "approvedBudgetNotIn", "approvedBudgetGT", "approvedBudgetGTE", "approvedBudgetLT", "approvedBudgetLTE", "approvedBudgetIsNil", "approvedBudgetNotNil", "progressPercent", "progressPercentNEQ", "progressPercentIn", "progressPercentNotIn", "progressPercentGT", "progressPercentGTE", "progressPercentLT", "progressPercentLTE", "progressPercentIsNil", "progressPercentNotNil", "spentToDate", "spentToDateNEQ", "spentToDateIn", "spentToDateNotIn", "spentToDateGT", "spentToDateGTE", "spentToDateLT", "spentToDateLTE", "spentToDateIsNil", "spentToDateNotNil", "reviewGrade", "reviewGradeNEQ", "reviewGradeIn", "reviewGradeNotIn", "reviewGradeIsNil", "reviewGradeNotNil", "finalInvestment", "finalInvestmentNEQ", "finalInvestmentIn", "finalInvestmentNotIn", "finalInvestmentGT", "finalInvestmentGTE", "finalInvestmentLT", "finalInvestmentLTE", "finalInvestmentIsNil", "finalInvestmentNotNil", "finalHouseholdsDriven", "finalHouseholdsDrivenNEQ", "finalHouseholdsDrivenIn", "finalHouseholdsDrivenNotIn", "finalHouseholdsDrivenGT", "finalHouseholdsDrivenGTE", "finalHouseholdsDrivenLT", "finalHouseholdsDrivenLTE", "finalHouseholdsDrivenIsNil", "finalHouseholdsDrivenNotNil", "acceptanceDate", "acceptanceDateNEQ", "acceptanceDateIn", "acceptanceDateNotIn", "acceptanceDateGT", "acceptanceDateGTE", "acceptanceDateLT", "acceptanceDateLTE", "acceptanceDateIsNil", "acceptanceDateNotNil", "hasProjectWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -25519,6 +26563,643 @@ func (ec *executionContext) unmarshalInputDemoProjectStageWhereInput(ctx context
 				return it, err
 			}
 			it.ActorNameContainsFold = data
+		case "evaluationScore":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("evaluationScore"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EvaluationScore = data
+		case "evaluationScoreNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("evaluationScoreNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EvaluationScoreNEQ = data
+		case "evaluationScoreIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("evaluationScoreIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EvaluationScoreIn = data
+		case "evaluationScoreNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("evaluationScoreNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EvaluationScoreNotIn = data
+		case "evaluationScoreGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("evaluationScoreGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EvaluationScoreGT = data
+		case "evaluationScoreGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("evaluationScoreGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EvaluationScoreGTE = data
+		case "evaluationScoreLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("evaluationScoreLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EvaluationScoreLT = data
+		case "evaluationScoreLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("evaluationScoreLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EvaluationScoreLTE = data
+		case "evaluationScoreIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("evaluationScoreIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EvaluationScoreIsNil = data
+		case "evaluationScoreNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("evaluationScoreNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EvaluationScoreNotNil = data
+		case "approvalNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvalNumber"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovalNumber = data
+		case "approvalNumberNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvalNumberNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovalNumberNEQ = data
+		case "approvalNumberIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvalNumberIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovalNumberIn = data
+		case "approvalNumberNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvalNumberNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovalNumberNotIn = data
+		case "approvalNumberGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvalNumberGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovalNumberGT = data
+		case "approvalNumberGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvalNumberGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovalNumberGTE = data
+		case "approvalNumberLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvalNumberLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovalNumberLT = data
+		case "approvalNumberLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvalNumberLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovalNumberLTE = data
+		case "approvalNumberContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvalNumberContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovalNumberContains = data
+		case "approvalNumberHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvalNumberHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovalNumberHasPrefix = data
+		case "approvalNumberHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvalNumberHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovalNumberHasSuffix = data
+		case "approvalNumberIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvalNumberIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovalNumberIsNil = data
+		case "approvalNumberNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvalNumberNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovalNumberNotNil = data
+		case "approvalNumberEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvalNumberEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovalNumberEqualFold = data
+		case "approvalNumberContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvalNumberContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovalNumberContainsFold = data
+		case "approvedBudget":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvedBudget"))
+			data, err := ec.unmarshalOMoney2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋmoneyᚐFen(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovedBudget = data
+		case "approvedBudgetNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvedBudgetNEQ"))
+			data, err := ec.unmarshalOMoney2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋmoneyᚐFen(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovedBudgetNEQ = data
+		case "approvedBudgetIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvedBudgetIn"))
+			data, err := ec.unmarshalOMoney2ᚕgithubᚗcomᚋnanpiaoᚋsbqwᚋmoneyᚐFenᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovedBudgetIn = data
+		case "approvedBudgetNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvedBudgetNotIn"))
+			data, err := ec.unmarshalOMoney2ᚕgithubᚗcomᚋnanpiaoᚋsbqwᚋmoneyᚐFenᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovedBudgetNotIn = data
+		case "approvedBudgetGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvedBudgetGT"))
+			data, err := ec.unmarshalOMoney2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋmoneyᚐFen(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovedBudgetGT = data
+		case "approvedBudgetGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvedBudgetGTE"))
+			data, err := ec.unmarshalOMoney2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋmoneyᚐFen(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovedBudgetGTE = data
+		case "approvedBudgetLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvedBudgetLT"))
+			data, err := ec.unmarshalOMoney2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋmoneyᚐFen(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovedBudgetLT = data
+		case "approvedBudgetLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvedBudgetLTE"))
+			data, err := ec.unmarshalOMoney2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋmoneyᚐFen(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovedBudgetLTE = data
+		case "approvedBudgetIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvedBudgetIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovedBudgetIsNil = data
+		case "approvedBudgetNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvedBudgetNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovedBudgetNotNil = data
+		case "progressPercent":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("progressPercent"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProgressPercent = data
+		case "progressPercentNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("progressPercentNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProgressPercentNEQ = data
+		case "progressPercentIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("progressPercentIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProgressPercentIn = data
+		case "progressPercentNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("progressPercentNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProgressPercentNotIn = data
+		case "progressPercentGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("progressPercentGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProgressPercentGT = data
+		case "progressPercentGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("progressPercentGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProgressPercentGTE = data
+		case "progressPercentLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("progressPercentLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProgressPercentLT = data
+		case "progressPercentLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("progressPercentLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProgressPercentLTE = data
+		case "progressPercentIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("progressPercentIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProgressPercentIsNil = data
+		case "progressPercentNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("progressPercentNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProgressPercentNotNil = data
+		case "spentToDate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("spentToDate"))
+			data, err := ec.unmarshalOMoney2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋmoneyᚐFen(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SpentToDate = data
+		case "spentToDateNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("spentToDateNEQ"))
+			data, err := ec.unmarshalOMoney2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋmoneyᚐFen(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SpentToDateNEQ = data
+		case "spentToDateIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("spentToDateIn"))
+			data, err := ec.unmarshalOMoney2ᚕgithubᚗcomᚋnanpiaoᚋsbqwᚋmoneyᚐFenᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SpentToDateIn = data
+		case "spentToDateNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("spentToDateNotIn"))
+			data, err := ec.unmarshalOMoney2ᚕgithubᚗcomᚋnanpiaoᚋsbqwᚋmoneyᚐFenᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SpentToDateNotIn = data
+		case "spentToDateGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("spentToDateGT"))
+			data, err := ec.unmarshalOMoney2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋmoneyᚐFen(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SpentToDateGT = data
+		case "spentToDateGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("spentToDateGTE"))
+			data, err := ec.unmarshalOMoney2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋmoneyᚐFen(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SpentToDateGTE = data
+		case "spentToDateLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("spentToDateLT"))
+			data, err := ec.unmarshalOMoney2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋmoneyᚐFen(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SpentToDateLT = data
+		case "spentToDateLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("spentToDateLTE"))
+			data, err := ec.unmarshalOMoney2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋmoneyᚐFen(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SpentToDateLTE = data
+		case "spentToDateIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("spentToDateIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SpentToDateIsNil = data
+		case "spentToDateNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("spentToDateNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SpentToDateNotNil = data
+		case "reviewGrade":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewGrade"))
+			data, err := ec.unmarshalOReviewGrade2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐReviewGrade(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReviewGrade = data
+		case "reviewGradeNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewGradeNEQ"))
+			data, err := ec.unmarshalOReviewGrade2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐReviewGrade(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReviewGradeNEQ = data
+		case "reviewGradeIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewGradeIn"))
+			data, err := ec.unmarshalOReviewGrade2ᚕgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐReviewGradeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReviewGradeIn = data
+		case "reviewGradeNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewGradeNotIn"))
+			data, err := ec.unmarshalOReviewGrade2ᚕgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐReviewGradeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReviewGradeNotIn = data
+		case "reviewGradeIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewGradeIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReviewGradeIsNil = data
+		case "reviewGradeNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewGradeNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReviewGradeNotNil = data
+		case "finalInvestment":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("finalInvestment"))
+			data, err := ec.unmarshalOMoney2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋmoneyᚐFen(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FinalInvestment = data
+		case "finalInvestmentNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("finalInvestmentNEQ"))
+			data, err := ec.unmarshalOMoney2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋmoneyᚐFen(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FinalInvestmentNEQ = data
+		case "finalInvestmentIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("finalInvestmentIn"))
+			data, err := ec.unmarshalOMoney2ᚕgithubᚗcomᚋnanpiaoᚋsbqwᚋmoneyᚐFenᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FinalInvestmentIn = data
+		case "finalInvestmentNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("finalInvestmentNotIn"))
+			data, err := ec.unmarshalOMoney2ᚕgithubᚗcomᚋnanpiaoᚋsbqwᚋmoneyᚐFenᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FinalInvestmentNotIn = data
+		case "finalInvestmentGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("finalInvestmentGT"))
+			data, err := ec.unmarshalOMoney2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋmoneyᚐFen(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FinalInvestmentGT = data
+		case "finalInvestmentGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("finalInvestmentGTE"))
+			data, err := ec.unmarshalOMoney2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋmoneyᚐFen(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FinalInvestmentGTE = data
+		case "finalInvestmentLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("finalInvestmentLT"))
+			data, err := ec.unmarshalOMoney2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋmoneyᚐFen(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FinalInvestmentLT = data
+		case "finalInvestmentLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("finalInvestmentLTE"))
+			data, err := ec.unmarshalOMoney2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋmoneyᚐFen(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FinalInvestmentLTE = data
+		case "finalInvestmentIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("finalInvestmentIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FinalInvestmentIsNil = data
+		case "finalInvestmentNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("finalInvestmentNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FinalInvestmentNotNil = data
+		case "finalHouseholdsDriven":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("finalHouseholdsDriven"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FinalHouseholdsDriven = data
+		case "finalHouseholdsDrivenNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("finalHouseholdsDrivenNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FinalHouseholdsDrivenNEQ = data
+		case "finalHouseholdsDrivenIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("finalHouseholdsDrivenIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FinalHouseholdsDrivenIn = data
+		case "finalHouseholdsDrivenNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("finalHouseholdsDrivenNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FinalHouseholdsDrivenNotIn = data
+		case "finalHouseholdsDrivenGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("finalHouseholdsDrivenGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FinalHouseholdsDrivenGT = data
+		case "finalHouseholdsDrivenGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("finalHouseholdsDrivenGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FinalHouseholdsDrivenGTE = data
+		case "finalHouseholdsDrivenLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("finalHouseholdsDrivenLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FinalHouseholdsDrivenLT = data
+		case "finalHouseholdsDrivenLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("finalHouseholdsDrivenLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FinalHouseholdsDrivenLTE = data
+		case "finalHouseholdsDrivenIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("finalHouseholdsDrivenIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FinalHouseholdsDrivenIsNil = data
+		case "finalHouseholdsDrivenNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("finalHouseholdsDrivenNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FinalHouseholdsDrivenNotNil = data
+		case "acceptanceDate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("acceptanceDate"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AcceptanceDate = data
+		case "acceptanceDateNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("acceptanceDateNEQ"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AcceptanceDateNEQ = data
+		case "acceptanceDateIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("acceptanceDateIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AcceptanceDateIn = data
+		case "acceptanceDateNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("acceptanceDateNotIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AcceptanceDateNotIn = data
+		case "acceptanceDateGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("acceptanceDateGT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AcceptanceDateGT = data
+		case "acceptanceDateGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("acceptanceDateGTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AcceptanceDateGTE = data
+		case "acceptanceDateLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("acceptanceDateLT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AcceptanceDateLT = data
+		case "acceptanceDateLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("acceptanceDateLTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AcceptanceDateLTE = data
+		case "acceptanceDateIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("acceptanceDateIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AcceptanceDateIsNil = data
+		case "acceptanceDateNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("acceptanceDateNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AcceptanceDateNotNil = data
 		case "hasProjectWith":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasProjectWith"))
 			directive0 := func(ctx context.Context) (any, error) {
@@ -25573,7 +27254,7 @@ func (ec *executionContext) unmarshalInputDemoProjectWhereInput(ctx context.Cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "townshipID", "townshipIDNEQ", "townshipIDIn", "townshipIDNotIn", "year", "yearNEQ", "yearIn", "yearNotIn", "yearGT", "yearGTE", "yearLT", "yearLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "subjectKind", "subjectKindNEQ", "subjectKindIn", "subjectKindNotIn", "subjectName", "subjectNameNEQ", "subjectNameIn", "subjectNameNotIn", "subjectNameGT", "subjectNameGTE", "subjectNameLT", "subjectNameLTE", "subjectNameContains", "subjectNameHasPrefix", "subjectNameHasSuffix", "subjectNameEqualFold", "subjectNameContainsFold", "villageID", "villageIDNEQ", "villageIDIn", "villageIDNotIn", "villageIDIsNil", "villageIDNotNil", "industry", "industryNEQ", "industryIn", "industryNotIn", "deadline", "deadlineNEQ", "deadlineIn", "deadlineNotIn", "deadlineGT", "deadlineGTE", "deadlineLT", "deadlineLTE", "stage", "stageNEQ", "stageIn", "stageNotIn", "stageDueOn", "stageDueOnNEQ", "stageDueOnIn", "stageDueOnNotIn", "stageDueOnGT", "stageDueOnGTE", "stageDueOnLT", "stageDueOnLTE", "stageDueOnIsNil", "stageDueOnNotNil", "hasTownshipWith", "hasVillageWith", "hasStagesWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "townshipID", "townshipIDNEQ", "townshipIDIn", "townshipIDNotIn", "year", "yearNEQ", "yearIn", "yearNotIn", "yearGT", "yearGTE", "yearLT", "yearLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "subjectKind", "subjectKindNEQ", "subjectKindIn", "subjectKindNotIn", "subjectName", "subjectNameNEQ", "subjectNameIn", "subjectNameNotIn", "subjectNameGT", "subjectNameGTE", "subjectNameLT", "subjectNameLTE", "subjectNameContains", "subjectNameHasPrefix", "subjectNameHasSuffix", "subjectNameEqualFold", "subjectNameContainsFold", "villageID", "villageIDNEQ", "villageIDIn", "villageIDNotIn", "villageIDIsNil", "villageIDNotNil", "industry", "industryNEQ", "industryIn", "industryNotIn", "deadline", "deadlineNEQ", "deadlineIn", "deadlineNotIn", "deadlineGT", "deadlineGTE", "deadlineLT", "deadlineLTE", "stage", "stageNEQ", "stageIn", "stageNotIn", "stageDueOn", "stageDueOnNEQ", "stageDueOnIn", "stageDueOnNotIn", "stageDueOnGT", "stageDueOnGTE", "stageDueOnLT", "stageDueOnLTE", "stageDueOnIsNil", "stageDueOnNotNil", "householdsDriven", "householdsDrivenNEQ", "householdsDrivenIn", "householdsDrivenNotIn", "householdsDrivenGT", "householdsDrivenGTE", "householdsDrivenLT", "householdsDrivenLTE", "personsDriven", "personsDrivenNEQ", "personsDrivenIn", "personsDrivenNotIn", "personsDrivenGT", "personsDrivenGTE", "personsDrivenLT", "personsDrivenLTE", "needyHouseholdsDriven", "needyHouseholdsDrivenNEQ", "needyHouseholdsDrivenIn", "needyHouseholdsDrivenNotIn", "needyHouseholdsDrivenGT", "needyHouseholdsDrivenGTE", "needyHouseholdsDrivenLT", "needyHouseholdsDrivenLTE", "incomeGainPerHousehold", "incomeGainPerHouseholdNEQ", "incomeGainPerHouseholdIn", "incomeGainPerHouseholdNotIn", "incomeGainPerHouseholdGT", "incomeGainPerHouseholdGTE", "incomeGainPerHouseholdLT", "incomeGainPerHouseholdLTE", "incomeGainPerHouseholdIsNil", "incomeGainPerHouseholdNotNil", "newCollectiveIncome", "newCollectiveIncomeNEQ", "newCollectiveIncomeIn", "newCollectiveIncomeNotIn", "newCollectiveIncomeGT", "newCollectiveIncomeGTE", "newCollectiveIncomeLT", "newCollectiveIncomeLTE", "newCollectiveIncomeIsNil", "newCollectiveIncomeNotNil", "jobsCreated", "jobsCreatedNEQ", "jobsCreatedIn", "jobsCreatedNotIn", "jobsCreatedGT", "jobsCreatedGTE", "jobsCreatedLT", "jobsCreatedLTE", "hasTownshipWith", "hasVillageWith", "hasStagesWith", "hasInvestmentsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -26287,6 +27968,370 @@ func (ec *executionContext) unmarshalInputDemoProjectWhereInput(ctx context.Cont
 				return it, err
 			}
 			it.StageDueOnNotNil = data
+		case "householdsDriven":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("householdsDriven"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HouseholdsDriven = data
+		case "householdsDrivenNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("householdsDrivenNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HouseholdsDrivenNEQ = data
+		case "householdsDrivenIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("householdsDrivenIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HouseholdsDrivenIn = data
+		case "householdsDrivenNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("householdsDrivenNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HouseholdsDrivenNotIn = data
+		case "householdsDrivenGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("householdsDrivenGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HouseholdsDrivenGT = data
+		case "householdsDrivenGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("householdsDrivenGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HouseholdsDrivenGTE = data
+		case "householdsDrivenLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("householdsDrivenLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HouseholdsDrivenLT = data
+		case "householdsDrivenLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("householdsDrivenLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HouseholdsDrivenLTE = data
+		case "personsDriven":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("personsDriven"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PersonsDriven = data
+		case "personsDrivenNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("personsDrivenNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PersonsDrivenNEQ = data
+		case "personsDrivenIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("personsDrivenIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PersonsDrivenIn = data
+		case "personsDrivenNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("personsDrivenNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PersonsDrivenNotIn = data
+		case "personsDrivenGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("personsDrivenGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PersonsDrivenGT = data
+		case "personsDrivenGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("personsDrivenGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PersonsDrivenGTE = data
+		case "personsDrivenLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("personsDrivenLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PersonsDrivenLT = data
+		case "personsDrivenLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("personsDrivenLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PersonsDrivenLTE = data
+		case "needyHouseholdsDriven":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("needyHouseholdsDriven"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NeedyHouseholdsDriven = data
+		case "needyHouseholdsDrivenNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("needyHouseholdsDrivenNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NeedyHouseholdsDrivenNEQ = data
+		case "needyHouseholdsDrivenIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("needyHouseholdsDrivenIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NeedyHouseholdsDrivenIn = data
+		case "needyHouseholdsDrivenNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("needyHouseholdsDrivenNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NeedyHouseholdsDrivenNotIn = data
+		case "needyHouseholdsDrivenGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("needyHouseholdsDrivenGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NeedyHouseholdsDrivenGT = data
+		case "needyHouseholdsDrivenGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("needyHouseholdsDrivenGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NeedyHouseholdsDrivenGTE = data
+		case "needyHouseholdsDrivenLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("needyHouseholdsDrivenLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NeedyHouseholdsDrivenLT = data
+		case "needyHouseholdsDrivenLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("needyHouseholdsDrivenLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NeedyHouseholdsDrivenLTE = data
+		case "incomeGainPerHousehold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("incomeGainPerHousehold"))
+			data, err := ec.unmarshalOMoney2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋmoneyᚐFen(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IncomeGainPerHousehold = data
+		case "incomeGainPerHouseholdNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("incomeGainPerHouseholdNEQ"))
+			data, err := ec.unmarshalOMoney2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋmoneyᚐFen(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IncomeGainPerHouseholdNEQ = data
+		case "incomeGainPerHouseholdIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("incomeGainPerHouseholdIn"))
+			data, err := ec.unmarshalOMoney2ᚕgithubᚗcomᚋnanpiaoᚋsbqwᚋmoneyᚐFenᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IncomeGainPerHouseholdIn = data
+		case "incomeGainPerHouseholdNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("incomeGainPerHouseholdNotIn"))
+			data, err := ec.unmarshalOMoney2ᚕgithubᚗcomᚋnanpiaoᚋsbqwᚋmoneyᚐFenᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IncomeGainPerHouseholdNotIn = data
+		case "incomeGainPerHouseholdGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("incomeGainPerHouseholdGT"))
+			data, err := ec.unmarshalOMoney2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋmoneyᚐFen(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IncomeGainPerHouseholdGT = data
+		case "incomeGainPerHouseholdGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("incomeGainPerHouseholdGTE"))
+			data, err := ec.unmarshalOMoney2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋmoneyᚐFen(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IncomeGainPerHouseholdGTE = data
+		case "incomeGainPerHouseholdLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("incomeGainPerHouseholdLT"))
+			data, err := ec.unmarshalOMoney2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋmoneyᚐFen(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IncomeGainPerHouseholdLT = data
+		case "incomeGainPerHouseholdLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("incomeGainPerHouseholdLTE"))
+			data, err := ec.unmarshalOMoney2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋmoneyᚐFen(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IncomeGainPerHouseholdLTE = data
+		case "incomeGainPerHouseholdIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("incomeGainPerHouseholdIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IncomeGainPerHouseholdIsNil = data
+		case "incomeGainPerHouseholdNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("incomeGainPerHouseholdNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IncomeGainPerHouseholdNotNil = data
+		case "newCollectiveIncome":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("newCollectiveIncome"))
+			data, err := ec.unmarshalOMoney2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋmoneyᚐFen(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NewCollectiveIncome = data
+		case "newCollectiveIncomeNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("newCollectiveIncomeNEQ"))
+			data, err := ec.unmarshalOMoney2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋmoneyᚐFen(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NewCollectiveIncomeNEQ = data
+		case "newCollectiveIncomeIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("newCollectiveIncomeIn"))
+			data, err := ec.unmarshalOMoney2ᚕgithubᚗcomᚋnanpiaoᚋsbqwᚋmoneyᚐFenᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NewCollectiveIncomeIn = data
+		case "newCollectiveIncomeNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("newCollectiveIncomeNotIn"))
+			data, err := ec.unmarshalOMoney2ᚕgithubᚗcomᚋnanpiaoᚋsbqwᚋmoneyᚐFenᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NewCollectiveIncomeNotIn = data
+		case "newCollectiveIncomeGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("newCollectiveIncomeGT"))
+			data, err := ec.unmarshalOMoney2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋmoneyᚐFen(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NewCollectiveIncomeGT = data
+		case "newCollectiveIncomeGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("newCollectiveIncomeGTE"))
+			data, err := ec.unmarshalOMoney2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋmoneyᚐFen(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NewCollectiveIncomeGTE = data
+		case "newCollectiveIncomeLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("newCollectiveIncomeLT"))
+			data, err := ec.unmarshalOMoney2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋmoneyᚐFen(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NewCollectiveIncomeLT = data
+		case "newCollectiveIncomeLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("newCollectiveIncomeLTE"))
+			data, err := ec.unmarshalOMoney2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋmoneyᚐFen(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NewCollectiveIncomeLTE = data
+		case "newCollectiveIncomeIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("newCollectiveIncomeIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NewCollectiveIncomeIsNil = data
+		case "newCollectiveIncomeNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("newCollectiveIncomeNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NewCollectiveIncomeNotNil = data
+		case "jobsCreated":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("jobsCreated"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.JobsCreated = data
+		case "jobsCreatedNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("jobsCreatedNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.JobsCreatedNEQ = data
+		case "jobsCreatedIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("jobsCreatedIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.JobsCreatedIn = data
+		case "jobsCreatedNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("jobsCreatedNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.JobsCreatedNotIn = data
+		case "jobsCreatedGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("jobsCreatedGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.JobsCreatedGT = data
+		case "jobsCreatedGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("jobsCreatedGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.JobsCreatedGTE = data
+		case "jobsCreatedLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("jobsCreatedLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.JobsCreatedLT = data
+		case "jobsCreatedLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("jobsCreatedLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.JobsCreatedLTE = data
 		case "hasTownshipWith":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasTownshipWith"))
 			directive0 := func(ctx context.Context) (any, error) {
@@ -26363,6 +28408,32 @@ func (ec *executionContext) unmarshalInputDemoProjectWhereInput(ctx context.Cont
 				it.HasStagesWith = nil
 			} else {
 				err := fmt.Errorf(`unexpected type %T from directive, should be []*github.com/nanpiao/sbqw/ent.DemoProjectStageWhereInput`, tmp)
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
+		case "hasInvestmentsWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasInvestmentsWith"))
+			directive0 := func(ctx context.Context) (any, error) {
+				return ec.unmarshalOProjectInvestmentWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐProjectInvestmentWhereInputᚄ(ctx, v)
+			}
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Scoped == nil {
+					var zeroVal []*ent.ProjectInvestmentWhereInput
+					return zeroVal, errors.New("directive scoped is not implemented")
+				}
+				return ec.Directives.Scoped(ctx, obj, directive0)
+			}
+
+			tmp, err := directive1(ctx)
+			if err != nil {
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
+			if data, ok := tmp.([]*ent.ProjectInvestmentWhereInput); ok {
+				it.HasInvestmentsWith = data
+			} else if tmp == nil {
+				it.HasInvestmentsWith = nil
+			} else {
+				err := fmt.Errorf(`unexpected type %T from directive, should be []*github.com/nanpiao/sbqw/ent.ProjectInvestmentWhereInput`, tmp)
 				return it, graphql.ErrorOnPath(ctx, err)
 			}
 		}
@@ -31762,6 +33833,477 @@ func (ec *executionContext) unmarshalInputPostWhereInput(ctx context.Context, ob
 func UnmarshalPostWhereInput(ctx context.Context, raw any) (ent.PostWhereInput, error) {
 	var out ent.PostWhereInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "PostWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputProjectInvestmentOrder(ctx context.Context, obj any) (ent.ProjectInvestmentOrder, error) {
+	var it ent.ProjectInvestmentOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNProjectInvestmentOrderField2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐProjectInvestmentOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalProjectInvestmentOrder unmarshals raw into the ProjectInvestmentOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalProjectInvestmentOrder(ctx context.Context, raw any) (ent.ProjectInvestmentOrder, error) {
+	var out ent.ProjectInvestmentOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ProjectInvestmentOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputProjectInvestmentWhereInput(ctx context.Context, obj any) (ent.ProjectInvestmentWhereInput, error) {
+	var it ent.ProjectInvestmentWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "projectID", "projectIDNEQ", "projectIDIn", "projectIDNotIn", "source", "sourceNEQ", "sourceIn", "sourceNotIn", "planned", "plannedNEQ", "plannedIn", "plannedNotIn", "plannedGT", "plannedGTE", "plannedLT", "plannedLTE", "actual", "actualNEQ", "actualIn", "actualNotIn", "actualGT", "actualGTE", "actualLT", "actualLTE", "hasProjectWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOProjectInvestmentWhereInput2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐProjectInvestmentWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOProjectInvestmentWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐProjectInvestmentWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOProjectInvestmentWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐProjectInvestmentWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "projectID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("projectID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProjectID = data
+		case "projectIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("projectIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProjectIDNEQ = data
+		case "projectIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("projectIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProjectIDIn = data
+		case "projectIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("projectIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProjectIDNotIn = data
+		case "source":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source"))
+			data, err := ec.unmarshalOFundingSource2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐFundingSource(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Source = data
+		case "sourceNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceNEQ"))
+			data, err := ec.unmarshalOFundingSource2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐFundingSource(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceNEQ = data
+		case "sourceIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceIn"))
+			data, err := ec.unmarshalOFundingSource2ᚕgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐFundingSourceᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceIn = data
+		case "sourceNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceNotIn"))
+			data, err := ec.unmarshalOFundingSource2ᚕgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐFundingSourceᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceNotIn = data
+		case "planned":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("planned"))
+			data, err := ec.unmarshalOMoney2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋmoneyᚐFen(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Planned = data
+		case "plannedNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("plannedNEQ"))
+			data, err := ec.unmarshalOMoney2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋmoneyᚐFen(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlannedNEQ = data
+		case "plannedIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("plannedIn"))
+			data, err := ec.unmarshalOMoney2ᚕgithubᚗcomᚋnanpiaoᚋsbqwᚋmoneyᚐFenᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlannedIn = data
+		case "plannedNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("plannedNotIn"))
+			data, err := ec.unmarshalOMoney2ᚕgithubᚗcomᚋnanpiaoᚋsbqwᚋmoneyᚐFenᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlannedNotIn = data
+		case "plannedGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("plannedGT"))
+			data, err := ec.unmarshalOMoney2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋmoneyᚐFen(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlannedGT = data
+		case "plannedGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("plannedGTE"))
+			data, err := ec.unmarshalOMoney2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋmoneyᚐFen(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlannedGTE = data
+		case "plannedLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("plannedLT"))
+			data, err := ec.unmarshalOMoney2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋmoneyᚐFen(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlannedLT = data
+		case "plannedLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("plannedLTE"))
+			data, err := ec.unmarshalOMoney2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋmoneyᚐFen(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlannedLTE = data
+		case "actual":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actual"))
+			data, err := ec.unmarshalOMoney2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋmoneyᚐFen(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Actual = data
+		case "actualNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actualNEQ"))
+			data, err := ec.unmarshalOMoney2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋmoneyᚐFen(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActualNEQ = data
+		case "actualIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actualIn"))
+			data, err := ec.unmarshalOMoney2ᚕgithubᚗcomᚋnanpiaoᚋsbqwᚋmoneyᚐFenᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActualIn = data
+		case "actualNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actualNotIn"))
+			data, err := ec.unmarshalOMoney2ᚕgithubᚗcomᚋnanpiaoᚋsbqwᚋmoneyᚐFenᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActualNotIn = data
+		case "actualGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actualGT"))
+			data, err := ec.unmarshalOMoney2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋmoneyᚐFen(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActualGT = data
+		case "actualGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actualGTE"))
+			data, err := ec.unmarshalOMoney2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋmoneyᚐFen(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActualGTE = data
+		case "actualLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actualLT"))
+			data, err := ec.unmarshalOMoney2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋmoneyᚐFen(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActualLT = data
+		case "actualLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actualLTE"))
+			data, err := ec.unmarshalOMoney2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋmoneyᚐFen(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActualLTE = data
+		case "hasProjectWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasProjectWith"))
+			directive0 := func(ctx context.Context) (any, error) {
+				return ec.unmarshalODemoProjectWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemoProjectWhereInputᚄ(ctx, v)
+			}
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Scoped == nil {
+					var zeroVal []*ent.DemoProjectWhereInput
+					return zeroVal, errors.New("directive scoped is not implemented")
+				}
+				return ec.Directives.Scoped(ctx, obj, directive0)
+			}
+
+			tmp, err := directive1(ctx)
+			if err != nil {
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
+			if data, ok := tmp.([]*ent.DemoProjectWhereInput); ok {
+				it.HasProjectWith = data
+			} else if tmp == nil {
+				it.HasProjectWith = nil
+			} else {
+				err := fmt.Errorf(`unexpected type %T from directive, should be []*github.com/nanpiao/sbqw/ent.DemoProjectWhereInput`, tmp)
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalProjectInvestmentWhereInput unmarshals raw into the ProjectInvestmentWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalProjectInvestmentWhereInput(ctx context.Context, raw any) (ent.ProjectInvestmentWhereInput, error) {
+	var out ent.ProjectInvestmentWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ProjectInvestmentWhereInput", raw, &out)
 	return out, err
 }
 
@@ -37681,7 +40223,7 @@ func (ec *executionContext) unmarshalInputUpdateDemoProjectInput(ctx context.Con
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"version", "year", "name", "subjectKind", "subjectName", "industry", "goal", "deadline", "stageDueOn", "clearStageDueOn"}
+	fieldsInOrder := [...]string{"version", "year", "name", "subjectKind", "subjectName", "industry", "goal", "deadline", "stageDueOn", "clearStageDueOn", "householdsDriven", "personsDriven", "needyHouseholdsDriven", "incomeGainPerHousehold", "clearIncomeGainPerHousehold", "newCollectiveIncome", "clearNewCollectiveIncome", "jobsCreated"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -37758,6 +40300,62 @@ func (ec *executionContext) unmarshalInputUpdateDemoProjectInput(ctx context.Con
 				return it, err
 			}
 			it.ClearStageDueOn = data
+		case "householdsDriven":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("householdsDriven"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HouseholdsDriven = data
+		case "personsDriven":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("personsDriven"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PersonsDriven = data
+		case "needyHouseholdsDriven":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("needyHouseholdsDriven"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NeedyHouseholdsDriven = data
+		case "incomeGainPerHousehold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("incomeGainPerHousehold"))
+			data, err := ec.unmarshalOMoney2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋmoneyᚐFen(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IncomeGainPerHousehold = data
+		case "clearIncomeGainPerHousehold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearIncomeGainPerHousehold"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearIncomeGainPerHousehold = data
+		case "newCollectiveIncome":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("newCollectiveIncome"))
+			data, err := ec.unmarshalOMoney2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋmoneyᚐFen(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NewCollectiveIncome = data
+		case "clearNewCollectiveIncome":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearNewCollectiveIncome"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearNewCollectiveIncome = data
+		case "jobsCreated":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("jobsCreated"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.JobsCreated = data
 		}
 	}
 	return it, nil
@@ -41072,6 +43670,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Rectification(ctx, sel, obj)
+	case *ent.ProjectInvestment:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ProjectInvestment(ctx, sel, obj)
 	case *ent.Post:
 		if obj == nil {
 			return graphql.Null
@@ -42484,6 +45087,36 @@ func (ec *executionContext) _DemoProject(ctx context.Context, sel ast.SelectionS
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "householdsDriven":
+			out.Values[i] = ec._DemoProject_householdsDriven(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "personsDriven":
+			out.Values[i] = ec._DemoProject_personsDriven(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "needyHouseholdsDriven":
+			out.Values[i] = ec._DemoProject_needyHouseholdsDriven(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "incomeGainPerHousehold":
+			out.Values[i] = ec._DemoProject_incomeGainPerHousehold(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "newCollectiveIncome":
+			out.Values[i] = ec._DemoProject_newCollectiveIncome(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "jobsCreated":
+			out.Values[i] = ec._DemoProject_jobsCreated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "township":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -42501,6 +45134,12 @@ func (ec *executionContext) _DemoProject(ctx context.Context, sel ast.SelectionS
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._DemoProject_stages(ctx, field, obj)
+				})
+		case "investments":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DemoProject_investments(ctx, field, obj)
 				})
 		case "overdue":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
@@ -42664,6 +45303,71 @@ func (ec *executionContext) _DemoProjectStage(ctx context.Context, sel ast.Selec
 			}
 		case "actorName":
 			out.Values[i] = ec._DemoProjectStage_actorName(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "findings":
+			out.Values[i] = ec._DemoProjectStage_findings(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "evaluationScore":
+			out.Values[i] = ec._DemoProjectStage_evaluationScore(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "evaluationConclusion":
+			out.Values[i] = ec._DemoProjectStage_evaluationConclusion(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "approvalNumber":
+			out.Values[i] = ec._DemoProjectStage_approvalNumber(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "approvedBudget":
+			out.Values[i] = ec._DemoProjectStage_approvedBudget(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "progressPercent":
+			out.Values[i] = ec._DemoProjectStage_progressPercent(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "spentToDate":
+			out.Values[i] = ec._DemoProjectStage_spentToDate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "milestones":
+			out.Values[i] = ec._DemoProjectStage_milestones(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reviewGrade":
+			out.Values[i] = ec._DemoProjectStage_reviewGrade(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reviewRemarks":
+			out.Values[i] = ec._DemoProjectStage_reviewRemarks(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "finalInvestment":
+			out.Values[i] = ec._DemoProjectStage_finalInvestment(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "finalHouseholdsDriven":
+			out.Values[i] = ec._DemoProjectStage_finalHouseholdsDriven(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "acceptanceDate":
+			out.Values[i] = ec._DemoProjectStage_acceptanceDate(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -44220,6 +46924,161 @@ func (ec *executionContext) _PostEdge(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var projectInvestmentImplementors = []string{"ProjectInvestment", "Node"}
+
+func (ec *executionContext) _ProjectInvestment(ctx context.Context, sel ast.SelectionSet, obj *ent.ProjectInvestment) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, projectInvestmentImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ProjectInvestment")
+		case "id":
+			out.Values[i] = ec._ProjectInvestment_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._ProjectInvestment_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._ProjectInvestment_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._ProjectInvestment_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "projectID":
+			out.Values[i] = ec._ProjectInvestment_projectID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "source":
+			out.Values[i] = ec._ProjectInvestment_source(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "planned":
+			out.Values[i] = ec._ProjectInvestment_planned(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "actual":
+			out.Values[i] = ec._ProjectInvestment_actual(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "project":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ProjectInvestment_project(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var projectInvestmentConnectionImplementors = []string{"ProjectInvestmentConnection"}
+
+func (ec *executionContext) _ProjectInvestmentConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.ProjectInvestmentConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, projectInvestmentConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ProjectInvestmentConnection")
+		case "edges":
+			out.Values[i] = ec._ProjectInvestmentConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._ProjectInvestmentConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._ProjectInvestmentConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var projectInvestmentEdgeImplementors = []string{"ProjectInvestmentEdge"}
+
+func (ec *executionContext) _ProjectInvestmentEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.ProjectInvestmentEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, projectInvestmentEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ProjectInvestmentEdge")
+		case "node":
+			out.Values[i] = ec._ProjectInvestmentEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._ProjectInvestmentEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var queryImplementors = []string{"Query"}
 
 func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -44311,6 +47170,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_partyOrganizations(ctx, field)
 				})
+		case "projectInvestments":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_projectInvestments(ctx, field)
+				})
 		case "rectifications":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -44388,6 +47253,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_explainAccess(ctx, field)
+				})
+		case "projectOutcomes":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_projectOutcomes(ctx, field)
 				})
 		case "deletedRecords":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -47490,6 +50361,16 @@ func (ec *executionContext) marshalNEducation2githubᚗcomᚋnanpiaoᚋsbqwᚋen
 	return v
 }
 
+func (ec *executionContext) unmarshalNFundingSource2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐFundingSource(ctx context.Context, v any) (enum.FundingSource, error) {
+	var res enum.FundingSource
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFundingSource2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐFundingSource(ctx context.Context, sel ast.SelectionSet, v enum.FundingSource) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNGender2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐGender(ctx context.Context, v any) (enum.Gender, error) {
 	var res enum.Gender
 	err := res.UnmarshalGQL(v)
@@ -47971,6 +50852,70 @@ func (ec *executionContext) marshalNPovertyStatus2githubᚗcomᚋnanpiaoᚋsbqw�
 	return v
 }
 
+func (ec *executionContext) marshalNProjectInvestment2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐProjectInvestment(ctx context.Context, sel ast.SelectionSet, v *ent.ProjectInvestment) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ProjectInvestment!")
+		return graphql.Null
+	}
+	return ec._ProjectInvestment(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNProjectInvestmentConnection2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐProjectInvestmentConnection(ctx context.Context, sel ast.SelectionSet, v *ent.ProjectInvestmentConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ProjectInvestmentConnection!")
+		return graphql.Null
+	}
+	return ec._ProjectInvestmentConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNProjectInvestmentEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐProjectInvestmentEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.ProjectInvestmentEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNProjectInvestmentEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐProjectInvestmentEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNProjectInvestmentEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐProjectInvestmentEdge(ctx context.Context, sel ast.SelectionSet, v *ent.ProjectInvestmentEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ProjectInvestmentEdge!")
+		return graphql.Null
+	}
+	return ec._ProjectInvestmentEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNProjectInvestmentOrder2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐProjectInvestmentOrder(ctx context.Context, v any) (*ent.ProjectInvestmentOrder, error) {
+	res, err := ec.unmarshalInputProjectInvestmentOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNProjectInvestmentOrderField2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐProjectInvestmentOrderField(ctx context.Context, v any) (*ent.ProjectInvestmentOrderField, error) {
+	var res = new(ent.ProjectInvestmentOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNProjectInvestmentOrderField2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐProjectInvestmentOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.ProjectInvestmentOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ProjectInvestmentOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNProjectInvestmentWhereInput2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐProjectInvestmentWhereInput(ctx context.Context, v any) (*ent.ProjectInvestmentWhereInput, error) {
+	res, err := ec.unmarshalInputProjectInvestmentWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNProjectStage2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐProjectStage(ctx context.Context, v any) (enum.ProjectStage, error) {
 	var res enum.ProjectStage
 	err := res.UnmarshalGQL(v)
@@ -48137,6 +51082,16 @@ func (ec *executionContext) marshalNResidentOrderField2ᚖgithubᚗcomᚋnanpiao
 func (ec *executionContext) unmarshalNResidentWhereInput2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐResidentWhereInput(ctx context.Context, v any) (*ent.ResidentWhereInput, error) {
 	res, err := ec.unmarshalInputResidentWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNReviewGrade2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐReviewGrade(ctx context.Context, v any) (enum.ReviewGrade, error) {
+	var res enum.ReviewGrade
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNReviewGrade2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐReviewGrade(ctx context.Context, sel ast.SelectionSet, v enum.ReviewGrade) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNRole2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐRole(ctx context.Context, v any) (enum.Role, error) {
@@ -49830,6 +52785,58 @@ func (ec *executionContext) marshalOEducation2ᚖgithubᚗcomᚋnanpiaoᚋsbqw�
 	return v
 }
 
+func (ec *executionContext) unmarshalOFundingSource2ᚕgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐFundingSourceᚄ(ctx context.Context, v any) ([]enum.FundingSource, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]enum.FundingSource, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNFundingSource2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐFundingSource(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOFundingSource2ᚕgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐFundingSourceᚄ(ctx context.Context, sel ast.SelectionSet, v []enum.FundingSource) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFundingSource2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐFundingSource(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOFundingSource2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐFundingSource(ctx context.Context, v any) (*enum.FundingSource, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(enum.FundingSource)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOFundingSource2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐFundingSource(ctx context.Context, sel ast.SelectionSet, v *enum.FundingSource) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) unmarshalOGender2ᚕgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐGenderᚄ(ctx context.Context, v any) ([]enum.Gender, error) {
 	if v == nil {
 		return nil, nil
@@ -50846,6 +53853,67 @@ func (ec *executionContext) marshalOPovertyStatus2ᚖgithubᚗcomᚋnanpiaoᚋsb
 	return v
 }
 
+func (ec *executionContext) marshalOProjectInvestment2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐProjectInvestmentᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.ProjectInvestment) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNProjectInvestment2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐProjectInvestment(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOProjectInvestmentOrder2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐProjectInvestmentOrderᚄ(ctx context.Context, v any) ([]*ent.ProjectInvestmentOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.ProjectInvestmentOrder, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNProjectInvestmentOrder2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐProjectInvestmentOrder(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOProjectInvestmentWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐProjectInvestmentWhereInputᚄ(ctx context.Context, v any) ([]*ent.ProjectInvestmentWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.ProjectInvestmentWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNProjectInvestmentWhereInput2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐProjectInvestmentWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOProjectInvestmentWhereInput2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐProjectInvestmentWhereInput(ctx context.Context, v any) (*ent.ProjectInvestmentWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputProjectInvestmentWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOProjectStage2ᚕgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐProjectStageᚄ(ctx context.Context, v any) ([]enum.ProjectStage, error) {
 	if v == nil {
 		return nil, nil
@@ -51136,6 +54204,58 @@ func (ec *executionContext) unmarshalOResidentWhereInput2ᚖgithubᚗcomᚋnanpi
 	}
 	res, err := ec.unmarshalInputResidentWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOReviewGrade2ᚕgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐReviewGradeᚄ(ctx context.Context, v any) ([]enum.ReviewGrade, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]enum.ReviewGrade, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNReviewGrade2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐReviewGrade(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOReviewGrade2ᚕgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐReviewGradeᚄ(ctx context.Context, sel ast.SelectionSet, v []enum.ReviewGrade) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNReviewGrade2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐReviewGrade(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOReviewGrade2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐReviewGrade(ctx context.Context, v any) (*enum.ReviewGrade, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(enum.ReviewGrade)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOReviewGrade2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐReviewGrade(ctx context.Context, sel ast.SelectionSet, v *enum.ReviewGrade) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalORole2ᚕgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐRoleᚄ(ctx context.Context, v any) ([]enum.Role, error) {

@@ -14,6 +14,8 @@ import (
 	"github.com/nanpiao/sbqw/ent"
 	"github.com/nanpiao/sbqw/ent/schema/enum"
 	"github.com/nanpiao/sbqw/graph/model"
+	"github.com/nanpiao/sbqw/money"
+	"github.com/nanpiao/sbqw/workflow"
 	"github.com/vektah/gqlparser/v2/ast"
 )
 
@@ -64,12 +66,14 @@ type MutationResolver interface {
 	UpdatePolicies(ctx context.Context, add []*model.PolicyRuleInput, remove []*model.PolicyRuleInput) ([]*model.PolicyRule, error)
 	RevealSensitive(ctx context.Context, id int, fields []model.SensitiveField, reason string) (*model.RevealPayload, error)
 	MoveHousehold(ctx context.Context, id int, villageID int) (*ent.Household, error)
+	SetProjectInvestment(ctx context.Context, projectID int, source enum.FundingSource, planned *money.Fen, actual *money.Fen) (*ent.ProjectInvestment, error)
+	RecordDemoProjectStage(ctx context.Context, id int, from enum.ProjectStage, content workflow.StageContent) (*ent.DemoProjectStage, error)
 	RegisterOperation(ctx context.Context, name string, document string) (*ent.TrustedDocument, error)
 	UnregisterOperation(ctx context.Context, id int) (int, error)
 	UpdateProgrammeSettings(ctx context.Context, maxHouseholdsPerCadre *int, visitLockDays *int) (*model.ProgrammeSettings, error)
 	CreateDemoProject(ctx context.Context, input ent.CreateDemoProjectInput) (*ent.DemoProject, error)
 	UpdateDemoProject(ctx context.Context, id int, input ent.UpdateDemoProjectInput) (*ent.DemoProject, error)
-	AdvanceDemoProject(ctx context.Context, id int, from enum.ProjectStage, remarks *string, dueOn *time.Time) (*ent.DemoProject, error)
+	AdvanceDemoProject(ctx context.Context, id int, from enum.ProjectStage, remarks *string, dueOn *time.Time, content *workflow.StageContent) (*ent.DemoProject, error)
 	ReturnDemoProject(ctx context.Context, id int, from enum.ProjectStage, reason string, dueOn *time.Time) (*ent.DemoProject, error)
 	CreateTrainingCourse(ctx context.Context, input ent.CreateTrainingCourseInput) (*ent.TrainingCourse, error)
 	UpdateTrainingCourse(ctx context.Context, id int, input ent.UpdateTrainingCourseInput) (*ent.TrainingCourse, error)
@@ -193,6 +197,14 @@ func (ec *executionContext) field_Mutation_advanceDemoProject_args(ctx context.C
 		return nil, err
 	}
 	args["dueOn"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "content",
+		func(ctx context.Context, v any) (*workflow.StageContent, error) {
+			return ec.unmarshalOStageContentInput2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋworkflowᚐStageContent(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["content"] = arg4
 	return args, nil
 }
 
@@ -930,6 +942,36 @@ func (ec *executionContext) field_Mutation_moveHousehold_args(ctx context.Contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_recordDemoProjectStage_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (enum.ProjectStage, error) {
+			return ec.unmarshalNProjectStage2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐProjectStage(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "content",
+		func(ctx context.Context, v any) (workflow.StageContent, error) {
+			return ec.unmarshalNStageContentInput2githubᚗcomᚋnanpiaoᚋsbqwᚋworkflowᚐStageContent(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["content"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_registerOperation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -1127,6 +1169,44 @@ func (ec *executionContext) field_Mutation_revokeApiKey_args(ctx context.Context
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_setProjectInvestment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "projectID",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["projectID"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "source",
+		func(ctx context.Context, v any) (enum.FundingSource, error) {
+			return ec.unmarshalNFundingSource2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐFundingSource(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["source"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "planned",
+		func(ctx context.Context, v any) (*money.Fen, error) {
+			return ec.unmarshalOMoney2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋmoneyᚐFen(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["planned"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "actual",
+		func(ctx context.Context, v any) (*money.Fen, error) {
+			return ec.unmarshalOMoney2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋmoneyᚐFen(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["actual"] = arg3
 	return args, nil
 }
 
@@ -3593,6 +3673,94 @@ func (ec *executionContext) fieldContext_Mutation_moveHousehold(ctx context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_setProjectInvestment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setProjectInvestment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetProjectInvestment(ctx, fc.Args["projectID"].(int), fc.Args["source"].(enum.FundingSource), fc.Args["planned"].(*money.Fen), fc.Args["actual"].(*money.Fen))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ProjectInvestment) graphql.Marshaler {
+			return ec.marshalNProjectInvestment2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐProjectInvestment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setProjectInvestment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProjectInvestment(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setProjectInvestment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_recordDemoProjectStage(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_recordDemoProjectStage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RecordDemoProjectStage(ctx, fc.Args["id"].(int), fc.Args["from"].(enum.ProjectStage), fc.Args["content"].(workflow.StageContent))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.DemoProjectStage) graphql.Marshaler {
+			return ec.marshalNDemoProjectStage2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemoProjectStage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_recordDemoProjectStage(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DemoProjectStage(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_recordDemoProjectStage_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_registerOperation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3823,7 +3991,7 @@ func (ec *executionContext) _Mutation_advanceDemoProject(ctx context.Context, fi
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().AdvanceDemoProject(ctx, fc.Args["id"].(int), fc.Args["from"].(enum.ProjectStage), fc.Args["remarks"].(*string), fc.Args["dueOn"].(*time.Time))
+			return ec.Resolvers.Mutation().AdvanceDemoProject(ctx, fc.Args["id"].(int), fc.Args["from"].(enum.ProjectStage), fc.Args["remarks"].(*string), fc.Args["dueOn"].(*time.Time), fc.Args["content"].(*workflow.StageContent))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.DemoProject) graphql.Marshaler {
@@ -5550,6 +5718,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "moveHousehold":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_moveHousehold(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "setProjectInvestment":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setProjectInvestment(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "recordDemoProjectStage":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_recordDemoProjectStage(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++

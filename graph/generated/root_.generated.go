@@ -14,7 +14,9 @@ import (
 	"github.com/nanpiao/sbqw/ent"
 	"github.com/nanpiao/sbqw/ent/schema/enum"
 	"github.com/nanpiao/sbqw/graph/model"
+	"github.com/nanpiao/sbqw/money"
 	"github.com/nanpiao/sbqw/stats"
+	"github.com/nanpiao/sbqw/workflow"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -269,12 +271,18 @@ type ComplexityRoot struct {
 
 	DemandCount struct {
 		AverageDaysToClose func(childComplexity int) int
+		BasicallySatisfied func(childComplexity int) int
 		Category           func(childComplexity int) int
 		Closed             func(childComplexity int) int
 		Demands            func(childComplexity int) int
 		Department         func(childComplexity int) int
+		Dissatisfied       func(childComplexity int) int
 		Overdue            func(childComplexity int) int
+		Resolved           func(childComplexity int) int
+		Satisfied          func(childComplexity int) int
 		Status             func(childComplexity int) int
+		Township           func(childComplexity int) int
+		Village            func(childComplexity int) int
 	}
 
 	DemandEdge struct {
@@ -311,29 +319,37 @@ type ComplexityRoot struct {
 		ByCategory   func(childComplexity int) int
 		ByDepartment func(childComplexity int) int
 		ByStatus     func(childComplexity int) int
+		ByUnit       func(childComplexity int) int
 		Total        func(childComplexity int) int
 	}
 
 	DemoProject struct {
-		CreatedAt   func(childComplexity int) int
-		Deadline    func(childComplexity int) int
-		Goal        func(childComplexity int) int
-		ID          func(childComplexity int) int
-		Industry    func(childComplexity int) int
-		Name        func(childComplexity int) int
-		Overdue     func(childComplexity int) int
-		Stage       func(childComplexity int) int
-		StageDueOn  func(childComplexity int) int
-		Stages      func(childComplexity int) int
-		SubjectKind func(childComplexity int) int
-		SubjectName func(childComplexity int) int
-		Township    func(childComplexity int) int
-		TownshipID  func(childComplexity int) int
-		UpdatedAt   func(childComplexity int) int
-		Version     func(childComplexity int) int
-		Village     func(childComplexity int) int
-		VillageID   func(childComplexity int) int
-		Year        func(childComplexity int) int
+		CreatedAt              func(childComplexity int) int
+		Deadline               func(childComplexity int) int
+		Goal                   func(childComplexity int) int
+		HouseholdsDriven       func(childComplexity int) int
+		ID                     func(childComplexity int) int
+		IncomeGainPerHousehold func(childComplexity int) int
+		Industry               func(childComplexity int) int
+		Investments            func(childComplexity int) int
+		JobsCreated            func(childComplexity int) int
+		Name                   func(childComplexity int) int
+		NeedyHouseholdsDriven  func(childComplexity int) int
+		NewCollectiveIncome    func(childComplexity int) int
+		Overdue                func(childComplexity int) int
+		PersonsDriven          func(childComplexity int) int
+		Stage                  func(childComplexity int) int
+		StageDueOn             func(childComplexity int) int
+		Stages                 func(childComplexity int) int
+		SubjectKind            func(childComplexity int) int
+		SubjectName            func(childComplexity int) int
+		Township               func(childComplexity int) int
+		TownshipID             func(childComplexity int) int
+		UpdatedAt              func(childComplexity int) int
+		Version                func(childComplexity int) int
+		Village                func(childComplexity int) int
+		VillageID              func(childComplexity int) int
+		Year                   func(childComplexity int) int
 	}
 
 	DemoProjectConnection struct {
@@ -348,17 +364,30 @@ type ComplexityRoot struct {
 	}
 
 	DemoProjectStage struct {
-		ActorName func(childComplexity int) int
-		CreatedAt func(childComplexity int) int
-		DueOn     func(childComplexity int) int
-		ID        func(childComplexity int) int
-		Project   func(childComplexity int) int
-		ProjectID func(childComplexity int) int
-		Remarks   func(childComplexity int) int
-		Result    func(childComplexity int) int
-		Stage     func(childComplexity int) int
-		UpdatedAt func(childComplexity int) int
-		Version   func(childComplexity int) int
+		AcceptanceDate        func(childComplexity int) int
+		ActorName             func(childComplexity int) int
+		ApprovalNumber        func(childComplexity int) int
+		ApprovedBudget        func(childComplexity int) int
+		CreatedAt             func(childComplexity int) int
+		DueOn                 func(childComplexity int) int
+		EvaluationConclusion  func(childComplexity int) int
+		EvaluationScore       func(childComplexity int) int
+		FinalHouseholdsDriven func(childComplexity int) int
+		FinalInvestment       func(childComplexity int) int
+		Findings              func(childComplexity int) int
+		ID                    func(childComplexity int) int
+		Milestones            func(childComplexity int) int
+		ProgressPercent       func(childComplexity int) int
+		Project               func(childComplexity int) int
+		ProjectID             func(childComplexity int) int
+		Remarks               func(childComplexity int) int
+		Result                func(childComplexity int) int
+		ReviewGrade           func(childComplexity int) int
+		ReviewRemarks         func(childComplexity int) int
+		SpentToDate           func(childComplexity int) int
+		Stage                 func(childComplexity int) int
+		UpdatedAt             func(childComplexity int) int
+		Version               func(childComplexity int) int
 	}
 
 	DemoProjectStageConnection struct {
@@ -470,6 +499,12 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	InvestmentBySource struct {
+		Actual  func(childComplexity int) int
+		Planned func(childComplexity int) int
+		Source  func(childComplexity int) int
+	}
+
 	LoginPayload struct {
 		ExpiresAt func(childComplexity int) int
 		Token     func(childComplexity int) int
@@ -498,7 +533,7 @@ type ComplexityRoot struct {
 	Mutation struct {
 		AcceptDemand                func(childComplexity int, id int, note *string, dueOn *time.Time) int
 		AcceptRectification         func(childComplexity int, id int, score int) int
-		AdvanceDemoProject          func(childComplexity int, id int, from enum.ProjectStage, remarks *string, dueOn *time.Time) int
+		AdvanceDemoProject          func(childComplexity int, id int, from enum.ProjectStage, remarks *string, dueOn *time.Time, content *workflow.StageContent) int
 		AssignDemand                func(childComplexity int, id int, departmentID int, note *string, dueOn *time.Time) int
 		ChangePassword              func(childComplexity int, currentPassword string, newPassword string) int
 		CloseDemand                 func(childComplexity int, id int, note *string) int
@@ -545,6 +580,7 @@ type ComplexityRoot struct {
 		Login                       func(childComplexity int, username string, password string, newPassword *string) int
 		Logout                      func(childComplexity int) int
 		MoveHousehold               func(childComplexity int, id int, villageID int) int
+		RecordDemoProjectStage      func(childComplexity int, id int, from enum.ProjectStage, content workflow.StageContent) int
 		RegisterOperation           func(childComplexity int, name string, document string) int
 		RejectDemand                func(childComplexity int, id int, reason string) int
 		ReleasePairing              func(childComplexity int, id int, reason string, endOn *time.Time, replacementCadreID *int) int
@@ -553,6 +589,7 @@ type ComplexityRoot struct {
 		ReturnDemoProject           func(childComplexity int, id int, from enum.ProjectStage, reason string, dueOn *time.Time) int
 		RevealSensitive             func(childComplexity int, id int, fields []model.SensitiveField, reason string) int
 		RevokeAPIKey                func(childComplexity int, id int) int
+		SetProjectInvestment        func(childComplexity int, projectID int, source enum.FundingSource, planned *money.Fen, actual *money.Fen) int
 		UnregisterOperation         func(childComplexity int, id int) int
 		UpdateAssessment            func(childComplexity int, id int, input ent.UpdateAssessmentInput) int
 		UpdateCadre                 func(childComplexity int, id int, input ent.UpdateCadreInput) int
@@ -730,6 +767,45 @@ type ComplexityRoot struct {
 		VisitLockDays         func(childComplexity int) int
 	}
 
+	ProjectInvestment struct {
+		Actual    func(childComplexity int) int
+		CreatedAt func(childComplexity int) int
+		ID        func(childComplexity int) int
+		Planned   func(childComplexity int) int
+		Project   func(childComplexity int) int
+		ProjectID func(childComplexity int) int
+		Source    func(childComplexity int) int
+		UpdatedAt func(childComplexity int) int
+		Version   func(childComplexity int) int
+	}
+
+	ProjectInvestmentConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	ProjectInvestmentEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	ProjectOutcome struct {
+		Actual                 func(childComplexity int) int
+		HouseholdsDriven       func(childComplexity int) int
+		IncomeGain             func(childComplexity int) int
+		IncomeGainPerHousehold func(childComplexity int) int
+		Investments            func(childComplexity int) int
+		JobsCreated            func(childComplexity int) int
+		NeedyHouseholdsDriven  func(childComplexity int) int
+		NewCollectiveIncome    func(childComplexity int) int
+		PersonsDriven          func(childComplexity int) int
+		Planned                func(childComplexity int) int
+		Projects               func(childComplexity int) int
+		Township               func(childComplexity int) int
+		Village                func(childComplexity int) int
+	}
+
 	Query struct {
 		AnnualReport          func(childComplexity int, townshipID int, year int) int
 		Assessments           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AssessmentOrder, where *ent.AssessmentWhereInput) int
@@ -738,7 +814,7 @@ type ComplexityRoot struct {
 		Cadres                func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.CadreOrder, where *ent.CadreWhereInput) int
 		Changes               func(childComplexity int, after *entgql.Cursor[int], first *int) int
 		DeletedRecords        func(childComplexity int, typeArg string, since time.Time, first *int) int
-		DemandStats           func(childComplexity int, year *int) int
+		DemandStats           func(childComplexity int, year *int, groupBy *stats.StatsGrouping) int
 		Demands               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DemandOrder, where *ent.DemandWhereInput) int
 		DemoProjectStats      func(childComplexity int, year *int) int
 		DemoProjects          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DemoProjectOrder, where *ent.DemoProjectWhereInput) int
@@ -755,6 +831,8 @@ type ComplexityRoot struct {
 		PartyOrganizations    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PartyOrganizationOrder, where *ent.PartyOrganizationWhereInput) int
 		Policies              func(childComplexity int) int
 		ProgrammeSettings     func(childComplexity int) int
+		ProjectInvestments    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ProjectInvestmentOrder, where *ent.ProjectInvestmentWhereInput) int
+		ProjectOutcomes       func(childComplexity int, year int, groupBy stats.StatsGrouping) int
 		RectificationProgress func(childComplexity int, year int, groupBy stats.StatsGrouping) int
 		Rectifications        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.RectificationOrder, where *ent.RectificationWhereInput) int
 		Residents             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ResidentOrder, where *ent.ResidentWhereInput) int
@@ -2103,6 +2181,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DemandCount.AverageDaysToClose(childComplexity), true
+	case "DemandCount.basicallySatisfied":
+		if e.ComplexityRoot.DemandCount.BasicallySatisfied == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandCount.BasicallySatisfied(childComplexity), true
 	case "DemandCount.category":
 		if e.ComplexityRoot.DemandCount.Category == nil {
 			break
@@ -2127,18 +2211,48 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DemandCount.Department(childComplexity), true
+	case "DemandCount.dissatisfied":
+		if e.ComplexityRoot.DemandCount.Dissatisfied == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandCount.Dissatisfied(childComplexity), true
 	case "DemandCount.overdue":
 		if e.ComplexityRoot.DemandCount.Overdue == nil {
 			break
 		}
 
 		return e.ComplexityRoot.DemandCount.Overdue(childComplexity), true
+	case "DemandCount.resolved":
+		if e.ComplexityRoot.DemandCount.Resolved == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandCount.Resolved(childComplexity), true
+	case "DemandCount.satisfied":
+		if e.ComplexityRoot.DemandCount.Satisfied == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandCount.Satisfied(childComplexity), true
 	case "DemandCount.status":
 		if e.ComplexityRoot.DemandCount.Status == nil {
 			break
 		}
 
 		return e.ComplexityRoot.DemandCount.Status(childComplexity), true
+	case "DemandCount.township":
+		if e.ComplexityRoot.DemandCount.Township == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandCount.Township(childComplexity), true
+	case "DemandCount.village":
+		if e.ComplexityRoot.DemandCount.Village == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandCount.Village(childComplexity), true
 
 	case "DemandEdge.cursor":
 		if e.ComplexityRoot.DemandEdge.Cursor == nil {
@@ -2270,6 +2384,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DemandStats.ByStatus(childComplexity), true
+	case "DemandStats.byUnit":
+		if e.ComplexityRoot.DemandStats.ByUnit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandStats.ByUnit(childComplexity), true
 	case "DemandStats.total":
 		if e.ComplexityRoot.DemandStats.Total == nil {
 			break
@@ -2295,30 +2415,72 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DemoProject.Goal(childComplexity), true
+	case "DemoProject.householdsDriven":
+		if e.ComplexityRoot.DemoProject.HouseholdsDriven == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemoProject.HouseholdsDriven(childComplexity), true
 	case "DemoProject.id":
 		if e.ComplexityRoot.DemoProject.ID == nil {
 			break
 		}
 
 		return e.ComplexityRoot.DemoProject.ID(childComplexity), true
+	case "DemoProject.incomeGainPerHousehold":
+		if e.ComplexityRoot.DemoProject.IncomeGainPerHousehold == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemoProject.IncomeGainPerHousehold(childComplexity), true
 	case "DemoProject.industry":
 		if e.ComplexityRoot.DemoProject.Industry == nil {
 			break
 		}
 
 		return e.ComplexityRoot.DemoProject.Industry(childComplexity), true
+	case "DemoProject.investments":
+		if e.ComplexityRoot.DemoProject.Investments == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemoProject.Investments(childComplexity), true
+	case "DemoProject.jobsCreated":
+		if e.ComplexityRoot.DemoProject.JobsCreated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemoProject.JobsCreated(childComplexity), true
 	case "DemoProject.name":
 		if e.ComplexityRoot.DemoProject.Name == nil {
 			break
 		}
 
 		return e.ComplexityRoot.DemoProject.Name(childComplexity), true
+	case "DemoProject.needyHouseholdsDriven":
+		if e.ComplexityRoot.DemoProject.NeedyHouseholdsDriven == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemoProject.NeedyHouseholdsDriven(childComplexity), true
+	case "DemoProject.newCollectiveIncome":
+		if e.ComplexityRoot.DemoProject.NewCollectiveIncome == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemoProject.NewCollectiveIncome(childComplexity), true
 	case "DemoProject.overdue":
 		if e.ComplexityRoot.DemoProject.Overdue == nil {
 			break
 		}
 
 		return e.ComplexityRoot.DemoProject.Overdue(childComplexity), true
+	case "DemoProject.personsDriven":
+		if e.ComplexityRoot.DemoProject.PersonsDriven == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemoProject.PersonsDriven(childComplexity), true
 	case "DemoProject.stage":
 		if e.ComplexityRoot.DemoProject.Stage == nil {
 			break
@@ -2424,12 +2586,30 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.DemoProjectEdge.Node(childComplexity), true
 
+	case "DemoProjectStage.acceptanceDate":
+		if e.ComplexityRoot.DemoProjectStage.AcceptanceDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemoProjectStage.AcceptanceDate(childComplexity), true
 	case "DemoProjectStage.actorName":
 		if e.ComplexityRoot.DemoProjectStage.ActorName == nil {
 			break
 		}
 
 		return e.ComplexityRoot.DemoProjectStage.ActorName(childComplexity), true
+	case "DemoProjectStage.approvalNumber":
+		if e.ComplexityRoot.DemoProjectStage.ApprovalNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemoProjectStage.ApprovalNumber(childComplexity), true
+	case "DemoProjectStage.approvedBudget":
+		if e.ComplexityRoot.DemoProjectStage.ApprovedBudget == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemoProjectStage.ApprovedBudget(childComplexity), true
 	case "DemoProjectStage.createdAt":
 		if e.ComplexityRoot.DemoProjectStage.CreatedAt == nil {
 			break
@@ -2442,12 +2622,54 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DemoProjectStage.DueOn(childComplexity), true
+	case "DemoProjectStage.evaluationConclusion":
+		if e.ComplexityRoot.DemoProjectStage.EvaluationConclusion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemoProjectStage.EvaluationConclusion(childComplexity), true
+	case "DemoProjectStage.evaluationScore":
+		if e.ComplexityRoot.DemoProjectStage.EvaluationScore == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemoProjectStage.EvaluationScore(childComplexity), true
+	case "DemoProjectStage.finalHouseholdsDriven":
+		if e.ComplexityRoot.DemoProjectStage.FinalHouseholdsDriven == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemoProjectStage.FinalHouseholdsDriven(childComplexity), true
+	case "DemoProjectStage.finalInvestment":
+		if e.ComplexityRoot.DemoProjectStage.FinalInvestment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemoProjectStage.FinalInvestment(childComplexity), true
+	case "DemoProjectStage.findings":
+		if e.ComplexityRoot.DemoProjectStage.Findings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemoProjectStage.Findings(childComplexity), true
 	case "DemoProjectStage.id":
 		if e.ComplexityRoot.DemoProjectStage.ID == nil {
 			break
 		}
 
 		return e.ComplexityRoot.DemoProjectStage.ID(childComplexity), true
+	case "DemoProjectStage.milestones":
+		if e.ComplexityRoot.DemoProjectStage.Milestones == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemoProjectStage.Milestones(childComplexity), true
+	case "DemoProjectStage.progressPercent":
+		if e.ComplexityRoot.DemoProjectStage.ProgressPercent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemoProjectStage.ProgressPercent(childComplexity), true
 	case "DemoProjectStage.project":
 		if e.ComplexityRoot.DemoProjectStage.Project == nil {
 			break
@@ -2472,6 +2694,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DemoProjectStage.Result(childComplexity), true
+	case "DemoProjectStage.reviewGrade":
+		if e.ComplexityRoot.DemoProjectStage.ReviewGrade == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemoProjectStage.ReviewGrade(childComplexity), true
+	case "DemoProjectStage.reviewRemarks":
+		if e.ComplexityRoot.DemoProjectStage.ReviewRemarks == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemoProjectStage.ReviewRemarks(childComplexity), true
+	case "DemoProjectStage.spentToDate":
+		if e.ComplexityRoot.DemoProjectStage.SpentToDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemoProjectStage.SpentToDate(childComplexity), true
 	case "DemoProjectStage.stage":
 		if e.ComplexityRoot.DemoProjectStage.Stage == nil {
 			break
@@ -2954,6 +3194,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.HouseholdEdge.Node(childComplexity), true
 
+	case "InvestmentBySource.actual":
+		if e.ComplexityRoot.InvestmentBySource.Actual == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvestmentBySource.Actual(childComplexity), true
+	case "InvestmentBySource.planned":
+		if e.ComplexityRoot.InvestmentBySource.Planned == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvestmentBySource.Planned(childComplexity), true
+	case "InvestmentBySource.source":
+		if e.ComplexityRoot.InvestmentBySource.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvestmentBySource.Source(childComplexity), true
+
 	case "LoginPayload.expiresAt":
 		if e.ComplexityRoot.LoginPayload.ExpiresAt == nil {
 			break
@@ -3085,7 +3344,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.AdvanceDemoProject(childComplexity, args["id"].(int), args["from"].(enum.ProjectStage), args["remarks"].(*string), args["dueOn"].(*time.Time)), true
+		return e.ComplexityRoot.Mutation.AdvanceDemoProject(childComplexity, args["id"].(int), args["from"].(enum.ProjectStage), args["remarks"].(*string), args["dueOn"].(*time.Time), args["content"].(*workflow.StageContent)), true
 	case "Mutation.assignDemand":
 		if e.ComplexityRoot.Mutation.AssignDemand == nil {
 			break
@@ -3587,6 +3846,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.MoveHousehold(childComplexity, args["id"].(int), args["villageID"].(int)), true
+	case "Mutation.recordDemoProjectStage":
+		if e.ComplexityRoot.Mutation.RecordDemoProjectStage == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_recordDemoProjectStage_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RecordDemoProjectStage(childComplexity, args["id"].(int), args["from"].(enum.ProjectStage), args["content"].(workflow.StageContent)), true
 	case "Mutation.registerOperation":
 		if e.ComplexityRoot.Mutation.RegisterOperation == nil {
 			break
@@ -3675,6 +3945,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RevokeAPIKey(childComplexity, args["id"].(int)), true
+	case "Mutation.setProjectInvestment":
+		if e.ComplexityRoot.Mutation.SetProjectInvestment == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setProjectInvestment_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetProjectInvestment(childComplexity, args["projectID"].(int), args["source"].(enum.FundingSource), args["planned"].(*money.Fen), args["actual"].(*money.Fen)), true
 	case "Mutation.unregisterOperation":
 		if e.ComplexityRoot.Mutation.UnregisterOperation == nil {
 			break
@@ -4589,6 +4870,172 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ProgrammeSettings.VisitLockDays(childComplexity), true
 
+	case "ProjectInvestment.actual":
+		if e.ComplexityRoot.ProjectInvestment.Actual == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProjectInvestment.Actual(childComplexity), true
+	case "ProjectInvestment.createdAt":
+		if e.ComplexityRoot.ProjectInvestment.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProjectInvestment.CreatedAt(childComplexity), true
+	case "ProjectInvestment.id":
+		if e.ComplexityRoot.ProjectInvestment.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProjectInvestment.ID(childComplexity), true
+	case "ProjectInvestment.planned":
+		if e.ComplexityRoot.ProjectInvestment.Planned == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProjectInvestment.Planned(childComplexity), true
+	case "ProjectInvestment.project":
+		if e.ComplexityRoot.ProjectInvestment.Project == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProjectInvestment.Project(childComplexity), true
+	case "ProjectInvestment.projectID":
+		if e.ComplexityRoot.ProjectInvestment.ProjectID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProjectInvestment.ProjectID(childComplexity), true
+	case "ProjectInvestment.source":
+		if e.ComplexityRoot.ProjectInvestment.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProjectInvestment.Source(childComplexity), true
+	case "ProjectInvestment.updatedAt":
+		if e.ComplexityRoot.ProjectInvestment.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProjectInvestment.UpdatedAt(childComplexity), true
+	case "ProjectInvestment.version":
+		if e.ComplexityRoot.ProjectInvestment.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProjectInvestment.Version(childComplexity), true
+
+	case "ProjectInvestmentConnection.edges":
+		if e.ComplexityRoot.ProjectInvestmentConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProjectInvestmentConnection.Edges(childComplexity), true
+	case "ProjectInvestmentConnection.pageInfo":
+		if e.ComplexityRoot.ProjectInvestmentConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProjectInvestmentConnection.PageInfo(childComplexity), true
+	case "ProjectInvestmentConnection.totalCount":
+		if e.ComplexityRoot.ProjectInvestmentConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProjectInvestmentConnection.TotalCount(childComplexity), true
+
+	case "ProjectInvestmentEdge.cursor":
+		if e.ComplexityRoot.ProjectInvestmentEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProjectInvestmentEdge.Cursor(childComplexity), true
+	case "ProjectInvestmentEdge.node":
+		if e.ComplexityRoot.ProjectInvestmentEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProjectInvestmentEdge.Node(childComplexity), true
+
+	case "ProjectOutcome.actual":
+		if e.ComplexityRoot.ProjectOutcome.Actual == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProjectOutcome.Actual(childComplexity), true
+	case "ProjectOutcome.householdsDriven":
+		if e.ComplexityRoot.ProjectOutcome.HouseholdsDriven == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProjectOutcome.HouseholdsDriven(childComplexity), true
+	case "ProjectOutcome.incomeGain":
+		if e.ComplexityRoot.ProjectOutcome.IncomeGain == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProjectOutcome.IncomeGain(childComplexity), true
+	case "ProjectOutcome.incomeGainPerHousehold":
+		if e.ComplexityRoot.ProjectOutcome.IncomeGainPerHousehold == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProjectOutcome.IncomeGainPerHousehold(childComplexity), true
+	case "ProjectOutcome.investments":
+		if e.ComplexityRoot.ProjectOutcome.Investments == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProjectOutcome.Investments(childComplexity), true
+	case "ProjectOutcome.jobsCreated":
+		if e.ComplexityRoot.ProjectOutcome.JobsCreated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProjectOutcome.JobsCreated(childComplexity), true
+	case "ProjectOutcome.needyHouseholdsDriven":
+		if e.ComplexityRoot.ProjectOutcome.NeedyHouseholdsDriven == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProjectOutcome.NeedyHouseholdsDriven(childComplexity), true
+	case "ProjectOutcome.newCollectiveIncome":
+		if e.ComplexityRoot.ProjectOutcome.NewCollectiveIncome == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProjectOutcome.NewCollectiveIncome(childComplexity), true
+	case "ProjectOutcome.personsDriven":
+		if e.ComplexityRoot.ProjectOutcome.PersonsDriven == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProjectOutcome.PersonsDriven(childComplexity), true
+	case "ProjectOutcome.planned":
+		if e.ComplexityRoot.ProjectOutcome.Planned == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProjectOutcome.Planned(childComplexity), true
+	case "ProjectOutcome.projects":
+		if e.ComplexityRoot.ProjectOutcome.Projects == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProjectOutcome.Projects(childComplexity), true
+	case "ProjectOutcome.township":
+		if e.ComplexityRoot.ProjectOutcome.Township == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProjectOutcome.Township(childComplexity), true
+	case "ProjectOutcome.village":
+		if e.ComplexityRoot.ProjectOutcome.Village == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProjectOutcome.Village(childComplexity), true
+
 	case "Query.annualReport":
 		if e.ComplexityRoot.Query.AnnualReport == nil {
 			break
@@ -4671,7 +5118,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.DemandStats(childComplexity, args["year"].(*int)), true
+		return e.ComplexityRoot.Query.DemandStats(childComplexity, args["year"].(*int), args["groupBy"].(*stats.StatsGrouping)), true
 	case "Query.demands":
 		if e.ComplexityRoot.Query.Demands == nil {
 			break
@@ -4834,6 +5281,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.ProgrammeSettings(childComplexity), true
+	case "Query.projectInvestments":
+		if e.ComplexityRoot.Query.ProjectInvestments == nil {
+			break
+		}
+
+		args, err := ec.field_Query_projectInvestments_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ProjectInvestments(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.ProjectInvestmentOrder), args["where"].(*ent.ProjectInvestmentWhereInput)), true
+	case "Query.projectOutcomes":
+		if e.ComplexityRoot.Query.ProjectOutcomes == nil {
+			break
+		}
+
+		args, err := ec.field_Query_projectOutcomes_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ProjectOutcomes(childComplexity, args["year"].(int), args["groupBy"].(stats.StatsGrouping)), true
 	case "Query.rectificationProgress":
 		if e.ComplexityRoot.Query.RectificationProgress == nil {
 			break
@@ -6728,6 +7197,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("PolicyRuleInput", ec.unmarshalInputPolicyRuleInput),
 			graphql.NewInputUnmarshaler("PostOrder", ec.unmarshalInputPostOrder),
 			graphql.NewInputUnmarshaler("PostWhereInput", ec.unmarshalInputPostWhereInput),
+			graphql.NewInputUnmarshaler("ProjectInvestmentOrder", ec.unmarshalInputProjectInvestmentOrder),
+			graphql.NewInputUnmarshaler("ProjectInvestmentWhereInput", ec.unmarshalInputProjectInvestmentWhereInput),
 			graphql.NewInputUnmarshaler("RectificationOrder", ec.unmarshalInputRectificationOrder),
 			graphql.NewInputUnmarshaler("RectificationWhereInput", ec.unmarshalInputRectificationWhereInput),
 			graphql.NewInputUnmarshaler("ResidentOrder", ec.unmarshalInputResidentOrder),
@@ -6735,6 +7206,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("RoleBindingInput", ec.unmarshalInputRoleBindingInput),
 			graphql.NewInputUnmarshaler("RoleBindingOrder", ec.unmarshalInputRoleBindingOrder),
 			graphql.NewInputUnmarshaler("RoleBindingWhereInput", ec.unmarshalInputRoleBindingWhereInput),
+			graphql.NewInputUnmarshaler("StageContentInput", ec.unmarshalInputStageContentInput),
 			graphql.NewInputUnmarshaler("TeamMembershipOrder", ec.unmarshalInputTeamMembershipOrder),
 			graphql.NewInputUnmarshaler("TeamMembershipWhereInput", ec.unmarshalInputTeamMembershipWhereInput),
 			graphql.NewInputUnmarshaler("TeamOrder", ec.unmarshalInputTeamOrder),
@@ -7141,6 +7613,156 @@ extend type Mutation {
   moveHousehold("ID of the record 记录ID" id: ID!, "ID of the destination village 目标村" villageID: ID!): Household!
 }
 `, BuiltIn: false},
+	{Name: "../outcomes.graphqls", Input: `# What demonstration projects cost and achieved (see docs/outcomes.md): investment by funding
+# source, households driven, and what each of the six steps recorded. Amounts are Money —
+# exact yuan with two places, stored as integer fen.
+
+"""
+The content of one step of a demonstration project. Give only the fields of the step
+concerned: RESEARCH findings; EVALUATION evaluationScore and evaluationConclusion; APPROVAL
+approvalNumber and approvedBudget; IMPLEMENTATION progressPercent, spentToDate (and
+milestones); REVIEW reviewGrade (and reviewRemarks); COMPLETION finalInvestment,
+finalHouseholdsDriven and acceptanceDate. Fields in brackets are optional; the others are
+required before the step can be left. A field of another step is BAD_USER_INPUT. 步骤内容
+"""
+input StageContentInput {
+  "RESEARCH: findings 调研结论"
+  findings: String
+  "EVALUATION: score, 0–100 评估得分"
+  evaluationScore: Int
+  "EVALUATION: conclusion 评估结论"
+  evaluationConclusion: String
+  "APPROVAL: approval document number 立项文号"
+  approvalNumber: String
+  "APPROVAL: approved budget 批复预算"
+  approvedBudget: Money
+  "IMPLEMENTATION: progress, percent (0–100) 实施进度"
+  progressPercent: Int
+  "IMPLEMENTATION: spending to date 累计支出"
+  spentToDate: Money
+  "IMPLEMENTATION: milestones reached (optional) 里程碑"
+  milestones: [String!]
+  "REVIEW: grade; a FAIL cannot be completed 评审等次"
+  reviewGrade: ReviewGrade
+  "REVIEW: remarks (optional) 评审意见"
+  reviewRemarks: String
+  "COMPLETION: final total investment 决算总投资"
+  finalInvestment: Money
+  "COMPLETION: households driven at completion 结题带动户数"
+  finalHouseholdsDriven: Int
+  "COMPLETION: acceptance date 验收日期"
+  acceptanceDate: Date
+}
+
+extend type Mutation {
+  """
+  Record a project's planned and/or actual investment from one funding source (one record per
+  source; an omitted amount keeps its value). Allowed to whoever may edit the project. 登记投资
+  """
+  setProjectInvestment(
+    "The demonstration project 示范工程"
+    projectID: ID!
+    "The funding source 资金来源"
+    source: FundingSource!
+    "Planned investment 计划投资"
+    planned: Money
+    "Investment made so far 实际到位投资"
+    actual: Money
+  ): ProjectInvestment!
+
+  """
+  Fill in the content of the step the project is at (see StageContentInput); the step cannot be
+  left without its required content. Allowed to whoever may edit the project. 填写步骤内容
+  """
+  recordDemoProjectStage(
+    "ID of the project 示范工程ID"
+    id: ID!
+    "The stage the project is at now, as you read it; CONFLICT if it has moved 当前步骤"
+    from: ProjectStage!
+    "The step's content 步骤内容"
+    content: StageContentInput!
+  ): DemoProjectStage!
+}
+
+extend type Query {
+  """
+  Project outcomes 示范工程成效: per unit, the caller's demonstration projects of a programme
+  year — investment by funding source planned and actual, households and persons driven (of
+  them needy), income gain, new collective income and jobs. Grouped by village, only projects
+  whose subject lies in a village are counted.
+  """
+  projectOutcomes(
+    "The programme year (2017 to next year) 年度"
+    year: Int!
+    "Group by township or by village 统计口径"
+    groupBy: StatsGrouping! = TOWNSHIP
+  ): [ProjectOutcome!]!
+}
+
+"""
+What a unit's demonstration projects of a year cost and achieved. 示范工程成效
+"""
+type ProjectOutcome {
+  "The township (of the village, when grouped by village) 乡镇"
+  township: Township!
+  "The village, when grouped by village 村"
+  village: Village
+  "Projects 工程数"
+  projects: Int!
+  "Per funding source, every source listed 按资金来源"
+  investments: [InvestmentBySource!]!
+  "Planned investment, all sources 计划总投资"
+  planned: Money!
+  "Investment made, all sources 实际到位总投资"
+  actual: Money!
+  "Households driven 带动户数"
+  householdsDriven: Int!
+  "Persons driven 带动人数"
+  personsDriven: Int!
+  "Of the households driven, needy ones 其中困难户数"
+  needyHouseholdsDriven: Int!
+  "Income gain of the driven households: Σ incomeGainPerHousehold × householdsDriven 带动增收总额"
+  incomeGain: Money!
+  "incomeGain / householdsDriven of the projects that report a gain, rounded to the fen; null when none 户均增收"
+  incomeGainPerHousehold: Money
+  "New village collective income 新增村集体收入"
+  newCollectiveIncome: Money!
+  "Jobs created 新增就业岗位"
+  jobsCreated: Int!
+}
+
+"""
+Planned and actual investment from one funding source. 分来源投资
+"""
+type InvestmentBySource {
+  "The funding source 资金来源"
+  source: FundingSource!
+  "Planned 计划投资"
+  planned: Money!
+  "Made so far 实际到位"
+  actual: Money!
+}
+
+extend type DemandStats {
+  "Per unit, when groupBy is given (units with at least one demand, in code order); empty otherwise 按单位"
+  byUnit: [DemandCount!]!
+}
+
+extend type DemandCount {
+  "The township, in byUnit 乡镇"
+  township: Township
+  "The village, in byUnit grouped by village 村"
+  village: Village
+  "Resolved: RESOLVED, FOLLOWED_UP or CLOSED 已办结数"
+  resolved: Int!
+  "Followed up as SATISFIED 满意"
+  satisfied: Int!
+  "Followed up as BASICALLY_SATISFIED 基本满意"
+  basicallySatisfied: Int!
+  "Followed up as DISSATISFIED 不满意"
+  dissatisfied: Int!
+}
+`, BuiltIn: false},
 	{Name: "../people.graphqls", Input: `extend type Resident {
   "Age in whole years today, from the birth date in the ID number 年龄"
   age: Int!
@@ -7275,6 +7897,15 @@ A calendar date without time of day, written as an RFC 3339 full-date, e.g. 2024
 counted in China Standard Time. 日期
 """
 scalar Date @specifiedBy(url: "https://www.rfc-editor.org/rfc/rfc3339#section-5.6")
+
+"""
+An exact amount of renminbi: a string of yuan with exactly two decimal places, e.g. "1234.50"
+or "-0.05"; stored as integer fen (分), never as a floating-point number. Input is read
+strictly: one or two decimals may be given ("12.5" is 12.50 yuan), but a number instead of a
+string, a third decimal, an exponent, a sign "+", separators, NaN or Infinity are refused with
+BAD_USER_INPUT. 金额（元，两位小数）
+"""
+scalar Money
 `, BuiltIn: false},
 	{Name: "../stats.graphqls", Input: `# Programme statistics (统计). Every number is computed by the database (GROUP BY) over the rows
 # the caller may read — the same scope as every list and totalCount — so a statistic never
@@ -7338,7 +7969,7 @@ extend type Query {
   pairings with no visit in the last 60 and 90 days, and the Spring Festival coverage.
   """
   visitCompliance(
-    "The year (2000–2100; the Spring Festival is computed from the lunar calendar) 年度"
+    "The year (2017 to next year; the Spring Festival is computed from the lunar calendar) 年度"
     year: Int!
     "Group by township or by village 统计口径"
     groupBy: StatsGrouping! = TOWNSHIP
@@ -7349,8 +7980,10 @@ extend type Query {
   the overdue count and the average time to close.
   """
   demandStats(
-    "Only demands registered in this year (2000–2100); all when absent 登记年度"
+    "Only demands registered in this year (2017 to next year); all when absent 登记年度"
     year: Int
+    "Also count per township or village (byUnit) 统计口径"
+    groupBy: StatsGrouping
   ): DemandStats!
 
   """
@@ -7358,7 +7991,7 @@ extend type Query {
   of them are overdue.
   """
   demoProjectStats(
-    "Only projects of this programme year (2000–2100); all when absent 年度"
+    "Only projects of this programme year (2017 to next year); all when absent 年度"
     year: Int
   ): [DemoProjectStageCount!]!
 
@@ -7368,7 +8001,7 @@ extend type Query {
   year's comprehensive course (the "1"), the "X" courses they attended and their class hours.
   """
   trainingCompletion(
-    "The programme year (2000–2100) 年度"
+    "The programme year (2017 to next year) 年度"
     year: Int!
     "Group by township or by village 统计口径"
     groupBy: StatsGrouping! = TOWNSHIP
@@ -7390,7 +8023,7 @@ extend type Query {
   average progress and acceptance score, passed (score ≥ 70) and failed.
   """
   rectificationProgress(
-    "The year (2000–2100) 年度"
+    "The year (2017 to next year) 年度"
     year: Int!
     "Group by township or by village 统计口径"
     groupBy: StatsGrouping! = TOWNSHIP
@@ -7404,7 +8037,7 @@ extend type Query {
   annualReport(
     "The township (BAD_USER_INPUT when there is none) 乡镇"
     townshipID: ID!
-    "The year (2000–2100) 年度"
+    "The year (2017 to next year) 年度"
     year: Int!
   ): AnnualReport!
 }
@@ -7767,7 +8400,7 @@ extend type Mutation {
   "Update a project's description (not its stage) 修改示范工程"
   updateDemoProject("ID of the record 记录ID" id: ID!, "The values to write 输入值" input: UpdateDemoProjectInput!): DemoProject!
   "Move a project one stage forward; dueOn sets the new stage's deadline 推进到下一步骤"
-  advanceDemoProject("ID of the record 记录ID" id: ID!, "The stage the project is at now, as you read it; if it has moved meanwhile the step is refused with CONFLICT, so a retried or concurrent move never advances twice 当前步骤" from: ProjectStage!, "Remarks recorded with the move 意见" remarks: String, "Deadline of the next step; a default applies when omitted 时限" dueOn: Date): DemoProject!
+  advanceDemoProject("ID of the record 记录ID" id: ID!, "The stage the project is at now, as you read it; if it has moved meanwhile the step is refused with CONFLICT, so a retried or concurrent move never advances twice 当前步骤" from: ProjectStage!, "Remarks recorded with the move 意见" remarks: String, "Deadline of the next step; a default applies when omitted 时限" dueOn: Date, "Content of the step being finished (its required fields unless recorded before with recordDemoProjectStage) and, when moving into COMPLETION, the final figures; BAD_USER_INPUT names a missing field 步骤内容" content: StageContentInput): DemoProject!
   "Send a project under evaluation or review back one stage, with a reason 退回上一步骤"
   returnDemoProject("ID of the record 记录ID" id: ID!, "The stage the project is at now, as you read it; if it has moved meanwhile the step is refused with CONFLICT 当前步骤" from: ProjectStage!, "Why, in words a colleague will understand; recorded 原因" reason: String!, "Deadline of the next step; a default applies when omitted 时限" dueOn: Date): DemoProject!
 
@@ -10286,6 +10919,30 @@ input CreateDemoProjectInput {
   """
   stageDueOn: Date
   """
+  Households driven by the project 带动户数
+  """
+  householdsDriven: Int
+  """
+  Persons driven by the project 带动人数
+  """
+  personsDriven: Int
+  """
+  Of the households driven, needy ones 其中困难户数
+  """
+  needyHouseholdsDriven: Int
+  """
+  Yearly income gain per driven household 户均增收 (fen in the database; Money on the API)
+  """
+  incomeGainPerHousehold: Money
+  """
+  New village collective income 新增村集体收入 (fen in the database; Money on the API)
+  """
+  newCollectiveIncome: Money
+  """
+  Jobs created 新增就业岗位
+  """
+  jobsCreated: Int
+  """
   Township running the project 所属乡镇
   """
   townshipID: ID!
@@ -11789,6 +12446,30 @@ type DemoProject implements Node {
   """
   stageDueOn: Date
   """
+  Households driven by the project 带动户数
+  """
+  householdsDriven: Int!
+  """
+  Persons driven by the project 带动人数
+  """
+  personsDriven: Int!
+  """
+  Of the households driven, needy ones 其中困难户数
+  """
+  needyHouseholdsDriven: Int!
+  """
+  Yearly income gain per driven household 户均增收 (fen in the database; Money on the API)
+  """
+  incomeGainPerHousehold: Money
+  """
+  New village collective income 新增村集体收入 (fen in the database; Money on the API)
+  """
+  newCollectiveIncome: Money
+  """
+  Jobs created 新增就业岗位
+  """
+  jobsCreated: Int!
+  """
   The township this DemoProject belongs to 所属township
   """
   township: Township!
@@ -11800,6 +12481,10 @@ type DemoProject implements Node {
   Stage history, oldest first 步骤记录
   """
   stages: [DemoProjectStage!]
+  """
+  Planned and actual investment by funding source 投资构成
+  """
+  investments: [ProjectInvestment!]
 }
 """
 A connection to a list of items.
@@ -11878,7 +12563,7 @@ enum DemoProjectOrderField {
   STAGE_DUE_ON
 }
 """
-DemoProjectStage 步骤记录: a demo project entered a stage — who moved it, when, how and why. Written by the workflow, never edited.
+DemoProjectStage 步骤记录: a demo project entered a stage — who moved it, when, how and why — and what the step recorded. Written by the workflow only.
 """
 type DemoProjectStage implements Node {
   """
@@ -11921,6 +12606,58 @@ type DemoProjectStage implements Node {
   Who moved the project 操作人
   """
   actorName: String
+  """
+  RESEARCH: findings 调研结论
+  """
+  findings: String
+  """
+  EVALUATION: score, 0–100 评估得分
+  """
+  evaluationScore: Int
+  """
+  EVALUATION: conclusion 评估结论
+  """
+  evaluationConclusion: String
+  """
+  APPROVAL: approval document number 立项文号
+  """
+  approvalNumber: String
+  """
+  APPROVAL: approved budget 批复预算 (fen in the database; Money on the API)
+  """
+  approvedBudget: Money
+  """
+  IMPLEMENTATION: progress, percent 实施进度（%）
+  """
+  progressPercent: Int
+  """
+  IMPLEMENTATION: spending to date 累计支出 (fen in the database; Money on the API)
+  """
+  spentToDate: Money
+  """
+  IMPLEMENTATION: milestones reached 里程碑
+  """
+  milestones: [String!]
+  """
+  REVIEW: grade 评审等次
+  """
+  reviewGrade: ReviewGrade
+  """
+  REVIEW: remarks 评审意见
+  """
+  reviewRemarks: String
+  """
+  COMPLETION: final total investment 决算总投资 (fen in the database; Money on the API)
+  """
+  finalInvestment: Money
+  """
+  COMPLETION: households driven at completion 结题带动户数
+  """
+  finalHouseholdsDriven: Int
+  """
+  COMPLETION: acceptance date 验收日期
+  """
+  acceptanceDate: Date
   """
   The project this DemoProjectStage belongs to 所属project
   """
@@ -12243,6 +12980,370 @@ input DemoProjectStageWhereInput {
   actorName contains, ignoring case 筛选：包含（不区分大小写）
   """
   actorNameContainsFold: String
+  """
+  evaluation_score field predicates
+  """
+  evaluationScore: Int
+  """
+  evaluationScore differs from 筛选：不等于
+  """
+  evaluationScoreNEQ: Int
+  """
+  evaluationScore is one of 筛选：在列表中
+  """
+  evaluationScoreIn: [Int!]
+  """
+  evaluationScore is none of 筛选：不在列表中
+  """
+  evaluationScoreNotIn: [Int!]
+  """
+  evaluationScore is after / greater than 筛选：大于
+  """
+  evaluationScoreGT: Int
+  """
+  evaluationScore is at or after / at least 筛选：大于等于
+  """
+  evaluationScoreGTE: Int
+  """
+  evaluationScore is before / less than 筛选：小于
+  """
+  evaluationScoreLT: Int
+  """
+  evaluationScore is at or before / at most 筛选：小于等于
+  """
+  evaluationScoreLTE: Int
+  """
+  evaluationScore is not set 筛选：为空
+  """
+  evaluationScoreIsNil: Boolean
+  """
+  evaluationScore is set 筛选：非空
+  """
+  evaluationScoreNotNil: Boolean
+  """
+  approval_number field predicates
+  """
+  approvalNumber: String
+  """
+  approvalNumber differs from 筛选：不等于
+  """
+  approvalNumberNEQ: String
+  """
+  approvalNumber is one of 筛选：在列表中
+  """
+  approvalNumberIn: [String!]
+  """
+  approvalNumber is none of 筛选：不在列表中
+  """
+  approvalNumberNotIn: [String!]
+  """
+  approvalNumber is after / greater than 筛选：大于
+  """
+  approvalNumberGT: String
+  """
+  approvalNumber is at or after / at least 筛选：大于等于
+  """
+  approvalNumberGTE: String
+  """
+  approvalNumber is before / less than 筛选：小于
+  """
+  approvalNumberLT: String
+  """
+  approvalNumber is at or before / at most 筛选：小于等于
+  """
+  approvalNumberLTE: String
+  """
+  approvalNumber contains 筛选：包含
+  """
+  approvalNumberContains: String
+  """
+  approvalNumber starts with 筛选：开头为
+  """
+  approvalNumberHasPrefix: String
+  """
+  approvalNumber ends with 筛选：结尾为
+  """
+  approvalNumberHasSuffix: String
+  """
+  approvalNumber is not set 筛选：为空
+  """
+  approvalNumberIsNil: Boolean
+  """
+  approvalNumber is set 筛选：非空
+  """
+  approvalNumberNotNil: Boolean
+  """
+  approvalNumber equals, ignoring case 筛选：等于（不区分大小写）
+  """
+  approvalNumberEqualFold: String
+  """
+  approvalNumber contains, ignoring case 筛选：包含（不区分大小写）
+  """
+  approvalNumberContainsFold: String
+  """
+  approved_budget field predicates
+  """
+  approvedBudget: Money
+  """
+  approvedBudget differs from 筛选：不等于
+  """
+  approvedBudgetNEQ: Money
+  """
+  approvedBudget is one of 筛选：在列表中
+  """
+  approvedBudgetIn: [Money!]
+  """
+  approvedBudget is none of 筛选：不在列表中
+  """
+  approvedBudgetNotIn: [Money!]
+  """
+  approvedBudget is after / greater than 筛选：大于
+  """
+  approvedBudgetGT: Money
+  """
+  approvedBudget is at or after / at least 筛选：大于等于
+  """
+  approvedBudgetGTE: Money
+  """
+  approvedBudget is before / less than 筛选：小于
+  """
+  approvedBudgetLT: Money
+  """
+  approvedBudget is at or before / at most 筛选：小于等于
+  """
+  approvedBudgetLTE: Money
+  """
+  approvedBudget is not set 筛选：为空
+  """
+  approvedBudgetIsNil: Boolean
+  """
+  approvedBudget is set 筛选：非空
+  """
+  approvedBudgetNotNil: Boolean
+  """
+  progress_percent field predicates
+  """
+  progressPercent: Int
+  """
+  progressPercent differs from 筛选：不等于
+  """
+  progressPercentNEQ: Int
+  """
+  progressPercent is one of 筛选：在列表中
+  """
+  progressPercentIn: [Int!]
+  """
+  progressPercent is none of 筛选：不在列表中
+  """
+  progressPercentNotIn: [Int!]
+  """
+  progressPercent is after / greater than 筛选：大于
+  """
+  progressPercentGT: Int
+  """
+  progressPercent is at or after / at least 筛选：大于等于
+  """
+  progressPercentGTE: Int
+  """
+  progressPercent is before / less than 筛选：小于
+  """
+  progressPercentLT: Int
+  """
+  progressPercent is at or before / at most 筛选：小于等于
+  """
+  progressPercentLTE: Int
+  """
+  progressPercent is not set 筛选：为空
+  """
+  progressPercentIsNil: Boolean
+  """
+  progressPercent is set 筛选：非空
+  """
+  progressPercentNotNil: Boolean
+  """
+  spent_to_date field predicates
+  """
+  spentToDate: Money
+  """
+  spentToDate differs from 筛选：不等于
+  """
+  spentToDateNEQ: Money
+  """
+  spentToDate is one of 筛选：在列表中
+  """
+  spentToDateIn: [Money!]
+  """
+  spentToDate is none of 筛选：不在列表中
+  """
+  spentToDateNotIn: [Money!]
+  """
+  spentToDate is after / greater than 筛选：大于
+  """
+  spentToDateGT: Money
+  """
+  spentToDate is at or after / at least 筛选：大于等于
+  """
+  spentToDateGTE: Money
+  """
+  spentToDate is before / less than 筛选：小于
+  """
+  spentToDateLT: Money
+  """
+  spentToDate is at or before / at most 筛选：小于等于
+  """
+  spentToDateLTE: Money
+  """
+  spentToDate is not set 筛选：为空
+  """
+  spentToDateIsNil: Boolean
+  """
+  spentToDate is set 筛选：非空
+  """
+  spentToDateNotNil: Boolean
+  """
+  review_grade field predicates
+  """
+  reviewGrade: ReviewGrade
+  """
+  reviewGrade differs from 筛选：不等于
+  """
+  reviewGradeNEQ: ReviewGrade
+  """
+  reviewGrade is one of 筛选：在列表中
+  """
+  reviewGradeIn: [ReviewGrade!]
+  """
+  reviewGrade is none of 筛选：不在列表中
+  """
+  reviewGradeNotIn: [ReviewGrade!]
+  """
+  reviewGrade is not set 筛选：为空
+  """
+  reviewGradeIsNil: Boolean
+  """
+  reviewGrade is set 筛选：非空
+  """
+  reviewGradeNotNil: Boolean
+  """
+  final_investment field predicates
+  """
+  finalInvestment: Money
+  """
+  finalInvestment differs from 筛选：不等于
+  """
+  finalInvestmentNEQ: Money
+  """
+  finalInvestment is one of 筛选：在列表中
+  """
+  finalInvestmentIn: [Money!]
+  """
+  finalInvestment is none of 筛选：不在列表中
+  """
+  finalInvestmentNotIn: [Money!]
+  """
+  finalInvestment is after / greater than 筛选：大于
+  """
+  finalInvestmentGT: Money
+  """
+  finalInvestment is at or after / at least 筛选：大于等于
+  """
+  finalInvestmentGTE: Money
+  """
+  finalInvestment is before / less than 筛选：小于
+  """
+  finalInvestmentLT: Money
+  """
+  finalInvestment is at or before / at most 筛选：小于等于
+  """
+  finalInvestmentLTE: Money
+  """
+  finalInvestment is not set 筛选：为空
+  """
+  finalInvestmentIsNil: Boolean
+  """
+  finalInvestment is set 筛选：非空
+  """
+  finalInvestmentNotNil: Boolean
+  """
+  final_households_driven field predicates
+  """
+  finalHouseholdsDriven: Int
+  """
+  finalHouseholdsDriven differs from 筛选：不等于
+  """
+  finalHouseholdsDrivenNEQ: Int
+  """
+  finalHouseholdsDriven is one of 筛选：在列表中
+  """
+  finalHouseholdsDrivenIn: [Int!]
+  """
+  finalHouseholdsDriven is none of 筛选：不在列表中
+  """
+  finalHouseholdsDrivenNotIn: [Int!]
+  """
+  finalHouseholdsDriven is after / greater than 筛选：大于
+  """
+  finalHouseholdsDrivenGT: Int
+  """
+  finalHouseholdsDriven is at or after / at least 筛选：大于等于
+  """
+  finalHouseholdsDrivenGTE: Int
+  """
+  finalHouseholdsDriven is before / less than 筛选：小于
+  """
+  finalHouseholdsDrivenLT: Int
+  """
+  finalHouseholdsDriven is at or before / at most 筛选：小于等于
+  """
+  finalHouseholdsDrivenLTE: Int
+  """
+  finalHouseholdsDriven is not set 筛选：为空
+  """
+  finalHouseholdsDrivenIsNil: Boolean
+  """
+  finalHouseholdsDriven is set 筛选：非空
+  """
+  finalHouseholdsDrivenNotNil: Boolean
+  """
+  acceptance_date field predicates
+  """
+  acceptanceDate: Date
+  """
+  acceptanceDate differs from 筛选：不等于
+  """
+  acceptanceDateNEQ: Date
+  """
+  acceptanceDate is one of 筛选：在列表中
+  """
+  acceptanceDateIn: [Date!]
+  """
+  acceptanceDate is none of 筛选：不在列表中
+  """
+  acceptanceDateNotIn: [Date!]
+  """
+  acceptanceDate is after / greater than 筛选：大于
+  """
+  acceptanceDateGT: Date
+  """
+  acceptanceDate is at or after / at least 筛选：大于等于
+  """
+  acceptanceDateGTE: Date
+  """
+  acceptanceDate is before / less than 筛选：小于
+  """
+  acceptanceDateLT: Date
+  """
+  acceptanceDate is at or before / at most 筛选：小于等于
+  """
+  acceptanceDateLTE: Date
+  """
+  acceptanceDate is not set 筛选：为空
+  """
+  acceptanceDateIsNil: Boolean
+  """
+  acceptanceDate is set 筛选：非空
+  """
+  acceptanceDateNotNil: Boolean
   """
   Rows with related project matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
   """
@@ -12658,6 +13759,214 @@ input DemoProjectWhereInput {
   """
   stageDueOnNotNil: Boolean
   """
+  households_driven field predicates
+  """
+  householdsDriven: Int
+  """
+  householdsDriven differs from 筛选：不等于
+  """
+  householdsDrivenNEQ: Int
+  """
+  householdsDriven is one of 筛选：在列表中
+  """
+  householdsDrivenIn: [Int!]
+  """
+  householdsDriven is none of 筛选：不在列表中
+  """
+  householdsDrivenNotIn: [Int!]
+  """
+  householdsDriven is after / greater than 筛选：大于
+  """
+  householdsDrivenGT: Int
+  """
+  householdsDriven is at or after / at least 筛选：大于等于
+  """
+  householdsDrivenGTE: Int
+  """
+  householdsDriven is before / less than 筛选：小于
+  """
+  householdsDrivenLT: Int
+  """
+  householdsDriven is at or before / at most 筛选：小于等于
+  """
+  householdsDrivenLTE: Int
+  """
+  persons_driven field predicates
+  """
+  personsDriven: Int
+  """
+  personsDriven differs from 筛选：不等于
+  """
+  personsDrivenNEQ: Int
+  """
+  personsDriven is one of 筛选：在列表中
+  """
+  personsDrivenIn: [Int!]
+  """
+  personsDriven is none of 筛选：不在列表中
+  """
+  personsDrivenNotIn: [Int!]
+  """
+  personsDriven is after / greater than 筛选：大于
+  """
+  personsDrivenGT: Int
+  """
+  personsDriven is at or after / at least 筛选：大于等于
+  """
+  personsDrivenGTE: Int
+  """
+  personsDriven is before / less than 筛选：小于
+  """
+  personsDrivenLT: Int
+  """
+  personsDriven is at or before / at most 筛选：小于等于
+  """
+  personsDrivenLTE: Int
+  """
+  needy_households_driven field predicates
+  """
+  needyHouseholdsDriven: Int
+  """
+  needyHouseholdsDriven differs from 筛选：不等于
+  """
+  needyHouseholdsDrivenNEQ: Int
+  """
+  needyHouseholdsDriven is one of 筛选：在列表中
+  """
+  needyHouseholdsDrivenIn: [Int!]
+  """
+  needyHouseholdsDriven is none of 筛选：不在列表中
+  """
+  needyHouseholdsDrivenNotIn: [Int!]
+  """
+  needyHouseholdsDriven is after / greater than 筛选：大于
+  """
+  needyHouseholdsDrivenGT: Int
+  """
+  needyHouseholdsDriven is at or after / at least 筛选：大于等于
+  """
+  needyHouseholdsDrivenGTE: Int
+  """
+  needyHouseholdsDriven is before / less than 筛选：小于
+  """
+  needyHouseholdsDrivenLT: Int
+  """
+  needyHouseholdsDriven is at or before / at most 筛选：小于等于
+  """
+  needyHouseholdsDrivenLTE: Int
+  """
+  income_gain_per_household field predicates
+  """
+  incomeGainPerHousehold: Money
+  """
+  incomeGainPerHousehold differs from 筛选：不等于
+  """
+  incomeGainPerHouseholdNEQ: Money
+  """
+  incomeGainPerHousehold is one of 筛选：在列表中
+  """
+  incomeGainPerHouseholdIn: [Money!]
+  """
+  incomeGainPerHousehold is none of 筛选：不在列表中
+  """
+  incomeGainPerHouseholdNotIn: [Money!]
+  """
+  incomeGainPerHousehold is after / greater than 筛选：大于
+  """
+  incomeGainPerHouseholdGT: Money
+  """
+  incomeGainPerHousehold is at or after / at least 筛选：大于等于
+  """
+  incomeGainPerHouseholdGTE: Money
+  """
+  incomeGainPerHousehold is before / less than 筛选：小于
+  """
+  incomeGainPerHouseholdLT: Money
+  """
+  incomeGainPerHousehold is at or before / at most 筛选：小于等于
+  """
+  incomeGainPerHouseholdLTE: Money
+  """
+  incomeGainPerHousehold is not set 筛选：为空
+  """
+  incomeGainPerHouseholdIsNil: Boolean
+  """
+  incomeGainPerHousehold is set 筛选：非空
+  """
+  incomeGainPerHouseholdNotNil: Boolean
+  """
+  new_collective_income field predicates
+  """
+  newCollectiveIncome: Money
+  """
+  newCollectiveIncome differs from 筛选：不等于
+  """
+  newCollectiveIncomeNEQ: Money
+  """
+  newCollectiveIncome is one of 筛选：在列表中
+  """
+  newCollectiveIncomeIn: [Money!]
+  """
+  newCollectiveIncome is none of 筛选：不在列表中
+  """
+  newCollectiveIncomeNotIn: [Money!]
+  """
+  newCollectiveIncome is after / greater than 筛选：大于
+  """
+  newCollectiveIncomeGT: Money
+  """
+  newCollectiveIncome is at or after / at least 筛选：大于等于
+  """
+  newCollectiveIncomeGTE: Money
+  """
+  newCollectiveIncome is before / less than 筛选：小于
+  """
+  newCollectiveIncomeLT: Money
+  """
+  newCollectiveIncome is at or before / at most 筛选：小于等于
+  """
+  newCollectiveIncomeLTE: Money
+  """
+  newCollectiveIncome is not set 筛选：为空
+  """
+  newCollectiveIncomeIsNil: Boolean
+  """
+  newCollectiveIncome is set 筛选：非空
+  """
+  newCollectiveIncomeNotNil: Boolean
+  """
+  jobs_created field predicates
+  """
+  jobsCreated: Int
+  """
+  jobsCreated differs from 筛选：不等于
+  """
+  jobsCreatedNEQ: Int
+  """
+  jobsCreated is one of 筛选：在列表中
+  """
+  jobsCreatedIn: [Int!]
+  """
+  jobsCreated is none of 筛选：不在列表中
+  """
+  jobsCreatedNotIn: [Int!]
+  """
+  jobsCreated is after / greater than 筛选：大于
+  """
+  jobsCreatedGT: Int
+  """
+  jobsCreated is at or after / at least 筛选：大于等于
+  """
+  jobsCreatedGTE: Int
+  """
+  jobsCreated is before / less than 筛选：小于
+  """
+  jobsCreatedLT: Int
+  """
+  jobsCreated is at or before / at most 筛选：小于等于
+  """
+  jobsCreatedLTE: Int
+  """
   Rows with related township matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
   """
   hasTownshipWith: [TownshipWhereInput!] @scoped
@@ -12669,6 +13978,10 @@ input DemoProjectWhereInput {
   Rows with related stages matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
   """
   hasStagesWith: [DemoProjectStageWhereInput!] @scoped
+  """
+  Rows with related investments matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
+  """
+  hasInvestmentsWith: [ProjectInvestmentWhereInput!] @scoped
 }
 """
 Department 区直部门: one of the district departments whose cadres pair with households and which handle demands routed to them. Reference data.
@@ -13756,6 +15069,35 @@ enum Education @goModel(model: "github.com/nanpiao/sbqw/ent/schema/enum.Educatio
   研究生 — postgraduate
   """
   POSTGRADUATE
+}
+"""
+FundingSource — values are English; each value's description gives the Chinese term.
+"""
+enum FundingSource @goModel(model: "github.com/nanpiao/sbqw/ent/schema/enum.FundingSource") {
+  """
+  财政专项 — special fiscal funds
+  """
+  FISCAL_SPECIAL
+  """
+  整合涉农资金 — integrated agriculture-related funds
+  """
+  INTEGRATED_AGRICULTURAL
+  """
+  社会帮扶 — social assistance
+  """
+  SOCIAL_ASSISTANCE
+  """
+  村集体 — village collective
+  """
+  VILLAGE_COLLECTIVE
+  """
+  企业·合作社 — enterprises and cooperatives
+  """
+  ENTERPRISE_COOPERATIVE
+  """
+  群众自筹 — raised by the villagers themselves
+  """
+  SELF_RAISED
 }
 """
 Gender — values are English; each value's description gives the Chinese term.
@@ -16761,6 +18103,317 @@ enum PovertyStatus @goModel(model: "github.com/nanpiao/sbqw/ent/schema/enum.Pove
   AT_RISK
 }
 """
+ProjectInvestment 投资构成: a demonstration project's planned and actual investment from one funding source.
+"""
+type ProjectInvestment implements Node {
+  """
+  Opaque global ID: pass it to node(id:); never build or parse it 全局唯一标识
+  """
+  id: ID!
+  """
+  When the record was created (UTC) 创建时间
+  """
+  createdAt: Time!
+  """
+  When the record last changed (UTC) 更新时间
+  """
+  updatedAt: Time!
+  """
+  Version of the record, incremented by every change. Send the version you read with every update; a stale one is refused with CONFLICT 版本号
+  """
+  version: Int!
+  """
+  ID of the project 关联记录ID
+  """
+  projectID: ID!
+  """
+  Funding source 资金来源
+  """
+  source: FundingSource!
+  """
+  Planned investment 计划投资 (fen in the database; Money on the API)
+  """
+  planned: Money!
+  """
+  Investment made so far 实际到位投资 (fen in the database; Money on the API)
+  """
+  actual: Money!
+  """
+  The project this ProjectInvestment belongs to 所属project
+  """
+  project: DemoProject!
+}
+"""
+A connection to a list of items.
+"""
+type ProjectInvestmentConnection {
+  """
+  A list of edges.
+  """
+  edges: [ProjectInvestmentEdge!]!
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+An edge in a connection.
+"""
+type ProjectInvestmentEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: ProjectInvestment!
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+"""
+Ordering options for ProjectInvestment connections
+"""
+input ProjectInvestmentOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order ProjectInvestments.
+  """
+  field: ProjectInvestmentOrderField!
+}
+"""
+Properties by which ProjectInvestment connections can be ordered.
+"""
+enum ProjectInvestmentOrderField {
+  """
+  Order by created at 按此字段排序
+  """
+  CREATED_AT
+  """
+  Order by updated at 按此字段排序
+  """
+  UPDATED_AT
+}
+"""
+ProjectInvestmentWhereInput is used for filtering ProjectInvestment objects.
+Input was generated by ent.
+"""
+input ProjectInvestmentWhereInput {
+  """
+  Rows not matching this filter 取反
+  """
+  not: ProjectInvestmentWhereInput
+  """
+  Rows matching all of these filters 同时满足
+  """
+  and: [ProjectInvestmentWhereInput!]
+  """
+  Rows matching any of these filters 满足其一
+  """
+  or: [ProjectInvestmentWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  """
+  id differs from 筛选：不等于
+  """
+  idNEQ: ID
+  """
+  id is one of 筛选：在列表中
+  """
+  idIn: [ID!]
+  """
+  id is none of 筛选：不在列表中
+  """
+  idNotIn: [ID!]
+  """
+  id is after / greater than 筛选：大于
+  """
+  idGT: ID
+  """
+  id is at or after / at least 筛选：大于等于
+  """
+  idGTE: ID
+  """
+  id is before / less than 筛选：小于
+  """
+  idLT: ID
+  """
+  id is at or before / at most 筛选：小于等于
+  """
+  idLTE: ID
+  """
+  created_at field predicates
+  """
+  createdAt: Time
+  """
+  createdAt differs from 筛选：不等于
+  """
+  createdAtNEQ: Time
+  """
+  createdAt is one of 筛选：在列表中
+  """
+  createdAtIn: [Time!]
+  """
+  createdAt is none of 筛选：不在列表中
+  """
+  createdAtNotIn: [Time!]
+  """
+  createdAt is after / greater than 筛选：大于
+  """
+  createdAtGT: Time
+  """
+  createdAt is at or after / at least 筛选：大于等于
+  """
+  createdAtGTE: Time
+  """
+  createdAt is before / less than 筛选：小于
+  """
+  createdAtLT: Time
+  """
+  createdAt is at or before / at most 筛选：小于等于
+  """
+  createdAtLTE: Time
+  """
+  updated_at field predicates
+  """
+  updatedAt: Time
+  """
+  updatedAt differs from 筛选：不等于
+  """
+  updatedAtNEQ: Time
+  """
+  updatedAt is one of 筛选：在列表中
+  """
+  updatedAtIn: [Time!]
+  """
+  updatedAt is none of 筛选：不在列表中
+  """
+  updatedAtNotIn: [Time!]
+  """
+  updatedAt is after / greater than 筛选：大于
+  """
+  updatedAtGT: Time
+  """
+  updatedAt is at or after / at least 筛选：大于等于
+  """
+  updatedAtGTE: Time
+  """
+  updatedAt is before / less than 筛选：小于
+  """
+  updatedAtLT: Time
+  """
+  updatedAt is at or before / at most 筛选：小于等于
+  """
+  updatedAtLTE: Time
+  """
+  project_id field predicates
+  """
+  projectID: ID
+  """
+  projectID differs from 筛选：不等于
+  """
+  projectIDNEQ: ID
+  """
+  projectID is one of 筛选：在列表中
+  """
+  projectIDIn: [ID!]
+  """
+  projectID is none of 筛选：不在列表中
+  """
+  projectIDNotIn: [ID!]
+  """
+  source field predicates
+  """
+  source: FundingSource
+  """
+  source differs from 筛选：不等于
+  """
+  sourceNEQ: FundingSource
+  """
+  source is one of 筛选：在列表中
+  """
+  sourceIn: [FundingSource!]
+  """
+  source is none of 筛选：不在列表中
+  """
+  sourceNotIn: [FundingSource!]
+  """
+  planned field predicates
+  """
+  planned: Money
+  """
+  planned differs from 筛选：不等于
+  """
+  plannedNEQ: Money
+  """
+  planned is one of 筛选：在列表中
+  """
+  plannedIn: [Money!]
+  """
+  planned is none of 筛选：不在列表中
+  """
+  plannedNotIn: [Money!]
+  """
+  planned is after / greater than 筛选：大于
+  """
+  plannedGT: Money
+  """
+  planned is at or after / at least 筛选：大于等于
+  """
+  plannedGTE: Money
+  """
+  planned is before / less than 筛选：小于
+  """
+  plannedLT: Money
+  """
+  planned is at or before / at most 筛选：小于等于
+  """
+  plannedLTE: Money
+  """
+  actual field predicates
+  """
+  actual: Money
+  """
+  actual differs from 筛选：不等于
+  """
+  actualNEQ: Money
+  """
+  actual is one of 筛选：在列表中
+  """
+  actualIn: [Money!]
+  """
+  actual is none of 筛选：不在列表中
+  """
+  actualNotIn: [Money!]
+  """
+  actual is after / greater than 筛选：大于
+  """
+  actualGT: Money
+  """
+  actual is at or after / at least 筛选：大于等于
+  """
+  actualGTE: Money
+  """
+  actual is before / less than 筛选：小于
+  """
+  actualLT: Money
+  """
+  actual is at or before / at most 筛选：小于等于
+  """
+  actualLTE: Money
+  """
+  Rows with related project matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
+  """
+  hasProjectWith: [DemoProjectWhereInput!] @scoped
+}
+"""
 ProjectStage — values are English; each value's description gives the Chinese term.
 """
 enum ProjectStage @goModel(model: "github.com/nanpiao/sbqw/ent/schema/enum.ProjectStage") {
@@ -17151,6 +18804,40 @@ type Query {
     """
     where: PartyOrganizationWhereInput
   ): PartyOrganizationConnection!
+  """
+  The projectInvestments the caller may see, as a Relay connection: first/after or last/before, orderBy, where (default page 50, at most 500) 分页查询
+  """
+  projectInvestments(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for ProjectInvestments returned from the connection.
+    """
+    orderBy: [ProjectInvestmentOrder!]
+
+    """
+    Filtering options for ProjectInvestments returned from the connection.
+    """
+    where: ProjectInvestmentWhereInput
+  ): ProjectInvestmentConnection!
   """
   The rectifications the caller may see, as a Relay connection: first/after or last/before, orderBy, where (default page 50, at most 500) 分页查询
   """
@@ -18422,6 +20109,27 @@ input ResidentWhereInput {
   Rows with related household matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
   """
   hasHouseholdWith: [HouseholdWhereInput!] @scoped
+}
+"""
+ReviewGrade — values are English; each value's description gives the Chinese term.
+"""
+enum ReviewGrade @goModel(model: "github.com/nanpiao/sbqw/ent/schema/enum.ReviewGrade") {
+  """
+  优 — excellent
+  """
+  EXCELLENT
+  """
+  良 — good
+  """
+  GOOD
+  """
+  合格 — pass
+  """
+  PASS
+  """
+  不合格 — fail
+  """
+  FAIL
 }
 """
 Role — values are English; each value's description gives the Chinese term.
@@ -21620,6 +23328,38 @@ input UpdateDemoProjectInput {
   Set stageDueOn to empty 清空该字段
   """
   clearStageDueOn: Boolean
+  """
+  Households driven by the project 带动户数
+  """
+  householdsDriven: Int
+  """
+  Persons driven by the project 带动人数
+  """
+  personsDriven: Int
+  """
+  Of the households driven, needy ones 其中困难户数
+  """
+  needyHouseholdsDriven: Int
+  """
+  Yearly income gain per driven household 户均增收 (fen in the database; Money on the API)
+  """
+  incomeGainPerHousehold: Money
+  """
+  Set incomeGainPerHousehold to empty 清空该字段
+  """
+  clearIncomeGainPerHousehold: Boolean
+  """
+  New village collective income 新增村集体收入 (fen in the database; Money on the API)
+  """
+  newCollectiveIncome: Money
+  """
+  Set newCollectiveIncome to empty 清空该字段
+  """
+  clearNewCollectiveIncome: Boolean
+  """
+  Jobs created 新增就业岗位
+  """
+  jobsCreated: Int
 }
 """
 UpdateDepartmentInput is used for update Department object.
@@ -24051,6 +25791,18 @@ func (ec *executionContext) childFields_DemandCount(ctx context.Context, field g
 		return ec.fieldContext_DemandCount_closed(ctx, field)
 	case "averageDaysToClose":
 		return ec.fieldContext_DemandCount_averageDaysToClose(ctx, field)
+	case "township":
+		return ec.fieldContext_DemandCount_township(ctx, field)
+	case "village":
+		return ec.fieldContext_DemandCount_village(ctx, field)
+	case "resolved":
+		return ec.fieldContext_DemandCount_resolved(ctx, field)
+	case "satisfied":
+		return ec.fieldContext_DemandCount_satisfied(ctx, field)
+	case "basicallySatisfied":
+		return ec.fieldContext_DemandCount_basicallySatisfied(ctx, field)
+	case "dissatisfied":
+		return ec.fieldContext_DemandCount_dissatisfied(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DemandCount", field.Name)
 }
@@ -24113,6 +25865,8 @@ func (ec *executionContext) childFields_DemandStats(ctx context.Context, field g
 		return ec.fieldContext_DemandStats_byCategory(ctx, field)
 	case "byDepartment":
 		return ec.fieldContext_DemandStats_byDepartment(ctx, field)
+	case "byUnit":
+		return ec.fieldContext_DemandStats_byUnit(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DemandStats", field.Name)
 }
@@ -24149,12 +25903,26 @@ func (ec *executionContext) childFields_DemoProject(ctx context.Context, field g
 		return ec.fieldContext_DemoProject_stage(ctx, field)
 	case "stageDueOn":
 		return ec.fieldContext_DemoProject_stageDueOn(ctx, field)
+	case "householdsDriven":
+		return ec.fieldContext_DemoProject_householdsDriven(ctx, field)
+	case "personsDriven":
+		return ec.fieldContext_DemoProject_personsDriven(ctx, field)
+	case "needyHouseholdsDriven":
+		return ec.fieldContext_DemoProject_needyHouseholdsDriven(ctx, field)
+	case "incomeGainPerHousehold":
+		return ec.fieldContext_DemoProject_incomeGainPerHousehold(ctx, field)
+	case "newCollectiveIncome":
+		return ec.fieldContext_DemoProject_newCollectiveIncome(ctx, field)
+	case "jobsCreated":
+		return ec.fieldContext_DemoProject_jobsCreated(ctx, field)
 	case "township":
 		return ec.fieldContext_DemoProject_township(ctx, field)
 	case "village":
 		return ec.fieldContext_DemoProject_village(ctx, field)
 	case "stages":
 		return ec.fieldContext_DemoProject_stages(ctx, field)
+	case "investments":
+		return ec.fieldContext_DemoProject_investments(ctx, field)
 	case "overdue":
 		return ec.fieldContext_DemoProject_overdue(ctx, field)
 	}
@@ -24205,6 +25973,32 @@ func (ec *executionContext) childFields_DemoProjectStage(ctx context.Context, fi
 		return ec.fieldContext_DemoProjectStage_dueOn(ctx, field)
 	case "actorName":
 		return ec.fieldContext_DemoProjectStage_actorName(ctx, field)
+	case "findings":
+		return ec.fieldContext_DemoProjectStage_findings(ctx, field)
+	case "evaluationScore":
+		return ec.fieldContext_DemoProjectStage_evaluationScore(ctx, field)
+	case "evaluationConclusion":
+		return ec.fieldContext_DemoProjectStage_evaluationConclusion(ctx, field)
+	case "approvalNumber":
+		return ec.fieldContext_DemoProjectStage_approvalNumber(ctx, field)
+	case "approvedBudget":
+		return ec.fieldContext_DemoProjectStage_approvedBudget(ctx, field)
+	case "progressPercent":
+		return ec.fieldContext_DemoProjectStage_progressPercent(ctx, field)
+	case "spentToDate":
+		return ec.fieldContext_DemoProjectStage_spentToDate(ctx, field)
+	case "milestones":
+		return ec.fieldContext_DemoProjectStage_milestones(ctx, field)
+	case "reviewGrade":
+		return ec.fieldContext_DemoProjectStage_reviewGrade(ctx, field)
+	case "reviewRemarks":
+		return ec.fieldContext_DemoProjectStage_reviewRemarks(ctx, field)
+	case "finalInvestment":
+		return ec.fieldContext_DemoProjectStage_finalInvestment(ctx, field)
+	case "finalHouseholdsDriven":
+		return ec.fieldContext_DemoProjectStage_finalHouseholdsDriven(ctx, field)
+	case "acceptanceDate":
+		return ec.fieldContext_DemoProjectStage_acceptanceDate(ctx, field)
 	case "project":
 		return ec.fieldContext_DemoProjectStage_project(ctx, field)
 	}
@@ -24403,6 +26197,18 @@ func (ec *executionContext) childFields_HouseholdEdge(ctx context.Context, field
 		return ec.fieldContext_HouseholdEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type HouseholdEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_InvestmentBySource(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "source":
+		return ec.fieldContext_InvestmentBySource_source(ctx, field)
+	case "planned":
+		return ec.fieldContext_InvestmentBySource_planned(ctx, field)
+	case "actual":
+		return ec.fieldContext_InvestmentBySource_actual(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type InvestmentBySource", field.Name)
 }
 
 func (ec *executionContext) childFields_LoginPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -24745,6 +26551,84 @@ func (ec *executionContext) childFields_ProgrammeSettings(ctx context.Context, f
 		return ec.fieldContext_ProgrammeSettings_visitLockDays(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ProgrammeSettings", field.Name)
+}
+
+func (ec *executionContext) childFields_ProjectInvestment(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ProjectInvestment_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_ProjectInvestment_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_ProjectInvestment_updatedAt(ctx, field)
+	case "version":
+		return ec.fieldContext_ProjectInvestment_version(ctx, field)
+	case "projectID":
+		return ec.fieldContext_ProjectInvestment_projectID(ctx, field)
+	case "source":
+		return ec.fieldContext_ProjectInvestment_source(ctx, field)
+	case "planned":
+		return ec.fieldContext_ProjectInvestment_planned(ctx, field)
+	case "actual":
+		return ec.fieldContext_ProjectInvestment_actual(ctx, field)
+	case "project":
+		return ec.fieldContext_ProjectInvestment_project(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ProjectInvestment", field.Name)
+}
+
+func (ec *executionContext) childFields_ProjectInvestmentConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ProjectInvestmentConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ProjectInvestmentConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_ProjectInvestmentConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ProjectInvestmentConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ProjectInvestmentEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_ProjectInvestmentEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_ProjectInvestmentEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ProjectInvestmentEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_ProjectOutcome(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "township":
+		return ec.fieldContext_ProjectOutcome_township(ctx, field)
+	case "village":
+		return ec.fieldContext_ProjectOutcome_village(ctx, field)
+	case "projects":
+		return ec.fieldContext_ProjectOutcome_projects(ctx, field)
+	case "investments":
+		return ec.fieldContext_ProjectOutcome_investments(ctx, field)
+	case "planned":
+		return ec.fieldContext_ProjectOutcome_planned(ctx, field)
+	case "actual":
+		return ec.fieldContext_ProjectOutcome_actual(ctx, field)
+	case "householdsDriven":
+		return ec.fieldContext_ProjectOutcome_householdsDriven(ctx, field)
+	case "personsDriven":
+		return ec.fieldContext_ProjectOutcome_personsDriven(ctx, field)
+	case "needyHouseholdsDriven":
+		return ec.fieldContext_ProjectOutcome_needyHouseholdsDriven(ctx, field)
+	case "incomeGain":
+		return ec.fieldContext_ProjectOutcome_incomeGain(ctx, field)
+	case "incomeGainPerHousehold":
+		return ec.fieldContext_ProjectOutcome_incomeGainPerHousehold(ctx, field)
+	case "newCollectiveIncome":
+		return ec.fieldContext_ProjectOutcome_newCollectiveIncome(ctx, field)
+	case "jobsCreated":
+		return ec.fieldContext_ProjectOutcome_jobsCreated(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ProjectOutcome", field.Name)
 }
 
 func (ec *executionContext) childFields_Rectification(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/nanpiao/sbqw/graph/scalar"
+	"github.com/nanpiao/sbqw/money"
 	"github.com/vektah/gqlparser/v2/ast"
 )
 
@@ -47,6 +48,20 @@ func (ec *executionContext) marshalNDate2timeᚐTime(ctx context.Context, sel as
 	res := scalar.MarshalDate(v)
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "Date!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNMoney2githubᚗcomᚋnanpiaoᚋsbqwᚋmoneyᚐFen(ctx context.Context, v any) (money.Fen, error) {
+	res, err := scalar.UnmarshalMoney(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMoney2githubᚗcomᚋnanpiaoᚋsbqwᚋmoneyᚐFen(ctx context.Context, sel ast.SelectionSet, v money.Fen) graphql.Marshaler {
+	_ = sel
+	res := scalar.MarshalMoney(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Money!")
 	}
 	return res
 }
@@ -101,6 +116,59 @@ func (ec *executionContext) marshalODate2ᚖtimeᚐTime(ctx context.Context, sel
 	_ = sel
 	_ = ctx
 	res := scalar.MarshalDate(*v)
+	return res
+}
+
+func (ec *executionContext) unmarshalOMoney2ᚕgithubᚗcomᚋnanpiaoᚋsbqwᚋmoneyᚐFenᚄ(ctx context.Context, v any) ([]money.Fen, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]money.Fen, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNMoney2githubᚗcomᚋnanpiaoᚋsbqwᚋmoneyᚐFen(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOMoney2ᚕgithubᚗcomᚋnanpiaoᚋsbqwᚋmoneyᚐFenᚄ(ctx context.Context, sel ast.SelectionSet, v []money.Fen) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNMoney2githubᚗcomᚋnanpiaoᚋsbqwᚋmoneyᚐFen(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOMoney2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋmoneyᚐFen(ctx context.Context, v any) (*money.Fen, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := scalar.UnmarshalMoney(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOMoney2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋmoneyᚐFen(ctx context.Context, sel ast.SelectionSet, v *money.Fen) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := scalar.MarshalMoney(*v)
 	return res
 }
 

@@ -741,6 +741,162 @@ func (ec *executionContext) fieldContext_DemandCount_averageDaysToClose(_ contex
 	return graphql.NewScalarFieldContext("DemandCount", field, false, false, "Float")
 }
 
+func (ec *executionContext) _DemandCount_township(ctx context.Context, field graphql.CollectedField, obj *stats.DemandCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemandCount_township(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Township, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Township) graphql.Marshaler {
+			return ec.marshalOTownship2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTownship(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DemandCount_township(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DemandCount",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Township(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DemandCount_village(ctx context.Context, field graphql.CollectedField, obj *stats.DemandCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemandCount_village(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Village, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Village) graphql.Marshaler {
+			return ec.marshalOVillage2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐVillage(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DemandCount_village(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DemandCount",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Village(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DemandCount_resolved(ctx context.Context, field graphql.CollectedField, obj *stats.DemandCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemandCount_resolved(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Resolved, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DemandCount_resolved(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemandCount", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DemandCount_satisfied(ctx context.Context, field graphql.CollectedField, obj *stats.DemandCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemandCount_satisfied(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Satisfied, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DemandCount_satisfied(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemandCount", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DemandCount_basicallySatisfied(ctx context.Context, field graphql.CollectedField, obj *stats.DemandCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemandCount_basicallySatisfied(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BasicallySatisfied, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DemandCount_basicallySatisfied(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemandCount", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DemandCount_dissatisfied(ctx context.Context, field graphql.CollectedField, obj *stats.DemandCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemandCount_dissatisfied(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Dissatisfied, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DemandCount_dissatisfied(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemandCount", field, false, false, "Int")
+}
+
 func (ec *executionContext) _DemandStats_total(ctx context.Context, field graphql.CollectedField, obj *stats.DemandStats) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -857,6 +1013,38 @@ func (ec *executionContext) _DemandStats_byDepartment(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_DemandStats_byDepartment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DemandStats",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DemandCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DemandStats_byUnit(ctx context.Context, field graphql.CollectedField, obj *stats.DemandStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemandStats_byUnit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ByUnit, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*stats.DemandCount) graphql.Marshaler {
+			return ec.marshalNDemandCount2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋstatsᚐDemandCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DemandStats_byUnit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "DemandStats",
 		Field:      field,
@@ -2456,6 +2644,36 @@ func (ec *executionContext) _DemandCount(ctx context.Context, sel ast.SelectionS
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "township":
+			out.Values[i] = ec._DemandCount_township(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "village":
+			out.Values[i] = ec._DemandCount_village(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "resolved":
+			out.Values[i] = ec._DemandCount_resolved(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "satisfied":
+			out.Values[i] = ec._DemandCount_satisfied(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "basicallySatisfied":
+			out.Values[i] = ec._DemandCount_basicallySatisfied(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "dissatisfied":
+			out.Values[i] = ec._DemandCount_dissatisfied(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -2501,6 +2719,11 @@ func (ec *executionContext) _DemandStats(ctx context.Context, sel ast.SelectionS
 			}
 		case "byDepartment":
 			out.Values[i] = ec._DemandStats_byDepartment(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "byUnit":
+			out.Values[i] = ec._DemandStats_byUnit(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}

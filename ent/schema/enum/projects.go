@@ -337,3 +337,40 @@ var teamPostValues = define("TeamPost",
 func (TeamPost) Values() []string            { return teamPostValues }
 func (e TeamPost) MarshalGQL(w io.Writer)    { marshal(w, e) }
 func (e *TeamPost) UnmarshalGQL(v any) error { return unmarshal(v, e, "TeamPost", teamPostValues) }
+
+// FundingSource 资金来源 of a demonstration project's investment.
+type FundingSource string
+
+var fundingSourceValues = define("FundingSource",
+	Term{"FISCAL_SPECIAL", "财政专项", "special fiscal funds"},
+	Term{"INTEGRATED_AGRICULTURAL", "整合涉农资金", "integrated agriculture-related funds"},
+	Term{"SOCIAL_ASSISTANCE", "社会帮扶", "social assistance"},
+	Term{"VILLAGE_COLLECTIVE", "村集体", "village collective"},
+	Term{"ENTERPRISE_COOPERATIVE", "企业·合作社", "enterprises and cooperatives"},
+	Term{"SELF_RAISED", "群众自筹", "raised by the villagers themselves"},
+)
+
+func (FundingSource) Values() []string         { return fundingSourceValues }
+func (e FundingSource) MarshalGQL(w io.Writer) { marshal(w, e) }
+func (e *FundingSource) UnmarshalGQL(v any) error {
+	return unmarshal(v, e, "FundingSource", fundingSourceValues)
+}
+
+// ReviewGrade 评审等次 given to a demonstration project at review.
+type ReviewGrade string
+
+// ReviewFail 不合格: a project so graded cannot be completed; the review sends it back.
+const ReviewFail ReviewGrade = "FAIL"
+
+var reviewGradeValues = define("ReviewGrade",
+	Term{"EXCELLENT", "优", "excellent"},
+	Term{"GOOD", "良", "good"},
+	Term{"PASS", "合格", "pass"},
+	Term{"FAIL", "不合格", "fail"},
+)
+
+func (ReviewGrade) Values() []string         { return reviewGradeValues }
+func (e ReviewGrade) MarshalGQL(w io.Writer) { marshal(w, e) }
+func (e *ReviewGrade) UnmarshalGQL(v any) error {
+	return unmarshal(v, e, "ReviewGrade", reviewGradeValues)
+}
