@@ -33,6 +33,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/partymember"
 	"github.com/nanpiao/sbqw/ent/partyorganization"
 	"github.com/nanpiao/sbqw/ent/post"
+	"github.com/nanpiao/sbqw/ent/povertystatuschange"
 	"github.com/nanpiao/sbqw/ent/rectification"
 	"github.com/nanpiao/sbqw/ent/resident"
 	"github.com/nanpiao/sbqw/ent/rolebinding"
@@ -93,6 +94,8 @@ type Client struct {
 	PartyOrganization *PartyOrganizationClient
 	// Post is the client for interacting with the Post builders.
 	Post *PostClient
+	// PovertyStatusChange is the client for interacting with the PovertyStatusChange builders.
+	PovertyStatusChange *PovertyStatusChangeClient
 	// Rectification is the client for interacting with the Rectification builders.
 	Rectification *RectificationClient
 	// Resident is the client for interacting with the Resident builders.
@@ -150,6 +153,7 @@ func (c *Client) init() {
 	c.PartyMember = NewPartyMemberClient(c.config)
 	c.PartyOrganization = NewPartyOrganizationClient(c.config)
 	c.Post = NewPostClient(c.config)
+	c.PovertyStatusChange = NewPovertyStatusChangeClient(c.config)
 	c.Rectification = NewRectificationClient(c.config)
 	c.Resident = NewResidentClient(c.config)
 	c.RoleBinding = NewRoleBindingClient(c.config)
@@ -282,6 +286,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		PartyMember:           NewPartyMemberClient(cfg),
 		PartyOrganization:     NewPartyOrganizationClient(cfg),
 		Post:                  NewPostClient(cfg),
+		PovertyStatusChange:   NewPovertyStatusChangeClient(cfg),
 		Rectification:         NewRectificationClient(cfg),
 		Resident:              NewResidentClient(cfg),
 		RoleBinding:           NewRoleBindingClient(cfg),
@@ -333,6 +338,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		PartyMember:           NewPartyMemberClient(cfg),
 		PartyOrganization:     NewPartyOrganizationClient(cfg),
 		Post:                  NewPostClient(cfg),
+		PovertyStatusChange:   NewPovertyStatusChangeClient(cfg),
 		Rectification:         NewRectificationClient(cfg),
 		Resident:              NewResidentClient(cfg),
 		RoleBinding:           NewRoleBindingClient(cfg),
@@ -379,9 +385,10 @@ func (c *Client) Use(hooks ...Hook) {
 		c.ApiKey, c.Assessment, c.AuditEvent, c.Cadre, c.CasbinRule, c.Contribution,
 		c.Demand, c.DemandEvent, c.DemoProject, c.DemoProjectStage, c.Department,
 		c.DepartmentVillageLink, c.District, c.Household, c.Pairing, c.PartyMember,
-		c.PartyOrganization, c.Post, c.Rectification, c.Resident, c.RoleBinding,
-		c.Session, c.Setting, c.Team, c.TeamMembership, c.Township, c.TrainingCourse,
-		c.TrainingEnrollment, c.TrustedDocument, c.User, c.Village, c.Visit,
+		c.PartyOrganization, c.Post, c.PovertyStatusChange, c.Rectification,
+		c.Resident, c.RoleBinding, c.Session, c.Setting, c.Team, c.TeamMembership,
+		c.Township, c.TrainingCourse, c.TrainingEnrollment, c.TrustedDocument, c.User,
+		c.Village, c.Visit,
 	} {
 		n.Use(hooks...)
 	}
@@ -394,9 +401,10 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 		c.ApiKey, c.Assessment, c.AuditEvent, c.Cadre, c.CasbinRule, c.Contribution,
 		c.Demand, c.DemandEvent, c.DemoProject, c.DemoProjectStage, c.Department,
 		c.DepartmentVillageLink, c.District, c.Household, c.Pairing, c.PartyMember,
-		c.PartyOrganization, c.Post, c.Rectification, c.Resident, c.RoleBinding,
-		c.Session, c.Setting, c.Team, c.TeamMembership, c.Township, c.TrainingCourse,
-		c.TrainingEnrollment, c.TrustedDocument, c.User, c.Village, c.Visit,
+		c.PartyOrganization, c.Post, c.PovertyStatusChange, c.Rectification,
+		c.Resident, c.RoleBinding, c.Session, c.Setting, c.Team, c.TeamMembership,
+		c.Township, c.TrainingCourse, c.TrainingEnrollment, c.TrustedDocument, c.User,
+		c.Village, c.Visit,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -441,6 +449,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.PartyOrganization.mutate(ctx, m)
 	case *PostMutation:
 		return c.Post.mutate(ctx, m)
+	case *PovertyStatusChangeMutation:
+		return c.PovertyStatusChange.mutate(ctx, m)
 	case *RectificationMutation:
 		return c.Rectification.mutate(ctx, m)
 	case *ResidentMutation:
@@ -2799,6 +2809,22 @@ func (c *HouseholdClient) QueryDemands(_m *Household) *DemandQuery {
 	return query
 }
 
+// QueryPovertyHistory queries the poverty_history edge of a Household.
+func (c *HouseholdClient) QueryPovertyHistory(_m *Household) *PovertyStatusChangeQuery {
+	query := (&PovertyStatusChangeClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(household.Table, household.FieldID, id),
+			sqlgraph.To(povertystatuschange.Table, povertystatuschange.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, household.PovertyHistoryTable, household.PovertyHistoryColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *HouseholdClient) Hooks() []Hook {
 	hooks := c.hooks.Household
@@ -3651,6 +3677,157 @@ func (c *PostClient) mutate(ctx context.Context, m *PostMutation) (Value, error)
 		return (&PostDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Post mutation op: %q", m.Op())
+	}
+}
+
+// PovertyStatusChangeClient is a client for the PovertyStatusChange schema.
+type PovertyStatusChangeClient struct {
+	config
+}
+
+// NewPovertyStatusChangeClient returns a client for the PovertyStatusChange from the given config.
+func NewPovertyStatusChangeClient(c config) *PovertyStatusChangeClient {
+	return &PovertyStatusChangeClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `povertystatuschange.Hooks(f(g(h())))`.
+func (c *PovertyStatusChangeClient) Use(hooks ...Hook) {
+	c.hooks.PovertyStatusChange = append(c.hooks.PovertyStatusChange, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `povertystatuschange.Intercept(f(g(h())))`.
+func (c *PovertyStatusChangeClient) Intercept(interceptors ...Interceptor) {
+	c.inters.PovertyStatusChange = append(c.inters.PovertyStatusChange, interceptors...)
+}
+
+// Create returns a builder for creating a PovertyStatusChange entity.
+func (c *PovertyStatusChangeClient) Create() *PovertyStatusChangeCreate {
+	mutation := newPovertyStatusChangeMutation(c.config, OpCreate)
+	return &PovertyStatusChangeCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of PovertyStatusChange entities.
+func (c *PovertyStatusChangeClient) CreateBulk(builders ...*PovertyStatusChangeCreate) *PovertyStatusChangeCreateBulk {
+	return &PovertyStatusChangeCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *PovertyStatusChangeClient) MapCreateBulk(slice any, setFunc func(*PovertyStatusChangeCreate, int)) *PovertyStatusChangeCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &PovertyStatusChangeCreateBulk{err: fmt.Errorf("calling to PovertyStatusChangeClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*PovertyStatusChangeCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &PovertyStatusChangeCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for PovertyStatusChange.
+func (c *PovertyStatusChangeClient) Update() *PovertyStatusChangeUpdate {
+	mutation := newPovertyStatusChangeMutation(c.config, OpUpdate)
+	return &PovertyStatusChangeUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *PovertyStatusChangeClient) UpdateOne(_m *PovertyStatusChange) *PovertyStatusChangeUpdateOne {
+	mutation := newPovertyStatusChangeMutation(c.config, OpUpdateOne, withPovertyStatusChange(_m))
+	return &PovertyStatusChangeUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *PovertyStatusChangeClient) UpdateOneID(id int) *PovertyStatusChangeUpdateOne {
+	mutation := newPovertyStatusChangeMutation(c.config, OpUpdateOne, withPovertyStatusChangeID(id))
+	return &PovertyStatusChangeUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for PovertyStatusChange.
+func (c *PovertyStatusChangeClient) Delete() *PovertyStatusChangeDelete {
+	mutation := newPovertyStatusChangeMutation(c.config, OpDelete)
+	return &PovertyStatusChangeDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *PovertyStatusChangeClient) DeleteOne(_m *PovertyStatusChange) *PovertyStatusChangeDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *PovertyStatusChangeClient) DeleteOneID(id int) *PovertyStatusChangeDeleteOne {
+	builder := c.Delete().Where(povertystatuschange.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &PovertyStatusChangeDeleteOne{builder}
+}
+
+// Query returns a query builder for PovertyStatusChange.
+func (c *PovertyStatusChangeClient) Query() *PovertyStatusChangeQuery {
+	return &PovertyStatusChangeQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypePovertyStatusChange},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a PovertyStatusChange entity by its id.
+func (c *PovertyStatusChangeClient) Get(ctx context.Context, id int) (*PovertyStatusChange, error) {
+	return c.Query().Where(povertystatuschange.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *PovertyStatusChangeClient) GetX(ctx context.Context, id int) *PovertyStatusChange {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryHousehold queries the household edge of a PovertyStatusChange.
+func (c *PovertyStatusChangeClient) QueryHousehold(_m *PovertyStatusChange) *HouseholdQuery {
+	query := (&HouseholdClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(povertystatuschange.Table, povertystatuschange.FieldID, id),
+			sqlgraph.To(household.Table, household.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, povertystatuschange.HouseholdTable, povertystatuschange.HouseholdColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *PovertyStatusChangeClient) Hooks() []Hook {
+	hooks := c.hooks.PovertyStatusChange
+	return append(hooks[:len(hooks):len(hooks)], povertystatuschange.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *PovertyStatusChangeClient) Interceptors() []Interceptor {
+	inters := c.inters.PovertyStatusChange
+	return append(inters[:len(inters):len(inters)], povertystatuschange.Interceptors[:]...)
+}
+
+func (c *PovertyStatusChangeClient) mutate(ctx context.Context, m *PovertyStatusChangeMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&PovertyStatusChangeCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&PovertyStatusChangeUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&PovertyStatusChangeUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&PovertyStatusChangeDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown PovertyStatusChange mutation op: %q", m.Op())
 	}
 }
 
@@ -6156,17 +6333,17 @@ type (
 		ApiKey, Assessment, AuditEvent, Cadre, CasbinRule, Contribution, Demand,
 		DemandEvent, DemoProject, DemoProjectStage, Department, DepartmentVillageLink,
 		District, Household, Pairing, PartyMember, PartyOrganization, Post,
-		Rectification, Resident, RoleBinding, Session, Setting, Team, TeamMembership,
-		Township, TrainingCourse, TrainingEnrollment, TrustedDocument, User, Village,
-		Visit []ent.Hook
+		PovertyStatusChange, Rectification, Resident, RoleBinding, Session, Setting,
+		Team, TeamMembership, Township, TrainingCourse, TrainingEnrollment,
+		TrustedDocument, User, Village, Visit []ent.Hook
 	}
 	inters struct {
 		ApiKey, Assessment, AuditEvent, Cadre, CasbinRule, Contribution, Demand,
 		DemandEvent, DemoProject, DemoProjectStage, Department, DepartmentVillageLink,
 		District, Household, Pairing, PartyMember, PartyOrganization, Post,
-		Rectification, Resident, RoleBinding, Session, Setting, Team, TeamMembership,
-		Township, TrainingCourse, TrainingEnrollment, TrustedDocument, User, Village,
-		Visit []ent.Interceptor
+		PovertyStatusChange, Rectification, Resident, RoleBinding, Session, Setting,
+		Team, TeamMembership, Township, TrainingCourse, TrainingEnrollment,
+		TrustedDocument, User, Village, Visit []ent.Interceptor
 	}
 )
 

@@ -30,6 +30,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/partymember"
 	"github.com/nanpiao/sbqw/ent/partyorganization"
 	"github.com/nanpiao/sbqw/ent/post"
+	"github.com/nanpiao/sbqw/ent/povertystatuschange"
 	"github.com/nanpiao/sbqw/ent/rectification"
 	"github.com/nanpiao/sbqw/ent/resident"
 	"github.com/nanpiao/sbqw/ent/rolebinding"
@@ -122,6 +123,7 @@ func checkColumn(t, c string) error {
 			partymember.Table:           partymember.ValidColumn,
 			partyorganization.Table:     partyorganization.ValidColumn,
 			post.Table:                  post.ValidColumn,
+			povertystatuschange.Table:   povertystatuschange.ValidColumn,
 			rectification.Table:         rectification.ValidColumn,
 			resident.Table:              resident.ValidColumn,
 			rolebinding.Table:           rolebinding.ValidColumn,

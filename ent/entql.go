@@ -21,6 +21,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/partymember"
 	"github.com/nanpiao/sbqw/ent/partyorganization"
 	"github.com/nanpiao/sbqw/ent/post"
+	"github.com/nanpiao/sbqw/ent/povertystatuschange"
 	"github.com/nanpiao/sbqw/ent/predicate"
 	"github.com/nanpiao/sbqw/ent/rectification"
 	"github.com/nanpiao/sbqw/ent/resident"
@@ -45,7 +46,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 32)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 33)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   apikey.Table,
@@ -400,6 +401,9 @@ var schemaGraph = func() *sqlgraph.Schema {
 			household.FieldAddress:         {Type: field.TypeString, Column: household.FieldAddress},
 			household.FieldCategory:        {Type: field.TypeEnum, Column: household.FieldCategory},
 			household.FieldPovertyStatus:   {Type: field.TypeEnum, Column: household.FieldPovertyStatus},
+			household.FieldExitStage:       {Type: field.TypeEnum, Column: household.FieldExitStage},
+			household.FieldExitVerifiedOn:  {Type: field.TypeTime, Column: household.FieldExitVerifiedOn},
+			household.FieldMonitoringRisk:  {Type: field.TypeEnum, Column: household.FieldMonitoringRisk},
 			household.FieldCauses:          {Type: field.TypeJSON, Column: household.FieldCauses},
 			household.FieldIdentifiedYear:  {Type: field.TypeInt, Column: household.FieldIdentifiedYear},
 			household.FieldExitYear:        {Type: field.TypeInt, Column: household.FieldExitYear},
@@ -523,6 +527,35 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[18] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   povertystatuschange.Table,
+			Columns: povertystatuschange.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: povertystatuschange.FieldID,
+			},
+		},
+		Type: "PovertyStatusChange",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			povertystatuschange.FieldCreatedAt:   {Type: field.TypeTime, Column: povertystatuschange.FieldCreatedAt},
+			povertystatuschange.FieldUpdatedAt:   {Type: field.TypeTime, Column: povertystatuschange.FieldUpdatedAt},
+			povertystatuschange.FieldDeletedAt:   {Type: field.TypeTime, Column: povertystatuschange.FieldDeletedAt},
+			povertystatuschange.FieldDeleteToken: {Type: field.TypeInt64, Column: povertystatuschange.FieldDeleteToken},
+			povertystatuschange.FieldVersion:     {Type: field.TypeInt, Column: povertystatuschange.FieldVersion},
+			povertystatuschange.FieldHouseholdID: {Type: field.TypeInt, Column: povertystatuschange.FieldHouseholdID},
+			povertystatuschange.FieldStep:        {Type: field.TypeEnum, Column: povertystatuschange.FieldStep},
+			povertystatuschange.FieldFromStatus:  {Type: field.TypeEnum, Column: povertystatuschange.FieldFromStatus},
+			povertystatuschange.FieldToStatus:    {Type: field.TypeEnum, Column: povertystatuschange.FieldToStatus},
+			povertystatuschange.FieldChangedOn:   {Type: field.TypeTime, Column: povertystatuschange.FieldChangedOn},
+			povertystatuschange.FieldRisk:        {Type: field.TypeEnum, Column: povertystatuschange.FieldRisk},
+			povertystatuschange.FieldReason:      {Type: field.TypeString, Column: povertystatuschange.FieldReason},
+			povertystatuschange.FieldActorID:     {Type: field.TypeInt, Column: povertystatuschange.FieldActorID},
+			povertystatuschange.FieldActorName:   {Type: field.TypeString, Column: povertystatuschange.FieldActorName},
+			povertystatuschange.FieldTownshipID:  {Type: field.TypeInt, Column: povertystatuschange.FieldTownshipID},
+			povertystatuschange.FieldVillageID:   {Type: field.TypeInt, Column: povertystatuschange.FieldVillageID},
+		},
+	}
+	graph.Nodes[19] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   rectification.Table,
 			Columns: rectification.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -549,7 +582,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			rectification.FieldTownshipID:      {Type: field.TypeInt, Column: rectification.FieldTownshipID},
 		},
 	}
-	graph.Nodes[19] = &sqlgraph.Node{
+	graph.Nodes[20] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   resident.Table,
 			Columns: resident.Columns,
@@ -583,7 +616,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			resident.FieldVillageID:      {Type: field.TypeInt, Column: resident.FieldVillageID},
 		},
 	}
-	graph.Nodes[20] = &sqlgraph.Node{
+	graph.Nodes[21] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   rolebinding.Table,
 			Columns: rolebinding.Columns,
@@ -609,7 +642,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			rolebinding.FieldValidTo:      {Type: field.TypeTime, Column: rolebinding.FieldValidTo},
 		},
 	}
-	graph.Nodes[21] = &sqlgraph.Node{
+	graph.Nodes[22] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   session.Table,
 			Columns: session.Columns,
@@ -629,7 +662,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			session.FieldClientAddress: {Type: field.TypeString, Column: session.FieldClientAddress},
 		},
 	}
-	graph.Nodes[22] = &sqlgraph.Node{
+	graph.Nodes[23] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   setting.Table,
 			Columns: setting.Columns,
@@ -646,7 +679,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			setting.FieldValue:     {Type: field.TypeString, Column: setting.FieldValue},
 		},
 	}
-	graph.Nodes[23] = &sqlgraph.Node{
+	graph.Nodes[24] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   team.Table,
 			Columns: team.Columns,
@@ -670,7 +703,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			team.FieldTask:        {Type: field.TypeString, Column: team.FieldTask},
 		},
 	}
-	graph.Nodes[24] = &sqlgraph.Node{
+	graph.Nodes[25] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   teammembership.Table,
 			Columns: teammembership.Columns,
@@ -694,7 +727,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			teammembership.FieldVillageID:   {Type: field.TypeInt, Column: teammembership.FieldVillageID},
 		},
 	}
-	graph.Nodes[25] = &sqlgraph.Node{
+	graph.Nodes[26] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   township.Table,
 			Columns: township.Columns,
@@ -716,7 +749,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			township.FieldKind:        {Type: field.TypeEnum, Column: township.FieldKind},
 		},
 	}
-	graph.Nodes[26] = &sqlgraph.Node{
+	graph.Nodes[27] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   trainingcourse.Table,
 			Columns: trainingcourse.Columns,
@@ -742,7 +775,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			trainingcourse.FieldTopic:       {Type: field.TypeString, Column: trainingcourse.FieldTopic},
 		},
 	}
-	graph.Nodes[27] = &sqlgraph.Node{
+	graph.Nodes[28] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   trainingenrollment.Table,
 			Columns: trainingenrollment.Columns,
@@ -767,7 +800,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			trainingenrollment.FieldVillageID:     {Type: field.TypeInt, Column: trainingenrollment.FieldVillageID},
 		},
 	}
-	graph.Nodes[28] = &sqlgraph.Node{
+	graph.Nodes[29] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   trusteddocument.Table,
 			Columns: trusteddocument.Columns,
@@ -788,7 +821,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			trusteddocument.FieldDocument:    {Type: field.TypeString, Column: trusteddocument.FieldDocument},
 		},
 	}
-	graph.Nodes[29] = &sqlgraph.Node{
+	graph.Nodes[30] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   user.Table,
 			Columns: user.Columns,
@@ -813,7 +846,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			user.FieldPasswordChangedAt:  {Type: field.TypeTime, Column: user.FieldPasswordChangedAt},
 		},
 	}
-	graph.Nodes[30] = &sqlgraph.Node{
+	graph.Nodes[31] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   village.Table,
 			Columns: village.Columns,
@@ -836,7 +869,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			village.FieldWeakOrganization: {Type: field.TypeBool, Column: village.FieldWeakOrganization},
 		},
 	}
-	graph.Nodes[31] = &sqlgraph.Node{
+	graph.Nodes[32] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   visit.Table,
 			Columns: visit.Columns,
@@ -1215,6 +1248,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"Demand",
 	)
 	graph.MustAddE(
+		"poverty_history",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   household.PovertyHistoryTable,
+			Columns: []string{household.PovertyHistoryColumn},
+			Bidi:    false,
+		},
+		"Household",
+		"PovertyStatusChange",
+	)
+	graph.MustAddE(
 		"cadre",
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -1429,6 +1474,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Post",
 		"PartyOrganization",
+	)
+	graph.MustAddE(
+		"household",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   povertystatuschange.HouseholdTable,
+			Columns: []string{povertystatuschange.HouseholdColumn},
+			Bidi:    false,
+		},
+		"PovertyStatusChange",
+		"Household",
 	)
 	graph.MustAddE(
 		"village",
@@ -3675,6 +3732,21 @@ func (f *HouseholdFilter) WherePovertyStatus(p entql.StringP) {
 	f.Where(p.Field(household.FieldPovertyStatus))
 }
 
+// WhereExitStage applies the entql string predicate on the exit_stage field.
+func (f *HouseholdFilter) WhereExitStage(p entql.StringP) {
+	f.Where(p.Field(household.FieldExitStage))
+}
+
+// WhereExitVerifiedOn applies the entql time.Time predicate on the exit_verified_on field.
+func (f *HouseholdFilter) WhereExitVerifiedOn(p entql.TimeP) {
+	f.Where(p.Field(household.FieldExitVerifiedOn))
+}
+
+// WhereMonitoringRisk applies the entql string predicate on the monitoring_risk field.
+func (f *HouseholdFilter) WhereMonitoringRisk(p entql.StringP) {
+	f.Where(p.Field(household.FieldMonitoringRisk))
+}
+
 // WhereCauses applies the entql json.RawMessage predicate on the causes field.
 func (f *HouseholdFilter) WhereCauses(p entql.BytesP) {
 	f.Where(p.Field(household.FieldCauses))
@@ -3755,6 +3827,20 @@ func (f *HouseholdFilter) WhereHasDemands() {
 // WhereHasDemandsWith applies a predicate to check if query has an edge demands with a given conditions (other predicates).
 func (f *HouseholdFilter) WhereHasDemandsWith(preds ...predicate.Demand) {
 	f.Where(entql.HasEdgeWith("demands", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasPovertyHistory applies a predicate to check if query has an edge poverty_history.
+func (f *HouseholdFilter) WhereHasPovertyHistory() {
+	f.Where(entql.HasEdge("poverty_history"))
+}
+
+// WhereHasPovertyHistoryWith applies a predicate to check if query has an edge poverty_history with a given conditions (other predicates).
+func (f *HouseholdFilter) WhereHasPovertyHistoryWith(preds ...predicate.PovertyStatusChange) {
+	f.Where(entql.HasEdgeWith("poverty_history", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}
@@ -4479,6 +4565,140 @@ func (f *PostFilter) WhereHasOrganizationWith(preds ...predicate.PartyOrganizati
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *PovertyStatusChangeQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the PovertyStatusChangeQuery builder.
+func (_q *PovertyStatusChangeQuery) Filter() *PovertyStatusChangeFilter {
+	return &PovertyStatusChangeFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *PovertyStatusChangeMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the PovertyStatusChangeMutation builder.
+func (m *PovertyStatusChangeMutation) Filter() *PovertyStatusChangeFilter {
+	return &PovertyStatusChangeFilter{config: m.config, predicateAdder: m}
+}
+
+// PovertyStatusChangeFilter provides a generic filtering capability at runtime for PovertyStatusChangeQuery.
+type PovertyStatusChangeFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *PovertyStatusChangeFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *PovertyStatusChangeFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(povertystatuschange.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *PovertyStatusChangeFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(povertystatuschange.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *PovertyStatusChangeFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(povertystatuschange.FieldUpdatedAt))
+}
+
+// WhereDeletedAt applies the entql time.Time predicate on the deleted_at field.
+func (f *PovertyStatusChangeFilter) WhereDeletedAt(p entql.TimeP) {
+	f.Where(p.Field(povertystatuschange.FieldDeletedAt))
+}
+
+// WhereDeleteToken applies the entql int64 predicate on the delete_token field.
+func (f *PovertyStatusChangeFilter) WhereDeleteToken(p entql.Int64P) {
+	f.Where(p.Field(povertystatuschange.FieldDeleteToken))
+}
+
+// WhereVersion applies the entql int predicate on the version field.
+func (f *PovertyStatusChangeFilter) WhereVersion(p entql.IntP) {
+	f.Where(p.Field(povertystatuschange.FieldVersion))
+}
+
+// WhereHouseholdID applies the entql int predicate on the household_id field.
+func (f *PovertyStatusChangeFilter) WhereHouseholdID(p entql.IntP) {
+	f.Where(p.Field(povertystatuschange.FieldHouseholdID))
+}
+
+// WhereStep applies the entql string predicate on the step field.
+func (f *PovertyStatusChangeFilter) WhereStep(p entql.StringP) {
+	f.Where(p.Field(povertystatuschange.FieldStep))
+}
+
+// WhereFromStatus applies the entql string predicate on the from_status field.
+func (f *PovertyStatusChangeFilter) WhereFromStatus(p entql.StringP) {
+	f.Where(p.Field(povertystatuschange.FieldFromStatus))
+}
+
+// WhereToStatus applies the entql string predicate on the to_status field.
+func (f *PovertyStatusChangeFilter) WhereToStatus(p entql.StringP) {
+	f.Where(p.Field(povertystatuschange.FieldToStatus))
+}
+
+// WhereChangedOn applies the entql time.Time predicate on the changed_on field.
+func (f *PovertyStatusChangeFilter) WhereChangedOn(p entql.TimeP) {
+	f.Where(p.Field(povertystatuschange.FieldChangedOn))
+}
+
+// WhereRisk applies the entql string predicate on the risk field.
+func (f *PovertyStatusChangeFilter) WhereRisk(p entql.StringP) {
+	f.Where(p.Field(povertystatuschange.FieldRisk))
+}
+
+// WhereReason applies the entql string predicate on the reason field.
+func (f *PovertyStatusChangeFilter) WhereReason(p entql.StringP) {
+	f.Where(p.Field(povertystatuschange.FieldReason))
+}
+
+// WhereActorID applies the entql int predicate on the actor_id field.
+func (f *PovertyStatusChangeFilter) WhereActorID(p entql.IntP) {
+	f.Where(p.Field(povertystatuschange.FieldActorID))
+}
+
+// WhereActorName applies the entql string predicate on the actor_name field.
+func (f *PovertyStatusChangeFilter) WhereActorName(p entql.StringP) {
+	f.Where(p.Field(povertystatuschange.FieldActorName))
+}
+
+// WhereTownshipID applies the entql int predicate on the township_id field.
+func (f *PovertyStatusChangeFilter) WhereTownshipID(p entql.IntP) {
+	f.Where(p.Field(povertystatuschange.FieldTownshipID))
+}
+
+// WhereVillageID applies the entql int predicate on the village_id field.
+func (f *PovertyStatusChangeFilter) WhereVillageID(p entql.IntP) {
+	f.Where(p.Field(povertystatuschange.FieldVillageID))
+}
+
+// WhereHasHousehold applies a predicate to check if query has an edge household.
+func (f *PovertyStatusChangeFilter) WhereHasHousehold() {
+	f.Where(entql.HasEdge("household"))
+}
+
+// WhereHasHouseholdWith applies a predicate to check if query has an edge household with a given conditions (other predicates).
+func (f *PovertyStatusChangeFilter) WhereHasHouseholdWith(preds ...predicate.Household) {
+	f.Where(entql.HasEdgeWith("household", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *RectificationQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -4507,7 +4727,7 @@ type RectificationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RectificationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4650,7 +4870,7 @@ type ResidentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ResidentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4809,7 +5029,7 @@ type RoleBindingFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RoleBindingFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4984,7 +5204,7 @@ type SessionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SessionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5073,7 +5293,7 @@ type SettingFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SettingFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5133,7 +5353,7 @@ type TeamFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TeamFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5298,7 +5518,7 @@ type TeamMembershipFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TeamMembershipFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5421,7 +5641,7 @@ type TownshipFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TownshipFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5576,7 +5796,7 @@ type TrainingCourseFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TrainingCourseFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[27].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5695,7 +5915,7 @@ type TrainingEnrollmentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TrainingEnrollmentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[27].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[28].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5823,7 +6043,7 @@ type TrustedDocumentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TrustedDocumentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[28].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[29].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5903,7 +6123,7 @@ type UserFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UserFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[29].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[30].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -6045,7 +6265,7 @@ type VillageFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *VillageFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[30].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[31].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -6261,7 +6481,7 @@ type VisitFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *VisitFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[31].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[32].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

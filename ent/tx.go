@@ -50,6 +50,8 @@ type Tx struct {
 	PartyOrganization *PartyOrganizationClient
 	// Post is the client for interacting with the Post builders.
 	Post *PostClient
+	// PovertyStatusChange is the client for interacting with the PovertyStatusChange builders.
+	PovertyStatusChange *PovertyStatusChangeClient
 	// Rectification is the client for interacting with the Rectification builders.
 	Rectification *RectificationClient
 	// Resident is the client for interacting with the Resident builders.
@@ -227,6 +229,7 @@ func (tx *Tx) init() {
 	tx.PartyMember = NewPartyMemberClient(tx.config)
 	tx.PartyOrganization = NewPartyOrganizationClient(tx.config)
 	tx.Post = NewPostClient(tx.config)
+	tx.PovertyStatusChange = NewPovertyStatusChangeClient(tx.config)
 	tx.Rectification = NewRectificationClient(tx.config)
 	tx.Resident = NewResidentClient(tx.config)
 	tx.RoleBinding = NewRoleBindingClient(tx.config)

@@ -7,6 +7,7 @@ package graph
 
 import (
 	"context"
+	"fmt"
 
 	"entgo.io/contrib/entgql"
 	"github.com/nanpiao/sbqw/ent"
@@ -71,6 +72,11 @@ func (r *queryResolver) PartyMembers(ctx context.Context, after *entgql.Cursor[i
 // PartyOrganizations is the resolver for the partyOrganizations field.
 func (r *queryResolver) PartyOrganizations(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PartyOrganizationOrder, where *ent.PartyOrganizationWhereInput) (*ent.PartyOrganizationConnection, error) {
 	return r.client.PartyOrganization.Query().Paginate(ctx, after, first, before, last, ent.WithPartyOrganizationOrder(orderBy), ent.WithPartyOrganizationFilter(where.Filter))
+}
+
+// PovertyStatusChanges is the resolver for the povertyStatusChanges field.
+func (r *queryResolver) PovertyStatusChanges(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PovertyStatusChangeOrder, where *ent.PovertyStatusChangeWhereInput) (*ent.PovertyStatusChangeConnection, error) {
+	panic(fmt.Errorf("not implemented: PovertyStatusChanges - povertyStatusChanges"))
 }
 
 // Rectifications is the resolver for the rectifications field.

@@ -60,6 +60,9 @@ type PartyOrganization func(*sql.Selector)
 // Post is the predicate function for post builders.
 type Post func(*sql.Selector)
 
+// PovertyStatusChange is the predicate function for povertystatuschange builders.
+type PovertyStatusChange func(*sql.Selector)
+
 // Rectification is the predicate function for rectification builders.
 type Rectification func(*sql.Selector)
 

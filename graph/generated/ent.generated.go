@@ -53,6 +53,7 @@ type QueryResolver interface {
 	Pairings(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PairingOrder, where *ent.PairingWhereInput) (*ent.PairingConnection, error)
 	PartyMembers(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PartyMemberOrder, where *ent.PartyMemberWhereInput) (*ent.PartyMemberConnection, error)
 	PartyOrganizations(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PartyOrganizationOrder, where *ent.PartyOrganizationWhereInput) (*ent.PartyOrganizationConnection, error)
+	PovertyStatusChanges(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PovertyStatusChangeOrder, where *ent.PovertyStatusChangeWhereInput) (*ent.PovertyStatusChangeConnection, error)
 	Rectifications(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.RectificationOrder, where *ent.RectificationWhereInput) (*ent.RectificationConnection, error)
 	Residents(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ResidentOrder, where *ent.ResidentWhereInput) (*ent.ResidentConnection, error)
 	Teams(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.TeamOrder, where *ent.TeamWhereInput) (*ent.TeamConnection, error)
@@ -65,6 +66,7 @@ type QueryResolver interface {
 	Me(ctx context.Context) (*ent.User, error)
 	Policies(ctx context.Context) ([]*model.PolicyRule, error)
 	ExplainAccess(ctx context.Context, userID int, nodeID int, action string) (*model.AccessExplanation, error)
+	PovertyExit(ctx context.Context, year int, groupBy stats.StatsGrouping) ([]*stats.PovertyExit, error)
 	DeletedRecords(ctx context.Context, typeArg string, since time.Time, first *int) ([]*model.DeletedRecord, error)
 	PairingCoverage(ctx context.Context, groupBy stats.StatsGrouping) ([]*stats.PairingCoverage, error)
 	CadreLoad(ctx context.Context) ([]*stats.CadreLoad, error)
@@ -404,6 +406,60 @@ func (ec *executionContext) field_Household_pairings_args(ctx context.Context, r
 	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (*ent.PairingWhereInput, error) {
 			return ec.unmarshalOPairingWhereInput2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPairingWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Household_povertyHistory_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*ent.PovertyStatusChangeOrder, error) {
+			return ec.unmarshalOPovertyStatusChangeOrder2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPovertyStatusChangeOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.PovertyStatusChangeWhereInput, error) {
+			return ec.unmarshalOPovertyStatusChangeWhereInput2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPovertyStatusChangeWhereInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -1362,6 +1418,82 @@ func (ec *executionContext) field_Query_partyOrganizations_args(ctx context.Cont
 	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (*ent.PartyOrganizationWhereInput, error) {
 			return ec.unmarshalOPartyOrganizationWhereInput2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPartyOrganizationWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_povertyExit_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "year",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["year"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) (stats.StatsGrouping, error) {
+			return ec.unmarshalNStatsGrouping2githubᚗcomᚋnanpiaoᚋsbqwᚋstatsᚐStatsGrouping(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_povertyStatusChanges_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*ent.PovertyStatusChangeOrder, error) {
+			return ec.unmarshalOPovertyStatusChangeOrder2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPovertyStatusChangeOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.PovertyStatusChangeWhereInput, error) {
+			return ec.unmarshalOPovertyStatusChangeWhereInput2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPovertyStatusChangeWhereInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -8151,6 +8283,75 @@ func (ec *executionContext) fieldContext_Household_povertyStatus(_ context.Conte
 	return graphql.NewScalarFieldContext("Household", field, false, false, "PovertyStatus")
 }
 
+func (ec *executionContext) _Household_exitStage(ctx context.Context, field graphql.CollectedField, obj *ent.Household) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Household_exitStage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExitStage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v enum.ExitStage) graphql.Marshaler {
+			return ec.marshalNExitStage2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐExitStage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Household_exitStage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Household", field, false, false, "ExitStage")
+}
+
+func (ec *executionContext) _Household_exitVerifiedOn(ctx context.Context, field graphql.CollectedField, obj *ent.Household) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Household_exitVerifiedOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExitVerifiedOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Household_exitVerifiedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Household", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Household_monitoringRisk(ctx context.Context, field graphql.CollectedField, obj *ent.Household) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Household_monitoringRisk(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MonitoringRisk, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *enum.MonitoringRisk) graphql.Marshaler {
+			return ec.marshalOMonitoringRisk2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐMonitoringRisk(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Household_monitoringRisk(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Household", field, false, false, "MonitoringRisk")
+}
+
 func (ec *executionContext) _Household_causes(ctx context.Context, field graphql.CollectedField, obj *ent.Household) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8424,6 +8625,50 @@ func (ec *executionContext) fieldContext_Household_demands(ctx context.Context, 
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Household_demands_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Household_povertyHistory(ctx context.Context, field graphql.CollectedField, obj *ent.Household) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Household_povertyHistory(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.PovertyHistory(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.PovertyStatusChangeOrder), fc.Args["where"].(*ent.PovertyStatusChangeWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PovertyStatusChangeConnection) graphql.Marshaler {
+			return ec.marshalNPovertyStatusChangeConnection2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPovertyStatusChangeConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Household_povertyHistory(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Household",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PovertyStatusChangeConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Household_povertyHistory_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -11015,6 +11260,456 @@ func (ec *executionContext) fieldContext_PostEdge_cursor(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("PostEdge", field, false, false, "Cursor")
 }
 
+func (ec *executionContext) _PovertyStatusChange_id(ctx context.Context, field graphql.CollectedField, obj *ent.PovertyStatusChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PovertyStatusChange_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PovertyStatusChange_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PovertyStatusChange", field, false, false, "ID")
+}
+
+func (ec *executionContext) _PovertyStatusChange_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.PovertyStatusChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PovertyStatusChange_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PovertyStatusChange_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PovertyStatusChange", field, false, false, "Time")
+}
+
+func (ec *executionContext) _PovertyStatusChange_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.PovertyStatusChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PovertyStatusChange_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PovertyStatusChange_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PovertyStatusChange", field, false, false, "Time")
+}
+
+func (ec *executionContext) _PovertyStatusChange_version(ctx context.Context, field graphql.CollectedField, obj *ent.PovertyStatusChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PovertyStatusChange_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PovertyStatusChange_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PovertyStatusChange", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PovertyStatusChange_householdID(ctx context.Context, field graphql.CollectedField, obj *ent.PovertyStatusChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PovertyStatusChange_householdID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HouseholdID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PovertyStatusChange_householdID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PovertyStatusChange", field, false, false, "ID")
+}
+
+func (ec *executionContext) _PovertyStatusChange_step(ctx context.Context, field graphql.CollectedField, obj *ent.PovertyStatusChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PovertyStatusChange_step(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Step, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v enum.PovertyStep) graphql.Marshaler {
+			return ec.marshalNPovertyStep2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐPovertyStep(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PovertyStatusChange_step(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PovertyStatusChange", field, false, false, "PovertyStep")
+}
+
+func (ec *executionContext) _PovertyStatusChange_fromStatus(ctx context.Context, field graphql.CollectedField, obj *ent.PovertyStatusChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PovertyStatusChange_fromStatus(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FromStatus, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v enum.PovertyStatus) graphql.Marshaler {
+			return ec.marshalNPovertyStatus2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐPovertyStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PovertyStatusChange_fromStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PovertyStatusChange", field, false, false, "PovertyStatus")
+}
+
+func (ec *executionContext) _PovertyStatusChange_toStatus(ctx context.Context, field graphql.CollectedField, obj *ent.PovertyStatusChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PovertyStatusChange_toStatus(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ToStatus, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v enum.PovertyStatus) graphql.Marshaler {
+			return ec.marshalNPovertyStatus2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐPovertyStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PovertyStatusChange_toStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PovertyStatusChange", field, false, false, "PovertyStatus")
+}
+
+func (ec *executionContext) _PovertyStatusChange_changedOn(ctx context.Context, field graphql.CollectedField, obj *ent.PovertyStatusChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PovertyStatusChange_changedOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ChangedOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PovertyStatusChange_changedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PovertyStatusChange", field, false, false, "Date")
+}
+
+func (ec *executionContext) _PovertyStatusChange_risk(ctx context.Context, field graphql.CollectedField, obj *ent.PovertyStatusChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PovertyStatusChange_risk(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Risk, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *enum.MonitoringRisk) graphql.Marshaler {
+			return ec.marshalOMonitoringRisk2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐMonitoringRisk(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PovertyStatusChange_risk(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PovertyStatusChange", field, false, false, "MonitoringRisk")
+}
+
+func (ec *executionContext) _PovertyStatusChange_reason(ctx context.Context, field graphql.CollectedField, obj *ent.PovertyStatusChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PovertyStatusChange_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PovertyStatusChange_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PovertyStatusChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _PovertyStatusChange_actorName(ctx context.Context, field graphql.CollectedField, obj *ent.PovertyStatusChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PovertyStatusChange_actorName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ActorName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PovertyStatusChange_actorName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PovertyStatusChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _PovertyStatusChange_household(ctx context.Context, field graphql.CollectedField, obj *ent.PovertyStatusChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PovertyStatusChange_household(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Household(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Household) graphql.Marshaler {
+			return ec.marshalNHousehold2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐHousehold(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PovertyStatusChange_household(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PovertyStatusChange",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Household(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PovertyStatusChangeConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.PovertyStatusChangeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PovertyStatusChangeConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.PovertyStatusChangeEdge) graphql.Marshaler {
+			return ec.marshalNPovertyStatusChangeEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPovertyStatusChangeEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PovertyStatusChangeConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PovertyStatusChangeConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PovertyStatusChangeEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PovertyStatusChangeConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.PovertyStatusChangeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PovertyStatusChangeConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PovertyStatusChangeConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PovertyStatusChangeConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PovertyStatusChangeConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.PovertyStatusChangeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PovertyStatusChangeConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PovertyStatusChangeConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PovertyStatusChangeConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PovertyStatusChangeEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.PovertyStatusChangeEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PovertyStatusChangeEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PovertyStatusChange) graphql.Marshaler {
+			return ec.marshalNPovertyStatusChange2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPovertyStatusChange(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PovertyStatusChangeEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PovertyStatusChangeEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PovertyStatusChange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PovertyStatusChangeEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.PovertyStatusChangeEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PovertyStatusChangeEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PovertyStatusChangeEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PovertyStatusChangeEdge", field, false, false, "Cursor")
+}
+
 func (ec *executionContext) _Query_node(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11543,6 +12238,50 @@ func (ec *executionContext) fieldContext_Query_partyOrganizations(ctx context.Co
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_povertyStatusChanges(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_povertyStatusChanges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().PovertyStatusChanges(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.PovertyStatusChangeOrder), fc.Args["where"].(*ent.PovertyStatusChangeWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PovertyStatusChangeConnection) graphql.Marshaler {
+			return ec.marshalNPovertyStatusChangeConnection2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPovertyStatusChangeConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_povertyStatusChanges(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PovertyStatusChangeConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_povertyStatusChanges_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_rectifications(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12041,6 +12780,50 @@ func (ec *executionContext) fieldContext_Query_explainAccess(ctx context.Context
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_explainAccess_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_povertyExit(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_povertyExit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().PovertyExit(ctx, fc.Args["year"].(int), fc.Args["groupBy"].(stats.StatsGrouping))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*stats.PovertyExit) graphql.Marshaler {
+			return ec.marshalNPovertyExit2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋstatsᚐPovertyExitᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_povertyExit(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PovertyExit(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_povertyExit_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -27922,7 +28705,7 @@ func (ec *executionContext) unmarshalInputHouseholdWhereInput(ctx context.Contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "villageID", "villageIDNEQ", "villageIDIn", "villageIDNotIn", "number", "numberNEQ", "numberIn", "numberNotIn", "numberGT", "numberGTE", "numberLT", "numberLTE", "numberContains", "numberHasPrefix", "numberHasSuffix", "numberEqualFold", "numberContainsFold", "headName", "headNameNEQ", "headNameIn", "headNameNotIn", "headNameGT", "headNameGTE", "headNameLT", "headNameLTE", "headNameContains", "headNameHasPrefix", "headNameHasSuffix", "headNameEqualFold", "headNameContainsFold", "address", "addressNEQ", "addressIn", "addressNotIn", "addressGT", "addressGTE", "addressLT", "addressLTE", "addressContains", "addressHasPrefix", "addressHasSuffix", "addressIsNil", "addressNotNil", "addressEqualFold", "addressContainsFold", "category", "categoryNEQ", "categoryIn", "categoryNotIn", "povertyStatus", "povertyStatusNEQ", "povertyStatusIn", "povertyStatusNotIn", "identifiedYear", "identifiedYearNEQ", "identifiedYearIn", "identifiedYearNotIn", "identifiedYearGT", "identifiedYearGTE", "identifiedYearLT", "identifiedYearLTE", "identifiedYearIsNil", "identifiedYearNotNil", "exitYear", "exitYearNEQ", "exitYearIn", "exitYearNotIn", "exitYearGT", "exitYearGTE", "exitYearLT", "exitYearLTE", "exitYearIsNil", "exitYearNotNil", "needy", "needyNEQ", "incomePerCapita", "incomePerCapitaNEQ", "incomePerCapitaIn", "incomePerCapitaNotIn", "incomePerCapitaGT", "incomePerCapitaGTE", "incomePerCapitaLT", "incomePerCapitaLTE", "incomePerCapitaIsNil", "incomePerCapitaNotNil", "hasVillageWith", "hasResidentsWith", "hasPairingsWith", "hasDemandsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "villageID", "villageIDNEQ", "villageIDIn", "villageIDNotIn", "number", "numberNEQ", "numberIn", "numberNotIn", "numberGT", "numberGTE", "numberLT", "numberLTE", "numberContains", "numberHasPrefix", "numberHasSuffix", "numberEqualFold", "numberContainsFold", "headName", "headNameNEQ", "headNameIn", "headNameNotIn", "headNameGT", "headNameGTE", "headNameLT", "headNameLTE", "headNameContains", "headNameHasPrefix", "headNameHasSuffix", "headNameEqualFold", "headNameContainsFold", "address", "addressNEQ", "addressIn", "addressNotIn", "addressGT", "addressGTE", "addressLT", "addressLTE", "addressContains", "addressHasPrefix", "addressHasSuffix", "addressIsNil", "addressNotNil", "addressEqualFold", "addressContainsFold", "category", "categoryNEQ", "categoryIn", "categoryNotIn", "povertyStatus", "povertyStatusNEQ", "povertyStatusIn", "povertyStatusNotIn", "exitStage", "exitStageNEQ", "exitStageIn", "exitStageNotIn", "exitVerifiedOn", "exitVerifiedOnNEQ", "exitVerifiedOnIn", "exitVerifiedOnNotIn", "exitVerifiedOnGT", "exitVerifiedOnGTE", "exitVerifiedOnLT", "exitVerifiedOnLTE", "exitVerifiedOnIsNil", "exitVerifiedOnNotNil", "monitoringRisk", "monitoringRiskNEQ", "monitoringRiskIn", "monitoringRiskNotIn", "monitoringRiskIsNil", "monitoringRiskNotNil", "identifiedYear", "identifiedYearNEQ", "identifiedYearIn", "identifiedYearNotIn", "identifiedYearGT", "identifiedYearGTE", "identifiedYearLT", "identifiedYearLTE", "identifiedYearIsNil", "identifiedYearNotNil", "exitYear", "exitYearNEQ", "exitYearIn", "exitYearNotIn", "exitYearGT", "exitYearGTE", "exitYearLT", "exitYearLTE", "exitYearIsNil", "exitYearNotNil", "needy", "needyNEQ", "incomePerCapita", "incomePerCapitaNEQ", "incomePerCapitaIn", "incomePerCapitaNotIn", "incomePerCapitaGT", "incomePerCapitaGTE", "incomePerCapitaLT", "incomePerCapitaLTE", "incomePerCapitaIsNil", "incomePerCapitaNotNil", "hasVillageWith", "hasResidentsWith", "hasPairingsWith", "hasDemandsWith", "hasPovertyHistoryWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -28489,6 +29272,146 @@ func (ec *executionContext) unmarshalInputHouseholdWhereInput(ctx context.Contex
 				return it, err
 			}
 			it.PovertyStatusNotIn = data
+		case "exitStage":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exitStage"))
+			data, err := ec.unmarshalOExitStage2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐExitStage(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExitStage = data
+		case "exitStageNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exitStageNEQ"))
+			data, err := ec.unmarshalOExitStage2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐExitStage(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExitStageNEQ = data
+		case "exitStageIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exitStageIn"))
+			data, err := ec.unmarshalOExitStage2ᚕgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐExitStageᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExitStageIn = data
+		case "exitStageNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exitStageNotIn"))
+			data, err := ec.unmarshalOExitStage2ᚕgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐExitStageᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExitStageNotIn = data
+		case "exitVerifiedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exitVerifiedOn"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExitVerifiedOn = data
+		case "exitVerifiedOnNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exitVerifiedOnNEQ"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExitVerifiedOnNEQ = data
+		case "exitVerifiedOnIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exitVerifiedOnIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExitVerifiedOnIn = data
+		case "exitVerifiedOnNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exitVerifiedOnNotIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExitVerifiedOnNotIn = data
+		case "exitVerifiedOnGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exitVerifiedOnGT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExitVerifiedOnGT = data
+		case "exitVerifiedOnGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exitVerifiedOnGTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExitVerifiedOnGTE = data
+		case "exitVerifiedOnLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exitVerifiedOnLT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExitVerifiedOnLT = data
+		case "exitVerifiedOnLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exitVerifiedOnLTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExitVerifiedOnLTE = data
+		case "exitVerifiedOnIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exitVerifiedOnIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExitVerifiedOnIsNil = data
+		case "exitVerifiedOnNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exitVerifiedOnNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExitVerifiedOnNotNil = data
+		case "monitoringRisk":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("monitoringRisk"))
+			data, err := ec.unmarshalOMonitoringRisk2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐMonitoringRisk(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MonitoringRisk = data
+		case "monitoringRiskNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("monitoringRiskNEQ"))
+			data, err := ec.unmarshalOMonitoringRisk2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐMonitoringRisk(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MonitoringRiskNEQ = data
+		case "monitoringRiskIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("monitoringRiskIn"))
+			data, err := ec.unmarshalOMonitoringRisk2ᚕgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐMonitoringRiskᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MonitoringRiskIn = data
+		case "monitoringRiskNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("monitoringRiskNotIn"))
+			data, err := ec.unmarshalOMonitoringRisk2ᚕgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐMonitoringRiskᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MonitoringRiskNotIn = data
+		case "monitoringRiskIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("monitoringRiskIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MonitoringRiskIsNil = data
+		case "monitoringRiskNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("monitoringRiskNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MonitoringRiskNotNil = data
 		case "identifiedYear":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("identifiedYear"))
 			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
@@ -28815,6 +29738,32 @@ func (ec *executionContext) unmarshalInputHouseholdWhereInput(ctx context.Contex
 				it.HasDemandsWith = nil
 			} else {
 				err := fmt.Errorf(`unexpected type %T from directive, should be []*github.com/nanpiao/sbqw/ent.DemandWhereInput`, tmp)
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
+		case "hasPovertyHistoryWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPovertyHistoryWith"))
+			directive0 := func(ctx context.Context) (any, error) {
+				return ec.unmarshalOPovertyStatusChangeWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPovertyStatusChangeWhereInputᚄ(ctx, v)
+			}
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Scoped == nil {
+					var zeroVal []*ent.PovertyStatusChangeWhereInput
+					return zeroVal, errors.New("directive scoped is not implemented")
+				}
+				return ec.Directives.Scoped(ctx, obj, directive0)
+			}
+
+			tmp, err := directive1(ctx)
+			if err != nil {
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
+			if data, ok := tmp.([]*ent.PovertyStatusChangeWhereInput); ok {
+				it.HasPovertyHistoryWith = data
+			} else if tmp == nil {
+				it.HasPovertyHistoryWith = nil
+			} else {
+				err := fmt.Errorf(`unexpected type %T from directive, should be []*github.com/nanpiao/sbqw/ent.PovertyStatusChangeWhereInput`, tmp)
 				return it, graphql.ErrorOnPath(ctx, err)
 			}
 		}
@@ -31695,6 +32644,624 @@ func (ec *executionContext) unmarshalInputPostWhereInput(ctx context.Context, ob
 func UnmarshalPostWhereInput(ctx context.Context, raw any) (ent.PostWhereInput, error) {
 	var out ent.PostWhereInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "PostWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPovertyStatusChangeOrder(ctx context.Context, obj any) (ent.PovertyStatusChangeOrder, error) {
+	var it ent.PovertyStatusChangeOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNPovertyStatusChangeOrderField2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPovertyStatusChangeOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPovertyStatusChangeOrder unmarshals raw into the PovertyStatusChangeOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPovertyStatusChangeOrder(ctx context.Context, raw any) (ent.PovertyStatusChangeOrder, error) {
+	var out ent.PovertyStatusChangeOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PovertyStatusChangeOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPovertyStatusChangeWhereInput(ctx context.Context, obj any) (ent.PovertyStatusChangeWhereInput, error) {
+	var it ent.PovertyStatusChangeWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "householdID", "householdIDNEQ", "householdIDIn", "householdIDNotIn", "step", "stepNEQ", "stepIn", "stepNotIn", "fromStatus", "fromStatusNEQ", "fromStatusIn", "fromStatusNotIn", "toStatus", "toStatusNEQ", "toStatusIn", "toStatusNotIn", "changedOn", "changedOnNEQ", "changedOnIn", "changedOnNotIn", "changedOnGT", "changedOnGTE", "changedOnLT", "changedOnLTE", "risk", "riskNEQ", "riskIn", "riskNotIn", "riskIsNil", "riskNotNil", "actorName", "actorNameNEQ", "actorNameIn", "actorNameNotIn", "actorNameGT", "actorNameGTE", "actorNameLT", "actorNameLTE", "actorNameContains", "actorNameHasPrefix", "actorNameHasSuffix", "actorNameIsNil", "actorNameNotNil", "actorNameEqualFold", "actorNameContainsFold", "hasHouseholdWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOPovertyStatusChangeWhereInput2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPovertyStatusChangeWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOPovertyStatusChangeWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPovertyStatusChangeWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOPovertyStatusChangeWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPovertyStatusChangeWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "householdID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("householdID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HouseholdID = data
+		case "householdIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("householdIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HouseholdIDNEQ = data
+		case "householdIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("householdIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HouseholdIDIn = data
+		case "householdIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("householdIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HouseholdIDNotIn = data
+		case "step":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("step"))
+			data, err := ec.unmarshalOPovertyStep2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐPovertyStep(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Step = data
+		case "stepNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stepNEQ"))
+			data, err := ec.unmarshalOPovertyStep2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐPovertyStep(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StepNEQ = data
+		case "stepIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stepIn"))
+			data, err := ec.unmarshalOPovertyStep2ᚕgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐPovertyStepᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StepIn = data
+		case "stepNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stepNotIn"))
+			data, err := ec.unmarshalOPovertyStep2ᚕgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐPovertyStepᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StepNotIn = data
+		case "fromStatus":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fromStatus"))
+			data, err := ec.unmarshalOPovertyStatus2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐPovertyStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FromStatus = data
+		case "fromStatusNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fromStatusNEQ"))
+			data, err := ec.unmarshalOPovertyStatus2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐPovertyStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FromStatusNEQ = data
+		case "fromStatusIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fromStatusIn"))
+			data, err := ec.unmarshalOPovertyStatus2ᚕgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐPovertyStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FromStatusIn = data
+		case "fromStatusNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fromStatusNotIn"))
+			data, err := ec.unmarshalOPovertyStatus2ᚕgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐPovertyStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FromStatusNotIn = data
+		case "toStatus":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("toStatus"))
+			data, err := ec.unmarshalOPovertyStatus2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐPovertyStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ToStatus = data
+		case "toStatusNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("toStatusNEQ"))
+			data, err := ec.unmarshalOPovertyStatus2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐPovertyStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ToStatusNEQ = data
+		case "toStatusIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("toStatusIn"))
+			data, err := ec.unmarshalOPovertyStatus2ᚕgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐPovertyStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ToStatusIn = data
+		case "toStatusNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("toStatusNotIn"))
+			data, err := ec.unmarshalOPovertyStatus2ᚕgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐPovertyStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ToStatusNotIn = data
+		case "changedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("changedOn"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ChangedOn = data
+		case "changedOnNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("changedOnNEQ"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ChangedOnNEQ = data
+		case "changedOnIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("changedOnIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ChangedOnIn = data
+		case "changedOnNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("changedOnNotIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ChangedOnNotIn = data
+		case "changedOnGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("changedOnGT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ChangedOnGT = data
+		case "changedOnGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("changedOnGTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ChangedOnGTE = data
+		case "changedOnLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("changedOnLT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ChangedOnLT = data
+		case "changedOnLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("changedOnLTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ChangedOnLTE = data
+		case "risk":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("risk"))
+			data, err := ec.unmarshalOMonitoringRisk2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐMonitoringRisk(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Risk = data
+		case "riskNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("riskNEQ"))
+			data, err := ec.unmarshalOMonitoringRisk2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐMonitoringRisk(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RiskNEQ = data
+		case "riskIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("riskIn"))
+			data, err := ec.unmarshalOMonitoringRisk2ᚕgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐMonitoringRiskᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RiskIn = data
+		case "riskNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("riskNotIn"))
+			data, err := ec.unmarshalOMonitoringRisk2ᚕgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐMonitoringRiskᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RiskNotIn = data
+		case "riskIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("riskIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RiskIsNil = data
+		case "riskNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("riskNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RiskNotNil = data
+		case "actorName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorName = data
+		case "actorNameNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorNameNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorNameNEQ = data
+		case "actorNameIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorNameIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorNameIn = data
+		case "actorNameNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorNameNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorNameNotIn = data
+		case "actorNameGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorNameGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorNameGT = data
+		case "actorNameGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorNameGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorNameGTE = data
+		case "actorNameLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorNameLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorNameLT = data
+		case "actorNameLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorNameLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorNameLTE = data
+		case "actorNameContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorNameContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorNameContains = data
+		case "actorNameHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorNameHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorNameHasPrefix = data
+		case "actorNameHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorNameHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorNameHasSuffix = data
+		case "actorNameIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorNameIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorNameIsNil = data
+		case "actorNameNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorNameNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorNameNotNil = data
+		case "actorNameEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorNameEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorNameEqualFold = data
+		case "actorNameContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorNameContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorNameContainsFold = data
+		case "hasHouseholdWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasHouseholdWith"))
+			directive0 := func(ctx context.Context) (any, error) {
+				return ec.unmarshalOHouseholdWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐHouseholdWhereInputᚄ(ctx, v)
+			}
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Scoped == nil {
+					var zeroVal []*ent.HouseholdWhereInput
+					return zeroVal, errors.New("directive scoped is not implemented")
+				}
+				return ec.Directives.Scoped(ctx, obj, directive0)
+			}
+
+			tmp, err := directive1(ctx)
+			if err != nil {
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
+			if data, ok := tmp.([]*ent.HouseholdWhereInput); ok {
+				it.HasHouseholdWith = data
+			} else if tmp == nil {
+				it.HasHouseholdWith = nil
+			} else {
+				err := fmt.Errorf(`unexpected type %T from directive, should be []*github.com/nanpiao/sbqw/ent.HouseholdWhereInput`, tmp)
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPovertyStatusChangeWhereInput unmarshals raw into the PovertyStatusChangeWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPovertyStatusChangeWhereInput(ctx context.Context, raw any) (ent.PovertyStatusChangeWhereInput, error) {
+	var out ent.PovertyStatusChangeWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PovertyStatusChangeWhereInput", raw, &out)
 	return out, err
 }
 
@@ -41005,6 +42572,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Rectification(ctx, sel, obj)
+	case *ent.PovertyStatusChange:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._PovertyStatusChange(ctx, sel, obj)
 	case *ent.Post:
 		if obj == nil {
 			return graphql.Null
@@ -43159,6 +44731,21 @@ func (ec *executionContext) _Household(ctx context.Context, sel ast.SelectionSet
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "exitStage":
+			out.Values[i] = ec._Household_exitStage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "exitVerifiedOn":
+			out.Values[i] = ec._Household_exitVerifiedOn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "monitoringRisk":
+			out.Values[i] = ec._Household_monitoringRisk(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "causes":
 			out.Values[i] = ec._Household_causes(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -43207,6 +44794,12 @@ func (ec *executionContext) _Household(ctx context.Context, sel ast.SelectionSet
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Household_demands(ctx, field, obj)
+				})
+		case "povertyHistory":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Household_povertyHistory(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -44153,6 +45746,181 @@ func (ec *executionContext) _PostEdge(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var povertyStatusChangeImplementors = []string{"PovertyStatusChange", "Node"}
+
+func (ec *executionContext) _PovertyStatusChange(ctx context.Context, sel ast.SelectionSet, obj *ent.PovertyStatusChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, povertyStatusChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PovertyStatusChange")
+		case "id":
+			out.Values[i] = ec._PovertyStatusChange_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._PovertyStatusChange_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._PovertyStatusChange_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._PovertyStatusChange_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "householdID":
+			out.Values[i] = ec._PovertyStatusChange_householdID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "step":
+			out.Values[i] = ec._PovertyStatusChange_step(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "fromStatus":
+			out.Values[i] = ec._PovertyStatusChange_fromStatus(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "toStatus":
+			out.Values[i] = ec._PovertyStatusChange_toStatus(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "changedOn":
+			out.Values[i] = ec._PovertyStatusChange_changedOn(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "risk":
+			out.Values[i] = ec._PovertyStatusChange_risk(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reason":
+			out.Values[i] = ec._PovertyStatusChange_reason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "actorName":
+			out.Values[i] = ec._PovertyStatusChange_actorName(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "household":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PovertyStatusChange_household(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var povertyStatusChangeConnectionImplementors = []string{"PovertyStatusChangeConnection"}
+
+func (ec *executionContext) _PovertyStatusChangeConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.PovertyStatusChangeConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, povertyStatusChangeConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PovertyStatusChangeConnection")
+		case "edges":
+			out.Values[i] = ec._PovertyStatusChangeConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._PovertyStatusChangeConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._PovertyStatusChangeConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var povertyStatusChangeEdgeImplementors = []string{"PovertyStatusChangeEdge"}
+
+func (ec *executionContext) _PovertyStatusChangeEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.PovertyStatusChangeEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, povertyStatusChangeEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PovertyStatusChangeEdge")
+		case "node":
+			out.Values[i] = ec._PovertyStatusChangeEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._PovertyStatusChangeEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var queryImplementors = []string{"Query"}
 
 func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -44244,6 +46012,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_partyOrganizations(ctx, field)
 				})
+		case "povertyStatusChanges":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_povertyStatusChanges(ctx, field)
+				})
 		case "rectifications":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -44315,6 +46089,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_explainAccess(ctx, field)
+				})
+		case "povertyExit":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_povertyExit(ctx, field)
 				})
 		case "deletedRecords":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -47417,6 +49197,16 @@ func (ec *executionContext) marshalNEducation2githubᚗcomᚋnanpiaoᚋsbqwᚋen
 	return v
 }
 
+func (ec *executionContext) unmarshalNExitStage2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐExitStage(ctx context.Context, v any) (enum.ExitStage, error) {
+	var res enum.ExitStage
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNExitStage2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐExitStage(ctx context.Context, sel ast.SelectionSet, v enum.ExitStage) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNGender2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐGender(ctx context.Context, v any) (enum.Gender, error) {
 	var res enum.Gender
 	err := res.UnmarshalGQL(v)
@@ -47578,6 +49368,16 @@ func (ec *executionContext) unmarshalNMembershipKind2githubᚗcomᚋnanpiaoᚋsb
 }
 
 func (ec *executionContext) marshalNMembershipKind2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐMembershipKind(ctx context.Context, sel ast.SelectionSet, v enum.MembershipKind) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNMonitoringRisk2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐMonitoringRisk(ctx context.Context, v any) (enum.MonitoringRisk, error) {
+	var res enum.MonitoringRisk
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMonitoringRisk2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐMonitoringRisk(ctx context.Context, sel ast.SelectionSet, v enum.MonitoringRisk) graphql.Marshaler {
 	return v
 }
 
@@ -47895,6 +49695,80 @@ func (ec *executionContext) unmarshalNPovertyStatus2githubᚗcomᚋnanpiaoᚋsbq
 }
 
 func (ec *executionContext) marshalNPovertyStatus2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐPovertyStatus(ctx context.Context, sel ast.SelectionSet, v enum.PovertyStatus) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNPovertyStatusChange2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPovertyStatusChange(ctx context.Context, sel ast.SelectionSet, v *ent.PovertyStatusChange) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PovertyStatusChange!")
+		return graphql.Null
+	}
+	return ec._PovertyStatusChange(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPovertyStatusChangeConnection2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPovertyStatusChangeConnection(ctx context.Context, sel ast.SelectionSet, v *ent.PovertyStatusChangeConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PovertyStatusChangeConnection!")
+		return graphql.Null
+	}
+	return ec._PovertyStatusChangeConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPovertyStatusChangeEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPovertyStatusChangeEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.PovertyStatusChangeEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPovertyStatusChangeEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPovertyStatusChangeEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPovertyStatusChangeEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPovertyStatusChangeEdge(ctx context.Context, sel ast.SelectionSet, v *ent.PovertyStatusChangeEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PovertyStatusChangeEdge!")
+		return graphql.Null
+	}
+	return ec._PovertyStatusChangeEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNPovertyStatusChangeOrder2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPovertyStatusChangeOrder(ctx context.Context, v any) (*ent.PovertyStatusChangeOrder, error) {
+	res, err := ec.unmarshalInputPovertyStatusChangeOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNPovertyStatusChangeOrderField2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPovertyStatusChangeOrderField(ctx context.Context, v any) (*ent.PovertyStatusChangeOrderField, error) {
+	var res = new(ent.PovertyStatusChangeOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPovertyStatusChangeOrderField2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPovertyStatusChangeOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.PovertyStatusChangeOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PovertyStatusChangeOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNPovertyStatusChangeWhereInput2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPovertyStatusChangeWhereInput(ctx context.Context, v any) (*ent.PovertyStatusChangeWhereInput, error) {
+	res, err := ec.unmarshalInputPovertyStatusChangeWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNPovertyStep2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐPovertyStep(ctx context.Context, v any) (enum.PovertyStep, error) {
+	var res enum.PovertyStep
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPovertyStep2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐPovertyStep(ctx context.Context, sel ast.SelectionSet, v enum.PovertyStep) graphql.Marshaler {
 	return v
 }
 
@@ -49757,6 +51631,58 @@ func (ec *executionContext) marshalOEducation2ᚖgithubᚗcomᚋnanpiaoᚋsbqw�
 	return v
 }
 
+func (ec *executionContext) unmarshalOExitStage2ᚕgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐExitStageᚄ(ctx context.Context, v any) ([]enum.ExitStage, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]enum.ExitStage, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNExitStage2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐExitStage(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOExitStage2ᚕgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐExitStageᚄ(ctx context.Context, sel ast.SelectionSet, v []enum.ExitStage) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNExitStage2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐExitStage(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOExitStage2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐExitStage(ctx context.Context, v any) (*enum.ExitStage, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(enum.ExitStage)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOExitStage2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐExitStage(ctx context.Context, sel ast.SelectionSet, v *enum.ExitStage) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) unmarshalOGender2ᚕgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐGenderᚄ(ctx context.Context, v any) ([]enum.Gender, error) {
 	if v == nil {
 		return nil, nil
@@ -50319,6 +52245,58 @@ func (ec *executionContext) marshalOMembershipKind2ᚖgithubᚗcomᚋnanpiaoᚋs
 	return v
 }
 
+func (ec *executionContext) unmarshalOMonitoringRisk2ᚕgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐMonitoringRiskᚄ(ctx context.Context, v any) ([]enum.MonitoringRisk, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]enum.MonitoringRisk, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNMonitoringRisk2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐMonitoringRisk(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOMonitoringRisk2ᚕgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐMonitoringRiskᚄ(ctx context.Context, sel ast.SelectionSet, v []enum.MonitoringRisk) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMonitoringRisk2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐMonitoringRisk(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOMonitoringRisk2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐMonitoringRisk(ctx context.Context, v any) (*enum.MonitoringRisk, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(enum.MonitoringRisk)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOMonitoringRisk2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐMonitoringRisk(ctx context.Context, sel ast.SelectionSet, v *enum.MonitoringRisk) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) marshalONode2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚐNoder(ctx context.Context, sel ast.SelectionSet, v ent.Noder) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -50767,6 +52745,100 @@ func (ec *executionContext) unmarshalOPovertyStatus2ᚖgithubᚗcomᚋnanpiaoᚋ
 }
 
 func (ec *executionContext) marshalOPovertyStatus2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐPovertyStatus(ctx context.Context, sel ast.SelectionSet, v *enum.PovertyStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOPovertyStatusChangeOrder2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPovertyStatusChangeOrderᚄ(ctx context.Context, v any) ([]*ent.PovertyStatusChangeOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.PovertyStatusChangeOrder, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPovertyStatusChangeOrder2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPovertyStatusChangeOrder(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOPovertyStatusChangeWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPovertyStatusChangeWhereInputᚄ(ctx context.Context, v any) ([]*ent.PovertyStatusChangeWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.PovertyStatusChangeWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPovertyStatusChangeWhereInput2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPovertyStatusChangeWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOPovertyStatusChangeWhereInput2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPovertyStatusChangeWhereInput(ctx context.Context, v any) (*ent.PovertyStatusChangeWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputPovertyStatusChangeWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOPovertyStep2ᚕgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐPovertyStepᚄ(ctx context.Context, v any) ([]enum.PovertyStep, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]enum.PovertyStep, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPovertyStep2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐPovertyStep(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOPovertyStep2ᚕgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐPovertyStepᚄ(ctx context.Context, sel ast.SelectionSet, v []enum.PovertyStep) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPovertyStep2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐPovertyStep(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOPovertyStep2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐPovertyStep(ctx context.Context, v any) (*enum.PovertyStep, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(enum.PovertyStep)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOPovertyStep2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐPovertyStep(ctx context.Context, sel ast.SelectionSet, v *enum.PovertyStep) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}

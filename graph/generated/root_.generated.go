@@ -427,14 +427,18 @@ type ComplexityRoot struct {
 		Causes          func(childComplexity int) int
 		CreatedAt       func(childComplexity int) int
 		Demands         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DemandOrder, where *ent.DemandWhereInput) int
+		ExitStage       func(childComplexity int) int
+		ExitVerifiedOn  func(childComplexity int) int
 		ExitYear        func(childComplexity int) int
 		HeadName        func(childComplexity int) int
 		ID              func(childComplexity int) int
 		IdentifiedYear  func(childComplexity int) int
 		IncomePerCapita func(childComplexity int) int
+		MonitoringRisk  func(childComplexity int) int
 		Needy           func(childComplexity int) int
 		Number          func(childComplexity int) int
 		Pairings        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PairingOrder, where *ent.PairingWhereInput) int
+		PovertyHistory  func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PovertyStatusChangeOrder, where *ent.PovertyStatusChangeWhereInput) int
 		PovertyStatus   func(childComplexity int) int
 		Residents       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ResidentOrder, where *ent.ResidentWhereInput) int
 		UpdatedAt       func(childComplexity int) int
@@ -486,6 +490,8 @@ type ComplexityRoot struct {
 		AssignDemand                func(childComplexity int, id int, departmentID int, note *string, dueOn *time.Time) int
 		ChangePassword              func(childComplexity int, currentPassword string, newPassword string) int
 		CloseDemand                 func(childComplexity int, id int, note *string) int
+		CloseHouseholdMonitoring    func(childComplexity int, id int, reason *string) int
+		ConfirmHouseholdExit        func(childComplexity int, id int, reason *string) int
 		CreateAPIKey                func(childComplexity int, input model.CreateAPIKeyInput) int
 		CreateAssessment            func(childComplexity int, input ent.CreateAssessmentInput) int
 		CreateCadre                 func(childComplexity int, input ent.CreateCadreInput) int
@@ -528,15 +534,20 @@ type ComplexityRoot struct {
 		FollowUpDemand              func(childComplexity int, id int, satisfaction enum.Satisfaction, note *string) int
 		Login                       func(childComplexity int, username string, password string, newPassword *string) int
 		Logout                      func(childComplexity int) int
+		MarkHouseholdReturned       func(childComplexity int, id int, reason string) int
 		MoveHousehold               func(childComplexity int, id int, villageID int) int
+		OpenHouseholdMonitoring     func(childComplexity int, id int, risk enum.MonitoringRisk, reason *string) int
+		ProposeHouseholdExit        func(childComplexity int, id int, reason *string) int
 		RegisterOperation           func(childComplexity int, name string, document string) int
 		RejectDemand                func(childComplexity int, id int, reason string) int
+		RejectHouseholdExit         func(childComplexity int, id int, reason string) int
 		ReleasePairing              func(childComplexity int, id int, reason string, endOn *time.Time, replacementCadreID *int) int
 		ResetPassword               func(childComplexity int, id int) int
 		ResolveDemand               func(childComplexity int, id int, note string) int
 		ReturnDemoProject           func(childComplexity int, id int, from enum.ProjectStage, reason string, dueOn *time.Time) int
 		RevealSensitive             func(childComplexity int, id int, fields []model.SensitiveField, reason string) int
 		RevokeAPIKey                func(childComplexity int, id int) int
+		SetHouseholdNeedy           func(childComplexity int, id int, needy bool, reason string) int
 		UnregisterOperation         func(childComplexity int, id int) int
 		UpdateAssessment            func(childComplexity int, id int, input ent.UpdateAssessmentInput) int
 		UpdateCadre                 func(childComplexity int, id int, input ent.UpdateCadreInput) int
@@ -544,6 +555,7 @@ type ComplexityRoot struct {
 		UpdateDemoProject           func(childComplexity int, id int, input ent.UpdateDemoProjectInput) int
 		UpdateDepartment            func(childComplexity int, id int, input ent.UpdateDepartmentInput) int
 		UpdateDistrict              func(childComplexity int, id int, input ent.UpdateDistrictInput) int
+		UpdateExitNoticeDays        func(childComplexity int, days int) int
 		UpdateHousehold             func(childComplexity int, id int, input ent.UpdateHouseholdInput) int
 		UpdatePartyMember           func(childComplexity int, id int, input ent.UpdatePartyMemberInput) int
 		UpdatePartyOrganization     func(childComplexity int, id int, input ent.UpdatePartyOrganizationInput) int
@@ -560,6 +572,7 @@ type ComplexityRoot struct {
 		UpdateUser                  func(childComplexity int, id int, input model.UpdateUserInput) int
 		UpdateVillage               func(childComplexity int, id int, input ent.UpdateVillageInput) int
 		UpdateVisit                 func(childComplexity int, id int, input ent.UpdateVisitInput) int
+		VerifyHouseholdExit         func(childComplexity int, id int, reason *string) int
 	}
 
 	PageInfo struct {
@@ -709,7 +722,48 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	PovertyExit struct {
+		Exited                 func(childComplexity int) int
+		ExitedInYear           func(childComplexity int) int
+		Identified             func(childComplexity int) int
+		InPoverty              func(childComplexity int) int
+		Monitored              func(childComplexity int) int
+		MonitoringOpenedInYear func(childComplexity int) int
+		Returned               func(childComplexity int) int
+		ReturnedInYear         func(childComplexity int) int
+		Township               func(childComplexity int) int
+		Village                func(childComplexity int) int
+	}
+
+	PovertyStatusChange struct {
+		ActorName   func(childComplexity int) int
+		ChangedOn   func(childComplexity int) int
+		CreatedAt   func(childComplexity int) int
+		FromStatus  func(childComplexity int) int
+		Household   func(childComplexity int) int
+		HouseholdID func(childComplexity int) int
+		ID          func(childComplexity int) int
+		Reason      func(childComplexity int) int
+		Risk        func(childComplexity int) int
+		Step        func(childComplexity int) int
+		ToStatus    func(childComplexity int) int
+		UpdatedAt   func(childComplexity int) int
+		Version     func(childComplexity int) int
+	}
+
+	PovertyStatusChangeConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	PovertyStatusChangeEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	ProgrammeSettings struct {
+		ExitNoticeDays        func(childComplexity int) int
 		MaxHouseholdsPerCadre func(childComplexity int) int
 		VisitLockDays         func(childComplexity int) int
 	}
@@ -737,6 +791,8 @@ type ComplexityRoot struct {
 		PartyMembers          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PartyMemberOrder, where *ent.PartyMemberWhereInput) int
 		PartyOrganizations    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PartyOrganizationOrder, where *ent.PartyOrganizationWhereInput) int
 		Policies              func(childComplexity int) int
+		PovertyExit           func(childComplexity int, year int, groupBy stats.StatsGrouping) int
+		PovertyStatusChanges  func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PovertyStatusChangeOrder, where *ent.PovertyStatusChangeWhereInput) int
 		ProgrammeSettings     func(childComplexity int) int
 		RectificationProgress func(childComplexity int, year int, groupBy stats.StatsGrouping) int
 		Rectifications        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.RectificationOrder, where *ent.RectificationWhereInput) int
@@ -2749,6 +2805,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Household.Demands(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.DemandOrder), args["where"].(*ent.DemandWhereInput)), true
+	case "Household.exitStage":
+		if e.ComplexityRoot.Household.ExitStage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Household.ExitStage(childComplexity), true
+	case "Household.exitVerifiedOn":
+		if e.ComplexityRoot.Household.ExitVerifiedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Household.ExitVerifiedOn(childComplexity), true
 	case "Household.exitYear":
 		if e.ComplexityRoot.Household.ExitYear == nil {
 			break
@@ -2779,6 +2847,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Household.IncomePerCapita(childComplexity), true
+	case "Household.monitoringRisk":
+		if e.ComplexityRoot.Household.MonitoringRisk == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Household.MonitoringRisk(childComplexity), true
 	case "Household.needy":
 		if e.ComplexityRoot.Household.Needy == nil {
 			break
@@ -2802,6 +2876,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Household.Pairings(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.PairingOrder), args["where"].(*ent.PairingWhereInput)), true
+	case "Household.povertyHistory":
+		if e.ComplexityRoot.Household.PovertyHistory == nil {
+			break
+		}
+
+		args, err := ec.field_Household_povertyHistory_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Household.PovertyHistory(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.PovertyStatusChangeOrder), args["where"].(*ent.PovertyStatusChangeWhereInput)), true
 	case "Household.povertyStatus":
 		if e.ComplexityRoot.Household.PovertyStatus == nil {
 			break
@@ -3041,6 +3126,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CloseDemand(childComplexity, args["id"].(int), args["note"].(*string)), true
+	case "Mutation.closeHouseholdMonitoring":
+		if e.ComplexityRoot.Mutation.CloseHouseholdMonitoring == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_closeHouseholdMonitoring_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CloseHouseholdMonitoring(childComplexity, args["id"].(int), args["reason"].(*string)), true
+	case "Mutation.confirmHouseholdExit":
+		if e.ComplexityRoot.Mutation.ConfirmHouseholdExit == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_confirmHouseholdExit_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ConfirmHouseholdExit(childComplexity, args["id"].(int), args["reason"].(*string)), true
 	case "Mutation.createApiKey":
 		if e.ComplexityRoot.Mutation.CreateAPIKey == nil {
 			break
@@ -3498,6 +3605,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.Logout(childComplexity), true
+	case "Mutation.markHouseholdReturned":
+		if e.ComplexityRoot.Mutation.MarkHouseholdReturned == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_markHouseholdReturned_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.MarkHouseholdReturned(childComplexity, args["id"].(int), args["reason"].(string)), true
 	case "Mutation.moveHousehold":
 		if e.ComplexityRoot.Mutation.MoveHousehold == nil {
 			break
@@ -3509,6 +3627,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.MoveHousehold(childComplexity, args["id"].(int), args["villageID"].(int)), true
+	case "Mutation.openHouseholdMonitoring":
+		if e.ComplexityRoot.Mutation.OpenHouseholdMonitoring == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_openHouseholdMonitoring_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.OpenHouseholdMonitoring(childComplexity, args["id"].(int), args["risk"].(enum.MonitoringRisk), args["reason"].(*string)), true
+	case "Mutation.proposeHouseholdExit":
+		if e.ComplexityRoot.Mutation.ProposeHouseholdExit == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_proposeHouseholdExit_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ProposeHouseholdExit(childComplexity, args["id"].(int), args["reason"].(*string)), true
 	case "Mutation.registerOperation":
 		if e.ComplexityRoot.Mutation.RegisterOperation == nil {
 			break
@@ -3531,6 +3671,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RejectDemand(childComplexity, args["id"].(int), args["reason"].(string)), true
+	case "Mutation.rejectHouseholdExit":
+		if e.ComplexityRoot.Mutation.RejectHouseholdExit == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_rejectHouseholdExit_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RejectHouseholdExit(childComplexity, args["id"].(int), args["reason"].(string)), true
 	case "Mutation.releasePairing":
 		if e.ComplexityRoot.Mutation.ReleasePairing == nil {
 			break
@@ -3597,6 +3748,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RevokeAPIKey(childComplexity, args["id"].(int)), true
+	case "Mutation.setHouseholdNeedy":
+		if e.ComplexityRoot.Mutation.SetHouseholdNeedy == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setHouseholdNeedy_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetHouseholdNeedy(childComplexity, args["id"].(int), args["needy"].(bool), args["reason"].(string)), true
 	case "Mutation.unregisterOperation":
 		if e.ComplexityRoot.Mutation.UnregisterOperation == nil {
 			break
@@ -3674,6 +3836,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateDistrict(childComplexity, args["id"].(int), args["input"].(ent.UpdateDistrictInput)), true
+	case "Mutation.updateExitNoticeDays":
+		if e.ComplexityRoot.Mutation.UpdateExitNoticeDays == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateExitNoticeDays_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateExitNoticeDays(childComplexity, args["days"].(int)), true
 	case "Mutation.updateHousehold":
 		if e.ComplexityRoot.Mutation.UpdateHousehold == nil {
 			break
@@ -3850,6 +4023,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateVisit(childComplexity, args["id"].(int), args["input"].(ent.UpdateVisitInput)), true
+	case "Mutation.verifyHouseholdExit":
+		if e.ComplexityRoot.Mutation.VerifyHouseholdExit == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_verifyHouseholdExit_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.VerifyHouseholdExit(childComplexity, args["id"].(int), args["reason"].(*string)), true
 
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
@@ -4498,6 +4682,184 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PostEdge.Node(childComplexity), true
 
+	case "PovertyExit.exited":
+		if e.ComplexityRoot.PovertyExit.Exited == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PovertyExit.Exited(childComplexity), true
+	case "PovertyExit.exitedInYear":
+		if e.ComplexityRoot.PovertyExit.ExitedInYear == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PovertyExit.ExitedInYear(childComplexity), true
+	case "PovertyExit.identified":
+		if e.ComplexityRoot.PovertyExit.Identified == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PovertyExit.Identified(childComplexity), true
+	case "PovertyExit.inPoverty":
+		if e.ComplexityRoot.PovertyExit.InPoverty == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PovertyExit.InPoverty(childComplexity), true
+	case "PovertyExit.monitored":
+		if e.ComplexityRoot.PovertyExit.Monitored == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PovertyExit.Monitored(childComplexity), true
+	case "PovertyExit.monitoringOpenedInYear":
+		if e.ComplexityRoot.PovertyExit.MonitoringOpenedInYear == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PovertyExit.MonitoringOpenedInYear(childComplexity), true
+	case "PovertyExit.returned":
+		if e.ComplexityRoot.PovertyExit.Returned == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PovertyExit.Returned(childComplexity), true
+	case "PovertyExit.returnedInYear":
+		if e.ComplexityRoot.PovertyExit.ReturnedInYear == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PovertyExit.ReturnedInYear(childComplexity), true
+	case "PovertyExit.township":
+		if e.ComplexityRoot.PovertyExit.Township == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PovertyExit.Township(childComplexity), true
+	case "PovertyExit.village":
+		if e.ComplexityRoot.PovertyExit.Village == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PovertyExit.Village(childComplexity), true
+
+	case "PovertyStatusChange.actorName":
+		if e.ComplexityRoot.PovertyStatusChange.ActorName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PovertyStatusChange.ActorName(childComplexity), true
+	case "PovertyStatusChange.changedOn":
+		if e.ComplexityRoot.PovertyStatusChange.ChangedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PovertyStatusChange.ChangedOn(childComplexity), true
+	case "PovertyStatusChange.createdAt":
+		if e.ComplexityRoot.PovertyStatusChange.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PovertyStatusChange.CreatedAt(childComplexity), true
+	case "PovertyStatusChange.fromStatus":
+		if e.ComplexityRoot.PovertyStatusChange.FromStatus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PovertyStatusChange.FromStatus(childComplexity), true
+	case "PovertyStatusChange.household":
+		if e.ComplexityRoot.PovertyStatusChange.Household == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PovertyStatusChange.Household(childComplexity), true
+	case "PovertyStatusChange.householdID":
+		if e.ComplexityRoot.PovertyStatusChange.HouseholdID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PovertyStatusChange.HouseholdID(childComplexity), true
+	case "PovertyStatusChange.id":
+		if e.ComplexityRoot.PovertyStatusChange.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PovertyStatusChange.ID(childComplexity), true
+	case "PovertyStatusChange.reason":
+		if e.ComplexityRoot.PovertyStatusChange.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PovertyStatusChange.Reason(childComplexity), true
+	case "PovertyStatusChange.risk":
+		if e.ComplexityRoot.PovertyStatusChange.Risk == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PovertyStatusChange.Risk(childComplexity), true
+	case "PovertyStatusChange.step":
+		if e.ComplexityRoot.PovertyStatusChange.Step == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PovertyStatusChange.Step(childComplexity), true
+	case "PovertyStatusChange.toStatus":
+		if e.ComplexityRoot.PovertyStatusChange.ToStatus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PovertyStatusChange.ToStatus(childComplexity), true
+	case "PovertyStatusChange.updatedAt":
+		if e.ComplexityRoot.PovertyStatusChange.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PovertyStatusChange.UpdatedAt(childComplexity), true
+	case "PovertyStatusChange.version":
+		if e.ComplexityRoot.PovertyStatusChange.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PovertyStatusChange.Version(childComplexity), true
+
+	case "PovertyStatusChangeConnection.edges":
+		if e.ComplexityRoot.PovertyStatusChangeConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PovertyStatusChangeConnection.Edges(childComplexity), true
+	case "PovertyStatusChangeConnection.pageInfo":
+		if e.ComplexityRoot.PovertyStatusChangeConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PovertyStatusChangeConnection.PageInfo(childComplexity), true
+	case "PovertyStatusChangeConnection.totalCount":
+		if e.ComplexityRoot.PovertyStatusChangeConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PovertyStatusChangeConnection.TotalCount(childComplexity), true
+
+	case "PovertyStatusChangeEdge.cursor":
+		if e.ComplexityRoot.PovertyStatusChangeEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PovertyStatusChangeEdge.Cursor(childComplexity), true
+	case "PovertyStatusChangeEdge.node":
+		if e.ComplexityRoot.PovertyStatusChangeEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PovertyStatusChangeEdge.Node(childComplexity), true
+
+	case "ProgrammeSettings.exitNoticeDays":
+		if e.ComplexityRoot.ProgrammeSettings.ExitNoticeDays == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProgrammeSettings.ExitNoticeDays(childComplexity), true
 	case "ProgrammeSettings.maxHouseholdsPerCadre":
 		if e.ComplexityRoot.ProgrammeSettings.MaxHouseholdsPerCadre == nil {
 			break
@@ -4739,6 +5101,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Policies(childComplexity), true
+	case "Query.povertyExit":
+		if e.ComplexityRoot.Query.PovertyExit == nil {
+			break
+		}
+
+		args, err := ec.field_Query_povertyExit_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.PovertyExit(childComplexity, args["year"].(int), args["groupBy"].(stats.StatsGrouping)), true
+	case "Query.povertyStatusChanges":
+		if e.ComplexityRoot.Query.PovertyStatusChanges == nil {
+			break
+		}
+
+		args, err := ec.field_Query_povertyStatusChanges_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.PovertyStatusChanges(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.PovertyStatusChangeOrder), args["where"].(*ent.PovertyStatusChangeWhereInput)), true
 	case "Query.programmeSettings":
 		if e.ComplexityRoot.Query.ProgrammeSettings == nil {
 			break
@@ -6621,6 +7005,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("PolicyRuleInput", ec.unmarshalInputPolicyRuleInput),
 			graphql.NewInputUnmarshaler("PostOrder", ec.unmarshalInputPostOrder),
 			graphql.NewInputUnmarshaler("PostWhereInput", ec.unmarshalInputPostWhereInput),
+			graphql.NewInputUnmarshaler("PovertyStatusChangeOrder", ec.unmarshalInputPovertyStatusChangeOrder),
+			graphql.NewInputUnmarshaler("PovertyStatusChangeWhereInput", ec.unmarshalInputPovertyStatusChangeWhereInput),
 			graphql.NewInputUnmarshaler("RectificationOrder", ec.unmarshalInputRectificationOrder),
 			graphql.NewInputUnmarshaler("RectificationWhereInput", ec.unmarshalInputRectificationWhereInput),
 			graphql.NewInputUnmarshaler("ResidentOrder", ec.unmarshalInputResidentOrder),
@@ -6972,6 +7358,78 @@ extend type PartyMember {
 extend type Cadre {
   "Phone number 联系电话 — masked (first three and last four digits); plaintext only through revealSensitive"
   phone: String
+}
+`, BuiltIn: false},
+	{Name: "../poverty.graphqls", Input: `# Poverty status and its history (脱贫退出与防返贫监测): a household's povertyStatus is the one
+# source of truth; the exit is a workflow (村评议 → 乡审核 → 公示 → 区审定) and monitoring
+# (防返贫监测) is the poverty-alleviation office's. Every step is a PovertyStatusChange in the
+# household's povertyHistory. A step taken from the wrong state is CONFLICT and changes nothing.
+
+extend type ProgrammeSettings {
+  "Days of public notice (公示) between the township's verification and the office's confirmation of an exit 公示天数"
+  exitNoticeDays: Int!
+}
+
+extend type Mutation {
+  "Propose a household in poverty for exit (village secretary) 村评议：提出脱贫"
+  proposeHouseholdExit("ID of the household 农户ID" id: ID!, "Remarks of the village assembly 评议意见" reason: String): Household!
+  "Verify a proposed exit (township); the public notice starts today 乡审核"
+  verifyHouseholdExit("ID of the household 农户ID" id: ID!, "Remarks 审核意见" reason: String): Household!
+  "Confirm a verified exit after the public notice period (POVERTY_OFFICE only); the household is LIFTED 区审定"
+  confirmHouseholdExit("ID of the household 农户ID" id: ID!, "Remarks 审定意见" reason: String): Household!
+  "Reject a pending exit with a reason: a proposed one by the township, a verified one by POVERTY_OFFICE 退回"
+  rejectHouseholdExit("ID of the household 农户ID" id: ID!, "Why, recorded 原因" reason: String!): Household!
+  "Put a household that left poverty (or a not-poor one on the edge) under monitoring for a risk (POVERTY_OFFICE only) 纳入防返贫监测"
+  openHouseholdMonitoring("ID of the household 农户ID" id: ID!, "The risk 监测风险" risk: MonitoringRisk!, "Remarks 说明" reason: String): Household!
+  "Close monitoring: the risk is removed (POVERTY_OFFICE only) 风险消除"
+  closeHouseholdMonitoring("ID of the household 农户ID" id: ID!, "Remarks 说明" reason: String): Household!
+  "Record that a monitored household fell (back) into poverty (POVERTY_OFFICE only) 标记返贫"
+  markHouseholdReturned("ID of the household 农户ID" id: ID!, "Why, recorded 原因" reason: String!): Household!
+  "Name a household needy (困难群体) or take it off (POVERTY_OFFICE only; never a NOT_POOR household) 认定困难群体"
+  setHouseholdNeedy("ID of the household 农户ID" id: ID!, "Needy or not 是否困难群体" needy: Boolean!, "Why, recorded 理由" reason: String!): Household!
+  "Change the public notice period of exits, 0–90 days (DISTRICT) 设置公示天数"
+  updateExitNoticeDays("Days 天数" days: Int!): ProgrammeSettings!
+}
+
+extend type Query {
+  """
+  Poverty exits and monitoring 脱贫退出与监测: per unit, the caller's households by poverty status
+  at the end of the year and the year's exits, new monitoring and returns — replayed from the
+  dated history, so a past year reads the same after later changes. Counted in the database
+  over the caller's scope.
+  """
+  povertyExit(
+    "The year (2000–2100) 年度"
+    year: Int!
+    "Group by township or by village 统计口径"
+    groupBy: StatsGrouping! = TOWNSHIP
+  ): [PovertyExit!]!
+}
+
+"""
+A unit's households by poverty status at a year's end, and the year's flows. 脱贫退出与监测
+"""
+type PovertyExit {
+  "The township (of the village, when grouped by village) 乡镇"
+  township: Township!
+  "The village, when grouped by village 村"
+  village: Village
+  "Households identified (建档立卡) on or before the year's end 累计识别户数"
+  identified: Int!
+  "At the year's end: still in poverty 未脱贫户数"
+  inPoverty: Int!
+  "At the year's end: lifted out of poverty 已脱贫户数"
+  exited: Int!
+  "At the year's end: under monitoring 监测户数"
+  monitored: Int!
+  "At the year's end: returned to poverty 返贫户数"
+  returned: Int!
+  "Exits confirmed in the year 当年脱贫户数"
+  exitedInYear: Int!
+  "Monitoring opened in the year 当年新纳入监测户数"
+  monitoringOpenedInYear: Int!
+  "Returns to poverty in the year 当年返贫户数"
+  returnedInYear: Int!
 }
 `, BuiltIn: false},
 	{Name: "../records.graphqls", Input: `# Create, update and delete for the plain records of the programme: the hierarchy, departments,
@@ -10170,11 +10628,11 @@ input CreateHouseholdInput {
   """
   address: String
   """
-  Household category 农户类别
+  Household category 农户类别: follows from povertyStatus (NOT_POOR → ORDINARY, IN_POVERTY and RETURNED → REGISTERED_POOR, LIFTED → LIFTED_OUT, AT_RISK → MONITORED); an input that disagrees is refused
   """
   category: HouseholdCategory
   """
-  Poverty status 贫困状态
+  Poverty status 贫困状态, the one source of truth; after creation it changes only through the exit workflow and monitoring, each change recorded in povertyHistory
   """
   povertyStatus: PovertyStatus
   """
@@ -10186,11 +10644,11 @@ input CreateHouseholdInput {
   """
   identifiedYear: Int
   """
-  Year lifted out of poverty 脱贫年度
+  Year lifted out of poverty 脱贫年度: set by the confirmed exit, refused as input
   """
   exitYear: Int
   """
-  Named by the poverty-alleviation office as needing a paired cadre 困难群体
+  Named by the poverty-alleviation office as needing a paired cadre 困难群体: set only by POVERTY_OFFICE (setHouseholdNeedy), never on a NOT_POOR household
   """
   needy: Boolean
   """
@@ -13566,6 +14024,23 @@ enum Education @goModel(model: "github.com/nanpiao/sbqw/ent/schema/enum.Educatio
   POSTGRADUATE
 }
 """
+ExitStage — values are English; each value's description gives the Chinese term.
+"""
+enum ExitStage @goModel(model: "github.com/nanpiao/sbqw/ent/schema/enum.ExitStage") {
+  """
+  未申请 — no exit application pending
+  """
+  NONE
+  """
+  村评议通过 — proposed by the village, awaiting the township
+  """
+  PROPOSED
+  """
+  乡审核通过（公示中） — verified by the township, under public notice, awaiting the office
+  """
+  VERIFIED
+}
+"""
 Gender — values are English; each value's description gives the Chinese term.
 """
 enum Gender @goModel(model: "github.com/nanpiao/sbqw/ent/schema/enum.Gender") {
@@ -13657,13 +14132,25 @@ type Household implements Node {
   """
   address: String
   """
-  Household category 农户类别
+  Household category 农户类别: follows from povertyStatus (NOT_POOR → ORDINARY, IN_POVERTY and RETURNED → REGISTERED_POOR, LIFTED → LIFTED_OUT, AT_RISK → MONITORED); an input that disagrees is refused
   """
   category: HouseholdCategory!
   """
-  Poverty status 贫困状态
+  Poverty status 贫困状态, the one source of truth; after creation it changes only through the exit workflow and monitoring, each change recorded in povertyHistory
   """
   povertyStatus: PovertyStatus!
+  """
+  Where the household's exit application stands 脱贫退出进度
+  """
+  exitStage: ExitStage!
+  """
+  Day the township verified the exit; the public notice (公示) runs from it 乡审核日期
+  """
+  exitVerifiedOn: Date
+  """
+  Risk the household is monitored for, while AT_RISK 监测风险
+  """
+  monitoringRisk: MonitoringRisk
   """
   Causes of poverty 致贫原因
   """
@@ -13673,11 +14160,11 @@ type Household implements Node {
   """
   identifiedYear: Int
   """
-  Year lifted out of poverty 脱贫年度
+  Year lifted out of poverty 脱贫年度: set by the confirmed exit, refused as input
   """
   exitYear: Int
   """
-  Named by the poverty-alleviation office as needing a paired cadre 困难群体
+  Named by the poverty-alleviation office as needing a paired cadre 困难群体: set only by POVERTY_OFFICE (setHouseholdNeedy), never on a NOT_POOR household
   """
   needy: Boolean!
   """
@@ -13790,6 +14277,40 @@ type Household implements Node {
     """
     where: DemandWhereInput
   ): DemandConnection!
+  """
+  The povertyHistory of this Household the caller may see (Relay connection) 关联列表
+  """
+  povertyHistory(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for PovertyStatusChanges returned from the connection.
+    """
+    orderBy: [PovertyStatusChangeOrder!]
+
+    """
+    Filtering options for PovertyStatusChanges returned from the connection.
+    """
+    where: PovertyStatusChangeWhereInput
+  ): PovertyStatusChangeConnection!
 }
 """
 HouseholdCategory — values are English; each value's description gives the Chinese term.
@@ -13879,6 +14400,10 @@ enum HouseholdOrderField {
   Order by category 按此字段排序
   """
   CATEGORY
+  """
+  Order by poverty status 按此字段排序
+  """
+  POVERTY_STATUS
 }
 """
 HouseholdWhereInput is used for filtering Household objects.
@@ -14206,6 +14731,86 @@ input HouseholdWhereInput {
   """
   povertyStatusNotIn: [PovertyStatus!]
   """
+  exit_stage field predicates
+  """
+  exitStage: ExitStage
+  """
+  exitStage differs from 筛选：不等于
+  """
+  exitStageNEQ: ExitStage
+  """
+  exitStage is one of 筛选：在列表中
+  """
+  exitStageIn: [ExitStage!]
+  """
+  exitStage is none of 筛选：不在列表中
+  """
+  exitStageNotIn: [ExitStage!]
+  """
+  exit_verified_on field predicates
+  """
+  exitVerifiedOn: Date
+  """
+  exitVerifiedOn differs from 筛选：不等于
+  """
+  exitVerifiedOnNEQ: Date
+  """
+  exitVerifiedOn is one of 筛选：在列表中
+  """
+  exitVerifiedOnIn: [Date!]
+  """
+  exitVerifiedOn is none of 筛选：不在列表中
+  """
+  exitVerifiedOnNotIn: [Date!]
+  """
+  exitVerifiedOn is after / greater than 筛选：大于
+  """
+  exitVerifiedOnGT: Date
+  """
+  exitVerifiedOn is at or after / at least 筛选：大于等于
+  """
+  exitVerifiedOnGTE: Date
+  """
+  exitVerifiedOn is before / less than 筛选：小于
+  """
+  exitVerifiedOnLT: Date
+  """
+  exitVerifiedOn is at or before / at most 筛选：小于等于
+  """
+  exitVerifiedOnLTE: Date
+  """
+  exitVerifiedOn is not set 筛选：为空
+  """
+  exitVerifiedOnIsNil: Boolean
+  """
+  exitVerifiedOn is set 筛选：非空
+  """
+  exitVerifiedOnNotNil: Boolean
+  """
+  monitoring_risk field predicates
+  """
+  monitoringRisk: MonitoringRisk
+  """
+  monitoringRisk differs from 筛选：不等于
+  """
+  monitoringRiskNEQ: MonitoringRisk
+  """
+  monitoringRisk is one of 筛选：在列表中
+  """
+  monitoringRiskIn: [MonitoringRisk!]
+  """
+  monitoringRisk is none of 筛选：不在列表中
+  """
+  monitoringRiskNotIn: [MonitoringRisk!]
+  """
+  monitoringRisk is not set 筛选：为空
+  """
+  monitoringRiskIsNil: Boolean
+  """
+  monitoringRisk is set 筛选：非空
+  """
+  monitoringRiskNotNil: Boolean
+  """
   identified_year field predicates
   """
   identifiedYear: Int
@@ -14349,6 +14954,10 @@ input HouseholdWhereInput {
   Rows with related demands matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
   """
   hasDemandsWith: [DemandWhereInput!] @scoped
+  """
+  Rows with related povertyHistory matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
+  """
+  hasPovertyHistoryWith: [PovertyStatusChangeWhereInput!] @scoped
 }
 """
 Indicator — values are English; each value's description gives the Chinese term.
@@ -14487,6 +15096,27 @@ enum MembershipKind @goModel(model: "github.com/nanpiao/sbqw/ent/schema/enum.Mem
   预备党员 — probationary member
   """
   PROBATIONARY
+}
+"""
+MonitoringRisk — values are English; each value's description gives the Chinese term.
+"""
+enum MonitoringRisk @goModel(model: "github.com/nanpiao/sbqw/ent/schema/enum.MonitoringRisk") {
+  """
+  收入低于监测线 — income below the monitoring line
+  """
+  INCOME_BELOW_LINE
+  """
+  因病 — illness
+  """
+  ILLNESS
+  """
+  因灾 — natural disaster
+  """
+  DISASTER
+  """
+  突发严重困难（刚性支出） — sudden heavy expense
+  """
+  SUDDEN_EXPENSE
 }
 """
 An object with an ID.
@@ -16564,9 +17194,465 @@ enum PovertyStatus @goModel(model: "github.com/nanpiao/sbqw/ent/schema/enum.Pove
   """
   LIFTED
   """
-  返贫致贫风险 — at risk of (re)falling into poverty
+  防返贫监测 — in monitoring: at risk of (re)falling into poverty
   """
   AT_RISK
+  """
+  返贫 — returned to poverty after an exit
+  """
+  RETURNED
+}
+"""
+PovertyStatusChange 贫困状态变更记录: one dated step of a household's poverty history, written by the poverty workflow, never edited.
+"""
+type PovertyStatusChange implements Node {
+  """
+  Opaque global ID: pass it to node(id:); never build or parse it 全局唯一标识
+  """
+  id: ID!
+  """
+  When the record was created (UTC) 创建时间
+  """
+  createdAt: Time!
+  """
+  When the record last changed (UTC) 更新时间
+  """
+  updatedAt: Time!
+  """
+  Version of the record, incremented by every change. Send the version you read with every update; a stale one is refused with CONFLICT 版本号
+  """
+  version: Int!
+  """
+  Household 农户
+  """
+  householdID: ID!
+  """
+  What happened 变更步骤
+  """
+  step: PovertyStep!
+  """
+  Status before the step
+  """
+  fromStatus: PovertyStatus!
+  """
+  Status after the step
+  """
+  toStatus: PovertyStatus!
+  """
+  Day the step took effect 日期
+  """
+  changedOn: Date!
+  """
+  Risk, for monitoring steps 监测风险
+  """
+  risk: MonitoringRisk
+  """
+  Reason or remarks 理由
+  """
+  reason: String
+  """
+  Who took the step 经办人
+  """
+  actorName: String
+  """
+  The household this PovertyStatusChange belongs to 所属household
+  """
+  household: Household!
+}
+"""
+A connection to a list of items.
+"""
+type PovertyStatusChangeConnection {
+  """
+  A list of edges.
+  """
+  edges: [PovertyStatusChangeEdge!]!
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+An edge in a connection.
+"""
+type PovertyStatusChangeEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: PovertyStatusChange!
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+"""
+Ordering options for PovertyStatusChange connections
+"""
+input PovertyStatusChangeOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order PovertyStatusChanges.
+  """
+  field: PovertyStatusChangeOrderField!
+}
+"""
+Properties by which PovertyStatusChange connections can be ordered.
+"""
+enum PovertyStatusChangeOrderField {
+  """
+  Order by created at 按此字段排序
+  """
+  CREATED_AT
+  """
+  Order by updated at 按此字段排序
+  """
+  UPDATED_AT
+  """
+  Order by changed on 按此字段排序
+  """
+  CHANGED_ON
+}
+"""
+PovertyStatusChangeWhereInput is used for filtering PovertyStatusChange objects.
+Input was generated by ent.
+"""
+input PovertyStatusChangeWhereInput {
+  """
+  Rows not matching this filter 取反
+  """
+  not: PovertyStatusChangeWhereInput
+  """
+  Rows matching all of these filters 同时满足
+  """
+  and: [PovertyStatusChangeWhereInput!]
+  """
+  Rows matching any of these filters 满足其一
+  """
+  or: [PovertyStatusChangeWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  """
+  id differs from 筛选：不等于
+  """
+  idNEQ: ID
+  """
+  id is one of 筛选：在列表中
+  """
+  idIn: [ID!]
+  """
+  id is none of 筛选：不在列表中
+  """
+  idNotIn: [ID!]
+  """
+  id is after / greater than 筛选：大于
+  """
+  idGT: ID
+  """
+  id is at or after / at least 筛选：大于等于
+  """
+  idGTE: ID
+  """
+  id is before / less than 筛选：小于
+  """
+  idLT: ID
+  """
+  id is at or before / at most 筛选：小于等于
+  """
+  idLTE: ID
+  """
+  created_at field predicates
+  """
+  createdAt: Time
+  """
+  createdAt differs from 筛选：不等于
+  """
+  createdAtNEQ: Time
+  """
+  createdAt is one of 筛选：在列表中
+  """
+  createdAtIn: [Time!]
+  """
+  createdAt is none of 筛选：不在列表中
+  """
+  createdAtNotIn: [Time!]
+  """
+  createdAt is after / greater than 筛选：大于
+  """
+  createdAtGT: Time
+  """
+  createdAt is at or after / at least 筛选：大于等于
+  """
+  createdAtGTE: Time
+  """
+  createdAt is before / less than 筛选：小于
+  """
+  createdAtLT: Time
+  """
+  createdAt is at or before / at most 筛选：小于等于
+  """
+  createdAtLTE: Time
+  """
+  updated_at field predicates
+  """
+  updatedAt: Time
+  """
+  updatedAt differs from 筛选：不等于
+  """
+  updatedAtNEQ: Time
+  """
+  updatedAt is one of 筛选：在列表中
+  """
+  updatedAtIn: [Time!]
+  """
+  updatedAt is none of 筛选：不在列表中
+  """
+  updatedAtNotIn: [Time!]
+  """
+  updatedAt is after / greater than 筛选：大于
+  """
+  updatedAtGT: Time
+  """
+  updatedAt is at or after / at least 筛选：大于等于
+  """
+  updatedAtGTE: Time
+  """
+  updatedAt is before / less than 筛选：小于
+  """
+  updatedAtLT: Time
+  """
+  updatedAt is at or before / at most 筛选：小于等于
+  """
+  updatedAtLTE: Time
+  """
+  household_id field predicates
+  """
+  householdID: ID
+  """
+  householdID differs from 筛选：不等于
+  """
+  householdIDNEQ: ID
+  """
+  householdID is one of 筛选：在列表中
+  """
+  householdIDIn: [ID!]
+  """
+  householdID is none of 筛选：不在列表中
+  """
+  householdIDNotIn: [ID!]
+  """
+  step field predicates
+  """
+  step: PovertyStep
+  """
+  step differs from 筛选：不等于
+  """
+  stepNEQ: PovertyStep
+  """
+  step is one of 筛选：在列表中
+  """
+  stepIn: [PovertyStep!]
+  """
+  step is none of 筛选：不在列表中
+  """
+  stepNotIn: [PovertyStep!]
+  """
+  from_status field predicates
+  """
+  fromStatus: PovertyStatus
+  """
+  fromStatus differs from 筛选：不等于
+  """
+  fromStatusNEQ: PovertyStatus
+  """
+  fromStatus is one of 筛选：在列表中
+  """
+  fromStatusIn: [PovertyStatus!]
+  """
+  fromStatus is none of 筛选：不在列表中
+  """
+  fromStatusNotIn: [PovertyStatus!]
+  """
+  to_status field predicates
+  """
+  toStatus: PovertyStatus
+  """
+  toStatus differs from 筛选：不等于
+  """
+  toStatusNEQ: PovertyStatus
+  """
+  toStatus is one of 筛选：在列表中
+  """
+  toStatusIn: [PovertyStatus!]
+  """
+  toStatus is none of 筛选：不在列表中
+  """
+  toStatusNotIn: [PovertyStatus!]
+  """
+  changed_on field predicates
+  """
+  changedOn: Date
+  """
+  changedOn differs from 筛选：不等于
+  """
+  changedOnNEQ: Date
+  """
+  changedOn is one of 筛选：在列表中
+  """
+  changedOnIn: [Date!]
+  """
+  changedOn is none of 筛选：不在列表中
+  """
+  changedOnNotIn: [Date!]
+  """
+  changedOn is after / greater than 筛选：大于
+  """
+  changedOnGT: Date
+  """
+  changedOn is at or after / at least 筛选：大于等于
+  """
+  changedOnGTE: Date
+  """
+  changedOn is before / less than 筛选：小于
+  """
+  changedOnLT: Date
+  """
+  changedOn is at or before / at most 筛选：小于等于
+  """
+  changedOnLTE: Date
+  """
+  risk field predicates
+  """
+  risk: MonitoringRisk
+  """
+  risk differs from 筛选：不等于
+  """
+  riskNEQ: MonitoringRisk
+  """
+  risk is one of 筛选：在列表中
+  """
+  riskIn: [MonitoringRisk!]
+  """
+  risk is none of 筛选：不在列表中
+  """
+  riskNotIn: [MonitoringRisk!]
+  """
+  risk is not set 筛选：为空
+  """
+  riskIsNil: Boolean
+  """
+  risk is set 筛选：非空
+  """
+  riskNotNil: Boolean
+  """
+  actor_name field predicates
+  """
+  actorName: String
+  """
+  actorName differs from 筛选：不等于
+  """
+  actorNameNEQ: String
+  """
+  actorName is one of 筛选：在列表中
+  """
+  actorNameIn: [String!]
+  """
+  actorName is none of 筛选：不在列表中
+  """
+  actorNameNotIn: [String!]
+  """
+  actorName is after / greater than 筛选：大于
+  """
+  actorNameGT: String
+  """
+  actorName is at or after / at least 筛选：大于等于
+  """
+  actorNameGTE: String
+  """
+  actorName is before / less than 筛选：小于
+  """
+  actorNameLT: String
+  """
+  actorName is at or before / at most 筛选：小于等于
+  """
+  actorNameLTE: String
+  """
+  actorName contains 筛选：包含
+  """
+  actorNameContains: String
+  """
+  actorName starts with 筛选：开头为
+  """
+  actorNameHasPrefix: String
+  """
+  actorName ends with 筛选：结尾为
+  """
+  actorNameHasSuffix: String
+  """
+  actorName is not set 筛选：为空
+  """
+  actorNameIsNil: Boolean
+  """
+  actorName is set 筛选：非空
+  """
+  actorNameNotNil: Boolean
+  """
+  actorName equals, ignoring case 筛选：等于（不区分大小写）
+  """
+  actorNameEqualFold: String
+  """
+  actorName contains, ignoring case 筛选：包含（不区分大小写）
+  """
+  actorNameContainsFold: String
+  """
+  Rows with related household matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
+  """
+  hasHouseholdWith: [HouseholdWhereInput!] @scoped
+}
+"""
+PovertyStep — values are English; each value's description gives the Chinese term.
+"""
+enum PovertyStep @goModel(model: "github.com/nanpiao/sbqw/ent/schema/enum.PovertyStep") {
+  """
+  识别建档 — identified as poor (建档立卡)
+  """
+  IDENTIFIED
+  """
+  村评议 — exit proposed by the village
+  """
+  EXIT_PROPOSED
+  """
+  乡审核 — exit verified by the township; the public notice (公示) starts
+  """
+  EXIT_VERIFIED
+  """
+  区审定 — exit confirmed by the poverty-alleviation office after the notice period
+  """
+  EXIT_CONFIRMED
+  """
+  退回 — exit proposal rejected, with a reason
+  """
+  EXIT_REJECTED
+  """
+  纳入监测 — monitoring opened for a risk
+  """
+  MONITORING_OPENED
+  """
+  风险消除 — monitoring closed: the risk is removed
+  """
+  MONITORING_CLOSED
+  """
+  返贫 — returned to poverty
+  """
+  RETURNED
 }
 """
 ProjectStage — values are English; each value's description gives the Chinese term.
@@ -16959,6 +18045,40 @@ type Query {
     """
     where: PartyOrganizationWhereInput
   ): PartyOrganizationConnection!
+  """
+  The povertyStatusChanges the caller may see, as a Relay connection: first/after or last/before, orderBy, where (default page 50, at most 500) 分页查询
+  """
+  povertyStatusChanges(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for PovertyStatusChanges returned from the connection.
+    """
+    orderBy: [PovertyStatusChangeOrder!]
+
+    """
+    Filtering options for PovertyStatusChanges returned from the connection.
+    """
+    where: PovertyStatusChangeWhereInput
+  ): PovertyStatusChangeConnection!
   """
   The rectifications the caller may see, as a Relay connection: first/after or last/before, orderBy, where (default page 50, at most 500) 分页查询
   """
@@ -18259,6 +19379,10 @@ enum Role @goModel(model: "github.com/nanpiao/sbqw/ent/schema/enum.Role") {
   审计（只读） — auditor, read-only
   """
   AUDITOR
+  """
+  区扶贫办 — poverty-alleviation office: reads households district-wide, sets needy, confirms exits, runs monitoring
+  """
+  POVERTY_OFFICE
 }
 """
 RoleBinding 角色授权: a user holds a role at a unit (township, village, department or cadre; none for DISTRICT and AUDITOR) between two dates. The only source of where a user stands.
@@ -21509,11 +22633,11 @@ input UpdateHouseholdInput {
   """
   clearAddress: Boolean
   """
-  Household category 农户类别
+  Household category 农户类别: follows from povertyStatus (NOT_POOR → ORDINARY, IN_POVERTY and RETURNED → REGISTERED_POOR, LIFTED → LIFTED_OUT, AT_RISK → MONITORED); an input that disagrees is refused
   """
   category: HouseholdCategory
   """
-  Poverty status 贫困状态
+  Poverty status 贫困状态, the one source of truth; after creation it changes only through the exit workflow and monitoring, each change recorded in povertyHistory
   """
   povertyStatus: PovertyStatus
   """
@@ -21537,7 +22661,7 @@ input UpdateHouseholdInput {
   """
   clearIdentifiedYear: Boolean
   """
-  Year lifted out of poverty 脱贫年度
+  Year lifted out of poverty 脱贫年度: set by the confirmed exit, refused as input
   """
   exitYear: Int
   """
@@ -21545,7 +22669,7 @@ input UpdateHouseholdInput {
   """
   clearExitYear: Boolean
   """
-  Named by the poverty-alleviation office as needing a paired cadre 困难群体
+  Named by the poverty-alleviation office as needing a paired cadre 困难群体: set only by POVERTY_OFFICE (setHouseholdNeedy), never on a NOT_POOR household
   """
   needy: Boolean
   """
@@ -24139,6 +25263,12 @@ func (ec *executionContext) childFields_Household(ctx context.Context, field gra
 		return ec.fieldContext_Household_category(ctx, field)
 	case "povertyStatus":
 		return ec.fieldContext_Household_povertyStatus(ctx, field)
+	case "exitStage":
+		return ec.fieldContext_Household_exitStage(ctx, field)
+	case "exitVerifiedOn":
+		return ec.fieldContext_Household_exitVerifiedOn(ctx, field)
+	case "monitoringRisk":
+		return ec.fieldContext_Household_monitoringRisk(ctx, field)
 	case "causes":
 		return ec.fieldContext_Household_causes(ctx, field)
 	case "identifiedYear":
@@ -24157,6 +25287,8 @@ func (ec *executionContext) childFields_Household(ctx context.Context, field gra
 		return ec.fieldContext_Household_pairings(ctx, field)
 	case "demands":
 		return ec.fieldContext_Household_demands(ctx, field)
+	case "povertyHistory":
+		return ec.fieldContext_Household_povertyHistory(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Household", field.Name)
 }
@@ -24515,12 +25647,94 @@ func (ec *executionContext) childFields_PostEdge(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type PostEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_PovertyExit(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "township":
+		return ec.fieldContext_PovertyExit_township(ctx, field)
+	case "village":
+		return ec.fieldContext_PovertyExit_village(ctx, field)
+	case "identified":
+		return ec.fieldContext_PovertyExit_identified(ctx, field)
+	case "inPoverty":
+		return ec.fieldContext_PovertyExit_inPoverty(ctx, field)
+	case "exited":
+		return ec.fieldContext_PovertyExit_exited(ctx, field)
+	case "monitored":
+		return ec.fieldContext_PovertyExit_monitored(ctx, field)
+	case "returned":
+		return ec.fieldContext_PovertyExit_returned(ctx, field)
+	case "exitedInYear":
+		return ec.fieldContext_PovertyExit_exitedInYear(ctx, field)
+	case "monitoringOpenedInYear":
+		return ec.fieldContext_PovertyExit_monitoringOpenedInYear(ctx, field)
+	case "returnedInYear":
+		return ec.fieldContext_PovertyExit_returnedInYear(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PovertyExit", field.Name)
+}
+
+func (ec *executionContext) childFields_PovertyStatusChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_PovertyStatusChange_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_PovertyStatusChange_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_PovertyStatusChange_updatedAt(ctx, field)
+	case "version":
+		return ec.fieldContext_PovertyStatusChange_version(ctx, field)
+	case "householdID":
+		return ec.fieldContext_PovertyStatusChange_householdID(ctx, field)
+	case "step":
+		return ec.fieldContext_PovertyStatusChange_step(ctx, field)
+	case "fromStatus":
+		return ec.fieldContext_PovertyStatusChange_fromStatus(ctx, field)
+	case "toStatus":
+		return ec.fieldContext_PovertyStatusChange_toStatus(ctx, field)
+	case "changedOn":
+		return ec.fieldContext_PovertyStatusChange_changedOn(ctx, field)
+	case "risk":
+		return ec.fieldContext_PovertyStatusChange_risk(ctx, field)
+	case "reason":
+		return ec.fieldContext_PovertyStatusChange_reason(ctx, field)
+	case "actorName":
+		return ec.fieldContext_PovertyStatusChange_actorName(ctx, field)
+	case "household":
+		return ec.fieldContext_PovertyStatusChange_household(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PovertyStatusChange", field.Name)
+}
+
+func (ec *executionContext) childFields_PovertyStatusChangeConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_PovertyStatusChangeConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_PovertyStatusChangeConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_PovertyStatusChangeConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PovertyStatusChangeConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_PovertyStatusChangeEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_PovertyStatusChangeEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_PovertyStatusChangeEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PovertyStatusChangeEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_ProgrammeSettings(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "maxHouseholdsPerCadre":
 		return ec.fieldContext_ProgrammeSettings_maxHouseholdsPerCadre(ctx, field)
 	case "visitLockDays":
 		return ec.fieldContext_ProgrammeSettings_visitLockDays(ctx, field)
+	case "exitNoticeDays":
+		return ec.fieldContext_ProgrammeSettings_exitNoticeDays(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ProgrammeSettings", field.Name)
 }
