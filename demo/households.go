@@ -122,6 +122,9 @@ func (l *loader) newHousehold(h *household, i int) (*ent.HouseholdCreate, []*ent
 	}
 	h.category = enum.CategoryOf(h.status)
 	b.SetPovertyStatus(h.status).SetCategory(h.category)
+	if h.status == enum.StatusMonitored { // the risk its history opened monitoring for (poverty.go)
+		b.SetMonitoringRisk(demoRisks[len(l.households)%len(demoRisks)])
+	}
 	if h.identified > 0 {
 		b.SetIdentifiedYear(h.identified)
 	}

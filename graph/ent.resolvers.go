@@ -7,7 +7,6 @@ package graph
 
 import (
 	"context"
-	"fmt"
 
 	"entgo.io/contrib/entgql"
 	"github.com/nanpiao/sbqw/ent"
@@ -76,7 +75,7 @@ func (r *queryResolver) PartyOrganizations(ctx context.Context, after *entgql.Cu
 
 // PovertyStatusChanges is the resolver for the povertyStatusChanges field.
 func (r *queryResolver) PovertyStatusChanges(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PovertyStatusChangeOrder, where *ent.PovertyStatusChangeWhereInput) (*ent.PovertyStatusChangeConnection, error) {
-	panic(fmt.Errorf("not implemented: PovertyStatusChanges - povertyStatusChanges"))
+	return r.client.PovertyStatusChange.Query().Paginate(ctx, after, first, before, last, ent.WithPovertyStatusChangeOrder(orderBy), ent.WithPovertyStatusChangeFilter(where.Filter))
 }
 
 // Rectifications is the resolver for the rectifications field.
