@@ -241,7 +241,7 @@ func TestPovertyTransitions(t *testing.T) {
 			fields, code string
 		}{
 			{`category: LIFTED_OUT`, "BAD_USER_INPUT"},
-			{`povertyStatus: IN_POVERTY, category: ORDINARY`, "BAD_USER_INPUT"},
+			{`povertyStatus: NOT_POOR, category: MONITORED`, "BAD_USER_INPUT"},
 			{`povertyStatus: LIFTED`, "BAD_USER_INPUT"},
 			{`povertyStatus: AT_RISK`, "BAD_USER_INPUT"},
 			{`povertyStatus: RETURNED`, "BAD_USER_INPUT"},

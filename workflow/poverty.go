@@ -80,7 +80,9 @@ func createHousehold(ctx context.Context, m *ent.HouseholdMutation, next ent.Mut
 	if _, set := m.ExitYear(); set && !system {
 		return nil, apperr.Invalid("exitYear", "the exit year is set when the office confirms an exit (脱贫年度由区审定生成)")
 	}
-	if c, set := m.Category(); set && c != enum.CategoryOf(status) {
+	// ent fills the default (ORDINARY) before hooks run, so ORDINARY cannot be told from "not
+	// given": it is replaced by the derived category; any other contradiction is refused.
+	if c, set := m.Category(); set && c != enum.CategoryOrdinary && c != enum.CategoryOf(status) {
 		return nil, apperr.Invalid("category", "category %s contradicts povertyStatus %s, which implies %s; omit it (农户类别与贫困状态矛盾)", c, status, enum.CategoryOf(status))
 	}
 	m.SetCategory(enum.CategoryOf(status))
