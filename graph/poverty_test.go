@@ -259,7 +259,7 @@ func TestPovertyTransitions(t *testing.T) {
 			t.Fatal(res.ErrorText())
 		}
 		newID := dig(data(t, res), "createHousehold", "id").(string)
-		plain := create(village, `headName: "普通户"`)
+		plain := create(village, `address: "普通户"`)
 		if dig(data(t, plain), "createHousehold", "category") != "ORDINARY" {
 			t.Fatalf("a plain new household: %s", plain.Data)
 		}
