@@ -34,6 +34,17 @@ const (
 	ActionReset       = "reset"        // resetting another user's password (resetPassword)
 )
 
+// Poverty workflow verbs (workflow/poverty.go): the village proposes an exit, the township
+// verifies it, the poverty-alleviation office confirms it after the public notice; the office
+// alone sets needy and runs monitoring (see OfficeOnly).
+const (
+	ActionProposeExit = "propose_exit"
+	ActionVerifyExit  = "verify_exit"
+	ActionConfirmExit = "confirm_exit"
+	ActionMonitor     = "monitor"   // opening and closing monitoring, marking a return to poverty
+	ActionSetNeedy    = "set_needy" // naming a household needy (困难群体) or taking it off
+)
+
 // ActionAdvance is the action that moves a demonstration project into stage.
 func ActionAdvance(stage enum.ProjectStage) string { return "advance:" + string(stage) }
 

@@ -71,6 +71,7 @@ func TestReadFilterMatchesRowOracle(t *testing.T) {
 		enum.RoleVillageSecretary: {Role: enum.RoleVillageSecretary, TownshipID: int(o.township), VillageID: int(o.village)},
 		enum.RoleDepartment:       {Role: enum.RoleDepartment, DepartmentID: int(o.department)},
 		enum.RoleCadre:            {Role: enum.RoleCadre, CadreID: int(o.cadre), DepartmentID: int(o.department)},
+		enum.RolePovertyOffice:    {Role: enum.RolePovertyOffice},
 	}
 
 	partial := map[scope.Kind]int{}

@@ -25,6 +25,7 @@ func (l *loader) accounts() []account {
 	out := []account{
 		{username: "admin", displayName: "区委组织部管理员", role: enum.RoleDistrict},
 		{username: "auditor", displayName: "审计员（只读）", role: enum.RoleAuditor},
+		{username: "poverty01", displayName: "区扶贫办", role: enum.RolePovertyOffice},
 	}
 	for i, t := range l.townships {
 		out = append(out, account{username: fmt.Sprintf("township%02d", i+1), displayName: t.name() + "党委", role: enum.RoleTownship, township: t})

@@ -20,6 +20,10 @@ type household struct {
 	needy    bool
 	category enum.HouseholdCategory
 	causes   []enum.PovertyCause
+	// status and the years of its history: identified (or monitored from), exited (0: never)
+	status     enum.PovertyStatus
+	identified int
+	exit       int
 }
 
 // resident is one person of a household before it is written.
@@ -79,33 +83,55 @@ func (l *loader) newHousehold(h *household, i int) (*ent.HouseholdCreate, []*ent
 		SetAddress(fmt.Sprintf("%s%s组%d号", h.v.name, chineseDigits[i%8], r.between(1, 60))).
 		SetCategory(h.category)
 	var income float64
+	// The poverty status decides the category (workflow.PovertyRules); the dated history that
+	// leads to it is written by loadPovertyHistory (poverty.go).
 	switch h.category {
 	case "ORDINARY":
 		b.SetPovertyStatus("NOT_POOR")
-		h.needy = r.chance(0.03) // a family hit by a sudden hardship
+		h.needy = r.chance(0.03) // a family hit by a sudden hardship: monitored
+		if h.needy {
+			h.status, h.identified = enum.StatusMonitored, 2020+i%6
+		}
 		income = float64(r.between(1200, 2600)) * 10
 	case "REGISTERED_POOR": // 建档立卡, not yet out of poverty
-		b.SetPovertyStatus(choose(r, []weighted[enum.PovertyStatus]{{"IN_POVERTY", 8}, {"AT_RISK", 2}})).
-			SetIdentifiedYear(r.between(2014, 2019))
+		h.status = choose(r, []weighted[enum.PovertyStatus]{{"IN_POVERTY", 8}, {"AT_RISK", 2}})
+		h.identified = r.between(2014, 2019)
+		if h.status == enum.StatusMonitored { // left poverty, now monitored again
+			h.exit = min(h.identified+2, 2020)
+		} else if h.identified <= 2016 && i%5 == 0 { // left poverty, fell back (返贫)
+			h.status, h.exit = enum.StatusReturned, h.identified+2
+		}
 		h.needy = true
 		income = float64(r.between(350, 650)) * 10
 	case "LIFTED_OUT": // 脱贫户
-		identified := r.between(2014, 2018)
-		b.SetPovertyStatus("LIFTED").SetIdentifiedYear(identified).SetExitYear(r.between(identified+1, 2020))
+		h.identified = r.between(2014, 2018)
+		h.status, h.exit = enum.StatusLifted, r.between(h.identified+1, 2020)
 		h.needy = r.chance(0.85) // still followed by a cadre until the situation is stable
 		income = float64(r.between(800, 1600)) * 10
 	case "MONITORED": // 监测户: at risk of falling (back) into poverty
-		identified := r.between(2021, 2026)
-		b.SetIdentifiedYear(identified)
-		if identified <= 2024 && r.chance(0.3) {
-			b.SetPovertyStatus("LIFTED").SetExitYear(r.between(identified, 2025)) // risk removed
-		} else {
-			b.SetPovertyStatus("AT_RISK")
+		h.identified = r.between(2021, 2026)
+		h.status = enum.StatusMonitored
+		if h.identified <= 2024 && r.chance(0.3) {
+			h.status, h.exit = enum.StatusLifted, r.between(h.identified, 2025) // risk removed
 		}
 		h.needy = true
 		income = float64(r.between(600, 1100)) * 10
 	}
-	if h.category != "ORDINARY" {
+	if h.status == "" {
+		h.status = enum.StatusNotPoor
+	}
+	h.category = enum.CategoryOf(h.status)
+	b.SetPovertyStatus(h.status).SetCategory(h.category)
+	if h.status == enum.StatusMonitored { // the risk its history opened monitoring for (poverty.go)
+		b.SetMonitoringRisk(demoRisks[len(l.households)%len(demoRisks)])
+	}
+	if h.identified > 0 {
+		b.SetIdentifiedYear(h.identified)
+	}
+	if h.exit > 0 {
+		b.SetExitYear(h.exit)
+	}
+	if h.status != enum.StatusNotPoor {
 		h.causes = l.causes()
 		b.SetCauses(h.causes)
 	}

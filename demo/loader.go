@@ -54,6 +54,7 @@ func (l *loader) run(ctx context.Context) error {
 		{"party members and cadres", l.loadPeople},
 		{"posts", l.loadPosts},
 		{"households", l.loadHouseholds},
+		{"poverty history", l.loadPovertyHistory},
 		{"pairings and visits", l.loadPairings},
 		{"demands", l.loadDemands},
 		{"rectifications", l.loadRectifications},

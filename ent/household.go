@@ -38,17 +38,23 @@ type Household struct {
 	HeadName string `json:"head_name,omitempty"`
 	// Address 住址
 	Address string `json:"address,omitempty"`
-	// Household category 农户类别
+	// Household category 农户类别: follows from povertyStatus (NOT_POOR → ORDINARY, IN_POVERTY and RETURNED → REGISTERED_POOR, LIFTED → LIFTED_OUT, AT_RISK → MONITORED); an input that disagrees is refused
 	Category enum.HouseholdCategory `json:"category,omitempty"`
-	// Poverty status 贫困状态
+	// Poverty status 贫困状态, the one source of truth; after creation it changes only through the exit workflow and monitoring, each change recorded in povertyHistory
 	PovertyStatus enum.PovertyStatus `json:"poverty_status,omitempty"`
+	// Where the household's exit application stands 脱贫退出进度
+	ExitStage enum.ExitStage `json:"exit_stage,omitempty"`
+	// Day the township verified the exit; the public notice (公示) runs from it 乡审核日期
+	ExitVerifiedOn *time.Time `json:"exit_verified_on,omitempty"`
+	// Risk the household is monitored for, while AT_RISK 监测风险
+	MonitoringRisk *enum.MonitoringRisk `json:"monitoring_risk,omitempty"`
 	// Causes of poverty 致贫原因
 	Causes []enum.PovertyCause `json:"causes,omitempty"`
 	// Year registered as poor 识别年度
 	IdentifiedYear *int `json:"identified_year,omitempty"`
-	// Year lifted out of poverty 脱贫年度
+	// Year lifted out of poverty 脱贫年度: set by the confirmed exit, refused as input
 	ExitYear *int `json:"exit_year,omitempty"`
-	// Named by the poverty-alleviation office as needing a paired cadre 困难群体
+	// Named by the poverty-alleviation office as needing a paired cadre 困难群体: set only by POVERTY_OFFICE (setHouseholdNeedy), never on a NOT_POOR household
 	Needy bool `json:"needy,omitempty"`
 	// Annual net income per person, yuan 人均纯收入（元）
 	IncomePerCapita *float64 `json:"income_per_capita,omitempty"`
@@ -70,15 +76,18 @@ type HouseholdEdges struct {
 	Pairings []*Pairing `json:"pairings,omitempty"`
 	// Demands raised by the household 诉求
 	Demands []*Demand `json:"demands,omitempty"`
+	// Dated history of the poverty status and the exit workflow 贫困状态变更记录
+	PovertyHistory []*PovertyStatusChange `json:"poverty_history,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [4]bool
+	loadedTypes [5]bool
 	// totalCount holds the count of the edges above.
-	totalCount [4]map[string]int
+	totalCount [5]map[string]int
 
-	namedResidents map[string][]*Resident
-	namedPairings  map[string][]*Pairing
-	namedDemands   map[string][]*Demand
+	namedResidents      map[string][]*Resident
+	namedPairings       map[string][]*Pairing
+	namedDemands        map[string][]*Demand
+	namedPovertyHistory map[string][]*PovertyStatusChange
 }
 
 // VillageOrErr returns the Village value or an error if the edge
@@ -119,6 +128,15 @@ func (e HouseholdEdges) DemandsOrErr() ([]*Demand, error) {
 	return nil, &NotLoadedError{edge: "demands"}
 }
 
+// PovertyHistoryOrErr returns the PovertyHistory value or an error if the edge
+// was not loaded in eager-loading.
+func (e HouseholdEdges) PovertyHistoryOrErr() ([]*PovertyStatusChange, error) {
+	if e.loadedTypes[4] {
+		return e.PovertyHistory, nil
+	}
+	return nil, &NotLoadedError{edge: "poverty_history"}
+}
+
 // scanValues returns the types for scanning values from sql.Rows.
 func (*Household) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
@@ -132,9 +150,9 @@ func (*Household) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullFloat64)
 		case household.FieldID, household.FieldDeleteToken, household.FieldVersion, household.FieldVillageID, household.FieldIdentifiedYear, household.FieldExitYear, household.FieldTownshipID:
 			values[i] = new(sql.NullInt64)
-		case household.FieldNumber, household.FieldHeadName, household.FieldAddress, household.FieldCategory, household.FieldPovertyStatus:
+		case household.FieldNumber, household.FieldHeadName, household.FieldAddress, household.FieldCategory, household.FieldPovertyStatus, household.FieldExitStage, household.FieldMonitoringRisk:
 			values[i] = new(sql.NullString)
-		case household.FieldCreatedAt, household.FieldUpdatedAt, household.FieldDeletedAt:
+		case household.FieldCreatedAt, household.FieldUpdatedAt, household.FieldDeletedAt, household.FieldExitVerifiedOn:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -224,6 +242,26 @@ func (_m *Household) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.PovertyStatus = enum.PovertyStatus(value.String)
 			}
+		case household.FieldExitStage:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field exit_stage", values[i])
+			} else if value.Valid {
+				_m.ExitStage = enum.ExitStage(value.String)
+			}
+		case household.FieldExitVerifiedOn:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field exit_verified_on", values[i])
+			} else if value.Valid {
+				_m.ExitVerifiedOn = new(time.Time)
+				*_m.ExitVerifiedOn = value.Time
+			}
+		case household.FieldMonitoringRisk:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field monitoring_risk", values[i])
+			} else if value.Valid {
+				_m.MonitoringRisk = new(enum.MonitoringRisk)
+				*_m.MonitoringRisk = enum.MonitoringRisk(value.String)
+			}
 		case household.FieldCauses:
 			if value, ok := values[i].(*[]byte); !ok {
 				return fmt.Errorf("unexpected type %T for field causes", values[i])
@@ -298,6 +336,11 @@ func (_m *Household) QueryDemands() *DemandQuery {
 	return NewHouseholdClient(_m.config).QueryDemands(_m)
 }
 
+// QueryPovertyHistory queries the "poverty_history" edge of the Household entity.
+func (_m *Household) QueryPovertyHistory() *PovertyStatusChangeQuery {
+	return NewHouseholdClient(_m.config).QueryPovertyHistory(_m)
+}
+
 // Update returns a builder for updating this Household.
 // Note that you need to call Household.Unwrap() before calling this method if this Household
 // was returned from a transaction, and the transaction was committed or rolled back.
@@ -355,6 +398,19 @@ func (_m *Household) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("poverty_status=")
 	builder.WriteString(fmt.Sprintf("%v", _m.PovertyStatus))
+	builder.WriteString(", ")
+	builder.WriteString("exit_stage=")
+	builder.WriteString(fmt.Sprintf("%v", _m.ExitStage))
+	builder.WriteString(", ")
+	if v := _m.ExitVerifiedOn; v != nil {
+		builder.WriteString("exit_verified_on=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	if v := _m.MonitoringRisk; v != nil {
+		builder.WriteString("monitoring_risk=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
 	builder.WriteString(", ")
 	builder.WriteString("causes=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Causes))
@@ -452,6 +508,30 @@ func (_m *Household) appendNamedDemands(name string, edges ...*Demand) {
 		_m.Edges.namedDemands[name] = []*Demand{}
 	} else {
 		_m.Edges.namedDemands[name] = append(_m.Edges.namedDemands[name], edges...)
+	}
+}
+
+// NamedPovertyHistory returns the PovertyHistory named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Household) NamedPovertyHistory(name string) ([]*PovertyStatusChange, error) {
+	if _m.Edges.namedPovertyHistory == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedPovertyHistory[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Household) appendNamedPovertyHistory(name string, edges ...*PovertyStatusChange) {
+	if _m.Edges.namedPovertyHistory == nil {
+		_m.Edges.namedPovertyHistory = make(map[string][]*PovertyStatusChange)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedPovertyHistory[name] = []*PovertyStatusChange{}
+	} else {
+		_m.Edges.namedPovertyHistory[name] = append(_m.Edges.namedPovertyHistory[name], edges...)
 	}
 }
 

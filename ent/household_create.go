@@ -14,6 +14,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/demand"
 	"github.com/nanpiao/sbqw/ent/household"
 	"github.com/nanpiao/sbqw/ent/pairing"
+	"github.com/nanpiao/sbqw/ent/povertystatuschange"
 	"github.com/nanpiao/sbqw/ent/resident"
 	"github.com/nanpiao/sbqw/ent/schema/enum"
 	"github.com/nanpiao/sbqw/ent/village"
@@ -157,6 +158,48 @@ func (_c *HouseholdCreate) SetNillablePovertyStatus(v *enum.PovertyStatus) *Hous
 	return _c
 }
 
+// SetExitStage sets the "exit_stage" field.
+func (_c *HouseholdCreate) SetExitStage(v enum.ExitStage) *HouseholdCreate {
+	_c.mutation.SetExitStage(v)
+	return _c
+}
+
+// SetNillableExitStage sets the "exit_stage" field if the given value is not nil.
+func (_c *HouseholdCreate) SetNillableExitStage(v *enum.ExitStage) *HouseholdCreate {
+	if v != nil {
+		_c.SetExitStage(*v)
+	}
+	return _c
+}
+
+// SetExitVerifiedOn sets the "exit_verified_on" field.
+func (_c *HouseholdCreate) SetExitVerifiedOn(v time.Time) *HouseholdCreate {
+	_c.mutation.SetExitVerifiedOn(v)
+	return _c
+}
+
+// SetNillableExitVerifiedOn sets the "exit_verified_on" field if the given value is not nil.
+func (_c *HouseholdCreate) SetNillableExitVerifiedOn(v *time.Time) *HouseholdCreate {
+	if v != nil {
+		_c.SetExitVerifiedOn(*v)
+	}
+	return _c
+}
+
+// SetMonitoringRisk sets the "monitoring_risk" field.
+func (_c *HouseholdCreate) SetMonitoringRisk(v enum.MonitoringRisk) *HouseholdCreate {
+	_c.mutation.SetMonitoringRisk(v)
+	return _c
+}
+
+// SetNillableMonitoringRisk sets the "monitoring_risk" field if the given value is not nil.
+func (_c *HouseholdCreate) SetNillableMonitoringRisk(v *enum.MonitoringRisk) *HouseholdCreate {
+	if v != nil {
+		_c.SetMonitoringRisk(*v)
+	}
+	return _c
+}
+
 // SetCauses sets the "causes" field.
 func (_c *HouseholdCreate) SetCauses(v []enum.PovertyCause) *HouseholdCreate {
 	_c.mutation.SetCauses(v)
@@ -283,6 +326,21 @@ func (_c *HouseholdCreate) AddDemands(v ...*Demand) *HouseholdCreate {
 	return _c.AddDemandIDs(ids...)
 }
 
+// AddPovertyHistoryIDs adds the "poverty_history" edge to the PovertyStatusChange entity by IDs.
+func (_c *HouseholdCreate) AddPovertyHistoryIDs(ids ...int) *HouseholdCreate {
+	_c.mutation.AddPovertyHistoryIDs(ids...)
+	return _c
+}
+
+// AddPovertyHistory adds the "poverty_history" edges to the PovertyStatusChange entity.
+func (_c *HouseholdCreate) AddPovertyHistory(v ...*PovertyStatusChange) *HouseholdCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddPovertyHistoryIDs(ids...)
+}
+
 // Mutation returns the HouseholdMutation object of the builder.
 func (_c *HouseholdCreate) Mutation() *HouseholdMutation {
 	return _c.mutation
@@ -350,6 +408,10 @@ func (_c *HouseholdCreate) defaults() error {
 		v := household.DefaultPovertyStatus
 		_c.mutation.SetPovertyStatus(v)
 	}
+	if _, ok := _c.mutation.ExitStage(); !ok {
+		v := household.DefaultExitStage
+		_c.mutation.SetExitStage(v)
+	}
 	if _, ok := _c.mutation.Needy(); !ok {
 		v := household.DefaultNeedy
 		_c.mutation.SetNeedy(v)
@@ -414,6 +476,19 @@ func (_c *HouseholdCreate) check() error {
 	if v, ok := _c.mutation.PovertyStatus(); ok {
 		if err := household.PovertyStatusValidator(v); err != nil {
 			return &ValidationError{Name: "poverty_status", err: fmt.Errorf(`ent: validator failed for field "Household.poverty_status": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.ExitStage(); !ok {
+		return &ValidationError{Name: "exit_stage", err: errors.New(`ent: missing required field "Household.exit_stage"`)}
+	}
+	if v, ok := _c.mutation.ExitStage(); ok {
+		if err := household.ExitStageValidator(v); err != nil {
+			return &ValidationError{Name: "exit_stage", err: fmt.Errorf(`ent: validator failed for field "Household.exit_stage": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.MonitoringRisk(); ok {
+		if err := household.MonitoringRiskValidator(v); err != nil {
+			return &ValidationError{Name: "monitoring_risk", err: fmt.Errorf(`ent: validator failed for field "Household.monitoring_risk": %w`, err)}
 		}
 	}
 	if v, ok := _c.mutation.IdentifiedYear(); ok {
@@ -504,6 +579,18 @@ func (_c *HouseholdCreate) createSpec() (*Household, *sqlgraph.CreateSpec) {
 		_spec.SetField(household.FieldPovertyStatus, field.TypeEnum, value)
 		_node.PovertyStatus = value
 	}
+	if value, ok := _c.mutation.ExitStage(); ok {
+		_spec.SetField(household.FieldExitStage, field.TypeEnum, value)
+		_node.ExitStage = value
+	}
+	if value, ok := _c.mutation.ExitVerifiedOn(); ok {
+		_spec.SetField(household.FieldExitVerifiedOn, field.TypeTime, value)
+		_node.ExitVerifiedOn = &value
+	}
+	if value, ok := _c.mutation.MonitoringRisk(); ok {
+		_spec.SetField(household.FieldMonitoringRisk, field.TypeEnum, value)
+		_node.MonitoringRisk = &value
+	}
 	if value, ok := _c.mutation.Causes(); ok {
 		_spec.SetField(household.FieldCauses, field.TypeJSON, value)
 		_node.Causes = value
@@ -586,6 +673,22 @@ func (_c *HouseholdCreate) createSpec() (*Household, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(demand.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.PovertyHistoryIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   household.PovertyHistoryTable,
+			Columns: []string{household.PovertyHistoryColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(povertystatuschange.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -774,6 +877,54 @@ func (u *HouseholdUpsert) SetPovertyStatus(v enum.PovertyStatus) *HouseholdUpser
 // UpdatePovertyStatus sets the "poverty_status" field to the value that was provided on create.
 func (u *HouseholdUpsert) UpdatePovertyStatus() *HouseholdUpsert {
 	u.SetExcluded(household.FieldPovertyStatus)
+	return u
+}
+
+// SetExitStage sets the "exit_stage" field.
+func (u *HouseholdUpsert) SetExitStage(v enum.ExitStage) *HouseholdUpsert {
+	u.Set(household.FieldExitStage, v)
+	return u
+}
+
+// UpdateExitStage sets the "exit_stage" field to the value that was provided on create.
+func (u *HouseholdUpsert) UpdateExitStage() *HouseholdUpsert {
+	u.SetExcluded(household.FieldExitStage)
+	return u
+}
+
+// SetExitVerifiedOn sets the "exit_verified_on" field.
+func (u *HouseholdUpsert) SetExitVerifiedOn(v time.Time) *HouseholdUpsert {
+	u.Set(household.FieldExitVerifiedOn, v)
+	return u
+}
+
+// UpdateExitVerifiedOn sets the "exit_verified_on" field to the value that was provided on create.
+func (u *HouseholdUpsert) UpdateExitVerifiedOn() *HouseholdUpsert {
+	u.SetExcluded(household.FieldExitVerifiedOn)
+	return u
+}
+
+// ClearExitVerifiedOn clears the value of the "exit_verified_on" field.
+func (u *HouseholdUpsert) ClearExitVerifiedOn() *HouseholdUpsert {
+	u.SetNull(household.FieldExitVerifiedOn)
+	return u
+}
+
+// SetMonitoringRisk sets the "monitoring_risk" field.
+func (u *HouseholdUpsert) SetMonitoringRisk(v enum.MonitoringRisk) *HouseholdUpsert {
+	u.Set(household.FieldMonitoringRisk, v)
+	return u
+}
+
+// UpdateMonitoringRisk sets the "monitoring_risk" field to the value that was provided on create.
+func (u *HouseholdUpsert) UpdateMonitoringRisk() *HouseholdUpsert {
+	u.SetExcluded(household.FieldMonitoringRisk)
+	return u
+}
+
+// ClearMonitoringRisk clears the value of the "monitoring_risk" field.
+func (u *HouseholdUpsert) ClearMonitoringRisk() *HouseholdUpsert {
+	u.SetNull(household.FieldMonitoringRisk)
 	return u
 }
 
@@ -1081,6 +1232,62 @@ func (u *HouseholdUpsertOne) SetPovertyStatus(v enum.PovertyStatus) *HouseholdUp
 func (u *HouseholdUpsertOne) UpdatePovertyStatus() *HouseholdUpsertOne {
 	return u.Update(func(s *HouseholdUpsert) {
 		s.UpdatePovertyStatus()
+	})
+}
+
+// SetExitStage sets the "exit_stage" field.
+func (u *HouseholdUpsertOne) SetExitStage(v enum.ExitStage) *HouseholdUpsertOne {
+	return u.Update(func(s *HouseholdUpsert) {
+		s.SetExitStage(v)
+	})
+}
+
+// UpdateExitStage sets the "exit_stage" field to the value that was provided on create.
+func (u *HouseholdUpsertOne) UpdateExitStage() *HouseholdUpsertOne {
+	return u.Update(func(s *HouseholdUpsert) {
+		s.UpdateExitStage()
+	})
+}
+
+// SetExitVerifiedOn sets the "exit_verified_on" field.
+func (u *HouseholdUpsertOne) SetExitVerifiedOn(v time.Time) *HouseholdUpsertOne {
+	return u.Update(func(s *HouseholdUpsert) {
+		s.SetExitVerifiedOn(v)
+	})
+}
+
+// UpdateExitVerifiedOn sets the "exit_verified_on" field to the value that was provided on create.
+func (u *HouseholdUpsertOne) UpdateExitVerifiedOn() *HouseholdUpsertOne {
+	return u.Update(func(s *HouseholdUpsert) {
+		s.UpdateExitVerifiedOn()
+	})
+}
+
+// ClearExitVerifiedOn clears the value of the "exit_verified_on" field.
+func (u *HouseholdUpsertOne) ClearExitVerifiedOn() *HouseholdUpsertOne {
+	return u.Update(func(s *HouseholdUpsert) {
+		s.ClearExitVerifiedOn()
+	})
+}
+
+// SetMonitoringRisk sets the "monitoring_risk" field.
+func (u *HouseholdUpsertOne) SetMonitoringRisk(v enum.MonitoringRisk) *HouseholdUpsertOne {
+	return u.Update(func(s *HouseholdUpsert) {
+		s.SetMonitoringRisk(v)
+	})
+}
+
+// UpdateMonitoringRisk sets the "monitoring_risk" field to the value that was provided on create.
+func (u *HouseholdUpsertOne) UpdateMonitoringRisk() *HouseholdUpsertOne {
+	return u.Update(func(s *HouseholdUpsert) {
+		s.UpdateMonitoringRisk()
+	})
+}
+
+// ClearMonitoringRisk clears the value of the "monitoring_risk" field.
+func (u *HouseholdUpsertOne) ClearMonitoringRisk() *HouseholdUpsertOne {
+	return u.Update(func(s *HouseholdUpsert) {
+		s.ClearMonitoringRisk()
 	})
 }
 
@@ -1571,6 +1778,62 @@ func (u *HouseholdUpsertBulk) SetPovertyStatus(v enum.PovertyStatus) *HouseholdU
 func (u *HouseholdUpsertBulk) UpdatePovertyStatus() *HouseholdUpsertBulk {
 	return u.Update(func(s *HouseholdUpsert) {
 		s.UpdatePovertyStatus()
+	})
+}
+
+// SetExitStage sets the "exit_stage" field.
+func (u *HouseholdUpsertBulk) SetExitStage(v enum.ExitStage) *HouseholdUpsertBulk {
+	return u.Update(func(s *HouseholdUpsert) {
+		s.SetExitStage(v)
+	})
+}
+
+// UpdateExitStage sets the "exit_stage" field to the value that was provided on create.
+func (u *HouseholdUpsertBulk) UpdateExitStage() *HouseholdUpsertBulk {
+	return u.Update(func(s *HouseholdUpsert) {
+		s.UpdateExitStage()
+	})
+}
+
+// SetExitVerifiedOn sets the "exit_verified_on" field.
+func (u *HouseholdUpsertBulk) SetExitVerifiedOn(v time.Time) *HouseholdUpsertBulk {
+	return u.Update(func(s *HouseholdUpsert) {
+		s.SetExitVerifiedOn(v)
+	})
+}
+
+// UpdateExitVerifiedOn sets the "exit_verified_on" field to the value that was provided on create.
+func (u *HouseholdUpsertBulk) UpdateExitVerifiedOn() *HouseholdUpsertBulk {
+	return u.Update(func(s *HouseholdUpsert) {
+		s.UpdateExitVerifiedOn()
+	})
+}
+
+// ClearExitVerifiedOn clears the value of the "exit_verified_on" field.
+func (u *HouseholdUpsertBulk) ClearExitVerifiedOn() *HouseholdUpsertBulk {
+	return u.Update(func(s *HouseholdUpsert) {
+		s.ClearExitVerifiedOn()
+	})
+}
+
+// SetMonitoringRisk sets the "monitoring_risk" field.
+func (u *HouseholdUpsertBulk) SetMonitoringRisk(v enum.MonitoringRisk) *HouseholdUpsertBulk {
+	return u.Update(func(s *HouseholdUpsert) {
+		s.SetMonitoringRisk(v)
+	})
+}
+
+// UpdateMonitoringRisk sets the "monitoring_risk" field to the value that was provided on create.
+func (u *HouseholdUpsertBulk) UpdateMonitoringRisk() *HouseholdUpsertBulk {
+	return u.Update(func(s *HouseholdUpsert) {
+		s.UpdateMonitoringRisk()
+	})
+}
+
+// ClearMonitoringRisk clears the value of the "monitoring_risk" field.
+func (u *HouseholdUpsertBulk) ClearMonitoringRisk() *HouseholdUpsertBulk {
+	return u.Update(func(s *HouseholdUpsert) {
+		s.ClearMonitoringRisk()
 	})
 }
 

@@ -17,6 +17,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/demand"
 	"github.com/nanpiao/sbqw/ent/household"
 	"github.com/nanpiao/sbqw/ent/pairing"
+	"github.com/nanpiao/sbqw/ent/povertystatuschange"
 	"github.com/nanpiao/sbqw/ent/predicate"
 	"github.com/nanpiao/sbqw/ent/resident"
 	"github.com/nanpiao/sbqw/ent/village"
@@ -25,19 +26,21 @@ import (
 // HouseholdQuery is the builder for querying Household entities.
 type HouseholdQuery struct {
 	config
-	ctx                *QueryContext
-	order              []household.OrderOption
-	inters             []Interceptor
-	predicates         []predicate.Household
-	withVillage        *VillageQuery
-	withResidents      *ResidentQuery
-	withPairings       *PairingQuery
-	withDemands        *DemandQuery
-	loadTotal          []func(context.Context, []*Household) error
-	modifiers          []func(*sql.Selector)
-	withNamedResidents map[string]*ResidentQuery
-	withNamedPairings  map[string]*PairingQuery
-	withNamedDemands   map[string]*DemandQuery
+	ctx                     *QueryContext
+	order                   []household.OrderOption
+	inters                  []Interceptor
+	predicates              []predicate.Household
+	withVillage             *VillageQuery
+	withResidents           *ResidentQuery
+	withPairings            *PairingQuery
+	withDemands             *DemandQuery
+	withPovertyHistory      *PovertyStatusChangeQuery
+	loadTotal               []func(context.Context, []*Household) error
+	modifiers               []func(*sql.Selector)
+	withNamedResidents      map[string]*ResidentQuery
+	withNamedPairings       map[string]*PairingQuery
+	withNamedDemands        map[string]*DemandQuery
+	withNamedPovertyHistory map[string]*PovertyStatusChangeQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -155,6 +158,28 @@ func (_q *HouseholdQuery) QueryDemands() *DemandQuery {
 			sqlgraph.From(household.Table, household.FieldID, selector),
 			sqlgraph.To(demand.Table, demand.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, household.DemandsTable, household.DemandsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryPovertyHistory chains the current query on the "poverty_history" edge.
+func (_q *HouseholdQuery) QueryPovertyHistory() *PovertyStatusChangeQuery {
+	query := (&PovertyStatusChangeClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(household.Table, household.FieldID, selector),
+			sqlgraph.To(povertystatuschange.Table, povertystatuschange.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, household.PovertyHistoryTable, household.PovertyHistoryColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -349,15 +374,16 @@ func (_q *HouseholdQuery) Clone() *HouseholdQuery {
 		return nil
 	}
 	return &HouseholdQuery{
-		config:        _q.config,
-		ctx:           _q.ctx.Clone(),
-		order:         append([]household.OrderOption{}, _q.order...),
-		inters:        append([]Interceptor{}, _q.inters...),
-		predicates:    append([]predicate.Household{}, _q.predicates...),
-		withVillage:   _q.withVillage.Clone(),
-		withResidents: _q.withResidents.Clone(),
-		withPairings:  _q.withPairings.Clone(),
-		withDemands:   _q.withDemands.Clone(),
+		config:             _q.config,
+		ctx:                _q.ctx.Clone(),
+		order:              append([]household.OrderOption{}, _q.order...),
+		inters:             append([]Interceptor{}, _q.inters...),
+		predicates:         append([]predicate.Household{}, _q.predicates...),
+		withVillage:        _q.withVillage.Clone(),
+		withResidents:      _q.withResidents.Clone(),
+		withPairings:       _q.withPairings.Clone(),
+		withDemands:        _q.withDemands.Clone(),
+		withPovertyHistory: _q.withPovertyHistory.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -406,6 +432,17 @@ func (_q *HouseholdQuery) WithDemands(opts ...func(*DemandQuery)) *HouseholdQuer
 		opt(query)
 	}
 	_q.withDemands = query
+	return _q
+}
+
+// WithPovertyHistory tells the query-builder to eager-load the nodes that are connected to
+// the "poverty_history" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *HouseholdQuery) WithPovertyHistory(opts ...func(*PovertyStatusChangeQuery)) *HouseholdQuery {
+	query := (&PovertyStatusChangeClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withPovertyHistory = query
 	return _q
 }
 
@@ -493,11 +530,12 @@ func (_q *HouseholdQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Ho
 	var (
 		nodes       = []*Household{}
 		_spec       = _q.querySpec()
-		loadedTypes = [4]bool{
+		loadedTypes = [5]bool{
 			_q.withVillage != nil,
 			_q.withResidents != nil,
 			_q.withPairings != nil,
 			_q.withDemands != nil,
+			_q.withPovertyHistory != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -548,6 +586,13 @@ func (_q *HouseholdQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Ho
 			return nil, err
 		}
 	}
+	if query := _q.withPovertyHistory; query != nil {
+		if err := _q.loadPovertyHistory(ctx, query, nodes,
+			func(n *Household) { n.Edges.PovertyHistory = []*PovertyStatusChange{} },
+			func(n *Household, e *PovertyStatusChange) { n.Edges.PovertyHistory = append(n.Edges.PovertyHistory, e) }); err != nil {
+			return nil, err
+		}
+	}
 	for name, query := range _q.withNamedResidents {
 		if err := _q.loadResidents(ctx, query, nodes,
 			func(n *Household) { n.appendNamedResidents(name) },
@@ -566,6 +611,13 @@ func (_q *HouseholdQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Ho
 		if err := _q.loadDemands(ctx, query, nodes,
 			func(n *Household) { n.appendNamedDemands(name) },
 			func(n *Household, e *Demand) { n.appendNamedDemands(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedPovertyHistory {
+		if err := _q.loadPovertyHistory(ctx, query, nodes,
+			func(n *Household) { n.appendNamedPovertyHistory(name) },
+			func(n *Household, e *PovertyStatusChange) { n.appendNamedPovertyHistory(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -681,6 +733,36 @@ func (_q *HouseholdQuery) loadDemands(ctx context.Context, query *DemandQuery, n
 	}
 	query.Where(predicate.Demand(func(s *sql.Selector) {
 		s.Where(sql.InValues(s.C(household.DemandsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.HouseholdID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "household_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *HouseholdQuery) loadPovertyHistory(ctx context.Context, query *PovertyStatusChangeQuery, nodes []*Household, init func(*Household), assign func(*Household, *PovertyStatusChange)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Household)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(povertystatuschange.FieldHouseholdID)
+	}
+	query.Where(predicate.PovertyStatusChange(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(household.PovertyHistoryColumn), fks...))
 	}))
 	neighbors, err := query.All(ctx)
 	if err != nil {
@@ -858,6 +940,20 @@ func (_q *HouseholdQuery) WithNamedDemands(name string, opts ...func(*DemandQuer
 		_q.withNamedDemands = make(map[string]*DemandQuery)
 	}
 	_q.withNamedDemands[name] = query
+	return _q
+}
+
+// WithNamedPovertyHistory tells the query-builder to eager-load the nodes that are connected to the "poverty_history"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *HouseholdQuery) WithNamedPovertyHistory(name string, opts ...func(*PovertyStatusChangeQuery)) *HouseholdQuery {
+	query := (&PovertyStatusChangeClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedPovertyHistory == nil {
+		_q.withNamedPovertyHistory = make(map[string]*PovertyStatusChangeQuery)
+	}
+	_q.withNamedPovertyHistory[name] = query
 	return _q
 }
 

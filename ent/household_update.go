@@ -15,6 +15,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/demand"
 	"github.com/nanpiao/sbqw/ent/household"
 	"github.com/nanpiao/sbqw/ent/pairing"
+	"github.com/nanpiao/sbqw/ent/povertystatuschange"
 	"github.com/nanpiao/sbqw/ent/predicate"
 	"github.com/nanpiao/sbqw/ent/resident"
 	"github.com/nanpiao/sbqw/ent/schema/enum"
@@ -178,6 +179,60 @@ func (_u *HouseholdUpdate) SetNillablePovertyStatus(v *enum.PovertyStatus) *Hous
 	return _u
 }
 
+// SetExitStage sets the "exit_stage" field.
+func (_u *HouseholdUpdate) SetExitStage(v enum.ExitStage) *HouseholdUpdate {
+	_u.mutation.SetExitStage(v)
+	return _u
+}
+
+// SetNillableExitStage sets the "exit_stage" field if the given value is not nil.
+func (_u *HouseholdUpdate) SetNillableExitStage(v *enum.ExitStage) *HouseholdUpdate {
+	if v != nil {
+		_u.SetExitStage(*v)
+	}
+	return _u
+}
+
+// SetExitVerifiedOn sets the "exit_verified_on" field.
+func (_u *HouseholdUpdate) SetExitVerifiedOn(v time.Time) *HouseholdUpdate {
+	_u.mutation.SetExitVerifiedOn(v)
+	return _u
+}
+
+// SetNillableExitVerifiedOn sets the "exit_verified_on" field if the given value is not nil.
+func (_u *HouseholdUpdate) SetNillableExitVerifiedOn(v *time.Time) *HouseholdUpdate {
+	if v != nil {
+		_u.SetExitVerifiedOn(*v)
+	}
+	return _u
+}
+
+// ClearExitVerifiedOn clears the value of the "exit_verified_on" field.
+func (_u *HouseholdUpdate) ClearExitVerifiedOn() *HouseholdUpdate {
+	_u.mutation.ClearExitVerifiedOn()
+	return _u
+}
+
+// SetMonitoringRisk sets the "monitoring_risk" field.
+func (_u *HouseholdUpdate) SetMonitoringRisk(v enum.MonitoringRisk) *HouseholdUpdate {
+	_u.mutation.SetMonitoringRisk(v)
+	return _u
+}
+
+// SetNillableMonitoringRisk sets the "monitoring_risk" field if the given value is not nil.
+func (_u *HouseholdUpdate) SetNillableMonitoringRisk(v *enum.MonitoringRisk) *HouseholdUpdate {
+	if v != nil {
+		_u.SetMonitoringRisk(*v)
+	}
+	return _u
+}
+
+// ClearMonitoringRisk clears the value of the "monitoring_risk" field.
+func (_u *HouseholdUpdate) ClearMonitoringRisk() *HouseholdUpdate {
+	_u.mutation.ClearMonitoringRisk()
+	return _u
+}
+
 // SetCauses sets the "causes" field.
 func (_u *HouseholdUpdate) SetCauses(v []enum.PovertyCause) *HouseholdUpdate {
 	_u.mutation.SetCauses(v)
@@ -336,6 +391,21 @@ func (_u *HouseholdUpdate) AddDemands(v ...*Demand) *HouseholdUpdate {
 	return _u.AddDemandIDs(ids...)
 }
 
+// AddPovertyHistoryIDs adds the "poverty_history" edge to the PovertyStatusChange entity by IDs.
+func (_u *HouseholdUpdate) AddPovertyHistoryIDs(ids ...int) *HouseholdUpdate {
+	_u.mutation.AddPovertyHistoryIDs(ids...)
+	return _u
+}
+
+// AddPovertyHistory adds the "poverty_history" edges to the PovertyStatusChange entity.
+func (_u *HouseholdUpdate) AddPovertyHistory(v ...*PovertyStatusChange) *HouseholdUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddPovertyHistoryIDs(ids...)
+}
+
 // Mutation returns the HouseholdMutation object of the builder.
 func (_u *HouseholdUpdate) Mutation() *HouseholdMutation {
 	return _u.mutation
@@ -402,6 +472,27 @@ func (_u *HouseholdUpdate) RemoveDemands(v ...*Demand) *HouseholdUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveDemandIDs(ids...)
+}
+
+// ClearPovertyHistory clears all "poverty_history" edges to the PovertyStatusChange entity.
+func (_u *HouseholdUpdate) ClearPovertyHistory() *HouseholdUpdate {
+	_u.mutation.ClearPovertyHistory()
+	return _u
+}
+
+// RemovePovertyHistoryIDs removes the "poverty_history" edge to PovertyStatusChange entities by IDs.
+func (_u *HouseholdUpdate) RemovePovertyHistoryIDs(ids ...int) *HouseholdUpdate {
+	_u.mutation.RemovePovertyHistoryIDs(ids...)
+	return _u
+}
+
+// RemovePovertyHistory removes "poverty_history" edges to PovertyStatusChange entities.
+func (_u *HouseholdUpdate) RemovePovertyHistory(v ...*PovertyStatusChange) *HouseholdUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemovePovertyHistoryIDs(ids...)
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -476,6 +567,16 @@ func (_u *HouseholdUpdate) check() error {
 	if v, ok := _u.mutation.PovertyStatus(); ok {
 		if err := household.PovertyStatusValidator(v); err != nil {
 			return &ValidationError{Name: "poverty_status", err: fmt.Errorf(`ent: validator failed for field "Household.poverty_status": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.ExitStage(); ok {
+		if err := household.ExitStageValidator(v); err != nil {
+			return &ValidationError{Name: "exit_stage", err: fmt.Errorf(`ent: validator failed for field "Household.exit_stage": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.MonitoringRisk(); ok {
+		if err := household.MonitoringRiskValidator(v); err != nil {
+			return &ValidationError{Name: "monitoring_risk", err: fmt.Errorf(`ent: validator failed for field "Household.monitoring_risk": %w`, err)}
 		}
 	}
 	if v, ok := _u.mutation.IdentifiedYear(); ok {
@@ -555,6 +656,21 @@ func (_u *HouseholdUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.PovertyStatus(); ok {
 		_spec.SetField(household.FieldPovertyStatus, field.TypeEnum, value)
+	}
+	if value, ok := _u.mutation.ExitStage(); ok {
+		_spec.SetField(household.FieldExitStage, field.TypeEnum, value)
+	}
+	if value, ok := _u.mutation.ExitVerifiedOn(); ok {
+		_spec.SetField(household.FieldExitVerifiedOn, field.TypeTime, value)
+	}
+	if _u.mutation.ExitVerifiedOnCleared() {
+		_spec.ClearField(household.FieldExitVerifiedOn, field.TypeTime)
+	}
+	if value, ok := _u.mutation.MonitoringRisk(); ok {
+		_spec.SetField(household.FieldMonitoringRisk, field.TypeEnum, value)
+	}
+	if _u.mutation.MonitoringRiskCleared() {
+		_spec.ClearField(household.FieldMonitoringRisk, field.TypeEnum)
 	}
 	if value, ok := _u.mutation.Causes(); ok {
 		_spec.SetField(household.FieldCauses, field.TypeJSON, value)
@@ -728,6 +844,51 @@ func (_u *HouseholdUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(demand.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.PovertyHistoryCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   household.PovertyHistoryTable,
+			Columns: []string{household.PovertyHistoryColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(povertystatuschange.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedPovertyHistoryIDs(); len(nodes) > 0 && !_u.mutation.PovertyHistoryCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   household.PovertyHistoryTable,
+			Columns: []string{household.PovertyHistoryColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(povertystatuschange.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.PovertyHistoryIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   household.PovertyHistoryTable,
+			Columns: []string{household.PovertyHistoryColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(povertystatuschange.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -901,6 +1062,60 @@ func (_u *HouseholdUpdateOne) SetNillablePovertyStatus(v *enum.PovertyStatus) *H
 	return _u
 }
 
+// SetExitStage sets the "exit_stage" field.
+func (_u *HouseholdUpdateOne) SetExitStage(v enum.ExitStage) *HouseholdUpdateOne {
+	_u.mutation.SetExitStage(v)
+	return _u
+}
+
+// SetNillableExitStage sets the "exit_stage" field if the given value is not nil.
+func (_u *HouseholdUpdateOne) SetNillableExitStage(v *enum.ExitStage) *HouseholdUpdateOne {
+	if v != nil {
+		_u.SetExitStage(*v)
+	}
+	return _u
+}
+
+// SetExitVerifiedOn sets the "exit_verified_on" field.
+func (_u *HouseholdUpdateOne) SetExitVerifiedOn(v time.Time) *HouseholdUpdateOne {
+	_u.mutation.SetExitVerifiedOn(v)
+	return _u
+}
+
+// SetNillableExitVerifiedOn sets the "exit_verified_on" field if the given value is not nil.
+func (_u *HouseholdUpdateOne) SetNillableExitVerifiedOn(v *time.Time) *HouseholdUpdateOne {
+	if v != nil {
+		_u.SetExitVerifiedOn(*v)
+	}
+	return _u
+}
+
+// ClearExitVerifiedOn clears the value of the "exit_verified_on" field.
+func (_u *HouseholdUpdateOne) ClearExitVerifiedOn() *HouseholdUpdateOne {
+	_u.mutation.ClearExitVerifiedOn()
+	return _u
+}
+
+// SetMonitoringRisk sets the "monitoring_risk" field.
+func (_u *HouseholdUpdateOne) SetMonitoringRisk(v enum.MonitoringRisk) *HouseholdUpdateOne {
+	_u.mutation.SetMonitoringRisk(v)
+	return _u
+}
+
+// SetNillableMonitoringRisk sets the "monitoring_risk" field if the given value is not nil.
+func (_u *HouseholdUpdateOne) SetNillableMonitoringRisk(v *enum.MonitoringRisk) *HouseholdUpdateOne {
+	if v != nil {
+		_u.SetMonitoringRisk(*v)
+	}
+	return _u
+}
+
+// ClearMonitoringRisk clears the value of the "monitoring_risk" field.
+func (_u *HouseholdUpdateOne) ClearMonitoringRisk() *HouseholdUpdateOne {
+	_u.mutation.ClearMonitoringRisk()
+	return _u
+}
+
 // SetCauses sets the "causes" field.
 func (_u *HouseholdUpdateOne) SetCauses(v []enum.PovertyCause) *HouseholdUpdateOne {
 	_u.mutation.SetCauses(v)
@@ -1059,6 +1274,21 @@ func (_u *HouseholdUpdateOne) AddDemands(v ...*Demand) *HouseholdUpdateOne {
 	return _u.AddDemandIDs(ids...)
 }
 
+// AddPovertyHistoryIDs adds the "poverty_history" edge to the PovertyStatusChange entity by IDs.
+func (_u *HouseholdUpdateOne) AddPovertyHistoryIDs(ids ...int) *HouseholdUpdateOne {
+	_u.mutation.AddPovertyHistoryIDs(ids...)
+	return _u
+}
+
+// AddPovertyHistory adds the "poverty_history" edges to the PovertyStatusChange entity.
+func (_u *HouseholdUpdateOne) AddPovertyHistory(v ...*PovertyStatusChange) *HouseholdUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddPovertyHistoryIDs(ids...)
+}
+
 // Mutation returns the HouseholdMutation object of the builder.
 func (_u *HouseholdUpdateOne) Mutation() *HouseholdMutation {
 	return _u.mutation
@@ -1125,6 +1355,27 @@ func (_u *HouseholdUpdateOne) RemoveDemands(v ...*Demand) *HouseholdUpdateOne {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveDemandIDs(ids...)
+}
+
+// ClearPovertyHistory clears all "poverty_history" edges to the PovertyStatusChange entity.
+func (_u *HouseholdUpdateOne) ClearPovertyHistory() *HouseholdUpdateOne {
+	_u.mutation.ClearPovertyHistory()
+	return _u
+}
+
+// RemovePovertyHistoryIDs removes the "poverty_history" edge to PovertyStatusChange entities by IDs.
+func (_u *HouseholdUpdateOne) RemovePovertyHistoryIDs(ids ...int) *HouseholdUpdateOne {
+	_u.mutation.RemovePovertyHistoryIDs(ids...)
+	return _u
+}
+
+// RemovePovertyHistory removes "poverty_history" edges to PovertyStatusChange entities.
+func (_u *HouseholdUpdateOne) RemovePovertyHistory(v ...*PovertyStatusChange) *HouseholdUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemovePovertyHistoryIDs(ids...)
 }
 
 // Where appends a list predicates to the HouseholdUpdate builder.
@@ -1212,6 +1463,16 @@ func (_u *HouseholdUpdateOne) check() error {
 	if v, ok := _u.mutation.PovertyStatus(); ok {
 		if err := household.PovertyStatusValidator(v); err != nil {
 			return &ValidationError{Name: "poverty_status", err: fmt.Errorf(`ent: validator failed for field "Household.poverty_status": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.ExitStage(); ok {
+		if err := household.ExitStageValidator(v); err != nil {
+			return &ValidationError{Name: "exit_stage", err: fmt.Errorf(`ent: validator failed for field "Household.exit_stage": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.MonitoringRisk(); ok {
+		if err := household.MonitoringRiskValidator(v); err != nil {
+			return &ValidationError{Name: "monitoring_risk", err: fmt.Errorf(`ent: validator failed for field "Household.monitoring_risk": %w`, err)}
 		}
 	}
 	if v, ok := _u.mutation.IdentifiedYear(); ok {
@@ -1308,6 +1569,21 @@ func (_u *HouseholdUpdateOne) sqlSave(ctx context.Context) (_node *Household, er
 	}
 	if value, ok := _u.mutation.PovertyStatus(); ok {
 		_spec.SetField(household.FieldPovertyStatus, field.TypeEnum, value)
+	}
+	if value, ok := _u.mutation.ExitStage(); ok {
+		_spec.SetField(household.FieldExitStage, field.TypeEnum, value)
+	}
+	if value, ok := _u.mutation.ExitVerifiedOn(); ok {
+		_spec.SetField(household.FieldExitVerifiedOn, field.TypeTime, value)
+	}
+	if _u.mutation.ExitVerifiedOnCleared() {
+		_spec.ClearField(household.FieldExitVerifiedOn, field.TypeTime)
+	}
+	if value, ok := _u.mutation.MonitoringRisk(); ok {
+		_spec.SetField(household.FieldMonitoringRisk, field.TypeEnum, value)
+	}
+	if _u.mutation.MonitoringRiskCleared() {
+		_spec.ClearField(household.FieldMonitoringRisk, field.TypeEnum)
 	}
 	if value, ok := _u.mutation.Causes(); ok {
 		_spec.SetField(household.FieldCauses, field.TypeJSON, value)
@@ -1481,6 +1757,51 @@ func (_u *HouseholdUpdateOne) sqlSave(ctx context.Context) (_node *Household, er
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(demand.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.PovertyHistoryCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   household.PovertyHistoryTable,
+			Columns: []string{household.PovertyHistoryColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(povertystatuschange.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedPovertyHistoryIDs(); len(nodes) > 0 && !_u.mutation.PovertyHistoryCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   household.PovertyHistoryTable,
+			Columns: []string{household.PovertyHistoryColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(povertystatuschange.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.PovertyHistoryIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   household.PovertyHistoryTable,
+			Columns: []string{household.PovertyHistoryColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(povertystatuschange.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -98,7 +98,7 @@ func TestEveryWriteIsAuditedInItsTransaction(t *testing.T) {
 		return someInt(t, m.db, "SELECT COUNT(*) FROM audit_events WHERE action = 'household.update' AND entity_id = ?", decodeID(t, hh))
 	}
 	before := count()
-	tw.Must(t, `mutation($id: ID!) { updateHousehold(id: $id, input: {version: 1, address: "新地址", needy: true}) { id } }`, map[string]any{"id": hh}, nil)
+	tw.Must(t, `mutation($id: ID!) { updateHousehold(id: $id, input: {version: 1, address: "新地址", causes: [ILLNESS]}) { id } }`, map[string]any{"id": hh}, nil)
 	if count() != before+1 {
 		t.Fatal("an update wrote no audit event")
 	}
@@ -107,7 +107,7 @@ func TestEveryWriteIsAuditedInItsTransaction(t *testing.T) {
 		Scan(&user, &role, &fields); err != nil {
 		t.Fatal(err)
 	}
-	if user != "township01" || role != "TOWNSHIP" || !strings.Contains(fields, "address") || !strings.Contains(fields, "needy") {
+	if user != "township01" || role != "TOWNSHIP" || !strings.Contains(fields, "address") || !strings.Contains(fields, "causes") {
 		t.Fatalf("audit event: %s %s %s", user, role, fields)
 	}
 	// A request that fails rolls its audit event back with its write.

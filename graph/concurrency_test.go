@@ -82,9 +82,11 @@ func TestConcurrentRules(t *testing.T) {
 	newHousehold := func() string {
 		seq++
 		var out map[string]any
-		admin.Must(t, `mutation($v: ID!, $n: String!) { createHousehold(input: {villageID: $v, number: $n, headName: "并发户", needy: true}) { id } }`,
+		admin.Must(t, `mutation($v: ID!, $n: String!) { createHousehold(input: {villageID: $v, number: $n, headName: "并发户", povertyStatus: IN_POVERTY}) { id } }`,
 			map[string]any{"v": linked, "n": fmt.Sprintf("C-%03d", seq)}, &out)
-		return dig(out, "createHousehold", "id").(string)
+		id := dig(out, "createHousehold", "id").(string)
+		m.apis["poverty01"].Must(t, `mutation($id: ID!) { setHouseholdNeedy(id: $id, needy: true, reason: "扶贫办认定") { id } }`, map[string]any{"id": id}, nil)
+		return id
 	}
 	pair := `mutation($c: ID!, $h: ID!) { createPairing(input: {cadreID: $c, householdID: $h, startOn: "` + dateIn(0) + `"}) { id } }`
 	activeOf := func(col string, id string) int {

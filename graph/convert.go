@@ -79,5 +79,5 @@ func explanationModel(ctx context.Context, client *ent.Client, ex *authz.Explana
 }
 
 func settingsModel(s workflow.Settings) *model.ProgrammeSettings {
-	return &model.ProgrammeSettings{MaxHouseholdsPerCadre: s.MaxHouseholdsPerCadre, VisitLockDays: s.VisitLockDays}
+	return &model.ProgrammeSettings{MaxHouseholdsPerCadre: s.MaxHouseholdsPerCadre, VisitLockDays: s.VisitLockDays, ExitNoticeDays: s.ExitNoticeDays}
 }

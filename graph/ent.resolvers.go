@@ -78,6 +78,11 @@ func (r *queryResolver) ProjectInvestments(ctx context.Context, after *entgql.Cu
 	return r.client.ProjectInvestment.Query().Paginate(ctx, after, first, before, last, ent.WithProjectInvestmentOrder(orderBy), ent.WithProjectInvestmentFilter(where.Filter))
 }
 
+// PovertyStatusChanges is the resolver for the povertyStatusChanges field.
+func (r *queryResolver) PovertyStatusChanges(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PovertyStatusChangeOrder, where *ent.PovertyStatusChangeWhereInput) (*ent.PovertyStatusChangeConnection, error) {
+	return r.client.PovertyStatusChange.Query().Paginate(ctx, after, first, before, last, ent.WithPovertyStatusChangeOrder(orderBy), ent.WithPovertyStatusChangeFilter(where.Filter))
+}
+
 // Rectifications is the resolver for the rectifications field.
 func (r *queryResolver) Rectifications(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.RectificationOrder, where *ent.RectificationWhereInput) (*ent.RectificationConnection, error) {
 	return r.client.Rectification.Query().Paginate(ctx, after, first, before, last, ent.WithRectificationOrder(orderBy), ent.WithRectificationFilter(where.Filter))

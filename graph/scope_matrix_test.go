@@ -63,6 +63,14 @@ func expectedRows(a account, entity string) expected {
 	switch a.role {
 	case "DISTRICT", "AUDITOR":
 		return all
+	case "POVERTY_OFFICE":
+		switch entity {
+		case "households", "residents", "poverty_status_changes":
+			return all
+		case "users":
+			return expected{where: "username = ?", args: []any{a.username}}
+		}
+		return expected{forbidden: true}
 	case "TOWNSHIP":
 		if entity == "users" {
 			return expected{where: "id IN (SELECT user_id FROM role_bindings WHERE township_id = ? AND deleted_at IS NULL AND " + inForce + ")", args: []any{a.township, today, today}}
@@ -83,7 +91,7 @@ func expectedRows(a account, entity string) expected {
 		switch entity {
 		case "households":
 			return expected{where: "id IN (" + paired + ")", args: []any{a.cad, true}}
-		case "residents", "demands":
+		case "residents", "demands", "poverty_status_changes":
 			return expected{where: "household_id IN (" + paired + ")", args: []any{a.cad, true}}
 		case "pairings":
 			return expected{where: "id IN (" + activePairings + ")", args: []any{a.cad, true}}
@@ -98,7 +106,7 @@ func expectedRows(a account, entity string) expected {
 		switch entity {
 		case "households":
 			return expected{where: fmt.Sprintf(deptHouseholds, "id", "id"), args: []any{d, year, d, d}}
-		case "residents":
+		case "residents", "poverty_status_changes":
 			return expected{where: fmt.Sprintf(deptHouseholds, "household_id", "household_id"), args: []any{d, year, d, d}}
 		case "pairings", "visits", "demands", "rectifications":
 			return expected{where: "department_id = ?", args: []any{d}}
@@ -119,11 +127,11 @@ var matrixEntities = []struct{ root, table string }{
 	{"households", "households"}, {"residents", "residents"}, {"partyMembers", "party_members"},
 	{"pairings", "pairings"}, {"visits", "visits"}, {"demands", "demands"}, {"rectifications", "rectifications"},
 	{"demoProjects", "demo_projects"}, {"trainingEnrollments", "training_enrollments"}, {"teams", "teams"},
-	{"users", "users"}, {"auditEvents", "audit_events"},
+	{"users", "users"}, {"auditEvents", "audit_events"}, {"povertyStatusChanges", "poverty_status_changes"},
 }
 
 var matrixAccounts = []string{"admin", "auditor", "township01", "township07", "village001", "village050",
-	"cadre0001", "cadre0500", "dept01", "dept20"}
+	"cadre0001", "cadre0500", "dept01", "dept20", "poverty01"}
 
 func expectedIDs(t *testing.T, db *sql.DB, table string, e expected) map[int]bool {
 	t.Helper()

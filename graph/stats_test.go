@@ -20,6 +20,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/cadre"
 	"github.com/nanpiao/sbqw/ent/departmentvillagelink"
 	"github.com/nanpiao/sbqw/ent/pairing"
+	"github.com/nanpiao/sbqw/ent/schema/enum"
 	"github.com/nanpiao/sbqw/graph/scalar"
 	"github.com/nanpiao/sbqw/internal/clock"
 	"github.com/nanpiao/sbqw/internal/testkit"
@@ -897,7 +898,7 @@ func (s *statsEnv) coverageFollowsWrites(t *testing.T) {
 	}
 	admin0, dept0 := measure("admin"), measure("dept01")
 
-	h, err := c.Household.Create().SetVillageID(v).SetNumber("STATS-1").SetHeadName("统计测试户").SetNeedy(true).Save(ctx)
+	h, err := c.Household.Create().SetVillageID(v).SetNumber("STATS-1").SetHeadName("统计测试户").SetPovertyStatus(enum.StatusInPoverty).SetNeedy(true).Save(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}

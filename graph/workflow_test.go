@@ -123,9 +123,13 @@ func TestPairingRules(t *testing.T) {
 	cadre := scalar.EncodeID(someInt(t, m.db, "SELECT id FROM cadres WHERE department_id = ? ORDER BY id", d))
 	newHousehold := func(village, number string, needy bool) string {
 		var out map[string]any
-		admin.Must(t, `mutation($v: ID!, $n: String!, $needy: Boolean) { createHousehold(input: {villageID: $v, number: $n, headName: "新户", needy: $needy}) { id } }`,
-			map[string]any{"v": village, "n": number, "needy": needy}, &out)
-		return dig(out, "createHousehold", "id").(string)
+		admin.Must(t, `mutation($v: ID!, $n: String!) { createHousehold(input: {villageID: $v, number: $n, headName: "新户", povertyStatus: IN_POVERTY}) { id } }`,
+			map[string]any{"v": village, "n": number}, &out)
+		id := dig(out, "createHousehold", "id").(string)
+		if needy { // needy is the poverty-alleviation office's to set
+			m.apis["poverty01"].Must(t, `mutation($id: ID!) { setHouseholdNeedy(id: $id, needy: true, reason: "扶贫办认定") { id } }`, map[string]any{"id": id}, nil)
+		}
+		return id
 	}
 	pair := `mutation($c: ID!, $h: ID!) { createPairing(input: {cadreID: $c, householdID: $h, startOn: "` + dateIn(0) + `"}) { id active } }`
 	needy := newHousehold(linked, "P-1", true)

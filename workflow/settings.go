@@ -15,20 +15,22 @@ import (
 type Settings struct {
 	MaxHouseholdsPerCadre int // active pairings one cadre may hold (一对多 limit)
 	VisitLockDays         int // a visit can be corrected for this many days, then it is locked
+	ExitNoticeDays        int // public notice (公示) between the township's verification and the office's confirmation of an exit
 }
 
 // Defaults apply until the district changes them.
-var Defaults = Settings{MaxHouseholdsPerCadre: 5, VisitLockDays: 7}
+var Defaults = Settings{MaxHouseholdsPerCadre: 5, VisitLockDays: 7, ExitNoticeDays: 7}
 
 const (
 	keyMaxHouseholds = "programme.max_households_per_cadre"
 	keyVisitLockDays = "programme.visit_lock_days"
+	keyExitNotice    = "poverty.exit_notice_days"
 )
 
 // LoadSettings reads the settings in force.
 func LoadSettings(ctx context.Context, client *ent.Client) (Settings, error) {
 	s := Defaults
-	rows, err := client.Setting.Query().Where(setting.KeyIn(keyMaxHouseholds, keyVisitLockDays)).All(authz.Bypass(ctx, "read settings"))
+	rows, err := client.Setting.Query().Where(setting.KeyIn(keyMaxHouseholds, keyVisitLockDays, keyExitNotice)).All(authz.Bypass(ctx, "read settings"))
 	if err != nil {
 		return s, err
 	}
@@ -42,6 +44,8 @@ func LoadSettings(ctx context.Context, client *ent.Client) (Settings, error) {
 			s.MaxHouseholdsPerCadre = n
 		case keyVisitLockDays:
 			s.VisitLockDays = n
+		case keyExitNotice:
+			s.ExitNoticeDays = n
 		}
 	}
 	return s, nil
@@ -49,6 +53,15 @@ func LoadSettings(ctx context.Context, client *ent.Client) (Settings, error) {
 
 // UpdateSettings changes settings (DISTRICT); nil leaves a value as it is.
 func UpdateSettings(ctx context.Context, tx *ent.Client, maxHouseholds, lockDays *int) (Settings, error) {
+	return updateSettings(ctx, tx, maxHouseholds, lockDays, nil)
+}
+
+// UpdateExitNotice changes the public notice period of exits (DISTRICT), 0–90 days.
+func UpdateExitNotice(ctx context.Context, tx *ent.Client, days int) (Settings, error) {
+	return updateSettings(ctx, tx, nil, nil, &days)
+}
+
+func updateSettings(ctx context.Context, tx *ent.Client, maxHouseholds, lockDays, exitNoticeDays *int) (Settings, error) {
 	if err := authz.RequireDistrictWide(ctx, authz.ObjectSetting, authz.ActionUpdate); err != nil {
 		return Settings{}, err
 	}
@@ -66,6 +79,9 @@ func UpdateSettings(ctx context.Context, tx *ent.Client, maxHouseholds, lockDays
 		return Settings{}, err
 	}
 	if err := set(keyVisitLockDays, lockDays, 0, 365, "visitLockDays"); err != nil {
+		return Settings{}, err
+	}
+	if err := set(keyExitNotice, exitNoticeDays, 0, 90, "exitNoticeDays"); err != nil {
 		return Settings{}, err
 	}
 	if err := authz.Record(ctx, tx, authz.Event{Action: "settings.update", Entity: ent.TypeSetting}); err != nil {

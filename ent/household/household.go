@@ -40,6 +40,12 @@ const (
 	FieldCategory = "category"
 	// FieldPovertyStatus holds the string denoting the poverty_status field in the database.
 	FieldPovertyStatus = "poverty_status"
+	// FieldExitStage holds the string denoting the exit_stage field in the database.
+	FieldExitStage = "exit_stage"
+	// FieldExitVerifiedOn holds the string denoting the exit_verified_on field in the database.
+	FieldExitVerifiedOn = "exit_verified_on"
+	// FieldMonitoringRisk holds the string denoting the monitoring_risk field in the database.
+	FieldMonitoringRisk = "monitoring_risk"
 	// FieldCauses holds the string denoting the causes field in the database.
 	FieldCauses = "causes"
 	// FieldIdentifiedYear holds the string denoting the identified_year field in the database.
@@ -60,6 +66,8 @@ const (
 	EdgePairings = "pairings"
 	// EdgeDemands holds the string denoting the demands edge name in mutations.
 	EdgeDemands = "demands"
+	// EdgePovertyHistory holds the string denoting the poverty_history edge name in mutations.
+	EdgePovertyHistory = "poverty_history"
 	// Table holds the table name of the household in the database.
 	Table = "households"
 	// VillageTable is the table that holds the village relation/edge.
@@ -90,6 +98,13 @@ const (
 	DemandsInverseTable = "demands"
 	// DemandsColumn is the table column denoting the demands relation/edge.
 	DemandsColumn = "household_id"
+	// PovertyHistoryTable is the table that holds the poverty_history relation/edge.
+	PovertyHistoryTable = "poverty_status_changes"
+	// PovertyHistoryInverseTable is the table name for the PovertyStatusChange entity.
+	// It exists in this package in order to avoid circular dependency with the "povertystatuschange" package.
+	PovertyHistoryInverseTable = "poverty_status_changes"
+	// PovertyHistoryColumn is the table column denoting the poverty_history relation/edge.
+	PovertyHistoryColumn = "household_id"
 )
 
 // Columns holds all SQL columns for household fields.
@@ -106,6 +121,9 @@ var Columns = []string{
 	FieldAddress,
 	FieldCategory,
 	FieldPovertyStatus,
+	FieldExitStage,
+	FieldExitVerifiedOn,
+	FieldMonitoringRisk,
 	FieldCauses,
 	FieldIdentifiedYear,
 	FieldExitYear,
@@ -130,7 +148,7 @@ func ValidColumn(column string) bool {
 //
 //	import _ "github.com/nanpiao/sbqw/ent/runtime"
 var (
-	Hooks        [10]ent.Hook
+	Hooks        [11]ent.Hook
 	Interceptors [1]ent.Interceptor
 	Policy       ent.Policy
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
@@ -178,10 +196,32 @@ const DefaultPovertyStatus enum.PovertyStatus = "NOT_POOR"
 // PovertyStatusValidator is a validator for the "poverty_status" field enum values. It is called by the builders before save.
 func PovertyStatusValidator(ps enum.PovertyStatus) error {
 	switch ps {
-	case "NOT_POOR", "IN_POVERTY", "LIFTED", "AT_RISK":
+	case "NOT_POOR", "IN_POVERTY", "LIFTED", "AT_RISK", "RETURNED":
 		return nil
 	default:
 		return fmt.Errorf("household: invalid enum value for poverty_status field: %q", ps)
+	}
+}
+
+const DefaultExitStage enum.ExitStage = "NONE"
+
+// ExitStageValidator is a validator for the "exit_stage" field enum values. It is called by the builders before save.
+func ExitStageValidator(es enum.ExitStage) error {
+	switch es {
+	case "NONE", "PROPOSED", "VERIFIED":
+		return nil
+	default:
+		return fmt.Errorf("household: invalid enum value for exit_stage field: %q", es)
+	}
+}
+
+// MonitoringRiskValidator is a validator for the "monitoring_risk" field enum values. It is called by the builders before save.
+func MonitoringRiskValidator(mr enum.MonitoringRisk) error {
+	switch mr {
+	case "INCOME_BELOW_LINE", "ILLNESS", "DISASTER", "SUDDEN_EXPENSE":
+		return nil
+	default:
+		return fmt.Errorf("household: invalid enum value for monitoring_risk field: %q", mr)
 	}
 }
 
@@ -246,6 +286,21 @@ func ByCategory(opts ...sql.OrderTermOption) OrderOption {
 // ByPovertyStatus orders the results by the poverty_status field.
 func ByPovertyStatus(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldPovertyStatus, opts...).ToFunc()
+}
+
+// ByExitStage orders the results by the exit_stage field.
+func ByExitStage(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldExitStage, opts...).ToFunc()
+}
+
+// ByExitVerifiedOn orders the results by the exit_verified_on field.
+func ByExitVerifiedOn(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldExitVerifiedOn, opts...).ToFunc()
+}
+
+// ByMonitoringRisk orders the results by the monitoring_risk field.
+func ByMonitoringRisk(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldMonitoringRisk, opts...).ToFunc()
 }
 
 // ByIdentifiedYear orders the results by the identified_year field.
@@ -321,6 +376,20 @@ func ByDemands(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newDemandsStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
+
+// ByPovertyHistoryCount orders the results by poverty_history count.
+func ByPovertyHistoryCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newPovertyHistoryStep(), opts...)
+	}
+}
+
+// ByPovertyHistory orders the results by poverty_history terms.
+func ByPovertyHistory(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newPovertyHistoryStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
 func newVillageStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -349,6 +418,13 @@ func newDemandsStep() *sqlgraph.Step {
 		sqlgraph.Edge(sqlgraph.O2M, false, DemandsTable, DemandsColumn),
 	)
 }
+func newPovertyHistoryStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(PovertyHistoryInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, PovertyHistoryTable, PovertyHistoryColumn),
+	)
+}
 
 var (
 	// enum.HouseholdCategory must implement graphql.Marshaler.
@@ -362,4 +438,18 @@ var (
 	_ graphql.Marshaler = (*enum.PovertyStatus)(nil)
 	// enum.PovertyStatus must implement graphql.Unmarshaler.
 	_ graphql.Unmarshaler = (*enum.PovertyStatus)(nil)
+)
+
+var (
+	// enum.ExitStage must implement graphql.Marshaler.
+	_ graphql.Marshaler = (*enum.ExitStage)(nil)
+	// enum.ExitStage must implement graphql.Unmarshaler.
+	_ graphql.Unmarshaler = (*enum.ExitStage)(nil)
+)
+
+var (
+	// enum.MonitoringRisk must implement graphql.Marshaler.
+	_ graphql.Marshaler = (*enum.MonitoringRisk)(nil)
+	// enum.MonitoringRisk must implement graphql.Unmarshaler.
+	_ graphql.Unmarshaler = (*enum.MonitoringRisk)(nil)
 )

@@ -101,6 +101,11 @@ func Address(v string) predicate.Household {
 	return predicate.Household(sql.FieldEQ(FieldAddress, v))
 }
 
+// ExitVerifiedOn applies equality check predicate on the "exit_verified_on" field. It's identical to ExitVerifiedOnEQ.
+func ExitVerifiedOn(v time.Time) predicate.Household {
+	return predicate.Household(sql.FieldEQ(FieldExitVerifiedOn, v))
+}
+
 // IdentifiedYear applies equality check predicate on the "identified_year" field. It's identical to IdentifiedYearEQ.
 func IdentifiedYear(v int) predicate.Household {
 	return predicate.Household(sql.FieldEQ(FieldIdentifiedYear, v))
@@ -621,6 +626,126 @@ func PovertyStatusNotIn(vs ...enum.PovertyStatus) predicate.Household {
 	return predicate.Household(sql.FieldNotIn(FieldPovertyStatus, v...))
 }
 
+// ExitStageEQ applies the EQ predicate on the "exit_stage" field.
+func ExitStageEQ(v enum.ExitStage) predicate.Household {
+	vc := v
+	return predicate.Household(sql.FieldEQ(FieldExitStage, vc))
+}
+
+// ExitStageNEQ applies the NEQ predicate on the "exit_stage" field.
+func ExitStageNEQ(v enum.ExitStage) predicate.Household {
+	vc := v
+	return predicate.Household(sql.FieldNEQ(FieldExitStage, vc))
+}
+
+// ExitStageIn applies the In predicate on the "exit_stage" field.
+func ExitStageIn(vs ...enum.ExitStage) predicate.Household {
+	v := make([]any, len(vs))
+	for i := range v {
+		v[i] = vs[i]
+	}
+	return predicate.Household(sql.FieldIn(FieldExitStage, v...))
+}
+
+// ExitStageNotIn applies the NotIn predicate on the "exit_stage" field.
+func ExitStageNotIn(vs ...enum.ExitStage) predicate.Household {
+	v := make([]any, len(vs))
+	for i := range v {
+		v[i] = vs[i]
+	}
+	return predicate.Household(sql.FieldNotIn(FieldExitStage, v...))
+}
+
+// ExitVerifiedOnEQ applies the EQ predicate on the "exit_verified_on" field.
+func ExitVerifiedOnEQ(v time.Time) predicate.Household {
+	return predicate.Household(sql.FieldEQ(FieldExitVerifiedOn, v))
+}
+
+// ExitVerifiedOnNEQ applies the NEQ predicate on the "exit_verified_on" field.
+func ExitVerifiedOnNEQ(v time.Time) predicate.Household {
+	return predicate.Household(sql.FieldNEQ(FieldExitVerifiedOn, v))
+}
+
+// ExitVerifiedOnIn applies the In predicate on the "exit_verified_on" field.
+func ExitVerifiedOnIn(vs ...time.Time) predicate.Household {
+	return predicate.Household(sql.FieldIn(FieldExitVerifiedOn, vs...))
+}
+
+// ExitVerifiedOnNotIn applies the NotIn predicate on the "exit_verified_on" field.
+func ExitVerifiedOnNotIn(vs ...time.Time) predicate.Household {
+	return predicate.Household(sql.FieldNotIn(FieldExitVerifiedOn, vs...))
+}
+
+// ExitVerifiedOnGT applies the GT predicate on the "exit_verified_on" field.
+func ExitVerifiedOnGT(v time.Time) predicate.Household {
+	return predicate.Household(sql.FieldGT(FieldExitVerifiedOn, v))
+}
+
+// ExitVerifiedOnGTE applies the GTE predicate on the "exit_verified_on" field.
+func ExitVerifiedOnGTE(v time.Time) predicate.Household {
+	return predicate.Household(sql.FieldGTE(FieldExitVerifiedOn, v))
+}
+
+// ExitVerifiedOnLT applies the LT predicate on the "exit_verified_on" field.
+func ExitVerifiedOnLT(v time.Time) predicate.Household {
+	return predicate.Household(sql.FieldLT(FieldExitVerifiedOn, v))
+}
+
+// ExitVerifiedOnLTE applies the LTE predicate on the "exit_verified_on" field.
+func ExitVerifiedOnLTE(v time.Time) predicate.Household {
+	return predicate.Household(sql.FieldLTE(FieldExitVerifiedOn, v))
+}
+
+// ExitVerifiedOnIsNil applies the IsNil predicate on the "exit_verified_on" field.
+func ExitVerifiedOnIsNil() predicate.Household {
+	return predicate.Household(sql.FieldIsNull(FieldExitVerifiedOn))
+}
+
+// ExitVerifiedOnNotNil applies the NotNil predicate on the "exit_verified_on" field.
+func ExitVerifiedOnNotNil() predicate.Household {
+	return predicate.Household(sql.FieldNotNull(FieldExitVerifiedOn))
+}
+
+// MonitoringRiskEQ applies the EQ predicate on the "monitoring_risk" field.
+func MonitoringRiskEQ(v enum.MonitoringRisk) predicate.Household {
+	vc := v
+	return predicate.Household(sql.FieldEQ(FieldMonitoringRisk, vc))
+}
+
+// MonitoringRiskNEQ applies the NEQ predicate on the "monitoring_risk" field.
+func MonitoringRiskNEQ(v enum.MonitoringRisk) predicate.Household {
+	vc := v
+	return predicate.Household(sql.FieldNEQ(FieldMonitoringRisk, vc))
+}
+
+// MonitoringRiskIn applies the In predicate on the "monitoring_risk" field.
+func MonitoringRiskIn(vs ...enum.MonitoringRisk) predicate.Household {
+	v := make([]any, len(vs))
+	for i := range v {
+		v[i] = vs[i]
+	}
+	return predicate.Household(sql.FieldIn(FieldMonitoringRisk, v...))
+}
+
+// MonitoringRiskNotIn applies the NotIn predicate on the "monitoring_risk" field.
+func MonitoringRiskNotIn(vs ...enum.MonitoringRisk) predicate.Household {
+	v := make([]any, len(vs))
+	for i := range v {
+		v[i] = vs[i]
+	}
+	return predicate.Household(sql.FieldNotIn(FieldMonitoringRisk, v...))
+}
+
+// MonitoringRiskIsNil applies the IsNil predicate on the "monitoring_risk" field.
+func MonitoringRiskIsNil() predicate.Household {
+	return predicate.Household(sql.FieldIsNull(FieldMonitoringRisk))
+}
+
+// MonitoringRiskNotNil applies the NotNil predicate on the "monitoring_risk" field.
+func MonitoringRiskNotNil() predicate.Household {
+	return predicate.Household(sql.FieldNotNull(FieldMonitoringRisk))
+}
+
 // CausesIsNil applies the IsNil predicate on the "causes" field.
 func CausesIsNil() predicate.Household {
 	return predicate.Household(sql.FieldIsNull(FieldCauses))
@@ -925,6 +1050,29 @@ func HasDemands() predicate.Household {
 func HasDemandsWith(preds ...predicate.Demand) predicate.Household {
 	return predicate.Household(func(s *sql.Selector) {
 		step := newDemandsStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasPovertyHistory applies the HasEdge predicate on the "poverty_history" edge.
+func HasPovertyHistory() predicate.Household {
+	return predicate.Household(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, PovertyHistoryTable, PovertyHistoryColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasPovertyHistoryWith applies the HasEdge predicate on the "poverty_history" edge with a given conditions (other predicates).
+func HasPovertyHistoryWith(preds ...predicate.PovertyStatusChange) predicate.Household {
+	return predicate.Household(func(s *sql.Selector) {
+		step := newPovertyHistoryStep()
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

@@ -147,7 +147,7 @@ var (
 // RoleValidator is a validator for the "role" field enum values. It is called by the builders before save.
 func RoleValidator(r enum.Role) error {
 	switch r {
-	case "DISTRICT", "TOWNSHIP", "VILLAGE_SECRETARY", "CADRE", "DEPARTMENT", "AUDITOR":
+	case "DISTRICT", "TOWNSHIP", "VILLAGE_SECRETARY", "CADRE", "DEPARTMENT", "AUDITOR", "POVERTY_OFFICE":
 		return nil
 	default:
 		return fmt.Errorf("rolebinding: invalid enum value for role field: %q", r)

@@ -60,6 +60,7 @@ func (RoleBinding) Hooks() []ent.Hook {
 var units = map[enum.Role]struct{ required, allowed string }{
 	enum.RoleDistrict:         {},
 	enum.RoleAuditor:          {},
+	enum.RolePovertyOffice:    {},
 	enum.RoleTownship:         {required: "township_id"},
 	enum.RoleVillageSecretary: {required: "village_id", allowed: "township_id"},
 	enum.RoleCadre:            {required: "cadre_id", allowed: "department_id"},

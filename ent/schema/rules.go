@@ -98,9 +98,9 @@ func orderedYears(first, second string) ent.Hook {
 		if !ok1 || !ok2 {
 			return nil
 		}
-		ay, _ := asInt(a)
-		by, _ := asInt(b)
-		if by < ay {
+		ay, okA := asInt(a)
+		by, okB := asInt(b)
+		if okA && okB && by < ay { // a cleared (nil) year orders with nothing
 			return apperr.Invalid(gqlName(second), "must not be before %s (年份顺序有误)", gqlName(first))
 		}
 		return nil

@@ -70,6 +70,29 @@ func (ec *executionContext) fieldContext_ProgrammeSettings_visitLockDays(_ conte
 	return graphql.NewScalarFieldContext("ProgrammeSettings", field, false, false, "Int")
 }
 
+func (ec *executionContext) _ProgrammeSettings_exitNoticeDays(ctx context.Context, field graphql.CollectedField, obj *model.ProgrammeSettings) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProgrammeSettings_exitNoticeDays(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExitNoticeDays, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProgrammeSettings_exitNoticeDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProgrammeSettings", field, false, false, "Int")
+}
+
 func (ec *executionContext) _ReleasePairingPayload_released(ctx context.Context, field graphql.CollectedField, obj *model.ReleasePairingPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -256,6 +279,11 @@ func (ec *executionContext) _ProgrammeSettings(ctx context.Context, sel ast.Sele
 			}
 		case "visitLockDays":
 			out.Values[i] = ec._ProgrammeSettings_visitLockDays(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "exitNoticeDays":
+			out.Values[i] = ec._ProgrammeSettings_exitNoticeDays(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}

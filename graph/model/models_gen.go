@@ -147,6 +147,8 @@ type ProgrammeSettings struct {
 	MaxHouseholdsPerCadre int `json:"maxHouseholdsPerCadre"`
 	// A visit can be corrected for this many days after it was recorded, then it is locked
 	VisitLockDays int `json:"visitLockDays"`
+	// Days of public notice (公示) between the township's verification and the office's confirmation of an exit 公示天数
+	ExitNoticeDays int `json:"exitNoticeDays"`
 }
 
 // A released pairing and, when asked for, the one replacing it. 解除结对结果

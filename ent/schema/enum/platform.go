@@ -12,6 +12,7 @@ const (
 	RoleCadre            Role = "CADRE"
 	RoleDepartment       Role = "DEPARTMENT"
 	RoleAuditor          Role = "AUDITOR"
+	RolePovertyOffice    Role = "POVERTY_OFFICE"
 )
 
 var roleValues = define("Role",
@@ -21,6 +22,7 @@ var roleValues = define("Role",
 	Term{"CADRE", "帮扶干部", "paired cadre"},
 	Term{"DEPARTMENT", "区直部门", "district department"},
 	Term{"AUDITOR", "审计（只读）", "auditor, read-only"},
+	Term{"POVERTY_OFFICE", "区扶贫办", "poverty-alleviation office: reads households district-wide, sets needy, confirms exits, runs monitoring"},
 )
 
 func (Role) Values() []string            { return roleValues }

@@ -1,0 +1,105 @@
+package stats
+
+import (
+	"context"
+	"time"
+
+	"entgo.io/ent/dialect/sql"
+
+	"github.com/nanpiao/sbqw/ent"
+	"github.com/nanpiao/sbqw/ent/household"
+	"github.com/nanpiao/sbqw/ent/povertystatuschange"
+	"github.com/nanpiao/sbqw/ent/schema/enum"
+)
+
+// PovertyExit 脱贫退出与监测: a unit's households by poverty status at the end of a year, and the
+// year's flows, all replayed from the dated history (PovertyStatusChange), not from today's
+// state — so a past year reads the same after later exits and returns.
+type PovertyExit struct {
+	StatsUnit
+	// Identified households: identified (建档立卡) on or before the year's end.
+	Identified int
+	// At the year's end: still in poverty, exited, under monitoring, returned to poverty.
+	InPoverty, Exited, Monitored, Returned int
+	// In the year: exits confirmed, monitoring opened, returns to poverty.
+	ExitedInYear, MonitoringOpenedInYear, ReturnedInYear int
+}
+
+// PovertyExitByUnit: per unit, the caller's households as of the end of year (counted from
+// the history rows the caller may read, of households not deleted).
+func PovertyExitByUnit(ctx context.Context, client *ent.Client, year int, g StatsGrouping) ([]*PovertyExit, error) {
+	if err := checkYear(year); err != nil {
+		return nil, err
+	}
+	start := time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC)
+	end := time.Date(year, 12, 31, 0, 0, 0, 0, time.UTC)
+	live := povertystatuschange.HasHouseholdWith(household.DeletedAtIsNil())
+	// The status at the end of the year is the toStatus of each household's last change on or
+	// before that day (ties on one day go to the later row).
+	var stock []struct {
+		StatsUnit int `sql:"unit"`
+		InPoverty int `sql:"in_poverty"`
+		Exited    int `sql:"exited"`
+		Monitored int `sql:"monitored"`
+		Returned  int `sql:"returned"`
+	}
+	status := func(s enum.PovertyStatus) func(*sql.Selector) { return povertystatuschange.ToStatusEQ(s) }
+	err := client.PovertyStatusChange.Query().
+		Where(live, povertystatuschange.ChangedOnLTE(end), lastChangeBy(end)).
+		Modify(grouped([]key{unitKey(g)},
+			countIf("in_poverty", status(enum.StatusInPoverty)),
+			countIf("exited", status(enum.StatusLifted)),
+			countIf("monitored", status(enum.StatusMonitored)),
+			countIf("returned", status(enum.StatusReturned)),
+		)).Scan(ctx, &stock)
+	if err != nil {
+		return nil, err
+	}
+	var flow []struct {
+		StatsUnit  int `sql:"unit"`
+		Identified int `sql:"identified"`
+		Exited     int `sql:"exited"`
+		Opened     int `sql:"opened"`
+		Returned   int `sql:"returned"`
+	}
+	inYear := povertystatuschange.ChangedOnGTE(start)
+	step := func(s enum.PovertyStep) func(*sql.Selector) { return povertystatuschange.StepEQ(s) }
+	err = client.PovertyStatusChange.Query().
+		Where(live, povertystatuschange.ChangedOnLTE(end)).
+		Modify(grouped([]key{unitKey(g)},
+			countDistinctIf("identified", povertystatuschange.FieldHouseholdID, step(enum.StepIdentified)),
+			countIf("exited", step(enum.StepExitConfirmed), inYear),
+			countIf("opened", step(enum.StepMonitoringOpened), inYear),
+			countIf("returned", step(enum.StepReturned), inYear),
+		)).Scan(ctx, &flow)
+	if err != nil {
+		return nil, err
+	}
+	rows := map[int]*PovertyExit{}
+	for _, s := range stock {
+		r := row(rows, s.StatsUnit)
+		r.InPoverty, r.Exited, r.Monitored, r.Returned = s.InPoverty, s.Exited, s.Monitored, s.Returned
+	}
+	for _, f := range flow {
+		r := row(rows, f.StatsUnit)
+		r.Identified, r.ExitedInYear, r.MonitoringOpenedInYear, r.ReturnedInYear = f.Identified, f.Exited, f.Opened, f.Returned
+	}
+	return withUnits(ctx, client, g, rows, func(r *PovertyExit) *StatsUnit { return &r.StatsUnit })
+}
+
+// lastChangeBy keeps a household's last history row on or before day: no later live row of the
+// same household exists up to that day. The sub-query reads the same table by primary key and
+// household, so it sees exactly the rows of households the outer query already keeps.
+func lastChangeBy(day time.Time) func(*sql.Selector) {
+	return func(s *sql.Selector) {
+		t := sql.Table(povertystatuschange.Table).As("later")
+		hh, on, id := povertystatuschange.FieldHouseholdID, povertystatuschange.FieldChangedOn, povertystatuschange.FieldID
+		later := sql.Select(t.C(id)).From(t).Where(sql.And(
+			sql.ColumnsEQ(t.C(hh), s.C(hh)),
+			sql.IsNull(t.C("deleted_at")),
+			sql.LTE(t.C(on), day),
+			sql.Or(sql.ColumnsGT(t.C(on), s.C(on)), sql.And(sql.ColumnsEQ(t.C(on), s.C(on)), sql.ColumnsGT(t.C(id), s.C(id)))),
+		))
+		s.Where(sql.NotExists(later))
+	}
+}
