@@ -46,22 +46,28 @@ type QueryResolver interface {
 	Assessments(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AssessmentOrder, where *ent.AssessmentWhereInput) (*ent.AssessmentConnection, error)
 	AuditEvents(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AuditEventOrder, where *ent.AuditEventWhereInput) (*ent.AuditEventConnection, error)
 	Cadres(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.CadreOrder, where *ent.CadreWhereInput) (*ent.CadreConnection, error)
+	Contributions(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ContributionOrder, where *ent.ContributionWhereInput) (*ent.ContributionConnection, error)
 	Demands(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DemandOrder, where *ent.DemandWhereInput) (*ent.DemandConnection, error)
+	DemandEvents(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DemandEventOrder, where *ent.DemandEventWhereInput) (*ent.DemandEventConnection, error)
 	DemoProjects(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DemoProjectOrder, where *ent.DemoProjectWhereInput) (*ent.DemoProjectConnection, error)
+	DemoProjectStages(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DemoProjectStageOrder, where *ent.DemoProjectStageWhereInput) (*ent.DemoProjectStageConnection, error)
 	Departments(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DepartmentOrder, where *ent.DepartmentWhereInput) (*ent.DepartmentConnection, error)
 	Households(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.HouseholdOrder, where *ent.HouseholdWhereInput) (*ent.HouseholdConnection, error)
 	Pairings(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PairingOrder, where *ent.PairingWhereInput) (*ent.PairingConnection, error)
 	PartyMembers(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PartyMemberOrder, where *ent.PartyMemberWhereInput) (*ent.PartyMemberConnection, error)
 	PartyOrganizations(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PartyOrganizationOrder, where *ent.PartyOrganizationWhereInput) (*ent.PartyOrganizationConnection, error)
+	Posts(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PostOrder, where *ent.PostWhereInput) (*ent.PostConnection, error)
 	Rectifications(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.RectificationOrder, where *ent.RectificationWhereInput) (*ent.RectificationConnection, error)
 	Residents(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ResidentOrder, where *ent.ResidentWhereInput) (*ent.ResidentConnection, error)
 	Teams(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.TeamOrder, where *ent.TeamWhereInput) (*ent.TeamConnection, error)
+	TeamMemberships(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.TeamMembershipOrder, where *ent.TeamMembershipWhereInput) (*ent.TeamMembershipConnection, error)
 	Townships(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.TownshipOrder, where *ent.TownshipWhereInput) (*ent.TownshipConnection, error)
 	TrainingCourses(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.TrainingCourseOrder, where *ent.TrainingCourseWhereInput) (*ent.TrainingCourseConnection, error)
 	TrainingEnrollments(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.TrainingEnrollmentOrder, where *ent.TrainingEnrollmentWhereInput) (*ent.TrainingEnrollmentConnection, error)
 	Users(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.UserOrder, where *ent.UserWhereInput) (*ent.UserConnection, error)
 	Villages(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.VillageOrder, where *ent.VillageWhereInput) (*ent.VillageConnection, error)
 	Visits(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.VisitOrder, where *ent.VisitWhereInput) (*ent.VisitConnection, error)
+	MemberEngagement(ctx context.Context, year int, groupBy stats.StatsGrouping) ([]*stats.MemberEngagement, error)
 	Me(ctx context.Context) (*ent.User, error)
 	Policies(ctx context.Context) ([]*model.PolicyRule, error)
 	ExplainAccess(ctx context.Context, userID int, nodeID int, action string) (*model.AccessExplanation, error)
@@ -840,6 +846,60 @@ func (ec *executionContext) field_Query_cadres_args(ctx context.Context, rawArgs
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_contributions_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*ent.ContributionOrder, error) {
+			return ec.unmarshalOContributionOrder2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐContributionOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.ContributionWhereInput, error) {
+			return ec.unmarshalOContributionWhereInput2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐContributionWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_deletedRecords_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -867,6 +927,60 @@ func (ec *executionContext) field_Query_deletedRecords_args(ctx context.Context,
 		return nil, err
 	}
 	args["first"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_demandEvents_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*ent.DemandEventOrder, error) {
+			return ec.unmarshalODemandEventOrder2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemandEventOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.DemandEventWhereInput, error) {
+			return ec.unmarshalODemandEventWhereInput2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemandEventWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
 	return args, nil
 }
 
@@ -930,6 +1044,60 @@ func (ec *executionContext) field_Query_demands_args(ctx context.Context, rawArg
 	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (*ent.DemandWhereInput, error) {
 			return ec.unmarshalODemandWhereInput2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemandWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_demoProjectStages_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*ent.DemoProjectStageOrder, error) {
+			return ec.unmarshalODemoProjectStageOrder2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemoProjectStageOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.DemoProjectStageWhereInput, error) {
+			return ec.unmarshalODemoProjectStageWhereInput2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemoProjectStageWhereInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -1166,6 +1334,28 @@ func (ec *executionContext) field_Query_memberComposition_args(ctx context.Conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_memberEngagement_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "year",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["year"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) (stats.StatsGrouping, error) {
+			return ec.unmarshalNStatsGrouping2githubᚗcomᚋnanpiaoᚋsbqwᚋstatsᚐStatsGrouping(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_node_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -1370,6 +1560,60 @@ func (ec *executionContext) field_Query_partyOrganizations_args(ctx context.Cont
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_posts_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*ent.PostOrder, error) {
+			return ec.unmarshalOPostOrder2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPostOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.PostWhereInput, error) {
+			return ec.unmarshalOPostWhereInput2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPostWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_rectificationProgress_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -1492,6 +1736,60 @@ func (ec *executionContext) field_Query_residents_args(ctx context.Context, rawA
 	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (*ent.ResidentWhereInput, error) {
 			return ec.unmarshalOResidentWhereInput2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐResidentWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_teamMemberships_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*ent.TeamMembershipOrder, error) {
+			return ec.unmarshalOTeamMembershipOrder2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTeamMembershipOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.TeamMembershipWhereInput, error) {
+			return ec.unmarshalOTeamMembershipWhereInput2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTeamMembershipWhereInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4650,6 +4948,52 @@ func (ec *executionContext) fieldContext_Contribution_description(_ context.Cont
 	return graphql.NewScalarFieldContext("Contribution", field, false, false, "String")
 }
 
+func (ec *executionContext) _Contribution_type(ctx context.Context, field graphql.CollectedField, obj *ent.Contribution) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Contribution_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v enum.ContributionType) graphql.Marshaler {
+			return ec.marshalNContributionType2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐContributionType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Contribution_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Contribution", field, false, false, "ContributionType")
+}
+
+func (ec *executionContext) _Contribution_amountFen(ctx context.Context, field graphql.CollectedField, obj *ent.Contribution) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Contribution_amountFen(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AmountFen, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Contribution_amountFen(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Contribution", field, false, false, "Int")
+}
+
 func (ec *executionContext) _Contribution_householdsHelped(ctx context.Context, field graphql.CollectedField, obj *ent.Contribution) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4732,6 +5076,38 @@ func (ec *executionContext) fieldContext_Contribution_team(_ context.Context, fi
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Team(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Contribution_household(ctx context.Context, field graphql.CollectedField, obj *ent.Contribution) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Contribution_household(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Household(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Household) graphql.Marshaler {
+			return ec.marshalOHousehold2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐHousehold(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Contribution_household(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Contribution",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Household(ctx, field)
 		},
 	}
 	return fc, nil
@@ -11235,6 +11611,50 @@ func (ec *executionContext) fieldContext_Query_cadres(ctx context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_contributions(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_contributions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Contributions(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.ContributionOrder), fc.Args["where"].(*ent.ContributionWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ContributionConnection) graphql.Marshaler {
+			return ec.marshalNContributionConnection2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐContributionConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_contributions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ContributionConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_contributions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_demands(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11279,6 +11699,50 @@ func (ec *executionContext) fieldContext_Query_demands(ctx context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_demandEvents(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_demandEvents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().DemandEvents(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.DemandEventOrder), fc.Args["where"].(*ent.DemandEventWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.DemandEventConnection) graphql.Marshaler {
+			return ec.marshalNDemandEventConnection2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemandEventConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_demandEvents(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DemandEventConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_demandEvents_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_demoProjects(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11317,6 +11781,50 @@ func (ec *executionContext) fieldContext_Query_demoProjects(ctx context.Context,
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_demoProjects_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_demoProjectStages(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_demoProjectStages(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().DemoProjectStages(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.DemoProjectStageOrder), fc.Args["where"].(*ent.DemoProjectStageWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.DemoProjectStageConnection) graphql.Marshaler {
+			return ec.marshalNDemoProjectStageConnection2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemoProjectStageConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_demoProjectStages(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DemoProjectStageConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_demoProjectStages_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -11543,6 +12051,50 @@ func (ec *executionContext) fieldContext_Query_partyOrganizations(ctx context.Co
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_posts(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_posts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Posts(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.PostOrder), fc.Args["where"].(*ent.PostWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PostConnection) graphql.Marshaler {
+			return ec.marshalNPostConnection2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPostConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_posts(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PostConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_posts_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_rectifications(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11669,6 +12221,50 @@ func (ec *executionContext) fieldContext_Query_teams(ctx context.Context, field 
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_teams_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_teamMemberships(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_teamMemberships(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().TeamMemberships(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.TeamMembershipOrder), fc.Args["where"].(*ent.TeamMembershipWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.TeamMembershipConnection) graphql.Marshaler {
+			return ec.marshalNTeamMembershipConnection2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTeamMembershipConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_teamMemberships(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TeamMembershipConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_teamMemberships_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -11933,6 +12529,50 @@ func (ec *executionContext) fieldContext_Query_visits(ctx context.Context, field
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_visits_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_memberEngagement(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_memberEngagement(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().MemberEngagement(ctx, fc.Args["year"].(int), fc.Args["groupBy"].(stats.StatsGrouping))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*stats.MemberEngagement) graphql.Marshaler {
+			return ec.marshalNMemberEngagement2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋstatsᚐMemberEngagementᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_memberEngagement(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MemberEngagement(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_memberEngagement_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -14379,11 +15019,11 @@ func (ec *executionContext) _Team_townshipID(ctx context.Context, field graphql.
 			return obj.TownshipID, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNID2int(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOID2ᚖint(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Team_townshipID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -14472,10 +15112,10 @@ func (ec *executionContext) _Team_township(ctx context.Context, field graphql.Co
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.Township) graphql.Marshaler {
-			return ec.marshalNTownship2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTownship(ctx, selections, v)
+			return ec.marshalOTownship2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTownship(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Team_township(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -21453,7 +22093,7 @@ func (ec *executionContext) unmarshalInputContributionWhereInput(ctx context.Con
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "memberID", "memberIDNEQ", "memberIDIn", "memberIDNotIn", "teamID", "teamIDNEQ", "teamIDIn", "teamIDNotIn", "on", "onNEQ", "onIn", "onNotIn", "onGT", "onGTE", "onLT", "onLTE", "householdsHelped", "householdsHelpedNEQ", "householdsHelpedIn", "householdsHelpedNotIn", "householdsHelpedGT", "householdsHelpedGTE", "householdsHelpedLT", "householdsHelpedLTE", "hasMemberWith", "hasTeamWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "memberID", "memberIDNEQ", "memberIDIn", "memberIDNotIn", "teamID", "teamIDNEQ", "teamIDIn", "teamIDNotIn", "on", "onNEQ", "onIn", "onNotIn", "onGT", "onGTE", "onLT", "onLTE", "type", "typeNEQ", "typeIn", "typeNotIn", "amountFen", "amountFenNEQ", "amountFenIn", "amountFenNotIn", "amountFenGT", "amountFenGTE", "amountFenLT", "amountFenLTE", "amountFenIsNil", "amountFenNotNil", "householdsHelped", "householdsHelpedNEQ", "householdsHelpedIn", "householdsHelpedNotIn", "householdsHelpedGT", "householdsHelpedGTE", "householdsHelpedLT", "householdsHelpedLTE", "hasMemberWith", "hasTeamWith", "hasHouseholdWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -21761,6 +22401,104 @@ func (ec *executionContext) unmarshalInputContributionWhereInput(ctx context.Con
 				return it, err
 			}
 			it.OnLTE = data
+		case "type":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
+			data, err := ec.unmarshalOContributionType2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐContributionType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Type = data
+		case "typeNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("typeNEQ"))
+			data, err := ec.unmarshalOContributionType2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐContributionType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TypeNEQ = data
+		case "typeIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("typeIn"))
+			data, err := ec.unmarshalOContributionType2ᚕgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐContributionTypeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TypeIn = data
+		case "typeNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("typeNotIn"))
+			data, err := ec.unmarshalOContributionType2ᚕgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐContributionTypeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TypeNotIn = data
+		case "amountFen":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("amountFen"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AmountFen = data
+		case "amountFenNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("amountFenNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AmountFenNEQ = data
+		case "amountFenIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("amountFenIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AmountFenIn = data
+		case "amountFenNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("amountFenNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AmountFenNotIn = data
+		case "amountFenGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("amountFenGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AmountFenGT = data
+		case "amountFenGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("amountFenGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AmountFenGTE = data
+		case "amountFenLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("amountFenLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AmountFenLT = data
+		case "amountFenLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("amountFenLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AmountFenLTE = data
+		case "amountFenIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("amountFenIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AmountFenIsNil = data
+		case "amountFenNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("amountFenNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AmountFenNotNil = data
 		case "householdsHelped":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("householdsHelped"))
 			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
@@ -21867,6 +22605,32 @@ func (ec *executionContext) unmarshalInputContributionWhereInput(ctx context.Con
 				it.HasTeamWith = nil
 			} else {
 				err := fmt.Errorf(`unexpected type %T from directive, should be []*github.com/nanpiao/sbqw/ent.TeamWhereInput`, tmp)
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
+		case "hasHouseholdWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasHouseholdWith"))
+			directive0 := func(ctx context.Context) (any, error) {
+				return ec.unmarshalOHouseholdWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐHouseholdWhereInputᚄ(ctx, v)
+			}
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Scoped == nil {
+					var zeroVal []*ent.HouseholdWhereInput
+					return zeroVal, errors.New("directive scoped is not implemented")
+				}
+				return ec.Directives.Scoped(ctx, obj, directive0)
+			}
+
+			tmp, err := directive1(ctx)
+			if err != nil {
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
+			if data, ok := tmp.([]*ent.HouseholdWhereInput); ok {
+				it.HasHouseholdWith = data
+			} else if tmp == nil {
+				it.HasHouseholdWith = nil
+			} else {
+				err := fmt.Errorf(`unexpected type %T from directive, should be []*github.com/nanpiao/sbqw/ent.HouseholdWhereInput`, tmp)
 				return it, graphql.ErrorOnPath(ctx, err)
 			}
 		}
@@ -22058,7 +22822,7 @@ func (ec *executionContext) unmarshalInputCreateContributionInput(ctx context.Co
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"on", "description", "householdsHelped", "memberID", "teamID"}
+	fieldsInOrder := [...]string{"on", "description", "type", "amountFen", "householdsHelped", "memberID", "teamID", "householdID"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -22079,6 +22843,20 @@ func (ec *executionContext) unmarshalInputCreateContributionInput(ctx context.Co
 				return it, err
 			}
 			it.Description = data
+		case "type":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
+			data, err := ec.unmarshalOContributionType2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐContributionType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Type = data
+		case "amountFen":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("amountFen"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AmountFen = data
 		case "householdsHelped":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("householdsHelped"))
 			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
@@ -22100,6 +22878,13 @@ func (ec *executionContext) unmarshalInputCreateContributionInput(ctx context.Co
 				return it, err
 			}
 			it.TeamID = data
+		case "householdID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("householdID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HouseholdID = data
 		}
 	}
 	return it, nil
@@ -23103,7 +23888,7 @@ func (ec *executionContext) unmarshalInputCreateTeamInput(ctx context.Context, o
 			it.Task = data
 		case "townshipID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("townshipID"))
-			data, err := ec.unmarshalNID2int(ctx, v)
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -34327,7 +35112,7 @@ func (ec *executionContext) unmarshalInputTeamWhereInput(ctx context.Context, ob
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "kind", "kindNEQ", "kindIn", "kindNotIn", "townshipID", "townshipIDNEQ", "townshipIDIn", "townshipIDNotIn", "villageID", "villageIDNEQ", "villageIDIn", "villageIDNotIn", "villageIDIsNil", "villageIDNotNil", "leaderID", "leaderIDNEQ", "leaderIDIn", "leaderIDNotIn", "leaderIDIsNil", "leaderIDNotNil", "hasTownshipWith", "hasVillageWith", "hasLeaderWith", "hasMembershipsWith", "hasContributionsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "kind", "kindNEQ", "kindIn", "kindNotIn", "townshipID", "townshipIDNEQ", "townshipIDIn", "townshipIDNotIn", "townshipIDIsNil", "townshipIDNotNil", "villageID", "villageIDNEQ", "villageIDIn", "villageIDNotIn", "villageIDIsNil", "villageIDNotNil", "leaderID", "leaderIDNEQ", "leaderIDIn", "leaderIDNotIn", "leaderIDIsNil", "leaderIDNotNil", "hasTownshipWith", "hasVillageWith", "hasLeaderWith", "hasMembershipsWith", "hasContributionsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -34670,6 +35455,20 @@ func (ec *executionContext) unmarshalInputTeamWhereInput(ctx context.Context, ob
 				return it, err
 			}
 			it.TownshipIDNotIn = data
+		case "townshipIDIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("townshipIDIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TownshipIDIsNil = data
+		case "townshipIDNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("townshipIDNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TownshipIDNotNil = data
 		case "villageID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("villageID"))
 			data, err := ec.unmarshalOID2ᚖint(ctx, v)
@@ -37481,7 +38280,7 @@ func (ec *executionContext) unmarshalInputUpdateContributionInput(ctx context.Co
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"version", "on", "description", "householdsHelped"}
+	fieldsInOrder := [...]string{"version", "on", "description", "type", "amountFen", "clearAmountFen", "householdsHelped", "householdID", "clearHousehold"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -37509,6 +38308,27 @@ func (ec *executionContext) unmarshalInputUpdateContributionInput(ctx context.Co
 				return it, err
 			}
 			it.Description = data
+		case "type":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
+			data, err := ec.unmarshalOContributionType2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐContributionType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Type = data
+		case "amountFen":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("amountFen"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AmountFen = data
+		case "clearAmountFen":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearAmountFen"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearAmountFen = data
 		case "householdsHelped":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("householdsHelped"))
 			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
@@ -37516,6 +38336,20 @@ func (ec *executionContext) unmarshalInputUpdateContributionInput(ctx context.Co
 				return it, err
 			}
 			it.HouseholdsHelped = data
+		case "householdID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("householdID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HouseholdID = data
+		case "clearHousehold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearHousehold"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearHousehold = data
 		}
 	}
 	return it, nil
@@ -41847,6 +42681,16 @@ func (ec *executionContext) _Contribution(ctx context.Context, sel ast.Selection
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "type":
+			out.Values[i] = ec._Contribution_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "amountFen":
+			out.Values[i] = ec._Contribution_amountFen(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "householdsHelped":
 			out.Values[i] = ec._Contribution_householdsHelped(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -41863,6 +42707,12 @@ func (ec *executionContext) _Contribution(ctx context.Context, sel ast.Selection
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Contribution_team(ctx, field, obj)
+				})
+		case "household":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Contribution_household(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -44202,17 +45052,35 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_cadres(ctx, field)
 				})
+		case "contributions":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_contributions(ctx, field)
+				})
 		case "demands":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_demands(ctx, field)
 				})
+		case "demandEvents":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_demandEvents(ctx, field)
+				})
 		case "demoProjects":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_demoProjects(ctx, field)
+				})
+		case "demoProjectStages":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_demoProjectStages(ctx, field)
 				})
 		case "departments":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -44244,6 +45112,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_partyOrganizations(ctx, field)
 				})
+		case "posts":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_posts(ctx, field)
+				})
 		case "rectifications":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -44261,6 +45135,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_teams(ctx, field)
+				})
+		case "teamMemberships":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_teamMemberships(ctx, field)
 				})
 		case "townships":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -44297,6 +45177,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_visits(ctx, field)
+				})
+		case "memberEngagement":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_memberEngagement(ctx, field)
 				})
 		case "me":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -45040,7 +45926,7 @@ func (ec *executionContext) _Team(ctx context.Context, sel ast.SelectionSet, obj
 			}
 		case "townshipID":
 			out.Values[i] = ec._Team_townshipID(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "villageID":
@@ -45060,7 +45946,7 @@ func (ec *executionContext) _Team(ctx context.Context, sel ast.SelectionSet, obj
 			}
 		case "township":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Team_township(ctx, field, obj)
 				})
@@ -46866,6 +47752,16 @@ func (ec *executionContext) marshalNContributionOrderField2ᚖgithubᚗcomᚋnan
 	return v
 }
 
+func (ec *executionContext) unmarshalNContributionType2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐContributionType(ctx context.Context, v any) (enum.ContributionType, error) {
+	var res enum.ContributionType
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNContributionType2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐContributionType(ctx context.Context, sel ast.SelectionSet, v enum.ContributionType) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNContributionWhereInput2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐContributionWhereInput(ctx context.Context, v any) (*ent.ContributionWhereInput, error) {
 	res, err := ec.unmarshalInputContributionWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
@@ -47063,6 +47959,14 @@ func (ec *executionContext) marshalNDemandEvent2ᚖgithubᚗcomᚋnanpiaoᚋsbqw
 	return ec._DemandEvent(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNDemandEventConnection2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemandEventConnection(ctx context.Context, sel ast.SelectionSet, v *ent.DemandEventConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DemandEventConnection!")
+		return graphql.Null
+	}
+	return ec._DemandEventConnection(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNDemandEventEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemandEventEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.DemandEventEdge) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -47085,6 +47989,11 @@ func (ec *executionContext) marshalNDemandEventEdge2ᚖgithubᚗcomᚋnanpiaoᚋ
 		return graphql.Null
 	}
 	return ec._DemandEventEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNDemandEventOrder2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemandEventOrder(ctx context.Context, v any) (*ent.DemandEventOrder, error) {
+	res, err := ec.unmarshalInputDemandEventOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNDemandEventOrderField2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemandEventOrderField(ctx context.Context, v any) (*ent.DemandEventOrderField, error) {
@@ -47207,6 +48116,14 @@ func (ec *executionContext) marshalNDemoProjectStage2ᚖgithubᚗcomᚋnanpiao�
 	return ec._DemoProjectStage(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNDemoProjectStageConnection2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemoProjectStageConnection(ctx context.Context, sel ast.SelectionSet, v *ent.DemoProjectStageConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DemoProjectStageConnection!")
+		return graphql.Null
+	}
+	return ec._DemoProjectStageConnection(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNDemoProjectStageEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemoProjectStageEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.DemoProjectStageEdge) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -47229,6 +48146,11 @@ func (ec *executionContext) marshalNDemoProjectStageEdge2ᚖgithubᚗcomᚋnanpi
 		return graphql.Null
 	}
 	return ec._DemoProjectStageEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNDemoProjectStageOrder2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemoProjectStageOrder(ctx context.Context, v any) (*ent.DemoProjectStageOrder, error) {
+	res, err := ec.unmarshalInputDemoProjectStageOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNDemoProjectStageOrderField2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemoProjectStageOrderField(ctx context.Context, v any) (*ent.DemoProjectStageOrderField, error) {
@@ -47825,6 +48747,14 @@ func (ec *executionContext) marshalNPost2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋent�
 	return ec._Post(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNPostConnection2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPostConnection(ctx context.Context, sel ast.SelectionSet, v *ent.PostConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PostConnection!")
+		return graphql.Null
+	}
+	return ec._PostConnection(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNPostEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPostEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.PostEdge) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -47847,6 +48777,11 @@ func (ec *executionContext) marshalNPostEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋ
 		return graphql.Null
 	}
 	return ec._PostEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNPostOrder2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPostOrder(ctx context.Context, v any) (*ent.PostOrder, error) {
+	res, err := ec.unmarshalInputPostOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNPostOrderField2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPostOrderField(ctx context.Context, v any) (*ent.PostOrderField, error) {
@@ -48215,6 +49150,14 @@ func (ec *executionContext) marshalNTeamMembership2ᚖgithubᚗcomᚋnanpiaoᚋs
 	return ec._TeamMembership(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNTeamMembershipConnection2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTeamMembershipConnection(ctx context.Context, sel ast.SelectionSet, v *ent.TeamMembershipConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TeamMembershipConnection!")
+		return graphql.Null
+	}
+	return ec._TeamMembershipConnection(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNTeamMembershipEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTeamMembershipEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.TeamMembershipEdge) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -48237,6 +49180,11 @@ func (ec *executionContext) marshalNTeamMembershipEdge2ᚖgithubᚗcomᚋnanpiao
 		return graphql.Null
 	}
 	return ec._TeamMembershipEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNTeamMembershipOrder2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTeamMembershipOrder(ctx context.Context, v any) (*ent.TeamMembershipOrder, error) {
+	res, err := ec.unmarshalInputTeamMembershipOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNTeamMembershipOrderField2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTeamMembershipOrderField(ctx context.Context, v any) (*ent.TeamMembershipOrderField, error) {
@@ -49135,6 +50083,58 @@ func (ec *executionContext) unmarshalOContributionOrder2ᚕᚖgithubᚗcomᚋnan
 	return res, nil
 }
 
+func (ec *executionContext) unmarshalOContributionType2ᚕgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐContributionTypeᚄ(ctx context.Context, v any) ([]enum.ContributionType, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]enum.ContributionType, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNContributionType2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐContributionType(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOContributionType2ᚕgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐContributionTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []enum.ContributionType) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNContributionType2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐContributionType(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOContributionType2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐContributionType(ctx context.Context, v any) (*enum.ContributionType, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(enum.ContributionType)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOContributionType2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐContributionType(ctx context.Context, sel ast.SelectionSet, v *enum.ContributionType) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) unmarshalOContributionWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐContributionWhereInputᚄ(ctx context.Context, v any) ([]*ent.ContributionWhereInput, error) {
 	if v == nil {
 		return nil, nil
@@ -49320,6 +50320,23 @@ func (ec *executionContext) marshalODemandEvent2ᚕᚖgithubᚗcomᚋnanpiaoᚋs
 	return ret
 }
 
+func (ec *executionContext) unmarshalODemandEventOrder2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemandEventOrderᚄ(ctx context.Context, v any) ([]*ent.DemandEventOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.DemandEventOrder, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNDemandEventOrder2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemandEventOrder(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) unmarshalODemandEventWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemandEventWhereInputᚄ(ctx context.Context, v any) ([]*ent.DemandEventWhereInput, error) {
 	if v == nil {
 		return nil, nil
@@ -49473,6 +50490,23 @@ func (ec *executionContext) marshalODemoProjectStage2ᚕᚖgithubᚗcomᚋnanpia
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalODemoProjectStageOrder2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemoProjectStageOrderᚄ(ctx context.Context, v any) ([]*ent.DemoProjectStageOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.DemoProjectStageOrder, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNDemoProjectStageOrder2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemoProjectStageOrder(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) unmarshalODemoProjectStageWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemoProjectStageWhereInputᚄ(ctx context.Context, v any) ([]*ent.DemoProjectStageWhereInput, error) {
@@ -49911,6 +50945,13 @@ func (ec *executionContext) marshalOHealthStatus2ᚖgithubᚗcomᚋnanpiaoᚋsbq
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalOHousehold2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐHousehold(ctx context.Context, sel ast.SelectionSet, v *ent.Household) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Household(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOHouseholdCategory2ᚕgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐHouseholdCategoryᚄ(ctx context.Context, v any) ([]enum.HouseholdCategory, error) {
@@ -50606,6 +51647,23 @@ func (ec *executionContext) marshalOPost2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋe
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalOPostOrder2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPostOrderᚄ(ctx context.Context, v any) ([]*ent.PostOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.PostOrder, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPostOrder2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPostOrder(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) unmarshalOPostTitle2ᚕgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐPostTitleᚄ(ctx context.Context, v any) ([]enum.PostTitle, error) {
@@ -51386,6 +52444,23 @@ func (ec *executionContext) marshalOTeamMembership2ᚕᚖgithubᚗcomᚋnanpiao�
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalOTeamMembershipOrder2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTeamMembershipOrderᚄ(ctx context.Context, v any) ([]*ent.TeamMembershipOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.TeamMembershipOrder, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNTeamMembershipOrder2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTeamMembershipOrder(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) unmarshalOTeamMembershipWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTeamMembershipWhereInputᚄ(ctx context.Context, v any) ([]*ent.TeamMembershipWhereInput, error) {

@@ -190,8 +190,10 @@ type ComplexityRoot struct {
 	}
 
 	Contribution struct {
+		AmountFen        func(childComplexity int) int
 		CreatedAt        func(childComplexity int) int
 		Description      func(childComplexity int) int
+		Household        func(childComplexity int) int
 		HouseholdsHelped func(childComplexity int) int
 		ID               func(childComplexity int) int
 		Member           func(childComplexity int) int
@@ -199,6 +201,7 @@ type ComplexityRoot struct {
 		On               func(childComplexity int) int
 		Team             func(childComplexity int) int
 		TeamID           func(childComplexity int) int
+		Type             func(childComplexity int) int
 		UpdatedAt        func(childComplexity int) int
 		Version          func(childComplexity int) int
 	}
@@ -468,6 +471,16 @@ type ComplexityRoot struct {
 		Village  func(childComplexity int) int
 	}
 
+	MemberEngagement struct {
+		Engaged          func(childComplexity int) int
+		InTeam           func(childComplexity int) int
+		Members          func(childComplexity int) int
+		Township         func(childComplexity int) int
+		Village          func(childComplexity int) int
+		WithContribution func(childComplexity int) int
+		WithPost         func(childComplexity int) int
+	}
+
 	MemberHighlights struct {
 		Age65AndOver    func(childComplexity int) int
 		CollegeEducated func(childComplexity int) int
@@ -534,6 +547,7 @@ type ComplexityRoot struct {
 		ReleasePairing              func(childComplexity int, id int, reason string, endOn *time.Time, replacementCadreID *int) int
 		ResetPassword               func(childComplexity int, id int) int
 		ResolveDemand               func(childComplexity int, id int, note string) int
+		ReturnDemand                func(childComplexity int, id int, reason string) int
 		ReturnDemoProject           func(childComplexity int, id int, from enum.ProjectStage, reason string, dueOn *time.Time) int
 		RevealSensitive             func(childComplexity int, id int, fields []model.SensitiveField, reason string) int
 		RevokeAPIKey                func(childComplexity int, id int) int
@@ -720,9 +734,12 @@ type ComplexityRoot struct {
 		AuditEvents           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AuditEventOrder, where *ent.AuditEventWhereInput) int
 		CadreLoad             func(childComplexity int) int
 		Cadres                func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.CadreOrder, where *ent.CadreWhereInput) int
+		Contributions         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ContributionOrder, where *ent.ContributionWhereInput) int
 		DeletedRecords        func(childComplexity int, typeArg string, since time.Time, first *int) int
+		DemandEvents          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DemandEventOrder, where *ent.DemandEventWhereInput) int
 		DemandStats           func(childComplexity int, year *int) int
 		Demands               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DemandOrder, where *ent.DemandWhereInput) int
+		DemoProjectStages     func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DemoProjectStageOrder, where *ent.DemoProjectStageWhereInput) int
 		DemoProjectStats      func(childComplexity int, year *int) int
 		DemoProjects          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DemoProjectOrder, where *ent.DemoProjectWhereInput) int
 		Departments           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DepartmentOrder, where *ent.DepartmentWhereInput) int
@@ -730,6 +747,7 @@ type ComplexityRoot struct {
 		Households            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.HouseholdOrder, where *ent.HouseholdWhereInput) int
 		Me                    func(childComplexity int) int
 		MemberComposition     func(childComplexity int, dimension stats.MemberDimension, groupBy *stats.StatsGrouping) int
+		MemberEngagement      func(childComplexity int, year int, groupBy stats.StatsGrouping) int
 		Node                  func(childComplexity int, id int) int
 		Nodes                 func(childComplexity int, ids []int) int
 		PairingCoverage       func(childComplexity int, groupBy stats.StatsGrouping) int
@@ -737,10 +755,12 @@ type ComplexityRoot struct {
 		PartyMembers          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PartyMemberOrder, where *ent.PartyMemberWhereInput) int
 		PartyOrganizations    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PartyOrganizationOrder, where *ent.PartyOrganizationWhereInput) int
 		Policies              func(childComplexity int) int
+		Posts                 func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PostOrder, where *ent.PostWhereInput) int
 		ProgrammeSettings     func(childComplexity int) int
 		RectificationProgress func(childComplexity int, year int, groupBy stats.StatsGrouping) int
 		Rectifications        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.RectificationOrder, where *ent.RectificationWhereInput) int
 		Residents             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ResidentOrder, where *ent.ResidentWhereInput) int
+		TeamMemberships       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.TeamMembershipOrder, where *ent.TeamMembershipWhereInput) int
 		Teams                 func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.TeamOrder, where *ent.TeamWhereInput) int
 		Townships             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.TownshipOrder, where *ent.TownshipWhereInput) int
 		TrainingCompletion    func(childComplexity int, year int, groupBy stats.StatsGrouping) int
@@ -1766,6 +1786,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CadreLoad.PairedCadres(childComplexity), true
 
+	case "Contribution.amountFen":
+		if e.ComplexityRoot.Contribution.AmountFen == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Contribution.AmountFen(childComplexity), true
 	case "Contribution.createdAt":
 		if e.ComplexityRoot.Contribution.CreatedAt == nil {
 			break
@@ -1778,6 +1804,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Contribution.Description(childComplexity), true
+	case "Contribution.household":
+		if e.ComplexityRoot.Contribution.Household == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Contribution.Household(childComplexity), true
 	case "Contribution.householdsHelped":
 		if e.ComplexityRoot.Contribution.HouseholdsHelped == nil {
 			break
@@ -1820,6 +1852,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Contribution.TeamID(childComplexity), true
+	case "Contribution.type":
+		if e.ComplexityRoot.Contribution.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Contribution.Type(childComplexity), true
 	case "Contribution.updatedAt":
 		if e.ComplexityRoot.Contribution.UpdatedAt == nil {
 			break
@@ -2926,6 +2964,49 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MemberCount.Village(childComplexity), true
 
+	case "MemberEngagement.engaged":
+		if e.ComplexityRoot.MemberEngagement.Engaged == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberEngagement.Engaged(childComplexity), true
+	case "MemberEngagement.inTeam":
+		if e.ComplexityRoot.MemberEngagement.InTeam == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberEngagement.InTeam(childComplexity), true
+	case "MemberEngagement.members":
+		if e.ComplexityRoot.MemberEngagement.Members == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberEngagement.Members(childComplexity), true
+	case "MemberEngagement.township":
+		if e.ComplexityRoot.MemberEngagement.Township == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberEngagement.Township(childComplexity), true
+	case "MemberEngagement.village":
+		if e.ComplexityRoot.MemberEngagement.Village == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberEngagement.Village(childComplexity), true
+	case "MemberEngagement.withContribution":
+		if e.ComplexityRoot.MemberEngagement.WithContribution == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberEngagement.WithContribution(childComplexity), true
+	case "MemberEngagement.withPost":
+		if e.ComplexityRoot.MemberEngagement.WithPost == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberEngagement.WithPost(childComplexity), true
+
 	case "MemberHighlights.age65AndOver":
 		if e.ComplexityRoot.MemberHighlights.Age65AndOver == nil {
 			break
@@ -3564,6 +3645,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ResolveDemand(childComplexity, args["id"].(int), args["note"].(string)), true
+	case "Mutation.returnDemand":
+		if e.ComplexityRoot.Mutation.ReturnDemand == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_returnDemand_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ReturnDemand(childComplexity, args["id"].(int), args["reason"].(string)), true
 	case "Mutation.returnDemoProject":
 		if e.ComplexityRoot.Mutation.ReturnDemoProject == nil {
 			break
@@ -4561,6 +4653,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Cadres(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.CadreOrder), args["where"].(*ent.CadreWhereInput)), true
+	case "Query.contributions":
+		if e.ComplexityRoot.Query.Contributions == nil {
+			break
+		}
+
+		args, err := ec.field_Query_contributions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Contributions(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.ContributionOrder), args["where"].(*ent.ContributionWhereInput)), true
 	case "Query.deletedRecords":
 		if e.ComplexityRoot.Query.DeletedRecords == nil {
 			break
@@ -4572,6 +4675,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.DeletedRecords(childComplexity, args["type"].(string), args["since"].(time.Time), args["first"].(*int)), true
+	case "Query.demandEvents":
+		if e.ComplexityRoot.Query.DemandEvents == nil {
+			break
+		}
+
+		args, err := ec.field_Query_demandEvents_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.DemandEvents(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.DemandEventOrder), args["where"].(*ent.DemandEventWhereInput)), true
 	case "Query.demandStats":
 		if e.ComplexityRoot.Query.DemandStats == nil {
 			break
@@ -4594,6 +4708,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Demands(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.DemandOrder), args["where"].(*ent.DemandWhereInput)), true
+	case "Query.demoProjectStages":
+		if e.ComplexityRoot.Query.DemoProjectStages == nil {
+			break
+		}
+
+		args, err := ec.field_Query_demoProjectStages_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.DemoProjectStages(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.DemoProjectStageOrder), args["where"].(*ent.DemoProjectStageWhereInput)), true
 	case "Query.demoProjectStats":
 		if e.ComplexityRoot.Query.DemoProjectStats == nil {
 			break
@@ -4667,6 +4792,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.MemberComposition(childComplexity, args["dimension"].(stats.MemberDimension), args["groupBy"].(*stats.StatsGrouping)), true
+	case "Query.memberEngagement":
+		if e.ComplexityRoot.Query.MemberEngagement == nil {
+			break
+		}
+
+		args, err := ec.field_Query_memberEngagement_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.MemberEngagement(childComplexity, args["year"].(int), args["groupBy"].(stats.StatsGrouping)), true
 	case "Query.node":
 		if e.ComplexityRoot.Query.Node == nil {
 			break
@@ -4739,6 +4875,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Policies(childComplexity), true
+	case "Query.posts":
+		if e.ComplexityRoot.Query.Posts == nil {
+			break
+		}
+
+		args, err := ec.field_Query_posts_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Posts(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.PostOrder), args["where"].(*ent.PostWhereInput)), true
 	case "Query.programmeSettings":
 		if e.ComplexityRoot.Query.ProgrammeSettings == nil {
 			break
@@ -4778,6 +4925,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Residents(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.ResidentOrder), args["where"].(*ent.ResidentWhereInput)), true
+	case "Query.teamMemberships":
+		if e.ComplexityRoot.Query.TeamMemberships == nil {
+			break
+		}
+
+		args, err := ec.field_Query_teamMemberships_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.TeamMemberships(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.TeamMembershipOrder), args["where"].(*ent.TeamMembershipWhereInput)), true
 	case "Query.teams":
 		if e.ComplexityRoot.Query.Teams == nil {
 			break
@@ -6745,11 +6903,60 @@ func newExecutionContext(
 }
 
 var sources = []*ast.Source{
+	{Name: "../demands.graphqls", Input: `# Demands handled jointly (部门手拉手): a department sends back a demand routed to it by
+# mistake, and a dissatisfied follow-up reopens a demand (see followUpDemand).
+
+extend type Mutation {
+  """
+  Send back a demand assigned to the caller's department by mistake, with the reason: it
+  returns to ACCEPTED, no longer assigned, for the township to reassign 退回
+  """
+  returnDemand("ID of the record 记录ID" id: ID!, "Why the demand is not the department's, in words a colleague will understand; recorded 退回原因" reason: String!): Demand!
+}
+`, BuiltIn: false},
 	{Name: "../directives.graphqls", Input: `"""
 On a filter over related rows (has…With): the nested filter sees only the related rows the
 caller may read, so a filter is never a way to learn about rows outside one's scope.
 """
 directive @scoped on INPUT_FIELD_DEFINITION
+`, BuiltIn: false},
+	{Name: "../engagement.graphqls", Input: `# Members at their posts (万名党员立足岗位创业争先锋): how many members hold a post, contribute
+# and serve in a team — counted by the database over the caller's scope, like every statistic.
+
+extend type Query {
+  """
+  Member engagement 党员立足岗位: per unit, the active party members in the caller's scope and,
+  among them, those who in the year held a post (设岗定责), made at least one contribution,
+  belonged to a team, and all three. A member counts in the unit of their own organisation,
+  whatever the team's township.
+  """
+  memberEngagement(
+    "The year (2000–2100) 年度"
+    year: Int!
+    "Group by township or by village 统计口径"
+    groupBy: StatsGrouping! = TOWNSHIP
+  ): [MemberEngagement!]!
+}
+
+"""
+A unit's party members at their posts in a year. 党员立足岗位情况
+"""
+type MemberEngagement {
+  "The township (of the village, when grouped by village) 乡镇"
+  township: Township!
+  "The village, when grouped by village 村"
+  village: Village
+  "Active members (status ACTIVE) 党员数"
+  members: Int!
+  "Of them, holding a post at some time in the year 设岗定责人数"
+  withPost: Int!
+  "Of them, with at least one contribution dated in the year 有贡献人数"
+  withContribution: Int!
+  "Of them, in a team (joined by the year's end) 参加团队人数"
+  inTeam: Int!
+  "Of them, all three 岗位、贡献、团队俱全人数"
+  engaged: Int!
+}
 `, BuiltIn: false},
 	{Name: "../identity.graphqls", Input: `# Identity, accounts, policies and sensitive data.
 
@@ -9597,7 +9804,7 @@ input CadreWhereInput {
   hasPairingsWith: [PairingWhereInput!] @scoped
 }
 """
-Contribution 贡献: what a member did for a team on a day, and how many households it helped.
+Contribution 贡献: what a member did for a team on a day — one of six types, with the worth of money or goods where they are involved (amountFen, in fen), how many households it helped and optionally the one household it was for (shown only to readers who see that household).
 """
 type Contribution implements Node {
   """
@@ -9633,6 +9840,14 @@ type Contribution implements Node {
   """
   description: String!
   """
+  Type of contribution 贡献类型
+  """
+  type: ContributionType!
+  """
+  Worth of the money or goods in fen (分, 1/100 yuan); only for LEAD_ENTERPRISE, E_COMMERCE and DONATION 金额（分）
+  """
+  amountFen: Int
+  """
   Households helped 帮扶户数
   """
   householdsHelped: Int!
@@ -9644,6 +9859,10 @@ type Contribution implements Node {
   The team this Contribution belongs to 所属team
   """
   team: Team!
+  """
+  Household the contribution was for 帮扶对象
+  """
+  household: Household
 }
 """
 A connection to a list of items.
@@ -9704,6 +9923,35 @@ enum ContributionOrderField {
   Order by on 按此字段排序
   """
   ON
+}
+"""
+ContributionType — values are English; each value's description gives the Chinese term.
+"""
+enum ContributionType @goModel(model: "github.com/nanpiao/sbqw/ent/schema/enum.ContributionType") {
+  """
+  领办创办经营主体 — leads or founds a business (cooperative, enterprise)
+  """
+  LEAD_ENTERPRISE
+  """
+  推广新技术 — promotes a new technique
+  """
+  NEW_TECHNOLOGY
+  """
+  电商销售 — sells produce online
+  """
+  E_COMMERCE
+  """
+  岗位服务 — service in the member's post
+  """
+  POST_SERVICE
+  """
+  志愿服务 — volunteer service
+  """
+  VOLUNTEER
+  """
+  捐资捐物 — donates money or goods
+  """
+  DONATION
 }
 """
 ContributionWhereInput is used for filtering Contribution objects.
@@ -9883,6 +10131,62 @@ input ContributionWhereInput {
   """
   onLTE: Date
   """
+  type field predicates
+  """
+  type: ContributionType
+  """
+  type differs from 筛选：不等于
+  """
+  typeNEQ: ContributionType
+  """
+  type is one of 筛选：在列表中
+  """
+  typeIn: [ContributionType!]
+  """
+  type is none of 筛选：不在列表中
+  """
+  typeNotIn: [ContributionType!]
+  """
+  amount_fen field predicates
+  """
+  amountFen: Int
+  """
+  amountFen differs from 筛选：不等于
+  """
+  amountFenNEQ: Int
+  """
+  amountFen is one of 筛选：在列表中
+  """
+  amountFenIn: [Int!]
+  """
+  amountFen is none of 筛选：不在列表中
+  """
+  amountFenNotIn: [Int!]
+  """
+  amountFen is after / greater than 筛选：大于
+  """
+  amountFenGT: Int
+  """
+  amountFen is at or after / at least 筛选：大于等于
+  """
+  amountFenGTE: Int
+  """
+  amountFen is before / less than 筛选：小于
+  """
+  amountFenLT: Int
+  """
+  amountFen is at or before / at most 筛选：小于等于
+  """
+  amountFenLTE: Int
+  """
+  amountFen is not set 筛选：为空
+  """
+  amountFenIsNil: Boolean
+  """
+  amountFen is set 筛选：非空
+  """
+  amountFenNotNil: Boolean
+  """
   households_helped field predicates
   """
   householdsHelped: Int
@@ -9922,6 +10226,10 @@ input ContributionWhereInput {
   Rows with related team matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
   """
   hasTeamWith: [TeamWhereInput!] @scoped
+  """
+  Rows with related household matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
+  """
+  hasHouseholdWith: [HouseholdWhereInput!] @scoped
 }
 """
 CourseKind — values are English; each value's description gives the Chinese term.
@@ -10018,6 +10326,14 @@ input CreateContributionInput {
   """
   description: String!
   """
+  Type of contribution 贡献类型
+  """
+  type: ContributionType
+  """
+  Worth of the money or goods in fen (分, 1/100 yuan); only for LEAD_ENTERPRISE, E_COMMERCE and DONATION 金额（分）
+  """
+  amountFen: Int
+  """
   Households helped 帮扶户数
   """
   householdsHelped: Int
@@ -10029,6 +10345,10 @@ input CreateContributionInput {
   ID of the team 关联记录ID
   """
   teamID: ID!
+  """
+  ID of the household 关联记录ID
+  """
+  householdID: ID
 }
 """
 CreateDemandInput is used for create Demand object.
@@ -10420,9 +10740,9 @@ input CreateTeamInput {
   """
   task: String
   """
-  Township of the team 所属乡镇
+  Township that runs the team; empty for a district-wide team 所属乡镇（区级团队为空）
   """
-  townshipID: ID!
+  townshipID: ID
   """
   Village, for a village-level team
   """
@@ -16722,6 +17042,40 @@ type Query {
     where: CadreWhereInput
   ): CadreConnection!
   """
+  The contributions the caller may see, as a Relay connection: first/after or last/before, orderBy, where (default page 50, at most 500) 分页查询
+  """
+  contributions(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for Contributions returned from the connection.
+    """
+    orderBy: [ContributionOrder!]
+
+    """
+    Filtering options for Contributions returned from the connection.
+    """
+    where: ContributionWhereInput
+  ): ContributionConnection!
+  """
   The demands the caller may see, as a Relay connection: first/after or last/before, orderBy, where (default page 50, at most 500) 分页查询
   """
   demands(
@@ -16756,6 +17110,40 @@ type Query {
     where: DemandWhereInput
   ): DemandConnection!
   """
+  The demandEvents the caller may see, as a Relay connection: first/after or last/before, orderBy, where (default page 50, at most 500) 分页查询
+  """
+  demandEvents(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for DemandEvents returned from the connection.
+    """
+    orderBy: [DemandEventOrder!]
+
+    """
+    Filtering options for DemandEvents returned from the connection.
+    """
+    where: DemandEventWhereInput
+  ): DemandEventConnection!
+  """
   The demoProjects the caller may see, as a Relay connection: first/after or last/before, orderBy, where (default page 50, at most 500) 分页查询
   """
   demoProjects(
@@ -16789,6 +17177,40 @@ type Query {
     """
     where: DemoProjectWhereInput
   ): DemoProjectConnection!
+  """
+  The demoProjectStages the caller may see, as a Relay connection: first/after or last/before, orderBy, where (default page 50, at most 500) 分页查询
+  """
+  demoProjectStages(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for DemoProjectStages returned from the connection.
+    """
+    orderBy: [DemoProjectStageOrder!]
+
+    """
+    Filtering options for DemoProjectStages returned from the connection.
+    """
+    where: DemoProjectStageWhereInput
+  ): DemoProjectStageConnection!
   """
   The departments the caller may see, as a Relay connection: first/after or last/before, orderBy, where (default page 50, at most 500) 分页查询
   """
@@ -16960,6 +17382,40 @@ type Query {
     where: PartyOrganizationWhereInput
   ): PartyOrganizationConnection!
   """
+  The posts the caller may see, as a Relay connection: first/after or last/before, orderBy, where (default page 50, at most 500) 分页查询
+  """
+  posts(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for Posts returned from the connection.
+    """
+    orderBy: [PostOrder!]
+
+    """
+    Filtering options for Posts returned from the connection.
+    """
+    where: PostWhereInput
+  ): PostConnection!
+  """
   The rectifications the caller may see, as a Relay connection: first/after or last/before, orderBy, where (default page 50, at most 500) 分页查询
   """
   rectifications(
@@ -17061,6 +17517,40 @@ type Query {
     """
     where: TeamWhereInput
   ): TeamConnection!
+  """
+  The teamMemberships the caller may see, as a Relay connection: first/after or last/before, orderBy, where (default page 50, at most 500) 分页查询
+  """
+  teamMemberships(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for TeamMemberships returned from the connection.
+    """
+    orderBy: [TeamMembershipOrder!]
+
+    """
+    Filtering options for TeamMemberships returned from the connection.
+    """
+    where: TeamMembershipWhereInput
+  ): TeamMembershipConnection!
   """
   The townships the caller may see, as a Relay connection: first/after or last/before, orderBy, where (default page 50, at most 500) 分页查询
   """
@@ -18779,7 +19269,7 @@ enum SubjectKind @goModel(model: "github.com/nanpiao/sbqw/ent/schema/enum.Subjec
   PRIVATE_BUSINESS
 }
 """
-Team 党员团队: "one task, one team" — a township's or village's team for policy promotion, project tackling, industry development or poverty relief.
+Team 党员团队: "one task, one team" — a district-wide (no township), township or village team for policy promotion, project tackling, industry development or poverty relief. It draws members from anywhere and is seen by the units its members come from; it is run by its township or village, a district-wide team by DISTRICT.
 """
 type Team implements Node {
   """
@@ -18807,9 +19297,9 @@ type Team implements Node {
   """
   kind: TeamKind!
   """
-  Township of the team 所属乡镇
+  Township that runs the team; empty for a district-wide team 所属乡镇（区级团队为空）
   """
-  townshipID: ID!
+  townshipID: ID
   """
   Village, for a village-level team
   """
@@ -18825,7 +19315,7 @@ type Team implements Node {
   """
   The township this Team belongs to 所属township
   """
-  township: Township!
+  township: Township
   """
   The village this Team belongs to 所属village
   """
@@ -19475,6 +19965,14 @@ input TeamWhereInput {
   townshipID is none of 筛选：不在列表中
   """
   townshipIDNotIn: [ID!]
+  """
+  townshipID is not set 筛选：为空
+  """
+  townshipIDIsNil: Boolean
+  """
+  townshipID is set 筛选：非空
+  """
+  townshipIDNotNil: Boolean
   """
   village_id field predicates
   """
@@ -21353,9 +21851,29 @@ input UpdateContributionInput {
   """
   description: String
   """
+  Type of contribution 贡献类型
+  """
+  type: ContributionType
+  """
+  Worth of the money or goods in fen (分, 1/100 yuan); only for LEAD_ENTERPRISE, E_COMMERCE and DONATION 金额（分）
+  """
+  amountFen: Int
+  """
+  Set amountFen to empty 清空该字段
+  """
+  clearAmountFen: Boolean
+  """
   Households helped 帮扶户数
   """
   householdsHelped: Int
+  """
+  ID of the household 关联记录ID
+  """
+  householdID: ID
+  """
+  Set household to empty 清空该字段
+  """
+  clearHousehold: Boolean
 }
 """
 UpdateDemandInput is used for update Demand object.
@@ -23707,12 +24225,18 @@ func (ec *executionContext) childFields_Contribution(ctx context.Context, field 
 		return ec.fieldContext_Contribution_on(ctx, field)
 	case "description":
 		return ec.fieldContext_Contribution_description(ctx, field)
+	case "type":
+		return ec.fieldContext_Contribution_type(ctx, field)
+	case "amountFen":
+		return ec.fieldContext_Contribution_amountFen(ctx, field)
 	case "householdsHelped":
 		return ec.fieldContext_Contribution_householdsHelped(ctx, field)
 	case "member":
 		return ec.fieldContext_Contribution_member(ctx, field)
 	case "team":
 		return ec.fieldContext_Contribution_team(ctx, field)
+	case "household":
+		return ec.fieldContext_Contribution_household(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Contribution", field.Name)
 }
@@ -23871,6 +24395,18 @@ func (ec *executionContext) childFields_DemandEvent(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type DemandEvent", field.Name)
 }
 
+func (ec *executionContext) childFields_DemandEventConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_DemandEventConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_DemandEventConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_DemandEventConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DemandEventConnection", field.Name)
+}
+
 func (ec *executionContext) childFields_DemandEventEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "node":
@@ -23987,6 +24523,18 @@ func (ec *executionContext) childFields_DemoProjectStage(ctx context.Context, fi
 		return ec.fieldContext_DemoProjectStage_project(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DemoProjectStage", field.Name)
+}
+
+func (ec *executionContext) childFields_DemoProjectStageConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_DemoProjectStageConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_DemoProjectStageConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_DemoProjectStageConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DemoProjectStageConnection", field.Name)
 }
 
 func (ec *executionContext) childFields_DemoProjectStageCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -24209,6 +24757,26 @@ func (ec *executionContext) childFields_MemberCount(ctx context.Context, field g
 		return ec.fieldContext_MemberCount_members(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type MemberCount", field.Name)
+}
+
+func (ec *executionContext) childFields_MemberEngagement(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "township":
+		return ec.fieldContext_MemberEngagement_township(ctx, field)
+	case "village":
+		return ec.fieldContext_MemberEngagement_village(ctx, field)
+	case "members":
+		return ec.fieldContext_MemberEngagement_members(ctx, field)
+	case "withPost":
+		return ec.fieldContext_MemberEngagement_withPost(ctx, field)
+	case "withContribution":
+		return ec.fieldContext_MemberEngagement_withContribution(ctx, field)
+	case "inTeam":
+		return ec.fieldContext_MemberEngagement_inTeam(ctx, field)
+	case "engaged":
+		return ec.fieldContext_MemberEngagement_engaged(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MemberEngagement", field.Name)
 }
 
 func (ec *executionContext) childFields_MemberHighlights(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -24503,6 +25071,18 @@ func (ec *executionContext) childFields_Post(ctx context.Context, field graphql.
 		return ec.fieldContext_Post_organization(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Post", field.Name)
+}
+
+func (ec *executionContext) childFields_PostConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_PostConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_PostConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_PostConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PostConnection", field.Name)
 }
 
 func (ec *executionContext) childFields_PostEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -24851,6 +25431,18 @@ func (ec *executionContext) childFields_TeamMembership(ctx context.Context, fiel
 		return ec.fieldContext_TeamMembership_member(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type TeamMembership", field.Name)
+}
+
+func (ec *executionContext) childFields_TeamMembershipConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_TeamMembershipConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_TeamMembershipConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_TeamMembershipConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TeamMembershipConnection", field.Name)
 }
 
 func (ec *executionContext) childFields_TeamMembershipEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
