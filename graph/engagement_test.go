@@ -3,6 +3,7 @@ package graph_test
 import (
 	"database/sql"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/nanpiao/sbqw/internal/testkit"
@@ -16,8 +17,16 @@ func memberIDs(t *testing.T, api *testkit.API, root, where string, vars map[stri
 	if root == "partyMembers" {
 		sel = "id"
 	}
-	q := fmt.Sprintf(`query($after: Cursor, $first: Date, $last: Date) { %s(first: 500, after: $after, where: %s) {
-		pageInfo { hasNextPage endCursor } edges { node { %s } } } }`, root, where, sel)
+	params := "$after: Cursor"
+	for _, v := range []string{"first", "last"} {
+		if strings.Contains(where, "$"+v) {
+			params += ", $" + v + ": Date"
+		} else {
+			delete(vars, v)
+		}
+	}
+	q := fmt.Sprintf(`query(%s) { %s(first: 500, after: $after, where: %s) {
+		pageInfo { hasNextPage endCursor } edges { node { %s } } } }`, params, root, where, sel)
 	out := map[int]bool{}
 	var after any
 	for {

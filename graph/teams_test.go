@@ -70,8 +70,9 @@ func TestTeamsAcrossTheDistrict(t *testing.T) {
 		`query($t: ID!) { contributions(where: {hasTeamWith: [{id: $t}]}) { totalCount } }`,
 		`query($t: ID!) { partyMembers(where: {hasTeamMembershipsWith: [{hasTeamWith: [{id: $t}]}]}) { totalCount } }`,
 	} {
-		outsider.Must(t, q, map[string]any{"t": team}, &out)
-		for _, v := range out {
+		var found map[string]any
+		outsider.Must(t, q, map[string]any{"t": team}, &found)
+		for _, v := range found {
 			if n := dig(v, "totalCount").(float64); n != 0 {
 				t.Errorf("outsider: %s found %v rows", q, n)
 			}

@@ -92,7 +92,6 @@ func Advance(ctx context.Context, tx *ent.Client, id int, action string, in Step
 		if len([]rune(in.Note)) < 2 {
 			return nil, apperr.Invalid("reason", "say why the demand is not your department's (请填写退回理由)")
 		}
-		upd.ClearDepartmentID()
 		eventDept = d.DepartmentID // the event keeps who sent it back
 	case authz.ActionReject:
 		if len([]rune(in.Note)) < 2 {
@@ -138,6 +137,13 @@ func Advance(ctx context.Context, tx *ent.Client, id int, action string, in Step
 	}
 	if err != nil {
 		return nil, err
+	}
+	if action == authz.ActionReturn {
+		// Unassigned only after the step: the step itself is the department's, in its scope;
+		// leaving that scope is the point of sending the demand back.
+		if updated, err = tx.Demand.UpdateOneID(id).ClearDepartmentID().Save(authz.Bypass(ctx, "returned demand leaves its department")); err != nil {
+			return nil, err
+		}
 	}
 	from := d.Status
 	return updated, recordEvent(ctx, tx, updated, &from, in.Note, eventDept)
