@@ -121,8 +121,8 @@ func TestMemberEngagementEqualsScopedLists(t *testing.T) {
 				}
 				engaged += want[u]["engaged"]
 			}
-			if engaged == 0 {
-				t.Fatalf("no engaged member at all: the test proves little")
+			if engaged == 0 && c.user == "admin" { // a single village may have none
+				t.Fatalf("no engaged member in the district: the test proves little")
 			}
 		})
 	}
