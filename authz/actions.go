@@ -25,7 +25,7 @@ const (
 	ActionReject   = "reject"
 
 	ActionRelease = "release" // ending a pairing, with a replacement cadre
-	ActionReturn  = "return"  // sending a demonstration project back one stage
+	ActionReturn  = "return"  // sending a demonstration project back one stage; a department sending back a misrouted demand
 	ActionMove    = "move"    // moving a household to another village
 	ActionRevoke  = "revoke"  // revoking an API key
 

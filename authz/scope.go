@@ -77,6 +77,7 @@ var vias = map[scope.Via]func(k ScopeKind, column string) scopeRule{
 	scope.DepartmentDemands:        in(departmentDemands),
 	scope.DepartmentMembers:        in(departmentMembers),
 	scope.DepartmentTeams:          in(departmentTeams),
+	scope.TeamsWithMember:          func(k ScopeKind, c string) scopeRule { return colIn(c, teamsWithMember(k)) },
 	scope.UsersBound:               func(k ScopeKind, c string) scopeRule { return colIn(c, usersBound(unitColumn[k], unitOf(k))) },
 	scope.UnboundUsers:             func(_ ScopeKind, c string) scopeRule { return unboundUsers(c) },
 	scope.ManageableUsers:          func(_ ScopeKind, c string) scopeRule { return manageableUsers(c) },
@@ -194,6 +195,19 @@ func departmentMembers(b Binding) *sql.Selector {
 func departmentTeams(b Binding) *sql.Selector {
 	return sql.Select(teammembership.FieldTeamID).From(sql.Table(teammembership.Table)).
 		Where(live(sql.In(teammembership.FieldMemberID, departmentMembers(b))))
+}
+
+// teamsWithMember: teams with a member from the binding's township or village. A membership's
+// scope columns are its member's, so this is one indexed equality on team_memberships.
+func teamsWithMember(k ScopeKind) func(Binding) *sql.Selector {
+	column, unit := map[ScopeKind]string{ScopeTownship: teammembership.FieldTownshipID, ScopeVillage: teammembership.FieldVillageID}[k], unitOf(k)
+	if column == "" {
+		panic("authz: teamsWithMember answers to township and village scope only, not " + string(k))
+	}
+	return func(b Binding) *sql.Selector {
+		return sql.Select(teammembership.FieldTeamID).From(sql.Table(teammembership.Table)).
+			Where(live(sql.EQ(column, unit(b))))
+	}
 }
 
 // ObjectOf returns the Casbin object name of an ent type ("" when unknown).

@@ -171,10 +171,11 @@ func (o *oracle) reaches(r row, sc scope.Entity, kinds []authz.ScopeKind, b auth
 					return true
 				}
 			default:
-				if o.sets[w.Via] == nil {
-					o.sets[w.Via] = o.set(w.Via)
+				key := scope.Via(string(w.Via) + "/" + string(k)) // a set may depend on the kind
+				if o.sets[key] == nil {
+					o.sets[key] = o.set(w.Via, k)
 				}
-				if o.sets[w.Via][v] {
+				if o.sets[key][v] {
 					return true
 				}
 			}
@@ -184,7 +185,7 @@ func (o *oracle) reaches(r row, sc scope.Entity, kinds []authz.ScopeKind, b auth
 }
 
 // set re-implements a sub-select of authz/scope.go over the loaded rows.
-func (o *oracle) set(via scope.Via) map[int64]bool {
+func (o *oracle) set(via scope.Via, kind authz.ScopeKind) map[int64]bool {
 	pick := func(table, col string, keep func(row) bool) map[int64]bool {
 		out := map[int64]bool{}
 		for _, r := range o.tables[table] {
@@ -222,6 +223,14 @@ func (o *oracle) set(via scope.Via) map[int64]bool {
 	case scope.DepartmentTeams:
 		m := members()
 		return pick(teammembership.Table, teammembership.FieldTeamID, func(r row) bool { return m[r[teammembership.FieldMemberID]] })
+	case scope.TeamsWithMember:
+		// Read from the members' own rows, not from the memberships' copied scope columns.
+		col, unit := partymember.FieldTownshipID, o.township
+		if kind == authz.ScopeVillage {
+			col, unit = partymember.FieldVillageID, o.village
+		}
+		here := pick(partymember.Table, "id", func(r row) bool { return r[col] == unit })
+		return pick(teammembership.Table, teammembership.FieldTeamID, func(r row) bool { return here[r[teammembership.FieldMemberID]] })
 	}
 	panic("the oracle does not implement " + string(via))
 }

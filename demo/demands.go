@@ -69,6 +69,7 @@ func (l *loader) loadDemands(ctx context.Context) error {
 			l.planDemand(p, nil, at)
 		}
 	}
+	l.returnMisrouted()
 	var bs []*ent.DemandCreate
 	for _, d := range l.demands {
 		bs = append(bs, l.demandBuilder(d))

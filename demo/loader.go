@@ -16,6 +16,7 @@ const batchSize = 500
 type loader struct {
 	tx     *ent.Tx
 	r      *rng
+	seed   int64 // for areas that draw from a source of their own (districtteams.go)
 	ids    *identities
 	hash   string
 	counts map[string]int
@@ -36,6 +37,7 @@ func newLoader(tx *ent.Tx, seed int64, hash string) *loader {
 	return &loader{
 		tx:         tx,
 		r:          newRNG(seed),
+		seed:       seed,
 		ids:        newIdentities(),
 		hash:       hash,
 		counts:     map[string]int{},

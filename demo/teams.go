@@ -61,7 +61,10 @@ func (l *loader) loadTeams(ctx context.Context) error {
 	if err := l.insertTeams(ctx, teams); err != nil {
 		return err
 	}
-	return l.insertMemberships(ctx, teams)
+	if err := l.insertMemberships(ctx, teams); err != nil {
+		return err
+	}
+	return l.loadDistrictTeams(ctx)
 }
 
 // teamEligible: active members living at home and able to serve.
@@ -159,12 +162,9 @@ func (l *loader) insertMemberships(ctx context.Context, teams []*team) error {
 				joined = r.dateBetween(tm.formed, day(2026, 9, 30)) // joined later
 			}
 			joined = maxTime(joined, m.joined) // a party member's team, so not before joining the party
-			b := l.tx.TeamMembership.Create().SetTeamID(tm.id).SetMemberID(m.id).SetPost(post).SetJoinedOn(joined).
-				SetTownshipID(tm.t.id)
-			if tm.v != nil {
-				b.SetVillageID(tm.v.id)
-			}
-			mbs = append(mbs, b)
+			// Scoped as the member, not the team: the member's own units see the post.
+			mbs = append(mbs, l.tx.TeamMembership.Create().SetTeamID(tm.id).SetMemberID(m.id).SetPost(post).SetJoinedOn(joined).
+				SetTownshipID(m.village.t.id).SetVillageID(m.village.id))
 			for range r.between(1, 5) {
 				cbs = append(cbs, l.contribution(tm, m, joined))
 			}
@@ -184,11 +184,12 @@ func (l *loader) insertMemberships(ctx context.Context, teams []*team) error {
 func (l *loader) contribution(tm *team, m *member, joined time.Time) *ent.ContributionCreate {
 	r := l.r
 	span := helped[tm.kind]
-	b := l.tx.Contribution.Create().SetTeamID(tm.id).SetMemberID(m.id).SetOn(r.dateBetween(joined, demoToday)).
-		SetDescription(pick(r, contributionTexts[tm.kind])).SetHouseholdsHelped(r.between(span[0], span[1])).
-		SetTownshipID(tm.t.id)
-	if tm.v != nil {
-		b.SetVillageID(tm.v.id)
-	}
+	on := r.dateBetween(joined, demoToday)
+	text := pick(r, contributionTexts[tm.kind])
+	households := r.between(span[0], span[1])
+	b := l.tx.Contribution.Create().SetTeamID(tm.id).SetMemberID(m.id).SetOn(on).
+		SetDescription(text).SetHouseholdsHelped(households).
+		SetTownshipID(m.village.t.id).SetVillageID(m.village.id) // scoped as the member
+	typeContribution(b, text, households)
 	return b
 }

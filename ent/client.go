@@ -1393,6 +1393,22 @@ func (c *ContributionClient) QueryTeam(_m *Contribution) *TeamQuery {
 	return query
 }
 
+// QueryHousehold queries the household edge of a Contribution.
+func (c *ContributionClient) QueryHousehold(_m *Contribution) *HouseholdQuery {
+	query := (&HouseholdClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(contribution.Table, contribution.FieldID, id),
+			sqlgraph.To(household.Table, household.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, contribution.HouseholdTable, contribution.HouseholdColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *ContributionClient) Hooks() []Hook {
 	hooks := c.hooks.Contribution

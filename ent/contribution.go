@@ -10,11 +10,13 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"github.com/nanpiao/sbqw/ent/contribution"
+	"github.com/nanpiao/sbqw/ent/household"
 	"github.com/nanpiao/sbqw/ent/partymember"
+	"github.com/nanpiao/sbqw/ent/schema/enum"
 	"github.com/nanpiao/sbqw/ent/team"
 )
 
-// Contribution 贡献: what a member did for a team on a day, and how many households it helped.
+// Contribution 贡献: what a member did for a team on a day — one of six types, with the worth of money or goods where they are involved (amountFen, in fen), how many households it helped and optionally the one household it was for (shown only to readers who see that household).
 type Contribution struct {
 	config `json:"-"`
 	// ID of the ent.
@@ -37,11 +39,17 @@ type Contribution struct {
 	On time.Time `json:"on,omitempty"`
 	// What was done 贡献内容
 	Description string `json:"description,omitempty"`
+	// Type of contribution 贡献类型
+	Type enum.ContributionType `json:"type,omitempty"`
+	// Worth of the money or goods in fen (分, 1/100 yuan); only for LEAD_ENTERPRISE, E_COMMERCE and DONATION 金额（分）
+	AmountFen *int `json:"amount_fen,omitempty"`
 	// Households helped 帮扶户数
 	HouseholdsHelped int `json:"households_helped,omitempty"`
-	// Township of the team (scope)
+	// Household the contribution was for 帮扶对象
+	HouseholdID *int `json:"household_id,omitempty"`
+	// Township of the member (scope)
 	TownshipID int `json:"township_id,omitempty"`
-	// Village of the team (scope)
+	// Home village of the member (scope)
 	VillageID int `json:"village_id,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the ContributionQuery when eager-loading is set.
@@ -55,11 +63,13 @@ type ContributionEdges struct {
 	Member *PartyMember `json:"member,omitempty"`
 	// Team holds the value of the team edge.
 	Team *Team `json:"team,omitempty"`
+	// Household the contribution was for 帮扶对象
+	Household *Household `json:"household,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [2]bool
+	loadedTypes [3]bool
 	// totalCount holds the count of the edges above.
-	totalCount [2]map[string]int
+	totalCount [3]map[string]int
 }
 
 // MemberOrErr returns the Member value or an error if the edge
@@ -84,14 +94,25 @@ func (e ContributionEdges) TeamOrErr() (*Team, error) {
 	return nil, &NotLoadedError{edge: "team"}
 }
 
+// HouseholdOrErr returns the Household value or an error if the edge
+// was not loaded in eager-loading, or loaded but was not found.
+func (e ContributionEdges) HouseholdOrErr() (*Household, error) {
+	if e.Household != nil {
+		return e.Household, nil
+	} else if e.loadedTypes[2] {
+		return nil, &NotFoundError{label: household.Label}
+	}
+	return nil, &NotLoadedError{edge: "household"}
+}
+
 // scanValues returns the types for scanning values from sql.Rows.
 func (*Contribution) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case contribution.FieldID, contribution.FieldDeleteToken, contribution.FieldVersion, contribution.FieldMemberID, contribution.FieldTeamID, contribution.FieldHouseholdsHelped, contribution.FieldTownshipID, contribution.FieldVillageID:
+		case contribution.FieldID, contribution.FieldDeleteToken, contribution.FieldVersion, contribution.FieldMemberID, contribution.FieldTeamID, contribution.FieldAmountFen, contribution.FieldHouseholdsHelped, contribution.FieldHouseholdID, contribution.FieldTownshipID, contribution.FieldVillageID:
 			values[i] = new(sql.NullInt64)
-		case contribution.FieldDescription:
+		case contribution.FieldDescription, contribution.FieldType:
 			values[i] = new(sql.NullString)
 		case contribution.FieldCreatedAt, contribution.FieldUpdatedAt, contribution.FieldDeletedAt, contribution.FieldOn:
 			values[i] = new(sql.NullTime)
@@ -171,11 +192,31 @@ func (_m *Contribution) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.Description = value.String
 			}
+		case contribution.FieldType:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field type", values[i])
+			} else if value.Valid {
+				_m.Type = enum.ContributionType(value.String)
+			}
+		case contribution.FieldAmountFen:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field amount_fen", values[i])
+			} else if value.Valid {
+				_m.AmountFen = new(int)
+				*_m.AmountFen = int(value.Int64)
+			}
 		case contribution.FieldHouseholdsHelped:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
 				return fmt.Errorf("unexpected type %T for field households_helped", values[i])
 			} else if value.Valid {
 				_m.HouseholdsHelped = int(value.Int64)
+			}
+		case contribution.FieldHouseholdID:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field household_id", values[i])
+			} else if value.Valid {
+				_m.HouseholdID = new(int)
+				*_m.HouseholdID = int(value.Int64)
 			}
 		case contribution.FieldTownshipID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -210,6 +251,11 @@ func (_m *Contribution) QueryMember() *PartyMemberQuery {
 // QueryTeam queries the "team" edge of the Contribution entity.
 func (_m *Contribution) QueryTeam() *TeamQuery {
 	return NewContributionClient(_m.config).QueryTeam(_m)
+}
+
+// QueryHousehold queries the "household" edge of the Contribution entity.
+func (_m *Contribution) QueryHousehold() *HouseholdQuery {
+	return NewContributionClient(_m.config).QueryHousehold(_m)
 }
 
 // Update returns a builder for updating this Contribution.
@@ -264,8 +310,21 @@ func (_m *Contribution) String() string {
 	builder.WriteString("description=")
 	builder.WriteString(_m.Description)
 	builder.WriteString(", ")
+	builder.WriteString("type=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Type))
+	builder.WriteString(", ")
+	if v := _m.AmountFen; v != nil {
+		builder.WriteString("amount_fen=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
 	builder.WriteString("households_helped=")
 	builder.WriteString(fmt.Sprintf("%v", _m.HouseholdsHelped))
+	builder.WriteString(", ")
+	if v := _m.HouseholdID; v != nil {
+		builder.WriteString("household_id=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
 	builder.WriteString(", ")
 	builder.WriteString("township_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.TownshipID))

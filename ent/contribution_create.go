@@ -12,7 +12,9 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/nanpiao/sbqw/ent/contribution"
+	"github.com/nanpiao/sbqw/ent/household"
 	"github.com/nanpiao/sbqw/ent/partymember"
+	"github.com/nanpiao/sbqw/ent/schema/enum"
 	"github.com/nanpiao/sbqw/ent/team"
 )
 
@@ -118,6 +120,34 @@ func (_c *ContributionCreate) SetDescription(v string) *ContributionCreate {
 	return _c
 }
 
+// SetType sets the "type" field.
+func (_c *ContributionCreate) SetType(v enum.ContributionType) *ContributionCreate {
+	_c.mutation.SetType(v)
+	return _c
+}
+
+// SetNillableType sets the "type" field if the given value is not nil.
+func (_c *ContributionCreate) SetNillableType(v *enum.ContributionType) *ContributionCreate {
+	if v != nil {
+		_c.SetType(*v)
+	}
+	return _c
+}
+
+// SetAmountFen sets the "amount_fen" field.
+func (_c *ContributionCreate) SetAmountFen(v int) *ContributionCreate {
+	_c.mutation.SetAmountFen(v)
+	return _c
+}
+
+// SetNillableAmountFen sets the "amount_fen" field if the given value is not nil.
+func (_c *ContributionCreate) SetNillableAmountFen(v *int) *ContributionCreate {
+	if v != nil {
+		_c.SetAmountFen(*v)
+	}
+	return _c
+}
+
 // SetHouseholdsHelped sets the "households_helped" field.
 func (_c *ContributionCreate) SetHouseholdsHelped(v int) *ContributionCreate {
 	_c.mutation.SetHouseholdsHelped(v)
@@ -128,6 +158,20 @@ func (_c *ContributionCreate) SetHouseholdsHelped(v int) *ContributionCreate {
 func (_c *ContributionCreate) SetNillableHouseholdsHelped(v *int) *ContributionCreate {
 	if v != nil {
 		_c.SetHouseholdsHelped(*v)
+	}
+	return _c
+}
+
+// SetHouseholdID sets the "household_id" field.
+func (_c *ContributionCreate) SetHouseholdID(v int) *ContributionCreate {
+	_c.mutation.SetHouseholdID(v)
+	return _c
+}
+
+// SetNillableHouseholdID sets the "household_id" field if the given value is not nil.
+func (_c *ContributionCreate) SetNillableHouseholdID(v *int) *ContributionCreate {
+	if v != nil {
+		_c.SetHouseholdID(*v)
 	}
 	return _c
 }
@@ -168,6 +212,11 @@ func (_c *ContributionCreate) SetMember(v *PartyMember) *ContributionCreate {
 // SetTeam sets the "team" edge to the Team entity.
 func (_c *ContributionCreate) SetTeam(v *Team) *ContributionCreate {
 	return _c.SetTeamID(v.ID)
+}
+
+// SetHousehold sets the "household" edge to the Household entity.
+func (_c *ContributionCreate) SetHousehold(v *Household) *ContributionCreate {
+	return _c.SetHouseholdID(v.ID)
 }
 
 // Mutation returns the ContributionMutation object of the builder.
@@ -229,6 +278,10 @@ func (_c *ContributionCreate) defaults() error {
 		v := contribution.DefaultVersion
 		_c.mutation.SetVersion(v)
 	}
+	if _, ok := _c.mutation.GetType(); !ok {
+		v := contribution.DefaultType
+		_c.mutation.SetType(v)
+	}
 	if _, ok := _c.mutation.HouseholdsHelped(); !ok {
 		v := contribution.DefaultHouseholdsHelped
 		_c.mutation.SetHouseholdsHelped(v)
@@ -270,6 +323,19 @@ func (_c *ContributionCreate) check() error {
 	if v, ok := _c.mutation.Description(); ok {
 		if err := contribution.DescriptionValidator(v); err != nil {
 			return &ValidationError{Name: "description", err: fmt.Errorf(`ent: validator failed for field "Contribution.description": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.GetType(); !ok {
+		return &ValidationError{Name: "type", err: errors.New(`ent: missing required field "Contribution.type"`)}
+	}
+	if v, ok := _c.mutation.GetType(); ok {
+		if err := contribution.TypeValidator(v); err != nil {
+			return &ValidationError{Name: "type", err: fmt.Errorf(`ent: validator failed for field "Contribution.type": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.AmountFen(); ok {
+		if err := contribution.AmountFenValidator(v); err != nil {
+			return &ValidationError{Name: "amount_fen", err: fmt.Errorf(`ent: validator failed for field "Contribution.amount_fen": %w`, err)}
 		}
 	}
 	if _, ok := _c.mutation.HouseholdsHelped(); !ok {
@@ -341,6 +407,14 @@ func (_c *ContributionCreate) createSpec() (*Contribution, *sqlgraph.CreateSpec)
 		_spec.SetField(contribution.FieldDescription, field.TypeString, value)
 		_node.Description = value
 	}
+	if value, ok := _c.mutation.GetType(); ok {
+		_spec.SetField(contribution.FieldType, field.TypeEnum, value)
+		_node.Type = value
+	}
+	if value, ok := _c.mutation.AmountFen(); ok {
+		_spec.SetField(contribution.FieldAmountFen, field.TypeInt, value)
+		_node.AmountFen = &value
+	}
 	if value, ok := _c.mutation.HouseholdsHelped(); ok {
 		_spec.SetField(contribution.FieldHouseholdsHelped, field.TypeInt, value)
 		_node.HouseholdsHelped = value
@@ -385,6 +459,23 @@ func (_c *ContributionCreate) createSpec() (*Contribution, *sqlgraph.CreateSpec)
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
 		_node.TeamID = nodes[0]
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.HouseholdIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   contribution.HouseholdTable,
+			Columns: []string{contribution.HouseholdColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(household.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_node.HouseholdID = &nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	return _node, _spec
@@ -529,6 +620,42 @@ func (u *ContributionUpsert) UpdateDescription() *ContributionUpsert {
 	return u
 }
 
+// SetType sets the "type" field.
+func (u *ContributionUpsert) SetType(v enum.ContributionType) *ContributionUpsert {
+	u.Set(contribution.FieldType, v)
+	return u
+}
+
+// UpdateType sets the "type" field to the value that was provided on create.
+func (u *ContributionUpsert) UpdateType() *ContributionUpsert {
+	u.SetExcluded(contribution.FieldType)
+	return u
+}
+
+// SetAmountFen sets the "amount_fen" field.
+func (u *ContributionUpsert) SetAmountFen(v int) *ContributionUpsert {
+	u.Set(contribution.FieldAmountFen, v)
+	return u
+}
+
+// UpdateAmountFen sets the "amount_fen" field to the value that was provided on create.
+func (u *ContributionUpsert) UpdateAmountFen() *ContributionUpsert {
+	u.SetExcluded(contribution.FieldAmountFen)
+	return u
+}
+
+// AddAmountFen adds v to the "amount_fen" field.
+func (u *ContributionUpsert) AddAmountFen(v int) *ContributionUpsert {
+	u.Add(contribution.FieldAmountFen, v)
+	return u
+}
+
+// ClearAmountFen clears the value of the "amount_fen" field.
+func (u *ContributionUpsert) ClearAmountFen() *ContributionUpsert {
+	u.SetNull(contribution.FieldAmountFen)
+	return u
+}
+
 // SetHouseholdsHelped sets the "households_helped" field.
 func (u *ContributionUpsert) SetHouseholdsHelped(v int) *ContributionUpsert {
 	u.Set(contribution.FieldHouseholdsHelped, v)
@@ -544,6 +671,24 @@ func (u *ContributionUpsert) UpdateHouseholdsHelped() *ContributionUpsert {
 // AddHouseholdsHelped adds v to the "households_helped" field.
 func (u *ContributionUpsert) AddHouseholdsHelped(v int) *ContributionUpsert {
 	u.Add(contribution.FieldHouseholdsHelped, v)
+	return u
+}
+
+// SetHouseholdID sets the "household_id" field.
+func (u *ContributionUpsert) SetHouseholdID(v int) *ContributionUpsert {
+	u.Set(contribution.FieldHouseholdID, v)
+	return u
+}
+
+// UpdateHouseholdID sets the "household_id" field to the value that was provided on create.
+func (u *ContributionUpsert) UpdateHouseholdID() *ContributionUpsert {
+	u.SetExcluded(contribution.FieldHouseholdID)
+	return u
+}
+
+// ClearHouseholdID clears the value of the "household_id" field.
+func (u *ContributionUpsert) ClearHouseholdID() *ContributionUpsert {
+	u.SetNull(contribution.FieldHouseholdID)
 	return u
 }
 
@@ -709,6 +854,48 @@ func (u *ContributionUpsertOne) UpdateDescription() *ContributionUpsertOne {
 	})
 }
 
+// SetType sets the "type" field.
+func (u *ContributionUpsertOne) SetType(v enum.ContributionType) *ContributionUpsertOne {
+	return u.Update(func(s *ContributionUpsert) {
+		s.SetType(v)
+	})
+}
+
+// UpdateType sets the "type" field to the value that was provided on create.
+func (u *ContributionUpsertOne) UpdateType() *ContributionUpsertOne {
+	return u.Update(func(s *ContributionUpsert) {
+		s.UpdateType()
+	})
+}
+
+// SetAmountFen sets the "amount_fen" field.
+func (u *ContributionUpsertOne) SetAmountFen(v int) *ContributionUpsertOne {
+	return u.Update(func(s *ContributionUpsert) {
+		s.SetAmountFen(v)
+	})
+}
+
+// AddAmountFen adds v to the "amount_fen" field.
+func (u *ContributionUpsertOne) AddAmountFen(v int) *ContributionUpsertOne {
+	return u.Update(func(s *ContributionUpsert) {
+		s.AddAmountFen(v)
+	})
+}
+
+// UpdateAmountFen sets the "amount_fen" field to the value that was provided on create.
+func (u *ContributionUpsertOne) UpdateAmountFen() *ContributionUpsertOne {
+	return u.Update(func(s *ContributionUpsert) {
+		s.UpdateAmountFen()
+	})
+}
+
+// ClearAmountFen clears the value of the "amount_fen" field.
+func (u *ContributionUpsertOne) ClearAmountFen() *ContributionUpsertOne {
+	return u.Update(func(s *ContributionUpsert) {
+		s.ClearAmountFen()
+	})
+}
+
 // SetHouseholdsHelped sets the "households_helped" field.
 func (u *ContributionUpsertOne) SetHouseholdsHelped(v int) *ContributionUpsertOne {
 	return u.Update(func(s *ContributionUpsert) {
@@ -727,6 +914,27 @@ func (u *ContributionUpsertOne) AddHouseholdsHelped(v int) *ContributionUpsertOn
 func (u *ContributionUpsertOne) UpdateHouseholdsHelped() *ContributionUpsertOne {
 	return u.Update(func(s *ContributionUpsert) {
 		s.UpdateHouseholdsHelped()
+	})
+}
+
+// SetHouseholdID sets the "household_id" field.
+func (u *ContributionUpsertOne) SetHouseholdID(v int) *ContributionUpsertOne {
+	return u.Update(func(s *ContributionUpsert) {
+		s.SetHouseholdID(v)
+	})
+}
+
+// UpdateHouseholdID sets the "household_id" field to the value that was provided on create.
+func (u *ContributionUpsertOne) UpdateHouseholdID() *ContributionUpsertOne {
+	return u.Update(func(s *ContributionUpsert) {
+		s.UpdateHouseholdID()
+	})
+}
+
+// ClearHouseholdID clears the value of the "household_id" field.
+func (u *ContributionUpsertOne) ClearHouseholdID() *ContributionUpsertOne {
+	return u.Update(func(s *ContributionUpsert) {
+		s.ClearHouseholdID()
 	})
 }
 
@@ -1058,6 +1266,48 @@ func (u *ContributionUpsertBulk) UpdateDescription() *ContributionUpsertBulk {
 	})
 }
 
+// SetType sets the "type" field.
+func (u *ContributionUpsertBulk) SetType(v enum.ContributionType) *ContributionUpsertBulk {
+	return u.Update(func(s *ContributionUpsert) {
+		s.SetType(v)
+	})
+}
+
+// UpdateType sets the "type" field to the value that was provided on create.
+func (u *ContributionUpsertBulk) UpdateType() *ContributionUpsertBulk {
+	return u.Update(func(s *ContributionUpsert) {
+		s.UpdateType()
+	})
+}
+
+// SetAmountFen sets the "amount_fen" field.
+func (u *ContributionUpsertBulk) SetAmountFen(v int) *ContributionUpsertBulk {
+	return u.Update(func(s *ContributionUpsert) {
+		s.SetAmountFen(v)
+	})
+}
+
+// AddAmountFen adds v to the "amount_fen" field.
+func (u *ContributionUpsertBulk) AddAmountFen(v int) *ContributionUpsertBulk {
+	return u.Update(func(s *ContributionUpsert) {
+		s.AddAmountFen(v)
+	})
+}
+
+// UpdateAmountFen sets the "amount_fen" field to the value that was provided on create.
+func (u *ContributionUpsertBulk) UpdateAmountFen() *ContributionUpsertBulk {
+	return u.Update(func(s *ContributionUpsert) {
+		s.UpdateAmountFen()
+	})
+}
+
+// ClearAmountFen clears the value of the "amount_fen" field.
+func (u *ContributionUpsertBulk) ClearAmountFen() *ContributionUpsertBulk {
+	return u.Update(func(s *ContributionUpsert) {
+		s.ClearAmountFen()
+	})
+}
+
 // SetHouseholdsHelped sets the "households_helped" field.
 func (u *ContributionUpsertBulk) SetHouseholdsHelped(v int) *ContributionUpsertBulk {
 	return u.Update(func(s *ContributionUpsert) {
@@ -1076,6 +1326,27 @@ func (u *ContributionUpsertBulk) AddHouseholdsHelped(v int) *ContributionUpsertB
 func (u *ContributionUpsertBulk) UpdateHouseholdsHelped() *ContributionUpsertBulk {
 	return u.Update(func(s *ContributionUpsert) {
 		s.UpdateHouseholdsHelped()
+	})
+}
+
+// SetHouseholdID sets the "household_id" field.
+func (u *ContributionUpsertBulk) SetHouseholdID(v int) *ContributionUpsertBulk {
+	return u.Update(func(s *ContributionUpsert) {
+		s.SetHouseholdID(v)
+	})
+}
+
+// UpdateHouseholdID sets the "household_id" field to the value that was provided on create.
+func (u *ContributionUpsertBulk) UpdateHouseholdID() *ContributionUpsertBulk {
+	return u.Update(func(s *ContributionUpsert) {
+		s.UpdateHouseholdID()
+	})
+}
+
+// ClearHouseholdID clears the value of the "household_id" field.
+func (u *ContributionUpsertBulk) ClearHouseholdID() *ContributionUpsertBulk {
+	return u.Update(func(s *ContributionUpsert) {
+		s.ClearHouseholdID()
 	})
 }
 

@@ -14,6 +14,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/nanpiao/sbqw/ent/contribution"
+	"github.com/nanpiao/sbqw/ent/household"
 	"github.com/nanpiao/sbqw/ent/partymember"
 	"github.com/nanpiao/sbqw/ent/predicate"
 	"github.com/nanpiao/sbqw/ent/team"
@@ -22,14 +23,15 @@ import (
 // ContributionQuery is the builder for querying Contribution entities.
 type ContributionQuery struct {
 	config
-	ctx        *QueryContext
-	order      []contribution.OrderOption
-	inters     []Interceptor
-	predicates []predicate.Contribution
-	withMember *PartyMemberQuery
-	withTeam   *TeamQuery
-	loadTotal  []func(context.Context, []*Contribution) error
-	modifiers  []func(*sql.Selector)
+	ctx           *QueryContext
+	order         []contribution.OrderOption
+	inters        []Interceptor
+	predicates    []predicate.Contribution
+	withMember    *PartyMemberQuery
+	withTeam      *TeamQuery
+	withHousehold *HouseholdQuery
+	loadTotal     []func(context.Context, []*Contribution) error
+	modifiers     []func(*sql.Selector)
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -103,6 +105,28 @@ func (_q *ContributionQuery) QueryTeam() *TeamQuery {
 			sqlgraph.From(contribution.Table, contribution.FieldID, selector),
 			sqlgraph.To(team.Table, team.FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, contribution.TeamTable, contribution.TeamColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryHousehold chains the current query on the "household" edge.
+func (_q *ContributionQuery) QueryHousehold() *HouseholdQuery {
+	query := (&HouseholdClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(contribution.Table, contribution.FieldID, selector),
+			sqlgraph.To(household.Table, household.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, contribution.HouseholdTable, contribution.HouseholdColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -297,13 +321,14 @@ func (_q *ContributionQuery) Clone() *ContributionQuery {
 		return nil
 	}
 	return &ContributionQuery{
-		config:     _q.config,
-		ctx:        _q.ctx.Clone(),
-		order:      append([]contribution.OrderOption{}, _q.order...),
-		inters:     append([]Interceptor{}, _q.inters...),
-		predicates: append([]predicate.Contribution{}, _q.predicates...),
-		withMember: _q.withMember.Clone(),
-		withTeam:   _q.withTeam.Clone(),
+		config:        _q.config,
+		ctx:           _q.ctx.Clone(),
+		order:         append([]contribution.OrderOption{}, _q.order...),
+		inters:        append([]Interceptor{}, _q.inters...),
+		predicates:    append([]predicate.Contribution{}, _q.predicates...),
+		withMember:    _q.withMember.Clone(),
+		withTeam:      _q.withTeam.Clone(),
+		withHousehold: _q.withHousehold.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -330,6 +355,17 @@ func (_q *ContributionQuery) WithTeam(opts ...func(*TeamQuery)) *ContributionQue
 		opt(query)
 	}
 	_q.withTeam = query
+	return _q
+}
+
+// WithHousehold tells the query-builder to eager-load the nodes that are connected to
+// the "household" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *ContributionQuery) WithHousehold(opts ...func(*HouseholdQuery)) *ContributionQuery {
+	query := (&HouseholdClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withHousehold = query
 	return _q
 }
 
@@ -417,9 +453,10 @@ func (_q *ContributionQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 	var (
 		nodes       = []*Contribution{}
 		_spec       = _q.querySpec()
-		loadedTypes = [2]bool{
+		loadedTypes = [3]bool{
 			_q.withMember != nil,
 			_q.withTeam != nil,
+			_q.withHousehold != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -452,6 +489,12 @@ func (_q *ContributionQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 	if query := _q.withTeam; query != nil {
 		if err := _q.loadTeam(ctx, query, nodes, nil,
 			func(n *Contribution, e *Team) { n.Edges.Team = e }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withHousehold; query != nil {
+		if err := _q.loadHousehold(ctx, query, nodes, nil,
+			func(n *Contribution, e *Household) { n.Edges.Household = e }); err != nil {
 			return nil, err
 		}
 	}
@@ -521,6 +564,38 @@ func (_q *ContributionQuery) loadTeam(ctx context.Context, query *TeamQuery, nod
 	}
 	return nil
 }
+func (_q *ContributionQuery) loadHousehold(ctx context.Context, query *HouseholdQuery, nodes []*Contribution, init func(*Contribution), assign func(*Contribution, *Household)) error {
+	ids := make([]int, 0, len(nodes))
+	nodeids := make(map[int][]*Contribution)
+	for i := range nodes {
+		if nodes[i].HouseholdID == nil {
+			continue
+		}
+		fk := *nodes[i].HouseholdID
+		if _, ok := nodeids[fk]; !ok {
+			ids = append(ids, fk)
+		}
+		nodeids[fk] = append(nodeids[fk], nodes[i])
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	query.Where(household.IDIn(ids...))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nodeids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected foreign-key "household_id" returned %v`, n.ID)
+		}
+		for i := range nodes {
+			assign(nodes[i], n)
+		}
+	}
+	return nil
+}
 
 func (_q *ContributionQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
@@ -555,6 +630,9 @@ func (_q *ContributionQuery) querySpec() *sqlgraph.QuerySpec {
 		}
 		if _q.withTeam != nil {
 			_spec.Node.AddColumnOnce(contribution.FieldTeamID)
+		}
+		if _q.withHousehold != nil {
+			_spec.Node.AddColumnOnce(contribution.FieldHouseholdID)
 		}
 	}
 	if ps := _q.predicates; len(ps) > 0 {

@@ -12,7 +12,9 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/nanpiao/sbqw/ent/contribution"
+	"github.com/nanpiao/sbqw/ent/household"
 	"github.com/nanpiao/sbqw/ent/predicate"
+	"github.com/nanpiao/sbqw/ent/schema/enum"
 )
 
 // ContributionUpdate is the builder for updating Contribution entities.
@@ -125,6 +127,47 @@ func (_u *ContributionUpdate) SetNillableDescription(v *string) *ContributionUpd
 	return _u
 }
 
+// SetType sets the "type" field.
+func (_u *ContributionUpdate) SetType(v enum.ContributionType) *ContributionUpdate {
+	_u.mutation.SetType(v)
+	return _u
+}
+
+// SetNillableType sets the "type" field if the given value is not nil.
+func (_u *ContributionUpdate) SetNillableType(v *enum.ContributionType) *ContributionUpdate {
+	if v != nil {
+		_u.SetType(*v)
+	}
+	return _u
+}
+
+// SetAmountFen sets the "amount_fen" field.
+func (_u *ContributionUpdate) SetAmountFen(v int) *ContributionUpdate {
+	_u.mutation.ResetAmountFen()
+	_u.mutation.SetAmountFen(v)
+	return _u
+}
+
+// SetNillableAmountFen sets the "amount_fen" field if the given value is not nil.
+func (_u *ContributionUpdate) SetNillableAmountFen(v *int) *ContributionUpdate {
+	if v != nil {
+		_u.SetAmountFen(*v)
+	}
+	return _u
+}
+
+// AddAmountFen adds value to the "amount_fen" field.
+func (_u *ContributionUpdate) AddAmountFen(v int) *ContributionUpdate {
+	_u.mutation.AddAmountFen(v)
+	return _u
+}
+
+// ClearAmountFen clears the value of the "amount_fen" field.
+func (_u *ContributionUpdate) ClearAmountFen() *ContributionUpdate {
+	_u.mutation.ClearAmountFen()
+	return _u
+}
+
 // SetHouseholdsHelped sets the "households_helped" field.
 func (_u *ContributionUpdate) SetHouseholdsHelped(v int) *ContributionUpdate {
 	_u.mutation.ResetHouseholdsHelped()
@@ -146,9 +189,40 @@ func (_u *ContributionUpdate) AddHouseholdsHelped(v int) *ContributionUpdate {
 	return _u
 }
 
+// SetHouseholdID sets the "household_id" field.
+func (_u *ContributionUpdate) SetHouseholdID(v int) *ContributionUpdate {
+	_u.mutation.SetHouseholdID(v)
+	return _u
+}
+
+// SetNillableHouseholdID sets the "household_id" field if the given value is not nil.
+func (_u *ContributionUpdate) SetNillableHouseholdID(v *int) *ContributionUpdate {
+	if v != nil {
+		_u.SetHouseholdID(*v)
+	}
+	return _u
+}
+
+// ClearHouseholdID clears the value of the "household_id" field.
+func (_u *ContributionUpdate) ClearHouseholdID() *ContributionUpdate {
+	_u.mutation.ClearHouseholdID()
+	return _u
+}
+
+// SetHousehold sets the "household" edge to the Household entity.
+func (_u *ContributionUpdate) SetHousehold(v *Household) *ContributionUpdate {
+	return _u.SetHouseholdID(v.ID)
+}
+
 // Mutation returns the ContributionMutation object of the builder.
 func (_u *ContributionUpdate) Mutation() *ContributionMutation {
 	return _u.mutation
+}
+
+// ClearHousehold clears the "household" edge to the Household entity.
+func (_u *ContributionUpdate) ClearHousehold() *ContributionUpdate {
+	_u.mutation.ClearHousehold()
+	return _u
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -203,6 +277,16 @@ func (_u *ContributionUpdate) check() error {
 	if v, ok := _u.mutation.Description(); ok {
 		if err := contribution.DescriptionValidator(v); err != nil {
 			return &ValidationError{Name: "description", err: fmt.Errorf(`ent: validator failed for field "Contribution.description": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.GetType(); ok {
+		if err := contribution.TypeValidator(v); err != nil {
+			return &ValidationError{Name: "type", err: fmt.Errorf(`ent: validator failed for field "Contribution.type": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.AmountFen(); ok {
+		if err := contribution.AmountFenValidator(v); err != nil {
+			return &ValidationError{Name: "amount_fen", err: fmt.Errorf(`ent: validator failed for field "Contribution.amount_fen": %w`, err)}
 		}
 	}
 	if v, ok := _u.mutation.HouseholdsHelped(); ok {
@@ -264,6 +348,18 @@ func (_u *ContributionUpdate) sqlSave(ctx context.Context) (_node int, err error
 	if value, ok := _u.mutation.Description(); ok {
 		_spec.SetField(contribution.FieldDescription, field.TypeString, value)
 	}
+	if value, ok := _u.mutation.GetType(); ok {
+		_spec.SetField(contribution.FieldType, field.TypeEnum, value)
+	}
+	if value, ok := _u.mutation.AmountFen(); ok {
+		_spec.SetField(contribution.FieldAmountFen, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedAmountFen(); ok {
+		_spec.AddField(contribution.FieldAmountFen, field.TypeInt, value)
+	}
+	if _u.mutation.AmountFenCleared() {
+		_spec.ClearField(contribution.FieldAmountFen, field.TypeInt)
+	}
 	if value, ok := _u.mutation.HouseholdsHelped(); ok {
 		_spec.SetField(contribution.FieldHouseholdsHelped, field.TypeInt, value)
 	}
@@ -275,6 +371,35 @@ func (_u *ContributionUpdate) sqlSave(ctx context.Context) (_node int, err error
 	}
 	if _u.mutation.VillageIDCleared() {
 		_spec.ClearField(contribution.FieldVillageID, field.TypeInt)
+	}
+	if _u.mutation.HouseholdCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   contribution.HouseholdTable,
+			Columns: []string{contribution.HouseholdColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(household.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.HouseholdIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   contribution.HouseholdTable,
+			Columns: []string{contribution.HouseholdColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(household.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
 	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
@@ -394,6 +519,47 @@ func (_u *ContributionUpdateOne) SetNillableDescription(v *string) *Contribution
 	return _u
 }
 
+// SetType sets the "type" field.
+func (_u *ContributionUpdateOne) SetType(v enum.ContributionType) *ContributionUpdateOne {
+	_u.mutation.SetType(v)
+	return _u
+}
+
+// SetNillableType sets the "type" field if the given value is not nil.
+func (_u *ContributionUpdateOne) SetNillableType(v *enum.ContributionType) *ContributionUpdateOne {
+	if v != nil {
+		_u.SetType(*v)
+	}
+	return _u
+}
+
+// SetAmountFen sets the "amount_fen" field.
+func (_u *ContributionUpdateOne) SetAmountFen(v int) *ContributionUpdateOne {
+	_u.mutation.ResetAmountFen()
+	_u.mutation.SetAmountFen(v)
+	return _u
+}
+
+// SetNillableAmountFen sets the "amount_fen" field if the given value is not nil.
+func (_u *ContributionUpdateOne) SetNillableAmountFen(v *int) *ContributionUpdateOne {
+	if v != nil {
+		_u.SetAmountFen(*v)
+	}
+	return _u
+}
+
+// AddAmountFen adds value to the "amount_fen" field.
+func (_u *ContributionUpdateOne) AddAmountFen(v int) *ContributionUpdateOne {
+	_u.mutation.AddAmountFen(v)
+	return _u
+}
+
+// ClearAmountFen clears the value of the "amount_fen" field.
+func (_u *ContributionUpdateOne) ClearAmountFen() *ContributionUpdateOne {
+	_u.mutation.ClearAmountFen()
+	return _u
+}
+
 // SetHouseholdsHelped sets the "households_helped" field.
 func (_u *ContributionUpdateOne) SetHouseholdsHelped(v int) *ContributionUpdateOne {
 	_u.mutation.ResetHouseholdsHelped()
@@ -415,9 +581,40 @@ func (_u *ContributionUpdateOne) AddHouseholdsHelped(v int) *ContributionUpdateO
 	return _u
 }
 
+// SetHouseholdID sets the "household_id" field.
+func (_u *ContributionUpdateOne) SetHouseholdID(v int) *ContributionUpdateOne {
+	_u.mutation.SetHouseholdID(v)
+	return _u
+}
+
+// SetNillableHouseholdID sets the "household_id" field if the given value is not nil.
+func (_u *ContributionUpdateOne) SetNillableHouseholdID(v *int) *ContributionUpdateOne {
+	if v != nil {
+		_u.SetHouseholdID(*v)
+	}
+	return _u
+}
+
+// ClearHouseholdID clears the value of the "household_id" field.
+func (_u *ContributionUpdateOne) ClearHouseholdID() *ContributionUpdateOne {
+	_u.mutation.ClearHouseholdID()
+	return _u
+}
+
+// SetHousehold sets the "household" edge to the Household entity.
+func (_u *ContributionUpdateOne) SetHousehold(v *Household) *ContributionUpdateOne {
+	return _u.SetHouseholdID(v.ID)
+}
+
 // Mutation returns the ContributionMutation object of the builder.
 func (_u *ContributionUpdateOne) Mutation() *ContributionMutation {
 	return _u.mutation
+}
+
+// ClearHousehold clears the "household" edge to the Household entity.
+func (_u *ContributionUpdateOne) ClearHousehold() *ContributionUpdateOne {
+	_u.mutation.ClearHousehold()
+	return _u
 }
 
 // Where appends a list predicates to the ContributionUpdate builder.
@@ -485,6 +682,16 @@ func (_u *ContributionUpdateOne) check() error {
 	if v, ok := _u.mutation.Description(); ok {
 		if err := contribution.DescriptionValidator(v); err != nil {
 			return &ValidationError{Name: "description", err: fmt.Errorf(`ent: validator failed for field "Contribution.description": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.GetType(); ok {
+		if err := contribution.TypeValidator(v); err != nil {
+			return &ValidationError{Name: "type", err: fmt.Errorf(`ent: validator failed for field "Contribution.type": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.AmountFen(); ok {
+		if err := contribution.AmountFenValidator(v); err != nil {
+			return &ValidationError{Name: "amount_fen", err: fmt.Errorf(`ent: validator failed for field "Contribution.amount_fen": %w`, err)}
 		}
 	}
 	if v, ok := _u.mutation.HouseholdsHelped(); ok {
@@ -563,6 +770,18 @@ func (_u *ContributionUpdateOne) sqlSave(ctx context.Context) (_node *Contributi
 	if value, ok := _u.mutation.Description(); ok {
 		_spec.SetField(contribution.FieldDescription, field.TypeString, value)
 	}
+	if value, ok := _u.mutation.GetType(); ok {
+		_spec.SetField(contribution.FieldType, field.TypeEnum, value)
+	}
+	if value, ok := _u.mutation.AmountFen(); ok {
+		_spec.SetField(contribution.FieldAmountFen, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedAmountFen(); ok {
+		_spec.AddField(contribution.FieldAmountFen, field.TypeInt, value)
+	}
+	if _u.mutation.AmountFenCleared() {
+		_spec.ClearField(contribution.FieldAmountFen, field.TypeInt)
+	}
 	if value, ok := _u.mutation.HouseholdsHelped(); ok {
 		_spec.SetField(contribution.FieldHouseholdsHelped, field.TypeInt, value)
 	}
@@ -574,6 +793,35 @@ func (_u *ContributionUpdateOne) sqlSave(ctx context.Context) (_node *Contributi
 	}
 	if _u.mutation.VillageIDCleared() {
 		_spec.ClearField(contribution.FieldVillageID, field.TypeInt)
+	}
+	if _u.mutation.HouseholdCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   contribution.HouseholdTable,
+			Columns: []string{contribution.HouseholdColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(household.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.HouseholdIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   contribution.HouseholdTable,
+			Columns: []string{contribution.HouseholdColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(household.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
 	_spec.AddModifiers(_u.modifiers...)
 	_node = &Contribution{config: _u.config}

@@ -9,7 +9,7 @@ var EdgeTargets = map[string]map[string]string{
 	"AuditEvent":            {},
 	"Cadre":                 {"department": "departments", "member": "party_members", "pairings": "pairings"},
 	"CasbinRule":            {},
-	"Contribution":          {"member": "party_members", "team": "teams"},
+	"Contribution":          {"member": "party_members", "team": "teams", "household": "households"},
 	"Demand":                {"household": "households", "visit": "visits", "department": "departments", "events": "demand_events"},
 	"DemandEvent":           {"demand": "demands"},
 	"DemoProject":           {"township": "townships", "village": "villages", "stages": "demo_project_stages", "investments": "project_investments"},

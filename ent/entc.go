@@ -149,15 +149,16 @@ func scopeParent(n *gen.Type, parent string) (scope.Parent, error) {
 }
 
 // descendants lists, in name order, the tables of every type that hangs under root through
-// foreign keys, directly or through other children. Each must carry root's scope columns and
-// a column naming the root row, for the move to rewrite it.
+// required foreign keys, directly or through other children. Each must carry root's scope
+// columns and a column naming the root row, for the move to rewrite it. An optional foreign key
+// is a reference, not a parent: a contribution made for a household stays its member's record.
 func descendants(g *gen.Graph, root *gen.Type) ([]string, error) {
 	under := map[*gen.Type]bool{root: true}
 	for grew := true; grew; {
 		grew = false
 		for _, n := range g.Nodes {
 			for _, e := range n.Edges {
-				if !under[n] && e.Field() != nil && under[e.Type] {
+				if !under[n] && e.Field() != nil && !e.Optional && under[e.Type] {
 					under[n], grew = true, true
 				}
 			}

@@ -197,7 +197,10 @@ var schemaGraph = func() *sqlgraph.Schema {
 			contribution.FieldTeamID:           {Type: field.TypeInt, Column: contribution.FieldTeamID},
 			contribution.FieldOn:               {Type: field.TypeTime, Column: contribution.FieldOn},
 			contribution.FieldDescription:      {Type: field.TypeString, Column: contribution.FieldDescription},
+			contribution.FieldType:             {Type: field.TypeEnum, Column: contribution.FieldType},
+			contribution.FieldAmountFen:        {Type: field.TypeInt, Column: contribution.FieldAmountFen},
 			contribution.FieldHouseholdsHelped: {Type: field.TypeInt, Column: contribution.FieldHouseholdsHelped},
+			contribution.FieldHouseholdID:      {Type: field.TypeInt, Column: contribution.FieldHouseholdID},
 			contribution.FieldTownshipID:       {Type: field.TypeInt, Column: contribution.FieldTownshipID},
 			contribution.FieldVillageID:        {Type: field.TypeInt, Column: contribution.FieldVillageID},
 		},
@@ -1000,6 +1003,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Contribution",
 		"Team",
+	)
+	graph.MustAddE(
+		"household",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   contribution.HouseholdTable,
+			Columns: []string{contribution.HouseholdColumn},
+			Bidi:    false,
+		},
+		"Contribution",
+		"Household",
 	)
 	graph.MustAddE(
 		"household",
@@ -2623,9 +2638,24 @@ func (f *ContributionFilter) WhereDescription(p entql.StringP) {
 	f.Where(p.Field(contribution.FieldDescription))
 }
 
+// WhereType applies the entql string predicate on the type field.
+func (f *ContributionFilter) WhereType(p entql.StringP) {
+	f.Where(p.Field(contribution.FieldType))
+}
+
+// WhereAmountFen applies the entql int predicate on the amount_fen field.
+func (f *ContributionFilter) WhereAmountFen(p entql.IntP) {
+	f.Where(p.Field(contribution.FieldAmountFen))
+}
+
 // WhereHouseholdsHelped applies the entql int predicate on the households_helped field.
 func (f *ContributionFilter) WhereHouseholdsHelped(p entql.IntP) {
 	f.Where(p.Field(contribution.FieldHouseholdsHelped))
+}
+
+// WhereHouseholdID applies the entql int predicate on the household_id field.
+func (f *ContributionFilter) WhereHouseholdID(p entql.IntP) {
+	f.Where(p.Field(contribution.FieldHouseholdID))
 }
 
 // WhereTownshipID applies the entql int predicate on the township_id field.
@@ -2660,6 +2690,20 @@ func (f *ContributionFilter) WhereHasTeam() {
 // WhereHasTeamWith applies a predicate to check if query has an edge team with a given conditions (other predicates).
 func (f *ContributionFilter) WhereHasTeamWith(preds ...predicate.Team) {
 	f.Where(entql.HasEdgeWith("team", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasHousehold applies a predicate to check if query has an edge household.
+func (f *ContributionFilter) WhereHasHousehold() {
+	f.Where(entql.HasEdge("household"))
+}
+
+// WhereHasHouseholdWith applies a predicate to check if query has an edge household with a given conditions (other predicates).
+func (f *ContributionFilter) WhereHasHouseholdWith(preds ...predicate.Household) {
+	f.Where(entql.HasEdgeWith("household", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}

@@ -812,6 +812,21 @@ func (_q *ContributionQuery) collectField(ctx context.Context, oneNode bool, opC
 				selectedFields = append(selectedFields, contribution.FieldTeamID)
 				fieldSeen[contribution.FieldTeamID] = struct{}{}
 			}
+
+		case "household":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&HouseholdClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, householdImplementors)...); err != nil {
+				return err
+			}
+			_q.withHousehold = query
+			if _, ok := fieldSeen[contribution.FieldHouseholdID]; !ok {
+				selectedFields = append(selectedFields, contribution.FieldHouseholdID)
+				fieldSeen[contribution.FieldHouseholdID] = struct{}{}
+			}
 		case "createdAt":
 			if _, ok := fieldSeen[contribution.FieldCreatedAt]; !ok {
 				selectedFields = append(selectedFields, contribution.FieldCreatedAt)
@@ -846,6 +861,16 @@ func (_q *ContributionQuery) collectField(ctx context.Context, oneNode bool, opC
 			if _, ok := fieldSeen[contribution.FieldDescription]; !ok {
 				selectedFields = append(selectedFields, contribution.FieldDescription)
 				fieldSeen[contribution.FieldDescription] = struct{}{}
+			}
+		case "type":
+			if _, ok := fieldSeen[contribution.FieldType]; !ok {
+				selectedFields = append(selectedFields, contribution.FieldType)
+				fieldSeen[contribution.FieldType] = struct{}{}
+			}
+		case "amountFen":
+			if _, ok := fieldSeen[contribution.FieldAmountFen]; !ok {
+				selectedFields = append(selectedFields, contribution.FieldAmountFen)
+				fieldSeen[contribution.FieldAmountFen] = struct{}{}
 			}
 		case "householdsHelped":
 			if _, ok := fieldSeen[contribution.FieldHouseholdsHelped]; !ok {

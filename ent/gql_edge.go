@@ -85,6 +85,14 @@ func (_m *Contribution) Team(ctx context.Context) (*Team, error) {
 	return result, err
 }
 
+func (_m *Contribution) Household(ctx context.Context) (*Household, error) {
+	result, err := _m.Edges.HouseholdOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryHousehold().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
 func (_m *Demand) Household(ctx context.Context) (*Household, error) {
 	result, err := _m.Edges.HouseholdOrErr()
 	if IsNotLoaded(err) {
@@ -643,7 +651,7 @@ func (_m *Team) Township(ctx context.Context) (*Township, error) {
 	if IsNotLoaded(err) {
 		result, err = _m.QueryTownship().Only(ctx)
 	}
-	return result, err
+	return result, MaskNotFound(err)
 }
 
 func (_m *Team) Village(ctx context.Context) (*Village, error) {

@@ -187,20 +187,32 @@ func (c *CadreUpdateOne) SetInput(i UpdateCadreInput) *CadreUpdateOne {
 type CreateContributionInput struct {
 	On               time.Time
 	Description      string
+	Type             *enum.ContributionType
+	AmountFen        *int
 	HouseholdsHelped *int
 	MemberID         int
 	TeamID           int
+	HouseholdID      *int
 }
 
 // Mutate applies the CreateContributionInput on the ContributionMutation builder.
 func (i *CreateContributionInput) Mutate(m *ContributionMutation) {
 	m.SetOn(i.On)
 	m.SetDescription(i.Description)
+	if v := i.Type; v != nil {
+		m.SetType(*v)
+	}
+	if v := i.AmountFen; v != nil {
+		m.SetAmountFen(*v)
+	}
 	if v := i.HouseholdsHelped; v != nil {
 		m.SetHouseholdsHelped(*v)
 	}
 	m.SetMemberID(i.MemberID)
 	m.SetTeamID(i.TeamID)
+	if v := i.HouseholdID; v != nil {
+		m.SetHouseholdID(*v)
+	}
 }
 
 // SetInput applies the change-set in the CreateContributionInput on the ContributionCreate builder.
@@ -214,7 +226,12 @@ type UpdateContributionInput struct {
 	Version          *int
 	On               *time.Time
 	Description      *string
+	Type             *enum.ContributionType
+	ClearAmountFen   bool
+	AmountFen        *int
 	HouseholdsHelped *int
+	ClearHousehold   bool
+	HouseholdID      *int
 }
 
 // Mutate applies the UpdateContributionInput on the ContributionMutation builder.
@@ -228,8 +245,23 @@ func (i *UpdateContributionInput) Mutate(m *ContributionMutation) {
 	if v := i.Description; v != nil {
 		m.SetDescription(*v)
 	}
+	if v := i.Type; v != nil {
+		m.SetType(*v)
+	}
+	if i.ClearAmountFen {
+		m.ClearAmountFen()
+	}
+	if v := i.AmountFen; v != nil {
+		m.SetAmountFen(*v)
+	}
 	if v := i.HouseholdsHelped; v != nil {
 		m.SetHouseholdsHelped(*v)
+	}
+	if i.ClearHousehold {
+		m.ClearHousehold()
+	}
+	if v := i.HouseholdID; v != nil {
+		m.SetHouseholdID(*v)
 	}
 }
 
@@ -1268,7 +1300,7 @@ type CreateTeamInput struct {
 	Name       string
 	Kind       enum.TeamKind
 	Task       *string
-	TownshipID int
+	TownshipID *int
 	VillageID  *int
 	LeaderID   *int
 }
@@ -1280,7 +1312,9 @@ func (i *CreateTeamInput) Mutate(m *TeamMutation) {
 	if v := i.Task; v != nil {
 		m.SetTask(*v)
 	}
-	m.SetTownshipID(i.TownshipID)
+	if v := i.TownshipID; v != nil {
+		m.SetTownshipID(*v)
+	}
 	if v := i.VillageID; v != nil {
 		m.SetVillageID(*v)
 	}

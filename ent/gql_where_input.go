@@ -2027,6 +2027,24 @@ type ContributionWhereInput struct {
 	OnLT    *time.Time  `json:"onLT,omitempty"`
 	OnLTE   *time.Time  `json:"onLTE,omitempty"`
 
+	// "type" field predicates.
+	Type      *enum.ContributionType  `json:"type,omitempty"`
+	TypeNEQ   *enum.ContributionType  `json:"typeNEQ,omitempty"`
+	TypeIn    []enum.ContributionType `json:"typeIn,omitempty"`
+	TypeNotIn []enum.ContributionType `json:"typeNotIn,omitempty"`
+
+	// "amount_fen" field predicates.
+	AmountFen       *int  `json:"amountFen,omitempty"`
+	AmountFenNEQ    *int  `json:"amountFenNEQ,omitempty"`
+	AmountFenIn     []int `json:"amountFenIn,omitempty"`
+	AmountFenNotIn  []int `json:"amountFenNotIn,omitempty"`
+	AmountFenGT     *int  `json:"amountFenGT,omitempty"`
+	AmountFenGTE    *int  `json:"amountFenGTE,omitempty"`
+	AmountFenLT     *int  `json:"amountFenLT,omitempty"`
+	AmountFenLTE    *int  `json:"amountFenLTE,omitempty"`
+	AmountFenIsNil  bool  `json:"amountFenIsNil,omitempty"`
+	AmountFenNotNil bool  `json:"amountFenNotNil,omitempty"`
+
 	// "households_helped" field predicates.
 	HouseholdsHelped      *int  `json:"householdsHelped,omitempty"`
 	HouseholdsHelpedNEQ   *int  `json:"householdsHelpedNEQ,omitempty"`
@@ -2044,6 +2062,10 @@ type ContributionWhereInput struct {
 	// "team" edge predicates.
 	HasTeam     *bool             `json:"hasTeam,omitempty"`
 	HasTeamWith []*TeamWhereInput `json:"hasTeamWith,omitempty"`
+
+	// "household" edge predicates.
+	HasHousehold     *bool                  `json:"hasHousehold,omitempty"`
+	HasHouseholdWith []*HouseholdWhereInput `json:"hasHouseholdWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -2237,6 +2259,48 @@ func (i *ContributionWhereInput) P() (predicate.Contribution, error) {
 	if i.OnLTE != nil {
 		predicates = append(predicates, contribution.OnLTE(*i.OnLTE))
 	}
+	if i.Type != nil {
+		predicates = append(predicates, contribution.TypeEQ(*i.Type))
+	}
+	if i.TypeNEQ != nil {
+		predicates = append(predicates, contribution.TypeNEQ(*i.TypeNEQ))
+	}
+	if len(i.TypeIn) > 0 {
+		predicates = append(predicates, contribution.TypeIn(i.TypeIn...))
+	}
+	if len(i.TypeNotIn) > 0 {
+		predicates = append(predicates, contribution.TypeNotIn(i.TypeNotIn...))
+	}
+	if i.AmountFen != nil {
+		predicates = append(predicates, contribution.AmountFenEQ(*i.AmountFen))
+	}
+	if i.AmountFenNEQ != nil {
+		predicates = append(predicates, contribution.AmountFenNEQ(*i.AmountFenNEQ))
+	}
+	if len(i.AmountFenIn) > 0 {
+		predicates = append(predicates, contribution.AmountFenIn(i.AmountFenIn...))
+	}
+	if len(i.AmountFenNotIn) > 0 {
+		predicates = append(predicates, contribution.AmountFenNotIn(i.AmountFenNotIn...))
+	}
+	if i.AmountFenGT != nil {
+		predicates = append(predicates, contribution.AmountFenGT(*i.AmountFenGT))
+	}
+	if i.AmountFenGTE != nil {
+		predicates = append(predicates, contribution.AmountFenGTE(*i.AmountFenGTE))
+	}
+	if i.AmountFenLT != nil {
+		predicates = append(predicates, contribution.AmountFenLT(*i.AmountFenLT))
+	}
+	if i.AmountFenLTE != nil {
+		predicates = append(predicates, contribution.AmountFenLTE(*i.AmountFenLTE))
+	}
+	if i.AmountFenIsNil {
+		predicates = append(predicates, contribution.AmountFenIsNil())
+	}
+	if i.AmountFenNotNil {
+		predicates = append(predicates, contribution.AmountFenNotNil())
+	}
 	if i.HouseholdsHelped != nil {
 		predicates = append(predicates, contribution.HouseholdsHelpedEQ(*i.HouseholdsHelped))
 	}
@@ -2297,6 +2361,24 @@ func (i *ContributionWhereInput) P() (predicate.Contribution, error) {
 			with = append(with, p)
 		}
 		predicates = append(predicates, contribution.HasTeamWith(with...))
+	}
+	if i.HasHousehold != nil {
+		p := contribution.HasHousehold()
+		if !*i.HasHousehold {
+			p = contribution.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasHouseholdWith) > 0 {
+		with := make([]predicate.Household, 0, len(i.HasHouseholdWith))
+		for _, w := range i.HasHouseholdWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasHouseholdWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, contribution.HasHouseholdWith(with...))
 	}
 	switch len(predicates) {
 	case 0:
@@ -10187,10 +10269,12 @@ type TeamWhereInput struct {
 	KindNotIn []enum.TeamKind `json:"kindNotIn,omitempty"`
 
 	// "township_id" field predicates.
-	TownshipID      *int  `json:"townshipID,omitempty"`
-	TownshipIDNEQ   *int  `json:"townshipIDNEQ,omitempty"`
-	TownshipIDIn    []int `json:"townshipIDIn,omitempty"`
-	TownshipIDNotIn []int `json:"townshipIDNotIn,omitempty"`
+	TownshipID       *int  `json:"townshipID,omitempty"`
+	TownshipIDNEQ    *int  `json:"townshipIDNEQ,omitempty"`
+	TownshipIDIn     []int `json:"townshipIDIn,omitempty"`
+	TownshipIDNotIn  []int `json:"townshipIDNotIn,omitempty"`
+	TownshipIDIsNil  bool  `json:"townshipIDIsNil,omitempty"`
+	TownshipIDNotNil bool  `json:"townshipIDNotNil,omitempty"`
 
 	// "village_id" field predicates.
 	VillageID       *int  `json:"villageID,omitempty"`
@@ -10434,6 +10518,12 @@ func (i *TeamWhereInput) P() (predicate.Team, error) {
 	}
 	if len(i.TownshipIDNotIn) > 0 {
 		predicates = append(predicates, team.TownshipIDNotIn(i.TownshipIDNotIn...))
+	}
+	if i.TownshipIDIsNil {
+		predicates = append(predicates, team.TownshipIDIsNil())
+	}
+	if i.TownshipIDNotNil {
+		predicates = append(predicates, team.TownshipIDNotNil())
 	}
 	if i.VillageID != nil {
 		predicates = append(predicates, team.VillageIDEQ(*i.VillageID))

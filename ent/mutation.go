@@ -6356,6 +6356,9 @@ type ContributionMutation struct {
 	addversion           *int
 	on                   *time.Time
 	description          *string
+	_type                *enum.ContributionType
+	amount_fen           *int
+	addamount_fen        *int
 	households_helped    *int
 	addhouseholds_helped *int
 	township_id          *int
@@ -6367,6 +6370,8 @@ type ContributionMutation struct {
 	clearedmember        bool
 	team                 *int
 	clearedteam          bool
+	household            *int
+	clearedhousehold     bool
 	done                 bool
 	oldValue             func(context.Context) (*Contribution, error)
 	predicates           []predicate.Contribution
@@ -6847,6 +6852,112 @@ func (m *ContributionMutation) ResetDescription() {
 	m.description = nil
 }
 
+// SetType sets the "type" field.
+func (m *ContributionMutation) SetType(et enum.ContributionType) {
+	m._type = &et
+}
+
+// GetType returns the value of the "type" field in the mutation.
+func (m *ContributionMutation) GetType() (r enum.ContributionType, exists bool) {
+	v := m._type
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldType returns the old "type" field's value of the Contribution entity.
+// If the Contribution object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ContributionMutation) OldType(ctx context.Context) (v enum.ContributionType, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldType is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldType requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldType: %w", err)
+	}
+	return oldValue.Type, nil
+}
+
+// ResetType resets all changes to the "type" field.
+func (m *ContributionMutation) ResetType() {
+	m._type = nil
+}
+
+// SetAmountFen sets the "amount_fen" field.
+func (m *ContributionMutation) SetAmountFen(i int) {
+	m.amount_fen = &i
+	m.addamount_fen = nil
+}
+
+// AmountFen returns the value of the "amount_fen" field in the mutation.
+func (m *ContributionMutation) AmountFen() (r int, exists bool) {
+	v := m.amount_fen
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAmountFen returns the old "amount_fen" field's value of the Contribution entity.
+// If the Contribution object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ContributionMutation) OldAmountFen(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAmountFen is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAmountFen requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAmountFen: %w", err)
+	}
+	return oldValue.AmountFen, nil
+}
+
+// AddAmountFen adds i to the "amount_fen" field.
+func (m *ContributionMutation) AddAmountFen(i int) {
+	if m.addamount_fen != nil {
+		*m.addamount_fen += i
+	} else {
+		m.addamount_fen = &i
+	}
+}
+
+// AddedAmountFen returns the value that was added to the "amount_fen" field in this mutation.
+func (m *ContributionMutation) AddedAmountFen() (r int, exists bool) {
+	v := m.addamount_fen
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearAmountFen clears the value of the "amount_fen" field.
+func (m *ContributionMutation) ClearAmountFen() {
+	m.amount_fen = nil
+	m.addamount_fen = nil
+	m.clearedFields[contribution.FieldAmountFen] = struct{}{}
+}
+
+// AmountFenCleared returns if the "amount_fen" field was cleared in this mutation.
+func (m *ContributionMutation) AmountFenCleared() bool {
+	_, ok := m.clearedFields[contribution.FieldAmountFen]
+	return ok
+}
+
+// ResetAmountFen resets all changes to the "amount_fen" field.
+func (m *ContributionMutation) ResetAmountFen() {
+	m.amount_fen = nil
+	m.addamount_fen = nil
+	delete(m.clearedFields, contribution.FieldAmountFen)
+}
+
 // SetHouseholdsHelped sets the "households_helped" field.
 func (m *ContributionMutation) SetHouseholdsHelped(i int) {
 	m.households_helped = &i
@@ -6901,6 +7012,55 @@ func (m *ContributionMutation) AddedHouseholdsHelped() (r int, exists bool) {
 func (m *ContributionMutation) ResetHouseholdsHelped() {
 	m.households_helped = nil
 	m.addhouseholds_helped = nil
+}
+
+// SetHouseholdID sets the "household_id" field.
+func (m *ContributionMutation) SetHouseholdID(i int) {
+	m.household = &i
+}
+
+// HouseholdID returns the value of the "household_id" field in the mutation.
+func (m *ContributionMutation) HouseholdID() (r int, exists bool) {
+	v := m.household
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldHouseholdID returns the old "household_id" field's value of the Contribution entity.
+// If the Contribution object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ContributionMutation) OldHouseholdID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldHouseholdID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldHouseholdID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldHouseholdID: %w", err)
+	}
+	return oldValue.HouseholdID, nil
+}
+
+// ClearHouseholdID clears the value of the "household_id" field.
+func (m *ContributionMutation) ClearHouseholdID() {
+	m.household = nil
+	m.clearedFields[contribution.FieldHouseholdID] = struct{}{}
+}
+
+// HouseholdIDCleared returns if the "household_id" field was cleared in this mutation.
+func (m *ContributionMutation) HouseholdIDCleared() bool {
+	_, ok := m.clearedFields[contribution.FieldHouseholdID]
+	return ok
+}
+
+// ResetHouseholdID resets all changes to the "household_id" field.
+func (m *ContributionMutation) ResetHouseholdID() {
+	m.household = nil
+	delete(m.clearedFields, contribution.FieldHouseholdID)
 }
 
 // SetTownshipID sets the "township_id" field.
@@ -7097,6 +7257,33 @@ func (m *ContributionMutation) ResetTeam() {
 	m.clearedteam = false
 }
 
+// ClearHousehold clears the "household" edge to the Household entity.
+func (m *ContributionMutation) ClearHousehold() {
+	m.clearedhousehold = true
+	m.clearedFields[contribution.FieldHouseholdID] = struct{}{}
+}
+
+// HouseholdCleared reports if the "household" edge to the Household entity was cleared.
+func (m *ContributionMutation) HouseholdCleared() bool {
+	return m.HouseholdIDCleared() || m.clearedhousehold
+}
+
+// HouseholdIDs returns the "household" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// HouseholdID instead. It exists only for internal usage by the builders.
+func (m *ContributionMutation) HouseholdIDs() (ids []int) {
+	if id := m.household; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetHousehold resets all changes to the "household" edge.
+func (m *ContributionMutation) ResetHousehold() {
+	m.household = nil
+	m.clearedhousehold = false
+}
+
 // Where appends a list predicates to the ContributionMutation builder.
 func (m *ContributionMutation) Where(ps ...predicate.Contribution) {
 	m.predicates = append(m.predicates, ps...)
@@ -7131,7 +7318,7 @@ func (m *ContributionMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ContributionMutation) Fields() []string {
-	fields := make([]string, 0, 12)
+	fields := make([]string, 0, 15)
 	if m.created_at != nil {
 		fields = append(fields, contribution.FieldCreatedAt)
 	}
@@ -7159,8 +7346,17 @@ func (m *ContributionMutation) Fields() []string {
 	if m.description != nil {
 		fields = append(fields, contribution.FieldDescription)
 	}
+	if m._type != nil {
+		fields = append(fields, contribution.FieldType)
+	}
+	if m.amount_fen != nil {
+		fields = append(fields, contribution.FieldAmountFen)
+	}
 	if m.households_helped != nil {
 		fields = append(fields, contribution.FieldHouseholdsHelped)
+	}
+	if m.household != nil {
+		fields = append(fields, contribution.FieldHouseholdID)
 	}
 	if m.township_id != nil {
 		fields = append(fields, contribution.FieldTownshipID)
@@ -7194,8 +7390,14 @@ func (m *ContributionMutation) Field(name string) (ent.Value, bool) {
 		return m.On()
 	case contribution.FieldDescription:
 		return m.Description()
+	case contribution.FieldType:
+		return m.GetType()
+	case contribution.FieldAmountFen:
+		return m.AmountFen()
 	case contribution.FieldHouseholdsHelped:
 		return m.HouseholdsHelped()
+	case contribution.FieldHouseholdID:
+		return m.HouseholdID()
 	case contribution.FieldTownshipID:
 		return m.TownshipID()
 	case contribution.FieldVillageID:
@@ -7227,8 +7429,14 @@ func (m *ContributionMutation) OldField(ctx context.Context, name string) (ent.V
 		return m.OldOn(ctx)
 	case contribution.FieldDescription:
 		return m.OldDescription(ctx)
+	case contribution.FieldType:
+		return m.OldType(ctx)
+	case contribution.FieldAmountFen:
+		return m.OldAmountFen(ctx)
 	case contribution.FieldHouseholdsHelped:
 		return m.OldHouseholdsHelped(ctx)
+	case contribution.FieldHouseholdID:
+		return m.OldHouseholdID(ctx)
 	case contribution.FieldTownshipID:
 		return m.OldTownshipID(ctx)
 	case contribution.FieldVillageID:
@@ -7305,12 +7513,33 @@ func (m *ContributionMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetDescription(v)
 		return nil
+	case contribution.FieldType:
+		v, ok := value.(enum.ContributionType)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetType(v)
+		return nil
+	case contribution.FieldAmountFen:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAmountFen(v)
+		return nil
 	case contribution.FieldHouseholdsHelped:
 		v, ok := value.(int)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetHouseholdsHelped(v)
+		return nil
+	case contribution.FieldHouseholdID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetHouseholdID(v)
 		return nil
 	case contribution.FieldTownshipID:
 		v, ok := value.(int)
@@ -7340,6 +7569,9 @@ func (m *ContributionMutation) AddedFields() []string {
 	if m.addversion != nil {
 		fields = append(fields, contribution.FieldVersion)
 	}
+	if m.addamount_fen != nil {
+		fields = append(fields, contribution.FieldAmountFen)
+	}
 	if m.addhouseholds_helped != nil {
 		fields = append(fields, contribution.FieldHouseholdsHelped)
 	}
@@ -7361,6 +7593,8 @@ func (m *ContributionMutation) AddedField(name string) (ent.Value, bool) {
 		return m.AddedDeleteToken()
 	case contribution.FieldVersion:
 		return m.AddedVersion()
+	case contribution.FieldAmountFen:
+		return m.AddedAmountFen()
 	case contribution.FieldHouseholdsHelped:
 		return m.AddedHouseholdsHelped()
 	case contribution.FieldTownshipID:
@@ -7389,6 +7623,13 @@ func (m *ContributionMutation) AddField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.AddVersion(v)
+		return nil
+	case contribution.FieldAmountFen:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddAmountFen(v)
 		return nil
 	case contribution.FieldHouseholdsHelped:
 		v, ok := value.(int)
@@ -7422,6 +7663,12 @@ func (m *ContributionMutation) ClearedFields() []string {
 	if m.FieldCleared(contribution.FieldDeletedAt) {
 		fields = append(fields, contribution.FieldDeletedAt)
 	}
+	if m.FieldCleared(contribution.FieldAmountFen) {
+		fields = append(fields, contribution.FieldAmountFen)
+	}
+	if m.FieldCleared(contribution.FieldHouseholdID) {
+		fields = append(fields, contribution.FieldHouseholdID)
+	}
 	if m.FieldCleared(contribution.FieldTownshipID) {
 		fields = append(fields, contribution.FieldTownshipID)
 	}
@@ -7444,6 +7691,12 @@ func (m *ContributionMutation) ClearField(name string) error {
 	switch name {
 	case contribution.FieldDeletedAt:
 		m.ClearDeletedAt()
+		return nil
+	case contribution.FieldAmountFen:
+		m.ClearAmountFen()
+		return nil
+	case contribution.FieldHouseholdID:
+		m.ClearHouseholdID()
 		return nil
 	case contribution.FieldTownshipID:
 		m.ClearTownshipID()
@@ -7486,8 +7739,17 @@ func (m *ContributionMutation) ResetField(name string) error {
 	case contribution.FieldDescription:
 		m.ResetDescription()
 		return nil
+	case contribution.FieldType:
+		m.ResetType()
+		return nil
+	case contribution.FieldAmountFen:
+		m.ResetAmountFen()
+		return nil
 	case contribution.FieldHouseholdsHelped:
 		m.ResetHouseholdsHelped()
+		return nil
+	case contribution.FieldHouseholdID:
+		m.ResetHouseholdID()
 		return nil
 	case contribution.FieldTownshipID:
 		m.ResetTownshipID()
@@ -7501,12 +7763,15 @@ func (m *ContributionMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *ContributionMutation) AddedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 3)
 	if m.member != nil {
 		edges = append(edges, contribution.EdgeMember)
 	}
 	if m.team != nil {
 		edges = append(edges, contribution.EdgeTeam)
+	}
+	if m.household != nil {
+		edges = append(edges, contribution.EdgeHousehold)
 	}
 	return edges
 }
@@ -7523,13 +7788,17 @@ func (m *ContributionMutation) AddedIDs(name string) []ent.Value {
 		if id := m.team; id != nil {
 			return []ent.Value{*id}
 		}
+	case contribution.EdgeHousehold:
+		if id := m.household; id != nil {
+			return []ent.Value{*id}
+		}
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *ContributionMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 3)
 	return edges
 }
 
@@ -7541,12 +7810,15 @@ func (m *ContributionMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *ContributionMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 3)
 	if m.clearedmember {
 		edges = append(edges, contribution.EdgeMember)
 	}
 	if m.clearedteam {
 		edges = append(edges, contribution.EdgeTeam)
+	}
+	if m.clearedhousehold {
+		edges = append(edges, contribution.EdgeHousehold)
 	}
 	return edges
 }
@@ -7559,6 +7831,8 @@ func (m *ContributionMutation) EdgeCleared(name string) bool {
 		return m.clearedmember
 	case contribution.EdgeTeam:
 		return m.clearedteam
+	case contribution.EdgeHousehold:
+		return m.clearedhousehold
 	}
 	return false
 }
@@ -7573,6 +7847,9 @@ func (m *ContributionMutation) ClearEdge(name string) error {
 	case contribution.EdgeTeam:
 		m.ClearTeam()
 		return nil
+	case contribution.EdgeHousehold:
+		m.ClearHousehold()
+		return nil
 	}
 	return fmt.Errorf("unknown Contribution unique edge %s", name)
 }
@@ -7586,6 +7863,9 @@ func (m *ContributionMutation) ResetEdge(name string) error {
 		return nil
 	case contribution.EdgeTeam:
 		m.ResetTeam()
+		return nil
+	case contribution.EdgeHousehold:
+		m.ResetHousehold()
 		return nil
 	}
 	return fmt.Errorf("unknown Contribution edge %s", name)
@@ -35999,7 +36279,7 @@ func (m *TeamMutation) TownshipID() (r int, exists bool) {
 // OldTownshipID returns the old "township_id" field's value of the Team entity.
 // If the Team object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *TeamMutation) OldTownshipID(ctx context.Context) (v int, err error) {
+func (m *TeamMutation) OldTownshipID(ctx context.Context) (v *int, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldTownshipID is only allowed on UpdateOne operations")
 	}
@@ -36013,9 +36293,22 @@ func (m *TeamMutation) OldTownshipID(ctx context.Context) (v int, err error) {
 	return oldValue.TownshipID, nil
 }
 
+// ClearTownshipID clears the value of the "township_id" field.
+func (m *TeamMutation) ClearTownshipID() {
+	m.township = nil
+	m.clearedFields[team.FieldTownshipID] = struct{}{}
+}
+
+// TownshipIDCleared returns if the "township_id" field was cleared in this mutation.
+func (m *TeamMutation) TownshipIDCleared() bool {
+	_, ok := m.clearedFields[team.FieldTownshipID]
+	return ok
+}
+
 // ResetTownshipID resets all changes to the "township_id" field.
 func (m *TeamMutation) ResetTownshipID() {
 	m.township = nil
+	delete(m.clearedFields, team.FieldTownshipID)
 }
 
 // SetVillageID sets the "village_id" field.
@@ -36173,7 +36466,7 @@ func (m *TeamMutation) ClearTownship() {
 
 // TownshipCleared reports if the "township" edge to the Township entity was cleared.
 func (m *TeamMutation) TownshipCleared() bool {
-	return m.clearedtownship
+	return m.TownshipIDCleared() || m.clearedtownship
 }
 
 // TownshipIDs returns the "township" edge IDs in the mutation.
@@ -36629,6 +36922,9 @@ func (m *TeamMutation) ClearedFields() []string {
 	if m.FieldCleared(team.FieldDeletedAt) {
 		fields = append(fields, team.FieldDeletedAt)
 	}
+	if m.FieldCleared(team.FieldTownshipID) {
+		fields = append(fields, team.FieldTownshipID)
+	}
 	if m.FieldCleared(team.FieldVillageID) {
 		fields = append(fields, team.FieldVillageID)
 	}
@@ -36654,6 +36950,9 @@ func (m *TeamMutation) ClearField(name string) error {
 	switch name {
 	case team.FieldDeletedAt:
 		m.ClearDeletedAt()
+		return nil
+	case team.FieldTownshipID:
+		m.ClearTownshipID()
 		return nil
 	case team.FieldVillageID:
 		m.ClearVillageID()

@@ -41,7 +41,7 @@ var Scopes = map[string]scope.Entity{
 		Read:            []scope.Where{{Kind: "township", Column: "township_id", Via: "unit"}, {Kind: "village", Column: "village_id", Via: "unit"}, {Kind: "department", Column: "member_id", Via: "departmentMembers"}},
 		CheckAfterWrite: true,
 		SoftDelete:      true,
-		Parents:         []scope.Parent{{FK: "team_id", Table: "teams", Columns: []string{"township_id", "village_id"}}},
+		Parents:         []scope.Parent{{FK: "member_id", Table: "party_members", Columns: []string{"township_id", "village_id"}}},
 	},
 	TypeDemand: {
 		Object:          "demand",
@@ -174,7 +174,8 @@ var Scopes = map[string]scope.Entity{
 	},
 	TypeTeam: {
 		Object:          "team",
-		Read:            []scope.Where{{Kind: "township", Column: "township_id", Via: "unit"}, {Kind: "village", Column: "village_id", Via: "unit"}, {Kind: "department", Column: "id", Via: "departmentTeams"}},
+		Read:            []scope.Where{{Kind: "township", Column: "township_id", Via: "unit"}, {Kind: "village", Column: "village_id", Via: "unit"}, {Kind: "township", Column: "id", Via: "teamsWithMember"}, {Kind: "village", Column: "id", Via: "teamsWithMember"}, {Kind: "department", Column: "id", Via: "departmentTeams"}},
+		Manage:          []scope.Where{{Kind: "township", Column: "township_id", Via: "unit"}, {Kind: "village", Column: "village_id", Via: "unit"}, {Kind: "department", Column: "id", Via: "departmentTeams"}},
 		CheckAfterWrite: true,
 		SoftDelete:      true,
 		Parents:         []scope.Parent{{FK: "village_id", Table: "villages", Columns: []string{"township_id"}}},
@@ -184,7 +185,7 @@ var Scopes = map[string]scope.Entity{
 		Read:            []scope.Where{{Kind: "township", Column: "township_id", Via: "unit"}, {Kind: "village", Column: "village_id", Via: "unit"}, {Kind: "department", Column: "member_id", Via: "departmentMembers"}},
 		CheckAfterWrite: true,
 		SoftDelete:      true,
-		Parents:         []scope.Parent{{FK: "team_id", Table: "teams", Columns: []string{"township_id", "village_id"}}},
+		Parents:         []scope.Parent{{FK: "member_id", Table: "party_members", Columns: []string{"township_id", "village_id"}}},
 	},
 	TypeTownship: {
 		Object:          "township",

@@ -16,7 +16,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/village"
 )
 
-// Team 党员团队: "one task, one team" — a township's or village's team for policy promotion, project tackling, industry development or poverty relief.
+// Team 党员团队: "one task, one team" — a district-wide (no township), township or village team for policy promotion, project tackling, industry development or poverty relief. It draws members from anywhere and is seen by the units its members come from; it is run by its township or village, a district-wide team by DISTRICT.
 type Team struct {
 	config `json:"-"`
 	// ID of the ent.
@@ -35,8 +35,8 @@ type Team struct {
 	Name string `json:"name,omitempty"`
 	// Kind of team 团队类别
 	Kind enum.TeamKind `json:"kind,omitempty"`
-	// Township of the team 所属乡镇
-	TownshipID int `json:"township_id,omitempty"`
+	// Township that runs the team; empty for a district-wide team 所属乡镇（区级团队为空）
+	TownshipID *int `json:"township_id,omitempty"`
 	// Village, for a village-level team
 	VillageID *int `json:"village_id,omitempty"`
 	// Team leader 团长
@@ -201,7 +201,8 @@ func (_m *Team) assignValues(columns []string, values []any) error {
 			if value, ok := values[i].(*sql.NullInt64); !ok {
 				return fmt.Errorf("unexpected type %T for field township_id", values[i])
 			} else if value.Valid {
-				_m.TownshipID = int(value.Int64)
+				_m.TownshipID = new(int)
+				*_m.TownshipID = int(value.Int64)
 			}
 		case team.FieldVillageID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -307,8 +308,10 @@ func (_m *Team) String() string {
 	builder.WriteString("kind=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Kind))
 	builder.WriteString(", ")
-	builder.WriteString("township_id=")
-	builder.WriteString(fmt.Sprintf("%v", _m.TownshipID))
+	if v := _m.TownshipID; v != nil {
+		builder.WriteString("township_id=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
 	builder.WriteString(", ")
 	if v := _m.VillageID; v != nil {
 		builder.WriteString("village_id=")

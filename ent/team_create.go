@@ -116,6 +116,14 @@ func (_c *TeamCreate) SetTownshipID(v int) *TeamCreate {
 	return _c
 }
 
+// SetNillableTownshipID sets the "township_id" field if the given value is not nil.
+func (_c *TeamCreate) SetNillableTownshipID(v *int) *TeamCreate {
+	if v != nil {
+		_c.SetTownshipID(*v)
+	}
+	return _c
+}
+
 // SetVillageID sets the "village_id" field.
 func (_c *TeamCreate) SetVillageID(v int) *TeamCreate {
 	_c.mutation.SetVillageID(v)
@@ -300,16 +308,10 @@ func (_c *TeamCreate) check() error {
 			return &ValidationError{Name: "kind", err: fmt.Errorf(`ent: validator failed for field "Team.kind": %w`, err)}
 		}
 	}
-	if _, ok := _c.mutation.TownshipID(); !ok {
-		return &ValidationError{Name: "township_id", err: errors.New(`ent: missing required field "Team.township_id"`)}
-	}
 	if v, ok := _c.mutation.Task(); ok {
 		if err := team.TaskValidator(v); err != nil {
 			return &ValidationError{Name: "task", err: fmt.Errorf(`ent: validator failed for field "Team.task": %w`, err)}
 		}
-	}
-	if len(_c.mutation.TownshipIDs()) == 0 {
-		return &ValidationError{Name: "township", err: errors.New(`ent: missing required edge "Team.township"`)}
 	}
 	return nil
 }
@@ -384,7 +386,7 @@ func (_c *TeamCreate) createSpec() (*Team, *sqlgraph.CreateSpec) {
 		for _, k := range nodes {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
-		_node.TownshipID = nodes[0]
+		_node.TownshipID = &nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	if nodes := _c.mutation.VillageIDs(); len(nodes) > 0 {

@@ -615,7 +615,10 @@ func (_q *TeamQuery) loadTownship(ctx context.Context, query *TownshipQuery, nod
 	ids := make([]int, 0, len(nodes))
 	nodeids := make(map[int][]*Team)
 	for i := range nodes {
-		fk := nodes[i].TownshipID
+		if nodes[i].TownshipID == nil {
+			continue
+		}
+		fk := *nodes[i].TownshipID
 		if _, ok := nodeids[fk]; !ok {
 			ids = append(ids, fk)
 		}

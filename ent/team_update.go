@@ -321,9 +321,6 @@ func (_u *TeamUpdate) check() error {
 			return &ValidationError{Name: "task", err: fmt.Errorf(`ent: validator failed for field "Team.task": %w`, err)}
 		}
 	}
-	if _u.mutation.TownshipCleared() && len(_u.mutation.TownshipIDs()) > 0 {
-		return errors.New(`ent: clearing a required unique edge "Team.township"`)
-	}
 	return nil
 }
 
@@ -819,9 +816,6 @@ func (_u *TeamUpdateOne) check() error {
 		if err := team.TaskValidator(v); err != nil {
 			return &ValidationError{Name: "task", err: fmt.Errorf(`ent: validator failed for field "Team.task": %w`, err)}
 		}
-	}
-	if _u.mutation.TownshipCleared() && len(_u.mutation.TownshipIDs()) > 0 {
-		return errors.New(`ent: clearing a required unique edge "Team.township"`)
 	}
 	return nil
 }

@@ -38,9 +38,9 @@ type TeamMembership struct {
 	Post enum.TeamPost `json:"post,omitempty"`
 	// Joined the team 加入日期
 	JoinedOn time.Time `json:"joined_on,omitempty"`
-	// Township of the team (scope)
+	// Township of the member (scope)
 	TownshipID int `json:"township_id,omitempty"`
-	// Village of the team (scope)
+	// Home village of the member (scope)
 	VillageID int `json:"village_id,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the TeamMembershipQuery when eager-loading is set.

@@ -772,9 +772,12 @@ func (_q *TownshipQuery) loadTeams(ctx context.Context, query *TeamQuery, nodes 
 	}
 	for _, n := range neighbors {
 		fk := n.TownshipID
-		node, ok := nodeids[fk]
+		if fk == nil {
+			return fmt.Errorf(`foreign-key "township_id" is nil for node %v`, n.ID)
+		}
+		node, ok := nodeids[*fk]
 		if !ok {
-			return fmt.Errorf(`unexpected referenced foreign-key "township_id" returned %v for node %v`, fk, n.ID)
+			return fmt.Errorf(`unexpected referenced foreign-key "township_id" returned %v for node %v`, *fk, n.ID)
 		}
 		assign(node, n)
 	}

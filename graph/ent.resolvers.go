@@ -38,14 +38,29 @@ func (r *queryResolver) Cadres(ctx context.Context, after *entgql.Cursor[int], f
 	return r.client.Cadre.Query().Paginate(ctx, after, first, before, last, ent.WithCadreOrder(orderBy), ent.WithCadreFilter(where.Filter))
 }
 
+// Contributions is the resolver for the contributions field.
+func (r *queryResolver) Contributions(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ContributionOrder, where *ent.ContributionWhereInput) (*ent.ContributionConnection, error) {
+	return r.client.Contribution.Query().Paginate(ctx, after, first, before, last, ent.WithContributionOrder(orderBy), ent.WithContributionFilter(where.Filter))
+}
+
 // Demands is the resolver for the demands field.
 func (r *queryResolver) Demands(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DemandOrder, where *ent.DemandWhereInput) (*ent.DemandConnection, error) {
 	return r.client.Demand.Query().Paginate(ctx, after, first, before, last, ent.WithDemandOrder(orderBy), ent.WithDemandFilter(where.Filter))
 }
 
+// DemandEvents is the resolver for the demandEvents field.
+func (r *queryResolver) DemandEvents(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DemandEventOrder, where *ent.DemandEventWhereInput) (*ent.DemandEventConnection, error) {
+	return r.client.DemandEvent.Query().Paginate(ctx, after, first, before, last, ent.WithDemandEventOrder(orderBy), ent.WithDemandEventFilter(where.Filter))
+}
+
 // DemoProjects is the resolver for the demoProjects field.
 func (r *queryResolver) DemoProjects(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DemoProjectOrder, where *ent.DemoProjectWhereInput) (*ent.DemoProjectConnection, error) {
 	return r.client.DemoProject.Query().Paginate(ctx, after, first, before, last, ent.WithDemoProjectOrder(orderBy), ent.WithDemoProjectFilter(where.Filter))
+}
+
+// DemoProjectStages is the resolver for the demoProjectStages field.
+func (r *queryResolver) DemoProjectStages(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DemoProjectStageOrder, where *ent.DemoProjectStageWhereInput) (*ent.DemoProjectStageConnection, error) {
+	return r.client.DemoProjectStage.Query().Paginate(ctx, after, first, before, last, ent.WithDemoProjectStageOrder(orderBy), ent.WithDemoProjectStageFilter(where.Filter))
 }
 
 // Departments is the resolver for the departments field.
@@ -83,6 +98,11 @@ func (r *queryResolver) PovertyStatusChanges(ctx context.Context, after *entgql.
 	return r.client.PovertyStatusChange.Query().Paginate(ctx, after, first, before, last, ent.WithPovertyStatusChangeOrder(orderBy), ent.WithPovertyStatusChangeFilter(where.Filter))
 }
 
+// Posts is the resolver for the posts field.
+func (r *queryResolver) Posts(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PostOrder, where *ent.PostWhereInput) (*ent.PostConnection, error) {
+	return r.client.Post.Query().Paginate(ctx, after, first, before, last, ent.WithPostOrder(orderBy), ent.WithPostFilter(where.Filter))
+}
+
 // Rectifications is the resolver for the rectifications field.
 func (r *queryResolver) Rectifications(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.RectificationOrder, where *ent.RectificationWhereInput) (*ent.RectificationConnection, error) {
 	return r.client.Rectification.Query().Paginate(ctx, after, first, before, last, ent.WithRectificationOrder(orderBy), ent.WithRectificationFilter(where.Filter))
@@ -96,6 +116,11 @@ func (r *queryResolver) Residents(ctx context.Context, after *entgql.Cursor[int]
 // Teams is the resolver for the teams field.
 func (r *queryResolver) Teams(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.TeamOrder, where *ent.TeamWhereInput) (*ent.TeamConnection, error) {
 	return r.client.Team.Query().Paginate(ctx, after, first, before, last, ent.WithTeamOrder(orderBy), ent.WithTeamFilter(where.Filter))
+}
+
+// TeamMemberships is the resolver for the teamMemberships field.
+func (r *queryResolver) TeamMemberships(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.TeamMembershipOrder, where *ent.TeamMembershipWhereInput) (*ent.TeamMembershipConnection, error) {
+	return r.client.TeamMembership.Query().Paginate(ctx, after, first, before, last, ent.WithTeamMembershipOrder(orderBy), ent.WithTeamMembershipFilter(where.Filter))
 }
 
 // Townships is the resolver for the townships field.

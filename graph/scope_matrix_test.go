@@ -50,6 +50,9 @@ type expected struct {
 
 var year = time.Now().Year()
 
+// memberRecord: a member's posts, team posts and contributions are seen where the member is.
+var memberRecord = map[string]bool{"posts": true, "team_memberships": true, "contributions": true}
+
 func expectedRows(a account, entity string) expected {
 	all := expected{where: "1 = 1"}
 	paired := "SELECT household_id FROM pairings WHERE cadre_id = ? AND active = ? AND deleted_at IS NULL"
@@ -78,6 +81,12 @@ func expectedRows(a account, entity string) expected {
 		if entity == "audit_events" {
 			return expected{forbidden: true}
 		}
+		if memberRecord[entity] { // seen as their member is, whatever the team
+			return expected{where: "member_id IN (SELECT id FROM party_members WHERE township_id = ?)", args: []any{a.township}}
+		}
+		if entity == "teams" { // its own teams, and those with a member from the township
+			return expected{where: "township_id = ? OR id IN (SELECT team_id FROM team_memberships WHERE deleted_at IS NULL AND member_id IN (SELECT id FROM party_members WHERE township_id = ?))", args: []any{a.township, a.township}}
+		}
 		return expected{where: "township_id = ?", args: []any{a.township}}
 	case "VILLAGE_SECRETARY":
 		switch entity {
@@ -85,13 +94,17 @@ func expectedRows(a account, entity string) expected {
 			return expected{where: "username = ?", args: []any{a.username}}
 		case "audit_events":
 			return expected{forbidden: true}
+		case "posts", "team_memberships", "contributions":
+			return expected{where: "member_id IN (SELECT id FROM party_members WHERE village_id = ?)", args: []any{a.village}}
+		case "teams": // its village's teams, and those with a member from the village
+			return expected{where: "village_id = ? OR id IN (SELECT team_id FROM team_memberships WHERE deleted_at IS NULL AND member_id IN (SELECT id FROM party_members WHERE village_id = ?))", args: []any{a.village, a.village}}
 		}
 		return expected{where: "village_id = ?", args: []any{a.village}}
 	case "CADRE":
 		switch entity {
 		case "households":
 			return expected{where: "id IN (" + paired + ")", args: []any{a.cad, true}}
-		case "residents", "demands", "poverty_status_changes":
+		case "residents", "demands", "poverty_status_changes", "demand_events":
 			return expected{where: "household_id IN (" + paired + ")", args: []any{a.cad, true}}
 		case "pairings":
 			return expected{where: "id IN (" + activePairings + ")", args: []any{a.cad, true}}
@@ -112,6 +125,10 @@ func expectedRows(a account, entity string) expected {
 			return expected{where: "department_id = ?", args: []any{d}}
 		case "party_members":
 			return expected{where: "id IN (" + deptMembers + ")", args: []any{d}}
+		case "posts", "team_memberships", "contributions":
+			return expected{where: "member_id IN (" + deptMembers + ")", args: []any{d}}
+		case "demand_events":
+			return expected{where: "demand_id IN (SELECT id FROM demands WHERE department_id = ? AND deleted_at IS NULL)", args: []any{d}}
 		case "teams":
 			return expected{where: "id IN (SELECT team_id FROM team_memberships WHERE deleted_at IS NULL AND member_id IN (" + deptMembers + "))", args: []any{d}}
 		case "users":
@@ -128,6 +145,8 @@ var matrixEntities = []struct{ root, table string }{
 	{"pairings", "pairings"}, {"visits", "visits"}, {"demands", "demands"}, {"rectifications", "rectifications"},
 	{"demoProjects", "demo_projects"}, {"trainingEnrollments", "training_enrollments"}, {"teams", "teams"},
 	{"users", "users"}, {"auditEvents", "audit_events"}, {"povertyStatusChanges", "poverty_status_changes"},
+	{"contributions", "contributions"}, {"posts", "posts"}, {"teamMemberships", "team_memberships"},
+	{"demandEvents", "demand_events"}, {"demoProjectStages", "demo_project_stages"},
 }
 
 var matrixAccounts = []string{"admin", "auditor", "township01", "township07", "village001", "village050",

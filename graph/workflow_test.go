@@ -323,12 +323,14 @@ func TestRectificationTrainingAssessmentTeams(t *testing.T) {
 	tw.Must(t, assess, map[string]any{"v": secVillage, "s": scalar.EncodeID(secretary), "i": "CAP_CLOSE_TIES"}, nil)
 	tw.Do(t, assess, map[string]any{"v": secVillage, "s": scalar.EncodeID(secretary), "i": "CAP_CLOSE_TIES"}).Fail(t, "CONFLICT")
 
-	// Teams gather members of their own township; one member may hold posts in several teams.
+	// Teams draw members from any township (DISTRICT sees both); one member may hold posts in
+	// several teams, each once.
 	admin.Must(t, `mutation($t: ID!) { createTeam(input: {townshipID: $t, name: "产业发展服务团", kind: INDUSTRY_DEVELOPMENT}) { id } }`, map[string]any{"t": scalar.EncodeID(tID)}, &out)
 	team := dig(out, "createTeam", "id")
 	foreignMember := scalar.EncodeID(someInt(t, m.db, "SELECT id FROM party_members WHERE township_id <> ? ORDER BY id", tID))
 	join := `mutation($t: ID!, $m: ID!) { createTeamMembership(input: {teamID: $t, memberID: $m, post: MEMBER, joinedOn: "2026-11-01"}) { id } }`
-	admin.Do(t, join, map[string]any{"t": team, "m": foreignMember}).Fail(t, "BAD_USER_INPUT")
+	admin.Must(t, join, map[string]any{"t": team, "m": foreignMember}, nil)
+	tw.Do(t, join, map[string]any{"t": team, "m": foreignMember}).Fail(t, "NOT_FOUND") // not the township's to see
 	tw.Must(t, join, map[string]any{"t": team, "m": scalar.EncodeID(secretary)}, nil)
 	tw.Do(t, join, map[string]any{"t": team, "m": scalar.EncodeID(secretary)}).Fail(t, "CONFLICT")
 }

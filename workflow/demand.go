@@ -14,8 +14,11 @@ import (
 )
 
 // A demand (诉求) moves REGISTERED → ACCEPTED → ASSIGNED → RESOLVED → FOLLOWED_UP → CLOSED, or
-// from REGISTERED or ACCEPTED to REJECTED with a reason. Each step is one named action with its
-// own permission, records a DemandEvent, and sets the deadline of the next step.
+// from REGISTERED or ACCEPTED to REJECTED with a reason. A department sends an assigned demand
+// that is not its own back to ACCEPTED with a reason, for the township to reassign; a
+// DISSATISFIED follow-up reopens the demand (back to ASSIGNED, same department) instead of
+// letting it close. Each step is one named action with its own permission, records a
+// DemandEvent, and sets the deadline of the next step.
 
 // Step describes one transition; Steps names it by its action.
 type Step struct {
@@ -35,7 +38,11 @@ var Steps = map[string]Step{
 	authz.ActionFollowUp: {[]enum.DemandStatus{enum.DemandResolved}, enum.DemandFollowedUp, 3 * day},
 	authz.ActionClose:    {[]enum.DemandStatus{enum.DemandFollowedUp}, enum.DemandClosed, 0},
 	authz.ActionReject:   {[]enum.DemandStatus{enum.DemandRegistered, enum.DemandAccepted}, enum.DemandRejected, 0},
+	authz.ActionReturn:   {[]enum.DemandStatus{enum.DemandAssigned}, enum.DemandAccepted, 5 * day},
 }
+
+// reopened is where a DISSATISFIED follow-up takes a demand: back to its department.
+var reopened = Steps[authz.ActionAssign]
 
 // DemandEnded are the statuses a demand ends in: no step leaves them, and an ended demand is
 // never overdue.
@@ -79,7 +86,13 @@ func Advance(ctx context.Context, tx *ent.Client, id int, action string, in Step
 			d.Status, statusNames[d.Status], step.To, statusNames[step.To])
 	}
 	upd := tx.Demand.UpdateOneID(id).Where(demand.StatusEQ(d.Status)).SetStatus(step.To)
+	var eventDept *int
 	switch action {
+	case authz.ActionReturn:
+		if len([]rune(in.Note)) < 2 {
+			return nil, apperr.Invalid("reason", "say why the demand is not your department's (请填写退回理由)")
+		}
+		eventDept = d.DepartmentID // the event keeps who sent it back
 	case authz.ActionReject:
 		if len([]rune(in.Note)) < 2 {
 			return nil, apperr.Invalid("reason", "say why the demand is not accepted (请填写不予受理的理由)")
@@ -89,6 +102,7 @@ func Advance(ctx context.Context, tx *ent.Client, id int, action string, in Step
 			return nil, apperr.Invalid("departmentID", "name the department the demand is assigned to (请指定承办部门)")
 		}
 		upd.SetDepartmentID(*in.DepartmentID)
+		eventDept = in.DepartmentID
 	case authz.ActionResolve:
 		if len([]rune(in.Note)) < 2 {
 			return nil, apperr.Invalid("note", "say how the demand was resolved (请填写办理结果)")
@@ -98,6 +112,10 @@ func Advance(ctx context.Context, tx *ent.Client, id int, action string, in Step
 			return nil, apperr.Invalid("satisfaction", "record the household's satisfaction (请填写回访满意度)")
 		}
 		upd.SetSatisfaction(*in.Satisfaction)
+		if *in.Satisfaction == enum.SatisfactionDissatisfied {
+			step = Step{To: reopened.To, Due: reopened.Due}
+			upd.SetStatus(step.To)
+		}
 	}
 	switch {
 	case in.DueOn != nil:
@@ -120,8 +138,15 @@ func Advance(ctx context.Context, tx *ent.Client, id int, action string, in Step
 	if err != nil {
 		return nil, err
 	}
+	if action == authz.ActionReturn {
+		// Unassigned only after the step: the step itself is the department's, in its scope;
+		// leaving that scope is the point of sending the demand back.
+		if updated, err = tx.Demand.UpdateOneID(id).ClearDepartmentID().Save(authz.Bypass(ctx, "returned demand leaves its department")); err != nil {
+			return nil, err
+		}
+	}
 	from := d.Status
-	return updated, recordEvent(ctx, tx, updated, &from, in.Note, in.DepartmentID)
+	return updated, recordEvent(ctx, tx, updated, &from, in.Note, eventDept)
 }
 
 func allowedFrom(s Step, status enum.DemandStatus) bool {

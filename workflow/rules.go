@@ -298,27 +298,3 @@ func RectificationRules() ent.Hook {
 		})
 	}, ent.OpUpdateOne)
 }
-
-// TeamMembershipRules: a team gathers members of its own township ("打破地域壁垒" stops at the
-// township, which runs the team).
-func TeamMembershipRules() ent.Hook {
-	return hook.On(func(next ent.Mutator) ent.Mutator {
-		return hook.TeamMembershipFunc(func(ctx context.Context, m *ent.TeamMembershipMutation) (ent.Value, error) {
-			teamID, _ := m.TeamID()
-			memberID, _ := m.MemberID()
-			c := m.Client()
-			team, err := c.Team.Get(authz.Bypass(ctx, "workflow rule"), teamID)
-			if err != nil {
-				return nil, err
-			}
-			member, err := c.PartyMember.Get(authz.Bypass(ctx, "workflow rule"), memberID)
-			if err != nil {
-				return nil, err
-			}
-			if member.TownshipID != team.TownshipID {
-				return nil, apperr.Invalid("memberID", "the member lives in another township than the team's (党员不属于团队所在乡镇)")
-			}
-			return next.Mutate(ctx, m)
-		})
-	}, ent.OpCreate)
-}

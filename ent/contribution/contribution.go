@@ -3,11 +3,14 @@
 package contribution
 
 import (
+	"fmt"
 	"time"
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/nanpiao/sbqw/ent/schema/enum"
 )
 
 const (
@@ -33,8 +36,14 @@ const (
 	FieldOn = "on"
 	// FieldDescription holds the string denoting the description field in the database.
 	FieldDescription = "description"
+	// FieldType holds the string denoting the type field in the database.
+	FieldType = "type"
+	// FieldAmountFen holds the string denoting the amount_fen field in the database.
+	FieldAmountFen = "amount_fen"
 	// FieldHouseholdsHelped holds the string denoting the households_helped field in the database.
 	FieldHouseholdsHelped = "households_helped"
+	// FieldHouseholdID holds the string denoting the household_id field in the database.
+	FieldHouseholdID = "household_id"
 	// FieldTownshipID holds the string denoting the township_id field in the database.
 	FieldTownshipID = "township_id"
 	// FieldVillageID holds the string denoting the village_id field in the database.
@@ -43,6 +52,8 @@ const (
 	EdgeMember = "member"
 	// EdgeTeam holds the string denoting the team edge name in mutations.
 	EdgeTeam = "team"
+	// EdgeHousehold holds the string denoting the household edge name in mutations.
+	EdgeHousehold = "household"
 	// Table holds the table name of the contribution in the database.
 	Table = "contributions"
 	// MemberTable is the table that holds the member relation/edge.
@@ -59,6 +70,13 @@ const (
 	TeamInverseTable = "teams"
 	// TeamColumn is the table column denoting the team relation/edge.
 	TeamColumn = "team_id"
+	// HouseholdTable is the table that holds the household relation/edge.
+	HouseholdTable = "contributions"
+	// HouseholdInverseTable is the table name for the Household entity.
+	// It exists in this package in order to avoid circular dependency with the "household" package.
+	HouseholdInverseTable = "households"
+	// HouseholdColumn is the table column denoting the household relation/edge.
+	HouseholdColumn = "household_id"
 )
 
 // Columns holds all SQL columns for contribution fields.
@@ -73,7 +91,10 @@ var Columns = []string{
 	FieldTeamID,
 	FieldOn,
 	FieldDescription,
+	FieldType,
+	FieldAmountFen,
 	FieldHouseholdsHelped,
+	FieldHouseholdID,
 	FieldTownshipID,
 	FieldVillageID,
 }
@@ -94,7 +115,7 @@ func ValidColumn(column string) bool {
 //
 //	import _ "github.com/nanpiao/sbqw/ent/runtime"
 var (
-	Hooks        [7]ent.Hook
+	Hooks        [8]ent.Hook
 	Interceptors [1]ent.Interceptor
 	Policy       ent.Policy
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
@@ -111,11 +132,25 @@ var (
 	VersionValidator func(int) error
 	// DescriptionValidator is a validator for the "description" field. It is called by the builders before save.
 	DescriptionValidator func(string) error
+	// AmountFenValidator is a validator for the "amount_fen" field. It is called by the builders before save.
+	AmountFenValidator func(int) error
 	// DefaultHouseholdsHelped holds the default value on creation for the "households_helped" field.
 	DefaultHouseholdsHelped int
 	// HouseholdsHelpedValidator is a validator for the "households_helped" field. It is called by the builders before save.
 	HouseholdsHelpedValidator func(int) error
 )
+
+const DefaultType enum.ContributionType = "POST_SERVICE"
+
+// TypeValidator is a validator for the "type" field enum values. It is called by the builders before save.
+func TypeValidator(_type enum.ContributionType) error {
+	switch _type {
+	case "LEAD_ENTERPRISE", "NEW_TECHNOLOGY", "E_COMMERCE", "POST_SERVICE", "VOLUNTEER", "DONATION":
+		return nil
+	default:
+		return fmt.Errorf("contribution: invalid enum value for type field: %q", _type)
+	}
+}
 
 // OrderOption defines the ordering options for the Contribution queries.
 type OrderOption func(*sql.Selector)
@@ -170,9 +205,24 @@ func ByDescription(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldDescription, opts...).ToFunc()
 }
 
+// ByType orders the results by the type field.
+func ByType(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldType, opts...).ToFunc()
+}
+
+// ByAmountFen orders the results by the amount_fen field.
+func ByAmountFen(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldAmountFen, opts...).ToFunc()
+}
+
 // ByHouseholdsHelped orders the results by the households_helped field.
 func ByHouseholdsHelped(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldHouseholdsHelped, opts...).ToFunc()
+}
+
+// ByHouseholdID orders the results by the household_id field.
+func ByHouseholdID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldHouseholdID, opts...).ToFunc()
 }
 
 // ByTownshipID orders the results by the township_id field.
@@ -198,6 +248,13 @@ func ByTeamField(field string, opts ...sql.OrderTermOption) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newTeamStep(), sql.OrderByField(field, opts...))
 	}
 }
+
+// ByHouseholdField orders the results by household field.
+func ByHouseholdField(field string, opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newHouseholdStep(), sql.OrderByField(field, opts...))
+	}
+}
 func newMemberStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -212,3 +269,17 @@ func newTeamStep() *sqlgraph.Step {
 		sqlgraph.Edge(sqlgraph.M2O, true, TeamTable, TeamColumn),
 	)
 }
+func newHouseholdStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(HouseholdInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2O, false, HouseholdTable, HouseholdColumn),
+	)
+}
+
+var (
+	// enum.ContributionType must implement graphql.Marshaler.
+	_ graphql.Marshaler = (*enum.ContributionType)(nil)
+	// enum.ContributionType must implement graphql.Unmarshaler.
+	_ graphql.Unmarshaler = (*enum.ContributionType)(nil)
+)

@@ -8,6 +8,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/nanpiao/sbqw/ent/predicate"
+	"github.com/nanpiao/sbqw/ent/schema/enum"
 )
 
 // ID filters vertices based on their ID field.
@@ -100,9 +101,19 @@ func Description(v string) predicate.Contribution {
 	return predicate.Contribution(sql.FieldEQ(FieldDescription, v))
 }
 
+// AmountFen applies equality check predicate on the "amount_fen" field. It's identical to AmountFenEQ.
+func AmountFen(v int) predicate.Contribution {
+	return predicate.Contribution(sql.FieldEQ(FieldAmountFen, v))
+}
+
 // HouseholdsHelped applies equality check predicate on the "households_helped" field. It's identical to HouseholdsHelpedEQ.
 func HouseholdsHelped(v int) predicate.Contribution {
 	return predicate.Contribution(sql.FieldEQ(FieldHouseholdsHelped, v))
+}
+
+// HouseholdID applies equality check predicate on the "household_id" field. It's identical to HouseholdIDEQ.
+func HouseholdID(v int) predicate.Contribution {
+	return predicate.Contribution(sql.FieldEQ(FieldHouseholdID, v))
 }
 
 // TownshipID applies equality check predicate on the "township_id" field. It's identical to TownshipIDEQ.
@@ -470,6 +481,86 @@ func DescriptionContainsFold(v string) predicate.Contribution {
 	return predicate.Contribution(sql.FieldContainsFold(FieldDescription, v))
 }
 
+// TypeEQ applies the EQ predicate on the "type" field.
+func TypeEQ(v enum.ContributionType) predicate.Contribution {
+	vc := v
+	return predicate.Contribution(sql.FieldEQ(FieldType, vc))
+}
+
+// TypeNEQ applies the NEQ predicate on the "type" field.
+func TypeNEQ(v enum.ContributionType) predicate.Contribution {
+	vc := v
+	return predicate.Contribution(sql.FieldNEQ(FieldType, vc))
+}
+
+// TypeIn applies the In predicate on the "type" field.
+func TypeIn(vs ...enum.ContributionType) predicate.Contribution {
+	v := make([]any, len(vs))
+	for i := range v {
+		v[i] = vs[i]
+	}
+	return predicate.Contribution(sql.FieldIn(FieldType, v...))
+}
+
+// TypeNotIn applies the NotIn predicate on the "type" field.
+func TypeNotIn(vs ...enum.ContributionType) predicate.Contribution {
+	v := make([]any, len(vs))
+	for i := range v {
+		v[i] = vs[i]
+	}
+	return predicate.Contribution(sql.FieldNotIn(FieldType, v...))
+}
+
+// AmountFenEQ applies the EQ predicate on the "amount_fen" field.
+func AmountFenEQ(v int) predicate.Contribution {
+	return predicate.Contribution(sql.FieldEQ(FieldAmountFen, v))
+}
+
+// AmountFenNEQ applies the NEQ predicate on the "amount_fen" field.
+func AmountFenNEQ(v int) predicate.Contribution {
+	return predicate.Contribution(sql.FieldNEQ(FieldAmountFen, v))
+}
+
+// AmountFenIn applies the In predicate on the "amount_fen" field.
+func AmountFenIn(vs ...int) predicate.Contribution {
+	return predicate.Contribution(sql.FieldIn(FieldAmountFen, vs...))
+}
+
+// AmountFenNotIn applies the NotIn predicate on the "amount_fen" field.
+func AmountFenNotIn(vs ...int) predicate.Contribution {
+	return predicate.Contribution(sql.FieldNotIn(FieldAmountFen, vs...))
+}
+
+// AmountFenGT applies the GT predicate on the "amount_fen" field.
+func AmountFenGT(v int) predicate.Contribution {
+	return predicate.Contribution(sql.FieldGT(FieldAmountFen, v))
+}
+
+// AmountFenGTE applies the GTE predicate on the "amount_fen" field.
+func AmountFenGTE(v int) predicate.Contribution {
+	return predicate.Contribution(sql.FieldGTE(FieldAmountFen, v))
+}
+
+// AmountFenLT applies the LT predicate on the "amount_fen" field.
+func AmountFenLT(v int) predicate.Contribution {
+	return predicate.Contribution(sql.FieldLT(FieldAmountFen, v))
+}
+
+// AmountFenLTE applies the LTE predicate on the "amount_fen" field.
+func AmountFenLTE(v int) predicate.Contribution {
+	return predicate.Contribution(sql.FieldLTE(FieldAmountFen, v))
+}
+
+// AmountFenIsNil applies the IsNil predicate on the "amount_fen" field.
+func AmountFenIsNil() predicate.Contribution {
+	return predicate.Contribution(sql.FieldIsNull(FieldAmountFen))
+}
+
+// AmountFenNotNil applies the NotNil predicate on the "amount_fen" field.
+func AmountFenNotNil() predicate.Contribution {
+	return predicate.Contribution(sql.FieldNotNull(FieldAmountFen))
+}
+
 // HouseholdsHelpedEQ applies the EQ predicate on the "households_helped" field.
 func HouseholdsHelpedEQ(v int) predicate.Contribution {
 	return predicate.Contribution(sql.FieldEQ(FieldHouseholdsHelped, v))
@@ -508,6 +599,36 @@ func HouseholdsHelpedLT(v int) predicate.Contribution {
 // HouseholdsHelpedLTE applies the LTE predicate on the "households_helped" field.
 func HouseholdsHelpedLTE(v int) predicate.Contribution {
 	return predicate.Contribution(sql.FieldLTE(FieldHouseholdsHelped, v))
+}
+
+// HouseholdIDEQ applies the EQ predicate on the "household_id" field.
+func HouseholdIDEQ(v int) predicate.Contribution {
+	return predicate.Contribution(sql.FieldEQ(FieldHouseholdID, v))
+}
+
+// HouseholdIDNEQ applies the NEQ predicate on the "household_id" field.
+func HouseholdIDNEQ(v int) predicate.Contribution {
+	return predicate.Contribution(sql.FieldNEQ(FieldHouseholdID, v))
+}
+
+// HouseholdIDIn applies the In predicate on the "household_id" field.
+func HouseholdIDIn(vs ...int) predicate.Contribution {
+	return predicate.Contribution(sql.FieldIn(FieldHouseholdID, vs...))
+}
+
+// HouseholdIDNotIn applies the NotIn predicate on the "household_id" field.
+func HouseholdIDNotIn(vs ...int) predicate.Contribution {
+	return predicate.Contribution(sql.FieldNotIn(FieldHouseholdID, vs...))
+}
+
+// HouseholdIDIsNil applies the IsNil predicate on the "household_id" field.
+func HouseholdIDIsNil() predicate.Contribution {
+	return predicate.Contribution(sql.FieldIsNull(FieldHouseholdID))
+}
+
+// HouseholdIDNotNil applies the NotNil predicate on the "household_id" field.
+func HouseholdIDNotNil() predicate.Contribution {
+	return predicate.Contribution(sql.FieldNotNull(FieldHouseholdID))
 }
 
 // TownshipIDEQ applies the EQ predicate on the "township_id" field.
@@ -648,6 +769,29 @@ func HasTeam() predicate.Contribution {
 func HasTeamWith(preds ...predicate.Team) predicate.Contribution {
 	return predicate.Contribution(func(s *sql.Selector) {
 		step := newTeamStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasHousehold applies the HasEdge predicate on the "household" edge.
+func HasHousehold() predicate.Contribution {
+	return predicate.Contribution(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, HouseholdTable, HouseholdColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasHouseholdWith applies the HasEdge predicate on the "household" edge with a given conditions (other predicates).
+func HasHouseholdWith(preds ...predicate.Household) predicate.Contribution {
+	return predicate.Contribution(func(s *sql.Selector) {
+		step := newHouseholdStep()
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

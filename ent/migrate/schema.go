@@ -254,9 +254,12 @@ var (
 		{Name: "version", Type: field.TypeInt, Default: 1},
 		{Name: "on", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "date", "sqlite3": "date"}},
 		{Name: "description", Type: field.TypeString, Size: 1000},
+		{Name: "type", Type: field.TypeEnum, Enums: []string{"LEAD_ENTERPRISE", "NEW_TECHNOLOGY", "E_COMMERCE", "POST_SERVICE", "VOLUNTEER", "DONATION"}, Default: "POST_SERVICE"},
+		{Name: "amount_fen", Type: field.TypeInt, Nullable: true},
 		{Name: "households_helped", Type: field.TypeInt, Default: 0},
 		{Name: "township_id", Type: field.TypeInt, Nullable: true},
 		{Name: "village_id", Type: field.TypeInt, Nullable: true},
+		{Name: "household_id", Type: field.TypeInt, Nullable: true},
 		{Name: "member_id", Type: field.TypeInt},
 		{Name: "team_id", Type: field.TypeInt},
 	}
@@ -267,14 +270,20 @@ var (
 		PrimaryKey: []*schema.Column{ContributionsColumns[0]},
 		ForeignKeys: []*schema.ForeignKey{
 			{
+				Symbol:     "contributions_households_household",
+				Columns:    []*schema.Column{ContributionsColumns[13]},
+				RefColumns: []*schema.Column{HouseholdsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
 				Symbol:     "contributions_party_members_contributions",
-				Columns:    []*schema.Column{ContributionsColumns[11]},
+				Columns:    []*schema.Column{ContributionsColumns[14]},
 				RefColumns: []*schema.Column{PartyMembersColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "contributions_teams_contributions",
-				Columns:    []*schema.Column{ContributionsColumns[12]},
+				Columns:    []*schema.Column{ContributionsColumns[15]},
 				RefColumns: []*schema.Column{TeamsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -288,22 +297,27 @@ var (
 			{
 				Name:    "contribution_team_id_on",
 				Unique:  false,
-				Columns: []*schema.Column{ContributionsColumns[12], ContributionsColumns[6]},
+				Columns: []*schema.Column{ContributionsColumns[15], ContributionsColumns[6]},
 			},
 			{
 				Name:    "contribution_member_id",
 				Unique:  false,
-				Columns: []*schema.Column{ContributionsColumns[11]},
+				Columns: []*schema.Column{ContributionsColumns[14]},
+			},
+			{
+				Name:    "contribution_household_id",
+				Unique:  false,
+				Columns: []*schema.Column{ContributionsColumns[13]},
 			},
 			{
 				Name:    "contribution_township_id",
 				Unique:  false,
-				Columns: []*schema.Column{ContributionsColumns[9]},
+				Columns: []*schema.Column{ContributionsColumns[11]},
 			},
 			{
 				Name:    "contribution_village_id",
 				Unique:  false,
-				Columns: []*schema.Column{ContributionsColumns[10]},
+				Columns: []*schema.Column{ContributionsColumns[12]},
 			},
 		},
 	}
@@ -1397,7 +1411,7 @@ var (
 		{Name: "kind", Type: field.TypeEnum, Enums: []string{"POLICY_PROMOTION", "PROJECT_TACKLING", "INDUSTRY_DEVELOPMENT", "POVERTY_RELIEF"}},
 		{Name: "task", Type: field.TypeString, Nullable: true, Size: 1000},
 		{Name: "leader_id", Type: field.TypeInt, Nullable: true},
-		{Name: "township_id", Type: field.TypeInt},
+		{Name: "township_id", Type: field.TypeInt, Nullable: true},
 		{Name: "village_id", Type: field.TypeInt, Nullable: true},
 	}
 	// TeamsTable holds the schema information for the "teams" table.
@@ -1416,7 +1430,7 @@ var (
 				Symbol:     "teams_townships_teams",
 				Columns:    []*schema.Column{TeamsColumns[10]},
 				RefColumns: []*schema.Column{TownshipsColumns[0]},
-				OnDelete:   schema.NoAction,
+				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "teams_villages_teams",
@@ -1884,8 +1898,9 @@ func init() {
 	CasbinRulesTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(17179869184),
 	}
-	ContributionsTable.ForeignKeys[0].RefTable = PartyMembersTable
-	ContributionsTable.ForeignKeys[1].RefTable = TeamsTable
+	ContributionsTable.ForeignKeys[0].RefTable = HouseholdsTable
+	ContributionsTable.ForeignKeys[1].RefTable = PartyMembersTable
+	ContributionsTable.ForeignKeys[2].RefTable = TeamsTable
 	ContributionsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(21474836480),
 	}

@@ -443,6 +443,7 @@ func init() {
 	contributionMixinHooks3 := contributionMixin[3].Hooks()
 	contributionMixinHooks4 := contributionMixin[4].Hooks()
 	contributionMixinHooks5 := contributionMixin[5].Hooks()
+	contributionHooks := schema.Contribution{}.Hooks()
 
 	contribution.Hooks[1] = contributionMixinHooks1[0]
 
@@ -455,6 +456,8 @@ func init() {
 	contribution.Hooks[5] = contributionMixinHooks4[1]
 
 	contribution.Hooks[6] = contributionMixinHooks5[0]
+
+	contribution.Hooks[7] = contributionHooks[0]
 	contributionMixinInters1 := contributionMixin[1].Interceptors()
 	contribution.Interceptors[0] = contributionMixinInters1[0]
 	contributionMixinFields0 := contributionMixin[0].Fields()
@@ -503,8 +506,12 @@ func init() {
 			return nil
 		}
 	}()
+	// contributionDescAmountFen is the schema descriptor for amount_fen field.
+	contributionDescAmountFen := contributionFields[5].Descriptor()
+	// contribution.AmountFenValidator is a validator for the "amount_fen" field. It is called by the builders before save.
+	contribution.AmountFenValidator = contributionDescAmountFen.Validators[0].(func(int) error)
 	// contributionDescHouseholdsHelped is the schema descriptor for households_helped field.
-	contributionDescHouseholdsHelped := contributionFields[4].Descriptor()
+	contributionDescHouseholdsHelped := contributionFields[6].Descriptor()
 	// contribution.DefaultHouseholdsHelped holds the default value on creation for the households_helped field.
 	contribution.DefaultHouseholdsHelped = contributionDescHouseholdsHelped.Default.(int)
 	// contribution.HouseholdsHelpedValidator is a validator for the "households_helped" field. It is called by the builders before save.
@@ -2142,7 +2149,6 @@ func init() {
 	teammembershipMixinHooks3 := teammembershipMixin[3].Hooks()
 	teammembershipMixinHooks4 := teammembershipMixin[4].Hooks()
 	teammembershipMixinHooks5 := teammembershipMixin[5].Hooks()
-	teammembershipHooks := schema.TeamMembership{}.Hooks()
 
 	teammembership.Hooks[1] = teammembershipMixinHooks1[0]
 
@@ -2155,8 +2161,6 @@ func init() {
 	teammembership.Hooks[5] = teammembershipMixinHooks4[1]
 
 	teammembership.Hooks[6] = teammembershipMixinHooks5[0]
-
-	teammembership.Hooks[7] = teammembershipHooks[0]
 	teammembershipMixinInters1 := teammembershipMixin[1].Interceptors()
 	teammembership.Interceptors[0] = teammembershipMixinInters1[0]
 	teammembershipMixinFields0 := teammembershipMixin[0].Fields()

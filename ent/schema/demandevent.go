@@ -44,7 +44,7 @@ func (DemandEvent) Indexes() []ent.Index {
 }
 
 func (DemandEvent) Annotations() []schema.Annotation {
-	return append(nested(false),
+	return append(listed(false),
 		scope.Of(
 			scope.Inherits(Demand.Type),
 			scope.Hierarchy(),

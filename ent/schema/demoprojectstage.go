@@ -59,7 +59,7 @@ func (DemoProjectStage) Indexes() []ent.Index {
 }
 
 func (DemoProjectStage) Annotations() []schema.Annotation {
-	return append(nested(false),
+	return append(listed(false),
 		scope.Of(
 			scope.Inherits(DemoProject.Type),
 			scope.Hierarchy(),

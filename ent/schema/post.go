@@ -45,7 +45,7 @@ func (Post) Indexes() []ent.Index {
 func (Post) Hooks() []ent.Hook { return []ent.Hook{endNotBeforeStart("start_on", "end_on")} }
 
 func (Post) Annotations() []schema.Annotation {
-	return append(nested(true),
+	return append(listed(true),
 		scope.Of(
 			scope.Inherits(PartyMember.Type),
 			scope.Hierarchy(),

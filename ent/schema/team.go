@@ -11,8 +11,9 @@ import (
 	"github.com/nanpiao/sbqw/ent/schema/scope"
 )
 
-// Team 党员团队: "one task, one team" — a township's or village's team for policy promotion,
-// project tackling, industry development or poverty relief.
+// Team 党员团队: "one task, one team" — a district-wide, township or village team for policy
+// promotion, project tackling, industry development or poverty relief. It draws members from
+// anywhere (一事一团 breaks regional barriers) and is seen by the units its members come from.
 type Team struct{ ent.Schema }
 
 func (Team) Mixin() []ent.Mixin {
@@ -23,7 +24,7 @@ func (Team) Fields() []ent.Field {
 	return []ent.Field{
 		nameField("Team name 团队名称"),
 		field.Enum("kind").GoType(enum.TeamKind("")).Annotations(enumType(enum.TeamKind(""))).Comment("Kind of team 团队类别"),
-		field.Int("township_id").Immutable().Comment("Township of the team 所属乡镇").
+		field.Int("township_id").Optional().Nillable().Immutable().Comment("Township that runs the team; empty for a district-wide team 所属乡镇（区级团队为空）").
 			Annotations(scope.Inherited()),
 		field.Int("village_id").Optional().Nillable().Immutable().Comment("Village, for a village-level team"),
 		field.Int("leader_id").Optional().Nillable().Comment("Team leader 团长"),
@@ -33,7 +34,7 @@ func (Team) Fields() []ent.Field {
 
 func (Team) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.From("township", Township.Type).Ref("teams").Field("township_id").Unique().Required().Immutable(),
+		edge.From("township", Township.Type).Ref("teams").Field("township_id").Unique().Immutable(),
 		edge.From("village", Village.Type).Ref("teams").Field("village_id").Unique().Immutable(),
 		edge.To("leader", PartyMember.Type).Field("leader_id").Unique().Comment("Team leader 团长"),
 		edge.To("memberships", TeamMembership.Type).Annotations(childList...).Comment("Members and their posts 团队成员"),
@@ -59,7 +60,14 @@ func (Team) Annotations() []schema.Annotation {
 		scope.Of(
 			scope.Inherits(Village.Type),
 			scope.Hierarchy(),
+			// Seen by the units its members come from…
+			scope.Reach(scope.Township, "id", scope.TeamsWithMember),
+			scope.Reach(scope.Village, "id", scope.TeamsWithMember),
 			scope.Reach(scope.Department, "id", scope.DepartmentTeams),
+			// …but run only by its own township or village (a district-wide team by DISTRICT).
+			scope.ManageReach(scope.Township, "township_id", scope.Unit),
+			scope.ManageReach(scope.Village, "village_id", scope.Unit),
+			scope.ManageReach(scope.Department, "id", scope.DepartmentTeams),
 		),
-		schema.Comment("Team 党员团队: \"one task, one team\" — a township's or village's team for policy promotion, project tackling, industry development or poverty relief."))
+		schema.Comment("Team 党员团队: \"one task, one team\" — a district-wide (no township), township or village team for policy promotion, project tackling, industry development or poverty relief. It draws members from anywhere and is seen by the units its members come from; it is run by its township or village, a district-wide team by DISTRICT."))
 }

@@ -7,7 +7,6 @@ import (
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
 	"github.com/nanpiao/sbqw/ent/schema/scope"
-	"github.com/nanpiao/sbqw/workflow"
 
 	"github.com/nanpiao/sbqw/ent/schema/enum"
 )
@@ -26,8 +25,8 @@ func (TeamMembership) Fields() []ent.Field {
 		field.Int("member_id").Immutable(),
 		field.Enum("post").GoType(enum.TeamPost("")).Annotations(enumType(enum.TeamPost(""))).Comment("Post in the team 团队岗位").Default("MEMBER"),
 		field.Time("joined_on").SchemaType(dateColumn).Annotations(dateGQL).Comment("Joined the team 加入日期"),
-		scopeField("township_id", "Township of the team (scope)"),
-		scopeField("village_id", "Village of the team (scope)"),
+		scopeField("township_id", "Township of the member (scope)"),
+		scopeField("village_id", "Home village of the member (scope)"),
 	}
 }
 
@@ -47,12 +46,10 @@ func (TeamMembership) Indexes() []ent.Index {
 	}
 }
 
-func (TeamMembership) Hooks() []ent.Hook { return []ent.Hook{workflow.TeamMembershipRules()} }
-
 func (TeamMembership) Annotations() []schema.Annotation {
-	return append(nested(true),
+	return append(listed(true),
 		scope.Of(
-			scope.Inherits(Team.Type),
+			scope.Inherits(PartyMember.Type), // seen by the member's own units, whatever the team
 			scope.Hierarchy(),
 			scope.Reach(scope.Department, "member_id", scope.DepartmentMembers),
 		),

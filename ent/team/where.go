@@ -431,6 +431,16 @@ func TownshipIDNotIn(vs ...int) predicate.Team {
 	return predicate.Team(sql.FieldNotIn(FieldTownshipID, vs...))
 }
 
+// TownshipIDIsNil applies the IsNil predicate on the "township_id" field.
+func TownshipIDIsNil() predicate.Team {
+	return predicate.Team(sql.FieldIsNull(FieldTownshipID))
+}
+
+// TownshipIDNotNil applies the NotNil predicate on the "township_id" field.
+func TownshipIDNotNil() predicate.Team {
+	return predicate.Team(sql.FieldNotNull(FieldTownshipID))
+}
+
 // VillageIDEQ applies the EQ predicate on the "village_id" field.
 func VillageIDEQ(v int) predicate.Team {
 	return predicate.Team(sql.FieldEQ(FieldVillageID, v))

@@ -3,10 +3,12 @@ package testkit
 import (
 	"sort"
 
+	"entgo.io/ent/dialect/sql/schema"
+
 	"github.com/nanpiao/sbqw/ent/migrate"
 )
 
-// TablesUnder lists, in name order, every table that hangs under table through foreign keys,
+// TablesUnder lists, in name order, every table that hangs under table through required foreign keys,
 // directly or through other children — read from the migration schema, so that tests about
 // "everything under a household" need no hand-written list a new child entity would miss.
 func TablesUnder(table string) []string {
@@ -15,7 +17,7 @@ func TablesUnder(table string) []string {
 		grew = false
 		for _, tb := range migrate.Tables {
 			for _, fk := range tb.ForeignKeys {
-				if !under[tb.Name] && under[fk.RefTable.Name] {
+				if !under[tb.Name] && under[fk.RefTable.Name] && required(fk.Columns) {
 					under[tb.Name], grew = true, true
 				}
 			}
@@ -28,4 +30,15 @@ func TablesUnder(table string) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// required: a row cannot exist without the row the key names (NOT NULL columns). An optional
+// key is a reference, not a parent — a contribution made for a household is its member's.
+func required(cols []*schema.Column) bool {
+	for _, c := range cols {
+		if c.Nullable {
+			return false
+		}
+	}
+	return true
 }

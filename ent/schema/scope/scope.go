@@ -39,6 +39,7 @@ const (
 	DepartmentDemands        Via = "departmentDemands"        // demands routed to the department
 	DepartmentMembers        Via = "departmentMembers"        // members of the department's party organisations
 	DepartmentTeams          Via = "departmentTeams"          // teams with a member of the department
+	TeamsWithMember          Via = "teamsWithMember"          // teams with a member from the binding's township or village
 	UsersBound               Via = "usersBound"               // users bound in force in the binding's unit
 	UnboundUsers             Via = "unboundUsers"             // users with no binding at all
 	ManageableUsers          Via = "manageableUsers"          // users the binding may manage (accounts.go)
