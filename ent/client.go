@@ -28,11 +28,14 @@ import (
 	"github.com/nanpiao/sbqw/ent/department"
 	"github.com/nanpiao/sbqw/ent/departmentvillagelink"
 	"github.com/nanpiao/sbqw/ent/district"
+	"github.com/nanpiao/sbqw/ent/feedentry"
 	"github.com/nanpiao/sbqw/ent/household"
 	"github.com/nanpiao/sbqw/ent/pairing"
 	"github.com/nanpiao/sbqw/ent/partymember"
 	"github.com/nanpiao/sbqw/ent/partyorganization"
 	"github.com/nanpiao/sbqw/ent/post"
+	"github.com/nanpiao/sbqw/ent/povertystatuschange"
+	"github.com/nanpiao/sbqw/ent/projectinvestment"
 	"github.com/nanpiao/sbqw/ent/rectification"
 	"github.com/nanpiao/sbqw/ent/resident"
 	"github.com/nanpiao/sbqw/ent/rolebinding"
@@ -84,6 +87,8 @@ type Client struct {
 	DepartmentVillageLink *DepartmentVillageLinkClient
 	// District is the client for interacting with the District builders.
 	District *DistrictClient
+	// FeedEntry is the client for interacting with the FeedEntry builders.
+	FeedEntry *FeedEntryClient
 	// Household is the client for interacting with the Household builders.
 	Household *HouseholdClient
 	// Pairing is the client for interacting with the Pairing builders.
@@ -94,6 +99,10 @@ type Client struct {
 	PartyOrganization *PartyOrganizationClient
 	// Post is the client for interacting with the Post builders.
 	Post *PostClient
+	// PovertyStatusChange is the client for interacting with the PovertyStatusChange builders.
+	PovertyStatusChange *PovertyStatusChangeClient
+	// ProjectInvestment is the client for interacting with the ProjectInvestment builders.
+	ProjectInvestment *ProjectInvestmentClient
 	// Rectification is the client for interacting with the Rectification builders.
 	Rectification *RectificationClient
 	// Resident is the client for interacting with the Resident builders.
@@ -148,11 +157,14 @@ func (c *Client) init() {
 	c.Department = NewDepartmentClient(c.config)
 	c.DepartmentVillageLink = NewDepartmentVillageLinkClient(c.config)
 	c.District = NewDistrictClient(c.config)
+	c.FeedEntry = NewFeedEntryClient(c.config)
 	c.Household = NewHouseholdClient(c.config)
 	c.Pairing = NewPairingClient(c.config)
 	c.PartyMember = NewPartyMemberClient(c.config)
 	c.PartyOrganization = NewPartyOrganizationClient(c.config)
 	c.Post = NewPostClient(c.config)
+	c.PovertyStatusChange = NewPovertyStatusChangeClient(c.config)
+	c.ProjectInvestment = NewProjectInvestmentClient(c.config)
 	c.Rectification = NewRectificationClient(c.config)
 	c.Resident = NewResidentClient(c.config)
 	c.RoleBinding = NewRoleBindingClient(c.config)
@@ -281,11 +293,14 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Department:            NewDepartmentClient(cfg),
 		DepartmentVillageLink: NewDepartmentVillageLinkClient(cfg),
 		District:              NewDistrictClient(cfg),
+		FeedEntry:             NewFeedEntryClient(cfg),
 		Household:             NewHouseholdClient(cfg),
 		Pairing:               NewPairingClient(cfg),
 		PartyMember:           NewPartyMemberClient(cfg),
 		PartyOrganization:     NewPartyOrganizationClient(cfg),
 		Post:                  NewPostClient(cfg),
+		PovertyStatusChange:   NewPovertyStatusChangeClient(cfg),
+		ProjectInvestment:     NewProjectInvestmentClient(cfg),
 		Rectification:         NewRectificationClient(cfg),
 		Resident:              NewResidentClient(cfg),
 		RoleBinding:           NewRoleBindingClient(cfg),
@@ -333,11 +348,14 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Department:            NewDepartmentClient(cfg),
 		DepartmentVillageLink: NewDepartmentVillageLinkClient(cfg),
 		District:              NewDistrictClient(cfg),
+		FeedEntry:             NewFeedEntryClient(cfg),
 		Household:             NewHouseholdClient(cfg),
 		Pairing:               NewPairingClient(cfg),
 		PartyMember:           NewPartyMemberClient(cfg),
 		PartyOrganization:     NewPartyOrganizationClient(cfg),
 		Post:                  NewPostClient(cfg),
+		PovertyStatusChange:   NewPovertyStatusChangeClient(cfg),
+		ProjectInvestment:     NewProjectInvestmentClient(cfg),
 		Rectification:         NewRectificationClient(cfg),
 		Resident:              NewResidentClient(cfg),
 		RoleBinding:           NewRoleBindingClient(cfg),
@@ -384,9 +402,10 @@ func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.ApiKey, c.Assessment, c.AuditEvent, c.Cadre, c.CasbinRule, c.Contribution,
 		c.Demand, c.DemandEvent, c.DemoProject, c.DemoProjectStage, c.Department,
-		c.DepartmentVillageLink, c.District, c.Household, c.Pairing, c.PartyMember,
-		c.PartyOrganization, c.Post, c.Rectification, c.Resident, c.RoleBinding,
-		c.Session, c.Setting, c.SharedState, c.Team, c.TeamMembership, c.Township,
+		c.DepartmentVillageLink, c.District, c.FeedEntry, c.Household, c.Pairing,
+		c.PartyMember, c.PartyOrganization, c.Post, c.PovertyStatusChange,
+		c.ProjectInvestment, c.Rectification, c.Resident, c.RoleBinding, c.Session,
+		c.Setting, c.SharedState, c.Team, c.TeamMembership, c.Township,
 		c.TrainingCourse, c.TrainingEnrollment, c.TrustedDocument, c.User, c.Village,
 		c.Visit,
 	} {
@@ -400,9 +419,10 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.ApiKey, c.Assessment, c.AuditEvent, c.Cadre, c.CasbinRule, c.Contribution,
 		c.Demand, c.DemandEvent, c.DemoProject, c.DemoProjectStage, c.Department,
-		c.DepartmentVillageLink, c.District, c.Household, c.Pairing, c.PartyMember,
-		c.PartyOrganization, c.Post, c.Rectification, c.Resident, c.RoleBinding,
-		c.Session, c.Setting, c.SharedState, c.Team, c.TeamMembership, c.Township,
+		c.DepartmentVillageLink, c.District, c.FeedEntry, c.Household, c.Pairing,
+		c.PartyMember, c.PartyOrganization, c.Post, c.PovertyStatusChange,
+		c.ProjectInvestment, c.Rectification, c.Resident, c.RoleBinding, c.Session,
+		c.Setting, c.SharedState, c.Team, c.TeamMembership, c.Township,
 		c.TrainingCourse, c.TrainingEnrollment, c.TrustedDocument, c.User, c.Village,
 		c.Visit,
 	} {
@@ -439,6 +459,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.DepartmentVillageLink.mutate(ctx, m)
 	case *DistrictMutation:
 		return c.District.mutate(ctx, m)
+	case *FeedEntryMutation:
+		return c.FeedEntry.mutate(ctx, m)
 	case *HouseholdMutation:
 		return c.Household.mutate(ctx, m)
 	case *PairingMutation:
@@ -449,6 +471,10 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.PartyOrganization.mutate(ctx, m)
 	case *PostMutation:
 		return c.Post.mutate(ctx, m)
+	case *PovertyStatusChangeMutation:
+		return c.PovertyStatusChange.mutate(ctx, m)
+	case *ProjectInvestmentMutation:
+		return c.ProjectInvestment.mutate(ctx, m)
 	case *RectificationMutation:
 		return c.Rectification.mutate(ctx, m)
 	case *ResidentMutation:
@@ -1942,6 +1968,22 @@ func (c *DemoProjectClient) QueryStages(_m *DemoProject) *DemoProjectStageQuery 
 	return query
 }
 
+// QueryInvestments queries the investments edge of a DemoProject.
+func (c *DemoProjectClient) QueryInvestments(_m *DemoProject) *ProjectInvestmentQuery {
+	query := (&ProjectInvestmentClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(demoproject.Table, demoproject.FieldID, id),
+			sqlgraph.To(projectinvestment.Table, projectinvestment.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, demoproject.InvestmentsTable, demoproject.InvestmentsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *DemoProjectClient) Hooks() []Hook {
 	hooks := c.hooks.DemoProject
@@ -2653,6 +2695,140 @@ func (c *DistrictClient) mutate(ctx context.Context, m *DistrictMutation) (Value
 	}
 }
 
+// FeedEntryClient is a client for the FeedEntry schema.
+type FeedEntryClient struct {
+	config
+}
+
+// NewFeedEntryClient returns a client for the FeedEntry from the given config.
+func NewFeedEntryClient(c config) *FeedEntryClient {
+	return &FeedEntryClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `feedentry.Hooks(f(g(h())))`.
+func (c *FeedEntryClient) Use(hooks ...Hook) {
+	c.hooks.FeedEntry = append(c.hooks.FeedEntry, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `feedentry.Intercept(f(g(h())))`.
+func (c *FeedEntryClient) Intercept(interceptors ...Interceptor) {
+	c.inters.FeedEntry = append(c.inters.FeedEntry, interceptors...)
+}
+
+// Create returns a builder for creating a FeedEntry entity.
+func (c *FeedEntryClient) Create() *FeedEntryCreate {
+	mutation := newFeedEntryMutation(c.config, OpCreate)
+	return &FeedEntryCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of FeedEntry entities.
+func (c *FeedEntryClient) CreateBulk(builders ...*FeedEntryCreate) *FeedEntryCreateBulk {
+	return &FeedEntryCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *FeedEntryClient) MapCreateBulk(slice any, setFunc func(*FeedEntryCreate, int)) *FeedEntryCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &FeedEntryCreateBulk{err: fmt.Errorf("calling to FeedEntryClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*FeedEntryCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &FeedEntryCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for FeedEntry.
+func (c *FeedEntryClient) Update() *FeedEntryUpdate {
+	mutation := newFeedEntryMutation(c.config, OpUpdate)
+	return &FeedEntryUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *FeedEntryClient) UpdateOne(_m *FeedEntry) *FeedEntryUpdateOne {
+	mutation := newFeedEntryMutation(c.config, OpUpdateOne, withFeedEntry(_m))
+	return &FeedEntryUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *FeedEntryClient) UpdateOneID(id int) *FeedEntryUpdateOne {
+	mutation := newFeedEntryMutation(c.config, OpUpdateOne, withFeedEntryID(id))
+	return &FeedEntryUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for FeedEntry.
+func (c *FeedEntryClient) Delete() *FeedEntryDelete {
+	mutation := newFeedEntryMutation(c.config, OpDelete)
+	return &FeedEntryDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *FeedEntryClient) DeleteOne(_m *FeedEntry) *FeedEntryDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *FeedEntryClient) DeleteOneID(id int) *FeedEntryDeleteOne {
+	builder := c.Delete().Where(feedentry.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &FeedEntryDeleteOne{builder}
+}
+
+// Query returns a query builder for FeedEntry.
+func (c *FeedEntryClient) Query() *FeedEntryQuery {
+	return &FeedEntryQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeFeedEntry},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a FeedEntry entity by its id.
+func (c *FeedEntryClient) Get(ctx context.Context, id int) (*FeedEntry, error) {
+	return c.Query().Where(feedentry.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *FeedEntryClient) GetX(ctx context.Context, id int) *FeedEntry {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *FeedEntryClient) Hooks() []Hook {
+	hooks := c.hooks.FeedEntry
+	return append(hooks[:len(hooks):len(hooks)], feedentry.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *FeedEntryClient) Interceptors() []Interceptor {
+	return c.inters.FeedEntry
+}
+
+func (c *FeedEntryClient) mutate(ctx context.Context, m *FeedEntryMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&FeedEntryCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&FeedEntryUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&FeedEntryUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&FeedEntryDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown FeedEntry mutation op: %q", m.Op())
+	}
+}
+
 // HouseholdClient is a client for the Household schema.
 type HouseholdClient struct {
 	config
@@ -2818,6 +2994,22 @@ func (c *HouseholdClient) QueryDemands(_m *Household) *DemandQuery {
 			sqlgraph.From(household.Table, household.FieldID, id),
 			sqlgraph.To(demand.Table, demand.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, household.DemandsTable, household.DemandsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryPovertyHistory queries the poverty_history edge of a Household.
+func (c *HouseholdClient) QueryPovertyHistory(_m *Household) *PovertyStatusChangeQuery {
+	query := (&PovertyStatusChangeClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(household.Table, household.FieldID, id),
+			sqlgraph.To(povertystatuschange.Table, povertystatuschange.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, household.PovertyHistoryTable, household.PovertyHistoryColumn),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil
@@ -3677,6 +3869,308 @@ func (c *PostClient) mutate(ctx context.Context, m *PostMutation) (Value, error)
 		return (&PostDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Post mutation op: %q", m.Op())
+	}
+}
+
+// PovertyStatusChangeClient is a client for the PovertyStatusChange schema.
+type PovertyStatusChangeClient struct {
+	config
+}
+
+// NewPovertyStatusChangeClient returns a client for the PovertyStatusChange from the given config.
+func NewPovertyStatusChangeClient(c config) *PovertyStatusChangeClient {
+	return &PovertyStatusChangeClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `povertystatuschange.Hooks(f(g(h())))`.
+func (c *PovertyStatusChangeClient) Use(hooks ...Hook) {
+	c.hooks.PovertyStatusChange = append(c.hooks.PovertyStatusChange, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `povertystatuschange.Intercept(f(g(h())))`.
+func (c *PovertyStatusChangeClient) Intercept(interceptors ...Interceptor) {
+	c.inters.PovertyStatusChange = append(c.inters.PovertyStatusChange, interceptors...)
+}
+
+// Create returns a builder for creating a PovertyStatusChange entity.
+func (c *PovertyStatusChangeClient) Create() *PovertyStatusChangeCreate {
+	mutation := newPovertyStatusChangeMutation(c.config, OpCreate)
+	return &PovertyStatusChangeCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of PovertyStatusChange entities.
+func (c *PovertyStatusChangeClient) CreateBulk(builders ...*PovertyStatusChangeCreate) *PovertyStatusChangeCreateBulk {
+	return &PovertyStatusChangeCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *PovertyStatusChangeClient) MapCreateBulk(slice any, setFunc func(*PovertyStatusChangeCreate, int)) *PovertyStatusChangeCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &PovertyStatusChangeCreateBulk{err: fmt.Errorf("calling to PovertyStatusChangeClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*PovertyStatusChangeCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &PovertyStatusChangeCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for PovertyStatusChange.
+func (c *PovertyStatusChangeClient) Update() *PovertyStatusChangeUpdate {
+	mutation := newPovertyStatusChangeMutation(c.config, OpUpdate)
+	return &PovertyStatusChangeUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *PovertyStatusChangeClient) UpdateOne(_m *PovertyStatusChange) *PovertyStatusChangeUpdateOne {
+	mutation := newPovertyStatusChangeMutation(c.config, OpUpdateOne, withPovertyStatusChange(_m))
+	return &PovertyStatusChangeUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *PovertyStatusChangeClient) UpdateOneID(id int) *PovertyStatusChangeUpdateOne {
+	mutation := newPovertyStatusChangeMutation(c.config, OpUpdateOne, withPovertyStatusChangeID(id))
+	return &PovertyStatusChangeUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for PovertyStatusChange.
+func (c *PovertyStatusChangeClient) Delete() *PovertyStatusChangeDelete {
+	mutation := newPovertyStatusChangeMutation(c.config, OpDelete)
+	return &PovertyStatusChangeDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *PovertyStatusChangeClient) DeleteOne(_m *PovertyStatusChange) *PovertyStatusChangeDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *PovertyStatusChangeClient) DeleteOneID(id int) *PovertyStatusChangeDeleteOne {
+	builder := c.Delete().Where(povertystatuschange.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &PovertyStatusChangeDeleteOne{builder}
+}
+
+// Query returns a query builder for PovertyStatusChange.
+func (c *PovertyStatusChangeClient) Query() *PovertyStatusChangeQuery {
+	return &PovertyStatusChangeQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypePovertyStatusChange},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a PovertyStatusChange entity by its id.
+func (c *PovertyStatusChangeClient) Get(ctx context.Context, id int) (*PovertyStatusChange, error) {
+	return c.Query().Where(povertystatuschange.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *PovertyStatusChangeClient) GetX(ctx context.Context, id int) *PovertyStatusChange {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryHousehold queries the household edge of a PovertyStatusChange.
+func (c *PovertyStatusChangeClient) QueryHousehold(_m *PovertyStatusChange) *HouseholdQuery {
+	query := (&HouseholdClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(povertystatuschange.Table, povertystatuschange.FieldID, id),
+			sqlgraph.To(household.Table, household.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, povertystatuschange.HouseholdTable, povertystatuschange.HouseholdColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *PovertyStatusChangeClient) Hooks() []Hook {
+	hooks := c.hooks.PovertyStatusChange
+	return append(hooks[:len(hooks):len(hooks)], povertystatuschange.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *PovertyStatusChangeClient) Interceptors() []Interceptor {
+	inters := c.inters.PovertyStatusChange
+	return append(inters[:len(inters):len(inters)], povertystatuschange.Interceptors[:]...)
+}
+
+func (c *PovertyStatusChangeClient) mutate(ctx context.Context, m *PovertyStatusChangeMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&PovertyStatusChangeCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&PovertyStatusChangeUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&PovertyStatusChangeUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&PovertyStatusChangeDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown PovertyStatusChange mutation op: %q", m.Op())
+	}
+}
+
+// ProjectInvestmentClient is a client for the ProjectInvestment schema.
+type ProjectInvestmentClient struct {
+	config
+}
+
+// NewProjectInvestmentClient returns a client for the ProjectInvestment from the given config.
+func NewProjectInvestmentClient(c config) *ProjectInvestmentClient {
+	return &ProjectInvestmentClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `projectinvestment.Hooks(f(g(h())))`.
+func (c *ProjectInvestmentClient) Use(hooks ...Hook) {
+	c.hooks.ProjectInvestment = append(c.hooks.ProjectInvestment, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `projectinvestment.Intercept(f(g(h())))`.
+func (c *ProjectInvestmentClient) Intercept(interceptors ...Interceptor) {
+	c.inters.ProjectInvestment = append(c.inters.ProjectInvestment, interceptors...)
+}
+
+// Create returns a builder for creating a ProjectInvestment entity.
+func (c *ProjectInvestmentClient) Create() *ProjectInvestmentCreate {
+	mutation := newProjectInvestmentMutation(c.config, OpCreate)
+	return &ProjectInvestmentCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of ProjectInvestment entities.
+func (c *ProjectInvestmentClient) CreateBulk(builders ...*ProjectInvestmentCreate) *ProjectInvestmentCreateBulk {
+	return &ProjectInvestmentCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *ProjectInvestmentClient) MapCreateBulk(slice any, setFunc func(*ProjectInvestmentCreate, int)) *ProjectInvestmentCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &ProjectInvestmentCreateBulk{err: fmt.Errorf("calling to ProjectInvestmentClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*ProjectInvestmentCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &ProjectInvestmentCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for ProjectInvestment.
+func (c *ProjectInvestmentClient) Update() *ProjectInvestmentUpdate {
+	mutation := newProjectInvestmentMutation(c.config, OpUpdate)
+	return &ProjectInvestmentUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *ProjectInvestmentClient) UpdateOne(_m *ProjectInvestment) *ProjectInvestmentUpdateOne {
+	mutation := newProjectInvestmentMutation(c.config, OpUpdateOne, withProjectInvestment(_m))
+	return &ProjectInvestmentUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *ProjectInvestmentClient) UpdateOneID(id int) *ProjectInvestmentUpdateOne {
+	mutation := newProjectInvestmentMutation(c.config, OpUpdateOne, withProjectInvestmentID(id))
+	return &ProjectInvestmentUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for ProjectInvestment.
+func (c *ProjectInvestmentClient) Delete() *ProjectInvestmentDelete {
+	mutation := newProjectInvestmentMutation(c.config, OpDelete)
+	return &ProjectInvestmentDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *ProjectInvestmentClient) DeleteOne(_m *ProjectInvestment) *ProjectInvestmentDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *ProjectInvestmentClient) DeleteOneID(id int) *ProjectInvestmentDeleteOne {
+	builder := c.Delete().Where(projectinvestment.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &ProjectInvestmentDeleteOne{builder}
+}
+
+// Query returns a query builder for ProjectInvestment.
+func (c *ProjectInvestmentClient) Query() *ProjectInvestmentQuery {
+	return &ProjectInvestmentQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeProjectInvestment},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a ProjectInvestment entity by its id.
+func (c *ProjectInvestmentClient) Get(ctx context.Context, id int) (*ProjectInvestment, error) {
+	return c.Query().Where(projectinvestment.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *ProjectInvestmentClient) GetX(ctx context.Context, id int) *ProjectInvestment {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryProject queries the project edge of a ProjectInvestment.
+func (c *ProjectInvestmentClient) QueryProject(_m *ProjectInvestment) *DemoProjectQuery {
+	query := (&DemoProjectClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(projectinvestment.Table, projectinvestment.FieldID, id),
+			sqlgraph.To(demoproject.Table, demoproject.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, projectinvestment.ProjectTable, projectinvestment.ProjectColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *ProjectInvestmentClient) Hooks() []Hook {
+	hooks := c.hooks.ProjectInvestment
+	return append(hooks[:len(hooks):len(hooks)], projectinvestment.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *ProjectInvestmentClient) Interceptors() []Interceptor {
+	inters := c.inters.ProjectInvestment
+	return append(inters[:len(inters):len(inters)], projectinvestment.Interceptors[:]...)
+}
+
+func (c *ProjectInvestmentClient) mutate(ctx context.Context, m *ProjectInvestmentMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&ProjectInvestmentCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&ProjectInvestmentUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&ProjectInvestmentUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&ProjectInvestmentDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown ProjectInvestment mutation op: %q", m.Op())
 	}
 }
 
@@ -6315,18 +6809,18 @@ type (
 	hooks struct {
 		ApiKey, Assessment, AuditEvent, Cadre, CasbinRule, Contribution, Demand,
 		DemandEvent, DemoProject, DemoProjectStage, Department, DepartmentVillageLink,
-		District, Household, Pairing, PartyMember, PartyOrganization, Post,
-		Rectification, Resident, RoleBinding, Session, Setting, SharedState, Team,
-		TeamMembership, Township, TrainingCourse, TrainingEnrollment, TrustedDocument,
-		User, Village, Visit []ent.Hook
+		District, FeedEntry, Household, Pairing, PartyMember, PartyOrganization, Post,
+		PovertyStatusChange, ProjectInvestment, Rectification, Resident, RoleBinding,
+		Session, Setting, SharedState, Team, TeamMembership, Township, TrainingCourse,
+		TrainingEnrollment, TrustedDocument, User, Village, Visit []ent.Hook
 	}
 	inters struct {
 		ApiKey, Assessment, AuditEvent, Cadre, CasbinRule, Contribution, Demand,
 		DemandEvent, DemoProject, DemoProjectStage, Department, DepartmentVillageLink,
-		District, Household, Pairing, PartyMember, PartyOrganization, Post,
-		Rectification, Resident, RoleBinding, Session, Setting, SharedState, Team,
-		TeamMembership, Township, TrainingCourse, TrainingEnrollment, TrustedDocument,
-		User, Village, Visit []ent.Interceptor
+		District, FeedEntry, Household, Pairing, PartyMember, PartyOrganization, Post,
+		PovertyStatusChange, ProjectInvestment, Rectification, Resident, RoleBinding,
+		Session, Setting, SharedState, Team, TeamMembership, Township, TrainingCourse,
+		TrainingEnrollment, TrustedDocument, User, Village, Visit []ent.Interceptor
 	}
 )
 

@@ -58,6 +58,8 @@ func (c *Client) DeletedSince(ctx context.Context, typeName string, since time.T
 		err = c.PartyOrganization.Query().Modify(p).Select("id", "deleted_at").Scan(ctx, &out)
 	case "Post":
 		err = c.Post.Query().Modify(p).Select("id", "deleted_at").Scan(ctx, &out)
+	case "PovertyStatusChange":
+		err = c.PovertyStatusChange.Query().Modify(p).Select("id", "deleted_at").Scan(ctx, &out)
 	case "ProjectInvestment":
 		err = c.ProjectInvestment.Query().Modify(p).Select("id", "deleted_at").Scan(ctx, &out)
 	case "Rectification":

@@ -31,6 +31,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/partymember"
 	"github.com/nanpiao/sbqw/ent/partyorganization"
 	"github.com/nanpiao/sbqw/ent/post"
+	"github.com/nanpiao/sbqw/ent/povertystatuschange"
 	"github.com/nanpiao/sbqw/ent/projectinvestment"
 	"github.com/nanpiao/sbqw/ent/rectification"
 	"github.com/nanpiao/sbqw/ent/resident"
@@ -126,6 +127,7 @@ func checkColumn(t, c string) error {
 			partymember.Table:           partymember.ValidColumn,
 			partyorganization.Table:     partyorganization.ValidColumn,
 			post.Table:                  post.ValidColumn,
+			povertystatuschange.Table:   povertystatuschange.ValidColumn,
 			projectinvestment.Table:     projectinvestment.ValidColumn,
 			rectification.Table:         rectification.ValidColumn,
 			resident.Table:              resident.ValidColumn,

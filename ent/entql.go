@@ -22,7 +22,9 @@ import (
 	"github.com/nanpiao/sbqw/ent/partymember"
 	"github.com/nanpiao/sbqw/ent/partyorganization"
 	"github.com/nanpiao/sbqw/ent/post"
+	"github.com/nanpiao/sbqw/ent/povertystatuschange"
 	"github.com/nanpiao/sbqw/ent/predicate"
+	"github.com/nanpiao/sbqw/ent/projectinvestment"
 	"github.com/nanpiao/sbqw/ent/rectification"
 	"github.com/nanpiao/sbqw/ent/resident"
 	"github.com/nanpiao/sbqw/ent/rolebinding"
@@ -47,7 +49,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 33)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 36)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   apikey.Table,
@@ -275,22 +277,28 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		Type: "DemoProject",
 		Fields: map[string]*sqlgraph.FieldSpec{
-			demoproject.FieldCreatedAt:   {Type: field.TypeTime, Column: demoproject.FieldCreatedAt},
-			demoproject.FieldUpdatedAt:   {Type: field.TypeTime, Column: demoproject.FieldUpdatedAt},
-			demoproject.FieldDeletedAt:   {Type: field.TypeTime, Column: demoproject.FieldDeletedAt},
-			demoproject.FieldDeleteToken: {Type: field.TypeInt64, Column: demoproject.FieldDeleteToken},
-			demoproject.FieldVersion:     {Type: field.TypeInt, Column: demoproject.FieldVersion},
-			demoproject.FieldTownshipID:  {Type: field.TypeInt, Column: demoproject.FieldTownshipID},
-			demoproject.FieldYear:        {Type: field.TypeInt, Column: demoproject.FieldYear},
-			demoproject.FieldName:        {Type: field.TypeString, Column: demoproject.FieldName},
-			demoproject.FieldSubjectKind: {Type: field.TypeEnum, Column: demoproject.FieldSubjectKind},
-			demoproject.FieldSubjectName: {Type: field.TypeString, Column: demoproject.FieldSubjectName},
-			demoproject.FieldVillageID:   {Type: field.TypeInt, Column: demoproject.FieldVillageID},
-			demoproject.FieldIndustry:    {Type: field.TypeEnum, Column: demoproject.FieldIndustry},
-			demoproject.FieldGoal:        {Type: field.TypeString, Column: demoproject.FieldGoal},
-			demoproject.FieldDeadline:    {Type: field.TypeTime, Column: demoproject.FieldDeadline},
-			demoproject.FieldStage:       {Type: field.TypeEnum, Column: demoproject.FieldStage},
-			demoproject.FieldStageDueOn:  {Type: field.TypeTime, Column: demoproject.FieldStageDueOn},
+			demoproject.FieldCreatedAt:              {Type: field.TypeTime, Column: demoproject.FieldCreatedAt},
+			demoproject.FieldUpdatedAt:              {Type: field.TypeTime, Column: demoproject.FieldUpdatedAt},
+			demoproject.FieldDeletedAt:              {Type: field.TypeTime, Column: demoproject.FieldDeletedAt},
+			demoproject.FieldDeleteToken:            {Type: field.TypeInt64, Column: demoproject.FieldDeleteToken},
+			demoproject.FieldVersion:                {Type: field.TypeInt, Column: demoproject.FieldVersion},
+			demoproject.FieldTownshipID:             {Type: field.TypeInt, Column: demoproject.FieldTownshipID},
+			demoproject.FieldYear:                   {Type: field.TypeInt, Column: demoproject.FieldYear},
+			demoproject.FieldName:                   {Type: field.TypeString, Column: demoproject.FieldName},
+			demoproject.FieldSubjectKind:            {Type: field.TypeEnum, Column: demoproject.FieldSubjectKind},
+			demoproject.FieldSubjectName:            {Type: field.TypeString, Column: demoproject.FieldSubjectName},
+			demoproject.FieldVillageID:              {Type: field.TypeInt, Column: demoproject.FieldVillageID},
+			demoproject.FieldIndustry:               {Type: field.TypeEnum, Column: demoproject.FieldIndustry},
+			demoproject.FieldGoal:                   {Type: field.TypeString, Column: demoproject.FieldGoal},
+			demoproject.FieldDeadline:               {Type: field.TypeTime, Column: demoproject.FieldDeadline},
+			demoproject.FieldStage:                  {Type: field.TypeEnum, Column: demoproject.FieldStage},
+			demoproject.FieldStageDueOn:             {Type: field.TypeTime, Column: demoproject.FieldStageDueOn},
+			demoproject.FieldHouseholdsDriven:       {Type: field.TypeInt, Column: demoproject.FieldHouseholdsDriven},
+			demoproject.FieldPersonsDriven:          {Type: field.TypeInt, Column: demoproject.FieldPersonsDriven},
+			demoproject.FieldNeedyHouseholdsDriven:  {Type: field.TypeInt, Column: demoproject.FieldNeedyHouseholdsDriven},
+			demoproject.FieldIncomeGainPerHousehold: {Type: field.TypeInt64, Column: demoproject.FieldIncomeGainPerHousehold},
+			demoproject.FieldNewCollectiveIncome:    {Type: field.TypeInt64, Column: demoproject.FieldNewCollectiveIncome},
+			demoproject.FieldJobsCreated:            {Type: field.TypeInt, Column: demoproject.FieldJobsCreated},
 		},
 	}
 	graph.Nodes[9] = &sqlgraph.Node{
@@ -304,20 +312,33 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		Type: "DemoProjectStage",
 		Fields: map[string]*sqlgraph.FieldSpec{
-			demoprojectstage.FieldCreatedAt:   {Type: field.TypeTime, Column: demoprojectstage.FieldCreatedAt},
-			demoprojectstage.FieldUpdatedAt:   {Type: field.TypeTime, Column: demoprojectstage.FieldUpdatedAt},
-			demoprojectstage.FieldDeletedAt:   {Type: field.TypeTime, Column: demoprojectstage.FieldDeletedAt},
-			demoprojectstage.FieldDeleteToken: {Type: field.TypeInt64, Column: demoprojectstage.FieldDeleteToken},
-			demoprojectstage.FieldVersion:     {Type: field.TypeInt, Column: demoprojectstage.FieldVersion},
-			demoprojectstage.FieldProjectID:   {Type: field.TypeInt, Column: demoprojectstage.FieldProjectID},
-			demoprojectstage.FieldStage:       {Type: field.TypeEnum, Column: demoprojectstage.FieldStage},
-			demoprojectstage.FieldResult:      {Type: field.TypeEnum, Column: demoprojectstage.FieldResult},
-			demoprojectstage.FieldRemarks:     {Type: field.TypeString, Column: demoprojectstage.FieldRemarks},
-			demoprojectstage.FieldDueOn:       {Type: field.TypeTime, Column: demoprojectstage.FieldDueOn},
-			demoprojectstage.FieldActorID:     {Type: field.TypeInt, Column: demoprojectstage.FieldActorID},
-			demoprojectstage.FieldActorName:   {Type: field.TypeString, Column: demoprojectstage.FieldActorName},
-			demoprojectstage.FieldTownshipID:  {Type: field.TypeInt, Column: demoprojectstage.FieldTownshipID},
-			demoprojectstage.FieldVillageID:   {Type: field.TypeInt, Column: demoprojectstage.FieldVillageID},
+			demoprojectstage.FieldCreatedAt:             {Type: field.TypeTime, Column: demoprojectstage.FieldCreatedAt},
+			demoprojectstage.FieldUpdatedAt:             {Type: field.TypeTime, Column: demoprojectstage.FieldUpdatedAt},
+			demoprojectstage.FieldDeletedAt:             {Type: field.TypeTime, Column: demoprojectstage.FieldDeletedAt},
+			demoprojectstage.FieldDeleteToken:           {Type: field.TypeInt64, Column: demoprojectstage.FieldDeleteToken},
+			demoprojectstage.FieldVersion:               {Type: field.TypeInt, Column: demoprojectstage.FieldVersion},
+			demoprojectstage.FieldProjectID:             {Type: field.TypeInt, Column: demoprojectstage.FieldProjectID},
+			demoprojectstage.FieldStage:                 {Type: field.TypeEnum, Column: demoprojectstage.FieldStage},
+			demoprojectstage.FieldResult:                {Type: field.TypeEnum, Column: demoprojectstage.FieldResult},
+			demoprojectstage.FieldRemarks:               {Type: field.TypeString, Column: demoprojectstage.FieldRemarks},
+			demoprojectstage.FieldDueOn:                 {Type: field.TypeTime, Column: demoprojectstage.FieldDueOn},
+			demoprojectstage.FieldActorID:               {Type: field.TypeInt, Column: demoprojectstage.FieldActorID},
+			demoprojectstage.FieldActorName:             {Type: field.TypeString, Column: demoprojectstage.FieldActorName},
+			demoprojectstage.FieldFindings:              {Type: field.TypeString, Column: demoprojectstage.FieldFindings},
+			demoprojectstage.FieldEvaluationScore:       {Type: field.TypeInt, Column: demoprojectstage.FieldEvaluationScore},
+			demoprojectstage.FieldEvaluationConclusion:  {Type: field.TypeString, Column: demoprojectstage.FieldEvaluationConclusion},
+			demoprojectstage.FieldApprovalNumber:        {Type: field.TypeString, Column: demoprojectstage.FieldApprovalNumber},
+			demoprojectstage.FieldApprovedBudget:        {Type: field.TypeInt64, Column: demoprojectstage.FieldApprovedBudget},
+			demoprojectstage.FieldProgressPercent:       {Type: field.TypeInt, Column: demoprojectstage.FieldProgressPercent},
+			demoprojectstage.FieldSpentToDate:           {Type: field.TypeInt64, Column: demoprojectstage.FieldSpentToDate},
+			demoprojectstage.FieldMilestones:            {Type: field.TypeJSON, Column: demoprojectstage.FieldMilestones},
+			demoprojectstage.FieldReviewGrade:           {Type: field.TypeEnum, Column: demoprojectstage.FieldReviewGrade},
+			demoprojectstage.FieldReviewRemarks:         {Type: field.TypeString, Column: demoprojectstage.FieldReviewRemarks},
+			demoprojectstage.FieldFinalInvestment:       {Type: field.TypeInt64, Column: demoprojectstage.FieldFinalInvestment},
+			demoprojectstage.FieldFinalHouseholdsDriven: {Type: field.TypeInt, Column: demoprojectstage.FieldFinalHouseholdsDriven},
+			demoprojectstage.FieldAcceptanceDate:        {Type: field.TypeTime, Column: demoprojectstage.FieldAcceptanceDate},
+			demoprojectstage.FieldTownshipID:            {Type: field.TypeInt, Column: demoprojectstage.FieldTownshipID},
+			demoprojectstage.FieldVillageID:             {Type: field.TypeInt, Column: demoprojectstage.FieldVillageID},
 		},
 	}
 	graph.Nodes[10] = &sqlgraph.Node{
@@ -424,6 +445,9 @@ var schemaGraph = func() *sqlgraph.Schema {
 			household.FieldAddress:         {Type: field.TypeString, Column: household.FieldAddress},
 			household.FieldCategory:        {Type: field.TypeEnum, Column: household.FieldCategory},
 			household.FieldPovertyStatus:   {Type: field.TypeEnum, Column: household.FieldPovertyStatus},
+			household.FieldExitStage:       {Type: field.TypeEnum, Column: household.FieldExitStage},
+			household.FieldExitVerifiedOn:  {Type: field.TypeTime, Column: household.FieldExitVerifiedOn},
+			household.FieldMonitoringRisk:  {Type: field.TypeEnum, Column: household.FieldMonitoringRisk},
 			household.FieldCauses:          {Type: field.TypeJSON, Column: household.FieldCauses},
 			household.FieldIdentifiedYear:  {Type: field.TypeInt, Column: household.FieldIdentifiedYear},
 			household.FieldExitYear:        {Type: field.TypeInt, Column: household.FieldExitYear},
@@ -547,6 +571,59 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[19] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   povertystatuschange.Table,
+			Columns: povertystatuschange.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: povertystatuschange.FieldID,
+			},
+		},
+		Type: "PovertyStatusChange",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			povertystatuschange.FieldCreatedAt:   {Type: field.TypeTime, Column: povertystatuschange.FieldCreatedAt},
+			povertystatuschange.FieldUpdatedAt:   {Type: field.TypeTime, Column: povertystatuschange.FieldUpdatedAt},
+			povertystatuschange.FieldDeletedAt:   {Type: field.TypeTime, Column: povertystatuschange.FieldDeletedAt},
+			povertystatuschange.FieldDeleteToken: {Type: field.TypeInt64, Column: povertystatuschange.FieldDeleteToken},
+			povertystatuschange.FieldVersion:     {Type: field.TypeInt, Column: povertystatuschange.FieldVersion},
+			povertystatuschange.FieldHouseholdID: {Type: field.TypeInt, Column: povertystatuschange.FieldHouseholdID},
+			povertystatuschange.FieldStep:        {Type: field.TypeEnum, Column: povertystatuschange.FieldStep},
+			povertystatuschange.FieldFromStatus:  {Type: field.TypeEnum, Column: povertystatuschange.FieldFromStatus},
+			povertystatuschange.FieldToStatus:    {Type: field.TypeEnum, Column: povertystatuschange.FieldToStatus},
+			povertystatuschange.FieldChangedOn:   {Type: field.TypeTime, Column: povertystatuschange.FieldChangedOn},
+			povertystatuschange.FieldRisk:        {Type: field.TypeEnum, Column: povertystatuschange.FieldRisk},
+			povertystatuschange.FieldReason:      {Type: field.TypeString, Column: povertystatuschange.FieldReason},
+			povertystatuschange.FieldActorID:     {Type: field.TypeInt, Column: povertystatuschange.FieldActorID},
+			povertystatuschange.FieldActorName:   {Type: field.TypeString, Column: povertystatuschange.FieldActorName},
+			povertystatuschange.FieldTownshipID:  {Type: field.TypeInt, Column: povertystatuschange.FieldTownshipID},
+			povertystatuschange.FieldVillageID:   {Type: field.TypeInt, Column: povertystatuschange.FieldVillageID},
+		},
+	}
+	graph.Nodes[20] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   projectinvestment.Table,
+			Columns: projectinvestment.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: projectinvestment.FieldID,
+			},
+		},
+		Type: "ProjectInvestment",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			projectinvestment.FieldCreatedAt:   {Type: field.TypeTime, Column: projectinvestment.FieldCreatedAt},
+			projectinvestment.FieldUpdatedAt:   {Type: field.TypeTime, Column: projectinvestment.FieldUpdatedAt},
+			projectinvestment.FieldDeletedAt:   {Type: field.TypeTime, Column: projectinvestment.FieldDeletedAt},
+			projectinvestment.FieldDeleteToken: {Type: field.TypeInt64, Column: projectinvestment.FieldDeleteToken},
+			projectinvestment.FieldVersion:     {Type: field.TypeInt, Column: projectinvestment.FieldVersion},
+			projectinvestment.FieldProjectID:   {Type: field.TypeInt, Column: projectinvestment.FieldProjectID},
+			projectinvestment.FieldSource:      {Type: field.TypeEnum, Column: projectinvestment.FieldSource},
+			projectinvestment.FieldPlanned:     {Type: field.TypeInt64, Column: projectinvestment.FieldPlanned},
+			projectinvestment.FieldActual:      {Type: field.TypeInt64, Column: projectinvestment.FieldActual},
+			projectinvestment.FieldTownshipID:  {Type: field.TypeInt, Column: projectinvestment.FieldTownshipID},
+			projectinvestment.FieldVillageID:   {Type: field.TypeInt, Column: projectinvestment.FieldVillageID},
+		},
+	}
+	graph.Nodes[21] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   rectification.Table,
 			Columns: rectification.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -573,7 +650,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			rectification.FieldTownshipID:      {Type: field.TypeInt, Column: rectification.FieldTownshipID},
 		},
 	}
-	graph.Nodes[20] = &sqlgraph.Node{
+	graph.Nodes[22] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   resident.Table,
 			Columns: resident.Columns,
@@ -607,7 +684,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			resident.FieldVillageID:      {Type: field.TypeInt, Column: resident.FieldVillageID},
 		},
 	}
-	graph.Nodes[21] = &sqlgraph.Node{
+	graph.Nodes[23] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   rolebinding.Table,
 			Columns: rolebinding.Columns,
@@ -633,7 +710,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			rolebinding.FieldValidTo:      {Type: field.TypeTime, Column: rolebinding.FieldValidTo},
 		},
 	}
-	graph.Nodes[22] = &sqlgraph.Node{
+	graph.Nodes[24] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   session.Table,
 			Columns: session.Columns,
@@ -653,7 +730,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			session.FieldClientAddress: {Type: field.TypeString, Column: session.FieldClientAddress},
 		},
 	}
-	graph.Nodes[23] = &sqlgraph.Node{
+	graph.Nodes[25] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   setting.Table,
 			Columns: setting.Columns,
@@ -670,7 +747,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			setting.FieldValue:     {Type: field.TypeString, Column: setting.FieldValue},
 		},
 	}
-	graph.Nodes[24] = &sqlgraph.Node{
+	graph.Nodes[26] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   sharedstate.Table,
 			Columns: sharedstate.Columns,
@@ -688,7 +765,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			sharedstate.FieldValue:     {Type: field.TypeString, Column: sharedstate.FieldValue},
 		},
 	}
-	graph.Nodes[24] = &sqlgraph.Node{
+	graph.Nodes[27] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   team.Table,
 			Columns: team.Columns,
@@ -712,7 +789,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			team.FieldTask:        {Type: field.TypeString, Column: team.FieldTask},
 		},
 	}
-	graph.Nodes[25] = &sqlgraph.Node{
+	graph.Nodes[28] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   teammembership.Table,
 			Columns: teammembership.Columns,
@@ -736,7 +813,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			teammembership.FieldVillageID:   {Type: field.TypeInt, Column: teammembership.FieldVillageID},
 		},
 	}
-	graph.Nodes[26] = &sqlgraph.Node{
+	graph.Nodes[29] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   township.Table,
 			Columns: township.Columns,
@@ -758,7 +835,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			township.FieldKind:        {Type: field.TypeEnum, Column: township.FieldKind},
 		},
 	}
-	graph.Nodes[27] = &sqlgraph.Node{
+	graph.Nodes[30] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   trainingcourse.Table,
 			Columns: trainingcourse.Columns,
@@ -784,7 +861,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			trainingcourse.FieldTopic:       {Type: field.TypeString, Column: trainingcourse.FieldTopic},
 		},
 	}
-	graph.Nodes[28] = &sqlgraph.Node{
+	graph.Nodes[31] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   trainingenrollment.Table,
 			Columns: trainingenrollment.Columns,
@@ -809,7 +886,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			trainingenrollment.FieldVillageID:     {Type: field.TypeInt, Column: trainingenrollment.FieldVillageID},
 		},
 	}
-	graph.Nodes[29] = &sqlgraph.Node{
+	graph.Nodes[32] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   trusteddocument.Table,
 			Columns: trusteddocument.Columns,
@@ -830,7 +907,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			trusteddocument.FieldDocument:    {Type: field.TypeString, Column: trusteddocument.FieldDocument},
 		},
 	}
-	graph.Nodes[30] = &sqlgraph.Node{
+	graph.Nodes[33] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   user.Table,
 			Columns: user.Columns,
@@ -855,7 +932,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			user.FieldPasswordChangedAt:  {Type: field.TypeTime, Column: user.FieldPasswordChangedAt},
 		},
 	}
-	graph.Nodes[31] = &sqlgraph.Node{
+	graph.Nodes[34] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   village.Table,
 			Columns: village.Columns,
@@ -878,7 +955,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			village.FieldWeakOrganization: {Type: field.TypeBool, Column: village.FieldWeakOrganization},
 		},
 	}
-	graph.Nodes[32] = &sqlgraph.Node{
+	graph.Nodes[35] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   visit.Table,
 			Columns: visit.Columns,
@@ -1113,6 +1190,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"DemoProjectStage",
 	)
 	graph.MustAddE(
+		"investments",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   demoproject.InvestmentsTable,
+			Columns: []string{demoproject.InvestmentsColumn},
+			Bidi:    false,
+		},
+		"DemoProject",
+		"ProjectInvestment",
+	)
+	graph.MustAddE(
 		"project",
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -1267,6 +1356,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Household",
 		"Demand",
+	)
+	graph.MustAddE(
+		"poverty_history",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   household.PovertyHistoryTable,
+			Columns: []string{household.PovertyHistoryColumn},
+			Bidi:    false,
+		},
+		"Household",
+		"PovertyStatusChange",
 	)
 	graph.MustAddE(
 		"cadre",
@@ -1483,6 +1584,30 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Post",
 		"PartyOrganization",
+	)
+	graph.MustAddE(
+		"household",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   povertystatuschange.HouseholdTable,
+			Columns: []string{povertystatuschange.HouseholdColumn},
+			Bidi:    false,
+		},
+		"PovertyStatusChange",
+		"Household",
+	)
+	graph.MustAddE(
+		"project",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   projectinvestment.ProjectTable,
+			Columns: []string{projectinvestment.ProjectColumn},
+			Bidi:    false,
+		},
+		"ProjectInvestment",
+		"DemoProject",
 	)
 	graph.MustAddE(
 		"village",
@@ -3145,6 +3270,36 @@ func (f *DemoProjectFilter) WhereStageDueOn(p entql.TimeP) {
 	f.Where(p.Field(demoproject.FieldStageDueOn))
 }
 
+// WhereHouseholdsDriven applies the entql int predicate on the households_driven field.
+func (f *DemoProjectFilter) WhereHouseholdsDriven(p entql.IntP) {
+	f.Where(p.Field(demoproject.FieldHouseholdsDriven))
+}
+
+// WherePersonsDriven applies the entql int predicate on the persons_driven field.
+func (f *DemoProjectFilter) WherePersonsDriven(p entql.IntP) {
+	f.Where(p.Field(demoproject.FieldPersonsDriven))
+}
+
+// WhereNeedyHouseholdsDriven applies the entql int predicate on the needy_households_driven field.
+func (f *DemoProjectFilter) WhereNeedyHouseholdsDriven(p entql.IntP) {
+	f.Where(p.Field(demoproject.FieldNeedyHouseholdsDriven))
+}
+
+// WhereIncomeGainPerHousehold applies the entql int64 predicate on the income_gain_per_household field.
+func (f *DemoProjectFilter) WhereIncomeGainPerHousehold(p entql.Int64P) {
+	f.Where(p.Field(demoproject.FieldIncomeGainPerHousehold))
+}
+
+// WhereNewCollectiveIncome applies the entql int64 predicate on the new_collective_income field.
+func (f *DemoProjectFilter) WhereNewCollectiveIncome(p entql.Int64P) {
+	f.Where(p.Field(demoproject.FieldNewCollectiveIncome))
+}
+
+// WhereJobsCreated applies the entql int predicate on the jobs_created field.
+func (f *DemoProjectFilter) WhereJobsCreated(p entql.IntP) {
+	f.Where(p.Field(demoproject.FieldJobsCreated))
+}
+
 // WhereHasTownship applies a predicate to check if query has an edge township.
 func (f *DemoProjectFilter) WhereHasTownship() {
 	f.Where(entql.HasEdge("township"))
@@ -3181,6 +3336,20 @@ func (f *DemoProjectFilter) WhereHasStages() {
 // WhereHasStagesWith applies a predicate to check if query has an edge stages with a given conditions (other predicates).
 func (f *DemoProjectFilter) WhereHasStagesWith(preds ...predicate.DemoProjectStage) {
 	f.Where(entql.HasEdgeWith("stages", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasInvestments applies a predicate to check if query has an edge investments.
+func (f *DemoProjectFilter) WhereHasInvestments() {
+	f.Where(entql.HasEdge("investments"))
+}
+
+// WhereHasInvestmentsWith applies a predicate to check if query has an edge investments with a given conditions (other predicates).
+func (f *DemoProjectFilter) WhereHasInvestmentsWith(preds ...predicate.ProjectInvestment) {
+	f.Where(entql.HasEdgeWith("investments", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}
@@ -3285,6 +3454,71 @@ func (f *DemoProjectStageFilter) WhereActorID(p entql.IntP) {
 // WhereActorName applies the entql string predicate on the actor_name field.
 func (f *DemoProjectStageFilter) WhereActorName(p entql.StringP) {
 	f.Where(p.Field(demoprojectstage.FieldActorName))
+}
+
+// WhereFindings applies the entql string predicate on the findings field.
+func (f *DemoProjectStageFilter) WhereFindings(p entql.StringP) {
+	f.Where(p.Field(demoprojectstage.FieldFindings))
+}
+
+// WhereEvaluationScore applies the entql int predicate on the evaluation_score field.
+func (f *DemoProjectStageFilter) WhereEvaluationScore(p entql.IntP) {
+	f.Where(p.Field(demoprojectstage.FieldEvaluationScore))
+}
+
+// WhereEvaluationConclusion applies the entql string predicate on the evaluation_conclusion field.
+func (f *DemoProjectStageFilter) WhereEvaluationConclusion(p entql.StringP) {
+	f.Where(p.Field(demoprojectstage.FieldEvaluationConclusion))
+}
+
+// WhereApprovalNumber applies the entql string predicate on the approval_number field.
+func (f *DemoProjectStageFilter) WhereApprovalNumber(p entql.StringP) {
+	f.Where(p.Field(demoprojectstage.FieldApprovalNumber))
+}
+
+// WhereApprovedBudget applies the entql int64 predicate on the approved_budget field.
+func (f *DemoProjectStageFilter) WhereApprovedBudget(p entql.Int64P) {
+	f.Where(p.Field(demoprojectstage.FieldApprovedBudget))
+}
+
+// WhereProgressPercent applies the entql int predicate on the progress_percent field.
+func (f *DemoProjectStageFilter) WhereProgressPercent(p entql.IntP) {
+	f.Where(p.Field(demoprojectstage.FieldProgressPercent))
+}
+
+// WhereSpentToDate applies the entql int64 predicate on the spent_to_date field.
+func (f *DemoProjectStageFilter) WhereSpentToDate(p entql.Int64P) {
+	f.Where(p.Field(demoprojectstage.FieldSpentToDate))
+}
+
+// WhereMilestones applies the entql json.RawMessage predicate on the milestones field.
+func (f *DemoProjectStageFilter) WhereMilestones(p entql.BytesP) {
+	f.Where(p.Field(demoprojectstage.FieldMilestones))
+}
+
+// WhereReviewGrade applies the entql string predicate on the review_grade field.
+func (f *DemoProjectStageFilter) WhereReviewGrade(p entql.StringP) {
+	f.Where(p.Field(demoprojectstage.FieldReviewGrade))
+}
+
+// WhereReviewRemarks applies the entql string predicate on the review_remarks field.
+func (f *DemoProjectStageFilter) WhereReviewRemarks(p entql.StringP) {
+	f.Where(p.Field(demoprojectstage.FieldReviewRemarks))
+}
+
+// WhereFinalInvestment applies the entql int64 predicate on the final_investment field.
+func (f *DemoProjectStageFilter) WhereFinalInvestment(p entql.Int64P) {
+	f.Where(p.Field(demoprojectstage.FieldFinalInvestment))
+}
+
+// WhereFinalHouseholdsDriven applies the entql int predicate on the final_households_driven field.
+func (f *DemoProjectStageFilter) WhereFinalHouseholdsDriven(p entql.IntP) {
+	f.Where(p.Field(demoprojectstage.FieldFinalHouseholdsDriven))
+}
+
+// WhereAcceptanceDate applies the entql time.Time predicate on the acceptance_date field.
+func (f *DemoProjectStageFilter) WhereAcceptanceDate(p entql.TimeP) {
+	f.Where(p.Field(demoprojectstage.FieldAcceptanceDate))
 }
 
 // WhereTownshipID applies the entql int predicate on the township_id field.
@@ -3828,6 +4062,21 @@ func (f *HouseholdFilter) WherePovertyStatus(p entql.StringP) {
 	f.Where(p.Field(household.FieldPovertyStatus))
 }
 
+// WhereExitStage applies the entql string predicate on the exit_stage field.
+func (f *HouseholdFilter) WhereExitStage(p entql.StringP) {
+	f.Where(p.Field(household.FieldExitStage))
+}
+
+// WhereExitVerifiedOn applies the entql time.Time predicate on the exit_verified_on field.
+func (f *HouseholdFilter) WhereExitVerifiedOn(p entql.TimeP) {
+	f.Where(p.Field(household.FieldExitVerifiedOn))
+}
+
+// WhereMonitoringRisk applies the entql string predicate on the monitoring_risk field.
+func (f *HouseholdFilter) WhereMonitoringRisk(p entql.StringP) {
+	f.Where(p.Field(household.FieldMonitoringRisk))
+}
+
 // WhereCauses applies the entql json.RawMessage predicate on the causes field.
 func (f *HouseholdFilter) WhereCauses(p entql.BytesP) {
 	f.Where(p.Field(household.FieldCauses))
@@ -3908,6 +4157,20 @@ func (f *HouseholdFilter) WhereHasDemands() {
 // WhereHasDemandsWith applies a predicate to check if query has an edge demands with a given conditions (other predicates).
 func (f *HouseholdFilter) WhereHasDemandsWith(preds ...predicate.Demand) {
 	f.Where(entql.HasEdgeWith("demands", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasPovertyHistory applies a predicate to check if query has an edge poverty_history.
+func (f *HouseholdFilter) WhereHasPovertyHistory() {
+	f.Where(entql.HasEdge("poverty_history"))
+}
+
+// WhereHasPovertyHistoryWith applies a predicate to check if query has an edge poverty_history with a given conditions (other predicates).
+func (f *HouseholdFilter) WhereHasPovertyHistoryWith(preds ...predicate.PovertyStatusChange) {
+	f.Where(entql.HasEdgeWith("poverty_history", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}
@@ -4632,6 +4895,249 @@ func (f *PostFilter) WhereHasOrganizationWith(preds ...predicate.PartyOrganizati
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *PovertyStatusChangeQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the PovertyStatusChangeQuery builder.
+func (_q *PovertyStatusChangeQuery) Filter() *PovertyStatusChangeFilter {
+	return &PovertyStatusChangeFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *PovertyStatusChangeMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the PovertyStatusChangeMutation builder.
+func (m *PovertyStatusChangeMutation) Filter() *PovertyStatusChangeFilter {
+	return &PovertyStatusChangeFilter{config: m.config, predicateAdder: m}
+}
+
+// PovertyStatusChangeFilter provides a generic filtering capability at runtime for PovertyStatusChangeQuery.
+type PovertyStatusChangeFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *PovertyStatusChangeFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *PovertyStatusChangeFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(povertystatuschange.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *PovertyStatusChangeFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(povertystatuschange.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *PovertyStatusChangeFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(povertystatuschange.FieldUpdatedAt))
+}
+
+// WhereDeletedAt applies the entql time.Time predicate on the deleted_at field.
+func (f *PovertyStatusChangeFilter) WhereDeletedAt(p entql.TimeP) {
+	f.Where(p.Field(povertystatuschange.FieldDeletedAt))
+}
+
+// WhereDeleteToken applies the entql int64 predicate on the delete_token field.
+func (f *PovertyStatusChangeFilter) WhereDeleteToken(p entql.Int64P) {
+	f.Where(p.Field(povertystatuschange.FieldDeleteToken))
+}
+
+// WhereVersion applies the entql int predicate on the version field.
+func (f *PovertyStatusChangeFilter) WhereVersion(p entql.IntP) {
+	f.Where(p.Field(povertystatuschange.FieldVersion))
+}
+
+// WhereHouseholdID applies the entql int predicate on the household_id field.
+func (f *PovertyStatusChangeFilter) WhereHouseholdID(p entql.IntP) {
+	f.Where(p.Field(povertystatuschange.FieldHouseholdID))
+}
+
+// WhereStep applies the entql string predicate on the step field.
+func (f *PovertyStatusChangeFilter) WhereStep(p entql.StringP) {
+	f.Where(p.Field(povertystatuschange.FieldStep))
+}
+
+// WhereFromStatus applies the entql string predicate on the from_status field.
+func (f *PovertyStatusChangeFilter) WhereFromStatus(p entql.StringP) {
+	f.Where(p.Field(povertystatuschange.FieldFromStatus))
+}
+
+// WhereToStatus applies the entql string predicate on the to_status field.
+func (f *PovertyStatusChangeFilter) WhereToStatus(p entql.StringP) {
+	f.Where(p.Field(povertystatuschange.FieldToStatus))
+}
+
+// WhereChangedOn applies the entql time.Time predicate on the changed_on field.
+func (f *PovertyStatusChangeFilter) WhereChangedOn(p entql.TimeP) {
+	f.Where(p.Field(povertystatuschange.FieldChangedOn))
+}
+
+// WhereRisk applies the entql string predicate on the risk field.
+func (f *PovertyStatusChangeFilter) WhereRisk(p entql.StringP) {
+	f.Where(p.Field(povertystatuschange.FieldRisk))
+}
+
+// WhereReason applies the entql string predicate on the reason field.
+func (f *PovertyStatusChangeFilter) WhereReason(p entql.StringP) {
+	f.Where(p.Field(povertystatuschange.FieldReason))
+}
+
+// WhereActorID applies the entql int predicate on the actor_id field.
+func (f *PovertyStatusChangeFilter) WhereActorID(p entql.IntP) {
+	f.Where(p.Field(povertystatuschange.FieldActorID))
+}
+
+// WhereActorName applies the entql string predicate on the actor_name field.
+func (f *PovertyStatusChangeFilter) WhereActorName(p entql.StringP) {
+	f.Where(p.Field(povertystatuschange.FieldActorName))
+}
+
+// WhereTownshipID applies the entql int predicate on the township_id field.
+func (f *PovertyStatusChangeFilter) WhereTownshipID(p entql.IntP) {
+	f.Where(p.Field(povertystatuschange.FieldTownshipID))
+}
+
+// WhereVillageID applies the entql int predicate on the village_id field.
+func (f *PovertyStatusChangeFilter) WhereVillageID(p entql.IntP) {
+	f.Where(p.Field(povertystatuschange.FieldVillageID))
+}
+
+// WhereHasHousehold applies a predicate to check if query has an edge household.
+func (f *PovertyStatusChangeFilter) WhereHasHousehold() {
+	f.Where(entql.HasEdge("household"))
+}
+
+// WhereHasHouseholdWith applies a predicate to check if query has an edge household with a given conditions (other predicates).
+func (f *PovertyStatusChangeFilter) WhereHasHouseholdWith(preds ...predicate.Household) {
+	f.Where(entql.HasEdgeWith("household", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *ProjectInvestmentQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the ProjectInvestmentQuery builder.
+func (_q *ProjectInvestmentQuery) Filter() *ProjectInvestmentFilter {
+	return &ProjectInvestmentFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *ProjectInvestmentMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the ProjectInvestmentMutation builder.
+func (m *ProjectInvestmentMutation) Filter() *ProjectInvestmentFilter {
+	return &ProjectInvestmentFilter{config: m.config, predicateAdder: m}
+}
+
+// ProjectInvestmentFilter provides a generic filtering capability at runtime for ProjectInvestmentQuery.
+type ProjectInvestmentFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *ProjectInvestmentFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *ProjectInvestmentFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(projectinvestment.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *ProjectInvestmentFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(projectinvestment.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *ProjectInvestmentFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(projectinvestment.FieldUpdatedAt))
+}
+
+// WhereDeletedAt applies the entql time.Time predicate on the deleted_at field.
+func (f *ProjectInvestmentFilter) WhereDeletedAt(p entql.TimeP) {
+	f.Where(p.Field(projectinvestment.FieldDeletedAt))
+}
+
+// WhereDeleteToken applies the entql int64 predicate on the delete_token field.
+func (f *ProjectInvestmentFilter) WhereDeleteToken(p entql.Int64P) {
+	f.Where(p.Field(projectinvestment.FieldDeleteToken))
+}
+
+// WhereVersion applies the entql int predicate on the version field.
+func (f *ProjectInvestmentFilter) WhereVersion(p entql.IntP) {
+	f.Where(p.Field(projectinvestment.FieldVersion))
+}
+
+// WhereProjectID applies the entql int predicate on the project_id field.
+func (f *ProjectInvestmentFilter) WhereProjectID(p entql.IntP) {
+	f.Where(p.Field(projectinvestment.FieldProjectID))
+}
+
+// WhereSource applies the entql string predicate on the source field.
+func (f *ProjectInvestmentFilter) WhereSource(p entql.StringP) {
+	f.Where(p.Field(projectinvestment.FieldSource))
+}
+
+// WherePlanned applies the entql int64 predicate on the planned field.
+func (f *ProjectInvestmentFilter) WherePlanned(p entql.Int64P) {
+	f.Where(p.Field(projectinvestment.FieldPlanned))
+}
+
+// WhereActual applies the entql int64 predicate on the actual field.
+func (f *ProjectInvestmentFilter) WhereActual(p entql.Int64P) {
+	f.Where(p.Field(projectinvestment.FieldActual))
+}
+
+// WhereTownshipID applies the entql int predicate on the township_id field.
+func (f *ProjectInvestmentFilter) WhereTownshipID(p entql.IntP) {
+	f.Where(p.Field(projectinvestment.FieldTownshipID))
+}
+
+// WhereVillageID applies the entql int predicate on the village_id field.
+func (f *ProjectInvestmentFilter) WhereVillageID(p entql.IntP) {
+	f.Where(p.Field(projectinvestment.FieldVillageID))
+}
+
+// WhereHasProject applies a predicate to check if query has an edge project.
+func (f *ProjectInvestmentFilter) WhereHasProject() {
+	f.Where(entql.HasEdge("project"))
+}
+
+// WhereHasProjectWith applies a predicate to check if query has an edge project with a given conditions (other predicates).
+func (f *ProjectInvestmentFilter) WhereHasProjectWith(preds ...predicate.DemoProject) {
+	f.Where(entql.HasEdgeWith("project", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *RectificationQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -4660,7 +5166,7 @@ type RectificationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RectificationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4803,7 +5309,7 @@ type ResidentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ResidentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4962,7 +5468,7 @@ type RoleBindingFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RoleBindingFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5137,7 +5643,7 @@ type SessionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SessionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5226,7 +5732,7 @@ type SettingFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SettingFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5286,7 +5792,7 @@ type SharedStateFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SharedStateFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5351,7 +5857,7 @@ type TeamFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TeamFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[27].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5516,7 +6022,7 @@ type TeamMembershipFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TeamMembershipFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[28].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5639,7 +6145,7 @@ type TownshipFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TownshipFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[29].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5794,7 +6300,7 @@ type TrainingCourseFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TrainingCourseFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[27].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[30].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5913,7 +6419,7 @@ type TrainingEnrollmentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TrainingEnrollmentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[28].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[31].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -6041,7 +6547,7 @@ type TrustedDocumentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TrustedDocumentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[29].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[32].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -6121,7 +6627,7 @@ type UserFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UserFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[30].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[33].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -6263,7 +6769,7 @@ type VillageFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *VillageFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[31].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[34].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -6479,7 +6985,7 @@ type VisitFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *VisitFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[32].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[35].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

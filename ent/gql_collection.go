@@ -27,6 +27,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/partymember"
 	"github.com/nanpiao/sbqw/ent/partyorganization"
 	"github.com/nanpiao/sbqw/ent/post"
+	"github.com/nanpiao/sbqw/ent/povertystatuschange"
 	"github.com/nanpiao/sbqw/ent/projectinvestment"
 	"github.com/nanpiao/sbqw/ent/rectification"
 	"github.com/nanpiao/sbqw/ent/resident"
@@ -2753,6 +2754,95 @@ func (_q *HouseholdQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 			_q.WithNamedDemands(alias, func(wq *DemandQuery) {
 				*wq = *query
 			})
+
+		case "povertyHistory":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&PovertyStatusChangeClient{config: _q.config}).Query()
+			)
+			args := newPovertyStatusChangePaginateArgs(fieldArgs(ctx, new(PovertyStatusChangeWhereInput), path...))
+			if err := validateFirstLast(args.first, args.last); err != nil {
+				return fmt.Errorf("validate first and last in path %q: %w", path, err)
+			}
+			pager, err := newPovertyStatusChangePager(args.opts, args.last != nil)
+			if err != nil {
+				return fmt.Errorf("create new pager in path %q: %w", path, err)
+			}
+			if query, err = pager.applyFilter(query); err != nil {
+				return err
+			}
+			ignoredEdges := !hasCollectedField(ctx, append(path, edgesField)...)
+			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
+				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
+				if hasPagination || ignoredEdges {
+					query := query.Clone()
+					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Household) error {
+						ids := make([]driver.Value, len(nodes))
+						for i := range nodes {
+							ids[i] = nodes[i].ID
+						}
+						var v []struct {
+							NodeID int `sql:"household_id"`
+							Count  int `sql:"count"`
+						}
+						query.Where(func(s *sql.Selector) {
+							s.Where(sql.InValues(s.C(household.PovertyHistoryColumn), ids...))
+						})
+						if err := query.GroupBy(household.PovertyHistoryColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+							return err
+						}
+						m := make(map[int]int, len(v))
+						for i := range v {
+							m[v[i].NodeID] = v[i].Count
+						}
+						for i := range nodes {
+							n := m[nodes[i].ID]
+							if nodes[i].Edges.totalCount[4] == nil {
+								nodes[i].Edges.totalCount[4] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[4][alias] = n
+						}
+						return nil
+					})
+				} else {
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Household) error {
+						for i := range nodes {
+							n := len(nodes[i].Edges.PovertyHistory)
+							if nodes[i].Edges.totalCount[4] == nil {
+								nodes[i].Edges.totalCount[4] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[4][alias] = n
+						}
+						return nil
+					})
+				}
+			}
+			if ignoredEdges || (args.first != nil && *args.first == 0) || (args.last != nil && *args.last == 0) {
+				continue
+			}
+			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
+				return err
+			}
+			path = append(path, edgesField, nodeField)
+			if field := collectedField(ctx, path...); field != nil {
+				if err := query.collectField(ctx, false, opCtx, *field, path, mayAddCondition(satisfies, povertystatuschangeImplementors)...); err != nil {
+					return err
+				}
+			}
+			if limit := paginateLimit(args.first, args.last); limit > 0 {
+				if oneNode {
+					pager.applyOrder(query.Limit(limit))
+				} else {
+					modify := entgql.LimitPerRow(household.PovertyHistoryColumn, limit, pager.orderExpr(query))
+					query.modifiers = append(query.modifiers, modify)
+				}
+			} else {
+				query = pager.applyOrder(query)
+			}
+			_q.WithNamedPovertyHistory(alias, func(wq *PovertyStatusChangeQuery) {
+				*wq = *query
+			})
 		case "createdAt":
 			if _, ok := fieldSeen[household.FieldCreatedAt]; !ok {
 				selectedFields = append(selectedFields, household.FieldCreatedAt)
@@ -2797,6 +2887,21 @@ func (_q *HouseholdQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 			if _, ok := fieldSeen[household.FieldPovertyStatus]; !ok {
 				selectedFields = append(selectedFields, household.FieldPovertyStatus)
 				fieldSeen[household.FieldPovertyStatus] = struct{}{}
+			}
+		case "exitStage":
+			if _, ok := fieldSeen[household.FieldExitStage]; !ok {
+				selectedFields = append(selectedFields, household.FieldExitStage)
+				fieldSeen[household.FieldExitStage] = struct{}{}
+			}
+		case "exitVerifiedOn":
+			if _, ok := fieldSeen[household.FieldExitVerifiedOn]; !ok {
+				selectedFields = append(selectedFields, household.FieldExitVerifiedOn)
+				fieldSeen[household.FieldExitVerifiedOn] = struct{}{}
+			}
+		case "monitoringRisk":
+			if _, ok := fieldSeen[household.FieldMonitoringRisk]; !ok {
+				selectedFields = append(selectedFields, household.FieldMonitoringRisk)
+				fieldSeen[household.FieldMonitoringRisk] = struct{}{}
 			}
 		case "causes":
 			if _, ok := fieldSeen[household.FieldCauses]; !ok {
@@ -3931,6 +4036,166 @@ func newPostPaginateArgs(rv map[string]any) *postPaginateArgs {
 	}
 	if v, ok := rv[whereField].(*PostWhereInput); ok {
 		args.opts = append(args.opts, WithPostFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *PovertyStatusChangeQuery) CollectFields(ctx context.Context, satisfies ...string) (*PovertyStatusChangeQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *PovertyStatusChangeQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(povertystatuschange.Columns))
+		selectedFields = []string{povertystatuschange.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "household":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&HouseholdClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, householdImplementors)...); err != nil {
+				return err
+			}
+			_q.withHousehold = query
+			if _, ok := fieldSeen[povertystatuschange.FieldHouseholdID]; !ok {
+				selectedFields = append(selectedFields, povertystatuschange.FieldHouseholdID)
+				fieldSeen[povertystatuschange.FieldHouseholdID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[povertystatuschange.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, povertystatuschange.FieldCreatedAt)
+				fieldSeen[povertystatuschange.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[povertystatuschange.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, povertystatuschange.FieldUpdatedAt)
+				fieldSeen[povertystatuschange.FieldUpdatedAt] = struct{}{}
+			}
+		case "version":
+			if _, ok := fieldSeen[povertystatuschange.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, povertystatuschange.FieldVersion)
+				fieldSeen[povertystatuschange.FieldVersion] = struct{}{}
+			}
+		case "householdID":
+			if _, ok := fieldSeen[povertystatuschange.FieldHouseholdID]; !ok {
+				selectedFields = append(selectedFields, povertystatuschange.FieldHouseholdID)
+				fieldSeen[povertystatuschange.FieldHouseholdID] = struct{}{}
+			}
+		case "step":
+			if _, ok := fieldSeen[povertystatuschange.FieldStep]; !ok {
+				selectedFields = append(selectedFields, povertystatuschange.FieldStep)
+				fieldSeen[povertystatuschange.FieldStep] = struct{}{}
+			}
+		case "fromStatus":
+			if _, ok := fieldSeen[povertystatuschange.FieldFromStatus]; !ok {
+				selectedFields = append(selectedFields, povertystatuschange.FieldFromStatus)
+				fieldSeen[povertystatuschange.FieldFromStatus] = struct{}{}
+			}
+		case "toStatus":
+			if _, ok := fieldSeen[povertystatuschange.FieldToStatus]; !ok {
+				selectedFields = append(selectedFields, povertystatuschange.FieldToStatus)
+				fieldSeen[povertystatuschange.FieldToStatus] = struct{}{}
+			}
+		case "changedOn":
+			if _, ok := fieldSeen[povertystatuschange.FieldChangedOn]; !ok {
+				selectedFields = append(selectedFields, povertystatuschange.FieldChangedOn)
+				fieldSeen[povertystatuschange.FieldChangedOn] = struct{}{}
+			}
+		case "risk":
+			if _, ok := fieldSeen[povertystatuschange.FieldRisk]; !ok {
+				selectedFields = append(selectedFields, povertystatuschange.FieldRisk)
+				fieldSeen[povertystatuschange.FieldRisk] = struct{}{}
+			}
+		case "reason":
+			if _, ok := fieldSeen[povertystatuschange.FieldReason]; !ok {
+				selectedFields = append(selectedFields, povertystatuschange.FieldReason)
+				fieldSeen[povertystatuschange.FieldReason] = struct{}{}
+			}
+		case "actorName":
+			if _, ok := fieldSeen[povertystatuschange.FieldActorName]; !ok {
+				selectedFields = append(selectedFields, povertystatuschange.FieldActorName)
+				fieldSeen[povertystatuschange.FieldActorName] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type povertystatuschangePaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []PovertyStatusChangePaginateOption
+}
+
+func newPovertyStatusChangePaginateArgs(rv map[string]any) *povertystatuschangePaginateArgs {
+	args := &povertystatuschangePaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case []*PovertyStatusChangeOrder:
+			args.opts = append(args.opts, WithPovertyStatusChangeOrder(v))
+		case []any:
+			var orders []*PovertyStatusChangeOrder
+			for i := range v {
+				mv, ok := v[i].(map[string]any)
+				if !ok {
+					continue
+				}
+				var (
+					err1, err2 error
+					order      = &PovertyStatusChangeOrder{Field: &PovertyStatusChangeOrderField{}, Direction: entgql.OrderDirectionAsc}
+				)
+				if d, ok := mv[directionField]; ok {
+					err1 = order.Direction.UnmarshalGQL(d)
+				}
+				if f, ok := mv[fieldField]; ok {
+					err2 = order.Field.UnmarshalGQL(f)
+				}
+				if err1 == nil && err2 == nil {
+					orders = append(orders, order)
+				}
+			}
+			args.opts = append(args.opts, WithPovertyStatusChangeOrder(orders))
+		}
+	}
+	if v, ok := rv[whereField].(*PovertyStatusChangeWhereInput); ok {
+		args.opts = append(args.opts, WithPovertyStatusChangeFilter(v.Filter))
 	}
 	return args
 }

@@ -371,6 +371,27 @@ func (_m *Household) Demands(
 	return _m.QueryDemands().Paginate(ctx, after, first, before, last, opts...)
 }
 
+func (_m *Household) PovertyHistory(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*PovertyStatusChangeOrder, where *PovertyStatusChangeWhereInput,
+) (*PovertyStatusChangeConnection, error) {
+	opts := []PovertyStatusChangePaginateOption{
+		WithPovertyStatusChangeOrder(orderBy),
+		WithPovertyStatusChangeFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[4][alias]
+	if nodes, err := _m.NamedPovertyHistory(alias); err == nil || hasTotalCount {
+		pager, err := newPovertyStatusChangePager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &PovertyStatusChangeConnection{Edges: []*PovertyStatusChangeEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryPovertyHistory().Paginate(ctx, after, first, before, last, opts...)
+}
+
 func (_m *Pairing) Cadre(ctx context.Context) (*Cadre, error) {
 	result, err := _m.Edges.CadreOrErr()
 	if IsNotLoaded(err) {
@@ -570,6 +591,14 @@ func (_m *Post) Organization(ctx context.Context) (*PartyOrganization, error) {
 	result, err := _m.Edges.OrganizationOrErr()
 	if IsNotLoaded(err) {
 		result, err = _m.QueryOrganization().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *PovertyStatusChange) Household(ctx context.Context) (*Household, error) {
+	result, err := _m.Edges.HouseholdOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryHousehold().Only(ctx)
 	}
 	return result, err
 }

@@ -28,6 +28,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/partymember"
 	"github.com/nanpiao/sbqw/ent/partyorganization"
 	"github.com/nanpiao/sbqw/ent/post"
+	"github.com/nanpiao/sbqw/ent/povertystatuschange"
 	"github.com/nanpiao/sbqw/ent/projectinvestment"
 	"github.com/nanpiao/sbqw/ent/rectification"
 	"github.com/nanpiao/sbqw/ent/resident"
@@ -132,6 +133,11 @@ var postImplementors = []string{"Post", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*Post) IsNode() {}
+
+var povertystatuschangeImplementors = []string{"PovertyStatusChange", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*PovertyStatusChange) IsNode() {}
 
 var projectinvestmentImplementors = []string{"ProjectInvestment", "Node"}
 
@@ -424,6 +430,15 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			Where(post.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, postImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case povertystatuschange.Table:
+		query := c.PovertyStatusChange.Query().
+			Where(povertystatuschange.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, povertystatuschangeImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -878,6 +893,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		query := c.Post.Query().
 			Where(post.IDIn(ids...))
 		query, err := query.CollectFields(ctx, postImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case povertystatuschange.Table:
+		query := c.PovertyStatusChange.Query().
+			Where(povertystatuschange.IDIn(ids...))
+		query, err := query.CollectFields(ctx, povertystatuschangeImplementors...)
 		if err != nil {
 			return nil, err
 		}

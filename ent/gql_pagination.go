@@ -31,6 +31,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/partymember"
 	"github.com/nanpiao/sbqw/ent/partyorganization"
 	"github.com/nanpiao/sbqw/ent/post"
+	"github.com/nanpiao/sbqw/ent/povertystatuschange"
 	"github.com/nanpiao/sbqw/ent/projectinvestment"
 	"github.com/nanpiao/sbqw/ent/rectification"
 	"github.com/nanpiao/sbqw/ent/resident"
@@ -4876,6 +4877,20 @@ var (
 			}
 		},
 	}
+	// HouseholdOrderFieldPovertyStatus orders Household by poverty_status.
+	HouseholdOrderFieldPovertyStatus = &HouseholdOrderField{
+		Value: func(_m *Household) (ent.Value, error) {
+			return _m.PovertyStatus, nil
+		},
+		column: household.FieldPovertyStatus,
+		toTerm: household.ByPovertyStatus,
+		toCursor: func(_m *Household) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.PovertyStatus,
+			}
+		},
+	}
 )
 
 // String implement fmt.Stringer interface.
@@ -4892,6 +4907,8 @@ func (f HouseholdOrderField) String() string {
 		str = "HEAD_NAME"
 	case HouseholdOrderFieldCategory.column:
 		str = "CATEGORY"
+	case HouseholdOrderFieldPovertyStatus.column:
+		str = "POVERTY_STATUS"
 	}
 	return str
 }
@@ -4918,6 +4935,8 @@ func (f *HouseholdOrderField) UnmarshalGQL(v interface{}) error {
 		*f = *HouseholdOrderFieldHeadName
 	case "CATEGORY":
 		*f = *HouseholdOrderFieldCategory
+	case "POVERTY_STATUS":
+		*f = *HouseholdOrderFieldPovertyStatus
 	default:
 		return fmt.Errorf("%s is not a valid HouseholdOrderField", str)
 	}
@@ -6450,6 +6469,374 @@ func (_m *Post) ToEdge(order *PostOrder) *PostEdge {
 		order = DefaultPostOrder
 	}
 	return &PostEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// PovertyStatusChangeEdge is the edge representation of PovertyStatusChange.
+type PovertyStatusChangeEdge struct {
+	Node   *PovertyStatusChange `json:"node"`
+	Cursor Cursor               `json:"cursor"`
+}
+
+// PovertyStatusChangeConnection is the connection containing edges to PovertyStatusChange.
+type PovertyStatusChangeConnection struct {
+	Edges      []*PovertyStatusChangeEdge `json:"edges"`
+	PageInfo   PageInfo                   `json:"pageInfo"`
+	TotalCount int                        `json:"totalCount"`
+}
+
+func (c *PovertyStatusChangeConnection) build(nodes []*PovertyStatusChange, pager *povertystatuschangePager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *PovertyStatusChange
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *PovertyStatusChange {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *PovertyStatusChange {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*PovertyStatusChangeEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &PovertyStatusChangeEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// PovertyStatusChangePaginateOption enables pagination customization.
+type PovertyStatusChangePaginateOption func(*povertystatuschangePager) error
+
+// WithPovertyStatusChangeOrder configures pagination ordering.
+func WithPovertyStatusChangeOrder(order []*PovertyStatusChangeOrder) PovertyStatusChangePaginateOption {
+	return func(pager *povertystatuschangePager) error {
+		for _, o := range order {
+			if err := o.Direction.Validate(); err != nil {
+				return err
+			}
+		}
+		pager.order = append(pager.order, order...)
+		return nil
+	}
+}
+
+// WithPovertyStatusChangeFilter configures pagination filter.
+func WithPovertyStatusChangeFilter(filter func(*PovertyStatusChangeQuery) (*PovertyStatusChangeQuery, error)) PovertyStatusChangePaginateOption {
+	return func(pager *povertystatuschangePager) error {
+		if filter == nil {
+			return errors.New("PovertyStatusChangeQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type povertystatuschangePager struct {
+	reverse bool
+	order   []*PovertyStatusChangeOrder
+	filter  func(*PovertyStatusChangeQuery) (*PovertyStatusChangeQuery, error)
+}
+
+func newPovertyStatusChangePager(opts []PovertyStatusChangePaginateOption, reverse bool) (*povertystatuschangePager, error) {
+	pager := &povertystatuschangePager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	for i, o := range pager.order {
+		if i > 0 && o.Field == pager.order[i-1].Field {
+			return nil, fmt.Errorf("duplicate order direction %q", o.Direction)
+		}
+	}
+	return pager, nil
+}
+
+func (p *povertystatuschangePager) applyFilter(query *PovertyStatusChangeQuery) (*PovertyStatusChangeQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *povertystatuschangePager) toCursor(_m *PovertyStatusChange) Cursor {
+	cs_ := make([]any, 0, len(p.order))
+	for _, o_ := range p.order {
+		cs_ = append(cs_, o_.Field.toCursor(_m).Value)
+	}
+	return Cursor{ID: _m.ID, Value: cs_}
+}
+
+func (p *povertystatuschangePager) applyCursors(query *PovertyStatusChangeQuery, after, before *Cursor) (*PovertyStatusChangeQuery, error) {
+	idDirection := entgql.OrderDirectionAsc
+	if p.reverse {
+		idDirection = entgql.OrderDirectionDesc
+	}
+	fields, directions := make([]string, 0, len(p.order)), make([]OrderDirection, 0, len(p.order))
+	for _, o := range p.order {
+		fields = append(fields, o.Field.column)
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		directions = append(directions, direction)
+	}
+	predicates, err := entgql.MultiCursorsPredicate(after, before, &entgql.MultiCursorsOptions{
+		FieldID:     DefaultPovertyStatusChangeOrder.Field.column,
+		DirectionID: idDirection,
+		Fields:      fields,
+		Directions:  directions,
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, predicate := range predicates {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *povertystatuschangePager) applyOrder(query *PovertyStatusChangeQuery) *PovertyStatusChangeQuery {
+	var defaultOrdered bool
+	for _, o := range p.order {
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(o.Field.toTerm(direction.OrderTermOption()))
+		if o.Field.column == DefaultPovertyStatusChangeOrder.Field.column {
+			defaultOrdered = true
+		}
+		if len(query.ctx.Fields) > 0 {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	if !defaultOrdered {
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(DefaultPovertyStatusChangeOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	return query
+}
+
+func (p *povertystatuschangePager) orderExpr(query *PovertyStatusChangeQuery) sql.Querier {
+	if len(query.ctx.Fields) > 0 {
+		for _, o := range p.order {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		for _, o := range p.order {
+			direction := o.Direction
+			if p.reverse {
+				direction = direction.Reverse()
+			}
+			b.Ident(o.Field.column).Pad().WriteString(string(direction))
+			b.Comma()
+		}
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		b.Ident(DefaultPovertyStatusChangeOrder.Field.column).Pad().WriteString(string(direction))
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to PovertyStatusChange.
+func (_m *PovertyStatusChangeQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...PovertyStatusChangePaginateOption,
+) (*PovertyStatusChangeConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newPovertyStatusChangePager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &PovertyStatusChangeConnection{Edges: []*PovertyStatusChangeEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// PovertyStatusChangeOrderFieldCreatedAt orders PovertyStatusChange by created_at.
+	PovertyStatusChangeOrderFieldCreatedAt = &PovertyStatusChangeOrderField{
+		Value: func(_m *PovertyStatusChange) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: povertystatuschange.FieldCreatedAt,
+		toTerm: povertystatuschange.ByCreatedAt,
+		toCursor: func(_m *PovertyStatusChange) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// PovertyStatusChangeOrderFieldUpdatedAt orders PovertyStatusChange by updated_at.
+	PovertyStatusChangeOrderFieldUpdatedAt = &PovertyStatusChangeOrderField{
+		Value: func(_m *PovertyStatusChange) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: povertystatuschange.FieldUpdatedAt,
+		toTerm: povertystatuschange.ByUpdatedAt,
+		toCursor: func(_m *PovertyStatusChange) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// PovertyStatusChangeOrderFieldChangedOn orders PovertyStatusChange by changed_on.
+	PovertyStatusChangeOrderFieldChangedOn = &PovertyStatusChangeOrderField{
+		Value: func(_m *PovertyStatusChange) (ent.Value, error) {
+			return _m.ChangedOn, nil
+		},
+		column: povertystatuschange.FieldChangedOn,
+		toTerm: povertystatuschange.ByChangedOn,
+		toCursor: func(_m *PovertyStatusChange) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.ChangedOn,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f PovertyStatusChangeOrderField) String() string {
+	var str string
+	switch f.column {
+	case PovertyStatusChangeOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case PovertyStatusChangeOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case PovertyStatusChangeOrderFieldChangedOn.column:
+		str = "CHANGED_ON"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f PovertyStatusChangeOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *PovertyStatusChangeOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("PovertyStatusChangeOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *PovertyStatusChangeOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *PovertyStatusChangeOrderFieldUpdatedAt
+	case "CHANGED_ON":
+		*f = *PovertyStatusChangeOrderFieldChangedOn
+	default:
+		return fmt.Errorf("%s is not a valid PovertyStatusChangeOrderField", str)
+	}
+	return nil
+}
+
+// PovertyStatusChangeOrderField defines the ordering field of PovertyStatusChange.
+type PovertyStatusChangeOrderField struct {
+	// Value extracts the ordering value from the given PovertyStatusChange.
+	Value    func(*PovertyStatusChange) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) povertystatuschange.OrderOption
+	toCursor func(*PovertyStatusChange) Cursor
+}
+
+// PovertyStatusChangeOrder defines the ordering of PovertyStatusChange.
+type PovertyStatusChangeOrder struct {
+	Direction OrderDirection                 `json:"direction"`
+	Field     *PovertyStatusChangeOrderField `json:"field"`
+}
+
+// DefaultPovertyStatusChangeOrder is the default ordering of PovertyStatusChange.
+var DefaultPovertyStatusChangeOrder = &PovertyStatusChangeOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &PovertyStatusChangeOrderField{
+		Value: func(_m *PovertyStatusChange) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: povertystatuschange.FieldID,
+		toTerm: povertystatuschange.ByID,
+		toCursor: func(_m *PovertyStatusChange) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts PovertyStatusChange into PovertyStatusChangeEdge.
+func (_m *PovertyStatusChange) ToEdge(order *PovertyStatusChangeOrder) *PovertyStatusChangeEdge {
+	if order == nil {
+		order = DefaultPovertyStatusChangeOrder
+	}
+	return &PovertyStatusChangeEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

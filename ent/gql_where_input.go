@@ -24,6 +24,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/partymember"
 	"github.com/nanpiao/sbqw/ent/partyorganization"
 	"github.com/nanpiao/sbqw/ent/post"
+	"github.com/nanpiao/sbqw/ent/povertystatuschange"
 	"github.com/nanpiao/sbqw/ent/predicate"
 	"github.com/nanpiao/sbqw/ent/projectinvestment"
 	"github.com/nanpiao/sbqw/ent/rectification"
@@ -5994,6 +5995,32 @@ type HouseholdWhereInput struct {
 	PovertyStatusIn    []enum.PovertyStatus `json:"povertyStatusIn,omitempty"`
 	PovertyStatusNotIn []enum.PovertyStatus `json:"povertyStatusNotIn,omitempty"`
 
+	// "exit_stage" field predicates.
+	ExitStage      *enum.ExitStage  `json:"exitStage,omitempty"`
+	ExitStageNEQ   *enum.ExitStage  `json:"exitStageNEQ,omitempty"`
+	ExitStageIn    []enum.ExitStage `json:"exitStageIn,omitempty"`
+	ExitStageNotIn []enum.ExitStage `json:"exitStageNotIn,omitempty"`
+
+	// "exit_verified_on" field predicates.
+	ExitVerifiedOn       *time.Time  `json:"exitVerifiedOn,omitempty"`
+	ExitVerifiedOnNEQ    *time.Time  `json:"exitVerifiedOnNEQ,omitempty"`
+	ExitVerifiedOnIn     []time.Time `json:"exitVerifiedOnIn,omitempty"`
+	ExitVerifiedOnNotIn  []time.Time `json:"exitVerifiedOnNotIn,omitempty"`
+	ExitVerifiedOnGT     *time.Time  `json:"exitVerifiedOnGT,omitempty"`
+	ExitVerifiedOnGTE    *time.Time  `json:"exitVerifiedOnGTE,omitempty"`
+	ExitVerifiedOnLT     *time.Time  `json:"exitVerifiedOnLT,omitempty"`
+	ExitVerifiedOnLTE    *time.Time  `json:"exitVerifiedOnLTE,omitempty"`
+	ExitVerifiedOnIsNil  bool        `json:"exitVerifiedOnIsNil,omitempty"`
+	ExitVerifiedOnNotNil bool        `json:"exitVerifiedOnNotNil,omitempty"`
+
+	// "monitoring_risk" field predicates.
+	MonitoringRisk       *enum.MonitoringRisk  `json:"monitoringRisk,omitempty"`
+	MonitoringRiskNEQ    *enum.MonitoringRisk  `json:"monitoringRiskNEQ,omitempty"`
+	MonitoringRiskIn     []enum.MonitoringRisk `json:"monitoringRiskIn,omitempty"`
+	MonitoringRiskNotIn  []enum.MonitoringRisk `json:"monitoringRiskNotIn,omitempty"`
+	MonitoringRiskIsNil  bool                  `json:"monitoringRiskIsNil,omitempty"`
+	MonitoringRiskNotNil bool                  `json:"monitoringRiskNotNil,omitempty"`
+
 	// "identified_year" field predicates.
 	IdentifiedYear       *int  `json:"identifiedYear,omitempty"`
 	IdentifiedYearNEQ    *int  `json:"identifiedYearNEQ,omitempty"`
@@ -6049,6 +6076,10 @@ type HouseholdWhereInput struct {
 	// "demands" edge predicates.
 	HasDemands     *bool               `json:"hasDemands,omitempty"`
 	HasDemandsWith []*DemandWhereInput `json:"hasDemandsWith,omitempty"`
+
+	// "poverty_history" edge predicates.
+	HasPovertyHistory     *bool                            `json:"hasPovertyHistory,omitempty"`
+	HasPovertyHistoryWith []*PovertyStatusChangeWhereInput `json:"hasPovertyHistoryWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -6353,6 +6384,66 @@ func (i *HouseholdWhereInput) P() (predicate.Household, error) {
 	if len(i.PovertyStatusNotIn) > 0 {
 		predicates = append(predicates, household.PovertyStatusNotIn(i.PovertyStatusNotIn...))
 	}
+	if i.ExitStage != nil {
+		predicates = append(predicates, household.ExitStageEQ(*i.ExitStage))
+	}
+	if i.ExitStageNEQ != nil {
+		predicates = append(predicates, household.ExitStageNEQ(*i.ExitStageNEQ))
+	}
+	if len(i.ExitStageIn) > 0 {
+		predicates = append(predicates, household.ExitStageIn(i.ExitStageIn...))
+	}
+	if len(i.ExitStageNotIn) > 0 {
+		predicates = append(predicates, household.ExitStageNotIn(i.ExitStageNotIn...))
+	}
+	if i.ExitVerifiedOn != nil {
+		predicates = append(predicates, household.ExitVerifiedOnEQ(*i.ExitVerifiedOn))
+	}
+	if i.ExitVerifiedOnNEQ != nil {
+		predicates = append(predicates, household.ExitVerifiedOnNEQ(*i.ExitVerifiedOnNEQ))
+	}
+	if len(i.ExitVerifiedOnIn) > 0 {
+		predicates = append(predicates, household.ExitVerifiedOnIn(i.ExitVerifiedOnIn...))
+	}
+	if len(i.ExitVerifiedOnNotIn) > 0 {
+		predicates = append(predicates, household.ExitVerifiedOnNotIn(i.ExitVerifiedOnNotIn...))
+	}
+	if i.ExitVerifiedOnGT != nil {
+		predicates = append(predicates, household.ExitVerifiedOnGT(*i.ExitVerifiedOnGT))
+	}
+	if i.ExitVerifiedOnGTE != nil {
+		predicates = append(predicates, household.ExitVerifiedOnGTE(*i.ExitVerifiedOnGTE))
+	}
+	if i.ExitVerifiedOnLT != nil {
+		predicates = append(predicates, household.ExitVerifiedOnLT(*i.ExitVerifiedOnLT))
+	}
+	if i.ExitVerifiedOnLTE != nil {
+		predicates = append(predicates, household.ExitVerifiedOnLTE(*i.ExitVerifiedOnLTE))
+	}
+	if i.ExitVerifiedOnIsNil {
+		predicates = append(predicates, household.ExitVerifiedOnIsNil())
+	}
+	if i.ExitVerifiedOnNotNil {
+		predicates = append(predicates, household.ExitVerifiedOnNotNil())
+	}
+	if i.MonitoringRisk != nil {
+		predicates = append(predicates, household.MonitoringRiskEQ(*i.MonitoringRisk))
+	}
+	if i.MonitoringRiskNEQ != nil {
+		predicates = append(predicates, household.MonitoringRiskNEQ(*i.MonitoringRiskNEQ))
+	}
+	if len(i.MonitoringRiskIn) > 0 {
+		predicates = append(predicates, household.MonitoringRiskIn(i.MonitoringRiskIn...))
+	}
+	if len(i.MonitoringRiskNotIn) > 0 {
+		predicates = append(predicates, household.MonitoringRiskNotIn(i.MonitoringRiskNotIn...))
+	}
+	if i.MonitoringRiskIsNil {
+		predicates = append(predicates, household.MonitoringRiskIsNil())
+	}
+	if i.MonitoringRiskNotNil {
+		predicates = append(predicates, household.MonitoringRiskNotNil())
+	}
 	if i.IdentifiedYear != nil {
 		predicates = append(predicates, household.IdentifiedYearEQ(*i.IdentifiedYear))
 	}
@@ -6521,6 +6612,24 @@ func (i *HouseholdWhereInput) P() (predicate.Household, error) {
 			with = append(with, p)
 		}
 		predicates = append(predicates, household.HasDemandsWith(with...))
+	}
+	if i.HasPovertyHistory != nil {
+		p := household.HasPovertyHistory()
+		if !*i.HasPovertyHistory {
+			p = household.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasPovertyHistoryWith) > 0 {
+		with := make([]predicate.PovertyStatusChange, 0, len(i.HasPovertyHistoryWith))
+		for _, w := range i.HasPovertyHistoryWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasPovertyHistoryWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, household.HasPovertyHistoryWith(with...))
 	}
 	switch len(predicates) {
 	case 0:
@@ -8485,6 +8594,414 @@ func (i *PostWhereInput) P() (predicate.Post, error) {
 		return predicates[0], nil
 	default:
 		return post.And(predicates...), nil
+	}
+}
+
+// PovertyStatusChangeWhereInput represents a where input for filtering PovertyStatusChange queries.
+type PovertyStatusChangeWhereInput struct {
+	Predicates []predicate.PovertyStatusChange  `json:"-"`
+	Not        *PovertyStatusChangeWhereInput   `json:"not,omitempty"`
+	Or         []*PovertyStatusChangeWhereInput `json:"or,omitempty"`
+	And        []*PovertyStatusChangeWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "household_id" field predicates.
+	HouseholdID      *int  `json:"householdID,omitempty"`
+	HouseholdIDNEQ   *int  `json:"householdIDNEQ,omitempty"`
+	HouseholdIDIn    []int `json:"householdIDIn,omitempty"`
+	HouseholdIDNotIn []int `json:"householdIDNotIn,omitempty"`
+
+	// "step" field predicates.
+	Step      *enum.PovertyStep  `json:"step,omitempty"`
+	StepNEQ   *enum.PovertyStep  `json:"stepNEQ,omitempty"`
+	StepIn    []enum.PovertyStep `json:"stepIn,omitempty"`
+	StepNotIn []enum.PovertyStep `json:"stepNotIn,omitempty"`
+
+	// "from_status" field predicates.
+	FromStatus      *enum.PovertyStatus  `json:"fromStatus,omitempty"`
+	FromStatusNEQ   *enum.PovertyStatus  `json:"fromStatusNEQ,omitempty"`
+	FromStatusIn    []enum.PovertyStatus `json:"fromStatusIn,omitempty"`
+	FromStatusNotIn []enum.PovertyStatus `json:"fromStatusNotIn,omitempty"`
+
+	// "to_status" field predicates.
+	ToStatus      *enum.PovertyStatus  `json:"toStatus,omitempty"`
+	ToStatusNEQ   *enum.PovertyStatus  `json:"toStatusNEQ,omitempty"`
+	ToStatusIn    []enum.PovertyStatus `json:"toStatusIn,omitempty"`
+	ToStatusNotIn []enum.PovertyStatus `json:"toStatusNotIn,omitempty"`
+
+	// "changed_on" field predicates.
+	ChangedOn      *time.Time  `json:"changedOn,omitempty"`
+	ChangedOnNEQ   *time.Time  `json:"changedOnNEQ,omitempty"`
+	ChangedOnIn    []time.Time `json:"changedOnIn,omitempty"`
+	ChangedOnNotIn []time.Time `json:"changedOnNotIn,omitempty"`
+	ChangedOnGT    *time.Time  `json:"changedOnGT,omitempty"`
+	ChangedOnGTE   *time.Time  `json:"changedOnGTE,omitempty"`
+	ChangedOnLT    *time.Time  `json:"changedOnLT,omitempty"`
+	ChangedOnLTE   *time.Time  `json:"changedOnLTE,omitempty"`
+
+	// "risk" field predicates.
+	Risk       *enum.MonitoringRisk  `json:"risk,omitempty"`
+	RiskNEQ    *enum.MonitoringRisk  `json:"riskNEQ,omitempty"`
+	RiskIn     []enum.MonitoringRisk `json:"riskIn,omitempty"`
+	RiskNotIn  []enum.MonitoringRisk `json:"riskNotIn,omitempty"`
+	RiskIsNil  bool                  `json:"riskIsNil,omitempty"`
+	RiskNotNil bool                  `json:"riskNotNil,omitempty"`
+
+	// "actor_name" field predicates.
+	ActorName             *string  `json:"actorName,omitempty"`
+	ActorNameNEQ          *string  `json:"actorNameNEQ,omitempty"`
+	ActorNameIn           []string `json:"actorNameIn,omitempty"`
+	ActorNameNotIn        []string `json:"actorNameNotIn,omitempty"`
+	ActorNameGT           *string  `json:"actorNameGT,omitempty"`
+	ActorNameGTE          *string  `json:"actorNameGTE,omitempty"`
+	ActorNameLT           *string  `json:"actorNameLT,omitempty"`
+	ActorNameLTE          *string  `json:"actorNameLTE,omitempty"`
+	ActorNameContains     *string  `json:"actorNameContains,omitempty"`
+	ActorNameHasPrefix    *string  `json:"actorNameHasPrefix,omitempty"`
+	ActorNameHasSuffix    *string  `json:"actorNameHasSuffix,omitempty"`
+	ActorNameIsNil        bool     `json:"actorNameIsNil,omitempty"`
+	ActorNameNotNil       bool     `json:"actorNameNotNil,omitempty"`
+	ActorNameEqualFold    *string  `json:"actorNameEqualFold,omitempty"`
+	ActorNameContainsFold *string  `json:"actorNameContainsFold,omitempty"`
+
+	// "household" edge predicates.
+	HasHousehold     *bool                  `json:"hasHousehold,omitempty"`
+	HasHouseholdWith []*HouseholdWhereInput `json:"hasHouseholdWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *PovertyStatusChangeWhereInput) AddPredicates(predicates ...predicate.PovertyStatusChange) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the PovertyStatusChangeWhereInput filter on the PovertyStatusChangeQuery builder.
+func (i *PovertyStatusChangeWhereInput) Filter(q *PovertyStatusChangeQuery) (*PovertyStatusChangeQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyPovertyStatusChangeWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyPovertyStatusChangeWhereInput is returned in case the PovertyStatusChangeWhereInput is empty.
+var ErrEmptyPovertyStatusChangeWhereInput = errors.New("ent: empty predicate PovertyStatusChangeWhereInput")
+
+// P returns a predicate for filtering povertystatuschanges.
+// An error is returned if the input is empty or invalid.
+func (i *PovertyStatusChangeWhereInput) P() (predicate.PovertyStatusChange, error) {
+	var predicates []predicate.PovertyStatusChange
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, povertystatuschange.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.PovertyStatusChange, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, povertystatuschange.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.PovertyStatusChange, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, povertystatuschange.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, povertystatuschange.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, povertystatuschange.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, povertystatuschange.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, povertystatuschange.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, povertystatuschange.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, povertystatuschange.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, povertystatuschange.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, povertystatuschange.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, povertystatuschange.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, povertystatuschange.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, povertystatuschange.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, povertystatuschange.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, povertystatuschange.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, povertystatuschange.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, povertystatuschange.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, povertystatuschange.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, povertystatuschange.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, povertystatuschange.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, povertystatuschange.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, povertystatuschange.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, povertystatuschange.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, povertystatuschange.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, povertystatuschange.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, povertystatuschange.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.HouseholdID != nil {
+		predicates = append(predicates, povertystatuschange.HouseholdIDEQ(*i.HouseholdID))
+	}
+	if i.HouseholdIDNEQ != nil {
+		predicates = append(predicates, povertystatuschange.HouseholdIDNEQ(*i.HouseholdIDNEQ))
+	}
+	if len(i.HouseholdIDIn) > 0 {
+		predicates = append(predicates, povertystatuschange.HouseholdIDIn(i.HouseholdIDIn...))
+	}
+	if len(i.HouseholdIDNotIn) > 0 {
+		predicates = append(predicates, povertystatuschange.HouseholdIDNotIn(i.HouseholdIDNotIn...))
+	}
+	if i.Step != nil {
+		predicates = append(predicates, povertystatuschange.StepEQ(*i.Step))
+	}
+	if i.StepNEQ != nil {
+		predicates = append(predicates, povertystatuschange.StepNEQ(*i.StepNEQ))
+	}
+	if len(i.StepIn) > 0 {
+		predicates = append(predicates, povertystatuschange.StepIn(i.StepIn...))
+	}
+	if len(i.StepNotIn) > 0 {
+		predicates = append(predicates, povertystatuschange.StepNotIn(i.StepNotIn...))
+	}
+	if i.FromStatus != nil {
+		predicates = append(predicates, povertystatuschange.FromStatusEQ(*i.FromStatus))
+	}
+	if i.FromStatusNEQ != nil {
+		predicates = append(predicates, povertystatuschange.FromStatusNEQ(*i.FromStatusNEQ))
+	}
+	if len(i.FromStatusIn) > 0 {
+		predicates = append(predicates, povertystatuschange.FromStatusIn(i.FromStatusIn...))
+	}
+	if len(i.FromStatusNotIn) > 0 {
+		predicates = append(predicates, povertystatuschange.FromStatusNotIn(i.FromStatusNotIn...))
+	}
+	if i.ToStatus != nil {
+		predicates = append(predicates, povertystatuschange.ToStatusEQ(*i.ToStatus))
+	}
+	if i.ToStatusNEQ != nil {
+		predicates = append(predicates, povertystatuschange.ToStatusNEQ(*i.ToStatusNEQ))
+	}
+	if len(i.ToStatusIn) > 0 {
+		predicates = append(predicates, povertystatuschange.ToStatusIn(i.ToStatusIn...))
+	}
+	if len(i.ToStatusNotIn) > 0 {
+		predicates = append(predicates, povertystatuschange.ToStatusNotIn(i.ToStatusNotIn...))
+	}
+	if i.ChangedOn != nil {
+		predicates = append(predicates, povertystatuschange.ChangedOnEQ(*i.ChangedOn))
+	}
+	if i.ChangedOnNEQ != nil {
+		predicates = append(predicates, povertystatuschange.ChangedOnNEQ(*i.ChangedOnNEQ))
+	}
+	if len(i.ChangedOnIn) > 0 {
+		predicates = append(predicates, povertystatuschange.ChangedOnIn(i.ChangedOnIn...))
+	}
+	if len(i.ChangedOnNotIn) > 0 {
+		predicates = append(predicates, povertystatuschange.ChangedOnNotIn(i.ChangedOnNotIn...))
+	}
+	if i.ChangedOnGT != nil {
+		predicates = append(predicates, povertystatuschange.ChangedOnGT(*i.ChangedOnGT))
+	}
+	if i.ChangedOnGTE != nil {
+		predicates = append(predicates, povertystatuschange.ChangedOnGTE(*i.ChangedOnGTE))
+	}
+	if i.ChangedOnLT != nil {
+		predicates = append(predicates, povertystatuschange.ChangedOnLT(*i.ChangedOnLT))
+	}
+	if i.ChangedOnLTE != nil {
+		predicates = append(predicates, povertystatuschange.ChangedOnLTE(*i.ChangedOnLTE))
+	}
+	if i.Risk != nil {
+		predicates = append(predicates, povertystatuschange.RiskEQ(*i.Risk))
+	}
+	if i.RiskNEQ != nil {
+		predicates = append(predicates, povertystatuschange.RiskNEQ(*i.RiskNEQ))
+	}
+	if len(i.RiskIn) > 0 {
+		predicates = append(predicates, povertystatuschange.RiskIn(i.RiskIn...))
+	}
+	if len(i.RiskNotIn) > 0 {
+		predicates = append(predicates, povertystatuschange.RiskNotIn(i.RiskNotIn...))
+	}
+	if i.RiskIsNil {
+		predicates = append(predicates, povertystatuschange.RiskIsNil())
+	}
+	if i.RiskNotNil {
+		predicates = append(predicates, povertystatuschange.RiskNotNil())
+	}
+	if i.ActorName != nil {
+		predicates = append(predicates, povertystatuschange.ActorNameEQ(*i.ActorName))
+	}
+	if i.ActorNameNEQ != nil {
+		predicates = append(predicates, povertystatuschange.ActorNameNEQ(*i.ActorNameNEQ))
+	}
+	if len(i.ActorNameIn) > 0 {
+		predicates = append(predicates, povertystatuschange.ActorNameIn(i.ActorNameIn...))
+	}
+	if len(i.ActorNameNotIn) > 0 {
+		predicates = append(predicates, povertystatuschange.ActorNameNotIn(i.ActorNameNotIn...))
+	}
+	if i.ActorNameGT != nil {
+		predicates = append(predicates, povertystatuschange.ActorNameGT(*i.ActorNameGT))
+	}
+	if i.ActorNameGTE != nil {
+		predicates = append(predicates, povertystatuschange.ActorNameGTE(*i.ActorNameGTE))
+	}
+	if i.ActorNameLT != nil {
+		predicates = append(predicates, povertystatuschange.ActorNameLT(*i.ActorNameLT))
+	}
+	if i.ActorNameLTE != nil {
+		predicates = append(predicates, povertystatuschange.ActorNameLTE(*i.ActorNameLTE))
+	}
+	if i.ActorNameContains != nil {
+		predicates = append(predicates, povertystatuschange.ActorNameContains(*i.ActorNameContains))
+	}
+	if i.ActorNameHasPrefix != nil {
+		predicates = append(predicates, povertystatuschange.ActorNameHasPrefix(*i.ActorNameHasPrefix))
+	}
+	if i.ActorNameHasSuffix != nil {
+		predicates = append(predicates, povertystatuschange.ActorNameHasSuffix(*i.ActorNameHasSuffix))
+	}
+	if i.ActorNameIsNil {
+		predicates = append(predicates, povertystatuschange.ActorNameIsNil())
+	}
+	if i.ActorNameNotNil {
+		predicates = append(predicates, povertystatuschange.ActorNameNotNil())
+	}
+	if i.ActorNameEqualFold != nil {
+		predicates = append(predicates, povertystatuschange.ActorNameEqualFold(*i.ActorNameEqualFold))
+	}
+	if i.ActorNameContainsFold != nil {
+		predicates = append(predicates, povertystatuschange.ActorNameContainsFold(*i.ActorNameContainsFold))
+	}
+
+	if i.HasHousehold != nil {
+		p := povertystatuschange.HasHousehold()
+		if !*i.HasHousehold {
+			p = povertystatuschange.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasHouseholdWith) > 0 {
+		with := make([]predicate.Household, 0, len(i.HasHouseholdWith))
+		for _, w := range i.HasHouseholdWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasHouseholdWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, povertystatuschange.HasHouseholdWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyPovertyStatusChangeWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return povertystatuschange.And(predicates...), nil
 	}
 }
 

@@ -30,6 +30,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/partymember"
 	"github.com/nanpiao/sbqw/ent/partyorganization"
 	"github.com/nanpiao/sbqw/ent/post"
+	"github.com/nanpiao/sbqw/ent/povertystatuschange"
 	"github.com/nanpiao/sbqw/ent/predicate"
 	"github.com/nanpiao/sbqw/ent/projectinvestment"
 	"github.com/nanpiao/sbqw/ent/rectification"
@@ -79,6 +80,7 @@ const (
 	TypePartyMember           = "PartyMember"
 	TypePartyOrganization     = "PartyOrganization"
 	TypePost                  = "Post"
+	TypePovertyStatusChange   = "PovertyStatusChange"
 	TypeProjectInvestment     = "ProjectInvestment"
 	TypeRectification         = "Rectification"
 	TypeResident              = "Resident"
@@ -19745,47 +19747,53 @@ func (m *FeedEntryMutation) ResetEdge(name string) error {
 // HouseholdMutation represents an operation that mutates the Household nodes in the graph.
 type HouseholdMutation struct {
 	config
-	op                   Op
-	typ                  string
-	id                   *int
-	created_at           *time.Time
-	updated_at           *time.Time
-	deleted_at           *time.Time
-	delete_token         *int64
-	adddelete_token      *int64
-	version              *int
-	addversion           *int
-	number               *string
-	head_name            *string
-	address              *string
-	category             *enum.HouseholdCategory
-	poverty_status       *enum.PovertyStatus
-	causes               *[]enum.PovertyCause
-	appendcauses         []enum.PovertyCause
-	identified_year      *int
-	addidentified_year   *int
-	exit_year            *int
-	addexit_year         *int
-	needy                *bool
-	income_per_capita    *float64
-	addincome_per_capita *float64
-	township_id          *int
-	addtownship_id       *int
-	clearedFields        map[string]struct{}
-	village              *int
-	clearedvillage       bool
-	residents            map[int]struct{}
-	removedresidents     map[int]struct{}
-	clearedresidents     bool
-	pairings             map[int]struct{}
-	removedpairings      map[int]struct{}
-	clearedpairings      bool
-	demands              map[int]struct{}
-	removeddemands       map[int]struct{}
-	cleareddemands       bool
-	done                 bool
-	oldValue             func(context.Context) (*Household, error)
-	predicates           []predicate.Household
+	op                     Op
+	typ                    string
+	id                     *int
+	created_at             *time.Time
+	updated_at             *time.Time
+	deleted_at             *time.Time
+	delete_token           *int64
+	adddelete_token        *int64
+	version                *int
+	addversion             *int
+	number                 *string
+	head_name              *string
+	address                *string
+	category               *enum.HouseholdCategory
+	poverty_status         *enum.PovertyStatus
+	exit_stage             *enum.ExitStage
+	exit_verified_on       *time.Time
+	monitoring_risk        *enum.MonitoringRisk
+	causes                 *[]enum.PovertyCause
+	appendcauses           []enum.PovertyCause
+	identified_year        *int
+	addidentified_year     *int
+	exit_year              *int
+	addexit_year           *int
+	needy                  *bool
+	income_per_capita      *float64
+	addincome_per_capita   *float64
+	township_id            *int
+	addtownship_id         *int
+	clearedFields          map[string]struct{}
+	village                *int
+	clearedvillage         bool
+	residents              map[int]struct{}
+	removedresidents       map[int]struct{}
+	clearedresidents       bool
+	pairings               map[int]struct{}
+	removedpairings        map[int]struct{}
+	clearedpairings        bool
+	demands                map[int]struct{}
+	removeddemands         map[int]struct{}
+	cleareddemands         bool
+	poverty_history        map[int]struct{}
+	removedpoverty_history map[int]struct{}
+	clearedpoverty_history bool
+	done                   bool
+	oldValue               func(context.Context) (*Household, error)
+	predicates             []predicate.Household
 }
 
 var _ ent.Mutation = (*HouseholdMutation)(nil)
@@ -20346,6 +20354,140 @@ func (m *HouseholdMutation) OldPovertyStatus(ctx context.Context) (v enum.Povert
 // ResetPovertyStatus resets all changes to the "poverty_status" field.
 func (m *HouseholdMutation) ResetPovertyStatus() {
 	m.poverty_status = nil
+}
+
+// SetExitStage sets the "exit_stage" field.
+func (m *HouseholdMutation) SetExitStage(es enum.ExitStage) {
+	m.exit_stage = &es
+}
+
+// ExitStage returns the value of the "exit_stage" field in the mutation.
+func (m *HouseholdMutation) ExitStage() (r enum.ExitStage, exists bool) {
+	v := m.exit_stage
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldExitStage returns the old "exit_stage" field's value of the Household entity.
+// If the Household object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *HouseholdMutation) OldExitStage(ctx context.Context) (v enum.ExitStage, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldExitStage is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldExitStage requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldExitStage: %w", err)
+	}
+	return oldValue.ExitStage, nil
+}
+
+// ResetExitStage resets all changes to the "exit_stage" field.
+func (m *HouseholdMutation) ResetExitStage() {
+	m.exit_stage = nil
+}
+
+// SetExitVerifiedOn sets the "exit_verified_on" field.
+func (m *HouseholdMutation) SetExitVerifiedOn(t time.Time) {
+	m.exit_verified_on = &t
+}
+
+// ExitVerifiedOn returns the value of the "exit_verified_on" field in the mutation.
+func (m *HouseholdMutation) ExitVerifiedOn() (r time.Time, exists bool) {
+	v := m.exit_verified_on
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldExitVerifiedOn returns the old "exit_verified_on" field's value of the Household entity.
+// If the Household object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *HouseholdMutation) OldExitVerifiedOn(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldExitVerifiedOn is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldExitVerifiedOn requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldExitVerifiedOn: %w", err)
+	}
+	return oldValue.ExitVerifiedOn, nil
+}
+
+// ClearExitVerifiedOn clears the value of the "exit_verified_on" field.
+func (m *HouseholdMutation) ClearExitVerifiedOn() {
+	m.exit_verified_on = nil
+	m.clearedFields[household.FieldExitVerifiedOn] = struct{}{}
+}
+
+// ExitVerifiedOnCleared returns if the "exit_verified_on" field was cleared in this mutation.
+func (m *HouseholdMutation) ExitVerifiedOnCleared() bool {
+	_, ok := m.clearedFields[household.FieldExitVerifiedOn]
+	return ok
+}
+
+// ResetExitVerifiedOn resets all changes to the "exit_verified_on" field.
+func (m *HouseholdMutation) ResetExitVerifiedOn() {
+	m.exit_verified_on = nil
+	delete(m.clearedFields, household.FieldExitVerifiedOn)
+}
+
+// SetMonitoringRisk sets the "monitoring_risk" field.
+func (m *HouseholdMutation) SetMonitoringRisk(er enum.MonitoringRisk) {
+	m.monitoring_risk = &er
+}
+
+// MonitoringRisk returns the value of the "monitoring_risk" field in the mutation.
+func (m *HouseholdMutation) MonitoringRisk() (r enum.MonitoringRisk, exists bool) {
+	v := m.monitoring_risk
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMonitoringRisk returns the old "monitoring_risk" field's value of the Household entity.
+// If the Household object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *HouseholdMutation) OldMonitoringRisk(ctx context.Context) (v *enum.MonitoringRisk, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMonitoringRisk is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMonitoringRisk requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMonitoringRisk: %w", err)
+	}
+	return oldValue.MonitoringRisk, nil
+}
+
+// ClearMonitoringRisk clears the value of the "monitoring_risk" field.
+func (m *HouseholdMutation) ClearMonitoringRisk() {
+	m.monitoring_risk = nil
+	m.clearedFields[household.FieldMonitoringRisk] = struct{}{}
+}
+
+// MonitoringRiskCleared returns if the "monitoring_risk" field was cleared in this mutation.
+func (m *HouseholdMutation) MonitoringRiskCleared() bool {
+	_, ok := m.clearedFields[household.FieldMonitoringRisk]
+	return ok
+}
+
+// ResetMonitoringRisk resets all changes to the "monitoring_risk" field.
+func (m *HouseholdMutation) ResetMonitoringRisk() {
+	m.monitoring_risk = nil
+	delete(m.clearedFields, household.FieldMonitoringRisk)
 }
 
 // SetCauses sets the "causes" field.
@@ -20918,6 +21060,60 @@ func (m *HouseholdMutation) ResetDemands() {
 	m.removeddemands = nil
 }
 
+// AddPovertyHistoryIDs adds the "poverty_history" edge to the PovertyStatusChange entity by ids.
+func (m *HouseholdMutation) AddPovertyHistoryIDs(ids ...int) {
+	if m.poverty_history == nil {
+		m.poverty_history = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.poverty_history[ids[i]] = struct{}{}
+	}
+}
+
+// ClearPovertyHistory clears the "poverty_history" edge to the PovertyStatusChange entity.
+func (m *HouseholdMutation) ClearPovertyHistory() {
+	m.clearedpoverty_history = true
+}
+
+// PovertyHistoryCleared reports if the "poverty_history" edge to the PovertyStatusChange entity was cleared.
+func (m *HouseholdMutation) PovertyHistoryCleared() bool {
+	return m.clearedpoverty_history
+}
+
+// RemovePovertyHistoryIDs removes the "poverty_history" edge to the PovertyStatusChange entity by IDs.
+func (m *HouseholdMutation) RemovePovertyHistoryIDs(ids ...int) {
+	if m.removedpoverty_history == nil {
+		m.removedpoverty_history = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.poverty_history, ids[i])
+		m.removedpoverty_history[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedPovertyHistory returns the removed IDs of the "poverty_history" edge to the PovertyStatusChange entity.
+func (m *HouseholdMutation) RemovedPovertyHistoryIDs() (ids []int) {
+	for id := range m.removedpoverty_history {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// PovertyHistoryIDs returns the "poverty_history" edge IDs in the mutation.
+func (m *HouseholdMutation) PovertyHistoryIDs() (ids []int) {
+	for id := range m.poverty_history {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetPovertyHistory resets all changes to the "poverty_history" edge.
+func (m *HouseholdMutation) ResetPovertyHistory() {
+	m.poverty_history = nil
+	m.clearedpoverty_history = false
+	m.removedpoverty_history = nil
+}
+
 // Where appends a list predicates to the HouseholdMutation builder.
 func (m *HouseholdMutation) Where(ps ...predicate.Household) {
 	m.predicates = append(m.predicates, ps...)
@@ -20952,7 +21148,7 @@ func (m *HouseholdMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *HouseholdMutation) Fields() []string {
-	fields := make([]string, 0, 17)
+	fields := make([]string, 0, 20)
 	if m.created_at != nil {
 		fields = append(fields, household.FieldCreatedAt)
 	}
@@ -20985,6 +21181,15 @@ func (m *HouseholdMutation) Fields() []string {
 	}
 	if m.poverty_status != nil {
 		fields = append(fields, household.FieldPovertyStatus)
+	}
+	if m.exit_stage != nil {
+		fields = append(fields, household.FieldExitStage)
+	}
+	if m.exit_verified_on != nil {
+		fields = append(fields, household.FieldExitVerifiedOn)
+	}
+	if m.monitoring_risk != nil {
+		fields = append(fields, household.FieldMonitoringRisk)
 	}
 	if m.causes != nil {
 		fields = append(fields, household.FieldCauses)
@@ -21034,6 +21239,12 @@ func (m *HouseholdMutation) Field(name string) (ent.Value, bool) {
 		return m.Category()
 	case household.FieldPovertyStatus:
 		return m.PovertyStatus()
+	case household.FieldExitStage:
+		return m.ExitStage()
+	case household.FieldExitVerifiedOn:
+		return m.ExitVerifiedOn()
+	case household.FieldMonitoringRisk:
+		return m.MonitoringRisk()
 	case household.FieldCauses:
 		return m.Causes()
 	case household.FieldIdentifiedYear:
@@ -21077,6 +21288,12 @@ func (m *HouseholdMutation) OldField(ctx context.Context, name string) (ent.Valu
 		return m.OldCategory(ctx)
 	case household.FieldPovertyStatus:
 		return m.OldPovertyStatus(ctx)
+	case household.FieldExitStage:
+		return m.OldExitStage(ctx)
+	case household.FieldExitVerifiedOn:
+		return m.OldExitVerifiedOn(ctx)
+	case household.FieldMonitoringRisk:
+		return m.OldMonitoringRisk(ctx)
 	case household.FieldCauses:
 		return m.OldCauses(ctx)
 	case household.FieldIdentifiedYear:
@@ -21174,6 +21391,27 @@ func (m *HouseholdMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetPovertyStatus(v)
+		return nil
+	case household.FieldExitStage:
+		v, ok := value.(enum.ExitStage)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetExitStage(v)
+		return nil
+	case household.FieldExitVerifiedOn:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetExitVerifiedOn(v)
+		return nil
+	case household.FieldMonitoringRisk:
+		v, ok := value.(enum.MonitoringRisk)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMonitoringRisk(v)
 		return nil
 	case household.FieldCauses:
 		v, ok := value.([]enum.PovertyCause)
@@ -21328,6 +21566,12 @@ func (m *HouseholdMutation) ClearedFields() []string {
 	if m.FieldCleared(household.FieldAddress) {
 		fields = append(fields, household.FieldAddress)
 	}
+	if m.FieldCleared(household.FieldExitVerifiedOn) {
+		fields = append(fields, household.FieldExitVerifiedOn)
+	}
+	if m.FieldCleared(household.FieldMonitoringRisk) {
+		fields = append(fields, household.FieldMonitoringRisk)
+	}
 	if m.FieldCleared(household.FieldCauses) {
 		fields = append(fields, household.FieldCauses)
 	}
@@ -21362,6 +21606,12 @@ func (m *HouseholdMutation) ClearField(name string) error {
 		return nil
 	case household.FieldAddress:
 		m.ClearAddress()
+		return nil
+	case household.FieldExitVerifiedOn:
+		m.ClearExitVerifiedOn()
+		return nil
+	case household.FieldMonitoringRisk:
+		m.ClearMonitoringRisk()
 		return nil
 	case household.FieldCauses:
 		m.ClearCauses()
@@ -21419,6 +21669,15 @@ func (m *HouseholdMutation) ResetField(name string) error {
 	case household.FieldPovertyStatus:
 		m.ResetPovertyStatus()
 		return nil
+	case household.FieldExitStage:
+		m.ResetExitStage()
+		return nil
+	case household.FieldExitVerifiedOn:
+		m.ResetExitVerifiedOn()
+		return nil
+	case household.FieldMonitoringRisk:
+		m.ResetMonitoringRisk()
+		return nil
 	case household.FieldCauses:
 		m.ResetCauses()
 		return nil
@@ -21443,7 +21702,7 @@ func (m *HouseholdMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *HouseholdMutation) AddedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 5)
 	if m.village != nil {
 		edges = append(edges, household.EdgeVillage)
 	}
@@ -21455,6 +21714,9 @@ func (m *HouseholdMutation) AddedEdges() []string {
 	}
 	if m.demands != nil {
 		edges = append(edges, household.EdgeDemands)
+	}
+	if m.poverty_history != nil {
+		edges = append(edges, household.EdgePovertyHistory)
 	}
 	return edges
 }
@@ -21485,13 +21747,19 @@ func (m *HouseholdMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case household.EdgePovertyHistory:
+		ids := make([]ent.Value, 0, len(m.poverty_history))
+		for id := range m.poverty_history {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *HouseholdMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 5)
 	if m.removedresidents != nil {
 		edges = append(edges, household.EdgeResidents)
 	}
@@ -21500,6 +21768,9 @@ func (m *HouseholdMutation) RemovedEdges() []string {
 	}
 	if m.removeddemands != nil {
 		edges = append(edges, household.EdgeDemands)
+	}
+	if m.removedpoverty_history != nil {
+		edges = append(edges, household.EdgePovertyHistory)
 	}
 	return edges
 }
@@ -21526,13 +21797,19 @@ func (m *HouseholdMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case household.EdgePovertyHistory:
+		ids := make([]ent.Value, 0, len(m.removedpoverty_history))
+		for id := range m.removedpoverty_history {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *HouseholdMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 5)
 	if m.clearedvillage {
 		edges = append(edges, household.EdgeVillage)
 	}
@@ -21544,6 +21821,9 @@ func (m *HouseholdMutation) ClearedEdges() []string {
 	}
 	if m.cleareddemands {
 		edges = append(edges, household.EdgeDemands)
+	}
+	if m.clearedpoverty_history {
+		edges = append(edges, household.EdgePovertyHistory)
 	}
 	return edges
 }
@@ -21560,6 +21840,8 @@ func (m *HouseholdMutation) EdgeCleared(name string) bool {
 		return m.clearedpairings
 	case household.EdgeDemands:
 		return m.cleareddemands
+	case household.EdgePovertyHistory:
+		return m.clearedpoverty_history
 	}
 	return false
 }
@@ -21590,6 +21872,9 @@ func (m *HouseholdMutation) ResetEdge(name string) error {
 		return nil
 	case household.EdgeDemands:
 		m.ResetDemands()
+		return nil
+	case household.EdgePovertyHistory:
+		m.ResetPovertyHistory()
 		return nil
 	}
 	return fmt.Errorf("unknown Household edge %s", name)
@@ -28091,6 +28376,1503 @@ func (m *PostMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown Post edge %s", name)
+}
+
+// PovertyStatusChangeMutation represents an operation that mutates the PovertyStatusChange nodes in the graph.
+type PovertyStatusChangeMutation struct {
+	config
+	op               Op
+	typ              string
+	id               *int
+	created_at       *time.Time
+	updated_at       *time.Time
+	deleted_at       *time.Time
+	delete_token     *int64
+	adddelete_token  *int64
+	version          *int
+	addversion       *int
+	step             *enum.PovertyStep
+	from_status      *enum.PovertyStatus
+	to_status        *enum.PovertyStatus
+	changed_on       *time.Time
+	risk             *enum.MonitoringRisk
+	reason           *string
+	actor_id         *int
+	addactor_id      *int
+	actor_name       *string
+	township_id      *int
+	addtownship_id   *int
+	village_id       *int
+	addvillage_id    *int
+	clearedFields    map[string]struct{}
+	household        *int
+	clearedhousehold bool
+	done             bool
+	oldValue         func(context.Context) (*PovertyStatusChange, error)
+	predicates       []predicate.PovertyStatusChange
+}
+
+var _ ent.Mutation = (*PovertyStatusChangeMutation)(nil)
+
+// povertystatuschangeOption allows management of the mutation configuration using functional options.
+type povertystatuschangeOption func(*PovertyStatusChangeMutation)
+
+// newPovertyStatusChangeMutation creates new mutation for the PovertyStatusChange entity.
+func newPovertyStatusChangeMutation(c config, op Op, opts ...povertystatuschangeOption) *PovertyStatusChangeMutation {
+	m := &PovertyStatusChangeMutation{
+		config:        c,
+		op:            op,
+		typ:           TypePovertyStatusChange,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withPovertyStatusChangeID sets the ID field of the mutation.
+func withPovertyStatusChangeID(id int) povertystatuschangeOption {
+	return func(m *PovertyStatusChangeMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *PovertyStatusChange
+		)
+		m.oldValue = func(ctx context.Context) (*PovertyStatusChange, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().PovertyStatusChange.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withPovertyStatusChange sets the old PovertyStatusChange of the mutation.
+func withPovertyStatusChange(node *PovertyStatusChange) povertystatuschangeOption {
+	return func(m *PovertyStatusChangeMutation) {
+		m.oldValue = func(context.Context) (*PovertyStatusChange, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m PovertyStatusChangeMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m PovertyStatusChangeMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *PovertyStatusChangeMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *PovertyStatusChangeMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().PovertyStatusChange.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *PovertyStatusChangeMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *PovertyStatusChangeMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the PovertyStatusChange entity.
+// If the PovertyStatusChange object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PovertyStatusChangeMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *PovertyStatusChangeMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *PovertyStatusChangeMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *PovertyStatusChangeMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the PovertyStatusChange entity.
+// If the PovertyStatusChange object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PovertyStatusChangeMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *PovertyStatusChangeMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetDeletedAt sets the "deleted_at" field.
+func (m *PovertyStatusChangeMutation) SetDeletedAt(t time.Time) {
+	m.deleted_at = &t
+}
+
+// DeletedAt returns the value of the "deleted_at" field in the mutation.
+func (m *PovertyStatusChangeMutation) DeletedAt() (r time.Time, exists bool) {
+	v := m.deleted_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDeletedAt returns the old "deleted_at" field's value of the PovertyStatusChange entity.
+// If the PovertyStatusChange object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PovertyStatusChangeMutation) OldDeletedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDeletedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDeletedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDeletedAt: %w", err)
+	}
+	return oldValue.DeletedAt, nil
+}
+
+// ClearDeletedAt clears the value of the "deleted_at" field.
+func (m *PovertyStatusChangeMutation) ClearDeletedAt() {
+	m.deleted_at = nil
+	m.clearedFields[povertystatuschange.FieldDeletedAt] = struct{}{}
+}
+
+// DeletedAtCleared returns if the "deleted_at" field was cleared in this mutation.
+func (m *PovertyStatusChangeMutation) DeletedAtCleared() bool {
+	_, ok := m.clearedFields[povertystatuschange.FieldDeletedAt]
+	return ok
+}
+
+// ResetDeletedAt resets all changes to the "deleted_at" field.
+func (m *PovertyStatusChangeMutation) ResetDeletedAt() {
+	m.deleted_at = nil
+	delete(m.clearedFields, povertystatuschange.FieldDeletedAt)
+}
+
+// SetDeleteToken sets the "delete_token" field.
+func (m *PovertyStatusChangeMutation) SetDeleteToken(i int64) {
+	m.delete_token = &i
+	m.adddelete_token = nil
+}
+
+// DeleteToken returns the value of the "delete_token" field in the mutation.
+func (m *PovertyStatusChangeMutation) DeleteToken() (r int64, exists bool) {
+	v := m.delete_token
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDeleteToken returns the old "delete_token" field's value of the PovertyStatusChange entity.
+// If the PovertyStatusChange object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PovertyStatusChangeMutation) OldDeleteToken(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDeleteToken is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDeleteToken requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDeleteToken: %w", err)
+	}
+	return oldValue.DeleteToken, nil
+}
+
+// AddDeleteToken adds i to the "delete_token" field.
+func (m *PovertyStatusChangeMutation) AddDeleteToken(i int64) {
+	if m.adddelete_token != nil {
+		*m.adddelete_token += i
+	} else {
+		m.adddelete_token = &i
+	}
+}
+
+// AddedDeleteToken returns the value that was added to the "delete_token" field in this mutation.
+func (m *PovertyStatusChangeMutation) AddedDeleteToken() (r int64, exists bool) {
+	v := m.adddelete_token
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetDeleteToken resets all changes to the "delete_token" field.
+func (m *PovertyStatusChangeMutation) ResetDeleteToken() {
+	m.delete_token = nil
+	m.adddelete_token = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *PovertyStatusChangeMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *PovertyStatusChangeMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the PovertyStatusChange entity.
+// If the PovertyStatusChange object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PovertyStatusChangeMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *PovertyStatusChangeMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *PovertyStatusChangeMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *PovertyStatusChangeMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
+}
+
+// SetHouseholdID sets the "household_id" field.
+func (m *PovertyStatusChangeMutation) SetHouseholdID(i int) {
+	m.household = &i
+}
+
+// HouseholdID returns the value of the "household_id" field in the mutation.
+func (m *PovertyStatusChangeMutation) HouseholdID() (r int, exists bool) {
+	v := m.household
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldHouseholdID returns the old "household_id" field's value of the PovertyStatusChange entity.
+// If the PovertyStatusChange object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PovertyStatusChangeMutation) OldHouseholdID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldHouseholdID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldHouseholdID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldHouseholdID: %w", err)
+	}
+	return oldValue.HouseholdID, nil
+}
+
+// ResetHouseholdID resets all changes to the "household_id" field.
+func (m *PovertyStatusChangeMutation) ResetHouseholdID() {
+	m.household = nil
+}
+
+// SetStep sets the "step" field.
+func (m *PovertyStatusChangeMutation) SetStep(es enum.PovertyStep) {
+	m.step = &es
+}
+
+// Step returns the value of the "step" field in the mutation.
+func (m *PovertyStatusChangeMutation) Step() (r enum.PovertyStep, exists bool) {
+	v := m.step
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStep returns the old "step" field's value of the PovertyStatusChange entity.
+// If the PovertyStatusChange object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PovertyStatusChangeMutation) OldStep(ctx context.Context) (v enum.PovertyStep, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStep is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStep requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStep: %w", err)
+	}
+	return oldValue.Step, nil
+}
+
+// ResetStep resets all changes to the "step" field.
+func (m *PovertyStatusChangeMutation) ResetStep() {
+	m.step = nil
+}
+
+// SetFromStatus sets the "from_status" field.
+func (m *PovertyStatusChangeMutation) SetFromStatus(es enum.PovertyStatus) {
+	m.from_status = &es
+}
+
+// FromStatus returns the value of the "from_status" field in the mutation.
+func (m *PovertyStatusChangeMutation) FromStatus() (r enum.PovertyStatus, exists bool) {
+	v := m.from_status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFromStatus returns the old "from_status" field's value of the PovertyStatusChange entity.
+// If the PovertyStatusChange object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PovertyStatusChangeMutation) OldFromStatus(ctx context.Context) (v enum.PovertyStatus, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFromStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFromStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFromStatus: %w", err)
+	}
+	return oldValue.FromStatus, nil
+}
+
+// ResetFromStatus resets all changes to the "from_status" field.
+func (m *PovertyStatusChangeMutation) ResetFromStatus() {
+	m.from_status = nil
+}
+
+// SetToStatus sets the "to_status" field.
+func (m *PovertyStatusChangeMutation) SetToStatus(es enum.PovertyStatus) {
+	m.to_status = &es
+}
+
+// ToStatus returns the value of the "to_status" field in the mutation.
+func (m *PovertyStatusChangeMutation) ToStatus() (r enum.PovertyStatus, exists bool) {
+	v := m.to_status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldToStatus returns the old "to_status" field's value of the PovertyStatusChange entity.
+// If the PovertyStatusChange object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PovertyStatusChangeMutation) OldToStatus(ctx context.Context) (v enum.PovertyStatus, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldToStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldToStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldToStatus: %w", err)
+	}
+	return oldValue.ToStatus, nil
+}
+
+// ResetToStatus resets all changes to the "to_status" field.
+func (m *PovertyStatusChangeMutation) ResetToStatus() {
+	m.to_status = nil
+}
+
+// SetChangedOn sets the "changed_on" field.
+func (m *PovertyStatusChangeMutation) SetChangedOn(t time.Time) {
+	m.changed_on = &t
+}
+
+// ChangedOn returns the value of the "changed_on" field in the mutation.
+func (m *PovertyStatusChangeMutation) ChangedOn() (r time.Time, exists bool) {
+	v := m.changed_on
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldChangedOn returns the old "changed_on" field's value of the PovertyStatusChange entity.
+// If the PovertyStatusChange object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PovertyStatusChangeMutation) OldChangedOn(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldChangedOn is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldChangedOn requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldChangedOn: %w", err)
+	}
+	return oldValue.ChangedOn, nil
+}
+
+// ResetChangedOn resets all changes to the "changed_on" field.
+func (m *PovertyStatusChangeMutation) ResetChangedOn() {
+	m.changed_on = nil
+}
+
+// SetRisk sets the "risk" field.
+func (m *PovertyStatusChangeMutation) SetRisk(er enum.MonitoringRisk) {
+	m.risk = &er
+}
+
+// Risk returns the value of the "risk" field in the mutation.
+func (m *PovertyStatusChangeMutation) Risk() (r enum.MonitoringRisk, exists bool) {
+	v := m.risk
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRisk returns the old "risk" field's value of the PovertyStatusChange entity.
+// If the PovertyStatusChange object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PovertyStatusChangeMutation) OldRisk(ctx context.Context) (v *enum.MonitoringRisk, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRisk is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRisk requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRisk: %w", err)
+	}
+	return oldValue.Risk, nil
+}
+
+// ClearRisk clears the value of the "risk" field.
+func (m *PovertyStatusChangeMutation) ClearRisk() {
+	m.risk = nil
+	m.clearedFields[povertystatuschange.FieldRisk] = struct{}{}
+}
+
+// RiskCleared returns if the "risk" field was cleared in this mutation.
+func (m *PovertyStatusChangeMutation) RiskCleared() bool {
+	_, ok := m.clearedFields[povertystatuschange.FieldRisk]
+	return ok
+}
+
+// ResetRisk resets all changes to the "risk" field.
+func (m *PovertyStatusChangeMutation) ResetRisk() {
+	m.risk = nil
+	delete(m.clearedFields, povertystatuschange.FieldRisk)
+}
+
+// SetReason sets the "reason" field.
+func (m *PovertyStatusChangeMutation) SetReason(s string) {
+	m.reason = &s
+}
+
+// Reason returns the value of the "reason" field in the mutation.
+func (m *PovertyStatusChangeMutation) Reason() (r string, exists bool) {
+	v := m.reason
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReason returns the old "reason" field's value of the PovertyStatusChange entity.
+// If the PovertyStatusChange object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PovertyStatusChangeMutation) OldReason(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReason is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReason requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReason: %w", err)
+	}
+	return oldValue.Reason, nil
+}
+
+// ClearReason clears the value of the "reason" field.
+func (m *PovertyStatusChangeMutation) ClearReason() {
+	m.reason = nil
+	m.clearedFields[povertystatuschange.FieldReason] = struct{}{}
+}
+
+// ReasonCleared returns if the "reason" field was cleared in this mutation.
+func (m *PovertyStatusChangeMutation) ReasonCleared() bool {
+	_, ok := m.clearedFields[povertystatuschange.FieldReason]
+	return ok
+}
+
+// ResetReason resets all changes to the "reason" field.
+func (m *PovertyStatusChangeMutation) ResetReason() {
+	m.reason = nil
+	delete(m.clearedFields, povertystatuschange.FieldReason)
+}
+
+// SetActorID sets the "actor_id" field.
+func (m *PovertyStatusChangeMutation) SetActorID(i int) {
+	m.actor_id = &i
+	m.addactor_id = nil
+}
+
+// ActorID returns the value of the "actor_id" field in the mutation.
+func (m *PovertyStatusChangeMutation) ActorID() (r int, exists bool) {
+	v := m.actor_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldActorID returns the old "actor_id" field's value of the PovertyStatusChange entity.
+// If the PovertyStatusChange object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PovertyStatusChangeMutation) OldActorID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldActorID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldActorID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldActorID: %w", err)
+	}
+	return oldValue.ActorID, nil
+}
+
+// AddActorID adds i to the "actor_id" field.
+func (m *PovertyStatusChangeMutation) AddActorID(i int) {
+	if m.addactor_id != nil {
+		*m.addactor_id += i
+	} else {
+		m.addactor_id = &i
+	}
+}
+
+// AddedActorID returns the value that was added to the "actor_id" field in this mutation.
+func (m *PovertyStatusChangeMutation) AddedActorID() (r int, exists bool) {
+	v := m.addactor_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearActorID clears the value of the "actor_id" field.
+func (m *PovertyStatusChangeMutation) ClearActorID() {
+	m.actor_id = nil
+	m.addactor_id = nil
+	m.clearedFields[povertystatuschange.FieldActorID] = struct{}{}
+}
+
+// ActorIDCleared returns if the "actor_id" field was cleared in this mutation.
+func (m *PovertyStatusChangeMutation) ActorIDCleared() bool {
+	_, ok := m.clearedFields[povertystatuschange.FieldActorID]
+	return ok
+}
+
+// ResetActorID resets all changes to the "actor_id" field.
+func (m *PovertyStatusChangeMutation) ResetActorID() {
+	m.actor_id = nil
+	m.addactor_id = nil
+	delete(m.clearedFields, povertystatuschange.FieldActorID)
+}
+
+// SetActorName sets the "actor_name" field.
+func (m *PovertyStatusChangeMutation) SetActorName(s string) {
+	m.actor_name = &s
+}
+
+// ActorName returns the value of the "actor_name" field in the mutation.
+func (m *PovertyStatusChangeMutation) ActorName() (r string, exists bool) {
+	v := m.actor_name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldActorName returns the old "actor_name" field's value of the PovertyStatusChange entity.
+// If the PovertyStatusChange object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PovertyStatusChangeMutation) OldActorName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldActorName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldActorName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldActorName: %w", err)
+	}
+	return oldValue.ActorName, nil
+}
+
+// ClearActorName clears the value of the "actor_name" field.
+func (m *PovertyStatusChangeMutation) ClearActorName() {
+	m.actor_name = nil
+	m.clearedFields[povertystatuschange.FieldActorName] = struct{}{}
+}
+
+// ActorNameCleared returns if the "actor_name" field was cleared in this mutation.
+func (m *PovertyStatusChangeMutation) ActorNameCleared() bool {
+	_, ok := m.clearedFields[povertystatuschange.FieldActorName]
+	return ok
+}
+
+// ResetActorName resets all changes to the "actor_name" field.
+func (m *PovertyStatusChangeMutation) ResetActorName() {
+	m.actor_name = nil
+	delete(m.clearedFields, povertystatuschange.FieldActorName)
+}
+
+// SetTownshipID sets the "township_id" field.
+func (m *PovertyStatusChangeMutation) SetTownshipID(i int) {
+	m.township_id = &i
+	m.addtownship_id = nil
+}
+
+// TownshipID returns the value of the "township_id" field in the mutation.
+func (m *PovertyStatusChangeMutation) TownshipID() (r int, exists bool) {
+	v := m.township_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTownshipID returns the old "township_id" field's value of the PovertyStatusChange entity.
+// If the PovertyStatusChange object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PovertyStatusChangeMutation) OldTownshipID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTownshipID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTownshipID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTownshipID: %w", err)
+	}
+	return oldValue.TownshipID, nil
+}
+
+// AddTownshipID adds i to the "township_id" field.
+func (m *PovertyStatusChangeMutation) AddTownshipID(i int) {
+	if m.addtownship_id != nil {
+		*m.addtownship_id += i
+	} else {
+		m.addtownship_id = &i
+	}
+}
+
+// AddedTownshipID returns the value that was added to the "township_id" field in this mutation.
+func (m *PovertyStatusChangeMutation) AddedTownshipID() (r int, exists bool) {
+	v := m.addtownship_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearTownshipID clears the value of the "township_id" field.
+func (m *PovertyStatusChangeMutation) ClearTownshipID() {
+	m.township_id = nil
+	m.addtownship_id = nil
+	m.clearedFields[povertystatuschange.FieldTownshipID] = struct{}{}
+}
+
+// TownshipIDCleared returns if the "township_id" field was cleared in this mutation.
+func (m *PovertyStatusChangeMutation) TownshipIDCleared() bool {
+	_, ok := m.clearedFields[povertystatuschange.FieldTownshipID]
+	return ok
+}
+
+// ResetTownshipID resets all changes to the "township_id" field.
+func (m *PovertyStatusChangeMutation) ResetTownshipID() {
+	m.township_id = nil
+	m.addtownship_id = nil
+	delete(m.clearedFields, povertystatuschange.FieldTownshipID)
+}
+
+// SetVillageID sets the "village_id" field.
+func (m *PovertyStatusChangeMutation) SetVillageID(i int) {
+	m.village_id = &i
+	m.addvillage_id = nil
+}
+
+// VillageID returns the value of the "village_id" field in the mutation.
+func (m *PovertyStatusChangeMutation) VillageID() (r int, exists bool) {
+	v := m.village_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVillageID returns the old "village_id" field's value of the PovertyStatusChange entity.
+// If the PovertyStatusChange object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PovertyStatusChangeMutation) OldVillageID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVillageID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVillageID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVillageID: %w", err)
+	}
+	return oldValue.VillageID, nil
+}
+
+// AddVillageID adds i to the "village_id" field.
+func (m *PovertyStatusChangeMutation) AddVillageID(i int) {
+	if m.addvillage_id != nil {
+		*m.addvillage_id += i
+	} else {
+		m.addvillage_id = &i
+	}
+}
+
+// AddedVillageID returns the value that was added to the "village_id" field in this mutation.
+func (m *PovertyStatusChangeMutation) AddedVillageID() (r int, exists bool) {
+	v := m.addvillage_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearVillageID clears the value of the "village_id" field.
+func (m *PovertyStatusChangeMutation) ClearVillageID() {
+	m.village_id = nil
+	m.addvillage_id = nil
+	m.clearedFields[povertystatuschange.FieldVillageID] = struct{}{}
+}
+
+// VillageIDCleared returns if the "village_id" field was cleared in this mutation.
+func (m *PovertyStatusChangeMutation) VillageIDCleared() bool {
+	_, ok := m.clearedFields[povertystatuschange.FieldVillageID]
+	return ok
+}
+
+// ResetVillageID resets all changes to the "village_id" field.
+func (m *PovertyStatusChangeMutation) ResetVillageID() {
+	m.village_id = nil
+	m.addvillage_id = nil
+	delete(m.clearedFields, povertystatuschange.FieldVillageID)
+}
+
+// ClearHousehold clears the "household" edge to the Household entity.
+func (m *PovertyStatusChangeMutation) ClearHousehold() {
+	m.clearedhousehold = true
+	m.clearedFields[povertystatuschange.FieldHouseholdID] = struct{}{}
+}
+
+// HouseholdCleared reports if the "household" edge to the Household entity was cleared.
+func (m *PovertyStatusChangeMutation) HouseholdCleared() bool {
+	return m.clearedhousehold
+}
+
+// HouseholdIDs returns the "household" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// HouseholdID instead. It exists only for internal usage by the builders.
+func (m *PovertyStatusChangeMutation) HouseholdIDs() (ids []int) {
+	if id := m.household; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetHousehold resets all changes to the "household" edge.
+func (m *PovertyStatusChangeMutation) ResetHousehold() {
+	m.household = nil
+	m.clearedhousehold = false
+}
+
+// Where appends a list predicates to the PovertyStatusChangeMutation builder.
+func (m *PovertyStatusChangeMutation) Where(ps ...predicate.PovertyStatusChange) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the PovertyStatusChangeMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *PovertyStatusChangeMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.PovertyStatusChange, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *PovertyStatusChangeMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *PovertyStatusChangeMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (PovertyStatusChange).
+func (m *PovertyStatusChangeMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *PovertyStatusChangeMutation) Fields() []string {
+	fields := make([]string, 0, 16)
+	if m.created_at != nil {
+		fields = append(fields, povertystatuschange.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, povertystatuschange.FieldUpdatedAt)
+	}
+	if m.deleted_at != nil {
+		fields = append(fields, povertystatuschange.FieldDeletedAt)
+	}
+	if m.delete_token != nil {
+		fields = append(fields, povertystatuschange.FieldDeleteToken)
+	}
+	if m.version != nil {
+		fields = append(fields, povertystatuschange.FieldVersion)
+	}
+	if m.household != nil {
+		fields = append(fields, povertystatuschange.FieldHouseholdID)
+	}
+	if m.step != nil {
+		fields = append(fields, povertystatuschange.FieldStep)
+	}
+	if m.from_status != nil {
+		fields = append(fields, povertystatuschange.FieldFromStatus)
+	}
+	if m.to_status != nil {
+		fields = append(fields, povertystatuschange.FieldToStatus)
+	}
+	if m.changed_on != nil {
+		fields = append(fields, povertystatuschange.FieldChangedOn)
+	}
+	if m.risk != nil {
+		fields = append(fields, povertystatuschange.FieldRisk)
+	}
+	if m.reason != nil {
+		fields = append(fields, povertystatuschange.FieldReason)
+	}
+	if m.actor_id != nil {
+		fields = append(fields, povertystatuschange.FieldActorID)
+	}
+	if m.actor_name != nil {
+		fields = append(fields, povertystatuschange.FieldActorName)
+	}
+	if m.township_id != nil {
+		fields = append(fields, povertystatuschange.FieldTownshipID)
+	}
+	if m.village_id != nil {
+		fields = append(fields, povertystatuschange.FieldVillageID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *PovertyStatusChangeMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case povertystatuschange.FieldCreatedAt:
+		return m.CreatedAt()
+	case povertystatuschange.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case povertystatuschange.FieldDeletedAt:
+		return m.DeletedAt()
+	case povertystatuschange.FieldDeleteToken:
+		return m.DeleteToken()
+	case povertystatuschange.FieldVersion:
+		return m.Version()
+	case povertystatuschange.FieldHouseholdID:
+		return m.HouseholdID()
+	case povertystatuschange.FieldStep:
+		return m.Step()
+	case povertystatuschange.FieldFromStatus:
+		return m.FromStatus()
+	case povertystatuschange.FieldToStatus:
+		return m.ToStatus()
+	case povertystatuschange.FieldChangedOn:
+		return m.ChangedOn()
+	case povertystatuschange.FieldRisk:
+		return m.Risk()
+	case povertystatuschange.FieldReason:
+		return m.Reason()
+	case povertystatuschange.FieldActorID:
+		return m.ActorID()
+	case povertystatuschange.FieldActorName:
+		return m.ActorName()
+	case povertystatuschange.FieldTownshipID:
+		return m.TownshipID()
+	case povertystatuschange.FieldVillageID:
+		return m.VillageID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *PovertyStatusChangeMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case povertystatuschange.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case povertystatuschange.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case povertystatuschange.FieldDeletedAt:
+		return m.OldDeletedAt(ctx)
+	case povertystatuschange.FieldDeleteToken:
+		return m.OldDeleteToken(ctx)
+	case povertystatuschange.FieldVersion:
+		return m.OldVersion(ctx)
+	case povertystatuschange.FieldHouseholdID:
+		return m.OldHouseholdID(ctx)
+	case povertystatuschange.FieldStep:
+		return m.OldStep(ctx)
+	case povertystatuschange.FieldFromStatus:
+		return m.OldFromStatus(ctx)
+	case povertystatuschange.FieldToStatus:
+		return m.OldToStatus(ctx)
+	case povertystatuschange.FieldChangedOn:
+		return m.OldChangedOn(ctx)
+	case povertystatuschange.FieldRisk:
+		return m.OldRisk(ctx)
+	case povertystatuschange.FieldReason:
+		return m.OldReason(ctx)
+	case povertystatuschange.FieldActorID:
+		return m.OldActorID(ctx)
+	case povertystatuschange.FieldActorName:
+		return m.OldActorName(ctx)
+	case povertystatuschange.FieldTownshipID:
+		return m.OldTownshipID(ctx)
+	case povertystatuschange.FieldVillageID:
+		return m.OldVillageID(ctx)
+	}
+	return nil, fmt.Errorf("unknown PovertyStatusChange field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *PovertyStatusChangeMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case povertystatuschange.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case povertystatuschange.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case povertystatuschange.FieldDeletedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDeletedAt(v)
+		return nil
+	case povertystatuschange.FieldDeleteToken:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDeleteToken(v)
+		return nil
+	case povertystatuschange.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
+		return nil
+	case povertystatuschange.FieldHouseholdID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetHouseholdID(v)
+		return nil
+	case povertystatuschange.FieldStep:
+		v, ok := value.(enum.PovertyStep)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStep(v)
+		return nil
+	case povertystatuschange.FieldFromStatus:
+		v, ok := value.(enum.PovertyStatus)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFromStatus(v)
+		return nil
+	case povertystatuschange.FieldToStatus:
+		v, ok := value.(enum.PovertyStatus)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetToStatus(v)
+		return nil
+	case povertystatuschange.FieldChangedOn:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetChangedOn(v)
+		return nil
+	case povertystatuschange.FieldRisk:
+		v, ok := value.(enum.MonitoringRisk)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRisk(v)
+		return nil
+	case povertystatuschange.FieldReason:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReason(v)
+		return nil
+	case povertystatuschange.FieldActorID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetActorID(v)
+		return nil
+	case povertystatuschange.FieldActorName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetActorName(v)
+		return nil
+	case povertystatuschange.FieldTownshipID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTownshipID(v)
+		return nil
+	case povertystatuschange.FieldVillageID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVillageID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown PovertyStatusChange field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *PovertyStatusChangeMutation) AddedFields() []string {
+	var fields []string
+	if m.adddelete_token != nil {
+		fields = append(fields, povertystatuschange.FieldDeleteToken)
+	}
+	if m.addversion != nil {
+		fields = append(fields, povertystatuschange.FieldVersion)
+	}
+	if m.addactor_id != nil {
+		fields = append(fields, povertystatuschange.FieldActorID)
+	}
+	if m.addtownship_id != nil {
+		fields = append(fields, povertystatuschange.FieldTownshipID)
+	}
+	if m.addvillage_id != nil {
+		fields = append(fields, povertystatuschange.FieldVillageID)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *PovertyStatusChangeMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case povertystatuschange.FieldDeleteToken:
+		return m.AddedDeleteToken()
+	case povertystatuschange.FieldVersion:
+		return m.AddedVersion()
+	case povertystatuschange.FieldActorID:
+		return m.AddedActorID()
+	case povertystatuschange.FieldTownshipID:
+		return m.AddedTownshipID()
+	case povertystatuschange.FieldVillageID:
+		return m.AddedVillageID()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *PovertyStatusChangeMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case povertystatuschange.FieldDeleteToken:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddDeleteToken(v)
+		return nil
+	case povertystatuschange.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
+	case povertystatuschange.FieldActorID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddActorID(v)
+		return nil
+	case povertystatuschange.FieldTownshipID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddTownshipID(v)
+		return nil
+	case povertystatuschange.FieldVillageID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVillageID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown PovertyStatusChange numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *PovertyStatusChangeMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(povertystatuschange.FieldDeletedAt) {
+		fields = append(fields, povertystatuschange.FieldDeletedAt)
+	}
+	if m.FieldCleared(povertystatuschange.FieldRisk) {
+		fields = append(fields, povertystatuschange.FieldRisk)
+	}
+	if m.FieldCleared(povertystatuschange.FieldReason) {
+		fields = append(fields, povertystatuschange.FieldReason)
+	}
+	if m.FieldCleared(povertystatuschange.FieldActorID) {
+		fields = append(fields, povertystatuschange.FieldActorID)
+	}
+	if m.FieldCleared(povertystatuschange.FieldActorName) {
+		fields = append(fields, povertystatuschange.FieldActorName)
+	}
+	if m.FieldCleared(povertystatuschange.FieldTownshipID) {
+		fields = append(fields, povertystatuschange.FieldTownshipID)
+	}
+	if m.FieldCleared(povertystatuschange.FieldVillageID) {
+		fields = append(fields, povertystatuschange.FieldVillageID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *PovertyStatusChangeMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *PovertyStatusChangeMutation) ClearField(name string) error {
+	switch name {
+	case povertystatuschange.FieldDeletedAt:
+		m.ClearDeletedAt()
+		return nil
+	case povertystatuschange.FieldRisk:
+		m.ClearRisk()
+		return nil
+	case povertystatuschange.FieldReason:
+		m.ClearReason()
+		return nil
+	case povertystatuschange.FieldActorID:
+		m.ClearActorID()
+		return nil
+	case povertystatuschange.FieldActorName:
+		m.ClearActorName()
+		return nil
+	case povertystatuschange.FieldTownshipID:
+		m.ClearTownshipID()
+		return nil
+	case povertystatuschange.FieldVillageID:
+		m.ClearVillageID()
+		return nil
+	}
+	return fmt.Errorf("unknown PovertyStatusChange nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *PovertyStatusChangeMutation) ResetField(name string) error {
+	switch name {
+	case povertystatuschange.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case povertystatuschange.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case povertystatuschange.FieldDeletedAt:
+		m.ResetDeletedAt()
+		return nil
+	case povertystatuschange.FieldDeleteToken:
+		m.ResetDeleteToken()
+		return nil
+	case povertystatuschange.FieldVersion:
+		m.ResetVersion()
+		return nil
+	case povertystatuschange.FieldHouseholdID:
+		m.ResetHouseholdID()
+		return nil
+	case povertystatuschange.FieldStep:
+		m.ResetStep()
+		return nil
+	case povertystatuschange.FieldFromStatus:
+		m.ResetFromStatus()
+		return nil
+	case povertystatuschange.FieldToStatus:
+		m.ResetToStatus()
+		return nil
+	case povertystatuschange.FieldChangedOn:
+		m.ResetChangedOn()
+		return nil
+	case povertystatuschange.FieldRisk:
+		m.ResetRisk()
+		return nil
+	case povertystatuschange.FieldReason:
+		m.ResetReason()
+		return nil
+	case povertystatuschange.FieldActorID:
+		m.ResetActorID()
+		return nil
+	case povertystatuschange.FieldActorName:
+		m.ResetActorName()
+		return nil
+	case povertystatuschange.FieldTownshipID:
+		m.ResetTownshipID()
+		return nil
+	case povertystatuschange.FieldVillageID:
+		m.ResetVillageID()
+		return nil
+	}
+	return fmt.Errorf("unknown PovertyStatusChange field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *PovertyStatusChangeMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.household != nil {
+		edges = append(edges, povertystatuschange.EdgeHousehold)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *PovertyStatusChangeMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case povertystatuschange.EdgeHousehold:
+		if id := m.household; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *PovertyStatusChangeMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *PovertyStatusChangeMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *PovertyStatusChangeMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedhousehold {
+		edges = append(edges, povertystatuschange.EdgeHousehold)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *PovertyStatusChangeMutation) EdgeCleared(name string) bool {
+	switch name {
+	case povertystatuschange.EdgeHousehold:
+		return m.clearedhousehold
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *PovertyStatusChangeMutation) ClearEdge(name string) error {
+	switch name {
+	case povertystatuschange.EdgeHousehold:
+		m.ClearHousehold()
+		return nil
+	}
+	return fmt.Errorf("unknown PovertyStatusChange unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *PovertyStatusChangeMutation) ResetEdge(name string) error {
+	switch name {
+	case povertystatuschange.EdgeHousehold:
+		m.ResetHousehold()
+		return nil
+	}
+	return fmt.Errorf("unknown PovertyStatusChange edge %s", name)
 }
 
 // ProjectInvestmentMutation represents an operation that mutates the ProjectInvestment nodes in the graph.

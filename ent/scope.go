@@ -98,7 +98,7 @@ var Scopes = map[string]scope.Entity{
 		CheckAfterWrite: true,
 		SoftDelete:      true,
 		Parents:         []scope.Parent{{FK: "village_id", Table: "villages", Columns: []string{"township_id"}}},
-		Descendants:     []string{"demand_events", "demands", "pairings", "residents", "visits"},
+		Descendants:     []string{"demand_events", "demands", "pairings", "poverty_status_changes", "residents", "visits"},
 		MovedBy:         "household_id",
 	},
 	TypePairing: {
@@ -127,6 +127,13 @@ var Scopes = map[string]scope.Entity{
 		CheckAfterWrite: true,
 		SoftDelete:      true,
 		Parents:         []scope.Parent{{FK: "member_id", Table: "party_members", Columns: []string{"township_id", "village_id"}}},
+	},
+	TypePovertyStatusChange: {
+		Object:          "poverty_status_change",
+		Read:            []scope.Where{{Kind: "township", Column: "township_id", Via: "unit"}, {Kind: "village", Column: "village_id", Via: "unit"}, {Kind: "paired", Column: "household_id", Via: "activelyPairedHouseholds"}, {Kind: "department", Column: "village_id", Via: "linkedVillages"}, {Kind: "department", Column: "household_id", Via: "departmentHouseholds"}},
+		CheckAfterWrite: true,
+		SoftDelete:      true,
+		Parents:         []scope.Parent{{FK: "household_id", Table: "households", Columns: []string{"township_id", "village_id"}}},
 	},
 	TypeProjectInvestment: {
 		Object:          "project_investment",

@@ -52,6 +52,8 @@ type Tx struct {
 	PartyOrganization *PartyOrganizationClient
 	// Post is the client for interacting with the Post builders.
 	Post *PostClient
+	// PovertyStatusChange is the client for interacting with the PovertyStatusChange builders.
+	PovertyStatusChange *PovertyStatusChangeClient
 	// ProjectInvestment is the client for interacting with the ProjectInvestment builders.
 	ProjectInvestment *ProjectInvestmentClient
 	// Rectification is the client for interacting with the Rectification builders.
@@ -234,6 +236,7 @@ func (tx *Tx) init() {
 	tx.PartyMember = NewPartyMemberClient(tx.config)
 	tx.PartyOrganization = NewPartyOrganizationClient(tx.config)
 	tx.Post = NewPostClient(tx.config)
+	tx.PovertyStatusChange = NewPovertyStatusChangeClient(tx.config)
 	tx.ProjectInvestment = NewProjectInvestmentClient(tx.config)
 	tx.Rectification = NewRectificationClient(tx.config)
 	tx.Resident = NewResidentClient(tx.config)

@@ -88,9 +88,9 @@ func (r *queryResolver) PartyOrganizations(ctx context.Context, after *entgql.Cu
 	return r.client.PartyOrganization.Query().Paginate(ctx, after, first, before, last, ent.WithPartyOrganizationOrder(orderBy), ent.WithPartyOrganizationFilter(where.Filter))
 }
 
-// ProjectInvestments is the resolver for the projectInvestments field.
-func (r *queryResolver) ProjectInvestments(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ProjectInvestmentOrder, where *ent.ProjectInvestmentWhereInput) (*ent.ProjectInvestmentConnection, error) {
-	return r.client.ProjectInvestment.Query().Paginate(ctx, after, first, before, last, ent.WithProjectInvestmentOrder(orderBy), ent.WithProjectInvestmentFilter(where.Filter))
+// Posts is the resolver for the posts field.
+func (r *queryResolver) Posts(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PostOrder, where *ent.PostWhereInput) (*ent.PostConnection, error) {
+	return r.client.Post.Query().Paginate(ctx, after, first, before, last, ent.WithPostOrder(orderBy), ent.WithPostFilter(where.Filter))
 }
 
 // PovertyStatusChanges is the resolver for the povertyStatusChanges field.
@@ -98,9 +98,9 @@ func (r *queryResolver) PovertyStatusChanges(ctx context.Context, after *entgql.
 	return r.client.PovertyStatusChange.Query().Paginate(ctx, after, first, before, last, ent.WithPovertyStatusChangeOrder(orderBy), ent.WithPovertyStatusChangeFilter(where.Filter))
 }
 
-// Posts is the resolver for the posts field.
-func (r *queryResolver) Posts(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PostOrder, where *ent.PostWhereInput) (*ent.PostConnection, error) {
-	return r.client.Post.Query().Paginate(ctx, after, first, before, last, ent.WithPostOrder(orderBy), ent.WithPostFilter(where.Filter))
+// ProjectInvestments is the resolver for the projectInvestments field.
+func (r *queryResolver) ProjectInvestments(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ProjectInvestmentOrder, where *ent.ProjectInvestmentWhereInput) (*ent.ProjectInvestmentConnection, error) {
+	return r.client.ProjectInvestment.Query().Paginate(ctx, after, first, before, last, ent.WithProjectInvestmentOrder(orderBy), ent.WithProjectInvestmentFilter(where.Filter))
 }
 
 // Rectifications is the resolver for the rectifications field.

@@ -237,6 +237,18 @@ func (f PostFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error)
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.PostMutation", m)
 }
 
+// The PovertyStatusChangeFunc type is an adapter to allow the use of ordinary
+// function as PovertyStatusChange mutator.
+type PovertyStatusChangeFunc func(context.Context, *ent.PovertyStatusChangeMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f PovertyStatusChangeFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.PovertyStatusChangeMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.PovertyStatusChangeMutation", m)
+}
+
 // The ProjectInvestmentFunc type is an adapter to allow the use of ordinary
 // function as ProjectInvestment mutator.
 type ProjectInvestmentFunc func(context.Context, *ent.ProjectInvestmentMutation) (ent.Value, error)

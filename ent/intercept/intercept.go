@@ -27,6 +27,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/partymember"
 	"github.com/nanpiao/sbqw/ent/partyorganization"
 	"github.com/nanpiao/sbqw/ent/post"
+	"github.com/nanpiao/sbqw/ent/povertystatuschange"
 	"github.com/nanpiao/sbqw/ent/predicate"
 	"github.com/nanpiao/sbqw/ent/projectinvestment"
 	"github.com/nanpiao/sbqw/ent/rectification"
@@ -615,6 +616,33 @@ func (f TraversePost) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.PostQuery", q)
 }
 
+// The PovertyStatusChangeFunc type is an adapter to allow the use of ordinary function as a Querier.
+type PovertyStatusChangeFunc func(context.Context, *ent.PovertyStatusChangeQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f PovertyStatusChangeFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.PovertyStatusChangeQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.PovertyStatusChangeQuery", q)
+}
+
+// The TraversePovertyStatusChange type is an adapter to allow the use of ordinary function as Traverser.
+type TraversePovertyStatusChange func(context.Context, *ent.PovertyStatusChangeQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraversePovertyStatusChange) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraversePovertyStatusChange) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.PovertyStatusChangeQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.PovertyStatusChangeQuery", q)
+}
+
 // The ProjectInvestmentFunc type is an adapter to allow the use of ordinary function as a Querier.
 type ProjectInvestmentFunc func(context.Context, *ent.ProjectInvestmentQuery) (ent.Value, error)
 
@@ -1088,6 +1116,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.PartyOrganizationQuery, predicate.PartyOrganization, partyorganization.OrderOption]{typ: ent.TypePartyOrganization, tq: q}, nil
 	case *ent.PostQuery:
 		return &query[*ent.PostQuery, predicate.Post, post.OrderOption]{typ: ent.TypePost, tq: q}, nil
+	case *ent.PovertyStatusChangeQuery:
+		return &query[*ent.PovertyStatusChangeQuery, predicate.PovertyStatusChange, povertystatuschange.OrderOption]{typ: ent.TypePovertyStatusChange, tq: q}, nil
 	case *ent.ProjectInvestmentQuery:
 		return &query[*ent.ProjectInvestmentQuery, predicate.ProjectInvestment, projectinvestment.OrderOption]{typ: ent.TypeProjectInvestment, tq: q}, nil
 	case *ent.RectificationQuery:

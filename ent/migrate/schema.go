@@ -750,7 +750,10 @@ var (
 		{Name: "head_name", Type: field.TypeString, Size: 64},
 		{Name: "address", Type: field.TypeString, Nullable: true, Size: 128},
 		{Name: "category", Type: field.TypeEnum, Enums: []string{"ORDINARY", "REGISTERED_POOR", "LIFTED_OUT", "MONITORED"}, Default: "ORDINARY"},
-		{Name: "poverty_status", Type: field.TypeEnum, Enums: []string{"NOT_POOR", "IN_POVERTY", "LIFTED", "AT_RISK"}, Default: "NOT_POOR"},
+		{Name: "poverty_status", Type: field.TypeEnum, Enums: []string{"NOT_POOR", "IN_POVERTY", "LIFTED", "AT_RISK", "RETURNED"}, Default: "NOT_POOR"},
+		{Name: "exit_stage", Type: field.TypeEnum, Enums: []string{"NONE", "PROPOSED", "VERIFIED"}, Default: "NONE"},
+		{Name: "exit_verified_on", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"mysql": "date", "sqlite3": "date"}},
+		{Name: "monitoring_risk", Type: field.TypeEnum, Nullable: true, Enums: []string{"INCOME_BELOW_LINE", "ILLNESS", "DISASTER", "SUDDEN_EXPENSE"}},
 		{Name: "causes", Type: field.TypeJSON, Nullable: true},
 		{Name: "identified_year", Type: field.TypeInt, Nullable: true},
 		{Name: "exit_year", Type: field.TypeInt, Nullable: true},
@@ -767,7 +770,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "households_villages_households",
-				Columns:    []*schema.Column{HouseholdsColumns[17]},
+				Columns:    []*schema.Column{HouseholdsColumns[20]},
 				RefColumns: []*schema.Column{VillagesColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -781,17 +784,17 @@ var (
 			{
 				Name:    "household_village_id_number_delete_token",
 				Unique:  true,
-				Columns: []*schema.Column{HouseholdsColumns[17], HouseholdsColumns[6], HouseholdsColumns[4]},
+				Columns: []*schema.Column{HouseholdsColumns[20], HouseholdsColumns[6], HouseholdsColumns[4]},
 			},
 			{
 				Name:    "household_township_id",
 				Unique:  false,
-				Columns: []*schema.Column{HouseholdsColumns[16]},
+				Columns: []*schema.Column{HouseholdsColumns[19]},
 			},
 			{
 				Name:    "household_village_id_needy",
 				Unique:  false,
-				Columns: []*schema.Column{HouseholdsColumns[17], HouseholdsColumns[14]},
+				Columns: []*schema.Column{HouseholdsColumns[20], HouseholdsColumns[17]},
 			},
 		},
 	}
@@ -1066,6 +1069,62 @@ var (
 			},
 		},
 	}
+	// PovertyStatusChangesColumns holds the columns for the "poverty_status_changes" table.
+	PovertyStatusChangesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "datetime(6)"}},
+		{Name: "updated_at", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "datetime(6)"}},
+		{Name: "deleted_at", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"mysql": "datetime(6)"}},
+		{Name: "delete_token", Type: field.TypeInt64, Default: 0},
+		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "step", Type: field.TypeEnum, Enums: []string{"IDENTIFIED", "EXIT_PROPOSED", "EXIT_VERIFIED", "EXIT_CONFIRMED", "EXIT_REJECTED", "MONITORING_OPENED", "MONITORING_CLOSED", "RETURNED"}},
+		{Name: "from_status", Type: field.TypeEnum, Enums: []string{"NOT_POOR", "IN_POVERTY", "LIFTED", "AT_RISK", "RETURNED"}},
+		{Name: "to_status", Type: field.TypeEnum, Enums: []string{"NOT_POOR", "IN_POVERTY", "LIFTED", "AT_RISK", "RETURNED"}},
+		{Name: "changed_on", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "date", "sqlite3": "date"}},
+		{Name: "risk", Type: field.TypeEnum, Nullable: true, Enums: []string{"INCOME_BELOW_LINE", "ILLNESS", "DISASTER", "SUDDEN_EXPENSE"}},
+		{Name: "reason", Type: field.TypeString, Nullable: true, Size: 1000},
+		{Name: "actor_id", Type: field.TypeInt, Nullable: true},
+		{Name: "actor_name", Type: field.TypeString, Nullable: true, Size: 64},
+		{Name: "township_id", Type: field.TypeInt, Nullable: true},
+		{Name: "village_id", Type: field.TypeInt, Nullable: true},
+		{Name: "household_id", Type: field.TypeInt},
+	}
+	// PovertyStatusChangesTable holds the schema information for the "poverty_status_changes" table.
+	PovertyStatusChangesTable = &schema.Table{
+		Name:       "poverty_status_changes",
+		Columns:    PovertyStatusChangesColumns,
+		PrimaryKey: []*schema.Column{PovertyStatusChangesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "poverty_status_changes_households_poverty_history",
+				Columns:    []*schema.Column{PovertyStatusChangesColumns[16]},
+				RefColumns: []*schema.Column{HouseholdsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "povertystatuschange_updated_at",
+				Unique:  false,
+				Columns: []*schema.Column{PovertyStatusChangesColumns[2]},
+			},
+			{
+				Name:    "povertystatuschange_household_id_changed_on",
+				Unique:  false,
+				Columns: []*schema.Column{PovertyStatusChangesColumns[16], PovertyStatusChangesColumns[9]},
+			},
+			{
+				Name:    "povertystatuschange_township_id",
+				Unique:  false,
+				Columns: []*schema.Column{PovertyStatusChangesColumns[14]},
+			},
+			{
+				Name:    "povertystatuschange_village_id",
+				Unique:  false,
+				Columns: []*schema.Column{PovertyStatusChangesColumns[15]},
+			},
+		},
+	}
 	// ProjectInvestmentsColumns holds the columns for the "project_investments" table.
 	ProjectInvestmentsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -1252,7 +1311,7 @@ var (
 		{Name: "deleted_at", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"mysql": "datetime(6)"}},
 		{Name: "delete_token", Type: field.TypeInt64, Default: 0},
 		{Name: "version", Type: field.TypeInt, Default: 1},
-		{Name: "role", Type: field.TypeEnum, Enums: []string{"DISTRICT", "TOWNSHIP", "VILLAGE_SECRETARY", "CADRE", "DEPARTMENT", "AUDITOR"}},
+		{Name: "role", Type: field.TypeEnum, Enums: []string{"DISTRICT", "TOWNSHIP", "VILLAGE_SECRETARY", "CADRE", "DEPARTMENT", "AUDITOR", "POVERTY_OFFICE"}},
 		{Name: "valid_from", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "date", "sqlite3": "date"}},
 		{Name: "valid_to", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"mysql": "date", "sqlite3": "date"}},
 		{Name: "township_id", Type: field.TypeInt, Nullable: true},
@@ -1858,6 +1917,7 @@ var (
 		PartyMembersTable,
 		PartyOrganizationsTable,
 		PostsTable,
+		PovertyStatusChangesTable,
 		ProjectInvestmentsTable,
 		RectificationsTable,
 		ResidentsTable,
@@ -1935,7 +1995,7 @@ func init() {
 		IncrementStart: func(i int) *int { return &i }(51539607552),
 	}
 	FeedEntriesTable.Annotation = &entsql.Annotation{
-		IncrementStart: func(i int) *int { return &i }(141733920768),
+		IncrementStart: func(i int) *int { return &i }(146028888064),
 	}
 	HouseholdsTable.ForeignKeys[0].RefTable = VillagesTable
 	HouseholdsTable.Annotation = &entsql.Annotation{
@@ -1962,9 +2022,13 @@ func init() {
 	PostsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(73014444032),
 	}
+	PovertyStatusChangesTable.ForeignKeys[0].RefTable = HouseholdsTable
+	PovertyStatusChangesTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(150323855360),
+	}
 	ProjectInvestmentsTable.ForeignKeys[0].RefTable = DemoProjectsTable
 	ProjectInvestmentsTable.Annotation = &entsql.Annotation{
-		IncrementStart: func(i int) *int { return &i }(141733920768),
+		IncrementStart: func(i int) *int { return &i }(154618822656),
 	}
 	RectificationsTable.ForeignKeys[0].RefTable = DepartmentsTable
 	RectificationsTable.ForeignKeys[1].RefTable = VillagesTable

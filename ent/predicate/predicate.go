@@ -63,6 +63,9 @@ type PartyOrganization func(*sql.Selector)
 // Post is the predicate function for post builders.
 type Post func(*sql.Selector)
 
+// PovertyStatusChange is the predicate function for povertystatuschange builders.
+type PovertyStatusChange func(*sql.Selector)
+
 // ProjectInvestment is the predicate function for projectinvestment builders.
 type ProjectInvestment func(*sql.Selector)
 

@@ -567,6 +567,30 @@ func (f PostMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) 
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.PostMutation", m)
 }
 
+// The PovertyStatusChangeQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type PovertyStatusChangeQueryRuleFunc func(context.Context, *ent.PovertyStatusChangeQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f PovertyStatusChangeQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.PovertyStatusChangeQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.PovertyStatusChangeQuery", q)
+}
+
+// The PovertyStatusChangeMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type PovertyStatusChangeMutationRuleFunc func(context.Context, *ent.PovertyStatusChangeMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f PovertyStatusChangeMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.PovertyStatusChangeMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.PovertyStatusChangeMutation", m)
+}
+
 // The ProjectInvestmentQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type ProjectInvestmentQueryRuleFunc func(context.Context, *ent.ProjectInvestmentQuery) error
@@ -1024,6 +1048,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.PostQuery:
 		return q.Filter(), nil
+	case *ent.PovertyStatusChangeQuery:
+		return q.Filter(), nil
 	case *ent.ProjectInvestmentQuery:
 		return q.Filter(), nil
 	case *ent.RectificationQuery:
@@ -1100,6 +1126,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.PartyOrganizationMutation:
 		return m.Filter(), nil
 	case *ent.PostMutation:
+		return m.Filter(), nil
+	case *ent.PovertyStatusChangeMutation:
 		return m.Filter(), nil
 	case *ent.ProjectInvestmentMutation:
 		return m.Filter(), nil

@@ -25,6 +25,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/partymember"
 	"github.com/nanpiao/sbqw/ent/partyorganization"
 	"github.com/nanpiao/sbqw/ent/post"
+	"github.com/nanpiao/sbqw/ent/povertystatuschange"
 	"github.com/nanpiao/sbqw/ent/projectinvestment"
 	"github.com/nanpiao/sbqw/ent/rectification"
 	"github.com/nanpiao/sbqw/ent/resident"
@@ -1216,6 +1217,8 @@ func init() {
 	household.Hooks[8] = householdHooks[1]
 
 	household.Hooks[9] = householdHooks[2]
+
+	household.Hooks[10] = householdHooks[3]
 	householdMixinInters1 := householdMixin[1].Interceptors()
 	household.Interceptors[0] = householdMixinInters1[0]
 	householdMixinFields0 := householdMixin[0].Fields()
@@ -1287,19 +1290,19 @@ func init() {
 	// household.AddressValidator is a validator for the "address" field. It is called by the builders before save.
 	household.AddressValidator = householdDescAddress.Validators[0].(func(string) error)
 	// householdDescIdentifiedYear is the schema descriptor for identified_year field.
-	householdDescIdentifiedYear := householdFields[7].Descriptor()
+	householdDescIdentifiedYear := householdFields[10].Descriptor()
 	// household.IdentifiedYearValidator is a validator for the "identified_year" field. It is called by the builders before save.
 	household.IdentifiedYearValidator = householdDescIdentifiedYear.Validators[0].(func(int) error)
 	// householdDescExitYear is the schema descriptor for exit_year field.
-	householdDescExitYear := householdFields[8].Descriptor()
+	householdDescExitYear := householdFields[11].Descriptor()
 	// household.ExitYearValidator is a validator for the "exit_year" field. It is called by the builders before save.
 	household.ExitYearValidator = householdDescExitYear.Validators[0].(func(int) error)
 	// householdDescNeedy is the schema descriptor for needy field.
-	householdDescNeedy := householdFields[9].Descriptor()
+	householdDescNeedy := householdFields[12].Descriptor()
 	// household.DefaultNeedy holds the default value on creation for the needy field.
 	household.DefaultNeedy = householdDescNeedy.Default.(bool)
 	// householdDescIncomePerCapita is the schema descriptor for income_per_capita field.
-	householdDescIncomePerCapita := householdFields[10].Descriptor()
+	householdDescIncomePerCapita := householdFields[13].Descriptor()
 	// household.IncomePerCapitaValidator is a validator for the "income_per_capita" field. It is called by the builders before save.
 	household.IncomePerCapitaValidator = householdDescIncomePerCapita.Validators[0].(func(float64) error)
 	pairingMixin := schema.Pairing{}.Mixin()
@@ -1620,6 +1623,71 @@ func init() {
 	post.DefaultVersion = postDescVersion.Default.(int)
 	// post.VersionValidator is a validator for the "version" field. It is called by the builders before save.
 	post.VersionValidator = postDescVersion.Validators[0].(func(int) error)
+	povertystatuschangeMixin := schema.PovertyStatusChange{}.Mixin()
+	povertystatuschange.Policy = privacy.NewPolicies(povertystatuschangeMixin[4], schema.PovertyStatusChange{})
+	povertystatuschange.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := povertystatuschange.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	povertystatuschangeMixinHooks1 := povertystatuschangeMixin[1].Hooks()
+	povertystatuschangeMixinHooks2 := povertystatuschangeMixin[2].Hooks()
+	povertystatuschangeMixinHooks3 := povertystatuschangeMixin[3].Hooks()
+	povertystatuschangeMixinHooks4 := povertystatuschangeMixin[4].Hooks()
+	povertystatuschangeMixinHooks5 := povertystatuschangeMixin[5].Hooks()
+
+	povertystatuschange.Hooks[1] = povertystatuschangeMixinHooks1[0]
+
+	povertystatuschange.Hooks[2] = povertystatuschangeMixinHooks2[0]
+
+	povertystatuschange.Hooks[3] = povertystatuschangeMixinHooks3[0]
+
+	povertystatuschange.Hooks[4] = povertystatuschangeMixinHooks4[0]
+
+	povertystatuschange.Hooks[5] = povertystatuschangeMixinHooks4[1]
+
+	povertystatuschange.Hooks[6] = povertystatuschangeMixinHooks5[0]
+	povertystatuschangeMixinInters1 := povertystatuschangeMixin[1].Interceptors()
+	povertystatuschange.Interceptors[0] = povertystatuschangeMixinInters1[0]
+	povertystatuschangeMixinFields0 := povertystatuschangeMixin[0].Fields()
+	_ = povertystatuschangeMixinFields0
+	povertystatuschangeMixinFields1 := povertystatuschangeMixin[1].Fields()
+	_ = povertystatuschangeMixinFields1
+	povertystatuschangeMixinFields5 := povertystatuschangeMixin[5].Fields()
+	_ = povertystatuschangeMixinFields5
+	povertystatuschangeFields := schema.PovertyStatusChange{}.Fields()
+	_ = povertystatuschangeFields
+	// povertystatuschangeDescCreatedAt is the schema descriptor for created_at field.
+	povertystatuschangeDescCreatedAt := povertystatuschangeMixinFields0[0].Descriptor()
+	// povertystatuschange.DefaultCreatedAt holds the default value on creation for the created_at field.
+	povertystatuschange.DefaultCreatedAt = povertystatuschangeDescCreatedAt.Default.(func() time.Time)
+	// povertystatuschangeDescUpdatedAt is the schema descriptor for updated_at field.
+	povertystatuschangeDescUpdatedAt := povertystatuschangeMixinFields0[1].Descriptor()
+	// povertystatuschange.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	povertystatuschange.DefaultUpdatedAt = povertystatuschangeDescUpdatedAt.Default.(func() time.Time)
+	// povertystatuschange.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	povertystatuschange.UpdateDefaultUpdatedAt = povertystatuschangeDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// povertystatuschangeDescDeleteToken is the schema descriptor for delete_token field.
+	povertystatuschangeDescDeleteToken := povertystatuschangeMixinFields1[1].Descriptor()
+	// povertystatuschange.DefaultDeleteToken holds the default value on creation for the delete_token field.
+	povertystatuschange.DefaultDeleteToken = povertystatuschangeDescDeleteToken.Default.(int64)
+	// povertystatuschangeDescVersion is the schema descriptor for version field.
+	povertystatuschangeDescVersion := povertystatuschangeMixinFields5[0].Descriptor()
+	// povertystatuschange.DefaultVersion holds the default value on creation for the version field.
+	povertystatuschange.DefaultVersion = povertystatuschangeDescVersion.Default.(int)
+	// povertystatuschange.VersionValidator is a validator for the "version" field. It is called by the builders before save.
+	povertystatuschange.VersionValidator = povertystatuschangeDescVersion.Validators[0].(func(int) error)
+	// povertystatuschangeDescReason is the schema descriptor for reason field.
+	povertystatuschangeDescReason := povertystatuschangeFields[6].Descriptor()
+	// povertystatuschange.ReasonValidator is a validator for the "reason" field. It is called by the builders before save.
+	povertystatuschange.ReasonValidator = povertystatuschangeDescReason.Validators[0].(func(string) error)
+	// povertystatuschangeDescActorName is the schema descriptor for actor_name field.
+	povertystatuschangeDescActorName := povertystatuschangeFields[8].Descriptor()
+	// povertystatuschange.ActorNameValidator is a validator for the "actor_name" field. It is called by the builders before save.
+	povertystatuschange.ActorNameValidator = povertystatuschangeDescActorName.Validators[0].(func(string) error)
 	projectinvestmentMixin := schema.ProjectInvestment{}.Mixin()
 	projectinvestment.Policy = privacy.NewPolicies(projectinvestmentMixin[4], schema.ProjectInvestment{})
 	projectinvestment.Hooks[0] = func(next ent.Mutator) ent.Mutator {

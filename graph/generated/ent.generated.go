@@ -47,17 +47,23 @@ type QueryResolver interface {
 	Assessments(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AssessmentOrder, where *ent.AssessmentWhereInput) (*ent.AssessmentConnection, error)
 	AuditEvents(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AuditEventOrder, where *ent.AuditEventWhereInput) (*ent.AuditEventConnection, error)
 	Cadres(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.CadreOrder, where *ent.CadreWhereInput) (*ent.CadreConnection, error)
+	Contributions(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ContributionOrder, where *ent.ContributionWhereInput) (*ent.ContributionConnection, error)
 	Demands(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DemandOrder, where *ent.DemandWhereInput) (*ent.DemandConnection, error)
+	DemandEvents(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DemandEventOrder, where *ent.DemandEventWhereInput) (*ent.DemandEventConnection, error)
 	DemoProjects(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DemoProjectOrder, where *ent.DemoProjectWhereInput) (*ent.DemoProjectConnection, error)
+	DemoProjectStages(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DemoProjectStageOrder, where *ent.DemoProjectStageWhereInput) (*ent.DemoProjectStageConnection, error)
 	Departments(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DepartmentOrder, where *ent.DepartmentWhereInput) (*ent.DepartmentConnection, error)
 	Households(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.HouseholdOrder, where *ent.HouseholdWhereInput) (*ent.HouseholdConnection, error)
 	Pairings(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PairingOrder, where *ent.PairingWhereInput) (*ent.PairingConnection, error)
 	PartyMembers(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PartyMemberOrder, where *ent.PartyMemberWhereInput) (*ent.PartyMemberConnection, error)
 	PartyOrganizations(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PartyOrganizationOrder, where *ent.PartyOrganizationWhereInput) (*ent.PartyOrganizationConnection, error)
+	Posts(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PostOrder, where *ent.PostWhereInput) (*ent.PostConnection, error)
+	PovertyStatusChanges(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PovertyStatusChangeOrder, where *ent.PovertyStatusChangeWhereInput) (*ent.PovertyStatusChangeConnection, error)
 	ProjectInvestments(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ProjectInvestmentOrder, where *ent.ProjectInvestmentWhereInput) (*ent.ProjectInvestmentConnection, error)
 	Rectifications(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.RectificationOrder, where *ent.RectificationWhereInput) (*ent.RectificationConnection, error)
 	Residents(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ResidentOrder, where *ent.ResidentWhereInput) (*ent.ResidentConnection, error)
 	Teams(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.TeamOrder, where *ent.TeamWhereInput) (*ent.TeamConnection, error)
+	TeamMemberships(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.TeamMembershipOrder, where *ent.TeamMembershipWhereInput) (*ent.TeamMembershipConnection, error)
 	Townships(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.TownshipOrder, where *ent.TownshipWhereInput) (*ent.TownshipConnection, error)
 	TrainingCourses(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.TrainingCourseOrder, where *ent.TrainingCourseWhereInput) (*ent.TrainingCourseConnection, error)
 	TrainingEnrollments(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.TrainingEnrollmentOrder, where *ent.TrainingEnrollmentWhereInput) (*ent.TrainingEnrollmentConnection, error)
@@ -65,10 +71,12 @@ type QueryResolver interface {
 	Villages(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.VillageOrder, where *ent.VillageWhereInput) (*ent.VillageConnection, error)
 	Visits(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.VisitOrder, where *ent.VisitWhereInput) (*ent.VisitConnection, error)
 	Changes(ctx context.Context, after *entgql.Cursor[int], first *int) (*model.ChangeFeed, error)
+	MemberEngagement(ctx context.Context, year int, groupBy stats.StatsGrouping) ([]*stats.MemberEngagement, error)
 	Me(ctx context.Context) (*ent.User, error)
 	Policies(ctx context.Context) ([]*model.PolicyRule, error)
 	ExplainAccess(ctx context.Context, userID int, nodeID int, action string) (*model.AccessExplanation, error)
 	ProjectOutcomes(ctx context.Context, year int, groupBy stats.StatsGrouping) ([]*stats.ProjectOutcome, error)
+	PovertyExit(ctx context.Context, year int, groupBy stats.StatsGrouping) ([]*stats.PovertyExit, error)
 	DeletedRecords(ctx context.Context, typeArg string, since time.Time, first *int) ([]*model.DeletedRecord, error)
 	PairingCoverage(ctx context.Context, groupBy stats.StatsGrouping) ([]*stats.PairingCoverage, error)
 	CadreLoad(ctx context.Context) ([]*stats.CadreLoad, error)
@@ -408,6 +416,60 @@ func (ec *executionContext) field_Household_pairings_args(ctx context.Context, r
 	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (*ent.PairingWhereInput, error) {
 			return ec.unmarshalOPairingWhereInput2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPairingWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Household_povertyHistory_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*ent.PovertyStatusChangeOrder, error) {
+			return ec.unmarshalOPovertyStatusChangeOrder2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPovertyStatusChangeOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.PovertyStatusChangeWhereInput, error) {
+			return ec.unmarshalOPovertyStatusChangeWhereInput2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPovertyStatusChangeWhereInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -866,6 +928,60 @@ func (ec *executionContext) field_Query_changes_args(ctx context.Context, rawArg
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_contributions_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*ent.ContributionOrder, error) {
+			return ec.unmarshalOContributionOrder2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐContributionOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.ContributionWhereInput, error) {
+			return ec.unmarshalOContributionWhereInput2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐContributionWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_deletedRecords_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -893,6 +1009,60 @@ func (ec *executionContext) field_Query_deletedRecords_args(ctx context.Context,
 		return nil, err
 	}
 	args["first"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_demandEvents_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*ent.DemandEventOrder, error) {
+			return ec.unmarshalODemandEventOrder2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemandEventOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.DemandEventWhereInput, error) {
+			return ec.unmarshalODemandEventWhereInput2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemandEventWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
 	return args, nil
 }
 
@@ -964,6 +1134,60 @@ func (ec *executionContext) field_Query_demands_args(ctx context.Context, rawArg
 	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (*ent.DemandWhereInput, error) {
 			return ec.unmarshalODemandWhereInput2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemandWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_demoProjectStages_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*ent.DemoProjectStageOrder, error) {
+			return ec.unmarshalODemoProjectStageOrder2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemoProjectStageOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.DemoProjectStageWhereInput, error) {
+			return ec.unmarshalODemoProjectStageWhereInput2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemoProjectStageWhereInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -1200,6 +1424,28 @@ func (ec *executionContext) field_Query_memberComposition_args(ctx context.Conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_memberEngagement_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "year",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["year"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) (stats.StatsGrouping, error) {
+			return ec.unmarshalNStatsGrouping2githubᚗcomᚋnanpiaoᚋsbqwᚋstatsᚐStatsGrouping(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_node_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -1396,6 +1642,136 @@ func (ec *executionContext) field_Query_partyOrganizations_args(ctx context.Cont
 	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (*ent.PartyOrganizationWhereInput, error) {
 			return ec.unmarshalOPartyOrganizationWhereInput2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPartyOrganizationWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_posts_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*ent.PostOrder, error) {
+			return ec.unmarshalOPostOrder2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPostOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.PostWhereInput, error) {
+			return ec.unmarshalOPostWhereInput2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPostWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_povertyExit_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "year",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["year"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) (stats.StatsGrouping, error) {
+			return ec.unmarshalNStatsGrouping2githubᚗcomᚋnanpiaoᚋsbqwᚋstatsᚐStatsGrouping(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_povertyStatusChanges_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*ent.PovertyStatusChangeOrder, error) {
+			return ec.unmarshalOPovertyStatusChangeOrder2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPovertyStatusChangeOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.PovertyStatusChangeWhereInput, error) {
+			return ec.unmarshalOPovertyStatusChangeWhereInput2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPovertyStatusChangeWhereInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -1602,6 +1978,60 @@ func (ec *executionContext) field_Query_residents_args(ctx context.Context, rawA
 	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (*ent.ResidentWhereInput, error) {
 			return ec.unmarshalOResidentWhereInput2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐResidentWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_teamMemberships_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*ent.TeamMembershipOrder, error) {
+			return ec.unmarshalOTeamMembershipOrder2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTeamMembershipOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.TeamMembershipWhereInput, error) {
+			return ec.unmarshalOTeamMembershipWhereInput2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTeamMembershipWhereInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4760,6 +5190,52 @@ func (ec *executionContext) fieldContext_Contribution_description(_ context.Cont
 	return graphql.NewScalarFieldContext("Contribution", field, false, false, "String")
 }
 
+func (ec *executionContext) _Contribution_type(ctx context.Context, field graphql.CollectedField, obj *ent.Contribution) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Contribution_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v enum.ContributionType) graphql.Marshaler {
+			return ec.marshalNContributionType2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐContributionType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Contribution_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Contribution", field, false, false, "ContributionType")
+}
+
+func (ec *executionContext) _Contribution_amountFen(ctx context.Context, field graphql.CollectedField, obj *ent.Contribution) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Contribution_amountFen(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AmountFen, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Contribution_amountFen(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Contribution", field, false, false, "Int")
+}
+
 func (ec *executionContext) _Contribution_householdsHelped(ctx context.Context, field graphql.CollectedField, obj *ent.Contribution) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4842,6 +5318,38 @@ func (ec *executionContext) fieldContext_Contribution_team(_ context.Context, fi
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Team(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Contribution_household(ctx context.Context, field graphql.CollectedField, obj *ent.Contribution) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Contribution_household(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Household(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Household) graphql.Marshaler {
+			return ec.marshalOHousehold2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐHousehold(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Contribution_household(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Contribution",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Household(ctx, field)
 		},
 	}
 	return fc, nil
@@ -8730,6 +9238,75 @@ func (ec *executionContext) fieldContext_Household_povertyStatus(_ context.Conte
 	return graphql.NewScalarFieldContext("Household", field, false, false, "PovertyStatus")
 }
 
+func (ec *executionContext) _Household_exitStage(ctx context.Context, field graphql.CollectedField, obj *ent.Household) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Household_exitStage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExitStage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v enum.ExitStage) graphql.Marshaler {
+			return ec.marshalNExitStage2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐExitStage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Household_exitStage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Household", field, false, false, "ExitStage")
+}
+
+func (ec *executionContext) _Household_exitVerifiedOn(ctx context.Context, field graphql.CollectedField, obj *ent.Household) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Household_exitVerifiedOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExitVerifiedOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Household_exitVerifiedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Household", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Household_monitoringRisk(ctx context.Context, field graphql.CollectedField, obj *ent.Household) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Household_monitoringRisk(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MonitoringRisk, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *enum.MonitoringRisk) graphql.Marshaler {
+			return ec.marshalOMonitoringRisk2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐMonitoringRisk(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Household_monitoringRisk(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Household", field, false, false, "MonitoringRisk")
+}
+
 func (ec *executionContext) _Household_causes(ctx context.Context, field graphql.CollectedField, obj *ent.Household) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9003,6 +9580,50 @@ func (ec *executionContext) fieldContext_Household_demands(ctx context.Context, 
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Household_demands_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Household_povertyHistory(ctx context.Context, field graphql.CollectedField, obj *ent.Household) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Household_povertyHistory(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.PovertyHistory(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.PovertyStatusChangeOrder), fc.Args["where"].(*ent.PovertyStatusChangeWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PovertyStatusChangeConnection) graphql.Marshaler {
+			return ec.marshalNPovertyStatusChangeConnection2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPovertyStatusChangeConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Household_povertyHistory(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Household",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PovertyStatusChangeConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Household_povertyHistory_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -11594,6 +12215,456 @@ func (ec *executionContext) fieldContext_PostEdge_cursor(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("PostEdge", field, false, false, "Cursor")
 }
 
+func (ec *executionContext) _PovertyStatusChange_id(ctx context.Context, field graphql.CollectedField, obj *ent.PovertyStatusChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PovertyStatusChange_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PovertyStatusChange_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PovertyStatusChange", field, false, false, "ID")
+}
+
+func (ec *executionContext) _PovertyStatusChange_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.PovertyStatusChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PovertyStatusChange_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PovertyStatusChange_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PovertyStatusChange", field, false, false, "Time")
+}
+
+func (ec *executionContext) _PovertyStatusChange_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.PovertyStatusChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PovertyStatusChange_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PovertyStatusChange_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PovertyStatusChange", field, false, false, "Time")
+}
+
+func (ec *executionContext) _PovertyStatusChange_version(ctx context.Context, field graphql.CollectedField, obj *ent.PovertyStatusChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PovertyStatusChange_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PovertyStatusChange_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PovertyStatusChange", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PovertyStatusChange_householdID(ctx context.Context, field graphql.CollectedField, obj *ent.PovertyStatusChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PovertyStatusChange_householdID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HouseholdID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PovertyStatusChange_householdID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PovertyStatusChange", field, false, false, "ID")
+}
+
+func (ec *executionContext) _PovertyStatusChange_step(ctx context.Context, field graphql.CollectedField, obj *ent.PovertyStatusChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PovertyStatusChange_step(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Step, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v enum.PovertyStep) graphql.Marshaler {
+			return ec.marshalNPovertyStep2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐPovertyStep(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PovertyStatusChange_step(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PovertyStatusChange", field, false, false, "PovertyStep")
+}
+
+func (ec *executionContext) _PovertyStatusChange_fromStatus(ctx context.Context, field graphql.CollectedField, obj *ent.PovertyStatusChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PovertyStatusChange_fromStatus(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FromStatus, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v enum.PovertyStatus) graphql.Marshaler {
+			return ec.marshalNPovertyStatus2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐPovertyStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PovertyStatusChange_fromStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PovertyStatusChange", field, false, false, "PovertyStatus")
+}
+
+func (ec *executionContext) _PovertyStatusChange_toStatus(ctx context.Context, field graphql.CollectedField, obj *ent.PovertyStatusChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PovertyStatusChange_toStatus(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ToStatus, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v enum.PovertyStatus) graphql.Marshaler {
+			return ec.marshalNPovertyStatus2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐPovertyStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PovertyStatusChange_toStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PovertyStatusChange", field, false, false, "PovertyStatus")
+}
+
+func (ec *executionContext) _PovertyStatusChange_changedOn(ctx context.Context, field graphql.CollectedField, obj *ent.PovertyStatusChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PovertyStatusChange_changedOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ChangedOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PovertyStatusChange_changedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PovertyStatusChange", field, false, false, "Date")
+}
+
+func (ec *executionContext) _PovertyStatusChange_risk(ctx context.Context, field graphql.CollectedField, obj *ent.PovertyStatusChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PovertyStatusChange_risk(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Risk, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *enum.MonitoringRisk) graphql.Marshaler {
+			return ec.marshalOMonitoringRisk2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐMonitoringRisk(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PovertyStatusChange_risk(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PovertyStatusChange", field, false, false, "MonitoringRisk")
+}
+
+func (ec *executionContext) _PovertyStatusChange_reason(ctx context.Context, field graphql.CollectedField, obj *ent.PovertyStatusChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PovertyStatusChange_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PovertyStatusChange_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PovertyStatusChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _PovertyStatusChange_actorName(ctx context.Context, field graphql.CollectedField, obj *ent.PovertyStatusChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PovertyStatusChange_actorName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ActorName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PovertyStatusChange_actorName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PovertyStatusChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _PovertyStatusChange_household(ctx context.Context, field graphql.CollectedField, obj *ent.PovertyStatusChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PovertyStatusChange_household(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Household(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Household) graphql.Marshaler {
+			return ec.marshalNHousehold2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐHousehold(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PovertyStatusChange_household(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PovertyStatusChange",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Household(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PovertyStatusChangeConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.PovertyStatusChangeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PovertyStatusChangeConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.PovertyStatusChangeEdge) graphql.Marshaler {
+			return ec.marshalNPovertyStatusChangeEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPovertyStatusChangeEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PovertyStatusChangeConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PovertyStatusChangeConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PovertyStatusChangeEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PovertyStatusChangeConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.PovertyStatusChangeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PovertyStatusChangeConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PovertyStatusChangeConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PovertyStatusChangeConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PovertyStatusChangeConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.PovertyStatusChangeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PovertyStatusChangeConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PovertyStatusChangeConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PovertyStatusChangeConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PovertyStatusChangeEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.PovertyStatusChangeEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PovertyStatusChangeEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PovertyStatusChange) graphql.Marshaler {
+			return ec.marshalNPovertyStatusChange2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPovertyStatusChange(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PovertyStatusChangeEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PovertyStatusChangeEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PovertyStatusChange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PovertyStatusChangeEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.PovertyStatusChangeEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PovertyStatusChangeEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PovertyStatusChangeEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PovertyStatusChangeEdge", field, false, false, "Cursor")
+}
+
 func (ec *executionContext) _ProjectInvestment_id(ctx context.Context, field graphql.CollectedField, obj *ent.ProjectInvestment) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12172,6 +13243,50 @@ func (ec *executionContext) fieldContext_Query_cadres(ctx context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_contributions(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_contributions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Contributions(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.ContributionOrder), fc.Args["where"].(*ent.ContributionWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ContributionConnection) graphql.Marshaler {
+			return ec.marshalNContributionConnection2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐContributionConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_contributions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ContributionConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_contributions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_demands(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12216,6 +13331,50 @@ func (ec *executionContext) fieldContext_Query_demands(ctx context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_demandEvents(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_demandEvents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().DemandEvents(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.DemandEventOrder), fc.Args["where"].(*ent.DemandEventWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.DemandEventConnection) graphql.Marshaler {
+			return ec.marshalNDemandEventConnection2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemandEventConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_demandEvents(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DemandEventConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_demandEvents_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_demoProjects(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12254,6 +13413,50 @@ func (ec *executionContext) fieldContext_Query_demoProjects(ctx context.Context,
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_demoProjects_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_demoProjectStages(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_demoProjectStages(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().DemoProjectStages(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.DemoProjectStageOrder), fc.Args["where"].(*ent.DemoProjectStageWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.DemoProjectStageConnection) graphql.Marshaler {
+			return ec.marshalNDemoProjectStageConnection2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemoProjectStageConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_demoProjectStages(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DemoProjectStageConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_demoProjectStages_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -12480,6 +13683,94 @@ func (ec *executionContext) fieldContext_Query_partyOrganizations(ctx context.Co
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_posts(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_posts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Posts(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.PostOrder), fc.Args["where"].(*ent.PostWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PostConnection) graphql.Marshaler {
+			return ec.marshalNPostConnection2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPostConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_posts(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PostConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_posts_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_povertyStatusChanges(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_povertyStatusChanges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().PovertyStatusChanges(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.PovertyStatusChangeOrder), fc.Args["where"].(*ent.PovertyStatusChangeWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PovertyStatusChangeConnection) graphql.Marshaler {
+			return ec.marshalNPovertyStatusChangeConnection2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPovertyStatusChangeConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_povertyStatusChanges(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PovertyStatusChangeConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_povertyStatusChanges_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_projectInvestments(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12650,6 +13941,50 @@ func (ec *executionContext) fieldContext_Query_teams(ctx context.Context, field 
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_teams_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_teamMemberships(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_teamMemberships(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().TeamMemberships(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.TeamMembershipOrder), fc.Args["where"].(*ent.TeamMembershipWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.TeamMembershipConnection) graphql.Marshaler {
+			return ec.marshalNTeamMembershipConnection2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTeamMembershipConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_teamMemberships(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TeamMembershipConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_teamMemberships_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -12964,6 +14299,50 @@ func (ec *executionContext) fieldContext_Query_changes(ctx context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_memberEngagement(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_memberEngagement(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().MemberEngagement(ctx, fc.Args["year"].(int), fc.Args["groupBy"].(stats.StatsGrouping))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*stats.MemberEngagement) graphql.Marshaler {
+			return ec.marshalNMemberEngagement2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋstatsᚐMemberEngagementᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_memberEngagement(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MemberEngagement(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_memberEngagement_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_me(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13110,6 +14489,50 @@ func (ec *executionContext) fieldContext_Query_projectOutcomes(ctx context.Conte
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_projectOutcomes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_povertyExit(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_povertyExit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().PovertyExit(ctx, fc.Args["year"].(int), fc.Args["groupBy"].(stats.StatsGrouping))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*stats.PovertyExit) graphql.Marshaler {
+			return ec.marshalNPovertyExit2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋstatsᚐPovertyExitᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_povertyExit(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PovertyExit(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_povertyExit_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15448,11 +16871,11 @@ func (ec *executionContext) _Team_townshipID(ctx context.Context, field graphql.
 			return obj.TownshipID, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNID2int(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOID2ᚖint(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Team_townshipID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -15541,10 +16964,10 @@ func (ec *executionContext) _Team_township(ctx context.Context, field graphql.Co
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.Township) graphql.Marshaler {
-			return ec.marshalNTownship2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTownship(ctx, selections, v)
+			return ec.marshalOTownship2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTownship(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Team_township(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -22522,7 +23945,7 @@ func (ec *executionContext) unmarshalInputContributionWhereInput(ctx context.Con
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "memberID", "memberIDNEQ", "memberIDIn", "memberIDNotIn", "teamID", "teamIDNEQ", "teamIDIn", "teamIDNotIn", "on", "onNEQ", "onIn", "onNotIn", "onGT", "onGTE", "onLT", "onLTE", "householdsHelped", "householdsHelpedNEQ", "householdsHelpedIn", "householdsHelpedNotIn", "householdsHelpedGT", "householdsHelpedGTE", "householdsHelpedLT", "householdsHelpedLTE", "hasMemberWith", "hasTeamWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "memberID", "memberIDNEQ", "memberIDIn", "memberIDNotIn", "teamID", "teamIDNEQ", "teamIDIn", "teamIDNotIn", "on", "onNEQ", "onIn", "onNotIn", "onGT", "onGTE", "onLT", "onLTE", "type", "typeNEQ", "typeIn", "typeNotIn", "amountFen", "amountFenNEQ", "amountFenIn", "amountFenNotIn", "amountFenGT", "amountFenGTE", "amountFenLT", "amountFenLTE", "amountFenIsNil", "amountFenNotNil", "householdsHelped", "householdsHelpedNEQ", "householdsHelpedIn", "householdsHelpedNotIn", "householdsHelpedGT", "householdsHelpedGTE", "householdsHelpedLT", "householdsHelpedLTE", "hasMemberWith", "hasTeamWith", "hasHouseholdWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -22830,6 +24253,104 @@ func (ec *executionContext) unmarshalInputContributionWhereInput(ctx context.Con
 				return it, err
 			}
 			it.OnLTE = data
+		case "type":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
+			data, err := ec.unmarshalOContributionType2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐContributionType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Type = data
+		case "typeNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("typeNEQ"))
+			data, err := ec.unmarshalOContributionType2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐContributionType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TypeNEQ = data
+		case "typeIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("typeIn"))
+			data, err := ec.unmarshalOContributionType2ᚕgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐContributionTypeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TypeIn = data
+		case "typeNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("typeNotIn"))
+			data, err := ec.unmarshalOContributionType2ᚕgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐContributionTypeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TypeNotIn = data
+		case "amountFen":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("amountFen"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AmountFen = data
+		case "amountFenNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("amountFenNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AmountFenNEQ = data
+		case "amountFenIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("amountFenIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AmountFenIn = data
+		case "amountFenNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("amountFenNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AmountFenNotIn = data
+		case "amountFenGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("amountFenGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AmountFenGT = data
+		case "amountFenGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("amountFenGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AmountFenGTE = data
+		case "amountFenLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("amountFenLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AmountFenLT = data
+		case "amountFenLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("amountFenLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AmountFenLTE = data
+		case "amountFenIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("amountFenIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AmountFenIsNil = data
+		case "amountFenNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("amountFenNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AmountFenNotNil = data
 		case "householdsHelped":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("householdsHelped"))
 			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
@@ -22936,6 +24457,32 @@ func (ec *executionContext) unmarshalInputContributionWhereInput(ctx context.Con
 				it.HasTeamWith = nil
 			} else {
 				err := fmt.Errorf(`unexpected type %T from directive, should be []*github.com/nanpiao/sbqw/ent.TeamWhereInput`, tmp)
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
+		case "hasHouseholdWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasHouseholdWith"))
+			directive0 := func(ctx context.Context) (any, error) {
+				return ec.unmarshalOHouseholdWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐHouseholdWhereInputᚄ(ctx, v)
+			}
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Scoped == nil {
+					var zeroVal []*ent.HouseholdWhereInput
+					return zeroVal, errors.New("directive scoped is not implemented")
+				}
+				return ec.Directives.Scoped(ctx, obj, directive0)
+			}
+
+			tmp, err := directive1(ctx)
+			if err != nil {
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
+			if data, ok := tmp.([]*ent.HouseholdWhereInput); ok {
+				it.HasHouseholdWith = data
+			} else if tmp == nil {
+				it.HasHouseholdWith = nil
+			} else {
+				err := fmt.Errorf(`unexpected type %T from directive, should be []*github.com/nanpiao/sbqw/ent.HouseholdWhereInput`, tmp)
 				return it, graphql.ErrorOnPath(ctx, err)
 			}
 		}
@@ -23127,7 +24674,7 @@ func (ec *executionContext) unmarshalInputCreateContributionInput(ctx context.Co
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"on", "description", "householdsHelped", "memberID", "teamID"}
+	fieldsInOrder := [...]string{"on", "description", "type", "amountFen", "householdsHelped", "memberID", "teamID", "householdID"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -23148,6 +24695,20 @@ func (ec *executionContext) unmarshalInputCreateContributionInput(ctx context.Co
 				return it, err
 			}
 			it.Description = data
+		case "type":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
+			data, err := ec.unmarshalOContributionType2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐContributionType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Type = data
+		case "amountFen":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("amountFen"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AmountFen = data
 		case "householdsHelped":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("householdsHelped"))
 			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
@@ -23169,6 +24730,13 @@ func (ec *executionContext) unmarshalInputCreateContributionInput(ctx context.Co
 				return it, err
 			}
 			it.TeamID = data
+		case "householdID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("householdID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HouseholdID = data
 		}
 	}
 	return it, nil
@@ -24214,7 +25782,7 @@ func (ec *executionContext) unmarshalInputCreateTeamInput(ctx context.Context, o
 			it.Task = data
 		case "townshipID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("townshipID"))
-			data, err := ec.unmarshalNID2int(ctx, v)
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -30060,7 +31628,7 @@ func (ec *executionContext) unmarshalInputHouseholdWhereInput(ctx context.Contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "villageID", "villageIDNEQ", "villageIDIn", "villageIDNotIn", "number", "numberNEQ", "numberIn", "numberNotIn", "numberGT", "numberGTE", "numberLT", "numberLTE", "numberContains", "numberHasPrefix", "numberHasSuffix", "numberEqualFold", "numberContainsFold", "headName", "headNameNEQ", "headNameIn", "headNameNotIn", "headNameGT", "headNameGTE", "headNameLT", "headNameLTE", "headNameContains", "headNameHasPrefix", "headNameHasSuffix", "headNameEqualFold", "headNameContainsFold", "address", "addressNEQ", "addressIn", "addressNotIn", "addressGT", "addressGTE", "addressLT", "addressLTE", "addressContains", "addressHasPrefix", "addressHasSuffix", "addressIsNil", "addressNotNil", "addressEqualFold", "addressContainsFold", "category", "categoryNEQ", "categoryIn", "categoryNotIn", "povertyStatus", "povertyStatusNEQ", "povertyStatusIn", "povertyStatusNotIn", "identifiedYear", "identifiedYearNEQ", "identifiedYearIn", "identifiedYearNotIn", "identifiedYearGT", "identifiedYearGTE", "identifiedYearLT", "identifiedYearLTE", "identifiedYearIsNil", "identifiedYearNotNil", "exitYear", "exitYearNEQ", "exitYearIn", "exitYearNotIn", "exitYearGT", "exitYearGTE", "exitYearLT", "exitYearLTE", "exitYearIsNil", "exitYearNotNil", "needy", "needyNEQ", "incomePerCapita", "incomePerCapitaNEQ", "incomePerCapitaIn", "incomePerCapitaNotIn", "incomePerCapitaGT", "incomePerCapitaGTE", "incomePerCapitaLT", "incomePerCapitaLTE", "incomePerCapitaIsNil", "incomePerCapitaNotNil", "hasVillageWith", "hasResidentsWith", "hasPairingsWith", "hasDemandsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "villageID", "villageIDNEQ", "villageIDIn", "villageIDNotIn", "number", "numberNEQ", "numberIn", "numberNotIn", "numberGT", "numberGTE", "numberLT", "numberLTE", "numberContains", "numberHasPrefix", "numberHasSuffix", "numberEqualFold", "numberContainsFold", "headName", "headNameNEQ", "headNameIn", "headNameNotIn", "headNameGT", "headNameGTE", "headNameLT", "headNameLTE", "headNameContains", "headNameHasPrefix", "headNameHasSuffix", "headNameEqualFold", "headNameContainsFold", "address", "addressNEQ", "addressIn", "addressNotIn", "addressGT", "addressGTE", "addressLT", "addressLTE", "addressContains", "addressHasPrefix", "addressHasSuffix", "addressIsNil", "addressNotNil", "addressEqualFold", "addressContainsFold", "category", "categoryNEQ", "categoryIn", "categoryNotIn", "povertyStatus", "povertyStatusNEQ", "povertyStatusIn", "povertyStatusNotIn", "exitStage", "exitStageNEQ", "exitStageIn", "exitStageNotIn", "exitVerifiedOn", "exitVerifiedOnNEQ", "exitVerifiedOnIn", "exitVerifiedOnNotIn", "exitVerifiedOnGT", "exitVerifiedOnGTE", "exitVerifiedOnLT", "exitVerifiedOnLTE", "exitVerifiedOnIsNil", "exitVerifiedOnNotNil", "monitoringRisk", "monitoringRiskNEQ", "monitoringRiskIn", "monitoringRiskNotIn", "monitoringRiskIsNil", "monitoringRiskNotNil", "identifiedYear", "identifiedYearNEQ", "identifiedYearIn", "identifiedYearNotIn", "identifiedYearGT", "identifiedYearGTE", "identifiedYearLT", "identifiedYearLTE", "identifiedYearIsNil", "identifiedYearNotNil", "exitYear", "exitYearNEQ", "exitYearIn", "exitYearNotIn", "exitYearGT", "exitYearGTE", "exitYearLT", "exitYearLTE", "exitYearIsNil", "exitYearNotNil", "needy", "needyNEQ", "incomePerCapita", "incomePerCapitaNEQ", "incomePerCapitaIn", "incomePerCapitaNotIn", "incomePerCapitaGT", "incomePerCapitaGTE", "incomePerCapitaLT", "incomePerCapitaLTE", "incomePerCapitaIsNil", "incomePerCapitaNotNil", "hasVillageWith", "hasResidentsWith", "hasPairingsWith", "hasDemandsWith", "hasPovertyHistoryWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -30627,6 +32195,146 @@ func (ec *executionContext) unmarshalInputHouseholdWhereInput(ctx context.Contex
 				return it, err
 			}
 			it.PovertyStatusNotIn = data
+		case "exitStage":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exitStage"))
+			data, err := ec.unmarshalOExitStage2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐExitStage(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExitStage = data
+		case "exitStageNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exitStageNEQ"))
+			data, err := ec.unmarshalOExitStage2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐExitStage(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExitStageNEQ = data
+		case "exitStageIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exitStageIn"))
+			data, err := ec.unmarshalOExitStage2ᚕgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐExitStageᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExitStageIn = data
+		case "exitStageNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exitStageNotIn"))
+			data, err := ec.unmarshalOExitStage2ᚕgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐExitStageᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExitStageNotIn = data
+		case "exitVerifiedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exitVerifiedOn"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExitVerifiedOn = data
+		case "exitVerifiedOnNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exitVerifiedOnNEQ"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExitVerifiedOnNEQ = data
+		case "exitVerifiedOnIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exitVerifiedOnIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExitVerifiedOnIn = data
+		case "exitVerifiedOnNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exitVerifiedOnNotIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExitVerifiedOnNotIn = data
+		case "exitVerifiedOnGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exitVerifiedOnGT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExitVerifiedOnGT = data
+		case "exitVerifiedOnGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exitVerifiedOnGTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExitVerifiedOnGTE = data
+		case "exitVerifiedOnLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exitVerifiedOnLT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExitVerifiedOnLT = data
+		case "exitVerifiedOnLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exitVerifiedOnLTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExitVerifiedOnLTE = data
+		case "exitVerifiedOnIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exitVerifiedOnIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExitVerifiedOnIsNil = data
+		case "exitVerifiedOnNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exitVerifiedOnNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExitVerifiedOnNotNil = data
+		case "monitoringRisk":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("monitoringRisk"))
+			data, err := ec.unmarshalOMonitoringRisk2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐMonitoringRisk(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MonitoringRisk = data
+		case "monitoringRiskNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("monitoringRiskNEQ"))
+			data, err := ec.unmarshalOMonitoringRisk2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐMonitoringRisk(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MonitoringRiskNEQ = data
+		case "monitoringRiskIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("monitoringRiskIn"))
+			data, err := ec.unmarshalOMonitoringRisk2ᚕgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐMonitoringRiskᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MonitoringRiskIn = data
+		case "monitoringRiskNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("monitoringRiskNotIn"))
+			data, err := ec.unmarshalOMonitoringRisk2ᚕgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐMonitoringRiskᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MonitoringRiskNotIn = data
+		case "monitoringRiskIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("monitoringRiskIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MonitoringRiskIsNil = data
+		case "monitoringRiskNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("monitoringRiskNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MonitoringRiskNotNil = data
 		case "identifiedYear":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("identifiedYear"))
 			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
@@ -30953,6 +32661,32 @@ func (ec *executionContext) unmarshalInputHouseholdWhereInput(ctx context.Contex
 				it.HasDemandsWith = nil
 			} else {
 				err := fmt.Errorf(`unexpected type %T from directive, should be []*github.com/nanpiao/sbqw/ent.DemandWhereInput`, tmp)
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
+		case "hasPovertyHistoryWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPovertyHistoryWith"))
+			directive0 := func(ctx context.Context) (any, error) {
+				return ec.unmarshalOPovertyStatusChangeWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPovertyStatusChangeWhereInputᚄ(ctx, v)
+			}
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Scoped == nil {
+					var zeroVal []*ent.PovertyStatusChangeWhereInput
+					return zeroVal, errors.New("directive scoped is not implemented")
+				}
+				return ec.Directives.Scoped(ctx, obj, directive0)
+			}
+
+			tmp, err := directive1(ctx)
+			if err != nil {
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
+			if data, ok := tmp.([]*ent.PovertyStatusChangeWhereInput); ok {
+				it.HasPovertyHistoryWith = data
+			} else if tmp == nil {
+				it.HasPovertyHistoryWith = nil
+			} else {
+				err := fmt.Errorf(`unexpected type %T from directive, should be []*github.com/nanpiao/sbqw/ent.PovertyStatusChangeWhereInput`, tmp)
 				return it, graphql.ErrorOnPath(ctx, err)
 			}
 		}
@@ -33833,6 +35567,624 @@ func (ec *executionContext) unmarshalInputPostWhereInput(ctx context.Context, ob
 func UnmarshalPostWhereInput(ctx context.Context, raw any) (ent.PostWhereInput, error) {
 	var out ent.PostWhereInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "PostWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPovertyStatusChangeOrder(ctx context.Context, obj any) (ent.PovertyStatusChangeOrder, error) {
+	var it ent.PovertyStatusChangeOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNPovertyStatusChangeOrderField2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPovertyStatusChangeOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPovertyStatusChangeOrder unmarshals raw into the PovertyStatusChangeOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPovertyStatusChangeOrder(ctx context.Context, raw any) (ent.PovertyStatusChangeOrder, error) {
+	var out ent.PovertyStatusChangeOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PovertyStatusChangeOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPovertyStatusChangeWhereInput(ctx context.Context, obj any) (ent.PovertyStatusChangeWhereInput, error) {
+	var it ent.PovertyStatusChangeWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "householdID", "householdIDNEQ", "householdIDIn", "householdIDNotIn", "step", "stepNEQ", "stepIn", "stepNotIn", "fromStatus", "fromStatusNEQ", "fromStatusIn", "fromStatusNotIn", "toStatus", "toStatusNEQ", "toStatusIn", "toStatusNotIn", "changedOn", "changedOnNEQ", "changedOnIn", "changedOnNotIn", "changedOnGT", "changedOnGTE", "changedOnLT", "changedOnLTE", "risk", "riskNEQ", "riskIn", "riskNotIn", "riskIsNil", "riskNotNil", "actorName", "actorNameNEQ", "actorNameIn", "actorNameNotIn", "actorNameGT", "actorNameGTE", "actorNameLT", "actorNameLTE", "actorNameContains", "actorNameHasPrefix", "actorNameHasSuffix", "actorNameIsNil", "actorNameNotNil", "actorNameEqualFold", "actorNameContainsFold", "hasHouseholdWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOPovertyStatusChangeWhereInput2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPovertyStatusChangeWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOPovertyStatusChangeWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPovertyStatusChangeWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOPovertyStatusChangeWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPovertyStatusChangeWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "householdID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("householdID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HouseholdID = data
+		case "householdIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("householdIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HouseholdIDNEQ = data
+		case "householdIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("householdIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HouseholdIDIn = data
+		case "householdIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("householdIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HouseholdIDNotIn = data
+		case "step":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("step"))
+			data, err := ec.unmarshalOPovertyStep2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐPovertyStep(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Step = data
+		case "stepNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stepNEQ"))
+			data, err := ec.unmarshalOPovertyStep2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐPovertyStep(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StepNEQ = data
+		case "stepIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stepIn"))
+			data, err := ec.unmarshalOPovertyStep2ᚕgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐPovertyStepᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StepIn = data
+		case "stepNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stepNotIn"))
+			data, err := ec.unmarshalOPovertyStep2ᚕgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐPovertyStepᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StepNotIn = data
+		case "fromStatus":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fromStatus"))
+			data, err := ec.unmarshalOPovertyStatus2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐPovertyStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FromStatus = data
+		case "fromStatusNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fromStatusNEQ"))
+			data, err := ec.unmarshalOPovertyStatus2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐPovertyStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FromStatusNEQ = data
+		case "fromStatusIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fromStatusIn"))
+			data, err := ec.unmarshalOPovertyStatus2ᚕgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐPovertyStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FromStatusIn = data
+		case "fromStatusNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fromStatusNotIn"))
+			data, err := ec.unmarshalOPovertyStatus2ᚕgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐPovertyStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FromStatusNotIn = data
+		case "toStatus":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("toStatus"))
+			data, err := ec.unmarshalOPovertyStatus2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐPovertyStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ToStatus = data
+		case "toStatusNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("toStatusNEQ"))
+			data, err := ec.unmarshalOPovertyStatus2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐPovertyStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ToStatusNEQ = data
+		case "toStatusIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("toStatusIn"))
+			data, err := ec.unmarshalOPovertyStatus2ᚕgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐPovertyStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ToStatusIn = data
+		case "toStatusNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("toStatusNotIn"))
+			data, err := ec.unmarshalOPovertyStatus2ᚕgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐPovertyStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ToStatusNotIn = data
+		case "changedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("changedOn"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ChangedOn = data
+		case "changedOnNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("changedOnNEQ"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ChangedOnNEQ = data
+		case "changedOnIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("changedOnIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ChangedOnIn = data
+		case "changedOnNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("changedOnNotIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ChangedOnNotIn = data
+		case "changedOnGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("changedOnGT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ChangedOnGT = data
+		case "changedOnGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("changedOnGTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ChangedOnGTE = data
+		case "changedOnLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("changedOnLT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ChangedOnLT = data
+		case "changedOnLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("changedOnLTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ChangedOnLTE = data
+		case "risk":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("risk"))
+			data, err := ec.unmarshalOMonitoringRisk2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐMonitoringRisk(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Risk = data
+		case "riskNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("riskNEQ"))
+			data, err := ec.unmarshalOMonitoringRisk2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐMonitoringRisk(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RiskNEQ = data
+		case "riskIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("riskIn"))
+			data, err := ec.unmarshalOMonitoringRisk2ᚕgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐMonitoringRiskᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RiskIn = data
+		case "riskNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("riskNotIn"))
+			data, err := ec.unmarshalOMonitoringRisk2ᚕgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐMonitoringRiskᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RiskNotIn = data
+		case "riskIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("riskIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RiskIsNil = data
+		case "riskNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("riskNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RiskNotNil = data
+		case "actorName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorName = data
+		case "actorNameNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorNameNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorNameNEQ = data
+		case "actorNameIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorNameIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorNameIn = data
+		case "actorNameNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorNameNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorNameNotIn = data
+		case "actorNameGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorNameGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorNameGT = data
+		case "actorNameGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorNameGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorNameGTE = data
+		case "actorNameLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorNameLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorNameLT = data
+		case "actorNameLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorNameLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorNameLTE = data
+		case "actorNameContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorNameContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorNameContains = data
+		case "actorNameHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorNameHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorNameHasPrefix = data
+		case "actorNameHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorNameHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorNameHasSuffix = data
+		case "actorNameIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorNameIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorNameIsNil = data
+		case "actorNameNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorNameNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorNameNotNil = data
+		case "actorNameEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorNameEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorNameEqualFold = data
+		case "actorNameContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorNameContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorNameContainsFold = data
+		case "hasHouseholdWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasHouseholdWith"))
+			directive0 := func(ctx context.Context) (any, error) {
+				return ec.unmarshalOHouseholdWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐHouseholdWhereInputᚄ(ctx, v)
+			}
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Scoped == nil {
+					var zeroVal []*ent.HouseholdWhereInput
+					return zeroVal, errors.New("directive scoped is not implemented")
+				}
+				return ec.Directives.Scoped(ctx, obj, directive0)
+			}
+
+			tmp, err := directive1(ctx)
+			if err != nil {
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
+			if data, ok := tmp.([]*ent.HouseholdWhereInput); ok {
+				it.HasHouseholdWith = data
+			} else if tmp == nil {
+				it.HasHouseholdWith = nil
+			} else {
+				err := fmt.Errorf(`unexpected type %T from directive, should be []*github.com/nanpiao/sbqw/ent.HouseholdWhereInput`, tmp)
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPovertyStatusChangeWhereInput unmarshals raw into the PovertyStatusChangeWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPovertyStatusChangeWhereInput(ctx context.Context, raw any) (ent.PovertyStatusChangeWhereInput, error) {
+	var out ent.PovertyStatusChangeWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PovertyStatusChangeWhereInput", raw, &out)
 	return out, err
 }
 
@@ -36936,7 +39288,7 @@ func (ec *executionContext) unmarshalInputTeamWhereInput(ctx context.Context, ob
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "kind", "kindNEQ", "kindIn", "kindNotIn", "townshipID", "townshipIDNEQ", "townshipIDIn", "townshipIDNotIn", "villageID", "villageIDNEQ", "villageIDIn", "villageIDNotIn", "villageIDIsNil", "villageIDNotNil", "leaderID", "leaderIDNEQ", "leaderIDIn", "leaderIDNotIn", "leaderIDIsNil", "leaderIDNotNil", "hasTownshipWith", "hasVillageWith", "hasLeaderWith", "hasMembershipsWith", "hasContributionsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "kind", "kindNEQ", "kindIn", "kindNotIn", "townshipID", "townshipIDNEQ", "townshipIDIn", "townshipIDNotIn", "townshipIDIsNil", "townshipIDNotNil", "villageID", "villageIDNEQ", "villageIDIn", "villageIDNotIn", "villageIDIsNil", "villageIDNotNil", "leaderID", "leaderIDNEQ", "leaderIDIn", "leaderIDNotIn", "leaderIDIsNil", "leaderIDNotNil", "hasTownshipWith", "hasVillageWith", "hasLeaderWith", "hasMembershipsWith", "hasContributionsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -37279,6 +39631,20 @@ func (ec *executionContext) unmarshalInputTeamWhereInput(ctx context.Context, ob
 				return it, err
 			}
 			it.TownshipIDNotIn = data
+		case "townshipIDIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("townshipIDIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TownshipIDIsNil = data
+		case "townshipIDNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("townshipIDNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TownshipIDNotNil = data
 		case "villageID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("villageID"))
 			data, err := ec.unmarshalOID2ᚖint(ctx, v)
@@ -40090,7 +42456,7 @@ func (ec *executionContext) unmarshalInputUpdateContributionInput(ctx context.Co
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"version", "on", "description", "householdsHelped"}
+	fieldsInOrder := [...]string{"version", "on", "description", "type", "amountFen", "clearAmountFen", "householdsHelped", "householdID", "clearHousehold"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -40118,6 +42484,27 @@ func (ec *executionContext) unmarshalInputUpdateContributionInput(ctx context.Co
 				return it, err
 			}
 			it.Description = data
+		case "type":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
+			data, err := ec.unmarshalOContributionType2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐContributionType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Type = data
+		case "amountFen":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("amountFen"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AmountFen = data
+		case "clearAmountFen":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearAmountFen"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearAmountFen = data
 		case "householdsHelped":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("householdsHelped"))
 			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
@@ -40125,6 +42512,20 @@ func (ec *executionContext) unmarshalInputUpdateContributionInput(ctx context.Co
 				return it, err
 			}
 			it.HouseholdsHelped = data
+		case "householdID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("householdID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HouseholdID = data
+		case "clearHousehold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearHousehold"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearHousehold = data
 		}
 	}
 	return it, nil
@@ -43675,6 +46076,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._ProjectInvestment(ctx, sel, obj)
+	case *ent.PovertyStatusChange:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._PovertyStatusChange(ctx, sel, obj)
 	case *ent.Post:
 		if obj == nil {
 			return graphql.Null
@@ -44517,6 +46923,16 @@ func (ec *executionContext) _Contribution(ctx context.Context, sel ast.Selection
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "type":
+			out.Values[i] = ec._Contribution_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "amountFen":
+			out.Values[i] = ec._Contribution_amountFen(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "householdsHelped":
 			out.Values[i] = ec._Contribution_householdsHelped(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -44533,6 +46949,12 @@ func (ec *executionContext) _Contribution(ctx context.Context, sel ast.Selection
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Contribution_team(ctx, field, obj)
+				})
+		case "household":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Contribution_household(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -45930,6 +48352,21 @@ func (ec *executionContext) _Household(ctx context.Context, sel ast.SelectionSet
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "exitStage":
+			out.Values[i] = ec._Household_exitStage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "exitVerifiedOn":
+			out.Values[i] = ec._Household_exitVerifiedOn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "monitoringRisk":
+			out.Values[i] = ec._Household_monitoringRisk(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "causes":
 			out.Values[i] = ec._Household_causes(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -45978,6 +48415,12 @@ func (ec *executionContext) _Household(ctx context.Context, sel ast.SelectionSet
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Household_demands(ctx, field, obj)
+				})
+		case "povertyHistory":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Household_povertyHistory(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -46924,6 +49367,181 @@ func (ec *executionContext) _PostEdge(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var povertyStatusChangeImplementors = []string{"PovertyStatusChange", "Node"}
+
+func (ec *executionContext) _PovertyStatusChange(ctx context.Context, sel ast.SelectionSet, obj *ent.PovertyStatusChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, povertyStatusChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PovertyStatusChange")
+		case "id":
+			out.Values[i] = ec._PovertyStatusChange_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._PovertyStatusChange_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._PovertyStatusChange_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._PovertyStatusChange_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "householdID":
+			out.Values[i] = ec._PovertyStatusChange_householdID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "step":
+			out.Values[i] = ec._PovertyStatusChange_step(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "fromStatus":
+			out.Values[i] = ec._PovertyStatusChange_fromStatus(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "toStatus":
+			out.Values[i] = ec._PovertyStatusChange_toStatus(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "changedOn":
+			out.Values[i] = ec._PovertyStatusChange_changedOn(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "risk":
+			out.Values[i] = ec._PovertyStatusChange_risk(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reason":
+			out.Values[i] = ec._PovertyStatusChange_reason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "actorName":
+			out.Values[i] = ec._PovertyStatusChange_actorName(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "household":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PovertyStatusChange_household(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var povertyStatusChangeConnectionImplementors = []string{"PovertyStatusChangeConnection"}
+
+func (ec *executionContext) _PovertyStatusChangeConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.PovertyStatusChangeConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, povertyStatusChangeConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PovertyStatusChangeConnection")
+		case "edges":
+			out.Values[i] = ec._PovertyStatusChangeConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._PovertyStatusChangeConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._PovertyStatusChangeConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var povertyStatusChangeEdgeImplementors = []string{"PovertyStatusChangeEdge"}
+
+func (ec *executionContext) _PovertyStatusChangeEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.PovertyStatusChangeEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, povertyStatusChangeEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PovertyStatusChangeEdge")
+		case "node":
+			out.Values[i] = ec._PovertyStatusChangeEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._PovertyStatusChangeEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var projectInvestmentImplementors = []string{"ProjectInvestment", "Node"}
 
 func (ec *executionContext) _ProjectInvestment(ctx context.Context, sel ast.SelectionSet, obj *ent.ProjectInvestment) graphql.Marshaler {
@@ -47128,17 +49746,35 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_cadres(ctx, field)
 				})
+		case "contributions":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_contributions(ctx, field)
+				})
 		case "demands":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_demands(ctx, field)
 				})
+		case "demandEvents":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_demandEvents(ctx, field)
+				})
 		case "demoProjects":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_demoProjects(ctx, field)
+				})
+		case "demoProjectStages":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_demoProjectStages(ctx, field)
 				})
 		case "departments":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -47170,6 +49806,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_partyOrganizations(ctx, field)
 				})
+		case "posts":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_posts(ctx, field)
+				})
+		case "povertyStatusChanges":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_povertyStatusChanges(ctx, field)
+				})
 		case "projectInvestments":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -47193,6 +49841,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_teams(ctx, field)
+				})
+		case "teamMemberships":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_teamMemberships(ctx, field)
 				})
 		case "townships":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -47236,6 +49890,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_changes(ctx, field)
 				})
+		case "memberEngagement":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_memberEngagement(ctx, field)
+				})
 		case "me":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -47259,6 +49919,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_projectOutcomes(ctx, field)
+				})
+		case "povertyExit":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_povertyExit(ctx, field)
 				})
 		case "deletedRecords":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -47984,7 +50650,7 @@ func (ec *executionContext) _Team(ctx context.Context, sel ast.SelectionSet, obj
 			}
 		case "townshipID":
 			out.Values[i] = ec._Team_townshipID(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "villageID":
@@ -48004,7 +50670,7 @@ func (ec *executionContext) _Team(ctx context.Context, sel ast.SelectionSet, obj
 			}
 		case "township":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Team_township(ctx, field, obj)
 				})
@@ -49810,6 +52476,16 @@ func (ec *executionContext) marshalNContributionOrderField2ᚖgithubᚗcomᚋnan
 	return v
 }
 
+func (ec *executionContext) unmarshalNContributionType2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐContributionType(ctx context.Context, v any) (enum.ContributionType, error) {
+	var res enum.ContributionType
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNContributionType2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐContributionType(ctx context.Context, sel ast.SelectionSet, v enum.ContributionType) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNContributionWhereInput2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐContributionWhereInput(ctx context.Context, v any) (*ent.ContributionWhereInput, error) {
 	res, err := ec.unmarshalInputContributionWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
@@ -50007,6 +52683,14 @@ func (ec *executionContext) marshalNDemandEvent2ᚖgithubᚗcomᚋnanpiaoᚋsbqw
 	return ec._DemandEvent(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNDemandEventConnection2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemandEventConnection(ctx context.Context, sel ast.SelectionSet, v *ent.DemandEventConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DemandEventConnection!")
+		return graphql.Null
+	}
+	return ec._DemandEventConnection(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNDemandEventEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemandEventEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.DemandEventEdge) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -50029,6 +52713,11 @@ func (ec *executionContext) marshalNDemandEventEdge2ᚖgithubᚗcomᚋnanpiaoᚋ
 		return graphql.Null
 	}
 	return ec._DemandEventEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNDemandEventOrder2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemandEventOrder(ctx context.Context, v any) (*ent.DemandEventOrder, error) {
+	res, err := ec.unmarshalInputDemandEventOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNDemandEventOrderField2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemandEventOrderField(ctx context.Context, v any) (*ent.DemandEventOrderField, error) {
@@ -50151,6 +52840,14 @@ func (ec *executionContext) marshalNDemoProjectStage2ᚖgithubᚗcomᚋnanpiao�
 	return ec._DemoProjectStage(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNDemoProjectStageConnection2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemoProjectStageConnection(ctx context.Context, sel ast.SelectionSet, v *ent.DemoProjectStageConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DemoProjectStageConnection!")
+		return graphql.Null
+	}
+	return ec._DemoProjectStageConnection(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNDemoProjectStageEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemoProjectStageEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.DemoProjectStageEdge) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -50173,6 +52870,11 @@ func (ec *executionContext) marshalNDemoProjectStageEdge2ᚖgithubᚗcomᚋnanpi
 		return graphql.Null
 	}
 	return ec._DemoProjectStageEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNDemoProjectStageOrder2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemoProjectStageOrder(ctx context.Context, v any) (*ent.DemoProjectStageOrder, error) {
+	res, err := ec.unmarshalInputDemoProjectStageOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNDemoProjectStageOrderField2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemoProjectStageOrderField(ctx context.Context, v any) (*ent.DemoProjectStageOrderField, error) {
@@ -50361,6 +53063,16 @@ func (ec *executionContext) marshalNEducation2githubᚗcomᚋnanpiaoᚋsbqwᚋen
 	return v
 }
 
+func (ec *executionContext) unmarshalNExitStage2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐExitStage(ctx context.Context, v any) (enum.ExitStage, error) {
+	var res enum.ExitStage
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNExitStage2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐExitStage(ctx context.Context, sel ast.SelectionSet, v enum.ExitStage) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNFundingSource2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐFundingSource(ctx context.Context, v any) (enum.FundingSource, error) {
 	var res enum.FundingSource
 	err := res.UnmarshalGQL(v)
@@ -50532,6 +53244,16 @@ func (ec *executionContext) unmarshalNMembershipKind2githubᚗcomᚋnanpiaoᚋsb
 }
 
 func (ec *executionContext) marshalNMembershipKind2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐMembershipKind(ctx context.Context, sel ast.SelectionSet, v enum.MembershipKind) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNMonitoringRisk2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐMonitoringRisk(ctx context.Context, v any) (enum.MonitoringRisk, error) {
+	var res enum.MonitoringRisk
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMonitoringRisk2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐMonitoringRisk(ctx context.Context, sel ast.SelectionSet, v enum.MonitoringRisk) graphql.Marshaler {
 	return v
 }
 
@@ -50779,6 +53501,14 @@ func (ec *executionContext) marshalNPost2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋent�
 	return ec._Post(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNPostConnection2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPostConnection(ctx context.Context, sel ast.SelectionSet, v *ent.PostConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PostConnection!")
+		return graphql.Null
+	}
+	return ec._PostConnection(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNPostEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPostEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.PostEdge) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -50801,6 +53531,11 @@ func (ec *executionContext) marshalNPostEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋ
 		return graphql.Null
 	}
 	return ec._PostEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNPostOrder2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPostOrder(ctx context.Context, v any) (*ent.PostOrder, error) {
+	res, err := ec.unmarshalInputPostOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNPostOrderField2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPostOrderField(ctx context.Context, v any) (*ent.PostOrderField, error) {
@@ -50849,6 +53584,80 @@ func (ec *executionContext) unmarshalNPovertyStatus2githubᚗcomᚋnanpiaoᚋsbq
 }
 
 func (ec *executionContext) marshalNPovertyStatus2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐPovertyStatus(ctx context.Context, sel ast.SelectionSet, v enum.PovertyStatus) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNPovertyStatusChange2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPovertyStatusChange(ctx context.Context, sel ast.SelectionSet, v *ent.PovertyStatusChange) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PovertyStatusChange!")
+		return graphql.Null
+	}
+	return ec._PovertyStatusChange(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPovertyStatusChangeConnection2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPovertyStatusChangeConnection(ctx context.Context, sel ast.SelectionSet, v *ent.PovertyStatusChangeConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PovertyStatusChangeConnection!")
+		return graphql.Null
+	}
+	return ec._PovertyStatusChangeConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPovertyStatusChangeEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPovertyStatusChangeEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.PovertyStatusChangeEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPovertyStatusChangeEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPovertyStatusChangeEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPovertyStatusChangeEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPovertyStatusChangeEdge(ctx context.Context, sel ast.SelectionSet, v *ent.PovertyStatusChangeEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PovertyStatusChangeEdge!")
+		return graphql.Null
+	}
+	return ec._PovertyStatusChangeEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNPovertyStatusChangeOrder2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPovertyStatusChangeOrder(ctx context.Context, v any) (*ent.PovertyStatusChangeOrder, error) {
+	res, err := ec.unmarshalInputPovertyStatusChangeOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNPovertyStatusChangeOrderField2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPovertyStatusChangeOrderField(ctx context.Context, v any) (*ent.PovertyStatusChangeOrderField, error) {
+	var res = new(ent.PovertyStatusChangeOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPovertyStatusChangeOrderField2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPovertyStatusChangeOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.PovertyStatusChangeOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PovertyStatusChangeOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNPovertyStatusChangeWhereInput2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPovertyStatusChangeWhereInput(ctx context.Context, v any) (*ent.PovertyStatusChangeWhereInput, error) {
+	res, err := ec.unmarshalInputPovertyStatusChangeWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNPovertyStep2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐPovertyStep(ctx context.Context, v any) (enum.PovertyStep, error) {
+	var res enum.PovertyStep
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPovertyStep2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐPovertyStep(ctx context.Context, sel ast.SelectionSet, v enum.PovertyStep) graphql.Marshaler {
 	return v
 }
 
@@ -51243,6 +54052,14 @@ func (ec *executionContext) marshalNTeamMembership2ᚖgithubᚗcomᚋnanpiaoᚋs
 	return ec._TeamMembership(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNTeamMembershipConnection2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTeamMembershipConnection(ctx context.Context, sel ast.SelectionSet, v *ent.TeamMembershipConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TeamMembershipConnection!")
+		return graphql.Null
+	}
+	return ec._TeamMembershipConnection(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNTeamMembershipEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTeamMembershipEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.TeamMembershipEdge) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -51265,6 +54082,11 @@ func (ec *executionContext) marshalNTeamMembershipEdge2ᚖgithubᚗcomᚋnanpiao
 		return graphql.Null
 	}
 	return ec._TeamMembershipEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNTeamMembershipOrder2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTeamMembershipOrder(ctx context.Context, v any) (*ent.TeamMembershipOrder, error) {
+	res, err := ec.unmarshalInputTeamMembershipOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNTeamMembershipOrderField2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTeamMembershipOrderField(ctx context.Context, v any) (*ent.TeamMembershipOrderField, error) {
@@ -52163,6 +54985,58 @@ func (ec *executionContext) unmarshalOContributionOrder2ᚕᚖgithubᚗcomᚋnan
 	return res, nil
 }
 
+func (ec *executionContext) unmarshalOContributionType2ᚕgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐContributionTypeᚄ(ctx context.Context, v any) ([]enum.ContributionType, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]enum.ContributionType, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNContributionType2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐContributionType(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOContributionType2ᚕgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐContributionTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []enum.ContributionType) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNContributionType2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐContributionType(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOContributionType2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐContributionType(ctx context.Context, v any) (*enum.ContributionType, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(enum.ContributionType)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOContributionType2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐContributionType(ctx context.Context, sel ast.SelectionSet, v *enum.ContributionType) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) unmarshalOContributionWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐContributionWhereInputᚄ(ctx context.Context, v any) ([]*ent.ContributionWhereInput, error) {
 	if v == nil {
 		return nil, nil
@@ -52348,6 +55222,23 @@ func (ec *executionContext) marshalODemandEvent2ᚕᚖgithubᚗcomᚋnanpiaoᚋs
 	return ret
 }
 
+func (ec *executionContext) unmarshalODemandEventOrder2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemandEventOrderᚄ(ctx context.Context, v any) ([]*ent.DemandEventOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.DemandEventOrder, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNDemandEventOrder2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemandEventOrder(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) unmarshalODemandEventWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemandEventWhereInputᚄ(ctx context.Context, v any) ([]*ent.DemandEventWhereInput, error) {
 	if v == nil {
 		return nil, nil
@@ -52501,6 +55392,23 @@ func (ec *executionContext) marshalODemoProjectStage2ᚕᚖgithubᚗcomᚋnanpia
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalODemoProjectStageOrder2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemoProjectStageOrderᚄ(ctx context.Context, v any) ([]*ent.DemoProjectStageOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.DemoProjectStageOrder, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNDemoProjectStageOrder2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemoProjectStageOrder(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) unmarshalODemoProjectStageWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemoProjectStageWhereInputᚄ(ctx context.Context, v any) ([]*ent.DemoProjectStageWhereInput, error) {
@@ -52785,6 +55693,58 @@ func (ec *executionContext) marshalOEducation2ᚖgithubᚗcomᚋnanpiaoᚋsbqw�
 	return v
 }
 
+func (ec *executionContext) unmarshalOExitStage2ᚕgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐExitStageᚄ(ctx context.Context, v any) ([]enum.ExitStage, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]enum.ExitStage, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNExitStage2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐExitStage(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOExitStage2ᚕgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐExitStageᚄ(ctx context.Context, sel ast.SelectionSet, v []enum.ExitStage) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNExitStage2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐExitStage(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOExitStage2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐExitStage(ctx context.Context, v any) (*enum.ExitStage, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(enum.ExitStage)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOExitStage2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐExitStage(ctx context.Context, sel ast.SelectionSet, v *enum.ExitStage) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) unmarshalOFundingSource2ᚕgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐFundingSourceᚄ(ctx context.Context, v any) ([]enum.FundingSource, error) {
 	if v == nil {
 		return nil, nil
@@ -52991,6 +55951,13 @@ func (ec *executionContext) marshalOHealthStatus2ᚖgithubᚗcomᚋnanpiaoᚋsbq
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalOHousehold2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐHousehold(ctx context.Context, sel ast.SelectionSet, v *ent.Household) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Household(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOHouseholdCategory2ᚕgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐHouseholdCategoryᚄ(ctx context.Context, v any) ([]enum.HouseholdCategory, error) {
@@ -53399,6 +56366,58 @@ func (ec *executionContext) marshalOMembershipKind2ᚖgithubᚗcomᚋnanpiaoᚋs
 	return v
 }
 
+func (ec *executionContext) unmarshalOMonitoringRisk2ᚕgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐMonitoringRiskᚄ(ctx context.Context, v any) ([]enum.MonitoringRisk, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]enum.MonitoringRisk, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNMonitoringRisk2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐMonitoringRisk(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOMonitoringRisk2ᚕgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐMonitoringRiskᚄ(ctx context.Context, sel ast.SelectionSet, v []enum.MonitoringRisk) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMonitoringRisk2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐMonitoringRisk(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOMonitoringRisk2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐMonitoringRisk(ctx context.Context, v any) (*enum.MonitoringRisk, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(enum.MonitoringRisk)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOMonitoringRisk2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐMonitoringRisk(ctx context.Context, sel ast.SelectionSet, v *enum.MonitoringRisk) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) marshalONode2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚐNoder(ctx context.Context, sel ast.SelectionSet, v ent.Noder) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -53688,6 +56707,23 @@ func (ec *executionContext) marshalOPost2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋe
 	return ret
 }
 
+func (ec *executionContext) unmarshalOPostOrder2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPostOrderᚄ(ctx context.Context, v any) ([]*ent.PostOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.PostOrder, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPostOrder2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPostOrder(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) unmarshalOPostTitle2ᚕgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐPostTitleᚄ(ctx context.Context, v any) ([]enum.PostTitle, error) {
 	if v == nil {
 		return nil, nil
@@ -53847,6 +56883,100 @@ func (ec *executionContext) unmarshalOPovertyStatus2ᚖgithubᚗcomᚋnanpiaoᚋ
 }
 
 func (ec *executionContext) marshalOPovertyStatus2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐPovertyStatus(ctx context.Context, sel ast.SelectionSet, v *enum.PovertyStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOPovertyStatusChangeOrder2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPovertyStatusChangeOrderᚄ(ctx context.Context, v any) ([]*ent.PovertyStatusChangeOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.PovertyStatusChangeOrder, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPovertyStatusChangeOrder2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPovertyStatusChangeOrder(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOPovertyStatusChangeWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPovertyStatusChangeWhereInputᚄ(ctx context.Context, v any) ([]*ent.PovertyStatusChangeWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.PovertyStatusChangeWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPovertyStatusChangeWhereInput2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPovertyStatusChangeWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOPovertyStatusChangeWhereInput2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPovertyStatusChangeWhereInput(ctx context.Context, v any) (*ent.PovertyStatusChangeWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputPovertyStatusChangeWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOPovertyStep2ᚕgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐPovertyStepᚄ(ctx context.Context, v any) ([]enum.PovertyStep, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]enum.PovertyStep, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPovertyStep2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐPovertyStep(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOPovertyStep2ᚕgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐPovertyStepᚄ(ctx context.Context, sel ast.SelectionSet, v []enum.PovertyStep) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPovertyStep2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐPovertyStep(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOPovertyStep2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐPovertyStep(ctx context.Context, v any) (*enum.PovertyStep, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(enum.PovertyStep)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOPovertyStep2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐPovertyStep(ctx context.Context, sel ast.SelectionSet, v *enum.PovertyStep) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -54579,6 +57709,23 @@ func (ec *executionContext) marshalOTeamMembership2ᚕᚖgithubᚗcomᚋnanpiao�
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalOTeamMembershipOrder2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTeamMembershipOrderᚄ(ctx context.Context, v any) ([]*ent.TeamMembershipOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.TeamMembershipOrder, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNTeamMembershipOrder2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTeamMembershipOrder(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) unmarshalOTeamMembershipWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTeamMembershipWhereInputᚄ(ctx context.Context, v any) ([]*ent.TeamMembershipWhereInput, error) {

@@ -208,8 +208,10 @@ type ComplexityRoot struct {
 	}
 
 	Contribution struct {
+		AmountFen        func(childComplexity int) int
 		CreatedAt        func(childComplexity int) int
 		Description      func(childComplexity int) int
+		Household        func(childComplexity int) int
 		HouseholdsHelped func(childComplexity int) int
 		ID               func(childComplexity int) int
 		Member           func(childComplexity int) int
@@ -217,6 +219,7 @@ type ComplexityRoot struct {
 		On               func(childComplexity int) int
 		Team             func(childComplexity int) int
 		TeamID           func(childComplexity int) int
+		Type             func(childComplexity int) int
 		UpdatedAt        func(childComplexity int) int
 		Version          func(childComplexity int) int
 	}
@@ -472,14 +475,18 @@ type ComplexityRoot struct {
 		Causes          func(childComplexity int) int
 		CreatedAt       func(childComplexity int) int
 		Demands         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DemandOrder, where *ent.DemandWhereInput) int
+		ExitStage       func(childComplexity int) int
+		ExitVerifiedOn  func(childComplexity int) int
 		ExitYear        func(childComplexity int) int
 		HeadName        func(childComplexity int) int
 		ID              func(childComplexity int) int
 		IdentifiedYear  func(childComplexity int) int
 		IncomePerCapita func(childComplexity int) int
+		MonitoringRisk  func(childComplexity int) int
 		Needy           func(childComplexity int) int
 		Number          func(childComplexity int) int
 		Pairings        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PairingOrder, where *ent.PairingWhereInput) int
+		PovertyHistory  func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PovertyStatusChangeOrder, where *ent.PovertyStatusChangeWhereInput) int
 		PovertyStatus   func(childComplexity int) int
 		Residents       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ResidentOrder, where *ent.ResidentWhereInput) int
 		UpdatedAt       func(childComplexity int) int
@@ -519,6 +526,16 @@ type ComplexityRoot struct {
 		Village  func(childComplexity int) int
 	}
 
+	MemberEngagement struct {
+		Engaged          func(childComplexity int) int
+		InTeam           func(childComplexity int) int
+		Members          func(childComplexity int) int
+		Township         func(childComplexity int) int
+		Village          func(childComplexity int) int
+		WithContribution func(childComplexity int) int
+		WithPost         func(childComplexity int) int
+	}
+
 	MemberHighlights struct {
 		Age65AndOver    func(childComplexity int) int
 		CollegeEducated func(childComplexity int) int
@@ -537,6 +554,8 @@ type ComplexityRoot struct {
 		AssignDemand                func(childComplexity int, id int, departmentID int, note *string, dueOn *time.Time) int
 		ChangePassword              func(childComplexity int, currentPassword string, newPassword string) int
 		CloseDemand                 func(childComplexity int, id int, note *string) int
+		CloseHouseholdMonitoring    func(childComplexity int, id int, reason *string) int
+		ConfirmHouseholdExit        func(childComplexity int, id int, reason *string) int
 		CreateAPIKey                func(childComplexity int, input model.CreateAPIKeyInput) int
 		CreateAssessment            func(childComplexity int, input ent.CreateAssessmentInput) int
 		CreateCadre                 func(childComplexity int, input ent.CreateCadreInput) int
@@ -579,16 +598,22 @@ type ComplexityRoot struct {
 		FollowUpDemand              func(childComplexity int, id int, satisfaction enum.Satisfaction, note *string) int
 		Login                       func(childComplexity int, username string, password string, newPassword *string) int
 		Logout                      func(childComplexity int) int
+		MarkHouseholdReturned       func(childComplexity int, id int, reason string) int
 		MoveHousehold               func(childComplexity int, id int, villageID int) int
+		OpenHouseholdMonitoring     func(childComplexity int, id int, risk enum.MonitoringRisk, reason *string) int
+		ProposeHouseholdExit        func(childComplexity int, id int, reason *string) int
 		RecordDemoProjectStage      func(childComplexity int, id int, from enum.ProjectStage, content workflow.StageContent) int
 		RegisterOperation           func(childComplexity int, name string, document string) int
 		RejectDemand                func(childComplexity int, id int, reason string) int
+		RejectHouseholdExit         func(childComplexity int, id int, reason string) int
 		ReleasePairing              func(childComplexity int, id int, reason string, endOn *time.Time, replacementCadreID *int) int
 		ResetPassword               func(childComplexity int, id int) int
 		ResolveDemand               func(childComplexity int, id int, note string) int
+		ReturnDemand                func(childComplexity int, id int, reason string) int
 		ReturnDemoProject           func(childComplexity int, id int, from enum.ProjectStage, reason string, dueOn *time.Time) int
 		RevealSensitive             func(childComplexity int, id int, fields []model.SensitiveField, reason string) int
 		RevokeAPIKey                func(childComplexity int, id int) int
+		SetHouseholdNeedy           func(childComplexity int, id int, needy bool, reason string) int
 		SetProjectInvestment        func(childComplexity int, projectID int, source enum.FundingSource, planned *money.Fen, actual *money.Fen) int
 		UnregisterOperation         func(childComplexity int, id int) int
 		UpdateAssessment            func(childComplexity int, id int, input ent.UpdateAssessmentInput) int
@@ -597,6 +622,7 @@ type ComplexityRoot struct {
 		UpdateDemoProject           func(childComplexity int, id int, input ent.UpdateDemoProjectInput) int
 		UpdateDepartment            func(childComplexity int, id int, input ent.UpdateDepartmentInput) int
 		UpdateDistrict              func(childComplexity int, id int, input ent.UpdateDistrictInput) int
+		UpdateExitNoticeDays        func(childComplexity int, days int) int
 		UpdateHousehold             func(childComplexity int, id int, input ent.UpdateHouseholdInput) int
 		UpdatePartyMember           func(childComplexity int, id int, input ent.UpdatePartyMemberInput) int
 		UpdatePartyOrganization     func(childComplexity int, id int, input ent.UpdatePartyOrganizationInput) int
@@ -613,6 +639,7 @@ type ComplexityRoot struct {
 		UpdateUser                  func(childComplexity int, id int, input model.UpdateUserInput) int
 		UpdateVillage               func(childComplexity int, id int, input ent.UpdateVillageInput) int
 		UpdateVisit                 func(childComplexity int, id int, input ent.UpdateVisitInput) int
+		VerifyHouseholdExit         func(childComplexity int, id int, reason *string) int
 	}
 
 	PageInfo struct {
@@ -762,7 +789,48 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	PovertyExit struct {
+		Exited                 func(childComplexity int) int
+		ExitedInYear           func(childComplexity int) int
+		Identified             func(childComplexity int) int
+		InPoverty              func(childComplexity int) int
+		Monitored              func(childComplexity int) int
+		MonitoringOpenedInYear func(childComplexity int) int
+		Returned               func(childComplexity int) int
+		ReturnedInYear         func(childComplexity int) int
+		Township               func(childComplexity int) int
+		Village                func(childComplexity int) int
+	}
+
+	PovertyStatusChange struct {
+		ActorName   func(childComplexity int) int
+		ChangedOn   func(childComplexity int) int
+		CreatedAt   func(childComplexity int) int
+		FromStatus  func(childComplexity int) int
+		Household   func(childComplexity int) int
+		HouseholdID func(childComplexity int) int
+		ID          func(childComplexity int) int
+		Reason      func(childComplexity int) int
+		Risk        func(childComplexity int) int
+		Step        func(childComplexity int) int
+		ToStatus    func(childComplexity int) int
+		UpdatedAt   func(childComplexity int) int
+		Version     func(childComplexity int) int
+	}
+
+	PovertyStatusChangeConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	PovertyStatusChangeEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	ProgrammeSettings struct {
+		ExitNoticeDays        func(childComplexity int) int
 		MaxHouseholdsPerCadre func(childComplexity int) int
 		VisitLockDays         func(childComplexity int) int
 	}
@@ -813,9 +881,12 @@ type ComplexityRoot struct {
 		CadreLoad             func(childComplexity int) int
 		Cadres                func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.CadreOrder, where *ent.CadreWhereInput) int
 		Changes               func(childComplexity int, after *entgql.Cursor[int], first *int) int
+		Contributions         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ContributionOrder, where *ent.ContributionWhereInput) int
 		DeletedRecords        func(childComplexity int, typeArg string, since time.Time, first *int) int
+		DemandEvents          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DemandEventOrder, where *ent.DemandEventWhereInput) int
 		DemandStats           func(childComplexity int, year *int, groupBy *stats.StatsGrouping) int
 		Demands               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DemandOrder, where *ent.DemandWhereInput) int
+		DemoProjectStages     func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DemoProjectStageOrder, where *ent.DemoProjectStageWhereInput) int
 		DemoProjectStats      func(childComplexity int, year *int) int
 		DemoProjects          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DemoProjectOrder, where *ent.DemoProjectWhereInput) int
 		Departments           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DepartmentOrder, where *ent.DepartmentWhereInput) int
@@ -823,6 +894,7 @@ type ComplexityRoot struct {
 		Households            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.HouseholdOrder, where *ent.HouseholdWhereInput) int
 		Me                    func(childComplexity int) int
 		MemberComposition     func(childComplexity int, dimension stats.MemberDimension, groupBy *stats.StatsGrouping) int
+		MemberEngagement      func(childComplexity int, year int, groupBy stats.StatsGrouping) int
 		Node                  func(childComplexity int, id int) int
 		Nodes                 func(childComplexity int, ids []int) int
 		PairingCoverage       func(childComplexity int, groupBy stats.StatsGrouping) int
@@ -830,12 +902,16 @@ type ComplexityRoot struct {
 		PartyMembers          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PartyMemberOrder, where *ent.PartyMemberWhereInput) int
 		PartyOrganizations    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PartyOrganizationOrder, where *ent.PartyOrganizationWhereInput) int
 		Policies              func(childComplexity int) int
+		Posts                 func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PostOrder, where *ent.PostWhereInput) int
+		PovertyExit           func(childComplexity int, year int, groupBy stats.StatsGrouping) int
+		PovertyStatusChanges  func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PovertyStatusChangeOrder, where *ent.PovertyStatusChangeWhereInput) int
 		ProgrammeSettings     func(childComplexity int) int
 		ProjectInvestments    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ProjectInvestmentOrder, where *ent.ProjectInvestmentWhereInput) int
 		ProjectOutcomes       func(childComplexity int, year int, groupBy stats.StatsGrouping) int
 		RectificationProgress func(childComplexity int, year int, groupBy stats.StatsGrouping) int
 		Rectifications        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.RectificationOrder, where *ent.RectificationWhereInput) int
 		Residents             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ResidentOrder, where *ent.ResidentWhereInput) int
+		TeamMemberships       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.TeamMembershipOrder, where *ent.TeamMembershipWhereInput) int
 		Teams                 func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.TeamOrder, where *ent.TeamWhereInput) int
 		Townships             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.TownshipOrder, where *ent.TownshipWhereInput) int
 		TrainingCompletion    func(childComplexity int, year int, groupBy stats.StatsGrouping) int
@@ -1922,6 +1998,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ChangeFeed.HasNextPage(childComplexity), true
 
+	case "Contribution.amountFen":
+		if e.ComplexityRoot.Contribution.AmountFen == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Contribution.AmountFen(childComplexity), true
 	case "Contribution.createdAt":
 		if e.ComplexityRoot.Contribution.CreatedAt == nil {
 			break
@@ -1934,6 +2016,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Contribution.Description(childComplexity), true
+	case "Contribution.household":
+		if e.ComplexityRoot.Contribution.Household == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Contribution.Household(childComplexity), true
 	case "Contribution.householdsHelped":
 		if e.ComplexityRoot.Contribution.HouseholdsHelped == nil {
 			break
@@ -1976,6 +2064,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Contribution.TeamID(childComplexity), true
+	case "Contribution.type":
+		if e.ComplexityRoot.Contribution.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Contribution.Type(childComplexity), true
 	case "Contribution.updatedAt":
 		if e.ComplexityRoot.Contribution.UpdatedAt == nil {
 			break
@@ -3067,6 +3161,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Household.Demands(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.DemandOrder), args["where"].(*ent.DemandWhereInput)), true
+	case "Household.exitStage":
+		if e.ComplexityRoot.Household.ExitStage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Household.ExitStage(childComplexity), true
+	case "Household.exitVerifiedOn":
+		if e.ComplexityRoot.Household.ExitVerifiedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Household.ExitVerifiedOn(childComplexity), true
 	case "Household.exitYear":
 		if e.ComplexityRoot.Household.ExitYear == nil {
 			break
@@ -3097,6 +3203,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Household.IncomePerCapita(childComplexity), true
+	case "Household.monitoringRisk":
+		if e.ComplexityRoot.Household.MonitoringRisk == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Household.MonitoringRisk(childComplexity), true
 	case "Household.needy":
 		if e.ComplexityRoot.Household.Needy == nil {
 			break
@@ -3120,6 +3232,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Household.Pairings(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.PairingOrder), args["where"].(*ent.PairingWhereInput)), true
+	case "Household.povertyHistory":
+		if e.ComplexityRoot.Household.PovertyHistory == nil {
+			break
+		}
+
+		args, err := ec.field_Household_povertyHistory_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Household.PovertyHistory(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.PovertyStatusChangeOrder), args["where"].(*ent.PovertyStatusChangeWhereInput)), true
 	case "Household.povertyStatus":
 		if e.ComplexityRoot.Household.PovertyStatus == nil {
 			break
@@ -3263,6 +3386,49 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MemberCount.Village(childComplexity), true
 
+	case "MemberEngagement.engaged":
+		if e.ComplexityRoot.MemberEngagement.Engaged == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberEngagement.Engaged(childComplexity), true
+	case "MemberEngagement.inTeam":
+		if e.ComplexityRoot.MemberEngagement.InTeam == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberEngagement.InTeam(childComplexity), true
+	case "MemberEngagement.members":
+		if e.ComplexityRoot.MemberEngagement.Members == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberEngagement.Members(childComplexity), true
+	case "MemberEngagement.township":
+		if e.ComplexityRoot.MemberEngagement.Township == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberEngagement.Township(childComplexity), true
+	case "MemberEngagement.village":
+		if e.ComplexityRoot.MemberEngagement.Village == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberEngagement.Village(childComplexity), true
+	case "MemberEngagement.withContribution":
+		if e.ComplexityRoot.MemberEngagement.WithContribution == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberEngagement.WithContribution(childComplexity), true
+	case "MemberEngagement.withPost":
+		if e.ComplexityRoot.MemberEngagement.WithPost == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberEngagement.WithPost(childComplexity), true
+
 	case "MemberHighlights.age65AndOver":
 		if e.ComplexityRoot.MemberHighlights.Age65AndOver == nil {
 			break
@@ -3378,6 +3544,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CloseDemand(childComplexity, args["id"].(int), args["note"].(*string)), true
+	case "Mutation.closeHouseholdMonitoring":
+		if e.ComplexityRoot.Mutation.CloseHouseholdMonitoring == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_closeHouseholdMonitoring_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CloseHouseholdMonitoring(childComplexity, args["id"].(int), args["reason"].(*string)), true
+	case "Mutation.confirmHouseholdExit":
+		if e.ComplexityRoot.Mutation.ConfirmHouseholdExit == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_confirmHouseholdExit_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ConfirmHouseholdExit(childComplexity, args["id"].(int), args["reason"].(*string)), true
 	case "Mutation.createApiKey":
 		if e.ComplexityRoot.Mutation.CreateAPIKey == nil {
 			break
@@ -3835,6 +4023,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.Logout(childComplexity), true
+	case "Mutation.markHouseholdReturned":
+		if e.ComplexityRoot.Mutation.MarkHouseholdReturned == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_markHouseholdReturned_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.MarkHouseholdReturned(childComplexity, args["id"].(int), args["reason"].(string)), true
 	case "Mutation.moveHousehold":
 		if e.ComplexityRoot.Mutation.MoveHousehold == nil {
 			break
@@ -3846,6 +4045,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.MoveHousehold(childComplexity, args["id"].(int), args["villageID"].(int)), true
+	case "Mutation.openHouseholdMonitoring":
+		if e.ComplexityRoot.Mutation.OpenHouseholdMonitoring == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_openHouseholdMonitoring_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.OpenHouseholdMonitoring(childComplexity, args["id"].(int), args["risk"].(enum.MonitoringRisk), args["reason"].(*string)), true
+	case "Mutation.proposeHouseholdExit":
+		if e.ComplexityRoot.Mutation.ProposeHouseholdExit == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_proposeHouseholdExit_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ProposeHouseholdExit(childComplexity, args["id"].(int), args["reason"].(*string)), true
 	case "Mutation.recordDemoProjectStage":
 		if e.ComplexityRoot.Mutation.RecordDemoProjectStage == nil {
 			break
@@ -3879,6 +4100,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RejectDemand(childComplexity, args["id"].(int), args["reason"].(string)), true
+	case "Mutation.rejectHouseholdExit":
+		if e.ComplexityRoot.Mutation.RejectHouseholdExit == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_rejectHouseholdExit_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RejectHouseholdExit(childComplexity, args["id"].(int), args["reason"].(string)), true
 	case "Mutation.releasePairing":
 		if e.ComplexityRoot.Mutation.ReleasePairing == nil {
 			break
@@ -3912,6 +4144,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ResolveDemand(childComplexity, args["id"].(int), args["note"].(string)), true
+	case "Mutation.returnDemand":
+		if e.ComplexityRoot.Mutation.ReturnDemand == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_returnDemand_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ReturnDemand(childComplexity, args["id"].(int), args["reason"].(string)), true
 	case "Mutation.returnDemoProject":
 		if e.ComplexityRoot.Mutation.ReturnDemoProject == nil {
 			break
@@ -3945,6 +4188,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RevokeAPIKey(childComplexity, args["id"].(int)), true
+	case "Mutation.setHouseholdNeedy":
+		if e.ComplexityRoot.Mutation.SetHouseholdNeedy == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setHouseholdNeedy_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetHouseholdNeedy(childComplexity, args["id"].(int), args["needy"].(bool), args["reason"].(string)), true
 	case "Mutation.setProjectInvestment":
 		if e.ComplexityRoot.Mutation.SetProjectInvestment == nil {
 			break
@@ -4033,6 +4287,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateDistrict(childComplexity, args["id"].(int), args["input"].(ent.UpdateDistrictInput)), true
+	case "Mutation.updateExitNoticeDays":
+		if e.ComplexityRoot.Mutation.UpdateExitNoticeDays == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateExitNoticeDays_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateExitNoticeDays(childComplexity, args["days"].(int)), true
 	case "Mutation.updateHousehold":
 		if e.ComplexityRoot.Mutation.UpdateHousehold == nil {
 			break
@@ -4209,6 +4474,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateVisit(childComplexity, args["id"].(int), args["input"].(ent.UpdateVisitInput)), true
+	case "Mutation.verifyHouseholdExit":
+		if e.ComplexityRoot.Mutation.VerifyHouseholdExit == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_verifyHouseholdExit_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.VerifyHouseholdExit(childComplexity, args["id"].(int), args["reason"].(*string)), true
 
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
@@ -4857,6 +5133,184 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PostEdge.Node(childComplexity), true
 
+	case "PovertyExit.exited":
+		if e.ComplexityRoot.PovertyExit.Exited == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PovertyExit.Exited(childComplexity), true
+	case "PovertyExit.exitedInYear":
+		if e.ComplexityRoot.PovertyExit.ExitedInYear == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PovertyExit.ExitedInYear(childComplexity), true
+	case "PovertyExit.identified":
+		if e.ComplexityRoot.PovertyExit.Identified == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PovertyExit.Identified(childComplexity), true
+	case "PovertyExit.inPoverty":
+		if e.ComplexityRoot.PovertyExit.InPoverty == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PovertyExit.InPoverty(childComplexity), true
+	case "PovertyExit.monitored":
+		if e.ComplexityRoot.PovertyExit.Monitored == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PovertyExit.Monitored(childComplexity), true
+	case "PovertyExit.monitoringOpenedInYear":
+		if e.ComplexityRoot.PovertyExit.MonitoringOpenedInYear == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PovertyExit.MonitoringOpenedInYear(childComplexity), true
+	case "PovertyExit.returned":
+		if e.ComplexityRoot.PovertyExit.Returned == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PovertyExit.Returned(childComplexity), true
+	case "PovertyExit.returnedInYear":
+		if e.ComplexityRoot.PovertyExit.ReturnedInYear == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PovertyExit.ReturnedInYear(childComplexity), true
+	case "PovertyExit.township":
+		if e.ComplexityRoot.PovertyExit.Township == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PovertyExit.Township(childComplexity), true
+	case "PovertyExit.village":
+		if e.ComplexityRoot.PovertyExit.Village == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PovertyExit.Village(childComplexity), true
+
+	case "PovertyStatusChange.actorName":
+		if e.ComplexityRoot.PovertyStatusChange.ActorName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PovertyStatusChange.ActorName(childComplexity), true
+	case "PovertyStatusChange.changedOn":
+		if e.ComplexityRoot.PovertyStatusChange.ChangedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PovertyStatusChange.ChangedOn(childComplexity), true
+	case "PovertyStatusChange.createdAt":
+		if e.ComplexityRoot.PovertyStatusChange.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PovertyStatusChange.CreatedAt(childComplexity), true
+	case "PovertyStatusChange.fromStatus":
+		if e.ComplexityRoot.PovertyStatusChange.FromStatus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PovertyStatusChange.FromStatus(childComplexity), true
+	case "PovertyStatusChange.household":
+		if e.ComplexityRoot.PovertyStatusChange.Household == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PovertyStatusChange.Household(childComplexity), true
+	case "PovertyStatusChange.householdID":
+		if e.ComplexityRoot.PovertyStatusChange.HouseholdID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PovertyStatusChange.HouseholdID(childComplexity), true
+	case "PovertyStatusChange.id":
+		if e.ComplexityRoot.PovertyStatusChange.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PovertyStatusChange.ID(childComplexity), true
+	case "PovertyStatusChange.reason":
+		if e.ComplexityRoot.PovertyStatusChange.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PovertyStatusChange.Reason(childComplexity), true
+	case "PovertyStatusChange.risk":
+		if e.ComplexityRoot.PovertyStatusChange.Risk == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PovertyStatusChange.Risk(childComplexity), true
+	case "PovertyStatusChange.step":
+		if e.ComplexityRoot.PovertyStatusChange.Step == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PovertyStatusChange.Step(childComplexity), true
+	case "PovertyStatusChange.toStatus":
+		if e.ComplexityRoot.PovertyStatusChange.ToStatus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PovertyStatusChange.ToStatus(childComplexity), true
+	case "PovertyStatusChange.updatedAt":
+		if e.ComplexityRoot.PovertyStatusChange.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PovertyStatusChange.UpdatedAt(childComplexity), true
+	case "PovertyStatusChange.version":
+		if e.ComplexityRoot.PovertyStatusChange.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PovertyStatusChange.Version(childComplexity), true
+
+	case "PovertyStatusChangeConnection.edges":
+		if e.ComplexityRoot.PovertyStatusChangeConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PovertyStatusChangeConnection.Edges(childComplexity), true
+	case "PovertyStatusChangeConnection.pageInfo":
+		if e.ComplexityRoot.PovertyStatusChangeConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PovertyStatusChangeConnection.PageInfo(childComplexity), true
+	case "PovertyStatusChangeConnection.totalCount":
+		if e.ComplexityRoot.PovertyStatusChangeConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PovertyStatusChangeConnection.TotalCount(childComplexity), true
+
+	case "PovertyStatusChangeEdge.cursor":
+		if e.ComplexityRoot.PovertyStatusChangeEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PovertyStatusChangeEdge.Cursor(childComplexity), true
+	case "PovertyStatusChangeEdge.node":
+		if e.ComplexityRoot.PovertyStatusChangeEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PovertyStatusChangeEdge.Node(childComplexity), true
+
+	case "ProgrammeSettings.exitNoticeDays":
+		if e.ComplexityRoot.ProgrammeSettings.ExitNoticeDays == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProgrammeSettings.ExitNoticeDays(childComplexity), true
 	case "ProgrammeSettings.maxHouseholdsPerCadre":
 		if e.ComplexityRoot.ProgrammeSettings.MaxHouseholdsPerCadre == nil {
 			break
@@ -5097,6 +5551,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Changes(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int)), true
+	case "Query.contributions":
+		if e.ComplexityRoot.Query.Contributions == nil {
+			break
+		}
+
+		args, err := ec.field_Query_contributions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Contributions(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.ContributionOrder), args["where"].(*ent.ContributionWhereInput)), true
 	case "Query.deletedRecords":
 		if e.ComplexityRoot.Query.DeletedRecords == nil {
 			break
@@ -5108,6 +5573,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.DeletedRecords(childComplexity, args["type"].(string), args["since"].(time.Time), args["first"].(*int)), true
+	case "Query.demandEvents":
+		if e.ComplexityRoot.Query.DemandEvents == nil {
+			break
+		}
+
+		args, err := ec.field_Query_demandEvents_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.DemandEvents(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.DemandEventOrder), args["where"].(*ent.DemandEventWhereInput)), true
 	case "Query.demandStats":
 		if e.ComplexityRoot.Query.DemandStats == nil {
 			break
@@ -5130,6 +5606,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Demands(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.DemandOrder), args["where"].(*ent.DemandWhereInput)), true
+	case "Query.demoProjectStages":
+		if e.ComplexityRoot.Query.DemoProjectStages == nil {
+			break
+		}
+
+		args, err := ec.field_Query_demoProjectStages_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.DemoProjectStages(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.DemoProjectStageOrder), args["where"].(*ent.DemoProjectStageWhereInput)), true
 	case "Query.demoProjectStats":
 		if e.ComplexityRoot.Query.DemoProjectStats == nil {
 			break
@@ -5203,6 +5690,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.MemberComposition(childComplexity, args["dimension"].(stats.MemberDimension), args["groupBy"].(*stats.StatsGrouping)), true
+	case "Query.memberEngagement":
+		if e.ComplexityRoot.Query.MemberEngagement == nil {
+			break
+		}
+
+		args, err := ec.field_Query_memberEngagement_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.MemberEngagement(childComplexity, args["year"].(int), args["groupBy"].(stats.StatsGrouping)), true
 	case "Query.node":
 		if e.ComplexityRoot.Query.Node == nil {
 			break
@@ -5275,6 +5773,39 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Policies(childComplexity), true
+	case "Query.posts":
+		if e.ComplexityRoot.Query.Posts == nil {
+			break
+		}
+
+		args, err := ec.field_Query_posts_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Posts(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.PostOrder), args["where"].(*ent.PostWhereInput)), true
+	case "Query.povertyExit":
+		if e.ComplexityRoot.Query.PovertyExit == nil {
+			break
+		}
+
+		args, err := ec.field_Query_povertyExit_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.PovertyExit(childComplexity, args["year"].(int), args["groupBy"].(stats.StatsGrouping)), true
+	case "Query.povertyStatusChanges":
+		if e.ComplexityRoot.Query.PovertyStatusChanges == nil {
+			break
+		}
+
+		args, err := ec.field_Query_povertyStatusChanges_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.PovertyStatusChanges(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.PovertyStatusChangeOrder), args["where"].(*ent.PovertyStatusChangeWhereInput)), true
 	case "Query.programmeSettings":
 		if e.ComplexityRoot.Query.ProgrammeSettings == nil {
 			break
@@ -5336,6 +5867,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Residents(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.ResidentOrder), args["where"].(*ent.ResidentWhereInput)), true
+	case "Query.teamMemberships":
+		if e.ComplexityRoot.Query.TeamMemberships == nil {
+			break
+		}
+
+		args, err := ec.field_Query_teamMemberships_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.TeamMemberships(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.TeamMembershipOrder), args["where"].(*ent.TeamMembershipWhereInput)), true
 	case "Query.teams":
 		if e.ComplexityRoot.Query.Teams == nil {
 			break
@@ -7197,6 +7739,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("PolicyRuleInput", ec.unmarshalInputPolicyRuleInput),
 			graphql.NewInputUnmarshaler("PostOrder", ec.unmarshalInputPostOrder),
 			graphql.NewInputUnmarshaler("PostWhereInput", ec.unmarshalInputPostWhereInput),
+			graphql.NewInputUnmarshaler("PovertyStatusChangeOrder", ec.unmarshalInputPovertyStatusChangeOrder),
+			graphql.NewInputUnmarshaler("PovertyStatusChangeWhereInput", ec.unmarshalInputPovertyStatusChangeWhereInput),
 			graphql.NewInputUnmarshaler("ProjectInvestmentOrder", ec.unmarshalInputProjectInvestmentOrder),
 			graphql.NewInputUnmarshaler("ProjectInvestmentWhereInput", ec.unmarshalInputProjectInvestmentWhereInput),
 			graphql.NewInputUnmarshaler("RectificationOrder", ec.unmarshalInputRectificationOrder),
@@ -7409,11 +7953,60 @@ type Subscription {
   demandStatusMoved: DemandEvent!
 }
 `, BuiltIn: false},
+	{Name: "../demands.graphqls", Input: `# Demands handled jointly (部门手拉手): a department sends back a demand routed to it by
+# mistake, and a dissatisfied follow-up reopens a demand (see followUpDemand).
+
+extend type Mutation {
+  """
+  Send back a demand assigned to the caller's department by mistake, with the reason: it
+  returns to ACCEPTED, no longer assigned, for the township to reassign 退回
+  """
+  returnDemand("ID of the record 记录ID" id: ID!, "Why the demand is not the department's, in words a colleague will understand; recorded 退回原因" reason: String!): Demand!
+}
+`, BuiltIn: false},
 	{Name: "../directives.graphqls", Input: `"""
 On a filter over related rows (has…With): the nested filter sees only the related rows the
 caller may read, so a filter is never a way to learn about rows outside one's scope.
 """
 directive @scoped on INPUT_FIELD_DEFINITION
+`, BuiltIn: false},
+	{Name: "../engagement.graphqls", Input: `# Members at their posts (万名党员立足岗位创业争先锋): how many members hold a post, contribute
+# and serve in a team — counted by the database over the caller's scope, like every statistic.
+
+extend type Query {
+  """
+  Member engagement 党员立足岗位: per unit, the active party members in the caller's scope and,
+  among them, those who in the year held a post (设岗定责), made at least one contribution,
+  belonged to a team, and all three. A member counts in the unit of their own organisation,
+  whatever the team's township.
+  """
+  memberEngagement(
+    "The year (2000–2100) 年度"
+    year: Int!
+    "Group by township or by village 统计口径"
+    groupBy: StatsGrouping! = TOWNSHIP
+  ): [MemberEngagement!]!
+}
+
+"""
+A unit's party members at their posts in a year. 党员立足岗位情况
+"""
+type MemberEngagement {
+  "The township (of the village, when grouped by village) 乡镇"
+  township: Township!
+  "The village, when grouped by village 村"
+  village: Village
+  "Active members (status ACTIVE) 党员数"
+  members: Int!
+  "Of them, holding a post at some time in the year 设岗定责人数"
+  withPost: Int!
+  "Of them, with at least one contribution dated in the year 有贡献人数"
+  withContribution: Int!
+  "Of them, in a team (joined by the year's end) 参加团队人数"
+  inTeam: Int!
+  "Of them, all three 岗位、贡献、团队俱全人数"
+  engaged: Int!
+}
 `, BuiltIn: false},
 	{Name: "../identity.graphqls", Input: `# Identity, accounts, policies and sensitive data.
 
@@ -7786,6 +8379,78 @@ extend type PartyMember {
 extend type Cadre {
   "Phone number 联系电话 — masked (first three and last four digits); plaintext only through revealSensitive"
   phone: String
+}
+`, BuiltIn: false},
+	{Name: "../poverty.graphqls", Input: `# Poverty status and its history (脱贫退出与防返贫监测): a household's povertyStatus is the one
+# source of truth; the exit is a workflow (村评议 → 乡审核 → 公示 → 区审定) and monitoring
+# (防返贫监测) is the poverty-alleviation office's. Every step is a PovertyStatusChange in the
+# household's povertyHistory. A step taken from the wrong state is CONFLICT and changes nothing.
+
+extend type ProgrammeSettings {
+  "Days of public notice (公示) between the township's verification and the office's confirmation of an exit 公示天数"
+  exitNoticeDays: Int!
+}
+
+extend type Mutation {
+  "Propose a household in poverty for exit (village secretary) 村评议：提出脱贫"
+  proposeHouseholdExit("ID of the household 农户ID" id: ID!, "Remarks of the village assembly 评议意见" reason: String): Household!
+  "Verify a proposed exit (township); the public notice starts today 乡审核"
+  verifyHouseholdExit("ID of the household 农户ID" id: ID!, "Remarks 审核意见" reason: String): Household!
+  "Confirm a verified exit after the public notice period (POVERTY_OFFICE only); the household is LIFTED 区审定"
+  confirmHouseholdExit("ID of the household 农户ID" id: ID!, "Remarks 审定意见" reason: String): Household!
+  "Reject a pending exit with a reason: a proposed one by the township, a verified one by POVERTY_OFFICE 退回"
+  rejectHouseholdExit("ID of the household 农户ID" id: ID!, "Why, recorded 原因" reason: String!): Household!
+  "Put a household that left poverty (or a not-poor one on the edge) under monitoring for a risk (POVERTY_OFFICE only) 纳入防返贫监测"
+  openHouseholdMonitoring("ID of the household 农户ID" id: ID!, "The risk 监测风险" risk: MonitoringRisk!, "Remarks 说明" reason: String): Household!
+  "Close monitoring: the risk is removed (POVERTY_OFFICE only) 风险消除"
+  closeHouseholdMonitoring("ID of the household 农户ID" id: ID!, "Remarks 说明" reason: String): Household!
+  "Record that a monitored household fell (back) into poverty (POVERTY_OFFICE only) 标记返贫"
+  markHouseholdReturned("ID of the household 农户ID" id: ID!, "Why, recorded 原因" reason: String!): Household!
+  "Name a household needy (困难群体) or take it off (POVERTY_OFFICE only; never a NOT_POOR household) 认定困难群体"
+  setHouseholdNeedy("ID of the household 农户ID" id: ID!, "Needy or not 是否困难群体" needy: Boolean!, "Why, recorded 理由" reason: String!): Household!
+  "Change the public notice period of exits, 0–90 days (DISTRICT) 设置公示天数"
+  updateExitNoticeDays("Days 天数" days: Int!): ProgrammeSettings!
+}
+
+extend type Query {
+  """
+  Poverty exits and monitoring 脱贫退出与监测: per unit, the caller's households by poverty status
+  at the end of the year and the year's exits, new monitoring and returns — replayed from the
+  dated history, so a past year reads the same after later changes. Counted in the database
+  over the caller's scope.
+  """
+  povertyExit(
+    "The year (2000–2100) 年度"
+    year: Int!
+    "Group by township or by village 统计口径"
+    groupBy: StatsGrouping! = TOWNSHIP
+  ): [PovertyExit!]!
+}
+
+"""
+A unit's households by poverty status at a year's end, and the year's flows. 脱贫退出与监测
+"""
+type PovertyExit {
+  "The township (of the village, when grouped by village) 乡镇"
+  township: Township!
+  "The village, when grouped by village 村"
+  village: Village
+  "Households identified (建档立卡) on or before the year's end 累计识别户数"
+  identified: Int!
+  "At the year's end: still in poverty 未脱贫户数"
+  inPoverty: Int!
+  "At the year's end: lifted out of poverty 已脱贫户数"
+  exited: Int!
+  "At the year's end: under monitoring 监测户数"
+  monitored: Int!
+  "At the year's end: returned to poverty 返贫户数"
+  returned: Int!
+  "Exits confirmed in the year 当年脱贫户数"
+  exitedInYear: Int!
+  "Monitoring opened in the year 当年新纳入监测户数"
+  monitoringOpenedInYear: Int!
+  "Returns to poverty in the year 当年返贫户数"
+  returnedInYear: Int!
 }
 `, BuiltIn: false},
 	{Name: "../records.graphqls", Input: `# Create, update and delete for the plain records of the programme: the hierarchy, departments,
@@ -10422,7 +11087,7 @@ input CadreWhereInput {
   hasPairingsWith: [PairingWhereInput!] @scoped
 }
 """
-Contribution 贡献: what a member did for a team on a day, and how many households it helped.
+Contribution 贡献: what a member did for a team on a day — one of six types, with the worth of money or goods where they are involved (amountFen, in fen), how many households it helped and optionally the one household it was for (shown only to readers who see that household).
 """
 type Contribution implements Node {
   """
@@ -10458,6 +11123,14 @@ type Contribution implements Node {
   """
   description: String!
   """
+  Type of contribution 贡献类型
+  """
+  type: ContributionType!
+  """
+  Worth of the money or goods in fen (分, 1/100 yuan); only for LEAD_ENTERPRISE, E_COMMERCE and DONATION 金额（分）
+  """
+  amountFen: Int
+  """
   Households helped 帮扶户数
   """
   householdsHelped: Int!
@@ -10469,6 +11142,10 @@ type Contribution implements Node {
   The team this Contribution belongs to 所属team
   """
   team: Team!
+  """
+  Household the contribution was for 帮扶对象
+  """
+  household: Household
 }
 """
 A connection to a list of items.
@@ -10529,6 +11206,35 @@ enum ContributionOrderField {
   Order by on 按此字段排序
   """
   ON
+}
+"""
+ContributionType — values are English; each value's description gives the Chinese term.
+"""
+enum ContributionType @goModel(model: "github.com/nanpiao/sbqw/ent/schema/enum.ContributionType") {
+  """
+  领办创办经营主体 — leads or founds a business (cooperative, enterprise)
+  """
+  LEAD_ENTERPRISE
+  """
+  推广新技术 — promotes a new technique
+  """
+  NEW_TECHNOLOGY
+  """
+  电商销售 — sells produce online
+  """
+  E_COMMERCE
+  """
+  岗位服务 — service in the member's post
+  """
+  POST_SERVICE
+  """
+  志愿服务 — volunteer service
+  """
+  VOLUNTEER
+  """
+  捐资捐物 — donates money or goods
+  """
+  DONATION
 }
 """
 ContributionWhereInput is used for filtering Contribution objects.
@@ -10708,6 +11414,62 @@ input ContributionWhereInput {
   """
   onLTE: Date
   """
+  type field predicates
+  """
+  type: ContributionType
+  """
+  type differs from 筛选：不等于
+  """
+  typeNEQ: ContributionType
+  """
+  type is one of 筛选：在列表中
+  """
+  typeIn: [ContributionType!]
+  """
+  type is none of 筛选：不在列表中
+  """
+  typeNotIn: [ContributionType!]
+  """
+  amount_fen field predicates
+  """
+  amountFen: Int
+  """
+  amountFen differs from 筛选：不等于
+  """
+  amountFenNEQ: Int
+  """
+  amountFen is one of 筛选：在列表中
+  """
+  amountFenIn: [Int!]
+  """
+  amountFen is none of 筛选：不在列表中
+  """
+  amountFenNotIn: [Int!]
+  """
+  amountFen is after / greater than 筛选：大于
+  """
+  amountFenGT: Int
+  """
+  amountFen is at or after / at least 筛选：大于等于
+  """
+  amountFenGTE: Int
+  """
+  amountFen is before / less than 筛选：小于
+  """
+  amountFenLT: Int
+  """
+  amountFen is at or before / at most 筛选：小于等于
+  """
+  amountFenLTE: Int
+  """
+  amountFen is not set 筛选：为空
+  """
+  amountFenIsNil: Boolean
+  """
+  amountFen is set 筛选：非空
+  """
+  amountFenNotNil: Boolean
+  """
   households_helped field predicates
   """
   householdsHelped: Int
@@ -10747,6 +11509,10 @@ input ContributionWhereInput {
   Rows with related team matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
   """
   hasTeamWith: [TeamWhereInput!] @scoped
+  """
+  Rows with related household matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
+  """
+  hasHouseholdWith: [HouseholdWhereInput!] @scoped
 }
 """
 CourseKind — values are English; each value's description gives the Chinese term.
@@ -10843,6 +11609,14 @@ input CreateContributionInput {
   """
   description: String!
   """
+  Type of contribution 贡献类型
+  """
+  type: ContributionType
+  """
+  Worth of the money or goods in fen (分, 1/100 yuan); only for LEAD_ENTERPRISE, E_COMMERCE and DONATION 金额（分）
+  """
+  amountFen: Int
+  """
   Households helped 帮扶户数
   """
   householdsHelped: Int
@@ -10854,6 +11628,10 @@ input CreateContributionInput {
   ID of the team 关联记录ID
   """
   teamID: ID!
+  """
+  ID of the household 关联记录ID
+  """
+  householdID: ID
 }
 """
 CreateDemandInput is used for create Demand object.
@@ -11019,11 +11797,11 @@ input CreateHouseholdInput {
   """
   address: String
   """
-  Household category 农户类别
+  Household category 农户类别: follows from povertyStatus (NOT_POOR → ORDINARY, IN_POVERTY and RETURNED → REGISTERED_POOR, LIFTED → LIFTED_OUT, AT_RISK → MONITORED); an input that disagrees is refused
   """
   category: HouseholdCategory
   """
-  Poverty status 贫困状态
+  Poverty status 贫困状态, the one source of truth; after creation it changes only through the exit workflow and monitoring, each change recorded in povertyHistory
   """
   povertyStatus: PovertyStatus
   """
@@ -11035,11 +11813,11 @@ input CreateHouseholdInput {
   """
   identifiedYear: Int
   """
-  Year lifted out of poverty 脱贫年度
+  Year lifted out of poverty 脱贫年度: set by the confirmed exit, refused as input
   """
   exitYear: Int
   """
-  Named by the poverty-alleviation office as needing a paired cadre 困难群体
+  Named by the poverty-alleviation office as needing a paired cadre 困难群体: set only by POVERTY_OFFICE (setHouseholdNeedy), never on a NOT_POOR household
   """
   needy: Boolean
   """
@@ -11269,9 +12047,9 @@ input CreateTeamInput {
   """
   task: String
   """
-  Township of the team 所属乡镇
+  Township that runs the team; empty for a district-wide team 所属乡镇（区级团队为空）
   """
-  townshipID: ID!
+  townshipID: ID
   """
   Village, for a village-level team
   """
@@ -15071,6 +15849,23 @@ enum Education @goModel(model: "github.com/nanpiao/sbqw/ent/schema/enum.Educatio
   POSTGRADUATE
 }
 """
+ExitStage — values are English; each value's description gives the Chinese term.
+"""
+enum ExitStage @goModel(model: "github.com/nanpiao/sbqw/ent/schema/enum.ExitStage") {
+  """
+  未申请 — no exit application pending
+  """
+  NONE
+  """
+  村评议通过 — proposed by the village, awaiting the township
+  """
+  PROPOSED
+  """
+  乡审核通过（公示中） — verified by the township, under public notice, awaiting the office
+  """
+  VERIFIED
+}
+"""
 FundingSource — values are English; each value's description gives the Chinese term.
 """
 enum FundingSource @goModel(model: "github.com/nanpiao/sbqw/ent/schema/enum.FundingSource") {
@@ -15191,13 +15986,25 @@ type Household implements Node {
   """
   address: String
   """
-  Household category 农户类别
+  Household category 农户类别: follows from povertyStatus (NOT_POOR → ORDINARY, IN_POVERTY and RETURNED → REGISTERED_POOR, LIFTED → LIFTED_OUT, AT_RISK → MONITORED); an input that disagrees is refused
   """
   category: HouseholdCategory!
   """
-  Poverty status 贫困状态
+  Poverty status 贫困状态, the one source of truth; after creation it changes only through the exit workflow and monitoring, each change recorded in povertyHistory
   """
   povertyStatus: PovertyStatus!
+  """
+  Where the household's exit application stands 脱贫退出进度
+  """
+  exitStage: ExitStage!
+  """
+  Day the township verified the exit; the public notice (公示) runs from it 乡审核日期
+  """
+  exitVerifiedOn: Date
+  """
+  Risk the household is monitored for, while AT_RISK 监测风险
+  """
+  monitoringRisk: MonitoringRisk
   """
   Causes of poverty 致贫原因
   """
@@ -15207,11 +16014,11 @@ type Household implements Node {
   """
   identifiedYear: Int
   """
-  Year lifted out of poverty 脱贫年度
+  Year lifted out of poverty 脱贫年度: set by the confirmed exit, refused as input
   """
   exitYear: Int
   """
-  Named by the poverty-alleviation office as needing a paired cadre 困难群体
+  Named by the poverty-alleviation office as needing a paired cadre 困难群体: set only by POVERTY_OFFICE (setHouseholdNeedy), never on a NOT_POOR household
   """
   needy: Boolean!
   """
@@ -15324,6 +16131,40 @@ type Household implements Node {
     """
     where: DemandWhereInput
   ): DemandConnection!
+  """
+  The povertyHistory of this Household the caller may see (Relay connection) 关联列表
+  """
+  povertyHistory(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for PovertyStatusChanges returned from the connection.
+    """
+    orderBy: [PovertyStatusChangeOrder!]
+
+    """
+    Filtering options for PovertyStatusChanges returned from the connection.
+    """
+    where: PovertyStatusChangeWhereInput
+  ): PovertyStatusChangeConnection!
 }
 """
 HouseholdCategory — values are English; each value's description gives the Chinese term.
@@ -15413,6 +16254,10 @@ enum HouseholdOrderField {
   Order by category 按此字段排序
   """
   CATEGORY
+  """
+  Order by poverty status 按此字段排序
+  """
+  POVERTY_STATUS
 }
 """
 HouseholdWhereInput is used for filtering Household objects.
@@ -15740,6 +16585,86 @@ input HouseholdWhereInput {
   """
   povertyStatusNotIn: [PovertyStatus!]
   """
+  exit_stage field predicates
+  """
+  exitStage: ExitStage
+  """
+  exitStage differs from 筛选：不等于
+  """
+  exitStageNEQ: ExitStage
+  """
+  exitStage is one of 筛选：在列表中
+  """
+  exitStageIn: [ExitStage!]
+  """
+  exitStage is none of 筛选：不在列表中
+  """
+  exitStageNotIn: [ExitStage!]
+  """
+  exit_verified_on field predicates
+  """
+  exitVerifiedOn: Date
+  """
+  exitVerifiedOn differs from 筛选：不等于
+  """
+  exitVerifiedOnNEQ: Date
+  """
+  exitVerifiedOn is one of 筛选：在列表中
+  """
+  exitVerifiedOnIn: [Date!]
+  """
+  exitVerifiedOn is none of 筛选：不在列表中
+  """
+  exitVerifiedOnNotIn: [Date!]
+  """
+  exitVerifiedOn is after / greater than 筛选：大于
+  """
+  exitVerifiedOnGT: Date
+  """
+  exitVerifiedOn is at or after / at least 筛选：大于等于
+  """
+  exitVerifiedOnGTE: Date
+  """
+  exitVerifiedOn is before / less than 筛选：小于
+  """
+  exitVerifiedOnLT: Date
+  """
+  exitVerifiedOn is at or before / at most 筛选：小于等于
+  """
+  exitVerifiedOnLTE: Date
+  """
+  exitVerifiedOn is not set 筛选：为空
+  """
+  exitVerifiedOnIsNil: Boolean
+  """
+  exitVerifiedOn is set 筛选：非空
+  """
+  exitVerifiedOnNotNil: Boolean
+  """
+  monitoring_risk field predicates
+  """
+  monitoringRisk: MonitoringRisk
+  """
+  monitoringRisk differs from 筛选：不等于
+  """
+  monitoringRiskNEQ: MonitoringRisk
+  """
+  monitoringRisk is one of 筛选：在列表中
+  """
+  monitoringRiskIn: [MonitoringRisk!]
+  """
+  monitoringRisk is none of 筛选：不在列表中
+  """
+  monitoringRiskNotIn: [MonitoringRisk!]
+  """
+  monitoringRisk is not set 筛选：为空
+  """
+  monitoringRiskIsNil: Boolean
+  """
+  monitoringRisk is set 筛选：非空
+  """
+  monitoringRiskNotNil: Boolean
+  """
   identified_year field predicates
   """
   identifiedYear: Int
@@ -15883,6 +16808,10 @@ input HouseholdWhereInput {
   Rows with related demands matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
   """
   hasDemandsWith: [DemandWhereInput!] @scoped
+  """
+  Rows with related povertyHistory matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
+  """
+  hasPovertyHistoryWith: [PovertyStatusChangeWhereInput!] @scoped
 }
 """
 Indicator — values are English; each value's description gives the Chinese term.
@@ -16021,6 +16950,27 @@ enum MembershipKind @goModel(model: "github.com/nanpiao/sbqw/ent/schema/enum.Mem
   预备党员 — probationary member
   """
   PROBATIONARY
+}
+"""
+MonitoringRisk — values are English; each value's description gives the Chinese term.
+"""
+enum MonitoringRisk @goModel(model: "github.com/nanpiao/sbqw/ent/schema/enum.MonitoringRisk") {
+  """
+  收入低于监测线 — income below the monitoring line
+  """
+  INCOME_BELOW_LINE
+  """
+  因病 — illness
+  """
+  ILLNESS
+  """
+  因灾 — natural disaster
+  """
+  DISASTER
+  """
+  突发严重困难（刚性支出） — sudden heavy expense
+  """
+  SUDDEN_EXPENSE
 }
 """
 An object with an ID.
@@ -18098,9 +19048,465 @@ enum PovertyStatus @goModel(model: "github.com/nanpiao/sbqw/ent/schema/enum.Pove
   """
   LIFTED
   """
-  返贫致贫风险 — at risk of (re)falling into poverty
+  防返贫监测 — in monitoring: at risk of (re)falling into poverty
   """
   AT_RISK
+  """
+  返贫 — returned to poverty after an exit
+  """
+  RETURNED
+}
+"""
+PovertyStatusChange 贫困状态变更记录: one dated step of a household's poverty history, written by the poverty workflow, never edited.
+"""
+type PovertyStatusChange implements Node {
+  """
+  Opaque global ID: pass it to node(id:); never build or parse it 全局唯一标识
+  """
+  id: ID!
+  """
+  When the record was created (UTC) 创建时间
+  """
+  createdAt: Time!
+  """
+  When the record last changed (UTC) 更新时间
+  """
+  updatedAt: Time!
+  """
+  Version of the record, incremented by every change. Send the version you read with every update; a stale one is refused with CONFLICT 版本号
+  """
+  version: Int!
+  """
+  Household 农户
+  """
+  householdID: ID!
+  """
+  What happened 变更步骤
+  """
+  step: PovertyStep!
+  """
+  Status before the step
+  """
+  fromStatus: PovertyStatus!
+  """
+  Status after the step
+  """
+  toStatus: PovertyStatus!
+  """
+  Day the step took effect 日期
+  """
+  changedOn: Date!
+  """
+  Risk, for monitoring steps 监测风险
+  """
+  risk: MonitoringRisk
+  """
+  Reason or remarks 理由
+  """
+  reason: String
+  """
+  Who took the step 经办人
+  """
+  actorName: String
+  """
+  The household this PovertyStatusChange belongs to 所属household
+  """
+  household: Household!
+}
+"""
+A connection to a list of items.
+"""
+type PovertyStatusChangeConnection {
+  """
+  A list of edges.
+  """
+  edges: [PovertyStatusChangeEdge!]!
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+An edge in a connection.
+"""
+type PovertyStatusChangeEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: PovertyStatusChange!
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+"""
+Ordering options for PovertyStatusChange connections
+"""
+input PovertyStatusChangeOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order PovertyStatusChanges.
+  """
+  field: PovertyStatusChangeOrderField!
+}
+"""
+Properties by which PovertyStatusChange connections can be ordered.
+"""
+enum PovertyStatusChangeOrderField {
+  """
+  Order by created at 按此字段排序
+  """
+  CREATED_AT
+  """
+  Order by updated at 按此字段排序
+  """
+  UPDATED_AT
+  """
+  Order by changed on 按此字段排序
+  """
+  CHANGED_ON
+}
+"""
+PovertyStatusChangeWhereInput is used for filtering PovertyStatusChange objects.
+Input was generated by ent.
+"""
+input PovertyStatusChangeWhereInput {
+  """
+  Rows not matching this filter 取反
+  """
+  not: PovertyStatusChangeWhereInput
+  """
+  Rows matching all of these filters 同时满足
+  """
+  and: [PovertyStatusChangeWhereInput!]
+  """
+  Rows matching any of these filters 满足其一
+  """
+  or: [PovertyStatusChangeWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  """
+  id differs from 筛选：不等于
+  """
+  idNEQ: ID
+  """
+  id is one of 筛选：在列表中
+  """
+  idIn: [ID!]
+  """
+  id is none of 筛选：不在列表中
+  """
+  idNotIn: [ID!]
+  """
+  id is after / greater than 筛选：大于
+  """
+  idGT: ID
+  """
+  id is at or after / at least 筛选：大于等于
+  """
+  idGTE: ID
+  """
+  id is before / less than 筛选：小于
+  """
+  idLT: ID
+  """
+  id is at or before / at most 筛选：小于等于
+  """
+  idLTE: ID
+  """
+  created_at field predicates
+  """
+  createdAt: Time
+  """
+  createdAt differs from 筛选：不等于
+  """
+  createdAtNEQ: Time
+  """
+  createdAt is one of 筛选：在列表中
+  """
+  createdAtIn: [Time!]
+  """
+  createdAt is none of 筛选：不在列表中
+  """
+  createdAtNotIn: [Time!]
+  """
+  createdAt is after / greater than 筛选：大于
+  """
+  createdAtGT: Time
+  """
+  createdAt is at or after / at least 筛选：大于等于
+  """
+  createdAtGTE: Time
+  """
+  createdAt is before / less than 筛选：小于
+  """
+  createdAtLT: Time
+  """
+  createdAt is at or before / at most 筛选：小于等于
+  """
+  createdAtLTE: Time
+  """
+  updated_at field predicates
+  """
+  updatedAt: Time
+  """
+  updatedAt differs from 筛选：不等于
+  """
+  updatedAtNEQ: Time
+  """
+  updatedAt is one of 筛选：在列表中
+  """
+  updatedAtIn: [Time!]
+  """
+  updatedAt is none of 筛选：不在列表中
+  """
+  updatedAtNotIn: [Time!]
+  """
+  updatedAt is after / greater than 筛选：大于
+  """
+  updatedAtGT: Time
+  """
+  updatedAt is at or after / at least 筛选：大于等于
+  """
+  updatedAtGTE: Time
+  """
+  updatedAt is before / less than 筛选：小于
+  """
+  updatedAtLT: Time
+  """
+  updatedAt is at or before / at most 筛选：小于等于
+  """
+  updatedAtLTE: Time
+  """
+  household_id field predicates
+  """
+  householdID: ID
+  """
+  householdID differs from 筛选：不等于
+  """
+  householdIDNEQ: ID
+  """
+  householdID is one of 筛选：在列表中
+  """
+  householdIDIn: [ID!]
+  """
+  householdID is none of 筛选：不在列表中
+  """
+  householdIDNotIn: [ID!]
+  """
+  step field predicates
+  """
+  step: PovertyStep
+  """
+  step differs from 筛选：不等于
+  """
+  stepNEQ: PovertyStep
+  """
+  step is one of 筛选：在列表中
+  """
+  stepIn: [PovertyStep!]
+  """
+  step is none of 筛选：不在列表中
+  """
+  stepNotIn: [PovertyStep!]
+  """
+  from_status field predicates
+  """
+  fromStatus: PovertyStatus
+  """
+  fromStatus differs from 筛选：不等于
+  """
+  fromStatusNEQ: PovertyStatus
+  """
+  fromStatus is one of 筛选：在列表中
+  """
+  fromStatusIn: [PovertyStatus!]
+  """
+  fromStatus is none of 筛选：不在列表中
+  """
+  fromStatusNotIn: [PovertyStatus!]
+  """
+  to_status field predicates
+  """
+  toStatus: PovertyStatus
+  """
+  toStatus differs from 筛选：不等于
+  """
+  toStatusNEQ: PovertyStatus
+  """
+  toStatus is one of 筛选：在列表中
+  """
+  toStatusIn: [PovertyStatus!]
+  """
+  toStatus is none of 筛选：不在列表中
+  """
+  toStatusNotIn: [PovertyStatus!]
+  """
+  changed_on field predicates
+  """
+  changedOn: Date
+  """
+  changedOn differs from 筛选：不等于
+  """
+  changedOnNEQ: Date
+  """
+  changedOn is one of 筛选：在列表中
+  """
+  changedOnIn: [Date!]
+  """
+  changedOn is none of 筛选：不在列表中
+  """
+  changedOnNotIn: [Date!]
+  """
+  changedOn is after / greater than 筛选：大于
+  """
+  changedOnGT: Date
+  """
+  changedOn is at or after / at least 筛选：大于等于
+  """
+  changedOnGTE: Date
+  """
+  changedOn is before / less than 筛选：小于
+  """
+  changedOnLT: Date
+  """
+  changedOn is at or before / at most 筛选：小于等于
+  """
+  changedOnLTE: Date
+  """
+  risk field predicates
+  """
+  risk: MonitoringRisk
+  """
+  risk differs from 筛选：不等于
+  """
+  riskNEQ: MonitoringRisk
+  """
+  risk is one of 筛选：在列表中
+  """
+  riskIn: [MonitoringRisk!]
+  """
+  risk is none of 筛选：不在列表中
+  """
+  riskNotIn: [MonitoringRisk!]
+  """
+  risk is not set 筛选：为空
+  """
+  riskIsNil: Boolean
+  """
+  risk is set 筛选：非空
+  """
+  riskNotNil: Boolean
+  """
+  actor_name field predicates
+  """
+  actorName: String
+  """
+  actorName differs from 筛选：不等于
+  """
+  actorNameNEQ: String
+  """
+  actorName is one of 筛选：在列表中
+  """
+  actorNameIn: [String!]
+  """
+  actorName is none of 筛选：不在列表中
+  """
+  actorNameNotIn: [String!]
+  """
+  actorName is after / greater than 筛选：大于
+  """
+  actorNameGT: String
+  """
+  actorName is at or after / at least 筛选：大于等于
+  """
+  actorNameGTE: String
+  """
+  actorName is before / less than 筛选：小于
+  """
+  actorNameLT: String
+  """
+  actorName is at or before / at most 筛选：小于等于
+  """
+  actorNameLTE: String
+  """
+  actorName contains 筛选：包含
+  """
+  actorNameContains: String
+  """
+  actorName starts with 筛选：开头为
+  """
+  actorNameHasPrefix: String
+  """
+  actorName ends with 筛选：结尾为
+  """
+  actorNameHasSuffix: String
+  """
+  actorName is not set 筛选：为空
+  """
+  actorNameIsNil: Boolean
+  """
+  actorName is set 筛选：非空
+  """
+  actorNameNotNil: Boolean
+  """
+  actorName equals, ignoring case 筛选：等于（不区分大小写）
+  """
+  actorNameEqualFold: String
+  """
+  actorName contains, ignoring case 筛选：包含（不区分大小写）
+  """
+  actorNameContainsFold: String
+  """
+  Rows with related household matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
+  """
+  hasHouseholdWith: [HouseholdWhereInput!] @scoped
+}
+"""
+PovertyStep — values are English; each value's description gives the Chinese term.
+"""
+enum PovertyStep @goModel(model: "github.com/nanpiao/sbqw/ent/schema/enum.PovertyStep") {
+  """
+  识别建档 — identified as poor (建档立卡)
+  """
+  IDENTIFIED
+  """
+  村评议 — exit proposed by the village
+  """
+  EXIT_PROPOSED
+  """
+  乡审核 — exit verified by the township; the public notice (公示) starts
+  """
+  EXIT_VERIFIED
+  """
+  区审定 — exit confirmed by the poverty-alleviation office after the notice period
+  """
+  EXIT_CONFIRMED
+  """
+  退回 — exit proposal rejected, with a reason
+  """
+  EXIT_REJECTED
+  """
+  纳入监测 — monitoring opened for a risk
+  """
+  MONITORING_OPENED
+  """
+  风险消除 — monitoring closed: the risk is removed
+  """
+  MONITORING_CLOSED
+  """
+  返贫 — returned to poverty
+  """
+  RETURNED
 }
 """
 ProjectInvestment 投资构成: a demonstration project's planned and actual investment from one funding source.
@@ -18567,6 +19973,40 @@ type Query {
     where: CadreWhereInput
   ): CadreConnection!
   """
+  The contributions the caller may see, as a Relay connection: first/after or last/before, orderBy, where (default page 50, at most 500) 分页查询
+  """
+  contributions(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for Contributions returned from the connection.
+    """
+    orderBy: [ContributionOrder!]
+
+    """
+    Filtering options for Contributions returned from the connection.
+    """
+    where: ContributionWhereInput
+  ): ContributionConnection!
+  """
   The demands the caller may see, as a Relay connection: first/after or last/before, orderBy, where (default page 50, at most 500) 分页查询
   """
   demands(
@@ -18601,6 +20041,40 @@ type Query {
     where: DemandWhereInput
   ): DemandConnection!
   """
+  The demandEvents the caller may see, as a Relay connection: first/after or last/before, orderBy, where (default page 50, at most 500) 分页查询
+  """
+  demandEvents(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for DemandEvents returned from the connection.
+    """
+    orderBy: [DemandEventOrder!]
+
+    """
+    Filtering options for DemandEvents returned from the connection.
+    """
+    where: DemandEventWhereInput
+  ): DemandEventConnection!
+  """
   The demoProjects the caller may see, as a Relay connection: first/after or last/before, orderBy, where (default page 50, at most 500) 分页查询
   """
   demoProjects(
@@ -18634,6 +20108,40 @@ type Query {
     """
     where: DemoProjectWhereInput
   ): DemoProjectConnection!
+  """
+  The demoProjectStages the caller may see, as a Relay connection: first/after or last/before, orderBy, where (default page 50, at most 500) 分页查询
+  """
+  demoProjectStages(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for DemoProjectStages returned from the connection.
+    """
+    orderBy: [DemoProjectStageOrder!]
+
+    """
+    Filtering options for DemoProjectStages returned from the connection.
+    """
+    where: DemoProjectStageWhereInput
+  ): DemoProjectStageConnection!
   """
   The departments the caller may see, as a Relay connection: first/after or last/before, orderBy, where (default page 50, at most 500) 分页查询
   """
@@ -18805,6 +20313,74 @@ type Query {
     where: PartyOrganizationWhereInput
   ): PartyOrganizationConnection!
   """
+  The posts the caller may see, as a Relay connection: first/after or last/before, orderBy, where (default page 50, at most 500) 分页查询
+  """
+  posts(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for Posts returned from the connection.
+    """
+    orderBy: [PostOrder!]
+
+    """
+    Filtering options for Posts returned from the connection.
+    """
+    where: PostWhereInput
+  ): PostConnection!
+  """
+  The povertyStatusChanges the caller may see, as a Relay connection: first/after or last/before, orderBy, where (default page 50, at most 500) 分页查询
+  """
+  povertyStatusChanges(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for PovertyStatusChanges returned from the connection.
+    """
+    orderBy: [PovertyStatusChangeOrder!]
+
+    """
+    Filtering options for PovertyStatusChanges returned from the connection.
+    """
+    where: PovertyStatusChangeWhereInput
+  ): PovertyStatusChangeConnection!
+  """
   The projectInvestments the caller may see, as a Relay connection: first/after or last/before, orderBy, where (default page 50, at most 500) 分页查询
   """
   projectInvestments(
@@ -18940,6 +20516,40 @@ type Query {
     """
     where: TeamWhereInput
   ): TeamConnection!
+  """
+  The teamMemberships the caller may see, as a Relay connection: first/after or last/before, orderBy, where (default page 50, at most 500) 分页查询
+  """
+  teamMemberships(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for TeamMemberships returned from the connection.
+    """
+    orderBy: [TeamMembershipOrder!]
+
+    """
+    Filtering options for TeamMemberships returned from the connection.
+    """
+    where: TeamMembershipWhereInput
+  ): TeamMembershipConnection!
   """
   The townships the caller may see, as a Relay connection: first/after or last/before, orderBy, where (default page 50, at most 500) 分页查询
   """
@@ -20159,6 +21769,10 @@ enum Role @goModel(model: "github.com/nanpiao/sbqw/ent/schema/enum.Role") {
   审计（只读） — auditor, read-only
   """
   AUDITOR
+  """
+  区扶贫办 — poverty-alleviation office: reads households district-wide, sets needy, confirms exits, runs monitoring
+  """
+  POVERTY_OFFICE
 }
 """
 RoleBinding 角色授权: a user holds a role at a unit (township, village, department or cadre; none for DISTRICT and AUDITOR) between two dates. The only source of where a user stands.
@@ -20679,7 +22293,7 @@ enum SubjectKind @goModel(model: "github.com/nanpiao/sbqw/ent/schema/enum.Subjec
   PRIVATE_BUSINESS
 }
 """
-Team 党员团队: "one task, one team" — a township's or village's team for policy promotion, project tackling, industry development or poverty relief.
+Team 党员团队: "one task, one team" — a district-wide (no township), township or village team for policy promotion, project tackling, industry development or poverty relief. It draws members from anywhere and is seen by the units its members come from; it is run by its township or village, a district-wide team by DISTRICT.
 """
 type Team implements Node {
   """
@@ -20707,9 +22321,9 @@ type Team implements Node {
   """
   kind: TeamKind!
   """
-  Township of the team 所属乡镇
+  Township that runs the team; empty for a district-wide team 所属乡镇（区级团队为空）
   """
-  townshipID: ID!
+  townshipID: ID
   """
   Village, for a village-level team
   """
@@ -20725,7 +22339,7 @@ type Team implements Node {
   """
   The township this Team belongs to 所属township
   """
-  township: Township!
+  township: Township
   """
   The village this Team belongs to 所属village
   """
@@ -21375,6 +22989,14 @@ input TeamWhereInput {
   townshipID is none of 筛选：不在列表中
   """
   townshipIDNotIn: [ID!]
+  """
+  townshipID is not set 筛选：为空
+  """
+  townshipIDIsNil: Boolean
+  """
+  townshipID is set 筛选：非空
+  """
+  townshipIDNotNil: Boolean
   """
   village_id field predicates
   """
@@ -23253,9 +24875,29 @@ input UpdateContributionInput {
   """
   description: String
   """
+  Type of contribution 贡献类型
+  """
+  type: ContributionType
+  """
+  Worth of the money or goods in fen (分, 1/100 yuan); only for LEAD_ENTERPRISE, E_COMMERCE and DONATION 金额（分）
+  """
+  amountFen: Int
+  """
+  Set amountFen to empty 清空该字段
+  """
+  clearAmountFen: Boolean
+  """
   Households helped 帮扶户数
   """
   householdsHelped: Int
+  """
+  ID of the household 关联记录ID
+  """
+  householdID: ID
+  """
+  Set household to empty 清空该字段
+  """
+  clearHousehold: Boolean
 }
 """
 UpdateDemandInput is used for update Demand object.
@@ -23441,11 +25083,11 @@ input UpdateHouseholdInput {
   """
   clearAddress: Boolean
   """
-  Household category 农户类别
+  Household category 农户类别: follows from povertyStatus (NOT_POOR → ORDINARY, IN_POVERTY and RETURNED → REGISTERED_POOR, LIFTED → LIFTED_OUT, AT_RISK → MONITORED); an input that disagrees is refused
   """
   category: HouseholdCategory
   """
-  Poverty status 贫困状态
+  Poverty status 贫困状态, the one source of truth; after creation it changes only through the exit workflow and monitoring, each change recorded in povertyHistory
   """
   povertyStatus: PovertyStatus
   """
@@ -23469,7 +25111,7 @@ input UpdateHouseholdInput {
   """
   clearIdentifiedYear: Boolean
   """
-  Year lifted out of poverty 脱贫年度
+  Year lifted out of poverty 脱贫年度: set by the confirmed exit, refused as input
   """
   exitYear: Int
   """
@@ -23477,7 +25119,7 @@ input UpdateHouseholdInput {
   """
   clearExitYear: Boolean
   """
-  Named by the poverty-alleviation office as needing a paired cadre 困难群体
+  Named by the poverty-alleviation office as needing a paired cadre 困难群体: set only by POVERTY_OFFICE (setHouseholdNeedy), never on a NOT_POOR household
   """
   needy: Boolean
   """
@@ -25669,12 +27311,18 @@ func (ec *executionContext) childFields_Contribution(ctx context.Context, field 
 		return ec.fieldContext_Contribution_on(ctx, field)
 	case "description":
 		return ec.fieldContext_Contribution_description(ctx, field)
+	case "type":
+		return ec.fieldContext_Contribution_type(ctx, field)
+	case "amountFen":
+		return ec.fieldContext_Contribution_amountFen(ctx, field)
 	case "householdsHelped":
 		return ec.fieldContext_Contribution_householdsHelped(ctx, field)
 	case "member":
 		return ec.fieldContext_Contribution_member(ctx, field)
 	case "team":
 		return ec.fieldContext_Contribution_team(ctx, field)
+	case "household":
+		return ec.fieldContext_Contribution_household(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Contribution", field.Name)
 }
@@ -25845,6 +27493,18 @@ func (ec *executionContext) childFields_DemandEvent(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type DemandEvent", field.Name)
 }
 
+func (ec *executionContext) childFields_DemandEventConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_DemandEventConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_DemandEventConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_DemandEventConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DemandEventConnection", field.Name)
+}
+
 func (ec *executionContext) childFields_DemandEventEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "node":
@@ -26005,6 +27665,18 @@ func (ec *executionContext) childFields_DemoProjectStage(ctx context.Context, fi
 	return nil, fmt.Errorf("no field named %q was found under type DemoProjectStage", field.Name)
 }
 
+func (ec *executionContext) childFields_DemoProjectStageConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_DemoProjectStageConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_DemoProjectStageConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_DemoProjectStageConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DemoProjectStageConnection", field.Name)
+}
+
 func (ec *executionContext) childFields_DemoProjectStageCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "stage":
@@ -26155,6 +27827,12 @@ func (ec *executionContext) childFields_Household(ctx context.Context, field gra
 		return ec.fieldContext_Household_category(ctx, field)
 	case "povertyStatus":
 		return ec.fieldContext_Household_povertyStatus(ctx, field)
+	case "exitStage":
+		return ec.fieldContext_Household_exitStage(ctx, field)
+	case "exitVerifiedOn":
+		return ec.fieldContext_Household_exitVerifiedOn(ctx, field)
+	case "monitoringRisk":
+		return ec.fieldContext_Household_monitoringRisk(ctx, field)
 	case "causes":
 		return ec.fieldContext_Household_causes(ctx, field)
 	case "identifiedYear":
@@ -26173,6 +27851,8 @@ func (ec *executionContext) childFields_Household(ctx context.Context, field gra
 		return ec.fieldContext_Household_pairings(ctx, field)
 	case "demands":
 		return ec.fieldContext_Household_demands(ctx, field)
+	case "povertyHistory":
+		return ec.fieldContext_Household_povertyHistory(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Household", field.Name)
 }
@@ -26237,6 +27917,26 @@ func (ec *executionContext) childFields_MemberCount(ctx context.Context, field g
 		return ec.fieldContext_MemberCount_members(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type MemberCount", field.Name)
+}
+
+func (ec *executionContext) childFields_MemberEngagement(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "township":
+		return ec.fieldContext_MemberEngagement_township(ctx, field)
+	case "village":
+		return ec.fieldContext_MemberEngagement_village(ctx, field)
+	case "members":
+		return ec.fieldContext_MemberEngagement_members(ctx, field)
+	case "withPost":
+		return ec.fieldContext_MemberEngagement_withPost(ctx, field)
+	case "withContribution":
+		return ec.fieldContext_MemberEngagement_withContribution(ctx, field)
+	case "inTeam":
+		return ec.fieldContext_MemberEngagement_inTeam(ctx, field)
+	case "engaged":
+		return ec.fieldContext_MemberEngagement_engaged(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MemberEngagement", field.Name)
 }
 
 func (ec *executionContext) childFields_MemberHighlights(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -26533,6 +28233,18 @@ func (ec *executionContext) childFields_Post(ctx context.Context, field graphql.
 	return nil, fmt.Errorf("no field named %q was found under type Post", field.Name)
 }
 
+func (ec *executionContext) childFields_PostConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_PostConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_PostConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_PostConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PostConnection", field.Name)
+}
+
 func (ec *executionContext) childFields_PostEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "node":
@@ -26543,12 +28255,94 @@ func (ec *executionContext) childFields_PostEdge(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type PostEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_PovertyExit(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "township":
+		return ec.fieldContext_PovertyExit_township(ctx, field)
+	case "village":
+		return ec.fieldContext_PovertyExit_village(ctx, field)
+	case "identified":
+		return ec.fieldContext_PovertyExit_identified(ctx, field)
+	case "inPoverty":
+		return ec.fieldContext_PovertyExit_inPoverty(ctx, field)
+	case "exited":
+		return ec.fieldContext_PovertyExit_exited(ctx, field)
+	case "monitored":
+		return ec.fieldContext_PovertyExit_monitored(ctx, field)
+	case "returned":
+		return ec.fieldContext_PovertyExit_returned(ctx, field)
+	case "exitedInYear":
+		return ec.fieldContext_PovertyExit_exitedInYear(ctx, field)
+	case "monitoringOpenedInYear":
+		return ec.fieldContext_PovertyExit_monitoringOpenedInYear(ctx, field)
+	case "returnedInYear":
+		return ec.fieldContext_PovertyExit_returnedInYear(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PovertyExit", field.Name)
+}
+
+func (ec *executionContext) childFields_PovertyStatusChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_PovertyStatusChange_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_PovertyStatusChange_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_PovertyStatusChange_updatedAt(ctx, field)
+	case "version":
+		return ec.fieldContext_PovertyStatusChange_version(ctx, field)
+	case "householdID":
+		return ec.fieldContext_PovertyStatusChange_householdID(ctx, field)
+	case "step":
+		return ec.fieldContext_PovertyStatusChange_step(ctx, field)
+	case "fromStatus":
+		return ec.fieldContext_PovertyStatusChange_fromStatus(ctx, field)
+	case "toStatus":
+		return ec.fieldContext_PovertyStatusChange_toStatus(ctx, field)
+	case "changedOn":
+		return ec.fieldContext_PovertyStatusChange_changedOn(ctx, field)
+	case "risk":
+		return ec.fieldContext_PovertyStatusChange_risk(ctx, field)
+	case "reason":
+		return ec.fieldContext_PovertyStatusChange_reason(ctx, field)
+	case "actorName":
+		return ec.fieldContext_PovertyStatusChange_actorName(ctx, field)
+	case "household":
+		return ec.fieldContext_PovertyStatusChange_household(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PovertyStatusChange", field.Name)
+}
+
+func (ec *executionContext) childFields_PovertyStatusChangeConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_PovertyStatusChangeConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_PovertyStatusChangeConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_PovertyStatusChangeConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PovertyStatusChangeConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_PovertyStatusChangeEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_PovertyStatusChangeEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_PovertyStatusChangeEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PovertyStatusChangeEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_ProgrammeSettings(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "maxHouseholdsPerCadre":
 		return ec.fieldContext_ProgrammeSettings_maxHouseholdsPerCadre(ctx, field)
 	case "visitLockDays":
 		return ec.fieldContext_ProgrammeSettings_visitLockDays(ctx, field)
+	case "exitNoticeDays":
+		return ec.fieldContext_ProgrammeSettings_exitNoticeDays(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ProgrammeSettings", field.Name)
 }
@@ -26957,6 +28751,18 @@ func (ec *executionContext) childFields_TeamMembership(ctx context.Context, fiel
 		return ec.fieldContext_TeamMembership_member(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type TeamMembership", field.Name)
+}
+
+func (ec *executionContext) childFields_TeamMembershipConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_TeamMembershipConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_TeamMembershipConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_TeamMembershipConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TeamMembershipConnection", field.Name)
 }
 
 func (ec *executionContext) childFields_TeamMembershipEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

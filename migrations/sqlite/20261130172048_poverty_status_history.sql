@@ -21,7 +21,7 @@ CREATE INDEX `household_village_id_needy` ON `households` (`village_id`, `needy`
 -- Create "poverty_status_changes" table
 CREATE TABLE `poverty_status_changes` (`id` integer NOT NULL PRIMARY KEY AUTOINCREMENT, `created_at` datetime NOT NULL, `updated_at` datetime NOT NULL, `deleted_at` datetime NULL, `delete_token` integer NOT NULL DEFAULT (0), `version` integer NOT NULL DEFAULT (1), `step` text NOT NULL, `from_status` text NOT NULL, `to_status` text NOT NULL, `changed_on` date NOT NULL, `risk` text NULL, `reason` text NULL, `actor_id` integer NULL, `actor_name` text NULL, `township_id` integer NULL, `village_id` integer NULL, `household_id` integer NOT NULL, CONSTRAINT `poverty_status_changes_households_poverty_history` FOREIGN KEY (`household_id`) REFERENCES `households` (`id`) ON DELETE NO ACTION);
 -- Set sequence for "poverty_status_changes" table
-INSERT INTO sqlite_sequence (name, seq) VALUES ("poverty_status_changes", 141733920768);
+INSERT INTO sqlite_sequence (name, seq) VALUES ("poverty_status_changes", 150323855360);
 -- Create index "povertystatuschange_updated_at" to table: "poverty_status_changes"
 CREATE INDEX `povertystatuschange_updated_at` ON `poverty_status_changes` (`updated_at`);
 -- Create index "povertystatuschange_household_id_changed_on" to table: "poverty_status_changes"

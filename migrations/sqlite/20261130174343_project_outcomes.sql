@@ -47,7 +47,7 @@ ALTER TABLE `demo_project_stages` ADD COLUMN `acceptance_date` date NULL;
 -- Create "project_investments" table
 CREATE TABLE `project_investments` (`id` integer NOT NULL PRIMARY KEY AUTOINCREMENT, `created_at` datetime NOT NULL, `updated_at` datetime NOT NULL, `deleted_at` datetime NULL, `delete_token` integer NOT NULL DEFAULT (0), `version` integer NOT NULL DEFAULT (1), `source` text NOT NULL, `planned` integer NOT NULL DEFAULT (0), `actual` integer NOT NULL DEFAULT (0), `township_id` integer NULL, `village_id` integer NULL, `project_id` integer NOT NULL, CONSTRAINT `project_investments_demo_projects_investments` FOREIGN KEY (`project_id`) REFERENCES `demo_projects` (`id`) ON DELETE NO ACTION);
 -- Set sequence for "project_investments" table
-INSERT INTO sqlite_sequence (name, seq) VALUES ("project_investments", 141733920768);
+INSERT INTO sqlite_sequence (name, seq) VALUES ("project_investments", 154618822656);
 -- Create index "projectinvestment_updated_at" to table: "project_investments"
 CREATE INDEX `projectinvestment_updated_at` ON `project_investments` (`updated_at`);
 -- Create index "projectinvestment_project_id_source_delete_token" to table: "project_investments"
