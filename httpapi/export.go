@@ -69,6 +69,17 @@ var exports = map[string]exportSpec{
 	"visits": {"visits", []exportColumn{{"走访时间", "visitedAt"}, {"干部", "pairing.cadre.name"}, {"户编号", "pairing.household.number"},
 		{"走访时机", "occasion"}, {"走访方式", "mode"}, {"走访情况", "notes"}, {"听取的诉求", "heard"}}},
 	"trustedDocuments": {"trustedDocuments", []exportColumn{{"名称", "name"}, {"文档哈希", "hash"}}},
+	"contributions": {"contributions", []exportColumn{{"党员", "member.name"}, {"团队", "team.name"}, {"日期", "on"}, {"贡献类型", "type"},
+		{"内容", "description"}, {"金额（分）", "amountFen"}, {"帮扶户数", "householdsHelped"}, {"受益户编号", "household.number"}}},
+	"posts":           {"posts", []exportColumn{{"党员", "member.name"}, {"党组织", "organization.name"}, {"岗位", "title"}, {"上岗日期", "startOn"}, {"离岗日期", "endOn"}}},
+	"teamMemberships": {"teamMemberships", []exportColumn{{"团队", "team.name"}, {"党员", "member.name"}, {"团内职务", "post"}, {"加入日期", "joinedOn"}}},
+	"demandEvents": {"demandEvents", []exportColumn{{"时间", "createdAt"}, {"诉求户编号", "demand.household.number"}, {"原状态", "fromStatus"},
+		{"新状态", "toStatus"}, {"说明", "note"}, {"操作人", "actorName"}}},
+	"demoProjectStages": {"demoProjectStages", []exportColumn{{"工程名称", "project.name"}, {"步骤", "stage"}, {"结果", "result"}, {"时限", "dueOn"},
+		{"进度（%）", "progressPercent"}, {"累计支出（元）", "spentToDate"}, {"评审等次", "reviewGrade"}, {"验收日期", "acceptanceDate"}, {"备注", "remarks"}, {"操作人", "actorName"}}},
+	"projectInvestments": {"projectInvestments", []exportColumn{{"工程名称", "project.name"}, {"资金来源", "source"}, {"计划投资（元）", "planned"}, {"实际投资（元）", "actual"}}},
+	"povertyStatusChanges": {"povertyStatusChanges", []exportColumn{{"户编号", "household.number"}, {"环节", "step"}, {"原状态", "fromStatus"},
+		{"新状态", "toStatus"}, {"日期", "changedOn"}, {"风险", "risk"}, {"说明", "reason"}, {"操作人", "actorName"}}},
 }
 
 // ExportLists names the exportable lists (the keys of the table), sorted.
