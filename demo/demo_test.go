@@ -213,7 +213,8 @@ func TestShapeDetails(t *testing.T) {
 		{"spouses differ in gender from the head", `SELECT COUNT(*) FROM residents s JOIN residents h ON h.household_id = s.household_id AND h.relation = 'HEAD' WHERE s.relation = 'SPOUSE' AND s.gender = h.gender`, 0},
 		{"ordinary households are not poor", `SELECT COUNT(*) FROM households WHERE category = 'ORDINARY' AND (poverty_status <> 'NOT_POOR' OR identified_year IS NOT NULL)`, 0},
 		{"lifted households have an exit year", `SELECT COUNT(*) FROM households WHERE poverty_status = 'LIFTED' AND (exit_year IS NULL OR exit_year < identified_year)`, 0},
-		{"registered poor households have not exited", `SELECT COUNT(*) FROM households WHERE category = 'REGISTERED_POOR' AND (exit_year IS NOT NULL OR poverty_status NOT IN ('IN_POVERTY', 'AT_RISK'))`, 0},
+		// A household that returned to poverty (RETURNED) is registered poor again and keeps the year it had exited.
+		{"registered poor households are in poverty", `SELECT COUNT(*) FROM households WHERE category = 'REGISTERED_POOR' AND (poverty_status NOT IN ('IN_POVERTY', 'RETURNED') OR (poverty_status = 'IN_POVERTY' AND exit_year IS NOT NULL))`, 0},
 		{"cadres have one to four active pairings", `SELECT COUNT(*) FROM cadres c WHERE (SELECT COUNT(*) FROM pairings p WHERE p.cadre_id = c.id AND p.active) NOT BETWEEN 1 AND 4`, 0},
 		{"released pairings have an end and a reason", `SELECT COUNT(*) FROM pairings WHERE NOT active AND (end_on IS NULL OR release_reason IS NULL OR release_reason = '')`, 0},
 		{"rectification scores agree with their result", `SELECT COUNT(*) FROM rectifications WHERE (status = 'PASSED' AND acceptance_score < 70) OR (status = 'FAILED' AND acceptance_score >= 70) OR (status IN ('PASSED', 'FAILED') AND acceptance_score IS NULL)`, 0},
@@ -572,8 +573,10 @@ var scopeChecks = []struct {
 	{"training_enrollments", "secretary_id", "party_members", []string{"township_id", "village_id"}},
 	{"assessments", "village_id", "villages", []string{"township_id"}},
 	{"teams", "village_id", "villages", []string{"township_id"}},
-	{"team_memberships", "team_id", "teams", []string{"township_id", "village_id"}},
-	{"contributions", "team_id", "teams", []string{"township_id", "village_id"}},
+	// A team may draw members from the whole district: memberships and contributions are the
+	// member's records and take the member's scope (issue 11).
+	{"team_memberships", "member_id", "party_members", []string{"township_id", "village_id"}},
+	{"contributions", "member_id", "party_members", []string{"township_id", "village_id"}},
 	{"role_bindings", "village_id", "villages", []string{"township_id"}},
 	{"role_bindings", "cadre_id", "cadres", []string{"department_id"}},
 }

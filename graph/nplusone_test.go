@@ -85,7 +85,12 @@ func TestTownshipReadsStatementBudget(t *testing.T) {
 		for vi := 0; vi < 22; vi++ {
 			v := c.Village.Create().SetTownshipID(tw.ID).SetCode(fmt.Sprintf("211404%03d%03d", 100+ti, 299-vi)).SetName(fmt.Sprintf("村%d%d", ti, vi)).SaveX(ctx)
 			for hi := 0; hi < 12; hi++ {
-				c.Household.Create().SetVillageID(v.ID).SetTownshipID(tw.ID).SetNumber(fmt.Sprint(hi)).SetHeadName("户主").SetNeedy(hi%3 != 0).SaveX(ctx)
+				status := enum.StatusNotPoor // needy households are in poverty (workflow.PovertyRules)
+				if hi%3 != 0 {
+					status = enum.StatusInPoverty
+				}
+				c.Household.Create().SetVillageID(v.ID).SetTownshipID(tw.ID).SetNumber(fmt.Sprint(hi)).SetHeadName("户主").
+					SetPovertyStatus(status).SetNeedy(hi%3 != 0).SaveX(ctx)
 			}
 		}
 	}

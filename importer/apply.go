@@ -304,6 +304,13 @@ func (im *importer) households(hs, rs []record) error {
 		if cat != "" {
 			c := enum.HouseholdCategory(cat)
 			in.Category = &c
+			// The category follows the poverty status (workflow.PovertyRules): a registered poor
+			// household is identified as in poverty; other categories come from the exit workflow
+			// and monitoring, and the rules refuse them here with the reason.
+			if c == enum.HouseholdRegisteredPoor {
+				s := enum.StatusInPoverty
+				in.PovertyStatus = &s
+			}
 		}
 		h, err := im.tx.Household.Create().SetInput(in).Save(im.ctx)
 		if err != nil {

@@ -117,9 +117,9 @@ func demandsByKey(ctx context.Context, client *ent.Client, k key, year *int, tow
 		countIf("overdue", overdueDemand()),
 		countIf("closed", demand.StatusEQ(enum.DemandClosed)),
 		countIf("resolved", resolvedDemand()),
-		countIf("satisfied", demand.SatisfactionEQ(enum.Satisfaction("SATISFIED"))),
-		countIf("basically", demand.SatisfactionEQ(enum.Satisfaction("BASICALLY_SATISFIED"))),
-		countIf("dissatisfied", demand.SatisfactionEQ(enum.Satisfaction("DISSATISFIED"))),
+		countIf("satisfied", demand.SatisfactionEQ(enum.SatisfactionSatisfied)),
+		countIf("basically", demand.SatisfactionEQ(enum.SatisfactionBasicallySatisfied)),
+		countIf("dissatisfied", demand.SatisfactionEQ(enum.SatisfactionDissatisfied)),
 		sumExprIf("close_days", days, closedDemand()),
 		countExprIf("timed", days, closedDemand()),
 	)).Scan(ctx, &rows)

@@ -2,6 +2,7 @@ package stats
 
 import (
 	"context"
+	"github.com/nanpiao/sbqw/apperr"
 	"time"
 
 	"entgo.io/ent/dialect/sql"
@@ -17,8 +18,9 @@ import (
 // SpringFestival returns the Spring Festival (春节, the first day of the first lunar month) of a
 // year, computed from the lunar calendar, for any year a statistic accepts.
 func SpringFestival(year int) (time.Time, error) {
-	if err := checkYear(year); err != nil {
-		return time.Time{}, err
+	// Any year the lunar calendar covers, not only reporting years: the date rule is a calendar fact.
+	if year < 2000 || year > 2100 {
+		return time.Time{}, apperr.Invalid("year", "must be between 2000 and 2100 (年度超出范围)")
 	}
 	d := calendar.NewLunarFromYmd(year, 1, 1).GetSolar()
 	return time.Date(d.GetYear(), time.Month(d.GetMonth()), d.GetDay(), 0, 0, 0, 0, time.UTC), nil
