@@ -11,7 +11,9 @@ import (
 	"time"
 
 	"github.com/nanpiao/sbqw/ent"
+	"github.com/nanpiao/sbqw/ent/apikey"
 	"github.com/nanpiao/sbqw/ent/setting"
+	"github.com/nanpiao/sbqw/ent/user"
 )
 
 // Replicas keep sessions, users, role bindings, API keys and the policy in process, so a warm
@@ -117,7 +119,7 @@ func revokes(m ent.Mutation) bool {
 			return true
 		}
 		for _, f := range append(append(m.Fields(), m.AddedFields()...), m.ClearedFields()...) {
-			if f != "last_login_at" && f != "last_used_at" && f != "updated_at" {
+			if f != user.FieldLastLoginAt && f != apikey.FieldLastUsedAt && f != user.FieldUpdatedAt {
 				return true
 			}
 		}
