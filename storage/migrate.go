@@ -100,10 +100,16 @@ func (d *DB) CheckCurrent(ctx context.Context) error {
 // commits DDL as it goes; a failed file stops the run and is reported with its statement).
 // It returns the versions applied. Concurrent callers are serialized by a database lock.
 func (d *DB) Apply(ctx context.Context) ([]string, error) {
+	return d.ApplyThrough(ctx, "")
+}
+
+// ApplyThrough is Apply stopping after the file of version last ("": every file) — a database
+// left at an earlier release's schema (the upgrade test).
+func (d *DB) ApplyThrough(ctx context.Context, last string) ([]string, error) {
 	var done []string
 	err := d.withMigrator(ctx, true, func(ctx context.Context, m *migrator) error {
 		for {
-			v, err := m.applyNext(ctx)
+			v, err := m.applyNext(ctx, last)
 			if err != nil || v == "" {
 				return err
 			}
@@ -242,11 +248,12 @@ func (m *migrator) status(ctx context.Context, q schema.ExecQuerier) (MigrationS
 	return st, nil
 }
 
-// applyNext applies the first pending file and returns its version, "" when none is left. The
+// applyNext applies the first pending file and returns its version, "" when none is left (or
+// the next is newer than last, when set). The
 // file runs in one transaction with the reading of the revisions, so that on SQLite (whose
 // write transactions are immediate) two processes cannot both apply it; on MySQL GET_LOCK does
 // that, DDL committing as it goes.
-func (m *migrator) applyNext(ctx context.Context) (string, error) {
+func (m *migrator) applyNext(ctx context.Context, last string) (string, error) {
 	tx, err := m.conn.BeginTx(ctx, nil)
 	if err != nil {
 		return "", err
@@ -255,6 +262,9 @@ func (m *migrator) applyNext(ctx context.Context) (string, error) {
 	st, err := m.status(ctx, tx)
 	if err != nil || len(st.Pending) == 0 {
 		return "", err
+	}
+	if v, _, _ := strings.Cut(st.Pending[0], "_"); last != "" && v > last {
+		return "", nil // the next file is newer than asked for
 	}
 	files, err := m.dir.Files()
 	if err != nil {

@@ -90,9 +90,7 @@ func Open(ctx context.Context, rawURL string, sealer *pii.Sealer, pool Pool) (*D
 	dia := dialect.SQLite
 	if driver == "mysql" {
 		dia = dialect.MySQL
-		db.SetMaxOpenConns(pool.MaxOpen)
-		db.SetMaxIdleConns(pool.MaxIdle)
-		db.SetConnMaxLifetime(pool.MaxLifetime)
+		sizeMySQLPool(db, pool)
 	} else {
 		// WAL lets readers run beside the one writer; _txlock=immediate makes writers queue on
 		// busy_timeout instead of failing with SQLITE_BUSY half-way through a transaction.
@@ -109,6 +107,15 @@ func Open(ctx context.Context, rawURL string, sealer *pii.Sealer, pool Pool) (*D
 		if err := checkAutoIncrement(pingCtx, db); err != nil {
 			_ = db.Close()
 			return nil, err
+		}
+		if galera, causal := causalReads(pingCtx, db, dsn); galera != dsn {
+			_ = db.Close()
+			if db, err = reopen(pingCtx, galera, pool); err != nil {
+				return nil, err
+			}
+		} else if causal != nil {
+			_ = db.Close()
+			return nil, causal
 		}
 	}
 	client := ent.NewClient(ent.Driver(NewDriver(dia, db)), ent.Sealer(sealer))
@@ -132,6 +139,52 @@ func checkAutoIncrement(ctx context.Context, db *sql.DB) error {
 	return nil
 }
 
+// causalReads returns dsn with wsrep_sync_wait=1 when the server is a Galera node and the URL
+// does not choose a value itself. A Galera node applies other nodes' commits a little after they
+// were acknowledged; once the load balancer moves this server to another node (the writer
+// died), a read there without the wait could miss a session or a row committed a moment
+// before — and answer "not signed in" or "not found" for what exists. With it, every read
+// first waits until the node has applied what the cluster committed before the read began.
+func causalReads(ctx context.Context, db *sql.DB, dsn string) (string, error) {
+	var on sql.NullString
+	// MySQL has no wsrep_on: not a Galera node, nothing to do.
+	if err := db.QueryRowContext(ctx, "SELECT @@wsrep_on").Scan(&on); err != nil || (on.String != "1" && !strings.EqualFold(on.String, "ON")) {
+		return dsn, nil
+	}
+	cfg, err := mysql.ParseDSN(dsn)
+	if err != nil {
+		return dsn, fmt.Errorf("cannot read the MySQL DSN: %s", oneLine(err))
+	}
+	if cfg.Params == nil {
+		cfg.Params = map[string]string{}
+	}
+	if _, set := cfg.Params["wsrep_sync_wait"]; set {
+		return dsn, nil
+	}
+	cfg.Params["wsrep_sync_wait"] = "1"
+	return cfg.FormatDSN(), nil
+}
+
+// reopen opens the MySQL pool again with a changed DSN.
+func reopen(ctx context.Context, dsn string, pool Pool) (*sql.DB, error) {
+	db, err := sql.Open("mysql", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("cannot open database: %w", err)
+	}
+	sizeMySQLPool(db, pool)
+	if err := db.PingContext(ctx); err != nil {
+		_ = db.Close()
+		return nil, fmt.Errorf("database unreachable: %s", oneLine(err))
+	}
+	return db, nil
+}
+
+func sizeMySQLPool(db *sql.DB, pool Pool) {
+	db.SetMaxOpenConns(pool.MaxOpen)
+	db.SetMaxIdleConns(pool.MaxIdle)
+	db.SetConnMaxLifetime(pool.MaxLifetime)
+}
+
 // withStatementTimeout adds MariaDB's max_statement_time (seconds) to a MySQL DSN's session
 // variables, unless the database URL sets it itself.
 func withStatementTimeout(dsn string, d time.Duration) (string, error) {
@@ -151,19 +204,54 @@ func withStatementTimeout(dsn string, d time.Duration) (string, error) {
 // NewDriver is the ent driver over a pool. On MySQL its transactions run at READ COMMITTED:
 // a rule that locks a parent row and then reads (workflow.LockRow) must see what the transaction
 // it waited for wrote, and under the default REPEATABLE READ it would read its older snapshot
-// instead. SQLite transactions are serialisable already.
+// instead. SQLite transactions are serialisable already. Statements run within a traced
+// request get spans (tracedDriver).
 func NewDriver(dia string, db *sql.DB) dialect.Driver {
 	drv := entsql.OpenDB(dia, db)
 	if dia != dialect.MySQL {
-		return drv
+		return tracedDriver{drv}
 	}
-	return readCommitted{drv}
+	return tracedDriver{readCommitted{drv}}
 }
 
 type readCommitted struct{ *entsql.Driver }
 
 func (d readCommitted) Tx(ctx context.Context) (dialect.Tx, error) {
-	return d.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelReadCommitted})
+	tx, err := d.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelReadCommitted})
+	if err != nil {
+		return nil, err
+	}
+	return commitWithin{Tx: tx.(*entsql.Tx), ctx: ctx}, nil
+}
+
+// commitWithin sends COMMIT as a statement under the transaction's context. database/sql's
+// Commit takes no context, so a database that stops answering mid-commit (a stalled network)
+// held the request until the connection came back — past its time budget; go-sql-driver closes
+// the connection when the context of a statement ends, so the request fails in time instead.
+type commitWithin struct {
+	*entsql.Tx // its raw ExecContext/QueryContext stay reachable (ent's execquery feature)
+	ctx        context.Context
+}
+
+func (t commitWithin) Commit() error {
+	if err := t.Tx.Exec(t.ctx, "COMMIT", []any{}, nil); err != nil {
+		_ = t.Rollback()
+		return err
+	}
+	// Committed. Ending database/sql's transaction returns the connection to the pool; the
+	// ROLLBACK it sends finds no transaction and changes nothing.
+	_ = t.Tx.Rollback()
+	return nil
+}
+
+// Rollback likewise: a refused write rolls back while the request's context still runs, and a
+// stalled connection must not hold it either.
+func (t commitWithin) Rollback() error {
+	err := t.Tx.Exec(t.ctx, "ROLLBACK", []any{}, nil)
+	if rerr := t.Tx.Rollback(); err == nil {
+		err = rerr
+	}
+	return err
 }
 
 // ParseURL turns a database URL into a driver name and DSN (and the file path for SQLite).
