@@ -31,20 +31,20 @@ var manages = map[enum.Role]struct {
 	unit   func(Binding) int
 }{
 	// A VILLAGE_SECRETARY binding carries its village's township, filled from the village.
-	enum.RoleTownship: {roles: []enum.Role{enum.RoleVillageSecretary}, column: "township_id", unit: township},
+	enum.RoleTownship: {roles: []enum.Role{enum.RoleVillageSecretary}, column: rolebinding.FieldTownshipID, unit: township},
 	// A CADRE binding carries its cadre's department.
-	enum.RoleDepartment: {roles: []enum.Role{enum.RoleCadre}, column: "department_id", unit: department},
+	enum.RoleDepartment: {roles: []enum.Role{enum.RoleCadre}, column: rolebinding.FieldDepartmentID, unit: department},
 }
 
 // inForce: the binding grants something today.
 func inForce() *sql.Predicate {
 	today := clock.Today()
-	return sql.And(sql.LTE("valid_from", today), sql.Or(sql.IsNull("valid_to"), sql.GTE("valid_to", today)))
+	return sql.And(sql.LTE(rolebinding.FieldValidFrom, today), sql.Or(sql.IsNull(rolebinding.FieldValidTo), sql.GTE(rolebinding.FieldValidTo, today)))
 }
 
 // notEnded: the binding grants something today or will later.
 func notEnded() *sql.Predicate {
-	return sql.Or(sql.IsNull("valid_to"), sql.GTE("valid_to", clock.Today()))
+	return sql.Or(sql.IsNull(rolebinding.FieldValidTo), sql.GTE(rolebinding.FieldValidTo, clock.Today()))
 }
 
 // grantable: the role_bindings row (columns unqualified, or qualified by s) is one that b may
@@ -79,7 +79,7 @@ func notGrantable(b Binding) *sql.Predicate {
 
 // bindingUsers selects the users holding a live role binding that satisfies p.
 func bindingUsers(p ...*sql.Predicate) *sql.Selector {
-	return sql.Select("user_id").From(sql.Table(rolebinding.Table)).Where(live(p...))
+	return sql.Select(rolebinding.FieldUserID).From(sql.Table(rolebinding.Table)).Where(live(p...))
 }
 
 // unboundUsers: users that have never had a role binding. Such an account exists only inside
@@ -100,14 +100,14 @@ func manageableUsers(column string) scopeRule {
 		}
 		beyond := bindingUsers(notEnded(), notGrantable(b))
 		within := bindingUsers(notEnded(), grantable(nil, b))
-		never := sql.Select("user_id").From(sql.Table(rolebinding.Table))
+		never := sql.Select(rolebinding.FieldUserID).From(sql.Table(rolebinding.Table))
 		return sql.And(sql.NotIn(s.C(column), beyond), sql.Or(sql.In(s.C(column), within), sql.NotIn(s.C(column), never)))
 	}
 }
 
 // managedBindings: role bindings b may grant or take away, of users b manages.
 func managedBindings(s *sql.Selector, b Binding, v *Viewer) *sql.Predicate {
-	return sql.And(grantable(s, b), manageableUsers("user_id")(s, b, v))
+	return sql.And(grantable(s, b), manageableUsers(rolebinding.FieldUserID)(s, b, v))
 }
 
 // usersBound: users holding a binding in force whose column equals b's unit.
@@ -118,7 +118,7 @@ func usersBound(column string, unit func(Binding) int) func(Binding) *sql.Select
 // boundHere: role bindings of users bound (today) in b's unit through column.
 func boundHere(column string, unit func(Binding) int) scopeRule {
 	return func(s *sql.Selector, b Binding, _ *Viewer) *sql.Predicate {
-		return sql.And(sql.EQ(s.C(column), unit(b)), sql.In(s.C("user_id"), usersBound(column, unit)(b)))
+		return sql.And(sql.EQ(s.C(column), unit(b)), sql.In(s.C(rolebinding.FieldUserID), usersBound(column, unit)(b)))
 	}
 }
 
@@ -143,7 +143,7 @@ func MayGrant(ctx context.Context, g Binding) error {
 			if !ok || !bound(kind, b) {
 				continue
 			}
-			unit := map[string]int{"township_id": g.TownshipID, "department_id": g.DepartmentID}[m.column]
+			unit := map[string]int{rolebinding.FieldTownshipID: g.TownshipID, rolebinding.FieldDepartmentID: g.DepartmentID}[m.column]
 			if slices.Contains(m.roles, g.Role) && unit == m.unit(b) {
 				return nil
 			}

@@ -8,6 +8,7 @@ import (
 	"entgo.io/ent"
 
 	gen "github.com/nanpiao/sbqw/ent"
+	"github.com/nanpiao/sbqw/ent/auditevent"
 )
 
 // AuditHook writes an AuditEvent for every write made on behalf of a caller, in the same
@@ -37,8 +38,8 @@ func AuditHook() ent.Hook {
 				}
 			}
 			e := Event{Action: action, Entity: m.Type(), EntityID: id, Changed: changed}
-			e.TownshipID, _ = intField(m, "township_id")
-			e.VillageID, _ = intField(m, "village_id")
+			e.TownshipID, _ = intField(m, auditevent.FieldTownshipID)
+			e.VillageID, _ = intField(m, auditevent.FieldVillageID)
 			return value, Record(ctx, cm.Client(), e)
 		})
 	}

@@ -70,12 +70,25 @@ type Journal struct {
 	window time.Duration
 	mu     sync.Mutex
 	hits   map[int][]time.Time
+	read   map[int]auditedRefusals // the audit trail's count, as last read per user
 }
+
+// auditedRefusals is what the audit trail held for a user when it was read. It is read again
+// after auditReadEvery: a bulk import checks thousands of ID numbers in one request, and reading
+// the window's audit events for each of them scanned the import's own audit events every time.
+type auditedRefusals struct {
+	times []time.Time
+	at    time.Time
+}
+
+// auditReadEvery bounds how stale another replica's refusals may be here: a limit of ten an
+// hour is not loosened by a second.
+const auditReadEvery = time.Second
 
 // NewJournal returns a journal writing with client (not a transaction's) that allows limit
 // refusals outside the caller's scope per window.
 func NewJournal(client *gen.Client, limit int, window time.Duration) *Journal {
-	return &Journal{client: client, limit: limit, window: window, hits: map[int][]time.Time{}}
+	return &Journal{client: client, limit: limit, window: window, hits: map[int][]time.Time{}, read: map[int]auditedRefusals{}}
 }
 
 // WithJournal attaches the journal that counts and audits the viewer's refusals.
@@ -97,19 +110,26 @@ func (j *Journal) retryAfter(ctx context.Context, client *gen.Client, userID int
 	}
 	j.hits[userID] = kept
 	inMemory := slices.Clone(kept)
+	audited, fresh := j.read[userID]
 	j.mu.Unlock()
-	events, err := client.AuditEvent.Query().
-		Where(auditevent.UserID(userID), auditevent.Action(uniqueRefused), auditevent.AtGT(now.Add(-j.window))).
-		Order(auditevent.ByAt()).Select(auditevent.FieldAt).All(Bypass(ctx, "count uniqueness refusals"))
-	if err != nil {
-		return 0, err
+	if !fresh || now.Sub(audited.at) >= auditReadEvery || now.Before(audited.at) {
+		events, err := client.AuditEvent.Query().
+			Where(auditevent.UserID(userID), auditevent.Action(uniqueRefused), auditevent.AtGT(now.Add(-j.window))).
+			Order(auditevent.ByAt()).Select(auditevent.FieldAt).All(Bypass(ctx, "count uniqueness refusals"))
+		if err != nil {
+			return 0, err
+		}
+		audited = auditedRefusals{at: now}
+		for _, e := range events {
+			audited.times = append(audited.times, e.At)
+		}
+		j.mu.Lock()
+		j.read[userID] = audited
+		j.mu.Unlock()
 	}
 	times := inMemory
-	if len(events) > len(times) {
-		times = times[:0:0]
-		for _, e := range events {
-			times = append(times, e.At)
-		}
+	if len(audited.times) > len(times) {
+		times = audited.times
 	}
 	if len(times) < j.limit {
 		return 0, nil

@@ -107,9 +107,22 @@ func (l *leasedTaker) take(ctx context.Context, key string) (bool, time.Duration
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	// Requests of one credential arriving together each take a lease; what they did not spend
+	// joins the lease in force rather than replacing it, or it would be lost to the caller.
+	le = l.leases[key]
+	live := le != nil && le.left > 0 && now.Before(le.until)
 	if wait > 0 {
-		l.leases[key] = &lease{refused: now.Add(wait)}
-		return false, wait
+		if !live {
+			l.leases[key] = &lease{refused: now.Add(wait)}
+			return false, wait
+		}
+		le.left--
+		return true, 0
+	}
+	if live {
+		le.left += got - 1
+		le.until = now.Add(leaseTTL)
+		return true, 0
 	}
 	l.leases[key] = &lease{left: got - 1, until: now.Add(leaseTTL)}
 	return true, 0

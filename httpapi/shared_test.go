@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"sync"
 	"testing"
 
 	"github.com/nanpiao/sbqw/httpapi"
@@ -61,6 +62,33 @@ func TestReplicasShareRateLimitAndAPQ(t *testing.T) {
 	}
 	if allowed > 80 || allowed < 71 {
 		t.Errorf("200 requests over two replicas with a burst of 80 and leases of 10: %d allowed, want 71–80", allowed)
+	}
+
+	// Requests of one token arriving together at one replica each take a lease: what they
+	// do not spend must stay spendable there, not be dropped (a burst through one replica
+	// once got 23 of a bucket of 30). Only a lease outliving its second may lose its rest.
+	e := testkit.NewServerWith(t, db, big)
+	onE := e.Login(t, "admin2")
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	allowed = 0
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 25 {
+				r := onE.Do(t, `{ me { id } }`, nil)
+				mu.Lock()
+				if len(r.Errors) == 0 {
+					allowed++
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	if allowed > 80 || allowed < 71 {
+		t.Errorf("200 requests from 8 goroutines through one replica with a burst of 80: %d allowed, want 71–80", allowed)
 	}
 
 	// APQ: registered on A (hash and text), then run on B by hash alone. A fresh token: the
