@@ -17,8 +17,10 @@ import (
 	"time"
 
 	"github.com/nanpiao/sbqw/authn"
+	"github.com/nanpiao/sbqw/feed"
 	"github.com/nanpiao/sbqw/httpapi"
 	"github.com/nanpiao/sbqw/internal/clock"
+	"github.com/nanpiao/sbqw/internal/tracing"
 	"github.com/nanpiao/sbqw/pii"
 	"github.com/nanpiao/sbqw/storage"
 )
@@ -48,12 +50,16 @@ type config struct {
 	PprofAddr string
 	// AuditRetentionDays is how long audit events are kept; 0 keeps them for ever.
 	AuditRetentionDays int
+	// FeedRetentionDays is how long change-feed entries are kept; 0 keeps them for ever.
+	FeedRetentionDays int
 	// HashMemory bounds the memory of password hashing running at once, in bytes.
 	HashMemory int64
 	// RedisURL, when set, keeps the state replicas share (rate limits, sign-in throttles, APQ)
 	// in Redis; SharedState chooses where it lives otherwise (openShared).
 	RedisURL    string
 	SharedState string
+	// OTelEndpoint, when set, is the OTLP/HTTP endpoint traces are exported to; empty: no tracing.
+	OTelEndpoint string
 
 	sealer                *pii.Sealer
 	demoPasswordGenerated bool
@@ -115,9 +121,11 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 	fs.StringVar(&trustedProxies, "trusted-proxies", env("TRUSTED_PROXIES", ""), "comma-separated CIDRs of reverse proxies whose X-Forwarded-For / X-Real-IP are believed; none by default (TRUSTED_PROXIES)")
 	fs.StringVar(&timeZone, "time-zone", env("TIME_ZONE", clock.DefaultZone), "IANA zone whose calendar days the date rules count in (TIME_ZONE)")
 	fs.IntVar(&c.AuditRetentionDays, "audit-retention-days", envCount(getenv, "AUDIT_RETENTION_DAYS", 0, &envErr), "days audit events are kept before they are pruned (the chain stays verifiable); 0: for ever (AUDIT_RETENTION_DAYS)")
+	fs.IntVar(&c.FeedRetentionDays, "feed-retention-days", envCount(getenv, "FEED_RETENTION_DAYS", int(feed.DefaultRetention/(24*time.Hour)), &envErr), "days change-feed entries are kept; a client whose cursor is older must sync from scratch (CURSOR_EXPIRED); 0: for ever (FEED_RETENTION_DAYS)")
 	fs.StringVar(&c.PprofAddr, "pprof-addr", env("PPROF_ADDR", ""), "loopback address for Go's profiler (net/http/pprof), e.g. 127.0.0.1:6060; off by default (PPROF_ADDR)")
 	fs.StringVar(&c.RedisURL, "redis", env("REDIS_URL", ""), "redis://host:port/db keeping rate limits, sign-in throttles and the APQ cache shared by every replica; off by default (REDIS_URL)")
 	fs.StringVar(&c.SharedState, "shared-state", env("SHARED_STATE", "auto"), "where replicas share rate limits, sign-in throttles and the APQ cache: auto (Redis with --redis, else the database on MySQL, else memory), database, memory (one process only) (SHARED_STATE)")
+	fs.StringVar(&c.OTelEndpoint, "otel-endpoint", env("OTEL_EXPORTER_OTLP_ENDPOINT", ""), "OTLP/HTTP endpoint, e.g. http://collector:4318, receiving OpenTelemetry traces of requests, GraphQL operations and SQL statements; off by default (OTEL_EXPORTER_OTLP_ENDPOINT)")
 	fs.DurationVar(&c.ShutdownGrace, "shutdown-grace", envDuration(getenv, "SHUTDOWN_GRACE", 20*time.Second, &envErr), "how long requests in flight may take to finish on shutdown (SHUTDOWN_GRACE)")
 	if envErr != nil {
 		return c, envErr
@@ -133,6 +141,11 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 	}
 	if err := checkLoopback(c.PprofAddr); err != nil {
 		return c, fmt.Errorf("--pprof-addr: %v", err)
+	}
+	if c.OTelEndpoint != "" {
+		if _, err := tracing.TracesURL(c.OTelEndpoint); err != nil {
+			return c, fmt.Errorf("--otel-endpoint: %v", err)
+		}
 	}
 	c.AutoMigrate = c.AutoMigrate || c.Demo
 	switch c.SharedState {

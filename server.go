@@ -31,7 +31,9 @@ import (
 	"github.com/nanpiao/sbqw/authn"
 	"github.com/nanpiao/sbqw/authz"
 	"github.com/nanpiao/sbqw/demo"
+	"github.com/nanpiao/sbqw/feed"
 	"github.com/nanpiao/sbqw/internal/clock"
+	"github.com/nanpiao/sbqw/internal/tracing"
 	"github.com/nanpiao/sbqw/shared"
 	"github.com/nanpiao/sbqw/storage"
 )
@@ -83,6 +85,20 @@ func run(args []string) error {
 	}
 	opts := cfg.API
 	opts.Pool, opts.Logger = db.SQL, slog.Default()
+	if cfg.OTelEndpoint != "" {
+		tp, err := tracing.New(ctx, cfg.OTelEndpoint)
+		if err != nil {
+			return err
+		}
+		defer func() {
+			// The last batch of spans leaves before the process does.
+			flushCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			_ = tp.Shutdown(flushCtx)
+		}()
+		opts.TracerProvider = tp
+		slog.Info("tracing on: spans exported by OTLP", "endpoint", cfg.OTelEndpoint)
+	}
 	opts.Starting = func() bool { return !loaded.Load() }
 	authCfg := authn.Config{HashMemory: cfg.HashMemory}
 	store, err := openShared(ctx, cfg, db)
@@ -103,6 +119,11 @@ func run(args []string) error {
 	if days := cfg.AuditRetentionDays; days > 0 {
 		go repeat(ctx, time.Hour, "audit retention", func(ctx context.Context) (int, error) {
 			return authz.PruneAuditTrail(ctx, db.Client, time.Now().AddDate(0, 0, -days))
+		})
+	}
+	if days := cfg.FeedRetentionDays; days > 0 {
+		go repeat(ctx, time.Hour, "change feed retention", func(ctx context.Context) (int, error) {
+			return feed.Prune(ctx, db.Client, time.Now().AddDate(0, 0, -days))
 		})
 	}
 	// The change feed's sequencer (one at a time across replicas) and this replica's live streams.

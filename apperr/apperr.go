@@ -29,6 +29,7 @@ type Error struct {
 	Code    Code
 	Message string
 	Field   string         // input field in GraphQL spelling, when one is at fault
+	Reason  string         // extensions.reason; empty: the catalogue finds it (reasons.go)
 	Extra   map[string]any // further extensions (e.g. retryAfterSeconds)
 }
 
@@ -37,6 +38,12 @@ func (e *Error) Error() string {
 		return e.Field + ": " + e.Message
 	}
 	return e.Message
+}
+
+// Because names the error's reason (an UPPER_SNAKE reason of the catalogue, reasons.go).
+func (e *Error) Because(reason string) *Error {
+	e.Reason = reason
+	return e
 }
 
 // Is lets errors.Is(err, ErrForbidden) match any error of the same code.

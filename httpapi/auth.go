@@ -40,7 +40,9 @@ func Authenticate(auth *authn.Service, next http.Handler) http.Handler {
 			return
 		}
 		v.RequestID, v.ClientAddr = RequestID(r.Context()), authn.ClientAddr(r.Context())
-		next.ServeHTTP(w, r.WithContext(authz.NewContext(r.Context(), v)))
+		// Kept for a live stream, which checks it again while it runs (authn.Recheck).
+		ctx := authn.WithCredential(authz.NewContext(r.Context(), v), strings.TrimSpace(credential))
+		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
 

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"context"
 	"errors"
+	"net/http"
 	"strings"
 
 	"entgo.io/ent/privacy"
@@ -18,6 +19,27 @@ import (
 // extensions.code from the contract's list; internal errors are logged with the request ID and
 // shown only as INTERNAL plus that ID.
 func presentError(ctx context.Context, err error) *gqlerror.Error {
+	return explain(ctx, presentCode(ctx, err))
+}
+
+// explain gives a presented error its extensions.reason — unless a layer named it already —
+// and says its message in the request's language (apperr.Localize).
+func explain(ctx context.Context, gqlErr *gqlerror.Error) *gqlerror.Error {
+	if gqlErr.Extensions == nil {
+		gqlErr.Extensions = map[string]any{}
+	}
+	code, _ := gqlErr.Extensions["code"].(string)
+	reason, _ := gqlErr.Extensions["reason"].(string)
+	if reason == "" {
+		reason = apperr.ReasonOf(apperr.Code(code), gqlErr.Message)
+		gqlErr.Extensions["reason"] = reason
+	}
+	gqlErr.Message = apperr.Localize(gqlErr.Message, languageOf(ctx), reason)
+	return gqlErr
+}
+
+// presentCode decides the code, the message and the other extensions of an error.
+func presentCode(ctx context.Context, err error) *gqlerror.Error {
 	gqlErr := graphql.DefaultErrorPresenter(ctx, err)
 	if gqlErr.Extensions == nil {
 		gqlErr.Extensions = map[string]any{}
@@ -26,8 +48,13 @@ func presentError(ctx context.Context, err error) *gqlerror.Error {
 		// Errors from parsing and validation (gqlgen sets GRAPHQL_*), already client-safe, and
 		// entgql's node lookups, whose message would show the raw ID.
 		c := clientCodeFor(code)
+		if _, ok := apperr.Meaning(code); ok && code != string(c) {
+			// gqlgen's own code (GRAPHQL_VALIDATION_FAILED…) says why; the contract's says what.
+			gqlErr.Extensions["reason"] = code
+		}
 		if code == "GRAPHQL_PARSE_FAILED" && strings.HasPrefix(gqlErr.Message, "exceeded token limit") {
-			c = apperr.TooComplex // the parser's limit on the length of a document
+			delete(gqlErr.Extensions, "reason") // the document's length: DOCUMENT_TOO_LONG
+			c = apperr.TooComplex               // the parser's limit on the length of a document
 			gqlErr.Message = "the document is too long: " + gqlErr.Message + " (查询文档过长)"
 		}
 		gqlErr.Extensions["code"] = string(c)
@@ -47,6 +74,9 @@ func presentError(ctx context.Context, err error) *gqlerror.Error {
 	if ae, ok := apperr.As(err); ok {
 		for k, v := range ae.Extra {
 			gqlErr.Extensions[k] = v
+		}
+		if ae.Reason != "" {
+			gqlErr.Extensions["reason"] = ae.Reason
 		}
 	}
 	if code == apperr.Internal {
@@ -96,7 +126,31 @@ func requireErrorCodes(ctx context.Context, next graphql.ResponseHandler) *graph
 		presented.Path, presented.Locations = e.Path, e.Locations
 		resp.Errors[i] = presented
 	}
+	for _, e := range resp.Errors {
+		if r, _ := e.Extensions["reason"].(string); r == "" {
+			explain(ctx, e) // an error that never met the presenter
+		}
+	}
 	return resp
+}
+
+type languageKey struct{}
+
+// withLanguage notes the language the request's Accept-Language asks for: zh or en; none
+// (messages in both) otherwise.
+func withLanguage(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if lang := apperr.Language(r.Header.Get("Accept-Language")); lang != "" {
+			r = r.WithContext(context.WithValue(r.Context(), languageKey{}, lang))
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// languageOf is the language of the request's messages: "zh", "en" or "" for both.
+func languageOf(ctx context.Context) string {
+	l, _ := ctx.Value(languageKey{}).(string)
+	return l
 }
 
 // maxErrors bounds the errors of one response; extensions.errorsOmitted counts the rest.
@@ -216,4 +270,12 @@ func isStatementTimeout(err error) bool {
 func isCursorMismatch(err error) bool {
 	s := err.Error()
 	return strings.Contains(s, "cursor values length") || (strings.HasPrefix(s, "cursor ") && strings.HasSuffix(s, "is not a slice"))
+}
+
+// plainError answers a plain-text endpoint (the spreadsheet export and import) with msg in
+// the request's language; the X-Error-Reason header carries its reason.
+func plainError(w http.ResponseWriter, r *http.Request, msg string, status int) {
+	reason := apperr.ReasonOf(codeForStatus(status), msg)
+	w.Header().Set("X-Error-Reason", reason)
+	http.Error(w, apperr.Localize(msg, apperr.Language(r.Header.Get("Accept-Language")), reason), status)
 }

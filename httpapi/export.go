@@ -137,13 +137,13 @@ func exportList(gql http.Handler, audit func(context.Context, authz.Event) error
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		v := authz.FromContext(r.Context())
 		if v == nil {
-			http.Error(w, "sign in first (请先登录)", http.StatusUnauthorized)
+			plainError(w, r, "sign in first (请先登录)", http.StatusUnauthorized)
 			return
 		}
 		name := strings.TrimSuffix(r.PathValue("list"), ".xlsx")
 		spec, ok := exports[name]
 		if !ok {
-			http.Error(w, fmt.Sprintf("no export named %q (无此导出)", name), http.StatusNotFound)
+			plainError(w, r, fmt.Sprintf("no export named %q (无此导出)", name), http.StatusNotFound)
 			return
 		}
 		query := fmt.Sprintf(`query Export($after: Cursor) { %s(first: %d, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node {%s } } } }`,
@@ -153,7 +153,7 @@ func exportList(gql http.Handler, audit func(context.Context, authz.Event) error
 		sheet := f.GetSheetName(0)
 		sw, err := f.NewStreamWriter(sheet)
 		if err != nil {
-			http.Error(w, "export failed", http.StatusInternalServerError)
+			plainError(w, r, "export failed", http.StatusInternalServerError)
 			return
 		}
 		header := make([]any, len(spec.columns))
@@ -172,12 +172,12 @@ func exportList(gql http.Handler, audit func(context.Context, authz.Event) error
 				case "FORBIDDEN":
 					status = http.StatusForbidden
 				}
-				http.Error(w, err.Error(), status)
+				plainError(w, r, err.Error(), status)
 				return
 			}
 			list, _ := page[spec.field].(map[string]any)
 			if n, _ := list["totalCount"].(float64); int(n) > MaxExportRows {
-				http.Error(w, fmt.Sprintf("%d rows: more than the %d one export may hold; export from a narrower account or use the API (导出行数超限)", int(n), MaxExportRows), http.StatusRequestEntityTooLarge)
+				plainError(w, r, fmt.Sprintf("%d rows: more than the %d one export may hold; export from a narrower account or use the API (导出行数超限)", int(n), MaxExportRows), http.StatusRequestEntityTooLarge)
 				return
 			}
 			edges, _ := list["edges"].([]any)
@@ -198,11 +198,11 @@ func exportList(gql http.Handler, audit func(context.Context, authz.Event) error
 			after = info["endCursor"]
 		}
 		if err := sw.Flush(); err != nil {
-			http.Error(w, "export failed", http.StatusInternalServerError)
+			plainError(w, r, "export failed", http.StatusInternalServerError)
 			return
 		}
 		if err := audit(authz.Bypass(r.Context(), "export"), authz.Event{Action: "export." + name, Detail: fmt.Sprintf("%d rows", rows)}); err != nil {
-			http.Error(w, "export failed: could not be audited", http.StatusInternalServerError)
+			plainError(w, r, "export failed: could not be audited", http.StatusInternalServerError)
 			return
 		}
 		w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

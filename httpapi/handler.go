@@ -22,6 +22,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/rs/cors"
 	"github.com/vektah/gqlparser/v2/ast"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/nanpiao/sbqw/apperr"
 	"github.com/nanpiao/sbqw/authn"
@@ -80,6 +81,10 @@ type Options struct {
 
 	Pool   *sql.DB      // database pool whose statistics /metrics exports (optional)
 	Logger *slog.Logger // request log (slog.Default())
+
+	// TracerProvider, when set, traces requests, GraphQL operations and SQL statements
+	// (tracing.go); nil: no tracing.
+	TracerProvider trace.TracerProvider
 }
 
 // DefaultOptions are the limits in force when nothing is configured.
@@ -176,6 +181,10 @@ func NewGraphQL(d graph.Deps, opts Options) *handler.Server {
 	srv.Use(RequireSignIn{})
 	// login manages its own transaction: a failed attempt must be audited, not rolled back.
 	ownTx := entgql.SkipIfHasFields("login")
+	if opts.TracerProvider != nil {
+		// Outside the transaction and its retries: their statements are the operation's.
+		srv.Use(OperationTracer{Provider: opts.TracerProvider})
+	}
 	srv.AroundOperations(retryLockContention(lockRetries, ownTx))
 	srv.Use(entgql.Transactioner{TxOpener: client, SkipTxFunc: ownTx})
 	srv.Use(OperationLimits{
@@ -186,6 +195,7 @@ func NewGraphQL(d graph.Deps, opts Options) *handler.Server {
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		return next(graph.WithLoaders(ctx, client))
 	})
+	srv.AroundOperations(sayWhyStreamsEnd)
 	if opts.MaxHeavy > 0 {
 		srv.AroundOperations(heavyGate(opts.MaxHeavy))
 	}
@@ -252,11 +262,11 @@ func Routes(gql http.Handler, auth *authn.Service, ready func(context.Context) e
 			AllowedOrigins: opts.CORSOrigins,
 			AllowedMethods: []string{http.MethodGet, http.MethodPost},
 			AllowedHeaders: []string{"Authorization", "Content-Type", "Accept", "X-Request-ID"},
-			ExposedHeaders: []string{"X-Request-ID", "Retry-After"},
+			ExposedHeaders: []string{"X-Request-ID", "Retry-After", "X-Error-Reason"},
 			MaxAge:         600,
 		}).Handler(h)
 	}
-	return withClientAddr(opts.TrustedProxies, WithRequestID(instrument(metrics, opts.Logger, recoverHTTP(h))))
+	return withClientAddr(opts.TrustedProxies, traceHTTP(opts.TracerProvider, WithRequestID(instrument(metrics, opts.Logger, withLanguage(recoverHTTP(h))))))
 }
 
 // whileStarting answers GraphQL requests with 503 while starting() is true; the probes and

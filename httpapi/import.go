@@ -18,17 +18,17 @@ import (
 func importTemplate() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if authz.FromContext(r.Context()) == nil {
-			http.Error(w, "sign in first (请先登录)", http.StatusUnauthorized)
+			plainError(w, r, "sign in first (请先登录)", http.StatusUnauthorized)
 			return
 		}
 		k, ok := importer.KindNamed(r.PathValue("kind"))
 		if !ok {
-			http.Error(w, fmt.Sprintf("no import named %q (无此导入)", r.PathValue("kind")), http.StatusNotFound)
+			plainError(w, r, fmt.Sprintf("no import named %q (无此导入)", r.PathValue("kind")), http.StatusNotFound)
 			return
 		}
 		var buf bytes.Buffer
 		if err := importer.WriteTemplate(&buf, k); err != nil {
-			http.Error(w, "template failed", http.StatusInternalServerError)
+			plainError(w, r, "template failed", http.StatusInternalServerError)
 			return
 		}
 		w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -44,12 +44,12 @@ func importTemplate() http.Handler {
 func importWorkbook(client *ent.Client) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if authz.FromContext(r.Context()) == nil {
-			http.Error(w, "sign in first (请先登录)", http.StatusUnauthorized)
+			plainError(w, r, "sign in first (请先登录)", http.StatusUnauthorized)
 			return
 		}
 		k, ok := importer.KindNamed(r.PathValue("kind"))
 		if !ok {
-			http.Error(w, fmt.Sprintf("no import named %q (无此导入)", r.PathValue("kind")), http.StatusNotFound)
+			plainError(w, r, fmt.Sprintf("no import named %q (无此导入)", r.PathValue("kind")), http.StatusNotFound)
 			return
 		}
 		dryRun, _ := strconv.ParseBool(r.URL.Query().Get("dryRun"))
@@ -64,7 +64,7 @@ func importWorkbook(client *ent.Client) http.Handler {
 			return
 		}
 		if err != nil {
-			http.Error(w, "could not read the file (文件读取失败)", http.StatusBadRequest)
+			plainError(w, r, "could not read the file (文件读取失败)", http.StatusBadRequest)
 			return
 		}
 		res, err := importer.Run(r.Context(), client, k, data, dryRun)
@@ -72,7 +72,7 @@ func importWorkbook(client *ent.Client) http.Handler {
 			if l := errorLog(r.Context()); l != nil {
 				l.ErrorContext(r.Context(), "import failed", "request_id", RequestID(r.Context()), "kind", k.Name, "err", err)
 			}
-			http.Error(w, "import failed (导入失败)", http.StatusInternalServerError)
+			plainError(w, r, "import failed (导入失败)", http.StatusInternalServerError)
 			return
 		}
 		status := http.StatusOK

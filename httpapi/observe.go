@@ -250,6 +250,9 @@ func instrument(m *Metrics, logger *slog.Logger, next http.Handler) http.Handler
 			slog.Int("status", rec.status),
 			slog.Float64("duration_ms", float64(elapsed.Microseconds())/1000),
 		}
+		if id := traceID(r.Context()); id != "" {
+			attrs = append(attrs, slog.String("traceId", id))
+		}
 		if o.userID != 0 {
 			attrs = append(attrs, slog.Int("user_id", o.userID), slog.String("roles", o.roles))
 		}

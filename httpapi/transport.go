@@ -322,7 +322,7 @@ func (httpTransport) write(w http.ResponseWriter, status int, resp *graphql.Resp
 	b, err := json.Marshal(out)
 	if err != nil {
 		status = http.StatusInternalServerError
-		b = []byte(`{"errors":[{"message":"the response could not be encoded (系统内部错误)","extensions":{"code":"INTERNAL"}}]}`)
+		b = []byte(`{"errors":[{"message":"the response could not be encoded (系统内部错误)","extensions":{"code":"INTERNAL","reason":"INTERNAL"}}]}`)
 	}
 	if status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="sbqw"`)
@@ -362,16 +362,18 @@ func writeRefusal(w http.ResponseWriter, r *http.Request, status int, e *apperr.
 }
 
 func writeRefusalAs(w http.ResponseWriter, r *http.Request, media string, status int, e *apperr.Error) {
-	ext := map[string]any{"code": string(e.Code)}
+	reason := apperr.ReasonFor(e)
+	ext := map[string]any{"code": string(e.Code), "reason": reason}
 	for k, v := range e.Extra {
 		ext[k] = v
 	}
+	msg := apperr.Localize(e.Message, apperr.Language(r.Header.Get("Accept-Language")), reason)
 	observe(r.Context()).noteCodes(string(e.Code))
 	w.Header().Set("Content-Type", media+"; charset=utf-8")
 	if status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="sbqw"`)
 	}
-	b, _ := json.Marshal(wireResponse{Errors: gqlerror.List{{Message: e.Message, Extensions: ext}}})
+	b, _ := json.Marshal(wireResponse{Errors: gqlerror.List{{Message: msg, Extensions: ext}}})
 	w.WriteHeader(status)
 	_, _ = w.Write(b)
 }
