@@ -216,7 +216,8 @@ type Page struct {
 
 // Read returns up to first entries after position after that the caller may see: entries of
 // the types it may read, of records its read rules reach — in SQL, the same rules as the lists
-// (authz.ReadScope), deleted records included.
+// (authz.ReadScope), deleted records included. A position before the newest one pruned
+// (retention.go) is refused with ErrCursorExpired, never answered with a gap.
 func Read(ctx context.Context, client *gen.Client, after int64, first int) (Page, error) {
 	if first < 0 || first > MaxPage {
 		return Page{}, apperr.Invalid("first", "must be between 0 and %d (每页最多%d条)", MaxPage, MaxPage)
@@ -241,6 +242,12 @@ func Read(ctx context.Context, client *gen.Client, after int64, first int) (Page
 		Order(gen.Asc(feedentry.FieldSeq)).Limit(first + 1).All(sys)
 	if err != nil {
 		return Page{}, err
+	}
+	// Read after the entries: a prune that removed some of them committed its record first.
+	if pruned, err := prunedThrough(sys, client); err != nil {
+		return Page{}, err
+	} else if after < pruned {
+		return Page{}, ErrCursorExpired
 	}
 	if len(entries) > first {
 		entries, page.HasMore = entries[:first], true

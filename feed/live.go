@@ -2,6 +2,7 @@ package feed
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"sync"
 	"time"
@@ -86,42 +87,72 @@ func (l *Live) Leave(key string) {
 	}
 }
 
+// RecheckInterval is how often a live stream that has nothing to send checks its credential
+// again (Follow's check): with the replica's own revision reads (authz.RevisionInterval) a
+// revoked credential's stream ends within about a second, like its requests.
+const RecheckInterval = 250 * time.Millisecond
+
 // Follow sends every entry visible to ctx's caller after position after, as it is positioned,
-// until ctx ends or the server stops; keep filters entries (nil keeps all). The channel closes
-// at the end. read is Read with the caller's context (a test hook).
-func (l *Live) Follow(ctx context.Context, client *gen.Client, after int64, keep func(*gen.FeedEntry) bool, out chan<- *gen.FeedEntry) {
-	defer close(out)
+// until ctx ends or the server stops (nil), check fails (its error) or the cursor is older than
+// the feed's retention (ErrCursorExpired); keep filters entries
+// (nil keeps all). check (nil: none) is the caller's credential checked again — before every
+// read, before every entry is sent and every RecheckInterval while waiting — so that nothing
+// read for a credential is sent once it has been revoked or its access changed. The caller
+// closes out after Follow returns.
+func (l *Live) Follow(ctx context.Context, client *gen.Client, after int64, keep func(*gen.FeedEntry) bool, check func(context.Context) error, out chan<- *gen.FeedEntry) error {
+	if check == nil {
+		check = func(context.Context) error { return nil }
+	}
+	tick := time.NewTicker(RecheckInterval)
+	defer tick.Stop()
 	for {
+		if err := check(ctx); err != nil {
+			return err
+		}
 		wake := l.changed()
 		page, err := Read(ctx, client, after, MaxPage)
+		if errors.Is(err, ErrCursorExpired) {
+			return err
+		}
 		if err != nil {
 			if ctx.Err() == nil {
 				slog.Warn("change feed: a live subscription failed", "error", err)
 			}
-			return
+			return nil
 		}
 		for _, e := range page.Entries {
 			if keep != nil && !keep(e) {
 				continue
 			}
+			if err := check(ctx); err != nil {
+				return err
+			}
 			select {
 			case out <- e:
 			case <-ctx.Done():
-				return
+				return nil
 			case <-l.done:
-				return
+				return nil
 			}
 		}
 		after = page.End
 		if page.HasMore {
 			continue
 		}
-		select {
-		case <-wake:
-		case <-ctx.Done():
-			return
-		case <-l.done:
-			return
+	wait:
+		for {
+			select {
+			case <-wake:
+				break wait
+			case <-tick.C:
+				if err := check(ctx); err != nil {
+					return err
+				}
+			case <-ctx.Done():
+				return nil
+			case <-l.done:
+				return nil
+			}
 		}
 	}
 }

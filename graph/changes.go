@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"strconv"
+	"sync"
 
 	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql"
@@ -96,9 +97,18 @@ func follow[T any](ctx context.Context, r *Resolver, after int64, keep func(*ent
 	if !r.live.Enter(key) {
 		return nil, &apperr.Error{Code: apperr.RateLimited, Message: "this credential already has as many live streams open as it may; close one first (实时推送连接过多)"}
 	}
+	var check func(context.Context) error
+	if r.auth != nil {
+		check = r.auth.Recheck // a revoked credential or changed access ends the stream
+	}
 	entries := make(chan *ent.FeedEntry)
 	out := make(chan T)
-	go r.live.Follow(ctx, r.client, after, keep, entries)
+	go func() {
+		defer close(entries)
+		if err := r.live.Follow(ctx, r.client, after, keep, check, entries); err != nil {
+			endStream(ctx, err)
+		}
+	}()
 	go func() {
 		defer close(out)
 		defer r.live.Leave(key)
@@ -117,4 +127,38 @@ func follow[T any](ctx context.Context, r *Resolver, after int64, keep func(*ent
 		}
 	}()
 	return out, nil
+}
+
+// StreamEnd carries why a live stream ended, from the resolver that ended it to the response
+// handler that tells the client (package httpapi sends it as the stream's last event).
+type StreamEnd struct {
+	mu  sync.Mutex
+	err error
+}
+
+type streamEndKey struct{}
+
+// WithStreamEnd returns a context in which a subscription's resolver can leave the error that
+// ended its stream, and the StreamEnd to take it from.
+func WithStreamEnd(ctx context.Context) (context.Context, *StreamEnd) {
+	end := &StreamEnd{}
+	return context.WithValue(ctx, streamEndKey{}, end), end
+}
+
+// Take returns the error that ended the stream, once; nil when it ended otherwise (the client
+// left, the server is stopping) or it was taken already.
+func (e *StreamEnd) Take() error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	err := e.err
+	e.err = nil
+	return err
+}
+
+func endStream(ctx context.Context, err error) {
+	if e, ok := ctx.Value(streamEndKey{}).(*StreamEnd); ok {
+		e.mu.Lock()
+		e.err = err
+		e.mu.Unlock()
+	}
 }

@@ -2,6 +2,7 @@ package graph_test
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -306,4 +307,84 @@ func TestChangeFeedLatency(t *testing.T) {
 		}
 	}
 	t.Logf("commit → visible in the feed (sequencer every 250 ms, %s): mean %s, worst %s over %d writes", testkit.Backend(), total/n, worst, n)
+}
+
+// TestChangeFeedRetention: entries older than the retention are pruned; a cursor from before
+// the pruned ones is refused with BAD_USER_INPUT / CURSOR_EXPIRED (never a page with a gap),
+// while a cursor at the last pruned entry, and a fresh starting cursor, go on working.
+func TestChangeFeedRetention(t *testing.T) {
+	e := newEnv(t)
+	var p changePage
+	e.api.Must(t, changesQuery, map[string]any{"first": 0}, &p)
+	before := p.Changes.EndCursor
+	e.createTownship(t, "211404100000", "沙金乡")
+	old2 := e.createTownship(t, "211404200000", "台吉镇")
+	sequence(t, e.db.Client)
+	seen, _ := follow(t, e.api, before, 100)
+	if len(seen) < 2 || seen[len(seen)-1].RecordID != old2 {
+		t.Fatalf("before pruning the feed holds %v, want both townships last", seen)
+	}
+	lastOld := seen[len(seen)-1].Cursor // the cursor of the newest entry to be pruned
+	firstOld := seen[0].Cursor
+	// These entries are now "100 days old": committed_at moved back.
+	ctx := authz.Bypass(context.Background(), "test: age the feed")
+	aged := time.Now().UTC().AddDate(0, 0, -100)
+	if _, err := e.db.SQL.ExecContext(ctx, "UPDATE feed_entries SET committed_at = ? WHERE seq IS NOT NULL", aged); err != nil {
+		t.Fatal(err)
+	}
+	fresh := e.createTownship(t, "211404300000", "大红旗镇")
+	sequence(t, e.db.Client)
+
+	n, err := feed.Prune(ctx, e.db.Client, time.Now().Add(-feed.DefaultRetention))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n < 2 {
+		t.Fatalf("pruned %d entries, want at least the two aged townships'", n)
+	}
+	left, err := e.db.Client.FeedEntry.Query().All(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, fe := range left {
+		if fe.CommittedAt != nil && fe.CommittedAt.Before(time.Now().AddDate(0, 0, -90)) {
+			t.Fatalf("an entry committed %v survived the prune", fe.CommittedAt)
+		}
+	}
+	if len(left) == 0 {
+		t.Fatal("the prune removed the fresh entry too")
+	}
+
+	for name, cursor := range map[string]string{"no cursor": "", "the first pruned entry's": firstOld, "the start cursor": before} {
+		vars := map[string]any{"first": 10}
+		if cursor != "" {
+			vars["after"] = cursor
+		}
+		r := e.api.Do(t, changesQuery, vars)
+		got := r.Fail(t, "BAD_USER_INPUT")
+		if got.Extensions["reason"] != "CURSOR_EXPIRED" || !strings.Contains(got.Message, "changes(first: 0)") {
+			t.Fatalf("%s: %+v, want reason CURSOR_EXPIRED and a message saying how to start over", name, got)
+		}
+	}
+	// A live stream from a stale cursor ends at once with the same error.
+	srv := testkit.NewServer(t, e.db)
+	sctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	events, _ := subscribe(t, sctx, srv.Login(t, "admin"), `subscription { changes(after: "`+firstOld+`") { recordID } }`)
+	var ended liveChange
+	if data, ok := <-events; !ok || json.Unmarshal(data, &ended) != nil || len(ended.Errors) == 0 ||
+		ended.Errors[0].Extensions["reason"] != "CURSOR_EXPIRED" {
+		t.Fatalf("a stream from a stale cursor: %s, want CURSOR_EXPIRED", data)
+	}
+	// The cursor of the newest pruned entry skips nothing: it continues.
+	seen, _ = follow(t, e.api, lastOld, 10)
+	if len(seen) != 1 || seen[0].RecordID != fresh {
+		t.Fatalf("after the newest pruned entry: %v, want the fresh township alone", seen)
+	}
+	// So does a fresh start: first: 0 is always answered.
+	var again changePage
+	e.api.Must(t, changesQuery, map[string]any{"first": 0}, &again)
+	if seen, _ := follow(t, e.api, again.Changes.EndCursor, 10); len(seen) != 0 {
+		t.Fatalf("from a fresh cursor: %v, want nothing yet", seen)
+	}
 }

@@ -1,12 +1,17 @@
 package httpapi
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/nanpiao/sbqw/graph"
 )
 
 // Live updates: GraphQL subscriptions over server-sent events (gqlgen's SSE transport), POST
@@ -54,4 +59,25 @@ func streamsOutliveBudget(budget func(http.Handler) http.Handler, next http.Hand
 		_ = rc.SetWriteDeadline(time.Time{})
 		next.ServeHTTP(w, r)
 	})
+}
+
+// sayWhyStreamsEnd sends, as a subscription's last event, the error its resolver ended it with
+// (graph.StreamEnd): UNAUTHENTICATED when its credential was revoked, FORBIDDEN when its access
+// changed. A stream the client or the server ended just ends.
+func sayWhyStreamsEnd(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+	if oc := graphql.GetOperationContext(ctx); oc == nil || oc.Operation == nil || oc.Operation.Operation != ast.Subscription {
+		return next(ctx)
+	}
+	ctx, end := graph.WithStreamEnd(ctx)
+	responses := next(ctx)
+	return func(ctx context.Context) *graphql.Response {
+		resp := responses(ctx)
+		if resp != nil {
+			return resp
+		}
+		if err := end.Take(); err != nil {
+			return &graphql.Response{Errors: gqlerror.List{presentError(ctx, err)}}
+		}
+		return nil
+	}
 }
