@@ -7,18 +7,27 @@ package graph
 
 import (
 	"context"
+	"time"
 
 	"github.com/nanpiao/sbqw/stats"
 )
 
 // PairingCoverage is the resolver for the pairingCoverage field.
-func (r *queryResolver) PairingCoverage(ctx context.Context, groupBy stats.StatsGrouping) ([]*stats.PairingCoverage, error) {
-	return stats.PairingCoverageByUnit(ctx, r.client, groupBy)
+func (r *queryResolver) PairingCoverage(ctx context.Context, groupBy stats.StatsGrouping, asOf *time.Time) ([]*stats.PairingCoverage, error) {
+	at, err := stats.AsOfDay(asOf)
+	if err != nil {
+		return nil, err
+	}
+	return stats.PairingCoverageByUnit(ctx, r.client, groupBy, at)
 }
 
 // CadreLoad is the resolver for the cadreLoad field.
-func (r *queryResolver) CadreLoad(ctx context.Context) ([]*stats.CadreLoad, error) {
-	return stats.CadreLoadByDepartment(ctx, r.client)
+func (r *queryResolver) CadreLoad(ctx context.Context, asOf *time.Time) ([]*stats.CadreLoad, error) {
+	at, err := stats.AsOfDay(asOf)
+	if err != nil {
+		return nil, err
+	}
+	return stats.CadreLoadByDepartment(ctx, r.client, at)
 }
 
 // VisitCompliance is the resolver for the visitCompliance field.
@@ -37,13 +46,21 @@ func (r *queryResolver) DemoProjectStats(ctx context.Context, year *int) ([]*sta
 }
 
 // TrainingCompletion is the resolver for the trainingCompletion field.
-func (r *queryResolver) TrainingCompletion(ctx context.Context, year int, groupBy stats.StatsGrouping) ([]*stats.TrainingCompletion, error) {
-	return stats.TrainingCompletionByUnit(ctx, r.client, year, groupBy)
+func (r *queryResolver) TrainingCompletion(ctx context.Context, year int, groupBy stats.StatsGrouping, asOf *time.Time) ([]*stats.TrainingCompletion, error) {
+	at, err := stats.AsOfDay(asOf)
+	if err != nil {
+		return nil, err
+	}
+	return stats.TrainingCompletionByUnit(ctx, r.client, year, groupBy, at)
 }
 
 // MemberComposition is the resolver for the memberComposition field.
-func (r *queryResolver) MemberComposition(ctx context.Context, dimension stats.MemberDimension, groupBy *stats.StatsGrouping) ([]*stats.MemberCount, error) {
-	return stats.MemberComposition(ctx, r.client, dimension, groupBy)
+func (r *queryResolver) MemberComposition(ctx context.Context, dimension stats.MemberDimension, groupBy *stats.StatsGrouping, asOf *time.Time) ([]*stats.MemberCount, error) {
+	at, err := stats.AsOfDay(asOf)
+	if err != nil {
+		return nil, err
+	}
+	return stats.MemberComposition(ctx, r.client, dimension, groupBy, at)
 }
 
 // RectificationProgress is the resolver for the rectificationProgress field.
@@ -52,6 +69,10 @@ func (r *queryResolver) RectificationProgress(ctx context.Context, year int, gro
 }
 
 // AnnualReport is the resolver for the annualReport field.
-func (r *queryResolver) AnnualReport(ctx context.Context, townshipID int, year int) (*stats.AnnualReport, error) {
-	return stats.AnnualReportOf(ctx, r.client, townshipID, year)
+func (r *queryResolver) AnnualReport(ctx context.Context, townshipID int, year int, asOf *time.Time) (*stats.AnnualReport, error) {
+	at, err := stats.AsOfDay(asOf)
+	if err != nil {
+		return nil, err
+	}
+	return stats.AnnualReportOf(ctx, r.client, townshipID, year, at)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/nanpiao/sbqw/ent"
 	"github.com/nanpiao/sbqw/stats"
@@ -30,6 +31,19 @@ func BenchmarkStatistics(b *testing.B) {
 			return err
 		}},
 		{"annualReport", func(ctx context.Context) error { return annualReport(ctx, c, township) }},
+		{"districtReport", func(ctx context.Context) error {
+			_, err := stats.DistrictReportOf(ctx, c, 2026, stats.AsOf{})
+			return err
+		}},
+		{"districtReport/asOf", func(ctx context.Context) error {
+			day := time.Date(2025, 12, 31, 0, 0, 0, 0, time.UTC)
+			at, err := stats.AsOfDay(&day)
+			if err != nil {
+				return err
+			}
+			_, err = stats.DistrictReportOf(ctx, c, 2025, at)
+			return err
+		}},
 	}
 	for _, user := range []string{"admin", "township01"} {
 		ctx := d.as(b, user)
@@ -57,7 +71,7 @@ func BenchmarkStatistics(b *testing.B) {
 // annualReport computes every section of a township's 2026 report, as a client asking for all
 // of them would.
 func annualReport(ctx context.Context, c *ent.Client, township int) error {
-	r, err := stats.AnnualReportOf(ctx, c, township, 2026)
+	r, err := stats.AnnualReportOf(ctx, c, township, 2026, stats.AsOf{})
 	if err != nil {
 		return err
 	}

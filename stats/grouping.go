@@ -18,6 +18,9 @@ type StatsGrouping string
 const (
 	ByTownship StatsGrouping = "TOWNSHIP"
 	ByVillage  StatsGrouping = "VILLAGE"
+	// byTotal is one row over the whole scope (the district report's totals), under unit 0
+	// with no township or village.
+	byTotal StatsGrouping = "TOTAL"
 )
 
 // column is the scope column every grouped type carries for the unit.
@@ -109,6 +112,13 @@ func (u StatsUnit) less(o StatsUnit) bool {
 func withUnits[R any](ctx context.Context, client *ent.Client, g StatsGrouping, rows map[int]*R, unitOf func(*R) *StatsUnit) ([]*R, error) {
 	if len(rows) == 0 {
 		return []*R{}, nil
+	}
+	if g == byTotal {
+		out := make([]*R, 0, len(rows))
+		for _, r := range rows {
+			out = append(out, r)
+		}
+		return out, nil
 	}
 	ids := make([]int, 0, len(rows))
 	for id := range rows {

@@ -13,7 +13,6 @@ import (
 	"github.com/nanpiao/sbqw/ent/post"
 	"github.com/nanpiao/sbqw/ent/predicate"
 	"github.com/nanpiao/sbqw/ent/schema/enum"
-	"github.com/nanpiao/sbqw/workflow"
 )
 
 // MemberDimension is what party members are classified by (党员分类).
@@ -44,7 +43,7 @@ func (d *MemberDimension) UnmarshalGQL(v any) error {
 // an expression, with the buckets in the order they are listed.
 type dimension struct {
 	column  string
-	expr    func(s *sql.Selector) string
+	expr    func(s *sql.Selector, year int) string
 	buckets []enum.Term
 }
 
@@ -84,10 +83,10 @@ func ageBandTerms() []enum.Term {
 	return out
 }
 
-// ageBandSQL is the band of a member's birth year as a CASE expression. The bounds are
-// integers written into the SQL (no arguments), so that GROUP BY can repeat it verbatim.
-func ageBandSQL(s *sql.Selector) string {
-	year := today().Year()
+// ageBandSQL is the band of a member's birth year, by the age reached in year, as a CASE
+// expression. The bounds are integers written into the SQL (no arguments), so that GROUP BY
+// can repeat it verbatim.
+func ageBandSQL(s *sql.Selector, year int) string {
 	out := "CASE"
 	for _, b := range ageBands {
 		if b.below == 0 {
@@ -116,7 +115,7 @@ func activeMember() predicate.PartyMember {
 // MemberComposition: the caller's active party members counted by one dimension, optionally
 // per unit. Every bucket of the dimension is listed (zeros included) for every unit with
 // members.
-func MemberComposition(ctx context.Context, client *ent.Client, dim MemberDimension, g *StatsGrouping) ([]*MemberCount, error) {
+func MemberComposition(ctx context.Context, client *ent.Client, dim MemberDimension, g *StatsGrouping, at AsOf) ([]*MemberCount, error) {
 	d, ok := dimensions[dim]
 	if !ok {
 		return nil, apperr.Invalid("dimension", "unknown dimension %q", dim)
@@ -132,7 +131,7 @@ func MemberComposition(ctx context.Context, client *ent.Client, dim MemberDimens
 	}
 	var rows []bucketRow
 	if dim == DimHasPost {
-		total, holders, err := postHolders(ctx, client, keys, 0)
+		total, holders, err := postHolders(ctx, client, keys, 0, at)
 		if err != nil {
 			return nil, err
 		}
@@ -140,8 +139,11 @@ func MemberComposition(ctx context.Context, client *ent.Client, dim MemberDimens
 			rows = append(rows, bucketRow{unit, withPost.Value, holders[unit]}, bucketRow{unit, withoutPost.Value, n - holders[unit]})
 		}
 	} else {
-		bucket := key{col: d.column, as: "bucket", expr: d.expr}
-		err := client.PartyMember.Query().Where(activeMember()).
+		bucket := key{col: d.column, as: "bucket"}
+		if d.expr != nil {
+			bucket.expr = func(s *sql.Selector) string { return d.expr(s, at.Day().Year()) }
+		}
+		err := client.PartyMember.Query().Where(at.member()).
 			Modify(grouped(append(keys, bucket), countAll("members"))).
 			Scan(ctx, &rows)
 		if err != nil {
@@ -193,12 +195,12 @@ func MemberComposition(ctx context.Context, client *ent.Client, dim MemberDimens
 // postHolders counts, per key (none: one row under 0), the caller's active members and those
 // of them holding a post valid today. Post holders are counted on the posts, through the
 // posts' own scope rule.
-func postHolders(ctx context.Context, client *ent.Client, keys []key, townshipID int) (map[int]int, map[int]int, error) {
+func postHolders(ctx context.Context, client *ent.Client, keys []key, townshipID int, at AsOf) (map[int]int, map[int]int, error) {
 	var members []struct {
 		StatsUnit int `sql:"unit"`
 		Members   int `sql:"members"`
 	}
-	err := client.PartyMember.Query().Where(activeMember(), predicate.PartyMember(inTownship(townshipID))).
+	err := client.PartyMember.Query().Where(at.member(), predicate.PartyMember(inTownship(townshipID))).
 		Modify(grouped(keys, countAll("members"))).
 		Scan(ctx, &members)
 	if err != nil {
@@ -209,8 +211,8 @@ func postHolders(ctx context.Context, client *ent.Client, keys []key, townshipID
 		Holders   int `sql:"holders"`
 	}
 	err = client.Post.Query().
-		Where(workflow.PostHeldOn(today()), predicate.Post(inTownship(townshipID)),
-			post.HasMemberWith(activeMember(), predicate.PartyMember(visible(ctx, "PartyMember")))).
+		Where(at.postHeld(), predicate.Post(inTownship(townshipID)),
+			post.HasMemberWith(at.member(), predicate.PartyMember(visible(ctx, "PartyMember")))).
 		Modify(grouped(keys, countDistinct("holders", post.FieldMemberID))).
 		Scan(ctx, &holders)
 	if err != nil {
@@ -244,8 +246,8 @@ type MemberHighlights struct {
 	WithPost int
 }
 
-func memberHighlights(ctx context.Context, client *ent.Client, townshipID int) (*MemberHighlights, error) {
-	year := today().Year()
+func memberHighlights(ctx context.Context, client *ent.Client, townshipID int, at AsOf) (*MemberHighlights, error) {
+	year := at.Day().Year()
 	var rows []struct {
 		Members   int `sql:"members"`
 		Female    int `sql:"female"`
@@ -255,7 +257,7 @@ func memberHighlights(ctx context.Context, client *ent.Client, townshipID int) (
 		Probation int `sql:"probation"`
 		Floating  int `sql:"floating"`
 	}
-	err := client.PartyMember.Query().Where(activeMember(), partymember.TownshipID(townshipID)).
+	err := client.PartyMember.Query().Where(at.member(), partymember.TownshipID(townshipID)).
 		Modify(grouped(nil,
 			countAll("members"),
 			countIf("female", partymember.GenderEQ(enum.GenderFemale)),
@@ -269,7 +271,7 @@ func memberHighlights(ctx context.Context, client *ent.Client, townshipID int) (
 	if err != nil {
 		return nil, err
 	}
-	_, holders, err := postHolders(ctx, client, nil, townshipID)
+	_, holders, err := postHolders(ctx, client, nil, townshipID, at)
 	if err != nil {
 		return nil, err
 	}

@@ -8,7 +8,6 @@ import (
 	"github.com/nanpiao/sbqw/ent"
 	"github.com/nanpiao/sbqw/ent/cadre"
 	"github.com/nanpiao/sbqw/ent/department"
-	"github.com/nanpiao/sbqw/ent/household"
 	"github.com/nanpiao/sbqw/ent/pairing"
 	"github.com/nanpiao/sbqw/ent/predicate"
 )
@@ -25,18 +24,19 @@ type PairingCoverage struct {
 // UnpairedHouseholds are the needy households without an active pairing.
 func (p *PairingCoverage) UnpairedHouseholds() int { return p.NeedyHouseholds - p.PairedHouseholds }
 
-// PairingCoverageByUnit: per unit, needy households and those with an active pairing.
-func PairingCoverageByUnit(ctx context.Context, client *ent.Client, g StatsGrouping) ([]*PairingCoverage, error) {
-	return pairingCoverage(ctx, client, g, 0)
+// PairingCoverageByUnit: per unit, needy households and those with an active pairing (as of
+// a day: needy households registered poor that day, and pairings in force that day).
+func PairingCoverageByUnit(ctx context.Context, client *ent.Client, g StatsGrouping, at AsOf) ([]*PairingCoverage, error) {
+	return pairingCoverage(ctx, client, g, 0, at)
 }
 
-func pairingCoverage(ctx context.Context, client *ent.Client, g StatsGrouping, townshipID int) ([]*PairingCoverage, error) {
+func pairingCoverage(ctx context.Context, client *ent.Client, g StatsGrouping, townshipID int, at AsOf) ([]*PairingCoverage, error) {
 	var needy []struct {
 		StatsUnit int `sql:"unit"`
 		Needy     int `sql:"needy"`
 	}
 	err := client.Household.Query().
-		Where(household.Needy(true), predicate.Household(inTownship(townshipID))).
+		Where(at.needy(ctx), predicate.Household(inTownship(townshipID))).
 		Modify(grouped([]key{unitKey(g)}, countAll("needy"))).
 		Scan(ctx, &needy)
 	if err != nil {
@@ -50,8 +50,8 @@ func pairingCoverage(ctx context.Context, client *ent.Client, g StatsGrouping, t
 		Paired    int `sql:"paired"`
 	}
 	err = client.Pairing.Query().
-		Where(pairing.Active(true), predicate.Pairing(inTownship(townshipID)),
-			pairing.HasHouseholdWith(household.Needy(true), predicate.Household(visible(ctx, "Household")))).
+		Where(at.pairingInForce(), predicate.Pairing(inTownship(townshipID)),
+			pairing.HasHouseholdWith(at.needy(ctx), predicate.Household(visible(ctx, "Household")))).
 		Modify(grouped([]key{unitKey(g)}, countDistinct("paired", pairing.FieldHouseholdID))).
 		Scan(ctx, &paired)
 	if err != nil {
@@ -84,8 +84,9 @@ type CadreLoad struct {
 	AverageHouseholdsPerPairedCadre *float64
 }
 
-// CadreLoadByDepartment: per department, its cadres and their active pairings.
-func CadreLoadByDepartment(ctx context.Context, client *ent.Client) ([]*CadreLoad, error) {
+// CadreLoadByDepartment: per department, its cadres and their active pairings (as of a day:
+// the pairings in force that day).
+func CadreLoadByDepartment(ctx context.Context, client *ent.Client, at AsOf) ([]*CadreLoad, error) {
 	var cadres []struct {
 		Dept   int `sql:"department_id"`
 		Cadres int `sql:"cadres"`
@@ -103,11 +104,11 @@ func CadreLoadByDepartment(ctx context.Context, client *ent.Client) ([]*CadreLoa
 		Max      int `sql:"max_load"`
 	}
 	err = client.Pairing.Query().
-		Where(pairing.Active(true)).
+		Where(at.pairingInForce()).
 		Modify(grouped([]key{by(pairing.FieldDepartmentID)},
 			countAll("pairings"),
 			countDistinct("paired", pairing.FieldCadreID),
-			column{as: "max_load", expr: maxLoadOfOneCadre(ctx)},
+			column{as: "max_load", expr: maxLoadOfOneCadre(ctx, at)},
 		)).
 		Scan(ctx, &load)
 	if err != nil {
@@ -145,13 +146,13 @@ func CadreLoadByDepartment(ctx context.Context, client *ent.Client) ([]*CadreLoa
 // maxLoadOfOneCadre is MAX over the department's visible active pairings of the number of
 // visible active pairings of the same cadre: the load of the busiest cadre. The correlated
 // count is a sub-query, so it carries the pairings' read filter itself.
-func maxLoadOfOneCadre(ctx context.Context) func(s *sql.Selector) sql.Querier {
+func maxLoadOfOneCadre(ctx context.Context, at AsOf) func(s *sql.Selector) sql.Querier {
 	return func(s *sql.Selector) sql.Querier {
 		b := sql.Dialect(s.Dialect())
 		t := b.Table(pairing.Table).As("same_cadre")
 		sub := b.Select(sql.Count("*")).From(t)
 		sub.Where(sql.ColumnsEQ(t.C(pairing.FieldCadreID), s.C(pairing.FieldCadreID)))
-		pairing.Active(true)(sub)
+		sub.Where(at.pairingInForceSQL(t))
 		visible(ctx, "Pairing")(sub)
 		return expr(func(b *sql.Builder) { b.S("MAX((").Join(sub).S("))") })
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/nanpiao/sbqw/ent"
 	"github.com/nanpiao/sbqw/ent/household"
 	"github.com/nanpiao/sbqw/ent/povertystatuschange"
+	"github.com/nanpiao/sbqw/ent/predicate"
 	"github.com/nanpiao/sbqw/ent/schema/enum"
 )
 
@@ -31,8 +32,12 @@ func PovertyExitByUnit(ctx context.Context, client *ent.Client, year int, g Stat
 	if err := checkYear(year); err != nil {
 		return nil, err
 	}
+	return povertyExit(ctx, client, year, time.Date(year, 12, 31, 0, 0, 0, 0, time.UTC), g, 0)
+}
+
+// povertyExit counts the stock on day end (in year) and the flows from 1 January to end.
+func povertyExit(ctx context.Context, client *ent.Client, year int, end time.Time, g StatsGrouping, townshipID int) ([]*PovertyExit, error) {
 	start := time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC)
-	end := time.Date(year, 12, 31, 0, 0, 0, 0, time.UTC)
 	live := povertystatuschange.HasHouseholdWith(household.DeletedAtIsNil())
 	// The status at the end of the year is the toStatus of each household's last change on or
 	// before that day (ties on one day go to the later row).
@@ -45,7 +50,7 @@ func PovertyExitByUnit(ctx context.Context, client *ent.Client, year int, g Stat
 	}
 	status := func(s enum.PovertyStatus) func(*sql.Selector) { return povertystatuschange.ToStatusEQ(s) }
 	err := client.PovertyStatusChange.Query().
-		Where(live, povertystatuschange.ChangedOnLTE(end), lastChangeBy(end)).
+		Where(live, povertystatuschange.ChangedOnLTE(end), lastChangeBy(end), predicate.PovertyStatusChange(inTownship(townshipID))).
 		Modify(grouped([]key{unitKey(g)},
 			countIf("in_poverty", status(enum.StatusInPoverty)),
 			countIf("exited", status(enum.StatusLifted)),
@@ -65,7 +70,7 @@ func PovertyExitByUnit(ctx context.Context, client *ent.Client, year int, g Stat
 	inYear := povertystatuschange.ChangedOnGTE(start)
 	step := func(s enum.PovertyStep) func(*sql.Selector) { return povertystatuschange.StepEQ(s) }
 	err = client.PovertyStatusChange.Query().
-		Where(live, povertystatuschange.ChangedOnLTE(end)).
+		Where(live, povertystatuschange.ChangedOnLTE(end), predicate.PovertyStatusChange(inTownship(townshipID))).
 		Modify(grouped([]key{unitKey(g)},
 			countDistinctIf("identified", povertystatuschange.FieldHouseholdID, step(enum.StepIdentified)),
 			countIf("exited", step(enum.StepExitConfirmed), inYear),
@@ -91,15 +96,5 @@ func PovertyExitByUnit(ctx context.Context, client *ent.Client, year int, g Stat
 // same household exists up to that day. The sub-query reads the same table by primary key and
 // household, so it sees exactly the rows of households the outer query already keeps.
 func lastChangeBy(day time.Time) func(*sql.Selector) {
-	return func(s *sql.Selector) {
-		t := sql.Table(povertystatuschange.Table).As("later")
-		hh, on, id := povertystatuschange.FieldHouseholdID, povertystatuschange.FieldChangedOn, povertystatuschange.FieldID
-		later := sql.Select(t.C(id)).From(t).Where(sql.And(
-			sql.ColumnsEQ(t.C(hh), s.C(hh)),
-			sql.IsNull(t.C("deleted_at")),
-			sql.LTE(t.C(on), day),
-			sql.Or(sql.ColumnsGT(t.C(on), s.C(on)), sql.And(sql.ColumnsEQ(t.C(on), s.C(on)), sql.ColumnsGT(t.C(id), s.C(id)))),
-		))
-		s.Where(sql.NotExists(later))
-	}
+	return func(s *sql.Selector) { s.Where(notLaterChange(s.C, day)) }
 }

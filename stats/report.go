@@ -2,6 +2,7 @@ package stats
 
 import (
 	"context"
+	"time"
 
 	"github.com/nanpiao/sbqw/ent"
 	"github.com/nanpiao/sbqw/ent/contribution"
@@ -17,12 +18,18 @@ type AnnualReport struct {
 	Township *ent.Township
 	Year     int
 
+	// at is the day the "current" sections (pairing coverage, secretaries, members, poverty)
+	// count on.
+	at     AsOf
 	client *ent.Client
 }
 
+// AsOf is the day the "current" sections count on.
+func (r *AnnualReport) AsOf() time.Time { return r.at.Day() }
+
 // AnnualReportOf checks the arguments and returns the report, whose sections are computed when
 // resolved.
-func AnnualReportOf(ctx context.Context, client *ent.Client, townshipID, year int) (*AnnualReport, error) {
+func AnnualReportOf(ctx context.Context, client *ent.Client, townshipID, year int, at AsOf) (*AnnualReport, error) {
 	if _, err := SpringFestival(year); err != nil {
 		return nil, err
 	}
@@ -30,7 +37,7 @@ func AnnualReportOf(ctx context.Context, client *ent.Client, townshipID, year in
 	if err != nil {
 		return nil, err
 	}
-	return &AnnualReport{Township: t, Year: year, client: client}, nil
+	return &AnnualReport{Township: t, Year: year, at: at, client: client}, nil
 }
 
 func (r *AnnualReport) unit() StatsUnit { return StatsUnit{Township: r.Township} }
@@ -58,13 +65,13 @@ func (r *AnnualReport) DemoProjectStages(ctx context.Context) ([]*DemoProjectSta
 
 // Training: its village secretaries' "1+X" training (百名书记).
 func (r *AnnualReport) Training(ctx context.Context) (*TrainingCompletion, error) {
-	rows, err := trainingCompletion(ctx, r.client, r.Year, ByTownship, r.Township.ID)
+	rows, err := trainingCompletion(ctx, r.client, r.Year, ByTownship, r.Township.ID, r.at)
 	return single(rows, err, &TrainingCompletion{StatsUnit: r.unit()})
 }
 
-// PairingCoverage: its needy households and their cadres, as of today (千名干部).
+// PairingCoverage: its needy households and their cadres, as of the report's day (千名干部).
 func (r *AnnualReport) PairingCoverage(ctx context.Context) (*PairingCoverage, error) {
-	rows, err := pairingCoverage(ctx, r.client, ByTownship, r.Township.ID)
+	rows, err := pairingCoverage(ctx, r.client, ByTownship, r.Township.ID, r.at)
 	return single(rows, err, &PairingCoverage{StatsUnit: r.unit()})
 }
 
@@ -85,9 +92,17 @@ func (r *AnnualReport) Rectifications(ctx context.Context) (*RectificationProgre
 	return single(rows, err, &RectificationProgress{StatsUnit: r.unit(), ByStatus: newStatusCounts()})
 }
 
-// Members: its active party members, as of today (万名党员).
+// Poverty: its households by poverty status on the report's day, or on 31 December of the
+// year when that is earlier, and the year's exits, monitoring and returns up to that day,
+// replayed from the poverty status history.
+func (r *AnnualReport) Poverty(ctx context.Context) (*PovertyExit, error) {
+	rows, err := povertyExit(ctx, r.client, r.Year, reportEnd(r.Year, r.at), ByTownship, r.Township.ID)
+	return single(rows, err, &PovertyExit{StatsUnit: r.unit()})
+}
+
+// Members: its active party members, as of the report's day (万名党员).
 func (r *AnnualReport) Members(ctx context.Context) (*MemberHighlights, error) {
-	return memberHighlights(ctx, r.client, r.Township.ID)
+	return memberHighlights(ctx, r.client, r.Township.ID, r.at)
 }
 
 // Teams: its party member teams and what their members contributed in the year.

@@ -21,6 +21,8 @@ type column struct {
 type key struct {
 	col, as string
 	expr    func(s *sql.Selector) string
+	// total selects 0 under the name and does not group: one row over all the rows kept.
+	total bool
 }
 
 func (k key) sql(s *sql.Selector) string {
@@ -30,8 +32,14 @@ func (k key) sql(s *sql.Selector) string {
 	return s.C(k.col)
 }
 
-// unitKey groups by the unit's scope column, scanned as "unit".
-func unitKey(g StatsGrouping) key { return key{col: g.column(), as: "unit"} }
+// unitKey groups by the unit's scope column, scanned as "unit"; byTotal selects unit 0 without
+// grouping.
+func unitKey(g StatsGrouping) key {
+	if g == byTotal {
+		return key{as: "unit", total: true}
+	}
+	return key{col: g.column(), as: "unit"}
+}
 
 // by groups by a column, scanned under its own name.
 func by(col string) key { return key{col: col, as: col} }
@@ -42,6 +50,10 @@ func grouped(keys []key, cols ...column) func(*sql.Selector) {
 		s.Select()
 		var groupBy []string
 		for _, k := range keys {
+			if k.total {
+				s.AppendSelectExprAs(sql.Raw("0"), k.as)
+				continue
+			}
 			s.AppendSelectExprAs(sql.Raw(k.sql(s)), k.as)
 			groupBy = append(groupBy, k.sql(s))
 		}

@@ -33,26 +33,26 @@ type TrainingCompletion struct {
 
 // villageSecretaryPost: a SECRETARY post held today in a village's party organisation the
 // caller can see.
-func villageSecretaryPost(ctx context.Context) predicate.Post {
-	return post.And(workflow.VillageSecretaryOn(today()),
+func villageSecretaryPost(ctx context.Context, at AsOf) predicate.Post {
+	return post.And(workflow.VillageSecretaryOn(at.Day()),
 		post.HasOrganizationWith(predicate.PartyOrganization(visible(ctx, "PartyOrganization"))))
 }
 
 // TrainingCompletionByUnit: per unit, the village secretaries' training in year.
-func TrainingCompletionByUnit(ctx context.Context, client *ent.Client, year int, g StatsGrouping) ([]*TrainingCompletion, error) {
+func TrainingCompletionByUnit(ctx context.Context, client *ent.Client, year int, g StatsGrouping, at AsOf) ([]*TrainingCompletion, error) {
 	if err := checkYear(year); err != nil {
 		return nil, err
 	}
-	return trainingCompletion(ctx, client, year, g, 0)
+	return trainingCompletion(ctx, client, year, g, 0, at)
 }
 
-func trainingCompletion(ctx context.Context, client *ent.Client, year int, g StatsGrouping, townshipID int) ([]*TrainingCompletion, error) {
+func trainingCompletion(ctx context.Context, client *ent.Client, year int, g StatsGrouping, townshipID int, at AsOf) ([]*TrainingCompletion, error) {
 	var secs []struct {
 		StatsUnit   int `sql:"unit"`
 		Secretaries int `sql:"secretaries"`
 	}
 	err := client.Post.Query().
-		Where(villageSecretaryPost(ctx), predicate.Post(inTownship(townshipID))).
+		Where(villageSecretaryPost(ctx, at), predicate.Post(inTownship(townshipID))).
 		Modify(grouped([]key{unitKey(g)}, countDistinct("secretaries", post.FieldMemberID))).
 		Scan(ctx, &secs)
 	if err != nil {
@@ -69,7 +69,7 @@ func trainingCompletion(ctx context.Context, client *ent.Client, year int, g Sta
 			trainingenrollment.AttendanceEQ(enum.AttendanceAttended),
 			trainingenrollment.HasCourseWith(trainingcourse.Year(year), predicate.TrainingCourse(visible(ctx, "TrainingCourse"))),
 			trainingenrollment.HasSecretaryWith(predicate.PartyMember(visible(ctx, "PartyMember")),
-				partymember.HasPostsWith(villageSecretaryPost(ctx), predicate.Post(visible(ctx, "Post"))))).
+				partymember.HasPostsWith(villageSecretaryPost(ctx, at), predicate.Post(visible(ctx, "Post"))))).
 		Modify(grouped([]key{unitKey(g)},
 			countDistinctIf("comprehensive", trainingenrollment.FieldSecretaryID,
 				trainingenrollment.HasCourseWith(trainingcourse.KindIn(workflow.TrainingOne...))),

@@ -1,0 +1,223 @@
+package stats
+
+import (
+	"context"
+	"errors"
+	"sort"
+	"time"
+
+	"github.com/nanpiao/sbqw/apperr"
+	"github.com/nanpiao/sbqw/ent/privacy"
+
+	"github.com/nanpiao/sbqw/ent"
+	"github.com/nanpiao/sbqw/ent/township"
+	"github.com/nanpiao/sbqw/money"
+)
+
+// DistrictReport 区年度报告: the headline figures of a year for every township the caller can
+// see (one row each, from the same queries as the statistics, grouped by township in SQL) and
+// the district totals, computed by the same queries without the grouping — so a total is the
+// database's count over the caller's scope, not a sum made in Go. A section over a type the
+// caller's role may not read is nil in every row, and its error (FORBIDDEN) is in Withheld.
+type DistrictReport struct {
+	Year      int
+	Townships []*DistrictReportRow
+	Total     *DistrictReportRow
+	// Withheld holds the error of each section the caller may not read.
+	Withheld []error
+
+	at AsOf
+}
+
+// AsOf is the day the "current" figures count on.
+func (r *DistrictReport) AsOf() time.Time { return r.at.Day() }
+
+// DistrictReportRow is one township's headline figures, or the district's (Township nil).
+type DistrictReportRow struct {
+	Township *ent.Township
+	Coverage *DistrictCoverage
+	Training *DistrictTraining
+	Members  *DistrictMembers
+	Poverty  *DistrictPoverty
+	Projects *DistrictProjects
+}
+
+// DistrictCoverage: needy households on the report's day and those with a pairing in force (千名干部).
+type DistrictCoverage struct{ NeedyHouseholds, PairedHouseholds int }
+
+// DistrictTraining: village secretaries on the report's day and those who attended the year's
+// comprehensive course (百名书记).
+type DistrictTraining struct{ Secretaries, ComprehensiveAttended int }
+
+// DistrictMembers: active members on the report's day and those holding a post (万名党员).
+type DistrictMembers struct{ Members, WithPost int }
+
+// DistrictPoverty: poverty status on the report's stock day and the year's exits up to it,
+// replayed from the history.
+type DistrictPoverty struct {
+	Identified, InPoverty, Exited, Monitored, Returned, ExitedInYear int
+}
+
+// DistrictProjects: the year's demonstration projects and their actual investment (十大示范引领工程).
+type DistrictProjects struct {
+	Projects         int
+	ActualInvestment money.Fen
+}
+
+// DistrictReportOf computes the district report of year as of at.
+func DistrictReportOf(ctx context.Context, client *ent.Client, year int, at AsOf) (*DistrictReport, error) {
+	if err := checkYear(year); err != nil {
+		return nil, err
+	}
+	rep := &DistrictReport{Year: year, at: at, Total: &DistrictReportRow{}}
+	byID := map[int]*DistrictReportRow{}
+	perTownship := func(id int) *DistrictReportRow { return row(byID, id) }
+	total := func(int) *DistrictReportRow { return rep.Total }
+	withheld, err := districtFigures(ctx, client, year, at, ByTownship, perTownship)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := districtFigures(ctx, client, year, at, byTotal, total); err != nil {
+		return nil, err
+	}
+	rep.Withheld = withheld
+	ids := make([]int, 0, len(byID))
+	for id := range byID {
+		ids = append(ids, id)
+	}
+	ts, err := client.Township.Query().Where(township.IDIn(ids...)).All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if len(ts) != len(ids) {
+		return nil, errUnitMissing
+	}
+	for _, t := range ts {
+		r := byID[t.ID]
+		r.Township = t
+		rep.Townships = append(rep.Townships, r)
+	}
+	sort.Slice(rep.Townships, func(i, j int) bool { return rep.Townships[i].Township.Code < rep.Townships[j].Township.Code })
+	// A readable section shows zeros, not nil, for a township without its records.
+	for _, r := range append(rep.Townships, rep.Total) {
+		r.fillReadable(withheld)
+	}
+	return rep, nil
+}
+
+// section names of the district report, for what a caller may not read.
+const (
+	secCoverage = "coverage"
+	secTraining = "training"
+	secMembers  = "members"
+	secPoverty  = "poverty"
+	secProjects = "projects"
+)
+
+func (r *DistrictReportRow) fillReadable(withheld []error) {
+	denied := map[string]bool{}
+	for _, err := range withheld {
+		var s *sectionError
+		if errors.As(err, &s) {
+			denied[s.section] = true
+		}
+	}
+	if r.Coverage == nil && !denied[secCoverage] {
+		r.Coverage = &DistrictCoverage{}
+	}
+	if r.Training == nil && !denied[secTraining] {
+		r.Training = &DistrictTraining{}
+	}
+	if r.Members == nil && !denied[secMembers] {
+		r.Members = &DistrictMembers{}
+	}
+	if r.Poverty == nil && !denied[secPoverty] {
+		r.Poverty = &DistrictPoverty{}
+	}
+	if r.Projects == nil && !denied[secProjects] {
+		r.Projects = &DistrictProjects{}
+	}
+}
+
+// sectionError is a section the caller may not read.
+type sectionError struct {
+	section string
+	err     error
+}
+
+func (e *sectionError) Error() string { return "districtReport." + e.section + ": " + e.err.Error() }
+func (e *sectionError) Unwrap() error { return e.err }
+
+func forbidden(err error) bool {
+	return errors.Is(err, privacy.Deny) || errors.Is(err, apperr.ErrForbidden)
+}
+
+// districtFigures runs each section's query grouped by g and fills the row of each unit. A
+// section the caller may not read is skipped and returned among the withheld errors.
+func districtFigures(ctx context.Context, client *ent.Client, year int, at AsOf, g StatsGrouping, rowOf func(int) *DistrictReportRow) ([]error, error) {
+	id := func(u StatsUnit) int {
+		if u.Township == nil {
+			return 0
+		}
+		return u.Township.ID
+	}
+	sections := []struct {
+		name string
+		run  func() error
+	}{
+		{secCoverage, func() error {
+			pc, err := pairingCoverage(ctx, client, g, 0, at)
+			for _, p := range pc {
+				rowOf(id(p.StatsUnit)).Coverage = &DistrictCoverage{p.NeedyHouseholds, p.PairedHouseholds}
+			}
+			return err
+		}},
+		{secTraining, func() error {
+			tc, err := trainingCompletion(ctx, client, year, g, 0, at)
+			for _, t := range tc {
+				rowOf(id(t.StatsUnit)).Training = &DistrictTraining{t.Secretaries, t.ComprehensiveAttended}
+			}
+			return err
+		}},
+		{secMembers, func() error {
+			members, holders, err := postHolders(ctx, client, []key{unitKey(g)}, 0, at)
+			for unit, n := range members {
+				rowOf(unit).Members = &DistrictMembers{n, holders[unit]}
+			}
+			return err
+		}},
+		{secPoverty, func() error {
+			pe, err := povertyExit(ctx, client, year, reportEnd(year, at), g, 0)
+			for _, p := range pe {
+				rowOf(id(p.StatsUnit)).Poverty = &DistrictPoverty{p.Identified, p.InPoverty, p.Exited, p.Monitored, p.Returned, p.ExitedInYear}
+			}
+			return err
+		}},
+		{secProjects, func() error {
+			po, err := projectOutcomes(ctx, client, year, g, 0)
+			for _, p := range po {
+				rowOf(id(p.StatsUnit)).Projects = &DistrictProjects{p.Projects, p.Actual}
+			}
+			return err
+		}},
+	}
+	var withheld []error
+	for _, s := range sections {
+		if err := s.run(); forbidden(err) {
+			withheld = append(withheld, &sectionError{s.name, err})
+		} else if err != nil {
+			return nil, err
+		}
+	}
+	return withheld, nil
+}
+
+// reportEnd is the day a report of year counts stocks on: its asOf day, or 31 December of the
+// year when that is earlier.
+func reportEnd(year int, at AsOf) time.Time {
+	end := at.Day()
+	if last := time.Date(year, 12, 31, 0, 0, 0, 0, time.UTC); last.Before(end) {
+		end = last
+	}
+	return end
+}
