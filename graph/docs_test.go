@@ -14,6 +14,8 @@ import (
 
 var graphqlBlock = regexp.MustCompile("(?s)```graphql\n(.*?)```")
 
+var relaySuffix = regexp.MustCompile(`(Query|Mutation|Subscription)$`)
+
 // TestDocsExamplesAreValid: every ```graphql block in docs/ parses and validates against the
 // schema, so the client documentation cannot drift from the API.
 func TestDocsExamplesAreValid(t *testing.T) {
@@ -24,7 +26,9 @@ func TestDocsExamplesAreValid(t *testing.T) {
 	files = append(files, "../README.md")
 	checked := 0
 	// Code generators (GraphQL Code Generator, relay-compiler) take the docs' operations as one
-	// set: each must be named, and no name may be used twice.
+	// set: each must be named, and no name may be used twice. relay-compiler also wants every
+	// operation name to end in Query, Mutation or Subscription (its prefix rule, the module
+	// name, is met by the file each operation is written to: see TestDocsThroughToolchains).
 	names := map[string]string{}
 	for _, f := range files {
 		b, err := os.ReadFile(f)
@@ -41,6 +45,8 @@ func TestDocsExamplesAreValid(t *testing.T) {
 			for _, op := range doc.Operations {
 				if op.Name == "" {
 					t.Errorf("%s: an example operation has no name:\n%s", f, strings.TrimSpace(m[1]))
+				} else if !relaySuffix.MatchString(op.Name) {
+					t.Errorf("%s: operation %s: relay-compiler wants the name to end in Query, Mutation or Subscription", f, op.Name)
 				} else if other, dup := names[op.Name]; dup {
 					t.Errorf("operation name %s is used in %s and again in %s", op.Name, other, f)
 				}
