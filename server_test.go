@@ -142,7 +142,7 @@ func TestHelpListsEveryFlag(t *testing.T) {
 	}
 	text := string(help)
 	for _, want := range []string{"--addr", "(ADDR)", "[default :8080]", "--db", "(DATABASE_URL)", "--time-zone", "[default Asia/Shanghai]",
-		"--pprof-addr", "--trusted-proxies", "--password-hash-memory", "--max-in-flight", "--shutdown-grace", "[default 20s]"} {
+		"--pprof-addr", "--otel-endpoint", "(OTEL_EXPORTER_OTLP_ENDPOINT)", "--trusted-proxies", "--password-hash-memory", "--max-in-flight", "--shutdown-grace", "[default 20s]"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("--help does not mention %q:\n%s", want, text)
 		}
@@ -172,7 +172,7 @@ func TestSharedStateFlags(t *testing.T) {
 func TestMalformedEnvironmentIsAnError(t *testing.T) {
 	base := []string{"--jwt-secret", strings.Repeat("s", 32), "--data-key", strings.Repeat("a", 64)}
 	for name, value := range map[string]string{"DEMO": "maybe", "DB_MAX_OPEN": "lots", "DB_MAX_IDLE": "-3",
-		"TIME_ZONE": "Mars/Olympus", "PPROF_ADDR": "0.0.0.0:6060"} {
+		"TIME_ZONE": "Mars/Olympus", "PPROF_ADDR": "0.0.0.0:6060", "OTEL_EXPORTER_OTLP_ENDPOINT": "collector:4318"} {
 		_, err := parseConfig(base, func(k string) string {
 			if k == name {
 				return value
@@ -186,5 +186,20 @@ func TestMalformedEnvironmentIsAnError(t *testing.T) {
 	c, err := parseConfig(append(base, "--pprof-addr", "127.0.0.1:6060", "--time-zone", "UTC"), func(string) string { return "" })
 	if err != nil || c.PprofAddr != "127.0.0.1:6060" || c.Zone.String() != "UTC" {
 		t.Fatalf("pprof on loopback and a UTC zone: %+v %v", c, err)
+	}
+	c, err = parseConfig(base, func(k string) string {
+		if k == "OTEL_EXPORTER_OTLP_ENDPOINT" {
+			return "http://collector:4318"
+		}
+		return ""
+	})
+	if err != nil || c.OTelEndpoint != "http://collector:4318" {
+		t.Fatalf("OTEL_EXPORTER_OTLP_ENDPOINT: %q %v", c.OTelEndpoint, err)
+	}
+	if c, _ = parseConfig(base, func(string) string { return "" }); c.OTelEndpoint != "" {
+		t.Fatalf("tracing is on by default: %q", c.OTelEndpoint)
+	}
+	if _, err := parseConfig(append(base, "--otel-endpoint", "ftp://collector"), func(string) string { return "" }); err == nil || !strings.Contains(err.Error(), "--otel-endpoint") {
+		t.Fatalf("--otel-endpoint ftp://collector: %v", err)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 
 	"golang.org/x/crypto/argon2"
 )
@@ -26,20 +27,48 @@ const (
 // MinPasswordLength is the shortest password accepted when one is set.
 const MinPasswordLength = 10
 
-// HashPassword returns an argon2id hash in the PHC string format.
+// HashCost is the argon2id cost of a new hash. A hash records its own cost, and verification
+// always uses that, so lowering the cost of new hashes never weakens the check of old ones.
+type HashCost struct {
+	Time, MemoryKiB uint32
+	Threads         uint8
+}
+
+// ProductionHashCost is the cost of every hash the server writes.
+var ProductionHashCost = HashCost{Time: argonTime, MemoryKiB: argonMemory, Threads: argonThreads}
+
+// MinimalHashCost is the lowest cost a stored hash may have. Only for tests: suites that reset
+// passwords by the hundred would otherwise spend most of their time hashing.
+var MinimalHashCost = HashCost{Time: 1, MemoryKiB: 64, Threads: 1}
+
+var newHashCost atomic.Pointer[HashCost]
+
+// SetHashCost sets the cost of hashes written from now on (tests: MinimalHashCost).
+func SetHashCost(c HashCost) { newHashCost.Store(&c) }
+
+// HashPassword returns an argon2id hash in the PHC string format, at ProductionHashCost unless
+// a test chose another.
 func HashPassword(password string) (string, error) {
+	if c := newHashCost.Load(); c != nil {
+		return c.Hash(password)
+	}
+	return ProductionHashCost.Hash(password)
+}
+
+// Hash returns an argon2id hash of password at this cost, in the PHC string format.
+func (c HashCost) Hash(password string) (string, error) {
 	salt := make([]byte, saltLen)
 	if _, err := rand.Read(salt); err != nil {
 		return "", err
 	}
-	key := argon2.IDKey([]byte(password), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
-	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, argonMemory, argonTime, argonThreads,
+	key := argon2.IDKey([]byte(password), salt, c.Time, c.MemoryKiB, c.Threads, argonKeyLen)
+	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, c.MemoryKiB, c.Time, c.Threads,
 		base64.RawStdEncoding.EncodeToString(salt), base64.RawStdEncoding.EncodeToString(key)), nil
 }
 
 // dummyHash is verified against when the user does not exist, so that a wrong username costs
-// as much time as a wrong password.
-var dummyHash, _ = HashPassword("not-a-real-password")
+// as much time (and hashing memory) as a wrong password — always at the production cost.
+var dummyHash, _ = ProductionHashCost.Hash("not-a-real-password")
 
 // VerifyPassword reports whether password matches hash. An empty hash (unknown user) still
 // spends the time of a real verification.

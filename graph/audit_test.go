@@ -2,8 +2,6 @@ package graph_test
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -40,7 +38,7 @@ var shouldSkipped = map[string]string{}
 // (.ci/run sets it), and then fails rather than skips without them.
 func TestGraphQLOverHTTPAudit(t *testing.T) {
 	testkit.NeedsTools(t, "SBQW_TEST_NODE", "node", "npm")
-	dir := auditInstall(t)
+	dir := testkit.NpmInstall(t, filepath.Join("testdata", "audit"), "graphql-http-audit", "graphql-http")
 
 	db := testkit.Open(t)
 	t.Cleanup(db.Close)
@@ -90,59 +88,4 @@ func TestGraphQLOverHTTPAudit(t *testing.T) {
 	}
 	t.Logf("graphql-http audit: MUST %d passed, %d failed; SHOULD %d passed, %d failed; MAY %d passed, %d failed",
 		passed["MUST"], failed["MUST"], passed["SHOULD"], failed["SHOULD"], passed["MAY"], failed["MAY"])
-}
-
-// auditInstall prepares the audit script with its npm dependencies in a cache directory named
-// after the content of testdata/audit (so a changed lock file gets a fresh install) and returns
-// it. npm ci runs only when that directory has no installed packages yet.
-func auditInstall(t *testing.T) string {
-	t.Helper()
-	files := []string{"package.json", "package-lock.json", "audit.mjs"}
-	sum := sha256.New()
-	contents := map[string][]byte{}
-	for _, f := range files {
-		b, err := os.ReadFile(filepath.Join("testdata", "audit", f))
-		if err != nil {
-			t.Fatal(err)
-		}
-		contents[f] = b
-		sum.Write([]byte(f))
-		sum.Write(b)
-	}
-	base, err := os.UserCacheDir()
-	if err != nil {
-		base = os.TempDir()
-	}
-	dir := filepath.Join(base, "sbqw", "graphql-http-audit", hex.EncodeToString(sum.Sum(nil))[:16])
-	if _, err := os.Stat(filepath.Join(dir, "node_modules", "graphql-http", "package.json")); err == nil {
-		return dir
-	}
-	// Install beside the final directory and move it into place, so that a concurrent or
-	// interrupted run never sees a half-installed one.
-	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	tmp, err := os.MkdirTemp(filepath.Dir(dir), "install-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer os.RemoveAll(tmp)
-	for f, b := range contents {
-		if err := os.WriteFile(filepath.Join(tmp, f), b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, "npm", "ci", "--no-audit", "--no-fund", "--loglevel=error")
-	cmd.Dir = tmp
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("npm ci for the audit failed: %v\n%s", err, out)
-	}
-	if err := os.Rename(tmp, dir); err != nil {
-		if _, statErr := os.Stat(filepath.Join(dir, "node_modules", "graphql-http", "package.json")); statErr != nil {
-			t.Fatalf("installing the audit into %s: %v", dir, err)
-		}
-	}
-	return dir
 }

@@ -2,6 +2,7 @@ package graph_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -15,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nanpiao/sbqw/authn"
+	"github.com/nanpiao/sbqw/authz"
 	"github.com/nanpiao/sbqw/ent/schema/enum"
 	"github.com/nanpiao/sbqw/httpapi"
 	"github.com/nanpiao/sbqw/internal/testkit"
@@ -29,8 +32,16 @@ const loginOp = `mutation($u: String!, $p: String!) { login(username: $u, passwo
 // was not attacked succeeds from the very same address right after.
 func TestSignInBurst(t *testing.T) {
 	e := newHTTPEnv(t, httpapi.Options{})
-	testkit.CreateUser(t, e.db.Client, "target", testkit.Binding{Role: enum.RoleAuditor})
+	target := testkit.CreateUser(t, e.db.Client, "target", testkit.Binding{Role: enum.RoleAuditor})
 	testkit.CreateUser(t, e.db.Client, "bystander", testkit.Binding{Role: enum.RoleAuditor})
+	// The attacked account has a hash of production cost (64 MiB), not the test accounts' cheap one.
+	full, err := authn.ProductionHashCost.Hash(testkit.Password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.db.Client.User.UpdateOneID(target).SetPasswordHash(full).Exec(authz.Bypass(context.Background(), "test fixture")); err != nil {
+		t.Fatal(err)
+	}
 
 	runtime.GC()
 	var before runtime.MemStats

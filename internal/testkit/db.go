@@ -79,6 +79,12 @@ func Open(tb testing.TB) *DB {
 
 // OpenFresh is Open for TestMain, where there is no testing.TB.
 func OpenFresh(ctx context.Context) (*DB, error) {
+	return openDB(ctx, "", true)
+}
+
+// openDB opens a new database — on SQLite the in-memory one named sqliteURI, or a new private
+// one when it is empty — and migrates it when asked to.
+func openDB(ctx context.Context, sqliteURI string, migrate bool) (*DB, error) {
 	var (
 		drv, dsn, dia string
 		cleanup       func()
@@ -97,7 +103,10 @@ func OpenFresh(ctx context.Context) (*DB, error) {
 		drv, dia, cleanup = "mysql", dialect.MySQL, drop
 	} else {
 		drv, dia = "sqlite", dialect.SQLite
-		dsn = storage.SQLiteDSN(fmt.Sprintf("file:test%d_%s?mode=memory&cache=shared", seq.Add(1), randomSuffix()))
+		if sqliteURI == "" {
+			sqliteURI = memoryURI("test")
+		}
+		dsn = storage.SQLiteDSN(sqliteURI)
 	}
 	raw, err := sql.Open(drv, dsn)
 	if err != nil {
@@ -110,11 +119,20 @@ func OpenFresh(ctx context.Context) (*DB, error) {
 	client := ent.NewClient(ent.Driver(counter), ent.Sealer(Sealer()))
 	client.Use(feed.Hook()) // as storage.Open does
 	db := &DB{DB: &storage.DB{Client: client, SQL: raw, Dialect: dia}, Counter: counter, cleanup: cleanup}
+	if !migrate {
+		return db, nil
+	}
 	if err := db.Migrate(ctx); err != nil {
 		db.Close()
 		return nil, err
 	}
 	return db, nil
+}
+
+// memoryURI names a new private in-memory SQLite database that every connection of one pool
+// shares.
+func memoryURI(prefix string) string {
+	return fmt.Sprintf("file:%s%d_%s?mode=memory&cache=shared", prefix, seq.Add(1), randomSuffix())
 }
 
 func randomSuffix() string {

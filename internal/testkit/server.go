@@ -23,7 +23,13 @@ var (
 	hash     string
 )
 
-// PasswordHash is Password hashed once per test binary (argon2id is slow on purpose).
+// Test databases hold many accounts and tests reset passwords by the hundred: hashes written by
+// a test binary get the lowest cost the server accepts, so that hashing is not most of the
+// suite's time. Tests about the cost itself (the sign-in burst, the hashing budget) use
+// authn.ProductionHashCost.
+func init() { authn.SetHashCost(authn.MinimalHashCost) }
+
+// PasswordHash is Password hashed once per test binary.
 func PasswordHash() string {
 	hashOnce.Do(func() {
 		var err error
