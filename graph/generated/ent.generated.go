@@ -78,15 +78,16 @@ type QueryResolver interface {
 	ProjectOutcomes(ctx context.Context, year int, groupBy stats.StatsGrouping) ([]*stats.ProjectOutcome, error)
 	PovertyExit(ctx context.Context, year int, groupBy stats.StatsGrouping) ([]*stats.PovertyExit, error)
 	DeletedRecords(ctx context.Context, typeArg string, since time.Time, first *int) ([]*model.DeletedRecord, error)
-	PairingCoverage(ctx context.Context, groupBy stats.StatsGrouping) ([]*stats.PairingCoverage, error)
-	CadreLoad(ctx context.Context) ([]*stats.CadreLoad, error)
+	DistrictReport(ctx context.Context, year int, asOf *time.Time) (*stats.DistrictReport, error)
+	PairingCoverage(ctx context.Context, groupBy stats.StatsGrouping, asOf *time.Time) ([]*stats.PairingCoverage, error)
+	CadreLoad(ctx context.Context, asOf *time.Time) ([]*stats.CadreLoad, error)
 	VisitCompliance(ctx context.Context, year int, groupBy stats.StatsGrouping) ([]*stats.VisitCompliance, error)
 	DemandStats(ctx context.Context, year *int, groupBy *stats.StatsGrouping) (*stats.DemandStats, error)
 	DemoProjectStats(ctx context.Context, year *int) ([]*stats.DemoProjectStageCount, error)
-	TrainingCompletion(ctx context.Context, year int, groupBy stats.StatsGrouping) ([]*stats.TrainingCompletion, error)
-	MemberComposition(ctx context.Context, dimension stats.MemberDimension, groupBy *stats.StatsGrouping) ([]*stats.MemberCount, error)
+	TrainingCompletion(ctx context.Context, year int, groupBy stats.StatsGrouping, asOf *time.Time) ([]*stats.TrainingCompletion, error)
+	MemberComposition(ctx context.Context, dimension stats.MemberDimension, groupBy *stats.StatsGrouping, asOf *time.Time) ([]*stats.MemberCount, error)
 	RectificationProgress(ctx context.Context, year int, groupBy stats.StatsGrouping) ([]*stats.RectificationProgress, error)
-	AnnualReport(ctx context.Context, townshipID int, year int) (*stats.AnnualReport, error)
+	AnnualReport(ctx context.Context, townshipID int, year int, asOf *time.Time) (*stats.AnnualReport, error)
 	TrustedDocuments(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.TrustedDocumentOrder, where *ent.TrustedDocumentWhereInput) (*ent.TrustedDocumentConnection, error)
 	ProgrammeSettings(ctx context.Context) (*model.ProgrammeSettings, error)
 }
@@ -741,6 +742,14 @@ func (ec *executionContext) field_Query_annualReport_args(ctx context.Context, r
 		return nil, err
 	}
 	args["year"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg2
 	return args, nil
 }
 
@@ -849,6 +858,20 @@ func (ec *executionContext) field_Query_auditEvents_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_cadreLoad_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg0
 	return args, nil
 }
 
@@ -1318,6 +1341,28 @@ func (ec *executionContext) field_Query_departments_args(ctx context.Context, ra
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_districtReport_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "year",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["year"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_explainAccess_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -1421,6 +1466,14 @@ func (ec *executionContext) field_Query_memberComposition_args(ctx context.Conte
 		return nil, err
 	}
 	args["groupBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg2
 	return args, nil
 }
 
@@ -1485,6 +1538,14 @@ func (ec *executionContext) field_Query_pairingCoverage_args(ctx context.Context
 		return nil, err
 	}
 	args["groupBy"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg1
 	return args, nil
 }
 
@@ -2167,6 +2228,14 @@ func (ec *executionContext) field_Query_trainingCompletion_args(ctx context.Cont
 		return nil, err
 	}
 	args["groupBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg2
 	return args, nil
 }
 
@@ -14583,6 +14652,50 @@ func (ec *executionContext) fieldContext_Query_deletedRecords(ctx context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_districtReport(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_districtReport(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().DistrictReport(ctx, fc.Args["year"].(int), fc.Args["asOf"].(*time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *stats.DistrictReport) graphql.Marshaler {
+			return ec.marshalNDistrictReport2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋstatsᚐDistrictReport(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_districtReport(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DistrictReport(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_districtReport_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_pairingCoverage(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14593,7 +14706,7 @@ func (ec *executionContext) _Query_pairingCoverage(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().PairingCoverage(ctx, fc.Args["groupBy"].(stats.StatsGrouping))
+			return ec.Resolvers.Query().PairingCoverage(ctx, fc.Args["groupBy"].(stats.StatsGrouping), fc.Args["asOf"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*stats.PairingCoverage) graphql.Marshaler {
@@ -14636,7 +14749,8 @@ func (ec *executionContext) _Query_cadreLoad(ctx context.Context, field graphql.
 			return ec.fieldContext_Query_cadreLoad(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Query().CadreLoad(ctx)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().CadreLoad(ctx, fc.Args["asOf"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*stats.CadreLoad) graphql.Marshaler {
@@ -14646,7 +14760,7 @@ func (ec *executionContext) _Query_cadreLoad(ctx context.Context, field graphql.
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Query_cadreLoad(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Query_cadreLoad(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
@@ -14655,6 +14769,17 @@ func (ec *executionContext) fieldContext_Query_cadreLoad(_ context.Context, fiel
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_CadreLoad(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_cadreLoad_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -14801,7 +14926,7 @@ func (ec *executionContext) _Query_trainingCompletion(ctx context.Context, field
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().TrainingCompletion(ctx, fc.Args["year"].(int), fc.Args["groupBy"].(stats.StatsGrouping))
+			return ec.Resolvers.Query().TrainingCompletion(ctx, fc.Args["year"].(int), fc.Args["groupBy"].(stats.StatsGrouping), fc.Args["asOf"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*stats.TrainingCompletion) graphql.Marshaler {
@@ -14845,7 +14970,7 @@ func (ec *executionContext) _Query_memberComposition(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().MemberComposition(ctx, fc.Args["dimension"].(stats.MemberDimension), fc.Args["groupBy"].(*stats.StatsGrouping))
+			return ec.Resolvers.Query().MemberComposition(ctx, fc.Args["dimension"].(stats.MemberDimension), fc.Args["groupBy"].(*stats.StatsGrouping), fc.Args["asOf"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*stats.MemberCount) graphql.Marshaler {
@@ -14933,7 +15058,7 @@ func (ec *executionContext) _Query_annualReport(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().AnnualReport(ctx, fc.Args["townshipID"].(int), fc.Args["year"].(int))
+			return ec.Resolvers.Query().AnnualReport(ctx, fc.Args["townshipID"].(int), fc.Args["year"].(int), fc.Args["asOf"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *stats.AnnualReport) graphql.Marshaler {
@@ -49931,6 +50056,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_deletedRecords(ctx, field)
+				})
+		case "districtReport":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_districtReport(ctx, field)
 				})
 		case "pairingCoverage":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,

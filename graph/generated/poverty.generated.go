@@ -390,4 +390,11 @@ func (ec *executionContext) marshalNPovertyExit2ᚖgithubᚗcomᚋnanpiaoᚋsbqw
 	return ec._PovertyExit(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalOPovertyExit2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋstatsᚐPovertyExit(ctx context.Context, sel ast.SelectionSet, v *stats.PovertyExit) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._PovertyExit(ctx, sel, v)
+}
+
 // endregion ***************************** type.gotpl *****************************

@@ -64,11 +64,13 @@ type ComplexityRoot struct {
 	}
 
 	AnnualReport struct {
+		AsOf              func(childComplexity int) int
 		Demands           func(childComplexity int) int
 		DemoProjectStages func(childComplexity int) int
 		DemoProjects      func(childComplexity int) int
 		Members           func(childComplexity int) int
 		PairingCoverage   func(childComplexity int) int
+		Poverty           func(childComplexity int) int
 		Rectifications    func(childComplexity int) int
 		Teams             func(childComplexity int) int
 		Township          func(childComplexity int) int
@@ -467,6 +469,51 @@ type ComplexityRoot struct {
 		Townships func(childComplexity int) int
 		UpdatedAt func(childComplexity int) int
 		Version   func(childComplexity int) int
+	}
+
+	DistrictCoverage struct {
+		NeedyHouseholds  func(childComplexity int) int
+		PairedHouseholds func(childComplexity int) int
+	}
+
+	DistrictMembers struct {
+		Members  func(childComplexity int) int
+		WithPost func(childComplexity int) int
+	}
+
+	DistrictPoverty struct {
+		Exited       func(childComplexity int) int
+		ExitedInYear func(childComplexity int) int
+		Identified   func(childComplexity int) int
+		InPoverty    func(childComplexity int) int
+		Monitored    func(childComplexity int) int
+		Returned     func(childComplexity int) int
+	}
+
+	DistrictProjects struct {
+		ActualInvestment func(childComplexity int) int
+		Projects         func(childComplexity int) int
+	}
+
+	DistrictReport struct {
+		AsOf      func(childComplexity int) int
+		Total     func(childComplexity int) int
+		Townships func(childComplexity int) int
+		Year      func(childComplexity int) int
+	}
+
+	DistrictReportRow struct {
+		Coverage func(childComplexity int) int
+		Members  func(childComplexity int) int
+		Poverty  func(childComplexity int) int
+		Projects func(childComplexity int) int
+		Township func(childComplexity int) int
+		Training func(childComplexity int) int
+	}
+
+	DistrictTraining struct {
+		ComprehensiveAttended func(childComplexity int) int
+		Secretaries           func(childComplexity int) int
 	}
 
 	Household struct {
@@ -875,10 +922,10 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		AnnualReport          func(childComplexity int, townshipID int, year int) int
+		AnnualReport          func(childComplexity int, townshipID int, year int, asOf *time.Time) int
 		Assessments           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AssessmentOrder, where *ent.AssessmentWhereInput) int
 		AuditEvents           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AuditEventOrder, where *ent.AuditEventWhereInput) int
-		CadreLoad             func(childComplexity int) int
+		CadreLoad             func(childComplexity int, asOf *time.Time) int
 		Cadres                func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.CadreOrder, where *ent.CadreWhereInput) int
 		Changes               func(childComplexity int, after *entgql.Cursor[int], first *int) int
 		Contributions         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ContributionOrder, where *ent.ContributionWhereInput) int
@@ -890,14 +937,15 @@ type ComplexityRoot struct {
 		DemoProjectStats      func(childComplexity int, year *int) int
 		DemoProjects          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DemoProjectOrder, where *ent.DemoProjectWhereInput) int
 		Departments           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DepartmentOrder, where *ent.DepartmentWhereInput) int
+		DistrictReport        func(childComplexity int, year int, asOf *time.Time) int
 		ExplainAccess         func(childComplexity int, userID int, nodeID int, action string) int
 		Households            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.HouseholdOrder, where *ent.HouseholdWhereInput) int
 		Me                    func(childComplexity int) int
-		MemberComposition     func(childComplexity int, dimension stats.MemberDimension, groupBy *stats.StatsGrouping) int
+		MemberComposition     func(childComplexity int, dimension stats.MemberDimension, groupBy *stats.StatsGrouping, asOf *time.Time) int
 		MemberEngagement      func(childComplexity int, year int, groupBy stats.StatsGrouping) int
 		Node                  func(childComplexity int, id int) int
 		Nodes                 func(childComplexity int, ids []int) int
-		PairingCoverage       func(childComplexity int, groupBy stats.StatsGrouping) int
+		PairingCoverage       func(childComplexity int, groupBy stats.StatsGrouping, asOf *time.Time) int
 		Pairings              func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PairingOrder, where *ent.PairingWhereInput) int
 		PartyMembers          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PartyMemberOrder, where *ent.PartyMemberWhereInput) int
 		PartyOrganizations    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PartyOrganizationOrder, where *ent.PartyOrganizationWhereInput) int
@@ -914,7 +962,7 @@ type ComplexityRoot struct {
 		TeamMemberships       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.TeamMembershipOrder, where *ent.TeamMembershipWhereInput) int
 		Teams                 func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.TeamOrder, where *ent.TeamWhereInput) int
 		Townships             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.TownshipOrder, where *ent.TownshipWhereInput) int
-		TrainingCompletion    func(childComplexity int, year int, groupBy stats.StatsGrouping) int
+		TrainingCompletion    func(childComplexity int, year int, groupBy stats.StatsGrouping, asOf *time.Time) int
 		TrainingCourses       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.TrainingCourseOrder, where *ent.TrainingCourseWhereInput) int
 		TrainingEnrollments   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.TrainingEnrollmentOrder, where *ent.TrainingEnrollmentWhereInput) int
 		TrustedDocuments      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.TrustedDocumentOrder, where *ent.TrustedDocumentWhereInput) int
@@ -1401,6 +1449,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.AnnualDemoProject.Project(childComplexity), true
 
+	case "AnnualReport.asOf":
+		if e.ComplexityRoot.AnnualReport.AsOf == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnnualReport.AsOf(childComplexity), true
 	case "AnnualReport.demands":
 		if e.ComplexityRoot.AnnualReport.Demands == nil {
 			break
@@ -1431,6 +1485,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AnnualReport.PairingCoverage(childComplexity), true
+	case "AnnualReport.poverty":
+		if e.ComplexityRoot.AnnualReport.Poverty == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnnualReport.Poverty(childComplexity), true
 	case "AnnualReport.rectifications":
 		if e.ComplexityRoot.AnnualReport.Rectifications == nil {
 			break
@@ -3125,6 +3185,157 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.District.Version(childComplexity), true
+
+	case "DistrictCoverage.needyHouseholds":
+		if e.ComplexityRoot.DistrictCoverage.NeedyHouseholds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DistrictCoverage.NeedyHouseholds(childComplexity), true
+	case "DistrictCoverage.pairedHouseholds":
+		if e.ComplexityRoot.DistrictCoverage.PairedHouseholds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DistrictCoverage.PairedHouseholds(childComplexity), true
+
+	case "DistrictMembers.members":
+		if e.ComplexityRoot.DistrictMembers.Members == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DistrictMembers.Members(childComplexity), true
+	case "DistrictMembers.withPost":
+		if e.ComplexityRoot.DistrictMembers.WithPost == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DistrictMembers.WithPost(childComplexity), true
+
+	case "DistrictPoverty.exited":
+		if e.ComplexityRoot.DistrictPoverty.Exited == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DistrictPoverty.Exited(childComplexity), true
+	case "DistrictPoverty.exitedInYear":
+		if e.ComplexityRoot.DistrictPoverty.ExitedInYear == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DistrictPoverty.ExitedInYear(childComplexity), true
+	case "DistrictPoverty.identified":
+		if e.ComplexityRoot.DistrictPoverty.Identified == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DistrictPoverty.Identified(childComplexity), true
+	case "DistrictPoverty.inPoverty":
+		if e.ComplexityRoot.DistrictPoverty.InPoverty == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DistrictPoverty.InPoverty(childComplexity), true
+	case "DistrictPoverty.monitored":
+		if e.ComplexityRoot.DistrictPoverty.Monitored == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DistrictPoverty.Monitored(childComplexity), true
+	case "DistrictPoverty.returned":
+		if e.ComplexityRoot.DistrictPoverty.Returned == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DistrictPoverty.Returned(childComplexity), true
+
+	case "DistrictProjects.actualInvestment":
+		if e.ComplexityRoot.DistrictProjects.ActualInvestment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DistrictProjects.ActualInvestment(childComplexity), true
+	case "DistrictProjects.projects":
+		if e.ComplexityRoot.DistrictProjects.Projects == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DistrictProjects.Projects(childComplexity), true
+
+	case "DistrictReport.asOf":
+		if e.ComplexityRoot.DistrictReport.AsOf == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DistrictReport.AsOf(childComplexity), true
+	case "DistrictReport.total":
+		if e.ComplexityRoot.DistrictReport.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DistrictReport.Total(childComplexity), true
+	case "DistrictReport.townships":
+		if e.ComplexityRoot.DistrictReport.Townships == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DistrictReport.Townships(childComplexity), true
+	case "DistrictReport.year":
+		if e.ComplexityRoot.DistrictReport.Year == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DistrictReport.Year(childComplexity), true
+
+	case "DistrictReportRow.coverage":
+		if e.ComplexityRoot.DistrictReportRow.Coverage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DistrictReportRow.Coverage(childComplexity), true
+	case "DistrictReportRow.members":
+		if e.ComplexityRoot.DistrictReportRow.Members == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DistrictReportRow.Members(childComplexity), true
+	case "DistrictReportRow.poverty":
+		if e.ComplexityRoot.DistrictReportRow.Poverty == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DistrictReportRow.Poverty(childComplexity), true
+	case "DistrictReportRow.projects":
+		if e.ComplexityRoot.DistrictReportRow.Projects == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DistrictReportRow.Projects(childComplexity), true
+	case "DistrictReportRow.township":
+		if e.ComplexityRoot.DistrictReportRow.Township == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DistrictReportRow.Township(childComplexity), true
+	case "DistrictReportRow.training":
+		if e.ComplexityRoot.DistrictReportRow.Training == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DistrictReportRow.Training(childComplexity), true
+
+	case "DistrictTraining.comprehensiveAttended":
+		if e.ComplexityRoot.DistrictTraining.ComprehensiveAttended == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DistrictTraining.ComprehensiveAttended(childComplexity), true
+	case "DistrictTraining.secretaries":
+		if e.ComplexityRoot.DistrictTraining.Secretaries == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DistrictTraining.Secretaries(childComplexity), true
 
 	case "Household.address":
 		if e.ComplexityRoot.Household.Address == nil {
@@ -5500,7 +5711,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.AnnualReport(childComplexity, args["townshipID"].(int), args["year"].(int)), true
+		return e.ComplexityRoot.Query.AnnualReport(childComplexity, args["townshipID"].(int), args["year"].(int), args["asOf"].(*time.Time)), true
 	case "Query.assessments":
 		if e.ComplexityRoot.Query.Assessments == nil {
 			break
@@ -5528,7 +5739,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Query.CadreLoad(childComplexity), true
+		args, err := ec.field_Query_cadreLoad_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CadreLoad(childComplexity, args["asOf"].(*time.Time)), true
 	case "Query.cadres":
 		if e.ComplexityRoot.Query.Cadres == nil {
 			break
@@ -5650,6 +5866,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Departments(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.DepartmentOrder), args["where"].(*ent.DepartmentWhereInput)), true
+	case "Query.districtReport":
+		if e.ComplexityRoot.Query.DistrictReport == nil {
+			break
+		}
+
+		args, err := ec.field_Query_districtReport_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.DistrictReport(childComplexity, args["year"].(int), args["asOf"].(*time.Time)), true
 	case "Query.explainAccess":
 		if e.ComplexityRoot.Query.ExplainAccess == nil {
 			break
@@ -5689,7 +5916,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.MemberComposition(childComplexity, args["dimension"].(stats.MemberDimension), args["groupBy"].(*stats.StatsGrouping)), true
+		return e.ComplexityRoot.Query.MemberComposition(childComplexity, args["dimension"].(stats.MemberDimension), args["groupBy"].(*stats.StatsGrouping), args["asOf"].(*time.Time)), true
 	case "Query.memberEngagement":
 		if e.ComplexityRoot.Query.MemberEngagement == nil {
 			break
@@ -5733,7 +5960,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.PairingCoverage(childComplexity, args["groupBy"].(stats.StatsGrouping)), true
+		return e.ComplexityRoot.Query.PairingCoverage(childComplexity, args["groupBy"].(stats.StatsGrouping), args["asOf"].(*time.Time)), true
 	case "Query.pairings":
 		if e.ComplexityRoot.Query.Pairings == nil {
 			break
@@ -5910,7 +6137,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.TrainingCompletion(childComplexity, args["year"].(int), args["groupBy"].(stats.StatsGrouping)), true
+		return e.ComplexityRoot.Query.TrainingCompletion(childComplexity, args["year"].(int), args["groupBy"].(stats.StatsGrouping), args["asOf"].(*time.Time)), true
 	case "Query.trainingCourses":
 		if e.ComplexityRoot.Query.TrainingCourses == nil {
 			break
@@ -8557,6 +8784,115 @@ extend type Query {
   deletedRecords("The record type, as in __typename 记录类型" type: String!, "Only deletions after this moment 起始时间" since: Time!, "At most this many (1–500, default 100) 条数" first: Int = 100): [DeletedRecord!]!
 }
 `, BuiltIn: false},
+	{Name: "../reports.graphqls", Input: `# Reports over time (报告): the district's year, one row per township and the district totals,
+# each figure computed by the database (GROUP BY township; the totals by the same queries
+# without the grouping) over the caller's scope — a township sees its own row only.
+
+extend type Query {
+  """
+  The district's year 区年度报告: the headline figures of every township the caller can see and
+  the district totals over the caller's scope. A section over a type the caller's role may not
+  read is null in every row, with a FORBIDDEN error for it.
+  """
+  districtReport(
+    "The year (2017 to next year) 年度"
+    year: Int!
+    "The day to count on (2017-01-01 to today; today when absent) 基准日"
+    asOf: Date
+  ): DistrictReport!
+}
+
+"""
+The district's year: one row per township and the totals. 区年度报告
+"""
+type DistrictReport {
+  "The year 年度"
+  year: Int!
+  "The day the current figures count on (the asOf argument, or today) 基准日"
+  asOf: Date!
+  "One row per township with counted records, in code order 各乡镇"
+  townships: [DistrictReportRow!]!
+  "The district totals over the caller's scope 合计"
+  total: DistrictReportRow!
+}
+
+"""
+Headline figures of a township, or of the district. A section over a type the caller's role may
+not read is null, with a FORBIDDEN error for it. 报告主要指标
+"""
+type DistrictReportRow {
+  "The township; null on the totals row 乡镇"
+  township: Township
+  "Needy households and their pairings on asOf (千名干部) 结对帮扶覆盖"
+  coverage: DistrictCoverage
+  "Village secretaries on asOf and the year's comprehensive course (百名书记) 书记培训"
+  training: DistrictTraining
+  "Active party members on asOf (万名党员) 党员队伍"
+  members: DistrictMembers
+  "Poverty status on asOf (or 31 December of the year, when earlier) and the year's exits 脱贫退出与监测"
+  poverty: DistrictPoverty
+  "The year's demonstration projects (十大示范引领工程) 示范工程"
+  projects: DistrictProjects
+}
+
+"""
+Needy households and their pairings on a day. 结对帮扶覆盖
+"""
+type DistrictCoverage {
+  "Needy households on asOf (as in pairingCoverage) 困难群体户数"
+  needyHouseholds: Int!
+  "Of them, those with a pairing in force on asOf 已结对户数"
+  pairedHouseholds: Int!
+}
+
+"""
+Village secretaries and their training. 书记培训
+"""
+type DistrictTraining {
+  "Village secretaries on asOf (as in trainingCompletion) 村党组织书记"
+  secretaries: Int!
+  "Of them, those who attended the year's comprehensive course 参加综合培训"
+  comprehensiveAttended: Int!
+}
+
+"""
+Active party members on a day. 党员队伍
+"""
+type DistrictMembers {
+  "Active party members on asOf 党员总数"
+  members: Int!
+  "Of them, those holding a post on asOf 有职党员"
+  withPost: Int!
+}
+
+"""
+Households by poverty status on a day and the year's exits, replayed from the history. 脱贫退出与监测
+"""
+type DistrictPoverty {
+  "Households identified as poor by the stock day 建档立卡户"
+  identified: Int!
+  "In poverty on that day 未脱贫"
+  inPoverty: Int!
+  "Lifted out of poverty on that day 已脱贫"
+  exited: Int!
+  "Under monitoring on that day 监测户"
+  monitored: Int!
+  "Returned to poverty on that day 返贫"
+  returned: Int!
+  "Exits confirmed in the year up to that day 当年脱贫"
+  exitedInYear: Int!
+}
+
+"""
+The year's demonstration projects. 示范工程
+"""
+type DistrictProjects {
+  "Demonstration projects of the year 示范工程数"
+  projects: Int!
+  "Their actual investment 实际投资"
+  actualInvestment: Money!
+}
+`, BuiltIn: false},
 	{Name: "../scalars.graphqls", Input: `"""
 A calendar date without time of day, written as an RFC 3339 full-date, e.g. 2024-01-31; days are
 counted in China Standard Time. 日期
@@ -8621,13 +8957,18 @@ extend type Query {
   pairingCoverage(
     "Group by township or by village 统计口径"
     groupBy: StatsGrouping! = TOWNSHIP
+    "The day to count on (2017-01-01 to today; today when absent): pairings in force, posts held, members joined and poverty statuses on that day, from their dates and history 基准日"
+    asOf: Date
   ): [PairingCoverage!]!
 
   """
   Cadre load 干部帮扶负担: per department, its cadres (reference data: all of them) and the active
   pairings among those the caller can see.
   """
-  cadreLoad: [CadreLoad!]!
+  cadreLoad(
+    "The day to count on (2017-01-01 to today; today when absent): pairings in force, posts held, members joined and poverty statuses on that day, from their dates and history 基准日"
+    asOf: Date
+  ): [CadreLoad!]!
 
   """
   Visit compliance 走访情况: per unit, active pairings, the year's visits per quarter, active
@@ -8670,6 +9011,8 @@ extend type Query {
     year: Int!
     "Group by township or by village 统计口径"
     groupBy: StatsGrouping! = TOWNSHIP
+    "The day to count on (2017-01-01 to today; today when absent): pairings in force, posts held, members joined and poverty statuses on that day, from their dates and history 基准日"
+    asOf: Date
   ): [TrainingCompletion!]!
 
   """
@@ -8681,6 +9024,8 @@ extend type Query {
     dimension: MemberDimension!
     "Also group by township or village; one set of buckets for the whole scope when absent 统计口径"
     groupBy: StatsGrouping
+    "The day to count on (2017-01-01 to today; today when absent): pairings in force, posts held, members joined and poverty statuses on that day, from their dates and history 基准日"
+    asOf: Date
   ): [MemberCount!]!
 
   """
@@ -8704,6 +9049,8 @@ extend type Query {
     townshipID: ID!
     "The year (2017 to next year) 年度"
     year: Int!
+    "The day to count on (2017-01-01 to today; today when absent): pairings in force, posts held, members joined and poverty statuses on that day, from their dates and history 基准日"
+    asOf: Date
   ): AnnualReport!
 }
 
@@ -8896,13 +9243,15 @@ type AnnualReport {
   township: Township!
   "The year 年度"
   year: Int!
+  "The day the current sections count on (the asOf argument, or today) 基准日"
+  asOf: Date!
   "Its demonstration projects of the year (十大示范引领工程) 示范工程"
   demoProjects: [AnnualDemoProject!]
   "Those projects per stage 示范工程步骤统计"
   demoProjectStages: [DemoProjectStageCount!]
   "Its village secretaries' training in the year (百名书记) 书记培训"
   training: TrainingCompletion
-  "Its needy households and their cadres, today (千名干部) 结对帮扶覆盖"
+  "Its needy households and their cadres, on asOf (千名干部) 结对帮扶覆盖"
   pairingCoverage: PairingCoverage
   "Its pairings' visits in the year 走访情况"
   visitCompliance: VisitCompliance
@@ -8910,8 +9259,10 @@ type AnnualReport {
   demands: DemandStats
   "Its villages' rectifications of the year 整顿进度"
   rectifications: RectificationProgress
-  "Its active party members, today (万名党员) 党员队伍概况"
+  "Its active party members on asOf (万名党员) 党员队伍概况"
   members: MemberHighlights
+  "Its households by poverty status on asOf (or 31 December of the year, when earlier) and the year's exits up to then, replayed from the history 脱贫退出与监测"
+  poverty: PovertyExit
   "Its party member teams and their contributions in the year 党员团队"
   teams: TeamFigures
 }
@@ -27023,6 +27374,8 @@ func (ec *executionContext) childFields_AnnualReport(ctx context.Context, field 
 		return ec.fieldContext_AnnualReport_township(ctx, field)
 	case "year":
 		return ec.fieldContext_AnnualReport_year(ctx, field)
+	case "asOf":
+		return ec.fieldContext_AnnualReport_asOf(ctx, field)
 	case "demoProjects":
 		return ec.fieldContext_AnnualReport_demoProjects(ctx, field)
 	case "demoProjectStages":
@@ -27039,6 +27392,8 @@ func (ec *executionContext) childFields_AnnualReport(ctx context.Context, field 
 		return ec.fieldContext_AnnualReport_rectifications(ctx, field)
 	case "members":
 		return ec.fieldContext_AnnualReport_members(ctx, field)
+	case "poverty":
+		return ec.fieldContext_AnnualReport_poverty(ctx, field)
 	case "teams":
 		return ec.fieldContext_AnnualReport_teams(ctx, field)
 	}
@@ -27803,6 +28158,96 @@ func (ec *executionContext) childFields_District(ctx context.Context, field grap
 		return ec.fieldContext_District_townships(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type District", field.Name)
+}
+
+func (ec *executionContext) childFields_DistrictCoverage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "needyHouseholds":
+		return ec.fieldContext_DistrictCoverage_needyHouseholds(ctx, field)
+	case "pairedHouseholds":
+		return ec.fieldContext_DistrictCoverage_pairedHouseholds(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DistrictCoverage", field.Name)
+}
+
+func (ec *executionContext) childFields_DistrictMembers(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "members":
+		return ec.fieldContext_DistrictMembers_members(ctx, field)
+	case "withPost":
+		return ec.fieldContext_DistrictMembers_withPost(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DistrictMembers", field.Name)
+}
+
+func (ec *executionContext) childFields_DistrictPoverty(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "identified":
+		return ec.fieldContext_DistrictPoverty_identified(ctx, field)
+	case "inPoverty":
+		return ec.fieldContext_DistrictPoverty_inPoverty(ctx, field)
+	case "exited":
+		return ec.fieldContext_DistrictPoverty_exited(ctx, field)
+	case "monitored":
+		return ec.fieldContext_DistrictPoverty_monitored(ctx, field)
+	case "returned":
+		return ec.fieldContext_DistrictPoverty_returned(ctx, field)
+	case "exitedInYear":
+		return ec.fieldContext_DistrictPoverty_exitedInYear(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DistrictPoverty", field.Name)
+}
+
+func (ec *executionContext) childFields_DistrictProjects(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "projects":
+		return ec.fieldContext_DistrictProjects_projects(ctx, field)
+	case "actualInvestment":
+		return ec.fieldContext_DistrictProjects_actualInvestment(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DistrictProjects", field.Name)
+}
+
+func (ec *executionContext) childFields_DistrictReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "year":
+		return ec.fieldContext_DistrictReport_year(ctx, field)
+	case "asOf":
+		return ec.fieldContext_DistrictReport_asOf(ctx, field)
+	case "townships":
+		return ec.fieldContext_DistrictReport_townships(ctx, field)
+	case "total":
+		return ec.fieldContext_DistrictReport_total(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DistrictReport", field.Name)
+}
+
+func (ec *executionContext) childFields_DistrictReportRow(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "township":
+		return ec.fieldContext_DistrictReportRow_township(ctx, field)
+	case "coverage":
+		return ec.fieldContext_DistrictReportRow_coverage(ctx, field)
+	case "training":
+		return ec.fieldContext_DistrictReportRow_training(ctx, field)
+	case "members":
+		return ec.fieldContext_DistrictReportRow_members(ctx, field)
+	case "poverty":
+		return ec.fieldContext_DistrictReportRow_poverty(ctx, field)
+	case "projects":
+		return ec.fieldContext_DistrictReportRow_projects(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DistrictReportRow", field.Name)
+}
+
+func (ec *executionContext) childFields_DistrictTraining(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "secretaries":
+		return ec.fieldContext_DistrictTraining_secretaries(ctx, field)
+	case "comprehensiveAttended":
+		return ec.fieldContext_DistrictTraining_comprehensiveAttended(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DistrictTraining", field.Name)
 }
 
 func (ec *executionContext) childFields_Household(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

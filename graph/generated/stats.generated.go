@@ -136,6 +136,29 @@ func (ec *executionContext) fieldContext_AnnualReport_year(_ context.Context, fi
 	return graphql.NewScalarFieldContext("AnnualReport", field, false, false, "Int")
 }
 
+func (ec *executionContext) _AnnualReport_asOf(ctx context.Context, field graphql.CollectedField, obj *stats.AnnualReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AnnualReport_asOf(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AsOf(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AnnualReport_asOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AnnualReport", field, true, false, "Date")
+}
+
 func (ec *executionContext) _AnnualReport_demoProjects(ctx context.Context, field graphql.CollectedField, obj *stats.AnnualReport) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -387,6 +410,38 @@ func (ec *executionContext) fieldContext_AnnualReport_members(_ context.Context,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_MemberHighlights(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AnnualReport_poverty(ctx context.Context, field graphql.CollectedField, obj *stats.AnnualReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AnnualReport_poverty(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Poverty(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *stats.PovertyExit) graphql.Marshaler {
+			return ec.marshalOPovertyExit2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋstatsᚐPovertyExit(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AnnualReport_poverty(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AnnualReport",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PovertyExit(ctx, field)
 		},
 	}
 	return fc, nil
@@ -2469,6 +2524,11 @@ func (ec *executionContext) _AnnualReport(ctx context.Context, sel ast.Selection
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "asOf":
+			out.Values[i] = ec._AnnualReport_asOf(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "demoProjects":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
@@ -2516,6 +2576,12 @@ func (ec *executionContext) _AnnualReport(ctx context.Context, sel ast.Selection
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AnnualReport_members(ctx, field, obj)
+				})
+		case "poverty":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AnnualReport_poverty(ctx, field, obj)
 				})
 		case "teams":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
