@@ -16,7 +16,7 @@ const ReasonUnsealable = "PERSONAL_DATA_UNREADABLE"
 // key that is not configured, or moved from another row — is reported, never shown as
 // something else.
 var ErrUnsealable = &apperr.Error{Code: apperr.Internal, Message: "a personal value could not be decrypted (个人信息无法解密)",
-	Extra: map[string]any{"reason": ReasonUnsealable}}
+	Reason: ReasonUnsealable}
 
 // actionUnsealable is the audit action of a personal value that could not be opened.
 const actionUnsealable = "pii.unsealable"

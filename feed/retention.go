@@ -33,7 +33,7 @@ var ErrCursorExpired = &apperr.Error{Code: apperr.BadUserInput, Field: "after",
 	Message: "this cursor is older than the change feed's retention: the changes after it were pruned. " +
 		"Start over: take a fresh cursor with changes(first: 0), read every list again, then follow the feed from that cursor " +
 		"(游标已过期：请重新全量同步)",
-	Extra: map[string]any{"reason": "CURSOR_EXPIRED"}}
+	Reason: "CURSOR_EXPIRED"}
 
 // Prune deletes the positioned entries committed before before, oldest first (a prefix of the
 // feed, so that every cursor is either fully served or refused), and records the newest

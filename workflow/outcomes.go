@@ -140,8 +140,8 @@ func (c *StageContent) checkBelongs(allowed ...enum.ProjectStage) error {
 // invalidContent is BAD_USER_INPUT naming the field under content, with the reason
 // STAGE_CONTENT and the field in extensions, so clients can point at it.
 func invalidContent(field, format string, args ...any) error {
-	e := apperr.Invalid("content."+field, format, args...)
-	e.Extra = map[string]any{"reason": "STAGE_CONTENT", "missingField": field}
+	e := apperr.Invalid("content."+field, format, args...).Because("STAGE_CONTENT")
+	e.Extra = map[string]any{"missingField": field}
 	return e
 }
 
