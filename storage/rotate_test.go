@@ -12,6 +12,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/nanpiao/sbqw/authz"
 	gen "github.com/nanpiao/sbqw/ent"
@@ -222,11 +223,20 @@ func TestRotateDataKeyUnderLoad(t *testing.T) {
 				}(w)
 			}
 
-			// The rotation, interrupted after a few batches and run again.
+			// The rotation, interrupted after a few batches and run again. Its second batch waits
+			// (a bounded while) for the load to write and refuse during it: on a loaded machine
+			// the rotation could otherwise finish before the writers' first transaction.
 			cut, cancel := context.WithCancel(ctx)
 			batches := 0
+			w0, d0 := writes.Load(), dups.Load()
 			_, err = db.RotateDataKey(cut, 20, func(string, int, storage.RotationStats) {
-				if batches++; batches == 4 {
+				batches++
+				if batches == 2 {
+					for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline) && (writes.Load() == w0 || dups.Load() == d0); {
+						time.Sleep(10 * time.Millisecond)
+					}
+				}
+				if batches == 4 {
 					cancel()
 				}
 			})
