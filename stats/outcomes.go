@@ -44,16 +44,24 @@ type InvestmentBySource struct {
 }
 
 // ProjectOutcomes: per unit, the caller's demonstration projects of year. Grouped by village,
-// projects without a subject village are left out (they belong to no village).
-func ProjectOutcomes(ctx context.Context, client *ent.Client, year int, g StatsGrouping) ([]*ProjectOutcome, error) {
+// projects without a subject village are left out (they belong to no village). With a day named
+// (asOf), only the projects and investment records created by then count; their figures are
+// the current ones (a project keeps no history of its amounts).
+func ProjectOutcomes(ctx context.Context, client *ent.Client, year int, g StatsGrouping, at AsOf) ([]*ProjectOutcome, error) {
 	if err := checkYear(year); err != nil {
 		return nil, err
 	}
-	return projectOutcomes(ctx, client, year, g, 0)
+	return projectOutcomes(ctx, client, year, g, 0, at)
 }
 
-func projectOutcomes(ctx context.Context, client *ent.Client, year int, g StatsGrouping, townshipID int) ([]*ProjectOutcome, error) {
+func projectOutcomes(ctx context.Context, client *ent.Client, year int, g StatsGrouping, townshipID int, at AsOf) ([]*ProjectOutcome, error) {
 	pq := client.DemoProject.Query().Where(demoproject.Year(year), predicate.DemoProject(inTownship(townshipID)))
+	// of the project, in the investments' sub-query too
+	ofProject := []predicate.DemoProject{demoproject.Year(year), predicate.DemoProject(visible(ctx, ent.TypeDemoProject))}
+	if at.given() {
+		pq.Where(demoproject.CreatedAtLT(at.before()))
+		ofProject = append(ofProject, demoproject.CreatedAtLT(at.before()))
+	}
 	if g == ByVillage {
 		pq.Where(demoproject.VillageIDNotNil())
 	}
@@ -100,7 +108,10 @@ func projectOutcomes(ctx context.Context, client *ent.Client, year int, g StatsG
 	// sub-query ent builds without privacy, so the project's read filter is added by hand (an
 	// investment's scope is its project's, so this never drops a visible row).
 	iq := client.ProjectInvestment.Query().Where(predicate.ProjectInvestment(inTownship(townshipID)),
-		projectinvestment.HasProjectWith(demoproject.Year(year), predicate.DemoProject(visible(ctx, ent.TypeDemoProject))))
+		projectinvestment.HasProjectWith(ofProject...))
+	if at.given() {
+		iq.Where(projectinvestment.CreatedAtLT(at.before()))
+	}
 	if g == ByVillage {
 		iq.Where(projectinvestment.VillageIDNotNil())
 	}
