@@ -14,7 +14,7 @@ import (
 
 // MemberEngagement is the resolver for the memberEngagement field.
 func (r *queryResolver) MemberEngagement(ctx context.Context, year int, groupBy stats.StatsGrouping, asOf *time.Time) ([]*stats.MemberEngagement, error) {
-		at, err := stats.AsOfDay(asOf)
+	at, err := stats.AsOfDay(asOf)
 	if err != nil {
 		return nil, err
 	}

@@ -28,7 +28,7 @@ func (r *mutationResolver) RecordDemoProjectStage(ctx context.Context, id int, f
 
 // ProjectOutcomes is the resolver for the projectOutcomes field.
 func (r *queryResolver) ProjectOutcomes(ctx context.Context, year int, groupBy stats.StatsGrouping, asOf *time.Time) ([]*stats.ProjectOutcome, error) {
-		at, err := stats.AsOfDay(asOf)
+	at, err := stats.AsOfDay(asOf)
 	if err != nil {
 		return nil, err
 	}

@@ -64,7 +64,7 @@ func (r *mutationResolver) UpdateExitNoticeDays(ctx context.Context, days int) (
 
 // PovertyExit is the resolver for the povertyExit field.
 func (r *queryResolver) PovertyExit(ctx context.Context, year int, groupBy stats.StatsGrouping, asOf *time.Time) ([]*stats.PovertyExit, error) {
-		at, err := stats.AsOfDay(asOf)
+	at, err := stats.AsOfDay(asOf)
 	if err != nil {
 		return nil, err
 	}

@@ -32,7 +32,7 @@ func (r *queryResolver) CadreLoad(ctx context.Context, asOf *time.Time) ([]*stat
 
 // VisitCompliance is the resolver for the visitCompliance field.
 func (r *queryResolver) VisitCompliance(ctx context.Context, year int, groupBy stats.StatsGrouping, asOf *time.Time) ([]*stats.VisitCompliance, error) {
-		at, err := stats.AsOfDay(asOf)
+	at, err := stats.AsOfDay(asOf)
 	if err != nil {
 		return nil, err
 	}
@@ -41,7 +41,7 @@ func (r *queryResolver) VisitCompliance(ctx context.Context, year int, groupBy s
 
 // DemandStats is the resolver for the demandStats field.
 func (r *queryResolver) DemandStats(ctx context.Context, year *int, groupBy *stats.StatsGrouping, asOf *time.Time) (*stats.DemandStats, error) {
-		at, err := stats.AsOfDay(asOf)
+	at, err := stats.AsOfDay(asOf)
 	if err != nil {
 		return nil, err
 	}
@@ -50,7 +50,7 @@ func (r *queryResolver) DemandStats(ctx context.Context, year *int, groupBy *sta
 
 // DemoProjectStats is the resolver for the demoProjectStats field.
 func (r *queryResolver) DemoProjectStats(ctx context.Context, year *int, asOf *time.Time) ([]*stats.DemoProjectStageCount, error) {
-		at, err := stats.AsOfDay(asOf)
+	at, err := stats.AsOfDay(asOf)
 	if err != nil {
 		return nil, err
 	}
@@ -77,7 +77,7 @@ func (r *queryResolver) MemberComposition(ctx context.Context, dimension stats.M
 
 // RectificationProgress is the resolver for the rectificationProgress field.
 func (r *queryResolver) RectificationProgress(ctx context.Context, year int, groupBy stats.StatsGrouping, asOf *time.Time) ([]*stats.RectificationProgress, error) {
-		at, err := stats.AsOfDay(asOf)
+	at, err := stats.AsOfDay(asOf)
 	if err != nil {
 		return nil, err
 	}
