@@ -45,10 +45,11 @@ type IndicatorProgress struct {
 func (p *IndicatorProgress) Capability() bool { return p.Indicator.IsCapability() }
 
 // AssessmentProgressByUnit: per unit, the caller's assessments of year, each indicator's
-// target against the value reached. With a day named (asOf), only assessments recorded by that
-// day count, and a secretary's capability indicators only while the secretary held the
-// village's SECRETARY post that day; the values are the assessments' current ones (an
-// assessment keeps no history of its values).
+// target against the value reached. With a day named (asOf), a secretary's capability
+// indicators count only while the secretary held the village's SECRETARY post that day (from
+// the posts' dates); the year's performance indicators all count, and the values are the
+// assessments' current ones (an assessment keeps no history of its values; createdAt is when a
+// record was entered or imported, not when it became valid, so it is not used).
 func AssessmentProgressByUnit(ctx context.Context, client *ent.Client, year int, g StatsGrouping, at AsOf) ([]*AssessmentProgress, error) {
 	if err := checkYear(year); err != nil {
 		return nil, err
@@ -64,7 +65,7 @@ func metAssessment(s *sql.Selector) {
 func assessmentProgress(ctx context.Context, client *ent.Client, year int, g StatsGrouping, townshipID int, at AsOf) ([]*AssessmentProgress, error) {
 	q := client.Assessment.Query().Where(assessment.Year(year), predicate.Assessment(inTownship(townshipID)))
 	if at.given() {
-		q.Where(assessment.CreatedAtLT(at.before()), assessment.Or(assessment.SecretaryIDIsNil(),
+		q.Where(assessment.Or(assessment.SecretaryIDIsNil(),
 			assessment.HasSecretaryWith(predicate.PartyMember(visible(ctx, ent.TypePartyMember)),
 				partymember.HasPostsWith(villageSecretaryPost(ctx, at), predicate.Post(visible(ctx, ent.TypePost))))))
 	}

@@ -45,8 +45,9 @@ type InvestmentBySource struct {
 
 // ProjectOutcomes: per unit, the caller's demonstration projects of year. Grouped by village,
 // projects without a subject village are left out (they belong to no village). With a day named
-// (asOf), only the projects and investment records created by then count; their figures are
-// the current ones (a project keeps no history of its amounts).
+// (asOf), only the projects whose stage history had begun by then count (a DemoProjectStage row
+// created by that day); their amounts and figures are the current ones (a project keeps no
+// history of them).
 func ProjectOutcomes(ctx context.Context, client *ent.Client, year int, g StatsGrouping, at AsOf) ([]*ProjectOutcome, error) {
 	if err := checkYear(year); err != nil {
 		return nil, err
@@ -59,8 +60,9 @@ func projectOutcomes(ctx context.Context, client *ent.Client, year int, g StatsG
 	// of the project, in the investments' sub-query too
 	ofProject := []predicate.DemoProject{demoproject.Year(year), predicate.DemoProject(visible(ctx, ent.TypeDemoProject))}
 	if at.given() {
-		pq.Where(demoproject.CreatedAtLT(at.before()))
-		ofProject = append(ofProject, demoproject.CreatedAtLT(at.before()))
+		started := startedBy(ctx, at)
+		pq.Where(started)
+		ofProject = append(ofProject, started)
 	}
 	if g == ByVillage {
 		pq.Where(demoproject.VillageIDNotNil())
@@ -109,9 +111,6 @@ func projectOutcomes(ctx context.Context, client *ent.Client, year int, g StatsG
 	// investment's scope is its project's, so this never drops a visible row).
 	iq := client.ProjectInvestment.Query().Where(predicate.ProjectInvestment(inTownship(townshipID)),
 		projectinvestment.HasProjectWith(ofProject...))
-	if at.given() {
-		iq.Where(projectinvestment.CreatedAtLT(at.before()))
-	}
 	if g == ByVillage {
 		iq.Where(projectinvestment.VillageIDNotNil())
 	}

@@ -28,14 +28,19 @@ func overdueProject() predicate.DemoProject {
 }
 
 // DemoProjectStats: the caller's demonstration projects (of year, when given) per stage, every
-// stage listed in order. With a day named (asOf): the projects created by then, each in the
-// stage its history (DemoProjectStage rows) had reached by then, overdue when that stage's
-// deadline was before that day.
+// stage listed in order. With a day named (asOf): the projects whose history had begun by then,
+// each in the stage its history (DemoProjectStage rows, by createdAt) had reached by then,
+// overdue when that stage's deadline was before that day.
 func DemoProjectStats(ctx context.Context, client *ent.Client, year *int, at AsOf) ([]*DemoProjectStageCount, error) {
 	if err := checkOptionalYear(year); err != nil {
 		return nil, err
 	}
 	return demoProjectStats(ctx, client, year, 0, at)
+}
+
+// startedBy: the project's stage history had begun by the day counted on.
+func startedBy(ctx context.Context, at AsOf) predicate.DemoProject {
+	return stageOn(ctx, at, func(*sql.SelectTable) *sql.Predicate { return sql.ExprP("1 = 1") })
 }
 
 // stageOn: the project's last stage row created by the day counted on satisfies cond.
@@ -59,7 +64,6 @@ func demoProjectStats(ctx context.Context, client *ent.Client, year *int, townsh
 			Scan(ctx, &rows)
 	} else {
 		// One count per stage, of the stage replayed from the history.
-		q.Where(demoproject.CreatedAtLT(at.before()))
 		day := at.Day()
 		for _, v := range enum.ProjectStage("").Values() {
 			in := func(t *sql.SelectTable) *sql.Predicate { return sql.EQ(t.C(demoprojectstage.FieldStage), v) }

@@ -37,8 +37,9 @@ type RectificationStatusCount struct {
 }
 
 // RectificationProgressByUnit: per unit, the caller's rectifications of year.
-// With a day named (asOf), only the rectifications recorded by then count; a rectification keeps
-// no history of its status, progress and score, so those are the current ones.
+// A rectification keeps no history of its status, progress and score, so asOf does not change
+// this statistic: it is accepted like everywhere, and the year's rectifications are counted as
+// they stand (createdAt is when a record was entered or imported, not when it became valid).
 func RectificationProgressByUnit(ctx context.Context, client *ent.Client, year int, g StatsGrouping, at AsOf) ([]*RectificationProgress, error) {
 	if err := checkYear(year); err != nil {
 		return nil, err
@@ -48,9 +49,6 @@ func RectificationProgressByUnit(ctx context.Context, client *ent.Client, year i
 
 func rectificationProgress(ctx context.Context, client *ent.Client, year int, g StatsGrouping, townshipID int, at AsOf) ([]*RectificationProgress, error) {
 	q := client.Rectification.Query().Where(rectification.Year(year), predicate.Rectification(inTownship(townshipID)))
-	if at.given() {
-		q.Where(rectification.CreatedAtLT(at.before()))
-	}
 	// One statement grouped by unit and status; per-unit figures add up the sums and counts
 	// (never averages) of its status rows.
 	var rs []struct {
