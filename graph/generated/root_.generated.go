@@ -8269,7 +8269,7 @@ extend type Query {
     year: Int!
     "Group by township or by village 统计口径"
     groupBy: StatsGrouping! = TOWNSHIP
-    "The day to count on (2017-01-01 to today; today when absent): the assessments recorded by then, a secretary's capability indicators only while the secretary held the village's SECRETARY post that day (the values are the current ones: an assessment keeps no history of them) 基准日"
+    "The day to count on (2017-01-01 to today; today when absent): a secretary's capability indicators count only while the secretary held the village's SECRETARY post that day (the values are the current ones: an assessment keeps no history of them) 基准日"
     asOf: Date
   ): [AssessmentProgress!]!
 }
@@ -8726,7 +8726,7 @@ extend type Query {
     year: Int!
     "Group by township or by village 统计口径"
     groupBy: StatsGrouping! = TOWNSHIP
-    "The day to count on (2017-01-01 to today; today when absent): the projects and investment records created by then (their amounts and figures are the current ones: a project keeps no history of them) 基准日"
+    "The day to count on (2017-01-01 to today; today when absent): the projects whose stage history had begun by then (their amounts and figures are the current ones: a project keeps no history of them) 基准日"
     asOf: Date
   ): [ProjectOutcome!]!
 }
@@ -9217,7 +9217,7 @@ extend type Query {
   demoProjectStats(
     "Only projects of this programme year (2017 to next year); all when absent 年度"
     year: Int
-    "The day to count on (2017-01-01 to today; today when absent): the projects created by then, each in the stage its history had reached by then, overdue when that stage's deadline was before that day 基准日"
+    "The day to count on (2017-01-01 to today; today when absent): the projects whose stage history had begun by then, each in the stage it had reached by then, overdue when that stage's deadline was before that day 基准日"
     asOf: Date
   ): [DemoProjectStageCount!]!
 
@@ -9257,7 +9257,7 @@ extend type Query {
     year: Int!
     "Group by township or by village 统计口径"
     groupBy: StatsGrouping! = TOWNSHIP
-    "The day to count on (2017-01-01 to today; today when absent): the rectifications recorded by then (their status, progress and score are the current ones: a rectification keeps no history of them) 基准日"
+    "The day to count on (2017-01-01 to today; today when absent): accepted for uniformity; a rectification keeps no history of its status, progress and score, so the year's rectifications are counted as they stand 基准日"
     asOf: Date
   ): [RectificationProgress!]!
 
