@@ -7,11 +7,16 @@ package graph
 
 import (
 	"context"
+	"time"
 
 	"github.com/nanpiao/sbqw/stats"
 )
 
 // MemberEngagement is the resolver for the memberEngagement field.
-func (r *queryResolver) MemberEngagement(ctx context.Context, year int, groupBy stats.StatsGrouping) ([]*stats.MemberEngagement, error) {
-	return stats.MemberEngagementByUnit(ctx, r.client, year, groupBy)
+func (r *queryResolver) MemberEngagement(ctx context.Context, year int, groupBy stats.StatsGrouping, asOf *time.Time) ([]*stats.MemberEngagement, error) {
+	at, err := stats.AsOfDay(asOf)
+	if err != nil {
+		return nil, err
+	}
+	return stats.MemberEngagementByUnit(ctx, r.client, year, groupBy, at)
 }

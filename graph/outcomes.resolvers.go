@@ -7,6 +7,7 @@ package graph
 
 import (
 	"context"
+	"time"
 
 	"github.com/nanpiao/sbqw/ent"
 	"github.com/nanpiao/sbqw/ent/schema/enum"
@@ -26,6 +27,10 @@ func (r *mutationResolver) RecordDemoProjectStage(ctx context.Context, id int, f
 }
 
 // ProjectOutcomes is the resolver for the projectOutcomes field.
-func (r *queryResolver) ProjectOutcomes(ctx context.Context, year int, groupBy stats.StatsGrouping) ([]*stats.ProjectOutcome, error) {
-	return stats.ProjectOutcomes(ctx, r.client, year, groupBy)
+func (r *queryResolver) ProjectOutcomes(ctx context.Context, year int, groupBy stats.StatsGrouping, asOf *time.Time) ([]*stats.ProjectOutcome, error) {
+	at, err := stats.AsOfDay(asOf)
+	if err != nil {
+		return nil, err
+	}
+	return stats.ProjectOutcomes(ctx, r.client, year, groupBy, at)
 }

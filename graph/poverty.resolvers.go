@@ -7,6 +7,7 @@ package graph
 
 import (
 	"context"
+	"time"
 
 	"github.com/nanpiao/sbqw/ent"
 	"github.com/nanpiao/sbqw/ent/schema/enum"
@@ -62,6 +63,10 @@ func (r *mutationResolver) UpdateExitNoticeDays(ctx context.Context, days int) (
 }
 
 // PovertyExit is the resolver for the povertyExit field.
-func (r *queryResolver) PovertyExit(ctx context.Context, year int, groupBy stats.StatsGrouping) ([]*stats.PovertyExit, error) {
-	return stats.PovertyExitByUnit(ctx, r.client, year, groupBy)
+func (r *queryResolver) PovertyExit(ctx context.Context, year int, groupBy stats.StatsGrouping, asOf *time.Time) ([]*stats.PovertyExit, error) {
+	at, err := stats.AsOfDay(asOf)
+	if err != nil {
+		return nil, err
+	}
+	return stats.PovertyExitByUnit(ctx, r.client, year, groupBy, at)
 }

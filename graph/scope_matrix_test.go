@@ -147,6 +147,9 @@ var matrixEntities = []struct{ root, table string }{
 	{"users", "users"}, {"auditEvents", "audit_events"}, {"povertyStatusChanges", "poverty_status_changes"},
 	{"contributions", "contributions"}, {"posts", "posts"}, {"teamMemberships", "team_memberships"},
 	{"demandEvents", "demand_events"}, {"demoProjectStages", "demo_project_stages"},
+	// Outcome and assessment records: POVERTY_OFFICE may read neither (FORBIDDEN), a township its
+	// own, a village secretary those of its village (investments of projects whose subject it is).
+	{"projectInvestments", "project_investments"}, {"assessments", "assessments"},
 }
 
 var matrixAccounts = []string{"admin", "auditor", "township01", "township07", "village001", "village050",

@@ -31,18 +31,30 @@ func (r *queryResolver) CadreLoad(ctx context.Context, asOf *time.Time) ([]*stat
 }
 
 // VisitCompliance is the resolver for the visitCompliance field.
-func (r *queryResolver) VisitCompliance(ctx context.Context, year int, groupBy stats.StatsGrouping) ([]*stats.VisitCompliance, error) {
-	return stats.VisitComplianceByUnit(ctx, r.client, year, groupBy)
+func (r *queryResolver) VisitCompliance(ctx context.Context, year int, groupBy stats.StatsGrouping, asOf *time.Time) ([]*stats.VisitCompliance, error) {
+	at, err := stats.AsOfDay(asOf)
+	if err != nil {
+		return nil, err
+	}
+	return stats.VisitComplianceByUnit(ctx, r.client, year, groupBy, at)
 }
 
 // DemandStats is the resolver for the demandStats field.
-func (r *queryResolver) DemandStats(ctx context.Context, year *int, groupBy *stats.StatsGrouping) (*stats.DemandStats, error) {
-	return stats.DemandStatsOf(ctx, r.client, year, groupBy)
+func (r *queryResolver) DemandStats(ctx context.Context, year *int, groupBy *stats.StatsGrouping, asOf *time.Time) (*stats.DemandStats, error) {
+	at, err := stats.AsOfDay(asOf)
+	if err != nil {
+		return nil, err
+	}
+	return stats.DemandStatsOf(ctx, r.client, year, groupBy, at)
 }
 
 // DemoProjectStats is the resolver for the demoProjectStats field.
-func (r *queryResolver) DemoProjectStats(ctx context.Context, year *int) ([]*stats.DemoProjectStageCount, error) {
-	return stats.DemoProjectStats(ctx, r.client, year)
+func (r *queryResolver) DemoProjectStats(ctx context.Context, year *int, asOf *time.Time) ([]*stats.DemoProjectStageCount, error) {
+	at, err := stats.AsOfDay(asOf)
+	if err != nil {
+		return nil, err
+	}
+	return stats.DemoProjectStats(ctx, r.client, year, at)
 }
 
 // TrainingCompletion is the resolver for the trainingCompletion field.
@@ -64,8 +76,12 @@ func (r *queryResolver) MemberComposition(ctx context.Context, dimension stats.M
 }
 
 // RectificationProgress is the resolver for the rectificationProgress field.
-func (r *queryResolver) RectificationProgress(ctx context.Context, year int, groupBy stats.StatsGrouping) ([]*stats.RectificationProgress, error) {
-	return stats.RectificationProgressByUnit(ctx, r.client, year, groupBy)
+func (r *queryResolver) RectificationProgress(ctx context.Context, year int, groupBy stats.StatsGrouping, asOf *time.Time) ([]*stats.RectificationProgress, error) {
+	at, err := stats.AsOfDay(asOf)
+	if err != nil {
+		return nil, err
+	}
+	return stats.RectificationProgressByUnit(ctx, r.client, year, groupBy, at)
 }
 
 // AnnualReport is the resolver for the annualReport field.

@@ -119,3 +119,59 @@ func (a AsOf) member() predicate.PartyMember {
 
 // postHeld: a post held on the day.
 func (a AsOf) postHeld() predicate.Post { return workflow.PostHeldOn(a.Day()) }
+
+// given reports whether a day was named (the zero AsOf is today, counted from today's state).
+func (a AsOf) given() bool { return a.day != nil }
+
+// before is the first instant after the day counted on: records created (createdAt) before it
+// existed on that day.
+func (a AsOf) before() time.Time { return a.Day().AddDate(0, 0, 1) }
+
+// upTo is the earlier of the day counted on and last (a year's last day), for the dated
+// records of a year that a past day sees only up to itself.
+func (a AsOf) upTo(last time.Time) time.Time {
+	if a.given() && a.day.Before(last) {
+		return *a.day
+	}
+	return last
+}
+
+// lastRowBefore: the row's last live history row (table, joined by fk to the row's id; the last
+// by createdAt, then id) created before `before` exists and satisfies cond. The history is
+// read through entType's read filter, like every sub-query here.
+func lastRowBefore(ctx context.Context, entType, table, fk string, before time.Time, cond func(t *sql.SelectTable) *sql.Predicate) func(*sql.Selector) {
+	return func(s *sql.Selector) {
+		h := sql.Table(table).As("hist")
+		l := sql.Table(table).As("hist_later")
+		later := sql.Select(l.C("id")).From(l).Where(sql.And(
+			sql.ColumnsEQ(l.C(fk), h.C(fk)),
+			sql.IsNull(l.C("deleted_at")),
+			sql.LT(l.C("created_at"), before),
+			sql.Or(sql.ColumnsGT(l.C("created_at"), h.C("created_at")),
+				sql.And(sql.ColumnsEQ(l.C("created_at"), h.C("created_at")), sql.ColumnsGT(l.C("id"), h.C("id")))),
+		))
+		last := sql.Select(h.C("id")).From(h).Where(sql.And(
+			sql.ColumnsEQ(h.C(fk), s.C("id")),
+			sql.IsNull(h.C("deleted_at")),
+			sql.LT(h.C("created_at"), before),
+			cond(h),
+			sql.NotExists(later),
+		))
+		visible(ctx, entType)(last)
+		s.Where(sql.Exists(last))
+	}
+}
+
+// noRowBefore: the row has no live history row created before `before`.
+func noRowBefore(ctx context.Context, entType, table, fk string, before time.Time) func(*sql.Selector) {
+	return func(s *sql.Selector) {
+		h := sql.Table(table).As("hist_none")
+		some := sql.Select(h.C("id")).From(h).Where(sql.And(
+			sql.ColumnsEQ(h.C(fk), s.C("id")),
+			sql.IsNull(h.C("deleted_at")),
+			sql.LT(h.C("created_at"), before),
+		))
+		visible(ctx, entType)(some)
+		s.Where(sql.NotExists(some))
+	}
+}

@@ -23,11 +23,11 @@ func BenchmarkStatistics(b *testing.B) {
 		run  func(ctx context.Context) error
 	}{
 		{"visitCompliance/TOWNSHIP", func(ctx context.Context) error {
-			_, err := stats.VisitComplianceByUnit(ctx, c, 2026, stats.ByTownship)
+			_, err := stats.VisitComplianceByUnit(ctx, c, 2026, stats.ByTownship, stats.AsOf{})
 			return err
 		}},
 		{"visitCompliance/VILLAGE", func(ctx context.Context) error {
-			_, err := stats.VisitComplianceByUnit(ctx, c, 2026, stats.ByVillage)
+			_, err := stats.VisitComplianceByUnit(ctx, c, 2026, stats.ByVillage, stats.AsOf{})
 			return err
 		}},
 		{"annualReport", func(ctx context.Context) error { return annualReport(ctx, c, township) }},

@@ -3,8 +3,11 @@ package stats
 import (
 	"context"
 
+	"entgo.io/ent/dialect/sql"
+
 	"github.com/nanpiao/sbqw/ent"
 	"github.com/nanpiao/sbqw/ent/demand"
+	"github.com/nanpiao/sbqw/ent/demandevent"
 	"github.com/nanpiao/sbqw/ent/department"
 	"github.com/nanpiao/sbqw/ent/predicate"
 	"github.com/nanpiao/sbqw/ent/schema/enum"
@@ -100,43 +103,90 @@ func (r demandRow) count() *DemandCount {
 }
 
 // demandsBy groups the caller's demands (registered in year, when given) by one column.
-func demandsBy(ctx context.Context, client *ent.Client, col string, year *int, townshipID int, where ...predicate.Demand) ([]demandRow, error) {
-	return demandsByKey(ctx, client, key{col: col, as: "k"}, year, townshipID, where...)
+func demandsBy(ctx context.Context, client *ent.Client, col string, year *int, townshipID int, at AsOf, where ...predicate.Demand) ([]demandRow, error) {
+	return demandsByKey(ctx, client, key{col: col, as: "k"}, year, townshipID, at, where...)
 }
 
-func demandsByKey(ctx context.Context, client *ent.Client, k key, year *int, townshipID int, where ...predicate.Demand) ([]demandRow, error) {
+// demandStatusOn: the demand's status on the day counted on was one of statuses — the status
+// its last event created by then led to (REGISTERED before any event). Today, its status.
+func demandStatusOn(ctx context.Context, at AsOf, statuses ...enum.DemandStatus) predicate.Demand {
+	if !at.given() {
+		return demand.StatusIn(statuses...)
+	}
+	vals := make([]any, len(statuses))
+	registered := false
+	for i, st := range statuses {
+		vals[i] = string(st)
+		registered = registered || st == enum.DemandRegistered
+	}
+	last := lastRowBefore(ctx, ent.TypeDemandEvent, demandevent.Table, demandevent.FieldDemandID, at.before(),
+		func(t *sql.SelectTable) *sql.Predicate { return sql.In(t.C(demandevent.FieldToStatus), vals...) })
+	if !registered {
+		return last
+	}
+	return demand.Or(last, noRowBefore(ctx, ent.TypeDemandEvent, demandevent.Table, demandevent.FieldDemandID, at.before()))
+}
+
+// demandFigures are a demand row's figures on the day counted on: overdue (due before that day
+// and not ended then), closed and resolved by their status then, satisfaction of those
+// followed up by then, and the time to close of those closed by then.
+func demandFigures(ctx context.Context, at AsOf) []column {
+	overdue := overdueDemand()
+	closed := closedDemand()
+	resolved, closedOn := resolvedDemand(), demand.StatusEQ(enum.DemandClosed)
+	followed := predicate.Demand(func(*sql.Selector) {})
+	if at.given() {
+		overdue = demand.And(demand.DueOnLT(at.Day()), demand.Not(demandStatusOn(ctx, at, workflow.DemandEnded...)))
+		closedOn = demandStatusOn(ctx, at, enum.DemandClosed)
+		closed = demand.And(closedOn, demand.ClosedAtLT(at.before()))
+		resolved = demandStatusOn(ctx, at, enum.DemandResolved, enum.DemandFollowedUp, enum.DemandClosed)
+		followed = demandStatusOn(ctx, at, enum.DemandFollowedUp, enum.DemandClosed)
+	}
+	days := daysBetween(demand.FieldCreatedAt, demand.FieldClosedAt)
+	return []column{
+		countAll("demands"),
+		countIf("overdue", overdue),
+		countIf("closed", closedOn),
+		countIf("resolved", resolved),
+		countIf("satisfied", followed, demand.SatisfactionEQ(enum.SatisfactionSatisfied)),
+		countIf("basically", followed, demand.SatisfactionEQ(enum.SatisfactionBasicallySatisfied)),
+		countIf("dissatisfied", followed, demand.SatisfactionEQ(enum.SatisfactionDissatisfied)),
+		sumExprIf("close_days", days, closed),
+		countExprIf("timed", days, closed),
+	}
+}
+
+func demandsByKey(ctx context.Context, client *ent.Client, k key, year *int, townshipID int, at AsOf, where ...predicate.Demand) ([]demandRow, error) {
 	q := client.Demand.Query().Where(predicate.Demand(inTownship(townshipID))).Where(where...)
 	if year != nil {
 		from, to := yearSpan(*year)
 		q.Where(demand.CreatedAtGTE(from), demand.CreatedAtLT(to))
 	}
-	days := daysBetween(demand.FieldCreatedAt, demand.FieldClosedAt)
+	if at.given() {
+		q.Where(demand.CreatedAtLT(at.before()))
+	}
 	var rows []demandRow
-	err := q.Modify(grouped([]key{k},
-		countAll("demands"),
-		countIf("overdue", overdueDemand()),
-		countIf("closed", demand.StatusEQ(enum.DemandClosed)),
-		countIf("resolved", resolvedDemand()),
-		countIf("satisfied", demand.SatisfactionEQ(enum.SatisfactionSatisfied)),
-		countIf("basically", demand.SatisfactionEQ(enum.SatisfactionBasicallySatisfied)),
-		countIf("dissatisfied", demand.SatisfactionEQ(enum.SatisfactionDissatisfied)),
-		sumExprIf("close_days", days, closedDemand()),
-		countExprIf("timed", days, closedDemand()),
-	)).Scan(ctx, &rows)
+	mods := []func(*sql.Selector){grouped([]key{k}, demandFigures(ctx, at)...)}
+	if k.total {
+		mods = append(mods, nonEmpty)
+	}
+	err := q.Modify(mods...).Scan(ctx, &rows)
 	return rows, err
 }
 
 // DemandStatsOf: the caller's demands (registered in year, when given) by status, category and
-// department, and per unit when g is given.
-func DemandStatsOf(ctx context.Context, client *ent.Client, year *int, g *StatsGrouping) (*DemandStats, error) {
+// department, and per unit when g is given. With a day named (asOf), the demands registered by
+// then, each in the status its events had led to by then (the department is the one routed to
+// now, the satisfaction and deadline the current ones).
+func DemandStatsOf(ctx context.Context, client *ent.Client, year *int, g *StatsGrouping, at AsOf) (*DemandStats, error) {
 	if err := checkOptionalYear(year); err != nil {
 		return nil, err
 	}
-	out, err := demandStats(ctx, client, year, 0)
+	out, err := demandStats(ctx, client, year, 0, at)
 	if err != nil || g == nil {
 		return out, err
 	}
-	rs, err := demandsByKey(ctx, client, key{col: g.column(), as: "k"}, year, 0)
+	rs, err := demandsByKey(ctx, client, key{col: g.column(), as: "k"}, year, 0, at)
 	if err != nil {
 		return nil, err
 	}
@@ -150,16 +200,37 @@ func DemandStatsOf(ctx context.Context, client *ent.Client, year *int, g *StatsG
 	return out, err
 }
 
-func demandStats(ctx context.Context, client *ent.Client, year *int, townshipID int) (*DemandStats, error) {
-	byStatus, err := demandsBy(ctx, client, demand.FieldStatus, year, townshipID)
+// demandsByStatus: per status. Today, grouped by the status column; on a past day, one count
+// per status of the status replayed from the events.
+func demandsByStatus(ctx context.Context, client *ent.Client, year *int, townshipID int, at AsOf) ([]demandRow, error) {
+	if !at.given() {
+		return demandsBy(ctx, client, demand.FieldStatus, year, townshipID, at)
+	}
+	var out []demandRow
+	for _, v := range enum.DemandStatus("").Values() {
+		rs, err := demandsByKey(ctx, client, key{as: "k", total: true}, year, townshipID, at, demandStatusOn(ctx, at, enum.DemandStatus(v)))
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rs {
+			v := v
+			r.Key = &v
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+func demandStats(ctx context.Context, client *ent.Client, year *int, townshipID int, at AsOf) (*DemandStats, error) {
+	byStatus, err := demandsByStatus(ctx, client, year, townshipID, at)
 	if err != nil {
 		return nil, err
 	}
-	byCategory, err := demandsBy(ctx, client, demand.FieldCategory, year, townshipID)
+	byCategory, err := demandsBy(ctx, client, demand.FieldCategory, year, townshipID, at)
 	if err != nil {
 		return nil, err
 	}
-	byDept, err := demandsBy(ctx, client, demand.FieldDepartmentID, year, townshipID, demand.DepartmentIDNotNil())
+	byDept, err := demandsBy(ctx, client, demand.FieldDepartmentID, year, townshipID, at, demand.DepartmentIDNotNil())
 	if err != nil {
 		return nil, err
 	}

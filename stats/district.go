@@ -194,7 +194,7 @@ func districtFigures(ctx context.Context, client *ent.Client, year int, at AsOf,
 			return err
 		}},
 		{secProjects, func() error {
-			po, err := projectOutcomes(ctx, client, year, g, 0)
+			po, err := projectOutcomes(ctx, client, year, g, 0, at)
 			for _, p := range po {
 				rowOf(id(p.StatsUnit)).Projects = &DistrictProjects{p.Projects, p.Actual}
 			}

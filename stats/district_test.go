@@ -49,7 +49,7 @@ func TestDistrictReportEqualsTownshipReports(t *testing.T) {
 			if user != "admin" && rep.Townships[0].Township.ID != tw {
 				t.Errorf("%s sees township %d, want its own %d", user, rep.Townships[0].Township.ID, tw)
 			}
-			outcomes, err := stats.ProjectOutcomes(ctx, c, year, stats.ByTownship)
+			outcomes, err := stats.ProjectOutcomes(ctx, c, year, stats.ByTownship, at)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -28,12 +28,16 @@ type MemberEngagement struct {
 // (post, contribution, membership) is also read through its own scope and without deleted
 // rows (edge sub-queries get neither by themselves), so a record the caller cannot list never
 // counts.
-func MemberEngagementByUnit(ctx context.Context, client *ent.Client, year int, g StatsGrouping) ([]*MemberEngagement, error) {
+//
+// With a day named (asOf): the members who had joined by then, and the year up to that day —
+// posts started, contributions dated and teams joined by then (posts and memberships by their
+// dates, so a post ended or a member who left a team later still counts).
+func MemberEngagementByUnit(ctx context.Context, client *ent.Client, year int, g StatsGrouping, at AsOf) ([]*MemberEngagement, error) {
 	if err := checkYear(year); err != nil {
 		return nil, err
 	}
 	first := time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC)
-	last := time.Date(year, 12, 31, 0, 0, 0, 0, time.UTC)
+	last := at.upTo(time.Date(year, 12, 31, 0, 0, 0, 0, time.UTC))
 	withPost := partymember.HasPostsWith(post.DeletedAtIsNil(), post.StartOnLTE(last), post.Or(post.EndOnIsNil(), post.EndOnGTE(first)),
 		predicate.Post(visible(ctx, ent.TypePost)))
 	withContribution := partymember.HasContributionsWith(contribution.DeletedAtIsNil(), contribution.OnGTE(first), contribution.OnLTE(last),
@@ -48,7 +52,7 @@ func MemberEngagementByUnit(ctx context.Context, client *ent.Client, year int, g
 		InTeam           int `sql:"in_team"`
 		Engaged          int `sql:"engaged"`
 	}
-	err := client.PartyMember.Query().Where(activeMember()).
+	err := client.PartyMember.Query().Where(at.member()).
 		Modify(grouped([]key{unitKey(g)},
 			countAll("members"),
 			countIf("with_post", withPost),

@@ -44,16 +44,26 @@ type InvestmentBySource struct {
 }
 
 // ProjectOutcomes: per unit, the caller's demonstration projects of year. Grouped by village,
-// projects without a subject village are left out (they belong to no village).
-func ProjectOutcomes(ctx context.Context, client *ent.Client, year int, g StatsGrouping) ([]*ProjectOutcome, error) {
+// projects without a subject village are left out (they belong to no village). With a day named
+// (asOf), only the projects whose stage history had begun by then count (a DemoProjectStage row
+// created by that day); their amounts and figures are the current ones (a project keeps no
+// history of them).
+func ProjectOutcomes(ctx context.Context, client *ent.Client, year int, g StatsGrouping, at AsOf) ([]*ProjectOutcome, error) {
 	if err := checkYear(year); err != nil {
 		return nil, err
 	}
-	return projectOutcomes(ctx, client, year, g, 0)
+	return projectOutcomes(ctx, client, year, g, 0, at)
 }
 
-func projectOutcomes(ctx context.Context, client *ent.Client, year int, g StatsGrouping, townshipID int) ([]*ProjectOutcome, error) {
+func projectOutcomes(ctx context.Context, client *ent.Client, year int, g StatsGrouping, townshipID int, at AsOf) ([]*ProjectOutcome, error) {
 	pq := client.DemoProject.Query().Where(demoproject.Year(year), predicate.DemoProject(inTownship(townshipID)))
+	// of the project, in the investments' sub-query too
+	ofProject := []predicate.DemoProject{demoproject.Year(year), predicate.DemoProject(visible(ctx, ent.TypeDemoProject))}
+	if at.given() {
+		started := startedBy(ctx, at)
+		pq.Where(started)
+		ofProject = append(ofProject, started)
+	}
 	if g == ByVillage {
 		pq.Where(demoproject.VillageIDNotNil())
 	}
@@ -100,7 +110,7 @@ func projectOutcomes(ctx context.Context, client *ent.Client, year int, g StatsG
 	// sub-query ent builds without privacy, so the project's read filter is added by hand (an
 	// investment's scope is its project's, so this never drops a visible row).
 	iq := client.ProjectInvestment.Query().Where(predicate.ProjectInvestment(inTownship(townshipID)),
-		projectinvestment.HasProjectWith(demoproject.Year(year), predicate.DemoProject(visible(ctx, ent.TypeDemoProject))))
+		projectinvestment.HasProjectWith(ofProject...))
 	if g == ByVillage {
 		iq.Where(projectinvestment.VillageIDNotNil())
 	}

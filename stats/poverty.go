@@ -26,13 +26,14 @@ type PovertyExit struct {
 	ExitedInYear, MonitoringOpenedInYear, ReturnedInYear int
 }
 
-// PovertyExitByUnit: per unit, the caller's households as of the end of year (counted from
-// the history rows the caller may read, of households not deleted).
-func PovertyExitByUnit(ctx context.Context, client *ent.Client, year int, g StatsGrouping) ([]*PovertyExit, error) {
+// PovertyExitByUnit: per unit, the caller's households as of the end of year — or as of the
+// day named (asOf) when that is earlier, the year's flows then running up to that day —
+// counted from the history rows the caller may read, of households not deleted.
+func PovertyExitByUnit(ctx context.Context, client *ent.Client, year int, g StatsGrouping, at AsOf) ([]*PovertyExit, error) {
 	if err := checkYear(year); err != nil {
 		return nil, err
 	}
-	return povertyExit(ctx, client, year, time.Date(year, 12, 31, 0, 0, 0, 0, time.UTC), g, 0)
+	return povertyExit(ctx, client, year, at.upTo(time.Date(year, 12, 31, 0, 0, 0, 0, time.UTC)), g, 0)
 }
 
 // povertyExit counts the stock on day end (in year) and the flows from 1 January to end.

@@ -3,8 +3,11 @@ package stats
 import (
 	"context"
 
+	"entgo.io/ent/dialect/sql"
+
 	"github.com/nanpiao/sbqw/ent"
 	"github.com/nanpiao/sbqw/ent/demoproject"
+	"github.com/nanpiao/sbqw/ent/demoprojectstage"
 	"github.com/nanpiao/sbqw/ent/predicate"
 	"github.com/nanpiao/sbqw/ent/schema/enum"
 )
@@ -25,15 +28,27 @@ func overdueProject() predicate.DemoProject {
 }
 
 // DemoProjectStats: the caller's demonstration projects (of year, when given) per stage, every
-// stage listed in order.
-func DemoProjectStats(ctx context.Context, client *ent.Client, year *int) ([]*DemoProjectStageCount, error) {
+// stage listed in order. With a day named (asOf): the projects whose history had begun by then,
+// each in the stage its history (DemoProjectStage rows, by createdAt) had reached by then,
+// overdue when that stage's deadline was before that day.
+func DemoProjectStats(ctx context.Context, client *ent.Client, year *int, at AsOf) ([]*DemoProjectStageCount, error) {
 	if err := checkOptionalYear(year); err != nil {
 		return nil, err
 	}
-	return demoProjectStats(ctx, client, year, 0)
+	return demoProjectStats(ctx, client, year, 0, at)
 }
 
-func demoProjectStats(ctx context.Context, client *ent.Client, year *int, townshipID int) ([]*DemoProjectStageCount, error) {
+// startedBy: the project's stage history had begun by the day counted on.
+func startedBy(ctx context.Context, at AsOf) predicate.DemoProject {
+	return stageOn(ctx, at, func(*sql.SelectTable) *sql.Predicate { return sql.ExprP("1 = 1") })
+}
+
+// stageOn: the project's last stage row created by the day counted on satisfies cond.
+func stageOn(ctx context.Context, at AsOf, cond func(t *sql.SelectTable) *sql.Predicate) predicate.DemoProject {
+	return lastRowBefore(ctx, ent.TypeDemoProjectStage, demoprojectstage.Table, demoprojectstage.FieldProjectID, at.before(), cond)
+}
+
+func demoProjectStats(ctx context.Context, client *ent.Client, year *int, townshipID int, at AsOf) ([]*DemoProjectStageCount, error) {
 	q := client.DemoProject.Query().Where(predicate.DemoProject(inTownship(townshipID)))
 	if year != nil {
 		q.Where(demoproject.Year(*year))
@@ -43,8 +58,37 @@ func demoProjectStats(ctx context.Context, client *ent.Client, year *int, townsh
 		Projects int    `sql:"projects"`
 		Overdue  int    `sql:"overdue"`
 	}
-	err := q.Modify(grouped([]key{by(demoproject.FieldStage)}, countAll("projects"), countIf("overdue", overdueProject()))).
-		Scan(ctx, &rows)
+	var err error
+	if !at.given() {
+		err = q.Modify(grouped([]key{by(demoproject.FieldStage)}, countAll("projects"), countIf("overdue", overdueProject()))).
+			Scan(ctx, &rows)
+	} else {
+		// One count per stage, of the stage replayed from the history.
+		day := at.Day()
+		for _, v := range enum.ProjectStage("").Values() {
+			in := func(t *sql.SelectTable) *sql.Predicate { return sql.EQ(t.C(demoprojectstage.FieldStage), v) }
+			late := func(t *sql.SelectTable) *sql.Predicate {
+				return sql.And(in(t), sql.LT(t.C(demoprojectstage.FieldDueOn), day))
+			}
+			if v == string(enum.StageCompletion) {
+				late = func(*sql.SelectTable) *sql.Predicate { return sql.ExprP("1 = 0") }
+			}
+			var rs []struct {
+				Stage    string `sql:"stage"`
+				Projects int    `sql:"projects"`
+				Overdue  int    `sql:"overdue"`
+			}
+			err = q.Clone().Where(stageOn(ctx, at, in)).Modify(grouped([]key{{as: "stage", total: true}}, countAll("projects"), countIf("overdue", stageOn(ctx, at, late))), nonEmpty).
+				Scan(ctx, &rs)
+			if err != nil {
+				break
+			}
+			for _, r := range rs {
+				r.Stage = v
+				rows = append(rows, r)
+			}
+		}
+	}
 	if err != nil {
 		return nil, err
 	}

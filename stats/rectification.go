@@ -37,14 +37,18 @@ type RectificationStatusCount struct {
 }
 
 // RectificationProgressByUnit: per unit, the caller's rectifications of year.
-func RectificationProgressByUnit(ctx context.Context, client *ent.Client, year int, g StatsGrouping) ([]*RectificationProgress, error) {
+// A rectification keeps no history of its status, progress and score, so asOf does not change
+// this statistic: it is accepted like everywhere, and the year's rectifications are counted as
+// they stand (createdAt is when a record was entered or imported, not when it became valid).
+func RectificationProgressByUnit(ctx context.Context, client *ent.Client, year int, g StatsGrouping, at AsOf) ([]*RectificationProgress, error) {
 	if err := checkYear(year); err != nil {
 		return nil, err
 	}
-	return rectificationProgress(ctx, client, year, g, 0)
+	return rectificationProgress(ctx, client, year, g, 0, at)
 }
 
-func rectificationProgress(ctx context.Context, client *ent.Client, year int, g StatsGrouping, townshipID int) ([]*RectificationProgress, error) {
+func rectificationProgress(ctx context.Context, client *ent.Client, year int, g StatsGrouping, townshipID int, at AsOf) ([]*RectificationProgress, error) {
+	q := client.Rectification.Query().Where(rectification.Year(year), predicate.Rectification(inTownship(townshipID)))
 	// One statement grouped by unit and status; per-unit figures add up the sums and counts
 	// (never averages) of its status rows.
 	var rs []struct {
@@ -57,8 +61,7 @@ func rectificationProgress(ctx context.Context, client *ent.Client, year int, g 
 		Passed    int      `sql:"passed"`
 		Failed    int      `sql:"failed"`
 	}
-	err := client.Rectification.Query().
-		Where(rectification.Year(year), predicate.Rectification(inTownship(townshipID))).
+	err := q.
 		Modify(grouped([]key{unitKey(g), by(rectification.FieldStatus)},
 			countAll("rectifications"),
 			sumOf("progress", rectification.FieldProgress),

@@ -60,7 +60,7 @@ func (r *AnnualReport) DemoProjects(ctx context.Context) ([]*AnnualDemoProject, 
 
 // DemoProjectStages: those projects per stage.
 func (r *AnnualReport) DemoProjectStages(ctx context.Context) ([]*DemoProjectStageCount, error) {
-	return demoProjectStats(ctx, r.client, &r.Year, r.Township.ID)
+	return demoProjectStats(ctx, r.client, &r.Year, r.Township.ID, r.at)
 }
 
 // Training: its village secretaries' "1+X" training (百名书记).
@@ -77,18 +77,18 @@ func (r *AnnualReport) PairingCoverage(ctx context.Context) (*PairingCoverage, e
 
 // VisitCompliance: the visits of the year.
 func (r *AnnualReport) VisitCompliance(ctx context.Context) (*VisitCompliance, error) {
-	rows, err := visitCompliance(ctx, r.client, r.Year, ByTownship, r.Township.ID)
+	rows, err := visitCompliance(ctx, r.client, r.Year, ByTownship, r.Township.ID, r.at)
 	return single(rows, err, emptyVisitCompliance(r.unit(), r.Year))
 }
 
 // Demands: the demands registered in the year.
 func (r *AnnualReport) Demands(ctx context.Context) (*DemandStats, error) {
-	return demandStats(ctx, r.client, &r.Year, r.Township.ID)
+	return demandStats(ctx, r.client, &r.Year, r.Township.ID, r.at)
 }
 
 // Rectifications: its villages' rectifications of the year.
 func (r *AnnualReport) Rectifications(ctx context.Context) (*RectificationProgress, error) {
-	rows, err := rectificationProgress(ctx, r.client, r.Year, ByTownship, r.Township.ID)
+	rows, err := rectificationProgress(ctx, r.client, r.Year, ByTownship, r.Township.ID, r.at)
 	return single(rows, err, &RectificationProgress{StatsUnit: r.unit(), ByStatus: newStatusCounts()})
 }
 

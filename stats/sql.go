@@ -184,3 +184,7 @@ func ratio(num, den float64) *float64 {
 	r := num / den
 	return &r
 }
+
+// nonEmpty keeps the single row of an ungrouped aggregate only when it counted a row, so that
+// its SUMs are never NULL (SQLite ≥ 3.39 and MariaDB accept HAVING without GROUP BY).
+func nonEmpty(s *sql.Selector) { s.Having(sql.ExprP("COUNT(*) > 0")) }

@@ -52,8 +52,11 @@ type VisitCompliance struct {
 
 // VisitComplianceByUnit: per unit, active pairings, visits per quarter of year, neglected
 // pairings and the Spring Festival coverage.
-func VisitComplianceByUnit(ctx context.Context, client *ent.Client, year int, g StatsGrouping) ([]*VisitCompliance, error) {
-	return visitCompliance(ctx, client, year, g, 0)
+//
+// With a day named (asOf), it counts that day: the pairings in force then (start_on/end_on),
+// the visits made up to it, and the 60/90 days counted back from it.
+func VisitComplianceByUnit(ctx context.Context, client *ent.Client, year int, g StatsGrouping, at AsOf) ([]*VisitCompliance, error) {
+	return visitCompliance(ctx, client, year, g, 0, at)
 }
 
 // inForceOn: the pairing had started by d and had not been released before d.
@@ -61,17 +64,21 @@ func inForceOn(d time.Time) predicate.Pairing {
 	return pairing.And(pairing.StartOnLTE(d), pairing.Or(pairing.EndOnIsNil(), pairing.EndOnGTE(d)))
 }
 
-func visitCompliance(ctx context.Context, client *ent.Client, year int, g StatsGrouping, townshipID int) ([]*VisitCompliance, error) {
+func visitCompliance(ctx context.Context, client *ent.Client, year int, g StatsGrouping, townshipID int, at AsOf) ([]*VisitCompliance, error) {
 	sf, err := SpringFestival(year)
 	if err != nil {
 		return nil, err
 	}
 	from, to := yearSpan(year)
-	t := today()
+	t := at.Day()
+	// Visits made after the day counted on do not exist yet for it.
+	until := minTime(to, at.before())
+	active := at.pairingInForce()
 	quiet := func(days int) func(*sql.Selector) {
 		return func(s *sql.Selector) {
+			active(s)
 			last := seen(s, "last_at")
-			s.Where(sql.And(sql.EQ(s.C(pairing.FieldActive), true), sql.Or(sql.IsNull(last), sql.LT(last, t.AddDate(0, 0, -days)))))
+			s.Where(sql.Or(sql.IsNull(last), sql.LT(last, t.AddDate(0, 0, -days))))
 		}
 	}
 	var ps []struct {
@@ -83,11 +90,11 @@ func visitCompliance(ctx context.Context, client *ent.Client, year int, g StatsG
 		SFVisited int `sql:"sf_visited"`
 	}
 	err = client.Pairing.Query().
-		Where(predicate.Pairing(inTownship(townshipID)), pairing.Or(pairing.Active(true), inForceOn(sf))).
+		Where(predicate.Pairing(inTownship(townshipID)), pairing.Or(active, inForceOn(sf))).
 		Modify(
-			joinVisits(ctx, minTime(from, t.AddDate(0, 0, -longQuietDays)), from, to),
+			joinVisits(ctx, minTime(from, t.AddDate(0, 0, -longQuietDays)), from, until, at.before()),
 			grouped([]key{unitKey(g)},
-				countIf("active", pairing.Active(true)),
+				countIf("active", active),
 				countIf("quiet60", quiet(quietDays)),
 				countIf("quiet90", quiet(longQuietDays)),
 				countIf("sf_in_force", inForceOn(sf)),
@@ -103,7 +110,7 @@ func visitCompliance(ctx context.Context, client *ent.Client, year int, g StatsG
 		Visits    int `sql:"visits"`
 	}
 	err = client.Visit.Query().
-		Where(predicate.Visit(inTownship(townshipID)), visit.VisitedAtGTE(from), visit.VisitedAtLT(to)).
+		Where(predicate.Visit(inTownship(townshipID)), visit.VisitedAtGTE(from), visit.VisitedAtLT(until)).
 		Modify(grouped([]key{unitKey(g), {as: "quarter", expr: quarterOf(visit.FieldVisitedAt)}}, countAll("visits"))).
 		Scan(ctx, &vs)
 	if err != nil {
@@ -134,8 +141,9 @@ func visitCompliance(ctx context.Context, client *ent.Client, year int, g StatsG
 // joinVisits joins to each pairing, as "seen", one pass over the caller's visits from since on:
 // the time of its last visit and its number of SPRING_FESTIVAL visits in [from, to). (A
 // correlated sub-query per pairing and condition costs several times more on MariaDB.) The
-// visits are a sub-query, so they carry the visits' read filter themselves.
-func joinVisits(ctx context.Context, since, from, to time.Time) func(*sql.Selector) {
+// visits are a sub-query, so they carry the visits' read filter themselves. Visits from before
+// on are left out (those made after the day counted on).
+func joinVisits(ctx context.Context, since, from, to, before time.Time) func(*sql.Selector) {
 	return func(s *sql.Selector) {
 		b := sql.Dialect(s.Dialect())
 		v := b.Table(visit.Table)
@@ -144,6 +152,7 @@ func joinVisits(ctx context.Context, since, from, to time.Time) func(*sql.Select
 		festive := countIf("festive", visit.OccasionEQ(enum.VisitSpringFestival), visit.VisitedAtGTE(from), visit.VisitedAtLT(to))
 		sub.AppendSelectExprAs(festive.expr(sub), festive.as)
 		visit.VisitedAtGTE(since)(sub)
+		visit.VisitedAtLT(before)(sub)
 		visible(ctx, "Visit")(sub)
 		sub.GroupBy(v.C(visit.FieldPairingID)).As("seen")
 		s.LeftJoin(sub).On(s.C(pairing.FieldID), sub.C(visit.FieldPairingID))

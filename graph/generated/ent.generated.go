@@ -70,23 +70,24 @@ type QueryResolver interface {
 	Users(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.UserOrder, where *ent.UserWhereInput) (*ent.UserConnection, error)
 	Villages(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.VillageOrder, where *ent.VillageWhereInput) (*ent.VillageConnection, error)
 	Visits(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.VisitOrder, where *ent.VisitWhereInput) (*ent.VisitConnection, error)
+	AssessmentProgress(ctx context.Context, year int, groupBy stats.StatsGrouping, asOf *time.Time) ([]*stats.AssessmentProgress, error)
 	Changes(ctx context.Context, after *entgql.Cursor[int], first *int) (*model.ChangeFeed, error)
-	MemberEngagement(ctx context.Context, year int, groupBy stats.StatsGrouping) ([]*stats.MemberEngagement, error)
+	MemberEngagement(ctx context.Context, year int, groupBy stats.StatsGrouping, asOf *time.Time) ([]*stats.MemberEngagement, error)
 	Me(ctx context.Context) (*ent.User, error)
 	Policies(ctx context.Context) ([]*model.PolicyRule, error)
 	ExplainAccess(ctx context.Context, userID int, nodeID int, action string) (*model.AccessExplanation, error)
-	ProjectOutcomes(ctx context.Context, year int, groupBy stats.StatsGrouping) ([]*stats.ProjectOutcome, error)
-	PovertyExit(ctx context.Context, year int, groupBy stats.StatsGrouping) ([]*stats.PovertyExit, error)
+	ProjectOutcomes(ctx context.Context, year int, groupBy stats.StatsGrouping, asOf *time.Time) ([]*stats.ProjectOutcome, error)
+	PovertyExit(ctx context.Context, year int, groupBy stats.StatsGrouping, asOf *time.Time) ([]*stats.PovertyExit, error)
 	DeletedRecords(ctx context.Context, typeArg string, since time.Time, first *int) ([]*model.DeletedRecord, error)
 	DistrictReport(ctx context.Context, year int, asOf *time.Time) (*stats.DistrictReport, error)
 	PairingCoverage(ctx context.Context, groupBy stats.StatsGrouping, asOf *time.Time) ([]*stats.PairingCoverage, error)
 	CadreLoad(ctx context.Context, asOf *time.Time) ([]*stats.CadreLoad, error)
-	VisitCompliance(ctx context.Context, year int, groupBy stats.StatsGrouping) ([]*stats.VisitCompliance, error)
-	DemandStats(ctx context.Context, year *int, groupBy *stats.StatsGrouping) (*stats.DemandStats, error)
-	DemoProjectStats(ctx context.Context, year *int) ([]*stats.DemoProjectStageCount, error)
+	VisitCompliance(ctx context.Context, year int, groupBy stats.StatsGrouping, asOf *time.Time) ([]*stats.VisitCompliance, error)
+	DemandStats(ctx context.Context, year *int, groupBy *stats.StatsGrouping, asOf *time.Time) (*stats.DemandStats, error)
+	DemoProjectStats(ctx context.Context, year *int, asOf *time.Time) ([]*stats.DemoProjectStageCount, error)
 	TrainingCompletion(ctx context.Context, year int, groupBy stats.StatsGrouping, asOf *time.Time) ([]*stats.TrainingCompletion, error)
 	MemberComposition(ctx context.Context, dimension stats.MemberDimension, groupBy *stats.StatsGrouping, asOf *time.Time) ([]*stats.MemberCount, error)
-	RectificationProgress(ctx context.Context, year int, groupBy stats.StatsGrouping) ([]*stats.RectificationProgress, error)
+	RectificationProgress(ctx context.Context, year int, groupBy stats.StatsGrouping, asOf *time.Time) ([]*stats.RectificationProgress, error)
 	AnnualReport(ctx context.Context, townshipID int, year int, asOf *time.Time) (*stats.AnnualReport, error)
 	TrustedDocuments(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.TrustedDocumentOrder, where *ent.TrustedDocumentWhereInput) (*ent.TrustedDocumentConnection, error)
 	ProgrammeSettings(ctx context.Context) (*model.ProgrammeSettings, error)
@@ -753,6 +754,36 @@ func (ec *executionContext) field_Query_annualReport_args(ctx context.Context, r
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_assessmentProgress_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "year",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["year"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) (stats.StatsGrouping, error) {
+			return ec.unmarshalNStatsGrouping2githubᚗcomᚋnanpiaoᚋsbqwᚋstatsᚐStatsGrouping(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_assessments_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -1108,6 +1139,14 @@ func (ec *executionContext) field_Query_demandStats_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["groupBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg2
 	return args, nil
 }
 
@@ -1230,6 +1269,14 @@ func (ec *executionContext) field_Query_demoProjectStats_args(ctx context.Contex
 		return nil, err
 	}
 	args["year"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg1
 	return args, nil
 }
 
@@ -1496,6 +1543,14 @@ func (ec *executionContext) field_Query_memberEngagement_args(ctx context.Contex
 		return nil, err
 	}
 	args["groupBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg2
 	return args, nil
 }
 
@@ -1784,6 +1839,14 @@ func (ec *executionContext) field_Query_povertyExit_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["groupBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg2
 	return args, nil
 }
 
@@ -1914,6 +1977,14 @@ func (ec *executionContext) field_Query_projectOutcomes_args(ctx context.Context
 		return nil, err
 	}
 	args["groupBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg2
 	return args, nil
 }
 
@@ -1936,6 +2007,14 @@ func (ec *executionContext) field_Query_rectificationProgress_args(ctx context.C
 		return nil, err
 	}
 	args["groupBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg2
 	return args, nil
 }
 
@@ -2528,6 +2607,14 @@ func (ec *executionContext) field_Query_visitCompliance_args(ctx context.Context
 		return nil, err
 	}
 	args["groupBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg2
 	return args, nil
 }
 
@@ -14324,6 +14411,50 @@ func (ec *executionContext) fieldContext_Query_visits(ctx context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_assessmentProgress(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_assessmentProgress(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().AssessmentProgress(ctx, fc.Args["year"].(int), fc.Args["groupBy"].(stats.StatsGrouping), fc.Args["asOf"].(*time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*stats.AssessmentProgress) graphql.Marshaler {
+			return ec.marshalNAssessmentProgress2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋstatsᚐAssessmentProgressᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_assessmentProgress(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AssessmentProgress(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_assessmentProgress_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_changes(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14378,7 +14509,7 @@ func (ec *executionContext) _Query_memberEngagement(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().MemberEngagement(ctx, fc.Args["year"].(int), fc.Args["groupBy"].(stats.StatsGrouping))
+			return ec.Resolvers.Query().MemberEngagement(ctx, fc.Args["year"].(int), fc.Args["groupBy"].(stats.StatsGrouping), fc.Args["asOf"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*stats.MemberEngagement) graphql.Marshaler {
@@ -14530,7 +14661,7 @@ func (ec *executionContext) _Query_projectOutcomes(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().ProjectOutcomes(ctx, fc.Args["year"].(int), fc.Args["groupBy"].(stats.StatsGrouping))
+			return ec.Resolvers.Query().ProjectOutcomes(ctx, fc.Args["year"].(int), fc.Args["groupBy"].(stats.StatsGrouping), fc.Args["asOf"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*stats.ProjectOutcome) graphql.Marshaler {
@@ -14574,7 +14705,7 @@ func (ec *executionContext) _Query_povertyExit(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().PovertyExit(ctx, fc.Args["year"].(int), fc.Args["groupBy"].(stats.StatsGrouping))
+			return ec.Resolvers.Query().PovertyExit(ctx, fc.Args["year"].(int), fc.Args["groupBy"].(stats.StatsGrouping), fc.Args["asOf"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*stats.PovertyExit) graphql.Marshaler {
@@ -14794,7 +14925,7 @@ func (ec *executionContext) _Query_visitCompliance(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().VisitCompliance(ctx, fc.Args["year"].(int), fc.Args["groupBy"].(stats.StatsGrouping))
+			return ec.Resolvers.Query().VisitCompliance(ctx, fc.Args["year"].(int), fc.Args["groupBy"].(stats.StatsGrouping), fc.Args["asOf"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*stats.VisitCompliance) graphql.Marshaler {
@@ -14838,7 +14969,7 @@ func (ec *executionContext) _Query_demandStats(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().DemandStats(ctx, fc.Args["year"].(*int), fc.Args["groupBy"].(*stats.StatsGrouping))
+			return ec.Resolvers.Query().DemandStats(ctx, fc.Args["year"].(*int), fc.Args["groupBy"].(*stats.StatsGrouping), fc.Args["asOf"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *stats.DemandStats) graphql.Marshaler {
@@ -14882,7 +15013,7 @@ func (ec *executionContext) _Query_demoProjectStats(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().DemoProjectStats(ctx, fc.Args["year"].(*int))
+			return ec.Resolvers.Query().DemoProjectStats(ctx, fc.Args["year"].(*int), fc.Args["asOf"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*stats.DemoProjectStageCount) graphql.Marshaler {
@@ -15014,7 +15145,7 @@ func (ec *executionContext) _Query_rectificationProgress(ctx context.Context, fi
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().RectificationProgress(ctx, fc.Args["year"].(int), fc.Args["groupBy"].(stats.StatsGrouping))
+			return ec.Resolvers.Query().RectificationProgress(ctx, fc.Args["year"].(int), fc.Args["groupBy"].(stats.StatsGrouping), fc.Args["asOf"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*stats.RectificationProgress) graphql.Marshaler {
@@ -50008,6 +50139,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_visits(ctx, field)
+				})
+		case "assessmentProgress":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_assessmentProgress(ctx, field)
 				})
 		case "changes":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,

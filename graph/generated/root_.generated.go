@@ -133,6 +133,16 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	AssessmentProgress struct {
+		Assessed    func(childComplexity int) int
+		Assessments func(childComplexity int) int
+		Indicators  func(childComplexity int) int
+		Met         func(childComplexity int) int
+		MetRate     func(childComplexity int) int
+		Township    func(childComplexity int) int
+		Village     func(childComplexity int) int
+	}
+
 	AuditEvent struct {
 		Action        func(childComplexity int) int
 		At            func(childComplexity int) int
@@ -553,6 +563,19 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	IndicatorProgress struct {
+		Assessed              func(childComplexity int) int
+		Assessments           func(childComplexity int) int
+		AverageActual         func(childComplexity int) int
+		AverageAssessedTarget func(childComplexity int) int
+		AverageBaseline       func(childComplexity int) int
+		AverageTarget         func(childComplexity int) int
+		Capability            func(childComplexity int) int
+		Indicator             func(childComplexity int) int
+		Met                   func(childComplexity int) int
+		MetRate               func(childComplexity int) int
+	}
+
 	InvestmentBySource struct {
 		Actual  func(childComplexity int) int
 		Planned func(childComplexity int) int
@@ -923,6 +946,7 @@ type ComplexityRoot struct {
 
 	Query struct {
 		AnnualReport          func(childComplexity int, townshipID int, year int, asOf *time.Time) int
+		AssessmentProgress    func(childComplexity int, year int, groupBy stats.StatsGrouping, asOf *time.Time) int
 		Assessments           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AssessmentOrder, where *ent.AssessmentWhereInput) int
 		AuditEvents           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AuditEventOrder, where *ent.AuditEventWhereInput) int
 		CadreLoad             func(childComplexity int, asOf *time.Time) int
@@ -931,10 +955,10 @@ type ComplexityRoot struct {
 		Contributions         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ContributionOrder, where *ent.ContributionWhereInput) int
 		DeletedRecords        func(childComplexity int, typeArg string, since time.Time, first *int) int
 		DemandEvents          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DemandEventOrder, where *ent.DemandEventWhereInput) int
-		DemandStats           func(childComplexity int, year *int, groupBy *stats.StatsGrouping) int
+		DemandStats           func(childComplexity int, year *int, groupBy *stats.StatsGrouping, asOf *time.Time) int
 		Demands               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DemandOrder, where *ent.DemandWhereInput) int
 		DemoProjectStages     func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DemoProjectStageOrder, where *ent.DemoProjectStageWhereInput) int
-		DemoProjectStats      func(childComplexity int, year *int) int
+		DemoProjectStats      func(childComplexity int, year *int, asOf *time.Time) int
 		DemoProjects          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DemoProjectOrder, where *ent.DemoProjectWhereInput) int
 		Departments           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DepartmentOrder, where *ent.DepartmentWhereInput) int
 		DistrictReport        func(childComplexity int, year int, asOf *time.Time) int
@@ -942,7 +966,7 @@ type ComplexityRoot struct {
 		Households            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.HouseholdOrder, where *ent.HouseholdWhereInput) int
 		Me                    func(childComplexity int) int
 		MemberComposition     func(childComplexity int, dimension stats.MemberDimension, groupBy *stats.StatsGrouping, asOf *time.Time) int
-		MemberEngagement      func(childComplexity int, year int, groupBy stats.StatsGrouping) int
+		MemberEngagement      func(childComplexity int, year int, groupBy stats.StatsGrouping, asOf *time.Time) int
 		Node                  func(childComplexity int, id int) int
 		Nodes                 func(childComplexity int, ids []int) int
 		PairingCoverage       func(childComplexity int, groupBy stats.StatsGrouping, asOf *time.Time) int
@@ -951,12 +975,12 @@ type ComplexityRoot struct {
 		PartyOrganizations    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PartyOrganizationOrder, where *ent.PartyOrganizationWhereInput) int
 		Policies              func(childComplexity int) int
 		Posts                 func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PostOrder, where *ent.PostWhereInput) int
-		PovertyExit           func(childComplexity int, year int, groupBy stats.StatsGrouping) int
+		PovertyExit           func(childComplexity int, year int, groupBy stats.StatsGrouping, asOf *time.Time) int
 		PovertyStatusChanges  func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PovertyStatusChangeOrder, where *ent.PovertyStatusChangeWhereInput) int
 		ProgrammeSettings     func(childComplexity int) int
 		ProjectInvestments    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ProjectInvestmentOrder, where *ent.ProjectInvestmentWhereInput) int
-		ProjectOutcomes       func(childComplexity int, year int, groupBy stats.StatsGrouping) int
-		RectificationProgress func(childComplexity int, year int, groupBy stats.StatsGrouping) int
+		ProjectOutcomes       func(childComplexity int, year int, groupBy stats.StatsGrouping, asOf *time.Time) int
+		RectificationProgress func(childComplexity int, year int, groupBy stats.StatsGrouping, asOf *time.Time) int
 		Rectifications        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.RectificationOrder, where *ent.RectificationWhereInput) int
 		Residents             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ResidentOrder, where *ent.ResidentWhereInput) int
 		TeamMemberships       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.TeamMembershipOrder, where *ent.TeamMembershipWhereInput) int
@@ -968,7 +992,7 @@ type ComplexityRoot struct {
 		TrustedDocuments      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.TrustedDocumentOrder, where *ent.TrustedDocumentWhereInput) int
 		Users                 func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.UserOrder, where *ent.UserWhereInput) int
 		Villages              func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.VillageOrder, where *ent.VillageWhereInput) int
-		VisitCompliance       func(childComplexity int, year int, groupBy stats.StatsGrouping) int
+		VisitCompliance       func(childComplexity int, year int, groupBy stats.StatsGrouping, asOf *time.Time) int
 		Visits                func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.VisitOrder, where *ent.VisitWhereInput) int
 	}
 
@@ -1749,6 +1773,49 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AssessmentEdge.Node(childComplexity), true
+
+	case "AssessmentProgress.assessed":
+		if e.ComplexityRoot.AssessmentProgress.Assessed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AssessmentProgress.Assessed(childComplexity), true
+	case "AssessmentProgress.assessments":
+		if e.ComplexityRoot.AssessmentProgress.Assessments == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AssessmentProgress.Assessments(childComplexity), true
+	case "AssessmentProgress.indicators":
+		if e.ComplexityRoot.AssessmentProgress.Indicators == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AssessmentProgress.Indicators(childComplexity), true
+	case "AssessmentProgress.met":
+		if e.ComplexityRoot.AssessmentProgress.Met == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AssessmentProgress.Met(childComplexity), true
+	case "AssessmentProgress.metRate":
+		if e.ComplexityRoot.AssessmentProgress.MetRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AssessmentProgress.MetRate(childComplexity), true
+	case "AssessmentProgress.township":
+		if e.ComplexityRoot.AssessmentProgress.Township == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AssessmentProgress.Township(childComplexity), true
+	case "AssessmentProgress.village":
+		if e.ComplexityRoot.AssessmentProgress.Village == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AssessmentProgress.Village(childComplexity), true
 
 	case "AuditEvent.action":
 		if e.ComplexityRoot.AuditEvent.Action == nil {
@@ -3527,6 +3594,67 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.HouseholdEdge.Node(childComplexity), true
+
+	case "IndicatorProgress.assessed":
+		if e.ComplexityRoot.IndicatorProgress.Assessed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IndicatorProgress.Assessed(childComplexity), true
+	case "IndicatorProgress.assessments":
+		if e.ComplexityRoot.IndicatorProgress.Assessments == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IndicatorProgress.Assessments(childComplexity), true
+	case "IndicatorProgress.averageActual":
+		if e.ComplexityRoot.IndicatorProgress.AverageActual == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IndicatorProgress.AverageActual(childComplexity), true
+	case "IndicatorProgress.averageAssessedTarget":
+		if e.ComplexityRoot.IndicatorProgress.AverageAssessedTarget == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IndicatorProgress.AverageAssessedTarget(childComplexity), true
+	case "IndicatorProgress.averageBaseline":
+		if e.ComplexityRoot.IndicatorProgress.AverageBaseline == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IndicatorProgress.AverageBaseline(childComplexity), true
+	case "IndicatorProgress.averageTarget":
+		if e.ComplexityRoot.IndicatorProgress.AverageTarget == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IndicatorProgress.AverageTarget(childComplexity), true
+	case "IndicatorProgress.capability":
+		if e.ComplexityRoot.IndicatorProgress.Capability == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IndicatorProgress.Capability(childComplexity), true
+	case "IndicatorProgress.indicator":
+		if e.ComplexityRoot.IndicatorProgress.Indicator == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IndicatorProgress.Indicator(childComplexity), true
+	case "IndicatorProgress.met":
+		if e.ComplexityRoot.IndicatorProgress.Met == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IndicatorProgress.Met(childComplexity), true
+	case "IndicatorProgress.metRate":
+		if e.ComplexityRoot.IndicatorProgress.MetRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IndicatorProgress.MetRate(childComplexity), true
 
 	case "InvestmentBySource.actual":
 		if e.ComplexityRoot.InvestmentBySource.Actual == nil {
@@ -5712,6 +5840,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.AnnualReport(childComplexity, args["townshipID"].(int), args["year"].(int), args["asOf"].(*time.Time)), true
+	case "Query.assessmentProgress":
+		if e.ComplexityRoot.Query.AssessmentProgress == nil {
+			break
+		}
+
+		args, err := ec.field_Query_assessmentProgress_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.AssessmentProgress(childComplexity, args["year"].(int), args["groupBy"].(stats.StatsGrouping), args["asOf"].(*time.Time)), true
 	case "Query.assessments":
 		if e.ComplexityRoot.Query.Assessments == nil {
 			break
@@ -5810,7 +5949,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.DemandStats(childComplexity, args["year"].(*int), args["groupBy"].(*stats.StatsGrouping)), true
+		return e.ComplexityRoot.Query.DemandStats(childComplexity, args["year"].(*int), args["groupBy"].(*stats.StatsGrouping), args["asOf"].(*time.Time)), true
 	case "Query.demands":
 		if e.ComplexityRoot.Query.Demands == nil {
 			break
@@ -5843,7 +5982,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.DemoProjectStats(childComplexity, args["year"].(*int)), true
+		return e.ComplexityRoot.Query.DemoProjectStats(childComplexity, args["year"].(*int), args["asOf"].(*time.Time)), true
 	case "Query.demoProjects":
 		if e.ComplexityRoot.Query.DemoProjects == nil {
 			break
@@ -5927,7 +6066,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.MemberEngagement(childComplexity, args["year"].(int), args["groupBy"].(stats.StatsGrouping)), true
+		return e.ComplexityRoot.Query.MemberEngagement(childComplexity, args["year"].(int), args["groupBy"].(stats.StatsGrouping), args["asOf"].(*time.Time)), true
 	case "Query.node":
 		if e.ComplexityRoot.Query.Node == nil {
 			break
@@ -6021,7 +6160,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.PovertyExit(childComplexity, args["year"].(int), args["groupBy"].(stats.StatsGrouping)), true
+		return e.ComplexityRoot.Query.PovertyExit(childComplexity, args["year"].(int), args["groupBy"].(stats.StatsGrouping), args["asOf"].(*time.Time)), true
 	case "Query.povertyStatusChanges":
 		if e.ComplexityRoot.Query.PovertyStatusChanges == nil {
 			break
@@ -6060,7 +6199,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.ProjectOutcomes(childComplexity, args["year"].(int), args["groupBy"].(stats.StatsGrouping)), true
+		return e.ComplexityRoot.Query.ProjectOutcomes(childComplexity, args["year"].(int), args["groupBy"].(stats.StatsGrouping), args["asOf"].(*time.Time)), true
 	case "Query.rectificationProgress":
 		if e.ComplexityRoot.Query.RectificationProgress == nil {
 			break
@@ -6071,7 +6210,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.RectificationProgress(childComplexity, args["year"].(int), args["groupBy"].(stats.StatsGrouping)), true
+		return e.ComplexityRoot.Query.RectificationProgress(childComplexity, args["year"].(int), args["groupBy"].(stats.StatsGrouping), args["asOf"].(*time.Time)), true
 	case "Query.rectifications":
 		if e.ComplexityRoot.Query.Rectifications == nil {
 			break
@@ -6203,7 +6342,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.VisitCompliance(childComplexity, args["year"].(int), args["groupBy"].(stats.StatsGrouping)), true
+		return e.ComplexityRoot.Query.VisitCompliance(childComplexity, args["year"].(int), args["groupBy"].(stats.StatsGrouping), args["asOf"].(*time.Time)), true
 	case "Query.visits":
 		if e.ComplexityRoot.Query.Visits == nil {
 			break
@@ -8112,6 +8251,75 @@ func newExecutionContext(
 }
 
 var sources = []*ast.Source{
+	{Name: "../assessment.graphqls", Input: `# Assessment progress (百名书记 考核): the "五个增强" (a village secretary's five capability gains)
+# and "六个提高" (a village's six performance gains) of a year, target against the value reached
+# — counted by the database over the caller's scope, like every statistic. The target of each
+# indicator is the one recorded on its assessment (Assessment.target, set with the baseline by
+# the township); see docs/reports.md "Assessment progress".
+extend type Query {
+  """
+  Assessment progress 考核进度: per unit, the caller's assessments of a year — for every
+  indicator of the five capability gains (五个增强) and the six performance gains (六个提高) how
+  many were assessed, how many reached their target (actual ≥ target), and the mean baseline,
+  target and value reached. Assessments without a value reached yet count in ` + "`" + `assessments` + "`" + `
+  only.
+  """
+  assessmentProgress(
+    "The year (2017 to next year) 年度"
+    year: Int!
+    "Group by township or by village 统计口径"
+    groupBy: StatsGrouping! = TOWNSHIP
+    "The day to count on (2017-01-01 to today; today when absent): a secretary's capability indicators count only while the secretary held the village's SECRETARY post that day (the values are the current ones: an assessment keeps no history of them) 基准日"
+    asOf: Date
+  ): [AssessmentProgress!]!
+}
+
+"""
+A unit's assessments of a year against the five capability and six performance gains. 考核进度
+"""
+type AssessmentProgress {
+  "The township (of the village, when grouped by village) 乡镇"
+  township: Township!
+  "The village, when grouped by village 村"
+  village: Village
+  "Assessments counted, all indicators 考核指标数"
+  assessments: Int!
+  "Of them, with a value reached 已评估数"
+  assessed: Int!
+  "Of those, reaching their target (actual ≥ target) 达标数"
+  met: Int!
+  "met / assessed, 0–1; null when nothing is assessed 达标率"
+  metRate: Float
+  "Every indicator, in the order of Indicator, zeros included 分指标"
+  indicators: [IndicatorProgress!]!
+}
+
+"""
+One indicator of a unit: assessed, met, and the mean baseline, target and value reached. 分指标考核进度
+"""
+type IndicatorProgress {
+  "The indicator 指标"
+  indicator: Indicator!
+  "Whether it is one of a secretary's five capability gains (五个增强); else a village's six performance gains (六个提高) 是否能力指标"
+  capability: Boolean!
+  "Assessments of the indicator 考核数"
+  assessments: Int!
+  "Of them, with a value reached 已评估数"
+  assessed: Int!
+  "Of those, reaching their target 达标数"
+  met: Int!
+  "met / assessed, 0–1; null when nothing is assessed 达标率"
+  metRate: Float
+  "Mean baseline of the assessments; null when none 平均基期值"
+  averageBaseline: Float
+  "Mean target of the assessments; null when none 平均目标值"
+  averageTarget: Float
+  "Mean target of the assessed ones (to compare with averageActual); null when none 已评估平均目标值"
+  averageAssessedTarget: Float
+  "Mean value reached of the assessed ones; null when none 平均实际值"
+  averageActual: Float
+}
+`, BuiltIn: false},
 	{Name: "../changes.graphqls", Input: `# The change feed: how an integration keeps a copy in sync (docs/sync.md). Every create, update
 # and delete of a record is an entry, positioned after its transaction commits, so a client
 # that stores the last cursor and asks again from it never skips a row — even one whose
@@ -8208,10 +8416,12 @@ extend type Query {
   whatever the team's township.
   """
   memberEngagement(
-    "The year (2000–2100) 年度"
+    "The year (2017 to next year) 年度"
     year: Int!
     "Group by township or by village 统计口径"
     groupBy: StatsGrouping! = TOWNSHIP
+    "The day to count on (2017-01-01 to today; today when absent): the members who had joined by then, and the year up to that day — posts held, contributions dated and teams joined by then 基准日"
+    asOf: Date
   ): [MemberEngagement!]!
 }
 
@@ -8516,6 +8726,8 @@ extend type Query {
     year: Int!
     "Group by township or by village 统计口径"
     groupBy: StatsGrouping! = TOWNSHIP
+    "The day to count on (2017-01-01 to today; today when absent): the projects whose stage history had begun by then (their amounts and figures are the current ones: a project keeps no history of them) 基准日"
+    asOf: Date
   ): [ProjectOutcome!]!
 }
 
@@ -8647,10 +8859,12 @@ extend type Query {
   over the caller's scope.
   """
   povertyExit(
-    "The year (2000–2100) 年度"
+    "The year (2017 to next year) 年度"
     year: Int!
     "Group by township or by village 统计口径"
     groupBy: StatsGrouping! = TOWNSHIP
+    "The day to count on (2017-01-01 to today; the year's end when absent): the status on that day, or at the year's end when that is earlier, and the year's flows up to then, replayed from the history 基准日"
+    asOf: Date
   ): [PovertyExit!]!
 }
 
@@ -8979,6 +9193,8 @@ extend type Query {
     year: Int!
     "Group by township or by village 统计口径"
     groupBy: StatsGrouping! = TOWNSHIP
+    "The day to count on (2017-01-01 to today; today when absent): the pairings in force that day, the visits made up to it, the 60 and 90 days counted back from it 基准日"
+    asOf: Date
   ): [VisitCompliance!]!
 
   """
@@ -8990,6 +9206,8 @@ extend type Query {
     year: Int
     "Also count per township or village (byUnit) 统计口径"
     groupBy: StatsGrouping
+    "The day to count on (2017-01-01 to today; today when absent): the demands registered by then, each in the status its events had led to by then (department routed to, deadline and satisfaction: the current ones) 基准日"
+    asOf: Date
   ): DemandStats!
 
   """
@@ -8999,6 +9217,8 @@ extend type Query {
   demoProjectStats(
     "Only projects of this programme year (2017 to next year); all when absent 年度"
     year: Int
+    "The day to count on (2017-01-01 to today; today when absent): the projects whose stage history had begun by then, each in the stage it had reached by then, overdue when that stage's deadline was before that day 基准日"
+    asOf: Date
   ): [DemoProjectStageCount!]!
 
   """
@@ -9037,6 +9257,8 @@ extend type Query {
     year: Int!
     "Group by township or by village 统计口径"
     groupBy: StatsGrouping! = TOWNSHIP
+    "The day to count on (2017-01-01 to today; today when absent): accepted for uniformity; a rectification keeps no history of its status, progress and score, so the year's rectifications are counted as they stand 基准日"
+    asOf: Date
   ): [RectificationProgress!]!
 
   """
@@ -27496,6 +27718,26 @@ func (ec *executionContext) childFields_AssessmentEdge(ctx context.Context, fiel
 	return nil, fmt.Errorf("no field named %q was found under type AssessmentEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_AssessmentProgress(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "township":
+		return ec.fieldContext_AssessmentProgress_township(ctx, field)
+	case "village":
+		return ec.fieldContext_AssessmentProgress_village(ctx, field)
+	case "assessments":
+		return ec.fieldContext_AssessmentProgress_assessments(ctx, field)
+	case "assessed":
+		return ec.fieldContext_AssessmentProgress_assessed(ctx, field)
+	case "met":
+		return ec.fieldContext_AssessmentProgress_met(ctx, field)
+	case "metRate":
+		return ec.fieldContext_AssessmentProgress_metRate(ctx, field)
+	case "indicators":
+		return ec.fieldContext_AssessmentProgress_indicators(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AssessmentProgress", field.Name)
+}
+
 func (ec *executionContext) childFields_AuditEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -28322,6 +28564,32 @@ func (ec *executionContext) childFields_HouseholdEdge(ctx context.Context, field
 		return ec.fieldContext_HouseholdEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type HouseholdEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_IndicatorProgress(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "indicator":
+		return ec.fieldContext_IndicatorProgress_indicator(ctx, field)
+	case "capability":
+		return ec.fieldContext_IndicatorProgress_capability(ctx, field)
+	case "assessments":
+		return ec.fieldContext_IndicatorProgress_assessments(ctx, field)
+	case "assessed":
+		return ec.fieldContext_IndicatorProgress_assessed(ctx, field)
+	case "met":
+		return ec.fieldContext_IndicatorProgress_met(ctx, field)
+	case "metRate":
+		return ec.fieldContext_IndicatorProgress_metRate(ctx, field)
+	case "averageBaseline":
+		return ec.fieldContext_IndicatorProgress_averageBaseline(ctx, field)
+	case "averageTarget":
+		return ec.fieldContext_IndicatorProgress_averageTarget(ctx, field)
+	case "averageAssessedTarget":
+		return ec.fieldContext_IndicatorProgress_averageAssessedTarget(ctx, field)
+	case "averageActual":
+		return ec.fieldContext_IndicatorProgress_averageActual(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type IndicatorProgress", field.Name)
 }
 
 func (ec *executionContext) childFields_InvestmentBySource(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
