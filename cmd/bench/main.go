@@ -28,6 +28,7 @@ import (
 	"os"
 	"reflect"
 	"runtime"
+	"runtime/pprof"
 	"sort"
 	"sync"
 	"time"
@@ -45,6 +46,8 @@ var (
 	duration = flag.Duration("duration", 10*time.Second, "load per target")
 	conns    = flag.Int("conns", 8, "concurrent connections")
 	username = flag.String("user", "township01", "the demo TOWNSHIP account the API is read as")
+	only     = flag.String("only", "", "run only this read (flat or nested)")
+	cpuProf  = flag.String("cpuprofile", "", "write a CPU profile of the API's load (server and client, one process) to this file")
 )
 
 const password = "bench-pass-2017"
@@ -103,18 +106,35 @@ func main() {
 	fmt.Printf("engine %s, %d connections, %s per target, GOMAXPROCS %d\n", db.Dialect, *conns, *duration, runtime.GOMAXPROCS(0))
 	fmt.Printf("%-8s %-6s %10s %9s %9s %8s\n", "read", "side", "req/s", "p50 ms", "p99 ms", "ratio")
 	for _, t := range targets {
+		if *only != "" && t.name != *only {
+			continue
+		}
 		a, f := t.api.fetch(), t.flor.fetch()
 		if err := sameAnswer(t.name, a, f); err != nil {
 			log.Fatal(err)
 		}
 		fr := load(t.flor)
-		ar := load(t.api)
+		ar := profiled(t.name, func() result { return load(t.api) })
 		fmt.Printf("%-8s %-6s %10.0f %9.2f %9.2f %8s\n", t.name, "floor", fr.rps, fr.p50, fr.p99, "")
 		fmt.Printf("%-8s %-6s %10.0f %9.2f %9.2f %7.2fx\n", t.name, "api", ar.rps, ar.p50, ar.p99, ar.rps/fr.rps)
 	}
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
 	fmt.Printf("heap in use %d MiB, from the OS %d MiB (server and floor in this process)\n", m.HeapInuse>>20, m.Sys>>20)
+}
+
+// profiled runs the API's load under the CPU profiler when -cpuprofile is given (file name
+// suffixed with the read's name).
+func profiled(name string, run func() result) result {
+	if *cpuProf == "" {
+		return run()
+	}
+	f, err := os.Create(*cpuProf + "." + name)
+	check(err)
+	defer f.Close()
+	check(pprof.StartCPUProfile(f))
+	defer pprof.StopCPUProfile()
+	return run()
 }
 
 func check(err error) {
