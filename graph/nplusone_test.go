@@ -118,6 +118,7 @@ func TestTownshipReadsStatementBudget(t *testing.T) {
 			var out map[string]any
 			tw.Must(t, c.q, c.vars, &out)
 			stmts := e.db.Counter.Stop()
+			t.Logf("%d statements:\n%s", len(stmts), strings.Join(stmts, "\n"))
 			if len(stmts) > c.budget {
 				t.Fatalf("%d statements, budget %d:\n%s", len(stmts), c.budget, strings.Join(stmts, "\n"))
 			}

@@ -83,7 +83,7 @@ func Open(ctx context.Context, rawURL string, sealer *pii.Sealer, pool Pool) (*D
 			return nil, err
 		}
 	}
-	db, err := sql.Open(driver, dsn)
+	db, err := OpenSQL(driver, dsn)
 	if err != nil {
 		return nil, fmt.Errorf("cannot open database: %w", err)
 	}
@@ -167,7 +167,7 @@ func causalReads(ctx context.Context, db *sql.DB, dsn string) (string, error) {
 
 // reopen opens the MySQL pool again with a changed DSN.
 func reopen(ctx context.Context, dsn string, pool Pool) (*sql.DB, error) {
-	db, err := sql.Open("mysql", dsn)
+	db, err := OpenSQL("mysql", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("cannot open database: %w", err)
 	}
@@ -205,7 +205,8 @@ func withStatementTimeout(dsn string, d time.Duration) (string, error) {
 // a rule that locks a parent row and then reads (workflow.LockRow) must see what the transaction
 // it waited for wrote, and under the default REPEATABLE READ it would read its older snapshot
 // instead. SQLite transactions are serialisable already. Statements run within a traced
-// request get spans (tracedDriver).
+// request get spans (tracedDriver). Open the pool with OpenSQL, so that a MySQL transaction's
+// COMMIT and ROLLBACK end with its context.
 func NewDriver(dia string, db *sql.DB) dialect.Driver {
 	drv := entsql.OpenDB(dia, db)
 	if dia != dialect.MySQL {
@@ -217,41 +218,7 @@ func NewDriver(dia string, db *sql.DB) dialect.Driver {
 type readCommitted struct{ *entsql.Driver }
 
 func (d readCommitted) Tx(ctx context.Context) (dialect.Tx, error) {
-	tx, err := d.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelReadCommitted})
-	if err != nil {
-		return nil, err
-	}
-	return commitWithin{Tx: tx.(*entsql.Tx), ctx: ctx}, nil
-}
-
-// commitWithin sends COMMIT as a statement under the transaction's context. database/sql's
-// Commit takes no context, so a database that stops answering mid-commit (a stalled network)
-// held the request until the connection came back — past its time budget; go-sql-driver closes
-// the connection when the context of a statement ends, so the request fails in time instead.
-type commitWithin struct {
-	*entsql.Tx // its raw ExecContext/QueryContext stay reachable (ent's execquery feature)
-	ctx        context.Context
-}
-
-func (t commitWithin) Commit() error {
-	if err := t.Tx.Exec(t.ctx, "COMMIT", []any{}, nil); err != nil {
-		_ = t.Rollback()
-		return err
-	}
-	// Committed. Ending database/sql's transaction returns the connection to the pool; the
-	// ROLLBACK it sends finds no transaction and changes nothing.
-	_ = t.Tx.Rollback()
-	return nil
-}
-
-// Rollback likewise: a refused write rolls back while the request's context still runs, and a
-// stalled connection must not hold it either.
-func (t commitWithin) Rollback() error {
-	err := t.Tx.Exec(t.ctx, "ROLLBACK", []any{}, nil)
-	if rerr := t.Tx.Rollback(); err == nil {
-		err = rerr
-	}
-	return err
+	return d.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelReadCommitted})
 }
 
 // ParseURL turns a database URL into a driver name and DSN (and the file path for SQLite).

@@ -28,6 +28,7 @@ import (
 	"os"
 	"reflect"
 	"runtime"
+	"runtime/pprof"
 	"sort"
 	"sync"
 	"time"
@@ -45,6 +46,8 @@ var (
 	duration = flag.Duration("duration", 10*time.Second, "load per target")
 	conns    = flag.Int("conns", 8, "concurrent connections")
 	username = flag.String("user", "township01", "the demo TOWNSHIP account the API is read as")
+	only     = flag.String("only", "", "run only this read (flat or nested)")
+	cpuProf  = flag.String("cpuprofile", "", "write a CPU profile of the API's load (server and client, one process) to this file")
 )
 
 const password = "bench-pass-2017"
@@ -103,18 +106,64 @@ func main() {
 	fmt.Printf("engine %s, %d connections, %s per target, GOMAXPROCS %d\n", db.Dialect, *conns, *duration, runtime.GOMAXPROCS(0))
 	fmt.Printf("%-8s %-6s %10s %9s %9s %8s\n", "read", "side", "req/s", "p50 ms", "p99 ms", "ratio")
 	for _, t := range targets {
+		if *only != "" && t.name != *only {
+			continue
+		}
 		a, f := t.api.fetch(), t.flor.fetch()
 		if err := sameAnswer(t.name, a, f); err != nil {
 			log.Fatal(err)
 		}
+		if db.Dialect == "mysql" {
+			fmt.Printf("%-8s statements per request (server's Questions, min of 3 x 50 sequential): api %.2f, floor %.2f\n",
+				t.name, questions(ctx, db.SQL, t.api), questions(ctx, db.SQL, t.flor))
+		}
 		fr := load(t.flor)
-		ar := load(t.api)
+		ar := profiled(t.name, func() result { return load(t.api) })
 		fmt.Printf("%-8s %-6s %10.0f %9.2f %9.2f %8s\n", t.name, "floor", fr.rps, fr.p50, fr.p99, "")
 		fmt.Printf("%-8s %-6s %10.0f %9.2f %9.2f %7.2fx\n", t.name, "api", ar.rps, ar.p50, ar.p99, ar.rps/fr.rps)
 	}
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
 	fmt.Printf("heap in use %d MiB, from the OS %d MiB (server and floor in this process)\n", m.HeapInuse>>20, m.Sys>>20)
+}
+
+// profiled runs the API's load under the CPU profiler when -cpuprofile is given (file name
+// suffixed with the read's name).
+func profiled(name string, run func() result) result {
+	if *cpuProf == "" {
+		return run()
+	}
+	f, err := os.Create(*cpuProf + "." + name)
+	check(err)
+	defer f.Close()
+	check(pprof.StartCPUProfile(f))
+	defer pprof.StopCPUProfile()
+	return run()
+}
+
+// questions is the number of statements the server received per request, sent one at a time:
+// MariaDB's global Questions counter over 50 requests, the least of three tries (other clients
+// of the same server only ever add to it). The two readings themselves are subtracted.
+func questions(ctx context.Context, db *sql.DB, r request) float64 {
+	read := func() int {
+		var name string
+		var n int
+		check(db.QueryRowContext(ctx, "SHOW GLOBAL STATUS LIKE 'Questions'").Scan(&name, &n))
+		return n
+	}
+	best := -1.0
+	for try := 0; try < 3; try++ {
+		before := read()
+		for i := 0; i < 50; i++ {
+			_, err := r.do()
+			check(err)
+		}
+		per := float64(read()-before-1) / 50
+		if best < 0 || per < best {
+			best = per
+		}
+	}
+	return best
 }
 
 func check(err error) {

@@ -1,7 +1,7 @@
 // Command loadtest drives a running server (loopback only) with a bounded, mixed read/write
 // workload across roles, then checks that no request failed and no write was lost.
 //
-//	go run . --demo --demo-password demo-pass-2017 &        # or any server with the demo district
+//	go run . --demo --demo-password demo-pass-2017 --rate-limit 0 --max-in-flight 0 &   # or any server with the demo district
 //	go run ./cmd/loadtest -url http://127.0.0.1:8080 -password demo-pass-2017 -duration 30s -workers 8
 //
 // It reports throughput, latency percentiles per operation and the server's memory (from

@@ -792,6 +792,11 @@ var (
 				Columns: []*schema.Column{HouseholdsColumns[19]},
 			},
 			{
+				Name:    "household_township_id_deleted_at",
+				Unique:  false,
+				Columns: []*schema.Column{HouseholdsColumns[19], HouseholdsColumns[3]},
+			},
+			{
 				Name:    "household_village_id_needy",
 				Unique:  false,
 				Columns: []*schema.Column{HouseholdsColumns[20], HouseholdsColumns[17]},

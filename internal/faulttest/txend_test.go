@@ -4,7 +4,6 @@ package faulttest
 
 import (
 	"context"
-	"database/sql"
 	"testing"
 	"time"
 
@@ -19,7 +18,7 @@ import (
 // fault once took the whole 8.8 s stall instead of its 4 s budget).
 func TestTransactionEndsWithItsContext(t *testing.T) {
 	px := startProxy(t, "127.0.0.1:3306")
-	raw, err := sql.Open("mysql", "root@tcp("+px.addr()+")/")
+	raw, err := storage.OpenSQL("mysql", "root@tcp("+px.addr()+")/")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -108,7 +108,7 @@ func openDB(ctx context.Context, sqliteURI string, migrate bool) (*DB, error) {
 		}
 		dsn = storage.SQLiteDSN(sqliteURI)
 	}
-	raw, err := sql.Open(drv, dsn)
+	raw, err := storage.OpenSQL(drv, dsn)
 	if err != nil {
 		return nil, err
 	}
