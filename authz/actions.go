@@ -23,6 +23,7 @@ const (
 	ActionFollowUp = "follow_up"
 	ActionClose    = "close"
 	ActionReject   = "reject"
+	ActionAssist   = "assist" // an assisting department recording its part of a jointly handled demand
 
 	ActionRelease = "release" // ending a pairing, with a replacement cadre
 	ActionReturn  = "return"  // sending a demonstration project back one stage; a department sending back a misrouted demand

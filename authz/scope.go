@@ -75,6 +75,7 @@ var vias = map[scope.Via]func(k ScopeKind, column string) scopeRule{
 	scope.LinkedVillages:           in(linkedVillages),
 	scope.DepartmentHouseholds:     in(departmentHouseholds),
 	scope.DepartmentDemands:        in(departmentDemands),
+	scope.AssistedDemands:          in(assistedDemands),
 	scope.DepartmentMembers:        in(departmentMembers),
 	scope.DepartmentTeams:          in(departmentTeams),
 	scope.TeamsWithMember:          func(k ScopeKind, c string) scopeRule { return colIn(c, teamsWithMember(k)) },
@@ -175,13 +176,22 @@ func linkedVillages(b Binding) *sql.Selector {
 // household.
 func departmentHouseholds(b Binding) *sql.Selector {
 	paired := sql.Select(pairing.FieldHouseholdID).From(sql.Table(pairing.Table)).Where(live(sql.EQ(pairing.FieldDepartmentID, b.DepartmentID)))
-	routed := sql.Select(demand.FieldHouseholdID).From(sql.Table(demand.Table)).Where(live(sql.EQ(demand.FieldDepartmentID, b.DepartmentID)))
+	routed := sql.Select(demand.FieldHouseholdID).From(sql.Table(demand.Table)).Where(live(sql.Or(
+		sql.EQ(demand.FieldDepartmentID, b.DepartmentID), sql.In(demand.FieldID, assistedDemands(b)))))
 	return paired.Union(routed)
 }
 
-// departmentDemands: demands routed to the department.
+// departmentDemands: demands routed to the department, or that it assists with.
 func departmentDemands(b Binding) *sql.Selector {
-	return sql.Select(demand.FieldID).From(sql.Table(demand.Table)).Where(live(sql.EQ(demand.FieldDepartmentID, b.DepartmentID)))
+	return sql.Select(demand.FieldID).From(sql.Table(demand.Table)).Where(live(sql.EQ(demand.FieldDepartmentID, b.DepartmentID))).
+		Union(assistedDemands(b))
+}
+
+// assistedDemands: demands the department was asked to assist with (部门手拉手). Rows of the
+// join table carry no deleted_at: the demand itself is checked live where it is read.
+func assistedDemands(b Binding) *sql.Selector {
+	return sql.Select(demand.AssistingDepartmentsPrimaryKey[1]).From(sql.Table(demand.AssistingDepartmentsTable)).
+		Where(sql.EQ(demand.AssistingDepartmentsPrimaryKey[0], b.DepartmentID))
 }
 
 // departmentMembers: party members of the department's own party organisations.

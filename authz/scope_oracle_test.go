@@ -44,6 +44,11 @@ func TestReadFilterMatchesRowOracle(t *testing.T) {
 	for _, table := range gen.TypeTables {
 		tables[table] = loadRows(t, db.SQL, table)
 	}
+	// The one join table a scope rule reads (assisting departments of demands).
+	tables["department_assisted_demands"] = loadRows(t, db.SQL, "department_assisted_demands")
+	if len(tables["department_assisted_demands"]) == 0 {
+		t.Fatal("the demo district has no demand with an assisting department: the rule would go untested")
+	}
 
 	// Units taken from the data: an actively paired cadre, its department, its household's
 	// township and village.
@@ -201,6 +206,10 @@ func (o *oracle) set(via scope.Via, kind authz.ScopeKind) map[int64]bool {
 		orgs := pick(partyorganization.Table, "id", ofDepartment(partyorganization.FieldDepartmentID))
 		return pick(partymember.Table, "id", func(r row) bool { return orgs[r[partymember.FieldOrganizationID]] })
 	}
+	// The join table of demands and their assisting departments, read directly.
+	assistedBy := func() map[int64]bool {
+		return pick("department_assisted_demands", "demand_id", ofDepartment("department_id"))
+	}
 	switch via {
 	case scope.ActivelyPairedHouseholds:
 		return pick(pairing.Table, pairing.FieldHouseholdID, activePairing)
@@ -212,12 +221,21 @@ func (o *oracle) set(via scope.Via, kind authz.ScopeKind) map[int64]bool {
 		})
 	case scope.DepartmentHouseholds:
 		out := pick(pairing.Table, pairing.FieldHouseholdID, ofDepartment(pairing.FieldDepartmentID))
-		for h := range pick(demand.Table, demand.FieldHouseholdID, ofDepartment(demand.FieldDepartmentID)) {
+		assisted := assistedBy()
+		for h := range pick(demand.Table, demand.FieldHouseholdID, func(r row) bool {
+			return ofDepartment(demand.FieldDepartmentID)(r) || assisted[r["id"]]
+		}) {
 			out[h] = true
 		}
 		return out
 	case scope.DepartmentDemands:
-		return pick(demand.Table, "id", ofDepartment(demand.FieldDepartmentID))
+		out := pick(demand.Table, "id", ofDepartment(demand.FieldDepartmentID))
+		for d := range assistedBy() {
+			out[d] = true
+		}
+		return out
+	case scope.AssistedDemands:
+		return assistedBy()
 	case scope.DepartmentMembers:
 		return members()
 	case scope.DepartmentTeams:

@@ -26,6 +26,7 @@ type demandPlan struct {
 	content      string
 	steps        []demandStep
 	dept         *department
+	assist       []*department // assisting departments (部门手拉手)
 	satisfaction enum.Satisfaction
 	due          time.Time
 }
@@ -70,6 +71,7 @@ func (l *loader) loadDemands(ctx context.Context) error {
 		}
 	}
 	l.returnMisrouted()
+	l.assistJointly()
 	var bs []*ent.DemandCreate
 	for _, d := range l.demands {
 		bs = append(bs, l.demandBuilder(d))
@@ -189,6 +191,9 @@ func (l *loader) demandBuilder(d *demandPlan) *ent.DemandCreate {
 	}
 	if d.dept != nil {
 		b.SetDepartmentID(d.dept.id)
+	}
+	for _, a := range d.assist {
+		b.AddAssistingDepartmentIDs(a.id)
 	}
 	if d.satisfaction != "" {
 		b.SetSatisfaction(d.satisfaction)

@@ -1618,6 +1618,22 @@ func (c *DemandClient) QueryDepartment(_m *Demand) *DepartmentQuery {
 	return query
 }
 
+// QueryAssistingDepartments queries the assisting_departments edge of a Demand.
+func (c *DemandClient) QueryAssistingDepartments(_m *Demand) *DepartmentQuery {
+	query := (&DepartmentClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(demand.Table, demand.FieldID, id),
+			sqlgraph.To(department.Table, department.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, demand.AssistingDepartmentsTable, demand.AssistingDepartmentsPrimaryKey...),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // QueryEvents queries the events edge of a Demand.
 func (c *DemandClient) QueryEvents(_m *Demand) *DemandEventQuery {
 	query := (&DemandEventClient{config: c.config}).Query()
@@ -2327,6 +2343,22 @@ func (c *DepartmentClient) QueryDemands(_m *Department) *DemandQuery {
 			sqlgraph.From(department.Table, department.FieldID, id),
 			sqlgraph.To(demand.Table, demand.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, department.DemandsTable, department.DemandsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryAssistedDemands queries the assisted_demands edge of a Department.
+func (c *DepartmentClient) QueryAssistedDemands(_m *Department) *DemandQuery {
+	query := (&DemandClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(department.Table, department.FieldID, id),
+			sqlgraph.To(demand.Table, demand.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, false, department.AssistedDemandsTable, department.AssistedDemandsPrimaryKey...),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil

@@ -71,15 +71,18 @@ type DemandEdges struct {
 	Visit *Visit `json:"visit,omitempty"`
 	// Department holds the value of the department edge.
 	Department *Department `json:"department,omitempty"`
+	// Departments helping the lead department, set by the township 协办部门
+	AssistingDepartments []*Department `json:"assisting_departments,omitempty"`
 	// Every step taken, oldest first 办理记录
 	Events []*DemandEvent `json:"events,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [4]bool
+	loadedTypes [5]bool
 	// totalCount holds the count of the edges above.
-	totalCount [4]map[string]int
+	totalCount [5]map[string]int
 
-	namedEvents map[string][]*DemandEvent
+	namedAssistingDepartments map[string][]*Department
+	namedEvents               map[string][]*DemandEvent
 }
 
 // HouseholdOrErr returns the Household value or an error if the edge
@@ -115,10 +118,19 @@ func (e DemandEdges) DepartmentOrErr() (*Department, error) {
 	return nil, &NotLoadedError{edge: "department"}
 }
 
+// AssistingDepartmentsOrErr returns the AssistingDepartments value or an error if the edge
+// was not loaded in eager-loading.
+func (e DemandEdges) AssistingDepartmentsOrErr() ([]*Department, error) {
+	if e.loadedTypes[3] {
+		return e.AssistingDepartments, nil
+	}
+	return nil, &NotLoadedError{edge: "assisting_departments"}
+}
+
 // EventsOrErr returns the Events value or an error if the edge
 // was not loaded in eager-loading.
 func (e DemandEdges) EventsOrErr() ([]*DemandEvent, error) {
-	if e.loadedTypes[3] {
+	if e.loadedTypes[4] {
 		return e.Events, nil
 	}
 	return nil, &NotLoadedError{edge: "events"}
@@ -298,6 +310,11 @@ func (_m *Demand) QueryDepartment() *DepartmentQuery {
 	return NewDemandClient(_m.config).QueryDepartment(_m)
 }
 
+// QueryAssistingDepartments queries the "assisting_departments" edge of the Demand entity.
+func (_m *Demand) QueryAssistingDepartments() *DepartmentQuery {
+	return NewDemandClient(_m.config).QueryAssistingDepartments(_m)
+}
+
 // QueryEvents queries the "events" edge of the Demand entity.
 func (_m *Demand) QueryEvents() *DemandEventQuery {
 	return NewDemandClient(_m.config).QueryEvents(_m)
@@ -393,6 +410,30 @@ func (_m *Demand) String() string {
 	builder.WriteString(fmt.Sprintf("%v", _m.VillageID))
 	builder.WriteByte(')')
 	return builder.String()
+}
+
+// NamedAssistingDepartments returns the AssistingDepartments named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Demand) NamedAssistingDepartments(name string) ([]*Department, error) {
+	if _m.Edges.namedAssistingDepartments == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedAssistingDepartments[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Demand) appendNamedAssistingDepartments(name string, edges ...*Department) {
+	if _m.Edges.namedAssistingDepartments == nil {
+		_m.Edges.namedAssistingDepartments = make(map[string][]*Department)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedAssistingDepartments[name] = []*Department{}
+	} else {
+		_m.Edges.namedAssistingDepartments[name] = append(_m.Edges.namedAssistingDepartments[name], edges...)
+	}
 }
 
 // NamedEvents returns the Events named value or an error if the edge was not

@@ -270,6 +270,21 @@ func (_c *DemandCreate) SetDepartment(v *Department) *DemandCreate {
 	return _c.SetDepartmentID(v.ID)
 }
 
+// AddAssistingDepartmentIDs adds the "assisting_departments" edge to the Department entity by IDs.
+func (_c *DemandCreate) AddAssistingDepartmentIDs(ids ...int) *DemandCreate {
+	_c.mutation.AddAssistingDepartmentIDs(ids...)
+	return _c
+}
+
+// AddAssistingDepartments adds the "assisting_departments" edges to the Department entity.
+func (_c *DemandCreate) AddAssistingDepartments(v ...*Department) *DemandCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddAssistingDepartmentIDs(ids...)
+}
+
 // AddEventIDs adds the "events" edge to the DemandEvent entity by IDs.
 func (_c *DemandCreate) AddEventIDs(ids ...int) *DemandCreate {
 	_c.mutation.AddEventIDs(ids...)
@@ -546,6 +561,22 @@ func (_c *DemandCreate) createSpec() (*Demand, *sqlgraph.CreateSpec) {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
 		_node.DepartmentID = &nodes[0]
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.AssistingDepartmentsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   demand.AssistingDepartmentsTable,
+			Columns: demand.AssistingDepartmentsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(department.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	if nodes := _c.mutation.EventsIDs(); len(nodes) > 0 {

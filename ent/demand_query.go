@@ -25,17 +25,19 @@ import (
 // DemandQuery is the builder for querying Demand entities.
 type DemandQuery struct {
 	config
-	ctx             *QueryContext
-	order           []demand.OrderOption
-	inters          []Interceptor
-	predicates      []predicate.Demand
-	withHousehold   *HouseholdQuery
-	withVisit       *VisitQuery
-	withDepartment  *DepartmentQuery
-	withEvents      *DemandEventQuery
-	loadTotal       []func(context.Context, []*Demand) error
-	modifiers       []func(*sql.Selector)
-	withNamedEvents map[string]*DemandEventQuery
+	ctx                           *QueryContext
+	order                         []demand.OrderOption
+	inters                        []Interceptor
+	predicates                    []predicate.Demand
+	withHousehold                 *HouseholdQuery
+	withVisit                     *VisitQuery
+	withDepartment                *DepartmentQuery
+	withAssistingDepartments      *DepartmentQuery
+	withEvents                    *DemandEventQuery
+	loadTotal                     []func(context.Context, []*Demand) error
+	modifiers                     []func(*sql.Selector)
+	withNamedAssistingDepartments map[string]*DepartmentQuery
+	withNamedEvents               map[string]*DemandEventQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -131,6 +133,28 @@ func (_q *DemandQuery) QueryDepartment() *DepartmentQuery {
 			sqlgraph.From(demand.Table, demand.FieldID, selector),
 			sqlgraph.To(department.Table, department.FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, demand.DepartmentTable, demand.DepartmentColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryAssistingDepartments chains the current query on the "assisting_departments" edge.
+func (_q *DemandQuery) QueryAssistingDepartments() *DepartmentQuery {
+	query := (&DepartmentClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(demand.Table, demand.FieldID, selector),
+			sqlgraph.To(department.Table, department.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, demand.AssistingDepartmentsTable, demand.AssistingDepartmentsPrimaryKey...),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -347,15 +371,16 @@ func (_q *DemandQuery) Clone() *DemandQuery {
 		return nil
 	}
 	return &DemandQuery{
-		config:         _q.config,
-		ctx:            _q.ctx.Clone(),
-		order:          append([]demand.OrderOption{}, _q.order...),
-		inters:         append([]Interceptor{}, _q.inters...),
-		predicates:     append([]predicate.Demand{}, _q.predicates...),
-		withHousehold:  _q.withHousehold.Clone(),
-		withVisit:      _q.withVisit.Clone(),
-		withDepartment: _q.withDepartment.Clone(),
-		withEvents:     _q.withEvents.Clone(),
+		config:                   _q.config,
+		ctx:                      _q.ctx.Clone(),
+		order:                    append([]demand.OrderOption{}, _q.order...),
+		inters:                   append([]Interceptor{}, _q.inters...),
+		predicates:               append([]predicate.Demand{}, _q.predicates...),
+		withHousehold:            _q.withHousehold.Clone(),
+		withVisit:                _q.withVisit.Clone(),
+		withDepartment:           _q.withDepartment.Clone(),
+		withAssistingDepartments: _q.withAssistingDepartments.Clone(),
+		withEvents:               _q.withEvents.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -393,6 +418,17 @@ func (_q *DemandQuery) WithDepartment(opts ...func(*DepartmentQuery)) *DemandQue
 		opt(query)
 	}
 	_q.withDepartment = query
+	return _q
+}
+
+// WithAssistingDepartments tells the query-builder to eager-load the nodes that are connected to
+// the "assisting_departments" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *DemandQuery) WithAssistingDepartments(opts ...func(*DepartmentQuery)) *DemandQuery {
+	query := (&DepartmentClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withAssistingDepartments = query
 	return _q
 }
 
@@ -491,10 +527,11 @@ func (_q *DemandQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Deman
 	var (
 		nodes       = []*Demand{}
 		_spec       = _q.querySpec()
-		loadedTypes = [4]bool{
+		loadedTypes = [5]bool{
 			_q.withHousehold != nil,
 			_q.withVisit != nil,
 			_q.withDepartment != nil,
+			_q.withAssistingDepartments != nil,
 			_q.withEvents != nil,
 		}
 	)
@@ -537,10 +574,24 @@ func (_q *DemandQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Deman
 			return nil, err
 		}
 	}
+	if query := _q.withAssistingDepartments; query != nil {
+		if err := _q.loadAssistingDepartments(ctx, query, nodes,
+			func(n *Demand) { n.Edges.AssistingDepartments = []*Department{} },
+			func(n *Demand, e *Department) { n.Edges.AssistingDepartments = append(n.Edges.AssistingDepartments, e) }); err != nil {
+			return nil, err
+		}
+	}
 	if query := _q.withEvents; query != nil {
 		if err := _q.loadEvents(ctx, query, nodes,
 			func(n *Demand) { n.Edges.Events = []*DemandEvent{} },
 			func(n *Demand, e *DemandEvent) { n.Edges.Events = append(n.Edges.Events, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedAssistingDepartments {
+		if err := _q.loadAssistingDepartments(ctx, query, nodes,
+			func(n *Demand) { n.appendNamedAssistingDepartments(name) },
+			func(n *Demand, e *Department) { n.appendNamedAssistingDepartments(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -648,6 +699,67 @@ func (_q *DemandQuery) loadDepartment(ctx context.Context, query *DepartmentQuer
 		}
 		for i := range nodes {
 			assign(nodes[i], n)
+		}
+	}
+	return nil
+}
+func (_q *DemandQuery) loadAssistingDepartments(ctx context.Context, query *DepartmentQuery, nodes []*Demand, init func(*Demand), assign func(*Demand, *Department)) error {
+	edgeIDs := make([]driver.Value, len(nodes))
+	byID := make(map[int]*Demand)
+	nids := make(map[int]map[*Demand]struct{})
+	for i, node := range nodes {
+		edgeIDs[i] = node.ID
+		byID[node.ID] = node
+		if init != nil {
+			init(node)
+		}
+	}
+	query.Where(func(s *sql.Selector) {
+		joinT := sql.Table(demand.AssistingDepartmentsTable)
+		s.Join(joinT).On(s.C(department.FieldID), joinT.C(demand.AssistingDepartmentsPrimaryKey[0]))
+		s.Where(sql.InValues(joinT.C(demand.AssistingDepartmentsPrimaryKey[1]), edgeIDs...))
+		columns := s.SelectedColumns()
+		s.Select(joinT.C(demand.AssistingDepartmentsPrimaryKey[1]))
+		s.AppendSelect(columns...)
+		s.SetDistinct(false)
+	})
+	if err := query.prepareQuery(ctx); err != nil {
+		return err
+	}
+	qr := QuerierFunc(func(ctx context.Context, q Query) (Value, error) {
+		return query.sqlAll(ctx, func(_ context.Context, spec *sqlgraph.QuerySpec) {
+			assign := spec.Assign
+			values := spec.ScanValues
+			spec.ScanValues = func(columns []string) ([]any, error) {
+				values, err := values(columns[1:])
+				if err != nil {
+					return nil, err
+				}
+				return append([]any{new(sql.NullInt64)}, values...), nil
+			}
+			spec.Assign = func(columns []string, values []any) error {
+				outValue := int(values[0].(*sql.NullInt64).Int64)
+				inValue := int(values[1].(*sql.NullInt64).Int64)
+				if nids[inValue] == nil {
+					nids[inValue] = map[*Demand]struct{}{byID[outValue]: {}}
+					return assign(columns[1:], values[1:])
+				}
+				nids[inValue][byID[outValue]] = struct{}{}
+				return nil
+			}
+		})
+	})
+	neighbors, err := withInterceptors[[]*Department](ctx, query, qr, query.inters)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected "assisting_departments" node returned %v`, n.ID)
+		}
+		for kn := range nodes {
+			assign(kn, n)
 		}
 	}
 	return nil
@@ -809,6 +921,20 @@ func (_q *DemandQuery) ForShare(opts ...sql.LockOption) *DemandQuery {
 func (_q *DemandQuery) Modify(modifiers ...func(s *sql.Selector)) *DemandSelect {
 	_q.modifiers = append(_q.modifiers, modifiers...)
 	return _q.Select()
+}
+
+// WithNamedAssistingDepartments tells the query-builder to eager-load the nodes that are connected to the "assisting_departments"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *DemandQuery) WithNamedAssistingDepartments(name string, opts ...func(*DepartmentQuery)) *DemandQuery {
+	query := (&DepartmentClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedAssistingDepartments == nil {
+		_q.withNamedAssistingDepartments = make(map[string]*DepartmentQuery)
+	}
+	_q.withNamedAssistingDepartments[name] = query
+	return _q
 }
 
 // WithNamedEvents tells the query-builder to eager-load the nodes that are connected to the "events"

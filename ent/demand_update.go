@@ -274,6 +274,21 @@ func (_u *DemandUpdate) SetDepartment(v *Department) *DemandUpdate {
 	return _u.SetDepartmentID(v.ID)
 }
 
+// AddAssistingDepartmentIDs adds the "assisting_departments" edge to the Department entity by IDs.
+func (_u *DemandUpdate) AddAssistingDepartmentIDs(ids ...int) *DemandUpdate {
+	_u.mutation.AddAssistingDepartmentIDs(ids...)
+	return _u
+}
+
+// AddAssistingDepartments adds the "assisting_departments" edges to the Department entity.
+func (_u *DemandUpdate) AddAssistingDepartments(v ...*Department) *DemandUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddAssistingDepartmentIDs(ids...)
+}
+
 // AddEventIDs adds the "events" edge to the DemandEvent entity by IDs.
 func (_u *DemandUpdate) AddEventIDs(ids ...int) *DemandUpdate {
 	_u.mutation.AddEventIDs(ids...)
@@ -298,6 +313,27 @@ func (_u *DemandUpdate) Mutation() *DemandMutation {
 func (_u *DemandUpdate) ClearDepartment() *DemandUpdate {
 	_u.mutation.ClearDepartment()
 	return _u
+}
+
+// ClearAssistingDepartments clears all "assisting_departments" edges to the Department entity.
+func (_u *DemandUpdate) ClearAssistingDepartments() *DemandUpdate {
+	_u.mutation.ClearAssistingDepartments()
+	return _u
+}
+
+// RemoveAssistingDepartmentIDs removes the "assisting_departments" edge to Department entities by IDs.
+func (_u *DemandUpdate) RemoveAssistingDepartmentIDs(ids ...int) *DemandUpdate {
+	_u.mutation.RemoveAssistingDepartmentIDs(ids...)
+	return _u
+}
+
+// RemoveAssistingDepartments removes "assisting_departments" edges to Department entities.
+func (_u *DemandUpdate) RemoveAssistingDepartments(v ...*Department) *DemandUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveAssistingDepartmentIDs(ids...)
 }
 
 // ClearEvents clears all "events" edges to the DemandEvent entity.
@@ -507,6 +543,51 @@ func (_u *DemandUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 			Inverse: true,
 			Table:   demand.DepartmentTable,
 			Columns: []string{demand.DepartmentColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(department.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.AssistingDepartmentsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   demand.AssistingDepartmentsTable,
+			Columns: demand.AssistingDepartmentsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(department.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedAssistingDepartmentsIDs(); len(nodes) > 0 && !_u.mutation.AssistingDepartmentsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   demand.AssistingDepartmentsTable,
+			Columns: demand.AssistingDepartmentsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(department.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.AssistingDepartmentsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   demand.AssistingDepartmentsTable,
+			Columns: demand.AssistingDepartmentsPrimaryKey,
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(department.FieldID, field.TypeInt),
@@ -826,6 +907,21 @@ func (_u *DemandUpdateOne) SetDepartment(v *Department) *DemandUpdateOne {
 	return _u.SetDepartmentID(v.ID)
 }
 
+// AddAssistingDepartmentIDs adds the "assisting_departments" edge to the Department entity by IDs.
+func (_u *DemandUpdateOne) AddAssistingDepartmentIDs(ids ...int) *DemandUpdateOne {
+	_u.mutation.AddAssistingDepartmentIDs(ids...)
+	return _u
+}
+
+// AddAssistingDepartments adds the "assisting_departments" edges to the Department entity.
+func (_u *DemandUpdateOne) AddAssistingDepartments(v ...*Department) *DemandUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddAssistingDepartmentIDs(ids...)
+}
+
 // AddEventIDs adds the "events" edge to the DemandEvent entity by IDs.
 func (_u *DemandUpdateOne) AddEventIDs(ids ...int) *DemandUpdateOne {
 	_u.mutation.AddEventIDs(ids...)
@@ -850,6 +946,27 @@ func (_u *DemandUpdateOne) Mutation() *DemandMutation {
 func (_u *DemandUpdateOne) ClearDepartment() *DemandUpdateOne {
 	_u.mutation.ClearDepartment()
 	return _u
+}
+
+// ClearAssistingDepartments clears all "assisting_departments" edges to the Department entity.
+func (_u *DemandUpdateOne) ClearAssistingDepartments() *DemandUpdateOne {
+	_u.mutation.ClearAssistingDepartments()
+	return _u
+}
+
+// RemoveAssistingDepartmentIDs removes the "assisting_departments" edge to Department entities by IDs.
+func (_u *DemandUpdateOne) RemoveAssistingDepartmentIDs(ids ...int) *DemandUpdateOne {
+	_u.mutation.RemoveAssistingDepartmentIDs(ids...)
+	return _u
+}
+
+// RemoveAssistingDepartments removes "assisting_departments" edges to Department entities.
+func (_u *DemandUpdateOne) RemoveAssistingDepartments(v ...*Department) *DemandUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveAssistingDepartmentIDs(ids...)
 }
 
 // ClearEvents clears all "events" edges to the DemandEvent entity.
@@ -1089,6 +1206,51 @@ func (_u *DemandUpdateOne) sqlSave(ctx context.Context) (_node *Demand, err erro
 			Inverse: true,
 			Table:   demand.DepartmentTable,
 			Columns: []string{demand.DepartmentColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(department.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.AssistingDepartmentsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   demand.AssistingDepartmentsTable,
+			Columns: demand.AssistingDepartmentsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(department.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedAssistingDepartmentsIDs(); len(nodes) > 0 && !_u.mutation.AssistingDepartmentsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   demand.AssistingDepartmentsTable,
+			Columns: demand.AssistingDepartmentsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(department.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.AssistingDepartmentsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   demand.AssistingDepartmentsTable,
+			Columns: demand.AssistingDepartmentsPrimaryKey,
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(department.FieldID, field.TypeInt),

@@ -50,18 +50,21 @@ type DepartmentEdges struct {
 	PartyOrganizations []*PartyOrganization `json:"party_organizations,omitempty"`
 	// Demands assigned to the department 交办诉求
 	Demands []*Demand `json:"demands,omitempty"`
+	// Demands the department helps the lead department with (部门手拉手) 协办诉求
+	AssistedDemands []*Demand `json:"assisted_demands,omitempty"`
 	// Rectifications the department supports 联系整顿
 	Rectifications []*Rectification `json:"rectifications,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [5]bool
+	loadedTypes [6]bool
 	// totalCount holds the count of the edges above.
-	totalCount [5]map[string]int
+	totalCount [6]map[string]int
 
 	namedVillageLinks       map[string][]*DepartmentVillageLink
 	namedCadres             map[string][]*Cadre
 	namedPartyOrganizations map[string][]*PartyOrganization
 	namedDemands            map[string][]*Demand
+	namedAssistedDemands    map[string][]*Demand
 	namedRectifications     map[string][]*Rectification
 }
 
@@ -101,10 +104,19 @@ func (e DepartmentEdges) DemandsOrErr() ([]*Demand, error) {
 	return nil, &NotLoadedError{edge: "demands"}
 }
 
+// AssistedDemandsOrErr returns the AssistedDemands value or an error if the edge
+// was not loaded in eager-loading.
+func (e DepartmentEdges) AssistedDemandsOrErr() ([]*Demand, error) {
+	if e.loadedTypes[4] {
+		return e.AssistedDemands, nil
+	}
+	return nil, &NotLoadedError{edge: "assisted_demands"}
+}
+
 // RectificationsOrErr returns the Rectifications value or an error if the edge
 // was not loaded in eager-loading.
 func (e DepartmentEdges) RectificationsOrErr() ([]*Rectification, error) {
-	if e.loadedTypes[4] {
+	if e.loadedTypes[5] {
 		return e.Rectifications, nil
 	}
 	return nil, &NotLoadedError{edge: "rectifications"}
@@ -222,6 +234,11 @@ func (_m *Department) QueryPartyOrganizations() *PartyOrganizationQuery {
 // QueryDemands queries the "demands" edge of the Department entity.
 func (_m *Department) QueryDemands() *DemandQuery {
 	return NewDepartmentClient(_m.config).QueryDemands(_m)
+}
+
+// QueryAssistedDemands queries the "assisted_demands" edge of the Department entity.
+func (_m *Department) QueryAssistedDemands() *DemandQuery {
+	return NewDepartmentClient(_m.config).QueryAssistedDemands(_m)
 }
 
 // QueryRectifications queries the "rectifications" edge of the Department entity.
@@ -374,6 +391,30 @@ func (_m *Department) appendNamedDemands(name string, edges ...*Demand) {
 		_m.Edges.namedDemands[name] = []*Demand{}
 	} else {
 		_m.Edges.namedDemands[name] = append(_m.Edges.namedDemands[name], edges...)
+	}
+}
+
+// NamedAssistedDemands returns the AssistedDemands named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Department) NamedAssistedDemands(name string) ([]*Demand, error) {
+	if _m.Edges.namedAssistedDemands == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedAssistedDemands[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Department) appendNamedAssistedDemands(name string, edges ...*Demand) {
+	if _m.Edges.namedAssistedDemands == nil {
+		_m.Edges.namedAssistedDemands = make(map[string][]*Demand)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedAssistedDemands[name] = []*Demand{}
+	} else {
+		_m.Edges.namedAssistedDemands[name] = append(_m.Edges.namedAssistedDemands[name], edges...)
 	}
 }
 

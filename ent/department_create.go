@@ -176,6 +176,21 @@ func (_c *DepartmentCreate) AddDemands(v ...*Demand) *DepartmentCreate {
 	return _c.AddDemandIDs(ids...)
 }
 
+// AddAssistedDemandIDs adds the "assisted_demands" edge to the Demand entity by IDs.
+func (_c *DepartmentCreate) AddAssistedDemandIDs(ids ...int) *DepartmentCreate {
+	_c.mutation.AddAssistedDemandIDs(ids...)
+	return _c
+}
+
+// AddAssistedDemands adds the "assisted_demands" edges to the Demand entity.
+func (_c *DepartmentCreate) AddAssistedDemands(v ...*Demand) *DepartmentCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddAssistedDemandIDs(ids...)
+}
+
 // AddRectificationIDs adds the "rectifications" edge to the Rectification entity by IDs.
 func (_c *DepartmentCreate) AddRectificationIDs(ids ...int) *DepartmentCreate {
 	_c.mutation.AddRectificationIDs(ids...)
@@ -409,6 +424,22 @@ func (_c *DepartmentCreate) createSpec() (*Department, *sqlgraph.CreateSpec) {
 			Inverse: false,
 			Table:   department.DemandsTable,
 			Columns: []string{department.DemandsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(demand.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.AssistedDemandsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   department.AssistedDemandsTable,
+			Columns: department.AssistedDemandsPrimaryKey,
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(demand.FieldID, field.TypeInt),

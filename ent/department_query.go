@@ -34,6 +34,7 @@ type DepartmentQuery struct {
 	withCadres                  *CadreQuery
 	withPartyOrganizations      *PartyOrganizationQuery
 	withDemands                 *DemandQuery
+	withAssistedDemands         *DemandQuery
 	withRectifications          *RectificationQuery
 	loadTotal                   []func(context.Context, []*Department) error
 	modifiers                   []func(*sql.Selector)
@@ -41,6 +42,7 @@ type DepartmentQuery struct {
 	withNamedCadres             map[string]*CadreQuery
 	withNamedPartyOrganizations map[string]*PartyOrganizationQuery
 	withNamedDemands            map[string]*DemandQuery
+	withNamedAssistedDemands    map[string]*DemandQuery
 	withNamedRectifications     map[string]*RectificationQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
@@ -159,6 +161,28 @@ func (_q *DepartmentQuery) QueryDemands() *DemandQuery {
 			sqlgraph.From(department.Table, department.FieldID, selector),
 			sqlgraph.To(demand.Table, demand.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, department.DemandsTable, department.DemandsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryAssistedDemands chains the current query on the "assisted_demands" edge.
+func (_q *DepartmentQuery) QueryAssistedDemands() *DemandQuery {
+	query := (&DemandClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(department.Table, department.FieldID, selector),
+			sqlgraph.To(demand.Table, demand.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, false, department.AssistedDemandsTable, department.AssistedDemandsPrimaryKey...),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -384,6 +408,7 @@ func (_q *DepartmentQuery) Clone() *DepartmentQuery {
 		withCadres:             _q.withCadres.Clone(),
 		withPartyOrganizations: _q.withPartyOrganizations.Clone(),
 		withDemands:            _q.withDemands.Clone(),
+		withAssistedDemands:    _q.withAssistedDemands.Clone(),
 		withRectifications:     _q.withRectifications.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
@@ -433,6 +458,17 @@ func (_q *DepartmentQuery) WithDemands(opts ...func(*DemandQuery)) *DepartmentQu
 		opt(query)
 	}
 	_q.withDemands = query
+	return _q
+}
+
+// WithAssistedDemands tells the query-builder to eager-load the nodes that are connected to
+// the "assisted_demands" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *DepartmentQuery) WithAssistedDemands(opts ...func(*DemandQuery)) *DepartmentQuery {
+	query := (&DemandClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withAssistedDemands = query
 	return _q
 }
 
@@ -531,11 +567,12 @@ func (_q *DepartmentQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*D
 	var (
 		nodes       = []*Department{}
 		_spec       = _q.querySpec()
-		loadedTypes = [5]bool{
+		loadedTypes = [6]bool{
 			_q.withVillageLinks != nil,
 			_q.withCadres != nil,
 			_q.withPartyOrganizations != nil,
 			_q.withDemands != nil,
+			_q.withAssistedDemands != nil,
 			_q.withRectifications != nil,
 		}
 	)
@@ -590,6 +627,13 @@ func (_q *DepartmentQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*D
 			return nil, err
 		}
 	}
+	if query := _q.withAssistedDemands; query != nil {
+		if err := _q.loadAssistedDemands(ctx, query, nodes,
+			func(n *Department) { n.Edges.AssistedDemands = []*Demand{} },
+			func(n *Department, e *Demand) { n.Edges.AssistedDemands = append(n.Edges.AssistedDemands, e) }); err != nil {
+			return nil, err
+		}
+	}
 	if query := _q.withRectifications; query != nil {
 		if err := _q.loadRectifications(ctx, query, nodes,
 			func(n *Department) { n.Edges.Rectifications = []*Rectification{} },
@@ -622,6 +666,13 @@ func (_q *DepartmentQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*D
 		if err := _q.loadDemands(ctx, query, nodes,
 			func(n *Department) { n.appendNamedDemands(name) },
 			func(n *Department, e *Demand) { n.appendNamedDemands(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedAssistedDemands {
+		if err := _q.loadAssistedDemands(ctx, query, nodes,
+			func(n *Department) { n.appendNamedAssistedDemands(name) },
+			func(n *Department, e *Demand) { n.appendNamedAssistedDemands(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -760,6 +811,67 @@ func (_q *DepartmentQuery) loadDemands(ctx context.Context, query *DemandQuery, 
 			return fmt.Errorf(`unexpected referenced foreign-key "department_id" returned %v for node %v`, *fk, n.ID)
 		}
 		assign(node, n)
+	}
+	return nil
+}
+func (_q *DepartmentQuery) loadAssistedDemands(ctx context.Context, query *DemandQuery, nodes []*Department, init func(*Department), assign func(*Department, *Demand)) error {
+	edgeIDs := make([]driver.Value, len(nodes))
+	byID := make(map[int]*Department)
+	nids := make(map[int]map[*Department]struct{})
+	for i, node := range nodes {
+		edgeIDs[i] = node.ID
+		byID[node.ID] = node
+		if init != nil {
+			init(node)
+		}
+	}
+	query.Where(func(s *sql.Selector) {
+		joinT := sql.Table(department.AssistedDemandsTable)
+		s.Join(joinT).On(s.C(demand.FieldID), joinT.C(department.AssistedDemandsPrimaryKey[1]))
+		s.Where(sql.InValues(joinT.C(department.AssistedDemandsPrimaryKey[0]), edgeIDs...))
+		columns := s.SelectedColumns()
+		s.Select(joinT.C(department.AssistedDemandsPrimaryKey[0]))
+		s.AppendSelect(columns...)
+		s.SetDistinct(false)
+	})
+	if err := query.prepareQuery(ctx); err != nil {
+		return err
+	}
+	qr := QuerierFunc(func(ctx context.Context, q Query) (Value, error) {
+		return query.sqlAll(ctx, func(_ context.Context, spec *sqlgraph.QuerySpec) {
+			assign := spec.Assign
+			values := spec.ScanValues
+			spec.ScanValues = func(columns []string) ([]any, error) {
+				values, err := values(columns[1:])
+				if err != nil {
+					return nil, err
+				}
+				return append([]any{new(sql.NullInt64)}, values...), nil
+			}
+			spec.Assign = func(columns []string, values []any) error {
+				outValue := int(values[0].(*sql.NullInt64).Int64)
+				inValue := int(values[1].(*sql.NullInt64).Int64)
+				if nids[inValue] == nil {
+					nids[inValue] = map[*Department]struct{}{byID[outValue]: {}}
+					return assign(columns[1:], values[1:])
+				}
+				nids[inValue][byID[outValue]] = struct{}{}
+				return nil
+			}
+		})
+	})
+	neighbors, err := withInterceptors[[]*Demand](ctx, query, qr, query.inters)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected "assisted_demands" node returned %v`, n.ID)
+		}
+		for kn := range nodes {
+			assign(kn, n)
+		}
 	}
 	return nil
 }
@@ -969,6 +1081,20 @@ func (_q *DepartmentQuery) WithNamedDemands(name string, opts ...func(*DemandQue
 		_q.withNamedDemands = make(map[string]*DemandQuery)
 	}
 	_q.withNamedDemands[name] = query
+	return _q
+}
+
+// WithNamedAssistedDemands tells the query-builder to eager-load the nodes that are connected to the "assisted_demands"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *DepartmentQuery) WithNamedAssistedDemands(name string, opts ...func(*DemandQuery)) *DepartmentQuery {
+	query := (&DemandClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedAssistedDemands == nil {
+		_q.withNamedAssistedDemands = make(map[string]*DemandQuery)
+	}
+	_q.withNamedAssistedDemands[name] = query
 	return _q
 }
 

@@ -205,6 +205,21 @@ func (_u *DepartmentUpdate) AddDemands(v ...*Demand) *DepartmentUpdate {
 	return _u.AddDemandIDs(ids...)
 }
 
+// AddAssistedDemandIDs adds the "assisted_demands" edge to the Demand entity by IDs.
+func (_u *DepartmentUpdate) AddAssistedDemandIDs(ids ...int) *DepartmentUpdate {
+	_u.mutation.AddAssistedDemandIDs(ids...)
+	return _u
+}
+
+// AddAssistedDemands adds the "assisted_demands" edges to the Demand entity.
+func (_u *DepartmentUpdate) AddAssistedDemands(v ...*Demand) *DepartmentUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddAssistedDemandIDs(ids...)
+}
+
 // AddRectificationIDs adds the "rectifications" edge to the Rectification entity by IDs.
 func (_u *DepartmentUpdate) AddRectificationIDs(ids ...int) *DepartmentUpdate {
 	_u.mutation.AddRectificationIDs(ids...)
@@ -307,6 +322,27 @@ func (_u *DepartmentUpdate) RemoveDemands(v ...*Demand) *DepartmentUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveDemandIDs(ids...)
+}
+
+// ClearAssistedDemands clears all "assisted_demands" edges to the Demand entity.
+func (_u *DepartmentUpdate) ClearAssistedDemands() *DepartmentUpdate {
+	_u.mutation.ClearAssistedDemands()
+	return _u
+}
+
+// RemoveAssistedDemandIDs removes the "assisted_demands" edge to Demand entities by IDs.
+func (_u *DepartmentUpdate) RemoveAssistedDemandIDs(ids ...int) *DepartmentUpdate {
+	_u.mutation.RemoveAssistedDemandIDs(ids...)
+	return _u
+}
+
+// RemoveAssistedDemands removes "assisted_demands" edges to Demand entities.
+func (_u *DepartmentUpdate) RemoveAssistedDemands(v ...*Demand) *DepartmentUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveAssistedDemandIDs(ids...)
 }
 
 // ClearRectifications clears all "rectifications" edges to the Rectification entity.
@@ -625,6 +661,51 @@ func (_u *DepartmentUpdate) sqlSave(ctx context.Context) (_node int, err error) 
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	if _u.mutation.AssistedDemandsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   department.AssistedDemandsTable,
+			Columns: department.AssistedDemandsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(demand.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedAssistedDemandsIDs(); len(nodes) > 0 && !_u.mutation.AssistedDemandsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   department.AssistedDemandsTable,
+			Columns: department.AssistedDemandsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(demand.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.AssistedDemandsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   department.AssistedDemandsTable,
+			Columns: department.AssistedDemandsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(demand.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
 	if _u.mutation.RectificationsCleared() {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.O2M,
@@ -862,6 +943,21 @@ func (_u *DepartmentUpdateOne) AddDemands(v ...*Demand) *DepartmentUpdateOne {
 	return _u.AddDemandIDs(ids...)
 }
 
+// AddAssistedDemandIDs adds the "assisted_demands" edge to the Demand entity by IDs.
+func (_u *DepartmentUpdateOne) AddAssistedDemandIDs(ids ...int) *DepartmentUpdateOne {
+	_u.mutation.AddAssistedDemandIDs(ids...)
+	return _u
+}
+
+// AddAssistedDemands adds the "assisted_demands" edges to the Demand entity.
+func (_u *DepartmentUpdateOne) AddAssistedDemands(v ...*Demand) *DepartmentUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddAssistedDemandIDs(ids...)
+}
+
 // AddRectificationIDs adds the "rectifications" edge to the Rectification entity by IDs.
 func (_u *DepartmentUpdateOne) AddRectificationIDs(ids ...int) *DepartmentUpdateOne {
 	_u.mutation.AddRectificationIDs(ids...)
@@ -964,6 +1060,27 @@ func (_u *DepartmentUpdateOne) RemoveDemands(v ...*Demand) *DepartmentUpdateOne 
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveDemandIDs(ids...)
+}
+
+// ClearAssistedDemands clears all "assisted_demands" edges to the Demand entity.
+func (_u *DepartmentUpdateOne) ClearAssistedDemands() *DepartmentUpdateOne {
+	_u.mutation.ClearAssistedDemands()
+	return _u
+}
+
+// RemoveAssistedDemandIDs removes the "assisted_demands" edge to Demand entities by IDs.
+func (_u *DepartmentUpdateOne) RemoveAssistedDemandIDs(ids ...int) *DepartmentUpdateOne {
+	_u.mutation.RemoveAssistedDemandIDs(ids...)
+	return _u
+}
+
+// RemoveAssistedDemands removes "assisted_demands" edges to Demand entities.
+func (_u *DepartmentUpdateOne) RemoveAssistedDemands(v ...*Demand) *DepartmentUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveAssistedDemandIDs(ids...)
 }
 
 // ClearRectifications clears all "rectifications" edges to the Rectification entity.
@@ -1302,6 +1419,51 @@ func (_u *DepartmentUpdateOne) sqlSave(ctx context.Context) (_node *Department, 
 			Inverse: false,
 			Table:   department.DemandsTable,
 			Columns: []string{department.DemandsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(demand.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.AssistedDemandsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   department.AssistedDemandsTable,
+			Columns: department.AssistedDemandsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(demand.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedAssistedDemandsIDs(); len(nodes) > 0 && !_u.mutation.AssistedDemandsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   department.AssistedDemandsTable,
+			Columns: department.AssistedDemandsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(demand.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.AssistedDemandsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   department.AssistedDemandsTable,
+			Columns: department.AssistedDemandsPrimaryKey,
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(demand.FieldID, field.TypeInt),

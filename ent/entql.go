@@ -1130,6 +1130,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"Department",
 	)
 	graph.MustAddE(
+		"assisting_departments",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   demand.AssistingDepartmentsTable,
+			Columns: demand.AssistingDepartmentsPrimaryKey,
+			Bidi:    false,
+		},
+		"Demand",
+		"Department",
+	)
+	graph.MustAddE(
 		"events",
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.O2M,
@@ -1256,6 +1268,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 			Inverse: false,
 			Table:   department.DemandsTable,
 			Columns: []string{department.DemandsColumn},
+			Bidi:    false,
+		},
+		"Department",
+		"Demand",
+	)
+	graph.MustAddE(
+		"assisted_demands",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   department.AssistedDemandsTable,
+			Columns: department.AssistedDemandsPrimaryKey,
 			Bidi:    false,
 		},
 		"Department",
@@ -3007,6 +3031,20 @@ func (f *DemandFilter) WhereHasDepartmentWith(preds ...predicate.Department) {
 	})))
 }
 
+// WhereHasAssistingDepartments applies a predicate to check if query has an edge assisting_departments.
+func (f *DemandFilter) WhereHasAssistingDepartments() {
+	f.Where(entql.HasEdge("assisting_departments"))
+}
+
+// WhereHasAssistingDepartmentsWith applies a predicate to check if query has an edge assisting_departments with a given conditions (other predicates).
+func (f *DemandFilter) WhereHasAssistingDepartmentsWith(preds ...predicate.Department) {
+	f.Where(entql.HasEdgeWith("assisting_departments", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
 // WhereHasEvents applies a predicate to check if query has an edge events.
 func (f *DemandFilter) WhereHasEvents() {
 	f.Where(entql.HasEdge("events"))
@@ -3675,6 +3713,20 @@ func (f *DepartmentFilter) WhereHasDemands() {
 // WhereHasDemandsWith applies a predicate to check if query has an edge demands with a given conditions (other predicates).
 func (f *DepartmentFilter) WhereHasDemandsWith(preds ...predicate.Demand) {
 	f.Where(entql.HasEdgeWith("demands", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasAssistedDemands applies a predicate to check if query has an edge assisted_demands.
+func (f *DepartmentFilter) WhereHasAssistedDemands() {
+	f.Where(entql.HasEdge("assisted_demands"))
+}
+
+// WhereHasAssistedDemandsWith applies a predicate to check if query has an edge assisted_demands with a given conditions (other predicates).
+func (f *DepartmentFilter) WhereHasAssistedDemandsWith(preds ...predicate.Demand) {
+	f.Where(entql.HasEdgeWith("assisted_demands", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}

@@ -117,6 +117,18 @@ func (_m *Demand) Department(ctx context.Context) (*Department, error) {
 	return result, MaskNotFound(err)
 }
 
+func (_m *Demand) AssistingDepartments(ctx context.Context) (result []*Department, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedAssistingDepartments(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.AssistingDepartmentsOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryAssistingDepartments().All(ctx)
+	}
+	return result, err
+}
+
 func (_m *Demand) Events(ctx context.Context) (result []*DemandEvent, err error) {
 	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
 		result, err = _m.NamedEvents(graphql.GetFieldContext(ctx).Field.Alias)
@@ -251,6 +263,27 @@ func (_m *Department) Demands(
 	return _m.QueryDemands().Paginate(ctx, after, first, before, last, opts...)
 }
 
+func (_m *Department) AssistedDemands(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*DemandOrder, where *DemandWhereInput,
+) (*DemandConnection, error) {
+	opts := []DemandPaginateOption{
+		WithDemandOrder(orderBy),
+		WithDemandFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[4][alias]
+	if nodes, err := _m.NamedAssistedDemands(alias); err == nil || hasTotalCount {
+		pager, err := newDemandPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &DemandConnection{Edges: []*DemandEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryAssistedDemands().Paginate(ctx, after, first, before, last, opts...)
+}
+
 func (_m *Department) Rectifications(
 	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*RectificationOrder, where *RectificationWhereInput,
 ) (*RectificationConnection, error) {
@@ -259,7 +292,7 @@ func (_m *Department) Rectifications(
 		WithRectificationFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
-	totalCount, hasTotalCount := _m.Edges.totalCount[4][alias]
+	totalCount, hasTotalCount := _m.Edges.totalCount[5][alias]
 	if nodes, err := _m.NamedRectifications(alias); err == nil || hasTotalCount {
 		pager, err := newRectificationPager(opts, last != nil)
 		if err != nil {

@@ -2506,6 +2506,10 @@ type DemandWhereInput struct {
 	HasDepartment     *bool                   `json:"hasDepartment,omitempty"`
 	HasDepartmentWith []*DepartmentWhereInput `json:"hasDepartmentWith,omitempty"`
 
+	// "assisting_departments" edge predicates.
+	HasAssistingDepartments     *bool                   `json:"hasAssistingDepartments,omitempty"`
+	HasAssistingDepartmentsWith []*DepartmentWhereInput `json:"hasAssistingDepartmentsWith,omitempty"`
+
 	// "events" edge predicates.
 	HasEvents     *bool                    `json:"hasEvents,omitempty"`
 	HasEventsWith []*DemandEventWhereInput `json:"hasEventsWith,omitempty"`
@@ -2858,6 +2862,24 @@ func (i *DemandWhereInput) P() (predicate.Demand, error) {
 			with = append(with, p)
 		}
 		predicates = append(predicates, demand.HasDepartmentWith(with...))
+	}
+	if i.HasAssistingDepartments != nil {
+		p := demand.HasAssistingDepartments()
+		if !*i.HasAssistingDepartments {
+			p = demand.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasAssistingDepartmentsWith) > 0 {
+		with := make([]predicate.Department, 0, len(i.HasAssistingDepartmentsWith))
+		for _, w := range i.HasAssistingDepartmentsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasAssistingDepartmentsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, demand.HasAssistingDepartmentsWith(with...))
 	}
 	if i.HasEvents != nil {
 		p := demand.HasEvents()
@@ -4926,6 +4948,10 @@ type DepartmentWhereInput struct {
 	HasDemands     *bool               `json:"hasDemands,omitempty"`
 	HasDemandsWith []*DemandWhereInput `json:"hasDemandsWith,omitempty"`
 
+	// "assisted_demands" edge predicates.
+	HasAssistedDemands     *bool               `json:"hasAssistedDemands,omitempty"`
+	HasAssistedDemandsWith []*DemandWhereInput `json:"hasAssistedDemandsWith,omitempty"`
+
 	// "rectifications" edge predicates.
 	HasRectifications     *bool                      `json:"hasRectifications,omitempty"`
 	HasRectificationsWith []*RectificationWhereInput `json:"hasRectificationsWith,omitempty"`
@@ -5236,6 +5262,24 @@ func (i *DepartmentWhereInput) P() (predicate.Department, error) {
 			with = append(with, p)
 		}
 		predicates = append(predicates, department.HasDemandsWith(with...))
+	}
+	if i.HasAssistedDemands != nil {
+		p := department.HasAssistedDemands()
+		if !*i.HasAssistedDemands {
+			p = department.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasAssistedDemandsWith) > 0 {
+		with := make([]predicate.Demand, 0, len(i.HasAssistedDemandsWith))
+		for _, w := range i.HasAssistedDemandsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasAssistedDemandsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, department.HasAssistedDemandsWith(with...))
 	}
 	if i.HasRectifications != nil {
 		p := department.HasRectifications()

@@ -7876,42 +7876,45 @@ func (m *ContributionMutation) ResetEdge(name string) error {
 // DemandMutation represents an operation that mutates the Demand nodes in the graph.
 type DemandMutation struct {
 	config
-	op                Op
-	typ               string
-	id                *int
-	created_at        *time.Time
-	updated_at        *time.Time
-	deleted_at        *time.Time
-	delete_token      *int64
-	adddelete_token   *int64
-	version           *int
-	addversion        *int
-	category          *enum.DemandCategory
-	content           *string
-	status            *enum.DemandStatus
-	due_on            *time.Time
-	satisfaction      *enum.Satisfaction
-	closed_at         *time.Time
-	idempotency_key   *string
-	created_by        *int
-	addcreated_by     *int
-	township_id       *int
-	addtownship_id    *int
-	village_id        *int
-	addvillage_id     *int
-	clearedFields     map[string]struct{}
-	household         *int
-	clearedhousehold  bool
-	visit             *int
-	clearedvisit      bool
-	department        *int
-	cleareddepartment bool
-	events            map[int]struct{}
-	removedevents     map[int]struct{}
-	clearedevents     bool
-	done              bool
-	oldValue          func(context.Context) (*Demand, error)
-	predicates        []predicate.Demand
+	op                           Op
+	typ                          string
+	id                           *int
+	created_at                   *time.Time
+	updated_at                   *time.Time
+	deleted_at                   *time.Time
+	delete_token                 *int64
+	adddelete_token              *int64
+	version                      *int
+	addversion                   *int
+	category                     *enum.DemandCategory
+	content                      *string
+	status                       *enum.DemandStatus
+	due_on                       *time.Time
+	satisfaction                 *enum.Satisfaction
+	closed_at                    *time.Time
+	idempotency_key              *string
+	created_by                   *int
+	addcreated_by                *int
+	township_id                  *int
+	addtownship_id               *int
+	village_id                   *int
+	addvillage_id                *int
+	clearedFields                map[string]struct{}
+	household                    *int
+	clearedhousehold             bool
+	visit                        *int
+	clearedvisit                 bool
+	department                   *int
+	cleareddepartment            bool
+	assisting_departments        map[int]struct{}
+	removedassisting_departments map[int]struct{}
+	clearedassisting_departments bool
+	events                       map[int]struct{}
+	removedevents                map[int]struct{}
+	clearedevents                bool
+	done                         bool
+	oldValue                     func(context.Context) (*Demand, error)
+	predicates                   []predicate.Demand
 }
 
 var _ ent.Mutation = (*DemandMutation)(nil)
@@ -8974,6 +8977,60 @@ func (m *DemandMutation) ResetDepartment() {
 	m.cleareddepartment = false
 }
 
+// AddAssistingDepartmentIDs adds the "assisting_departments" edge to the Department entity by ids.
+func (m *DemandMutation) AddAssistingDepartmentIDs(ids ...int) {
+	if m.assisting_departments == nil {
+		m.assisting_departments = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.assisting_departments[ids[i]] = struct{}{}
+	}
+}
+
+// ClearAssistingDepartments clears the "assisting_departments" edge to the Department entity.
+func (m *DemandMutation) ClearAssistingDepartments() {
+	m.clearedassisting_departments = true
+}
+
+// AssistingDepartmentsCleared reports if the "assisting_departments" edge to the Department entity was cleared.
+func (m *DemandMutation) AssistingDepartmentsCleared() bool {
+	return m.clearedassisting_departments
+}
+
+// RemoveAssistingDepartmentIDs removes the "assisting_departments" edge to the Department entity by IDs.
+func (m *DemandMutation) RemoveAssistingDepartmentIDs(ids ...int) {
+	if m.removedassisting_departments == nil {
+		m.removedassisting_departments = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.assisting_departments, ids[i])
+		m.removedassisting_departments[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedAssistingDepartments returns the removed IDs of the "assisting_departments" edge to the Department entity.
+func (m *DemandMutation) RemovedAssistingDepartmentsIDs() (ids []int) {
+	for id := range m.removedassisting_departments {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// AssistingDepartmentsIDs returns the "assisting_departments" edge IDs in the mutation.
+func (m *DemandMutation) AssistingDepartmentsIDs() (ids []int) {
+	for id := range m.assisting_departments {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetAssistingDepartments resets all changes to the "assisting_departments" edge.
+func (m *DemandMutation) ResetAssistingDepartments() {
+	m.assisting_departments = nil
+	m.clearedassisting_departments = false
+	m.removedassisting_departments = nil
+}
+
 // AddEventIDs adds the "events" edge to the DemandEvent entity by ids.
 func (m *DemandMutation) AddEventIDs(ids ...int) {
 	if m.events == nil {
@@ -9576,7 +9633,7 @@ func (m *DemandMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *DemandMutation) AddedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 5)
 	if m.household != nil {
 		edges = append(edges, demand.EdgeHousehold)
 	}
@@ -9585,6 +9642,9 @@ func (m *DemandMutation) AddedEdges() []string {
 	}
 	if m.department != nil {
 		edges = append(edges, demand.EdgeDepartment)
+	}
+	if m.assisting_departments != nil {
+		edges = append(edges, demand.EdgeAssistingDepartments)
 	}
 	if m.events != nil {
 		edges = append(edges, demand.EdgeEvents)
@@ -9608,6 +9668,12 @@ func (m *DemandMutation) AddedIDs(name string) []ent.Value {
 		if id := m.department; id != nil {
 			return []ent.Value{*id}
 		}
+	case demand.EdgeAssistingDepartments:
+		ids := make([]ent.Value, 0, len(m.assisting_departments))
+		for id := range m.assisting_departments {
+			ids = append(ids, id)
+		}
+		return ids
 	case demand.EdgeEvents:
 		ids := make([]ent.Value, 0, len(m.events))
 		for id := range m.events {
@@ -9620,7 +9686,10 @@ func (m *DemandMutation) AddedIDs(name string) []ent.Value {
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *DemandMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 5)
+	if m.removedassisting_departments != nil {
+		edges = append(edges, demand.EdgeAssistingDepartments)
+	}
 	if m.removedevents != nil {
 		edges = append(edges, demand.EdgeEvents)
 	}
@@ -9631,6 +9700,12 @@ func (m *DemandMutation) RemovedEdges() []string {
 // the given name in this mutation.
 func (m *DemandMutation) RemovedIDs(name string) []ent.Value {
 	switch name {
+	case demand.EdgeAssistingDepartments:
+		ids := make([]ent.Value, 0, len(m.removedassisting_departments))
+		for id := range m.removedassisting_departments {
+			ids = append(ids, id)
+		}
+		return ids
 	case demand.EdgeEvents:
 		ids := make([]ent.Value, 0, len(m.removedevents))
 		for id := range m.removedevents {
@@ -9643,7 +9718,7 @@ func (m *DemandMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *DemandMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 5)
 	if m.clearedhousehold {
 		edges = append(edges, demand.EdgeHousehold)
 	}
@@ -9652,6 +9727,9 @@ func (m *DemandMutation) ClearedEdges() []string {
 	}
 	if m.cleareddepartment {
 		edges = append(edges, demand.EdgeDepartment)
+	}
+	if m.clearedassisting_departments {
+		edges = append(edges, demand.EdgeAssistingDepartments)
 	}
 	if m.clearedevents {
 		edges = append(edges, demand.EdgeEvents)
@@ -9669,6 +9747,8 @@ func (m *DemandMutation) EdgeCleared(name string) bool {
 		return m.clearedvisit
 	case demand.EdgeDepartment:
 		return m.cleareddepartment
+	case demand.EdgeAssistingDepartments:
+		return m.clearedassisting_departments
 	case demand.EdgeEvents:
 		return m.clearedevents
 	}
@@ -9704,6 +9784,9 @@ func (m *DemandMutation) ResetEdge(name string) error {
 		return nil
 	case demand.EdgeDepartment:
 		m.ResetDepartment()
+		return nil
+	case demand.EdgeAssistingDepartments:
+		m.ResetAssistingDepartments()
 		return nil
 	case demand.EdgeEvents:
 		m.ResetEvents()
@@ -15977,6 +16060,9 @@ type DepartmentMutation struct {
 	demands                    map[int]struct{}
 	removeddemands             map[int]struct{}
 	cleareddemands             bool
+	assisted_demands           map[int]struct{}
+	removedassisted_demands    map[int]struct{}
+	clearedassisted_demands    bool
 	rectifications             map[int]struct{}
 	removedrectifications      map[int]struct{}
 	clearedrectifications      bool
@@ -16640,6 +16726,60 @@ func (m *DepartmentMutation) ResetDemands() {
 	m.removeddemands = nil
 }
 
+// AddAssistedDemandIDs adds the "assisted_demands" edge to the Demand entity by ids.
+func (m *DepartmentMutation) AddAssistedDemandIDs(ids ...int) {
+	if m.assisted_demands == nil {
+		m.assisted_demands = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.assisted_demands[ids[i]] = struct{}{}
+	}
+}
+
+// ClearAssistedDemands clears the "assisted_demands" edge to the Demand entity.
+func (m *DepartmentMutation) ClearAssistedDemands() {
+	m.clearedassisted_demands = true
+}
+
+// AssistedDemandsCleared reports if the "assisted_demands" edge to the Demand entity was cleared.
+func (m *DepartmentMutation) AssistedDemandsCleared() bool {
+	return m.clearedassisted_demands
+}
+
+// RemoveAssistedDemandIDs removes the "assisted_demands" edge to the Demand entity by IDs.
+func (m *DepartmentMutation) RemoveAssistedDemandIDs(ids ...int) {
+	if m.removedassisted_demands == nil {
+		m.removedassisted_demands = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.assisted_demands, ids[i])
+		m.removedassisted_demands[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedAssistedDemands returns the removed IDs of the "assisted_demands" edge to the Demand entity.
+func (m *DepartmentMutation) RemovedAssistedDemandsIDs() (ids []int) {
+	for id := range m.removedassisted_demands {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// AssistedDemandsIDs returns the "assisted_demands" edge IDs in the mutation.
+func (m *DepartmentMutation) AssistedDemandsIDs() (ids []int) {
+	for id := range m.assisted_demands {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetAssistedDemands resets all changes to the "assisted_demands" edge.
+func (m *DepartmentMutation) ResetAssistedDemands() {
+	m.assisted_demands = nil
+	m.clearedassisted_demands = false
+	m.removedassisted_demands = nil
+}
+
 // AddRectificationIDs adds the "rectifications" edge to the Rectification entity by ids.
 func (m *DepartmentMutation) AddRectificationIDs(ids ...int) {
 	if m.rectifications == nil {
@@ -16982,7 +17122,7 @@ func (m *DepartmentMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *DepartmentMutation) AddedEdges() []string {
-	edges := make([]string, 0, 5)
+	edges := make([]string, 0, 6)
 	if m.village_links != nil {
 		edges = append(edges, department.EdgeVillageLinks)
 	}
@@ -16994,6 +17134,9 @@ func (m *DepartmentMutation) AddedEdges() []string {
 	}
 	if m.demands != nil {
 		edges = append(edges, department.EdgeDemands)
+	}
+	if m.assisted_demands != nil {
+		edges = append(edges, department.EdgeAssistedDemands)
 	}
 	if m.rectifications != nil {
 		edges = append(edges, department.EdgeRectifications)
@@ -17029,6 +17172,12 @@ func (m *DepartmentMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case department.EdgeAssistedDemands:
+		ids := make([]ent.Value, 0, len(m.assisted_demands))
+		for id := range m.assisted_demands {
+			ids = append(ids, id)
+		}
+		return ids
 	case department.EdgeRectifications:
 		ids := make([]ent.Value, 0, len(m.rectifications))
 		for id := range m.rectifications {
@@ -17041,7 +17190,7 @@ func (m *DepartmentMutation) AddedIDs(name string) []ent.Value {
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *DepartmentMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 5)
+	edges := make([]string, 0, 6)
 	if m.removedvillage_links != nil {
 		edges = append(edges, department.EdgeVillageLinks)
 	}
@@ -17053,6 +17202,9 @@ func (m *DepartmentMutation) RemovedEdges() []string {
 	}
 	if m.removeddemands != nil {
 		edges = append(edges, department.EdgeDemands)
+	}
+	if m.removedassisted_demands != nil {
+		edges = append(edges, department.EdgeAssistedDemands)
 	}
 	if m.removedrectifications != nil {
 		edges = append(edges, department.EdgeRectifications)
@@ -17088,6 +17240,12 @@ func (m *DepartmentMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case department.EdgeAssistedDemands:
+		ids := make([]ent.Value, 0, len(m.removedassisted_demands))
+		for id := range m.removedassisted_demands {
+			ids = append(ids, id)
+		}
+		return ids
 	case department.EdgeRectifications:
 		ids := make([]ent.Value, 0, len(m.removedrectifications))
 		for id := range m.removedrectifications {
@@ -17100,7 +17258,7 @@ func (m *DepartmentMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *DepartmentMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 5)
+	edges := make([]string, 0, 6)
 	if m.clearedvillage_links {
 		edges = append(edges, department.EdgeVillageLinks)
 	}
@@ -17112,6 +17270,9 @@ func (m *DepartmentMutation) ClearedEdges() []string {
 	}
 	if m.cleareddemands {
 		edges = append(edges, department.EdgeDemands)
+	}
+	if m.clearedassisted_demands {
+		edges = append(edges, department.EdgeAssistedDemands)
 	}
 	if m.clearedrectifications {
 		edges = append(edges, department.EdgeRectifications)
@@ -17131,6 +17292,8 @@ func (m *DepartmentMutation) EdgeCleared(name string) bool {
 		return m.clearedparty_organizations
 	case department.EdgeDemands:
 		return m.cleareddemands
+	case department.EdgeAssistedDemands:
+		return m.clearedassisted_demands
 	case department.EdgeRectifications:
 		return m.clearedrectifications
 	}
@@ -17160,6 +17323,9 @@ func (m *DepartmentMutation) ResetEdge(name string) error {
 		return nil
 	case department.EdgeDemands:
 		m.ResetDemands()
+		return nil
+	case department.EdgeAssistedDemands:
+		m.ResetAssistedDemands()
 		return nil
 	case department.EdgeRectifications:
 		m.ResetRectifications()

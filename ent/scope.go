@@ -45,7 +45,8 @@ var Scopes = map[string]scope.Entity{
 	},
 	TypeDemand: {
 		Object:          "demand",
-		Read:            []scope.Where{{Kind: "township", Column: "township_id", Via: "unit"}, {Kind: "village", Column: "village_id", Via: "unit"}, {Kind: "paired", Column: "household_id", Via: "activelyPairedHouseholds"}, {Kind: "department", Column: "department_id", Via: "unit"}},
+		Read:            []scope.Where{{Kind: "township", Column: "township_id", Via: "unit"}, {Kind: "village", Column: "village_id", Via: "unit"}, {Kind: "paired", Column: "household_id", Via: "activelyPairedHouseholds"}, {Kind: "department", Column: "department_id", Via: "unit"}, {Kind: "department", Column: "id", Via: "assistedDemands"}},
+		Manage:          []scope.Where{{Kind: "township", Column: "township_id", Via: "unit"}, {Kind: "village", Column: "village_id", Via: "unit"}, {Kind: "paired", Column: "household_id", Via: "activelyPairedHouseholds"}, {Kind: "department", Column: "department_id", Via: "unit"}},
 		CheckAfterWrite: true,
 		SoftDelete:      true,
 		Parents:         []scope.Parent{{FK: "household_id", Table: "households", Columns: []string{"township_id", "village_id"}}},

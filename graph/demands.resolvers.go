@@ -10,10 +10,40 @@ import (
 
 	"github.com/nanpiao/sbqw/authz"
 	"github.com/nanpiao/sbqw/ent"
+	"github.com/nanpiao/sbqw/ent/schema/enum"
 	"github.com/nanpiao/sbqw/workflow"
 )
 
 // ReturnDemand is the resolver for the returnDemand field.
 func (r *mutationResolver) ReturnDemand(ctx context.Context, id int, reason string) (*ent.Demand, error) {
 	return workflow.Advance(ctx, ent.FromContext(ctx), id, authz.ActionReturn, workflow.StepInput{Note: reason})
+}
+
+// SetDemandAssistants is the resolver for the setDemandAssistants field.
+func (r *mutationResolver) SetDemandAssistants(ctx context.Context, id int, departmentIDs []int, note *string) (*ent.Demand, error) {
+	return workflow.SetDemandAssistants(ctx, ent.FromContext(ctx), id, departmentIDs, deref(note))
+}
+
+// AssistDemand is the resolver for the assistDemand field.
+func (r *mutationResolver) AssistDemand(ctx context.Context, id int, note string) (*ent.Demand, error) {
+	return workflow.AssistDemand(ctx, ent.FromContext(ctx), id, note)
+}
+
+// SetDemandHandleDays is the resolver for the setDemandHandleDays field.
+func (r *mutationResolver) SetDemandHandleDays(ctx context.Context, category enum.DemandCategory, days int) (*workflow.CategoryDeadline, error) {
+	d, err := workflow.SetDemandHandleDays(ctx, ent.FromContext(ctx), category, days)
+	return &d, err
+}
+
+// DemandCategories is the resolver for the demandCategories field.
+func (r *queryResolver) DemandCategories(ctx context.Context) ([]*workflow.CategoryDeadline, error) {
+	rows, err := workflow.DemandDeadlines(ctx, r.client)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*workflow.CategoryDeadline, len(rows))
+	for i := range rows {
+		out[i] = &rows[i]
+	}
+	return out, nil
 }

@@ -60,7 +60,8 @@ func expectedRows(a account, entity string) expected {
 	deptMembers := "SELECT id FROM party_members WHERE deleted_at IS NULL AND organization_id IN (SELECT id FROM party_organizations WHERE department_id = ?)"
 	deptHouseholds := `village_id IN (SELECT village_id FROM department_village_links WHERE department_id = ? AND year = ? AND deleted_at IS NULL)
 		OR %s IN (SELECT household_id FROM pairings WHERE department_id = ? AND deleted_at IS NULL)
-		OR %s IN (SELECT household_id FROM demands WHERE department_id = ? AND deleted_at IS NULL)`
+		OR %s IN (SELECT household_id FROM demands WHERE deleted_at IS NULL AND (department_id = ?
+			OR id IN (SELECT demand_id FROM department_assisted_demands WHERE department_id = ?)))`
 	// A binding places its holder only while in force.
 	inForce, today := "valid_from <= ? AND (valid_to IS NULL OR valid_to >= ?)", clock.Today()
 	switch a.role {
@@ -118,17 +119,19 @@ func expectedRows(a account, entity string) expected {
 		d := a.dept
 		switch entity {
 		case "households":
-			return expected{where: fmt.Sprintf(deptHouseholds, "id", "id"), args: []any{d, year, d, d}}
+			return expected{where: fmt.Sprintf(deptHouseholds, "id", "id"), args: []any{d, year, d, d, d}}
 		case "residents", "poverty_status_changes":
-			return expected{where: fmt.Sprintf(deptHouseholds, "household_id", "household_id"), args: []any{d, year, d, d}}
-		case "pairings", "visits", "demands", "rectifications":
+			return expected{where: fmt.Sprintf(deptHouseholds, "household_id", "household_id"), args: []any{d, year, d, d, d}}
+		case "pairings", "visits", "rectifications":
 			return expected{where: "department_id = ?", args: []any{d}}
+		case "demands": // led by the department, or assisted (部门手拉手)
+			return expected{where: "department_id = ? OR id IN (SELECT demand_id FROM department_assisted_demands WHERE department_id = ?)", args: []any{d, d}}
 		case "party_members":
 			return expected{where: "id IN (" + deptMembers + ")", args: []any{d}}
 		case "posts", "team_memberships", "contributions":
 			return expected{where: "member_id IN (" + deptMembers + ")", args: []any{d}}
 		case "demand_events":
-			return expected{where: "demand_id IN (SELECT id FROM demands WHERE department_id = ? AND deleted_at IS NULL)", args: []any{d}}
+			return expected{where: "demand_id IN (SELECT id FROM demands WHERE department_id = ? AND deleted_at IS NULL) OR demand_id IN (SELECT demand_id FROM department_assisted_demands WHERE department_id = ?)", args: []any{d, d}}
 		case "teams":
 			return expected{where: "id IN (SELECT team_id FROM team_memberships WHERE deleted_at IS NULL AND member_id IN (" + deptMembers + "))", args: []any{d}}
 		case "users":

@@ -122,8 +122,8 @@ func (r *mutationResolver) RejectDemand(ctx context.Context, id int, reason stri
 }
 
 // AssignDemand is the resolver for the assignDemand field.
-func (r *mutationResolver) AssignDemand(ctx context.Context, id int, departmentID int, note *string, dueOn *time.Time) (*ent.Demand, error) {
-	return workflow.Advance(ctx, ent.FromContext(ctx), id, authz.ActionAssign, workflow.StepInput{Note: deref(note), DueOn: dueOn, DepartmentID: &departmentID})
+func (r *mutationResolver) AssignDemand(ctx context.Context, id int, departmentID int, assistingDepartmentIDs []int, note *string, dueOn *time.Time) (*ent.Demand, error) {
+	return workflow.Advance(ctx, ent.FromContext(ctx), id, authz.ActionAssign, workflow.StepInput{Note: deref(note), DueOn: dueOn, DepartmentID: &departmentID, Assistants: assistingDepartmentIDs})
 }
 
 // ResolveDemand is the resolver for the resolveDemand field.

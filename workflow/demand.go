@@ -3,6 +3,7 @@ package workflow
 import (
 	"context"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/nanpiao/sbqw/apperr"
@@ -64,6 +65,7 @@ type StepInput struct {
 	Note         string
 	DueOn        *time.Time
 	DepartmentID *int               // assign
+	Assistants   []int              // assign: departments helping the lead (部门手拉手)
 	Satisfaction *enum.Satisfaction // follow_up
 }
 
@@ -103,6 +105,14 @@ func Advance(ctx context.Context, tx *ent.Client, id int, action string, in Step
 		}
 		upd.SetDepartmentID(*in.DepartmentID)
 		eventDept = in.DepartmentID
+		if len(in.Assistants) > 0 {
+			names, err := checkAssistants(ctx, tx, in.DepartmentID, in.Assistants)
+			if err != nil {
+				return nil, err
+			}
+			upd.AddAssistingDepartmentIDs(in.Assistants...)
+			in.Note = strings.TrimSpace(in.Note + " 协办部门：" + strings.Join(names, "、"))
+		}
 	case authz.ActionResolve:
 		if len([]rune(in.Note)) < 2 {
 			return nil, apperr.Invalid("note", "say how the demand was resolved (请填写办理结果)")
@@ -123,6 +133,13 @@ func Advance(ctx context.Context, tx *ent.Client, id int, action string, in Step
 			return nil, apperr.Invalid("dueOn", "the deadline is in the past (时限不能早于今天)")
 		}
 		upd.SetDueOn(*in.DueOn)
+	case step.To == enum.DemandAssigned:
+		// Handling time by category, from the district's catalogue (assigned or reopened).
+		due, err := handleDue(ctx, tx, d.Category)
+		if err != nil {
+			return nil, err
+		}
+		upd.SetDueOn(due)
 	case step.Due > 0:
 		upd.SetDueOn(today().Add(step.Due))
 	default:
@@ -141,7 +158,7 @@ func Advance(ctx context.Context, tx *ent.Client, id int, action string, in Step
 	if action == authz.ActionReturn {
 		// Unassigned only after the step: the step itself is the department's, in its scope;
 		// leaving that scope is the point of sending the demand back.
-		if updated, err = tx.Demand.UpdateOneID(id).ClearDepartmentID().Save(authz.Bypass(ctx, "returned demand leaves its department")); err != nil {
+		if updated, err = tx.Demand.UpdateOneID(id).ClearDepartmentID().ClearAssistingDepartments().Save(authz.Bypass(ctx, "returned demand leaves its department")); err != nil {
 			return nil, err
 		}
 	}

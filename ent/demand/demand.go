@@ -60,6 +60,8 @@ const (
 	EdgeVisit = "visit"
 	// EdgeDepartment holds the string denoting the department edge name in mutations.
 	EdgeDepartment = "department"
+	// EdgeAssistingDepartments holds the string denoting the assisting_departments edge name in mutations.
+	EdgeAssistingDepartments = "assisting_departments"
 	// EdgeEvents holds the string denoting the events edge name in mutations.
 	EdgeEvents = "events"
 	// Table holds the table name of the demand in the database.
@@ -85,6 +87,11 @@ const (
 	DepartmentInverseTable = "departments"
 	// DepartmentColumn is the table column denoting the department relation/edge.
 	DepartmentColumn = "department_id"
+	// AssistingDepartmentsTable is the table that holds the assisting_departments relation/edge. The primary key declared below.
+	AssistingDepartmentsTable = "department_assisted_demands"
+	// AssistingDepartmentsInverseTable is the table name for the Department entity.
+	// It exists in this package in order to avoid circular dependency with the "department" package.
+	AssistingDepartmentsInverseTable = "departments"
 	// EventsTable is the table that holds the events relation/edge.
 	EventsTable = "demand_events"
 	// EventsInverseTable is the table name for the DemandEvent entity.
@@ -116,6 +123,12 @@ var Columns = []string{
 	FieldTownshipID,
 	FieldVillageID,
 }
+
+var (
+	// AssistingDepartmentsPrimaryKey and AssistingDepartmentsColumn2 are the table columns denoting the
+	// primary key for the assisting_departments relation (M2M).
+	AssistingDepartmentsPrimaryKey = []string{"department_id", "demand_id"}
+)
 
 // ValidColumn reports if the column name is valid (part of the table columns).
 func ValidColumn(column string) bool {
@@ -305,6 +318,20 @@ func ByDepartmentField(field string, opts ...sql.OrderTermOption) OrderOption {
 	}
 }
 
+// ByAssistingDepartmentsCount orders the results by assisting_departments count.
+func ByAssistingDepartmentsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newAssistingDepartmentsStep(), opts...)
+	}
+}
+
+// ByAssistingDepartments orders the results by assisting_departments terms.
+func ByAssistingDepartments(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newAssistingDepartmentsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
 // ByEventsCount orders the results by events count.
 func ByEventsCount(opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -337,6 +364,13 @@ func newDepartmentStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(DepartmentInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.M2O, true, DepartmentTable, DepartmentColumn),
+	)
+}
+func newAssistingDepartmentsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(AssistingDepartmentsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2M, true, AssistingDepartmentsTable, AssistingDepartmentsPrimaryKey...),
 	)
 }
 func newEventsStep() *sqlgraph.Step {

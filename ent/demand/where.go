@@ -980,6 +980,29 @@ func HasDepartmentWith(preds ...predicate.Department) predicate.Demand {
 	})
 }
 
+// HasAssistingDepartments applies the HasEdge predicate on the "assisting_departments" edge.
+func HasAssistingDepartments() predicate.Demand {
+	return predicate.Demand(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, AssistingDepartmentsTable, AssistingDepartmentsPrimaryKey...),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasAssistingDepartmentsWith applies the HasEdge predicate on the "assisting_departments" edge with a given conditions (other predicates).
+func HasAssistingDepartmentsWith(preds ...predicate.Department) predicate.Demand {
+	return predicate.Demand(func(s *sql.Selector) {
+		step := newAssistingDepartmentsStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // HasEvents applies the HasEdge predicate on the "events" edge.
 func HasEvents() predicate.Demand {
 	return predicate.Demand(func(s *sql.Selector) {

@@ -42,6 +42,8 @@ const (
 	EdgePartyOrganizations = "party_organizations"
 	// EdgeDemands holds the string denoting the demands edge name in mutations.
 	EdgeDemands = "demands"
+	// EdgeAssistedDemands holds the string denoting the assisted_demands edge name in mutations.
+	EdgeAssistedDemands = "assisted_demands"
 	// EdgeRectifications holds the string denoting the rectifications edge name in mutations.
 	EdgeRectifications = "rectifications"
 	// Table holds the table name of the department in the database.
@@ -74,6 +76,11 @@ const (
 	DemandsInverseTable = "demands"
 	// DemandsColumn is the table column denoting the demands relation/edge.
 	DemandsColumn = "department_id"
+	// AssistedDemandsTable is the table that holds the assisted_demands relation/edge. The primary key declared below.
+	AssistedDemandsTable = "department_assisted_demands"
+	// AssistedDemandsInverseTable is the table name for the Demand entity.
+	// It exists in this package in order to avoid circular dependency with the "demand" package.
+	AssistedDemandsInverseTable = "demands"
 	// RectificationsTable is the table that holds the rectifications relation/edge.
 	RectificationsTable = "rectifications"
 	// RectificationsInverseTable is the table name for the Rectification entity.
@@ -95,6 +102,12 @@ var Columns = []string{
 	FieldName,
 	FieldKind,
 }
+
+var (
+	// AssistedDemandsPrimaryKey and AssistedDemandsColumn2 are the table columns denoting the
+	// primary key for the assisted_demands relation (M2M).
+	AssistedDemandsPrimaryKey = []string{"department_id", "demand_id"}
+)
 
 // ValidColumn reports if the column name is valid (part of the table columns).
 func ValidColumn(column string) bool {
@@ -247,6 +260,20 @@ func ByDemands(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 	}
 }
 
+// ByAssistedDemandsCount orders the results by assisted_demands count.
+func ByAssistedDemandsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newAssistedDemandsStep(), opts...)
+	}
+}
+
+// ByAssistedDemands orders the results by assisted_demands terms.
+func ByAssistedDemands(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newAssistedDemandsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
 // ByRectificationsCount orders the results by rectifications count.
 func ByRectificationsCount(opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -286,6 +313,13 @@ func newDemandsStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(DemandsInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, DemandsTable, DemandsColumn),
+	)
+}
+func newAssistedDemandsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(AssistedDemandsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2M, false, AssistedDemandsTable, AssistedDemandsPrimaryKey...),
 	)
 }
 func newRectificationsStep() *sqlgraph.Step {

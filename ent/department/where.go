@@ -553,6 +553,29 @@ func HasDemandsWith(preds ...predicate.Demand) predicate.Department {
 	})
 }
 
+// HasAssistedDemands applies the HasEdge predicate on the "assisted_demands" edge.
+func HasAssistedDemands() predicate.Department {
+	return predicate.Department(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, false, AssistedDemandsTable, AssistedDemandsPrimaryKey...),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasAssistedDemandsWith applies the HasEdge predicate on the "assisted_demands" edge with a given conditions (other predicates).
+func HasAssistedDemandsWith(preds ...predicate.Demand) predicate.Department {
+	return predicate.Department(func(s *sql.Selector) {
+		step := newAssistedDemandsStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // HasRectifications applies the HasEdge predicate on the "rectifications" edge.
 func HasRectifications() predicate.Department {
 	return predicate.Department(func(s *sql.Selector) {

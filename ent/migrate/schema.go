@@ -1901,6 +1901,31 @@ var (
 			},
 		},
 	}
+	// DepartmentAssistedDemandsColumns holds the columns for the "department_assisted_demands" table.
+	DepartmentAssistedDemandsColumns = []*schema.Column{
+		{Name: "department_id", Type: field.TypeInt},
+		{Name: "demand_id", Type: field.TypeInt},
+	}
+	// DepartmentAssistedDemandsTable holds the schema information for the "department_assisted_demands" table.
+	DepartmentAssistedDemandsTable = &schema.Table{
+		Name:       "department_assisted_demands",
+		Columns:    DepartmentAssistedDemandsColumns,
+		PrimaryKey: []*schema.Column{DepartmentAssistedDemandsColumns[0], DepartmentAssistedDemandsColumns[1]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "department_assisted_demands_department_id",
+				Columns:    []*schema.Column{DepartmentAssistedDemandsColumns[0]},
+				RefColumns: []*schema.Column{DepartmentsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "department_assisted_demands_demand_id",
+				Columns:    []*schema.Column{DepartmentAssistedDemandsColumns[1]},
+				RefColumns: []*schema.Column{DemandsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+	}
 	// Tables holds all the tables in the schema.
 	Tables = []*schema.Table{
 		APIKeysTable,
@@ -1939,6 +1964,7 @@ var (
 		UsersTable,
 		VillagesTable,
 		VisitsTable,
+		DepartmentAssistedDemandsTable,
 	}
 )
 
@@ -2099,4 +2125,6 @@ func init() {
 	VisitsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(128849018880),
 	}
+	DepartmentAssistedDemandsTable.ForeignKeys[0].RefTable = DepartmentsTable
+	DepartmentAssistedDemandsTable.ForeignKeys[1].RefTable = DemandsTable
 }

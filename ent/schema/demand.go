@@ -45,6 +45,8 @@ func (Demand) Edges() []ent.Edge {
 		edge.From("household", Household.Type).Ref("demands").Field("household_id").Unique().Required().Immutable(),
 		edge.From("visit", Visit.Type).Ref("demands").Field("visit_id").Unique().Immutable(),
 		edge.From("department", Department.Type).Ref("demands").Field("department_id").Unique().Annotations(notSettable),
+		edge.From("assisting_departments", Department.Type).Ref("assisted_demands").Annotations(childList...).
+			Comment("Departments helping the lead department, set by the township 协办部门"),
 		edge.To("events", DemandEvent.Type).Annotations(childList...).Comment("Every step taken, oldest first 办理记录"),
 	}
 }
@@ -68,6 +70,13 @@ func (Demand) Annotations() []schema.Annotation {
 			scope.Hierarchy(),
 			scope.Reach(scope.Paired, "household_id", scope.ActivelyPairedHouseholds),
 			scope.Reach(scope.Department, "department_id", scope.Unit),
+			scope.Reach(scope.Department, "id", scope.AssistedDemands),
+			// Acting on a demand is for the lead department alone; assisting departments read it
+			// and record their part (workflow.AssistDemand checks they are among the assistants).
+			scope.ManageReach(scope.Township, "township_id", scope.Unit),
+			scope.ManageReach(scope.Village, "village_id", scope.Unit),
+			scope.ManageReach(scope.Paired, "household_id", scope.ActivelyPairedHouseholds),
+			scope.ManageReach(scope.Department, "department_id", scope.Unit),
 		),
 		schema.Comment("Demand 诉求: something a household needs solved. It moves REGISTERED → ACCEPTED → ASSIGNED (to a department) → RESOLVED → FOLLOWED_UP → CLOSED, or to REJECTED with a reason; every step is a DemandEvent."))
 }

@@ -32,6 +32,7 @@ func (Department) Edges() []ent.Edge {
 		edge.To("cadres", Cadre.Type).Annotations(connection...).Comment("Cadres of the department 干部"),
 		edge.To("party_organizations", PartyOrganization.Type).Annotations(childList...).Comment("The department's party organisations 机关党组织"),
 		edge.To("demands", Demand.Type).Annotations(connection...).Comment("Demands assigned to the department 交办诉求"),
+		edge.To("assisted_demands", Demand.Type).Annotations(connection...).Comment("Demands the department helps the lead department with (部门手拉手) 协办诉求"),
 		edge.To("rectifications", Rectification.Type).Annotations(connection...).Comment("Rectifications the department supports 联系整顿"),
 	}
 }

@@ -258,24 +258,31 @@ type ComplexityRoot struct {
 	}
 
 	Demand struct {
-		Category     func(childComplexity int) int
-		ClosedAt     func(childComplexity int) int
-		Content      func(childComplexity int) int
-		CreatedAt    func(childComplexity int) int
-		Department   func(childComplexity int) int
-		DepartmentID func(childComplexity int) int
-		DueOn        func(childComplexity int) int
-		Events       func(childComplexity int) int
-		Household    func(childComplexity int) int
-		HouseholdID  func(childComplexity int) int
-		ID           func(childComplexity int) int
-		Overdue      func(childComplexity int) int
-		Satisfaction func(childComplexity int) int
-		Status       func(childComplexity int) int
-		UpdatedAt    func(childComplexity int) int
-		Version      func(childComplexity int) int
-		Visit        func(childComplexity int) int
-		VisitID      func(childComplexity int) int
+		AssistingDepartments func(childComplexity int) int
+		Category             func(childComplexity int) int
+		ClosedAt             func(childComplexity int) int
+		Content              func(childComplexity int) int
+		CreatedAt            func(childComplexity int) int
+		Department           func(childComplexity int) int
+		DepartmentID         func(childComplexity int) int
+		DueOn                func(childComplexity int) int
+		Events               func(childComplexity int) int
+		Household            func(childComplexity int) int
+		HouseholdID          func(childComplexity int) int
+		ID                   func(childComplexity int) int
+		Overdue              func(childComplexity int) int
+		Satisfaction         func(childComplexity int) int
+		Status               func(childComplexity int) int
+		UpdatedAt            func(childComplexity int) int
+		Version              func(childComplexity int) int
+		Visit                func(childComplexity int) int
+		VisitID              func(childComplexity int) int
+	}
+
+	DemandCategoryDeadline struct {
+		Category   func(childComplexity int) int
+		HandleDays func(childComplexity int) int
+		Name       func(childComplexity int) int
 	}
 
 	DemandConnection struct {
@@ -423,6 +430,7 @@ type ComplexityRoot struct {
 	}
 
 	Department struct {
+		AssistedDemands    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DemandOrder, where *ent.DemandWhereInput) int
 		Cadres             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.CadreOrder, where *ent.CadreWhereInput) int
 		Code               func(childComplexity int) int
 		CreatedAt          func(childComplexity int) int
@@ -621,7 +629,8 @@ type ComplexityRoot struct {
 		AcceptDemand                func(childComplexity int, id int, note *string, dueOn *time.Time) int
 		AcceptRectification         func(childComplexity int, id int, score int) int
 		AdvanceDemoProject          func(childComplexity int, id int, from enum.ProjectStage, remarks *string, dueOn *time.Time, content *workflow.StageContent) int
-		AssignDemand                func(childComplexity int, id int, departmentID int, note *string, dueOn *time.Time) int
+		AssignDemand                func(childComplexity int, id int, departmentID int, assistingDepartmentIDs []int, note *string, dueOn *time.Time) int
+		AssistDemand                func(childComplexity int, id int, note string) int
 		ChangePassword              func(childComplexity int, currentPassword string, newPassword string) int
 		CloseDemand                 func(childComplexity int, id int, note *string) int
 		CloseHouseholdMonitoring    func(childComplexity int, id int, reason *string) int
@@ -683,6 +692,8 @@ type ComplexityRoot struct {
 		ReturnDemoProject           func(childComplexity int, id int, from enum.ProjectStage, reason string, dueOn *time.Time) int
 		RevealSensitive             func(childComplexity int, id int, fields []model.SensitiveField, reason string) int
 		RevokeAPIKey                func(childComplexity int, id int) int
+		SetDemandAssistants         func(childComplexity int, id int, departmentIDs []int, note *string) int
+		SetDemandHandleDays         func(childComplexity int, category enum.DemandCategory, days int) int
 		SetHouseholdNeedy           func(childComplexity int, id int, needy bool, reason string) int
 		SetProjectInvestment        func(childComplexity int, projectID int, source enum.FundingSource, planned *money.Fen, actual *money.Fen) int
 		UnregisterOperation         func(childComplexity int, id int) int
@@ -954,6 +965,7 @@ type ComplexityRoot struct {
 		Changes               func(childComplexity int, after *entgql.Cursor[int], first *int) int
 		Contributions         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ContributionOrder, where *ent.ContributionWhereInput) int
 		DeletedRecords        func(childComplexity int, typeArg string, since time.Time, first *int) int
+		DemandCategories      func(childComplexity int) int
 		DemandEvents          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DemandEventOrder, where *ent.DemandEventWhereInput) int
 		DemandStats           func(childComplexity int, year *int, groupBy *stats.StatsGrouping, asOf *time.Time) int
 		Demands               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DemandOrder, where *ent.DemandWhereInput) int
@@ -2268,6 +2280,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.DeletedRecord.RecordID(childComplexity), true
 
+	case "Demand.assistingDepartments":
+		if e.ComplexityRoot.Demand.AssistingDepartments == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Demand.AssistingDepartments(childComplexity), true
 	case "Demand.category":
 		if e.ComplexityRoot.Demand.Category == nil {
 			break
@@ -2376,6 +2394,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Demand.VisitID(childComplexity), true
+
+	case "DemandCategoryDeadline.category":
+		if e.ComplexityRoot.DemandCategoryDeadline.Category == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandCategoryDeadline.Category(childComplexity), true
+	case "DemandCategoryDeadline.handleDays":
+		if e.ComplexityRoot.DemandCategoryDeadline.HandleDays == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandCategoryDeadline.HandleDays(childComplexity), true
+	case "DemandCategoryDeadline.name":
+		if e.ComplexityRoot.DemandCategoryDeadline.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandCategoryDeadline.Name(childComplexity), true
 
 	case "DemandConnection.edges":
 		if e.ComplexityRoot.DemandConnection.Edges == nil {
@@ -3003,6 +3040,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.DemoProjectStageEdge.Node(childComplexity), true
 
+	case "Department.assistedDemands":
+		if e.ComplexityRoot.Department.AssistedDemands == nil {
+			break
+		}
+
+		args, err := ec.field_Department_assistedDemands_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Department.AssistedDemands(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.DemandOrder), args["where"].(*ent.DemandWhereInput)), true
 	case "Department.cadres":
 		if e.ComplexityRoot.Department.Cadres == nil {
 			break
@@ -3860,7 +3908,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.AssignDemand(childComplexity, args["id"].(int), args["departmentID"].(int), args["note"].(*string), args["dueOn"].(*time.Time)), true
+		return e.ComplexityRoot.Mutation.AssignDemand(childComplexity, args["id"].(int), args["departmentID"].(int), args["assistingDepartmentIDs"].([]int), args["note"].(*string), args["dueOn"].(*time.Time)), true
+	case "Mutation.assistDemand":
+		if e.ComplexityRoot.Mutation.AssistDemand == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_assistDemand_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AssistDemand(childComplexity, args["id"].(int), args["note"].(string)), true
 	case "Mutation.changePassword":
 		if e.ComplexityRoot.Mutation.ChangePassword == nil {
 			break
@@ -4527,6 +4586,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RevokeAPIKey(childComplexity, args["id"].(int)), true
+	case "Mutation.setDemandAssistants":
+		if e.ComplexityRoot.Mutation.SetDemandAssistants == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setDemandAssistants_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetDemandAssistants(childComplexity, args["id"].(int), args["departmentIDs"].([]int), args["note"].(*string)), true
+	case "Mutation.setDemandHandleDays":
+		if e.ComplexityRoot.Mutation.SetDemandHandleDays == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setDemandHandleDays_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetDemandHandleDays(childComplexity, args["category"].(enum.DemandCategory), args["days"].(int)), true
 	case "Mutation.setHouseholdNeedy":
 		if e.ComplexityRoot.Mutation.SetHouseholdNeedy == nil {
 			break
@@ -5928,6 +6009,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.DeletedRecords(childComplexity, args["type"].(string), args["since"].(time.Time), args["first"].(*int)), true
+	case "Query.demandCategories":
+		if e.ComplexityRoot.Query.DemandCategories == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.DemandCategories(childComplexity), true
 	case "Query.demandEvents":
 		if e.ComplexityRoot.Query.DemandEvents == nil {
 			break
@@ -8388,15 +8475,41 @@ type Subscription {
   demandStatusMoved: DemandEvent!
 }
 `, BuiltIn: false},
-	{Name: "../demands.graphqls", Input: `# Demands handled jointly (部门手拉手): a department sends back a demand routed to it by
-# mistake, and a dissatisfied follow-up reopens a demand (see followUpDemand).
+	{Name: "../demands.graphqls", Input: `# Demands handled jointly (部门手拉手): a lead department and assisting departments; a department
+# sends back a demand routed to it by mistake; a dissatisfied follow-up reopens a demand (see
+# followUpDemand); the time a department has to handle a demand comes from a catalogue of
+# categories the district edits.
+
+"The handling deadline of one demand category 诉求类别办理时限"
+type DemandCategoryDeadline {
+  category: DemandCategory!
+  "The category's name in the programme's documents 类别名称"
+  name: String!
+  "Days a department has to handle a demand of this category once assigned or reopened 办理时限（天）"
+  handleDays: Int!
+}
+
+extend type Query {
+  "The deadline catalogue: one row per demand category, in the vocabulary's order 诉求类别目录"
+  demandCategories: [DemandCategoryDeadline!]!
+}
 
 extend type Mutation {
   """
   Send back a demand assigned to the caller's department by mistake, with the reason: it
-  returns to ACCEPTED, no longer assigned, for the township to reassign 退回
+  returns to ACCEPTED, no longer assigned and without assisting departments, for the township
+  to reassign 退回
   """
   returnDemand("ID of the record 记录ID" id: ID!, "Why the demand is not the department's, in words a colleague will understand; recorded 退回原因" reason: String!): Demand!
+  """
+  Name the departments helping the lead department with an assigned demand (the township),
+  replacing those named before; an empty list removes them. At most five, not the lead 指定协办部门
+  """
+  setDemandAssistants("ID of the demand 诉求ID" id: ID!, "Assisting departments 协办部门" departmentIDs: [ID!]!, "Remarks recorded with the step 办理意见" note: String): Demand!
+  "Record what an assisting department did for an assigned demand; its status does not change 登记协办情况"
+  assistDemand("ID of the demand 诉求ID" id: ID!, "What the department did 协办情况" note: String!): Demand!
+  "Set the handling deadline of a demand category (DISTRICT), 1–180 days; applies to demands assigned from now on 设置办理时限"
+  setDemandHandleDays(category: DemandCategory!, "Days 天数" days: Int!): DemandCategoryDeadline!
 }
 `, BuiltIn: false},
 	{Name: "../directives.graphqls", Input: `"""
@@ -9671,7 +9784,7 @@ extend type Mutation {
   "Refuse a registered or accepted demand, with a reason 不予受理"
   rejectDemand("ID of the record 记录ID" id: ID!, "Why, in words a colleague will understand; recorded 原因" reason: String!): Demand!
   "Assign an accepted demand to the department that will solve it 交办"
-  assignDemand("ID of the record 记录ID" id: ID!, "The department that will solve the demand 承办部门" departmentID: ID!, "Remarks recorded with the step 办理意见" note: String, "Deadline of the next step; a default applies when omitted 时限" dueOn: Date): Demand!
+  assignDemand("ID of the record 记录ID" id: ID!, "The department that will solve the demand 承办部门" departmentID: ID!, "Departments that help it (部门手拉手), at most five 协办部门" assistingDepartmentIDs: [ID!], "Remarks recorded with the step 办理意见" note: String, "Deadline of the next step; a default applies when omitted 时限" dueOn: Date): Demand!
   "Report an assigned demand solved (the department it was assigned to) 办结"
   resolveDemand("ID of the record 记录ID" id: ID!, "Remarks recorded with the step 办理意见" note: String!): Demand!
   "Record the household's satisfaction after resolution 回访"
@@ -12869,6 +12982,10 @@ type Demand implements Node {
   """
   department: Department
   """
+  Departments helping the lead department, set by the township 协办部门
+  """
+  assistingDepartments: [Department!]
+  """
   Every step taken, oldest first 办理记录
   """
   events: [DemandEvent!]
@@ -13727,6 +13844,10 @@ input DemandWhereInput {
   Rows with related department matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
   """
   hasDepartmentWith: [DepartmentWhereInput!] @scoped
+  """
+  Rows with related assistingDepartments matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
+  """
+  hasAssistingDepartmentsWith: [DepartmentWhereInput!] @scoped
   """
   Rows with related events matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
   """
@@ -15443,6 +15564,40 @@ type Department implements Node {
     where: DemandWhereInput
   ): DemandConnection!
   """
+  The assistedDemands of this Department the caller may see (Relay connection) 关联列表
+  """
+  assistedDemands(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for Demands returned from the connection.
+    """
+    orderBy: [DemandOrder!]
+
+    """
+    Filtering options for Demands returned from the connection.
+    """
+    where: DemandWhereInput
+  ): DemandConnection!
+  """
   The rectifications of this Department the caller may see (Relay connection) 关联列表
   """
   rectifications(
@@ -16098,6 +16253,10 @@ input DepartmentWhereInput {
   Rows with related demands matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
   """
   hasDemandsWith: [DemandWhereInput!] @scoped
+  """
+  Rows with related assistedDemands matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
+  """
+  hasAssistedDemandsWith: [DemandWhereInput!] @scoped
   """
   Rows with related rectifications matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
   """
@@ -28000,12 +28159,26 @@ func (ec *executionContext) childFields_Demand(ctx context.Context, field graphq
 		return ec.fieldContext_Demand_visit(ctx, field)
 	case "department":
 		return ec.fieldContext_Demand_department(ctx, field)
+	case "assistingDepartments":
+		return ec.fieldContext_Demand_assistingDepartments(ctx, field)
 	case "events":
 		return ec.fieldContext_Demand_events(ctx, field)
 	case "overdue":
 		return ec.fieldContext_Demand_overdue(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Demand", field.Name)
+}
+
+func (ec *executionContext) childFields_DemandCategoryDeadline(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "category":
+		return ec.fieldContext_DemandCategoryDeadline_category(ctx, field)
+	case "name":
+		return ec.fieldContext_DemandCategoryDeadline_name(ctx, field)
+	case "handleDays":
+		return ec.fieldContext_DemandCategoryDeadline_handleDays(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DemandCategoryDeadline", field.Name)
 }
 
 func (ec *executionContext) childFields_DemandConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -28320,6 +28493,8 @@ func (ec *executionContext) childFields_Department(ctx context.Context, field gr
 		return ec.fieldContext_Department_partyOrganizations(ctx, field)
 	case "demands":
 		return ec.fieldContext_Department_demands(ctx, field)
+	case "assistedDemands":
+		return ec.fieldContext_Department_assistedDemands(ctx, field)
 	case "rectifications":
 		return ec.fieldContext_Department_rectifications(ctx, field)
 	}

@@ -36,7 +36,8 @@ const (
 	ActivePairings           Via = "activePairings"           // the cadre's pairings in force
 	LinkedVillages           Via = "linkedVillages"           // villages linked to the department this year
 	DepartmentHouseholds     Via = "departmentHouseholds"     // households paired with or routed to the department
-	DepartmentDemands        Via = "departmentDemands"        // demands routed to the department
+	DepartmentDemands        Via = "departmentDemands"        // demands routed to the department or that it assists with
+	AssistedDemands          Via = "assistedDemands"          // demands the department assists with (not leads)
 	DepartmentMembers        Via = "departmentMembers"        // members of the department's party organisations
 	DepartmentTeams          Via = "departmentTeams"          // teams with a member of the department
 	TeamsWithMember          Via = "teamsWithMember"          // teams with a member from the binding's township or village

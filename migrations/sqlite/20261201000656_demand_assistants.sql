@@ -1,0 +1,2 @@
+-- Create "department_assisted_demands" table
+CREATE TABLE `department_assisted_demands` (`department_id` integer NOT NULL, `demand_id` integer NOT NULL, PRIMARY KEY (`department_id`, `demand_id`), CONSTRAINT `department_assisted_demands_department_id` FOREIGN KEY (`department_id`) REFERENCES `departments` (`id`) ON DELETE CASCADE, CONSTRAINT `department_assisted_demands_demand_id` FOREIGN KEY (`demand_id`) REFERENCES `demands` (`id`) ON DELETE CASCADE);
