@@ -244,6 +244,12 @@ var catalogue = []entry{
 	{"RECTIFICATION_CLOSED", Text{"整顿已验收", "the rectification has been accepted and is closed"}, []string{"整顿已验收，不能修改", "整顿已验收"}},
 	{"AMOUNT_NOT_APPLICABLE", Text{"该类贡献不填写金额", "this kind of contribution has no amount"}, []string{"只有领办创办、电商销售、捐资捐物类贡献填写金额"}},
 	{"ALREADY_IN_VILLAGE", Text{"农户已在该村", "the household is already in this village"}, []string{"农户已在该村"}},
+	// Attachments (附件).
+	{"FILE_TOO_LARGE", Text{"文件过大", "the file is larger than the upload limit"}, []string{"文件过大"}},
+	{"FILE_TYPE_NOT_ALLOWED", Text{"文件类型不允许", "only JPEG or PNG photos and PDF documents are accepted (the type is read from the content)"}, []string{"文件类型不允许"}},
+	{"FILE_DAMAGED", Text{"文件已损坏", "the file is damaged"}, []string{"文件已损坏"}},
+	{"TOO_MANY_ATTACHMENTS", Text{"附件数量已达上限", "the record already has the most attachments allowed"}, []string{"附件数量已达上限"}},
+	{"NOT_AN_ATTACHMENT_OWNER", Text{"该记录不能添加附件", "only a visit, a project step, a rectification, a contribution or a demand takes attachments"}, []string{"该记录不能添加附件"}},
 }
 
 var (

@@ -12,6 +12,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/pairing"
 	"github.com/nanpiao/sbqw/ent/partymember"
 	"github.com/nanpiao/sbqw/ent/partyorganization"
+	"github.com/nanpiao/sbqw/ent/rectification"
 	"github.com/nanpiao/sbqw/ent/rolebinding"
 	"github.com/nanpiao/sbqw/ent/schema/scope"
 	"github.com/nanpiao/sbqw/ent/teammembership"
@@ -75,6 +76,7 @@ var vias = map[scope.Via]func(k ScopeKind, column string) scopeRule{
 	scope.LinkedVillages:           in(linkedVillages),
 	scope.DepartmentHouseholds:     in(departmentHouseholds),
 	scope.DepartmentDemands:        in(departmentDemands),
+	scope.DepartmentRectifications: in(departmentRectifications),
 	scope.DepartmentMembers:        in(departmentMembers),
 	scope.DepartmentTeams:          in(departmentTeams),
 	scope.TeamsWithMember:          func(k ScopeKind, c string) scopeRule { return colIn(c, teamsWithMember(k)) },
@@ -182,6 +184,11 @@ func departmentHouseholds(b Binding) *sql.Selector {
 // departmentDemands: demands routed to the department.
 func departmentDemands(b Binding) *sql.Selector {
 	return sql.Select(demand.FieldID).From(sql.Table(demand.Table)).Where(live(sql.EQ(demand.FieldDepartmentID, b.DepartmentID)))
+}
+
+// departmentRectifications: rectifications the department is the linked department of now.
+func departmentRectifications(b Binding) *sql.Selector {
+	return sql.Select(rectification.FieldID).From(sql.Table(rectification.Table)).Where(live(sql.EQ(rectification.FieldDepartmentID, b.DepartmentID)))
 }
 
 // departmentMembers: party members of the department's own party organisations.

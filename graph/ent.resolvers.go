@@ -7,6 +7,7 @@ package graph
 
 import (
 	"context"
+	"fmt"
 
 	"entgo.io/contrib/entgql"
 	"github.com/nanpiao/sbqw/ent"
@@ -26,6 +27,11 @@ func (r *queryResolver) Nodes(ctx context.Context, ids []int) ([]ent.Noder, erro
 // Assessments is the resolver for the assessments field.
 func (r *queryResolver) Assessments(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AssessmentOrder, where *ent.AssessmentWhereInput) (*ent.AssessmentConnection, error) {
 	return r.client.Assessment.Query().Paginate(ctx, after, first, before, last, ent.WithAssessmentOrder(orderBy), ent.WithAssessmentFilter(where.Filter))
+}
+
+// Attachments is the resolver for the attachments field.
+func (r *queryResolver) Attachments(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AttachmentOrder, where *ent.AttachmentWhereInput) (*ent.AttachmentConnection, error) {
+	panic(fmt.Errorf("not implemented: Attachments - attachments"))
 }
 
 // AuditEvents is the resolver for the auditEvents field.
@@ -153,6 +159,9 @@ func (r *queryResolver) Visits(ctx context.Context, after *entgql.Cursor[int], f
 	return r.client.Visit.Query().Paginate(ctx, after, first, before, last, ent.WithVisitOrder(orderBy), ent.WithVisitFilter(where.Filter))
 }
 
+// Attachment returns generated.AttachmentResolver implementation.
+func (r *Resolver) Attachment() generated.AttachmentResolver { return &attachmentResolver{r} }
+
 // Cadre returns generated.CadreResolver implementation.
 func (r *Resolver) Cadre() generated.CadreResolver { return &cadreResolver{r} }
 
@@ -172,6 +181,7 @@ func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
 func (r *Resolver) Resident() generated.ResidentResolver { return &residentResolver{r} }
 
 type (
+	attachmentResolver  struct{ *Resolver }
 	cadreResolver       struct{ *Resolver }
 	demandResolver      struct{ *Resolver }
 	demoProjectResolver struct{ *Resolver }

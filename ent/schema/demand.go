@@ -46,6 +46,7 @@ func (Demand) Edges() []ent.Edge {
 		edge.From("visit", Visit.Type).Ref("demands").Field("visit_id").Unique().Immutable(),
 		edge.From("department", Department.Type).Ref("demands").Field("department_id").Unique().Annotations(notSettable),
 		edge.To("events", DemandEvent.Type).Annotations(childList...).Comment("Every step taken, oldest first 办理记录"),
+		edge.To("attachments", Attachment.Type).Annotations(ownerEdge).Comment("Photos and documents 附件"),
 	}
 }
 
