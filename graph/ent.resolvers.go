@@ -7,7 +7,6 @@ package graph
 
 import (
 	"context"
-	"fmt"
 
 	"entgo.io/contrib/entgql"
 	"github.com/nanpiao/sbqw/ent"
@@ -31,7 +30,7 @@ func (r *queryResolver) Assessments(ctx context.Context, after *entgql.Cursor[in
 
 // Attachments is the resolver for the attachments field.
 func (r *queryResolver) Attachments(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AttachmentOrder, where *ent.AttachmentWhereInput) (*ent.AttachmentConnection, error) {
-	panic(fmt.Errorf("not implemented: Attachments - attachments"))
+	return r.client.Attachment.Query().Paginate(ctx, after, first, before, last, ent.WithAttachmentOrder(orderBy), ent.WithAttachmentFilter(where.Filter))
 }
 
 // AuditEvents is the resolver for the auditEvents field.
