@@ -158,7 +158,9 @@ func TestAttachmentOfAnotherTownshipIsNotFound(t *testing.T) {
 			Edges      []struct{ Node struct{ ID string } }
 		}
 		Visits struct {
-			Edges []struct{ Node struct{ Attachments []struct{ ID string } } }
+			Edges []struct {
+				Node struct{ Attachments []struct{ ID string } }
+			}
 		}
 	}
 	other.Must(t, `{ attachments(first: 500) { totalCount edges { node { id } } } visits(first: 500) { edges { node { attachments { id } } } } }`, nil, &list)
