@@ -44,15 +44,15 @@ func AddAttachment(ctx context.Context, c, root *ent.Client, store *attachments.
 	)
 	switch o := owner.(type) {
 	case *ent.Visit:
-		typ, where, set = "Visit", attachment.VisitID(o.ID), func(b *ent.AttachmentCreate) { b.SetVisitID(o.ID) }
+		typ, where, set = ent.TypeVisit, attachment.VisitID(o.ID), func(b *ent.AttachmentCreate) { b.SetVisitID(o.ID) }
 	case *ent.DemoProjectStage:
-		typ, where, set = "DemoProjectStage", attachment.DemoProjectStageID(o.ID), func(b *ent.AttachmentCreate) { b.SetDemoProjectStageID(o.ID) }
+		typ, where, set = ent.TypeDemoProjectStage, attachment.DemoProjectStageID(o.ID), func(b *ent.AttachmentCreate) { b.SetDemoProjectStageID(o.ID) }
 	case *ent.Rectification:
-		typ, where, set = "Rectification", attachment.RectificationID(o.ID), func(b *ent.AttachmentCreate) { b.SetRectificationID(o.ID) }
+		typ, where, set = ent.TypeRectification, attachment.RectificationID(o.ID), func(b *ent.AttachmentCreate) { b.SetRectificationID(o.ID) }
 	case *ent.Contribution:
-		typ, where, set = "Contribution", attachment.ContributionID(o.ID), func(b *ent.AttachmentCreate) { b.SetContributionID(o.ID) }
+		typ, where, set = ent.TypeContribution, attachment.ContributionID(o.ID), func(b *ent.AttachmentCreate) { b.SetContributionID(o.ID) }
 	case *ent.Demand:
-		typ, where, set = "Demand", attachment.DemandID(o.ID), func(b *ent.AttachmentCreate) { b.SetDemandID(o.ID) }
+		typ, where, set = ent.TypeDemand, attachment.DemandID(o.ID), func(b *ent.AttachmentCreate) { b.SetDemandID(o.ID) }
 	default:
 		return nil, apperr.Invalid("owner", "only a visit, a project step, a rectification, a contribution or a demand takes attachments (该记录不能添加附件)").Because("NOT_AN_ATTACHMENT_OWNER")
 	}
