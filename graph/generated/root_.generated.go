@@ -8374,7 +8374,12 @@ extend type Mutation {
   record already has the most attachments allowed (TOO_MANY_ATTACHMENTS); an owner the caller
   cannot see is NOT_FOUND. Nothing is stored when it is refused. 上传附件
   """
-  addAttachment(owner: ID!, file: Upload!): Attachment!
+  addAttachment(
+    "The record the file belongs to: a Visit, DemoProjectStage, Rectification, Contribution or Demand 所属记录"
+    owner: ID!
+    "The file, sent as a part of the multipart request 文件"
+    file: Upload!
+  ): Attachment!
 }
 `, BuiltIn: false},
 	{Name: "../changes.graphqls", Input: `# The change feed: how an integration keeps a copy in sync (docs/sync.md). Every create, update
