@@ -36,7 +36,7 @@ type attachmentEnv struct {
 	serverURL string
 }
 
-func newAttachmentEnv(t *testing.T, limits attachments.Limits) *attachmentEnv {
+func newAttachmentEnv(t testing.TB, limits attachments.Limits) *attachmentEnv {
 	t.Helper()
 	db := testkit.LoadDemo(t)
 	dir := t.TempDir()
