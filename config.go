@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/nanpiao/sbqw/attachments"
 	"github.com/nanpiao/sbqw/authn"
 	"github.com/nanpiao/sbqw/feed"
 	"github.com/nanpiao/sbqw/httpapi"
@@ -60,6 +61,13 @@ type config struct {
 	SharedState string
 	// OTelEndpoint, when set, is the OTLP/HTTP endpoint traces are exported to; empty: no tracing.
 	OTelEndpoint string
+
+	// Attachments: where their content is stored (a directory or a gocloud.dev/blob URL such as
+	// s3://bucket?region=…&endpoint=…), where uploads are spooled, and their limits.
+	AttachmentsURL    string
+	AttachmentsTmp    string
+	AttachmentLimits  attachments.Limits
+	AttachmentOrphans time.Duration // blobs no row refers to are removed at start once this old
 
 	sealer                *pii.Sealer
 	demoPasswordGenerated bool
@@ -126,6 +134,13 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 	fs.StringVar(&c.RedisURL, "redis", env("REDIS_URL", ""), "redis://host:port/db keeping rate limits, sign-in throttles and the APQ cache shared by every replica; off by default (REDIS_URL)")
 	fs.StringVar(&c.SharedState, "shared-state", env("SHARED_STATE", "auto"), "where replicas share rate limits, sign-in throttles and the APQ cache: auto (Redis with --redis, else the database on MySQL, else memory), database, memory (one process only) (SHARED_STATE)")
 	fs.StringVar(&c.OTelEndpoint, "otel-endpoint", env("OTEL_EXPORTER_OTLP_ENDPOINT", ""), "OTLP/HTTP endpoint, e.g. http://collector:4318, receiving OpenTelemetry traces of requests, GraphQL operations and SQL statements; off by default (OTEL_EXPORTER_OTLP_ENDPOINT)")
+	fs.StringVar(&c.AttachmentsURL, "attachments-url", env("ATTACHMENTS_URL", ""), "where attachment content is stored: a directory, file:///dir or s3://bucket?region=…&endpoint=… (gocloud.dev/blob); default: attachments/ beside the SQLite file, data/attachments with MySQL (ATTACHMENTS_URL)")
+	fs.StringVar(&c.AttachmentsTmp, "attachments-tmp", env("ATTACHMENTS_TMP", ""), "local directory uploads are spooled into, emptied at start; default: attachments-tmp/ beside the SQLite file, data/attachments-tmp with MySQL (ATTACHMENTS_TMP)")
+	var maxUpload int
+	fs.IntVar(&maxUpload, "max-upload-bytes", envCount(getenv, "MAX_UPLOAD_BYTES", int(attachments.DefaultLimits.MaxBytes), &envErr), "largest attachment in bytes (MAX_UPLOAD_BYTES)")
+	fs.IntVar(&c.AttachmentLimits.MaxPerOwner, "max-attachments", envCount(getenv, "MAX_ATTACHMENTS", attachments.DefaultLimits.MaxPerOwner, &envErr), "attachments one record may have (MAX_ATTACHMENTS)")
+	fs.DurationVar(&c.API.LinkTTL, "attachment-link-ttl", envDuration(getenv, "ATTACHMENT_LINK_TTL", 5*time.Minute, &envErr), "how long an attachment download link is valid (ATTACHMENT_LINK_TTL)")
+	fs.DurationVar(&c.AttachmentOrphans, "attachment-orphan-age", envDuration(getenv, "ATTACHMENT_ORPHAN_AGE", time.Hour, &envErr), "stored attachment content that no record refers to is removed at start once this old (ATTACHMENT_ORPHAN_AGE)")
 	fs.DurationVar(&c.ShutdownGrace, "shutdown-grace", envDuration(getenv, "SHUTDOWN_GRACE", 20*time.Second, &envErr), "how long requests in flight may take to finish on shutdown (SHUTDOWN_GRACE)")
 	if envErr != nil {
 		return c, envErr
@@ -156,6 +171,13 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 	if c.RedisURL != "" && c.SharedState != "auto" {
 		return c, errors.New("--redis keeps the shared state in Redis: leave --shared-state at auto")
 	}
+	if maxUpload <= 0 || c.AttachmentLimits.MaxPerOwner <= 0 || c.API.LinkTTL <= 0 {
+		return c, errors.New("--max-upload-bytes, --max-attachments and --attachment-link-ttl must be positive")
+	}
+	c.AttachmentLimits.MaxBytes = int64(maxUpload)
+	if err := c.resolveAttachmentDirs(); err != nil {
+		return c, err
+	}
 	if err := c.resolveLimits(maxBody, corsOrigins); err != nil {
 		return c, err
 	}
@@ -176,6 +198,25 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 		return c, err
 	}
 	return c, nil
+}
+
+// resolveAttachmentDirs puts attachments beside the SQLite file unless told otherwise.
+func (c *config) resolveAttachmentDirs() error {
+	_, _, path, err := storage.ParseURL(c.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	base := "data"
+	if path != "" {
+		base = filepath.Dir(path)
+	}
+	if c.AttachmentsURL == "" {
+		c.AttachmentsURL = filepath.Join(base, "attachments")
+	}
+	if c.AttachmentsTmp == "" {
+		c.AttachmentsTmp = filepath.Join(base, "attachments-tmp")
+	}
+	return nil
 }
 
 // resolveSecrets applies the rule of the contract: in demo mode missing secrets are generated

@@ -28,6 +28,7 @@ import (
 	_ "github.com/nanpiao/sbqw/ent/runtime" // registers hooks, interceptors and privacy policies
 	"github.com/nanpiao/sbqw/httpapi"
 
+	"github.com/nanpiao/sbqw/attachments"
 	"github.com/nanpiao/sbqw/authn"
 	"github.com/nanpiao/sbqw/authz"
 	"github.com/nanpiao/sbqw/demo"
@@ -36,6 +37,7 @@ import (
 	"github.com/nanpiao/sbqw/internal/tracing"
 	"github.com/nanpiao/sbqw/shared"
 	"github.com/nanpiao/sbqw/storage"
+	"github.com/nanpiao/sbqw/workflow"
 )
 
 func main() {
@@ -110,6 +112,12 @@ func run(args []string) error {
 		opts.Shared, authCfg.ThrottleStore = store, store
 		go repeat(ctx, time.Hour, "prune shared state", store.Prune)
 	}
+	files, err := openAttachments(ctx, cfg, db)
+	if err != nil {
+		return err
+	}
+	defer files.Close()
+	opts.Files = files
 	api, err := httpapi.NewAPI(ctx, db.Client, httpapi.Config{JWTSecret: cfg.JWTSecret, Ready: ready, Options: opts,
 		Auth: authCfg})
 	if err != nil {
@@ -146,9 +154,34 @@ func run(args []string) error {
 	slog.Info("listening", "addr", ln.Addr().String(), "database", db.Dialect, "demo", cfg.Demo)
 
 	if cfg.Demo {
-		go loadDemo(ctx, db, cfg, &loaded)
+		go loadDemo(ctx, db, cfg, files, &loaded)
 	}
 	return serve(ctx, srv, ln, cfg.ShutdownGrace)
+}
+
+// openAttachments opens the attachment store and clears what interrupted uploads left: spooled
+// temp files, and stored content no record refers to (older than --attachment-orphan-age, so
+// that another replica's upload between storing its content and committing its row is spared).
+func openAttachments(ctx context.Context, cfg config, db *storage.DB) (*attachments.Store, error) {
+	files, err := attachments.Open(ctx, cfg.AttachmentsURL, cfg.AttachmentsTmp, cfg.AttachmentLimits)
+	if err != nil {
+		return nil, err
+	}
+	if n, err := files.CleanTemp(); err != nil {
+		_ = files.Close()
+		return nil, fmt.Errorf("attachments: cleaning %s: %w", cfg.AttachmentsTmp, err)
+	} else if n > 0 {
+		slog.Info("removed temp files of interrupted uploads", "files", n)
+	}
+	n, err := files.Sweep(ctx, cfg.AttachmentOrphans, func(ctx context.Context, hs []string) (map[string]bool, error) {
+		return workflow.ReferencedContent(ctx, db.Client, hs)
+	})
+	if err != nil {
+		slog.Warn("attachments: sweeping unreferenced content failed", "err", err)
+	} else if n > 0 {
+		slog.Info("removed attachment content no record refers to", "blobs", n)
+	}
+	return files, nil
 }
 
 // openShared opens where the state every replica must see alike lives (package shared):
@@ -204,7 +237,7 @@ func writeTimeout(budget time.Duration) time.Duration {
 	return budget + 15*time.Second
 }
 
-func loadDemo(ctx context.Context, db *storage.DB, cfg config, loaded *atomic.Bool) {
+func loadDemo(ctx context.Context, db *storage.DB, cfg config, files *attachments.Store, loaded *atomic.Bool) {
 	hash, err := authn.HashPassword(cfg.DemoPassword)
 	if err != nil {
 		slog.Error("hashing the demo password", "error", err)
@@ -222,6 +255,11 @@ func loadDemo(ctx context.Context, db *storage.DB, cfg config, loaded *atomic.Bo
 		}
 	} else {
 		slog.Info("demo district already present")
+	}
+	if n, err := demo.Attachments(ctx, db.Client, files); err != nil {
+		slog.Error("demo attachments failed", "error", err.Error())
+	} else if n > 0 {
+		slog.Info("demo attachments stored", "attachments", n)
 	}
 	loaded.Store(true)
 }

@@ -174,7 +174,7 @@ var catalogue = []entry{
 
 	// Spreadsheet imports (importer/): the reason of each problem found in a workbook.
 	{"NOT_A_WORKBOOK", Text{"文件不是 Excel 工作簿（.xlsx）", "the file is not an Excel workbook (.xlsx)"}, nil},
-	{"FILE_TOO_LARGE", Text{"文件过大", "the file is too large"}, nil},
+	{"FILE_TOO_LARGE", Text{"文件过大", "the file is too large"}, []string{"文件过大"}},
 	{"MISSING_SHEET", Text{"缺少工作表，请使用导入模板", "the sheet is missing: use the import template"}, nil},
 	{"MISSING_COLUMN", Text{"缺少必填列，请使用导入模板", "a required column is missing: use the import template"}, nil},
 	{"TOO_MANY_ROWS", Text{"工作表行数过多，请分批导入", "too many rows in a sheet: import in parts"}, nil},
@@ -251,6 +251,14 @@ var catalogue = []entry{
 	{"RECTIFICATION_CLOSED", Text{"整顿已验收", "the rectification has been accepted and is closed"}, []string{"整顿已验收，不能修改", "整顿已验收"}},
 	{"AMOUNT_NOT_APPLICABLE", Text{"该类贡献不填写金额", "this kind of contribution has no amount"}, []string{"只有领办创办、电商销售、捐资捐物类贡献填写金额"}},
 	{"ALREADY_IN_VILLAGE", Text{"农户已在该村", "the household is already in this village"}, []string{"农户已在该村"}},
+	// Attachments (附件).
+	{"FILE_TYPE_NOT_ALLOWED", Text{"文件类型不允许", "only JPEG or PNG photos and PDF documents are accepted (the type is read from the content)"}, []string{"文件类型不允许"}},
+	{"FILE_DAMAGED", Text{"文件已损坏", "the file is damaged"}, []string{"文件已损坏"}},
+	{"TOO_MANY_ATTACHMENTS", Text{"附件数量已达上限", "the record already has the most attachments allowed"}, []string{"附件数量已达上限"}},
+	{"NOT_AN_ATTACHMENT_OWNER", Text{"该记录不能添加附件", "only a visit, a project step, a rectification, a contribution or a demand takes attachments"}, []string{"该记录不能添加附件", "附件须属于且仅属于一条记录"}},
+	{"ATTACHMENTS_NOT_CONFIGURED", Text{"未配置附件存储", "this server stores no attachments"}, []string{"未配置附件存储"}},
+	{"MULTIPART_MALFORMED", Text{"多部分请求格式错误", "the multipart request does not follow the GraphQL multipart request specification"},
+		[]string{"多部分请求体格式错误", "首个部分须为operations", "多部分请求须直接提供query", "第二个部分须为map", "map格式错误", "文件数量过多", "存在未声明的文件", "map路径无效", "缺少文件", "operations须为JSON对象"}},
 }
 
 var (

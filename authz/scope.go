@@ -12,6 +12,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/pairing"
 	"github.com/nanpiao/sbqw/ent/partymember"
 	"github.com/nanpiao/sbqw/ent/partyorganization"
+	"github.com/nanpiao/sbqw/ent/rectification"
 	"github.com/nanpiao/sbqw/ent/rolebinding"
 	"github.com/nanpiao/sbqw/ent/schema/scope"
 	"github.com/nanpiao/sbqw/ent/teammembership"
@@ -76,6 +77,7 @@ var vias = map[scope.Via]func(k ScopeKind, column string) scopeRule{
 	scope.DepartmentHouseholds:     in(departmentHouseholds),
 	scope.DepartmentDemands:        in(departmentDemands),
 	scope.AssistedDemands:          in(assistedDemands),
+	scope.DepartmentRectifications: in(departmentRectifications),
 	scope.DepartmentMembers:        in(departmentMembers),
 	scope.DepartmentTeams:          in(departmentTeams),
 	scope.TeamsWithMember:          func(k ScopeKind, c string) scopeRule { return colIn(c, teamsWithMember(k)) },
@@ -192,6 +194,11 @@ func departmentDemands(b Binding) *sql.Selector {
 func assistedDemands(b Binding) *sql.Selector {
 	return sql.Select(demand.AssistingDepartmentsPrimaryKey[1]).From(sql.Table(demand.AssistingDepartmentsTable)).
 		Where(sql.EQ(demand.AssistingDepartmentsPrimaryKey[0], b.DepartmentID))
+}
+
+// departmentRectifications: rectifications the department is the linked department of now.
+func departmentRectifications(b Binding) *sql.Selector {
+	return sql.Select(rectification.FieldID).From(sql.Table(rectification.Table)).Where(live(sql.EQ(rectification.FieldDepartmentID, b.DepartmentID)))
 }
 
 // departmentMembers: party members of the department's own party organisations.

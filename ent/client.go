@@ -17,6 +17,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/nanpiao/sbqw/ent/apikey"
 	"github.com/nanpiao/sbqw/ent/assessment"
+	"github.com/nanpiao/sbqw/ent/attachment"
 	"github.com/nanpiao/sbqw/ent/auditevent"
 	"github.com/nanpiao/sbqw/ent/cadre"
 	"github.com/nanpiao/sbqw/ent/casbinrule"
@@ -65,6 +66,8 @@ type Client struct {
 	ApiKey *ApiKeyClient
 	// Assessment is the client for interacting with the Assessment builders.
 	Assessment *AssessmentClient
+	// Attachment is the client for interacting with the Attachment builders.
+	Attachment *AttachmentClient
 	// AuditEvent is the client for interacting with the AuditEvent builders.
 	AuditEvent *AuditEventClient
 	// Cadre is the client for interacting with the Cadre builders.
@@ -146,6 +149,7 @@ func (c *Client) init() {
 	c.Schema = migrate.NewSchema(c.driver)
 	c.ApiKey = NewApiKeyClient(c.config)
 	c.Assessment = NewAssessmentClient(c.config)
+	c.Attachment = NewAttachmentClient(c.config)
 	c.AuditEvent = NewAuditEventClient(c.config)
 	c.Cadre = NewCadreClient(c.config)
 	c.CasbinRule = NewCasbinRuleClient(c.config)
@@ -282,6 +286,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		config:                cfg,
 		ApiKey:                NewApiKeyClient(cfg),
 		Assessment:            NewAssessmentClient(cfg),
+		Attachment:            NewAttachmentClient(cfg),
 		AuditEvent:            NewAuditEventClient(cfg),
 		Cadre:                 NewCadreClient(cfg),
 		CasbinRule:            NewCasbinRuleClient(cfg),
@@ -337,6 +342,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		config:                cfg,
 		ApiKey:                NewApiKeyClient(cfg),
 		Assessment:            NewAssessmentClient(cfg),
+		Attachment:            NewAttachmentClient(cfg),
 		AuditEvent:            NewAuditEventClient(cfg),
 		Cadre:                 NewCadreClient(cfg),
 		CasbinRule:            NewCasbinRuleClient(cfg),
@@ -400,10 +406,10 @@ func (c *Client) Close() error {
 // In order to add hooks to a specific client, call: `client.Node.Use(...)`.
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
-		c.ApiKey, c.Assessment, c.AuditEvent, c.Cadre, c.CasbinRule, c.Contribution,
-		c.Demand, c.DemandEvent, c.DemoProject, c.DemoProjectStage, c.Department,
-		c.DepartmentVillageLink, c.District, c.FeedEntry, c.Household, c.Pairing,
-		c.PartyMember, c.PartyOrganization, c.Post, c.PovertyStatusChange,
+		c.ApiKey, c.Assessment, c.Attachment, c.AuditEvent, c.Cadre, c.CasbinRule,
+		c.Contribution, c.Demand, c.DemandEvent, c.DemoProject, c.DemoProjectStage,
+		c.Department, c.DepartmentVillageLink, c.District, c.FeedEntry, c.Household,
+		c.Pairing, c.PartyMember, c.PartyOrganization, c.Post, c.PovertyStatusChange,
 		c.ProjectInvestment, c.Rectification, c.Resident, c.RoleBinding, c.Session,
 		c.Setting, c.SharedState, c.Team, c.TeamMembership, c.Township,
 		c.TrainingCourse, c.TrainingEnrollment, c.TrustedDocument, c.User, c.Village,
@@ -417,10 +423,10 @@ func (c *Client) Use(hooks ...Hook) {
 // In order to add interceptors to a specific client, call: `client.Node.Intercept(...)`.
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
-		c.ApiKey, c.Assessment, c.AuditEvent, c.Cadre, c.CasbinRule, c.Contribution,
-		c.Demand, c.DemandEvent, c.DemoProject, c.DemoProjectStage, c.Department,
-		c.DepartmentVillageLink, c.District, c.FeedEntry, c.Household, c.Pairing,
-		c.PartyMember, c.PartyOrganization, c.Post, c.PovertyStatusChange,
+		c.ApiKey, c.Assessment, c.Attachment, c.AuditEvent, c.Cadre, c.CasbinRule,
+		c.Contribution, c.Demand, c.DemandEvent, c.DemoProject, c.DemoProjectStage,
+		c.Department, c.DepartmentVillageLink, c.District, c.FeedEntry, c.Household,
+		c.Pairing, c.PartyMember, c.PartyOrganization, c.Post, c.PovertyStatusChange,
 		c.ProjectInvestment, c.Rectification, c.Resident, c.RoleBinding, c.Session,
 		c.Setting, c.SharedState, c.Team, c.TeamMembership, c.Township,
 		c.TrainingCourse, c.TrainingEnrollment, c.TrustedDocument, c.User, c.Village,
@@ -437,6 +443,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.ApiKey.mutate(ctx, m)
 	case *AssessmentMutation:
 		return c.Assessment.mutate(ctx, m)
+	case *AttachmentMutation:
+		return c.Attachment.mutate(ctx, m)
 	case *AuditEventMutation:
 		return c.AuditEvent.mutate(ctx, m)
 	case *CadreMutation:
@@ -825,6 +833,221 @@ func (c *AssessmentClient) mutate(ctx context.Context, m *AssessmentMutation) (V
 		return (&AssessmentDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Assessment mutation op: %q", m.Op())
+	}
+}
+
+// AttachmentClient is a client for the Attachment schema.
+type AttachmentClient struct {
+	config
+}
+
+// NewAttachmentClient returns a client for the Attachment from the given config.
+func NewAttachmentClient(c config) *AttachmentClient {
+	return &AttachmentClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `attachment.Hooks(f(g(h())))`.
+func (c *AttachmentClient) Use(hooks ...Hook) {
+	c.hooks.Attachment = append(c.hooks.Attachment, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `attachment.Intercept(f(g(h())))`.
+func (c *AttachmentClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Attachment = append(c.inters.Attachment, interceptors...)
+}
+
+// Create returns a builder for creating a Attachment entity.
+func (c *AttachmentClient) Create() *AttachmentCreate {
+	mutation := newAttachmentMutation(c.config, OpCreate)
+	return &AttachmentCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Attachment entities.
+func (c *AttachmentClient) CreateBulk(builders ...*AttachmentCreate) *AttachmentCreateBulk {
+	return &AttachmentCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *AttachmentClient) MapCreateBulk(slice any, setFunc func(*AttachmentCreate, int)) *AttachmentCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &AttachmentCreateBulk{err: fmt.Errorf("calling to AttachmentClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*AttachmentCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &AttachmentCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Attachment.
+func (c *AttachmentClient) Update() *AttachmentUpdate {
+	mutation := newAttachmentMutation(c.config, OpUpdate)
+	return &AttachmentUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *AttachmentClient) UpdateOne(_m *Attachment) *AttachmentUpdateOne {
+	mutation := newAttachmentMutation(c.config, OpUpdateOne, withAttachment(_m))
+	return &AttachmentUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *AttachmentClient) UpdateOneID(id int) *AttachmentUpdateOne {
+	mutation := newAttachmentMutation(c.config, OpUpdateOne, withAttachmentID(id))
+	return &AttachmentUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Attachment.
+func (c *AttachmentClient) Delete() *AttachmentDelete {
+	mutation := newAttachmentMutation(c.config, OpDelete)
+	return &AttachmentDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *AttachmentClient) DeleteOne(_m *Attachment) *AttachmentDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *AttachmentClient) DeleteOneID(id int) *AttachmentDeleteOne {
+	builder := c.Delete().Where(attachment.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &AttachmentDeleteOne{builder}
+}
+
+// Query returns a query builder for Attachment.
+func (c *AttachmentClient) Query() *AttachmentQuery {
+	return &AttachmentQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeAttachment},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Attachment entity by its id.
+func (c *AttachmentClient) Get(ctx context.Context, id int) (*Attachment, error) {
+	return c.Query().Where(attachment.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *AttachmentClient) GetX(ctx context.Context, id int) *Attachment {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryVisit queries the visit edge of a Attachment.
+func (c *AttachmentClient) QueryVisit(_m *Attachment) *VisitQuery {
+	query := (&VisitClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(attachment.Table, attachment.FieldID, id),
+			sqlgraph.To(visit.Table, visit.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, attachment.VisitTable, attachment.VisitColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryDemoProjectStage queries the demo_project_stage edge of a Attachment.
+func (c *AttachmentClient) QueryDemoProjectStage(_m *Attachment) *DemoProjectStageQuery {
+	query := (&DemoProjectStageClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(attachment.Table, attachment.FieldID, id),
+			sqlgraph.To(demoprojectstage.Table, demoprojectstage.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, attachment.DemoProjectStageTable, attachment.DemoProjectStageColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryRectification queries the rectification edge of a Attachment.
+func (c *AttachmentClient) QueryRectification(_m *Attachment) *RectificationQuery {
+	query := (&RectificationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(attachment.Table, attachment.FieldID, id),
+			sqlgraph.To(rectification.Table, rectification.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, attachment.RectificationTable, attachment.RectificationColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryContribution queries the contribution edge of a Attachment.
+func (c *AttachmentClient) QueryContribution(_m *Attachment) *ContributionQuery {
+	query := (&ContributionClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(attachment.Table, attachment.FieldID, id),
+			sqlgraph.To(contribution.Table, contribution.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, attachment.ContributionTable, attachment.ContributionColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryDemand queries the demand edge of a Attachment.
+func (c *AttachmentClient) QueryDemand(_m *Attachment) *DemandQuery {
+	query := (&DemandClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(attachment.Table, attachment.FieldID, id),
+			sqlgraph.To(demand.Table, demand.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, attachment.DemandTable, attachment.DemandColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *AttachmentClient) Hooks() []Hook {
+	hooks := c.hooks.Attachment
+	return append(hooks[:len(hooks):len(hooks)], attachment.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *AttachmentClient) Interceptors() []Interceptor {
+	inters := c.inters.Attachment
+	return append(inters[:len(inters):len(inters)], attachment.Interceptors[:]...)
+}
+
+func (c *AttachmentClient) mutate(ctx context.Context, m *AttachmentMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&AttachmentCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&AttachmentUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&AttachmentUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&AttachmentDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Attachment mutation op: %q", m.Op())
 	}
 }
 
@@ -1435,6 +1658,22 @@ func (c *ContributionClient) QueryHousehold(_m *Contribution) *HouseholdQuery {
 	return query
 }
 
+// QueryAttachments queries the attachments edge of a Contribution.
+func (c *ContributionClient) QueryAttachments(_m *Contribution) *AttachmentQuery {
+	query := (&AttachmentClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(contribution.Table, contribution.FieldID, id),
+			sqlgraph.To(attachment.Table, attachment.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, contribution.AttachmentsTable, contribution.AttachmentsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *ContributionClient) Hooks() []Hook {
 	hooks := c.hooks.Contribution
@@ -1643,6 +1882,22 @@ func (c *DemandClient) QueryEvents(_m *Demand) *DemandEventQuery {
 			sqlgraph.From(demand.Table, demand.FieldID, id),
 			sqlgraph.To(demandevent.Table, demandevent.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, demand.EventsTable, demand.EventsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryAttachments queries the attachments edge of a Demand.
+func (c *DemandClient) QueryAttachments(_m *Demand) *AttachmentQuery {
+	query := (&AttachmentClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(demand.Table, demand.FieldID, id),
+			sqlgraph.To(attachment.Table, attachment.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, demand.AttachmentsTable, demand.AttachmentsColumn),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil
@@ -2144,6 +2399,22 @@ func (c *DemoProjectStageClient) QueryProject(_m *DemoProjectStage) *DemoProject
 			sqlgraph.From(demoprojectstage.Table, demoprojectstage.FieldID, id),
 			sqlgraph.To(demoproject.Table, demoproject.FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, demoprojectstage.ProjectTable, demoprojectstage.ProjectColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryAttachments queries the attachments edge of a DemoProjectStage.
+func (c *DemoProjectStageClient) QueryAttachments(_m *DemoProjectStage) *AttachmentQuery {
+	query := (&AttachmentClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(demoprojectstage.Table, demoprojectstage.FieldID, id),
+			sqlgraph.To(attachment.Table, attachment.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, demoprojectstage.AttachmentsTable, demoprojectstage.AttachmentsColumn),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil
@@ -4339,6 +4610,22 @@ func (c *RectificationClient) QueryDepartment(_m *Rectification) *DepartmentQuer
 			sqlgraph.From(rectification.Table, rectification.FieldID, id),
 			sqlgraph.To(department.Table, department.FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, rectification.DepartmentTable, rectification.DepartmentColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryAttachments queries the attachments edge of a Rectification.
+func (c *RectificationClient) QueryAttachments(_m *Rectification) *AttachmentQuery {
+	query := (&AttachmentClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(rectification.Table, rectification.FieldID, id),
+			sqlgraph.To(attachment.Table, attachment.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, rectification.AttachmentsTable, rectification.AttachmentsColumn),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil
@@ -6809,6 +7096,22 @@ func (c *VisitClient) QueryDemands(_m *Visit) *DemandQuery {
 	return query
 }
 
+// QueryAttachments queries the attachments edge of a Visit.
+func (c *VisitClient) QueryAttachments(_m *Visit) *AttachmentQuery {
+	query := (&AttachmentClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(visit.Table, visit.FieldID, id),
+			sqlgraph.To(attachment.Table, attachment.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, visit.AttachmentsTable, visit.AttachmentsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *VisitClient) Hooks() []Hook {
 	hooks := c.hooks.Visit
@@ -6839,20 +7142,22 @@ func (c *VisitClient) mutate(ctx context.Context, m *VisitMutation) (Value, erro
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		ApiKey, Assessment, AuditEvent, Cadre, CasbinRule, Contribution, Demand,
-		DemandEvent, DemoProject, DemoProjectStage, Department, DepartmentVillageLink,
-		District, FeedEntry, Household, Pairing, PartyMember, PartyOrganization, Post,
-		PovertyStatusChange, ProjectInvestment, Rectification, Resident, RoleBinding,
-		Session, Setting, SharedState, Team, TeamMembership, Township, TrainingCourse,
-		TrainingEnrollment, TrustedDocument, User, Village, Visit []ent.Hook
+		ApiKey, Assessment, Attachment, AuditEvent, Cadre, CasbinRule, Contribution,
+		Demand, DemandEvent, DemoProject, DemoProjectStage, Department,
+		DepartmentVillageLink, District, FeedEntry, Household, Pairing, PartyMember,
+		PartyOrganization, Post, PovertyStatusChange, ProjectInvestment, Rectification,
+		Resident, RoleBinding, Session, Setting, SharedState, Team, TeamMembership,
+		Township, TrainingCourse, TrainingEnrollment, TrustedDocument, User, Village,
+		Visit []ent.Hook
 	}
 	inters struct {
-		ApiKey, Assessment, AuditEvent, Cadre, CasbinRule, Contribution, Demand,
-		DemandEvent, DemoProject, DemoProjectStage, Department, DepartmentVillageLink,
-		District, FeedEntry, Household, Pairing, PartyMember, PartyOrganization, Post,
-		PovertyStatusChange, ProjectInvestment, Rectification, Resident, RoleBinding,
-		Session, Setting, SharedState, Team, TeamMembership, Township, TrainingCourse,
-		TrainingEnrollment, TrustedDocument, User, Village, Visit []ent.Interceptor
+		ApiKey, Assessment, Attachment, AuditEvent, Cadre, CasbinRule, Contribution,
+		Demand, DemandEvent, DemoProject, DemoProjectStage, Department,
+		DepartmentVillageLink, District, FeedEntry, Household, Pairing, PartyMember,
+		PartyOrganization, Post, PovertyStatusChange, ProjectInvestment, Rectification,
+		Resident, RoleBinding, Session, Setting, SharedState, Team, TeamMembership,
+		Township, TrainingCourse, TrainingEnrollment, TrustedDocument, User, Village,
+		Visit []ent.Interceptor
 	}
 )
 

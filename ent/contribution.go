@@ -65,11 +65,15 @@ type ContributionEdges struct {
 	Team *Team `json:"team,omitempty"`
 	// Household the contribution was for 帮扶对象
 	Household *Household `json:"household,omitempty"`
+	// Photos and documents 附件
+	Attachments []*Attachment `json:"attachments,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [3]bool
+	loadedTypes [4]bool
 	// totalCount holds the count of the edges above.
-	totalCount [3]map[string]int
+	totalCount [4]map[string]int
+
+	namedAttachments map[string][]*Attachment
 }
 
 // MemberOrErr returns the Member value or an error if the edge
@@ -103,6 +107,15 @@ func (e ContributionEdges) HouseholdOrErr() (*Household, error) {
 		return nil, &NotFoundError{label: household.Label}
 	}
 	return nil, &NotLoadedError{edge: "household"}
+}
+
+// AttachmentsOrErr returns the Attachments value or an error if the edge
+// was not loaded in eager-loading.
+func (e ContributionEdges) AttachmentsOrErr() ([]*Attachment, error) {
+	if e.loadedTypes[3] {
+		return e.Attachments, nil
+	}
+	return nil, &NotLoadedError{edge: "attachments"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -258,6 +271,11 @@ func (_m *Contribution) QueryHousehold() *HouseholdQuery {
 	return NewContributionClient(_m.config).QueryHousehold(_m)
 }
 
+// QueryAttachments queries the "attachments" edge of the Contribution entity.
+func (_m *Contribution) QueryAttachments() *AttachmentQuery {
+	return NewContributionClient(_m.config).QueryAttachments(_m)
+}
+
 // Update returns a builder for updating this Contribution.
 // Note that you need to call Contribution.Unwrap() before calling this method if this Contribution
 // was returned from a transaction, and the transaction was committed or rolled back.
@@ -333,6 +351,30 @@ func (_m *Contribution) String() string {
 	builder.WriteString(fmt.Sprintf("%v", _m.VillageID))
 	builder.WriteByte(')')
 	return builder.String()
+}
+
+// NamedAttachments returns the Attachments named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Contribution) NamedAttachments(name string) ([]*Attachment, error) {
+	if _m.Edges.namedAttachments == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedAttachments[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Contribution) appendNamedAttachments(name string, edges ...*Attachment) {
+	if _m.Edges.namedAttachments == nil {
+		_m.Edges.namedAttachments = make(map[string][]*Attachment)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedAttachments[name] = []*Attachment{}
+	} else {
+		_m.Edges.namedAttachments[name] = append(_m.Edges.namedAttachments[name], edges...)
+	}
 }
 
 // Contributions is a parsable slice of Contribution.

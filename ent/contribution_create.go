@@ -11,6 +11,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/nanpiao/sbqw/ent/attachment"
 	"github.com/nanpiao/sbqw/ent/contribution"
 	"github.com/nanpiao/sbqw/ent/household"
 	"github.com/nanpiao/sbqw/ent/partymember"
@@ -217,6 +218,21 @@ func (_c *ContributionCreate) SetTeam(v *Team) *ContributionCreate {
 // SetHousehold sets the "household" edge to the Household entity.
 func (_c *ContributionCreate) SetHousehold(v *Household) *ContributionCreate {
 	return _c.SetHouseholdID(v.ID)
+}
+
+// AddAttachmentIDs adds the "attachments" edge to the Attachment entity by IDs.
+func (_c *ContributionCreate) AddAttachmentIDs(ids ...int) *ContributionCreate {
+	_c.mutation.AddAttachmentIDs(ids...)
+	return _c
+}
+
+// AddAttachments adds the "attachments" edges to the Attachment entity.
+func (_c *ContributionCreate) AddAttachments(v ...*Attachment) *ContributionCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddAttachmentIDs(ids...)
 }
 
 // Mutation returns the ContributionMutation object of the builder.
@@ -476,6 +492,22 @@ func (_c *ContributionCreate) createSpec() (*Contribution, *sqlgraph.CreateSpec)
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
 		_node.HouseholdID = &nodes[0]
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.AttachmentsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   contribution.AttachmentsTable,
+			Columns: []string{contribution.AttachmentsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(attachment.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	return _node, _spec

@@ -4,6 +4,7 @@ package ent
 
 import (
 	"context"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"math"
@@ -13,6 +14,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/nanpiao/sbqw/ent/attachment"
 	"github.com/nanpiao/sbqw/ent/contribution"
 	"github.com/nanpiao/sbqw/ent/household"
 	"github.com/nanpiao/sbqw/ent/partymember"
@@ -23,15 +25,17 @@ import (
 // ContributionQuery is the builder for querying Contribution entities.
 type ContributionQuery struct {
 	config
-	ctx           *QueryContext
-	order         []contribution.OrderOption
-	inters        []Interceptor
-	predicates    []predicate.Contribution
-	withMember    *PartyMemberQuery
-	withTeam      *TeamQuery
-	withHousehold *HouseholdQuery
-	loadTotal     []func(context.Context, []*Contribution) error
-	modifiers     []func(*sql.Selector)
+	ctx                  *QueryContext
+	order                []contribution.OrderOption
+	inters               []Interceptor
+	predicates           []predicate.Contribution
+	withMember           *PartyMemberQuery
+	withTeam             *TeamQuery
+	withHousehold        *HouseholdQuery
+	withAttachments      *AttachmentQuery
+	loadTotal            []func(context.Context, []*Contribution) error
+	modifiers            []func(*sql.Selector)
+	withNamedAttachments map[string]*AttachmentQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -127,6 +131,28 @@ func (_q *ContributionQuery) QueryHousehold() *HouseholdQuery {
 			sqlgraph.From(contribution.Table, contribution.FieldID, selector),
 			sqlgraph.To(household.Table, household.FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, false, contribution.HouseholdTable, contribution.HouseholdColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryAttachments chains the current query on the "attachments" edge.
+func (_q *ContributionQuery) QueryAttachments() *AttachmentQuery {
+	query := (&AttachmentClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(contribution.Table, contribution.FieldID, selector),
+			sqlgraph.To(attachment.Table, attachment.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, contribution.AttachmentsTable, contribution.AttachmentsColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -321,14 +347,15 @@ func (_q *ContributionQuery) Clone() *ContributionQuery {
 		return nil
 	}
 	return &ContributionQuery{
-		config:        _q.config,
-		ctx:           _q.ctx.Clone(),
-		order:         append([]contribution.OrderOption{}, _q.order...),
-		inters:        append([]Interceptor{}, _q.inters...),
-		predicates:    append([]predicate.Contribution{}, _q.predicates...),
-		withMember:    _q.withMember.Clone(),
-		withTeam:      _q.withTeam.Clone(),
-		withHousehold: _q.withHousehold.Clone(),
+		config:          _q.config,
+		ctx:             _q.ctx.Clone(),
+		order:           append([]contribution.OrderOption{}, _q.order...),
+		inters:          append([]Interceptor{}, _q.inters...),
+		predicates:      append([]predicate.Contribution{}, _q.predicates...),
+		withMember:      _q.withMember.Clone(),
+		withTeam:        _q.withTeam.Clone(),
+		withHousehold:   _q.withHousehold.Clone(),
+		withAttachments: _q.withAttachments.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -366,6 +393,17 @@ func (_q *ContributionQuery) WithHousehold(opts ...func(*HouseholdQuery)) *Contr
 		opt(query)
 	}
 	_q.withHousehold = query
+	return _q
+}
+
+// WithAttachments tells the query-builder to eager-load the nodes that are connected to
+// the "attachments" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *ContributionQuery) WithAttachments(opts ...func(*AttachmentQuery)) *ContributionQuery {
+	query := (&AttachmentClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withAttachments = query
 	return _q
 }
 
@@ -453,10 +491,11 @@ func (_q *ContributionQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 	var (
 		nodes       = []*Contribution{}
 		_spec       = _q.querySpec()
-		loadedTypes = [3]bool{
+		loadedTypes = [4]bool{
 			_q.withMember != nil,
 			_q.withTeam != nil,
 			_q.withHousehold != nil,
+			_q.withAttachments != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -495,6 +534,20 @@ func (_q *ContributionQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 	if query := _q.withHousehold; query != nil {
 		if err := _q.loadHousehold(ctx, query, nodes, nil,
 			func(n *Contribution, e *Household) { n.Edges.Household = e }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withAttachments; query != nil {
+		if err := _q.loadAttachments(ctx, query, nodes,
+			func(n *Contribution) { n.Edges.Attachments = []*Attachment{} },
+			func(n *Contribution, e *Attachment) { n.Edges.Attachments = append(n.Edges.Attachments, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedAttachments {
+		if err := _q.loadAttachments(ctx, query, nodes,
+			func(n *Contribution) { n.appendNamedAttachments(name) },
+			func(n *Contribution, e *Attachment) { n.appendNamedAttachments(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -593,6 +646,39 @@ func (_q *ContributionQuery) loadHousehold(ctx context.Context, query *Household
 		for i := range nodes {
 			assign(nodes[i], n)
 		}
+	}
+	return nil
+}
+func (_q *ContributionQuery) loadAttachments(ctx context.Context, query *AttachmentQuery, nodes []*Contribution, init func(*Contribution), assign func(*Contribution, *Attachment)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Contribution)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(attachment.FieldContributionID)
+	}
+	query.Where(predicate.Attachment(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(contribution.AttachmentsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.ContributionID
+		if fk == nil {
+			return fmt.Errorf(`foreign-key "contribution_id" is nil for node %v`, n.ID)
+		}
+		node, ok := nodeids[*fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "contribution_id" returned %v for node %v`, *fk, n.ID)
+		}
+		assign(node, n)
 	}
 	return nil
 }
@@ -723,6 +809,20 @@ func (_q *ContributionQuery) ForShare(opts ...sql.LockOption) *ContributionQuery
 func (_q *ContributionQuery) Modify(modifiers ...func(s *sql.Selector)) *ContributionSelect {
 	_q.modifiers = append(_q.modifiers, modifiers...)
 	return _q.Select()
+}
+
+// WithNamedAttachments tells the query-builder to eager-load the nodes that are connected to the "attachments"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *ContributionQuery) WithNamedAttachments(name string, opts ...func(*AttachmentQuery)) *ContributionQuery {
+	query := (&AttachmentClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedAttachments == nil {
+		_q.withNamedAttachments = make(map[string]*AttachmentQuery)
+	}
+	_q.withNamedAttachments[name] = query
+	return _q
 }
 
 // ContributionGroupBy is the group-by builder for Contribution entities.

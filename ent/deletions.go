@@ -30,6 +30,8 @@ func (c *Client) DeletedSince(ctx context.Context, typeName string, since time.T
 		err = c.ApiKey.Query().Modify(p).Select("id", "deleted_at").Scan(ctx, &out)
 	case "Assessment":
 		err = c.Assessment.Query().Modify(p).Select("id", "deleted_at").Scan(ctx, &out)
+	case "Attachment":
+		err = c.Attachment.Query().Modify(p).Select("id", "deleted_at").Scan(ctx, &out)
 	case "Cadre":
 		err = c.Cadre.Query().Modify(p).Select("id", "deleted_at").Scan(ctx, &out)
 	case "Contribution":

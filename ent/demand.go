@@ -75,14 +75,17 @@ type DemandEdges struct {
 	AssistingDepartments []*Department `json:"assisting_departments,omitempty"`
 	// Every step taken, oldest first 办理记录
 	Events []*DemandEvent `json:"events,omitempty"`
+	// Photos and documents 附件
+	Attachments []*Attachment `json:"attachments,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [5]bool
+	loadedTypes [6]bool
 	// totalCount holds the count of the edges above.
-	totalCount [5]map[string]int
+	totalCount [6]map[string]int
 
 	namedAssistingDepartments map[string][]*Department
 	namedEvents               map[string][]*DemandEvent
+	namedAttachments          map[string][]*Attachment
 }
 
 // HouseholdOrErr returns the Household value or an error if the edge
@@ -134,6 +137,15 @@ func (e DemandEdges) EventsOrErr() ([]*DemandEvent, error) {
 		return e.Events, nil
 	}
 	return nil, &NotLoadedError{edge: "events"}
+}
+
+// AttachmentsOrErr returns the Attachments value or an error if the edge
+// was not loaded in eager-loading.
+func (e DemandEdges) AttachmentsOrErr() ([]*Attachment, error) {
+	if e.loadedTypes[5] {
+		return e.Attachments, nil
+	}
+	return nil, &NotLoadedError{edge: "attachments"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -320,6 +332,11 @@ func (_m *Demand) QueryEvents() *DemandEventQuery {
 	return NewDemandClient(_m.config).QueryEvents(_m)
 }
 
+// QueryAttachments queries the "attachments" edge of the Demand entity.
+func (_m *Demand) QueryAttachments() *AttachmentQuery {
+	return NewDemandClient(_m.config).QueryAttachments(_m)
+}
+
 // Update returns a builder for updating this Demand.
 // Note that you need to call Demand.Unwrap() before calling this method if this Demand
 // was returned from a transaction, and the transaction was committed or rolled back.
@@ -457,6 +474,30 @@ func (_m *Demand) appendNamedEvents(name string, edges ...*DemandEvent) {
 		_m.Edges.namedEvents[name] = []*DemandEvent{}
 	} else {
 		_m.Edges.namedEvents[name] = append(_m.Edges.namedEvents[name], edges...)
+	}
+}
+
+// NamedAttachments returns the Attachments named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Demand) NamedAttachments(name string) ([]*Attachment, error) {
+	if _m.Edges.namedAttachments == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedAttachments[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Demand) appendNamedAttachments(name string, edges ...*Attachment) {
+	if _m.Edges.namedAttachments == nil {
+		_m.Edges.namedAttachments = make(map[string][]*Attachment)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedAttachments[name] = []*Attachment{}
+	} else {
+		_m.Edges.namedAttachments[name] = append(_m.Edges.namedAttachments[name], edges...)
 	}
 }
 

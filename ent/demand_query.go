@@ -14,6 +14,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/nanpiao/sbqw/ent/attachment"
 	"github.com/nanpiao/sbqw/ent/demand"
 	"github.com/nanpiao/sbqw/ent/demandevent"
 	"github.com/nanpiao/sbqw/ent/department"
@@ -34,10 +35,12 @@ type DemandQuery struct {
 	withDepartment                *DepartmentQuery
 	withAssistingDepartments      *DepartmentQuery
 	withEvents                    *DemandEventQuery
+	withAttachments               *AttachmentQuery
 	loadTotal                     []func(context.Context, []*Demand) error
 	modifiers                     []func(*sql.Selector)
 	withNamedAssistingDepartments map[string]*DepartmentQuery
 	withNamedEvents               map[string]*DemandEventQuery
+	withNamedAttachments          map[string]*AttachmentQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -177,6 +180,28 @@ func (_q *DemandQuery) QueryEvents() *DemandEventQuery {
 			sqlgraph.From(demand.Table, demand.FieldID, selector),
 			sqlgraph.To(demandevent.Table, demandevent.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, demand.EventsTable, demand.EventsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryAttachments chains the current query on the "attachments" edge.
+func (_q *DemandQuery) QueryAttachments() *AttachmentQuery {
+	query := (&AttachmentClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(demand.Table, demand.FieldID, selector),
+			sqlgraph.To(attachment.Table, attachment.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, demand.AttachmentsTable, demand.AttachmentsColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -381,6 +406,7 @@ func (_q *DemandQuery) Clone() *DemandQuery {
 		withDepartment:           _q.withDepartment.Clone(),
 		withAssistingDepartments: _q.withAssistingDepartments.Clone(),
 		withEvents:               _q.withEvents.Clone(),
+		withAttachments:          _q.withAttachments.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -440,6 +466,17 @@ func (_q *DemandQuery) WithEvents(opts ...func(*DemandEventQuery)) *DemandQuery 
 		opt(query)
 	}
 	_q.withEvents = query
+	return _q
+}
+
+// WithAttachments tells the query-builder to eager-load the nodes that are connected to
+// the "attachments" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *DemandQuery) WithAttachments(opts ...func(*AttachmentQuery)) *DemandQuery {
+	query := (&AttachmentClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withAttachments = query
 	return _q
 }
 
@@ -527,12 +564,13 @@ func (_q *DemandQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Deman
 	var (
 		nodes       = []*Demand{}
 		_spec       = _q.querySpec()
-		loadedTypes = [5]bool{
+		loadedTypes = [6]bool{
 			_q.withHousehold != nil,
 			_q.withVisit != nil,
 			_q.withDepartment != nil,
 			_q.withAssistingDepartments != nil,
 			_q.withEvents != nil,
+			_q.withAttachments != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -588,6 +626,13 @@ func (_q *DemandQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Deman
 			return nil, err
 		}
 	}
+	if query := _q.withAttachments; query != nil {
+		if err := _q.loadAttachments(ctx, query, nodes,
+			func(n *Demand) { n.Edges.Attachments = []*Attachment{} },
+			func(n *Demand, e *Attachment) { n.Edges.Attachments = append(n.Edges.Attachments, e) }); err != nil {
+			return nil, err
+		}
+	}
 	for name, query := range _q.withNamedAssistingDepartments {
 		if err := _q.loadAssistingDepartments(ctx, query, nodes,
 			func(n *Demand) { n.appendNamedAssistingDepartments(name) },
@@ -599,6 +644,13 @@ func (_q *DemandQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Deman
 		if err := _q.loadEvents(ctx, query, nodes,
 			func(n *Demand) { n.appendNamedEvents(name) },
 			func(n *Demand, e *DemandEvent) { n.appendNamedEvents(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedAttachments {
+		if err := _q.loadAttachments(ctx, query, nodes,
+			func(n *Demand) { n.appendNamedAttachments(name) },
+			func(n *Demand, e *Attachment) { n.appendNamedAttachments(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -794,6 +846,39 @@ func (_q *DemandQuery) loadEvents(ctx context.Context, query *DemandEventQuery, 
 	}
 	return nil
 }
+func (_q *DemandQuery) loadAttachments(ctx context.Context, query *AttachmentQuery, nodes []*Demand, init func(*Demand), assign func(*Demand, *Attachment)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Demand)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(attachment.FieldDemandID)
+	}
+	query.Where(predicate.Attachment(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(demand.AttachmentsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.DemandID
+		if fk == nil {
+			return fmt.Errorf(`foreign-key "demand_id" is nil for node %v`, n.ID)
+		}
+		node, ok := nodeids[*fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "demand_id" returned %v for node %v`, *fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
 
 func (_q *DemandQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
@@ -948,6 +1033,20 @@ func (_q *DemandQuery) WithNamedEvents(name string, opts ...func(*DemandEventQue
 		_q.withNamedEvents = make(map[string]*DemandEventQuery)
 	}
 	_q.withNamedEvents[name] = query
+	return _q
+}
+
+// WithNamedAttachments tells the query-builder to eager-load the nodes that are connected to the "attachments"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *DemandQuery) WithNamedAttachments(name string, opts ...func(*AttachmentQuery)) *DemandQuery {
+	query := (&AttachmentClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedAttachments == nil {
+		_q.withNamedAttachments = make(map[string]*AttachmentQuery)
+	}
+	_q.withNamedAttachments[name] = query
 	return _q
 }
 

@@ -85,11 +85,15 @@ type DemoProjectStage struct {
 type DemoProjectStageEdges struct {
 	// Project holds the value of the project edge.
 	Project *DemoProject `json:"project,omitempty"`
+	// Photos and documents 附件
+	Attachments []*Attachment `json:"attachments,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [1]bool
+	loadedTypes [2]bool
 	// totalCount holds the count of the edges above.
-	totalCount [1]map[string]int
+	totalCount [2]map[string]int
+
+	namedAttachments map[string][]*Attachment
 }
 
 // ProjectOrErr returns the Project value or an error if the edge
@@ -101,6 +105,15 @@ func (e DemoProjectStageEdges) ProjectOrErr() (*DemoProject, error) {
 		return nil, &NotFoundError{label: demoproject.Label}
 	}
 	return nil, &NotLoadedError{edge: "project"}
+}
+
+// AttachmentsOrErr returns the Attachments value or an error if the edge
+// was not loaded in eager-loading.
+func (e DemoProjectStageEdges) AttachmentsOrErr() ([]*Attachment, error) {
+	if e.loadedTypes[1] {
+		return e.Attachments, nil
+	}
+	return nil, &NotLoadedError{edge: "attachments"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -334,6 +347,11 @@ func (_m *DemoProjectStage) QueryProject() *DemoProjectQuery {
 	return NewDemoProjectStageClient(_m.config).QueryProject(_m)
 }
 
+// QueryAttachments queries the "attachments" edge of the DemoProjectStage entity.
+func (_m *DemoProjectStage) QueryAttachments() *AttachmentQuery {
+	return NewDemoProjectStageClient(_m.config).QueryAttachments(_m)
+}
+
 // Update returns a builder for updating this DemoProjectStage.
 // Note that you need to call DemoProjectStage.Unwrap() before calling this method if this DemoProjectStage
 // was returned from a transaction, and the transaction was committed or rolled back.
@@ -469,6 +487,30 @@ func (_m *DemoProjectStage) String() string {
 	builder.WriteString(fmt.Sprintf("%v", _m.VillageID))
 	builder.WriteByte(')')
 	return builder.String()
+}
+
+// NamedAttachments returns the Attachments named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *DemoProjectStage) NamedAttachments(name string) ([]*Attachment, error) {
+	if _m.Edges.namedAttachments == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedAttachments[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *DemoProjectStage) appendNamedAttachments(name string, edges ...*Attachment) {
+	if _m.Edges.namedAttachments == nil {
+		_m.Edges.namedAttachments = make(map[string][]*Attachment)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedAttachments[name] = []*Attachment{}
+	} else {
+		_m.Edges.namedAttachments[name] = append(_m.Edges.namedAttachments[name], edges...)
+	}
 }
 
 // DemoProjectStages is a parsable slice of DemoProjectStage.

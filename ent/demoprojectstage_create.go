@@ -11,6 +11,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/nanpiao/sbqw/ent/attachment"
 	"github.com/nanpiao/sbqw/ent/demoproject"
 	"github.com/nanpiao/sbqw/ent/demoprojectstage"
 	"github.com/nanpiao/sbqw/ent/schema/enum"
@@ -376,6 +377,21 @@ func (_c *DemoProjectStageCreate) SetProject(v *DemoProject) *DemoProjectStageCr
 	return _c.SetProjectID(v.ID)
 }
 
+// AddAttachmentIDs adds the "attachments" edge to the Attachment entity by IDs.
+func (_c *DemoProjectStageCreate) AddAttachmentIDs(ids ...int) *DemoProjectStageCreate {
+	_c.mutation.AddAttachmentIDs(ids...)
+	return _c
+}
+
+// AddAttachments adds the "attachments" edges to the Attachment entity.
+func (_c *DemoProjectStageCreate) AddAttachments(v ...*Attachment) *DemoProjectStageCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddAttachmentIDs(ids...)
+}
+
 // Mutation returns the DemoProjectStageMutation object of the builder.
 func (_c *DemoProjectStageCreate) Mutation() *DemoProjectStageMutation {
 	return _c.mutation
@@ -675,6 +691,22 @@ func (_c *DemoProjectStageCreate) createSpec() (*DemoProjectStage, *sqlgraph.Cre
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
 		_node.ProjectID = nodes[0]
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.AttachmentsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   demoprojectstage.AttachmentsTable,
+			Columns: []string{demoprojectstage.AttachmentsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(attachment.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	return _node, _spec

@@ -4,6 +4,7 @@ package ent
 
 import (
 	"context"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"math"
@@ -13,6 +14,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/nanpiao/sbqw/ent/attachment"
 	"github.com/nanpiao/sbqw/ent/demoproject"
 	"github.com/nanpiao/sbqw/ent/demoprojectstage"
 	"github.com/nanpiao/sbqw/ent/predicate"
@@ -21,13 +23,15 @@ import (
 // DemoProjectStageQuery is the builder for querying DemoProjectStage entities.
 type DemoProjectStageQuery struct {
 	config
-	ctx         *QueryContext
-	order       []demoprojectstage.OrderOption
-	inters      []Interceptor
-	predicates  []predicate.DemoProjectStage
-	withProject *DemoProjectQuery
-	loadTotal   []func(context.Context, []*DemoProjectStage) error
-	modifiers   []func(*sql.Selector)
+	ctx                  *QueryContext
+	order                []demoprojectstage.OrderOption
+	inters               []Interceptor
+	predicates           []predicate.DemoProjectStage
+	withProject          *DemoProjectQuery
+	withAttachments      *AttachmentQuery
+	loadTotal            []func(context.Context, []*DemoProjectStage) error
+	modifiers            []func(*sql.Selector)
+	withNamedAttachments map[string]*AttachmentQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -79,6 +83,28 @@ func (_q *DemoProjectStageQuery) QueryProject() *DemoProjectQuery {
 			sqlgraph.From(demoprojectstage.Table, demoprojectstage.FieldID, selector),
 			sqlgraph.To(demoproject.Table, demoproject.FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, demoprojectstage.ProjectTable, demoprojectstage.ProjectColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryAttachments chains the current query on the "attachments" edge.
+func (_q *DemoProjectStageQuery) QueryAttachments() *AttachmentQuery {
+	query := (&AttachmentClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(demoprojectstage.Table, demoprojectstage.FieldID, selector),
+			sqlgraph.To(attachment.Table, attachment.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, demoprojectstage.AttachmentsTable, demoprojectstage.AttachmentsColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -273,12 +299,13 @@ func (_q *DemoProjectStageQuery) Clone() *DemoProjectStageQuery {
 		return nil
 	}
 	return &DemoProjectStageQuery{
-		config:      _q.config,
-		ctx:         _q.ctx.Clone(),
-		order:       append([]demoprojectstage.OrderOption{}, _q.order...),
-		inters:      append([]Interceptor{}, _q.inters...),
-		predicates:  append([]predicate.DemoProjectStage{}, _q.predicates...),
-		withProject: _q.withProject.Clone(),
+		config:          _q.config,
+		ctx:             _q.ctx.Clone(),
+		order:           append([]demoprojectstage.OrderOption{}, _q.order...),
+		inters:          append([]Interceptor{}, _q.inters...),
+		predicates:      append([]predicate.DemoProjectStage{}, _q.predicates...),
+		withProject:     _q.withProject.Clone(),
+		withAttachments: _q.withAttachments.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -294,6 +321,17 @@ func (_q *DemoProjectStageQuery) WithProject(opts ...func(*DemoProjectQuery)) *D
 		opt(query)
 	}
 	_q.withProject = query
+	return _q
+}
+
+// WithAttachments tells the query-builder to eager-load the nodes that are connected to
+// the "attachments" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *DemoProjectStageQuery) WithAttachments(opts ...func(*AttachmentQuery)) *DemoProjectStageQuery {
+	query := (&AttachmentClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withAttachments = query
 	return _q
 }
 
@@ -381,8 +419,9 @@ func (_q *DemoProjectStageQuery) sqlAll(ctx context.Context, hooks ...queryHook)
 	var (
 		nodes       = []*DemoProjectStage{}
 		_spec       = _q.querySpec()
-		loadedTypes = [1]bool{
+		loadedTypes = [2]bool{
 			_q.withProject != nil,
+			_q.withAttachments != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -409,6 +448,20 @@ func (_q *DemoProjectStageQuery) sqlAll(ctx context.Context, hooks ...queryHook)
 	if query := _q.withProject; query != nil {
 		if err := _q.loadProject(ctx, query, nodes, nil,
 			func(n *DemoProjectStage, e *DemoProject) { n.Edges.Project = e }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withAttachments; query != nil {
+		if err := _q.loadAttachments(ctx, query, nodes,
+			func(n *DemoProjectStage) { n.Edges.Attachments = []*Attachment{} },
+			func(n *DemoProjectStage, e *Attachment) { n.Edges.Attachments = append(n.Edges.Attachments, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedAttachments {
+		if err := _q.loadAttachments(ctx, query, nodes,
+			func(n *DemoProjectStage) { n.appendNamedAttachments(name) },
+			func(n *DemoProjectStage, e *Attachment) { n.appendNamedAttachments(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -446,6 +499,39 @@ func (_q *DemoProjectStageQuery) loadProject(ctx context.Context, query *DemoPro
 		for i := range nodes {
 			assign(nodes[i], n)
 		}
+	}
+	return nil
+}
+func (_q *DemoProjectStageQuery) loadAttachments(ctx context.Context, query *AttachmentQuery, nodes []*DemoProjectStage, init func(*DemoProjectStage), assign func(*DemoProjectStage, *Attachment)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*DemoProjectStage)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(attachment.FieldDemoProjectStageID)
+	}
+	query.Where(predicate.Attachment(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(demoprojectstage.AttachmentsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.DemoProjectStageID
+		if fk == nil {
+			return fmt.Errorf(`foreign-key "demo_project_stage_id" is nil for node %v`, n.ID)
+		}
+		node, ok := nodeids[*fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "demo_project_stage_id" returned %v for node %v`, *fk, n.ID)
+		}
+		assign(node, n)
 	}
 	return nil
 }
@@ -570,6 +656,20 @@ func (_q *DemoProjectStageQuery) ForShare(opts ...sql.LockOption) *DemoProjectSt
 func (_q *DemoProjectStageQuery) Modify(modifiers ...func(s *sql.Selector)) *DemoProjectStageSelect {
 	_q.modifiers = append(_q.modifiers, modifiers...)
 	return _q.Select()
+}
+
+// WithNamedAttachments tells the query-builder to eager-load the nodes that are connected to the "attachments"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *DemoProjectStageQuery) WithNamedAttachments(name string, opts ...func(*AttachmentQuery)) *DemoProjectStageQuery {
+	query := (&AttachmentClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedAttachments == nil {
+		_q.withNamedAttachments = make(map[string]*AttachmentQuery)
+	}
+	_q.withNamedAttachments[name] = query
+	return _q
 }
 
 // DemoProjectStageGroupBy is the group-by builder for DemoProjectStage entities.

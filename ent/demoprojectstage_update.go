@@ -12,6 +12,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/dialect/sql/sqljson"
 	"entgo.io/ent/schema/field"
+	"github.com/nanpiao/sbqw/ent/attachment"
 	"github.com/nanpiao/sbqw/ent/demoprojectstage"
 	"github.com/nanpiao/sbqw/ent/predicate"
 	"github.com/nanpiao/sbqw/ent/schema/enum"
@@ -400,9 +401,45 @@ func (_u *DemoProjectStageUpdate) ClearAcceptanceDate() *DemoProjectStageUpdate 
 	return _u
 }
 
+// AddAttachmentIDs adds the "attachments" edge to the Attachment entity by IDs.
+func (_u *DemoProjectStageUpdate) AddAttachmentIDs(ids ...int) *DemoProjectStageUpdate {
+	_u.mutation.AddAttachmentIDs(ids...)
+	return _u
+}
+
+// AddAttachments adds the "attachments" edges to the Attachment entity.
+func (_u *DemoProjectStageUpdate) AddAttachments(v ...*Attachment) *DemoProjectStageUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddAttachmentIDs(ids...)
+}
+
 // Mutation returns the DemoProjectStageMutation object of the builder.
 func (_u *DemoProjectStageUpdate) Mutation() *DemoProjectStageMutation {
 	return _u.mutation
+}
+
+// ClearAttachments clears all "attachments" edges to the Attachment entity.
+func (_u *DemoProjectStageUpdate) ClearAttachments() *DemoProjectStageUpdate {
+	_u.mutation.ClearAttachments()
+	return _u
+}
+
+// RemoveAttachmentIDs removes the "attachments" edge to Attachment entities by IDs.
+func (_u *DemoProjectStageUpdate) RemoveAttachmentIDs(ids ...int) *DemoProjectStageUpdate {
+	_u.mutation.RemoveAttachmentIDs(ids...)
+	return _u
+}
+
+// RemoveAttachments removes "attachments" edges to Attachment entities.
+func (_u *DemoProjectStageUpdate) RemoveAttachments(v ...*Attachment) *DemoProjectStageUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveAttachmentIDs(ids...)
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -657,6 +694,51 @@ func (_u *DemoProjectStageUpdate) sqlSave(ctx context.Context) (_node int, err e
 	}
 	if _u.mutation.VillageIDCleared() {
 		_spec.ClearField(demoprojectstage.FieldVillageID, field.TypeInt)
+	}
+	if _u.mutation.AttachmentsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   demoprojectstage.AttachmentsTable,
+			Columns: []string{demoprojectstage.AttachmentsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(attachment.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedAttachmentsIDs(); len(nodes) > 0 && !_u.mutation.AttachmentsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   demoprojectstage.AttachmentsTable,
+			Columns: []string{demoprojectstage.AttachmentsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(attachment.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.AttachmentsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   demoprojectstage.AttachmentsTable,
+			Columns: []string{demoprojectstage.AttachmentsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(attachment.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
 	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
@@ -1048,9 +1130,45 @@ func (_u *DemoProjectStageUpdateOne) ClearAcceptanceDate() *DemoProjectStageUpda
 	return _u
 }
 
+// AddAttachmentIDs adds the "attachments" edge to the Attachment entity by IDs.
+func (_u *DemoProjectStageUpdateOne) AddAttachmentIDs(ids ...int) *DemoProjectStageUpdateOne {
+	_u.mutation.AddAttachmentIDs(ids...)
+	return _u
+}
+
+// AddAttachments adds the "attachments" edges to the Attachment entity.
+func (_u *DemoProjectStageUpdateOne) AddAttachments(v ...*Attachment) *DemoProjectStageUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddAttachmentIDs(ids...)
+}
+
 // Mutation returns the DemoProjectStageMutation object of the builder.
 func (_u *DemoProjectStageUpdateOne) Mutation() *DemoProjectStageMutation {
 	return _u.mutation
+}
+
+// ClearAttachments clears all "attachments" edges to the Attachment entity.
+func (_u *DemoProjectStageUpdateOne) ClearAttachments() *DemoProjectStageUpdateOne {
+	_u.mutation.ClearAttachments()
+	return _u
+}
+
+// RemoveAttachmentIDs removes the "attachments" edge to Attachment entities by IDs.
+func (_u *DemoProjectStageUpdateOne) RemoveAttachmentIDs(ids ...int) *DemoProjectStageUpdateOne {
+	_u.mutation.RemoveAttachmentIDs(ids...)
+	return _u
+}
+
+// RemoveAttachments removes "attachments" edges to Attachment entities.
+func (_u *DemoProjectStageUpdateOne) RemoveAttachments(v ...*Attachment) *DemoProjectStageUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveAttachmentIDs(ids...)
 }
 
 // Where appends a list predicates to the DemoProjectStageUpdate builder.
@@ -1335,6 +1453,51 @@ func (_u *DemoProjectStageUpdateOne) sqlSave(ctx context.Context) (_node *DemoPr
 	}
 	if _u.mutation.VillageIDCleared() {
 		_spec.ClearField(demoprojectstage.FieldVillageID, field.TypeInt)
+	}
+	if _u.mutation.AttachmentsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   demoprojectstage.AttachmentsTable,
+			Columns: []string{demoprojectstage.AttachmentsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(attachment.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedAttachmentsIDs(); len(nodes) > 0 && !_u.mutation.AttachmentsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   demoprojectstage.AttachmentsTable,
+			Columns: []string{demoprojectstage.AttachmentsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(attachment.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.AttachmentsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   demoprojectstage.AttachmentsTable,
+			Columns: []string{demoprojectstage.AttachmentsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(attachment.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
 	_spec.AddModifiers(_u.modifiers...)
 	_node = &DemoProjectStage{config: _u.config}

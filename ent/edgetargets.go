@@ -6,14 +6,15 @@ package ent
 var EdgeTargets = map[string]map[string]string{
 	"ApiKey":                {"user": "users"},
 	"Assessment":            {"village": "villages", "secretary": "party_members"},
+	"Attachment":            {"visit": "visits", "demo_project_stage": "demo_project_stages", "rectification": "rectifications", "contribution": "contributions", "demand": "demands"},
 	"AuditEvent":            {},
 	"Cadre":                 {"department": "departments", "member": "party_members", "pairings": "pairings"},
 	"CasbinRule":            {},
-	"Contribution":          {"member": "party_members", "team": "teams", "household": "households"},
-	"Demand":                {"household": "households", "visit": "visits", "department": "departments", "assisting_departments": "departments", "events": "demand_events"},
+	"Contribution":          {"member": "party_members", "team": "teams", "household": "households", "attachments": "attachments"},
+	"Demand":                {"household": "households", "visit": "visits", "department": "departments", "assisting_departments": "departments", "events": "demand_events", "attachments": "attachments"},
 	"DemandEvent":           {"demand": "demands"},
 	"DemoProject":           {"township": "townships", "village": "villages", "stages": "demo_project_stages", "investments": "project_investments"},
-	"DemoProjectStage":      {"project": "demo_projects"},
+	"DemoProjectStage":      {"project": "demo_projects", "attachments": "attachments"},
 	"Department":            {"village_links": "department_village_links", "cadres": "cadres", "party_organizations": "party_organizations", "demands": "demands", "assisted_demands": "demands", "rectifications": "rectifications"},
 	"DepartmentVillageLink": {"department": "departments", "village": "villages"},
 	"District":              {"townships": "townships"},
@@ -25,7 +26,7 @@ var EdgeTargets = map[string]map[string]string{
 	"Post":                  {"member": "party_members", "organization": "party_organizations"},
 	"PovertyStatusChange":   {"household": "households"},
 	"ProjectInvestment":     {"project": "demo_projects"},
-	"Rectification":         {"village": "villages", "department": "departments"},
+	"Rectification":         {"village": "villages", "department": "departments", "attachments": "attachments"},
 	"Resident":              {"household": "households"},
 	"RoleBinding":           {"user": "users", "township": "townships", "village": "villages", "department": "departments", "cadre": "cadres"},
 	"Session":               {"user": "users"},
@@ -39,13 +40,14 @@ var EdgeTargets = map[string]map[string]string{
 	"TrustedDocument":       {},
 	"User":                  {"role_bindings": "role_bindings", "api_keys": "api_keys", "sessions": "sessions"},
 	"Village":               {"township": "townships", "households": "households", "party_members": "party_members", "party_organizations": "party_organizations", "department_links": "department_village_links", "rectifications": "rectifications", "assessments": "assessments", "teams": "teams", "demo_projects": "demo_projects"},
-	"Visit":                 {"pairing": "pairings", "demands": "demands"},
+	"Visit":                 {"pairing": "pairings", "demands": "demands", "attachments": "attachments"},
 }
 
 // TypeTables maps a type name to its table.
 var TypeTables = map[string]string{
 	"ApiKey":                "api_keys",
 	"Assessment":            "assessments",
+	"Attachment":            "attachments",
 	"AuditEvent":            "audit_events",
 	"Cadre":                 "cadres",
 	"CasbinRule":            "casbin_rules",

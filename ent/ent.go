@@ -14,6 +14,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/nanpiao/sbqw/ent/apikey"
 	"github.com/nanpiao/sbqw/ent/assessment"
+	"github.com/nanpiao/sbqw/ent/attachment"
 	"github.com/nanpiao/sbqw/ent/auditevent"
 	"github.com/nanpiao/sbqw/ent/cadre"
 	"github.com/nanpiao/sbqw/ent/casbinrule"
@@ -110,6 +111,7 @@ func checkColumn(t, c string) error {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
 			apikey.Table:                apikey.ValidColumn,
 			assessment.Table:            assessment.ValidColumn,
+			attachment.Table:            attachment.ValidColumn,
 			auditevent.Table:            auditevent.ValidColumn,
 			cadre.Table:                 cadre.ValidColumn,
 			casbinrule.Table:            casbinrule.ValidColumn,

@@ -5,6 +5,7 @@ package ent
 import (
 	"github.com/nanpiao/sbqw/ent/apikey"
 	"github.com/nanpiao/sbqw/ent/assessment"
+	"github.com/nanpiao/sbqw/ent/attachment"
 	"github.com/nanpiao/sbqw/ent/auditevent"
 	"github.com/nanpiao/sbqw/ent/cadre"
 	"github.com/nanpiao/sbqw/ent/casbinrule"
@@ -49,7 +50,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 36)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 37)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   apikey.Table,
@@ -105,6 +106,44 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[2] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   attachment.Table,
+			Columns: attachment.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: attachment.FieldID,
+			},
+		},
+		Type: "Attachment",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			attachment.FieldCreatedAt:          {Type: field.TypeTime, Column: attachment.FieldCreatedAt},
+			attachment.FieldUpdatedAt:          {Type: field.TypeTime, Column: attachment.FieldUpdatedAt},
+			attachment.FieldDeletedAt:          {Type: field.TypeTime, Column: attachment.FieldDeletedAt},
+			attachment.FieldDeleteToken:        {Type: field.TypeInt64, Column: attachment.FieldDeleteToken},
+			attachment.FieldVersion:            {Type: field.TypeInt, Column: attachment.FieldVersion},
+			attachment.FieldVisitID:            {Type: field.TypeInt, Column: attachment.FieldVisitID},
+			attachment.FieldDemoProjectStageID: {Type: field.TypeInt, Column: attachment.FieldDemoProjectStageID},
+			attachment.FieldRectificationID:    {Type: field.TypeInt, Column: attachment.FieldRectificationID},
+			attachment.FieldContributionID:     {Type: field.TypeInt, Column: attachment.FieldContributionID},
+			attachment.FieldDemandID:           {Type: field.TypeInt, Column: attachment.FieldDemandID},
+			attachment.FieldSha256:             {Type: field.TypeString, Column: attachment.FieldSha256},
+			attachment.FieldSize:               {Type: field.TypeInt64, Column: attachment.FieldSize},
+			attachment.FieldContentType:        {Type: field.TypeString, Column: attachment.FieldContentType},
+			attachment.FieldName:               {Type: field.TypeString, Column: attachment.FieldName},
+			attachment.FieldTakenAt:            {Type: field.TypeTime, Column: attachment.FieldTakenAt},
+			attachment.FieldLatitude:           {Type: field.TypeFloat64, Column: attachment.FieldLatitude},
+			attachment.FieldLongitude:          {Type: field.TypeFloat64, Column: attachment.FieldLongitude},
+			attachment.FieldUploaderID:         {Type: field.TypeInt, Column: attachment.FieldUploaderID},
+			attachment.FieldUploader:           {Type: field.TypeString, Column: attachment.FieldUploader},
+			attachment.FieldTownshipID:         {Type: field.TypeInt, Column: attachment.FieldTownshipID},
+			attachment.FieldVillageID:          {Type: field.TypeInt, Column: attachment.FieldVillageID},
+			attachment.FieldHouseholdID:        {Type: field.TypeInt, Column: attachment.FieldHouseholdID},
+			attachment.FieldPairingID:          {Type: field.TypeInt, Column: attachment.FieldPairingID},
+			attachment.FieldDepartmentID:       {Type: field.TypeInt, Column: attachment.FieldDepartmentID},
+			attachment.FieldMemberID:           {Type: field.TypeInt, Column: attachment.FieldMemberID},
+		},
+	}
+	graph.Nodes[3] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   auditevent.Table,
 			Columns: auditevent.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -132,7 +171,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			auditevent.FieldHash:          {Type: field.TypeString, Column: auditevent.FieldHash},
 		},
 	}
-	graph.Nodes[3] = &sqlgraph.Node{
+	graph.Nodes[4] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   cadre.Table,
 			Columns: cadre.Columns,
@@ -157,7 +196,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			cadre.FieldPhoneIndex:   {Type: field.TypeString, Column: cadre.FieldPhoneIndex},
 		},
 	}
-	graph.Nodes[4] = &sqlgraph.Node{
+	graph.Nodes[5] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   casbinrule.Table,
 			Columns: casbinrule.Columns,
@@ -179,7 +218,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			casbinrule.FieldV5:        {Type: field.TypeString, Column: casbinrule.FieldV5},
 		},
 	}
-	graph.Nodes[5] = &sqlgraph.Node{
+	graph.Nodes[6] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   contribution.Table,
 			Columns: contribution.Columns,
@@ -207,7 +246,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			contribution.FieldVillageID:        {Type: field.TypeInt, Column: contribution.FieldVillageID},
 		},
 	}
-	graph.Nodes[6] = &sqlgraph.Node{
+	graph.Nodes[7] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   demand.Table,
 			Columns: demand.Columns,
@@ -238,7 +277,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			demand.FieldVillageID:      {Type: field.TypeInt, Column: demand.FieldVillageID},
 		},
 	}
-	graph.Nodes[7] = &sqlgraph.Node{
+	graph.Nodes[8] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   demandevent.Table,
 			Columns: demandevent.Columns,
@@ -266,7 +305,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			demandevent.FieldHouseholdID:  {Type: field.TypeInt, Column: demandevent.FieldHouseholdID},
 		},
 	}
-	graph.Nodes[8] = &sqlgraph.Node{
+	graph.Nodes[9] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   demoproject.Table,
 			Columns: demoproject.Columns,
@@ -301,7 +340,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			demoproject.FieldJobsCreated:            {Type: field.TypeInt, Column: demoproject.FieldJobsCreated},
 		},
 	}
-	graph.Nodes[9] = &sqlgraph.Node{
+	graph.Nodes[10] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   demoprojectstage.Table,
 			Columns: demoprojectstage.Columns,
@@ -341,7 +380,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			demoprojectstage.FieldVillageID:             {Type: field.TypeInt, Column: demoprojectstage.FieldVillageID},
 		},
 	}
-	graph.Nodes[10] = &sqlgraph.Node{
+	graph.Nodes[11] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   department.Table,
 			Columns: department.Columns,
@@ -362,7 +401,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			department.FieldKind:        {Type: field.TypeEnum, Column: department.FieldKind},
 		},
 	}
-	graph.Nodes[11] = &sqlgraph.Node{
+	graph.Nodes[12] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   departmentvillagelink.Table,
 			Columns: departmentvillagelink.Columns,
@@ -384,7 +423,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			departmentvillagelink.FieldTownshipID:   {Type: field.TypeInt, Column: departmentvillagelink.FieldTownshipID},
 		},
 	}
-	graph.Nodes[12] = &sqlgraph.Node{
+	graph.Nodes[13] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   district.Table,
 			Columns: district.Columns,
@@ -404,7 +443,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			district.FieldName:        {Type: field.TypeString, Column: district.FieldName},
 		},
 	}
-	graph.Nodes[13] = &sqlgraph.Node{
+	graph.Nodes[14] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   feedentry.Table,
 			Columns: feedentry.Columns,
@@ -423,7 +462,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			feedentry.FieldCommittedAt: {Type: field.TypeTime, Column: feedentry.FieldCommittedAt},
 		},
 	}
-	graph.Nodes[14] = &sqlgraph.Node{
+	graph.Nodes[15] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   household.Table,
 			Columns: household.Columns,
@@ -456,7 +495,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			household.FieldTownshipID:      {Type: field.TypeInt, Column: household.FieldTownshipID},
 		},
 	}
-	graph.Nodes[15] = &sqlgraph.Node{
+	graph.Nodes[16] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   pairing.Table,
 			Columns: pairing.Columns,
@@ -483,7 +522,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			pairing.FieldDepartmentID:  {Type: field.TypeInt, Column: pairing.FieldDepartmentID},
 		},
 	}
-	graph.Nodes[16] = &sqlgraph.Node{
+	graph.Nodes[17] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   partymember.Table,
 			Columns: partymember.Columns,
@@ -521,7 +560,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			partymember.FieldTownshipID:     {Type: field.TypeInt, Column: partymember.FieldTownshipID},
 		},
 	}
-	graph.Nodes[17] = &sqlgraph.Node{
+	graph.Nodes[18] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   partyorganization.Table,
 			Columns: partyorganization.Columns,
@@ -544,7 +583,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			partyorganization.FieldDepartmentID: {Type: field.TypeInt, Column: partyorganization.FieldDepartmentID},
 		},
 	}
-	graph.Nodes[18] = &sqlgraph.Node{
+	graph.Nodes[19] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   post.Table,
 			Columns: post.Columns,
@@ -569,7 +608,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			post.FieldVillageID:      {Type: field.TypeInt, Column: post.FieldVillageID},
 		},
 	}
-	graph.Nodes[19] = &sqlgraph.Node{
+	graph.Nodes[20] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   povertystatuschange.Table,
 			Columns: povertystatuschange.Columns,
@@ -598,7 +637,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			povertystatuschange.FieldVillageID:   {Type: field.TypeInt, Column: povertystatuschange.FieldVillageID},
 		},
 	}
-	graph.Nodes[20] = &sqlgraph.Node{
+	graph.Nodes[21] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   projectinvestment.Table,
 			Columns: projectinvestment.Columns,
@@ -622,7 +661,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			projectinvestment.FieldVillageID:   {Type: field.TypeInt, Column: projectinvestment.FieldVillageID},
 		},
 	}
-	graph.Nodes[21] = &sqlgraph.Node{
+	graph.Nodes[22] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   rectification.Table,
 			Columns: rectification.Columns,
@@ -650,7 +689,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			rectification.FieldTownshipID:      {Type: field.TypeInt, Column: rectification.FieldTownshipID},
 		},
 	}
-	graph.Nodes[22] = &sqlgraph.Node{
+	graph.Nodes[23] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   resident.Table,
 			Columns: resident.Columns,
@@ -684,7 +723,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			resident.FieldVillageID:      {Type: field.TypeInt, Column: resident.FieldVillageID},
 		},
 	}
-	graph.Nodes[23] = &sqlgraph.Node{
+	graph.Nodes[24] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   rolebinding.Table,
 			Columns: rolebinding.Columns,
@@ -710,7 +749,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			rolebinding.FieldValidTo:      {Type: field.TypeTime, Column: rolebinding.FieldValidTo},
 		},
 	}
-	graph.Nodes[24] = &sqlgraph.Node{
+	graph.Nodes[25] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   session.Table,
 			Columns: session.Columns,
@@ -730,7 +769,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			session.FieldClientAddress: {Type: field.TypeString, Column: session.FieldClientAddress},
 		},
 	}
-	graph.Nodes[25] = &sqlgraph.Node{
+	graph.Nodes[26] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   setting.Table,
 			Columns: setting.Columns,
@@ -747,7 +786,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			setting.FieldValue:     {Type: field.TypeString, Column: setting.FieldValue},
 		},
 	}
-	graph.Nodes[26] = &sqlgraph.Node{
+	graph.Nodes[27] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   sharedstate.Table,
 			Columns: sharedstate.Columns,
@@ -765,7 +804,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			sharedstate.FieldValue:     {Type: field.TypeString, Column: sharedstate.FieldValue},
 		},
 	}
-	graph.Nodes[27] = &sqlgraph.Node{
+	graph.Nodes[28] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   team.Table,
 			Columns: team.Columns,
@@ -789,7 +828,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			team.FieldTask:        {Type: field.TypeString, Column: team.FieldTask},
 		},
 	}
-	graph.Nodes[28] = &sqlgraph.Node{
+	graph.Nodes[29] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   teammembership.Table,
 			Columns: teammembership.Columns,
@@ -813,7 +852,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			teammembership.FieldVillageID:   {Type: field.TypeInt, Column: teammembership.FieldVillageID},
 		},
 	}
-	graph.Nodes[29] = &sqlgraph.Node{
+	graph.Nodes[30] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   township.Table,
 			Columns: township.Columns,
@@ -835,7 +874,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			township.FieldKind:        {Type: field.TypeEnum, Column: township.FieldKind},
 		},
 	}
-	graph.Nodes[30] = &sqlgraph.Node{
+	graph.Nodes[31] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   trainingcourse.Table,
 			Columns: trainingcourse.Columns,
@@ -861,7 +900,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			trainingcourse.FieldTopic:       {Type: field.TypeString, Column: trainingcourse.FieldTopic},
 		},
 	}
-	graph.Nodes[31] = &sqlgraph.Node{
+	graph.Nodes[32] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   trainingenrollment.Table,
 			Columns: trainingenrollment.Columns,
@@ -886,7 +925,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			trainingenrollment.FieldVillageID:     {Type: field.TypeInt, Column: trainingenrollment.FieldVillageID},
 		},
 	}
-	graph.Nodes[32] = &sqlgraph.Node{
+	graph.Nodes[33] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   trusteddocument.Table,
 			Columns: trusteddocument.Columns,
@@ -907,7 +946,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			trusteddocument.FieldDocument:    {Type: field.TypeString, Column: trusteddocument.FieldDocument},
 		},
 	}
-	graph.Nodes[33] = &sqlgraph.Node{
+	graph.Nodes[34] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   user.Table,
 			Columns: user.Columns,
@@ -932,7 +971,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			user.FieldPasswordChangedAt:  {Type: field.TypeTime, Column: user.FieldPasswordChangedAt},
 		},
 	}
-	graph.Nodes[34] = &sqlgraph.Node{
+	graph.Nodes[35] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   village.Table,
 			Columns: village.Columns,
@@ -955,7 +994,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			village.FieldWeakOrganization: {Type: field.TypeBool, Column: village.FieldWeakOrganization},
 		},
 	}
-	graph.Nodes[35] = &sqlgraph.Node{
+	graph.Nodes[36] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   visit.Table,
 			Columns: visit.Columns,
@@ -1020,6 +1059,66 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Assessment",
 		"PartyMember",
+	)
+	graph.MustAddE(
+		"visit",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   attachment.VisitTable,
+			Columns: []string{attachment.VisitColumn},
+			Bidi:    false,
+		},
+		"Attachment",
+		"Visit",
+	)
+	graph.MustAddE(
+		"demo_project_stage",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   attachment.DemoProjectStageTable,
+			Columns: []string{attachment.DemoProjectStageColumn},
+			Bidi:    false,
+		},
+		"Attachment",
+		"DemoProjectStage",
+	)
+	graph.MustAddE(
+		"rectification",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   attachment.RectificationTable,
+			Columns: []string{attachment.RectificationColumn},
+			Bidi:    false,
+		},
+		"Attachment",
+		"Rectification",
+	)
+	graph.MustAddE(
+		"contribution",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   attachment.ContributionTable,
+			Columns: []string{attachment.ContributionColumn},
+			Bidi:    false,
+		},
+		"Attachment",
+		"Contribution",
+	)
+	graph.MustAddE(
+		"demand",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   attachment.DemandTable,
+			Columns: []string{attachment.DemandColumn},
+			Bidi:    false,
+		},
+		"Attachment",
+		"Demand",
 	)
 	graph.MustAddE(
 		"department",
@@ -1094,6 +1193,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"Household",
 	)
 	graph.MustAddE(
+		"attachments",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   contribution.AttachmentsTable,
+			Columns: []string{contribution.AttachmentsColumn},
+			Bidi:    false,
+		},
+		"Contribution",
+		"Attachment",
+	)
+	graph.MustAddE(
 		"household",
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -1152,6 +1263,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Demand",
 		"DemandEvent",
+	)
+	graph.MustAddE(
+		"attachments",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   demand.AttachmentsTable,
+			Columns: []string{demand.AttachmentsColumn},
+			Bidi:    false,
+		},
+		"Demand",
+		"Attachment",
 	)
 	graph.MustAddE(
 		"demand",
@@ -1224,6 +1347,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"DemoProjectStage",
 		"DemoProject",
+	)
+	graph.MustAddE(
+		"attachments",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   demoprojectstage.AttachmentsTable,
+			Columns: []string{demoprojectstage.AttachmentsColumn},
+			Bidi:    false,
+		},
+		"DemoProjectStage",
+		"Attachment",
 	)
 	graph.MustAddE(
 		"village_links",
@@ -1658,6 +1793,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"Department",
 	)
 	graph.MustAddE(
+		"attachments",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   rectification.AttachmentsTable,
+			Columns: []string{rectification.AttachmentsColumn},
+			Bidi:    false,
+		},
+		"Rectification",
+		"Attachment",
+	)
+	graph.MustAddE(
 		"household",
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -2089,6 +2236,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"Visit",
 		"Demand",
 	)
+	graph.MustAddE(
+		"attachments",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   visit.AttachmentsTable,
+			Columns: []string{visit.AttachmentsColumn},
+			Bidi:    false,
+		},
+		"Visit",
+		"Attachment",
+	)
 	return graph
 }()
 
@@ -2356,6 +2515,241 @@ func (f *AssessmentFilter) WhereHasSecretaryWith(preds ...predicate.PartyMember)
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *AttachmentQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the AttachmentQuery builder.
+func (_q *AttachmentQuery) Filter() *AttachmentFilter {
+	return &AttachmentFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *AttachmentMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the AttachmentMutation builder.
+func (m *AttachmentMutation) Filter() *AttachmentFilter {
+	return &AttachmentFilter{config: m.config, predicateAdder: m}
+}
+
+// AttachmentFilter provides a generic filtering capability at runtime for AttachmentQuery.
+type AttachmentFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *AttachmentFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[2].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *AttachmentFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(attachment.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *AttachmentFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(attachment.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *AttachmentFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(attachment.FieldUpdatedAt))
+}
+
+// WhereDeletedAt applies the entql time.Time predicate on the deleted_at field.
+func (f *AttachmentFilter) WhereDeletedAt(p entql.TimeP) {
+	f.Where(p.Field(attachment.FieldDeletedAt))
+}
+
+// WhereDeleteToken applies the entql int64 predicate on the delete_token field.
+func (f *AttachmentFilter) WhereDeleteToken(p entql.Int64P) {
+	f.Where(p.Field(attachment.FieldDeleteToken))
+}
+
+// WhereVersion applies the entql int predicate on the version field.
+func (f *AttachmentFilter) WhereVersion(p entql.IntP) {
+	f.Where(p.Field(attachment.FieldVersion))
+}
+
+// WhereVisitID applies the entql int predicate on the visit_id field.
+func (f *AttachmentFilter) WhereVisitID(p entql.IntP) {
+	f.Where(p.Field(attachment.FieldVisitID))
+}
+
+// WhereDemoProjectStageID applies the entql int predicate on the demo_project_stage_id field.
+func (f *AttachmentFilter) WhereDemoProjectStageID(p entql.IntP) {
+	f.Where(p.Field(attachment.FieldDemoProjectStageID))
+}
+
+// WhereRectificationID applies the entql int predicate on the rectification_id field.
+func (f *AttachmentFilter) WhereRectificationID(p entql.IntP) {
+	f.Where(p.Field(attachment.FieldRectificationID))
+}
+
+// WhereContributionID applies the entql int predicate on the contribution_id field.
+func (f *AttachmentFilter) WhereContributionID(p entql.IntP) {
+	f.Where(p.Field(attachment.FieldContributionID))
+}
+
+// WhereDemandID applies the entql int predicate on the demand_id field.
+func (f *AttachmentFilter) WhereDemandID(p entql.IntP) {
+	f.Where(p.Field(attachment.FieldDemandID))
+}
+
+// WhereSha256 applies the entql string predicate on the sha256 field.
+func (f *AttachmentFilter) WhereSha256(p entql.StringP) {
+	f.Where(p.Field(attachment.FieldSha256))
+}
+
+// WhereSize applies the entql int64 predicate on the size field.
+func (f *AttachmentFilter) WhereSize(p entql.Int64P) {
+	f.Where(p.Field(attachment.FieldSize))
+}
+
+// WhereContentType applies the entql string predicate on the content_type field.
+func (f *AttachmentFilter) WhereContentType(p entql.StringP) {
+	f.Where(p.Field(attachment.FieldContentType))
+}
+
+// WhereName applies the entql string predicate on the name field.
+func (f *AttachmentFilter) WhereName(p entql.StringP) {
+	f.Where(p.Field(attachment.FieldName))
+}
+
+// WhereTakenAt applies the entql time.Time predicate on the taken_at field.
+func (f *AttachmentFilter) WhereTakenAt(p entql.TimeP) {
+	f.Where(p.Field(attachment.FieldTakenAt))
+}
+
+// WhereLatitude applies the entql float64 predicate on the latitude field.
+func (f *AttachmentFilter) WhereLatitude(p entql.Float64P) {
+	f.Where(p.Field(attachment.FieldLatitude))
+}
+
+// WhereLongitude applies the entql float64 predicate on the longitude field.
+func (f *AttachmentFilter) WhereLongitude(p entql.Float64P) {
+	f.Where(p.Field(attachment.FieldLongitude))
+}
+
+// WhereUploaderID applies the entql int predicate on the uploader_id field.
+func (f *AttachmentFilter) WhereUploaderID(p entql.IntP) {
+	f.Where(p.Field(attachment.FieldUploaderID))
+}
+
+// WhereUploader applies the entql string predicate on the uploader field.
+func (f *AttachmentFilter) WhereUploader(p entql.StringP) {
+	f.Where(p.Field(attachment.FieldUploader))
+}
+
+// WhereTownshipID applies the entql int predicate on the township_id field.
+func (f *AttachmentFilter) WhereTownshipID(p entql.IntP) {
+	f.Where(p.Field(attachment.FieldTownshipID))
+}
+
+// WhereVillageID applies the entql int predicate on the village_id field.
+func (f *AttachmentFilter) WhereVillageID(p entql.IntP) {
+	f.Where(p.Field(attachment.FieldVillageID))
+}
+
+// WhereHouseholdID applies the entql int predicate on the household_id field.
+func (f *AttachmentFilter) WhereHouseholdID(p entql.IntP) {
+	f.Where(p.Field(attachment.FieldHouseholdID))
+}
+
+// WherePairingID applies the entql int predicate on the pairing_id field.
+func (f *AttachmentFilter) WherePairingID(p entql.IntP) {
+	f.Where(p.Field(attachment.FieldPairingID))
+}
+
+// WhereDepartmentID applies the entql int predicate on the department_id field.
+func (f *AttachmentFilter) WhereDepartmentID(p entql.IntP) {
+	f.Where(p.Field(attachment.FieldDepartmentID))
+}
+
+// WhereMemberID applies the entql int predicate on the member_id field.
+func (f *AttachmentFilter) WhereMemberID(p entql.IntP) {
+	f.Where(p.Field(attachment.FieldMemberID))
+}
+
+// WhereHasVisit applies a predicate to check if query has an edge visit.
+func (f *AttachmentFilter) WhereHasVisit() {
+	f.Where(entql.HasEdge("visit"))
+}
+
+// WhereHasVisitWith applies a predicate to check if query has an edge visit with a given conditions (other predicates).
+func (f *AttachmentFilter) WhereHasVisitWith(preds ...predicate.Visit) {
+	f.Where(entql.HasEdgeWith("visit", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasDemoProjectStage applies a predicate to check if query has an edge demo_project_stage.
+func (f *AttachmentFilter) WhereHasDemoProjectStage() {
+	f.Where(entql.HasEdge("demo_project_stage"))
+}
+
+// WhereHasDemoProjectStageWith applies a predicate to check if query has an edge demo_project_stage with a given conditions (other predicates).
+func (f *AttachmentFilter) WhereHasDemoProjectStageWith(preds ...predicate.DemoProjectStage) {
+	f.Where(entql.HasEdgeWith("demo_project_stage", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasRectification applies a predicate to check if query has an edge rectification.
+func (f *AttachmentFilter) WhereHasRectification() {
+	f.Where(entql.HasEdge("rectification"))
+}
+
+// WhereHasRectificationWith applies a predicate to check if query has an edge rectification with a given conditions (other predicates).
+func (f *AttachmentFilter) WhereHasRectificationWith(preds ...predicate.Rectification) {
+	f.Where(entql.HasEdgeWith("rectification", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasContribution applies a predicate to check if query has an edge contribution.
+func (f *AttachmentFilter) WhereHasContribution() {
+	f.Where(entql.HasEdge("contribution"))
+}
+
+// WhereHasContributionWith applies a predicate to check if query has an edge contribution with a given conditions (other predicates).
+func (f *AttachmentFilter) WhereHasContributionWith(preds ...predicate.Contribution) {
+	f.Where(entql.HasEdgeWith("contribution", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasDemand applies a predicate to check if query has an edge demand.
+func (f *AttachmentFilter) WhereHasDemand() {
+	f.Where(entql.HasEdge("demand"))
+}
+
+// WhereHasDemandWith applies a predicate to check if query has an edge demand with a given conditions (other predicates).
+func (f *AttachmentFilter) WhereHasDemandWith(preds ...predicate.Demand) {
+	f.Where(entql.HasEdgeWith("demand", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *AuditEventQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -2384,7 +2778,7 @@ type AuditEventFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *AuditEventFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[2].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[3].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2504,7 +2898,7 @@ type CadreFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *CadreFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[3].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2646,7 +3040,7 @@ type CasbinRuleFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *CasbinRuleFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2731,7 +3125,7 @@ type ContributionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ContributionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2859,6 +3253,20 @@ func (f *ContributionFilter) WhereHasHouseholdWith(preds ...predicate.Household)
 	})))
 }
 
+// WhereHasAttachments applies a predicate to check if query has an edge attachments.
+func (f *ContributionFilter) WhereHasAttachments() {
+	f.Where(entql.HasEdge("attachments"))
+}
+
+// WhereHasAttachmentsWith applies a predicate to check if query has an edge attachments with a given conditions (other predicates).
+func (f *ContributionFilter) WhereHasAttachmentsWith(preds ...predicate.Attachment) {
+	f.Where(entql.HasEdgeWith("attachments", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
 // addPredicate implements the predicateAdder interface.
 func (_q *DemandQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
@@ -2888,7 +3296,7 @@ type DemandFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *DemandFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3059,6 +3467,20 @@ func (f *DemandFilter) WhereHasEventsWith(preds ...predicate.DemandEvent) {
 	})))
 }
 
+// WhereHasAttachments applies a predicate to check if query has an edge attachments.
+func (f *DemandFilter) WhereHasAttachments() {
+	f.Where(entql.HasEdge("attachments"))
+}
+
+// WhereHasAttachmentsWith applies a predicate to check if query has an edge attachments with a given conditions (other predicates).
+func (f *DemandFilter) WhereHasAttachmentsWith(preds ...predicate.Attachment) {
+	f.Where(entql.HasEdgeWith("attachments", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
 // addPredicate implements the predicateAdder interface.
 func (_q *DemandEventQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
@@ -3088,7 +3510,7 @@ type DemandEventFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *DemandEventFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3217,7 +3639,7 @@ type DemoProjectFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *DemoProjectFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3423,7 +3845,7 @@ type DemoProjectStageFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *DemoProjectStageFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3583,6 +4005,20 @@ func (f *DemoProjectStageFilter) WhereHasProjectWith(preds ...predicate.DemoProj
 	})))
 }
 
+// WhereHasAttachments applies a predicate to check if query has an edge attachments.
+func (f *DemoProjectStageFilter) WhereHasAttachments() {
+	f.Where(entql.HasEdge("attachments"))
+}
+
+// WhereHasAttachmentsWith applies a predicate to check if query has an edge attachments with a given conditions (other predicates).
+func (f *DemoProjectStageFilter) WhereHasAttachmentsWith(preds ...predicate.Attachment) {
+	f.Where(entql.HasEdgeWith("attachments", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
 // addPredicate implements the predicateAdder interface.
 func (_q *DepartmentQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
@@ -3612,7 +4048,7 @@ type DepartmentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *DepartmentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3776,7 +4212,7 @@ type DepartmentVillageLinkFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *DepartmentVillageLinkFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3889,7 +4325,7 @@ type DistrictFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *DistrictFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3978,7 +4414,7 @@ type FeedEntryFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *FeedEntryFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4048,7 +4484,7 @@ type HouseholdFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *HouseholdFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4258,7 +4694,7 @@ type PairingFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PairingFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4410,7 +4846,7 @@ type PartyMemberFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PartyMemberFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4687,7 +5123,7 @@ type PartyOrganizationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PartyOrganizationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4847,7 +5283,7 @@ type PostFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PostFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4975,7 +5411,7 @@ type PovertyStatusChangeFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PovertyStatusChangeFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5109,7 +5545,7 @@ type ProjectInvestmentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ProjectInvestmentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5218,7 +5654,7 @@ type RectificationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RectificationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5332,6 +5768,20 @@ func (f *RectificationFilter) WhereHasDepartmentWith(preds ...predicate.Departme
 	})))
 }
 
+// WhereHasAttachments applies a predicate to check if query has an edge attachments.
+func (f *RectificationFilter) WhereHasAttachments() {
+	f.Where(entql.HasEdge("attachments"))
+}
+
+// WhereHasAttachmentsWith applies a predicate to check if query has an edge attachments with a given conditions (other predicates).
+func (f *RectificationFilter) WhereHasAttachmentsWith(preds ...predicate.Attachment) {
+	f.Where(entql.HasEdgeWith("attachments", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
 // addPredicate implements the predicateAdder interface.
 func (_q *ResidentQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
@@ -5361,7 +5811,7 @@ type ResidentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ResidentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5520,7 +5970,7 @@ type RoleBindingFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RoleBindingFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5695,7 +6145,7 @@ type SessionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SessionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5784,7 +6234,7 @@ type SettingFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SettingFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5844,7 +6294,7 @@ type SharedStateFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SharedStateFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[27].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5909,7 +6359,7 @@ type TeamFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TeamFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[27].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[28].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -6074,7 +6524,7 @@ type TeamMembershipFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TeamMembershipFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[28].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[29].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -6197,7 +6647,7 @@ type TownshipFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TownshipFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[29].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[30].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -6352,7 +6802,7 @@ type TrainingCourseFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TrainingCourseFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[30].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[31].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -6471,7 +6921,7 @@ type TrainingEnrollmentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TrainingEnrollmentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[31].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[32].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -6599,7 +7049,7 @@ type TrustedDocumentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TrustedDocumentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[32].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[33].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -6679,7 +7129,7 @@ type UserFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UserFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[33].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[34].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -6821,7 +7271,7 @@ type VillageFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *VillageFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[34].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[35].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -7037,7 +7487,7 @@ type VisitFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *VisitFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[35].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[36].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -7155,6 +7605,20 @@ func (f *VisitFilter) WhereHasDemands() {
 // WhereHasDemandsWith applies a predicate to check if query has an edge demands with a given conditions (other predicates).
 func (f *VisitFilter) WhereHasDemandsWith(preds ...predicate.Demand) {
 	f.Where(entql.HasEdgeWith("demands", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasAttachments applies a predicate to check if query has an edge attachments.
+func (f *VisitFilter) WhereHasAttachments() {
+	f.Where(entql.HasEdge("attachments"))
+}
+
+// WhereHasAttachmentsWith applies a predicate to check if query has an edge attachments with a given conditions (other predicates).
+func (f *VisitFilter) WhereHasAttachmentsWith(preds ...predicate.Attachment) {
+	f.Where(entql.HasEdgeWith("attachments", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}

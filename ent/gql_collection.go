@@ -12,6 +12,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/nanpiao/sbqw/ent/apikey"
 	"github.com/nanpiao/sbqw/ent/assessment"
+	"github.com/nanpiao/sbqw/ent/attachment"
 	"github.com/nanpiao/sbqw/ent/auditevent"
 	"github.com/nanpiao/sbqw/ent/cadre"
 	"github.com/nanpiao/sbqw/ent/contribution"
@@ -369,6 +370,226 @@ func newAssessmentPaginateArgs(rv map[string]any) *assessmentPaginateArgs {
 	}
 	if v, ok := rv[whereField].(*AssessmentWhereInput); ok {
 		args.opts = append(args.opts, WithAssessmentFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *AttachmentQuery) CollectFields(ctx context.Context, satisfies ...string) (*AttachmentQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *AttachmentQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(attachment.Columns))
+		selectedFields = []string{attachment.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "visit":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&VisitClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, visitImplementors)...); err != nil {
+				return err
+			}
+			_q.withVisit = query
+			if _, ok := fieldSeen[attachment.FieldVisitID]; !ok {
+				selectedFields = append(selectedFields, attachment.FieldVisitID)
+				fieldSeen[attachment.FieldVisitID] = struct{}{}
+			}
+
+		case "demoProjectStage":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&DemoProjectStageClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, demoprojectstageImplementors)...); err != nil {
+				return err
+			}
+			_q.withDemoProjectStage = query
+			if _, ok := fieldSeen[attachment.FieldDemoProjectStageID]; !ok {
+				selectedFields = append(selectedFields, attachment.FieldDemoProjectStageID)
+				fieldSeen[attachment.FieldDemoProjectStageID] = struct{}{}
+			}
+
+		case "rectification":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&RectificationClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, rectificationImplementors)...); err != nil {
+				return err
+			}
+			_q.withRectification = query
+			if _, ok := fieldSeen[attachment.FieldRectificationID]; !ok {
+				selectedFields = append(selectedFields, attachment.FieldRectificationID)
+				fieldSeen[attachment.FieldRectificationID] = struct{}{}
+			}
+
+		case "contribution":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ContributionClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, contributionImplementors)...); err != nil {
+				return err
+			}
+			_q.withContribution = query
+			if _, ok := fieldSeen[attachment.FieldContributionID]; !ok {
+				selectedFields = append(selectedFields, attachment.FieldContributionID)
+				fieldSeen[attachment.FieldContributionID] = struct{}{}
+			}
+
+		case "demand":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&DemandClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, demandImplementors)...); err != nil {
+				return err
+			}
+			_q.withDemand = query
+			if _, ok := fieldSeen[attachment.FieldDemandID]; !ok {
+				selectedFields = append(selectedFields, attachment.FieldDemandID)
+				fieldSeen[attachment.FieldDemandID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[attachment.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, attachment.FieldCreatedAt)
+				fieldSeen[attachment.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[attachment.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, attachment.FieldUpdatedAt)
+				fieldSeen[attachment.FieldUpdatedAt] = struct{}{}
+			}
+		case "version":
+			if _, ok := fieldSeen[attachment.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, attachment.FieldVersion)
+				fieldSeen[attachment.FieldVersion] = struct{}{}
+			}
+		case "sha256":
+			if _, ok := fieldSeen[attachment.FieldSha256]; !ok {
+				selectedFields = append(selectedFields, attachment.FieldSha256)
+				fieldSeen[attachment.FieldSha256] = struct{}{}
+			}
+		case "size":
+			if _, ok := fieldSeen[attachment.FieldSize]; !ok {
+				selectedFields = append(selectedFields, attachment.FieldSize)
+				fieldSeen[attachment.FieldSize] = struct{}{}
+			}
+		case "contentType":
+			if _, ok := fieldSeen[attachment.FieldContentType]; !ok {
+				selectedFields = append(selectedFields, attachment.FieldContentType)
+				fieldSeen[attachment.FieldContentType] = struct{}{}
+			}
+		case "name":
+			if _, ok := fieldSeen[attachment.FieldName]; !ok {
+				selectedFields = append(selectedFields, attachment.FieldName)
+				fieldSeen[attachment.FieldName] = struct{}{}
+			}
+		case "takenAt":
+			if _, ok := fieldSeen[attachment.FieldTakenAt]; !ok {
+				selectedFields = append(selectedFields, attachment.FieldTakenAt)
+				fieldSeen[attachment.FieldTakenAt] = struct{}{}
+			}
+		case "latitude":
+			if _, ok := fieldSeen[attachment.FieldLatitude]; !ok {
+				selectedFields = append(selectedFields, attachment.FieldLatitude)
+				fieldSeen[attachment.FieldLatitude] = struct{}{}
+			}
+		case "longitude":
+			if _, ok := fieldSeen[attachment.FieldLongitude]; !ok {
+				selectedFields = append(selectedFields, attachment.FieldLongitude)
+				fieldSeen[attachment.FieldLongitude] = struct{}{}
+			}
+		case "uploader":
+			if _, ok := fieldSeen[attachment.FieldUploader]; !ok {
+				selectedFields = append(selectedFields, attachment.FieldUploader)
+				fieldSeen[attachment.FieldUploader] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type attachmentPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []AttachmentPaginateOption
+}
+
+func newAttachmentPaginateArgs(rv map[string]any) *attachmentPaginateArgs {
+	args := &attachmentPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case []*AttachmentOrder:
+			args.opts = append(args.opts, WithAttachmentOrder(v))
+		case []any:
+			var orders []*AttachmentOrder
+			for i := range v {
+				mv, ok := v[i].(map[string]any)
+				if !ok {
+					continue
+				}
+				var (
+					err1, err2 error
+					order      = &AttachmentOrder{Field: &AttachmentOrderField{}, Direction: entgql.OrderDirectionAsc}
+				)
+				if d, ok := mv[directionField]; ok {
+					err1 = order.Direction.UnmarshalGQL(d)
+				}
+				if f, ok := mv[fieldField]; ok {
+					err2 = order.Field.UnmarshalGQL(f)
+				}
+				if err1 == nil && err2 == nil {
+					orders = append(orders, order)
+				}
+			}
+			args.opts = append(args.opts, WithAttachmentOrder(orders))
+		}
+	}
+	if v, ok := rv[whereField].(*AttachmentWhereInput); ok {
+		args.opts = append(args.opts, WithAttachmentFilter(v.Filter))
 	}
 	return args
 }
@@ -828,6 +1049,19 @@ func (_q *ContributionQuery) collectField(ctx context.Context, oneNode bool, opC
 				selectedFields = append(selectedFields, contribution.FieldHouseholdID)
 				fieldSeen[contribution.FieldHouseholdID] = struct{}{}
 			}
+
+		case "attachments":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&AttachmentClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, attachmentImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedAttachments(alias, func(wq *AttachmentQuery) {
+				*wq = *query
+			})
 		case "createdAt":
 			if _, ok := fieldSeen[contribution.FieldCreatedAt]; !ok {
 				selectedFields = append(selectedFields, contribution.FieldCreatedAt)
@@ -1037,6 +1271,19 @@ func (_q *DemandQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 				return err
 			}
 			_q.WithNamedEvents(alias, func(wq *DemandEventQuery) {
+				*wq = *query
+			})
+
+		case "attachments":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&AttachmentClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, attachmentImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedAttachments(alias, func(wq *AttachmentQuery) {
 				*wq = *query
 			})
 		case "createdAt":
@@ -1600,6 +1847,19 @@ func (_q *DemoProjectStageQuery) collectField(ctx context.Context, oneNode bool,
 				selectedFields = append(selectedFields, demoprojectstage.FieldProjectID)
 				fieldSeen[demoprojectstage.FieldProjectID] = struct{}{}
 			}
+
+		case "attachments":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&AttachmentClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, attachmentImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedAttachments(alias, func(wq *AttachmentQuery) {
+				*wq = *query
+			})
 		case "createdAt":
 			if _, ok := fieldSeen[demoprojectstage.FieldCreatedAt]; !ok {
 				selectedFields = append(selectedFields, demoprojectstage.FieldCreatedAt)
@@ -4497,6 +4757,19 @@ func (_q *RectificationQuery) collectField(ctx context.Context, oneNode bool, op
 				selectedFields = append(selectedFields, rectification.FieldDepartmentID)
 				fieldSeen[rectification.FieldDepartmentID] = struct{}{}
 			}
+
+		case "attachments":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&AttachmentClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, attachmentImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedAttachments(alias, func(wq *AttachmentQuery) {
+				*wq = *query
+			})
 		case "createdAt":
 			if _, ok := fieldSeen[rectification.FieldCreatedAt]; !ok {
 				selectedFields = append(selectedFields, rectification.FieldCreatedAt)
@@ -7424,6 +7697,19 @@ func (_q *VisitQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 				return err
 			}
 			_q.WithNamedDemands(alias, func(wq *DemandQuery) {
+				*wq = *query
+			})
+
+		case "attachments":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&AttachmentClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, attachmentImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedAttachments(alias, func(wq *AttachmentQuery) {
 				*wq = *query
 			})
 		case "createdAt":

@@ -32,6 +32,46 @@ func (_m *Assessment) Secretary(ctx context.Context) (*PartyMember, error) {
 	return result, MaskNotFound(err)
 }
 
+func (_m *Attachment) Visit(ctx context.Context) (*Visit, error) {
+	result, err := _m.Edges.VisitOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryVisit().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *Attachment) DemoProjectStage(ctx context.Context) (*DemoProjectStage, error) {
+	result, err := _m.Edges.DemoProjectStageOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryDemoProjectStage().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *Attachment) Rectification(ctx context.Context) (*Rectification, error) {
+	result, err := _m.Edges.RectificationOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryRectification().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *Attachment) Contribution(ctx context.Context) (*Contribution, error) {
+	result, err := _m.Edges.ContributionOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryContribution().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *Attachment) Demand(ctx context.Context) (*Demand, error) {
+	result, err := _m.Edges.DemandOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryDemand().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
 func (_m *Cadre) Department(ctx context.Context) (*Department, error) {
 	result, err := _m.Edges.DepartmentOrErr()
 	if IsNotLoaded(err) {
@@ -93,6 +133,18 @@ func (_m *Contribution) Household(ctx context.Context) (*Household, error) {
 	return result, MaskNotFound(err)
 }
 
+func (_m *Contribution) Attachments(ctx context.Context) (result []*Attachment, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedAttachments(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.AttachmentsOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryAttachments().All(ctx)
+	}
+	return result, err
+}
+
 func (_m *Demand) Household(ctx context.Context) (*Household, error) {
 	result, err := _m.Edges.HouseholdOrErr()
 	if IsNotLoaded(err) {
@@ -137,6 +189,18 @@ func (_m *Demand) Events(ctx context.Context) (result []*DemandEvent, err error)
 	}
 	if IsNotLoaded(err) {
 		result, err = _m.QueryEvents().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *Demand) Attachments(ctx context.Context) (result []*Attachment, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedAttachments(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.AttachmentsOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryAttachments().All(ctx)
 	}
 	return result, err
 }
@@ -193,6 +257,18 @@ func (_m *DemoProjectStage) Project(ctx context.Context) (*DemoProject, error) {
 	result, err := _m.Edges.ProjectOrErr()
 	if IsNotLoaded(err) {
 		result, err = _m.QueryProject().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *DemoProjectStage) Attachments(ctx context.Context) (result []*Attachment, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedAttachments(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.AttachmentsOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryAttachments().All(ctx)
 	}
 	return result, err
 }
@@ -660,6 +736,18 @@ func (_m *Rectification) Department(ctx context.Context) (*Department, error) {
 	return result, MaskNotFound(err)
 }
 
+func (_m *Rectification) Attachments(ctx context.Context) (result []*Attachment, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedAttachments(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.AttachmentsOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryAttachments().All(ctx)
+	}
+	return result, err
+}
+
 func (_m *Resident) Household(ctx context.Context) (*Household, error) {
 	result, err := _m.Edges.HouseholdOrErr()
 	if IsNotLoaded(err) {
@@ -1105,6 +1193,18 @@ func (_m *Visit) Demands(ctx context.Context) (result []*Demand, err error) {
 	}
 	if IsNotLoaded(err) {
 		result, err = _m.QueryDemands().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *Visit) Attachments(ctx context.Context) (result []*Attachment, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedAttachments(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.AttachmentsOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryAttachments().All(ctx)
 	}
 	return result, err
 }

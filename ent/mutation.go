@@ -13,6 +13,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"github.com/nanpiao/sbqw/ent/apikey"
 	"github.com/nanpiao/sbqw/ent/assessment"
+	"github.com/nanpiao/sbqw/ent/attachment"
 	"github.com/nanpiao/sbqw/ent/auditevent"
 	"github.com/nanpiao/sbqw/ent/cadre"
 	"github.com/nanpiao/sbqw/ent/casbinrule"
@@ -63,6 +64,7 @@ const (
 	// Node types.
 	TypeApiKey                = "ApiKey"
 	TypeAssessment            = "Assessment"
+	TypeAttachment            = "Attachment"
 	TypeAuditEvent            = "AuditEvent"
 	TypeCadre                 = "Cadre"
 	TypeCasbinRule            = "CasbinRule"
@@ -2735,6 +2737,2561 @@ func (m *AssessmentMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown Assessment edge %s", name)
+}
+
+// AttachmentMutation represents an operation that mutates the Attachment nodes in the graph.
+type AttachmentMutation struct {
+	config
+	op                        Op
+	typ                       string
+	id                        *int
+	created_at                *time.Time
+	updated_at                *time.Time
+	deleted_at                *time.Time
+	delete_token              *int64
+	adddelete_token           *int64
+	version                   *int
+	addversion                *int
+	sha256                    *string
+	size                      *int64
+	addsize                   *int64
+	content_type              *string
+	name                      *string
+	taken_at                  *time.Time
+	latitude                  *float64
+	addlatitude               *float64
+	longitude                 *float64
+	addlongitude              *float64
+	uploader_id               *int
+	adduploader_id            *int
+	uploader                  *string
+	township_id               *int
+	addtownship_id            *int
+	village_id                *int
+	addvillage_id             *int
+	household_id              *int
+	addhousehold_id           *int
+	pairing_id                *int
+	addpairing_id             *int
+	department_id             *int
+	adddepartment_id          *int
+	member_id                 *int
+	addmember_id              *int
+	clearedFields             map[string]struct{}
+	visit                     *int
+	clearedvisit              bool
+	demo_project_stage        *int
+	cleareddemo_project_stage bool
+	rectification             *int
+	clearedrectification      bool
+	contribution              *int
+	clearedcontribution       bool
+	demand                    *int
+	cleareddemand             bool
+	done                      bool
+	oldValue                  func(context.Context) (*Attachment, error)
+	predicates                []predicate.Attachment
+}
+
+var _ ent.Mutation = (*AttachmentMutation)(nil)
+
+// attachmentOption allows management of the mutation configuration using functional options.
+type attachmentOption func(*AttachmentMutation)
+
+// newAttachmentMutation creates new mutation for the Attachment entity.
+func newAttachmentMutation(c config, op Op, opts ...attachmentOption) *AttachmentMutation {
+	m := &AttachmentMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeAttachment,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withAttachmentID sets the ID field of the mutation.
+func withAttachmentID(id int) attachmentOption {
+	return func(m *AttachmentMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Attachment
+		)
+		m.oldValue = func(ctx context.Context) (*Attachment, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Attachment.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withAttachment sets the old Attachment of the mutation.
+func withAttachment(node *Attachment) attachmentOption {
+	return func(m *AttachmentMutation) {
+		m.oldValue = func(context.Context) (*Attachment, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m AttachmentMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m AttachmentMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *AttachmentMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *AttachmentMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Attachment.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *AttachmentMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *AttachmentMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the Attachment entity.
+// If the Attachment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AttachmentMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *AttachmentMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *AttachmentMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *AttachmentMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the Attachment entity.
+// If the Attachment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AttachmentMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *AttachmentMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetDeletedAt sets the "deleted_at" field.
+func (m *AttachmentMutation) SetDeletedAt(t time.Time) {
+	m.deleted_at = &t
+}
+
+// DeletedAt returns the value of the "deleted_at" field in the mutation.
+func (m *AttachmentMutation) DeletedAt() (r time.Time, exists bool) {
+	v := m.deleted_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDeletedAt returns the old "deleted_at" field's value of the Attachment entity.
+// If the Attachment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AttachmentMutation) OldDeletedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDeletedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDeletedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDeletedAt: %w", err)
+	}
+	return oldValue.DeletedAt, nil
+}
+
+// ClearDeletedAt clears the value of the "deleted_at" field.
+func (m *AttachmentMutation) ClearDeletedAt() {
+	m.deleted_at = nil
+	m.clearedFields[attachment.FieldDeletedAt] = struct{}{}
+}
+
+// DeletedAtCleared returns if the "deleted_at" field was cleared in this mutation.
+func (m *AttachmentMutation) DeletedAtCleared() bool {
+	_, ok := m.clearedFields[attachment.FieldDeletedAt]
+	return ok
+}
+
+// ResetDeletedAt resets all changes to the "deleted_at" field.
+func (m *AttachmentMutation) ResetDeletedAt() {
+	m.deleted_at = nil
+	delete(m.clearedFields, attachment.FieldDeletedAt)
+}
+
+// SetDeleteToken sets the "delete_token" field.
+func (m *AttachmentMutation) SetDeleteToken(i int64) {
+	m.delete_token = &i
+	m.adddelete_token = nil
+}
+
+// DeleteToken returns the value of the "delete_token" field in the mutation.
+func (m *AttachmentMutation) DeleteToken() (r int64, exists bool) {
+	v := m.delete_token
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDeleteToken returns the old "delete_token" field's value of the Attachment entity.
+// If the Attachment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AttachmentMutation) OldDeleteToken(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDeleteToken is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDeleteToken requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDeleteToken: %w", err)
+	}
+	return oldValue.DeleteToken, nil
+}
+
+// AddDeleteToken adds i to the "delete_token" field.
+func (m *AttachmentMutation) AddDeleteToken(i int64) {
+	if m.adddelete_token != nil {
+		*m.adddelete_token += i
+	} else {
+		m.adddelete_token = &i
+	}
+}
+
+// AddedDeleteToken returns the value that was added to the "delete_token" field in this mutation.
+func (m *AttachmentMutation) AddedDeleteToken() (r int64, exists bool) {
+	v := m.adddelete_token
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetDeleteToken resets all changes to the "delete_token" field.
+func (m *AttachmentMutation) ResetDeleteToken() {
+	m.delete_token = nil
+	m.adddelete_token = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *AttachmentMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *AttachmentMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the Attachment entity.
+// If the Attachment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AttachmentMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *AttachmentMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *AttachmentMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *AttachmentMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
+}
+
+// SetVisitID sets the "visit_id" field.
+func (m *AttachmentMutation) SetVisitID(i int) {
+	m.visit = &i
+}
+
+// VisitID returns the value of the "visit_id" field in the mutation.
+func (m *AttachmentMutation) VisitID() (r int, exists bool) {
+	v := m.visit
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVisitID returns the old "visit_id" field's value of the Attachment entity.
+// If the Attachment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AttachmentMutation) OldVisitID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVisitID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVisitID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVisitID: %w", err)
+	}
+	return oldValue.VisitID, nil
+}
+
+// ClearVisitID clears the value of the "visit_id" field.
+func (m *AttachmentMutation) ClearVisitID() {
+	m.visit = nil
+	m.clearedFields[attachment.FieldVisitID] = struct{}{}
+}
+
+// VisitIDCleared returns if the "visit_id" field was cleared in this mutation.
+func (m *AttachmentMutation) VisitIDCleared() bool {
+	_, ok := m.clearedFields[attachment.FieldVisitID]
+	return ok
+}
+
+// ResetVisitID resets all changes to the "visit_id" field.
+func (m *AttachmentMutation) ResetVisitID() {
+	m.visit = nil
+	delete(m.clearedFields, attachment.FieldVisitID)
+}
+
+// SetDemoProjectStageID sets the "demo_project_stage_id" field.
+func (m *AttachmentMutation) SetDemoProjectStageID(i int) {
+	m.demo_project_stage = &i
+}
+
+// DemoProjectStageID returns the value of the "demo_project_stage_id" field in the mutation.
+func (m *AttachmentMutation) DemoProjectStageID() (r int, exists bool) {
+	v := m.demo_project_stage
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDemoProjectStageID returns the old "demo_project_stage_id" field's value of the Attachment entity.
+// If the Attachment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AttachmentMutation) OldDemoProjectStageID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDemoProjectStageID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDemoProjectStageID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDemoProjectStageID: %w", err)
+	}
+	return oldValue.DemoProjectStageID, nil
+}
+
+// ClearDemoProjectStageID clears the value of the "demo_project_stage_id" field.
+func (m *AttachmentMutation) ClearDemoProjectStageID() {
+	m.demo_project_stage = nil
+	m.clearedFields[attachment.FieldDemoProjectStageID] = struct{}{}
+}
+
+// DemoProjectStageIDCleared returns if the "demo_project_stage_id" field was cleared in this mutation.
+func (m *AttachmentMutation) DemoProjectStageIDCleared() bool {
+	_, ok := m.clearedFields[attachment.FieldDemoProjectStageID]
+	return ok
+}
+
+// ResetDemoProjectStageID resets all changes to the "demo_project_stage_id" field.
+func (m *AttachmentMutation) ResetDemoProjectStageID() {
+	m.demo_project_stage = nil
+	delete(m.clearedFields, attachment.FieldDemoProjectStageID)
+}
+
+// SetRectificationID sets the "rectification_id" field.
+func (m *AttachmentMutation) SetRectificationID(i int) {
+	m.rectification = &i
+}
+
+// RectificationID returns the value of the "rectification_id" field in the mutation.
+func (m *AttachmentMutation) RectificationID() (r int, exists bool) {
+	v := m.rectification
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRectificationID returns the old "rectification_id" field's value of the Attachment entity.
+// If the Attachment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AttachmentMutation) OldRectificationID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRectificationID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRectificationID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRectificationID: %w", err)
+	}
+	return oldValue.RectificationID, nil
+}
+
+// ClearRectificationID clears the value of the "rectification_id" field.
+func (m *AttachmentMutation) ClearRectificationID() {
+	m.rectification = nil
+	m.clearedFields[attachment.FieldRectificationID] = struct{}{}
+}
+
+// RectificationIDCleared returns if the "rectification_id" field was cleared in this mutation.
+func (m *AttachmentMutation) RectificationIDCleared() bool {
+	_, ok := m.clearedFields[attachment.FieldRectificationID]
+	return ok
+}
+
+// ResetRectificationID resets all changes to the "rectification_id" field.
+func (m *AttachmentMutation) ResetRectificationID() {
+	m.rectification = nil
+	delete(m.clearedFields, attachment.FieldRectificationID)
+}
+
+// SetContributionID sets the "contribution_id" field.
+func (m *AttachmentMutation) SetContributionID(i int) {
+	m.contribution = &i
+}
+
+// ContributionID returns the value of the "contribution_id" field in the mutation.
+func (m *AttachmentMutation) ContributionID() (r int, exists bool) {
+	v := m.contribution
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldContributionID returns the old "contribution_id" field's value of the Attachment entity.
+// If the Attachment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AttachmentMutation) OldContributionID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldContributionID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldContributionID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldContributionID: %w", err)
+	}
+	return oldValue.ContributionID, nil
+}
+
+// ClearContributionID clears the value of the "contribution_id" field.
+func (m *AttachmentMutation) ClearContributionID() {
+	m.contribution = nil
+	m.clearedFields[attachment.FieldContributionID] = struct{}{}
+}
+
+// ContributionIDCleared returns if the "contribution_id" field was cleared in this mutation.
+func (m *AttachmentMutation) ContributionIDCleared() bool {
+	_, ok := m.clearedFields[attachment.FieldContributionID]
+	return ok
+}
+
+// ResetContributionID resets all changes to the "contribution_id" field.
+func (m *AttachmentMutation) ResetContributionID() {
+	m.contribution = nil
+	delete(m.clearedFields, attachment.FieldContributionID)
+}
+
+// SetDemandID sets the "demand_id" field.
+func (m *AttachmentMutation) SetDemandID(i int) {
+	m.demand = &i
+}
+
+// DemandID returns the value of the "demand_id" field in the mutation.
+func (m *AttachmentMutation) DemandID() (r int, exists bool) {
+	v := m.demand
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDemandID returns the old "demand_id" field's value of the Attachment entity.
+// If the Attachment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AttachmentMutation) OldDemandID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDemandID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDemandID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDemandID: %w", err)
+	}
+	return oldValue.DemandID, nil
+}
+
+// ClearDemandID clears the value of the "demand_id" field.
+func (m *AttachmentMutation) ClearDemandID() {
+	m.demand = nil
+	m.clearedFields[attachment.FieldDemandID] = struct{}{}
+}
+
+// DemandIDCleared returns if the "demand_id" field was cleared in this mutation.
+func (m *AttachmentMutation) DemandIDCleared() bool {
+	_, ok := m.clearedFields[attachment.FieldDemandID]
+	return ok
+}
+
+// ResetDemandID resets all changes to the "demand_id" field.
+func (m *AttachmentMutation) ResetDemandID() {
+	m.demand = nil
+	delete(m.clearedFields, attachment.FieldDemandID)
+}
+
+// SetSha256 sets the "sha256" field.
+func (m *AttachmentMutation) SetSha256(s string) {
+	m.sha256 = &s
+}
+
+// Sha256 returns the value of the "sha256" field in the mutation.
+func (m *AttachmentMutation) Sha256() (r string, exists bool) {
+	v := m.sha256
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSha256 returns the old "sha256" field's value of the Attachment entity.
+// If the Attachment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AttachmentMutation) OldSha256(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSha256 is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSha256 requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSha256: %w", err)
+	}
+	return oldValue.Sha256, nil
+}
+
+// ResetSha256 resets all changes to the "sha256" field.
+func (m *AttachmentMutation) ResetSha256() {
+	m.sha256 = nil
+}
+
+// SetSize sets the "size" field.
+func (m *AttachmentMutation) SetSize(i int64) {
+	m.size = &i
+	m.addsize = nil
+}
+
+// Size returns the value of the "size" field in the mutation.
+func (m *AttachmentMutation) Size() (r int64, exists bool) {
+	v := m.size
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSize returns the old "size" field's value of the Attachment entity.
+// If the Attachment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AttachmentMutation) OldSize(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSize is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSize requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSize: %w", err)
+	}
+	return oldValue.Size, nil
+}
+
+// AddSize adds i to the "size" field.
+func (m *AttachmentMutation) AddSize(i int64) {
+	if m.addsize != nil {
+		*m.addsize += i
+	} else {
+		m.addsize = &i
+	}
+}
+
+// AddedSize returns the value that was added to the "size" field in this mutation.
+func (m *AttachmentMutation) AddedSize() (r int64, exists bool) {
+	v := m.addsize
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetSize resets all changes to the "size" field.
+func (m *AttachmentMutation) ResetSize() {
+	m.size = nil
+	m.addsize = nil
+}
+
+// SetContentType sets the "content_type" field.
+func (m *AttachmentMutation) SetContentType(s string) {
+	m.content_type = &s
+}
+
+// ContentType returns the value of the "content_type" field in the mutation.
+func (m *AttachmentMutation) ContentType() (r string, exists bool) {
+	v := m.content_type
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldContentType returns the old "content_type" field's value of the Attachment entity.
+// If the Attachment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AttachmentMutation) OldContentType(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldContentType is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldContentType requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldContentType: %w", err)
+	}
+	return oldValue.ContentType, nil
+}
+
+// ResetContentType resets all changes to the "content_type" field.
+func (m *AttachmentMutation) ResetContentType() {
+	m.content_type = nil
+}
+
+// SetName sets the "name" field.
+func (m *AttachmentMutation) SetName(s string) {
+	m.name = &s
+}
+
+// Name returns the value of the "name" field in the mutation.
+func (m *AttachmentMutation) Name() (r string, exists bool) {
+	v := m.name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldName returns the old "name" field's value of the Attachment entity.
+// If the Attachment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AttachmentMutation) OldName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldName: %w", err)
+	}
+	return oldValue.Name, nil
+}
+
+// ResetName resets all changes to the "name" field.
+func (m *AttachmentMutation) ResetName() {
+	m.name = nil
+}
+
+// SetTakenAt sets the "taken_at" field.
+func (m *AttachmentMutation) SetTakenAt(t time.Time) {
+	m.taken_at = &t
+}
+
+// TakenAt returns the value of the "taken_at" field in the mutation.
+func (m *AttachmentMutation) TakenAt() (r time.Time, exists bool) {
+	v := m.taken_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTakenAt returns the old "taken_at" field's value of the Attachment entity.
+// If the Attachment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AttachmentMutation) OldTakenAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTakenAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTakenAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTakenAt: %w", err)
+	}
+	return oldValue.TakenAt, nil
+}
+
+// ClearTakenAt clears the value of the "taken_at" field.
+func (m *AttachmentMutation) ClearTakenAt() {
+	m.taken_at = nil
+	m.clearedFields[attachment.FieldTakenAt] = struct{}{}
+}
+
+// TakenAtCleared returns if the "taken_at" field was cleared in this mutation.
+func (m *AttachmentMutation) TakenAtCleared() bool {
+	_, ok := m.clearedFields[attachment.FieldTakenAt]
+	return ok
+}
+
+// ResetTakenAt resets all changes to the "taken_at" field.
+func (m *AttachmentMutation) ResetTakenAt() {
+	m.taken_at = nil
+	delete(m.clearedFields, attachment.FieldTakenAt)
+}
+
+// SetLatitude sets the "latitude" field.
+func (m *AttachmentMutation) SetLatitude(f float64) {
+	m.latitude = &f
+	m.addlatitude = nil
+}
+
+// Latitude returns the value of the "latitude" field in the mutation.
+func (m *AttachmentMutation) Latitude() (r float64, exists bool) {
+	v := m.latitude
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLatitude returns the old "latitude" field's value of the Attachment entity.
+// If the Attachment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AttachmentMutation) OldLatitude(ctx context.Context) (v *float64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLatitude is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLatitude requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLatitude: %w", err)
+	}
+	return oldValue.Latitude, nil
+}
+
+// AddLatitude adds f to the "latitude" field.
+func (m *AttachmentMutation) AddLatitude(f float64) {
+	if m.addlatitude != nil {
+		*m.addlatitude += f
+	} else {
+		m.addlatitude = &f
+	}
+}
+
+// AddedLatitude returns the value that was added to the "latitude" field in this mutation.
+func (m *AttachmentMutation) AddedLatitude() (r float64, exists bool) {
+	v := m.addlatitude
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearLatitude clears the value of the "latitude" field.
+func (m *AttachmentMutation) ClearLatitude() {
+	m.latitude = nil
+	m.addlatitude = nil
+	m.clearedFields[attachment.FieldLatitude] = struct{}{}
+}
+
+// LatitudeCleared returns if the "latitude" field was cleared in this mutation.
+func (m *AttachmentMutation) LatitudeCleared() bool {
+	_, ok := m.clearedFields[attachment.FieldLatitude]
+	return ok
+}
+
+// ResetLatitude resets all changes to the "latitude" field.
+func (m *AttachmentMutation) ResetLatitude() {
+	m.latitude = nil
+	m.addlatitude = nil
+	delete(m.clearedFields, attachment.FieldLatitude)
+}
+
+// SetLongitude sets the "longitude" field.
+func (m *AttachmentMutation) SetLongitude(f float64) {
+	m.longitude = &f
+	m.addlongitude = nil
+}
+
+// Longitude returns the value of the "longitude" field in the mutation.
+func (m *AttachmentMutation) Longitude() (r float64, exists bool) {
+	v := m.longitude
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLongitude returns the old "longitude" field's value of the Attachment entity.
+// If the Attachment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AttachmentMutation) OldLongitude(ctx context.Context) (v *float64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLongitude is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLongitude requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLongitude: %w", err)
+	}
+	return oldValue.Longitude, nil
+}
+
+// AddLongitude adds f to the "longitude" field.
+func (m *AttachmentMutation) AddLongitude(f float64) {
+	if m.addlongitude != nil {
+		*m.addlongitude += f
+	} else {
+		m.addlongitude = &f
+	}
+}
+
+// AddedLongitude returns the value that was added to the "longitude" field in this mutation.
+func (m *AttachmentMutation) AddedLongitude() (r float64, exists bool) {
+	v := m.addlongitude
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearLongitude clears the value of the "longitude" field.
+func (m *AttachmentMutation) ClearLongitude() {
+	m.longitude = nil
+	m.addlongitude = nil
+	m.clearedFields[attachment.FieldLongitude] = struct{}{}
+}
+
+// LongitudeCleared returns if the "longitude" field was cleared in this mutation.
+func (m *AttachmentMutation) LongitudeCleared() bool {
+	_, ok := m.clearedFields[attachment.FieldLongitude]
+	return ok
+}
+
+// ResetLongitude resets all changes to the "longitude" field.
+func (m *AttachmentMutation) ResetLongitude() {
+	m.longitude = nil
+	m.addlongitude = nil
+	delete(m.clearedFields, attachment.FieldLongitude)
+}
+
+// SetUploaderID sets the "uploader_id" field.
+func (m *AttachmentMutation) SetUploaderID(i int) {
+	m.uploader_id = &i
+	m.adduploader_id = nil
+}
+
+// UploaderID returns the value of the "uploader_id" field in the mutation.
+func (m *AttachmentMutation) UploaderID() (r int, exists bool) {
+	v := m.uploader_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUploaderID returns the old "uploader_id" field's value of the Attachment entity.
+// If the Attachment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AttachmentMutation) OldUploaderID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUploaderID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUploaderID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUploaderID: %w", err)
+	}
+	return oldValue.UploaderID, nil
+}
+
+// AddUploaderID adds i to the "uploader_id" field.
+func (m *AttachmentMutation) AddUploaderID(i int) {
+	if m.adduploader_id != nil {
+		*m.adduploader_id += i
+	} else {
+		m.adduploader_id = &i
+	}
+}
+
+// AddedUploaderID returns the value that was added to the "uploader_id" field in this mutation.
+func (m *AttachmentMutation) AddedUploaderID() (r int, exists bool) {
+	v := m.adduploader_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetUploaderID resets all changes to the "uploader_id" field.
+func (m *AttachmentMutation) ResetUploaderID() {
+	m.uploader_id = nil
+	m.adduploader_id = nil
+}
+
+// SetUploader sets the "uploader" field.
+func (m *AttachmentMutation) SetUploader(s string) {
+	m.uploader = &s
+}
+
+// Uploader returns the value of the "uploader" field in the mutation.
+func (m *AttachmentMutation) Uploader() (r string, exists bool) {
+	v := m.uploader
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUploader returns the old "uploader" field's value of the Attachment entity.
+// If the Attachment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AttachmentMutation) OldUploader(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUploader is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUploader requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUploader: %w", err)
+	}
+	return oldValue.Uploader, nil
+}
+
+// ResetUploader resets all changes to the "uploader" field.
+func (m *AttachmentMutation) ResetUploader() {
+	m.uploader = nil
+}
+
+// SetTownshipID sets the "township_id" field.
+func (m *AttachmentMutation) SetTownshipID(i int) {
+	m.township_id = &i
+	m.addtownship_id = nil
+}
+
+// TownshipID returns the value of the "township_id" field in the mutation.
+func (m *AttachmentMutation) TownshipID() (r int, exists bool) {
+	v := m.township_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTownshipID returns the old "township_id" field's value of the Attachment entity.
+// If the Attachment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AttachmentMutation) OldTownshipID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTownshipID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTownshipID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTownshipID: %w", err)
+	}
+	return oldValue.TownshipID, nil
+}
+
+// AddTownshipID adds i to the "township_id" field.
+func (m *AttachmentMutation) AddTownshipID(i int) {
+	if m.addtownship_id != nil {
+		*m.addtownship_id += i
+	} else {
+		m.addtownship_id = &i
+	}
+}
+
+// AddedTownshipID returns the value that was added to the "township_id" field in this mutation.
+func (m *AttachmentMutation) AddedTownshipID() (r int, exists bool) {
+	v := m.addtownship_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearTownshipID clears the value of the "township_id" field.
+func (m *AttachmentMutation) ClearTownshipID() {
+	m.township_id = nil
+	m.addtownship_id = nil
+	m.clearedFields[attachment.FieldTownshipID] = struct{}{}
+}
+
+// TownshipIDCleared returns if the "township_id" field was cleared in this mutation.
+func (m *AttachmentMutation) TownshipIDCleared() bool {
+	_, ok := m.clearedFields[attachment.FieldTownshipID]
+	return ok
+}
+
+// ResetTownshipID resets all changes to the "township_id" field.
+func (m *AttachmentMutation) ResetTownshipID() {
+	m.township_id = nil
+	m.addtownship_id = nil
+	delete(m.clearedFields, attachment.FieldTownshipID)
+}
+
+// SetVillageID sets the "village_id" field.
+func (m *AttachmentMutation) SetVillageID(i int) {
+	m.village_id = &i
+	m.addvillage_id = nil
+}
+
+// VillageID returns the value of the "village_id" field in the mutation.
+func (m *AttachmentMutation) VillageID() (r int, exists bool) {
+	v := m.village_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVillageID returns the old "village_id" field's value of the Attachment entity.
+// If the Attachment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AttachmentMutation) OldVillageID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVillageID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVillageID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVillageID: %w", err)
+	}
+	return oldValue.VillageID, nil
+}
+
+// AddVillageID adds i to the "village_id" field.
+func (m *AttachmentMutation) AddVillageID(i int) {
+	if m.addvillage_id != nil {
+		*m.addvillage_id += i
+	} else {
+		m.addvillage_id = &i
+	}
+}
+
+// AddedVillageID returns the value that was added to the "village_id" field in this mutation.
+func (m *AttachmentMutation) AddedVillageID() (r int, exists bool) {
+	v := m.addvillage_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearVillageID clears the value of the "village_id" field.
+func (m *AttachmentMutation) ClearVillageID() {
+	m.village_id = nil
+	m.addvillage_id = nil
+	m.clearedFields[attachment.FieldVillageID] = struct{}{}
+}
+
+// VillageIDCleared returns if the "village_id" field was cleared in this mutation.
+func (m *AttachmentMutation) VillageIDCleared() bool {
+	_, ok := m.clearedFields[attachment.FieldVillageID]
+	return ok
+}
+
+// ResetVillageID resets all changes to the "village_id" field.
+func (m *AttachmentMutation) ResetVillageID() {
+	m.village_id = nil
+	m.addvillage_id = nil
+	delete(m.clearedFields, attachment.FieldVillageID)
+}
+
+// SetHouseholdID sets the "household_id" field.
+func (m *AttachmentMutation) SetHouseholdID(i int) {
+	m.household_id = &i
+	m.addhousehold_id = nil
+}
+
+// HouseholdID returns the value of the "household_id" field in the mutation.
+func (m *AttachmentMutation) HouseholdID() (r int, exists bool) {
+	v := m.household_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldHouseholdID returns the old "household_id" field's value of the Attachment entity.
+// If the Attachment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AttachmentMutation) OldHouseholdID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldHouseholdID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldHouseholdID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldHouseholdID: %w", err)
+	}
+	return oldValue.HouseholdID, nil
+}
+
+// AddHouseholdID adds i to the "household_id" field.
+func (m *AttachmentMutation) AddHouseholdID(i int) {
+	if m.addhousehold_id != nil {
+		*m.addhousehold_id += i
+	} else {
+		m.addhousehold_id = &i
+	}
+}
+
+// AddedHouseholdID returns the value that was added to the "household_id" field in this mutation.
+func (m *AttachmentMutation) AddedHouseholdID() (r int, exists bool) {
+	v := m.addhousehold_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearHouseholdID clears the value of the "household_id" field.
+func (m *AttachmentMutation) ClearHouseholdID() {
+	m.household_id = nil
+	m.addhousehold_id = nil
+	m.clearedFields[attachment.FieldHouseholdID] = struct{}{}
+}
+
+// HouseholdIDCleared returns if the "household_id" field was cleared in this mutation.
+func (m *AttachmentMutation) HouseholdIDCleared() bool {
+	_, ok := m.clearedFields[attachment.FieldHouseholdID]
+	return ok
+}
+
+// ResetHouseholdID resets all changes to the "household_id" field.
+func (m *AttachmentMutation) ResetHouseholdID() {
+	m.household_id = nil
+	m.addhousehold_id = nil
+	delete(m.clearedFields, attachment.FieldHouseholdID)
+}
+
+// SetPairingID sets the "pairing_id" field.
+func (m *AttachmentMutation) SetPairingID(i int) {
+	m.pairing_id = &i
+	m.addpairing_id = nil
+}
+
+// PairingID returns the value of the "pairing_id" field in the mutation.
+func (m *AttachmentMutation) PairingID() (r int, exists bool) {
+	v := m.pairing_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPairingID returns the old "pairing_id" field's value of the Attachment entity.
+// If the Attachment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AttachmentMutation) OldPairingID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPairingID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPairingID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPairingID: %w", err)
+	}
+	return oldValue.PairingID, nil
+}
+
+// AddPairingID adds i to the "pairing_id" field.
+func (m *AttachmentMutation) AddPairingID(i int) {
+	if m.addpairing_id != nil {
+		*m.addpairing_id += i
+	} else {
+		m.addpairing_id = &i
+	}
+}
+
+// AddedPairingID returns the value that was added to the "pairing_id" field in this mutation.
+func (m *AttachmentMutation) AddedPairingID() (r int, exists bool) {
+	v := m.addpairing_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearPairingID clears the value of the "pairing_id" field.
+func (m *AttachmentMutation) ClearPairingID() {
+	m.pairing_id = nil
+	m.addpairing_id = nil
+	m.clearedFields[attachment.FieldPairingID] = struct{}{}
+}
+
+// PairingIDCleared returns if the "pairing_id" field was cleared in this mutation.
+func (m *AttachmentMutation) PairingIDCleared() bool {
+	_, ok := m.clearedFields[attachment.FieldPairingID]
+	return ok
+}
+
+// ResetPairingID resets all changes to the "pairing_id" field.
+func (m *AttachmentMutation) ResetPairingID() {
+	m.pairing_id = nil
+	m.addpairing_id = nil
+	delete(m.clearedFields, attachment.FieldPairingID)
+}
+
+// SetDepartmentID sets the "department_id" field.
+func (m *AttachmentMutation) SetDepartmentID(i int) {
+	m.department_id = &i
+	m.adddepartment_id = nil
+}
+
+// DepartmentID returns the value of the "department_id" field in the mutation.
+func (m *AttachmentMutation) DepartmentID() (r int, exists bool) {
+	v := m.department_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDepartmentID returns the old "department_id" field's value of the Attachment entity.
+// If the Attachment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AttachmentMutation) OldDepartmentID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDepartmentID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDepartmentID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDepartmentID: %w", err)
+	}
+	return oldValue.DepartmentID, nil
+}
+
+// AddDepartmentID adds i to the "department_id" field.
+func (m *AttachmentMutation) AddDepartmentID(i int) {
+	if m.adddepartment_id != nil {
+		*m.adddepartment_id += i
+	} else {
+		m.adddepartment_id = &i
+	}
+}
+
+// AddedDepartmentID returns the value that was added to the "department_id" field in this mutation.
+func (m *AttachmentMutation) AddedDepartmentID() (r int, exists bool) {
+	v := m.adddepartment_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearDepartmentID clears the value of the "department_id" field.
+func (m *AttachmentMutation) ClearDepartmentID() {
+	m.department_id = nil
+	m.adddepartment_id = nil
+	m.clearedFields[attachment.FieldDepartmentID] = struct{}{}
+}
+
+// DepartmentIDCleared returns if the "department_id" field was cleared in this mutation.
+func (m *AttachmentMutation) DepartmentIDCleared() bool {
+	_, ok := m.clearedFields[attachment.FieldDepartmentID]
+	return ok
+}
+
+// ResetDepartmentID resets all changes to the "department_id" field.
+func (m *AttachmentMutation) ResetDepartmentID() {
+	m.department_id = nil
+	m.adddepartment_id = nil
+	delete(m.clearedFields, attachment.FieldDepartmentID)
+}
+
+// SetMemberID sets the "member_id" field.
+func (m *AttachmentMutation) SetMemberID(i int) {
+	m.member_id = &i
+	m.addmember_id = nil
+}
+
+// MemberID returns the value of the "member_id" field in the mutation.
+func (m *AttachmentMutation) MemberID() (r int, exists bool) {
+	v := m.member_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMemberID returns the old "member_id" field's value of the Attachment entity.
+// If the Attachment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AttachmentMutation) OldMemberID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMemberID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMemberID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMemberID: %w", err)
+	}
+	return oldValue.MemberID, nil
+}
+
+// AddMemberID adds i to the "member_id" field.
+func (m *AttachmentMutation) AddMemberID(i int) {
+	if m.addmember_id != nil {
+		*m.addmember_id += i
+	} else {
+		m.addmember_id = &i
+	}
+}
+
+// AddedMemberID returns the value that was added to the "member_id" field in this mutation.
+func (m *AttachmentMutation) AddedMemberID() (r int, exists bool) {
+	v := m.addmember_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearMemberID clears the value of the "member_id" field.
+func (m *AttachmentMutation) ClearMemberID() {
+	m.member_id = nil
+	m.addmember_id = nil
+	m.clearedFields[attachment.FieldMemberID] = struct{}{}
+}
+
+// MemberIDCleared returns if the "member_id" field was cleared in this mutation.
+func (m *AttachmentMutation) MemberIDCleared() bool {
+	_, ok := m.clearedFields[attachment.FieldMemberID]
+	return ok
+}
+
+// ResetMemberID resets all changes to the "member_id" field.
+func (m *AttachmentMutation) ResetMemberID() {
+	m.member_id = nil
+	m.addmember_id = nil
+	delete(m.clearedFields, attachment.FieldMemberID)
+}
+
+// ClearVisit clears the "visit" edge to the Visit entity.
+func (m *AttachmentMutation) ClearVisit() {
+	m.clearedvisit = true
+	m.clearedFields[attachment.FieldVisitID] = struct{}{}
+}
+
+// VisitCleared reports if the "visit" edge to the Visit entity was cleared.
+func (m *AttachmentMutation) VisitCleared() bool {
+	return m.VisitIDCleared() || m.clearedvisit
+}
+
+// VisitIDs returns the "visit" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// VisitID instead. It exists only for internal usage by the builders.
+func (m *AttachmentMutation) VisitIDs() (ids []int) {
+	if id := m.visit; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetVisit resets all changes to the "visit" edge.
+func (m *AttachmentMutation) ResetVisit() {
+	m.visit = nil
+	m.clearedvisit = false
+}
+
+// ClearDemoProjectStage clears the "demo_project_stage" edge to the DemoProjectStage entity.
+func (m *AttachmentMutation) ClearDemoProjectStage() {
+	m.cleareddemo_project_stage = true
+	m.clearedFields[attachment.FieldDemoProjectStageID] = struct{}{}
+}
+
+// DemoProjectStageCleared reports if the "demo_project_stage" edge to the DemoProjectStage entity was cleared.
+func (m *AttachmentMutation) DemoProjectStageCleared() bool {
+	return m.DemoProjectStageIDCleared() || m.cleareddemo_project_stage
+}
+
+// DemoProjectStageIDs returns the "demo_project_stage" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// DemoProjectStageID instead. It exists only for internal usage by the builders.
+func (m *AttachmentMutation) DemoProjectStageIDs() (ids []int) {
+	if id := m.demo_project_stage; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetDemoProjectStage resets all changes to the "demo_project_stage" edge.
+func (m *AttachmentMutation) ResetDemoProjectStage() {
+	m.demo_project_stage = nil
+	m.cleareddemo_project_stage = false
+}
+
+// ClearRectification clears the "rectification" edge to the Rectification entity.
+func (m *AttachmentMutation) ClearRectification() {
+	m.clearedrectification = true
+	m.clearedFields[attachment.FieldRectificationID] = struct{}{}
+}
+
+// RectificationCleared reports if the "rectification" edge to the Rectification entity was cleared.
+func (m *AttachmentMutation) RectificationCleared() bool {
+	return m.RectificationIDCleared() || m.clearedrectification
+}
+
+// RectificationIDs returns the "rectification" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// RectificationID instead. It exists only for internal usage by the builders.
+func (m *AttachmentMutation) RectificationIDs() (ids []int) {
+	if id := m.rectification; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetRectification resets all changes to the "rectification" edge.
+func (m *AttachmentMutation) ResetRectification() {
+	m.rectification = nil
+	m.clearedrectification = false
+}
+
+// ClearContribution clears the "contribution" edge to the Contribution entity.
+func (m *AttachmentMutation) ClearContribution() {
+	m.clearedcontribution = true
+	m.clearedFields[attachment.FieldContributionID] = struct{}{}
+}
+
+// ContributionCleared reports if the "contribution" edge to the Contribution entity was cleared.
+func (m *AttachmentMutation) ContributionCleared() bool {
+	return m.ContributionIDCleared() || m.clearedcontribution
+}
+
+// ContributionIDs returns the "contribution" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ContributionID instead. It exists only for internal usage by the builders.
+func (m *AttachmentMutation) ContributionIDs() (ids []int) {
+	if id := m.contribution; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetContribution resets all changes to the "contribution" edge.
+func (m *AttachmentMutation) ResetContribution() {
+	m.contribution = nil
+	m.clearedcontribution = false
+}
+
+// ClearDemand clears the "demand" edge to the Demand entity.
+func (m *AttachmentMutation) ClearDemand() {
+	m.cleareddemand = true
+	m.clearedFields[attachment.FieldDemandID] = struct{}{}
+}
+
+// DemandCleared reports if the "demand" edge to the Demand entity was cleared.
+func (m *AttachmentMutation) DemandCleared() bool {
+	return m.DemandIDCleared() || m.cleareddemand
+}
+
+// DemandIDs returns the "demand" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// DemandID instead. It exists only for internal usage by the builders.
+func (m *AttachmentMutation) DemandIDs() (ids []int) {
+	if id := m.demand; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetDemand resets all changes to the "demand" edge.
+func (m *AttachmentMutation) ResetDemand() {
+	m.demand = nil
+	m.cleareddemand = false
+}
+
+// Where appends a list predicates to the AttachmentMutation builder.
+func (m *AttachmentMutation) Where(ps ...predicate.Attachment) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the AttachmentMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *AttachmentMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Attachment, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *AttachmentMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *AttachmentMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Attachment).
+func (m *AttachmentMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *AttachmentMutation) Fields() []string {
+	fields := make([]string, 0, 25)
+	if m.created_at != nil {
+		fields = append(fields, attachment.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, attachment.FieldUpdatedAt)
+	}
+	if m.deleted_at != nil {
+		fields = append(fields, attachment.FieldDeletedAt)
+	}
+	if m.delete_token != nil {
+		fields = append(fields, attachment.FieldDeleteToken)
+	}
+	if m.version != nil {
+		fields = append(fields, attachment.FieldVersion)
+	}
+	if m.visit != nil {
+		fields = append(fields, attachment.FieldVisitID)
+	}
+	if m.demo_project_stage != nil {
+		fields = append(fields, attachment.FieldDemoProjectStageID)
+	}
+	if m.rectification != nil {
+		fields = append(fields, attachment.FieldRectificationID)
+	}
+	if m.contribution != nil {
+		fields = append(fields, attachment.FieldContributionID)
+	}
+	if m.demand != nil {
+		fields = append(fields, attachment.FieldDemandID)
+	}
+	if m.sha256 != nil {
+		fields = append(fields, attachment.FieldSha256)
+	}
+	if m.size != nil {
+		fields = append(fields, attachment.FieldSize)
+	}
+	if m.content_type != nil {
+		fields = append(fields, attachment.FieldContentType)
+	}
+	if m.name != nil {
+		fields = append(fields, attachment.FieldName)
+	}
+	if m.taken_at != nil {
+		fields = append(fields, attachment.FieldTakenAt)
+	}
+	if m.latitude != nil {
+		fields = append(fields, attachment.FieldLatitude)
+	}
+	if m.longitude != nil {
+		fields = append(fields, attachment.FieldLongitude)
+	}
+	if m.uploader_id != nil {
+		fields = append(fields, attachment.FieldUploaderID)
+	}
+	if m.uploader != nil {
+		fields = append(fields, attachment.FieldUploader)
+	}
+	if m.township_id != nil {
+		fields = append(fields, attachment.FieldTownshipID)
+	}
+	if m.village_id != nil {
+		fields = append(fields, attachment.FieldVillageID)
+	}
+	if m.household_id != nil {
+		fields = append(fields, attachment.FieldHouseholdID)
+	}
+	if m.pairing_id != nil {
+		fields = append(fields, attachment.FieldPairingID)
+	}
+	if m.department_id != nil {
+		fields = append(fields, attachment.FieldDepartmentID)
+	}
+	if m.member_id != nil {
+		fields = append(fields, attachment.FieldMemberID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *AttachmentMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case attachment.FieldCreatedAt:
+		return m.CreatedAt()
+	case attachment.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case attachment.FieldDeletedAt:
+		return m.DeletedAt()
+	case attachment.FieldDeleteToken:
+		return m.DeleteToken()
+	case attachment.FieldVersion:
+		return m.Version()
+	case attachment.FieldVisitID:
+		return m.VisitID()
+	case attachment.FieldDemoProjectStageID:
+		return m.DemoProjectStageID()
+	case attachment.FieldRectificationID:
+		return m.RectificationID()
+	case attachment.FieldContributionID:
+		return m.ContributionID()
+	case attachment.FieldDemandID:
+		return m.DemandID()
+	case attachment.FieldSha256:
+		return m.Sha256()
+	case attachment.FieldSize:
+		return m.Size()
+	case attachment.FieldContentType:
+		return m.ContentType()
+	case attachment.FieldName:
+		return m.Name()
+	case attachment.FieldTakenAt:
+		return m.TakenAt()
+	case attachment.FieldLatitude:
+		return m.Latitude()
+	case attachment.FieldLongitude:
+		return m.Longitude()
+	case attachment.FieldUploaderID:
+		return m.UploaderID()
+	case attachment.FieldUploader:
+		return m.Uploader()
+	case attachment.FieldTownshipID:
+		return m.TownshipID()
+	case attachment.FieldVillageID:
+		return m.VillageID()
+	case attachment.FieldHouseholdID:
+		return m.HouseholdID()
+	case attachment.FieldPairingID:
+		return m.PairingID()
+	case attachment.FieldDepartmentID:
+		return m.DepartmentID()
+	case attachment.FieldMemberID:
+		return m.MemberID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *AttachmentMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case attachment.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case attachment.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case attachment.FieldDeletedAt:
+		return m.OldDeletedAt(ctx)
+	case attachment.FieldDeleteToken:
+		return m.OldDeleteToken(ctx)
+	case attachment.FieldVersion:
+		return m.OldVersion(ctx)
+	case attachment.FieldVisitID:
+		return m.OldVisitID(ctx)
+	case attachment.FieldDemoProjectStageID:
+		return m.OldDemoProjectStageID(ctx)
+	case attachment.FieldRectificationID:
+		return m.OldRectificationID(ctx)
+	case attachment.FieldContributionID:
+		return m.OldContributionID(ctx)
+	case attachment.FieldDemandID:
+		return m.OldDemandID(ctx)
+	case attachment.FieldSha256:
+		return m.OldSha256(ctx)
+	case attachment.FieldSize:
+		return m.OldSize(ctx)
+	case attachment.FieldContentType:
+		return m.OldContentType(ctx)
+	case attachment.FieldName:
+		return m.OldName(ctx)
+	case attachment.FieldTakenAt:
+		return m.OldTakenAt(ctx)
+	case attachment.FieldLatitude:
+		return m.OldLatitude(ctx)
+	case attachment.FieldLongitude:
+		return m.OldLongitude(ctx)
+	case attachment.FieldUploaderID:
+		return m.OldUploaderID(ctx)
+	case attachment.FieldUploader:
+		return m.OldUploader(ctx)
+	case attachment.FieldTownshipID:
+		return m.OldTownshipID(ctx)
+	case attachment.FieldVillageID:
+		return m.OldVillageID(ctx)
+	case attachment.FieldHouseholdID:
+		return m.OldHouseholdID(ctx)
+	case attachment.FieldPairingID:
+		return m.OldPairingID(ctx)
+	case attachment.FieldDepartmentID:
+		return m.OldDepartmentID(ctx)
+	case attachment.FieldMemberID:
+		return m.OldMemberID(ctx)
+	}
+	return nil, fmt.Errorf("unknown Attachment field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *AttachmentMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case attachment.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case attachment.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case attachment.FieldDeletedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDeletedAt(v)
+		return nil
+	case attachment.FieldDeleteToken:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDeleteToken(v)
+		return nil
+	case attachment.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
+		return nil
+	case attachment.FieldVisitID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVisitID(v)
+		return nil
+	case attachment.FieldDemoProjectStageID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDemoProjectStageID(v)
+		return nil
+	case attachment.FieldRectificationID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRectificationID(v)
+		return nil
+	case attachment.FieldContributionID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetContributionID(v)
+		return nil
+	case attachment.FieldDemandID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDemandID(v)
+		return nil
+	case attachment.FieldSha256:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSha256(v)
+		return nil
+	case attachment.FieldSize:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSize(v)
+		return nil
+	case attachment.FieldContentType:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetContentType(v)
+		return nil
+	case attachment.FieldName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetName(v)
+		return nil
+	case attachment.FieldTakenAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTakenAt(v)
+		return nil
+	case attachment.FieldLatitude:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLatitude(v)
+		return nil
+	case attachment.FieldLongitude:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLongitude(v)
+		return nil
+	case attachment.FieldUploaderID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUploaderID(v)
+		return nil
+	case attachment.FieldUploader:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUploader(v)
+		return nil
+	case attachment.FieldTownshipID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTownshipID(v)
+		return nil
+	case attachment.FieldVillageID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVillageID(v)
+		return nil
+	case attachment.FieldHouseholdID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetHouseholdID(v)
+		return nil
+	case attachment.FieldPairingID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPairingID(v)
+		return nil
+	case attachment.FieldDepartmentID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDepartmentID(v)
+		return nil
+	case attachment.FieldMemberID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMemberID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Attachment field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *AttachmentMutation) AddedFields() []string {
+	var fields []string
+	if m.adddelete_token != nil {
+		fields = append(fields, attachment.FieldDeleteToken)
+	}
+	if m.addversion != nil {
+		fields = append(fields, attachment.FieldVersion)
+	}
+	if m.addsize != nil {
+		fields = append(fields, attachment.FieldSize)
+	}
+	if m.addlatitude != nil {
+		fields = append(fields, attachment.FieldLatitude)
+	}
+	if m.addlongitude != nil {
+		fields = append(fields, attachment.FieldLongitude)
+	}
+	if m.adduploader_id != nil {
+		fields = append(fields, attachment.FieldUploaderID)
+	}
+	if m.addtownship_id != nil {
+		fields = append(fields, attachment.FieldTownshipID)
+	}
+	if m.addvillage_id != nil {
+		fields = append(fields, attachment.FieldVillageID)
+	}
+	if m.addhousehold_id != nil {
+		fields = append(fields, attachment.FieldHouseholdID)
+	}
+	if m.addpairing_id != nil {
+		fields = append(fields, attachment.FieldPairingID)
+	}
+	if m.adddepartment_id != nil {
+		fields = append(fields, attachment.FieldDepartmentID)
+	}
+	if m.addmember_id != nil {
+		fields = append(fields, attachment.FieldMemberID)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *AttachmentMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case attachment.FieldDeleteToken:
+		return m.AddedDeleteToken()
+	case attachment.FieldVersion:
+		return m.AddedVersion()
+	case attachment.FieldSize:
+		return m.AddedSize()
+	case attachment.FieldLatitude:
+		return m.AddedLatitude()
+	case attachment.FieldLongitude:
+		return m.AddedLongitude()
+	case attachment.FieldUploaderID:
+		return m.AddedUploaderID()
+	case attachment.FieldTownshipID:
+		return m.AddedTownshipID()
+	case attachment.FieldVillageID:
+		return m.AddedVillageID()
+	case attachment.FieldHouseholdID:
+		return m.AddedHouseholdID()
+	case attachment.FieldPairingID:
+		return m.AddedPairingID()
+	case attachment.FieldDepartmentID:
+		return m.AddedDepartmentID()
+	case attachment.FieldMemberID:
+		return m.AddedMemberID()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *AttachmentMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case attachment.FieldDeleteToken:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddDeleteToken(v)
+		return nil
+	case attachment.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
+	case attachment.FieldSize:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddSize(v)
+		return nil
+	case attachment.FieldLatitude:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddLatitude(v)
+		return nil
+	case attachment.FieldLongitude:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddLongitude(v)
+		return nil
+	case attachment.FieldUploaderID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddUploaderID(v)
+		return nil
+	case attachment.FieldTownshipID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddTownshipID(v)
+		return nil
+	case attachment.FieldVillageID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVillageID(v)
+		return nil
+	case attachment.FieldHouseholdID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddHouseholdID(v)
+		return nil
+	case attachment.FieldPairingID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddPairingID(v)
+		return nil
+	case attachment.FieldDepartmentID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddDepartmentID(v)
+		return nil
+	case attachment.FieldMemberID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddMemberID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Attachment numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *AttachmentMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(attachment.FieldDeletedAt) {
+		fields = append(fields, attachment.FieldDeletedAt)
+	}
+	if m.FieldCleared(attachment.FieldVisitID) {
+		fields = append(fields, attachment.FieldVisitID)
+	}
+	if m.FieldCleared(attachment.FieldDemoProjectStageID) {
+		fields = append(fields, attachment.FieldDemoProjectStageID)
+	}
+	if m.FieldCleared(attachment.FieldRectificationID) {
+		fields = append(fields, attachment.FieldRectificationID)
+	}
+	if m.FieldCleared(attachment.FieldContributionID) {
+		fields = append(fields, attachment.FieldContributionID)
+	}
+	if m.FieldCleared(attachment.FieldDemandID) {
+		fields = append(fields, attachment.FieldDemandID)
+	}
+	if m.FieldCleared(attachment.FieldTakenAt) {
+		fields = append(fields, attachment.FieldTakenAt)
+	}
+	if m.FieldCleared(attachment.FieldLatitude) {
+		fields = append(fields, attachment.FieldLatitude)
+	}
+	if m.FieldCleared(attachment.FieldLongitude) {
+		fields = append(fields, attachment.FieldLongitude)
+	}
+	if m.FieldCleared(attachment.FieldTownshipID) {
+		fields = append(fields, attachment.FieldTownshipID)
+	}
+	if m.FieldCleared(attachment.FieldVillageID) {
+		fields = append(fields, attachment.FieldVillageID)
+	}
+	if m.FieldCleared(attachment.FieldHouseholdID) {
+		fields = append(fields, attachment.FieldHouseholdID)
+	}
+	if m.FieldCleared(attachment.FieldPairingID) {
+		fields = append(fields, attachment.FieldPairingID)
+	}
+	if m.FieldCleared(attachment.FieldDepartmentID) {
+		fields = append(fields, attachment.FieldDepartmentID)
+	}
+	if m.FieldCleared(attachment.FieldMemberID) {
+		fields = append(fields, attachment.FieldMemberID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *AttachmentMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *AttachmentMutation) ClearField(name string) error {
+	switch name {
+	case attachment.FieldDeletedAt:
+		m.ClearDeletedAt()
+		return nil
+	case attachment.FieldVisitID:
+		m.ClearVisitID()
+		return nil
+	case attachment.FieldDemoProjectStageID:
+		m.ClearDemoProjectStageID()
+		return nil
+	case attachment.FieldRectificationID:
+		m.ClearRectificationID()
+		return nil
+	case attachment.FieldContributionID:
+		m.ClearContributionID()
+		return nil
+	case attachment.FieldDemandID:
+		m.ClearDemandID()
+		return nil
+	case attachment.FieldTakenAt:
+		m.ClearTakenAt()
+		return nil
+	case attachment.FieldLatitude:
+		m.ClearLatitude()
+		return nil
+	case attachment.FieldLongitude:
+		m.ClearLongitude()
+		return nil
+	case attachment.FieldTownshipID:
+		m.ClearTownshipID()
+		return nil
+	case attachment.FieldVillageID:
+		m.ClearVillageID()
+		return nil
+	case attachment.FieldHouseholdID:
+		m.ClearHouseholdID()
+		return nil
+	case attachment.FieldPairingID:
+		m.ClearPairingID()
+		return nil
+	case attachment.FieldDepartmentID:
+		m.ClearDepartmentID()
+		return nil
+	case attachment.FieldMemberID:
+		m.ClearMemberID()
+		return nil
+	}
+	return fmt.Errorf("unknown Attachment nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *AttachmentMutation) ResetField(name string) error {
+	switch name {
+	case attachment.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case attachment.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case attachment.FieldDeletedAt:
+		m.ResetDeletedAt()
+		return nil
+	case attachment.FieldDeleteToken:
+		m.ResetDeleteToken()
+		return nil
+	case attachment.FieldVersion:
+		m.ResetVersion()
+		return nil
+	case attachment.FieldVisitID:
+		m.ResetVisitID()
+		return nil
+	case attachment.FieldDemoProjectStageID:
+		m.ResetDemoProjectStageID()
+		return nil
+	case attachment.FieldRectificationID:
+		m.ResetRectificationID()
+		return nil
+	case attachment.FieldContributionID:
+		m.ResetContributionID()
+		return nil
+	case attachment.FieldDemandID:
+		m.ResetDemandID()
+		return nil
+	case attachment.FieldSha256:
+		m.ResetSha256()
+		return nil
+	case attachment.FieldSize:
+		m.ResetSize()
+		return nil
+	case attachment.FieldContentType:
+		m.ResetContentType()
+		return nil
+	case attachment.FieldName:
+		m.ResetName()
+		return nil
+	case attachment.FieldTakenAt:
+		m.ResetTakenAt()
+		return nil
+	case attachment.FieldLatitude:
+		m.ResetLatitude()
+		return nil
+	case attachment.FieldLongitude:
+		m.ResetLongitude()
+		return nil
+	case attachment.FieldUploaderID:
+		m.ResetUploaderID()
+		return nil
+	case attachment.FieldUploader:
+		m.ResetUploader()
+		return nil
+	case attachment.FieldTownshipID:
+		m.ResetTownshipID()
+		return nil
+	case attachment.FieldVillageID:
+		m.ResetVillageID()
+		return nil
+	case attachment.FieldHouseholdID:
+		m.ResetHouseholdID()
+		return nil
+	case attachment.FieldPairingID:
+		m.ResetPairingID()
+		return nil
+	case attachment.FieldDepartmentID:
+		m.ResetDepartmentID()
+		return nil
+	case attachment.FieldMemberID:
+		m.ResetMemberID()
+		return nil
+	}
+	return fmt.Errorf("unknown Attachment field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *AttachmentMutation) AddedEdges() []string {
+	edges := make([]string, 0, 5)
+	if m.visit != nil {
+		edges = append(edges, attachment.EdgeVisit)
+	}
+	if m.demo_project_stage != nil {
+		edges = append(edges, attachment.EdgeDemoProjectStage)
+	}
+	if m.rectification != nil {
+		edges = append(edges, attachment.EdgeRectification)
+	}
+	if m.contribution != nil {
+		edges = append(edges, attachment.EdgeContribution)
+	}
+	if m.demand != nil {
+		edges = append(edges, attachment.EdgeDemand)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *AttachmentMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case attachment.EdgeVisit:
+		if id := m.visit; id != nil {
+			return []ent.Value{*id}
+		}
+	case attachment.EdgeDemoProjectStage:
+		if id := m.demo_project_stage; id != nil {
+			return []ent.Value{*id}
+		}
+	case attachment.EdgeRectification:
+		if id := m.rectification; id != nil {
+			return []ent.Value{*id}
+		}
+	case attachment.EdgeContribution:
+		if id := m.contribution; id != nil {
+			return []ent.Value{*id}
+		}
+	case attachment.EdgeDemand:
+		if id := m.demand; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *AttachmentMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 5)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *AttachmentMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *AttachmentMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 5)
+	if m.clearedvisit {
+		edges = append(edges, attachment.EdgeVisit)
+	}
+	if m.cleareddemo_project_stage {
+		edges = append(edges, attachment.EdgeDemoProjectStage)
+	}
+	if m.clearedrectification {
+		edges = append(edges, attachment.EdgeRectification)
+	}
+	if m.clearedcontribution {
+		edges = append(edges, attachment.EdgeContribution)
+	}
+	if m.cleareddemand {
+		edges = append(edges, attachment.EdgeDemand)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *AttachmentMutation) EdgeCleared(name string) bool {
+	switch name {
+	case attachment.EdgeVisit:
+		return m.clearedvisit
+	case attachment.EdgeDemoProjectStage:
+		return m.cleareddemo_project_stage
+	case attachment.EdgeRectification:
+		return m.clearedrectification
+	case attachment.EdgeContribution:
+		return m.clearedcontribution
+	case attachment.EdgeDemand:
+		return m.cleareddemand
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *AttachmentMutation) ClearEdge(name string) error {
+	switch name {
+	case attachment.EdgeVisit:
+		m.ClearVisit()
+		return nil
+	case attachment.EdgeDemoProjectStage:
+		m.ClearDemoProjectStage()
+		return nil
+	case attachment.EdgeRectification:
+		m.ClearRectification()
+		return nil
+	case attachment.EdgeContribution:
+		m.ClearContribution()
+		return nil
+	case attachment.EdgeDemand:
+		m.ClearDemand()
+		return nil
+	}
+	return fmt.Errorf("unknown Attachment unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *AttachmentMutation) ResetEdge(name string) error {
+	switch name {
+	case attachment.EdgeVisit:
+		m.ResetVisit()
+		return nil
+	case attachment.EdgeDemoProjectStage:
+		m.ResetDemoProjectStage()
+		return nil
+	case attachment.EdgeRectification:
+		m.ResetRectification()
+		return nil
+	case attachment.EdgeContribution:
+		m.ResetContribution()
+		return nil
+	case attachment.EdgeDemand:
+		m.ResetDemand()
+		return nil
+	}
+	return fmt.Errorf("unknown Attachment edge %s", name)
 }
 
 // AuditEventMutation represents an operation that mutates the AuditEvent nodes in the graph.
@@ -6374,6 +8931,9 @@ type ContributionMutation struct {
 	clearedteam          bool
 	household            *int
 	clearedhousehold     bool
+	attachments          map[int]struct{}
+	removedattachments   map[int]struct{}
+	clearedattachments   bool
 	done                 bool
 	oldValue             func(context.Context) (*Contribution, error)
 	predicates           []predicate.Contribution
@@ -7286,6 +9846,60 @@ func (m *ContributionMutation) ResetHousehold() {
 	m.clearedhousehold = false
 }
 
+// AddAttachmentIDs adds the "attachments" edge to the Attachment entity by ids.
+func (m *ContributionMutation) AddAttachmentIDs(ids ...int) {
+	if m.attachments == nil {
+		m.attachments = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.attachments[ids[i]] = struct{}{}
+	}
+}
+
+// ClearAttachments clears the "attachments" edge to the Attachment entity.
+func (m *ContributionMutation) ClearAttachments() {
+	m.clearedattachments = true
+}
+
+// AttachmentsCleared reports if the "attachments" edge to the Attachment entity was cleared.
+func (m *ContributionMutation) AttachmentsCleared() bool {
+	return m.clearedattachments
+}
+
+// RemoveAttachmentIDs removes the "attachments" edge to the Attachment entity by IDs.
+func (m *ContributionMutation) RemoveAttachmentIDs(ids ...int) {
+	if m.removedattachments == nil {
+		m.removedattachments = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.attachments, ids[i])
+		m.removedattachments[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedAttachments returns the removed IDs of the "attachments" edge to the Attachment entity.
+func (m *ContributionMutation) RemovedAttachmentsIDs() (ids []int) {
+	for id := range m.removedattachments {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// AttachmentsIDs returns the "attachments" edge IDs in the mutation.
+func (m *ContributionMutation) AttachmentsIDs() (ids []int) {
+	for id := range m.attachments {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetAttachments resets all changes to the "attachments" edge.
+func (m *ContributionMutation) ResetAttachments() {
+	m.attachments = nil
+	m.clearedattachments = false
+	m.removedattachments = nil
+}
+
 // Where appends a list predicates to the ContributionMutation builder.
 func (m *ContributionMutation) Where(ps ...predicate.Contribution) {
 	m.predicates = append(m.predicates, ps...)
@@ -7765,7 +10379,7 @@ func (m *ContributionMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *ContributionMutation) AddedEdges() []string {
-	edges := make([]string, 0, 3)
+	edges := make([]string, 0, 4)
 	if m.member != nil {
 		edges = append(edges, contribution.EdgeMember)
 	}
@@ -7774,6 +10388,9 @@ func (m *ContributionMutation) AddedEdges() []string {
 	}
 	if m.household != nil {
 		edges = append(edges, contribution.EdgeHousehold)
+	}
+	if m.attachments != nil {
+		edges = append(edges, contribution.EdgeAttachments)
 	}
 	return edges
 }
@@ -7794,25 +10411,42 @@ func (m *ContributionMutation) AddedIDs(name string) []ent.Value {
 		if id := m.household; id != nil {
 			return []ent.Value{*id}
 		}
+	case contribution.EdgeAttachments:
+		ids := make([]ent.Value, 0, len(m.attachments))
+		for id := range m.attachments {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *ContributionMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 3)
+	edges := make([]string, 0, 4)
+	if m.removedattachments != nil {
+		edges = append(edges, contribution.EdgeAttachments)
+	}
 	return edges
 }
 
 // RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
 // the given name in this mutation.
 func (m *ContributionMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case contribution.EdgeAttachments:
+		ids := make([]ent.Value, 0, len(m.removedattachments))
+		for id := range m.removedattachments {
+			ids = append(ids, id)
+		}
+		return ids
+	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *ContributionMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 3)
+	edges := make([]string, 0, 4)
 	if m.clearedmember {
 		edges = append(edges, contribution.EdgeMember)
 	}
@@ -7821,6 +10455,9 @@ func (m *ContributionMutation) ClearedEdges() []string {
 	}
 	if m.clearedhousehold {
 		edges = append(edges, contribution.EdgeHousehold)
+	}
+	if m.clearedattachments {
+		edges = append(edges, contribution.EdgeAttachments)
 	}
 	return edges
 }
@@ -7835,6 +10472,8 @@ func (m *ContributionMutation) EdgeCleared(name string) bool {
 		return m.clearedteam
 	case contribution.EdgeHousehold:
 		return m.clearedhousehold
+	case contribution.EdgeAttachments:
+		return m.clearedattachments
 	}
 	return false
 }
@@ -7868,6 +10507,9 @@ func (m *ContributionMutation) ResetEdge(name string) error {
 		return nil
 	case contribution.EdgeHousehold:
 		m.ResetHousehold()
+		return nil
+	case contribution.EdgeAttachments:
+		m.ResetAttachments()
 		return nil
 	}
 	return fmt.Errorf("unknown Contribution edge %s", name)
@@ -7912,6 +10554,9 @@ type DemandMutation struct {
 	events                       map[int]struct{}
 	removedevents                map[int]struct{}
 	clearedevents                bool
+	attachments                  map[int]struct{}
+	removedattachments           map[int]struct{}
+	clearedattachments           bool
 	done                         bool
 	oldValue                     func(context.Context) (*Demand, error)
 	predicates                   []predicate.Demand
@@ -9085,6 +11730,60 @@ func (m *DemandMutation) ResetEvents() {
 	m.removedevents = nil
 }
 
+// AddAttachmentIDs adds the "attachments" edge to the Attachment entity by ids.
+func (m *DemandMutation) AddAttachmentIDs(ids ...int) {
+	if m.attachments == nil {
+		m.attachments = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.attachments[ids[i]] = struct{}{}
+	}
+}
+
+// ClearAttachments clears the "attachments" edge to the Attachment entity.
+func (m *DemandMutation) ClearAttachments() {
+	m.clearedattachments = true
+}
+
+// AttachmentsCleared reports if the "attachments" edge to the Attachment entity was cleared.
+func (m *DemandMutation) AttachmentsCleared() bool {
+	return m.clearedattachments
+}
+
+// RemoveAttachmentIDs removes the "attachments" edge to the Attachment entity by IDs.
+func (m *DemandMutation) RemoveAttachmentIDs(ids ...int) {
+	if m.removedattachments == nil {
+		m.removedattachments = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.attachments, ids[i])
+		m.removedattachments[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedAttachments returns the removed IDs of the "attachments" edge to the Attachment entity.
+func (m *DemandMutation) RemovedAttachmentsIDs() (ids []int) {
+	for id := range m.removedattachments {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// AttachmentsIDs returns the "attachments" edge IDs in the mutation.
+func (m *DemandMutation) AttachmentsIDs() (ids []int) {
+	for id := range m.attachments {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetAttachments resets all changes to the "attachments" edge.
+func (m *DemandMutation) ResetAttachments() {
+	m.attachments = nil
+	m.clearedattachments = false
+	m.removedattachments = nil
+}
+
 // Where appends a list predicates to the DemandMutation builder.
 func (m *DemandMutation) Where(ps ...predicate.Demand) {
 	m.predicates = append(m.predicates, ps...)
@@ -9633,7 +12332,7 @@ func (m *DemandMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *DemandMutation) AddedEdges() []string {
-	edges := make([]string, 0, 5)
+	edges := make([]string, 0, 6)
 	if m.household != nil {
 		edges = append(edges, demand.EdgeHousehold)
 	}
@@ -9648,6 +12347,9 @@ func (m *DemandMutation) AddedEdges() []string {
 	}
 	if m.events != nil {
 		edges = append(edges, demand.EdgeEvents)
+	}
+	if m.attachments != nil {
+		edges = append(edges, demand.EdgeAttachments)
 	}
 	return edges
 }
@@ -9680,18 +12382,27 @@ func (m *DemandMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case demand.EdgeAttachments:
+		ids := make([]ent.Value, 0, len(m.attachments))
+		for id := range m.attachments {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *DemandMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 5)
+	edges := make([]string, 0, 6)
 	if m.removedassisting_departments != nil {
 		edges = append(edges, demand.EdgeAssistingDepartments)
 	}
 	if m.removedevents != nil {
 		edges = append(edges, demand.EdgeEvents)
+	}
+	if m.removedattachments != nil {
+		edges = append(edges, demand.EdgeAttachments)
 	}
 	return edges
 }
@@ -9712,13 +12423,19 @@ func (m *DemandMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case demand.EdgeAttachments:
+		ids := make([]ent.Value, 0, len(m.removedattachments))
+		for id := range m.removedattachments {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *DemandMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 5)
+	edges := make([]string, 0, 6)
 	if m.clearedhousehold {
 		edges = append(edges, demand.EdgeHousehold)
 	}
@@ -9733,6 +12450,9 @@ func (m *DemandMutation) ClearedEdges() []string {
 	}
 	if m.clearedevents {
 		edges = append(edges, demand.EdgeEvents)
+	}
+	if m.clearedattachments {
+		edges = append(edges, demand.EdgeAttachments)
 	}
 	return edges
 }
@@ -9751,6 +12471,8 @@ func (m *DemandMutation) EdgeCleared(name string) bool {
 		return m.clearedassisting_departments
 	case demand.EdgeEvents:
 		return m.clearedevents
+	case demand.EdgeAttachments:
+		return m.clearedattachments
 	}
 	return false
 }
@@ -9790,6 +12512,9 @@ func (m *DemandMutation) ResetEdge(name string) error {
 		return nil
 	case demand.EdgeEvents:
 		m.ResetEvents()
+		return nil
+	case demand.EdgeAttachments:
+		m.ResetAttachments()
 		return nil
 	}
 	return fmt.Errorf("unknown Demand edge %s", name)
@@ -13519,6 +16244,9 @@ type DemoProjectStageMutation struct {
 	clearedFields              map[string]struct{}
 	project                    *int
 	clearedproject             bool
+	attachments                map[int]struct{}
+	removedattachments         map[int]struct{}
+	clearedattachments         bool
 	done                       bool
 	oldValue                   func(context.Context) (*DemoProjectStage, error)
 	predicates                 []predicate.DemoProjectStage
@@ -15126,6 +17854,60 @@ func (m *DemoProjectStageMutation) ResetProject() {
 	m.clearedproject = false
 }
 
+// AddAttachmentIDs adds the "attachments" edge to the Attachment entity by ids.
+func (m *DemoProjectStageMutation) AddAttachmentIDs(ids ...int) {
+	if m.attachments == nil {
+		m.attachments = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.attachments[ids[i]] = struct{}{}
+	}
+}
+
+// ClearAttachments clears the "attachments" edge to the Attachment entity.
+func (m *DemoProjectStageMutation) ClearAttachments() {
+	m.clearedattachments = true
+}
+
+// AttachmentsCleared reports if the "attachments" edge to the Attachment entity was cleared.
+func (m *DemoProjectStageMutation) AttachmentsCleared() bool {
+	return m.clearedattachments
+}
+
+// RemoveAttachmentIDs removes the "attachments" edge to the Attachment entity by IDs.
+func (m *DemoProjectStageMutation) RemoveAttachmentIDs(ids ...int) {
+	if m.removedattachments == nil {
+		m.removedattachments = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.attachments, ids[i])
+		m.removedattachments[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedAttachments returns the removed IDs of the "attachments" edge to the Attachment entity.
+func (m *DemoProjectStageMutation) RemovedAttachmentsIDs() (ids []int) {
+	for id := range m.removedattachments {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// AttachmentsIDs returns the "attachments" edge IDs in the mutation.
+func (m *DemoProjectStageMutation) AttachmentsIDs() (ids []int) {
+	for id := range m.attachments {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetAttachments resets all changes to the "attachments" edge.
+func (m *DemoProjectStageMutation) ResetAttachments() {
+	m.attachments = nil
+	m.clearedattachments = false
+	m.removedattachments = nil
+}
+
 // Where appends a list predicates to the DemoProjectStageMutation builder.
 func (m *DemoProjectStageMutation) Where(ps ...predicate.DemoProjectStage) {
 	m.predicates = append(m.predicates, ps...)
@@ -15959,9 +18741,12 @@ func (m *DemoProjectStageMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *DemoProjectStageMutation) AddedEdges() []string {
-	edges := make([]string, 0, 1)
+	edges := make([]string, 0, 2)
 	if m.project != nil {
 		edges = append(edges, demoprojectstage.EdgeProject)
+	}
+	if m.attachments != nil {
+		edges = append(edges, demoprojectstage.EdgeAttachments)
 	}
 	return edges
 }
@@ -15974,27 +18759,47 @@ func (m *DemoProjectStageMutation) AddedIDs(name string) []ent.Value {
 		if id := m.project; id != nil {
 			return []ent.Value{*id}
 		}
+	case demoprojectstage.EdgeAttachments:
+		ids := make([]ent.Value, 0, len(m.attachments))
+		for id := range m.attachments {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *DemoProjectStageMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 1)
+	edges := make([]string, 0, 2)
+	if m.removedattachments != nil {
+		edges = append(edges, demoprojectstage.EdgeAttachments)
+	}
 	return edges
 }
 
 // RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
 // the given name in this mutation.
 func (m *DemoProjectStageMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case demoprojectstage.EdgeAttachments:
+		ids := make([]ent.Value, 0, len(m.removedattachments))
+		for id := range m.removedattachments {
+			ids = append(ids, id)
+		}
+		return ids
+	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *DemoProjectStageMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 1)
+	edges := make([]string, 0, 2)
 	if m.clearedproject {
 		edges = append(edges, demoprojectstage.EdgeProject)
+	}
+	if m.clearedattachments {
+		edges = append(edges, demoprojectstage.EdgeAttachments)
 	}
 	return edges
 }
@@ -16005,6 +18810,8 @@ func (m *DemoProjectStageMutation) EdgeCleared(name string) bool {
 	switch name {
 	case demoprojectstage.EdgeProject:
 		return m.clearedproject
+	case demoprojectstage.EdgeAttachments:
+		return m.clearedattachments
 	}
 	return false
 }
@@ -16026,6 +18833,9 @@ func (m *DemoProjectStageMutation) ResetEdge(name string) error {
 	switch name {
 	case demoprojectstage.EdgeProject:
 		m.ResetProject()
+		return nil
+	case demoprojectstage.EdgeAttachments:
+		m.ResetAttachments()
 		return nil
 	}
 	return fmt.Errorf("unknown DemoProjectStage edge %s", name)
@@ -31254,6 +34064,9 @@ type RectificationMutation struct {
 	clearedvillage      bool
 	department          *int
 	cleareddepartment   bool
+	attachments         map[int]struct{}
+	removedattachments  map[int]struct{}
+	clearedattachments  bool
 	done                bool
 	oldValue            func(context.Context) (*Rectification, error)
 	predicates          []predicate.Rectification
@@ -32138,6 +34951,60 @@ func (m *RectificationMutation) ResetDepartment() {
 	m.cleareddepartment = false
 }
 
+// AddAttachmentIDs adds the "attachments" edge to the Attachment entity by ids.
+func (m *RectificationMutation) AddAttachmentIDs(ids ...int) {
+	if m.attachments == nil {
+		m.attachments = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.attachments[ids[i]] = struct{}{}
+	}
+}
+
+// ClearAttachments clears the "attachments" edge to the Attachment entity.
+func (m *RectificationMutation) ClearAttachments() {
+	m.clearedattachments = true
+}
+
+// AttachmentsCleared reports if the "attachments" edge to the Attachment entity was cleared.
+func (m *RectificationMutation) AttachmentsCleared() bool {
+	return m.clearedattachments
+}
+
+// RemoveAttachmentIDs removes the "attachments" edge to the Attachment entity by IDs.
+func (m *RectificationMutation) RemoveAttachmentIDs(ids ...int) {
+	if m.removedattachments == nil {
+		m.removedattachments = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.attachments, ids[i])
+		m.removedattachments[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedAttachments returns the removed IDs of the "attachments" edge to the Attachment entity.
+func (m *RectificationMutation) RemovedAttachmentsIDs() (ids []int) {
+	for id := range m.removedattachments {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// AttachmentsIDs returns the "attachments" edge IDs in the mutation.
+func (m *RectificationMutation) AttachmentsIDs() (ids []int) {
+	for id := range m.attachments {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetAttachments resets all changes to the "attachments" edge.
+func (m *RectificationMutation) ResetAttachments() {
+	m.attachments = nil
+	m.clearedattachments = false
+	m.removedattachments = nil
+}
+
 // Where appends a list predicates to the RectificationMutation builder.
 func (m *RectificationMutation) Where(ps ...predicate.Rectification) {
 	m.predicates = append(m.predicates, ps...)
@@ -32617,12 +35484,15 @@ func (m *RectificationMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *RectificationMutation) AddedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 3)
 	if m.village != nil {
 		edges = append(edges, rectification.EdgeVillage)
 	}
 	if m.department != nil {
 		edges = append(edges, rectification.EdgeDepartment)
+	}
+	if m.attachments != nil {
+		edges = append(edges, rectification.EdgeAttachments)
 	}
 	return edges
 }
@@ -32639,30 +35509,50 @@ func (m *RectificationMutation) AddedIDs(name string) []ent.Value {
 		if id := m.department; id != nil {
 			return []ent.Value{*id}
 		}
+	case rectification.EdgeAttachments:
+		ids := make([]ent.Value, 0, len(m.attachments))
+		for id := range m.attachments {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *RectificationMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 3)
+	if m.removedattachments != nil {
+		edges = append(edges, rectification.EdgeAttachments)
+	}
 	return edges
 }
 
 // RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
 // the given name in this mutation.
 func (m *RectificationMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case rectification.EdgeAttachments:
+		ids := make([]ent.Value, 0, len(m.removedattachments))
+		for id := range m.removedattachments {
+			ids = append(ids, id)
+		}
+		return ids
+	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *RectificationMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 3)
 	if m.clearedvillage {
 		edges = append(edges, rectification.EdgeVillage)
 	}
 	if m.cleareddepartment {
 		edges = append(edges, rectification.EdgeDepartment)
+	}
+	if m.clearedattachments {
+		edges = append(edges, rectification.EdgeAttachments)
 	}
 	return edges
 }
@@ -32675,6 +35565,8 @@ func (m *RectificationMutation) EdgeCleared(name string) bool {
 		return m.clearedvillage
 	case rectification.EdgeDepartment:
 		return m.cleareddepartment
+	case rectification.EdgeAttachments:
+		return m.clearedattachments
 	}
 	return false
 }
@@ -32702,6 +35594,9 @@ func (m *RectificationMutation) ResetEdge(name string) error {
 		return nil
 	case rectification.EdgeDepartment:
 		m.ResetDepartment()
+		return nil
+	case rectification.EdgeAttachments:
+		m.ResetAttachments()
 		return nil
 	}
 	return fmt.Errorf("unknown Rectification edge %s", name)
@@ -47799,41 +50694,44 @@ func (m *VillageMutation) ResetEdge(name string) error {
 // VisitMutation represents an operation that mutates the Visit nodes in the graph.
 type VisitMutation struct {
 	config
-	op               Op
-	typ              string
-	id               *int
-	created_at       *time.Time
-	updated_at       *time.Time
-	deleted_at       *time.Time
-	delete_token     *int64
-	adddelete_token  *int64
-	version          *int
-	addversion       *int
-	visited_at       *time.Time
-	occasion         *enum.VisitOccasion
-	mode             *enum.VisitMode
-	notes            *string
-	heard            *string
-	idempotency_key  *string
-	township_id      *int
-	addtownship_id   *int
-	village_id       *int
-	addvillage_id    *int
-	household_id     *int
-	addhousehold_id  *int
-	cadre_id         *int
-	addcadre_id      *int
-	department_id    *int
-	adddepartment_id *int
-	clearedFields    map[string]struct{}
-	pairing          *int
-	clearedpairing   bool
-	demands          map[int]struct{}
-	removeddemands   map[int]struct{}
-	cleareddemands   bool
-	done             bool
-	oldValue         func(context.Context) (*Visit, error)
-	predicates       []predicate.Visit
+	op                 Op
+	typ                string
+	id                 *int
+	created_at         *time.Time
+	updated_at         *time.Time
+	deleted_at         *time.Time
+	delete_token       *int64
+	adddelete_token    *int64
+	version            *int
+	addversion         *int
+	visited_at         *time.Time
+	occasion           *enum.VisitOccasion
+	mode               *enum.VisitMode
+	notes              *string
+	heard              *string
+	idempotency_key    *string
+	township_id        *int
+	addtownship_id     *int
+	village_id         *int
+	addvillage_id      *int
+	household_id       *int
+	addhousehold_id    *int
+	cadre_id           *int
+	addcadre_id        *int
+	department_id      *int
+	adddepartment_id   *int
+	clearedFields      map[string]struct{}
+	pairing            *int
+	clearedpairing     bool
+	demands            map[int]struct{}
+	removeddemands     map[int]struct{}
+	cleareddemands     bool
+	attachments        map[int]struct{}
+	removedattachments map[int]struct{}
+	clearedattachments bool
+	done               bool
+	oldValue           func(context.Context) (*Visit, error)
+	predicates         []predicate.Visit
 }
 
 var _ ent.Mutation = (*VisitMutation)(nil)
@@ -48889,6 +51787,60 @@ func (m *VisitMutation) ResetDemands() {
 	m.removeddemands = nil
 }
 
+// AddAttachmentIDs adds the "attachments" edge to the Attachment entity by ids.
+func (m *VisitMutation) AddAttachmentIDs(ids ...int) {
+	if m.attachments == nil {
+		m.attachments = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.attachments[ids[i]] = struct{}{}
+	}
+}
+
+// ClearAttachments clears the "attachments" edge to the Attachment entity.
+func (m *VisitMutation) ClearAttachments() {
+	m.clearedattachments = true
+}
+
+// AttachmentsCleared reports if the "attachments" edge to the Attachment entity was cleared.
+func (m *VisitMutation) AttachmentsCleared() bool {
+	return m.clearedattachments
+}
+
+// RemoveAttachmentIDs removes the "attachments" edge to the Attachment entity by IDs.
+func (m *VisitMutation) RemoveAttachmentIDs(ids ...int) {
+	if m.removedattachments == nil {
+		m.removedattachments = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.attachments, ids[i])
+		m.removedattachments[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedAttachments returns the removed IDs of the "attachments" edge to the Attachment entity.
+func (m *VisitMutation) RemovedAttachmentsIDs() (ids []int) {
+	for id := range m.removedattachments {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// AttachmentsIDs returns the "attachments" edge IDs in the mutation.
+func (m *VisitMutation) AttachmentsIDs() (ids []int) {
+	for id := range m.attachments {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetAttachments resets all changes to the "attachments" edge.
+func (m *VisitMutation) ResetAttachments() {
+	m.attachments = nil
+	m.clearedattachments = false
+	m.removedattachments = nil
+}
+
 // Where appends a list predicates to the VisitMutation builder.
 func (m *VisitMutation) Where(ps ...predicate.Visit) {
 	m.predicates = append(m.predicates, ps...)
@@ -49438,12 +52390,15 @@ func (m *VisitMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *VisitMutation) AddedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 3)
 	if m.pairing != nil {
 		edges = append(edges, visit.EdgePairing)
 	}
 	if m.demands != nil {
 		edges = append(edges, visit.EdgeDemands)
+	}
+	if m.attachments != nil {
+		edges = append(edges, visit.EdgeAttachments)
 	}
 	return edges
 }
@@ -49462,15 +52417,24 @@ func (m *VisitMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case visit.EdgeAttachments:
+		ids := make([]ent.Value, 0, len(m.attachments))
+		for id := range m.attachments {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *VisitMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 3)
 	if m.removeddemands != nil {
 		edges = append(edges, visit.EdgeDemands)
+	}
+	if m.removedattachments != nil {
+		edges = append(edges, visit.EdgeAttachments)
 	}
 	return edges
 }
@@ -49485,18 +52449,27 @@ func (m *VisitMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case visit.EdgeAttachments:
+		ids := make([]ent.Value, 0, len(m.removedattachments))
+		for id := range m.removedattachments {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *VisitMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 3)
 	if m.clearedpairing {
 		edges = append(edges, visit.EdgePairing)
 	}
 	if m.cleareddemands {
 		edges = append(edges, visit.EdgeDemands)
+	}
+	if m.clearedattachments {
+		edges = append(edges, visit.EdgeAttachments)
 	}
 	return edges
 }
@@ -49509,6 +52482,8 @@ func (m *VisitMutation) EdgeCleared(name string) bool {
 		return m.clearedpairing
 	case visit.EdgeDemands:
 		return m.cleareddemands
+	case visit.EdgeAttachments:
+		return m.clearedattachments
 	}
 	return false
 }
@@ -49533,6 +52508,9 @@ func (m *VisitMutation) ResetEdge(name string) error {
 		return nil
 	case visit.EdgeDemands:
 		m.ResetDemands()
+		return nil
+	case visit.EdgeAttachments:
+		m.ResetAttachments()
 		return nil
 	}
 	return fmt.Errorf("unknown Visit edge %s", name)

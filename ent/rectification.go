@@ -62,11 +62,15 @@ type RectificationEdges struct {
 	Village *Village `json:"village,omitempty"`
 	// Department holds the value of the department edge.
 	Department *Department `json:"department,omitempty"`
+	// Photos and documents 附件
+	Attachments []*Attachment `json:"attachments,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [2]bool
+	loadedTypes [3]bool
 	// totalCount holds the count of the edges above.
-	totalCount [2]map[string]int
+	totalCount [3]map[string]int
+
+	namedAttachments map[string][]*Attachment
 }
 
 // VillageOrErr returns the Village value or an error if the edge
@@ -89,6 +93,15 @@ func (e RectificationEdges) DepartmentOrErr() (*Department, error) {
 		return nil, &NotFoundError{label: department.Label}
 	}
 	return nil, &NotLoadedError{edge: "department"}
+}
+
+// AttachmentsOrErr returns the Attachments value or an error if the edge
+// was not loaded in eager-loading.
+func (e RectificationEdges) AttachmentsOrErr() ([]*Attachment, error) {
+	if e.loadedTypes[2] {
+		return e.Attachments, nil
+	}
+	return nil, &NotLoadedError{edge: "attachments"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -240,6 +253,11 @@ func (_m *Rectification) QueryDepartment() *DepartmentQuery {
 	return NewRectificationClient(_m.config).QueryDepartment(_m)
 }
 
+// QueryAttachments queries the "attachments" edge of the Rectification entity.
+func (_m *Rectification) QueryAttachments() *AttachmentQuery {
+	return NewRectificationClient(_m.config).QueryAttachments(_m)
+}
+
 // Update returns a builder for updating this Rectification.
 // Note that you need to call Rectification.Unwrap() before calling this method if this Rectification
 // was returned from a transaction, and the transaction was committed or rolled back.
@@ -317,6 +335,30 @@ func (_m *Rectification) String() string {
 	builder.WriteString(fmt.Sprintf("%v", _m.TownshipID))
 	builder.WriteByte(')')
 	return builder.String()
+}
+
+// NamedAttachments returns the Attachments named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Rectification) NamedAttachments(name string) ([]*Attachment, error) {
+	if _m.Edges.namedAttachments == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedAttachments[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Rectification) appendNamedAttachments(name string, edges ...*Attachment) {
+	if _m.Edges.namedAttachments == nil {
+		_m.Edges.namedAttachments = make(map[string][]*Attachment)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedAttachments[name] = []*Attachment{}
+	} else {
+		_m.Edges.namedAttachments[name] = append(_m.Edges.namedAttachments[name], edges...)
+	}
 }
 
 // Rectifications is a parsable slice of Rectification.

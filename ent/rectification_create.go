@@ -11,6 +11,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/nanpiao/sbqw/ent/attachment"
 	"github.com/nanpiao/sbqw/ent/department"
 	"github.com/nanpiao/sbqw/ent/rectification"
 	"github.com/nanpiao/sbqw/ent/schema/enum"
@@ -211,6 +212,21 @@ func (_c *RectificationCreate) SetVillage(v *Village) *RectificationCreate {
 // SetDepartment sets the "department" edge to the Department entity.
 func (_c *RectificationCreate) SetDepartment(v *Department) *RectificationCreate {
 	return _c.SetDepartmentID(v.ID)
+}
+
+// AddAttachmentIDs adds the "attachments" edge to the Attachment entity by IDs.
+func (_c *RectificationCreate) AddAttachmentIDs(ids ...int) *RectificationCreate {
+	_c.mutation.AddAttachmentIDs(ids...)
+	return _c
+}
+
+// AddAttachments adds the "attachments" edges to the Attachment entity.
+func (_c *RectificationCreate) AddAttachments(v ...*Attachment) *RectificationCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddAttachmentIDs(ids...)
 }
 
 // Mutation returns the RectificationMutation object of the builder.
@@ -464,6 +480,22 @@ func (_c *RectificationCreate) createSpec() (*Rectification, *sqlgraph.CreateSpe
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
 		_node.DepartmentID = &nodes[0]
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.AttachmentsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   rectification.AttachmentsTable,
+			Columns: []string{rectification.AttachmentsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(attachment.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	return _node, _spec

@@ -4,6 +4,7 @@ package ent
 
 import (
 	"context"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"math"
@@ -13,6 +14,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/nanpiao/sbqw/ent/attachment"
 	"github.com/nanpiao/sbqw/ent/department"
 	"github.com/nanpiao/sbqw/ent/predicate"
 	"github.com/nanpiao/sbqw/ent/rectification"
@@ -22,14 +24,16 @@ import (
 // RectificationQuery is the builder for querying Rectification entities.
 type RectificationQuery struct {
 	config
-	ctx            *QueryContext
-	order          []rectification.OrderOption
-	inters         []Interceptor
-	predicates     []predicate.Rectification
-	withVillage    *VillageQuery
-	withDepartment *DepartmentQuery
-	loadTotal      []func(context.Context, []*Rectification) error
-	modifiers      []func(*sql.Selector)
+	ctx                  *QueryContext
+	order                []rectification.OrderOption
+	inters               []Interceptor
+	predicates           []predicate.Rectification
+	withVillage          *VillageQuery
+	withDepartment       *DepartmentQuery
+	withAttachments      *AttachmentQuery
+	loadTotal            []func(context.Context, []*Rectification) error
+	modifiers            []func(*sql.Selector)
+	withNamedAttachments map[string]*AttachmentQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -103,6 +107,28 @@ func (_q *RectificationQuery) QueryDepartment() *DepartmentQuery {
 			sqlgraph.From(rectification.Table, rectification.FieldID, selector),
 			sqlgraph.To(department.Table, department.FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, rectification.DepartmentTable, rectification.DepartmentColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryAttachments chains the current query on the "attachments" edge.
+func (_q *RectificationQuery) QueryAttachments() *AttachmentQuery {
+	query := (&AttachmentClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(rectification.Table, rectification.FieldID, selector),
+			sqlgraph.To(attachment.Table, attachment.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, rectification.AttachmentsTable, rectification.AttachmentsColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -297,13 +323,14 @@ func (_q *RectificationQuery) Clone() *RectificationQuery {
 		return nil
 	}
 	return &RectificationQuery{
-		config:         _q.config,
-		ctx:            _q.ctx.Clone(),
-		order:          append([]rectification.OrderOption{}, _q.order...),
-		inters:         append([]Interceptor{}, _q.inters...),
-		predicates:     append([]predicate.Rectification{}, _q.predicates...),
-		withVillage:    _q.withVillage.Clone(),
-		withDepartment: _q.withDepartment.Clone(),
+		config:          _q.config,
+		ctx:             _q.ctx.Clone(),
+		order:           append([]rectification.OrderOption{}, _q.order...),
+		inters:          append([]Interceptor{}, _q.inters...),
+		predicates:      append([]predicate.Rectification{}, _q.predicates...),
+		withVillage:     _q.withVillage.Clone(),
+		withDepartment:  _q.withDepartment.Clone(),
+		withAttachments: _q.withAttachments.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -330,6 +357,17 @@ func (_q *RectificationQuery) WithDepartment(opts ...func(*DepartmentQuery)) *Re
 		opt(query)
 	}
 	_q.withDepartment = query
+	return _q
+}
+
+// WithAttachments tells the query-builder to eager-load the nodes that are connected to
+// the "attachments" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *RectificationQuery) WithAttachments(opts ...func(*AttachmentQuery)) *RectificationQuery {
+	query := (&AttachmentClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withAttachments = query
 	return _q
 }
 
@@ -417,9 +455,10 @@ func (_q *RectificationQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([
 	var (
 		nodes       = []*Rectification{}
 		_spec       = _q.querySpec()
-		loadedTypes = [2]bool{
+		loadedTypes = [3]bool{
 			_q.withVillage != nil,
 			_q.withDepartment != nil,
+			_q.withAttachments != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -452,6 +491,20 @@ func (_q *RectificationQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([
 	if query := _q.withDepartment; query != nil {
 		if err := _q.loadDepartment(ctx, query, nodes, nil,
 			func(n *Rectification, e *Department) { n.Edges.Department = e }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withAttachments; query != nil {
+		if err := _q.loadAttachments(ctx, query, nodes,
+			func(n *Rectification) { n.Edges.Attachments = []*Attachment{} },
+			func(n *Rectification, e *Attachment) { n.Edges.Attachments = append(n.Edges.Attachments, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedAttachments {
+		if err := _q.loadAttachments(ctx, query, nodes,
+			func(n *Rectification) { n.appendNamedAttachments(name) },
+			func(n *Rectification, e *Attachment) { n.appendNamedAttachments(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -521,6 +574,39 @@ func (_q *RectificationQuery) loadDepartment(ctx context.Context, query *Departm
 		for i := range nodes {
 			assign(nodes[i], n)
 		}
+	}
+	return nil
+}
+func (_q *RectificationQuery) loadAttachments(ctx context.Context, query *AttachmentQuery, nodes []*Rectification, init func(*Rectification), assign func(*Rectification, *Attachment)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Rectification)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(attachment.FieldRectificationID)
+	}
+	query.Where(predicate.Attachment(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(rectification.AttachmentsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.RectificationID
+		if fk == nil {
+			return fmt.Errorf(`foreign-key "rectification_id" is nil for node %v`, n.ID)
+		}
+		node, ok := nodeids[*fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "rectification_id" returned %v for node %v`, *fk, n.ID)
+		}
+		assign(node, n)
 	}
 	return nil
 }
@@ -648,6 +734,20 @@ func (_q *RectificationQuery) ForShare(opts ...sql.LockOption) *RectificationQue
 func (_q *RectificationQuery) Modify(modifiers ...func(s *sql.Selector)) *RectificationSelect {
 	_q.modifiers = append(_q.modifiers, modifiers...)
 	return _q.Select()
+}
+
+// WithNamedAttachments tells the query-builder to eager-load the nodes that are connected to the "attachments"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *RectificationQuery) WithNamedAttachments(name string, opts ...func(*AttachmentQuery)) *RectificationQuery {
+	query := (&AttachmentClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedAttachments == nil {
+		_q.withNamedAttachments = make(map[string]*AttachmentQuery)
+	}
+	_q.withNamedAttachments[name] = query
+	return _q
 }
 
 // RectificationGroupBy is the group-by builder for Rectification entities.

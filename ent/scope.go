@@ -20,6 +20,13 @@ var Scopes = map[string]scope.Entity{
 		SoftDelete:      true,
 		Parents:         []scope.Parent{{FK: "village_id", Table: "villages", Columns: []string{"township_id"}}},
 	},
+	TypeAttachment: {
+		Object:          "attachment",
+		Read:            []scope.Where{{Kind: "township", Column: "township_id", Via: "unit"}, {Kind: "village", Column: "village_id", Via: "unit"}, {Kind: "paired", Column: "pairing_id", Via: "activePairings"}, {Kind: "paired", Column: "household_id", Via: "activelyPairedHouseholds"}, {Kind: "department", Column: "department_id", Via: "unit"}, {Kind: "department", Column: "demand_id", Via: "departmentDemands"}, {Kind: "department", Column: "rectification_id", Via: "departmentRectifications"}, {Kind: "department", Column: "member_id", Via: "departmentMembers"}},
+		CheckAfterWrite: true,
+		SoftDelete:      true,
+		Parents:         []scope.Parent{{FK: "visit_id", Table: "visits", Columns: []string{"township_id", "village_id", "household_id", "pairing_id", "department_id"}}, {FK: "demo_project_stage_id", Table: "demo_project_stages", Columns: []string{"township_id", "village_id"}}, {FK: "rectification_id", Table: "rectifications", Columns: []string{"township_id", "village_id", "department_id"}}, {FK: "contribution_id", Table: "contributions", Columns: []string{"township_id", "village_id", "household_id", "member_id"}}, {FK: "demand_id", Table: "demands", Columns: []string{"township_id", "village_id", "household_id", "department_id"}}},
+	},
 	TypeAuditEvent: {
 		Object:          "audit_event",
 		CheckAfterWrite: false,

@@ -18,6 +18,8 @@ type Tx struct {
 	ApiKey *ApiKeyClient
 	// Assessment is the client for interacting with the Assessment builders.
 	Assessment *AssessmentClient
+	// Attachment is the client for interacting with the Attachment builders.
+	Attachment *AttachmentClient
 	// AuditEvent is the client for interacting with the AuditEvent builders.
 	AuditEvent *AuditEventClient
 	// Cadre is the client for interacting with the Cadre builders.
@@ -219,6 +221,7 @@ func (tx *Tx) Client() *Client {
 func (tx *Tx) init() {
 	tx.ApiKey = NewApiKeyClient(tx.config)
 	tx.Assessment = NewAssessmentClient(tx.config)
+	tx.Attachment = NewAttachmentClient(tx.config)
 	tx.AuditEvent = NewAuditEventClient(tx.config)
 	tx.Cadre = NewCadreClient(tx.config)
 	tx.CasbinRule = NewCasbinRuleClient(tx.config)

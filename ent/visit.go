@@ -65,13 +65,16 @@ type VisitEdges struct {
 	Pairing *Pairing `json:"pairing,omitempty"`
 	// Demands recorded during the visit 走访中登记的诉求
 	Demands []*Demand `json:"demands,omitempty"`
+	// Photos and documents 附件
+	Attachments []*Attachment `json:"attachments,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [2]bool
+	loadedTypes [3]bool
 	// totalCount holds the count of the edges above.
-	totalCount [2]map[string]int
+	totalCount [3]map[string]int
 
-	namedDemands map[string][]*Demand
+	namedDemands     map[string][]*Demand
+	namedAttachments map[string][]*Attachment
 }
 
 // PairingOrErr returns the Pairing value or an error if the edge
@@ -92,6 +95,15 @@ func (e VisitEdges) DemandsOrErr() ([]*Demand, error) {
 		return e.Demands, nil
 	}
 	return nil, &NotLoadedError{edge: "demands"}
+}
+
+// AttachmentsOrErr returns the Attachments value or an error if the edge
+// was not loaded in eager-loading.
+func (e VisitEdges) AttachmentsOrErr() ([]*Attachment, error) {
+	if e.loadedTypes[2] {
+		return e.Attachments, nil
+	}
+	return nil, &NotLoadedError{edge: "attachments"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -252,6 +264,11 @@ func (_m *Visit) QueryDemands() *DemandQuery {
 	return NewVisitClient(_m.config).QueryDemands(_m)
 }
 
+// QueryAttachments queries the "attachments" edge of the Visit entity.
+func (_m *Visit) QueryAttachments() *AttachmentQuery {
+	return NewVisitClient(_m.config).QueryAttachments(_m)
+}
+
 // Update returns a builder for updating this Visit.
 // Note that you need to call Visit.Unwrap() before calling this method if this Visit
 // was returned from a transaction, and the transaction was committed or rolled back.
@@ -352,6 +369,30 @@ func (_m *Visit) appendNamedDemands(name string, edges ...*Demand) {
 		_m.Edges.namedDemands[name] = []*Demand{}
 	} else {
 		_m.Edges.namedDemands[name] = append(_m.Edges.namedDemands[name], edges...)
+	}
+}
+
+// NamedAttachments returns the Attachments named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Visit) NamedAttachments(name string) ([]*Attachment, error) {
+	if _m.Edges.namedAttachments == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedAttachments[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Visit) appendNamedAttachments(name string, edges ...*Attachment) {
+	if _m.Edges.namedAttachments == nil {
+		_m.Edges.namedAttachments = make(map[string][]*Attachment)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedAttachments[name] = []*Attachment{}
+	} else {
+		_m.Edges.namedAttachments[name] = append(_m.Edges.namedAttachments[name], edges...)
 	}
 }
 

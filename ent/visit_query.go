@@ -14,6 +14,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/nanpiao/sbqw/ent/attachment"
 	"github.com/nanpiao/sbqw/ent/demand"
 	"github.com/nanpiao/sbqw/ent/pairing"
 	"github.com/nanpiao/sbqw/ent/predicate"
@@ -23,15 +24,17 @@ import (
 // VisitQuery is the builder for querying Visit entities.
 type VisitQuery struct {
 	config
-	ctx              *QueryContext
-	order            []visit.OrderOption
-	inters           []Interceptor
-	predicates       []predicate.Visit
-	withPairing      *PairingQuery
-	withDemands      *DemandQuery
-	loadTotal        []func(context.Context, []*Visit) error
-	modifiers        []func(*sql.Selector)
-	withNamedDemands map[string]*DemandQuery
+	ctx                  *QueryContext
+	order                []visit.OrderOption
+	inters               []Interceptor
+	predicates           []predicate.Visit
+	withPairing          *PairingQuery
+	withDemands          *DemandQuery
+	withAttachments      *AttachmentQuery
+	loadTotal            []func(context.Context, []*Visit) error
+	modifiers            []func(*sql.Selector)
+	withNamedDemands     map[string]*DemandQuery
+	withNamedAttachments map[string]*AttachmentQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -105,6 +108,28 @@ func (_q *VisitQuery) QueryDemands() *DemandQuery {
 			sqlgraph.From(visit.Table, visit.FieldID, selector),
 			sqlgraph.To(demand.Table, demand.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, visit.DemandsTable, visit.DemandsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryAttachments chains the current query on the "attachments" edge.
+func (_q *VisitQuery) QueryAttachments() *AttachmentQuery {
+	query := (&AttachmentClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(visit.Table, visit.FieldID, selector),
+			sqlgraph.To(attachment.Table, attachment.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, visit.AttachmentsTable, visit.AttachmentsColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -299,13 +324,14 @@ func (_q *VisitQuery) Clone() *VisitQuery {
 		return nil
 	}
 	return &VisitQuery{
-		config:      _q.config,
-		ctx:         _q.ctx.Clone(),
-		order:       append([]visit.OrderOption{}, _q.order...),
-		inters:      append([]Interceptor{}, _q.inters...),
-		predicates:  append([]predicate.Visit{}, _q.predicates...),
-		withPairing: _q.withPairing.Clone(),
-		withDemands: _q.withDemands.Clone(),
+		config:          _q.config,
+		ctx:             _q.ctx.Clone(),
+		order:           append([]visit.OrderOption{}, _q.order...),
+		inters:          append([]Interceptor{}, _q.inters...),
+		predicates:      append([]predicate.Visit{}, _q.predicates...),
+		withPairing:     _q.withPairing.Clone(),
+		withDemands:     _q.withDemands.Clone(),
+		withAttachments: _q.withAttachments.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -332,6 +358,17 @@ func (_q *VisitQuery) WithDemands(opts ...func(*DemandQuery)) *VisitQuery {
 		opt(query)
 	}
 	_q.withDemands = query
+	return _q
+}
+
+// WithAttachments tells the query-builder to eager-load the nodes that are connected to
+// the "attachments" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *VisitQuery) WithAttachments(opts ...func(*AttachmentQuery)) *VisitQuery {
+	query := (&AttachmentClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withAttachments = query
 	return _q
 }
 
@@ -419,9 +456,10 @@ func (_q *VisitQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Visit,
 	var (
 		nodes       = []*Visit{}
 		_spec       = _q.querySpec()
-		loadedTypes = [2]bool{
+		loadedTypes = [3]bool{
 			_q.withPairing != nil,
 			_q.withDemands != nil,
+			_q.withAttachments != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -458,10 +496,24 @@ func (_q *VisitQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Visit,
 			return nil, err
 		}
 	}
+	if query := _q.withAttachments; query != nil {
+		if err := _q.loadAttachments(ctx, query, nodes,
+			func(n *Visit) { n.Edges.Attachments = []*Attachment{} },
+			func(n *Visit, e *Attachment) { n.Edges.Attachments = append(n.Edges.Attachments, e) }); err != nil {
+			return nil, err
+		}
+	}
 	for name, query := range _q.withNamedDemands {
 		if err := _q.loadDemands(ctx, query, nodes,
 			func(n *Visit) { n.appendNamedDemands(name) },
 			func(n *Visit, e *Demand) { n.appendNamedDemands(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedAttachments {
+		if err := _q.loadAttachments(ctx, query, nodes,
+			func(n *Visit) { n.appendNamedAttachments(name) },
+			func(n *Visit, e *Attachment) { n.appendNamedAttachments(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -517,6 +569,39 @@ func (_q *VisitQuery) loadDemands(ctx context.Context, query *DemandQuery, nodes
 	}
 	query.Where(predicate.Demand(func(s *sql.Selector) {
 		s.Where(sql.InValues(s.C(visit.DemandsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.VisitID
+		if fk == nil {
+			return fmt.Errorf(`foreign-key "visit_id" is nil for node %v`, n.ID)
+		}
+		node, ok := nodeids[*fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "visit_id" returned %v for node %v`, *fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *VisitQuery) loadAttachments(ctx context.Context, query *AttachmentQuery, nodes []*Visit, init func(*Visit), assign func(*Visit, *Attachment)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Visit)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(attachment.FieldVisitID)
+	}
+	query.Where(predicate.Attachment(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(visit.AttachmentsColumn), fks...))
 	}))
 	neighbors, err := query.All(ctx)
 	if err != nil {
@@ -669,6 +754,20 @@ func (_q *VisitQuery) WithNamedDemands(name string, opts ...func(*DemandQuery)) 
 		_q.withNamedDemands = make(map[string]*DemandQuery)
 	}
 	_q.withNamedDemands[name] = query
+	return _q
+}
+
+// WithNamedAttachments tells the query-builder to eager-load the nodes that are connected to the "attachments"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *VisitQuery) WithNamedAttachments(name string, opts ...func(*AttachmentQuery)) *VisitQuery {
+	query := (&AttachmentClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedAttachments == nil {
+		_q.withNamedAttachments = make(map[string]*AttachmentQuery)
+	}
+	_q.withNamedAttachments[name] = query
 	return _q
 }
 

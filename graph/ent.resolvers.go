@@ -28,6 +28,11 @@ func (r *queryResolver) Assessments(ctx context.Context, after *entgql.Cursor[in
 	return r.client.Assessment.Query().Paginate(ctx, after, first, before, last, ent.WithAssessmentOrder(orderBy), ent.WithAssessmentFilter(where.Filter))
 }
 
+// Attachments is the resolver for the attachments field.
+func (r *queryResolver) Attachments(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AttachmentOrder, where *ent.AttachmentWhereInput) (*ent.AttachmentConnection, error) {
+	return r.client.Attachment.Query().Paginate(ctx, after, first, before, last, ent.WithAttachmentOrder(orderBy), ent.WithAttachmentFilter(where.Filter))
+}
+
 // AuditEvents is the resolver for the auditEvents field.
 func (r *queryResolver) AuditEvents(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AuditEventOrder, where *ent.AuditEventWhereInput) (*ent.AuditEventConnection, error) {
 	return r.client.AuditEvent.Query().Paginate(ctx, after, first, before, last, ent.WithAuditEventOrder(orderBy), ent.WithAuditEventFilter(where.Filter))
@@ -153,6 +158,9 @@ func (r *queryResolver) Visits(ctx context.Context, after *entgql.Cursor[int], f
 	return r.client.Visit.Query().Paginate(ctx, after, first, before, last, ent.WithVisitOrder(orderBy), ent.WithVisitFilter(where.Filter))
 }
 
+// Attachment returns generated.AttachmentResolver implementation.
+func (r *Resolver) Attachment() generated.AttachmentResolver { return &attachmentResolver{r} }
+
 // Cadre returns generated.CadreResolver implementation.
 func (r *Resolver) Cadre() generated.CadreResolver { return &cadreResolver{r} }
 
@@ -172,6 +180,7 @@ func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
 func (r *Resolver) Resident() generated.ResidentResolver { return &residentResolver{r} }
 
 type (
+	attachmentResolver  struct{ *Resolver }
 	cadreResolver       struct{ *Resolver }
 	demandResolver      struct{ *Resolver }
 	demoProjectResolver struct{ *Resolver }

@@ -6,6 +6,7 @@ package graph
 import (
 	"github.com/99designs/gqlgen/graphql"
 
+	"github.com/nanpiao/sbqw/attachments"
 	"github.com/nanpiao/sbqw/authn"
 	"github.com/nanpiao/sbqw/authz"
 	"github.com/nanpiao/sbqw/ent"
@@ -19,6 +20,8 @@ type Resolver struct {
 	auth     *authn.Service
 	policies *authz.Policies
 	live     *feed.Live
+	files    *attachments.Store
+	links    *attachments.Signer
 }
 
 // Deps are what the resolvers work with.
@@ -28,13 +31,17 @@ type Deps struct {
 	Policies *authz.Policies
 	// Live feeds the subscriptions (nil: subscriptions refused).
 	Live *feed.Live
+	// Files stores attachments and Links signs their download links (nil: addAttachment and
+	// Attachment.url refused).
+	Files *attachments.Store
+	Links *attachments.Signer
 }
 
 // NewSchema is the executable schema with its resolvers and directives; package httpapi
 // serves it.
 func NewSchema(d Deps) graphql.ExecutableSchema {
 	return generated.NewExecutableSchema(generated.Config{
-		Resolvers:  &Resolver{client: d.Client, auth: d.Auth, policies: d.Policies, live: d.Live},
+		Resolvers:  &Resolver{client: d.Client, auth: d.Auth, policies: d.Policies, live: d.Live, files: d.Files, links: d.Links},
 		Directives: generated.DirectiveRoot{Scoped: scoped},
 	})
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 
+	"github.com/nanpiao/sbqw/attachments"
 	"github.com/nanpiao/sbqw/authn"
 	"github.com/nanpiao/sbqw/authz"
 	"github.com/nanpiao/sbqw/ent"
@@ -41,7 +42,8 @@ func NewAPI(ctx context.Context, client *ent.Client, cfg Config) (*API, error) {
 	auth := authn.New(client, policies, cfg.Auth)
 	// Live streams end when ctx does (the server shutting down).
 	live := feed.NewLive(ctx, cfg.Options.withDefaults().MaxStreams)
-	gql := NewGraphQL(graph.Deps{Client: client, Auth: auth, Policies: policies, Live: live}, cfg.Options)
+	cfg.Options.links = attachments.NewSigner(cfg.JWTSecret, cfg.Options.LinkTTL)
+	gql := NewGraphQL(graph.Deps{Client: client, Auth: auth, Policies: policies, Live: live, Files: cfg.Options.Files, Links: cfg.Options.links}, cfg.Options)
 	cfg.Options.client = client
 	cfg.Options.audit = func(ctx context.Context, e authz.Event) error { return authz.Record(ctx, client, e) }
 	ready := cfg.Ready

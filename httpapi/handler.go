@@ -25,6 +25,7 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/nanpiao/sbqw/apperr"
+	"github.com/nanpiao/sbqw/attachments"
 	"github.com/nanpiao/sbqw/authn"
 	"github.com/nanpiao/sbqw/authz"
 	"github.com/nanpiao/sbqw/ent"
@@ -40,6 +41,14 @@ type Options struct {
 	audit func(context.Context, authz.Event) error
 	// client writes spreadsheet imports as the caller (set by NewAPI).
 	client *ent.Client
+	// links signs and checks attachment download links (set by NewAPI from the JWT secret).
+	links *attachments.Signer
+
+	// Files stores attachments and spools uploads (multipart requests); nil: no uploads, no
+	// downloads.
+	Files *attachments.Store
+	// LinkTTL is how long an attachment download link is valid (5 minutes).
+	LinkTTL time.Duration
 
 	DefaultPageSize int // connection page size when a client gives no first/last (50)
 	MaxPageSize     int // largest first/last accepted (500)
@@ -152,7 +161,7 @@ func NewGraphQL(d graph.Deps, opts Options) *handler.Server {
 	client := d.Client
 	srv := handler.New(graph.NewSchema(d))
 	srv.AddTransport(sseTransport{SSE: transport.SSE{KeepAlivePingInterval: 15 * time.Second}, maxBody: opts.MaxBodyBytes})
-	srv.AddTransport(httpTransport{maxBody: opts.MaxBodyBytes, maxURL: int(min(opts.MaxBodyBytes, maxURLBytes))})
+	srv.AddTransport(httpTransport{maxBody: opts.MaxBodyBytes, maxURL: int(min(opts.MaxBodyBytes, maxURLBytes)), files: opts.Files})
 	queryCache := lru.New[*ast.QueryDocument](1000)
 	srv.SetQueryCache(queryCache)
 	if opts.MaxTokens > 0 {
@@ -237,6 +246,9 @@ func Routes(gql http.Handler, auth *authn.Service, ready func(context.Context) e
 	if opts.client != nil {
 		mux.Handle("GET /import/{kind}/template.xlsx", Authenticate(auth, noteCaller(importTemplate())))
 		mux.Handle("POST /import/{kind}", whileStarting(opts.Starting, withTimeBudget(2*time.Minute, Authenticate(auth, noteCaller(limitRate(limiter, importWorkbook(opts.client)))))))
+	}
+	if opts.Files != nil && opts.links != nil && opts.client != nil {
+		mux.Handle("GET /attachments/{id}", whileStarting(opts.Starting, Authenticate(auth, noteCaller(limitRate(limiter, downloadAttachment(opts.client, opts.Files, opts.links, opts.audit))))))
 	}
 	mux.Handle("GET /{$}", graphiql.Page())
 	mux.Handle("GET "+graphiql.Prefix, graphiql.Assets())

@@ -18,6 +18,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/nanpiao/sbqw/apperr"
+	"github.com/nanpiao/sbqw/attachments"
 )
 
 // GraphQL over HTTP, as the GraphQL-over-HTTP specification describes it
@@ -50,6 +51,8 @@ const (
 type httpTransport struct {
 	maxBody int64 // largest POST body
 	maxURL  int   // longest GET query string
+	// files spools uploads of multipart requests (attachments.go); nil: multipart refused.
+	files *attachments.Store
 }
 
 var _ graphql.Transport = httpTransport{}
@@ -83,12 +86,23 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 		docID  string
 		f      *requestFault
 	)
-	switch r.Method {
-	case http.MethodPost:
+	switch {
+	case r.Method == http.MethodPost && isMultipart(r):
+		var (
+			cleanup func()
+			e       *apperr.Error
+		)
+		params, cleanup, f, e = t.fromMultipart(w, r)
+		defer cleanup()
+		if e != nil {
+			writeRefusalAs(w, r, media, uploadStatus(e), e)
+			return
+		}
+	case r.Method == http.MethodPost:
 		params, docID, f = t.fromBody(w, r)
-	case http.MethodGet:
+	case r.Method == http.MethodGet:
 		params, docID, f = t.fromURL(r)
-	case http.MethodOptions:
+	case r.Method == http.MethodOptions:
 		w.Header().Del("Content-Type")
 		w.Header().Set("Allow", "GET, POST, OPTIONS")
 		w.WriteHeader(http.StatusNoContent)

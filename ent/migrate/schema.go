@@ -112,6 +112,140 @@ var (
 			},
 		},
 	}
+	// AttachmentsColumns holds the columns for the "attachments" table.
+	AttachmentsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "datetime(6)"}},
+		{Name: "updated_at", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "datetime(6)"}},
+		{Name: "deleted_at", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"mysql": "datetime(6)"}},
+		{Name: "delete_token", Type: field.TypeInt64, Default: 0},
+		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "sha256", Type: field.TypeString, Size: 64},
+		{Name: "size", Type: field.TypeInt64},
+		{Name: "content_type", Type: field.TypeString, Size: 100},
+		{Name: "name", Type: field.TypeString, Size: 255},
+		{Name: "taken_at", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"mysql": "datetime(6)"}},
+		{Name: "latitude", Type: field.TypeFloat64, Nullable: true},
+		{Name: "longitude", Type: field.TypeFloat64, Nullable: true},
+		{Name: "uploader_id", Type: field.TypeInt},
+		{Name: "uploader", Type: field.TypeString, Size: 64},
+		{Name: "township_id", Type: field.TypeInt, Nullable: true},
+		{Name: "village_id", Type: field.TypeInt, Nullable: true},
+		{Name: "household_id", Type: field.TypeInt, Nullable: true},
+		{Name: "pairing_id", Type: field.TypeInt, Nullable: true},
+		{Name: "department_id", Type: field.TypeInt, Nullable: true},
+		{Name: "member_id", Type: field.TypeInt, Nullable: true},
+		{Name: "contribution_id", Type: field.TypeInt, Nullable: true},
+		{Name: "demand_id", Type: field.TypeInt, Nullable: true},
+		{Name: "demo_project_stage_id", Type: field.TypeInt, Nullable: true},
+		{Name: "rectification_id", Type: field.TypeInt, Nullable: true},
+		{Name: "visit_id", Type: field.TypeInt, Nullable: true},
+	}
+	// AttachmentsTable holds the schema information for the "attachments" table.
+	AttachmentsTable = &schema.Table{
+		Name:       "attachments",
+		Columns:    AttachmentsColumns,
+		PrimaryKey: []*schema.Column{AttachmentsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "attachments_contributions_attachments",
+				Columns:    []*schema.Column{AttachmentsColumns[21]},
+				RefColumns: []*schema.Column{ContributionsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "attachments_demands_attachments",
+				Columns:    []*schema.Column{AttachmentsColumns[22]},
+				RefColumns: []*schema.Column{DemandsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "attachments_demo_project_stages_attachments",
+				Columns:    []*schema.Column{AttachmentsColumns[23]},
+				RefColumns: []*schema.Column{DemoProjectStagesColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "attachments_rectifications_attachments",
+				Columns:    []*schema.Column{AttachmentsColumns[24]},
+				RefColumns: []*schema.Column{RectificationsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "attachments_visits_attachments",
+				Columns:    []*schema.Column{AttachmentsColumns[25]},
+				RefColumns: []*schema.Column{VisitsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "attachment_updated_at",
+				Unique:  false,
+				Columns: []*schema.Column{AttachmentsColumns[2]},
+			},
+			{
+				Name:    "attachment_visit_id",
+				Unique:  false,
+				Columns: []*schema.Column{AttachmentsColumns[25]},
+			},
+			{
+				Name:    "attachment_demo_project_stage_id",
+				Unique:  false,
+				Columns: []*schema.Column{AttachmentsColumns[23]},
+			},
+			{
+				Name:    "attachment_rectification_id",
+				Unique:  false,
+				Columns: []*schema.Column{AttachmentsColumns[24]},
+			},
+			{
+				Name:    "attachment_contribution_id",
+				Unique:  false,
+				Columns: []*schema.Column{AttachmentsColumns[21]},
+			},
+			{
+				Name:    "attachment_demand_id",
+				Unique:  false,
+				Columns: []*schema.Column{AttachmentsColumns[22]},
+			},
+			{
+				Name:    "attachment_sha256",
+				Unique:  false,
+				Columns: []*schema.Column{AttachmentsColumns[6]},
+			},
+			{
+				Name:    "attachment_township_id",
+				Unique:  false,
+				Columns: []*schema.Column{AttachmentsColumns[15]},
+			},
+			{
+				Name:    "attachment_village_id",
+				Unique:  false,
+				Columns: []*schema.Column{AttachmentsColumns[16]},
+			},
+			{
+				Name:    "attachment_household_id",
+				Unique:  false,
+				Columns: []*schema.Column{AttachmentsColumns[17]},
+			},
+			{
+				Name:    "attachment_pairing_id",
+				Unique:  false,
+				Columns: []*schema.Column{AttachmentsColumns[18]},
+			},
+			{
+				Name:    "attachment_department_id",
+				Unique:  false,
+				Columns: []*schema.Column{AttachmentsColumns[19]},
+			},
+			{
+				Name:    "attachment_member_id",
+				Unique:  false,
+				Columns: []*schema.Column{AttachmentsColumns[20]},
+			},
+		},
+	}
 	// AuditEventsColumns holds the columns for the "audit_events" table.
 	AuditEventsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -1930,6 +2064,7 @@ var (
 	Tables = []*schema.Table{
 		APIKeysTable,
 		AssessmentsTable,
+		AttachmentsTable,
 		AuditEventsTable,
 		CadresTable,
 		CasbinRulesTable,
@@ -1977,6 +2112,14 @@ func init() {
 	AssessmentsTable.ForeignKeys[1].RefTable = VillagesTable
 	AssessmentsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(4294967296),
+	}
+	AttachmentsTable.ForeignKeys[0].RefTable = ContributionsTable
+	AttachmentsTable.ForeignKeys[1].RefTable = DemandsTable
+	AttachmentsTable.ForeignKeys[2].RefTable = DemoProjectStagesTable
+	AttachmentsTable.ForeignKeys[3].RefTable = RectificationsTable
+	AttachmentsTable.ForeignKeys[4].RefTable = VisitsTable
+	AttachmentsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(176093659136),
 	}
 	AuditEventsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(8589934592),

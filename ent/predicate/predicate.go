@@ -12,6 +12,9 @@ type ApiKey func(*sql.Selector)
 // Assessment is the predicate function for assessment builders.
 type Assessment func(*sql.Selector)
 
+// Attachment is the predicate function for attachment builders.
+type Attachment func(*sql.Selector)
+
 // AuditEvent is the predicate function for auditevent builders.
 type AuditEvent func(*sql.Selector)
 

@@ -8,6 +8,7 @@ import (
 
 	"github.com/nanpiao/sbqw/ent/apikey"
 	"github.com/nanpiao/sbqw/ent/assessment"
+	"github.com/nanpiao/sbqw/ent/attachment"
 	"github.com/nanpiao/sbqw/ent/auditevent"
 	"github.com/nanpiao/sbqw/ent/cadre"
 	"github.com/nanpiao/sbqw/ent/casbinrule"
@@ -204,6 +205,100 @@ func init() {
 	assessmentDescRemarks := assessmentFields[7].Descriptor()
 	// assessment.RemarksValidator is a validator for the "remarks" field. It is called by the builders before save.
 	assessment.RemarksValidator = assessmentDescRemarks.Validators[0].(func(string) error)
+	attachmentMixin := schema.Attachment{}.Mixin()
+	attachment.Policy = privacy.NewPolicies(attachmentMixin[4], schema.Attachment{})
+	attachment.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := attachment.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	attachmentMixinHooks1 := attachmentMixin[1].Hooks()
+	attachmentMixinHooks2 := attachmentMixin[2].Hooks()
+	attachmentMixinHooks3 := attachmentMixin[3].Hooks()
+	attachmentMixinHooks4 := attachmentMixin[4].Hooks()
+	attachmentMixinHooks5 := attachmentMixin[5].Hooks()
+	attachmentHooks := schema.Attachment{}.Hooks()
+
+	attachment.Hooks[1] = attachmentMixinHooks1[0]
+
+	attachment.Hooks[2] = attachmentMixinHooks2[0]
+
+	attachment.Hooks[3] = attachmentMixinHooks3[0]
+
+	attachment.Hooks[4] = attachmentMixinHooks4[0]
+
+	attachment.Hooks[5] = attachmentMixinHooks4[1]
+
+	attachment.Hooks[6] = attachmentMixinHooks5[0]
+
+	attachment.Hooks[7] = attachmentHooks[0]
+	attachmentMixinInters1 := attachmentMixin[1].Interceptors()
+	attachment.Interceptors[0] = attachmentMixinInters1[0]
+	attachmentMixinFields0 := attachmentMixin[0].Fields()
+	_ = attachmentMixinFields0
+	attachmentMixinFields1 := attachmentMixin[1].Fields()
+	_ = attachmentMixinFields1
+	attachmentMixinFields5 := attachmentMixin[5].Fields()
+	_ = attachmentMixinFields5
+	attachmentFields := schema.Attachment{}.Fields()
+	_ = attachmentFields
+	// attachmentDescCreatedAt is the schema descriptor for created_at field.
+	attachmentDescCreatedAt := attachmentMixinFields0[0].Descriptor()
+	// attachment.DefaultCreatedAt holds the default value on creation for the created_at field.
+	attachment.DefaultCreatedAt = attachmentDescCreatedAt.Default.(func() time.Time)
+	// attachmentDescUpdatedAt is the schema descriptor for updated_at field.
+	attachmentDescUpdatedAt := attachmentMixinFields0[1].Descriptor()
+	// attachment.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	attachment.DefaultUpdatedAt = attachmentDescUpdatedAt.Default.(func() time.Time)
+	// attachment.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	attachment.UpdateDefaultUpdatedAt = attachmentDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// attachmentDescDeleteToken is the schema descriptor for delete_token field.
+	attachmentDescDeleteToken := attachmentMixinFields1[1].Descriptor()
+	// attachment.DefaultDeleteToken holds the default value on creation for the delete_token field.
+	attachment.DefaultDeleteToken = attachmentDescDeleteToken.Default.(int64)
+	// attachmentDescVersion is the schema descriptor for version field.
+	attachmentDescVersion := attachmentMixinFields5[0].Descriptor()
+	// attachment.DefaultVersion holds the default value on creation for the version field.
+	attachment.DefaultVersion = attachmentDescVersion.Default.(int)
+	// attachment.VersionValidator is a validator for the "version" field. It is called by the builders before save.
+	attachment.VersionValidator = attachmentDescVersion.Validators[0].(func(int) error)
+	// attachmentDescSha256 is the schema descriptor for sha256 field.
+	attachmentDescSha256 := attachmentFields[5].Descriptor()
+	// attachment.Sha256Validator is a validator for the "sha256" field. It is called by the builders before save.
+	attachment.Sha256Validator = func() func(string) error {
+		validators := attachmentDescSha256.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(sha256 string) error {
+			for _, fn := range fns {
+				if err := fn(sha256); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// attachmentDescSize is the schema descriptor for size field.
+	attachmentDescSize := attachmentFields[6].Descriptor()
+	// attachment.SizeValidator is a validator for the "size" field. It is called by the builders before save.
+	attachment.SizeValidator = attachmentDescSize.Validators[0].(func(int64) error)
+	// attachmentDescContentType is the schema descriptor for content_type field.
+	attachmentDescContentType := attachmentFields[7].Descriptor()
+	// attachment.ContentTypeValidator is a validator for the "content_type" field. It is called by the builders before save.
+	attachment.ContentTypeValidator = attachmentDescContentType.Validators[0].(func(string) error)
+	// attachmentDescName is the schema descriptor for name field.
+	attachmentDescName := attachmentFields[8].Descriptor()
+	// attachment.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	attachment.NameValidator = attachmentDescName.Validators[0].(func(string) error)
+	// attachmentDescUploader is the schema descriptor for uploader field.
+	attachmentDescUploader := attachmentFields[13].Descriptor()
+	// attachment.UploaderValidator is a validator for the "uploader" field. It is called by the builders before save.
+	attachment.UploaderValidator = attachmentDescUploader.Validators[0].(func(string) error)
 	auditeventMixin := schema.AuditEvent{}.Mixin()
 	auditevent.Policy = privacy.NewPolicies(auditeventMixin[0], schema.AuditEvent{})
 	auditevent.Hooks[0] = func(next ent.Mutator) ent.Mutator {

@@ -47,6 +47,7 @@ func (Contribution) Edges() []ent.Edge {
 		edge.From("member", PartyMember.Type).Ref("contributions").Field("member_id").Unique().Required().Immutable(),
 		edge.From("team", Team.Type).Ref("contributions").Field("team_id").Unique().Required().Immutable(),
 		edge.To("household", Household.Type).Field("household_id").Unique().Comment("Household the contribution was for 帮扶对象"),
+		edge.To("attachments", Attachment.Type).Annotations(ownerEdge).Comment("Photos and documents 附件"),
 	}
 }
 

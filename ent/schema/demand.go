@@ -48,6 +48,7 @@ func (Demand) Edges() []ent.Edge {
 		edge.From("assisting_departments", Department.Type).Ref("assisted_demands").Annotations(childList...).
 			Comment("Departments helping the lead department, set by the township 协办部门"),
 		edge.To("events", DemandEvent.Type).Annotations(childList...).Comment("Every step taken, oldest first 办理记录"),
+		edge.To("attachments", Attachment.Type).Annotations(ownerEdge).Comment("Photos and documents 附件"),
 	}
 }
 

@@ -51,6 +51,7 @@ func (DemoProjectStage) Fields() []ent.Field {
 func (DemoProjectStage) Edges() []ent.Edge {
 	return []ent.Edge{
 		edge.From("project", DemoProject.Type).Ref("stages").Field("project_id").Unique().Required().Immutable(),
+		edge.To("attachments", Attachment.Type).Annotations(ownerEdge).Comment("Photos and documents 附件"),
 	}
 }
 

@@ -39,6 +39,7 @@ func (Rectification) Edges() []ent.Edge {
 	return []ent.Edge{
 		edge.From("village", Village.Type).Ref("rectifications").Field("village_id").Unique().Required().Immutable(),
 		edge.From("department", Department.Type).Ref("rectifications").Field("department_id").Unique(),
+		edge.To("attachments", Attachment.Type).Annotations(ownerEdge).Comment("Photos and documents 附件"),
 	}
 }
 

@@ -42,6 +42,7 @@ func (Visit) Edges() []ent.Edge {
 	return []ent.Edge{
 		edge.From("pairing", Pairing.Type).Ref("visits").Field("pairing_id").Unique().Required().Immutable(),
 		edge.To("demands", Demand.Type).Annotations(childList...).Comment("Demands recorded during the visit 走访中登记的诉求"),
+		edge.To("attachments", Attachment.Type).Annotations(ownerEdge).Comment("Photos and documents 附件"),
 	}
 }
 

@@ -29,6 +29,7 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	Attachment() AttachmentResolver
 	Cadre() CadreResolver
 	Demand() DemandResolver
 	DemoProject() DemoProjectResolver
@@ -143,6 +144,38 @@ type ComplexityRoot struct {
 		Village     func(childComplexity int) int
 	}
 
+	Attachment struct {
+		ContentType      func(childComplexity int) int
+		Contribution     func(childComplexity int) int
+		CreatedAt        func(childComplexity int) int
+		Demand           func(childComplexity int) int
+		DemoProjectStage func(childComplexity int) int
+		ID               func(childComplexity int) int
+		Latitude         func(childComplexity int) int
+		Longitude        func(childComplexity int) int
+		Name             func(childComplexity int) int
+		Rectification    func(childComplexity int) int
+		Sha256           func(childComplexity int) int
+		Size             func(childComplexity int) int
+		TakenAt          func(childComplexity int) int
+		URL              func(childComplexity int) int
+		UpdatedAt        func(childComplexity int) int
+		Uploader         func(childComplexity int) int
+		Version          func(childComplexity int) int
+		Visit            func(childComplexity int) int
+	}
+
+	AttachmentConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	AttachmentEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	AuditEvent struct {
 		Action        func(childComplexity int) int
 		At            func(childComplexity int) int
@@ -221,6 +254,7 @@ type ComplexityRoot struct {
 
 	Contribution struct {
 		AmountFen        func(childComplexity int) int
+		Attachments      func(childComplexity int) int
 		CreatedAt        func(childComplexity int) int
 		Description      func(childComplexity int) int
 		Household        func(childComplexity int) int
@@ -259,6 +293,7 @@ type ComplexityRoot struct {
 
 	Demand struct {
 		AssistingDepartments func(childComplexity int) int
+		Attachments          func(childComplexity int) int
 		Category             func(childComplexity int) int
 		ClosedAt             func(childComplexity int) int
 		Content              func(childComplexity int) int
@@ -390,6 +425,7 @@ type ComplexityRoot struct {
 		ActorName             func(childComplexity int) int
 		ApprovalNumber        func(childComplexity int) int
 		ApprovedBudget        func(childComplexity int) int
+		Attachments           func(childComplexity int) int
 		CreatedAt             func(childComplexity int) int
 		DueOn                 func(childComplexity int) int
 		EvaluationConclusion  func(childComplexity int) int
@@ -628,6 +664,7 @@ type ComplexityRoot struct {
 	Mutation struct {
 		AcceptDemand                func(childComplexity int, id int, note *string, dueOn *time.Time) int
 		AcceptRectification         func(childComplexity int, id int, score int) int
+		AddAttachment               func(childComplexity int, owner int, file graphql.Upload) int
 		AdvanceDemoProject          func(childComplexity int, id int, from enum.ProjectStage, remarks *string, dueOn *time.Time, content *workflow.StageContent) int
 		AssignDemand                func(childComplexity int, id int, departmentID int, assistingDepartmentIDs []int, note *string, dueOn *time.Time) int
 		AssistDemand                func(childComplexity int, id int, note string) int
@@ -959,6 +996,7 @@ type ComplexityRoot struct {
 		AnnualReport          func(childComplexity int, townshipID int, year int, asOf *time.Time) int
 		AssessmentProgress    func(childComplexity int, year int, groupBy stats.StatsGrouping, asOf *time.Time) int
 		Assessments           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AssessmentOrder, where *ent.AssessmentWhereInput) int
+		Attachments           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AttachmentOrder, where *ent.AttachmentWhereInput) int
 		AuditEvents           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AuditEventOrder, where *ent.AuditEventWhereInput) int
 		CadreLoad             func(childComplexity int, asOf *time.Time) int
 		Cadres                func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.CadreOrder, where *ent.CadreWhereInput) int
@@ -1010,6 +1048,7 @@ type ComplexityRoot struct {
 
 	Rectification struct {
 		AcceptanceScore func(childComplexity int) int
+		Attachments     func(childComplexity int) int
 		CreatedAt       func(childComplexity int) int
 		Department      func(childComplexity int) int
 		DepartmentID    func(childComplexity int) int
@@ -1369,18 +1408,19 @@ type ComplexityRoot struct {
 	}
 
 	Visit struct {
-		CreatedAt func(childComplexity int) int
-		Demands   func(childComplexity int) int
-		Heard     func(childComplexity int) int
-		ID        func(childComplexity int) int
-		Mode      func(childComplexity int) int
-		Notes     func(childComplexity int) int
-		Occasion  func(childComplexity int) int
-		Pairing   func(childComplexity int) int
-		PairingID func(childComplexity int) int
-		UpdatedAt func(childComplexity int) int
-		Version   func(childComplexity int) int
-		VisitedAt func(childComplexity int) int
+		Attachments func(childComplexity int) int
+		CreatedAt   func(childComplexity int) int
+		Demands     func(childComplexity int) int
+		Heard       func(childComplexity int) int
+		ID          func(childComplexity int) int
+		Mode        func(childComplexity int) int
+		Notes       func(childComplexity int) int
+		Occasion    func(childComplexity int) int
+		Pairing     func(childComplexity int) int
+		PairingID   func(childComplexity int) int
+		UpdatedAt   func(childComplexity int) int
+		Version     func(childComplexity int) int
+		VisitedAt   func(childComplexity int) int
 	}
 
 	VisitCompliance struct {
@@ -1829,6 +1869,147 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.AssessmentProgress.Village(childComplexity), true
 
+	case "Attachment.contentType":
+		if e.ComplexityRoot.Attachment.ContentType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Attachment.ContentType(childComplexity), true
+	case "Attachment.contribution":
+		if e.ComplexityRoot.Attachment.Contribution == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Attachment.Contribution(childComplexity), true
+	case "Attachment.createdAt":
+		if e.ComplexityRoot.Attachment.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Attachment.CreatedAt(childComplexity), true
+	case "Attachment.demand":
+		if e.ComplexityRoot.Attachment.Demand == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Attachment.Demand(childComplexity), true
+	case "Attachment.demoProjectStage":
+		if e.ComplexityRoot.Attachment.DemoProjectStage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Attachment.DemoProjectStage(childComplexity), true
+	case "Attachment.id":
+		if e.ComplexityRoot.Attachment.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Attachment.ID(childComplexity), true
+	case "Attachment.latitude":
+		if e.ComplexityRoot.Attachment.Latitude == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Attachment.Latitude(childComplexity), true
+	case "Attachment.longitude":
+		if e.ComplexityRoot.Attachment.Longitude == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Attachment.Longitude(childComplexity), true
+	case "Attachment.name":
+		if e.ComplexityRoot.Attachment.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Attachment.Name(childComplexity), true
+	case "Attachment.rectification":
+		if e.ComplexityRoot.Attachment.Rectification == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Attachment.Rectification(childComplexity), true
+	case "Attachment.sha256":
+		if e.ComplexityRoot.Attachment.Sha256 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Attachment.Sha256(childComplexity), true
+	case "Attachment.size":
+		if e.ComplexityRoot.Attachment.Size == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Attachment.Size(childComplexity), true
+	case "Attachment.takenAt":
+		if e.ComplexityRoot.Attachment.TakenAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Attachment.TakenAt(childComplexity), true
+	case "Attachment.url":
+		if e.ComplexityRoot.Attachment.URL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Attachment.URL(childComplexity), true
+	case "Attachment.updatedAt":
+		if e.ComplexityRoot.Attachment.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Attachment.UpdatedAt(childComplexity), true
+	case "Attachment.uploader":
+		if e.ComplexityRoot.Attachment.Uploader == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Attachment.Uploader(childComplexity), true
+	case "Attachment.version":
+		if e.ComplexityRoot.Attachment.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Attachment.Version(childComplexity), true
+	case "Attachment.visit":
+		if e.ComplexityRoot.Attachment.Visit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Attachment.Visit(childComplexity), true
+
+	case "AttachmentConnection.edges":
+		if e.ComplexityRoot.AttachmentConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttachmentConnection.Edges(childComplexity), true
+	case "AttachmentConnection.pageInfo":
+		if e.ComplexityRoot.AttachmentConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttachmentConnection.PageInfo(childComplexity), true
+	case "AttachmentConnection.totalCount":
+		if e.ComplexityRoot.AttachmentConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttachmentConnection.TotalCount(childComplexity), true
+
+	case "AttachmentEdge.cursor":
+		if e.ComplexityRoot.AttachmentEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttachmentEdge.Cursor(childComplexity), true
+	case "AttachmentEdge.node":
+		if e.ComplexityRoot.AttachmentEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttachmentEdge.Node(childComplexity), true
+
 	case "AuditEvent.action":
 		if e.ComplexityRoot.AuditEvent.Action == nil {
 			break
@@ -2143,6 +2324,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Contribution.AmountFen(childComplexity), true
+	case "Contribution.attachments":
+		if e.ComplexityRoot.Contribution.Attachments == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Contribution.Attachments(childComplexity), true
 	case "Contribution.createdAt":
 		if e.ComplexityRoot.Contribution.CreatedAt == nil {
 			break
@@ -2286,6 +2473,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Demand.AssistingDepartments(childComplexity), true
+	case "Demand.attachments":
+		if e.ComplexityRoot.Demand.Attachments == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Demand.Attachments(childComplexity), true
 	case "Demand.category":
 		if e.ComplexityRoot.Demand.Category == nil {
 			break
@@ -2868,6 +3061,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DemoProjectStage.ApprovedBudget(childComplexity), true
+	case "DemoProjectStage.attachments":
+		if e.ComplexityRoot.DemoProjectStage.Attachments == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemoProjectStage.Attachments(childComplexity), true
 	case "DemoProjectStage.createdAt":
 		if e.ComplexityRoot.DemoProjectStage.CreatedAt == nil {
 			break
@@ -3887,6 +4086,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.AcceptRectification(childComplexity, args["id"].(int), args["score"].(int)), true
+	case "Mutation.addAttachment":
+		if e.ComplexityRoot.Mutation.AddAttachment == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_addAttachment_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AddAttachment(childComplexity, args["owner"].(int), args["file"].(graphql.Upload)), true
 	case "Mutation.advanceDemoProject":
 		if e.ComplexityRoot.Mutation.AdvanceDemoProject == nil {
 			break
@@ -5943,6 +6153,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Assessments(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.AssessmentOrder), args["where"].(*ent.AssessmentWhereInput)), true
+	case "Query.attachments":
+		if e.ComplexityRoot.Query.Attachments == nil {
+			break
+		}
+
+		args, err := ec.field_Query_attachments_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Attachments(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.AttachmentOrder), args["where"].(*ent.AttachmentWhereInput)), true
 	case "Query.auditEvents":
 		if e.ComplexityRoot.Query.AuditEvents == nil {
 			break
@@ -6448,6 +6669,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Rectification.AcceptanceScore(childComplexity), true
+	case "Rectification.attachments":
+		if e.ComplexityRoot.Rectification.Attachments == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Rectification.Attachments(childComplexity), true
 	case "Rectification.createdAt":
 		if e.ComplexityRoot.Rectification.CreatedAt == nil {
 			break
@@ -7958,6 +8185,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.VillageEdge.Node(childComplexity), true
 
+	case "Visit.attachments":
+		if e.ComplexityRoot.Visit.Attachments == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Visit.Attachments(childComplexity), true
 	case "Visit.createdAt":
 		if e.ComplexityRoot.Visit.CreatedAt == nil {
 			break
@@ -8137,6 +8370,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ApiKeyWhereInput", ec.unmarshalInputApiKeyWhereInput),
 			graphql.NewInputUnmarshaler("AssessmentOrder", ec.unmarshalInputAssessmentOrder),
 			graphql.NewInputUnmarshaler("AssessmentWhereInput", ec.unmarshalInputAssessmentWhereInput),
+			graphql.NewInputUnmarshaler("AttachmentOrder", ec.unmarshalInputAttachmentOrder),
+			graphql.NewInputUnmarshaler("AttachmentWhereInput", ec.unmarshalInputAttachmentWhereInput),
 			graphql.NewInputUnmarshaler("AuditEventOrder", ec.unmarshalInputAuditEventOrder),
 			graphql.NewInputUnmarshaler("AuditEventWhereInput", ec.unmarshalInputAuditEventWhereInput),
 			graphql.NewInputUnmarshaler("CadreOrder", ec.unmarshalInputCadreOrder),
@@ -8405,6 +8640,41 @@ type IndicatorProgress {
   averageAssessedTarget: Float
   "Mean value reached of the assessed ones; null when none 平均实际值"
   averageActual: Float
+}
+`, BuiltIn: false},
+	{Name: "../attachments.graphqls", Input: `"""
+A file sent with the GraphQL multipart request specification
+(https://github.com/jaydenseric/graphql-multipart-request-spec): a multipart/form-data POST with
+an ` + "`" + `operations` + "`" + ` part (the usual JSON request, the file variable null), a ` + "`" + `map` + "`" + ` part and the
+file parts, in that order. See docs/attachments.md. 上传文件
+"""
+scalar Upload
+
+extend type Attachment {
+  """
+  A link to the content, valid for a few minutes and only for the caller: GET it with the same
+  Authorization header (another user, or the link after it expires, gets NOT_FOUND). Every
+  download is audited. 下载链接（短时有效，仅限本人）
+  """
+  url: String!
+}
+
+extend type Mutation {
+  """
+  Attach a photo (JPEG, PNG) or document (PDF) to a visit, a demonstration project step, a
+  rectification, a contribution or a demand. The type is detected from the bytes, not the name;
+  JPEG metadata other than the EXIF capture time and GPS position (kept as takenAt, latitude,
+  longitude) is stripped. Refused with BAD_USER_INPUT when the file is too large
+  (FILE_TOO_LARGE), of another type (FILE_TYPE_NOT_ALLOWED), damaged (FILE_DAMAGED), or the
+  record already has the most attachments allowed (TOO_MANY_ATTACHMENTS); an owner the caller
+  cannot see is NOT_FOUND. Nothing is stored when it is refused. 上传附件
+  """
+  addAttachment(
+    "The record the file belongs to: a Visit, DemoProjectStage, Rectification, Contribution or Demand 所属记录"
+    owner: ID!
+    "The file, sent as a part of the multipart request 文件"
+    file: Upload!
+  ): Attachment!
 }
 `, BuiltIn: false},
 	{Name: "../changes.graphqls", Input: `# The change feed: how an integration keeps a copy in sync (docs/sync.md). Every create, update
@@ -10732,6 +11002,381 @@ input AssessmentWhereInput {
   hasSecretaryWith: [PartyMemberWhereInput!] @scoped
 }
 """
+Attachment 附件: a photo or document on a visit, a demonstration project step, a rectification, a contribution or a demand — seen by exactly those who see its owner; the content is fetched through ` + "`" + `url` + "`" + `, a short-lived link bound to the caller.
+"""
+type Attachment implements Node {
+  """
+  Opaque global ID: pass it to node(id:); never build or parse it 全局唯一标识
+  """
+  id: ID!
+  """
+  When the record was created (UTC) 创建时间
+  """
+  createdAt: Time!
+  """
+  When the record last changed (UTC) 更新时间
+  """
+  updatedAt: Time!
+  """
+  Version of the record, incremented by every change. Send the version you read with every update; a stale one is refused with CONFLICT 版本号
+  """
+  version: Int!
+  """
+  SHA-256 of the stored content, lower-case hex 内容哈希
+  """
+  sha256: String!
+  """
+  Size of the stored content in bytes 大小（字节）
+  """
+  size: Int!
+  """
+  Media type detected from the content (not from the name) 内容类型
+  """
+  contentType: String!
+  """
+  File name given by the uploader 原文件名
+  """
+  name: String!
+  """
+  When the photo was taken, from its EXIF data 拍摄时间
+  """
+  takenAt: Time
+  """
+  Latitude where the photo was taken, from its EXIF GPS data 纬度
+  """
+  latitude: Float
+  """
+  Longitude where the photo was taken, from its EXIF GPS data 经度
+  """
+  longitude: Float
+  """
+  Username of the uploader 上传人
+  """
+  uploader: String!
+  """
+  The visit this Attachment belongs to 所属visit
+  """
+  visit: Visit
+  """
+  The demoProjectStage this Attachment belongs to 所属demoProjectStage
+  """
+  demoProjectStage: DemoProjectStage
+  """
+  The rectification this Attachment belongs to 所属rectification
+  """
+  rectification: Rectification
+  """
+  The contribution this Attachment belongs to 所属contribution
+  """
+  contribution: Contribution
+  """
+  The demand this Attachment belongs to 所属demand
+  """
+  demand: Demand
+}
+"""
+A connection to a list of items.
+"""
+type AttachmentConnection {
+  """
+  A list of edges.
+  """
+  edges: [AttachmentEdge!]!
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+An edge in a connection.
+"""
+type AttachmentEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: Attachment!
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+"""
+Ordering options for Attachment connections
+"""
+input AttachmentOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order Attachments.
+  """
+  field: AttachmentOrderField!
+}
+"""
+Properties by which Attachment connections can be ordered.
+"""
+enum AttachmentOrderField {
+  """
+  Order by created at 按此字段排序
+  """
+  CREATED_AT
+  """
+  Order by updated at 按此字段排序
+  """
+  UPDATED_AT
+  """
+  Order by size 按此字段排序
+  """
+  SIZE
+  """
+  Order by taken at 按此字段排序
+  """
+  TAKEN_AT
+}
+"""
+AttachmentWhereInput is used for filtering Attachment objects.
+Input was generated by ent.
+"""
+input AttachmentWhereInput {
+  """
+  Rows not matching this filter 取反
+  """
+  not: AttachmentWhereInput
+  """
+  Rows matching all of these filters 同时满足
+  """
+  and: [AttachmentWhereInput!]
+  """
+  Rows matching any of these filters 满足其一
+  """
+  or: [AttachmentWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  """
+  id differs from 筛选：不等于
+  """
+  idNEQ: ID
+  """
+  id is one of 筛选：在列表中
+  """
+  idIn: [ID!]
+  """
+  id is none of 筛选：不在列表中
+  """
+  idNotIn: [ID!]
+  """
+  id is after / greater than 筛选：大于
+  """
+  idGT: ID
+  """
+  id is at or after / at least 筛选：大于等于
+  """
+  idGTE: ID
+  """
+  id is before / less than 筛选：小于
+  """
+  idLT: ID
+  """
+  id is at or before / at most 筛选：小于等于
+  """
+  idLTE: ID
+  """
+  created_at field predicates
+  """
+  createdAt: Time
+  """
+  createdAt differs from 筛选：不等于
+  """
+  createdAtNEQ: Time
+  """
+  createdAt is one of 筛选：在列表中
+  """
+  createdAtIn: [Time!]
+  """
+  createdAt is none of 筛选：不在列表中
+  """
+  createdAtNotIn: [Time!]
+  """
+  createdAt is after / greater than 筛选：大于
+  """
+  createdAtGT: Time
+  """
+  createdAt is at or after / at least 筛选：大于等于
+  """
+  createdAtGTE: Time
+  """
+  createdAt is before / less than 筛选：小于
+  """
+  createdAtLT: Time
+  """
+  createdAt is at or before / at most 筛选：小于等于
+  """
+  createdAtLTE: Time
+  """
+  updated_at field predicates
+  """
+  updatedAt: Time
+  """
+  updatedAt differs from 筛选：不等于
+  """
+  updatedAtNEQ: Time
+  """
+  updatedAt is one of 筛选：在列表中
+  """
+  updatedAtIn: [Time!]
+  """
+  updatedAt is none of 筛选：不在列表中
+  """
+  updatedAtNotIn: [Time!]
+  """
+  updatedAt is after / greater than 筛选：大于
+  """
+  updatedAtGT: Time
+  """
+  updatedAt is at or after / at least 筛选：大于等于
+  """
+  updatedAtGTE: Time
+  """
+  updatedAt is before / less than 筛选：小于
+  """
+  updatedAtLT: Time
+  """
+  updatedAt is at or before / at most 筛选：小于等于
+  """
+  updatedAtLTE: Time
+  """
+  size field predicates
+  """
+  size: Int
+  """
+  size differs from 筛选：不等于
+  """
+  sizeNEQ: Int
+  """
+  size is one of 筛选：在列表中
+  """
+  sizeIn: [Int!]
+  """
+  size is none of 筛选：不在列表中
+  """
+  sizeNotIn: [Int!]
+  """
+  size is after / greater than 筛选：大于
+  """
+  sizeGT: Int
+  """
+  size is at or after / at least 筛选：大于等于
+  """
+  sizeGTE: Int
+  """
+  size is before / less than 筛选：小于
+  """
+  sizeLT: Int
+  """
+  size is at or before / at most 筛选：小于等于
+  """
+  sizeLTE: Int
+  """
+  content_type field predicates
+  """
+  contentType: String
+  """
+  contentType differs from 筛选：不等于
+  """
+  contentTypeNEQ: String
+  """
+  contentType is one of 筛选：在列表中
+  """
+  contentTypeIn: [String!]
+  """
+  contentType is none of 筛选：不在列表中
+  """
+  contentTypeNotIn: [String!]
+  """
+  contentType is after / greater than 筛选：大于
+  """
+  contentTypeGT: String
+  """
+  contentType is at or after / at least 筛选：大于等于
+  """
+  contentTypeGTE: String
+  """
+  contentType is before / less than 筛选：小于
+  """
+  contentTypeLT: String
+  """
+  contentType is at or before / at most 筛选：小于等于
+  """
+  contentTypeLTE: String
+  """
+  contentType contains 筛选：包含
+  """
+  contentTypeContains: String
+  """
+  contentType starts with 筛选：开头为
+  """
+  contentTypeHasPrefix: String
+  """
+  contentType ends with 筛选：结尾为
+  """
+  contentTypeHasSuffix: String
+  """
+  contentType equals, ignoring case 筛选：等于（不区分大小写）
+  """
+  contentTypeEqualFold: String
+  """
+  contentType contains, ignoring case 筛选：包含（不区分大小写）
+  """
+  contentTypeContainsFold: String
+  """
+  taken_at field predicates
+  """
+  takenAt: Time
+  """
+  takenAt differs from 筛选：不等于
+  """
+  takenAtNEQ: Time
+  """
+  takenAt is one of 筛选：在列表中
+  """
+  takenAtIn: [Time!]
+  """
+  takenAt is none of 筛选：不在列表中
+  """
+  takenAtNotIn: [Time!]
+  """
+  takenAt is after / greater than 筛选：大于
+  """
+  takenAtGT: Time
+  """
+  takenAt is at or after / at least 筛选：大于等于
+  """
+  takenAtGTE: Time
+  """
+  takenAt is before / less than 筛选：小于
+  """
+  takenAtLT: Time
+  """
+  takenAt is at or before / at most 筛选：小于等于
+  """
+  takenAtLTE: Time
+  """
+  takenAt is not set 筛选：为空
+  """
+  takenAtIsNil: Boolean
+  """
+  takenAt is set 筛选：非空
+  """
+  takenAtNotNil: Boolean
+}
+"""
 Attendance — values are English; each value's description gives the Chinese term.
 """
 enum Attendance @goModel(model: "github.com/nanpiao/sbqw/ent/schema/enum.Attendance") {
@@ -11832,6 +12477,10 @@ type Contribution implements Node {
   Household the contribution was for 帮扶对象
   """
   household: Household
+  """
+  Photos and documents 附件
+  """
+  attachments: [Attachment!]
 }
 """
 A connection to a list of items.
@@ -12989,6 +13638,10 @@ type Demand implements Node {
   Every step taken, oldest first 办理记录
   """
   events: [DemandEvent!]
+  """
+  Photos and documents 附件
+  """
+  attachments: [Attachment!]
 }
 """
 DemandCategory — values are English; each value's description gives the Chinese term.
@@ -14134,6 +14787,10 @@ type DemoProjectStage implements Node {
   The project this DemoProjectStage belongs to 所属project
   """
   project: DemoProject!
+  """
+  Photos and documents 附件
+  """
+  attachments: [Attachment!]
 }
 """
 A connection to a list of items.
@@ -20637,6 +21294,40 @@ type Query {
     where: AssessmentWhereInput
   ): AssessmentConnection!
   """
+  The attachments the caller may see, as a Relay connection: first/after or last/before, orderBy, where (default page 50, at most 500) 分页查询
+  """
+  attachments(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for Attachments returned from the connection.
+    """
+    orderBy: [AttachmentOrder!]
+
+    """
+    Filtering options for Attachments returned from the connection.
+    """
+    where: AttachmentWhereInput
+  ): AttachmentConnection!
+  """
   The auditEvents the caller may see, as a Relay connection: first/after or last/before, orderBy, where (default page 50, at most 500) 分页查询
   """
   auditEvents(
@@ -21551,6 +22242,10 @@ type Rectification implements Node {
   The department this Rectification belongs to 所属department
   """
   department: Department
+  """
+  Photos and documents 附件
+  """
+  attachments: [Attachment!]
 }
 """
 A connection to a list of items.
@@ -27398,6 +28093,10 @@ type Visit implements Node {
   Demands recorded during the visit 走访中登记的诉求
   """
   demands: [Demand!]
+  """
+  Photos and documents 附件
+  """
+  attachments: [Attachment!]
 }
 """
 A connection to a list of items.
@@ -27897,6 +28596,70 @@ func (ec *executionContext) childFields_AssessmentProgress(ctx context.Context, 
 	return nil, fmt.Errorf("no field named %q was found under type AssessmentProgress", field.Name)
 }
 
+func (ec *executionContext) childFields_Attachment(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Attachment_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Attachment_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Attachment_updatedAt(ctx, field)
+	case "version":
+		return ec.fieldContext_Attachment_version(ctx, field)
+	case "sha256":
+		return ec.fieldContext_Attachment_sha256(ctx, field)
+	case "size":
+		return ec.fieldContext_Attachment_size(ctx, field)
+	case "contentType":
+		return ec.fieldContext_Attachment_contentType(ctx, field)
+	case "name":
+		return ec.fieldContext_Attachment_name(ctx, field)
+	case "takenAt":
+		return ec.fieldContext_Attachment_takenAt(ctx, field)
+	case "latitude":
+		return ec.fieldContext_Attachment_latitude(ctx, field)
+	case "longitude":
+		return ec.fieldContext_Attachment_longitude(ctx, field)
+	case "uploader":
+		return ec.fieldContext_Attachment_uploader(ctx, field)
+	case "visit":
+		return ec.fieldContext_Attachment_visit(ctx, field)
+	case "demoProjectStage":
+		return ec.fieldContext_Attachment_demoProjectStage(ctx, field)
+	case "rectification":
+		return ec.fieldContext_Attachment_rectification(ctx, field)
+	case "contribution":
+		return ec.fieldContext_Attachment_contribution(ctx, field)
+	case "demand":
+		return ec.fieldContext_Attachment_demand(ctx, field)
+	case "url":
+		return ec.fieldContext_Attachment_url(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Attachment", field.Name)
+}
+
+func (ec *executionContext) childFields_AttachmentConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_AttachmentConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_AttachmentConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_AttachmentConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AttachmentConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_AttachmentEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_AttachmentEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_AttachmentEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AttachmentEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_AuditEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -28079,6 +28842,8 @@ func (ec *executionContext) childFields_Contribution(ctx context.Context, field 
 		return ec.fieldContext_Contribution_team(ctx, field)
 	case "household":
 		return ec.fieldContext_Contribution_household(ctx, field)
+	case "attachments":
+		return ec.fieldContext_Contribution_attachments(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Contribution", field.Name)
 }
@@ -28163,6 +28928,8 @@ func (ec *executionContext) childFields_Demand(ctx context.Context, field graphq
 		return ec.fieldContext_Demand_assistingDepartments(ctx, field)
 	case "events":
 		return ec.fieldContext_Demand_events(ctx, field)
+	case "attachments":
+		return ec.fieldContext_Demand_attachments(ctx, field)
 	case "overdue":
 		return ec.fieldContext_Demand_overdue(ctx, field)
 	}
@@ -28431,6 +29198,8 @@ func (ec *executionContext) childFields_DemoProjectStage(ctx context.Context, fi
 		return ec.fieldContext_DemoProjectStage_acceptanceDate(ctx, field)
 	case "project":
 		return ec.fieldContext_DemoProjectStage_project(ctx, field)
+	case "attachments":
+		return ec.fieldContext_DemoProjectStage_attachments(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DemoProjectStage", field.Name)
 }
@@ -29345,6 +30114,8 @@ func (ec *executionContext) childFields_Rectification(ctx context.Context, field
 		return ec.fieldContext_Rectification_village(ctx, field)
 	case "department":
 		return ec.fieldContext_Rectification_department(ctx, field)
+	case "attachments":
+		return ec.fieldContext_Rectification_attachments(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Rectification", field.Name)
 }
@@ -30037,6 +30808,8 @@ func (ec *executionContext) childFields_Visit(ctx context.Context, field graphql
 		return ec.fieldContext_Visit_pairing(ctx, field)
 	case "demands":
 		return ec.fieldContext_Visit_demands(ctx, field)
+	case "attachments":
+		return ec.fieldContext_Visit_attachments(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Visit", field.Name)
 }

@@ -38,6 +38,7 @@ const (
 	DepartmentHouseholds     Via = "departmentHouseholds"     // households paired with or routed to the department
 	DepartmentDemands        Via = "departmentDemands"        // demands routed to the department or that it assists with
 	AssistedDemands          Via = "assistedDemands"          // demands the department assists with (not leads)
+	DepartmentRectifications Via = "departmentRectifications" // rectifications the department is linked to now
 	DepartmentMembers        Via = "departmentMembers"        // members of the department's party organisations
 	DepartmentTeams          Via = "departmentTeams"          // teams with a member of the department
 	TeamsWithMember          Via = "teamsWithMember"          // teams with a member from the binding's township or village
