@@ -132,6 +132,7 @@ func (v *Change) __premarshalJSON() (*__premarshalChange, error) {
 // ChangeNode is implemented by the following types:
 // ChangeNodeApiKey
 // ChangeNodeAssessment
+// ChangeNodeAttachment
 // ChangeNodeAuditEvent
 // ChangeNodeCadre
 // ChangeNodeContribution
@@ -178,6 +179,7 @@ type ChangeNode interface {
 
 func (v *ChangeNodeApiKey) implementsGraphQLInterfaceChangeNode()                {}
 func (v *ChangeNodeAssessment) implementsGraphQLInterfaceChangeNode()            {}
+func (v *ChangeNodeAttachment) implementsGraphQLInterfaceChangeNode()            {}
 func (v *ChangeNodeAuditEvent) implementsGraphQLInterfaceChangeNode()            {}
 func (v *ChangeNodeCadre) implementsGraphQLInterfaceChangeNode()                 {}
 func (v *ChangeNodeContribution) implementsGraphQLInterfaceChangeNode()          {}
@@ -227,6 +229,9 @@ func __unmarshalChangeNode(b []byte, v *ChangeNode) error {
 		return json.Unmarshal(b, *v)
 	case "Assessment":
 		*v = new(ChangeNodeAssessment)
+		return json.Unmarshal(b, *v)
+	case "Attachment":
+		*v = new(ChangeNodeAttachment)
 		return json.Unmarshal(b, *v)
 	case "AuditEvent":
 		*v = new(ChangeNodeAuditEvent)
@@ -342,6 +347,14 @@ func __marshalChangeNode(v *ChangeNode) ([]byte, error) {
 		result := struct {
 			TypeName string `json:"__typename"`
 			*ChangeNodeAssessment
+		}{typename, v}
+		return json.Marshal(result)
+	case *ChangeNodeAttachment:
+		typename = "Attachment"
+
+		result := struct {
+			TypeName string `json:"__typename"`
+			*ChangeNodeAttachment
 		}{typename, v}
 		return json.Marshal(result)
 	case *ChangeNodeAuditEvent:
@@ -619,6 +632,22 @@ func (v *ChangeNodeAssessment) GetTypename() *string { return v.Typename }
 
 // GetId returns ChangeNodeAssessment.Id, and is useful for accessing the field via an interface.
 func (v *ChangeNodeAssessment) GetId() string { return v.Id }
+
+// ChangeNodeAttachment includes the requested fields of the GraphQL type Attachment.
+// The GraphQL type's documentation follows.
+//
+// Attachment 附件: a photo or document on a visit, a demonstration project step, a rectification, a contribution or a demand — seen by exactly those who see its owner; the content is fetched through `url`, a short-lived link bound to the caller.
+type ChangeNodeAttachment struct {
+	Typename *string `json:"__typename"`
+	// The id of the object.
+	Id string `json:"id"`
+}
+
+// GetTypename returns ChangeNodeAttachment.Typename, and is useful for accessing the field via an interface.
+func (v *ChangeNodeAttachment) GetTypename() *string { return v.Typename }
+
+// GetId returns ChangeNodeAttachment.Id, and is useful for accessing the field via an interface.
+func (v *ChangeNodeAttachment) GetId() string { return v.Id }
 
 // ChangeNodeAuditEvent includes the requested fields of the GraphQL type AuditEvent.
 // The GraphQL type's documentation follows.

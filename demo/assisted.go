@@ -47,7 +47,7 @@ func (l *loader) assistJointly() {
 		if when.After(demoNow) {
 			continue
 		}
-		step := demandStep{to: enum.DemandStatus("ASSIGNED"), at: when, actor: helper.spec.name, dept: helper,
+		step := demandStep{to: enum.DemandAssigned, at: when, actor: helper.spec.name, dept: helper,
 			note: fmt.Sprintf("%s协助办理：已派员现场核实并提出协办意见。", helper.spec.name)}
 		d.steps = append(d.steps[:at+1], append([]demandStep{step}, d.steps[at+1:]...)...)
 	}

@@ -77,6 +77,10 @@ var exports = map[string]exportSpec{
 		{"新状态", "toStatus"}, {"说明", "note"}, {"操作人", "actorName"}}},
 	"demoProjectStages": {"demoProjectStages", []exportColumn{{"工程名称", "project.name"}, {"步骤", "stage"}, {"结果", "result"}, {"时限", "dueOn"},
 		{"进度（%）", "progressPercent"}, {"累计支出（元）", "spentToDate"}, {"评审等次", "reviewGrade"}, {"验收日期", "acceptanceDate"}, {"备注", "remarks"}, {"操作人", "actorName"}}},
+	// Attachments as a register (what was filed, where and when the photo was taken); the
+	// content itself is downloaded one by one through each attachment's signed url.
+	"attachments": {"attachments", []exportColumn{{"原文件名", "name"}, {"内容类型", "contentType"}, {"大小（字节）", "size"}, {"内容哈希", "sha256"},
+		{"拍摄时间", "takenAt"}, {"纬度", "latitude"}, {"经度", "longitude"}, {"上传人", "uploader"}, {"上传时间", "createdAt"}}},
 	"projectInvestments": {"projectInvestments", []exportColumn{{"工程名称", "project.name"}, {"资金来源", "source"}, {"计划投资（元）", "planned"}, {"实际投资（元）", "actual"}}},
 	"povertyStatusChanges": {"povertyStatusChanges", []exportColumn{{"户编号", "household.number"}, {"环节", "step"}, {"原状态", "fromStatus"},
 		{"新状态", "toStatus"}, {"日期", "changedOn"}, {"风险", "risk"}, {"说明", "reason"}, {"操作人", "actorName"}}},

@@ -8752,6 +8752,7 @@ type Subscription {
 
 "The handling deadline of one demand category 诉求类别办理时限"
 type DemandCategoryDeadline {
+  "The category 诉求类别"
   category: DemandCategory!
   "The category's name in the programme's documents 类别名称"
   name: String!
@@ -8779,7 +8780,7 @@ extend type Mutation {
   "Record what an assisting department did for an assigned demand; its status does not change 登记协办情况"
   assistDemand("ID of the demand 诉求ID" id: ID!, "What the department did 协办情况" note: String!): Demand!
   "Set the handling deadline of a demand category (DISTRICT), 1–180 days; applies to demands assigned from now on 设置办理时限"
-  setDemandHandleDays(category: DemandCategory!, "Days 天数" days: Int!): DemandCategoryDeadline!
+  setDemandHandleDays("The category 诉求类别" category: DemandCategory!, "Days 天数" days: Int!): DemandCategoryDeadline!
 }
 `, BuiltIn: false},
 	{Name: "../directives.graphqls", Input: `"""

@@ -16,6 +16,9 @@ func TablesUnder(table string) []string {
 	for grew := true; grew; {
 		grew = false
 		for _, tb := range migrate.Tables {
+			if joinTable(tb) {
+				continue
+			}
 			for _, fk := range tb.ForeignKeys {
 				if !under[tb.Name] && under[fk.RefTable.Name] && required(fk.Columns) {
 					under[tb.Name], grew = true, true
@@ -30,6 +33,13 @@ func TablesUnder(table string) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// joinTable: an edge's table (two keys, no id of its own, e.g. a demand's assisting
+// departments). Its rows are no records: they are reached through the records at both ends,
+// carry no scope columns and move with nothing.
+func joinTable(tb *schema.Table) bool {
+	return len(tb.PrimaryKey) > 1
 }
 
 // required: a row cannot exist without the row the key names (NOT NULL columns). An optional
