@@ -3,6 +3,7 @@ package schema
 import (
 	"context"
 	"sort"
+	"strings"
 	"time"
 
 	"entgo.io/ent"
@@ -117,28 +118,17 @@ func YearClosedError(year int) error {
 const ReasonYearClosed = "YEAR_CLOSED"
 
 // CheckYearsOpen takes the shared lock on each year's row (creating a missing row) and refuses
-// with YEAR_CLOSED when one of them is closed.
+// with YEAR_CLOSED when one of them is closed. Shared locks let writers of one year run side by
+// side; only closeYear's exclusive lock waits for them (and they for it).
 func CheckYearsOpen(ctx context.Context, c *gen.Client, years []int) error {
 	for _, y := range years {
-		if err := EnsureYearRow(ctx, c, y); err != nil {
-			return err
-		}
-		q := "SELECT closed FROM year_closes WHERE year = ?"
-		if c.Dialect() == dialect.MySQL {
-			q += " LOCK IN SHARE MODE"
-		}
-		rows, err := c.QueryContext(ctx, q, y)
-		if err != nil {
-			return err
-		}
-		closed := false
-		if rows.Next() {
-			if err := rows.Scan(&closed); err != nil {
-				rows.Close()
-				return err
+		closed, found, err := readYear(ctx, c, y)
+		if err == nil && !found {
+			if err = EnsureYearRow(ctx, c, y); err == nil {
+				closed, _, err = readYear(ctx, c, y)
 			}
 		}
-		if err := rows.Close(); err != nil {
+		if err != nil {
 			return err
 		}
 		if closed {
@@ -148,13 +138,34 @@ func CheckYearsOpen(ctx context.Context, c *gen.Client, years []int) error {
 	return nil
 }
 
-// EnsureYearRow inserts the year's row when it is missing (and leaves it alone otherwise).
+// readYear reads whether the year is closed, holding its row's shared lock (MySQL).
+func readYear(ctx context.Context, c *gen.Client, year int) (closed, found bool, err error) {
+	q := "SELECT closed FROM year_closes WHERE year = ?"
+	if c.Dialect() == dialect.MySQL {
+		q += " LOCK IN SHARE MODE"
+	}
+	rows, err := c.QueryContext(ctx, q, year)
+	if err != nil {
+		return false, false, err
+	}
+	defer rows.Close()
+	if rows.Next() {
+		if err := rows.Scan(&closed); err != nil {
+			return false, false, err
+		}
+		found = true
+	}
+	return closed, found, rows.Err()
+}
+
+// EnsureYearRow inserts the year's row when it is missing and leaves it alone otherwise (on
+// MySQL an ignored duplicate waits for, then shares, the lock of the existing row).
 func EnsureYearRow(ctx context.Context, c *gen.Client, year int) error {
 	t := time.Now().UTC()
 	q := "INSERT INTO year_closes (created_at, updated_at, year, closed, close_count, closed_by) VALUES (?, ?, ?, ?, 0, '')"
 	switch c.Dialect() {
 	case dialect.MySQL:
-		q += " ON DUPLICATE KEY UPDATE year = year"
+		q = strings.Replace(q, "INSERT INTO", "INSERT IGNORE INTO", 1)
 	default:
 		q += " ON CONFLICT (year) DO NOTHING"
 	}
