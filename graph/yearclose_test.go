@@ -218,3 +218,61 @@ func TestYearCloseFreezesReportsAndLocksTheYear(t *testing.T) {
 		t.Errorf("%d downloads audited, want at least 3", n)
 	}
 }
+
+// TestCloseYearConcurrently: twelve simultaneous closes of one year: exactly one wins, the
+// others are CONFLICT. Then visits dated in another year race its close: every visit either
+// was refused (YEAR_CLOSED) or is counted in the frozen report — none slips in after the
+// close read the figures.
+func TestCloseYearConcurrently(t *testing.T) {
+	m := newMatrix(t)
+	admin := m.apis["admin"]
+	for round, year := range []int{2022, 2021, 2020} {
+		rs := race(t, racers, func(int) *testkit.Response {
+			return admin.Do(t, `mutation($y: Int!) { closeYear(year: $y) { year { year closeCount } } }`, map[string]any{"y": year})
+		})
+		if won := winners(t, rs, "CONFLICT"); len(won) != 1 {
+			t.Fatalf("round %d: %d closes of %d won, want exactly 1", round, len(won), year)
+		}
+		if n := someInt(t, m.db, "SELECT COUNT(*) FROM closed_reports WHERE year = ?", year); n != 11 {
+			t.Fatalf("%d snapshots of %d, want 11 (the district and 10 townships)", n, year)
+		}
+	}
+
+	pairing := someInt(t, m.db, "SELECT id FROM pairings WHERE end_on IS NULL AND start_on < ? AND deleted_at IS NULL ORDER BY id LIMIT 1", "2025-04-01")
+	township := someInt(t, m.db, "SELECT township_id FROM pairings WHERE id = ?", pairing)
+	var username string
+	if err := m.db.QueryRow(`SELECT u.username FROM users u JOIN role_bindings rb ON rb.user_id = u.id JOIN pairings p ON p.cadre_id = rb.cadre_id WHERE p.id = ?`, pairing).Scan(&username); err != nil {
+		t.Fatal(err)
+	}
+	cadre := m.srv.Login(t, username)
+	year := 2025 // the demo's pairings begin in 2025: reopen it, then race its close
+	admin.Must(t, `mutation { reopenYear(year: 2025, reason: "并发测试") { year } }`, nil, nil)
+	rs := race(t, racers, func(i int) *testkit.Response {
+		if i == 0 {
+			return admin.Do(t, `mutation($y: Int!) { closeYear(year: $y) { year { year } } }`, map[string]any{"y": year})
+		}
+		return cadre.Do(t, `mutation($p: ID!, $at: Time!) { createVisit(input: {pairingID: $p, visitedAt: $at}) { id } }`,
+			map[string]any{"p": scalar.EncodeID(pairing), "at": "2025-05-1" + string(rune('0'+i%10)) + "T02:00:00Z"})
+	})
+	if len(rs[0].Errors) > 0 {
+		t.Fatalf("close: %s", rs[0].ErrorText())
+	}
+	for _, r := range rs[1:] {
+		if len(r.Errors) > 0 && (r.Code() != "CONFLICT" || r.Errors[0].Extensions["reason"] != "YEAR_CLOSED") {
+			t.Fatalf("visit: %s", r.ErrorText())
+		}
+	}
+	tid := scalar.EncodeID(township)
+	snap := fetchSnapshot(t, admin, year, &tid, nil)
+	var rep struct {
+		Annual struct{ VisitsByQuarter []int }
+	}
+	if err := json.Unmarshal([]byte(snap.JSON), &rep); err != nil {
+		t.Fatal(err)
+	}
+	inQ2 := someInt(t, m.db, "SELECT COUNT(*) FROM visits WHERE township_id = ? AND deleted_at IS NULL AND visited_at >= ? AND visited_at < ?",
+		township, "2025-04-01", "2025-07-01")
+	if len(rep.Annual.VisitsByQuarter) != 4 || rep.Annual.VisitsByQuarter[1] != inQ2 {
+		t.Fatalf("frozen Q2 visits %v, live %d: a visit slipped into the closed year", rep.Annual.VisitsByQuarter, inQ2)
+	}
+}
