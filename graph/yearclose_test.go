@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -177,7 +178,8 @@ func TestYearCloseFreezesReportsAndLocksTheYear(t *testing.T) {
 		}
 	}
 	// Writes into an open year pass, and live data changes: the snapshot does not.
-	m.apis["cadre0001"].Must(t, `mutation($p: ID!) { createVisit(input: {pairingID: $p, visitedAt: "`+dateIn(0)+`T01:00:00Z"}) { id } }`, map[string]any{"p": pairing}, nil)
+	m.apis["cadre0001"].Must(t, `mutation($p: ID!, $at: Time!) { createVisit(input: {pairingID: $p, visitedAt: $at}) { id } }`,
+		map[string]any{"p": pairing, "at": time.Now().UTC().Add(-time.Minute).Format(time.RFC3339)}, nil)
 	admin.Must(t, `mutation($id: ID!, $v: Int!) { updateTownship(id: $id, input: {version: $v, name: "改名后的镇"}) { id } }`,
 		map[string]any{"id": own, "v": someInt(t, m.db, "SELECT version FROM townships WHERE id = ?", m.accs["township01"].township)}, nil)
 	if again := fetchSnapshot(t, tw, 2025, &own, nil); again.JSON != mine.JSON || again.Sha256 != mine.Sha256 || again.XlsxSha256 != mine.XlsxSha256 {
