@@ -103,6 +103,7 @@ var catalogue = []entry{
 	{"DISTRICT_EXISTS", Text{"区已存在", "the district exists already"}, []string{"区已存在"}},
 	{"YEAR_CLOSED", Text{"该年度已关账，记录不可修改", "the year is closed: its records cannot be created, changed or deleted until the district reopens it"}, []string{"#年度已关账，记录不可修改"}},
 	{"YEAR_ALREADY_CLOSED", Text{"该年度已关账", "the year is closed already"}, []string{"该年度已关账"}},
+	{"YEAR_NOT_ENDED", Text{"年度未结束，不能关账", "a year can be closed only after it has ended"}, []string{"年度未结束，不能关账"}},
 	{"YEAR_NOT_CLOSED", Text{"该年度未关账", "the year is not closed"}, []string{"该年度未关账"}},
 	{"SNAPSHOT_IMMUTABLE", Text{"已关账报表不可修改", "a closed year's report is never changed or deleted"}, []string{"已关账报表不可修改", "已关账报表不可删除"}},
 	{"REOPEN_REASON_REQUIRED", Text{"请填写重新开账原因", "say why the year is reopened"}, []string{"请填写重新开账原因"}},
