@@ -99,6 +99,9 @@ func Close(ctx context.Context, root, tx *ent.Client, year int) (*Closed, error)
 	if out.Year, err = tx.YearClose.UpdateOne(yc).SetClosed(true).SetCloseCount(seq).SetClosedAt(now).SetClosedBy(by).Save(sys); err != nil {
 		return nil, err
 	}
+	if v == nil {
+		return out, nil // system work (the demo loader) is not a caller's act; nothing to audit
+	}
 	err = authz.Record(ctx, tx, authz.Event{Action: "year.close", Entity: ent.TypeYearClose, EntityID: &yc.ID,
 		Detail: fmt.Sprintf("closed %d (close %d): %d reports; district report json sha256 %s, xlsx sha256 %s", year, seq, len(out.Reports), dr.JSONSha256, dr.XlsxSha256)})
 	return out, err
