@@ -101,6 +101,12 @@ var catalogue = []entry{
 	{"DUPLICATE_PROBES_THROTTLED", Text{"重复登记被拒次数过多，请稍后再试", "too many refused duplicates: wait and try again"}, []string{"重复登记被拒次数过多，请#秒后再试"}},
 	{"HOUSEHOLD_NUMBER_TAKEN", Text{"目标村已有相同户编号", "the village already has a household with this number"}, []string{"目标村已有相同户编号"}},
 	{"DISTRICT_EXISTS", Text{"区已存在", "the district exists already"}, []string{"区已存在"}},
+	{"YEAR_CLOSED", Text{"该年度已关账，记录不可修改", "the year is closed: its records cannot be created, changed or deleted until the district reopens it"}, []string{"#年度已关账，记录不可修改"}},
+	{"YEAR_ALREADY_CLOSED", Text{"该年度已关账", "the year is closed already"}, []string{"该年度已关账"}},
+	{"YEAR_NOT_ENDED", Text{"年度未结束，不能关账", "a year can be closed only after it has ended"}, []string{"年度未结束，不能关账"}},
+	{"YEAR_NOT_CLOSED", Text{"该年度未关账", "the year is not closed"}, []string{"该年度未关账"}},
+	{"SNAPSHOT_IMMUTABLE", Text{"已关账报表不可修改", "a closed year's report is never changed or deleted"}, []string{"已关账报表不可修改", "已关账报表不可删除"}},
+	{"REOPEN_REASON_REQUIRED", Text{"请填写重新开账原因", "say why the year is reopened"}, []string{"请填写重新开账原因"}},
 	{"HAS_DEPENDENTS", Text{"仍有关联记录，请先处理", "other records still depend on this one: remove them first"}, []string{"仍有关联记录，请先处理"}},
 
 	// Values.

@@ -216,7 +216,9 @@ func loadInOneTx(ctx context.Context, client *ent.Client, seed int64, hash strin
 		}
 	}
 	l := newLoader(tx, seed, hash)
-	if err := l.run(ctx); err != nil {
+	// The load writes the history of past years before it closes one; the year lock would
+	// only cost it a lookup per row.
+	if err := l.run(schema.BulkLoad(ctx)); err != nil {
 		return rollback(err)
 	}
 	if err := tx.Setting.Create().SetKey(KeyComplete).SetValue(strconv.FormatInt(seed, 10)).Exec(ctx); err != nil {

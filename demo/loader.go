@@ -66,6 +66,8 @@ func (l *loader) run(ctx context.Context) error {
 		{"teams", l.loadTeams},
 		{"accounts", l.loadAccounts},
 		{"project outcomes", l.loadOutcomes},
+		{"demo projects of 2025", l.loadProjects2025},
+		{"closing 2025", l.closeYear2025},
 	}
 	for _, s := range steps {
 		if err := s.load(ctx); err != nil {

@@ -37,8 +37,13 @@ var spentShare = map[enum.ProjectStage]int{"RESEARCH": 0, "EVALUATION": 0, "APPR
 var reviewGrades = []enum.ReviewGrade{"EXCELLENT", "GOOD", "GOOD", "PASS"}
 
 func (l *loader) loadOutcomes(ctx context.Context) error {
+	return l.outcomesOf(ctx, 2026)
+}
+
+// outcomesOf gives the projects of year their investments, figures and stage content.
+func (l *loader) outcomesOf(ctx context.Context, year int) error {
 	r := l.r
-	projects, err := l.tx.DemoProject.Query().WithStages(func(q *ent.DemoProjectStageQuery) {
+	projects, err := l.tx.DemoProject.Query().Where(demoproject.Year(year)).WithStages(func(q *ent.DemoProjectStageQuery) {
 		q.Order(ent.Asc(demoprojectstage.FieldID))
 	}).Order(ent.Asc(demoproject.FieldID)).All(ctx)
 	if err != nil {

@@ -21,6 +21,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/auditevent"
 	"github.com/nanpiao/sbqw/ent/cadre"
 	"github.com/nanpiao/sbqw/ent/casbinrule"
+	"github.com/nanpiao/sbqw/ent/closedreport"
 	"github.com/nanpiao/sbqw/ent/contribution"
 	"github.com/nanpiao/sbqw/ent/demand"
 	"github.com/nanpiao/sbqw/ent/demandevent"
@@ -52,6 +53,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/user"
 	"github.com/nanpiao/sbqw/ent/village"
 	"github.com/nanpiao/sbqw/ent/visit"
+	"github.com/nanpiao/sbqw/ent/yearclose"
 	"github.com/nanpiao/sbqw/pii"
 
 	stdsql "database/sql"
@@ -74,6 +76,8 @@ type Client struct {
 	Cadre *CadreClient
 	// CasbinRule is the client for interacting with the CasbinRule builders.
 	CasbinRule *CasbinRuleClient
+	// ClosedReport is the client for interacting with the ClosedReport builders.
+	ClosedReport *ClosedReportClient
 	// Contribution is the client for interacting with the Contribution builders.
 	Contribution *ContributionClient
 	// Demand is the client for interacting with the Demand builders.
@@ -136,6 +140,8 @@ type Client struct {
 	Village *VillageClient
 	// Visit is the client for interacting with the Visit builders.
 	Visit *VisitClient
+	// YearClose is the client for interacting with the YearClose builders.
+	YearClose *YearCloseClient
 }
 
 // NewClient creates a new client configured with the given options.
@@ -153,6 +159,7 @@ func (c *Client) init() {
 	c.AuditEvent = NewAuditEventClient(c.config)
 	c.Cadre = NewCadreClient(c.config)
 	c.CasbinRule = NewCasbinRuleClient(c.config)
+	c.ClosedReport = NewClosedReportClient(c.config)
 	c.Contribution = NewContributionClient(c.config)
 	c.Demand = NewDemandClient(c.config)
 	c.DemandEvent = NewDemandEventClient(c.config)
@@ -184,6 +191,7 @@ func (c *Client) init() {
 	c.User = NewUserClient(c.config)
 	c.Village = NewVillageClient(c.config)
 	c.Visit = NewVisitClient(c.config)
+	c.YearClose = NewYearCloseClient(c.config)
 }
 
 type (
@@ -290,6 +298,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		AuditEvent:            NewAuditEventClient(cfg),
 		Cadre:                 NewCadreClient(cfg),
 		CasbinRule:            NewCasbinRuleClient(cfg),
+		ClosedReport:          NewClosedReportClient(cfg),
 		Contribution:          NewContributionClient(cfg),
 		Demand:                NewDemandClient(cfg),
 		DemandEvent:           NewDemandEventClient(cfg),
@@ -321,6 +330,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		User:                  NewUserClient(cfg),
 		Village:               NewVillageClient(cfg),
 		Visit:                 NewVisitClient(cfg),
+		YearClose:             NewYearCloseClient(cfg),
 	}, nil
 }
 
@@ -346,6 +356,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		AuditEvent:            NewAuditEventClient(cfg),
 		Cadre:                 NewCadreClient(cfg),
 		CasbinRule:            NewCasbinRuleClient(cfg),
+		ClosedReport:          NewClosedReportClient(cfg),
 		Contribution:          NewContributionClient(cfg),
 		Demand:                NewDemandClient(cfg),
 		DemandEvent:           NewDemandEventClient(cfg),
@@ -377,6 +388,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		User:                  NewUserClient(cfg),
 		Village:               NewVillageClient(cfg),
 		Visit:                 NewVisitClient(cfg),
+		YearClose:             NewYearCloseClient(cfg),
 	}, nil
 }
 
@@ -407,13 +419,13 @@ func (c *Client) Close() error {
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.ApiKey, c.Assessment, c.Attachment, c.AuditEvent, c.Cadre, c.CasbinRule,
-		c.Contribution, c.Demand, c.DemandEvent, c.DemoProject, c.DemoProjectStage,
-		c.Department, c.DepartmentVillageLink, c.District, c.FeedEntry, c.Household,
-		c.Pairing, c.PartyMember, c.PartyOrganization, c.Post, c.PovertyStatusChange,
-		c.ProjectInvestment, c.Rectification, c.Resident, c.RoleBinding, c.Session,
-		c.Setting, c.SharedState, c.Team, c.TeamMembership, c.Township,
-		c.TrainingCourse, c.TrainingEnrollment, c.TrustedDocument, c.User, c.Village,
-		c.Visit,
+		c.ClosedReport, c.Contribution, c.Demand, c.DemandEvent, c.DemoProject,
+		c.DemoProjectStage, c.Department, c.DepartmentVillageLink, c.District,
+		c.FeedEntry, c.Household, c.Pairing, c.PartyMember, c.PartyOrganization,
+		c.Post, c.PovertyStatusChange, c.ProjectInvestment, c.Rectification,
+		c.Resident, c.RoleBinding, c.Session, c.Setting, c.SharedState, c.Team,
+		c.TeamMembership, c.Township, c.TrainingCourse, c.TrainingEnrollment,
+		c.TrustedDocument, c.User, c.Village, c.Visit, c.YearClose,
 	} {
 		n.Use(hooks...)
 	}
@@ -424,13 +436,13 @@ func (c *Client) Use(hooks ...Hook) {
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.ApiKey, c.Assessment, c.Attachment, c.AuditEvent, c.Cadre, c.CasbinRule,
-		c.Contribution, c.Demand, c.DemandEvent, c.DemoProject, c.DemoProjectStage,
-		c.Department, c.DepartmentVillageLink, c.District, c.FeedEntry, c.Household,
-		c.Pairing, c.PartyMember, c.PartyOrganization, c.Post, c.PovertyStatusChange,
-		c.ProjectInvestment, c.Rectification, c.Resident, c.RoleBinding, c.Session,
-		c.Setting, c.SharedState, c.Team, c.TeamMembership, c.Township,
-		c.TrainingCourse, c.TrainingEnrollment, c.TrustedDocument, c.User, c.Village,
-		c.Visit,
+		c.ClosedReport, c.Contribution, c.Demand, c.DemandEvent, c.DemoProject,
+		c.DemoProjectStage, c.Department, c.DepartmentVillageLink, c.District,
+		c.FeedEntry, c.Household, c.Pairing, c.PartyMember, c.PartyOrganization,
+		c.Post, c.PovertyStatusChange, c.ProjectInvestment, c.Rectification,
+		c.Resident, c.RoleBinding, c.Session, c.Setting, c.SharedState, c.Team,
+		c.TeamMembership, c.Township, c.TrainingCourse, c.TrainingEnrollment,
+		c.TrustedDocument, c.User, c.Village, c.Visit, c.YearClose,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -451,6 +463,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Cadre.mutate(ctx, m)
 	case *CasbinRuleMutation:
 		return c.CasbinRule.mutate(ctx, m)
+	case *ClosedReportMutation:
+		return c.ClosedReport.mutate(ctx, m)
 	case *ContributionMutation:
 		return c.Contribution.mutate(ctx, m)
 	case *DemandMutation:
@@ -513,6 +527,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Village.mutate(ctx, m)
 	case *VisitMutation:
 		return c.Visit.mutate(ctx, m)
+	case *YearCloseMutation:
+		return c.YearClose.mutate(ctx, m)
 	default:
 		return nil, fmt.Errorf("ent: unknown mutation type %T", m)
 	}
@@ -1499,6 +1515,140 @@ func (c *CasbinRuleClient) mutate(ctx context.Context, m *CasbinRuleMutation) (V
 		return (&CasbinRuleDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown CasbinRule mutation op: %q", m.Op())
+	}
+}
+
+// ClosedReportClient is a client for the ClosedReport schema.
+type ClosedReportClient struct {
+	config
+}
+
+// NewClosedReportClient returns a client for the ClosedReport from the given config.
+func NewClosedReportClient(c config) *ClosedReportClient {
+	return &ClosedReportClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `closedreport.Hooks(f(g(h())))`.
+func (c *ClosedReportClient) Use(hooks ...Hook) {
+	c.hooks.ClosedReport = append(c.hooks.ClosedReport, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `closedreport.Intercept(f(g(h())))`.
+func (c *ClosedReportClient) Intercept(interceptors ...Interceptor) {
+	c.inters.ClosedReport = append(c.inters.ClosedReport, interceptors...)
+}
+
+// Create returns a builder for creating a ClosedReport entity.
+func (c *ClosedReportClient) Create() *ClosedReportCreate {
+	mutation := newClosedReportMutation(c.config, OpCreate)
+	return &ClosedReportCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of ClosedReport entities.
+func (c *ClosedReportClient) CreateBulk(builders ...*ClosedReportCreate) *ClosedReportCreateBulk {
+	return &ClosedReportCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *ClosedReportClient) MapCreateBulk(slice any, setFunc func(*ClosedReportCreate, int)) *ClosedReportCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &ClosedReportCreateBulk{err: fmt.Errorf("calling to ClosedReportClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*ClosedReportCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &ClosedReportCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for ClosedReport.
+func (c *ClosedReportClient) Update() *ClosedReportUpdate {
+	mutation := newClosedReportMutation(c.config, OpUpdate)
+	return &ClosedReportUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *ClosedReportClient) UpdateOne(_m *ClosedReport) *ClosedReportUpdateOne {
+	mutation := newClosedReportMutation(c.config, OpUpdateOne, withClosedReport(_m))
+	return &ClosedReportUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *ClosedReportClient) UpdateOneID(id int) *ClosedReportUpdateOne {
+	mutation := newClosedReportMutation(c.config, OpUpdateOne, withClosedReportID(id))
+	return &ClosedReportUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for ClosedReport.
+func (c *ClosedReportClient) Delete() *ClosedReportDelete {
+	mutation := newClosedReportMutation(c.config, OpDelete)
+	return &ClosedReportDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *ClosedReportClient) DeleteOne(_m *ClosedReport) *ClosedReportDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *ClosedReportClient) DeleteOneID(id int) *ClosedReportDeleteOne {
+	builder := c.Delete().Where(closedreport.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &ClosedReportDeleteOne{builder}
+}
+
+// Query returns a query builder for ClosedReport.
+func (c *ClosedReportClient) Query() *ClosedReportQuery {
+	return &ClosedReportQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeClosedReport},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a ClosedReport entity by its id.
+func (c *ClosedReportClient) Get(ctx context.Context, id int) (*ClosedReport, error) {
+	return c.Query().Where(closedreport.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *ClosedReportClient) GetX(ctx context.Context, id int) *ClosedReport {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *ClosedReportClient) Hooks() []Hook {
+	hooks := c.hooks.ClosedReport
+	return append(hooks[:len(hooks):len(hooks)], closedreport.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *ClosedReportClient) Interceptors() []Interceptor {
+	return c.inters.ClosedReport
+}
+
+func (c *ClosedReportClient) mutate(ctx context.Context, m *ClosedReportMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&ClosedReportCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&ClosedReportUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&ClosedReportUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&ClosedReportDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown ClosedReport mutation op: %q", m.Op())
 	}
 }
 
@@ -7139,25 +7289,159 @@ func (c *VisitClient) mutate(ctx context.Context, m *VisitMutation) (Value, erro
 	}
 }
 
+// YearCloseClient is a client for the YearClose schema.
+type YearCloseClient struct {
+	config
+}
+
+// NewYearCloseClient returns a client for the YearClose from the given config.
+func NewYearCloseClient(c config) *YearCloseClient {
+	return &YearCloseClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `yearclose.Hooks(f(g(h())))`.
+func (c *YearCloseClient) Use(hooks ...Hook) {
+	c.hooks.YearClose = append(c.hooks.YearClose, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `yearclose.Intercept(f(g(h())))`.
+func (c *YearCloseClient) Intercept(interceptors ...Interceptor) {
+	c.inters.YearClose = append(c.inters.YearClose, interceptors...)
+}
+
+// Create returns a builder for creating a YearClose entity.
+func (c *YearCloseClient) Create() *YearCloseCreate {
+	mutation := newYearCloseMutation(c.config, OpCreate)
+	return &YearCloseCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of YearClose entities.
+func (c *YearCloseClient) CreateBulk(builders ...*YearCloseCreate) *YearCloseCreateBulk {
+	return &YearCloseCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *YearCloseClient) MapCreateBulk(slice any, setFunc func(*YearCloseCreate, int)) *YearCloseCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &YearCloseCreateBulk{err: fmt.Errorf("calling to YearCloseClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*YearCloseCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &YearCloseCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for YearClose.
+func (c *YearCloseClient) Update() *YearCloseUpdate {
+	mutation := newYearCloseMutation(c.config, OpUpdate)
+	return &YearCloseUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *YearCloseClient) UpdateOne(_m *YearClose) *YearCloseUpdateOne {
+	mutation := newYearCloseMutation(c.config, OpUpdateOne, withYearClose(_m))
+	return &YearCloseUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *YearCloseClient) UpdateOneID(id int) *YearCloseUpdateOne {
+	mutation := newYearCloseMutation(c.config, OpUpdateOne, withYearCloseID(id))
+	return &YearCloseUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for YearClose.
+func (c *YearCloseClient) Delete() *YearCloseDelete {
+	mutation := newYearCloseMutation(c.config, OpDelete)
+	return &YearCloseDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *YearCloseClient) DeleteOne(_m *YearClose) *YearCloseDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *YearCloseClient) DeleteOneID(id int) *YearCloseDeleteOne {
+	builder := c.Delete().Where(yearclose.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &YearCloseDeleteOne{builder}
+}
+
+// Query returns a query builder for YearClose.
+func (c *YearCloseClient) Query() *YearCloseQuery {
+	return &YearCloseQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeYearClose},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a YearClose entity by its id.
+func (c *YearCloseClient) Get(ctx context.Context, id int) (*YearClose, error) {
+	return c.Query().Where(yearclose.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *YearCloseClient) GetX(ctx context.Context, id int) *YearClose {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *YearCloseClient) Hooks() []Hook {
+	hooks := c.hooks.YearClose
+	return append(hooks[:len(hooks):len(hooks)], yearclose.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *YearCloseClient) Interceptors() []Interceptor {
+	return c.inters.YearClose
+}
+
+func (c *YearCloseClient) mutate(ctx context.Context, m *YearCloseMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&YearCloseCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&YearCloseUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&YearCloseUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&YearCloseDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown YearClose mutation op: %q", m.Op())
+	}
+}
+
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		ApiKey, Assessment, Attachment, AuditEvent, Cadre, CasbinRule, Contribution,
-		Demand, DemandEvent, DemoProject, DemoProjectStage, Department,
+		ApiKey, Assessment, Attachment, AuditEvent, Cadre, CasbinRule, ClosedReport,
+		Contribution, Demand, DemandEvent, DemoProject, DemoProjectStage, Department,
 		DepartmentVillageLink, District, FeedEntry, Household, Pairing, PartyMember,
 		PartyOrganization, Post, PovertyStatusChange, ProjectInvestment, Rectification,
 		Resident, RoleBinding, Session, Setting, SharedState, Team, TeamMembership,
 		Township, TrainingCourse, TrainingEnrollment, TrustedDocument, User, Village,
-		Visit []ent.Hook
+		Visit, YearClose []ent.Hook
 	}
 	inters struct {
-		ApiKey, Assessment, Attachment, AuditEvent, Cadre, CasbinRule, Contribution,
-		Demand, DemandEvent, DemoProject, DemoProjectStage, Department,
+		ApiKey, Assessment, Attachment, AuditEvent, Cadre, CasbinRule, ClosedReport,
+		Contribution, Demand, DemandEvent, DemoProject, DemoProjectStage, Department,
 		DepartmentVillageLink, District, FeedEntry, Household, Pairing, PartyMember,
 		PartyOrganization, Post, PovertyStatusChange, ProjectInvestment, Rectification,
 		Resident, RoleBinding, Session, Setting, SharedState, Team, TeamMembership,
 		Township, TrainingCourse, TrainingEnrollment, TrustedDocument, User, Village,
-		Visit []ent.Interceptor
+		Visit, YearClose []ent.Interceptor
 	}
 )
 

@@ -10,6 +10,7 @@ var EdgeTargets = map[string]map[string]string{
 	"AuditEvent":            {},
 	"Cadre":                 {"department": "departments", "member": "party_members", "pairings": "pairings"},
 	"CasbinRule":            {},
+	"ClosedReport":          {},
 	"Contribution":          {"member": "party_members", "team": "teams", "household": "households", "attachments": "attachments"},
 	"Demand":                {"household": "households", "visit": "visits", "department": "departments", "assisting_departments": "departments", "events": "demand_events", "attachments": "attachments"},
 	"DemandEvent":           {"demand": "demands"},
@@ -41,6 +42,7 @@ var EdgeTargets = map[string]map[string]string{
 	"User":                  {"role_bindings": "role_bindings", "api_keys": "api_keys", "sessions": "sessions"},
 	"Village":               {"township": "townships", "households": "households", "party_members": "party_members", "party_organizations": "party_organizations", "department_links": "department_village_links", "rectifications": "rectifications", "assessments": "assessments", "teams": "teams", "demo_projects": "demo_projects"},
 	"Visit":                 {"pairing": "pairings", "demands": "demands", "attachments": "attachments"},
+	"YearClose":             {},
 }
 
 // TypeTables maps a type name to its table.
@@ -51,6 +53,7 @@ var TypeTables = map[string]string{
 	"AuditEvent":            "audit_events",
 	"Cadre":                 "cadres",
 	"CasbinRule":            "casbin_rules",
+	"ClosedReport":          "closed_reports",
 	"Contribution":          "contributions",
 	"Demand":                "demands",
 	"DemandEvent":           "demand_events",
@@ -82,4 +85,5 @@ var TypeTables = map[string]string{
 	"User":                  "users",
 	"Village":               "villages",
 	"Visit":                 "visits",
+	"YearClose":             "year_closes",
 }

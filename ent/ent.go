@@ -18,6 +18,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/auditevent"
 	"github.com/nanpiao/sbqw/ent/cadre"
 	"github.com/nanpiao/sbqw/ent/casbinrule"
+	"github.com/nanpiao/sbqw/ent/closedreport"
 	"github.com/nanpiao/sbqw/ent/contribution"
 	"github.com/nanpiao/sbqw/ent/demand"
 	"github.com/nanpiao/sbqw/ent/demandevent"
@@ -49,6 +50,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/user"
 	"github.com/nanpiao/sbqw/ent/village"
 	"github.com/nanpiao/sbqw/ent/visit"
+	"github.com/nanpiao/sbqw/ent/yearclose"
 )
 
 // ent aliases to avoid import conflicts in user's code.
@@ -115,6 +117,7 @@ func checkColumn(t, c string) error {
 			auditevent.Table:            auditevent.ValidColumn,
 			cadre.Table:                 cadre.ValidColumn,
 			casbinrule.Table:            casbinrule.ValidColumn,
+			closedreport.Table:          closedreport.ValidColumn,
 			contribution.Table:          contribution.ValidColumn,
 			demand.Table:                demand.ValidColumn,
 			demandevent.Table:           demandevent.ValidColumn,
@@ -146,6 +149,7 @@ func checkColumn(t, c string) error {
 			user.Table:                  user.ValidColumn,
 			village.Table:               village.ValidColumn,
 			visit.Table:                 visit.ValidColumn,
+			yearclose.Table:             yearclose.ValidColumn,
 		})
 	})
 	return columnCheck(t, c)

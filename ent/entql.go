@@ -9,6 +9,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/auditevent"
 	"github.com/nanpiao/sbqw/ent/cadre"
 	"github.com/nanpiao/sbqw/ent/casbinrule"
+	"github.com/nanpiao/sbqw/ent/closedreport"
 	"github.com/nanpiao/sbqw/ent/contribution"
 	"github.com/nanpiao/sbqw/ent/demand"
 	"github.com/nanpiao/sbqw/ent/demandevent"
@@ -41,6 +42,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/user"
 	"github.com/nanpiao/sbqw/ent/village"
 	"github.com/nanpiao/sbqw/ent/visit"
+	"github.com/nanpiao/sbqw/ent/yearclose"
 
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
@@ -50,7 +52,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 37)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 39)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   apikey.Table,
@@ -220,6 +222,31 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[6] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   closedreport.Table,
+			Columns: closedreport.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: closedreport.FieldID,
+			},
+		},
+		Type: "ClosedReport",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			closedreport.FieldCreatedAt:    {Type: field.TypeTime, Column: closedreport.FieldCreatedAt},
+			closedreport.FieldUpdatedAt:    {Type: field.TypeTime, Column: closedreport.FieldUpdatedAt},
+			closedreport.FieldYear:         {Type: field.TypeInt, Column: closedreport.FieldYear},
+			closedreport.FieldTownshipID:   {Type: field.TypeInt, Column: closedreport.FieldTownshipID},
+			closedreport.FieldCloseSeq:     {Type: field.TypeInt, Column: closedreport.FieldCloseSeq},
+			closedreport.FieldJSON:         {Type: field.TypeBytes, Column: closedreport.FieldJSON},
+			closedreport.FieldJSONSha256:   {Type: field.TypeString, Column: closedreport.FieldJSONSha256},
+			closedreport.FieldXlsx:         {Type: field.TypeBytes, Column: closedreport.FieldXlsx},
+			closedreport.FieldXlsxSha256:   {Type: field.TypeString, Column: closedreport.FieldXlsxSha256},
+			closedreport.FieldClosedAt:     {Type: field.TypeTime, Column: closedreport.FieldClosedAt},
+			closedreport.FieldClosedBy:     {Type: field.TypeString, Column: closedreport.FieldClosedBy},
+			closedreport.FieldSupersededAt: {Type: field.TypeTime, Column: closedreport.FieldSupersededAt},
+		},
+	}
+	graph.Nodes[7] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   contribution.Table,
 			Columns: contribution.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -246,7 +273,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			contribution.FieldVillageID:        {Type: field.TypeInt, Column: contribution.FieldVillageID},
 		},
 	}
-	graph.Nodes[7] = &sqlgraph.Node{
+	graph.Nodes[8] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   demand.Table,
 			Columns: demand.Columns,
@@ -277,7 +304,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			demand.FieldVillageID:      {Type: field.TypeInt, Column: demand.FieldVillageID},
 		},
 	}
-	graph.Nodes[8] = &sqlgraph.Node{
+	graph.Nodes[9] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   demandevent.Table,
 			Columns: demandevent.Columns,
@@ -305,7 +332,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			demandevent.FieldHouseholdID:  {Type: field.TypeInt, Column: demandevent.FieldHouseholdID},
 		},
 	}
-	graph.Nodes[9] = &sqlgraph.Node{
+	graph.Nodes[10] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   demoproject.Table,
 			Columns: demoproject.Columns,
@@ -340,7 +367,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			demoproject.FieldJobsCreated:            {Type: field.TypeInt, Column: demoproject.FieldJobsCreated},
 		},
 	}
-	graph.Nodes[10] = &sqlgraph.Node{
+	graph.Nodes[11] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   demoprojectstage.Table,
 			Columns: demoprojectstage.Columns,
@@ -380,7 +407,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			demoprojectstage.FieldVillageID:             {Type: field.TypeInt, Column: demoprojectstage.FieldVillageID},
 		},
 	}
-	graph.Nodes[11] = &sqlgraph.Node{
+	graph.Nodes[12] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   department.Table,
 			Columns: department.Columns,
@@ -401,7 +428,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			department.FieldKind:        {Type: field.TypeEnum, Column: department.FieldKind},
 		},
 	}
-	graph.Nodes[12] = &sqlgraph.Node{
+	graph.Nodes[13] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   departmentvillagelink.Table,
 			Columns: departmentvillagelink.Columns,
@@ -423,7 +450,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			departmentvillagelink.FieldTownshipID:   {Type: field.TypeInt, Column: departmentvillagelink.FieldTownshipID},
 		},
 	}
-	graph.Nodes[13] = &sqlgraph.Node{
+	graph.Nodes[14] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   district.Table,
 			Columns: district.Columns,
@@ -443,7 +470,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			district.FieldName:        {Type: field.TypeString, Column: district.FieldName},
 		},
 	}
-	graph.Nodes[14] = &sqlgraph.Node{
+	graph.Nodes[15] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   feedentry.Table,
 			Columns: feedentry.Columns,
@@ -462,7 +489,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			feedentry.FieldCommittedAt: {Type: field.TypeTime, Column: feedentry.FieldCommittedAt},
 		},
 	}
-	graph.Nodes[15] = &sqlgraph.Node{
+	graph.Nodes[16] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   household.Table,
 			Columns: household.Columns,
@@ -495,7 +522,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			household.FieldTownshipID:      {Type: field.TypeInt, Column: household.FieldTownshipID},
 		},
 	}
-	graph.Nodes[16] = &sqlgraph.Node{
+	graph.Nodes[17] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   pairing.Table,
 			Columns: pairing.Columns,
@@ -522,7 +549,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			pairing.FieldDepartmentID:  {Type: field.TypeInt, Column: pairing.FieldDepartmentID},
 		},
 	}
-	graph.Nodes[17] = &sqlgraph.Node{
+	graph.Nodes[18] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   partymember.Table,
 			Columns: partymember.Columns,
@@ -560,7 +587,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			partymember.FieldTownshipID:     {Type: field.TypeInt, Column: partymember.FieldTownshipID},
 		},
 	}
-	graph.Nodes[18] = &sqlgraph.Node{
+	graph.Nodes[19] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   partyorganization.Table,
 			Columns: partyorganization.Columns,
@@ -583,7 +610,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			partyorganization.FieldDepartmentID: {Type: field.TypeInt, Column: partyorganization.FieldDepartmentID},
 		},
 	}
-	graph.Nodes[19] = &sqlgraph.Node{
+	graph.Nodes[20] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   post.Table,
 			Columns: post.Columns,
@@ -608,7 +635,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			post.FieldVillageID:      {Type: field.TypeInt, Column: post.FieldVillageID},
 		},
 	}
-	graph.Nodes[20] = &sqlgraph.Node{
+	graph.Nodes[21] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   povertystatuschange.Table,
 			Columns: povertystatuschange.Columns,
@@ -637,7 +664,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			povertystatuschange.FieldVillageID:   {Type: field.TypeInt, Column: povertystatuschange.FieldVillageID},
 		},
 	}
-	graph.Nodes[21] = &sqlgraph.Node{
+	graph.Nodes[22] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   projectinvestment.Table,
 			Columns: projectinvestment.Columns,
@@ -661,7 +688,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			projectinvestment.FieldVillageID:   {Type: field.TypeInt, Column: projectinvestment.FieldVillageID},
 		},
 	}
-	graph.Nodes[22] = &sqlgraph.Node{
+	graph.Nodes[23] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   rectification.Table,
 			Columns: rectification.Columns,
@@ -689,7 +716,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			rectification.FieldTownshipID:      {Type: field.TypeInt, Column: rectification.FieldTownshipID},
 		},
 	}
-	graph.Nodes[23] = &sqlgraph.Node{
+	graph.Nodes[24] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   resident.Table,
 			Columns: resident.Columns,
@@ -723,7 +750,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			resident.FieldVillageID:      {Type: field.TypeInt, Column: resident.FieldVillageID},
 		},
 	}
-	graph.Nodes[24] = &sqlgraph.Node{
+	graph.Nodes[25] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   rolebinding.Table,
 			Columns: rolebinding.Columns,
@@ -749,7 +776,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			rolebinding.FieldValidTo:      {Type: field.TypeTime, Column: rolebinding.FieldValidTo},
 		},
 	}
-	graph.Nodes[25] = &sqlgraph.Node{
+	graph.Nodes[26] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   session.Table,
 			Columns: session.Columns,
@@ -769,7 +796,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			session.FieldClientAddress: {Type: field.TypeString, Column: session.FieldClientAddress},
 		},
 	}
-	graph.Nodes[26] = &sqlgraph.Node{
+	graph.Nodes[27] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   setting.Table,
 			Columns: setting.Columns,
@@ -786,7 +813,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			setting.FieldValue:     {Type: field.TypeString, Column: setting.FieldValue},
 		},
 	}
-	graph.Nodes[27] = &sqlgraph.Node{
+	graph.Nodes[28] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   sharedstate.Table,
 			Columns: sharedstate.Columns,
@@ -804,7 +831,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			sharedstate.FieldValue:     {Type: field.TypeString, Column: sharedstate.FieldValue},
 		},
 	}
-	graph.Nodes[28] = &sqlgraph.Node{
+	graph.Nodes[29] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   team.Table,
 			Columns: team.Columns,
@@ -828,7 +855,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			team.FieldTask:        {Type: field.TypeString, Column: team.FieldTask},
 		},
 	}
-	graph.Nodes[29] = &sqlgraph.Node{
+	graph.Nodes[30] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   teammembership.Table,
 			Columns: teammembership.Columns,
@@ -852,7 +879,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			teammembership.FieldVillageID:   {Type: field.TypeInt, Column: teammembership.FieldVillageID},
 		},
 	}
-	graph.Nodes[30] = &sqlgraph.Node{
+	graph.Nodes[31] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   township.Table,
 			Columns: township.Columns,
@@ -874,7 +901,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			township.FieldKind:        {Type: field.TypeEnum, Column: township.FieldKind},
 		},
 	}
-	graph.Nodes[31] = &sqlgraph.Node{
+	graph.Nodes[32] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   trainingcourse.Table,
 			Columns: trainingcourse.Columns,
@@ -900,7 +927,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			trainingcourse.FieldTopic:       {Type: field.TypeString, Column: trainingcourse.FieldTopic},
 		},
 	}
-	graph.Nodes[32] = &sqlgraph.Node{
+	graph.Nodes[33] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   trainingenrollment.Table,
 			Columns: trainingenrollment.Columns,
@@ -925,7 +952,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			trainingenrollment.FieldVillageID:     {Type: field.TypeInt, Column: trainingenrollment.FieldVillageID},
 		},
 	}
-	graph.Nodes[33] = &sqlgraph.Node{
+	graph.Nodes[34] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   trusteddocument.Table,
 			Columns: trusteddocument.Columns,
@@ -946,7 +973,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			trusteddocument.FieldDocument:    {Type: field.TypeString, Column: trusteddocument.FieldDocument},
 		},
 	}
-	graph.Nodes[34] = &sqlgraph.Node{
+	graph.Nodes[35] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   user.Table,
 			Columns: user.Columns,
@@ -971,7 +998,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			user.FieldPasswordChangedAt:  {Type: field.TypeTime, Column: user.FieldPasswordChangedAt},
 		},
 	}
-	graph.Nodes[35] = &sqlgraph.Node{
+	graph.Nodes[36] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   village.Table,
 			Columns: village.Columns,
@@ -994,7 +1021,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			village.FieldWeakOrganization: {Type: field.TypeBool, Column: village.FieldWeakOrganization},
 		},
 	}
-	graph.Nodes[36] = &sqlgraph.Node{
+	graph.Nodes[37] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   visit.Table,
 			Columns: visit.Columns,
@@ -1022,6 +1049,26 @@ var schemaGraph = func() *sqlgraph.Schema {
 			visit.FieldHouseholdID:    {Type: field.TypeInt, Column: visit.FieldHouseholdID},
 			visit.FieldCadreID:        {Type: field.TypeInt, Column: visit.FieldCadreID},
 			visit.FieldDepartmentID:   {Type: field.TypeInt, Column: visit.FieldDepartmentID},
+		},
+	}
+	graph.Nodes[38] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   yearclose.Table,
+			Columns: yearclose.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: yearclose.FieldID,
+			},
+		},
+		Type: "YearClose",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			yearclose.FieldCreatedAt:  {Type: field.TypeTime, Column: yearclose.FieldCreatedAt},
+			yearclose.FieldUpdatedAt:  {Type: field.TypeTime, Column: yearclose.FieldUpdatedAt},
+			yearclose.FieldYear:       {Type: field.TypeInt, Column: yearclose.FieldYear},
+			yearclose.FieldClosed:     {Type: field.TypeBool, Column: yearclose.FieldClosed},
+			yearclose.FieldCloseCount: {Type: field.TypeInt, Column: yearclose.FieldCloseCount},
+			yearclose.FieldClosedAt:   {Type: field.TypeTime, Column: yearclose.FieldClosedAt},
+			yearclose.FieldClosedBy:   {Type: field.TypeString, Column: yearclose.FieldClosedBy},
 		},
 	}
 	graph.MustAddE(
@@ -3097,6 +3144,106 @@ func (f *CasbinRuleFilter) WhereV5(p entql.StringP) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *ClosedReportQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the ClosedReportQuery builder.
+func (_q *ClosedReportQuery) Filter() *ClosedReportFilter {
+	return &ClosedReportFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *ClosedReportMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the ClosedReportMutation builder.
+func (m *ClosedReportMutation) Filter() *ClosedReportFilter {
+	return &ClosedReportFilter{config: m.config, predicateAdder: m}
+}
+
+// ClosedReportFilter provides a generic filtering capability at runtime for ClosedReportQuery.
+type ClosedReportFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *ClosedReportFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *ClosedReportFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(closedreport.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *ClosedReportFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(closedreport.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *ClosedReportFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(closedreport.FieldUpdatedAt))
+}
+
+// WhereYear applies the entql int predicate on the year field.
+func (f *ClosedReportFilter) WhereYear(p entql.IntP) {
+	f.Where(p.Field(closedreport.FieldYear))
+}
+
+// WhereTownshipID applies the entql int predicate on the township_id field.
+func (f *ClosedReportFilter) WhereTownshipID(p entql.IntP) {
+	f.Where(p.Field(closedreport.FieldTownshipID))
+}
+
+// WhereCloseSeq applies the entql int predicate on the close_seq field.
+func (f *ClosedReportFilter) WhereCloseSeq(p entql.IntP) {
+	f.Where(p.Field(closedreport.FieldCloseSeq))
+}
+
+// WhereJSON applies the entql []byte predicate on the json field.
+func (f *ClosedReportFilter) WhereJSON(p entql.BytesP) {
+	f.Where(p.Field(closedreport.FieldJSON))
+}
+
+// WhereJSONSha256 applies the entql string predicate on the json_sha256 field.
+func (f *ClosedReportFilter) WhereJSONSha256(p entql.StringP) {
+	f.Where(p.Field(closedreport.FieldJSONSha256))
+}
+
+// WhereXlsx applies the entql []byte predicate on the xlsx field.
+func (f *ClosedReportFilter) WhereXlsx(p entql.BytesP) {
+	f.Where(p.Field(closedreport.FieldXlsx))
+}
+
+// WhereXlsxSha256 applies the entql string predicate on the xlsx_sha256 field.
+func (f *ClosedReportFilter) WhereXlsxSha256(p entql.StringP) {
+	f.Where(p.Field(closedreport.FieldXlsxSha256))
+}
+
+// WhereClosedAt applies the entql time.Time predicate on the closed_at field.
+func (f *ClosedReportFilter) WhereClosedAt(p entql.TimeP) {
+	f.Where(p.Field(closedreport.FieldClosedAt))
+}
+
+// WhereClosedBy applies the entql string predicate on the closed_by field.
+func (f *ClosedReportFilter) WhereClosedBy(p entql.StringP) {
+	f.Where(p.Field(closedreport.FieldClosedBy))
+}
+
+// WhereSupersededAt applies the entql time.Time predicate on the superseded_at field.
+func (f *ClosedReportFilter) WhereSupersededAt(p entql.TimeP) {
+	f.Where(p.Field(closedreport.FieldSupersededAt))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *ContributionQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -3125,7 +3272,7 @@ type ContributionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ContributionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3296,7 +3443,7 @@ type DemandFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *DemandFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3510,7 +3657,7 @@ type DemandEventFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *DemandEventFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3639,7 +3786,7 @@ type DemoProjectFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *DemoProjectFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3845,7 +3992,7 @@ type DemoProjectStageFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *DemoProjectStageFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4048,7 +4195,7 @@ type DepartmentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *DepartmentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4212,7 +4359,7 @@ type DepartmentVillageLinkFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *DepartmentVillageLinkFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4325,7 +4472,7 @@ type DistrictFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *DistrictFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4414,7 +4561,7 @@ type FeedEntryFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *FeedEntryFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4484,7 +4631,7 @@ type HouseholdFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *HouseholdFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4694,7 +4841,7 @@ type PairingFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PairingFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4846,7 +4993,7 @@ type PartyMemberFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PartyMemberFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5123,7 +5270,7 @@ type PartyOrganizationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PartyOrganizationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5283,7 +5430,7 @@ type PostFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PostFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5411,7 +5558,7 @@ type PovertyStatusChangeFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PovertyStatusChangeFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5545,7 +5692,7 @@ type ProjectInvestmentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ProjectInvestmentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5654,7 +5801,7 @@ type RectificationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RectificationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5811,7 +5958,7 @@ type ResidentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ResidentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5970,7 +6117,7 @@ type RoleBindingFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RoleBindingFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -6145,7 +6292,7 @@ type SessionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SessionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -6234,7 +6381,7 @@ type SettingFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SettingFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[27].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -6294,7 +6441,7 @@ type SharedStateFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SharedStateFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[27].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[28].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -6359,7 +6506,7 @@ type TeamFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TeamFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[28].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[29].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -6524,7 +6671,7 @@ type TeamMembershipFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TeamMembershipFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[29].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[30].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -6647,7 +6794,7 @@ type TownshipFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TownshipFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[30].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[31].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -6802,7 +6949,7 @@ type TrainingCourseFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TrainingCourseFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[31].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[32].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -6921,7 +7068,7 @@ type TrainingEnrollmentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TrainingEnrollmentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[32].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[33].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -7049,7 +7196,7 @@ type TrustedDocumentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TrustedDocumentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[33].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[34].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -7129,7 +7276,7 @@ type UserFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UserFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[34].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[35].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -7271,7 +7418,7 @@ type VillageFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *VillageFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[35].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[36].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -7487,7 +7634,7 @@ type VisitFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *VisitFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[36].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[37].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -7623,4 +7770,79 @@ func (f *VisitFilter) WhereHasAttachmentsWith(preds ...predicate.Attachment) {
 			p(s)
 		}
 	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *YearCloseQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the YearCloseQuery builder.
+func (_q *YearCloseQuery) Filter() *YearCloseFilter {
+	return &YearCloseFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *YearCloseMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the YearCloseMutation builder.
+func (m *YearCloseMutation) Filter() *YearCloseFilter {
+	return &YearCloseFilter{config: m.config, predicateAdder: m}
+}
+
+// YearCloseFilter provides a generic filtering capability at runtime for YearCloseQuery.
+type YearCloseFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *YearCloseFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[38].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *YearCloseFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(yearclose.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *YearCloseFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(yearclose.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *YearCloseFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(yearclose.FieldUpdatedAt))
+}
+
+// WhereYear applies the entql int predicate on the year field.
+func (f *YearCloseFilter) WhereYear(p entql.IntP) {
+	f.Where(p.Field(yearclose.FieldYear))
+}
+
+// WhereClosed applies the entql bool predicate on the closed field.
+func (f *YearCloseFilter) WhereClosed(p entql.BoolP) {
+	f.Where(p.Field(yearclose.FieldClosed))
+}
+
+// WhereCloseCount applies the entql int predicate on the close_count field.
+func (f *YearCloseFilter) WhereCloseCount(p entql.IntP) {
+	f.Where(p.Field(yearclose.FieldCloseCount))
+}
+
+// WhereClosedAt applies the entql time.Time predicate on the closed_at field.
+func (f *YearCloseFilter) WhereClosedAt(p entql.TimeP) {
+	f.Where(p.Field(yearclose.FieldClosedAt))
+}
+
+// WhereClosedBy applies the entql string predicate on the closed_by field.
+func (f *YearCloseFilter) WhereClosedBy(p entql.StringP) {
+	f.Where(p.Field(yearclose.FieldClosedBy))
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/auditevent"
 	"github.com/nanpiao/sbqw/ent/cadre"
 	"github.com/nanpiao/sbqw/ent/casbinrule"
+	"github.com/nanpiao/sbqw/ent/closedreport"
 	"github.com/nanpiao/sbqw/ent/contribution"
 	"github.com/nanpiao/sbqw/ent/demand"
 	"github.com/nanpiao/sbqw/ent/demandevent"
@@ -50,6 +51,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/user"
 	"github.com/nanpiao/sbqw/ent/village"
 	"github.com/nanpiao/sbqw/ent/visit"
+	"github.com/nanpiao/sbqw/ent/yearclose"
 	"github.com/nanpiao/sbqw/money"
 )
 
@@ -68,6 +70,7 @@ const (
 	TypeAuditEvent            = "AuditEvent"
 	TypeCadre                 = "Cadre"
 	TypeCasbinRule            = "CasbinRule"
+	TypeClosedReport          = "ClosedReport"
 	TypeContribution          = "Contribution"
 	TypeDemand                = "Demand"
 	TypeDemandEvent           = "DemandEvent"
@@ -99,6 +102,7 @@ const (
 	TypeUser                  = "User"
 	TypeVillage               = "Village"
 	TypeVisit                 = "Visit"
+	TypeYearClose             = "YearClose"
 )
 
 // ApiKeyMutation represents an operation that mutates the ApiKey nodes in the graph.
@@ -8898,6 +8902,1070 @@ func (m *CasbinRuleMutation) ClearEdge(name string) error {
 // It returns an error if the edge is not defined in the schema.
 func (m *CasbinRuleMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown CasbinRule edge %s", name)
+}
+
+// ClosedReportMutation represents an operation that mutates the ClosedReport nodes in the graph.
+type ClosedReportMutation struct {
+	config
+	op             Op
+	typ            string
+	id             *int
+	created_at     *time.Time
+	updated_at     *time.Time
+	year           *int
+	addyear        *int
+	township_id    *int
+	addtownship_id *int
+	close_seq      *int
+	addclose_seq   *int
+	json           *[]byte
+	json_sha256    *string
+	xlsx           *[]byte
+	xlsx_sha256    *string
+	closed_at      *time.Time
+	closed_by      *string
+	superseded_at  *time.Time
+	clearedFields  map[string]struct{}
+	done           bool
+	oldValue       func(context.Context) (*ClosedReport, error)
+	predicates     []predicate.ClosedReport
+}
+
+var _ ent.Mutation = (*ClosedReportMutation)(nil)
+
+// closedreportOption allows management of the mutation configuration using functional options.
+type closedreportOption func(*ClosedReportMutation)
+
+// newClosedReportMutation creates new mutation for the ClosedReport entity.
+func newClosedReportMutation(c config, op Op, opts ...closedreportOption) *ClosedReportMutation {
+	m := &ClosedReportMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeClosedReport,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withClosedReportID sets the ID field of the mutation.
+func withClosedReportID(id int) closedreportOption {
+	return func(m *ClosedReportMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *ClosedReport
+		)
+		m.oldValue = func(ctx context.Context) (*ClosedReport, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().ClosedReport.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withClosedReport sets the old ClosedReport of the mutation.
+func withClosedReport(node *ClosedReport) closedreportOption {
+	return func(m *ClosedReportMutation) {
+		m.oldValue = func(context.Context) (*ClosedReport, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m ClosedReportMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m ClosedReportMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *ClosedReportMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *ClosedReportMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().ClosedReport.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *ClosedReportMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *ClosedReportMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the ClosedReport entity.
+// If the ClosedReport object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ClosedReportMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *ClosedReportMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *ClosedReportMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *ClosedReportMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the ClosedReport entity.
+// If the ClosedReport object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ClosedReportMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *ClosedReportMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetYear sets the "year" field.
+func (m *ClosedReportMutation) SetYear(i int) {
+	m.year = &i
+	m.addyear = nil
+}
+
+// Year returns the value of the "year" field in the mutation.
+func (m *ClosedReportMutation) Year() (r int, exists bool) {
+	v := m.year
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldYear returns the old "year" field's value of the ClosedReport entity.
+// If the ClosedReport object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ClosedReportMutation) OldYear(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldYear is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldYear requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldYear: %w", err)
+	}
+	return oldValue.Year, nil
+}
+
+// AddYear adds i to the "year" field.
+func (m *ClosedReportMutation) AddYear(i int) {
+	if m.addyear != nil {
+		*m.addyear += i
+	} else {
+		m.addyear = &i
+	}
+}
+
+// AddedYear returns the value that was added to the "year" field in this mutation.
+func (m *ClosedReportMutation) AddedYear() (r int, exists bool) {
+	v := m.addyear
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetYear resets all changes to the "year" field.
+func (m *ClosedReportMutation) ResetYear() {
+	m.year = nil
+	m.addyear = nil
+}
+
+// SetTownshipID sets the "township_id" field.
+func (m *ClosedReportMutation) SetTownshipID(i int) {
+	m.township_id = &i
+	m.addtownship_id = nil
+}
+
+// TownshipID returns the value of the "township_id" field in the mutation.
+func (m *ClosedReportMutation) TownshipID() (r int, exists bool) {
+	v := m.township_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTownshipID returns the old "township_id" field's value of the ClosedReport entity.
+// If the ClosedReport object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ClosedReportMutation) OldTownshipID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTownshipID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTownshipID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTownshipID: %w", err)
+	}
+	return oldValue.TownshipID, nil
+}
+
+// AddTownshipID adds i to the "township_id" field.
+func (m *ClosedReportMutation) AddTownshipID(i int) {
+	if m.addtownship_id != nil {
+		*m.addtownship_id += i
+	} else {
+		m.addtownship_id = &i
+	}
+}
+
+// AddedTownshipID returns the value that was added to the "township_id" field in this mutation.
+func (m *ClosedReportMutation) AddedTownshipID() (r int, exists bool) {
+	v := m.addtownship_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearTownshipID clears the value of the "township_id" field.
+func (m *ClosedReportMutation) ClearTownshipID() {
+	m.township_id = nil
+	m.addtownship_id = nil
+	m.clearedFields[closedreport.FieldTownshipID] = struct{}{}
+}
+
+// TownshipIDCleared returns if the "township_id" field was cleared in this mutation.
+func (m *ClosedReportMutation) TownshipIDCleared() bool {
+	_, ok := m.clearedFields[closedreport.FieldTownshipID]
+	return ok
+}
+
+// ResetTownshipID resets all changes to the "township_id" field.
+func (m *ClosedReportMutation) ResetTownshipID() {
+	m.township_id = nil
+	m.addtownship_id = nil
+	delete(m.clearedFields, closedreport.FieldTownshipID)
+}
+
+// SetCloseSeq sets the "close_seq" field.
+func (m *ClosedReportMutation) SetCloseSeq(i int) {
+	m.close_seq = &i
+	m.addclose_seq = nil
+}
+
+// CloseSeq returns the value of the "close_seq" field in the mutation.
+func (m *ClosedReportMutation) CloseSeq() (r int, exists bool) {
+	v := m.close_seq
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCloseSeq returns the old "close_seq" field's value of the ClosedReport entity.
+// If the ClosedReport object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ClosedReportMutation) OldCloseSeq(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCloseSeq is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCloseSeq requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCloseSeq: %w", err)
+	}
+	return oldValue.CloseSeq, nil
+}
+
+// AddCloseSeq adds i to the "close_seq" field.
+func (m *ClosedReportMutation) AddCloseSeq(i int) {
+	if m.addclose_seq != nil {
+		*m.addclose_seq += i
+	} else {
+		m.addclose_seq = &i
+	}
+}
+
+// AddedCloseSeq returns the value that was added to the "close_seq" field in this mutation.
+func (m *ClosedReportMutation) AddedCloseSeq() (r int, exists bool) {
+	v := m.addclose_seq
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetCloseSeq resets all changes to the "close_seq" field.
+func (m *ClosedReportMutation) ResetCloseSeq() {
+	m.close_seq = nil
+	m.addclose_seq = nil
+}
+
+// SetJSON sets the "json" field.
+func (m *ClosedReportMutation) SetJSON(b []byte) {
+	m.json = &b
+}
+
+// JSON returns the value of the "json" field in the mutation.
+func (m *ClosedReportMutation) JSON() (r []byte, exists bool) {
+	v := m.json
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldJSON returns the old "json" field's value of the ClosedReport entity.
+// If the ClosedReport object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ClosedReportMutation) OldJSON(ctx context.Context) (v []byte, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldJSON is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldJSON requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldJSON: %w", err)
+	}
+	return oldValue.JSON, nil
+}
+
+// ResetJSON resets all changes to the "json" field.
+func (m *ClosedReportMutation) ResetJSON() {
+	m.json = nil
+}
+
+// SetJSONSha256 sets the "json_sha256" field.
+func (m *ClosedReportMutation) SetJSONSha256(s string) {
+	m.json_sha256 = &s
+}
+
+// JSONSha256 returns the value of the "json_sha256" field in the mutation.
+func (m *ClosedReportMutation) JSONSha256() (r string, exists bool) {
+	v := m.json_sha256
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldJSONSha256 returns the old "json_sha256" field's value of the ClosedReport entity.
+// If the ClosedReport object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ClosedReportMutation) OldJSONSha256(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldJSONSha256 is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldJSONSha256 requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldJSONSha256: %w", err)
+	}
+	return oldValue.JSONSha256, nil
+}
+
+// ResetJSONSha256 resets all changes to the "json_sha256" field.
+func (m *ClosedReportMutation) ResetJSONSha256() {
+	m.json_sha256 = nil
+}
+
+// SetXlsx sets the "xlsx" field.
+func (m *ClosedReportMutation) SetXlsx(b []byte) {
+	m.xlsx = &b
+}
+
+// Xlsx returns the value of the "xlsx" field in the mutation.
+func (m *ClosedReportMutation) Xlsx() (r []byte, exists bool) {
+	v := m.xlsx
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldXlsx returns the old "xlsx" field's value of the ClosedReport entity.
+// If the ClosedReport object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ClosedReportMutation) OldXlsx(ctx context.Context) (v []byte, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldXlsx is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldXlsx requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldXlsx: %w", err)
+	}
+	return oldValue.Xlsx, nil
+}
+
+// ResetXlsx resets all changes to the "xlsx" field.
+func (m *ClosedReportMutation) ResetXlsx() {
+	m.xlsx = nil
+}
+
+// SetXlsxSha256 sets the "xlsx_sha256" field.
+func (m *ClosedReportMutation) SetXlsxSha256(s string) {
+	m.xlsx_sha256 = &s
+}
+
+// XlsxSha256 returns the value of the "xlsx_sha256" field in the mutation.
+func (m *ClosedReportMutation) XlsxSha256() (r string, exists bool) {
+	v := m.xlsx_sha256
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldXlsxSha256 returns the old "xlsx_sha256" field's value of the ClosedReport entity.
+// If the ClosedReport object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ClosedReportMutation) OldXlsxSha256(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldXlsxSha256 is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldXlsxSha256 requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldXlsxSha256: %w", err)
+	}
+	return oldValue.XlsxSha256, nil
+}
+
+// ResetXlsxSha256 resets all changes to the "xlsx_sha256" field.
+func (m *ClosedReportMutation) ResetXlsxSha256() {
+	m.xlsx_sha256 = nil
+}
+
+// SetClosedAt sets the "closed_at" field.
+func (m *ClosedReportMutation) SetClosedAt(t time.Time) {
+	m.closed_at = &t
+}
+
+// ClosedAt returns the value of the "closed_at" field in the mutation.
+func (m *ClosedReportMutation) ClosedAt() (r time.Time, exists bool) {
+	v := m.closed_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldClosedAt returns the old "closed_at" field's value of the ClosedReport entity.
+// If the ClosedReport object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ClosedReportMutation) OldClosedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldClosedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldClosedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldClosedAt: %w", err)
+	}
+	return oldValue.ClosedAt, nil
+}
+
+// ResetClosedAt resets all changes to the "closed_at" field.
+func (m *ClosedReportMutation) ResetClosedAt() {
+	m.closed_at = nil
+}
+
+// SetClosedBy sets the "closed_by" field.
+func (m *ClosedReportMutation) SetClosedBy(s string) {
+	m.closed_by = &s
+}
+
+// ClosedBy returns the value of the "closed_by" field in the mutation.
+func (m *ClosedReportMutation) ClosedBy() (r string, exists bool) {
+	v := m.closed_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldClosedBy returns the old "closed_by" field's value of the ClosedReport entity.
+// If the ClosedReport object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ClosedReportMutation) OldClosedBy(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldClosedBy is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldClosedBy requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldClosedBy: %w", err)
+	}
+	return oldValue.ClosedBy, nil
+}
+
+// ResetClosedBy resets all changes to the "closed_by" field.
+func (m *ClosedReportMutation) ResetClosedBy() {
+	m.closed_by = nil
+}
+
+// SetSupersededAt sets the "superseded_at" field.
+func (m *ClosedReportMutation) SetSupersededAt(t time.Time) {
+	m.superseded_at = &t
+}
+
+// SupersededAt returns the value of the "superseded_at" field in the mutation.
+func (m *ClosedReportMutation) SupersededAt() (r time.Time, exists bool) {
+	v := m.superseded_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSupersededAt returns the old "superseded_at" field's value of the ClosedReport entity.
+// If the ClosedReport object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ClosedReportMutation) OldSupersededAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSupersededAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSupersededAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSupersededAt: %w", err)
+	}
+	return oldValue.SupersededAt, nil
+}
+
+// ClearSupersededAt clears the value of the "superseded_at" field.
+func (m *ClosedReportMutation) ClearSupersededAt() {
+	m.superseded_at = nil
+	m.clearedFields[closedreport.FieldSupersededAt] = struct{}{}
+}
+
+// SupersededAtCleared returns if the "superseded_at" field was cleared in this mutation.
+func (m *ClosedReportMutation) SupersededAtCleared() bool {
+	_, ok := m.clearedFields[closedreport.FieldSupersededAt]
+	return ok
+}
+
+// ResetSupersededAt resets all changes to the "superseded_at" field.
+func (m *ClosedReportMutation) ResetSupersededAt() {
+	m.superseded_at = nil
+	delete(m.clearedFields, closedreport.FieldSupersededAt)
+}
+
+// Where appends a list predicates to the ClosedReportMutation builder.
+func (m *ClosedReportMutation) Where(ps ...predicate.ClosedReport) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the ClosedReportMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *ClosedReportMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.ClosedReport, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *ClosedReportMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *ClosedReportMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (ClosedReport).
+func (m *ClosedReportMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *ClosedReportMutation) Fields() []string {
+	fields := make([]string, 0, 12)
+	if m.created_at != nil {
+		fields = append(fields, closedreport.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, closedreport.FieldUpdatedAt)
+	}
+	if m.year != nil {
+		fields = append(fields, closedreport.FieldYear)
+	}
+	if m.township_id != nil {
+		fields = append(fields, closedreport.FieldTownshipID)
+	}
+	if m.close_seq != nil {
+		fields = append(fields, closedreport.FieldCloseSeq)
+	}
+	if m.json != nil {
+		fields = append(fields, closedreport.FieldJSON)
+	}
+	if m.json_sha256 != nil {
+		fields = append(fields, closedreport.FieldJSONSha256)
+	}
+	if m.xlsx != nil {
+		fields = append(fields, closedreport.FieldXlsx)
+	}
+	if m.xlsx_sha256 != nil {
+		fields = append(fields, closedreport.FieldXlsxSha256)
+	}
+	if m.closed_at != nil {
+		fields = append(fields, closedreport.FieldClosedAt)
+	}
+	if m.closed_by != nil {
+		fields = append(fields, closedreport.FieldClosedBy)
+	}
+	if m.superseded_at != nil {
+		fields = append(fields, closedreport.FieldSupersededAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *ClosedReportMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case closedreport.FieldCreatedAt:
+		return m.CreatedAt()
+	case closedreport.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case closedreport.FieldYear:
+		return m.Year()
+	case closedreport.FieldTownshipID:
+		return m.TownshipID()
+	case closedreport.FieldCloseSeq:
+		return m.CloseSeq()
+	case closedreport.FieldJSON:
+		return m.JSON()
+	case closedreport.FieldJSONSha256:
+		return m.JSONSha256()
+	case closedreport.FieldXlsx:
+		return m.Xlsx()
+	case closedreport.FieldXlsxSha256:
+		return m.XlsxSha256()
+	case closedreport.FieldClosedAt:
+		return m.ClosedAt()
+	case closedreport.FieldClosedBy:
+		return m.ClosedBy()
+	case closedreport.FieldSupersededAt:
+		return m.SupersededAt()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *ClosedReportMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case closedreport.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case closedreport.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case closedreport.FieldYear:
+		return m.OldYear(ctx)
+	case closedreport.FieldTownshipID:
+		return m.OldTownshipID(ctx)
+	case closedreport.FieldCloseSeq:
+		return m.OldCloseSeq(ctx)
+	case closedreport.FieldJSON:
+		return m.OldJSON(ctx)
+	case closedreport.FieldJSONSha256:
+		return m.OldJSONSha256(ctx)
+	case closedreport.FieldXlsx:
+		return m.OldXlsx(ctx)
+	case closedreport.FieldXlsxSha256:
+		return m.OldXlsxSha256(ctx)
+	case closedreport.FieldClosedAt:
+		return m.OldClosedAt(ctx)
+	case closedreport.FieldClosedBy:
+		return m.OldClosedBy(ctx)
+	case closedreport.FieldSupersededAt:
+		return m.OldSupersededAt(ctx)
+	}
+	return nil, fmt.Errorf("unknown ClosedReport field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ClosedReportMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case closedreport.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case closedreport.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case closedreport.FieldYear:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetYear(v)
+		return nil
+	case closedreport.FieldTownshipID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTownshipID(v)
+		return nil
+	case closedreport.FieldCloseSeq:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCloseSeq(v)
+		return nil
+	case closedreport.FieldJSON:
+		v, ok := value.([]byte)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetJSON(v)
+		return nil
+	case closedreport.FieldJSONSha256:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetJSONSha256(v)
+		return nil
+	case closedreport.FieldXlsx:
+		v, ok := value.([]byte)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetXlsx(v)
+		return nil
+	case closedreport.FieldXlsxSha256:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetXlsxSha256(v)
+		return nil
+	case closedreport.FieldClosedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetClosedAt(v)
+		return nil
+	case closedreport.FieldClosedBy:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetClosedBy(v)
+		return nil
+	case closedreport.FieldSupersededAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSupersededAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ClosedReport field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *ClosedReportMutation) AddedFields() []string {
+	var fields []string
+	if m.addyear != nil {
+		fields = append(fields, closedreport.FieldYear)
+	}
+	if m.addtownship_id != nil {
+		fields = append(fields, closedreport.FieldTownshipID)
+	}
+	if m.addclose_seq != nil {
+		fields = append(fields, closedreport.FieldCloseSeq)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *ClosedReportMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case closedreport.FieldYear:
+		return m.AddedYear()
+	case closedreport.FieldTownshipID:
+		return m.AddedTownshipID()
+	case closedreport.FieldCloseSeq:
+		return m.AddedCloseSeq()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ClosedReportMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case closedreport.FieldYear:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddYear(v)
+		return nil
+	case closedreport.FieldTownshipID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddTownshipID(v)
+		return nil
+	case closedreport.FieldCloseSeq:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddCloseSeq(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ClosedReport numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *ClosedReportMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(closedreport.FieldTownshipID) {
+		fields = append(fields, closedreport.FieldTownshipID)
+	}
+	if m.FieldCleared(closedreport.FieldSupersededAt) {
+		fields = append(fields, closedreport.FieldSupersededAt)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *ClosedReportMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *ClosedReportMutation) ClearField(name string) error {
+	switch name {
+	case closedreport.FieldTownshipID:
+		m.ClearTownshipID()
+		return nil
+	case closedreport.FieldSupersededAt:
+		m.ClearSupersededAt()
+		return nil
+	}
+	return fmt.Errorf("unknown ClosedReport nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *ClosedReportMutation) ResetField(name string) error {
+	switch name {
+	case closedreport.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case closedreport.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case closedreport.FieldYear:
+		m.ResetYear()
+		return nil
+	case closedreport.FieldTownshipID:
+		m.ResetTownshipID()
+		return nil
+	case closedreport.FieldCloseSeq:
+		m.ResetCloseSeq()
+		return nil
+	case closedreport.FieldJSON:
+		m.ResetJSON()
+		return nil
+	case closedreport.FieldJSONSha256:
+		m.ResetJSONSha256()
+		return nil
+	case closedreport.FieldXlsx:
+		m.ResetXlsx()
+		return nil
+	case closedreport.FieldXlsxSha256:
+		m.ResetXlsxSha256()
+		return nil
+	case closedreport.FieldClosedAt:
+		m.ResetClosedAt()
+		return nil
+	case closedreport.FieldClosedBy:
+		m.ResetClosedBy()
+		return nil
+	case closedreport.FieldSupersededAt:
+		m.ResetSupersededAt()
+		return nil
+	}
+	return fmt.Errorf("unknown ClosedReport field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *ClosedReportMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *ClosedReportMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *ClosedReportMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *ClosedReportMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *ClosedReportMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *ClosedReportMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *ClosedReportMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown ClosedReport unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *ClosedReportMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown ClosedReport edge %s", name)
 }
 
 // ContributionMutation represents an operation that mutates the Contribution nodes in the graph.
@@ -52514,4 +53582,764 @@ func (m *VisitMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown Visit edge %s", name)
+}
+
+// YearCloseMutation represents an operation that mutates the YearClose nodes in the graph.
+type YearCloseMutation struct {
+	config
+	op             Op
+	typ            string
+	id             *int
+	created_at     *time.Time
+	updated_at     *time.Time
+	year           *int
+	addyear        *int
+	closed         *bool
+	close_count    *int
+	addclose_count *int
+	closed_at      *time.Time
+	closed_by      *string
+	clearedFields  map[string]struct{}
+	done           bool
+	oldValue       func(context.Context) (*YearClose, error)
+	predicates     []predicate.YearClose
+}
+
+var _ ent.Mutation = (*YearCloseMutation)(nil)
+
+// yearcloseOption allows management of the mutation configuration using functional options.
+type yearcloseOption func(*YearCloseMutation)
+
+// newYearCloseMutation creates new mutation for the YearClose entity.
+func newYearCloseMutation(c config, op Op, opts ...yearcloseOption) *YearCloseMutation {
+	m := &YearCloseMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeYearClose,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withYearCloseID sets the ID field of the mutation.
+func withYearCloseID(id int) yearcloseOption {
+	return func(m *YearCloseMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *YearClose
+		)
+		m.oldValue = func(ctx context.Context) (*YearClose, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().YearClose.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withYearClose sets the old YearClose of the mutation.
+func withYearClose(node *YearClose) yearcloseOption {
+	return func(m *YearCloseMutation) {
+		m.oldValue = func(context.Context) (*YearClose, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m YearCloseMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m YearCloseMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *YearCloseMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *YearCloseMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().YearClose.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *YearCloseMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *YearCloseMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the YearClose entity.
+// If the YearClose object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *YearCloseMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *YearCloseMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *YearCloseMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *YearCloseMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the YearClose entity.
+// If the YearClose object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *YearCloseMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *YearCloseMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetYear sets the "year" field.
+func (m *YearCloseMutation) SetYear(i int) {
+	m.year = &i
+	m.addyear = nil
+}
+
+// Year returns the value of the "year" field in the mutation.
+func (m *YearCloseMutation) Year() (r int, exists bool) {
+	v := m.year
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldYear returns the old "year" field's value of the YearClose entity.
+// If the YearClose object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *YearCloseMutation) OldYear(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldYear is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldYear requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldYear: %w", err)
+	}
+	return oldValue.Year, nil
+}
+
+// AddYear adds i to the "year" field.
+func (m *YearCloseMutation) AddYear(i int) {
+	if m.addyear != nil {
+		*m.addyear += i
+	} else {
+		m.addyear = &i
+	}
+}
+
+// AddedYear returns the value that was added to the "year" field in this mutation.
+func (m *YearCloseMutation) AddedYear() (r int, exists bool) {
+	v := m.addyear
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetYear resets all changes to the "year" field.
+func (m *YearCloseMutation) ResetYear() {
+	m.year = nil
+	m.addyear = nil
+}
+
+// SetClosed sets the "closed" field.
+func (m *YearCloseMutation) SetClosed(b bool) {
+	m.closed = &b
+}
+
+// Closed returns the value of the "closed" field in the mutation.
+func (m *YearCloseMutation) Closed() (r bool, exists bool) {
+	v := m.closed
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldClosed returns the old "closed" field's value of the YearClose entity.
+// If the YearClose object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *YearCloseMutation) OldClosed(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldClosed is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldClosed requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldClosed: %w", err)
+	}
+	return oldValue.Closed, nil
+}
+
+// ResetClosed resets all changes to the "closed" field.
+func (m *YearCloseMutation) ResetClosed() {
+	m.closed = nil
+}
+
+// SetCloseCount sets the "close_count" field.
+func (m *YearCloseMutation) SetCloseCount(i int) {
+	m.close_count = &i
+	m.addclose_count = nil
+}
+
+// CloseCount returns the value of the "close_count" field in the mutation.
+func (m *YearCloseMutation) CloseCount() (r int, exists bool) {
+	v := m.close_count
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCloseCount returns the old "close_count" field's value of the YearClose entity.
+// If the YearClose object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *YearCloseMutation) OldCloseCount(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCloseCount is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCloseCount requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCloseCount: %w", err)
+	}
+	return oldValue.CloseCount, nil
+}
+
+// AddCloseCount adds i to the "close_count" field.
+func (m *YearCloseMutation) AddCloseCount(i int) {
+	if m.addclose_count != nil {
+		*m.addclose_count += i
+	} else {
+		m.addclose_count = &i
+	}
+}
+
+// AddedCloseCount returns the value that was added to the "close_count" field in this mutation.
+func (m *YearCloseMutation) AddedCloseCount() (r int, exists bool) {
+	v := m.addclose_count
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetCloseCount resets all changes to the "close_count" field.
+func (m *YearCloseMutation) ResetCloseCount() {
+	m.close_count = nil
+	m.addclose_count = nil
+}
+
+// SetClosedAt sets the "closed_at" field.
+func (m *YearCloseMutation) SetClosedAt(t time.Time) {
+	m.closed_at = &t
+}
+
+// ClosedAt returns the value of the "closed_at" field in the mutation.
+func (m *YearCloseMutation) ClosedAt() (r time.Time, exists bool) {
+	v := m.closed_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldClosedAt returns the old "closed_at" field's value of the YearClose entity.
+// If the YearClose object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *YearCloseMutation) OldClosedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldClosedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldClosedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldClosedAt: %w", err)
+	}
+	return oldValue.ClosedAt, nil
+}
+
+// ClearClosedAt clears the value of the "closed_at" field.
+func (m *YearCloseMutation) ClearClosedAt() {
+	m.closed_at = nil
+	m.clearedFields[yearclose.FieldClosedAt] = struct{}{}
+}
+
+// ClosedAtCleared returns if the "closed_at" field was cleared in this mutation.
+func (m *YearCloseMutation) ClosedAtCleared() bool {
+	_, ok := m.clearedFields[yearclose.FieldClosedAt]
+	return ok
+}
+
+// ResetClosedAt resets all changes to the "closed_at" field.
+func (m *YearCloseMutation) ResetClosedAt() {
+	m.closed_at = nil
+	delete(m.clearedFields, yearclose.FieldClosedAt)
+}
+
+// SetClosedBy sets the "closed_by" field.
+func (m *YearCloseMutation) SetClosedBy(s string) {
+	m.closed_by = &s
+}
+
+// ClosedBy returns the value of the "closed_by" field in the mutation.
+func (m *YearCloseMutation) ClosedBy() (r string, exists bool) {
+	v := m.closed_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldClosedBy returns the old "closed_by" field's value of the YearClose entity.
+// If the YearClose object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *YearCloseMutation) OldClosedBy(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldClosedBy is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldClosedBy requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldClosedBy: %w", err)
+	}
+	return oldValue.ClosedBy, nil
+}
+
+// ClearClosedBy clears the value of the "closed_by" field.
+func (m *YearCloseMutation) ClearClosedBy() {
+	m.closed_by = nil
+	m.clearedFields[yearclose.FieldClosedBy] = struct{}{}
+}
+
+// ClosedByCleared returns if the "closed_by" field was cleared in this mutation.
+func (m *YearCloseMutation) ClosedByCleared() bool {
+	_, ok := m.clearedFields[yearclose.FieldClosedBy]
+	return ok
+}
+
+// ResetClosedBy resets all changes to the "closed_by" field.
+func (m *YearCloseMutation) ResetClosedBy() {
+	m.closed_by = nil
+	delete(m.clearedFields, yearclose.FieldClosedBy)
+}
+
+// Where appends a list predicates to the YearCloseMutation builder.
+func (m *YearCloseMutation) Where(ps ...predicate.YearClose) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the YearCloseMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *YearCloseMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.YearClose, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *YearCloseMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *YearCloseMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (YearClose).
+func (m *YearCloseMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *YearCloseMutation) Fields() []string {
+	fields := make([]string, 0, 7)
+	if m.created_at != nil {
+		fields = append(fields, yearclose.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, yearclose.FieldUpdatedAt)
+	}
+	if m.year != nil {
+		fields = append(fields, yearclose.FieldYear)
+	}
+	if m.closed != nil {
+		fields = append(fields, yearclose.FieldClosed)
+	}
+	if m.close_count != nil {
+		fields = append(fields, yearclose.FieldCloseCount)
+	}
+	if m.closed_at != nil {
+		fields = append(fields, yearclose.FieldClosedAt)
+	}
+	if m.closed_by != nil {
+		fields = append(fields, yearclose.FieldClosedBy)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *YearCloseMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case yearclose.FieldCreatedAt:
+		return m.CreatedAt()
+	case yearclose.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case yearclose.FieldYear:
+		return m.Year()
+	case yearclose.FieldClosed:
+		return m.Closed()
+	case yearclose.FieldCloseCount:
+		return m.CloseCount()
+	case yearclose.FieldClosedAt:
+		return m.ClosedAt()
+	case yearclose.FieldClosedBy:
+		return m.ClosedBy()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *YearCloseMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case yearclose.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case yearclose.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case yearclose.FieldYear:
+		return m.OldYear(ctx)
+	case yearclose.FieldClosed:
+		return m.OldClosed(ctx)
+	case yearclose.FieldCloseCount:
+		return m.OldCloseCount(ctx)
+	case yearclose.FieldClosedAt:
+		return m.OldClosedAt(ctx)
+	case yearclose.FieldClosedBy:
+		return m.OldClosedBy(ctx)
+	}
+	return nil, fmt.Errorf("unknown YearClose field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *YearCloseMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case yearclose.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case yearclose.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case yearclose.FieldYear:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetYear(v)
+		return nil
+	case yearclose.FieldClosed:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetClosed(v)
+		return nil
+	case yearclose.FieldCloseCount:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCloseCount(v)
+		return nil
+	case yearclose.FieldClosedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetClosedAt(v)
+		return nil
+	case yearclose.FieldClosedBy:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetClosedBy(v)
+		return nil
+	}
+	return fmt.Errorf("unknown YearClose field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *YearCloseMutation) AddedFields() []string {
+	var fields []string
+	if m.addyear != nil {
+		fields = append(fields, yearclose.FieldYear)
+	}
+	if m.addclose_count != nil {
+		fields = append(fields, yearclose.FieldCloseCount)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *YearCloseMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case yearclose.FieldYear:
+		return m.AddedYear()
+	case yearclose.FieldCloseCount:
+		return m.AddedCloseCount()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *YearCloseMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case yearclose.FieldYear:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddYear(v)
+		return nil
+	case yearclose.FieldCloseCount:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddCloseCount(v)
+		return nil
+	}
+	return fmt.Errorf("unknown YearClose numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *YearCloseMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(yearclose.FieldClosedAt) {
+		fields = append(fields, yearclose.FieldClosedAt)
+	}
+	if m.FieldCleared(yearclose.FieldClosedBy) {
+		fields = append(fields, yearclose.FieldClosedBy)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *YearCloseMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *YearCloseMutation) ClearField(name string) error {
+	switch name {
+	case yearclose.FieldClosedAt:
+		m.ClearClosedAt()
+		return nil
+	case yearclose.FieldClosedBy:
+		m.ClearClosedBy()
+		return nil
+	}
+	return fmt.Errorf("unknown YearClose nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *YearCloseMutation) ResetField(name string) error {
+	switch name {
+	case yearclose.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case yearclose.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case yearclose.FieldYear:
+		m.ResetYear()
+		return nil
+	case yearclose.FieldClosed:
+		m.ResetClosed()
+		return nil
+	case yearclose.FieldCloseCount:
+		m.ResetCloseCount()
+		return nil
+	case yearclose.FieldClosedAt:
+		m.ResetClosedAt()
+		return nil
+	case yearclose.FieldClosedBy:
+		m.ResetClosedBy()
+		return nil
+	}
+	return fmt.Errorf("unknown YearClose field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *YearCloseMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *YearCloseMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *YearCloseMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *YearCloseMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *YearCloseMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *YearCloseMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *YearCloseMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown YearClose unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *YearCloseMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown YearClose edge %s", name)
 }

@@ -43,6 +43,12 @@ var Scopes = map[string]scope.Entity{
 		CheckAfterWrite: false,
 		SoftDelete:      false,
 	},
+	TypeClosedReport: {
+		Object:          "closed_report",
+		Read:            []scope.Where{{Kind: "township", Column: "township_id", Via: "unit"}},
+		CheckAfterWrite: false,
+		SoftDelete:      false,
+	},
 	TypeContribution: {
 		Object:          "contribution",
 		Read:            []scope.Where{{Kind: "township", Column: "township_id", Via: "unit"}, {Kind: "village", Column: "village_id", Via: "unit"}, {Kind: "department", Column: "member_id", Via: "departmentMembers"}},
@@ -242,5 +248,10 @@ var Scopes = map[string]scope.Entity{
 		CheckAfterWrite: true,
 		SoftDelete:      true,
 		Parents:         []scope.Parent{{FK: "pairing_id", Table: "pairings", Columns: []string{"township_id", "village_id", "household_id", "cadre_id", "department_id"}}},
+	},
+	TypeYearClose: {
+		Object:          "year_close",
+		CheckAfterWrite: false,
+		SoftDelete:      false,
 	},
 }

@@ -26,6 +26,8 @@ type Tx struct {
 	Cadre *CadreClient
 	// CasbinRule is the client for interacting with the CasbinRule builders.
 	CasbinRule *CasbinRuleClient
+	// ClosedReport is the client for interacting with the ClosedReport builders.
+	ClosedReport *ClosedReportClient
 	// Contribution is the client for interacting with the Contribution builders.
 	Contribution *ContributionClient
 	// Demand is the client for interacting with the Demand builders.
@@ -88,6 +90,8 @@ type Tx struct {
 	Village *VillageClient
 	// Visit is the client for interacting with the Visit builders.
 	Visit *VisitClient
+	// YearClose is the client for interacting with the YearClose builders.
+	YearClose *YearCloseClient
 
 	// lazily loaded.
 	client     *Client
@@ -225,6 +229,7 @@ func (tx *Tx) init() {
 	tx.AuditEvent = NewAuditEventClient(tx.config)
 	tx.Cadre = NewCadreClient(tx.config)
 	tx.CasbinRule = NewCasbinRuleClient(tx.config)
+	tx.ClosedReport = NewClosedReportClient(tx.config)
 	tx.Contribution = NewContributionClient(tx.config)
 	tx.Demand = NewDemandClient(tx.config)
 	tx.DemandEvent = NewDemandEventClient(tx.config)
@@ -256,6 +261,7 @@ func (tx *Tx) init() {
 	tx.User = NewUserClient(tx.config)
 	tx.Village = NewVillageClient(tx.config)
 	tx.Visit = NewVisitClient(tx.config)
+	tx.YearClose = NewYearCloseClient(tx.config)
 }
 
 // txDriver wraps the given dialect.Tx with a nop dialect.Driver implementation.

@@ -243,6 +243,9 @@ func Routes(gql http.Handler, auth *authn.Service, ready func(context.Context) e
 	if opts.audit != nil {
 		mux.Handle("GET /export/{list}", whileStarting(opts.Starting, withTimeBudget(2*time.Minute, Authenticate(auth, noteCaller(limitRate(limiter, exportList(gql, opts.audit)))))))
 	}
+	if opts.client != nil && opts.audit != nil {
+		mux.Handle("GET /closed-reports/{file}", whileStarting(opts.Starting, budget(Authenticate(auth, noteCaller(limitRate(limiter, closedReportDownload(opts.client, opts.audit)))))))
+	}
 	if opts.client != nil {
 		mux.Handle("GET /import/{kind}/template.xlsx", Authenticate(auth, noteCaller(importTemplate())))
 		mux.Handle("POST /import/{kind}", whileStarting(opts.Starting, withTimeBudget(2*time.Minute, Authenticate(auth, noteCaller(limitRate(limiter, importWorkbook(opts.client)))))))

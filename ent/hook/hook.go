@@ -81,6 +81,18 @@ func (f CasbinRuleFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, 
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.CasbinRuleMutation", m)
 }
 
+// The ClosedReportFunc type is an adapter to allow the use of ordinary
+// function as ClosedReport mutator.
+type ClosedReportFunc func(context.Context, *ent.ClosedReportMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f ClosedReportFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.ClosedReportMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ClosedReportMutation", m)
+}
+
 // The ContributionFunc type is an adapter to allow the use of ordinary
 // function as Contribution mutator.
 type ContributionFunc func(context.Context, *ent.ContributionMutation) (ent.Value, error)
@@ -451,6 +463,18 @@ func (f VisitFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error
 		return f(ctx, mv)
 	}
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.VisitMutation", m)
+}
+
+// The YearCloseFunc type is an adapter to allow the use of ordinary
+// function as YearClose mutator.
+type YearCloseFunc func(context.Context, *ent.YearCloseMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f YearCloseFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.YearCloseMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.YearCloseMutation", m)
 }
 
 // Condition is a hook condition function.

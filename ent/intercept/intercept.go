@@ -14,6 +14,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/auditevent"
 	"github.com/nanpiao/sbqw/ent/cadre"
 	"github.com/nanpiao/sbqw/ent/casbinrule"
+	"github.com/nanpiao/sbqw/ent/closedreport"
 	"github.com/nanpiao/sbqw/ent/contribution"
 	"github.com/nanpiao/sbqw/ent/demand"
 	"github.com/nanpiao/sbqw/ent/demandevent"
@@ -46,6 +47,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/user"
 	"github.com/nanpiao/sbqw/ent/village"
 	"github.com/nanpiao/sbqw/ent/visit"
+	"github.com/nanpiao/sbqw/ent/yearclose"
 )
 
 // The Query interface represents an operation that queries a graph.
@@ -264,6 +266,33 @@ func (f TraverseCasbinRule) Traverse(ctx context.Context, q ent.Query) error {
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.CasbinRuleQuery", q)
+}
+
+// The ClosedReportFunc type is an adapter to allow the use of ordinary function as a Querier.
+type ClosedReportFunc func(context.Context, *ent.ClosedReportQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f ClosedReportFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.ClosedReportQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.ClosedReportQuery", q)
+}
+
+// The TraverseClosedReport type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseClosedReport func(context.Context, *ent.ClosedReportQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseClosedReport) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseClosedReport) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ClosedReportQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.ClosedReportQuery", q)
 }
 
 // The ContributionFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -1103,6 +1132,33 @@ func (f TraverseVisit) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.VisitQuery", q)
 }
 
+// The YearCloseFunc type is an adapter to allow the use of ordinary function as a Querier.
+type YearCloseFunc func(context.Context, *ent.YearCloseQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f YearCloseFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.YearCloseQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.YearCloseQuery", q)
+}
+
+// The TraverseYearClose type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseYearClose func(context.Context, *ent.YearCloseQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseYearClose) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseYearClose) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.YearCloseQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.YearCloseQuery", q)
+}
+
 // NewQuery returns the generic Query interface for the given typed query.
 func NewQuery(q ent.Query) (Query, error) {
 	switch q := q.(type) {
@@ -1118,6 +1174,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.CadreQuery, predicate.Cadre, cadre.OrderOption]{typ: ent.TypeCadre, tq: q}, nil
 	case *ent.CasbinRuleQuery:
 		return &query[*ent.CasbinRuleQuery, predicate.CasbinRule, casbinrule.OrderOption]{typ: ent.TypeCasbinRule, tq: q}, nil
+	case *ent.ClosedReportQuery:
+		return &query[*ent.ClosedReportQuery, predicate.ClosedReport, closedreport.OrderOption]{typ: ent.TypeClosedReport, tq: q}, nil
 	case *ent.ContributionQuery:
 		return &query[*ent.ContributionQuery, predicate.Contribution, contribution.OrderOption]{typ: ent.TypeContribution, tq: q}, nil
 	case *ent.DemandQuery:
@@ -1180,6 +1238,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.VillageQuery, predicate.Village, village.OrderOption]{typ: ent.TypeVillage, tq: q}, nil
 	case *ent.VisitQuery:
 		return &query[*ent.VisitQuery, predicate.Visit, visit.OrderOption]{typ: ent.TypeVisit, tq: q}, nil
+	case *ent.YearCloseQuery:
+		return &query[*ent.YearCloseQuery, predicate.YearClose, yearclose.OrderOption]{typ: ent.TypeYearClose, tq: q}, nil
 	default:
 		return nil, fmt.Errorf("unknown query type %T", q)
 	}

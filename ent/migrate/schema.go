@@ -378,6 +378,45 @@ var (
 			},
 		},
 	}
+	// ClosedReportsColumns holds the columns for the "closed_reports" table.
+	ClosedReportsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "datetime(6)"}},
+		{Name: "updated_at", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "datetime(6)"}},
+		{Name: "year", Type: field.TypeInt},
+		{Name: "township_id", Type: field.TypeInt, Nullable: true},
+		{Name: "close_seq", Type: field.TypeInt},
+		{Name: "json", Type: field.TypeBytes, SchemaType: map[string]string{"mysql": "longblob"}},
+		{Name: "json_sha256", Type: field.TypeString, Size: 64},
+		{Name: "xlsx", Type: field.TypeBytes, SchemaType: map[string]string{"mysql": "longblob"}},
+		{Name: "xlsx_sha256", Type: field.TypeString, Size: 64},
+		{Name: "closed_at", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "datetime(6)"}},
+		{Name: "closed_by", Type: field.TypeString, Size: 48},
+		{Name: "superseded_at", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"mysql": "datetime(6)"}},
+	}
+	// ClosedReportsTable holds the schema information for the "closed_reports" table.
+	ClosedReportsTable = &schema.Table{
+		Name:       "closed_reports",
+		Columns:    ClosedReportsColumns,
+		PrimaryKey: []*schema.Column{ClosedReportsColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "closedreport_updated_at",
+				Unique:  false,
+				Columns: []*schema.Column{ClosedReportsColumns[2]},
+			},
+			{
+				Name:    "closedreport_year_township_id_close_seq",
+				Unique:  false,
+				Columns: []*schema.Column{ClosedReportsColumns[3], ClosedReportsColumns[4], ClosedReportsColumns[5]},
+			},
+			{
+				Name:    "closedreport_township_id",
+				Unique:  false,
+				Columns: []*schema.Column{ClosedReportsColumns[4]},
+			},
+		},
+	}
 	// ContributionsColumns holds the columns for the "contributions" table.
 	ContributionsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -2035,6 +2074,30 @@ var (
 			},
 		},
 	}
+	// YearClosesColumns holds the columns for the "year_closes" table.
+	YearClosesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "datetime(6)"}},
+		{Name: "updated_at", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "datetime(6)"}},
+		{Name: "year", Type: field.TypeInt, Unique: true},
+		{Name: "closed", Type: field.TypeBool, Default: false},
+		{Name: "close_count", Type: field.TypeInt, Default: 0},
+		{Name: "closed_at", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"mysql": "datetime(6)"}},
+		{Name: "closed_by", Type: field.TypeString, Nullable: true, Size: 48},
+	}
+	// YearClosesTable holds the schema information for the "year_closes" table.
+	YearClosesTable = &schema.Table{
+		Name:       "year_closes",
+		Columns:    YearClosesColumns,
+		PrimaryKey: []*schema.Column{YearClosesColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "yearclose_updated_at",
+				Unique:  false,
+				Columns: []*schema.Column{YearClosesColumns[2]},
+			},
+		},
+	}
 	// DepartmentAssistedDemandsColumns holds the columns for the "department_assisted_demands" table.
 	DepartmentAssistedDemandsColumns = []*schema.Column{
 		{Name: "department_id", Type: field.TypeInt},
@@ -2068,6 +2131,7 @@ var (
 		AuditEventsTable,
 		CadresTable,
 		CasbinRulesTable,
+		ClosedReportsTable,
 		ContributionsTable,
 		DemandsTable,
 		DemandEventsTable,
@@ -2099,6 +2163,7 @@ var (
 		UsersTable,
 		VillagesTable,
 		VisitsTable,
+		YearClosesTable,
 		DepartmentAssistedDemandsTable,
 	}
 )
@@ -2131,6 +2196,9 @@ func init() {
 	}
 	CasbinRulesTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(17179869184),
+	}
+	ClosedReportsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(163208757248),
 	}
 	ContributionsTable.ForeignKeys[0].RefTable = HouseholdsTable
 	ContributionsTable.ForeignKeys[1].RefTable = PartyMembersTable
@@ -2267,6 +2335,9 @@ func init() {
 	VisitsTable.ForeignKeys[0].RefTable = PairingsTable
 	VisitsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(128849018880),
+	}
+	YearClosesTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(158913789952),
 	}
 	DepartmentAssistedDemandsTable.ForeignKeys[0].RefTable = DepartmentsTable
 	DepartmentAssistedDemandsTable.ForeignKeys[1].RefTable = DemandsTable

@@ -24,6 +24,9 @@ type Cadre func(*sql.Selector)
 // CasbinRule is the predicate function for casbinrule builders.
 type CasbinRule func(*sql.Selector)
 
+// ClosedReport is the predicate function for closedreport builders.
+type ClosedReport func(*sql.Selector)
+
 // Contribution is the predicate function for contribution builders.
 type Contribution func(*sql.Selector)
 
@@ -116,3 +119,6 @@ type Village func(*sql.Selector)
 
 // Visit is the predicate function for visit builders.
 type Visit func(*sql.Selector)
+
+// YearClose is the predicate function for yearclose builders.
+type YearClose func(*sql.Selector)

@@ -255,6 +255,30 @@ func (f CasbinRuleMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Muta
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.CasbinRuleMutation", m)
 }
 
+// The ClosedReportQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type ClosedReportQueryRuleFunc func(context.Context, *ent.ClosedReportQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f ClosedReportQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ClosedReportQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.ClosedReportQuery", q)
+}
+
+// The ClosedReportMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type ClosedReportMutationRuleFunc func(context.Context, *ent.ClosedReportMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f ClosedReportMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.ClosedReportMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ClosedReportMutation", m)
+}
+
 // The ContributionQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type ContributionQueryRuleFunc func(context.Context, *ent.ContributionQuery) error
@@ -999,6 +1023,30 @@ func (f VisitMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation)
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.VisitMutation", m)
 }
 
+// The YearCloseQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type YearCloseQueryRuleFunc func(context.Context, *ent.YearCloseQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f YearCloseQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.YearCloseQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.YearCloseQuery", q)
+}
+
+// The YearCloseMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type YearCloseMutationRuleFunc func(context.Context, *ent.YearCloseMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f YearCloseMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.YearCloseMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.YearCloseMutation", m)
+}
+
 type (
 	// Filter is the interface that wraps the Where function
 	// for filtering nodes in queries and mutations.
@@ -1045,6 +1093,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 	case *ent.CadreQuery:
 		return q.Filter(), nil
 	case *ent.CasbinRuleQuery:
+		return q.Filter(), nil
+	case *ent.ClosedReportQuery:
 		return q.Filter(), nil
 	case *ent.ContributionQuery:
 		return q.Filter(), nil
@@ -1108,6 +1158,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.VisitQuery:
 		return q.Filter(), nil
+	case *ent.YearCloseQuery:
+		return q.Filter(), nil
 	default:
 		return nil, Denyf("ent/privacy: unexpected query type %T for query filter", q)
 	}
@@ -1126,6 +1178,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.CadreMutation:
 		return m.Filter(), nil
 	case *ent.CasbinRuleMutation:
+		return m.Filter(), nil
+	case *ent.ClosedReportMutation:
 		return m.Filter(), nil
 	case *ent.ContributionMutation:
 		return m.Filter(), nil
@@ -1188,6 +1242,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.VillageMutation:
 		return m.Filter(), nil
 	case *ent.VisitMutation:
+		return m.Filter(), nil
+	case *ent.YearCloseMutation:
 		return m.Filter(), nil
 	default:
 		return nil, Denyf("ent/privacy: unexpected mutation type %T for mutation filter", m)

@@ -12,6 +12,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/auditevent"
 	"github.com/nanpiao/sbqw/ent/cadre"
 	"github.com/nanpiao/sbqw/ent/casbinrule"
+	"github.com/nanpiao/sbqw/ent/closedreport"
 	"github.com/nanpiao/sbqw/ent/contribution"
 	"github.com/nanpiao/sbqw/ent/demand"
 	"github.com/nanpiao/sbqw/ent/demandevent"
@@ -44,6 +45,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/user"
 	"github.com/nanpiao/sbqw/ent/village"
 	"github.com/nanpiao/sbqw/ent/visit"
+	"github.com/nanpiao/sbqw/ent/yearclose"
 	"github.com/nanpiao/sbqw/money"
 
 	"entgo.io/ent"
@@ -69,6 +71,7 @@ func init() {
 	apikeyMixinHooks3 := apikeyMixin[3].Hooks()
 	apikeyMixinHooks4 := apikeyMixin[4].Hooks()
 	apikeyMixinHooks5 := apikeyMixin[5].Hooks()
+	apikeyMixinHooks6 := apikeyMixin[6].Hooks()
 
 	apikey.Hooks[1] = apikeyMixinHooks1[0]
 
@@ -81,14 +84,16 @@ func init() {
 	apikey.Hooks[5] = apikeyMixinHooks4[1]
 
 	apikey.Hooks[6] = apikeyMixinHooks5[0]
+
+	apikey.Hooks[7] = apikeyMixinHooks6[0]
 	apikeyMixinInters1 := apikeyMixin[1].Interceptors()
 	apikey.Interceptors[0] = apikeyMixinInters1[0]
 	apikeyMixinFields0 := apikeyMixin[0].Fields()
 	_ = apikeyMixinFields0
 	apikeyMixinFields1 := apikeyMixin[1].Fields()
 	_ = apikeyMixinFields1
-	apikeyMixinFields5 := apikeyMixin[5].Fields()
-	_ = apikeyMixinFields5
+	apikeyMixinFields6 := apikeyMixin[6].Fields()
+	_ = apikeyMixinFields6
 	apikeyFields := schema.ApiKey{}.Fields()
 	_ = apikeyFields
 	// apikeyDescCreatedAt is the schema descriptor for created_at field.
@@ -106,7 +111,7 @@ func init() {
 	// apikey.DefaultDeleteToken holds the default value on creation for the delete_token field.
 	apikey.DefaultDeleteToken = apikeyDescDeleteToken.Default.(int64)
 	// apikeyDescVersion is the schema descriptor for version field.
-	apikeyDescVersion := apikeyMixinFields5[0].Descriptor()
+	apikeyDescVersion := apikeyMixinFields6[0].Descriptor()
 	// apikey.DefaultVersion holds the default value on creation for the version field.
 	apikey.DefaultVersion = apikeyDescVersion.Default.(int)
 	// apikey.VersionValidator is a validator for the "version" field. It is called by the builders before save.
@@ -152,6 +157,7 @@ func init() {
 	assessmentMixinHooks3 := assessmentMixin[3].Hooks()
 	assessmentMixinHooks4 := assessmentMixin[4].Hooks()
 	assessmentMixinHooks5 := assessmentMixin[5].Hooks()
+	assessmentMixinHooks6 := assessmentMixin[6].Hooks()
 	assessmentHooks := schema.Assessment{}.Hooks()
 
 	assessment.Hooks[1] = assessmentMixinHooks1[0]
@@ -166,15 +172,17 @@ func init() {
 
 	assessment.Hooks[6] = assessmentMixinHooks5[0]
 
-	assessment.Hooks[7] = assessmentHooks[0]
+	assessment.Hooks[7] = assessmentMixinHooks6[0]
+
+	assessment.Hooks[8] = assessmentHooks[0]
 	assessmentMixinInters1 := assessmentMixin[1].Interceptors()
 	assessment.Interceptors[0] = assessmentMixinInters1[0]
 	assessmentMixinFields0 := assessmentMixin[0].Fields()
 	_ = assessmentMixinFields0
 	assessmentMixinFields1 := assessmentMixin[1].Fields()
 	_ = assessmentMixinFields1
-	assessmentMixinFields5 := assessmentMixin[5].Fields()
-	_ = assessmentMixinFields5
+	assessmentMixinFields6 := assessmentMixin[6].Fields()
+	_ = assessmentMixinFields6
 	assessmentFields := schema.Assessment{}.Fields()
 	_ = assessmentFields
 	// assessmentDescCreatedAt is the schema descriptor for created_at field.
@@ -192,7 +200,7 @@ func init() {
 	// assessment.DefaultDeleteToken holds the default value on creation for the delete_token field.
 	assessment.DefaultDeleteToken = assessmentDescDeleteToken.Default.(int64)
 	// assessmentDescVersion is the schema descriptor for version field.
-	assessmentDescVersion := assessmentMixinFields5[0].Descriptor()
+	assessmentDescVersion := assessmentMixinFields6[0].Descriptor()
 	// assessment.DefaultVersion holds the default value on creation for the version field.
 	assessment.DefaultVersion = assessmentDescVersion.Default.(int)
 	// assessment.VersionValidator is a validator for the "version" field. It is called by the builders before save.
@@ -220,6 +228,7 @@ func init() {
 	attachmentMixinHooks3 := attachmentMixin[3].Hooks()
 	attachmentMixinHooks4 := attachmentMixin[4].Hooks()
 	attachmentMixinHooks5 := attachmentMixin[5].Hooks()
+	attachmentMixinHooks6 := attachmentMixin[6].Hooks()
 	attachmentHooks := schema.Attachment{}.Hooks()
 
 	attachment.Hooks[1] = attachmentMixinHooks1[0]
@@ -234,15 +243,17 @@ func init() {
 
 	attachment.Hooks[6] = attachmentMixinHooks5[0]
 
-	attachment.Hooks[7] = attachmentHooks[0]
+	attachment.Hooks[7] = attachmentMixinHooks6[0]
+
+	attachment.Hooks[8] = attachmentHooks[0]
 	attachmentMixinInters1 := attachmentMixin[1].Interceptors()
 	attachment.Interceptors[0] = attachmentMixinInters1[0]
 	attachmentMixinFields0 := attachmentMixin[0].Fields()
 	_ = attachmentMixinFields0
 	attachmentMixinFields1 := attachmentMixin[1].Fields()
 	_ = attachmentMixinFields1
-	attachmentMixinFields5 := attachmentMixin[5].Fields()
-	_ = attachmentMixinFields5
+	attachmentMixinFields6 := attachmentMixin[6].Fields()
+	_ = attachmentMixinFields6
 	attachmentFields := schema.Attachment{}.Fields()
 	_ = attachmentFields
 	// attachmentDescCreatedAt is the schema descriptor for created_at field.
@@ -260,7 +271,7 @@ func init() {
 	// attachment.DefaultDeleteToken holds the default value on creation for the delete_token field.
 	attachment.DefaultDeleteToken = attachmentDescDeleteToken.Default.(int64)
 	// attachmentDescVersion is the schema descriptor for version field.
-	attachmentDescVersion := attachmentMixinFields5[0].Descriptor()
+	attachmentDescVersion := attachmentMixinFields6[0].Descriptor()
 	// attachment.DefaultVersion holds the default value on creation for the version field.
 	attachment.DefaultVersion = attachmentDescVersion.Default.(int)
 	// attachment.VersionValidator is a validator for the "version" field. It is called by the builders before save.
@@ -374,6 +385,7 @@ func init() {
 	cadreMixinHooks3 := cadreMixin[3].Hooks()
 	cadreMixinHooks4 := cadreMixin[4].Hooks()
 	cadreMixinHooks5 := cadreMixin[5].Hooks()
+	cadreMixinHooks6 := cadreMixin[6].Hooks()
 	cadreHooks := schema.Cadre{}.Hooks()
 
 	cadre.Hooks[1] = cadreMixinHooks1[0]
@@ -388,17 +400,19 @@ func init() {
 
 	cadre.Hooks[6] = cadreMixinHooks5[0]
 
-	cadre.Hooks[7] = cadreHooks[0]
+	cadre.Hooks[7] = cadreMixinHooks6[0]
 
-	cadre.Hooks[8] = cadreHooks[1]
+	cadre.Hooks[8] = cadreHooks[0]
+
+	cadre.Hooks[9] = cadreHooks[1]
 	cadreMixinInters1 := cadreMixin[1].Interceptors()
 	cadre.Interceptors[0] = cadreMixinInters1[0]
 	cadreMixinFields0 := cadreMixin[0].Fields()
 	_ = cadreMixinFields0
 	cadreMixinFields1 := cadreMixin[1].Fields()
 	_ = cadreMixinFields1
-	cadreMixinFields5 := cadreMixin[5].Fields()
-	_ = cadreMixinFields5
+	cadreMixinFields6 := cadreMixin[6].Fields()
+	_ = cadreMixinFields6
 	cadreFields := schema.Cadre{}.Fields()
 	_ = cadreFields
 	// cadreDescCreatedAt is the schema descriptor for created_at field.
@@ -416,7 +430,7 @@ func init() {
 	// cadre.DefaultDeleteToken holds the default value on creation for the delete_token field.
 	cadre.DefaultDeleteToken = cadreDescDeleteToken.Default.(int64)
 	// cadreDescVersion is the schema descriptor for version field.
-	cadreDescVersion := cadreMixinFields5[0].Descriptor()
+	cadreDescVersion := cadreMixinFields6[0].Descriptor()
 	// cadre.DefaultVersion holds the default value on creation for the version field.
 	cadre.DefaultVersion = cadreDescVersion.Default.(int)
 	// cadre.VersionValidator is a validator for the "version" field. It is called by the builders before save.
@@ -524,6 +538,58 @@ func init() {
 	casbinrule.DefaultV5 = casbinruleDescV5.Default.(string)
 	// casbinrule.V5Validator is a validator for the "v5" field. It is called by the builders before save.
 	casbinrule.V5Validator = casbinruleDescV5.Validators[0].(func(string) error)
+	closedreportMixin := schema.ClosedReport{}.Mixin()
+	closedreport.Policy = privacy.NewPolicies(closedreportMixin[1], schema.ClosedReport{})
+	closedreport.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := closedreport.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	closedreportMixinHooks1 := closedreportMixin[1].Hooks()
+	closedreportHooks := schema.ClosedReport{}.Hooks()
+
+	closedreport.Hooks[1] = closedreportMixinHooks1[0]
+
+	closedreport.Hooks[2] = closedreportMixinHooks1[1]
+
+	closedreport.Hooks[3] = closedreportHooks[0]
+	closedreportMixinFields0 := closedreportMixin[0].Fields()
+	_ = closedreportMixinFields0
+	closedreportFields := schema.ClosedReport{}.Fields()
+	_ = closedreportFields
+	// closedreportDescCreatedAt is the schema descriptor for created_at field.
+	closedreportDescCreatedAt := closedreportMixinFields0[0].Descriptor()
+	// closedreport.DefaultCreatedAt holds the default value on creation for the created_at field.
+	closedreport.DefaultCreatedAt = closedreportDescCreatedAt.Default.(func() time.Time)
+	// closedreportDescUpdatedAt is the schema descriptor for updated_at field.
+	closedreportDescUpdatedAt := closedreportMixinFields0[1].Descriptor()
+	// closedreport.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	closedreport.DefaultUpdatedAt = closedreportDescUpdatedAt.Default.(func() time.Time)
+	// closedreport.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	closedreport.UpdateDefaultUpdatedAt = closedreportDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// closedreportDescYear is the schema descriptor for year field.
+	closedreportDescYear := closedreportFields[0].Descriptor()
+	// closedreport.YearValidator is a validator for the "year" field. It is called by the builders before save.
+	closedreport.YearValidator = closedreportDescYear.Validators[0].(func(int) error)
+	// closedreportDescCloseSeq is the schema descriptor for close_seq field.
+	closedreportDescCloseSeq := closedreportFields[2].Descriptor()
+	// closedreport.CloseSeqValidator is a validator for the "close_seq" field. It is called by the builders before save.
+	closedreport.CloseSeqValidator = closedreportDescCloseSeq.Validators[0].(func(int) error)
+	// closedreportDescJSONSha256 is the schema descriptor for json_sha256 field.
+	closedreportDescJSONSha256 := closedreportFields[4].Descriptor()
+	// closedreport.JSONSha256Validator is a validator for the "json_sha256" field. It is called by the builders before save.
+	closedreport.JSONSha256Validator = closedreportDescJSONSha256.Validators[0].(func(string) error)
+	// closedreportDescXlsxSha256 is the schema descriptor for xlsx_sha256 field.
+	closedreportDescXlsxSha256 := closedreportFields[6].Descriptor()
+	// closedreport.XlsxSha256Validator is a validator for the "xlsx_sha256" field. It is called by the builders before save.
+	closedreport.XlsxSha256Validator = closedreportDescXlsxSha256.Validators[0].(func(string) error)
+	// closedreportDescClosedBy is the schema descriptor for closed_by field.
+	closedreportDescClosedBy := closedreportFields[8].Descriptor()
+	// closedreport.ClosedByValidator is a validator for the "closed_by" field. It is called by the builders before save.
+	closedreport.ClosedByValidator = closedreportDescClosedBy.Validators[0].(func(string) error)
 	contributionMixin := schema.Contribution{}.Mixin()
 	contribution.Policy = privacy.NewPolicies(contributionMixin[4], schema.Contribution{})
 	contribution.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -539,6 +605,7 @@ func init() {
 	contributionMixinHooks3 := contributionMixin[3].Hooks()
 	contributionMixinHooks4 := contributionMixin[4].Hooks()
 	contributionMixinHooks5 := contributionMixin[5].Hooks()
+	contributionMixinHooks6 := contributionMixin[6].Hooks()
 	contributionHooks := schema.Contribution{}.Hooks()
 
 	contribution.Hooks[1] = contributionMixinHooks1[0]
@@ -553,15 +620,17 @@ func init() {
 
 	contribution.Hooks[6] = contributionMixinHooks5[0]
 
-	contribution.Hooks[7] = contributionHooks[0]
+	contribution.Hooks[7] = contributionMixinHooks6[0]
+
+	contribution.Hooks[8] = contributionHooks[0]
 	contributionMixinInters1 := contributionMixin[1].Interceptors()
 	contribution.Interceptors[0] = contributionMixinInters1[0]
 	contributionMixinFields0 := contributionMixin[0].Fields()
 	_ = contributionMixinFields0
 	contributionMixinFields1 := contributionMixin[1].Fields()
 	_ = contributionMixinFields1
-	contributionMixinFields5 := contributionMixin[5].Fields()
-	_ = contributionMixinFields5
+	contributionMixinFields6 := contributionMixin[6].Fields()
+	_ = contributionMixinFields6
 	contributionFields := schema.Contribution{}.Fields()
 	_ = contributionFields
 	// contributionDescCreatedAt is the schema descriptor for created_at field.
@@ -579,7 +648,7 @@ func init() {
 	// contribution.DefaultDeleteToken holds the default value on creation for the delete_token field.
 	contribution.DefaultDeleteToken = contributionDescDeleteToken.Default.(int64)
 	// contributionDescVersion is the schema descriptor for version field.
-	contributionDescVersion := contributionMixinFields5[0].Descriptor()
+	contributionDescVersion := contributionMixinFields6[0].Descriptor()
 	// contribution.DefaultVersion holds the default value on creation for the version field.
 	contribution.DefaultVersion = contributionDescVersion.Default.(int)
 	// contribution.VersionValidator is a validator for the "version" field. It is called by the builders before save.
@@ -627,6 +696,7 @@ func init() {
 	demandMixinHooks3 := demandMixin[3].Hooks()
 	demandMixinHooks4 := demandMixin[4].Hooks()
 	demandMixinHooks5 := demandMixin[5].Hooks()
+	demandMixinHooks6 := demandMixin[6].Hooks()
 	demandHooks := schema.Demand{}.Hooks()
 
 	demand.Hooks[1] = demandMixinHooks1[0]
@@ -641,15 +711,17 @@ func init() {
 
 	demand.Hooks[6] = demandMixinHooks5[0]
 
-	demand.Hooks[7] = demandHooks[0]
+	demand.Hooks[7] = demandMixinHooks6[0]
+
+	demand.Hooks[8] = demandHooks[0]
 	demandMixinInters1 := demandMixin[1].Interceptors()
 	demand.Interceptors[0] = demandMixinInters1[0]
 	demandMixinFields0 := demandMixin[0].Fields()
 	_ = demandMixinFields0
 	demandMixinFields1 := demandMixin[1].Fields()
 	_ = demandMixinFields1
-	demandMixinFields5 := demandMixin[5].Fields()
-	_ = demandMixinFields5
+	demandMixinFields6 := demandMixin[6].Fields()
+	_ = demandMixinFields6
 	demandFields := schema.Demand{}.Fields()
 	_ = demandFields
 	// demandDescCreatedAt is the schema descriptor for created_at field.
@@ -667,7 +739,7 @@ func init() {
 	// demand.DefaultDeleteToken holds the default value on creation for the delete_token field.
 	demand.DefaultDeleteToken = demandDescDeleteToken.Default.(int64)
 	// demandDescVersion is the schema descriptor for version field.
-	demandDescVersion := demandMixinFields5[0].Descriptor()
+	demandDescVersion := demandMixinFields6[0].Descriptor()
 	// demand.DefaultVersion holds the default value on creation for the version field.
 	demand.DefaultVersion = demandDescVersion.Default.(int)
 	// demand.VersionValidator is a validator for the "version" field. It is called by the builders before save.
@@ -709,6 +781,7 @@ func init() {
 	demandeventMixinHooks3 := demandeventMixin[3].Hooks()
 	demandeventMixinHooks4 := demandeventMixin[4].Hooks()
 	demandeventMixinHooks5 := demandeventMixin[5].Hooks()
+	demandeventMixinHooks6 := demandeventMixin[6].Hooks()
 
 	demandevent.Hooks[1] = demandeventMixinHooks1[0]
 
@@ -721,14 +794,16 @@ func init() {
 	demandevent.Hooks[5] = demandeventMixinHooks4[1]
 
 	demandevent.Hooks[6] = demandeventMixinHooks5[0]
+
+	demandevent.Hooks[7] = demandeventMixinHooks6[0]
 	demandeventMixinInters1 := demandeventMixin[1].Interceptors()
 	demandevent.Interceptors[0] = demandeventMixinInters1[0]
 	demandeventMixinFields0 := demandeventMixin[0].Fields()
 	_ = demandeventMixinFields0
 	demandeventMixinFields1 := demandeventMixin[1].Fields()
 	_ = demandeventMixinFields1
-	demandeventMixinFields5 := demandeventMixin[5].Fields()
-	_ = demandeventMixinFields5
+	demandeventMixinFields6 := demandeventMixin[6].Fields()
+	_ = demandeventMixinFields6
 	demandeventFields := schema.DemandEvent{}.Fields()
 	_ = demandeventFields
 	// demandeventDescCreatedAt is the schema descriptor for created_at field.
@@ -746,7 +821,7 @@ func init() {
 	// demandevent.DefaultDeleteToken holds the default value on creation for the delete_token field.
 	demandevent.DefaultDeleteToken = demandeventDescDeleteToken.Default.(int64)
 	// demandeventDescVersion is the schema descriptor for version field.
-	demandeventDescVersion := demandeventMixinFields5[0].Descriptor()
+	demandeventDescVersion := demandeventMixinFields6[0].Descriptor()
 	// demandevent.DefaultVersion holds the default value on creation for the version field.
 	demandevent.DefaultVersion = demandeventDescVersion.Default.(int)
 	// demandevent.VersionValidator is a validator for the "version" field. It is called by the builders before save.
@@ -774,6 +849,7 @@ func init() {
 	demoprojectMixinHooks3 := demoprojectMixin[3].Hooks()
 	demoprojectMixinHooks4 := demoprojectMixin[4].Hooks()
 	demoprojectMixinHooks5 := demoprojectMixin[5].Hooks()
+	demoprojectMixinHooks6 := demoprojectMixin[6].Hooks()
 	demoprojectHooks := schema.DemoProject{}.Hooks()
 
 	demoproject.Hooks[1] = demoprojectMixinHooks1[0]
@@ -788,19 +864,21 @@ func init() {
 
 	demoproject.Hooks[6] = demoprojectMixinHooks5[0]
 
-	demoproject.Hooks[7] = demoprojectHooks[0]
+	demoproject.Hooks[7] = demoprojectMixinHooks6[0]
 
-	demoproject.Hooks[8] = demoprojectHooks[1]
+	demoproject.Hooks[8] = demoprojectHooks[0]
 
-	demoproject.Hooks[9] = demoprojectHooks[2]
+	demoproject.Hooks[9] = demoprojectHooks[1]
+
+	demoproject.Hooks[10] = demoprojectHooks[2]
 	demoprojectMixinInters1 := demoprojectMixin[1].Interceptors()
 	demoproject.Interceptors[0] = demoprojectMixinInters1[0]
 	demoprojectMixinFields0 := demoprojectMixin[0].Fields()
 	_ = demoprojectMixinFields0
 	demoprojectMixinFields1 := demoprojectMixin[1].Fields()
 	_ = demoprojectMixinFields1
-	demoprojectMixinFields5 := demoprojectMixin[5].Fields()
-	_ = demoprojectMixinFields5
+	demoprojectMixinFields6 := demoprojectMixin[6].Fields()
+	_ = demoprojectMixinFields6
 	demoprojectFields := schema.DemoProject{}.Fields()
 	_ = demoprojectFields
 	// demoprojectDescCreatedAt is the schema descriptor for created_at field.
@@ -818,7 +896,7 @@ func init() {
 	// demoproject.DefaultDeleteToken holds the default value on creation for the delete_token field.
 	demoproject.DefaultDeleteToken = demoprojectDescDeleteToken.Default.(int64)
 	// demoprojectDescVersion is the schema descriptor for version field.
-	demoprojectDescVersion := demoprojectMixinFields5[0].Descriptor()
+	demoprojectDescVersion := demoprojectMixinFields6[0].Descriptor()
 	// demoproject.DefaultVersion holds the default value on creation for the version field.
 	demoproject.DefaultVersion = demoprojectDescVersion.Default.(int)
 	// demoproject.VersionValidator is a validator for the "version" field. It is called by the builders before save.
@@ -920,6 +998,7 @@ func init() {
 	demoprojectstageMixinHooks3 := demoprojectstageMixin[3].Hooks()
 	demoprojectstageMixinHooks4 := demoprojectstageMixin[4].Hooks()
 	demoprojectstageMixinHooks5 := demoprojectstageMixin[5].Hooks()
+	demoprojectstageMixinHooks6 := demoprojectstageMixin[6].Hooks()
 
 	demoprojectstage.Hooks[1] = demoprojectstageMixinHooks1[0]
 
@@ -932,14 +1011,16 @@ func init() {
 	demoprojectstage.Hooks[5] = demoprojectstageMixinHooks4[1]
 
 	demoprojectstage.Hooks[6] = demoprojectstageMixinHooks5[0]
+
+	demoprojectstage.Hooks[7] = demoprojectstageMixinHooks6[0]
 	demoprojectstageMixinInters1 := demoprojectstageMixin[1].Interceptors()
 	demoprojectstage.Interceptors[0] = demoprojectstageMixinInters1[0]
 	demoprojectstageMixinFields0 := demoprojectstageMixin[0].Fields()
 	_ = demoprojectstageMixinFields0
 	demoprojectstageMixinFields1 := demoprojectstageMixin[1].Fields()
 	_ = demoprojectstageMixinFields1
-	demoprojectstageMixinFields5 := demoprojectstageMixin[5].Fields()
-	_ = demoprojectstageMixinFields5
+	demoprojectstageMixinFields6 := demoprojectstageMixin[6].Fields()
+	_ = demoprojectstageMixinFields6
 	demoprojectstageFields := schema.DemoProjectStage{}.Fields()
 	_ = demoprojectstageFields
 	// demoprojectstageDescCreatedAt is the schema descriptor for created_at field.
@@ -957,7 +1038,7 @@ func init() {
 	// demoprojectstage.DefaultDeleteToken holds the default value on creation for the delete_token field.
 	demoprojectstage.DefaultDeleteToken = demoprojectstageDescDeleteToken.Default.(int64)
 	// demoprojectstageDescVersion is the schema descriptor for version field.
-	demoprojectstageDescVersion := demoprojectstageMixinFields5[0].Descriptor()
+	demoprojectstageDescVersion := demoprojectstageMixinFields6[0].Descriptor()
 	// demoprojectstage.DefaultVersion holds the default value on creation for the version field.
 	demoprojectstage.DefaultVersion = demoprojectstageDescVersion.Default.(int)
 	// demoprojectstage.VersionValidator is a validator for the "version" field. It is called by the builders before save.
@@ -1013,6 +1094,7 @@ func init() {
 	departmentMixinHooks3 := departmentMixin[3].Hooks()
 	departmentMixinHooks4 := departmentMixin[4].Hooks()
 	departmentMixinHooks5 := departmentMixin[5].Hooks()
+	departmentMixinHooks6 := departmentMixin[6].Hooks()
 	departmentHooks := schema.Department{}.Hooks()
 
 	department.Hooks[1] = departmentMixinHooks1[0]
@@ -1027,15 +1109,17 @@ func init() {
 
 	department.Hooks[6] = departmentMixinHooks5[0]
 
-	department.Hooks[7] = departmentHooks[0]
+	department.Hooks[7] = departmentMixinHooks6[0]
+
+	department.Hooks[8] = departmentHooks[0]
 	departmentMixinInters1 := departmentMixin[1].Interceptors()
 	department.Interceptors[0] = departmentMixinInters1[0]
 	departmentMixinFields0 := departmentMixin[0].Fields()
 	_ = departmentMixinFields0
 	departmentMixinFields1 := departmentMixin[1].Fields()
 	_ = departmentMixinFields1
-	departmentMixinFields5 := departmentMixin[5].Fields()
-	_ = departmentMixinFields5
+	departmentMixinFields6 := departmentMixin[6].Fields()
+	_ = departmentMixinFields6
 	departmentFields := schema.Department{}.Fields()
 	_ = departmentFields
 	// departmentDescCreatedAt is the schema descriptor for created_at field.
@@ -1053,7 +1137,7 @@ func init() {
 	// department.DefaultDeleteToken holds the default value on creation for the delete_token field.
 	department.DefaultDeleteToken = departmentDescDeleteToken.Default.(int64)
 	// departmentDescVersion is the schema descriptor for version field.
-	departmentDescVersion := departmentMixinFields5[0].Descriptor()
+	departmentDescVersion := departmentMixinFields6[0].Descriptor()
 	// department.DefaultVersion holds the default value on creation for the version field.
 	department.DefaultVersion = departmentDescVersion.Default.(int)
 	// department.VersionValidator is a validator for the "version" field. It is called by the builders before save.
@@ -1109,6 +1193,7 @@ func init() {
 	departmentvillagelinkMixinHooks3 := departmentvillagelinkMixin[3].Hooks()
 	departmentvillagelinkMixinHooks4 := departmentvillagelinkMixin[4].Hooks()
 	departmentvillagelinkMixinHooks5 := departmentvillagelinkMixin[5].Hooks()
+	departmentvillagelinkMixinHooks6 := departmentvillagelinkMixin[6].Hooks()
 
 	departmentvillagelink.Hooks[1] = departmentvillagelinkMixinHooks1[0]
 
@@ -1121,14 +1206,16 @@ func init() {
 	departmentvillagelink.Hooks[5] = departmentvillagelinkMixinHooks4[1]
 
 	departmentvillagelink.Hooks[6] = departmentvillagelinkMixinHooks5[0]
+
+	departmentvillagelink.Hooks[7] = departmentvillagelinkMixinHooks6[0]
 	departmentvillagelinkMixinInters1 := departmentvillagelinkMixin[1].Interceptors()
 	departmentvillagelink.Interceptors[0] = departmentvillagelinkMixinInters1[0]
 	departmentvillagelinkMixinFields0 := departmentvillagelinkMixin[0].Fields()
 	_ = departmentvillagelinkMixinFields0
 	departmentvillagelinkMixinFields1 := departmentvillagelinkMixin[1].Fields()
 	_ = departmentvillagelinkMixinFields1
-	departmentvillagelinkMixinFields5 := departmentvillagelinkMixin[5].Fields()
-	_ = departmentvillagelinkMixinFields5
+	departmentvillagelinkMixinFields6 := departmentvillagelinkMixin[6].Fields()
+	_ = departmentvillagelinkMixinFields6
 	departmentvillagelinkFields := schema.DepartmentVillageLink{}.Fields()
 	_ = departmentvillagelinkFields
 	// departmentvillagelinkDescCreatedAt is the schema descriptor for created_at field.
@@ -1146,7 +1233,7 @@ func init() {
 	// departmentvillagelink.DefaultDeleteToken holds the default value on creation for the delete_token field.
 	departmentvillagelink.DefaultDeleteToken = departmentvillagelinkDescDeleteToken.Default.(int64)
 	// departmentvillagelinkDescVersion is the schema descriptor for version field.
-	departmentvillagelinkDescVersion := departmentvillagelinkMixinFields5[0].Descriptor()
+	departmentvillagelinkDescVersion := departmentvillagelinkMixinFields6[0].Descriptor()
 	// departmentvillagelink.DefaultVersion holds the default value on creation for the version field.
 	departmentvillagelink.DefaultVersion = departmentvillagelinkDescVersion.Default.(int)
 	// departmentvillagelink.VersionValidator is a validator for the "version" field. It is called by the builders before save.
@@ -1170,6 +1257,7 @@ func init() {
 	districtMixinHooks3 := districtMixin[3].Hooks()
 	districtMixinHooks4 := districtMixin[4].Hooks()
 	districtMixinHooks5 := districtMixin[5].Hooks()
+	districtMixinHooks6 := districtMixin[6].Hooks()
 	districtHooks := schema.District{}.Hooks()
 
 	district.Hooks[1] = districtMixinHooks1[0]
@@ -1184,17 +1272,19 @@ func init() {
 
 	district.Hooks[6] = districtMixinHooks5[0]
 
-	district.Hooks[7] = districtHooks[0]
+	district.Hooks[7] = districtMixinHooks6[0]
 
-	district.Hooks[8] = districtHooks[1]
+	district.Hooks[8] = districtHooks[0]
+
+	district.Hooks[9] = districtHooks[1]
 	districtMixinInters1 := districtMixin[1].Interceptors()
 	district.Interceptors[0] = districtMixinInters1[0]
 	districtMixinFields0 := districtMixin[0].Fields()
 	_ = districtMixinFields0
 	districtMixinFields1 := districtMixin[1].Fields()
 	_ = districtMixinFields1
-	districtMixinFields5 := districtMixin[5].Fields()
-	_ = districtMixinFields5
+	districtMixinFields6 := districtMixin[6].Fields()
+	_ = districtMixinFields6
 	districtFields := schema.District{}.Fields()
 	_ = districtFields
 	// districtDescCreatedAt is the schema descriptor for created_at field.
@@ -1212,7 +1302,7 @@ func init() {
 	// district.DefaultDeleteToken holds the default value on creation for the delete_token field.
 	district.DefaultDeleteToken = districtDescDeleteToken.Default.(int64)
 	// districtDescVersion is the schema descriptor for version field.
-	districtDescVersion := districtMixinFields5[0].Descriptor()
+	districtDescVersion := districtMixinFields6[0].Descriptor()
 	// district.DefaultVersion holds the default value on creation for the version field.
 	district.DefaultVersion = districtDescVersion.Default.(int)
 	// district.VersionValidator is a validator for the "version" field. It is called by the builders before save.
@@ -1293,6 +1383,7 @@ func init() {
 	householdMixinHooks3 := householdMixin[3].Hooks()
 	householdMixinHooks4 := householdMixin[4].Hooks()
 	householdMixinHooks5 := householdMixin[5].Hooks()
+	householdMixinHooks6 := householdMixin[6].Hooks()
 	householdHooks := schema.Household{}.Hooks()
 
 	household.Hooks[1] = householdMixinHooks1[0]
@@ -1307,21 +1398,23 @@ func init() {
 
 	household.Hooks[6] = householdMixinHooks5[0]
 
-	household.Hooks[7] = householdHooks[0]
+	household.Hooks[7] = householdMixinHooks6[0]
 
-	household.Hooks[8] = householdHooks[1]
+	household.Hooks[8] = householdHooks[0]
 
-	household.Hooks[9] = householdHooks[2]
+	household.Hooks[9] = householdHooks[1]
 
-	household.Hooks[10] = householdHooks[3]
+	household.Hooks[10] = householdHooks[2]
+
+	household.Hooks[11] = householdHooks[3]
 	householdMixinInters1 := householdMixin[1].Interceptors()
 	household.Interceptors[0] = householdMixinInters1[0]
 	householdMixinFields0 := householdMixin[0].Fields()
 	_ = householdMixinFields0
 	householdMixinFields1 := householdMixin[1].Fields()
 	_ = householdMixinFields1
-	householdMixinFields5 := householdMixin[5].Fields()
-	_ = householdMixinFields5
+	householdMixinFields6 := householdMixin[6].Fields()
+	_ = householdMixinFields6
 	householdFields := schema.Household{}.Fields()
 	_ = householdFields
 	// householdDescCreatedAt is the schema descriptor for created_at field.
@@ -1339,7 +1432,7 @@ func init() {
 	// household.DefaultDeleteToken holds the default value on creation for the delete_token field.
 	household.DefaultDeleteToken = householdDescDeleteToken.Default.(int64)
 	// householdDescVersion is the schema descriptor for version field.
-	householdDescVersion := householdMixinFields5[0].Descriptor()
+	householdDescVersion := householdMixinFields6[0].Descriptor()
 	// household.DefaultVersion holds the default value on creation for the version field.
 	household.DefaultVersion = householdDescVersion.Default.(int)
 	// household.VersionValidator is a validator for the "version" field. It is called by the builders before save.
@@ -1415,6 +1508,7 @@ func init() {
 	pairingMixinHooks3 := pairingMixin[3].Hooks()
 	pairingMixinHooks4 := pairingMixin[4].Hooks()
 	pairingMixinHooks5 := pairingMixin[5].Hooks()
+	pairingMixinHooks6 := pairingMixin[6].Hooks()
 	pairingHooks := schema.Pairing{}.Hooks()
 
 	pairing.Hooks[1] = pairingMixinHooks1[0]
@@ -1429,17 +1523,19 @@ func init() {
 
 	pairing.Hooks[6] = pairingMixinHooks5[0]
 
-	pairing.Hooks[7] = pairingHooks[0]
+	pairing.Hooks[7] = pairingMixinHooks6[0]
 
-	pairing.Hooks[8] = pairingHooks[1]
+	pairing.Hooks[8] = pairingHooks[0]
+
+	pairing.Hooks[9] = pairingHooks[1]
 	pairingMixinInters1 := pairingMixin[1].Interceptors()
 	pairing.Interceptors[0] = pairingMixinInters1[0]
 	pairingMixinFields0 := pairingMixin[0].Fields()
 	_ = pairingMixinFields0
 	pairingMixinFields1 := pairingMixin[1].Fields()
 	_ = pairingMixinFields1
-	pairingMixinFields5 := pairingMixin[5].Fields()
-	_ = pairingMixinFields5
+	pairingMixinFields6 := pairingMixin[6].Fields()
+	_ = pairingMixinFields6
 	pairingFields := schema.Pairing{}.Fields()
 	_ = pairingFields
 	// pairingDescCreatedAt is the schema descriptor for created_at field.
@@ -1457,7 +1553,7 @@ func init() {
 	// pairing.DefaultDeleteToken holds the default value on creation for the delete_token field.
 	pairing.DefaultDeleteToken = pairingDescDeleteToken.Default.(int64)
 	// pairingDescVersion is the schema descriptor for version field.
-	pairingDescVersion := pairingMixinFields5[0].Descriptor()
+	pairingDescVersion := pairingMixinFields6[0].Descriptor()
 	// pairing.DefaultVersion holds the default value on creation for the version field.
 	pairing.DefaultVersion = pairingDescVersion.Default.(int)
 	// pairing.VersionValidator is a validator for the "version" field. It is called by the builders before save.
@@ -1485,6 +1581,7 @@ func init() {
 	partymemberMixinHooks3 := partymemberMixin[3].Hooks()
 	partymemberMixinHooks4 := partymemberMixin[4].Hooks()
 	partymemberMixinHooks5 := partymemberMixin[5].Hooks()
+	partymemberMixinHooks6 := partymemberMixin[6].Hooks()
 	partymemberHooks := schema.PartyMember{}.Hooks()
 
 	partymember.Hooks[1] = partymemberMixinHooks1[0]
@@ -1499,17 +1596,19 @@ func init() {
 
 	partymember.Hooks[6] = partymemberMixinHooks5[0]
 
-	partymember.Hooks[7] = partymemberHooks[0]
+	partymember.Hooks[7] = partymemberMixinHooks6[0]
 
-	partymember.Hooks[8] = partymemberHooks[1]
+	partymember.Hooks[8] = partymemberHooks[0]
+
+	partymember.Hooks[9] = partymemberHooks[1]
 	partymemberMixinInters1 := partymemberMixin[1].Interceptors()
 	partymember.Interceptors[0] = partymemberMixinInters1[0]
 	partymemberMixinFields0 := partymemberMixin[0].Fields()
 	_ = partymemberMixinFields0
 	partymemberMixinFields1 := partymemberMixin[1].Fields()
 	_ = partymemberMixinFields1
-	partymemberMixinFields5 := partymemberMixin[5].Fields()
-	_ = partymemberMixinFields5
+	partymemberMixinFields6 := partymemberMixin[6].Fields()
+	_ = partymemberMixinFields6
 	partymemberFields := schema.PartyMember{}.Fields()
 	_ = partymemberFields
 	// partymemberDescCreatedAt is the schema descriptor for created_at field.
@@ -1527,7 +1626,7 @@ func init() {
 	// partymember.DefaultDeleteToken holds the default value on creation for the delete_token field.
 	partymember.DefaultDeleteToken = partymemberDescDeleteToken.Default.(int64)
 	// partymemberDescVersion is the schema descriptor for version field.
-	partymemberDescVersion := partymemberMixinFields5[0].Descriptor()
+	partymemberDescVersion := partymemberMixinFields6[0].Descriptor()
 	// partymember.DefaultVersion holds the default value on creation for the version field.
 	partymember.DefaultVersion = partymemberDescVersion.Default.(int)
 	// partymember.VersionValidator is a validator for the "version" field. It is called by the builders before save.
@@ -1593,6 +1692,7 @@ func init() {
 	partyorganizationMixinHooks3 := partyorganizationMixin[3].Hooks()
 	partyorganizationMixinHooks4 := partyorganizationMixin[4].Hooks()
 	partyorganizationMixinHooks5 := partyorganizationMixin[5].Hooks()
+	partyorganizationMixinHooks6 := partyorganizationMixin[6].Hooks()
 	partyorganizationHooks := schema.PartyOrganization{}.Hooks()
 
 	partyorganization.Hooks[1] = partyorganizationMixinHooks1[0]
@@ -1607,17 +1707,19 @@ func init() {
 
 	partyorganization.Hooks[6] = partyorganizationMixinHooks5[0]
 
-	partyorganization.Hooks[7] = partyorganizationHooks[0]
+	partyorganization.Hooks[7] = partyorganizationMixinHooks6[0]
 
-	partyorganization.Hooks[8] = partyorganizationHooks[1]
+	partyorganization.Hooks[8] = partyorganizationHooks[0]
+
+	partyorganization.Hooks[9] = partyorganizationHooks[1]
 	partyorganizationMixinInters1 := partyorganizationMixin[1].Interceptors()
 	partyorganization.Interceptors[0] = partyorganizationMixinInters1[0]
 	partyorganizationMixinFields0 := partyorganizationMixin[0].Fields()
 	_ = partyorganizationMixinFields0
 	partyorganizationMixinFields1 := partyorganizationMixin[1].Fields()
 	_ = partyorganizationMixinFields1
-	partyorganizationMixinFields5 := partyorganizationMixin[5].Fields()
-	_ = partyorganizationMixinFields5
+	partyorganizationMixinFields6 := partyorganizationMixin[6].Fields()
+	_ = partyorganizationMixinFields6
 	partyorganizationFields := schema.PartyOrganization{}.Fields()
 	_ = partyorganizationFields
 	// partyorganizationDescCreatedAt is the schema descriptor for created_at field.
@@ -1635,7 +1737,7 @@ func init() {
 	// partyorganization.DefaultDeleteToken holds the default value on creation for the delete_token field.
 	partyorganization.DefaultDeleteToken = partyorganizationDescDeleteToken.Default.(int64)
 	// partyorganizationDescVersion is the schema descriptor for version field.
-	partyorganizationDescVersion := partyorganizationMixinFields5[0].Descriptor()
+	partyorganizationDescVersion := partyorganizationMixinFields6[0].Descriptor()
 	// partyorganization.DefaultVersion holds the default value on creation for the version field.
 	partyorganization.DefaultVersion = partyorganizationDescVersion.Default.(int)
 	// partyorganization.VersionValidator is a validator for the "version" field. It is called by the builders before save.
@@ -1673,6 +1775,7 @@ func init() {
 	postMixinHooks3 := postMixin[3].Hooks()
 	postMixinHooks4 := postMixin[4].Hooks()
 	postMixinHooks5 := postMixin[5].Hooks()
+	postMixinHooks6 := postMixin[6].Hooks()
 	postHooks := schema.Post{}.Hooks()
 
 	post.Hooks[1] = postMixinHooks1[0]
@@ -1687,15 +1790,17 @@ func init() {
 
 	post.Hooks[6] = postMixinHooks5[0]
 
-	post.Hooks[7] = postHooks[0]
+	post.Hooks[7] = postMixinHooks6[0]
+
+	post.Hooks[8] = postHooks[0]
 	postMixinInters1 := postMixin[1].Interceptors()
 	post.Interceptors[0] = postMixinInters1[0]
 	postMixinFields0 := postMixin[0].Fields()
 	_ = postMixinFields0
 	postMixinFields1 := postMixin[1].Fields()
 	_ = postMixinFields1
-	postMixinFields5 := postMixin[5].Fields()
-	_ = postMixinFields5
+	postMixinFields6 := postMixin[6].Fields()
+	_ = postMixinFields6
 	postFields := schema.Post{}.Fields()
 	_ = postFields
 	// postDescCreatedAt is the schema descriptor for created_at field.
@@ -1713,7 +1818,7 @@ func init() {
 	// post.DefaultDeleteToken holds the default value on creation for the delete_token field.
 	post.DefaultDeleteToken = postDescDeleteToken.Default.(int64)
 	// postDescVersion is the schema descriptor for version field.
-	postDescVersion := postMixinFields5[0].Descriptor()
+	postDescVersion := postMixinFields6[0].Descriptor()
 	// post.DefaultVersion holds the default value on creation for the version field.
 	post.DefaultVersion = postDescVersion.Default.(int)
 	// post.VersionValidator is a validator for the "version" field. It is called by the builders before save.
@@ -1733,6 +1838,7 @@ func init() {
 	povertystatuschangeMixinHooks3 := povertystatuschangeMixin[3].Hooks()
 	povertystatuschangeMixinHooks4 := povertystatuschangeMixin[4].Hooks()
 	povertystatuschangeMixinHooks5 := povertystatuschangeMixin[5].Hooks()
+	povertystatuschangeMixinHooks6 := povertystatuschangeMixin[6].Hooks()
 
 	povertystatuschange.Hooks[1] = povertystatuschangeMixinHooks1[0]
 
@@ -1745,14 +1851,16 @@ func init() {
 	povertystatuschange.Hooks[5] = povertystatuschangeMixinHooks4[1]
 
 	povertystatuschange.Hooks[6] = povertystatuschangeMixinHooks5[0]
+
+	povertystatuschange.Hooks[7] = povertystatuschangeMixinHooks6[0]
 	povertystatuschangeMixinInters1 := povertystatuschangeMixin[1].Interceptors()
 	povertystatuschange.Interceptors[0] = povertystatuschangeMixinInters1[0]
 	povertystatuschangeMixinFields0 := povertystatuschangeMixin[0].Fields()
 	_ = povertystatuschangeMixinFields0
 	povertystatuschangeMixinFields1 := povertystatuschangeMixin[1].Fields()
 	_ = povertystatuschangeMixinFields1
-	povertystatuschangeMixinFields5 := povertystatuschangeMixin[5].Fields()
-	_ = povertystatuschangeMixinFields5
+	povertystatuschangeMixinFields6 := povertystatuschangeMixin[6].Fields()
+	_ = povertystatuschangeMixinFields6
 	povertystatuschangeFields := schema.PovertyStatusChange{}.Fields()
 	_ = povertystatuschangeFields
 	// povertystatuschangeDescCreatedAt is the schema descriptor for created_at field.
@@ -1770,7 +1878,7 @@ func init() {
 	// povertystatuschange.DefaultDeleteToken holds the default value on creation for the delete_token field.
 	povertystatuschange.DefaultDeleteToken = povertystatuschangeDescDeleteToken.Default.(int64)
 	// povertystatuschangeDescVersion is the schema descriptor for version field.
-	povertystatuschangeDescVersion := povertystatuschangeMixinFields5[0].Descriptor()
+	povertystatuschangeDescVersion := povertystatuschangeMixinFields6[0].Descriptor()
 	// povertystatuschange.DefaultVersion holds the default value on creation for the version field.
 	povertystatuschange.DefaultVersion = povertystatuschangeDescVersion.Default.(int)
 	// povertystatuschange.VersionValidator is a validator for the "version" field. It is called by the builders before save.
@@ -1798,6 +1906,7 @@ func init() {
 	projectinvestmentMixinHooks3 := projectinvestmentMixin[3].Hooks()
 	projectinvestmentMixinHooks4 := projectinvestmentMixin[4].Hooks()
 	projectinvestmentMixinHooks5 := projectinvestmentMixin[5].Hooks()
+	projectinvestmentMixinHooks6 := projectinvestmentMixin[6].Hooks()
 
 	projectinvestment.Hooks[1] = projectinvestmentMixinHooks1[0]
 
@@ -1810,14 +1919,16 @@ func init() {
 	projectinvestment.Hooks[5] = projectinvestmentMixinHooks4[1]
 
 	projectinvestment.Hooks[6] = projectinvestmentMixinHooks5[0]
+
+	projectinvestment.Hooks[7] = projectinvestmentMixinHooks6[0]
 	projectinvestmentMixinInters1 := projectinvestmentMixin[1].Interceptors()
 	projectinvestment.Interceptors[0] = projectinvestmentMixinInters1[0]
 	projectinvestmentMixinFields0 := projectinvestmentMixin[0].Fields()
 	_ = projectinvestmentMixinFields0
 	projectinvestmentMixinFields1 := projectinvestmentMixin[1].Fields()
 	_ = projectinvestmentMixinFields1
-	projectinvestmentMixinFields5 := projectinvestmentMixin[5].Fields()
-	_ = projectinvestmentMixinFields5
+	projectinvestmentMixinFields6 := projectinvestmentMixin[6].Fields()
+	_ = projectinvestmentMixinFields6
 	projectinvestmentFields := schema.ProjectInvestment{}.Fields()
 	_ = projectinvestmentFields
 	// projectinvestmentDescCreatedAt is the schema descriptor for created_at field.
@@ -1835,7 +1946,7 @@ func init() {
 	// projectinvestment.DefaultDeleteToken holds the default value on creation for the delete_token field.
 	projectinvestment.DefaultDeleteToken = projectinvestmentDescDeleteToken.Default.(int64)
 	// projectinvestmentDescVersion is the schema descriptor for version field.
-	projectinvestmentDescVersion := projectinvestmentMixinFields5[0].Descriptor()
+	projectinvestmentDescVersion := projectinvestmentMixinFields6[0].Descriptor()
 	// projectinvestment.DefaultVersion holds the default value on creation for the version field.
 	projectinvestment.DefaultVersion = projectinvestmentDescVersion.Default.(int)
 	// projectinvestment.VersionValidator is a validator for the "version" field. It is called by the builders before save.
@@ -1867,6 +1978,7 @@ func init() {
 	rectificationMixinHooks3 := rectificationMixin[3].Hooks()
 	rectificationMixinHooks4 := rectificationMixin[4].Hooks()
 	rectificationMixinHooks5 := rectificationMixin[5].Hooks()
+	rectificationMixinHooks6 := rectificationMixin[6].Hooks()
 	rectificationHooks := schema.Rectification{}.Hooks()
 
 	rectification.Hooks[1] = rectificationMixinHooks1[0]
@@ -1881,15 +1993,17 @@ func init() {
 
 	rectification.Hooks[6] = rectificationMixinHooks5[0]
 
-	rectification.Hooks[7] = rectificationHooks[0]
+	rectification.Hooks[7] = rectificationMixinHooks6[0]
+
+	rectification.Hooks[8] = rectificationHooks[0]
 	rectificationMixinInters1 := rectificationMixin[1].Interceptors()
 	rectification.Interceptors[0] = rectificationMixinInters1[0]
 	rectificationMixinFields0 := rectificationMixin[0].Fields()
 	_ = rectificationMixinFields0
 	rectificationMixinFields1 := rectificationMixin[1].Fields()
 	_ = rectificationMixinFields1
-	rectificationMixinFields5 := rectificationMixin[5].Fields()
-	_ = rectificationMixinFields5
+	rectificationMixinFields6 := rectificationMixin[6].Fields()
+	_ = rectificationMixinFields6
 	rectificationFields := schema.Rectification{}.Fields()
 	_ = rectificationFields
 	// rectificationDescCreatedAt is the schema descriptor for created_at field.
@@ -1907,7 +2021,7 @@ func init() {
 	// rectification.DefaultDeleteToken holds the default value on creation for the delete_token field.
 	rectification.DefaultDeleteToken = rectificationDescDeleteToken.Default.(int64)
 	// rectificationDescVersion is the schema descriptor for version field.
-	rectificationDescVersion := rectificationMixinFields5[0].Descriptor()
+	rectificationDescVersion := rectificationMixinFields6[0].Descriptor()
 	// rectification.DefaultVersion holds the default value on creation for the version field.
 	rectification.DefaultVersion = rectificationDescVersion.Default.(int)
 	// rectification.VersionValidator is a validator for the "version" field. It is called by the builders before save.
@@ -1959,6 +2073,7 @@ func init() {
 	residentMixinHooks3 := residentMixin[3].Hooks()
 	residentMixinHooks4 := residentMixin[4].Hooks()
 	residentMixinHooks5 := residentMixin[5].Hooks()
+	residentMixinHooks6 := residentMixin[6].Hooks()
 	residentHooks := schema.Resident{}.Hooks()
 
 	resident.Hooks[1] = residentMixinHooks1[0]
@@ -1973,15 +2088,17 @@ func init() {
 
 	resident.Hooks[6] = residentMixinHooks5[0]
 
-	resident.Hooks[7] = residentHooks[0]
+	resident.Hooks[7] = residentMixinHooks6[0]
+
+	resident.Hooks[8] = residentHooks[0]
 	residentMixinInters1 := residentMixin[1].Interceptors()
 	resident.Interceptors[0] = residentMixinInters1[0]
 	residentMixinFields0 := residentMixin[0].Fields()
 	_ = residentMixinFields0
 	residentMixinFields1 := residentMixin[1].Fields()
 	_ = residentMixinFields1
-	residentMixinFields5 := residentMixin[5].Fields()
-	_ = residentMixinFields5
+	residentMixinFields6 := residentMixin[6].Fields()
+	_ = residentMixinFields6
 	residentFields := schema.Resident{}.Fields()
 	_ = residentFields
 	// residentDescCreatedAt is the schema descriptor for created_at field.
@@ -1999,7 +2116,7 @@ func init() {
 	// resident.DefaultDeleteToken holds the default value on creation for the delete_token field.
 	resident.DefaultDeleteToken = residentDescDeleteToken.Default.(int64)
 	// residentDescVersion is the schema descriptor for version field.
-	residentDescVersion := residentMixinFields5[0].Descriptor()
+	residentDescVersion := residentMixinFields6[0].Descriptor()
 	// resident.DefaultVersion holds the default value on creation for the version field.
 	resident.DefaultVersion = residentDescVersion.Default.(int)
 	// resident.VersionValidator is a validator for the "version" field. It is called by the builders before save.
@@ -2061,6 +2178,7 @@ func init() {
 	rolebindingMixinHooks3 := rolebindingMixin[3].Hooks()
 	rolebindingMixinHooks4 := rolebindingMixin[4].Hooks()
 	rolebindingMixinHooks5 := rolebindingMixin[5].Hooks()
+	rolebindingMixinHooks6 := rolebindingMixin[6].Hooks()
 	rolebindingHooks := schema.RoleBinding{}.Hooks()
 
 	rolebinding.Hooks[1] = rolebindingMixinHooks1[0]
@@ -2075,17 +2193,19 @@ func init() {
 
 	rolebinding.Hooks[6] = rolebindingMixinHooks5[0]
 
-	rolebinding.Hooks[7] = rolebindingHooks[0]
+	rolebinding.Hooks[7] = rolebindingMixinHooks6[0]
 
-	rolebinding.Hooks[8] = rolebindingHooks[1]
+	rolebinding.Hooks[8] = rolebindingHooks[0]
+
+	rolebinding.Hooks[9] = rolebindingHooks[1]
 	rolebindingMixinInters1 := rolebindingMixin[1].Interceptors()
 	rolebinding.Interceptors[0] = rolebindingMixinInters1[0]
 	rolebindingMixinFields0 := rolebindingMixin[0].Fields()
 	_ = rolebindingMixinFields0
 	rolebindingMixinFields1 := rolebindingMixin[1].Fields()
 	_ = rolebindingMixinFields1
-	rolebindingMixinFields5 := rolebindingMixin[5].Fields()
-	_ = rolebindingMixinFields5
+	rolebindingMixinFields6 := rolebindingMixin[6].Fields()
+	_ = rolebindingMixinFields6
 	rolebindingFields := schema.RoleBinding{}.Fields()
 	_ = rolebindingFields
 	// rolebindingDescCreatedAt is the schema descriptor for created_at field.
@@ -2103,7 +2223,7 @@ func init() {
 	// rolebinding.DefaultDeleteToken holds the default value on creation for the delete_token field.
 	rolebinding.DefaultDeleteToken = rolebindingDescDeleteToken.Default.(int64)
 	// rolebindingDescVersion is the schema descriptor for version field.
-	rolebindingDescVersion := rolebindingMixinFields5[0].Descriptor()
+	rolebindingDescVersion := rolebindingMixinFields6[0].Descriptor()
 	// rolebinding.DefaultVersion holds the default value on creation for the version field.
 	rolebinding.DefaultVersion = rolebindingDescVersion.Default.(int)
 	// rolebinding.VersionValidator is a validator for the "version" field. It is called by the builders before save.
@@ -2230,6 +2350,7 @@ func init() {
 	teamMixinHooks3 := teamMixin[3].Hooks()
 	teamMixinHooks4 := teamMixin[4].Hooks()
 	teamMixinHooks5 := teamMixin[5].Hooks()
+	teamMixinHooks6 := teamMixin[6].Hooks()
 	teamHooks := schema.Team{}.Hooks()
 
 	team.Hooks[1] = teamMixinHooks1[0]
@@ -2244,15 +2365,17 @@ func init() {
 
 	team.Hooks[6] = teamMixinHooks5[0]
 
-	team.Hooks[7] = teamHooks[0]
+	team.Hooks[7] = teamMixinHooks6[0]
+
+	team.Hooks[8] = teamHooks[0]
 	teamMixinInters1 := teamMixin[1].Interceptors()
 	team.Interceptors[0] = teamMixinInters1[0]
 	teamMixinFields0 := teamMixin[0].Fields()
 	_ = teamMixinFields0
 	teamMixinFields1 := teamMixin[1].Fields()
 	_ = teamMixinFields1
-	teamMixinFields5 := teamMixin[5].Fields()
-	_ = teamMixinFields5
+	teamMixinFields6 := teamMixin[6].Fields()
+	_ = teamMixinFields6
 	teamFields := schema.Team{}.Fields()
 	_ = teamFields
 	// teamDescCreatedAt is the schema descriptor for created_at field.
@@ -2270,7 +2393,7 @@ func init() {
 	// team.DefaultDeleteToken holds the default value on creation for the delete_token field.
 	team.DefaultDeleteToken = teamDescDeleteToken.Default.(int64)
 	// teamDescVersion is the schema descriptor for version field.
-	teamDescVersion := teamMixinFields5[0].Descriptor()
+	teamDescVersion := teamMixinFields6[0].Descriptor()
 	// team.DefaultVersion holds the default value on creation for the version field.
 	team.DefaultVersion = teamDescVersion.Default.(int)
 	// team.VersionValidator is a validator for the "version" field. It is called by the builders before save.
@@ -2312,6 +2435,7 @@ func init() {
 	teammembershipMixinHooks3 := teammembershipMixin[3].Hooks()
 	teammembershipMixinHooks4 := teammembershipMixin[4].Hooks()
 	teammembershipMixinHooks5 := teammembershipMixin[5].Hooks()
+	teammembershipMixinHooks6 := teammembershipMixin[6].Hooks()
 
 	teammembership.Hooks[1] = teammembershipMixinHooks1[0]
 
@@ -2324,14 +2448,16 @@ func init() {
 	teammembership.Hooks[5] = teammembershipMixinHooks4[1]
 
 	teammembership.Hooks[6] = teammembershipMixinHooks5[0]
+
+	teammembership.Hooks[7] = teammembershipMixinHooks6[0]
 	teammembershipMixinInters1 := teammembershipMixin[1].Interceptors()
 	teammembership.Interceptors[0] = teammembershipMixinInters1[0]
 	teammembershipMixinFields0 := teammembershipMixin[0].Fields()
 	_ = teammembershipMixinFields0
 	teammembershipMixinFields1 := teammembershipMixin[1].Fields()
 	_ = teammembershipMixinFields1
-	teammembershipMixinFields5 := teammembershipMixin[5].Fields()
-	_ = teammembershipMixinFields5
+	teammembershipMixinFields6 := teammembershipMixin[6].Fields()
+	_ = teammembershipMixinFields6
 	teammembershipFields := schema.TeamMembership{}.Fields()
 	_ = teammembershipFields
 	// teammembershipDescCreatedAt is the schema descriptor for created_at field.
@@ -2349,7 +2475,7 @@ func init() {
 	// teammembership.DefaultDeleteToken holds the default value on creation for the delete_token field.
 	teammembership.DefaultDeleteToken = teammembershipDescDeleteToken.Default.(int64)
 	// teammembershipDescVersion is the schema descriptor for version field.
-	teammembershipDescVersion := teammembershipMixinFields5[0].Descriptor()
+	teammembershipDescVersion := teammembershipMixinFields6[0].Descriptor()
 	// teammembership.DefaultVersion holds the default value on creation for the version field.
 	teammembership.DefaultVersion = teammembershipDescVersion.Default.(int)
 	// teammembership.VersionValidator is a validator for the "version" field. It is called by the builders before save.
@@ -2369,6 +2495,7 @@ func init() {
 	townshipMixinHooks3 := townshipMixin[3].Hooks()
 	townshipMixinHooks4 := townshipMixin[4].Hooks()
 	townshipMixinHooks5 := townshipMixin[5].Hooks()
+	townshipMixinHooks6 := townshipMixin[6].Hooks()
 	townshipHooks := schema.Township{}.Hooks()
 
 	township.Hooks[1] = townshipMixinHooks1[0]
@@ -2383,15 +2510,17 @@ func init() {
 
 	township.Hooks[6] = townshipMixinHooks5[0]
 
-	township.Hooks[7] = townshipHooks[0]
+	township.Hooks[7] = townshipMixinHooks6[0]
+
+	township.Hooks[8] = townshipHooks[0]
 	townshipMixinInters1 := townshipMixin[1].Interceptors()
 	township.Interceptors[0] = townshipMixinInters1[0]
 	townshipMixinFields0 := townshipMixin[0].Fields()
 	_ = townshipMixinFields0
 	townshipMixinFields1 := townshipMixin[1].Fields()
 	_ = townshipMixinFields1
-	townshipMixinFields5 := townshipMixin[5].Fields()
-	_ = townshipMixinFields5
+	townshipMixinFields6 := townshipMixin[6].Fields()
+	_ = townshipMixinFields6
 	townshipFields := schema.Township{}.Fields()
 	_ = townshipFields
 	// townshipDescCreatedAt is the schema descriptor for created_at field.
@@ -2409,7 +2538,7 @@ func init() {
 	// township.DefaultDeleteToken holds the default value on creation for the delete_token field.
 	township.DefaultDeleteToken = townshipDescDeleteToken.Default.(int64)
 	// townshipDescVersion is the schema descriptor for version field.
-	townshipDescVersion := townshipMixinFields5[0].Descriptor()
+	townshipDescVersion := townshipMixinFields6[0].Descriptor()
 	// township.DefaultVersion holds the default value on creation for the version field.
 	township.DefaultVersion = townshipDescVersion.Default.(int)
 	// township.VersionValidator is a validator for the "version" field. It is called by the builders before save.
@@ -2465,6 +2594,7 @@ func init() {
 	trainingcourseMixinHooks3 := trainingcourseMixin[3].Hooks()
 	trainingcourseMixinHooks4 := trainingcourseMixin[4].Hooks()
 	trainingcourseMixinHooks5 := trainingcourseMixin[5].Hooks()
+	trainingcourseMixinHooks6 := trainingcourseMixin[6].Hooks()
 	trainingcourseHooks := schema.TrainingCourse{}.Hooks()
 
 	trainingcourse.Hooks[1] = trainingcourseMixinHooks1[0]
@@ -2479,19 +2609,21 @@ func init() {
 
 	trainingcourse.Hooks[6] = trainingcourseMixinHooks5[0]
 
-	trainingcourse.Hooks[7] = trainingcourseHooks[0]
+	trainingcourse.Hooks[7] = trainingcourseMixinHooks6[0]
 
-	trainingcourse.Hooks[8] = trainingcourseHooks[1]
+	trainingcourse.Hooks[8] = trainingcourseHooks[0]
 
-	trainingcourse.Hooks[9] = trainingcourseHooks[2]
+	trainingcourse.Hooks[9] = trainingcourseHooks[1]
+
+	trainingcourse.Hooks[10] = trainingcourseHooks[2]
 	trainingcourseMixinInters1 := trainingcourseMixin[1].Interceptors()
 	trainingcourse.Interceptors[0] = trainingcourseMixinInters1[0]
 	trainingcourseMixinFields0 := trainingcourseMixin[0].Fields()
 	_ = trainingcourseMixinFields0
 	trainingcourseMixinFields1 := trainingcourseMixin[1].Fields()
 	_ = trainingcourseMixinFields1
-	trainingcourseMixinFields5 := trainingcourseMixin[5].Fields()
-	_ = trainingcourseMixinFields5
+	trainingcourseMixinFields6 := trainingcourseMixin[6].Fields()
+	_ = trainingcourseMixinFields6
 	trainingcourseFields := schema.TrainingCourse{}.Fields()
 	_ = trainingcourseFields
 	// trainingcourseDescCreatedAt is the schema descriptor for created_at field.
@@ -2509,7 +2641,7 @@ func init() {
 	// trainingcourse.DefaultDeleteToken holds the default value on creation for the delete_token field.
 	trainingcourse.DefaultDeleteToken = trainingcourseDescDeleteToken.Default.(int64)
 	// trainingcourseDescVersion is the schema descriptor for version field.
-	trainingcourseDescVersion := trainingcourseMixinFields5[0].Descriptor()
+	trainingcourseDescVersion := trainingcourseMixinFields6[0].Descriptor()
 	// trainingcourse.DefaultVersion holds the default value on creation for the version field.
 	trainingcourse.DefaultVersion = trainingcourseDescVersion.Default.(int)
 	// trainingcourse.VersionValidator is a validator for the "version" field. It is called by the builders before save.
@@ -2577,6 +2709,7 @@ func init() {
 	trainingenrollmentMixinHooks3 := trainingenrollmentMixin[3].Hooks()
 	trainingenrollmentMixinHooks4 := trainingenrollmentMixin[4].Hooks()
 	trainingenrollmentMixinHooks5 := trainingenrollmentMixin[5].Hooks()
+	trainingenrollmentMixinHooks6 := trainingenrollmentMixin[6].Hooks()
 	trainingenrollmentHooks := schema.TrainingEnrollment{}.Hooks()
 
 	trainingenrollment.Hooks[1] = trainingenrollmentMixinHooks1[0]
@@ -2591,15 +2724,17 @@ func init() {
 
 	trainingenrollment.Hooks[6] = trainingenrollmentMixinHooks5[0]
 
-	trainingenrollment.Hooks[7] = trainingenrollmentHooks[0]
+	trainingenrollment.Hooks[7] = trainingenrollmentMixinHooks6[0]
+
+	trainingenrollment.Hooks[8] = trainingenrollmentHooks[0]
 	trainingenrollmentMixinInters1 := trainingenrollmentMixin[1].Interceptors()
 	trainingenrollment.Interceptors[0] = trainingenrollmentMixinInters1[0]
 	trainingenrollmentMixinFields0 := trainingenrollmentMixin[0].Fields()
 	_ = trainingenrollmentMixinFields0
 	trainingenrollmentMixinFields1 := trainingenrollmentMixin[1].Fields()
 	_ = trainingenrollmentMixinFields1
-	trainingenrollmentMixinFields5 := trainingenrollmentMixin[5].Fields()
-	_ = trainingenrollmentMixinFields5
+	trainingenrollmentMixinFields6 := trainingenrollmentMixin[6].Fields()
+	_ = trainingenrollmentMixinFields6
 	trainingenrollmentFields := schema.TrainingEnrollment{}.Fields()
 	_ = trainingenrollmentFields
 	// trainingenrollmentDescCreatedAt is the schema descriptor for created_at field.
@@ -2617,7 +2752,7 @@ func init() {
 	// trainingenrollment.DefaultDeleteToken holds the default value on creation for the delete_token field.
 	trainingenrollment.DefaultDeleteToken = trainingenrollmentDescDeleteToken.Default.(int64)
 	// trainingenrollmentDescVersion is the schema descriptor for version field.
-	trainingenrollmentDescVersion := trainingenrollmentMixinFields5[0].Descriptor()
+	trainingenrollmentDescVersion := trainingenrollmentMixinFields6[0].Descriptor()
 	// trainingenrollment.DefaultVersion holds the default value on creation for the version field.
 	trainingenrollment.DefaultVersion = trainingenrollmentDescVersion.Default.(int)
 	// trainingenrollment.VersionValidator is a validator for the "version" field. It is called by the builders before save.
@@ -2657,6 +2792,7 @@ func init() {
 	trusteddocumentMixinHooks3 := trusteddocumentMixin[3].Hooks()
 	trusteddocumentMixinHooks4 := trusteddocumentMixin[4].Hooks()
 	trusteddocumentMixinHooks5 := trusteddocumentMixin[5].Hooks()
+	trusteddocumentMixinHooks6 := trusteddocumentMixin[6].Hooks()
 
 	trusteddocument.Hooks[1] = trusteddocumentMixinHooks1[0]
 
@@ -2669,14 +2805,16 @@ func init() {
 	trusteddocument.Hooks[5] = trusteddocumentMixinHooks4[1]
 
 	trusteddocument.Hooks[6] = trusteddocumentMixinHooks5[0]
+
+	trusteddocument.Hooks[7] = trusteddocumentMixinHooks6[0]
 	trusteddocumentMixinInters1 := trusteddocumentMixin[1].Interceptors()
 	trusteddocument.Interceptors[0] = trusteddocumentMixinInters1[0]
 	trusteddocumentMixinFields0 := trusteddocumentMixin[0].Fields()
 	_ = trusteddocumentMixinFields0
 	trusteddocumentMixinFields1 := trusteddocumentMixin[1].Fields()
 	_ = trusteddocumentMixinFields1
-	trusteddocumentMixinFields5 := trusteddocumentMixin[5].Fields()
-	_ = trusteddocumentMixinFields5
+	trusteddocumentMixinFields6 := trusteddocumentMixin[6].Fields()
+	_ = trusteddocumentMixinFields6
 	trusteddocumentFields := schema.TrustedDocument{}.Fields()
 	_ = trusteddocumentFields
 	// trusteddocumentDescCreatedAt is the schema descriptor for created_at field.
@@ -2694,7 +2832,7 @@ func init() {
 	// trusteddocument.DefaultDeleteToken holds the default value on creation for the delete_token field.
 	trusteddocument.DefaultDeleteToken = trusteddocumentDescDeleteToken.Default.(int64)
 	// trusteddocumentDescVersion is the schema descriptor for version field.
-	trusteddocumentDescVersion := trusteddocumentMixinFields5[0].Descriptor()
+	trusteddocumentDescVersion := trusteddocumentMixinFields6[0].Descriptor()
 	// trusteddocument.DefaultVersion holds the default value on creation for the version field.
 	trusteddocument.DefaultVersion = trusteddocumentDescVersion.Default.(int)
 	// trusteddocument.VersionValidator is a validator for the "version" field. It is called by the builders before save.
@@ -2768,6 +2906,7 @@ func init() {
 	userMixinHooks3 := userMixin[3].Hooks()
 	userMixinHooks4 := userMixin[4].Hooks()
 	userMixinHooks5 := userMixin[5].Hooks()
+	userMixinHooks6 := userMixin[6].Hooks()
 
 	user.Hooks[1] = userMixinHooks1[0]
 
@@ -2780,14 +2919,16 @@ func init() {
 	user.Hooks[5] = userMixinHooks4[1]
 
 	user.Hooks[6] = userMixinHooks5[0]
+
+	user.Hooks[7] = userMixinHooks6[0]
 	userMixinInters1 := userMixin[1].Interceptors()
 	user.Interceptors[0] = userMixinInters1[0]
 	userMixinFields0 := userMixin[0].Fields()
 	_ = userMixinFields0
 	userMixinFields1 := userMixin[1].Fields()
 	_ = userMixinFields1
-	userMixinFields5 := userMixin[5].Fields()
-	_ = userMixinFields5
+	userMixinFields6 := userMixin[6].Fields()
+	_ = userMixinFields6
 	userFields := schema.User{}.Fields()
 	_ = userFields
 	// userDescCreatedAt is the schema descriptor for created_at field.
@@ -2805,7 +2946,7 @@ func init() {
 	// user.DefaultDeleteToken holds the default value on creation for the delete_token field.
 	user.DefaultDeleteToken = userDescDeleteToken.Default.(int64)
 	// userDescVersion is the schema descriptor for version field.
-	userDescVersion := userMixinFields5[0].Descriptor()
+	userDescVersion := userMixinFields6[0].Descriptor()
 	// user.DefaultVersion holds the default value on creation for the version field.
 	user.DefaultVersion = userDescVersion.Default.(int)
 	// user.VersionValidator is a validator for the "version" field. It is called by the builders before save.
@@ -2851,6 +2992,7 @@ func init() {
 	villageMixinHooks3 := villageMixin[3].Hooks()
 	villageMixinHooks4 := villageMixin[4].Hooks()
 	villageMixinHooks5 := villageMixin[5].Hooks()
+	villageMixinHooks6 := villageMixin[6].Hooks()
 	villageHooks := schema.Village{}.Hooks()
 
 	village.Hooks[1] = villageMixinHooks1[0]
@@ -2865,15 +3007,17 @@ func init() {
 
 	village.Hooks[6] = villageMixinHooks5[0]
 
-	village.Hooks[7] = villageHooks[0]
+	village.Hooks[7] = villageMixinHooks6[0]
+
+	village.Hooks[8] = villageHooks[0]
 	villageMixinInters1 := villageMixin[1].Interceptors()
 	village.Interceptors[0] = villageMixinInters1[0]
 	villageMixinFields0 := villageMixin[0].Fields()
 	_ = villageMixinFields0
 	villageMixinFields1 := villageMixin[1].Fields()
 	_ = villageMixinFields1
-	villageMixinFields5 := villageMixin[5].Fields()
-	_ = villageMixinFields5
+	villageMixinFields6 := villageMixin[6].Fields()
+	_ = villageMixinFields6
 	villageFields := schema.Village{}.Fields()
 	_ = villageFields
 	// villageDescCreatedAt is the schema descriptor for created_at field.
@@ -2891,7 +3035,7 @@ func init() {
 	// village.DefaultDeleteToken holds the default value on creation for the delete_token field.
 	village.DefaultDeleteToken = villageDescDeleteToken.Default.(int64)
 	// villageDescVersion is the schema descriptor for version field.
-	villageDescVersion := villageMixinFields5[0].Descriptor()
+	villageDescVersion := villageMixinFields6[0].Descriptor()
 	// village.DefaultVersion holds the default value on creation for the version field.
 	village.DefaultVersion = villageDescVersion.Default.(int)
 	// village.VersionValidator is a validator for the "version" field. It is called by the builders before save.
@@ -2955,6 +3099,7 @@ func init() {
 	visitMixinHooks3 := visitMixin[3].Hooks()
 	visitMixinHooks4 := visitMixin[4].Hooks()
 	visitMixinHooks5 := visitMixin[5].Hooks()
+	visitMixinHooks6 := visitMixin[6].Hooks()
 	visitHooks := schema.Visit{}.Hooks()
 
 	visit.Hooks[1] = visitMixinHooks1[0]
@@ -2969,17 +3114,19 @@ func init() {
 
 	visit.Hooks[6] = visitMixinHooks5[0]
 
-	visit.Hooks[7] = visitHooks[0]
+	visit.Hooks[7] = visitMixinHooks6[0]
 
-	visit.Hooks[8] = visitHooks[1]
+	visit.Hooks[8] = visitHooks[0]
+
+	visit.Hooks[9] = visitHooks[1]
 	visitMixinInters1 := visitMixin[1].Interceptors()
 	visit.Interceptors[0] = visitMixinInters1[0]
 	visitMixinFields0 := visitMixin[0].Fields()
 	_ = visitMixinFields0
 	visitMixinFields1 := visitMixin[1].Fields()
 	_ = visitMixinFields1
-	visitMixinFields5 := visitMixin[5].Fields()
-	_ = visitMixinFields5
+	visitMixinFields6 := visitMixin[6].Fields()
+	_ = visitMixinFields6
 	visitFields := schema.Visit{}.Fields()
 	_ = visitFields
 	// visitDescCreatedAt is the schema descriptor for created_at field.
@@ -2997,7 +3144,7 @@ func init() {
 	// visit.DefaultDeleteToken holds the default value on creation for the delete_token field.
 	visit.DefaultDeleteToken = visitDescDeleteToken.Default.(int64)
 	// visitDescVersion is the schema descriptor for version field.
-	visitDescVersion := visitMixinFields5[0].Descriptor()
+	visitDescVersion := visitMixinFields6[0].Descriptor()
 	// visit.DefaultVersion holds the default value on creation for the version field.
 	visit.DefaultVersion = visitDescVersion.Default.(int)
 	// visit.VersionValidator is a validator for the "version" field. It is called by the builders before save.
@@ -3014,6 +3161,53 @@ func init() {
 	visitDescIdempotencyKey := visitFields[6].Descriptor()
 	// visit.IdempotencyKeyValidator is a validator for the "idempotency_key" field. It is called by the builders before save.
 	visit.IdempotencyKeyValidator = visitDescIdempotencyKey.Validators[0].(func(string) error)
+	yearcloseMixin := schema.YearClose{}.Mixin()
+	yearclose.Policy = privacy.NewPolicies(yearcloseMixin[1], schema.YearClose{})
+	yearclose.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := yearclose.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	yearcloseMixinHooks1 := yearcloseMixin[1].Hooks()
+
+	yearclose.Hooks[1] = yearcloseMixinHooks1[0]
+
+	yearclose.Hooks[2] = yearcloseMixinHooks1[1]
+	yearcloseMixinFields0 := yearcloseMixin[0].Fields()
+	_ = yearcloseMixinFields0
+	yearcloseFields := schema.YearClose{}.Fields()
+	_ = yearcloseFields
+	// yearcloseDescCreatedAt is the schema descriptor for created_at field.
+	yearcloseDescCreatedAt := yearcloseMixinFields0[0].Descriptor()
+	// yearclose.DefaultCreatedAt holds the default value on creation for the created_at field.
+	yearclose.DefaultCreatedAt = yearcloseDescCreatedAt.Default.(func() time.Time)
+	// yearcloseDescUpdatedAt is the schema descriptor for updated_at field.
+	yearcloseDescUpdatedAt := yearcloseMixinFields0[1].Descriptor()
+	// yearclose.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	yearclose.DefaultUpdatedAt = yearcloseDescUpdatedAt.Default.(func() time.Time)
+	// yearclose.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	yearclose.UpdateDefaultUpdatedAt = yearcloseDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// yearcloseDescYear is the schema descriptor for year field.
+	yearcloseDescYear := yearcloseFields[0].Descriptor()
+	// yearclose.YearValidator is a validator for the "year" field. It is called by the builders before save.
+	yearclose.YearValidator = yearcloseDescYear.Validators[0].(func(int) error)
+	// yearcloseDescClosed is the schema descriptor for closed field.
+	yearcloseDescClosed := yearcloseFields[1].Descriptor()
+	// yearclose.DefaultClosed holds the default value on creation for the closed field.
+	yearclose.DefaultClosed = yearcloseDescClosed.Default.(bool)
+	// yearcloseDescCloseCount is the schema descriptor for close_count field.
+	yearcloseDescCloseCount := yearcloseFields[2].Descriptor()
+	// yearclose.DefaultCloseCount holds the default value on creation for the close_count field.
+	yearclose.DefaultCloseCount = yearcloseDescCloseCount.Default.(int)
+	// yearclose.CloseCountValidator is a validator for the "close_count" field. It is called by the builders before save.
+	yearclose.CloseCountValidator = yearcloseDescCloseCount.Validators[0].(func(int) error)
+	// yearcloseDescClosedBy is the schema descriptor for closed_by field.
+	yearcloseDescClosedBy := yearcloseFields[4].Descriptor()
+	// yearclose.ClosedByValidator is a validator for the "closed_by" field. It is called by the builders before save.
+	yearclose.ClosedByValidator = yearcloseDescClosedBy.Validators[0].(func(string) error)
 }
 
 const (

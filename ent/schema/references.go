@@ -18,7 +18,7 @@ import (
 // referenced ID exists and is visible, and authorization. Order matters: hooks run in this
 // order, so the authorization checks see the scope columns the scope mixin filled in.
 func base() []ent.Mixin {
-	return []ent.Mixin{TimeMixin{}, SoftDeleteMixin{}, ScopeMixin{}, ReferenceMixin{}, AuthzMixin{}, VersionMixin{}}
+	return []ent.Mixin{TimeMixin{}, SoftDeleteMixin{}, ScopeMixin{}, ReferenceMixin{}, AuthzMixin{}, YearLockMixin{}, VersionMixin{}}
 }
 
 // ReferenceMixin checks, on create and update, that every ID the mutation points an edge at

@@ -31,6 +31,7 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 type ResolverRoot interface {
 	Attachment() AttachmentResolver
 	Cadre() CadreResolver
+	ClosedReport() ClosedReportResolver
 	Demand() DemandResolver
 	DemoProject() DemoProjectResolver
 	Mutation() MutationResolver
@@ -250,6 +251,24 @@ type ComplexityRoot struct {
 		Changes     func(childComplexity int) int
 		EndCursor   func(childComplexity int) int
 		HasNextPage func(childComplexity int) int
+	}
+
+	CloseYearPayload struct {
+		Reports func(childComplexity int) int
+		Year    func(childComplexity int) int
+	}
+
+	ClosedReport struct {
+		CloseSeq     func(childComplexity int) int
+		ClosedAt     func(childComplexity int) int
+		ClosedBy     func(childComplexity int) int
+		DownloadPath func(childComplexity int) int
+		JSON         func(childComplexity int) int
+		Sha256       func(childComplexity int) int
+		SupersededAt func(childComplexity int) int
+		Township     func(childComplexity int) int
+		XlsxSha256   func(childComplexity int) int
+		Year         func(childComplexity int) int
 	}
 
 	Contribution struct {
@@ -671,6 +690,7 @@ type ComplexityRoot struct {
 		ChangePassword              func(childComplexity int, currentPassword string, newPassword string) int
 		CloseDemand                 func(childComplexity int, id int, note *string) int
 		CloseHouseholdMonitoring    func(childComplexity int, id int, reason *string) int
+		CloseYear                   func(childComplexity int, year int) int
 		ConfirmHouseholdExit        func(childComplexity int, id int, reason *string) int
 		CreateAPIKey                func(childComplexity int, input model.CreateAPIKeyInput) int
 		CreateAssessment            func(childComplexity int, input ent.CreateAssessmentInput) int
@@ -723,6 +743,7 @@ type ComplexityRoot struct {
 		RejectDemand                func(childComplexity int, id int, reason string) int
 		RejectHouseholdExit         func(childComplexity int, id int, reason string) int
 		ReleasePairing              func(childComplexity int, id int, reason string, endOn *time.Time, replacementCadreID *int) int
+		ReopenYear                  func(childComplexity int, year int, reason string) int
 		ResetPassword               func(childComplexity int, id int) int
 		ResolveDemand               func(childComplexity int, id int, note string) int
 		ReturnDemand                func(childComplexity int, id int, reason string) int
@@ -1001,6 +1022,8 @@ type ComplexityRoot struct {
 		CadreLoad             func(childComplexity int, asOf *time.Time) int
 		Cadres                func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.CadreOrder, where *ent.CadreWhereInput) int
 		Changes               func(childComplexity int, after *entgql.Cursor[int], first *int) int
+		ClosedReport          func(childComplexity int, year int, townshipID *int, closeSeq *int) int
+		ClosedYears           func(childComplexity int) int
 		Contributions         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ContributionOrder, where *ent.ContributionWhereInput) int
 		DeletedRecords        func(childComplexity int, typeArg string, since time.Time, first *int) int
 		DemandCategories      func(childComplexity int) int
@@ -1445,6 +1468,14 @@ type ComplexityRoot struct {
 	VisitEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	YearClose struct {
+		CloseCount func(childComplexity int) int
+		Closed     func(childComplexity int) int
+		ClosedAt   func(childComplexity int) int
+		ClosedBy   func(childComplexity int) int
+		Year       func(childComplexity int) int
 	}
 }
 
@@ -2317,6 +2348,80 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ChangeFeed.HasNextPage(childComplexity), true
+
+	case "CloseYearPayload.reports":
+		if e.ComplexityRoot.CloseYearPayload.Reports == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CloseYearPayload.Reports(childComplexity), true
+	case "CloseYearPayload.year":
+		if e.ComplexityRoot.CloseYearPayload.Year == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CloseYearPayload.Year(childComplexity), true
+
+	case "ClosedReport.closeSeq":
+		if e.ComplexityRoot.ClosedReport.CloseSeq == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClosedReport.CloseSeq(childComplexity), true
+	case "ClosedReport.closedAt":
+		if e.ComplexityRoot.ClosedReport.ClosedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClosedReport.ClosedAt(childComplexity), true
+	case "ClosedReport.closedBy":
+		if e.ComplexityRoot.ClosedReport.ClosedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClosedReport.ClosedBy(childComplexity), true
+	case "ClosedReport.downloadPath":
+		if e.ComplexityRoot.ClosedReport.DownloadPath == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClosedReport.DownloadPath(childComplexity), true
+	case "ClosedReport.json":
+		if e.ComplexityRoot.ClosedReport.JSON == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClosedReport.JSON(childComplexity), true
+	case "ClosedReport.sha256":
+		if e.ComplexityRoot.ClosedReport.Sha256 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClosedReport.Sha256(childComplexity), true
+	case "ClosedReport.supersededAt":
+		if e.ComplexityRoot.ClosedReport.SupersededAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClosedReport.SupersededAt(childComplexity), true
+	case "ClosedReport.township":
+		if e.ComplexityRoot.ClosedReport.Township == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClosedReport.Township(childComplexity), true
+	case "ClosedReport.xlsxSha256":
+		if e.ComplexityRoot.ClosedReport.XlsxSha256 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClosedReport.XlsxSha256(childComplexity), true
+	case "ClosedReport.year":
+		if e.ComplexityRoot.ClosedReport.Year == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClosedReport.Year(childComplexity), true
 
 	case "Contribution.amountFen":
 		if e.ComplexityRoot.Contribution.AmountFen == nil {
@@ -4163,6 +4268,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CloseHouseholdMonitoring(childComplexity, args["id"].(int), args["reason"].(*string)), true
+	case "Mutation.closeYear":
+		if e.ComplexityRoot.Mutation.CloseYear == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_closeYear_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CloseYear(childComplexity, args["year"].(int)), true
 	case "Mutation.confirmHouseholdExit":
 		if e.ComplexityRoot.Mutation.ConfirmHouseholdExit == nil {
 			break
@@ -4730,6 +4846,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ReleasePairing(childComplexity, args["id"].(int), args["reason"].(string), args["endOn"].(*time.Time), args["replacementCadreID"].(*int)), true
+	case "Mutation.reopenYear":
+		if e.ComplexityRoot.Mutation.ReopenYear == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_reopenYear_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ReopenYear(childComplexity, args["year"].(int), args["reason"].(string)), true
 	case "Mutation.resetPassword":
 		if e.ComplexityRoot.Mutation.ResetPassword == nil {
 			break
@@ -6208,6 +6335,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Changes(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int)), true
+	case "Query.closedReport":
+		if e.ComplexityRoot.Query.ClosedReport == nil {
+			break
+		}
+
+		args, err := ec.field_Query_closedReport_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ClosedReport(childComplexity, args["year"].(int), args["townshipID"].(*int), args["closeSeq"].(*int)), true
+	case "Query.closedYears":
+		if e.ComplexityRoot.Query.ClosedYears == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.ClosedYears(childComplexity), true
 	case "Query.contributions":
 		if e.ComplexityRoot.Query.Contributions == nil {
 			break
@@ -8357,6 +8501,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.VisitEdge.Node(childComplexity), true
 
+	case "YearClose.closeCount":
+		if e.ComplexityRoot.YearClose.CloseCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.YearClose.CloseCount(childComplexity), true
+	case "YearClose.closed":
+		if e.ComplexityRoot.YearClose.Closed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.YearClose.Closed(childComplexity), true
+	case "YearClose.closedAt":
+		if e.ComplexityRoot.YearClose.ClosedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.YearClose.ClosedAt(childComplexity), true
+	case "YearClose.closedBy":
+		if e.ComplexityRoot.YearClose.ClosedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.YearClose.ClosedBy(childComplexity), true
+	case "YearClose.year":
+		if e.ComplexityRoot.YearClose.Year == nil {
+			break
+		}
+
+		return e.ComplexityRoot.YearClose.Year(childComplexity), true
+
 	}
 	return 0, false
 }
@@ -10088,6 +10263,101 @@ extend type Mutation {
   updateContribution("ID of the record 记录ID" id: ID!, "The values to write 输入值" input: UpdateContributionInput!): Contribution!
   "Delete a contribution recorded by mistake 删除贡献"
   deleteContribution("ID of the record 记录ID" id: ID!): ID!
+}
+`, BuiltIn: false},
+	{Name: "../yearclose.graphqls", Input: `# Year-end close (年度关账): DISTRICT closes a year, which freezes the district's and every
+# township's report of that year as immutable snapshots (canonical JSON and an XLSX workbook,
+# each stamped with its SHA-256) and locks the year's records — visits, contributions, demands
+# registered in it, poverty status changes, assessments, rectifications, demonstration projects
+# of the year with their stages and investments, and pairings and posts whose validity reaches
+# into it — until DISTRICT reopens the year. A write into a closed year is CONFLICT with reason
+# YEAR_CLOSED. See docs/reports.md.
+
+extend type Mutation {
+  """
+  Close a year (DISTRICT only) 年度关账: freeze its reports as of 31 December and lock its
+  records. A year that has not ended yet is BAD_USER_INPUT; a closed year is CONFLICT
+  (reason YEAR_ALREADY_CLOSED). Audited (year.close).
+  """
+  closeYear("The year (2017 on, ended) 年度" year: Int!): CloseYearPayload!
+  """
+  Reopen a closed year (DISTRICT only) 重新开账: its records may be changed again. The year's
+  snapshots are kept and stay fetchable with closeSeq, marked superseded; closing again makes
+  new ones. Audited with the reason (year.reopen).
+  """
+  reopenYear("The year 年度" year: Int!, "Why, recorded in the audit trail 原因" reason: String!): YearClose!
+}
+
+extend type Query {
+  """
+  A closed year's frozen report 年度报表快照: the district's (no townshipID; DISTRICT and
+  AUDITOR) or a township's (its own township for TOWNSHIP). The latest close unless closeSeq
+  names an earlier one. The same bytes whatever changed since: json and the workbook at
+  downloadPath are what was stored when the year was closed. A report the caller may not see
+  is NOT_FOUND, like one that does not exist.
+  """
+  closedReport(
+    "The year 年度"
+    year: Int!
+    "The township; absent for the district report 乡镇"
+    townshipID: ID
+    "Which close of the year (1 for the first); the latest when absent 第几次关账"
+    closeSeq: Int
+  ): ClosedReport!
+  "The years closed or reopened so far, and whether each is closed now 已关账年度"
+  closedYears: [YearClose!]!
+}
+
+"""
+A year's close state. 年度关账状态
+"""
+type YearClose {
+  "The year 年度"
+  year: Int!
+  "Closed now: its records are locked 已关账"
+  closed: Boolean!
+  "How many times the year has been closed 关账次数"
+  closeCount: Int!
+  "When it was last closed 最近关账时间"
+  closedAt: Time
+  "Who last closed it 关账人"
+  closedBy: String
+}
+
+"""
+What closeYear made. 关账结果
+"""
+type CloseYearPayload {
+  "The year, now closed 年度"
+  year: YearClose!
+  "The district report and one report per township 报表快照"
+  reports: [ClosedReport!]!
+}
+
+"""
+A frozen report of a closed year. 年度报表快照
+"""
+type ClosedReport {
+  "The year 年度"
+  year: Int!
+  "The township; null for the district report 乡镇"
+  township: Township
+  "Which close of the year made it (1 for the first) 第几次关账"
+  closeSeq: Int!
+  "The report as canonical JSON (format sbqw.closedReport/1; money in integer fen) 报表JSON"
+  json: String!
+  "SHA-256 of json's UTF-8 bytes, lower-case hex 校验值"
+  sha256: String!
+  "SHA-256 of the XLSX workbook's bytes 工作簿校验值"
+  xlsxSha256: String!
+  "Path of the authenticated XLSX download of this report 工作簿下载路径"
+  downloadPath: String!
+  "When the year was closed 关账时间"
+  closedAt: Time!
+  "Who closed it 关账人"
+  closedBy: String!
+  "When the year was reopened after this close; null while it is the year's current report 作废时间"
+  supersededAt: Time
 }
 `, BuiltIn: false},
 	{Name: "../ent.graphql", Input: `directive @goField(forceResolver: Boolean, name: String, omittable: Boolean) on FIELD_DEFINITION | INPUT_FIELD_DEFINITION
@@ -28813,6 +29083,42 @@ func (ec *executionContext) childFields_ChangeFeed(ctx context.Context, field gr
 	return nil, fmt.Errorf("no field named %q was found under type ChangeFeed", field.Name)
 }
 
+func (ec *executionContext) childFields_CloseYearPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "year":
+		return ec.fieldContext_CloseYearPayload_year(ctx, field)
+	case "reports":
+		return ec.fieldContext_CloseYearPayload_reports(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CloseYearPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_ClosedReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "year":
+		return ec.fieldContext_ClosedReport_year(ctx, field)
+	case "township":
+		return ec.fieldContext_ClosedReport_township(ctx, field)
+	case "closeSeq":
+		return ec.fieldContext_ClosedReport_closeSeq(ctx, field)
+	case "json":
+		return ec.fieldContext_ClosedReport_json(ctx, field)
+	case "sha256":
+		return ec.fieldContext_ClosedReport_sha256(ctx, field)
+	case "xlsxSha256":
+		return ec.fieldContext_ClosedReport_xlsxSha256(ctx, field)
+	case "downloadPath":
+		return ec.fieldContext_ClosedReport_downloadPath(ctx, field)
+	case "closedAt":
+		return ec.fieldContext_ClosedReport_closedAt(ctx, field)
+	case "closedBy":
+		return ec.fieldContext_ClosedReport_closedBy(ctx, field)
+	case "supersededAt":
+		return ec.fieldContext_ClosedReport_supersededAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ClosedReport", field.Name)
+}
+
 func (ec *executionContext) childFields_Contribution(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -30861,6 +31167,22 @@ func (ec *executionContext) childFields_VisitEdge(ctx context.Context, field gra
 		return ec.fieldContext_VisitEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type VisitEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_YearClose(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "year":
+		return ec.fieldContext_YearClose_year(ctx, field)
+	case "closed":
+		return ec.fieldContext_YearClose_closed(ctx, field)
+	case "closeCount":
+		return ec.fieldContext_YearClose_closeCount(ctx, field)
+	case "closedAt":
+		return ec.fieldContext_YearClose_closedAt(ctx, field)
+	case "closedBy":
+		return ec.fieldContext_YearClose_closedBy(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type YearClose", field.Name)
 }
 
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -66,6 +66,14 @@ type ChangeFeed struct {
 	HasNextPage bool `json:"hasNextPage"`
 }
 
+// What closeYear made. 关账结果
+type CloseYearPayload struct {
+	// The year, now closed 年度
+	Year *ent.YearClose `json:"year"`
+	// The district report and one report per township 报表快照
+	Reports []*ent.ClosedReport `json:"reports"`
+}
+
 // A new API key for an integration. 新建API密钥
 type CreateAPIKeyInput struct {
 	// What the key is for
