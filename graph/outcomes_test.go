@@ -134,7 +134,7 @@ func TestSetProjectInvestmentConcurrently(t *testing.T) {
 // and the units are exactly those with projects.
 func TestProjectOutcomesEqualScopedLists(t *testing.T) {
 	s := newStatsEnv(t)
-	subject := s.userWhere(t, "VILLAGE_SECRETARY", "village_id", "SELECT MIN(village_id) FROM demo_projects WHERE village_id IS NOT NULL")
+	subject := s.userWhere(t, "VILLAGE_SECRETARY", "village_id", "SELECT MIN(village_id) FROM demo_projects WHERE village_id IS NOT NULL AND year = 2026")
 	for _, c := range []struct{ user, g string }{{"admin", "TOWNSHIP"}, {"admin", "VILLAGE"}, {"township01", "TOWNSHIP"}, {"township01", "VILLAGE"}, {subject, "VILLAGE"}} {
 		t.Run(c.user+"/"+c.g, func(t *testing.T) {
 			api := s.as(t, c.user)
