@@ -17,6 +17,7 @@ type loader struct {
 	tx     *ent.Tx
 	r      *rng
 	seed   int64 // for areas that draw from a source of their own (districtteams.go)
+	copy   int   // 0 for the demo district; k > 0 for the k-th extra copy of a scaled load (scale.go)
 	ids    *identities
 	hash   string
 	counts map[string]int
@@ -33,12 +34,13 @@ type loader struct {
 	demands     []*demandPlan
 }
 
-func newLoader(tx *ent.Tx, seed int64, hash string) *loader {
+func newLoader(tx *ent.Tx, seed int64, hash string, copy int) *loader {
 	return &loader{
 		tx:         tx,
 		r:          newRNG(seed),
 		seed:       seed,
-		ids:        newIdentities(),
+		copy:       copy,
+		ids:        newIdentities(copyDivision(copy)),
 		hash:       hash,
 		counts:     map[string]int{},
 		deptByCode: map[string]*department{},

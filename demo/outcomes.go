@@ -40,7 +40,7 @@ func (l *loader) loadOutcomes(ctx context.Context) error {
 	r := l.r
 	projects, err := l.tx.DemoProject.Query().WithStages(func(q *ent.DemoProjectStageQuery) {
 		q.Order(ent.Asc(demoprojectstage.FieldID))
-	}).Order(ent.Asc(demoproject.FieldID)).All(ctx)
+	}).Where(demoproject.TownshipIDIn(l.townshipIDs()...)).Order(ent.Asc(demoproject.FieldID)).All(ctx)
 	if err != nil {
 		return err
 	}
