@@ -45,6 +45,7 @@ var (
 	duration = flag.Duration("duration", 10*time.Second, "load per target")
 	conns    = flag.Int("conns", 8, "concurrent connections")
 	username = flag.String("user", "township01", "the demo TOWNSHIP account the API is read as")
+	scale    = flag.Int("scale", 1, "copies of the demo district to load when the database is empty (--demo-scale)")
 )
 
 const password = "bench-pass-2017"
@@ -69,7 +70,7 @@ func main() {
 	check(err)
 	hash, err := authn.HashPassword(password)
 	check(err)
-	res, err := demo.Ensure(ctx, db.Client, demo.Options{PasswordHash: hash})
+	res, err := demo.Ensure(ctx, db.Client, demo.Options{PasswordHash: hash, Scale: *scale})
 	check(err)
 	if res.Loaded {
 		log.Printf("demo district loaded in %.1fs", res.Duration.Seconds())
