@@ -18,6 +18,7 @@ import (
 
 	"github.com/nanpiao/sbqw/attachments"
 	"github.com/nanpiao/sbqw/authn"
+	"github.com/nanpiao/sbqw/demo"
 	"github.com/nanpiao/sbqw/feed"
 	"github.com/nanpiao/sbqw/httpapi"
 	"github.com/nanpiao/sbqw/internal/clock"
@@ -35,8 +36,10 @@ type config struct {
 	// AutoMigrate applies pending migration files at start instead of refusing to start.
 	AutoMigrate  bool
 	DemoPassword string
-	JWTSecret    []byte
-	DataKey      string
+	// DemoScale loads the demo district this many times (province scale, demo/scale.go).
+	DemoScale int
+	JWTSecret []byte
+	DataKey   string
 	// OldDataKeys are earlier data keys, still read until admin rotate-data-key has moved
 	// every value to DataKey (docs/keys.md).
 	OldDataKeys string
@@ -91,6 +94,7 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 	fs.StringVar(&c.DatabaseURL, "db", env("DATABASE_URL", defaultDatabaseURL), "database URL: sqlite:<path> or mysql://user:pass@host:port/db (DATABASE_URL)")
 	fs.BoolVar(&c.Demo, "demo", envBool(getenv, "DEMO", &envErr), "load the demo district into an empty database (DEMO=1)")
 	fs.BoolVar(&c.AutoMigrate, "auto-migrate", envBool(getenv, "AUTO_MIGRATE", &envErr), "apply pending schema migrations at start instead of refusing to start; on with --demo (AUTO_MIGRATE=1)")
+	fs.IntVar(&c.DemoScale, "demo-scale", envCount(getenv, "DEMO_SCALE", 1, &envErr), "with --demo, load the demo district this many times, each copy under codes of its own (DEMO_SCALE)")
 	fs.StringVar(&c.DemoPassword, "demo-password", env("DEMO_PASSWORD", ""), "password of every demo account (DEMO_PASSWORD)")
 	fs.StringVar(&jwtSecret, "jwt-secret", env("JWT_SECRET", ""), "secret signing bearer tokens, at least 32 bytes (JWT_SECRET)")
 	fs.StringVar(&c.DataKey, "data-key", env("DATA_KEY", ""), "32-byte key, base64 or hex, encrypting personal data (DATA_KEY)")
@@ -161,6 +165,9 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 		if _, err := tracing.TracesURL(c.OTelEndpoint); err != nil {
 			return c, fmt.Errorf("--otel-endpoint: %v", err)
 		}
+	}
+	if c.DemoScale < 1 || c.DemoScale > demo.MaxScale {
+		return c, fmt.Errorf("--demo-scale: %d is not between 1 and %d", c.DemoScale, demo.MaxScale)
 	}
 	c.AutoMigrate = c.AutoMigrate || c.Demo
 	switch c.SharedState {

@@ -243,7 +243,7 @@ func loadDemo(ctx context.Context, db *storage.DB, cfg config, files *attachment
 		slog.Error("hashing the demo password", "error", err)
 		return
 	}
-	res, err := demo.Ensure(ctx, db.Client, demo.Options{PasswordHash: hash})
+	res, err := demo.Ensure(ctx, db.Client, demo.Options{PasswordHash: hash, Scale: cfg.DemoScale})
 	if err != nil {
 		slog.Error("loading the demo district failed; the server stays unready", "error", err.Error())
 		return

@@ -46,7 +46,7 @@ func (l *loader) loadAccounts(ctx context.Context) error {
 	accounts := l.accounts()
 	var ubs []*ent.UserCreate
 	for _, a := range accounts {
-		ubs = append(ubs, l.tx.User.Create().SetUsername(a.username).SetDisplayName(a.displayName).SetPasswordHash(l.hash))
+		ubs = append(ubs, l.tx.User.Create().SetUsername(l.username(a.username)).SetDisplayName(a.displayName).SetPasswordHash(l.hash))
 	}
 	users, err := insert(ctx, l, "User", ubs, func(ctx context.Context, b []*ent.UserCreate) ([]*ent.User, error) {
 		return l.tx.User.CreateBulk(b...).Save(ctx)

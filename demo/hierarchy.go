@@ -53,12 +53,20 @@ type department struct {
 }
 
 func (l *loader) loadHierarchy(ctx context.Context) error {
-	d, err := l.tx.District.Create().SetCode("211404000000").SetName("南票区").Save(ctx)
-	if err != nil {
-		return err
+	if l.copy > 0 { // the platform holds one district: further copies are more of its townships
+		id, err := l.tx.District.Query().OnlyID(ctx)
+		if err != nil {
+			return err
+		}
+		l.districtID = id
+	} else {
+		d, err := l.tx.District.Create().SetCode("211404000000").SetName("南票区").Save(ctx)
+		if err != nil {
+			return err
+		}
+		l.districtID = d.ID
+		l.counts["District"]++
 	}
-	l.districtID = d.ID
-	l.counts["District"]++
 	for _, step := range []func(context.Context) error{l.loadTownships, l.loadVillages, l.loadDepartments, l.loadVillageLinks, l.loadOrganizations} {
 		if err := step(ctx); err != nil {
 			return err
@@ -71,7 +79,7 @@ func (l *loader) loadTownships(ctx context.Context) error {
 	var bs []*ent.TownshipCreate
 	for i, s := range townshipSpecs {
 		l.townships = append(l.townships, &township{idx: i, spec: s})
-		bs = append(bs, l.tx.Township.Create().SetDistrictID(l.districtID).SetCode(s.code).SetName(s.name).SetKind(s.kind))
+		bs = append(bs, l.tx.Township.Create().SetDistrictID(l.districtID).SetCode(l.divisionCode(s.code)).SetName(s.name).SetKind(s.kind))
 	}
 	rows, err := insert(ctx, l, "Township", bs, func(ctx context.Context, b []*ent.TownshipCreate) ([]*ent.Township, error) {
 		return l.tx.Township.CreateBulk(b...).Save(ctx)
@@ -85,7 +93,7 @@ func (l *loader) loadTownships(ctx context.Context) error {
 func (l *loader) loadVillages(ctx context.Context) error {
 	for _, t := range l.townships {
 		for i, name := range t.spec.villages {
-			v := &village{t: t, name: name, code: fmt.Sprintf("%s%03d", t.spec.code[:9], 201+i)}
+			v := &village{t: t, name: name, code: fmt.Sprintf("%s%03d", l.divisionCode(t.spec.code)[:9], 201+i)}
 			// A village with many members has a general branch (党总支) instead of a branch.
 			v.size = l.r.between(68, 82)
 			v.orgKind = "BRANCH"
@@ -122,7 +130,7 @@ func (l *loader) loadDepartments(ctx context.Context) error {
 		d := &department{code: fmt.Sprintf("D%02d", i+1), spec: s}
 		l.departments = append(l.departments, d)
 		l.deptByCode[d.code] = d
-		bs = append(bs, l.tx.Department.Create().SetCode(d.code).SetName(s.name).SetKind(s.kind))
+		bs = append(bs, l.tx.Department.Create().SetCode(l.departmentCode(d.code)).SetName(s.name).SetKind(s.kind))
 	}
 	rows, err := insert(ctx, l, "Department", bs, func(ctx context.Context, b []*ent.DepartmentCreate) ([]*ent.Department, error) {
 		return l.tx.Department.CreateBulk(b...).Save(ctx)

@@ -21,11 +21,14 @@ const divisionCode = "211404"
 // Phones: 1700 followed by seven digits — a virtual-operator block kept for demos here — made
 // from a running counter, so every number is distinct.
 type identities struct {
-	usedIDs map[string]bool
-	phones  int
+	division string // first six digits: divisionCode for the original district, another code per scaled copy
+	usedIDs  map[string]bool
+	phones   int
 }
 
-func newIdentities() *identities { return &identities{usedIDs: map[string]bool{}} }
+func newIdentities(division string) *identities {
+	return &identities{division: division, usedIDs: map[string]bool{}}
+}
 
 // idNumber returns a fresh valid ID number for a person born on birth, and the birth date it
 // encodes (one day later in the practically impossible case that all 50 codes of the day are
@@ -39,7 +42,7 @@ func (a *identities) idNumber(r *rng, birth time.Time, female bool) (string, tim
 			if !female {
 				seq++
 			}
-			first17 := fmt.Sprintf("%s%s9%02d", divisionCode, date, seq)
+			first17 := fmt.Sprintf("%s%s9%02d", a.division, date, seq)
 			if !a.usedIDs[first17] {
 				a.usedIDs[first17] = true
 				return first17 + string(pii.CheckChar(first17)), birth

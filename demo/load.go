@@ -50,6 +50,7 @@ var ErrNotDemo = errors.New("demo: the database holds data that is not the demo 
 type Options struct {
 	Seed         int64  // same seed => identical data (0 means the default seed 2017)
 	PasswordHash string // argon2id hash of the demo password, computed ONCE by the caller; every demo account gets this same hash
+	Scale        int    // copies of the district to load (0 and 1 mean one, the demo district itself); see scale.go
 }
 
 // Result says what Ensure did.
@@ -72,6 +73,10 @@ func Ensure(ctx context.Context, client *ent.Client, opts Options) (Result, erro
 	if seed == 0 {
 		seed = DefaultSeed
 	}
+	scale := max(opts.Scale, 1)
+	if scale > MaxScale {
+		return Result{}, fmt.Errorf("demo: scale %d is above the maximum %d", scale, MaxScale)
+	}
 	ctx = feed.Unrecorded(authz.Bypass(ctx, "demo loader")) // a first sync reads the demo in full (docs/sync.md)
 
 	state, err := inspect(ctx, client)
@@ -87,9 +92,17 @@ func Ensure(ctx context.Context, client *ent.Client, opts Options) (Result, erro
 	if err := markStarted(ctx, client, seed, state == stateHalfLoaded); err != nil {
 		return Result{}, err
 	}
-	counts, err := loadInOneTx(ctx, client, seed, opts.PasswordHash, state == stateHalfLoaded)
-	if err != nil {
-		return Result{}, err
+	counts := map[string]int{}
+	for k := range scale {
+		// Only the first transaction wipes a half-loaded database, and only the last writes
+		// demo.complete: a scaled load that dies between copies is half-loaded and reloads whole.
+		c, err := loadInOneTx(ctx, client, seed, opts.PasswordHash, k, k == 0 && state == stateHalfLoaded, k == scale-1)
+		if err != nil {
+			return Result{}, err
+		}
+		for t, n := range c {
+			counts[t] += n
+		}
 	}
 	return Result{Loaded: true, Counts: counts, Duration: time.Since(begin)}, nil
 }
@@ -197,9 +210,10 @@ func markStarted(ctx context.Context, client *ent.Client, seed int64, exists boo
 	return nil
 }
 
-// loadInOneTx wipes a half-loaded database (when asked), loads the whole district and writes
-// demo.complete, all in one transaction: either everything is there or nothing is.
-func loadInOneTx(ctx context.Context, client *ent.Client, seed int64, hash string, wipeFirst bool) (map[string]int, error) {
+// loadInOneTx wipes a half-loaded database (when asked), loads the whole district (copy k of a
+// scaled load) and, for the last copy, writes demo.complete, all in one transaction: either the
+// copy is there or nothing of it is.
+func loadInOneTx(ctx context.Context, client *ent.Client, seed int64, hash string, copy int, wipeFirst, last bool) (map[string]int, error) {
 	tx, err := client.Tx(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("demo: starting the transaction: %w", err)
@@ -215,11 +229,18 @@ func loadInOneTx(ctx context.Context, client *ent.Client, seed int64, hash strin
 			return rollback(err)
 		}
 	}
-	l := newLoader(tx, seed, hash)
+	l := newLoader(tx, seed, hash, copy)
+	l.closesYear = last // a scaled load closes 2025 once, with its last copy, so the snapshot holds every copy
 	// The load writes the history of past years before it closes one; the year lock would
 	// only cost it a lookup per row.
 	if err := l.run(schema.BulkLoad(ctx)); err != nil {
 		return rollback(err)
+	}
+	if !last {
+		if err := tx.Commit(); err != nil {
+			return nil, fmt.Errorf("demo: committing copy %d of the demo district: %w", copy, err)
+		}
+		return l.counts, nil
 	}
 	if err := tx.Setting.Create().SetKey(KeyComplete).SetValue(strconv.FormatInt(seed, 10)).Exec(ctx); err != nil {
 		return rollback(fmt.Errorf("demo: writing the %s marker: %w", KeyComplete, err))

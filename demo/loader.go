@@ -14,12 +14,14 @@ const batchSize = 500
 // loader generates the district area by area and inserts it through one transaction. It keeps
 // what later areas need (IDs, names, who lives where) in small model structs.
 type loader struct {
-	tx     *ent.Tx
-	r      *rng
-	seed   int64 // for areas that draw from a source of their own (districtteams.go)
-	ids    *identities
-	hash   string
-	counts map[string]int
+	tx         *ent.Tx
+	r          *rng
+	seed       int64 // for areas that draw from a source of their own (districtteams.go)
+	copy       int   // 0 for the demo district; k > 0 for the k-th extra copy of a scaled load (scale.go)
+	closesYear bool  // this copy closes ClosedYear at the end of its load (closedyear.go)
+	ids        *identities
+	hash       string
+	counts     map[string]int
 
 	districtID  int
 	townships   []*township
@@ -33,12 +35,13 @@ type loader struct {
 	demands     []*demandPlan
 }
 
-func newLoader(tx *ent.Tx, seed int64, hash string) *loader {
+func newLoader(tx *ent.Tx, seed int64, hash string, copy int) *loader {
 	return &loader{
 		tx:         tx,
 		r:          newRNG(seed),
 		seed:       seed,
-		ids:        newIdentities(),
+		copy:       copy,
+		ids:        newIdentities(copyDivision(copy)),
 		hash:       hash,
 		counts:     map[string]int{},
 		deptByCode: map[string]*department{},

@@ -45,7 +45,7 @@ func (l *loader) outcomesOf(ctx context.Context, year int) error {
 	r := l.r
 	projects, err := l.tx.DemoProject.Query().Where(demoproject.Year(year)).WithStages(func(q *ent.DemoProjectStageQuery) {
 		q.Order(ent.Asc(demoprojectstage.FieldID))
-	}).Order(ent.Asc(demoproject.FieldID)).All(ctx)
+	}).Where(demoproject.TownshipIDIn(l.townshipIDs()...)).Order(ent.Asc(demoproject.FieldID)).All(ctx)
 	if err != nil {
 		return err
 	}

@@ -48,6 +48,7 @@ var (
 	username = flag.String("user", "township01", "the demo TOWNSHIP account the API is read as")
 	only     = flag.String("only", "", "run only this read (flat or nested)")
 	cpuProf  = flag.String("cpuprofile", "", "write a CPU profile of the API's load (server and client, one process) to this file")
+	scale    = flag.Int("scale", 1, "copies of the demo district to load when the database is empty (--demo-scale)")
 )
 
 const password = "bench-pass-2017"
@@ -72,7 +73,7 @@ func main() {
 	check(err)
 	hash, err := authn.HashPassword(password)
 	check(err)
-	res, err := demo.Ensure(ctx, db.Client, demo.Options{PasswordHash: hash})
+	res, err := demo.Ensure(ctx, db.Client, demo.Options{PasswordHash: hash, Scale: *scale})
 	check(err)
 	if res.Loaded {
 		log.Printf("demo district loaded in %.1fs", res.Duration.Seconds())

@@ -1995,6 +1995,11 @@ var (
 				Unique:  true,
 				Columns: []*schema.Column{VillagesColumns[6], VillagesColumns[4]},
 			},
+			{
+				Name:    "village_township_id_code",
+				Unique:  false,
+				Columns: []*schema.Column{VillagesColumns[10], VillagesColumns[6]},
+			},
 		},
 	}
 	// VisitsColumns holds the columns for the "visits" table.

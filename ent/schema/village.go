@@ -40,7 +40,12 @@ func (Village) Edges() []ent.Edge {
 }
 
 func (Village) Indexes() []ent.Index {
-	return []ent.Index{index.Fields("code", "delete_token").Unique()}
+	return []ent.Index{
+		index.Fields("code", "delete_token").Unique(),
+		// A township's villages in code order (the nested read) without scanning every village of
+		// a province-scale load; SQLite does not index foreign keys by itself.
+		index.Fields("township_id", "code"),
+	}
 }
 
 func (Village) Hooks() []ent.Hook {
