@@ -45,8 +45,8 @@ func TestReadFilterMatchesRowOracle(t *testing.T) {
 		tables[table] = loadRows(t, db.SQL, table)
 	}
 	// The one join table a scope rule reads (assisting departments of demands).
-	tables["department_assisted_demands"] = loadRows(t, db.SQL, "department_assisted_demands")
-	if len(tables["department_assisted_demands"]) == 0 {
+	tables[demand.AssistingDepartmentsTable] = loadRows(t, db.SQL, demand.AssistingDepartmentsTable)
+	if len(tables[demand.AssistingDepartmentsTable]) == 0 {
 		t.Fatal("the demo district has no demand with an assisting department: the rule would go untested")
 	}
 
@@ -208,7 +208,8 @@ func (o *oracle) set(via scope.Via, kind authz.ScopeKind) map[int64]bool {
 	}
 	// The join table of demands and their assisting departments, read directly.
 	assistedBy := func() map[int64]bool {
-		return pick("department_assisted_demands", "demand_id", ofDepartment("department_id"))
+		// The join table's key columns: department first, demand second (ent's M2M order).
+		return pick(demand.AssistingDepartmentsTable, demand.AssistingDepartmentsPrimaryKey[1], ofDepartment(demand.AssistingDepartmentsPrimaryKey[0]))
 	}
 	switch via {
 	case scope.ActivelyPairedHouseholds:
