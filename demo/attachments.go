@@ -18,6 +18,7 @@ import (
 	entrectification "github.com/nanpiao/sbqw/ent/rectification"
 	enttownship "github.com/nanpiao/sbqw/ent/township"
 	"github.com/nanpiao/sbqw/ent/user"
+	entvillage "github.com/nanpiao/sbqw/ent/village"
 	entvisit "github.com/nanpiao/sbqw/ent/visit"
 )
 
@@ -25,6 +26,7 @@ import (
 // every township — a generated photo with EXIF time and GPS on a visit, a small PDF on a
 // project step, a rectification, a contribution and a demand — unless it has some already:
 //   - per township, the first visit, project step, rectification, contribution and demand;
+//   - the first village's first visit and demand;
 //   - the first visit of the first cadre's active pairings (a cadre sees its own visits' photos);
 //   - the first demand led by each of the first two departments and the first demand another
 //     department assists (a department sees its demands' documents).
@@ -72,6 +74,17 @@ func Attachments(ctx context.Context, client *ent.Client, store *attachments.Sto
 		} else if !ent.IsNotFound(err) {
 			return a.added, err
 		}
+	}
+	// The first village's first visit and demand (its secretary sees their attachments).
+	if v, err := client.Village.Query().Order(ent.Asc(entvillage.FieldID)).FirstID(ctx); err == nil {
+		if vi, err := client.Visit.Query().Where(entvisit.VillageID(v)).Order(ent.Asc(entvisit.FieldID)).First(ctx); err == nil {
+			a.visit(vi)
+		}
+		if id, err := client.Demand.Query().Where(entdemand.VillageID(v)).Order(ent.Asc(entdemand.FieldID)).FirstID(ctx); err == nil {
+			a.demand(id)
+		}
+	} else if !ent.IsNotFound(err) {
+		return a.added, err
 	}
 	if c, err := client.Cadre.Query().Order(ent.Asc(entcadre.FieldID)).First(ctx); err == nil {
 		v, err := client.Visit.Query().Where(entvisit.HasPairingWith(entpairing.CadreID(c.ID), entpairing.Active(true))).Order(ent.Asc(entvisit.FieldID)).First(ctx)
