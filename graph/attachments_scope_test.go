@@ -335,3 +335,66 @@ func optionalInt(t *testing.T, e *attachmentEnv, q string, args ...any) (int, bo
 	}
 	return n, true
 }
+
+// TestAttachmentLimitUnderConcurrency: twelve simultaneous uploads to one record that has
+// three places left: exactly three succeed, the other nine are refused with
+// TOO_MANY_ATTACHMENTS, and nothing of the refused ones is stored (no row, no file, no temp
+// file). The count is checked under the owner's row lock (MySQL) or the serialised writer
+// (SQLite).
+func TestAttachmentLimitUnderConcurrency(t *testing.T) {
+	const limit, parallel = 8, 12
+	e := newAttachmentEnv(t, attachments.Limits{MaxPerOwner: limit})
+	tw := e.srv.Login(t, "township01")
+	tID := someInt(t, e.db, "SELECT township_id FROM role_bindings rb JOIN users u ON u.id = rb.user_id WHERE u.username = 'township01'")
+	stage := someInt(t, e.db, "SELECT id FROM demo_project_stages WHERE township_id = ? AND deleted_at IS NULL AND id NOT IN (SELECT demo_project_stage_id FROM attachments WHERE demo_project_stage_id IS NOT NULL) ORDER BY id", tID)
+	owner := scalar.EncodeID(stage)
+	for i := 0; i < limit-3; i++ {
+		mustUpload(t, tw, owner, "before.pdf", attachments.SamplePDF("before "+string(rune('a'+i))))
+	}
+	rows0, files0 := e.stored(t)
+	type result struct {
+		ok     bool
+		code   string
+		reason any
+		err    string
+	}
+	results := make(chan result, parallel)
+	start := make(chan struct{})
+	for i := 0; i < parallel; i++ {
+		ct, body := multipartBody(t, owner, "race.pdf", attachments.SamplePDF("race "+string(rune('A'+i))))
+		go func() {
+			<-start
+			r := tw.Raw(t, http.MethodPost, ct, body)
+			if len(r.Errors) == 0 {
+				results <- result{ok: true}
+				return
+			}
+			results <- result{code: r.Code(), reason: r.Errors[0].Extensions["reason"], err: r.ErrorText()}
+		}()
+	}
+	close(start)
+	ok, refused := 0, 0
+	for i := 0; i < parallel; i++ {
+		r := <-results
+		switch {
+		case r.ok:
+			ok++
+		case r.code == "BAD_USER_INPUT" && r.reason == "TOO_MANY_ATTACHMENTS":
+			refused++
+		default:
+			t.Errorf("an upload failed otherwise: %s", r.err)
+		}
+	}
+	if ok != 3 || refused != parallel-3 {
+		t.Fatalf("%d uploads succeeded and %d were refused for the limit, want 3 and %d", ok, refused, parallel-3)
+	}
+	if n := someInt(t, e.db, "SELECT COUNT(*) FROM attachments WHERE demo_project_stage_id = ? AND deleted_at IS NULL", stage); n != limit {
+		t.Fatalf("the record has %d attachments, the limit is %d", n, limit)
+	}
+	if rows, files := e.stored(t); rows != rows0+3 || files != files0+3 {
+		t.Fatalf("rows %d→%d, files %d→%d: want 3 more of each (no orphan)", rows0, rows, files0, files)
+	}
+	if tmp, _ := os.ReadDir(filepath.Join(e.dir, "tmp")); len(tmp) != 0 {
+		t.Fatalf("%d temp files left", len(tmp))
+	}
+}
