@@ -69,7 +69,9 @@ func TestServerKilledMidUploadLeavesNothing(t *testing.T) {
 	server, logs := start()
 	token := loginAs(t, url, "township01", "kill-test-2017")
 	var visits struct {
-		Visits struct{ Edges []struct{ Node struct{ ID string } } }
+		Visits struct {
+			Edges []struct{ Node struct{ ID string } }
+		}
 	}
 	gql(t, url, token, `{ visits(first: 1) { edges { node { id } } } }`, nil, &visits)
 	if len(visits.Visits.Edges) == 0 {
