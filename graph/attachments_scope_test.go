@@ -2,6 +2,7 @@ package graph_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -396,5 +397,63 @@ func TestAttachmentLimitUnderConcurrency(t *testing.T) {
 	}
 	if tmp, _ := os.ReadDir(filepath.Join(e.dir, "tmp")); len(tmp) != 0 {
 		t.Fatalf("%d temp files left", len(tmp))
+	}
+}
+
+// TestDeleteRacesUploadOfTheSameBytes: an attachment is deleted while the same bytes are
+// uploaded to another record, round after round. The content is shared (one blob per
+// SHA-256), so the deletion's removal of the blob and the upload's finding it stored must not
+// cross: whenever a live attachment refers to the content, the content is there and
+// downloads; when none does, it is gone.
+func TestDeleteRacesUploadOfTheSameBytes(t *testing.T) {
+	e := newAttachmentEnv(t, attachments.Limits{MaxPerOwner: 100})
+	tw := e.srv.Login(t, "township01")
+	tID := someInt(t, e.db, "SELECT township_id FROM role_bindings rb JOIN users u ON u.id = rb.user_id WHERE u.username = 'township01'")
+	since := time.Date(time.Now().Year(), 1, 1, 0, 0, 0, 0, time.UTC)
+	var owners []int
+	rows, err := e.db.Query("SELECT id FROM visits WHERE township_id = ? AND deleted_at IS NULL AND visited_at >= ? ORDER BY id LIMIT 2", tID, since)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var id int
+		_ = rows.Scan(&id)
+		owners = append(owners, id)
+	}
+	rows.Close()
+	if len(owners) != 2 {
+		t.Fatalf("need two visits of this year, found %d", len(owners))
+	}
+	del := `mutation($id: ID!) { deleteAttachment(id: $id) }`
+	for round := 0; round < 12; round++ {
+		content := attachments.SamplePDF(fmt.Sprintf("shared bytes, round %d", round))
+		first := mustUpload(t, tw, scalar.EncodeID(owners[0]), "first.pdf", content)
+		done := make(chan uploaded, 1)
+		go func() {
+			r := upload(t, tw, scalar.EncodeID(owners[1]), "second.pdf", content)
+			var out struct{ AddAttachment uploaded }
+			if len(r.Errors) == 0 {
+				_ = json.Unmarshal(r.Data, &out)
+			}
+			done <- out.AddAttachment
+		}()
+		if r := tw.Do(t, del, map[string]any{"id": first.ID}); len(r.Errors) > 0 {
+			t.Fatalf("round %d: delete: %s", round, r.ErrorText())
+		}
+		second := <-done
+		if second.ID == "" {
+			t.Fatalf("round %d: the second upload failed", round)
+		}
+		if !e.blobExists(first.Sha256) {
+			t.Fatalf("round %d: the content is gone while attachment %s refers to it", round, second.ID)
+		}
+		if status, _ := e.get(t, tw, second.URL); status != http.StatusOK {
+			t.Fatalf("round %d: download of the surviving attachment: HTTP %d", round, status)
+		}
+		// The survivor goes too: now the content must go.
+		tw.Must(t, del, map[string]any{"id": second.ID}, nil)
+		if e.blobExists(first.Sha256) {
+			t.Fatalf("round %d: the content outlived both attachments", round)
+		}
 	}
 }
