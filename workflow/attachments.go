@@ -2,7 +2,9 @@ package workflow
 
 import (
 	"context"
+	"fmt"
 	"io"
+	"log/slog"
 	"path"
 	"strings"
 	"time"
@@ -159,23 +161,29 @@ func forgetBlob(ctx context.Context, root *ent.Client, store *attachments.Store,
 // On SQLite the write transaction itself is the lock (writers are serialised). A failure
 // leaves an unreferenced blob, which the sweep at start removes.
 func removeIfUnreferenced(ctx context.Context, root *ent.Client, store *attachments.Store, sha string) {
+	if err := removeUnreferenced(ctx, root, store, sha); err != nil {
+		slog.WarnContext(ctx, "attachment content left for the sweep at start", "sha256", sha, "error", err.Error())
+	}
+}
+
+func removeUnreferenced(ctx context.Context, root *ent.Client, store *attachments.Store, sha string) error {
 	tx, err := root.Tx(ctx)
 	if err != nil {
-		return
+		return err
 	}
 	defer func() { _ = tx.Rollback() }()
 	c := tx.Client()
 	if err := lockContent(ctx, c, sha); err != nil {
-		return
+		return err
 	}
 	ref, err := ReferencedContent(ctx, c, []string{sha})
 	if err != nil || ref[sha] {
-		return
+		return err
 	}
 	if err := store.Remove(ctx, sha); err != nil {
-		return
+		return err
 	}
-	_ = tx.Commit()
+	return tx.Commit()
 }
 
 // lockContent takes the content lock of sha until the transaction ends: the write lock of a
@@ -196,8 +204,11 @@ func lockContent(ctx context.Context, c *ent.Client, sha string) error {
 		if err := rows.Close(); err != nil {
 			return err
 		}
-		if found || try == 1 {
+		if found {
 			return nil
+		}
+		if try == 1 {
+			return fmt.Errorf("attachments: the content lock row of %s vanished", sha)
 		}
 		// A new row is locked by its insert; a concurrent insert of the same name waits for
 		// this transaction and is then ignored, and its SELECT … FOR UPDATE waits in turn.
