@@ -176,6 +176,13 @@ func key(h string) string { return h[:2] + "/" + h }
 // Put stores the upload in r (read once, streamed): type from the first bytes, JPEG metadata
 // stripped, hashed, copied into the bucket under its hash. On error nothing is left behind.
 func (s *Store) Put(ctx context.Context, r io.Reader) (*Stored, error) {
+	return s.PutLocked(ctx, r, nil)
+}
+
+// PutLocked is Put calling lock with the content's hash once it is known, before looking
+// whether the bucket has it: the caller's lock on that content (held to the end of its
+// transaction) keeps a concurrent removal of the same content from slipping in between.
+func (s *Store) PutLocked(ctx context.Context, r io.Reader, lock func(sha string) error) (*Stored, error) {
 	br := bufio.NewReaderSize(r, 4096)
 	head, _ := br.Peek(512)
 	ct := http.DetectContentType(head)
@@ -211,6 +218,11 @@ func (s *Store) Put(ctx context.Context, r io.Reader) (*Stored, error) {
 		return nil, err
 	}
 	out.SHA256 = hex.EncodeToString(h.Sum(nil))
+	if lock != nil {
+		if err := lock(out.SHA256); err != nil {
+			return nil, err
+		}
+	}
 	exists, err := s.bucket.Exists(ctx, key(out.SHA256))
 	if err != nil {
 		return nil, fmt.Errorf("attachments: %w", err)

@@ -13,11 +13,13 @@ import (
 
 	"github.com/nanpiao/sbqw/authz"
 	gen "github.com/nanpiao/sbqw/ent"
+	"github.com/nanpiao/sbqw/ent/attachment"
 	"github.com/nanpiao/sbqw/ent/demand"
 	"github.com/nanpiao/sbqw/ent/departmentvillagelink"
 	"github.com/nanpiao/sbqw/ent/pairing"
 	"github.com/nanpiao/sbqw/ent/partymember"
 	"github.com/nanpiao/sbqw/ent/partyorganization"
+	"github.com/nanpiao/sbqw/ent/rectification"
 	"github.com/nanpiao/sbqw/ent/schema/enum"
 	"github.com/nanpiao/sbqw/ent/schema/scope"
 	"github.com/nanpiao/sbqw/ent/teammembership"
@@ -80,6 +82,7 @@ func TestReadFilterMatchesRowOracle(t *testing.T) {
 	}
 
 	partial := map[scope.Kind]int{}
+	partialTypes := map[string]int{}
 	cases, skipped := 0, 0
 	for typ, sc := range gen.Scopes {
 		if usesAccountRules(sc) {
@@ -102,6 +105,7 @@ func TestReadFilterMatchesRowOracle(t *testing.T) {
 				for _, k := range kinds {
 					partial[scope.Kind(k)]++
 				}
+				partialTypes[typ]++
 			}
 		}
 	}
@@ -110,7 +114,38 @@ func TestReadFilterMatchesRowOracle(t *testing.T) {
 			t.Errorf("no entity saw a proper, non-empty subset of its rows through scope kind %s: the test proves nothing for it", k)
 		}
 	}
+	checkAttachmentCoverage(t, tables, partialTypes[gen.TypeAttachment])
 	t.Logf("%d entity×role cases, %d entities left to the account tests; proper subsets by kind: %v", cases, skipped, partial)
+}
+
+// checkAttachmentCoverage: the demo's attachments give the attachment cases something to
+// prove — every kind of owner, in several townships, and several roles seeing a proper,
+// non-empty subset of them.
+func checkAttachmentCoverage(t *testing.T, tables map[string][]row, partialRoles int) {
+	t.Helper()
+	owners := map[string]map[int64]bool{}
+	for _, r := range tables[attachment.Table] {
+		for _, col := range []string{attachment.FieldVisitID, attachment.FieldDemoProjectStageID, attachment.FieldRectificationID,
+			attachment.FieldContributionID, attachment.FieldDemandID} {
+			if _, ok := r[col]; ok && live(r) {
+				if owners[col] == nil {
+					owners[col] = map[int64]bool{}
+				}
+				owners[col][r[attachment.FieldTownshipID]] = true
+			}
+		}
+	}
+	if len(owners) != 5 {
+		t.Errorf("the demo's attachments have %d kinds of owner, want all 5: %v", len(owners), owners)
+	}
+	for col, townships := range owners {
+		if len(townships) < 3 {
+			t.Errorf("the demo's attachments by %s are in %d townships, want several", col, len(townships))
+		}
+	}
+	if partialRoles < 3 {
+		t.Errorf("only %d roles see a proper, non-empty subset of the attachments", partialRoles)
+	}
 }
 
 func usesAccountRules(sc scope.Entity) bool {
@@ -237,6 +272,8 @@ func (o *oracle) set(via scope.Via, kind authz.ScopeKind) map[int64]bool {
 		return out
 	case scope.AssistedDemands:
 		return assistedBy()
+	case scope.DepartmentRectifications:
+		return pick(rectification.Table, "id", ofDepartment(rectification.FieldDepartmentID))
 	case scope.DepartmentMembers:
 		return members()
 	case scope.DepartmentTeams:

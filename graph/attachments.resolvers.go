@@ -32,3 +32,8 @@ func (r *mutationResolver) AddAttachment(ctx context.Context, owner int, file gr
 	}
 	return workflow.AddAttachment(ctx, ent.FromContext(ctx), r.client, r.files, owner, file.Filename, file.File)
 }
+
+// DeleteAttachment is the resolver for the deleteAttachment field.
+func (r *mutationResolver) DeleteAttachment(ctx context.Context, id int) (int, error) {
+	return id, workflow.DeleteAttachment(ctx, ent.FromContext(ctx), r.client, r.files, id)
+}

@@ -40,6 +40,7 @@ func newAttachmentEnv(t testing.TB, limits attachments.Limits) *attachmentEnv {
 	t.Helper()
 	db := testkit.LoadDemo(t)
 	dir := t.TempDir()
+	testkit.CopyDemoBlobs(t, filepath.Join(dir, "blobs")) // the demo's own attachments
 	store, err := attachments.Open(t.Context(), filepath.Join(dir, "blobs"), filepath.Join(dir, "tmp"), limits)
 	if err != nil {
 		t.Fatal(err)
@@ -137,9 +138,10 @@ func TestAttachmentOfAnotherTownshipIsNotFound(t *testing.T) {
 		t.Fatalf("stored %+v", a)
 	}
 	// Scope columns are the visit's.
+	newID, _ := scalar.DecodeID(a.ID)
 	if n := someInt(t, e.db, `SELECT COUNT(*) FROM attachments a JOIN visits v ON v.id = a.visit_id
 		WHERE a.township_id = v.township_id AND a.village_id = v.village_id AND a.pairing_id = v.pairing_id
-		AND a.department_id = v.department_id AND a.household_id IS NULL`); n != 1 {
+		AND a.department_id = v.department_id AND a.household_id IS NULL AND a.id = ?`, newID); n != 1 {
 		t.Fatalf("scope columns not the visit's (%d rows agree)", n)
 	}
 
@@ -164,20 +166,28 @@ func TestAttachmentOfAnotherTownshipIsNotFound(t *testing.T) {
 		}
 	}
 	other.Must(t, `{ attachments(first: 500) { totalCount edges { node { id } } } visits(first: 500) { edges { node { attachments { id } } } } }`, nil, &list)
-	if list.Attachments.TotalCount != 0 || len(list.Attachments.Edges) != 0 {
-		t.Fatalf("another township lists %d attachments", list.Attachments.TotalCount)
+	otherTownship := someInt(t, e.db, "SELECT township_id FROM role_bindings rb JOIN users u ON u.id = rb.user_id WHERE u.username = 'township07'")
+	if want := someInt(t, e.db, "SELECT COUNT(*) FROM attachments WHERE township_id = ? AND deleted_at IS NULL", otherTownship); list.Attachments.TotalCount != want || len(list.Attachments.Edges) != want || want == 0 {
+		t.Fatalf("another township lists %d attachments, it has %d of its own", list.Attachments.TotalCount, want)
+	}
+	for _, n := range list.Attachments.Edges {
+		if n.Node.ID == a.ID {
+			t.Fatal("another township lists the attachment")
+		}
 	}
 	for _, v := range list.Visits.Edges {
-		if len(v.Node.Attachments) > 0 {
-			t.Fatalf("another township's visit shows attachment %v", v.Node.Attachments)
+		for _, x := range v.Node.Attachments {
+			if x.ID == a.ID {
+				t.Fatalf("another township's visit list shows the attachment")
+			}
 		}
 	}
 	var own struct {
 		Node struct{ Attachments []struct{ ID string } }
 	}
 	tw.Must(t, `query($id: ID!) { node(id: $id) { ... on Visit { attachments { id } } } }`, map[string]any{"id": visit}, &own)
-	if len(own.Node.Attachments) != 1 || own.Node.Attachments[0].ID != a.ID {
-		t.Fatalf("owner's edge: %+v", own)
+	if n := len(own.Node.Attachments); n == 0 || own.Node.Attachments[n-1].ID != a.ID {
+		t.Fatalf("owner's edge lacks the upload: %+v", own)
 	}
 
 	// Download: the uploader, with its token, gets the stored (stripped) bytes; audited.
@@ -227,7 +237,9 @@ func TestAttachmentRefusalsStoreNothing(t *testing.T) {
 	e := newAttachmentEnv(t, attachments.Limits{MaxBytes: 64 << 10, MaxPerOwner: 3})
 	tw := e.srv.Login(t, "township01")
 	tID := someInt(t, e.db, "SELECT township_id FROM role_bindings rb JOIN users u ON u.id = rb.user_id WHERE u.username = 'township01'")
-	stage := scalar.EncodeID(someInt(t, e.db, "SELECT id FROM demo_project_stages WHERE township_id = ? AND deleted_at IS NULL ORDER BY id", tID))
+	// A step without the demo's attachments.
+	stage := scalar.EncodeID(someInt(t, e.db, "SELECT id FROM demo_project_stages WHERE township_id = ? AND deleted_at IS NULL AND id NOT IN (SELECT demo_project_stage_id FROM attachments WHERE demo_project_stage_id IS NOT NULL) ORDER BY id", tID))
+	rows0, files0 := e.stored(t)
 	exe := append([]byte("MZ\x90\x00\x03\x00\x00\x00\x04\x00"), bytes.Repeat([]byte{0x90}, 2000)...)
 	big := bytes.Repeat([]byte("%PDF-1.4\n"), (64<<10)/9+10)
 	for _, c := range []struct {
@@ -263,8 +275,8 @@ func TestAttachmentRefusalsStoreNothing(t *testing.T) {
 		}
 	}
 	rows, files := e.stored(t)
-	if rows != 3 || files != 3 {
-		t.Fatalf("after 3 uploads: %d rows, %d files", rows, files)
+	if rows != rows0+3 || files != files0+3 {
+		t.Fatalf("after 3 uploads: %d rows, %d files (before: %d, %d)", rows, files, rows0, files0)
 	}
 	if err := upload(t, tw, stage, "p.pdf", attachments.SamplePDF("four")).Fail(t, "BAD_USER_INPUT"); err.Extensions["reason"] != "TOO_MANY_ATTACHMENTS" {
 		t.Fatalf("fourth: %v", err)
@@ -286,6 +298,7 @@ func TestAttachmentUploadCutOffLeavesNothing(t *testing.T) {
 	tw := e.srv.Login(t, "township01")
 	tID := someInt(t, e.db, "SELECT township_id FROM role_bindings rb JOIN users u ON u.id = rb.user_id WHERE u.username = 'township01'")
 	visit := scalar.EncodeID(someInt(t, e.db, "SELECT id FROM visits WHERE township_id = ? AND deleted_at IS NULL ORDER BY id", tID))
+	rows0, files0 := e.stored(t) // the demo's own attachments
 	jpg, err := attachments.SampleJPEG(400, 300, 5, time.Now(), 41.1, 120.7)
 	if err != nil {
 		t.Fatal(err)
@@ -310,7 +323,7 @@ func TestAttachmentUploadCutOffLeavesNothing(t *testing.T) {
 	_ = conn.Close()
 	for {
 		rows, files := e.stored(t)
-		if rows == 0 && files == 0 {
+		if rows == rows0 && files == files0 {
 			break
 		}
 		if time.Now().After(deadline) {
@@ -322,7 +335,7 @@ func TestAttachmentUploadCutOffLeavesNothing(t *testing.T) {
 	if r := upload(t, tw, visit, "whole.jpg", jpg); len(r.Errors) > 0 {
 		t.Fatal(r.ErrorText())
 	}
-	if rows, files := e.stored(t); rows != 1 || files != 1 {
-		t.Fatalf("whole upload: %d rows, %d files", rows, files)
+	if rows, files := e.stored(t); rows != rows0+1 || files != files0+1 {
+		t.Fatalf("whole upload: %d rows, %d files (before: %d, %d)", rows, files, rows0, files0)
 	}
 }

@@ -2,11 +2,16 @@ package workflow
 
 import (
 	"context"
+	"fmt"
 	"io"
+	"log/slog"
 	"path"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"entgo.io/ent/dialect"
 
 	"github.com/nanpiao/sbqw/apperr"
 	"github.com/nanpiao/sbqw/attachments"
@@ -14,6 +19,7 @@ import (
 	"github.com/nanpiao/sbqw/ent"
 	"github.com/nanpiao/sbqw/ent/attachment"
 	"github.com/nanpiao/sbqw/ent/predicate"
+	"github.com/nanpiao/sbqw/ent/sharedstate"
 )
 
 // AddAttachment stores file as an attachment of the record ownerID (a visit, demonstration
@@ -72,7 +78,9 @@ func AddAttachment(ctx context.Context, c, root *ent.Client, store *attachments.
 			return nil, err
 		}
 	}
-	st, err := store.Put(ctx, file)
+	// The content lock is taken once the hash is known and held to the end of the transaction:
+	// a deletion cannot remove the blob between Put finding it stored and this row committing.
+	st, err := store.PutLocked(ctx, file, func(sha string) error { return lockContent(ctx, c, sha) })
 	if err != nil {
 		return nil, err
 	}
@@ -104,12 +112,110 @@ func AddAttachment(ctx context.Context, c, root *ent.Client, store *attachments.
 	return a, err
 }
 
+// DeleteAttachment deletes the attachment id (a soft delete, like every record's: it leaves
+// the reads, the download links and the owner's list at once, and shows in the deletions feed)
+// for a caller who may delete attachments at a scope reaching it — the units that add them.
+// An attachment of a closed year's record is refused with YEAR_CLOSED (the year lock, ent
+// schema). Audited by the audit hook. Once the transaction commits, the content is removed
+// from the store unless another live row refers to the same SHA-256 (content-addressed: two
+// uploads of the same bytes share one blob); see removeIfUnreferenced for why that is
+// race-free.
+func DeleteAttachment(ctx context.Context, c, root *ent.Client, store *attachments.Store, id int) error {
+	a, err := c.Attachment.Get(ctx, id) // NOT_FOUND when absent, deleted or out of scope
+	if err != nil {
+		return err
+	}
+	if err := c.Attachment.DeleteOneID(id).Exec(ctx); err != nil {
+		return err
+	}
+	if store == nil {
+		return nil
+	}
+	forget := func() { removeIfUnreferenced(context.WithoutCancel(ctx), root, store, a.Sha256) }
+	if tx := ent.TxFromContext(ctx); tx != nil {
+		tx.OnCommit(func(next ent.Committer) ent.Committer {
+			return ent.CommitFunc(func(cctx context.Context, tx *ent.Tx) error {
+				err := next.Commit(cctx, tx)
+				if err == nil {
+					forget()
+				}
+				return err
+			})
+		})
+		return nil
+	}
+	forget()
+	return nil
+}
+
 // forgetBlob removes a blob that an upload wrote when no committed row refers to it (the
 // upload's transaction rolled back).
 func forgetBlob(ctx context.Context, root *ent.Client, store *attachments.Store, sha string) {
-	ref, err := ReferencedContent(ctx, root, []string{sha})
-	if err == nil && !ref[sha] {
-		_ = store.Remove(ctx, sha)
+	removeIfUnreferenced(ctx, root, store, sha)
+}
+
+// removeIfUnreferenced removes the content sha when no live attachment row refers to it, in a
+// transaction of its own holding the content lock: an upload of the same bytes holds that lock
+// from finding the blob stored until its row commits, so either it commits first (and the
+// blob stays) or this removal goes first (and the upload, finding no blob, stores it again).
+// On SQLite the write transaction itself is the lock (writers are serialised). A failure
+// leaves an unreferenced blob, which the sweep at start removes.
+func removeIfUnreferenced(ctx context.Context, root *ent.Client, store *attachments.Store, sha string) {
+	if err := removeUnreferenced(ctx, root, store, sha); err != nil {
+		slog.WarnContext(ctx, "attachment content left for the sweep at start", "sha256", sha, "error", err.Error())
+	}
+}
+
+func removeUnreferenced(ctx context.Context, root *ent.Client, store *attachments.Store, sha string) error {
+	tx, err := root.Tx(ctx)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = tx.Rollback() }()
+	c := tx.Client()
+	if err := lockContent(ctx, c, sha); err != nil {
+		return err
+	}
+	ref, err := ReferencedContent(ctx, c, []string{sha})
+	if err != nil || ref[sha] {
+		return err
+	}
+	if err := store.Remove(ctx, sha); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// lockContent takes the content lock of sha until the transaction ends: the write lock of a
+// row named after it in the shared state table (created when missing; pruned an hour later).
+// SQLite needs none: its writers are serialised.
+func lockContent(ctx context.Context, c *ent.Client, sha string) error {
+	if c.Dialect() != dialect.MySQL {
+		return nil
+	}
+	name := "attachment-content:" + sha
+	sel := "SELECT " + sharedstate.FieldID + " FROM " + sharedstate.Table + " WHERE " + sharedstate.FieldName + " = ? FOR UPDATE"
+	for try := 0; ; try++ {
+		rows, err := c.QueryContext(ctx, sel, name)
+		if err != nil {
+			return err
+		}
+		found := rows.Next()
+		if err := rows.Close(); err != nil {
+			return err
+		}
+		if found {
+			return nil
+		}
+		if try == 1 {
+			return fmt.Errorf("attachments: the content lock row of %s vanished", sha)
+		}
+		// A new row is locked by its insert; a concurrent insert of the same name waits for
+		// this transaction and is then ignored, and its SELECT … FOR UPDATE waits in turn.
+		if _, err := c.ExecContext(ctx, "INSERT IGNORE INTO "+sharedstate.Table+" ("+sharedstate.FieldName+", "+sharedstate.FieldN+", "+
+			sharedstate.FieldOk+", "+sharedstate.FieldExpiresAt+") VALUES (?, 0, 0, ?)", name, time.Now().Add(time.Hour).UnixMilli()); err != nil {
+			return err
+		}
 	}
 }
 
@@ -134,9 +240,9 @@ func cleanName(name, contentType string) string {
 	return name
 }
 
-// ReferencedContent says which of the hashes some attachment row refers to, soft-deleted rows
-// included (their content is kept with them). Plain SQL: bookkeeping, not a read on anyone's
-// behalf, and it must see deleted rows too.
+// ReferencedContent says which of the hashes some live attachment row refers to. A deleted
+// attachment's content is removed with it (deleteAttachment), so soft-deleted rows do not
+// keep content alive. Plain SQL: bookkeeping, not a read on anyone's behalf.
 func ReferencedContent(ctx context.Context, c *ent.Client, hashes []string) (map[string]bool, error) {
 	out := make(map[string]bool, len(hashes))
 	if len(hashes) == 0 {
@@ -147,7 +253,7 @@ func ReferencedContent(ctx context.Context, c *ent.Client, hashes []string) (map
 		args[i] = h
 	}
 	rows, err := c.QueryContext(ctx, "SELECT DISTINCT "+attachment.FieldSha256+" FROM "+attachment.Table+
-		" WHERE "+attachment.FieldSha256+" IN (?"+strings.Repeat(", ?", len(hashes)-1)+")", args...)
+		" WHERE "+attachment.FieldDeletedAt+" IS NULL AND "+attachment.FieldSha256+" IN (?"+strings.Repeat(", ?", len(hashes)-1)+")", args...)
 	if err != nil {
 		return nil, err
 	}

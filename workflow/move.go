@@ -5,12 +5,14 @@ package workflow
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"time"
 
 	"github.com/nanpiao/sbqw/apperr"
 	"github.com/nanpiao/sbqw/authz"
 	"github.com/nanpiao/sbqw/ent"
+	"github.com/nanpiao/sbqw/ent/attachment"
 	"github.com/nanpiao/sbqw/ent/feedentry"
 	"github.com/nanpiao/sbqw/ent/household"
 	"github.com/nanpiao/sbqw/feed"
@@ -58,6 +60,9 @@ func MoveHousehold(ctx context.Context, tx *ent.Client, id, villageID int) (*ent
 			return nil, err
 		}
 	}
+	if err := rescopeAttachments(ctx, tx, under.Descendants, under.MovedBy, id, dest, now); err != nil {
+		return nil, err
+	}
 	err = authz.Record(ctx, tx, authz.Event{Action: "household.move", Entity: ent.TypeHousehold, EntityID: &id,
 		Changed: []string{household.FieldVillageID, household.FieldTownshipID}, TownshipID: dest.TownshipID, VillageID: dest.ID,
 		Detail: "from village " + strconv.Itoa(h.VillageID) + " to " + strconv.Itoa(dest.ID)})
@@ -67,15 +72,34 @@ func MoveHousehold(ctx context.Context, tx *ent.Client, id, villageID int) (*ent
 	return tx.Household.Get(ctx, id)
 }
 
+// rescopeAttachments moves the attachments of the moved records: an attachment's owner key is
+// optional (it hangs under one of five kinds of record), so attachments are no descendants of
+// the household; but one whose owner (by the parents its scope declaration inherits from) is a
+// table the move rewrites takes the owner's new village and township, as it took the old ones
+// when it was created.
+func rescopeAttachments(ctx context.Context, tx *ent.Client, moved []string, movedBy string, id int, dest *ent.Village, now time.Time) error {
+	for _, p := range ent.Scopes[ent.TypeAttachment].Parents {
+		if !slices.Contains(moved, p.Table) {
+			continue
+		}
+		where := p.FK + " IN (SELECT id FROM " + p.Table + " WHERE " + movedBy + " = ?)"
+		if err := rescopeWhere(ctx, tx, attachment.Table, where, id, dest, now); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // rescope sets the village and township of the rows of table whose key column equals id, and
 // records them as updated in the change feed (plain SQL passes no ent hook).
 func rescope(ctx context.Context, tx *ent.Client, table, key string, id int, dest *ent.Village, now time.Time) error {
-	_, err := tx.ExecContext(ctx, "UPDATE "+table+" SET "+household.FieldVillageID+" = ?, "+household.FieldTownshipID+" = ?, "+
-		household.FieldUpdatedAt+" = ? WHERE "+key+" = ?", dest.ID, dest.TownshipID, now, id)
-	if err != nil {
-		return err
-	}
-	rows, err := tx.QueryContext(ctx, "SELECT id FROM "+table+" WHERE "+key+" = ?", id)
+	return rescopeWhere(ctx, tx, table, key+" = ?", id, dest, now)
+}
+
+// rescopeWhere is rescope for the rows of table matching where (one argument, id).
+func rescopeWhere(ctx context.Context, tx *ent.Client, table, where string, id int, dest *ent.Village, now time.Time) error {
+	// The IDs first (where reads no column the update changes, so the set is the same).
+	rows, err := tx.QueryContext(ctx, "SELECT id FROM "+table+" WHERE "+where, id)
 	if err != nil {
 		return err
 	}
@@ -89,6 +113,14 @@ func rescope(ctx context.Context, tx *ent.Client, table, key string, id int, des
 		ids = append(ids, n)
 	}
 	if err := rows.Err(); err != nil {
+		return err
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	_, err = tx.ExecContext(ctx, "UPDATE "+table+" SET "+household.FieldVillageID+" = ?, "+household.FieldTownshipID+" = ?, "+
+		household.FieldUpdatedAt+" = ? WHERE "+where, dest.ID, dest.TownshipID, now, id)
+	if err != nil {
 		return err
 	}
 	return feed.AppendRows(ctx, tx, table, feedentry.OpUPDATED, ids...)

@@ -34,6 +34,7 @@ const (
 	byYear                     // an integer year field
 	byParent                   // the year of the parent row (fk → table.year)
 	byInterval                 // a validity interval start..end (end empty: open)
+	byOwner                    // the years of the owner record (fields: its foreign keys); changes and deletes only
 )
 
 type yearRule struct {
@@ -61,7 +62,14 @@ var yearOf = map[string]yearRule{
 	"ProjectInvestment": {kind: byParent, fk: "project_id", table: "demo_projects"},
 	"Pairing":           {kind: byInterval, fields: []string{"start_on", "end_on"}},
 	"Post":              {kind: byInterval, fields: []string{"start_on", "end_on"}},
+	// An attachment is of its owner's years. Only its deletion is locked: adding a photo or a
+	// document to a closed year's record changes no report, taking evidence away does.
+	"Attachment": {kind: byOwner, fields: []string{"visit_id", "demo_project_stage_id", "rectification_id", "contribution_id", "demand_id"}},
 }
+
+// ownerTypes names the type each owner foreign key of an attachment refers to.
+var ownerTypes = map[string]string{"visit_id": "Visit", "demo_project_stage_id": "DemoProjectStage",
+	"rectification_id": "Rectification", "contribution_id": "Contribution", "demand_id": "Demand"}
 
 // LockedTypes lists the entity types the year lock covers (docs and tests).
 func LockedTypes() []string {
@@ -90,7 +98,7 @@ func (YearLockMixin) Hooks() []ent.Hook {
 		func(next ent.Mutator) ent.Mutator {
 			return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 				rule, ok := yearOf[m.Type()]
-				if !ok || !m.Op().Is(ent.OpCreate|ent.OpUpdate|ent.OpUpdateOne) {
+				if !ok || !m.Op().Is(ent.OpCreate|ent.OpUpdate|ent.OpUpdateOne) || (rule.kind == byOwner && m.Op().Is(ent.OpCreate)) {
 					return next.Mutate(ctx, m)
 				}
 				if skip, _ := ctx.Value(skipYearLockKey{}).(bool); skip {
@@ -217,6 +225,27 @@ func touchedYears(ctx context.Context, m ent.Mutation, r yearRule) ([]int, error
 		return nil, err
 	}
 	switch r.kind {
+	case byOwner:
+		olds, err := storedValues(ctx, mc.Client(), m.Type(), r.fields, ids)
+		if err != nil {
+			return nil, err
+		}
+		for _, row := range olds {
+			for i, v := range row {
+				id, ok := v.(int)
+				if !ok {
+					continue
+				}
+				ys, err := recordYears(ctx, mc.Client(), ownerTypes[r.fields[i]], id)
+				if err != nil {
+					return nil, err
+				}
+				for _, y := range ys {
+					set[y] = true
+				}
+			}
+		}
+		return sortedYears(set), nil
 	case byParent:
 		var fks []any
 		q := "SELECT " + r.fk + " FROM " + gen.TypeTables[m.Type()] + " WHERE id IN (" + placeholders(len(ids)) + ")"
@@ -293,6 +322,58 @@ func touchedYears(ctx context.Context, m ent.Mutation, r yearRule) ([]int, error
 		}
 		return sortedYears(set), nil
 	}
+}
+
+// recordYears: the years a stored record of typ is of, as its deletion would touch them.
+func recordYears(ctx context.Context, c *gen.Client, typ string, id int) ([]int, error) {
+	r, ok := yearOf[typ]
+	if !ok {
+		return nil, nil
+	}
+	set := map[int]bool{}
+	switch r.kind {
+	case byParent:
+		olds, err := storedValues(ctx, c, typ, []string{r.fk}, []int{id})
+		if err != nil {
+			return nil, err
+		}
+		var fks []any
+		for _, row := range olds {
+			fks = append(fks, row[0])
+		}
+		return parentYears(ctx, c, r, fks)
+	case byInterval:
+		olds, err := storedValues(ctx, c, typ, r.fields, []int{id})
+		if err != nil {
+			return nil, err
+		}
+		for _, row := range olds {
+			start, ok := asTime(row[0])
+			if !ok {
+				continue
+			}
+			end := time.Now().UTC()
+			if e, ok := asTime(row[1]); ok {
+				end = e
+			}
+			for y := start.Year(); y <= end.Year(); y++ {
+				set[y] = true
+			}
+		}
+	default:
+		olds, err := storedValues(ctx, c, typ, r.fields, []int{id})
+		if err != nil {
+			return nil, err
+		}
+		for _, row := range olds {
+			for _, v := range row {
+				if y, ok := yearOfValue(r, v); ok {
+					set[y] = true
+				}
+			}
+		}
+	}
+	return sortedYears(set), nil
 }
 
 func onlyFree(changed, free []string) bool {

@@ -717,6 +717,7 @@ type ComplexityRoot struct {
 		CreateUser                  func(childComplexity int, input model.CreateUserInput) int
 		CreateVillage               func(childComplexity int, input ent.CreateVillageInput) int
 		CreateVisit                 func(childComplexity int, input ent.CreateVisitInput, idempotencyKey *string) int
+		DeleteAttachment            func(childComplexity int, id int) int
 		DeleteCadre                 func(childComplexity int, id int) int
 		DeleteContribution          func(childComplexity int, id int) int
 		DeleteDepartment            func(childComplexity int, id int) int
@@ -4565,6 +4566,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateVisit(childComplexity, args["input"].(ent.CreateVisitInput), args["idempotencyKey"].(*string)), true
+	case "Mutation.deleteAttachment":
+		if e.ComplexityRoot.Mutation.DeleteAttachment == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteAttachment_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteAttachment(childComplexity, args["id"].(int)), true
 	case "Mutation.deleteCadre":
 		if e.ComplexityRoot.Mutation.DeleteCadre == nil {
 			break
@@ -8850,6 +8862,14 @@ extend type Mutation {
     "The file, sent as a part of the multipart request 文件"
     file: Upload!
   ): Attachment!
+  """
+  Delete an attachment: allowed to those who may add attachments to its owner (an attachment
+  outside your scope, or already deleted, is NOT_FOUND). It leaves every read and download
+  link at once and shows in deletedRecords; its content is removed from the store unless
+  another attachment has the same bytes. An attachment of a closed year's record is refused
+  with CONFLICT, reason YEAR_CLOSED. Returns the ID. 删除附件
+  """
+  deleteAttachment("ID of the attachment 附件ID" id: ID!): ID!
 }
 `, BuiltIn: false},
 	{Name: "../changes.graphqls", Input: `# The change feed: how an integration keeps a copy in sync (docs/sync.md). Every create, update

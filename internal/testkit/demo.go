@@ -19,7 +19,9 @@ import (
 
 	"modernc.org/sqlite"
 
+	"github.com/nanpiao/sbqw/attachments"
 	"github.com/nanpiao/sbqw/demo"
+	"github.com/nanpiao/sbqw/ent"
 	"github.com/nanpiao/sbqw/ent/migrate"
 	"github.com/nanpiao/sbqw/internal/clock"
 	"github.com/nanpiao/sbqw/storage"
@@ -55,6 +57,9 @@ type template struct {
 	keep *sql.Conn // SQLite: keeps the in-memory template alive
 	uri  string    // SQLite: the shared-cache URI other connections restore from
 	name string    // MySQL: the template database
+	// blobs is the attachment store directory holding the content of the template's demo
+	// attachments (demo.Attachments): CopyDemoBlobs puts it into a test's own store.
+	blobs string
 }
 
 var demoTemplate template
@@ -69,10 +74,12 @@ func (t *template) make() error {
 		}
 		if Backend() == "sqlite" {
 			t.uri, t.err = sqliteTemplate(ctx, key)
+			t.blobs = t.uri + ".blobs"
 			return
 		}
 		dropStaleTemplates(ctx)
 		t.name, t.err = mysqlTemplate(ctx, key)
+		t.blobs = filepath.Join(os.TempDir(), t.name+".blobs")
 	})
 	return t.err
 }
@@ -147,6 +154,7 @@ func sqliteTemplate(ctx context.Context, key string) (string, error) {
 		for _, f := range others {
 			if fi, err := os.Stat(f); err == nil && time.Since(fi.ModTime()) > 24*time.Hour {
 				_ = os.Remove(f)
+				_ = os.RemoveAll(f + ".blobs")
 			}
 		}
 	}
@@ -159,6 +167,9 @@ func sqliteTemplate(ctx context.Context, key string) (string, error) {
 		return "", err
 	}
 	_, err = demo.Ensure(ctx, db.Client, demo.Options{PasswordHash: PasswordHash()})
+	if err == nil {
+		err = demoAttachments(ctx, db.Client, path+".blobs")
+	}
 	if err == nil {
 		// One file, no write-ahead log beside it, before it is renamed into place.
 		_, err = db.SQL.ExecContext(ctx, "PRAGMA journal_mode=DELETE")
@@ -244,7 +255,63 @@ func mysqlTemplate(ctx context.Context, key string) (string, error) {
 	if _, err := demo.Ensure(ctx, db.Client, demo.Options{PasswordHash: PasswordHash()}); err != nil {
 		return "", err
 	}
+	blobs := filepath.Join(os.TempDir(), name+".blobs")
+	if _, err := os.Stat(blobs); err != nil {
+		// Rows without their content (a load cut short, another machine's files): again.
+		if _, err := db.Client.ExecContext(ctx, "DELETE FROM attachments"); err != nil {
+			return "", err
+		}
+		if err := demoAttachments(ctx, db.Client, blobs); err != nil {
+			return "", err
+		}
+	}
 	return name, nil
+}
+
+// demoAttachments adds the demo district's attachments (demo.Attachments) with their content
+// in an attachment store at dir, which appears under that name only once complete.
+func demoAttachments(ctx context.Context, client *ent.Client, dir string) error {
+	tmp := dir + ".loading"
+	_ = os.RemoveAll(tmp)
+	store, err := attachments.Open(ctx, filepath.Join(tmp, "blobs"), filepath.Join(tmp, "tmp"), attachments.Limits{})
+	if err != nil {
+		return err
+	}
+	_, err = demo.Attachments(ctx, client, store)
+	if cerr := store.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("demo attachments: %w", err)
+	}
+	_ = os.RemoveAll(dir)
+	return os.Rename(filepath.Join(tmp, "blobs"), dir)
+}
+
+// CopyDemoBlobs copies the content of the demo district's attachments into dir, the directory
+// of a test's own attachment store (created if absent), so that their downloads work.
+func CopyDemoBlobs(tb testing.TB, dir string) {
+	tb.Helper()
+	if err := demoTemplate.make(); err != nil {
+		tb.Fatalf("loading the demo district: %v", err)
+	}
+	err := filepath.WalkDir(demoTemplate.blobs, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(demoTemplate.blobs, path)
+		if d.IsDir() {
+			return os.MkdirAll(filepath.Join(dir, rel), 0o700)
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dir, rel), b, 0o600)
+	})
+	if err != nil {
+		tb.Fatalf("copying the demo attachments' content: %v", err)
+	}
 }
 
 // copyInto fills a fresh, migrated database with the template's rows.
