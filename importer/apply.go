@@ -442,7 +442,10 @@ func (im *importer) partyMembers(ms []record) error {
 		}
 		seenID[id] = r.row
 		in := ent.CreatePartyMemberInput{Name: r.get("name"), IDNumber: id, Education: enum.Education(edu), Occupation: enum.Occupation(occ),
-			JoinedOn: joined, Category: enum.MemberCategory(cat), VillageID: v.ID, OrganizationID: org.ID}
+			JoinedOn: joined, Category: enum.MemberCategory(cat), OrganizationID: org.ID}
+		if org.VillageID != 0 {
+			in.VillageID = &v.ID // must agree with the organisation's; a department's member has none
+		}
 		if p := r.get("phone"); p != "" {
 			in.Phone = &p
 		}
