@@ -102,6 +102,9 @@ func TransferCadre(ctx context.Context, tx *ent.Client, id, departmentID int, on
 			return nil, err
 		}
 	}
+	if authz.FromContext(ctx) == nil {
+		return c, nil // system work (the demo loader) is not a caller's act; nothing to audit
+	}
 	err = authz.Record(ctx, tx, authz.Event{Action: "cadre.transfer", Entity: ent.TypeCadre, EntityID: &id, Changed: []string{cadre.FieldDepartmentID},
 		Detail: "from department " + strconv.Itoa(old) + " to " + strconv.Itoa(departmentID) + " on " + on.Format(time.DateOnly) + ", pairings " + string(pairings) + ": " + reason})
 	if err != nil {
