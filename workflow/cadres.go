@@ -47,9 +47,6 @@ func TransferCadre(ctx context.Context, tx *ent.Client, id, departmentID int, on
 	if len([]rune(strings.TrimSpace(reason))) < 2 {
 		return nil, apperr.Invalid("reason", "say why the cadre is transferred (请填写调动原因)")
 	}
-	if pairings != enum.PairingsRelease && pairings != enum.PairingsHandOver {
-		return nil, apperr.Invalid("pairings", "say whether the pairings are released or handed over (请选择结对处置方式)")
-	}
 	ctx = authz.WithAction(ctx, authz.ActionTransfer)
 	if err := authz.CheckRecord(ctx, tx, ent.TypeCadre, id, authz.ActionTransfer); err != nil {
 		return nil, err
