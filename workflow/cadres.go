@@ -84,7 +84,8 @@ func TransferCadre(ctx context.Context, tx *ent.Client, id, departmentID int, on
 		return nil, err
 	}
 	old := c.DepartmentID
-	if c, err = tx.Cadre.UpdateOneID(id).SetDepartmentID(departmentID).Save(ctx); err != nil {
+	// Checked above; bypassed here so that the transfer is audited once, with its details, below.
+	if c, err = tx.Cadre.UpdateOneID(id).SetDepartmentID(departmentID).Save(authz.Bypass(ctx, "cadre transfer")); err != nil {
 		return nil, err
 	}
 	if err := endPairings(ctx, tx, id, old, last, pairings, reason); err != nil {
