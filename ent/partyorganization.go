@@ -37,7 +37,7 @@ type PartyOrganization struct {
 	Kind enum.OrganizationKind `json:"kind,omitempty"`
 	// What the organisation belongs to: a village, a township, a department or a non-public enterprise or social organisation (两新组织, under a township) 隶属; derived from villageID and departmentID when not given
 	Owner enum.OrganizationOwner `json:"owner,omitempty"`
-	// Township the organisation belongs to (villages' and 两新 organisations too)
+	// Township the organisation belongs to; a village's and a 两新 organisation's too
 	TownshipID int `json:"township_id,omitempty"`
 	// Village, for a village organisation
 	VillageID int `json:"village_id,omitempty"`

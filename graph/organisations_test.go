@@ -80,7 +80,7 @@ func TestMoveMember(t *testing.T) {
 func transferable(t *testing.T, m *matrix, skip int) (cadre, from, to, active int) {
 	t.Helper()
 	cadre = someInt(t, m.db, `SELECT c.id FROM cadres c WHERE (SELECT COUNT(*) FROM pairings p WHERE p.cadre_id = c.id AND p.active) >= 2
-		AND NOT EXISTS (SELECT 1 FROM cadre_assignments a WHERE a.cadre_id = c.id AND a."to" IS NOT NULL) ORDER BY c.id LIMIT 1 OFFSET ?`, skip)
+		AND NOT EXISTS (SELECT 1 FROM cadre_assignments a WHERE a.cadre_id = c.id AND a.`+"`to`"+` IS NOT NULL) ORDER BY c.id LIMIT 1 OFFSET ?`, skip)
 	from = someInt(t, m.db, "SELECT department_id FROM cadres WHERE id = ?", cadre)
 	to = someInt(t, m.db, "SELECT id FROM departments WHERE id <> ? ORDER BY id LIMIT 1", from)
 	active = someInt(t, m.db, "SELECT COUNT(*) FROM pairings WHERE cadre_id = ? AND active", cadre)
@@ -136,7 +136,7 @@ func TestConcurrentTransferCadre(t *testing.T) {
 		if won := winners(t, rs, "CONFLICT"); len(won) != 1 {
 			t.Fatalf("round %d: %d transfers applied", round, len(won))
 		}
-		if n := someInt(t, m.db, `SELECT COUNT(*) FROM cadre_assignments WHERE cadre_id = ? AND "to" IS NULL`, cadre); n != 1 {
+		if n := someInt(t, m.db, "SELECT COUNT(*) FROM cadre_assignments WHERE cadre_id = ? AND `to` IS NULL", cadre); n != 1 {
 			t.Fatalf("round %d: %d open assignments", round, n)
 		}
 		if n := someInt(t, m.db, "SELECT COUNT(*) FROM cadre_assignments WHERE cadre_id = ?", cadre); n != 2 {

@@ -430,6 +430,12 @@ func (im *importer) partyMembers(ms []record) error {
 				im.add(problem(sheet, r.row, "所属党组织", OrgUnknown))
 			}
 		}
+		if ok && org != nil && org.VillageID != 0 && org.VillageID != v.ID {
+			// A member takes its village from its organisation: a village elsewhere lies outside
+			// the organisation's (and so the member's) scope.
+			im.add(problem(sheet, r.row, "所在村", VillageOutOfScope))
+			continue
+		}
 		if !ok || !eOK || !oOK || !mOK || !cOK || !idOK || !dOK || org == nil {
 			continue
 		}

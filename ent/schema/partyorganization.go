@@ -27,7 +27,7 @@ func (PartyOrganization) Fields() []ent.Field {
 		field.Enum("owner").GoType(enum.OrganizationOwner("")).Annotations(enumType(enum.OrganizationOwner(""))).
 			Default(string(enum.OwnerTownship)).Immutable().
 			Comment("What the organisation belongs to: a village, a township, a department or a non-public enterprise or social organisation (两新组织, under a township) 隶属; derived from villageID and departmentID when not given"),
-		field.Int("township_id").Optional().Immutable().Comment("Township the organisation belongs to (villages' and 两新 organisations too)").
+		field.Int("township_id").Optional().Immutable().Comment("Township the organisation belongs to; a village's and a 两新 organisation's too").
 			Annotations(scope.Inherited()),
 		field.Int("village_id").Optional().Immutable().Comment("Village, for a village organisation"),
 		field.Int("department_id").Optional().Immutable().Comment("Department, for a department's organisation"),

@@ -14119,7 +14119,7 @@ input CreatePartyOrganizationInput {
   """
   owner: OrganizationOwner
   """
-  Township the organisation belongs to (villages' and 两新 organisations too)
+  Township the organisation belongs to; a village's and a 两新 organisation's too
   """
   townshipID: ID
   """
@@ -20546,7 +20546,7 @@ type PartyOrganization implements Node {
   """
   owner: OrganizationOwner!
   """
-  Township the organisation belongs to (villages' and 两新 organisations too)
+  Township the organisation belongs to; a village's and a 两新 organisation's too
   """
   townshipID: ID
   """
