@@ -205,7 +205,7 @@ var catalogue = []entry{
 	{"RULE_REJECTED", Text{"不符合业务规则", "breaks a rule"}, nil},
 
 	// Workflow rules.
-	{"REASON_REQUIRED", Text{"请填写理由", "say why"}, []string{"请填写退回理由", "请填写不予受理的理由", "请填写返贫原因", "请填写认定理由", "请填写解除原因"}},
+	{"REASON_REQUIRED", Text{"请填写理由", "say why"}, []string{"请填写退回理由", "请填写不予受理的理由", "请填写返贫原因", "请填写认定理由", "请填写解除原因", "请填写转接原因", "请填写调动原因"}},
 	{"RESOLUTION_REQUIRED", Text{"请填写办理结果", "say how the demand was resolved"}, []string{"请填写办理结果"}},
 	{"SATISFACTION_REQUIRED", Text{"请填写回访满意度", "record the household's satisfaction"}, []string{"请填写回访满意度"}},
 	{"DEPARTMENT_REQUIRED", Text{"请指定承办部门", "name the department the demand is assigned to"}, []string{"请指定承办部门"}},
@@ -257,6 +257,12 @@ var catalogue = []entry{
 	{"RECTIFICATION_CLOSED", Text{"整顿已验收", "the rectification has been accepted and is closed"}, []string{"整顿已验收，不能修改", "整顿已验收"}},
 	{"AMOUNT_NOT_APPLICABLE", Text{"该类贡献不填写金额", "this kind of contribution has no amount"}, []string{"只有领办创办、电商销售、捐资捐物类贡献填写金额"}},
 	{"ALREADY_IN_VILLAGE", Text{"农户已在该村", "the household is already in this village"}, []string{"农户已在该村"}},
+	// Membership by organisation and cadre transfers (issue 11).
+	{"ALREADY_IN_ORGANIZATION", Text{"该党员已在此党组织", "the member already belongs to this organisation"}, []string{"该党员已在此党组织"}},
+	{"ALREADY_IN_DEPARTMENT", Text{"该干部已在此部门", "the cadre already works in this department"}, []string{"该干部已在此部门"}},
+	{"TRANSFER_DATE_TOO_EARLY", Text{"调动日期须晚于现任职起始日期", "a transfer must come after the current assignment began"}, []string{"调动日期须晚于现任职起始日期"}},
+	{"NO_CADRE_TO_HAND_OVER", Text{"原部门无其他干部可移交结对", "the old department has no other cadre to take the pairings over"}, []string{"原部门无其他干部可移交结对"}},
+	{"OWNER_MISMATCH", Text{"党组织隶属与所属单位不符", "the organisation's owner does not fit its township, village and department"}, []string{"党组织隶属与所属单位不符"}},
 	// Attachments (附件).
 	{"FILE_TYPE_NOT_ALLOWED", Text{"文件类型不允许", "only JPEG or PNG photos and PDF documents are accepted (the type is read from the content)"}, []string{"文件类型不允许"}},
 	{"FILE_DAMAGED", Text{"文件已损坏", "the file is damaged"}, []string{"文件已损坏"}},

@@ -25,10 +25,11 @@ const (
 	ActionReject   = "reject"
 	ActionAssist   = "assist" // an assisting department recording its part of a jointly handled demand
 
-	ActionRelease = "release" // ending a pairing, with a replacement cadre
-	ActionReturn  = "return"  // sending a demonstration project back one stage; a department sending back a misrouted demand
-	ActionMove    = "move"    // moving a household to another village
-	ActionRevoke  = "revoke"  // revoking an API key
+	ActionRelease  = "release"  // ending a pairing, with a replacement cadre
+	ActionReturn   = "return"   // sending a demonstration project back one stage; a department sending back a misrouted demand
+	ActionMove     = "move"     // moving a household to another village, a party member to another organisation
+	ActionTransfer = "transfer" // transferring a cadre to another department
+	ActionRevoke   = "revoke"   // revoking an API key
 
 	ActionReveal      = "reveal"       // reading a sealed ID number in clear
 	ActionRevealPhone = "reveal_phone" // reading only the phone number in clear

@@ -11,7 +11,6 @@ import (
 	"github.com/nanpiao/sbqw/ent/departmentvillagelink"
 	"github.com/nanpiao/sbqw/ent/pairing"
 	"github.com/nanpiao/sbqw/ent/partymember"
-	"github.com/nanpiao/sbqw/ent/partyorganization"
 	"github.com/nanpiao/sbqw/ent/rectification"
 	"github.com/nanpiao/sbqw/ent/rolebinding"
 	"github.com/nanpiao/sbqw/ent/schema/scope"
@@ -201,11 +200,10 @@ func departmentRectifications(b Binding) *sql.Selector {
 	return sql.Select(rectification.FieldID).From(sql.Table(rectification.Table)).Where(live(sql.EQ(rectification.FieldDepartmentID, b.DepartmentID)))
 }
 
-// departmentMembers: party members of the department's own party organisations.
+// departmentMembers: party members of the department's own party organisations — one indexed
+// equality, since a member's department_id is its organisation's.
 func departmentMembers(b Binding) *sql.Selector {
-	orgs := sql.Select(partyorganization.FieldID).From(sql.Table(partyorganization.Table)).
-		Where(live(sql.EQ(partyorganization.FieldDepartmentID, b.DepartmentID)))
-	return sql.Select(partymember.FieldID).From(sql.Table(partymember.Table)).Where(live(sql.In(partymember.FieldOrganizationID, orgs)))
+	return sql.Select(partymember.FieldID).From(sql.Table(partymember.Table)).Where(live(sql.EQ(partymember.FieldDepartmentID, b.DepartmentID)))
 }
 
 // departmentTeams: teams with a member of the department.

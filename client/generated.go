@@ -135,6 +135,7 @@ func (v *Change) __premarshalJSON() (*__premarshalChange, error) {
 // ChangeNodeAttachment
 // ChangeNodeAuditEvent
 // ChangeNodeCadre
+// ChangeNodeCadreAssignment
 // ChangeNodeContribution
 // ChangeNodeDemand
 // ChangeNodeDemandEvent
@@ -182,6 +183,7 @@ func (v *ChangeNodeAssessment) implementsGraphQLInterfaceChangeNode()           
 func (v *ChangeNodeAttachment) implementsGraphQLInterfaceChangeNode()            {}
 func (v *ChangeNodeAuditEvent) implementsGraphQLInterfaceChangeNode()            {}
 func (v *ChangeNodeCadre) implementsGraphQLInterfaceChangeNode()                 {}
+func (v *ChangeNodeCadreAssignment) implementsGraphQLInterfaceChangeNode()       {}
 func (v *ChangeNodeContribution) implementsGraphQLInterfaceChangeNode()          {}
 func (v *ChangeNodeDemand) implementsGraphQLInterfaceChangeNode()                {}
 func (v *ChangeNodeDemandEvent) implementsGraphQLInterfaceChangeNode()           {}
@@ -238,6 +240,9 @@ func __unmarshalChangeNode(b []byte, v *ChangeNode) error {
 		return json.Unmarshal(b, *v)
 	case "Cadre":
 		*v = new(ChangeNodeCadre)
+		return json.Unmarshal(b, *v)
+	case "CadreAssignment":
+		*v = new(ChangeNodeCadreAssignment)
 		return json.Unmarshal(b, *v)
 	case "Contribution":
 		*v = new(ChangeNodeContribution)
@@ -371,6 +376,14 @@ func __marshalChangeNode(v *ChangeNode) ([]byte, error) {
 		result := struct {
 			TypeName string `json:"__typename"`
 			*ChangeNodeCadre
+		}{typename, v}
+		return json.Marshal(result)
+	case *ChangeNodeCadreAssignment:
+		typename = "CadreAssignment"
+
+		result := struct {
+			TypeName string `json:"__typename"`
+			*ChangeNodeCadreAssignment
 		}{typename, v}
 		return json.Marshal(result)
 	case *ChangeNodeContribution:
@@ -681,6 +694,22 @@ func (v *ChangeNodeCadre) GetTypename() *string { return v.Typename }
 // GetId returns ChangeNodeCadre.Id, and is useful for accessing the field via an interface.
 func (v *ChangeNodeCadre) GetId() string { return v.Id }
 
+// ChangeNodeCadreAssignment includes the requested fields of the GraphQL type CadreAssignment.
+// The GraphQL type's documentation follows.
+//
+// CadreAssignment 任职经历: a cadre's time in one department, from a day until the day before a transfer (to is null while it lasts).
+type ChangeNodeCadreAssignment struct {
+	Typename *string `json:"__typename"`
+	// The id of the object.
+	Id string `json:"id"`
+}
+
+// GetTypename returns ChangeNodeCadreAssignment.Typename, and is useful for accessing the field via an interface.
+func (v *ChangeNodeCadreAssignment) GetTypename() *string { return v.Typename }
+
+// GetId returns ChangeNodeCadreAssignment.Id, and is useful for accessing the field via an interface.
+func (v *ChangeNodeCadreAssignment) GetId() string { return v.Id }
+
 // ChangeNodeContribution includes the requested fields of the GraphQL type Contribution.
 // The GraphQL type's documentation follows.
 //
@@ -970,7 +999,7 @@ func (v *ChangeNodePartyMember) GetId() string { return v.Id }
 // ChangeNodePartyOrganization includes the requested fields of the GraphQL type PartyOrganization.
 // The GraphQL type's documentation follows.
 //
-// PartyOrganization 党组织: a party committee, general branch or branch of a township, a village or a district department. Reference data.
+// PartyOrganization 党组织: a party committee, general branch or branch of a township, a village, a district department or a non-public enterprise or social organisation (两新组织) under a township; owner says which. Its members take their township, village and department from it. Reference data.
 type ChangeNodePartyOrganization struct {
 	Typename *string `json:"__typename"`
 	// The id of the object.

@@ -169,7 +169,7 @@ func TestLoadHasTheShapeOfNanpiao(t *testing.T) {
 	}
 	exact := map[string]int{
 		"District": 1, "Township": 10, "Village": 135, "Department": 45, "DepartmentVillageLink": 270,
-		"PartyOrganization": 190, "DemoProject": 20, // one per township in 2026, and one in the closed 2025
+		"PartyOrganization": 190 + 3, // and three 两新 organisations "DemoProject": 20, // one per township in 2026, and one in the closed 2025
 	}
 	for typ, want := range exact {
 		if got[typ] != want {
@@ -215,7 +215,12 @@ func TestShapeDetails(t *testing.T) {
 		{"lifted households have an exit year", `SELECT COUNT(*) FROM households WHERE poverty_status = 'LIFTED' AND (exit_year IS NULL OR exit_year < identified_year)`, 0},
 		// A household that returned to poverty (RETURNED) is registered poor again and keeps the year it had exited.
 		{"registered poor households are in poverty", `SELECT COUNT(*) FROM households WHERE category = 'REGISTERED_POOR' AND (poverty_status NOT IN ('IN_POVERTY', 'RETURNED') OR (poverty_status = 'IN_POVERTY' AND exit_year IS NOT NULL))`, 0},
-		{"cadres have one to four active pairings", `SELECT COUNT(*) FROM cadres c WHERE (SELECT COUNT(*) FROM pairings p WHERE p.cadre_id = c.id AND p.active) NOT BETWEEN 1 AND 4`, 0},
+		{"cadres have one to four active pairings", `SELECT COUNT(*) FROM cadres c WHERE (SELECT COUNT(*) FROM pairings p WHERE p.cadre_id = c.id AND p.active) NOT BETWEEN 1 AND 4 AND NOT EXISTS (SELECT 1 FROM cadre_assignments a WHERE a.cadre_id = c.id AND a."to" IS NOT NULL)`, 0},
+		{"one cadre was transferred, with an open assignment in the new department", `SELECT COUNT(*) FROM cadres c JOIN cadre_assignments a ON a.cadre_id = c.id AND a."to" IS NULL AND a.department_id = c.department_id WHERE EXISTS (SELECT 1 FROM cadre_assignments b WHERE b.cadre_id = c.id AND b."to" IS NOT NULL)`, 1},
+		{"every cadre has exactly one open assignment", `SELECT COUNT(*) FROM cadres c WHERE (SELECT COUNT(*) FROM cadre_assignments a WHERE a.cadre_id = c.id AND a."to" IS NULL) <> 1`, 0},
+		{"department members have no village", `SELECT COUNT(*) FROM party_members WHERE department_id IS NOT NULL AND (village_id IS NOT NULL OR township_id IS NOT NULL)`, 0},
+		{"两新 organisations have members", `SELECT COUNT(*) FROM party_organizations o WHERE o.owner = 'ENTERPRISE_OR_SOCIAL' AND NOT EXISTS (SELECT 1 FROM party_members m WHERE m.organization_id = o.id)`, 0},
+		{"floating members have a day and a place", `SELECT COUNT(*) FROM party_members WHERE floating_since IS NOT NULL AND (location IS NULL OR location = '')`, 0},
 		{"released pairings have an end and a reason", `SELECT COUNT(*) FROM pairings WHERE NOT active AND (end_on IS NULL OR release_reason IS NULL OR release_reason = '')`, 0},
 		{"rectification scores agree with their result", `SELECT COUNT(*) FROM rectifications WHERE (status = 'PASSED' AND acceptance_score < 70) OR (status = 'FAILED' AND acceptance_score >= 70) OR (status IN ('PASSED', 'FAILED') AND acceptance_score IS NULL)`, 0},
 		{"a secretary's capability indicators name the secretary", `SELECT COUNT(*) FROM assessments WHERE (indicator LIKE 'CAP_%') <> (secretary_id IS NOT NULL)`, 0},
@@ -555,30 +560,31 @@ func TestVisitsLieWithinTheirPairing(t *testing.T) {
 var scopeChecks = []struct {
 	table, fk, parent string
 	columns           []string
+	where             string // rows checked, when not all
 }{
-	{"department_village_links", "village_id", "villages", []string{"township_id"}},
-	{"party_organizations", "village_id", "villages", []string{"township_id"}},
-	{"party_members", "village_id", "villages", []string{"township_id"}},
-	{"posts", "member_id", "party_members", []string{"township_id", "village_id"}},
-	{"households", "village_id", "villages", []string{"township_id"}},
-	{"residents", "household_id", "households", []string{"township_id", "village_id"}},
-	{"pairings", "household_id", "households", []string{"township_id", "village_id"}},
-	{"pairings", "cadre_id", "cadres", []string{"department_id"}},
-	{"visits", "pairing_id", "pairings", []string{"township_id", "village_id", "household_id", "cadre_id", "department_id"}},
-	{"demands", "household_id", "households", []string{"township_id", "village_id"}},
-	{"demand_events", "demand_id", "demands", []string{"township_id", "village_id", "household_id"}},
-	{"rectifications", "village_id", "villages", []string{"township_id"}},
-	{"demo_projects", "village_id", "villages", []string{"township_id"}},
-	{"demo_project_stages", "project_id", "demo_projects", []string{"township_id", "village_id"}},
-	{"training_enrollments", "secretary_id", "party_members", []string{"township_id", "village_id"}},
-	{"assessments", "village_id", "villages", []string{"township_id"}},
-	{"teams", "village_id", "villages", []string{"township_id"}},
+	{"department_village_links", "village_id", "villages", []string{"township_id"}, ""},
+	{"party_organizations", "village_id", "villages", []string{"township_id"}, ""},
+	{"party_members", "organization_id", "party_organizations", []string{"township_id", "village_id", "department_id"}, ""},
+	{"posts", "member_id", "party_members", []string{"township_id", "village_id"}, ""},
+	{"households", "village_id", "villages", []string{"township_id"}, ""},
+	{"residents", "household_id", "households", []string{"township_id", "village_id"}, ""},
+	{"pairings", "household_id", "households", []string{"township_id", "village_id"}, ""},
+	{"pairings", "cadre_id", "cadres", []string{"department_id"}, "c.active"}, // an ended pairing keeps the department it was made in
+	{"visits", "pairing_id", "pairings", []string{"township_id", "village_id", "household_id", "cadre_id", "department_id"}, ""},
+	{"demands", "household_id", "households", []string{"township_id", "village_id"}, ""},
+	{"demand_events", "demand_id", "demands", []string{"township_id", "village_id", "household_id"}, ""},
+	{"rectifications", "village_id", "villages", []string{"township_id"}, ""},
+	{"demo_projects", "village_id", "villages", []string{"township_id"}, ""},
+	{"demo_project_stages", "project_id", "demo_projects", []string{"township_id", "village_id"}, ""},
+	{"training_enrollments", "secretary_id", "party_members", []string{"township_id", "village_id"}, ""},
+	{"assessments", "village_id", "villages", []string{"township_id"}, ""},
+	{"teams", "village_id", "villages", []string{"township_id"}, ""},
 	// A team may draw members from the whole district: memberships and contributions are the
 	// member's records and take the member's scope (issue 11).
-	{"team_memberships", "member_id", "party_members", []string{"township_id", "village_id"}},
-	{"contributions", "member_id", "party_members", []string{"township_id", "village_id"}},
-	{"role_bindings", "village_id", "villages", []string{"township_id"}},
-	{"role_bindings", "cadre_id", "cadres", []string{"department_id"}},
+	{"team_memberships", "member_id", "party_members", []string{"township_id", "village_id"}, ""},
+	{"contributions", "member_id", "party_members", []string{"township_id", "village_id"}, ""},
+	{"role_bindings", "village_id", "villages", []string{"township_id"}, ""},
+	{"role_bindings", "cadre_id", "cadres", []string{"department_id"}, ""},
 }
 
 func TestScopeColumnsAgreeWithTheParentChain(t *testing.T) {
@@ -588,16 +594,27 @@ func TestScopeColumnsAgreeWithTheParentChain(t *testing.T) {
 		for _, col := range c.columns {
 			differ = append(differ, fmt.Sprintf("COALESCE(c.%s, -1) <> COALESCE(p.%s, -1)", col, col))
 		}
-		q := fmt.Sprintf("SELECT COUNT(*) FROM %s c JOIN %s p ON p.id = c.%s WHERE %s", c.table, c.parent, c.fk, strings.Join(differ, " OR "))
+		q := fmt.Sprintf("SELECT COUNT(*) FROM %s c JOIN %s p ON p.id = c.%s WHERE (%s)", c.table, c.parent, c.fk, strings.Join(differ, " OR "))
+		if c.where != "" {
+			q += " AND " + c.where
+		}
 		if n := count(t, d.db, q); n != 0 {
 			t.Errorf("%s: %d rows whose %v differ from their %s", c.table, n, c.columns, c.parent)
 		}
 	}
 	// Rows that belong to a village or township carry the column at all.
-	for _, table := range []string{"party_members", "posts", "households", "residents", "pairings", "visits", "demands", "demand_events"} {
+	for _, table := range []string{"households", "residents", "pairings", "visits", "demands", "demand_events"} {
 		if n := count(t, d.db, "SELECT COUNT(*) FROM "+table+" WHERE township_id IS NULL OR village_id IS NULL"); n != 0 {
 			t.Errorf("%s: %d rows without a scope column", table, n)
 		}
+	}
+	// A member belongs to a township or a department; only a village organisation's member
+	// has a village (issue 11).
+	if n := count(t, d.db, "SELECT COUNT(*) FROM party_members WHERE (township_id IS NULL) = (department_id IS NULL)"); n != 0 {
+		t.Errorf("party_members: %d rows with both or neither of a township and a department", n)
+	}
+	if n := count(t, d.db, "SELECT COUNT(*) FROM party_members m JOIN party_organizations o ON o.id = m.organization_id WHERE (m.village_id IS NULL) <> (o.owner <> 'VILLAGE')"); n != 0 {
+		t.Errorf("party_members: %d rows whose village does not follow their organisation's owner", n)
 	}
 }
 

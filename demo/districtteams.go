@@ -56,12 +56,12 @@ func (l *loader) loadDistrictTeams(ctx context.Context) error {
 			}
 			joined := maxTime(tm.formed, m.joined)
 			mbs = append(mbs, l.tx.TeamMembership.Create().SetTeamID(tm.id).SetMemberID(m.id).SetPost(post).SetJoinedOn(joined).
-				SetTownshipID(m.village.t.id).SetVillageID(m.village.id))
+				SetNillableTownshipID(m.tID).SetNillableVillageID(m.vID))
 			for range r.between(1, 3) {
 				text := pick(r, contributionTexts[tm.kind])
 				n := r.between(helped[tm.kind][0], helped[tm.kind][1])
 				b := l.tx.Contribution.Create().SetTeamID(tm.id).SetMemberID(m.id).SetOn(r.dateBetween(joined, demoToday)).
-					SetDescription(text).SetHouseholdsHelped(n).SetTownshipID(m.village.t.id).SetVillageID(m.village.id)
+					SetDescription(text).SetHouseholdsHelped(n).SetNillableTownshipID(m.tID).SetNillableVillageID(m.vID)
 				typeContribution(b, text, n)
 				cbs = append(cbs, b)
 			}
@@ -72,7 +72,7 @@ func (l *loader) loadDistrictTeams(ctx context.Context) error {
 						cbs = append(cbs, l.tx.Contribution.Create().SetTeamID(tm.id).SetMemberID(m.id).
 							SetOn(r.dateBetween(joined, demoToday)).SetDescription("为困难户捐赠过冬棉被和米面油").SetHouseholdsHelped(1).
 							SetType(enum.ContributionDonation).SetAmountFen(r.between(200, 1000)*100).SetHouseholdID(h.id).
-							SetTownshipID(m.village.t.id).SetVillageID(m.village.id))
+							SetNillableTownshipID(m.tID).SetNillableVillageID(m.vID))
 						break
 					}
 				}

@@ -22,7 +22,9 @@ type township struct {
 	spec     townshipSpec
 	orgID    int
 	villages []*village
-	staff    []*member // members working in the township's organs; staff[0] is the party secretary
+	staff    []*member
+	// enterpriseOrgID is the township's 两新 organisation, if the demo gives it one
+	enterpriseOrgID int // members working in the township's organs; staff[0] is the party secretary
 }
 
 func (t *township) name() string { return t.spec.name }
@@ -172,7 +174,8 @@ func (l *loader) loadVillageLinks(ctx context.Context) error {
 func (l *loader) loadOrganizations(ctx context.Context) error {
 	var bs []*ent.PartyOrganizationCreate
 	for _, t := range l.townships {
-		bs = append(bs, l.tx.PartyOrganization.Create().SetName("中共"+t.name()+"委员会").SetKind("COMMITTEE").SetTownshipID(t.id))
+		bs = append(bs, l.tx.PartyOrganization.Create().SetName("中共"+t.name()+"委员会").SetKind("COMMITTEE").SetTownshipID(t.id).
+			SetOwner(enum.OwnerTownship))
 	}
 	for _, v := range l.villages {
 		suffix := "党支部"
@@ -180,10 +183,16 @@ func (l *loader) loadOrganizations(ctx context.Context) error {
 			suffix = "党总支"
 		}
 		bs = append(bs, l.tx.PartyOrganization.Create().SetName(v.t.name()+v.name+suffix).SetKind(v.orgKind).
-			SetVillageID(v.id).SetTownshipID(v.t.id))
+			SetVillageID(v.id).SetTownshipID(v.t.id).SetOwner(enum.OwnerVillage))
 	}
 	for _, d := range l.departments {
-		bs = append(bs, l.tx.PartyOrganization.Create().SetName(d.spec.name+"机关党支部").SetKind("BRANCH").SetDepartmentID(d.id))
+		bs = append(bs, l.tx.PartyOrganization.Create().SetName(d.spec.name+"机关党支部").SetKind("BRANCH").SetDepartmentID(d.id).
+			SetOwner(enum.OwnerDepartment))
+	}
+	enterprises := l.townships[:min(len(enterpriseOrgs), len(l.townships))]
+	for i, t := range enterprises {
+		bs = append(bs, l.tx.PartyOrganization.Create().SetName(t.name()+enterpriseOrgs[i]+"党支部").SetKind("BRANCH").
+			SetTownshipID(t.id).SetOwner(enum.OwnerEnterpriseOrSocial))
 	}
 	rows, err := insert(ctx, l, "PartyOrganization", bs, func(ctx context.Context, b []*ent.PartyOrganizationCreate) ([]*ent.PartyOrganization, error) {
 		return l.tx.PartyOrganization.CreateBulk(b...).Save(ctx)
@@ -200,5 +209,25 @@ func (l *loader) loadOrganizations(ctx context.Context) error {
 	for i, d := range l.departments {
 		d.orgID = rows[len(l.townships)+len(l.villages)+i].ID
 	}
+	for i, t := range enterprises {
+		t.enterpriseOrgID = rows[len(l.townships)+len(l.villages)+len(l.departments)+i].ID
+	}
+	for _, o := range rows {
+		l.orgUnits[o.ID] = orgUnits{township: nonZero(o.TownshipID), village: nonZero(o.VillageID), department: nonZero(o.DepartmentID)}
+	}
 	return nil
+}
+
+// enterpriseOrgs: the 两新 organisations (non-public enterprises and social organisations) of
+// the first townships, one each, with a few members (enterprises.go).
+var enterpriseOrgs = []string{"金穗农业专业合作社", "南票电商产业园", "福民养殖有限公司"}
+
+// orgUnits is where a party organisation lies; its members take it (nil: none).
+type orgUnits struct{ township, village, department *int }
+
+func nonZero(v int) *int {
+	if v == 0 {
+		return nil
+	}
+	return &v
 }

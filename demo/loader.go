@@ -29,6 +29,7 @@ type loader struct {
 	departments []*department
 	deptByCode  map[string]*department
 	members     []*member
+	orgUnits    map[int]orgUnits // each party organisation's township, village and department
 	cadres      []*cadre
 	households  []*household
 	pairings    []*pairing
@@ -44,6 +45,7 @@ func newLoader(tx *ent.Tx, seed int64, hash string, copy int) *loader {
 		ids:        newIdentities(copyDivision(copy)),
 		hash:       hash,
 		counts:     map[string]int{},
+		orgUnits:   map[int]orgUnits{},
 		deptByCode: map[string]*department{},
 	}
 }
@@ -70,6 +72,8 @@ func (l *loader) run(ctx context.Context) error {
 		{"accounts", l.loadAccounts},
 		{"project outcomes", l.loadOutcomes},
 		{"demo projects of 2025", l.loadProjects2025},
+		{"两新 organisations' members", l.loadEnterpriseMembers},
+		{"a cadre's transfer", l.transferOneCadre},
 		{"closing 2025", l.closeYear2025},
 	}
 	for _, s := range steps {

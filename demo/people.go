@@ -22,13 +22,17 @@ type member struct {
 	name     string
 	female   bool
 	birth    time.Time
-	village  *village // home village
+	village  *village // where the member lives; the scope columns are the organisation's
+	tID, vID *int     // township and village of the member's organisation (nil: none)
 	active   bool
 	floating bool
 	joined   time.Time // joined the party
 }
 
 func (m *member) age() int { return age(m.birth) }
+
+// cadresRegistered is the day every demo cadre was registered in its department.
+var cadresRegistered = day(2023, 1, 1)
 
 type cadre struct {
 	id     int
@@ -178,7 +182,14 @@ func (l *loader) memberBuilder(m *member, p memberProfile) *ent.PartyMemberCreat
 	b := l.tx.PartyMember.Create().SetName(m.name).SetIDNumber(idNumber).
 		SetEducation(p.education).SetOccupation(p.occupation).SetCategory(p.category).SetStatus(p.status).
 		SetMembership(membership).SetJoinedOn(m.joined).
-		SetVillageID(m.village.id).SetTownshipID(m.village.t.id).SetOrganizationID(p.orgID)
+		SetOrganizationID(p.orgID)
+	u := l.orgUnits[p.orgID]
+	m.tID, m.vID = u.township, u.village
+	b.SetNillableTownshipID(u.township).SetNillableVillageID(u.village).SetNillableDepartmentID(u.department)
+	if m.floating {
+		// deterministic, drawing nothing: the seed's later draws stay where they were
+		b.SetFloatingSince(m.joined.AddDate((demoToday.Year()-m.joined.Year())/2, 0, 0))
+	}
 	if p.phone != "" {
 		b.SetPhone(p.phone)
 	}
@@ -288,7 +299,8 @@ func (l *loader) cadreProfile(d *department, phone string) memberProfile {
 func (l *loader) insertCadres(ctx context.Context) error {
 	var bs []*ent.CadreCreate
 	for _, c := range l.cadres {
-		b := l.tx.Cadre.Create().SetDepartmentID(c.dept.id).SetName(c.name).SetTitle(c.title).SetPhone(c.phone)
+		b := l.tx.Cadre.Create().SetDepartmentID(c.dept.id).SetName(c.name).SetTitle(c.title).SetPhone(c.phone).
+			SetCreatedAt(cadresRegistered) // the first assignment (任职经历) starts that day
 		if c.member != nil {
 			b.SetMemberID(c.member.id)
 		}

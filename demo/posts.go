@@ -19,7 +19,7 @@ func (l *loader) loadPosts(ctx context.Context) error {
 	var bs []*ent.PostCreate
 	sink := func(m *member, orgID int, title enum.PostTitle, start time.Time, end *time.Time) {
 		b := l.tx.Post.Create().SetMemberID(m.id).SetOrganizationID(orgID).SetTitle(title).SetStartOn(start).
-			SetTownshipID(m.village.t.id).SetVillageID(m.village.id)
+			SetNillableTownshipID(m.tID).SetNillableVillageID(m.vID)
 		if end != nil {
 			b.SetEndOn(*end)
 		}

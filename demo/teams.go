@@ -164,7 +164,7 @@ func (l *loader) insertMemberships(ctx context.Context, teams []*team) error {
 			joined = maxTime(joined, m.joined) // a party member's team, so not before joining the party
 			// Scoped as the member, not the team: the member's own units see the post.
 			mbs = append(mbs, l.tx.TeamMembership.Create().SetTeamID(tm.id).SetMemberID(m.id).SetPost(post).SetJoinedOn(joined).
-				SetTownshipID(m.village.t.id).SetVillageID(m.village.id))
+				SetNillableTownshipID(m.tID).SetNillableVillageID(m.vID))
 			for range r.between(1, 5) {
 				cbs = append(cbs, l.contribution(tm, m, joined))
 			}
@@ -189,7 +189,7 @@ func (l *loader) contribution(tm *team, m *member, joined time.Time) *ent.Contri
 	households := r.between(span[0], span[1])
 	b := l.tx.Contribution.Create().SetTeamID(tm.id).SetMemberID(m.id).SetOn(on).
 		SetDescription(text).SetHouseholdsHelped(households).
-		SetTownshipID(m.village.t.id).SetVillageID(m.village.id) // scoped as the member
+		SetNillableTownshipID(m.tID).SetNillableVillageID(m.vID) // scoped as the member
 	typeContribution(b, text, households)
 	return b
 }

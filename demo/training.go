@@ -74,7 +74,7 @@ func (l *loader) enrollment(courseID int, c courseSpec, v *village) *ent.Trainin
 	r := l.r
 	s := v.secretary
 	b := l.tx.TrainingEnrollment.Create().SetCourseID(courseID).SetSecretaryID(s.id).
-		SetTownshipID(s.village.t.id).SetVillageID(s.village.id)
+		SetNillableTownshipID(s.tID).SetNillableVillageID(s.vID)
 	if c.start.After(demoToday) {
 		return b.SetAttendance("ENROLLED")
 	}

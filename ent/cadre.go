@@ -29,7 +29,7 @@ type Cadre struct {
 	DeleteToken int64 `json:"delete_token,omitempty"`
 	// Version of the record, incremented by every change. Send the version you read with every update; a stale one is refused with CONFLICT 版本号
 	Version int `json:"version,omitempty"`
-	// Department the cadre works in 所在部门; a cadre who moves to another department is registered there anew, since pairings and visits stay with the department that made them
+	// Department the cadre works in now 所在部门; changed only by transferCadre, which keeps the history in assignments
 	DepartmentID int `json:"department_id,omitempty"`
 	// Name 姓名
 	Name string `json:"name,omitempty"`
@@ -57,13 +57,16 @@ type CadreEdges struct {
 	Member *PartyMember `json:"member,omitempty"`
 	// Households the cadre is or was paired with 结对
 	Pairings []*Pairing `json:"pairings,omitempty"`
+	// Departments the cadre has worked in, oldest first 任职经历
+	Assignments []*CadreAssignment `json:"assignments,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [3]bool
+	loadedTypes [4]bool
 	// totalCount holds the count of the edges above.
-	totalCount [3]map[string]int
+	totalCount [4]map[string]int
 
-	namedPairings map[string][]*Pairing
+	namedPairings    map[string][]*Pairing
+	namedAssignments map[string][]*CadreAssignment
 }
 
 // DepartmentOrErr returns the Department value or an error if the edge
@@ -95,6 +98,15 @@ func (e CadreEdges) PairingsOrErr() ([]*Pairing, error) {
 		return e.Pairings, nil
 	}
 	return nil, &NotLoadedError{edge: "pairings"}
+}
+
+// AssignmentsOrErr returns the Assignments value or an error if the edge
+// was not loaded in eager-loading.
+func (e CadreEdges) AssignmentsOrErr() ([]*CadreAssignment, error) {
+	if e.loadedTypes[3] {
+		return e.Assignments, nil
+	}
+	return nil, &NotLoadedError{edge: "assignments"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -231,6 +243,11 @@ func (_m *Cadre) QueryPairings() *PairingQuery {
 	return NewCadreClient(_m.config).QueryPairings(_m)
 }
 
+// QueryAssignments queries the "assignments" edge of the Cadre entity.
+func (_m *Cadre) QueryAssignments() *CadreAssignmentQuery {
+	return NewCadreClient(_m.config).QueryAssignments(_m)
+}
+
 // Update returns a builder for updating this Cadre.
 // Note that you need to call Cadre.Unwrap() before calling this method if this Cadre
 // was returned from a transaction, and the transaction was committed or rolled back.
@@ -316,6 +333,30 @@ func (_m *Cadre) appendNamedPairings(name string, edges ...*Pairing) {
 		_m.Edges.namedPairings[name] = []*Pairing{}
 	} else {
 		_m.Edges.namedPairings[name] = append(_m.Edges.namedPairings[name], edges...)
+	}
+}
+
+// NamedAssignments returns the Assignments named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Cadre) NamedAssignments(name string) ([]*CadreAssignment, error) {
+	if _m.Edges.namedAssignments == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedAssignments[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Cadre) appendNamedAssignments(name string, edges ...*CadreAssignment) {
+	if _m.Edges.namedAssignments == nil {
+		_m.Edges.namedAssignments = make(map[string][]*CadreAssignment)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedAssignments[name] = []*CadreAssignment{}
+	} else {
+		_m.Edges.namedAssignments[name] = append(_m.Edges.namedAssignments[name], edges...)
 	}
 }
 

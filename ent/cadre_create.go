@@ -12,6 +12,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/nanpiao/sbqw/ent/cadre"
+	"github.com/nanpiao/sbqw/ent/cadreassignment"
 	"github.com/nanpiao/sbqw/ent/department"
 	"github.com/nanpiao/sbqw/ent/pairing"
 	"github.com/nanpiao/sbqw/ent/partymember"
@@ -200,6 +201,21 @@ func (_c *CadreCreate) AddPairings(v ...*Pairing) *CadreCreate {
 		ids[i] = v[i].ID
 	}
 	return _c.AddPairingIDs(ids...)
+}
+
+// AddAssignmentIDs adds the "assignments" edge to the CadreAssignment entity by IDs.
+func (_c *CadreCreate) AddAssignmentIDs(ids ...int) *CadreCreate {
+	_c.mutation.AddAssignmentIDs(ids...)
+	return _c
+}
+
+// AddAssignments adds the "assignments" edges to the CadreAssignment entity.
+func (_c *CadreCreate) AddAssignments(v ...*CadreAssignment) *CadreCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddAssignmentIDs(ids...)
 }
 
 // Mutation returns the CadreMutation object of the builder.
@@ -434,6 +450,22 @@ func (_c *CadreCreate) createSpec() (*Cadre, *sqlgraph.CreateSpec) {
 		}
 		_spec.Edges = append(_spec.Edges, edge)
 	}
+	if nodes := _c.mutation.AssignmentsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   cadre.AssignmentsTable,
+			Columns: []string{cadre.AssignmentsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(cadreassignment.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
 	return _node, _spec
 }
 
@@ -549,6 +581,18 @@ func (u *CadreUpsert) UpdateVersion() *CadreUpsert {
 // AddVersion adds v to the "version" field.
 func (u *CadreUpsert) AddVersion(v int) *CadreUpsert {
 	u.Add(cadre.FieldVersion, v)
+	return u
+}
+
+// SetDepartmentID sets the "department_id" field.
+func (u *CadreUpsert) SetDepartmentID(v int) *CadreUpsert {
+	u.Set(cadre.FieldDepartmentID, v)
+	return u
+}
+
+// UpdateDepartmentID sets the "department_id" field to the value that was provided on create.
+func (u *CadreUpsert) UpdateDepartmentID() *CadreUpsert {
+	u.SetExcluded(cadre.FieldDepartmentID)
 	return u
 }
 
@@ -668,9 +712,6 @@ func (u *CadreUpsertOne) UpdateNewValues() *CadreUpsertOne {
 		if _, exists := u.create.mutation.CreatedAt(); exists {
 			s.SetIgnore(cadre.FieldCreatedAt)
 		}
-		if _, exists := u.create.mutation.DepartmentID(); exists {
-			s.SetIgnore(cadre.FieldDepartmentID)
-		}
 	}))
 	return u
 }
@@ -776,6 +817,20 @@ func (u *CadreUpsertOne) AddVersion(v int) *CadreUpsertOne {
 func (u *CadreUpsertOne) UpdateVersion() *CadreUpsertOne {
 	return u.Update(func(s *CadreUpsert) {
 		s.UpdateVersion()
+	})
+}
+
+// SetDepartmentID sets the "department_id" field.
+func (u *CadreUpsertOne) SetDepartmentID(v int) *CadreUpsertOne {
+	return u.Update(func(s *CadreUpsert) {
+		s.SetDepartmentID(v)
+	})
+}
+
+// UpdateDepartmentID sets the "department_id" field to the value that was provided on create.
+func (u *CadreUpsertOne) UpdateDepartmentID() *CadreUpsertOne {
+	return u.Update(func(s *CadreUpsert) {
+		s.UpdateDepartmentID()
 	})
 }
 
@@ -1077,9 +1132,6 @@ func (u *CadreUpsertBulk) UpdateNewValues() *CadreUpsertBulk {
 			if _, exists := b.mutation.CreatedAt(); exists {
 				s.SetIgnore(cadre.FieldCreatedAt)
 			}
-			if _, exists := b.mutation.DepartmentID(); exists {
-				s.SetIgnore(cadre.FieldDepartmentID)
-			}
 		}
 	}))
 	return u
@@ -1186,6 +1238,20 @@ func (u *CadreUpsertBulk) AddVersion(v int) *CadreUpsertBulk {
 func (u *CadreUpsertBulk) UpdateVersion() *CadreUpsertBulk {
 	return u.Update(func(s *CadreUpsert) {
 		s.UpdateVersion()
+	})
+}
+
+// SetDepartmentID sets the "department_id" field.
+func (u *CadreUpsertBulk) SetDepartmentID(v int) *CadreUpsertBulk {
+	return u.Update(func(s *CadreUpsert) {
+		s.SetDepartmentID(v)
+	})
+}
+
+// UpdateDepartmentID sets the "department_id" field to the value that was provided on create.
+func (u *CadreUpsertBulk) UpdateDepartmentID() *CadreUpsertBulk {
+	return u.Update(func(s *CadreUpsert) {
+		s.UpdateDepartmentID()
 	})
 }
 

@@ -15,6 +15,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/nanpiao/sbqw/ent/cadre"
+	"github.com/nanpiao/sbqw/ent/cadreassignment"
 	"github.com/nanpiao/sbqw/ent/department"
 	"github.com/nanpiao/sbqw/ent/pairing"
 	"github.com/nanpiao/sbqw/ent/partymember"
@@ -24,16 +25,18 @@ import (
 // CadreQuery is the builder for querying Cadre entities.
 type CadreQuery struct {
 	config
-	ctx               *QueryContext
-	order             []cadre.OrderOption
-	inters            []Interceptor
-	predicates        []predicate.Cadre
-	withDepartment    *DepartmentQuery
-	withMember        *PartyMemberQuery
-	withPairings      *PairingQuery
-	loadTotal         []func(context.Context, []*Cadre) error
-	modifiers         []func(*sql.Selector)
-	withNamedPairings map[string]*PairingQuery
+	ctx                  *QueryContext
+	order                []cadre.OrderOption
+	inters               []Interceptor
+	predicates           []predicate.Cadre
+	withDepartment       *DepartmentQuery
+	withMember           *PartyMemberQuery
+	withPairings         *PairingQuery
+	withAssignments      *CadreAssignmentQuery
+	loadTotal            []func(context.Context, []*Cadre) error
+	modifiers            []func(*sql.Selector)
+	withNamedPairings    map[string]*PairingQuery
+	withNamedAssignments map[string]*CadreAssignmentQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -129,6 +132,28 @@ func (_q *CadreQuery) QueryPairings() *PairingQuery {
 			sqlgraph.From(cadre.Table, cadre.FieldID, selector),
 			sqlgraph.To(pairing.Table, pairing.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, cadre.PairingsTable, cadre.PairingsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryAssignments chains the current query on the "assignments" edge.
+func (_q *CadreQuery) QueryAssignments() *CadreAssignmentQuery {
+	query := (&CadreAssignmentClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(cadre.Table, cadre.FieldID, selector),
+			sqlgraph.To(cadreassignment.Table, cadreassignment.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, cadre.AssignmentsTable, cadre.AssignmentsColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -323,14 +348,15 @@ func (_q *CadreQuery) Clone() *CadreQuery {
 		return nil
 	}
 	return &CadreQuery{
-		config:         _q.config,
-		ctx:            _q.ctx.Clone(),
-		order:          append([]cadre.OrderOption{}, _q.order...),
-		inters:         append([]Interceptor{}, _q.inters...),
-		predicates:     append([]predicate.Cadre{}, _q.predicates...),
-		withDepartment: _q.withDepartment.Clone(),
-		withMember:     _q.withMember.Clone(),
-		withPairings:   _q.withPairings.Clone(),
+		config:          _q.config,
+		ctx:             _q.ctx.Clone(),
+		order:           append([]cadre.OrderOption{}, _q.order...),
+		inters:          append([]Interceptor{}, _q.inters...),
+		predicates:      append([]predicate.Cadre{}, _q.predicates...),
+		withDepartment:  _q.withDepartment.Clone(),
+		withMember:      _q.withMember.Clone(),
+		withPairings:    _q.withPairings.Clone(),
+		withAssignments: _q.withAssignments.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -368,6 +394,17 @@ func (_q *CadreQuery) WithPairings(opts ...func(*PairingQuery)) *CadreQuery {
 		opt(query)
 	}
 	_q.withPairings = query
+	return _q
+}
+
+// WithAssignments tells the query-builder to eager-load the nodes that are connected to
+// the "assignments" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *CadreQuery) WithAssignments(opts ...func(*CadreAssignmentQuery)) *CadreQuery {
+	query := (&CadreAssignmentClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withAssignments = query
 	return _q
 }
 
@@ -455,10 +492,11 @@ func (_q *CadreQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Cadre,
 	var (
 		nodes       = []*Cadre{}
 		_spec       = _q.querySpec()
-		loadedTypes = [3]bool{
+		loadedTypes = [4]bool{
 			_q.withDepartment != nil,
 			_q.withMember != nil,
 			_q.withPairings != nil,
+			_q.withAssignments != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -501,10 +539,24 @@ func (_q *CadreQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Cadre,
 			return nil, err
 		}
 	}
+	if query := _q.withAssignments; query != nil {
+		if err := _q.loadAssignments(ctx, query, nodes,
+			func(n *Cadre) { n.Edges.Assignments = []*CadreAssignment{} },
+			func(n *Cadre, e *CadreAssignment) { n.Edges.Assignments = append(n.Edges.Assignments, e) }); err != nil {
+			return nil, err
+		}
+	}
 	for name, query := range _q.withNamedPairings {
 		if err := _q.loadPairings(ctx, query, nodes,
 			func(n *Cadre) { n.appendNamedPairings(name) },
 			func(n *Cadre, e *Pairing) { n.appendNamedPairings(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedAssignments {
+		if err := _q.loadAssignments(ctx, query, nodes,
+			func(n *Cadre) { n.appendNamedAssignments(name) },
+			func(n *Cadre, e *CadreAssignment) { n.appendNamedAssignments(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -592,6 +644,36 @@ func (_q *CadreQuery) loadPairings(ctx context.Context, query *PairingQuery, nod
 	}
 	query.Where(predicate.Pairing(func(s *sql.Selector) {
 		s.Where(sql.InValues(s.C(cadre.PairingsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.CadreID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "cadre_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *CadreQuery) loadAssignments(ctx context.Context, query *CadreAssignmentQuery, nodes []*Cadre, init func(*Cadre), assign func(*Cadre, *CadreAssignment)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Cadre)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(cadreassignment.FieldCadreID)
+	}
+	query.Where(predicate.CadreAssignment(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(cadre.AssignmentsColumn), fks...))
 	}))
 	neighbors, err := query.All(ctx)
 	if err != nil {
@@ -744,6 +826,20 @@ func (_q *CadreQuery) WithNamedPairings(name string, opts ...func(*PairingQuery)
 		_q.withNamedPairings = make(map[string]*PairingQuery)
 	}
 	_q.withNamedPairings[name] = query
+	return _q
+}
+
+// WithNamedAssignments tells the query-builder to eager-load the nodes that are connected to the "assignments"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *CadreQuery) WithNamedAssignments(name string, opts ...func(*CadreAssignmentQuery)) *CadreQuery {
+	query := (&CadreAssignmentClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedAssignments == nil {
+		_q.withNamedAssignments = make(map[string]*CadreAssignmentQuery)
+	}
+	_q.withNamedAssignments[name] = query
 	return _q
 }
 

@@ -12,6 +12,8 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/nanpiao/sbqw/ent/cadre"
+	"github.com/nanpiao/sbqw/ent/cadreassignment"
+	"github.com/nanpiao/sbqw/ent/department"
 	"github.com/nanpiao/sbqw/ent/pairing"
 	"github.com/nanpiao/sbqw/ent/partymember"
 	"github.com/nanpiao/sbqw/ent/predicate"
@@ -96,6 +98,20 @@ func (_u *CadreUpdate) SetNillableVersion(v *int) *CadreUpdate {
 // AddVersion adds value to the "version" field.
 func (_u *CadreUpdate) AddVersion(v int) *CadreUpdate {
 	_u.mutation.AddVersion(v)
+	return _u
+}
+
+// SetDepartmentID sets the "department_id" field.
+func (_u *CadreUpdate) SetDepartmentID(v int) *CadreUpdate {
+	_u.mutation.SetDepartmentID(v)
+	return _u
+}
+
+// SetNillableDepartmentID sets the "department_id" field if the given value is not nil.
+func (_u *CadreUpdate) SetNillableDepartmentID(v *int) *CadreUpdate {
+	if v != nil {
+		_u.SetDepartmentID(*v)
+	}
 	return _u
 }
 
@@ -213,6 +229,11 @@ func (_u *CadreUpdate) ClearPhoneIndex() *CadreUpdate {
 	return _u
 }
 
+// SetDepartment sets the "department" edge to the Department entity.
+func (_u *CadreUpdate) SetDepartment(v *Department) *CadreUpdate {
+	return _u.SetDepartmentID(v.ID)
+}
+
 // SetMember sets the "member" edge to the PartyMember entity.
 func (_u *CadreUpdate) SetMember(v *PartyMember) *CadreUpdate {
 	return _u.SetMemberID(v.ID)
@@ -233,9 +254,30 @@ func (_u *CadreUpdate) AddPairings(v ...*Pairing) *CadreUpdate {
 	return _u.AddPairingIDs(ids...)
 }
 
+// AddAssignmentIDs adds the "assignments" edge to the CadreAssignment entity by IDs.
+func (_u *CadreUpdate) AddAssignmentIDs(ids ...int) *CadreUpdate {
+	_u.mutation.AddAssignmentIDs(ids...)
+	return _u
+}
+
+// AddAssignments adds the "assignments" edges to the CadreAssignment entity.
+func (_u *CadreUpdate) AddAssignments(v ...*CadreAssignment) *CadreUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddAssignmentIDs(ids...)
+}
+
 // Mutation returns the CadreMutation object of the builder.
 func (_u *CadreUpdate) Mutation() *CadreMutation {
 	return _u.mutation
+}
+
+// ClearDepartment clears the "department" edge to the Department entity.
+func (_u *CadreUpdate) ClearDepartment() *CadreUpdate {
+	_u.mutation.ClearDepartment()
+	return _u
 }
 
 // ClearMember clears the "member" edge to the PartyMember entity.
@@ -263,6 +305,27 @@ func (_u *CadreUpdate) RemovePairings(v ...*Pairing) *CadreUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.RemovePairingIDs(ids...)
+}
+
+// ClearAssignments clears all "assignments" edges to the CadreAssignment entity.
+func (_u *CadreUpdate) ClearAssignments() *CadreUpdate {
+	_u.mutation.ClearAssignments()
+	return _u
+}
+
+// RemoveAssignmentIDs removes the "assignments" edge to CadreAssignment entities by IDs.
+func (_u *CadreUpdate) RemoveAssignmentIDs(ids ...int) *CadreUpdate {
+	_u.mutation.RemoveAssignmentIDs(ids...)
+	return _u
+}
+
+// RemoveAssignments removes "assignments" edges to CadreAssignment entities.
+func (_u *CadreUpdate) RemoveAssignments(v ...*CadreAssignment) *CadreUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveAssignmentIDs(ids...)
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -411,6 +474,35 @@ func (_u *CadreUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if _u.mutation.PhoneIndexCleared() {
 		_spec.ClearField(cadre.FieldPhoneIndex, field.TypeString)
 	}
+	if _u.mutation.DepartmentCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   cadre.DepartmentTable,
+			Columns: []string{cadre.DepartmentColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(department.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.DepartmentIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   cadre.DepartmentTable,
+			Columns: []string{cadre.DepartmentColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(department.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
 	if _u.mutation.MemberCleared() {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.O2O,
@@ -478,6 +570,51 @@ func (_u *CadreUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(pairing.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.AssignmentsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   cadre.AssignmentsTable,
+			Columns: []string{cadre.AssignmentsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(cadreassignment.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedAssignmentsIDs(); len(nodes) > 0 && !_u.mutation.AssignmentsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   cadre.AssignmentsTable,
+			Columns: []string{cadre.AssignmentsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(cadreassignment.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.AssignmentsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   cadre.AssignmentsTable,
+			Columns: []string{cadre.AssignmentsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(cadreassignment.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -572,6 +709,20 @@ func (_u *CadreUpdateOne) SetNillableVersion(v *int) *CadreUpdateOne {
 // AddVersion adds value to the "version" field.
 func (_u *CadreUpdateOne) AddVersion(v int) *CadreUpdateOne {
 	_u.mutation.AddVersion(v)
+	return _u
+}
+
+// SetDepartmentID sets the "department_id" field.
+func (_u *CadreUpdateOne) SetDepartmentID(v int) *CadreUpdateOne {
+	_u.mutation.SetDepartmentID(v)
+	return _u
+}
+
+// SetNillableDepartmentID sets the "department_id" field if the given value is not nil.
+func (_u *CadreUpdateOne) SetNillableDepartmentID(v *int) *CadreUpdateOne {
+	if v != nil {
+		_u.SetDepartmentID(*v)
+	}
 	return _u
 }
 
@@ -689,6 +840,11 @@ func (_u *CadreUpdateOne) ClearPhoneIndex() *CadreUpdateOne {
 	return _u
 }
 
+// SetDepartment sets the "department" edge to the Department entity.
+func (_u *CadreUpdateOne) SetDepartment(v *Department) *CadreUpdateOne {
+	return _u.SetDepartmentID(v.ID)
+}
+
 // SetMember sets the "member" edge to the PartyMember entity.
 func (_u *CadreUpdateOne) SetMember(v *PartyMember) *CadreUpdateOne {
 	return _u.SetMemberID(v.ID)
@@ -709,9 +865,30 @@ func (_u *CadreUpdateOne) AddPairings(v ...*Pairing) *CadreUpdateOne {
 	return _u.AddPairingIDs(ids...)
 }
 
+// AddAssignmentIDs adds the "assignments" edge to the CadreAssignment entity by IDs.
+func (_u *CadreUpdateOne) AddAssignmentIDs(ids ...int) *CadreUpdateOne {
+	_u.mutation.AddAssignmentIDs(ids...)
+	return _u
+}
+
+// AddAssignments adds the "assignments" edges to the CadreAssignment entity.
+func (_u *CadreUpdateOne) AddAssignments(v ...*CadreAssignment) *CadreUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddAssignmentIDs(ids...)
+}
+
 // Mutation returns the CadreMutation object of the builder.
 func (_u *CadreUpdateOne) Mutation() *CadreMutation {
 	return _u.mutation
+}
+
+// ClearDepartment clears the "department" edge to the Department entity.
+func (_u *CadreUpdateOne) ClearDepartment() *CadreUpdateOne {
+	_u.mutation.ClearDepartment()
+	return _u
 }
 
 // ClearMember clears the "member" edge to the PartyMember entity.
@@ -739,6 +916,27 @@ func (_u *CadreUpdateOne) RemovePairings(v ...*Pairing) *CadreUpdateOne {
 		ids[i] = v[i].ID
 	}
 	return _u.RemovePairingIDs(ids...)
+}
+
+// ClearAssignments clears all "assignments" edges to the CadreAssignment entity.
+func (_u *CadreUpdateOne) ClearAssignments() *CadreUpdateOne {
+	_u.mutation.ClearAssignments()
+	return _u
+}
+
+// RemoveAssignmentIDs removes the "assignments" edge to CadreAssignment entities by IDs.
+func (_u *CadreUpdateOne) RemoveAssignmentIDs(ids ...int) *CadreUpdateOne {
+	_u.mutation.RemoveAssignmentIDs(ids...)
+	return _u
+}
+
+// RemoveAssignments removes "assignments" edges to CadreAssignment entities.
+func (_u *CadreUpdateOne) RemoveAssignments(v ...*CadreAssignment) *CadreUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveAssignmentIDs(ids...)
 }
 
 // Where appends a list predicates to the CadreUpdate builder.
@@ -917,6 +1115,35 @@ func (_u *CadreUpdateOne) sqlSave(ctx context.Context) (_node *Cadre, err error)
 	if _u.mutation.PhoneIndexCleared() {
 		_spec.ClearField(cadre.FieldPhoneIndex, field.TypeString)
 	}
+	if _u.mutation.DepartmentCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   cadre.DepartmentTable,
+			Columns: []string{cadre.DepartmentColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(department.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.DepartmentIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   cadre.DepartmentTable,
+			Columns: []string{cadre.DepartmentColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(department.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
 	if _u.mutation.MemberCleared() {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.O2O,
@@ -984,6 +1211,51 @@ func (_u *CadreUpdateOne) sqlSave(ctx context.Context) (_node *Cadre, err error)
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(pairing.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.AssignmentsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   cadre.AssignmentsTable,
+			Columns: []string{cadre.AssignmentsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(cadreassignment.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedAssignmentsIDs(); len(nodes) > 0 && !_u.mutation.AssignmentsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   cadre.AssignmentsTable,
+			Columns: []string{cadre.AssignmentsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(cadreassignment.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.AssignmentsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   cadre.AssignmentsTable,
+			Columns: []string{cadre.AssignmentsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(cadreassignment.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -20,6 +20,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/attachment"
 	"github.com/nanpiao/sbqw/ent/auditevent"
 	"github.com/nanpiao/sbqw/ent/cadre"
+	"github.com/nanpiao/sbqw/ent/cadreassignment"
 	"github.com/nanpiao/sbqw/ent/casbinrule"
 	"github.com/nanpiao/sbqw/ent/closedreport"
 	"github.com/nanpiao/sbqw/ent/contribution"
@@ -74,6 +75,8 @@ type Client struct {
 	AuditEvent *AuditEventClient
 	// Cadre is the client for interacting with the Cadre builders.
 	Cadre *CadreClient
+	// CadreAssignment is the client for interacting with the CadreAssignment builders.
+	CadreAssignment *CadreAssignmentClient
 	// CasbinRule is the client for interacting with the CasbinRule builders.
 	CasbinRule *CasbinRuleClient
 	// ClosedReport is the client for interacting with the ClosedReport builders.
@@ -158,6 +161,7 @@ func (c *Client) init() {
 	c.Attachment = NewAttachmentClient(c.config)
 	c.AuditEvent = NewAuditEventClient(c.config)
 	c.Cadre = NewCadreClient(c.config)
+	c.CadreAssignment = NewCadreAssignmentClient(c.config)
 	c.CasbinRule = NewCasbinRuleClient(c.config)
 	c.ClosedReport = NewClosedReportClient(c.config)
 	c.Contribution = NewContributionClient(c.config)
@@ -297,6 +301,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Attachment:            NewAttachmentClient(cfg),
 		AuditEvent:            NewAuditEventClient(cfg),
 		Cadre:                 NewCadreClient(cfg),
+		CadreAssignment:       NewCadreAssignmentClient(cfg),
 		CasbinRule:            NewCasbinRuleClient(cfg),
 		ClosedReport:          NewClosedReportClient(cfg),
 		Contribution:          NewContributionClient(cfg),
@@ -355,6 +360,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Attachment:            NewAttachmentClient(cfg),
 		AuditEvent:            NewAuditEventClient(cfg),
 		Cadre:                 NewCadreClient(cfg),
+		CadreAssignment:       NewCadreAssignmentClient(cfg),
 		CasbinRule:            NewCasbinRuleClient(cfg),
 		ClosedReport:          NewClosedReportClient(cfg),
 		Contribution:          NewContributionClient(cfg),
@@ -418,14 +424,15 @@ func (c *Client) Close() error {
 // In order to add hooks to a specific client, call: `client.Node.Use(...)`.
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
-		c.ApiKey, c.Assessment, c.Attachment, c.AuditEvent, c.Cadre, c.CasbinRule,
-		c.ClosedReport, c.Contribution, c.Demand, c.DemandEvent, c.DemoProject,
-		c.DemoProjectStage, c.Department, c.DepartmentVillageLink, c.District,
-		c.FeedEntry, c.Household, c.Pairing, c.PartyMember, c.PartyOrganization,
-		c.Post, c.PovertyStatusChange, c.ProjectInvestment, c.Rectification,
-		c.Resident, c.RoleBinding, c.Session, c.Setting, c.SharedState, c.Team,
-		c.TeamMembership, c.Township, c.TrainingCourse, c.TrainingEnrollment,
-		c.TrustedDocument, c.User, c.Village, c.Visit, c.YearClose,
+		c.ApiKey, c.Assessment, c.Attachment, c.AuditEvent, c.Cadre, c.CadreAssignment,
+		c.CasbinRule, c.ClosedReport, c.Contribution, c.Demand, c.DemandEvent,
+		c.DemoProject, c.DemoProjectStage, c.Department, c.DepartmentVillageLink,
+		c.District, c.FeedEntry, c.Household, c.Pairing, c.PartyMember,
+		c.PartyOrganization, c.Post, c.PovertyStatusChange, c.ProjectInvestment,
+		c.Rectification, c.Resident, c.RoleBinding, c.Session, c.Setting,
+		c.SharedState, c.Team, c.TeamMembership, c.Township, c.TrainingCourse,
+		c.TrainingEnrollment, c.TrustedDocument, c.User, c.Village, c.Visit,
+		c.YearClose,
 	} {
 		n.Use(hooks...)
 	}
@@ -435,14 +442,15 @@ func (c *Client) Use(hooks ...Hook) {
 // In order to add interceptors to a specific client, call: `client.Node.Intercept(...)`.
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
-		c.ApiKey, c.Assessment, c.Attachment, c.AuditEvent, c.Cadre, c.CasbinRule,
-		c.ClosedReport, c.Contribution, c.Demand, c.DemandEvent, c.DemoProject,
-		c.DemoProjectStage, c.Department, c.DepartmentVillageLink, c.District,
-		c.FeedEntry, c.Household, c.Pairing, c.PartyMember, c.PartyOrganization,
-		c.Post, c.PovertyStatusChange, c.ProjectInvestment, c.Rectification,
-		c.Resident, c.RoleBinding, c.Session, c.Setting, c.SharedState, c.Team,
-		c.TeamMembership, c.Township, c.TrainingCourse, c.TrainingEnrollment,
-		c.TrustedDocument, c.User, c.Village, c.Visit, c.YearClose,
+		c.ApiKey, c.Assessment, c.Attachment, c.AuditEvent, c.Cadre, c.CadreAssignment,
+		c.CasbinRule, c.ClosedReport, c.Contribution, c.Demand, c.DemandEvent,
+		c.DemoProject, c.DemoProjectStage, c.Department, c.DepartmentVillageLink,
+		c.District, c.FeedEntry, c.Household, c.Pairing, c.PartyMember,
+		c.PartyOrganization, c.Post, c.PovertyStatusChange, c.ProjectInvestment,
+		c.Rectification, c.Resident, c.RoleBinding, c.Session, c.Setting,
+		c.SharedState, c.Team, c.TeamMembership, c.Township, c.TrainingCourse,
+		c.TrainingEnrollment, c.TrustedDocument, c.User, c.Village, c.Visit,
+		c.YearClose,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -461,6 +469,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.AuditEvent.mutate(ctx, m)
 	case *CadreMutation:
 		return c.Cadre.mutate(ctx, m)
+	case *CadreAssignmentMutation:
+		return c.CadreAssignment.mutate(ctx, m)
 	case *CasbinRuleMutation:
 		return c.CasbinRule.mutate(ctx, m)
 	case *ClosedReportMutation:
@@ -1357,6 +1367,22 @@ func (c *CadreClient) QueryPairings(_m *Cadre) *PairingQuery {
 	return query
 }
 
+// QueryAssignments queries the assignments edge of a Cadre.
+func (c *CadreClient) QueryAssignments(_m *Cadre) *CadreAssignmentQuery {
+	query := (&CadreAssignmentClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(cadre.Table, cadre.FieldID, id),
+			sqlgraph.To(cadreassignment.Table, cadreassignment.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, cadre.AssignmentsTable, cadre.AssignmentsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *CadreClient) Hooks() []Hook {
 	hooks := c.hooks.Cadre
@@ -1381,6 +1407,173 @@ func (c *CadreClient) mutate(ctx context.Context, m *CadreMutation) (Value, erro
 		return (&CadreDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Cadre mutation op: %q", m.Op())
+	}
+}
+
+// CadreAssignmentClient is a client for the CadreAssignment schema.
+type CadreAssignmentClient struct {
+	config
+}
+
+// NewCadreAssignmentClient returns a client for the CadreAssignment from the given config.
+func NewCadreAssignmentClient(c config) *CadreAssignmentClient {
+	return &CadreAssignmentClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `cadreassignment.Hooks(f(g(h())))`.
+func (c *CadreAssignmentClient) Use(hooks ...Hook) {
+	c.hooks.CadreAssignment = append(c.hooks.CadreAssignment, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `cadreassignment.Intercept(f(g(h())))`.
+func (c *CadreAssignmentClient) Intercept(interceptors ...Interceptor) {
+	c.inters.CadreAssignment = append(c.inters.CadreAssignment, interceptors...)
+}
+
+// Create returns a builder for creating a CadreAssignment entity.
+func (c *CadreAssignmentClient) Create() *CadreAssignmentCreate {
+	mutation := newCadreAssignmentMutation(c.config, OpCreate)
+	return &CadreAssignmentCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of CadreAssignment entities.
+func (c *CadreAssignmentClient) CreateBulk(builders ...*CadreAssignmentCreate) *CadreAssignmentCreateBulk {
+	return &CadreAssignmentCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *CadreAssignmentClient) MapCreateBulk(slice any, setFunc func(*CadreAssignmentCreate, int)) *CadreAssignmentCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &CadreAssignmentCreateBulk{err: fmt.Errorf("calling to CadreAssignmentClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*CadreAssignmentCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &CadreAssignmentCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for CadreAssignment.
+func (c *CadreAssignmentClient) Update() *CadreAssignmentUpdate {
+	mutation := newCadreAssignmentMutation(c.config, OpUpdate)
+	return &CadreAssignmentUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *CadreAssignmentClient) UpdateOne(_m *CadreAssignment) *CadreAssignmentUpdateOne {
+	mutation := newCadreAssignmentMutation(c.config, OpUpdateOne, withCadreAssignment(_m))
+	return &CadreAssignmentUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *CadreAssignmentClient) UpdateOneID(id int) *CadreAssignmentUpdateOne {
+	mutation := newCadreAssignmentMutation(c.config, OpUpdateOne, withCadreAssignmentID(id))
+	return &CadreAssignmentUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for CadreAssignment.
+func (c *CadreAssignmentClient) Delete() *CadreAssignmentDelete {
+	mutation := newCadreAssignmentMutation(c.config, OpDelete)
+	return &CadreAssignmentDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *CadreAssignmentClient) DeleteOne(_m *CadreAssignment) *CadreAssignmentDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *CadreAssignmentClient) DeleteOneID(id int) *CadreAssignmentDeleteOne {
+	builder := c.Delete().Where(cadreassignment.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &CadreAssignmentDeleteOne{builder}
+}
+
+// Query returns a query builder for CadreAssignment.
+func (c *CadreAssignmentClient) Query() *CadreAssignmentQuery {
+	return &CadreAssignmentQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeCadreAssignment},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a CadreAssignment entity by its id.
+func (c *CadreAssignmentClient) Get(ctx context.Context, id int) (*CadreAssignment, error) {
+	return c.Query().Where(cadreassignment.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *CadreAssignmentClient) GetX(ctx context.Context, id int) *CadreAssignment {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryCadre queries the cadre edge of a CadreAssignment.
+func (c *CadreAssignmentClient) QueryCadre(_m *CadreAssignment) *CadreQuery {
+	query := (&CadreClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(cadreassignment.Table, cadreassignment.FieldID, id),
+			sqlgraph.To(cadre.Table, cadre.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, cadreassignment.CadreTable, cadreassignment.CadreColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryDepartment queries the department edge of a CadreAssignment.
+func (c *CadreAssignmentClient) QueryDepartment(_m *CadreAssignment) *DepartmentQuery {
+	query := (&DepartmentClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(cadreassignment.Table, cadreassignment.FieldID, id),
+			sqlgraph.To(department.Table, department.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, cadreassignment.DepartmentTable, cadreassignment.DepartmentColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *CadreAssignmentClient) Hooks() []Hook {
+	hooks := c.hooks.CadreAssignment
+	return append(hooks[:len(hooks):len(hooks)], cadreassignment.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *CadreAssignmentClient) Interceptors() []Interceptor {
+	inters := c.inters.CadreAssignment
+	return append(inters[:len(inters):len(inters)], cadreassignment.Interceptors[:]...)
+}
+
+func (c *CadreAssignmentClient) mutate(ctx context.Context, m *CadreAssignmentMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&CadreAssignmentCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&CadreAssignmentUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&CadreAssignmentUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&CadreAssignmentDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown CadreAssignment mutation op: %q", m.Op())
 	}
 }
 
@@ -2748,6 +2941,22 @@ func (c *DepartmentClient) QueryPartyOrganizations(_m *Department) *PartyOrganiz
 			sqlgraph.From(department.Table, department.FieldID, id),
 			sqlgraph.To(partyorganization.Table, partyorganization.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, department.PartyOrganizationsTable, department.PartyOrganizationsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryCadreAssignments queries the cadre_assignments edge of a Department.
+func (c *DepartmentClient) QueryCadreAssignments(_m *Department) *CadreAssignmentQuery {
+	query := (&CadreAssignmentClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(department.Table, department.FieldID, id),
+			sqlgraph.To(cadreassignment.Table, cadreassignment.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, department.CadreAssignmentsTable, department.CadreAssignmentsColumn),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil
@@ -7426,22 +7635,22 @@ func (c *YearCloseClient) mutate(ctx context.Context, m *YearCloseMutation) (Val
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		ApiKey, Assessment, Attachment, AuditEvent, Cadre, CasbinRule, ClosedReport,
-		Contribution, Demand, DemandEvent, DemoProject, DemoProjectStage, Department,
-		DepartmentVillageLink, District, FeedEntry, Household, Pairing, PartyMember,
-		PartyOrganization, Post, PovertyStatusChange, ProjectInvestment, Rectification,
-		Resident, RoleBinding, Session, Setting, SharedState, Team, TeamMembership,
-		Township, TrainingCourse, TrainingEnrollment, TrustedDocument, User, Village,
-		Visit, YearClose []ent.Hook
+		ApiKey, Assessment, Attachment, AuditEvent, Cadre, CadreAssignment, CasbinRule,
+		ClosedReport, Contribution, Demand, DemandEvent, DemoProject, DemoProjectStage,
+		Department, DepartmentVillageLink, District, FeedEntry, Household, Pairing,
+		PartyMember, PartyOrganization, Post, PovertyStatusChange, ProjectInvestment,
+		Rectification, Resident, RoleBinding, Session, Setting, SharedState, Team,
+		TeamMembership, Township, TrainingCourse, TrainingEnrollment, TrustedDocument,
+		User, Village, Visit, YearClose []ent.Hook
 	}
 	inters struct {
-		ApiKey, Assessment, Attachment, AuditEvent, Cadre, CasbinRule, ClosedReport,
-		Contribution, Demand, DemandEvent, DemoProject, DemoProjectStage, Department,
-		DepartmentVillageLink, District, FeedEntry, Household, Pairing, PartyMember,
-		PartyOrganization, Post, PovertyStatusChange, ProjectInvestment, Rectification,
-		Resident, RoleBinding, Session, Setting, SharedState, Team, TeamMembership,
-		Township, TrainingCourse, TrainingEnrollment, TrustedDocument, User, Village,
-		Visit, YearClose []ent.Interceptor
+		ApiKey, Assessment, Attachment, AuditEvent, Cadre, CadreAssignment, CasbinRule,
+		ClosedReport, Contribution, Demand, DemandEvent, DemoProject, DemoProjectStage,
+		Department, DepartmentVillageLink, District, FeedEntry, Household, Pairing,
+		PartyMember, PartyOrganization, Post, PovertyStatusChange, ProjectInvestment,
+		Rectification, Resident, RoleBinding, Session, Setting, SharedState, Team,
+		TeamMembership, Township, TrainingCourse, TrainingEnrollment, TrustedDocument,
+		User, Village, Visit, YearClose []ent.Interceptor
 	}
 )
 

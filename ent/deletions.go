@@ -34,6 +34,8 @@ func (c *Client) DeletedSince(ctx context.Context, typeName string, since time.T
 		err = c.Attachment.Query().Modify(p).Select("id", "deleted_at").Scan(ctx, &out)
 	case "Cadre":
 		err = c.Cadre.Query().Modify(p).Select("id", "deleted_at").Scan(ctx, &out)
+	case "CadreAssignment":
+		err = c.CadreAssignment.Query().Modify(p).Select("id", "deleted_at").Scan(ctx, &out)
 	case "Contribution":
 		err = c.Contribution.Query().Modify(p).Select("id", "deleted_at").Scan(ctx, &out)
 	case "Demand":

@@ -48,6 +48,8 @@ type DepartmentEdges struct {
 	Cadres []*Cadre `json:"cadres,omitempty"`
 	// The department's party organisations 机关党组织
 	PartyOrganizations []*PartyOrganization `json:"party_organizations,omitempty"`
+	// Cadres' times in the department
+	CadreAssignments []*CadreAssignment `json:"cadre_assignments,omitempty"`
 	// Demands assigned to the department 交办诉求
 	Demands []*Demand `json:"demands,omitempty"`
 	// Demands the department helps the lead department with (部门手拉手) 协办诉求
@@ -56,13 +58,14 @@ type DepartmentEdges struct {
 	Rectifications []*Rectification `json:"rectifications,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [6]bool
+	loadedTypes [7]bool
 	// totalCount holds the count of the edges above.
 	totalCount [6]map[string]int
 
 	namedVillageLinks       map[string][]*DepartmentVillageLink
 	namedCadres             map[string][]*Cadre
 	namedPartyOrganizations map[string][]*PartyOrganization
+	namedCadreAssignments   map[string][]*CadreAssignment
 	namedDemands            map[string][]*Demand
 	namedAssistedDemands    map[string][]*Demand
 	namedRectifications     map[string][]*Rectification
@@ -95,10 +98,19 @@ func (e DepartmentEdges) PartyOrganizationsOrErr() ([]*PartyOrganization, error)
 	return nil, &NotLoadedError{edge: "party_organizations"}
 }
 
+// CadreAssignmentsOrErr returns the CadreAssignments value or an error if the edge
+// was not loaded in eager-loading.
+func (e DepartmentEdges) CadreAssignmentsOrErr() ([]*CadreAssignment, error) {
+	if e.loadedTypes[3] {
+		return e.CadreAssignments, nil
+	}
+	return nil, &NotLoadedError{edge: "cadre_assignments"}
+}
+
 // DemandsOrErr returns the Demands value or an error if the edge
 // was not loaded in eager-loading.
 func (e DepartmentEdges) DemandsOrErr() ([]*Demand, error) {
-	if e.loadedTypes[3] {
+	if e.loadedTypes[4] {
 		return e.Demands, nil
 	}
 	return nil, &NotLoadedError{edge: "demands"}
@@ -107,7 +119,7 @@ func (e DepartmentEdges) DemandsOrErr() ([]*Demand, error) {
 // AssistedDemandsOrErr returns the AssistedDemands value or an error if the edge
 // was not loaded in eager-loading.
 func (e DepartmentEdges) AssistedDemandsOrErr() ([]*Demand, error) {
-	if e.loadedTypes[4] {
+	if e.loadedTypes[5] {
 		return e.AssistedDemands, nil
 	}
 	return nil, &NotLoadedError{edge: "assisted_demands"}
@@ -116,7 +128,7 @@ func (e DepartmentEdges) AssistedDemandsOrErr() ([]*Demand, error) {
 // RectificationsOrErr returns the Rectifications value or an error if the edge
 // was not loaded in eager-loading.
 func (e DepartmentEdges) RectificationsOrErr() ([]*Rectification, error) {
-	if e.loadedTypes[5] {
+	if e.loadedTypes[6] {
 		return e.Rectifications, nil
 	}
 	return nil, &NotLoadedError{edge: "rectifications"}
@@ -229,6 +241,11 @@ func (_m *Department) QueryCadres() *CadreQuery {
 // QueryPartyOrganizations queries the "party_organizations" edge of the Department entity.
 func (_m *Department) QueryPartyOrganizations() *PartyOrganizationQuery {
 	return NewDepartmentClient(_m.config).QueryPartyOrganizations(_m)
+}
+
+// QueryCadreAssignments queries the "cadre_assignments" edge of the Department entity.
+func (_m *Department) QueryCadreAssignments() *CadreAssignmentQuery {
+	return NewDepartmentClient(_m.config).QueryCadreAssignments(_m)
 }
 
 // QueryDemands queries the "demands" edge of the Department entity.
@@ -367,6 +384,30 @@ func (_m *Department) appendNamedPartyOrganizations(name string, edges ...*Party
 		_m.Edges.namedPartyOrganizations[name] = []*PartyOrganization{}
 	} else {
 		_m.Edges.namedPartyOrganizations[name] = append(_m.Edges.namedPartyOrganizations[name], edges...)
+	}
+}
+
+// NamedCadreAssignments returns the CadreAssignments named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Department) NamedCadreAssignments(name string) ([]*CadreAssignment, error) {
+	if _m.Edges.namedCadreAssignments == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedCadreAssignments[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Department) appendNamedCadreAssignments(name string, edges ...*CadreAssignment) {
+	if _m.Edges.namedCadreAssignments == nil {
+		_m.Edges.namedCadreAssignments = make(map[string][]*CadreAssignment)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedCadreAssignments[name] = []*CadreAssignment{}
+	} else {
+		_m.Edges.namedCadreAssignments[name] = append(_m.Edges.namedCadreAssignments[name], edges...)
 	}
 }
 

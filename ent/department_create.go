@@ -12,6 +12,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/nanpiao/sbqw/ent/cadre"
+	"github.com/nanpiao/sbqw/ent/cadreassignment"
 	"github.com/nanpiao/sbqw/ent/demand"
 	"github.com/nanpiao/sbqw/ent/department"
 	"github.com/nanpiao/sbqw/ent/departmentvillagelink"
@@ -159,6 +160,21 @@ func (_c *DepartmentCreate) AddPartyOrganizations(v ...*PartyOrganization) *Depa
 		ids[i] = v[i].ID
 	}
 	return _c.AddPartyOrganizationIDs(ids...)
+}
+
+// AddCadreAssignmentIDs adds the "cadre_assignments" edge to the CadreAssignment entity by IDs.
+func (_c *DepartmentCreate) AddCadreAssignmentIDs(ids ...int) *DepartmentCreate {
+	_c.mutation.AddCadreAssignmentIDs(ids...)
+	return _c
+}
+
+// AddCadreAssignments adds the "cadre_assignments" edges to the CadreAssignment entity.
+func (_c *DepartmentCreate) AddCadreAssignments(v ...*CadreAssignment) *DepartmentCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddCadreAssignmentIDs(ids...)
 }
 
 // AddDemandIDs adds the "demands" edge to the Demand entity by IDs.
@@ -411,6 +427,22 @@ func (_c *DepartmentCreate) createSpec() (*Department, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(partyorganization.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.CadreAssignmentsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   department.CadreAssignmentsTable,
+			Columns: []string{department.CadreAssignmentsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(cadreassignment.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -15,6 +15,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/nanpiao/sbqw/ent/cadre"
+	"github.com/nanpiao/sbqw/ent/cadreassignment"
 	"github.com/nanpiao/sbqw/ent/demand"
 	"github.com/nanpiao/sbqw/ent/department"
 	"github.com/nanpiao/sbqw/ent/departmentvillagelink"
@@ -33,6 +34,7 @@ type DepartmentQuery struct {
 	withVillageLinks            *DepartmentVillageLinkQuery
 	withCadres                  *CadreQuery
 	withPartyOrganizations      *PartyOrganizationQuery
+	withCadreAssignments        *CadreAssignmentQuery
 	withDemands                 *DemandQuery
 	withAssistedDemands         *DemandQuery
 	withRectifications          *RectificationQuery
@@ -41,6 +43,7 @@ type DepartmentQuery struct {
 	withNamedVillageLinks       map[string]*DepartmentVillageLinkQuery
 	withNamedCadres             map[string]*CadreQuery
 	withNamedPartyOrganizations map[string]*PartyOrganizationQuery
+	withNamedCadreAssignments   map[string]*CadreAssignmentQuery
 	withNamedDemands            map[string]*DemandQuery
 	withNamedAssistedDemands    map[string]*DemandQuery
 	withNamedRectifications     map[string]*RectificationQuery
@@ -139,6 +142,28 @@ func (_q *DepartmentQuery) QueryPartyOrganizations() *PartyOrganizationQuery {
 			sqlgraph.From(department.Table, department.FieldID, selector),
 			sqlgraph.To(partyorganization.Table, partyorganization.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, department.PartyOrganizationsTable, department.PartyOrganizationsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryCadreAssignments chains the current query on the "cadre_assignments" edge.
+func (_q *DepartmentQuery) QueryCadreAssignments() *CadreAssignmentQuery {
+	query := (&CadreAssignmentClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(department.Table, department.FieldID, selector),
+			sqlgraph.To(cadreassignment.Table, cadreassignment.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, department.CadreAssignmentsTable, department.CadreAssignmentsColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -407,6 +432,7 @@ func (_q *DepartmentQuery) Clone() *DepartmentQuery {
 		withVillageLinks:       _q.withVillageLinks.Clone(),
 		withCadres:             _q.withCadres.Clone(),
 		withPartyOrganizations: _q.withPartyOrganizations.Clone(),
+		withCadreAssignments:   _q.withCadreAssignments.Clone(),
 		withDemands:            _q.withDemands.Clone(),
 		withAssistedDemands:    _q.withAssistedDemands.Clone(),
 		withRectifications:     _q.withRectifications.Clone(),
@@ -447,6 +473,17 @@ func (_q *DepartmentQuery) WithPartyOrganizations(opts ...func(*PartyOrganizatio
 		opt(query)
 	}
 	_q.withPartyOrganizations = query
+	return _q
+}
+
+// WithCadreAssignments tells the query-builder to eager-load the nodes that are connected to
+// the "cadre_assignments" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *DepartmentQuery) WithCadreAssignments(opts ...func(*CadreAssignmentQuery)) *DepartmentQuery {
+	query := (&CadreAssignmentClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withCadreAssignments = query
 	return _q
 }
 
@@ -567,10 +604,11 @@ func (_q *DepartmentQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*D
 	var (
 		nodes       = []*Department{}
 		_spec       = _q.querySpec()
-		loadedTypes = [6]bool{
+		loadedTypes = [7]bool{
 			_q.withVillageLinks != nil,
 			_q.withCadres != nil,
 			_q.withPartyOrganizations != nil,
+			_q.withCadreAssignments != nil,
 			_q.withDemands != nil,
 			_q.withAssistedDemands != nil,
 			_q.withRectifications != nil,
@@ -620,6 +658,15 @@ func (_q *DepartmentQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*D
 			return nil, err
 		}
 	}
+	if query := _q.withCadreAssignments; query != nil {
+		if err := _q.loadCadreAssignments(ctx, query, nodes,
+			func(n *Department) { n.Edges.CadreAssignments = []*CadreAssignment{} },
+			func(n *Department, e *CadreAssignment) {
+				n.Edges.CadreAssignments = append(n.Edges.CadreAssignments, e)
+			}); err != nil {
+			return nil, err
+		}
+	}
 	if query := _q.withDemands; query != nil {
 		if err := _q.loadDemands(ctx, query, nodes,
 			func(n *Department) { n.Edges.Demands = []*Demand{} },
@@ -659,6 +706,13 @@ func (_q *DepartmentQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*D
 		if err := _q.loadPartyOrganizations(ctx, query, nodes,
 			func(n *Department) { n.appendNamedPartyOrganizations(name) },
 			func(n *Department, e *PartyOrganization) { n.appendNamedPartyOrganizations(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedCadreAssignments {
+		if err := _q.loadCadreAssignments(ctx, query, nodes,
+			func(n *Department) { n.appendNamedCadreAssignments(name) },
+			func(n *Department, e *CadreAssignment) { n.appendNamedCadreAssignments(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -766,6 +820,36 @@ func (_q *DepartmentQuery) loadPartyOrganizations(ctx context.Context, query *Pa
 	}
 	query.Where(predicate.PartyOrganization(func(s *sql.Selector) {
 		s.Where(sql.InValues(s.C(department.PartyOrganizationsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.DepartmentID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "department_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *DepartmentQuery) loadCadreAssignments(ctx context.Context, query *CadreAssignmentQuery, nodes []*Department, init func(*Department), assign func(*Department, *CadreAssignment)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Department)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(cadreassignment.FieldDepartmentID)
+	}
+	query.Where(predicate.CadreAssignment(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(department.CadreAssignmentsColumn), fks...))
 	}))
 	neighbors, err := query.All(ctx)
 	if err != nil {
@@ -1067,6 +1151,20 @@ func (_q *DepartmentQuery) WithNamedPartyOrganizations(name string, opts ...func
 		_q.withNamedPartyOrganizations = make(map[string]*PartyOrganizationQuery)
 	}
 	_q.withNamedPartyOrganizations[name] = query
+	return _q
+}
+
+// WithNamedCadreAssignments tells the query-builder to eager-load the nodes that are connected to the "cadre_assignments"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *DepartmentQuery) WithNamedCadreAssignments(name string, opts ...func(*CadreAssignmentQuery)) *DepartmentQuery {
+	query := (&CadreAssignmentClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedCadreAssignments == nil {
+		_q.withNamedCadreAssignments = make(map[string]*CadreAssignmentQuery)
+	}
+	_q.withNamedCadreAssignments[name] = query
 	return _q
 }
 

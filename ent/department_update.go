@@ -12,6 +12,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/nanpiao/sbqw/ent/cadre"
+	"github.com/nanpiao/sbqw/ent/cadreassignment"
 	"github.com/nanpiao/sbqw/ent/demand"
 	"github.com/nanpiao/sbqw/ent/department"
 	"github.com/nanpiao/sbqw/ent/departmentvillagelink"
@@ -190,6 +191,21 @@ func (_u *DepartmentUpdate) AddPartyOrganizations(v ...*PartyOrganization) *Depa
 	return _u.AddPartyOrganizationIDs(ids...)
 }
 
+// AddCadreAssignmentIDs adds the "cadre_assignments" edge to the CadreAssignment entity by IDs.
+func (_u *DepartmentUpdate) AddCadreAssignmentIDs(ids ...int) *DepartmentUpdate {
+	_u.mutation.AddCadreAssignmentIDs(ids...)
+	return _u
+}
+
+// AddCadreAssignments adds the "cadre_assignments" edges to the CadreAssignment entity.
+func (_u *DepartmentUpdate) AddCadreAssignments(v ...*CadreAssignment) *DepartmentUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddCadreAssignmentIDs(ids...)
+}
+
 // AddDemandIDs adds the "demands" edge to the Demand entity by IDs.
 func (_u *DepartmentUpdate) AddDemandIDs(ids ...int) *DepartmentUpdate {
 	_u.mutation.AddDemandIDs(ids...)
@@ -301,6 +317,27 @@ func (_u *DepartmentUpdate) RemovePartyOrganizations(v ...*PartyOrganization) *D
 		ids[i] = v[i].ID
 	}
 	return _u.RemovePartyOrganizationIDs(ids...)
+}
+
+// ClearCadreAssignments clears all "cadre_assignments" edges to the CadreAssignment entity.
+func (_u *DepartmentUpdate) ClearCadreAssignments() *DepartmentUpdate {
+	_u.mutation.ClearCadreAssignments()
+	return _u
+}
+
+// RemoveCadreAssignmentIDs removes the "cadre_assignments" edge to CadreAssignment entities by IDs.
+func (_u *DepartmentUpdate) RemoveCadreAssignmentIDs(ids ...int) *DepartmentUpdate {
+	_u.mutation.RemoveCadreAssignmentIDs(ids...)
+	return _u
+}
+
+// RemoveCadreAssignments removes "cadre_assignments" edges to CadreAssignment entities.
+func (_u *DepartmentUpdate) RemoveCadreAssignments(v ...*CadreAssignment) *DepartmentUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveCadreAssignmentIDs(ids...)
 }
 
 // ClearDemands clears all "demands" edges to the Demand entity.
@@ -609,6 +646,51 @@ func (_u *DepartmentUpdate) sqlSave(ctx context.Context) (_node int, err error) 
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(partyorganization.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.CadreAssignmentsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   department.CadreAssignmentsTable,
+			Columns: []string{department.CadreAssignmentsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(cadreassignment.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedCadreAssignmentsIDs(); len(nodes) > 0 && !_u.mutation.CadreAssignmentsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   department.CadreAssignmentsTable,
+			Columns: []string{department.CadreAssignmentsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(cadreassignment.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.CadreAssignmentsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   department.CadreAssignmentsTable,
+			Columns: []string{department.CadreAssignmentsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(cadreassignment.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -928,6 +1010,21 @@ func (_u *DepartmentUpdateOne) AddPartyOrganizations(v ...*PartyOrganization) *D
 	return _u.AddPartyOrganizationIDs(ids...)
 }
 
+// AddCadreAssignmentIDs adds the "cadre_assignments" edge to the CadreAssignment entity by IDs.
+func (_u *DepartmentUpdateOne) AddCadreAssignmentIDs(ids ...int) *DepartmentUpdateOne {
+	_u.mutation.AddCadreAssignmentIDs(ids...)
+	return _u
+}
+
+// AddCadreAssignments adds the "cadre_assignments" edges to the CadreAssignment entity.
+func (_u *DepartmentUpdateOne) AddCadreAssignments(v ...*CadreAssignment) *DepartmentUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddCadreAssignmentIDs(ids...)
+}
+
 // AddDemandIDs adds the "demands" edge to the Demand entity by IDs.
 func (_u *DepartmentUpdateOne) AddDemandIDs(ids ...int) *DepartmentUpdateOne {
 	_u.mutation.AddDemandIDs(ids...)
@@ -1039,6 +1136,27 @@ func (_u *DepartmentUpdateOne) RemovePartyOrganizations(v ...*PartyOrganization)
 		ids[i] = v[i].ID
 	}
 	return _u.RemovePartyOrganizationIDs(ids...)
+}
+
+// ClearCadreAssignments clears all "cadre_assignments" edges to the CadreAssignment entity.
+func (_u *DepartmentUpdateOne) ClearCadreAssignments() *DepartmentUpdateOne {
+	_u.mutation.ClearCadreAssignments()
+	return _u
+}
+
+// RemoveCadreAssignmentIDs removes the "cadre_assignments" edge to CadreAssignment entities by IDs.
+func (_u *DepartmentUpdateOne) RemoveCadreAssignmentIDs(ids ...int) *DepartmentUpdateOne {
+	_u.mutation.RemoveCadreAssignmentIDs(ids...)
+	return _u
+}
+
+// RemoveCadreAssignments removes "cadre_assignments" edges to CadreAssignment entities.
+func (_u *DepartmentUpdateOne) RemoveCadreAssignments(v ...*CadreAssignment) *DepartmentUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveCadreAssignmentIDs(ids...)
 }
 
 // ClearDemands clears all "demands" edges to the Demand entity.
@@ -1377,6 +1495,51 @@ func (_u *DepartmentUpdateOne) sqlSave(ctx context.Context) (_node *Department, 
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(partyorganization.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.CadreAssignmentsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   department.CadreAssignmentsTable,
+			Columns: []string{department.CadreAssignmentsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(cadreassignment.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedCadreAssignmentsIDs(); len(nodes) > 0 && !_u.mutation.CadreAssignmentsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   department.CadreAssignmentsTable,
+			Columns: []string{department.CadreAssignmentsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(cadreassignment.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.CadreAssignmentsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   department.CadreAssignmentsTable,
+			Columns: []string{department.CadreAssignmentsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(cadreassignment.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -17,6 +17,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/attachment"
 	"github.com/nanpiao/sbqw/ent/auditevent"
 	"github.com/nanpiao/sbqw/ent/cadre"
+	"github.com/nanpiao/sbqw/ent/cadreassignment"
 	"github.com/nanpiao/sbqw/ent/casbinrule"
 	"github.com/nanpiao/sbqw/ent/closedreport"
 	"github.com/nanpiao/sbqw/ent/contribution"
@@ -116,6 +117,7 @@ func checkColumn(t, c string) error {
 			attachment.Table:            attachment.ValidColumn,
 			auditevent.Table:            auditevent.ValidColumn,
 			cadre.Table:                 cadre.ValidColumn,
+			cadreassignment.Table:       cadreassignment.ValidColumn,
 			casbinrule.Table:            casbinrule.ValidColumn,
 			closedreport.Table:          closedreport.ValidColumn,
 			contribution.Table:          contribution.ValidColumn,

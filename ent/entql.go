@@ -8,6 +8,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/attachment"
 	"github.com/nanpiao/sbqw/ent/auditevent"
 	"github.com/nanpiao/sbqw/ent/cadre"
+	"github.com/nanpiao/sbqw/ent/cadreassignment"
 	"github.com/nanpiao/sbqw/ent/casbinrule"
 	"github.com/nanpiao/sbqw/ent/closedreport"
 	"github.com/nanpiao/sbqw/ent/contribution"
@@ -52,7 +53,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 39)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 40)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   apikey.Table,
@@ -200,6 +201,29 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[5] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   cadreassignment.Table,
+			Columns: cadreassignment.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: cadreassignment.FieldID,
+			},
+		},
+		Type: "CadreAssignment",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			cadreassignment.FieldCreatedAt:    {Type: field.TypeTime, Column: cadreassignment.FieldCreatedAt},
+			cadreassignment.FieldUpdatedAt:    {Type: field.TypeTime, Column: cadreassignment.FieldUpdatedAt},
+			cadreassignment.FieldDeletedAt:    {Type: field.TypeTime, Column: cadreassignment.FieldDeletedAt},
+			cadreassignment.FieldDeleteToken:  {Type: field.TypeInt64, Column: cadreassignment.FieldDeleteToken},
+			cadreassignment.FieldVersion:      {Type: field.TypeInt, Column: cadreassignment.FieldVersion},
+			cadreassignment.FieldCadreID:      {Type: field.TypeInt, Column: cadreassignment.FieldCadreID},
+			cadreassignment.FieldDepartmentID: {Type: field.TypeInt, Column: cadreassignment.FieldDepartmentID},
+			cadreassignment.FieldFrom:         {Type: field.TypeTime, Column: cadreassignment.FieldFrom},
+			cadreassignment.FieldTo:           {Type: field.TypeTime, Column: cadreassignment.FieldTo},
+			cadreassignment.FieldReason:       {Type: field.TypeString, Column: cadreassignment.FieldReason},
+		},
+	}
+	graph.Nodes[6] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   casbinrule.Table,
 			Columns: casbinrule.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -220,7 +244,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			casbinrule.FieldV5:        {Type: field.TypeString, Column: casbinrule.FieldV5},
 		},
 	}
-	graph.Nodes[6] = &sqlgraph.Node{
+	graph.Nodes[7] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   closedreport.Table,
 			Columns: closedreport.Columns,
@@ -245,7 +269,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			closedreport.FieldSupersededAt: {Type: field.TypeTime, Column: closedreport.FieldSupersededAt},
 		},
 	}
-	graph.Nodes[7] = &sqlgraph.Node{
+	graph.Nodes[8] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   contribution.Table,
 			Columns: contribution.Columns,
@@ -273,7 +297,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			contribution.FieldVillageID:        {Type: field.TypeInt, Column: contribution.FieldVillageID},
 		},
 	}
-	graph.Nodes[8] = &sqlgraph.Node{
+	graph.Nodes[9] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   demand.Table,
 			Columns: demand.Columns,
@@ -304,7 +328,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			demand.FieldVillageID:      {Type: field.TypeInt, Column: demand.FieldVillageID},
 		},
 	}
-	graph.Nodes[9] = &sqlgraph.Node{
+	graph.Nodes[10] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   demandevent.Table,
 			Columns: demandevent.Columns,
@@ -332,7 +356,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			demandevent.FieldHouseholdID:  {Type: field.TypeInt, Column: demandevent.FieldHouseholdID},
 		},
 	}
-	graph.Nodes[10] = &sqlgraph.Node{
+	graph.Nodes[11] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   demoproject.Table,
 			Columns: demoproject.Columns,
@@ -367,7 +391,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			demoproject.FieldJobsCreated:            {Type: field.TypeInt, Column: demoproject.FieldJobsCreated},
 		},
 	}
-	graph.Nodes[11] = &sqlgraph.Node{
+	graph.Nodes[12] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   demoprojectstage.Table,
 			Columns: demoprojectstage.Columns,
@@ -407,7 +431,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			demoprojectstage.FieldVillageID:             {Type: field.TypeInt, Column: demoprojectstage.FieldVillageID},
 		},
 	}
-	graph.Nodes[12] = &sqlgraph.Node{
+	graph.Nodes[13] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   department.Table,
 			Columns: department.Columns,
@@ -428,7 +452,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			department.FieldKind:        {Type: field.TypeEnum, Column: department.FieldKind},
 		},
 	}
-	graph.Nodes[13] = &sqlgraph.Node{
+	graph.Nodes[14] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   departmentvillagelink.Table,
 			Columns: departmentvillagelink.Columns,
@@ -450,7 +474,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			departmentvillagelink.FieldTownshipID:   {Type: field.TypeInt, Column: departmentvillagelink.FieldTownshipID},
 		},
 	}
-	graph.Nodes[14] = &sqlgraph.Node{
+	graph.Nodes[15] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   district.Table,
 			Columns: district.Columns,
@@ -470,7 +494,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			district.FieldName:        {Type: field.TypeString, Column: district.FieldName},
 		},
 	}
-	graph.Nodes[15] = &sqlgraph.Node{
+	graph.Nodes[16] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   feedentry.Table,
 			Columns: feedentry.Columns,
@@ -489,7 +513,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			feedentry.FieldCommittedAt: {Type: field.TypeTime, Column: feedentry.FieldCommittedAt},
 		},
 	}
-	graph.Nodes[16] = &sqlgraph.Node{
+	graph.Nodes[17] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   household.Table,
 			Columns: household.Columns,
@@ -522,7 +546,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			household.FieldTownshipID:      {Type: field.TypeInt, Column: household.FieldTownshipID},
 		},
 	}
-	graph.Nodes[17] = &sqlgraph.Node{
+	graph.Nodes[18] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   pairing.Table,
 			Columns: pairing.Columns,
@@ -549,7 +573,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			pairing.FieldDepartmentID:  {Type: field.TypeInt, Column: pairing.FieldDepartmentID},
 		},
 	}
-	graph.Nodes[18] = &sqlgraph.Node{
+	graph.Nodes[19] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   partymember.Table,
 			Columns: partymember.Columns,
@@ -582,12 +606,14 @@ var schemaGraph = func() *sqlgraph.Schema {
 			partymember.FieldCategory:       {Type: field.TypeEnum, Column: partymember.FieldCategory},
 			partymember.FieldStatus:         {Type: field.TypeEnum, Column: partymember.FieldStatus},
 			partymember.FieldLocation:       {Type: field.TypeString, Column: partymember.FieldLocation},
+			partymember.FieldFloatingSince:  {Type: field.TypeTime, Column: partymember.FieldFloatingSince},
 			partymember.FieldVillageID:      {Type: field.TypeInt, Column: partymember.FieldVillageID},
 			partymember.FieldOrganizationID: {Type: field.TypeInt, Column: partymember.FieldOrganizationID},
 			partymember.FieldTownshipID:     {Type: field.TypeInt, Column: partymember.FieldTownshipID},
+			partymember.FieldDepartmentID:   {Type: field.TypeInt, Column: partymember.FieldDepartmentID},
 		},
 	}
-	graph.Nodes[19] = &sqlgraph.Node{
+	graph.Nodes[20] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   partyorganization.Table,
 			Columns: partyorganization.Columns,
@@ -605,12 +631,13 @@ var schemaGraph = func() *sqlgraph.Schema {
 			partyorganization.FieldVersion:      {Type: field.TypeInt, Column: partyorganization.FieldVersion},
 			partyorganization.FieldName:         {Type: field.TypeString, Column: partyorganization.FieldName},
 			partyorganization.FieldKind:         {Type: field.TypeEnum, Column: partyorganization.FieldKind},
+			partyorganization.FieldOwner:        {Type: field.TypeEnum, Column: partyorganization.FieldOwner},
 			partyorganization.FieldTownshipID:   {Type: field.TypeInt, Column: partyorganization.FieldTownshipID},
 			partyorganization.FieldVillageID:    {Type: field.TypeInt, Column: partyorganization.FieldVillageID},
 			partyorganization.FieldDepartmentID: {Type: field.TypeInt, Column: partyorganization.FieldDepartmentID},
 		},
 	}
-	graph.Nodes[20] = &sqlgraph.Node{
+	graph.Nodes[21] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   post.Table,
 			Columns: post.Columns,
@@ -635,7 +662,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			post.FieldVillageID:      {Type: field.TypeInt, Column: post.FieldVillageID},
 		},
 	}
-	graph.Nodes[21] = &sqlgraph.Node{
+	graph.Nodes[22] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   povertystatuschange.Table,
 			Columns: povertystatuschange.Columns,
@@ -664,7 +691,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			povertystatuschange.FieldVillageID:   {Type: field.TypeInt, Column: povertystatuschange.FieldVillageID},
 		},
 	}
-	graph.Nodes[22] = &sqlgraph.Node{
+	graph.Nodes[23] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   projectinvestment.Table,
 			Columns: projectinvestment.Columns,
@@ -688,7 +715,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			projectinvestment.FieldVillageID:   {Type: field.TypeInt, Column: projectinvestment.FieldVillageID},
 		},
 	}
-	graph.Nodes[23] = &sqlgraph.Node{
+	graph.Nodes[24] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   rectification.Table,
 			Columns: rectification.Columns,
@@ -716,7 +743,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			rectification.FieldTownshipID:      {Type: field.TypeInt, Column: rectification.FieldTownshipID},
 		},
 	}
-	graph.Nodes[24] = &sqlgraph.Node{
+	graph.Nodes[25] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   resident.Table,
 			Columns: resident.Columns,
@@ -750,7 +777,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			resident.FieldVillageID:      {Type: field.TypeInt, Column: resident.FieldVillageID},
 		},
 	}
-	graph.Nodes[25] = &sqlgraph.Node{
+	graph.Nodes[26] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   rolebinding.Table,
 			Columns: rolebinding.Columns,
@@ -776,7 +803,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			rolebinding.FieldValidTo:      {Type: field.TypeTime, Column: rolebinding.FieldValidTo},
 		},
 	}
-	graph.Nodes[26] = &sqlgraph.Node{
+	graph.Nodes[27] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   session.Table,
 			Columns: session.Columns,
@@ -796,7 +823,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			session.FieldClientAddress: {Type: field.TypeString, Column: session.FieldClientAddress},
 		},
 	}
-	graph.Nodes[27] = &sqlgraph.Node{
+	graph.Nodes[28] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   setting.Table,
 			Columns: setting.Columns,
@@ -813,7 +840,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			setting.FieldValue:     {Type: field.TypeString, Column: setting.FieldValue},
 		},
 	}
-	graph.Nodes[28] = &sqlgraph.Node{
+	graph.Nodes[29] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   sharedstate.Table,
 			Columns: sharedstate.Columns,
@@ -831,7 +858,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			sharedstate.FieldValue:     {Type: field.TypeString, Column: sharedstate.FieldValue},
 		},
 	}
-	graph.Nodes[29] = &sqlgraph.Node{
+	graph.Nodes[30] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   team.Table,
 			Columns: team.Columns,
@@ -855,7 +882,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			team.FieldTask:        {Type: field.TypeString, Column: team.FieldTask},
 		},
 	}
-	graph.Nodes[30] = &sqlgraph.Node{
+	graph.Nodes[31] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   teammembership.Table,
 			Columns: teammembership.Columns,
@@ -879,7 +906,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			teammembership.FieldVillageID:   {Type: field.TypeInt, Column: teammembership.FieldVillageID},
 		},
 	}
-	graph.Nodes[31] = &sqlgraph.Node{
+	graph.Nodes[32] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   township.Table,
 			Columns: township.Columns,
@@ -901,7 +928,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			township.FieldKind:        {Type: field.TypeEnum, Column: township.FieldKind},
 		},
 	}
-	graph.Nodes[32] = &sqlgraph.Node{
+	graph.Nodes[33] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   trainingcourse.Table,
 			Columns: trainingcourse.Columns,
@@ -927,7 +954,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			trainingcourse.FieldTopic:       {Type: field.TypeString, Column: trainingcourse.FieldTopic},
 		},
 	}
-	graph.Nodes[33] = &sqlgraph.Node{
+	graph.Nodes[34] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   trainingenrollment.Table,
 			Columns: trainingenrollment.Columns,
@@ -952,7 +979,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			trainingenrollment.FieldVillageID:     {Type: field.TypeInt, Column: trainingenrollment.FieldVillageID},
 		},
 	}
-	graph.Nodes[34] = &sqlgraph.Node{
+	graph.Nodes[35] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   trusteddocument.Table,
 			Columns: trusteddocument.Columns,
@@ -973,7 +1000,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			trusteddocument.FieldDocument:    {Type: field.TypeString, Column: trusteddocument.FieldDocument},
 		},
 	}
-	graph.Nodes[35] = &sqlgraph.Node{
+	graph.Nodes[36] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   user.Table,
 			Columns: user.Columns,
@@ -998,7 +1025,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			user.FieldPasswordChangedAt:  {Type: field.TypeTime, Column: user.FieldPasswordChangedAt},
 		},
 	}
-	graph.Nodes[36] = &sqlgraph.Node{
+	graph.Nodes[37] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   village.Table,
 			Columns: village.Columns,
@@ -1021,7 +1048,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			village.FieldWeakOrganization: {Type: field.TypeBool, Column: village.FieldWeakOrganization},
 		},
 	}
-	graph.Nodes[37] = &sqlgraph.Node{
+	graph.Nodes[38] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   visit.Table,
 			Columns: visit.Columns,
@@ -1051,7 +1078,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			visit.FieldDepartmentID:   {Type: field.TypeInt, Column: visit.FieldDepartmentID},
 		},
 	}
-	graph.Nodes[38] = &sqlgraph.Node{
+	graph.Nodes[39] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   yearclose.Table,
 			Columns: yearclose.Columns,
@@ -1202,6 +1229,42 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Cadre",
 		"Pairing",
+	)
+	graph.MustAddE(
+		"assignments",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   cadre.AssignmentsTable,
+			Columns: []string{cadre.AssignmentsColumn},
+			Bidi:    false,
+		},
+		"Cadre",
+		"CadreAssignment",
+	)
+	graph.MustAddE(
+		"cadre",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   cadreassignment.CadreTable,
+			Columns: []string{cadreassignment.CadreColumn},
+			Bidi:    false,
+		},
+		"CadreAssignment",
+		"Cadre",
+	)
+	graph.MustAddE(
+		"department",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   cadreassignment.DepartmentTable,
+			Columns: []string{cadreassignment.DepartmentColumn},
+			Bidi:    false,
+		},
+		"CadreAssignment",
+		"Department",
 	)
 	graph.MustAddE(
 		"member",
@@ -1442,6 +1505,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Department",
 		"PartyOrganization",
+	)
+	graph.MustAddE(
+		"cadre_assignments",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   department.CadreAssignmentsTable,
+			Columns: []string{department.CadreAssignmentsColumn},
+			Bidi:    false,
+		},
+		"Department",
+		"CadreAssignment",
 	)
 	graph.MustAddE(
 		"demands",
@@ -3058,6 +3133,138 @@ func (f *CadreFilter) WhereHasPairingsWith(preds ...predicate.Pairing) {
 	})))
 }
 
+// WhereHasAssignments applies a predicate to check if query has an edge assignments.
+func (f *CadreFilter) WhereHasAssignments() {
+	f.Where(entql.HasEdge("assignments"))
+}
+
+// WhereHasAssignmentsWith applies a predicate to check if query has an edge assignments with a given conditions (other predicates).
+func (f *CadreFilter) WhereHasAssignmentsWith(preds ...predicate.CadreAssignment) {
+	f.Where(entql.HasEdgeWith("assignments", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *CadreAssignmentQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the CadreAssignmentQuery builder.
+func (_q *CadreAssignmentQuery) Filter() *CadreAssignmentFilter {
+	return &CadreAssignmentFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *CadreAssignmentMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the CadreAssignmentMutation builder.
+func (m *CadreAssignmentMutation) Filter() *CadreAssignmentFilter {
+	return &CadreAssignmentFilter{config: m.config, predicateAdder: m}
+}
+
+// CadreAssignmentFilter provides a generic filtering capability at runtime for CadreAssignmentQuery.
+type CadreAssignmentFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *CadreAssignmentFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *CadreAssignmentFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(cadreassignment.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *CadreAssignmentFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(cadreassignment.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *CadreAssignmentFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(cadreassignment.FieldUpdatedAt))
+}
+
+// WhereDeletedAt applies the entql time.Time predicate on the deleted_at field.
+func (f *CadreAssignmentFilter) WhereDeletedAt(p entql.TimeP) {
+	f.Where(p.Field(cadreassignment.FieldDeletedAt))
+}
+
+// WhereDeleteToken applies the entql int64 predicate on the delete_token field.
+func (f *CadreAssignmentFilter) WhereDeleteToken(p entql.Int64P) {
+	f.Where(p.Field(cadreassignment.FieldDeleteToken))
+}
+
+// WhereVersion applies the entql int predicate on the version field.
+func (f *CadreAssignmentFilter) WhereVersion(p entql.IntP) {
+	f.Where(p.Field(cadreassignment.FieldVersion))
+}
+
+// WhereCadreID applies the entql int predicate on the cadre_id field.
+func (f *CadreAssignmentFilter) WhereCadreID(p entql.IntP) {
+	f.Where(p.Field(cadreassignment.FieldCadreID))
+}
+
+// WhereDepartmentID applies the entql int predicate on the department_id field.
+func (f *CadreAssignmentFilter) WhereDepartmentID(p entql.IntP) {
+	f.Where(p.Field(cadreassignment.FieldDepartmentID))
+}
+
+// WhereFrom applies the entql time.Time predicate on the from field.
+func (f *CadreAssignmentFilter) WhereFrom(p entql.TimeP) {
+	f.Where(p.Field(cadreassignment.FieldFrom))
+}
+
+// WhereTo applies the entql time.Time predicate on the to field.
+func (f *CadreAssignmentFilter) WhereTo(p entql.TimeP) {
+	f.Where(p.Field(cadreassignment.FieldTo))
+}
+
+// WhereReason applies the entql string predicate on the reason field.
+func (f *CadreAssignmentFilter) WhereReason(p entql.StringP) {
+	f.Where(p.Field(cadreassignment.FieldReason))
+}
+
+// WhereHasCadre applies a predicate to check if query has an edge cadre.
+func (f *CadreAssignmentFilter) WhereHasCadre() {
+	f.Where(entql.HasEdge("cadre"))
+}
+
+// WhereHasCadreWith applies a predicate to check if query has an edge cadre with a given conditions (other predicates).
+func (f *CadreAssignmentFilter) WhereHasCadreWith(preds ...predicate.Cadre) {
+	f.Where(entql.HasEdgeWith("cadre", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasDepartment applies a predicate to check if query has an edge department.
+func (f *CadreAssignmentFilter) WhereHasDepartment() {
+	f.Where(entql.HasEdge("department"))
+}
+
+// WhereHasDepartmentWith applies a predicate to check if query has an edge department with a given conditions (other predicates).
+func (f *CadreAssignmentFilter) WhereHasDepartmentWith(preds ...predicate.Department) {
+	f.Where(entql.HasEdgeWith("department", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
 // addPredicate implements the predicateAdder interface.
 func (_q *CasbinRuleQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
@@ -3087,7 +3294,7 @@ type CasbinRuleFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *CasbinRuleFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3172,7 +3379,7 @@ type ClosedReportFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ClosedReportFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3272,7 +3479,7 @@ type ContributionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ContributionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3443,7 +3650,7 @@ type DemandFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *DemandFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3657,7 +3864,7 @@ type DemandEventFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *DemandEventFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3786,7 +3993,7 @@ type DemoProjectFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *DemoProjectFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3992,7 +4199,7 @@ type DemoProjectStageFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *DemoProjectStageFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4195,7 +4402,7 @@ type DepartmentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *DepartmentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4288,6 +4495,20 @@ func (f *DepartmentFilter) WhereHasPartyOrganizationsWith(preds ...predicate.Par
 	})))
 }
 
+// WhereHasCadreAssignments applies a predicate to check if query has an edge cadre_assignments.
+func (f *DepartmentFilter) WhereHasCadreAssignments() {
+	f.Where(entql.HasEdge("cadre_assignments"))
+}
+
+// WhereHasCadreAssignmentsWith applies a predicate to check if query has an edge cadre_assignments with a given conditions (other predicates).
+func (f *DepartmentFilter) WhereHasCadreAssignmentsWith(preds ...predicate.CadreAssignment) {
+	f.Where(entql.HasEdgeWith("cadre_assignments", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
 // WhereHasDemands applies a predicate to check if query has an edge demands.
 func (f *DepartmentFilter) WhereHasDemands() {
 	f.Where(entql.HasEdge("demands"))
@@ -4359,7 +4580,7 @@ type DepartmentVillageLinkFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *DepartmentVillageLinkFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4472,7 +4693,7 @@ type DistrictFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *DistrictFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4561,7 +4782,7 @@ type FeedEntryFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *FeedEntryFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4631,7 +4852,7 @@ type HouseholdFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *HouseholdFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4841,7 +5062,7 @@ type PairingFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PairingFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4993,7 +5214,7 @@ type PartyMemberFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PartyMemberFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5114,6 +5335,11 @@ func (f *PartyMemberFilter) WhereLocation(p entql.StringP) {
 	f.Where(p.Field(partymember.FieldLocation))
 }
 
+// WhereFloatingSince applies the entql time.Time predicate on the floating_since field.
+func (f *PartyMemberFilter) WhereFloatingSince(p entql.TimeP) {
+	f.Where(p.Field(partymember.FieldFloatingSince))
+}
+
 // WhereVillageID applies the entql int predicate on the village_id field.
 func (f *PartyMemberFilter) WhereVillageID(p entql.IntP) {
 	f.Where(p.Field(partymember.FieldVillageID))
@@ -5127,6 +5353,11 @@ func (f *PartyMemberFilter) WhereOrganizationID(p entql.IntP) {
 // WhereTownshipID applies the entql int predicate on the township_id field.
 func (f *PartyMemberFilter) WhereTownshipID(p entql.IntP) {
 	f.Where(p.Field(partymember.FieldTownshipID))
+}
+
+// WhereDepartmentID applies the entql int predicate on the department_id field.
+func (f *PartyMemberFilter) WhereDepartmentID(p entql.IntP) {
+	f.Where(p.Field(partymember.FieldDepartmentID))
 }
 
 // WhereHasVillage applies a predicate to check if query has an edge village.
@@ -5270,7 +5501,7 @@ type PartyOrganizationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PartyOrganizationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5314,6 +5545,11 @@ func (f *PartyOrganizationFilter) WhereName(p entql.StringP) {
 // WhereKind applies the entql string predicate on the kind field.
 func (f *PartyOrganizationFilter) WhereKind(p entql.StringP) {
 	f.Where(p.Field(partyorganization.FieldKind))
+}
+
+// WhereOwner applies the entql string predicate on the owner field.
+func (f *PartyOrganizationFilter) WhereOwner(p entql.StringP) {
+	f.Where(p.Field(partyorganization.FieldOwner))
 }
 
 // WhereTownshipID applies the entql int predicate on the township_id field.
@@ -5430,7 +5666,7 @@ type PostFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PostFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5558,7 +5794,7 @@ type PovertyStatusChangeFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PovertyStatusChangeFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5692,7 +5928,7 @@ type ProjectInvestmentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ProjectInvestmentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5801,7 +6037,7 @@ type RectificationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RectificationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5958,7 +6194,7 @@ type ResidentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ResidentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -6117,7 +6353,7 @@ type RoleBindingFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RoleBindingFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -6292,7 +6528,7 @@ type SessionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SessionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[27].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -6381,7 +6617,7 @@ type SettingFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SettingFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[27].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[28].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -6441,7 +6677,7 @@ type SharedStateFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SharedStateFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[28].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[29].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -6506,7 +6742,7 @@ type TeamFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TeamFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[29].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[30].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -6671,7 +6907,7 @@ type TeamMembershipFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TeamMembershipFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[30].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[31].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -6794,7 +7030,7 @@ type TownshipFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TownshipFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[31].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[32].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -6949,7 +7185,7 @@ type TrainingCourseFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TrainingCourseFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[32].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[33].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -7068,7 +7304,7 @@ type TrainingEnrollmentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TrainingEnrollmentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[33].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[34].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -7196,7 +7432,7 @@ type TrustedDocumentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TrustedDocumentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[34].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[35].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -7276,7 +7512,7 @@ type UserFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UserFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[35].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[36].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -7418,7 +7654,7 @@ type VillageFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *VillageFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[36].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[37].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -7634,7 +7870,7 @@ type VisitFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *VisitFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[37].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[38].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -7801,7 +8037,7 @@ type YearCloseFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *YearCloseFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[38].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[39].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

@@ -15,6 +15,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/attachment"
 	"github.com/nanpiao/sbqw/ent/auditevent"
 	"github.com/nanpiao/sbqw/ent/cadre"
+	"github.com/nanpiao/sbqw/ent/cadreassignment"
 	"github.com/nanpiao/sbqw/ent/contribution"
 	"github.com/nanpiao/sbqw/ent/demand"
 	"github.com/nanpiao/sbqw/ent/demandevent"
@@ -879,6 +880,19 @@ func (_q *CadreQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 			_q.WithNamedPairings(alias, func(wq *PairingQuery) {
 				*wq = *query
 			})
+
+		case "assignments":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&CadreAssignmentClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, cadreassignmentImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedAssignments(alias, func(wq *CadreAssignmentQuery) {
+				*wq = *query
+			})
 		case "createdAt":
 			if _, ok := fieldSeen[cadre.FieldCreatedAt]; !ok {
 				selectedFields = append(selectedFields, cadre.FieldCreatedAt)
@@ -979,6 +993,166 @@ func newCadrePaginateArgs(rv map[string]any) *cadrePaginateArgs {
 	}
 	if v, ok := rv[whereField].(*CadreWhereInput); ok {
 		args.opts = append(args.opts, WithCadreFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *CadreAssignmentQuery) CollectFields(ctx context.Context, satisfies ...string) (*CadreAssignmentQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *CadreAssignmentQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(cadreassignment.Columns))
+		selectedFields = []string{cadreassignment.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "cadre":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&CadreClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, cadreImplementors)...); err != nil {
+				return err
+			}
+			_q.withCadre = query
+			if _, ok := fieldSeen[cadreassignment.FieldCadreID]; !ok {
+				selectedFields = append(selectedFields, cadreassignment.FieldCadreID)
+				fieldSeen[cadreassignment.FieldCadreID] = struct{}{}
+			}
+
+		case "department":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&DepartmentClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, departmentImplementors)...); err != nil {
+				return err
+			}
+			_q.withDepartment = query
+			if _, ok := fieldSeen[cadreassignment.FieldDepartmentID]; !ok {
+				selectedFields = append(selectedFields, cadreassignment.FieldDepartmentID)
+				fieldSeen[cadreassignment.FieldDepartmentID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[cadreassignment.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, cadreassignment.FieldCreatedAt)
+				fieldSeen[cadreassignment.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[cadreassignment.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, cadreassignment.FieldUpdatedAt)
+				fieldSeen[cadreassignment.FieldUpdatedAt] = struct{}{}
+			}
+		case "version":
+			if _, ok := fieldSeen[cadreassignment.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, cadreassignment.FieldVersion)
+				fieldSeen[cadreassignment.FieldVersion] = struct{}{}
+			}
+		case "cadreID":
+			if _, ok := fieldSeen[cadreassignment.FieldCadreID]; !ok {
+				selectedFields = append(selectedFields, cadreassignment.FieldCadreID)
+				fieldSeen[cadreassignment.FieldCadreID] = struct{}{}
+			}
+		case "departmentID":
+			if _, ok := fieldSeen[cadreassignment.FieldDepartmentID]; !ok {
+				selectedFields = append(selectedFields, cadreassignment.FieldDepartmentID)
+				fieldSeen[cadreassignment.FieldDepartmentID] = struct{}{}
+			}
+		case "from":
+			if _, ok := fieldSeen[cadreassignment.FieldFrom]; !ok {
+				selectedFields = append(selectedFields, cadreassignment.FieldFrom)
+				fieldSeen[cadreassignment.FieldFrom] = struct{}{}
+			}
+		case "to":
+			if _, ok := fieldSeen[cadreassignment.FieldTo]; !ok {
+				selectedFields = append(selectedFields, cadreassignment.FieldTo)
+				fieldSeen[cadreassignment.FieldTo] = struct{}{}
+			}
+		case "reason":
+			if _, ok := fieldSeen[cadreassignment.FieldReason]; !ok {
+				selectedFields = append(selectedFields, cadreassignment.FieldReason)
+				fieldSeen[cadreassignment.FieldReason] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type cadreassignmentPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []CadreAssignmentPaginateOption
+}
+
+func newCadreAssignmentPaginateArgs(rv map[string]any) *cadreassignmentPaginateArgs {
+	args := &cadreassignmentPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case []*CadreAssignmentOrder:
+			args.opts = append(args.opts, WithCadreAssignmentOrder(v))
+		case []any:
+			var orders []*CadreAssignmentOrder
+			for i := range v {
+				mv, ok := v[i].(map[string]any)
+				if !ok {
+					continue
+				}
+				var (
+					err1, err2 error
+					order      = &CadreAssignmentOrder{Field: &CadreAssignmentOrderField{}, Direction: entgql.OrderDirectionAsc}
+				)
+				if d, ok := mv[directionField]; ok {
+					err1 = order.Direction.UnmarshalGQL(d)
+				}
+				if f, ok := mv[fieldField]; ok {
+					err2 = order.Field.UnmarshalGQL(f)
+				}
+				if err1 == nil && err2 == nil {
+					orders = append(orders, order)
+				}
+			}
+			args.opts = append(args.opts, WithCadreAssignmentOrder(orders))
+		}
+	}
+	if v, ok := rv[whereField].(*CadreAssignmentWhereInput); ok {
+		args.opts = append(args.opts, WithCadreAssignmentFilter(v.Filter))
 	}
 	return args
 }
@@ -3890,6 +4064,11 @@ func (_q *PartyMemberQuery) collectField(ctx context.Context, oneNode bool, opCt
 				selectedFields = append(selectedFields, partymember.FieldLocation)
 				fieldSeen[partymember.FieldLocation] = struct{}{}
 			}
+		case "floatingSince":
+			if _, ok := fieldSeen[partymember.FieldFloatingSince]; !ok {
+				selectedFields = append(selectedFields, partymember.FieldFloatingSince)
+				fieldSeen[partymember.FieldFloatingSince] = struct{}{}
+			}
 		case "villageID":
 			if _, ok := fieldSeen[partymember.FieldVillageID]; !ok {
 				selectedFields = append(selectedFields, partymember.FieldVillageID)
@@ -4161,6 +4340,11 @@ func (_q *PartyOrganizationQuery) collectField(ctx context.Context, oneNode bool
 			if _, ok := fieldSeen[partyorganization.FieldKind]; !ok {
 				selectedFields = append(selectedFields, partyorganization.FieldKind)
 				fieldSeen[partyorganization.FieldKind] = struct{}{}
+			}
+		case "owner":
+			if _, ok := fieldSeen[partyorganization.FieldOwner]; !ok {
+				selectedFields = append(selectedFields, partyorganization.FieldOwner)
+				fieldSeen[partyorganization.FieldOwner] = struct{}{}
 			}
 		case "townshipID":
 			if _, ok := fieldSeen[partyorganization.FieldTownshipID]; !ok {

@@ -109,6 +109,34 @@ func (_m *Cadre) Pairings(
 	return _m.QueryPairings().Paginate(ctx, after, first, before, last, opts...)
 }
 
+func (_m *Cadre) Assignments(ctx context.Context) (result []*CadreAssignment, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedAssignments(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.AssignmentsOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryAssignments().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *CadreAssignment) Cadre(ctx context.Context) (*Cadre, error) {
+	result, err := _m.Edges.CadreOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryCadre().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *CadreAssignment) Department(ctx context.Context) (*Department, error) {
+	result, err := _m.Edges.DepartmentOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryDepartment().Only(ctx)
+	}
+	return result, err
+}
+
 func (_m *Contribution) Member(ctx context.Context) (*PartyMember, error) {
 	result, err := _m.Edges.MemberOrErr()
 	if IsNotLoaded(err) {
@@ -543,7 +571,7 @@ func (_m *PartyMember) Village(ctx context.Context) (*Village, error) {
 	if IsNotLoaded(err) {
 		result, err = _m.QueryVillage().Only(ctx)
 	}
-	return result, err
+	return result, MaskNotFound(err)
 }
 
 func (_m *PartyMember) Organization(ctx context.Context) (*PartyOrganization, error) {

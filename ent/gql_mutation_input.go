@@ -854,7 +854,8 @@ type CreatePartyMemberInput struct {
 	Category       enum.MemberCategory
 	Status         *enum.MemberStatus
 	Location       *string
-	VillageID      int
+	FloatingSince  *time.Time
+	VillageID      *int
 	OrganizationID int
 }
 
@@ -881,7 +882,12 @@ func (i *CreatePartyMemberInput) Mutate(m *PartyMemberMutation) {
 	if v := i.Location; v != nil {
 		m.SetLocation(*v)
 	}
-	m.SetVillageID(i.VillageID)
+	if v := i.FloatingSince; v != nil {
+		m.SetFloatingSince(*v)
+	}
+	if v := i.VillageID; v != nil {
+		m.SetVillageID(*v)
+	}
 	m.SetOrganizationID(i.OrganizationID)
 }
 
@@ -893,23 +899,24 @@ func (c *PartyMemberCreate) SetInput(i CreatePartyMemberInput) *PartyMemberCreat
 
 // UpdatePartyMemberInput represents a mutation input for updating partymembers.
 type UpdatePartyMemberInput struct {
-	Version           *int
-	Name              *string
-	IDNumber          *string
-	ClearPhone        bool
-	Phone             *string
-	Education         *enum.Education
-	Occupation        *enum.Occupation
-	ClearSpecialties  bool
-	Specialties       []string
-	AppendSpecialties []string
-	JoinedOn          *time.Time
-	Membership        *enum.MembershipKind
-	Category          *enum.MemberCategory
-	Status            *enum.MemberStatus
-	ClearLocation     bool
-	Location          *string
-	OrganizationID    *int
+	Version            *int
+	Name               *string
+	IDNumber           *string
+	ClearPhone         bool
+	Phone              *string
+	Education          *enum.Education
+	Occupation         *enum.Occupation
+	ClearSpecialties   bool
+	Specialties        []string
+	AppendSpecialties  []string
+	JoinedOn           *time.Time
+	Membership         *enum.MembershipKind
+	Category           *enum.MemberCategory
+	Status             *enum.MemberStatus
+	ClearLocation      bool
+	Location           *string
+	ClearFloatingSince bool
+	FloatingSince      *time.Time
 }
 
 // Mutate applies the UpdatePartyMemberInput on the PartyMemberMutation builder.
@@ -962,8 +969,11 @@ func (i *UpdatePartyMemberInput) Mutate(m *PartyMemberMutation) {
 	if v := i.Location; v != nil {
 		m.SetLocation(*v)
 	}
-	if v := i.OrganizationID; v != nil {
-		m.SetOrganizationID(*v)
+	if i.ClearFloatingSince {
+		m.ClearFloatingSince()
+	}
+	if v := i.FloatingSince; v != nil {
+		m.SetFloatingSince(*v)
 	}
 }
 
@@ -983,6 +993,7 @@ func (c *PartyMemberUpdateOne) SetInput(i UpdatePartyMemberInput) *PartyMemberUp
 type CreatePartyOrganizationInput struct {
 	Name         string
 	Kind         enum.OrganizationKind
+	Owner        *enum.OrganizationOwner
 	TownshipID   *int
 	VillageID    *int
 	DepartmentID *int
@@ -992,6 +1003,9 @@ type CreatePartyOrganizationInput struct {
 func (i *CreatePartyOrganizationInput) Mutate(m *PartyOrganizationMutation) {
 	m.SetName(i.Name)
 	m.SetKind(i.Kind)
+	if v := i.Owner; v != nil {
+		m.SetOwner(*v)
+	}
 	if v := i.TownshipID; v != nil {
 		m.SetTownshipID(*v)
 	}

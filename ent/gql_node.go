@@ -15,6 +15,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/attachment"
 	"github.com/nanpiao/sbqw/ent/auditevent"
 	"github.com/nanpiao/sbqw/ent/cadre"
+	"github.com/nanpiao/sbqw/ent/cadreassignment"
 	"github.com/nanpiao/sbqw/ent/contribution"
 	"github.com/nanpiao/sbqw/ent/demand"
 	"github.com/nanpiao/sbqw/ent/demandevent"
@@ -74,6 +75,11 @@ var cadreImplementors = []string{"Cadre", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*Cadre) IsNode() {}
+
+var cadreassignmentImplementors = []string{"CadreAssignment", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*CadreAssignment) IsNode() {}
 
 var contributionImplementors = []string{"Contribution", "Node"}
 
@@ -328,6 +334,15 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			Where(cadre.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, cadreImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case cadreassignment.Table:
+		query := c.CadreAssignment.Query().
+			Where(cadreassignment.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, cadreassignmentImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -716,6 +731,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		query := c.Cadre.Query().
 			Where(cadre.IDIn(ids...))
 		query, err := query.CollectFields(ctx, cadreImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case cadreassignment.Table:
+		query := c.CadreAssignment.Query().
+			Where(cadreassignment.IDIn(ids...))
+		query, err := query.CollectFields(ctx, cadreassignmentImplementors...)
 		if err != nil {
 			return nil, err
 		}

@@ -19,6 +19,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/attachment"
 	"github.com/nanpiao/sbqw/ent/auditevent"
 	"github.com/nanpiao/sbqw/ent/cadre"
+	"github.com/nanpiao/sbqw/ent/cadreassignment"
 	"github.com/nanpiao/sbqw/ent/contribution"
 	"github.com/nanpiao/sbqw/ent/demand"
 	"github.com/nanpiao/sbqw/ent/demandevent"
@@ -1928,6 +1929,374 @@ func (_m *Cadre) ToEdge(order *CadreOrder) *CadreEdge {
 		order = DefaultCadreOrder
 	}
 	return &CadreEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// CadreAssignmentEdge is the edge representation of CadreAssignment.
+type CadreAssignmentEdge struct {
+	Node   *CadreAssignment `json:"node"`
+	Cursor Cursor           `json:"cursor"`
+}
+
+// CadreAssignmentConnection is the connection containing edges to CadreAssignment.
+type CadreAssignmentConnection struct {
+	Edges      []*CadreAssignmentEdge `json:"edges"`
+	PageInfo   PageInfo               `json:"pageInfo"`
+	TotalCount int                    `json:"totalCount"`
+}
+
+func (c *CadreAssignmentConnection) build(nodes []*CadreAssignment, pager *cadreassignmentPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *CadreAssignment
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *CadreAssignment {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *CadreAssignment {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*CadreAssignmentEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &CadreAssignmentEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// CadreAssignmentPaginateOption enables pagination customization.
+type CadreAssignmentPaginateOption func(*cadreassignmentPager) error
+
+// WithCadreAssignmentOrder configures pagination ordering.
+func WithCadreAssignmentOrder(order []*CadreAssignmentOrder) CadreAssignmentPaginateOption {
+	return func(pager *cadreassignmentPager) error {
+		for _, o := range order {
+			if err := o.Direction.Validate(); err != nil {
+				return err
+			}
+		}
+		pager.order = append(pager.order, order...)
+		return nil
+	}
+}
+
+// WithCadreAssignmentFilter configures pagination filter.
+func WithCadreAssignmentFilter(filter func(*CadreAssignmentQuery) (*CadreAssignmentQuery, error)) CadreAssignmentPaginateOption {
+	return func(pager *cadreassignmentPager) error {
+		if filter == nil {
+			return errors.New("CadreAssignmentQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type cadreassignmentPager struct {
+	reverse bool
+	order   []*CadreAssignmentOrder
+	filter  func(*CadreAssignmentQuery) (*CadreAssignmentQuery, error)
+}
+
+func newCadreAssignmentPager(opts []CadreAssignmentPaginateOption, reverse bool) (*cadreassignmentPager, error) {
+	pager := &cadreassignmentPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	for i, o := range pager.order {
+		if i > 0 && o.Field == pager.order[i-1].Field {
+			return nil, fmt.Errorf("duplicate order direction %q", o.Direction)
+		}
+	}
+	return pager, nil
+}
+
+func (p *cadreassignmentPager) applyFilter(query *CadreAssignmentQuery) (*CadreAssignmentQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *cadreassignmentPager) toCursor(_m *CadreAssignment) Cursor {
+	cs_ := make([]any, 0, len(p.order))
+	for _, o_ := range p.order {
+		cs_ = append(cs_, o_.Field.toCursor(_m).Value)
+	}
+	return Cursor{ID: _m.ID, Value: cs_}
+}
+
+func (p *cadreassignmentPager) applyCursors(query *CadreAssignmentQuery, after, before *Cursor) (*CadreAssignmentQuery, error) {
+	idDirection := entgql.OrderDirectionAsc
+	if p.reverse {
+		idDirection = entgql.OrderDirectionDesc
+	}
+	fields, directions := make([]string, 0, len(p.order)), make([]OrderDirection, 0, len(p.order))
+	for _, o := range p.order {
+		fields = append(fields, o.Field.column)
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		directions = append(directions, direction)
+	}
+	predicates, err := entgql.MultiCursorsPredicate(after, before, &entgql.MultiCursorsOptions{
+		FieldID:     DefaultCadreAssignmentOrder.Field.column,
+		DirectionID: idDirection,
+		Fields:      fields,
+		Directions:  directions,
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, predicate := range predicates {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *cadreassignmentPager) applyOrder(query *CadreAssignmentQuery) *CadreAssignmentQuery {
+	var defaultOrdered bool
+	for _, o := range p.order {
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(o.Field.toTerm(direction.OrderTermOption()))
+		if o.Field.column == DefaultCadreAssignmentOrder.Field.column {
+			defaultOrdered = true
+		}
+		if len(query.ctx.Fields) > 0 {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	if !defaultOrdered {
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(DefaultCadreAssignmentOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	return query
+}
+
+func (p *cadreassignmentPager) orderExpr(query *CadreAssignmentQuery) sql.Querier {
+	if len(query.ctx.Fields) > 0 {
+		for _, o := range p.order {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		for _, o := range p.order {
+			direction := o.Direction
+			if p.reverse {
+				direction = direction.Reverse()
+			}
+			b.Ident(o.Field.column).Pad().WriteString(string(direction))
+			b.Comma()
+		}
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		b.Ident(DefaultCadreAssignmentOrder.Field.column).Pad().WriteString(string(direction))
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to CadreAssignment.
+func (_m *CadreAssignmentQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...CadreAssignmentPaginateOption,
+) (*CadreAssignmentConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newCadreAssignmentPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &CadreAssignmentConnection{Edges: []*CadreAssignmentEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// CadreAssignmentOrderFieldCreatedAt orders CadreAssignment by created_at.
+	CadreAssignmentOrderFieldCreatedAt = &CadreAssignmentOrderField{
+		Value: func(_m *CadreAssignment) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: cadreassignment.FieldCreatedAt,
+		toTerm: cadreassignment.ByCreatedAt,
+		toCursor: func(_m *CadreAssignment) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// CadreAssignmentOrderFieldUpdatedAt orders CadreAssignment by updated_at.
+	CadreAssignmentOrderFieldUpdatedAt = &CadreAssignmentOrderField{
+		Value: func(_m *CadreAssignment) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: cadreassignment.FieldUpdatedAt,
+		toTerm: cadreassignment.ByUpdatedAt,
+		toCursor: func(_m *CadreAssignment) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// CadreAssignmentOrderFieldFrom orders CadreAssignment by from.
+	CadreAssignmentOrderFieldFrom = &CadreAssignmentOrderField{
+		Value: func(_m *CadreAssignment) (ent.Value, error) {
+			return _m.From, nil
+		},
+		column: cadreassignment.FieldFrom,
+		toTerm: cadreassignment.ByFrom,
+		toCursor: func(_m *CadreAssignment) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.From,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f CadreAssignmentOrderField) String() string {
+	var str string
+	switch f.column {
+	case CadreAssignmentOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case CadreAssignmentOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case CadreAssignmentOrderFieldFrom.column:
+		str = "FROM"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f CadreAssignmentOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *CadreAssignmentOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("CadreAssignmentOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *CadreAssignmentOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *CadreAssignmentOrderFieldUpdatedAt
+	case "FROM":
+		*f = *CadreAssignmentOrderFieldFrom
+	default:
+		return fmt.Errorf("%s is not a valid CadreAssignmentOrderField", str)
+	}
+	return nil
+}
+
+// CadreAssignmentOrderField defines the ordering field of CadreAssignment.
+type CadreAssignmentOrderField struct {
+	// Value extracts the ordering value from the given CadreAssignment.
+	Value    func(*CadreAssignment) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) cadreassignment.OrderOption
+	toCursor func(*CadreAssignment) Cursor
+}
+
+// CadreAssignmentOrder defines the ordering of CadreAssignment.
+type CadreAssignmentOrder struct {
+	Direction OrderDirection             `json:"direction"`
+	Field     *CadreAssignmentOrderField `json:"field"`
+}
+
+// DefaultCadreAssignmentOrder is the default ordering of CadreAssignment.
+var DefaultCadreAssignmentOrder = &CadreAssignmentOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &CadreAssignmentOrderField{
+		Value: func(_m *CadreAssignment) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: cadreassignment.FieldID,
+		toTerm: cadreassignment.ByID,
+		toCursor: func(_m *CadreAssignment) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts CadreAssignment into CadreAssignmentEdge.
+func (_m *CadreAssignment) ToEdge(order *CadreAssignmentOrder) *CadreAssignmentEdge {
+	if order == nil {
+		order = DefaultCadreAssignmentOrder
+	}
+	return &CadreAssignmentEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/attachment"
 	"github.com/nanpiao/sbqw/ent/auditevent"
 	"github.com/nanpiao/sbqw/ent/cadre"
+	"github.com/nanpiao/sbqw/ent/cadreassignment"
 	"github.com/nanpiao/sbqw/ent/contribution"
 	"github.com/nanpiao/sbqw/ent/demand"
 	"github.com/nanpiao/sbqw/ent/demandevent"
@@ -1968,6 +1969,10 @@ type CadreWhereInput struct {
 	// "pairings" edge predicates.
 	HasPairings     *bool                `json:"hasPairings,omitempty"`
 	HasPairingsWith []*PairingWhereInput `json:"hasPairingsWith,omitempty"`
+
+	// "assignments" edge predicates.
+	HasAssignments     *bool                        `json:"hasAssignments,omitempty"`
+	HasAssignmentsWith []*CadreAssignmentWhereInput `json:"hasAssignmentsWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -2282,6 +2287,24 @@ func (i *CadreWhereInput) P() (predicate.Cadre, error) {
 		}
 		predicates = append(predicates, cadre.HasPairingsWith(with...))
 	}
+	if i.HasAssignments != nil {
+		p := cadre.HasAssignments()
+		if !*i.HasAssignments {
+			p = cadre.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasAssignmentsWith) > 0 {
+		with := make([]predicate.CadreAssignment, 0, len(i.HasAssignmentsWith))
+		for _, w := range i.HasAssignmentsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasAssignmentsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, cadre.HasAssignmentsWith(with...))
+	}
 	switch len(predicates) {
 	case 0:
 		return nil, ErrEmptyCadreWhereInput
@@ -2289,6 +2312,416 @@ func (i *CadreWhereInput) P() (predicate.Cadre, error) {
 		return predicates[0], nil
 	default:
 		return cadre.And(predicates...), nil
+	}
+}
+
+// CadreAssignmentWhereInput represents a where input for filtering CadreAssignment queries.
+type CadreAssignmentWhereInput struct {
+	Predicates []predicate.CadreAssignment  `json:"-"`
+	Not        *CadreAssignmentWhereInput   `json:"not,omitempty"`
+	Or         []*CadreAssignmentWhereInput `json:"or,omitempty"`
+	And        []*CadreAssignmentWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "cadre_id" field predicates.
+	CadreID      *int  `json:"cadreID,omitempty"`
+	CadreIDNEQ   *int  `json:"cadreIDNEQ,omitempty"`
+	CadreIDIn    []int `json:"cadreIDIn,omitempty"`
+	CadreIDNotIn []int `json:"cadreIDNotIn,omitempty"`
+
+	// "department_id" field predicates.
+	DepartmentID      *int  `json:"departmentID,omitempty"`
+	DepartmentIDNEQ   *int  `json:"departmentIDNEQ,omitempty"`
+	DepartmentIDIn    []int `json:"departmentIDIn,omitempty"`
+	DepartmentIDNotIn []int `json:"departmentIDNotIn,omitempty"`
+
+	// "from" field predicates.
+	From      *time.Time  `json:"from,omitempty"`
+	FromNEQ   *time.Time  `json:"fromNEQ,omitempty"`
+	FromIn    []time.Time `json:"fromIn,omitempty"`
+	FromNotIn []time.Time `json:"fromNotIn,omitempty"`
+	FromGT    *time.Time  `json:"fromGT,omitempty"`
+	FromGTE   *time.Time  `json:"fromGTE,omitempty"`
+	FromLT    *time.Time  `json:"fromLT,omitempty"`
+	FromLTE   *time.Time  `json:"fromLTE,omitempty"`
+
+	// "to" field predicates.
+	To       *time.Time  `json:"to,omitempty"`
+	ToNEQ    *time.Time  `json:"toNEQ,omitempty"`
+	ToIn     []time.Time `json:"toIn,omitempty"`
+	ToNotIn  []time.Time `json:"toNotIn,omitempty"`
+	ToGT     *time.Time  `json:"toGT,omitempty"`
+	ToGTE    *time.Time  `json:"toGTE,omitempty"`
+	ToLT     *time.Time  `json:"toLT,omitempty"`
+	ToLTE    *time.Time  `json:"toLTE,omitempty"`
+	ToIsNil  bool        `json:"toIsNil,omitempty"`
+	ToNotNil bool        `json:"toNotNil,omitempty"`
+
+	// "reason" field predicates.
+	Reason             *string  `json:"reason,omitempty"`
+	ReasonNEQ          *string  `json:"reasonNEQ,omitempty"`
+	ReasonIn           []string `json:"reasonIn,omitempty"`
+	ReasonNotIn        []string `json:"reasonNotIn,omitempty"`
+	ReasonGT           *string  `json:"reasonGT,omitempty"`
+	ReasonGTE          *string  `json:"reasonGTE,omitempty"`
+	ReasonLT           *string  `json:"reasonLT,omitempty"`
+	ReasonLTE          *string  `json:"reasonLTE,omitempty"`
+	ReasonContains     *string  `json:"reasonContains,omitempty"`
+	ReasonHasPrefix    *string  `json:"reasonHasPrefix,omitempty"`
+	ReasonHasSuffix    *string  `json:"reasonHasSuffix,omitempty"`
+	ReasonIsNil        bool     `json:"reasonIsNil,omitempty"`
+	ReasonNotNil       bool     `json:"reasonNotNil,omitempty"`
+	ReasonEqualFold    *string  `json:"reasonEqualFold,omitempty"`
+	ReasonContainsFold *string  `json:"reasonContainsFold,omitempty"`
+
+	// "cadre" edge predicates.
+	HasCadre     *bool              `json:"hasCadre,omitempty"`
+	HasCadreWith []*CadreWhereInput `json:"hasCadreWith,omitempty"`
+
+	// "department" edge predicates.
+	HasDepartment     *bool                   `json:"hasDepartment,omitempty"`
+	HasDepartmentWith []*DepartmentWhereInput `json:"hasDepartmentWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *CadreAssignmentWhereInput) AddPredicates(predicates ...predicate.CadreAssignment) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the CadreAssignmentWhereInput filter on the CadreAssignmentQuery builder.
+func (i *CadreAssignmentWhereInput) Filter(q *CadreAssignmentQuery) (*CadreAssignmentQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyCadreAssignmentWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyCadreAssignmentWhereInput is returned in case the CadreAssignmentWhereInput is empty.
+var ErrEmptyCadreAssignmentWhereInput = errors.New("ent: empty predicate CadreAssignmentWhereInput")
+
+// P returns a predicate for filtering cadreassignments.
+// An error is returned if the input is empty or invalid.
+func (i *CadreAssignmentWhereInput) P() (predicate.CadreAssignment, error) {
+	var predicates []predicate.CadreAssignment
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, cadreassignment.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.CadreAssignment, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, cadreassignment.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.CadreAssignment, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, cadreassignment.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, cadreassignment.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, cadreassignment.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, cadreassignment.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, cadreassignment.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, cadreassignment.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, cadreassignment.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, cadreassignment.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, cadreassignment.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, cadreassignment.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, cadreassignment.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, cadreassignment.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, cadreassignment.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, cadreassignment.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, cadreassignment.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, cadreassignment.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, cadreassignment.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, cadreassignment.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, cadreassignment.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, cadreassignment.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, cadreassignment.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, cadreassignment.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, cadreassignment.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, cadreassignment.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, cadreassignment.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.CadreID != nil {
+		predicates = append(predicates, cadreassignment.CadreIDEQ(*i.CadreID))
+	}
+	if i.CadreIDNEQ != nil {
+		predicates = append(predicates, cadreassignment.CadreIDNEQ(*i.CadreIDNEQ))
+	}
+	if len(i.CadreIDIn) > 0 {
+		predicates = append(predicates, cadreassignment.CadreIDIn(i.CadreIDIn...))
+	}
+	if len(i.CadreIDNotIn) > 0 {
+		predicates = append(predicates, cadreassignment.CadreIDNotIn(i.CadreIDNotIn...))
+	}
+	if i.DepartmentID != nil {
+		predicates = append(predicates, cadreassignment.DepartmentIDEQ(*i.DepartmentID))
+	}
+	if i.DepartmentIDNEQ != nil {
+		predicates = append(predicates, cadreassignment.DepartmentIDNEQ(*i.DepartmentIDNEQ))
+	}
+	if len(i.DepartmentIDIn) > 0 {
+		predicates = append(predicates, cadreassignment.DepartmentIDIn(i.DepartmentIDIn...))
+	}
+	if len(i.DepartmentIDNotIn) > 0 {
+		predicates = append(predicates, cadreassignment.DepartmentIDNotIn(i.DepartmentIDNotIn...))
+	}
+	if i.From != nil {
+		predicates = append(predicates, cadreassignment.FromEQ(*i.From))
+	}
+	if i.FromNEQ != nil {
+		predicates = append(predicates, cadreassignment.FromNEQ(*i.FromNEQ))
+	}
+	if len(i.FromIn) > 0 {
+		predicates = append(predicates, cadreassignment.FromIn(i.FromIn...))
+	}
+	if len(i.FromNotIn) > 0 {
+		predicates = append(predicates, cadreassignment.FromNotIn(i.FromNotIn...))
+	}
+	if i.FromGT != nil {
+		predicates = append(predicates, cadreassignment.FromGT(*i.FromGT))
+	}
+	if i.FromGTE != nil {
+		predicates = append(predicates, cadreassignment.FromGTE(*i.FromGTE))
+	}
+	if i.FromLT != nil {
+		predicates = append(predicates, cadreassignment.FromLT(*i.FromLT))
+	}
+	if i.FromLTE != nil {
+		predicates = append(predicates, cadreassignment.FromLTE(*i.FromLTE))
+	}
+	if i.To != nil {
+		predicates = append(predicates, cadreassignment.ToEQ(*i.To))
+	}
+	if i.ToNEQ != nil {
+		predicates = append(predicates, cadreassignment.ToNEQ(*i.ToNEQ))
+	}
+	if len(i.ToIn) > 0 {
+		predicates = append(predicates, cadreassignment.ToIn(i.ToIn...))
+	}
+	if len(i.ToNotIn) > 0 {
+		predicates = append(predicates, cadreassignment.ToNotIn(i.ToNotIn...))
+	}
+	if i.ToGT != nil {
+		predicates = append(predicates, cadreassignment.ToGT(*i.ToGT))
+	}
+	if i.ToGTE != nil {
+		predicates = append(predicates, cadreassignment.ToGTE(*i.ToGTE))
+	}
+	if i.ToLT != nil {
+		predicates = append(predicates, cadreassignment.ToLT(*i.ToLT))
+	}
+	if i.ToLTE != nil {
+		predicates = append(predicates, cadreassignment.ToLTE(*i.ToLTE))
+	}
+	if i.ToIsNil {
+		predicates = append(predicates, cadreassignment.ToIsNil())
+	}
+	if i.ToNotNil {
+		predicates = append(predicates, cadreassignment.ToNotNil())
+	}
+	if i.Reason != nil {
+		predicates = append(predicates, cadreassignment.ReasonEQ(*i.Reason))
+	}
+	if i.ReasonNEQ != nil {
+		predicates = append(predicates, cadreassignment.ReasonNEQ(*i.ReasonNEQ))
+	}
+	if len(i.ReasonIn) > 0 {
+		predicates = append(predicates, cadreassignment.ReasonIn(i.ReasonIn...))
+	}
+	if len(i.ReasonNotIn) > 0 {
+		predicates = append(predicates, cadreassignment.ReasonNotIn(i.ReasonNotIn...))
+	}
+	if i.ReasonGT != nil {
+		predicates = append(predicates, cadreassignment.ReasonGT(*i.ReasonGT))
+	}
+	if i.ReasonGTE != nil {
+		predicates = append(predicates, cadreassignment.ReasonGTE(*i.ReasonGTE))
+	}
+	if i.ReasonLT != nil {
+		predicates = append(predicates, cadreassignment.ReasonLT(*i.ReasonLT))
+	}
+	if i.ReasonLTE != nil {
+		predicates = append(predicates, cadreassignment.ReasonLTE(*i.ReasonLTE))
+	}
+	if i.ReasonContains != nil {
+		predicates = append(predicates, cadreassignment.ReasonContains(*i.ReasonContains))
+	}
+	if i.ReasonHasPrefix != nil {
+		predicates = append(predicates, cadreassignment.ReasonHasPrefix(*i.ReasonHasPrefix))
+	}
+	if i.ReasonHasSuffix != nil {
+		predicates = append(predicates, cadreassignment.ReasonHasSuffix(*i.ReasonHasSuffix))
+	}
+	if i.ReasonIsNil {
+		predicates = append(predicates, cadreassignment.ReasonIsNil())
+	}
+	if i.ReasonNotNil {
+		predicates = append(predicates, cadreassignment.ReasonNotNil())
+	}
+	if i.ReasonEqualFold != nil {
+		predicates = append(predicates, cadreassignment.ReasonEqualFold(*i.ReasonEqualFold))
+	}
+	if i.ReasonContainsFold != nil {
+		predicates = append(predicates, cadreassignment.ReasonContainsFold(*i.ReasonContainsFold))
+	}
+
+	if i.HasCadre != nil {
+		p := cadreassignment.HasCadre()
+		if !*i.HasCadre {
+			p = cadreassignment.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasCadreWith) > 0 {
+		with := make([]predicate.Cadre, 0, len(i.HasCadreWith))
+		for _, w := range i.HasCadreWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasCadreWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, cadreassignment.HasCadreWith(with...))
+	}
+	if i.HasDepartment != nil {
+		p := cadreassignment.HasDepartment()
+		if !*i.HasDepartment {
+			p = cadreassignment.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasDepartmentWith) > 0 {
+		with := make([]predicate.Department, 0, len(i.HasDepartmentWith))
+		for _, w := range i.HasDepartmentWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasDepartmentWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, cadreassignment.HasDepartmentWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyCadreAssignmentWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return cadreassignment.And(predicates...), nil
 	}
 }
 
@@ -7575,11 +8008,25 @@ type PartyMemberWhereInput struct {
 	LocationEqualFold    *string  `json:"locationEqualFold,omitempty"`
 	LocationContainsFold *string  `json:"locationContainsFold,omitempty"`
 
+	// "floating_since" field predicates.
+	FloatingSince       *time.Time  `json:"floatingSince,omitempty"`
+	FloatingSinceNEQ    *time.Time  `json:"floatingSinceNEQ,omitempty"`
+	FloatingSinceIn     []time.Time `json:"floatingSinceIn,omitempty"`
+	FloatingSinceNotIn  []time.Time `json:"floatingSinceNotIn,omitempty"`
+	FloatingSinceGT     *time.Time  `json:"floatingSinceGT,omitempty"`
+	FloatingSinceGTE    *time.Time  `json:"floatingSinceGTE,omitempty"`
+	FloatingSinceLT     *time.Time  `json:"floatingSinceLT,omitempty"`
+	FloatingSinceLTE    *time.Time  `json:"floatingSinceLTE,omitempty"`
+	FloatingSinceIsNil  bool        `json:"floatingSinceIsNil,omitempty"`
+	FloatingSinceNotNil bool        `json:"floatingSinceNotNil,omitempty"`
+
 	// "village_id" field predicates.
-	VillageID      *int  `json:"villageID,omitempty"`
-	VillageIDNEQ   *int  `json:"villageIDNEQ,omitempty"`
-	VillageIDIn    []int `json:"villageIDIn,omitempty"`
-	VillageIDNotIn []int `json:"villageIDNotIn,omitempty"`
+	VillageID       *int  `json:"villageID,omitempty"`
+	VillageIDNEQ    *int  `json:"villageIDNEQ,omitempty"`
+	VillageIDIn     []int `json:"villageIDIn,omitempty"`
+	VillageIDNotIn  []int `json:"villageIDNotIn,omitempty"`
+	VillageIDIsNil  bool  `json:"villageIDIsNil,omitempty"`
+	VillageIDNotNil bool  `json:"villageIDNotNil,omitempty"`
 
 	// "organization_id" field predicates.
 	OrganizationID      *int  `json:"organizationID,omitempty"`
@@ -7967,6 +8414,36 @@ func (i *PartyMemberWhereInput) P() (predicate.PartyMember, error) {
 	if i.LocationContainsFold != nil {
 		predicates = append(predicates, partymember.LocationContainsFold(*i.LocationContainsFold))
 	}
+	if i.FloatingSince != nil {
+		predicates = append(predicates, partymember.FloatingSinceEQ(*i.FloatingSince))
+	}
+	if i.FloatingSinceNEQ != nil {
+		predicates = append(predicates, partymember.FloatingSinceNEQ(*i.FloatingSinceNEQ))
+	}
+	if len(i.FloatingSinceIn) > 0 {
+		predicates = append(predicates, partymember.FloatingSinceIn(i.FloatingSinceIn...))
+	}
+	if len(i.FloatingSinceNotIn) > 0 {
+		predicates = append(predicates, partymember.FloatingSinceNotIn(i.FloatingSinceNotIn...))
+	}
+	if i.FloatingSinceGT != nil {
+		predicates = append(predicates, partymember.FloatingSinceGT(*i.FloatingSinceGT))
+	}
+	if i.FloatingSinceGTE != nil {
+		predicates = append(predicates, partymember.FloatingSinceGTE(*i.FloatingSinceGTE))
+	}
+	if i.FloatingSinceLT != nil {
+		predicates = append(predicates, partymember.FloatingSinceLT(*i.FloatingSinceLT))
+	}
+	if i.FloatingSinceLTE != nil {
+		predicates = append(predicates, partymember.FloatingSinceLTE(*i.FloatingSinceLTE))
+	}
+	if i.FloatingSinceIsNil {
+		predicates = append(predicates, partymember.FloatingSinceIsNil())
+	}
+	if i.FloatingSinceNotNil {
+		predicates = append(predicates, partymember.FloatingSinceNotNil())
+	}
 	if i.VillageID != nil {
 		predicates = append(predicates, partymember.VillageIDEQ(*i.VillageID))
 	}
@@ -7978,6 +8455,12 @@ func (i *PartyMemberWhereInput) P() (predicate.PartyMember, error) {
 	}
 	if len(i.VillageIDNotIn) > 0 {
 		predicates = append(predicates, partymember.VillageIDNotIn(i.VillageIDNotIn...))
+	}
+	if i.VillageIDIsNil {
+		predicates = append(predicates, partymember.VillageIDIsNil())
+	}
+	if i.VillageIDNotNil {
+		predicates = append(predicates, partymember.VillageIDNotNil())
 	}
 	if i.OrganizationID != nil {
 		predicates = append(predicates, partymember.OrganizationIDEQ(*i.OrganizationID))
@@ -8203,6 +8686,12 @@ type PartyOrganizationWhereInput struct {
 	KindNEQ   *enum.OrganizationKind  `json:"kindNEQ,omitempty"`
 	KindIn    []enum.OrganizationKind `json:"kindIn,omitempty"`
 	KindNotIn []enum.OrganizationKind `json:"kindNotIn,omitempty"`
+
+	// "owner" field predicates.
+	Owner      *enum.OrganizationOwner  `json:"owner,omitempty"`
+	OwnerNEQ   *enum.OrganizationOwner  `json:"ownerNEQ,omitempty"`
+	OwnerIn    []enum.OrganizationOwner `json:"ownerIn,omitempty"`
+	OwnerNotIn []enum.OrganizationOwner `json:"ownerNotIn,omitempty"`
 
 	// "township_id" field predicates.
 	TownshipID       *int  `json:"townshipID,omitempty"`
@@ -8442,6 +8931,18 @@ func (i *PartyOrganizationWhereInput) P() (predicate.PartyOrganization, error) {
 	}
 	if len(i.KindNotIn) > 0 {
 		predicates = append(predicates, partyorganization.KindNotIn(i.KindNotIn...))
+	}
+	if i.Owner != nil {
+		predicates = append(predicates, partyorganization.OwnerEQ(*i.Owner))
+	}
+	if i.OwnerNEQ != nil {
+		predicates = append(predicates, partyorganization.OwnerNEQ(*i.OwnerNEQ))
+	}
+	if len(i.OwnerIn) > 0 {
+		predicates = append(predicates, partyorganization.OwnerIn(i.OwnerIn...))
+	}
+	if len(i.OwnerNotIn) > 0 {
+		predicates = append(predicates, partyorganization.OwnerNotIn(i.OwnerNotIn...))
 	}
 	if i.TownshipID != nil {
 		predicates = append(predicates, partyorganization.TownshipIDEQ(*i.TownshipID))

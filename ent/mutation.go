@@ -16,6 +16,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/attachment"
 	"github.com/nanpiao/sbqw/ent/auditevent"
 	"github.com/nanpiao/sbqw/ent/cadre"
+	"github.com/nanpiao/sbqw/ent/cadreassignment"
 	"github.com/nanpiao/sbqw/ent/casbinrule"
 	"github.com/nanpiao/sbqw/ent/closedreport"
 	"github.com/nanpiao/sbqw/ent/contribution"
@@ -69,6 +70,7 @@ const (
 	TypeAttachment            = "Attachment"
 	TypeAuditEvent            = "AuditEvent"
 	TypeCadre                 = "Cadre"
+	TypeCadreAssignment       = "CadreAssignment"
 	TypeCasbinRule            = "CasbinRule"
 	TypeClosedReport          = "ClosedReport"
 	TypeContribution          = "Contribution"
@@ -6858,32 +6860,35 @@ func (m *AuditEventMutation) ResetEdge(name string) error {
 // CadreMutation represents an operation that mutates the Cadre nodes in the graph.
 type CadreMutation struct {
 	config
-	op                Op
-	typ               string
-	id                *int
-	created_at        *time.Time
-	updated_at        *time.Time
-	deleted_at        *time.Time
-	delete_token      *int64
-	adddelete_token   *int64
-	version           *int
-	addversion        *int
-	name              *string
-	title             *string
-	phone             *string
-	phone_sealed      *string
-	phone_index       *string
-	clearedFields     map[string]struct{}
-	department        *int
-	cleareddepartment bool
-	member            *int
-	clearedmember     bool
-	pairings          map[int]struct{}
-	removedpairings   map[int]struct{}
-	clearedpairings   bool
-	done              bool
-	oldValue          func(context.Context) (*Cadre, error)
-	predicates        []predicate.Cadre
+	op                 Op
+	typ                string
+	id                 *int
+	created_at         *time.Time
+	updated_at         *time.Time
+	deleted_at         *time.Time
+	delete_token       *int64
+	adddelete_token    *int64
+	version            *int
+	addversion         *int
+	name               *string
+	title              *string
+	phone              *string
+	phone_sealed       *string
+	phone_index        *string
+	clearedFields      map[string]struct{}
+	department         *int
+	cleareddepartment  bool
+	member             *int
+	clearedmember      bool
+	pairings           map[int]struct{}
+	removedpairings    map[int]struct{}
+	clearedpairings    bool
+	assignments        map[int]struct{}
+	removedassignments map[int]struct{}
+	clearedassignments bool
+	done               bool
+	oldValue           func(context.Context) (*Cadre, error)
+	predicates         []predicate.Cadre
 }
 
 var _ ent.Mutation = (*CadreMutation)(nil)
@@ -7642,6 +7647,60 @@ func (m *CadreMutation) ResetPairings() {
 	m.removedpairings = nil
 }
 
+// AddAssignmentIDs adds the "assignments" edge to the CadreAssignment entity by ids.
+func (m *CadreMutation) AddAssignmentIDs(ids ...int) {
+	if m.assignments == nil {
+		m.assignments = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.assignments[ids[i]] = struct{}{}
+	}
+}
+
+// ClearAssignments clears the "assignments" edge to the CadreAssignment entity.
+func (m *CadreMutation) ClearAssignments() {
+	m.clearedassignments = true
+}
+
+// AssignmentsCleared reports if the "assignments" edge to the CadreAssignment entity was cleared.
+func (m *CadreMutation) AssignmentsCleared() bool {
+	return m.clearedassignments
+}
+
+// RemoveAssignmentIDs removes the "assignments" edge to the CadreAssignment entity by IDs.
+func (m *CadreMutation) RemoveAssignmentIDs(ids ...int) {
+	if m.removedassignments == nil {
+		m.removedassignments = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.assignments, ids[i])
+		m.removedassignments[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedAssignments returns the removed IDs of the "assignments" edge to the CadreAssignment entity.
+func (m *CadreMutation) RemovedAssignmentsIDs() (ids []int) {
+	for id := range m.removedassignments {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// AssignmentsIDs returns the "assignments" edge IDs in the mutation.
+func (m *CadreMutation) AssignmentsIDs() (ids []int) {
+	for id := range m.assignments {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetAssignments resets all changes to the "assignments" edge.
+func (m *CadreMutation) ResetAssignments() {
+	m.assignments = nil
+	m.clearedassignments = false
+	m.removedassignments = nil
+}
+
 // Where appends a list predicates to the CadreMutation builder.
 func (m *CadreMutation) Where(ps ...predicate.Cadre) {
 	m.predicates = append(m.predicates, ps...)
@@ -8028,7 +8087,7 @@ func (m *CadreMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *CadreMutation) AddedEdges() []string {
-	edges := make([]string, 0, 3)
+	edges := make([]string, 0, 4)
 	if m.department != nil {
 		edges = append(edges, cadre.EdgeDepartment)
 	}
@@ -8037,6 +8096,9 @@ func (m *CadreMutation) AddedEdges() []string {
 	}
 	if m.pairings != nil {
 		edges = append(edges, cadre.EdgePairings)
+	}
+	if m.assignments != nil {
+		edges = append(edges, cadre.EdgeAssignments)
 	}
 	return edges
 }
@@ -8059,15 +8121,24 @@ func (m *CadreMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case cadre.EdgeAssignments:
+		ids := make([]ent.Value, 0, len(m.assignments))
+		for id := range m.assignments {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *CadreMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 3)
+	edges := make([]string, 0, 4)
 	if m.removedpairings != nil {
 		edges = append(edges, cadre.EdgePairings)
+	}
+	if m.removedassignments != nil {
+		edges = append(edges, cadre.EdgeAssignments)
 	}
 	return edges
 }
@@ -8082,13 +8153,19 @@ func (m *CadreMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case cadre.EdgeAssignments:
+		ids := make([]ent.Value, 0, len(m.removedassignments))
+		for id := range m.removedassignments {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *CadreMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 3)
+	edges := make([]string, 0, 4)
 	if m.cleareddepartment {
 		edges = append(edges, cadre.EdgeDepartment)
 	}
@@ -8097,6 +8174,9 @@ func (m *CadreMutation) ClearedEdges() []string {
 	}
 	if m.clearedpairings {
 		edges = append(edges, cadre.EdgePairings)
+	}
+	if m.clearedassignments {
+		edges = append(edges, cadre.EdgeAssignments)
 	}
 	return edges
 }
@@ -8111,6 +8191,8 @@ func (m *CadreMutation) EdgeCleared(name string) bool {
 		return m.clearedmember
 	case cadre.EdgePairings:
 		return m.clearedpairings
+	case cadre.EdgeAssignments:
+		return m.clearedassignments
 	}
 	return false
 }
@@ -8142,8 +8224,1052 @@ func (m *CadreMutation) ResetEdge(name string) error {
 	case cadre.EdgePairings:
 		m.ResetPairings()
 		return nil
+	case cadre.EdgeAssignments:
+		m.ResetAssignments()
+		return nil
 	}
 	return fmt.Errorf("unknown Cadre edge %s", name)
+}
+
+// CadreAssignmentMutation represents an operation that mutates the CadreAssignment nodes in the graph.
+type CadreAssignmentMutation struct {
+	config
+	op                Op
+	typ               string
+	id                *int
+	created_at        *time.Time
+	updated_at        *time.Time
+	deleted_at        *time.Time
+	delete_token      *int64
+	adddelete_token   *int64
+	version           *int
+	addversion        *int
+	from              *time.Time
+	to                *time.Time
+	reason            *string
+	clearedFields     map[string]struct{}
+	cadre             *int
+	clearedcadre      bool
+	department        *int
+	cleareddepartment bool
+	done              bool
+	oldValue          func(context.Context) (*CadreAssignment, error)
+	predicates        []predicate.CadreAssignment
+}
+
+var _ ent.Mutation = (*CadreAssignmentMutation)(nil)
+
+// cadreassignmentOption allows management of the mutation configuration using functional options.
+type cadreassignmentOption func(*CadreAssignmentMutation)
+
+// newCadreAssignmentMutation creates new mutation for the CadreAssignment entity.
+func newCadreAssignmentMutation(c config, op Op, opts ...cadreassignmentOption) *CadreAssignmentMutation {
+	m := &CadreAssignmentMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeCadreAssignment,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withCadreAssignmentID sets the ID field of the mutation.
+func withCadreAssignmentID(id int) cadreassignmentOption {
+	return func(m *CadreAssignmentMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *CadreAssignment
+		)
+		m.oldValue = func(ctx context.Context) (*CadreAssignment, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().CadreAssignment.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withCadreAssignment sets the old CadreAssignment of the mutation.
+func withCadreAssignment(node *CadreAssignment) cadreassignmentOption {
+	return func(m *CadreAssignmentMutation) {
+		m.oldValue = func(context.Context) (*CadreAssignment, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m CadreAssignmentMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m CadreAssignmentMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *CadreAssignmentMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *CadreAssignmentMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().CadreAssignment.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *CadreAssignmentMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *CadreAssignmentMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the CadreAssignment entity.
+// If the CadreAssignment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CadreAssignmentMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *CadreAssignmentMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *CadreAssignmentMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *CadreAssignmentMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the CadreAssignment entity.
+// If the CadreAssignment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CadreAssignmentMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *CadreAssignmentMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetDeletedAt sets the "deleted_at" field.
+func (m *CadreAssignmentMutation) SetDeletedAt(t time.Time) {
+	m.deleted_at = &t
+}
+
+// DeletedAt returns the value of the "deleted_at" field in the mutation.
+func (m *CadreAssignmentMutation) DeletedAt() (r time.Time, exists bool) {
+	v := m.deleted_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDeletedAt returns the old "deleted_at" field's value of the CadreAssignment entity.
+// If the CadreAssignment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CadreAssignmentMutation) OldDeletedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDeletedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDeletedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDeletedAt: %w", err)
+	}
+	return oldValue.DeletedAt, nil
+}
+
+// ClearDeletedAt clears the value of the "deleted_at" field.
+func (m *CadreAssignmentMutation) ClearDeletedAt() {
+	m.deleted_at = nil
+	m.clearedFields[cadreassignment.FieldDeletedAt] = struct{}{}
+}
+
+// DeletedAtCleared returns if the "deleted_at" field was cleared in this mutation.
+func (m *CadreAssignmentMutation) DeletedAtCleared() bool {
+	_, ok := m.clearedFields[cadreassignment.FieldDeletedAt]
+	return ok
+}
+
+// ResetDeletedAt resets all changes to the "deleted_at" field.
+func (m *CadreAssignmentMutation) ResetDeletedAt() {
+	m.deleted_at = nil
+	delete(m.clearedFields, cadreassignment.FieldDeletedAt)
+}
+
+// SetDeleteToken sets the "delete_token" field.
+func (m *CadreAssignmentMutation) SetDeleteToken(i int64) {
+	m.delete_token = &i
+	m.adddelete_token = nil
+}
+
+// DeleteToken returns the value of the "delete_token" field in the mutation.
+func (m *CadreAssignmentMutation) DeleteToken() (r int64, exists bool) {
+	v := m.delete_token
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDeleteToken returns the old "delete_token" field's value of the CadreAssignment entity.
+// If the CadreAssignment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CadreAssignmentMutation) OldDeleteToken(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDeleteToken is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDeleteToken requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDeleteToken: %w", err)
+	}
+	return oldValue.DeleteToken, nil
+}
+
+// AddDeleteToken adds i to the "delete_token" field.
+func (m *CadreAssignmentMutation) AddDeleteToken(i int64) {
+	if m.adddelete_token != nil {
+		*m.adddelete_token += i
+	} else {
+		m.adddelete_token = &i
+	}
+}
+
+// AddedDeleteToken returns the value that was added to the "delete_token" field in this mutation.
+func (m *CadreAssignmentMutation) AddedDeleteToken() (r int64, exists bool) {
+	v := m.adddelete_token
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetDeleteToken resets all changes to the "delete_token" field.
+func (m *CadreAssignmentMutation) ResetDeleteToken() {
+	m.delete_token = nil
+	m.adddelete_token = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *CadreAssignmentMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *CadreAssignmentMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the CadreAssignment entity.
+// If the CadreAssignment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CadreAssignmentMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *CadreAssignmentMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *CadreAssignmentMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *CadreAssignmentMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
+}
+
+// SetCadreID sets the "cadre_id" field.
+func (m *CadreAssignmentMutation) SetCadreID(i int) {
+	m.cadre = &i
+}
+
+// CadreID returns the value of the "cadre_id" field in the mutation.
+func (m *CadreAssignmentMutation) CadreID() (r int, exists bool) {
+	v := m.cadre
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCadreID returns the old "cadre_id" field's value of the CadreAssignment entity.
+// If the CadreAssignment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CadreAssignmentMutation) OldCadreID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCadreID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCadreID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCadreID: %w", err)
+	}
+	return oldValue.CadreID, nil
+}
+
+// ResetCadreID resets all changes to the "cadre_id" field.
+func (m *CadreAssignmentMutation) ResetCadreID() {
+	m.cadre = nil
+}
+
+// SetDepartmentID sets the "department_id" field.
+func (m *CadreAssignmentMutation) SetDepartmentID(i int) {
+	m.department = &i
+}
+
+// DepartmentID returns the value of the "department_id" field in the mutation.
+func (m *CadreAssignmentMutation) DepartmentID() (r int, exists bool) {
+	v := m.department
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDepartmentID returns the old "department_id" field's value of the CadreAssignment entity.
+// If the CadreAssignment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CadreAssignmentMutation) OldDepartmentID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDepartmentID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDepartmentID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDepartmentID: %w", err)
+	}
+	return oldValue.DepartmentID, nil
+}
+
+// ResetDepartmentID resets all changes to the "department_id" field.
+func (m *CadreAssignmentMutation) ResetDepartmentID() {
+	m.department = nil
+}
+
+// SetFrom sets the "from" field.
+func (m *CadreAssignmentMutation) SetFrom(t time.Time) {
+	m.from = &t
+}
+
+// From returns the value of the "from" field in the mutation.
+func (m *CadreAssignmentMutation) From() (r time.Time, exists bool) {
+	v := m.from
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFrom returns the old "from" field's value of the CadreAssignment entity.
+// If the CadreAssignment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CadreAssignmentMutation) OldFrom(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFrom is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFrom requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFrom: %w", err)
+	}
+	return oldValue.From, nil
+}
+
+// ResetFrom resets all changes to the "from" field.
+func (m *CadreAssignmentMutation) ResetFrom() {
+	m.from = nil
+}
+
+// SetTo sets the "to" field.
+func (m *CadreAssignmentMutation) SetTo(t time.Time) {
+	m.to = &t
+}
+
+// To returns the value of the "to" field in the mutation.
+func (m *CadreAssignmentMutation) To() (r time.Time, exists bool) {
+	v := m.to
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTo returns the old "to" field's value of the CadreAssignment entity.
+// If the CadreAssignment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CadreAssignmentMutation) OldTo(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTo is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTo requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTo: %w", err)
+	}
+	return oldValue.To, nil
+}
+
+// ClearTo clears the value of the "to" field.
+func (m *CadreAssignmentMutation) ClearTo() {
+	m.to = nil
+	m.clearedFields[cadreassignment.FieldTo] = struct{}{}
+}
+
+// ToCleared returns if the "to" field was cleared in this mutation.
+func (m *CadreAssignmentMutation) ToCleared() bool {
+	_, ok := m.clearedFields[cadreassignment.FieldTo]
+	return ok
+}
+
+// ResetTo resets all changes to the "to" field.
+func (m *CadreAssignmentMutation) ResetTo() {
+	m.to = nil
+	delete(m.clearedFields, cadreassignment.FieldTo)
+}
+
+// SetReason sets the "reason" field.
+func (m *CadreAssignmentMutation) SetReason(s string) {
+	m.reason = &s
+}
+
+// Reason returns the value of the "reason" field in the mutation.
+func (m *CadreAssignmentMutation) Reason() (r string, exists bool) {
+	v := m.reason
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReason returns the old "reason" field's value of the CadreAssignment entity.
+// If the CadreAssignment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CadreAssignmentMutation) OldReason(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReason is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReason requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReason: %w", err)
+	}
+	return oldValue.Reason, nil
+}
+
+// ClearReason clears the value of the "reason" field.
+func (m *CadreAssignmentMutation) ClearReason() {
+	m.reason = nil
+	m.clearedFields[cadreassignment.FieldReason] = struct{}{}
+}
+
+// ReasonCleared returns if the "reason" field was cleared in this mutation.
+func (m *CadreAssignmentMutation) ReasonCleared() bool {
+	_, ok := m.clearedFields[cadreassignment.FieldReason]
+	return ok
+}
+
+// ResetReason resets all changes to the "reason" field.
+func (m *CadreAssignmentMutation) ResetReason() {
+	m.reason = nil
+	delete(m.clearedFields, cadreassignment.FieldReason)
+}
+
+// ClearCadre clears the "cadre" edge to the Cadre entity.
+func (m *CadreAssignmentMutation) ClearCadre() {
+	m.clearedcadre = true
+	m.clearedFields[cadreassignment.FieldCadreID] = struct{}{}
+}
+
+// CadreCleared reports if the "cadre" edge to the Cadre entity was cleared.
+func (m *CadreAssignmentMutation) CadreCleared() bool {
+	return m.clearedcadre
+}
+
+// CadreIDs returns the "cadre" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// CadreID instead. It exists only for internal usage by the builders.
+func (m *CadreAssignmentMutation) CadreIDs() (ids []int) {
+	if id := m.cadre; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetCadre resets all changes to the "cadre" edge.
+func (m *CadreAssignmentMutation) ResetCadre() {
+	m.cadre = nil
+	m.clearedcadre = false
+}
+
+// ClearDepartment clears the "department" edge to the Department entity.
+func (m *CadreAssignmentMutation) ClearDepartment() {
+	m.cleareddepartment = true
+	m.clearedFields[cadreassignment.FieldDepartmentID] = struct{}{}
+}
+
+// DepartmentCleared reports if the "department" edge to the Department entity was cleared.
+func (m *CadreAssignmentMutation) DepartmentCleared() bool {
+	return m.cleareddepartment
+}
+
+// DepartmentIDs returns the "department" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// DepartmentID instead. It exists only for internal usage by the builders.
+func (m *CadreAssignmentMutation) DepartmentIDs() (ids []int) {
+	if id := m.department; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetDepartment resets all changes to the "department" edge.
+func (m *CadreAssignmentMutation) ResetDepartment() {
+	m.department = nil
+	m.cleareddepartment = false
+}
+
+// Where appends a list predicates to the CadreAssignmentMutation builder.
+func (m *CadreAssignmentMutation) Where(ps ...predicate.CadreAssignment) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the CadreAssignmentMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *CadreAssignmentMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.CadreAssignment, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *CadreAssignmentMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *CadreAssignmentMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (CadreAssignment).
+func (m *CadreAssignmentMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *CadreAssignmentMutation) Fields() []string {
+	fields := make([]string, 0, 10)
+	if m.created_at != nil {
+		fields = append(fields, cadreassignment.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, cadreassignment.FieldUpdatedAt)
+	}
+	if m.deleted_at != nil {
+		fields = append(fields, cadreassignment.FieldDeletedAt)
+	}
+	if m.delete_token != nil {
+		fields = append(fields, cadreassignment.FieldDeleteToken)
+	}
+	if m.version != nil {
+		fields = append(fields, cadreassignment.FieldVersion)
+	}
+	if m.cadre != nil {
+		fields = append(fields, cadreassignment.FieldCadreID)
+	}
+	if m.department != nil {
+		fields = append(fields, cadreassignment.FieldDepartmentID)
+	}
+	if m.from != nil {
+		fields = append(fields, cadreassignment.FieldFrom)
+	}
+	if m.to != nil {
+		fields = append(fields, cadreassignment.FieldTo)
+	}
+	if m.reason != nil {
+		fields = append(fields, cadreassignment.FieldReason)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *CadreAssignmentMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case cadreassignment.FieldCreatedAt:
+		return m.CreatedAt()
+	case cadreassignment.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case cadreassignment.FieldDeletedAt:
+		return m.DeletedAt()
+	case cadreassignment.FieldDeleteToken:
+		return m.DeleteToken()
+	case cadreassignment.FieldVersion:
+		return m.Version()
+	case cadreassignment.FieldCadreID:
+		return m.CadreID()
+	case cadreassignment.FieldDepartmentID:
+		return m.DepartmentID()
+	case cadreassignment.FieldFrom:
+		return m.From()
+	case cadreassignment.FieldTo:
+		return m.To()
+	case cadreassignment.FieldReason:
+		return m.Reason()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *CadreAssignmentMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case cadreassignment.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case cadreassignment.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case cadreassignment.FieldDeletedAt:
+		return m.OldDeletedAt(ctx)
+	case cadreassignment.FieldDeleteToken:
+		return m.OldDeleteToken(ctx)
+	case cadreassignment.FieldVersion:
+		return m.OldVersion(ctx)
+	case cadreassignment.FieldCadreID:
+		return m.OldCadreID(ctx)
+	case cadreassignment.FieldDepartmentID:
+		return m.OldDepartmentID(ctx)
+	case cadreassignment.FieldFrom:
+		return m.OldFrom(ctx)
+	case cadreassignment.FieldTo:
+		return m.OldTo(ctx)
+	case cadreassignment.FieldReason:
+		return m.OldReason(ctx)
+	}
+	return nil, fmt.Errorf("unknown CadreAssignment field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CadreAssignmentMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case cadreassignment.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case cadreassignment.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case cadreassignment.FieldDeletedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDeletedAt(v)
+		return nil
+	case cadreassignment.FieldDeleteToken:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDeleteToken(v)
+		return nil
+	case cadreassignment.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
+		return nil
+	case cadreassignment.FieldCadreID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCadreID(v)
+		return nil
+	case cadreassignment.FieldDepartmentID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDepartmentID(v)
+		return nil
+	case cadreassignment.FieldFrom:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFrom(v)
+		return nil
+	case cadreassignment.FieldTo:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTo(v)
+		return nil
+	case cadreassignment.FieldReason:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReason(v)
+		return nil
+	}
+	return fmt.Errorf("unknown CadreAssignment field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *CadreAssignmentMutation) AddedFields() []string {
+	var fields []string
+	if m.adddelete_token != nil {
+		fields = append(fields, cadreassignment.FieldDeleteToken)
+	}
+	if m.addversion != nil {
+		fields = append(fields, cadreassignment.FieldVersion)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *CadreAssignmentMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case cadreassignment.FieldDeleteToken:
+		return m.AddedDeleteToken()
+	case cadreassignment.FieldVersion:
+		return m.AddedVersion()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CadreAssignmentMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case cadreassignment.FieldDeleteToken:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddDeleteToken(v)
+		return nil
+	case cadreassignment.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
+	}
+	return fmt.Errorf("unknown CadreAssignment numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *CadreAssignmentMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(cadreassignment.FieldDeletedAt) {
+		fields = append(fields, cadreassignment.FieldDeletedAt)
+	}
+	if m.FieldCleared(cadreassignment.FieldTo) {
+		fields = append(fields, cadreassignment.FieldTo)
+	}
+	if m.FieldCleared(cadreassignment.FieldReason) {
+		fields = append(fields, cadreassignment.FieldReason)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *CadreAssignmentMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *CadreAssignmentMutation) ClearField(name string) error {
+	switch name {
+	case cadreassignment.FieldDeletedAt:
+		m.ClearDeletedAt()
+		return nil
+	case cadreassignment.FieldTo:
+		m.ClearTo()
+		return nil
+	case cadreassignment.FieldReason:
+		m.ClearReason()
+		return nil
+	}
+	return fmt.Errorf("unknown CadreAssignment nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *CadreAssignmentMutation) ResetField(name string) error {
+	switch name {
+	case cadreassignment.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case cadreassignment.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case cadreassignment.FieldDeletedAt:
+		m.ResetDeletedAt()
+		return nil
+	case cadreassignment.FieldDeleteToken:
+		m.ResetDeleteToken()
+		return nil
+	case cadreassignment.FieldVersion:
+		m.ResetVersion()
+		return nil
+	case cadreassignment.FieldCadreID:
+		m.ResetCadreID()
+		return nil
+	case cadreassignment.FieldDepartmentID:
+		m.ResetDepartmentID()
+		return nil
+	case cadreassignment.FieldFrom:
+		m.ResetFrom()
+		return nil
+	case cadreassignment.FieldTo:
+		m.ResetTo()
+		return nil
+	case cadreassignment.FieldReason:
+		m.ResetReason()
+		return nil
+	}
+	return fmt.Errorf("unknown CadreAssignment field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *CadreAssignmentMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.cadre != nil {
+		edges = append(edges, cadreassignment.EdgeCadre)
+	}
+	if m.department != nil {
+		edges = append(edges, cadreassignment.EdgeDepartment)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *CadreAssignmentMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case cadreassignment.EdgeCadre:
+		if id := m.cadre; id != nil {
+			return []ent.Value{*id}
+		}
+	case cadreassignment.EdgeDepartment:
+		if id := m.department; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *CadreAssignmentMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *CadreAssignmentMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *CadreAssignmentMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.clearedcadre {
+		edges = append(edges, cadreassignment.EdgeCadre)
+	}
+	if m.cleareddepartment {
+		edges = append(edges, cadreassignment.EdgeDepartment)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *CadreAssignmentMutation) EdgeCleared(name string) bool {
+	switch name {
+	case cadreassignment.EdgeCadre:
+		return m.clearedcadre
+	case cadreassignment.EdgeDepartment:
+		return m.cleareddepartment
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *CadreAssignmentMutation) ClearEdge(name string) error {
+	switch name {
+	case cadreassignment.EdgeCadre:
+		m.ClearCadre()
+		return nil
+	case cadreassignment.EdgeDepartment:
+		m.ClearDepartment()
+		return nil
+	}
+	return fmt.Errorf("unknown CadreAssignment unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *CadreAssignmentMutation) ResetEdge(name string) error {
+	switch name {
+	case cadreassignment.EdgeCadre:
+		m.ResetCadre()
+		return nil
+	case cadreassignment.EdgeDepartment:
+		m.ResetDepartment()
+		return nil
+	}
+	return fmt.Errorf("unknown CadreAssignment edge %s", name)
 }
 
 // CasbinRuleMutation represents an operation that mutates the CasbinRule nodes in the graph.
@@ -19935,6 +21061,9 @@ type DepartmentMutation struct {
 	party_organizations        map[int]struct{}
 	removedparty_organizations map[int]struct{}
 	clearedparty_organizations bool
+	cadre_assignments          map[int]struct{}
+	removedcadre_assignments   map[int]struct{}
+	clearedcadre_assignments   bool
 	demands                    map[int]struct{}
 	removeddemands             map[int]struct{}
 	cleareddemands             bool
@@ -20550,6 +21679,60 @@ func (m *DepartmentMutation) ResetPartyOrganizations() {
 	m.removedparty_organizations = nil
 }
 
+// AddCadreAssignmentIDs adds the "cadre_assignments" edge to the CadreAssignment entity by ids.
+func (m *DepartmentMutation) AddCadreAssignmentIDs(ids ...int) {
+	if m.cadre_assignments == nil {
+		m.cadre_assignments = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.cadre_assignments[ids[i]] = struct{}{}
+	}
+}
+
+// ClearCadreAssignments clears the "cadre_assignments" edge to the CadreAssignment entity.
+func (m *DepartmentMutation) ClearCadreAssignments() {
+	m.clearedcadre_assignments = true
+}
+
+// CadreAssignmentsCleared reports if the "cadre_assignments" edge to the CadreAssignment entity was cleared.
+func (m *DepartmentMutation) CadreAssignmentsCleared() bool {
+	return m.clearedcadre_assignments
+}
+
+// RemoveCadreAssignmentIDs removes the "cadre_assignments" edge to the CadreAssignment entity by IDs.
+func (m *DepartmentMutation) RemoveCadreAssignmentIDs(ids ...int) {
+	if m.removedcadre_assignments == nil {
+		m.removedcadre_assignments = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.cadre_assignments, ids[i])
+		m.removedcadre_assignments[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedCadreAssignments returns the removed IDs of the "cadre_assignments" edge to the CadreAssignment entity.
+func (m *DepartmentMutation) RemovedCadreAssignmentsIDs() (ids []int) {
+	for id := range m.removedcadre_assignments {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// CadreAssignmentsIDs returns the "cadre_assignments" edge IDs in the mutation.
+func (m *DepartmentMutation) CadreAssignmentsIDs() (ids []int) {
+	for id := range m.cadre_assignments {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetCadreAssignments resets all changes to the "cadre_assignments" edge.
+func (m *DepartmentMutation) ResetCadreAssignments() {
+	m.cadre_assignments = nil
+	m.clearedcadre_assignments = false
+	m.removedcadre_assignments = nil
+}
+
 // AddDemandIDs adds the "demands" edge to the Demand entity by ids.
 func (m *DepartmentMutation) AddDemandIDs(ids ...int) {
 	if m.demands == nil {
@@ -21000,7 +22183,7 @@ func (m *DepartmentMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *DepartmentMutation) AddedEdges() []string {
-	edges := make([]string, 0, 6)
+	edges := make([]string, 0, 7)
 	if m.village_links != nil {
 		edges = append(edges, department.EdgeVillageLinks)
 	}
@@ -21009,6 +22192,9 @@ func (m *DepartmentMutation) AddedEdges() []string {
 	}
 	if m.party_organizations != nil {
 		edges = append(edges, department.EdgePartyOrganizations)
+	}
+	if m.cadre_assignments != nil {
+		edges = append(edges, department.EdgeCadreAssignments)
 	}
 	if m.demands != nil {
 		edges = append(edges, department.EdgeDemands)
@@ -21044,6 +22230,12 @@ func (m *DepartmentMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case department.EdgeCadreAssignments:
+		ids := make([]ent.Value, 0, len(m.cadre_assignments))
+		for id := range m.cadre_assignments {
+			ids = append(ids, id)
+		}
+		return ids
 	case department.EdgeDemands:
 		ids := make([]ent.Value, 0, len(m.demands))
 		for id := range m.demands {
@@ -21068,7 +22260,7 @@ func (m *DepartmentMutation) AddedIDs(name string) []ent.Value {
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *DepartmentMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 6)
+	edges := make([]string, 0, 7)
 	if m.removedvillage_links != nil {
 		edges = append(edges, department.EdgeVillageLinks)
 	}
@@ -21077,6 +22269,9 @@ func (m *DepartmentMutation) RemovedEdges() []string {
 	}
 	if m.removedparty_organizations != nil {
 		edges = append(edges, department.EdgePartyOrganizations)
+	}
+	if m.removedcadre_assignments != nil {
+		edges = append(edges, department.EdgeCadreAssignments)
 	}
 	if m.removeddemands != nil {
 		edges = append(edges, department.EdgeDemands)
@@ -21112,6 +22307,12 @@ func (m *DepartmentMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case department.EdgeCadreAssignments:
+		ids := make([]ent.Value, 0, len(m.removedcadre_assignments))
+		for id := range m.removedcadre_assignments {
+			ids = append(ids, id)
+		}
+		return ids
 	case department.EdgeDemands:
 		ids := make([]ent.Value, 0, len(m.removeddemands))
 		for id := range m.removeddemands {
@@ -21136,7 +22337,7 @@ func (m *DepartmentMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *DepartmentMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 6)
+	edges := make([]string, 0, 7)
 	if m.clearedvillage_links {
 		edges = append(edges, department.EdgeVillageLinks)
 	}
@@ -21145,6 +22346,9 @@ func (m *DepartmentMutation) ClearedEdges() []string {
 	}
 	if m.clearedparty_organizations {
 		edges = append(edges, department.EdgePartyOrganizations)
+	}
+	if m.clearedcadre_assignments {
+		edges = append(edges, department.EdgeCadreAssignments)
 	}
 	if m.cleareddemands {
 		edges = append(edges, department.EdgeDemands)
@@ -21168,6 +22372,8 @@ func (m *DepartmentMutation) EdgeCleared(name string) bool {
 		return m.clearedcadres
 	case department.EdgePartyOrganizations:
 		return m.clearedparty_organizations
+	case department.EdgeCadreAssignments:
+		return m.clearedcadre_assignments
 	case department.EdgeDemands:
 		return m.cleareddemands
 	case department.EdgeAssistedDemands:
@@ -21198,6 +22404,9 @@ func (m *DepartmentMutation) ResetEdge(name string) error {
 		return nil
 	case department.EdgePartyOrganizations:
 		m.ResetPartyOrganizations()
+		return nil
+	case department.EdgeCadreAssignments:
+		m.ResetCadreAssignments()
 		return nil
 	case department.EdgeDemands:
 		m.ResetDemands()
@@ -27457,8 +28666,11 @@ type PartyMemberMutation struct {
 	category                *enum.MemberCategory
 	status                  *enum.MemberStatus
 	location                *string
+	floating_since          *time.Time
 	township_id             *int
 	addtownship_id          *int
+	department_id           *int
+	adddepartment_id        *int
 	clearedFields           map[string]struct{}
 	village                 *int
 	clearedvillage          bool
@@ -28530,6 +29742,55 @@ func (m *PartyMemberMutation) ResetLocation() {
 	delete(m.clearedFields, partymember.FieldLocation)
 }
 
+// SetFloatingSince sets the "floating_since" field.
+func (m *PartyMemberMutation) SetFloatingSince(t time.Time) {
+	m.floating_since = &t
+}
+
+// FloatingSince returns the value of the "floating_since" field in the mutation.
+func (m *PartyMemberMutation) FloatingSince() (r time.Time, exists bool) {
+	v := m.floating_since
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFloatingSince returns the old "floating_since" field's value of the PartyMember entity.
+// If the PartyMember object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PartyMemberMutation) OldFloatingSince(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFloatingSince is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFloatingSince requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFloatingSince: %w", err)
+	}
+	return oldValue.FloatingSince, nil
+}
+
+// ClearFloatingSince clears the value of the "floating_since" field.
+func (m *PartyMemberMutation) ClearFloatingSince() {
+	m.floating_since = nil
+	m.clearedFields[partymember.FieldFloatingSince] = struct{}{}
+}
+
+// FloatingSinceCleared returns if the "floating_since" field was cleared in this mutation.
+func (m *PartyMemberMutation) FloatingSinceCleared() bool {
+	_, ok := m.clearedFields[partymember.FieldFloatingSince]
+	return ok
+}
+
+// ResetFloatingSince resets all changes to the "floating_since" field.
+func (m *PartyMemberMutation) ResetFloatingSince() {
+	m.floating_since = nil
+	delete(m.clearedFields, partymember.FieldFloatingSince)
+}
+
 // SetVillageID sets the "village_id" field.
 func (m *PartyMemberMutation) SetVillageID(i int) {
 	m.village = &i
@@ -28561,9 +29822,22 @@ func (m *PartyMemberMutation) OldVillageID(ctx context.Context) (v int, err erro
 	return oldValue.VillageID, nil
 }
 
+// ClearVillageID clears the value of the "village_id" field.
+func (m *PartyMemberMutation) ClearVillageID() {
+	m.village = nil
+	m.clearedFields[partymember.FieldVillageID] = struct{}{}
+}
+
+// VillageIDCleared returns if the "village_id" field was cleared in this mutation.
+func (m *PartyMemberMutation) VillageIDCleared() bool {
+	_, ok := m.clearedFields[partymember.FieldVillageID]
+	return ok
+}
+
 // ResetVillageID resets all changes to the "village_id" field.
 func (m *PartyMemberMutation) ResetVillageID() {
 	m.village = nil
+	delete(m.clearedFields, partymember.FieldVillageID)
 }
 
 // SetOrganizationID sets the "organization_id" field.
@@ -28672,6 +29946,76 @@ func (m *PartyMemberMutation) ResetTownshipID() {
 	delete(m.clearedFields, partymember.FieldTownshipID)
 }
 
+// SetDepartmentID sets the "department_id" field.
+func (m *PartyMemberMutation) SetDepartmentID(i int) {
+	m.department_id = &i
+	m.adddepartment_id = nil
+}
+
+// DepartmentID returns the value of the "department_id" field in the mutation.
+func (m *PartyMemberMutation) DepartmentID() (r int, exists bool) {
+	v := m.department_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDepartmentID returns the old "department_id" field's value of the PartyMember entity.
+// If the PartyMember object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PartyMemberMutation) OldDepartmentID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDepartmentID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDepartmentID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDepartmentID: %w", err)
+	}
+	return oldValue.DepartmentID, nil
+}
+
+// AddDepartmentID adds i to the "department_id" field.
+func (m *PartyMemberMutation) AddDepartmentID(i int) {
+	if m.adddepartment_id != nil {
+		*m.adddepartment_id += i
+	} else {
+		m.adddepartment_id = &i
+	}
+}
+
+// AddedDepartmentID returns the value that was added to the "department_id" field in this mutation.
+func (m *PartyMemberMutation) AddedDepartmentID() (r int, exists bool) {
+	v := m.adddepartment_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearDepartmentID clears the value of the "department_id" field.
+func (m *PartyMemberMutation) ClearDepartmentID() {
+	m.department_id = nil
+	m.adddepartment_id = nil
+	m.clearedFields[partymember.FieldDepartmentID] = struct{}{}
+}
+
+// DepartmentIDCleared returns if the "department_id" field was cleared in this mutation.
+func (m *PartyMemberMutation) DepartmentIDCleared() bool {
+	_, ok := m.clearedFields[partymember.FieldDepartmentID]
+	return ok
+}
+
+// ResetDepartmentID resets all changes to the "department_id" field.
+func (m *PartyMemberMutation) ResetDepartmentID() {
+	m.department_id = nil
+	m.adddepartment_id = nil
+	delete(m.clearedFields, partymember.FieldDepartmentID)
+}
+
 // ClearVillage clears the "village" edge to the Village entity.
 func (m *PartyMemberMutation) ClearVillage() {
 	m.clearedvillage = true
@@ -28680,7 +30024,7 @@ func (m *PartyMemberMutation) ClearVillage() {
 
 // VillageCleared reports if the "village" edge to the Village entity was cleared.
 func (m *PartyMemberMutation) VillageCleared() bool {
-	return m.clearedvillage
+	return m.VillageIDCleared() || m.clearedvillage
 }
 
 // VillageIDs returns the "village" edge IDs in the mutation.
@@ -29069,7 +30413,7 @@ func (m *PartyMemberMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *PartyMemberMutation) Fields() []string {
-	fields := make([]string, 0, 25)
+	fields := make([]string, 0, 27)
 	if m.created_at != nil {
 		fields = append(fields, partymember.FieldCreatedAt)
 	}
@@ -29136,6 +30480,9 @@ func (m *PartyMemberMutation) Fields() []string {
 	if m.location != nil {
 		fields = append(fields, partymember.FieldLocation)
 	}
+	if m.floating_since != nil {
+		fields = append(fields, partymember.FieldFloatingSince)
+	}
 	if m.village != nil {
 		fields = append(fields, partymember.FieldVillageID)
 	}
@@ -29144,6 +30491,9 @@ func (m *PartyMemberMutation) Fields() []string {
 	}
 	if m.township_id != nil {
 		fields = append(fields, partymember.FieldTownshipID)
+	}
+	if m.department_id != nil {
+		fields = append(fields, partymember.FieldDepartmentID)
 	}
 	return fields
 }
@@ -29197,12 +30547,16 @@ func (m *PartyMemberMutation) Field(name string) (ent.Value, bool) {
 		return m.Status()
 	case partymember.FieldLocation:
 		return m.Location()
+	case partymember.FieldFloatingSince:
+		return m.FloatingSince()
 	case partymember.FieldVillageID:
 		return m.VillageID()
 	case partymember.FieldOrganizationID:
 		return m.OrganizationID()
 	case partymember.FieldTownshipID:
 		return m.TownshipID()
+	case partymember.FieldDepartmentID:
+		return m.DepartmentID()
 	}
 	return nil, false
 }
@@ -29256,12 +30610,16 @@ func (m *PartyMemberMutation) OldField(ctx context.Context, name string) (ent.Va
 		return m.OldStatus(ctx)
 	case partymember.FieldLocation:
 		return m.OldLocation(ctx)
+	case partymember.FieldFloatingSince:
+		return m.OldFloatingSince(ctx)
 	case partymember.FieldVillageID:
 		return m.OldVillageID(ctx)
 	case partymember.FieldOrganizationID:
 		return m.OldOrganizationID(ctx)
 	case partymember.FieldTownshipID:
 		return m.OldTownshipID(ctx)
+	case partymember.FieldDepartmentID:
+		return m.OldDepartmentID(ctx)
 	}
 	return nil, fmt.Errorf("unknown PartyMember field %s", name)
 }
@@ -29425,6 +30783,13 @@ func (m *PartyMemberMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetLocation(v)
 		return nil
+	case partymember.FieldFloatingSince:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFloatingSince(v)
+		return nil
 	case partymember.FieldVillageID:
 		v, ok := value.(int)
 		if !ok {
@@ -29446,6 +30811,13 @@ func (m *PartyMemberMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetTownshipID(v)
 		return nil
+	case partymember.FieldDepartmentID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDepartmentID(v)
+		return nil
 	}
 	return fmt.Errorf("unknown PartyMember field %s", name)
 }
@@ -29466,6 +30838,9 @@ func (m *PartyMemberMutation) AddedFields() []string {
 	if m.addtownship_id != nil {
 		fields = append(fields, partymember.FieldTownshipID)
 	}
+	if m.adddepartment_id != nil {
+		fields = append(fields, partymember.FieldDepartmentID)
+	}
 	return fields
 }
 
@@ -29482,6 +30857,8 @@ func (m *PartyMemberMutation) AddedField(name string) (ent.Value, bool) {
 		return m.AddedBirthYear()
 	case partymember.FieldTownshipID:
 		return m.AddedTownshipID()
+	case partymember.FieldDepartmentID:
+		return m.AddedDepartmentID()
 	}
 	return nil, false
 }
@@ -29519,6 +30896,13 @@ func (m *PartyMemberMutation) AddField(name string, value ent.Value) error {
 		}
 		m.AddTownshipID(v)
 		return nil
+	case partymember.FieldDepartmentID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddDepartmentID(v)
+		return nil
 	}
 	return fmt.Errorf("unknown PartyMember numeric field %s", name)
 }
@@ -29545,8 +30929,17 @@ func (m *PartyMemberMutation) ClearedFields() []string {
 	if m.FieldCleared(partymember.FieldLocation) {
 		fields = append(fields, partymember.FieldLocation)
 	}
+	if m.FieldCleared(partymember.FieldFloatingSince) {
+		fields = append(fields, partymember.FieldFloatingSince)
+	}
+	if m.FieldCleared(partymember.FieldVillageID) {
+		fields = append(fields, partymember.FieldVillageID)
+	}
 	if m.FieldCleared(partymember.FieldTownshipID) {
 		fields = append(fields, partymember.FieldTownshipID)
+	}
+	if m.FieldCleared(partymember.FieldDepartmentID) {
+		fields = append(fields, partymember.FieldDepartmentID)
 	}
 	return fields
 }
@@ -29580,8 +30973,17 @@ func (m *PartyMemberMutation) ClearField(name string) error {
 	case partymember.FieldLocation:
 		m.ClearLocation()
 		return nil
+	case partymember.FieldFloatingSince:
+		m.ClearFloatingSince()
+		return nil
+	case partymember.FieldVillageID:
+		m.ClearVillageID()
+		return nil
 	case partymember.FieldTownshipID:
 		m.ClearTownshipID()
+		return nil
+	case partymember.FieldDepartmentID:
+		m.ClearDepartmentID()
 		return nil
 	}
 	return fmt.Errorf("unknown PartyMember nullable field %s", name)
@@ -29657,6 +31059,9 @@ func (m *PartyMemberMutation) ResetField(name string) error {
 	case partymember.FieldLocation:
 		m.ResetLocation()
 		return nil
+	case partymember.FieldFloatingSince:
+		m.ResetFloatingSince()
+		return nil
 	case partymember.FieldVillageID:
 		m.ResetVillageID()
 		return nil
@@ -29665,6 +31070,9 @@ func (m *PartyMemberMutation) ResetField(name string) error {
 		return nil
 	case partymember.FieldTownshipID:
 		m.ResetTownshipID()
+		return nil
+	case partymember.FieldDepartmentID:
+		m.ResetDepartmentID()
 		return nil
 	}
 	return fmt.Errorf("unknown PartyMember field %s", name)
@@ -29927,6 +31335,7 @@ type PartyOrganizationMutation struct {
 	addversion        *int
 	name              *string
 	kind              *enum.OrganizationKind
+	owner             *enum.OrganizationOwner
 	clearedFields     map[string]struct{}
 	township          *int
 	clearedtownship   bool
@@ -30348,6 +31757,42 @@ func (m *PartyOrganizationMutation) ResetKind() {
 	m.kind = nil
 }
 
+// SetOwner sets the "owner" field.
+func (m *PartyOrganizationMutation) SetOwner(eo enum.OrganizationOwner) {
+	m.owner = &eo
+}
+
+// Owner returns the value of the "owner" field in the mutation.
+func (m *PartyOrganizationMutation) Owner() (r enum.OrganizationOwner, exists bool) {
+	v := m.owner
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOwner returns the old "owner" field's value of the PartyOrganization entity.
+// If the PartyOrganization object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PartyOrganizationMutation) OldOwner(ctx context.Context) (v enum.OrganizationOwner, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOwner is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOwner requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOwner: %w", err)
+	}
+	return oldValue.Owner, nil
+}
+
+// ResetOwner resets all changes to the "owner" field.
+func (m *PartyOrganizationMutation) ResetOwner() {
+	m.owner = nil
+}
+
 // SetTownshipID sets the "township_id" field.
 func (m *PartyOrganizationMutation) SetTownshipID(i int) {
 	m.township = &i
@@ -30718,7 +32163,7 @@ func (m *PartyOrganizationMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *PartyOrganizationMutation) Fields() []string {
-	fields := make([]string, 0, 10)
+	fields := make([]string, 0, 11)
 	if m.created_at != nil {
 		fields = append(fields, partyorganization.FieldCreatedAt)
 	}
@@ -30739,6 +32184,9 @@ func (m *PartyOrganizationMutation) Fields() []string {
 	}
 	if m.kind != nil {
 		fields = append(fields, partyorganization.FieldKind)
+	}
+	if m.owner != nil {
+		fields = append(fields, partyorganization.FieldOwner)
 	}
 	if m.township != nil {
 		fields = append(fields, partyorganization.FieldTownshipID)
@@ -30771,6 +32219,8 @@ func (m *PartyOrganizationMutation) Field(name string) (ent.Value, bool) {
 		return m.Name()
 	case partyorganization.FieldKind:
 		return m.Kind()
+	case partyorganization.FieldOwner:
+		return m.Owner()
 	case partyorganization.FieldTownshipID:
 		return m.TownshipID()
 	case partyorganization.FieldVillageID:
@@ -30800,6 +32250,8 @@ func (m *PartyOrganizationMutation) OldField(ctx context.Context, name string) (
 		return m.OldName(ctx)
 	case partyorganization.FieldKind:
 		return m.OldKind(ctx)
+	case partyorganization.FieldOwner:
+		return m.OldOwner(ctx)
 	case partyorganization.FieldTownshipID:
 		return m.OldTownshipID(ctx)
 	case partyorganization.FieldVillageID:
@@ -30863,6 +32315,13 @@ func (m *PartyOrganizationMutation) SetField(name string, value ent.Value) error
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetKind(v)
+		return nil
+	case partyorganization.FieldOwner:
+		v, ok := value.(enum.OrganizationOwner)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOwner(v)
 		return nil
 	case partyorganization.FieldTownshipID:
 		v, ok := value.(int)
@@ -31008,6 +32467,9 @@ func (m *PartyOrganizationMutation) ResetField(name string) error {
 		return nil
 	case partyorganization.FieldKind:
 		m.ResetKind()
+		return nil
+	case partyorganization.FieldOwner:
+		m.ResetOwner()
 		return nil
 	case partyorganization.FieldTownshipID:
 		m.ResetTownshipID()

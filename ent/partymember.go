@@ -64,14 +64,18 @@ type PartyMember struct {
 	Category enum.MemberCategory `json:"category,omitempty"`
 	// Membership status 党籍状态
 	Status enum.MemberStatus `json:"status,omitempty"`
-	// Where the member currently lives or works (分布), e.g. a migrant member's city
+	// Where the member currently lives or works (分布), e.g. a floating member's city
 	Location string `json:"location,omitempty"`
-	// Home village 所在村
+	// Floating member (流动党员) since this day, living or working away from the home organisation (location says where); null when not floating 流动日期
+	FloatingSince *time.Time `json:"floating_since,omitempty"`
+	// Village of the member's organisation, for members of a village's organisation; null for township, department and 两新 members 所在村
 	VillageID int `json:"village_id,omitempty"`
-	// Party organisation the member belongs to 所属党组织
+	// Party organisation the member belongs to 所属党组织; changed only by moveMember
 	OrganizationID int `json:"organization_id,omitempty"`
-	// Township of the home village (scope)
+	// Township of the member's organisation (scope)
 	TownshipID int `json:"township_id,omitempty"`
+	// Department of the member's organisation (scope)
+	DepartmentID int `json:"department_id,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the PartyMemberQuery when eager-loading is set.
 	Edges        PartyMemberEdges `json:"edges"`
@@ -80,7 +84,7 @@ type PartyMember struct {
 
 // PartyMemberEdges holds the relations/edges for other nodes in the graph.
 type PartyMemberEdges struct {
-	// Village holds the value of the village edge.
+	// Village of the member's organisation; null for township, department and 两新 members
 	Village *Village `json:"village,omitempty"`
 	// Organization holds the value of the organization edge.
 	Organization *PartyOrganization `json:"organization,omitempty"`
@@ -194,11 +198,11 @@ func (*PartyMember) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case partymember.FieldSpecialties:
 			values[i] = new([]byte)
-		case partymember.FieldID, partymember.FieldDeleteToken, partymember.FieldVersion, partymember.FieldBirthYear, partymember.FieldVillageID, partymember.FieldOrganizationID, partymember.FieldTownshipID:
+		case partymember.FieldID, partymember.FieldDeleteToken, partymember.FieldVersion, partymember.FieldBirthYear, partymember.FieldVillageID, partymember.FieldOrganizationID, partymember.FieldTownshipID, partymember.FieldDepartmentID:
 			values[i] = new(sql.NullInt64)
 		case partymember.FieldName, partymember.FieldGender, partymember.FieldIDNumber, partymember.FieldIDNumberSealed, partymember.FieldIDNumberIndex, partymember.FieldPhone, partymember.FieldPhoneSealed, partymember.FieldPhoneIndex, partymember.FieldEducation, partymember.FieldOccupation, partymember.FieldMembership, partymember.FieldCategory, partymember.FieldStatus, partymember.FieldLocation:
 			values[i] = new(sql.NullString)
-		case partymember.FieldCreatedAt, partymember.FieldUpdatedAt, partymember.FieldDeletedAt, partymember.FieldJoinedOn:
+		case partymember.FieldCreatedAt, partymember.FieldUpdatedAt, partymember.FieldDeletedAt, partymember.FieldJoinedOn, partymember.FieldFloatingSince:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -356,6 +360,13 @@ func (_m *PartyMember) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.Location = value.String
 			}
+		case partymember.FieldFloatingSince:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field floating_since", values[i])
+			} else if value.Valid {
+				_m.FloatingSince = new(time.Time)
+				*_m.FloatingSince = value.Time
+			}
 		case partymember.FieldVillageID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
 				return fmt.Errorf("unexpected type %T for field village_id", values[i])
@@ -373,6 +384,12 @@ func (_m *PartyMember) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field township_id", values[i])
 			} else if value.Valid {
 				_m.TownshipID = int(value.Int64)
+			}
+		case partymember.FieldDepartmentID:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field department_id", values[i])
+			} else if value.Valid {
+				_m.DepartmentID = int(value.Int64)
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
@@ -514,6 +531,11 @@ func (_m *PartyMember) String() string {
 	builder.WriteString("location=")
 	builder.WriteString(_m.Location)
 	builder.WriteString(", ")
+	if v := _m.FloatingSince; v != nil {
+		builder.WriteString("floating_since=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
 	builder.WriteString("village_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.VillageID))
 	builder.WriteString(", ")
@@ -522,6 +544,9 @@ func (_m *PartyMember) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("township_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.TownshipID))
+	builder.WriteString(", ")
+	builder.WriteString("department_id=")
+	builder.WriteString(fmt.Sprintf("%v", _m.DepartmentID))
 	builder.WriteByte(')')
 	return builder.String()
 }

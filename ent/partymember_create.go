@@ -251,9 +251,31 @@ func (_c *PartyMemberCreate) SetNillableLocation(v *string) *PartyMemberCreate {
 	return _c
 }
 
+// SetFloatingSince sets the "floating_since" field.
+func (_c *PartyMemberCreate) SetFloatingSince(v time.Time) *PartyMemberCreate {
+	_c.mutation.SetFloatingSince(v)
+	return _c
+}
+
+// SetNillableFloatingSince sets the "floating_since" field if the given value is not nil.
+func (_c *PartyMemberCreate) SetNillableFloatingSince(v *time.Time) *PartyMemberCreate {
+	if v != nil {
+		_c.SetFloatingSince(*v)
+	}
+	return _c
+}
+
 // SetVillageID sets the "village_id" field.
 func (_c *PartyMemberCreate) SetVillageID(v int) *PartyMemberCreate {
 	_c.mutation.SetVillageID(v)
+	return _c
+}
+
+// SetNillableVillageID sets the "village_id" field if the given value is not nil.
+func (_c *PartyMemberCreate) SetNillableVillageID(v *int) *PartyMemberCreate {
+	if v != nil {
+		_c.SetVillageID(*v)
+	}
 	return _c
 }
 
@@ -273,6 +295,20 @@ func (_c *PartyMemberCreate) SetTownshipID(v int) *PartyMemberCreate {
 func (_c *PartyMemberCreate) SetNillableTownshipID(v *int) *PartyMemberCreate {
 	if v != nil {
 		_c.SetTownshipID(*v)
+	}
+	return _c
+}
+
+// SetDepartmentID sets the "department_id" field.
+func (_c *PartyMemberCreate) SetDepartmentID(v int) *PartyMemberCreate {
+	_c.mutation.SetDepartmentID(v)
+	return _c
+}
+
+// SetNillableDepartmentID sets the "department_id" field if the given value is not nil.
+func (_c *PartyMemberCreate) SetNillableDepartmentID(v *int) *PartyMemberCreate {
+	if v != nil {
+		_c.SetDepartmentID(*v)
 	}
 	return _c
 }
@@ -576,14 +612,8 @@ func (_c *PartyMemberCreate) check() error {
 			return &ValidationError{Name: "location", err: fmt.Errorf(`ent: validator failed for field "PartyMember.location": %w`, err)}
 		}
 	}
-	if _, ok := _c.mutation.VillageID(); !ok {
-		return &ValidationError{Name: "village_id", err: errors.New(`ent: missing required field "PartyMember.village_id"`)}
-	}
 	if _, ok := _c.mutation.OrganizationID(); !ok {
 		return &ValidationError{Name: "organization_id", err: errors.New(`ent: missing required field "PartyMember.organization_id"`)}
-	}
-	if len(_c.mutation.VillageIDs()) == 0 {
-		return &ValidationError{Name: "village", err: errors.New(`ent: missing required edge "PartyMember.village"`)}
 	}
 	if len(_c.mutation.OrganizationIDs()) == 0 {
 		return &ValidationError{Name: "organization", err: errors.New(`ent: missing required edge "PartyMember.organization"`)}
@@ -703,9 +733,17 @@ func (_c *PartyMemberCreate) createSpec() (*PartyMember, *sqlgraph.CreateSpec) {
 		_spec.SetField(partymember.FieldLocation, field.TypeString, value)
 		_node.Location = value
 	}
+	if value, ok := _c.mutation.FloatingSince(); ok {
+		_spec.SetField(partymember.FieldFloatingSince, field.TypeTime, value)
+		_node.FloatingSince = &value
+	}
 	if value, ok := _c.mutation.TownshipID(); ok {
 		_spec.SetField(partymember.FieldTownshipID, field.TypeInt, value)
 		_node.TownshipID = value
+	}
+	if value, ok := _c.mutation.DepartmentID(); ok {
+		_spec.SetField(partymember.FieldDepartmentID, field.TypeInt, value)
+		_node.DepartmentID = value
 	}
 	if nodes := _c.mutation.VillageIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -1195,15 +1233,21 @@ func (u *PartyMemberUpsert) ClearLocation() *PartyMemberUpsert {
 	return u
 }
 
-// SetOrganizationID sets the "organization_id" field.
-func (u *PartyMemberUpsert) SetOrganizationID(v int) *PartyMemberUpsert {
-	u.Set(partymember.FieldOrganizationID, v)
+// SetFloatingSince sets the "floating_since" field.
+func (u *PartyMemberUpsert) SetFloatingSince(v time.Time) *PartyMemberUpsert {
+	u.Set(partymember.FieldFloatingSince, v)
 	return u
 }
 
-// UpdateOrganizationID sets the "organization_id" field to the value that was provided on create.
-func (u *PartyMemberUpsert) UpdateOrganizationID() *PartyMemberUpsert {
-	u.SetExcluded(partymember.FieldOrganizationID)
+// UpdateFloatingSince sets the "floating_since" field to the value that was provided on create.
+func (u *PartyMemberUpsert) UpdateFloatingSince() *PartyMemberUpsert {
+	u.SetExcluded(partymember.FieldFloatingSince)
+	return u
+}
+
+// ClearFloatingSince clears the value of the "floating_since" field.
+func (u *PartyMemberUpsert) ClearFloatingSince() *PartyMemberUpsert {
+	u.SetNull(partymember.FieldFloatingSince)
 	return u
 }
 
@@ -1224,8 +1268,14 @@ func (u *PartyMemberUpsertOne) UpdateNewValues() *PartyMemberUpsertOne {
 		if _, exists := u.create.mutation.VillageID(); exists {
 			s.SetIgnore(partymember.FieldVillageID)
 		}
+		if _, exists := u.create.mutation.OrganizationID(); exists {
+			s.SetIgnore(partymember.FieldOrganizationID)
+		}
 		if _, exists := u.create.mutation.TownshipID(); exists {
 			s.SetIgnore(partymember.FieldTownshipID)
+		}
+		if _, exists := u.create.mutation.DepartmentID(); exists {
+			s.SetIgnore(partymember.FieldDepartmentID)
 		}
 	}))
 	return u
@@ -1615,17 +1665,24 @@ func (u *PartyMemberUpsertOne) ClearLocation() *PartyMemberUpsertOne {
 	})
 }
 
-// SetOrganizationID sets the "organization_id" field.
-func (u *PartyMemberUpsertOne) SetOrganizationID(v int) *PartyMemberUpsertOne {
+// SetFloatingSince sets the "floating_since" field.
+func (u *PartyMemberUpsertOne) SetFloatingSince(v time.Time) *PartyMemberUpsertOne {
 	return u.Update(func(s *PartyMemberUpsert) {
-		s.SetOrganizationID(v)
+		s.SetFloatingSince(v)
 	})
 }
 
-// UpdateOrganizationID sets the "organization_id" field to the value that was provided on create.
-func (u *PartyMemberUpsertOne) UpdateOrganizationID() *PartyMemberUpsertOne {
+// UpdateFloatingSince sets the "floating_since" field to the value that was provided on create.
+func (u *PartyMemberUpsertOne) UpdateFloatingSince() *PartyMemberUpsertOne {
 	return u.Update(func(s *PartyMemberUpsert) {
-		s.UpdateOrganizationID()
+		s.UpdateFloatingSince()
+	})
+}
+
+// ClearFloatingSince clears the value of the "floating_since" field.
+func (u *PartyMemberUpsertOne) ClearFloatingSince() *PartyMemberUpsertOne {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.ClearFloatingSince()
 	})
 }
 
@@ -1811,8 +1868,14 @@ func (u *PartyMemberUpsertBulk) UpdateNewValues() *PartyMemberUpsertBulk {
 			if _, exists := b.mutation.VillageID(); exists {
 				s.SetIgnore(partymember.FieldVillageID)
 			}
+			if _, exists := b.mutation.OrganizationID(); exists {
+				s.SetIgnore(partymember.FieldOrganizationID)
+			}
 			if _, exists := b.mutation.TownshipID(); exists {
 				s.SetIgnore(partymember.FieldTownshipID)
+			}
+			if _, exists := b.mutation.DepartmentID(); exists {
+				s.SetIgnore(partymember.FieldDepartmentID)
 			}
 		}
 	}))
@@ -2203,17 +2266,24 @@ func (u *PartyMemberUpsertBulk) ClearLocation() *PartyMemberUpsertBulk {
 	})
 }
 
-// SetOrganizationID sets the "organization_id" field.
-func (u *PartyMemberUpsertBulk) SetOrganizationID(v int) *PartyMemberUpsertBulk {
+// SetFloatingSince sets the "floating_since" field.
+func (u *PartyMemberUpsertBulk) SetFloatingSince(v time.Time) *PartyMemberUpsertBulk {
 	return u.Update(func(s *PartyMemberUpsert) {
-		s.SetOrganizationID(v)
+		s.SetFloatingSince(v)
 	})
 }
 
-// UpdateOrganizationID sets the "organization_id" field to the value that was provided on create.
-func (u *PartyMemberUpsertBulk) UpdateOrganizationID() *PartyMemberUpsertBulk {
+// UpdateFloatingSince sets the "floating_since" field to the value that was provided on create.
+func (u *PartyMemberUpsertBulk) UpdateFloatingSince() *PartyMemberUpsertBulk {
 	return u.Update(func(s *PartyMemberUpsert) {
-		s.UpdateOrganizationID()
+		s.UpdateFloatingSince()
+	})
+}
+
+// ClearFloatingSince clears the value of the "floating_since" field.
+func (u *PartyMemberUpsertBulk) ClearFloatingSince() *PartyMemberUpsertBulk {
+	return u.Update(func(s *PartyMemberUpsert) {
+		s.ClearFloatingSince()
 	})
 }
 

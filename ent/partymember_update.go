@@ -16,7 +16,6 @@ import (
 	"github.com/nanpiao/sbqw/ent/cadre"
 	"github.com/nanpiao/sbqw/ent/contribution"
 	"github.com/nanpiao/sbqw/ent/partymember"
-	"github.com/nanpiao/sbqw/ent/partyorganization"
 	"github.com/nanpiao/sbqw/ent/post"
 	"github.com/nanpiao/sbqw/ent/predicate"
 	"github.com/nanpiao/sbqw/ent/schema/enum"
@@ -379,23 +378,24 @@ func (_u *PartyMemberUpdate) ClearLocation() *PartyMemberUpdate {
 	return _u
 }
 
-// SetOrganizationID sets the "organization_id" field.
-func (_u *PartyMemberUpdate) SetOrganizationID(v int) *PartyMemberUpdate {
-	_u.mutation.SetOrganizationID(v)
+// SetFloatingSince sets the "floating_since" field.
+func (_u *PartyMemberUpdate) SetFloatingSince(v time.Time) *PartyMemberUpdate {
+	_u.mutation.SetFloatingSince(v)
 	return _u
 }
 
-// SetNillableOrganizationID sets the "organization_id" field if the given value is not nil.
-func (_u *PartyMemberUpdate) SetNillableOrganizationID(v *int) *PartyMemberUpdate {
+// SetNillableFloatingSince sets the "floating_since" field if the given value is not nil.
+func (_u *PartyMemberUpdate) SetNillableFloatingSince(v *time.Time) *PartyMemberUpdate {
 	if v != nil {
-		_u.SetOrganizationID(*v)
+		_u.SetFloatingSince(*v)
 	}
 	return _u
 }
 
-// SetOrganization sets the "organization" edge to the PartyOrganization entity.
-func (_u *PartyMemberUpdate) SetOrganization(v *PartyOrganization) *PartyMemberUpdate {
-	return _u.SetOrganizationID(v.ID)
+// ClearFloatingSince clears the value of the "floating_since" field.
+func (_u *PartyMemberUpdate) ClearFloatingSince() *PartyMemberUpdate {
+	_u.mutation.ClearFloatingSince()
+	return _u
 }
 
 // SetCadreID sets the "cadre" edge to the Cadre entity by ID.
@@ -495,12 +495,6 @@ func (_u *PartyMemberUpdate) AddAssessments(v ...*Assessment) *PartyMemberUpdate
 // Mutation returns the PartyMemberMutation object of the builder.
 func (_u *PartyMemberUpdate) Mutation() *PartyMemberMutation {
 	return _u.mutation
-}
-
-// ClearOrganization clears the "organization" edge to the PartyOrganization entity.
-func (_u *PartyMemberUpdate) ClearOrganization() *PartyMemberUpdate {
-	_u.mutation.ClearOrganization()
-	return _u
 }
 
 // ClearCadre clears the "cadre" edge to the Cadre entity.
@@ -733,9 +727,6 @@ func (_u *PartyMemberUpdate) check() error {
 			return &ValidationError{Name: "location", err: fmt.Errorf(`ent: validator failed for field "PartyMember.location": %w`, err)}
 		}
 	}
-	if _u.mutation.VillageCleared() && len(_u.mutation.VillageIDs()) > 0 {
-		return errors.New(`ent: clearing a required unique edge "PartyMember.village"`)
-	}
 	if _u.mutation.OrganizationCleared() && len(_u.mutation.OrganizationIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "PartyMember.organization"`)
 	}
@@ -855,37 +846,17 @@ func (_u *PartyMemberUpdate) sqlSave(ctx context.Context) (_node int, err error)
 	if _u.mutation.LocationCleared() {
 		_spec.ClearField(partymember.FieldLocation, field.TypeString)
 	}
+	if value, ok := _u.mutation.FloatingSince(); ok {
+		_spec.SetField(partymember.FieldFloatingSince, field.TypeTime, value)
+	}
+	if _u.mutation.FloatingSinceCleared() {
+		_spec.ClearField(partymember.FieldFloatingSince, field.TypeTime)
+	}
 	if _u.mutation.TownshipIDCleared() {
 		_spec.ClearField(partymember.FieldTownshipID, field.TypeInt)
 	}
-	if _u.mutation.OrganizationCleared() {
-		edge := &sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.M2O,
-			Inverse: true,
-			Table:   partymember.OrganizationTable,
-			Columns: []string{partymember.OrganizationColumn},
-			Bidi:    false,
-			Target: &sqlgraph.EdgeTarget{
-				IDSpec: sqlgraph.NewFieldSpec(partyorganization.FieldID, field.TypeInt),
-			},
-		}
-		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
-	}
-	if nodes := _u.mutation.OrganizationIDs(); len(nodes) > 0 {
-		edge := &sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.M2O,
-			Inverse: true,
-			Table:   partymember.OrganizationTable,
-			Columns: []string{partymember.OrganizationColumn},
-			Bidi:    false,
-			Target: &sqlgraph.EdgeTarget{
-				IDSpec: sqlgraph.NewFieldSpec(partyorganization.FieldID, field.TypeInt),
-			},
-		}
-		for _, k := range nodes {
-			edge.Target.Nodes = append(edge.Target.Nodes, k)
-		}
-		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	if _u.mutation.DepartmentIDCleared() {
+		_spec.ClearField(partymember.FieldDepartmentID, field.TypeInt)
 	}
 	if _u.mutation.CadreCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -1504,23 +1475,24 @@ func (_u *PartyMemberUpdateOne) ClearLocation() *PartyMemberUpdateOne {
 	return _u
 }
 
-// SetOrganizationID sets the "organization_id" field.
-func (_u *PartyMemberUpdateOne) SetOrganizationID(v int) *PartyMemberUpdateOne {
-	_u.mutation.SetOrganizationID(v)
+// SetFloatingSince sets the "floating_since" field.
+func (_u *PartyMemberUpdateOne) SetFloatingSince(v time.Time) *PartyMemberUpdateOne {
+	_u.mutation.SetFloatingSince(v)
 	return _u
 }
 
-// SetNillableOrganizationID sets the "organization_id" field if the given value is not nil.
-func (_u *PartyMemberUpdateOne) SetNillableOrganizationID(v *int) *PartyMemberUpdateOne {
+// SetNillableFloatingSince sets the "floating_since" field if the given value is not nil.
+func (_u *PartyMemberUpdateOne) SetNillableFloatingSince(v *time.Time) *PartyMemberUpdateOne {
 	if v != nil {
-		_u.SetOrganizationID(*v)
+		_u.SetFloatingSince(*v)
 	}
 	return _u
 }
 
-// SetOrganization sets the "organization" edge to the PartyOrganization entity.
-func (_u *PartyMemberUpdateOne) SetOrganization(v *PartyOrganization) *PartyMemberUpdateOne {
-	return _u.SetOrganizationID(v.ID)
+// ClearFloatingSince clears the value of the "floating_since" field.
+func (_u *PartyMemberUpdateOne) ClearFloatingSince() *PartyMemberUpdateOne {
+	_u.mutation.ClearFloatingSince()
+	return _u
 }
 
 // SetCadreID sets the "cadre" edge to the Cadre entity by ID.
@@ -1620,12 +1592,6 @@ func (_u *PartyMemberUpdateOne) AddAssessments(v ...*Assessment) *PartyMemberUpd
 // Mutation returns the PartyMemberMutation object of the builder.
 func (_u *PartyMemberUpdateOne) Mutation() *PartyMemberMutation {
 	return _u.mutation
-}
-
-// ClearOrganization clears the "organization" edge to the PartyOrganization entity.
-func (_u *PartyMemberUpdateOne) ClearOrganization() *PartyMemberUpdateOne {
-	_u.mutation.ClearOrganization()
-	return _u
 }
 
 // ClearCadre clears the "cadre" edge to the Cadre entity.
@@ -1871,9 +1837,6 @@ func (_u *PartyMemberUpdateOne) check() error {
 			return &ValidationError{Name: "location", err: fmt.Errorf(`ent: validator failed for field "PartyMember.location": %w`, err)}
 		}
 	}
-	if _u.mutation.VillageCleared() && len(_u.mutation.VillageIDs()) > 0 {
-		return errors.New(`ent: clearing a required unique edge "PartyMember.village"`)
-	}
 	if _u.mutation.OrganizationCleared() && len(_u.mutation.OrganizationIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "PartyMember.organization"`)
 	}
@@ -2010,37 +1973,17 @@ func (_u *PartyMemberUpdateOne) sqlSave(ctx context.Context) (_node *PartyMember
 	if _u.mutation.LocationCleared() {
 		_spec.ClearField(partymember.FieldLocation, field.TypeString)
 	}
+	if value, ok := _u.mutation.FloatingSince(); ok {
+		_spec.SetField(partymember.FieldFloatingSince, field.TypeTime, value)
+	}
+	if _u.mutation.FloatingSinceCleared() {
+		_spec.ClearField(partymember.FieldFloatingSince, field.TypeTime)
+	}
 	if _u.mutation.TownshipIDCleared() {
 		_spec.ClearField(partymember.FieldTownshipID, field.TypeInt)
 	}
-	if _u.mutation.OrganizationCleared() {
-		edge := &sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.M2O,
-			Inverse: true,
-			Table:   partymember.OrganizationTable,
-			Columns: []string{partymember.OrganizationColumn},
-			Bidi:    false,
-			Target: &sqlgraph.EdgeTarget{
-				IDSpec: sqlgraph.NewFieldSpec(partyorganization.FieldID, field.TypeInt),
-			},
-		}
-		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
-	}
-	if nodes := _u.mutation.OrganizationIDs(); len(nodes) > 0 {
-		edge := &sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.M2O,
-			Inverse: true,
-			Table:   partymember.OrganizationTable,
-			Columns: []string{partymember.OrganizationColumn},
-			Bidi:    false,
-			Target: &sqlgraph.EdgeTarget{
-				IDSpec: sqlgraph.NewFieldSpec(partyorganization.FieldID, field.TypeInt),
-			},
-		}
-		for _, k := range nodes {
-			edge.Target.Nodes = append(edge.Target.Nodes, k)
-		}
-		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	if _u.mutation.DepartmentIDCleared() {
+		_spec.ClearField(partymember.FieldDepartmentID, field.TypeInt)
 	}
 	if _u.mutation.CadreCleared() {
 		edge := &sqlgraph.EdgeSpec{

@@ -16,7 +16,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/village"
 )
 
-// PartyOrganization 党组织: a party committee, general branch or branch of a township, a village or a district department. Reference data.
+// PartyOrganization 党组织: a party committee, general branch or branch of a township, a village, a district department or a non-public enterprise or social organisation (两新组织) under a township; owner says which. Its members take their township, village and department from it. Reference data.
 type PartyOrganization struct {
 	config `json:"-"`
 	// ID of the ent.
@@ -35,7 +35,9 @@ type PartyOrganization struct {
 	Name string `json:"name,omitempty"`
 	// Committee, general branch or branch 党组织类别
 	Kind enum.OrganizationKind `json:"kind,omitempty"`
-	// Township the organisation belongs to (villages' organisations too)
+	// What the organisation belongs to: a village, a township, a department or a non-public enterprise or social organisation (两新组织, under a township) 隶属; derived from villageID and departmentID when not given
+	Owner enum.OrganizationOwner `json:"owner,omitempty"`
+	// Township the organisation belongs to; a village's and a 两新 organisation's too
 	TownshipID int `json:"township_id,omitempty"`
 	// Village, for a village organisation
 	VillageID int `json:"village_id,omitempty"`
@@ -127,7 +129,7 @@ func (*PartyOrganization) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case partyorganization.FieldID, partyorganization.FieldDeleteToken, partyorganization.FieldVersion, partyorganization.FieldTownshipID, partyorganization.FieldVillageID, partyorganization.FieldDepartmentID:
 			values[i] = new(sql.NullInt64)
-		case partyorganization.FieldName, partyorganization.FieldKind:
+		case partyorganization.FieldName, partyorganization.FieldKind, partyorganization.FieldOwner:
 			values[i] = new(sql.NullString)
 		case partyorganization.FieldCreatedAt, partyorganization.FieldUpdatedAt, partyorganization.FieldDeletedAt:
 			values[i] = new(sql.NullTime)
@@ -194,6 +196,12 @@ func (_m *PartyOrganization) assignValues(columns []string, values []any) error 
 				return fmt.Errorf("unexpected type %T for field kind", values[i])
 			} else if value.Valid {
 				_m.Kind = enum.OrganizationKind(value.String)
+			}
+		case partyorganization.FieldOwner:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field owner", values[i])
+			} else if value.Valid {
+				_m.Owner = enum.OrganizationOwner(value.String)
 			}
 		case partyorganization.FieldTownshipID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -296,6 +304,9 @@ func (_m *PartyOrganization) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("kind=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Kind))
+	builder.WriteString(", ")
+	builder.WriteString("owner=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Owner))
 	builder.WriteString(", ")
 	builder.WriteString("township_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.TownshipID))

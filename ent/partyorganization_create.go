@@ -110,6 +110,20 @@ func (_c *PartyOrganizationCreate) SetKind(v enum.OrganizationKind) *PartyOrgani
 	return _c
 }
 
+// SetOwner sets the "owner" field.
+func (_c *PartyOrganizationCreate) SetOwner(v enum.OrganizationOwner) *PartyOrganizationCreate {
+	_c.mutation.SetOwner(v)
+	return _c
+}
+
+// SetNillableOwner sets the "owner" field if the given value is not nil.
+func (_c *PartyOrganizationCreate) SetNillableOwner(v *enum.OrganizationOwner) *PartyOrganizationCreate {
+	if v != nil {
+		_c.SetOwner(*v)
+	}
+	return _c
+}
+
 // SetTownshipID sets the "township_id" field.
 func (_c *PartyOrganizationCreate) SetTownshipID(v int) *PartyOrganizationCreate {
 	_c.mutation.SetTownshipID(v)
@@ -256,6 +270,10 @@ func (_c *PartyOrganizationCreate) defaults() error {
 		v := partyorganization.DefaultVersion
 		_c.mutation.SetVersion(v)
 	}
+	if _, ok := _c.mutation.Owner(); !ok {
+		v := partyorganization.DefaultOwner
+		_c.mutation.SetOwner(v)
+	}
 	return nil
 }
 
@@ -292,6 +310,14 @@ func (_c *PartyOrganizationCreate) check() error {
 	if v, ok := _c.mutation.Kind(); ok {
 		if err := partyorganization.KindValidator(v); err != nil {
 			return &ValidationError{Name: "kind", err: fmt.Errorf(`ent: validator failed for field "PartyOrganization.kind": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.Owner(); !ok {
+		return &ValidationError{Name: "owner", err: errors.New(`ent: missing required field "PartyOrganization.owner"`)}
+	}
+	if v, ok := _c.mutation.Owner(); ok {
+		if err := partyorganization.OwnerValidator(v); err != nil {
+			return &ValidationError{Name: "owner", err: fmt.Errorf(`ent: validator failed for field "PartyOrganization.owner": %w`, err)}
 		}
 	}
 	return nil
@@ -348,6 +374,10 @@ func (_c *PartyOrganizationCreate) createSpec() (*PartyOrganization, *sqlgraph.C
 	if value, ok := _c.mutation.Kind(); ok {
 		_spec.SetField(partyorganization.FieldKind, field.TypeEnum, value)
 		_node.Kind = value
+	}
+	if value, ok := _c.mutation.Owner(); ok {
+		_spec.SetField(partyorganization.FieldOwner, field.TypeEnum, value)
+		_node.Owner = value
 	}
 	if nodes := _c.mutation.TownshipIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -587,6 +617,9 @@ func (u *PartyOrganizationUpsertOne) UpdateNewValues() *PartyOrganizationUpsertO
 	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
 		if _, exists := u.create.mutation.CreatedAt(); exists {
 			s.SetIgnore(partyorganization.FieldCreatedAt)
+		}
+		if _, exists := u.create.mutation.Owner(); exists {
+			s.SetIgnore(partyorganization.FieldOwner)
 		}
 		if _, exists := u.create.mutation.TownshipID(); exists {
 			s.SetIgnore(partyorganization.FieldTownshipID)
@@ -911,6 +944,9 @@ func (u *PartyOrganizationUpsertBulk) UpdateNewValues() *PartyOrganizationUpsert
 		for _, b := range u.create.builders {
 			if _, exists := b.mutation.CreatedAt(); exists {
 				s.SetIgnore(partyorganization.FieldCreatedAt)
+			}
+			if _, exists := b.mutation.Owner(); exists {
+				s.SetIgnore(partyorganization.FieldOwner)
 			}
 			if _, exists := b.mutation.TownshipID(); exists {
 				s.SetIgnore(partyorganization.FieldTownshipID)

@@ -38,6 +38,12 @@ var Scopes = map[string]scope.Entity{
 		CheckAfterWrite: true,
 		SoftDelete:      true,
 	},
+	TypeCadreAssignment: {
+		Object:          "cadre_assignment",
+		Read:            []scope.Where{{Kind: "department", Column: "department_id", Via: "unit"}},
+		CheckAfterWrite: true,
+		SoftDelete:      true,
+	},
 	TypeCasbinRule: {
 		Object:          "policy",
 		CheckAfterWrite: false,
@@ -124,10 +130,10 @@ var Scopes = map[string]scope.Entity{
 	},
 	TypePartyMember: {
 		Object:          "party_member",
-		Read:            []scope.Where{{Kind: "township", Column: "township_id", Via: "unit"}, {Kind: "village", Column: "village_id", Via: "unit"}, {Kind: "department", Column: "id", Via: "departmentMembers"}},
+		Read:            []scope.Where{{Kind: "township", Column: "township_id", Via: "unit"}, {Kind: "village", Column: "village_id", Via: "unit"}, {Kind: "department", Column: "department_id", Via: "unit"}},
 		CheckAfterWrite: true,
 		SoftDelete:      true,
-		Parents:         []scope.Parent{{FK: "village_id", Table: "villages", Columns: []string{"township_id"}}},
+		Parents:         []scope.Parent{{FK: "organization_id", Table: "party_organizations", Columns: []string{"village_id", "township_id", "department_id"}}},
 	},
 	TypePartyOrganization: {
 		Object:          "party_organization",

@@ -24,6 +24,8 @@ type Tx struct {
 	AuditEvent *AuditEventClient
 	// Cadre is the client for interacting with the Cadre builders.
 	Cadre *CadreClient
+	// CadreAssignment is the client for interacting with the CadreAssignment builders.
+	CadreAssignment *CadreAssignmentClient
 	// CasbinRule is the client for interacting with the CasbinRule builders.
 	CasbinRule *CasbinRuleClient
 	// ClosedReport is the client for interacting with the ClosedReport builders.
@@ -228,6 +230,7 @@ func (tx *Tx) init() {
 	tx.Attachment = NewAttachmentClient(tx.config)
 	tx.AuditEvent = NewAuditEventClient(tx.config)
 	tx.Cadre = NewCadreClient(tx.config)
+	tx.CadreAssignment = NewCadreAssignmentClient(tx.config)
 	tx.CasbinRule = NewCasbinRuleClient(tx.config)
 	tx.ClosedReport = NewClosedReportClient(tx.config)
 	tx.Contribution = NewContributionClient(tx.config)

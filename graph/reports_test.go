@@ -45,7 +45,21 @@ func TestReportsOverGraphQL(t *testing.T) {
 			for _, row := range r.Townships {
 				sum += num(row[f[0]].(map[string]any)[f[1]])
 			}
-			if total := num(r.Total[f[0]].(map[string]any)[f[1]]); sum != total || sum == 0 {
+			total := num(r.Total[f[0]].(map[string]any)[f[1]])
+			if f[0] == "members" {
+				// Department members belong to no township: the district line has them, no row
+				// does (issue 11). Counted independently on the member lists, as of today.
+				filter := "status: ACTIVE, hasOrganizationWith: [{owner: DEPARTMENT}]"
+				if f[1] == "withPost" {
+					filter += ", " + s.bucketFilters("HAS_POST")["WITH_POST"]
+				}
+				dept := totals(t, s.as(t, c.user), "partyMembers", []string{filter})[0] // those the caller sees
+				if (dept == 0) == (c.user == "admin") || (c.asOf == nil && sum+dept != total) || (c.asOf != nil && (total-sum < 0 || total-sum > dept || (dept > 0) != (total > sum))) {
+					t.Errorf("%s asOf %v: %s total %d, sum of rows %d, department members %d", c.user, c.asOf, f, total, sum, dept)
+				}
+				continue
+			}
+			if sum != total || sum == 0 {
 				t.Errorf("%s asOf %v: %s total %d, sum of rows %d", c.user, c.asOf, f, total, sum)
 			}
 		}

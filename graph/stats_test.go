@@ -152,8 +152,20 @@ func inUnit(root, grouping, id string) string {
 		return "hasPairingWith: [{hasHouseholdWith: [{" + own + "}]}]"
 	case "trainingEnrollments":
 		return "hasSecretaryWith: [{" + own + "}]"
+	case "partyMembers": // a member's township is its organisation's, village or not (issue 11)
+		if grouping != "VILLAGE" {
+			return fmt.Sprintf(`hasOrganizationWith: [{townshipID: %q}]`, id)
+		}
 	}
-	return own // households, partyMembers, rectifications
+	return own // households, rectifications, village members
+}
+
+// outsideUnits is the filter of the members a grouping leaves out of every unit's row: members
+// of a department's organisation belong to no township, and only a village organisation's
+// members to a village. They count in the whole scope's total.
+var outsideUnits = map[string]string{
+	"TOWNSHIP": "hasOrganizationWith: [{owner: DEPARTMENT}]",
+	"VILLAGE":  "hasOrganizationWith: [{ownerNEQ: VILLAGE}]",
 }
 
 // checker collects mismatches so that one run reports them all.
@@ -583,13 +595,21 @@ func (s *statsEnv) checkMembers(t *testing.T, user, g string, dims ...string) (r
 			}
 			f = append(f, "status: ACTIVE, "+filter)
 		}
-		w := totals(t, api, "partyMembers", append(f, "status: ACTIVE"))
+		outside := "status: ACTIVE, statusNEQ: ACTIVE" // none
+		if g != "" {
+			outside = "status: ACTIVE, " + outsideUnits[g]
+		}
+		w := totals(t, api, "partyMembers", append(f, outside, "status: ACTIVE"))
 		all := 0
 		for i, r := range rows {
 			ck.eq(dim+" "+dig(r, "value").(string), num(dig(r, "members")), w[i])
 			all += num(dig(r, "members"))
 		}
-		ck.eq(dim+" all buckets", all, w[len(w)-1])
+		// Sum over units + the members in no unit (counted independently) == the whole scope.
+		ck.eq(dim+" all buckets", all+w[len(w)-2], w[len(w)-1])
+		if g != "" && w[len(w)-2] == 0 && user == "admin" {
+			t.Errorf("%s: no member outside every %s: the sum check proves nothing new", dim, g)
+		}
 		for u, n := range units {
 			if n != len(buckets) {
 				t.Errorf("%s: unit %s lists %d buckets, want %d", dim, u, n, len(buckets))
@@ -703,6 +723,7 @@ func (s *statsEnv) annualReport(t *testing.T) {
 			r := dig(out, "annualReport")
 			c := &checker{t: t}
 			in := fmt.Sprintf("hasVillageWith: [{townshipID: %q}]", township)
+			inMembers := inUnit("partyMembers", "TOWNSHIP", township) // village, committee and 两新 members
 			// Demonstration projects: the list of the township's projects of the year.
 			ps := nodes(t, api, "demoProjects", fmt.Sprintf("townshipID: %q, year: 2026", township), "id stage stageDueOn")
 			got := dig(r, "demoProjects").([]any)
@@ -723,8 +744,8 @@ func (s *statsEnv) annualReport(t *testing.T) {
 			c.eq(user+" demands of the year", num(dig(r, "demands", "total", "demands")),
 				totals(t, api, "demands", []string{fmt.Sprintf(`createdAtGTE: "2026-01-01T00:00:00Z", createdAtLT: "2027-01-01T00:00:00Z", hasHouseholdWith: [{%s}]`, in)})[0])
 			c.eq(user+" secretaries", num(dig(r, "training", "secretaries")), totals(t, api, "partyMembers", []string{s.secretary() + ", " + in})[0])
-			m := totals(t, api, "partyMembers", []string{"status: ACTIVE, " + in, "status: ACTIVE, gender: FEMALE, " + in,
-				"status: ACTIVE, category: FLOATING, " + in, "status: ACTIVE, " + s.bucketFilters("HAS_POST")["WITH_POST"] + ", " + in})
+			m := totals(t, api, "partyMembers", []string{"status: ACTIVE, " + inMembers, "status: ACTIVE, gender: FEMALE, " + inMembers,
+				"status: ACTIVE, category: FLOATING, " + inMembers, "status: ACTIVE, " + s.bucketFilters("HAS_POST")["WITH_POST"] + ", " + inMembers})
 			c.eq(user+" members", num(dig(r, "members", "members")), m[0])
 			c.eq(user+" women", num(dig(r, "members", "female")), m[1])
 			c.eq(user+" floating", num(dig(r, "members", "floating")), m[2])
@@ -735,7 +756,7 @@ func (s *statsEnv) annualReport(t *testing.T) {
 			// A contribution is its member's record (teams draw members district-wide): the
 			// township's are those of its members, whichever team they served in.
 			contribs := nodesBy(t, api, 500, "contributions",
-				fmt.Sprintf(`onGTE: "2026-01-01", onLT: "2027-01-01", hasMemberWith: [{%s}]`, in), "householdsHelped")
+				fmt.Sprintf(`onGTE: "2026-01-01", onLT: "2027-01-01", hasMemberWith: [{%s}]`, inMembers), "householdsHelped")
 			contributions, helped := len(contribs), 0
 			for _, ct := range contribs {
 				helped += num(dig(ct, "householdsHelped"))

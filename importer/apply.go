@@ -430,6 +430,12 @@ func (im *importer) partyMembers(ms []record) error {
 				im.add(problem(sheet, r.row, "所属党组织", OrgUnknown))
 			}
 		}
+		if ok && org != nil && org.VillageID != 0 && org.VillageID != v.ID {
+			// A member takes its village from its organisation: a village elsewhere lies outside
+			// the organisation's (and so the member's) scope.
+			im.add(problem(sheet, r.row, "所在村", VillageOutOfScope))
+			continue
+		}
 		if !ok || !eOK || !oOK || !mOK || !cOK || !idOK || !dOK || org == nil {
 			continue
 		}
@@ -442,7 +448,10 @@ func (im *importer) partyMembers(ms []record) error {
 		}
 		seenID[id] = r.row
 		in := ent.CreatePartyMemberInput{Name: r.get("name"), IDNumber: id, Education: enum.Education(edu), Occupation: enum.Occupation(occ),
-			JoinedOn: joined, Category: enum.MemberCategory(cat), VillageID: v.ID, OrganizationID: org.ID}
+			JoinedOn: joined, Category: enum.MemberCategory(cat), OrganizationID: org.ID}
+		if org.VillageID != 0 {
+			in.VillageID = &v.ID // must agree with the organisation's; a department's member has none
+		}
 		if p := r.get("phone"); p != "" {
 			in.Phone = &p
 		}

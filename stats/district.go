@@ -81,6 +81,7 @@ func DistrictReportOf(ctx context.Context, client *ent.Client, year int, at AsOf
 		return nil, err
 	}
 	rep.Withheld = withheld
+	delete(byID, 0) // department members: in the district's total, in no township's row
 	ids := make([]int, 0, len(byID))
 	for id := range byID {
 		ids = append(ids, id)

@@ -120,9 +120,16 @@ func withUnits[R any](ctx context.Context, client *ent.Client, g StatsGrouping, 
 		}
 		return out, nil
 	}
+	// Unit 0 is a row whose unit column is null: members of a department's organisation, who
+	// belong to no township or village (and the rows scoped as them). They count in totals, in
+	// no unit's row.
+	delete(rows, 0)
 	ids := make([]int, 0, len(rows))
 	for id := range rows {
 		ids = append(ids, id)
+	}
+	if len(ids) == 0 {
+		return []*R{}, nil
 	}
 	idx, err := loadUnits(ctx, client, g, ids)
 	if err != nil {

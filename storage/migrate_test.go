@@ -223,6 +223,12 @@ func entWouldRun(t *testing.T, db *storage.DB) []string {
 // contributions take the member's township and village; a household's category follows its
 // poverty status (issue 10).
 var rederived = map[string]func(row map[string]string, db map[string]map[string]map[string]string) string{
+	// A member takes township and village from its organisation, and the rows scoped as the
+	// member follow it: a department member loses its made-up home village (issue 11,
+	// 20261201023430_org_membership).
+	"party_members.township_id": organizationColumn("township_id"), "party_members.village_id": organizationColumn("village_id"),
+	"posts.township_id": memberColumn("township_id"), "posts.village_id": memberColumn("village_id"),
+	"training_enrollments.township_id": secretaryColumn("township_id"), "training_enrollments.village_id": secretaryColumn("village_id"),
 	"team_memberships.township_id": memberColumn("township_id"), "team_memberships.village_id": memberColumn("village_id"),
 	"contributions.township_id": memberColumn("township_id"), "contributions.village_id": memberColumn("village_id"),
 	"households.category": func(row map[string]string, _ map[string]map[string]map[string]string) string {
@@ -232,6 +238,18 @@ var rederived = map[string]func(row map[string]string, db map[string]map[string]
 		}
 		return string(enum.CategoryOf(status))
 	},
+}
+
+func organizationColumn(col string) func(map[string]string, map[string]map[string]map[string]string) string {
+	return func(row map[string]string, db map[string]map[string]map[string]string) string {
+		return db["party_organizations"][row["organization_id"]][col]
+	}
+}
+
+func secretaryColumn(col string) func(map[string]string, map[string]map[string]map[string]string) string {
+	return func(row map[string]string, db map[string]map[string]map[string]string) string {
+		return db["party_members"][row["secretary_id"]][col]
+	}
 }
 
 func memberColumn(col string) func(map[string]string, map[string]map[string]map[string]string) string {

@@ -348,7 +348,11 @@ func upgradeFromPreviousRelease(t *testing.T, db *storage.DB, fx fixture) {
 			t.Errorf("table %s is gone after the upgrade", table)
 			continue
 		}
-		if len(now) != len(old) {
+		if added := newRows(table, old, now); added != nil {
+			if slices.Compare(added, addedPolicyLines) != 0 {
+				t.Errorf("%s: the upgrade added %q, want exactly %q", table, added, addedPolicyLines)
+			}
+		} else if len(now) != len(old) {
 			t.Errorf("%s: %d rows after the upgrade, %d before", table, len(now), len(old))
 		}
 		for id, cols := range old {
@@ -504,4 +508,28 @@ func openSealed(t *testing.T, db *storage.DB) {
 			t.Fatalf("resident %d: the API shows %q, the sealed value is %q", r.ID, r.IDNumber, pii.MaskIDNumber(plain))
 		}
 	}
+}
+
+// addedPolicyLines are the policy lines migrations add to a policy already loaded (sorted):
+// 20261201023430_org_membership lets every caller read cadres' assignments, as it reads
+// cadres, and a township move members within its township.
+var addedPolicyLines = []string{
+	"p, *, cadre_assignment, read, district",
+	"p, TOWNSHIP, party_member, move, township",
+}
+
+// newRows lists, sorted, the policy lines of the rows of casbin_rules the upgrade added; nil
+// for any other table.
+func newRows(table string, old, now map[string]map[string]string) []string {
+	if table != "casbin_rules" {
+		return nil
+	}
+	out := []string{}
+	for id, r := range now {
+		if _, had := old[id]; !had {
+			out = append(out, strings.Join([]string{r["ptype"], r["v0"], r["v1"], r["v2"], r["v3"]}, ", "))
+		}
+	}
+	slices.Sort(out)
+	return out
 }

@@ -45,6 +45,8 @@ const (
 	EdgeMember = "member"
 	// EdgePairings holds the string denoting the pairings edge name in mutations.
 	EdgePairings = "pairings"
+	// EdgeAssignments holds the string denoting the assignments edge name in mutations.
+	EdgeAssignments = "assignments"
 	// Table holds the table name of the cadre in the database.
 	Table = "cadres"
 	// DepartmentTable is the table that holds the department relation/edge.
@@ -68,6 +70,13 @@ const (
 	PairingsInverseTable = "pairings"
 	// PairingsColumn is the table column denoting the pairings relation/edge.
 	PairingsColumn = "cadre_id"
+	// AssignmentsTable is the table that holds the assignments relation/edge.
+	AssignmentsTable = "cadre_assignments"
+	// AssignmentsInverseTable is the table name for the CadreAssignment entity.
+	// It exists in this package in order to avoid circular dependency with the "cadreassignment" package.
+	AssignmentsInverseTable = "cadre_assignments"
+	// AssignmentsColumn is the table column denoting the assignments relation/edge.
+	AssignmentsColumn = "cadre_id"
 )
 
 // Columns holds all SQL columns for cadre fields.
@@ -103,7 +112,7 @@ func ValidColumn(column string) bool {
 //
 //	import _ "github.com/nanpiao/sbqw/ent/runtime"
 var (
-	Hooks        [10]ent.Hook
+	Hooks        [11]ent.Hook
 	Interceptors [1]ent.Interceptor
 	Policy       ent.Policy
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
@@ -225,6 +234,20 @@ func ByPairings(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newPairingsStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
+
+// ByAssignmentsCount orders the results by assignments count.
+func ByAssignmentsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newAssignmentsStep(), opts...)
+	}
+}
+
+// ByAssignments orders the results by assignments terms.
+func ByAssignments(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newAssignmentsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
 func newDepartmentStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -244,5 +267,12 @@ func newPairingsStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(PairingsInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, PairingsTable, PairingsColumn),
+	)
+}
+func newAssignmentsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(AssignmentsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, AssignmentsTable, AssignmentsColumn),
 	)
 }

@@ -40,6 +40,8 @@ const (
 	EdgeCadres = "cadres"
 	// EdgePartyOrganizations holds the string denoting the party_organizations edge name in mutations.
 	EdgePartyOrganizations = "party_organizations"
+	// EdgeCadreAssignments holds the string denoting the cadre_assignments edge name in mutations.
+	EdgeCadreAssignments = "cadre_assignments"
 	// EdgeDemands holds the string denoting the demands edge name in mutations.
 	EdgeDemands = "demands"
 	// EdgeAssistedDemands holds the string denoting the assisted_demands edge name in mutations.
@@ -69,6 +71,13 @@ const (
 	PartyOrganizationsInverseTable = "party_organizations"
 	// PartyOrganizationsColumn is the table column denoting the party_organizations relation/edge.
 	PartyOrganizationsColumn = "department_id"
+	// CadreAssignmentsTable is the table that holds the cadre_assignments relation/edge.
+	CadreAssignmentsTable = "cadre_assignments"
+	// CadreAssignmentsInverseTable is the table name for the CadreAssignment entity.
+	// It exists in this package in order to avoid circular dependency with the "cadreassignment" package.
+	CadreAssignmentsInverseTable = "cadre_assignments"
+	// CadreAssignmentsColumn is the table column denoting the cadre_assignments relation/edge.
+	CadreAssignmentsColumn = "department_id"
 	// DemandsTable is the table that holds the demands relation/edge.
 	DemandsTable = "demands"
 	// DemandsInverseTable is the table name for the Demand entity.
@@ -246,6 +255,20 @@ func ByPartyOrganizations(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOptio
 	}
 }
 
+// ByCadreAssignmentsCount orders the results by cadre_assignments count.
+func ByCadreAssignmentsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newCadreAssignmentsStep(), opts...)
+	}
+}
+
+// ByCadreAssignments orders the results by cadre_assignments terms.
+func ByCadreAssignments(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newCadreAssignmentsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
 // ByDemandsCount orders the results by demands count.
 func ByDemandsCount(opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -306,6 +329,13 @@ func newPartyOrganizationsStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(PartyOrganizationsInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, PartyOrganizationsTable, PartyOrganizationsColumn),
+	)
+}
+func newCadreAssignmentsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(CadreAssignmentsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, CadreAssignmentsTable, CadreAssignmentsColumn),
 	)
 }
 func newDemandsStep() *sqlgraph.Step {

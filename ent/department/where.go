@@ -530,6 +530,29 @@ func HasPartyOrganizationsWith(preds ...predicate.PartyOrganization) predicate.D
 	})
 }
 
+// HasCadreAssignments applies the HasEdge predicate on the "cadre_assignments" edge.
+func HasCadreAssignments() predicate.Department {
+	return predicate.Department(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, CadreAssignmentsTable, CadreAssignmentsColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasCadreAssignmentsWith applies the HasEdge predicate on the "cadre_assignments" edge with a given conditions (other predicates).
+func HasCadreAssignmentsWith(preds ...predicate.CadreAssignment) predicate.Department {
+	return predicate.Department(func(s *sql.Selector) {
+		step := newCadreAssignmentsStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // HasDemands applies the HasEdge predicate on the "demands" edge.
 func HasDemands() predicate.Department {
 	return predicate.Department(func(s *sql.Selector) {

@@ -69,6 +69,18 @@ func (f CadreFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.CadreMutation", m)
 }
 
+// The CadreAssignmentFunc type is an adapter to allow the use of ordinary
+// function as CadreAssignment mutator.
+type CadreAssignmentFunc func(context.Context, *ent.CadreAssignmentMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f CadreAssignmentFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.CadreAssignmentMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.CadreAssignmentMutation", m)
+}
+
 // The CasbinRuleFunc type is an adapter to allow the use of ordinary
 // function as CasbinRule mutator.
 type CasbinRuleFunc func(context.Context, *ent.CasbinRuleMutation) (ent.Value, error)

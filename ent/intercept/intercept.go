@@ -13,6 +13,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/attachment"
 	"github.com/nanpiao/sbqw/ent/auditevent"
 	"github.com/nanpiao/sbqw/ent/cadre"
+	"github.com/nanpiao/sbqw/ent/cadreassignment"
 	"github.com/nanpiao/sbqw/ent/casbinrule"
 	"github.com/nanpiao/sbqw/ent/closedreport"
 	"github.com/nanpiao/sbqw/ent/contribution"
@@ -239,6 +240,33 @@ func (f TraverseCadre) Traverse(ctx context.Context, q ent.Query) error {
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.CadreQuery", q)
+}
+
+// The CadreAssignmentFunc type is an adapter to allow the use of ordinary function as a Querier.
+type CadreAssignmentFunc func(context.Context, *ent.CadreAssignmentQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f CadreAssignmentFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.CadreAssignmentQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.CadreAssignmentQuery", q)
+}
+
+// The TraverseCadreAssignment type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseCadreAssignment func(context.Context, *ent.CadreAssignmentQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseCadreAssignment) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseCadreAssignment) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.CadreAssignmentQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.CadreAssignmentQuery", q)
 }
 
 // The CasbinRuleFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -1172,6 +1200,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.AuditEventQuery, predicate.AuditEvent, auditevent.OrderOption]{typ: ent.TypeAuditEvent, tq: q}, nil
 	case *ent.CadreQuery:
 		return &query[*ent.CadreQuery, predicate.Cadre, cadre.OrderOption]{typ: ent.TypeCadre, tq: q}, nil
+	case *ent.CadreAssignmentQuery:
+		return &query[*ent.CadreAssignmentQuery, predicate.CadreAssignment, cadreassignment.OrderOption]{typ: ent.TypeCadreAssignment, tq: q}, nil
 	case *ent.CasbinRuleQuery:
 		return &query[*ent.CasbinRuleQuery, predicate.CasbinRule, casbinrule.OrderOption]{typ: ent.TypeCasbinRule, tq: q}, nil
 	case *ent.ClosedReportQuery:

@@ -347,6 +347,57 @@ var (
 			},
 		},
 	}
+	// CadreAssignmentsColumns holds the columns for the "cadre_assignments" table.
+	CadreAssignmentsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "datetime(6)"}},
+		{Name: "updated_at", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "datetime(6)"}},
+		{Name: "deleted_at", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"mysql": "datetime(6)"}},
+		{Name: "delete_token", Type: field.TypeInt64, Default: 0},
+		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "from", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "date", "sqlite3": "date"}},
+		{Name: "to", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"mysql": "date", "sqlite3": "date"}},
+		{Name: "reason", Type: field.TypeString, Nullable: true, Size: 255},
+		{Name: "cadre_id", Type: field.TypeInt},
+		{Name: "department_id", Type: field.TypeInt},
+	}
+	// CadreAssignmentsTable holds the schema information for the "cadre_assignments" table.
+	CadreAssignmentsTable = &schema.Table{
+		Name:       "cadre_assignments",
+		Columns:    CadreAssignmentsColumns,
+		PrimaryKey: []*schema.Column{CadreAssignmentsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "cadre_assignments_cadres_assignments",
+				Columns:    []*schema.Column{CadreAssignmentsColumns[9]},
+				RefColumns: []*schema.Column{CadresColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "cadre_assignments_departments_cadre_assignments",
+				Columns:    []*schema.Column{CadreAssignmentsColumns[10]},
+				RefColumns: []*schema.Column{DepartmentsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "cadreassignment_updated_at",
+				Unique:  false,
+				Columns: []*schema.Column{CadreAssignmentsColumns[2]},
+			},
+			{
+				Name:    "cadreassignment_cadre_id_from",
+				Unique:  false,
+				Columns: []*schema.Column{CadreAssignmentsColumns[9], CadreAssignmentsColumns[6]},
+			},
+			{
+				Name:    "cadreassignment_department_id",
+				Unique:  false,
+				Columns: []*schema.Column{CadreAssignmentsColumns[10]},
+			},
+		},
+	}
 	// CasbinRulesColumns holds the columns for the "casbin_rules" table.
 	CasbinRulesColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -1071,9 +1122,11 @@ var (
 		{Name: "category", Type: field.TypeEnum, Enums: []string{"IN_SERVICE", "RURAL_ABLE_BODIED", "FLOATING", "ELDERLY"}},
 		{Name: "status", Type: field.TypeEnum, Enums: []string{"ACTIVE", "TRANSFERRED_OUT", "DECEASED"}, Default: "ACTIVE"},
 		{Name: "location", Type: field.TypeString, Nullable: true, Size: 64},
+		{Name: "floating_since", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"mysql": "date", "sqlite3": "date"}},
 		{Name: "township_id", Type: field.TypeInt, Nullable: true},
+		{Name: "department_id", Type: field.TypeInt, Nullable: true},
 		{Name: "organization_id", Type: field.TypeInt},
-		{Name: "village_id", Type: field.TypeInt},
+		{Name: "village_id", Type: field.TypeInt, Nullable: true},
 	}
 	// PartyMembersTable holds the schema information for the "party_members" table.
 	PartyMembersTable = &schema.Table{
@@ -1083,15 +1136,15 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "party_members_party_organizations_members",
-				Columns:    []*schema.Column{PartyMembersColumns[24]},
+				Columns:    []*schema.Column{PartyMembersColumns[26]},
 				RefColumns: []*schema.Column{PartyOrganizationsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "party_members_villages_party_members",
-				Columns:    []*schema.Column{PartyMembersColumns[25]},
+				Columns:    []*schema.Column{PartyMembersColumns[27]},
 				RefColumns: []*schema.Column{VillagesColumns[0]},
-				OnDelete:   schema.NoAction,
+				OnDelete:   schema.SetNull,
 			},
 		},
 		Indexes: []*schema.Index{
@@ -1108,17 +1161,22 @@ var (
 			{
 				Name:    "partymember_township_id",
 				Unique:  false,
-				Columns: []*schema.Column{PartyMembersColumns[23]},
+				Columns: []*schema.Column{PartyMembersColumns[24]},
 			},
 			{
 				Name:    "partymember_village_id_name",
 				Unique:  false,
-				Columns: []*schema.Column{PartyMembersColumns[25], PartyMembersColumns[6]},
+				Columns: []*schema.Column{PartyMembersColumns[27], PartyMembersColumns[6]},
 			},
 			{
 				Name:    "partymember_organization_id",
 				Unique:  false,
-				Columns: []*schema.Column{PartyMembersColumns[24]},
+				Columns: []*schema.Column{PartyMembersColumns[26]},
+			},
+			{
+				Name:    "partymember_department_id",
+				Unique:  false,
+				Columns: []*schema.Column{PartyMembersColumns[25]},
 			},
 		},
 	}
@@ -1132,6 +1190,7 @@ var (
 		{Name: "version", Type: field.TypeInt, Default: 1},
 		{Name: "name", Type: field.TypeString, Size: 64},
 		{Name: "kind", Type: field.TypeEnum, Enums: []string{"COMMITTEE", "GENERAL_BRANCH", "BRANCH"}},
+		{Name: "owner", Type: field.TypeEnum, Enums: []string{"VILLAGE", "TOWNSHIP", "DEPARTMENT", "ENTERPRISE_OR_SOCIAL"}, Default: "TOWNSHIP"},
 		{Name: "department_id", Type: field.TypeInt, Nullable: true},
 		{Name: "township_id", Type: field.TypeInt, Nullable: true},
 		{Name: "village_id", Type: field.TypeInt, Nullable: true},
@@ -1144,19 +1203,19 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "party_organizations_departments_party_organizations",
-				Columns:    []*schema.Column{PartyOrganizationsColumns[8]},
+				Columns:    []*schema.Column{PartyOrganizationsColumns[9]},
 				RefColumns: []*schema.Column{DepartmentsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "party_organizations_townships_party_organizations",
-				Columns:    []*schema.Column{PartyOrganizationsColumns[9]},
+				Columns:    []*schema.Column{PartyOrganizationsColumns[10]},
 				RefColumns: []*schema.Column{TownshipsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "party_organizations_villages_party_organizations",
-				Columns:    []*schema.Column{PartyOrganizationsColumns[10]},
+				Columns:    []*schema.Column{PartyOrganizationsColumns[11]},
 				RefColumns: []*schema.Column{VillagesColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -1170,17 +1229,17 @@ var (
 			{
 				Name:    "partyorganization_township_id",
 				Unique:  false,
-				Columns: []*schema.Column{PartyOrganizationsColumns[9]},
+				Columns: []*schema.Column{PartyOrganizationsColumns[10]},
 			},
 			{
 				Name:    "partyorganization_village_id",
 				Unique:  false,
-				Columns: []*schema.Column{PartyOrganizationsColumns[10]},
+				Columns: []*schema.Column{PartyOrganizationsColumns[11]},
 			},
 			{
 				Name:    "partyorganization_department_id",
 				Unique:  false,
-				Columns: []*schema.Column{PartyOrganizationsColumns[8]},
+				Columns: []*schema.Column{PartyOrganizationsColumns[9]},
 			},
 		},
 	}
@@ -2135,6 +2194,7 @@ var (
 		AttachmentsTable,
 		AuditEventsTable,
 		CadresTable,
+		CadreAssignmentsTable,
 		CasbinRulesTable,
 		ClosedReportsTable,
 		ContributionsTable,
@@ -2198,6 +2258,11 @@ func init() {
 	CadresTable.ForeignKeys[1].RefTable = PartyMembersTable
 	CadresTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(12884901888),
+	}
+	CadreAssignmentsTable.ForeignKeys[0].RefTable = CadresTable
+	CadreAssignmentsTable.ForeignKeys[1].RefTable = DepartmentsTable
+	CadreAssignmentsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(184683593728),
 	}
 	CasbinRulesTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(17179869184),

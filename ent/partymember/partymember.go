@@ -62,12 +62,16 @@ const (
 	FieldStatus = "status"
 	// FieldLocation holds the string denoting the location field in the database.
 	FieldLocation = "location"
+	// FieldFloatingSince holds the string denoting the floating_since field in the database.
+	FieldFloatingSince = "floating_since"
 	// FieldVillageID holds the string denoting the village_id field in the database.
 	FieldVillageID = "village_id"
 	// FieldOrganizationID holds the string denoting the organization_id field in the database.
 	FieldOrganizationID = "organization_id"
 	// FieldTownshipID holds the string denoting the township_id field in the database.
 	FieldTownshipID = "township_id"
+	// FieldDepartmentID holds the string denoting the department_id field in the database.
+	FieldDepartmentID = "department_id"
 	// EdgeVillage holds the string denoting the village edge name in mutations.
 	EdgeVillage = "village"
 	// EdgeOrganization holds the string denoting the organization edge name in mutations.
@@ -169,9 +173,11 @@ var Columns = []string{
 	FieldCategory,
 	FieldStatus,
 	FieldLocation,
+	FieldFloatingSince,
 	FieldVillageID,
 	FieldOrganizationID,
 	FieldTownshipID,
+	FieldDepartmentID,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -400,6 +406,11 @@ func ByLocation(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldLocation, opts...).ToFunc()
 }
 
+// ByFloatingSince orders the results by the floating_since field.
+func ByFloatingSince(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldFloatingSince, opts...).ToFunc()
+}
+
 // ByVillageID orders the results by the village_id field.
 func ByVillageID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldVillageID, opts...).ToFunc()
@@ -413,6 +424,11 @@ func ByOrganizationID(opts ...sql.OrderTermOption) OrderOption {
 // ByTownshipID orders the results by the township_id field.
 func ByTownshipID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldTownshipID, opts...).ToFunc()
+}
+
+// ByDepartmentID orders the results by the department_id field.
+func ByDepartmentID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldDepartmentID, opts...).ToFunc()
 }
 
 // ByVillageField orders the results by village field.

@@ -131,6 +131,11 @@ func Location(v string) predicate.PartyMember {
 	return predicate.PartyMember(sql.FieldEQ(FieldLocation, v))
 }
 
+// FloatingSince applies equality check predicate on the "floating_since" field. It's identical to FloatingSinceEQ.
+func FloatingSince(v time.Time) predicate.PartyMember {
+	return predicate.PartyMember(sql.FieldEQ(FieldFloatingSince, v))
+}
+
 // VillageID applies equality check predicate on the "village_id" field. It's identical to VillageIDEQ.
 func VillageID(v int) predicate.PartyMember {
 	return predicate.PartyMember(sql.FieldEQ(FieldVillageID, v))
@@ -144,6 +149,11 @@ func OrganizationID(v int) predicate.PartyMember {
 // TownshipID applies equality check predicate on the "township_id" field. It's identical to TownshipIDEQ.
 func TownshipID(v int) predicate.PartyMember {
 	return predicate.PartyMember(sql.FieldEQ(FieldTownshipID, v))
+}
+
+// DepartmentID applies equality check predicate on the "department_id" field. It's identical to DepartmentIDEQ.
+func DepartmentID(v int) predicate.PartyMember {
+	return predicate.PartyMember(sql.FieldEQ(FieldDepartmentID, v))
 }
 
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
@@ -1186,6 +1196,56 @@ func LocationContainsFold(v string) predicate.PartyMember {
 	return predicate.PartyMember(sql.FieldContainsFold(FieldLocation, v))
 }
 
+// FloatingSinceEQ applies the EQ predicate on the "floating_since" field.
+func FloatingSinceEQ(v time.Time) predicate.PartyMember {
+	return predicate.PartyMember(sql.FieldEQ(FieldFloatingSince, v))
+}
+
+// FloatingSinceNEQ applies the NEQ predicate on the "floating_since" field.
+func FloatingSinceNEQ(v time.Time) predicate.PartyMember {
+	return predicate.PartyMember(sql.FieldNEQ(FieldFloatingSince, v))
+}
+
+// FloatingSinceIn applies the In predicate on the "floating_since" field.
+func FloatingSinceIn(vs ...time.Time) predicate.PartyMember {
+	return predicate.PartyMember(sql.FieldIn(FieldFloatingSince, vs...))
+}
+
+// FloatingSinceNotIn applies the NotIn predicate on the "floating_since" field.
+func FloatingSinceNotIn(vs ...time.Time) predicate.PartyMember {
+	return predicate.PartyMember(sql.FieldNotIn(FieldFloatingSince, vs...))
+}
+
+// FloatingSinceGT applies the GT predicate on the "floating_since" field.
+func FloatingSinceGT(v time.Time) predicate.PartyMember {
+	return predicate.PartyMember(sql.FieldGT(FieldFloatingSince, v))
+}
+
+// FloatingSinceGTE applies the GTE predicate on the "floating_since" field.
+func FloatingSinceGTE(v time.Time) predicate.PartyMember {
+	return predicate.PartyMember(sql.FieldGTE(FieldFloatingSince, v))
+}
+
+// FloatingSinceLT applies the LT predicate on the "floating_since" field.
+func FloatingSinceLT(v time.Time) predicate.PartyMember {
+	return predicate.PartyMember(sql.FieldLT(FieldFloatingSince, v))
+}
+
+// FloatingSinceLTE applies the LTE predicate on the "floating_since" field.
+func FloatingSinceLTE(v time.Time) predicate.PartyMember {
+	return predicate.PartyMember(sql.FieldLTE(FieldFloatingSince, v))
+}
+
+// FloatingSinceIsNil applies the IsNil predicate on the "floating_since" field.
+func FloatingSinceIsNil() predicate.PartyMember {
+	return predicate.PartyMember(sql.FieldIsNull(FieldFloatingSince))
+}
+
+// FloatingSinceNotNil applies the NotNil predicate on the "floating_since" field.
+func FloatingSinceNotNil() predicate.PartyMember {
+	return predicate.PartyMember(sql.FieldNotNull(FieldFloatingSince))
+}
+
 // VillageIDEQ applies the EQ predicate on the "village_id" field.
 func VillageIDEQ(v int) predicate.PartyMember {
 	return predicate.PartyMember(sql.FieldEQ(FieldVillageID, v))
@@ -1204,6 +1264,16 @@ func VillageIDIn(vs ...int) predicate.PartyMember {
 // VillageIDNotIn applies the NotIn predicate on the "village_id" field.
 func VillageIDNotIn(vs ...int) predicate.PartyMember {
 	return predicate.PartyMember(sql.FieldNotIn(FieldVillageID, vs...))
+}
+
+// VillageIDIsNil applies the IsNil predicate on the "village_id" field.
+func VillageIDIsNil() predicate.PartyMember {
+	return predicate.PartyMember(sql.FieldIsNull(FieldVillageID))
+}
+
+// VillageIDNotNil applies the NotNil predicate on the "village_id" field.
+func VillageIDNotNil() predicate.PartyMember {
+	return predicate.PartyMember(sql.FieldNotNull(FieldVillageID))
 }
 
 // OrganizationIDEQ applies the EQ predicate on the "organization_id" field.
@@ -1274,6 +1344,56 @@ func TownshipIDIsNil() predicate.PartyMember {
 // TownshipIDNotNil applies the NotNil predicate on the "township_id" field.
 func TownshipIDNotNil() predicate.PartyMember {
 	return predicate.PartyMember(sql.FieldNotNull(FieldTownshipID))
+}
+
+// DepartmentIDEQ applies the EQ predicate on the "department_id" field.
+func DepartmentIDEQ(v int) predicate.PartyMember {
+	return predicate.PartyMember(sql.FieldEQ(FieldDepartmentID, v))
+}
+
+// DepartmentIDNEQ applies the NEQ predicate on the "department_id" field.
+func DepartmentIDNEQ(v int) predicate.PartyMember {
+	return predicate.PartyMember(sql.FieldNEQ(FieldDepartmentID, v))
+}
+
+// DepartmentIDIn applies the In predicate on the "department_id" field.
+func DepartmentIDIn(vs ...int) predicate.PartyMember {
+	return predicate.PartyMember(sql.FieldIn(FieldDepartmentID, vs...))
+}
+
+// DepartmentIDNotIn applies the NotIn predicate on the "department_id" field.
+func DepartmentIDNotIn(vs ...int) predicate.PartyMember {
+	return predicate.PartyMember(sql.FieldNotIn(FieldDepartmentID, vs...))
+}
+
+// DepartmentIDGT applies the GT predicate on the "department_id" field.
+func DepartmentIDGT(v int) predicate.PartyMember {
+	return predicate.PartyMember(sql.FieldGT(FieldDepartmentID, v))
+}
+
+// DepartmentIDGTE applies the GTE predicate on the "department_id" field.
+func DepartmentIDGTE(v int) predicate.PartyMember {
+	return predicate.PartyMember(sql.FieldGTE(FieldDepartmentID, v))
+}
+
+// DepartmentIDLT applies the LT predicate on the "department_id" field.
+func DepartmentIDLT(v int) predicate.PartyMember {
+	return predicate.PartyMember(sql.FieldLT(FieldDepartmentID, v))
+}
+
+// DepartmentIDLTE applies the LTE predicate on the "department_id" field.
+func DepartmentIDLTE(v int) predicate.PartyMember {
+	return predicate.PartyMember(sql.FieldLTE(FieldDepartmentID, v))
+}
+
+// DepartmentIDIsNil applies the IsNil predicate on the "department_id" field.
+func DepartmentIDIsNil() predicate.PartyMember {
+	return predicate.PartyMember(sql.FieldIsNull(FieldDepartmentID))
+}
+
+// DepartmentIDNotNil applies the NotNil predicate on the "department_id" field.
+func DepartmentIDNotNil() predicate.PartyMember {
+	return predicate.PartyMember(sql.FieldNotNull(FieldDepartmentID))
 }
 
 // HasVillage applies the HasEdge predicate on the "village" edge.

@@ -32,6 +32,8 @@ const (
 	FieldName = "name"
 	// FieldKind holds the string denoting the kind field in the database.
 	FieldKind = "kind"
+	// FieldOwner holds the string denoting the owner field in the database.
+	FieldOwner = "owner"
 	// FieldTownshipID holds the string denoting the township_id field in the database.
 	FieldTownshipID = "township_id"
 	// FieldVillageID holds the string denoting the village_id field in the database.
@@ -97,6 +99,7 @@ var Columns = []string{
 	FieldVersion,
 	FieldName,
 	FieldKind,
+	FieldOwner,
 	FieldTownshipID,
 	FieldVillageID,
 	FieldDepartmentID,
@@ -118,7 +121,7 @@ func ValidColumn(column string) bool {
 //
 //	import _ "github.com/nanpiao/sbqw/ent/runtime"
 var (
-	Hooks        [10]ent.Hook
+	Hooks        [11]ent.Hook
 	Interceptors [1]ent.Interceptor
 	Policy       ent.Policy
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
@@ -144,6 +147,18 @@ func KindValidator(k enum.OrganizationKind) error {
 		return nil
 	default:
 		return fmt.Errorf("partyorganization: invalid enum value for kind field: %q", k)
+	}
+}
+
+const DefaultOwner enum.OrganizationOwner = "TOWNSHIP"
+
+// OwnerValidator is a validator for the "owner" field enum values. It is called by the builders before save.
+func OwnerValidator(o enum.OrganizationOwner) error {
+	switch o {
+	case "VILLAGE", "TOWNSHIP", "DEPARTMENT", "ENTERPRISE_OR_SOCIAL":
+		return nil
+	default:
+		return fmt.Errorf("partyorganization: invalid enum value for owner field: %q", o)
 	}
 }
 
@@ -188,6 +203,11 @@ func ByName(opts ...sql.OrderTermOption) OrderOption {
 // ByKind orders the results by the kind field.
 func ByKind(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldKind, opts...).ToFunc()
+}
+
+// ByOwner orders the results by the owner field.
+func ByOwner(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldOwner, opts...).ToFunc()
 }
 
 // ByTownshipID orders the results by the township_id field.
@@ -294,4 +314,11 @@ var (
 	_ graphql.Marshaler = (*enum.OrganizationKind)(nil)
 	// enum.OrganizationKind must implement graphql.Unmarshaler.
 	_ graphql.Unmarshaler = (*enum.OrganizationKind)(nil)
+)
+
+var (
+	// enum.OrganizationOwner must implement graphql.Marshaler.
+	_ graphql.Marshaler = (*enum.OrganizationOwner)(nil)
+	// enum.OrganizationOwner must implement graphql.Unmarshaler.
+	_ graphql.Unmarshaler = (*enum.OrganizationOwner)(nil)
 )

@@ -406,6 +406,36 @@ func KindNotIn(vs ...enum.OrganizationKind) predicate.PartyOrganization {
 	return predicate.PartyOrganization(sql.FieldNotIn(FieldKind, v...))
 }
 
+// OwnerEQ applies the EQ predicate on the "owner" field.
+func OwnerEQ(v enum.OrganizationOwner) predicate.PartyOrganization {
+	vc := v
+	return predicate.PartyOrganization(sql.FieldEQ(FieldOwner, vc))
+}
+
+// OwnerNEQ applies the NEQ predicate on the "owner" field.
+func OwnerNEQ(v enum.OrganizationOwner) predicate.PartyOrganization {
+	vc := v
+	return predicate.PartyOrganization(sql.FieldNEQ(FieldOwner, vc))
+}
+
+// OwnerIn applies the In predicate on the "owner" field.
+func OwnerIn(vs ...enum.OrganizationOwner) predicate.PartyOrganization {
+	v := make([]any, len(vs))
+	for i := range v {
+		v[i] = vs[i]
+	}
+	return predicate.PartyOrganization(sql.FieldIn(FieldOwner, v...))
+}
+
+// OwnerNotIn applies the NotIn predicate on the "owner" field.
+func OwnerNotIn(vs ...enum.OrganizationOwner) predicate.PartyOrganization {
+	v := make([]any, len(vs))
+	for i := range v {
+		v[i] = vs[i]
+	}
+	return predicate.PartyOrganization(sql.FieldNotIn(FieldOwner, v...))
+}
+
 // TownshipIDEQ applies the EQ predicate on the "township_id" field.
 func TownshipIDEQ(v int) predicate.PartyOrganization {
 	return predicate.PartyOrganization(sql.FieldEQ(FieldTownshipID, v))

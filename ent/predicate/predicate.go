@@ -21,6 +21,9 @@ type AuditEvent func(*sql.Selector)
 // Cadre is the predicate function for cadre builders.
 type Cadre func(*sql.Selector)
 
+// CadreAssignment is the predicate function for cadreassignment builders.
+type CadreAssignment func(*sql.Selector)
+
 // CasbinRule is the predicate function for casbinrule builders.
 type CasbinRule func(*sql.Selector)
 

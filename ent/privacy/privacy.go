@@ -231,6 +231,30 @@ func (f CadreMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation)
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.CadreMutation", m)
 }
 
+// The CadreAssignmentQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type CadreAssignmentQueryRuleFunc func(context.Context, *ent.CadreAssignmentQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f CadreAssignmentQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.CadreAssignmentQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.CadreAssignmentQuery", q)
+}
+
+// The CadreAssignmentMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type CadreAssignmentMutationRuleFunc func(context.Context, *ent.CadreAssignmentMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f CadreAssignmentMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.CadreAssignmentMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.CadreAssignmentMutation", m)
+}
+
 // The CasbinRuleQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type CasbinRuleQueryRuleFunc func(context.Context, *ent.CasbinRuleQuery) error
@@ -1092,6 +1116,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.CadreQuery:
 		return q.Filter(), nil
+	case *ent.CadreAssignmentQuery:
+		return q.Filter(), nil
 	case *ent.CasbinRuleQuery:
 		return q.Filter(), nil
 	case *ent.ClosedReportQuery:
@@ -1176,6 +1202,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.AuditEventMutation:
 		return m.Filter(), nil
 	case *ent.CadreMutation:
+		return m.Filter(), nil
+	case *ent.CadreAssignmentMutation:
 		return m.Filter(), nil
 	case *ent.CasbinRuleMutation:
 		return m.Filter(), nil

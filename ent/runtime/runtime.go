@@ -11,6 +11,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/attachment"
 	"github.com/nanpiao/sbqw/ent/auditevent"
 	"github.com/nanpiao/sbqw/ent/cadre"
+	"github.com/nanpiao/sbqw/ent/cadreassignment"
 	"github.com/nanpiao/sbqw/ent/casbinrule"
 	"github.com/nanpiao/sbqw/ent/closedreport"
 	"github.com/nanpiao/sbqw/ent/contribution"
@@ -405,6 +406,8 @@ func init() {
 	cadre.Hooks[8] = cadreHooks[0]
 
 	cadre.Hooks[9] = cadreHooks[1]
+
+	cadre.Hooks[10] = cadreHooks[2]
 	cadreMixinInters1 := cadreMixin[1].Interceptors()
 	cadre.Interceptors[0] = cadreMixinInters1[0]
 	cadreMixinFields0 := cadreMixin[0].Fields()
@@ -469,6 +472,70 @@ func init() {
 	cadreDescPhoneIndex := cadreFields[6].Descriptor()
 	// cadre.PhoneIndexValidator is a validator for the "phone_index" field. It is called by the builders before save.
 	cadre.PhoneIndexValidator = cadreDescPhoneIndex.Validators[0].(func(string) error)
+	cadreassignmentMixin := schema.CadreAssignment{}.Mixin()
+	cadreassignment.Policy = privacy.NewPolicies(cadreassignmentMixin[4], schema.CadreAssignment{})
+	cadreassignment.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := cadreassignment.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	cadreassignmentMixinHooks1 := cadreassignmentMixin[1].Hooks()
+	cadreassignmentMixinHooks2 := cadreassignmentMixin[2].Hooks()
+	cadreassignmentMixinHooks3 := cadreassignmentMixin[3].Hooks()
+	cadreassignmentMixinHooks4 := cadreassignmentMixin[4].Hooks()
+	cadreassignmentMixinHooks5 := cadreassignmentMixin[5].Hooks()
+	cadreassignmentMixinHooks6 := cadreassignmentMixin[6].Hooks()
+
+	cadreassignment.Hooks[1] = cadreassignmentMixinHooks1[0]
+
+	cadreassignment.Hooks[2] = cadreassignmentMixinHooks2[0]
+
+	cadreassignment.Hooks[3] = cadreassignmentMixinHooks3[0]
+
+	cadreassignment.Hooks[4] = cadreassignmentMixinHooks4[0]
+
+	cadreassignment.Hooks[5] = cadreassignmentMixinHooks4[1]
+
+	cadreassignment.Hooks[6] = cadreassignmentMixinHooks5[0]
+
+	cadreassignment.Hooks[7] = cadreassignmentMixinHooks6[0]
+	cadreassignmentMixinInters1 := cadreassignmentMixin[1].Interceptors()
+	cadreassignment.Interceptors[0] = cadreassignmentMixinInters1[0]
+	cadreassignmentMixinFields0 := cadreassignmentMixin[0].Fields()
+	_ = cadreassignmentMixinFields0
+	cadreassignmentMixinFields1 := cadreassignmentMixin[1].Fields()
+	_ = cadreassignmentMixinFields1
+	cadreassignmentMixinFields6 := cadreassignmentMixin[6].Fields()
+	_ = cadreassignmentMixinFields6
+	cadreassignmentFields := schema.CadreAssignment{}.Fields()
+	_ = cadreassignmentFields
+	// cadreassignmentDescCreatedAt is the schema descriptor for created_at field.
+	cadreassignmentDescCreatedAt := cadreassignmentMixinFields0[0].Descriptor()
+	// cadreassignment.DefaultCreatedAt holds the default value on creation for the created_at field.
+	cadreassignment.DefaultCreatedAt = cadreassignmentDescCreatedAt.Default.(func() time.Time)
+	// cadreassignmentDescUpdatedAt is the schema descriptor for updated_at field.
+	cadreassignmentDescUpdatedAt := cadreassignmentMixinFields0[1].Descriptor()
+	// cadreassignment.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	cadreassignment.DefaultUpdatedAt = cadreassignmentDescUpdatedAt.Default.(func() time.Time)
+	// cadreassignment.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	cadreassignment.UpdateDefaultUpdatedAt = cadreassignmentDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// cadreassignmentDescDeleteToken is the schema descriptor for delete_token field.
+	cadreassignmentDescDeleteToken := cadreassignmentMixinFields1[1].Descriptor()
+	// cadreassignment.DefaultDeleteToken holds the default value on creation for the delete_token field.
+	cadreassignment.DefaultDeleteToken = cadreassignmentDescDeleteToken.Default.(int64)
+	// cadreassignmentDescVersion is the schema descriptor for version field.
+	cadreassignmentDescVersion := cadreassignmentMixinFields6[0].Descriptor()
+	// cadreassignment.DefaultVersion holds the default value on creation for the version field.
+	cadreassignment.DefaultVersion = cadreassignmentDescVersion.Default.(int)
+	// cadreassignment.VersionValidator is a validator for the "version" field. It is called by the builders before save.
+	cadreassignment.VersionValidator = cadreassignmentDescVersion.Validators[0].(func(int) error)
+	// cadreassignmentDescReason is the schema descriptor for reason field.
+	cadreassignmentDescReason := cadreassignmentFields[4].Descriptor()
+	// cadreassignment.ReasonValidator is a validator for the "reason" field. It is called by the builders before save.
+	cadreassignment.ReasonValidator = cadreassignmentDescReason.Validators[0].(func(string) error)
 	casbinruleMixin := schema.CasbinRule{}.Mixin()
 	casbinrule.Policy = privacy.NewPolicies(casbinruleMixin[1], schema.CasbinRule{})
 	casbinrule.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -1712,6 +1779,8 @@ func init() {
 	partyorganization.Hooks[8] = partyorganizationHooks[0]
 
 	partyorganization.Hooks[9] = partyorganizationHooks[1]
+
+	partyorganization.Hooks[10] = partyorganizationHooks[2]
 	partyorganizationMixinInters1 := partyorganizationMixin[1].Interceptors()
 	partyorganization.Interceptors[0] = partyorganizationMixinInters1[0]
 	partyorganizationMixinFields0 := partyorganizationMixin[0].Fields()

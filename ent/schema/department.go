@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
@@ -31,6 +32,7 @@ func (Department) Edges() []ent.Edge {
 		edge.To("village_links", DepartmentVillageLink.Type).Annotations(childList...).Comment("Villages linked to the department, by year 部门联村"),
 		edge.To("cadres", Cadre.Type).Annotations(connection...).Comment("Cadres of the department 干部"),
 		edge.To("party_organizations", PartyOrganization.Type).Annotations(childList...).Comment("The department's party organisations 机关党组织"),
+		edge.To("cadre_assignments", CadreAssignment.Type).Annotations(entgql.Skip(entgql.SkipAll)).Comment("Cadres' times in the department"),
 		edge.To("demands", Demand.Type).Annotations(connection...).Comment("Demands assigned to the department 交办诉求"),
 		edge.To("assisted_demands", Demand.Type).Annotations(connection...).Comment("Demands the department helps the lead department with (部门手拉手) 协办诉求"),
 		edge.To("rectifications", Rectification.Type).Annotations(connection...).Comment("Rectifications the department supports 联系整顿"),

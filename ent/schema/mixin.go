@@ -186,6 +186,11 @@ func inherit(ctx context.Context, m ent.Mutation, p scope.Parent) error {
 	}
 	for i, c := range p.Columns {
 		if !vals[i].Valid {
+			// The parent has none (a department's organisation has no village): neither may the
+			// child, or it would be reached by a unit its parent is not.
+			if _, set := m.Field(c); set {
+				return apperr.Invalid(gqlName(p.FK), "does not belong to the given %s (所属%s不一致)", gqlName(c), gqlName(c))
+			}
 			continue
 		}
 		v := int(vals[i].Int64)

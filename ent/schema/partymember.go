@@ -36,17 +36,22 @@ func (PartyMember) Fields() []ent.Field {
 		field.Enum("membership").GoType(enum.MembershipKind("")).Annotations(enumType(enum.MembershipKind(""))).Comment("Full or probationary 正式/预备党员").Default("FULL"),
 		field.Enum("category").GoType(enum.MemberCategory("")).Annotations(enumType(enum.MemberCategory(""))).Comment("Category for the ten-thousand-members project 党员分类"),
 		field.Enum("status").GoType(enum.MemberStatus("")).Annotations(enumType(enum.MemberStatus(""))).Comment("Membership status 党籍状态").Default("ACTIVE"),
-		field.String("location").Optional().MaxLen(64).Comment("Where the member currently lives or works (分布), e.g. a migrant member's city"),
-		field.Int("village_id").Immutable().Comment("Home village 所在村"),
-		field.Int("organization_id").Comment("Party organisation the member belongs to 所属党组织"),
-		scopeField("township_id", "Township of the home village (scope)"),
+		field.String("location").Optional().MaxLen(64).Comment("Where the member currently lives or works (分布), e.g. a floating member's city"),
+		field.Time("floating_since").SchemaType(dateColumn).Annotations(dateGQL).Optional().Nillable().
+			Comment("Floating member (流动党员) since this day, living or working away from the home organisation (location says where); null when not floating 流动日期"),
+		field.Int("village_id").Optional().Immutable().Annotations(scope.Inherited()).
+			Comment("Village of the member's organisation, for members of a village's organisation; null for township, department and 两新 members 所在村"),
+		field.Int("organization_id").Immutable().Comment("Party organisation the member belongs to 所属党组织; changed only by moveMember"),
+		scopeField("township_id", "Township of the member's organisation (scope)"),
+		scopeField("department_id", "Department of the member's organisation (scope)"),
 	)
 }
 
 func (PartyMember) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.From("village", Village.Type).Ref("party_members").Field("village_id").Unique().Required().Immutable(),
-		edge.From("organization", PartyOrganization.Type).Ref("members").Field("organization_id").Unique().Required(),
+		edge.From("village", Village.Type).Ref("party_members").Field("village_id").Unique().Immutable().
+			Comment("Village of the member's organisation; null for township, department and 两新 members"),
+		edge.From("organization", PartyOrganization.Type).Ref("members").Field("organization_id").Unique().Required().Immutable(),
 		edge.To("cadre", Cadre.Type).Unique().Annotations(notSettable).Comment("The member's cadre record, for members who are department cadres"),
 		edge.To("posts", Post.Type).Annotations(childList...).Comment("Posts held 任职"),
 		edge.To("team_memberships", TeamMembership.Type).Annotations(childList...).Comment("Posts in teams (一人多岗) 团队岗位"),
@@ -62,6 +67,7 @@ func (PartyMember) Indexes() []ent.Index {
 		index.Fields("township_id"),
 		index.Fields("village_id", "name"),
 		index.Fields("organization_id"),
+		index.Fields("department_id"),
 	}
 }
 
@@ -83,9 +89,9 @@ func (PartyMember) Hooks() []ent.Hook {
 func (PartyMember) Annotations() []schema.Annotation {
 	return append(listed(true),
 		scope.Of(
-			scope.Inherits(Village.Type),
+			scope.Inherits(PartyOrganization.Type), // township, village, department: the organisation's
 			scope.Hierarchy(),
-			scope.Reach(scope.Department, "id", scope.DepartmentMembers),
+			scope.Reach(scope.Department, "department_id", scope.Unit),
 		),
 		schema.Comment("PartyMember 党员. hasPost (有职/无职) is computed from posts valid today, never stored."))
 }

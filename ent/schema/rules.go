@@ -12,6 +12,7 @@ import (
 
 	"github.com/nanpiao/sbqw/apperr"
 	gen "github.com/nanpiao/sbqw/ent"
+	"github.com/nanpiao/sbqw/ent/schema/enum"
 )
 
 // Small record-level rules shared by several entities. Each runs on create and update and
@@ -239,5 +240,40 @@ var appendOnly ent.Hook = func(next ent.Mutator) ent.Mutator {
 			return nil, apperr.Forbiddenf("audit events cannot be changed or deleted (审计记录不可修改)")
 		}
 		return next.Mutate(ctx, m)
+	})
+}
+
+// organizationOwner keeps a party organisation's owner and its unit columns in agreement, on
+// create (both are immutable): a village's organisation has its village (and the village's
+// township), a department's its department and no township, a township's own or a 两新
+// organisation its township and neither a village nor a department. An owner left at its
+// default (TOWNSHIP) is derived from the columns given.
+func organizationOwner() ent.Hook {
+	return onWrite(func(_ context.Context, m ent.Mutation) error {
+		if !m.Op().Is(ent.OpCreate) {
+			return nil
+		}
+		v, _ := m.Field("owner")
+		owner, _ := v.(enum.OrganizationOwner)
+		_, village := m.Field("village_id")
+		_, department := m.Field("department_id")
+		_, township := m.Field("township_id")
+		derived := owner
+		switch {
+		case village && owner == enum.OwnerTownship:
+			derived = enum.OwnerVillage
+		case department && !village && owner == enum.OwnerTownship:
+			derived = enum.OwnerDepartment
+		}
+		ok := map[enum.OrganizationOwner]bool{
+			enum.OwnerVillage:            village && !department,
+			enum.OwnerDepartment:         department && !village && !township,
+			enum.OwnerTownship:           township && !village && !department,
+			enum.OwnerEnterpriseOrSocial: township && !village && !department,
+		}[derived]
+		if !ok {
+			return apperr.Invalid("owner", "%s does not fit the organisation's township, village and department (党组织隶属与所属单位不符)", derived)
+		}
+		return m.SetField("owner", derived)
 	})
 }

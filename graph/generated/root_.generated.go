@@ -204,6 +204,7 @@ type ComplexityRoot struct {
 	}
 
 	Cadre struct {
+		Assignments  func(childComplexity int) int
 		CreatedAt    func(childComplexity int) int
 		Department   func(childComplexity int) int
 		DepartmentID func(childComplexity int) int
@@ -216,6 +217,31 @@ type ComplexityRoot struct {
 		Title        func(childComplexity int) int
 		UpdatedAt    func(childComplexity int) int
 		Version      func(childComplexity int) int
+	}
+
+	CadreAssignment struct {
+		Cadre        func(childComplexity int) int
+		CadreID      func(childComplexity int) int
+		CreatedAt    func(childComplexity int) int
+		Department   func(childComplexity int) int
+		DepartmentID func(childComplexity int) int
+		From         func(childComplexity int) int
+		ID           func(childComplexity int) int
+		Reason       func(childComplexity int) int
+		To           func(childComplexity int) int
+		UpdatedAt    func(childComplexity int) int
+		Version      func(childComplexity int) int
+	}
+
+	CadreAssignmentConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	CadreAssignmentEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	CadreConnection struct {
@@ -737,6 +763,7 @@ type ComplexityRoot struct {
 		Logout                      func(childComplexity int) int
 		MarkHouseholdReturned       func(childComplexity int, id int, reason string) int
 		MoveHousehold               func(childComplexity int, id int, villageID int) int
+		MoveMember                  func(childComplexity int, memberID int, organizationID int, reason string) int
 		OpenHouseholdMonitoring     func(childComplexity int, id int, risk enum.MonitoringRisk, reason *string) int
 		ProposeHouseholdExit        func(childComplexity int, id int, reason *string) int
 		RecordDemoProjectStage      func(childComplexity int, id int, from enum.ProjectStage, content workflow.StageContent) int
@@ -755,6 +782,7 @@ type ComplexityRoot struct {
 		SetDemandHandleDays         func(childComplexity int, category enum.DemandCategory, days int) int
 		SetHouseholdNeedy           func(childComplexity int, id int, needy bool, reason string) int
 		SetProjectInvestment        func(childComplexity int, projectID int, source enum.FundingSource, planned *money.Fen, actual *money.Fen) int
+		TransferCadre               func(childComplexity int, cadreID int, departmentID int, on time.Time, pairings enum.PairingDisposition, reason string) int
 		UnregisterOperation         func(childComplexity int, id int) int
 		UpdateAssessment            func(childComplexity int, id int, input ent.UpdateAssessmentInput) int
 		UpdateCadre                 func(childComplexity int, id int, input ent.UpdateCadreInput) int
@@ -835,6 +863,7 @@ type ComplexityRoot struct {
 		CreatedAt        func(childComplexity int) int
 		Education        func(childComplexity int) int
 		Enrollments      func(childComplexity int) int
+		FloatingSince    func(childComplexity int) int
 		Gender           func(childComplexity int) int
 		HasPost          func(childComplexity int) int
 		ID               func(childComplexity int) int
@@ -877,6 +906,7 @@ type ComplexityRoot struct {
 		Kind         func(childComplexity int) int
 		Members      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PartyMemberOrder, where *ent.PartyMemberWhereInput) int
 		Name         func(childComplexity int) int
+		Owner        func(childComplexity int) int
 		Posts        func(childComplexity int) int
 		Township     func(childComplexity int) int
 		TownshipID   func(childComplexity int) int
@@ -2147,6 +2177,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.AuditEventEdge.Node(childComplexity), true
 
+	case "Cadre.assignments":
+		if e.ComplexityRoot.Cadre.Assignments == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Cadre.Assignments(childComplexity), true
 	case "Cadre.createdAt":
 		if e.ComplexityRoot.Cadre.CreatedAt == nil {
 			break
@@ -2224,6 +2260,105 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Cadre.Version(childComplexity), true
+
+	case "CadreAssignment.cadre":
+		if e.ComplexityRoot.CadreAssignment.Cadre == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CadreAssignment.Cadre(childComplexity), true
+	case "CadreAssignment.cadreID":
+		if e.ComplexityRoot.CadreAssignment.CadreID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CadreAssignment.CadreID(childComplexity), true
+	case "CadreAssignment.createdAt":
+		if e.ComplexityRoot.CadreAssignment.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CadreAssignment.CreatedAt(childComplexity), true
+	case "CadreAssignment.department":
+		if e.ComplexityRoot.CadreAssignment.Department == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CadreAssignment.Department(childComplexity), true
+	case "CadreAssignment.departmentID":
+		if e.ComplexityRoot.CadreAssignment.DepartmentID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CadreAssignment.DepartmentID(childComplexity), true
+	case "CadreAssignment.from":
+		if e.ComplexityRoot.CadreAssignment.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CadreAssignment.From(childComplexity), true
+	case "CadreAssignment.id":
+		if e.ComplexityRoot.CadreAssignment.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CadreAssignment.ID(childComplexity), true
+	case "CadreAssignment.reason":
+		if e.ComplexityRoot.CadreAssignment.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CadreAssignment.Reason(childComplexity), true
+	case "CadreAssignment.to":
+		if e.ComplexityRoot.CadreAssignment.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CadreAssignment.To(childComplexity), true
+	case "CadreAssignment.updatedAt":
+		if e.ComplexityRoot.CadreAssignment.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CadreAssignment.UpdatedAt(childComplexity), true
+	case "CadreAssignment.version":
+		if e.ComplexityRoot.CadreAssignment.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CadreAssignment.Version(childComplexity), true
+
+	case "CadreAssignmentConnection.edges":
+		if e.ComplexityRoot.CadreAssignmentConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CadreAssignmentConnection.Edges(childComplexity), true
+	case "CadreAssignmentConnection.pageInfo":
+		if e.ComplexityRoot.CadreAssignmentConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CadreAssignmentConnection.PageInfo(childComplexity), true
+	case "CadreAssignmentConnection.totalCount":
+		if e.ComplexityRoot.CadreAssignmentConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CadreAssignmentConnection.TotalCount(childComplexity), true
+
+	case "CadreAssignmentEdge.cursor":
+		if e.ComplexityRoot.CadreAssignmentEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CadreAssignmentEdge.Cursor(childComplexity), true
+	case "CadreAssignmentEdge.node":
+		if e.ComplexityRoot.CadreAssignmentEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CadreAssignmentEdge.Node(childComplexity), true
 
 	case "CadreConnection.edges":
 		if e.ComplexityRoot.CadreConnection.Edges == nil {
@@ -4781,6 +4916,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.MoveHousehold(childComplexity, args["id"].(int), args["villageID"].(int)), true
+	case "Mutation.moveMember":
+		if e.ComplexityRoot.Mutation.MoveMember == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_moveMember_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.MoveMember(childComplexity, args["memberID"].(int), args["organizationID"].(int), args["reason"].(string)), true
 	case "Mutation.openHouseholdMonitoring":
 		if e.ComplexityRoot.Mutation.OpenHouseholdMonitoring == nil {
 			break
@@ -4979,6 +5125,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SetProjectInvestment(childComplexity, args["projectID"].(int), args["source"].(enum.FundingSource), args["planned"].(*money.Fen), args["actual"].(*money.Fen)), true
+	case "Mutation.transferCadre":
+		if e.ComplexityRoot.Mutation.TransferCadre == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_transferCadre_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.TransferCadre(childComplexity, args["cadreID"].(int), args["departmentID"].(int), args["on"].(time.Time), args["pairings"].(enum.PairingDisposition), args["reason"].(string)), true
 	case "Mutation.unregisterOperation":
 		if e.ComplexityRoot.Mutation.UnregisterOperation == nil {
 			break
@@ -5492,6 +5649,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PartyMember.Enrollments(childComplexity), true
+	case "PartyMember.floatingSince":
+		if e.ComplexityRoot.PartyMember.FloatingSince == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartyMember.FloatingSince(childComplexity), true
 	case "PartyMember.gender":
 		if e.ComplexityRoot.PartyMember.Gender == nil {
 			break
@@ -5703,6 +5866,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PartyOrganization.Name(childComplexity), true
+	case "PartyOrganization.owner":
+		if e.ComplexityRoot.PartyOrganization.Owner == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartyOrganization.Owner(childComplexity), true
 	case "PartyOrganization.posts":
 		if e.ComplexityRoot.PartyOrganization.Posts == nil {
 			break
@@ -8561,6 +8730,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("AttachmentWhereInput", ec.unmarshalInputAttachmentWhereInput),
 			graphql.NewInputUnmarshaler("AuditEventOrder", ec.unmarshalInputAuditEventOrder),
 			graphql.NewInputUnmarshaler("AuditEventWhereInput", ec.unmarshalInputAuditEventWhereInput),
+			graphql.NewInputUnmarshaler("CadreAssignmentOrder", ec.unmarshalInputCadreAssignmentOrder),
+			graphql.NewInputUnmarshaler("CadreAssignmentWhereInput", ec.unmarshalInputCadreAssignmentWhereInput),
 			graphql.NewInputUnmarshaler("CadreOrder", ec.unmarshalInputCadreOrder),
 			graphql.NewInputUnmarshaler("CadreWhereInput", ec.unmarshalInputCadreWhereInput),
 			graphql.NewInputUnmarshaler("ContributionOrder", ec.unmarshalInputContributionOrder),
@@ -9220,6 +9391,18 @@ extend type Mutation {
   revealSensitive("ID of the record 记录ID" id: ID!, "Which values to reveal 要查看的字段" fields: [SensitiveField!]!, "Why, in words a colleague will understand; recorded 原因" reason: String!): RevealPayload!
   "Move a household, with its residents, pairings, visits and demands, to another village (DISTRICT) 农户迁移"
   moveHousehold("ID of the record 记录ID" id: ID!, "ID of the destination village 目标村" villageID: ID!): Household!
+}
+`, BuiltIn: false},
+	{Name: "../organisations.graphqls", Input: `# Membership by organisation (issue 11): a party member belongs to one party organisation — a
+# village's, a township's own, a district department's or a 两新 organisation under a township —
+# and takes its township, village and department from it. A member moves only with moveMember;
+# a cadre changes department only with transferCadre, which keeps the history.
+
+extend type Mutation {
+  "Move a party member to another party organisation (DISTRICT; TOWNSHIP within its own township); the member's posts, team posts and contributions follow. CONFLICT when the member is already there 组织关系转接"
+  moveMember("ID of the member 党员ID" memberID: ID!, "ID of the destination organisation 目标党组织" organizationID: ID!, "Why, in words a colleague will understand; recorded 原因" reason: String!): PartyMember!
+  "Transfer a cadre to another department from a day (DISTRICT): the current assignment ends the day before, a new one opens; the cadre's pairings in the old department's linked villages are released or handed over to its least-loaded cadre. CONFLICT when the cadre is already in that department 干部调动"
+  transferCadre("ID of the cadre 干部ID" cadreID: ID!, "ID of the new department 新部门" departmentID: ID!, "First day in the new department 调入日期" on: Date!, "What becomes of the cadre's pairings in the old department's linked villages 结对处置" pairings: PairingDisposition!, "Why, in words a colleague will understand; recorded 原因" reason: String!): Cadre!
 }
 `, BuiltIn: false},
 	{Name: "../outcomes.graphqls", Input: `# What demonstration projects cost and achieved (see docs/outcomes.md): investment by funding
@@ -12312,7 +12495,7 @@ type Cadre implements Node {
   """
   version: Int!
   """
-  Department the cadre works in 所在部门; a cadre who moves to another department is registered there anew, since pairings and visits stay with the department that made them
+  Department the cadre works in now 所在部门; changed only by transferCadre, which keeps the history in assignments
   """
   departmentID: ID!
   """
@@ -12369,6 +12552,405 @@ type Cadre implements Node {
     """
     where: PairingWhereInput
   ): PairingConnection!
+  """
+  Departments the cadre has worked in, oldest first 任职经历
+  """
+  assignments: [CadreAssignment!]
+}
+"""
+CadreAssignment 任职经历: a cadre's time in one department, from a day until the day before a transfer (to is null while it lasts).
+"""
+type CadreAssignment implements Node {
+  """
+  Opaque global ID: pass it to node(id:); never build or parse it 全局唯一标识
+  """
+  id: ID!
+  """
+  When the record was created (UTC) 创建时间
+  """
+  createdAt: Time!
+  """
+  When the record last changed (UTC) 更新时间
+  """
+  updatedAt: Time!
+  """
+  Version of the record, incremented by every change. Send the version you read with every update; a stale one is refused with CONFLICT 版本号
+  """
+  version: Int!
+  """
+  Cadre 干部
+  """
+  cadreID: ID!
+  """
+  Department 部门
+  """
+  departmentID: ID!
+  """
+  First day in the department 起始日期
+  """
+  from: Date!
+  """
+  Last day in the department; null while it lasts 截止日期
+  """
+  to: Date
+  """
+  Why the cadre came to the department 调动原因
+  """
+  reason: String
+  """
+  The cadre this CadreAssignment belongs to 所属cadre
+  """
+  cadre: Cadre!
+  """
+  The department this CadreAssignment belongs to 所属department
+  """
+  department: Department!
+}
+"""
+A connection to a list of items.
+"""
+type CadreAssignmentConnection {
+  """
+  A list of edges.
+  """
+  edges: [CadreAssignmentEdge!]!
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+An edge in a connection.
+"""
+type CadreAssignmentEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: CadreAssignment!
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+"""
+Ordering options for CadreAssignment connections
+"""
+input CadreAssignmentOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order CadreAssignments.
+  """
+  field: CadreAssignmentOrderField!
+}
+"""
+Properties by which CadreAssignment connections can be ordered.
+"""
+enum CadreAssignmentOrderField {
+  """
+  Order by created at 按此字段排序
+  """
+  CREATED_AT
+  """
+  Order by updated at 按此字段排序
+  """
+  UPDATED_AT
+  """
+  Order by from 按此字段排序
+  """
+  FROM
+}
+"""
+CadreAssignmentWhereInput is used for filtering CadreAssignment objects.
+Input was generated by ent.
+"""
+input CadreAssignmentWhereInput {
+  """
+  Rows not matching this filter 取反
+  """
+  not: CadreAssignmentWhereInput
+  """
+  Rows matching all of these filters 同时满足
+  """
+  and: [CadreAssignmentWhereInput!]
+  """
+  Rows matching any of these filters 满足其一
+  """
+  or: [CadreAssignmentWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  """
+  id differs from 筛选：不等于
+  """
+  idNEQ: ID
+  """
+  id is one of 筛选：在列表中
+  """
+  idIn: [ID!]
+  """
+  id is none of 筛选：不在列表中
+  """
+  idNotIn: [ID!]
+  """
+  id is after / greater than 筛选：大于
+  """
+  idGT: ID
+  """
+  id is at or after / at least 筛选：大于等于
+  """
+  idGTE: ID
+  """
+  id is before / less than 筛选：小于
+  """
+  idLT: ID
+  """
+  id is at or before / at most 筛选：小于等于
+  """
+  idLTE: ID
+  """
+  created_at field predicates
+  """
+  createdAt: Time
+  """
+  createdAt differs from 筛选：不等于
+  """
+  createdAtNEQ: Time
+  """
+  createdAt is one of 筛选：在列表中
+  """
+  createdAtIn: [Time!]
+  """
+  createdAt is none of 筛选：不在列表中
+  """
+  createdAtNotIn: [Time!]
+  """
+  createdAt is after / greater than 筛选：大于
+  """
+  createdAtGT: Time
+  """
+  createdAt is at or after / at least 筛选：大于等于
+  """
+  createdAtGTE: Time
+  """
+  createdAt is before / less than 筛选：小于
+  """
+  createdAtLT: Time
+  """
+  createdAt is at or before / at most 筛选：小于等于
+  """
+  createdAtLTE: Time
+  """
+  updated_at field predicates
+  """
+  updatedAt: Time
+  """
+  updatedAt differs from 筛选：不等于
+  """
+  updatedAtNEQ: Time
+  """
+  updatedAt is one of 筛选：在列表中
+  """
+  updatedAtIn: [Time!]
+  """
+  updatedAt is none of 筛选：不在列表中
+  """
+  updatedAtNotIn: [Time!]
+  """
+  updatedAt is after / greater than 筛选：大于
+  """
+  updatedAtGT: Time
+  """
+  updatedAt is at or after / at least 筛选：大于等于
+  """
+  updatedAtGTE: Time
+  """
+  updatedAt is before / less than 筛选：小于
+  """
+  updatedAtLT: Time
+  """
+  updatedAt is at or before / at most 筛选：小于等于
+  """
+  updatedAtLTE: Time
+  """
+  cadre_id field predicates
+  """
+  cadreID: ID
+  """
+  cadreID differs from 筛选：不等于
+  """
+  cadreIDNEQ: ID
+  """
+  cadreID is one of 筛选：在列表中
+  """
+  cadreIDIn: [ID!]
+  """
+  cadreID is none of 筛选：不在列表中
+  """
+  cadreIDNotIn: [ID!]
+  """
+  department_id field predicates
+  """
+  departmentID: ID
+  """
+  departmentID differs from 筛选：不等于
+  """
+  departmentIDNEQ: ID
+  """
+  departmentID is one of 筛选：在列表中
+  """
+  departmentIDIn: [ID!]
+  """
+  departmentID is none of 筛选：不在列表中
+  """
+  departmentIDNotIn: [ID!]
+  """
+  from field predicates
+  """
+  from: Date
+  """
+  from differs from 筛选：不等于
+  """
+  fromNEQ: Date
+  """
+  from is one of 筛选：在列表中
+  """
+  fromIn: [Date!]
+  """
+  from is none of 筛选：不在列表中
+  """
+  fromNotIn: [Date!]
+  """
+  from is after / greater than 筛选：大于
+  """
+  fromGT: Date
+  """
+  from is at or after / at least 筛选：大于等于
+  """
+  fromGTE: Date
+  """
+  from is before / less than 筛选：小于
+  """
+  fromLT: Date
+  """
+  from is at or before / at most 筛选：小于等于
+  """
+  fromLTE: Date
+  """
+  to field predicates
+  """
+  to: Date
+  """
+  to differs from 筛选：不等于
+  """
+  toNEQ: Date
+  """
+  to is one of 筛选：在列表中
+  """
+  toIn: [Date!]
+  """
+  to is none of 筛选：不在列表中
+  """
+  toNotIn: [Date!]
+  """
+  to is after / greater than 筛选：大于
+  """
+  toGT: Date
+  """
+  to is at or after / at least 筛选：大于等于
+  """
+  toGTE: Date
+  """
+  to is before / less than 筛选：小于
+  """
+  toLT: Date
+  """
+  to is at or before / at most 筛选：小于等于
+  """
+  toLTE: Date
+  """
+  to is not set 筛选：为空
+  """
+  toIsNil: Boolean
+  """
+  to is set 筛选：非空
+  """
+  toNotNil: Boolean
+  """
+  reason field predicates
+  """
+  reason: String
+  """
+  reason differs from 筛选：不等于
+  """
+  reasonNEQ: String
+  """
+  reason is one of 筛选：在列表中
+  """
+  reasonIn: [String!]
+  """
+  reason is none of 筛选：不在列表中
+  """
+  reasonNotIn: [String!]
+  """
+  reason is after / greater than 筛选：大于
+  """
+  reasonGT: String
+  """
+  reason is at or after / at least 筛选：大于等于
+  """
+  reasonGTE: String
+  """
+  reason is before / less than 筛选：小于
+  """
+  reasonLT: String
+  """
+  reason is at or before / at most 筛选：小于等于
+  """
+  reasonLTE: String
+  """
+  reason contains 筛选：包含
+  """
+  reasonContains: String
+  """
+  reason starts with 筛选：开头为
+  """
+  reasonHasPrefix: String
+  """
+  reason ends with 筛选：结尾为
+  """
+  reasonHasSuffix: String
+  """
+  reason is not set 筛选：为空
+  """
+  reasonIsNil: Boolean
+  """
+  reason is set 筛选：非空
+  """
+  reasonNotNil: Boolean
+  """
+  reason equals, ignoring case 筛选：等于（不区分大小写）
+  """
+  reasonEqualFold: String
+  """
+  reason contains, ignoring case 筛选：包含（不区分大小写）
+  """
+  reasonContainsFold: String
+  """
+  Rows with related cadre matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
+  """
+  hasCadreWith: [CadreWhereInput!] @scoped
+  """
+  Rows with related department matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
+  """
+  hasDepartmentWith: [DepartmentWhereInput!] @scoped
 }
 """
 A connection to a list of items.
@@ -12707,6 +13289,10 @@ input CadreWhereInput {
   Rows with related pairings matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
   """
   hasPairingsWith: [PairingWhereInput!] @scoped
+  """
+  Rows with related assignments matching any of these filters, among those the caller may see; [{}] means any 存在满足条件的关联记录
+  """
+  hasAssignmentsWith: [CadreAssignmentWhereInput!] @scoped
 }
 """
 Contribution 贡献: what a member did for a team on a day — one of six types, with the worth of money or goods where they are involved (amountFen, in fen), how many households it helped and optionally the one household it was for (shown only to readers who see that household).
@@ -13213,7 +13799,7 @@ input CreateCadreInput {
   """
   phone: String
   """
-  Department the cadre works in 所在部门; a cadre who moves to another department is registered there anew, since pairings and visits stay with the department that made them
+  Department the cadre works in now 所在部门; changed only by transferCadre, which keeps the history in assignments
   """
   departmentID: ID!
   """
@@ -13519,15 +14105,19 @@ input CreatePartyMemberInput {
   """
   status: MemberStatus
   """
-  Where the member currently lives or works (分布), e.g. a migrant member's city
+  Where the member currently lives or works (分布), e.g. a floating member's city
   """
   location: String
   """
-  Home village 所在村
+  Floating member (流动党员) since this day, living or working away from the home organisation (location says where); null when not floating 流动日期
   """
-  villageID: ID!
+  floatingSince: Date
   """
-  Party organisation the member belongs to 所属党组织
+  Village of the member's organisation, for members of a village's organisation; null for township, department and 两新 members 所在村
+  """
+  villageID: ID
+  """
+  Party organisation the member belongs to 所属党组织; changed only by moveMember
   """
   organizationID: ID!
 }
@@ -13545,7 +14135,11 @@ input CreatePartyOrganizationInput {
   """
   kind: OrganizationKind!
   """
-  Township the organisation belongs to (villages' organisations too)
+  What the organisation belongs to: a village, a township, a department or a non-public enterprise or social organisation (两新组织, under a township) 隶属; derived from villageID and departmentID when not given
+  """
+  owner: OrganizationOwner
+  """
+  Township the organisation belongs to; a village's and a 两新 organisation's too
   """
   townshipID: ID
   """
@@ -18738,6 +19332,27 @@ enum OrganizationKind @goModel(model: "github.com/nanpiao/sbqw/ent/schema/enum.O
   BRANCH
 }
 """
+OrganizationOwner — values are English; each value's description gives the Chinese term.
+"""
+enum OrganizationOwner @goModel(model: "github.com/nanpiao/sbqw/ent/schema/enum.OrganizationOwner") {
+  """
+  村党组织 — a village's organisation
+  """
+  VILLAGE
+  """
+  乡镇机关党组织 — a township's own committee or branch
+  """
+  TOWNSHIP
+  """
+  机关党组织 — a district department's organisation
+  """
+  DEPARTMENT
+  """
+  两新组织党组织 — a non-public enterprise's or social organisation's, under a township
+  """
+  ENTERPRISE_OR_SOCIAL
+}
+"""
 Information about pagination in a connection.
 https://relay.dev/graphql/connections.htm#sec-undefined.PageInfo
 """
@@ -18862,6 +19477,19 @@ type PairingConnection {
   Identifies the total count of items in the connection.
   """
   totalCount: Int!
+}
+"""
+PairingDisposition — values are English; each value's description gives the Chinese term.
+"""
+enum PairingDisposition @goModel(model: "github.com/nanpiao/sbqw/ent/schema/enum.PairingDisposition") {
+  """
+  解除结对 — end them
+  """
+  RELEASE
+  """
+  移交结对 — hand them to the old department's least-loaded cadre
+  """
+  HAND_OVER
 }
 """
 An edge in a connection.
@@ -19265,21 +19893,25 @@ type PartyMember implements Node {
   """
   status: MemberStatus!
   """
-  Where the member currently lives or works (分布), e.g. a migrant member's city
+  Where the member currently lives or works (分布), e.g. a floating member's city
   """
   location: String
   """
-  Home village 所在村
+  Floating member (流动党员) since this day, living or working away from the home organisation (location says where); null when not floating 流动日期
   """
-  villageID: ID!
+  floatingSince: Date
   """
-  Party organisation the member belongs to 所属党组织
+  Village of the member's organisation, for members of a village's organisation; null for township, department and 两新 members 所在村
+  """
+  villageID: ID
+  """
+  Party organisation the member belongs to 所属党组织; changed only by moveMember
   """
   organizationID: ID!
   """
-  The village this PartyMember belongs to 所属village
+  Village of the member's organisation; null for township, department and 两新 members
   """
-  village: Village!
+  village: Village
   """
   The organization this PartyMember belongs to 所属organization
   """
@@ -19789,6 +20421,46 @@ input PartyMemberWhereInput {
   """
   locationContainsFold: String
   """
+  floating_since field predicates
+  """
+  floatingSince: Date
+  """
+  floatingSince differs from 筛选：不等于
+  """
+  floatingSinceNEQ: Date
+  """
+  floatingSince is one of 筛选：在列表中
+  """
+  floatingSinceIn: [Date!]
+  """
+  floatingSince is none of 筛选：不在列表中
+  """
+  floatingSinceNotIn: [Date!]
+  """
+  floatingSince is after / greater than 筛选：大于
+  """
+  floatingSinceGT: Date
+  """
+  floatingSince is at or after / at least 筛选：大于等于
+  """
+  floatingSinceGTE: Date
+  """
+  floatingSince is before / less than 筛选：小于
+  """
+  floatingSinceLT: Date
+  """
+  floatingSince is at or before / at most 筛选：小于等于
+  """
+  floatingSinceLTE: Date
+  """
+  floatingSince is not set 筛选：为空
+  """
+  floatingSinceIsNil: Boolean
+  """
+  floatingSince is set 筛选：非空
+  """
+  floatingSinceNotNil: Boolean
+  """
   village_id field predicates
   """
   villageID: ID
@@ -19804,6 +20476,14 @@ input PartyMemberWhereInput {
   villageID is none of 筛选：不在列表中
   """
   villageIDNotIn: [ID!]
+  """
+  villageID is not set 筛选：为空
+  """
+  villageIDIsNil: Boolean
+  """
+  villageID is set 筛选：非空
+  """
+  villageIDNotNil: Boolean
   """
   organization_id field predicates
   """
@@ -19854,7 +20534,7 @@ input PartyMemberWhereInput {
   hasAssessmentsWith: [AssessmentWhereInput!] @scoped
 }
 """
-PartyOrganization 党组织: a party committee, general branch or branch of a township, a village or a district department. Reference data.
+PartyOrganization 党组织: a party committee, general branch or branch of a township, a village, a district department or a non-public enterprise or social organisation (两新组织) under a township; owner says which. Its members take their township, village and department from it. Reference data.
 """
 type PartyOrganization implements Node {
   """
@@ -19882,7 +20562,11 @@ type PartyOrganization implements Node {
   """
   kind: OrganizationKind!
   """
-  Township the organisation belongs to (villages' organisations too)
+  What the organisation belongs to: a village, a township, a department or a non-public enterprise or social organisation (两新组织, under a township) 隶属; derived from villageID and departmentID when not given
+  """
+  owner: OrganizationOwner!
+  """
+  Township the organisation belongs to; a village's and a 两新 organisation's too
   """
   townshipID: ID
   """
@@ -20185,6 +20869,22 @@ input PartyOrganizationWhereInput {
   kind is none of 筛选：不在列表中
   """
   kindNotIn: [OrganizationKind!]
+  """
+  owner field predicates
+  """
+  owner: OrganizationOwner
+  """
+  owner differs from 筛选：不等于
+  """
+  ownerNEQ: OrganizationOwner
+  """
+  owner is one of 筛选：在列表中
+  """
+  ownerIn: [OrganizationOwner!]
+  """
+  owner is none of 筛选：不在列表中
+  """
+  ownerNotIn: [OrganizationOwner!]
   """
   township_id field predicates
   """
@@ -26925,7 +27625,7 @@ input UpdatePartyMemberInput {
   """
   status: MemberStatus
   """
-  Where the member currently lives or works (分布), e.g. a migrant member's city
+  Where the member currently lives or works (分布), e.g. a floating member's city
   """
   location: String
   """
@@ -26933,9 +27633,13 @@ input UpdatePartyMemberInput {
   """
   clearLocation: Boolean
   """
-  Party organisation the member belongs to 所属党组织
+  Floating member (流动党员) since this day, living or working away from the home organisation (location says where); null when not floating 流动日期
   """
-  organizationID: ID
+  floatingSince: Date
+  """
+  Set floatingSince to empty 清空该字段
+  """
+  clearFloatingSince: Boolean
 }
 """
 UpdatePartyOrganizationInput is used for update PartyOrganization object.
@@ -29027,10 +29731,50 @@ func (ec *executionContext) childFields_Cadre(ctx context.Context, field graphql
 		return ec.fieldContext_Cadre_member(ctx, field)
 	case "pairings":
 		return ec.fieldContext_Cadre_pairings(ctx, field)
+	case "assignments":
+		return ec.fieldContext_Cadre_assignments(ctx, field)
 	case "phone":
 		return ec.fieldContext_Cadre_phone(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Cadre", field.Name)
+}
+
+func (ec *executionContext) childFields_CadreAssignment(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_CadreAssignment_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_CadreAssignment_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_CadreAssignment_updatedAt(ctx, field)
+	case "version":
+		return ec.fieldContext_CadreAssignment_version(ctx, field)
+	case "cadreID":
+		return ec.fieldContext_CadreAssignment_cadreID(ctx, field)
+	case "departmentID":
+		return ec.fieldContext_CadreAssignment_departmentID(ctx, field)
+	case "from":
+		return ec.fieldContext_CadreAssignment_from(ctx, field)
+	case "to":
+		return ec.fieldContext_CadreAssignment_to(ctx, field)
+	case "reason":
+		return ec.fieldContext_CadreAssignment_reason(ctx, field)
+	case "cadre":
+		return ec.fieldContext_CadreAssignment_cadre(ctx, field)
+	case "department":
+		return ec.fieldContext_CadreAssignment_department(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CadreAssignment", field.Name)
+}
+
+func (ec *executionContext) childFields_CadreAssignmentEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_CadreAssignmentEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_CadreAssignmentEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CadreAssignmentEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_CadreConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -30063,6 +30807,8 @@ func (ec *executionContext) childFields_PartyMember(ctx context.Context, field g
 		return ec.fieldContext_PartyMember_status(ctx, field)
 	case "location":
 		return ec.fieldContext_PartyMember_location(ctx, field)
+	case "floatingSince":
+		return ec.fieldContext_PartyMember_floatingSince(ctx, field)
 	case "villageID":
 		return ec.fieldContext_PartyMember_villageID(ctx, field)
 	case "organizationID":
@@ -30133,6 +30879,8 @@ func (ec *executionContext) childFields_PartyOrganization(ctx context.Context, f
 		return ec.fieldContext_PartyOrganization_name(ctx, field)
 	case "kind":
 		return ec.fieldContext_PartyOrganization_kind(ctx, field)
+	case "owner":
+		return ec.fieldContext_PartyOrganization_owner(ctx, field)
 	case "townshipID":
 		return ec.fieldContext_PartyOrganization_townshipID(ctx, field)
 	case "villageID":

@@ -47,3 +47,47 @@ func (e OrganizationKind) MarshalGQL(w io.Writer) { marshal(w, e) }
 func (e *OrganizationKind) UnmarshalGQL(v any) error {
 	return unmarshal(v, e, "OrganizationKind", organizationKindValues)
 }
+
+// OrganizationOwner 党组织隶属: what a party organisation belongs to, and so where its members'
+// scope lies.
+type OrganizationOwner string
+
+const (
+	OwnerVillage            OrganizationOwner = "VILLAGE"
+	OwnerTownship           OrganizationOwner = "TOWNSHIP"
+	OwnerDepartment         OrganizationOwner = "DEPARTMENT"
+	OwnerEnterpriseOrSocial OrganizationOwner = "ENTERPRISE_OR_SOCIAL"
+)
+
+var organizationOwnerValues = define("OrganizationOwner",
+	Term{string(OwnerVillage), "村党组织", "a village's organisation"},
+	Term{string(OwnerTownship), "乡镇机关党组织", "a township's own committee or branch"},
+	Term{string(OwnerDepartment), "机关党组织", "a district department's organisation"},
+	Term{string(OwnerEnterpriseOrSocial), "两新组织党组织", "a non-public enterprise's or social organisation's, under a township"},
+)
+
+func (OrganizationOwner) Values() []string         { return organizationOwnerValues }
+func (e OrganizationOwner) MarshalGQL(w io.Writer) { marshal(w, e) }
+func (e *OrganizationOwner) UnmarshalGQL(v any) error {
+	return unmarshal(v, e, "OrganizationOwner", organizationOwnerValues)
+}
+
+// PairingDisposition 结对处置: what a cadre's transfer does with the cadre's pairings in the
+// villages linked to the old department.
+type PairingDisposition string
+
+const (
+	PairingsRelease  PairingDisposition = "RELEASE"
+	PairingsHandOver PairingDisposition = "HAND_OVER"
+)
+
+var pairingDispositionValues = define("PairingDisposition",
+	Term{string(PairingsRelease), "解除结对", "end them"},
+	Term{string(PairingsHandOver), "移交结对", "hand them to the old department's least-loaded cadre"},
+)
+
+func (PairingDisposition) Values() []string         { return pairingDispositionValues }
+func (e PairingDisposition) MarshalGQL(w io.Writer) { marshal(w, e) }
+func (e *PairingDisposition) UnmarshalGQL(v any) error {
+	return unmarshal(v, e, "PairingDisposition", pairingDispositionValues)
+}
