@@ -93,6 +93,7 @@ func sealPersonalData(p personal) ent.Hook {
 			}
 			id, _ := sm.ID()
 			sets, args := make([]string, 0, len(pending)), make([]any, 0, len(pending)+1)
+			cols, vals := make([]string, 0, len(pending)), make([]string, 0, len(pending))
 			for _, s := range pending {
 				sv, err := sealer.Seal(pii.Place{Table: table, Column: s.column, Row: id}, s.plain)
 				if err != nil {
@@ -100,7 +101,12 @@ func sealPersonalData(p personal) ent.Hook {
 				}
 				sets = append(sets, s.column+"_sealed = ?")
 				args = append(args, sv)
+				cols, vals = append(cols, s.column), append(vals, sv)
 				setSealed(v, s.column, sv)
+			}
+			if b := sealBatchOf(ctx); b != nil { // a bulk load: stored by b.Flush, in the same transaction
+				b.add(table, id, cols, vals)
+				return v, nil
 			}
 			if _, err := sm.Client().ExecContext(ctx, "UPDATE "+table+" SET "+strings.Join(sets, ", ")+" WHERE id = ?", append(args, id)...); err != nil {
 				return nil, fmt.Errorf("sealing personal data of %s %d: %w", m.Type(), id, err)
