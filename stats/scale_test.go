@@ -45,7 +45,10 @@ func TestScaleStatistics(t *testing.T) {
 	}{
 		{"households{totalCount}", func(ctx context.Context) error { _, err := c.Household.Query().Count(ctx); return err }},
 		{"residents{totalCount}", func(ctx context.Context) error { _, err := c.Resident.Query().Count(ctx); return err }},
-		{"districtReport", func(ctx context.Context) error { _, err := stats.DistrictReportOf(ctx, c, 2026, stats.AsOf{}); return err }},
+		{"districtReport", func(ctx context.Context) error {
+			_, err := stats.DistrictReportOf(ctx, c, 2026, stats.AsOf{})
+			return err
+		}},
 		{"pairingCoverage", func(ctx context.Context) error {
 			_, err := stats.PairingCoverageByUnit(ctx, c, stats.ByTownship, stats.AsOf{})
 			return err
@@ -54,7 +57,10 @@ func TestScaleStatistics(t *testing.T) {
 			_, err := stats.PairingCoverageByUnit(ctx, c, stats.ByVillage, stats.AsOf{})
 			return err
 		}},
-		{"cadreLoad", func(ctx context.Context) error { _, err := stats.CadreLoadByDepartment(ctx, c, stats.AsOf{}); return err }},
+		{"cadreLoad", func(ctx context.Context) error {
+			_, err := stats.CadreLoadByDepartment(ctx, c, stats.AsOf{})
+			return err
+		}},
 		{"visitCompliance", func(ctx context.Context) error {
 			_, err := stats.VisitComplianceByUnit(ctx, c, 2026, stats.ByTownship, stats.AsOf{})
 			return err
@@ -67,7 +73,10 @@ func TestScaleStatistics(t *testing.T) {
 			_, err := stats.DemandStatsOf(ctx, c, nil, grp(stats.ByTownship), stats.AsOf{})
 			return err
 		}},
-		{"demoProjectStats", func(ctx context.Context) error { _, err := stats.DemoProjectStats(ctx, c, nil, stats.AsOf{}); return err }},
+		{"demoProjectStats", func(ctx context.Context) error {
+			_, err := stats.DemoProjectStats(ctx, c, nil, stats.AsOf{})
+			return err
+		}},
 		{"trainingCompletion", func(ctx context.Context) error {
 			_, err := stats.TrainingCompletionByUnit(ctx, c, 2026, stats.ByTownship, stats.AsOf{})
 			return err
