@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -32,12 +33,14 @@ func TestScaleStatistics(t *testing.T) {
 		t.Fatal(err)
 	}
 	counter := &testkit.Counter{Driver: storage.NewDriver(sdb.Dialect, sdb.SQL)}
-	sdb.Client = ent.NewClient(ent.Driver(counter), ent.Sealer(testkit.Sealer()))
+	rec := &recorder{Driver: counter}
+	sdb.Client = ent.NewClient(ent.Driver(rec), ent.Sealer(testkit.Sealer()))
 	d := &demo{db: &testkit.DB{DB: sdb, Counter: counter}}
 	defer sdb.Close()
 	d.srv = testkit.NewServer(t, d.db)
 	c := sdb.Client
 	as := d.as(t, "admin")
+	township := d.int(t, "SELECT rb.township_id FROM role_bindings rb JOIN users u ON u.id = rb.user_id WHERE u.username = 'township01'")
 	grp := func(g stats.StatsGrouping) *stats.StatsGrouping { return &g }
 	cases := []struct {
 		name string
@@ -101,6 +104,14 @@ func TestScaleStatistics(t *testing.T) {
 			_, err := stats.ProjectOutcomes(ctx, c, 2026, stats.ByTownship, stats.AsOf{})
 			return err
 		}},
+		{"annualReport(township01)", func(ctx context.Context) error {
+			r, err := stats.AnnualReportOf(ctx, c, township, 2026, stats.AsOf{})
+			if err != nil {
+				return err
+			}
+			_, err = r.VisitCompliance(ctx)
+			return err
+		}},
 		{"assessmentProgress", func(ctx context.Context) error {
 			_, err := stats.AssessmentProgressByUnit(ctx, c, 2026, stats.ByTownship, stats.AsOf{})
 			return err
@@ -112,11 +123,11 @@ func TestScaleStatistics(t *testing.T) {
 		if only != "" && sc.name != only {
 			continue
 		}
-		counter.Start()
+		rec.start()
 		if err := sc.run(as); err != nil {
 			t.Fatalf("%s: %v", sc.name, err)
 		}
-		stmts := counter.Stop()
+		stmts := rec.stop()
 		best := time.Duration(1 << 62)
 		for range 3 {
 			begin := time.Now()
@@ -128,7 +139,7 @@ func TestScaleStatistics(t *testing.T) {
 		summary = append(summary, fmt.Sprintf("%-26s %8.3f s  %2d statements", sc.name, best.Seconds(), len(stmts)))
 		t.Logf("== %s: best of 3 %.3f s, %d statements", sc.name, best.Seconds(), len(stmts))
 		for _, s := range stmts {
-			t.Logf("  %s", strings.Join(strings.Fields(s), " "))
+			t.Logf("  [%.3f s] %s", timed(t, sdb, s).Seconds(), strings.Join(strings.Fields(s.query), " "))
 			for _, p := range plan(t, sdb, s) {
 				t.Logf("      %s", p)
 			}
@@ -137,17 +148,63 @@ func TestScaleStatistics(t *testing.T) {
 	t.Logf("summary (best of 3, admin, %s):\n%s", sdb.Dialect, strings.Join(summary, "\n"))
 }
 
-// plan is the engine's plan of one statement, its placeholders unbound (NULL) on SQLite; on
-// MySQL they are bound to 0, which names no row but leaves the plan's shape.
-func plan(t *testing.T, db *storage.DB, stmt string) []string {
-	q, args := "EXPLAIN QUERY PLAN "+stmt, []any(nil)
-	if db.Dialect == dialect.MySQL {
-		q = "EXPLAIN " + stmt
-		for range strings.Count(stmt, "?") {
-			args = append(args, 0)
-		}
+// recorder keeps the statements (and their arguments) run through the client while on.
+type recorder struct {
+	dialect.Driver
+	mu    sync.Mutex
+	on    bool
+	stmts []statement
+}
+
+type statement struct {
+	query string
+	args  []any
+}
+
+func (r *recorder) start() { r.mu.Lock(); r.on, r.stmts = true, nil; r.mu.Unlock() }
+func (r *recorder) stop() []statement {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.on = false
+	return r.stmts
+}
+
+func (r *recorder) Query(ctx context.Context, query string, args, v any) error {
+	r.mu.Lock()
+	if r.on {
+		a, _ := args.([]any)
+		r.stmts = append(r.stmts, statement{query, a})
 	}
-	rows, err := db.SQL.Query(q, args...)
+	r.mu.Unlock()
+	return r.Driver.Query(ctx, query, args, v)
+}
+
+// timed runs one statement on its own and reads all its rows: the best of three.
+func timed(t *testing.T, db *storage.DB, s statement) time.Duration {
+	best := time.Duration(1 << 62)
+	for range 3 {
+		begin := time.Now()
+		rows, err := db.SQL.Query(s.query, s.args...)
+		if err != nil {
+			t.Fatalf("%s: %v", s.query, err)
+		}
+		for rows.Next() {
+		}
+		if err := rows.Close(); err != nil {
+			t.Fatal(err)
+		}
+		best = min(best, time.Since(begin))
+	}
+	return best
+}
+
+// plan is the engine's plan of one statement with its arguments.
+func plan(t *testing.T, db *storage.DB, s statement) []string {
+	q := "EXPLAIN QUERY PLAN " + s.query
+	if db.Dialect == dialect.MySQL {
+		q = "EXPLAIN " + s.query
+	}
+	rows, err := db.SQL.Query(q, s.args...)
 	if err != nil {
 		return []string{"(no plan: " + err.Error() + ")"}
 	}
