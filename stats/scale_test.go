@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -21,7 +22,7 @@ import (
 // $SBQW_SCALE_DB (sqlite:<file> or mysql://…, loaded e.g. by demo's TestScaleLoadTime) and
 // prints each statement it runs with the engine's plan (EXPLAIN QUERY PLAN / EXPLAIN). A
 // measuring tool for docs/benchmark.md ("Province scale"), skipped unless the variable is set;
-// SBQW_SCALE_ONLY=name runs one statistic.
+// SBQW_SCALE_ONLY=name runs one statistic, SBQW_SCALE_REPEAT=n times each n times (default 3).
 func TestScaleStatistics(t *testing.T) {
 	url := os.Getenv("SBQW_SCALE_DB")
 	if url == "" {
@@ -118,6 +119,9 @@ func TestScaleStatistics(t *testing.T) {
 		}},
 	}
 	only := os.Getenv("SBQW_SCALE_ONLY")
+	if n, err := strconv.Atoi(os.Getenv("SBQW_SCALE_REPEAT")); err == nil && n > 0 {
+		repeat = n
+	}
 	var summary []string
 	for _, sc := range cases {
 		if only != "" && sc.name != only {
@@ -129,7 +133,7 @@ func TestScaleStatistics(t *testing.T) {
 		}
 		stmts := rec.stop()
 		best := time.Duration(1 << 62)
-		for range 3 {
+		for range repeat {
 			begin := time.Now()
 			if err := sc.run(as); err != nil {
 				t.Fatalf("%s: %v", sc.name, err)
@@ -137,7 +141,7 @@ func TestScaleStatistics(t *testing.T) {
 			best = min(best, time.Since(begin))
 		}
 		summary = append(summary, fmt.Sprintf("%-26s %8.3f s  %2d statements", sc.name, best.Seconds(), len(stmts)))
-		t.Logf("== %s: best of 3 %.3f s, %d statements", sc.name, best.Seconds(), len(stmts))
+		t.Logf("== %s: best of %d %.3f s, %d statements", sc.name, repeat, best.Seconds(), len(stmts))
 		for _, s := range stmts {
 			t.Logf("  [%.3f s] %s", timed(t, sdb, s).Seconds(), strings.Join(strings.Fields(s.query), " "))
 			for _, p := range plan(t, sdb, s) {
@@ -145,7 +149,7 @@ func TestScaleStatistics(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("summary (best of 3, admin, %s):\n%s", sdb.Dialect, strings.Join(summary, "\n"))
+	t.Logf("summary (best of %d, admin, %s):\n%s", repeat, sdb.Dialect, strings.Join(summary, "\n"))
 }
 
 // recorder keeps the statements (and their arguments) run through the client while on.
@@ -179,10 +183,13 @@ func (r *recorder) Query(ctx context.Context, query string, args, v any) error {
 	return r.Driver.Query(ctx, query, args, v)
 }
 
-// timed runs one statement on its own and reads all its rows: the best of three.
+// repeat is how often each statistic and statement is timed; the best time counts.
+var repeat = 3
+
+// timed runs one statement on its own and reads all its rows: the best of repeat runs.
 func timed(t *testing.T, db *storage.DB, s statement) time.Duration {
 	best := time.Duration(1 << 62)
-	for range 3 {
+	for range repeat {
 		begin := time.Now()
 		rows, err := db.SQL.Query(s.query, s.args...)
 		if err != nil {
