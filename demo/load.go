@@ -21,7 +21,6 @@ import (
 	"strconv"
 	"time"
 
-	"entgo.io/ent/dialect"
 	entschema "entgo.io/ent/dialect/sql/schema"
 
 	"github.com/nanpiao/sbqw/authz"
@@ -220,25 +219,11 @@ func loadInOneTx(ctx context.Context, client *ent.Client, seed int64, hash strin
 	if err != nil {
 		return nil, fmt.Errorf("demo: starting the transaction: %w", err)
 	}
-	restore := func() {} // the page cache's size, see below
 	rollback := func(err error) (map[string]int, error) {
-		restore()
 		if rerr := tx.Rollback(); rerr != nil {
 			return nil, fmt.Errorf("%w (rolling back: %v)", err, rerr)
 		}
 		return nil, err
-	}
-	if client.Dialect() == dialect.SQLite {
-		// A copy writes about 50 MB of rows and index entries. With SQLite's default page cache
-		// (2 MB) the index pages, written in key order rather than row order, spill to the WAL
-		// again and again within the transaction; a larger cache for the load's connection
-		// writes each about once. The connection goes back to the pool with its old size: the
-		// server's memory is meant for requests.
-		r, err := bigPageCache(ctx, tx)
-		if err != nil {
-			return rollback(err)
-		}
-		restore = r
 	}
 	if wipeFirst {
 		if err := wipe(ctx, tx); err != nil {
@@ -257,7 +242,6 @@ func loadInOneTx(ctx context.Context, client *ent.Client, seed int64, hash strin
 	if err := l.run(runCtx); err != nil {
 		return rollback(err)
 	}
-	restore()
 	if !last {
 		if err := tx.Commit(); err != nil {
 			return nil, fmt.Errorf("demo: committing copy %d of the demo district: %w", copy, err)
@@ -271,33 +255,6 @@ func loadInOneTx(ctx context.Context, client *ent.Client, seed int64, hash strin
 		return nil, fmt.Errorf("demo: committing the demo district: %w", err)
 	}
 	return l.counts, nil
-}
-
-// loadCacheKiB is the page cache of a SQLite load's connection.
-const loadCacheKiB = 64 << 10
-
-// bigPageCache gives the transaction's connection a page cache of loadCacheKiB and returns
-// the function that sets it back (run before commit or rollback: it must reach the same
-// connection).
-func bigPageCache(ctx context.Context, tx *ent.Tx) (func(), error) {
-	var old int
-	rows, err := tx.QueryContext(ctx, "PRAGMA cache_size")
-	if err != nil {
-		return nil, fmt.Errorf("demo: reading the page cache size: %w", err)
-	}
-	for rows.Next() {
-		if err := rows.Scan(&old); err != nil {
-			_ = rows.Close()
-			return nil, fmt.Errorf("demo: reading the page cache size: %w", err)
-		}
-	}
-	if err := rows.Close(); err != nil {
-		return nil, err
-	}
-	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA cache_size = %d", -loadCacheKiB)); err != nil {
-		return nil, fmt.Errorf("demo: sizing the page cache: %w", err)
-	}
-	return func() { _, _ = tx.ExecContext(ctx, fmt.Sprintf("PRAGMA cache_size = %d", old)) }, nil
 }
 
 // keptTables survive a wipe: settings hold the markers (and other platform state), and Casbin
