@@ -29,6 +29,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/schema"
 	"github.com/nanpiao/sbqw/ent/setting"
 	"github.com/nanpiao/sbqw/feed"
+	"github.com/nanpiao/sbqw/workflow"
 )
 
 // DefaultSeed is the seed used when Options.Seed is 0 — the year the programme started.
@@ -233,7 +234,12 @@ func loadInOneTx(ctx context.Context, client *ent.Client, seed int64, hash strin
 	l.closesYear = last // a scaled load closes 2025 once, with its last copy, so the snapshot holds every copy
 	// The load writes the history of past years before it closes one; the year lock would
 	// only cost it a lookup per row.
-	if err := l.run(schema.BulkLoad(ctx)); err != nil {
+	runCtx := schema.BulkLoad(ctx)
+	if copy > 0 {
+		// Copy k repeats copy 0's rows under codes of its own; copy 0 went through every rule.
+		runCtx = workflow.GeneratedCopy(runCtx)
+	}
+	if err := l.run(runCtx); err != nil {
 		return rollback(err)
 	}
 	if !last {

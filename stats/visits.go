@@ -92,7 +92,7 @@ func visitCompliance(ctx context.Context, client *ent.Client, year int, g StatsG
 	err = client.Pairing.Query().
 		Where(predicate.Pairing(inTownship(townshipID)), pairing.Or(active, inForceOn(sf))).
 		Modify(
-			joinVisits(ctx, minTime(from, t.AddDate(0, 0, -longQuietDays)), from, until, at.before()),
+			joinVisits(ctx, townshipID, minTime(from, t.AddDate(0, 0, -longQuietDays)), from, until, at.before()),
 			grouped([]key{unitKey(g)},
 				countIf("active", active),
 				countIf("quiet60", quiet(quietDays)),
@@ -143,7 +143,12 @@ func visitCompliance(ctx context.Context, client *ent.Client, year int, g StatsG
 // correlated sub-query per pairing and condition costs several times more on MariaDB.) The
 // visits are a sub-query, so they carry the visits' read filter themselves. Visits from before
 // on are left out (those made after the day counted on).
-func joinVisits(ctx context.Context, since, from, to, before time.Time) func(*sql.Selector) {
+//
+// For one township (townshipID ≠ 0) only that township's visits are aggregated: a visit
+// carries its pairing's township (scope inheritance), so the other townships' visits could only
+// join pairings the outer query leaves out, and a township's report reads its own visits
+// (visit_township_id) instead of every visit of the district.
+func joinVisits(ctx context.Context, townshipID int, since, from, to, before time.Time) func(*sql.Selector) {
 	return func(s *sql.Selector) {
 		b := sql.Dialect(s.Dialect())
 		v := b.Table(visit.Table)
@@ -154,6 +159,7 @@ func joinVisits(ctx context.Context, since, from, to, before time.Time) func(*sq
 		visit.VisitedAtGTE(since)(sub)
 		visit.VisitedAtLT(before)(sub)
 		visible(ctx, "Visit")(sub)
+		inTownship(townshipID)(sub)
 		sub.GroupBy(v.C(visit.FieldPairingID)).As("seen")
 		s.LeftJoin(sub).On(s.C(pairing.FieldID), sub.C(visit.FieldPairingID))
 	}

@@ -30,6 +30,9 @@ func today() time.Time { return clock.Today() }
 func PairingRules() ent.Hook {
 	return hook.On(func(next ent.Mutator) ent.Mutator {
 		return hook.PairingFunc(func(ctx context.Context, m *ent.PairingMutation) (ent.Value, error) {
+			if isGeneratedCopy(ctx) {
+				return next.Mutate(ctx, m)
+			}
 			cadreID, _ := m.CadreID()
 			householdID, _ := m.HouseholdID()
 			start, _ := m.StartOn()
@@ -168,6 +171,9 @@ func actorOf(ctx context.Context) (*int, string) {
 func EnrollmentRules() ent.Hook {
 	return hook.On(func(next ent.Mutator) ent.Mutator {
 		return hook.TrainingEnrollmentFunc(func(ctx context.Context, m *ent.TrainingEnrollmentMutation) (ent.Value, error) {
+			if m.Op().Is(ent.OpCreate) && isGeneratedCopy(ctx) {
+				return next.Mutate(ctx, m)
+			}
 			c := m.Client()
 			if sid, ok := m.SecretaryID(); ok {
 				serving, err := c.Post.Query().Where(post.MemberID(sid), VillageSecretaryOn(today())).Exist(authz.Bypass(ctx, "workflow rule"))
@@ -235,6 +241,9 @@ func CourseRules() ent.Hook {
 func AssessmentRules() ent.Hook {
 	return hook.On(func(next ent.Mutator) ent.Mutator {
 		return hook.AssessmentFunc(func(ctx context.Context, m *ent.AssessmentMutation) (ent.Value, error) {
+			if isGeneratedCopy(ctx) {
+				return next.Mutate(ctx, m)
+			}
 			ind, _ := m.Indicator()
 			villageID, _ := m.VillageID()
 			year, _ := m.Year()

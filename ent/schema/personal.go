@@ -48,16 +48,19 @@ func sealPersonalData(p personal) ent.Hook {
 				return next.Mutate(ctx, m)
 			}
 			table := gen.TypeTables[m.Type()]
+			// Client() builds a new client each call (every type's client in it): once per row.
+			client := sm.Client()
+			sealer := client.Sealer
 			var pending []sealed
 			if p.idNumber != "" {
-				s, err := prepareIDNumber(ctx, sm, table, p)
+				s, err := prepareIDNumber(ctx, sm, client, table, p)
 				if err != nil {
 					return nil, err
 				}
 				pending = append(pending, s...)
 			}
 			if p.phone != "" {
-				s, err := preparePhone(sm, p.phone)
+				s, err := preparePhone(sm, sealer, p.phone)
 				if err != nil {
 					return nil, err
 				}
@@ -69,7 +72,6 @@ func sealPersonalData(p personal) ent.Hook {
 			if m.Op().Is(ent.OpUpdate) {
 				return nil, apperr.Rule("personal values are changed one record at a time (个人信息须逐条修改)")
 			}
-			sealer := sm.Client().Sealer
 			if id, known := sm.ID(); known { // an update of one row: sealed in the same UPDATE
 				for _, s := range pending {
 					v, err := sealer.Seal(pii.Place{Table: table, Column: s.column, Row: id}, s.plain)
@@ -93,6 +95,7 @@ func sealPersonalData(p personal) ent.Hook {
 			}
 			id, _ := sm.ID()
 			sets, args := make([]string, 0, len(pending)), make([]any, 0, len(pending)+1)
+			cols, vals := make([]string, 0, len(pending)), make([]string, 0, len(pending))
 			for _, s := range pending {
 				sv, err := sealer.Seal(pii.Place{Table: table, Column: s.column, Row: id}, s.plain)
 				if err != nil {
@@ -100,9 +103,14 @@ func sealPersonalData(p personal) ent.Hook {
 				}
 				sets = append(sets, s.column+"_sealed = ?")
 				args = append(args, sv)
+				cols, vals = append(cols, s.column), append(vals, sv)
 				setSealed(v, s.column, sv)
 			}
-			if _, err := sm.Client().ExecContext(ctx, "UPDATE "+table+" SET "+strings.Join(sets, ", ")+" WHERE id = ?", append(args, id)...); err != nil {
+			if b := sealBatchOf(ctx); b != nil { // a bulk load: stored by b.Flush, in the same transaction
+				b.add(table, id, cols, vals)
+				return v, nil
+			}
+			if _, err := client.ExecContext(ctx, "UPDATE "+table+" SET "+strings.Join(sets, ", ")+" WHERE id = ?", append(args, id)...); err != nil {
 				return nil, fmt.Errorf("sealing personal data of %s %d: %w", m.Type(), id, err)
 			}
 			return v, nil
@@ -130,7 +138,7 @@ func setSealed(v ent.Value, column, sealed string) {
 	}
 }
 
-func prepareIDNumber(ctx context.Context, m sealerMutation, table string, p personal) ([]sealed, error) {
+func prepareIDNumber(ctx context.Context, m sealerMutation, client *gen.Client, table string, p personal) ([]sealed, error) {
 	v, ok := m.Field(p.idNumber)
 	if !ok {
 		return nil, nil
@@ -139,10 +147,10 @@ func prepareIDNumber(ctx context.Context, m sealerMutation, table string, p pers
 	if err != nil {
 		return nil, apperr.Invalid(gqlName(p.idNumber), "%s", err.Error())
 	}
-	if err := blindIndex(m, p.idNumber, pii.KindIDNumber, id.Value); err != nil {
+	if err := blindIndex(m, client.Sealer, p.idNumber, pii.KindIDNumber, id.Value); err != nil {
 		return nil, err
 	}
-	if err := refuseDuplicateUnderOlderKey(ctx, m, table, p.idNumber, id.Value); err != nil {
+	if err := refuseDuplicateUnderOlderKey(ctx, m, client, table, p.idNumber, id.Value); err != nil {
 		return nil, err
 	}
 	if p.birthYear != "" {
@@ -162,7 +170,7 @@ func prepareIDNumber(ctx context.Context, m sealerMutation, table string, p pers
 	return []sealed{{p.idNumber, id.Value}}, nil
 }
 
-func preparePhone(m sealerMutation, name string) ([]sealed, error) {
+func preparePhone(m sealerMutation, sealer *pii.Sealer, name string) ([]sealed, error) {
 	if m.FieldCleared(name) {
 		for _, f := range []string{name + "_sealed", name + "_index"} {
 			if err := m.ClearField(f); err != nil {
@@ -179,12 +187,12 @@ func preparePhone(m sealerMutation, name string) ([]sealed, error) {
 	if err != nil {
 		return nil, apperr.Invalid(gqlName(name), "%s", err.Error())
 	}
-	return []sealed{{name, phone}}, blindIndex(m, name, pii.KindPhone, phone)
+	return []sealed{{name, phone}}, blindIndex(m, sealer, name, pii.KindPhone, phone)
 }
 
 // blindIndex empties the plaintext column and stores the blind index under the current key.
-func blindIndex(m sealerMutation, name, kind, plain string) error {
-	idx, err := m.Client().Sealer.BlindIndex(kind, plain)
+func blindIndex(m sealerMutation, sealer *pii.Sealer, name, kind, plain string) error {
+	idx, err := sealer.BlindIndex(kind, plain)
 	if err != nil {
 		return err
 	}
@@ -199,8 +207,8 @@ func blindIndex(m sealerMutation, name, kind, plain string) error {
 // blind index) cannot see. Once every replica seals with the new key, no row gets an older
 // key's index any more, so this check and the unique index between them refuse every duplicate:
 // a row rekeyed by the rotation meanwhile meets the unique index.
-func refuseDuplicateUnderOlderKey(ctx context.Context, m sealerMutation, table, column, value string) error {
-	all, err := m.Client().Sealer.BlindIndexes(pii.KindIDNumber, value)
+func refuseDuplicateUnderOlderKey(ctx context.Context, m sealerMutation, client *gen.Client, table, column, value string) error {
+	all, err := client.Sealer.BlindIndexes(pii.KindIDNumber, value)
 	if err != nil || len(all) < 2 {
 		return err
 	}
@@ -214,7 +222,7 @@ func refuseDuplicateUnderOlderKey(ctx context.Context, m sealerMutation, table, 
 		q += " AND id <> ?"
 		args = append(args, id)
 	}
-	rows, err := m.Client().QueryContext(ctx, q, args...)
+	rows, err := client.QueryContext(ctx, q, args...)
 	if err != nil {
 		return err
 	}
