@@ -54398,7 +54398,7 @@ func (ec *executionContext) marshalNApiKey2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋen
 }
 
 func (ec *executionContext) marshalNApiKeyEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐApiKeyEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.ApiKeyEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNApiKeyEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐApiKeyEdge(ctx, sel, v[i])
@@ -54457,7 +54457,7 @@ func (ec *executionContext) marshalNAssessmentConnection2ᚖgithubᚗcomᚋnanpi
 }
 
 func (ec *executionContext) marshalNAssessmentEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐAssessmentEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.AssessmentEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAssessmentEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐAssessmentEdge(ctx, sel, v[i])
@@ -54521,7 +54521,7 @@ func (ec *executionContext) marshalNAttachmentConnection2ᚖgithubᚗcomᚋnanpi
 }
 
 func (ec *executionContext) marshalNAttachmentEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐAttachmentEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.AttachmentEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAttachmentEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐAttachmentEdge(ctx, sel, v[i])
@@ -54595,7 +54595,7 @@ func (ec *executionContext) marshalNAuditEventConnection2ᚖgithubᚗcomᚋnanpi
 }
 
 func (ec *executionContext) marshalNAuditEventEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐAuditEventEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.AuditEventEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAuditEventEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐAuditEventEdge(ctx, sel, v[i])
@@ -54659,7 +54659,7 @@ func (ec *executionContext) marshalNCadreConnection2ᚖgithubᚗcomᚋnanpiaoᚋ
 }
 
 func (ec *executionContext) marshalNCadreEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐCadreEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.CadreEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCadreEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐCadreEdge(ctx, sel, v[i])
@@ -54723,7 +54723,7 @@ func (ec *executionContext) marshalNContributionConnection2ᚖgithubᚗcomᚋnan
 }
 
 func (ec *executionContext) marshalNContributionEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐContributionEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.ContributionEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNContributionEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐContributionEdge(ctx, sel, v[i])
@@ -54941,7 +54941,7 @@ func (ec *executionContext) marshalNDemandConnection2ᚖgithubᚗcomᚋnanpiao�
 }
 
 func (ec *executionContext) marshalNDemandEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemandEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.DemandEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDemandEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemandEdge(ctx, sel, v[i])
@@ -54981,7 +54981,7 @@ func (ec *executionContext) marshalNDemandEventConnection2ᚖgithubᚗcomᚋnanp
 }
 
 func (ec *executionContext) marshalNDemandEventEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemandEventEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.DemandEventEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDemandEventEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemandEventEdge(ctx, sel, v[i])
@@ -55079,7 +55079,7 @@ func (ec *executionContext) marshalNDemoProjectConnection2ᚖgithubᚗcomᚋnanp
 }
 
 func (ec *executionContext) marshalNDemoProjectEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemoProjectEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.DemoProjectEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDemoProjectEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemoProjectEdge(ctx, sel, v[i])
@@ -55138,7 +55138,7 @@ func (ec *executionContext) marshalNDemoProjectStageConnection2ᚖgithubᚗcom�
 }
 
 func (ec *executionContext) marshalNDemoProjectStageEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemoProjectStageEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.DemoProjectStageEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDemoProjectStageEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemoProjectStageEdge(ctx, sel, v[i])
@@ -55207,7 +55207,7 @@ func (ec *executionContext) marshalNDepartmentConnection2ᚖgithubᚗcomᚋnanpi
 }
 
 func (ec *executionContext) marshalNDepartmentEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDepartmentEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.DepartmentEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDepartmentEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDepartmentEdge(ctx, sel, v[i])
@@ -55268,7 +55268,7 @@ func (ec *executionContext) marshalNDepartmentVillageLink2ᚖgithubᚗcomᚋnanp
 }
 
 func (ec *executionContext) marshalNDepartmentVillageLinkEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDepartmentVillageLinkEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.DepartmentVillageLinkEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDepartmentVillageLinkEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDepartmentVillageLinkEdge(ctx, sel, v[i])
@@ -55429,7 +55429,7 @@ func (ec *executionContext) marshalNHouseholdConnection2ᚖgithubᚗcomᚋnanpia
 }
 
 func (ec *executionContext) marshalNHouseholdEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐHouseholdEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.HouseholdEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNHouseholdEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐHouseholdEdge(ctx, sel, v[i])
@@ -55547,7 +55547,7 @@ func (ec *executionContext) marshalNMonitoringRisk2githubᚗcomᚋnanpiaoᚋsbqw
 }
 
 func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐNoder(ctx context.Context, sel ast.SelectionSet, v []ent.Noder) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalONode2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚐNoder(ctx, sel, v[i])
@@ -55607,7 +55607,7 @@ func (ec *executionContext) marshalNPairingConnection2ᚖgithubᚗcomᚋnanpiao�
 }
 
 func (ec *executionContext) marshalNPairingEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPairingEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.PairingEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPairingEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPairingEdge(ctx, sel, v[i])
@@ -55671,7 +55671,7 @@ func (ec *executionContext) marshalNPartyMemberConnection2ᚖgithubᚗcomᚋnanp
 }
 
 func (ec *executionContext) marshalNPartyMemberEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPartyMemberEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.PartyMemberEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPartyMemberEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPartyMemberEdge(ctx, sel, v[i])
@@ -55735,7 +55735,7 @@ func (ec *executionContext) marshalNPartyOrganizationConnection2ᚖgithubᚗcom�
 }
 
 func (ec *executionContext) marshalNPartyOrganizationEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPartyOrganizationEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.PartyOrganizationEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPartyOrganizationEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPartyOrganizationEdge(ctx, sel, v[i])
@@ -55799,7 +55799,7 @@ func (ec *executionContext) marshalNPostConnection2ᚖgithubᚗcomᚋnanpiaoᚋs
 }
 
 func (ec *executionContext) marshalNPostEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPostEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.PostEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPostEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPostEdge(ctx, sel, v[i])
@@ -55893,7 +55893,7 @@ func (ec *executionContext) marshalNPovertyStatusChangeConnection2ᚖgithubᚗco
 }
 
 func (ec *executionContext) marshalNPovertyStatusChangeEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPovertyStatusChangeEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.PovertyStatusChangeEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPovertyStatusChangeEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPovertyStatusChangeEdge(ctx, sel, v[i])
@@ -55967,7 +55967,7 @@ func (ec *executionContext) marshalNProjectInvestmentConnection2ᚖgithubᚗcom�
 }
 
 func (ec *executionContext) marshalNProjectInvestmentEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐProjectInvestmentEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.ProjectInvestmentEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNProjectInvestmentEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐProjectInvestmentEdge(ctx, sel, v[i])
@@ -56041,7 +56041,7 @@ func (ec *executionContext) marshalNRectificationConnection2ᚖgithubᚗcomᚋna
 }
 
 func (ec *executionContext) marshalNRectificationEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐRectificationEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.RectificationEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRectificationEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐRectificationEdge(ctx, sel, v[i])
@@ -56135,7 +56135,7 @@ func (ec *executionContext) marshalNResidentConnection2ᚖgithubᚗcomᚋnanpiao
 }
 
 func (ec *executionContext) marshalNResidentEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐResidentEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.ResidentEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNResidentEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐResidentEdge(ctx, sel, v[i])
@@ -56211,7 +56211,7 @@ func (ec *executionContext) marshalNRoleBinding2ᚖgithubᚗcomᚋnanpiaoᚋsbqw
 }
 
 func (ec *executionContext) marshalNRoleBindingEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐRoleBindingEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.RoleBindingEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRoleBindingEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐRoleBindingEdge(ctx, sel, v[i])
@@ -56300,7 +56300,7 @@ func (ec *executionContext) marshalNTeamConnection2ᚖgithubᚗcomᚋnanpiaoᚋs
 }
 
 func (ec *executionContext) marshalNTeamEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTeamEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.TeamEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTeamEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTeamEdge(ctx, sel, v[i])
@@ -56350,7 +56350,7 @@ func (ec *executionContext) marshalNTeamMembershipConnection2ᚖgithubᚗcomᚋn
 }
 
 func (ec *executionContext) marshalNTeamMembershipEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTeamMembershipEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.TeamMembershipEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTeamMembershipEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTeamMembershipEdge(ctx, sel, v[i])
@@ -56462,7 +56462,7 @@ func (ec *executionContext) marshalNTownshipConnection2ᚖgithubᚗcomᚋnanpiao
 }
 
 func (ec *executionContext) marshalNTownshipEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTownshipEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.TownshipEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTownshipEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTownshipEdge(ctx, sel, v[i])
@@ -56536,7 +56536,7 @@ func (ec *executionContext) marshalNTrainingCourseConnection2ᚖgithubᚗcomᚋn
 }
 
 func (ec *executionContext) marshalNTrainingCourseEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTrainingCourseEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.TrainingCourseEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTrainingCourseEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTrainingCourseEdge(ctx, sel, v[i])
@@ -56600,7 +56600,7 @@ func (ec *executionContext) marshalNTrainingEnrollmentConnection2ᚖgithubᚗcom
 }
 
 func (ec *executionContext) marshalNTrainingEnrollmentEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTrainingEnrollmentEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.TrainingEnrollmentEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTrainingEnrollmentEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTrainingEnrollmentEdge(ctx, sel, v[i])
@@ -56664,7 +56664,7 @@ func (ec *executionContext) marshalNTrustedDocumentConnection2ᚖgithubᚗcomᚋ
 }
 
 func (ec *executionContext) marshalNTrustedDocumentEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTrustedDocumentEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.TrustedDocumentEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTrustedDocumentEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTrustedDocumentEdge(ctx, sel, v[i])
@@ -56823,7 +56823,7 @@ func (ec *executionContext) marshalNUserConnection2ᚖgithubᚗcomᚋnanpiaoᚋs
 }
 
 func (ec *executionContext) marshalNUserEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐUserEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.UserEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNUserEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐUserEdge(ctx, sel, v[i])
@@ -56897,7 +56897,7 @@ func (ec *executionContext) marshalNVillageConnection2ᚖgithubᚗcomᚋnanpiao�
 }
 
 func (ec *executionContext) marshalNVillageEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐVillageEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.VillageEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNVillageEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐVillageEdge(ctx, sel, v[i])
@@ -56961,7 +56961,7 @@ func (ec *executionContext) marshalNVisitConnection2ᚖgithubᚗcomᚋnanpiaoᚋ
 }
 
 func (ec *executionContext) marshalNVisitEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐVisitEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.VisitEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNVisitEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐVisitEdge(ctx, sel, v[i])
@@ -57057,7 +57057,7 @@ func (ec *executionContext) marshalOAssessment2ᚕᚖgithubᚗcomᚋnanpiaoᚋsb
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAssessment2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐAssessment(ctx, sel, v[i])
@@ -57118,7 +57118,7 @@ func (ec *executionContext) marshalOAttachment2ᚕᚖgithubᚗcomᚋnanpiaoᚋsb
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAttachment2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐAttachment(ctx, sel, v[i])
@@ -57196,7 +57196,7 @@ func (ec *executionContext) marshalOAttendance2ᚕgithubᚗcomᚋnanpiaoᚋsbqw�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAttendance2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐAttendance(ctx, sel, v[i])
@@ -57363,7 +57363,7 @@ func (ec *executionContext) marshalOContributionType2ᚕgithubᚗcomᚋnanpiao�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNContributionType2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐContributionType(ctx, sel, v[i])
@@ -57440,7 +57440,7 @@ func (ec *executionContext) marshalOCourseKind2ᚕgithubᚗcomᚋnanpiaoᚋsbqw�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCourseKind2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐCourseKind(ctx, sel, v[i])
@@ -57493,7 +57493,7 @@ func (ec *executionContext) marshalODemand2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqw�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDemand2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemand(ctx, sel, v[i])
@@ -57536,7 +57536,7 @@ func (ec *executionContext) marshalODemandCategory2ᚕgithubᚗcomᚋnanpiaoᚋs
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDemandCategory2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐDemandCategory(ctx, sel, v[i])
@@ -57571,7 +57571,7 @@ func (ec *executionContext) marshalODemandEvent2ᚕᚖgithubᚗcomᚋnanpiaoᚋs
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDemandEvent2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemandEvent(ctx, sel, v[i])
@@ -57666,7 +57666,7 @@ func (ec *executionContext) marshalODemandStatus2ᚕgithubᚗcomᚋnanpiaoᚋsbq
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDemandStatus2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐDemandStatus(ctx, sel, v[i])
@@ -57743,7 +57743,7 @@ func (ec *executionContext) marshalODemoProjectStage2ᚕᚖgithubᚗcomᚋnanpia
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDemoProjectStage2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemoProjectStage(ctx, sel, v[i])
@@ -57836,7 +57836,7 @@ func (ec *executionContext) marshalODepartment2ᚕᚖgithubᚗcomᚋnanpiaoᚋsb
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDepartment2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDepartment(ctx, sel, v[i])
@@ -57879,7 +57879,7 @@ func (ec *executionContext) marshalODepartmentKind2ᚕgithubᚗcomᚋnanpiaoᚋs
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDepartmentKind2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐDepartmentKind(ctx, sel, v[i])
@@ -57931,7 +57931,7 @@ func (ec *executionContext) marshalODepartmentVillageLink2ᚕᚖgithubᚗcomᚋn
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDepartmentVillageLink2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDepartmentVillageLink(ctx, sel, v[i])
@@ -58052,7 +58052,7 @@ func (ec *executionContext) marshalOEducation2ᚕgithubᚗcomᚋnanpiaoᚋsbqw�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNEducation2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐEducation(ctx, sel, v[i])
@@ -58104,7 +58104,7 @@ func (ec *executionContext) marshalOExitStage2ᚕgithubᚗcomᚋnanpiaoᚋsbqw�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNExitStage2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐExitStage(ctx, sel, v[i])
@@ -58156,7 +58156,7 @@ func (ec *executionContext) marshalOFundingSource2ᚕgithubᚗcomᚋnanpiaoᚋsb
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNFundingSource2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐFundingSource(ctx, sel, v[i])
@@ -58208,7 +58208,7 @@ func (ec *executionContext) marshalOGender2ᚕgithubᚗcomᚋnanpiaoᚋsbqwᚋen
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNGender2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐGender(ctx, sel, v[i])
@@ -58260,7 +58260,7 @@ func (ec *executionContext) marshalOGrade2ᚕgithubᚗcomᚋnanpiaoᚋsbqwᚋent
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNGrade2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐGrade(ctx, sel, v[i])
@@ -58312,7 +58312,7 @@ func (ec *executionContext) marshalOHealthStatus2ᚕgithubᚗcomᚋnanpiaoᚋsbq
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNHealthStatus2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐHealthStatus(ctx, sel, v[i])
@@ -58371,7 +58371,7 @@ func (ec *executionContext) marshalOHouseholdCategory2ᚕgithubᚗcomᚋnanpiao�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNHouseholdCategory2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐHouseholdCategory(ctx, sel, v[i])
@@ -58465,7 +58465,7 @@ func (ec *executionContext) marshalOIndicator2ᚕgithubᚗcomᚋnanpiaoᚋsbqw�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNIndicator2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐIndicator(ctx, sel, v[i])
@@ -58517,7 +58517,7 @@ func (ec *executionContext) marshalOIndustry2ᚕgithubᚗcomᚋnanpiaoᚋsbqwᚋ
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNIndustry2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐIndustry(ctx, sel, v[i])
@@ -58569,7 +58569,7 @@ func (ec *executionContext) marshalOLaborSkill2ᚕgithubᚗcomᚋnanpiaoᚋsbqw�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNLaborSkill2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐLaborSkill(ctx, sel, v[i])
@@ -58621,7 +58621,7 @@ func (ec *executionContext) marshalOMemberCategory2ᚕgithubᚗcomᚋnanpiaoᚋs
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNMemberCategory2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐMemberCategory(ctx, sel, v[i])
@@ -58673,7 +58673,7 @@ func (ec *executionContext) marshalOMemberStatus2ᚕgithubᚗcomᚋnanpiaoᚋsbq
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNMemberStatus2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐMemberStatus(ctx, sel, v[i])
@@ -58725,7 +58725,7 @@ func (ec *executionContext) marshalOMembershipKind2ᚕgithubᚗcomᚋnanpiaoᚋs
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNMembershipKind2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐMembershipKind(ctx, sel, v[i])
@@ -58777,7 +58777,7 @@ func (ec *executionContext) marshalOMonitoringRisk2ᚕgithubᚗcomᚋnanpiaoᚋs
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNMonitoringRisk2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐMonitoringRisk(ctx, sel, v[i])
@@ -58836,7 +58836,7 @@ func (ec *executionContext) marshalOOccupation2ᚕgithubᚗcomᚋnanpiaoᚋsbqw�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOccupation2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐOccupation(ctx, sel, v[i])
@@ -58888,7 +58888,7 @@ func (ec *executionContext) marshalOOrganizationKind2ᚕgithubᚗcomᚋnanpiao�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOrganizationKind2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐOrganizationKind(ctx, sel, v[i])
@@ -59021,7 +59021,7 @@ func (ec *executionContext) marshalOPartyOrganization2ᚕᚖgithubᚗcomᚋnanpi
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPartyOrganization2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPartyOrganization(ctx, sel, v[i])
@@ -59082,7 +59082,7 @@ func (ec *executionContext) marshalOPost2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋe
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPost2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPost(ctx, sel, v[i])
@@ -59135,7 +59135,7 @@ func (ec *executionContext) marshalOPostTitle2ᚕgithubᚗcomᚋnanpiaoᚋsbqw�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPostTitle2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐPostTitle(ctx, sel, v[i])
@@ -59212,7 +59212,7 @@ func (ec *executionContext) marshalOPovertyCause2ᚕgithubᚗcomᚋnanpiaoᚋsbq
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPovertyCause2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐPovertyCause(ctx, sel, v[i])
@@ -59248,7 +59248,7 @@ func (ec *executionContext) marshalOPovertyStatus2ᚕgithubᚗcomᚋnanpiaoᚋsb
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPovertyStatus2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐPovertyStatus(ctx, sel, v[i])
@@ -59342,7 +59342,7 @@ func (ec *executionContext) marshalOPovertyStep2ᚕgithubᚗcomᚋnanpiaoᚋsbqw
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPovertyStep2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐPovertyStep(ctx, sel, v[i])
@@ -59377,7 +59377,7 @@ func (ec *executionContext) marshalOProjectInvestment2ᚕᚖgithubᚗcomᚋnanpi
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNProjectInvestment2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐProjectInvestment(ctx, sel, v[i])
@@ -59455,7 +59455,7 @@ func (ec *executionContext) marshalOProjectStage2ᚕgithubᚗcomᚋnanpiaoᚋsbq
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNProjectStage2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐProjectStage(ctx, sel, v[i])
@@ -59514,7 +59514,7 @@ func (ec *executionContext) marshalORectificationKind2ᚕgithubᚗcomᚋnanpiao�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRectificationKind2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐRectificationKind(ctx, sel, v[i])
@@ -59583,7 +59583,7 @@ func (ec *executionContext) marshalORectificationStatus2ᚕgithubᚗcomᚋnanpia
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRectificationStatus2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐRectificationStatus(ctx, sel, v[i])
@@ -59660,7 +59660,7 @@ func (ec *executionContext) marshalORelation2ᚕgithubᚗcomᚋnanpiaoᚋsbqwᚋ
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRelation2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐRelation(ctx, sel, v[i])
@@ -59754,7 +59754,7 @@ func (ec *executionContext) marshalOReviewGrade2ᚕgithubᚗcomᚋnanpiaoᚋsbqw
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNReviewGrade2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐReviewGrade(ctx, sel, v[i])
@@ -59806,7 +59806,7 @@ func (ec *executionContext) marshalORole2ᚕgithubᚗcomᚋnanpiaoᚋsbqwᚋent�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRole2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐRole(ctx, sel, v[i])
@@ -59841,7 +59841,7 @@ func (ec *executionContext) marshalORoleBinding2ᚕᚖgithubᚗcomᚋnanpiaoᚋs
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRoleBinding2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐRoleBinding(ctx, sel, v[i])
@@ -59902,7 +59902,7 @@ func (ec *executionContext) marshalOSatisfaction2ᚕgithubᚗcomᚋnanpiaoᚋsbq
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSatisfaction2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐSatisfaction(ctx, sel, v[i])
@@ -59954,7 +59954,7 @@ func (ec *executionContext) marshalOStageResult2ᚕgithubᚗcomᚋnanpiaoᚋsbqw
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNStageResult2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐStageResult(ctx, sel, v[i])
@@ -60006,7 +60006,7 @@ func (ec *executionContext) marshalOSubjectKind2ᚕgithubᚗcomᚋnanpiaoᚋsbqw
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSubjectKind2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐSubjectKind(ctx, sel, v[i])
@@ -60058,7 +60058,7 @@ func (ec *executionContext) marshalOTeamKind2ᚕgithubᚗcomᚋnanpiaoᚋsbqwᚋ
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTeamKind2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐTeamKind(ctx, sel, v[i])
@@ -60093,7 +60093,7 @@ func (ec *executionContext) marshalOTeamMembership2ᚕᚖgithubᚗcomᚋnanpiao�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTeamMembership2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTeamMembership(ctx, sel, v[i])
@@ -60188,7 +60188,7 @@ func (ec *executionContext) marshalOTeamPost2ᚕgithubᚗcomᚋnanpiaoᚋsbqwᚋ
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTeamPost2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐTeamPost(ctx, sel, v[i])
@@ -60301,7 +60301,7 @@ func (ec *executionContext) marshalOTownship2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqw
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTownship2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTownship(ctx, sel, v[i])
@@ -60344,7 +60344,7 @@ func (ec *executionContext) marshalOTownshipKind2ᚕgithubᚗcomᚋnanpiaoᚋsbq
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTownshipKind2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐTownshipKind(ctx, sel, v[i])
@@ -60463,7 +60463,7 @@ func (ec *executionContext) marshalOTrainingEnrollment2ᚕᚖgithubᚗcomᚋnanp
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTrainingEnrollment2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTrainingEnrollment(ctx, sel, v[i])
@@ -60600,7 +60600,7 @@ func (ec *executionContext) marshalOUserStatus2ᚕgithubᚗcomᚋnanpiaoᚋsbqw�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNUserStatus2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐUserStatus(ctx, sel, v[i])
@@ -60733,7 +60733,7 @@ func (ec *executionContext) marshalOVisitMode2ᚕgithubᚗcomᚋnanpiaoᚋsbqw�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNVisitMode2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐVisitMode(ctx, sel, v[i])
@@ -60785,7 +60785,7 @@ func (ec *executionContext) marshalOVisitOccasion2ᚕgithubᚗcomᚋnanpiaoᚋsb
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNVisitOccasion2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐVisitOccasion(ctx, sel, v[i])

@@ -1208,7 +1208,7 @@ func (ec *executionContext) marshalNAccessExplanation2ᚖgithubᚗcomᚋnanpiao�
 }
 
 func (ec *executionContext) marshalNAccessReason2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋgraphᚋmodelᚐAccessReasonᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AccessReason) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAccessReason2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋgraphᚋmodelᚐAccessReason(ctx, sel, v[i])
@@ -1258,7 +1258,7 @@ func (ec *executionContext) marshalNLoginPayload2ᚖgithubᚗcomᚋnanpiaoᚋsbq
 }
 
 func (ec *executionContext) marshalNPolicyRule2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋgraphᚋmodelᚐPolicyRuleᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PolicyRule) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPolicyRule2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋgraphᚋmodelᚐPolicyRule(ctx, sel, v[i])
@@ -1351,7 +1351,7 @@ func (ec *executionContext) unmarshalNScopeKind2ᚕgithubᚗcomᚋnanpiaoᚋsbqw
 }
 
 func (ec *executionContext) marshalNScopeKind2ᚕgithubᚗcomᚋnanpiaoᚋsbqwᚋgraphᚋmodelᚐScopeKindᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ScopeKind) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNScopeKind2githubᚗcomᚋnanpiaoᚋsbqwᚋgraphᚋmodelᚐScopeKind(ctx, sel, v[i])
@@ -1391,7 +1391,7 @@ func (ec *executionContext) unmarshalNSensitiveField2ᚕgithubᚗcomᚋnanpiao�
 }
 
 func (ec *executionContext) marshalNSensitiveField2ᚕgithubᚗcomᚋnanpiaoᚋsbqwᚋgraphᚋmodelᚐSensitiveFieldᚄ(ctx context.Context, sel ast.SelectionSet, v []model.SensitiveField) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSensitiveField2githubᚗcomᚋnanpiaoᚋsbqwᚋgraphᚋmodelᚐSensitiveField(ctx, sel, v[i])

@@ -701,7 +701,7 @@ func (ec *executionContext) _ProjectOutcome(ctx context.Context, sel ast.Selecti
 // region    ***************************** type.gotpl *****************************
 
 func (ec *executionContext) marshalNInvestmentBySource2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋstatsᚐInvestmentBySourceᚄ(ctx context.Context, sel ast.SelectionSet, v []*stats.InvestmentBySource) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNInvestmentBySource2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋstatsᚐInvestmentBySource(ctx, sel, v[i])
@@ -725,7 +725,7 @@ func (ec *executionContext) marshalNInvestmentBySource2ᚖgithubᚗcomᚋnanpiao
 }
 
 func (ec *executionContext) marshalNProjectOutcome2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋstatsᚐProjectOutcomeᚄ(ctx context.Context, sel ast.SelectionSet, v []*stats.ProjectOutcome) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNProjectOutcome2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋstatsᚐProjectOutcome(ctx, sel, v[i])

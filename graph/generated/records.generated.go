@@ -7210,7 +7210,7 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 // region    ***************************** type.gotpl *****************************
 
 func (ec *executionContext) marshalNDeletedRecord2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋgraphᚋmodelᚐDeletedRecordᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.DeletedRecord) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDeletedRecord2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋgraphᚋmodelᚐDeletedRecord(ctx, sel, v[i])

@@ -991,7 +991,7 @@ func (ec *executionContext) marshalNDistrictReport2ᚖgithubᚗcomᚋnanpiaoᚋs
 }
 
 func (ec *executionContext) marshalNDistrictReportRow2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋstatsᚐDistrictReportRowᚄ(ctx context.Context, sel ast.SelectionSet, v []*stats.DistrictReportRow) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDistrictReportRow2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋstatsᚐDistrictReportRow(ctx, sel, v[i])

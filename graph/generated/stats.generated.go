@@ -3353,7 +3353,7 @@ func (ec *executionContext) marshalNAnnualReport2ᚖgithubᚗcomᚋnanpiaoᚋsbq
 }
 
 func (ec *executionContext) marshalNCadreLoad2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋstatsᚐCadreLoadᚄ(ctx context.Context, sel ast.SelectionSet, v []*stats.CadreLoad) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCadreLoad2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋstatsᚐCadreLoad(ctx, sel, v[i])
@@ -3377,7 +3377,7 @@ func (ec *executionContext) marshalNCadreLoad2ᚖgithubᚗcomᚋnanpiaoᚋsbqw�
 }
 
 func (ec *executionContext) marshalNDemandCount2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋstatsᚐDemandCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*stats.DemandCount) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDemandCount2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋstatsᚐDemandCount(ctx, sel, v[i])
@@ -3409,7 +3409,7 @@ func (ec *executionContext) marshalNDemandStats2ᚖgithubᚗcomᚋnanpiaoᚋsbqw
 }
 
 func (ec *executionContext) marshalNDemoProjectStageCount2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋstatsᚐDemoProjectStageCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*stats.DemoProjectStageCount) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDemoProjectStageCount2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋstatsᚐDemoProjectStageCount(ctx, sel, v[i])
@@ -3433,7 +3433,7 @@ func (ec *executionContext) marshalNDemoProjectStageCount2ᚖgithubᚗcomᚋnanp
 }
 
 func (ec *executionContext) marshalNMemberCount2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋstatsᚐMemberCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*stats.MemberCount) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNMemberCount2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋstatsᚐMemberCount(ctx, sel, v[i])
@@ -3467,7 +3467,7 @@ func (ec *executionContext) marshalNMemberDimension2githubᚗcomᚋnanpiaoᚋsbq
 }
 
 func (ec *executionContext) marshalNPairingCoverage2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋstatsᚐPairingCoverageᚄ(ctx context.Context, sel ast.SelectionSet, v []*stats.PairingCoverage) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPairingCoverage2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋstatsᚐPairingCoverage(ctx, sel, v[i])
@@ -3491,7 +3491,7 @@ func (ec *executionContext) marshalNPairingCoverage2ᚖgithubᚗcomᚋnanpiaoᚋ
 }
 
 func (ec *executionContext) marshalNRectificationProgress2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋstatsᚐRectificationProgressᚄ(ctx context.Context, sel ast.SelectionSet, v []*stats.RectificationProgress) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRectificationProgress2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋstatsᚐRectificationProgress(ctx, sel, v[i])
@@ -3515,7 +3515,7 @@ func (ec *executionContext) marshalNRectificationProgress2ᚖgithubᚗcomᚋnanp
 }
 
 func (ec *executionContext) marshalNRectificationStatusCount2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋstatsᚐRectificationStatusCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*stats.RectificationStatusCount) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRectificationStatusCount2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋstatsᚐRectificationStatusCount(ctx, sel, v[i])
@@ -3549,7 +3549,7 @@ func (ec *executionContext) marshalNStatsGrouping2githubᚗcomᚋnanpiaoᚋsbqw�
 }
 
 func (ec *executionContext) marshalNTrainingCompletion2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋstatsᚐTrainingCompletionᚄ(ctx context.Context, sel ast.SelectionSet, v []*stats.TrainingCompletion) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTrainingCompletion2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋstatsᚐTrainingCompletion(ctx, sel, v[i])
@@ -3573,7 +3573,7 @@ func (ec *executionContext) marshalNTrainingCompletion2ᚖgithubᚗcomᚋnanpiao
 }
 
 func (ec *executionContext) marshalNVisitCompliance2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋstatsᚐVisitComplianceᚄ(ctx context.Context, sel ast.SelectionSet, v []*stats.VisitCompliance) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNVisitCompliance2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋstatsᚐVisitCompliance(ctx, sel, v[i])
@@ -3600,7 +3600,7 @@ func (ec *executionContext) marshalOAnnualDemoProject2ᚕᚖgithubᚗcomᚋnanpi
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAnnualDemoProject2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋstatsᚐAnnualDemoProject(ctx, sel, v[i])
@@ -3626,7 +3626,7 @@ func (ec *executionContext) marshalODemoProjectStageCount2ᚕᚖgithubᚗcomᚋn
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDemoProjectStageCount2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋstatsᚐDemoProjectStageCount(ctx, sel, v[i])

@@ -650,7 +650,7 @@ func (ec *executionContext) marshalNCloseYearPayload2ᚖgithubᚗcomᚋnanpiao�
 }
 
 func (ec *executionContext) marshalNClosedReport2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐClosedReportᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.ClosedReport) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNClosedReport2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐClosedReport(ctx, sel, v[i])
@@ -674,7 +674,7 @@ func (ec *executionContext) marshalNClosedReport2ᚖgithubᚗcomᚋnanpiaoᚋsbq
 }
 
 func (ec *executionContext) marshalNYearClose2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐYearCloseᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.YearClose) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNYearClose2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐYearClose(ctx, sel, v[i])
