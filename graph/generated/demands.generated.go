@@ -111,7 +111,7 @@ func (ec *executionContext) _DemandCategoryDeadline(ctx context.Context, sel ast
 	fields := graphql.CollectFields(ec.OperationContext, sel, demandCategoryDeadlineImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":

@@ -16,6 +16,19 @@ func marshalList(ctx context.Context, sel ast.SelectionSet, length int, workerLi
 	return gqllist.Marshal(ctx, concurrentFields, sel, length, workerLimit, omitPanicHandler, f)
 }
 
+// deferredGroup is graphql.NewDeferredGroup(ctx) when a field of the object is deferred, and
+// otherwise an empty group that is never written to (gqlgen adds to the group only the fields
+// that are deferred), sparing every object of every response the group's path, field set and
+// map.
+func deferredGroup(ctx context.Context, fields []graphql.CollectedField) graphql.DeferredGroup {
+	for _, f := range fields {
+		if f.IsDeferred() {
+			return graphql.NewDeferredGroup(ctx)
+		}
+	}
+	return graphql.DeferredGroup{Context: ctx}
+}
+
 // concurrentFields are the fields that may wait on their siblings: resolvers, batch fields
 // and methods taking a context outside package ent.
 var concurrentFields = map[string]bool{

@@ -1,8 +1,14 @@
-// Command gqlgenerate is `gqlgen generate` (gqlgen.yml) with one change to the executable
-// schema it writes: lists of objects are marshalled through internal/gqllist, which runs a
-// list's elements one after another on the caller's goroutine when nothing selected under it
-// may wait, instead of a goroutine per element. It writes graph/generated/lists.generated.go,
-// the table of the fields that may wait, and points the generated list marshallers at it.
+// Command gqlgenerate is `gqlgen generate` (gqlgen.yml) with two changes to the executable
+// schema it writes, both for the cost of every object in a response:
+//
+//   - lists of objects are marshalled through internal/gqllist, which runs a list's elements
+//     one after another on the caller's goroutine when nothing selected under it may wait,
+//     instead of a goroutine per element;
+//   - an object makes its @defer group (path, field set, map) only when one of its fields is
+//     deferred.
+//
+// It writes graph/generated/lists.generated.go (the table of the fields that may wait and the
+// two helpers) and points the generated code at it.
 //
 // A field may wait when it is a resolver (a data loader batches across sibling elements), a
 // method taking a context on a type outside package ent, or a batch field. ent's own methods
@@ -32,6 +38,8 @@ const (
 	tableFile = "lists.generated.go"
 	call      = "graphql.MarshalSliceConcurrently(ctx, "
 	callSeq   = "marshalList(ctx, sel, "
+	group     = "graphql.NewDeferredGroup(ctx)"
+	groupLazy = "deferredGroup(ctx, fields)"
 )
 
 type lists struct {
@@ -107,7 +115,7 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	rewritten := 0
+	rewritten, groups := 0, 0
 	for _, f := range files {
 		if filepath.Base(f) == tableFile {
 			continue
@@ -116,17 +124,20 @@ func run() error {
 		if err != nil {
 			return err
 		}
-		n := bytes.Count(b, []byte(call))
-		if n == 0 {
+		n, m := bytes.Count(b, []byte(call)), bytes.Count(b, []byte(group))
+		if n+m == 0 {
 			continue
 		}
 		rewritten += n
-		if err := os.WriteFile(f, bytes.ReplaceAll(b, []byte(call), []byte(callSeq)), 0o644); err != nil {
+		groups += m
+		b = bytes.ReplaceAll(b, []byte(call), []byte(callSeq))
+		b = bytes.ReplaceAll(b, []byte(group), []byte(groupLazy))
+		if err := os.WriteFile(f, b, 0o644); err != nil {
 			return err
 		}
 	}
-	if rewritten == 0 {
-		return fmt.Errorf("no %q in %s: gqlgen's output changed; update graph/gqlgenerate", call, p.dir)
+	if rewritten == 0 || groups == 0 {
+		return fmt.Errorf("no %q or no %q in %s: gqlgen's output changed; update graph/gqlgenerate", call, group, p.dir)
 	}
 	return os.WriteFile(filepath.Join(p.dir, tableFile), table(p.pkg, p.concurrent), 0o644)
 }
@@ -151,6 +162,19 @@ func table(pkg string, concurrent map[string]bool) []byte {
 // under sel is in concurrentFields, else concurrently (internal/gqllist).
 func marshalList(ctx context.Context, sel ast.SelectionSet, length int, workerLimit int64, omitPanicHandler bool, f func(ctx context.Context, i int) graphql.Marshaler) graphql.Array {
 	return gqllist.Marshal(ctx, concurrentFields, sel, length, workerLimit, omitPanicHandler, f)
+}
+
+// deferredGroup is graphql.NewDeferredGroup(ctx) when a field of the object is deferred, and
+// otherwise an empty group that is never written to (gqlgen adds to the group only the fields
+// that are deferred), sparing every object of every response the group's path, field set and
+// map.
+func deferredGroup(ctx context.Context, fields []graphql.CollectedField) graphql.DeferredGroup {
+	for _, f := range fields {
+		if f.IsDeferred() {
+			return graphql.NewDeferredGroup(ctx)
+		}
+	}
+	return graphql.DeferredGroup{Context: ctx}
 }
 
 // concurrentFields are the fields that may wait on their siblings: resolvers, batch fields
