@@ -308,7 +308,7 @@ func (ec *executionContext) fieldContext_Subscription_changes(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Subscription_changes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Subscription_changes_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}

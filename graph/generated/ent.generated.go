@@ -5737,7 +5737,7 @@ func (ec *executionContext) fieldContext_Cadre_pairings(ctx context.Context, fie
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Cadre_pairings_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Cadre_pairings_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -9233,7 +9233,7 @@ func (ec *executionContext) fieldContext_Department_cadres(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Department_cadres_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Department_cadres_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -9309,7 +9309,7 @@ func (ec *executionContext) fieldContext_Department_demands(ctx context.Context,
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Department_demands_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Department_demands_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -9353,7 +9353,7 @@ func (ec *executionContext) fieldContext_Department_assistedDemands(ctx context.
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Department_assistedDemands_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Department_assistedDemands_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -9397,7 +9397,7 @@ func (ec *executionContext) fieldContext_Department_rectifications(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Department_rectifications_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Department_rectifications_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -10566,7 +10566,7 @@ func (ec *executionContext) fieldContext_Household_residents(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Household_residents_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Household_residents_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -10610,7 +10610,7 @@ func (ec *executionContext) fieldContext_Household_pairings(ctx context.Context,
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Household_pairings_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Household_pairings_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -10654,7 +10654,7 @@ func (ec *executionContext) fieldContext_Household_demands(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Household_demands_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Household_demands_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -10698,7 +10698,7 @@ func (ec *executionContext) fieldContext_Household_povertyHistory(ctx context.Co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Household_povertyHistory_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Household_povertyHistory_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -11270,7 +11270,7 @@ func (ec *executionContext) fieldContext_Pairing_visits(ctx context.Context, fie
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Pairing_visits_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Pairing_visits_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -12007,7 +12007,7 @@ func (ec *executionContext) fieldContext_PartyMember_contributions(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_PartyMember_contributions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_PartyMember_contributions_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -12207,7 +12207,7 @@ func (ec *executionContext) fieldContext_PartyMember_trainingProgress(ctx contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_PartyMember_trainingProgress_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_PartyMember_trainingProgress_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -12696,7 +12696,7 @@ func (ec *executionContext) fieldContext_PartyOrganization_members(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_PartyOrganization_members_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_PartyOrganization_members_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -14135,7 +14135,7 @@ func (ec *executionContext) fieldContext_Query_node(ctx context.Context, field g
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_node_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_node_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -14179,7 +14179,7 @@ func (ec *executionContext) fieldContext_Query_nodes(ctx context.Context, field 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_nodes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_nodes_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -14223,7 +14223,7 @@ func (ec *executionContext) fieldContext_Query_assessments(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_assessments_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_assessments_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -14267,7 +14267,7 @@ func (ec *executionContext) fieldContext_Query_attachments(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_attachments_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_attachments_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -14311,7 +14311,7 @@ func (ec *executionContext) fieldContext_Query_auditEvents(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_auditEvents_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_auditEvents_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -14355,7 +14355,7 @@ func (ec *executionContext) fieldContext_Query_cadres(ctx context.Context, field
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_cadres_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_cadres_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -14399,7 +14399,7 @@ func (ec *executionContext) fieldContext_Query_contributions(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_contributions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_contributions_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -14443,7 +14443,7 @@ func (ec *executionContext) fieldContext_Query_demands(ctx context.Context, fiel
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_demands_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_demands_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -14487,7 +14487,7 @@ func (ec *executionContext) fieldContext_Query_demandEvents(ctx context.Context,
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_demandEvents_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_demandEvents_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -14531,7 +14531,7 @@ func (ec *executionContext) fieldContext_Query_demoProjects(ctx context.Context,
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_demoProjects_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_demoProjects_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -14575,7 +14575,7 @@ func (ec *executionContext) fieldContext_Query_demoProjectStages(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_demoProjectStages_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_demoProjectStages_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -14619,7 +14619,7 @@ func (ec *executionContext) fieldContext_Query_departments(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_departments_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_departments_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -14663,7 +14663,7 @@ func (ec *executionContext) fieldContext_Query_households(ctx context.Context, f
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_households_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_households_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -14707,7 +14707,7 @@ func (ec *executionContext) fieldContext_Query_pairings(ctx context.Context, fie
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_pairings_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_pairings_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -14751,7 +14751,7 @@ func (ec *executionContext) fieldContext_Query_partyMembers(ctx context.Context,
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_partyMembers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_partyMembers_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -14795,7 +14795,7 @@ func (ec *executionContext) fieldContext_Query_partyOrganizations(ctx context.Co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_partyOrganizations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_partyOrganizations_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -14839,7 +14839,7 @@ func (ec *executionContext) fieldContext_Query_posts(ctx context.Context, field 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_posts_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_posts_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -14883,7 +14883,7 @@ func (ec *executionContext) fieldContext_Query_povertyStatusChanges(ctx context.
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_povertyStatusChanges_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_povertyStatusChanges_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -14927,7 +14927,7 @@ func (ec *executionContext) fieldContext_Query_projectInvestments(ctx context.Co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_projectInvestments_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_projectInvestments_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -14971,7 +14971,7 @@ func (ec *executionContext) fieldContext_Query_rectifications(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_rectifications_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_rectifications_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15015,7 +15015,7 @@ func (ec *executionContext) fieldContext_Query_residents(ctx context.Context, fi
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_residents_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_residents_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15059,7 +15059,7 @@ func (ec *executionContext) fieldContext_Query_teams(ctx context.Context, field 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_teams_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_teams_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15103,7 +15103,7 @@ func (ec *executionContext) fieldContext_Query_teamMemberships(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_teamMemberships_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_teamMemberships_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15147,7 +15147,7 @@ func (ec *executionContext) fieldContext_Query_townships(ctx context.Context, fi
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_townships_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_townships_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15191,7 +15191,7 @@ func (ec *executionContext) fieldContext_Query_trainingCourses(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_trainingCourses_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_trainingCourses_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15235,7 +15235,7 @@ func (ec *executionContext) fieldContext_Query_trainingEnrollments(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_trainingEnrollments_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_trainingEnrollments_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15279,7 +15279,7 @@ func (ec *executionContext) fieldContext_Query_users(ctx context.Context, field 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_users_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_users_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15323,7 +15323,7 @@ func (ec *executionContext) fieldContext_Query_villages(ctx context.Context, fie
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_villages_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_villages_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15367,7 +15367,7 @@ func (ec *executionContext) fieldContext_Query_visits(ctx context.Context, field
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_visits_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_visits_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15411,7 +15411,7 @@ func (ec *executionContext) fieldContext_Query_assessmentProgress(ctx context.Co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_assessmentProgress_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_assessmentProgress_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15455,7 +15455,7 @@ func (ec *executionContext) fieldContext_Query_changes(ctx context.Context, fiel
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_changes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_changes_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15531,7 +15531,7 @@ func (ec *executionContext) fieldContext_Query_memberEngagement(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_memberEngagement_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_memberEngagement_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15639,7 +15639,7 @@ func (ec *executionContext) fieldContext_Query_explainAccess(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_explainAccess_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_explainAccess_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15683,7 +15683,7 @@ func (ec *executionContext) fieldContext_Query_projectOutcomes(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_projectOutcomes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_projectOutcomes_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15727,7 +15727,7 @@ func (ec *executionContext) fieldContext_Query_povertyExit(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_povertyExit_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_povertyExit_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15771,7 +15771,7 @@ func (ec *executionContext) fieldContext_Query_deletedRecords(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_deletedRecords_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_deletedRecords_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15815,7 +15815,7 @@ func (ec *executionContext) fieldContext_Query_districtReport(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_districtReport_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_districtReport_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15859,7 +15859,7 @@ func (ec *executionContext) fieldContext_Query_pairingCoverage(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_pairingCoverage_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_pairingCoverage_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15903,7 +15903,7 @@ func (ec *executionContext) fieldContext_Query_cadreLoad(ctx context.Context, fi
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_cadreLoad_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_cadreLoad_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15947,7 +15947,7 @@ func (ec *executionContext) fieldContext_Query_visitCompliance(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_visitCompliance_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_visitCompliance_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15991,7 +15991,7 @@ func (ec *executionContext) fieldContext_Query_demandStats(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_demandStats_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_demandStats_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -16035,7 +16035,7 @@ func (ec *executionContext) fieldContext_Query_demoProjectStats(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_demoProjectStats_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_demoProjectStats_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -16079,7 +16079,7 @@ func (ec *executionContext) fieldContext_Query_trainingCompletion(ctx context.Co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_trainingCompletion_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_trainingCompletion_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -16123,7 +16123,7 @@ func (ec *executionContext) fieldContext_Query_memberComposition(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_memberComposition_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_memberComposition_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -16167,7 +16167,7 @@ func (ec *executionContext) fieldContext_Query_rectificationProgress(ctx context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_rectificationProgress_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_rectificationProgress_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -16211,7 +16211,7 @@ func (ec *executionContext) fieldContext_Query_annualReport(ctx context.Context,
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_annualReport_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_annualReport_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -16255,7 +16255,7 @@ func (ec *executionContext) fieldContext_Query_trustedDocuments(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_trustedDocuments_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_trustedDocuments_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -16331,7 +16331,7 @@ func (ec *executionContext) fieldContext_Query_closedReport(ctx context.Context,
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_closedReport_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_closedReport_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -16407,7 +16407,7 @@ func (ec *executionContext) fieldContext_Query___type(ctx context.Context, field
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query___type_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query___type_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -18475,7 +18475,7 @@ func (ec *executionContext) fieldContext_Team_contributions(ctx context.Context,
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Team_contributions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Team_contributions_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -19267,7 +19267,7 @@ func (ec *executionContext) fieldContext_Township_villages(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Township_villages_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Township_villages_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -19311,7 +19311,7 @@ func (ec *executionContext) fieldContext_Township_partyOrganizations(ctx context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Township_partyOrganizations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Township_partyOrganizations_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -19355,7 +19355,7 @@ func (ec *executionContext) fieldContext_Township_demoProjects(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Township_demoProjects_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Township_demoProjects_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -19399,7 +19399,7 @@ func (ec *executionContext) fieldContext_Township_teams(ctx context.Context, fie
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Township_teams_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Township_teams_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -19861,7 +19861,7 @@ func (ec *executionContext) fieldContext_TrainingCourse_enrollments(ctx context.
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_TrainingCourse_enrollments_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_TrainingCourse_enrollments_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -21383,7 +21383,7 @@ func (ec *executionContext) fieldContext_Village_households(ctx context.Context,
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Village_households_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Village_households_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -21427,7 +21427,7 @@ func (ec *executionContext) fieldContext_Village_partyMembers(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Village_partyMembers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Village_partyMembers_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -21471,7 +21471,7 @@ func (ec *executionContext) fieldContext_Village_partyOrganizations(ctx context.
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Village_partyOrganizations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Village_partyOrganizations_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -21547,7 +21547,7 @@ func (ec *executionContext) fieldContext_Village_rectifications(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Village_rectifications_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Village_rectifications_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -21591,7 +21591,7 @@ func (ec *executionContext) fieldContext_Village_assessments(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Village_assessments_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Village_assessments_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -21635,7 +21635,7 @@ func (ec *executionContext) fieldContext_Village_teams(ctx context.Context, fiel
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Village_teams_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Village_teams_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -21679,7 +21679,7 @@ func (ec *executionContext) fieldContext_Village_demoProjects(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Village_demoProjects_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Village_demoProjects_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}

@@ -29,6 +29,11 @@ func deferredGroup(ctx context.Context, fields []graphql.CollectedField) graphql
 	return graphql.DeferredGroup{Context: ctx}
 }
 
+// fieldArgs unmarshals a field's arguments once per operation (internal/gqllist.Args).
+func fieldArgs(ctx context.Context, field graphql.CollectedField, vars map[string]any, parse func(context.Context, map[string]any) (map[string]any, error)) (map[string]any, error) {
+	return gqllist.Args(ctx, field, vars, parse)
+}
+
 // concurrentFields are the fields that may wait on their siblings: resolvers, batch fields
 // and methods taking a context outside package ent.
 var concurrentFields = map[string]bool{

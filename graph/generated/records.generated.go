@@ -2179,7 +2179,7 @@ func (ec *executionContext) fieldContext_Mutation_createDistrict(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createDistrict_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_createDistrict_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -2223,7 +2223,7 @@ func (ec *executionContext) fieldContext_Mutation_updateDistrict(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateDistrict_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_updateDistrict_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -2267,7 +2267,7 @@ func (ec *executionContext) fieldContext_Mutation_createTownship(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createTownship_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_createTownship_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -2311,7 +2311,7 @@ func (ec *executionContext) fieldContext_Mutation_updateTownship(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateTownship_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_updateTownship_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -2355,7 +2355,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteTownship(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_deleteTownship_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_deleteTownship_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -2399,7 +2399,7 @@ func (ec *executionContext) fieldContext_Mutation_createVillage(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createVillage_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_createVillage_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -2443,7 +2443,7 @@ func (ec *executionContext) fieldContext_Mutation_updateVillage(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateVillage_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_updateVillage_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -2487,7 +2487,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteVillage(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_deleteVillage_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_deleteVillage_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -2531,7 +2531,7 @@ func (ec *executionContext) fieldContext_Mutation_createDepartment(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createDepartment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_createDepartment_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -2575,7 +2575,7 @@ func (ec *executionContext) fieldContext_Mutation_updateDepartment(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateDepartment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_updateDepartment_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -2619,7 +2619,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteDepartment(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_deleteDepartment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_deleteDepartment_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -2663,7 +2663,7 @@ func (ec *executionContext) fieldContext_Mutation_createDepartmentVillageLink(ct
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createDepartmentVillageLink_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_createDepartmentVillageLink_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -2707,7 +2707,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteDepartmentVillageLink(ct
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_deleteDepartmentVillageLink_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_deleteDepartmentVillageLink_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -2751,7 +2751,7 @@ func (ec *executionContext) fieldContext_Mutation_createPartyOrganization(ctx co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createPartyOrganization_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_createPartyOrganization_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -2795,7 +2795,7 @@ func (ec *executionContext) fieldContext_Mutation_updatePartyOrganization(ctx co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updatePartyOrganization_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_updatePartyOrganization_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -2839,7 +2839,7 @@ func (ec *executionContext) fieldContext_Mutation_deletePartyOrganization(ctx co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_deletePartyOrganization_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_deletePartyOrganization_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -2883,7 +2883,7 @@ func (ec *executionContext) fieldContext_Mutation_createPartyMember(ctx context.
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createPartyMember_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_createPartyMember_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -2927,7 +2927,7 @@ func (ec *executionContext) fieldContext_Mutation_updatePartyMember(ctx context.
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updatePartyMember_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_updatePartyMember_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -2971,7 +2971,7 @@ func (ec *executionContext) fieldContext_Mutation_deletePartyMember(ctx context.
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_deletePartyMember_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_deletePartyMember_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -3015,7 +3015,7 @@ func (ec *executionContext) fieldContext_Mutation_createPost(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createPost_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_createPost_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -3059,7 +3059,7 @@ func (ec *executionContext) fieldContext_Mutation_updatePost(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updatePost_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_updatePost_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -3103,7 +3103,7 @@ func (ec *executionContext) fieldContext_Mutation_deletePost(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_deletePost_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_deletePost_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -3147,7 +3147,7 @@ func (ec *executionContext) fieldContext_Mutation_createHousehold(ctx context.Co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createHousehold_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_createHousehold_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -3191,7 +3191,7 @@ func (ec *executionContext) fieldContext_Mutation_updateHousehold(ctx context.Co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateHousehold_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_updateHousehold_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -3235,7 +3235,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteHousehold(ctx context.Co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_deleteHousehold_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_deleteHousehold_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -3279,7 +3279,7 @@ func (ec *executionContext) fieldContext_Mutation_createResident(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createResident_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_createResident_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -3323,7 +3323,7 @@ func (ec *executionContext) fieldContext_Mutation_updateResident(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateResident_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_updateResident_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -3367,7 +3367,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteResident(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_deleteResident_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_deleteResident_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -3411,7 +3411,7 @@ func (ec *executionContext) fieldContext_Mutation_createCadre(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createCadre_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_createCadre_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -3455,7 +3455,7 @@ func (ec *executionContext) fieldContext_Mutation_updateCadre(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateCadre_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_updateCadre_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -3499,7 +3499,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteCadre(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_deleteCadre_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_deleteCadre_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -3543,7 +3543,7 @@ func (ec *executionContext) fieldContext_Mutation_addAttachment(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_addAttachment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_addAttachment_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -3587,7 +3587,7 @@ func (ec *executionContext) fieldContext_Mutation_returnDemand(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_returnDemand_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_returnDemand_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -3631,7 +3631,7 @@ func (ec *executionContext) fieldContext_Mutation_setDemandAssistants(ctx contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_setDemandAssistants_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_setDemandAssistants_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -3675,7 +3675,7 @@ func (ec *executionContext) fieldContext_Mutation_assistDemand(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_assistDemand_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_assistDemand_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -3719,7 +3719,7 @@ func (ec *executionContext) fieldContext_Mutation_setDemandHandleDays(ctx contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_setDemandHandleDays_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_setDemandHandleDays_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -3763,7 +3763,7 @@ func (ec *executionContext) fieldContext_Mutation_login(ctx context.Context, fie
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_login_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_login_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -3830,7 +3830,7 @@ func (ec *executionContext) fieldContext_Mutation_changePassword(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_changePassword_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_changePassword_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -3874,7 +3874,7 @@ func (ec *executionContext) fieldContext_Mutation_createUser(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createUser_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_createUser_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -3918,7 +3918,7 @@ func (ec *executionContext) fieldContext_Mutation_updateUser(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateUser_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_updateUser_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -3962,7 +3962,7 @@ func (ec *executionContext) fieldContext_Mutation_resetPassword(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_resetPassword_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_resetPassword_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -4006,7 +4006,7 @@ func (ec *executionContext) fieldContext_Mutation_createRoleBinding(ctx context.
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createRoleBinding_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_createRoleBinding_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -4050,7 +4050,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteRoleBinding(ctx context.
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_deleteRoleBinding_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_deleteRoleBinding_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -4094,7 +4094,7 @@ func (ec *executionContext) fieldContext_Mutation_createApiKey(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createApiKey_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_createApiKey_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -4138,7 +4138,7 @@ func (ec *executionContext) fieldContext_Mutation_revokeApiKey(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_revokeApiKey_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_revokeApiKey_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -4182,7 +4182,7 @@ func (ec *executionContext) fieldContext_Mutation_updatePolicies(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updatePolicies_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_updatePolicies_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -4226,7 +4226,7 @@ func (ec *executionContext) fieldContext_Mutation_revealSensitive(ctx context.Co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_revealSensitive_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_revealSensitive_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -4270,7 +4270,7 @@ func (ec *executionContext) fieldContext_Mutation_moveHousehold(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_moveHousehold_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_moveHousehold_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -4314,7 +4314,7 @@ func (ec *executionContext) fieldContext_Mutation_setProjectInvestment(ctx conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_setProjectInvestment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_setProjectInvestment_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -4358,7 +4358,7 @@ func (ec *executionContext) fieldContext_Mutation_recordDemoProjectStage(ctx con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_recordDemoProjectStage_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_recordDemoProjectStage_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -4402,7 +4402,7 @@ func (ec *executionContext) fieldContext_Mutation_proposeHouseholdExit(ctx conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_proposeHouseholdExit_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_proposeHouseholdExit_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -4446,7 +4446,7 @@ func (ec *executionContext) fieldContext_Mutation_verifyHouseholdExit(ctx contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_verifyHouseholdExit_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_verifyHouseholdExit_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -4490,7 +4490,7 @@ func (ec *executionContext) fieldContext_Mutation_confirmHouseholdExit(ctx conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_confirmHouseholdExit_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_confirmHouseholdExit_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -4534,7 +4534,7 @@ func (ec *executionContext) fieldContext_Mutation_rejectHouseholdExit(ctx contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_rejectHouseholdExit_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_rejectHouseholdExit_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -4578,7 +4578,7 @@ func (ec *executionContext) fieldContext_Mutation_openHouseholdMonitoring(ctx co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_openHouseholdMonitoring_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_openHouseholdMonitoring_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -4622,7 +4622,7 @@ func (ec *executionContext) fieldContext_Mutation_closeHouseholdMonitoring(ctx c
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_closeHouseholdMonitoring_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_closeHouseholdMonitoring_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -4666,7 +4666,7 @@ func (ec *executionContext) fieldContext_Mutation_markHouseholdReturned(ctx cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_markHouseholdReturned_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_markHouseholdReturned_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -4710,7 +4710,7 @@ func (ec *executionContext) fieldContext_Mutation_setHouseholdNeedy(ctx context.
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_setHouseholdNeedy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_setHouseholdNeedy_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -4754,7 +4754,7 @@ func (ec *executionContext) fieldContext_Mutation_updateExitNoticeDays(ctx conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateExitNoticeDays_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_updateExitNoticeDays_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -4798,7 +4798,7 @@ func (ec *executionContext) fieldContext_Mutation_registerOperation(ctx context.
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_registerOperation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_registerOperation_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -4842,7 +4842,7 @@ func (ec *executionContext) fieldContext_Mutation_unregisterOperation(ctx contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_unregisterOperation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_unregisterOperation_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -4886,7 +4886,7 @@ func (ec *executionContext) fieldContext_Mutation_updateProgrammeSettings(ctx co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateProgrammeSettings_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_updateProgrammeSettings_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -4930,7 +4930,7 @@ func (ec *executionContext) fieldContext_Mutation_createDemoProject(ctx context.
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createDemoProject_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_createDemoProject_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -4974,7 +4974,7 @@ func (ec *executionContext) fieldContext_Mutation_updateDemoProject(ctx context.
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateDemoProject_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_updateDemoProject_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -5018,7 +5018,7 @@ func (ec *executionContext) fieldContext_Mutation_advanceDemoProject(ctx context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_advanceDemoProject_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_advanceDemoProject_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -5062,7 +5062,7 @@ func (ec *executionContext) fieldContext_Mutation_returnDemoProject(ctx context.
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_returnDemoProject_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_returnDemoProject_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -5106,7 +5106,7 @@ func (ec *executionContext) fieldContext_Mutation_createTrainingCourse(ctx conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createTrainingCourse_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_createTrainingCourse_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -5150,7 +5150,7 @@ func (ec *executionContext) fieldContext_Mutation_updateTrainingCourse(ctx conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateTrainingCourse_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_updateTrainingCourse_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -5194,7 +5194,7 @@ func (ec *executionContext) fieldContext_Mutation_createTrainingEnrollment(ctx c
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createTrainingEnrollment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_createTrainingEnrollment_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -5238,7 +5238,7 @@ func (ec *executionContext) fieldContext_Mutation_updateTrainingEnrollment(ctx c
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateTrainingEnrollment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_updateTrainingEnrollment_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -5282,7 +5282,7 @@ func (ec *executionContext) fieldContext_Mutation_createAssessment(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createAssessment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_createAssessment_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -5326,7 +5326,7 @@ func (ec *executionContext) fieldContext_Mutation_updateAssessment(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateAssessment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_updateAssessment_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -5370,7 +5370,7 @@ func (ec *executionContext) fieldContext_Mutation_createPairing(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createPairing_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_createPairing_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -5414,7 +5414,7 @@ func (ec *executionContext) fieldContext_Mutation_releasePairing(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_releasePairing_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_releasePairing_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -5458,7 +5458,7 @@ func (ec *executionContext) fieldContext_Mutation_createVisit(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createVisit_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_createVisit_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -5502,7 +5502,7 @@ func (ec *executionContext) fieldContext_Mutation_updateVisit(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateVisit_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_updateVisit_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -5546,7 +5546,7 @@ func (ec *executionContext) fieldContext_Mutation_createDemand(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createDemand_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_createDemand_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -5590,7 +5590,7 @@ func (ec *executionContext) fieldContext_Mutation_acceptDemand(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_acceptDemand_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_acceptDemand_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -5634,7 +5634,7 @@ func (ec *executionContext) fieldContext_Mutation_rejectDemand(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_rejectDemand_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_rejectDemand_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -5678,7 +5678,7 @@ func (ec *executionContext) fieldContext_Mutation_assignDemand(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_assignDemand_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_assignDemand_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -5722,7 +5722,7 @@ func (ec *executionContext) fieldContext_Mutation_resolveDemand(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_resolveDemand_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_resolveDemand_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -5766,7 +5766,7 @@ func (ec *executionContext) fieldContext_Mutation_followUpDemand(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_followUpDemand_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_followUpDemand_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -5810,7 +5810,7 @@ func (ec *executionContext) fieldContext_Mutation_closeDemand(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_closeDemand_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_closeDemand_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -5854,7 +5854,7 @@ func (ec *executionContext) fieldContext_Mutation_createRectification(ctx contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createRectification_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_createRectification_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -5898,7 +5898,7 @@ func (ec *executionContext) fieldContext_Mutation_updateRectification(ctx contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateRectification_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_updateRectification_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -5942,7 +5942,7 @@ func (ec *executionContext) fieldContext_Mutation_acceptRectification(ctx contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_acceptRectification_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_acceptRectification_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -5986,7 +5986,7 @@ func (ec *executionContext) fieldContext_Mutation_createTeam(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createTeam_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_createTeam_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -6030,7 +6030,7 @@ func (ec *executionContext) fieldContext_Mutation_updateTeam(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateTeam_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_updateTeam_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -6074,7 +6074,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteTeam(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_deleteTeam_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_deleteTeam_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -6118,7 +6118,7 @@ func (ec *executionContext) fieldContext_Mutation_createTeamMembership(ctx conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createTeamMembership_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_createTeamMembership_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -6162,7 +6162,7 @@ func (ec *executionContext) fieldContext_Mutation_updateTeamMembership(ctx conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateTeamMembership_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_updateTeamMembership_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -6206,7 +6206,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteTeamMembership(ctx conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_deleteTeamMembership_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_deleteTeamMembership_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -6250,7 +6250,7 @@ func (ec *executionContext) fieldContext_Mutation_createContribution(ctx context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createContribution_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_createContribution_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -6294,7 +6294,7 @@ func (ec *executionContext) fieldContext_Mutation_updateContribution(ctx context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateContribution_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_updateContribution_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -6338,7 +6338,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteContribution(ctx context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_deleteContribution_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_deleteContribution_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -6382,7 +6382,7 @@ func (ec *executionContext) fieldContext_Mutation_closeYear(ctx context.Context,
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_closeYear_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_closeYear_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -6426,7 +6426,7 @@ func (ec *executionContext) fieldContext_Mutation_reopenYear(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_reopenYear_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_reopenYear_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}

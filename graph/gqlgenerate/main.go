@@ -5,7 +5,9 @@
 //     one after another on the caller's goroutine when nothing selected under it may wait,
 //     instead of a goroutine per element;
 //   - an object makes its @defer group (path, field set, map) only when one of its fields is
-//     deferred.
+//     deferred;
+//   - a field's arguments are unmarshalled once per operation, not once per object it is
+//     resolved on (internal/gqllist.Args, with the operation's context under WithArgs).
 //
 // It writes graph/generated/lists.generated.go (the table of the fields that may wait and the
 // two helpers) and points the generated code at it.
@@ -24,6 +26,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -40,6 +43,12 @@ const (
 	callSeq   = "marshalList(ctx, sel, "
 	group     = "graphql.NewDeferredGroup(ctx)"
 	groupLazy = "deferredGroup(ctx, fields)"
+)
+
+// args matches the unmarshalling of a field's arguments in its field context.
+var (
+	args     = regexp.MustCompile(`ec\.(field_\w+_args)\(ctx, field\.ArgumentMap\(ec\.Variables\)\)`)
+	argsOnce = []byte("fieldArgs(ctx, field, ec.Variables, ec.$1)")
 )
 
 type lists struct {
@@ -115,7 +124,7 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	rewritten, groups := 0, 0
+	rewritten, groups, argFields := 0, 0, 0
 	for _, f := range files {
 		if filepath.Base(f) == tableFile {
 			continue
@@ -124,20 +133,22 @@ func run() error {
 		if err != nil {
 			return err
 		}
-		n, m := bytes.Count(b, []byte(call)), bytes.Count(b, []byte(group))
-		if n+m == 0 {
+		n, m, a := bytes.Count(b, []byte(call)), bytes.Count(b, []byte(group)), len(args.FindAllIndex(b, -1))
+		if n+m+a == 0 {
 			continue
 		}
 		rewritten += n
 		groups += m
+		argFields += a
 		b = bytes.ReplaceAll(b, []byte(call), []byte(callSeq))
 		b = bytes.ReplaceAll(b, []byte(group), []byte(groupLazy))
+		b = args.ReplaceAll(b, argsOnce)
 		if err := os.WriteFile(f, b, 0o644); err != nil {
 			return err
 		}
 	}
-	if rewritten == 0 || groups == 0 {
-		return fmt.Errorf("no %q or no %q in %s: gqlgen's output changed; update graph/gqlgenerate", call, group, p.dir)
+	if rewritten == 0 || groups == 0 || argFields == 0 {
+		return fmt.Errorf("no %q, %q or %s in %s: gqlgen's output changed; update graph/gqlgenerate", call, group, args, p.dir)
 	}
 	return os.WriteFile(filepath.Join(p.dir, tableFile), table(p.pkg, p.concurrent), 0o644)
 }
@@ -175,6 +186,11 @@ func deferredGroup(ctx context.Context, fields []graphql.CollectedField) graphql
 		}
 	}
 	return graphql.DeferredGroup{Context: ctx}
+}
+
+// fieldArgs unmarshals a field's arguments once per operation (internal/gqllist.Args).
+func fieldArgs(ctx context.Context, field graphql.CollectedField, vars map[string]any, parse func(context.Context, map[string]any) (map[string]any, error)) (map[string]any, error) {
+	return gqllist.Args(ctx, field, vars, parse)
 }
 
 // concurrentFields are the fields that may wait on their siblings: resolvers, batch fields
