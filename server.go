@@ -6,7 +6,7 @@
 package main
 
 //go:generate go run -mod=mod ./ent/entc.go
-//go:generate go run -mod=mod github.com/99designs/gqlgen generate
+//go:generate go run -mod=mod ./graph/gqlgenerate
 //go:generate go run -mod=mod ./graph/schemaprint
 
 import (

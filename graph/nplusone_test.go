@@ -135,3 +135,29 @@ func firstKey(m map[string]any) string {
 	}
 	return ""
 }
+
+// TestListsUnderWaitingFieldsStillBatch: lists whose selection has no field that may wait are
+// marshalled one element after another (internal/gqllist); a list selecting a field that
+// batches through a data loader (PartyMember.hasPost, .trainingProgress) is still marshalled
+// concurrently, so the loader asks once for the whole page, not once per member.
+func TestListsUnderWaitingFieldsStillBatch(t *testing.T) {
+	db := testkit.LoadDemo(t)
+	api := testkit.NewServer(t, db).Login(t, "admin")
+	q := `query($n: Int!) { partyMembers(first: $n) { edges { node { name hasPost trainingProgress(year: 2026) { hours } } } } }`
+	api.Must(t, q, map[string]any{"n": 1}, nil) // credentials warm
+	count := func(n int) (stmts, rows int) {
+		db.Counter.Start()
+		var out map[string]any
+		api.Must(t, q, map[string]any{"n": n}, &out)
+		return len(db.Counter.Stop()), len(dig(out, "partyMembers", "edges").([]any))
+	}
+	small, smallRows := count(2)
+	large, largeRows := count(40)
+	t.Logf("statements: %d for %d members, %d for %d members", small, smallRows, large, largeRows)
+	if smallRows != 2 || largeRows != 40 {
+		t.Fatalf("the demo has too few party members: %d, %d", smallRows, largeRows)
+	}
+	if large != small {
+		t.Fatalf("statements grew with the members: %d for %d, %d for %d — the loaders did not batch", small, smallRows, large, largeRows)
+	}
+}

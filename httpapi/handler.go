@@ -30,6 +30,7 @@ import (
 	"github.com/nanpiao/sbqw/authz"
 	"github.com/nanpiao/sbqw/ent"
 	"github.com/nanpiao/sbqw/graph"
+	"github.com/nanpiao/sbqw/internal/gqllist"
 	"github.com/nanpiao/sbqw/internal/graphiql"
 )
 
@@ -202,7 +203,7 @@ func NewGraphQL(d graph.Deps, opts Options) *handler.Server {
 		MaxOperations: opts.MaxOperations, ListSize: opts.ListSize,
 	})
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
-		return next(graph.WithLoaders(ctx, client))
+		return next(gqllist.WithArgs(graph.WithLoaders(ctx, client)))
 	})
 	srv.AroundOperations(sayWhyStreamsEnd)
 	if opts.MaxHeavy > 0 {

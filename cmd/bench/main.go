@@ -48,6 +48,7 @@ var (
 	username = flag.String("user", "township01", "the demo TOWNSHIP account the API is read as")
 	only     = flag.String("only", "", "run only this read (flat or nested)")
 	cpuProf  = flag.String("cpuprofile", "", "write a CPU profile of the API's load (server and client, one process) to this file")
+	memProf  = flag.String("memprofile", "", "write allocation profiles taken before and after the API's load to FILE.<read>.before and FILE.<read> (compare with go tool pprof -sample_index=alloc_space -base)")
 	scale    = flag.Int("scale", 1, "copies of the demo district to load when the database is empty (--demo-scale)")
 )
 
@@ -131,6 +132,10 @@ func main() {
 // profiled runs the API's load under the CPU profiler when -cpuprofile is given (file name
 // suffixed with the read's name).
 func profiled(name string, run func() result) result {
+	if *memProf != "" {
+		writeAllocs(*memProf + "." + name + ".before")
+		defer writeAllocs(*memProf + "." + name)
+	}
 	if *cpuProf == "" {
 		return run()
 	}
@@ -140,6 +145,14 @@ func profiled(name string, run func() result) result {
 	check(pprof.StartCPUProfile(f))
 	defer pprof.StopCPUProfile()
 	return run()
+}
+
+// writeAllocs writes the allocation profile so far to path.
+func writeAllocs(path string) {
+	f, err := os.Create(path)
+	check(err)
+	defer f.Close()
+	check(pprof.Lookup("allocs").WriteTo(f, 0))
 }
 
 // questions is the number of statements the server received per request, sent one at a time:

@@ -461,7 +461,7 @@ func (ec *executionContext) _AssessmentProgress(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, assessmentProgressImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -524,7 +524,7 @@ func (ec *executionContext) _IndicatorProgress(ctx context.Context, sel ast.Sele
 	fields := graphql.CollectFields(ec.OperationContext, sel, indicatorProgressImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -601,7 +601,7 @@ func (ec *executionContext) _IndicatorProgress(ctx context.Context, sel ast.Sele
 // region    ***************************** type.gotpl *****************************
 
 func (ec *executionContext) marshalNAssessmentProgress2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋstatsᚐAssessmentProgressᚄ(ctx context.Context, sel ast.SelectionSet, v []*stats.AssessmentProgress) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAssessmentProgress2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋstatsᚐAssessmentProgress(ctx, sel, v[i])
@@ -625,7 +625,7 @@ func (ec *executionContext) marshalNAssessmentProgress2ᚖgithubᚗcomᚋnanpiao
 }
 
 func (ec *executionContext) marshalNIndicatorProgress2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋstatsᚐIndicatorProgressᚄ(ctx context.Context, sel ast.SelectionSet, v []*stats.IndicatorProgress) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNIndicatorProgress2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋstatsᚐIndicatorProgress(ctx, sel, v[i])

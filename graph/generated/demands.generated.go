@@ -111,7 +111,7 @@ func (ec *executionContext) _DemandCategoryDeadline(ctx context.Context, sel ast
 	fields := graphql.CollectFields(ec.OperationContext, sel, demandCategoryDeadlineImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -153,7 +153,7 @@ func (ec *executionContext) _DemandCategoryDeadline(ctx context.Context, sel ast
 // region    ***************************** type.gotpl *****************************
 
 func (ec *executionContext) marshalNDemandCategoryDeadline2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋworkflowᚐCategoryDeadlineᚄ(ctx context.Context, sel ast.SelectionSet, v []*workflow.CategoryDeadline) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDemandCategoryDeadline2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋworkflowᚐCategoryDeadline(ctx, sel, v[i])

@@ -221,7 +221,7 @@ func (ec *executionContext) _MemberEngagement(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, memberEngagementImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -283,7 +283,7 @@ func (ec *executionContext) _MemberEngagement(ctx context.Context, sel ast.Selec
 // region    ***************************** type.gotpl *****************************
 
 func (ec *executionContext) marshalNMemberEngagement2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋstatsᚐMemberEngagementᚄ(ctx context.Context, sel ast.SelectionSet, v []*stats.MemberEngagement) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNMemberEngagement2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋstatsᚐMemberEngagement(ctx, sel, v[i])

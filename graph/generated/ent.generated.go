@@ -5737,7 +5737,7 @@ func (ec *executionContext) fieldContext_Cadre_pairings(ctx context.Context, fie
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Cadre_pairings_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Cadre_pairings_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -9678,7 +9678,7 @@ func (ec *executionContext) fieldContext_Department_cadres(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Department_cadres_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Department_cadres_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -9754,7 +9754,7 @@ func (ec *executionContext) fieldContext_Department_demands(ctx context.Context,
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Department_demands_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Department_demands_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -9798,7 +9798,7 @@ func (ec *executionContext) fieldContext_Department_assistedDemands(ctx context.
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Department_assistedDemands_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Department_assistedDemands_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -9842,7 +9842,7 @@ func (ec *executionContext) fieldContext_Department_rectifications(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Department_rectifications_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Department_rectifications_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -11011,7 +11011,7 @@ func (ec *executionContext) fieldContext_Household_residents(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Household_residents_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Household_residents_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -11055,7 +11055,7 @@ func (ec *executionContext) fieldContext_Household_pairings(ctx context.Context,
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Household_pairings_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Household_pairings_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -11099,7 +11099,7 @@ func (ec *executionContext) fieldContext_Household_demands(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Household_demands_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Household_demands_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -11143,7 +11143,7 @@ func (ec *executionContext) fieldContext_Household_povertyHistory(ctx context.Co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Household_povertyHistory_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Household_povertyHistory_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -11715,7 +11715,7 @@ func (ec *executionContext) fieldContext_Pairing_visits(ctx context.Context, fie
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Pairing_visits_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Pairing_visits_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -12475,7 +12475,7 @@ func (ec *executionContext) fieldContext_PartyMember_contributions(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_PartyMember_contributions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_PartyMember_contributions_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -12675,7 +12675,7 @@ func (ec *executionContext) fieldContext_PartyMember_trainingProgress(ctx contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_PartyMember_trainingProgress_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_PartyMember_trainingProgress_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -13187,7 +13187,7 @@ func (ec *executionContext) fieldContext_PartyOrganization_members(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_PartyOrganization_members_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_PartyOrganization_members_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -14626,7 +14626,7 @@ func (ec *executionContext) fieldContext_Query_node(ctx context.Context, field g
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_node_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_node_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -14670,7 +14670,7 @@ func (ec *executionContext) fieldContext_Query_nodes(ctx context.Context, field 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_nodes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_nodes_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -14714,7 +14714,7 @@ func (ec *executionContext) fieldContext_Query_assessments(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_assessments_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_assessments_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -14758,7 +14758,7 @@ func (ec *executionContext) fieldContext_Query_attachments(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_attachments_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_attachments_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -14802,7 +14802,7 @@ func (ec *executionContext) fieldContext_Query_auditEvents(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_auditEvents_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_auditEvents_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -14846,7 +14846,7 @@ func (ec *executionContext) fieldContext_Query_cadres(ctx context.Context, field
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_cadres_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_cadres_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -14890,7 +14890,7 @@ func (ec *executionContext) fieldContext_Query_contributions(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_contributions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_contributions_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -14934,7 +14934,7 @@ func (ec *executionContext) fieldContext_Query_demands(ctx context.Context, fiel
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_demands_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_demands_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -14978,7 +14978,7 @@ func (ec *executionContext) fieldContext_Query_demandEvents(ctx context.Context,
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_demandEvents_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_demandEvents_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15022,7 +15022,7 @@ func (ec *executionContext) fieldContext_Query_demoProjects(ctx context.Context,
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_demoProjects_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_demoProjects_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15066,7 +15066,7 @@ func (ec *executionContext) fieldContext_Query_demoProjectStages(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_demoProjectStages_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_demoProjectStages_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15110,7 +15110,7 @@ func (ec *executionContext) fieldContext_Query_departments(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_departments_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_departments_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15154,7 +15154,7 @@ func (ec *executionContext) fieldContext_Query_households(ctx context.Context, f
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_households_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_households_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15198,7 +15198,7 @@ func (ec *executionContext) fieldContext_Query_pairings(ctx context.Context, fie
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_pairings_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_pairings_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15242,7 +15242,7 @@ func (ec *executionContext) fieldContext_Query_partyMembers(ctx context.Context,
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_partyMembers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_partyMembers_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15286,7 +15286,7 @@ func (ec *executionContext) fieldContext_Query_partyOrganizations(ctx context.Co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_partyOrganizations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_partyOrganizations_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15330,7 +15330,7 @@ func (ec *executionContext) fieldContext_Query_posts(ctx context.Context, field 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_posts_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_posts_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15374,7 +15374,7 @@ func (ec *executionContext) fieldContext_Query_povertyStatusChanges(ctx context.
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_povertyStatusChanges_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_povertyStatusChanges_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15418,7 +15418,7 @@ func (ec *executionContext) fieldContext_Query_projectInvestments(ctx context.Co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_projectInvestments_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_projectInvestments_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15462,7 +15462,7 @@ func (ec *executionContext) fieldContext_Query_rectifications(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_rectifications_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_rectifications_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15506,7 +15506,7 @@ func (ec *executionContext) fieldContext_Query_residents(ctx context.Context, fi
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_residents_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_residents_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15550,7 +15550,7 @@ func (ec *executionContext) fieldContext_Query_teams(ctx context.Context, field 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_teams_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_teams_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15594,7 +15594,7 @@ func (ec *executionContext) fieldContext_Query_teamMemberships(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_teamMemberships_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_teamMemberships_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15638,7 +15638,7 @@ func (ec *executionContext) fieldContext_Query_townships(ctx context.Context, fi
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_townships_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_townships_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15682,7 +15682,7 @@ func (ec *executionContext) fieldContext_Query_trainingCourses(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_trainingCourses_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_trainingCourses_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15726,7 +15726,7 @@ func (ec *executionContext) fieldContext_Query_trainingEnrollments(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_trainingEnrollments_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_trainingEnrollments_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15770,7 +15770,7 @@ func (ec *executionContext) fieldContext_Query_users(ctx context.Context, field 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_users_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_users_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15814,7 +15814,7 @@ func (ec *executionContext) fieldContext_Query_villages(ctx context.Context, fie
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_villages_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_villages_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15858,7 +15858,7 @@ func (ec *executionContext) fieldContext_Query_visits(ctx context.Context, field
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_visits_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_visits_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15902,7 +15902,7 @@ func (ec *executionContext) fieldContext_Query_assessmentProgress(ctx context.Co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_assessmentProgress_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_assessmentProgress_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15946,7 +15946,7 @@ func (ec *executionContext) fieldContext_Query_changes(ctx context.Context, fiel
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_changes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_changes_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -16022,7 +16022,7 @@ func (ec *executionContext) fieldContext_Query_memberEngagement(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_memberEngagement_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_memberEngagement_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -16130,7 +16130,7 @@ func (ec *executionContext) fieldContext_Query_explainAccess(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_explainAccess_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_explainAccess_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -16174,7 +16174,7 @@ func (ec *executionContext) fieldContext_Query_projectOutcomes(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_projectOutcomes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_projectOutcomes_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -16218,7 +16218,7 @@ func (ec *executionContext) fieldContext_Query_povertyExit(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_povertyExit_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_povertyExit_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -16262,7 +16262,7 @@ func (ec *executionContext) fieldContext_Query_deletedRecords(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_deletedRecords_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_deletedRecords_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -16306,7 +16306,7 @@ func (ec *executionContext) fieldContext_Query_districtReport(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_districtReport_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_districtReport_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -16350,7 +16350,7 @@ func (ec *executionContext) fieldContext_Query_pairingCoverage(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_pairingCoverage_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_pairingCoverage_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -16394,7 +16394,7 @@ func (ec *executionContext) fieldContext_Query_cadreLoad(ctx context.Context, fi
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_cadreLoad_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_cadreLoad_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -16438,7 +16438,7 @@ func (ec *executionContext) fieldContext_Query_visitCompliance(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_visitCompliance_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_visitCompliance_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -16482,7 +16482,7 @@ func (ec *executionContext) fieldContext_Query_demandStats(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_demandStats_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_demandStats_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -16526,7 +16526,7 @@ func (ec *executionContext) fieldContext_Query_demoProjectStats(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_demoProjectStats_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_demoProjectStats_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -16570,7 +16570,7 @@ func (ec *executionContext) fieldContext_Query_trainingCompletion(ctx context.Co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_trainingCompletion_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_trainingCompletion_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -16614,7 +16614,7 @@ func (ec *executionContext) fieldContext_Query_memberComposition(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_memberComposition_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_memberComposition_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -16658,7 +16658,7 @@ func (ec *executionContext) fieldContext_Query_rectificationProgress(ctx context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_rectificationProgress_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_rectificationProgress_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -16702,7 +16702,7 @@ func (ec *executionContext) fieldContext_Query_annualReport(ctx context.Context,
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_annualReport_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_annualReport_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -16746,7 +16746,7 @@ func (ec *executionContext) fieldContext_Query_trustedDocuments(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_trustedDocuments_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_trustedDocuments_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -16822,7 +16822,7 @@ func (ec *executionContext) fieldContext_Query_closedReport(ctx context.Context,
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_closedReport_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_closedReport_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -16898,7 +16898,7 @@ func (ec *executionContext) fieldContext_Query___type(ctx context.Context, field
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query___type_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query___type_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -18966,7 +18966,7 @@ func (ec *executionContext) fieldContext_Team_contributions(ctx context.Context,
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Team_contributions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Team_contributions_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -19758,7 +19758,7 @@ func (ec *executionContext) fieldContext_Township_villages(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Township_villages_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Township_villages_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -19802,7 +19802,7 @@ func (ec *executionContext) fieldContext_Township_partyOrganizations(ctx context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Township_partyOrganizations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Township_partyOrganizations_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -19846,7 +19846,7 @@ func (ec *executionContext) fieldContext_Township_demoProjects(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Township_demoProjects_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Township_demoProjects_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -19890,7 +19890,7 @@ func (ec *executionContext) fieldContext_Township_teams(ctx context.Context, fie
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Township_teams_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Township_teams_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -20352,7 +20352,7 @@ func (ec *executionContext) fieldContext_TrainingCourse_enrollments(ctx context.
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_TrainingCourse_enrollments_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_TrainingCourse_enrollments_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -21874,7 +21874,7 @@ func (ec *executionContext) fieldContext_Village_households(ctx context.Context,
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Village_households_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Village_households_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -21918,7 +21918,7 @@ func (ec *executionContext) fieldContext_Village_partyMembers(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Village_partyMembers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Village_partyMembers_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -21962,7 +21962,7 @@ func (ec *executionContext) fieldContext_Village_partyOrganizations(ctx context.
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Village_partyOrganizations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Village_partyOrganizations_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -22038,7 +22038,7 @@ func (ec *executionContext) fieldContext_Village_rectifications(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Village_rectifications_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Village_rectifications_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -22082,7 +22082,7 @@ func (ec *executionContext) fieldContext_Village_assessments(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Village_assessments_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Village_assessments_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -22126,7 +22126,7 @@ func (ec *executionContext) fieldContext_Village_teams(ctx context.Context, fiel
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Village_teams_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Village_teams_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -22170,7 +22170,7 @@ func (ec *executionContext) fieldContext_Village_demoProjects(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Village_demoProjects_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Village_demoProjects_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -49398,7 +49398,7 @@ func (ec *executionContext) _ApiKey(ctx context.Context, sel ast.SelectionSet, o
 	fields := graphql.CollectFields(ec.OperationContext, sel, apiKeyImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -49487,7 +49487,7 @@ func (ec *executionContext) _ApiKeyConnection(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, apiKeyConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -49530,7 +49530,7 @@ func (ec *executionContext) _ApiKeyEdge(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, apiKeyEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -49568,7 +49568,7 @@ func (ec *executionContext) _Assessment(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, assessmentImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -49668,7 +49668,7 @@ func (ec *executionContext) _AssessmentConnection(ctx context.Context, sel ast.S
 	fields := graphql.CollectFields(ec.OperationContext, sel, assessmentConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -49711,7 +49711,7 @@ func (ec *executionContext) _AssessmentEdge(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, assessmentEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -49749,7 +49749,7 @@ func (ec *executionContext) _Attachment(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, attachmentImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -49873,7 +49873,7 @@ func (ec *executionContext) _AttachmentConnection(ctx context.Context, sel ast.S
 	fields := graphql.CollectFields(ec.OperationContext, sel, attachmentConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -49916,7 +49916,7 @@ func (ec *executionContext) _AttachmentEdge(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, attachmentEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -49954,7 +49954,7 @@ func (ec *executionContext) _AuditEvent(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, auditEventImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -50042,7 +50042,7 @@ func (ec *executionContext) _AuditEventConnection(ctx context.Context, sel ast.S
 	fields := graphql.CollectFields(ec.OperationContext, sel, auditEventConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -50085,7 +50085,7 @@ func (ec *executionContext) _AuditEventEdge(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, auditEventEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -50123,7 +50123,7 @@ func (ec *executionContext) _Cadre(ctx context.Context, sel ast.SelectionSet, ob
 	fields := graphql.CollectFields(ec.OperationContext, sel, cadreImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -50387,7 +50387,7 @@ func (ec *executionContext) _CadreConnection(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, cadreConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -50430,7 +50430,7 @@ func (ec *executionContext) _CadreEdge(ctx context.Context, sel ast.SelectionSet
 	fields := graphql.CollectFields(ec.OperationContext, sel, cadreEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -50468,7 +50468,7 @@ func (ec *executionContext) _Contribution(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, contributionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -50575,7 +50575,7 @@ func (ec *executionContext) _ContributionConnection(ctx context.Context, sel ast
 	fields := graphql.CollectFields(ec.OperationContext, sel, contributionConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -50618,7 +50618,7 @@ func (ec *executionContext) _ContributionEdge(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, contributionEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -50656,7 +50656,7 @@ func (ec *executionContext) _Demand(ctx context.Context, sel ast.SelectionSet, o
 	fields := graphql.CollectFields(ec.OperationContext, sel, demandImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -50791,7 +50791,7 @@ func (ec *executionContext) _DemandConnection(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, demandConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -50834,7 +50834,7 @@ func (ec *executionContext) _DemandEdge(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, demandEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -50872,7 +50872,7 @@ func (ec *executionContext) _DemandEvent(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, demandEventImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -50956,7 +50956,7 @@ func (ec *executionContext) _DemandEventConnection(ctx context.Context, sel ast.
 	fields := graphql.CollectFields(ec.OperationContext, sel, demandEventConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -50999,7 +50999,7 @@ func (ec *executionContext) _DemandEventEdge(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, demandEventEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -51037,7 +51037,7 @@ func (ec *executionContext) _DemoProject(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, demoProjectImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -51200,7 +51200,7 @@ func (ec *executionContext) _DemoProjectConnection(ctx context.Context, sel ast.
 	fields := graphql.CollectFields(ec.OperationContext, sel, demoProjectConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -51243,7 +51243,7 @@ func (ec *executionContext) _DemoProjectEdge(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, demoProjectEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -51281,7 +51281,7 @@ func (ec *executionContext) _DemoProjectStage(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, demoProjectStageImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -51436,7 +51436,7 @@ func (ec *executionContext) _DemoProjectStageConnection(ctx context.Context, sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, demoProjectStageConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -51479,7 +51479,7 @@ func (ec *executionContext) _DemoProjectStageEdge(ctx context.Context, sel ast.S
 	fields := graphql.CollectFields(ec.OperationContext, sel, demoProjectStageEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -51517,7 +51517,7 @@ func (ec *executionContext) _Department(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, departmentImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -51616,7 +51616,7 @@ func (ec *executionContext) _DepartmentConnection(ctx context.Context, sel ast.S
 	fields := graphql.CollectFields(ec.OperationContext, sel, departmentConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -51659,7 +51659,7 @@ func (ec *executionContext) _DepartmentEdge(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, departmentEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -51697,7 +51697,7 @@ func (ec *executionContext) _DepartmentVillageLink(ctx context.Context, sel ast.
 	fields := graphql.CollectFields(ec.OperationContext, sel, departmentVillageLinkImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -51772,7 +51772,7 @@ func (ec *executionContext) _DepartmentVillageLinkConnection(ctx context.Context
 	fields := graphql.CollectFields(ec.OperationContext, sel, departmentVillageLinkConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -51815,7 +51815,7 @@ func (ec *executionContext) _DepartmentVillageLinkEdge(ctx context.Context, sel 
 	fields := graphql.CollectFields(ec.OperationContext, sel, departmentVillageLinkEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -51853,7 +51853,7 @@ func (ec *executionContext) _District(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, districtImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -51917,7 +51917,7 @@ func (ec *executionContext) _Household(ctx context.Context, sel ast.SelectionSet
 	fields := graphql.CollectFields(ec.OperationContext, sel, householdImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -52065,7 +52065,7 @@ func (ec *executionContext) _HouseholdConnection(ctx context.Context, sel ast.Se
 	fields := graphql.CollectFields(ec.OperationContext, sel, householdConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -52108,7 +52108,7 @@ func (ec *executionContext) _HouseholdEdge(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, householdEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -52146,7 +52146,7 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, pageInfoImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -52194,7 +52194,7 @@ func (ec *executionContext) _Pairing(ctx context.Context, sel ast.SelectionSet, 
 	fields := graphql.CollectFields(ec.OperationContext, sel, pairingImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -52290,7 +52290,7 @@ func (ec *executionContext) _PairingConnection(ctx context.Context, sel ast.Sele
 	fields := graphql.CollectFields(ec.OperationContext, sel, pairingConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -52333,7 +52333,7 @@ func (ec *executionContext) _PairingEdge(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, pairingEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -52371,7 +52371,7 @@ func (ec *executionContext) _PartyMember(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, partyMemberImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -52567,7 +52567,7 @@ func (ec *executionContext) _PartyMemberConnection(ctx context.Context, sel ast.
 	fields := graphql.CollectFields(ec.OperationContext, sel, partyMemberConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -52610,7 +52610,7 @@ func (ec *executionContext) _PartyMemberEdge(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, partyMemberEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -52648,7 +52648,7 @@ func (ec *executionContext) _PartyOrganization(ctx context.Context, sel ast.Sele
 	fields := graphql.CollectFields(ec.OperationContext, sel, partyOrganizationImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -52756,7 +52756,7 @@ func (ec *executionContext) _PartyOrganizationConnection(ctx context.Context, se
 	fields := graphql.CollectFields(ec.OperationContext, sel, partyOrganizationConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -52799,7 +52799,7 @@ func (ec *executionContext) _PartyOrganizationEdge(ctx context.Context, sel ast.
 	fields := graphql.CollectFields(ec.OperationContext, sel, partyOrganizationEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -52837,7 +52837,7 @@ func (ec *executionContext) _Post(ctx context.Context, sel ast.SelectionSet, obj
 	fields := graphql.CollectFields(ec.OperationContext, sel, postImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -52922,7 +52922,7 @@ func (ec *executionContext) _PostConnection(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, postConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -52965,7 +52965,7 @@ func (ec *executionContext) _PostEdge(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, postEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -53003,7 +53003,7 @@ func (ec *executionContext) _PovertyStatusChange(ctx context.Context, sel ast.Se
 	fields := graphql.CollectFields(ec.OperationContext, sel, povertyStatusChangeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -53097,7 +53097,7 @@ func (ec *executionContext) _PovertyStatusChangeConnection(ctx context.Context, 
 	fields := graphql.CollectFields(ec.OperationContext, sel, povertyStatusChangeConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -53140,7 +53140,7 @@ func (ec *executionContext) _PovertyStatusChangeEdge(ctx context.Context, sel as
 	fields := graphql.CollectFields(ec.OperationContext, sel, povertyStatusChangeEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -53178,7 +53178,7 @@ func (ec *executionContext) _ProjectInvestment(ctx context.Context, sel ast.Sele
 	fields := graphql.CollectFields(ec.OperationContext, sel, projectInvestmentImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -53252,7 +53252,7 @@ func (ec *executionContext) _ProjectInvestmentConnection(ctx context.Context, se
 	fields := graphql.CollectFields(ec.OperationContext, sel, projectInvestmentConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -53295,7 +53295,7 @@ func (ec *executionContext) _ProjectInvestmentEdge(ctx context.Context, sel ast.
 	fields := graphql.CollectFields(ec.OperationContext, sel, projectInvestmentEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -53336,7 +53336,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 	})
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
 			Object: field.Name,
@@ -53701,7 +53701,7 @@ func (ec *executionContext) _Rectification(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, rectificationImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -53812,7 +53812,7 @@ func (ec *executionContext) _RectificationConnection(ctx context.Context, sel as
 	fields := graphql.CollectFields(ec.OperationContext, sel, rectificationConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -53855,7 +53855,7 @@ func (ec *executionContext) _RectificationEdge(ctx context.Context, sel ast.Sele
 	fields := graphql.CollectFields(ec.OperationContext, sel, rectificationEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -53893,7 +53893,7 @@ func (ec *executionContext) _Resident(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, residentImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -54005,7 +54005,7 @@ func (ec *executionContext) _ResidentConnection(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, residentConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -54048,7 +54048,7 @@ func (ec *executionContext) _ResidentEdge(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, residentEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -54086,7 +54086,7 @@ func (ec *executionContext) _RoleBinding(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, roleBindingImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -54204,7 +54204,7 @@ func (ec *executionContext) _RoleBindingConnection(ctx context.Context, sel ast.
 	fields := graphql.CollectFields(ec.OperationContext, sel, roleBindingConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -54247,7 +54247,7 @@ func (ec *executionContext) _RoleBindingEdge(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, roleBindingEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -54285,7 +54285,7 @@ func (ec *executionContext) _Team(ctx context.Context, sel ast.SelectionSet, obj
 	fields := graphql.CollectFields(ec.OperationContext, sel, teamImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -54393,7 +54393,7 @@ func (ec *executionContext) _TeamConnection(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, teamConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -54436,7 +54436,7 @@ func (ec *executionContext) _TeamEdge(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, teamEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -54474,7 +54474,7 @@ func (ec *executionContext) _TeamMembership(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, teamMembershipImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -54554,7 +54554,7 @@ func (ec *executionContext) _TeamMembershipConnection(ctx context.Context, sel a
 	fields := graphql.CollectFields(ec.OperationContext, sel, teamMembershipConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -54597,7 +54597,7 @@ func (ec *executionContext) _TeamMembershipEdge(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, teamMembershipEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -54635,7 +54635,7 @@ func (ec *executionContext) _Township(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, townshipImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -54733,7 +54733,7 @@ func (ec *executionContext) _TownshipConnection(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, townshipConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -54776,7 +54776,7 @@ func (ec *executionContext) _TownshipEdge(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, townshipEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -54814,7 +54814,7 @@ func (ec *executionContext) _TrainingCourse(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, trainingCourseImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -54908,7 +54908,7 @@ func (ec *executionContext) _TrainingCourseConnection(ctx context.Context, sel a
 	fields := graphql.CollectFields(ec.OperationContext, sel, trainingCourseConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -54951,7 +54951,7 @@ func (ec *executionContext) _TrainingCourseEdge(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, trainingCourseEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -54989,7 +54989,7 @@ func (ec *executionContext) _TrainingEnrollment(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, trainingEnrollmentImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -55074,7 +55074,7 @@ func (ec *executionContext) _TrainingEnrollmentConnection(ctx context.Context, s
 	fields := graphql.CollectFields(ec.OperationContext, sel, trainingEnrollmentConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -55117,7 +55117,7 @@ func (ec *executionContext) _TrainingEnrollmentEdge(ctx context.Context, sel ast
 	fields := graphql.CollectFields(ec.OperationContext, sel, trainingEnrollmentEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -55155,7 +55155,7 @@ func (ec *executionContext) _TrustedDocument(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, trustedDocumentImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -55218,7 +55218,7 @@ func (ec *executionContext) _TrustedDocumentConnection(ctx context.Context, sel 
 	fields := graphql.CollectFields(ec.OperationContext, sel, trustedDocumentConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -55261,7 +55261,7 @@ func (ec *executionContext) _TrustedDocumentEdge(ctx context.Context, sel ast.Se
 	fields := graphql.CollectFields(ec.OperationContext, sel, trustedDocumentEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -55299,7 +55299,7 @@ func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj
 	fields := graphql.CollectFields(ec.OperationContext, sel, userImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -55378,7 +55378,7 @@ func (ec *executionContext) _UserConnection(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, userConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -55421,7 +55421,7 @@ func (ec *executionContext) _UserEdge(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, userEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -55459,7 +55459,7 @@ func (ec *executionContext) _Village(ctx context.Context, sel ast.SelectionSet, 
 	fields := graphql.CollectFields(ec.OperationContext, sel, villageImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -55586,7 +55586,7 @@ func (ec *executionContext) _VillageConnection(ctx context.Context, sel ast.Sele
 	fields := graphql.CollectFields(ec.OperationContext, sel, villageConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -55629,7 +55629,7 @@ func (ec *executionContext) _VillageEdge(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, villageEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -55667,7 +55667,7 @@ func (ec *executionContext) _Visit(ctx context.Context, sel ast.SelectionSet, ob
 	fields := graphql.CollectFields(ec.OperationContext, sel, visitImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -55763,7 +55763,7 @@ func (ec *executionContext) _VisitConnection(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, visitConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -55806,7 +55806,7 @@ func (ec *executionContext) _VisitEdge(ctx context.Context, sel ast.SelectionSet
 	fields := graphql.CollectFields(ec.OperationContext, sel, visitEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -55851,7 +55851,7 @@ func (ec *executionContext) marshalNApiKey2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋen
 }
 
 func (ec *executionContext) marshalNApiKeyEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐApiKeyEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.ApiKeyEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNApiKeyEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐApiKeyEdge(ctx, sel, v[i])
@@ -55910,7 +55910,7 @@ func (ec *executionContext) marshalNAssessmentConnection2ᚖgithubᚗcomᚋnanpi
 }
 
 func (ec *executionContext) marshalNAssessmentEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐAssessmentEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.AssessmentEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAssessmentEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐAssessmentEdge(ctx, sel, v[i])
@@ -55974,7 +55974,7 @@ func (ec *executionContext) marshalNAttachmentConnection2ᚖgithubᚗcomᚋnanpi
 }
 
 func (ec *executionContext) marshalNAttachmentEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐAttachmentEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.AttachmentEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAttachmentEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐAttachmentEdge(ctx, sel, v[i])
@@ -56048,7 +56048,7 @@ func (ec *executionContext) marshalNAuditEventConnection2ᚖgithubᚗcomᚋnanpi
 }
 
 func (ec *executionContext) marshalNAuditEventEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐAuditEventEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.AuditEventEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAuditEventEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐAuditEventEdge(ctx, sel, v[i])
@@ -56163,7 +56163,7 @@ func (ec *executionContext) marshalNCadreConnection2ᚖgithubᚗcomᚋnanpiaoᚋ
 }
 
 func (ec *executionContext) marshalNCadreEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐCadreEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.CadreEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCadreEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐCadreEdge(ctx, sel, v[i])
@@ -56227,7 +56227,7 @@ func (ec *executionContext) marshalNContributionConnection2ᚖgithubᚗcomᚋnan
 }
 
 func (ec *executionContext) marshalNContributionEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐContributionEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.ContributionEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNContributionEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐContributionEdge(ctx, sel, v[i])
@@ -56445,7 +56445,7 @@ func (ec *executionContext) marshalNDemandConnection2ᚖgithubᚗcomᚋnanpiao�
 }
 
 func (ec *executionContext) marshalNDemandEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemandEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.DemandEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDemandEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemandEdge(ctx, sel, v[i])
@@ -56485,7 +56485,7 @@ func (ec *executionContext) marshalNDemandEventConnection2ᚖgithubᚗcomᚋnanp
 }
 
 func (ec *executionContext) marshalNDemandEventEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemandEventEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.DemandEventEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDemandEventEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemandEventEdge(ctx, sel, v[i])
@@ -56583,7 +56583,7 @@ func (ec *executionContext) marshalNDemoProjectConnection2ᚖgithubᚗcomᚋnanp
 }
 
 func (ec *executionContext) marshalNDemoProjectEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemoProjectEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.DemoProjectEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDemoProjectEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemoProjectEdge(ctx, sel, v[i])
@@ -56642,7 +56642,7 @@ func (ec *executionContext) marshalNDemoProjectStageConnection2ᚖgithubᚗcom�
 }
 
 func (ec *executionContext) marshalNDemoProjectStageEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemoProjectStageEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.DemoProjectStageEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDemoProjectStageEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemoProjectStageEdge(ctx, sel, v[i])
@@ -56711,7 +56711,7 @@ func (ec *executionContext) marshalNDepartmentConnection2ᚖgithubᚗcomᚋnanpi
 }
 
 func (ec *executionContext) marshalNDepartmentEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDepartmentEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.DepartmentEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDepartmentEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDepartmentEdge(ctx, sel, v[i])
@@ -56772,7 +56772,7 @@ func (ec *executionContext) marshalNDepartmentVillageLink2ᚖgithubᚗcomᚋnanp
 }
 
 func (ec *executionContext) marshalNDepartmentVillageLinkEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDepartmentVillageLinkEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.DepartmentVillageLinkEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDepartmentVillageLinkEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDepartmentVillageLinkEdge(ctx, sel, v[i])
@@ -56933,7 +56933,7 @@ func (ec *executionContext) marshalNHouseholdConnection2ᚖgithubᚗcomᚋnanpia
 }
 
 func (ec *executionContext) marshalNHouseholdEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐHouseholdEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.HouseholdEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNHouseholdEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐHouseholdEdge(ctx, sel, v[i])
@@ -57051,7 +57051,7 @@ func (ec *executionContext) marshalNMonitoringRisk2githubᚗcomᚋnanpiaoᚋsbqw
 }
 
 func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐNoder(ctx context.Context, sel ast.SelectionSet, v []ent.Noder) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalONode2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚐNoder(ctx, sel, v[i])
@@ -57131,7 +57131,7 @@ func (ec *executionContext) marshalNPairingDisposition2githubᚗcomᚋnanpiaoᚋ
 }
 
 func (ec *executionContext) marshalNPairingEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPairingEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.PairingEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPairingEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPairingEdge(ctx, sel, v[i])
@@ -57195,7 +57195,7 @@ func (ec *executionContext) marshalNPartyMemberConnection2ᚖgithubᚗcomᚋnanp
 }
 
 func (ec *executionContext) marshalNPartyMemberEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPartyMemberEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.PartyMemberEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPartyMemberEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPartyMemberEdge(ctx, sel, v[i])
@@ -57259,7 +57259,7 @@ func (ec *executionContext) marshalNPartyOrganizationConnection2ᚖgithubᚗcom�
 }
 
 func (ec *executionContext) marshalNPartyOrganizationEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPartyOrganizationEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.PartyOrganizationEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPartyOrganizationEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPartyOrganizationEdge(ctx, sel, v[i])
@@ -57323,7 +57323,7 @@ func (ec *executionContext) marshalNPostConnection2ᚖgithubᚗcomᚋnanpiaoᚋs
 }
 
 func (ec *executionContext) marshalNPostEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPostEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.PostEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPostEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPostEdge(ctx, sel, v[i])
@@ -57417,7 +57417,7 @@ func (ec *executionContext) marshalNPovertyStatusChangeConnection2ᚖgithubᚗco
 }
 
 func (ec *executionContext) marshalNPovertyStatusChangeEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPovertyStatusChangeEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.PovertyStatusChangeEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPovertyStatusChangeEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPovertyStatusChangeEdge(ctx, sel, v[i])
@@ -57491,7 +57491,7 @@ func (ec *executionContext) marshalNProjectInvestmentConnection2ᚖgithubᚗcom�
 }
 
 func (ec *executionContext) marshalNProjectInvestmentEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐProjectInvestmentEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.ProjectInvestmentEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNProjectInvestmentEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐProjectInvestmentEdge(ctx, sel, v[i])
@@ -57565,7 +57565,7 @@ func (ec *executionContext) marshalNRectificationConnection2ᚖgithubᚗcomᚋna
 }
 
 func (ec *executionContext) marshalNRectificationEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐRectificationEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.RectificationEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRectificationEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐRectificationEdge(ctx, sel, v[i])
@@ -57659,7 +57659,7 @@ func (ec *executionContext) marshalNResidentConnection2ᚖgithubᚗcomᚋnanpiao
 }
 
 func (ec *executionContext) marshalNResidentEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐResidentEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.ResidentEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNResidentEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐResidentEdge(ctx, sel, v[i])
@@ -57735,7 +57735,7 @@ func (ec *executionContext) marshalNRoleBinding2ᚖgithubᚗcomᚋnanpiaoᚋsbqw
 }
 
 func (ec *executionContext) marshalNRoleBindingEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐRoleBindingEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.RoleBindingEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRoleBindingEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐRoleBindingEdge(ctx, sel, v[i])
@@ -57824,7 +57824,7 @@ func (ec *executionContext) marshalNTeamConnection2ᚖgithubᚗcomᚋnanpiaoᚋs
 }
 
 func (ec *executionContext) marshalNTeamEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTeamEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.TeamEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTeamEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTeamEdge(ctx, sel, v[i])
@@ -57874,7 +57874,7 @@ func (ec *executionContext) marshalNTeamMembershipConnection2ᚖgithubᚗcomᚋn
 }
 
 func (ec *executionContext) marshalNTeamMembershipEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTeamMembershipEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.TeamMembershipEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTeamMembershipEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTeamMembershipEdge(ctx, sel, v[i])
@@ -57986,7 +57986,7 @@ func (ec *executionContext) marshalNTownshipConnection2ᚖgithubᚗcomᚋnanpiao
 }
 
 func (ec *executionContext) marshalNTownshipEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTownshipEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.TownshipEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTownshipEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTownshipEdge(ctx, sel, v[i])
@@ -58060,7 +58060,7 @@ func (ec *executionContext) marshalNTrainingCourseConnection2ᚖgithubᚗcomᚋn
 }
 
 func (ec *executionContext) marshalNTrainingCourseEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTrainingCourseEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.TrainingCourseEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTrainingCourseEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTrainingCourseEdge(ctx, sel, v[i])
@@ -58124,7 +58124,7 @@ func (ec *executionContext) marshalNTrainingEnrollmentConnection2ᚖgithubᚗcom
 }
 
 func (ec *executionContext) marshalNTrainingEnrollmentEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTrainingEnrollmentEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.TrainingEnrollmentEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTrainingEnrollmentEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTrainingEnrollmentEdge(ctx, sel, v[i])
@@ -58188,7 +58188,7 @@ func (ec *executionContext) marshalNTrustedDocumentConnection2ᚖgithubᚗcomᚋ
 }
 
 func (ec *executionContext) marshalNTrustedDocumentEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTrustedDocumentEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.TrustedDocumentEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTrustedDocumentEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTrustedDocumentEdge(ctx, sel, v[i])
@@ -58347,7 +58347,7 @@ func (ec *executionContext) marshalNUserConnection2ᚖgithubᚗcomᚋnanpiaoᚋs
 }
 
 func (ec *executionContext) marshalNUserEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐUserEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.UserEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNUserEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐUserEdge(ctx, sel, v[i])
@@ -58421,7 +58421,7 @@ func (ec *executionContext) marshalNVillageConnection2ᚖgithubᚗcomᚋnanpiao�
 }
 
 func (ec *executionContext) marshalNVillageEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐVillageEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.VillageEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNVillageEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐVillageEdge(ctx, sel, v[i])
@@ -58485,7 +58485,7 @@ func (ec *executionContext) marshalNVisitConnection2ᚖgithubᚗcomᚋnanpiaoᚋ
 }
 
 func (ec *executionContext) marshalNVisitEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐVisitEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.VisitEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNVisitEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐVisitEdge(ctx, sel, v[i])
@@ -58581,7 +58581,7 @@ func (ec *executionContext) marshalOAssessment2ᚕᚖgithubᚗcomᚋnanpiaoᚋsb
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAssessment2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐAssessment(ctx, sel, v[i])
@@ -58642,7 +58642,7 @@ func (ec *executionContext) marshalOAttachment2ᚕᚖgithubᚗcomᚋnanpiaoᚋsb
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAttachment2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐAttachment(ctx, sel, v[i])
@@ -58720,7 +58720,7 @@ func (ec *executionContext) marshalOAttendance2ᚕgithubᚗcomᚋnanpiaoᚋsbqw�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAttendance2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐAttendance(ctx, sel, v[i])
@@ -58931,7 +58931,7 @@ func (ec *executionContext) marshalOContributionType2ᚕgithubᚗcomᚋnanpiao�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNContributionType2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐContributionType(ctx, sel, v[i])
@@ -59008,7 +59008,7 @@ func (ec *executionContext) marshalOCourseKind2ᚕgithubᚗcomᚋnanpiaoᚋsbqw�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCourseKind2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐCourseKind(ctx, sel, v[i])
@@ -59061,7 +59061,7 @@ func (ec *executionContext) marshalODemand2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqw�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDemand2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemand(ctx, sel, v[i])
@@ -59104,7 +59104,7 @@ func (ec *executionContext) marshalODemandCategory2ᚕgithubᚗcomᚋnanpiaoᚋs
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDemandCategory2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐDemandCategory(ctx, sel, v[i])
@@ -59139,7 +59139,7 @@ func (ec *executionContext) marshalODemandEvent2ᚕᚖgithubᚗcomᚋnanpiaoᚋs
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDemandEvent2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemandEvent(ctx, sel, v[i])
@@ -59234,7 +59234,7 @@ func (ec *executionContext) marshalODemandStatus2ᚕgithubᚗcomᚋnanpiaoᚋsbq
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDemandStatus2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐDemandStatus(ctx, sel, v[i])
@@ -59311,7 +59311,7 @@ func (ec *executionContext) marshalODemoProjectStage2ᚕᚖgithubᚗcomᚋnanpia
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDemoProjectStage2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDemoProjectStage(ctx, sel, v[i])
@@ -59404,7 +59404,7 @@ func (ec *executionContext) marshalODepartment2ᚕᚖgithubᚗcomᚋnanpiaoᚋsb
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDepartment2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDepartment(ctx, sel, v[i])
@@ -59447,7 +59447,7 @@ func (ec *executionContext) marshalODepartmentKind2ᚕgithubᚗcomᚋnanpiaoᚋs
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDepartmentKind2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐDepartmentKind(ctx, sel, v[i])
@@ -59499,7 +59499,7 @@ func (ec *executionContext) marshalODepartmentVillageLink2ᚕᚖgithubᚗcomᚋn
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDepartmentVillageLink2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐDepartmentVillageLink(ctx, sel, v[i])
@@ -59620,7 +59620,7 @@ func (ec *executionContext) marshalOEducation2ᚕgithubᚗcomᚋnanpiaoᚋsbqw�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNEducation2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐEducation(ctx, sel, v[i])
@@ -59672,7 +59672,7 @@ func (ec *executionContext) marshalOExitStage2ᚕgithubᚗcomᚋnanpiaoᚋsbqw�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNExitStage2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐExitStage(ctx, sel, v[i])
@@ -59724,7 +59724,7 @@ func (ec *executionContext) marshalOFundingSource2ᚕgithubᚗcomᚋnanpiaoᚋsb
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNFundingSource2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐFundingSource(ctx, sel, v[i])
@@ -59776,7 +59776,7 @@ func (ec *executionContext) marshalOGender2ᚕgithubᚗcomᚋnanpiaoᚋsbqwᚋen
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNGender2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐGender(ctx, sel, v[i])
@@ -59828,7 +59828,7 @@ func (ec *executionContext) marshalOGrade2ᚕgithubᚗcomᚋnanpiaoᚋsbqwᚋent
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNGrade2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐGrade(ctx, sel, v[i])
@@ -59880,7 +59880,7 @@ func (ec *executionContext) marshalOHealthStatus2ᚕgithubᚗcomᚋnanpiaoᚋsbq
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNHealthStatus2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐHealthStatus(ctx, sel, v[i])
@@ -59939,7 +59939,7 @@ func (ec *executionContext) marshalOHouseholdCategory2ᚕgithubᚗcomᚋnanpiao�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNHouseholdCategory2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐHouseholdCategory(ctx, sel, v[i])
@@ -60033,7 +60033,7 @@ func (ec *executionContext) marshalOIndicator2ᚕgithubᚗcomᚋnanpiaoᚋsbqw�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNIndicator2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐIndicator(ctx, sel, v[i])
@@ -60085,7 +60085,7 @@ func (ec *executionContext) marshalOIndustry2ᚕgithubᚗcomᚋnanpiaoᚋsbqwᚋ
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNIndustry2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐIndustry(ctx, sel, v[i])
@@ -60137,7 +60137,7 @@ func (ec *executionContext) marshalOLaborSkill2ᚕgithubᚗcomᚋnanpiaoᚋsbqw�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNLaborSkill2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐLaborSkill(ctx, sel, v[i])
@@ -60189,7 +60189,7 @@ func (ec *executionContext) marshalOMemberCategory2ᚕgithubᚗcomᚋnanpiaoᚋs
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNMemberCategory2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐMemberCategory(ctx, sel, v[i])
@@ -60241,7 +60241,7 @@ func (ec *executionContext) marshalOMemberStatus2ᚕgithubᚗcomᚋnanpiaoᚋsbq
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNMemberStatus2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐMemberStatus(ctx, sel, v[i])
@@ -60293,7 +60293,7 @@ func (ec *executionContext) marshalOMembershipKind2ᚕgithubᚗcomᚋnanpiaoᚋs
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNMembershipKind2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐMembershipKind(ctx, sel, v[i])
@@ -60345,7 +60345,7 @@ func (ec *executionContext) marshalOMonitoringRisk2ᚕgithubᚗcomᚋnanpiaoᚋs
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNMonitoringRisk2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐMonitoringRisk(ctx, sel, v[i])
@@ -60404,7 +60404,7 @@ func (ec *executionContext) marshalOOccupation2ᚕgithubᚗcomᚋnanpiaoᚋsbqw�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOccupation2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐOccupation(ctx, sel, v[i])
@@ -60456,7 +60456,7 @@ func (ec *executionContext) marshalOOrganizationKind2ᚕgithubᚗcomᚋnanpiao�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOrganizationKind2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐOrganizationKind(ctx, sel, v[i])
@@ -60641,7 +60641,7 @@ func (ec *executionContext) marshalOPartyOrganization2ᚕᚖgithubᚗcomᚋnanpi
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPartyOrganization2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPartyOrganization(ctx, sel, v[i])
@@ -60702,7 +60702,7 @@ func (ec *executionContext) marshalOPost2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋe
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPost2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐPost(ctx, sel, v[i])
@@ -60755,7 +60755,7 @@ func (ec *executionContext) marshalOPostTitle2ᚕgithubᚗcomᚋnanpiaoᚋsbqw�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPostTitle2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐPostTitle(ctx, sel, v[i])
@@ -60832,7 +60832,7 @@ func (ec *executionContext) marshalOPovertyCause2ᚕgithubᚗcomᚋnanpiaoᚋsbq
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPovertyCause2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐPovertyCause(ctx, sel, v[i])
@@ -60868,7 +60868,7 @@ func (ec *executionContext) marshalOPovertyStatus2ᚕgithubᚗcomᚋnanpiaoᚋsb
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPovertyStatus2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐPovertyStatus(ctx, sel, v[i])
@@ -60962,7 +60962,7 @@ func (ec *executionContext) marshalOPovertyStep2ᚕgithubᚗcomᚋnanpiaoᚋsbqw
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPovertyStep2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐPovertyStep(ctx, sel, v[i])
@@ -60997,7 +60997,7 @@ func (ec *executionContext) marshalOProjectInvestment2ᚕᚖgithubᚗcomᚋnanpi
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNProjectInvestment2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐProjectInvestment(ctx, sel, v[i])
@@ -61075,7 +61075,7 @@ func (ec *executionContext) marshalOProjectStage2ᚕgithubᚗcomᚋnanpiaoᚋsbq
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNProjectStage2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐProjectStage(ctx, sel, v[i])
@@ -61134,7 +61134,7 @@ func (ec *executionContext) marshalORectificationKind2ᚕgithubᚗcomᚋnanpiao�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRectificationKind2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐRectificationKind(ctx, sel, v[i])
@@ -61203,7 +61203,7 @@ func (ec *executionContext) marshalORectificationStatus2ᚕgithubᚗcomᚋnanpia
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRectificationStatus2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐRectificationStatus(ctx, sel, v[i])
@@ -61280,7 +61280,7 @@ func (ec *executionContext) marshalORelation2ᚕgithubᚗcomᚋnanpiaoᚋsbqwᚋ
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRelation2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐRelation(ctx, sel, v[i])
@@ -61374,7 +61374,7 @@ func (ec *executionContext) marshalOReviewGrade2ᚕgithubᚗcomᚋnanpiaoᚋsbqw
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNReviewGrade2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐReviewGrade(ctx, sel, v[i])
@@ -61426,7 +61426,7 @@ func (ec *executionContext) marshalORole2ᚕgithubᚗcomᚋnanpiaoᚋsbqwᚋent�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRole2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐRole(ctx, sel, v[i])
@@ -61461,7 +61461,7 @@ func (ec *executionContext) marshalORoleBinding2ᚕᚖgithubᚗcomᚋnanpiaoᚋs
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRoleBinding2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐRoleBinding(ctx, sel, v[i])
@@ -61522,7 +61522,7 @@ func (ec *executionContext) marshalOSatisfaction2ᚕgithubᚗcomᚋnanpiaoᚋsbq
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSatisfaction2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐSatisfaction(ctx, sel, v[i])
@@ -61574,7 +61574,7 @@ func (ec *executionContext) marshalOStageResult2ᚕgithubᚗcomᚋnanpiaoᚋsbqw
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNStageResult2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐStageResult(ctx, sel, v[i])
@@ -61626,7 +61626,7 @@ func (ec *executionContext) marshalOSubjectKind2ᚕgithubᚗcomᚋnanpiaoᚋsbqw
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSubjectKind2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐSubjectKind(ctx, sel, v[i])
@@ -61678,7 +61678,7 @@ func (ec *executionContext) marshalOTeamKind2ᚕgithubᚗcomᚋnanpiaoᚋsbqwᚋ
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTeamKind2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐTeamKind(ctx, sel, v[i])
@@ -61713,7 +61713,7 @@ func (ec *executionContext) marshalOTeamMembership2ᚕᚖgithubᚗcomᚋnanpiao�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTeamMembership2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTeamMembership(ctx, sel, v[i])
@@ -61808,7 +61808,7 @@ func (ec *executionContext) marshalOTeamPost2ᚕgithubᚗcomᚋnanpiaoᚋsbqwᚋ
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTeamPost2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐTeamPost(ctx, sel, v[i])
@@ -61921,7 +61921,7 @@ func (ec *executionContext) marshalOTownship2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqw
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTownship2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTownship(ctx, sel, v[i])
@@ -61964,7 +61964,7 @@ func (ec *executionContext) marshalOTownshipKind2ᚕgithubᚗcomᚋnanpiaoᚋsbq
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTownshipKind2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐTownshipKind(ctx, sel, v[i])
@@ -62083,7 +62083,7 @@ func (ec *executionContext) marshalOTrainingEnrollment2ᚕᚖgithubᚗcomᚋnanp
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTrainingEnrollment2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐTrainingEnrollment(ctx, sel, v[i])
@@ -62220,7 +62220,7 @@ func (ec *executionContext) marshalOUserStatus2ᚕgithubᚗcomᚋnanpiaoᚋsbqw�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNUserStatus2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐUserStatus(ctx, sel, v[i])
@@ -62353,7 +62353,7 @@ func (ec *executionContext) marshalOVisitMode2ᚕgithubᚗcomᚋnanpiaoᚋsbqw�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNVisitMode2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐVisitMode(ctx, sel, v[i])
@@ -62405,7 +62405,7 @@ func (ec *executionContext) marshalOVisitOccasion2ᚕgithubᚗcomᚋnanpiaoᚋsb
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNVisitOccasion2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐVisitOccasion(ctx, sel, v[i])

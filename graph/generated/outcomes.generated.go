@@ -566,7 +566,7 @@ func (ec *executionContext) _InvestmentBySource(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, investmentBySourceImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -609,7 +609,7 @@ func (ec *executionContext) _ProjectOutcome(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, projectOutcomeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -701,7 +701,7 @@ func (ec *executionContext) _ProjectOutcome(ctx context.Context, sel ast.Selecti
 // region    ***************************** type.gotpl *****************************
 
 func (ec *executionContext) marshalNInvestmentBySource2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋstatsᚐInvestmentBySourceᚄ(ctx context.Context, sel ast.SelectionSet, v []*stats.InvestmentBySource) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNInvestmentBySource2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋstatsᚐInvestmentBySource(ctx, sel, v[i])
@@ -725,7 +725,7 @@ func (ec *executionContext) marshalNInvestmentBySource2ᚖgithubᚗcomᚋnanpiao
 }
 
 func (ec *executionContext) marshalNProjectOutcome2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋstatsᚐProjectOutcomeᚄ(ctx context.Context, sel ast.SelectionSet, v []*stats.ProjectOutcome) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNProjectOutcome2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋstatsᚐProjectOutcome(ctx, sel, v[i])

@@ -290,7 +290,7 @@ func (ec *executionContext) _PovertyExit(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, povertyExitImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -367,7 +367,7 @@ func (ec *executionContext) _PovertyExit(ctx context.Context, sel ast.SelectionS
 // region    ***************************** type.gotpl *****************************
 
 func (ec *executionContext) marshalNPovertyExit2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋstatsᚐPovertyExitᚄ(ctx context.Context, sel ast.SelectionSet, v []*stats.PovertyExit) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPovertyExit2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋstatsᚐPovertyExit(ctx, sel, v[i])

@@ -2272,7 +2272,7 @@ func (ec *executionContext) fieldContext_Mutation_createDistrict(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createDistrict_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_createDistrict_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -2316,7 +2316,7 @@ func (ec *executionContext) fieldContext_Mutation_updateDistrict(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateDistrict_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_updateDistrict_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -2360,7 +2360,7 @@ func (ec *executionContext) fieldContext_Mutation_createTownship(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createTownship_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_createTownship_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -2404,7 +2404,7 @@ func (ec *executionContext) fieldContext_Mutation_updateTownship(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateTownship_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_updateTownship_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -2448,7 +2448,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteTownship(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_deleteTownship_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_deleteTownship_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -2492,7 +2492,7 @@ func (ec *executionContext) fieldContext_Mutation_createVillage(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createVillage_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_createVillage_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -2536,7 +2536,7 @@ func (ec *executionContext) fieldContext_Mutation_updateVillage(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateVillage_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_updateVillage_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -2580,7 +2580,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteVillage(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_deleteVillage_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_deleteVillage_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -2624,7 +2624,7 @@ func (ec *executionContext) fieldContext_Mutation_createDepartment(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createDepartment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_createDepartment_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -2668,7 +2668,7 @@ func (ec *executionContext) fieldContext_Mutation_updateDepartment(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateDepartment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_updateDepartment_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -2712,7 +2712,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteDepartment(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_deleteDepartment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_deleteDepartment_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -2756,7 +2756,7 @@ func (ec *executionContext) fieldContext_Mutation_createDepartmentVillageLink(ct
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createDepartmentVillageLink_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_createDepartmentVillageLink_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -2800,7 +2800,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteDepartmentVillageLink(ct
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_deleteDepartmentVillageLink_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_deleteDepartmentVillageLink_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -2844,7 +2844,7 @@ func (ec *executionContext) fieldContext_Mutation_createPartyOrganization(ctx co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createPartyOrganization_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_createPartyOrganization_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -2888,7 +2888,7 @@ func (ec *executionContext) fieldContext_Mutation_updatePartyOrganization(ctx co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updatePartyOrganization_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_updatePartyOrganization_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -2932,7 +2932,7 @@ func (ec *executionContext) fieldContext_Mutation_deletePartyOrganization(ctx co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_deletePartyOrganization_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_deletePartyOrganization_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -2976,7 +2976,7 @@ func (ec *executionContext) fieldContext_Mutation_createPartyMember(ctx context.
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createPartyMember_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_createPartyMember_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -3020,7 +3020,7 @@ func (ec *executionContext) fieldContext_Mutation_updatePartyMember(ctx context.
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updatePartyMember_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_updatePartyMember_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -3064,7 +3064,7 @@ func (ec *executionContext) fieldContext_Mutation_deletePartyMember(ctx context.
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_deletePartyMember_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_deletePartyMember_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -3108,7 +3108,7 @@ func (ec *executionContext) fieldContext_Mutation_createPost(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createPost_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_createPost_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -3152,7 +3152,7 @@ func (ec *executionContext) fieldContext_Mutation_updatePost(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updatePost_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_updatePost_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -3196,7 +3196,7 @@ func (ec *executionContext) fieldContext_Mutation_deletePost(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_deletePost_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_deletePost_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -3240,7 +3240,7 @@ func (ec *executionContext) fieldContext_Mutation_createHousehold(ctx context.Co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createHousehold_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_createHousehold_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -3284,7 +3284,7 @@ func (ec *executionContext) fieldContext_Mutation_updateHousehold(ctx context.Co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateHousehold_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_updateHousehold_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -3328,7 +3328,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteHousehold(ctx context.Co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_deleteHousehold_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_deleteHousehold_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -3372,7 +3372,7 @@ func (ec *executionContext) fieldContext_Mutation_createResident(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createResident_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_createResident_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -3416,7 +3416,7 @@ func (ec *executionContext) fieldContext_Mutation_updateResident(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateResident_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_updateResident_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -3460,7 +3460,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteResident(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_deleteResident_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_deleteResident_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -3504,7 +3504,7 @@ func (ec *executionContext) fieldContext_Mutation_createCadre(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createCadre_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_createCadre_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -3548,7 +3548,7 @@ func (ec *executionContext) fieldContext_Mutation_updateCadre(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateCadre_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_updateCadre_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -3592,7 +3592,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteCadre(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_deleteCadre_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_deleteCadre_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -3636,7 +3636,7 @@ func (ec *executionContext) fieldContext_Mutation_addAttachment(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_addAttachment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_addAttachment_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -3724,7 +3724,7 @@ func (ec *executionContext) fieldContext_Mutation_returnDemand(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_returnDemand_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_returnDemand_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -3768,7 +3768,7 @@ func (ec *executionContext) fieldContext_Mutation_setDemandAssistants(ctx contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_setDemandAssistants_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_setDemandAssistants_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -3812,7 +3812,7 @@ func (ec *executionContext) fieldContext_Mutation_assistDemand(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_assistDemand_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_assistDemand_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -3856,7 +3856,7 @@ func (ec *executionContext) fieldContext_Mutation_setDemandHandleDays(ctx contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_setDemandHandleDays_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_setDemandHandleDays_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -3900,7 +3900,7 @@ func (ec *executionContext) fieldContext_Mutation_login(ctx context.Context, fie
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_login_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_login_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -3967,7 +3967,7 @@ func (ec *executionContext) fieldContext_Mutation_changePassword(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_changePassword_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_changePassword_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -4011,7 +4011,7 @@ func (ec *executionContext) fieldContext_Mutation_createUser(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createUser_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_createUser_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -4055,7 +4055,7 @@ func (ec *executionContext) fieldContext_Mutation_updateUser(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateUser_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_updateUser_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -4099,7 +4099,7 @@ func (ec *executionContext) fieldContext_Mutation_resetPassword(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_resetPassword_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_resetPassword_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -4143,7 +4143,7 @@ func (ec *executionContext) fieldContext_Mutation_createRoleBinding(ctx context.
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createRoleBinding_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_createRoleBinding_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -4187,7 +4187,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteRoleBinding(ctx context.
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_deleteRoleBinding_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_deleteRoleBinding_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -4231,7 +4231,7 @@ func (ec *executionContext) fieldContext_Mutation_createApiKey(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createApiKey_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_createApiKey_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -4275,7 +4275,7 @@ func (ec *executionContext) fieldContext_Mutation_revokeApiKey(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_revokeApiKey_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_revokeApiKey_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -4319,7 +4319,7 @@ func (ec *executionContext) fieldContext_Mutation_updatePolicies(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updatePolicies_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_updatePolicies_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -4363,7 +4363,7 @@ func (ec *executionContext) fieldContext_Mutation_revealSensitive(ctx context.Co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_revealSensitive_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_revealSensitive_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -4407,7 +4407,7 @@ func (ec *executionContext) fieldContext_Mutation_moveHousehold(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_moveHousehold_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_moveHousehold_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -4539,7 +4539,7 @@ func (ec *executionContext) fieldContext_Mutation_setProjectInvestment(ctx conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_setProjectInvestment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_setProjectInvestment_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -4583,7 +4583,7 @@ func (ec *executionContext) fieldContext_Mutation_recordDemoProjectStage(ctx con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_recordDemoProjectStage_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_recordDemoProjectStage_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -4627,7 +4627,7 @@ func (ec *executionContext) fieldContext_Mutation_proposeHouseholdExit(ctx conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_proposeHouseholdExit_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_proposeHouseholdExit_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -4671,7 +4671,7 @@ func (ec *executionContext) fieldContext_Mutation_verifyHouseholdExit(ctx contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_verifyHouseholdExit_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_verifyHouseholdExit_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -4715,7 +4715,7 @@ func (ec *executionContext) fieldContext_Mutation_confirmHouseholdExit(ctx conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_confirmHouseholdExit_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_confirmHouseholdExit_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -4759,7 +4759,7 @@ func (ec *executionContext) fieldContext_Mutation_rejectHouseholdExit(ctx contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_rejectHouseholdExit_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_rejectHouseholdExit_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -4803,7 +4803,7 @@ func (ec *executionContext) fieldContext_Mutation_openHouseholdMonitoring(ctx co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_openHouseholdMonitoring_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_openHouseholdMonitoring_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -4847,7 +4847,7 @@ func (ec *executionContext) fieldContext_Mutation_closeHouseholdMonitoring(ctx c
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_closeHouseholdMonitoring_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_closeHouseholdMonitoring_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -4891,7 +4891,7 @@ func (ec *executionContext) fieldContext_Mutation_markHouseholdReturned(ctx cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_markHouseholdReturned_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_markHouseholdReturned_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -4935,7 +4935,7 @@ func (ec *executionContext) fieldContext_Mutation_setHouseholdNeedy(ctx context.
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_setHouseholdNeedy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_setHouseholdNeedy_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -4979,7 +4979,7 @@ func (ec *executionContext) fieldContext_Mutation_updateExitNoticeDays(ctx conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateExitNoticeDays_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_updateExitNoticeDays_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -5023,7 +5023,7 @@ func (ec *executionContext) fieldContext_Mutation_registerOperation(ctx context.
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_registerOperation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_registerOperation_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -5067,7 +5067,7 @@ func (ec *executionContext) fieldContext_Mutation_unregisterOperation(ctx contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_unregisterOperation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_unregisterOperation_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -5111,7 +5111,7 @@ func (ec *executionContext) fieldContext_Mutation_updateProgrammeSettings(ctx co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateProgrammeSettings_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_updateProgrammeSettings_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -5155,7 +5155,7 @@ func (ec *executionContext) fieldContext_Mutation_createDemoProject(ctx context.
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createDemoProject_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_createDemoProject_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -5199,7 +5199,7 @@ func (ec *executionContext) fieldContext_Mutation_updateDemoProject(ctx context.
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateDemoProject_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_updateDemoProject_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -5243,7 +5243,7 @@ func (ec *executionContext) fieldContext_Mutation_advanceDemoProject(ctx context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_advanceDemoProject_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_advanceDemoProject_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -5287,7 +5287,7 @@ func (ec *executionContext) fieldContext_Mutation_returnDemoProject(ctx context.
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_returnDemoProject_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_returnDemoProject_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -5331,7 +5331,7 @@ func (ec *executionContext) fieldContext_Mutation_createTrainingCourse(ctx conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createTrainingCourse_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_createTrainingCourse_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -5375,7 +5375,7 @@ func (ec *executionContext) fieldContext_Mutation_updateTrainingCourse(ctx conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateTrainingCourse_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_updateTrainingCourse_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -5419,7 +5419,7 @@ func (ec *executionContext) fieldContext_Mutation_createTrainingEnrollment(ctx c
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createTrainingEnrollment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_createTrainingEnrollment_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -5463,7 +5463,7 @@ func (ec *executionContext) fieldContext_Mutation_updateTrainingEnrollment(ctx c
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateTrainingEnrollment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_updateTrainingEnrollment_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -5507,7 +5507,7 @@ func (ec *executionContext) fieldContext_Mutation_createAssessment(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createAssessment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_createAssessment_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -5551,7 +5551,7 @@ func (ec *executionContext) fieldContext_Mutation_updateAssessment(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateAssessment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_updateAssessment_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -5595,7 +5595,7 @@ func (ec *executionContext) fieldContext_Mutation_createPairing(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createPairing_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_createPairing_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -5639,7 +5639,7 @@ func (ec *executionContext) fieldContext_Mutation_releasePairing(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_releasePairing_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_releasePairing_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -5683,7 +5683,7 @@ func (ec *executionContext) fieldContext_Mutation_createVisit(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createVisit_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_createVisit_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -5727,7 +5727,7 @@ func (ec *executionContext) fieldContext_Mutation_updateVisit(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateVisit_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_updateVisit_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -5771,7 +5771,7 @@ func (ec *executionContext) fieldContext_Mutation_createDemand(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createDemand_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_createDemand_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -5815,7 +5815,7 @@ func (ec *executionContext) fieldContext_Mutation_acceptDemand(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_acceptDemand_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_acceptDemand_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -5859,7 +5859,7 @@ func (ec *executionContext) fieldContext_Mutation_rejectDemand(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_rejectDemand_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_rejectDemand_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -5903,7 +5903,7 @@ func (ec *executionContext) fieldContext_Mutation_assignDemand(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_assignDemand_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_assignDemand_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -5947,7 +5947,7 @@ func (ec *executionContext) fieldContext_Mutation_resolveDemand(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_resolveDemand_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_resolveDemand_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -5991,7 +5991,7 @@ func (ec *executionContext) fieldContext_Mutation_followUpDemand(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_followUpDemand_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_followUpDemand_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -6035,7 +6035,7 @@ func (ec *executionContext) fieldContext_Mutation_closeDemand(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_closeDemand_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_closeDemand_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -6079,7 +6079,7 @@ func (ec *executionContext) fieldContext_Mutation_createRectification(ctx contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createRectification_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_createRectification_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -6123,7 +6123,7 @@ func (ec *executionContext) fieldContext_Mutation_updateRectification(ctx contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateRectification_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_updateRectification_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -6167,7 +6167,7 @@ func (ec *executionContext) fieldContext_Mutation_acceptRectification(ctx contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_acceptRectification_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_acceptRectification_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -6211,7 +6211,7 @@ func (ec *executionContext) fieldContext_Mutation_createTeam(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createTeam_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_createTeam_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -6255,7 +6255,7 @@ func (ec *executionContext) fieldContext_Mutation_updateTeam(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateTeam_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_updateTeam_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -6299,7 +6299,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteTeam(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_deleteTeam_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_deleteTeam_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -6343,7 +6343,7 @@ func (ec *executionContext) fieldContext_Mutation_createTeamMembership(ctx conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createTeamMembership_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_createTeamMembership_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -6387,7 +6387,7 @@ func (ec *executionContext) fieldContext_Mutation_updateTeamMembership(ctx conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateTeamMembership_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_updateTeamMembership_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -6431,7 +6431,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteTeamMembership(ctx conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_deleteTeamMembership_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_deleteTeamMembership_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -6475,7 +6475,7 @@ func (ec *executionContext) fieldContext_Mutation_createContribution(ctx context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createContribution_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_createContribution_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -6519,7 +6519,7 @@ func (ec *executionContext) fieldContext_Mutation_updateContribution(ctx context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateContribution_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_updateContribution_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -6563,7 +6563,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteContribution(ctx context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_deleteContribution_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_deleteContribution_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -6607,7 +6607,7 @@ func (ec *executionContext) fieldContext_Mutation_closeYear(ctx context.Context,
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_closeYear_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_closeYear_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -6651,7 +6651,7 @@ func (ec *executionContext) fieldContext_Mutation_reopenYear(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_reopenYear_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_reopenYear_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -6676,7 +6676,7 @@ func (ec *executionContext) _DeletedRecord(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, deletedRecordImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -6717,7 +6717,7 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 	})
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
 			Object: field.Name,
@@ -7456,7 +7456,7 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 // region    ***************************** type.gotpl *****************************
 
 func (ec *executionContext) marshalNDeletedRecord2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋgraphᚋmodelᚐDeletedRecordᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.DeletedRecord) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDeletedRecord2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋgraphᚋmodelᚐDeletedRecord(ctx, sel, v[i])

@@ -668,7 +668,7 @@ func (ec *executionContext) _DistrictCoverage(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, districtCoverageImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -706,7 +706,7 @@ func (ec *executionContext) _DistrictMembers(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, districtMembersImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -744,7 +744,7 @@ func (ec *executionContext) _DistrictPoverty(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, districtPovertyImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -802,7 +802,7 @@ func (ec *executionContext) _DistrictProjects(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, districtProjectsImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -840,7 +840,7 @@ func (ec *executionContext) _DistrictReport(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, districtReportImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -888,7 +888,7 @@ func (ec *executionContext) _DistrictReportRow(ctx context.Context, sel ast.Sele
 	fields := graphql.CollectFields(ec.OperationContext, sel, districtReportRowImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -946,7 +946,7 @@ func (ec *executionContext) _DistrictTraining(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, districtTrainingImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -991,7 +991,7 @@ func (ec *executionContext) marshalNDistrictReport2ᚖgithubᚗcomᚋnanpiaoᚋs
 }
 
 func (ec *executionContext) marshalNDistrictReportRow2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋstatsᚐDistrictReportRowᚄ(ctx context.Context, sel ast.SelectionSet, v []*stats.DistrictReportRow) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDistrictReportRow2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋstatsᚐDistrictReportRow(ctx, sel, v[i])

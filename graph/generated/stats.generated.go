@@ -2471,7 +2471,7 @@ func (ec *executionContext) _AnnualDemoProject(ctx context.Context, sel ast.Sele
 	fields := graphql.CollectFields(ec.OperationContext, sel, annualDemoProjectImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -2509,7 +2509,7 @@ func (ec *executionContext) _AnnualReport(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, annualReportImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -2612,7 +2612,7 @@ func (ec *executionContext) _CadreLoad(ctx context.Context, sel ast.SelectionSet
 	fields := graphql.CollectFields(ec.OperationContext, sel, cadreLoadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -2670,7 +2670,7 @@ func (ec *executionContext) _DemandCount(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, demandCountImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -2763,7 +2763,7 @@ func (ec *executionContext) _DemandStats(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, demandStatsImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -2816,7 +2816,7 @@ func (ec *executionContext) _DemoProjectStageCount(ctx context.Context, sel ast.
 	fields := graphql.CollectFields(ec.OperationContext, sel, demoProjectStageCountImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -2859,7 +2859,7 @@ func (ec *executionContext) _MemberCount(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, memberCountImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -2912,7 +2912,7 @@ func (ec *executionContext) _MemberHighlights(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, memberHighlightsImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -2980,7 +2980,7 @@ func (ec *executionContext) _PairingCoverage(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, pairingCoverageImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -3038,7 +3038,7 @@ func (ec *executionContext) _RectificationProgress(ctx context.Context, sel ast.
 	fields := graphql.CollectFields(ec.OperationContext, sel, rectificationProgressImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -3111,7 +3111,7 @@ func (ec *executionContext) _RectificationStatusCount(ctx context.Context, sel a
 	fields := graphql.CollectFields(ec.OperationContext, sel, rectificationStatusCountImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -3149,7 +3149,7 @@ func (ec *executionContext) _TeamFigures(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, teamFiguresImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -3192,7 +3192,7 @@ func (ec *executionContext) _TrainingCompletion(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, trainingCompletionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -3260,7 +3260,7 @@ func (ec *executionContext) _VisitCompliance(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, visitComplianceImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -3353,7 +3353,7 @@ func (ec *executionContext) marshalNAnnualReport2ᚖgithubᚗcomᚋnanpiaoᚋsbq
 }
 
 func (ec *executionContext) marshalNCadreLoad2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋstatsᚐCadreLoadᚄ(ctx context.Context, sel ast.SelectionSet, v []*stats.CadreLoad) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCadreLoad2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋstatsᚐCadreLoad(ctx, sel, v[i])
@@ -3377,7 +3377,7 @@ func (ec *executionContext) marshalNCadreLoad2ᚖgithubᚗcomᚋnanpiaoᚋsbqw�
 }
 
 func (ec *executionContext) marshalNDemandCount2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋstatsᚐDemandCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*stats.DemandCount) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDemandCount2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋstatsᚐDemandCount(ctx, sel, v[i])
@@ -3409,7 +3409,7 @@ func (ec *executionContext) marshalNDemandStats2ᚖgithubᚗcomᚋnanpiaoᚋsbqw
 }
 
 func (ec *executionContext) marshalNDemoProjectStageCount2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋstatsᚐDemoProjectStageCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*stats.DemoProjectStageCount) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDemoProjectStageCount2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋstatsᚐDemoProjectStageCount(ctx, sel, v[i])
@@ -3433,7 +3433,7 @@ func (ec *executionContext) marshalNDemoProjectStageCount2ᚖgithubᚗcomᚋnanp
 }
 
 func (ec *executionContext) marshalNMemberCount2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋstatsᚐMemberCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*stats.MemberCount) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNMemberCount2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋstatsᚐMemberCount(ctx, sel, v[i])
@@ -3467,7 +3467,7 @@ func (ec *executionContext) marshalNMemberDimension2githubᚗcomᚋnanpiaoᚋsbq
 }
 
 func (ec *executionContext) marshalNPairingCoverage2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋstatsᚐPairingCoverageᚄ(ctx context.Context, sel ast.SelectionSet, v []*stats.PairingCoverage) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPairingCoverage2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋstatsᚐPairingCoverage(ctx, sel, v[i])
@@ -3491,7 +3491,7 @@ func (ec *executionContext) marshalNPairingCoverage2ᚖgithubᚗcomᚋnanpiaoᚋ
 }
 
 func (ec *executionContext) marshalNRectificationProgress2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋstatsᚐRectificationProgressᚄ(ctx context.Context, sel ast.SelectionSet, v []*stats.RectificationProgress) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRectificationProgress2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋstatsᚐRectificationProgress(ctx, sel, v[i])
@@ -3515,7 +3515,7 @@ func (ec *executionContext) marshalNRectificationProgress2ᚖgithubᚗcomᚋnanp
 }
 
 func (ec *executionContext) marshalNRectificationStatusCount2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋstatsᚐRectificationStatusCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*stats.RectificationStatusCount) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRectificationStatusCount2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋstatsᚐRectificationStatusCount(ctx, sel, v[i])
@@ -3549,7 +3549,7 @@ func (ec *executionContext) marshalNStatsGrouping2githubᚗcomᚋnanpiaoᚋsbqw�
 }
 
 func (ec *executionContext) marshalNTrainingCompletion2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋstatsᚐTrainingCompletionᚄ(ctx context.Context, sel ast.SelectionSet, v []*stats.TrainingCompletion) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTrainingCompletion2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋstatsᚐTrainingCompletion(ctx, sel, v[i])
@@ -3573,7 +3573,7 @@ func (ec *executionContext) marshalNTrainingCompletion2ᚖgithubᚗcomᚋnanpiao
 }
 
 func (ec *executionContext) marshalNVisitCompliance2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋstatsᚐVisitComplianceᚄ(ctx context.Context, sel ast.SelectionSet, v []*stats.VisitCompliance) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNVisitCompliance2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋstatsᚐVisitCompliance(ctx, sel, v[i])
@@ -3600,7 +3600,7 @@ func (ec *executionContext) marshalOAnnualDemoProject2ᚕᚖgithubᚗcomᚋnanpi
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAnnualDemoProject2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋstatsᚐAnnualDemoProject(ctx, sel, v[i])
@@ -3626,7 +3626,7 @@ func (ec *executionContext) marshalODemoProjectStageCount2ᚕᚖgithubᚗcomᚋn
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDemoProjectStageCount2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋstatsᚐDemoProjectStageCount(ctx, sel, v[i])

@@ -470,7 +470,7 @@ func (ec *executionContext) _CloseYearPayload(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, closeYearPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -508,7 +508,7 @@ func (ec *executionContext) _ClosedReport(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, closedReportImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -590,7 +590,7 @@ func (ec *executionContext) _YearClose(ctx context.Context, sel ast.SelectionSet
 	fields := graphql.CollectFields(ec.OperationContext, sel, yearCloseImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -650,7 +650,7 @@ func (ec *executionContext) marshalNCloseYearPayload2ᚖgithubᚗcomᚋnanpiao�
 }
 
 func (ec *executionContext) marshalNClosedReport2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐClosedReportᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.ClosedReport) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNClosedReport2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐClosedReport(ctx, sel, v[i])
@@ -674,7 +674,7 @@ func (ec *executionContext) marshalNClosedReport2ᚖgithubᚗcomᚋnanpiaoᚋsbq
 }
 
 func (ec *executionContext) marshalNYearClose2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐYearCloseᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.YearClose) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNYearClose2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐYearClose(ctx, sel, v[i])
