@@ -50221,7 +50221,7 @@ func (ec *executionContext) _CadreAssignment(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, cadreAssignmentImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -50306,7 +50306,7 @@ func (ec *executionContext) _CadreAssignmentConnection(ctx context.Context, sel 
 	fields := graphql.CollectFields(ec.OperationContext, sel, cadreAssignmentConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -50349,7 +50349,7 @@ func (ec *executionContext) _CadreAssignmentEdge(ctx context.Context, sel ast.Se
 	fields := graphql.CollectFields(ec.OperationContext, sel, cadreAssignmentEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -56112,7 +56112,7 @@ func (ec *executionContext) marshalNCadreAssignment2ᚖgithubᚗcomᚋnanpiaoᚋ
 }
 
 func (ec *executionContext) marshalNCadreAssignmentEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐCadreAssignmentEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.CadreAssignmentEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCadreAssignmentEdge2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐCadreAssignmentEdge(ctx, sel, v[i])
@@ -58804,7 +58804,7 @@ func (ec *executionContext) marshalOCadreAssignment2ᚕᚖgithubᚗcomᚋnanpiao
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCadreAssignment2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐCadreAssignment(ctx, sel, v[i])
@@ -60508,7 +60508,7 @@ func (ec *executionContext) marshalOOrganizationOwner2ᚕgithubᚗcomᚋnanpiao�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOrganizationOwner2githubᚗcomᚋnanpiaoᚋsbqwᚋentᚋschemaᚋenumᚐOrganizationOwner(ctx, sel, v[i])

@@ -3680,7 +3680,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteAttachment(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_deleteAttachment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_deleteAttachment_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -4451,7 +4451,7 @@ func (ec *executionContext) fieldContext_Mutation_moveMember(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_moveMember_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_moveMember_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -4495,7 +4495,7 @@ func (ec *executionContext) fieldContext_Mutation_transferCadre(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_transferCadre_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Mutation_transferCadre_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
