@@ -130,8 +130,12 @@ func portable(q string) string {
 		fn := map[string]string{"+": "DATE_ADD", "-": "DATE_SUB"}[p[2]]
 		return fn + "(" + p[1] + ", INTERVAL " + p[3] + " YEAR)"
 	})
-	return strings.ReplaceAll(q, `"on"`, "`on`")
+	return quotedIdentifier.ReplaceAllString(q, "`$1`")
 }
+
+// quotedIdentifier is an identifier in SQL's double quotes ("on", "to"), which MySQL spells in
+// backticks.
+var quotedIdentifier = regexp.MustCompile(`"(\w+)"`)
 
 // tableCounts counts the rows of every table the demo writes, by ent type name.
 func tableCounts(t *testing.T, db *sql.DB) map[string]int {

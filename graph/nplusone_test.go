@@ -157,7 +157,10 @@ func TestListsUnderWaitingFieldsStillBatch(t *testing.T) {
 	if smallRows != 2 || largeRows != 40 {
 		t.Fatalf("the demo has too few party members: %d, %d", smallRows, largeRows)
 	}
-	if large != small {
+	// Unbatched, each loader would ask once per member: 2 × 38 more statements for 40 than for
+	// 2. A loaded machine may split a page into a few batches (the loaders wait 1 ms for more
+	// keys), so the bound is one extra statement per two extra members, not equality.
+	if large-small >= (largeRows-smallRows)/2 {
 		t.Fatalf("statements grew with the members: %d for %d, %d for %d — the loaders did not batch", small, smallRows, large, largeRows)
 	}
 }
