@@ -212,3 +212,71 @@ func TestVillageSecretaryCannotReachDepartmentMembers(t *testing.T) {
 		t.Fatalf("the member's own department does not reach it: %v", own)
 	}
 }
+
+// TestCadreAssignmentsReadLikeTheirCadre: the root list cadreAssignments (the scope matrix
+// checks who lists which rows) and node(id:) give an assignment to exactly those who may read
+// its cadre — here every account, cadres being reference data — including the history of a
+// transferred cadre in another department. What a caller may not reach stays out of reach
+// through it: a village secretary filtering assignments by a department member's record, or
+// walking to it through the cadre, finds nothing; and no mutation writes an assignment.
+func TestCadreAssignmentsReadLikeTheirCadre(t *testing.T) {
+	m := newMatrix(t)
+	// The demo's transferred cadre: its closed assignment is in a department it left.
+	var asg, cad int
+	if err := m.db.QueryRow("SELECT id, cadre_id FROM cadre_assignments WHERE `to` IS NOT NULL ORDER BY id LIMIT 1").Scan(&asg, &cad); err != nil {
+		t.Fatalf("the demo district has no transferred cadre: %v", err)
+	}
+	node := `query($id: ID!) { node(id: $id) { id } }`
+	for _, u := range matrixAccounts {
+		ra := m.apis[u].Do(t, node, map[string]any{"id": scalar.EncodeID(asg)})
+		rc := m.apis[u].Do(t, node, map[string]any{"id": scalar.EncodeID(cad)})
+		if ra.Code() != rc.Code() {
+			t.Errorf("%s: the assignment answers %q, its cadre %q", u, ra.Code(), rc.Code())
+		}
+		if ra.Code() != "" {
+			t.Errorf("%s cannot read a cadre's assignment: %s", u, ra.ErrorText())
+		}
+	}
+	member := someInt(t, m.db, `SELECT m.id FROM party_members m JOIN cadres c ON c.member_id = m.id
+		WHERE m.department_id IS NOT NULL AND m.deleted_at IS NULL ORDER BY m.id LIMIT 1`)
+	memberCadre := someInt(t, m.db, "SELECT id FROM cadres WHERE member_id = ?", member)
+	q := `query($m: ID!, $c: ID!) {
+		cadreAssignments(where: {hasCadreWith: [{hasMemberWith: [{id: $m}]}]}) { totalCount }
+		all: cadreAssignments(where: {hasCadreWith: [{id: $c}]}) { edges { node { cadre { member { id idNumber phone } } } } }
+	}`
+	count := func(u string) (int, map[string]bool) {
+		var out map[string]any
+		m.apis[u].Must(t, q, map[string]any{"m": scalar.EncodeID(member), "c": scalar.EncodeID(memberCadre)}, &out)
+		seen := map[string]bool{}
+		for _, e := range dig(out, "all", "edges").([]any) {
+			if id, ok := dig(e, "node", "cadre", "member", "id").(string); ok {
+				seen[id] = true
+			}
+		}
+		return int(dig(out, "cadreAssignments", "totalCount").(float64)), seen
+	}
+	if n, seen := count("admin"); n == 0 || !seen[scalar.EncodeID(member)] {
+		t.Fatalf("DISTRICT finds %d assignments of the department member's cadre (seen through the cadre: %v): the test proves nothing", n, seen[scalar.EncodeID(member)])
+	}
+	for _, u := range []string{"village001", "village050", "township01", "township07"} {
+		n, seen := count(u)
+		if n != 0 {
+			t.Errorf("%s learns that a department member is a cadre: %d assignments match", u, n)
+		}
+		if seen[scalar.EncodeID(member)] {
+			t.Errorf("%s reaches a department member through an assignment's cadre", u)
+		}
+	}
+	for _, mutation := range []string{
+		`mutation($id: ID!) { updateCadreAssignment(id: $id, input: {to: "2020-01-01"}) { id } }`,
+		`mutation($id: ID!) { deleteCadreAssignment(id: $id) }`,
+	} {
+		r := m.apis["admin"].Do(t, mutation, map[string]any{"id": scalar.EncodeID(asg)})
+		if len(r.Errors) == 0 {
+			t.Fatalf("%s: not refused (%d %s)", mutation, r.Status, r.Data)
+		}
+	}
+	if n := someInt(t, m.db, "SELECT COUNT(*) FROM cadre_assignments WHERE id = ? AND `to` IS NOT NULL AND date(`to`) <> '2020-01-01'", asg); n != 1 {
+		t.Fatal("the assignment changed")
+	}
+}

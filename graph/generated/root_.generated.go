@@ -1050,6 +1050,7 @@ type ComplexityRoot struct {
 		Assessments           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AssessmentOrder, where *ent.AssessmentWhereInput) int
 		Attachments           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AttachmentOrder, where *ent.AttachmentWhereInput) int
 		AuditEvents           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AuditEventOrder, where *ent.AuditEventWhereInput) int
+		CadreAssignments      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.CadreAssignmentOrder, where *ent.CadreAssignmentWhereInput) int
 		CadreLoad             func(childComplexity int, asOf *time.Time) int
 		Cadres                func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.CadreOrder, where *ent.CadreWhereInput) int
 		Changes               func(childComplexity int, after *entgql.Cursor[int], first *int) int
@@ -6483,6 +6484,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.AuditEvents(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.AuditEventOrder), args["where"].(*ent.AuditEventWhereInput)), true
+	case "Query.cadreAssignments":
+		if e.ComplexityRoot.Query.CadreAssignments == nil {
+			break
+		}
+
+		args, err := ec.field_Query_cadreAssignments_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CadreAssignments(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.CadreAssignmentOrder), args["where"].(*ent.CadreAssignmentWhereInput)), true
 	case "Query.cadreLoad":
 		if e.ComplexityRoot.Query.CadreLoad == nil {
 			break
@@ -22387,6 +22399,40 @@ type Query {
     where: CadreWhereInput
   ): CadreConnection!
   """
+  The cadreAssignments the caller may see, as a Relay connection: first/after or last/before, orderBy, where (default page 50, at most 500) 分页查询
+  """
+  cadreAssignments(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for CadreAssignments returned from the connection.
+    """
+    orderBy: [CadreAssignmentOrder!]
+
+    """
+    Filtering options for CadreAssignments returned from the connection.
+    """
+    where: CadreAssignmentWhereInput
+  ): CadreAssignmentConnection!
+  """
   The contributions the caller may see, as a Relay connection: first/after or last/before, orderBy, where (default page 50, at most 500) 分页查询
   """
   contributions(
@@ -29765,6 +29811,18 @@ func (ec *executionContext) childFields_CadreAssignment(ctx context.Context, fie
 		return ec.fieldContext_CadreAssignment_department(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CadreAssignment", field.Name)
+}
+
+func (ec *executionContext) childFields_CadreAssignmentConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_CadreAssignmentConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_CadreAssignmentConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_CadreAssignmentConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CadreAssignmentConnection", field.Name)
 }
 
 func (ec *executionContext) childFields_CadreAssignmentEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
