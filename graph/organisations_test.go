@@ -10,7 +10,7 @@ import (
 
 const (
 	moveMember    = `mutation($m: ID!, $o: ID!, $r: String!) { moveMember(memberID: $m, organizationID: $o, reason: $r) { id village { id } organization { id owner } } }`
-	transferCadre = `mutation($c: ID!, $d: ID!, $on: Date!, $p: PairingDisposition!, $r: String!) { transferCadre(cadreID: $c, departmentID: $d, on: $on, pairings: $p, reason: $r) { id department { id } assignments { department { id } from to } } }`
+	transferCadre = `mutation($c: ID!, $d: ID!, $on: Date!, $p: PairingDisposition!, $r: String!) { transferCadre(cadreID: $c, departmentID: $d, on: $on, pairings: $p, reason: $r) { cadre { id department { id } assignments { department { id } from to } } } }`
 )
 
 // TestMoveMember: a township moves one of its village members into its 两新 organisation; the
@@ -99,7 +99,7 @@ func TestTransferCadre(t *testing.T) {
 		m.apis["dept01"].Do(t, transferCadre, vars).Fail(t, "FORBIDDEN")
 		var out map[string]any
 		admin.Must(t, transferCadre, vars, &out)
-		as := dig(out, "transferCadre", "assignments").([]any)
+		as := dig(out, "transferCadre", "cadre", "assignments").([]any)
 		if len(as) != 2 || dig(as[0], "to") != "2026-10-31" || dig(as[1], "from") != "2026-11-01" || dig(as[1], "to") != nil ||
 			dig(as[0], "department", "id") != scalar.EncodeID(from) || dig(as[1], "department", "id") != scalar.EncodeID(to) {
 			t.Fatalf("%s: assignments %v", how, as)
@@ -278,5 +278,88 @@ func TestCadreAssignmentsReadLikeTheirCadre(t *testing.T) {
 	}
 	if n := someInt(t, m.db, "SELECT COUNT(*) FROM cadre_assignments WHERE id = ? AND `to` IS NOT NULL AND date(`to`) <> '2020-01-01'", asg); n != 1 {
 		t.Fatal("the assignment changed")
+	}
+}
+
+const transferCadreMember = `mutation($c: ID!, $d: ID!, $on: Date!, $r: String!) { transferCadre(cadreID: $c, departmentID: $d, on: $on, pairings: RELEASE, reason: $r) {
+	memberMoved cadre { id department { id } member { id organization { id } } } } }`
+
+// cadreWithBranchMember picks a cadre, never transferred, whose party-member record is in its
+// department's branch, the one with the most posts, team posts and contributions first.
+func cadreWithBranchMember(t *testing.T, m *matrix, skip int) (cadre, member, from int) {
+	t.Helper()
+	err := m.db.QueryRow(`SELECT c.id, c.member_id, c.department_id FROM cadres c JOIN party_members pm ON pm.id = c.member_id
+		WHERE pm.department_id = c.department_id AND pm.deleted_at IS NULL AND c.deleted_at IS NULL
+		AND NOT EXISTS (SELECT 1 FROM cadre_assignments a WHERE a.cadre_id = c.id AND a.`+"`to`"+` IS NOT NULL)
+		ORDER BY (SELECT COUNT(*) FROM posts p WHERE p.member_id = pm.id) + (SELECT COUNT(*) FROM contributions x WHERE x.member_id = pm.id)
+			+ (SELECT COUNT(*) FROM team_memberships tm WHERE tm.member_id = pm.id) DESC, c.id LIMIT 1 OFFSET ?`, skip).Scan(&cadre, &member, &from)
+	if err != nil {
+		t.Fatalf("no cadre with a member record in its department's branch: %v", err)
+	}
+	return
+}
+
+// TestTransferCadreTakesItsMemberAlong: a cadre whose member record is in the old department's
+// branch is transferred to a department with one branch: the member moves there in the same
+// transfer, with its posts, team posts and contributions, audited as a member move; the old
+// department loses sight of it, the new one gains it. To a department with two branches the
+// member stays, and memberMoved says so.
+func TestTransferCadreTakesItsMemberAlong(t *testing.T) {
+	m := newMatrix(t)
+	admin := m.apis["admin"]
+	cadre, member, from := cadreWithBranchMember(t, m, 0)
+	to := someInt(t, m.db, "SELECT id FROM departments WHERE id <> ? ORDER BY id LIMIT 1", from)
+	branch := someInt(t, m.db, "SELECT id FROM party_organizations WHERE owner = 'DEPARTMENT' AND department_id = ? AND deleted_at IS NULL", to)
+	children := someInt(t, m.db, `SELECT (SELECT COUNT(*) FROM posts WHERE member_id = ?) + (SELECT COUNT(*) FROM team_memberships WHERE member_id = ?) + (SELECT COUNT(*) FROM contributions WHERE member_id = ?)`, member, member, member)
+	if children == 0 {
+		t.Fatal("the cadre's member record has no post, team post or contribution: the test proves little")
+	}
+	node := `query($id: ID!) { node(id: $id) { id } }`
+	departmentAPI(t, m, from).Must(t, node, map[string]any{"id": scalar.EncodeID(member)}, nil)
+	departmentAPI(t, m, to).Do(t, node, map[string]any{"id": scalar.EncodeID(member)}).Fail(t, "NOT_FOUND")
+
+	var out map[string]any
+	admin.Must(t, transferCadreMember, map[string]any{"c": scalar.EncodeID(cadre), "d": scalar.EncodeID(to), "on": "2026-11-01", "r": "交流任职"}, &out)
+	if dig(out, "transferCadre", "memberMoved") != true || dig(out, "transferCadre", "cadre", "member", "organization", "id") != scalar.EncodeID(branch) {
+		t.Fatalf("the member did not follow the cadre into the new department's only branch: %v", out)
+	}
+	if n := someInt(t, m.db, "SELECT COUNT(*) FROM party_members WHERE id = ? AND organization_id = ? AND department_id = ? AND township_id IS NULL AND village_id IS NULL", member, branch, to); n != 1 {
+		t.Fatal("the member's row does not hold the new branch's scope")
+	}
+	// The member's posts, team posts and contributions are seen where the member is: by the new
+	// department, no longer by the old one.
+	records := `query($m: ID!) { posts(where: {hasMemberWith: [{id: $m}]}) { totalCount }
+		contributions(where: {hasMemberWith: [{id: $m}]}) { totalCount } teamMemberships(where: {hasMemberWith: [{id: $m}]}) { totalCount } }`
+	for dept, want := range map[int]int{to: children, from: 0} {
+		var got map[string]any
+		departmentAPI(t, m, dept).Must(t, records, map[string]any{"m": scalar.EncodeID(member)}, &got)
+		n := 0
+		for _, l := range []string{"posts", "contributions", "teamMemberships"} {
+			n += int(dig(got, l, "totalCount").(float64))
+		}
+		if n != want {
+			t.Errorf("department %d reaches %d of the member's posts, team posts and contributions, want %d", dept, n, want)
+		}
+	}
+	if n := someInt(t, m.db, "SELECT COUNT(*) FROM audit_events WHERE action = 'party_member.move' AND entity_id = ? AND detail LIKE '%干部调动%'", member); n != 1 {
+		t.Fatalf("%d audit events for the member's move", n)
+	}
+	departmentAPI(t, m, from).Do(t, node, map[string]any{"id": scalar.EncodeID(member)}).Fail(t, "NOT_FOUND")
+	departmentAPI(t, m, to).Must(t, node, map[string]any{"id": scalar.EncodeID(member)}, nil)
+
+	// A department with two branches: which one is for a person to choose; the member stays.
+	cadre2, member2, from2 := cadreWithBranchMember(t, m, 0)
+	if cadre2 == cadre {
+		t.Fatal("the transferred cadre was picked again")
+	}
+	to2 := someInt(t, m.db, "SELECT id FROM departments WHERE id NOT IN (?, ?) ORDER BY id LIMIT 1", from2, to)
+	org2 := someInt(t, m.db, "SELECT organization_id FROM party_members WHERE id = ?", member2)
+	admin.Must(t, `mutation($d: ID!) { createPartyOrganization(input: {name: "第二党支部", kind: BRANCH, departmentID: $d}) { id } }`, map[string]any{"d": scalar.EncodeID(to2)}, nil)
+	admin.Must(t, transferCadreMember, map[string]any{"c": scalar.EncodeID(cadre2), "d": scalar.EncodeID(to2), "on": "2026-11-01", "r": "交流任职"}, &out)
+	if dig(out, "transferCadre", "memberMoved") != false || dig(out, "transferCadre", "cadre", "department", "id") != scalar.EncodeID(to2) {
+		t.Fatalf("to a department with two branches: %v", out)
+	}
+	if n := someInt(t, m.db, "SELECT COUNT(*) FROM party_members WHERE id = ? AND organization_id = ? AND department_id = ?", member2, org2, from2); n != 1 {
+		t.Fatal("the member moved although the new department has two branches")
 	}
 }

@@ -1385,6 +1385,11 @@ type ComplexityRoot struct {
 		Year              func(childComplexity int) int
 	}
 
+	TransferCadrePayload struct {
+		Cadre       func(childComplexity int) int
+		MemberMoved func(childComplexity int) int
+	}
+
 	TrustedDocument struct {
 		CreatedAt func(childComplexity int) int
 		Document  func(childComplexity int) int
@@ -8178,6 +8183,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.TrainingProgress.Year(childComplexity), true
 
+	case "TransferCadrePayload.cadre":
+		if e.ComplexityRoot.TransferCadrePayload.Cadre == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransferCadrePayload.Cadre(childComplexity), true
+	case "TransferCadrePayload.memberMoved":
+		if e.ComplexityRoot.TransferCadrePayload.MemberMoved == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransferCadrePayload.MemberMoved(childComplexity), true
+
 	case "TrustedDocument.createdAt":
 		if e.ComplexityRoot.TrustedDocument.CreatedAt == nil {
 			break
@@ -9413,8 +9431,16 @@ extend type Mutation {
 extend type Mutation {
   "Move a party member to another party organisation (DISTRICT; TOWNSHIP within its own township); the member's posts, team posts and contributions follow. CONFLICT when the member is already there 组织关系转接"
   moveMember("ID of the member 党员ID" memberID: ID!, "ID of the destination organisation 目标党组织" organizationID: ID!, "Why, in words a colleague will understand; recorded 原因" reason: String!): PartyMember!
-  "Transfer a cadre to another department from a day (DISTRICT): the current assignment ends the day before, a new one opens; the cadre's pairings in the old department's linked villages are released or handed over to its least-loaded cadre. CONFLICT when the cadre is already in that department 干部调动"
-  transferCadre("ID of the cadre 干部ID" cadreID: ID!, "ID of the new department 新部门" departmentID: ID!, "First day in the new department 调入日期" on: Date!, "What becomes of the cadre's pairings in the old department's linked villages 结对处置" pairings: PairingDisposition!, "Why, in words a colleague will understand; recorded 原因" reason: String!): Cadre!
+  "Transfer a cadre to another department from a day (DISTRICT): the current assignment ends the day before, a new one opens; the cadre's pairings in the old department's linked villages are released or handed over to its least-loaded cadre. The cadre's own party-member record, when in a branch of the old department, moves to the new department's branch if it has exactly one (memberMoved). CONFLICT when the cadre is already in that department; YEAR_CLOSED when the transfer's first day, or the old assignment's last, lies in a closed year 干部调动"
+  transferCadre("ID of the cadre 干部ID" cadreID: ID!, "ID of the new department 新部门" departmentID: ID!, "First day in the new department 调入日期" on: Date!, "What becomes of the cadre's pairings in the old department's linked villages 结对处置" pairings: PairingDisposition!, "Why, in words a colleague will understand; recorded 原因" reason: String!): TransferCadrePayload!
+}
+
+"The result of transferCadre 干部调动结果"
+type TransferCadrePayload {
+  "The cadre, in its new department 干部"
+  cadre: Cadre!
+  "Whether the cadre's own party-member record moved with it from the old department's branch to the new department's only branch (with its posts, team posts and contributions). False when the cadre has no member record in the old department's branch, or the new department has no branch or several: then move the member with moveMember 党员组织关系是否随调动转接"
+  memberMoved: Boolean!
 }
 `, BuiltIn: false},
 	{Name: "../outcomes.graphqls", Input: `# What demonstration projects cost and achieved (see docs/outcomes.md): investment by funding
@@ -31759,6 +31785,16 @@ func (ec *executionContext) childFields_TrainingProgress(ctx context.Context, fi
 		return ec.fieldContext_TrainingProgress_hours(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type TrainingProgress", field.Name)
+}
+
+func (ec *executionContext) childFields_TransferCadrePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cadre":
+		return ec.fieldContext_TransferCadrePayload_cadre(ctx, field)
+	case "memberMoved":
+		return ec.fieldContext_TransferCadrePayload_memberMoved(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TransferCadrePayload", field.Name)
 }
 
 func (ec *executionContext) childFields_TrustedDocument(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
