@@ -363,3 +363,78 @@ func TestTransferCadreTakesItsMemberAlong(t *testing.T) {
 		t.Fatal("the member moved although the new department has two branches")
 	}
 }
+
+// TestMovesLeaveClosedYearsAlone: the demo closes 2025. Moving a member whose posts and
+// contributions lie in 2025 to another township, and transferring a cadre whose member record
+// follows it, are allowed and leave the stored 2025 reports — the district's and both
+// townships' — byte for byte as they were. A transfer dated into 2025, or on 1 January 2026
+// (the old assignment would end on 31 December 2025), is CONFLICT with reason YEAR_CLOSED and
+// changes nothing.
+func TestMovesLeaveClosedYearsAlone(t *testing.T) {
+	m := newMatrix(t)
+	admin := m.apis["admin"]
+	from := m.accs["township01"].township
+	member := someInt(t, m.db, `SELECT m.id FROM party_members m WHERE m.township_id = ? AND m.village_id IS NOT NULL AND m.deleted_at IS NULL
+		AND EXISTS (SELECT 1 FROM contributions c WHERE c.member_id = m.id AND c.`+"`on`"+` < '2026-01-01') ORDER BY m.id LIMIT 1`, from)
+	org := someInt(t, m.db, "SELECT id FROM party_organizations WHERE owner = 'VILLAGE' AND township_id <> ? AND deleted_at IS NULL ORDER BY id LIMIT 1", from)
+	to := someInt(t, m.db, "SELECT township_id FROM party_organizations WHERE id = ?", org)
+	sums := func() map[string]string {
+		out := map[string]string{}
+		for name, tw := range map[string]any{"district": nil, "from": scalar.EncodeID(from), "to": scalar.EncodeID(to)} {
+			var r map[string]any
+			admin.Must(t, `query($t: ID) { closedReport(year: 2025, townshipID: $t) { sha256 } }`, map[string]any{"t": tw}, &r)
+			out[name] = dig(r, "closedReport", "sha256").(string)
+		}
+		return out
+	}
+	before := sums()
+	admin.Must(t, moveMember, map[string]any{"m": scalar.EncodeID(member), "o": scalar.EncodeID(org), "r": "跨乡镇转接"}, nil)
+	if n := someInt(t, m.db, "SELECT COUNT(*) FROM contributions WHERE member_id = ? AND township_id = ? AND `on` < '2026-01-01'", member, to); n == 0 {
+		t.Fatal("the member's 2025 contributions did not move: the test proves nothing")
+	}
+	if after := sums(); fmt.Sprint(after) != fmt.Sprint(before) {
+		t.Fatalf("moving a member changed closed 2025 reports: %v → %v", before, after)
+	}
+	cadre, _, dept := cadreWithBranchMember(t, m, 0)
+	other := someInt(t, m.db, "SELECT id FROM departments WHERE id <> ? ORDER BY id LIMIT 1", dept)
+	vars := map[string]any{"c": scalar.EncodeID(cadre), "d": scalar.EncodeID(other), "r": "交流任职"}
+	assignments := someInt(t, m.db, "SELECT COUNT(*) FROM cadre_assignments WHERE cadre_id = ?", cadre)
+	// Its pairings released first (today), so that only the assignment history can be what a
+	// transfer into 2025 would rewrite — not the pairings' end dates, which are locked anyway.
+	rows, err := m.db.Query("SELECT id FROM pairings WHERE cadre_id = ? AND active AND deleted_at IS NULL", cadre)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pairings []int
+	for rows.Next() {
+		var id int
+		if err := rows.Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		pairings = append(pairings, id)
+	}
+	rows.Close()
+	for _, p := range pairings {
+		admin.Must(t, `mutation($id: ID!) { releasePairing(id: $id, reason: "调动前解除") { __typename } }`, map[string]any{"id": scalar.EncodeID(p)}, nil)
+	}
+	for _, on := range []string{"2025-06-01", "2026-01-01"} {
+		vars["on"] = on
+		e := admin.Do(t, transferCadreMember, vars).Fail(t, "CONFLICT")
+		if e.Extensions["reason"] != "YEAR_CLOSED" {
+			t.Fatalf("transfer on %s: reason %v, want YEAR_CLOSED (%s)", on, e.Extensions["reason"], e.Message)
+		}
+	}
+	if n := someInt(t, m.db, "SELECT COUNT(*) FROM cadre_assignments WHERE cadre_id = ? AND `to` IS NULL AND department_id = ?", cadre, dept); n != 1 ||
+		someInt(t, m.db, "SELECT COUNT(*) FROM cadre_assignments WHERE cadre_id = ?", cadre) != assignments {
+		t.Fatal("a refused transfer left assignments behind")
+	}
+	vars["on"] = "2026-01-02"
+	var out map[string]any
+	admin.Must(t, transferCadreMember, vars, &out)
+	if dig(out, "transferCadre", "memberMoved") != true {
+		t.Fatalf("the cadre's member did not follow it: %v", out)
+	}
+	if after := sums(); fmt.Sprint(after) != fmt.Sprint(before) {
+		t.Fatalf("transferring a cadre changed closed 2025 reports: %v → %v", before, after)
+	}
+}
