@@ -143,6 +143,7 @@ var catalogue = []entry{
 	{"BATCH_NOT_SUPPORTED", Text{"不支持批量请求", "batched requests are not supported"}, []string{"不支持批量请求"}},
 	{"METHOD_NOT_ALLOWED", Text{"请求方法不支持", "use GET or POST"}, []string{"请求方法不支持"}},
 	{"GET_FOR_QUERIES_ONLY", Text{"GET请求只能用于查询", "a mutation must be sent with POST"}, []string{"GET请求只能用于查询"}},
+	{"DEFER_NEEDS_STREAM", Text{"@defer须以text/event-stream接收", "@defer needs incremental delivery: ask for text/event-stream"}, []string{"@defer须以text/event-stream接收"}},
 	{"NOT_ACCEPTABLE", Text{"不支持的Accept类型", "none of the media types in Accept is served"}, []string{"不支持的Accept类型"}},
 	{"BODY_NOT_UTF8", Text{"请求体须为UTF-8编码", "the body must be UTF-8"}, []string{"请求体须为UTF-8编码"}},
 	{"BODY_NOT_JSON", Text{"请求体须为JSON", "the body must be a JSON object"}, []string{"请求体须为JSON", "请求体不是有效的JSON对象"}},

@@ -78,7 +78,7 @@ func (l *loader) transferOneCadre(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		if _, err := workflow.TransferCadre(ctx, l.tx.Client(), c.id, next.id, on, enum.PairingsHandOver, "交流任职，调入"+next.spec.name); err != nil {
+		if _, _, err := workflow.TransferCadre(ctx, l.tx.Client(), c.id, next.id, on, enum.PairingsHandOver, "交流任职，调入"+next.spec.name); err != nil {
 			return err
 		}
 		after, err := l.tx.Pairing.Query().Count(ctx)

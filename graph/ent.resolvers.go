@@ -43,6 +43,11 @@ func (r *queryResolver) Cadres(ctx context.Context, after *entgql.Cursor[int], f
 	return r.client.Cadre.Query().Paginate(ctx, after, first, before, last, ent.WithCadreOrder(orderBy), ent.WithCadreFilter(where.Filter))
 }
 
+// CadreAssignments is the resolver for the cadreAssignments field.
+func (r *queryResolver) CadreAssignments(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.CadreAssignmentOrder, where *ent.CadreAssignmentWhereInput) (*ent.CadreAssignmentConnection, error) {
+	return r.client.CadreAssignment.Query().Paginate(ctx, after, first, before, last, ent.WithCadreAssignmentOrder(orderBy), ent.WithCadreAssignmentFilter(where.Filter))
+}
+
 // Contributions is the resolver for the contributions field.
 func (r *queryResolver) Contributions(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ContributionOrder, where *ent.ContributionWhereInput) (*ent.ContributionConnection, error) {
 	return r.client.Contribution.Query().Paginate(ctx, after, first, before, last, ent.WithContributionOrder(orderBy), ent.WithContributionFilter(where.Filter))

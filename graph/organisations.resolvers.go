@@ -11,6 +11,7 @@ import (
 
 	"github.com/nanpiao/sbqw/ent"
 	"github.com/nanpiao/sbqw/ent/schema/enum"
+	"github.com/nanpiao/sbqw/graph/model"
 	"github.com/nanpiao/sbqw/workflow"
 )
 
@@ -20,6 +21,10 @@ func (r *mutationResolver) MoveMember(ctx context.Context, memberID int, organiz
 }
 
 // TransferCadre is the resolver for the transferCadre field.
-func (r *mutationResolver) TransferCadre(ctx context.Context, cadreID int, departmentID int, on time.Time, pairings enum.PairingDisposition, reason string) (*ent.Cadre, error) {
-	return workflow.TransferCadre(ctx, ent.FromContext(ctx), cadreID, departmentID, on, pairings, reason)
+func (r *mutationResolver) TransferCadre(ctx context.Context, cadreID int, departmentID int, on time.Time, pairings enum.PairingDisposition, reason string) (*model.TransferCadrePayload, error) {
+	c, moved, err := workflow.TransferCadre(ctx, ent.FromContext(ctx), cadreID, departmentID, on, pairings, reason)
+	if err != nil {
+		return nil, err
+	}
+	return &model.TransferCadrePayload{Cadre: c, MemberMoved: moved}, nil
 }

@@ -10,7 +10,7 @@ import (
 
 const (
 	moveMember    = `mutation($m: ID!, $o: ID!, $r: String!) { moveMember(memberID: $m, organizationID: $o, reason: $r) { id village { id } organization { id owner } } }`
-	transferCadre = `mutation($c: ID!, $d: ID!, $on: Date!, $p: PairingDisposition!, $r: String!) { transferCadre(cadreID: $c, departmentID: $d, on: $on, pairings: $p, reason: $r) { id department { id } assignments { department { id } from to } } }`
+	transferCadre = `mutation($c: ID!, $d: ID!, $on: Date!, $p: PairingDisposition!, $r: String!) { transferCadre(cadreID: $c, departmentID: $d, on: $on, pairings: $p, reason: $r) { cadre { id department { id } assignments { department { id } from to } } } }`
 )
 
 // TestMoveMember: a township moves one of its village members into its 两新 organisation; the
@@ -99,7 +99,7 @@ func TestTransferCadre(t *testing.T) {
 		m.apis["dept01"].Do(t, transferCadre, vars).Fail(t, "FORBIDDEN")
 		var out map[string]any
 		admin.Must(t, transferCadre, vars, &out)
-		as := dig(out, "transferCadre", "assignments").([]any)
+		as := dig(out, "transferCadre", "cadre", "assignments").([]any)
 		if len(as) != 2 || dig(as[0], "to") != "2026-10-31" || dig(as[1], "from") != "2026-11-01" || dig(as[1], "to") != nil ||
 			dig(as[0], "department", "id") != scalar.EncodeID(from) || dig(as[1], "department", "id") != scalar.EncodeID(to) {
 			t.Fatalf("%s: assignments %v", how, as)
@@ -210,5 +210,231 @@ func TestVillageSecretaryCannotReachDepartmentMembers(t *testing.T) {
 	departmentAPI(t, m, dept).Must(t, `query($id: ID!) { node(id: $id) { ... on PartyMember { id } } }`, map[string]any{"id": id}, &own)
 	if dig(own, "node", "id") != id {
 		t.Fatalf("the member's own department does not reach it: %v", own)
+	}
+}
+
+// TestCadreAssignmentsReadLikeTheirCadre: the root list cadreAssignments (the scope matrix
+// checks who lists which rows) and node(id:) give an assignment to exactly those who may read
+// its cadre — here every account, cadres being reference data — including the history of a
+// transferred cadre in another department. What a caller may not reach stays out of reach
+// through it: a village secretary filtering assignments by a department member's record, or
+// walking to it through the cadre, finds nothing; and no mutation writes an assignment.
+func TestCadreAssignmentsReadLikeTheirCadre(t *testing.T) {
+	m := newMatrix(t)
+	// The demo's transferred cadre: its closed assignment is in a department it left.
+	var asg, cad int
+	if err := m.db.QueryRow("SELECT id, cadre_id FROM cadre_assignments WHERE `to` IS NOT NULL ORDER BY id LIMIT 1").Scan(&asg, &cad); err != nil {
+		t.Fatalf("the demo district has no transferred cadre: %v", err)
+	}
+	node := `query($id: ID!) { node(id: $id) { id } }`
+	for _, u := range matrixAccounts {
+		ra := m.apis[u].Do(t, node, map[string]any{"id": scalar.EncodeID(asg)})
+		rc := m.apis[u].Do(t, node, map[string]any{"id": scalar.EncodeID(cad)})
+		if ra.Code() != rc.Code() {
+			t.Errorf("%s: the assignment answers %q, its cadre %q", u, ra.Code(), rc.Code())
+		}
+		if ra.Code() != "" {
+			t.Errorf("%s cannot read a cadre's assignment: %s", u, ra.ErrorText())
+		}
+	}
+	member := someInt(t, m.db, `SELECT m.id FROM party_members m JOIN cadres c ON c.member_id = m.id
+		WHERE m.department_id IS NOT NULL AND m.deleted_at IS NULL ORDER BY m.id LIMIT 1`)
+	memberCadre := someInt(t, m.db, "SELECT id FROM cadres WHERE member_id = ?", member)
+	q := `query($m: ID!, $c: ID!) {
+		cadreAssignments(where: {hasCadreWith: [{hasMemberWith: [{id: $m}]}]}) { totalCount }
+		all: cadreAssignments(where: {hasCadreWith: [{id: $c}]}) { edges { node { cadre { member { id idNumber phone } } } } }
+	}`
+	count := func(u string) (int, map[string]bool) {
+		var out map[string]any
+		m.apis[u].Must(t, q, map[string]any{"m": scalar.EncodeID(member), "c": scalar.EncodeID(memberCadre)}, &out)
+		seen := map[string]bool{}
+		for _, e := range dig(out, "all", "edges").([]any) {
+			if id, ok := dig(e, "node", "cadre", "member", "id").(string); ok {
+				seen[id] = true
+			}
+		}
+		return int(dig(out, "cadreAssignments", "totalCount").(float64)), seen
+	}
+	if n, seen := count("admin"); n == 0 || !seen[scalar.EncodeID(member)] {
+		t.Fatalf("DISTRICT finds %d assignments of the department member's cadre (seen through the cadre: %v): the test proves nothing", n, seen[scalar.EncodeID(member)])
+	}
+	for _, u := range []string{"village001", "village050", "township01", "township07"} {
+		n, seen := count(u)
+		if n != 0 {
+			t.Errorf("%s learns that a department member is a cadre: %d assignments match", u, n)
+		}
+		if seen[scalar.EncodeID(member)] {
+			t.Errorf("%s reaches a department member through an assignment's cadre", u)
+		}
+	}
+	for _, mutation := range []string{
+		`mutation($id: ID!) { updateCadreAssignment(id: $id, input: {to: "2020-01-01"}) { id } }`,
+		`mutation($id: ID!) { deleteCadreAssignment(id: $id) }`,
+	} {
+		r := m.apis["admin"].Do(t, mutation, map[string]any{"id": scalar.EncodeID(asg)})
+		if len(r.Errors) == 0 {
+			t.Fatalf("%s: not refused (%d %s)", mutation, r.Status, r.Data)
+		}
+	}
+	if n := someInt(t, m.db, "SELECT COUNT(*) FROM cadre_assignments WHERE id = ? AND `to` IS NOT NULL AND date(`to`) <> '2020-01-01'", asg); n != 1 {
+		t.Fatal("the assignment changed")
+	}
+}
+
+const transferCadreMember = `mutation($c: ID!, $d: ID!, $on: Date!, $r: String!) { transferCadre(cadreID: $c, departmentID: $d, on: $on, pairings: RELEASE, reason: $r) {
+	memberMoved cadre { id department { id } member { id organization { id } } } } }`
+
+// cadreWithBranchMember picks a cadre, never transferred, whose party-member record is in its
+// department's branch, the one with the most posts, team posts and contributions first.
+func cadreWithBranchMember(t *testing.T, m *matrix, skip int) (cadre, member, from int) {
+	t.Helper()
+	err := m.db.QueryRow(`SELECT c.id, c.member_id, c.department_id FROM cadres c JOIN party_members pm ON pm.id = c.member_id
+		WHERE pm.department_id = c.department_id AND pm.deleted_at IS NULL AND c.deleted_at IS NULL
+		AND NOT EXISTS (SELECT 1 FROM cadre_assignments a WHERE a.cadre_id = c.id AND a.`+"`to`"+` IS NOT NULL)
+		ORDER BY (SELECT COUNT(*) FROM posts p WHERE p.member_id = pm.id) + (SELECT COUNT(*) FROM contributions x WHERE x.member_id = pm.id)
+			+ (SELECT COUNT(*) FROM team_memberships tm WHERE tm.member_id = pm.id) DESC, c.id LIMIT 1 OFFSET ?`, skip).Scan(&cadre, &member, &from)
+	if err != nil {
+		t.Fatalf("no cadre with a member record in its department's branch: %v", err)
+	}
+	return
+}
+
+// TestTransferCadreTakesItsMemberAlong: a cadre whose member record is in the old department's
+// branch is transferred to a department with one branch: the member moves there in the same
+// transfer, with its posts, team posts and contributions, audited as a member move; the old
+// department loses sight of it, the new one gains it. To a department with two branches the
+// member stays, and memberMoved says so.
+func TestTransferCadreTakesItsMemberAlong(t *testing.T) {
+	m := newMatrix(t)
+	admin := m.apis["admin"]
+	cadre, member, from := cadreWithBranchMember(t, m, 0)
+	to := someInt(t, m.db, "SELECT id FROM departments WHERE id <> ? ORDER BY id LIMIT 1", from)
+	branch := someInt(t, m.db, "SELECT id FROM party_organizations WHERE owner = 'DEPARTMENT' AND department_id = ? AND deleted_at IS NULL", to)
+	children := someInt(t, m.db, `SELECT (SELECT COUNT(*) FROM posts WHERE member_id = ?) + (SELECT COUNT(*) FROM team_memberships WHERE member_id = ?) + (SELECT COUNT(*) FROM contributions WHERE member_id = ?)`, member, member, member)
+	if children == 0 {
+		t.Fatal("the cadre's member record has no post, team post or contribution: the test proves little")
+	}
+	node := `query($id: ID!) { node(id: $id) { id } }`
+	departmentAPI(t, m, from).Must(t, node, map[string]any{"id": scalar.EncodeID(member)}, nil)
+	departmentAPI(t, m, to).Do(t, node, map[string]any{"id": scalar.EncodeID(member)}).Fail(t, "NOT_FOUND")
+
+	var out map[string]any
+	admin.Must(t, transferCadreMember, map[string]any{"c": scalar.EncodeID(cadre), "d": scalar.EncodeID(to), "on": "2026-11-01", "r": "交流任职"}, &out)
+	if dig(out, "transferCadre", "memberMoved") != true || dig(out, "transferCadre", "cadre", "member", "organization", "id") != scalar.EncodeID(branch) {
+		t.Fatalf("the member did not follow the cadre into the new department's only branch: %v", out)
+	}
+	if n := someInt(t, m.db, "SELECT COUNT(*) FROM party_members WHERE id = ? AND organization_id = ? AND department_id = ? AND township_id IS NULL AND village_id IS NULL", member, branch, to); n != 1 {
+		t.Fatal("the member's row does not hold the new branch's scope")
+	}
+	// The member's posts, team posts and contributions are seen where the member is: by the new
+	// department, no longer by the old one.
+	records := `query($m: ID!) { posts(where: {hasMemberWith: [{id: $m}]}) { totalCount }
+		contributions(where: {hasMemberWith: [{id: $m}]}) { totalCount } teamMemberships(where: {hasMemberWith: [{id: $m}]}) { totalCount } }`
+	for dept, want := range map[int]int{to: children, from: 0} {
+		var got map[string]any
+		departmentAPI(t, m, dept).Must(t, records, map[string]any{"m": scalar.EncodeID(member)}, &got)
+		n := 0
+		for _, l := range []string{"posts", "contributions", "teamMemberships"} {
+			n += int(dig(got, l, "totalCount").(float64))
+		}
+		if n != want {
+			t.Errorf("department %d reaches %d of the member's posts, team posts and contributions, want %d", dept, n, want)
+		}
+	}
+	if n := someInt(t, m.db, "SELECT COUNT(*) FROM audit_events WHERE action = 'party_member.move' AND entity_id = ? AND detail LIKE '%干部调动%'", member); n != 1 {
+		t.Fatalf("%d audit events for the member's move", n)
+	}
+	departmentAPI(t, m, from).Do(t, node, map[string]any{"id": scalar.EncodeID(member)}).Fail(t, "NOT_FOUND")
+	departmentAPI(t, m, to).Must(t, node, map[string]any{"id": scalar.EncodeID(member)}, nil)
+
+	// A department with two branches: which one is for a person to choose; the member stays.
+	cadre2, member2, from2 := cadreWithBranchMember(t, m, 0)
+	if cadre2 == cadre {
+		t.Fatal("the transferred cadre was picked again")
+	}
+	to2 := someInt(t, m.db, "SELECT id FROM departments WHERE id NOT IN (?, ?) ORDER BY id LIMIT 1", from2, to)
+	org2 := someInt(t, m.db, "SELECT organization_id FROM party_members WHERE id = ?", member2)
+	admin.Must(t, `mutation($d: ID!) { createPartyOrganization(input: {name: "第二党支部", kind: BRANCH, departmentID: $d}) { id } }`, map[string]any{"d": scalar.EncodeID(to2)}, nil)
+	admin.Must(t, transferCadreMember, map[string]any{"c": scalar.EncodeID(cadre2), "d": scalar.EncodeID(to2), "on": "2026-11-01", "r": "交流任职"}, &out)
+	if dig(out, "transferCadre", "memberMoved") != false || dig(out, "transferCadre", "cadre", "department", "id") != scalar.EncodeID(to2) {
+		t.Fatalf("to a department with two branches: %v", out)
+	}
+	if n := someInt(t, m.db, "SELECT COUNT(*) FROM party_members WHERE id = ? AND organization_id = ? AND department_id = ?", member2, org2, from2); n != 1 {
+		t.Fatal("the member moved although the new department has two branches")
+	}
+}
+
+// TestMovesLeaveClosedYearsAlone: the demo closes 2025. Moving a member whose posts and
+// contributions lie in 2025 to another township, and transferring a cadre whose member record
+// follows it, are allowed and leave the stored 2025 reports — the district's and both
+// townships' — byte for byte as they were. A transfer dated into 2025, or on 1 January 2026
+// (the old assignment would end on 31 December 2025), is CONFLICT with reason YEAR_CLOSED and
+// changes nothing.
+func TestMovesLeaveClosedYearsAlone(t *testing.T) {
+	m := newMatrix(t)
+	admin := m.apis["admin"]
+	from := m.accs["township01"].township
+	member := someInt(t, m.db, `SELECT m.id FROM party_members m WHERE m.township_id = ? AND m.village_id IS NOT NULL AND m.deleted_at IS NULL
+		AND EXISTS (SELECT 1 FROM contributions c WHERE c.member_id = m.id AND c.`+"`on`"+` < '2026-01-01') ORDER BY m.id LIMIT 1`, from)
+	org := someInt(t, m.db, "SELECT id FROM party_organizations WHERE owner = 'VILLAGE' AND township_id <> ? AND deleted_at IS NULL ORDER BY id LIMIT 1", from)
+	to := someInt(t, m.db, "SELECT township_id FROM party_organizations WHERE id = ?", org)
+	sums := func() map[string]string {
+		out := map[string]string{}
+		for name, tw := range map[string]any{"district": nil, "from": scalar.EncodeID(from), "to": scalar.EncodeID(to)} {
+			var r map[string]any
+			admin.Must(t, `query($t: ID) { closedReport(year: 2025, townshipID: $t) { sha256 } }`, map[string]any{"t": tw}, &r)
+			out[name] = dig(r, "closedReport", "sha256").(string)
+		}
+		return out
+	}
+	before := sums()
+	admin.Must(t, moveMember, map[string]any{"m": scalar.EncodeID(member), "o": scalar.EncodeID(org), "r": "跨乡镇转接"}, nil)
+	if n := someInt(t, m.db, "SELECT COUNT(*) FROM contributions WHERE member_id = ? AND township_id = ? AND `on` < '2026-01-01'", member, to); n == 0 {
+		t.Fatal("the member's 2025 contributions did not move: the test proves nothing")
+	}
+	if after := sums(); fmt.Sprint(after) != fmt.Sprint(before) {
+		t.Fatalf("moving a member changed closed 2025 reports: %v → %v", before, after)
+	}
+	cadre, _, dept := cadreWithBranchMember(t, m, 0)
+	other := someInt(t, m.db, "SELECT id FROM departments WHERE id <> ? ORDER BY id LIMIT 1", dept)
+	vars := map[string]any{"c": scalar.EncodeID(cadre), "d": scalar.EncodeID(other), "r": "交流任职"}
+	assignments := someInt(t, m.db, "SELECT COUNT(*) FROM cadre_assignments WHERE cadre_id = ?", cadre)
+	// Its pairings released first (today), so that only the assignment history can be what a
+	// transfer into 2025 would rewrite — not the pairings' end dates, which are locked anyway.
+	rows, err := m.db.Query("SELECT id FROM pairings WHERE cadre_id = ? AND active AND deleted_at IS NULL", cadre)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pairings []int
+	for rows.Next() {
+		var id int
+		if err := rows.Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		pairings = append(pairings, id)
+	}
+	rows.Close()
+	for _, p := range pairings {
+		admin.Must(t, `mutation($id: ID!) { releasePairing(id: $id, reason: "调动前解除") { __typename } }`, map[string]any{"id": scalar.EncodeID(p)}, nil)
+	}
+	for _, on := range []string{"2025-06-01", "2026-01-01"} {
+		vars["on"] = on
+		e := admin.Do(t, transferCadreMember, vars).Fail(t, "CONFLICT")
+		if e.Extensions["reason"] != "YEAR_CLOSED" {
+			t.Fatalf("transfer on %s: reason %v, want YEAR_CLOSED (%s)", on, e.Extensions["reason"], e.Message)
+		}
+	}
+	if n := someInt(t, m.db, "SELECT COUNT(*) FROM cadre_assignments WHERE cadre_id = ? AND `to` IS NULL AND department_id = ?", cadre, dept); n != 1 ||
+		someInt(t, m.db, "SELECT COUNT(*) FROM cadre_assignments WHERE cadre_id = ?", cadre) != assignments {
+		t.Fatal("a refused transfer left assignments behind")
+	}
+	vars["on"] = "2026-01-02"
+	var out map[string]any
+	admin.Must(t, transferCadreMember, vars, &out)
+	if dig(out, "transferCadre", "memberMoved") != true {
+		t.Fatalf("the cadre's member did not follow it: %v", out)
+	}
+	if after := sums(); fmt.Sprint(after) != fmt.Sprint(before) {
+		t.Fatalf("transferring a cadre changed closed 2025 reports: %v → %v", before, after)
 	}
 }

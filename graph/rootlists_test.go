@@ -16,7 +16,7 @@ func TestRootListsFilterByUpdatedAt(t *testing.T) {
 	db := testkit.LoadDemo(t)
 	srv := testkit.NewServer(t, db)
 	for _, api := range []*testkit.API{srv.Login(t, "admin"), srv.Login(t, "township01")} {
-		for _, root := range []string{"contributions", "posts", "teamMemberships", "demandEvents", "demoProjectStages"} {
+		for _, root := range []string{"contributions", "posts", "teamMemberships", "demandEvents", "demoProjectStages", "cadreAssignments"} {
 			t.Run(root, func(t *testing.T) {
 				q := fmt.Sprintf(`query($since: Time) { %s(first: 50, where: {updatedAtGT: $since}, orderBy: [{field: UPDATED_AT, direction: DESC}, {field: CREATED_AT}]) {
 					totalCount edges { node { id updatedAt } } } }`, root)

@@ -64,6 +64,11 @@ func expectedRows(a account, entity string) expected {
 			OR id IN (SELECT demand_id FROM department_assisted_demands WHERE department_id = ?)))`
 	// A binding places its holder only while in force.
 	inForce, today := "valid_from <= ? AND (valid_to IS NULL OR valid_to >= ?)", clock.Today()
+	if entity == "cadre_assignments" {
+		// Like its cadre: cadres are reference data every signed-in caller reads (DESIGN.md §3,
+		// the policy's first lines), and an assignment is read wherever its cadre is.
+		return all
+	}
 	switch a.role {
 	case "DISTRICT", "AUDITOR":
 		return all
@@ -150,6 +155,7 @@ var matrixEntities = []struct{ root, table string }{
 	{"users", "users"}, {"auditEvents", "audit_events"}, {"povertyStatusChanges", "poverty_status_changes"},
 	{"contributions", "contributions"}, {"posts", "posts"}, {"teamMemberships", "team_memberships"},
 	{"demandEvents", "demand_events"}, {"demoProjectStages", "demo_project_stages"},
+	{"cadreAssignments", "cadre_assignments"},
 	// Outcome and assessment records: POVERTY_OFFICE may read neither (FORBIDDEN), a township its
 	// own, a village secretary those of its village (investments of projects whose subject it is).
 	{"projectInvestments", "project_investments"}, {"assessments", "assessments"},

@@ -37,6 +37,9 @@ import (
 //     coercion, the operation limits) has no data entry; with application/graphql-response+json
 //     it is 400, with application/json 200 (the spec's legacy rule). Missing credentials are 401,
 //     a refused credential 403 and rate limiting 429 with either media type;
+//   - an operation deferring a fragment (@defer) is refused here (BAD_USER_INPUT, reason
+//     DEFER_NEEDS_STREAM): one JSON response cannot carry the deferred parts; with Accept:
+//     text/event-stream (stream.go) the first payload and each deferred part arrive as events;
 //   - a response from execution always has a data entry (null when execution could not
 //     produce one, e.g. a transaction that failed to commit) and is 200.
 //
@@ -140,6 +143,15 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 		return
 	}
 
+	if usesDefer(opCtx) {
+		// One JSON response cannot carry incremental parts: answering the first alone would
+		// drop the deferred fields without a word (and leave their goroutines waiting).
+		observe(ctx).noteOperation(opCtx, nil)
+		t.refuse(w, r, media, fault(requestErrorStatus(media, nil),
+			"@defer needs incremental delivery: send the request with Accept: text/event-stream to receive the deferred parts (@defer须以text/event-stream接收)"))
+		return
+	}
+
 	responses, ctx := exec.DispatchOperation(ctx, opCtx)
 	resp := responses(ctx)
 	if resp == nil { // the request's context ended before execution began
@@ -151,6 +163,47 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 	}
 	observe(ctx).noteOperation(opCtx, resp.Errors)
 	t.write(w, http.StatusOK, resp, true)
+}
+
+// usesDefer: the operation defers a fragment (@defer, unless its if is false), directly or
+// through the fragments it spreads.
+func usesDefer(opCtx *graphql.OperationContext) bool {
+	seen := map[string]bool{}
+	deferred := func(ds ast.DirectiveList) bool {
+		d := ds.ForName("defer")
+		if d == nil {
+			return false
+		}
+		on, ok := d.ArgumentMap(opCtx.Variables)["if"].(bool)
+		return !ok || on
+	}
+	var walk func(ast.SelectionSet) bool
+	walk = func(set ast.SelectionSet) bool {
+		for _, sel := range set {
+			switch s := sel.(type) {
+			case *ast.Field:
+				if walk(s.SelectionSet) {
+					return true
+				}
+			case *ast.InlineFragment:
+				if deferred(s.Directives) || walk(s.SelectionSet) {
+					return true
+				}
+			case *ast.FragmentSpread:
+				if deferred(s.Directives) {
+					return true
+				}
+				if s.Definition != nil && !seen[s.Name] {
+					seen[s.Name] = true
+					if walk(s.Definition.SelectionSet) {
+						return true
+					}
+				}
+			}
+		}
+		return false
+	}
+	return opCtx.Operation != nil && walk(opCtx.Operation.SelectionSet)
 }
 
 // fromBody reads a POST: a JSON object {query, operationName, variables, extensions} (or

@@ -15,6 +15,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/departmentvillagelink"
 	"github.com/nanpiao/sbqw/ent/hook"
 	"github.com/nanpiao/sbqw/ent/pairing"
+	"github.com/nanpiao/sbqw/ent/partyorganization"
 	"github.com/nanpiao/sbqw/ent/rolebinding"
 	"github.com/nanpiao/sbqw/ent/schema/enum"
 	"github.com/nanpiao/sbqw/internal/clock"
@@ -43,72 +44,120 @@ func CadreFirstAssignment() ent.Hook {
 // over to the old department's cadre with the fewest pairings in force, who takes each household
 // from on. Nothing is deleted. The cadre's row lock serialises competing transfers: the first
 // applies, the rest find the cadre already moved (CONFLICT).
-func TransferCadre(ctx context.Context, tx *ent.Client, id, departmentID int, on time.Time, pairings enum.PairingDisposition, reason string) (*ent.Cadre, error) {
+//
+// The cadre's own party-member record follows it (memberMoved) when it is in a branch of the
+// old department and the new department has exactly one branch — through MoveMember, in the
+// same transaction, so the member's posts, team posts and contributions follow and the move is
+// audited as any other. With no branch or several in the new department the member stays
+// where it is, and memberMoved is false: someone must choose the branch with moveMember.
+//
+// A transfer dated into a closed year is refused (YEAR_CLOSED) by the year lock on the
+// assignments (ent/schema/yearlock.go), as are pairings ended in one.
+func TransferCadre(ctx context.Context, tx *ent.Client, id, departmentID int, on time.Time, pairings enum.PairingDisposition, reason string) (c *ent.Cadre, memberMoved bool, err error) {
+	old := 0
+	if c, old, err = transferCadre(ctx, tx, id, departmentID, on, pairings, reason); err != nil {
+		return nil, false, err
+	}
+	if memberMoved, err = memberFollowsCadre(ctx, tx, c, old, reason); err != nil {
+		return nil, false, err
+	}
+	return c, memberMoved, nil
+}
+
+// memberFollowsCadre moves the transferred cadre's member record from a branch of the old
+// department to the new department's only branch, and says whether it did.
+func memberFollowsCadre(ctx context.Context, tx *ent.Client, c *ent.Cadre, old int, reason string) (bool, error) {
+	if c.MemberID == nil {
+		return false, nil
+	}
+	look := authz.Bypass(ctx, "cadre transfer: the cadre's member record")
+	m, err := tx.PartyMember.Get(look, *c.MemberID)
+	if ent.IsNotFound(err) {
+		return false, nil // deleted since
+	}
+	if err != nil {
+		return false, err
+	}
+	if m.DepartmentID != old {
+		return false, nil // a village, township or 两新 member: the transfer is no concern of its branch
+	}
+	branches, err := tx.PartyOrganization.Query().Where(partyorganization.DepartmentID(c.DepartmentID),
+		partyorganization.OwnerEQ(enum.OwnerDepartment)).Limit(2).IDs(look)
+	if err != nil || len(branches) != 1 {
+		return false, err
+	}
+	if _, err := MoveMember(ctx, tx, m.ID, branches[0], "cadre transferred 干部调动: "+reason); err != nil {
+		return false, err
+	}
+	return true, nil
+}
+
+func transferCadre(ctx context.Context, tx *ent.Client, id, departmentID int, on time.Time, pairings enum.PairingDisposition, reason string) (*ent.Cadre, int, error) {
 	if len([]rune(strings.TrimSpace(reason))) < 2 {
-		return nil, apperr.Invalid("reason", "say why the cadre is transferred (请填写调动原因)")
+		return nil, 0, apperr.Invalid("reason", "say why the cadre is transferred (请填写调动原因)")
 	}
 	ctx = authz.WithAction(ctx, authz.ActionTransfer)
 	if err := authz.CheckRecord(ctx, tx, ent.TypeCadre, id, authz.ActionTransfer); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	if err := LockRow(ctx, tx, ent.TypeCadre, id); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	c, err := tx.Cadre.Get(ctx, id)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	if c.DepartmentID == departmentID {
-		return nil, apperr.Conflictf("the cadre already works in this department (该干部已在此部门)")
+		return nil, 0, apperr.Conflictf("the cadre already works in this department (该干部已在此部门)")
 	}
 	if _, err := tx.Department.Get(ctx, departmentID); ent.IsNotFound(err) {
-		return nil, apperr.MissingReference("departmentID")
+		return nil, 0, apperr.MissingReference("departmentID")
 	} else if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	on = clock.DayOf(on)
 	last := on.AddDate(0, 0, -1)
 	open, err := tx.CadreAssignment.Query().Where(cadreassignment.CadreID(id), cadreassignment.ToIsNil()).Only(ctx)
 	if err != nil && !ent.IsNotFound(err) {
-		return nil, err
+		return nil, 0, err
 	}
 	if open != nil {
 		if !open.From.Before(on) {
-			return nil, apperr.Invalid("on", "the transfer must come after the current assignment began on %s (调动日期须晚于现任职起始日期)", open.From.Format(time.DateOnly))
+			return nil, 0, apperr.Invalid("on", "the transfer must come after the current assignment began on %s (调动日期须晚于现任职起始日期)", open.From.Format(time.DateOnly))
 		}
 		if err := tx.CadreAssignment.UpdateOne(open).SetTo(last).Exec(ctx); err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 	}
 	if err := tx.CadreAssignment.Create().SetCadreID(id).SetDepartmentID(departmentID).SetFrom(on).SetReason(reason).Exec(ctx); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	old := c.DepartmentID
 	// Checked above; bypassed here so that the transfer is audited once, with its details, below.
 	if c, err = tx.Cadre.UpdateOneID(id).SetDepartmentID(departmentID).Save(authz.Bypass(ctx, "cadre transfer")); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	if err := endPairings(ctx, tx, id, old, last, pairings, reason); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	bindings, err := tx.RoleBinding.Query().Where(rolebinding.CadreID(id)).IDs(authz.Bypass(ctx, "cadre transfer"))
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	if len(bindings) > 0 {
 		if err := rewrite(ctx, tx, rolebinding.Table, rolebinding.FieldID, bindings, map[string]any{rolebinding.FieldDepartmentID: departmentID}, time.Now().UTC()); err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 	}
 	if authz.FromContext(ctx) == nil {
-		return c, nil // system work (the demo loader) is not a caller's act; nothing to audit
+		return c, old, nil // system work (the demo loader) is not a caller's act; nothing to audit
 	}
 	err = authz.Record(ctx, tx, authz.Event{Action: "cadre.transfer", Entity: ent.TypeCadre, EntityID: &id, Changed: []string{cadre.FieldDepartmentID},
 		Detail: "from department " + strconv.Itoa(old) + " to " + strconv.Itoa(departmentID) + " on " + on.Format(time.DateOnly) + ", pairings " + string(pairings) + ": " + reason})
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	return c, nil
+	return c, old, nil
 }
 
 // endPairings ends the cadre's pairings in force in the villages linked to department old

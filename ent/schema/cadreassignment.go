@@ -13,7 +13,9 @@ import (
 
 // CadreAssignment 任职经历: a cadre's time in one department, from a day until the day before
 // the cadre's transfer (open while it lasts). Written only by transferCadre and the migration
-// that gave every existing cadre its first assignment; read wherever the cadre is.
+// that gave every existing cadre its first assignment; read wherever the cadre is (every signed-in
+// caller, like cadres: policy line `*, cadre_assignment, read, district`), also through the
+// root list cadreAssignments.
 type CadreAssignment struct{ ent.Schema }
 
 func (CadreAssignment) Mixin() []ent.Mixin { return base() }
@@ -40,7 +42,7 @@ func (CadreAssignment) Indexes() []ent.Index {
 }
 
 func (CadreAssignment) Annotations() []schema.Annotation {
-	return append(nested(false),
+	return append(listed(false),
 		scope.Of(
 			scope.Reach(scope.Department, "department_id", scope.Unit),
 		),

@@ -62,6 +62,9 @@ var yearOf = map[string]yearRule{
 	"ProjectInvestment": {kind: byParent, fk: "project_id", table: "demo_projects"},
 	"Pairing":           {kind: byInterval, fields: []string{"start_on", "end_on"}},
 	"Post":              {kind: byInterval, fields: []string{"start_on", "end_on"}},
+	// A cadre's assignment history is dated like its pairings: a transfer whose first day or
+	// the old assignment's last day falls in a closed year would rewrite that year's record.
+	"CadreAssignment": {kind: byInterval, fields: []string{"from", "to"}},
 	// An attachment is of its owner's years. Only its deletion is locked: adding a photo or a
 	// document to a closed year's record changes no report, taking evidence away does.
 	"Attachment": {kind: byOwner, fields: []string{"visit_id", "demo_project_stage_id", "rectification_id", "contribution_id", "demand_id"}},

@@ -52,6 +52,7 @@ type QueryResolver interface {
 	Attachments(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AttachmentOrder, where *ent.AttachmentWhereInput) (*ent.AttachmentConnection, error)
 	AuditEvents(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AuditEventOrder, where *ent.AuditEventWhereInput) (*ent.AuditEventConnection, error)
 	Cadres(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.CadreOrder, where *ent.CadreWhereInput) (*ent.CadreConnection, error)
+	CadreAssignments(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.CadreAssignmentOrder, where *ent.CadreAssignmentWhereInput) (*ent.CadreAssignmentConnection, error)
 	Contributions(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ContributionOrder, where *ent.ContributionWhereInput) (*ent.ContributionConnection, error)
 	Demands(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DemandOrder, where *ent.DemandWhereInput) (*ent.DemandConnection, error)
 	DemandEvents(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DemandEventOrder, where *ent.DemandEventWhereInput) (*ent.DemandEventConnection, error)
@@ -1000,6 +1001,60 @@ func (ec *executionContext) field_Query_auditEvents_args(ctx context.Context, ra
 	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (*ent.AuditEventWhereInput, error) {
 			return ec.unmarshalOAuditEventWhereInput2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐAuditEventWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_cadreAssignments_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*ent.CadreAssignmentOrder, error) {
+			return ec.unmarshalOCadreAssignmentOrder2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐCadreAssignmentOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.CadreAssignmentWhereInput, error) {
+			return ec.unmarshalOCadreAssignmentWhereInput2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐCadreAssignmentWhereInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -14847,6 +14902,50 @@ func (ec *executionContext) fieldContext_Query_cadres(ctx context.Context, field
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_cadres_args); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_cadreAssignments(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_cadreAssignments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().CadreAssignments(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.CadreAssignmentOrder), fc.Args["where"].(*ent.CadreAssignmentWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.CadreAssignmentConnection) graphql.Marshaler {
+			return ec.marshalNCadreAssignmentConnection2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐCadreAssignmentConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_cadreAssignments(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CadreAssignmentConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Query_cadreAssignments_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -53382,6 +53481,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_cadres(ctx, field)
 				})
+		case "cadreAssignments":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_cadreAssignments(ctx, field)
+				})
 		case "contributions":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -56111,6 +56216,14 @@ func (ec *executionContext) marshalNCadreAssignment2ᚖgithubᚗcomᚋnanpiaoᚋ
 	return ec._CadreAssignment(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNCadreAssignmentConnection2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐCadreAssignmentConnection(ctx context.Context, sel ast.SelectionSet, v *ent.CadreAssignmentConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CadreAssignmentConnection!")
+		return graphql.Null
+	}
+	return ec._CadreAssignmentConnection(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNCadreAssignmentEdge2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐCadreAssignmentEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.CadreAssignmentEdge) graphql.Marshaler {
 	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -56133,6 +56246,11 @@ func (ec *executionContext) marshalNCadreAssignmentEdge2ᚖgithubᚗcomᚋnanpia
 		return graphql.Null
 	}
 	return ec._CadreAssignmentEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCadreAssignmentOrder2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐCadreAssignmentOrder(ctx context.Context, v any) (*ent.CadreAssignmentOrder, error) {
+	res, err := ec.unmarshalInputCadreAssignmentOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNCadreAssignmentOrderField2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐCadreAssignmentOrderField(ctx context.Context, v any) (*ent.CadreAssignmentOrderField, error) {
@@ -58817,6 +58935,23 @@ func (ec *executionContext) marshalOCadreAssignment2ᚕᚖgithubᚗcomᚋnanpiao
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalOCadreAssignmentOrder2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐCadreAssignmentOrderᚄ(ctx context.Context, v any) ([]*ent.CadreAssignmentOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.CadreAssignmentOrder, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCadreAssignmentOrder2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐCadreAssignmentOrder(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) unmarshalOCadreAssignmentWhereInput2ᚕᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐCadreAssignmentWhereInputᚄ(ctx context.Context, v any) ([]*ent.CadreAssignmentWhereInput, error) {

@@ -73,7 +73,7 @@ type MutationResolver interface {
 	RevealSensitive(ctx context.Context, id int, fields []model.SensitiveField, reason string) (*model.RevealPayload, error)
 	MoveHousehold(ctx context.Context, id int, villageID int) (*ent.Household, error)
 	MoveMember(ctx context.Context, memberID int, organizationID int, reason string) (*ent.PartyMember, error)
-	TransferCadre(ctx context.Context, cadreID int, departmentID int, on time.Time, pairings enum.PairingDisposition, reason string) (*ent.Cadre, error)
+	TransferCadre(ctx context.Context, cadreID int, departmentID int, on time.Time, pairings enum.PairingDisposition, reason string) (*model.TransferCadrePayload, error)
 	SetProjectInvestment(ctx context.Context, projectID int, source enum.FundingSource, planned *money.Fen, actual *money.Fen) (*ent.ProjectInvestment, error)
 	RecordDemoProjectStage(ctx context.Context, id int, from enum.ProjectStage, content workflow.StageContent) (*ent.DemoProjectStage, error)
 	ProposeHouseholdExit(ctx context.Context, id int, reason *string) (*ent.Household, error)
@@ -4471,8 +4471,8 @@ func (ec *executionContext) _Mutation_transferCadre(ctx context.Context, field g
 			return ec.Resolvers.Mutation().TransferCadre(ctx, fc.Args["cadreID"].(int), fc.Args["departmentID"].(int), fc.Args["on"].(time.Time), fc.Args["pairings"].(enum.PairingDisposition), fc.Args["reason"].(string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Cadre) graphql.Marshaler {
-			return ec.marshalNCadre2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋentᚐCadre(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.TransferCadrePayload) graphql.Marshaler {
+			return ec.marshalNTransferCadrePayload2ᚖgithubᚗcomᚋnanpiaoᚋsbqwᚋgraphᚋmodelᚐTransferCadrePayload(ctx, selections, v)
 		},
 		true,
 		true,
@@ -4485,7 +4485,7 @@ func (ec *executionContext) fieldContext_Mutation_transferCadre(ctx context.Cont
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Cadre(ctx, field)
+			return ec.childFields_TransferCadrePayload(ctx, field)
 		},
 	}
 	defer func() {

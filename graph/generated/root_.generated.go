@@ -1050,6 +1050,7 @@ type ComplexityRoot struct {
 		Assessments           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AssessmentOrder, where *ent.AssessmentWhereInput) int
 		Attachments           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AttachmentOrder, where *ent.AttachmentWhereInput) int
 		AuditEvents           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AuditEventOrder, where *ent.AuditEventWhereInput) int
+		CadreAssignments      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.CadreAssignmentOrder, where *ent.CadreAssignmentWhereInput) int
 		CadreLoad             func(childComplexity int, asOf *time.Time) int
 		Cadres                func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.CadreOrder, where *ent.CadreWhereInput) int
 		Changes               func(childComplexity int, after *entgql.Cursor[int], first *int) int
@@ -1382,6 +1383,11 @@ type ComplexityRoot struct {
 		Hours             func(childComplexity int) int
 		TargetedCourses   func(childComplexity int) int
 		Year              func(childComplexity int) int
+	}
+
+	TransferCadrePayload struct {
+		Cadre       func(childComplexity int) int
+		MemberMoved func(childComplexity int) int
 	}
 
 	TrustedDocument struct {
@@ -6483,6 +6489,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.AuditEvents(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.AuditEventOrder), args["where"].(*ent.AuditEventWhereInput)), true
+	case "Query.cadreAssignments":
+		if e.ComplexityRoot.Query.CadreAssignments == nil {
+			break
+		}
+
+		args, err := ec.field_Query_cadreAssignments_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CadreAssignments(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.CadreAssignmentOrder), args["where"].(*ent.CadreAssignmentWhereInput)), true
 	case "Query.cadreLoad":
 		if e.ComplexityRoot.Query.CadreLoad == nil {
 			break
@@ -8166,6 +8183,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.TrainingProgress.Year(childComplexity), true
 
+	case "TransferCadrePayload.cadre":
+		if e.ComplexityRoot.TransferCadrePayload.Cadre == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransferCadrePayload.Cadre(childComplexity), true
+	case "TransferCadrePayload.memberMoved":
+		if e.ComplexityRoot.TransferCadrePayload.MemberMoved == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransferCadrePayload.MemberMoved(childComplexity), true
+
 	case "TrustedDocument.createdAt":
 		if e.ComplexityRoot.TrustedDocument.CreatedAt == nil {
 			break
@@ -9401,8 +9431,16 @@ extend type Mutation {
 extend type Mutation {
   "Move a party member to another party organisation (DISTRICT; TOWNSHIP within its own township); the member's posts, team posts and contributions follow. CONFLICT when the member is already there 组织关系转接"
   moveMember("ID of the member 党员ID" memberID: ID!, "ID of the destination organisation 目标党组织" organizationID: ID!, "Why, in words a colleague will understand; recorded 原因" reason: String!): PartyMember!
-  "Transfer a cadre to another department from a day (DISTRICT): the current assignment ends the day before, a new one opens; the cadre's pairings in the old department's linked villages are released or handed over to its least-loaded cadre. CONFLICT when the cadre is already in that department 干部调动"
-  transferCadre("ID of the cadre 干部ID" cadreID: ID!, "ID of the new department 新部门" departmentID: ID!, "First day in the new department 调入日期" on: Date!, "What becomes of the cadre's pairings in the old department's linked villages 结对处置" pairings: PairingDisposition!, "Why, in words a colleague will understand; recorded 原因" reason: String!): Cadre!
+  "Transfer a cadre to another department from a day (DISTRICT): the current assignment ends the day before, a new one opens; the cadre's pairings in the old department's linked villages are released or handed over to its least-loaded cadre. The cadre's own party-member record, when in a branch of the old department, moves to the new department's branch if it has exactly one (memberMoved). CONFLICT when the cadre is already in that department; YEAR_CLOSED when the transfer's first day, or the old assignment's last, lies in a closed year 干部调动"
+  transferCadre("ID of the cadre 干部ID" cadreID: ID!, "ID of the new department 新部门" departmentID: ID!, "First day in the new department 调入日期" on: Date!, "What becomes of the cadre's pairings in the old department's linked villages 结对处置" pairings: PairingDisposition!, "Why, in words a colleague will understand; recorded 原因" reason: String!): TransferCadrePayload!
+}
+
+"The result of transferCadre 干部调动结果"
+type TransferCadrePayload {
+  "The cadre, in its new department 干部"
+  cadre: Cadre!
+  "Whether the cadre's own party-member record moved with it from the old department's branch to the new department's only branch (with its posts, team posts and contributions). False when the cadre has no member record in the old department's branch, or the new department has no branch or several: then move the member with moveMember 党员组织关系是否随调动转接"
+  memberMoved: Boolean!
 }
 `, BuiltIn: false},
 	{Name: "../outcomes.graphqls", Input: `# What demonstration projects cost and achieved (see docs/outcomes.md): investment by funding
@@ -22387,6 +22425,40 @@ type Query {
     where: CadreWhereInput
   ): CadreConnection!
   """
+  The cadreAssignments the caller may see, as a Relay connection: first/after or last/before, orderBy, where (default page 50, at most 500) 分页查询
+  """
+  cadreAssignments(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for CadreAssignments returned from the connection.
+    """
+    orderBy: [CadreAssignmentOrder!]
+
+    """
+    Filtering options for CadreAssignments returned from the connection.
+    """
+    where: CadreAssignmentWhereInput
+  ): CadreAssignmentConnection!
+  """
   The contributions the caller may see, as a Relay connection: first/after or last/before, orderBy, where (default page 50, at most 500) 分页查询
   """
   contributions(
@@ -29767,6 +29839,18 @@ func (ec *executionContext) childFields_CadreAssignment(ctx context.Context, fie
 	return nil, fmt.Errorf("no field named %q was found under type CadreAssignment", field.Name)
 }
 
+func (ec *executionContext) childFields_CadreAssignmentConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_CadreAssignmentConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_CadreAssignmentConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_CadreAssignmentConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CadreAssignmentConnection", field.Name)
+}
+
 func (ec *executionContext) childFields_CadreAssignmentEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "node":
@@ -31701,6 +31785,16 @@ func (ec *executionContext) childFields_TrainingProgress(ctx context.Context, fi
 		return ec.fieldContext_TrainingProgress_hours(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type TrainingProgress", field.Name)
+}
+
+func (ec *executionContext) childFields_TransferCadrePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cadre":
+		return ec.fieldContext_TransferCadrePayload_cadre(ctx, field)
+	case "memberMoved":
+		return ec.fieldContext_TransferCadrePayload_memberMoved(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TransferCadrePayload", field.Name)
 }
 
 func (ec *executionContext) childFields_TrustedDocument(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

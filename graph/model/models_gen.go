@@ -217,6 +217,14 @@ type TrainingProgress struct {
 	Hours float64 `json:"hours"`
 }
 
+// The result of transferCadre 干部调动结果
+type TransferCadrePayload struct {
+	// The cadre, in its new department 干部
+	Cadre *ent.Cadre `json:"cadre"`
+	// Whether the cadre's own party-member record moved with it from the old department's branch to the new department's only branch (with its posts, team posts and contributions). False when the cadre has no member record in the old department's branch, or the new department has no branch or several: then move the member with moveMember 党员组织关系是否随调动转接
+	MemberMoved bool `json:"memberMoved"`
+}
+
 // Changes to an account. 修改账号
 type UpdateUserInput struct {
 	// The version of the user you read; a stale one is refused with CONFLICT
