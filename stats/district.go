@@ -16,9 +16,12 @@ import (
 
 // DistrictReport 区年度报告: the headline figures of a year for every township the caller can
 // see (one row each, from the same queries as the statistics, grouped by township in SQL) and
-// the district totals, computed by the same queries without the grouping — so a total is the
-// database's count over the caller's scope, not a sum made in Go. A section over a type the
-// caller's role may not read is nil in every row, and its error (FORBIDDEN) is in Withheld.
+// the district totals over the caller's scope. A total is the sum of the township rows and the
+// row of no township (department members) only where that is exactly the same number: counts
+// and sums of rows, each row in one group. A count of distinct values (paired households,
+// post holders, identified households, secretaries) is the database's count over the caller's
+// scope, the same query without the grouping. A section over a type the caller's role may not
+// read is nil in every row, and its error (FORBIDDEN) is in Withheld.
 type DistrictReport struct {
 	Year      int
 	Townships []*DistrictReportRow
@@ -71,13 +74,8 @@ func DistrictReportOf(ctx context.Context, client *ent.Client, year int, at AsOf
 	}
 	rep := &DistrictReport{Year: year, at: at, Total: &DistrictReportRow{}}
 	byID := map[int]*DistrictReportRow{}
-	perTownship := func(id int) *DistrictReportRow { return row(byID, id) }
-	total := func(int) *DistrictReportRow { return rep.Total }
-	withheld, err := districtFigures(ctx, client, year, at, ByTownship, perTownship)
+	withheld, err := districtFigures(ctx, client, year, at, func(id int) *DistrictReportRow { return row(byID, id) }, rep.Total)
 	if err != nil {
-		return nil, err
-	}
-	if _, err := districtFigures(ctx, client, year, at, byTotal, total); err != nil {
 		return nil, err
 	}
 	rep.Withheld = withheld
@@ -153,53 +151,131 @@ func forbidden(err error) bool {
 	return errors.Is(err, privacy.Deny) || errors.Is(err, apperr.ErrForbidden)
 }
 
-// districtFigures runs each section's query grouped by g and fills the row of each unit. A
-// section the caller may not read is skipped and returned among the withheld errors.
-func districtFigures(ctx context.Context, client *ent.Client, year int, at AsOf, g StatsGrouping, rowOf func(int) *DistrictReportRow) ([]error, error) {
+// districtFigures runs each section's queries grouped by township, fills the row of each unit
+// (unit 0: no township) and the total: a sum over the units, unit 0 included, where each
+// figure is a count or sum of rows; the query without grouping where it counts distinct
+// values. A section the caller may not read is skipped and returned among the withheld errors.
+func districtFigures(ctx context.Context, client *ent.Client, year int, at AsOf, rowOf func(int) *DistrictReportRow, total *DistrictReportRow) ([]error, error) {
 	id := func(u StatsUnit) int {
 		if u.Township == nil {
 			return 0
 		}
 		return u.Township.ID
 	}
+	g := ByTownship
 	sections := []struct {
 		name string
 		run  func() error
 	}{
 		{secCoverage, func() error {
-			pc, err := pairingCoverage(ctx, client, g, 0, at)
-			for _, p := range pc {
-				rowOf(id(p.StatsUnit)).Coverage = &DistrictCoverage{p.NeedyHouseholds, p.PairedHouseholds}
+			needy, err := needyByUnit(ctx, client, g, 0, at)
+			if err != nil {
+				return err
 			}
-			return err
+			paired, err := pairedByUnit(ctx, client, g, 0, at)
+			if err != nil {
+				return err
+			}
+			pairedTotal, err := pairedByUnit(ctx, client, byTotal, 0, at)
+			if err != nil {
+				return err
+			}
+			t := &DistrictCoverage{PairedHouseholds: pairedTotal[0]}
+			for unit, n := range needy {
+				rowOf(unit).Coverage = &DistrictCoverage{n, paired[unit]}
+				t.NeedyHouseholds += n
+			}
+			for unit, n := range paired {
+				if _, ok := needy[unit]; !ok {
+					rowOf(unit).Coverage = &DistrictCoverage{0, n}
+				}
+			}
+			total.Coverage = t
+			return nil
 		}},
 		{secTraining, func() error {
-			tc, err := trainingCompletion(ctx, client, year, g, 0, at)
-			for _, t := range tc {
+			// Secretaries and those who attended are distinct members: both queries run.
+			units, err := trainingCompletion(ctx, client, year, g, 0, at)
+			if err != nil {
+				return err
+			}
+			all, err := trainingCompletion(ctx, client, year, byTotal, 0, at)
+			if err != nil {
+				return err
+			}
+			for _, t := range units {
 				rowOf(id(t.StatsUnit)).Training = &DistrictTraining{t.Secretaries, t.ComprehensiveAttended}
 			}
-			return err
+			for _, t := range all {
+				total.Training = &DistrictTraining{t.Secretaries, t.ComprehensiveAttended}
+			}
+			return nil
 		}},
 		{secMembers, func() error {
-			members, holders, err := postHolders(ctx, client, []key{unitKey(g)}, 0, at)
+			members, err := membersByUnit(ctx, client, []key{unitKey(g)}, 0, at)
+			if err != nil {
+				return err
+			}
+			holders, err := holdersByUnit(ctx, client, []key{unitKey(g)}, 0, at)
+			if err != nil {
+				return err
+			}
+			holdersTotal, err := holdersByUnit(ctx, client, []key{unitKey(byTotal)}, 0, at)
+			if err != nil {
+				return err
+			}
+			t := &DistrictMembers{WithPost: holdersTotal[0]}
 			for unit, n := range members {
 				rowOf(unit).Members = &DistrictMembers{n, holders[unit]}
+				t.Members += n
 			}
-			return err
+			for unit, n := range holders {
+				if _, ok := members[unit]; !ok {
+					rowOf(unit).Members = &DistrictMembers{0, n}
+				}
+			}
+			total.Members = t
+			return nil
 		}},
 		{secPoverty, func() error {
-			pe, err := povertyExit(ctx, client, year, reportEnd(year, at), g, 0)
-			for _, p := range pe {
-				rowOf(id(p.StatsUnit)).Poverty = &DistrictPoverty{p.Identified, p.InPoverty, p.Exited, p.Monitored, p.Returned, p.ExitedInYear}
+			end := reportEnd(year, at)
+			units, all := map[int]*PovertyExit{}, map[int]*PovertyExit{}
+			if err := povertyStock(ctx, client, end, g, 0, units); err != nil {
+				return err
 			}
-			return err
+			if err := povertyFlow(ctx, client, year, end, g, 0, units); err != nil {
+				return err
+			}
+			if err := povertyFlow(ctx, client, year, end, byTotal, 0, all); err != nil {
+				return err
+			}
+			t := &DistrictPoverty{}
+			if f := all[0]; f != nil {
+				t.Identified, t.ExitedInYear = f.Identified, f.ExitedInYear
+			}
+			for unit, p := range units {
+				rowOf(unit).Poverty = &DistrictPoverty{p.Identified, p.InPoverty, p.Exited, p.Monitored, p.Returned, p.ExitedInYear}
+				t.InPoverty += p.InPoverty
+				t.Exited += p.Exited
+				t.Monitored += p.Monitored
+				t.Returned += p.Returned
+			}
+			total.Poverty = t
+			return nil
 		}},
 		{secProjects, func() error {
-			po, err := projectOutcomes(ctx, client, year, g, 0, at)
-			for _, p := range po {
-				rowOf(id(p.StatsUnit)).Projects = &DistrictProjects{p.Projects, p.Actual}
+			po, err := projectOutcomeRows(ctx, client, year, g, 0, at)
+			if err != nil {
+				return err
 			}
-			return err
+			t := &DistrictProjects{}
+			for unit, p := range po {
+				rowOf(unit).Projects = &DistrictProjects{p.Projects, p.Actual}
+				t.Projects += p.Projects
+				t.ActualInvestment += p.Actual
+			}
+			total.Projects = t
+			return nil
 		}},
 	}
 	var withheld []error

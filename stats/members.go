@@ -196,6 +196,25 @@ func MemberComposition(ctx context.Context, client *ent.Client, dim MemberDimens
 // of them holding a post valid today. Post holders are counted on the posts, through the
 // posts' own scope rule.
 func postHolders(ctx context.Context, client *ent.Client, keys []key, townshipID int, at AsOf) (map[int]int, map[int]int, error) {
+	total, err := membersByUnit(ctx, client, keys, townshipID, at)
+	if err != nil {
+		return nil, nil, err
+	}
+	with, err := holdersByUnit(ctx, client, keys, townshipID, at)
+	if err != nil {
+		return nil, nil, err
+	}
+	for unit := range with {
+		if _, ok := total[unit]; !ok {
+			total[unit] = 0 // a unit whose members the caller cannot count is still listed
+		}
+	}
+	return total, with, nil
+}
+
+// membersByUnit counts the caller's active members per unit (a COUNT(*): summing units gives
+// the total over the same rows).
+func membersByUnit(ctx context.Context, client *ent.Client, keys []key, townshipID int, at AsOf) (map[int]int, error) {
 	var members []struct {
 		StatsUnit int `sql:"unit"`
 		Members   int `sql:"members"`
@@ -204,31 +223,35 @@ func postHolders(ctx context.Context, client *ent.Client, keys []key, townshipID
 		Modify(grouped(keys, countAll("members"))).
 		Scan(ctx, &members)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
+	out := map[int]int{}
+	for _, m := range members {
+		out[m.StatsUnit] = m.Members
+	}
+	return out, nil
+}
+
+// holdersByUnit counts the active members holding a post per unit (a COUNT DISTINCT: a total
+// is its own query, not a sum of units).
+func holdersByUnit(ctx context.Context, client *ent.Client, keys []key, townshipID int, at AsOf) (map[int]int, error) {
 	var holders []struct {
 		StatsUnit int `sql:"unit"`
 		Holders   int `sql:"holders"`
 	}
-	err = client.Post.Query().
+	err := client.Post.Query().
 		Where(at.postHeld(), predicate.Post(inTownship(townshipID)),
 			post.HasMemberWith(at.member(), predicate.PartyMember(visible(ctx, "PartyMember")))).
 		Modify(grouped(keys, countDistinct("holders", post.FieldMemberID))).
 		Scan(ctx, &holders)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	total, with := map[int]int{}, map[int]int{}
-	for _, m := range members {
-		total[m.StatsUnit] = m.Members
-	}
+	out := map[int]int{}
 	for _, h := range holders {
-		with[h.StatsUnit] = h.Holders
-		if _, ok := total[h.StatsUnit]; !ok {
-			total[h.StatsUnit] = 0 // a unit whose members the caller cannot count is still listed
-		}
+		out[h.StatsUnit] = h.Holders
 	}
-	return total, with, nil
+	return out, nil
 }
 
 // MemberHighlights 党员队伍概况: headline figures of a township's active members.

@@ -56,6 +56,16 @@ func ProjectOutcomes(ctx context.Context, client *ent.Client, year int, g StatsG
 }
 
 func projectOutcomes(ctx context.Context, client *ent.Client, year int, g StatsGrouping, townshipID int, at AsOf) ([]*ProjectOutcome, error) {
+	rows, err := projectOutcomeRows(ctx, client, year, g, townshipID, at)
+	if err != nil {
+		return nil, err
+	}
+	return withUnits(ctx, client, g, rows, func(r *ProjectOutcome) *StatsUnit { return &r.StatsUnit })
+}
+
+// projectOutcomeRows is projectOutcomes by unit ID, unit 0 (no township) included, before the
+// units are loaded. Every figure is a count or a sum of rows.
+func projectOutcomeRows(ctx context.Context, client *ent.Client, year int, g StatsGrouping, townshipID int, at AsOf) (map[int]*ProjectOutcome, error) {
 	pq := client.DemoProject.Query().Where(demoproject.Year(year), predicate.DemoProject(inTownship(townshipID)))
 	// of the project, in the investments' sub-query too
 	ofProject := []predicate.DemoProject{demoproject.Year(year), predicate.DemoProject(visible(ctx, ent.TypeDemoProject))}
@@ -145,7 +155,7 @@ func projectOutcomes(ctx context.Context, client *ent.Client, year int, g StatsG
 		o.Planned += money.Fen(n(r.Planned))
 		o.Actual += money.Fen(n(r.Actual))
 	}
-	return withUnits(ctx, client, g, rows, func(r *ProjectOutcome) *StatsUnit { return &r.StatsUnit })
+	return rows, nil
 }
 
 func newInvestments() []*InvestmentBySource {

@@ -31,6 +31,30 @@ func PairingCoverageByUnit(ctx context.Context, client *ent.Client, g StatsGroup
 }
 
 func pairingCoverage(ctx context.Context, client *ent.Client, g StatsGrouping, townshipID int, at AsOf) ([]*PairingCoverage, error) {
+	needy, err := needyByUnit(ctx, client, g, townshipID, at)
+	if err != nil {
+		return nil, err
+	}
+	paired, err := pairedByUnit(ctx, client, g, townshipID, at)
+	if err != nil {
+		return nil, err
+	}
+	rows := map[int]*PairingCoverage{}
+	for unit, n := range needy {
+		row(rows, unit).NeedyHouseholds = n
+	}
+	for unit, n := range paired {
+		row(rows, unit).PairedHouseholds = n
+	}
+	for _, r := range rows {
+		r.Coverage = ratio(float64(r.PairedHouseholds), float64(r.NeedyHouseholds))
+	}
+	return withUnits(ctx, client, g, rows, func(r *PairingCoverage) *StatsUnit { return &r.StatsUnit })
+}
+
+// needyByUnit counts the caller's needy households per unit (a COUNT(*): summing units gives
+// the total over the same rows).
+func needyByUnit(ctx context.Context, client *ent.Client, g StatsGrouping, townshipID int, at AsOf) (map[int]int, error) {
 	var needy []struct {
 		StatsUnit int `sql:"unit"`
 		Needy     int `sql:"needy"`
@@ -42,6 +66,16 @@ func pairingCoverage(ctx context.Context, client *ent.Client, g StatsGrouping, t
 	if err != nil {
 		return nil, err
 	}
+	out := map[int]int{}
+	for _, n := range needy {
+		out[n.StatsUnit] = n.Needy
+	}
+	return out, nil
+}
+
+// pairedByUnit counts the needy households with a pairing in force per unit (a COUNT
+// DISTINCT: a total is its own query, not a sum of units).
+func pairedByUnit(ctx context.Context, client *ent.Client, g StatsGrouping, townshipID int, at AsOf) (map[int]int, error) {
 	// Counted from the pairings' side, so that pairings are counted through their own scope
 	// rule (and a role that may not read pairings is refused); the household they point at must
 	// be needy and visible.
@@ -49,7 +83,7 @@ func pairingCoverage(ctx context.Context, client *ent.Client, g StatsGrouping, t
 		StatsUnit int `sql:"unit"`
 		Paired    int `sql:"paired"`
 	}
-	err = client.Pairing.Query().
+	err := client.Pairing.Query().
 		Where(at.pairingInForce(), predicate.Pairing(inTownship(townshipID)),
 			pairing.HasHouseholdWith(at.needy(ctx), predicate.Household(visible(ctx, "Household")))).
 		Modify(grouped([]key{unitKey(g)}, countDistinct("paired", pairing.FieldHouseholdID))).
@@ -57,17 +91,11 @@ func pairingCoverage(ctx context.Context, client *ent.Client, g StatsGrouping, t
 	if err != nil {
 		return nil, err
 	}
-	rows := map[int]*PairingCoverage{}
-	for _, n := range needy {
-		row(rows, n.StatsUnit).NeedyHouseholds = n.Needy
-	}
+	out := map[int]int{}
 	for _, p := range paired {
-		row(rows, p.StatsUnit).PairedHouseholds = p.Paired
+		out[p.StatsUnit] = p.Paired
 	}
-	for _, r := range rows {
-		r.Coverage = ratio(float64(r.PairedHouseholds), float64(r.NeedyHouseholds))
-	}
-	return withUnits(ctx, client, g, rows, func(r *PairingCoverage) *StatsUnit { return &r.StatsUnit })
+	return out, nil
 }
 
 // CadreLoad 干部帮扶负担: a department's cadres and the households they are actively paired with.

@@ -38,7 +38,19 @@ func PovertyExitByUnit(ctx context.Context, client *ent.Client, year int, g Stat
 
 // povertyExit counts the stock on day end (in year) and the flows from 1 January to end.
 func povertyExit(ctx context.Context, client *ent.Client, year int, end time.Time, g StatsGrouping, townshipID int) ([]*PovertyExit, error) {
-	start := time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC)
+	rows := map[int]*PovertyExit{}
+	if err := povertyStock(ctx, client, end, g, townshipID, rows); err != nil {
+		return nil, err
+	}
+	if err := povertyFlow(ctx, client, year, end, g, townshipID, rows); err != nil {
+		return nil, err
+	}
+	return withUnits(ctx, client, g, rows, func(r *PovertyExit) *StatsUnit { return &r.StatsUnit })
+}
+
+// povertyStock fills each unit's households by status on day end. Every column is a count of
+// rows (one per household), so summing units gives the total over the same rows.
+func povertyStock(ctx context.Context, client *ent.Client, end time.Time, g StatsGrouping, townshipID int, rows map[int]*PovertyExit) error {
 	live := povertystatuschange.HasHouseholdWith(household.DeletedAtIsNil())
 	// The status at the end of the year is the toStatus of each household's last change on or
 	// before that day (ties on one day go to the later row).
@@ -59,8 +71,20 @@ func povertyExit(ctx context.Context, client *ent.Client, year int, end time.Tim
 			countIf("returned", status(enum.StatusReturned)),
 		)).Scan(ctx, &stock)
 	if err != nil {
-		return nil, err
+		return err
 	}
+	for _, s := range stock {
+		r := row(rows, s.StatsUnit)
+		r.InPoverty, r.Exited, r.Monitored, r.Returned = s.InPoverty, s.Exited, s.Monitored, s.Returned
+	}
+	return nil
+}
+
+// povertyFlow fills each unit's identified households (a COUNT DISTINCT: a total is its own
+// query, not a sum of units) and the flows from 1 January of year to end.
+func povertyFlow(ctx context.Context, client *ent.Client, year int, end time.Time, g StatsGrouping, townshipID int, rows map[int]*PovertyExit) error {
+	start := time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC)
+	live := povertystatuschange.HasHouseholdWith(household.DeletedAtIsNil())
 	var flow []struct {
 		StatsUnit  int `sql:"unit"`
 		Identified int `sql:"identified"`
@@ -70,7 +94,7 @@ func povertyExit(ctx context.Context, client *ent.Client, year int, end time.Tim
 	}
 	inYear := povertystatuschange.ChangedOnGTE(start)
 	step := func(s enum.PovertyStep) func(*sql.Selector) { return povertystatuschange.StepEQ(s) }
-	err = client.PovertyStatusChange.Query().
+	err := client.PovertyStatusChange.Query().
 		Where(live, povertystatuschange.ChangedOnLTE(end), predicate.PovertyStatusChange(inTownship(townshipID))).
 		Modify(grouped([]key{unitKey(g)},
 			countDistinctIf("identified", povertystatuschange.FieldHouseholdID, step(enum.StepIdentified)),
@@ -79,18 +103,13 @@ func povertyExit(ctx context.Context, client *ent.Client, year int, end time.Tim
 			countIf("returned", step(enum.StepReturned), inYear),
 		)).Scan(ctx, &flow)
 	if err != nil {
-		return nil, err
-	}
-	rows := map[int]*PovertyExit{}
-	for _, s := range stock {
-		r := row(rows, s.StatsUnit)
-		r.InPoverty, r.Exited, r.Monitored, r.Returned = s.InPoverty, s.Exited, s.Monitored, s.Returned
+		return err
 	}
 	for _, f := range flow {
 		r := row(rows, f.StatsUnit)
 		r.Identified, r.ExitedInYear, r.MonitoringOpenedInYear, r.ReturnedInYear = f.Identified, f.Exited, f.Opened, f.Returned
 	}
-	return withUnits(ctx, client, g, rows, func(r *PovertyExit) *StatsUnit { return &r.StatsUnit })
+	return nil
 }
 
 // lastChangeBy keeps a household's last history row on or before day: no later live row of the
