@@ -285,17 +285,7 @@ func touchedYears(ctx context.Context, m ent.Mutation, r yearRule) ([]int, error
 		}
 		for _, row := range olds {
 			if deleting {
-				start, ok1 := asTime(row[0])
-				if !ok1 {
-					continue
-				}
-				end := time.Now().UTC()
-				if e, ok := asTime(row[1]); ok {
-					end = e
-				}
-				for y := start.Year(); y <= end.Year(); y++ {
-					set[y] = true
-				}
+				addIntervalYears(set, row[0], row[1])
 				continue
 			}
 			for i, f := range r.fields {
@@ -351,17 +341,7 @@ func recordYears(ctx context.Context, c *gen.Client, typ string, id int) ([]int,
 			return nil, err
 		}
 		for _, row := range olds {
-			start, ok := asTime(row[0])
-			if !ok {
-				continue
-			}
-			end := time.Now().UTC()
-			if e, ok := asTime(row[1]); ok {
-				end = e
-			}
-			for y := start.Year(); y <= end.Year(); y++ {
-				set[y] = true
-			}
+			addIntervalYears(set, row[0], row[1])
 		}
 	default:
 		olds, err := storedValues(ctx, c, typ, r.fields, []int{id})
@@ -533,4 +513,20 @@ var snapshotImmutable ent.Hook = func(next ent.Mutator) ent.Mutator {
 		}
 		return next.Mutate(ctx, m)
 	})
+}
+
+// addIntervalYears adds to set every year from start to end (today while end is unset): the
+// years a record valid over that interval counts in.
+func addIntervalYears(set map[int]bool, start, end any) {
+	from, ok := asTime(start)
+	if !ok {
+		return
+	}
+	to := time.Now().UTC()
+	if e, ok := asTime(end); ok {
+		to = e
+	}
+	for y := from.Year(); y <= to.Year(); y++ {
+		set[y] = true
+	}
 }
