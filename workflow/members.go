@@ -131,7 +131,12 @@ func idsWhere(ctx context.Context, tx *ent.Client, table, column string, ids []i
 	for i, v := range ids {
 		args[i] = v
 	}
-	rows, err := tx.QueryContext(ctx, "SELECT id FROM "+table+" WHERE "+column+" IN ("+marks(len(ids))+") ORDER BY id", args...)
+	return queryIDs(ctx, tx, "SELECT id FROM "+table+" WHERE "+column+" IN ("+marks(len(ids))+") ORDER BY id", args...)
+}
+
+// queryIDs runs query, which selects one integer column, and returns its values.
+func queryIDs(ctx context.Context, tx *ent.Client, query string, args ...any) ([]int, error) {
+	rows, err := tx.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}

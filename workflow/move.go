@@ -13,9 +13,7 @@ import (
 	"github.com/nanpiao/sbqw/authz"
 	"github.com/nanpiao/sbqw/ent"
 	"github.com/nanpiao/sbqw/ent/attachment"
-	"github.com/nanpiao/sbqw/ent/feedentry"
 	"github.com/nanpiao/sbqw/ent/household"
-	"github.com/nanpiao/sbqw/feed"
 )
 
 // MoveHousehold moves a household to another village and rewrites the scope columns of the
@@ -96,32 +94,12 @@ func rescope(ctx context.Context, tx *ent.Client, table, key string, id int, des
 	return rescopeWhere(ctx, tx, table, key+" = ?", id, dest, now)
 }
 
-// rescopeWhere is rescope for the rows of table matching where (one argument, id).
+// rescopeWhere is rescope for the rows of table matching where (one argument, id): their IDs
+// first, then the same rewrite moveMember uses (columns, updatedAt, change feed).
 func rescopeWhere(ctx context.Context, tx *ent.Client, table, where string, id int, dest *ent.Village, now time.Time) error {
-	// The IDs first (where reads no column the update changes, so the set is the same).
-	rows, err := tx.QueryContext(ctx, "SELECT id FROM "+table+" WHERE "+where, id)
-	if err != nil {
+	ids, err := queryIDs(ctx, tx, "SELECT id FROM "+table+" WHERE "+where, id)
+	if err != nil || len(ids) == 0 {
 		return err
 	}
-	defer rows.Close()
-	var ids []int
-	for rows.Next() {
-		var n int
-		if err := rows.Scan(&n); err != nil {
-			return err
-		}
-		ids = append(ids, n)
-	}
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	if len(ids) == 0 {
-		return nil
-	}
-	_, err = tx.ExecContext(ctx, "UPDATE "+table+" SET "+household.FieldVillageID+" = ?, "+household.FieldTownshipID+" = ?, "+
-		household.FieldUpdatedAt+" = ? WHERE "+where, dest.ID, dest.TownshipID, now, id)
-	if err != nil {
-		return err
-	}
-	return feed.AppendRows(ctx, tx, table, feedentry.OpUPDATED, ids...)
+	return rewrite(ctx, tx, table, household.FieldID, ids, map[string]any{household.FieldVillageID: dest.ID, household.FieldTownshipID: dest.TownshipID}, now)
 }
