@@ -131,3 +131,39 @@ func TestHashGate(t *testing.T) {
 		t.Fatalf("cost of the dummy hash = %d", hashCost(""))
 	}
 }
+
+// The hashes' memory goes back to the OS when the last hash in progress ends, not while others
+// still run (they would only allocate it again).
+func TestHashGateReturnsMemoryWhenIdle(t *testing.T) {
+	const mib = 1 << 20
+	g := newHashGate(192 * mib)
+	returned := make(chan struct{}, 4)
+	g.returnMemory = func() { returned <- struct{}{} }
+	g.acquire(64 * mib)
+	g.acquire(64 * mib)
+	g.release(64 * mib)
+	select {
+	case <-returned:
+		t.Fatal("memory returned while a hash is still in progress")
+	case <-time.After(50 * time.Millisecond):
+	}
+	g.release(64 * mib)
+	select {
+	case <-returned:
+	case <-time.After(5 * time.Second):
+		t.Fatal("memory not returned after the last hash ended")
+	}
+}
+
+// The dummy hash verified for unknown users is a constant; it must cost what a real one costs,
+// or a wrong username would answer faster than a wrong password.
+func TestDummyHashHasProductionCost(t *testing.T) {
+	p, salt, key, err := decodeHash(dummyHash)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := ProductionHashCost
+	if p.memory != want.MemoryKiB || p.time != want.Time || p.threads != want.Threads || len(key) != argonKeyLen || len(salt) != saltLen {
+		t.Fatalf("dummy hash params %+v, key %d, salt %d; want %+v", p, len(key), len(salt), want)
+	}
+}
