@@ -53,7 +53,7 @@ func cachedReport(t *testing.T, ctx context.Context, d *demo, cache *stats.Repor
 				t.Errorf("township %d: cached %s\n\twant %s", id, g[id], w[id])
 			}
 		}
-		t.Fatalf("cached report has %d rows, want %d", len(g), len(w))
+		t.Fatalf("cached report (%d rows) differs from the report computed afresh (%d rows)", len(g), len(w))
 	}
 	if len(got.Withheld) != len(want.Withheld) {
 		t.Fatalf("withheld %v, want %v", got.Withheld, want.Withheld)
