@@ -508,6 +508,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			feedentry.FieldSeq:         {Type: field.TypeInt64, Column: feedentry.FieldSeq},
 			feedentry.FieldRecordType:  {Type: field.TypeString, Column: feedentry.FieldRecordType},
 			feedentry.FieldRecordID:    {Type: field.TypeInt, Column: feedentry.FieldRecordID},
+			feedentry.FieldTownshipID:  {Type: field.TypeInt, Column: feedentry.FieldTownshipID},
 			feedentry.FieldOp:          {Type: field.TypeEnum, Column: feedentry.FieldOp},
 			feedentry.FieldAt:          {Type: field.TypeTime, Column: feedentry.FieldAt},
 			feedentry.FieldCommittedAt: {Type: field.TypeTime, Column: feedentry.FieldCommittedAt},
@@ -4806,6 +4807,11 @@ func (f *FeedEntryFilter) WhereRecordType(p entql.StringP) {
 // WhereRecordID applies the entql int predicate on the record_id field.
 func (f *FeedEntryFilter) WhereRecordID(p entql.IntP) {
 	f.Where(p.Field(feedentry.FieldRecordID))
+}
+
+// WhereTownshipID applies the entql int predicate on the township_id field.
+func (f *FeedEntryFilter) WhereTownshipID(p entql.IntP) {
+	f.Where(p.Field(feedentry.FieldTownshipID))
 }
 
 // WhereOp applies the entql string predicate on the op field.

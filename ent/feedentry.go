@@ -23,6 +23,8 @@ type FeedEntry struct {
 	RecordType string `json:"record_type,omitempty"`
 	// Global ID of the record
 	RecordID int `json:"record_id,omitempty"`
+	// Township of the record when the entry was written; NULL for a record of no township and for a scope rewrite (a move concerns two townships)
+	TownshipID *int `json:"township_id,omitempty"`
 	// Op holds the value of the "op" field.
 	Op feedentry.Op `json:"op,omitempty"`
 	// When the change was written (not its commit)
@@ -37,7 +39,7 @@ func (*FeedEntry) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case feedentry.FieldID, feedentry.FieldSeq, feedentry.FieldRecordID:
+		case feedentry.FieldID, feedentry.FieldSeq, feedentry.FieldRecordID, feedentry.FieldTownshipID:
 			values[i] = new(sql.NullInt64)
 		case feedentry.FieldRecordType, feedentry.FieldOp:
 			values[i] = new(sql.NullString)
@@ -82,6 +84,13 @@ func (_m *FeedEntry) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field record_id", values[i])
 			} else if value.Valid {
 				_m.RecordID = int(value.Int64)
+			}
+		case feedentry.FieldTownshipID:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field township_id", values[i])
+			} else if value.Valid {
+				_m.TownshipID = new(int)
+				*_m.TownshipID = int(value.Int64)
 			}
 		case feedentry.FieldOp:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -148,6 +157,11 @@ func (_m *FeedEntry) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("record_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.RecordID))
+	builder.WriteString(", ")
+	if v := _m.TownshipID; v != nil {
+		builder.WriteString("township_id=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
 	builder.WriteString(", ")
 	builder.WriteString("op=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Op))

@@ -48,6 +48,20 @@ func (_c *FeedEntryCreate) SetRecordID(v int) *FeedEntryCreate {
 	return _c
 }
 
+// SetTownshipID sets the "township_id" field.
+func (_c *FeedEntryCreate) SetTownshipID(v int) *FeedEntryCreate {
+	_c.mutation.SetTownshipID(v)
+	return _c
+}
+
+// SetNillableTownshipID sets the "township_id" field if the given value is not nil.
+func (_c *FeedEntryCreate) SetNillableTownshipID(v *int) *FeedEntryCreate {
+	if v != nil {
+		_c.SetTownshipID(*v)
+	}
+	return _c
+}
+
 // SetOp sets the "op" field.
 func (_c *FeedEntryCreate) SetOp(v feedentry.Op) *FeedEntryCreate {
 	_c.mutation.SetOpField(v)
@@ -192,6 +206,10 @@ func (_c *FeedEntryCreate) createSpec() (*FeedEntry, *sqlgraph.CreateSpec) {
 		_spec.SetField(feedentry.FieldRecordID, field.TypeInt, value)
 		_node.RecordID = value
 	}
+	if value, ok := _c.mutation.TownshipID(); ok {
+		_spec.SetField(feedentry.FieldTownshipID, field.TypeInt, value)
+		_node.TownshipID = &value
+	}
 	if value, ok := _c.mutation.GetOp(); ok {
 		_spec.SetField(feedentry.FieldOp, field.TypeEnum, value)
 		_node.Op = value
@@ -314,6 +332,9 @@ func (u *FeedEntryUpsertOne) UpdateNewValues() *FeedEntryUpsertOne {
 		}
 		if _, exists := u.create.mutation.RecordID(); exists {
 			s.SetIgnore(feedentry.FieldRecordID)
+		}
+		if _, exists := u.create.mutation.TownshipID(); exists {
+			s.SetIgnore(feedentry.FieldTownshipID)
 		}
 		if _, exists := u.create.mutation.GetOp(); exists {
 			s.SetIgnore(feedentry.FieldOp)
@@ -582,6 +603,9 @@ func (u *FeedEntryUpsertBulk) UpdateNewValues() *FeedEntryUpsertBulk {
 			}
 			if _, exists := b.mutation.RecordID(); exists {
 				s.SetIgnore(feedentry.FieldRecordID)
+			}
+			if _, exists := b.mutation.TownshipID(); exists {
+				s.SetIgnore(feedentry.FieldTownshipID)
 			}
 			if _, exists := b.mutation.GetOp(); exists {
 				s.SetIgnore(feedentry.FieldOp)

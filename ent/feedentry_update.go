@@ -132,6 +132,9 @@ func (_u *FeedEntryUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if _u.mutation.SeqCleared() {
 		_spec.ClearField(feedentry.FieldSeq, field.TypeInt64)
 	}
+	if _u.mutation.TownshipIDCleared() {
+		_spec.ClearField(feedentry.FieldTownshipID, field.TypeInt)
+	}
 	if value, ok := _u.mutation.CommittedAt(); ok {
 		_spec.SetField(feedentry.FieldCommittedAt, field.TypeTime, value)
 	}
@@ -292,6 +295,9 @@ func (_u *FeedEntryUpdateOne) sqlSave(ctx context.Context) (_node *FeedEntry, er
 	}
 	if _u.mutation.SeqCleared() {
 		_spec.ClearField(feedentry.FieldSeq, field.TypeInt64)
+	}
+	if _u.mutation.TownshipIDCleared() {
+		_spec.ClearField(feedentry.FieldTownshipID, field.TypeInt)
 	}
 	if value, ok := _u.mutation.CommittedAt(); ok {
 		_spec.SetField(feedentry.FieldCommittedAt, field.TypeTime, value)

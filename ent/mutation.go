@@ -24293,21 +24293,23 @@ func (m *DistrictMutation) ResetEdge(name string) error {
 // FeedEntryMutation represents an operation that mutates the FeedEntry nodes in the graph.
 type FeedEntryMutation struct {
 	config
-	op            Op
-	typ           string
-	id            *int
-	seq           *int64
-	addseq        *int64
-	record_type   *string
-	record_id     *int
-	addrecord_id  *int
-	_op           *feedentry.Op
-	at            *time.Time
-	committed_at  *time.Time
-	clearedFields map[string]struct{}
-	done          bool
-	oldValue      func(context.Context) (*FeedEntry, error)
-	predicates    []predicate.FeedEntry
+	op             Op
+	typ            string
+	id             *int
+	seq            *int64
+	addseq         *int64
+	record_type    *string
+	record_id      *int
+	addrecord_id   *int
+	township_id    *int
+	addtownship_id *int
+	_op            *feedentry.Op
+	at             *time.Time
+	committed_at   *time.Time
+	clearedFields  map[string]struct{}
+	done           bool
+	oldValue       func(context.Context) (*FeedEntry, error)
+	predicates     []predicate.FeedEntry
 }
 
 var _ ent.Mutation = (*FeedEntryMutation)(nil)
@@ -24570,6 +24572,76 @@ func (m *FeedEntryMutation) ResetRecordID() {
 	m.addrecord_id = nil
 }
 
+// SetTownshipID sets the "township_id" field.
+func (m *FeedEntryMutation) SetTownshipID(i int) {
+	m.township_id = &i
+	m.addtownship_id = nil
+}
+
+// TownshipID returns the value of the "township_id" field in the mutation.
+func (m *FeedEntryMutation) TownshipID() (r int, exists bool) {
+	v := m.township_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTownshipID returns the old "township_id" field's value of the FeedEntry entity.
+// If the FeedEntry object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FeedEntryMutation) OldTownshipID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTownshipID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTownshipID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTownshipID: %w", err)
+	}
+	return oldValue.TownshipID, nil
+}
+
+// AddTownshipID adds i to the "township_id" field.
+func (m *FeedEntryMutation) AddTownshipID(i int) {
+	if m.addtownship_id != nil {
+		*m.addtownship_id += i
+	} else {
+		m.addtownship_id = &i
+	}
+}
+
+// AddedTownshipID returns the value that was added to the "township_id" field in this mutation.
+func (m *FeedEntryMutation) AddedTownshipID() (r int, exists bool) {
+	v := m.addtownship_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearTownshipID clears the value of the "township_id" field.
+func (m *FeedEntryMutation) ClearTownshipID() {
+	m.township_id = nil
+	m.addtownship_id = nil
+	m.clearedFields[feedentry.FieldTownshipID] = struct{}{}
+}
+
+// TownshipIDCleared returns if the "township_id" field was cleared in this mutation.
+func (m *FeedEntryMutation) TownshipIDCleared() bool {
+	_, ok := m.clearedFields[feedentry.FieldTownshipID]
+	return ok
+}
+
+// ResetTownshipID resets all changes to the "township_id" field.
+func (m *FeedEntryMutation) ResetTownshipID() {
+	m.township_id = nil
+	m.addtownship_id = nil
+	delete(m.clearedFields, feedentry.FieldTownshipID)
+}
+
 // SetOpField sets the "op" field.
 func (m *FeedEntryMutation) SetOpField(f feedentry.Op) {
 	m._op = &f
@@ -24725,7 +24797,7 @@ func (m *FeedEntryMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *FeedEntryMutation) Fields() []string {
-	fields := make([]string, 0, 6)
+	fields := make([]string, 0, 7)
 	if m.seq != nil {
 		fields = append(fields, feedentry.FieldSeq)
 	}
@@ -24734,6 +24806,9 @@ func (m *FeedEntryMutation) Fields() []string {
 	}
 	if m.record_id != nil {
 		fields = append(fields, feedentry.FieldRecordID)
+	}
+	if m.township_id != nil {
+		fields = append(fields, feedentry.FieldTownshipID)
 	}
 	if m._op != nil {
 		fields = append(fields, feedentry.FieldOp)
@@ -24758,6 +24833,8 @@ func (m *FeedEntryMutation) Field(name string) (ent.Value, bool) {
 		return m.RecordType()
 	case feedentry.FieldRecordID:
 		return m.RecordID()
+	case feedentry.FieldTownshipID:
+		return m.TownshipID()
 	case feedentry.FieldOp:
 		return m.GetOp()
 	case feedentry.FieldAt:
@@ -24779,6 +24856,8 @@ func (m *FeedEntryMutation) OldField(ctx context.Context, name string) (ent.Valu
 		return m.OldRecordType(ctx)
 	case feedentry.FieldRecordID:
 		return m.OldRecordID(ctx)
+	case feedentry.FieldTownshipID:
+		return m.OldTownshipID(ctx)
 	case feedentry.FieldOp:
 		return m.OldOp(ctx)
 	case feedentry.FieldAt:
@@ -24815,6 +24894,13 @@ func (m *FeedEntryMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetRecordID(v)
 		return nil
+	case feedentry.FieldTownshipID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTownshipID(v)
+		return nil
 	case feedentry.FieldOp:
 		v, ok := value.(feedentry.Op)
 		if !ok {
@@ -24850,6 +24936,9 @@ func (m *FeedEntryMutation) AddedFields() []string {
 	if m.addrecord_id != nil {
 		fields = append(fields, feedentry.FieldRecordID)
 	}
+	if m.addtownship_id != nil {
+		fields = append(fields, feedentry.FieldTownshipID)
+	}
 	return fields
 }
 
@@ -24862,6 +24951,8 @@ func (m *FeedEntryMutation) AddedField(name string) (ent.Value, bool) {
 		return m.AddedSeq()
 	case feedentry.FieldRecordID:
 		return m.AddedRecordID()
+	case feedentry.FieldTownshipID:
+		return m.AddedTownshipID()
 	}
 	return nil, false
 }
@@ -24885,6 +24976,13 @@ func (m *FeedEntryMutation) AddField(name string, value ent.Value) error {
 		}
 		m.AddRecordID(v)
 		return nil
+	case feedentry.FieldTownshipID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddTownshipID(v)
+		return nil
 	}
 	return fmt.Errorf("unknown FeedEntry numeric field %s", name)
 }
@@ -24895,6 +24993,9 @@ func (m *FeedEntryMutation) ClearedFields() []string {
 	var fields []string
 	if m.FieldCleared(feedentry.FieldSeq) {
 		fields = append(fields, feedentry.FieldSeq)
+	}
+	if m.FieldCleared(feedentry.FieldTownshipID) {
+		fields = append(fields, feedentry.FieldTownshipID)
 	}
 	if m.FieldCleared(feedentry.FieldCommittedAt) {
 		fields = append(fields, feedentry.FieldCommittedAt)
@@ -24916,6 +25017,9 @@ func (m *FeedEntryMutation) ClearField(name string) error {
 	case feedentry.FieldSeq:
 		m.ClearSeq()
 		return nil
+	case feedentry.FieldTownshipID:
+		m.ClearTownshipID()
+		return nil
 	case feedentry.FieldCommittedAt:
 		m.ClearCommittedAt()
 		return nil
@@ -24935,6 +25039,9 @@ func (m *FeedEntryMutation) ResetField(name string) error {
 		return nil
 	case feedentry.FieldRecordID:
 		m.ResetRecordID()
+		return nil
+	case feedentry.FieldTownshipID:
+		m.ResetTownshipID()
 		return nil
 	case feedentry.FieldOp:
 		m.ResetOp()

@@ -108,7 +108,11 @@ func Hook() ent.Hook {
 					ids = []int{id}
 				}
 			}
-			return value, Append(ctx, fm.Client(), m.Type(), op, ids...)
+			towns, err := townshipsOf(ctx, fm, ids)
+			if err != nil {
+				return value, err
+			}
+			return value, appendEntries(ctx, fm.Client(), m.Type(), op, towns, ids)
 		})
 	}
 }
@@ -119,14 +123,26 @@ func isDelete(m ent.Mutation) bool {
 }
 
 // Append writes feed entries for records of one type changed outside ent's mutations (a
-// household move rewrites scope columns in plain SQL). client must be the transaction's.
+// household move rewrites scope columns in plain SQL). client must be the transaction's. The
+// entries name no township: such a rewrite moves records between townships, and an entry
+// without a township tells per-township caches (ChangesSince) that any township may have
+// changed, the old one included.
 func Append(ctx context.Context, client *gen.Client, entType string, op feedentry.Op, ids ...int) error {
+	return appendEntries(ctx, client, entType, op, nil, ids)
+}
+
+// appendEntries writes one entry per id, with the record's township from towns (none when
+// absent).
+func appendEntries(ctx context.Context, client *gen.Client, entType string, op feedentry.Op, towns map[int]int, ids []int) error {
 	if len(ids) == 0 || unrecorded(ctx) {
 		return nil
 	}
 	builders := make([]*gen.FeedEntryCreate, len(ids))
 	for i, id := range ids {
 		builders[i] = client.FeedEntry.Create().SetRecordType(entType).SetRecordID(id).SetOp(op)
+		if t, ok := towns[id]; ok {
+			builders[i].SetTownshipID(t)
+		}
 	}
 	return client.FeedEntry.CreateBulk(builders...).Exec(authz.Bypass(ctx, "change feed"))
 }

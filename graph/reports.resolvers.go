@@ -19,7 +19,7 @@ func (r *queryResolver) DistrictReport(ctx context.Context, year int, asOf *time
 	if err != nil {
 		return nil, err
 	}
-	rep, err := stats.DistrictReportOf(ctx, r.client, year, at)
+	rep, err := r.reports.DistrictReport(ctx, r.client, year, at)
 	if err != nil {
 		return nil, err
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/nanpiao/sbqw/ent"
 	"github.com/nanpiao/sbqw/feed"
 	"github.com/nanpiao/sbqw/graph/generated"
+	"github.com/nanpiao/sbqw/stats"
 )
 
 // Resolver is the root resolver; one per server.
@@ -22,6 +23,8 @@ type Resolver struct {
 	live     *feed.Live
 	files    *attachments.Store
 	links    *attachments.Signer
+	// reports keeps the district report's township rows between requests.
+	reports *stats.ReportCache
 }
 
 // Deps are what the resolvers work with.
@@ -41,7 +44,8 @@ type Deps struct {
 // serves it.
 func NewSchema(d Deps) graphql.ExecutableSchema {
 	return generated.NewExecutableSchema(generated.Config{
-		Resolvers:  &Resolver{client: d.Client, auth: d.Auth, policies: d.Policies, live: d.Live, files: d.Files, links: d.Links},
+		Resolvers: &Resolver{client: d.Client, auth: d.Auth, policies: d.Policies, live: d.Live, files: d.Files, links: d.Links,
+			reports: stats.NewReportCache(stats.DefaultReportCacheSize)},
 		Directives: generated.DirectiveRoot{Scoped: scoped},
 	})
 }

@@ -74,7 +74,7 @@ func DistrictReportOf(ctx context.Context, client *ent.Client, year int, at AsOf
 	}
 	rep := &DistrictReport{Year: year, at: at, Total: &DistrictReportRow{}}
 	byID := map[int]*DistrictReportRow{}
-	withheld, err := districtFigures(ctx, client, year, at, func(id int) *DistrictReportRow { return row(byID, id) }, rep.Total)
+	withheld, err := districtFigures(ctx, client, year, at, nil, func(id int) *DistrictReportRow { return row(byID, id) }, rep.Total)
 	if err != nil {
 		return nil, err
 	}
@@ -155,7 +155,9 @@ func forbidden(err error) bool {
 // (unit 0: no township) and the total: a sum over the units, unit 0 included, where each
 // figure is a count or sum of rows; the query without grouping where it counts distinct
 // values. A section the caller may not read is skipped and returned among the withheld errors.
-func districtFigures(ctx context.Context, client *ent.Client, year int, at AsOf, rowOf func(int) *DistrictReportRow, total *DistrictReportRow) ([]error, error) {
+// With in set, only those townships' rows are computed (unit 0 not among them) and total is
+// nil: the rows of the others, and the total, are the cache's (ReportCache).
+func districtFigures(ctx context.Context, client *ent.Client, year int, at AsOf, in townships, rowOf func(int) *DistrictReportRow, total *DistrictReportRow) ([]error, error) {
 	id := func(u StatsUnit) int {
 		if u.Township == nil {
 			return 0
@@ -168,19 +170,22 @@ func districtFigures(ctx context.Context, client *ent.Client, year int, at AsOf,
 		run  func() error
 	}{
 		{secCoverage, func() error {
-			needy, err := needyByUnit(ctx, client, g, 0, at)
+			needy, err := needyByUnit(ctx, client, g, in, at)
 			if err != nil {
 				return err
 			}
-			paired, err := pairedByUnit(ctx, client, g, 0, at)
+			paired, err := pairedByUnit(ctx, client, g, in, at)
 			if err != nil {
 				return err
 			}
-			pairedTotal, err := pairedByUnit(ctx, client, byTotal, 0, at)
-			if err != nil {
-				return err
+			t := &DistrictCoverage{}
+			if total != nil {
+				pairedTotal, err := pairedByUnit(ctx, client, byTotal, nil, at)
+				if err != nil {
+					return err
+				}
+				t.PairedHouseholds = pairedTotal[0]
 			}
-			t := &DistrictCoverage{PairedHouseholds: pairedTotal[0]}
 			for unit, n := range needy {
 				rowOf(unit).Coverage = &DistrictCoverage{n, paired[unit]}
 				t.NeedyHouseholds += n
@@ -190,21 +195,26 @@ func districtFigures(ctx context.Context, client *ent.Client, year int, at AsOf,
 					rowOf(unit).Coverage = &DistrictCoverage{0, n}
 				}
 			}
-			total.Coverage = t
+			if total != nil {
+				total.Coverage = t
+			}
 			return nil
 		}},
 		{secTraining, func() error {
 			// Secretaries and those who attended are distinct members: both queries run.
-			units, err := trainingCompletion(ctx, client, year, g, 0, at)
-			if err != nil {
-				return err
-			}
-			all, err := trainingCompletion(ctx, client, year, byTotal, 0, at)
+			units, err := trainingCompletion(ctx, client, year, g, in, at)
 			if err != nil {
 				return err
 			}
 			for _, t := range units {
 				rowOf(id(t.StatsUnit)).Training = &DistrictTraining{t.Secretaries, t.ComprehensiveAttended}
+			}
+			if total == nil {
+				return nil
+			}
+			all, err := trainingCompletion(ctx, client, year, byTotal, nil, at)
+			if err != nil {
+				return err
 			}
 			for _, t := range all {
 				total.Training = &DistrictTraining{t.Secretaries, t.ComprehensiveAttended}
@@ -212,19 +222,22 @@ func districtFigures(ctx context.Context, client *ent.Client, year int, at AsOf,
 			return nil
 		}},
 		{secMembers, func() error {
-			members, err := membersByUnit(ctx, client, []key{unitKey(g)}, 0, at)
+			members, err := membersByUnit(ctx, client, []key{unitKey(g)}, in, at)
 			if err != nil {
 				return err
 			}
-			holders, err := holdersByUnit(ctx, client, []key{unitKey(g)}, 0, at)
+			holders, err := holdersByUnit(ctx, client, []key{unitKey(g)}, in, at)
 			if err != nil {
 				return err
 			}
-			holdersTotal, err := holdersByUnit(ctx, client, []key{unitKey(byTotal)}, 0, at)
-			if err != nil {
-				return err
+			t := &DistrictMembers{}
+			if total != nil {
+				holdersTotal, err := holdersByUnit(ctx, client, []key{unitKey(byTotal)}, nil, at)
+				if err != nil {
+					return err
+				}
+				t.WithPost = holdersTotal[0]
 			}
-			t := &DistrictMembers{WithPost: holdersTotal[0]}
 			for unit, n := range members {
 				rowOf(unit).Members = &DistrictMembers{n, holders[unit]}
 				t.Members += n
@@ -234,20 +247,24 @@ func districtFigures(ctx context.Context, client *ent.Client, year int, at AsOf,
 					rowOf(unit).Members = &DistrictMembers{0, n}
 				}
 			}
-			total.Members = t
+			if total != nil {
+				total.Members = t
+			}
 			return nil
 		}},
 		{secPoverty, func() error {
 			end := reportEnd(year, at)
 			units, all := map[int]*PovertyExit{}, map[int]*PovertyExit{}
-			if err := povertyStock(ctx, client, end, g, 0, units); err != nil {
+			if err := povertyStock(ctx, client, end, g, in, units); err != nil {
 				return err
 			}
-			if err := povertyFlow(ctx, client, year, end, g, 0, units); err != nil {
+			if err := povertyFlow(ctx, client, year, end, g, in, units); err != nil {
 				return err
 			}
-			if err := povertyFlow(ctx, client, year, end, byTotal, 0, all); err != nil {
-				return err
+			if total != nil {
+				if err := povertyFlow(ctx, client, year, end, byTotal, nil, all); err != nil {
+					return err
+				}
 			}
 			t := &DistrictPoverty{}
 			if f := all[0]; f != nil {
@@ -260,11 +277,13 @@ func districtFigures(ctx context.Context, client *ent.Client, year int, at AsOf,
 				t.Monitored += p.Monitored
 				t.Returned += p.Returned
 			}
-			total.Poverty = t
+			if total != nil {
+				total.Poverty = t
+			}
 			return nil
 		}},
 		{secProjects, func() error {
-			po, err := projectOutcomeRows(ctx, client, year, g, 0, at)
+			po, err := projectOutcomeRows(ctx, client, year, g, in, at)
 			if err != nil {
 				return err
 			}
@@ -274,7 +293,9 @@ func districtFigures(ctx context.Context, client *ent.Client, year int, at AsOf,
 				t.Projects += p.Projects
 				t.ActualInvestment += p.Actual
 			}
-			total.Projects = t
+			if total != nil {
+				total.Projects = t
+			}
 			return nil
 		}},
 	}

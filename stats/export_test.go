@@ -25,3 +25,7 @@ func CountPairingsIf(ctx context.Context, client *ent.Client, preds ...predicate
 	}
 	return rows[0].N, nil
 }
+
+// LastRecomputed is the set of townships the cache's last report computed: nil for all,
+// empty for none.
+func LastRecomputed(c *ReportCache) []int { return c.lastRecomputed() }

@@ -131,7 +131,7 @@ func MemberComposition(ctx context.Context, client *ent.Client, dim MemberDimens
 	}
 	var rows []bucketRow
 	if dim == DimHasPost {
-		total, holders, err := postHolders(ctx, client, keys, 0, at)
+		total, holders, err := postHolders(ctx, client, keys, nil, at)
 		if err != nil {
 			return nil, err
 		}
@@ -195,12 +195,12 @@ func MemberComposition(ctx context.Context, client *ent.Client, dim MemberDimens
 // postHolders counts, per key (none: one row under 0), the caller's active members and those
 // of them holding a post valid today. Post holders are counted on the posts, through the
 // posts' own scope rule.
-func postHolders(ctx context.Context, client *ent.Client, keys []key, townshipID int, at AsOf) (map[int]int, map[int]int, error) {
-	total, err := membersByUnit(ctx, client, keys, townshipID, at)
+func postHolders(ctx context.Context, client *ent.Client, keys []key, in townships, at AsOf) (map[int]int, map[int]int, error) {
+	total, err := membersByUnit(ctx, client, keys, in, at)
 	if err != nil {
 		return nil, nil, err
 	}
-	with, err := holdersByUnit(ctx, client, keys, townshipID, at)
+	with, err := holdersByUnit(ctx, client, keys, in, at)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -214,12 +214,12 @@ func postHolders(ctx context.Context, client *ent.Client, keys []key, townshipID
 
 // membersByUnit counts the caller's active members per unit (a COUNT(*): summing units gives
 // the total over the same rows).
-func membersByUnit(ctx context.Context, client *ent.Client, keys []key, townshipID int, at AsOf) (map[int]int, error) {
+func membersByUnit(ctx context.Context, client *ent.Client, keys []key, in townships, at AsOf) (map[int]int, error) {
 	var members []struct {
 		StatsUnit int `sql:"unit"`
 		Members   int `sql:"members"`
 	}
-	err := client.PartyMember.Query().Where(at.member(), predicate.PartyMember(inTownship(townshipID))).
+	err := client.PartyMember.Query().Where(at.member(), predicate.PartyMember(in.where())).
 		Modify(grouped(keys, countAll("members"))).
 		Scan(ctx, &members)
 	if err != nil {
@@ -234,13 +234,13 @@ func membersByUnit(ctx context.Context, client *ent.Client, keys []key, township
 
 // holdersByUnit counts the active members holding a post per unit (a COUNT DISTINCT: a total
 // is its own query, not a sum of units).
-func holdersByUnit(ctx context.Context, client *ent.Client, keys []key, townshipID int, at AsOf) (map[int]int, error) {
+func holdersByUnit(ctx context.Context, client *ent.Client, keys []key, in townships, at AsOf) (map[int]int, error) {
 	var holders []struct {
 		StatsUnit int `sql:"unit"`
 		Holders   int `sql:"holders"`
 	}
 	err := client.Post.Query().
-		Where(at.postHeld(), predicate.Post(inTownship(townshipID)),
+		Where(at.postHeld(), predicate.Post(in.where()),
 			post.HasMemberWith(at.member(), predicate.PartyMember(visible(ctx, "PartyMember")))).
 		Modify(grouped(keys, countDistinct("holders", post.FieldMemberID))).
 		Scan(ctx, &holders)
@@ -294,7 +294,7 @@ func memberHighlights(ctx context.Context, client *ent.Client, townshipID int, a
 	if err != nil {
 		return nil, err
 	}
-	_, holders, err := postHolders(ctx, client, nil, townshipID, at)
+	_, holders, err := postHolders(ctx, client, nil, oneTownship(townshipID), at)
 	if err != nil {
 		return nil, err
 	}

@@ -56,7 +56,7 @@ func ProjectOutcomes(ctx context.Context, client *ent.Client, year int, g StatsG
 }
 
 func projectOutcomes(ctx context.Context, client *ent.Client, year int, g StatsGrouping, townshipID int, at AsOf) ([]*ProjectOutcome, error) {
-	rows, err := projectOutcomeRows(ctx, client, year, g, townshipID, at)
+	rows, err := projectOutcomeRows(ctx, client, year, g, oneTownship(townshipID), at)
 	if err != nil {
 		return nil, err
 	}
@@ -65,8 +65,8 @@ func projectOutcomes(ctx context.Context, client *ent.Client, year int, g StatsG
 
 // projectOutcomeRows is projectOutcomes by unit ID, unit 0 (no township) included, before the
 // units are loaded. Every figure is a count or a sum of rows.
-func projectOutcomeRows(ctx context.Context, client *ent.Client, year int, g StatsGrouping, townshipID int, at AsOf) (map[int]*ProjectOutcome, error) {
-	pq := client.DemoProject.Query().Where(demoproject.Year(year), predicate.DemoProject(inTownship(townshipID)))
+func projectOutcomeRows(ctx context.Context, client *ent.Client, year int, g StatsGrouping, in townships, at AsOf) (map[int]*ProjectOutcome, error) {
+	pq := client.DemoProject.Query().Where(demoproject.Year(year), predicate.DemoProject(in.where()))
 	// of the project, in the investments' sub-query too
 	ofProject := []predicate.DemoProject{demoproject.Year(year), predicate.DemoProject(visible(ctx, ent.TypeDemoProject))}
 	if at.given() {
@@ -119,7 +119,7 @@ func projectOutcomeRows(ctx context.Context, client *ent.Client, year int, g Sta
 	// Investments of the same projects: the year and unit come from the project row, through a
 	// sub-query ent builds without privacy, so the project's read filter is added by hand (an
 	// investment's scope is its project's, so this never drops a visible row).
-	iq := client.ProjectInvestment.Query().Where(predicate.ProjectInvestment(inTownship(townshipID)),
+	iq := client.ProjectInvestment.Query().Where(predicate.ProjectInvestment(in.where()),
 		projectinvestment.HasProjectWith(ofProject...))
 	if g == ByVillage {
 		iq.Where(projectinvestment.VillageIDNotNil())

@@ -31,11 +31,11 @@ func PairingCoverageByUnit(ctx context.Context, client *ent.Client, g StatsGroup
 }
 
 func pairingCoverage(ctx context.Context, client *ent.Client, g StatsGrouping, townshipID int, at AsOf) ([]*PairingCoverage, error) {
-	needy, err := needyByUnit(ctx, client, g, townshipID, at)
+	needy, err := needyByUnit(ctx, client, g, oneTownship(townshipID), at)
 	if err != nil {
 		return nil, err
 	}
-	paired, err := pairedByUnit(ctx, client, g, townshipID, at)
+	paired, err := pairedByUnit(ctx, client, g, oneTownship(townshipID), at)
 	if err != nil {
 		return nil, err
 	}
@@ -54,13 +54,13 @@ func pairingCoverage(ctx context.Context, client *ent.Client, g StatsGrouping, t
 
 // needyByUnit counts the caller's needy households per unit (a COUNT(*): summing units gives
 // the total over the same rows).
-func needyByUnit(ctx context.Context, client *ent.Client, g StatsGrouping, townshipID int, at AsOf) (map[int]int, error) {
+func needyByUnit(ctx context.Context, client *ent.Client, g StatsGrouping, in townships, at AsOf) (map[int]int, error) {
 	var needy []struct {
 		StatsUnit int `sql:"unit"`
 		Needy     int `sql:"needy"`
 	}
 	err := client.Household.Query().
-		Where(at.needy(ctx), predicate.Household(inTownship(townshipID))).
+		Where(at.needy(ctx), predicate.Household(in.where())).
 		Modify(grouped([]key{unitKey(g)}, countAll("needy"))).
 		Scan(ctx, &needy)
 	if err != nil {
@@ -75,7 +75,7 @@ func needyByUnit(ctx context.Context, client *ent.Client, g StatsGrouping, towns
 
 // pairedByUnit counts the needy households with a pairing in force per unit (a COUNT
 // DISTINCT: a total is its own query, not a sum of units).
-func pairedByUnit(ctx context.Context, client *ent.Client, g StatsGrouping, townshipID int, at AsOf) (map[int]int, error) {
+func pairedByUnit(ctx context.Context, client *ent.Client, g StatsGrouping, in townships, at AsOf) (map[int]int, error) {
 	// Counted from the pairings' side, so that pairings are counted through their own scope
 	// rule (and a role that may not read pairings is refused); the household they point at must
 	// be needy and visible.
@@ -84,7 +84,7 @@ func pairedByUnit(ctx context.Context, client *ent.Client, g StatsGrouping, town
 		Paired    int `sql:"paired"`
 	}
 	err := client.Pairing.Query().
-		Where(at.pairingInForce(), predicate.Pairing(inTownship(townshipID)),
+		Where(at.pairingInForce(), predicate.Pairing(in.where()),
 			pairing.HasHouseholdWith(at.needy(ctx), predicate.Household(visible(ctx, "Household")))).
 		Modify(grouped([]key{unitKey(g)}, countDistinct("paired", pairing.FieldHouseholdID))).
 		Scan(ctx, &paired)

@@ -39,10 +39,10 @@ func PovertyExitByUnit(ctx context.Context, client *ent.Client, year int, g Stat
 // povertyExit counts the stock on day end (in year) and the flows from 1 January to end.
 func povertyExit(ctx context.Context, client *ent.Client, year int, end time.Time, g StatsGrouping, townshipID int) ([]*PovertyExit, error) {
 	rows := map[int]*PovertyExit{}
-	if err := povertyStock(ctx, client, end, g, townshipID, rows); err != nil {
+	if err := povertyStock(ctx, client, end, g, oneTownship(townshipID), rows); err != nil {
 		return nil, err
 	}
-	if err := povertyFlow(ctx, client, year, end, g, townshipID, rows); err != nil {
+	if err := povertyFlow(ctx, client, year, end, g, oneTownship(townshipID), rows); err != nil {
 		return nil, err
 	}
 	return withUnits(ctx, client, g, rows, func(r *PovertyExit) *StatsUnit { return &r.StatsUnit })
@@ -50,7 +50,7 @@ func povertyExit(ctx context.Context, client *ent.Client, year int, end time.Tim
 
 // povertyStock fills each unit's households by status on day end. Every column is a count of
 // rows (one per household), so summing units gives the total over the same rows.
-func povertyStock(ctx context.Context, client *ent.Client, end time.Time, g StatsGrouping, townshipID int, rows map[int]*PovertyExit) error {
+func povertyStock(ctx context.Context, client *ent.Client, end time.Time, g StatsGrouping, in townships, rows map[int]*PovertyExit) error {
 	live := povertystatuschange.HasHouseholdWith(household.DeletedAtIsNil())
 	// The status at the end of the year is the toStatus of each household's last change on or
 	// before that day (ties on one day go to the later row).
@@ -63,7 +63,7 @@ func povertyStock(ctx context.Context, client *ent.Client, end time.Time, g Stat
 	}
 	status := func(s enum.PovertyStatus) func(*sql.Selector) { return povertystatuschange.ToStatusEQ(s) }
 	err := client.PovertyStatusChange.Query().
-		Where(live, povertystatuschange.ChangedOnLTE(end), lastChangeBy(end), predicate.PovertyStatusChange(inTownship(townshipID))).
+		Where(live, povertystatuschange.ChangedOnLTE(end), lastChangeBy(end), predicate.PovertyStatusChange(in.where())).
 		Modify(grouped([]key{unitKey(g)},
 			countIf("in_poverty", status(enum.StatusInPoverty)),
 			countIf("exited", status(enum.StatusLifted)),
@@ -82,7 +82,7 @@ func povertyStock(ctx context.Context, client *ent.Client, end time.Time, g Stat
 
 // povertyFlow fills each unit's identified households (a COUNT DISTINCT: a total is its own
 // query, not a sum of units) and the flows from 1 January of year to end.
-func povertyFlow(ctx context.Context, client *ent.Client, year int, end time.Time, g StatsGrouping, townshipID int, rows map[int]*PovertyExit) error {
+func povertyFlow(ctx context.Context, client *ent.Client, year int, end time.Time, g StatsGrouping, in townships, rows map[int]*PovertyExit) error {
 	start := time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC)
 	live := povertystatuschange.HasHouseholdWith(household.DeletedAtIsNil())
 	var flow []struct {
@@ -95,7 +95,7 @@ func povertyFlow(ctx context.Context, client *ent.Client, year int, end time.Tim
 	inYear := povertystatuschange.ChangedOnGTE(start)
 	step := func(s enum.PovertyStep) func(*sql.Selector) { return povertystatuschange.StepEQ(s) }
 	err := client.PovertyStatusChange.Query().
-		Where(live, povertystatuschange.ChangedOnLTE(end), predicate.PovertyStatusChange(inTownship(townshipID))).
+		Where(live, povertystatuschange.ChangedOnLTE(end), predicate.PovertyStatusChange(in.where())).
 		Modify(grouped([]key{unitKey(g)},
 			countDistinctIf("identified", povertystatuschange.FieldHouseholdID, step(enum.StepIdentified)),
 			countIf("exited", step(enum.StepExitConfirmed), inYear),

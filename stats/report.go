@@ -65,7 +65,7 @@ func (r *AnnualReport) DemoProjectStages(ctx context.Context) ([]*DemoProjectSta
 
 // Training: its village secretaries' "1+X" training (百名书记).
 func (r *AnnualReport) Training(ctx context.Context) (*TrainingCompletion, error) {
-	rows, err := trainingCompletion(ctx, r.client, r.Year, ByTownship, r.Township.ID, r.at)
+	rows, err := trainingCompletion(ctx, r.client, r.Year, ByTownship, oneTownship(r.Township.ID), r.at)
 	return single(rows, err, &TrainingCompletion{StatsUnit: r.unit()})
 }
 

@@ -168,10 +168,34 @@ func quarterOf(col string) func(s *sql.Selector) string {
 }
 
 // inTownship limits a query to one township (the annual report); 0 means no limit.
-func inTownship(id int) func(*sql.Selector) {
+func inTownship(id int) func(*sql.Selector) { return oneTownship(id).where() }
+
+// townships limits a query to some townships: one (a township's annual report), or those whose
+// figures a cache must recompute (ReportCache); nil means no limit, an empty set no row.
+type townships []int
+
+// oneTownship is the township id alone; 0 means no limit.
+func oneTownship(id int) townships {
+	if id == 0 {
+		return nil
+	}
+	return townships{id}
+}
+
+func (t townships) where() func(*sql.Selector) {
 	return func(s *sql.Selector) {
-		if id != 0 {
-			s.Where(sql.EQ(s.C("township_id"), id))
+		switch {
+		case t == nil:
+		case len(t) == 1:
+			s.Where(sql.EQ(s.C("township_id"), t[0]))
+		case len(t) == 0:
+			s.Where(sql.False())
+		default:
+			ids := make([]any, len(t))
+			for i, id := range t {
+				ids[i] = id
+			}
+			s.Where(sql.In(s.C("township_id"), ids...))
 		}
 	}
 }

@@ -43,16 +43,16 @@ func TrainingCompletionByUnit(ctx context.Context, client *ent.Client, year int,
 	if err := checkYear(year); err != nil {
 		return nil, err
 	}
-	return trainingCompletion(ctx, client, year, g, 0, at)
+	return trainingCompletion(ctx, client, year, g, nil, at)
 }
 
-func trainingCompletion(ctx context.Context, client *ent.Client, year int, g StatsGrouping, townshipID int, at AsOf) ([]*TrainingCompletion, error) {
+func trainingCompletion(ctx context.Context, client *ent.Client, year int, g StatsGrouping, in townships, at AsOf) ([]*TrainingCompletion, error) {
 	var secs []struct {
 		StatsUnit   int `sql:"unit"`
 		Secretaries int `sql:"secretaries"`
 	}
 	err := client.Post.Query().
-		Where(villageSecretaryPost(ctx, at), predicate.Post(inTownship(townshipID))).
+		Where(villageSecretaryPost(ctx, at), predicate.Post(in.where())).
 		Modify(grouped([]key{unitKey(g)}, countDistinct("secretaries", post.FieldMemberID))).
 		Scan(ctx, &secs)
 	if err != nil {
@@ -65,7 +65,7 @@ func trainingCompletion(ctx context.Context, client *ent.Client, year int, g Sta
 		Hours         *float64 `sql:"hours"`
 	}
 	err = client.TrainingEnrollment.Query().
-		Where(predicate.TrainingEnrollment(inTownship(townshipID)),
+		Where(predicate.TrainingEnrollment(in.where()),
 			trainingenrollment.AttendanceEQ(enum.AttendanceAttended),
 			trainingenrollment.HasCourseWith(trainingcourse.Year(year), predicate.TrainingCourse(visible(ctx, "TrainingCourse"))),
 			trainingenrollment.HasSecretaryWith(predicate.PartyMember(visible(ctx, "PartyMember")),

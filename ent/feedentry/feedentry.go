@@ -23,6 +23,8 @@ const (
 	FieldRecordType = "record_type"
 	// FieldRecordID holds the string denoting the record_id field in the database.
 	FieldRecordID = "record_id"
+	// FieldTownshipID holds the string denoting the township_id field in the database.
+	FieldTownshipID = "township_id"
 	// FieldOp holds the string denoting the op field in the database.
 	FieldOp = "op"
 	// FieldAt holds the string denoting the at field in the database.
@@ -39,6 +41,7 @@ var Columns = []string{
 	FieldSeq,
 	FieldRecordType,
 	FieldRecordID,
+	FieldTownshipID,
 	FieldOp,
 	FieldAt,
 	FieldCommittedAt,
@@ -113,6 +116,11 @@ func ByRecordType(opts ...sql.OrderTermOption) OrderOption {
 // ByRecordID orders the results by the record_id field.
 func ByRecordID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldRecordID, opts...).ToFunc()
+}
+
+// ByTownshipID orders the results by the township_id field.
+func ByTownshipID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldTownshipID, opts...).ToFunc()
 }
 
 // ByOp orders the results by the op field.

@@ -69,6 +69,11 @@ func RecordID(v int) predicate.FeedEntry {
 	return predicate.FeedEntry(sql.FieldEQ(FieldRecordID, v))
 }
 
+// TownshipID applies equality check predicate on the "township_id" field. It's identical to TownshipIDEQ.
+func TownshipID(v int) predicate.FeedEntry {
+	return predicate.FeedEntry(sql.FieldEQ(FieldTownshipID, v))
+}
+
 // At applies equality check predicate on the "at" field. It's identical to AtEQ.
 func At(v time.Time) predicate.FeedEntry {
 	return predicate.FeedEntry(sql.FieldEQ(FieldAt, v))
@@ -232,6 +237,56 @@ func RecordIDLT(v int) predicate.FeedEntry {
 // RecordIDLTE applies the LTE predicate on the "record_id" field.
 func RecordIDLTE(v int) predicate.FeedEntry {
 	return predicate.FeedEntry(sql.FieldLTE(FieldRecordID, v))
+}
+
+// TownshipIDEQ applies the EQ predicate on the "township_id" field.
+func TownshipIDEQ(v int) predicate.FeedEntry {
+	return predicate.FeedEntry(sql.FieldEQ(FieldTownshipID, v))
+}
+
+// TownshipIDNEQ applies the NEQ predicate on the "township_id" field.
+func TownshipIDNEQ(v int) predicate.FeedEntry {
+	return predicate.FeedEntry(sql.FieldNEQ(FieldTownshipID, v))
+}
+
+// TownshipIDIn applies the In predicate on the "township_id" field.
+func TownshipIDIn(vs ...int) predicate.FeedEntry {
+	return predicate.FeedEntry(sql.FieldIn(FieldTownshipID, vs...))
+}
+
+// TownshipIDNotIn applies the NotIn predicate on the "township_id" field.
+func TownshipIDNotIn(vs ...int) predicate.FeedEntry {
+	return predicate.FeedEntry(sql.FieldNotIn(FieldTownshipID, vs...))
+}
+
+// TownshipIDGT applies the GT predicate on the "township_id" field.
+func TownshipIDGT(v int) predicate.FeedEntry {
+	return predicate.FeedEntry(sql.FieldGT(FieldTownshipID, v))
+}
+
+// TownshipIDGTE applies the GTE predicate on the "township_id" field.
+func TownshipIDGTE(v int) predicate.FeedEntry {
+	return predicate.FeedEntry(sql.FieldGTE(FieldTownshipID, v))
+}
+
+// TownshipIDLT applies the LT predicate on the "township_id" field.
+func TownshipIDLT(v int) predicate.FeedEntry {
+	return predicate.FeedEntry(sql.FieldLT(FieldTownshipID, v))
+}
+
+// TownshipIDLTE applies the LTE predicate on the "township_id" field.
+func TownshipIDLTE(v int) predicate.FeedEntry {
+	return predicate.FeedEntry(sql.FieldLTE(FieldTownshipID, v))
+}
+
+// TownshipIDIsNil applies the IsNil predicate on the "township_id" field.
+func TownshipIDIsNil() predicate.FeedEntry {
+	return predicate.FeedEntry(sql.FieldIsNull(FieldTownshipID))
+}
+
+// TownshipIDNotNil applies the NotNil predicate on the "township_id" field.
+func TownshipIDNotNil() predicate.FeedEntry {
+	return predicate.FeedEntry(sql.FieldNotNull(FieldTownshipID))
 }
 
 // OpEQ applies the EQ predicate on the "op" field.

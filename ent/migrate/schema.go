@@ -935,6 +935,7 @@ var (
 		{Name: "seq", Type: field.TypeInt64, Nullable: true},
 		{Name: "record_type", Type: field.TypeString, Size: 64},
 		{Name: "record_id", Type: field.TypeInt},
+		{Name: "township_id", Type: field.TypeInt, Nullable: true},
 		{Name: "op", Type: field.TypeEnum, Enums: []string{"CREATED", "UPDATED", "DELETED"}},
 		{Name: "at", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "datetime(6)"}},
 		{Name: "committed_at", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"mysql": "datetime(6)"}},
@@ -958,7 +959,7 @@ var (
 			{
 				Name:    "feedentry_at",
 				Unique:  false,
-				Columns: []*schema.Column{FeedEntriesColumns[5]},
+				Columns: []*schema.Column{FeedEntriesColumns[6]},
 			},
 		},
 	}

@@ -1432,7 +1432,7 @@ func init() {
 	// feedentry.RecordTypeValidator is a validator for the "record_type" field. It is called by the builders before save.
 	feedentry.RecordTypeValidator = feedentryDescRecordType.Validators[0].(func(string) error)
 	// feedentryDescAt is the schema descriptor for at field.
-	feedentryDescAt := feedentryFields[4].Descriptor()
+	feedentryDescAt := feedentryFields[5].Descriptor()
 	// feedentry.DefaultAt holds the default value on creation for the at field.
 	feedentry.DefaultAt = feedentryDescAt.Default.(func() time.Time)
 	householdMixin := schema.Household{}.Mixin()
