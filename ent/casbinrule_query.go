@@ -15,6 +15,8 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/nanpiao/sbqw/ent/casbinrule"
 	"github.com/nanpiao/sbqw/ent/predicate"
+
+	"github.com/nanpiao/sbqw/internal/pagelimit"
 )
 
 // CasbinRuleQuery is the builder for querying CasbinRule entities.
@@ -357,6 +359,9 @@ func (_q *CasbinRuleQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*C
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
+	if len(_q.modifiers) > 0 {
+		ctx = pagelimit.WithPredicates(ctx, _q.predicates)
+	}
 	for i := range hooks {
 		hooks[i](ctx, _spec)
 	}
@@ -378,6 +383,9 @@ func (_q *CasbinRuleQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
+	}
+	if len(_q.modifiers) > 0 {
+		ctx = pagelimit.WithPredicates(ctx, _q.predicates)
 	}
 	_spec.Node.Columns = _q.ctx.Fields
 	if len(_q.ctx.Fields) > 0 {

@@ -43,6 +43,7 @@ import (
 	"github.com/nanpiao/sbqw/ent/user"
 	"github.com/nanpiao/sbqw/ent/village"
 	"github.com/nanpiao/sbqw/ent/visit"
+	"github.com/nanpiao/sbqw/internal/pagelimit"
 )
 
 // CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
@@ -871,7 +872,7 @@ func (_q *CadreQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(cadre.PairingsColumn, limit, pager.orderExpr(query))
+					modify := pagelimit.LimitPerRow(cadre.PairingsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -2327,7 +2328,7 @@ func (_q *DepartmentQuery) collectField(ctx context.Context, oneNode bool, opCtx
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(department.CadresColumn, limit, pager.orderExpr(query))
+					modify := pagelimit.LimitPerRow(department.CadresColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -2429,7 +2430,7 @@ func (_q *DepartmentQuery) collectField(ctx context.Context, oneNode bool, opCtx
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(department.DemandsColumn, limit, pager.orderExpr(query))
+					modify := pagelimit.LimitPerRow(department.DemandsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -2522,7 +2523,7 @@ func (_q *DepartmentQuery) collectField(ctx context.Context, oneNode bool, opCtx
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(department.AssistedDemandsPrimaryKey[0], limit, pager.orderExpr(query))
+					modify := pagelimit.LimitPerRow(department.AssistedDemandsPrimaryKey[0], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -2611,7 +2612,7 @@ func (_q *DepartmentQuery) collectField(ctx context.Context, oneNode bool, opCtx
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(department.RectificationsColumn, limit, pager.orderExpr(query))
+					modify := pagelimit.LimitPerRow(department.RectificationsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -3107,7 +3108,7 @@ func (_q *HouseholdQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(household.ResidentsColumn, limit, pager.orderExpr(query))
+					modify := pagelimit.LimitPerRow(household.ResidentsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -3196,7 +3197,7 @@ func (_q *HouseholdQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(household.PairingsColumn, limit, pager.orderExpr(query))
+					modify := pagelimit.LimitPerRow(household.PairingsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -3285,7 +3286,7 @@ func (_q *HouseholdQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(household.DemandsColumn, limit, pager.orderExpr(query))
+					modify := pagelimit.LimitPerRow(household.DemandsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -3374,7 +3375,7 @@ func (_q *HouseholdQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(household.PovertyHistoryColumn, limit, pager.orderExpr(query))
+					modify := pagelimit.LimitPerRow(household.PovertyHistoryColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -3668,7 +3669,7 @@ func (_q *PairingQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(pairing.VisitsColumn, limit, pager.orderExpr(query))
+					modify := pagelimit.LimitPerRow(pairing.VisitsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -3959,7 +3960,7 @@ func (_q *PartyMemberQuery) collectField(ctx context.Context, oneNode bool, opCt
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(partymember.ContributionsColumn, limit, pager.orderExpr(query))
+					modify := pagelimit.LimitPerRow(partymember.ContributionsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -4294,7 +4295,7 @@ func (_q *PartyOrganizationQuery) collectField(ctx context.Context, oneNode bool
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(partyorganization.MembersColumn, limit, pager.orderExpr(query))
+					modify := pagelimit.LimitPerRow(partyorganization.MembersColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -5622,7 +5623,7 @@ func (_q *TeamQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(team.ContributionsColumn, limit, pager.orderExpr(query))
+					modify := pagelimit.LimitPerRow(team.ContributionsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -6016,7 +6017,7 @@ func (_q *TownshipQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(township.VillagesColumn, limit, pager.orderExpr(query))
+					modify := pagelimit.LimitPerRow(township.VillagesColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -6105,7 +6106,7 @@ func (_q *TownshipQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(township.PartyOrganizationsColumn, limit, pager.orderExpr(query))
+					modify := pagelimit.LimitPerRow(township.PartyOrganizationsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -6194,7 +6195,7 @@ func (_q *TownshipQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(township.DemoProjectsColumn, limit, pager.orderExpr(query))
+					modify := pagelimit.LimitPerRow(township.DemoProjectsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -6283,7 +6284,7 @@ func (_q *TownshipQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(township.TeamsColumn, limit, pager.orderExpr(query))
+					modify := pagelimit.LimitPerRow(township.TeamsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -6497,7 +6498,7 @@ func (_q *TrainingCourseQuery) collectField(ctx context.Context, oneNode bool, o
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(trainingcourse.EnrollmentsColumn, limit, pager.orderExpr(query))
+					modify := pagelimit.LimitPerRow(trainingcourse.EnrollmentsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -7169,7 +7170,7 @@ func (_q *VillageQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(village.HouseholdsColumn, limit, pager.orderExpr(query))
+					modify := pagelimit.LimitPerRow(village.HouseholdsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -7258,7 +7259,7 @@ func (_q *VillageQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(village.PartyMembersColumn, limit, pager.orderExpr(query))
+					modify := pagelimit.LimitPerRow(village.PartyMembersColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -7347,7 +7348,7 @@ func (_q *VillageQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(village.PartyOrganizationsColumn, limit, pager.orderExpr(query))
+					modify := pagelimit.LimitPerRow(village.PartyOrganizationsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -7449,7 +7450,7 @@ func (_q *VillageQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(village.RectificationsColumn, limit, pager.orderExpr(query))
+					modify := pagelimit.LimitPerRow(village.RectificationsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -7538,7 +7539,7 @@ func (_q *VillageQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(village.AssessmentsColumn, limit, pager.orderExpr(query))
+					modify := pagelimit.LimitPerRow(village.AssessmentsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -7627,7 +7628,7 @@ func (_q *VillageQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(village.TeamsColumn, limit, pager.orderExpr(query))
+					modify := pagelimit.LimitPerRow(village.TeamsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -7716,7 +7717,7 @@ func (_q *VillageQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(village.DemoProjectsColumn, limit, pager.orderExpr(query))
+					modify := pagelimit.LimitPerRow(village.DemoProjectsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {

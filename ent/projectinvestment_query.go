@@ -16,6 +16,8 @@ import (
 	"github.com/nanpiao/sbqw/ent/demoproject"
 	"github.com/nanpiao/sbqw/ent/predicate"
 	"github.com/nanpiao/sbqw/ent/projectinvestment"
+
+	"github.com/nanpiao/sbqw/internal/pagelimit"
 )
 
 // ProjectInvestmentQuery is the builder for querying ProjectInvestment entities.
@@ -397,6 +399,9 @@ func (_q *ProjectInvestmentQuery) sqlAll(ctx context.Context, hooks ...queryHook
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
+	if len(_q.modifiers) > 0 {
+		ctx = pagelimit.WithPredicates(ctx, _q.predicates)
+	}
 	for i := range hooks {
 		hooks[i](ctx, _spec)
 	}
@@ -454,6 +459,9 @@ func (_q *ProjectInvestmentQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
+	}
+	if len(_q.modifiers) > 0 {
+		ctx = pagelimit.WithPredicates(ctx, _q.predicates)
 	}
 	_spec.Node.Columns = _q.ctx.Fields
 	if len(_q.ctx.Fields) > 0 {
