@@ -12,9 +12,9 @@
 // place of entgql.LimitPerRow, and every query's sqlAll passes its predicates down through the
 // context (WithPredicates, ent/template/pagelimit.tmpl): the parents' IDs are the values of the
 // eager loader's `parent_column IN (…)` predicate. Each branch keeps the query's whole WHERE —
-// the scope filter, the caller's where input, the cursors, the IN list itself — and adds
-// `parent_column = ?`, the order and the limit, so a branch returns exactly the rows the
-// window would have numbered 1…limit for that parent.
+// the scope filter, the caller's where input, the cursors — but the IN list, which its
+// `parent_column = ?` implies, and adds the order and the limit, so a branch returns exactly
+// the rows the window would have numbered 1…limit for that parent.
 package pagelimit
 
 import (
@@ -28,8 +28,8 @@ import (
 )
 
 // MaxParents is the most parents a statement is written as one branch per parent for; above
-// it (and on other dialects) the window is used. SQLite allows 500 terms in a compound SELECT,
-// and every branch repeats the parents' IN list, so arguments grow with the square.
+// it (and on other dialects) the window is used: SQLite allows 500 terms in a compound SELECT,
+// and the statement, parsed on every request, grows with the parents.
 const MaxParents = 50
 
 type predicatesKey struct{}
@@ -53,17 +53,27 @@ func LimitPerRow(partitionBy string, limit int, orderBy ...sql.Querier) func(*sq
 			window(s)
 			return
 		}
-		parents := Parents(s, partitionBy)
-		if len(parents) == 0 || len(parents) > MaxParents {
+		ps := predicates(s)
+		in, parents := parentList(s, ps, partitionBy)
+		if in < 0 || len(parents) > MaxParents || !rebuilds(s, ps) {
 			window(s)
 			return
 		}
 		s.SetDistinct(false)
+		d := sql.Dialect(s.Dialect())
 		var union *sql.Selector
 		for i, id := range parents {
-			b := s.Clone().ClearOrder()
+			// The branch's WHERE is the query's without the IN list, which parent = ? implies:
+			// SQLite parses the statement on every request, and N lists of N parents made
+			// parsing cost more than the window saved.
+			b := s.Clone().SetP(nil).ClearOrder()
+			for j, p := range ps {
+				if j != in {
+					p(b)
+				}
+			}
 			b.Where(sql.EQ(b.C(partitionBy), id)).OrderExpr(orderBy...).Limit(limit)
-			branch := sql.Dialect(s.Dialect()).Select("*").From(b.As("p" + strconv.Itoa(i)))
+			branch := d.Select("*").From(b.As("p" + strconv.Itoa(i)))
 			if union == nil {
 				union = branch
 			} else {
@@ -74,18 +84,33 @@ func LimitPerRow(partitionBy string, limit int, orderBy ...sql.Querier) func(*sq
 	}
 }
 
-// Parents finds the values of the top-level predicate `partitionBy IN (…)` that ent's eager
-// loader adds (the parents' IDs), among the predicates WithPredicates put in the selector's
-// context: each predicate is applied alone to an empty selector of the same table, and one whose
-// whole condition is written exactly as sql.InValues writes that column with these values
-// counts. The last such predicate wins; any would do, since every row the query can return
-// satisfies each of them. None: nil.
-func Parents(s *sql.Selector, partitionBy string) []driver.Value {
-	ctx := s.Context()
-	if ctx == nil {
+func predicates(s *sql.Selector) []func(*sql.Selector) {
+	if s.Context() == nil {
 		return nil
 	}
-	ps, _ := ctx.Value(predicatesKey{}).([]func(*sql.Selector))
+	ps, _ := s.Context().Value(predicatesKey{}).([]func(*sql.Selector))
+	return ps
+}
+
+// rebuilds reports whether applying the predicates again to s without its condition gives the
+// statement s is: each predicate only adds a condition (no join, no change of the selection),
+// so a branch can be built from all but one of them.
+func rebuilds(s *sql.Selector, ps []func(*sql.Selector)) bool {
+	again := s.Clone().SetP(nil)
+	for _, p := range ps {
+		p(again)
+	}
+	q0, _ := s.Query()
+	q1, _ := again.Query()
+	return q0 == q1
+}
+
+// parentList finds the predicate `partitionBy IN (…)` that ent's eager loader adds, and its
+// values (the parents' IDs): each predicate is applied alone to an empty selector of the same
+// table, and one whose whole condition is written exactly as sql.InValues writes that column
+// with these values counts. The last such predicate wins; any would do, since every row the
+// query can return satisfies each of them. None: -1.
+func parentList(s *sql.Selector, ps []func(*sql.Selector), partitionBy string) (int, []driver.Value) {
 	d := sql.Dialect(s.Dialect())
 	for i := len(ps) - 1; i >= 0; i-- {
 		probe := d.Select().From(d.Table(s.TableName()))
@@ -111,8 +136,8 @@ func Parents(s *sql.Selector, partitionBy string) []driver.Value {
 		want := d.Select().From(d.Table(s.TableName()))
 		want.Where(sql.InValues(want.C(partitionBy), values...))
 		if text, _ := want.P().Query(); text == cond {
-			return values
+			return i, values
 		}
 	}
-	return nil
+	return -1, nil
 }
