@@ -16,8 +16,6 @@ import (
 	"github.com/nanpiao/sbqw/ent/apikey"
 	"github.com/nanpiao/sbqw/ent/predicate"
 	"github.com/nanpiao/sbqw/ent/user"
-
-	"github.com/nanpiao/sbqw/internal/pagelimit"
 )
 
 // ApiKeyQuery is the builder for querying ApiKey entities.
@@ -399,9 +397,6 @@ func (_q *ApiKeyQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*ApiKe
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
-	if len(_q.modifiers) > 0 {
-		ctx = pagelimit.WithPredicates(ctx, _q.predicates)
-	}
 	for i := range hooks {
 		hooks[i](ctx, _spec)
 	}
@@ -459,9 +454,6 @@ func (_q *ApiKeyQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
-	}
-	if len(_q.modifiers) > 0 {
-		ctx = pagelimit.WithPredicates(ctx, _q.predicates)
 	}
 	_spec.Node.Columns = _q.ctx.Fields
 	if len(_q.ctx.Fields) > 0 {

@@ -5,12 +5,9 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
-	"go/format"
 	"log"
-	"os"
 	"slices"
 	"sort"
 	"strings"
@@ -56,39 +53,13 @@ func main() {
 		},
 	},
 		entc.Extensions(ex),
-		entc.TemplateFiles("./ent/template/edgetargets.tmpl", "./ent/template/pagelimit.tmpl"),
+		entc.TemplateFiles("./ent/template/edgetargets.tmpl"),
 		// The data key's sealer travels with the client, so every write path seals personal data.
 		entc.Dependency(entc.DependencyName("Sealer"), entc.DependencyType(&pii.Sealer{})),
 	)
 	if err != nil {
 		log.Fatalf("running ent codegen: %v", err)
 	}
-	if err := limitPerParent("./ent/gql_collection.go"); err != nil {
-		log.Fatalf("rewriting the per-parent limit: %v", err)
-	}
-}
-
-// limitPerParent makes nested connections limit their rows per parent with
-// internal/pagelimit (one index range per parent on SQLite) instead of entgql's window, which
-// numbers every matching row of every parent: entgql's collection template offers no hook for
-// the call, so its output is rewritten. Finding no call fails generation, so an entgql upgrade
-// that renames it is noticed.
-func limitPerParent(path string) error {
-	src, err := os.ReadFile(path)
-	if err != nil {
-		return err
-	}
-	const from, to = "entgql.LimitPerRow(", "pagelimit.LimitPerRow("
-	const imp = "\t\"entgo.io/contrib/entgql\"\n"
-	if !bytes.Contains(src, []byte(from)) || !bytes.Contains(src, []byte(imp)) {
-		return fmt.Errorf("%s: no %s call or no entgql import to rewrite", path, from)
-	}
-	src = bytes.ReplaceAll(src, []byte(from), []byte(to))
-	src = bytes.Replace(src, []byte(imp), []byte(imp+"\t\"github.com/nanpiao/sbqw/internal/pagelimit\"\n"), 1)
-	if src, err = format.Source(src); err != nil {
-		return err
-	}
-	return os.WriteFile(path, src, 0o644)
 }
 
 // scopeEntity is one row of the generated ent.Scopes table.

@@ -15,8 +15,6 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/nanpiao/sbqw/ent/feedentry"
 	"github.com/nanpiao/sbqw/ent/predicate"
-
-	"github.com/nanpiao/sbqw/internal/pagelimit"
 )
 
 // FeedEntryQuery is the builder for querying FeedEntry entities.
@@ -359,9 +357,6 @@ func (_q *FeedEntryQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Fe
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
-	if len(_q.modifiers) > 0 {
-		ctx = pagelimit.WithPredicates(ctx, _q.predicates)
-	}
 	for i := range hooks {
 		hooks[i](ctx, _spec)
 	}
@@ -383,9 +378,6 @@ func (_q *FeedEntryQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
-	}
-	if len(_q.modifiers) > 0 {
-		ctx = pagelimit.WithPredicates(ctx, _q.predicates)
 	}
 	_spec.Node.Columns = _q.ctx.Fields
 	if len(_q.ctx.Fields) > 0 {

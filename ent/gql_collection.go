@@ -43,7 +43,6 @@ import (
 	"github.com/nanpiao/sbqw/ent/user"
 	"github.com/nanpiao/sbqw/ent/village"
 	"github.com/nanpiao/sbqw/ent/visit"
-	"github.com/nanpiao/sbqw/internal/pagelimit"
 )
 
 // CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
@@ -872,7 +871,7 @@ func (_q *CadreQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := pagelimit.LimitPerRow(cadre.PairingsColumn, limit, pager.orderExpr(query))
+					modify := entgql.LimitPerRow(cadre.PairingsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -2328,7 +2327,7 @@ func (_q *DepartmentQuery) collectField(ctx context.Context, oneNode bool, opCtx
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := pagelimit.LimitPerRow(department.CadresColumn, limit, pager.orderExpr(query))
+					modify := entgql.LimitPerRow(department.CadresColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -2430,7 +2429,7 @@ func (_q *DepartmentQuery) collectField(ctx context.Context, oneNode bool, opCtx
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := pagelimit.LimitPerRow(department.DemandsColumn, limit, pager.orderExpr(query))
+					modify := entgql.LimitPerRow(department.DemandsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -2523,7 +2522,7 @@ func (_q *DepartmentQuery) collectField(ctx context.Context, oneNode bool, opCtx
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := pagelimit.LimitPerRow(department.AssistedDemandsPrimaryKey[0], limit, pager.orderExpr(query))
+					modify := entgql.LimitPerRow(department.AssistedDemandsPrimaryKey[0], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -2612,7 +2611,7 @@ func (_q *DepartmentQuery) collectField(ctx context.Context, oneNode bool, opCtx
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := pagelimit.LimitPerRow(department.RectificationsColumn, limit, pager.orderExpr(query))
+					modify := entgql.LimitPerRow(department.RectificationsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -3108,7 +3107,7 @@ func (_q *HouseholdQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := pagelimit.LimitPerRow(household.ResidentsColumn, limit, pager.orderExpr(query))
+					modify := entgql.LimitPerRow(household.ResidentsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -3197,7 +3196,7 @@ func (_q *HouseholdQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := pagelimit.LimitPerRow(household.PairingsColumn, limit, pager.orderExpr(query))
+					modify := entgql.LimitPerRow(household.PairingsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -3286,7 +3285,7 @@ func (_q *HouseholdQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := pagelimit.LimitPerRow(household.DemandsColumn, limit, pager.orderExpr(query))
+					modify := entgql.LimitPerRow(household.DemandsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -3375,7 +3374,7 @@ func (_q *HouseholdQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := pagelimit.LimitPerRow(household.PovertyHistoryColumn, limit, pager.orderExpr(query))
+					modify := entgql.LimitPerRow(household.PovertyHistoryColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -3669,7 +3668,7 @@ func (_q *PairingQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := pagelimit.LimitPerRow(pairing.VisitsColumn, limit, pager.orderExpr(query))
+					modify := entgql.LimitPerRow(pairing.VisitsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -3960,7 +3959,7 @@ func (_q *PartyMemberQuery) collectField(ctx context.Context, oneNode bool, opCt
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := pagelimit.LimitPerRow(partymember.ContributionsColumn, limit, pager.orderExpr(query))
+					modify := entgql.LimitPerRow(partymember.ContributionsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -4295,7 +4294,7 @@ func (_q *PartyOrganizationQuery) collectField(ctx context.Context, oneNode bool
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := pagelimit.LimitPerRow(partyorganization.MembersColumn, limit, pager.orderExpr(query))
+					modify := entgql.LimitPerRow(partyorganization.MembersColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -5623,7 +5622,7 @@ func (_q *TeamQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := pagelimit.LimitPerRow(team.ContributionsColumn, limit, pager.orderExpr(query))
+					modify := entgql.LimitPerRow(team.ContributionsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -6017,7 +6016,7 @@ func (_q *TownshipQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := pagelimit.LimitPerRow(township.VillagesColumn, limit, pager.orderExpr(query))
+					modify := entgql.LimitPerRow(township.VillagesColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -6106,7 +6105,7 @@ func (_q *TownshipQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := pagelimit.LimitPerRow(township.PartyOrganizationsColumn, limit, pager.orderExpr(query))
+					modify := entgql.LimitPerRow(township.PartyOrganizationsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -6195,7 +6194,7 @@ func (_q *TownshipQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := pagelimit.LimitPerRow(township.DemoProjectsColumn, limit, pager.orderExpr(query))
+					modify := entgql.LimitPerRow(township.DemoProjectsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -6284,7 +6283,7 @@ func (_q *TownshipQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := pagelimit.LimitPerRow(township.TeamsColumn, limit, pager.orderExpr(query))
+					modify := entgql.LimitPerRow(township.TeamsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -6498,7 +6497,7 @@ func (_q *TrainingCourseQuery) collectField(ctx context.Context, oneNode bool, o
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := pagelimit.LimitPerRow(trainingcourse.EnrollmentsColumn, limit, pager.orderExpr(query))
+					modify := entgql.LimitPerRow(trainingcourse.EnrollmentsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -7170,7 +7169,7 @@ func (_q *VillageQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := pagelimit.LimitPerRow(village.HouseholdsColumn, limit, pager.orderExpr(query))
+					modify := entgql.LimitPerRow(village.HouseholdsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -7259,7 +7258,7 @@ func (_q *VillageQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := pagelimit.LimitPerRow(village.PartyMembersColumn, limit, pager.orderExpr(query))
+					modify := entgql.LimitPerRow(village.PartyMembersColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -7348,7 +7347,7 @@ func (_q *VillageQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := pagelimit.LimitPerRow(village.PartyOrganizationsColumn, limit, pager.orderExpr(query))
+					modify := entgql.LimitPerRow(village.PartyOrganizationsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -7450,7 +7449,7 @@ func (_q *VillageQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := pagelimit.LimitPerRow(village.RectificationsColumn, limit, pager.orderExpr(query))
+					modify := entgql.LimitPerRow(village.RectificationsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -7539,7 +7538,7 @@ func (_q *VillageQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := pagelimit.LimitPerRow(village.AssessmentsColumn, limit, pager.orderExpr(query))
+					modify := entgql.LimitPerRow(village.AssessmentsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -7628,7 +7627,7 @@ func (_q *VillageQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := pagelimit.LimitPerRow(village.TeamsColumn, limit, pager.orderExpr(query))
+					modify := entgql.LimitPerRow(village.TeamsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -7717,7 +7716,7 @@ func (_q *VillageQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := pagelimit.LimitPerRow(village.DemoProjectsColumn, limit, pager.orderExpr(query))
+					modify := entgql.LimitPerRow(village.DemoProjectsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {

@@ -21,8 +21,6 @@ import (
 	"github.com/nanpiao/sbqw/ent/predicate"
 	"github.com/nanpiao/sbqw/ent/resident"
 	"github.com/nanpiao/sbqw/ent/village"
-
-	"github.com/nanpiao/sbqw/internal/pagelimit"
 )
 
 // HouseholdQuery is the builder for querying Household entities.
@@ -552,9 +550,6 @@ func (_q *HouseholdQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Ho
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
-	if len(_q.modifiers) > 0 {
-		ctx = pagelimit.WithPredicates(ctx, _q.predicates)
-	}
 	for i := range hooks {
 		hooks[i](ctx, _spec)
 	}
@@ -788,9 +783,6 @@ func (_q *HouseholdQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
-	}
-	if len(_q.modifiers) > 0 {
-		ctx = pagelimit.WithPredicates(ctx, _q.predicates)
 	}
 	_spec.Node.Columns = _q.ctx.Fields
 	if len(_q.ctx.Fields) > 0 {

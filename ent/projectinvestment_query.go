@@ -16,8 +16,6 @@ import (
 	"github.com/nanpiao/sbqw/ent/demoproject"
 	"github.com/nanpiao/sbqw/ent/predicate"
 	"github.com/nanpiao/sbqw/ent/projectinvestment"
-
-	"github.com/nanpiao/sbqw/internal/pagelimit"
 )
 
 // ProjectInvestmentQuery is the builder for querying ProjectInvestment entities.
@@ -399,9 +397,6 @@ func (_q *ProjectInvestmentQuery) sqlAll(ctx context.Context, hooks ...queryHook
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
-	if len(_q.modifiers) > 0 {
-		ctx = pagelimit.WithPredicates(ctx, _q.predicates)
-	}
 	for i := range hooks {
 		hooks[i](ctx, _spec)
 	}
@@ -459,9 +454,6 @@ func (_q *ProjectInvestmentQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
-	}
-	if len(_q.modifiers) > 0 {
-		ctx = pagelimit.WithPredicates(ctx, _q.predicates)
 	}
 	_spec.Node.Columns = _q.ctx.Fields
 	if len(_q.ctx.Fields) > 0 {

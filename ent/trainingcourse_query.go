@@ -17,8 +17,6 @@ import (
 	"github.com/nanpiao/sbqw/ent/predicate"
 	"github.com/nanpiao/sbqw/ent/trainingcourse"
 	"github.com/nanpiao/sbqw/ent/trainingenrollment"
-
-	"github.com/nanpiao/sbqw/internal/pagelimit"
 )
 
 // TrainingCourseQuery is the builder for querying TrainingCourse entities.
@@ -401,9 +399,6 @@ func (_q *TrainingCourseQuery) sqlAll(ctx context.Context, hooks ...queryHook) (
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
-	if len(_q.modifiers) > 0 {
-		ctx = pagelimit.WithPredicates(ctx, _q.predicates)
-	}
 	for i := range hooks {
 		hooks[i](ctx, _spec)
 	}
@@ -470,9 +465,6 @@ func (_q *TrainingCourseQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
-	}
-	if len(_q.modifiers) > 0 {
-		ctx = pagelimit.WithPredicates(ctx, _q.predicates)
 	}
 	_spec.Node.Columns = _q.ctx.Fields
 	if len(_q.ctx.Fields) > 0 {

@@ -19,8 +19,6 @@ import (
 	"github.com/nanpiao/sbqw/ent/rolebinding"
 	"github.com/nanpiao/sbqw/ent/session"
 	"github.com/nanpiao/sbqw/ent/user"
-
-	"github.com/nanpiao/sbqw/internal/pagelimit"
 )
 
 // UserQuery is the builder for querying User entities.
@@ -477,9 +475,6 @@ func (_q *UserQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*User, e
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
-	if len(_q.modifiers) > 0 {
-		ctx = pagelimit.WithPredicates(ctx, _q.predicates)
-	}
 	for i := range hooks {
 		hooks[i](ctx, _spec)
 	}
@@ -634,9 +629,6 @@ func (_q *UserQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
-	}
-	if len(_q.modifiers) > 0 {
-		ctx = pagelimit.WithPredicates(ctx, _q.predicates)
 	}
 	_spec.Node.Columns = _q.ctx.Fields
 	if len(_q.ctx.Fields) > 0 {
