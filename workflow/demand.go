@@ -215,7 +215,7 @@ func CreateDemand(ctx context.Context, tx *ent.Client, in ent.CreateDemandInput,
 	}
 	save := ctx
 	if h != nil { // the demand's scope and reference hooks take it instead of reading it again
-		save = Hold(ctx, ent.TypeHousehold, h.ID, h, nonZero(map[string]int{household.FieldTownshipID: h.TownshipID, household.FieldVillageID: h.VillageID}))
+		save = Hold(ctx, ent.TypeHousehold, h.ID, h, map[string]int{household.FieldTownshipID: h.TownshipID, household.FieldVillageID: h.VillageID})
 	}
 	return once(first, func() (*ent.Demand, error) {
 		return tx.Demand.Create().SetInput(in).SetIdempotencyKey(*key).SetCreatedBy(v.UserID).Save(save)

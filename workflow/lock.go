@@ -63,13 +63,14 @@ type heldRow struct {
 	table   string
 	id      int
 	row     any
-	columns map[string]int // the row's stored scope columns (a NULL one is absent)
+	columns map[string]int // the row's stored scope columns; 0 is NULL (no row has ID 0)
 }
 
 type heldKey struct{}
 
 // Hold returns ctx carrying row (table, id), locked by this transaction and read through the
-// viewer's read rules, with its scope columns, for the hooks of the write made with the context.
+// viewer's read rules, with its scope columns as read (an optional one read as 0 is NULL), for
+// the hooks of the write made with the context.
 func Hold(ctx context.Context, typ string, id int, row any, columns map[string]int) context.Context {
 	return context.WithValue(ctx, heldKey{}, &heldRow{viewer: authz.FromContext(ctx), table: ent.TypeTables[typ], id: id, row: row, columns: columns})
 }
@@ -86,30 +87,23 @@ func held(ctx context.Context, table string, id int) *heldRow {
 // its lock, in this transaction (Hold): a reference to it needs no second lookup.
 func HeldVisible(ctx context.Context, table string, id int) bool { return held(ctx, table, id) != nil }
 
-// HeldColumns returns the stored values of cols of the held row (table, id), with ok false
-// when no such row is held or one of cols is not known; a column absent from the row's
-// values is NULL (valid false).
+// HeldColumns returns the stored values of cols of the held row (table, id), valid false for
+// a NULL one; ok is false when no such row is held or one of cols was not given to Hold (the
+// caller then reads the table).
 func HeldColumns(ctx context.Context, table string, id int, cols []string) (vals []int, valid []bool, ok bool) {
 	h := held(ctx, table, id)
-	if h == nil || h.columns == nil {
+	if h == nil {
 		return nil, nil, false
 	}
 	vals, valid = make([]int, len(cols)), make([]bool, len(cols))
 	for i, c := range cols {
-		vals[i], valid[i] = h.columns[c]
+		v, known := h.columns[c]
+		if !known {
+			return nil, nil, false
+		}
+		vals[i], valid[i] = v, v != 0
 	}
 	return vals, valid, true
-}
-
-// nonZero drops the columns read as 0 — NULL in an optional ID column — so that HeldColumns
-// reports them as NULL.
-func nonZero(cols map[string]int) map[string]int {
-	for c, v := range cols {
-		if v == 0 {
-			delete(cols, c)
-		}
-	}
-	return cols
 }
 
 // heldPairing is the pairing held for this write (Hold), or nil.

@@ -84,11 +84,10 @@ func lockPairing(ctx context.Context, tx *ent.Client, id int) (*ent.Pairing, err
 	return q.Only(ctx)
 }
 
-// pairingScope is a pairing's stored scope columns, for the rows that inherit them (a NULL
-// column, read as 0, is left out).
+// pairingScope is a pairing's stored scope columns, for the rows that inherit them.
 func pairingScope(p *ent.Pairing) map[string]int {
-	return nonZero(map[string]int{pairing.FieldTownshipID: p.TownshipID, pairing.FieldVillageID: p.VillageID,
-		pairing.FieldHouseholdID: p.HouseholdID, pairing.FieldCadreID: p.CadreID, pairing.FieldDepartmentID: p.DepartmentID})
+	return map[string]int{pairing.FieldTownshipID: p.TownshipID, pairing.FieldVillageID: p.VillageID,
+		pairing.FieldHouseholdID: p.HouseholdID, pairing.FieldCadreID: p.CadreID, pairing.FieldDepartmentID: p.DepartmentID}
 }
 
 // AcceptRectification records the acceptance check: a score of 70 or more passes.
