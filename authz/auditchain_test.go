@@ -140,3 +140,30 @@ func TestAuditRetentionKeepsTheChainVerifiable(t *testing.T) {
 		t.Fatalf("after deleting links 11 and 12 by hand: %+v, %v", r, err)
 	}
 }
+
+// TestAuditChainSealsARunInFewStatements: one sealer run chains 250 events with one UPDATE per
+// hundred links (not one per event), and the chain it writes verifies.
+func TestAuditChainSealsARunInFewStatements(t *testing.T) {
+	db := testkit.Open(t)
+	t.Cleanup(db.Close)
+	recordEvents(t, db, 250, "run")
+	db.Counter.Start()
+	n, err := authz.SealAuditChain(context.Background(), db.Client, 500)
+	stmts := db.Counter.Stop()
+	if err != nil || n != 250 {
+		t.Fatalf("sealed %d, %v", n, err)
+	}
+	updates := 0
+	for _, s := range stmts {
+		if strings.HasPrefix(s, "UPDATE") {
+			updates++
+		}
+	}
+	if updates != 3 {
+		t.Fatalf("%d UPDATE statements for 250 links, want 3", updates)
+	}
+	r, err := authz.VerifyAuditChain(context.Background(), db.Client)
+	if err != nil || r.Broken != "" || r.Unsealed != 0 || r.Chained != 250 {
+		t.Fatalf("after one run: %+v, %v", r, err)
+	}
+}

@@ -6,11 +6,15 @@ import (
 	"strings"
 	"time"
 
+	"entgo.io/ent/dialect"
+	entsql "entgo.io/ent/dialect/sql"
+
 	"github.com/nanpiao/sbqw/apperr"
 	"github.com/nanpiao/sbqw/authz"
 	"github.com/nanpiao/sbqw/ent"
 	"github.com/nanpiao/sbqw/ent/demand"
 	"github.com/nanpiao/sbqw/ent/hook"
+	"github.com/nanpiao/sbqw/ent/household"
 	"github.com/nanpiao/sbqw/ent/schema/enum"
 )
 
@@ -177,16 +181,21 @@ func allowedFrom(s Step, status enum.DemandStatus) bool {
 
 func recordEvent(ctx context.Context, tx *ent.Client, d *ent.Demand, from *enum.DemandStatus, note string, dept *int) error {
 	actorID, actorName := actorOf(ctx)
-	return tx.DemandEvent.Create().SetDemandID(d.ID).SetNillableFromStatus(from).SetToStatus(d.Status).
-		SetNote(note).SetNillableDepartmentID(dept).SetNillableActorID(actorID).SetActorName(truncate(actorName, 64)).
-		Exec(authz.Bypass(ctx, "demand event"))
+	create := tx.DemandEvent.Create().SetDemandID(d.ID).SetNillableFromStatus(from).SetToStatus(d.Status).
+		SetNote(note).SetNillableDepartmentID(dept).SetNillableActorID(actorID).SetActorName(truncate(actorName, 64))
+	if d.TownshipID != 0 && d.VillageID != 0 && d.HouseholdID != 0 {
+		// The scope columns come from the demand in hand (they never change after it is
+		// created), so the event's scope hook has nothing to look up (ScopeMixin).
+		create.SetTownshipID(d.TownshipID).SetVillageID(d.VillageID).SetHouseholdID(d.HouseholdID)
+	}
+	return create.Exec(authz.Bypass(ctx, "demand event"))
 }
 
 // CreateDemand registers a demand. With an idempotency key, a retry of the same request
 // (a field app resending after a dropped connection) returns the demand first registered.
-// Concurrent requests with one key queue on the household's row lock, and the later ones find
-// the first demand; a key reused for another household meets the unique index instead, and
-// the demand holding it is returned all the same.
+// Concurrent requests with one key meet the unique index (created_by, idempotency_key): the
+// later inserts wait for the first transaction, fail as duplicates when it commits, and return
+// the demand it stored — for the same household or, with a key reused, another one.
 func CreateDemand(ctx context.Context, tx *ent.Client, in ent.CreateDemandInput, key *string) (*ent.Demand, error) {
 	v := authz.FromContext(ctx)
 	if key == nil || v == nil {
@@ -195,12 +204,37 @@ func CreateDemand(ctx context.Context, tx *ent.Client, in ent.CreateDemandInput,
 	first := func() (*ent.Demand, error) {
 		return tx.Demand.Query().Where(demand.CreatedBy(v.UserID), demand.IdempotencyKey(*key)).Only(ctx)
 	}
-	if err := LockRow(ctx, tx, ent.TypeHousehold, in.HouseholdID); err != nil {
+	// The household's shared lock: a move of the household (which rewrites the scope columns
+	// of the rows under it) waits for this transaction, or this one for the move, so the new
+	// demand takes the household's scope as it is at commit. Demands registered for one
+	// household side by side do not wait for each other: requests with one key meet the
+	// unique index, and once returns the demand that got there first.
+	h, err := shareHousehold(ctx, tx, in.HouseholdID)
+	if err != nil {
 		return nil, err
 	}
+	save := ctx
+	if h != nil { // the demand's scope and reference hooks take it instead of reading it again
+		save = Hold(ctx, ent.TypeHousehold, h.ID, h, map[string]int{household.FieldTownshipID: h.TownshipID, household.FieldVillageID: h.VillageID})
+	}
 	return once(first, func() (*ent.Demand, error) {
-		return tx.Demand.Create().SetInput(in).SetIdempotencyKey(*key).SetCreatedBy(v.UserID).Save(ctx)
+		return tx.Demand.Create().SetInput(in).SetIdempotencyKey(*key).SetCreatedBy(v.UserID).Save(save)
 	})
+}
+
+// shareHousehold takes the household's shared lock and reads it through the caller's read
+// rules, in one statement on MySQL; nil when the caller cannot see it (the lock is then taken
+// on its own, and the create reports the reference in its own words).
+func shareHousehold(ctx context.Context, tx *ent.Client, id int) (*ent.Household, error) {
+	q := tx.Household.Query().Where(household.ID(id))
+	if tx.Dialect() != dialect.SQLite { // SQLite serialises its writers instead
+		q = q.ForShare(entsql.WithLockClause("LOCK IN SHARE MODE")) // MariaDB has no FOR SHARE
+	}
+	h, err := q.Only(ctx)
+	if ent.IsNotFound(err) {
+		return nil, LockRowShared(ctx, tx, ent.TypeHousehold, id)
+	}
+	return h, err
 }
 
 func createdBy(v *authz.Viewer) *int {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"time"
 
+	"entgo.io/ent/dialect"
+
 	"github.com/nanpiao/sbqw/apperr"
 	"github.com/nanpiao/sbqw/authz"
 	"github.com/nanpiao/sbqw/ent"
@@ -58,18 +60,34 @@ func CreateVisit(ctx context.Context, tx *ent.Client, in ent.CreateVisitInput, k
 	if key == nil {
 		return tx.Visit.Create().SetInput(in).Save(ctx)
 	}
-	if err := LockRow(ctx, tx, ent.TypePairing, in.PairingID); err != nil {
-		return nil, err
-	}
-	p, err := tx.Pairing.Get(ctx, in.PairingID)
+	p, err := lockPairing(ctx, tx, in.PairingID)
 	if err != nil {
 		return nil, err
 	}
 	return once(func() (*ent.Visit, error) {
 		return tx.Visit.Query().Where(visit.CadreID(p.CadreID), visit.IdempotencyKey(*key)).Only(ctx)
 	}, func() (*ent.Visit, error) {
-		return tx.Visit.Create().SetInput(in).SetIdempotencyKey(*key).Save(ctx)
+		// The visit's rules, scope and reference hooks take the pairing held here instead of
+		// locking and reading it again.
+		return tx.Visit.Create().SetInput(in).SetIdempotencyKey(*key).Save(Hold(ctx, ent.TypePairing, p.ID, p, pairingScope(p)))
 	})
+}
+
+// lockPairing locks a pairing's row and reads it through the caller's read rules (NOT_FOUND
+// when the caller cannot see it): on MySQL one SELECT … FOR UPDATE, which waits for a release
+// of the pairing to commit and then reads the row as released.
+func lockPairing(ctx context.Context, tx *ent.Client, id int) (*ent.Pairing, error) {
+	q := tx.Pairing.Query().Where(pairing.ID(id))
+	if tx.Dialect() != dialect.SQLite { // SQLite serialises its writers instead
+		q = q.ForUpdate()
+	}
+	return q.Only(ctx)
+}
+
+// pairingScope is a pairing's stored scope columns, for the rows that inherit them.
+func pairingScope(p *ent.Pairing) map[string]int {
+	return map[string]int{pairing.FieldTownshipID: p.TownshipID, pairing.FieldVillageID: p.VillageID,
+		pairing.FieldHouseholdID: p.HouseholdID, pairing.FieldCadreID: p.CadreID, pairing.FieldDepartmentID: p.DepartmentID}
 }
 
 // AcceptRectification records the acceptance check: a score of 70 or more passes.

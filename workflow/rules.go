@@ -100,12 +100,15 @@ func VisitRules() ent.Hook {
 			var err error
 			if m.Op().Is(ent.OpCreate) {
 				pid, _ := m.PairingID()
-				// Locked so that a release cannot end the pairing between this check and the insert.
-				if err := LockRow(ctx, c, ent.TypePairing, pid); err != nil {
-					return nil, err
-				}
-				if p, err = c.Pairing.Get(authz.Bypass(ctx, "workflow rule"), pid); err != nil {
-					return nil, err
+				// Locked so that a release cannot end the pairing between this check and the
+				// insert — by CreateVisit already when it holds the pairing (Hold).
+				if p = heldPairing(ctx, pid); p == nil {
+					if err := LockRow(ctx, c, ent.TypePairing, pid); err != nil {
+						return nil, err
+					}
+					if p, err = c.Pairing.Get(authz.Bypass(ctx, "workflow rule"), pid); err != nil {
+						return nil, err
+					}
 				}
 				if !p.Active {
 					return nil, apperr.Invalid("pairingID", "the pairing has been released; visits go under the pairing in force (该结对已解除)")

@@ -18,6 +18,7 @@ import (
 	gen "github.com/nanpiao/sbqw/ent"
 	"github.com/nanpiao/sbqw/ent/intercept"
 	"github.com/nanpiao/sbqw/ent/schema/scope"
+	"github.com/nanpiao/sbqw/workflow"
 )
 
 // TimeMixin gives every entity createdAt/updatedAt, filterable and orderable, so that
@@ -161,27 +162,8 @@ func inherit(ctx context.Context, m ent.Mutation, p scope.Parent) error {
 	if !ok {
 		return fmt.Errorf("scope: unexpected mutation %T", m)
 	}
-	cols := p.Columns
-	// Plain SQL on purpose: this is bookkeeping, not a read on behalf of the caller. Whether the
-	// caller may reference the parent is the authorization layer's check.
-	q := "SELECT " + strings.Join(cols, ", ") + " FROM " + p.Table + " WHERE id = ? AND deleted_at IS NULL"
-	rows, err := mq.Client().QueryContext(ctx, q, fkv)
+	vals, err := parentColumns(ctx, mq.Client(), p, fkv)
 	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	if !rows.Next() {
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		return apperr.MissingReference(gqlName(p.FK))
-	}
-	vals := make([]sql.NullInt64, len(cols))
-	ptrs := make([]any, len(cols))
-	for i := range vals {
-		ptrs[i] = &vals[i]
-	}
-	if err := rows.Scan(ptrs...); err != nil {
 		return err
 	}
 	for i, c := range p.Columns {
@@ -201,5 +183,42 @@ func inherit(ctx context.Context, m ent.Mutation, p scope.Parent) error {
 			return err
 		}
 	}
-	return rows.Close()
+	return nil
+}
+
+// parentColumns reads the scope columns of the parent row a create points at: from the row the
+// write's workflow holds under its lock (workflow.Hold), else from the table.
+func parentColumns(ctx context.Context, c *gen.Client, p scope.Parent, fkv ent.Value) ([]sql.NullInt64, error) {
+	cols := p.Columns
+	vals := make([]sql.NullInt64, len(cols))
+	if id, ok := fkv.(int); ok {
+		if held, valid, ok := workflow.HeldColumns(ctx, p.Table, id, cols); ok {
+			for i := range vals {
+				vals[i] = sql.NullInt64{Int64: int64(held[i]), Valid: valid[i]}
+			}
+			return vals, nil
+		}
+	}
+	// Plain SQL on purpose: this is bookkeeping, not a read on behalf of the caller. Whether the
+	// caller may reference the parent is the authorization layer's check.
+	q := "SELECT " + strings.Join(cols, ", ") + " FROM " + p.Table + " WHERE id = ? AND deleted_at IS NULL"
+	rows, err := c.QueryContext(ctx, q, fkv)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+		return nil, apperr.MissingReference(gqlName(p.FK))
+	}
+	ptrs := make([]any, len(cols))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	if err := rows.Scan(ptrs...); err != nil {
+		return nil, err
+	}
+	return vals, nil
 }

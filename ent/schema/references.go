@@ -11,6 +11,7 @@ import (
 	"github.com/nanpiao/sbqw/apperr"
 	"github.com/nanpiao/sbqw/authz"
 	gen "github.com/nanpiao/sbqw/ent"
+	"github.com/nanpiao/sbqw/workflow"
 )
 
 // base is the mixin set every entity of the programme uses: timestamps, soft deletion, scope
@@ -59,6 +60,9 @@ func checkReferences(ctx context.Context, m ent.Mutation) error {
 			n, ok := id.(int)
 			if !ok {
 				return fmt.Errorf("references: unexpected ID type %T", id)
+			}
+			if workflow.HeldVisible(ctx, table, n) {
+				continue // read through the caller's rules, under its lock, by this write's workflow
 			}
 			if _, err := client.Noder(lookupCtx, n, gen.WithFixedNodeType(table)); err != nil {
 				if gen.IsNotFound(err) {
