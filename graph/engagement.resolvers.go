@@ -18,5 +18,5 @@ func (r *queryResolver) MemberEngagement(ctx context.Context, year int, groupBy 
 	if err != nil {
 		return nil, err
 	}
-	return stats.MemberEngagementByUnit(ctx, r.client, year, groupBy, at)
+	return r.reports.MemberEngagement(ctx, r.client, year, groupBy, at)
 }

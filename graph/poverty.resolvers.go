@@ -68,5 +68,5 @@ func (r *queryResolver) PovertyExit(ctx context.Context, year int, groupBy stats
 	if err != nil {
 		return nil, err
 	}
-	return stats.PovertyExitByUnit(ctx, r.client, year, groupBy, at)
+	return r.reports.PovertyExit(ctx, r.client, year, groupBy, at)
 }

@@ -23,7 +23,8 @@ type Resolver struct {
 	live     *feed.Live
 	files    *attachments.Store
 	links    *attachments.Signer
-	// reports keeps the district report's township rows between requests.
+	// reports keeps the township rows of the district report and of the slowest grouped
+	// statistics between requests.
 	reports *stats.ReportCache
 }
 

@@ -36,7 +36,7 @@ func (r *queryResolver) VisitCompliance(ctx context.Context, year int, groupBy s
 	if err != nil {
 		return nil, err
 	}
-	return stats.VisitComplianceByUnit(ctx, r.client, year, groupBy, at)
+	return r.reports.VisitCompliance(ctx, r.client, year, groupBy, at)
 }
 
 // DemandStats is the resolver for the demandStats field.

@@ -20,7 +20,9 @@ import (
 
 // ReportCache keeps the district report's township rows between requests, so that a report
 // recomputes only the townships whose records changed since the rows were computed; the total
-// is the sum of the rows. One per server (graph.NewSchema); safe for concurrent use.
+// is the sum of the rows. It keeps the same way the rows of visitCompliance, povertyExit and
+// memberEngagement grouped by township or village (a village's rows under its township):
+// cachedUnits. One per server (graph.NewSchema); safe for concurrent use.
 //
 // What changed comes from the change feed (feed.ChangesSince): every write leaves an entry
 // naming its record's township, in the write's transaction. Rows computed after reading the
@@ -53,9 +55,10 @@ type ReportCache struct {
 	recomputed []int
 }
 
-// DefaultReportCacheSize bounds the reports kept: one per role set, policy version and
-// arguments; a report at 100× holds about 1,000 rows of a few hundred bytes.
-const DefaultReportCacheSize = 32
+// DefaultReportCacheSize bounds the reports kept: one per statistic, grouping, role set,
+// policy version and arguments; a report at 100× holds about 1,000 rows (by village, some
+// 10,000) of a few hundred bytes.
+const DefaultReportCacheSize = 64
 
 // NewReportCache returns a cache holding at most max reports (least recently used dropped).
 func NewReportCache(max int) *ReportCache {
@@ -63,7 +66,9 @@ func NewReportCache(max int) *ReportCache {
 }
 
 type reportKey struct {
-	callers string // roles and policy version
+	stat    string        // the statistic: districtReport, visitCompliance…
+	groupBy StatsGrouping // "" for the district report
+	callers string        // roles and policy version
 	year    int
 	asOf    string // "" for today's flags
 	today   string
@@ -72,7 +77,7 @@ type reportKey struct {
 type cachedReport struct {
 	key      reportKey
 	head     int64
-	rows     map[int]*DistrictReportRow // by township ID; 0: no township
+	rows     map[int]any // by township ID (0: no township): *DistrictReportRow, or []*R of a grouped statistic
 	withheld []error
 }
 
@@ -125,6 +130,102 @@ func (c *ReportCache) DistrictReport(ctx context.Context, client *ent.Client, ye
 	if err := checkYear(year); err != nil {
 		return nil, err
 	}
+	key.stat = "districtReport"
+	e, err := c.byTownship(ctx, client, key, func(in townships) (map[int]any, []error, error) {
+		fresh := map[int]*DistrictReportRow{}
+		withheld, err := districtFigures(ctx, client, year, at, in, func(id int) *DistrictReportRow { return row(fresh, id) }, nil)
+		if err != nil {
+			return nil, nil, err
+		}
+		if err := loadTownships(ctx, client, fresh, withheld); err != nil {
+			return nil, nil, err
+		}
+		rows := make(map[int]any, len(fresh))
+		for id, r := range fresh {
+			rows[id] = r
+		}
+		return rows, withheld, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return e.report(year, at), nil
+}
+
+// VisitCompliance is VisitComplianceByUnit, from the cached rows of the townships that did
+// not change.
+func (c *ReportCache) VisitCompliance(ctx context.Context, client *ent.Client, year int, g StatsGrouping, at AsOf) ([]*VisitCompliance, error) {
+	return cachedUnits(c, ctx, client, "visitCompliance", year, g, at, func(in townships) ([]*VisitCompliance, error) {
+		return visitCompliance(ctx, client, year, g, in, at)
+	}, func(r *VisitCompliance) *StatsUnit { return &r.StatsUnit })
+}
+
+// PovertyExit is PovertyExitByUnit, from the cached rows of the townships that did not change.
+func (c *ReportCache) PovertyExit(ctx context.Context, client *ent.Client, year int, g StatsGrouping, at AsOf) ([]*PovertyExit, error) {
+	if err := checkYear(year); err != nil {
+		return nil, err
+	}
+	return cachedUnits(c, ctx, client, "povertyExit", year, g, at, func(in townships) ([]*PovertyExit, error) {
+		return povertyExit(ctx, client, year, at.upTo(time.Date(year, 12, 31, 0, 0, 0, 0, time.UTC)), g, in)
+	}, func(r *PovertyExit) *StatsUnit { return &r.StatsUnit })
+}
+
+// MemberEngagement is MemberEngagementByUnit, from the cached rows of the townships that did
+// not change.
+func (c *ReportCache) MemberEngagement(ctx context.Context, client *ent.Client, year int, g StatsGrouping, at AsOf) ([]*MemberEngagement, error) {
+	if err := checkYear(year); err != nil {
+		return nil, err
+	}
+	return cachedUnits(c, ctx, client, "memberEngagement", year, g, at, func(in townships) ([]*MemberEngagement, error) {
+		return memberEngagement(ctx, client, year, g, at, in)
+	}, func(r *MemberEngagement) *StatsUnit { return &r.StatsUnit })
+}
+
+// cachedUnits serves a statistic grouped by township or village from rows cached per
+// township: a village's rows belong to its village's township (every record counted in a
+// village's row carries that village's township, the scope parent). compute counts the
+// townships in (nil: all) with the statistic's own queries; the rows of unit 0 (no township)
+// are in no unit's row, so none is cached. Callers the cache does not serve get compute(nil).
+func cachedUnits[R any](c *ReportCache, ctx context.Context, client *ent.Client, stat string, year int, g StatsGrouping, at AsOf,
+	compute func(townships) ([]*R, error), unitOf func(*R) *StatsUnit) ([]*R, error) {
+	key, ok := keyOf(ctx, year, at)
+	if c == nil || !ok || (g != ByTownship && g != ByVillage) {
+		return compute(nil)
+	}
+	key.stat, key.groupBy = stat, g
+	e, err := c.byTownship(ctx, client, key, func(in townships) (map[int]any, []error, error) {
+		fresh, err := compute(in)
+		if err != nil {
+			return nil, nil, err
+		}
+		rows := map[int]any{}
+		for _, r := range fresh {
+			id := unitOf(r).Township.ID
+			l, _ := rows[id].([]*R)
+			rows[id] = append(l, r)
+		}
+		return rows, nil, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	// The cached rows are shared and never changed: each answer gets its own copies.
+	out := []*R{}
+	for _, l := range e.rows {
+		for _, r := range l.([]*R) {
+			cp := *r
+			out = append(out, &cp)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return unitOf(out[i]).less(*unitOf(out[j])) })
+	return out, nil
+}
+
+// byTownship returns the rows of key by township, recomputing (compute) only the townships
+// with change-feed entries since the rows kept were computed; compute returns the rows of the
+// townships it is given (nil: every township) and what they withhold.
+func (c *ReportCache) byTownship(ctx context.Context, client *ent.Client, key reportKey,
+	compute func(in townships) (map[int]any, []error, error)) (*cachedReport, error) {
 	prev := c.get(key)
 	var (
 		changes feed.Changes
@@ -150,16 +251,13 @@ func (c *ReportCache) DistrictReport(ctx context.Context, client *ent.Client, ye
 			in = nil
 		}
 	}
-	next := &cachedReport{key: key, head: changes.Head, rows: map[int]*DistrictReportRow{}}
+	next := &cachedReport{key: key, head: changes.Head, rows: map[int]any{}}
 	if in == nil || len(in) > 0 {
-		fresh := map[int]*DistrictReportRow{}
-		next.withheld, err = districtFigures(ctx, client, year, at, in, func(id int) *DistrictReportRow { return row(fresh, id) }, nil)
+		fresh, withheld, err := compute(in)
 		if err != nil {
 			return nil, err
 		}
-		if err := loadTownships(ctx, client, fresh, next.withheld); err != nil {
-			return nil, err
-		}
+		next.withheld = withheld
 		if in != nil {
 			for id, r := range prev.rows {
 				if !slices.Contains(in, id) {
@@ -174,7 +272,7 @@ func (c *ReportCache) DistrictReport(ctx context.Context, client *ent.Client, ye
 		next.rows, next.withheld = prev.rows, prev.withheld
 	}
 	c.put(next, in)
-	return next.report(year, at), nil
+	return next, nil
 }
 
 // changedTownships are the townships named by changes, or nil when every row must be
@@ -230,7 +328,8 @@ func (e *cachedReport) report(year int, at AsOf) *DistrictReport {
 	rep := &DistrictReport{Year: year, at: at, Withheld: e.withheld, Total: &DistrictReportRow{}}
 	t := rep.Total
 	t.fillReadable(e.withheld)
-	for id, r := range e.rows {
+	for id, v := range e.rows {
+		r := v.(*DistrictReportRow)
 		if id != 0 {
 			c := *r
 			rep.Townships = append(rep.Townships, &c)

@@ -36,6 +36,11 @@ func MemberEngagementByUnit(ctx context.Context, client *ent.Client, year int, g
 	if err := checkYear(year); err != nil {
 		return nil, err
 	}
+	return memberEngagement(ctx, client, year, g, at, nil)
+}
+
+// memberEngagement counts the members of the townships in (nil: every township).
+func memberEngagement(ctx context.Context, client *ent.Client, year int, g StatsGrouping, at AsOf, in townships) ([]*MemberEngagement, error) {
 	first := time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC)
 	last := at.upTo(time.Date(year, 12, 31, 0, 0, 0, 0, time.UTC))
 	withPost := partymember.HasPostsWith(post.DeletedAtIsNil(), post.StartOnLTE(last), post.Or(post.EndOnIsNil(), post.EndOnGTE(first)),
@@ -52,7 +57,7 @@ func MemberEngagementByUnit(ctx context.Context, client *ent.Client, year int, g
 		InTeam           int `sql:"in_team"`
 		Engaged          int `sql:"engaged"`
 	}
-	err := client.PartyMember.Query().Where(at.member()).
+	err := client.PartyMember.Query().Where(at.member(), predicate.PartyMember(in.where())).
 		Modify(grouped([]key{unitKey(g)},
 			countAll("members"),
 			countIf("with_post", withPost),

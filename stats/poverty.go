@@ -33,16 +33,17 @@ func PovertyExitByUnit(ctx context.Context, client *ent.Client, year int, g Stat
 	if err := checkYear(year); err != nil {
 		return nil, err
 	}
-	return povertyExit(ctx, client, year, at.upTo(time.Date(year, 12, 31, 0, 0, 0, 0, time.UTC)), g, 0)
+	return povertyExit(ctx, client, year, at.upTo(time.Date(year, 12, 31, 0, 0, 0, 0, time.UTC)), g, nil)
 }
 
-// povertyExit counts the stock on day end (in year) and the flows from 1 January to end.
-func povertyExit(ctx context.Context, client *ent.Client, year int, end time.Time, g StatsGrouping, townshipID int) ([]*PovertyExit, error) {
+// povertyExit counts the stock on day end (in year) and the flows from 1 January to end, in
+// the townships in (nil: every township).
+func povertyExit(ctx context.Context, client *ent.Client, year int, end time.Time, g StatsGrouping, in townships) ([]*PovertyExit, error) {
 	rows := map[int]*PovertyExit{}
-	if err := povertyStock(ctx, client, end, g, oneTownship(townshipID), rows); err != nil {
+	if err := povertyStock(ctx, client, end, g, in, rows); err != nil {
 		return nil, err
 	}
-	if err := povertyFlow(ctx, client, year, end, g, oneTownship(townshipID), rows); err != nil {
+	if err := povertyFlow(ctx, client, year, end, g, in, rows); err != nil {
 		return nil, err
 	}
 	return withUnits(ctx, client, g, rows, func(r *PovertyExit) *StatsUnit { return &r.StatsUnit })

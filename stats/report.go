@@ -77,7 +77,7 @@ func (r *AnnualReport) PairingCoverage(ctx context.Context) (*PairingCoverage, e
 
 // VisitCompliance: the visits of the year.
 func (r *AnnualReport) VisitCompliance(ctx context.Context) (*VisitCompliance, error) {
-	rows, err := visitCompliance(ctx, r.client, r.Year, ByTownship, r.Township.ID, r.at)
+	rows, err := visitCompliance(ctx, r.client, r.Year, ByTownship, oneTownship(r.Township.ID), r.at)
 	return single(rows, err, emptyVisitCompliance(r.unit(), r.Year))
 }
 
@@ -96,7 +96,7 @@ func (r *AnnualReport) Rectifications(ctx context.Context) (*RectificationProgre
 // year when that is earlier, and the year's exits, monitoring and returns up to that day,
 // replayed from the poverty status history.
 func (r *AnnualReport) Poverty(ctx context.Context) (*PovertyExit, error) {
-	rows, err := povertyExit(ctx, r.client, r.Year, reportEnd(r.Year, r.at), ByTownship, r.Township.ID)
+	rows, err := povertyExit(ctx, r.client, r.Year, reportEnd(r.Year, r.at), ByTownship, oneTownship(r.Township.ID))
 	return single(rows, err, &PovertyExit{StatsUnit: r.unit()})
 }
 

@@ -56,7 +56,7 @@ type VisitCompliance struct {
 // With a day named (asOf), it counts that day: the pairings in force then (start_on/end_on),
 // the visits made up to it, and the 60/90 days counted back from it.
 func VisitComplianceByUnit(ctx context.Context, client *ent.Client, year int, g StatsGrouping, at AsOf) ([]*VisitCompliance, error) {
-	return visitCompliance(ctx, client, year, g, 0, at)
+	return visitCompliance(ctx, client, year, g, nil, at)
 }
 
 // inForceOn: the pairing had started by d and had not been released before d.
@@ -64,7 +64,8 @@ func inForceOn(d time.Time) predicate.Pairing {
 	return pairing.And(pairing.StartOnLTE(d), pairing.Or(pairing.EndOnIsNil(), pairing.EndOnGTE(d)))
 }
 
-func visitCompliance(ctx context.Context, client *ent.Client, year int, g StatsGrouping, townshipID int, at AsOf) ([]*VisitCompliance, error) {
+// visitCompliance counts the townships in (nil: every township).
+func visitCompliance(ctx context.Context, client *ent.Client, year int, g StatsGrouping, in townships, at AsOf) ([]*VisitCompliance, error) {
 	sf, err := SpringFestival(year)
 	if err != nil {
 		return nil, err
@@ -90,9 +91,9 @@ func visitCompliance(ctx context.Context, client *ent.Client, year int, g StatsG
 		SFVisited int `sql:"sf_visited"`
 	}
 	err = client.Pairing.Query().
-		Where(predicate.Pairing(inTownship(townshipID)), pairing.Or(active, inForceOn(sf))).
+		Where(predicate.Pairing(in.where()), pairing.Or(active, inForceOn(sf))).
 		Modify(
-			joinVisits(ctx, townshipID, minTime(from, t.AddDate(0, 0, -longQuietDays)), from, until, at.before()),
+			joinVisits(ctx, in, minTime(from, t.AddDate(0, 0, -longQuietDays)), from, until, at.before()),
 			grouped([]key{unitKey(g)},
 				countIf("active", active),
 				countIf("quiet60", quiet(quietDays)),
@@ -110,7 +111,7 @@ func visitCompliance(ctx context.Context, client *ent.Client, year int, g StatsG
 		Visits    int `sql:"visits"`
 	}
 	err = client.Visit.Query().
-		Where(predicate.Visit(inTownship(townshipID)), visit.VisitedAtGTE(from), visit.VisitedAtLT(until)).
+		Where(predicate.Visit(in.where()), visit.VisitedAtGTE(from), visit.VisitedAtLT(until)).
 		Modify(grouped([]key{unitKey(g), {as: "quarter", expr: quarterOf(visit.FieldVisitedAt)}}, countAll("visits"))).
 		Scan(ctx, &vs)
 	if err != nil {
@@ -144,11 +145,11 @@ func visitCompliance(ctx context.Context, client *ent.Client, year int, g StatsG
 // visits are a sub-query, so they carry the visits' read filter themselves. Visits from before
 // on are left out (those made after the day counted on).
 //
-// For one township (townshipID ≠ 0) only that township's visits are aggregated: a visit
-// carries its pairing's township (scope inheritance), so the other townships' visits could only
-// join pairings the outer query leaves out, and a township's report reads its own visits
+// For some townships (in ≠ nil) only those townships' visits are aggregated: a visit carries
+// its pairing's township (scope inheritance), so the other townships' visits could only join
+// pairings the outer query leaves out, and a township's report reads its own visits
 // (visit_township_id) instead of every visit of the district.
-func joinVisits(ctx context.Context, townshipID int, since, from, to, before time.Time) func(*sql.Selector) {
+func joinVisits(ctx context.Context, in townships, since, from, to, before time.Time) func(*sql.Selector) {
 	return func(s *sql.Selector) {
 		b := sql.Dialect(s.Dialect())
 		v := b.Table(visit.Table)
@@ -159,7 +160,7 @@ func joinVisits(ctx context.Context, townshipID int, since, from, to, before tim
 		visit.VisitedAtGTE(since)(sub)
 		visit.VisitedAtLT(before)(sub)
 		visible(ctx, "Visit")(sub)
-		inTownship(townshipID)(sub)
+		in.where()(sub)
 		sub.GroupBy(v.C(visit.FieldPairingID)).As("seen")
 		s.LeftJoin(sub).On(s.C(pairing.FieldID), sub.C(visit.FieldPairingID))
 	}
