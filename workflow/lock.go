@@ -22,24 +22,18 @@ import (
 // a transaction it only checks the row is there. A missing row is not an error here: the read
 // that follows reports it in its own words.
 func LockRow(ctx context.Context, c *ent.Client, typ string, id int) error {
-	if c.Dialect() == dialect.SQLite {
-		return nil
-	}
-	table, ok := ent.TypeTables[typ]
-	if !ok {
-		return fmt.Errorf("lock: unknown type %s", typ)
-	}
-	rows, err := c.QueryContext(ctx, "SELECT id FROM "+table+" WHERE id = ? FOR UPDATE", id)
-	if err != nil {
-		return err
-	}
-	return rows.Close()
+	return lockRow(ctx, c, typ, id, "FOR UPDATE")
 }
 
 // LockRowShared takes the read (shared) lock of one row until the transaction ends: writers of
 // the row (a household's move rewriting its scope columns) wait for this transaction, and other
 // holders of the shared lock do not. For a parent under which children are added side by side.
 func LockRowShared(ctx context.Context, c *ent.Client, typ string, id int) error {
+	return lockRow(ctx, c, typ, id, "LOCK IN SHARE MODE") // MariaDB has no FOR SHARE
+}
+
+// lockRow locks one row with clause; SQLite serialises its writers, so it has nothing to lock.
+func lockRow(ctx context.Context, c *ent.Client, typ string, id int, clause string) error {
 	if c.Dialect() == dialect.SQLite {
 		return nil
 	}
@@ -47,7 +41,7 @@ func LockRowShared(ctx context.Context, c *ent.Client, typ string, id int) error
 	if !ok {
 		return fmt.Errorf("lock: unknown type %s", typ)
 	}
-	rows, err := c.QueryContext(ctx, "SELECT id FROM "+table+" WHERE id = ? LOCK IN SHARE MODE", id)
+	rows, err := c.QueryContext(ctx, "SELECT id FROM "+table+" WHERE id = ? "+clause, id)
 	if err != nil {
 		return err
 	}
