@@ -2,7 +2,6 @@ package feed
 
 import (
 	"context"
-	"strings"
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
@@ -50,13 +49,9 @@ func townshipsOf(ctx context.Context, m feedMutation, ids []int) (map[int]int, e
 	const chunk = 500
 	for start := 0; start < len(ids); start += chunk {
 		part := ids[start:min(start+chunk, len(ids))]
-		args := make([]any, len(part))
-		for i, id := range part {
-			args[i] = id
-		}
-		marks := strings.TrimSuffix(strings.Repeat("?, ", len(part)), ", ")
-		rows, err := m.Client().QueryContext(authz.Bypass(ctx, "change feed: township of the written rows"),
-			"SELECT id, "+townshipColumn+" FROM "+table+" WHERE id IN ("+marks+") AND "+townshipColumn+" IS NOT NULL", args...)
+		q, args := sql.Dialect(m.Client().Dialect()).Select("id", townshipColumn).From(sql.Table(table)).
+			Where(sql.And(sql.InInts("id", part...), sql.NotNull(townshipColumn))).Query()
+		rows, err := m.Client().QueryContext(authz.Bypass(ctx, "change feed: township of the written rows"), q, args...)
 		if err != nil {
 			return nil, err
 		}
