@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"entgo.io/ent/dialect"
+	"entgo.io/ent/dialect/sql"
 
 	"github.com/nanpiao/sbqw/apperr"
 	"github.com/nanpiao/sbqw/attachments"
@@ -194,9 +195,10 @@ func lockContent(ctx context.Context, c *ent.Client, sha string) error {
 		return nil
 	}
 	name := "attachment-content:" + sha
-	sel := "SELECT " + sharedstate.FieldID + " FROM " + sharedstate.Table + " WHERE " + sharedstate.FieldName + " = ? FOR UPDATE"
+	sel, args := sql.Dialect(c.Dialect()).Select(sharedstate.FieldID).From(sql.Table(sharedstate.Table)).
+		Where(sql.EQ(sharedstate.FieldName, name)).ForUpdate().Query()
 	for try := 0; ; try++ {
-		rows, err := c.QueryContext(ctx, sel, name)
+		rows, err := c.QueryContext(ctx, sel, args...)
 		if err != nil {
 			return err
 		}
@@ -248,12 +250,13 @@ func ReferencedContent(ctx context.Context, c *ent.Client, hashes []string) (map
 	if len(hashes) == 0 {
 		return out, nil
 	}
-	args := make([]any, len(hashes))
+	values := make([]any, len(hashes))
 	for i, h := range hashes {
-		args[i] = h
+		values[i] = h
 	}
-	rows, err := c.QueryContext(ctx, "SELECT DISTINCT "+attachment.FieldSha256+" FROM "+attachment.Table+
-		" WHERE "+attachment.FieldDeletedAt+" IS NULL AND "+attachment.FieldSha256+" IN (?"+strings.Repeat(", ?", len(hashes)-1)+")", args...)
+	query, args := sql.Dialect(c.Dialect()).Select(attachment.FieldSha256).Distinct().From(sql.Table(attachment.Table)).
+		Where(sql.And(sql.IsNull(attachment.FieldDeletedAt), sql.In(attachment.FieldSha256, values...))).Query()
+	rows, err := c.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}

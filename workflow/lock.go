@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"entgo.io/ent/dialect"
+	"entgo.io/ent/dialect/sql"
 
 	"github.com/nanpiao/sbqw/authz"
 	"github.com/nanpiao/sbqw/ent"
@@ -22,18 +23,19 @@ import (
 // a transaction it only checks the row is there. A missing row is not an error here: the read
 // that follows reports it in its own words.
 func LockRow(ctx context.Context, c *ent.Client, typ string, id int) error {
-	return lockRow(ctx, c, typ, id, "FOR UPDATE")
+	return lockRow(ctx, c, typ, id, sql.LockUpdate)
 }
 
 // LockRowShared takes the read (shared) lock of one row until the transaction ends: writers of
 // the row (a household's move rewriting its scope columns) wait for this transaction, and other
 // holders of the shared lock do not. For a parent under which children are added side by side.
 func LockRowShared(ctx context.Context, c *ent.Client, typ string, id int) error {
-	return lockRow(ctx, c, typ, id, "LOCK IN SHARE MODE") // MariaDB has no FOR SHARE
+	return lockRow(ctx, c, typ, id, sql.LockShare)
 }
 
-// lockRow locks one row with clause; SQLite serialises its writers, so it has nothing to lock.
-func lockRow(ctx context.Context, c *ent.Client, typ string, id int, clause string) error {
+// lockRow locks one row with the lock of strength; SQLite serialises its writers, so it has
+// nothing to lock.
+func lockRow(ctx context.Context, c *ent.Client, typ string, id int, strength sql.LockStrength) error {
 	if c.Dialect() == dialect.SQLite {
 		return nil
 	}
@@ -41,7 +43,13 @@ func lockRow(ctx context.Context, c *ent.Client, typ string, id int, clause stri
 	if !ok {
 		return fmt.Errorf("lock: unknown type %s", typ)
 	}
-	rows, err := c.QueryContext(ctx, "SELECT id FROM "+table+" WHERE id = ? "+clause, id)
+	var lock []sql.LockOption
+	if strength == sql.LockShare {
+		lock = append(lock, sql.WithLockClause("LOCK IN SHARE MODE")) // MariaDB has no FOR SHARE
+	}
+	query, args := sql.Dialect(c.Dialect()).Select("id").From(sql.Table(table)).
+		Where(sql.EQ("id", id)).For(strength, lock...).Query()
+	rows, err := c.QueryContext(ctx, query, args...)
 	if err != nil {
 		return err
 	}
